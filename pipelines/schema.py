@@ -63,7 +63,8 @@ class Table:
         if self.primary_key:
             dupes = frame.group_by(self.primary_key).len().filter(pl.col("len") > 1)
             if dupes.height:
-                problems.append(f"{self.name}: {dupes.height} duplicate keys on {self.primary_key}")
+                sample = dupes.drop("len").head(3).rows()
+                problems.append(f"{self.name}: {dupes.height} duplicate keys on {self.primary_key}, e.g. {sample}")
         return problems
 
 

@@ -1,0 +1,108 @@
+"""Load the administrative reference data in mappings/.
+
+``mappings/reference/`` is rebuilt from upstream by scripts/build_reference.py;
+``mappings/aliases.csv`` and ``mappings/gazetteer.csv`` are maintained by users
+and merged in at load time, so local knowledge survives a rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.schema import ALIASES, CROSSWALK, GAZETTEER, SOURCE_DISAGREEMENTS, UNITS_2025, UNITS_PRE2025, Table
+from pipelines.text import fold
+
+MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+REFERENCE_DIR = MAPPINGS_DIR / "reference"
+USER_ALIASES = MAPPINGS_DIR / "aliases.csv"
+USER_GAZETTEER = MAPPINGS_DIR / "gazetteer.csv"
+
+# Old provinces whose units formed the new Ho Chi Minh City (Resolution 1685/NQ-UBTVQH15).
+HCMC_OLD_PROVINCES = ("79", "74", "77")  # HCMC, Binh Duong, Ba Ria - Vung Tau
+HCMC_NEW_PROVINCE = "79"
+
+
+def read_table(path: Path, table: Table) -> pl.DataFrame:
+    """Read a CSV declared by ``table``; every code column stays text (leading zeros)."""
+    try:
+        frame = pl.read_csv(path, schema_overrides=table.polars_schema, infer_schema=False)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"reference table {table.name}: {path} not found") from None
+    problems = table.validate(table.cast(frame))
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return table.cast(frame)
+
+
+def read_user_table(path: Path, table: Table, key_from: str, key_to: str) -> pl.DataFrame:
+    """User-maintained CSV: ``key_to`` (folded) may be left empty and is derived from ``key_from``."""
+    if not path.exists():
+        return pl.DataFrame(schema=table.polars_schema)
+    frame = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    if key_to not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(key_to))
+    frame = frame.with_columns(
+        pl.when(pl.col(key_to).is_null() | (pl.col(key_to) == ""))
+        .then(pl.col(key_from).map_elements(fold, return_dtype=pl.String))
+        .otherwise(pl.col(key_to))
+        .alias(key_to)
+    )
+    frame = table.cast(frame)
+    problems = table.validate(frame)
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return frame
+
+
+@dataclass(frozen=True)
+class Reference:
+    units_pre2025: pl.DataFrame
+    units_2025: pl.DataFrame
+    crosswalk: pl.DataFrame
+    aliases: pl.DataFrame
+    gazetteer: pl.DataFrame
+    source_disagreements: pl.DataFrame
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {
+            "units_pre2025": self.units_pre2025,
+            "units_2025": self.units_2025,
+            "crosswalk": self.crosswalk,
+            "aliases": self.aliases,
+            "gazetteer": self.gazetteer,
+            "source_disagreements": self.source_disagreements,
+        }
+
+    def hcmc_old_units(self) -> pl.DataFrame:
+        return self.units_pre2025.filter(pl.col("province_code").is_in(HCMC_OLD_PROVINCES))
+
+    def hcmc_new_units(self) -> pl.DataFrame:
+        return self.units_2025.filter(pl.col("province_code") == HCMC_NEW_PROVINCE)
+
+
+def load_reference(
+    reference_dir: Path = REFERENCE_DIR,
+    user_aliases: Path | None = USER_ALIASES,
+    gazetteers: tuple[Path, ...] = (USER_GAZETTEER,),
+) -> Reference:
+    aliases = [read_table(reference_dir / "aliases_upstream.csv", ALIASES)]
+    if user_aliases is not None:
+        aliases.append(read_user_table(user_aliases, ALIASES, "alias", "alias_key"))
+    gazetteer = pl.concat([read_user_table(p, GAZETTEER, "name", "name_key") for p in gazetteers]) if gazetteers else pl.DataFrame(schema=GAZETTEER.polars_schema)
+    return Reference(
+        units_pre2025=read_table(reference_dir / "units_pre2025.csv", UNITS_PRE2025),
+        units_2025=read_table(reference_dir / "units_2025.csv", UNITS_2025),
+        crosswalk=read_table(reference_dir / "crosswalk.csv", CROSSWALK),
+        aliases=pl.concat(aliases).unique(subset=["level", "alias_key", "target_uid"], keep="first", maintain_order=True),
+        gazetteer=gazetteer.unique(subset=["old_uid", "kind", "name_key"], keep="last", maintain_order=True),
+        source_disagreements=read_table(reference_dir / "source_disagreements.csv", SOURCE_DISAGREEMENTS),
+    )
+
+
+@cache
+def default_reference() -> Reference:
+    return load_reference()
