@@ -1,0 +1,543 @@
+"""Resolve old (pre-2025) addresses to their 2025 commune-level unit.
+
+How an address is read
+----------------------
+1. Columnar clean-up (Polars): NFC, control characters removed, lower case,
+   diacritics removed (so "Hoà"/"Hòa", NFD and unaccented text are equal).
+   Everything after this works on *distinct* cleaned strings only.
+2. The cleaned text is cut into tokens; commas, semicolons, brackets and " - "
+   are segment boundaries. Unit-type words (phường, p., f., quận, q., huyện,
+   tp., tx., tt., xã ...) are markers.
+3. Parsing runs right to left, as Vietnamese addresses go small -> large from
+   left to right: province (optional), then the district, then the ward that
+   stands immediately left of it. A name only counts as a unit when it is
+   *anchored*: it starts a segment or follows a unit-type marker. That is what
+   keeps "Đại lộ Bình Dương" or "Đường Tân Định" from being read as a unit.
+4. Exact lookups use folded keys (``pipelines.text.fold``) against the unit
+   names and the alias table. Only when they fail does rapidfuzz compare the
+   segment with the names *inside the already-resolved parent*, so a typo can
+   never jump to another district.
+5. The old unit goes through the crosswalk. A split old unit is resolved only
+   on evidence from the gazetteer (a street, hamlet or quarter in the address);
+   otherwise all its parts are returned for review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
+from pipelines.schema import RESOLVED_ADDRESS
+from pipelines.text import fold, strip_accents, strip_accents_expr
+
+MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is not an address
+FUZZY_CUTOFF = 85.0  # rapidfuzz ratio (0-100) for a typo in a unit name
+FUZZY_MARGIN = 4.0  # best fuzzy candidate must beat the runner-up by this much
+MAX_SPAN = 6  # longest unit name in tokens ("thanh pho ba ria vung tau")
+
+# Unit-type words as they appear after folding, longest first. Multi-word ones
+# are written with spaces and matched on consecutive tokens.
+WARD_MARKERS = ("thi tran", "phuong", "ward", "xa", "tt", "p", "f", "x")
+DISTRICT_MARKERS = ("thanh pho", "thi xa", "district", "quan", "huyen", "tp", "tx", "q", "h")
+PROVINCE_MARKERS = ("thanh pho", "tinh", "tp")
+STREET_MARKERS = frozenset(("duong", "dai", "hem", "ngo", "ngach", "kiet", "so", "to", "lo", "km", "quoc", "tinh lo"))
+TRAILING_COUNTRY = (("viet", "nam"), ("vietnam",), ("vn",))
+MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
+    "phuong": {"Phường"}, "p": {"Phường"}, "f": {"Phường"}, "ward": {"Phường"},
+    "xa": {"Xã"}, "x": {"Xã"}, "thi tran": {"Thị trấn"}, "tt": {"Thị trấn"},
+}
+_TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
+_COMPACT_MARKER = re.compile(r"^([pfqhx])(\d{1,2})$")
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+
+_EMPTY_ROW: dict = {c: None for c in RESOLVED_ADDRESS.columns}
+
+
+def _squash(tokens: Sequence[str]) -> str:
+    return _normalise_number("".join(tokens))
+
+
+def _normalise_number(key: str) -> str:
+    """'03' and '3' are the same numbered ward."""
+    return key.lstrip("0") or key if key.isdigit() else key
+
+
+def _strip_prefixes(key: str, markers: Sequence[str]) -> list[tuple[str, str | None]]:
+    """A squashed key with and without each unit-type prefix it could carry."""
+    out = [(key, None)]
+    for marker in markers:
+        squashed = marker.replace(" ", "")
+        if key.startswith(squashed) and len(key) > len(squashed):
+            out.append((_normalise_number(key[len(squashed):]), marker))
+    return out
+
+
+@dataclass
+class ResolverIndex:
+    """Lookup tables built once per reference: folded key -> units, per parent."""
+
+    province_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    district_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    ward_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    ward_alias_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    wards_by_province: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    district_province: dict[str, str] = field(default_factory=dict)
+    district_name: dict[str, str] = field(default_factory=dict)
+    island_district_uid: dict[str, str] = field(default_factory=dict)  # districts without communes
+    ward_type: dict[str, str] = field(default_factory=dict)
+    ward_accented: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, list[str]] = field(default_factory=dict)  # old uid -> new uids (default first)
+    gazetteer: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # old uid -> (needle, kind, name, new uid)
+    scope_provinces: tuple[str, ...] = HCMC_OLD_PROVINCES
+    old_units: pl.DataFrame | None = None
+    new_units: pl.DataFrame | None = None
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", strip_accents(text)))
+
+
+def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_PROVINCES) -> ResolverIndex:
+    idx = ResolverIndex(scope_provinces=tuple(scope_provinces))
+    units = reference.units_pre2025
+    for row in units.iter_rows(named=True):
+        district, province = row["district_code"], row["province_code"]
+        idx.district_province[district] = province
+        idx.district_name[district] = row["district_name"]
+        if row["unit_uid"].startswith("pre2025-district:"):
+            idx.island_district_uid[district] = row["unit_uid"]
+            continue
+        key = _normalise_number(fold(row["short_name"]))
+        idx.ward_keys[district][key].add(row["unit_uid"])
+        idx.wards_by_province[province][key].add(row["unit_uid"])
+        idx.ward_type[row["unit_uid"]] = row["unit_type"]
+        idx.ward_accented[row["unit_uid"]] = row["short_name"].lower()
+    for row in units.select("district_code", "district_short_name", "district_name", "province_code").unique().iter_rows(named=True):
+        for key in (fold(row["district_short_name"]), fold(row["district_name"])):
+            idx.district_keys[row["province_code"]][_normalise_number(key)].add(row["district_code"])
+    for row in units.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
+        for key in (fold(row["province_short_name"]), fold(row["province_name"])):
+            idx.province_keys[key].add(row["province_code"])
+
+    ward_district = dict(units.select("unit_uid", "district_code").iter_rows())
+    for level, key, target in reference.aliases.select("level", "alias_key", "target_uid").iter_rows():
+        code = target.rsplit(":", 1)[1]
+        if level == "province":
+            for stripped, _ in _strip_prefixes(key, PROVINCE_MARKERS):
+                idx.province_keys[stripped].add(code)
+        elif level == "district" and code in idx.district_province:
+            for stripped, _ in _strip_prefixes(key, DISTRICT_MARKERS):
+                idx.district_keys[idx.district_province[code]][stripped].add(code)
+        elif level == "ward" and target in ward_district:
+            district = ward_district[target]
+            for stripped, _ in _strip_prefixes(key, WARD_MARKERS):
+                # An alias never shadows the current name of another unit.
+                if stripped not in idx.ward_keys[district]:
+                    idx.ward_alias_keys[district][stripped].add(target)
+
+    crosswalk = reference.crosswalk.sort("old_uid", pl.col("is_default"), "new_uid", descending=[False, True, False])
+    for old_uid, new_uid in crosswalk.select("old_uid", "new_uid").iter_rows():
+        idx.parts.setdefault(old_uid, []).append(new_uid)
+    for old_uid, kind, name, new_uid in reference.gazetteer.select("old_uid", "kind", "name", "new_uid").iter_rows():
+        idx.gazetteer.setdefault(old_uid, []).append((f" {_words(name)} ", kind, name, new_uid))
+
+    idx.old_units = units.select(
+        old_uid="unit_uid", old_code="code", old_name="name", old_district="district_name", old_province="province_name"
+    )
+    idx.new_units = reference.units_2025.select(new_uid="unit_uid", new_code="code", new_name="name")
+    return idx
+
+
+@cache
+def _default_index() -> ResolverIndex:
+    return build_index(default_reference())
+
+
+# ---------------------------------------------------------------------------
+# Parsing one cleaned address (runs once per distinct string)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Tokens:
+    words: list[str]
+    boundary_before: list[bool]  # a segment boundary precedes word i
+
+
+def _tokenise(text: str) -> _Tokens:
+    words: list[str] = []
+    boundary: list[bool] = []
+    pending = True
+    for tok in _TOKEN.findall(text):
+        if tok[0].isalnum():
+            words.append(tok)
+            boundary.append(pending)
+            pending = False
+        else:
+            pending = True
+    return _Tokens(words, boundary)
+
+
+def _marker_at(words: list[str], start: int, end: int, markers: Sequence[str]) -> str | None:
+    """The unit-type marker ending right before ``end`` and starting at/after ``start``... see callers."""
+    for marker in markers:
+        parts = marker.split(" ")
+        if start + len(parts) <= end and words[start : start + len(parts)] == parts:
+            return marker
+    return None
+
+
+def _is_anchored(tokens: _Tokens, start: int, markers: Sequence[str]) -> bool:
+    """Does a unit name starting at token ``start`` start a segment or follow a marker?"""
+    if tokens.boundary_before[start]:
+        return True
+    words = tokens.words
+    for marker in markers:
+        parts = marker.split(" ")
+        if start >= len(parts) and words[start - len(parts) : start] == parts:
+            return True
+    return False
+
+
+@dataclass
+class _Match:
+    codes: set[str]
+    start: int  # first token of the match (including its marker)
+    score: float  # 100 exact
+    how: str  # exact / alias / fuzzy
+    marker: str | None = None
+    text: str = ""
+
+
+def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: Sequence[str], alias_keys=None, anchored_only: bool = True) -> _Match | None:
+    """Longest anchored span ending at ``end`` whose key (minus a leading marker) is known."""
+    words = tokens.words
+    for start in range(max(0, end - MAX_SPAN), end):
+        span = words[start:end]
+        key = _squash(span)
+        marker = _marker_at(words, start, end, markers)
+        compact = _COMPACT_MARKER.match(span[0]) if len(span) == 1 else None
+        candidates = []
+        if marker is not None:
+            n = len(marker.split(" "))
+            if start + n < end:
+                candidates.append((_squash(words[start + n : end]), marker))
+        elif compact is not None:
+            candidates.append((_normalise_number(compact.group(2)), compact.group(1)))
+        anchored = marker is not None or compact is not None or _is_anchored(tokens, start, markers)
+        if anchored_only and not anchored:
+            continue
+        if marker is None:
+            candidates.extend(_strip_prefixes(key, markers))  # "pbennghe", "q1", "ptanquy"
+        for candidate, used_marker in candidates:
+            if candidate in keys:
+                return _Match(set(keys[candidate]), start, 100.0, "exact", used_marker, " ".join(span))
+            if alias_keys is not None and candidate in alias_keys:
+                return _Match(set(alias_keys[candidate]), start, 100.0, "alias", used_marker, " ".join(span))
+    return None
+
+
+def _segment_start(tokens: _Tokens, end: int) -> int:
+    start = end - 1
+    while start > 0 and not tokens.boundary_before[start]:
+        start -= 1
+    return start
+
+
+def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers: Sequence[str], segment_start: int | None = None) -> _Match | None:
+    """Typo-tolerant match of the segment ending at ``end`` against a parent's children only."""
+    if end <= 0:
+        return None
+    words = tokens.words
+    seg_start = _segment_start(tokens, end) if segment_start is None else segment_start
+    # The name starts after the last marker in the segment, if any.
+    name_start, marker = seg_start, None
+    for i in range(end - 1, seg_start - 1, -1):
+        m = _marker_at(words, i, end, markers)
+        if m is not None and i + len(m.split(" ")) < end:
+            name_start, marker = i + len(m.split(" ")), m
+            break
+    if marker is None and (words[seg_start][0].isdigit() or words[seg_start] in STREET_MARKERS):
+        return None  # a house number or street word starts this segment: it is a street
+    query = _squash(words[name_start:end])
+    if len(query) < 4 or query.isdigit():
+        return None
+    names = [k for k in choices if not k.isdigit()]
+    best = process.extract(query, names, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_CUTOFF)
+    if not best:
+        return None
+    if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MARGIN:
+        return None  # two names fit about equally: do not guess
+    key, score, _ = best[0]
+    start = name_start if marker is None else name_start - len(marker.split(" "))
+    return _Match(set(choices[key]), start, score, "fuzzy", marker, " ".join(words[name_start:end]))
+
+
+def _drop_country(tokens: _Tokens) -> int:
+    end = len(tokens.words)
+    for suffix in TRAILING_COUNTRY:
+        n = len(suffix)
+        if end >= n and tuple(tokens.words[end - n : end]) == suffix:
+            return end - n
+    return end
+
+
+@dataclass
+class Resolution:
+    old_uid: str | None = None
+    status: str = "unresolved"
+    confidence: float = 0.0
+    new_uid: str | None = None
+    candidates: list[str] | None = None
+    reason: str | None = None
+
+
+def _find_districts(idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False) -> list[tuple[str, _Match]]:
+    """District matches ending at ``end``, in the given provinces."""
+    found: list[tuple[str, _Match]] = []
+    # Directly before a written province a district needs no anchor ("... Binh Thanh HCM").
+    for anchored_only in (True, False) if province_given else (True,):
+        for province in provinces:
+            match = _exact_span(tokens, end, idx.district_keys[province], DISTRICT_MARKERS, anchored_only=anchored_only)
+            if match:
+                found.append((province, match))
+        if found:
+            break
+    if found:
+        best_start = min(m.start for _, m in found)  # longest span wins ("thanh pho thu duc" over "thu duc")
+        return [(p, m) for p, m in found if m.start == best_start]
+    for province in provinces:
+        match = _fuzzy_span(tokens, end, idx.district_keys[province], DISTRICT_MARKERS)
+        if match:
+            found.append((province, match))
+    return found
+
+
+def _find_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
+    match = _exact_span(tokens, end, idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district])
+    if match is None:
+        choices = {**idx.ward_alias_keys[district], **idx.ward_keys[district]}
+        match = _fuzzy_span(tokens, end, choices, WARD_MARKERS)
+    if match is not None and len(match.codes) > 1:
+        match.codes = _disambiguate(idx, match)
+    return match
+
+
+def _disambiguate(idx: ResolverIndex, match: _Match) -> set[str]:
+    """Folded names can collide ("Hoa Lộc"/"Hòa Lộc"): use the marker's unit type, then accents."""
+    codes = match.codes
+    if match.marker in MARKER_TYPES:
+        typed = {c for c in codes if idx.ward_type.get(c) in MARKER_TYPES[match.marker]}
+        codes = typed or codes
+    return codes
+
+
+def parse_address(idx: ResolverIndex, text: str, original: str) -> Resolution:
+    """Resolve one cleaned (lower-case, diacritic-free) address."""
+    tokens = _tokenise(text)
+    if not tokens.words:
+        return Resolution(reason="no letters or digits in the input")
+    end = _drop_country(tokens)
+
+    # Province: optional, anchored at the end. "Vũng Tàu" is both a province alias and
+    # a district, so the reading without a province is kept as a fallback.
+    readings: list[tuple[list[str], int, bool]] = []
+    # At the very end of the text a province needs no anchor ("... Q1 HCM").
+    province_match = _exact_span(tokens, end, idx.province_keys, PROVINCE_MARKERS, anchored_only=False)
+    if province_match is not None:
+        readings.append((sorted(province_match.codes), province_match.start, True))
+    readings.append((list(idx.scope_provinces), end, False))
+
+    best_failure: Resolution | None = None
+    for provinces, district_end, province_given in readings:
+        district_hits = _find_districts(idx, tokens, district_end, provinces, province_given) if district_end > 0 else []
+        if not district_hits and province_given and district_end > 0:
+            # Typo'd or unknown text between ward and province: try one segment further left.
+            skip_to = _segment_start(tokens, district_end)
+            if skip_to > 0:
+                district_hits = [(p, m) for p, m in _find_districts(idx, tokens, skip_to, provinces) if m.how == "exact"]
+        for province, dmatch in district_hits:
+            for district in sorted(dmatch.codes):
+                result = _resolve_in_district(idx, tokens, dmatch, district, province_given, original)
+                if result.old_uid is not None:
+                    return result
+                best_failure = best_failure or result
+    # No reading found a district: a ward name unique in its province still resolves.
+    for provinces, district_end, province_given in readings:
+        result = _ward_without_district(idx, tokens, district_end, provinces, province_given, original)
+        if result.old_uid is not None:
+            return result
+        best_failure = best_failure or result
+    return best_failure or Resolution(reason="no administrative unit found")
+
+
+def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_given: bool, original: str) -> Resolution:
+    if district in idx.island_district_uid:
+        return _finish(idx, idx.island_district_uid[district], dmatch.score, [dmatch], original)
+    wmatch = _find_ward(idx, tokens, dmatch.start, district) if dmatch.start > 0 else None
+    if wmatch is None:
+        return Resolution(reason=f"ward not found in {idx.district_name[district]}")
+    if len(wmatch.codes) > 1:
+        return Resolution(reason=f"'{wmatch.text}' matches {len(wmatch.codes)} wards of {idx.district_name[district]}")
+    return _finish(idx, next(iter(wmatch.codes)), min(dmatch.score, wmatch.score), [dmatch, wmatch], original)
+
+
+def _ward_without_district(idx, tokens, end: int, provinces, province_given: bool, original: str) -> Resolution:
+    """No district written: accept a ward name only if it is unique in the province(s)."""
+    if end <= 0:
+        return Resolution(reason="no ward or district found")
+    hits: set[str] = set()
+    match = None
+    for province in provinces:
+        match_p = _exact_span(tokens, end, idx.wards_by_province[province], WARD_MARKERS)
+        if match_p is not None and (match_p.marker is not None or province_given):
+            hits |= match_p.codes
+            match = match_p
+    if len(hits) == 1 and match is not None:
+        res = _finish(idx, next(iter(hits)), 90.0, [match], original)
+        if res.status == "exact":
+            res.status = "fuzzy"
+        res.reason = "district missing; ward name unique in the province" + (f"; {res.reason}" if res.reason else "")
+        return res
+    if len(hits) > 1:
+        return Resolution(reason=f"district missing and '{match.text}' names {len(hits)} wards")
+    return Resolution(reason="no district found")
+
+
+def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
+    parts = idx.parts.get(old_uid, [])
+    fuzzy = [m for m in matches if m.how == "fuzzy"]
+    confidence = round(score / 100.0 * (0.95 if fuzzy else 1.0), 4)
+    notes = [f"fuzzy '{m.text}' ({m.score:.0f})" for m in fuzzy] + [f"alias '{m.text}'" for m in matches if m.how == "alias"]
+    reason = "; ".join(notes) or None
+    if not parts:
+        return Resolution(old_uid=old_uid, reason=f"old unit {old_uid} has no successor in the crosswalk")
+    if len(parts) == 1:
+        return Resolution(old_uid, "fuzzy" if fuzzy else "exact", confidence, parts[0], parts, reason)
+    # Split old unit: only evidence may pick a part.
+    padded = f" {original} "
+    evidence = {(new_uid, kind, name) for needle, kind, name, new_uid in idx.gazetteer.get(old_uid, []) if needle in padded}
+    chosen = {e[0] for e in evidence}
+    if len(chosen) == 1:
+        new_uid, kind, name = sorted(evidence)[0]
+        why = f"split unit; gazetteer {kind} '{name}' lies in {new_uid}"
+        return Resolution(old_uid, "split_resolved", round(confidence * 0.95, 4), new_uid, parts, "; ".join(filter(None, [why, reason])))
+    why = "split unit; conflicting gazetteer evidence" if chosen else f"split unit across {len(parts)} new units; no street/hamlet evidence"
+    return Resolution(old_uid, "split_review", confidence, None, parts, "; ".join(filter(None, [why, reason])))
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+def clean_expr(column: pl.Expr) -> pl.Expr:
+    """Columnar clean-up applied before parsing: NFC, no control characters, folded accents."""
+    return strip_accents_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Reference | None = None, index: ResolverIndex | None = None) -> pl.DataFrame:
+    """Resolve free-text old addresses. One output row per input, in input order.
+
+    Columns: ``input`` plus the RESOLVED_ADDRESS columns (pipelines/schema.py).
+    Never raises on bad values: they come back ``unresolved`` with a reason.
+    """
+    series = addresses if isinstance(addresses, pl.Series) else pl.Series(list(addresses), dtype=pl.String)
+    series = series.cast(pl.String).rename("input")
+    idx = index or (build_index(reference) if reference is not None else _default_index())
+    frame = series.to_frame().with_columns(
+        _length=pl.col("input").str.len_chars(),
+        _clean=clean_expr(pl.col("input")),
+    )
+    distinct = frame.select("_clean", "_length").filter(pl.col("_clean").is_not_null()).unique("_clean")
+    rows = []
+    for clean, length in distinct.iter_rows():
+        if length is not None and length > MAX_INPUT_CHARS:
+            res = Resolution(reason=f"input too long ({length} characters; an address has at most {MAX_INPUT_CHARS})")
+        elif not clean:
+            res = Resolution(reason="empty after removing control characters and spaces")
+        else:
+            res = parse_address(idx, clean, " ".join(re.findall(r"[a-z0-9]+", clean)))
+        rows.append((clean, res.old_uid, res.new_uid, res.status, res.confidence, res.candidates, res.reason))
+    resolved = pl.DataFrame(
+        rows,
+        schema={"_clean": pl.String, "old_uid": pl.String, "new_uid": pl.String, "status": pl.String, "confidence": pl.Float64, "candidates": pl.List(pl.String), "reason": pl.String},
+        orient="row",
+    )
+    out = (
+        frame.join(resolved, on="_clean", how="left", maintain_order="left")
+        .with_columns(
+            status=pl.col("status").fill_null("unresolved"),
+            confidence=pl.col("confidence").fill_null(0.0),
+            reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
+        )
+        .join(idx.old_units, on="old_uid", how="left", maintain_order="left")
+        .join(idx.new_units, on="new_uid", how="left", maintain_order="left")
+    )
+    return out.select("input", *RESOLVED_ADDRESS.columns)
+
+
+def resolve_table(
+    frame: pl.DataFrame,
+    *,
+    address_column: str | None = None,
+    ward_column: str | None = None,
+    district_column: str | None = None,
+    province_column: str | None = None,
+    old_code_column: str | None = None,
+    reference: Reference | None = None,
+) -> pl.DataFrame:
+    """Resolve a table: free text in ``address_column`` and/or structured unit columns.
+
+    Structured columns are joined into one address ("ward, district, province")
+    so they go through the same parser; an old code, when given and known,
+    wins over names. Returns the input columns followed by the resolver's.
+    """
+    named = [c for c in (address_column, ward_column, district_column, province_column, old_code_column) if c]
+    if not named:
+        raise ValueError("resolve_table needs address_column or ward/district/province/old_code columns")
+    missing = [c for c in named if c not in frame.columns]
+    if missing:
+        raise ValueError(f"column(s) {missing} not in the input (it has {frame.columns})")
+    parts = [pl.col(c).cast(pl.String) for c in (address_column, ward_column, district_column, province_column) if c]
+    if parts:
+        text = pl.concat_str(parts, separator=", ", ignore_nulls=True)
+    else:
+        text = pl.lit(None, dtype=pl.String)
+    texts = frame.select(text.alias("t"))["t"]
+    idx = build_index(reference) if reference is not None else _default_index()
+    resolved = resolve_addresses(texts, index=idx)
+    if old_code_column:
+        resolved = _apply_old_codes(idx, resolved, frame[old_code_column])
+    clash = [c for c in resolved.columns if c in frame.columns and c != "input"]
+    extra = resolved.drop("input").rename({c: f"resolved_{c}" for c in clash})
+    return pl.concat([frame, extra], how="horizontal")
+
+
+def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:
+    """Rows whose old code is a known pre-2025 commune code are resolved from the code."""
+    code = codes.cast(pl.String).str.strip_chars().str.zfill(5)
+    by_code = pl.DataFrame({"old_uid": ("pre2025:" + code)}).with_row_index("_row")
+    known = set(idx.parts)
+    rows = []
+    for row, old_uid in by_code.iter_rows():
+        if old_uid in known:
+            res = _finish(idx, old_uid, 100.0, [], "")
+            res.reason = "; ".join(filter(None, ["from old code", res.reason]))
+            rows.append((row, res.old_uid, res.new_uid, res.status, res.confidence, res.candidates, res.reason))
+    if not rows:
+        return resolved
+    patch = pl.DataFrame(
+        rows,
+        schema={"_row": pl.UInt32, "old_uid": pl.String, "new_uid": pl.String, "status": pl.String, "confidence": pl.Float64, "candidates": pl.List(pl.String), "reason": pl.String},
+        orient="row",
+    ).join(idx.old_units, on="old_uid", how="left").join(idx.new_units, on="new_uid", how="left")
+    base = resolved.with_row_index("_row")
+    return base.update(patch, on="_row").drop("_row")
