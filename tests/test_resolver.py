@@ -1,0 +1,171 @@
+"""Behaviour of the resolver on hand-written old addresses."""
+
+import unicodedata
+
+import polars as pl
+import pytest
+
+from pipelines.reference import load_reference
+from pipelines.resolve import resolve_addresses, resolve_table
+
+BEN_NGHE, SAI_GON = "pre2025:26740", "2025:26740"
+
+
+def one(address, **kw):
+    return resolve_addresses([address], **kw).row(0, named=True)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Số 12 Nguyễn Huệ, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh",
+        "12 nguyen hue, phuong ben nghe, quan 1, tp ho chi minh",  # no diacritics
+        unicodedata.normalize("NFD", "12 Nguyễn Huệ, Phường Bến Nghé, Quận 1, TP.HCM"),
+        "12 NGUYỄN HUỆ, P. BẾN NGHÉ, Q.1, TPHCM",
+        "12 Nguyen Hue P Ben Nghe Q1 HCM",  # no commas, compact district
+        "P.Bến Nghé, Q1, SG",
+        "Phường Bến Nghé, Quận 1",  # province missing
+    ],
+)
+def test_spellings_of_one_ward_resolve_exactly(address):
+    row = one(address)
+    assert (row["old_uid"], row["new_uid"], row["status"]) == (BEN_NGHE, SAI_GON, "exact")
+    assert row["confidence"] == 1.0
+    assert row["candidates"] == [SAI_GON]
+
+
+def test_numbered_ward_forms():
+    rows = resolve_addresses(
+        [
+            "12 Điện Biên Phủ, Phường 12, Quận Bình Thạnh, TP.HCM",
+            "12 Điện Biên Phủ, P12, Q. Bình Thạnh",
+            "12 Điện Biên Phủ, F.12, Bình Thạnh, HCM",
+            "12 Điện Biên Phủ, 12, Quận Bình Thạnh",  # bare number
+            "Phường 012, Quận Bình Thạnh",  # leading zeros
+        ]
+    )
+    assert rows["old_name"].to_list() == ["Phường 12"] * 5
+    assert rows["old_district"].unique().to_list() == ["Quận Bình Thạnh"]
+    assert rows["status"].unique().to_list() == ["exact"]
+
+
+def test_house_number_is_not_a_bare_ward():
+    row = one("Hẻm 22, Quận Bình Thạnh")
+    assert row["status"] == "unresolved" and "ward not found" in row["reason"]
+
+
+def test_pre_2021_district_names_map_to_thu_duc_city():
+    rows = resolve_addresses(["Phường Thảo Điền, Quận 2, TP.HCM", "P. Long Bình, Q.9", "Phường Linh Trung, Quận Thủ Đức"])
+    assert rows["old_district"].to_list() == ["Thành phố Thủ Đức"] * 3
+    assert rows["status"].to_list() == ["exact"] * 3
+
+
+@pytest.mark.parametrize("province", ["BRVT", "BR-VT", "Bà Rịa - Vũng Tàu", "tinh Ba Ria Vung Tau"])
+def test_province_short_forms(province):
+    row = one(f"Phường Thắng Tam, TP Vũng Tàu, {province}")
+    assert row["old_name"] == "Phường Thắng Tam" and row["old_province"] == "Tỉnh Bà Rịa - Vũng Tàu"
+
+
+def test_both_accent_placements_are_the_same_unit():
+    a, b = resolve_addresses(["Phường Phú Hòa, TP Thủ Dầu Một, Bình Dương", "Phường Phú Hoà, TP Thủ Dầu Một, BD"]).iter_rows(named=True)
+    assert a["old_uid"] == b["old_uid"] and a["status"] == b["status"] == "exact"
+
+
+def test_typo_is_fuzzy_and_stays_in_its_district():
+    row = one("Phường Bến Ngé, Quận 1, TP.HCM")
+    assert row["old_uid"] == BEN_NGHE and row["status"] == "fuzzy"
+    assert 0.5 < row["confidence"] < 1.0 and "fuzzy" in row["reason"]
+    # "Tân Định" is a ward of Quận 1: misspelt under Quận 3 it must not jump districts.
+    row = one("Phường Tân Địnhh, Quận 3, TP.HCM")
+    assert row["old_district"] in (None, "Quận 3")
+
+
+def test_street_names_are_never_taken_for_units():
+    assert one("123 Đại lộ Bình Dương")["status"] == "unresolved"
+    row = one("123 Đại lộ Bình Dương, P. Phú Hòa, TP Thủ Dầu Một")
+    assert row["old_name"] == "Phường Phú Hòa"
+    # Tân Định is also a ward of Quận 1; here it is the street and Đa Kao the ward.
+    row = one("Đường Tân Định, Phường Đa Kao, Quận 1")
+    assert row["old_name"] == "Phường Đa Kao"
+    row = one("15 Phạm Văn Đồng, Quận Thủ Đức")  # no ward given
+    assert row["status"] == "unresolved"
+
+
+def test_split_unit_without_evidence_goes_to_review_with_all_parts():
+    ref = load_reference()
+    parts = ref.crosswalk.filter(pl.col("old_uid") == "pre2025:26737")["new_uid"].sort().to_list()
+    assert len(parts) > 1  # Đa Kao was split
+    row = one("Phường Đa Kao, Quận 1, TP.HCM")
+    assert row["status"] == "split_review" and row["new_uid"] is None
+    assert sorted(row["candidates"]) == parts and "split" in row["reason"]
+
+
+def test_split_unit_with_gazetteer_evidence_is_resolved(tmp_path):
+    ref = load_reference()
+    parts = ref.crosswalk.filter(pl.col("old_uid") == "pre2025:26737").sort("new_uid")["new_uid"].to_list()
+    gazetteer = tmp_path / "gazetteer.csv"
+    gazetteer.write_text(
+        "old_uid,kind,name,name_key,new_uid,source\n"
+        f"pre2025:26737,quarter,Khu phố 3,,{parts[0]},test\n"
+        f"pre2025:26737,quarter,Khu phố 4,,{parts[1]},test\n",
+        encoding="utf-8",
+    )
+    with_gaz = load_reference(gazetteers=(gazetteer,))
+    rows = resolve_addresses(
+        ["12 Khu phố 3, Phường Đa Kao, Quận 1", "khu pho 4, p. da kao, q1", "Khu phố 34, Phường Đa Kao, Quận 1", "Khu phố 3, Khu phố 4, P. Đa Kao, Q.1"],
+        reference=with_gaz,
+    )
+    assert rows["status"].to_list() == ["split_resolved", "split_resolved", "split_review", "split_review"]
+    assert rows["new_uid"].to_list()[:2] == parts[:2]
+    assert "Khu phố 3" in rows["reason"][0]
+
+
+def test_island_district_without_communes():
+    row = one("Huyện Côn Đảo, Bà Rịa - Vũng Tàu")
+    assert row["old_uid"] == "pre2025-district:755" and row["new_name"] == "Đặc khu Côn Đảo"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [None, "", "   ", "x" * 10_000, "\x00\x01\x02\x1b[31m", "東京都千代田区丸の内", "The quick brown fox", "!!!???", "12345"],
+)
+def test_bad_input_is_unresolved_with_a_reason(bad):
+    row = one(bad)
+    assert row["status"] == "unresolved" and row["confidence"] == 0.0
+    assert row["reason"]
+
+
+def test_control_characters_inside_a_real_address_are_ignored():
+    row = one("12 Nguyễn Huệ,\tPhường Bến Nghé,\x00 Quận 1\r\n")
+    assert row["old_uid"] == BEN_NGHE
+
+
+def test_output_keeps_input_order_and_length_with_duplicates():
+    inputs = ["P. Bến Nghé, Q.1", None, "P. Đa Kao, Q.1", "P. Bến Nghé, Q.1", ""] * 3
+    out = resolve_addresses(inputs)
+    assert out.height == len(inputs)
+    assert out["input"].to_list() == inputs
+    assert out["old_uid"].to_list()[:5] == [BEN_NGHE, None, "pre2025:26737", BEN_NGHE, None]
+
+
+def test_structured_columns_and_old_codes():
+    frame = pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "ward": ["P.12", "Bến Nghé", None, "Phường 12"],
+            "district": ["Gò Vấp", "Quận 1", None, "Quận 3"],
+            "province": ["HCM", None, None, "HCM"],
+            "old_code": [None, None, "26740", "99999"],
+        }
+    )
+    out = resolve_table(frame, ward_column="ward", district_column="district", province_column="province", old_code_column="old_code")
+    assert out.columns[:5] == frame.columns
+    assert out["old_district"].to_list()[:2] == ["Quận Gò Vấp", "Quận 1"]
+    assert out["new_uid"][2] == SAI_GON and "old code" in out["reason"][2]
+    # an unknown code falls back to the names
+    assert out["old_name"][3] == "Phường 12" and out["old_district"][3] == "Quận 3"
+
+
+def test_resolve_table_names_missing_columns():
+    with pytest.raises(ValueError, match="addr"):
+        resolve_table(pl.DataFrame({"x": ["a"]}), address_column="addr")
