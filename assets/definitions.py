@@ -1,0 +1,36 @@
+"""The wardbridge code location: ``dagster dev`` / ``dagster definitions validate -m assets.definitions``.
+
+All assets write to one DuckDB file, which allows one writer at a time, so every run
+uses the in-process executor (steps run one after another).
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.addresses import address_review_queue, sample_addresses_resolved
+from assets.reference import reference_tables
+from assets.resources import WarehouseResource
+
+MAIN_JOB = "wardbridge_main"
+
+ALL_ASSETS = [reference_tables, sample_addresses_resolved, address_review_queue]
+
+wardbridge_main = dg.define_asset_job(
+    MAIN_JOB,
+    selection=dg.AssetSelection.all(),
+    description="Publish and check the reference tables, then resolve the bundled sample and build its review queue.",
+    executor_def=dg.in_process_executor,
+)
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    jobs=[wardbridge_main],
+    resources={"warehouse": WarehouseResource()},
+    executor=dg.in_process_executor,
+)
+
+
+def wardbridge_main_job() -> dg.JobDefinition:
+    """Reconstructor for ``dagster.build_reconstructable_job`` (used by ``wardbridge run``)."""
+    return defs.resolve_job_def(MAIN_JOB)

@@ -1,0 +1,304 @@
+"""Publish Polars frames to the warehouse: one DuckDB file plus Parquet copies.
+
+Layout under a warehouse directory ``<root>``::
+
+    <root>/wardbridge.duckdb                      schemas "reference", "resolved", ...
+    <root>/parquet/<schema>/<table>.parquet       same rows, one file per table
+
+Every published table is described by a ``pipelines.schema.Table``: the DuckDB
+DDL (column types, ``COMMENT ON TABLE/COLUMN``) and the Parquet field metadata
+are derived from it, so a column is documented in exactly one place. Constraints
+(required, allowed values, primary key) are written into the comments but not
+enforced by DuckDB: quality/checks.py checks them on the published rows, so a
+violation is reported by a check instead of aborting the write.
+
+DuckDB allows one writer per file. ``publish`` writes all tables it is given in
+one transaction, and serialises writers from several processes with an advisory
+lock file next to the database (``<root>/.wardbridge.lock``), so parallel runs
+wait for each other instead of failing on DuckDB's file lock.
+
+Plain Python on Polars/DuckDB/PyArrow: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.schema import Field, Table
+
+try:  # POSIX advisory locks; elsewhere writers are not serialised.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse"
+WAREHOUSE_ENV = "WARDBRIDGE_WAREHOUSE"
+DUCKDB_FILENAME = "wardbridge.duckdb"
+LOCK_FILENAME = ".wardbridge.lock"
+INPUT_COLUMN_DESCRIPTION = "Input column, carried through unchanged."
+
+
+def default_warehouse_dir() -> Path:
+    """``$WARDBRIDGE_WAREHOUSE`` if set, else ``warehouse/`` under the repository root."""
+    configured = os.environ.get(WAREHOUSE_ENV, "").strip()
+    return Path(configured).expanduser().resolve() if configured else DEFAULT_WAREHOUSE
+
+
+# --------------------------------------------------------------------------- types
+
+
+def duckdb_type(dtype: pl.DataType | type[pl.DataType]) -> str:
+    """DuckDB SQL type for a Polars dtype (the subset wardbridge tables use)."""
+    simple: dict[type[pl.DataType], str] = {
+        pl.String: "VARCHAR",
+        pl.Categorical: "VARCHAR",
+        pl.Boolean: "BOOLEAN",
+        pl.Int8: "TINYINT",
+        pl.Int16: "SMALLINT",
+        pl.Int32: "INTEGER",
+        pl.Int64: "BIGINT",
+        pl.UInt8: "UTINYINT",
+        pl.UInt16: "USMALLINT",
+        pl.UInt32: "UINTEGER",
+        pl.UInt64: "UBIGINT",
+        pl.Float32: "FLOAT",
+        pl.Float64: "DOUBLE",
+        pl.Date: "DATE",
+        pl.Time: "TIME",
+        pl.Binary: "BLOB",
+        pl.Null: "VARCHAR",
+    }
+    base = dtype if isinstance(dtype, type) else dtype.base_type()
+    if base in simple:
+        return simple[base]
+    if base is pl.Datetime:
+        tz = getattr(dtype, "time_zone", None)
+        return "TIMESTAMPTZ" if tz else "TIMESTAMP"
+    if base is pl.Duration:
+        return "INTERVAL"
+    if base is pl.Decimal:
+        precision = getattr(dtype, "precision", None) or 38
+        scale = getattr(dtype, "scale", None) or 0
+        return f"DECIMAL({precision},{scale})"
+    if base is pl.List or base is pl.Array:
+        inner = getattr(dtype, "inner", None)
+        if inner is None:
+            raise TypeError(f"list dtype without an inner type: {dtype!r}")
+        return f"{duckdb_type(inner)}[]"
+    raise TypeError(f"no DuckDB type for Polars dtype {dtype!r}")
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def column_comment(f: Field) -> str:
+    """Field description plus its declared constraints, for COMMENT ON COLUMN."""
+    notes = []
+    if f.required:
+        notes.append("required")
+    if f.allowed is not None:
+        notes.append("allowed: " + ", ".join(f.allowed))
+    return f.description + (f" [{'; '.join(notes)}]" if notes else "")
+
+
+def table_comment(table: Table) -> str:
+    if table.primary_key:
+        return f"{table.description} [primary key: {', '.join(table.primary_key)}]"
+    return table.description
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def table_for_frame(
+    base: Table,
+    frame: pl.DataFrame,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    input_description: str = INPUT_COLUMN_DESCRIPTION,
+    descriptions: Mapping[str, str] | None = None,
+) -> Table:
+    """Declaration for ``frame``: columns declared by ``base`` plus the frame's other columns.
+
+    Used for the resolver output, which is the caller's input columns followed by the
+    ``RESOLVED_ADDRESS`` columns: undeclared (input) columns keep their Polars dtype and
+    get ``descriptions[column]`` or ``input_description``; declared ones keep their
+    declaration. Column order is the frame's.
+    """
+    declared = {f.name: f for f in base.fields}
+    descriptions = descriptions or {}
+    fields = tuple(
+        declared.get(column, Field(column, frame.schema[column], descriptions.get(column, input_description)))
+        for column in frame.columns
+    )
+    missing = [f.name for f in base.fields if f.name not in frame.columns]
+    if missing:
+        raise ValueError(f"table {base.name}: frame lacks declared columns {missing}")
+    return Table(
+        name=name or base.name,
+        description=description or base.description,
+        fields=fields,
+        primary_key=base.primary_key,
+    )
+
+
+def create_table_sql(table: Table, schema: str) -> str:
+    columns = ",\n    ".join(f"{_quote_ident(f.name)} {duckdb_type(f.dtype)}" for f in table.fields)
+    return f"CREATE OR REPLACE TABLE {_quote_ident(schema)}.{_quote_ident(table.name)} (\n    {columns}\n)"
+
+
+def comment_sql(table: Table, schema: str) -> list[str]:
+    qualified = f"{_quote_ident(schema)}.{_quote_ident(table.name)}"
+    statements = [f"COMMENT ON TABLE {qualified} IS {_quote_literal(table_comment(table))}"]
+    statements += [
+        f"COMMENT ON COLUMN {qualified}.{_quote_ident(f.name)} IS {_quote_literal(column_comment(f))}"
+        for f in table.fields
+    ]
+    return statements
+
+
+def ddl(table: Table, schema: str) -> str:
+    """The full DDL for one table: CREATE plus comments (also handy for docs)."""
+    return ";\n".join([create_table_sql(table, schema), *comment_sql(table, schema)]) + ";\n"
+
+
+def arrow_table(table: Table, frame: pl.DataFrame) -> pa.Table:
+    """``frame`` in declared column order and types, descriptions as Parquet field metadata."""
+    data = table.cast(frame).to_arrow()
+    fields = [
+        data.schema.field(f.name).with_metadata({"description": column_comment(f)}) for f in table.fields
+    ]
+    schema = pa.schema(
+        fields,
+        metadata={"wardbridge.table": table.name, "description": table_comment(table)},
+    )
+    return data.cast(schema)
+
+
+# --------------------------------------------------------------------------- warehouse
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    schema: str
+    name: str
+    rows: int
+    duckdb_path: Path
+    parquet_path: Path
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    root: Path
+
+    @classmethod
+    def default(cls) -> Warehouse:
+        return cls(default_warehouse_dir())
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.root / DUCKDB_FILENAME
+
+    def parquet_path(self, schema: str, name: str) -> Path:
+        return self.root / "parquet" / schema / f"{name}.parquet"
+
+    @contextlib.contextmanager
+    def _writer_lock(self, timeout_s: float = 600.0) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        with open(self.root / LOCK_FILENAME, "a+") as handle:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(
+                            f"another process has been writing to {self.root} for over {timeout_s:.0f}s"
+                        ) from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def publish(self, schema: str, tables: Sequence[tuple[Table, pl.DataFrame]]) -> list[PublishedTable]:
+        """Write each (declaration, frame) to ``<schema>.<table>`` in DuckDB and to Parquet.
+
+        All DuckDB tables are replaced in one transaction; each Parquet file is written to a
+        temporary name and renamed into place. Frames are cast to the declaration first, so a
+        missing column fails here with the table's name.
+        """
+        prepared = [(table, arrow_table(table, frame)) for table, frame in tables]
+        with self._writer_lock():
+            with duckdb.connect(str(self.duckdb_path)) as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(schema)}")
+                    for table, data in prepared:
+                        con.execute(create_table_sql(table, schema))
+                        con.register("_wardbridge_incoming", data)
+                        con.execute(
+                            f"INSERT INTO {_quote_ident(schema)}.{_quote_ident(table.name)} "
+                            "SELECT * FROM _wardbridge_incoming"
+                        )
+                        con.unregister("_wardbridge_incoming")
+                        for statement in comment_sql(table, schema):
+                            con.execute(statement)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            published = []
+            for table, data in prepared:
+                target = self.parquet_path(schema, table.name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{target.name}.partial")
+                pq.write_table(data, partial, compression="zstd")
+                partial.replace(target)
+                published.append(PublishedTable(schema, table.name, data.num_rows, self.duckdb_path, target))
+        return published
+
+    def read(self, schema: str, name: str) -> pl.DataFrame:
+        """Read a published table back from DuckDB (read-only connection)."""
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+            return con.sql(f"SELECT * FROM {_quote_ident(schema)}.{_quote_ident(name)}").pl()
+
+    def comments(self, schema: str, name: str) -> tuple[str | None, dict[str, str | None]]:
+        """(table comment, {column: comment}) as stored in DuckDB."""
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+            found = con.execute(
+                "SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, name]
+            ).fetchone()
+            if found is None:
+                raise KeyError(f"{schema}.{name} is not in {self.duckdb_path}")
+            columns = con.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+                "ORDER BY column_index",
+                [schema, name],
+            ).fetchall()
+        return found[0], dict(columns)
