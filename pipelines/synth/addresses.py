@@ -1,0 +1,814 @@
+"""Messy pre-2025 addresses with known truth, for testing and benchmarking the resolver.
+
+Every row is an address in one of the 442 old units that formed the new Ho Chi Minh
+City (old provinces 79, 74, 77), written with one *primary* kind of mess
+(``mess_type``) and, sparingly, a secondary one (listed in ``mess_detail``), together
+with the truth: the old unit, the new unit (null for a split old unit without
+evidence), every new unit the old unit went to, and the gazetteer evidence inserted.
+
+Truth comes from the reference crosswalk and from a synthetic gazetteer
+(``synthetic_gazetteer``: invented hamlets, quarters and streets for each part of the
+47 split old units). The resolver under test must be given the same gazetteer::
+
+    write_synthetic_gazetteer(path, seed=42)
+    reference = load_reference(gazetteers=(path,))
+    truth = generate_addresses(2000, seed=42, reference=reference)
+
+Generation is deterministic for a given seed (``random.Random``), and cheap per row:
+unit spellings, typos and pools are precomputed once per reference, whole-string
+transforms (accents, NFD, case) run as Polars expressions.
+
+Command line (writes the committed samples)::
+
+    python -m pipelines.synth.addresses --n 2000 --seed 42 \\
+        --output data/sample/old_addresses.csv --gazetteer data/sample/gazetteer_sample.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import string
+import unicodedata
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
+from pipelines.schema import GAZETTEER
+from pipelines.text import fold
+
+SYNTHETIC_SOURCE = "synthetic (wardbridge address generator)"
+
+MESS_TYPES: tuple[str, ...] = (
+    "clean",
+    "no_diacritics",
+    "nfd",
+    "case",
+    "abbreviations",
+    "compact",
+    "bare_number",
+    "old_district",
+    "province_short",
+    "province_missing",
+    "accent_placement",
+    "typo",
+    "street_unit_name",
+    "no_commas",
+    "split_evidence",
+    "split_no_evidence",
+    "bad_input",
+)
+SPLIT_MESS_TYPES = ("split_evidence", "split_no_evidence")
+NON_SPLIT_MESS_TYPES = tuple(t for t in MESS_TYPES if t not in SPLIT_MESS_TYPES and t != "bad_input")
+
+# Relative frequency of each primary mess type.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "clean": 8, "no_diacritics": 8, "nfd": 5, "case": 6, "abbreviations": 8, "compact": 6,
+    "bare_number": 4, "old_district": 4, "province_short": 6, "province_missing": 6,
+    "accent_placement": 5, "typo": 8, "street_unit_name": 6, "no_commas": 5,
+    "split_evidence": 5, "split_no_evidence": 5, "bad_input": 3,
+}
+
+# Secondary mess allowed per primary type, with its probability (kept sparse, and
+# never one that would make the address unreadable, e.g. no commas + bare number).
+EXTRAS: dict[str, tuple[tuple[str, float], ...]] = {
+    "no_diacritics": (("abbreviations", 0.15), ("lower", 0.10)),
+    "case": (("abbreviations", 0.10),),
+    "abbreviations": (("no_diacritics", 0.15), ("province_short", 0.15)),
+    "compact": (("no_diacritics", 0.15), ("province_short", 0.15)),
+    "bare_number": (("no_diacritics", 0.10), ("province_short", 0.15)),
+    "old_district": (("abbreviations", 0.15), ("no_diacritics", 0.10)),
+    "province_short": (("abbreviations", 0.15), ("no_diacritics", 0.10)),
+    "province_missing": (("abbreviations", 0.10), ("no_diacritics", 0.10)),
+    "typo": (("no_diacritics", 0.10),),
+    "street_unit_name": (("no_diacritics", 0.10), ("province_short", 0.10)),
+    "no_commas": (("no_diacritics", 0.10),),
+    "split_evidence": (("no_diacritics", 0.10), ("abbreviations", 0.10), ("province_short", 0.10)),
+    "split_no_evidence": (("no_diacritics", 0.10), ("abbreviations", 0.10), ("province_short", 0.10)),
+}
+
+# Real streets of HCMC, Bình Dương and Vũng Tàu. Those whose words contain an
+# HCMC-area unit name, or a number, are moved to the street_unit_name traps at
+# load time, so the other mess types never hide a second unit name in the street.
+STREETS: tuple[str, ...] = (
+    "Lê Lợi", "Nguyễn Huệ", "Đồng Khởi", "Hai Bà Trưng", "Lý Tự Trọng", "Pasteur",
+    "Nam Kỳ Khởi Nghĩa", "Điện Biên Phủ", "Võ Văn Tần", "Nguyễn Thị Minh Khai",
+    "Cách Mạng Tháng Tám", "Trần Hưng Đạo", "Nguyễn Trãi", "Lê Duẩn", "Tôn Đức Thắng",
+    "Nguyễn Đình Chiểu", "Lý Thường Kiệt", "Nguyễn Văn Cừ", "An Dương Vương", "Hùng Vương",
+    "Hồng Bàng", "Ba Tháng Hai", "Sư Vạn Hạnh", "Lê Hồng Phong", "Nguyễn Chí Thanh",
+    "Trường Chinh", "Cộng Hòa", "Hoàng Văn Thụ", "Phan Đăng Lưu", "Phan Xích Long",
+    "Nguyễn Kiệm", "Quang Trung", "Nguyễn Oanh", "Lê Đức Thọ", "Phạm Văn Chiêu",
+    "Nguyễn Văn Lượng", "Xô Viết Nghệ Tĩnh", "Bạch Đằng", "Đinh Tiên Hoàng", "Nguyễn Xí",
+    "Ung Văn Khiêm", "Nguyễn Hữu Cảnh", "Võ Văn Kiệt", "Nguyễn Văn Linh", "Huỳnh Tấn Phát",
+    "Nguyễn Thị Thập", "Lê Văn Lương", "Nguyễn Hữu Thọ", "Kinh Dương Vương", "Lũy Bán Bích",
+    "Âu Cơ", "Lạc Long Quân", "Võ Nguyên Giáp", "Lê Văn Việt", "Đỗ Xuân Hợp", "Kha Vạn Cân",
+    "Nguyễn Duy Trinh", "Mai Chí Thọ", "Tô Ký", "Lê Trọng Tấn", "Nguyễn Ảnh Thủ",
+    "Hà Huy Giáp", "Rừng Sác", "Nguyễn Văn Tạo", "Yersin", "Huỳnh Văn Lũy", "Nguyễn Văn Tiết",
+    "Thùy Vân", "Hạ Long", "Trần Phú", "Ba Cu", "Nguyễn An Ninh", "Trương Công Định",
+    "Hoàng Hoa Thám", "Lê Quang Định", "Bùi Viện", "Nguyễn Tất Thành", "Khánh Hội",
+    "Tân Kỳ Tân Quý", "Phú Lợi", "Nguyễn Văn Trỗi", "Trần Quang Khải", "Lê Văn Sỹ",
+    "Phạm Văn Bạch", "Nguyễn Sơn", "Tân Sơn Nhì", "Bình Long", "Bà Hom",
+)
+# Streets that are written like units (the trap of mess type street_unit_name).
+STREET_TRAPS: tuple[str, ...] = (
+    "Đại lộ Bình Dương", "Phạm Văn Đồng", "Đường Tân Định", "Nguyễn Thái Bình", "Phạm Ngũ Lão",
+    "Cô Giang", "Cầu Kho", "Đường 3 Tháng 2", "Cách Mạng Tháng 8", "Đường Số 12", "Đường số 7",
+    "Quốc lộ 13", "Quốc lộ 1A", "Tỉnh lộ 10", "Đường 30 Tháng 4", "Võ Thị Sáu", "Thảo Điền",
+    "Mỹ Phước Tân Vạn", "Đường Thủ Khoa Huân", "Nguyễn Văn Quá",
+)
+# Thủ Đức city wards by their pre-2021 district (Resolution 1111/NQ-UBTVQH14).
+OLD_DISTRICT_Q2 = ("An Phú", "Thảo Điền", "An Khánh", "Bình An", "Bình Khánh", "Bình Trưng Đông",
+                   "Bình Trưng Tây", "Cát Lái", "Thạnh Mỹ Lợi", "An Lợi Đông", "Thủ Thiêm")
+OLD_DISTRICT_Q9 = ("Long Bình", "Long Thạnh Mỹ", "Tân Phú", "Hiệp Phú", "Tăng Nhơn Phú A",
+                   "Tăng Nhơn Phú B", "Phước Long A", "Phước Long B", "Trường Thạnh", "Long Phước",
+                   "Long Trường", "Phước Bình", "Phú Hữu")
+THU_DUC_CITY_DISTRICT = "769"
+PROVINCE_SHORT: dict[str, tuple[str, ...]] = {
+    "79": ("HCM", "TPHCM", "TP.HCM", "Tp HCM", "SG"),
+    "74": ("BD",),
+    "77": ("BRVT", "BR-VT"),
+}
+# Districts that were towns (thị xã) before city status: "TX." is still written.
+FORMER_TOWNS = ("725", "724", "723", "721", "754")
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_STYLE = re.compile(rf"([oO])([{_TONES}])([aAeE])(?![a-zA-Z])|([uU])([{_TONES}])([yY])(?![a-zA-Z])")
+_NEW_STYLE = re.compile(rf"([oO])([aAeE])([{_TONES}])(?![a-zA-Z])|(?<![qQ])([uU])([yY])([{_TONES}])(?![a-zA-Z])")
+_NUMBERED = re.compile(r"^(?:Phường|Quận) (\d+)$")
+
+
+def swap_tone_placement(text: str) -> str:
+    """Move the tone mark between the vowels of open oa/oe/uy: 'hòa' <-> 'hoà', 'thủy' <-> 'thuỷ'."""
+    nfd = unicodedata.normalize("NFD", text)
+    out = _OLD_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2) if m.group(1) else m.group(4) + m.group(6) + m.group(5), nfd)
+    if out == nfd:
+        out = _NEW_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2) if m.group(1) else m.group(4) + m.group(6) + m.group(5), nfd)
+    return unicodedata.normalize("NFC", out)
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass
+class _Unit:
+    uid: str
+    name: str | None  # 'Phường Bến Nghé'; None for an island district without communes
+    short: str | None  # 'Bến Nghé' or '12'
+    type: str | None  # Phường, Xã, Thị trấn
+    number: str | None  # numbered ward
+    district_code: str
+    district_name: str
+    district_short: str  # 'Bình Thạnh' or '3'
+    district_type: str
+    district_number: str | None
+    province_code: str
+    province_name: str
+    is_split: bool
+    candidates: list[str]
+    old_district: str | None = None  # 'Quận 2' etc. for Thủ Đức city wards
+    typos: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # target -> [(text, op)]
+
+
+@dataclass
+class _Catalogue:
+    units: list[_Unit]
+    pools: dict[str, list[int]]
+    streets: list[str]
+    traps: list[str]
+    named_wards: list[tuple[str, str]]  # (short name, district code)
+
+
+_CATALOGUES: dict[int, tuple[Reference, _Catalogue]] = {}
+
+
+def _catalogue(reference: Reference) -> _Catalogue:
+    cached = _CATALOGUES.get(id(reference))
+    if cached is not None and cached[0] is reference:
+        return cached[1]
+    cat = _build_catalogue(reference)
+    _CATALOGUES[id(reference)] = (reference, cat)
+    return cat
+
+
+def _build_catalogue(reference: Reference) -> _Catalogue:
+    old = reference.units_pre2025.filter(pl.col("province_code").is_in(HCMC_OLD_PROVINCES)).sort("unit_uid")
+    parts = (
+        reference.crosswalk.filter(pl.col("old_uid").is_in(old["unit_uid"].implode()))
+        .group_by("old_uid")
+        .agg(pl.col("new_uid").sort().alias("candidates"), pl.col("is_split").first())
+    )
+    old = old.join(parts, left_on="unit_uid", right_on="old_uid", how="left")
+    if old["candidates"].null_count():
+        raise ValueError("crosswalk has no row for some HCMC-area old units")
+
+    units: list[_Unit] = []
+    for r in old.iter_rows(named=True):
+        is_commune = not r["unit_uid"].startswith("pre2025-district:")
+        wn = _NUMBERED.match(r["name"]) if is_commune else None
+        dn = _NUMBERED.match(r["district_name"])
+        u = _Unit(
+            uid=r["unit_uid"],
+            name=r["name"] if is_commune else None,
+            short=(wn.group(1) if wn else r["short_name"]) if is_commune else None,
+            type=r["unit_type"] if is_commune else None,
+            number=wn.group(1) if wn else None,
+            district_code=r["district_code"],
+            district_name=r["district_name"],
+            district_short=dn.group(1) if dn else r["district_short_name"],
+            district_type=r["district_type"],
+            district_number=dn.group(1) if dn else None,
+            province_code=r["province_code"],
+            province_name=r["province_name"],
+            is_split=bool(r["is_split"]),
+            candidates=list(r["candidates"]),
+        )
+        if u.district_code == THU_DUC_CITY_DISTRICT and u.short:
+            u.old_district = "Quận 2" if u.short in OLD_DISTRICT_Q2 else "Quận 9" if u.short in OLD_DISTRICT_Q9 else "Quận Thủ Đức"
+        units.append(u)
+
+    _add_typos(units)
+    unique_without_province = _unique_without_province(reference, units)
+
+    non_split = [i for i, u in enumerate(units) if not u.is_split]
+    pools = {t: non_split for t in NON_SPLIT_MESS_TYPES}
+    pools["bare_number"] = [i for i in non_split if units[i].number]
+    pools["old_district"] = [i for i in non_split if units[i].old_district]
+    pools["province_missing"] = [i for i in non_split if unique_without_province[i]]
+    pools["accent_placement"] = [
+        i for i in non_split
+        if any(s and swap_tone_placement(s) != s for s in (units[i].short, units[i].district_short))
+    ]
+    pools["typo"] = [i for i in non_split if units[i].typos]
+    pools["split_evidence"] = pools["split_no_evidence"] = [i for i, u in enumerate(units) if u.is_split]
+    pools["bad_input"] = [0]  # unused
+
+    streets, traps = _split_streets(units)
+    named_wards = [(u.short, u.district_code) for u in units if u.short and not u.number]
+    return _Catalogue(units, pools, streets, traps, named_wards)
+
+
+def _split_streets(units: list[_Unit]) -> tuple[list[str], list[str]]:
+    """General streets must not contain a unit name (as whole words) or a number."""
+    names = {tuple(strip_words(u.short)) for u in units if u.short and not u.number}
+    names |= {tuple(strip_words(u.district_short)) for u in units if not u.district_number}
+    streets, traps = [], list(STREET_TRAPS)
+    for s in dict.fromkeys(STREETS):
+        words = strip_words(s)
+        hit = any(words[i : i + len(n)] == list(n) for n in names for i in range(len(words) - len(n) + 1))
+        (traps if hit or any(c.isdigit() for c in s) else streets).append(s)
+    return streets, traps
+
+
+def strip_words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", fold_spaced(text)) if w]
+
+
+def fold_spaced(text: str) -> str:
+    """Lower case, no diacritics, spaces kept (for word-level comparisons)."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)).replace("đ", "d")
+
+
+def _unique_without_province(reference: Reference, units: list[_Unit]) -> list[bool]:
+    """True when ward + district names (folded) identify one unit in the whole country."""
+    key = (
+        pl.col("short_name").map_elements(fold, return_dtype=pl.String)
+        + "|"
+        + pl.col("district_short_name").map_elements(fold, return_dtype=pl.String)
+    )
+    keys = reference.units_pre2025.select("unit_uid", key.alias("k"))
+    unique = keys.filter(pl.col("k").is_unique())["unit_uid"].to_list()
+    unique_set = set(unique)
+    return [u.uid in unique_set for u in units]
+
+
+_TYPO_LETTERS = "abcdeghiklmnopqrstuvxy"
+
+
+def _typo_variants(name: str, rnd: random.Random) -> list[tuple[str, str]]:
+    """All single-letter edits of ``name`` of the four kinds (a few substitutions per position)."""
+    out: list[tuple[str, str]] = []
+    letters = [i for i, c in enumerate(name) if c.isalpha()]
+    for i in letters:
+        c = name[i]
+        word_start = i == 0 or not name[i - 1].isalpha()
+        word_end = i + 1 == len(name) or not name[i + 1].isalpha()
+        for s in rnd.sample(_TYPO_LETTERS, 3):
+            if s != fold(c):
+                out.append((name[:i] + (s.upper() if c.isupper() else s) + name[i + 1 :], "substitute"))
+        if not (word_start and word_end):
+            out.append((name[:i] + name[i + 1 :], "delete"))
+        out.append((name[: i + 1] + c.lower() + name[i + 1 :], "duplicate"))
+        if not word_start and not word_end and fold(c) != fold(name[i + 1]):
+            out.append((name[:i] + name[i + 1] + c + name[i + 2 :], "transpose"))
+    return out
+
+
+def _add_typos(units: list[_Unit]) -> None:
+    """Precompute, per unit, typos of its ward and district names that stay unambiguous.
+
+    A typo must be at edit distance 1 (Levenshtein; optimal string alignment for a
+    transposition) from the folded name, at distance >= 2 from every other ward of
+    the same district (resp. every other HCMC-area district), and not spell another
+    HCMC-area unit name exactly.
+    """
+    rnd = random.Random(1685)  # fixed: typo candidates do not depend on the row seed
+    by_district: dict[str, list[str]] = defaultdict(list)
+    for u in units:
+        if u.short:
+            by_district[u.district_code].append(fold(u.short))
+    all_wards = {fold(u.short) for u in units if u.short}
+    districts = sorted({fold(u.district_short) for u in units if not u.district_number})
+    for u in units:
+        targets = []
+        if u.short and not u.number and len(fold(u.short)) >= 5:
+            targets.append(("ward", u.short, [k for k in by_district[u.district_code] if k != fold(u.short)]))
+        if not u.district_number and len(fold(u.district_short)) >= 5:
+            targets.append(("district", u.district_short, [d for d in districts if d != fold(u.district_short)]))
+        for target, name, others in targets:
+            key = fold(name)
+            variants = [(t, op) for t, op in _typo_variants(name, rnd) if OSA.distance(fold(t), key) == 1]
+            keys = [fold(t) for t, _ in variants]
+            if others and keys:
+                nearest = process.cdist(keys, others, scorer=OSA.distance, workers=1).min(axis=1)
+            else:
+                nearest = [99] * len(keys)
+            ok = [v for v, k, d in zip(variants, keys, nearest, strict=True) if d >= 2 and k not in all_wards and k not in districts]
+            if ok:
+                u.typos[target] = ok
+
+
+# ----------------------------------------------------------------------- gazetteer
+
+
+def synthetic_gazetteer(seed: int = 0, reference: Reference | None = None) -> pl.DataFrame:
+    """Invented evidence for every part of every split HCMC-area old unit (GAZETTEER schema).
+
+    Each part gets 2-4 names: quarters ('Khu phố 5') in wards and townships, hamlets
+    ('Ấp 3') in communes, and numbered or lettered streets ('Đường Số 12', 'Đường D4').
+    Names are unique (folded) within an old unit and never collide with the
+    general street list, so an address carries evidence only when it is meant to.
+    """
+    reference = reference or default_reference()
+    cat = _catalogue(reference)
+    rnd = random.Random(f"gazetteer:{seed}")
+    rows = []
+    for u in cat.units:
+        if not u.is_split:
+            continue
+        local = [("quarter", f"Khu phố {n}") for n in range(1, 13)] if u.type != "Xã" else [("hamlet", f"Ấp {n}") for n in range(1, 13)]
+        local += [(k, f"{name}{s}") for k, name in local[:6] for s in ("A", "B")]
+        streets = [("street", f"Đường Số {n}") for n in range(1, 41)]
+        streets += [("street", f"Đường {p}{n}") for p in ("D", "N") for n in range(1, 13)]
+        if u.province_code == "74":
+            streets += [("street", f"Đường DX {n:03d}") for n in range(1, 120)]
+        sizes = [rnd.randint(2, 4) for _ in u.candidates]
+        n_local = rnd.randint(1, sum(sizes))
+        chosen = rnd.sample(local, min(n_local, len(local))) + rnd.sample(streets, sum(sizes) - min(n_local, len(local)))
+        rnd.shuffle(chosen)
+        pos = 0
+        for new_uid, size in zip(u.candidates, sizes, strict=True):
+            for kind, name in chosen[pos : pos + size]:
+                rows.append((u.uid, kind, name, fold(name), new_uid, SYNTHETIC_SOURCE))
+            pos += size
+    return GAZETTEER.cast(pl.DataFrame(rows, schema=GAZETTEER.columns, orient="row"))
+
+
+def write_synthetic_gazetteer(path: Path | str, seed: int = 0, reference: Reference | None = None) -> pl.DataFrame:
+    frame = synthetic_gazetteer(seed, reference)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    frame.write_csv(path)
+    return frame
+
+
+# ---------------------------------------------------------------------- addresses
+
+
+def _allocate(n: int, weights: Mapping[str, float]) -> dict[str, int]:
+    """Largest-remainder split of n rows; every type gets at least one row when n allows."""
+    total = sum(weights.values())
+    exact = {t: n * w / total for t, w in weights.items()}
+    counts = {t: int(v) for t, v in exact.items()}
+    if n >= len(weights):
+        for t in counts:
+            counts[t] = max(counts[t], 1)
+    rest = n - sum(counts.values())
+    order = sorted(weights, key=lambda t: (counts[t] - exact[t], t))
+    i = 0
+    while rest != 0:
+        t = order[i % len(order)]
+        if rest > 0:
+            counts[t] += 1
+            rest -= 1
+        elif counts[t] > 1:
+            counts[t] -= 1
+            rest += 1
+        i += 1
+    return counts
+
+
+def _house(rnd: random.Random) -> str:
+    n = rnd.randint(1, 480)
+    k = rnd.random()
+    if k < 0.45:
+        return str(n)
+    if k < 0.70:
+        return f"{n}/{rnd.randint(1, 60)}"
+    if k < 0.78:
+        return f"{n}/{rnd.randint(1, 40)}/{rnd.randint(1, 20)}"
+    if k < 0.86:
+        return f"{n}{rnd.choice('ABCD')}"
+    if k < 0.94:
+        return f"Hẻm {n}"
+    return f"Số {n}"
+
+
+def _ward_abbrev(u: _Unit, rnd: random.Random) -> str:
+    dot = "." if rnd.random() < 0.85 else ""
+    if u.number:
+        return f"{rnd.choice('PF')}{dot} {u.number}"
+    abbr = {"Phường": "P", "Xã": "X", "Thị trấn": "TT"}[u.type]
+    return f"{abbr}{dot} {u.short}"
+
+
+def _ward_compact(u: _Unit, rnd: random.Random) -> str:
+    if u.number:
+        return f"{rnd.choice('PF')}{rnd.choice(('', '.'))}{u.number}"
+    if u.type == "Phường":
+        return f"P{rnd.choice(('', '.'))}{u.short}"
+    return f"{'X' if u.type == 'Xã' else 'TT'}.{u.short}"
+
+
+def _district_abbrev(u: _Unit, rnd: random.Random) -> str:
+    dot = "." if rnd.random() < 0.85 else ""
+    if u.district_code in FORMER_TOWNS and rnd.random() < 0.3:
+        return f"TX{dot} {u.district_short}"
+    abbr = {"Quận": "Q", "Huyện": "H", "Thành phố": rnd.choice(("TP", "TP", "Tp"))}[u.district_type]
+    return f"{abbr}{dot} {u.district_short}"
+
+
+def _district_compact(u: _Unit, rnd: random.Random) -> str:
+    if u.district_number:
+        return f"Q{rnd.choice(('', '.'))}{u.district_number}"
+    abbr = {"Quận": "Q", "Huyện": "H", "Thành phố": "TP"}[u.district_type]
+    return f"{abbr}.{u.district_short}"
+
+
+def _province_abbrev(u: _Unit, rnd: random.Random) -> str:
+    if u.province_code == "79":
+        return rnd.choice(("TP. Hồ Chí Minh", "Tp. Hồ Chí Minh", "TP Hồ Chí Minh"))
+    return u.province_name
+
+
+_LOREM = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+
+
+def _bad_input(rnd: random.Random) -> tuple[str | None, str]:
+    k = rnd.random()
+    if k < 0.06:
+        return None, "null"
+    if k < 0.12:
+        return rnd.choice(("", " ", "   ", ",", " , , ", "-", "?", "...")), "empty"
+    if k < 0.32:
+        junk = "".join(rnd.choice("\x00\x01\x02\x07\x08\x0b\x0c\x1b\x1f\x7f\t\r\n.,-/#") for _ in range(rnd.randint(3, 30)))
+        return junk + str(rnd.randint(0, 99999)), "control characters"
+    if k < 0.48:
+        size = 10_240 + rnd.randint(0, 200)
+        kind = rnd.randrange(4)
+        if kind == 0:
+            text = "".join(rnd.choices(string.ascii_letters + string.digits + "+/", k=size))
+        elif kind == 1:
+            text = (_LOREM * (size // len(_LOREM) + 1))[:size] + str(rnd.randint(0, 10**6))
+        elif kind == 2:
+            text = rnd.choice("x#0 ") * size + str(rnd.randint(0, 10**6))
+        else:
+            text = "".join(rnd.choices("的一是不了人我在有他这中大来上个国", k=size // 3))
+        return text, f"{len(text)} characters"
+    if k < 0.64:
+        phrase = rnd.choice(("地址不详", "你好世界", "请联系客户", "越南", "电话联系", "未知地址", "胡志明市"))
+        return f"{phrase}{rnd.randint(1, 9999)}", "Chinese"
+    if k < 0.84:
+        phrase = rnd.choice(("N/A", "unknown", "TBD", "see attached file", "Address not provided",
+                             "Please call before delivery", "No fixed address", "Lorem ipsum dolor sit amet",
+                             "{} Main Street, Springfield", "PO Box {}", "Suite {}, Level 3, One World Trade Center, New York"))
+        return phrase.format(rnd.randint(1, 9999)) + ("" if "{}" in phrase else f" #{rnd.randint(1, 99999)}"), "English"
+    phrase = rnd.choice(("Không rõ", "Chưa cập nhật", "Không có địa chỉ", "Đang xác minh", "Không xác định"))
+    return f"{phrase} ({rnd.randint(1, 99999)})", "Vietnamese without address"
+
+
+@dataclass
+class _Row:
+    address: str | None
+    mess_type: str
+    mess_detail: str
+    transform: str  # whole-string transform, applied vectorised: '', strip, nfd, upper, lower
+    true_old_uid: str | None
+    true_new_uid: str | None
+    true_candidates: list[str]
+    is_split: bool
+    evidence_new_uid: str | None
+
+
+def _render(u: _Unit, mess: str, rnd: random.Random, cat: _Catalogue, gazetteer: Mapping[str, list[tuple[str, str, str]]]) -> _Row:
+    extras = [e for e, p in EXTRAS.get(mess, ()) if rnd.random() < p]
+    detail: list[str] = [f"+{e}" for e in extras]
+    transform = ""
+    house = _house(rnd)
+    street: str | None = f"{house} {rnd.choice(cat.streets)}"
+    locality: str | None = None  # quarter / hamlet segment between street and ward
+    evidence_uid = None
+
+    ward = u.name
+    district = u.district_name
+    province: str | None = u.province_name
+    sep = ", "
+
+    if "abbreviations" in extras or mess == "abbreviations":
+        if ward and (mess == "abbreviations" or rnd.random() < 0.8):
+            ward = _ward_abbrev(u, rnd)
+        if not ward or ward == u.name or rnd.random() < 0.7:
+            district = _district_abbrev(u, rnd)
+        if rnd.random() < 0.5:
+            province = _province_abbrev(u, rnd)
+    if "province_short" in extras or mess == "province_short":
+        province = rnd.choice(PROVINCE_SHORT[u.province_code])
+    if "no_diacritics" in extras:
+        transform = "strip"
+    elif "lower" in extras:
+        transform = "lower"
+
+    if mess == "no_diacritics":
+        transform = "strip"
+    elif mess == "nfd":
+        transform = "nfd"
+    elif mess == "case":
+        transform = rnd.choice(("upper", "lower"))
+        detail.append(transform)
+    elif mess == "compact":
+        if ward:
+            ward = _ward_compact(u, rnd)
+        if not ward or rnd.random() < 0.5:
+            district = _district_compact(u, rnd)
+    elif mess == "bare_number":
+        ward = u.number
+        if rnd.random() < 0.15:
+            street = None  # '22, Quận Bình Thạnh' alone is still readable by position
+    elif mess == "old_district":
+        district = _district_abbrev(u, rnd).rsplit(" ", 1)[0] + " " + u.old_district.split(" ", 1)[1] if "abbreviations" in extras else u.old_district
+        detail.append(u.old_district)
+    elif mess == "province_missing":
+        province = None
+    elif mess == "accent_placement":
+        transform = "tone"  # applied below, on the whole address (streets too)
+    elif mess == "typo":
+        target = "ward" if "ward" in u.typos and ("district" not in u.typos or rnd.random() < 0.7) else "district"
+        text, op = rnd.choice(u.typos[target])
+        if target == "ward":
+            ward = f"{u.type} {text}"
+        else:
+            district = f"{u.district_type} {text}"
+        detail.append(f"{op} {target}: {text}")
+    elif mess == "street_unit_name":
+        if rnd.random() < 0.5:
+            trap = rnd.choice(cat.traps)
+        else:
+            name, dcode = rnd.choice(cat.named_wards)
+            while dcode == u.district_code:
+                name, dcode = rnd.choice(cat.named_wards)
+            trap = f"Đường {name}" if rnd.random() < 0.7 else name
+        street = f"{house} {trap}" if rnd.random() < 0.9 else trap
+        detail.append(trap)
+    elif mess == "no_commas":
+        sep = " "
+    elif mess == "split_evidence":
+        kind, name, evidence_uid = rnd.choice(gazetteer[u.uid])
+        if kind == "street":
+            street = f"{house} {name}"
+        else:
+            k = rnd.random()
+            locality = name if k < 0.6 else f"Tổ {rnd.randint(1, 30)}, {name}"
+            if k > 0.85:
+                street, locality = f"{house} {name}", None
+        detail.append(f"evidence {kind}: {name}")
+    elif mess == "split_no_evidence" and rnd.random() < 0.15:
+        # a quarter/hamlet the gazetteer does not list: still no evidence
+        known = {fold(n) for _, n, _ in gazetteer.get(u.uid, ())}
+        for _ in range(10):
+            locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(13, 40)}"
+            if fold(locality) not in known:
+                break
+        else:
+            locality = None
+        if locality:
+            detail.append(f"unlisted {locality}")
+    elif mess in NON_SPLIT_MESS_TYPES and mess != "clean" and rnd.random() < 0.06:
+        locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(1, 12)}"
+
+    if mess not in ("clean", "street_unit_name", "split_evidence") and rnd.random() < 0.07:
+        street = None  # some records carry the units only
+    address = sep.join(p for p in (street, locality, ward, district, province) if p)
+    if transform == "tone":
+        address, transform = swap_tone_placement(address), ""
+    if u.is_split:
+        true_new = evidence_uid
+    else:
+        true_new = u.candidates[0]
+    return _Row(address, mess, "; ".join(detail), transform, u.uid, true_new, u.candidates, u.is_split, evidence_uid)
+
+
+def _apply_transforms(frame: pl.DataFrame) -> pl.DataFrame:
+    """Whole-string mess, vectorised: accents stripped (case kept), NFD, case."""
+    a, t = pl.col("address"), pl.col("transform")
+    stripped = a.str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.replace_all("đ", "d", literal=True).str.replace_all("Đ", "D", literal=True)
+    return frame.with_columns(
+        pl.when(t == "strip").then(stripped)
+        .when(t == "nfd").then(a.str.normalize("NFD"))
+        .when(t == "upper").then(a.str.to_uppercase())
+        .when(t == "lower").then(a.str.to_lowercase())
+        .otherwise(a)
+        .alias("address")
+    ).drop("transform")
+
+
+def _generate_batch(n: int, seed: int, cat: _Catalogue, weights: Mapping[str, float], gazetteer: Mapping[str, list]) -> pl.DataFrame:
+    rnd = random.Random(seed)
+    counts = _allocate(n, weights)
+    rows: list[tuple[str, int]] = []
+    for mess in sorted(counts, key=MESS_TYPES.index):
+        pool = list(cat.pools[mess])
+        rnd.shuffle(pool)
+        # cycle through the pool so that every eligible unit appears once n is large enough
+        rows.extend((mess, pool[k % len(pool)]) for k in range(counts[mess]))
+    rnd.shuffle(rows)
+    out: list[_Row] = []
+    for mess, ui in rows:
+        if mess == "bad_input":
+            text, detail = _bad_input(rnd)
+            out.append(_Row(text, mess, detail, "", None, None, [], False, None))
+        else:
+            out.append(_render(cat.units[ui], mess, rnd, cat, gazetteer))
+    frame = pl.DataFrame(
+        {
+            "address": [r.address for r in out],
+            "mess_type": [r.mess_type for r in out],
+            "mess_detail": [r.mess_detail for r in out],
+            "transform": [r.transform for r in out],
+            "true_old_uid": [r.true_old_uid for r in out],
+            "true_new_uid": [r.true_new_uid for r in out],
+            "true_candidates": [r.true_candidates for r in out],
+            "is_split": [r.is_split for r in out],
+            "evidence_new_uid": [r.evidence_new_uid for r in out],
+        },
+        schema={
+            "address": pl.String, "mess_type": pl.String, "mess_detail": pl.String, "transform": pl.String,
+            "true_old_uid": pl.String, "true_new_uid": pl.String, "true_candidates": pl.List(pl.String),
+            "is_split": pl.Boolean, "evidence_new_uid": pl.String,
+        },
+    )
+    return _apply_transforms(frame)
+
+
+def generate_addresses(
+    n: int,
+    seed: int = 0,
+    reference: Reference | None = None,
+    mess_types: Sequence[str] | None = None,
+    *,
+    weights: Mapping[str, float] | None = None,
+    gazetteer: pl.DataFrame | None = None,
+    distinct: bool = True,
+) -> pl.DataFrame:
+    """``n`` messy old addresses with their truth, deterministic for a given seed.
+
+    Columns: address, mess_type, mess_detail (secondary mess, typo applied, evidence
+    used ...), true_old_uid, true_new_uid (null for a split old unit without
+    evidence, and for bad input), true_candidates (every new unit of the old unit),
+    is_split, evidence_new_uid.
+
+    ``gazetteer`` is the split evidence to draw from; by default
+    ``synthetic_gazetteer(seed, reference)``: resolve with a reference loaded with
+    that same gazetteer. With ``distinct`` (default) addresses are unique (one null,
+    one empty string at most among the bad inputs).
+    """
+    reference = reference or default_reference()
+    cat = _catalogue(reference)
+    types = tuple(mess_types) if mess_types is not None else MESS_TYPES
+    unknown = set(types) - set(MESS_TYPES)
+    if unknown:
+        raise ValueError(f"unknown mess types {sorted(unknown)}; known: {MESS_TYPES}")
+    w = {t: (weights or DEFAULT_WEIGHTS).get(t, DEFAULT_WEIGHTS[t]) for t in types}
+    gaz = gazetteer if gazetteer is not None else synthetic_gazetteer(seed, reference)
+    evidence: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for old_uid, kind, name, new_uid in gaz.select("old_uid", "kind", "name", "new_uid").iter_rows():
+        evidence[old_uid].append((kind, name, new_uid))
+    if "split_evidence" in types and any(not evidence[cat.units[i].uid] for i in cat.pools["split_evidence"]):
+        raise ValueError("the gazetteer has no entry for some split old unit: split_evidence needs one for each")
+
+    frame = _generate_batch(n, seed, cat, w, evidence)
+    if not distinct:
+        return frame
+    frame = frame.unique(subset="address", keep="first", maintain_order=True)
+    extra_seed = 0
+    while frame.height < n and extra_seed < 50:
+        # top up with more rows from a derived seed until n distinct addresses
+        extra_seed += 1
+        more = _generate_batch(max(n - frame.height, 64), seed * 1000 + extra_seed, cat, w, evidence)
+        frame = pl.concat([frame, more]).unique(subset="address", keep="first", maintain_order=True)
+    return frame.head(n)
+
+
+def to_csv_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """CSV-friendly copy: candidate lists as ';'-joined strings."""
+    return frame.with_columns(pl.col("true_candidates").list.join(";"))
+
+
+def read_truth_csv(path: Path | str) -> pl.DataFrame:
+    """Read a CSV written by ``to_csv_frame`` back into the generator's schema."""
+    frame = pl.read_csv(path, infer_schema=False)  # empty field -> null, "" -> ""
+    return frame.with_columns(
+        pl.col("true_candidates").fill_null("").str.split(";").list.eval(pl.element().filter(pl.element() != "")),
+        pl.col("is_split") == "true",
+    )
+
+
+# ---------------------------------------------------------------------- evaluation
+
+
+def row_correct(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
+    """Truth and resolver output side by side (same order), with per-row verdicts.
+
+    correct: non-split types need status exact/fuzzy and the true new unit;
+    split_evidence needs split_resolved and the true part; split_no_evidence needs
+    split_review with every true candidate listed; bad_input needs unresolved.
+    """
+    if truth.height != resolved.height:
+        raise ValueError(f"truth has {truth.height} rows, resolver output {resolved.height}")
+    r = resolved.select(
+        pl.col("status"), pl.col("new_uid").alias("got_new_uid"), pl.col("old_uid").alias("got_old_uid"),
+        pl.col("candidates").fill_null([]).alias("got_candidates"), pl.col("confidence"), pl.col("reason"),
+    )
+    df = pl.concat([truth, r], how="horizontal")
+    same_new = pl.col("got_new_uid").eq_missing(pl.col("true_new_uid")) & pl.col("true_new_uid").is_not_null()
+    contains = pl.col("true_candidates").list.set_difference(pl.col("got_candidates")).list.len() == 0
+    mess = pl.col("mess_type")
+    correct = (
+        pl.when(mess == "bad_input").then(pl.col("status") == "unresolved")
+        .when(mess == "split_evidence").then((pl.col("status") == "split_resolved") & same_new)
+        .when(mess == "split_no_evidence").then((pl.col("status") == "split_review") & contains)
+        .otherwise(pl.col("status").is_in(["exact", "fuzzy"]) & same_new)
+    )
+    return df.with_columns(
+        correct.fill_null(False).alias("correct"),
+        ((pl.col("status") == "exact") & ~same_new).alias("wrong_exact"),
+        pl.when(pl.col("is_split")).then(contains).otherwise(None).alias("candidates_contain_truth"),
+    )
+
+
+def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
+    """Accuracy per mess type, plus rows for all non-split types and for everything.
+
+    Columns: mess_type, n, correct_rate, wrong_exact (status exact with a wrong new
+    unit), candidate_contains_truth (split rows only: share whose candidate list
+    holds every true candidate).
+    """
+    rows = row_correct(truth, resolved)
+    agg = (
+        pl.len().alias("n"),
+        pl.col("correct").mean().alias("correct_rate"),
+        pl.col("wrong_exact").sum().alias("wrong_exact"),
+        pl.col("candidates_contain_truth").mean().alias("candidate_contains_truth"),
+    )
+    per_type = rows.group_by("mess_type").agg(*agg)
+    per_type = per_type.sort(pl.col("mess_type").replace_strict({t: i for i, t in enumerate(MESS_TYPES)}, default=99))
+    non_split = rows.filter(pl.col("mess_type").is_in(NON_SPLIT_MESS_TYPES)).select(pl.lit("ALL non-split").alias("mess_type"), *agg)
+    overall = rows.select(pl.lit("ALL").alias("mess_type"), *agg)
+    return pl.concat([per_type, non_split, overall], how="vertical_relaxed")
+
+
+# ---------------------------------------------------------------------- command line
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--output", type=Path, default=Path("data/sample/old_addresses.csv"))
+    parser.add_argument("--gazetteer", type=Path, default=Path("data/sample/gazetteer_sample.csv"))
+    args = parser.parse_args(argv)
+    reference = default_reference()
+    gaz = write_synthetic_gazetteer(args.gazetteer, args.seed, reference)
+    frame = generate_addresses(args.n, args.seed, reference, gazetteer=gaz)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    to_csv_frame(frame).write_csv(args.output)
+    print(f"wrote {frame.height} addresses to {args.output}, {gaz.height} gazetteer entries to {args.gazetteer}")
+    print(frame.group_by("mess_type").len().sort("mess_type"))
+
+
+if __name__ == "__main__":
+    main()
