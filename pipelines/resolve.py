@@ -44,9 +44,21 @@ MAX_SPAN = 6  # longest unit name in tokens ("thanh pho ba ria vung tau")
 
 # Unit-type words as they appear after folding, longest first. Multi-word ones
 # are written with spaces and matched on consecutive tokens.
-WARD_MARKERS = ("thi tran", "phuong", "ward", "xa", "tt", "p", "f", "x")
-DISTRICT_MARKERS = ("thanh pho", "thi xa", "district", "quan", "huyen", "tp", "tx", "q", "h")
-PROVINCE_MARKERS = ("thanh pho", "tinh", "tp")
+class Markers(tuple):
+    """Unit-type words, longest first, with lookups by first and last word (hot path)."""
+
+    def __new__(cls, *markers: str):
+        self = super().__new__(cls, markers)
+        self.by_first = {}
+        for marker in markers:
+            self.by_first.setdefault(marker.split(" ")[0], []).append(marker)
+        self.last_words = {m.split(" ")[-1] for m in markers}
+        return self
+
+
+WARD_MARKERS = Markers("thi tran", "phuong", "ward", "xa", "tt", "p", "f", "x")
+DISTRICT_MARKERS = Markers("thanh pho", "thi xa", "district", "quan", "huyen", "tp", "tx", "q", "h")
+PROVINCE_MARKERS = Markers("thanh pho", "tinh", "tp")
 STREET_MARKERS = frozenset(("duong", "dai", "hem", "ngo", "ngach", "kiet", "so", "to", "lo", "km", "quoc", "tinh lo"))
 TRAILING_COUNTRY = (("viet", "nam"), ("vietnam",), ("vn",))
 MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
@@ -57,7 +69,7 @@ _TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
 _COMPACT_MARKER = re.compile(r"^([pfqhx])(\d{1,2})$")
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 
-_EMPTY_ROW: dict = {c: None for c in RESOLVED_ADDRESS.columns}
+_RESULT_SCHEMA = {"old_uid": pl.String, "new_uid": pl.String, "status": pl.String, "confidence": pl.Float64, "reason": pl.String}
 
 
 def _squash(tokens: Sequence[str]) -> str:
@@ -98,6 +110,7 @@ class ResolverIndex:
     scope_provinces: tuple[str, ...] = HCMC_OLD_PROVINCES
     old_units: pl.DataFrame | None = None
     new_units: pl.DataFrame | None = None
+    candidates: pl.DataFrame | None = None
 
 
 def _words(text: str) -> str:
@@ -152,6 +165,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         old_uid="unit_uid", old_code="code", old_name="name", old_district="district_name", old_province="province_name"
     )
     idx.new_units = reference.units_2025.select(new_uid="unit_uid", new_code="code", new_name="name")
+    idx.candidates = pl.DataFrame({"old_uid": list(idx.parts), "candidates": list(idx.parts.values())}, schema={"old_uid": pl.String, "candidates": pl.List(pl.String)})
     return idx
 
 
@@ -185,20 +199,22 @@ def _tokenise(text: str) -> _Tokens:
     return _Tokens(words, boundary)
 
 
-def _marker_at(words: list[str], start: int, end: int, markers: Sequence[str]) -> str | None:
-    """The unit-type marker ending right before ``end`` and starting at/after ``start``... see callers."""
-    for marker in markers:
+def _marker_at(words: list[str], start: int, end: int, markers: Markers) -> str | None:
+    """The unit-type marker that starts at token ``start`` (and ends before ``end``), if any."""
+    for marker in markers.by_first.get(words[start], ()):
         parts = marker.split(" ")
         if start + len(parts) <= end and words[start : start + len(parts)] == parts:
             return marker
     return None
 
 
-def _is_anchored(tokens: _Tokens, start: int, markers: Sequence[str]) -> bool:
+def _is_anchored(tokens: _Tokens, start: int, markers: Markers) -> bool:
     """Does a unit name starting at token ``start`` start a segment or follow a marker?"""
     if tokens.boundary_before[start]:
         return True
     words = tokens.words
+    if words[start - 1] not in markers.last_words:
+        return False
     for marker in markers:
         parts = marker.split(" ")
         if start >= len(parts) and words[start - len(parts) : start] == parts:
@@ -295,7 +311,6 @@ class Resolution:
     status: str = "unresolved"
     confidence: float = 0.0
     new_uid: str | None = None
-    candidates: list[str] | None = None
     reason: str | None = None
 
 
@@ -420,7 +435,7 @@ def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match
     if not parts:
         return Resolution(old_uid=old_uid, reason=f"old unit {old_uid} has no successor in the crosswalk")
     if len(parts) == 1:
-        return Resolution(old_uid, "fuzzy" if fuzzy else "exact", confidence, parts[0], parts, reason)
+        return Resolution(old_uid, "fuzzy" if fuzzy else "exact", confidence, parts[0], reason)
     # Split old unit: only evidence may pick a part.
     padded = f" {original} "
     evidence = {(new_uid, kind, name) for needle, kind, name, new_uid in idx.gazetteer.get(old_uid, []) if needle in padded}
@@ -428,9 +443,9 @@ def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match
     if len(chosen) == 1:
         new_uid, kind, name = sorted(evidence)[0]
         why = f"split unit; gazetteer {kind} '{name}' lies in {new_uid}"
-        return Resolution(old_uid, "split_resolved", round(confidence * 0.95, 4), new_uid, parts, "; ".join(filter(None, [why, reason])))
+        return Resolution(old_uid, "split_resolved", round(confidence * 0.95, 4), new_uid, "; ".join(filter(None, [why, reason])))
     why = "split unit; conflicting gazetteer evidence" if chosen else f"split unit across {len(parts)} new units; no street/hamlet evidence"
-    return Resolution(old_uid, "split_review", confidence, None, parts, "; ".join(filter(None, [why, reason])))
+    return Resolution(old_uid, "split_review", confidence, None, "; ".join(filter(None, [why, reason])))
 
 
 # ---------------------------------------------------------------------------
@@ -452,11 +467,11 @@ def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Re
     series = addresses if isinstance(addresses, pl.Series) else pl.Series(list(addresses), dtype=pl.String)
     series = series.cast(pl.String).rename("input")
     idx = index or (build_index(reference) if reference is not None else _default_index())
-    frame = series.to_frame().with_columns(
-        _length=pl.col("input").str.len_chars(),
-        _clean=clean_expr(pl.col("input")),
-    )
-    distinct = frame.select("_clean", "_length").filter(pl.col("_clean").is_not_null()).unique("_clean")
+    frame = series.to_frame()
+    # Clean each distinct raw string once, then parse each distinct cleaned string once.
+    raw = frame.unique("input").drop_nulls().with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
+    frame = frame.join(raw, on="input", how="left", maintain_order="left", nulls_equal=False)
+    distinct = raw.group_by("_clean").agg(pl.col("_length").max())
     rows = []
     for clean, length in distinct.iter_rows():
         if length is not None and length > MAX_INPUT_CHARS:
@@ -465,12 +480,8 @@ def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Re
             res = Resolution(reason="empty after removing control characters and spaces")
         else:
             res = parse_address(idx, clean, " ".join(re.findall(r"[a-z0-9]+", clean)))
-        rows.append((clean, res.old_uid, res.new_uid, res.status, res.confidence, res.candidates, res.reason))
-    resolved = pl.DataFrame(
-        rows,
-        schema={"_clean": pl.String, "old_uid": pl.String, "new_uid": pl.String, "status": pl.String, "confidence": pl.Float64, "candidates": pl.List(pl.String), "reason": pl.String},
-        orient="row",
-    )
+        rows.append((clean, res.old_uid, res.new_uid, res.status, res.confidence, res.reason))
+    resolved = pl.DataFrame(rows, schema={"_clean": pl.String, **_RESULT_SCHEMA}, orient="row")
     out = (
         frame.join(resolved, on="_clean", how="left", maintain_order="left")
         .with_columns(
@@ -478,10 +489,17 @@ def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Re
             confidence=pl.col("confidence").fill_null(0.0),
             reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
         )
-        .join(idx.old_units, on="old_uid", how="left", maintain_order="left")
-        .join(idx.new_units, on="new_uid", how="left", maintain_order="left")
     )
-    return out.select("input", *RESOLVED_ADDRESS.columns)
+    return _add_unit_columns(idx, out).select("input", *RESOLVED_ADDRESS.columns)
+
+
+def _add_unit_columns(idx: ResolverIndex, frame: pl.DataFrame) -> pl.DataFrame:
+    """Names and codes of the old and new unit, and every candidate part of the old unit."""
+    return (
+        frame.join(idx.old_units, on="old_uid", how="left", maintain_order="left")
+        .join(idx.new_units, on="new_uid", how="left", maintain_order="left")
+        .join(idx.candidates, on="old_uid", how="left", maintain_order="left")
+    )
 
 
 def resolve_table(
@@ -531,13 +549,9 @@ def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Serie
         if old_uid in known:
             res = _finish(idx, old_uid, 100.0, [], "")
             res.reason = "; ".join(filter(None, ["from old code", res.reason]))
-            rows.append((row, res.old_uid, res.new_uid, res.status, res.confidence, res.candidates, res.reason))
+            rows.append((row, res.old_uid, res.new_uid, res.status, res.confidence, res.reason))
     if not rows:
         return resolved
-    patch = pl.DataFrame(
-        rows,
-        schema={"_row": pl.UInt32, "old_uid": pl.String, "new_uid": pl.String, "status": pl.String, "confidence": pl.Float64, "candidates": pl.List(pl.String), "reason": pl.String},
-        orient="row",
-    ).join(idx.old_units, on="old_uid", how="left").join(idx.new_units, on="new_uid", how="left")
+    patch = _add_unit_columns(idx, pl.DataFrame(rows, schema={"_row": pl.UInt32, **_RESULT_SCHEMA}, orient="row"))
     base = resolved.with_row_index("_row")
     return base.update(patch, on="_row").drop("_row")
