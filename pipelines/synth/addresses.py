@@ -173,7 +173,7 @@ class _Unit:
     is_split: bool
     candidates: list[str]
     old_district: str | None = None  # 'Quận 2' etc. for Thủ Đức city wards
-    typos: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # target -> [(text, op)]
+    typos: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # target -> op -> texts
 
 
 @dataclass
@@ -289,6 +289,7 @@ def _unique_without_province(reference: Reference, units: list[_Unit]) -> list[b
 
 
 _TYPO_LETTERS = "abcdeghiklmnopqrstuvxy"
+_MARKERS = ("p", "f", "x", "tt", "q", "h", "tp", "tx")  # unit-type abbreviations written glued to a name
 
 
 def _typo_variants(name: str, rnd: random.Random) -> list[tuple[str, str]]:
@@ -325,6 +326,7 @@ def _add_typos(units: list[_Unit]) -> None:
             by_district[u.district_code].append(fold(u.short))
     all_wards = {fold(u.short) for u in units if u.short}
     districts = sorted({fold(u.district_short) for u in units if not u.district_number})
+    known = all_wards | set(districts)
     for u in units:
         targets = []
         if u.short and not u.number and len(fold(u.short)) >= 5:
@@ -339,9 +341,17 @@ def _add_typos(units: list[_Unit]) -> None:
                 nearest = process.cdist(keys, others, scorer=OSA.distance, workers=1).min(axis=1)
             else:
                 nearest = [99] * len(keys)
-            ok = [v for v, k, d in zip(variants, keys, nearest, strict=True) if d >= 2 and k not in all_wards and k not in districts]
-            if ok:
-                u.typos[target] = ok
+            # a typo that reads as a compact marker + another name ('Ttân Bình' = 'TT.Ân Bình') is ambiguous
+            ok = [
+                v for v, k, d in zip(variants, keys, nearest, strict=True)
+                if d >= 2 and k not in all_wards and k not in districts
+                and not any(k.startswith(m) and k[len(m):] in known for m in _MARKERS)
+            ]
+            by_op: dict[str, list[str]] = defaultdict(list)
+            for text, op in ok:
+                by_op[op].append(text)
+            if by_op:
+                u.typos[target] = dict(by_op)
 
 
 # ----------------------------------------------------------------------- gazetteer
@@ -560,7 +570,9 @@ def _render(u: _Unit, mess: str, rnd: random.Random, cat: _Catalogue, gazetteer:
         if rnd.random() < 0.15:
             street = None  # '22, Quận Bình Thạnh' alone is still readable by position
     elif mess == "old_district":
-        district = _district_abbrev(u, rnd).rsplit(" ", 1)[0] + " " + u.old_district.split(" ", 1)[1] if "abbreviations" in extras else u.old_district
+        district = u.old_district
+        if "abbreviations" in extras:  # 'Q. 9', 'Q. Thủ Đức'
+            district = f"Q{'.' if rnd.random() < 0.85 else ''} {u.old_district.split(' ', 1)[1]}"
         detail.append(u.old_district)
     elif mess == "province_missing":
         province = None
@@ -568,7 +580,8 @@ def _render(u: _Unit, mess: str, rnd: random.Random, cat: _Catalogue, gazetteer:
         transform = "tone"  # applied below, on the whole address (streets too)
     elif mess == "typo":
         target = "ward" if "ward" in u.typos and ("district" not in u.typos or rnd.random() < 0.7) else "district"
-        text, op = rnd.choice(u.typos[target])
+        op = rnd.choice(sorted(u.typos[target]))  # the four kinds equally often
+        text = rnd.choice(u.typos[target][op])
         if target == "ward":
             ward = f"{u.type} {text}"
         else:
