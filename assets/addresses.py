@@ -36,6 +36,7 @@ SAMPLE_COLUMNS = {
     ROW_COLUMN: "1-based row number in the input file (added by wardbridge, for lineage).",
     "address": "Old address as found in the source, messy on purpose.",
     "mess_type": "Sample generator: kind of mess applied to the address.",
+    "mess_detail": "Sample generator: detail of the mess (e.g. which typo or abbreviation).",
     "true_old_uid": "Sample ground truth: the old unit, 'pre2025:<code>'.",
     "true_new_uid": "Sample ground truth: the new ward, '2025:<code>'; empty when it cannot be determined.",
     "true_candidates": "Sample ground truth: every new ward of the old unit, ';'-joined.",

@@ -53,6 +53,7 @@ class Markers(tuple):
         for marker in markers:
             self.by_first.setdefault(marker.split(" ")[0], []).append(marker)
         self.last_words = {m.split(" ")[-1] for m in markers}
+        self.letters = {m[0] for m in markers}
         return self
 
 
@@ -232,32 +233,42 @@ class _Match:
     text: str = ""
 
 
-def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: Sequence[str], alias_keys=None, anchored_only: bool = True) -> _Match | None:
-    """Longest anchored span ending at ``end`` whose key (minus a leading marker) is known."""
+def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: Markers, alias_keys=None, anchored_only: bool = True) -> _Match | None:
+    """Longest anchored span ending at ``end`` whose key (minus a leading marker) is known.
+
+    Spans grow leftwards one token at a time, so the squashed key is extended
+    instead of rebuilt; the last hit is the longest.
+    """
     words = tokens.words
-    for start in range(max(0, end - MAX_SPAN), end):
-        span = words[start:end]
-        key = _squash(span)
-        marker = _marker_at(words, start, end, markers)
-        compact = _COMPACT_MARKER.match(span[0]) if len(span) == 1 else None
-        candidates = []
+    best: _Match | None = None
+    key = ""
+    for start in range(end - 1, max(-1, end - MAX_SPAN - 1), -1):
+        word = words[start]
+        key = word + key
+        marker = _marker_at(words, start, end, markers) if word in markers.by_first else None
         if marker is not None:
-            n = len(marker.split(" "))
-            if start + n < end:
-                candidates.append((_squash(words[start + n : end]), marker))
-        elif compact is not None:
-            candidates.append((_normalise_number(compact.group(2)), compact.group(1)))
-        anchored = marker is not None or compact is not None or _is_anchored(tokens, start, markers)
-        if anchored_only and not anchored:
-            continue
-        if marker is None:
-            candidates.extend(_strip_prefixes(key, markers))  # "pbennghe", "q1", "ptanquy"
+            marker_len = len(marker) - marker.count(" ")
+            if len(key) == marker_len:
+                continue  # the marker alone
+            candidates = [(_normalise_number(key[marker_len:]), marker)]
+        else:
+            compact = _COMPACT_MARKER.match(word) if start == end - 1 else None
+            if compact is not None:
+                candidates = [(_normalise_number(compact.group(2)), compact.group(1))]
+            elif anchored_only and not _is_anchored(tokens, start, markers):
+                continue
+            else:
+                candidates = [(_normalise_number(key), None)]
+                if word[0] in markers.letters:
+                    candidates += _strip_prefixes(key, markers)[1:]  # glued marker: "pbennghe", "tphcm", "ptanquy"
         for candidate, used_marker in candidates:
             if candidate in keys:
-                return _Match(set(keys[candidate]), start, 100.0, "exact", used_marker, " ".join(span))
+                best = _Match(set(keys[candidate]), start, 100.0, "exact", used_marker, " ".join(words[start:end]))
+                break
             if alias_keys is not None and candidate in alias_keys:
-                return _Match(set(alias_keys[candidate]), start, 100.0, "alias", used_marker, " ".join(span))
-    return None
+                best = _Match(set(alias_keys[candidate]), start, 100.0, "alias", used_marker, " ".join(words[start:end]))
+                break
+    return best
 
 
 def _segment_start(tokens: _Tokens, end: int) -> int:
