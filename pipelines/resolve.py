@@ -67,6 +67,7 @@ MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
     "xa": {"Xã"}, "x": {"Xã"}, "thi tran": {"Thị trấn"}, "tt": {"Thị trấn"},
 }
 _TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
+_WORD = re.compile(r"[a-z0-9]+")
 _COMPACT_MARKER = re.compile(r"^([pfqhx])(\d{1,2})$")
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 
@@ -184,20 +185,24 @@ def _default_index() -> ResolverIndex:
 class _Tokens:
     words: list[str]
     boundary_before: list[bool]  # a segment boundary precedes word i
+    hard_before: list[bool]  # ... and it is not " - ", which also occurs inside names ("Bà Rịa - Vũng Tàu")
 
 
 def _tokenise(text: str) -> _Tokens:
     words: list[str] = []
     boundary: list[bool] = []
-    pending = True
+    hard: list[bool] = []
+    pending, pending_hard = True, True
     for tok in _TOKEN.findall(text):
         if tok[0].isalnum():
             words.append(tok)
             boundary.append(pending)
-            pending = False
+            hard.append(pending_hard)
+            pending = pending_hard = False
         else:
             pending = True
-    return _Tokens(words, boundary)
+            pending_hard = pending_hard or tok != " - "
+    return _Tokens(words, boundary, hard)
 
 
 def _marker_at(words: list[str], start: int, end: int, markers: Markers) -> str | None:
@@ -256,6 +261,8 @@ def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: M
             if compact is not None:
                 candidates = [(_normalise_number(compact.group(2)), compact.group(1))]
             elif anchored_only and not _is_anchored(tokens, start, markers):
+                if tokens.hard_before[start]:
+                    break
                 continue
             else:
                 candidates = [(_normalise_number(key), None)]
@@ -268,6 +275,8 @@ def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: M
             if alias_keys is not None and candidate in alias_keys:
                 best = _Match(set(alias_keys[candidate]), start, 100.0, "alias", used_marker, " ".join(words[start:end]))
                 break
+        if tokens.hard_before[start]:
+            break  # no unit name spans a comma
     return best
 
 
@@ -469,6 +478,28 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
     return strip_accents_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
+_FIRST_SEPARATOR = re.compile(r"[,;|()\[\]\n]")
+
+
+def _parse_with_tail_cache(idx: ResolverIndex, clean: str, tails: dict[str, Resolution]) -> Resolution:
+    """Parse, reusing the result for the text after the first comma.
+
+    Distinct addresses mostly differ in the house number and street before the
+    first comma, while "phuong x, quan y, tp z" repeats, so the administrative
+    tail is parsed once. The cached reading is used only when it found an
+    unsplit unit: the street could still be the ward, or hold split evidence.
+    """
+    cut = _FIRST_SEPARATOR.search(clean)
+    if cut is not None and cut.end() < len(clean):
+        tail = clean[cut.end() :]
+        res = tails.get(tail)
+        if res is None:
+            res = tails[tail] = parse_address(idx, tail, " ".join(_WORD.findall(tail)))
+        if res.status in ("exact", "fuzzy"):
+            return res
+    return parse_address(idx, clean, " ".join(_WORD.findall(clean)))
+
+
 def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Reference | None = None, index: ResolverIndex | None = None) -> pl.DataFrame:
     """Resolve free-text old addresses. One output row per input, in input order.
 
@@ -484,13 +515,14 @@ def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Re
     frame = frame.join(raw, on="input", how="left", maintain_order="left", nulls_equal=False)
     distinct = raw.group_by("_clean").agg(pl.col("_length").max())
     rows = []
+    tails: dict[str, Resolution] = {}
     for clean, length in distinct.iter_rows():
         if length is not None and length > MAX_INPUT_CHARS:
             res = Resolution(reason=f"input too long ({length} characters; an address has at most {MAX_INPUT_CHARS})")
         elif not clean:
             res = Resolution(reason="empty after removing control characters and spaces")
         else:
-            res = parse_address(idx, clean, " ".join(re.findall(r"[a-z0-9]+", clean)))
+            res = _parse_with_tail_cache(idx, clean, tails)
         rows.append((clean, res.old_uid, res.new_uid, res.status, res.confidence, res.reason))
     resolved = pl.DataFrame(rows, schema={"_clean": pl.String, **_RESULT_SCHEMA}, orient="row")
     out = (
