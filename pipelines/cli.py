@@ -1,0 +1,293 @@
+"""The ``wardbridge`` command.
+
+    wardbridge resolve --input old.csv --column address --output new.parquet
+    wardbridge run                  # the Dagster job wardbridge_main on the repo's instance
+    wardbridge reference            # row counts, provenance and checks of the reference data
+
+Dagster is imported only by ``run``, so ``resolve`` and ``reference`` start fast and
+the engine stays usable without the orchestration layer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import polars as pl
+
+from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir
+
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+LIST_SEPARATOR = ";"
+
+
+def _echo(message: str = "") -> None:
+    click.echo(message, err=True)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def file_format(path: Path, option: str) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        supported = ", ".join(sorted(FORMATS))
+        raise click.BadParameter(
+            f"{path}: unsupported file extension {path.suffix or '(none)'!r}; use one of {supported}",
+            param_hint=option,
+        )
+    return fmt
+
+
+def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
+    """CSV (UTF-8, with or without BOM; every column read as text) or Parquet."""
+    fmt = file_format(path, option)
+    if not path.is_file():
+        raise click.BadParameter(f"file not found: {path}", param_hint=option)
+    try:
+        if fmt == "parquet":
+            return pl.read_parquet(path)
+        # infer_schema=False: codes and IDs keep their leading zeros. Polars drops a UTF-8 BOM.
+        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except pl.exceptions.NoDataError:
+        raise click.ClickException(f"{path}: the file is empty") from None
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            raise click.ClickException(
+                f"{path}: not valid UTF-8. Re-encode it first, e.g. `iconv -f CP1258 -t UTF-8` "
+                f"(legacy TCVN3/VNI files need a conversion table). Detail: {exc}"
+            ) from None
+        raise click.ClickException(f"{path}: cannot read as {fmt}: {exc}") from None
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read as {fmt}: {exc}") from None
+
+
+def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns flattened for CSV: lists ';'-joined, structs as JSON."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List | pl.Array):
+            col = pl.col(name)
+            if isinstance(dtype, pl.Array):
+                col = col.arr.to_list()
+            exprs.append(col.list.eval(pl.element().cast(pl.String)).list.join(LIST_SEPARATOR).alias(name))
+        elif isinstance(dtype, pl.Struct):
+            exprs.append(pl.col(name).struct.json_encode().alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        if fmt == "parquet":
+            frame.write_parquet(partial)
+        else:
+            csv_ready(frame).write_csv(partial)  # UTF-8, no BOM
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wardbridge")
+def main() -> None:
+    """wardbridge: remap pre-2025 Vietnamese addresses (old ward/district/province) to the 2025 units."""
+
+
+@main.command()
+@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Input table: .csv (UTF-8, BOM ok) or .parquet.")
+@click.option("--output", "output_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Output table: .csv (lists ';'-joined) or .parquet.")
+@click.option("--column", "address_column", metavar="NAME", help="Column with the free-text address.")
+@click.option("--ward-column", metavar="NAME", help="Column with the old ward/commune name.")
+@click.option("--district-column", metavar="NAME", help="Column with the old district name.")
+@click.option("--province-column", metavar="NAME", help="Column with the old province name.")
+@click.option("--old-code-column", metavar="NAME", help="Column with the old 5-digit commune code (wins over names when known).")
+@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Extra gazetteer CSV (columns as mappings/gazetteer.csv) used with mappings/gazetteer.csv. Repeatable.")
+def resolve(
+    input_path: Path,
+    output_path: Path,
+    address_column: str | None,
+    ward_column: str | None,
+    district_column: str | None,
+    province_column: str | None,
+    old_code_column: str | None,
+    gazetteers: Sequence[Path],
+) -> None:
+    """Add the old unit and the new 2025 ward to every row of a table.
+
+    The output has the input columns followed by old_uid, old_code, old_name, old_district,
+    old_province, new_uid, new_code, new_name, status, confidence, candidates, reason: one row
+    per input row, in input order. Rows with status split_review or unresolved need a person.
+    """
+    started = time.perf_counter()
+    columns = {
+        "--column": address_column,
+        "--ward-column": ward_column,
+        "--district-column": district_column,
+        "--province-column": province_column,
+        "--old-code-column": old_code_column,
+    }
+    if not any(columns.values()):
+        raise click.UsageError("name the address column with --column, or the unit columns with "
+                               "--ward-column/--district-column/--province-column/--old-code-column")
+    out_fmt = file_format(output_path, "--output")
+    frame = read_frame(input_path, "--input")
+    for option, name in columns.items():
+        if name and name not in frame.columns:
+            raise click.BadParameter(
+                f"column {name!r} not found in {input_path}; its columns are: {', '.join(frame.columns)}",
+                param_hint=option,
+            )
+
+    from pipelines.reference import USER_GAZETTEER, load_reference
+    from pipelines.resolve import resolve_table
+    from quality.checks import REVIEW_STATUSES, status_counts
+
+    reference = None
+    if gazetteers:
+        for path in gazetteers:
+            if not path.is_file():
+                raise click.BadParameter(f"file not found: {path}", param_hint="--gazetteer")
+        try:
+            reference = load_reference(gazetteers=(USER_GAZETTEER, *gazetteers))
+        except (ValueError, pl.exceptions.PolarsError) as exc:
+            names = ", ".join(str(p) for p in gazetteers)
+            raise click.ClickException(f"gazetteer {names}: {exc}") from None
+
+    resolved = resolve_table(
+        frame,
+        address_column=address_column,
+        ward_column=ward_column,
+        district_column=district_column,
+        province_column=province_column,
+        old_code_column=old_code_column,
+        reference=reference,
+    )
+    write_frame(resolved, output_path, out_fmt)
+
+    status_column = "resolved_status" if "resolved_status" in resolved.columns else "status"
+    counts = status_counts(resolved.select(pl.col(status_column).alias("status")))
+    elapsed = time.perf_counter() - started
+    _echo(f"wardbridge: resolved {resolved.height} rows from {input_path} -> {output_path} in {elapsed:.1f}s")
+    for status, n in counts.items():
+        share = f"{n / resolved.height:6.1%}" if resolved.height else "     -"
+        _echo(f"  {status:<15}{n:>9}  {share}")
+    review = sum(counts.get(s, 0) for s in REVIEW_STATUSES)
+    if review:
+        _echo(f"  {review} row(s) need review: status split_review (see candidates) or unresolved (see reason)")
+
+
+@main.command()
+def reference() -> None:
+    """Print the reference tables' row counts, provenance and invariant checks."""
+    from pipelines.reference import REFERENCE_DIR, load_reference
+    from pipelines.schema import REFERENCE_TABLES
+    from quality.checks import reference_checks
+
+    ref = load_reference()
+    tables = ref.tables()
+    click.echo("Reference tables (mappings/):")
+    for table in REFERENCE_TABLES:
+        click.echo(f"  {table.name:<22}{tables[table.name].height:>8} rows")
+    provenance = json.loads((REFERENCE_DIR / "provenance.json").read_text(encoding="utf-8"))
+    click.echo("Sources:")
+    for source in provenance.get("sources", []):
+        click.echo(f"  {source['package']} {source['version']} ({source.get('license', '?')}): {source.get('used_for', '')}")
+    click.echo("Legal basis:")
+    for subject, basis in provenance.get("legal_basis", {}).items():
+        click.echo(f"  {subject}: {basis}")
+    click.echo("Checks:")
+    failed = 0
+    for name, outcomes in reference_checks(tables, {t.name: t for t in REFERENCE_TABLES}).items():
+        for outcome in outcomes:
+            failed += not outcome.passed
+            click.echo(f"  [{'ok' if outcome.passed else 'FAIL'}] {name}: {outcome.summary()}")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help=f"Output directory. Default: ${WAREHOUSE_ENV}, else warehouse/ in the repository.")
+@click.option("--dagster-home", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Dagster instance directory (holding dagster.yaml). Default: the repository root, "
+              "the instance `DAGSTER_HOME=$PWD dagster dev` uses.")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="INFO", show_default=True,
+              help="Dagster log level printed while the job runs.")
+def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> None:
+    """Run the Dagster job wardbridge_main (reference tables + the bundled sample) on the persistent instance."""
+    home = (dagster_home or REPO_ROOT).expanduser().resolve()
+    warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").is_file():
+        _echo(f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there")
+    # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.chdir(home)
+
+    import dagster as dg
+
+    from assets.definitions import MAIN_JOB
+
+    _echo(f"wardbridge: running {MAIN_JOB} (Dagster instance {home}, warehouse {warehouse_dir})")
+    started = time.perf_counter()
+    instance = dg.DagsterInstance.get()
+    job = dg.build_reconstructable_job("assets.definitions", "wardbridge_main_job")
+    run_config = {
+        "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
+        "loggers": {"console": {"config": {"log_level": log_level}}},
+    }
+    with dg.execute_job(job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}) as result:
+        elapsed = time.perf_counter() - started
+        _report(result, elapsed, home, warehouse_dir)
+        if not result.success:
+            raise SystemExit(1)
+
+
+def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  # noqa: ANN001 - dagster result
+    _echo()
+    _echo(f"wardbridge: run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {elapsed:.1f}s")
+    materialized = result.get_asset_materialization_events()
+    if materialized:
+        _echo("Tables published:")
+    for event in materialized:
+        metadata = event.materialization.metadata
+        rows = metadata.get("dagster/row_count")
+        table = metadata.get("dagster/table_name")
+        _echo(f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows")
+        statuses = {k.removeprefix("status/"): v.value for k, v in metadata.items() if k.startswith("status/")}
+        if statuses:
+            _echo("      " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    _echo(f"Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
+    for evaluation in failed:
+        _echo(f"  FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}")
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        _echo(f"  step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
+    _echo("Outputs:")
+    _echo(f"  DuckDB   {warehouse_dir / 'wardbridge.duckdb'}   (schemas reference, resolved)")
+    _echo(f"  Parquet  {warehouse_dir / 'parquet'}/<schema>/<table>.parquet")
+    _echo(f"  Review   resolved.address_review_queue   (rows needing a person)")
+    if home == REPO_ROOT:
+        ui = f"cd {home} && DAGSTER_HOME=$PWD uv run dagster dev"
+    else:
+        ui = f"cd {home} && DAGSTER_HOME=$PWD uv run --project {REPO_ROOT} dagster dev -m assets.definitions"
+    _echo(f"Dagster UI (lists this run): {ui}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

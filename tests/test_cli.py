@@ -1,0 +1,203 @@
+"""The ``wardbridge`` command, run as a user would: a subprocess of the installed script."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.schema import RESOLVED_ADDRESS
+
+REPO = Path(__file__).resolve().parents[1]
+WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
+
+BEN_NGHE = "12 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM"  # pre2025:26740 -> 2025:26740 Phường Sài Gòn
+GO_VAP_12 = "45 đường số 7, Phường 12, Quận Gò Vấp, HCM"  # pre2025:26881 -> 2025:26882
+HIEP_THANH = "Phường Hiệp Thành, Thành phố Thủ Dầu Một, Bình Dương"  # split: 2025:25747 / 2025:25750
+ADDRESSES = [BEN_NGHE, "không phải địa chỉ", GO_VAP_12, None, f"12 Đường Thử Nghiệm, {HIEP_THANH}"]
+
+
+def wardbridge(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(WARDBRIDGE), *args], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout
+    )
+
+
+@pytest.fixture
+def addresses_csv(tmp_path) -> Path:
+    path = tmp_path / "old.csv"
+    pl.DataFrame({"id": ["007", "008", "009", "010", "011"], "address": ADDRESSES}).write_csv(path)
+    return path
+
+
+def test_resolve_csv_to_csv(addresses_csv, tmp_path):
+    out = tmp_path / "out" / "new.csv"  # missing parent directory is created
+    proc = wardbridge("resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    result = pl.read_csv(out, infer_schema=False)
+    assert result.columns == ["id", "address", *RESOLVED_ADDRESS.columns]
+    assert result["id"].to_list() == ["007", "008", "009", "010", "011"]  # order and leading zeros kept
+    rows = result.rows_by_key("id", named=True, unique=True)
+    assert rows["007"]["new_uid"] == "2025:26740" and rows["007"]["new_name"] == "Phường Sài Gòn"
+    assert rows["007"]["status"] == "exact" and rows["007"]["candidates"] == "2025:26740"
+    assert rows["009"]["old_uid"] == "pre2025:26881" and rows["009"]["new_uid"] == "2025:26882"
+    assert rows["008"]["status"] == "unresolved" and rows["008"]["reason"]
+    assert rows["010"]["status"] == "unresolved"
+    # a split old unit without evidence: every part listed, ';'-joined
+    assert rows["011"]["status"] == "split_review" and rows["011"]["new_uid"] is None
+    assert sorted(rows["011"]["candidates"].split(";")) == ["2025:25747", "2025:25750"]
+    # summary of status counts on stderr, nothing on stdout
+    assert proc.stdout == ""
+    assert "resolved 5 rows" in proc.stderr
+    for line in ("exact", "unresolved", "split_review"):
+        assert line in proc.stderr
+    assert " 2 " in proc.stderr.split("unresolved")[1].splitlines()[0]
+
+
+def test_resolve_csv_with_bom_to_parquet_and_back(addresses_csv, tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + addresses_csv.read_bytes())
+    parquet = tmp_path / "new.parquet"
+    proc = wardbridge("resolve", "--input", str(bom), "--column", "address", "--output", str(parquet))
+    assert proc.returncode == 0, proc.stderr
+    result = pl.read_parquet(parquet)
+    assert result.schema["candidates"] == pl.List(pl.String)
+    assert result.schema["confidence"] == pl.Float64
+    assert result["id"].to_list() == ["007", "008", "009", "010", "011"]
+    assert result["candidates"][0].to_list() == ["2025:26740"]
+
+    # Parquet in, CSV out: the list column is flattened
+    source = tmp_path / "only_input.parquet"
+    pl.read_parquet(parquet).select("id", "address").write_parquet(source)
+    csv = tmp_path / "again.csv"
+    proc = wardbridge("resolve", "--input", str(source), "--column", "address", "--output", str(csv))
+    assert proc.returncode == 0, proc.stderr
+    again = pl.read_csv(csv, infer_schema=False)
+    assert again["new_uid"].to_list() == result["new_uid"].to_list()
+    assert again["candidates"][4].count(";") == 1
+
+
+def test_resolve_structured_columns_and_old_codes(tmp_path):
+    source = tmp_path / "units.csv"
+    pl.DataFrame(
+        {
+            "ward": ["Phường Bến Nghé", "P.12", "Phường Gì Đó"],
+            "district": ["Quận 1", "Gò Vấp", "Quận 1"],
+            "province": ["TP.HCM", "HCM", "TP.HCM"],
+            "old_code": ["", "", "26734"],  # the code wins over an unknown name
+        }
+    ).write_csv(source)
+    out = tmp_path / "units_out.csv"
+    proc = wardbridge(
+        "resolve", "--input", str(source), "--ward-column", "ward", "--district-column", "district",
+        "--province-column", "province", "--old-code-column", "old_code", "--output", str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = pl.read_csv(out, infer_schema=False)
+    assert result["new_uid"].to_list() == ["2025:26740", "2025:26882", "2025:26737"]
+    assert result["old_uid"][2] == "pre2025:26734"
+
+
+def test_resolve_with_gazetteer_resolves_a_split_unit(addresses_csv, tmp_path):
+    gazetteer = tmp_path / "gazetteer.csv"
+    gazetteer.write_text(
+        "old_uid,kind,name,name_key,new_uid,source\npre2025:25741,street,Đường Thử Nghiệm,,2025:25747,test\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "new.parquet"
+    proc = wardbridge(
+        "resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(out), "--gazetteer", str(gazetteer)
+    )
+    assert proc.returncode == 0, proc.stderr
+    row = pl.read_parquet(out).filter(pl.col("id") == "011").row(0, named=True)
+    assert row["status"] == "split_resolved"
+    assert row["new_uid"] == "2025:25747"
+    assert "Đường Thử Nghiệm" in row["reason"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--input", "{tmp}/missing.csv", "--column", "address", "--output", "{tmp}/o.csv"], "missing.csv"),
+        (["--input", "{csv}", "--column", "adress", "--output", "{tmp}/o.csv"], "'adress'"),
+        (["--input", "{csv}", "--ward-column", "ward", "--output", "{tmp}/o.csv"], "'ward'"),
+        (["--input", "{csv}", "--column", "address", "--output", "{tmp}/o.xlsx"], ".xlsx"),
+        (["--input", "{tmp}/old.txt", "--column", "address", "--output", "{tmp}/o.csv"], ".txt"),
+        (["--input", "{csv}", "--output", "{tmp}/o.csv"], "--column"),
+        (["--input", "{csv}", "--column", "address", "--output", "{tmp}/o.csv", "--gazetteer", "{tmp}/nogaz.csv"], "nogaz.csv"),
+    ],
+    ids=["missing-file", "missing-column", "missing-ward-column", "bad-output-ext", "bad-input-ext", "no-column", "missing-gazetteer"],
+)
+def test_resolve_errors_name_the_culprit(addresses_csv, tmp_path, args, expected):
+    (tmp_path / "old.txt").write_text("address\nx\n")
+    argv = [a.format(tmp=tmp_path, csv=addresses_csv) for a in args]
+    proc = wardbridge("resolve", *argv)
+    assert proc.returncode != 0
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_resolve_rejects_non_utf8_with_the_file_name(tmp_path):
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes("address\nPhường Bến Nghé\n".encode("utf-8").replace("ư".encode(), b"\xf0"))  # a cp1258 byte
+    proc = wardbridge("resolve", "--input", str(legacy), "--column", "address", "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode != 0
+    assert "legacy.csv" in proc.stderr and "UTF-8" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_reference_command_reports_counts_and_checks():
+    proc = wardbridge("reference")
+    assert proc.returncode == 0, proc.stderr
+    assert "units_pre2025" in proc.stdout and "10040" in proc.stdout
+    assert "vietnamadminunits 1.0.4" in proc.stdout and "vietnam-provinces 2025.10.1" in proc.stdout
+    assert "1685/NQ-UBTVQH15" in proc.stdout
+    assert "[ok] crosswalk: hcmc_invariants: passed" in proc.stdout
+    assert "FAIL" not in proc.stdout
+
+
+def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
+    home, warehouse = tmp_path / "home", tmp_path / "wh"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
+    proc = wardbridge("run", "--dagster-home", str(home), "--warehouse", str(warehouse), cwd=tmp_path, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    assert "SUCCEEDED" in proc.stderr
+    assert "Checks: 12 passed, 0 failed" in proc.stderr
+    assert str(warehouse / "wardbridge.duckdb") in proc.stderr
+    assert (warehouse / "wardbridge.duckdb").is_file()
+    for name in ("reference/crosswalk", "resolved/sample_addresses_resolved", "resolved/address_review_queue"):
+        assert (warehouse / "parquet" / f"{name}.parquet").is_file()
+
+    # The run is recorded in the instance's SQLite storage under <home>/.dagster, which is what
+    # `DAGSTER_HOME=<home> dagster dev` (started in <home>) reads.
+    assert (home / ".dagster" / "storage" / "history" / "runs.db").is_file()
+    import dagster as dg
+
+    monkeypatch.chdir(home)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        records = instance.get_run_records()
+        assert [(r.dagster_run.job_name, r.dagster_run.status) for r in records] == [
+            ("wardbridge_main", dg.DagsterRunStatus.SUCCESS)
+        ]
+        assert records[0].dagster_run.run_id in proc.stderr
+        assert records[0].dagster_run.tags.get("wardbridge/launched_by") == "wardbridge run"
+
+
+def test_run_fails_with_non_zero_exit(tmp_path):
+    """A warehouse path that cannot be a directory makes the job fail; the command must say so."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("a file where the warehouse directory should be")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
+    proc = wardbridge("run", "--dagster-home", str(home), "--warehouse", str(blocker / "wh"), env=env, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "FAILED" in proc.stderr
+    assert "reference_tables" in proc.stderr
