@@ -31,15 +31,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import polars as pl
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.schema import RESOLVED_ADDRESS
 from pipelines.text import fold, strip_accents, strip_accents_expr
 
 MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is not an address
-FUZZY_CUTOFF = 85.0  # rapidfuzz ratio (0-100) for a typo in a unit name
-FUZZY_MARGIN = 4.0  # best fuzzy candidate must beat the runner-up by this much
+FUZZY_MIN_CHARS = 5  # shorter names are too close to each other to correct a typo safely
 MAX_SPAN = 6  # longest unit name in tokens ("thanh pho ba ria vung tau")
 
 # Unit-type words as they appear after folding, longest first. Multi-word ones
@@ -81,6 +81,21 @@ def _squash(tokens: Sequence[str]) -> str:
 def _normalise_number(key: str) -> str:
     """'03' and '3' are the same numbered ward."""
     return key.lstrip("0") or key if key.isdigit() else key
+
+
+def _alias_forms(key: str, markers: Sequence[str]) -> list[str]:
+    """An alias key and its forms without a unit-type prefix.
+
+    A one-letter prefix is only removed before a digit ("p13" -> "13"): removing
+    it before a name would turn "phuthanh" into the non-name "huthanh".
+    """
+    forms = [key]
+    for marker in markers:
+        squashed = marker.replace(" ", "")
+        rest = key[len(squashed):]
+        if key.startswith(squashed) and rest and (len(squashed) > 1 or rest[0].isdigit()):
+            forms.append(_normalise_number(rest))
+    return forms
 
 
 def _strip_prefixes(key: str, markers: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -145,14 +160,14 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
     for level, key, target in reference.aliases.select("level", "alias_key", "target_uid").iter_rows():
         code = target.rsplit(":", 1)[1]
         if level == "province":
-            for stripped, _ in _strip_prefixes(key, PROVINCE_MARKERS):
+            for stripped in _alias_forms(key, PROVINCE_MARKERS):
                 idx.province_keys[stripped].add(code)
         elif level == "district" and code in idx.district_province:
-            for stripped, _ in _strip_prefixes(key, DISTRICT_MARKERS):
+            for stripped in _alias_forms(key, DISTRICT_MARKERS):
                 idx.district_keys[idx.district_province[code]][stripped].add(code)
         elif level == "ward" and target in ward_district:
             district = ward_district[target]
-            for stripped, _ in _strip_prefixes(key, WARD_MARKERS):
+            for stripped in _alias_forms(key, WARD_MARKERS):
                 # An alias never shadows the current name of another unit.
                 if stripped not in idx.ward_keys[district]:
                     idx.ward_alias_keys[district][stripped].add(target)
@@ -287,33 +302,41 @@ def _segment_start(tokens: _Tokens, end: int) -> int:
     return start
 
 
-def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers: Sequence[str], segment_start: int | None = None) -> _Match | None:
-    """Typo-tolerant match of the segment ending at ``end`` against a parent's children only."""
+def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers: Markers) -> _Match | None:
+    """Typo-tolerant match of the segment ending at ``end`` against one parent's children.
+
+    The name is taken after a unit-type marker of the segment, trying the
+    leftmost first (a name may itself start with a marker word: "Xã Xà Bang").
+    """
     if end <= 0:
         return None
     words = tokens.words
-    seg_start = _segment_start(tokens, end) if segment_start is None else segment_start
-    # The name starts after the last marker in the segment, if any.
-    name_start, marker = seg_start, None
-    for i in range(end - 1, seg_start - 1, -1):
-        m = _marker_at(words, i, end, markers)
-        if m is not None and i + len(m.split(" ")) < end:
-            name_start, marker = i + len(m.split(" ")), m
-            break
-    if marker is None and (words[seg_start][0].isdigit() or words[seg_start] in STREET_MARKERS):
-        return None  # a house number or street word starts this segment: it is a street
-    query = _squash(words[name_start:end])
-    if len(query) < 4 or query.isdigit():
-        return None
-    names = [k for k in choices if not k.isdigit()]
-    best = process.extract(query, names, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_CUTOFF)
-    if not best:
-        return None
-    if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MARGIN:
-        return None  # two names fit about equally: do not guess
-    key, score, _ = best[0]
-    start = name_start if marker is None else name_start - len(marker.split(" "))
-    return _Match(set(choices[key]), start, score, "fuzzy", marker, " ".join(words[name_start:end]))
+    seg_start = _segment_start(tokens, end)
+    starts = []
+    for i in range(seg_start, end):
+        marker = _marker_at(words, i, end, markers)
+        if marker is not None and i + marker.count(" ") + 1 < end:
+            starts.append((i + marker.count(" ") + 1, marker))
+    if not starts and not (words[seg_start][0].isdigit() or words[seg_start] in STREET_MARKERS):
+        starts.append((seg_start, None))  # no marker; a house number or street word would make it a street
+    names = [k for k in choices if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()]
+    for name_start, marker in starts:
+        query = _squash(words[name_start:end])
+        if len(query) < FUZZY_MIN_CHARS - 1 or query.isdigit():
+            continue
+        # Optimal string alignment distance counts a swap of two letters as one edit.
+        max_edits = 1 if len(query) < 9 else 2
+        best = process.extract(query, names, scorer=OSA.distance, limit=8, score_cutoff=max_edits)
+        if not best:
+            continue
+        edits = best[0][1]
+        codes = set().union(*(choices[key] for key, dist, _ in best if dist == edits))
+        if len(codes) != 1:
+            continue  # several units are equally close: do not guess
+        start = name_start if marker is None else name_start - marker.count(" ") - 1
+        score = 100.0 * (1 - edits / len(query))
+        return _Match(codes, start, score, "fuzzy", marker, " ".join(words[name_start:end]))
+    return None
 
 
 def _drop_country(tokens: _Tokens) -> int:
@@ -335,23 +358,23 @@ class Resolution:
 
 
 def _find_districts(idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False) -> list[tuple[str, _Match]]:
-    """District matches ending at ``end``, in the given provinces."""
-    found: list[tuple[str, _Match]] = []
-    # Directly before a written province a district needs no anchor ("... Binh Thanh HCM").
-    for anchored_only in (True, False) if province_given else (True,):
-        for province in provinces:
-            match = _exact_span(tokens, end, idx.district_keys[province], DISTRICT_MARKERS, anchored_only=anchored_only)
-            if match:
-                found.append((province, match))
-        if found:
-            break
+    """District readings ending at ``end``, most trusted first.
+
+    Anchored exact names, then typo-tolerant matches, then (right before a written
+    province) exact names without an anchor: "Huyện Bca Tân Uyên" is a typo of
+    Bắc Tân Uyên, not the district Tân Uyên.
+    """
+    def exact(anchored_only: bool) -> list[tuple[str, _Match]]:
+        hits = [(p, m) for p in provinces if (m := _exact_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, anchored_only=anchored_only))]
+        longest = min((m.start for _, m in hits), default=None)  # "thanh pho thu duc" over "thu duc"
+        return [(p, m) for p, m in hits if m.start == longest]
+
+    found = exact(True)
     if found:
-        best_start = min(m.start for _, m in found)  # longest span wins ("thanh pho thu duc" over "thu duc")
-        return [(p, m) for p, m in found if m.start == best_start]
-    for province in provinces:
-        match = _fuzzy_span(tokens, end, idx.district_keys[province], DISTRICT_MARKERS)
-        if match:
-            found.append((province, match))
+        return found
+    found = [(p, m) for p in provinces if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS))]
+    if province_given:
+        found += exact(False)
     return found
 
 
