@@ -1,0 +1,44 @@
+"""Generate docs/tables.md from the table declarations in pipelines/schema.py.
+
+    uv run python -m pipelines.docs          # rewrite docs/tables.md
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipelines.schema import REFERENCE_TABLES, RESOLVED_ADDRESS, Table
+
+DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
+TABLES: tuple[Table, ...] = (*REFERENCE_TABLES, RESOLVED_ADDRESS)
+
+
+def _type_name(dtype) -> str:
+    return str(dtype).replace("String", "text").replace("Float64", "double").replace("Int32", "int").replace("Boolean", "bool")
+
+
+def table_markdown(table: Table) -> str:
+    lines = [f"## `{table.name}`", "", table.description, ""]
+    if table.primary_key:
+        lines += [f"Primary key: {', '.join(f'`{c}`' for c in table.primary_key)}", ""]
+    lines += ["| column | type | required | description |", "| --- | --- | --- | --- |"]
+    for f in table.fields:
+        allowed = f" One of: {', '.join(f'`{a}`' for a in f.allowed)}." if f.allowed else ""
+        lines.append(f"| `{f.name}` | {_type_name(f.dtype)} | {'yes' if f.required else ''} | {f.description}{allowed} |")
+    return "\n".join(lines) + "\n"
+
+
+def tables_markdown() -> str:
+    head = "# Tables\n\nGenerated from `pipelines/schema.py` by `python -m pipelines.docs`; do not edit by hand.\n\n"
+    return head + "\n".join(table_markdown(t) for t in TABLES)
+
+
+def main() -> None:
+    DOC_PATH.parent.mkdir(exist_ok=True)
+    DOC_PATH.write_text(tables_markdown(), encoding="utf-8")
+    print(f"wrote {DOC_PATH}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
