@@ -72,7 +72,7 @@ def _f(name, dtype, description, **kw) -> Field:
     return Field(name, dtype, description, **kw)
 
 
-UID = "Scheme-qualified unit id, '<scheme>:<code>'. Join on this, never on a bare code: 2025 units reuse pre-2025 codes."
+UID = "Scheme-qualified unit id: 'pre2025:<code>' or '2025:<code>' ('pre2025-district:<code>' for island districts without communes). Join on this, never on a bare code: 2025 units reuse pre-2025 codes."
 
 UNITS_PRE2025 = Table(
     name="units_pre2025",
