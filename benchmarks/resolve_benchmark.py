@@ -193,13 +193,12 @@ def main(argv: list[str] | None = None) -> None:
 
     from pipelines.resolve import resolve_addresses
 
-    tmp = Path(tempfile.mkdtemp(prefix="wardbridge-bench-"))
-    gazetteer_path = tmp / "gazetteer.csv"
-    write_synthetic_gazetteer(gazetteer_path, args.seed)
-
-    t = time.perf_counter()
-    reference = load_reference(gazetteers=(gazetteer_path,))
-    t_ref = time.perf_counter() - t
+    with tempfile.TemporaryDirectory(prefix="wardbridge-bench-") as tmp:
+        gazetteer_path = Path(tmp) / "gazetteer.csv"
+        write_synthetic_gazetteer(gazetteer_path, args.seed)
+        t = time.perf_counter()
+        reference = load_reference(gazetteers=(gazetteer_path,))
+        t_ref = time.perf_counter() - t
 
     t = time.perf_counter()
     distinct = generate_addresses(args.n_distinct, seed=args.seed, reference=reference)
