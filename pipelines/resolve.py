@@ -281,7 +281,9 @@ def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: M
                 continue
             else:
                 candidates = [(_normalise_number(key), None)]
-                if word[0] in markers.letters:
+                # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
+                # would be a second unit type: that is a typo, not "TT. Ân Bình".
+                if word[0] in markers.letters and (start == 0 or tokens.boundary_before[start] or words[start - 1] not in markers.last_words):
                     candidates += _strip_prefixes(key, markers)[1:]  # glued marker: "pbennghe", "tphcm", "ptanquy"
         for candidate, used_marker in candidates:
             if candidate in keys:

@@ -169,3 +169,10 @@ def test_structured_columns_and_old_codes():
 def test_resolve_table_names_missing_columns():
     with pytest.raises(ValueError, match="addr"):
         resolve_table(pl.DataFrame({"x": ["a"]}), address_column="addr")
+
+
+def test_a_glued_marker_after_a_written_marker_is_not_a_second_unit_type():
+    # "Ttân Bình" is a typo; reading it as "TT." + "Ân Bình" would be an exact wrong answer.
+    row = one("12 Nguyễn Huệ, Phường Ttân Bình, Thành phố Dĩ An, Bình Dương")
+    assert row["old_name"] != "Phường An Bình" or row["status"] != "exact"
+    assert one("PTân Quy, Quận 7")["old_name"] == "Phường Tân Quy"
