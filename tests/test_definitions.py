@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -304,6 +305,7 @@ def test_webserver_serves_the_code_location(tmp_path):
     proc = subprocess.Popen(
         [str(BIN / "dagster-webserver"), "-m", "assets.definitions", "-p", str(port), "-h", "127.0.0.1"],
         cwd=tmp_path, env=_isolated_env(tmp_path), stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: the code server it spawns is stopped with it
     )
     try:
         deadline = time.monotonic() + 60
@@ -334,10 +336,23 @@ def test_webserver_serves_the_code_location(tmp_path):
         assert nodes == {k: ("reference" if k in REFERENCE_NAMES else "addresses") for k in ALL_KEYS}
         assert (tmp_path / ".dagster" / "storage").is_dir()  # dagster.yaml's relative base_dir, under DAGSTER_HOME
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop_group(proc)
         log.close()
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM the process group we started, SIGKILL it if it lingers."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        time.sleep(0.5)  # let children exit too
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return
