@@ -191,6 +191,21 @@ def _default_index() -> ResolverIndex:
     return build_index(default_reference())
 
 
+_INDEX_CACHE: dict[int, tuple[Reference, ResolverIndex]] = {}
+
+
+def index_for(reference: Reference | None) -> ResolverIndex:
+    """The index of a reference, built once (~0.5 s) and kept for the last few references."""
+    if reference is None:
+        return _default_index()
+    hit = _INDEX_CACHE.get(id(reference))
+    if hit is None or hit[0] is not reference:
+        if len(_INDEX_CACHE) >= 4:
+            _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
+        hit = _INDEX_CACHE[id(reference)] = (reference, build_index(reference))
+    return hit[1]
+
+
 # ---------------------------------------------------------------------------
 # Parsing one cleaned address (runs once per distinct string)
 # ---------------------------------------------------------------------------
@@ -533,7 +548,7 @@ def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Re
     """
     series = addresses if isinstance(addresses, pl.Series) else pl.Series(list(addresses), dtype=pl.String)
     series = series.cast(pl.String).rename("input")
-    idx = index or (build_index(reference) if reference is not None else _default_index())
+    idx = index or index_for(reference)
     frame = series.to_frame()
     # Clean each distinct raw string once, then parse each distinct cleaned string once.
     raw = frame.unique("input").drop_nulls().with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
@@ -598,7 +613,7 @@ def resolve_table(
     else:
         text = pl.lit(None, dtype=pl.String)
     texts = frame.select(text.alias("t"))["t"]
-    idx = build_index(reference) if reference is not None else _default_index()
+    idx = index_for(reference)
     resolved = resolve_addresses(texts, index=idx)
     if old_code_column:
         resolved = _apply_old_codes(idx, resolved, frame[old_code_column])
