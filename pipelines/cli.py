@@ -3,6 +3,7 @@
     wardbridge resolve --input old.csv --column address --output new.parquet
     wardbridge run                  # the Dagster job wardbridge_main on the repo's instance
     wardbridge reference            # row counts, provenance and checks of the reference data
+    wardbridge synth --people 20000 --output out/   # synthetic registries of the old units, with truth
 
 Dagster is imported only by ``run``, so ``resolve`` and ``reference`` start fast and
 the engine stays usable without the orchestration layer.
@@ -291,3 +292,30 @@ def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  #
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+@main.command()
+@click.option("--output", "output_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Directory to write the registries, truth/ and manifest.json into (created; must be empty or absent).")
+@click.option("--people", type=click.IntRange(min=1), default=20_000, show_default=True, help="People to generate (the whole city: 14000000).")
+@click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same bytes.")
+@click.option("--duplicate-rate", type=click.FloatRange(0, 0.5), default=0.10, show_default=True,
+              help="Share of people registered 2-4 times across old units.")
+@click.option("--sample", is_flag=True, help="Only the old units of the bundled sample (whole districts in each old province) and the bad files.")
+@click.option("--bad-files/--no-bad-files", default=None, help="Also write deliberately broken files (default: with --sample).")
+@click.option("--chunk-people", type=click.IntRange(min=1000), default=250_000, show_default=True, help="People per chunk (bounds memory).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def synth(output_dir: Path, people: int, seed: int, duplicate_rate: float, sample: bool, bad_files: bool | None,
+          chunk_people: int, quiet: bool) -> None:
+    """Write synthetic household, population, business and tax registries of the old units, with truth."""
+    from pipelines.synth.registries import SynthConfig, format_stats, generate, sample_units
+
+    if output_dir.exists() and any(output_dir.iterdir()):
+        raise click.BadParameter(f"{output_dir} is not empty; choose a new directory", param_hint="--output")
+    config = SynthConfig(
+        people=people, seed=seed, duplicate_rate=duplicate_rate, unit_uids=sample_units() if sample else None,
+        chunk_people=chunk_people, bad_files=sample if bad_files is None else bad_files, progress=not quiet,
+    )
+    stats, sources = generate(config, output_dir)
+    _echo(format_stats(stats, sources))
+    _echo(f"wrote {output_dir}/ (manifest.json lists every source file, its format, encoding and columns)")
