@@ -199,3 +199,176 @@ RESOLVED_ADDRESS = Table(
         _f("reason", pl.String, "Why the row is not exact: fuzzy match details, split evidence, or the failure."),
     ),
 )
+
+
+# ---------------------------------------------------------------------------
+# Ingestion: raw -> staged (+ quarantine), one table per registry kind
+# ---------------------------------------------------------------------------
+
+REGISTRY_KINDS = ("population", "households", "businesses", "tax")
+
+LINEAGE_FIELDS = (
+    _f("record_key", pl.String, "Unique id of the source row: '<source_id>@<extract_date>#<source_key>'.", required=True),
+    _f("source_id", pl.String, "Catalogue id of the source system (mappings/sources/*.toml).", required=True),
+    _f("extract_date", pl.Date, "Date of the source's extract this row comes from.", required=True),
+    _f("source_file", pl.String, "File (or database table) the row was read from, relative to the catalogue's base directory.", required=True),
+    _f("source_key", pl.String, "Row number in the file (1-based data row) or the table's primary key.", required=True),
+    _f("run_id", pl.String, "Id of the run that ingested the row (Dagster run id, or 'cli-<time>').", required=True),
+)
+
+# Canonical fields of each registry as the sources hold them (text, verbatim).
+CANONICAL_FIELDS: dict[str, dict[str, str]] = {
+    "population": {
+        "full_name": "Person's full name, family-middle-given.",
+        "date_of_birth": "Date of birth as written.",
+        "sex": "Sex as written.",
+        "personal_id": "12-digit personal ID (CCCD) as written.",
+        "old_id_number": "9-digit old ID card number (CMND) as written.",
+        "household_no": "Household registration book number.",
+        "relation_to_head": "Relation to the head of household.",
+        "address": "Permanent address as written (free text).",
+        "phone": "Phone number as written.",
+        "registered_on": "Registration date as written.",
+    },
+    "households": {
+        "household_no": "Household registration book number.",
+        "head_name": "Name of the head of household.",
+        "head_personal_id": "Personal ID of the head.",
+        "members": "Number of members.",
+        "address": "Address as written (free text).",
+        "registered_on": "Registration date as written.",
+    },
+    "businesses": {
+        "registration_no": "Business registration number (enterprise MST, branch code or household-business number of any era).",
+        "business_name": "Name of the enterprise or household business.",
+        "business_kind": "Kind as written (Doanh nghiệp, Chi nhánh, Hộ kinh doanh ...).",
+        "tax_code": "Tax code (MST) as written.",
+        "owner_name": "Owner or legal representative.",
+        "owner_personal_id": "Owner's personal ID.",
+        "address": "Business address as written.",
+        "vsic": "Main VSIC sector code.",
+        "registered_on": "Registration date as written.",
+        "status": "Operating status as written.",
+    },
+    "tax": {
+        "taxpayer_code": "Tax code: MST, branch code, or from 1 July 2025 an individual's 12-digit personal ID.",
+        "taxpayer_name": "Taxpayer name.",
+        "address": "Taxpayer address as written.",
+        "tax_office": "Old district tax office.",
+        "period": "Tax period as written (YYYY-MM or Qn/YYYY).",
+        "tax_type": "Tax type.",
+        "amount_vnd": "Amount in VND as written.",
+    },
+}
+# Fields a source of the registry must provide (by name, or as ward/district/province columns for the address).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "population": ("full_name", "date_of_birth", "address"),
+    "households": ("household_no", "head_name", "address"),
+    "businesses": ("business_name", "address"),
+    "tax": ("taxpayer_code", "period", "amount_vnd"),
+}
+ADDRESS_PARTS = ("street_address", "ward", "district", "province")
+
+
+def raw_table(registry: str) -> Table:
+    fields = [_f(name, pl.String, f"{desc} Verbatim from the source.") for name, desc in CANONICAL_FIELDS[registry].items()]
+    fields += [_f(p, pl.String, f"Address part '{p}' for sources that split the address (verbatim).") for p in ADDRESS_PARTS]
+    fields.append(_f("extra_columns", pl.String, "Source columns the catalogue does not map, as a JSON object (kept, not lost)."))
+    fields.append(_f("read_problem", pl.String, "Why the row could not be split into fields (every field is then null and the text is in extra_columns); it goes to quarantine."))
+    return Table(
+        name=f"raw_{registry}",
+        description=f"{registry} registry rows exactly as the old units' sources hold them, mapped to canonical column names, with lineage.",
+        fields=(*LINEAGE_FIELDS, *fields),
+        primary_key=("record_key",),
+    )
+
+
+RESOLUTION_FIELDS = (
+    _f("old_uid", pl.String, "Old unit of the address, 'pre2025:<code>'."),
+    _f("new_uid", pl.String, "New ward, '2025:<code>' (null unless resolved to one unit)."),
+    _f("ward_status", pl.String, "Resolver status: exact, fuzzy, split_resolved, split_review, unresolved.", required=True, allowed=RESOLVE_STATUSES),
+    _f("ward_confidence", pl.Float64, "Resolver confidence 0..1.", required=True),
+    _f("ward_candidates", pl.List(pl.String), "Every new ward the old unit went to."),
+    _f("ward_reason", pl.String, "Why the address is not an exact match."),
+)
+TEXT_REPAIR_FIELD = _f("text_repairs", pl.String, "Legacy-encoding repairs applied to this row's text fields ('field:vni; field:mojibake'), null if none.")
+DATE_FLAG = "Day and month both ≤ 12: d/m vs m/d cannot be told apart; read by the source's convention."
+
+STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
+    "population": (
+        _f("full_name", pl.String, "Cleaned name: NFC, title case, no digits.", required=True),
+        _f("full_name_original", pl.String, "Name as the source wrote it (after encoding repair)."),
+        _f("name_key", pl.String, "Folded name for matching (no diacritics, [a-z0-9])."),
+        _f("name_flags", pl.String, "Name cleaning notes (no_diacritics, case_fixed, digits_removed, single_word)."),
+        _f("date_of_birth", pl.Date, "Date of birth.", required=True),
+        _f("dob_precision", pl.String, "day or year (year-only records).", allowed=("day", "year")),
+        _f("dob_ambiguous", pl.Boolean, DATE_FLAG),
+        _f("sex", pl.String, "M or F.", allowed=("M", "F")),
+        _f("personal_id", pl.String, "12-digit personal ID (digits only)."),
+        _f("old_id_number", pl.String, "9-digit CMND (digits only)."),
+        _f("id_flags", pl.String, "Soft structure problems of the personal ID (unknown province code, century/sex or birth-year mismatch ...)."),
+        _f("household_no", pl.String, "Household registration book number."),
+        _f("relation_to_head", pl.String, "Relation to the head of household (NFC)."),
+        _f("phone", pl.String, "Phone, national 10-digit form."),
+        _f("registered_on", pl.Date, "Registration date."),
+        _f("address", pl.String, "Address text (NFC, encoding repaired; joined from parts for split-address sources)."),
+    ),
+    "households": (
+        _f("household_no", pl.String, "Household registration book number.", required=True),
+        _f("head_name", pl.String, "Cleaned name of the head.", required=True),
+        _f("head_name_original", pl.String, "Name as written."),
+        _f("head_personal_id", pl.String, "Head's personal ID (digits only)."),
+        _f("members", pl.Int32, "Number of members."),
+        _f("registered_on", pl.Date, "Registration date."),
+        _f("address", pl.String, "Address text (NFC, repaired)."),
+    ),
+    "businesses": (
+        _f("registration_no", pl.String, "Registration number (normalised: no spaces)."),
+        _f("business_name", pl.String, "Business name (NFC, repaired).", required=True),
+        _f("business_kind", pl.String, "Kind as written (NFC)."),
+        _f("tax_code", pl.String, "Tax code normalised (10 digits, NNNNNNNNNN-NNN, or 12-digit personal ID)."),
+        _f("tax_code_kind", pl.String, "enterprise, branch, personal_id or invalid."),
+        _f("tax_code_valid", pl.Boolean, "MST check digit correct (null when not an MST)."),
+        _f("owner_name", pl.String, "Cleaned owner name."),
+        _f("owner_personal_id", pl.String, "Owner's personal ID (digits only)."),
+        _f("vsic", pl.String, "VSIC sector code."),
+        _f("registered_on", pl.Date, "Registration date."),
+        _f("status", pl.String, "Operating status (NFC)."),
+        _f("address", pl.String, "Address text (NFC, repaired)."),
+    ),
+    "tax": (
+        _f("taxpayer_code", pl.String, "Tax code normalised.", required=True),
+        _f("tax_code_kind", pl.String, "enterprise, branch, personal_id or invalid."),
+        _f("tax_code_valid", pl.Boolean, "MST check digit correct (null when not an MST)."),
+        _f("taxpayer_name", pl.String, "Taxpayer name (NFC, repaired)."),
+        _f("tax_office", pl.String, "Old district tax office."),
+        _f("period_start", pl.Date, "First day of the tax period.", required=True),
+        _f("period", pl.String, "Period as written."),
+        _f("tax_type", pl.String, "Tax type."),
+        _f("amount_vnd", pl.Int64, "Amount in VND.", required=True),
+        _f("address", pl.String, "Address text (NFC, repaired)."),
+    ),
+}
+
+
+def staged_table(registry: str) -> Table:
+    return Table(
+        name=f"staged_{registry}",
+        description=f"{registry} registry: typed, NFC, legacy encodings repaired, IDs/dates validated (flags, not drops), address resolved to the 2025 ward.",
+        fields=(*LINEAGE_FIELDS, *STAGED_FIELDS[registry], TEXT_REPAIR_FIELD, *RESOLUTION_FIELDS),
+        primary_key=("record_key",),
+    )
+
+
+QUARANTINE = Table(
+    name="quarantine",
+    description="Source rows that could not be staged, with the field and the reason. Staged + quarantined = raw, per partition.",
+    fields=(
+        *LINEAGE_FIELDS,
+        _f("registry", pl.String, "Registry kind.", required=True, allowed=REGISTRY_KINDS),
+        _f("field", pl.String, "Canonical field at fault (or '*' for the whole row).", required=True),
+        _f("reason", pl.String, "Why the row was quarantined.", required=True),
+        _f("raw_values", pl.String, "The raw row as JSON (canonical names), for review and re-entry.", required=True),
+    ),
+    primary_key=("record_key",),
+)

@@ -1,0 +1,256 @@
+"""The source catalogue: one declarative entry per old unit's source system.
+
+Catalogue files are TOML (``mappings/sources/*.toml``)::
+
+    base_dir = "data/sample/registries"    # relative paths below resolve against it (itself against the repo root)
+
+    [[source]]
+    id = "population_770"                  # unique; used in partition keys and lineage
+    registry = "population"                # population | households | businesses | tax
+    format = "csv"                         # csv | xlsx | jsonl | sqlite | pg_dump | sql
+    path = "population/population_770.csv" # a file, or a glob with one file per extract
+    encoding = "detect"                    # utf-8 | utf-8-sig | cp1258 | tcvn3 | vni | detect (csv only)
+    delimiter = ","                        # csv only
+    header_row = 0                         # 0-based row of the header (csv/xlsx; xlsx finds it when omitted)
+    day_first = true                       # dates written d/m (Vietnamese convention)
+    extract_date = "2025-08-31"            # or extract_date_pattern = 'population_770_(\\d{8})\\.csv'
+    old_units = ["pre2025:27139"]          # old units the system covers
+    [source.columns]                       # source column -> canonical field
+    ho_ten = "full_name"
+
+SQL sources name a SQLAlchemy URL whose credentials come from environment
+variables, never from the file: ``url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}/${WB_PG_DB}"``
+with ``table``, optional ``db_schema`` and ``key_column``.
+
+Adding an old unit's export is adding one entry: no code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REGISTRY_KINDS, REQUIRED_FIELDS
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE_DIR = REPO_ROOT / "mappings" / "sources"
+FORMATS = ("csv", "xlsx", "jsonl", "sqlite", "pg_dump", "sql")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "detect")
+PARTITION_SEPARATOR = "@"
+
+
+class CatalogueError(ValueError):
+    """A catalogue entry is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    id: str
+    registry: str
+    format: str
+    columns: dict[str, str]  # source column -> canonical field
+    catalogue_file: Path
+    base_dir: Path
+    path: str | None = None
+    url: str | None = None
+    table: str | None = None
+    db_schema: str | None = None
+    key_column: str | None = None
+    encoding: str = "detect"
+    delimiter: str = ","
+    header_row: int | None = None
+    day_first: bool = True
+    extract_date: date | None = None
+    extract_date_pattern: str | None = None
+    old_units: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def canonical_columns(self) -> dict[str, str]:
+        """Canonical field -> source column."""
+        return {v: k for k, v in self.columns.items()}
+
+    def missing_required(self) -> list[str]:
+        """Required canonical fields this source's mapping does not provide."""
+        have = set(self.columns.values())
+        missing = []
+        for f in REQUIRED_FIELDS[self.registry]:
+            if f == "address" and ("ward" in have or "district" in have):
+                continue
+            if f not in have:
+                missing.append(f)
+        return missing
+
+    def extracts(self) -> list[Extract]:
+        """The extracts this source has: one per matching file (or one for a database table)."""
+        if self.format == "sql":
+            if self.extract_date is None:
+                raise CatalogueError(f"{self.catalogue_file}: source {self.id}: a sql source needs extract_date")
+            return [Extract(self, self.extract_date, None)]
+        pattern = self.base_dir / self.path
+        files = sorted(pattern.parent.glob(pattern.name)) if any(c in self.path for c in "*?[") else [pattern]
+        out = []
+        for f in files:
+            if self.extract_date_pattern:
+                m = re.search(self.extract_date_pattern, f.name)
+                if not m:
+                    continue
+                out.append(Extract(self, _parse_date(m.group(1), f"{self.catalogue_file}: source {self.id}: file {f.name}"), f))
+            else:
+                out.append(Extract(self, self.extract_date, f))
+        return out
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One source's extract for one date: the unit that is loaded, reloaded and backfilled."""
+
+    source: SourceSpec
+    extract_date: date
+    file: Path | None
+
+    @property
+    def partition_key(self) -> str:
+        return f"{self.source.id}{PARTITION_SEPARATOR}{self.extract_date.isoformat()}"
+
+    @property
+    def location(self) -> str:
+        """Human-readable location for lineage and error messages (files relative to the base dir)."""
+        if self.file is None:
+            qualified = f"{self.source.db_schema}.{self.source.table}" if self.source.db_schema else str(self.source.table)
+            return f"{qualified} ({self.source.id})"
+        try:
+            return str(self.file.relative_to(self.source.base_dir))
+        except ValueError:
+            return str(self.file)
+
+
+def _parse_date(text: str, where: str) -> date:
+    for fmt in ("%Y-%m-%d", "%Y%m%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CatalogueError(f"{where}: extract date {text!r} is not YYYY-MM-DD or YYYYMMDD")
+
+
+def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
+    where = f"{catalogue_file}: source {raw.get('id', '?')!r}"
+    known = {f for f in SourceSpec.__dataclass_fields__} - {"catalogue_file", "base_dir", "extract_date", "old_units"} | {"extract_date", "old_units"}
+    unknown = set(raw) - known
+    if unknown:
+        raise CatalogueError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in ("id", "registry", "format", "columns"):
+        if key not in raw:
+            raise CatalogueError(f"{where}: missing key {key!r}")
+    if raw["registry"] not in REGISTRY_KINDS:
+        raise CatalogueError(f"{where}: registry {raw['registry']!r} is not one of {REGISTRY_KINDS}")
+    if raw["format"] not in FORMATS:
+        raise CatalogueError(f"{where}: format {raw['format']!r} is not one of {FORMATS}")
+    if raw.get("encoding", "detect") not in ENCODINGS:
+        raise CatalogueError(f"{where}: encoding {raw['encoding']!r} is not one of {ENCODINGS}")
+    allowed = set(CANONICAL_FIELDS[raw["registry"]]) | set(ADDRESS_PARTS)
+    bad = {k: v for k, v in raw["columns"].items() if v not in allowed}
+    if bad:
+        raise CatalogueError(f"{where}: columns map to unknown {raw['registry']} fields {bad}; known: {sorted(allowed)}")
+    if raw["format"] == "sql":
+        if not raw.get("url") or not raw.get("table"):
+            raise CatalogueError(f"{where}: a sql source needs url and table")
+    elif not raw.get("path"):
+        raise CatalogueError(f"{where}: a {raw['format']} source needs path")
+    if raw["format"] == "sqlite" and not raw.get("table"):
+        raise CatalogueError(f"{where}: a sqlite source needs table")
+    extract = raw.get("extract_date")
+    if extract is not None and not isinstance(extract, date):
+        extract = _parse_date(str(extract), where)
+    if extract is None and not raw.get("extract_date_pattern"):
+        raise CatalogueError(f"{where}: give extract_date or extract_date_pattern")
+    spec = SourceSpec(
+        **{k: v for k, v in raw.items() if k not in ("extract_date", "old_units", "columns")},
+        columns=dict(raw["columns"]),
+        extract_date=extract,
+        old_units=tuple(raw.get("old_units", ())),
+        catalogue_file=catalogue_file,
+        base_dir=base_dir,
+    )
+    missing = spec.missing_required()
+    if missing:
+        raise CatalogueError(f"{where}: no column maps to required field(s) {missing}")
+    return spec
+
+
+def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]:
+    """All sources of the given catalogue files (default: mappings/sources/*.toml), by id."""
+    files = sorted(CATALOGUE_DIR.glob("*.toml")) if paths is None else [Path(p) for p in paths]
+    sources: dict[str, SourceSpec] = {}
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogueError(f"{path}: not valid TOML: {exc}") from None
+        base = Path(data.get("base_dir", "."))
+        base = base if base.is_absolute() else (REPO_ROOT / base)
+        for raw in data.get("source", []):
+            spec = _entry(raw, path, base)
+            if spec.id in sources:
+                raise CatalogueError(f"{path}: source id {spec.id!r} also defined in {sources[spec.id].catalogue_file}")
+            sources[spec.id] = spec
+    return sources
+
+
+def extracts_by_partition(sources: dict[str, SourceSpec], registry: str | None = None) -> dict[str, Extract]:
+    out: dict[str, Extract] = {}
+    for spec in sources.values():
+        if registry is None or spec.registry == registry:
+            for extract in spec.extracts():
+                out[extract.partition_key] = extract
+    return dict(sorted(out.items()))
+
+
+def catalogue_from_manifest(manifest: dict, base_dir: str) -> str:
+    """TOML catalogue for a directory written by ``wardbridge synth`` (its manifest.json).
+
+    Declares every good source as an operator would; broken files are listed with
+    their defect so that ingestion shows how it handles them.
+    """
+    lines = [
+        "# Source catalogue of the bundled sample (data/sample/registries), written by",
+        "# `wardbridge catalogue --manifest data/sample/registries/manifest.json`.",
+        "# Each [[source]] is one old unit's source system: see pipelines/ingest/catalogue.py for the format.",
+        f'base_dir = "{base_dir}"',
+        "",
+    ]
+    fmt_of = {"postgres_dump": "pg_dump"}
+    for s in [*manifest["sources"], *manifest.get("bad_files", [])]:
+        fmt = fmt_of.get(s["fmt"], s["fmt"])
+        lines.append("[[source]]")
+        lines.append(f'id = "{s["id"]}"')
+        lines.append(f'registry = "{s["registry"]}"')
+        lines.append(f'format = "{fmt}"')
+        lines.append(f'path = "{s["path"]}"')
+        if fmt == "sqlite":
+            lines.append(f'table = "{s["registry"]}"')
+        key = s["columns"].get("record_no")
+        if key:
+            lines.append(f'key_column = "{key}"')
+        if s.get("defect"):
+            lines.append(f'description = "deliberately broken sample file: {s["defect"]}"')
+        if fmt == "csv":
+            lines.append('encoding = "detect"')
+            lines.append('delimiter = ","')
+        if s.get("header_row") and fmt in ("csv", "xlsx"):
+            lines.append(f"header_row = {s['header_row']}")
+        lines.append(f"day_first = {'false' if s.get('date_format') == 'mdy' else 'true'}")
+        lines.append(f'extract_date = "{manifest["extract_date"]}"')
+        lines.append("old_units = [" + ", ".join(f'"{u}"' for u in s["unit_uids"]) + "]")
+        lines.append("[source.columns]")
+        for canonical, column in s["columns"].items():
+            if canonical == "record_no":
+                continue  # the row number is lineage, not a field
+            lines.append(f'"{column}" = "{canonical}"')
+        lines.append("")
+    return "\n".join(lines)
