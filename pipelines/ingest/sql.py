@@ -1,0 +1,643 @@
+"""Read SQL sources (PostgreSQL, SQLite) read-only, in bounded-memory batches.
+
+Three pieces, no Dagster:
+
+* :func:`resolve_url` turns a catalogue URL template into a SQLAlchemy URL. Credentials
+  and hosts come from environment variables through ``${VAR}`` placeholders::
+
+      postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:5432/${WB_PG_DB}
+      sqlite:///data/sample/registries/population/population_770.sqlite
+
+  A password written into the template (anything but one ``${...}`` placeholder) is
+  rejected, so credentials never live in the catalogue file; a variable that is not set
+  is an error naming the variable and the source. Relative SQLite paths resolve against
+  ``base_dir``.
+
+* :func:`read_sql_table` streams one table as polars DataFrames of text columns plus a
+  ``_source_key`` column. Table and column names are checked against the database's
+  own catalogue before use and quoted by SQLAlchemy; filters take their values only
+  through bound parameters; everything runs in a read-only transaction
+  (:func:`read_only_connection`) with a server-side cursor.
+
+* :func:`load_sql_dump` loads a plain SQL dump written by the registry generator
+  (``fmt: postgres_dump``) into PostgreSQL with psycopg (DDL + ``COPY``), replacing the
+  tables it creates, in one transaction. Used by the tests and the sample set-up.
+
+Errors are :class:`SqlSourceError` subclasses; their messages show URLs with the
+password masked (:func:`mask_url`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.pool import NullPool
+
+__all__ = [
+    "SOURCE_KEY",
+    "DumpLoadResult",
+    "LiteralPasswordError",
+    "LoadedTable",
+    "MissingColumnError",
+    "MissingTableError",
+    "MissingVariableError",
+    "SqlSourceError",
+    "UrlTemplateError",
+    "load_sql_dump",
+    "mask_url",
+    "read_only_connection",
+    "read_sql_table",
+    "resolve_url",
+]
+
+SOURCE_KEY = "_source_key"
+"""Name of the key column :func:`read_sql_table` adds to every batch."""
+
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ONE_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+# SQLAlchemy's own URL grammar (sqlalchemy.engine.url._parse_url), applied to the
+# *template*, so we know which component each placeholder sits in before substituting.
+_URL = re.compile(
+    r"""
+    (?P<name>[\w\+]+)://
+    (?:
+        (?P<username>[^:/]*)
+        (?::(?P<password>[^@]*))?
+    @)?
+    (?:
+        (?:
+            \[(?P<ipv6host>[^/\?]+)\] |
+            (?P<ipv4host>[^/:\?]+)
+        )?
+        (?::(?P<port>[^/\?]*))?
+    )?
+    (?:/(?P<database>[^\?]*))?
+    (?:\?(?P<query>.*))?
+    $""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class SqlSourceError(Exception):
+    """A SQL source cannot be read as asked."""
+
+
+class UrlTemplateError(SqlSourceError, ValueError):
+    """A catalogue URL template is malformed."""
+
+
+class MissingVariableError(UrlTemplateError, LookupError):
+    """A ``${VAR}`` placeholder names an environment variable that is not set."""
+
+    def __init__(self, message: str, variables: Sequence[str], source: str | None):
+        super().__init__(message)
+        self.variables = tuple(variables)
+        self.source = source
+
+
+class LiteralPasswordError(UrlTemplateError):
+    """A URL template holds a literal password instead of a ``${VAR}`` placeholder."""
+
+
+class MissingTableError(SqlSourceError, LookupError):
+    """The table (or schema) does not exist in the database."""
+
+
+class MissingColumnError(SqlSourceError, LookupError):
+    """A requested column does not exist in the table."""
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def _source_label(source: str | None) -> str:
+    return f"source {source!r}" if source else "the source URL"
+
+
+def _is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def _sqlite_path(database: str | None) -> bool:
+    """True when a SQLite ``database`` is a file path (not memory, not a URI)."""
+    return bool(database) and database != ":memory:" and not database.startswith("file:")
+
+
+def resolve_url(
+    url_template: str,
+    env: Mapping[str, str] | None = None,
+    *,
+    source: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+) -> str:
+    """The SQLAlchemy URL of a catalogue entry, placeholders filled from ``env``.
+
+    ``url_template`` may hold ``${NAME}`` placeholders anywhere after the scheme; they
+    are replaced by ``env[NAME]`` (default :data:`os.environ`) and the value is escaped
+    for the URL component it lands in, so a password with ``@`` or ``/`` works.
+    ``source`` names the catalogue entry in error messages; ``base_dir`` anchors a
+    relative SQLite path (``sqlite:///data/x.sqlite``), otherwise it stays relative
+    to the working directory.
+
+    Raises :class:`LiteralPasswordError` when the template's password (or a
+    ``password`` query parameter) is anything but exactly one placeholder,
+    :class:`MissingVariableError` naming every unset variable and the source, and
+    :class:`UrlTemplateError` for malformed templates. The result holds the password
+    in clear: pass it on, never log it (use :func:`mask_url`).
+    """
+    env = os.environ if env is None else env
+    where = _source_label(source)
+    stray = _PLACEHOLDER.sub("", url_template)
+    if "$" in stray:
+        raise UrlTemplateError(
+            f"{where}: malformed placeholder in URL template (use ${{NAME}} with letters, digits, _)"
+        )
+    m = _URL.match(url_template)
+    if m is None:
+        raise UrlTemplateError(f"{where}: not a SQLAlchemy URL (expected dialect[+driver]://...)")
+    parts = m.groupdict()
+
+    # Credentials must come from the environment, never from the catalogue file.
+    password = parts["password"]
+    if password and not _ONE_PLACEHOLDER.fullmatch(password):
+        raise LiteralPasswordError(
+            f"{where}: the URL template holds a literal password; "
+            "write a ${VAR} placeholder and set the variable in the environment"
+        )
+    query_items = parse_qsl(parts["query"], keep_blank_values=True) if parts["query"] else []
+    for key, value in query_items:
+        if "password" in key.lower() and value and not _ONE_PLACEHOLDER.fullmatch(value):
+            raise LiteralPasswordError(
+                f"{where}: the URL template holds a literal {key!r} query parameter; "
+                "write a ${VAR} placeholder and set the variable in the environment"
+            )
+
+    names = list(dict.fromkeys(_PLACEHOLDER.findall(url_template)))
+    missing = [n for n in names if n not in env]
+    if missing:
+        listed = ", ".join(missing)
+        raise MissingVariableError(
+            f"{where}: environment variable{'s' if len(missing) > 1 else ''} {listed} "
+            f"not set (needed by the URL template)",
+            missing,
+            source,
+        )
+
+    def fill(text: str | None, *, unquote_literals: bool) -> str | None:
+        """Placeholders replaced by raw values; literal text unquoted like SQLAlchemy."""
+        if text is None:
+            return None
+        out, pos = [], 0
+        for ph in _PLACEHOLDER.finditer(text):
+            lit = text[pos : ph.start()]
+            out.append(unquote(lit) if unquote_literals else lit)
+            out.append(env[ph.group(1)])
+            pos = ph.end()
+        lit = text[pos:]
+        out.append(unquote(lit) if unquote_literals else lit)
+        return "".join(out)
+
+    if _PLACEHOLDER.search(parts["name"]):
+        raise UrlTemplateError(f"{where}: placeholders are not allowed in the URL scheme")
+    port_text = fill(parts["port"], unquote_literals=False)
+    port: int | None = None
+    if port_text:
+        if not port_text.isdigit():
+            culprit = _PLACEHOLDER.findall(parts["port"] or "")
+            named = f" (from {', '.join(culprit)})" if culprit else ""
+            raise UrlTemplateError(f"{where}: port {port_text!r}{named} is not a number")
+        port = int(port_text)
+    query: dict[str, str | list[str]] = {}
+    for key, value in query_items:
+        k, v = fill(key, unquote_literals=False), fill(value, unquote_literals=False)
+        if k in query:
+            prev = query[k]
+            query[k] = [*prev, v] if isinstance(prev, list) else [prev, v]
+        else:
+            query[k] = v
+    url = URL.create(
+        parts["name"],
+        username=fill(parts["username"], unquote_literals=True),
+        password=fill(parts["password"], unquote_literals=True),
+        host=fill(parts["ipv4host"] or parts["ipv6host"], unquote_literals=False),
+        port=port,
+        database=fill(parts["database"], unquote_literals=True),
+        query=query,
+    )
+    if base_dir is not None and _is_sqlite(url) and _sqlite_path(url.database):
+        path = Path(url.database)
+        if not path.is_absolute():
+            url = url.set(database=str(Path(base_dir) / path))
+    return url.render_as_string(hide_password=False)
+
+
+def mask_url(url: str | URL) -> str:
+    """``url`` with its password shown as ``***`` (for messages and logs)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - never echo an unparseable URL, it may hold secrets
+        return "<unparseable URL>"
+
+
+# --------------------------------------------------------------------------- read-only access
+
+
+def _engine(url: str | URL) -> tuple[Engine, URL]:
+    u = make_url(url)
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        if u.get_driver_name() != "pysqlite":
+            raise SqlSourceError(f"{mask_url(u)}: only the default sqlite driver is supported")
+        db = u.database or ":memory:"
+        if _sqlite_path(db):
+            path = Path(db).resolve()
+            if not path.is_file():
+                raise SqlSourceError(f"SQLite database {path} not found")
+            # mode=ro: the file is opened read-only and never created (a plain
+            # sqlite3.connect would create an empty database for a mistyped path).
+            uri = "file:" + quote(str(path)) + "?mode=ro"
+        elif db.startswith("file:"):
+            uri = db + ("&" if "?" in db else "?") + "mode=ro"
+        else:
+            uri = "file::memory:"
+
+        def creator() -> sqlite3.Connection:
+            conn = sqlite3.connect(uri, uri=True)
+            conn.execute("PRAGMA query_only = ON")
+            return conn
+
+        return sa.create_engine("sqlite://", creator=creator, poolclass=NullPool), u
+    if backend == "postgresql":
+        return sa.create_engine(u, poolclass=NullPool), u
+    raise SqlSourceError(
+        f"{mask_url(u)}: read-only access is implemented for PostgreSQL and SQLite only, not {backend}"
+    )
+
+
+@contextlib.contextmanager
+def _read_only(engine: Engine, url: URL) -> Iterator[Connection]:
+    try:
+        conn = engine.connect()
+    except sa.exc.DBAPIError as exc:
+        raise SqlSourceError(f"cannot connect to {mask_url(url)}: {exc.orig}") from None
+    try:
+        if url.get_backend_name() == "postgresql":
+            conn = conn.execution_options(postgresql_readonly=True)
+            with conn.begin():
+                conn.execute(sa.text("SET TRANSACTION READ ONLY"))
+                if conn.execute(sa.text("SHOW transaction_read_only")).scalar() != "on":
+                    raise SqlSourceError(f"{mask_url(url)}: could not start a read-only transaction")
+                yield conn
+        else:  # SQLite: opened with mode=ro and PRAGMA query_only
+            with conn.begin():
+                if conn.execute(sa.text("PRAGMA query_only")).scalar() != 1:
+                    raise SqlSourceError(f"{mask_url(url)}: could not open read-only")
+                yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def read_only_connection(url: str | URL) -> Iterator[Connection]:
+    """A SQLAlchemy connection inside a read-only transaction on ``url``.
+
+    PostgreSQL: the ``postgresql_readonly`` execution option (``BEGIN READ ONLY``),
+    then ``SET TRANSACTION READ ONLY`` and a check of ``transaction_read_only``.
+    SQLite: the file opened with ``mode=ro`` plus ``PRAGMA query_only = ON``. Any
+    write raises. The transaction is rolled back/closed on exit.
+    """
+    engine, u = _engine(url)
+    try:
+        with _read_only(engine, u) as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    table: sa.TableClause
+    columns: list[str]
+    all_columns: list[str]
+    key: list[str]  # ORDER BY columns; empty for SQLite rowid order
+    key_is_value: bool  # _source_key is the key column's value (else a row number)
+
+
+def _plan(
+    conn: Connection,
+    url: URL,
+    table: str,
+    schema: str | None,
+    columns: Sequence[str] | None,
+    key_column: str | None,
+) -> _Plan:
+    where = f"{mask_url(url)}"
+    qualified = f"{schema}.{table}" if schema else table
+    insp = sa.inspect(conn)
+    if schema is not None and schema not in insp.get_schema_names():
+        raise MissingTableError(f"schema {schema!r} (for table {qualified!r}) not found in {where}")
+    if not insp.has_table(table, schema=schema):
+        raise MissingTableError(f"table {qualified!r} not found in {where}")
+    all_columns = [c["name"] for c in insp.get_columns(table, schema=schema)]
+    if SOURCE_KEY in all_columns:
+        raise SqlSourceError(f"table {qualified!r} in {where} already has a column named {SOURCE_KEY!r}")
+    if columns is None:
+        chosen = list(all_columns)
+    else:
+        chosen = list(columns)
+        dupes = sorted({c for c in chosen if chosen.count(c) > 1})
+        if dupes:
+            raise SqlSourceError(f"columns {dupes} requested more than once from table {qualified!r}")
+    known = set(all_columns)
+    wanted = chosen + ([key_column] if key_column is not None else [])
+    missing = [c for c in dict.fromkeys(wanted) if c not in known]
+    if missing:
+        raise MissingColumnError(
+            f"column{'s' if len(missing) > 1 else ''} {', '.join(repr(c) for c in missing)} "
+            f"not found in table {qualified!r} in {where} (it has: {', '.join(all_columns)})"
+        )
+    if key_column is not None:
+        key, key_is_value = [key_column], True
+    else:
+        pk = insp.get_pk_constraint(table, schema=schema).get("constrained_columns") or []
+        if len(pk) == 1:
+            key, key_is_value = pk, True
+        elif pk:
+            key, key_is_value = list(pk), False
+        elif url.get_backend_name() == "sqlite":
+            key, key_is_value = [], False  # rowid order
+        else:
+            key, key_is_value = list(all_columns), False  # content order: same rows, same numbers
+    t = sa.table(table, *(sa.column(c) for c in all_columns), schema=schema)
+    return _Plan(t, chosen, all_columns, key, key_is_value)
+
+
+_FORBIDDEN_IN_WHERE = (";", "--", "/*", "'", "$")
+
+
+def _where_clause(where: str | None, params: Mapping[str, object] | None) -> sa.TextClause | None:
+    if where is None:
+        if params:
+            raise SqlSourceError("params given without a where clause")
+        return None
+    bad = [tok for tok in _FORBIDDEN_IN_WHERE if tok in where]
+    if bad:
+        raise SqlSourceError(
+            f"where clause must take values through bound parameters (:name) only; "
+            f"found {', '.join(repr(b) for b in bad)}"
+        )
+    clause = sa.text(where)
+    values = dict(params or {})
+    missing = sorted(set(clause._bindparams) - set(values))
+    if missing:
+        raise SqlSourceError(f"where clause: no value given for parameter(s) {', '.join(missing)}")
+    try:
+        return clause.bindparams(**values)
+    except sa.exc.ArgumentError as exc:
+        raise SqlSourceError(f"where clause: {exc}") from None
+
+
+def _statement(plan: _Plan, where: sa.TextClause | None, sqlite: bool) -> sa.Select:
+    t = plan.table
+    text_cols = [sa.cast(t.c[c], sa.Text).label(f"c{i}") for i, c in enumerate(plan.columns)]
+    if plan.key_is_value:
+        k = t.c[plan.key[0]]
+        stmt = sa.select(*text_cols, sa.cast(k, sa.Text).label("k")).select_from(t)
+        if where is not None:
+            stmt = stmt.where(where)
+        return stmt.order_by(k)
+    # Row numbers over the whole table in key order, filtered afterwards: a row keeps
+    # its number whatever the filter.
+    order = [sa.literal_column("rowid")] if sqlite and not plan.key else [t.c[c] for c in plan.key]
+    numbered = sa.select(
+        *(t.c[c] for c in plan.all_columns),
+        sa.func.row_number().over(order_by=order).label("wb_row_number"),
+    ).subquery("s")
+    stmt = sa.select(
+        *(sa.cast(numbered.c[c], sa.Text).label(f"c{i}") for i, c in enumerate(plan.columns)),
+        sa.cast(numbered.c.wb_row_number, sa.Text).label("k"),
+    ).select_from(numbered)
+    if where is not None:
+        stmt = stmt.where(where)
+    return stmt.order_by(numbered.c.wb_row_number)
+
+
+def read_sql_table(
+    url: str | URL,
+    table: str,
+    *,
+    schema: str | None = None,
+    columns: Sequence[str] | None = None,
+    key_column: str | None = None,
+    where: str | None = None,
+    params: Mapping[str, object] | None = None,
+    batch_rows: int = 50_000,
+) -> Iterator[pl.DataFrame]:
+    """Stream ``schema.table`` from ``url`` as DataFrames of at most ``batch_rows`` rows.
+
+    Every frame has the requested ``columns`` (default: all, in table order) as
+    ``pl.String`` (the database's text form; nulls stay null), then
+    :data:`SOURCE_KEY`: the value of ``key_column`` or of a one-column primary key,
+    otherwise a 1-based row number over the whole table in key order (composite
+    primary key, else SQLite ``rowid``, else all columns), so reruns give the same
+    keys. Rows come in key order. A query with no rows yields one empty frame with the
+    schema.
+
+    ``where`` is a SQL condition whose values are bound parameters (``:name``, given
+    in ``params``); quotes, ``$``, ``;`` and comments are refused, so a value can never
+    become SQL. Identifiers in ``where`` refer to the table's columns (quote mixed-case
+    or non-ASCII names with double quotes).
+
+    The table, schema and columns are checked against the database before anything
+    runs (:class:`MissingTableError`, :class:`MissingColumnError`, naming them and the
+    database with its password masked); the query runs in a read-only transaction
+    (:func:`read_only_connection`) with a server-side cursor (``stream_results``,
+    ``yield_per``), so memory is bounded by ``batch_rows``. Checks happen when this
+    function is called; the connection for streaming opens on the first ``next()``
+    and closes when the iterator is exhausted or closed.
+    """
+    if batch_rows < 1:
+        raise ValueError(f"batch_rows must be >= 1, not {batch_rows}")
+    engine, u = _engine(url)
+    try:
+        clause = _where_clause(where, params)
+        with _read_only(engine, u) as conn:
+            plan = _plan(conn, u, table, schema, columns, key_column)
+            stmt = _statement(plan, clause, _is_sqlite(u))
+            # Run it once without rows so a broken where clause fails now, not mid-stream.
+            try:
+                conn.execute(stmt.limit(0)).close()
+            except sa.exc.DBAPIError as exc:
+                qualified = f"{schema}.{table}" if schema else table
+                raise SqlSourceError(f"query on table {qualified!r} in {mask_url(u)} failed: {exc.orig}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return _stream(engine, u, stmt, plan.columns, batch_rows)
+
+
+def _stream(engine: Engine, url: URL, stmt: sa.Select, columns: list[str], batch_rows: int) -> Iterator[pl.DataFrame]:
+    names = [*columns, SOURCE_KEY]
+    schema = dict.fromkeys(names, pl.String)
+    try:
+        with _read_only(engine, url) as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(stmt)
+            sent = False
+            for rows in result.partitions():
+                cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+                yield pl.DataFrame(dict(zip(names, cols, strict=True)), schema=schema)
+                sent = True
+            if not sent:
+                yield pl.DataFrame(schema=schema)
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- dumps
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    """One table :func:`load_sql_dump` loaded (``schema`` None: the search path's)."""
+
+    schema: str | None
+    table: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class DumpLoadResult:
+    """What :func:`load_sql_dump` loaded, per table in dump order."""
+
+    tables: tuple[LoadedTable, ...]
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+
+_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_QUALIFIED = rf"{_IDENT}(?:\.{_IDENT})?"
+_CREATE_TABLE = re.compile(rf"CREATE TABLE ({_QUALIFIED}) \(", re.DOTALL)
+_COPY = re.compile(rf"COPY ({_QUALIFIED}) \((.*)\) FROM stdin;", re.DOTALL)
+_ALLOWED = re.compile(
+    r"(SET \w+ = [^;]*|CREATE SCHEMA (IF NOT EXISTS )?\S[^;]*|CREATE TABLE \S.*|ALTER TABLE (ONLY )?\S.*);",
+    re.DOTALL,
+)
+
+
+def _split_qualified(text: str) -> tuple[str | None, str]:
+    """``"schema"."table"`` (as written in a dump) -> (schema, table), unquoted."""
+    parts = [p[1:-1].replace('""', '"') if p.startswith('"') else p.lower() for p in re.findall(_IDENT, text)]
+    return (None, parts[0]) if len(parts) == 1 else (parts[0], parts[1])
+
+
+def _dump_statements(fh) -> Iterator[tuple[str, str | None]]:
+    """(kind, sql) pairs of a generator dump: ``("sql", stmt)`` or ``("copy", stmt)``;
+    after a ``copy`` item the caller must consume the data lines up to ``\\.``."""
+    buf: list[str] = []
+    for raw in fh:
+        line = raw.decode("utf-8")
+        stripped = line.strip()
+        if not buf and (not stripped or stripped.startswith("--")):
+            continue
+        buf.append(line)
+        if stripped.endswith(";"):
+            stmt = "".join(buf).strip()
+            buf = []
+            yield ("copy" if stmt.startswith("COPY ") else "sql"), stmt
+    if "".join(buf).strip():
+        raise SqlSourceError("dump ends inside a statement")
+
+
+def _pg_connect_kwargs(url: str | URL) -> dict[str, object]:
+    u = make_url(url)
+    if u.get_backend_name() != "postgresql":
+        raise SqlSourceError(f"{mask_url(u)}: load_sql_dump needs a PostgreSQL URL")
+    kwargs: dict[str, object] = u.translate_connect_args(username="user", database="dbname")
+    for key, value in u.query.items():
+        kwargs[key] = value if isinstance(value, str) else value[-1]
+    return kwargs
+
+
+def load_sql_dump(
+    dump_path: str | os.PathLike[str], url: str | URL, *, copy_chunk_bytes: int = 1 << 20
+) -> DumpLoadResult:
+    """Load a plain SQL dump of the registry generator into PostgreSQL at ``url``.
+
+    Executes the dump's ``SET``/``CREATE SCHEMA``/``CREATE TABLE``/``ALTER TABLE``
+    statements and feeds each ``COPY … FROM stdin`` block through psycopg's
+    ``cursor.copy`` in chunks of about ``copy_chunk_bytes`` (memory stays bounded).
+    Any other statement is refused. Every table the dump creates is dropped first, and
+    the whole load is one transaction, so reloading gives the same result and a failed
+    load leaves nothing behind. The row counts are checked against the dump's
+    ``-- rows: N`` trailer when present. Returns the tables loaded and their rows.
+    """
+    import psycopg  # only needed here
+
+    path = Path(dump_path)
+    kwargs = _pg_connect_kwargs(url)
+    tables: dict[str, int] = {}
+    try:
+        conn = psycopg.connect(**kwargs)
+    except psycopg.Error as exc:
+        raise SqlSourceError(f"cannot connect to {mask_url(url)}: {exc}") from None
+    with conn, path.open("rb") as fh:  # commits on success, rolls back on error
+        cur = conn.cursor()
+        for kind, stmt in _dump_statements(fh):
+            if kind == "sql":
+                bare = re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", "''", stmt)
+                if not _ALLOWED.fullmatch(stmt) or ";" in bare[:-1]:
+                    raise SqlSourceError(f"{path}: statement not allowed in a dump: {stmt[:80]!r}")
+                m = _CREATE_TABLE.match(stmt)
+                if m:
+                    cur.execute(f"DROP TABLE IF EXISTS {m.group(1)} CASCADE")
+                    tables.setdefault(m.group(1), 0)
+                cur.execute(stmt)
+                continue
+            m = _COPY.fullmatch(stmt)
+            if m is None:
+                raise SqlSourceError(f"{path}: unsupported COPY statement: {stmt[:80]!r}")
+            target, rows = m.group(1), 0
+            with cur.copy(stmt[:-1]) as copy:
+                chunk: list[bytes] = []
+                size = 0
+                for raw in fh:
+                    if raw.rstrip(b"\r\n") == b"\\.":
+                        break
+                    chunk.append(raw)
+                    size += len(raw)
+                    rows += 1
+                    if size >= copy_chunk_bytes:
+                        copy.write(b"".join(chunk))
+                        chunk, size = [], 0
+                else:
+                    raise SqlSourceError(f"{path}: COPY block for {target} has no terminating \\.")
+                if chunk:
+                    copy.write(b"".join(chunk))
+            tables[target] = tables.get(target, 0) + rows
+        declared = _declared_rows(path)
+        if declared is not None and declared != sum(tables.values()):  # raising rolls back
+            raise SqlSourceError(f"{path}: read {sum(tables.values())} rows, the dump declares {declared}")
+    return DumpLoadResult(tuple(LoadedTable(*_split_qualified(t), n) for t, n in tables.items()))
+
+
+def _declared_rows(path: Path) -> int | None:
+    """N of the generator's ``-- rows: N`` trailer, if the file ends with one."""
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, fh.tell() - 256))
+        tail = fh.read().decode("utf-8", "replace")
+    m = re.search(r"^-- rows: (\d+)\s*\Z", tail, re.MULTILINE)
+    return int(m.group(1)) if m else None
