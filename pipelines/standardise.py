@@ -1,0 +1,750 @@
+"""Vectorised standardisation of registry fields for the staging step.
+
+Every function takes a Polars Series (String, nullable, any length) and returns a
+DataFrame (or Series) of the same height and order. None of them raises on a bad
+*value*: a value that cannot be standardised gives null plus a reason in the
+function's error column, and soft evidence goes to a flags column. A null or blank
+input gives null outputs and no error (missing is not an error).
+
+How the work is done: string-heavy parsing runs once per DISTINCT value (``unique``
+-> compute -> left join back, order kept), everything is Polars expressions; there is
+no per-row Python loop. Registry columns repeat a lot (birth dates, names, sex), so
+the distinct pass is usually much smaller than the column.
+
+Functions (design.md §3 "Identifiers", "Text", "Dates"):
+
+* :func:`parse_dates` / :func:`column_day_first` — dd/mm/yyyy, d/m/yy, yyyy-mm-dd,
+  yyyymmdd, Excel serials, year only, mm/yyyy, "ngày 5 tháng 3 năm 1990".
+* :func:`check_personal_id` — CCCD (12) / CMND (9) normalisation and soft structure
+  checks (province-of-birth code, century/sex digit, birth year digits).
+* :func:`check_tax_code` — MST (10 digits, check digit), branch (13, NNNNNNNNNN-NNN),
+  12-digit personal ID used as tax code from 1 July 2025 (Circular 86/2024/TT-BTC).
+* :func:`normalise_phone` — national form 0XXXXXXXXX; +84/84 prefixes; the 2018
+  conversion of 11-digit mobile numbers to 10 digits.
+* :func:`clean_person_name` / :func:`name_key` — NFC, Title Case, flags.
+* :func:`normalise_sex` — 'M' / 'F' / null.
+* :func:`error_summary` — counts of reasons in a result, for load reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from functools import lru_cache
+
+import polars as pl
+
+from pipelines.text import fold_expr, strip_accents_expr
+
+__all__ = [
+    "DATE_MIN_YEAR",
+    "DATE_MAX_YEAR",
+    "EXCEL_SERIAL_MAX",
+    "MOBILE_PREFIX_2018",
+    "MOBILE_PREFIXES",
+    "MST_WEIGHTS",
+    "parse_dates",
+    "column_day_first",
+    "two_digit_year_pivot",
+    "province_codes",
+    "check_personal_id",
+    "check_tax_code",
+    "normalise_phone",
+    "clean_person_name",
+    "name_key",
+    "normalise_sex",
+    "error_summary",
+]
+
+_KEY = "__value"
+
+
+def _as_string(values: pl.Series) -> pl.Series:
+    """The input as a String series named ``_KEY`` (numbers from spreadsheets become text)."""
+    if values.dtype == pl.String:
+        return values.rename(_KEY)
+    if values.dtype == pl.Null:
+        return pl.repeat(None, len(values), dtype=pl.String, eager=True).rename(_KEY)
+    return values.cast(pl.String, strict=False).rename(_KEY)
+
+
+def _via_distinct(values: pl.Series, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+    """Run ``compute`` on the distinct values and join the result back in the input's order.
+
+    ``compute`` receives a frame with one String column ``_KEY`` and returns that column
+    plus the result columns.
+    """
+    s = _as_string(values)
+    distinct = s.unique().to_frame()
+    result = compute(distinct)
+    out = s.to_frame().join(result, on=_KEY, how="left", nulls_equal=True, maintain_order="left")
+    return out.drop(_KEY)
+
+
+def _blank(e: pl.Expr) -> pl.Expr:
+    return e.is_null() | (e.str.strip_chars() == "")
+
+
+def _flag_mask(*pairs: tuple[pl.Expr, str]) -> pl.Expr:
+    """Bit i set where condition i is true (null = false); turned into names by :func:`_flag_lists`.
+
+    (A ``concat_list`` of literals is ~30x slower on millions of rows than this mask plus
+    a gather from the table of all 2^k flag lists.)
+    """
+    return pl.sum_horizontal([pl.when(cond.fill_null(False)).then(pl.lit(1 << i, pl.UInt32)).otherwise(pl.lit(0, pl.UInt32))
+                              for i, (cond, _) in enumerate(pairs)]).cast(pl.UInt32)
+
+
+def _flag_lists(mask: pl.Series, names: Sequence[str], name: str) -> pl.Series:
+    """list[str] of the flag names whose bit is set; null where the mask is null."""
+    table = pl.Series(name, [[n for i, n in enumerate(names) if m >> i & 1] for m in range(1 << len(names))], dtype=pl.List(pl.String))
+    return table.gather(mask).rename(name)
+
+
+# =========================================================================== dates
+
+DATE_MIN_YEAR = 1800  # a parsed year outside [DATE_MIN_YEAR, DATE_MAX_YEAR] is an error
+DATE_MAX_YEAR = 2199
+YEAR_ONLY_RANGE = (1800, 2100)  # a bare 4-digit integer in this range is a year, otherwise an Excel serial
+EXCEL_SERIAL_MAX = 80_000  # 2119-01-11; serials are only read from plain 4-5 digit integers (>= 1000)
+_EXCEL_EPOCH_OFFSET = 25_569  # serial of 1970-01-01 (Excel counts days from 1899-12-30)
+
+_TIME_SUFFIX = r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?$"
+_VN_TEXT = r"^(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{2,4})$"
+
+
+def two_digit_year_pivot(reference_year: int | None = None) -> int:
+    """Largest two-digit year read as 20yy: ``yy <= pivot`` -> 20yy, ``yy > pivot`` -> 19yy.
+
+    The pivot is the current two-digit year + 1 (in 2026: 27, so '27' -> 2027, '28' -> 1928).
+    """
+    year = reference_year if reference_year is not None else date.today().year
+    return year % 100 + 1
+
+
+def _days_in_month(y: pl.Expr, m: pl.Expr) -> pl.Expr:
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    return (
+        pl.when(m == 2).then(pl.when(leap).then(29).otherwise(28))
+        .when(m.is_in([4, 6, 9, 11])).then(30)
+        .otherwise(31)
+    )
+
+
+def _day_month_ok(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    return m.is_between(1, 12) & (d >= 1) & (d <= _days_in_month(y, m))
+
+
+def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame:
+    """Shape of each value of ``frame[_KEY]``, before any day/month reading.
+
+    Adds columns (staged, so every expression stays small): ``_text`` (trimmed value),
+    ``_canon`` (separators unified to '/'), ``_form`` (iso, dmy, dmy_short, dmy_text,
+    month_year, compact, year_only, excel_serial or null), ``_a``/``_b`` (first and
+    second of a day/month pair; iso: day, month; month_year: 1, month), ``_y`` (full
+    year) and ``_num`` (the value as an integer, for bare numbers).
+    """
+    s = pl.col(_KEY).str.strip_chars().str.replace_all(r"\s+", " ").str.replace(_TIME_SUFFIX, "")
+    frame = frame.with_columns(_text=s)
+    t = pl.col("_text")
+    frame = frame.with_columns(  # '36526.0' from spreadsheets; Vietnamese words with accents folded
+        _text=pl.when(t.str.contains(r"^\d{4,5}\.0+$")).then(t.str.replace(r"\.0+$", "")).otherwise(t),
+        _vn=strip_accents_expr(t).str.strip_chars().str.extract_groups(_VN_TEXT),
+    )
+    vn = pl.col("_vn")
+    frame = frame.with_columns(_is_text=vn.struct.field("1").is_not_null())
+    frame = frame.with_columns(
+        _canon=pl.when("_is_text")
+        .then(pl.concat_str(vn.struct.field("1"), vn.struct.field("2"), vn.struct.field("3"), separator="/"))
+        .otherwise(t.str.replace_all(r"\s*[-/.]\s*|\s+", "/"))
+    )
+    c = pl.col("_canon")
+    frame = frame.with_columns(
+        _g3=c.str.extract_groups(r"^(\d{1,4})/(\d{1,2})/(\d{1,4})$"),
+        _g2=c.str.extract_groups(r"^(\d{1,2})/(\d{4})$"),
+        _single=c.str.contains(r"^\d+$"),
+        _ns=c.str.len_chars(),
+        _num=c.cast(pl.Int64, strict=False),
+    )
+    g3, g2 = pl.col("_g3"), pl.col("_g2")
+    frame = frame.with_columns(
+        _p1=g3.struct.field("1"), _p2=g3.struct.field("2"), _p3=g3.struct.field("3"),
+        _q1=g2.struct.field("1").cast(pl.Int32, strict=False), _q2=g2.struct.field("2").cast(pl.Int32, strict=False),
+    ).with_columns(_n1=pl.col("_p1").str.len_chars(), _n3=pl.col("_p3").str.len_chars())
+    p1, n1, n3, ns, single, num, is_text = (pl.col(k) for k in ("_p1", "_n1", "_n3", "_ns", "_single", "_num", "_is_text"))
+    frame = frame.with_columns(
+        _form=pl.when(p1.is_not_null() & (n1 == 4) & (n3 <= 2)).then(pl.lit("iso"))
+        .when(p1.is_not_null() & (n1 <= 2) & (n3 == 4)).then(pl.when(is_text).then(pl.lit("dmy_text")).otherwise(pl.lit("dmy")))
+        .when(p1.is_not_null() & (n1 <= 2) & (n3 == 2)).then(pl.when(is_text).then(pl.lit("dmy_text")).otherwise(pl.lit("dmy_short")))
+        .when(pl.col("_q1").is_not_null()).then(pl.lit("month_year"))
+        .when(single & (ns == 8)).then(pl.lit("compact"))
+        .when(single & (ns == 4) & num.is_between(*YEAR_ONLY_RANGE)).then(pl.lit("year_only"))
+        .when(single & ns.is_between(4, 5) & ~c.str.starts_with("0")).then(pl.lit("excel_serial")),
+        _i1=p1.cast(pl.Int32, strict=False), _i2=pl.col("_p2").cast(pl.Int32, strict=False), _i3=pl.col("_p3").cast(pl.Int32, strict=False),
+    )
+    form, i1, i2, i3 = pl.col("_form"), pl.col("_i1"), pl.col("_i2"), pl.col("_i3")
+    pivot = two_digit_year_pivot(reference_year)
+    frame = frame.with_columns(
+        _y=pl.when(form == "iso").then(i1)
+        .when(form.is_in(["dmy", "dmy_text"]) & (n3 == 4)).then(i3)
+        .when(form.is_in(["dmy_short", "dmy_text"])).then(pl.when(i3 > pivot).then(1900 + i3).otherwise(2000 + i3))
+        .when(form == "month_year").then(pl.col("_q2"))
+        .when(form == "year_only").then(num.cast(pl.Int32)),
+        _a=pl.when(form == "iso").then(i3).when(form == "month_year").then(pl.lit(1, pl.Int32)).otherwise(i1),
+        _b=pl.when(form == "month_year").then(pl.col("_q1")).otherwise(i2),
+    )
+    return frame
+
+
+def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: int | None = None) -> pl.DataFrame:
+    """Parse the date forms of old registries into ``pl.Date``.
+
+    Columns:
+
+    * ``date`` (Date): null when missing or when the value cannot be a date.
+    * ``date_format``: which form matched — ``dmy`` (d/m/yyyy), ``dmy_short`` (d/m/yy),
+      ``dmy_text`` ("ngày 5 tháng 3 năm 1990"), ``iso`` (yyyy-mm-dd), ``ymd_compact``
+      (yyyymmdd), ``dmy_compact`` (ddmmyyyy, when yyyymmdd is impossible),
+      ``month_year`` (mm/yyyy -> first of the month), ``year_only`` ("1965" -> 1965-01-01),
+      ``excel_serial``. With ``day_first=False`` the day/month forms are named ``mdy``,
+      ``mdy_short``, ``mdy_text``, ``mdy_compact``. Kept on impossible dates (the form
+      matched, the numbers did not); null when unparseable.
+    * ``precision``: ``day`` | ``month`` | ``year`` (null when no date).
+    * ``ambiguous`` (bool): a day/month form whose two parts are both <= 12 and differ, so
+      d/m and m/d cannot be told apart from the value alone (see :func:`column_day_first`).
+    * ``error``: null, or the reason ("impossible date 31/02/1990", "unparseable 'abc'",
+      "year out of range 15/03/0199", "excel serial out of range 99999").
+
+    Separators ``/ - .`` and spaces are accepted (mixed too), as are a trailing time
+    (``1990-03-15 00:00:00``) and a float serial (``36526.0``).
+
+    Two-digit years: ``yy <= pivot`` -> 20yy, else 19yy, with
+    ``pivot = two_digit_year_pivot(reference_year)`` = current two-digit year + 1
+    (in 2026: '27' -> 2027, '28' -> 1928).
+
+    Bare integers: 8 digits -> yyyymmdd (else ddmmyyyy when only that is a valid date);
+    4 digits within 1800..2100 -> a year; other 4-5 digit integers without a leading
+    zero -> Excel serial (days since 1899-12-30, 1000..80000 = 1902-09-26..2119-01-11).
+
+    ``day_first=False`` reads d/m forms as m/d (sources declared month-first). A value
+    impossible in the declared order but valid the other way round is NOT swapped; its
+    error ends with "(valid month-first)" / "(valid day-first)" so review can see it.
+    """
+    first, second = ("d", "m") if day_first else ("m", "d")
+    flip = "month-first" if day_first else "day-first"
+
+    def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        f = _date_parts(frame, reference_year)
+        form, a, b, y, num = (pl.col(k) for k in ("_form", "_a", "_b", "_y", "_num"))
+        fixed = form.is_in(["iso", "month_year", "year_only"])
+        straight = fixed | pl.lit(day_first)
+        # compact: yyyymmdd first, then ddmmyyyy (mmddyyyy when month-first)
+        digits = pl.col("_canon")
+        f = f.with_columns(
+            _day=pl.when(form == "year_only").then(pl.lit(1, pl.Int32)).when(straight).then(a).otherwise(b),
+            _month=pl.when(form == "year_only").then(pl.lit(1, pl.Int32)).when(straight).then(b).otherwise(a),
+            _cy=digits.str.slice(0, 4).cast(pl.Int32, strict=False),
+            _cm=digits.str.slice(4, 2).cast(pl.Int32, strict=False),
+            _cd=digits.str.slice(6, 2).cast(pl.Int32, strict=False),
+            _ry=digits.str.slice(4, 4).cast(pl.Int32, strict=False),
+            _r1=digits.str.slice(0, 2).cast(pl.Int32, strict=False),
+            _r2=digits.str.slice(2, 2).cast(pl.Int32, strict=False),
+        )
+        cy, cm, cd, ry = pl.col("_cy"), pl.col("_cm"), pl.col("_cd"), pl.col("_ry")
+        rd, rm = (pl.col("_r1"), pl.col("_r2")) if day_first else (pl.col("_r2"), pl.col("_r1"))
+        f = f.with_columns(
+            _compact_dmy=(form == "compact")
+            & ~(_day_month_ok(cy, cm, cd) & cy.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR)).fill_null(False)
+            & (_day_month_ok(ry, rm, rd) & ry.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR)).fill_null(False)
+        )
+        cdmy = pl.col("_compact_dmy")
+        is_compact = form == "compact"
+        f = f.with_columns(
+            _y=pl.when(is_compact).then(pl.when(cdmy).then(ry).otherwise(cy)).otherwise(y),
+            _month=pl.when(is_compact).then(pl.when(cdmy).then(rm).otherwise(cm)).otherwise("_month"),
+            _day=pl.when(is_compact).then(pl.when(cdmy).then(rd).otherwise(cd)).otherwise("_day"),
+            _pair=form.is_in(["dmy", "dmy_short", "dmy_text"]) | cdmy,
+            _serial=(form == "excel_serial").fill_null(False),
+        )
+        y, month, day, serial = pl.col("_y"), pl.col("_month"), pl.col("_day"), pl.col("_serial")
+        f = f.with_columns(
+            _serial_ok=serial & num.is_between(1, EXCEL_SERIAL_MAX).fill_null(False),
+            _year_ok=y.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR).fill_null(False),
+            _dm_ok=_day_month_ok(y, month, day).fill_null(False),
+            _swap_ok=_day_month_ok(y, day, month).fill_null(False),
+        )
+        serial_ok, year_ok, dm_ok = pl.col("_serial_ok"), pl.col("_year_ok"), pl.col("_dm_ok")
+        f = f.with_columns(_valid=pl.when(serial).then(serial_ok).otherwise(form.is_not_null() & year_ok & dm_ok).fill_null(False))
+        valid = pl.col("_valid")
+        safe = valid & ~serial
+        built = pl.date(
+            pl.when(safe).then(y).otherwise(2000), pl.when(safe).then(month).otherwise(1), pl.when(safe).then(day).otherwise(1)
+        )
+        from_serial = (pl.when(serial_ok).then(num).otherwise(_EXCEL_EPOCH_OFFSET) - _EXCEL_EPOCH_OFFSET).cast(pl.Int32).cast(pl.Date)
+        name = (
+            pl.when(cdmy).then(pl.lit(f"{first}{second}y_compact"))
+            .when(is_compact).then(pl.lit("ymd_compact"))
+            .when(form == "dmy").then(pl.lit(f"{first}{second}y"))
+            .when(form == "dmy_short").then(pl.lit(f"{first}{second}y_short"))
+            .when(form == "dmy_text").then(pl.lit(f"{first}{second}y_text"))
+            .otherwise(form)
+        )
+        precision = (
+            pl.when(~valid).then(None)
+            .when(form == "year_only").then(pl.lit("year"))
+            .when(form == "month_year").then(pl.lit("month"))
+            .otherwise(pl.lit("day"))
+        )
+        ambiguous = (valid & pl.col("_pair") & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
+        shown = pl.col("_text")
+        error = (
+            pl.when(form.is_null()).then(pl.concat_str(pl.lit("unparseable '"), shown, pl.lit("'")))
+            .when(serial & ~serial_ok).then(pl.concat_str(pl.lit("excel serial out of range "), shown))
+            .when(~serial & ~year_ok).then(pl.concat_str(pl.lit("year out of range "), shown))
+            .when(~valid & pl.col("_pair") & pl.col("_swap_ok")).then(pl.concat_str(pl.lit("impossible date "), shown, pl.lit(f" (valid {flip})")))
+            .when(~valid).then(pl.concat_str(pl.lit("impossible date "), shown))
+        )
+        present = ~_blank(pl.col(_KEY))
+        return f.select(
+            pl.col(_KEY),
+            pl.when(present).then(pl.when(serial_ok).then(from_serial).when(safe).then(built)).alias("date"),
+            pl.when(present).then(name).alias("date_format"),
+            pl.when(present).then(precision).alias("precision"),
+            pl.when(present).then(ambiguous).alias("ambiguous"),
+            pl.when(present).then(error).alias("error"),
+        )
+
+    return _via_distinct(values, compute)
+
+
+def column_day_first(values: pl.Series) -> bool | None:
+    """Infer a column's day/month order from its unambiguous values.
+
+    A d/m/y value whose first part is > 12 (and second <= 12) is evidence of day-first,
+    second part > 12 (and first <= 12) of month-first. Counted over distinct values;
+    the larger count wins (clerks' swaps leave a little evidence the other way), a tie or
+    no evidence at all gives None. ISO, compact and serial values carry no evidence.
+    """
+    distinct = _as_string(values).drop_nulls().unique().to_frame()
+    if distinct.is_empty():
+        return None
+    f = _date_parts(distinct, None)
+    pair, a, b = pl.col("_form").is_in(["dmy", "dmy_short", "dmy_text"]), pl.col("_a"), pl.col("_b")
+    counts = f.select(day=(pair & (a > 12) & (b <= 12)).sum(), month=(pair & (b > 12) & (a <= 12)).sum()).row(0)
+    day, month = (int(c or 0) for c in counts)
+    if day == month:
+        return None
+    return day > month
+
+
+# =========================================================================== personal IDs
+
+
+@lru_cache(maxsize=1)
+def province_codes() -> frozenset[str]:
+    """GSO province codes of the pre-2025 scheme, zero-padded to 3 (the CCCD prefix)."""
+    from pipelines.reference import default_reference
+
+    codes = default_reference().units_pre2025["province_code"].drop_nulls().unique().to_list()
+    return frozenset(f"{int(c):03d}" for c in codes)
+
+
+def _birth_years(birth: pl.Series) -> pl.Series:
+    if birth.dtype == pl.Date or isinstance(birth.dtype, pl.Datetime):
+        return birth.dt.year().cast(pl.Int32)
+    if birth.dtype.is_integer():
+        return birth.cast(pl.Int32)
+    return parse_dates(_as_string(birth))["date"].dt.year().cast(pl.Int32)
+
+
+def _strip_float_suffix(s: pl.Expr) -> pl.Expr:
+    """'79082688035.0' (a number cell from a spreadsheet) -> '79082688035'."""
+    return pl.when(s.str.contains(r"^\d+\.0+$")).then(s.str.replace(r"\.0+$", "")).otherwise(s)
+
+
+def check_personal_id(
+    ids: pl.Series,
+    sex: pl.Series | None = None,
+    birth_date: pl.Series | None = None,
+    *,
+    valid_provinces: Iterable[str] | None = None,
+    reference_year: int | None = None,
+) -> pl.DataFrame:
+    """Normalise personal ID numbers and check their structure (soft evidence only).
+
+    Columns:
+
+    * ``personal_id``: digits only (spaces, dots, dashes, underscores removed; leading
+      zeros kept; a spreadsheet's trailing '.0' removed); null when empty or when the
+      value holds other characters.
+    * ``id_kind``: ``cccd`` (12 digits) | ``cmnd`` (9 digits) | ``invalid`` | null (missing).
+    * ``id_flags`` (list[str]; empty = no problem seen; null when missing):
+      ``non_digit``, ``wrong_length``, ``leading_zero_lost`` (11 digits that become a known
+      CCCD prefix with a '0' in front: a number cell in a spreadsheet), and for CCCDs:
+      ``unknown_province_code`` (digits 1-3 not a GSO province code), ``impossible_century``
+      (digit 4 above 3: born 2100 or later), ``future_birth_year`` (digits 4-6 give a year
+      after ``reference_year``/this year), ``century_sex_mismatch`` (digit 4: 0/1 male/female
+      1900s, 2/3 male/female 2000s, against ``sex`` and the birth year's century),
+      ``birth_year_mismatch`` (digits 5-6 against the birth year).
+
+    No check digit exists: a clean-looking number can still be wrong, and a flag is
+    evidence for review, not proof. CMNDs (9 digits) carry no checkable structure.
+
+    ``sex`` may be any text :func:`normalise_sex` understands; ``birth_date`` a Date,
+    an integer year or date text (parsed with :func:`parse_dates`, day first).
+    """
+    n = len(ids)
+    for other, label in ((sex, "sex"), (birth_date, "birth_date")):
+        if other is not None and len(other) != n:
+            raise ValueError(f"{label} has {len(other)} rows, ids has {n}")
+    codes = sorted(valid_provinces) if valid_provinces is not None else sorted(province_codes())
+    now = reference_year if reference_year is not None else date.today().year
+    frame = pl.DataFrame({
+        _KEY: _as_string(ids),
+        "_sex": normalise_sex(sex) if sex is not None else pl.repeat(None, n, dtype=pl.String, eager=True),
+        "_year": _birth_years(birth_date) if birth_date is not None else pl.repeat(None, n, dtype=pl.Int32, eager=True),
+    })
+    raw = pl.col(_KEY)
+    frame = frame.with_columns(
+        _missing=_blank(raw),
+        _digits=_strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.\-_]", ""),
+    )
+    missing, digits = pl.col("_missing"), pl.col("_digits")
+    frame = frame.with_columns(
+        _nd=~missing & ~digits.str.contains(r"^\d+$").fill_null(False),
+        _len=digits.str.len_chars(),
+        _century=digits.str.slice(3, 1).cast(pl.Int32, strict=False),
+        _yy=digits.str.slice(4, 2).cast(pl.Int32, strict=False),
+    )
+    non_digit, length, century, yy = pl.col("_nd"), pl.col("_len"), pl.col("_century"), pl.col("_yy")
+    frame = frame.with_columns(
+        _cccd=~missing & ~non_digit & (length == 12),
+        _cmnd=~missing & ~non_digit & (length == 9),
+    )
+    cccd, cmnd = pl.col("_cccd"), pl.col("_cmnd")
+    id_year = 1900 + (century // 2) * 100 + yy
+    sx, year = pl.col("_sex"), pl.col("_year")
+    sex_bad = ((sx == "M") & (century % 2 == 1)) | ((sx == "F") & (century % 2 == 0))
+    century_bad = year.is_not_null() & (century // 2 != year // 100 - 19)
+    checks = (
+        (non_digit, "non_digit"),
+        (~missing & ~non_digit & ~length.is_in([9, 12]), "wrong_length"),
+        (~missing & ~non_digit & (length == 11) & pl.concat_str(pl.lit("0"), digits.str.slice(0, 2)).is_in(codes), "leading_zero_lost"),
+        (cccd & ~digits.str.slice(0, 3).is_in(codes), "unknown_province_code"),
+        (cccd & (century > 3), "impossible_century"),
+        (cccd & (century <= 3) & (id_year > now), "future_birth_year"),
+        (cccd & (century <= 3) & (sex_bad | century_bad), "century_sex_mismatch"),
+        (cccd & year.is_not_null() & (yy != year % 100), "birth_year_mismatch"),
+    )
+    out = frame.select(
+        pl.when(~missing & ~non_digit).then(digits).alias("personal_id"),
+        pl.when(missing).then(None)
+        .when(cccd).then(pl.lit("cccd"))
+        .when(cmnd).then(pl.lit("cmnd"))
+        .otherwise(pl.lit("invalid")).alias("id_kind"),
+        pl.when(~missing).then(_flag_mask(*checks)).alias("id_flags"),
+    )
+    return out.with_columns(_flag_lists(out["id_flags"], [label for _, label in checks], "id_flags"))
+
+
+# =========================================================================== tax codes (MST)
+
+MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def _mst_check_digit(code: pl.Expr) -> pl.Expr:
+    """10 - (Σ wᵢ·dᵢ mod 11) over the first nine digits; 10 means no valid code exists."""
+    total = sum(code.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(MST_WEIGHTS))
+    return 10 - total % 11
+
+
+def check_tax_code(codes: pl.Series) -> pl.DataFrame:
+    """Normalise and classify tax codes (MST).
+
+    Columns:
+
+    * ``tax_code``: 10 digits, ``NNNNNNNNNN-NNN`` for 13 (accepts '0312345678 - 001',
+      '0312345678001', '0312345678_001'), or 12 digits; spaces and dots removed. Kept
+      when the shape is right even if the check digit fails (the code as registered is
+      still the link between registries; filter on ``tax_code_kind``); null when the
+      shape is not a tax code.
+    * ``tax_code_kind``: ``enterprise`` (10 digits, valid check digit — individuals' old
+      10-digit MSTs have the same structure and land here too), ``branch`` (13 digits,
+      valid check digit on the first 10, suffix not 000; household-business numbers
+      'MST-00X' have this shape as well), ``personal_id`` (12 digits: from 1 July 2025
+      individuals and household businesses file under the personal ID, Circular
+      86/2024/TT-BTC), ``invalid``; null when missing.
+    * ``check_digit_ok``: bool for 10/13-digit codes, null otherwise.
+    * ``tax_code_error``: null or the reason ("check digit mismatch: expected 7, got 3",
+      "no valid check digit exists for stem 031234567", "branch suffix 000",
+      "wrong length (9 digits)", "unrecognised '...'").
+
+    Check digit: digit 10 = 10 − (Σ wᵢ·dᵢ mod 11), weights 31,29,23,19,17,13,7,5,3 over
+    digits 1–9; a stem giving 10 has no valid code.
+    """
+
+    def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        raw = pl.col(_KEY)
+        f = frame.with_columns(
+            _missing=_blank(raw),
+            _s=_strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.]", "").str.replace_all(r"[–—_/]", "-"),
+        )
+        missing, s = pl.col("_missing"), pl.col("_s")
+        f = f.with_columns(_g13=s.str.extract_groups(r"^(\d{10})-?(\d{3})$"), _is10=s.str.contains(r"^\d{10}$"), _is12=s.str.contains(r"^\d{12}$"))
+        f = f.with_columns(_main=pl.col("_g13").struct.field("1"), _suffix=pl.col("_g13").struct.field("2"))
+        main, suffix, is10, is12 = pl.col("_main"), pl.col("_suffix"), pl.col("_is10"), pl.col("_is12")
+        is13 = main.is_not_null()
+        f = f.with_columns(_first10=pl.when(is13).then(main).when(is10).then(s))
+        first10 = pl.col("_first10")
+        f = f.with_columns(_expected=_mst_check_digit(first10), _got=first10.str.slice(9, 1).cast(pl.Int32, strict=False))
+        expected, got = pl.col("_expected"), pl.col("_got")
+        f = f.with_columns(_ok=((expected != 10) & (expected == got)).fill_null(False), _shaped=(is10 | is13).fill_null(False))
+        ok, shaped = pl.col("_ok"), pl.col("_shaped")
+        suffix_ok = (suffix != "000").fill_null(False)
+        digits_only = s.str.replace_all("-", "")
+        f = f.with_columns(
+            _kind=pl.when(missing).then(None)
+            .when(is10 & ok).then(pl.lit("enterprise"))
+            .when(is13 & ok & suffix_ok).then(pl.lit("branch"))
+            .when(is12).then(pl.lit("personal_id"))
+            .otherwise(pl.lit("invalid"))
+        )
+        kind = pl.col("_kind")
+        error = (
+            pl.when(missing | (kind != "invalid")).then(None)
+            .when(shaped & (expected == 10)).then(pl.concat_str(pl.lit("no valid check digit exists for stem "), first10.str.slice(0, 9)))
+            .when(shaped & ~ok).then(pl.format("check digit mismatch: expected {}, got {}", expected, got))
+            .when(is13 & ~suffix_ok).then(pl.lit("branch suffix 000"))
+            .when(digits_only.str.contains(r"^\d+$")).then(pl.format("wrong length ({} digits)", digits_only.str.len_chars()))
+            .otherwise(pl.concat_str(pl.lit("unrecognised '"), raw.str.strip_chars(), pl.lit("'")))
+        )
+        code = pl.when(is13).then(pl.concat_str(main, pl.lit("-"), suffix)).when(is10 | is12).then(s)
+        return f.select(
+            pl.col(_KEY),
+            pl.when(~missing).then(code).alias("tax_code"),
+            kind.alias("tax_code_kind"),
+            pl.when(~missing & shaped).then(ok).alias("check_digit_ok"),
+            error.alias("tax_code_error"),
+        )
+
+    return _via_distinct(codes, compute)
+
+
+# =========================================================================== phones
+
+# 2018 conversion of 11-digit mobile numbers to 10 digits (Ministry of Information and
+# Communications, 15 Sep - 15 Nov 2018).
+MOBILE_PREFIX_2018 = {
+    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037", "0168": "038", "0169": "039",
+    "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078",
+    "0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082",
+    "0186": "056", "0188": "058", "0199": "059",
+}
+# 10-digit mobile prefixes in use after the conversion.
+MOBILE_PREFIXES = frozenset(
+    [f"03{d}" for d in "23456789"] + ["052", "055", "056", "058", "059"] + ["070", "076", "077", "078", "079"]
+    + [f"08{d}" for d in "123456789"] + [f"09{d}" for d in "0123456789"]
+)
+
+
+def normalise_phone(phones: pl.Series) -> pl.DataFrame:
+    """Vietnamese phone numbers in the national form.
+
+    Columns:
+
+    * ``phone``: mobiles as 10 digits ``0XXXXXXXXX``; fixed lines (2017 area codes 02x)
+      as their 11 digits ``02XXXXXXXXX``; null when not a valid Vietnamese number.
+    * ``phone_kind``: ``mobile`` | ``landline`` | null.
+    * ``phone_multiple`` (bool): the cell held several numbers (split on , ; / |); the
+      first one is kept.
+    * ``phone_error``: null or the reason ("foreign number +1...", "wrong length (8
+      digits)", "unknown mobile prefix 010", "obsolete prefix 0190 has no mapping",
+      "non-digit characters 'abc'").
+
+    Accepted: +84 / 0084 / 84 prefixes (also '+84 (0) 90...'), spaces, dots, dashes,
+    parentheses; the 11-digit mobile prefixes of before 2018 (0162 -> 032 ...,
+    :data:`MOBILE_PREFIX_2018`); a leading zero lost in a spreadsheet number cell (9
+    digits starting 3/5/7/8/9, 10 digits starting 1 or 2).
+    Not detectable: an old HCMC landline written '08 3823 4567' (pre-2017 area code)
+    reads as a valid 083 mobile.
+    """
+    old = pl.DataFrame({"p4": list(MOBILE_PREFIX_2018), "new3": list(MOBILE_PREFIX_2018.values())})
+
+    def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        raw = pl.col(_KEY)
+        f = frame.with_columns(_missing=_blank(raw), _trimmed=_strip_float_suffix(raw.str.strip_chars()))
+        missing, trimmed = pl.col("_missing"), pl.col("_trimmed")
+        f = f.with_columns(
+            _multiple=trimmed.str.contains(r"[,;/|][^,;/|]*\d"),
+            _c=trimmed.str.extract(r"^([^,;/|]*)", 1).str.replace_all(r"[\s.\-()\u2013]", ""),
+        )
+        c = pl.col("_c")
+        f = f.with_columns(
+            _intl=pl.when(c.str.starts_with("+84")).then(c.str.slice(3))
+            .when(c.str.starts_with("0084")).then(c.str.slice(4))
+            .when(c.str.starts_with("84") & c.str.len_chars().is_in([11, 12])).then(c.str.slice(2))
+        )
+        intl = pl.col("_intl")
+        f = f.with_columns(_nat=pl.when(intl.is_not_null()).then(pl.concat_str(pl.lit("0"), intl.str.replace(r"^0", ""))).otherwise(c))
+        nat = pl.col("_nat")
+        n = nat.str.len_chars()
+        lost_zero = ~nat.str.starts_with("0") & (((n == 9) & nat.str.contains(r"^[35789]")) | ((n == 10) & nat.str.contains(r"^[12]")))
+        f = f.with_columns(_nat=pl.when(lost_zero).then(pl.concat_str(pl.lit("0"), nat)).otherwise(nat))
+        f = f.with_columns(_n=nat.str.len_chars(), _digits=nat.str.contains(r"^\d+$"), _p4=nat.str.slice(0, 4))
+        n, digits, p4 = pl.col("_n"), pl.col("_digits"), pl.col("_p4")
+        f = f.with_columns(
+            _new3=p4.replace_strict(old["p4"], old["new3"], default=None, return_dtype=pl.String),
+            _old_mobile=(digits & (n == 11) & nat.str.starts_with("01")).fill_null(False),
+        )
+        new3, old_mobile = pl.col("_new3"), pl.col("_old_mobile")
+        f = f.with_columns(_conv=pl.when(old_mobile).then(pl.concat_str(new3, nat.str.slice(4))).otherwise(nat))
+        conv = pl.col("_conv")
+        f = f.with_columns(
+            _mobile=(digits & (conv.str.len_chars() == 10) & conv.str.slice(0, 3).is_in(sorted(MOBILE_PREFIXES))).fill_null(False),
+            _landline=(digits & (n == 11) & nat.str.starts_with("02")).fill_null(False),
+        )
+        mobile, landline = pl.col("_mobile"), pl.col("_landline")
+        error = (
+            pl.when(missing | mobile | landline).then(None)
+            .when(c.str.starts_with("+") & intl.is_null()).then(pl.concat_str(pl.lit("foreign number "), c))
+            .when(c == "").then(pl.concat_str(pl.lit("no number '"), trimmed, pl.lit("'")))
+            .when(~digits).then(pl.concat_str(pl.lit("non-digit characters '"), trimmed, pl.lit("'")))
+            .when(old_mobile & new3.is_null()).then(pl.concat_str(pl.lit("obsolete prefix "), p4, pl.lit(" has no mapping")))
+            .when(n == 10).then(pl.concat_str(pl.lit("unknown mobile prefix "), nat.str.slice(0, 3)))
+            .otherwise(pl.format("wrong length ({} digits)", n))
+        )
+        return f.select(
+            pl.col(_KEY),
+            pl.when(mobile).then(conv).when(landline).then(nat).alias("phone"),
+            pl.when(mobile).then(pl.lit("mobile")).when(landline).then(pl.lit("landline")).alias("phone_kind"),
+            pl.when(~missing).then(pl.col("_multiple").fill_null(False)).alias("phone_multiple"),
+            error.alias("phone_error"),
+        )
+
+    return _via_distinct(phones, compute)
+
+
+# =========================================================================== names
+
+# Combining marks of Vietnamese letters after NFD: grave, acute, tilde, hook above, dot
+# below, breve, circumflex, horn.
+NAME_FLAGS = ("empty", "digits_removed", "punctuation_removed", "no_diacritics", "unexpected_letters", "single_word", "case_fixed")
+_VN_MARKS = "\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b"
+
+
+def _clean_name_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    raw = pl.col(_KEY)
+    f = frame.with_columns(_missing=_blank(raw), _n=raw.str.normalize("NFC").str.replace_all("[\u2019\u02bc`\u00b4]", "'"))
+    n = pl.col("_n")
+    x = n.str.replace_all(r"[^\p{L}\p{M}\s'\-]", " ")
+    x = x.str.replace_all(r"['\-]*\s+['\-]*", " ").str.strip_chars(" '-")  # a stray ' or - next to a space
+    f = f.with_columns(
+        _x=x.str.replace_all(r"\s+", " ").str.strip_chars(),
+        _digits=n.str.contains(r"\d"),
+        _punct=n.str.contains(r"[^\p{L}\p{M}\d\s'\-]"),
+    )
+    x = pl.col("_x")
+    f = f.with_columns(_titled=x.str.to_titlecase())
+    titled = pl.col("_titled")
+    empty = titled == ""
+    checks = {
+        "empty": empty,
+        "digits_removed": pl.col("_digits"),
+        "punctuation_removed": pl.col("_punct"),
+        "no_diacritics": x.str.contains(r"[A-Za-z]") & ~x.str.contains(r"[^\x00-\x7F]"),
+        "unexpected_letters": x.str.normalize("NFD").str.contains(rf"[^\x00-\x7F\u0110\u0111{_VN_MARKS}]"),
+        "single_word": ~empty & ~x.str.contains(" "),
+        "case_fixed": ~empty & (titled != x),
+    }
+    missing = pl.col("_missing")
+    return f.select(
+        pl.col(_KEY),
+        pl.when(~missing & ~empty).then(titled).alias("name"),
+        pl.when(~missing).then(_flag_mask(*((checks[k], k) for k in NAME_FLAGS))).alias("name_flags"),
+    )
+
+
+def clean_person_name(names: pl.Series) -> pl.DataFrame:
+    """Clean person names for display and matching.
+
+    Columns:
+
+    * ``name``: NFC, digits and stray punctuation removed (apostrophes and hyphens inside
+      a word kept: "H'Hen Niê"), whitespace collapsed, each word in Title Case
+      ("NGUYỄN VĂN ĐỨC", "nguyễn văn đức" -> "Nguyễn Văn Đức"). Tone-mark placement
+      (Hòa/Hoà) is left as written. Null when missing or nothing is left.
+    * ``name_original``: the input unchanged.
+    * ``name_flags`` (list[str]; null when missing): ``no_diacritics`` (letters but no
+      Vietnamese diacritic at all: typed without accents, or a rare accent-free name),
+      ``digits_removed``, ``punctuation_removed`` (also a hint of undecoded legacy
+      encodings, whose letters are symbols), ``unexpected_letters`` (letters outside the
+      Vietnamese Latin alphabet), ``single_word``, ``case_fixed`` (the case changed),
+      ``empty`` (nothing left).
+
+    Legacy encodings (TCVN3, VNI, mojibake) must be repaired before
+    (``pipelines.encodings.repair_column``): this function does not guess them.
+    """
+    out = _via_distinct(names, _clean_name_frame)
+    return out.select("name", pl.Series("name_original", names)).with_columns(_flag_lists(out["name_flags"], NAME_FLAGS, "name_flags"))
+
+
+def name_key(names: pl.Series) -> pl.Series:
+    """Matching key of a person name: ``fold`` of the cleaned name (no accents, no spaces)."""
+
+    def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        cleaned = _clean_name_frame(frame)
+        key = fold_expr(pl.col("name"))
+        return cleaned.select(_KEY, pl.when(key != "").then(key).alias("name_key"))
+
+    return _via_distinct(names, compute)["name_key"]
+
+
+# =========================================================================== sex
+
+_MALE = ("nam", "m", "male", "man", "1", "trai")
+_FEMALE = ("nu", "f", "female", "woman", "0", "gai")
+
+
+def normalise_sex(values: pl.Series) -> pl.Series:
+    """'M' / 'F' / null.
+
+    Nam, nam, NAM, M, male, 1 -> 'M'; Nữ, Nu, nữ, F, female, 0 -> 'F' (case, accents and
+    spaces ignored). The digit convention is 1 = male, 0 = female (a boolean "is male"
+    column, as the old systems export it); ISO 5218's 2 = female is NOT read, because
+    there 0 means "not known". Anything else -> null.
+    """
+    key = fold_expr(_strip_float_suffix(pl.col(_KEY).str.strip_chars()))
+    mapping = {**{k: "M" for k in _MALE}, **{k: "F" for k in _FEMALE}}
+
+    def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(_KEY, key.replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=pl.String).alias("sex"))
+
+    return _via_distinct(values, compute)["sex"].rename(values.name or "sex")
+
+
+# =========================================================================== reporting
+
+_ERROR_COLUMNS = ("error", "tax_code_error", "phone_error")
+_FLAG_COLUMNS = ("id_flags", "name_flags")
+
+
+def error_summary(result: pl.DataFrame) -> pl.DataFrame:
+    """Rows per reason in a standardisation result: ``column``, ``reason``, ``rows``.
+
+    Errors are grouped by their leading words ("impossible date 31/02/1990" ->
+    "impossible date"); flags by name. For load reports and validation summaries.
+    """
+    parts = []
+    for c in _ERROR_COLUMNS:
+        if c in result.columns:
+            reason = pl.col(c).str.extract(r"^([a-z][a-z0-9 -]*?)(?:\s*[:(]|\s+'|\s+\+|\s+\d|$)", 1)
+            parts.append(result.select(pl.lit(c).alias("column"), reason.alias("reason")).drop_nulls("reason"))
+    for c in _FLAG_COLUMNS:
+        if c in result.columns:
+            parts.append(result.select(pl.lit(c).alias("column"), pl.col(c).alias("reason")).explode("reason").drop_nulls("reason"))
+    if not parts:
+        return pl.DataFrame(schema={"column": pl.String, "reason": pl.String, "rows": pl.UInt32})
+    return (
+        pl.concat(parts).group_by("column", "reason").agg(rows=pl.len())
+        .sort(["column", "rows", "reason"], descending=[False, True, False])
+    )
