@@ -302,3 +302,58 @@ class Warehouse:
                 [schema, name],
             ).fetchall()
         return found[0], dict(columns)
+
+
+# --------------------------------------------------------------------------- partitioned layers
+
+
+def _partition_dir(key: str) -> str:
+    """A partition key as a directory name ('population_770@2025-08-31' is safe as is)."""
+    return "part=" + "".join(c if c.isalnum() or c in "-_@.=" else "_" for c in key)
+
+
+@dataclass(frozen=True)
+class PartitionedLayer:
+    """One table per registry written one partition (source extract) at a time.
+
+    Each partition is its own Parquet file, ``parquet/<layer>/<table>/part=<key>/data.parquet``,
+    replaced atomically when the partition is reloaded, so partitions load, reload and
+    backfill independently without a shared writer. DuckDB sees the union of the
+    partitions through a view ``<layer>.<table>``, refreshed after each write.
+    """
+
+    warehouse: Warehouse
+    layer: str  # raw, staged, quarantine
+
+    def path(self, table: str, partition_key: str) -> Path:
+        return self.warehouse.root / "parquet" / self.layer / table / _partition_dir(partition_key) / "data.parquet"
+
+    def write(self, table: Table, partition_key: str, frame: pl.DataFrame, name: str | None = None) -> Path:
+        name = name or table.name
+        target = self.path(name, partition_key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        pq.write_table(arrow_table(table, frame), partial, compression="zstd")
+        partial.replace(target)
+        self.refresh_view(table, name)
+        return target
+
+    def read(self, table: str, partition_key: str) -> pl.DataFrame:
+        path = self.path(table, partition_key)
+        if not path.exists():
+            raise FileNotFoundError(f"{self.layer}.{table}: partition {partition_key} has not been loaded ({path})")
+        return pl.read_parquet(path)
+
+    def scan(self, table: str) -> pl.LazyFrame:
+        return pl.scan_parquet(self.warehouse.root / "parquet" / self.layer / table / "part=*" / "data.parquet")
+
+    def refresh_view(self, table: Table, name: str) -> None:
+        glob = self.warehouse.root / "parquet" / self.layer / name / "part=*" / "data.parquet"
+        with self.warehouse._writer_lock():
+            with duckdb.connect(str(self.warehouse.duckdb_path)) as con:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(self.layer)}")
+                con.execute(
+                    f"CREATE OR REPLACE VIEW {_quote_ident(self.layer)}.{_quote_ident(name)} AS "
+                    f"SELECT * FROM read_parquet({_quote_literal(str(glob))}, union_by_name = true)"
+                )
+                con.execute(f"COMMENT ON VIEW {_quote_ident(self.layer)}.{_quote_ident(name)} IS {_quote_literal(table_comment(table))}")

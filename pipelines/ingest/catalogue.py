@@ -211,11 +211,12 @@ def extracts_by_partition(sources: dict[str, SourceSpec], registry: str | None =
     return dict(sorted(out.items()))
 
 
-def catalogue_from_manifest(manifest: dict, base_dir: str) -> str:
+def catalogue_from_manifest(manifest: dict, base_dir: str, *, broken: bool = False) -> str:
     """TOML catalogue for a directory written by ``wardbridge synth`` (its manifest.json).
 
-    Declares every good source as an operator would; broken files are listed with
-    their defect so that ingestion shows how it handles them.
+    Declares every source as an operator would, with the generator's files that have
+    bad rows (quarantined at staging). ``broken=True`` gives instead the files that
+    cannot be loaded at all (wrong delimiter, missing column): their partitions fail.
     """
     lines = [
         "# Source catalogue of the bundled sample (data/sample/registries), written by",
@@ -225,15 +226,19 @@ def catalogue_from_manifest(manifest: dict, base_dir: str) -> str:
         "",
     ]
     fmt_of = {"postgres_dump": "pg_dump"}
-    for s in [*manifest["sources"], *manifest.get("bad_files", [])]:
+    bad = manifest.get("bad_files", [])
+    chosen = [b for b in bad if b.get("defect_fails_file")] if broken else [*manifest["sources"], *(b for b in bad if not b.get("defect_fails_file"))]
+    for s in chosen:
         fmt = fmt_of.get(s["fmt"], s["fmt"])
         lines.append("[[source]]")
         lines.append(f'id = "{s["id"]}"')
         lines.append(f'registry = "{s["registry"]}"')
         lines.append(f'format = "{fmt}"')
         lines.append(f'path = "{s["path"]}"')
-        if fmt == "sqlite":
+        if fmt in ("sqlite", "pg_dump"):
             lines.append(f'table = "{s["registry"]}"')
+        if fmt == "pg_dump":
+            lines.append(f'db_schema = "{s["id"]}"  # where the dump creates the table when loaded into PostgreSQL')
         key = s["columns"].get("record_no")
         if key:
             lines.append(f'key_column = "{key}"')

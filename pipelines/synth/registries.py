@@ -151,6 +151,7 @@ class Source:
     header_row: int | None = None
     sheets: list[str] | None = None
     defect: str | None = None
+    defect_fails_file: bool = False  # the whole file is unusable (vs. some bad rows)
 
 
 # --------------------------------------------------------------------------- units and addresses
@@ -620,7 +621,7 @@ class RegistryGenerator:
             w = self._writers[src.id] = TableWriter(
                 path, src.fmt, src.registry, list(src.columns.values()), encoding=src.encoding or "utf-8",
                 title_rows=title, sheet_rows=20_000 if src.fmt == "xlsx" else None,
-                schema=f"legacy_{src.registry}" if src.fmt == "postgres_dump" else None,
+                schema=src.id if src.fmt == "postgres_dump" else None,
             )
         return w
 
@@ -892,8 +893,9 @@ class RegistryGenerator:
         path = self.out / src.path
         frame = pl.read_csv(path, infer_schema=False)
 
-        def add(suffix: str, defect: str, data: pl.DataFrame | None, delimiter: str = ",") -> Source:
-            s = Source(**{**asdict(src), "id": f"{src.id}_{suffix}", "path": f"bad/{src.id}_{suffix}.csv", "defect": defect, "rows": 0})
+        def add(suffix: str, defect: str, data: pl.DataFrame | None, delimiter: str = ",", fails: bool = False) -> Source:
+            s = Source(**{**asdict(src), "id": f"{src.id}_{suffix}", "path": f"bad/{src.id}_{suffix}.csv", "defect": defect, "rows": 0,
+                          "defect_fails_file": fails})
             (self.out / "bad").mkdir(parents=True, exist_ok=True)
             if data is not None:
                 with TableWriter(self.out / s.path, "csv", s.registry, data.columns, delimiter=delimiter) as w:
@@ -905,9 +907,9 @@ class RegistryGenerator:
         head = frame.head(200)
         s = add("truncated", "file cut off mid-row (transfer interrupted)", head)
         truncate_file(self.out / s.path, 0.6)
-        add("semicolon", "delimiter is ';' but the catalogue says ','", head, delimiter=";")
+        add("semicolon", "delimiter is ';' but the catalogue says ','", head, delimiter=";", fails=True)
         name_col = src.columns.get("full_name") or src.columns.get("head_name") or src.columns.get("business_name") or src.columns.get("taxpayer_name")
-        add("missing_column", f"required column '{name_col}' missing (schema drift)", head.drop(name_col))
+        add("missing_column", f"required column '{name_col}' missing (schema drift)", head.drop(name_col), fails=True)
         date_col = src.columns.get("date_of_birth") or src.columns.get("registered_on")
         if date_col:
             impossible = pl.Series(["31/02/1990", "00/13/2001", "32/01/1985", "29/02/2023", "15/15/1970"] * (head.height // 5 + 1))[: head.height]

@@ -1,5 +1,5 @@
 --
--- wardbridge synthetic export: "legacy_households"."households"
+-- wardbridge synthetic export: "households_747"."households"
 -- Plain SQL, load with: psql -v ON_ERROR_STOP=1 -f <file> <database>
 --
 
@@ -8,9 +8,9 @@ SET client_encoding = 'UTF8';
 SET standard_conforming_strings = on;
 SET client_min_messages = warning;
 
-CREATE SCHEMA IF NOT EXISTS "legacy_households";
+CREATE SCHEMA IF NOT EXISTS "households_747";
 
-CREATE TABLE "legacy_households"."households" (
+CREATE TABLE "households_747"."households" (
     source_pk bigint NOT NULL,
     "MA" text,
     "SOHK" text,
@@ -21,7 +21,7 @@ CREATE TABLE "legacy_households"."households" (
     "NGAYDK" text
 );
 
-COPY "legacy_households"."households" (source_pk, "MA", "SOHK", "CHUHO", "CCCDCH", "DIACHI", "SONK", "NGAYDK") FROM stdin;
+COPY "households_747"."households" (source_pk, "MA", "SOHK", "CHUHO", "CCCDCH", "DIACHI", "SONK", "NGAYDK") FROM stdin;
 1	1	899270061	Lý Thị Diệu	079165779014	81B Lê Duẩn, Phường 1, Thành phố Vũng Tàu, BR-VT	6	23/11/2003
 2	2	952352046	Phan Hữu Lợi	\N	110 Đồng Khởi, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	02/02/1996
 3	3	309730156	Hoàng Thanh Thanh Thọ	070097222938	354 Lê Quang Định, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	28/06/2014
@@ -339,7 +339,7 @@ COPY "legacy_households"."households" (source_pk, "MA", "SOHK", "CHUHO", "CCCDCH
 \.
 
 
-ALTER TABLE ONLY "legacy_households"."households"
+ALTER TABLE ONLY "households_747"."households"
     ADD CONSTRAINT "households_pkey" PRIMARY KEY (source_pk);
 
 -- rows: 314

@@ -1,5 +1,5 @@
 --
--- wardbridge synthetic export: "legacy_tax"."tax"
+-- wardbridge synthetic export: "tax_718"."tax"
 -- Plain SQL, load with: psql -v ON_ERROR_STOP=1 -f <file> <database>
 --
 
@@ -8,9 +8,9 @@ SET client_encoding = 'UTF8';
 SET standard_conforming_strings = on;
 SET client_min_messages = warning;
 
-CREATE SCHEMA IF NOT EXISTS "legacy_tax";
+CREATE SCHEMA IF NOT EXISTS "tax_718";
 
-CREATE TABLE "legacy_tax"."tax" (
+CREATE TABLE "tax_718"."tax" (
     source_pk bigint NOT NULL,
     "ma_ban_ghi" text,
     "ma_so_thue" text,
@@ -22,7 +22,7 @@ CREATE TABLE "legacy_tax"."tax" (
     "so_tien" text
 );
 
-COPY "legacy_tax"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue", "dia_chi", "co_quan_thue", "ky_thue", "loai_thue", "so_tien") FROM stdin;
+COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue", "dia_chi", "co_quan_thue", "ky_thue", "loai_thue", "so_tien") FROM stdin;
 1	1	8046861503	Quán cơm Trâm	7/8 Huỳnh Tấn Phát, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	272000
 2	2	8022316474	Hộ kinh doanh Hồ Thị Yến	91 Hà Huy Giáp, P. Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNCN	9179000
 3	3	8083257498	Quán cơm Thái	413D Nguyễn Duy Trinh, Phường Phú Cường, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế GTGT	19506000
@@ -187,7 +187,7 @@ COPY "legacy_tax"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_t
 \.
 
 
-ALTER TABLE ONLY "legacy_tax"."tax"
+ALTER TABLE ONLY "tax_718"."tax"
     ADD CONSTRAINT "tax_pkey" PRIMARY KEY (source_pk);
 
 -- rows: 161
