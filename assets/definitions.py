@@ -9,23 +9,24 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.addresses import address_review_queue, sample_addresses_resolved
+from assets.ingest import INGEST_ASSETS, INGEST_JOBS
 from assets.reference import reference_tables
 from assets.resources import WarehouseResource
 
 MAIN_JOB = "wardbridge_main"
 
-ALL_ASSETS = [reference_tables, sample_addresses_resolved, address_review_queue]
+ALL_ASSETS = [reference_tables, sample_addresses_resolved, address_review_queue, *INGEST_ASSETS]
 
 wardbridge_main = dg.define_asset_job(
     MAIN_JOB,
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.groups("reference", "addresses"),
     description="Publish and check the reference tables, then resolve the bundled sample and build its review queue.",
     executor_def=dg.in_process_executor,
 )
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    jobs=[wardbridge_main],
+    jobs=[wardbridge_main, *INGEST_JOBS],
     resources={"warehouse": WarehouseResource()},
     executor=dg.in_process_executor,
 )
@@ -34,3 +35,8 @@ defs = dg.Definitions(
 def wardbridge_main_job() -> dg.JobDefinition:
     """Reconstructor for ``dagster.build_reconstructable_job`` (used by ``wardbridge run``)."""
     return defs.resolve_job_def(MAIN_JOB)
+
+
+def ingest_job(registry: str) -> dg.JobDefinition:
+    """Reconstructor for the ingest job of one registry (used by ``wardbridge run``)."""
+    return defs.resolve_job_def(f"ingest_{registry}")

@@ -7,7 +7,6 @@ range, a partition whose file cannot be read fails with the file and cause named
 after the others have been written. The engine is pipelines/ingest/.
 """
 
-from __future__ import annotations
 
 import os
 from pathlib import Path

@@ -253,8 +253,44 @@ def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> No
     with dg.execute_job(job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}) as result:
         elapsed = time.perf_counter() - started
         _report(result, elapsed, home, warehouse_dir)
-        if not result.success:
-            raise SystemExit(1)
+        ok = result.success
+    ok = _run_ingest(dg, instance, run_config, warehouse_dir) and ok
+    if not ok:
+        raise SystemExit(1)
+
+
+def _run_ingest(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
+    """One run per registry over all its catalogue partitions (source extracts)."""
+    from assets.definitions import defs
+    from pipelines.schema import REGISTRY_KINDS
+
+    ok = True
+    _echo()
+    _echo("wardbridge: ingesting the catalogue's source extracts (raw -> staged + quarantine)")
+    for registry in REGISTRY_KINDS:
+        keys = defs.resolve_job_def(f"ingest_{registry}").partitions_def.get_partition_keys()
+        if not keys:
+            continue
+        started = time.perf_counter()
+        job = dg.build_reconstructable_job("assets.definitions", "ingest_job", reconstructable_args=(registry,))
+        tags = {
+            "wardbridge/launched_by": "wardbridge run",
+            "dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1],
+        }
+        with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
+            rows = {e.asset_key.to_user_string(): e.materialization.metadata.get("dagster/row_count") for e in result.get_asset_materialization_events()}
+            counts = ", ".join(f"{k} {v.value if v else '?'}" for k, v in rows.items())
+            _echo(f"  {registry:<11} {len(keys):>3} partitions  {'ok ' if result.success else 'FAILED'} {time.perf_counter() - started:5.1f}s  {counts}")
+            for event in result.get_step_failure_events():
+                error = event.step_failure_data.error
+                _echo(f"    step {event.step_key} failed: {error.message.strip()[:500] if error else 'unknown error'}")
+            for evaluation in result.get_asset_check_evaluations():
+                if not evaluation.passed:
+                    _echo(f"    FAILED check {evaluation.check_name}: {evaluation.description or ''}")
+            ok = ok and result.success
+    _echo(f"  tables: DuckDB views raw.*, staged.*, quarantine.* in {warehouse_dir / 'wardbridge.duckdb'}")
+    return ok
 
 
 def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  # noqa: ANN001 - dagster result
