@@ -193,7 +193,8 @@ def _read_sqlite(extract: Extract, batch_rows: int) -> ReadResult:
 def _read_sql(extract: Extract, batch_rows: int) -> ReadResult:
     from pipelines.ingest.sql import resolve_url
 
-    return _read_sql_like(extract, resolve_url(extract.source.url), batch_rows)
+    spec = extract.source
+    return _read_sql_like(extract, resolve_url(spec.url, source=spec.id, base_dir=spec.base_dir), batch_rows)
 
 
 _COPY = re.compile(r"^COPY\s+(\S+)\s+\((.*)\)\s+FROM\s+stdin;\s*$")
