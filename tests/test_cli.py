@@ -182,11 +182,15 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     monkeypatch.chdir(home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         records = instance.get_run_records()
-        assert [(r.dagster_run.job_name, r.dagster_run.status) for r in records] == [
-            ("wardbridge_main", dg.DagsterRunStatus.SUCCESS)
-        ]
-        assert records[0].dagster_run.run_id in proc.stderr
-        assert records[0].dagster_run.tags.get("wardbridge/launched_by") == "wardbridge run"
+        jobs = {r.dagster_run.job_name: r.dagster_run for r in records}
+        assert set(jobs) == {"wardbridge_main", "ingest_population", "ingest_households", "ingest_businesses", "ingest_tax"}
+        assert {run.status for run in jobs.values()} == {dg.DagsterRunStatus.SUCCESS}
+        assert jobs["wardbridge_main"].run_id in proc.stderr
+        assert all(run.tags.get("wardbridge/launched_by") == "wardbridge run" for run in jobs.values())
+        # each ingest run covers its registry's catalogue partitions
+        assert jobs["ingest_tax"].tags.get("dagster/asset_partition_range_start", "").startswith("tax_")
+    for layer in ("raw", "staged", "quarantine"):
+        assert list((warehouse / "parquet" / layer).rglob("data.parquet"))
 
 
 def test_run_fails_with_non_zero_exit(tmp_path):
