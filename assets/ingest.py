@@ -143,7 +143,6 @@ INGEST_JOBS = [
     dg.define_asset_job(
         f"ingest_{registry}",
         selection=dg.AssetSelection.assets(f"raw_{registry}", f"staged_{registry}", f"quarantine_{registry}"),
-        partitions_def=_partitions(registry),
         description=f"Load and stage {registry} source extracts (one partition per source extract).",
         executor_def=dg.in_process_executor,
     )

@@ -8,14 +8,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipelines.schema import REFERENCE_TABLES, RESOLVED_ADDRESS, Table
+from pipelines.schema import QUARANTINE, REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS, Table, raw_table, staged_table
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
-TABLES: tuple[Table, ...] = (*REFERENCE_TABLES, RESOLVED_ADDRESS)
+TABLES: tuple[Table, ...] = (
+    *REFERENCE_TABLES,
+    RESOLVED_ADDRESS,
+    *(raw_table(r) for r in REGISTRY_KINDS),
+    *(staged_table(r) for r in REGISTRY_KINDS),
+    QUARANTINE,
+)
 
 
 def _type_name(dtype) -> str:
-    return str(dtype).replace("String", "text").replace("Float64", "double").replace("Int32", "int").replace("Boolean", "bool")
+    return str(dtype).replace("String", "text").replace("Date", "date").replace("Int64", "bigint").replace("Float64", "double").replace("Int32", "int").replace("Boolean", "bool")
 
 
 def table_markdown(table: Table) -> str:

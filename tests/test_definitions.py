@@ -17,9 +17,10 @@ import polars as pl
 import pytest
 
 from assets.definitions import ALL_ASSETS, MAIN_JOB, defs
+from assets.ingest import INGEST_ASSETS
 from assets.resources import WarehouseResource
 from pipelines.reference import load_reference
-from pipelines.schema import REFERENCE_TABLES, RESOLVED_ADDRESS
+from pipelines.schema import REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS
 from pipelines.warehouse import Warehouse, column_comment, table_comment
 from quality import checks
 
@@ -27,7 +28,14 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SAMPLE = REPO / "data" / "sample" / "old_addresses.csv"
 REFERENCE_NAMES = [t.name for t in REFERENCE_TABLES]
-ALL_KEYS = {*REFERENCE_NAMES, "sample_addresses_resolved", "address_review_queue"}
+MAIN_KEYS = {*REFERENCE_NAMES, "sample_addresses_resolved", "address_review_queue"}
+INGEST_KEYS = {f"{layer}_{registry}" for layer in ("raw", "staged", "quarantine") for registry in REGISTRY_KINDS}
+ALL_KEYS = MAIN_KEYS | INGEST_KEYS
+MAIN_ASSETS = [a for a in ALL_ASSETS if a not in INGEST_ASSETS]
+
+
+def _group(key: str) -> str:
+    return "reference" if key in REFERENCE_NAMES else "ingest" if key in INGEST_KEYS else "addresses"
 
 
 def _isolated_env(home: Path) -> dict[str, str]:
@@ -62,7 +70,12 @@ def test_asset_graph_shape():
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("address_review_queue")).parent_keys} == {"sample_addresses_resolved"}
 
     job = defs.resolve_job_def(MAIN_JOB)
-    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == ALL_KEYS
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == MAIN_KEYS
+    assert {k for k, g in groups.items() if g == "ingest"} == INGEST_KEYS
+    for registry in REGISTRY_KINDS:
+        ingest = defs.resolve_job_def(f"ingest_{registry}")
+        assert ingest.partitions_def is not None and ingest.partitions_def.get_partition_keys()
+        assert all(k.startswith(registry) for k in ingest.partitions_def.get_partition_keys())
     assert job.executor_def is dg.in_process_executor  # one DuckDB writer at a time
 
     check_specs = {(s.asset_key.to_user_string(), s.name): s for a in ALL_ASSETS for s in a.check_specs}
@@ -108,11 +121,11 @@ def test_job_succeeds_and_every_check_passes(materialised):
     assert result.success
     evaluations = result.get_asset_check_evaluations()
     assert {(e.asset_key.to_user_string(), e.check_name) for e in evaluations} == {
-        (s.asset_key.to_user_string(), s.name) for a in ALL_ASSETS for s in a.check_specs
+        (s.asset_key.to_user_string(), s.name) for a in MAIN_ASSETS for s in a.check_specs
     }
     failed = [(e.asset_key.to_user_string(), e.check_name, e.description) for e in evaluations if not e.passed]
     assert failed == []
-    assert {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()} == ALL_KEYS
+    assert {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()} == MAIN_KEYS
 
 
 def test_reference_tables_published_with_counts_and_comments(materialised):
@@ -188,7 +201,7 @@ def test_failing_blocking_check_stops_downstream(tmp_path, monkeypatch):
     bad = type(good)(**{**good.tables(), "crosswalk": good.crosswalk.filter(pl.col("new_uid") != dropped)})
     monkeypatch.setattr(assets.reference, "load_reference", lambda: bad)
     result = dg.materialize(
-        ALL_ASSETS,
+        MAIN_ASSETS,
         instance=dg.DagsterInstance.ephemeral(),
         resources={"warehouse": WarehouseResource(path=str(tmp_path))},
         raise_on_error=False,
@@ -333,7 +346,7 @@ def test_webserver_serves_the_code_location(tmp_path):
         (repo,) = location["repositories"]
         assert MAIN_JOB in {j["name"] for j in repo["jobs"]}
         nodes = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in repo["assetNodes"]}
-        assert nodes == {k: ("reference" if k in REFERENCE_NAMES else "addresses") for k in ALL_KEYS}
+        assert nodes == {k: _group(k) for k in ALL_KEYS}
         assert (tmp_path / ".dagster" / "storage").is_dir()  # dagster.yaml's relative base_dir, under DAGSTER_HOME
     finally:
         _stop_group(proc)
