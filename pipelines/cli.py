@@ -318,7 +318,7 @@ def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  #
     _echo("Outputs:")
     _echo(f"  DuckDB   {warehouse_dir / 'wardbridge.duckdb'}   (schemas reference, resolved)")
     _echo(f"  Parquet  {warehouse_dir / 'parquet'}/<schema>/<table>.parquet")
-    _echo(f"  Review   resolved.address_review_queue   (rows needing a person)")
+    _echo("  Review   resolved.address_review_queue   (rows needing a person)")
     if home == REPO_ROOT:
         ui = f"cd {home} && DAGSTER_HOME=$PWD uv run dagster dev"
     else:
@@ -352,6 +352,6 @@ def synth(output_dir: Path, people: int, seed: int, duplicate_rate: float, sampl
         people=people, seed=seed, duplicate_rate=duplicate_rate, unit_uids=sample_units() if sample else None,
         chunk_people=chunk_people, bad_files=sample if bad_files is None else bad_files, progress=not quiet,
     )
-    stats, sources = generate(config, output_dir)
-    _echo(format_stats(stats, sources))
+    stats, _ = generate(config, output_dir)
+    _echo(format_stats(stats))
     _echo(f"wrote {output_dir}/ (manifest.json lists every source file, its format, encoding and columns)")

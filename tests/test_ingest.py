@@ -131,6 +131,15 @@ def test_unreadable_and_absent_files(tmp_path):
         load_raw(extract, "test")
 
 
+def test_a_count_that_is_not_a_number_is_quarantined(staged):
+    (extract, raw, _), = [v for k, v in staged.items() if k.startswith("households_748@")]
+    broken = raw.frame.with_columns(members=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("năm")).otherwise("members"))
+    result = stage(broken, "households")
+    assert result.quarantine.height == 1
+    assert result.quarantine["field"][0] == "members" and "năm" in result.quarantine["reason"][0]
+    assert account(broken, result)["balanced"]
+
+
 def test_extra_columns_are_kept_and_reported(tmp_path):
     spec = next(s for s in load_catalogue().values() if s.format == "csv" and s.registry == "tax")
     assert load_raw(next(iter(spec.extracts())), "t").extra_columns == []  # mapped in full

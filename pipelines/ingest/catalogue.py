@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -140,7 +140,7 @@ def _parse_date(text: str, where: str) -> date:
 
 def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
     where = f"{catalogue_file}: source {raw.get('id', '?')!r}"
-    known = {f for f in SourceSpec.__dataclass_fields__} - {"catalogue_file", "base_dir", "extract_date", "old_units"} | {"extract_date", "old_units"}
+    known = set(SourceSpec.__dataclass_fields__) - {"catalogue_file", "base_dir"}
     unknown = set(raw) - known
     if unknown:
         raise CatalogueError(f"{where}: unknown keys {sorted(unknown)}")

@@ -128,11 +128,12 @@ def _households(frame: pl.DataFrame, day_first: bool):
     members = frame["members"].str.strip_chars().cast(pl.Int32, strict=False)
     frame = frame.with_columns(
         head_name=names["name"], head_name_original=names["name_original"], head_personal_id=ids["personal_id"],
-        members=members, registered_on="reg_date",
+        members=members, registered_on="reg_date", _members_raw=frame["members"],
     )
     checks = [
         (_blank("household_no"), "household_no", pl.lit("household book number missing")),
         (_blank("head_name"), "head_name", pl.lit("head of household missing")),
+        (pl.col("members").is_null() & ~_blank("_members_raw"), "members", pl.format("not a number of members: '{}'", pl.col("_members_raw"))),
     ]
     return frame, checks
 

@@ -233,10 +233,6 @@ def _build_units(reference: Reference, gazetteer: pl.DataFrame, unit_uids: Seque
     return _Units(units, weights / weights.sum(), parts, cum, ward_variants, district_variants, province_variants, evidence, by_district)
 
 
-def _streets(reference: Reference) -> list[str]:
-    return list(_catalogue(reference).streets)
-
-
 # --------------------------------------------------------------------------- sources
 
 
@@ -603,7 +599,7 @@ class RegistryGenerator:
         self.reference = reference or default_reference()
         self.gazetteer = synthetic_gazetteer(config.seed, self.reference)
         self.units = _build_units(self.reference, self.gazetteer, config.unit_uids)
-        self.streets = _streets(self.reference)
+        self.streets = list(_catalogue(self.reference).streets)
         self.sources = plan_sources(self.units, self.out, config.seed)
         self.birth_provinces = sorted({f"{int(c):03d}" for c in self.reference.units_pre2025["province_code"].unique()})
         self.stats = SynthStats()
@@ -653,7 +649,6 @@ class RegistryGenerator:
 
     # -- one chunk of households
     def _chunk(self, rng: np.random.Generator, n_households: int) -> None:
-        cfg = self.config
         hh = _households(rng, n_households, self.units, self.streets, self.stats.households)
         people = _people(rng, hh, self.stats.people, self.birth_provinces)
         self.stats.households += hh.height
@@ -715,7 +710,6 @@ class RegistryGenerator:
             for note in dnotes:
                 for part in filter(None, note.split("; ")):
                     self.stats.noise[part] += 1
-        structured = np.zeros(len(rows), bool)
         sids = self._source_for("population", unit, district_of)
         structured = np.array([self.sources[s].structured_address for s in sids])
         addr = _render_addresses(rng, self.units, unit, pl.Series(street, dtype=pl.String), pl.Series(locality, dtype=pl.String), structured)
@@ -930,12 +924,10 @@ class RegistryGenerator:
         target_h = max(1, round(cfg.people / mean_size))
         chunk_h = max(1, round(cfg.chunk_people / mean_size))
         bar = tqdm(total=cfg.people, unit="people", disable=not cfg.progress, file=sys.stderr, desc="wardbridge synth")
-        done_h = 0
         for child in _chunks(root, target_h, chunk_h):
             rng = np.random.default_rng(child[0])
             before = self.stats.people
             self._chunk(rng, child[1])
-            done_h += child[1]
             bar.update(self.stats.people - before)
         bar.close()
         for w in self._writers.values():
@@ -984,7 +976,7 @@ def _shared_name_dob_share(path: Path) -> float:
     return float(out["shared"][0] or 0) / max(1, int(out["total"][0]))
 
 
-def format_stats(stats: SynthStats, sources: dict[str, Source]) -> str:
+def format_stats(stats: SynthStats) -> str:
     records = {k: v for k, v in stats.records.items() if not k.startswith("_")}
     total = sum(records.values())
     lines = [
