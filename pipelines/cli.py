@@ -4,6 +4,7 @@
     wardbridge run                  # the Dagster job wardbridge_main on the repo's instance
     wardbridge reference            # row counts, provenance and checks of the reference data
     wardbridge synth --people 20000 --output out/   # synthetic registries of the old units, with truth
+    wardbridge match --input people.parquet --spec people.toml --output entities.parquet
 
 Dagster is imported only by ``run``, so ``resolve`` and ``reference`` start fast and
 the engine stays usable without the orchestration layer.
@@ -188,6 +189,58 @@ def resolve(
     review = sum(counts.get(s, 0) for s in REVIEW_STATUSES)
     if review:
         _echo(f"  {review} row(s) need review: status split_review (see candidates) or unresolved (see reason)")
+
+
+@main.command()
+@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Table to deduplicate (.csv or .parquet).")
+@click.option("--spec", "spec_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Match spec (TOML; see README 'Matching').")
+@click.option("--output", "output_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="One row per input record: record_id, entity_id and the link that put it there (.csv or .parquet).")
+@click.option("--previous", "previous_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A previous --output: records seen before keep their entity ids.")
+def match(input_path: Path, spec_path: Path, output_path: Path, previous_path: Path | None) -> None:
+    """Deduplicate any table into entities under a declarative match spec.
+
+    Beside OUTPUT it writes <name>.pairs (every scored candidate pair with its evidence
+    and decision), <name>.review (pairs a person should decide) and <name>.entities
+    (golden records), in OUTPUT's format.
+    """
+    import logging
+
+    from pipelines.match import SpecError, load_spec
+    from pipelines.match import match as run_match
+
+    started = time.perf_counter()
+    out_fmt = file_format(output_path, "--output")
+    try:
+        spec = load_spec(spec_path)
+    except SpecError as exc:
+        raise click.BadParameter(str(exc), param_hint="--spec") from None
+    frame = read_frame(input_path, "--input")
+    previous = None
+    if previous_path is not None:
+        previous = read_frame(previous_path, "--previous")
+        if not {"record_id", "entity_id"} <= set(previous.columns):
+            raise click.BadParameter(f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous")
+    logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
+    _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
+    try:
+        result = run_match(frame, spec, previous=previous, source=str(input_path))
+    except SpecError as exc:
+        raise click.ClickException(str(exc)) from None
+    suffix = output_path.suffix
+    outputs = {
+        output_path: result.records,
+        output_path.with_name(f"{output_path.stem}.pairs{suffix}"): result.pairs,
+        output_path.with_name(f"{output_path.stem}.review{suffix}"): result.review,
+        output_path.with_name(f"{output_path.stem}.entities{suffix}"): result.entities,
+    }
+    for path, table in outputs.items():
+        write_frame(table, path, out_fmt)
+    _echo(result.summary())
+    _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s")
 
 
 @main.command()

@@ -1,0 +1,120 @@
+"""Clusters of linked records, with a guard against chaining.
+
+Linked pairs (probability at or above the link threshold) form connected components,
+found by label propagation with pointer jumping in Polars (no per-pair loop).
+
+Transitive closure can chain weak links: A~B and B~C put A and C together even
+when A and C are clearly different people (B had no ID, say). A component is
+*suspicious* when it has three or more records and is not a clique of links, or is
+larger than ``max_cluster_size``. Only those — a small share — are rebuilt by the
+guard: every pair inside them is scored, and links are applied strongest first,
+refusing any link that would join two groups containing a pair the model scores as
+a non-match (below the review threshold) or that would exceed the size limit.
+Refused links go to the review queue with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+L, R = "l", "r"
+GUARD_FULL_PAIRS_UP_TO = 200  # components up to this size get every internal pair scored
+
+
+def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
+    """Component label (smallest row number in it) for each of n rows; edges has columns l, r."""
+    labels = pl.DataFrame({"node": pl.arange(0, n, eager=True, dtype=pl.UInt32)}).with_columns(pl.col("node").alias("c"))
+    if not edges.height:
+        return labels["c"]
+    both = pl.concat([edges.select(pl.col(L).alias("a"), pl.col(R).alias("b")), edges.select(pl.col(R).alias("a"), pl.col(L).alias("b"))])
+    active = labels.join(both.select(pl.col("a").alias("node")).unique(), on="node", how="semi")
+    while True:
+        # hook: each node takes the smallest label among itself and its neighbours
+        neighbour_min = both.join(active, left_on="b", right_on="node", maintain_order="left").group_by("a").agg(pl.col("c").min().alias("nc"))
+        step = active.join(neighbour_min, left_on="node", right_on="a", how="left", maintain_order="left").with_columns(pl.min_horizontal("c", "nc").alias("c")).drop("nc")
+        # jump: take the label of your label until it stops changing
+        while True:
+            jumped = step.join(step.select(pl.col("node").alias("c"), pl.col("c").alias("cc")), on="c", how="left", maintain_order="left").with_columns(
+                pl.coalesce("cc", "c").alias("c")).drop("cc")
+            if jumped["c"].equals(step["c"]):
+                break
+            step = jumped
+        changed = not step.sort("node")["c"].equals(active.sort("node")["c"])
+        active = step
+        if not changed:
+            break
+    return labels.join(active, on="node", how="left", suffix="_new", maintain_order="left").select(pl.coalesce("c_new", "c").alias("c"))["c"]
+
+
+def guarded_clusters(
+    n: int,
+    links: pl.DataFrame,
+    max_cluster_size: int,
+    score_pairs: Callable[[pl.DataFrame], pl.DataFrame],
+    link_threshold: float,
+    review_threshold: float,
+) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict]:
+    """Cluster label per row, refused links, and the extra pairs scored inside suspicious components.
+
+    ``links``: l, r, match_weight, match_probability of pairs at or above the link threshold.
+    ``score_pairs``: scores a frame of (l, r) pairs, returning match_weight, match_probability.
+    """
+    comp = connected_components(n, links.select(L, R))
+    sizes = comp.value_counts(name="size").rename({comp.name: "c"})
+    link_counts = links.with_columns(comp.gather(links[L]).alias("c")).group_by("c").len("links")
+    stats = sizes.join(link_counts, on="c", how="left").with_columns(pl.col("links").fill_null(0))
+    suspicious = stats.filter(
+        (pl.col("size") > max_cluster_size) | ((pl.col("size") >= 3) & (pl.col("links") < pl.col("size") * (pl.col("size") - 1) // 2))
+    )
+    info = {"components": int((stats["size"] > 1).sum()), "suspicious_components": suspicious.height,
+            "largest_component": int(stats["size"].max() or 1)}
+    refused = pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64, "reason": pl.String})
+    if not suspicious.height:
+        return comp, refused, pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64}), info
+
+    members = pl.DataFrame({"row": pl.arange(0, n, eager=True, dtype=pl.UInt32), "c": comp}).join(suspicious.select("c", "size"), on="c")
+    # every pair inside the (not huge) suspicious components, scored by the model
+    small = members.filter(pl.col("size") <= GUARD_FULL_PAIRS_UP_TO).select("row", "c")
+    inner = small.join(small, on="c", suffix="_r").filter(pl.col("row") < pl.col("row_r")).select(pl.col("row").alias(L), pl.col("row_r").alias(R))
+    inner_scored = score_pairs(inner) if inner.height else pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64})
+    susp_links = links.with_columns(comp.gather(links[L]).alias("c")).join(suspicious.select("c"), on="c", how="semi")
+    known = pl.concat([inner_scored.select(L, R, "match_probability"), susp_links.select(L, R, "match_probability")]).unique([L, R])
+    non_match = {(a, b) for a, b, p in known.iter_rows() if p < review_threshold}
+
+    # greedy union strongest link first; per component, Python over its few links only
+    new_label = {}
+    refused_rows = []
+    ordered = pl.concat([susp_links.select(L, R, "match_weight", "match_probability"),
+                         inner_scored.filter(pl.col("match_probability") >= link_threshold).select(L, R, "match_weight", "match_probability")])
+    ordered = ordered.unique([L, R]).sort(["match_weight", L, R], descending=[True, False, False])
+    group: dict[int, set[int]] = {}
+    for row in members["row"].to_list():
+        group[row] = {row}
+    for a, b, w, p in ordered.iter_rows():
+        ga, gb = group[a], group[b]
+        if ga is gb:
+            continue
+        reason = None
+        if len(ga) + len(gb) > max_cluster_size:
+            reason = f"chaining guard: would make a cluster of {len(ga) + len(gb)} records (max {max_cluster_size})"
+        elif any((min(x, y), max(x, y)) in non_match for x in ga for y in gb):
+            reason = "chaining guard: would put together records the model scores as different"
+        if reason:
+            refused_rows.append((a, b, w, p, reason))
+            continue
+        merged = ga | gb
+        for x in merged:
+            group[x] = merged
+    for row, g in group.items():
+        new_label[row] = min(g)
+    relabel = pl.DataFrame({"row": list(new_label), "nl": list(new_label.values())}, schema={"row": pl.UInt32, "nl": pl.UInt32})
+    comp = pl.DataFrame({"row": pl.arange(0, n, eager=True, dtype=pl.UInt32), "c": comp}).join(relabel, on="row", how="left", maintain_order="left").select(
+        pl.coalesce("nl", "c").alias("c"))["c"]
+    if refused_rows:
+        refused = pl.DataFrame(refused_rows, schema=refused.schema, orient="row")
+        # a refused link whose records ended in one cluster anyway (through other links) is not refused
+        refused = refused.filter(comp.gather(refused[L]) != comp.gather(refused[R]))
+    info["refused_links"] = refused.height
+    return comp, refused, inner_scored, info

@@ -1,0 +1,133 @@
+"""Comparison levels of record pairs, computed column-wise.
+
+For each comparison a pair gets the index of the first level that holds (0 = the
+strongest agreement), ``len(levels)`` when none holds ("different"), or null when a
+value is missing on either side: a missing value is neutral evidence, not a
+disagreement. A comparison over several columns (personal ID and old ID number) holds
+a level when any column holds it with both values present, and is missing only
+when no column has both values — so a CCCD on one record and only a CMND on the
+other is neutral, since the link between the two numbers cannot be computed.
+
+String similarities run in rapidfuzz over the distinct value pairs only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
+
+from pipelines.match.spec import Comparison, Level, MatchSpec
+
+_SCORERS = {
+    "jaro_winkler": (JaroWinkler.normalized_similarity, {}),
+    "levenshtein": (Levenshtein.distance, {}),
+    "token_set": (fuzz.token_set_ratio, {}),
+    "ratio": (fuzz.ratio, {}),
+    "one_digit": (Hamming.distance, {"pad": True}),
+}
+
+
+def _similarity(a: pl.Series, b: pl.Series, kind: str, cache: dict, cutoff: float | None) -> pl.Series:
+    """Scorer value per pair, computed once per distinct (a, b) value pair.
+
+    ``cutoff`` is the weakest threshold any level asks of this scorer: rapidfuzz stops
+    early below it (similarity 0 / distance cutoff + 1), which is where the time goes.
+    """
+    key = (kind, a.name, b.name, cutoff)
+    if key in cache:
+        return cache[key]
+    frame = pl.DataFrame({"a": a.cast(pl.String), "b": b.cast(pl.String)})
+    distinct = frame.drop_nulls().unique()
+    scorer, kwargs = _SCORERS[kind]
+    if distinct.height:
+        values = process.cpdist(distinct["a"].to_list(), distinct["b"].to_list(), scorer=scorer, scorer_kwargs=kwargs,
+                                score_cutoff=cutoff, workers=-1)
+    else:
+        values = np.zeros(0)
+    scored = distinct.with_columns(pl.Series("score", values, dtype=pl.Float64))
+    out = frame.join(scored, on=["a", "b"], how="left", nulls_equal=False, maintain_order="left")["score"]
+    cache[key] = out
+    return out
+
+
+def _holds(level: Level, a: pl.Series, b: pl.Series, cache: dict, cutoffs: dict[str, float]) -> pl.Series:
+    """Boolean per pair (null when either value is missing)."""
+    frame = pl.DataFrame({"a": a, "b": b})
+    both = pl.col("a").is_not_null() & pl.col("b").is_not_null()
+    match level.kind:
+        case "exact":
+            expr = pl.col("a") == pl.col("b")
+        case "date_swap":
+            da, db = pl.col("a"), pl.col("b")
+            expr = (da.dt.year() == db.dt.year()) & (da.dt.month() == db.dt.day()) & (da.dt.day() == db.dt.month()) & (da != db)
+        case "date_within":
+            expr = (pl.col("a") - pl.col("b")).dt.total_days().abs() <= level.days
+        case "same_year":
+            expr = pl.col("a").dt.year() == pl.col("b").dt.year()
+        case "numeric_within":
+            expr = (pl.col("a").cast(pl.Float64) - pl.col("b").cast(pl.Float64)).abs() <= level.distance
+        case "jaro_winkler" | "token_set" | "ratio":
+            score = _similarity(a, b, level.kind, cache, cutoffs.get(level.kind))
+            scale = 1.0 if level.kind == "jaro_winkler" else 100.0
+            return (score >= level.threshold * scale).alias("holds")
+        case "levenshtein":
+            return (_similarity(a, b, level.kind, cache, cutoffs.get(level.kind)) <= level.distance).alias("holds")
+        case "one_digit":
+            same_length = frame.select(pl.col("a").cast(pl.String).str.len_chars() == pl.col("b").cast(pl.String).str.len_chars()).to_series()
+            return (same_length & (_similarity(a, b, level.kind, cache, cutoffs.get(level.kind)) <= level.distance)).alias("holds")
+        case _:
+            raise ValueError(f"unknown level kind {level.kind}")
+    return frame.select(pl.when(both).then(expr).alias("holds")).to_series()
+
+
+def _cutoffs(comp: Comparison) -> dict[str, float]:
+    """Per scorer kind, the loosest value any level of the comparison needs."""
+    out: dict[str, float] = {}
+    for level in comp.levels:
+        if level.kind == "jaro_winkler":
+            out[level.kind] = min(out.get(level.kind, 1.0), level.threshold)
+        elif level.kind in ("token_set", "ratio"):
+            out[level.kind] = min(out.get(level.kind, 100.0), level.threshold * 100.0)
+        elif level.kind in ("levenshtein", "one_digit"):
+            out[level.kind] = max(out.get(level.kind, 0), int(level.distance))
+    return out
+
+
+def comparison_levels(work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...]) -> pl.DataFrame:
+    """One Int8 column per comparison: the level index of each (l, r) pair, null when missing."""
+    cache: dict = {}
+    gathered: dict[str, tuple[pl.Series, pl.Series]] = {}
+
+    def sides(column: str) -> tuple[pl.Series, pl.Series]:
+        if column not in gathered:
+            gathered[column] = (work[column].gather(l).rename(f"{column}"), work[column].gather(r).rename(f"{column}_r"))
+        return gathered[column]
+
+    out = {}
+    for comp in comparisons:
+        cutoffs = _cutoffs(comp)
+        present = None
+        for column in comp.columns:
+            a, b = sides(column)
+            has = a.is_not_null() & b.is_not_null()
+            present = has if present is None else (present | has)
+        level_idx = pl.Series("level", np.full(len(l), len(comp.levels), dtype=np.int8))
+        decided = pl.Series(np.zeros(len(l), dtype=bool))
+        for index, level in enumerate(comp.levels):
+            holds = None
+            for column in level.columns or comp.columns:
+                a, b = sides(column)
+                h = _holds(level, a, b, cache, cutoffs).fill_null(False)
+                holds = h if holds is None else (holds | h)
+            new = holds & ~decided
+            level_idx = level_idx.zip_with(~new, pl.Series(np.full(len(l), index, dtype=np.int8)))
+            decided = decided | holds
+        out[comp.name] = pl.Series(comp.name, level_idx).zip_with(present, pl.Series([None] * len(l), dtype=pl.Int8))
+    return pl.DataFrame(out) if out else pl.DataFrame()
+
+
+def level_labels(spec: MatchSpec) -> dict[str, list[str]]:
+    """Human labels of each comparison's levels, the last being 'different'."""
+    return {c.name: [lv.label for lv in c.levels] + ["different"] for c in spec.comparisons}

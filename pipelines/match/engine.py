@@ -1,0 +1,193 @@
+"""The matching engine: prepare -> block -> compare -> fit -> score -> cluster -> entities.
+
+    from pipelines.match import load_spec, match
+    result = match(table, load_spec("people.toml"))
+    result.records     # one row per input record: record_id, entity_id, how it got there
+    result.pairs       # every scored candidate pair with its evidence and decision
+    result.entities    # golden records
+    result.review      # uncertain pairs for a person to decide
+
+Works on any table the spec fits; nothing here knows about wardbridge's registries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_names
+from pipelines.match.cluster import guarded_clusters
+from pipelines.match.compare import comparison_levels, level_labels
+from pipelines.match.entities import assign_entity_ids, golden_records
+from pipelines.match.model import Model, fit, score
+from pipelines.match.prepare import ROW, prepare
+from pipelines.match.spec import MatchSpec
+
+log = logging.getLogger("wardbridge.match")
+
+DECISIONS = ("link", "review", "non_match", "refused")
+
+
+@dataclass
+class MatchResult:
+    records: pl.DataFrame
+    pairs: pl.DataFrame
+    entities: pl.DataFrame
+    review: pl.DataFrame
+    merged_entities: pl.DataFrame
+    model: Model
+    blocking: BlockingReport
+    stats: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        s = self.stats
+        lines = [
+            f"{s['records']:,} records -> {s['entities']:,} entities ({s['records_merged']:,} records merged into another record's entity)",
+            f"candidate pairs {s['candidate_pairs']:,}: link {s['decisions'].get('link', 0):,}, review {s['decisions'].get('review', 0):,}, "
+            f"non-match {s['decisions'].get('non_match', 0):,}, refused by the chaining guard {s['decisions'].get('refused', 0):,}",
+            "blocking: " + ", ".join(f"{k} {v:,} new" for k, v in self.blocking.new_pairs_per_rule.items()),
+        ]
+        if self.blocking.capped_blocks.height:
+            cb = self.blocking.capped_blocks
+            lines.append(f"capped blocks: {cb.height:,} (largest {cb['size'].max():,} records; sorted-window pairs kept instead of all pairs)")
+        lines.append(f"model: {self.model.candidate_match_share:.1%} of candidate pairs match, prior {self.model.prior:.2e}, EM {self.model.em_iterations} iterations ({'converged' if self.model.converged else 'NOT converged'}), u from {self.model.random_pairs:,} random pairs")
+        lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s["seconds"].items()))
+        return "\n".join(lines)
+
+
+def _evidence(gamma: pl.DataFrame, spec: MatchSpec) -> pl.Expr:
+    labels = level_labels(spec)
+    parts = [
+        pl.concat_str(pl.lit(f"{c.name}="), pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).fill_null("missing"))
+        for c in spec.comparisons
+    ]
+    return pl.concat_str(parts, separator="; ")
+
+
+def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None = None,
+          labelled_pairs: pl.DataFrame | None = None, source: str = "input") -> MatchResult:
+    """Deduplicate `frame` under `spec`.
+
+    previous: the previous run's lineage (record_id, entity_id) to keep entity ids stable.
+    labelled_pairs: optional known pairs (left_id, right_id) of the same entity, refining m.
+    """
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        seconds[name] = now - t
+        log.info("%s: %.1f s", name, now - t)
+        t = now
+
+    work = prepare(frame, spec, source=source)
+    ids = work[spec.id_column]
+    lap("prepare")
+    pairs, blocking = candidate_pairs(work, spec)
+    log.info("blocking: %s candidate pairs", f"{pairs.height:,}")
+    lap("blocking")
+    gamma = comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons)
+    lap("compare")
+    labelled = None
+    if labelled_pairs is not None and labelled_pairs.height:
+        index = work.select(pl.col(spec.id_column).alias("id"), pl.col(ROW))
+        labelled = (labelled_pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
+                    .join(index.rename({"id": "left_id", ROW: "l"}), on="left_id")
+                    .join(index.rename({"id": "right_id", ROW: "r"}), on="right_id"))
+    model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled)
+    lap("fit")
+    scored = pl.concat([pairs, gamma, score(work, pairs["l"], pairs["r"], gamma, model, spec, tf_tables)], how="horizontal")
+    lap("score")
+
+    def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
+        g = comparison_levels(work, extra["l"], extra["r"], spec.comparisons)
+        return pl.concat([extra, g, score(work, extra["l"], extra["r"], g, model, spec, tf_tables)], how="horizontal")
+
+    links = scored.filter(pl.col("match_probability") >= spec.link_threshold)
+    clusters, refused, inner, cluster_info = guarded_clusters(
+        work.height, links.select("l", "r", "match_weight", "match_probability"), spec.max_cluster_size,
+        score_pairs, spec.link_threshold, spec.review_threshold)
+    lap("cluster")
+
+    # pairs scored only by the guard (inside suspicious clusters) join the pair table
+    if inner.height:
+        inner = inner.join(scored.select("l", "r"), on=["l", "r"], how="anti").with_columns(pl.lit(0, pl.UInt32).alias("rules"))
+        scored = pl.concat([scored, inner.select(scored.columns)])
+    refused_keys = refused.select("l", "r", pl.col("reason"))
+    same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
+    scored = scored.with_columns(same_cluster.alias("_same")).join(refused_keys, on=["l", "r"], how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("reason").is_not_null()).then(pl.lit("refused"))
+        .when(pl.col("match_probability") >= spec.link_threshold).then(pl.lit("link"))
+        .when(pl.col("match_probability") >= spec.review_threshold).then(pl.lit("review"))
+        .otherwise(pl.lit("non_match")).alias("decision"),
+    )
+    entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
+
+    labels = level_labels(spec)
+    pair_table = scored.select(
+        ids.gather(scored["l"]).alias("left_id"),
+        ids.gather(scored["r"]).alias("right_id"),
+        pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check")).otherwise(rule_names(pl.col("rules"), spec)).alias("blocked_by"),
+        *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).alias(f"{c.name}_level") for c in spec.comparisons],
+        *[pl.col(f"w_{c.name}").alias(f"{c.name}_weight") for c in spec.comparisons],
+        "match_weight", "match_probability", "decision",
+        pl.col("reason").alias("decision_reason"),
+        _evidence(scored, spec).alias("evidence"),
+        pl.col("_same").alias("same_entity"),
+    )
+
+    # lineage: each record's strongest accepted link inside its entity
+    accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
+    both = pl.concat([
+        accepted.select(pl.col("l").alias("row"), pl.col("r").alias("other"), "match_probability", _evidence(accepted, spec).alias("evidence")),
+        accepted.select(pl.col("r").alias("row"), pl.col("l").alias("other"), "match_probability", _evidence(accepted, spec).alias("evidence")),
+    ]).sort(["row", "match_probability", "other"], descending=[False, True, False]).unique("row", keep="first", maintain_order=True)
+    records = (
+        pl.DataFrame({"row": work[ROW], "record_id": ids, "entity_id": entity_ids})
+        .join(both, on="row", how="left", maintain_order="left")
+        .join(pl.DataFrame({"other": work[ROW], "linked_to": ids}), on="other", how="left", maintain_order="left")
+        .select("record_id", "entity_id", pl.len().over("entity_id").cast(pl.UInt32).alias("entity_size"), "linked_to",
+                pl.col("match_probability").alias("link_probability"), pl.col("evidence").alias("link_evidence"))
+    )
+
+    entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
+    review = _review_queue(pair_table, work, spec)
+    lap("entities")
+
+    decisions = dict(pair_table.group_by("decision").len().iter_rows())
+    sizes = records.group_by("entity_id").agg(pl.len().alias("n"))["n"]
+    stats = {
+        "records": work.height,
+        "entities": int(entities.height),
+        "records_merged": int(work.height - entities.height),
+        "candidate_pairs": blocking.candidate_pairs,
+        "pairs_per_rule": blocking.pairs_per_rule,
+        "new_pairs_per_rule": blocking.new_pairs_per_rule,
+        "capped_blocks": blocking.capped_blocks.height,
+        "decisions": decisions,
+        "review_pairs": review.height,
+        "entity_size_max": int(sizes.max() or 0),
+        "entity_size_counts": {int(k): int(v) for k, v in sizes.value_counts().sort(sizes.name).iter_rows()},
+        "prior": model.prior,
+        "em_iterations": model.em_iterations,
+        "em_converged": model.converged,
+        **cluster_info,
+        "merged_previous_entities": merged.height,
+        "seconds": seconds,
+    }
+    return MatchResult(records, pair_table, entities, review, merged, model, blocking, stats)
+
+
+def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
+    """Uncertain and guard-refused pairs, strongest first, with both records' shown fields."""
+    queue = pairs.filter(pl.col("decision").is_in(["review", "refused"])).select(
+        "left_id", "right_id", "match_probability", "match_weight", "decision", "decision_reason", "evidence", "same_entity")
+    if spec.show_columns:
+        shown = work.select(pl.col(spec.id_column).alias("_id"), *spec.show_columns)
+        queue = (queue.join(shown.rename({c: f"left_{c}" for c in spec.show_columns}), left_on="left_id", right_on="_id", how="left", maintain_order="left")
+                 .join(shown.rename({c: f"right_{c}" for c in spec.show_columns}), left_on="right_id", right_on="_id", how="left", maintain_order="left"))
+    return queue.sort(["match_probability", "left_id", "right_id"], descending=[True, False, False])

@@ -1,0 +1,231 @@
+"""Fellegi–Sunter scoring: m and u per comparison level, term-frequency adjustment.
+
+* u (P(level | two different records)) comes from random record pairs: almost all
+  random pairs are non-matches.
+* m (P(level | same entity)) is estimated by expectation–maximisation over the
+  candidate pairs with u held fixed, so no labels are needed; labelled pairs, when
+  given, refine m (they act as extra observations on top of the EM estimate).
+* The match weight of a pair is log2 of the prior odds plus, per comparison, log2(m/u)
+  of its level (0 when the value is missing). With term-frequency adjustment an
+  exact agreement on a common value (Nguyễn Văn Hùng) counts for less than on a rare
+  one: u is replaced by the value's frequency for that pair (boost capped).
+
+EM runs over distinct comparison vectors with their counts, never over pairs one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from pipelines.match.compare import comparison_levels
+from pipelines.match.prepare import ROW
+from pipelines.match.spec import MatchSpec
+
+M_FLOOR = 1e-6
+TF_MAX_BOOST_BITS = 3.0  # a rare value may add at most 3 bits above the average exact weight
+
+
+@dataclass
+class Model:
+    levels: dict[str, int]  # comparison -> number of levels including "different"
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    candidate_match_share: float  # share of matches among candidate pairs (EM's lambda)
+    prior: float  # probability that two records drawn at random match (= share x candidates / all pairs)
+    em_iterations: int
+    converged: bool
+    random_pairs: int
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return {c: np.log2(self.m[c] / self.u[c]) for c in self.m}
+
+    def table(self, labels: dict[str, list[str]]) -> pl.DataFrame:
+        """m, u and weight per comparison level (for docs, metadata and review)."""
+        rows = []
+        for comp, m in self.m.items():
+            for k, (mk, uk) in enumerate(zip(m, self.u[comp], strict=True)):
+                rows.append({"comparison": comp, "level": k, "label": labels[comp][k], "m": float(mk), "u": float(uk), "weight_bits": float(np.log2(mk / uk))})
+        return pl.DataFrame(rows)
+
+
+def random_pairs(n: int, count: int, seed: int) -> tuple[pl.Series, pl.Series]:
+    """Uniform random distinct record pairs (with replacement across pairs)."""
+    rng = np.random.default_rng(seed)
+    count = int(min(count, n * (n - 1) // 2))
+    l = rng.integers(0, n, size=count, dtype=np.int64)
+    r = rng.integers(0, n - 1, size=count, dtype=np.int64)
+    r = np.where(r >= l, r + 1, r)  # never a record with itself
+    return pl.Series("l", l, dtype=pl.UInt32), pl.Series("r", r, dtype=pl.UInt32)
+
+
+def estimate_u(work: pl.DataFrame, spec: MatchSpec) -> tuple[dict[str, np.ndarray], int]:
+    l, r = random_pairs(work.height, spec.u_sample_pairs, spec.seed)
+    gamma = comparison_levels(work, l, r, spec.comparisons)
+    u = {}
+    for comp in spec.comparisons:
+        k = len(comp.levels) + 1
+        counts = np.bincount(gamma[comp.name].drop_nulls().to_numpy().astype(np.int64), minlength=k).astype(float)
+        # an agreement never seen among random pairs is still possible: half a pair of mass
+        u[comp.name] = np.maximum(counts, 0.5) / max(counts.sum(), 1.0)
+    return u, len(l)
+
+
+def _patterns(gamma: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct comparison vectors (missing = -1) and how many pairs have each."""
+    grouped = gamma.fill_null(-1).group_by(gamma.columns).len()
+    return grouped.select(gamma.columns).to_numpy().astype(np.int64), grouped["len"].to_numpy().astype(float)
+
+
+def _log_likelihoods(patterns: np.ndarray, names: list[str], m: dict, u: dict) -> tuple[np.ndarray, np.ndarray]:
+    log_m = np.zeros(len(patterns))
+    log_u = np.zeros(len(patterns))
+    for j, name in enumerate(names):
+        g = patterns[:, j]
+        present = g >= 0
+        log_m[present] += np.log(m[name][g[present]])
+        log_u[present] += np.log(u[name][g[present]])
+    return log_m, log_u
+
+
+def _em(patterns: np.ndarray, counts: np.ndarray, names: list[str], sizes: dict[str, int], u: dict[str, np.ndarray],
+        iterations: int, fixed_m: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], float, int, bool]:
+    """EM for m (or only lambda when fixed_m is given) with u fixed."""
+    if fixed_m is not None:
+        m = fixed_m
+    else:  # start: agreement levels likely for matches, "different" unlikely
+        m = {}
+        for name in names:
+            start = np.array([0.5 ** (i + 1) for i in range(sizes[name] - 1)] + [0.02])
+            m[name] = start / start.sum()
+    lam, converged, it = 0.3, False, 0
+    for it in range(1, iterations + 1):
+        log_m, log_u = _log_likelihoods(patterns, names, m, u)
+        p = 1.0 / (1.0 + np.exp(np.clip(np.log1p(-lam) + log_u - np.log(lam) - log_m, -700, 700)))
+        weight = counts * p
+        new_m = m
+        if fixed_m is None:
+            new_m = {}
+            for j, name in enumerate(names):
+                g = patterns[:, j]
+                present = g >= 0
+                sums = np.bincount(g[present], weights=weight[present], minlength=sizes[name])
+                total = sums.sum()
+                new_m[name] = np.maximum(sums / total, M_FLOOR) if total > 0 else m[name]
+                new_m[name] = new_m[name] / new_m[name].sum()
+        new_lam = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9)) if counts.sum() else lam
+        delta = max(abs(new_lam - lam), *(float(np.abs(new_m[nm] - m[nm]).max()) for nm in names))
+        m, lam = new_m, new_lam
+        if delta < 1e-6:
+            converged = True
+            break
+    return m, lam, it, converged
+
+
+def _base(column: str) -> str:
+    return column.split("__")[0]
+
+
+def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], float, int, bool]:
+    """m per comparison by EM, one run per blocking rule as Splink does.
+
+    Pairs found by a rule agree on its key by construction, so comparisons of the
+    rule's key columns say nothing about matching there: each rule's EM leaves them
+    out, and a comparison's m is the average over the rules that did not block on
+    it. The share of matches among candidates is then fitted with m and u fixed.
+    """
+    sizes = {c.name: len(c.levels) + 1 for c in spec.comparisons}
+    sources = {d.name: d.source for d in spec.derive}
+    uses = {c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)} | {sources.get(_base(col), _base(col)) for col in c.columns}
+            for c in spec.comparisons}
+    estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in spec.comparisons}
+    iterations, converged = 0, True
+    for i, rule in enumerate(spec.blocking):
+        keys = {sources.get(_base(col), _base(col)) for col in rule.on}
+        names = [c.name for c in spec.comparisons if not (uses[c.name] & keys)]
+        mask = (rules & (1 << i)) != 0
+        if not names or not mask.any():
+            continue
+        patterns, counts = _patterns(gamma.filter(mask).select(names))
+        m_rule, _, it, ok = _em(patterns, counts, names, sizes, u, spec.em_iterations)
+        iterations, converged = max(iterations, it), converged and ok
+        for name in names:
+            estimates[name].append(m_rule[name])
+    all_names = [c.name for c in spec.comparisons]
+    patterns, counts = _patterns(gamma.select(all_names))
+    missing = [n for n in all_names if not estimates[n]]
+    if missing:  # blocked on by every rule: fall back to EM over all candidates
+        m_all, _, it, ok = _em(patterns, counts, all_names, sizes, u, spec.em_iterations)
+        for name in missing:
+            estimates[name].append(m_all[name])
+    m = {name: np.mean(estimates[name], axis=0) for name in all_names}
+    _, lam, _, _ = _em(patterns, counts, all_names, sizes, u, spec.em_iterations, fixed_m=m)
+    return m, lam, iterations, converged
+
+
+def refine_m_with_labels(m: dict[str, np.ndarray], labelled_gamma: pl.DataFrame, strength: float = 20.0) -> dict[str, np.ndarray]:
+    """Blend EM's m with level counts of labelled true-match pairs (EM acts as `strength` pseudo-pairs)."""
+    out = {}
+    for name, mk in m.items():
+        values = labelled_gamma[name].drop_nulls().to_numpy().astype(np.int64)
+        counts = np.bincount(values, minlength=len(mk)).astype(float)
+        blended = counts + strength * mk
+        out[name] = np.maximum(blended / blended.sum(), M_FLOOR)
+    return out
+
+
+def term_frequencies(work: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Share of non-missing records with each value of a column."""
+    values = work.select(pl.col(column).alias("value")).drop_nulls()
+    return values.group_by("value").len().select("value", (pl.col("len") / max(values.height, 1)).alias("tf"))
+
+
+def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, model: Model, spec: MatchSpec,
+          tf_tables: dict[tuple[str, str], pl.DataFrame]) -> pl.DataFrame:
+    """match_weight (bits) and match_probability per pair, with each comparison's contribution."""
+    weights = model.weights()
+    prior_bits = float(np.log2(model.prior / (1 - model.prior)))
+    contributions = {}
+    for comp in spec.comparisons:
+        g = gamma[comp.name]
+        w = pl.Series(weights[comp.name]).gather(g.fill_null(0).cast(pl.UInt32)).zip_with(g.is_not_null(), pl.Series([0.0] * len(g)))
+        if comp.tf_adjust:
+            for k, level in enumerate(comp.levels):
+                if level.kind != "exact":
+                    continue
+                column = (level.columns or comp.columns)[0]
+                tf = pl.DataFrame({"value": work[column].gather(l)}).join(tf_tables[(comp.name, column)], on="value", how="left", maintain_order="left")["tf"]
+                adjust = (np.log2(model.u[comp.name][k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
+                w = w + (adjust.fill_null(0.0) * (g == k).fill_null(False).cast(pl.Float64))
+        contributions[f"w_{comp.name}"] = w
+    frame = pl.DataFrame(contributions)
+    total = frame.select(pl.sum_horizontal(pl.all()).alias("s"))["s"] + prior_bits if contributions else pl.Series([prior_bits] * len(l))
+    return frame.with_columns(
+        total.alias("match_weight"),
+        (1.0 / (1.0 + (2.0 ** -total))).alias("match_probability"),
+    )
+
+
+def fit(work: pl.DataFrame, gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, labelled: pl.DataFrame | None = None) -> tuple[Model, dict]:
+    """u from random pairs, m by EM (refined by labelled matching pairs of rows if given), term frequencies."""
+    u, n_random = estimate_u(work, spec)
+    m, lam, iterations, converged = estimate_m(gamma, rules, spec, u)
+    if labelled is not None and labelled.height:
+        lg = comparison_levels(work, labelled["l"], labelled["r"], spec.comparisons)
+        m = refine_m_with_labels(m, lg)
+    all_pairs = work.height * (work.height - 1) / 2
+    prior = min(max(lam * gamma.height / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
+    model = Model({c.name: len(c.levels) + 1 for c in spec.comparisons}, m, u, lam, prior, iterations, converged, n_random)
+    tf_tables = {}
+    for comp in spec.comparisons:
+        if comp.tf_adjust:
+            for level in comp.levels:
+                if level.kind == "exact":
+                    column = (level.columns or comp.columns)[0]
+                    tf_tables[(comp.name, column)] = term_frequencies(work, column)
+    return model, tf_tables
+
+
+__all__ = ["Model", "fit", "score", "random_pairs", "ROW"]

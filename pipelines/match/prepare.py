@@ -1,0 +1,135 @@
+"""Prepare the input: check its columns and ids, derive the columns the spec names."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.match.spec import TRANSFORMS, MatchSpec, SpecError
+from pipelines.text import strip_accents_expr
+
+ROW = "_row"  # dense row number: pairs refer to records by it
+
+
+def _transform(expr: pl.Expr, name: str) -> pl.Expr:
+    words = expr.cast(pl.String).str.strip_chars().str.split(" ")
+    match name:
+        case "fold":
+            return strip_accents_expr(expr).str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+        case "fold_compact":
+            return strip_accents_expr(expr).str.replace_all(r"[^a-z0-9]+", "")
+        case "digits":
+            return expr.cast(pl.String).str.replace_all(r"\D+", "")
+        case "first_token":
+            return words.list.first()
+        case "last_token":
+            return words.list.last()
+        case "drop_middle":
+            return pl.concat_str(words.list.first(), words.list.last(), separator=" ")
+        case "initials":
+            return words.list.eval(pl.element().str.slice(0, 1)).list.join("")
+        case "sorted_tokens":
+            return words.list.sort().list.join(" ")
+        case "year":
+            return expr.dt.year().cast(pl.String)
+        case "month_day":
+            return expr.dt.strftime("%m-%d")
+        case "date_unordered":
+            day, month = expr.dt.day(), expr.dt.month()
+            return pl.format("{}-{}-{}", expr.dt.year(), pl.min_horizontal(day, month), pl.max_horizontal(day, month))
+        case "lower":
+            return expr.cast(pl.String).str.to_lowercase()
+        case "upper":
+            return expr.cast(pl.String).str.to_uppercase()
+    raise SpecError(f"unknown transform {name!r} (choose from {TRANSFORMS})")
+
+
+def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str, ...]]]) -> pl.DataFrame:
+    """Add each wanted column name -> (source, transforms), computed on distinct source values.
+
+    Transform chains share their common prefix ("fold" is computed once for the name,
+    its initials and its first and last words). An empty result is a missing value.
+    """
+    by_source: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, (source, transforms) in wanted.items():
+        by_source.setdefault(source, {})[name] = transforms
+    for source, outputs in by_source.items():
+        values = frame.select(pl.col(source).alias("_v")).unique()
+        steps: dict[tuple[str, ...], str] = {(): "_v"}
+        for name, transforms in outputs.items():
+            for k in range(1, len(transforms) + 1):
+                prefix = transforms[:k]
+                if prefix not in steps:
+                    steps[prefix] = f"_s{len(steps)}"
+                    values = values.with_columns(_transform(pl.col(steps[prefix[:-1]]), prefix[-1]).alias(steps[prefix]))
+            done = pl.col(steps[transforms])
+            values = values.with_columns(pl.when(done.cast(pl.String) != "").then(done).alias(name))
+        values = values.select("_v", *outputs)
+        frame = frame.join(values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left")
+        frame = frame.drop("_v", strict=False)
+    return frame
+
+
+DATE_KINDS = ("date_swap", "date_within", "same_year")
+
+
+def _date_columns(spec: MatchSpec) -> set[str]:
+    out = {d.source for d in spec.derive if set(d.transforms) & {"year", "month_day", "date_unordered"}}
+    for comp in spec.comparisons:
+        for level in comp.levels:
+            if level.kind in DATE_KINDS:
+                out.update(level.columns or comp.columns)
+    return out
+
+
+def referenced_columns(spec: MatchSpec) -> list[str]:
+    cols: list[str] = [spec.id_column]
+    for rule in spec.blocking:
+        cols += [*rule.on, *rule.sort_by]
+    for comp in spec.comparisons:
+        cols += comp.columns
+        for level in comp.levels:
+            cols += level.columns or ()
+    cols += [*spec.survivorship, *spec.show_columns]
+    if spec.recency_column:
+        cols.append(spec.recency_column)
+    return list(dict.fromkeys(cols))
+
+
+def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> pl.DataFrame:
+    """The working table: row number, id, and every column the spec uses (derived ones added)."""
+    missing = sorted(c for c in spec.input_columns if c not in frame.columns)
+    if missing:
+        raise SpecError(f"{source}: the spec uses columns {missing} that the table does not have (it has {frame.columns})")
+    ids = frame[spec.id_column]
+    if ids.null_count():
+        rows = (ids.is_null().arg_true() + 1).head(5).to_list()
+        raise SpecError(f"{source}: {ids.null_count()} rows have no {spec.id_column!r} (data rows {rows})")
+    if ids.n_unique() != frame.height:
+        dupes = ids.filter(ids.is_duplicated()).unique().sort().head(5).to_list()
+        raise SpecError(f"{source}: {spec.id_column!r} is not unique, e.g. {dupes}")
+
+    work = frame.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
+    # dates read from CSV arrive as text: ISO dates become dates, anything else missing
+    for column in _date_columns(spec):
+        if column in work.columns and work.schema[column] == pl.String:
+            work = work.with_columns(pl.col(column).str.strip_chars().str.to_date("%Y-%m-%d", strict=False))
+    derived = {d.name: d for d in spec.derive}
+    wanted = {d.name: (d.source, d.transforms) for d in spec.derive}
+    for name in referenced_columns(spec):
+        if "__" in name and name not in work.columns:
+            base, *transforms = name.split("__")
+            if base in derived:
+                wanted[name] = (derived[base].source, derived[base].transforms + tuple(transforms))
+            else:
+                wanted[name] = (base, tuple(transforms))
+    bad = sorted({t for _, ts in wanted.values() for t in ts if t not in TRANSFORMS})
+    if bad:
+        raise SpecError(f"unknown transform(s) {bad} in a derived column name (choose from {TRANSFORMS})")
+    work = _derive_columns(work, wanted)
+    keep = [ROW, *[c for c in referenced_columns(spec) if c != ROW]]
+    # strings compared as text: blank means missing
+    work = work.select(keep).with_columns(
+        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
+        for c in keep if c not in (ROW, spec.id_column) and work.schema[c] == pl.String
+    )
+    return work
