@@ -8,8 +8,11 @@ when A and C are clearly different people (B had no ID, say). A component is
 *suspicious* when it has three or more records and is not a clique of links, or is
 larger than ``max_cluster_size``. Only those — a small share — are rebuilt by the
 guard: every pair inside them is scored, and links are applied strongest first,
-refusing any link that would join two groups containing a pair the model scores as
-a non-match (below the review threshold) or that would exceed the size limit.
+refusing any link that would join two groups containing a pair whose evidence speaks
+against a match (its comparisons' Bayes factor is below 1: different IDs, sex or
+birth date...) or that would exceed the size limit. A pair that is merely weak (a
+typo on one side, a dropped middle name on the other) does not block a merge that
+stronger links support.
 Refused links go to the review queue with the reason.
 """
 
@@ -54,12 +57,13 @@ def guarded_clusters(
     max_cluster_size: int,
     score_pairs: Callable[[pl.DataFrame], pl.DataFrame],
     link_threshold: float,
-    review_threshold: float,
+    conflict_below_weight: float,
 ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict]:
     """Cluster label per row, refused links, and the extra pairs scored inside suspicious components.
 
     ``links``: l, r, match_weight, match_probability of pairs at or above the link threshold.
     ``score_pairs``: scores a frame of (l, r) pairs, returning match_weight, match_probability.
+    ``conflict_below_weight``: pairs with a match weight below this cannot end in one cluster.
     """
     comp = connected_components(n, links.select(L, R))
     sizes = comp.value_counts(name="size").rename({comp.name: "c"})
@@ -80,8 +84,8 @@ def guarded_clusters(
     inner = small.join(small, on="c", suffix="_r").filter(pl.col("row") < pl.col("row_r")).select(pl.col("row").alias(L), pl.col("row_r").alias(R))
     inner_scored = score_pairs(inner) if inner.height else pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64})
     susp_links = links.with_columns(comp.gather(links[L]).alias("c")).join(suspicious.select("c"), on="c", how="semi")
-    known = pl.concat([inner_scored.select(L, R, "match_probability"), susp_links.select(L, R, "match_probability")]).unique([L, R])
-    non_match = {(a, b) for a, b, p in known.iter_rows() if p < review_threshold}
+    known = pl.concat([inner_scored.select(L, R, "match_weight"), susp_links.select(L, R, "match_weight")]).unique([L, R])
+    non_match = {(a, b) for a, b, w in known.iter_rows() if w < conflict_below_weight}
 
     # greedy union strongest link first; per component, Python over its few links only
     new_label = {}
@@ -100,7 +104,7 @@ def guarded_clusters(
         if len(ga) + len(gb) > max_cluster_size:
             reason = f"chaining guard: would make a cluster of {len(ga) + len(gb)} records (max {max_cluster_size})"
         elif any((min(x, y), max(x, y)) in non_match for x in ga for y in gb):
-            reason = "chaining guard: would put together records the model scores as different"
+            reason = "chaining guard: would put together records whose evidence says they differ"
         if reason:
             refused_rows.append((a, b, w, p, reason))
             continue

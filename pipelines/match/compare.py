@@ -66,6 +66,9 @@ def _holds(level: Level, a: pl.Series, b: pl.Series, cache: dict, cutoffs: dict[
             expr = (pl.col("a") - pl.col("b")).dt.total_days().abs() <= level.days
         case "same_year":
             expr = pl.col("a").dt.year() == pl.col("b").dt.year()
+        case "word_subset":
+            wa, wb = pl.col("a").cast(pl.String).str.split(" "), pl.col("b").cast(pl.String).str.split(" ")
+            expr = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
         case "numeric_within":
             expr = (pl.col("a").cast(pl.Float64) - pl.col("b").cast(pl.Float64)).abs() <= level.distance
         case "jaro_winkler" | "token_set" | "ratio":

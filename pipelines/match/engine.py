@@ -110,7 +110,7 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     links = scored.filter(pl.col("match_probability") >= spec.link_threshold)
     clusters, refused, inner, cluster_info = guarded_clusters(
         work.height, links.select("l", "r", "match_weight", "match_probability"), spec.max_cluster_size,
-        score_pairs, spec.link_threshold, spec.review_threshold)
+        score_pairs, spec.link_threshold, model.prior_bits)
     lap("cluster")
 
     # pairs scored only by the guard (inside suspicious clusters) join the pair table

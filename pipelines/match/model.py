@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import logging
+
 import numpy as np
 import polars as pl
 
 from pipelines.match.compare import comparison_levels
 from pipelines.match.prepare import ROW
 from pipelines.match.spec import MatchSpec
+
+log = logging.getLogger("wardbridge.match")
 
 M_FLOOR = 1e-6
 TF_MAX_BOOST_BITS = 3.0  # a rare value may add at most 3 bits above the average exact weight
@@ -38,6 +42,11 @@ class Model:
     em_iterations: int
     converged: bool
     random_pairs: int
+
+    @property
+    def prior_bits(self) -> float:
+        """log2 prior odds: a pair whose match weight is below it has evidence against matching."""
+        return float(np.log2(self.prior / (1 - self.prior)))
 
     def weights(self) -> dict[str, np.ndarray]:
         return {c: np.log2(self.m[c] / self.u[c]) for c in self.m}
@@ -143,6 +152,8 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in spec.comparisons}
     iterations, converged = 0, True
     for i, rule in enumerate(spec.blocking):
+        if not rule.train:
+            continue
         keys = {sources.get(_base(col), _base(col)) for col in rule.on}
         names = [c.name for c in spec.comparisons if not (uses[c.name] & keys)]
         mask = (rules & (1 << i)) != 0
@@ -150,6 +161,9 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
             continue
         patterns, counts = _patterns(gamma.filter(mask).select(names))
         m_rule, _, it, ok = _em(patterns, counts, names, sizes, u, spec.em_iterations)
+        if not ok:
+            log.warning("EM on the pairs of blocking rule %r did not converge in %d iterations; its m estimates are still used "
+                        "(set train = false on the rule if its non-matches share more than the key)", rule.name, it)
         iterations, converged = max(iterations, it), converged and ok
         for name in names:
             estimates[name].append(m_rule[name])
@@ -186,7 +200,7 @@ def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, m
           tf_tables: dict[tuple[str, str], pl.DataFrame]) -> pl.DataFrame:
     """match_weight (bits) and match_probability per pair, with each comparison's contribution."""
     weights = model.weights()
-    prior_bits = float(np.log2(model.prior / (1 - model.prior)))
+    prior_bits = model.prior_bits
     contributions = {}
     for comp in spec.comparisons:
         g = gamma[comp.name]

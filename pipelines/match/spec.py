@@ -38,6 +38,7 @@ LEVEL_KINDS = (
     "levenshtein",  # Levenshtein distance <= distance
     "ratio",  # rapidfuzz ratio / 100 (normalised Indel similarity) >= threshold
     "token_set",  # rapidfuzz token_set_ratio / 100 >= threshold (word order and extra words ignored; slower)
+    "word_subset",  # every word of one value is a word of the other ("nguyen an" / "nguyen van an")
     "one_digit",  # same length, at most `distance` differing characters (Hamming); IDs with a wrong digit
     "date_swap",  # dates whose day and month are swapped (same year)
     "date_within",  # dates at most `days` apart
@@ -68,6 +69,7 @@ class BlockingRule:
     max_block: int  # larger blocks are sorted-window paired instead of all pairs
     window: int  # neighbours each record is paired with inside a capped block
     sort_by: tuple[str, ...]  # order inside a capped block (default: the id column)
+    train: bool = True  # use this rule's pairs to estimate m (false when its non-matches share more than the key)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def _preset_levels(preset: str, columns: tuple[str, ...], where: str) -> tuple[t
             Level("exact", "exact"),
             Level("exact", "exact_folded", columns=tuple(f"{c}__fold" for c in columns)),
             Level("jaro_winkler", "jw_0.95", columns=tuple(f"{c}__fold" for c in columns), threshold=0.95),
-            Level("exact", "middle_dropped", columns=tuple(f"{c}__fold__drop_middle" for c in columns)),
+            Level("word_subset", "words_missing", columns=tuple(f"{c}__fold" for c in columns)),
             Level("jaro_winkler", "jw_0.88", columns=tuple(f"{c}__fold" for c in columns), threshold=0.88),
         ), True
     if preset == "date":
@@ -226,7 +228,7 @@ def parse_spec(raw: dict) -> MatchSpec:
     blocking: list[BlockingRule] = []
     for i, entry in enumerate(raw.get("blocking", [])):
         where = f"[[blocking]] #{i + 1}"
-        _check_keys(entry, {"name", "on", "max_block", "window", "sort_by"}, where)
+        _check_keys(entry, {"name", "on", "max_block", "window", "sort_by", "train"}, where)
         if "on" not in entry:
             raise SpecError(f"{where}: `on` (the key columns) is required")
         on = _tuple(entry["on"], where)
@@ -236,6 +238,7 @@ def parse_spec(raw: dict) -> MatchSpec:
             max_block=int(entry.get("max_block", 500)),
             window=int(entry.get("window", 10)),
             sort_by=_tuple(entry["sort_by"], where) if "sort_by" in entry else (),
+            train=bool(entry.get("train", True)),
         ))
     if not blocking:
         raise SpecError("[[blocking]]: at least one blocking rule is required (comparing all pairs does not scale)")
