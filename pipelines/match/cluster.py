@@ -61,9 +61,10 @@ def guarded_clusters(
 ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict]:
     """Cluster label per row, refused links, and the extra pairs scored inside suspicious components.
 
-    ``links``: l, r, match_weight, match_probability of pairs at or above the link threshold.
-    ``score_pairs``: scores a frame of (l, r) pairs, returning match_weight, match_probability.
-    ``conflict_below_weight``: pairs with a match weight below this cannot end in one cluster.
+    ``links``: l, r, match_weight, match_probability, veto of pairs at or above the link threshold.
+    ``score_pairs``: scores a frame of (l, r) pairs, returning match_weight, match_probability and
+    veto (the cannot-link rule the pair falls under, or null).
+    ``conflict_below_weight``: pairs with a match weight below this, or vetoed, cannot end in one cluster.
     """
     comp = connected_components(n, links.select(L, R))
     sizes = comp.value_counts(name="size").rename({comp.name: "c"})
@@ -82,16 +83,18 @@ def guarded_clusters(
     # every pair inside the (not huge) suspicious components, scored by the model
     small = members.filter(pl.col("size") <= GUARD_FULL_PAIRS_UP_TO).select("row", "c")
     inner = small.join(small, on="c", suffix="_r").filter(pl.col("row") < pl.col("row_r")).select(pl.col("row").alias(L), pl.col("row_r").alias(R))
-    inner_scored = score_pairs(inner) if inner.height else pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64})
+    inner_scored = score_pairs(inner) if inner.height else pl.DataFrame(
+        schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64, "veto": pl.String})
     susp_links = links.with_columns(comp.gather(links[L]).alias("c")).join(suspicious.select("c"), on="c", how="semi")
-    known = pl.concat([inner_scored.select(L, R, "match_weight"), susp_links.select(L, R, "match_weight")]).unique([L, R])
-    non_match = {(a, b) for a, b, w in known.iter_rows() if w < conflict_below_weight}
+    known = pl.concat([inner_scored.select(L, R, "match_weight", "veto"), susp_links.select(L, R, "match_weight", "veto")]).unique([L, R])
+    non_match = {(a, b) for a, b, w, veto in known.iter_rows() if w < conflict_below_weight or veto is not None}
 
     # greedy union strongest link first; per component, Python over its few links only
     new_label = {}
     refused_rows = []
     ordered = pl.concat([susp_links.select(L, R, "match_weight", "match_probability"),
-                         inner_scored.filter(pl.col("match_probability") >= link_threshold).select(L, R, "match_weight", "match_probability")])
+                         inner_scored.filter((pl.col("match_probability") >= link_threshold) & pl.col("veto").is_null())
+                         .select(L, R, "match_weight", "match_probability")])
     ordered = ordered.unique([L, R]).sort(["match_weight", L, R], descending=[True, False, False])
     group: dict[int, set[int]] = {}
     for row in members["row"].to_list():

@@ -67,6 +67,18 @@ def _evidence(gamma: pl.DataFrame, spec: MatchSpec) -> pl.Expr:
     return pl.concat_str(parts, separator="; ")
 
 
+def _veto(spec: MatchSpec) -> pl.Expr:
+    """Name of the first cannot-link rule a pair falls under (null if none)."""
+    expr = pl.lit(None, pl.String)
+    for rule in reversed(spec.cannot_link):
+        holds = pl.all_horizontal([
+            (pl.col(comp).is_in([lv for lv in levels if lv >= 0]).fill_null(False) | (pl.col(comp).is_null() if -1 in levels else pl.lit(False)))
+            for comp, levels in rule.levels.items()
+        ])
+        expr = pl.when(holds).then(pl.lit(f"cannot-link rule {rule.name!r}")).otherwise(expr)
+    return expr.alias("veto")
+
+
 def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None = None,
           labelled_pairs: pl.DataFrame | None = None, source: str = "input") -> MatchResult:
     """Deduplicate `frame` under `spec`.
@@ -101,15 +113,16 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled)
     lap("fit")
     scored = pl.concat([pairs, gamma, score(work, pairs["l"], pairs["r"], gamma, model, spec, tf_tables)], how="horizontal")
+    scored = scored.with_columns(_veto(spec))
     lap("score")
 
     def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
         g = comparison_levels(work, extra["l"], extra["r"], spec.comparisons)
-        return pl.concat([extra, g, score(work, extra["l"], extra["r"], g, model, spec, tf_tables)], how="horizontal")
+        return pl.concat([extra, g, score(work, extra["l"], extra["r"], g, model, spec, tf_tables)], how="horizontal").with_columns(_veto(spec))
 
-    links = scored.filter(pl.col("match_probability") >= spec.link_threshold)
+    links = scored.filter((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null())
     clusters, refused, inner, cluster_info = guarded_clusters(
-        work.height, links.select("l", "r", "match_weight", "match_probability"), spec.max_cluster_size,
+        work.height, links.select("l", "r", "match_weight", "match_probability", "veto"), spec.max_cluster_size,
         score_pairs, spec.link_threshold, model.prior_bits)
     lap("cluster")
 
@@ -120,6 +133,8 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     refused_keys = refused.select("l", "r", pl.col("reason"))
     same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
     scored = scored.with_columns(same_cluster.alias("_same")).join(refused_keys, on=["l", "r"], how="left", maintain_order="left").with_columns(
+        pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias("reason"),
+    ).with_columns(
         pl.when(pl.col("reason").is_not_null()).then(pl.lit("refused"))
         .when(pl.col("match_probability") >= spec.link_threshold).then(pl.lit("link"))
         .when(pl.col("match_probability") >= spec.review_threshold).then(pl.lit("review"))
@@ -133,9 +148,9 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         ids.gather(scored["r"]).alias("right_id"),
         pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check")).otherwise(rule_names(pl.col("rules"), spec)).alias("blocked_by"),
         *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).alias(f"{c.name}_level") for c in spec.comparisons],
-        *[pl.col(f"w_{c.name}").alias(f"{c.name}_weight") for c in spec.comparisons],
+        *[pl.col(f"w_{c.name}").alias(f"{c.name}_weight") for c in spec.scored_comparisons],
         "match_weight", "match_probability", "decision",
-        pl.col("reason").alias("decision_reason"),
+        pl.coalesce("reason", "veto").alias("decision_reason"),
         _evidence(scored, spec).alias("evidence"),
         pl.col("_same").alias("same_entity"),
     )

@@ -83,12 +83,21 @@ def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None) -
 
 
 def golden_records(frame: pl.DataFrame, entity_ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
-    """One row per entity: record count, source record ids, and each survivorship field."""
+    """One row per entity: record count, source record ids, and each survivorship field.
+
+    Most entities have one record, which is its own golden record; survivorship rules
+    run only over the entities that merged several records.
+    """
+    fields = list(spec.survivorship)
     work = frame.with_columns(entity_ids.alias("entity_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"))
-    golden = work.group_by("entity_id").agg(
+    work = work.with_columns(pl.len().over("entity_id").cast(pl.UInt32).alias("record_count"))
+    single = work.filter(pl.col("record_count") == 1).select(
+        "entity_id", "record_count", pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"), *fields)
+    multi = work.filter(pl.col("record_count") > 1)
+    golden = multi.group_by("entity_id").agg(
         pl.len().cast(pl.UInt32).alias("record_count"),
         pl.col(spec.id_column).cast(pl.String).sort().alias("record_ids"),
     )
     for column, rule in spec.survivorship.items():
-        golden = golden.join(_survive(work, column, rule, spec.recency_column), on="entity_id", how="left")
-    return golden.sort("entity_id")
+        golden = golden.join(_survive(multi, column, rule, spec.recency_column), on="entity_id", how="left")
+    return pl.concat([golden, single.select(golden.columns)]).sort("entity_id")

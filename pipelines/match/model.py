@@ -72,9 +72,9 @@ def random_pairs(n: int, count: int, seed: int) -> tuple[pl.Series, pl.Series]:
 
 def estimate_u(work: pl.DataFrame, spec: MatchSpec) -> tuple[dict[str, np.ndarray], int]:
     l, r = random_pairs(work.height, spec.u_sample_pairs, spec.seed)
-    gamma = comparison_levels(work, l, r, spec.comparisons)
+    gamma = comparison_levels(work, l, r, spec.scored_comparisons)
     u = {}
-    for comp in spec.comparisons:
+    for comp in spec.scored_comparisons:
         k = len(comp.levels) + 1
         counts = np.bincount(gamma[comp.name].drop_nulls().to_numpy().astype(np.int64), minlength=k).astype(float)
         # an agreement never seen among random pairs is still possible: half a pair of mass
@@ -145,17 +145,17 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
     out, and a comparison's m is the average over the rules that did not block on
     it. The share of matches among candidates is then fitted with m and u fixed.
     """
-    sizes = {c.name: len(c.levels) + 1 for c in spec.comparisons}
+    sizes = {c.name: len(c.levels) + 1 for c in spec.scored_comparisons}
     sources = {d.name: d.source for d in spec.derive}
     uses = {c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)} | {sources.get(_base(col), _base(col)) for col in c.columns}
-            for c in spec.comparisons}
-    estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in spec.comparisons}
+            for c in spec.scored_comparisons}
+    estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in spec.scored_comparisons}
     iterations, converged = 0, True
     for i, rule in enumerate(spec.blocking):
         if not rule.train:
             continue
         keys = {sources.get(_base(col), _base(col)) for col in rule.on}
-        names = [c.name for c in spec.comparisons if not (uses[c.name] & keys)]
+        names = [c.name for c in spec.scored_comparisons if not (uses[c.name] & keys)]
         mask = (rules & (1 << i)) != 0
         if not names or not mask.any():
             continue
@@ -167,7 +167,7 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
         iterations, converged = max(iterations, it), converged and ok
         for name in names:
             estimates[name].append(m_rule[name])
-    all_names = [c.name for c in spec.comparisons]
+    all_names = [c.name for c in spec.scored_comparisons]
     patterns, counts = _patterns(gamma.select(all_names))
     missing = [n for n in all_names if not estimates[n]]
     if missing:  # blocked on by every rule: fall back to EM over all candidates
@@ -202,7 +202,7 @@ def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, m
     weights = model.weights()
     prior_bits = model.prior_bits
     contributions = {}
-    for comp in spec.comparisons:
+    for comp in spec.scored_comparisons:
         g = gamma[comp.name]
         w = pl.Series(weights[comp.name]).gather(g.fill_null(0).cast(pl.UInt32)).zip_with(g.is_not_null(), pl.Series([0.0] * len(g)))
         if comp.tf_adjust:
@@ -227,13 +227,13 @@ def fit(work: pl.DataFrame, gamma: pl.DataFrame, rules: pl.Series, spec: MatchSp
     u, n_random = estimate_u(work, spec)
     m, lam, iterations, converged = estimate_m(gamma, rules, spec, u)
     if labelled is not None and labelled.height:
-        lg = comparison_levels(work, labelled["l"], labelled["r"], spec.comparisons)
+        lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons)
         m = refine_m_with_labels(m, lg)
     all_pairs = work.height * (work.height - 1) / 2
     prior = min(max(lam * gamma.height / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
-    model = Model({c.name: len(c.levels) + 1 for c in spec.comparisons}, m, u, lam, prior, iterations, converged, n_random)
+    model = Model({c.name: len(c.levels) + 1 for c in spec.scored_comparisons}, m, u, lam, prior, iterations, converged, n_random)
     tf_tables = {}
-    for comp in spec.comparisons:
+    for comp in spec.scored_comparisons:
         if comp.tf_adjust:
             for level in comp.levels:
                 if level.kind == "exact":

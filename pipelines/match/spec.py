@@ -88,6 +88,15 @@ class Comparison:
     columns: tuple[str, ...]
     levels: tuple[Level, ...]  # the implicit last level is "different"
     tf_adjust: bool = False  # term-frequency adjustment of the exact levels
+    score: bool = True  # false: computed for cannot-link rules and review only, adds no weight
+
+
+@dataclass(frozen=True)
+class CannotLink:
+    """Pairs whose comparisons are at all the listed levels are never linked (twins, two different IDs)."""
+
+    name: str
+    levels: dict[str, tuple[int, ...]]  # comparison -> level indices (len(levels) = "different", -1 = missing)
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,7 @@ class MatchSpec:
     derive: tuple[Derive, ...]
     blocking: tuple[BlockingRule, ...]
     comparisons: tuple[Comparison, ...]
+    cannot_link: tuple[CannotLink, ...] = ()
     link_threshold: float = 0.99
     review_threshold: float = 0.5
     max_cluster_size: int = 20
@@ -106,6 +116,10 @@ class MatchSpec:
     survivorship: dict[str, str] = field(default_factory=dict)
     recency_column: str | None = None
     show_columns: tuple[str, ...] = ()  # record fields shown side by side in the review queue
+
+    @property
+    def scored_comparisons(self) -> tuple[Comparison, ...]:
+        return tuple(c for c in self.comparisons if c.score)
 
     @property
     def input_columns(self) -> set[str]:
@@ -171,7 +185,8 @@ def _preset_levels(preset: str, columns: tuple[str, ...], where: str) -> tuple[t
             Level("same_year", "same_year"),
         ), False
     if preset == "id":
-        return (Level("exact", "exact"), Level("one_digit", "one_digit_off", distance=1)), False
+        # a clerk's wrong digit; two copies each with a wrong digit are two digits apart
+        return (Level("exact", "exact"), Level("one_digit", "one_digit_off", distance=1), Level("one_digit", "two_digits_off", distance=2)), False
     if preset == "exact":
         return (Level("exact", "exact"),), False
     if preset == "text":
@@ -206,7 +221,7 @@ def _parse_level(entry: dict, where: str) -> Level:
 
 
 def parse_spec(raw: dict) -> MatchSpec:
-    _check_keys(raw, {"match", "derive", "blocking", "compare", "survivorship"}, "spec")
+    _check_keys(raw, {"match", "derive", "blocking", "compare", "cannot_link", "survivorship"}, "spec")
     top = raw.get("match", {})
     _check_keys(top, {"id", "link_threshold", "review_threshold", "max_cluster_size", "entity_prefix", "u_sample_pairs",
                       "seed", "em_iterations", "recency", "show"}, "[match]")
@@ -246,7 +261,7 @@ def parse_spec(raw: dict) -> MatchSpec:
     comparisons: list[Comparison] = []
     for i, entry in enumerate(raw.get("compare", [])):
         where = f"[[compare]] #{i + 1}"
-        _check_keys(entry, {"name", "columns", "column", "preset", "levels", "tf_adjust"}, where)
+        _check_keys(entry, {"name", "columns", "column", "preset", "levels", "tf_adjust", "score"}, where)
         columns = entry.get("columns", entry.get("column"))
         if columns is None:
             raise SpecError(f"{where}: `column` or `columns` is required")
@@ -260,12 +275,34 @@ def parse_spec(raw: dict) -> MatchSpec:
             levels, tf_default = _preset_levels(entry.get("preset", "exact"), columns, where)
         if not levels:
             raise SpecError(f"{where}: at least one level is required")
-        comparisons.append(Comparison(name, columns, levels, tf_adjust=bool(entry.get("tf_adjust", tf_default))))
+        comparisons.append(Comparison(name, columns, levels, tf_adjust=bool(entry.get("tf_adjust", tf_default)),
+                                      score=bool(entry.get("score", True))))
     if not comparisons:
         raise SpecError("[[compare]]: at least one comparison is required")
     names = [c.name for c in comparisons]
     if len(set(names)) != len(names):
         raise SpecError(f"[[compare]]: comparison names must be unique, got {names}")
+
+    by_name = {c.name: c for c in comparisons}
+    cannot_link: list[CannotLink] = []
+    for i, entry in enumerate(raw.get("cannot_link", [])):
+        where = f"[[cannot_link]] #{i + 1}"
+        _check_keys(entry, {"name", "levels"}, where)
+        if not isinstance(entry.get("levels"), dict) or not entry["levels"]:
+            raise SpecError(f"{where}: `levels` must map comparison names to level labels, e.g. {{ ids = [\"different\"] }}")
+        levels = {}
+        for comp_name, wanted in entry["levels"].items():
+            if comp_name not in by_name:
+                raise SpecError(f"{where}: unknown comparison {comp_name!r} (comparisons: {list(by_name)})")
+            labels = [lv.label for lv in by_name[comp_name].levels] + ["different"]
+            wanted = _tuple(wanted, f"{where} {comp_name}")
+            unknown = [w for w in wanted if w not in labels and w != "missing"]
+            if unknown:
+                raise SpecError(f"{where}: comparison {comp_name!r} has no level {unknown} (levels: {labels + ['missing']})")
+            levels[comp_name] = tuple(-1 if w == "missing" else labels.index(w) for w in wanted)
+        cannot_link.append(CannotLink(str(entry.get("name", f"cannot_link_{i + 1}")), levels))
+    if not any(c.score for c in comparisons):
+        raise SpecError("[[compare]]: at least one comparison must be scored")
 
     survivorship = raw.get("survivorship", {})
     for column, rule in survivorship.items():
@@ -279,6 +316,7 @@ def parse_spec(raw: dict) -> MatchSpec:
         derive=tuple(derive),
         blocking=tuple(blocking),
         comparisons=tuple(comparisons),
+        cannot_link=tuple(cannot_link),
         link_threshold=float(top.get("link_threshold", 0.99)),
         review_threshold=float(top.get("review_threshold", 0.5)),
         max_cluster_size=int(top.get("max_cluster_size", 20)),
