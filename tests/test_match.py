@@ -1,0 +1,244 @@
+"""The matching engine on hand-built cases mixed into a small population, with the real people spec."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from pipelines.match import SpecError, load_spec, match, parse_spec
+from pipelines.match.blocking import candidate_pairs
+from pipelines.match.compare import comparison_levels
+from pipelines.match.entities import assign_entity_ids
+from pipelines.match.prepare import prepare
+from pipelines.warehouse import REPO_ROOT
+from tests.match_cases import background, frame, person_row
+
+PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+D = dt.date
+
+
+def hand_built() -> pl.DataFrame:
+    r = person_row
+    return frame([
+        # a typo in the middle name, same household book, no IDs
+        r("typo-1", "typo", "Trần Minh Khoa", D(1990, 5, 17), "M", household="500000001", relation="Con", address="12 Lê Lợi, Phường Bến Thành"),
+        r("typo-2", "typo", "Trần Minb Khoa", D(1990, 5, 17), "M", household="500000001", relation="Con", address="12 Lê Lợi, P. Bến Thành"),
+        # day and month swapped by a clerk, moved to another household
+        r("swap-1", "swap", "Lê Thị Hồng Nhung", D(1985, 3, 7), "F", household="500000002", relation="Vợ", address="5 Hai Bà Trưng, Phường Sài Gòn"),
+        r("swap-2", "swap", "Lê Thị Hồng Nhung", D(1985, 7, 3), "F", household="500000003", relation="Vợ", address="80 Võ Văn Tần, Phường An Đông"),
+        # CCCD on one record, only the old CMND on the other: neutral, the rest decides
+        r("cccd-1", "cccd", "Phạm Văn Đức", D(1970, 1, 2), "M", pid="079070001234", household="500000004", relation="Chủ hộ", address="3 Lý Thường Kiệt, Phường Chợ Lớn"),
+        r("cccd-2", "cccd", "Phạm Văn Đức", D(1970, 1, 2), "M", cmnd="025123456", household="500000005", relation="Chủ hộ", address="3 Lý Thường Kiệt, Phường Chợ Lớn"),
+        # same name and birth date, two different personal IDs: two people
+        r("ids-1", "ids-a", "Nguyễn Văn Hùng", D(1980, 6, 15), "M", pid="079080111111", household="500000006", relation="Chủ hộ"),
+        r("ids-2", "ids-b", "Nguyễn Văn Hùng", D(1980, 6, 15), "M", pid="079080922222", household="500000007", relation="Chủ hộ"),
+        # same name and birth date, other households, other phones: two people
+        r("home-1", "home-a", "Nguyễn Thị Lan", D(2001, 2, 3), "F", household="500000008", phone="0901000001", relation="Con", address="1 Lê Lợi, Phường Bến Thành"),
+        r("home-2", "home-b", "Nguyễn Thị Lan", D(2001, 2, 3), "F", household="500000009", phone="0902000002", relation="Con", address="9 Nguyễn Huệ, Phường Sài Gòn"),
+        # twins: same household book and birthday, no IDs yet, different given names
+        r("twin-1", "twin-a", "Võ Gia Bảo", D(2015, 9, 9), "M", household="500000010", relation="Con", address="7 Trần Hưng Đạo, Phường Chợ Lớn"),
+        r("twin-2", "twin-b", "Võ Gia Huy", D(2015, 9, 9), "M", household="500000010", relation="Con", address="7 Trần Hưng Đạo, Phường Chợ Lớn"),
+        # chaining: B shares a phone with A and a household with C; A and C carry different IDs
+        r("chain-a", "chain-a", "Đặng Văn Tài", D(1975, 4, 4), "M", pid="079075333333", phone="0903000003", household="500000011", relation="Chủ hộ"),
+        r("chain-b", "chain-a", "Đặng Văn Tài", D(1975, 4, 4), "M", phone="0903000003", household="500000012", relation="Chủ hộ"),
+        r("chain-c", "chain-c", "Đặng Văn Tài", D(1975, 4, 4), "M", pid="079075444444", household="500000012", relation="Chủ hộ"),
+    ])
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec(PEOPLE_SPEC)
+
+
+@pytest.fixture(scope="module")
+def table() -> pl.DataFrame:
+    return pl.concat([background(), hand_built()])
+
+
+@pytest.fixture(scope="module")
+def result(table, spec):
+    return match(table, spec)
+
+
+def entity(result, key: str) -> str:
+    return result.records.filter(pl.col("record_id") == key)["entity_id"].item()
+
+
+@pytest.mark.parametrize("case", ["typo", "swap", "cccd"])
+def test_clerk_errors_still_match(result, case):
+    assert entity(result, f"{case}-1") == entity(result, f"{case}-2")
+
+
+@pytest.mark.parametrize("case", ["ids", "home", "twin"])
+def test_different_people_with_the_same_name_and_birth_date_stay_apart(result, case):
+    assert entity(result, f"{case}-1") != entity(result, f"{case}-2")
+
+
+def test_twins_and_different_ids_are_vetoed_by_their_cannot_link_rules(result):
+    pairs = result.pairs.filter(pl.col("left_id").is_in(["twin-1", "ids-1"]) & pl.col("right_id").is_in(["twin-2", "ids-2"]))
+    reasons = dict(zip(pairs["left_id"], pairs["decision_reason"], strict=True))
+    assert reasons["twin-1"] == "cannot-link rule 'twins'"
+    assert reasons["ids-1"] == "cannot-link rule 'different_ids'"
+
+
+def test_swap_level_is_what_links_the_swapped_dates(result):
+    pair = result.pairs.filter((pl.col("left_id") == "swap-1") & (pl.col("right_id") == "swap-2"))
+    assert pair["date_of_birth_level"].item() == "day_month_swapped"
+    assert pair["decision"].item() == "link"
+
+
+def test_cmnd_against_cccd_is_neutral_not_a_disagreement(result):
+    pair = result.pairs.filter((pl.col("left_id") == "cccd-1") & (pl.col("right_id") == "cccd-2"))
+    assert pair["ids_level"].item() is None
+    assert pair["ids_weight"].item() == 0.0
+
+
+def test_chaining_guard_keeps_records_with_different_ids_apart(result):
+    a, b, c = (entity(result, f"chain-{x}") for x in "abc")
+    assert a != c
+    assert b in (a, c)
+
+
+def test_background_duplicates_found_with_high_precision(result, table):
+    truth = table.select(pl.col("record_key").alias("record_id"), "person")
+    labelled = result.records.join(truth, on="record_id")
+
+    def pairs(groups: pl.DataFrame) -> int:
+        n = groups["len"].cast(pl.Int64)
+        return int((n * (n - 1) // 2).sum())
+
+    tp = pairs(labelled.group_by("entity_id", "person").len())
+    predicted = pairs(labelled.group_by("entity_id").len())
+    true = pairs(labelled.group_by("person").len())
+    assert tp / predicted >= 0.99
+    assert tp / true >= 0.95
+
+
+def test_every_record_once_in_lineage_with_evidence_inside_its_entity(result, table):
+    records = result.records
+    assert records.height == table.height
+    assert records["record_id"].n_unique() == table.height
+    linked = records.filter(pl.col("linked_to").is_not_null())
+    partner = records.select(pl.col("record_id").alias("linked_to"), pl.col("entity_id").alias("partner_entity"))
+    joined = linked.join(partner, on="linked_to")
+    assert (joined["entity_id"] == joined["partner_entity"]).all()
+    assert linked["link_evidence"].null_count() == 0
+    singles = records.filter(pl.col("entity_size") == 1)
+    assert singles["linked_to"].null_count() == singles.height
+
+
+def test_golden_record_takes_the_most_frequent_name(result):
+    e = entity(result, "swap-1")
+    golden = result.entities.filter(pl.col("entity_id") == e)
+    assert golden["record_count"].item() == 2
+    assert golden["full_name"].item() == "Lê Thị Hồng Nhung"
+    assert sorted(golden["record_ids"].item().to_list()) == ["swap-1", "swap-2"]
+
+
+def test_review_queue_holds_uncertain_and_vetoed_pairs_with_both_records(result, spec):
+    review = result.review
+    assert review.height > 0
+    assert set(review["decision"].unique()) <= {"review", "refused"}
+    assert {"left_full_name", "right_full_name", "evidence"} <= set(review.columns)
+    assert (review["match_probability"] >= spec.review_threshold).all()
+
+
+def test_same_data_same_entity_ids(table, spec, result):
+    again = match(table, spec)
+    assert again.records.select("record_id", "entity_id").equals(result.records.select("record_id", "entity_id"))
+
+
+def test_adding_records_keeps_existing_entity_ids(table, spec):
+    first = table.head(2500)
+    before = match(first, spec).records.select("record_id", "entity_id")
+    extra = frame([person_row("late-copy", "x", *first.row(0)[1:3], first["sex"][0], pid=first["personal_id"][0],
+                              phone=first["phone"][0], household=first["household_no"][0])])
+    after = match(pl.concat([table, extra]), spec, previous=before).records
+    kept = before.join(after, on="record_id", suffix="_after")
+    assert (kept["entity_id"] == kept["entity_id_after"]).mean() >= 0.999
+    assert entity_of(after, "late-copy") == entity_of(after, first["record_key"][0])
+    new_ids = set(after["entity_id"]) - set(before["entity_id"])
+    assert new_ids  # the records after the first 2,500 made new entities
+
+
+def entity_of(records: pl.DataFrame, key: str) -> str:
+    return records.filter(pl.col("record_id") == key)["entity_id"].item()
+
+
+def test_entity_ids_follow_the_larger_part_when_split_and_merged():
+    previous = pl.DataFrame({"record_id": ["a", "b", "c", "d", "e"], "entity_id": ["E-1", "E-1", "E-1", "E-2", "E-3"]})
+    records = pl.Series(["a", "b", "c", "d", "e", "f"])
+    # a,b stay together; c split off; d and e merged; f is new
+    clusters = pl.Series([0, 0, 2, 3, 3, 5], dtype=pl.UInt32)
+    ids, merged = assign_entity_ids(records, clusters, "E", previous)
+    got = dict(zip(records, ids, strict=True))
+    assert got["a"] == got["b"] == "E-1"
+    assert got["c"] not in ("E-1", "E-2", "E-3")
+    assert got["d"] == got["e"] == "E-2"
+    assert merged.rows() == [("E-3", "E-2")]
+    assert got["f"].startswith("E-") and len(set(got.values())) == 4
+
+
+def test_fresh_entity_ids_depend_only_on_the_founding_record():
+    ids1, _ = assign_entity_ids(pl.Series(["r1", "r2", "r3"]), pl.Series([0, 0, 2], dtype=pl.UInt32), "P")
+    ids2, _ = assign_entity_ids(pl.Series(["r3", "r1", "r2"]), pl.Series([7, 1, 1], dtype=pl.UInt32), "P")
+    assert dict(zip(["r1", "r2", "r3"], ids1, strict=True)) == dict(zip(["r3", "r1", "r2"], ids2, strict=True))
+
+
+SMALL_SPEC = {
+    "match": {"id": "id"},
+    "blocking": [{"name": "city", "on": "city", "max_block": 10, "window": 3}],
+    "compare": [{"name": "name", "column": "name", "preset": "name"}],
+}
+
+
+def test_oversized_block_is_windowed_and_reported():
+    rows = pl.DataFrame({"id": [str(i) for i in range(60)], "city": ["Sài Gòn"] * 50 + ["Huế"] * 10,
+                         "name": [f"Người {i:02d}" for i in range(60)]})
+    spec = parse_spec(SMALL_SPEC)
+    pairs, report = candidate_pairs(prepare(rows, spec), spec)
+    assert pairs.height == (3 * (50 - 3) + 3) + 10 * 9 // 2  # windowed big block + full small block
+    capped = report.capped_blocks
+    assert capped.rows() == [("city", "Sài Gòn", 50, 1225, 144)]
+
+
+def test_comparison_levels_missing_is_null_and_id_digits_counted(spec):
+    people = frame([
+        person_row("a", "p", "An", D(2000, 1, 2), "M", pid="079200000001"),
+        person_row("b", "p", "An", D(2000, 2, 1), "M", pid="079200000002", cmnd="025000001"),
+        person_row("c", "p", "An", D(2001, 1, 2), "M", cmnd="025000001"),
+        person_row("d", "p", "An", D(2001, 1, 2), "M"),
+    ])
+    work = prepare(people, spec)
+    comps = tuple(c for c in spec.comparisons if c.name in ("ids", "date_of_birth"))
+    levels = comparison_levels(work, pl.Series([0, 0, 1, 2], dtype=pl.UInt32), pl.Series([1, 2, 2, 3], dtype=pl.UInt32), comps)
+    ids = spec.comparisons[[c.name for c in spec.comparisons].index("ids")]
+    labels = [lv.label for lv in ids.levels] + ["different"]
+    assert [None if v is None else labels[v] for v in levels["ids"]] == ["one_digit_off", None, "exact", None]
+    assert levels["date_of_birth"][0] == 1  # day_month_swapped
+
+
+def test_spec_errors_name_the_section_and_key(tmp_path):
+    with pytest.raises(SpecError, match=r"\[\[blocking\]\] #1: unknown keys \['onn'\]"):
+        parse_spec({"match": {"id": "id"}, "blocking": [{"onn": "x"}], "compare": [{"column": "x"}]})
+    with pytest.raises(SpecError, match="unknown comparison 'idz'"):
+        parse_spec({**SMALL_SPEC, "cannot_link": [{"levels": {"idz": ["different"]}}]})
+    with pytest.raises(SpecError, match="has no level"):
+        parse_spec({**SMALL_SPEC, "cannot_link": [{"levels": {"name": ["nearly"]}}]})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[match\nid='x'", encoding="utf-8")
+    with pytest.raises(SpecError, match="bad.toml: not valid TOML"):
+        load_spec(bad)
+
+
+def test_missing_input_column_is_named(spec):
+    with pytest.raises(SpecError, match=r"columns \['phone'\]"):
+        match(background(50).drop("phone"), spec)
+
+
+def test_duplicate_record_ids_are_refused(spec):
+    table = background(50)
+    with pytest.raises(SpecError, match="not unique"):
+        match(pl.concat([table, table.head(1)]), spec)
