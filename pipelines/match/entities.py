@@ -21,8 +21,8 @@ from pipelines.match.spec import MatchSpec
 
 def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
     with duckdb.connect() as con:  # MD5 is stable across versions, unlike Polars' hash
-        con.register("founders", pl.DataFrame({"f": founders.cast(pl.String) + salt}))
-        hashed = con.sql("SELECT md5(f) AS h FROM founders").pl()["h"]
+        con.register("founders", pl.DataFrame({"f": founders.cast(pl.String) + salt}).with_row_index("i"))
+        hashed = con.sql("SELECT md5(f) AS h FROM founders ORDER BY i").pl()["h"]
     return (prefix + "-" + hashed.str.slice(0, 16)).rename("entity_id")
 
 
