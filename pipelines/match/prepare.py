@@ -73,7 +73,12 @@ DATE_KINDS = ("date_swap", "date_within", "same_year")
 
 
 def _date_columns(spec: MatchSpec) -> set[str]:
-    out = {d.source for d in spec.derive if set(d.transforms) & {"year", "month_day", "date_unordered"}}
+    date_transforms = {"year", "month_day", "date_unordered"}
+    out = {d.source for d in spec.derive if set(d.transforms) & date_transforms}
+    for name in referenced_columns(spec):  # inline "<column>__year"
+        base, *transforms = name.split("__")
+        if set(transforms) & date_transforms:
+            out.add(base)
     for comp in spec.comparisons:
         for level in comp.levels:
             if level.kind in DATE_KINDS:

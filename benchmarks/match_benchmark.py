@@ -1,0 +1,140 @@
+"""People deduplication: accuracy, wall time and peak memory, wardbridge and Splink side by side.
+
+Run on demand (not a test):
+
+    uv run wardbridge run                                        # stages the bundled sample
+    uv run python benchmarks/match_benchmark.py --sample --splink
+    uv run python benchmarks/ingest_benchmark.py --from /tmp/syn1m --registry population --save /tmp/staged1m
+    uv run python benchmarks/match_benchmark.py --staged /tmp/staged1m/staged_population.parquet \\
+        --truth /tmp/syn1m/truth/population.parquet --splink
+
+Each engine runs in its own child process on the same staged table, so the peak RSS
+reported is that engine's alone. Accuracy is pairwise against the generator's truth
+(person_id): precision = true pairs in predicted entities / pairs in predicted
+entities, recall = true pairs in predicted entities / true pairs. The wardbridge
+figures are for its link decisions only (review-queue pairs count as not linked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SAMPLE_TRUTH = ROOT / "data" / "sample" / "registries" / "truth" / "population.parquet"
+PEOPLE_SPEC = ROOT / "mappings" / "match" / "people.toml"
+
+
+def pair_count(sizes: pl.Series) -> int:
+    n = sizes.cast(pl.Int64)
+    return int((n * (n - 1) // 2).sum())
+
+
+def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) -> dict:
+    """Pairwise precision/recall/F1 of clusters (record_key, cluster_id) against truth person_id."""
+    keyed = staged.select("record_key", "source_id", "source_key").join(
+        truth.select("source_id", pl.col("record_no").cast(pl.String).alias("source_key"), "person_id"), on=["source_id", "source_key"])
+    labelled = keyed.join(clusters.select("record_key", pl.col("cluster_id").cast(pl.String)), on="record_key")
+    if labelled.height != staged.height:
+        raise SystemExit(f"only {labelled.height:,} of {staged.height:,} staged records found in the truth or the clusters")
+    tp = pair_count(labelled.group_by("cluster_id", "person_id").len()["len"])
+    predicted = pair_count(labelled.group_by("cluster_id").len()["len"])
+    true = pair_count(labelled.group_by("person_id").len()["len"])
+    precision = tp / predicted if predicted else 1.0
+    recall = tp / true if true else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"records": labelled.height, "true_pairs": true, "predicted_pairs": predicted, "true_positive_pairs": tp,
+            "precision": precision, "recall": recall, "f1": f1}
+
+
+def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | None) -> None:
+    """Child process: run one engine, write its clusters and figures."""
+    staged = pl.read_parquet(staged_path)
+    started = time.perf_counter()
+    if engine == "wardbridge":
+        from pipelines.match import load_spec, match
+
+        result = match(staged, load_spec(PEOPLE_SPEC))
+        clusters = result.records.select(pl.col("record_id").alias("record_key"), pl.col("entity_id").alias("cluster_id"))
+        info = {k: v for k, v in result.stats.items() if k in ("candidate_pairs", "decisions", "review_pairs", "capped_blocks",
+                                                                 "em_converged", "seconds", "entities")}
+    else:
+        from benchmarks.splink_peer import splink_dedupe
+
+        clusters, info = splink_dedupe(staged, **({"threshold": threshold} if threshold is not None else {}))
+    wall = time.perf_counter() - started
+    clusters.write_parquet(out.with_suffix(".parquet"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.write_text(json.dumps({"engine": engine, "wall_s": wall, "peak_rss_mib": peak, "info": info}, default=str), encoding="utf-8")
+
+
+def staged_sample() -> Path:
+    from pipelines.warehouse import PartitionedLayer, Warehouse
+
+    frame = PartitionedLayer(Warehouse.default(), "staged").scan("staged_population").collect()
+    if not frame.height:
+        raise SystemExit("no staged sample: run `uv run wardbridge run` first")
+    path = Path(tempfile.mkdtemp(prefix="wardbridge-match-")) / "staged_population.parquet"
+    frame.write_parquet(path)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--staged", type=Path, help="staged_population Parquet file")
+    parser.add_argument("--truth", type=Path, help="the generator's truth/population.parquet")
+    parser.add_argument("--sample", action="store_true", help="the bundled sample as staged by `wardbridge run`")
+    parser.add_argument("--splink", action="store_true", help="also run Splink 5 (DuckDB) on the same table")
+    parser.add_argument("--splink-threshold", type=float, help="Splink clustering threshold (default: splink_peer's)")
+    parser.add_argument("--engine", choices=("wardbridge", "splink"), help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.engine:  # child
+        run_engine(args.engine, args.staged, args.out, args.splink_threshold)
+        return
+    if args.sample:
+        args.staged, args.truth = staged_sample(), args.truth or SAMPLE_TRUTH
+    if not args.staged or not args.truth:
+        parser.error("give --sample, or --staged and --truth")
+    staged = pl.read_parquet(args.staged, columns=["record_key", "source_id", "source_key"])
+    truth = pl.read_parquet(args.truth)
+    print(f"{staged.height:,} staged population records from {args.staged}", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="wardbridge-bench-"))
+    rows = []
+    for engine in ["wardbridge", *(["splink"] if args.splink else [])]:
+        out = work / f"{engine}.json"
+        command = [sys.executable, __file__, "--engine", engine, "--staged", str(args.staged), "--out", str(out)]
+        if args.splink_threshold is not None:
+            command += ["--splink-threshold", str(args.splink_threshold)]
+        print(f"running {engine} ...", flush=True)
+        done = subprocess.run(command, check=False)
+        if done.returncode:
+            print(f"{engine} failed with exit code {done.returncode}")
+            continue
+        figures = json.loads(out.read_text(encoding="utf-8"))
+        figures.update(accuracy(pl.read_parquet(out.with_suffix(".parquet")), staged, truth))
+        rows.append(figures)
+        print(json.dumps(figures["info"], indent=None)[:2000], flush=True)
+    print()
+    print(f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'peak MiB':>10}{'pred pairs':>12}{'true pairs':>12}")
+    for r in rows:
+        print(f"{r['engine']:<12}{r['precision']:>11.5f}{r['recall']:>9.5f}{r['f1']:>9.5f}{r['wall_s']:>9.1f}{r['peak_rss_mib']:>10,.0f}"
+              f"{r['predicted_pairs']:>12,}{r['true_pairs']:>12,}")
+    if len(rows) == 2:
+        w, s = rows
+        print(f"\nwardbridge/splink: wall {w['wall_s'] / s['wall_s']:.3f}x, peak memory {w['peak_rss_mib'] / s['peak_rss_mib']:.2f}x, "
+              f"F1 {w['f1'] - s['f1']:+.5f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""`wardbridge match` on a table that is not one of ours: the README's customer example."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tests.test_cli import REPO, wardbridge
+
+EXAMPLE = REPO / "docs" / "examples"
+
+
+def pairs_in(groups: pl.DataFrame) -> int:
+    n = groups["len"].cast(pl.Int64)
+    return int((n * (n - 1) // 2).sum())
+
+
+def test_match_customers_example(tmp_path):
+    out = tmp_path / "customers_entities.csv"
+    proc = wardbridge("match", "--input", str(EXAMPLE / "customers.csv"), "--spec", str(EXAMPLE / "customers.toml"), "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "entities" in proc.stderr and "candidate pairs" in proc.stderr
+
+    customers = pl.read_csv(EXAMPLE / "customers.csv", infer_schema=False)
+    records = pl.read_csv(out, infer_schema=False)
+    assert records.columns[:2] == ["record_id", "entity_id"]
+    assert records.height == customers.height
+    assert set(records["record_id"]) == set(customers["customer_id"])
+
+    labelled = records.join(customers.select(pl.col("customer_id").alias("record_id"), "true_customer"), on="record_id")
+    tp = pairs_in(labelled.group_by("entity_id", "true_customer").len())
+    assert tp / pairs_in(labelled.group_by("entity_id").len()) >= 0.99
+    assert tp / pairs_in(labelled.group_by("true_customer").len()) >= 0.95
+
+    pairs = pl.read_csv(tmp_path / "customers_entities.pairs.csv", infer_schema=False)
+    assert {"left_id", "right_id", "match_probability", "decision", "evidence", "blocked_by"} <= set(pairs.columns)
+    assert set(pairs["decision"]) <= {"link", "review", "non_match", "refused"}
+    entities = pl.read_csv(tmp_path / "customers_entities.entities.csv", infer_schema=False)
+    assert entities.height == records["entity_id"].n_unique()
+    assert (tmp_path / "customers_entities.review.csv").exists()
+
+    # a second run given the first keeps every entity id
+    again = tmp_path / "again.parquet"
+    proc = wardbridge("match", "--input", str(EXAMPLE / "customers.csv"), "--spec", str(EXAMPLE / "customers.toml"),
+                      "--output", str(again), "--previous", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert pl.read_parquet(again).select("record_id", "entity_id").sort("record_id").equals(records.select("record_id", "entity_id").sort("record_id"))
+
+
+def test_match_names_the_missing_column_and_bad_spec(tmp_path):
+    table = tmp_path / "t.csv"
+    pl.DataFrame({"customer_id": ["1", "2"], "name": ["A", "B"]}).write_csv(table)
+    proc = wardbridge("match", "--input", str(table), "--spec", str(EXAMPLE / "customers.toml"), "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode != 0
+    assert "'email'" in proc.stderr and "t.csv" in proc.stderr
+    spec = tmp_path / "bad.toml"
+    spec.write_text('[match]\nid = "customer_id"\n[[blocking]]\non = "name"\n[[compare]]\ncolumn = "name"\npreset = "fuzzy"\n', encoding="utf-8")
+    proc = wardbridge("match", "--input", str(table), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode != 0
+    assert "unknown preset 'fuzzy'" in proc.stderr and "bad.toml" in proc.stderr
