@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 SAMPLE_TRUTH = ROOT / "data" / "sample" / "registries" / "truth" / "population.parquet"
 PEOPLE_SPEC = ROOT / "mappings" / "match" / "people.toml"
+SPLINK_COLUMNS = ["record_key", "full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "phone", "old_uid"]
 
 
 def pair_count(sizes: pl.Series) -> int:
@@ -59,18 +60,21 @@ def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) 
 
 def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | None) -> None:
     """Child process: run one engine, write its clusters and figures."""
-    staged = pl.read_parquet(staged_path)
-    started = time.perf_counter()
     if engine == "wardbridge":
         from pipelines.match import load_spec, match
 
-        result = match(staged, load_spec(PEOPLE_SPEC))
+        spec = load_spec(PEOPLE_SPEC)
+        staged = pl.read_parquet(staged_path, columns=sorted(spec.input_columns))  # what the spec uses, as Splink below
+        started = time.perf_counter()
+        result = match(staged, spec)
         clusters = result.records.select(pl.col("record_id").alias("record_key"), pl.col("entity_id").alias("cluster_id"))
         info = {k: v for k, v in result.stats.items() if k in ("candidate_pairs", "decisions", "review_pairs", "capped_blocks",
                                                                  "em_converged", "seconds", "entities")}
     else:
         from benchmarks.splink_peer import splink_dedupe
 
+        staged = pl.read_parquet(staged_path, columns=SPLINK_COLUMNS)
+        started = time.perf_counter()
         clusters, info = splink_dedupe(staged, **({"threshold": threshold} if threshold is not None else {}))
     wall = time.perf_counter() - started
     clusters.write_parquet(out.with_suffix(".parquet"))

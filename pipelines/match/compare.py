@@ -29,31 +29,63 @@ _SCORERS = {
 }
 
 
-def _similarity(a: pl.Series, b: pl.Series, kind: str, cache: dict, cutoff: float | None) -> pl.Series:
-    """Scorer value per pair, computed once per distinct (a, b) value pair.
+class _PairColumns:
+    """Both sides of each pair for the columns a call compares, gathered once.
 
-    ``cutoff`` is the weakest threshold any level asks of this scorer: rapidfuzz stops
-    early below it (similarity 0 / distance cutoff + 1), which is where the time goes.
+    String scorers work on value *codes* (dense ranks of the column's values): the
+    distinct pairs are found on two integers, not two strings, and the scores are joined
+    back the same way; rapidfuzz sees each distinct value pair once.
     """
-    key = (kind, a.name, b.name, cutoff)
-    if key in cache:
-        return cache[key]
-    frame = pl.DataFrame({"a": a.cast(pl.String), "b": b.cast(pl.String)})
-    distinct = frame.drop_nulls().unique()
-    scorer, kwargs = _SCORERS[kind]
-    if distinct.height:
-        values = process.cpdist(distinct["a"].to_list(), distinct["b"].to_list(), scorer=scorer, scorer_kwargs=kwargs,
-                                score_cutoff=cutoff, workers=-1)
-    else:
-        values = np.zeros(0)
-    scored = distinct.with_columns(pl.Series("score", values, dtype=pl.Float64))
-    out = frame.join(scored, on=["a", "b"], how="left", nulls_equal=False, maintain_order="left")["score"]
-    cache[key] = out
-    return out
+
+    def __init__(self, work: pl.DataFrame, l: pl.Series, r: pl.Series) -> None:
+        self.work, self.l, self.r = work, l, r
+        self._sides: dict[str, tuple[pl.Series, pl.Series]] = {}
+        self._codes: dict[str, tuple[pl.Series, pl.Series, pl.Series]] = {}
+        self._scores: dict[tuple, pl.Series] = {}
+
+    def sides(self, column: str) -> tuple[pl.Series, pl.Series]:
+        if column not in self._sides:
+            values = self.work[column]
+            self._sides[column] = (values.gather(self.l).rename("a"), values.gather(self.r).rename("b"))
+        return self._sides[column]
+
+    def codes(self, column: str) -> tuple[pl.Series, pl.Series, pl.Series]:
+        if column not in self._codes:
+            values = self.work[column].cast(pl.String)
+            codes = values.rank("dense").cast(pl.UInt32)  # 1..k in sorted order of the values
+            by_code = values.drop_nulls().unique().sort()
+            self._codes[column] = (codes.gather(self.l).rename("a"), codes.gather(self.r).rename("b"), by_code)
+        return self._codes[column]
+
+    def score(self, column: str, kind: str, cutoff: float | None) -> pl.Series:
+        """Scorer value per pair. ``cutoff`` is the weakest threshold any level asks of this
+        scorer: rapidfuzz stops early below it (similarity 0 / distance cutoff + 1)."""
+        key = (column, kind, cutoff)
+        if key not in self._scores:
+            ca, cb, by_code = self.codes(column)
+            valid = (ca.is_not_null() & cb.is_not_null()).to_numpy()
+            packed = (ca.to_numpy()[valid].astype(np.uint64) << np.uint64(32)) | cb.to_numpy()[valid].astype(np.uint64)
+            distinct, inverse = np.unique(packed, return_inverse=True)
+            values = np.zeros(0)
+            if len(distinct):
+                left = by_code.gather(pl.Series((distinct >> np.uint64(32)).astype(np.int64) - 1))
+                right = by_code.gather(pl.Series((distinct & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1))
+                if kind == "word_subset":  # 1.0 when every word of one value is a word of the other
+                    wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
+                    subset = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
+                    values = pl.DataFrame({"a": left, "b": right}).select(subset.cast(pl.Float64)).to_series().to_numpy()
+                else:
+                    scorer, kwargs = _SCORERS[kind]
+                    values = process.cpdist(left.to_list(), right.to_list(), scorer=scorer, scorer_kwargs=kwargs, score_cutoff=cutoff, workers=-1)
+            out = np.full(len(valid), np.nan)
+            out[valid] = np.asarray(values, dtype=np.float64)[inverse]
+            self._scores[key] = pl.Series("score", out).fill_nan(None)
+        return self._scores[key]
 
 
-def _holds(level: Level, a: pl.Series, b: pl.Series, cache: dict, cutoffs: dict[str, float]) -> pl.Series:
+def _holds(level: Level, column: str, cols: _PairColumns, cutoffs: dict[str, float]) -> pl.Series:
     """Boolean per pair (null when either value is missing)."""
+    a, b = cols.sides(column)
     frame = pl.DataFrame({"a": a, "b": b})
     both = pl.col("a").is_not_null() & pl.col("b").is_not_null()
     match level.kind:
@@ -67,19 +99,18 @@ def _holds(level: Level, a: pl.Series, b: pl.Series, cache: dict, cutoffs: dict[
         case "same_year":
             expr = pl.col("a").dt.year() == pl.col("b").dt.year()
         case "word_subset":
-            wa, wb = pl.col("a").cast(pl.String).str.split(" "), pl.col("b").cast(pl.String).str.split(" ")
-            expr = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
+            return (cols.score(column, level.kind, None) == 1.0).alias("holds")
         case "numeric_within":
             expr = (pl.col("a").cast(pl.Float64) - pl.col("b").cast(pl.Float64)).abs() <= level.distance
         case "jaro_winkler" | "token_set" | "ratio":
-            score = _similarity(a, b, level.kind, cache, cutoffs.get(level.kind))
+            score = cols.score(column, level.kind, cutoffs.get(level.kind))
             scale = 1.0 if level.kind == "jaro_winkler" else 100.0
             return (score >= level.threshold * scale).alias("holds")
         case "levenshtein":
-            return (_similarity(a, b, level.kind, cache, cutoffs.get(level.kind)) <= level.distance).alias("holds")
+            return (cols.score(column, level.kind, cutoffs.get(level.kind)) <= level.distance).alias("holds")
         case "one_digit":
             same_length = frame.select(pl.col("a").cast(pl.String).str.len_chars() == pl.col("b").cast(pl.String).str.len_chars()).to_series()
-            return (same_length & (_similarity(a, b, level.kind, cache, cutoffs.get(level.kind)) <= level.distance)).alias("holds")
+            return (same_length & (cols.score(column, level.kind, cutoffs.get(level.kind)) <= level.distance)).alias("holds")
         case _:
             raise ValueError(f"unknown level kind {level.kind}")
     return frame.select(pl.when(both).then(expr).alias("holds")).to_series()
@@ -100,20 +131,13 @@ def _cutoffs(comp: Comparison) -> dict[str, float]:
 
 def comparison_levels(work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...]) -> pl.DataFrame:
     """One Int8 column per comparison: the level index of each (l, r) pair, null when missing."""
-    cache: dict = {}
-    gathered: dict[str, tuple[pl.Series, pl.Series]] = {}
-
-    def sides(column: str) -> tuple[pl.Series, pl.Series]:
-        if column not in gathered:
-            gathered[column] = (work[column].gather(l).rename(f"{column}"), work[column].gather(r).rename(f"{column}_r"))
-        return gathered[column]
-
+    cols = _PairColumns(work, l, r)
     out = {}
     for comp in comparisons:
         cutoffs = _cutoffs(comp)
         present = None
         for column in comp.columns:
-            a, b = sides(column)
+            a, b = cols.sides(column)
             has = a.is_not_null() & b.is_not_null()
             present = has if present is None else (present | has)
         level_idx = pl.Series("level", np.full(len(l), len(comp.levels), dtype=np.int8))
@@ -121,8 +145,7 @@ def comparison_levels(work: pl.DataFrame, l: pl.Series, r: pl.Series, comparison
         for index, level in enumerate(comp.levels):
             holds = None
             for column in level.columns or comp.columns:
-                a, b = sides(column)
-                h = _holds(level, a, b, cache, cutoffs).fill_null(False)
+                h = _holds(level, column, cols, cutoffs).fill_null(False)
                 holds = h if holds is None else (holds | h)
             new = holds & ~decided
             level_idx = level_idx.zip_with(~new, pl.Series(np.full(len(l), index, dtype=np.int8)))
