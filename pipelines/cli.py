@@ -200,12 +200,16 @@ def resolve(
               help="One row per input record: record_id, entity_id and the link that put it there (.csv or .parquet).")
 @click.option("--previous", "previous_path", type=click.Path(path_type=Path, dir_okay=False),
               help="A previous --output: records seen before keep their entity ids.")
-def match(input_path: Path, spec_path: Path, output_path: Path, previous_path: Path | None) -> None:
+@click.option("--labels", "labels_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Known pairs of the same entity (columns left_id, right_id), e.g. decided by a reviewer: they refine the model's m.")
+def match(input_path: Path, spec_path: Path, output_path: Path, previous_path: Path | None, labels_path: Path | None) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
     Beside OUTPUT it writes <name>.pairs (every scored candidate pair with its evidence
-    and decision), <name>.review (pairs a person should decide) and <name>.entities
-    (golden records), in OUTPUT's format.
+    and decision), <name>.review (pairs a person should decide), <name>.entities
+    (golden records), <name>.capped (blocks too large to compare all-against-all, with
+    the pairs kept) and <name>.model (m, u and weight of every comparison level), in
+    OUTPUT's format.
     """
     import logging
 
@@ -224,10 +228,15 @@ def match(input_path: Path, spec_path: Path, output_path: Path, previous_path: P
         previous = read_frame(previous_path, "--previous")
         if not {"record_id", "entity_id"} <= set(previous.columns):
             raise click.BadParameter(f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous")
+    labels = None
+    if labels_path is not None:
+        labels = read_frame(labels_path, "--labels")
+        if not {"left_id", "right_id"} <= set(labels.columns):
+            raise click.BadParameter(f"{labels_path}: needs columns left_id and right_id", param_hint="--labels")
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     try:
-        result = run_match(frame, spec, previous=previous, source=str(input_path))
+        result = run_match(frame, spec, previous=previous, labelled_pairs=labels, source=str(input_path))
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
     suffix = output_path.suffix
@@ -236,6 +245,8 @@ def match(input_path: Path, spec_path: Path, output_path: Path, previous_path: P
         output_path.with_name(f"{output_path.stem}.pairs{suffix}"): result.pairs,
         output_path.with_name(f"{output_path.stem}.review{suffix}"): result.review,
         output_path.with_name(f"{output_path.stem}.entities{suffix}"): result.entities,
+        output_path.with_name(f"{output_path.stem}.capped{suffix}"): result.blocking.capped_blocks,
+        output_path.with_name(f"{output_path.stem}.model{suffix}"): result.model_table(),
     }
     for path, table in outputs.items():
         write_frame(table, path, out_fmt)

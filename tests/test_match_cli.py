@@ -37,6 +37,9 @@ def test_match_customers_example(tmp_path):
     entities = pl.read_csv(tmp_path / "customers_entities.entities.csv", infer_schema=False)
     assert entities.height == records["entity_id"].n_unique()
     assert (tmp_path / "customers_entities.review.csv").exists()
+    model = pl.read_csv(tmp_path / "customers_entities.model.csv")
+    assert set(model["comparison"]) == {"name", "email", "phone", "birth_date", "city"}
+    assert model.filter(pl.col("label") == "different")["weight_bits"].max() < 0 < model.filter(pl.col("level") == 0)["weight_bits"].min()
 
     # a second run given the first keeps every entity id
     again = tmp_path / "again.parquet"
@@ -44,6 +47,20 @@ def test_match_customers_example(tmp_path):
                       "--output", str(again), "--previous", str(out))
     assert proc.returncode == 0, proc.stderr
     assert pl.read_parquet(again).select("record_id", "entity_id").sort("record_id").equals(records.select("record_id", "entity_id").sort("record_id"))
+
+
+def test_labelled_pairs_refine_the_model(tmp_path):
+    customers = pl.read_csv(EXAMPLE / "customers.csv", infer_schema=False)
+    same = customers.join(customers, on="true_customer", suffix="_r").filter(pl.col("customer_id") < pl.col("customer_id_r"))
+    labels = tmp_path / "labels.csv"
+    same.select(pl.col("customer_id").alias("left_id"), pl.col("customer_id_r").alias("right_id")).head(50).write_csv(labels)
+    args = ["match", "--input", str(EXAMPLE / "customers.csv"), "--spec", str(EXAMPLE / "customers.toml")]
+    assert wardbridge(*args, "--output", str(tmp_path / "plain.parquet")).returncode == 0
+    proc = wardbridge(*args, "--output", str(tmp_path / "labelled.parquet"), "--labels", str(labels))
+    assert proc.returncode == 0, proc.stderr
+    plain, labelled = (pl.read_parquet(tmp_path / f"{n}.model.parquet") for n in ("plain", "labelled"))
+    assert plain.select("comparison", "level", "label", "u").equals(labelled.select("comparison", "level", "label", "u"))
+    assert not plain["m"].equals(labelled["m"])  # m moved towards the labelled pairs' levels
 
 
 def test_match_names_the_missing_column_and_bad_spec(tmp_path):

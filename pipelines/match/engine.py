@@ -40,7 +40,12 @@ class MatchResult:
     merged_entities: pl.DataFrame
     model: Model
     blocking: BlockingReport
+    level_labels: dict[str, list[str]]
     stats: dict = field(default_factory=dict)
+
+    def model_table(self) -> pl.DataFrame:
+        """m, u and weight (bits) of every level of every scored comparison."""
+        return self.model.table(self.level_labels)
 
     def summary(self) -> str:
         s = self.stats
@@ -194,7 +199,7 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         "merged_previous_entities": merged.height,
         "seconds": seconds,
     }
-    return MatchResult(records, pair_table, entities, review, merged, model, blocking, stats)
+    return MatchResult(records, pair_table, entities, review, merged, model, blocking, labels, stats)
 
 
 def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
