@@ -242,3 +242,14 @@ def test_duplicate_record_ids_are_refused(spec):
     table = background(50)
     with pytest.raises(SpecError, match="not unique"):
         match(pl.concat([table, table.head(1)]), spec)
+
+
+def test_connected_components_long_chain_and_separate_parts():
+    from pipelines.match.cluster import connected_components
+
+    chain = pl.DataFrame({"l": list(range(0, 999)), "r": list(range(1, 1000))}, schema={"l": pl.UInt32, "r": pl.UInt32})
+    star = pl.DataFrame({"l": [1005] * 4, "r": [1001, 1002, 1003, 1004]}, schema={"l": pl.UInt32, "r": pl.UInt32})
+    labels = connected_components(1010, pl.concat([chain.sample(fraction=1.0, shuffle=True, seed=1), star]))
+    assert labels.head(1000).n_unique() == 1 and labels[0] == 0
+    assert labels.slice(1001, 5).to_list() == [1001] * 5
+    assert labels[1000] == 1000 and labels[1009] == 1009  # untouched rows are their own component
