@@ -9,13 +9,14 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.addresses import address_review_queue, sample_addresses_resolved
+from assets.entities import ENTITIES_JOB, ENTITY_ASSETS, registry_links
 from assets.ingest import INGEST_ASSETS, INGEST_JOBS
 from assets.reference import reference_tables
 from assets.resources import WarehouseResource
 
 MAIN_JOB = "wardbridge_main"
 
-ALL_ASSETS = [reference_tables, sample_addresses_resolved, address_review_queue, *INGEST_ASSETS]
+ALL_ASSETS = [reference_tables, sample_addresses_resolved, address_review_queue, *INGEST_ASSETS, *ENTITY_ASSETS, registry_links]
 
 wardbridge_main = dg.define_asset_job(
     MAIN_JOB,
@@ -26,7 +27,7 @@ wardbridge_main = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    jobs=[wardbridge_main, *INGEST_JOBS],
+    jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB],
     resources={"warehouse": WarehouseResource()},
     executor=dg.in_process_executor,
 )
@@ -40,3 +41,8 @@ def wardbridge_main_job() -> dg.JobDefinition:
 def ingest_job(registry: str) -> dg.JobDefinition:
     """Reconstructor for the ingest job of one registry (used by ``wardbridge run``)."""
     return defs.resolve_job_def(f"ingest_{registry}")
+
+
+def entities_job() -> dg.JobDefinition:
+    """Reconstructor for the job wardbridge_entities (used by ``wardbridge run``)."""
+    return defs.resolve_job_def(ENTITIES_JOB.name)

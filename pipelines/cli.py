@@ -292,7 +292,8 @@ def reference() -> None:
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="INFO", show_default=True,
               help="Dagster log level printed while the job runs.")
 def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> None:
-    """Run the Dagster job wardbridge_main (reference tables + the bundled sample) on the persistent instance."""
+    """Run the Dagster jobs on the persistent instance: wardbridge_main (reference tables + the bundled sample),
+    ingest_<registry> (every catalogue extract), then wardbridge_entities (entities and registry links)."""
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
     home.mkdir(parents=True, exist_ok=True)
@@ -319,6 +320,7 @@ def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> No
         _report(result, elapsed, home, warehouse_dir)
         ok = result.success
     ok = _run_ingest(dg, instance, run_config, warehouse_dir) and ok
+    ok = _run_entities(dg, instance, run_config, warehouse_dir) and ok
     if not ok:
         raise SystemExit(1)
 
@@ -354,6 +356,36 @@ def _run_ingest(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  #
                     _echo(f"    FAILED check {evaluation.check_name}: {evaluation.description or ''}")
             ok = ok and result.success
     _echo(f"  tables: DuckDB views raw.*, staged.*, quarantine.* in {warehouse_dir / 'wardbridge.duckdb'}")
+    return ok
+
+
+def _run_entities(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
+    """The job wardbridge_entities: deduplicate every staged registry, link the registries."""
+    from assets.entities import JOB
+
+    _echo()
+    _echo(f"wardbridge: running {JOB} (staged -> entities, lineage, review queues, registry links)")
+    started = time.perf_counter()
+    job = dg.build_reconstructable_job("assets.definitions", "entities_job")
+    with dg.execute_job(job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}) as result:
+        _echo(f"  run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {time.perf_counter() - started:.1f}s")
+        for event in result.get_asset_materialization_events():
+            metadata = event.materialization.metadata
+            rows, table = metadata.get("dagster/row_count"), metadata.get("dagster/table_name")
+            _echo(f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows")
+            unlinked = metadata.get("unlinked_rows")
+            if unlinked is not None:
+                _echo(f"      {unlinked.value} source rows unlinked (reasons: asset metadata rows_by_link)")
+        evaluations = result.get_asset_check_evaluations()
+        failed = [e for e in evaluations if not e.passed]
+        _echo(f"  Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
+        for evaluation in failed:
+            _echo(f"    FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}")
+        for event in result.get_step_failure_events():
+            error = event.step_failure_data.error
+            _echo(f"    step {event.step_key} failed: {error.message.strip()[:500] if error else 'unknown error'}")
+        ok = result.success
+    _echo(f"  tables: entities.* in {warehouse_dir / 'wardbridge.duckdb'}; review queues entities.<kind>_review")
     return ok
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipelines.schema import QUARANTINE, REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS, Table, raw_table, staged_table
+from pipelines.schema import ENTITY_TABLES, QUARANTINE, REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS, Table, raw_table, staged_table
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
 TABLES: tuple[Table, ...] = (
@@ -17,6 +17,7 @@ TABLES: tuple[Table, ...] = (
     *(raw_table(r) for r in REGISTRY_KINDS),
     *(staged_table(r) for r in REGISTRY_KINDS),
     QUARANTINE,
+    *ENTITY_TABLES,
 )
 
 

@@ -372,3 +372,138 @@ QUARANTINE = Table(
     ),
     primary_key=("record_key",),
 )
+
+
+# ---------------------------------------------------------------------------
+# Entities: deduplicated people / households / businesses / taxpayers, lineage,
+# review queues and links between registries (pipelines/link.py, assets/entities.py).
+# Schema "entities". The golden and review columns follow the match specs in
+# mappings/match/<kind>.toml ([survivorship] and [match] show); tests/test_link.py
+# fails when a spec and these lists drift apart.
+# ---------------------------------------------------------------------------
+
+# entity kind -> the staged registry it deduplicates
+ENTITY_KINDS: dict[str, str] = {"people": "population", "households": "households", "businesses": "businesses", "taxpayers": "tax"}
+
+# [survivorship] columns of each spec, in the order they are published
+ENTITY_GOLDEN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "people": ("full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "phone", "household_no", "address", "new_uid"),
+    "households": ("household_no", "head_name", "head_personal_id", "members", "registered_on", "address", "old_uid", "new_uid"),
+    "businesses": ("tax_code", "registration_no", "business_name", "business_kind", "tax_code_kind", "owner_name",
+                   "owner_personal_id", "vsic", "status", "registered_on", "address", "old_uid", "new_uid"),
+    "taxpayers": ("taxpayer_code", "tax_code_kind", "taxpayer_name", "tax_office", "address", "old_uid", "new_uid"),
+}
+
+# [match] show columns of each spec: both records' values side by side in the review queue
+ENTITY_REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "people": ("full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "relation_to_head", "household_no", "phone", "address"),
+    "households": ("household_no", "head_name", "head_personal_id", "members", "registered_on", "address", "new_uid"),
+    "businesses": ("registration_no", "business_name", "business_kind", "tax_code", "owner_name", "owner_personal_id", "vsic", "address", "new_uid"),
+    "taxpayers": ("taxpayer_code", "tax_code_kind", "taxpayer_name", "tax_office", "period", "address"),
+}
+
+MATCH_DECISIONS = ("link", "review", "non_match", "refused")
+LINK_TYPES = ("member_of", "branch_of", "taxpayer_of", "tax_of_parent", "owned_by", "is_person")
+
+
+def _staged_field(registry: str, name: str) -> Field:
+    for f in (*LINEAGE_FIELDS, *STAGED_FIELDS[registry], *RESOLUTION_FIELDS):
+        if f.name == name:
+            return f
+    raise KeyError(f"staged_{registry} declares no field {name!r}")
+
+
+def entities_table(kind: str) -> Table:
+    registry = ENTITY_KINDS[kind]
+    golden = []
+    for name in ENTITY_GOLDEN_COLUMNS[kind]:
+        f = _staged_field(registry, name)
+        golden.append(_f(name, f.dtype, f"{f.description} Golden value: chosen among the entity's records by the rule in "
+                         f"mappings/match/{kind}.toml [survivorship]."))
+    return Table(
+        name=f"{kind}_entities",
+        description=f"Deduplicated {kind} (golden records): one row per entity found in staged_{registry} by the match spec "
+        f"mappings/match/{kind}.toml. Entity ids are stable across runs (records seen before keep their entity's id).",
+        primary_key=("entity_id",),
+        fields=(
+            _f("entity_id", pl.String, "Stable entity id: '<prefix>-' + 16 hex digits (P people, H households, B businesses, T taxpayers).", required=True),
+            _f("record_count", pl.UInt32, "Number of staged records in the entity.", required=True),
+            _f("record_ids", pl.List(pl.String), f"record_key of every staged_{registry} record in the entity, sorted.", required=True),
+            *golden,
+        ),
+    )
+
+
+def lineage_table(kind: str) -> Table:
+    registry = ENTITY_KINDS[kind]
+    return Table(
+        name=f"{kind}_lineage",
+        description=f"Record -> entity for every staged_{registry} record (exactly once), with the link that put it in its entity. "
+        f"Passed to the next run so entity ids stay stable.",
+        primary_key=("record_key",),
+        fields=(
+            _f("record_key", pl.String, f"The staged_{registry} record ('<source_id>@<extract_date>#<source_key>').", required=True),
+            _f("source_id", pl.String, "Catalogue id of the record's source system.", required=True),
+            _f("extract_date", pl.Date, "Extract the record comes from.", required=True),
+            _f("entity_id", pl.String, f"Entity the record belongs to ({kind}_entities.entity_id).", required=True),
+            _f("entity_size", pl.UInt32, "Number of records in that entity.", required=True),
+            _f("linked_to", pl.String, "The record of the same entity it was linked to with the highest probability; null for an entity of one record."),
+            _f("link_probability", pl.Float64, "Match probability of that link."),
+            _f("link_evidence", pl.String, "Comparison levels of that link ('name=exact; date_of_birth=day_month_swapped; ...')."),
+        ),
+    )
+
+
+def review_table(kind: str) -> Table:
+    registry = ENTITY_KINDS[kind]
+    shown = []
+    for side in ("left", "right"):
+        for name in ENTITY_REVIEW_COLUMNS[kind]:
+            f = _staged_field(registry, name)
+            shown.append(_f(f"{side}_{name}", f.dtype, f"{side.capitalize()} record: {f.description}"))
+    return Table(
+        name=f"{kind}_review",
+        description=f"Review queue of uncertain {kind} matches for a person to decide: record pairs with a match probability between "
+        f"the spec's review and link thresholds, and links refused by the chaining guard or a cannot-link rule; strongest first, "
+        f"with both records' fields side by side.",
+        primary_key=("left_id", "right_id"),
+        fields=(
+            _f("left_id", pl.String, f"record_key of one staged_{registry} record.", required=True),
+            _f("right_id", pl.String, "record_key of the other.", required=True),
+            _f("match_probability", pl.Float64, "Model probability that the two records are one entity.", required=True),
+            _f("match_weight", pl.Float64, "Log2 Bayes factor including the prior (the sum of the comparison weights).", required=True),
+            _f("decision", pl.String, "review (uncertain) or refused (a link the chaining guard or a cannot-link rule refused).", required=True,
+               allowed=("review", "refused")),
+            _f("decision_reason", pl.String, "Why a link was refused."),
+            _f("evidence", pl.String, "Comparison levels of the pair ('name=jw_0.95; ids=missing; ...').", required=True),
+            _f("same_entity", pl.Boolean, "The two records ended up in one entity anyway (through other links).", required=True),
+            *shown,
+        ),
+    )
+
+
+REGISTRY_LINKS = Table(
+    name="registry_links",
+    description="Links between entities of different registries (and business branches to their parent), one row per "
+    "(from entity, to entity, link type). Source rows that could not be linked are counted per link type and reason in the "
+    "registry_links asset's metadata, never dropped silently.",
+    primary_key=("from_kind", "from_entity_id", "to_kind", "to_entity_id", "link_type"),
+    fields=(
+        _f("from_kind", pl.String, "Kind of the source entity (table <kind>_entities).", required=True, allowed=tuple(ENTITY_KINDS)),
+        _f("from_entity_id", pl.String, "The source entity.", required=True),
+        _f("to_kind", pl.String, "Kind of the target entity.", required=True, allowed=tuple(ENTITY_KINDS)),
+        _f("to_entity_id", pl.String, "The target entity.", required=True),
+        _f("link_type", pl.String, "member_of (person -> household by book number), branch_of (branch -> parent business by the "
+           "first 10 digits of its tax code), taxpayer_of (taxpayer -> business with its tax code or registration number), "
+           "tax_of_parent (taxpayer filing under a branch code with no branch registered -> parent business), owned_by "
+           "(business -> its owner's person entity by personal ID), is_person (individual taxpayer filing under a 12-digit "
+           "personal ID -> person entity).", required=True, allowed=LINK_TYPES),
+        _f("evidence", pl.String, "The key values the link rests on ('household_no=975391795; ward 2025:25768').", required=True),
+        _f("records", pl.UInt32, "Number of source records supporting the link.", required=True),
+    ),
+)
+
+ENTITY_TABLES: tuple[Table, ...] = (
+    *(t for kind in ENTITY_KINDS for t in (entities_table(kind), lineage_table(kind), review_table(kind))),
+    REGISTRY_LINKS,
+)

@@ -147,32 +147,8 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     )
     entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
 
-    labels = level_labels(spec)
-    pair_table = scored.select(
-        ids.gather(scored["l"]).alias("left_id"),
-        ids.gather(scored["r"]).alias("right_id"),
-        pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check")).otherwise(rule_names(pl.col("rules"), spec)).alias("blocked_by"),
-        *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).alias(f"{c.name}_level") for c in spec.comparisons],
-        *[pl.col(f"w_{c.name}").alias(f"{c.name}_weight") for c in spec.scored_comparisons],
-        "match_weight", "match_probability", "decision",
-        pl.coalesce("reason", "veto").alias("decision_reason"),
-        _evidence(scored, spec).alias("evidence"),
-        pl.col("_same").alias("same_entity"),
-    )
-
-    # lineage: each record's strongest accepted link inside its entity
-    accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
-    both = pl.concat([
-        accepted.select(pl.col("l").alias("row"), pl.col("r").alias("other"), "match_probability", _evidence(accepted, spec).alias("evidence")),
-        accepted.select(pl.col("r").alias("row"), pl.col("l").alias("other"), "match_probability", _evidence(accepted, spec).alias("evidence")),
-    ]).sort(["row", "match_probability", "other"], descending=[False, True, False]).unique("row", keep="first", maintain_order=True)
-    records = (
-        pl.DataFrame({"row": work[ROW], "record_id": ids, "entity_id": entity_ids})
-        .join(both, on="row", how="left", maintain_order="left")
-        .join(pl.DataFrame({"other": work[ROW], "linked_to": ids}), on="other", how="left", maintain_order="left")
-        .select("record_id", "entity_id", pl.len().over("entity_id").cast(pl.UInt32).alias("entity_size"), "linked_to",
-                pl.col("match_probability").alias("link_probability"), pl.col("evidence").alias("link_evidence"))
-    )
+    pair_table = _pair_table(scored, ids, spec)
+    records = _lineage(scored, work, ids, entity_ids, spec)
 
     entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
     review = _review_queue(pair_table, work, spec)
@@ -199,7 +175,41 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         "merged_previous_entities": merged.height,
         "seconds": seconds,
     }
-    return MatchResult(records, pair_table, entities, review, merged, model, blocking, labels, stats)
+    return MatchResult(records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats)
+
+
+def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
+    """Every scored pair with record ids, levels, weights, decision and evidence."""
+    labels = level_labels(spec)
+    return scored.select(
+        ids.gather(scored["l"]).alias("left_id"),
+        ids.gather(scored["r"]).alias("right_id"),
+        pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check")).otherwise(rule_names(pl.col("rules"), spec)).alias("blocked_by"),
+        *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).alias(f"{c.name}_level")
+          for c in spec.comparisons],
+        *[pl.col(f"w_{c.name}").alias(f"{c.name}_weight") for c in spec.scored_comparisons],
+        "match_weight", "match_probability", "decision",
+        pl.coalesce("reason", "veto").alias("decision_reason"),
+        _evidence(scored, spec).alias("evidence"),
+        pl.col("_same").alias("same_entity"),
+    )
+
+
+def _lineage(scored: pl.DataFrame, work: pl.DataFrame, ids: pl.Series, entity_ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
+    """One row per record: its entity and the strongest accepted link that put it there."""
+    accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
+    evidence = _evidence(accepted, spec).alias("evidence")
+    both = pl.concat([
+        accepted.select(pl.col("l").alias("row"), pl.col("r").alias("other"), "match_probability", evidence),
+        accepted.select(pl.col("r").alias("row"), pl.col("l").alias("other"), "match_probability", evidence),
+    ]).sort(["row", "match_probability", "other"], descending=[False, True, False]).unique("row", keep="first", maintain_order=True)
+    return (
+        pl.DataFrame({"row": work[ROW], "record_id": ids, "entity_id": entity_ids})
+        .join(both, on="row", how="left", maintain_order="left")
+        .join(pl.DataFrame({"other": work[ROW], "linked_to": ids}), on="other", how="left", maintain_order="left")
+        .select("record_id", "entity_id", pl.len().over("entity_id").cast(pl.UInt32).alias("entity_size"), "linked_to",
+                pl.col("match_probability").alias("link_probability"), pl.col("evidence").alias("link_evidence"))
+    )
 
 
 def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
