@@ -402,7 +402,6 @@ ENTITY_REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
     "taxpayers": ("taxpayer_code", "tax_code_kind", "taxpayer_name", "tax_office", "period", "address"),
 }
 
-MATCH_DECISIONS = ("link", "review", "non_match", "refused")
 LINK_TYPES = ("member_of", "branch_of", "taxpayer_of", "tax_of_parent", "owned_by", "is_person")
 
 

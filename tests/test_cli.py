@@ -183,7 +183,7 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     with dg.DagsterInstance.from_config(str(home)) as instance:
         records = instance.get_run_records()
         jobs = {r.dagster_run.job_name: r.dagster_run for r in records}
-        assert set(jobs) == {"wardbridge_main", "ingest_population", "ingest_households", "ingest_businesses", "ingest_tax"}
+        assert set(jobs) == {"wardbridge_main", "ingest_population", "ingest_households", "ingest_businesses", "ingest_tax", "wardbridge_entities"}
         assert {run.status for run in jobs.values()} == {dg.DagsterRunStatus.SUCCESS}
         assert jobs["wardbridge_main"].run_id in proc.stderr
         assert all(run.tags.get("wardbridge/launched_by") == "wardbridge run" for run in jobs.values())
@@ -191,6 +191,9 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
         assert jobs["ingest_tax"].tags.get("dagster/asset_partition_range_start", "").startswith("tax_")
     for layer in ("raw", "staged", "quarantine"):
         assert list((warehouse / "parquet" / layer).rglob("data.parquet"))
+    assert "entities.registry_links" in proc.stderr
+    for name in ("people_entities", "households_lineage", "businesses_review", "registry_links"):
+        assert (warehouse / "parquet" / "entities" / f"{name}.parquet").is_file()
 
 
 def test_run_fails_with_non_zero_exit(tmp_path):

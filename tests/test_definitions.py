@@ -17,10 +17,11 @@ import polars as pl
 import pytest
 
 from assets.definitions import ALL_ASSETS, MAIN_JOB, defs
+from assets.entities import ENTITY_ASSETS, registry_links
 from assets.ingest import INGEST_ASSETS
 from assets.resources import WarehouseResource
 from pipelines.reference import load_reference
-from pipelines.schema import REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS
+from pipelines.schema import ENTITY_TABLES, REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS
 from pipelines.warehouse import Warehouse, column_comment, table_comment
 from quality import checks
 
@@ -30,12 +31,13 @@ SAMPLE = REPO / "data" / "sample" / "old_addresses.csv"
 REFERENCE_NAMES = [t.name for t in REFERENCE_TABLES]
 MAIN_KEYS = {*REFERENCE_NAMES, "sample_addresses_resolved", "address_review_queue"}
 INGEST_KEYS = {f"{layer}_{registry}" for layer in ("raw", "staged", "quarantine") for registry in REGISTRY_KINDS}
-ALL_KEYS = MAIN_KEYS | INGEST_KEYS
-MAIN_ASSETS = [a for a in ALL_ASSETS if a not in INGEST_ASSETS]
+ENTITY_KEYS = {t.name for t in ENTITY_TABLES}  # group "entities" (tests/test_entity_assets.py)
+ALL_KEYS = MAIN_KEYS | INGEST_KEYS | ENTITY_KEYS
+MAIN_ASSETS = [a for a in ALL_ASSETS if a not in INGEST_ASSETS and a not in [*ENTITY_ASSETS, registry_links]]
 
 
 def _group(key: str) -> str:
-    return "reference" if key in REFERENCE_NAMES else "ingest" if key in INGEST_KEYS else "addresses"
+    return "reference" if key in REFERENCE_NAMES else "ingest" if key in INGEST_KEYS else "entities" if key in ENTITY_KEYS else "addresses"
 
 
 def _isolated_env(home: Path) -> dict[str, str]:

@@ -29,6 +29,29 @@ _SCORERS = {
 }
 
 
+class ValueCodes:
+    """Integer codes of each column's distinct values, computed once per table.
+
+    String scorers find distinct value pairs on two integers instead of two strings;
+    the codes are shared by every comparison call on the same table (candidates, random
+    pairs for u, the chaining guard's extra pairs).
+    """
+
+    def __init__(self, work: pl.DataFrame) -> None:
+        self.work = work
+        self._codes: dict[str, tuple[pl.Series, pl.Series]] = {}
+
+    def get(self, column: str) -> tuple[pl.Series, pl.Series]:
+        """(code per row, 1-based and null for a missing value; the value of each code)."""
+        if column not in self._codes:
+            values = self.work[column].cast(pl.String)
+            by_code = values.drop_nulls().unique()
+            table = pl.DataFrame({"v": by_code, "code": pl.int_range(1, len(by_code) + 1, dtype=pl.UInt32, eager=True)})
+            codes = pl.DataFrame({"v": values}).join(table, on="v", how="left", maintain_order="left")["code"]
+            self._codes[column] = (codes, by_code)
+        return self._codes[column]
+
+
 class _PairColumns:
     """Both sides of each pair for the columns a call compares, gathered once.
 
@@ -37,8 +60,8 @@ class _PairColumns:
     back the same way; rapidfuzz sees each distinct value pair once.
     """
 
-    def __init__(self, work: pl.DataFrame, l: pl.Series, r: pl.Series) -> None:
-        self.work, self.l, self.r = work, l, r
+    def __init__(self, work: pl.DataFrame, l: pl.Series, r: pl.Series, codes: ValueCodes) -> None:
+        self.work, self.l, self.r, self.value_codes = work, l, r, codes
         self._sides: dict[str, tuple[pl.Series, pl.Series]] = {}
         self._codes: dict[str, tuple[pl.Series, pl.Series, pl.Series]] = {}
         self._scores: dict[tuple, pl.Series] = {}
@@ -51,9 +74,7 @@ class _PairColumns:
 
     def codes(self, column: str) -> tuple[pl.Series, pl.Series, pl.Series]:
         if column not in self._codes:
-            values = self.work[column].cast(pl.String)
-            codes = values.rank("dense").cast(pl.UInt32)  # 1..k in sorted order of the values
-            by_code = values.drop_nulls().unique().sort()
+            codes, by_code = self.value_codes.get(column)
             self._codes[column] = (codes.gather(self.l).rename("a"), codes.gather(self.r).rename("b"), by_code)
         return self._codes[column]
 
@@ -129,9 +150,12 @@ def _cutoffs(comp: Comparison) -> dict[str, float]:
     return out
 
 
-def comparison_levels(work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...]) -> pl.DataFrame:
-    """One Int8 column per comparison: the level index of each (l, r) pair, null when missing."""
-    cols = _PairColumns(work, l, r)
+def comparison_levels(work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...],
+                      codes: ValueCodes | None = None) -> pl.DataFrame:
+    """One Int8 column per comparison: the level index of each (l, r) pair, null when missing.
+
+    Pass the same ``codes`` to every call on one table so value codes are built once."""
+    cols = _PairColumns(work, l, r, codes or ValueCodes(work))
     out = {}
     for comp in comparisons:
         cutoffs = _cutoffs(comp)

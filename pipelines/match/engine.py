@@ -20,7 +20,7 @@ import polars as pl
 
 from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_names
 from pipelines.match.cluster import guarded_clusters
-from pipelines.match.compare import comparison_levels, level_labels
+from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.model import Model, fit, score
 from pipelines.match.prepare import ROW, prepare
@@ -107,7 +107,8 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     pairs, blocking = candidate_pairs(work, spec)
     log.info("blocking: %s candidate pairs", f"{pairs.height:,}")
     lap("blocking")
-    gamma = comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons)
+    codes = ValueCodes(work)
+    gamma = comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons, codes)
     lap("compare")
     labelled = None
     if labelled_pairs is not None and labelled_pairs.height:
@@ -115,14 +116,14 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         labelled = (labelled_pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
                     .join(index.rename({"id": "left_id", ROW: "l"}), on="left_id")
                     .join(index.rename({"id": "right_id", ROW: "r"}), on="right_id"))
-    model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled)
+    model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes)
     lap("fit")
     scored = pl.concat([pairs, gamma, score(work, pairs["l"], pairs["r"], gamma, model, spec, tf_tables)], how="horizontal")
     scored = scored.with_columns(_veto(spec))
     lap("score")
 
     def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
-        g = comparison_levels(work, extra["l"], extra["r"], spec.comparisons)
+        g = comparison_levels(work, extra["l"], extra["r"], spec.comparisons, codes)
         return pl.concat([extra, g, score(work, extra["l"], extra["r"], g, model, spec, tf_tables)], how="horizontal").with_columns(_veto(spec))
 
     links = scored.filter((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null())
@@ -171,6 +172,7 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         "prior": model.prior,
         "em_iterations": model.em_iterations,
         "em_converged": model.converged,
+        "em_per_rule": model.em_per_rule,
         **cluster_info,
         "merged_previous_entities": merged.height,
         "seconds": seconds,

@@ -22,7 +22,7 @@ import logging
 import numpy as np
 import polars as pl
 
-from pipelines.match.compare import comparison_levels
+from pipelines.match.compare import ValueCodes, comparison_levels
 from pipelines.match.prepare import ROW
 from pipelines.match.spec import MatchSpec
 
@@ -42,6 +42,7 @@ class Model:
     em_iterations: int
     converged: bool
     random_pairs: int
+    em_per_rule: dict  # blocking rule -> pairs, match_share, iterations, converged
 
     @property
     def prior_bits(self) -> float:
@@ -70,9 +71,9 @@ def random_pairs(n: int, count: int, seed: int) -> tuple[pl.Series, pl.Series]:
     return pl.Series("l", l, dtype=pl.UInt32), pl.Series("r", r, dtype=pl.UInt32)
 
 
-def estimate_u(work: pl.DataFrame, spec: MatchSpec) -> tuple[dict[str, np.ndarray], int]:
+def estimate_u(work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None) -> tuple[dict[str, np.ndarray], int]:
     l, r = random_pairs(work.height, spec.u_sample_pairs, spec.seed)
-    gamma = comparison_levels(work, l, r, spec.scored_comparisons)
+    gamma = comparison_levels(work, l, r, spec.scored_comparisons, codes)
     u = {}
     for comp in spec.scored_comparisons:
         k = len(comp.levels) + 1
@@ -137,7 +138,7 @@ def _base(column: str) -> str:
     return column.split("__")[0]
 
 
-def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], float, int, bool]:
+def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], float, int, bool, dict]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
     Pairs found by a rule agree on its key by construction, so comparisons of the
@@ -150,6 +151,7 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
     uses = {c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)} | {sources.get(_base(col), _base(col)) for col in c.columns}
             for c in spec.scored_comparisons}
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in spec.scored_comparisons}
+    per_rule: dict[str, dict] = {}
     iterations, converged = 0, True
     for i, rule in enumerate(spec.blocking):
         if not rule.train:
@@ -160,10 +162,15 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
         if not names or not mask.any():
             continue
         patterns, counts = _patterns(gamma.filter(mask).select(names))
-        m_rule, _, it, ok = _em(patterns, counts, names, sizes, u, spec.em_iterations)
+        m_rule, share, it, ok = _em(patterns, counts, names, sizes, u, spec.em_iterations)
+        per_rule[rule.name] = {"pairs": int(counts.sum()), "match_share": share, "iterations": it, "converged": ok}
         if not ok:
             log.warning("EM on the pairs of blocking rule %r did not converge in %d iterations; its m estimates are still used "
                         "(set train = false on the rule if its non-matches share more than the key)", rule.name, it)
+        if share > 0.995 and counts.sum() >= 100:
+            log.warning("EM on blocking rule %r finds %.1f%% of its %d pairs matching: if different entities share more than "
+                        "its key (a household, an owner), its m estimates are biased; consider train = false", rule.name,
+                        100 * share, int(counts.sum()))
         iterations, converged = max(iterations, it), converged and ok
         for name in names:
             estimates[name].append(m_rule[name])
@@ -176,7 +183,7 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
             estimates[name].append(m_all[name])
     m = {name: np.mean(estimates[name], axis=0) for name in all_names}
     _, lam, _, _ = _em(patterns, counts, all_names, sizes, u, spec.em_iterations, fixed_m=m)
-    return m, lam, iterations, converged
+    return m, lam, iterations, converged, per_rule
 
 
 def refine_m_with_labels(m: dict[str, np.ndarray], labelled_gamma: pl.DataFrame, strength: float = 20.0) -> dict[str, np.ndarray]:
@@ -222,16 +229,17 @@ def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, m
     )
 
 
-def fit(work: pl.DataFrame, gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, labelled: pl.DataFrame | None = None) -> tuple[Model, dict]:
+def fit(work: pl.DataFrame, gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, labelled: pl.DataFrame | None = None,
+        codes: ValueCodes | None = None) -> tuple[Model, dict]:
     """u from random pairs, m by EM (refined by labelled matching pairs of rows if given), term frequencies."""
-    u, n_random = estimate_u(work, spec)
-    m, lam, iterations, converged = estimate_m(gamma, rules, spec, u)
+    u, n_random = estimate_u(work, spec, codes)
+    m, lam, iterations, converged, per_rule = estimate_m(gamma, rules, spec, u)
     if labelled is not None and labelled.height:
-        lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons)
+        lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons, codes)
         m = refine_m_with_labels(m, lg)
     all_pairs = work.height * (work.height - 1) / 2
     prior = min(max(lam * gamma.height / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
-    model = Model({c.name: len(c.levels) + 1 for c in spec.scored_comparisons}, m, u, lam, prior, iterations, converged, n_random)
+    model = Model({c.name: len(c.levels) + 1 for c in spec.scored_comparisons}, m, u, lam, prior, iterations, converged, n_random, per_rule)
     tf_tables = {}
     for comp in spec.scored_comparisons:
         if comp.tf_adjust:

@@ -1,0 +1,167 @@
+"""The entities group on a real Dagster instance over the staged bundled sample.
+
+The staged layer is written with the ingest engine (pipelines/ingest, as the ingest assets
+do) so only the entity assets run under Dagster: first without the Quận 3 district business
+extract, then again with it, to check that entity ids survive a rerun that adds records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from assets.definitions import defs
+from assets.entities import ENTITY_ASSETS, JOB, registry_links
+from assets.resources import WarehouseResource
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from pipelines.ingest.raw import load_raw
+from pipelines.ingest.stage import stage
+from pipelines.link import ENTITY_SCHEMA, read_published, read_staged, sample_accuracy
+from pipelines.schema import ENTITY_KINDS, ENTITY_TABLES, REGISTRY_LINKS, lineage_table, staged_table
+from pipelines.warehouse import PartitionedLayer, Warehouse
+
+LATE = "businesses_770@2025-08-31"  # loaded before the second run only
+ENTITY_KEYS = {t.name for t in ENTITY_TABLES}
+
+
+def _stage(wh: Warehouse, keys: list[str], extracts: dict) -> None:
+    layer = PartitionedLayer(wh, "staged")
+    for key in keys:
+        extract = extracts[key]
+        registry = extract.source.registry
+        result = stage(load_raw(extract, "test").frame, registry, day_first=extract.source.day_first)
+        layer.write(staged_table(registry), key, result.staged)
+
+
+def _materialize(wh: Warehouse, assets: list) -> dg.ExecuteInProcessResult:
+    return dg.materialize(assets, instance=dg.DagsterInstance.ephemeral(), resources={"warehouse": WarehouseResource(path=str(wh.root))},
+                          raise_on_error=False)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    wh = Warehouse(tmp_path_factory.mktemp("entities_wh"))
+    extracts = extracts_by_partition(load_catalogue())
+    _stage(wh, [k for k in extracts if k != LATE], extracts)
+    first = _materialize(wh, [*ENTITY_ASSETS, registry_links])
+    before = {kind: pl.read_parquet(wh.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)) for kind in ENTITY_KINDS}
+    _stage(wh, [LATE], extracts)
+    businesses = next(a for a in ENTITY_ASSETS if "businesses_lineage" in {k.to_user_string() for k in a.keys})
+    second = _materialize(wh, [businesses, registry_links])
+    return wh, first, second, before
+
+
+def test_job_is_registered_and_covers_the_group():
+    job = defs.resolve_job_def(JOB)
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == ENTITY_KEYS
+    graph = defs.resolve_asset_graph()
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("people_lineage")).parent_keys} == {"staged_population"}
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("registry_links")).parent_keys} == {f"{k}_lineage" for k in ENTITY_KINDS}
+    checks = {(s.asset_key.to_user_string(), s.name): s for a in [*ENTITY_ASSETS, registry_links] for s in a.check_specs}
+    assert all(checks[(f"{k}_lineage", "lineage_complete")].blocking for k in ENTITY_KINDS)
+    assert checks[("registry_links", "links_accounted")].blocking
+
+
+def test_runs_succeed_with_every_check_passing(runs):
+    _, first, second, _ = runs
+    for result in (first, second):
+        assert result.success
+        failed = [(e.check_name, e.description) for e in result.get_asset_check_evaluations() if not e.passed]
+        assert failed == []
+    assert {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()} == ENTITY_KEYS
+    assert len(first.get_asset_check_evaluations()) == len(ENTITY_KINDS) + 1
+
+
+def test_lineage_covers_every_staged_record_exactly_once(runs):
+    wh = runs[0]
+    for kind, registry in ENTITY_KINDS.items():
+        staged = read_staged(wh, registry)
+        lineage = wh.read(ENTITY_SCHEMA, f"{kind}_lineage")
+        assert lineage.height == staged.height > 0, kind
+        assert lineage["record_key"].n_unique() == lineage.height
+        assert sorted(lineage["record_key"]) == sorted(staged["record_key"])
+        assert lineage["entity_id"].null_count() == 0
+        entities = wh.read(ENTITY_SCHEMA, f"{kind}_entities")
+        assert entities["record_count"].sum() == staged.height
+        assert set(entities["entity_id"]) == set(lineage["entity_id"])
+    assert read_staged(wh, "businesses")["source_id"].is_in(["businesses_770"]).any()  # the second run saw the late extract
+
+
+def test_metadata_carries_the_match_statistics(runs):
+    wh, first, second, _ = runs
+    events = {e.asset_key.to_user_string(): e.materialization.metadata for e in first.get_asset_materialization_events()}
+    people = events["people_entities"]
+    assert people["dagster/row_count"].value == wh.read(ENTITY_SCHEMA, "people_entities").height
+    assert people["dagster/table_name"].value == "entities.people_entities"
+    assert people["match/records"].value == events["people_lineage"]["dagster/row_count"].value
+    assert people["match/em_converged"].value is True
+    assert set(people["match/new_pairs_per_rule"].value) >= {"personal_id", "household_birth_year"}
+    assert people["match/decisions"].value["link"] > 0
+    assert {"prepare", "blocking", "fit", "cluster"} <= set(people["match/seconds"].value)
+    assert "match/capped_blocks" in people
+    links = {e.asset_key.to_user_string(): e.materialization.metadata for e in second.get_asset_materialization_events()}["registry_links"]
+    assert links["dagster/row_count"].value == wh.read(ENTITY_SCHEMA, "registry_links").height
+    report = links["rows_by_link"].value
+    assert links["unlinked_rows"].value == sum(sum(r["unlinked"].values()) for r in report.values())
+    assert report["member_of"]["unlinked"]  # population books without a household record: counted, not dropped
+
+
+def test_rerun_keeps_entity_ids(runs):
+    wh, _, second, before = runs
+    after = wh.read(ENTITY_SCHEMA, "businesses_lineage")
+    kept = before["businesses"].join(after, on="record_key", suffix="_after")
+    assert kept.height == before["businesses"].height
+    assert (kept["entity_id"] == kept["entity_id_after"]).all()
+    # the district office's copies joined the ward office's entities, which kept their ids although
+    # a record with a smaller key (the founder a first run would name the entity after) arrived
+    grown = wh.read(ENTITY_SCHEMA, "businesses_entities").filter(
+        pl.col("record_ids").list.eval(pl.element().str.starts_with("businesses_770@")).list.any() & (pl.col("record_count") > 1))
+    assert grown.height >= 5
+    founder_ids = {"B-" + hashlib.md5(min(ids).encode()).hexdigest()[:16] for ids in grown["record_ids"].to_list()}
+    assert not founder_ids & set(grown["entity_id"])
+    events = {e.asset_key.to_user_string(): e.materialization.metadata for e in second.get_asset_materialization_events()}
+    assert events["businesses_lineage"]["previous_records"].value == before["businesses"].height
+
+
+def test_links_on_known_sample_rows(runs):
+    wh = runs[0]
+    links = wh.read(ENTITY_SCHEMA, "registry_links")
+    assert REGISTRY_LINKS.validate(links) == []
+    lineage = {kind: wh.read(ENTITY_SCHEMA, f"{kind}_lineage") for kind in ENTITY_KINDS}
+    staged = {kind: read_staged(wh, registry) for kind, registry in ENTITY_KINDS.items()}
+
+    def entity(kind: str, **where) -> str:
+        keys = staged[kind].filter(**where)["record_key"]
+        ids = lineage[kind].filter(pl.col("record_key").is_in(keys.implode()))["entity_id"].unique()
+        assert ids.len() == 1, (kind, where, ids)
+        return ids[0]
+
+    def linked(link_type: str, source: str, target: str) -> bool:
+        return links.filter(link_type=link_type, from_entity_id=source, to_entity_id=target).height == 1
+
+    # Nhà thuốc Khánh (Thủ Dầu Một): MST 8084748509, from 2025-08 taxed under the owner's personal ID
+    khanh = entity("people", personal_id="079162657889")
+    shop = entity("businesses", tax_code="8084748509")
+    taxpayer = entity("taxpayers", taxpayer_code="079162657889")
+    assert linked("owned_by", shop, khanh)
+    assert linked("is_person", taxpayer, khanh)
+    assert linked("taxpayer_of", taxpayer, shop)
+    # a branch and its parent: two entities, one branch_of link
+    branch, parent = entity("businesses", tax_code="3736751226-002"), entity("businesses", tax_code="3736751226")
+    assert branch != parent and linked("branch_of", branch, parent)
+    # the first person of households_718's first book is a member of it
+    person = entity("people", source_id="population_718", source_key="1")
+    assert linked("member_of", person, entity("households", household_no="975391795"))
+
+
+def test_accuracy_against_the_sample_truth(runs):
+    staged, lineage, links = read_published(runs[0])
+    scores = sample_accuracy(staged, lineage, links)
+    for kind, s in scores["entities"].items():
+        assert s["precision"] >= 0.99 and s["recall"] >= 0.98, (kind, s)
+    for name, s in scores["links"].items():
+        assert s["judged"] > 0 and s["accuracy"] >= 0.99, (name, s)
+    assert scores["links"]["taxpayer_of"]["recall"] >= 0.99 and scores["links"]["branch_of"]["recall"] == 1.0
