@@ -110,9 +110,7 @@ def main() -> None:
         args.staged, args.truth = staged_sample(), args.truth or SAMPLE_TRUTH
     if not args.staged or not args.truth:
         parser.error("give --sample, or --staged and --truth")
-    staged = pl.read_parquet(args.staged, columns=["record_key", "source_id", "source_key"])
-    truth = pl.read_parquet(args.truth)
-    print(f"{staged.height:,} staged population records from {args.staged}", flush=True)
+    print(f"{pl.scan_parquet(args.staged).select(pl.len()).collect().item():,} staged population records from {args.staged}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="wardbridge-bench-"))
     rows = []
     for engine in ["wardbridge", *(["splink"] if args.splink else [])]:
@@ -126,9 +124,13 @@ def main() -> None:
             print(f"{engine} failed with exit code {done.returncode}")
             continue
         figures = json.loads(out.read_text(encoding="utf-8"))
-        figures.update(accuracy(pl.read_parquet(out.with_suffix(".parquet")), staged, truth))
         rows.append(figures)
         print(json.dumps(figures["info"], indent=None)[:2000], flush=True)
+    # truth is loaded only now, so it does not add to the machine's load while an engine runs
+    staged = pl.read_parquet(args.staged, columns=["record_key", "source_id", "source_key"])
+    truth = pl.read_parquet(args.truth, columns=["source_id", "record_no", "person_id"])
+    for figures in rows:
+        figures.update(accuracy(pl.read_parquet(work / f"{figures['engine']}.parquet"), staged, truth))
     print()
     print(f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'peak MiB':>10}{'pred pairs':>12}{'true pairs':>12}")
     for r in rows:

@@ -32,7 +32,7 @@ def test_match_customers_example(tmp_path):
     assert tp / pairs_in(labelled.group_by("true_customer").len()) >= 0.95
 
     pairs = pl.read_csv(tmp_path / "customers_entities.pairs.csv", infer_schema=False)
-    assert {"left_id", "right_id", "match_probability", "decision", "evidence", "blocked_by"} <= set(pairs.columns)
+    assert {"left_id", "right_id", "match_probability", "decision", "name_level", "email_weight", "blocked_by"} <= set(pairs.columns)
     assert set(pairs["decision"]) <= {"link", "review", "non_match", "refused"}
     entities = pl.read_csv(tmp_path / "customers_entities.entities.csv", infer_schema=False)
     assert entities.height == records["entity_id"].n_unique()

@@ -13,6 +13,7 @@ Works on any table the spec fits; nothing here knows about wardbridge's registri
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from dataclasses import dataclass, field
 
@@ -98,7 +99,7 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         nonlocal t
         now = time.perf_counter()
         seconds[name] = now - t
-        log.info("%s: %.1f s", name, now - t)
+        log.info("%s: %.1f s (peak memory so far %.0f MiB)", name, now - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         t = now
 
     work = prepare(frame, spec, source=source)
@@ -180,6 +181,12 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     return MatchResult(records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats)
 
 
+def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
+    """'name=exact; date_of_birth=day_month_swapped; ...' from a pair table's level columns."""
+    return pl.concat_str([pl.concat_str(pl.lit(f"{c.name}="), pl.col(f"{c.name}_level").cast(pl.String).fill_null("missing"))
+                          for c in spec.comparisons], separator="; ")
+
+
 def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
     """Every scored pair with record ids, levels, weights, decision and evidence."""
     labels = level_labels(spec)
@@ -187,12 +194,11 @@ def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.Dat
         ids.gather(scored["l"]).alias("left_id"),
         ids.gather(scored["r"]).alias("right_id"),
         pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check")).otherwise(rule_names(pl.col("rules"), spec)).alias("blocked_by"),
-        *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).alias(f"{c.name}_level")
-          for c in spec.comparisons],
-        *[pl.col(f"w_{c.name}").alias(f"{c.name}_weight") for c in spec.scored_comparisons],
-        "match_weight", "match_probability", "decision",
+        *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.Enum(labels[c.name]))
+          .alias(f"{c.name}_level") for c in spec.comparisons],
+        *[pl.col(f"w_{c.name}").cast(pl.Float32).alias(f"{c.name}_weight") for c in spec.scored_comparisons],
+        "match_weight", "match_probability", pl.col("decision").cast(pl.Enum(DECISIONS)),
         pl.coalesce("reason", "veto").alias("decision_reason"),
-        _evidence(scored, spec).alias("evidence"),
         pl.col("_same").alias("same_entity"),
     )
 
@@ -216,8 +222,9 @@ def _lineage(scored: pl.DataFrame, work: pl.DataFrame, ids: pl.Series, entity_id
 
 def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
     """Uncertain and guard-refused pairs, strongest first, with both records' shown fields."""
-    queue = pairs.filter(pl.col("decision").is_in(["review", "refused"])).select(
-        "left_id", "right_id", "match_probability", "match_weight", "decision", "decision_reason", "evidence", "same_entity")
+    queue = pairs.filter(pl.col("decision").is_in(["review", "refused"]))
+    queue = queue.select("left_id", "right_id", "match_probability", "match_weight", pl.col("decision").cast(pl.String), "decision_reason",
+                         _evidence_from_labels(spec).alias("evidence"), "same_entity")
     if spec.show_columns:
         shown = work.select(pl.col(spec.id_column).alias("_id"), *spec.show_columns)
         queue = (queue.join(shown.rename({c: f"left_{c}" for c in spec.show_columns}), left_on="left_id", right_on="_id", how="left", maintain_order="left")

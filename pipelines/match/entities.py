@@ -101,4 +101,5 @@ def golden_records(frame: pl.DataFrame, entity_ids: pl.Series, spec: MatchSpec) 
     )
     for column, rule in spec.survivorship.items():
         golden = golden.join(_survive(multi, column, rule, spec.recency_column), on="entity_id", how="left")
-    return pl.concat([golden, single.select(golden.columns)]).sort("entity_id")
+    # merged entities by id, then single-record ones in input order: deterministic without sorting everything
+    return pl.concat([golden.sort("entity_id"), single.select(golden.columns)])

@@ -220,7 +220,7 @@ def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, m
                 tf = pl.DataFrame({"value": work[column].gather(l)}).join(tf_tables[(comp.name, column)], on="value", how="left", maintain_order="left")["tf"]
                 adjust = (np.log2(model.u[comp.name][k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
                 w = w + (adjust.fill_null(0.0) * (g == k).fill_null(False).cast(pl.Float64))
-        contributions[f"w_{comp.name}"] = w
+        contributions[f"w_{comp.name}"] = w.cast(pl.Float32)
     frame = pl.DataFrame(contributions)
     total = frame.select(pl.sum_horizontal(pl.all()).alias("s"))["s"] + prior_bits if contributions else pl.Series([prior_bits] * len(l))
     return frame.with_columns(

@@ -64,8 +64,9 @@ def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str,
             done = pl.col(steps[transforms])
             values = values.with_columns(pl.when(done.cast(pl.String) != "").then(done).alias(name))
         values = values.select("_v", *outputs)
-        frame = frame.join(values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left")
-        frame = frame.drop("_v", strict=False)
+        # join only the source column, then add the new columns: joining the whole table would copy it
+        added = frame.select(source).join(values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left")
+        frame = frame.hstack(added.select(*outputs))
     return frame
 
 
@@ -113,7 +114,10 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
         dupes = ids.filter(ids.is_duplicated()).unique().sort().head(5).to_list()
         raise SpecError(f"{source}: {spec.id_column!r} is not unique, e.g. {dupes}")
 
-    work = frame.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
+    derived_names = {d.name for d in spec.derive}
+    needed = {c.split("__")[0] for c in referenced_columns(spec)} | {d.source for d in spec.derive}
+    work = frame.select(c for c in frame.columns if c in needed and c not in derived_names)
+    work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
     # dates read from CSV arrive as text: ISO dates become dates, anything else missing
     for column in _date_columns(spec):
         if column in work.columns and work.schema[column] == pl.String:
@@ -132,9 +136,11 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
         raise SpecError(f"unknown transform(s) {bad} in a derived column name (choose from {TRANSFORMS})")
     work = _derive_columns(work, wanted)
     keep = [ROW, *[c for c in referenced_columns(spec) if c != ROW]]
-    # strings compared as text: blank means missing
-    work = work.select(keep).with_columns(
-        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
-        for c in keep if c not in (ROW, spec.id_column) and work.schema[c] == pl.String
-    )
+    work = work.select(keep)
+    # strings compared as text: blank means missing (rewritten only where there is a blank)
+    texts = [c for c in keep if c not in (ROW, spec.id_column) and work.schema[c] == pl.String]
+    blanks = work.select(pl.col(c).str.contains(r"^\s*$").any() for c in texts).row(0) if texts else ()
+    blank_columns = [c for c, has in zip(texts, blanks, strict=True) if has]
+    if blank_columns:
+        work = work.with_columns(pl.when(pl.col(c).str.contains(r"^\s*$")).then(None).otherwise(pl.col(c)).alias(c) for c in blank_columns)
     return work
