@@ -61,8 +61,11 @@ def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) 
 def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | None) -> None:
     """Child process: run one engine, write its clusters and figures."""
     if engine == "wardbridge":
+        import logging
+
         from pipelines.match import load_spec, match
 
+        logging.basicConfig(level=logging.INFO, format=f"  {engine}: %(message)s", stream=sys.stderr)  # phase times and memory
         spec = load_spec(PEOPLE_SPEC)
         staged = pl.read_parquet(staged_path, columns=sorted(spec.input_columns))  # what the spec uses, as Splink below
         started = time.perf_counter()

@@ -25,6 +25,10 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return words.list.last()
         case "drop_middle":
             return pl.concat_str(words.list.first(), words.list.last(), separator=" ")
+        case "drop_first":
+            return words.list.slice(1).list.join(" ")
+        case "drop_last":
+            return words.list.head(words.list.len() - 1).list.join(" ")
         case "initials":
             return words.list.eval(pl.element().str.slice(0, 1)).list.join("")
         case "sorted_tokens":

@@ -22,6 +22,8 @@ TRANSFORMS = (
     "first_token",  # first word
     "last_token",  # last word
     "drop_middle",  # first and last word ("nguyen van an" -> "nguyen an")
+    "drop_first",  # all words but the first ("nguyen van an" -> "van an")
+    "drop_last",  # all words but the last ("nguyen van an" -> "nguyen van")
     "initials",  # first letter of every word
     "sorted_tokens",  # words in alphabetical order (word order mistakes)
     "year",  # year of a date
