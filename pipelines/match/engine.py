@@ -73,6 +73,22 @@ def _evidence(gamma: pl.DataFrame, spec: MatchSpec) -> pl.Expr:
     return pl.concat_str(parts, separator="; ")
 
 
+COMPARE_CHUNK = 2_000_000  # pairs compared at a time: bounds the memory of the gathered values
+
+
+def _levels_in_chunks(work: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, codes: ValueCodes) -> pl.DataFrame:
+    """comparison_levels over the pairs, a chunk at a time (both sides of every compared
+    column are gathered per chunk, which at tens of millions of pairs would not fit)."""
+    if pairs.height <= COMPARE_CHUNK:
+        return comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons, codes)
+    parts = []
+    for start in range(0, pairs.height, COMPARE_CHUNK):
+        chunk = pairs.slice(start, COMPARE_CHUNK)
+        parts.append(comparison_levels(work, chunk["l"], chunk["r"], spec.comparisons, codes))
+        log.info("compared %s of %s pairs", f"{min(start + COMPARE_CHUNK, pairs.height):,}", f"{pairs.height:,}")
+    return pl.concat(parts)
+
+
 def _veto(spec: MatchSpec) -> pl.Expr:
     """Name of the first cannot-link rule a pair falls under (null if none)."""
     expr = pl.lit(None, pl.String)
@@ -106,10 +122,11 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     ids = work[spec.id_column]
     lap("prepare")
     pairs, blocking = candidate_pairs(work, spec)
-    log.info("blocking: %s candidate pairs", f"{pairs.height:,}")
+    log.info("blocking: %s candidate pairs (new per rule: %s)", f"{pairs.height:,}",
+             ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()))
     lap("blocking")
     codes = ValueCodes(work)
-    gamma = comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons, codes)
+    gamma = _levels_in_chunks(work, pairs, spec, codes)
     lap("compare")
     labelled = None
     if labelled_pairs is not None and labelled_pairs.height:
@@ -124,7 +141,7 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     lap("score")
 
     def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
-        g = comparison_levels(work, extra["l"], extra["r"], spec.comparisons, codes)
+        g = _levels_in_chunks(work, extra, spec, codes)
         return pl.concat([extra, g, score(work, extra["l"], extra["r"], g, model, spec, tf_tables)], how="horizontal").with_columns(_veto(spec))
 
     links = scored.filter((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null())
@@ -145,12 +162,13 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         pl.when(pl.col("reason").is_not_null()).then(pl.lit("refused"))
         .when(pl.col("match_probability") >= spec.link_threshold).then(pl.lit("link"))
         .when(pl.col("match_probability") >= spec.review_threshold).then(pl.lit("review"))
-        .otherwise(pl.lit("non_match")).alias("decision"),
+        .otherwise(pl.lit("non_match")).cast(pl.Enum(DECISIONS)).alias("decision"),
     )
     entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
 
-    pair_table = _pair_table(scored, ids, spec)
     records = _lineage(scored, work, ids, entity_ids, spec)
+    pair_table = _pair_table(scored, ids, spec)
+    del scored  # tens of millions of rows at city scale: free before the golden records
 
     entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
     review = _review_queue(pair_table, work, spec)

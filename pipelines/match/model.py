@@ -217,7 +217,10 @@ def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, m
                 if level.kind != "exact":
                     continue
                 column = (level.columns or comp.columns)[0]
-                tf = pl.DataFrame({"value": work[column].gather(l)}).join(tf_tables[(comp.name, column)], on="value", how="left", maintain_order="left")["tf"]
+                # frequency per record first (one join over the table), then gathered for the pairs
+                per_record = work.select(pl.col(column).alias("value")).join(
+                    tf_tables[(comp.name, column)], on="value", how="left", maintain_order="left")["tf"]
+                tf = per_record.gather(l)
                 adjust = (np.log2(model.u[comp.name][k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
                 w = w + (adjust.fill_null(0.0) * (g == k).fill_null(False).cast(pl.Float64))
         contributions[f"w_{comp.name}"] = w.cast(pl.Float32)
