@@ -154,9 +154,14 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     if inner.height:
         inner = inner.join(scored.select("l", "r"), on=["l", "r"], how="anti").with_columns(pl.lit(0, pl.UInt32).alias("rules"))
         scored = pl.concat([scored, inner.select(scored.columns)])
-    refused_keys = refused.select("l", "r", pl.col("reason"))
+    # refused links marked by a packed pair key: a join would copy every column of every pair
+    pair_key = (pl.col("l").cast(pl.UInt64) * (1 << 32) + pl.col("r").cast(pl.UInt64))
+    refused_key = refused.select(pair_key.alias("k"), "reason")
     same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
-    scored = scored.with_columns(same_cluster.alias("_same")).join(refused_keys, on=["l", "r"], how="left", maintain_order="left").with_columns(
+    scored = scored.with_columns(
+        same_cluster.alias("_same"),
+        pair_key.replace_strict(refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String).alias("reason"),
+    ).with_columns(
         pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias("reason"),
     ).with_columns(
         pl.when(pl.col("reason").is_not_null()).then(pl.lit("refused"))
@@ -205,13 +210,22 @@ def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
                           for c in spec.comparisons], separator="; ")
 
 
+def _blocked_by(rules: pl.Series, spec: MatchSpec) -> pl.Series:
+    """Rule names per pair, worked out once per distinct set of rules (there are few)."""
+    distinct = pl.DataFrame({"rules": rules.unique()})
+    named = distinct.select("rules", pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check"))
+                            .otherwise(rule_names(pl.col("rules"), spec)).alias("name"))
+    names = sorted(set(named["name"].to_list()))
+    return rules.replace_strict(named["rules"], named["name"], return_dtype=pl.Enum(names)).alias("blocked_by")
+
+
 def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
     """Every scored pair with record ids, levels, weights, decision and evidence."""
     labels = level_labels(spec)
     return scored.select(
         ids.gather(scored["l"]).alias("left_id"),
         ids.gather(scored["r"]).alias("right_id"),
-        pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check")).otherwise(rule_names(pl.col("rules"), spec)).alias("blocked_by"),
+        _blocked_by(scored["rules"], spec),
         *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.Enum(labels[c.name]))
           .alias(f"{c.name}_level") for c in spec.comparisons],
         *[pl.col(f"w_{c.name}").cast(pl.Float32).alias(f"{c.name}_weight") for c in spec.scored_comparisons],
