@@ -31,14 +31,11 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipelines.match.evaluate import pairwise  # noqa: E402
+
 SAMPLE_TRUTH = ROOT / "data" / "sample" / "registries" / "truth" / "population.parquet"
 PEOPLE_SPEC = ROOT / "mappings" / "match" / "people.toml"
 SPLINK_COLUMNS = ["record_key", "full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "phone", "old_uid"]
-
-
-def pair_count(sizes: pl.Series) -> int:
-    n = sizes.cast(pl.Int64)
-    return int((n * (n - 1) // 2).sum())
 
 
 def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) -> dict:
@@ -48,14 +45,7 @@ def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) 
     labelled = keyed.join(clusters.select("record_key", pl.col("cluster_id").cast(pl.String)), on="record_key")
     if labelled.height != staged.height:
         raise SystemExit(f"only {labelled.height:,} of {staged.height:,} staged records found in the truth or the clusters")
-    tp = pair_count(labelled.group_by("cluster_id", "person_id").len()["len"])
-    predicted = pair_count(labelled.group_by("cluster_id").len()["len"])
-    true = pair_count(labelled.group_by("person_id").len()["len"])
-    precision = tp / predicted if predicted else 1.0
-    recall = tp / true if true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"records": labelled.height, "true_pairs": true, "predicted_pairs": predicted, "true_positive_pairs": tp,
-            "precision": precision, "recall": recall, "f1": f1}
+    return pairwise(labelled, "cluster_id", "person_id")
 
 
 def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | None) -> None:

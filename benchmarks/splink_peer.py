@@ -23,6 +23,7 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -31,7 +32,7 @@ import polars as pl
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-__all__ = ["splink_dedupe", "prepare", "pairwise_scores"]
+__all__ = ["splink_dedupe", "prepare"]
 
 #: DuckDB threads: the benchmark machine has 2 cores.
 THREADS = int(os.environ.get("SPLINK_PEER_THREADS", "2"))
@@ -232,41 +233,6 @@ def splink_dedupe(
     return clusters, info
 
 
-def pairwise_scores(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
-    """Pairwise precision/recall/F1 of clusters against truth person_id, from group counts.
-
-    Truth is joined on (source_id, record_no) = the staged (source_id, source_key);
-    only staged records count (quarantined ones are not in either side).
-    """
-    keyed = (
-        staged.select("record_key", "source_id", "source_key")
-        .join(clusters, on="record_key", how="inner")
-        .join(
-            truth.select("source_id", pl.col("record_no").alias("source_key"), "person_id"),
-            on=["source_id", "source_key"],
-            how="inner",
-        )
-    )
-
-    def pairs(*cols: str) -> int:
-        n = keyed.group_by(*cols).len()["len"].cast(pl.Int64)
-        return int((n * (n - 1) // 2).sum())
-
-    tp, predicted, true = pairs("cluster_id", "person_id"), pairs("cluster_id"), pairs("person_id")
-    precision = tp / predicted if predicted else 1.0
-    recall = tp / true if true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "records_evaluated": keyed.height,
-        "true_pairs": true,
-        "predicted_pairs": predicted,
-        "true_positive_pairs": tp,
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--input", required=True, help="staged population Parquet")
@@ -295,12 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     print("seconds: read %.2f, " % t_read + ", ".join(f"{k} {v:.2f}" for k, v in info["timings_s"].items())
           + f"; wall {wall:.2f}")
     if args.truth:
-        scores = pairwise_scores(clusters, staged, pl.read_parquet(args.truth))
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from benchmarks.match_benchmark import accuracy  # the side-by-side benchmark's own measure
+
+        scores = accuracy(clusters, staged, pl.read_parquet(args.truth))
         print(
-            f"pairwise vs truth ({scores['records_evaluated']:,} records): "
+            f"pairwise vs truth ({scores['records']:,} records): "
             f"precision {scores['precision']:.4f}  recall {scores['recall']:.4f}  F1 {scores['f1']:.4f}  "
             f"(true pairs {scores['true_pairs']:,}, predicted {scores['predicted_pairs']:,}, "
-            f"TP {scores['true_positive_pairs']:,})"
+            f"correct {scores['correct_pairs']:,})"
         )
     return 0
 

@@ -376,17 +376,22 @@ def _run_entities(dg, instance, run_config: dict, warehouse_dir: Path) -> bool: 
             unlinked = metadata.get("unlinked_rows")
             if unlinked is not None:
                 _echo(f"      {unlinked.value} source rows unlinked (reasons: asset metadata rows_by_link)")
-        evaluations = result.get_asset_check_evaluations()
-        failed = [e for e in evaluations if not e.passed]
-        _echo(f"  Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
-        for evaluation in failed:
-            _echo(f"    FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}")
-        for event in result.get_step_failure_events():
-            error = event.step_failure_data.error
-            _echo(f"    step {event.step_key} failed: {error.message.strip()[:500] if error else 'unknown error'}")
+        _report_checks(result, indent="  ", max_error=500)
         ok = result.success
     _echo(f"  tables: entities.* in {warehouse_dir / 'wardbridge.duckdb'}; review queues entities.<kind>_review")
     return ok
+
+
+def _report_checks(result, indent: str = "", max_error: int | None = None) -> None:  # noqa: ANN001 - dagster result
+    """Asset check counts, each failed check, and each failed step with its error."""
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    _echo(f"{indent}Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
+    for evaluation in failed:
+        _echo(f"{indent}  FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}")
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        _echo(f"{indent}  step {event.step_key} failed: {error.message.strip()[:max_error] if error else 'unknown error'}")
 
 
 def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  # noqa: ANN001 - dagster result
@@ -403,14 +408,7 @@ def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  #
         statuses = {k.removeprefix("status/"): v.value for k, v in metadata.items() if k.startswith("status/")}
         if statuses:
             _echo("      " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    _echo(f"Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
-    for evaluation in failed:
-        _echo(f"  FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}")
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        _echo(f"  step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
+    _report_checks(result)
     _echo("Outputs:")
     _echo(f"  DuckDB   {warehouse_dir / 'wardbridge.duckdb'}   (schemas reference, resolved)")
     _echo(f"  Parquet  {warehouse_dir / 'parquet'}/<schema>/<table>.parquet")

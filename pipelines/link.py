@@ -46,6 +46,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.match import MatchResult, load_spec, match
+from pipelines.match.evaluate import pairwise
 from pipelines.schema import (
     ENTITY_KINDS,
     REGISTRY_LINKS,
@@ -378,18 +379,6 @@ def link_problems(result: LinkResult) -> list[str]:
 
 
 # --------------------------------------------------------------------------- accuracy on the sample
-
-
-def pairwise(frame: pl.DataFrame, predicted: str, truth: str) -> dict:
-    """Pairwise precision/recall of a clustering: pairs in one predicted entity vs pairs with one true id."""
-    f = frame.filter(pl.col(truth).is_not_null())
-
-    def pairs(cols: list[str]) -> int:
-        return int(f.group_by(cols).len().select((pl.col("len").cast(pl.Int64) * (pl.col("len") - 1) // 2).sum()).item() or 0)
-
-    tp, pp, tt = pairs([predicted, truth]), pairs([predicted]), pairs([truth])
-    return {"records": f.height, "true_pairs": tt, "predicted_pairs": pp, "correct_pairs": tp,
-            "precision": tp / pp if pp else 1.0, "recall": tp / tt if tt else 1.0}
 
 
 # kind -> (truth file, true id column)

@@ -7,7 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines.link import LINKS, build_links, lineage_problems, link_problems, pairwise, resolve_entities, spec_path
+from pipelines.link import LINKS, build_links, lineage_problems, link_problems, resolve_entities, spec_path
+from pipelines.match.evaluate import pairwise
 from pipelines.match import load_spec
 from pipelines.schema import ENTITY_GOLDEN_COLUMNS, ENTITY_KINDS, ENTITY_REVIEW_COLUMNS, REGISTRY_LINKS, entities_table, staged_table
 

@@ -11,6 +11,7 @@ from pipelines.match import SpecError, load_spec, match, parse_spec
 from pipelines.match.blocking import candidate_pairs
 from pipelines.match.compare import comparison_levels
 from pipelines.match.entities import assign_entity_ids
+from pipelines.match.evaluate import pairwise
 from pipelines.match.prepare import prepare
 from pipelines.warehouse import REPO_ROOT
 from tests.match_cases import background, frame, person_row
@@ -103,17 +104,9 @@ def test_chaining_guard_keeps_records_with_different_ids_apart(result):
 
 def test_background_duplicates_found_with_high_precision(result, table):
     truth = table.select(pl.col("record_key").alias("record_id"), "person")
-    labelled = result.records.join(truth, on="record_id")
-
-    def pairs(groups: pl.DataFrame) -> int:
-        n = groups["len"].cast(pl.Int64)
-        return int((n * (n - 1) // 2).sum())
-
-    tp = pairs(labelled.group_by("entity_id", "person").len())
-    predicted = pairs(labelled.group_by("entity_id").len())
-    true = pairs(labelled.group_by("person").len())
-    assert tp / predicted >= 0.99
-    assert tp / true >= 0.95
+    scores = pairwise(result.records.join(truth, on="record_id"), "entity_id", "person")
+    assert scores["precision"] >= 0.99
+    assert scores["recall"] >= 0.95
 
 
 def test_every_record_once_in_lineage_with_evidence_inside_its_entity(result, table):

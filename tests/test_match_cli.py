@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.match.evaluate import pairwise
 from tests.test_cli import REPO, wardbridge
 
 EXAMPLE = REPO / "docs" / "examples"
-
-
-def pairs_in(groups: pl.DataFrame) -> int:
-    n = groups["len"].cast(pl.Int64)
-    return int((n * (n - 1) // 2).sum())
 
 
 def test_match_customers_example(tmp_path):
@@ -27,9 +23,9 @@ def test_match_customers_example(tmp_path):
     assert set(records["record_id"]) == set(customers["customer_id"])
 
     labelled = records.join(customers.select(pl.col("customer_id").alias("record_id"), "true_customer"), on="record_id")
-    tp = pairs_in(labelled.group_by("entity_id", "true_customer").len())
-    assert tp / pairs_in(labelled.group_by("entity_id").len()) >= 0.99
-    assert tp / pairs_in(labelled.group_by("true_customer").len()) >= 0.95
+    scores = pairwise(labelled, "entity_id", "true_customer")
+    assert scores["precision"] >= 0.99
+    assert scores["recall"] >= 0.95
 
     pairs = pl.read_csv(tmp_path / "customers_entities.pairs.csv", infer_schema=False)
     assert {"left_id", "right_id", "match_probability", "decision", "name_level", "email_weight", "blocked_by"} <= set(pairs.columns)

@@ -64,7 +64,8 @@ class MatchResult:
         return "\n".join(lines)
 
 
-def _evidence(gamma: pl.DataFrame, spec: MatchSpec) -> pl.Expr:
+def _evidence(spec: MatchSpec) -> pl.Expr:
+    """'name=exact; date_of_birth=day_month_swapped; ...' from the integer level columns of scored pairs."""
     labels = level_labels(spec)
     parts = [
         pl.concat_str(pl.lit(f"{c.name}="), pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).fill_null("missing"))
@@ -136,13 +137,13 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
                     .join(index.rename({"id": "right_id", ROW: "r"}), on="right_id"))
     model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes)
     lap("fit")
-    scored = pl.concat([pairs, gamma, score(work, pairs["l"], pairs["r"], gamma, model, spec, tf_tables)], how="horizontal")
+    scored = pl.concat([pairs, gamma, score(pairs["l"], gamma, model, spec, tf_tables)], how="horizontal")
     scored = scored.with_columns(_veto(spec))
     lap("score")
 
     def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
         g = _levels_in_chunks(work, extra, spec, codes)
-        return pl.concat([extra, g, score(work, extra["l"], extra["r"], g, model, spec, tf_tables)], how="horizontal").with_columns(_veto(spec))
+        return pl.concat([extra, g, score(extra["l"], g, model, spec, tf_tables)], how="horizontal").with_columns(_veto(spec))
 
     links = scored.filter((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null())
     clusters, refused, inner, cluster_info = guarded_clusters(
@@ -238,7 +239,7 @@ def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.Dat
 def _lineage(scored: pl.DataFrame, work: pl.DataFrame, ids: pl.Series, entity_ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
     """One row per record: its entity and the strongest accepted link that put it there."""
     accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
-    evidence = _evidence(accepted, spec).alias("evidence")
+    evidence = _evidence(spec).alias("evidence")
     both = pl.concat([
         accepted.select(pl.col("l").alias("row"), pl.col("r").alias("other"), "match_probability", evidence),
         accepted.select(pl.col("r").alias("row"), pl.col("l").alias("other"), "match_probability", evidence),

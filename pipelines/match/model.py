@@ -23,7 +23,6 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.compare import ValueCodes, comparison_levels
-from pipelines.match.prepare import ROW
 from pipelines.match.spec import MatchSpec
 
 log = logging.getLogger("wardbridge.match")
@@ -197,14 +196,15 @@ def refine_m_with_labels(m: dict[str, np.ndarray], labelled_gamma: pl.DataFrame,
     return out
 
 
-def term_frequencies(work: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Share of non-missing records with each value of a column."""
-    values = work.select(pl.col(column).alias("value")).drop_nulls()
-    return values.group_by("value").len().select("value", (pl.col("len") / max(values.height, 1)).alias("tf"))
+def term_frequencies(work: pl.DataFrame, column: str) -> pl.Series:
+    """Per record, the share of non-missing records with the same value of a column (null if missing)."""
+    values = work.select(pl.col(column).alias("value"))
+    table = values.drop_nulls().group_by("value").len().select("value", (pl.col("len") / max(values.height - values.null_count().item(), 1)).alias("tf"))
+    return values.join(table, on="value", how="left", maintain_order="left")["tf"]
 
 
-def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, model: Model, spec: MatchSpec,
-          tf_tables: dict[tuple[str, str], pl.DataFrame]) -> pl.DataFrame:
+def score(l: pl.Series, gamma: pl.DataFrame, model: Model, spec: MatchSpec,
+          tf_tables: dict[tuple[str, str], pl.Series]) -> pl.DataFrame:
     """match_weight (bits) and match_probability per pair, with each comparison's contribution."""
     weights = model.weights()
     prior_bits = model.prior_bits
@@ -217,10 +217,7 @@ def score(work: pl.DataFrame, l: pl.Series, r: pl.Series, gamma: pl.DataFrame, m
                 if level.kind != "exact":
                     continue
                 column = (level.columns or comp.columns)[0]
-                # frequency per record first (one join over the table), then gathered for the pairs
-                per_record = work.select(pl.col(column).alias("value")).join(
-                    tf_tables[(comp.name, column)], on="value", how="left", maintain_order="left")["tf"]
-                tf = per_record.gather(l)
+                tf = tf_tables[(comp.name, column)].gather(l)  # per record, computed once in fit
                 adjust = (np.log2(model.u[comp.name][k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
                 w = w + (adjust.fill_null(0.0) * (g == k).fill_null(False).cast(pl.Float64))
         contributions[f"w_{comp.name}"] = w.cast(pl.Float32)
@@ -251,6 +248,3 @@ def fit(work: pl.DataFrame, gamma: pl.DataFrame, rules: pl.Series, spec: MatchSp
                     column = (level.columns or comp.columns)[0]
                     tf_tables[(comp.name, column)] = term_frequencies(work, column)
     return model, tf_tables
-
-
-__all__ = ["Model", "fit", "score", "random_pairs", "ROW"]

@@ -80,7 +80,7 @@ DATE_KINDS = ("date_swap", "date_within", "same_year")
 def _date_columns(spec: MatchSpec) -> set[str]:
     date_transforms = {"year", "month_day", "date_unordered"}
     out = {d.source for d in spec.derive if set(d.transforms) & date_transforms}
-    for name in referenced_columns(spec):  # inline "<column>__year"
+    for name in spec.referenced_columns:  # inline "<column>__year"
         base, *transforms = name.split("__")
         if set(transforms) & date_transforms:
             out.add(base)
@@ -89,20 +89,6 @@ def _date_columns(spec: MatchSpec) -> set[str]:
             if level.kind in DATE_KINDS:
                 out.update(level.columns or comp.columns)
     return out
-
-
-def referenced_columns(spec: MatchSpec) -> list[str]:
-    cols: list[str] = [spec.id_column]
-    for rule in spec.blocking:
-        cols += [*rule.on, *rule.sort_by]
-    for comp in spec.comparisons:
-        cols += comp.columns
-        for level in comp.levels:
-            cols += level.columns or ()
-    cols += [*spec.survivorship, *spec.show_columns]
-    if spec.recency_column:
-        cols.append(spec.recency_column)
-    return list(dict.fromkeys(cols))
 
 
 def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> pl.DataFrame:
@@ -118,9 +104,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
         dupes = ids.filter(ids.is_duplicated()).unique().sort().head(5).to_list()
         raise SpecError(f"{source}: {spec.id_column!r} is not unique, e.g. {dupes}")
 
-    derived_names = {d.name for d in spec.derive}
-    needed = {c.split("__")[0] for c in referenced_columns(spec)} | {d.source for d in spec.derive}
-    work = frame.select(c for c in frame.columns if c in needed and c not in derived_names)
+    work = frame.select(c for c in frame.columns if c in spec.input_columns)
     work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
     # dates read from CSV arrive as text: ISO dates become dates, anything else missing
     for column in _date_columns(spec):
@@ -128,7 +112,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
             work = work.with_columns(pl.col(column).str.strip_chars().str.to_date("%Y-%m-%d", strict=False))
     derived = {d.name: d for d in spec.derive}
     wanted = {d.name: (d.source, d.transforms) for d in spec.derive}
-    for name in referenced_columns(spec):
+    for name in spec.referenced_columns:
         if "__" in name and name not in work.columns:
             base, *transforms = name.split("__")
             if base in derived:
@@ -139,7 +123,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
     if bad:
         raise SpecError(f"unknown transform(s) {bad} in a derived column name (choose from {TRANSFORMS})")
     work = _derive_columns(work, wanted)
-    keep = [ROW, *[c for c in referenced_columns(spec) if c != ROW]]
+    keep = [ROW, *[c for c in spec.referenced_columns if c != ROW]]
     work = work.select(keep)
     # strings compared as text: blank means missing (rewritten only where there is a blank)
     texts = [c for c in keep if c not in (ROW, spec.id_column) and work.schema[c] == pl.String]

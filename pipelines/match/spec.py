@@ -124,21 +124,27 @@ class MatchSpec:
         return tuple(c for c in self.comparisons if c.score)
 
     @property
+    def referenced_columns(self) -> list[str]:
+        """Every column name the spec uses (input, derived or "<column>__<transform>"), in first-use order."""
+        cols: list[str] = [self.id_column]
+        for rule in self.blocking:
+            cols += [*rule.on, *rule.sort_by]
+        for comp in self.comparisons:
+            cols += comp.columns
+            for level in comp.levels:
+                cols += level.columns or ()
+        cols += [*self.survivorship, *self.show_columns]
+        if self.recency_column:
+            cols.append(self.recency_column)
+        return list(dict.fromkeys(cols))
+
+    @property
     def input_columns(self) -> set[str]:
         """Columns the input table must have."""
         derived = {d.name for d in self.derive}
-        used = {self.id_column, *(d.source for d in self.derive), *self.survivorship, *self.show_columns}
-        for rule in self.blocking:
-            used.update(rule.on)
-            used.update(rule.sort_by)
-        for comp in self.comparisons:
-            used.update(comp.columns)
-            for level in comp.levels:
-                used.update(level.columns or ())
-        if self.recency_column:
-            used.add(self.recency_column)
         # "<column>__<transform>[__<transform>]" names are derived on the fly from <column>
-        return {c.split("__")[0] for c in used - derived if c.split("__")[0] not in derived}
+        bases = {c.split("__")[0] for c in self.referenced_columns}
+        return {c for c in bases if c not in derived} | {d.source for d in self.derive}
 
 
 def load_spec(path: str | Path) -> MatchSpec:
