@@ -4,7 +4,6 @@ The resolver is pipelines.resolve (imported when the asset runs); these assets o
 read the sample, call it, publish the result and attach checks and counts.
 """
 
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,10 +84,18 @@ class SampleAddressesConfig(dg.Config):
     kinds={"duckdb", "parquet", "polars"},
     metadata=static_table_metadata(RESOLVED_TABLE, SCHEMA),
     check_specs=[
-        dg.AssetCheckSpec("resolver_contract", asset="sample_addresses_resolved", blocking=True,
-                          description=CHECK_DESCRIPTIONS["resolver_contract"]),
-        dg.AssetCheckSpec("gazetteer_consistency", asset="sample_addresses_resolved", blocking=False,
-                          description="Sample gazetteer: " + CHECK_DESCRIPTIONS["gazetteer_consistency"]),
+        dg.AssetCheckSpec(
+            "resolver_contract",
+            asset="sample_addresses_resolved",
+            blocking=True,
+            description=CHECK_DESCRIPTIONS["resolver_contract"],
+        ),
+        dg.AssetCheckSpec(
+            "gazetteer_consistency",
+            asset="sample_addresses_resolved",
+            blocking=False,
+            description="Sample gazetteer: " + CHECK_DESCRIPTIONS["gazetteer_consistency"],
+        ),
     ],
 )
 def sample_addresses_resolved(
@@ -103,10 +110,16 @@ def sample_addresses_resolved(
     if not gazetteer_path.exists():
         context.log.warning(f"sample gazetteer {gazetteer_path} not found: resolving without it")
     reference = load_reference(gazetteers=gazetteers)
-    context.log.info(f"resolving {frame.height} addresses from {addresses_path} ({reference.gazetteer.height} gazetteer entries)")
+    context.log.info(
+        f"resolving {frame.height} addresses from {addresses_path} ({reference.gazetteer.height} gazetteer entries)"
+    )
     resolved = resolve_table(frame, address_column=config.address_column, reference=reference)
     table = table_for_frame(
-        RESOLVED_ADDRESS, resolved, name=RESOLVED_TABLE.name, description=RESOLVED_TABLE.description, descriptions=SAMPLE_COLUMNS
+        RESOLVED_ADDRESS,
+        resolved,
+        name=RESOLVED_TABLE.name,
+        description=RESOLVED_TABLE.description,
+        descriptions=SAMPLE_COLUMNS,
     )
     (published,) = wh.publish(SCHEMA, [(table, resolved)])
     stored = wh.read(SCHEMA, table.name)
@@ -134,8 +147,12 @@ def sample_addresses_resolved(
     kinds={"duckdb", "parquet", "polars"},
     metadata=static_table_metadata(QUEUE_TABLE, SCHEMA),
     check_specs=[
-        dg.AssetCheckSpec("nothing_dropped", asset="address_review_queue", blocking=True,
-                          description=CHECK_DESCRIPTIONS["nothing_dropped"]),
+        dg.AssetCheckSpec(
+            "nothing_dropped",
+            asset="address_review_queue",
+            blocking=True,
+            description=CHECK_DESCRIPTIONS["nothing_dropped"],
+        ),
     ],
 )
 def address_review_queue(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> Iterator:
@@ -151,7 +168,9 @@ def address_review_queue(context: dg.AssetExecutionContext, warehouse: Warehouse
     yield dg.MaterializeResult(
         metadata={
             **published_metadata(table, published),
-            "status_counts": counts_markdown({k: v for k, v in status_counts(stored).items() if k in ("split_review", "unresolved")}),
+            "status_counts": counts_markdown(
+                {k: v for k, v in status_counts(stored).items() if k in ("split_review", "unresolved")}
+            ),
             "preview": preview_markdown(stored, QUEUE_PREVIEW),
         }
     )

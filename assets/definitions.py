@@ -16,7 +16,14 @@ from assets.resources import WarehouseResource
 
 MAIN_JOB = "wardbridge_main"
 
-ALL_ASSETS = [reference_tables, sample_addresses_resolved, address_review_queue, *INGEST_ASSETS, *ENTITY_ASSETS, registry_links]
+ALL_ASSETS = [
+    reference_tables,
+    sample_addresses_resolved,
+    address_review_queue,
+    *INGEST_ASSETS,
+    *ENTITY_ASSETS,
+    registry_links,
+]
 
 wardbridge_main = dg.define_asset_job(
     MAIN_JOB,

@@ -12,7 +12,15 @@ import dagster as dg
 
 from assets.metadata import preview_markdown, published_metadata, static_table_metadata
 from assets.resources import WarehouseResource
-from pipelines.link import ENTITY_SCHEMA, build_links, lineage_problems, link_problems, previous_lineage, read_staged, resolve_entities
+from pipelines.link import (
+    ENTITY_SCHEMA,
+    build_links,
+    lineage_problems,
+    link_problems,
+    previous_lineage,
+    read_staged,
+    resolve_entities,
+)
 from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, entities_table, lineage_table, review_table
 
 GROUP = "entities"
@@ -42,13 +50,22 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         name=f"match_{kind}",
         group_name=GROUP,
         specs=[
-            dg.AssetSpec(table.name, deps=[f"staged_{registry}"], description=table.description, kinds={"duckdb", "parquet", "polars"},
-                         metadata=static_table_metadata(table, ENTITY_SCHEMA))
+            dg.AssetSpec(
+                table.name,
+                deps=[f"staged_{registry}"],
+                description=table.description,
+                kinds={"duckdb", "parquet", "polars"},
+                metadata=static_table_metadata(table, ENTITY_SCHEMA),
+            )
             for table in tables.values()
         ],
         check_specs=[
-            dg.AssetCheckSpec("lineage_complete", asset=tables["lineage"].name, blocking=True,
-                              description=f"Every staged_{registry} record appears exactly once in the lineage, with an entity."),
+            dg.AssetCheckSpec(
+                "lineage_complete",
+                asset=tables["lineage"].name,
+                blocking=True,
+                description=f"Every staged_{registry} record appears exactly once in the lineage, with an entity.",
+            ),
         ],
         description=f"Deduplicate staged_{registry} into {kind} entities (spec mappings/match/{kind}.toml).",
     )
@@ -56,33 +73,61 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         wh = warehouse.get()
         staged = read_staged(wh, registry)
         previous = previous_lineage(wh, kind)
-        context.log.info(f"{kind}: {staged.height} staged records, previous lineage {'none' if previous is None else previous.height}")
+        context.log.info(
+            f"{kind}: {staged.height} staged records, previous lineage {'none' if previous is None else previous.height}"
+        )
         result = resolve_entities(kind, staged, previous)
         if result.result is not None:
             context.log.info(result.result.summary())
         published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))
         stats = result.stats
-        yield dg.MaterializeResult(asset_key=tables["entities"].name, metadata={
-            **published_metadata(tables["entities"], published["entities"]), **_stats_metadata(stats),
-            **({"match/summary": dg.MetadataValue.md(result.result.summary())} if result.result is not None else {}),
-            **({"match/capped_block_list": preview_markdown(result.result.blocking.capped_blocks, result.result.blocking.capped_blocks.columns, rows=20)}
-               if result.result is not None and result.result.blocking.capped_blocks.height else {}),
-        })
+        yield dg.MaterializeResult(
+            asset_key=tables["entities"].name,
+            metadata={
+                **published_metadata(tables["entities"], published["entities"]),
+                **_stats_metadata(stats),
+                **(
+                    {"match/summary": dg.MetadataValue.md(result.result.summary())} if result.result is not None else {}
+                ),
+                **(
+                    {
+                        "match/capped_block_list": preview_markdown(
+                            result.result.blocking.capped_blocks, result.result.blocking.capped_blocks.columns, rows=20
+                        )
+                    }
+                    if result.result is not None and result.result.blocking.capped_blocks.height
+                    else {}
+                ),
+            },
+        )
         merged = result.result.merged_entities if result.result is not None else None
-        yield dg.MaterializeResult(asset_key=tables["lineage"].name, metadata={
-            **published_metadata(tables["lineage"], published["lineage"]),
-            "previous_records": 0 if previous is None else previous.height,
-            "previous_entities_merged": 0 if merged is None else merged.height,
-        })
-        yield dg.MaterializeResult(asset_key=tables["review"].name, metadata={
-            **published_metadata(tables["review"], published["review"]),
-            "decisions": _json(stats.get("decisions", {})),
-        })
+        yield dg.MaterializeResult(
+            asset_key=tables["lineage"].name,
+            metadata={
+                **published_metadata(tables["lineage"], published["lineage"]),
+                "previous_records": 0 if previous is None else previous.height,
+                "previous_entities_merged": 0 if merged is None else merged.height,
+            },
+        )
+        yield dg.MaterializeResult(
+            asset_key=tables["review"].name,
+            metadata={
+                **published_metadata(tables["review"], published["review"]),
+                "decisions": _json(stats.get("decisions", {})),
+            },
+        )
         problems = lineage_problems(staged, result.lineage)
         yield dg.AssetCheckResult(
-            check_name="lineage_complete", asset_key=tables["lineage"].name, passed=not problems,
-            metadata={"staged_records": staged.height, "lineage_records": result.lineage.height, "entities": result.entities.height},
-            description="; ".join(problems) or f"{staged.height} staged records -> {result.entities.height} entities, each record once",
+            check_name="lineage_complete",
+            asset_key=tables["lineage"].name,
+            passed=not problems,
+            metadata={
+                "staged_records": staged.height,
+                "lineage_records": result.lineage.height,
+                "entities": result.entities.height,
+            },
+            description="; ".join(problems)
+            or f"{staged.height} staged records -> {result.entities.height} entities, each record once",
         )
 
     return match_asset
@@ -98,8 +143,14 @@ ENTITY_ASSETS = [build_entity_asset(kind) for kind in ENTITY_KINDS]
     description=REGISTRY_LINKS.description,
     kinds={"duckdb", "parquet", "polars"},
     metadata=static_table_metadata(REGISTRY_LINKS, ENTITY_SCHEMA),
-    check_specs=[dg.AssetCheckSpec("links_accounted", asset=REGISTRY_LINKS.name, blocking=True,
-                                   description="Every source row of every link is linked or counted unlinked with a reason; every link's records have entities.")],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "links_accounted",
+            asset=REGISTRY_LINKS.name,
+            blocking=True,
+            description="Every source row of every link is linked or counted unlinked with a reason; every link's records have entities.",
+        )
+    ],
 )
 def registry_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     wh = warehouse.get()
@@ -109,17 +160,24 @@ def registry_links(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     (published,) = wh.publish(ENTITY_SCHEMA, [(REGISTRY_LINKS, result.links)])
     counts = dict(result.links.group_by("link_type").len().sort("link_type").iter_rows())
     for name, report in result.report.items():
-        context.log.info(f"{name}: {report['rows']} rows, {report['linked']} linked, unlinked {report['unlinked'] or 0}")
-    yield dg.MaterializeResult(metadata={
-        **published_metadata(REGISTRY_LINKS, published),
-        **{f"links/{k}": v for k, v in counts.items()},
-        "unlinked_rows": result.unlinked,
-        "rows_by_link": _json(result.report),
-    })
+        context.log.info(
+            f"{name}: {report['rows']} rows, {report['linked']} linked, unlinked {report['unlinked'] or 0}"
+        )
+    yield dg.MaterializeResult(
+        metadata={
+            **published_metadata(REGISTRY_LINKS, published),
+            **{f"links/{k}": v for k, v in counts.items()},
+            "unlinked_rows": result.unlinked,
+            "rows_by_link": _json(result.report),
+        }
+    )
     problems = link_problems(result)
     yield dg.AssetCheckResult(
-        check_name="links_accounted", passed=not problems, metadata={"unlinked_rows": result.unlinked},
-        description="; ".join(problems) or f"{result.links.height} links; {result.unlinked} source rows unlinked, each with a reason",
+        check_name="links_accounted",
+        passed=not problems,
+        metadata={"unlinked_rows": result.unlinked},
+        description="; ".join(problems)
+        or f"{result.links.height} links; {result.unlinked} source rows unlinked, each with a reason",
     )
 
 

@@ -7,7 +7,6 @@ range, a partition whose file cannot be read fails with the file and cause named
 after the others have been written. The engine is pipelines/ingest/.
 """
 
-
 import os
 from pathlib import Path
 
@@ -81,27 +80,47 @@ def build_registry_assets(registry: str) -> list:
             )
             context.log.info(notes[-1])
         _raise_failures(failures)
-        return dg.MaterializeResult(metadata={"dagster/row_count": rows, "partitions": dg.MetadataValue.md("\n".join(f"- {n}" for n in notes))})
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": rows, "partitions": dg.MetadataValue.md("\n".join(f"- {n}" for n in notes))}
+        )
 
     @dg.multi_asset(
         name=f"stage_{registry}",
         group_name=GROUP,
         partitions_def=partitions,
         specs=[
-            dg.AssetSpec(f"staged_{registry}", deps=[f"raw_{registry}"], description=staged_decl.description,
-                         kinds={"parquet", "polars"}, metadata=static_table_metadata(staged_decl, "staged")),
-            dg.AssetSpec(f"quarantine_{registry}", deps=[f"raw_{registry}"], description=QUARANTINE.description,
-                         kinds={"parquet", "polars"}, metadata=static_table_metadata(QUARANTINE, "quarantine")),
+            dg.AssetSpec(
+                f"staged_{registry}",
+                deps=[f"raw_{registry}"],
+                description=staged_decl.description,
+                kinds={"parquet", "polars"},
+                metadata=static_table_metadata(staged_decl, "staged"),
+            ),
+            dg.AssetSpec(
+                f"quarantine_{registry}",
+                deps=[f"raw_{registry}"],
+                description=QUARANTINE.description,
+                kinds={"parquet", "polars"},
+                metadata=static_table_metadata(QUARANTINE, "quarantine"),
+            ),
         ],
         check_specs=[
-            dg.AssetCheckSpec("rows_accounted", asset=f"staged_{registry}", blocking=True,
-                              description="Every raw row is staged or quarantined, never both, never lost (per partition)."),
+            dg.AssetCheckSpec(
+                "rows_accounted",
+                asset=f"staged_{registry}",
+                blocking=True,
+                description="Every raw row is staged or quarantined, never both, never lost (per partition).",
+            ),
         ],
     )
     def stage_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         extracts = _extracts()
         wh = warehouse.get()
-        raw_layer, staged_layer, quarantine_layer = PartitionedLayer(wh, "raw"), PartitionedLayer(wh, "staged"), PartitionedLayer(wh, "quarantine")
+        raw_layer, staged_layer, quarantine_layer = (
+            PartitionedLayer(wh, "raw"),
+            PartitionedLayer(wh, "staged"),
+            PartitionedLayer(wh, "quarantine"),
+        )
         totals = {"raw": 0, "staged": 0, "quarantined": 0}
         unbalanced, status, repairs = [], {}, {}
         for key in context.partition_keys:
@@ -119,20 +138,28 @@ def build_registry_assets(registry: str) -> list:
             for fld, kinds in result.repairs.items():
                 for kind, n in kinds.items():
                     repairs[f"{fld}:{kind}"] = repairs.get(f"{fld}:{kind}", 0) + n
-            context.log.info(f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined")
+            context.log.info(
+                f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
+            )
         yield dg.MaterializeResult(
             asset_key=f"staged_{registry}",
-            metadata={"dagster/row_count": totals["staged"], **{f"ward_status/{k}": v for k, v in sorted(status.items())},
-                      **{f"repaired/{k}": v for k, v in sorted(repairs.items())}},
+            metadata={
+                "dagster/row_count": totals["staged"],
+                **{f"ward_status/{k}": v for k, v in sorted(status.items())},
+                **{f"repaired/{k}": v for k, v in sorted(repairs.items())},
+            },
         )
-        yield dg.MaterializeResult(asset_key=f"quarantine_{registry}", metadata={"dagster/row_count": totals["quarantined"]})
+        yield dg.MaterializeResult(
+            asset_key=f"quarantine_{registry}", metadata={"dagster/row_count": totals["quarantined"]}
+        )
         yield dg.AssetCheckResult(
             check_name="rows_accounted",
             asset_key=f"staged_{registry}",
             passed=not unbalanced,
             metadata={**totals, "unbalanced_partitions": ", ".join(unbalanced) or "none"},
             description=f"raw {totals['raw']} = staged {totals['staged']} + quarantined {totals['quarantined']}"
-            if not unbalanced else f"rows lost or doubled in {unbalanced}",
+            if not unbalanced
+            else f"rows lost or doubled in {unbalanced}",
         )
 
     return [raw_asset, stage_asset]

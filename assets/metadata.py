@@ -42,7 +42,9 @@ def table_schema(table: Table) -> dg.TableSchema:
                 ),
             )
         )
-    constraints = dg.TableConstraints(other=[f"primary key: {', '.join(table.primary_key)}"]) if table.primary_key else None
+    constraints = (
+        dg.TableConstraints(other=[f"primary key: {', '.join(table.primary_key)}"]) if table.primary_key else None
+    )
     return dg.TableSchema(columns=columns, constraints=constraints)
 
 
@@ -81,7 +83,9 @@ def preview_markdown(frame: pl.DataFrame, columns: Sequence[str], rows: int = 10
 
 
 def check_result(asset_key: str, outcome: CheckOutcome) -> dg.AssetCheckResult:
-    metadata: dict[str, Any] = {k: (dg.MetadataValue.json(v) if isinstance(v, dict | list) else v) for k, v in outcome.metadata.items()}
+    metadata: dict[str, Any] = {
+        k: (dg.MetadataValue.json(v) if isinstance(v, dict | list) else v) for k, v in outcome.metadata.items()
+    }
     if outcome.problems:
         metadata["problems"] = dg.MetadataValue.md("\n".join(f"- {p}" for p in outcome.problems[:50]))
     metadata["problem_count"] = len(outcome.problems)

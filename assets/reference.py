@@ -5,7 +5,6 @@ and evaluates the blocking checks from quality/checks.py on the rows read back f
 the warehouse, so downstream assets only run on reference data that passed.
 """
 
-
 from collections.abc import Iterator
 
 import dagster as dg
@@ -64,7 +63,9 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     reference = load_reference()
     tables = reference.tables()
     published = wh.publish(SCHEMA, [(DECLARATIONS[name], frame) for name, frame in tables.items()])
-    context.log.info(f"published {len(published)} reference tables to {wh.duckdb_path} and {wh.root / 'parquet' / SCHEMA}")
+    context.log.info(
+        f"published {len(published)} reference tables to {wh.duckdb_path} and {wh.root / 'parquet' / SCHEMA}"
+    )
     prov = provenance()
     for table in published:
         yield dg.MaterializeResult(

@@ -45,7 +45,7 @@ def make_frame(n: int, seed: int = 0) -> pl.DataFrame:
     ids = [f"079{x:09d}" for x in rng.integers(0, 10**9, n)]
     days, months, years = rng.integers(1, 29, n), rng.integers(1, 13, n), rng.integers(1940, 2020, n)
     dates = [f"{d:02d}/{m:02d}/{y}" for d, m, y in zip(days, months, years, strict=True)]
-    notes = np.where(rng.random(n) < 0.9, None, pick(["Tạm vắng", "Chuyển đi, \"đã báo\"", "Đã mất"]))
+    notes = np.where(rng.random(n) < 0.9, None, pick(["Tạm vắng", 'Chuyển đi, "đã báo"', "Đã mất"]))
     return pl.DataFrame(
         {
             "so_dinh_danh": ids,

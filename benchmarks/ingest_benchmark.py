@@ -39,7 +39,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--from", dest="source_dir", type=Path, help="existing `wardbridge synth` output")
-    parser.add_argument("--registry", choices=("population", "households", "businesses", "tax"), help="only this registry")
+    parser.add_argument(
+        "--registry", choices=("population", "households", "businesses", "tax"), help="only this registry"
+    )
     parser.add_argument("--save", type=Path, help="write staged_<registry>.parquet files here")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="wardbridge-ingest-"))
@@ -74,7 +76,9 @@ def main() -> None:
             saved.setdefault(extract.source.registry, []).append(part)
         for k in totals:
             totals[k] += counts[k]
-    print(f"extracts {len(extracts)}  raw rows {totals['raw']:,}  staged {totals['staged']:,}  quarantined {totals['quarantined']:,}")
+    print(
+        f"extracts {len(extracts)}  raw rows {totals['raw']:,}  staged {totals['staged']:,}  quarantined {totals['quarantined']:,}"
+    )
     print(f"read + raw      {t_raw:7.1f} s  {totals['raw'] / t_raw:10,.0f} rows/s")
     print(f"stage + resolve {t_stage:7.1f} s  {totals['raw'] / t_stage:10,.0f} rows/s")
     print(f"ingest total    {t_raw + t_stage:7.1f} s  {totals['raw'] / (t_raw + t_stage):10,.0f} rows/s")

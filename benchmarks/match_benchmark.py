@@ -41,10 +41,14 @@ SPLINK_COLUMNS = ["record_key", "full_name", "date_of_birth", "sex", "personal_i
 def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) -> dict:
     """Pairwise precision/recall/F1 of clusters (record_key, cluster_id) against truth person_id."""
     keyed = staged.select("record_key", "source_id", "source_key").join(
-        truth.select("source_id", pl.col("record_no").cast(pl.String).alias("source_key"), "person_id"), on=["source_id", "source_key"])
+        truth.select("source_id", pl.col("record_no").cast(pl.String).alias("source_key"), "person_id"),
+        on=["source_id", "source_key"],
+    )
     labelled = keyed.join(clusters.select("record_key", pl.col("cluster_id").cast(pl.String)), on="record_key")
     if labelled.height != staged.height:
-        raise SystemExit(f"only {labelled.height:,} of {staged.height:,} staged records found in the truth or the clusters")
+        raise SystemExit(
+            f"only {labelled.height:,} of {staged.height:,} staged records found in the truth or the clusters"
+        )
     return pairwise(labelled, "cluster_id", "person_id")
 
 
@@ -55,14 +59,22 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
 
         from pipelines.match import load_spec, match
 
-        logging.basicConfig(level=logging.INFO, format=f"  {engine}: %(message)s", stream=sys.stderr)  # phase times and memory
+        logging.basicConfig(
+            level=logging.INFO, format=f"  {engine}: %(message)s", stream=sys.stderr
+        )  # phase times and memory
         spec = load_spec(PEOPLE_SPEC)
         staged = pl.read_parquet(staged_path, columns=sorted(spec.input_columns))  # what the spec uses, as Splink below
         started = time.perf_counter()
         result = match(staged, spec)
-        clusters = result.records.select(pl.col("record_id").alias("record_key"), pl.col("entity_id").alias("cluster_id"))
-        info = {k: v for k, v in result.stats.items() if k in ("candidate_pairs", "decisions", "review_pairs", "capped_blocks",
-                                                                 "em_converged", "seconds", "entities")}
+        clusters = result.records.select(
+            pl.col("record_id").alias("record_key"), pl.col("entity_id").alias("cluster_id")
+        )
+        info = {
+            k: v
+            for k, v in result.stats.items()
+            if k
+            in ("candidate_pairs", "decisions", "review_pairs", "capped_blocks", "em_converged", "seconds", "entities")
+        }
     else:
         from benchmarks.splink_peer import splink_dedupe
 
@@ -72,7 +84,10 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
     wall = time.perf_counter() - started
     clusters.write_parquet(out.with_suffix(".parquet"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.write_text(json.dumps({"engine": engine, "wall_s": wall, "peak_rss_mib": peak, "info": info}, default=str), encoding="utf-8")
+    out.write_text(
+        json.dumps({"engine": engine, "wall_s": wall, "peak_rss_mib": peak, "info": info}, default=str),
+        encoding="utf-8",
+    )
 
 
 def staged_sample() -> Path:
@@ -103,7 +118,10 @@ def main() -> None:
         args.staged, args.truth = staged_sample(), args.truth or SAMPLE_TRUTH
     if not args.staged or not args.truth:
         parser.error("give --sample, or --staged and --truth")
-    print(f"{pl.scan_parquet(args.staged).select(pl.len()).collect().item():,} staged population records from {args.staged}", flush=True)
+    print(
+        f"{pl.scan_parquet(args.staged).select(pl.len()).collect().item():,} staged population records from {args.staged}",
+        flush=True,
+    )
     work = Path(tempfile.mkdtemp(prefix="wardbridge-bench-"))
     rows = []
     for engine in ["wardbridge", *(["splink"] if args.splink else [])]:
@@ -125,14 +143,20 @@ def main() -> None:
     for figures in rows:
         figures.update(accuracy(pl.read_parquet(work / f"{figures['engine']}.parquet"), staged, truth))
     print()
-    print(f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'peak MiB':>10}{'pred pairs':>12}{'true pairs':>12}")
+    print(
+        f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'peak MiB':>10}{'pred pairs':>12}{'true pairs':>12}"
+    )
     for r in rows:
-        print(f"{r['engine']:<12}{r['precision']:>11.5f}{r['recall']:>9.5f}{r['f1']:>9.5f}{r['wall_s']:>9.1f}{r['peak_rss_mib']:>10,.0f}"
-              f"{r['predicted_pairs']:>12,}{r['true_pairs']:>12,}")
+        print(
+            f"{r['engine']:<12}{r['precision']:>11.5f}{r['recall']:>9.5f}{r['f1']:>9.5f}{r['wall_s']:>9.1f}{r['peak_rss_mib']:>10,.0f}"
+            f"{r['predicted_pairs']:>12,}{r['true_pairs']:>12,}"
+        )
     if len(rows) == 2:
         w, s = rows
-        print(f"\nwardbridge/splink: wall {w['wall_s'] / s['wall_s']:.3f}x, peak memory {w['peak_rss_mib'] / s['peak_rss_mib']:.2f}x, "
-              f"F1 {w['f1'] - s['f1']:+.5f}")
+        print(
+            f"\nwardbridge/splink: wall {w['wall_s'] / s['wall_s']:.3f}x, peak memory {w['peak_rss_mib'] / s['peak_rss_mib']:.2f}x, "
+            f"F1 {w['f1'] - s['f1']:+.5f}"
+        )
 
 
 if __name__ == "__main__":

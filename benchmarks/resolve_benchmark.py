@@ -93,7 +93,13 @@ def max_rss_mib() -> float:
 
 
 def fmt_table(frame: pl.DataFrame) -> str:
-    with pl.Config(tbl_rows=50, tbl_width_chars=200, float_precision=4, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+    with pl.Config(
+        tbl_rows=50,
+        tbl_width_chars=200,
+        float_precision=4,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+    ):
         return str(frame)
 
 
@@ -145,17 +151,27 @@ def peer_table(sample: pl.DataFrame, ours: pl.DataFrame, peer_new: list[str | No
     ours_right = pl.col("true_new_uid").is_not_null() & pl.col("our_new_uid").eq_missing(pl.col("true_new_uid"))
     peer_right = pl.col("true_new_uid").is_not_null() & pl.col("peer_new_uid").eq_missing(pl.col("true_new_uid"))
     ours_ok = (
-        pl.when(mess == "bad_input").then(pl.col("status") == "unresolved")
-        .when(mess == "split_evidence").then((pl.col("status") == "split_resolved") & ours_right)
-        .when(mess == "split_no_evidence").then((pl.col("status") == "split_review") & (pl.col("true_candidates").list.set_difference("candidates").list.len() == 0))
+        pl.when(mess == "bad_input")
+        .then(pl.col("status") == "unresolved")
+        .when(mess == "split_evidence")
+        .then((pl.col("status") == "split_resolved") & ours_right)
+        .when(mess == "split_no_evidence")
+        .then(
+            (pl.col("status") == "split_review")
+            & (pl.col("true_candidates").list.set_difference("candidates").list.len() == 0)
+        )
         .otherwise(pl.col("status").is_in(["exact", "fuzzy"]) & ours_right)
     )
     peer_ok = (
-        pl.when(mess == "bad_input").then(pl.col("peer_new_uid").is_null())
-        .when(mess == "split_no_evidence").then(pl.lit(None, dtype=pl.Boolean))
+        pl.when(mess == "bad_input")
+        .then(pl.col("peer_new_uid").is_null())
+        .when(mess == "split_no_evidence")
+        .then(pl.lit(None, dtype=pl.Boolean))
         .otherwise(peer_right)
     )
-    in_cands = pl.when(pl.col("is_split")).then(pl.col("true_candidates").list.contains(pl.col("peer_new_uid")).fill_null(False))
+    in_cands = pl.when(pl.col("is_split")).then(
+        pl.col("true_candidates").list.contains(pl.col("peer_new_uid")).fill_null(False)
+    )
     df = df.with_columns(ours_ok.alias("ours_ok"), peer_ok.alias("peer_ok"), in_cands.alias("peer_in_candidates"))
     agg = (
         pl.len().alias("n"),
@@ -257,10 +273,16 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(f"## Side by side on a random sample of {k:,} of the same rows")
     print("tool                 wall (s)   addresses/s")
-    print(f"wardbridge           {t_ours:8.2f}   {k / t_ours:11,.0f}   (resolve only, one call; reference already loaded)")
+    print(
+        f"wardbridge           {t_ours:8.2f}   {k / t_ours:11,.0f}   (resolve only, one call; reference already loaded)"
+    )
     print(f"wardbridge, again    {t_ours_again:8.2f}   {k / t_ours_again:11,.0f}   (same call repeated)")
-    print(f"vietnamadminunits    {t_peer:8.2f}   {k / t_peer:11,.0f}   (convert_address per row; +{t_peer_load:.1f} s first-call load)")
-    print(f"  without bad_input  {t_peer_good:8.2f}   {k_good / t_peer_good:11,.0f}   ({k_good:,} rows; 10 kB junk strings are slow for it)")
+    print(
+        f"vietnamadminunits    {t_peer:8.2f}   {k / t_peer:11,.0f}   (convert_address per row; +{t_peer_load:.1f} s first-call load)"
+    )
+    print(
+        f"  without bad_input  {t_peer_good:8.2f}   {k_good / t_peer_good:11,.0f}   ({k_good:,} rows; 10 kB junk strings are slow for it)"
+    )
     print()
     print(fmt_table(peer_table(sample, ours, peer_new)))
     print("vietnamadminunits cannot flag a split old unit for review: its split_no_evidence accuracy is undefined;")

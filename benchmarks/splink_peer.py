@@ -28,7 +28,6 @@ from typing import Any
 
 import duckdb
 import polars as pl
-
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -197,9 +196,7 @@ def splink_dedupe(
         predictions, threshold_match_probability=threshold
     )
     clusters = pl.from_arrow(
-        con.sql(
-            f"select unique_id as record_key, cluster_id from {clustered.physical_name} order by unique_id"
-        ).arrow()
+        con.sql(f"select unique_id as record_key, cluster_id from {clustered.physical_name} order by unique_id").arrow()
     )
     timings["cluster"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t_all
@@ -248,18 +245,28 @@ def main(argv: list[str] | None = None) -> int:
     staged = pl.read_parquet(args.input)
     t_read = time.perf_counter() - t0
     clusters, info = splink_dedupe(
-        staged, threshold=args.threshold, max_pairs_u=args.max_pairs_u, em_max_pairs=args.em_max_pairs or None,
+        staged,
+        threshold=args.threshold,
+        max_pairs_u=args.max_pairs_u,
+        em_max_pairs=args.em_max_pairs or None,
         log_level=logging.INFO if args.verbose else logging.WARNING,
     )
     wall = time.perf_counter() - t0
     if args.output:
         clusters.write_parquet(args.output)
     print(f"splink {info['splink_version']} (duckdb {info['duckdb_version']}, {info['threads']} threads)")
-    print(f"records: {info['n_records']:,}  clusters: {info['n_clusters']:,}  "
-          f"pairs >= {args.threshold}: {info['n_pairs_above_threshold']:,}")
-    print(f"prior (probability two random records match): {info['settings']['probability_two_random_records_match']:.3g}")
-    print("seconds: read %.2f, " % t_read + ", ".join(f"{k} {v:.2f}" for k, v in info["timings_s"].items())
-          + f"; wall {wall:.2f}")
+    print(
+        f"records: {info['n_records']:,}  clusters: {info['n_clusters']:,}  "
+        f"pairs >= {args.threshold}: {info['n_pairs_above_threshold']:,}"
+    )
+    print(
+        f"prior (probability two random records match): {info['settings']['probability_two_random_records_match']:.3g}"
+    )
+    print(
+        f"seconds: read {t_read:.2f}, "
+        + ", ".join(f"{k} {v:.2f}" for k, v in info["timings_s"].items())
+        + f"; wall {wall:.2f}"
+    )
     if args.truth:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         from benchmarks.match_benchmark import accuracy  # the side-by-side benchmark's own measure

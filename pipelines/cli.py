@@ -106,17 +106,34 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Input table: .csv (UTF-8, BOM ok) or .parquet.")
-@click.option("--output", "output_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Output table: .csv (lists ';'-joined) or .parquet.")
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Input table: .csv (UTF-8, BOM ok) or .parquet.",
+)
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output table: .csv (lists ';'-joined) or .parquet.",
+)
 @click.option("--column", "address_column", metavar="NAME", help="Column with the free-text address.")
 @click.option("--ward-column", metavar="NAME", help="Column with the old ward/commune name.")
 @click.option("--district-column", metavar="NAME", help="Column with the old district name.")
 @click.option("--province-column", metavar="NAME", help="Column with the old province name.")
-@click.option("--old-code-column", metavar="NAME", help="Column with the old 5-digit commune code (wins over names when known).")
-@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Extra gazetteer CSV (columns as mappings/gazetteer.csv) used with mappings/gazetteer.csv. Repeatable.")
+@click.option(
+    "--old-code-column", metavar="NAME", help="Column with the old 5-digit commune code (wins over names when known)."
+)
+@click.option(
+    "--gazetteer",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Extra gazetteer CSV (columns as mappings/gazetteer.csv) used with mappings/gazetteer.csv. Repeatable.",
+)
 def resolve(
     input_path: Path,
     output_path: Path,
@@ -142,8 +159,10 @@ def resolve(
         "--old-code-column": old_code_column,
     }
     if not any(columns.values()):
-        raise click.UsageError("name the address column with --column, or the unit columns with "
-                               "--ward-column/--district-column/--province-column/--old-code-column")
+        raise click.UsageError(
+            "name the address column with --column, or the unit columns with "
+            "--ward-column/--district-column/--province-column/--old-code-column"
+        )
     out_fmt = file_format(output_path, "--output")
     frame = read_frame(input_path, "--input")
     for option, name in columns.items():
@@ -192,17 +211,42 @@ def resolve(
 
 
 @main.command()
-@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Table to deduplicate (.csv or .parquet).")
-@click.option("--spec", "spec_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Match spec (TOML; see README 'Matching').")
-@click.option("--output", "output_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="One row per input record: record_id, entity_id and the link that put it there (.csv or .parquet).")
-@click.option("--previous", "previous_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="A previous --output: records seen before keep their entity ids.")
-@click.option("--labels", "labels_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Known pairs of the same entity (columns left_id, right_id), e.g. decided by a reviewer: they refine the model's m.")
-def match(input_path: Path, spec_path: Path, output_path: Path, previous_path: Path | None, labels_path: Path | None) -> None:
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Table to deduplicate (.csv or .parquet).",
+)
+@click.option(
+    "--spec",
+    "spec_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Match spec (TOML; see README 'Matching').",
+)
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="One row per input record: record_id, entity_id and the link that put it there (.csv or .parquet).",
+)
+@click.option(
+    "--previous",
+    "previous_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A previous --output: records seen before keep their entity ids.",
+)
+@click.option(
+    "--labels",
+    "labels_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Known pairs of the same entity (columns left_id, right_id), e.g. decided by a reviewer: they refine the model's m.",
+)
+def match(
+    input_path: Path, spec_path: Path, output_path: Path, previous_path: Path | None, labels_path: Path | None
+) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
     Beside OUTPUT it writes <name>.pairs (every scored candidate pair with its evidence
@@ -227,7 +271,9 @@ def match(input_path: Path, spec_path: Path, output_path: Path, previous_path: P
     if previous_path is not None:
         previous = read_frame(previous_path, "--previous")
         if not {"record_id", "entity_id"} <= set(previous.columns):
-            raise click.BadParameter(f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous")
+            raise click.BadParameter(
+                f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
+            )
     labels = None
     if labels_path is not None:
         labels = read_frame(labels_path, "--labels")
@@ -269,7 +315,9 @@ def reference() -> None:
     provenance = json.loads((REFERENCE_DIR / "provenance.json").read_text(encoding="utf-8"))
     click.echo("Sources:")
     for source in provenance.get("sources", []):
-        click.echo(f"  {source['package']} {source['version']} ({source.get('license', '?')}): {source.get('used_for', '')}")
+        click.echo(
+            f"  {source['package']} {source['version']} ({source.get('license', '?')}): {source.get('used_for', '')}"
+        )
     click.echo("Legal basis:")
     for subject, basis in provenance.get("legal_basis", {}).items():
         click.echo(f"  {subject}: {basis}")
@@ -284,13 +332,26 @@ def reference() -> None:
 
 
 @main.command()
-@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help=f"Output directory. Default: ${WAREHOUSE_ENV}, else warehouse/ in the repository.")
-@click.option("--dagster-home", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Dagster instance directory (holding dagster.yaml). Default: the repository root, "
-              "the instance `DAGSTER_HOME=$PWD dagster dev` uses.")
-@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="INFO", show_default=True,
-              help="Dagster log level printed while the job runs.")
+@click.option(
+    "--warehouse",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help=f"Output directory. Default: ${WAREHOUSE_ENV}, else warehouse/ in the repository.",
+)
+@click.option(
+    "--dagster-home",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Dagster instance directory (holding dagster.yaml). Default: the repository root, "
+    "the instance `DAGSTER_HOME=$PWD dagster dev` uses.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+    help="Dagster log level printed while the job runs.",
+)
 def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> None:
     """Run the Dagster jobs on the persistent instance: wardbridge_main (reference tables + the bundled sample),
     ingest_<registry> (every catalogue extract), then wardbridge_entities (entities and registry links)."""
@@ -315,7 +376,9 @@ def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> No
         "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
         "loggers": {"console": {"config": {"log_level": log_level}}},
     }
-    with dg.execute_job(job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}) as result:
+    with dg.execute_job(
+        job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}
+    ) as result:
         elapsed = time.perf_counter() - started
         _report(result, elapsed, home, warehouse_dir)
         ok = result.success
@@ -345,9 +408,14 @@ def _run_ingest(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  #
             "dagster/asset_partition_range_end": keys[-1],
         }
         with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
-            rows = {e.asset_key.to_user_string(): e.materialization.metadata.get("dagster/row_count") for e in result.get_asset_materialization_events()}
+            rows = {
+                e.asset_key.to_user_string(): e.materialization.metadata.get("dagster/row_count")
+                for e in result.get_asset_materialization_events()
+            }
             counts = ", ".join(f"{k} {v.value if v else '?'}" for k, v in rows.items())
-            _echo(f"  {registry:<11} {len(keys):>3} partitions  {'ok ' if result.success else 'FAILED'} {time.perf_counter() - started:5.1f}s  {counts}")
+            _echo(
+                f"  {registry:<11} {len(keys):>3} partitions  {'ok ' if result.success else 'FAILED'} {time.perf_counter() - started:5.1f}s  {counts}"
+            )
             for event in result.get_step_failure_events():
                 error = event.step_failure_data.error
                 _echo(f"    step {event.step_key} failed: {error.message.strip()[:500] if error else 'unknown error'}")
@@ -367,12 +435,18 @@ def _run_entities(dg, instance, run_config: dict, warehouse_dir: Path) -> bool: 
     _echo(f"wardbridge: running {JOB} (staged -> entities, lineage, review queues, registry links)")
     started = time.perf_counter()
     job = dg.build_reconstructable_job("assets.definitions", "entities_job")
-    with dg.execute_job(job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}) as result:
-        _echo(f"  run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {time.perf_counter() - started:.1f}s")
+    with dg.execute_job(
+        job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}
+    ) as result:
+        _echo(
+            f"  run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {time.perf_counter() - started:.1f}s"
+        )
         for event in result.get_asset_materialization_events():
             metadata = event.materialization.metadata
             rows, table = metadata.get("dagster/row_count"), metadata.get("dagster/table_name")
-            _echo(f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows")
+            _echo(
+                f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows"
+            )
             unlinked = metadata.get("unlinked_rows")
             if unlinked is not None:
                 _echo(f"      {unlinked.value} source rows unlinked (reasons: asset metadata rows_by_link)")
@@ -388,10 +462,14 @@ def _report_checks(result, indent: str = "", max_error: int | None = None) -> No
     failed = [e for e in evaluations if not e.passed]
     _echo(f"{indent}Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
     for evaluation in failed:
-        _echo(f"{indent}  FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}")
+        _echo(
+            f"{indent}  FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}"
+        )
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
-        _echo(f"{indent}  step {event.step_key} failed: {error.message.strip()[:max_error] if error else 'unknown error'}")
+        _echo(
+            f"{indent}  step {event.step_key} failed: {error.message.strip()[:max_error] if error else 'unknown error'}"
+        )
 
 
 def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  # noqa: ANN001 - dagster result
@@ -404,7 +482,9 @@ def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  #
         metadata = event.materialization.metadata
         rows = metadata.get("dagster/row_count")
         table = metadata.get("dagster/table_name")
-        _echo(f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows")
+        _echo(
+            f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows"
+        )
         statuses = {k.removeprefix("status/"): v.value for k, v in metadata.items() if k.startswith("status/")}
         if statuses:
             _echo("      " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
@@ -425,26 +505,67 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 @main.command()
-@click.option("--output", "output_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Directory to write the registries, truth/ and manifest.json into (created; must be empty or absent).")
-@click.option("--people", type=click.IntRange(min=1), default=20_000, show_default=True, help="People to generate (the whole city: 14000000).")
+@click.option(
+    "--output",
+    "output_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the registries, truth/ and manifest.json into (created; must be empty or absent).",
+)
+@click.option(
+    "--people",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="People to generate (the whole city: 14000000).",
+)
 @click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same bytes.")
-@click.option("--duplicate-rate", type=click.FloatRange(0, 0.5), default=0.10, show_default=True,
-              help="Share of people registered 2-4 times across old units.")
-@click.option("--sample", is_flag=True, help="Only the old units of the bundled sample (whole districts in each old province) and the bad files.")
-@click.option("--bad-files/--no-bad-files", default=None, help="Also write deliberately broken files (default: with --sample).")
-@click.option("--chunk-people", type=click.IntRange(min=1000), default=250_000, show_default=True, help="People per chunk (bounds memory).")
+@click.option(
+    "--duplicate-rate",
+    type=click.FloatRange(0, 0.5),
+    default=0.10,
+    show_default=True,
+    help="Share of people registered 2-4 times across old units.",
+)
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Only the old units of the bundled sample (whole districts in each old province) and the bad files.",
+)
+@click.option(
+    "--bad-files/--no-bad-files", default=None, help="Also write deliberately broken files (default: with --sample)."
+)
+@click.option(
+    "--chunk-people",
+    type=click.IntRange(min=1000),
+    default=250_000,
+    show_default=True,
+    help="People per chunk (bounds memory).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def synth(output_dir: Path, people: int, seed: int, duplicate_rate: float, sample: bool, bad_files: bool | None,
-          chunk_people: int, quiet: bool) -> None:
+def synth(
+    output_dir: Path,
+    people: int,
+    seed: int,
+    duplicate_rate: float,
+    sample: bool,
+    bad_files: bool | None,
+    chunk_people: int,
+    quiet: bool,
+) -> None:
     """Write synthetic household, population, business and tax registries of the old units, with truth."""
     from pipelines.synth.registries import SynthConfig, format_stats, generate, sample_units
 
     if output_dir.exists() and any(output_dir.iterdir()):
         raise click.BadParameter(f"{output_dir} is not empty; choose a new directory", param_hint="--output")
     config = SynthConfig(
-        people=people, seed=seed, duplicate_rate=duplicate_rate, unit_uids=sample_units() if sample else None,
-        chunk_people=chunk_people, bad_files=sample if bad_files is None else bad_files, progress=not quiet,
+        people=people,
+        seed=seed,
+        duplicate_rate=duplicate_rate,
+        unit_uids=sample_units() if sample else None,
+        chunk_people=chunk_people,
+        bad_files=sample if bad_files is None else bad_files,
+        progress=not quiet,
     )
     stats, _ = generate(config, output_dir)
     _echo(format_stats(stats))

@@ -1,6 +1,6 @@
 """Generate docs/tables.md from the table declarations in pipelines/schema.py.
 
-    uv run python -m pipelines.docs          # rewrite docs/tables.md
+uv run python -m pipelines.docs          # rewrite docs/tables.md
 """
 
 from __future__ import annotations
@@ -8,7 +8,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipelines.schema import ENTITY_TABLES, QUARANTINE, REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS, Table, raw_table, staged_table
+from pipelines.schema import (
+    ENTITY_TABLES,
+    QUARANTINE,
+    REFERENCE_TABLES,
+    REGISTRY_KINDS,
+    RESOLVED_ADDRESS,
+    Table,
+    raw_table,
+    staged_table,
+)
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
 TABLES: tuple[Table, ...] = (
@@ -22,7 +31,15 @@ TABLES: tuple[Table, ...] = (
 
 
 def _type_name(dtype) -> str:
-    return str(dtype).replace("String", "text").replace("Date", "date").replace("Int64", "bigint").replace("Float64", "double").replace("Int32", "int").replace("Boolean", "bool")
+    return (
+        str(dtype)
+        .replace("String", "text")
+        .replace("Date", "date")
+        .replace("Int64", "bigint")
+        .replace("Float64", "double")
+        .replace("Int32", "int")
+        .replace("Boolean", "bool")
+    )
 
 
 def table_markdown(table: Table) -> str:
@@ -32,7 +49,9 @@ def table_markdown(table: Table) -> str:
     lines += ["| column | type | required | description |", "| --- | --- | --- | --- |"]
     for f in table.fields:
         allowed = f" One of: {', '.join(f'`{a}`' for a in f.allowed)}." if f.allowed else ""
-        lines.append(f"| `{f.name}` | {_type_name(f.dtype)} | {'yes' if f.required else ''} | {f.description}{allowed} |")
+        lines.append(
+            f"| `{f.name}` | {_type_name(f.dtype)} | {'yes' if f.required else ''} | {f.description}{allowed} |"
+        )
     return "\n".join(lines) + "\n"
 
 

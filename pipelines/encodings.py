@@ -126,18 +126,14 @@ VIETNAMESE_LETTERS: tuple[str, ...] = tuple(_VNI_LOWER) + tuple(c.upper() for c 
 
 #: The capitals TCVN3 files cannot hold: they decode as their lower-case letter.
 TCVN3_CASE_LOST: frozenset[str] = frozenset(
-    c.upper()
-    for c in _TCVN3_BYTES
-    if c.islower() and any(m in _TONE_MARKS for m in unicodedata.normalize("NFD", c))
+    c.upper() for c in _TCVN3_BYTES if c.islower() and any(m in _TONE_MARKS for m in unicodedata.normalize("NFD", c))
 )
 
 # --------------------------------------------------------------------------- cp1252
 
 # cp1252 with the five undefined bytes read as the latin-1 C1 controls, which is
 # what Windows and most "latin-1" readers produce for them.
-_SLOPPY_1252_TABLE = "".join(
-    bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)
-)
+_SLOPPY_1252_TABLE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
 # Inverse: cp1252 characters and every latin-1 character (C1 controls included).
 _SLOPPY_1252_ENCODE: dict[int, int] = {ord(c): b for b, c in enumerate(_SLOPPY_1252_TABLE)}
 _SLOPPY_1252_ENCODE.update({b: b for b in range(0x80, 0xA0)})
@@ -173,8 +169,10 @@ for _b in [*range(0x80, 0xA0), 0xA0]:
         _TCVN3_ENCODE[_SLOPPY_1252_TABLE[_b]] = _b
 
 _TCVN3_DECODE_TABLE = "".join(
-    chr(b) if b < 0x80
-    else _SLOPPY_1252_TABLE[b] if b <= 0xA0
+    chr(b)
+    if b < 0x80
+    else _SLOPPY_1252_TABLE[b]
+    if b <= 0xA0
     else next((c for c, v in _TCVN3_BYTES.items() if v == b), None) or _TCVN3_VN1_EXTRA[b]
     for b in range(256)
 )
@@ -292,7 +290,6 @@ def encode_vni(text: str) -> bytes:
     return "".join(out).encode("cp1252")
 
 
-
 def _vni_letter(match: re.Match[str]) -> str:
     return _VNI_DECODE[match.group()]
 
@@ -366,9 +363,7 @@ def _carrier_chars(first: int, last: int) -> str:
 
 # A UTF-8 lead byte followed by a continuation byte, as cp1252 or cp1258 shows them:
 # text without one cannot be mojibake (a cheap test before trying the round trip).
-_MOJIBAKE_HINT = re.compile(
-    f"[{re.escape(_carrier_chars(0xC2, 0xF4))}][{re.escape(_carrier_chars(0x80, 0xBF))}]"
-)
+_MOJIBAKE_HINT = re.compile(f"[{re.escape(_carrier_chars(0xC2, 0xF4))}][{re.escape(_carrier_chars(0x80, 0xBF))}]")
 
 
 def _unmojibake_once(text: str) -> str | None:
@@ -765,7 +760,5 @@ def repair_column(series: pl.Series, *, column_context: bool = True) -> pl.DataF
     olds = list(changed)
     text_col = s.replace(olds, [changed[v][0] for v in olds]) if olds else s
     labelled = [v for v in olds if changed[v][1] is not None]
-    repair_col = s.replace_strict(
-        labelled, [changed[v][1] for v in labelled], default=None, return_dtype=pl.String
-    )
+    repair_col = s.replace_strict(labelled, [changed[v][1] for v in labelled], default=None, return_dtype=pl.String)
     return pl.DataFrame({"text": text_col, "repair": repair_col})

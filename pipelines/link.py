@@ -81,7 +81,11 @@ class EntityTables:
     result: MatchResult | None  # None when there were no staged records
 
     def tables(self) -> list[tuple[Table, pl.DataFrame]]:
-        return [(entities_table(self.kind), self.entities), (lineage_table(self.kind), self.lineage), (review_table(self.kind), self.review)]
+        return [
+            (entities_table(self.kind), self.entities),
+            (lineage_table(self.kind), self.lineage),
+            (review_table(self.kind), self.review),
+        ]
 
 
 def read_staged(warehouse: Warehouse, registry: str) -> pl.DataFrame:
@@ -110,11 +114,12 @@ def resolve_entities(kind: str, staged: pl.DataFrame, previous: pl.DataFrame | N
     spec = load_spec(spec_path(kind))
     if staged.height == 0:
         stats = {"records": 0, "entities": 0}
-        return EntityTables(kind, _empty(entities_table(kind)), _empty(lineage_table(kind)), _empty(review_table(kind)), stats, None)
+        return EntityTables(
+            kind, _empty(entities_table(kind)), _empty(lineage_table(kind)), _empty(review_table(kind)), stats, None
+        )
     result = match(staged, spec, previous=previous, source=f"staged_{ENTITY_KINDS[kind]}")
-    lineage = (
-        staged.select("record_key", "source_id", "extract_date")
-        .join(result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left")
+    lineage = staged.select("record_key", "source_id", "extract_date").join(
+        result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"
     )
     return EntityTables(kind, result.entities, lineage, result.review, result.stats, result)
 
@@ -125,7 +130,9 @@ def lineage_problems(staged: pl.DataFrame, lineage: pl.DataFrame) -> list[str]:
     counts = lineage.group_by("record_key").len()
     doubled = counts.filter(pl.col("len") > 1)
     if doubled.height:
-        problems.append(f"{doubled.height} records appear more than once, e.g. {doubled['record_key'].head(3).to_list()}")
+        problems.append(
+            f"{doubled.height} records appear more than once, e.g. {doubled['record_key'].head(3).to_list()}"
+        )
     missing = staged.select("record_key").join(lineage.select("record_key"), on="record_key", how="anti")
     if missing.height:
         problems.append(f"{missing.height} staged records are missing, e.g. {missing['record_key'].head(3).to_list()}")
@@ -163,7 +170,9 @@ LINKS = {
 class LinkResult:
     links: pl.DataFrame  # REGISTRY_LINKS rows
     report: dict[str, dict] = field(default_factory=dict)  # link -> {rows, linked, unlinked: {reason: n}}
-    records: dict[str, pl.DataFrame] = field(default_factory=dict)  # link -> record-level candidates (for review and tests)
+    records: dict[str, pl.DataFrame] = field(
+        default_factory=dict
+    )  # link -> record-level candidates (for review and tests)
 
     @property
     def unlinked(self) -> int:
@@ -171,68 +180,111 @@ class LinkResult:
 
 
 def _with_entity(staged: pl.DataFrame, lineage: pl.DataFrame, alias: str = "from_entity_id") -> pl.DataFrame:
-    return staged.join(lineage.select("record_key", pl.col("entity_id").alias(alias)), on="record_key", how="left", maintain_order="left")
+    return staged.join(
+        lineage.select("record_key", pl.col("entity_id").alias(alias)),
+        on="record_key",
+        how="left",
+        maintain_order="left",
+    )
 
 
-def _pick(rows: pl.DataFrame, key: str, index: pl.DataFrame, *, missing: str, absent: str, ambiguous: str) -> pl.DataFrame:
+def _pick(
+    rows: pl.DataFrame, key: str, index: pl.DataFrame, *, missing: str, absent: str, ambiguous: str
+) -> pl.DataFrame:
     """For each row (row_nr, key, ...) the target entity of its key in index (key, to_entity_id, n).
 
     The entity holding most records with the key wins; a tie leaves the row unlinked as
     ambiguous. Returns row_nr, to_entity_id, reason.
     """
     ranked = (
-        index.group_by(key, "to_entity_id").agg(pl.col("n").sum())
+        index.group_by(key, "to_entity_id")
+        .agg(pl.col("n").sum())
         .sort([key, "n", "to_entity_id"], descending=[False, True, False])
-        .with_columns(pl.col("n").rank("min", descending=True).over(key).alias("_rank"), pl.len().over(key).alias("_targets"))
+        .with_columns(
+            pl.col("n").rank("min", descending=True).over(key).alias("_rank"), pl.len().over(key).alias("_targets")
+        )
         .filter(pl.col("_rank") == 1)
-        .group_by(key).agg(pl.col("to_entity_id").first(), pl.len().alias("_tied"), pl.col("_targets").first())
+        .group_by(key)
+        .agg(pl.col("to_entity_id").first(), pl.len().alias("_tied"), pl.col("_targets").first())
     )
     out = rows.select("_row", key).join(ranked, on=key, how="left", maintain_order="left")
     return out.select(
         "_row",
         pl.when(pl.col("_tied") == 1).then(pl.col("to_entity_id")).alias("to_entity_id"),
-        pl.when(pl.col(key).is_null()).then(pl.lit(missing))
-        .when(pl.col("to_entity_id").is_null()).then(pl.lit(absent))
-        .when(pl.col("_tied") > 1).then(pl.lit(ambiguous)).alias("reason"),
+        pl.when(pl.col(key).is_null())
+        .then(pl.lit(missing))
+        .when(pl.col("to_entity_id").is_null())
+        .then(pl.lit(absent))
+        .when(pl.col("_tied") > 1)
+        .then(pl.lit(ambiguous))
+        .alias("reason"),
         pl.col("_targets"),
     )
 
 
-def link_members(population: pl.DataFrame, people: pl.DataFrame, households: pl.DataFrame, household_lineage: pl.DataFrame) -> pl.DataFrame:
+def link_members(
+    population: pl.DataFrame, people: pl.DataFrame, households: pl.DataFrame, household_lineage: pl.DataFrame
+) -> pl.DataFrame:
     """member_of: population record's household book -> household entity (ward decides between several)."""
     rows = _with_entity(population, people).with_row_index("_row")
     hh = _with_entity(households, household_lineage, "to_entity_id")
-    books = hh.group_by("household_no", "to_entity_id").agg(pl.len().alias("n"), pl.col("new_uid").drop_nulls().unique().alias("_new"),
-                                                             pl.col("old_uid").drop_nulls().unique().alias("_old"))
+    books = hh.group_by("household_no", "to_entity_id").agg(
+        pl.len().alias("n"),
+        pl.col("new_uid").drop_nulls().unique().alias("_new"),
+        pl.col("old_uid").drop_nulls().unique().alias("_old"),
+    )
     n_books = books.group_by("household_no").len("_entities")
-    cand = rows.select("_row", "household_no", "new_uid", "old_uid").join(books, on="household_no", how="inner").join(n_books, on="household_no")
+    cand = (
+        rows.select("_row", "household_no", "new_uid", "old_uid")
+        .join(books, on="household_no", how="inner")
+        .join(n_books, on="household_no")
+    )
     # several household entities with this book number: keep those in the record's new ward, else its old ward
-    cand = cand.with_columns(
-        pl.col("_new").list.contains(pl.col("new_uid")).fill_null(False).alias("_same_new"),
-        pl.col("_old").list.contains(pl.col("old_uid")).fill_null(False).alias("_same_old"),
-    ).with_columns(
-        pl.col("_same_new").any().over("_row").alias("_any_new"),
-        pl.col("_same_old").any().over("_row").alias("_any_old"),
-    ).filter(
-        (pl.col("_entities") == 1)
-        | pl.col("_same_new")
-        | (~pl.col("_any_new") & pl.col("_same_old"))
-        | (~pl.col("_any_new") & ~pl.col("_any_old"))
-    ).with_columns(pl.len().over("_row").alias("_left"))
+    cand = (
+        cand.with_columns(
+            pl.col("_new").list.contains(pl.col("new_uid")).fill_null(False).alias("_same_new"),
+            pl.col("_old").list.contains(pl.col("old_uid")).fill_null(False).alias("_same_old"),
+        )
+        .with_columns(
+            pl.col("_same_new").any().over("_row").alias("_any_new"),
+            pl.col("_same_old").any().over("_row").alias("_any_old"),
+        )
+        .filter(
+            (pl.col("_entities") == 1)
+            | pl.col("_same_new")
+            | (~pl.col("_any_new") & pl.col("_same_old"))
+            | (~pl.col("_any_new") & ~pl.col("_any_old"))
+        )
+        .with_columns(pl.len().over("_row").alias("_left"))
+    )
     chosen = cand.filter(pl.col("_left") == 1).select(
-        "_row", "to_entity_id",
-        pl.when(pl.col("_entities") == 1).then(pl.format("household_no={}", "household_no"))
-        .when(pl.col("_same_new")).then(pl.format("household_no={} (in {} households); same new ward {}", "household_no", "_entities", "new_uid"))
-        .otherwise(pl.format("household_no={} (in {} households); same old ward {}", "household_no", "_entities", "old_uid")).alias("evidence"),
+        "_row",
+        "to_entity_id",
+        pl.when(pl.col("_entities") == 1)
+        .then(pl.format("household_no={}", "household_no"))
+        .when(pl.col("_same_new"))
+        .then(pl.format("household_no={} (in {} households); same new ward {}", "household_no", "_entities", "new_uid"))
+        .otherwise(
+            pl.format("household_no={} (in {} households); same old ward {}", "household_no", "_entities", "old_uid")
+        )
+        .alias("evidence"),
     )
     ambiguous = cand.filter(pl.col("_left") > 1).select("_row").unique()
-    out = rows.select("_row", "from_entity_id", "household_no").join(chosen, on="_row", how="left", maintain_order="left")
+    out = rows.select("_row", "from_entity_id", "household_no").join(
+        chosen, on="_row", how="left", maintain_order="left"
+    )
     out = out.join(ambiguous.with_columns(pl.lit(True).alias("_amb")), on="_row", how="left", maintain_order="left")
     return out.select(
-        "from_entity_id", "to_entity_id", "evidence",
-        pl.when(pl.col("household_no").is_null()).then(pl.lit("no household book number"))
-        .when(pl.col("_amb").fill_null(False)).then(pl.lit("book number in several households, ward does not decide"))
-        .when(pl.col("to_entity_id").is_null()).then(pl.lit("no household record with this book number")).alias("reason"),
+        "from_entity_id",
+        "to_entity_id",
+        "evidence",
+        pl.when(pl.col("household_no").is_null())
+        .then(pl.lit("no household book number"))
+        .when(pl.col("_amb").fill_null(False))
+        .then(pl.lit("book number in several households, ward does not decide"))
+        .when(pl.col("to_entity_id").is_null())
+        .then(pl.lit("no household record with this book number"))
+        .alias("reason"),
     )
 
 
@@ -242,55 +294,117 @@ def _business_keys(businesses: pl.DataFrame, business_lineage: pl.DataFrame) -> 
 
 def link_branches(businesses: pl.DataFrame, business_lineage: pl.DataFrame) -> pl.DataFrame:
     """branch_of: branch tax code NNNNNNNNNN-NNN -> the business whose tax code is its first 10 digits."""
-    rows = _with_entity(businesses, business_lineage).filter(pl.col("tax_code_kind") == "branch").with_row_index("_row") \
+    rows = (
+        _with_entity(businesses, business_lineage)
+        .filter(pl.col("tax_code_kind") == "branch")
+        .with_row_index("_row")
         .with_columns(pl.col("tax_code").str.slice(0, 10).alias("parent_code"))
-    index = _business_keys(businesses, business_lineage).filter(pl.col("tax_code_kind") != "branch") \
-        .group_by(pl.col("tax_code").alias("parent_code"), "to_entity_id").agg(pl.len().alias("n"))
-    picked = _pick(rows, "parent_code", index, missing="no tax code", absent="parent enterprise not registered",
-                   ambiguous="parent tax code in several businesses")
+    )
+    index = (
+        _business_keys(businesses, business_lineage)
+        .filter(pl.col("tax_code_kind") != "branch")
+        .group_by(pl.col("tax_code").alias("parent_code"), "to_entity_id")
+        .agg(pl.len().alias("n"))
+    )
+    picked = _pick(
+        rows,
+        "parent_code",
+        index,
+        missing="no tax code",
+        absent="parent enterprise not registered",
+        ambiguous="parent tax code in several businesses",
+    )
     return rows.join(picked, on="_row", maintain_order="left").select(
-        "from_entity_id", "to_entity_id",
-        pl.when(pl.col("to_entity_id").is_not_null()).then(pl.format("branch tax_code={}; parent tax_code={}", "tax_code", "parent_code")).alias("evidence"),
+        "from_entity_id",
+        "to_entity_id",
+        pl.when(pl.col("to_entity_id").is_not_null())
+        .then(pl.format("branch tax_code={}; parent tax_code={}", "tax_code", "parent_code"))
+        .alias("evidence"),
         "reason",
     )
 
 
-def link_taxpayers(tax: pl.DataFrame, taxpayer_lineage: pl.DataFrame, businesses: pl.DataFrame, business_lineage: pl.DataFrame) -> pl.DataFrame:
+def link_taxpayers(
+    tax: pl.DataFrame, taxpayer_lineage: pl.DataFrame, businesses: pl.DataFrame, business_lineage: pl.DataFrame
+) -> pl.DataFrame:
     """taxpayer_of / tax_of_parent: tax record's code -> business by tax code, registration number, owner + name, or branch root."""
-    rows = _with_entity(tax, taxpayer_lineage).with_row_index("_row").with_columns(
-        pl.when(pl.col("tax_code_kind") == "personal_id").then(pl.concat_str("taxpayer_code", fold_expr(pl.col("taxpayer_name")), separator="|")).alias("owner_name"),
-        pl.when(pl.col("tax_code_kind") == "branch").then(pl.col("taxpayer_code").str.slice(0, 10)).alias("root"),
+    rows = (
+        _with_entity(tax, taxpayer_lineage)
+        .with_row_index("_row")
+        .with_columns(
+            pl.when(pl.col("tax_code_kind") == "personal_id")
+            .then(pl.concat_str("taxpayer_code", fold_expr(pl.col("taxpayer_name")), separator="|"))
+            .alias("owner_name"),
+            pl.when(pl.col("tax_code_kind") == "branch").then(pl.col("taxpayer_code").str.slice(0, 10)).alias("root"),
+        )
     )
     biz = _business_keys(businesses, business_lineage)
     indexes = {  # step -> (row key, index of key -> business entity)
-        "code": ("taxpayer_code", biz.group_by(pl.col("tax_code").alias("taxpayer_code"), "to_entity_id").agg(pl.len().alias("n"))),
-        "reg": ("taxpayer_code", biz.group_by(pl.col("registration_no").alias("taxpayer_code"), "to_entity_id").agg(pl.len().alias("n"))),
-        "owner": ("owner_name", biz.group_by(pl.concat_str("owner_personal_id", fold_expr(pl.col("business_name")), separator="|").alias("owner_name"),
-                                             "to_entity_id").agg(pl.len().alias("n"))),
-        "root": ("root", biz.filter(pl.col("tax_code_kind") != "branch").group_by(pl.col("tax_code").alias("root"), "to_entity_id").agg(pl.len().alias("n"))),
+        "code": (
+            "taxpayer_code",
+            biz.group_by(pl.col("tax_code").alias("taxpayer_code"), "to_entity_id").agg(pl.len().alias("n")),
+        ),
+        "reg": (
+            "taxpayer_code",
+            biz.group_by(pl.col("registration_no").alias("taxpayer_code"), "to_entity_id").agg(pl.len().alias("n")),
+        ),
+        "owner": (
+            "owner_name",
+            biz.group_by(
+                pl.concat_str("owner_personal_id", fold_expr(pl.col("business_name")), separator="|").alias(
+                    "owner_name"
+                ),
+                "to_entity_id",
+            ).agg(pl.len().alias("n")),
+        ),
+        "root": (
+            "root",
+            biz.filter(pl.col("tax_code_kind") != "branch")
+            .group_by(pl.col("tax_code").alias("root"), "to_entity_id")
+            .agg(pl.len().alias("n")),
+        ),
     }
-    ambiguous = {"code": "tax code in several businesses", "reg": "registration number in several businesses",
-                 "owner": "owner has several businesses of this name", "root": "parent tax code in several businesses"}
+    ambiguous = {
+        "code": "tax code in several businesses",
+        "reg": "registration number in several businesses",
+        "owner": "owner has several businesses of this name",
+        "root": "parent tax code in several businesses",
+    }
     out = rows.select("_row", "from_entity_id", "taxpayer_code", "tax_code_kind", "root")
     for step, (key, index) in indexes.items():
         picked = _pick(rows, key, index, missing="missing", absent="absent", ambiguous=ambiguous[step])
-        out = out.join(picked.select("_row", pl.col("to_entity_id").alias(f"_{step}"), pl.col("reason").alias(f"_{step}_reason")), on="_row", maintain_order="left")
+        out = out.join(
+            picked.select("_row", pl.col("to_entity_id").alias(f"_{step}"), pl.col("reason").alias(f"_{step}_reason")),
+            on="_row",
+            maintain_order="left",
+        )
     found = pl.coalesce("_code", "_reg", "_owner", "_root")
     reason = pl.when(pl.col("taxpayer_code").is_null()).then(pl.lit("no tax code"))
     for step in indexes:  # the first ambiguity met explains why nothing was linked
         reason = reason.when(~pl.col(f"_{step}_reason").is_in(["missing", "absent"])).then(pl.col(f"_{step}_reason"))
-    reason = (reason.when(pl.col("tax_code_kind") == "personal_id").then(pl.lit("personal ID is no business's tax code, registration number or owner ID with this name"))
-              .when(pl.col("tax_code_kind") == "branch").then(pl.lit("neither the branch nor its parent is registered"))
-              .otherwise(pl.lit("no business with this tax code")))
+    reason = (
+        reason.when(pl.col("tax_code_kind") == "personal_id")
+        .then(pl.lit("personal ID is no business's tax code, registration number or owner ID with this name"))
+        .when(pl.col("tax_code_kind") == "branch")
+        .then(pl.lit("neither the branch nor its parent is registered"))
+        .otherwise(pl.lit("no business with this tax code"))
+    )
     return out.select(
         "from_entity_id",
         found.alias("to_entity_id"),
-        pl.when(pl.col("_root").is_not_null() & pl.coalesce("_code", "_reg", "_owner").is_null()).then(pl.lit("tax_of_parent"))
-        .otherwise(pl.lit("taxpayer_of")).alias("link_type"),
-        pl.when(pl.col("_code").is_not_null()).then(pl.format("tax_code={}", "taxpayer_code"))
-        .when(pl.col("_reg").is_not_null()).then(pl.format("registration_no={} ({})", "taxpayer_code", "tax_code_kind"))
-        .when(pl.col("_owner").is_not_null()).then(pl.format("owner_personal_id={}; same business name", "taxpayer_code"))
-        .when(pl.col("_root").is_not_null()).then(pl.format("branch tax_code={} not registered; parent tax_code={}", "taxpayer_code", "root")).alias("evidence"),
+        pl.when(pl.col("_root").is_not_null() & pl.coalesce("_code", "_reg", "_owner").is_null())
+        .then(pl.lit("tax_of_parent"))
+        .otherwise(pl.lit("taxpayer_of"))
+        .alias("link_type"),
+        pl.when(pl.col("_code").is_not_null())
+        .then(pl.format("tax_code={}", "taxpayer_code"))
+        .when(pl.col("_reg").is_not_null())
+        .then(pl.format("registration_no={} ({})", "taxpayer_code", "tax_code_kind"))
+        .when(pl.col("_owner").is_not_null())
+        .then(pl.format("owner_personal_id={}; same business name", "taxpayer_code"))
+        .when(pl.col("_root").is_not_null())
+        .then(pl.format("branch tax_code={} not registered; parent tax_code={}", "taxpayer_code", "root"))
+        .alias("evidence"),
         pl.when(found.is_null()).then(reason).alias("reason"),
     )
 
@@ -298,34 +412,71 @@ def link_taxpayers(tax: pl.DataFrame, taxpayer_lineage: pl.DataFrame, businesses
 def _person_index(population: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     """ID (12-digit personal ID or 9-digit CMND) -> person entity, with the number of records carrying it."""
     rows = _with_entity(population, people, "to_entity_id")
-    return pl.concat([
-        rows.select(pl.col("personal_id").alias("id"), "to_entity_id"),
-        rows.select(pl.col("old_id_number").alias("id"), "to_entity_id"),
-    ]).drop_nulls("id").group_by("id", "to_entity_id").agg(pl.len().alias("n"))
+    return (
+        pl.concat(
+            [
+                rows.select(pl.col("personal_id").alias("id"), "to_entity_id"),
+                rows.select(pl.col("old_id_number").alias("id"), "to_entity_id"),
+            ]
+        )
+        .drop_nulls("id")
+        .group_by("id", "to_entity_id")
+        .agg(pl.len().alias("n"))
+    )
 
 
-def link_owners(businesses: pl.DataFrame, business_lineage: pl.DataFrame, population: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+def link_owners(
+    businesses: pl.DataFrame, business_lineage: pl.DataFrame, population: pl.DataFrame, people: pl.DataFrame
+) -> pl.DataFrame:
     """owned_by: owner's personal ID / CMND -> person entity."""
     rows = _with_entity(businesses, business_lineage).with_row_index("_row").rename({"owner_personal_id": "id"})
-    picked = _pick(rows, "id", _person_index(population, people), missing="no owner ID",
-                   absent="no person with this ID in the population registry", ambiguous="ID in several people, none holds most of its records")
+    picked = _pick(
+        rows,
+        "id",
+        _person_index(population, people),
+        missing="no owner ID",
+        absent="no person with this ID in the population registry",
+        ambiguous="ID in several people, none holds most of its records",
+    )
     return rows.join(picked, on="_row", maintain_order="left").select(
-        "from_entity_id", "to_entity_id",
-        pl.when(pl.col("to_entity_id").is_not_null()).then(
-            pl.format("owner_personal_id={}", "id") + pl.when(pl.col("_targets") > 1).then(pl.format(" (carried by {} people; the one with most records)", "_targets")).otherwise(pl.lit(""))
-        ).alias("evidence"),
+        "from_entity_id",
+        "to_entity_id",
+        pl.when(pl.col("to_entity_id").is_not_null())
+        .then(
+            pl.format("owner_personal_id={}", "id")
+            + pl.when(pl.col("_targets") > 1)
+            .then(pl.format(" (carried by {} people; the one with most records)", "_targets"))
+            .otherwise(pl.lit(""))
+        )
+        .alias("evidence"),
         "reason",
     )
 
 
-def link_individual_taxpayers(tax: pl.DataFrame, taxpayer_lineage: pl.DataFrame, population: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+def link_individual_taxpayers(
+    tax: pl.DataFrame, taxpayer_lineage: pl.DataFrame, population: pl.DataFrame, people: pl.DataFrame
+) -> pl.DataFrame:
     """is_person: a tax record filed under a 12-digit personal ID -> person entity."""
-    rows = _with_entity(tax, taxpayer_lineage).filter(pl.col("tax_code_kind") == "personal_id").with_row_index("_row").rename({"taxpayer_code": "id"})
-    picked = _pick(rows, "id", _person_index(population, people), missing="no tax code",
-                   absent="no person with this ID in the population registry", ambiguous="ID in several people, none holds most of its records")
+    rows = (
+        _with_entity(tax, taxpayer_lineage)
+        .filter(pl.col("tax_code_kind") == "personal_id")
+        .with_row_index("_row")
+        .rename({"taxpayer_code": "id"})
+    )
+    picked = _pick(
+        rows,
+        "id",
+        _person_index(population, people),
+        missing="no tax code",
+        absent="no person with this ID in the population registry",
+        ambiguous="ID in several people, none holds most of its records",
+    )
     return rows.join(picked, on="_row", maintain_order="left").select(
-        "from_entity_id", "to_entity_id",
-        pl.when(pl.col("to_entity_id").is_not_null()).then(pl.format("taxpayer_code={} (personal ID)", "id")).alias("evidence"),
+        "from_entity_id",
+        "to_entity_id",
+        pl.when(pl.col("to_entity_id").is_not_null())
+        .then(pl.format("taxpayer_code={} (personal ID)", "id"))
+        .alias("evidence"),
         "reason",
     )
 
@@ -334,18 +485,31 @@ def _collapse(records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
     linked = records.filter(pl.col("to_entity_id").is_not_null())
     if "link_type" not in linked.columns:
         linked = linked.with_columns(pl.lit(spec.link_type).alias("link_type"))
-    return linked.group_by("from_entity_id", "to_entity_id", "link_type").agg(
-        pl.col("evidence").unique().sort().head(3).str.join(" | ").alias("evidence"),
-        pl.len().cast(pl.UInt32).alias("records"),
-    ).select(
-        pl.lit(spec.from_kind).alias("from_kind"), "from_entity_id", pl.lit(spec.to_kind).alias("to_kind"), "to_entity_id", "link_type", "evidence", "records",
+    return (
+        linked.group_by("from_entity_id", "to_entity_id", "link_type")
+        .agg(
+            pl.col("evidence").unique().sort().head(3).str.join(" | ").alias("evidence"),
+            pl.len().cast(pl.UInt32).alias("records"),
+        )
+        .select(
+            pl.lit(spec.from_kind).alias("from_kind"),
+            "from_entity_id",
+            pl.lit(spec.to_kind).alias("to_kind"),
+            "to_entity_id",
+            "link_type",
+            "evidence",
+            "records",
+        )
     )
 
 
 def _report(records: pl.DataFrame) -> dict:
     unlinked = records.filter(pl.col("to_entity_id").is_null()).group_by("reason").len().sort("len", descending=True)
-    return {"rows": records.height, "linked": int(records["to_entity_id"].is_not_null().sum()),
-            "unlinked": {str(reason): int(n) for reason, n in unlinked.iter_rows()}}
+    return {
+        "rows": records.height,
+        "linked": int(records["to_entity_id"].is_not_null().sum()),
+        "unlinked": {str(reason): int(n) for reason, n in unlinked.iter_rows()},
+    }
 
 
 def build_links(staged: dict[str, pl.DataFrame], lineage: dict[str, pl.DataFrame]) -> LinkResult:
@@ -353,12 +517,17 @@ def build_links(staged: dict[str, pl.DataFrame], lineage: dict[str, pl.DataFrame
     records = {
         "member_of": link_members(staged["people"], lineage["people"], staged["households"], lineage["households"]),
         "branch_of": link_branches(staged["businesses"], lineage["businesses"]),
-        "taxpayer_of": link_taxpayers(staged["taxpayers"], lineage["taxpayers"], staged["businesses"], lineage["businesses"]),
+        "taxpayer_of": link_taxpayers(
+            staged["taxpayers"], lineage["taxpayers"], staged["businesses"], lineage["businesses"]
+        ),
         "owned_by": link_owners(staged["businesses"], lineage["businesses"], staged["people"], lineage["people"]),
-        "is_person": link_individual_taxpayers(staged["taxpayers"], lineage["taxpayers"], staged["people"], lineage["people"]),
+        "is_person": link_individual_taxpayers(
+            staged["taxpayers"], lineage["taxpayers"], staged["people"], lineage["people"]
+        ),
     }
-    links = pl.concat([_collapse(frame, LINKS[name]) for name, frame in records.items()], how="vertical_relaxed") \
-        .sort("link_type", "from_kind", "from_entity_id", "to_entity_id")
+    links = pl.concat([_collapse(frame, LINKS[name]) for name, frame in records.items()], how="vertical_relaxed").sort(
+        "link_type", "from_kind", "from_entity_id", "to_entity_id"
+    )
     return LinkResult(REGISTRY_LINKS.cast(links), {name: _report(frame) for name, frame in records.items()}, records)
 
 
@@ -368,7 +537,9 @@ def link_problems(result: LinkResult) -> list[str]:
     for name, frame in result.records.items():
         r = result.report[name]
         if r["linked"] + sum(r["unlinked"].values()) != r["rows"]:
-            problems.append(f"{name}: {r['rows']} rows != {r['linked']} linked + {sum(r['unlinked'].values())} unlinked")
+            problems.append(
+                f"{name}: {r['rows']} rows != {r['linked']} linked + {sum(r['unlinked'].values())} unlinked"
+            )
         both = frame.filter(pl.col("to_entity_id").is_not_null() & pl.col("reason").is_not_null()).height
         neither = frame.filter(pl.col("to_entity_id").is_null() & pl.col("reason").is_null()).height
         if both or neither:
@@ -382,26 +553,39 @@ def link_problems(result: LinkResult) -> list[str]:
 
 
 # kind -> (truth file, true id column)
-TRUTH = {"people": ("population", "person_id"), "households": ("households", "household_id"),
-         "businesses": ("businesses", "business_id"), "taxpayers": ("tax", "business_id")}
+TRUTH = {
+    "people": ("population", "person_id"),
+    "households": ("households", "household_id"),
+    "businesses": ("businesses", "business_id"),
+    "taxpayers": ("tax", "business_id"),
+}
 
 
 def _truth_records(kind: str, staged: pl.DataFrame, lineage: pl.DataFrame, truth_dir: Path) -> pl.DataFrame:
     name, _ = TRUTH[kind]
     truth = pl.read_parquet(truth_dir / f"{name}.parquet")
-    return (lineage.select("record_key", "entity_id")
-            .join(staged.select("record_key", "source_id", "source_key"), on="record_key")
-            .join(truth, left_on=["source_id", "source_key"], right_on=["source_id", "record_no"], how="left"))
+    return (
+        lineage.select("record_key", "entity_id")
+        .join(staged.select("record_key", "source_id", "source_key"), on="record_key")
+        .join(truth, left_on=["source_id", "source_key"], right_on=["source_id", "record_no"], how="left")
+    )
 
 
 def _majority(frame: pl.DataFrame, column: str, alias: str) -> pl.DataFrame:
     """entity_id -> the most frequent non-null value of column among its records."""
-    return (frame.drop_nulls(column).group_by("entity_id", column).len()
-            .sort(["entity_id", "len", column], descending=[False, True, False])
-            .unique("entity_id", keep="first").select("entity_id", pl.col(column).alias(alias)))
+    return (
+        frame.drop_nulls(column)
+        .group_by("entity_id", column)
+        .len()
+        .sort(["entity_id", "len", column], descending=[False, True, False])
+        .unique("entity_id", keep="first")
+        .select("entity_id", pl.col(column).alias(alias))
+    )
 
 
-def sample_accuracy(staged: dict[str, pl.DataFrame], lineage: dict[str, pl.DataFrame], links: pl.DataFrame, truth_dir: Path = TRUTH_DIR) -> dict:
+def sample_accuracy(
+    staged: dict[str, pl.DataFrame], lineage: dict[str, pl.DataFrame], links: pl.DataFrame, truth_dir: Path = TRUTH_DIR
+) -> dict:
     """Pairwise precision/recall per kind and link accuracy against the generator's truth."""
     recs = {kind: _truth_records(kind, staged[kind], lineage[kind], truth_dir) for kind in ENTITY_KINDS}
     out: dict = {"entities": {kind: pairwise(recs[kind], "entity_id", TRUTH[kind][1]) for kind in ENTITY_KINDS}}
@@ -412,41 +596,88 @@ def sample_accuracy(staged: dict[str, pl.DataFrame], lineage: dict[str, pl.DataF
     business_parent = _majority(recs["businesses"], "parent_business_id", "true_parent")
     business_owner = _majority(recs["businesses"], "owner_person_id", "true_owner")
     tax_business = _majority(recs["taxpayers"], "business_id", "true_business")
-    individual = (staged["taxpayers"].filter(pl.col("tax_code_kind") == "personal_id").select("record_key")
-                  .join(lineage["taxpayers"], on="record_key").select("entity_id").unique())
-    tax_owner = _majority(recs["taxpayers"], "owner_person_id", "true_owner").join(individual, on="entity_id", how="semi")  # filing under a personal ID
+    individual = (
+        staged["taxpayers"]
+        .filter(pl.col("tax_code_kind") == "personal_id")
+        .select("record_key")
+        .join(lineage["taxpayers"], on="record_key")
+        .select("entity_id")
+        .unique()
+    )
+    tax_owner = _majority(recs["taxpayers"], "owner_person_id", "true_owner").join(
+        individual, on="entity_id", how="semi"
+    )  # filing under a personal ID
     # (link types, expected value of the from entity, actual value of the to entity)
     checks = {
-        "member_of": (["member_of"], person_household.rename({"true_household": "expected"}), household.rename({"true_household": "actual"})),
-        "branch_of": (["branch_of"], business_parent.rename({"true_parent": "expected"}), business.rename({"true_business": "actual"})),
-        "taxpayer_of": (["taxpayer_of"], tax_business.rename({"true_business": "expected"}), business.rename({"true_business": "actual"})),
-        "owned_by": (["owned_by"], business_owner.rename({"true_owner": "expected"}), person.rename({"true_person": "actual"})),
-        "is_person": (["is_person"], tax_owner.rename({"true_owner": "expected"}), person.rename({"true_person": "actual"})),
+        "member_of": (
+            ["member_of"],
+            person_household.rename({"true_household": "expected"}),
+            household.rename({"true_household": "actual"}),
+        ),
+        "branch_of": (
+            ["branch_of"],
+            business_parent.rename({"true_parent": "expected"}),
+            business.rename({"true_business": "actual"}),
+        ),
+        "taxpayer_of": (
+            ["taxpayer_of"],
+            tax_business.rename({"true_business": "expected"}),
+            business.rename({"true_business": "actual"}),
+        ),
+        "owned_by": (
+            ["owned_by"],
+            business_owner.rename({"true_owner": "expected"}),
+            person.rename({"true_person": "actual"}),
+        ),
+        "is_person": (
+            ["is_person"],
+            tax_owner.rename({"true_owner": "expected"}),
+            person.rename({"true_person": "actual"}),
+        ),
     }
     accuracy = {}
     for name, (types, expected, actual) in checks.items():
-        rows = (links.filter(pl.col("link_type").is_in(types))
-                .join(expected, left_on="from_entity_id", right_on="entity_id", how="left")
-                .join(actual, left_on="to_entity_id", right_on="entity_id", how="left"))
+        rows = (
+            links.filter(pl.col("link_type").is_in(types))
+            .join(expected, left_on="from_entity_id", right_on="entity_id", how="left")
+            .join(actual, left_on="to_entity_id", right_on="entity_id", how="left")
+        )
         judged = rows.filter(pl.col("expected").is_not_null() & pl.col("actual").is_not_null())
         correct = judged.filter(pl.col("expected") == pl.col("actual"))
         # recall: from entities whose true target exists as an entity, linked to it
         linkable = expected.filter(pl.col("expected").is_in(actual["actual"].implode()))
-        found = linkable.join(correct.select(pl.col("from_entity_id").alias("entity_id")).unique(), on="entity_id", how="semi").height
-        accuracy[name] = {"links": rows.height, "judged": judged.height, "correct": correct.height,
-                          "accuracy": correct.height / judged.height if judged.height else 1.0,
-                          "linkable_entities": linkable.height, "recall": found / linkable.height if linkable.height else 1.0}
+        found = linkable.join(
+            correct.select(pl.col("from_entity_id").alias("entity_id")).unique(), on="entity_id", how="semi"
+        ).height
+        accuracy[name] = {
+            "links": rows.height,
+            "judged": judged.height,
+            "correct": correct.height,
+            "accuracy": correct.height / judged.height if judged.height else 1.0,
+            "linkable_entities": linkable.height,
+            "recall": found / linkable.height if linkable.height else 1.0,
+        }
     # tax rows of a branch whose branch is not registered: the parent is right when it is the branch's parent
     parent_rows = links.filter(pl.col("link_type") == "tax_of_parent")
     if parent_rows.height:
-        parents = pl.read_parquet(truth_dir / "businesses.parquet").select("business_id", "parent_business_id").unique("business_id")
-        rows = (parent_rows.join(tax_business, left_on="from_entity_id", right_on="entity_id", how="left")
-                .join(parents, left_on="true_business", right_on="business_id", how="left")
-                .join(business, left_on="to_entity_id", right_on="entity_id", how="left", suffix="_to"))
+        parents = (
+            pl.read_parquet(truth_dir / "businesses.parquet")
+            .select("business_id", "parent_business_id")
+            .unique("business_id")
+        )
+        rows = (
+            parent_rows.join(tax_business, left_on="from_entity_id", right_on="entity_id", how="left")
+            .join(parents, left_on="true_business", right_on="business_id", how="left")
+            .join(business, left_on="to_entity_id", right_on="entity_id", how="left", suffix="_to")
+        )
         judged = rows.filter(pl.col("parent_business_id").is_not_null() & pl.col("true_business_to").is_not_null())
         correct = int((judged["parent_business_id"] == judged["true_business_to"]).sum())
-        accuracy["tax_of_parent"] = {"links": rows.height, "judged": judged.height, "correct": correct,
-                                     "accuracy": correct / judged.height if judged.height else 1.0}
+        accuracy["tax_of_parent"] = {
+            "links": rows.height,
+            "judged": judged.height,
+            "correct": correct,
+            "accuracy": correct / judged.height if judged.height else 1.0,
+        }
     out["links"] = accuracy
     return out
 
@@ -454,14 +685,23 @@ def sample_accuracy(staged: dict[str, pl.DataFrame], lineage: dict[str, pl.DataF
 def read_published(warehouse: Warehouse) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], pl.DataFrame]:
     """Staged tables, published lineages and registry_links of a warehouse, keyed by entity kind."""
     staged = {kind: read_staged(warehouse, registry) for kind, registry in ENTITY_KINDS.items()}
-    lineage = {kind: pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)) for kind in ENTITY_KINDS}
+    lineage = {
+        kind: pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)) for kind in ENTITY_KINDS
+    }
     links = pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, REGISTRY_LINKS.name))
     return staged, lineage, links
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Entity and link accuracy of a warehouse built from the bundled sample (after `wardbridge run`).")
-    parser.add_argument("--warehouse", type=Path, default=None, help="Warehouse directory (default: $WARDBRIDGE_WAREHOUSE, else warehouse/).")
+    parser = argparse.ArgumentParser(
+        description="Entity and link accuracy of a warehouse built from the bundled sample (after `wardbridge run`)."
+    )
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help="Warehouse directory (default: $WARDBRIDGE_WAREHOUSE, else warehouse/).",
+    )
     args = parser.parse_args(argv)
     warehouse = Warehouse(args.warehouse.resolve()) if args.warehouse else Warehouse.default()
     staged, lineage, links = read_published(warehouse)

@@ -92,12 +92,18 @@ def load_reference(
     aliases = [read_table(reference_dir / "aliases_upstream.csv", ALIASES)]
     if user_aliases is not None:
         aliases.append(read_user_table(user_aliases, ALIASES, "alias", "alias_key"))
-    gazetteer = pl.concat([read_user_table(p, GAZETTEER, "name", "name_key") for p in gazetteers]) if gazetteers else pl.DataFrame(schema=GAZETTEER.polars_schema)
+    gazetteer = (
+        pl.concat([read_user_table(p, GAZETTEER, "name", "name_key") for p in gazetteers])
+        if gazetteers
+        else pl.DataFrame(schema=GAZETTEER.polars_schema)
+    )
     return Reference(
         units_pre2025=read_table(reference_dir / "units_pre2025.csv", UNITS_PRE2025),
         units_2025=read_table(reference_dir / "units_2025.csv", UNITS_2025),
         crosswalk=read_table(reference_dir / "crosswalk.csv", CROSSWALK),
-        aliases=pl.concat(aliases).unique(subset=["level", "alias_key", "target_uid"], keep="first", maintain_order=True),
+        aliases=pl.concat(aliases).unique(
+            subset=["level", "alias_key", "target_uid"], keep="first", maintain_order=True
+        ),
         gazetteer=gazetteer.unique(subset=["old_uid", "kind", "name_key"], keep="last", maintain_order=True),
         source_disagreements=read_table(reference_dir / "source_disagreements.csv", SOURCE_DISAGREEMENTS),
     )

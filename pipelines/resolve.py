@@ -42,6 +42,7 @@ MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is no
 FUZZY_MIN_CHARS = 5  # shorter names are too close to each other to correct a typo safely
 MAX_SPAN = 6  # longest unit name in tokens ("thanh pho ba ria vung tau")
 
+
 # Unit-type words as they appear after folding, longest first. Multi-word ones
 # are written with spaces and matched on consecutive tokens.
 class Markers(tuple):
@@ -63,15 +64,27 @@ PROVINCE_MARKERS = Markers("thanh pho", "tinh", "tp")
 STREET_MARKERS = frozenset(("duong", "dai", "hem", "ngo", "ngach", "kiet", "so", "to", "lo", "km", "quoc", "tinh lo"))
 TRAILING_COUNTRY = (("viet", "nam"), ("vietnam",), ("vn",))
 MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
-    "phuong": {"Phường"}, "p": {"Phường"}, "f": {"Phường"}, "ward": {"Phường"},
-    "xa": {"Xã"}, "x": {"Xã"}, "thi tran": {"Thị trấn"}, "tt": {"Thị trấn"},
+    "phuong": {"Phường"},
+    "p": {"Phường"},
+    "f": {"Phường"},
+    "ward": {"Phường"},
+    "xa": {"Xã"},
+    "x": {"Xã"},
+    "thi tran": {"Thị trấn"},
+    "tt": {"Thị trấn"},
 }
 _TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
 _WORD = re.compile(r"[a-z0-9]+")
 _COMPACT_MARKER = re.compile(r"^([pfqhx])(\d{1,2})$")
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 
-_RESULT_SCHEMA = {"old_uid": pl.String, "new_uid": pl.String, "status": pl.String, "confidence": pl.Float64, "reason": pl.String}
+_RESULT_SCHEMA = {
+    "old_uid": pl.String,
+    "new_uid": pl.String,
+    "status": pl.String,
+    "confidence": pl.Float64,
+    "reason": pl.String,
+}
 
 
 def _squash(tokens: Sequence[str]) -> str:
@@ -92,7 +105,7 @@ def _alias_forms(key: str, markers: Sequence[str]) -> list[str]:
     forms = [key]
     for marker in markers:
         squashed = marker.replace(" ", "")
-        rest = key[len(squashed):]
+        rest = key[len(squashed) :]
         if key.startswith(squashed) and rest and (len(squashed) > 1 or rest[0].isdigit()):
             forms.append(_normalise_number(rest))
     return forms
@@ -104,7 +117,7 @@ def _strip_prefixes(key: str, markers: Sequence[str]) -> list[tuple[str, str | N
     for marker in markers:
         squashed = marker.replace(" ", "")
         if key.startswith(squashed) and len(key) > len(squashed):
-            out.append((_normalise_number(key[len(squashed):]), marker))
+            out.append((_normalise_number(key[len(squashed) :]), marker))
     return out
 
 
@@ -115,15 +128,21 @@ class ResolverIndex:
     province_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     district_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     ward_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-    ward_alias_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-    wards_by_province: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    ward_alias_keys: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    wards_by_province: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
     district_province: dict[str, str] = field(default_factory=dict)
     district_name: dict[str, str] = field(default_factory=dict)
     island_district_uid: dict[str, str] = field(default_factory=dict)  # districts without communes
     ward_type: dict[str, str] = field(default_factory=dict)
     ward_accented: dict[str, str] = field(default_factory=dict)
     parts: dict[str, list[str]] = field(default_factory=dict)  # old uid -> new uids (default first)
-    gazetteer: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # old uid -> (needle, kind, name, new uid)
+    gazetteer: dict[str, list[tuple[str, str, str, str]]] = field(
+        default_factory=dict
+    )  # old uid -> (needle, kind, name, new uid)
     scope_provinces: tuple[str, ...] = HCMC_OLD_PROVINCES
     old_units: pl.DataFrame | None = None
     new_units: pl.DataFrame | None = None
@@ -149,7 +168,11 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         idx.wards_by_province[province][key].add(row["unit_uid"])
         idx.ward_type[row["unit_uid"]] = row["unit_type"]
         idx.ward_accented[row["unit_uid"]] = row["short_name"].lower()
-    for row in units.select("district_code", "district_short_name", "district_name", "province_code").unique().iter_rows(named=True):
+    for row in (
+        units.select("district_code", "district_short_name", "district_name", "province_code")
+        .unique()
+        .iter_rows(named=True)
+    ):
         for key in (fold(row["district_short_name"]), fold(row["district_name"])):
             idx.district_keys[row["province_code"]][_normalise_number(key)].add(row["district_code"])
     for row in units.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
@@ -182,7 +205,10 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         old_uid="unit_uid", old_code="code", old_name="name", old_district="district_name", old_province="province_name"
     )
     idx.new_units = reference.units_2025.select(new_uid="unit_uid", new_code="code", new_name="name")
-    idx.candidates = pl.DataFrame({"old_uid": list(idx.parts), "candidates": list(idx.parts.values())}, schema={"old_uid": pl.String, "candidates": pl.List(pl.String)})
+    idx.candidates = pl.DataFrame(
+        {"old_uid": list(idx.parts), "candidates": list(idx.parts.values())},
+        schema={"old_uid": pl.String, "candidates": pl.List(pl.String)},
+    )
     return idx
 
 
@@ -268,7 +294,9 @@ class _Match:
     text: str = ""
 
 
-def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: Markers, alias_keys=None, anchored_only: bool = True) -> _Match | None:
+def _exact_span(
+    tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: Markers, alias_keys=None, anchored_only: bool = True
+) -> _Match | None:
     """Longest anchored span ending at ``end`` whose key (minus a leading marker) is known.
 
     Spans grow leftwards one token at a time, so the squashed key is extended
@@ -298,14 +326,18 @@ def _exact_span(tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: M
                 candidates = [(_normalise_number(key), None)]
                 # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
                 # would be a second unit type: that is a typo, not "TT. Ân Bình".
-                if word[0] in markers.letters and (start == 0 or tokens.boundary_before[start] or words[start - 1] not in markers.last_words):
+                if word[0] in markers.letters and (
+                    start == 0 or tokens.boundary_before[start] or words[start - 1] not in markers.last_words
+                ):
                     candidates += _strip_prefixes(key, markers)[1:]  # glued marker: "pbennghe", "tphcm", "ptanquy"
         for candidate, used_marker in candidates:
             if candidate in keys:
                 best = _Match(set(keys[candidate]), start, 100.0, "exact", used_marker, " ".join(words[start:end]))
                 break
             if alias_keys is not None and candidate in alias_keys:
-                best = _Match(set(alias_keys[candidate]), start, 100.0, "alias", used_marker, " ".join(words[start:end]))
+                best = _Match(
+                    set(alias_keys[candidate]), start, 100.0, "alias", used_marker, " ".join(words[start:end])
+                )
                 break
         if tokens.hard_before[start]:
             break  # no unit name spans a comma
@@ -374,15 +406,22 @@ class Resolution:
     reason: str | None = None
 
 
-def _find_districts(idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False) -> list[tuple[str, _Match]]:
+def _find_districts(
+    idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False
+) -> list[tuple[str, _Match]]:
     """District readings ending at ``end``, most trusted first.
 
     Anchored exact names, then typo-tolerant matches, then (right before a written
     province) exact names without an anchor: "Huyện Bca Tân Uyên" is a typo of
     Bắc Tân Uyên, not the district Tân Uyên.
     """
+
     def exact(anchored_only: bool) -> list[tuple[str, _Match]]:
-        hits = [(p, m) for p in provinces if (m := _exact_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, anchored_only=anchored_only))]
+        hits = [
+            (p, m)
+            for p in provinces
+            if (m := _exact_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, anchored_only=anchored_only))
+        ]
         longest = min((m.start for _, m in hits), default=None)  # "thanh pho thu duc" over "thu duc"
         return [(p, m) for p, m in hits if m.start == longest]
 
@@ -432,13 +471,17 @@ def parse_address(idx: ResolverIndex, text: str, original: str) -> Resolution:
 
     best_failure: Resolution | None = None
     for provinces, district_end, province_given in readings:
-        district_hits = _find_districts(idx, tokens, district_end, provinces, province_given) if district_end > 0 else []
+        district_hits = (
+            _find_districts(idx, tokens, district_end, provinces, province_given) if district_end > 0 else []
+        )
         if not district_hits and province_given and district_end > 0:
             # Typo'd or unknown text between ward and province: try one segment further left.
             skip_to = _segment_start(tokens, district_end)
             if skip_to > 0:
-                district_hits = [(p, m) for p, m in _find_districts(idx, tokens, skip_to, provinces) if m.how == "exact"]
-        for province, dmatch in district_hits:
+                district_hits = [
+                    (p, m) for p, m in _find_districts(idx, tokens, skip_to, provinces) if m.how == "exact"
+                ]
+        for _province, dmatch in district_hits:
             for district in sorted(dmatch.codes):
                 result = _resolve_in_district(idx, tokens, dmatch, district, province_given, original)
                 if result.old_uid is not None:
@@ -490,7 +533,9 @@ def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match
     parts = idx.parts.get(old_uid, [])
     fuzzy = [m for m in matches if m.how == "fuzzy"]
     confidence = round(score / 100.0 * (0.95 if fuzzy else 1.0), 4)
-    notes = [f"fuzzy '{m.text}' ({m.score:.0f})" for m in fuzzy] + [f"alias '{m.text}'" for m in matches if m.how == "alias"]
+    notes = [f"fuzzy '{m.text}' ({m.score:.0f})" for m in fuzzy] + [
+        f"alias '{m.text}'" for m in matches if m.how == "alias"
+    ]
     reason = "; ".join(notes) or None
     if not parts:
         return Resolution(old_uid=old_uid, reason=f"old unit {old_uid} has no successor in the crosswalk")
@@ -498,13 +543,21 @@ def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match
         return Resolution(old_uid, "fuzzy" if fuzzy else "exact", confidence, parts[0], reason)
     # Split old unit: only evidence may pick a part.
     padded = f" {original} "
-    evidence = {(new_uid, kind, name) for needle, kind, name, new_uid in idx.gazetteer.get(old_uid, []) if needle in padded}
+    evidence = {
+        (new_uid, kind, name) for needle, kind, name, new_uid in idx.gazetteer.get(old_uid, []) if needle in padded
+    }
     chosen = {e[0] for e in evidence}
     if len(chosen) == 1:
         new_uid, kind, name = sorted(evidence)[0]
         why = f"split unit; gazetteer {kind} '{name}' lies in {new_uid}"
-        return Resolution(old_uid, "split_resolved", round(confidence * 0.95, 4), new_uid, "; ".join(filter(None, [why, reason])))
-    why = "split unit; conflicting gazetteer evidence" if chosen else f"split unit across {len(parts)} new units; no street/hamlet evidence"
+        return Resolution(
+            old_uid, "split_resolved", round(confidence * 0.95, 4), new_uid, "; ".join(filter(None, [why, reason]))
+        )
+    why = (
+        "split unit; conflicting gazetteer evidence"
+        if chosen
+        else f"split unit across {len(parts)} new units; no street/hamlet evidence"
+    )
     return Resolution(old_uid, "split_review", confidence, None, "; ".join(filter(None, [why, reason])))
 
 
@@ -540,7 +593,9 @@ def _parse_with_tail_cache(idx: ResolverIndex, clean: str, tails: dict[str, Reso
     return parse_address(idx, clean, " ".join(_WORD.findall(clean)))
 
 
-def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Reference | None = None, index: ResolverIndex | None = None) -> pl.DataFrame:
+def resolve_addresses(
+    addresses: pl.Series | Sequence[str | None], reference: Reference | None = None, index: ResolverIndex | None = None
+) -> pl.DataFrame:
     """Resolve free-text old addresses. One output row per input, in input order.
 
     Columns: ``input`` plus the RESOLVED_ADDRESS columns (pipelines/schema.py).
@@ -551,7 +606,11 @@ def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Re
     idx = index or index_for(reference)
     frame = series.to_frame()
     # Clean each distinct raw string once, then parse each distinct cleaned string once.
-    raw = frame.unique("input").drop_nulls().with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
+    raw = (
+        frame.unique("input")
+        .drop_nulls()
+        .with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
+    )
     frame = frame.join(raw, on="input", how="left", maintain_order="left", nulls_equal=False)
     distinct = raw.group_by("_clean").agg(pl.col("_length").max())
     rows = []
@@ -565,13 +624,10 @@ def resolve_addresses(addresses: pl.Series | Sequence[str | None], reference: Re
             res = _parse_with_tail_cache(idx, clean, tails)
         rows.append((clean, res.old_uid, res.new_uid, res.status, res.confidence, res.reason))
     resolved = pl.DataFrame(rows, schema={"_clean": pl.String, **_RESULT_SCHEMA}, orient="row")
-    out = (
-        frame.join(resolved, on="_clean", how="left", maintain_order="left")
-        .with_columns(
-            status=pl.col("status").fill_null("unresolved"),
-            confidence=pl.col("confidence").fill_null(0.0),
-            reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
-        )
+    out = frame.join(resolved, on="_clean", how="left", maintain_order="left").with_columns(
+        status=pl.col("status").fill_null("unresolved"),
+        confidence=pl.col("confidence").fill_null(0.0),
+        reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
     )
     return _add_unit_columns(idx, out).select("input", *RESOLVED_ADDRESS.columns)
 

@@ -82,7 +82,12 @@ UNITS_PRE2025 = Table(
     fields=(
         _f("unit_uid", pl.String, UID, required=True),
         _f("scheme", pl.String, "Code scheme: 'pre2025'.", required=True, allowed=(SCHEME_PRE2025,)),
-        _f("code", pl.String, "GSO code: 5-digit commune code, or 3-digit district code for island districts.", required=True),
+        _f(
+            "code",
+            pl.String,
+            "GSO code: 5-digit commune code, or 3-digit district code for island districts.",
+            required=True,
+        ),
         _f("name", pl.String, "Name with unit type, NFC (e.g. 'Phường Bến Nghé').", required=True),
         _f("short_name", pl.String, "Name without unit type (e.g. 'Bến Nghé', '12').", required=True),
         _f("unit_type", pl.String, "Phường, Xã, Thị trấn, or Huyện for island districts.", required=True),
@@ -130,7 +135,12 @@ CROSSWALK = Table(
         _f("new_code", pl.String, "New GSO code (scheme 2025).", required=True),
         _f("is_split", pl.Boolean, "The old unit was divided between several new units.", required=True),
         _f("n_parts", pl.Int32, "Number of new units the old unit went to.", required=True),
-        _f("is_default", pl.Boolean, "The default (largest) part of a split old unit; true for unsplit units.", required=True),
+        _f(
+            "is_default",
+            pl.Boolean,
+            "The default (largest) part of a split old unit; true for unsplit units.",
+            required=True,
+        ),
         _f("part_area_km2", pl.Float64, "Area of the new unit this part belongs to, where known."),
         _f("part_lat", pl.Float64, "Centroid latitude of that new unit, where known."),
         _f("part_lon", pl.Float64, "Centroid longitude of that new unit, where known."),
@@ -146,7 +156,12 @@ ALIASES = Table(
         _f("level", pl.String, "province, district or ward.", required=True, allowed=("province", "district", "ward")),
         _f("alias", pl.String, "The alias as written.", required=True),
         _f("alias_key", pl.String, "Folded alias (no diacritics, [a-z0-9] only).", required=True),
-        _f("target_uid", pl.String, "Unit the alias means: 'pre2025:<code>' (ward), 'pre2025-district:<code>', 'pre2025-province:<code>'.", required=True),
+        _f(
+            "target_uid",
+            pl.String,
+            "Unit the alias means: 'pre2025:<code>' (ward), 'pre2025-district:<code>', 'pre2025-province:<code>'.",
+            required=True,
+        ),
         _f("source", pl.String, "Where the alias comes from.", required=True),
     ),
 )
@@ -171,7 +186,12 @@ SOURCE_DISAGREEMENTS = Table(
     description="Where the two upstream datasets disagree on a 2025 unit (name or presence by code).",
     fields=(
         _f("code", pl.String, "2025 code.", required=True),
-        _f("issue", pl.String, "code_differs (same unit, other code), name_differs, accent_placement_differs, missing_in_vietnam_provinces, missing_in_vietnamadminunits.", required=True),
+        _f(
+            "issue",
+            pl.String,
+            "code_differs (same unit, other code), name_differs, accent_placement_differs, missing_in_vietnam_provinces, missing_in_vietnamadminunits.",
+            required=True,
+        ),
         _f("vietnamadminunits_name", pl.String, "Name in vietnamadminunits."),
         _f("vietnam_provinces_name", pl.String, "Name in vietnam-provinces."),
     ),
@@ -193,7 +213,13 @@ RESOLVED_ADDRESS = Table(
         _f("new_uid", pl.String, "New ward, '2025:<code>'; null unless resolved to one unit."),
         _f("new_code", pl.String, "New ward GSO code (scheme 2025)."),
         _f("new_name", pl.String, "New ward name with type."),
-        _f("status", pl.String, "exact, fuzzy, split_resolved, split_review or unresolved.", required=True, allowed=RESOLVE_STATUSES),
+        _f(
+            "status",
+            pl.String,
+            "exact, fuzzy, split_resolved, split_review or unresolved.",
+            required=True,
+            allowed=RESOLVE_STATUSES,
+        ),
         _f("confidence", pl.Float64, "0..1; 0 when unresolved.", required=True),
         _f("candidates", pl.List(pl.String), "Every possible new ward ('2025:<code>') for the old unit."),
         _f("reason", pl.String, "Why the row is not exact: fuzzy match details, split evidence, or the failure."),
@@ -208,10 +234,20 @@ RESOLVED_ADDRESS = Table(
 REGISTRY_KINDS = ("population", "households", "businesses", "tax")
 
 LINEAGE_FIELDS = (
-    _f("record_key", pl.String, "Unique id of the source row: '<source_id>@<extract_date>#<source_key>'.", required=True),
+    _f(
+        "record_key",
+        pl.String,
+        "Unique id of the source row: '<source_id>@<extract_date>#<source_key>'.",
+        required=True,
+    ),
     _f("source_id", pl.String, "Catalogue id of the source system (mappings/sources/*.toml).", required=True),
     _f("extract_date", pl.Date, "Date of the source's extract this row comes from.", required=True),
-    _f("source_file", pl.String, "File (or database table) the row was read from, relative to the catalogue's base directory.", required=True),
+    _f(
+        "source_file",
+        pl.String,
+        "File (or database table) the row was read from, relative to the catalogue's base directory.",
+        required=True,
+    ),
     _f("source_key", pl.String, "Row number in the file (1-based data row) or the table's primary key.", required=True),
     _f("run_id", pl.String, "Id of the run that ingested the row (Dagster run id, or 'cli-<time>').", required=True),
 )
@@ -271,10 +307,22 @@ ADDRESS_PARTS = ("street_address", "ward", "district", "province")
 
 
 def raw_table(registry: str) -> Table:
-    fields = [_f(name, pl.String, f"{desc} Verbatim from the source.") for name, desc in CANONICAL_FIELDS[registry].items()]
-    fields += [_f(p, pl.String, f"Address part '{p}' for sources that split the address (verbatim).") for p in ADDRESS_PARTS]
-    fields.append(_f("extra_columns", pl.String, "Source columns the catalogue does not map, as a JSON object (kept, not lost)."))
-    fields.append(_f("read_problem", pl.String, "Why the row could not be split into fields (every field is then null and the text is in extra_columns); it goes to quarantine."))
+    fields = [
+        _f(name, pl.String, f"{desc} Verbatim from the source.") for name, desc in CANONICAL_FIELDS[registry].items()
+    ]
+    fields += [
+        _f(p, pl.String, f"Address part '{p}' for sources that split the address (verbatim).") for p in ADDRESS_PARTS
+    ]
+    fields.append(
+        _f("extra_columns", pl.String, "Source columns the catalogue does not map, as a JSON object (kept, not lost).")
+    )
+    fields.append(
+        _f(
+            "read_problem",
+            pl.String,
+            "Why the row could not be split into fields (every field is then null and the text is in extra_columns); it goes to quarantine.",
+        )
+    )
     return Table(
         name=f"raw_{registry}",
         description=f"{registry} registry rows exactly as the old units' sources hold them, mapped to canonical column names, with lineage.",
@@ -286,12 +334,22 @@ def raw_table(registry: str) -> Table:
 RESOLUTION_FIELDS = (
     _f("old_uid", pl.String, "Old unit of the address, 'pre2025:<code>'."),
     _f("new_uid", pl.String, "New ward, '2025:<code>' (null unless resolved to one unit)."),
-    _f("ward_status", pl.String, "Resolver status: exact, fuzzy, split_resolved, split_review, unresolved.", required=True, allowed=RESOLVE_STATUSES),
+    _f(
+        "ward_status",
+        pl.String,
+        "Resolver status: exact, fuzzy, split_resolved, split_review, unresolved.",
+        required=True,
+        allowed=RESOLVE_STATUSES,
+    ),
     _f("ward_confidence", pl.Float64, "Resolver confidence 0..1.", required=True),
     _f("ward_candidates", pl.List(pl.String), "Every new ward the old unit went to."),
     _f("ward_reason", pl.String, "Why the address is not an exact match."),
 )
-TEXT_REPAIR_FIELD = _f("text_repairs", pl.String, "Legacy-encoding repairs applied to this row's text fields ('field:vni; field:mojibake'), null if none.")
+TEXT_REPAIR_FIELD = _f(
+    "text_repairs",
+    pl.String,
+    "Legacy-encoding repairs applied to this row's text fields ('field:vni; field:mojibake'), null if none.",
+)
 DATE_FLAG = "Day and month both ≤ 12: d/m vs m/d cannot be told apart; read by the source's convention."
 
 STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
@@ -306,7 +364,11 @@ STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("sex", pl.String, "M or F.", allowed=("M", "F")),
         _f("personal_id", pl.String, "12-digit personal ID (digits only)."),
         _f("old_id_number", pl.String, "9-digit CMND (digits only)."),
-        _f("id_flags", pl.String, "Soft structure problems of the personal ID (unknown province code, century/sex or birth-year mismatch ...)."),
+        _f(
+            "id_flags",
+            pl.String,
+            "Soft structure problems of the personal ID (unknown province code, century/sex or birth-year mismatch ...).",
+        ),
         _f("household_no", pl.String, "Household registration book number."),
         _f("relation_to_head", pl.String, "Relation to the head of household (NFC)."),
         _f("phone", pl.String, "Phone, national 10-digit form."),
@@ -383,22 +445,79 @@ QUARANTINE = Table(
 # ---------------------------------------------------------------------------
 
 # entity kind -> the staged registry it deduplicates
-ENTITY_KINDS: dict[str, str] = {"people": "population", "households": "households", "businesses": "businesses", "taxpayers": "tax"}
+ENTITY_KINDS: dict[str, str] = {
+    "people": "population",
+    "households": "households",
+    "businesses": "businesses",
+    "taxpayers": "tax",
+}
 
 # [survivorship] columns of each spec, in the order they are published
 ENTITY_GOLDEN_COLUMNS: dict[str, tuple[str, ...]] = {
-    "people": ("full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "phone", "household_no", "address", "new_uid"),
-    "households": ("household_no", "head_name", "head_personal_id", "members", "registered_on", "address", "old_uid", "new_uid"),
-    "businesses": ("tax_code", "registration_no", "business_name", "business_kind", "tax_code_kind", "owner_name",
-                   "owner_personal_id", "vsic", "status", "registered_on", "address", "old_uid", "new_uid"),
+    "people": (
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "personal_id",
+        "old_id_number",
+        "phone",
+        "household_no",
+        "address",
+        "new_uid",
+    ),
+    "households": (
+        "household_no",
+        "head_name",
+        "head_personal_id",
+        "members",
+        "registered_on",
+        "address",
+        "old_uid",
+        "new_uid",
+    ),
+    "businesses": (
+        "tax_code",
+        "registration_no",
+        "business_name",
+        "business_kind",
+        "tax_code_kind",
+        "owner_name",
+        "owner_personal_id",
+        "vsic",
+        "status",
+        "registered_on",
+        "address",
+        "old_uid",
+        "new_uid",
+    ),
     "taxpayers": ("taxpayer_code", "tax_code_kind", "taxpayer_name", "tax_office", "address", "old_uid", "new_uid"),
 }
 
 # [match] show columns of each spec: both records' values side by side in the review queue
 ENTITY_REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
-    "people": ("full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "relation_to_head", "household_no", "phone", "address"),
+    "people": (
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "personal_id",
+        "old_id_number",
+        "relation_to_head",
+        "household_no",
+        "phone",
+        "address",
+    ),
     "households": ("household_no", "head_name", "head_personal_id", "members", "registered_on", "address", "new_uid"),
-    "businesses": ("registration_no", "business_name", "business_kind", "tax_code", "owner_name", "owner_personal_id", "vsic", "address", "new_uid"),
+    "businesses": (
+        "registration_no",
+        "business_name",
+        "business_kind",
+        "tax_code",
+        "owner_name",
+        "owner_personal_id",
+        "vsic",
+        "address",
+        "new_uid",
+    ),
     "taxpayers": ("taxpayer_code", "tax_code_kind", "taxpayer_name", "tax_office", "period", "address"),
 }
 
@@ -417,17 +536,33 @@ def entities_table(kind: str) -> Table:
     golden = []
     for name in ENTITY_GOLDEN_COLUMNS[kind]:
         f = _staged_field(registry, name)
-        golden.append(_f(name, f.dtype, f"{f.description} Golden value: chosen among the entity's records by the rule in "
-                         f"mappings/match/{kind}.toml [survivorship]."))
+        golden.append(
+            _f(
+                name,
+                f.dtype,
+                f"{f.description} Golden value: chosen among the entity's records by the rule in "
+                f"mappings/match/{kind}.toml [survivorship].",
+            )
+        )
     return Table(
         name=f"{kind}_entities",
         description=f"Deduplicated {kind} (golden records): one row per entity found in staged_{registry} by the match spec "
         f"mappings/match/{kind}.toml. Entity ids are stable across runs (records seen before keep their entity's id).",
         primary_key=("entity_id",),
         fields=(
-            _f("entity_id", pl.String, "Stable entity id: '<prefix>-' + 16 hex digits (P people, H households, B businesses, T taxpayers).", required=True),
+            _f(
+                "entity_id",
+                pl.String,
+                "Stable entity id: '<prefix>-' + 16 hex digits (P people, H households, B businesses, T taxpayers).",
+                required=True,
+            ),
             _f("record_count", pl.UInt32, "Number of staged records in the entity.", required=True),
-            _f("record_ids", pl.List(pl.String), f"record_key of every staged_{registry} record in the entity, sorted.", required=True),
+            _f(
+                "record_ids",
+                pl.List(pl.String),
+                f"record_key of every staged_{registry} record in the entity, sorted.",
+                required=True,
+            ),
             *golden,
         ),
     )
@@ -441,14 +576,27 @@ def lineage_table(kind: str) -> Table:
         f"Passed to the next run so entity ids stay stable.",
         primary_key=("record_key",),
         fields=(
-            _f("record_key", pl.String, f"The staged_{registry} record ('<source_id>@<extract_date>#<source_key>').", required=True),
+            _f(
+                "record_key",
+                pl.String,
+                f"The staged_{registry} record ('<source_id>@<extract_date>#<source_key>').",
+                required=True,
+            ),
             _f("source_id", pl.String, "Catalogue id of the record's source system.", required=True),
             _f("extract_date", pl.Date, "Extract the record comes from.", required=True),
             _f("entity_id", pl.String, f"Entity the record belongs to ({kind}_entities.entity_id).", required=True),
             _f("entity_size", pl.UInt32, "Number of records in that entity.", required=True),
-            _f("linked_to", pl.String, "The record of the same entity it was linked to with the highest probability; null for an entity of one record."),
+            _f(
+                "linked_to",
+                pl.String,
+                "The record of the same entity it was linked to with the highest probability; null for an entity of one record.",
+            ),
             _f("link_probability", pl.Float64, "Match probability of that link."),
-            _f("link_evidence", pl.String, "Comparison levels of that link ('name=exact; date_of_birth=day_month_swapped; ...')."),
+            _f(
+                "link_evidence",
+                pl.String,
+                "Comparison levels of that link ('name=exact; date_of_birth=day_month_swapped; ...').",
+            ),
         ),
     )
 
@@ -469,13 +617,35 @@ def review_table(kind: str) -> Table:
         fields=(
             _f("left_id", pl.String, f"record_key of one staged_{registry} record.", required=True),
             _f("right_id", pl.String, "record_key of the other.", required=True),
-            _f("match_probability", pl.Float64, "Model probability that the two records are one entity.", required=True),
-            _f("match_weight", pl.Float64, "Log2 Bayes factor including the prior (the sum of the comparison weights).", required=True),
-            _f("decision", pl.String, "review (uncertain) or refused (a link the chaining guard or a cannot-link rule refused).", required=True,
-               allowed=("review", "refused")),
+            _f(
+                "match_probability", pl.Float64, "Model probability that the two records are one entity.", required=True
+            ),
+            _f(
+                "match_weight",
+                pl.Float64,
+                "Log2 Bayes factor including the prior (the sum of the comparison weights).",
+                required=True,
+            ),
+            _f(
+                "decision",
+                pl.String,
+                "review (uncertain) or refused (a link the chaining guard or a cannot-link rule refused).",
+                required=True,
+                allowed=("review", "refused"),
+            ),
             _f("decision_reason", pl.String, "Why a link was refused."),
-            _f("evidence", pl.String, "Comparison levels of the pair ('name=jw_0.95; ids=missing; ...').", required=True),
-            _f("same_entity", pl.Boolean, "The two records ended up in one entity anyway (through other links).", required=True),
+            _f(
+                "evidence",
+                pl.String,
+                "Comparison levels of the pair ('name=jw_0.95; ids=missing; ...').",
+                required=True,
+            ),
+            _f(
+                "same_entity",
+                pl.Boolean,
+                "The two records ended up in one entity anyway (through other links).",
+                required=True,
+            ),
             *shown,
         ),
     )
@@ -488,16 +658,33 @@ REGISTRY_LINKS = Table(
     "registry_links asset's metadata, never dropped silently.",
     primary_key=("from_kind", "from_entity_id", "to_kind", "to_entity_id", "link_type"),
     fields=(
-        _f("from_kind", pl.String, "Kind of the source entity (table <kind>_entities).", required=True, allowed=tuple(ENTITY_KINDS)),
+        _f(
+            "from_kind",
+            pl.String,
+            "Kind of the source entity (table <kind>_entities).",
+            required=True,
+            allowed=tuple(ENTITY_KINDS),
+        ),
         _f("from_entity_id", pl.String, "The source entity.", required=True),
         _f("to_kind", pl.String, "Kind of the target entity.", required=True, allowed=tuple(ENTITY_KINDS)),
         _f("to_entity_id", pl.String, "The target entity.", required=True),
-        _f("link_type", pl.String, "member_of (person -> household by book number), branch_of (branch -> parent business by the "
-           "first 10 digits of its tax code), taxpayer_of (taxpayer -> business with its tax code or registration number), "
-           "tax_of_parent (taxpayer filing under a branch code with no branch registered -> parent business), owned_by "
-           "(business -> its owner's person entity by personal ID), is_person (individual taxpayer filing under a 12-digit "
-           "personal ID -> person entity).", required=True, allowed=LINK_TYPES),
-        _f("evidence", pl.String, "The key values the link rests on ('household_no=975391795; ward 2025:25768').", required=True),
+        _f(
+            "link_type",
+            pl.String,
+            "member_of (person -> household by book number), branch_of (branch -> parent business by the "
+            "first 10 digits of its tax code), taxpayer_of (taxpayer -> business with its tax code or registration number), "
+            "tax_of_parent (taxpayer filing under a branch code with no branch registered -> parent business), owned_by "
+            "(business -> its owner's person entity by personal ID), is_person (individual taxpayer filing under a 12-digit "
+            "personal ID -> person entity).",
+            required=True,
+            allowed=LINK_TYPES,
+        ),
+        _f(
+            "evidence",
+            pl.String,
+            "The key values the link rests on ('household_no=975391795; ward 2025:25768').",
+            required=True,
+        ),
         _f("records", pl.UInt32, "Number of source records supporting the link.", required=True),
     ),
 )

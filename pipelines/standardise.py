@@ -91,13 +91,19 @@ def _flag_mask(*pairs: tuple[pl.Expr, str]) -> pl.Expr:
     (A ``concat_list`` of literals is ~30x slower on millions of rows than this mask plus
     a gather from the table of all 2^k flag lists.)
     """
-    return pl.sum_horizontal([pl.when(cond.fill_null(False)).then(pl.lit(1 << i, pl.UInt32)).otherwise(pl.lit(0, pl.UInt32))
-                              for i, (cond, _) in enumerate(pairs)]).cast(pl.UInt32)
+    return pl.sum_horizontal(
+        [
+            pl.when(cond.fill_null(False)).then(pl.lit(1 << i, pl.UInt32)).otherwise(pl.lit(0, pl.UInt32))
+            for i, (cond, _) in enumerate(pairs)
+        ]
+    ).cast(pl.UInt32)
 
 
 def _flag_lists(mask: pl.Series, names: Sequence[str], name: str) -> pl.Series:
     """list[str] of the flag names whose bit is set; null where the mask is null."""
-    table = pl.Series(name, [[n for i, n in enumerate(names) if m >> i & 1] for m in range(1 << len(names))], dtype=pl.List(pl.String))
+    table = pl.Series(
+        name, [[n for i, n in enumerate(names) if m >> i & 1] for m in range(1 << len(names))], dtype=pl.List(pl.String)
+    )
     return table.gather(mask).rename(name)
 
 
@@ -125,9 +131,7 @@ def two_digit_year_pivot(reference_year: int | None = None) -> int:
 def _days_in_month(y: pl.Expr, m: pl.Expr) -> pl.Expr:
     leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
     return (
-        pl.when(m == 2).then(pl.when(leap).then(29).otherwise(28))
-        .when(m.is_in([4, 6, 9, 11])).then(30)
-        .otherwise(31)
+        pl.when(m == 2).then(pl.when(leap).then(29).otherwise(28)).when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31)
     )
 
 
@@ -168,28 +172,47 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     )
     g3, g2 = pl.col("_g3"), pl.col("_g2")
     frame = frame.with_columns(
-        _p1=g3.struct.field("1"), _p2=g3.struct.field("2"), _p3=g3.struct.field("3"),
-        _q1=g2.struct.field("1").cast(pl.Int32, strict=False), _q2=g2.struct.field("2").cast(pl.Int32, strict=False),
+        _p1=g3.struct.field("1"),
+        _p2=g3.struct.field("2"),
+        _p3=g3.struct.field("3"),
+        _q1=g2.struct.field("1").cast(pl.Int32, strict=False),
+        _q2=g2.struct.field("2").cast(pl.Int32, strict=False),
     ).with_columns(_n1=pl.col("_p1").str.len_chars(), _n3=pl.col("_p3").str.len_chars())
-    p1, n1, n3, ns, single, num, is_text = (pl.col(k) for k in ("_p1", "_n1", "_n3", "_ns", "_single", "_num", "_is_text"))
+    p1, n1, n3, ns, single, num, is_text = (
+        pl.col(k) for k in ("_p1", "_n1", "_n3", "_ns", "_single", "_num", "_is_text")
+    )
     frame = frame.with_columns(
-        _form=pl.when(p1.is_not_null() & (n1 == 4) & (n3 <= 2)).then(pl.lit("iso"))
-        .when(p1.is_not_null() & (n1 <= 2) & (n3 == 4)).then(pl.when(is_text).then(pl.lit("dmy_text")).otherwise(pl.lit("dmy")))
-        .when(p1.is_not_null() & (n1 <= 2) & (n3 == 2)).then(pl.when(is_text).then(pl.lit("dmy_text")).otherwise(pl.lit("dmy_short")))
-        .when(pl.col("_q1").is_not_null()).then(pl.lit("month_year"))
-        .when(single & (ns == 8)).then(pl.lit("compact"))
-        .when(single & (ns == 4) & num.is_between(*YEAR_ONLY_RANGE)).then(pl.lit("year_only"))
-        .when(single & ns.is_between(4, 5) & ~c.str.starts_with("0")).then(pl.lit("excel_serial")),
-        _i1=p1.cast(pl.Int32, strict=False), _i2=pl.col("_p2").cast(pl.Int32, strict=False), _i3=pl.col("_p3").cast(pl.Int32, strict=False),
+        _form=pl.when(p1.is_not_null() & (n1 == 4) & (n3 <= 2))
+        .then(pl.lit("iso"))
+        .when(p1.is_not_null() & (n1 <= 2) & (n3 == 4))
+        .then(pl.when(is_text).then(pl.lit("dmy_text")).otherwise(pl.lit("dmy")))
+        .when(p1.is_not_null() & (n1 <= 2) & (n3 == 2))
+        .then(pl.when(is_text).then(pl.lit("dmy_text")).otherwise(pl.lit("dmy_short")))
+        .when(pl.col("_q1").is_not_null())
+        .then(pl.lit("month_year"))
+        .when(single & (ns == 8))
+        .then(pl.lit("compact"))
+        .when(single & (ns == 4) & num.is_between(*YEAR_ONLY_RANGE))
+        .then(pl.lit("year_only"))
+        .when(single & ns.is_between(4, 5) & ~c.str.starts_with("0"))
+        .then(pl.lit("excel_serial")),
+        _i1=p1.cast(pl.Int32, strict=False),
+        _i2=pl.col("_p2").cast(pl.Int32, strict=False),
+        _i3=pl.col("_p3").cast(pl.Int32, strict=False),
     )
     form, i1, i2, i3 = pl.col("_form"), pl.col("_i1"), pl.col("_i2"), pl.col("_i3")
     pivot = two_digit_year_pivot(reference_year)
     frame = frame.with_columns(
-        _y=pl.when(form == "iso").then(i1)
-        .when(form.is_in(["dmy", "dmy_text"]) & (n3 == 4)).then(i3)
-        .when(form.is_in(["dmy_short", "dmy_text"])).then(pl.when(i3 > pivot).then(1900 + i3).otherwise(2000 + i3))
-        .when(form == "month_year").then(pl.col("_q2"))
-        .when(form == "year_only").then(num.cast(pl.Int32)),
+        _y=pl.when(form == "iso")
+        .then(i1)
+        .when(form.is_in(["dmy", "dmy_text"]) & (n3 == 4))
+        .then(i3)
+        .when(form.is_in(["dmy_short", "dmy_text"]))
+        .then(pl.when(i3 > pivot).then(1900 + i3).otherwise(2000 + i3))
+        .when(form == "month_year")
+        .then(pl.col("_q2"))
+        .when(form == "year_only")
+        .then(num.cast(pl.Int32)),
         _a=pl.when(form == "iso").then(i3).when(form == "month_year").then(pl.lit(1, pl.Int32)).otherwise(i1),
         _b=pl.when(form == "month_year").then(pl.col("_q1")).otherwise(i2),
     )
@@ -274,35 +297,56 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
             _swap_ok=_day_month_ok(y, day, month).fill_null(False),
         )
         serial_ok, year_ok, dm_ok = pl.col("_serial_ok"), pl.col("_year_ok"), pl.col("_dm_ok")
-        f = f.with_columns(_valid=pl.when(serial).then(serial_ok).otherwise(form.is_not_null() & year_ok & dm_ok).fill_null(False))
+        f = f.with_columns(
+            _valid=pl.when(serial).then(serial_ok).otherwise(form.is_not_null() & year_ok & dm_ok).fill_null(False)
+        )
         valid = pl.col("_valid")
         safe = valid & ~serial
         built = pl.date(
-            pl.when(safe).then(y).otherwise(2000), pl.when(safe).then(month).otherwise(1), pl.when(safe).then(day).otherwise(1)
+            pl.when(safe).then(y).otherwise(2000),
+            pl.when(safe).then(month).otherwise(1),
+            pl.when(safe).then(day).otherwise(1),
         )
-        from_serial = (pl.when(serial_ok).then(num).otherwise(_EXCEL_EPOCH_OFFSET) - _EXCEL_EPOCH_OFFSET).cast(pl.Int32).cast(pl.Date)
+        from_serial = (
+            (pl.when(serial_ok).then(num).otherwise(_EXCEL_EPOCH_OFFSET) - _EXCEL_EPOCH_OFFSET)
+            .cast(pl.Int32)
+            .cast(pl.Date)
+        )
         name = (
-            pl.when(cdmy).then(pl.lit(f"{first}{second}y_compact"))
-            .when(is_compact).then(pl.lit("ymd_compact"))
-            .when(form == "dmy").then(pl.lit(f"{first}{second}y"))
-            .when(form == "dmy_short").then(pl.lit(f"{first}{second}y_short"))
-            .when(form == "dmy_text").then(pl.lit(f"{first}{second}y_text"))
+            pl.when(cdmy)
+            .then(pl.lit(f"{first}{second}y_compact"))
+            .when(is_compact)
+            .then(pl.lit("ymd_compact"))
+            .when(form == "dmy")
+            .then(pl.lit(f"{first}{second}y"))
+            .when(form == "dmy_short")
+            .then(pl.lit(f"{first}{second}y_short"))
+            .when(form == "dmy_text")
+            .then(pl.lit(f"{first}{second}y_text"))
             .otherwise(form)
         )
         precision = (
-            pl.when(~valid).then(None)
-            .when(form == "year_only").then(pl.lit("year"))
-            .when(form == "month_year").then(pl.lit("month"))
+            pl.when(~valid)
+            .then(None)
+            .when(form == "year_only")
+            .then(pl.lit("year"))
+            .when(form == "month_year")
+            .then(pl.lit("month"))
             .otherwise(pl.lit("day"))
         )
         ambiguous = (valid & pl.col("_pair") & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
         shown = pl.col("_text")
         error = (
-            pl.when(form.is_null()).then(pl.concat_str(pl.lit("unparseable '"), shown, pl.lit("'")))
-            .when(serial & ~serial_ok).then(pl.concat_str(pl.lit("excel serial out of range "), shown))
-            .when(~serial & ~year_ok).then(pl.concat_str(pl.lit("year out of range "), shown))
-            .when(~valid & pl.col("_pair") & pl.col("_swap_ok")).then(pl.concat_str(pl.lit("impossible date "), shown, pl.lit(f" (valid {flip})")))
-            .when(~valid).then(pl.concat_str(pl.lit("impossible date "), shown))
+            pl.when(form.is_null())
+            .then(pl.concat_str(pl.lit("unparseable '"), shown, pl.lit("'")))
+            .when(serial & ~serial_ok)
+            .then(pl.concat_str(pl.lit("excel serial out of range "), shown))
+            .when(~serial & ~year_ok)
+            .then(pl.concat_str(pl.lit("year out of range "), shown))
+            .when(~valid & pl.col("_pair") & pl.col("_swap_ok"))
+            .then(pl.concat_str(pl.lit("impossible date "), shown, pl.lit(f" (valid {flip})")))
+            .when(~valid)
+            .then(pl.concat_str(pl.lit("impossible date "), shown))
         )
         present = ~_blank(pl.col(_KEY))
         return f.select(
@@ -399,11 +443,15 @@ def check_personal_id(
             raise ValueError(f"{label} has {len(other)} rows, ids has {n}")
     codes = sorted(valid_provinces) if valid_provinces is not None else sorted(province_codes())
     now = reference_year if reference_year is not None else date.today().year
-    frame = pl.DataFrame({
-        _KEY: _as_string(ids),
-        "_sex": normalise_sex(sex) if sex is not None else pl.repeat(None, n, dtype=pl.String, eager=True),
-        "_year": _birth_years(birth_date) if birth_date is not None else pl.repeat(None, n, dtype=pl.Int32, eager=True),
-    })
+    frame = pl.DataFrame(
+        {
+            _KEY: _as_string(ids),
+            "_sex": normalise_sex(sex) if sex is not None else pl.repeat(None, n, dtype=pl.String, eager=True),
+            "_year": _birth_years(birth_date)
+            if birth_date is not None
+            else pl.repeat(None, n, dtype=pl.Int32, eager=True),
+        }
+    )
     raw = pl.col(_KEY)
     frame = frame.with_columns(
         _missing=_blank(raw),
@@ -429,7 +477,10 @@ def check_personal_id(
     checks = (
         (non_digit, "non_digit"),
         (~missing & ~non_digit & ~length.is_in([9, 12]), "wrong_length"),
-        (~missing & ~non_digit & (length == 11) & pl.concat_str(pl.lit("0"), digits.str.slice(0, 2)).is_in(codes), "leading_zero_lost"),
+        (
+            ~missing & ~non_digit & (length == 11) & pl.concat_str(pl.lit("0"), digits.str.slice(0, 2)).is_in(codes),
+            "leading_zero_lost",
+        ),
         (cccd & ~digits.str.slice(0, 3).is_in(codes), "unknown_province_code"),
         (cccd & (century > 3), "impossible_century"),
         (cccd & (century <= 3) & (id_year > now), "future_birth_year"),
@@ -438,10 +489,14 @@ def check_personal_id(
     )
     out = frame.select(
         pl.when(~missing & ~non_digit).then(digits).alias("personal_id"),
-        pl.when(missing).then(None)
-        .when(cccd).then(pl.lit("cccd"))
-        .when(cmnd).then(pl.lit("cmnd"))
-        .otherwise(pl.lit("invalid")).alias("id_kind"),
+        pl.when(missing)
+        .then(None)
+        .when(cccd)
+        .then(pl.lit("cccd"))
+        .when(cmnd)
+        .then(pl.lit("cmnd"))
+        .otherwise(pl.lit("invalid"))
+        .alias("id_kind"),
         pl.when(~missing).then(_flag_mask(*checks)).alias("id_flags"),
     )
     return out.with_columns(_flag_lists(out["id_flags"], [label for _, label in checks], "id_flags"))
@@ -490,32 +545,49 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
             _s=_strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.]", "").str.replace_all(r"[–—_/]", "-"),
         )
         missing, s = pl.col("_missing"), pl.col("_s")
-        f = f.with_columns(_g13=s.str.extract_groups(r"^(\d{10})-?(\d{3})$"), _is10=s.str.contains(r"^\d{10}$"), _is12=s.str.contains(r"^\d{12}$"))
+        f = f.with_columns(
+            _g13=s.str.extract_groups(r"^(\d{10})-?(\d{3})$"),
+            _is10=s.str.contains(r"^\d{10}$"),
+            _is12=s.str.contains(r"^\d{12}$"),
+        )
         f = f.with_columns(_main=pl.col("_g13").struct.field("1"), _suffix=pl.col("_g13").struct.field("2"))
         main, suffix, is10, is12 = pl.col("_main"), pl.col("_suffix"), pl.col("_is10"), pl.col("_is12")
         is13 = main.is_not_null()
         f = f.with_columns(_first10=pl.when(is13).then(main).when(is10).then(s))
         first10 = pl.col("_first10")
-        f = f.with_columns(_expected=_mst_check_digit(first10), _got=first10.str.slice(9, 1).cast(pl.Int32, strict=False))
+        f = f.with_columns(
+            _expected=_mst_check_digit(first10), _got=first10.str.slice(9, 1).cast(pl.Int32, strict=False)
+        )
         expected, got = pl.col("_expected"), pl.col("_got")
-        f = f.with_columns(_ok=((expected != 10) & (expected == got)).fill_null(False), _shaped=(is10 | is13).fill_null(False))
+        f = f.with_columns(
+            _ok=((expected != 10) & (expected == got)).fill_null(False), _shaped=(is10 | is13).fill_null(False)
+        )
         ok, shaped = pl.col("_ok"), pl.col("_shaped")
         suffix_ok = (suffix != "000").fill_null(False)
         digits_only = s.str.replace_all("-", "")
         f = f.with_columns(
-            _kind=pl.when(missing).then(None)
-            .when(is10 & ok).then(pl.lit("enterprise"))
-            .when(is13 & ok & suffix_ok).then(pl.lit("branch"))
-            .when(is12).then(pl.lit("personal_id"))
+            _kind=pl.when(missing)
+            .then(None)
+            .when(is10 & ok)
+            .then(pl.lit("enterprise"))
+            .when(is13 & ok & suffix_ok)
+            .then(pl.lit("branch"))
+            .when(is12)
+            .then(pl.lit("personal_id"))
             .otherwise(pl.lit("invalid"))
         )
         kind = pl.col("_kind")
         error = (
-            pl.when(missing | (kind != "invalid")).then(None)
-            .when(shaped & (expected == 10)).then(pl.concat_str(pl.lit("no valid check digit exists for stem "), first10.str.slice(0, 9)))
-            .when(shaped & ~ok).then(pl.format("check digit mismatch: expected {}, got {}", expected, got))
-            .when(is13 & ~suffix_ok).then(pl.lit("branch suffix 000"))
-            .when(digits_only.str.contains(r"^\d+$")).then(pl.format("wrong length ({} digits)", digits_only.str.len_chars()))
+            pl.when(missing | (kind != "invalid"))
+            .then(None)
+            .when(shaped & (expected == 10))
+            .then(pl.concat_str(pl.lit("no valid check digit exists for stem "), first10.str.slice(0, 9)))
+            .when(shaped & ~ok)
+            .then(pl.format("check digit mismatch: expected {}, got {}", expected, got))
+            .when(is13 & ~suffix_ok)
+            .then(pl.lit("branch suffix 000"))
+            .when(digits_only.str.contains(r"^\d+$"))
+            .then(pl.format("wrong length ({} digits)", digits_only.str.len_chars()))
             .otherwise(pl.concat_str(pl.lit("unrecognised '"), raw.str.strip_chars(), pl.lit("'")))
         )
         code = pl.when(is13).then(pl.concat_str(main, pl.lit("-"), suffix)).when(is10 | is12).then(s)
@@ -535,15 +607,35 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
 # 2018 conversion of 11-digit mobile numbers to 10 digits (Ministry of Information and
 # Communications, 15 Sep - 15 Nov 2018).
 MOBILE_PREFIX_2018 = {
-    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037", "0168": "038", "0169": "039",
-    "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078",
-    "0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082",
-    "0186": "056", "0188": "058", "0199": "059",
+    "0162": "032",
+    "0163": "033",
+    "0164": "034",
+    "0165": "035",
+    "0166": "036",
+    "0167": "037",
+    "0168": "038",
+    "0169": "039",
+    "0120": "070",
+    "0121": "079",
+    "0122": "077",
+    "0126": "076",
+    "0128": "078",
+    "0123": "083",
+    "0124": "084",
+    "0125": "085",
+    "0127": "081",
+    "0129": "082",
+    "0186": "056",
+    "0188": "058",
+    "0199": "059",
 }
 # 10-digit mobile prefixes in use after the conversion.
 MOBILE_PREFIXES = frozenset(
-    [f"03{d}" for d in "23456789"] + ["052", "055", "056", "058", "059"] + ["070", "076", "077", "078", "079"]
-    + [f"08{d}" for d in "123456789"] + [f"09{d}" for d in "0123456789"]
+    [f"03{d}" for d in "23456789"]
+    + ["052", "055", "056", "058", "059"]
+    + ["070", "076", "077", "078", "079"]
+    + [f"08{d}" for d in "123456789"]
+    + [f"09{d}" for d in "0123456789"]
 )
 
 
@@ -580,15 +672,22 @@ def normalise_phone(phones: pl.Series) -> pl.DataFrame:
         )
         c = pl.col("_c")
         f = f.with_columns(
-            _intl=pl.when(c.str.starts_with("+84")).then(c.str.slice(3))
-            .when(c.str.starts_with("0084")).then(c.str.slice(4))
-            .when(c.str.starts_with("84") & c.str.len_chars().is_in([11, 12])).then(c.str.slice(2))
+            _intl=pl.when(c.str.starts_with("+84"))
+            .then(c.str.slice(3))
+            .when(c.str.starts_with("0084"))
+            .then(c.str.slice(4))
+            .when(c.str.starts_with("84") & c.str.len_chars().is_in([11, 12]))
+            .then(c.str.slice(2))
         )
         intl = pl.col("_intl")
-        f = f.with_columns(_nat=pl.when(intl.is_not_null()).then(pl.concat_str(pl.lit("0"), intl.str.replace(r"^0", ""))).otherwise(c))
+        f = f.with_columns(
+            _nat=pl.when(intl.is_not_null()).then(pl.concat_str(pl.lit("0"), intl.str.replace(r"^0", ""))).otherwise(c)
+        )
         nat = pl.col("_nat")
         n = nat.str.len_chars()
-        lost_zero = ~nat.str.starts_with("0") & (((n == 9) & nat.str.contains(r"^[35789]")) | ((n == 10) & nat.str.contains(r"^[12]")))
+        lost_zero = ~nat.str.starts_with("0") & (
+            ((n == 9) & nat.str.contains(r"^[35789]")) | ((n == 10) & nat.str.contains(r"^[12]"))
+        )
         f = f.with_columns(_nat=pl.when(lost_zero).then(pl.concat_str(pl.lit("0"), nat)).otherwise(nat))
         f = f.with_columns(_n=nat.str.len_chars(), _digits=nat.str.contains(r"^\d+$"), _p4=nat.str.slice(0, 4))
         n, digits, p4 = pl.col("_n"), pl.col("_digits"), pl.col("_p4")
@@ -600,17 +699,25 @@ def normalise_phone(phones: pl.Series) -> pl.DataFrame:
         f = f.with_columns(_conv=pl.when(old_mobile).then(pl.concat_str(new3, nat.str.slice(4))).otherwise(nat))
         conv = pl.col("_conv")
         f = f.with_columns(
-            _mobile=(digits & (conv.str.len_chars() == 10) & conv.str.slice(0, 3).is_in(sorted(MOBILE_PREFIXES))).fill_null(False),
+            _mobile=(
+                digits & (conv.str.len_chars() == 10) & conv.str.slice(0, 3).is_in(sorted(MOBILE_PREFIXES))
+            ).fill_null(False),
             _landline=(digits & (n == 11) & nat.str.starts_with("02")).fill_null(False),
         )
         mobile, landline = pl.col("_mobile"), pl.col("_landline")
         error = (
-            pl.when(missing | mobile | landline).then(None)
-            .when(c.str.starts_with("+") & intl.is_null()).then(pl.concat_str(pl.lit("foreign number "), c))
-            .when(c == "").then(pl.concat_str(pl.lit("no number '"), trimmed, pl.lit("'")))
-            .when(~digits).then(pl.concat_str(pl.lit("non-digit characters '"), trimmed, pl.lit("'")))
-            .when(old_mobile & new3.is_null()).then(pl.concat_str(pl.lit("obsolete prefix "), p4, pl.lit(" has no mapping")))
-            .when(n == 10).then(pl.concat_str(pl.lit("unknown mobile prefix "), nat.str.slice(0, 3)))
+            pl.when(missing | mobile | landline)
+            .then(None)
+            .when(c.str.starts_with("+") & intl.is_null())
+            .then(pl.concat_str(pl.lit("foreign number "), c))
+            .when(c == "")
+            .then(pl.concat_str(pl.lit("no number '"), trimmed, pl.lit("'")))
+            .when(~digits)
+            .then(pl.concat_str(pl.lit("non-digit characters '"), trimmed, pl.lit("'")))
+            .when(old_mobile & new3.is_null())
+            .then(pl.concat_str(pl.lit("obsolete prefix "), p4, pl.lit(" has no mapping")))
+            .when(n == 10)
+            .then(pl.concat_str(pl.lit("unknown mobile prefix "), nat.str.slice(0, 3)))
             .otherwise(pl.format("wrong length ({} digits)", n))
         )
         return f.select(
@@ -628,13 +735,23 @@ def normalise_phone(phones: pl.Series) -> pl.DataFrame:
 
 # Combining marks of Vietnamese letters after NFD: grave, acute, tilde, hook above, dot
 # below, breve, circumflex, horn.
-NAME_FLAGS = ("empty", "digits_removed", "punctuation_removed", "no_diacritics", "unexpected_letters", "single_word", "case_fixed")
+NAME_FLAGS = (
+    "empty",
+    "digits_removed",
+    "punctuation_removed",
+    "no_diacritics",
+    "unexpected_letters",
+    "single_word",
+    "case_fixed",
+)
 _VN_MARKS = "\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b"
 
 
 def _clean_name_frame(frame: pl.DataFrame) -> pl.DataFrame:
     raw = pl.col(_KEY)
-    f = frame.with_columns(_missing=_blank(raw), _n=raw.str.normalize("NFC").str.replace_all("[\u2019\u02bc`\u00b4]", "'"))
+    f = frame.with_columns(
+        _missing=_blank(raw), _n=raw.str.normalize("NFC").str.replace_all("[\u2019\u02bc`\u00b4]", "'")
+    )
     n = pl.col("_n")
     x = n.str.replace_all(r"[^\p{L}\p{M}\s'\-]", " ")
     x = x.str.replace_all(r"['\-]*\s+['\-]*", " ").str.strip_chars(" '-")  # a stray ' or - next to a space
@@ -685,7 +802,9 @@ def clean_person_name(names: pl.Series) -> pl.DataFrame:
     (``pipelines.encodings.repair_column``): this function does not guess them.
     """
     out = _via_distinct(names, _clean_name_frame)
-    return out.select("name", pl.Series("name_original", names)).with_columns(_flag_lists(out["name_flags"], NAME_FLAGS, "name_flags"))
+    return out.select("name", pl.Series("name_original", names)).with_columns(
+        _flag_lists(out["name_flags"], NAME_FLAGS, "name_flags")
+    )
 
 
 def name_key(names: pl.Series) -> pl.Series:
@@ -717,7 +836,12 @@ def normalise_sex(values: pl.Series) -> pl.Series:
     mapping = {**{k: "M" for k in _MALE}, **{k: "F" for k in _FEMALE}}
 
     def compute(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select(_KEY, key.replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=pl.String).alias("sex"))
+        return frame.select(
+            _KEY,
+            key.replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=pl.String).alias(
+                "sex"
+            ),
+        )
 
     return _via_distinct(values, compute)["sex"].rename(values.name or "sex")
 
@@ -741,10 +865,16 @@ def error_summary(result: pl.DataFrame) -> pl.DataFrame:
             parts.append(result.select(pl.lit(c).alias("column"), reason.alias("reason")).drop_nulls("reason"))
     for c in _FLAG_COLUMNS:
         if c in result.columns:
-            parts.append(result.select(pl.lit(c).alias("column"), pl.col(c).alias("reason")).explode("reason").drop_nulls("reason"))
+            parts.append(
+                result.select(pl.lit(c).alias("column"), pl.col(c).alias("reason"))
+                .explode("reason")
+                .drop_nulls("reason")
+            )
     if not parts:
         return pl.DataFrame(schema={"column": pl.String, "reason": pl.String, "rows": pl.UInt32})
     return (
-        pl.concat(parts).group_by("column", "reason").agg(rows=pl.len())
+        pl.concat(parts)
+        .group_by("column", "reason")
+        .agg(rows=pl.len())
         .sort(["column", "rows", "reason"], descending=[False, True, False])
     )

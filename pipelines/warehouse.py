@@ -182,9 +182,7 @@ def ddl(table: Table, schema: str) -> str:
 def arrow_table(table: Table, frame: pl.DataFrame) -> pa.Table:
     """``frame`` in declared column order and types, descriptions as Parquet field metadata."""
     data = table.cast(frame).to_arrow()
-    fields = [
-        data.schema.field(f.name).with_metadata({"description": column_comment(f)}) for f in table.fields
-    ]
+    fields = [data.schema.field(f.name).with_metadata({"description": column_comment(f)}) for f in table.fields]
     schema = pa.schema(
         fields,
         metadata={"wardbridge.table": table.name, "description": table_comment(table)},
@@ -356,4 +354,6 @@ class PartitionedLayer:
                     f"CREATE OR REPLACE VIEW {_quote_ident(self.layer)}.{_quote_ident(name)} AS "
                     f"SELECT * FROM read_parquet({_quote_literal(str(glob))}, union_by_name = true)"
                 )
-                con.execute(f"COMMENT ON VIEW {_quote_ident(self.layer)}.{_quote_ident(name)} IS {_quote_literal(table_comment(table))}")
+                con.execute(
+                    f"COMMENT ON VIEW {_quote_ident(self.layer)}.{_quote_ident(name)} IS {_quote_literal(table_comment(table))}"
+                )

@@ -45,8 +45,7 @@ CHECK_DESCRIPTIONS = {
     "unit's new parts.",
     "resolver_contract": "One output row per input row; RESOLVED_ADDRESS columns valid; new_uid set exactly "
     "for exact/fuzzy/split_resolved and among the candidates; every non-exact row has a reason.",
-    "nothing_dropped": "Every split_review/unresolved row is in the queue with a reason; "
-    "resolved + queued = all rows.",
+    "nothing_dropped": "Every split_review/unresolved row is in the queue with a reason; resolved + queued = all rows.",
 }
 
 
@@ -68,7 +67,11 @@ class CheckOutcome:
             return f"{self.name}: passed"
         shown = self.problems[:MAX_REPORTED_PROBLEMS]
         more = len(self.problems) - len(shown)
-        return f"{self.name}: {len(self.problems)} problem(s): " + "; ".join(shown) + (f"; ... {more} more" if more else "")
+        return (
+            f"{self.name}: {len(self.problems)} problem(s): "
+            + "; ".join(shown)
+            + (f"; ... {more} more" if more else "")
+        )
 
 
 # --------------------------------------------------------------------------- declared tables
@@ -126,7 +129,8 @@ def crosswalk_integrity(units_pre2025: pl.DataFrame, units_2025: pl.DataFrame, c
         if bad.len():
             problems.append(f"{label}: {bad.len()}, e.g. {bad.head(5).to_list()}")
     code_mismatch = crosswalk.filter(
-        ~pl.col("old_uid").str.ends_with(":" + pl.col("old_code")) | ~pl.col("new_uid").str.ends_with(":" + pl.col("new_code"))
+        ~pl.col("old_uid").str.ends_with(":" + pl.col("old_code"))
+        | ~pl.col("new_uid").str.ends_with(":" + pl.col("new_code"))
     )
     if code_mismatch.height:
         problems.append(f"crosswalk rows whose uid and code disagree: {code_mismatch.height}")
@@ -139,9 +143,15 @@ def crosswalk_integrity(units_pre2025: pl.DataFrame, units_2025: pl.DataFrame, c
         pl.col("is_split").first(),
     )
     for label, condition in (
-        ("n_parts differs from the number of rows", (pl.col("n_parts_values") > 1) | (pl.col("n_parts") != pl.col("rows"))),
+        (
+            "n_parts differs from the number of rows",
+            (pl.col("n_parts_values") > 1) | (pl.col("n_parts") != pl.col("rows")),
+        ),
         ("not exactly one default part", pl.col("defaults") != 1),
-        ("is_split inconsistent with the number of parts", (pl.col("is_split_values") > 1) | (pl.col("is_split") != (pl.col("rows") > 1))),
+        (
+            "is_split inconsistent with the number of parts",
+            (pl.col("is_split_values") > 1) | (pl.col("is_split") != (pl.col("rows") > 1)),
+        ),
     ):
         bad = parts.filter(condition)
         if bad.height:
@@ -168,11 +178,14 @@ def hcmc_invariants(units_pre2025: pl.DataFrame, units_2025: pl.DataFrame, cross
     old_area_ids = old_area_units["unit_uid"].implode()
 
     if new_units.height != HCMC_NEW_UNITS:
-        problems.append(f"new HCMC (province {HCMC_NEW_PROVINCE}) has {new_units.height} units, expected {HCMC_NEW_UNITS}")
+        problems.append(
+            f"new HCMC (province {HCMC_NEW_PROVINCE}) has {new_units.height} units, expected {HCMC_NEW_UNITS}"
+        )
 
     into_new = crosswalk.filter(pl.col("new_uid").is_in(new_ids))
     predecessors = (
-        into_new.select("old_uid").unique()
+        into_new.select("old_uid")
+        .unique()
         .join(units_pre2025.select(pl.col("unit_uid").alias("old_uid"), "province_code"), on="old_uid", how="left")
     )
     if predecessors.height != HCMC_OLD_UNITS:
@@ -187,13 +200,19 @@ def hcmc_invariants(units_pre2025: pl.DataFrame, units_2025: pl.DataFrame, cross
     from_old = crosswalk.filter(pl.col("old_uid").is_in(old_area_ids))
     unmapped = old_area_units.filter(~pl.col("unit_uid").is_in(from_old["old_uid"].implode()))
     if unmapped.height:
-        problems.append(f"old HCMC-area units with no new unit: {unmapped.height}, e.g. {unmapped['unit_uid'].head(5).to_list()}")
+        problems.append(
+            f"old HCMC-area units with no new unit: {unmapped.height}, e.g. {unmapped['unit_uid'].head(5).to_list()}"
+        )
     outside = from_old.filter(~pl.col("new_uid").is_in(new_ids))
     if outside.height:
-        problems.append(f"old HCMC-area units mapped outside new HCMC: {outside.height} rows, e.g. {outside['old_uid'].head(5).to_list()}")
+        problems.append(
+            f"old HCMC-area units mapped outside new HCMC: {outside.height} rows, e.g. {outside['old_uid'].head(5).to_list()}"
+        )
     orphans = new_units.filter(~pl.col("unit_uid").is_in(into_new["new_uid"].implode()))
     if orphans.height:
-        problems.append(f"new HCMC units without a predecessor: {orphans.height}, e.g. {orphans['unit_uid'].head(5).to_list()}")
+        problems.append(
+            f"new HCMC units without a predecessor: {orphans.height}, e.g. {orphans['unit_uid'].head(5).to_list()}"
+        )
 
     split_old = from_old.filter(pl.col("is_split"))["old_uid"].n_unique()
     if split_old != HCMC_SPLIT_OLD_UNITS:
@@ -206,7 +225,9 @@ def hcmc_invariants(units_pre2025: pl.DataFrame, units_2025: pl.DataFrame, cross
         metadata={
             "new_hcmc_units": new_units.height,
             "old_units_forming_new_hcmc": predecessors.height,
-            "old_units_by_province": {str(k): int(v) for k, v in sorted(by_province.items(), key=lambda kv: str(kv[0]))},
+            "old_units_by_province": {
+                str(k): int(v) for k, v in sorted(by_province.items(), key=lambda kv: str(kv[0]))
+            },
             "split_old_units": int(split_old),
         },
     )
@@ -218,7 +239,9 @@ def gazetteer_consistency(gazetteer: pl.DataFrame, crosswalk: pl.DataFrame) -> C
     splits = crosswalk.filter(pl.col("is_split")).select("old_uid", "new_uid")
     not_split = gazetteer.filter(~pl.col("old_uid").is_in(splits["old_uid"].unique().implode()))
     if not_split.height:
-        problems.append(f"entries for old units that were not split: {not_split.height}, e.g. {not_split['old_uid'].unique().head(5).to_list()}")
+        problems.append(
+            f"entries for old units that were not split: {not_split.height}, e.g. {not_split['old_uid'].unique().head(5).to_list()}"
+        )
     wrong_part = gazetteer.join(splits, on=["old_uid", "new_uid"], how="anti").filter(
         pl.col("old_uid").is_in(splits["old_uid"].unique().implode())
     )
@@ -235,9 +258,13 @@ def gazetteer_consistency(gazetteer: pl.DataFrame, crosswalk: pl.DataFrame) -> C
     )
 
 
-def reference_checks(tables: Mapping[str, pl.DataFrame], declarations: Mapping[str, Table]) -> dict[str, list[CheckOutcome]]:
+def reference_checks(
+    tables: Mapping[str, pl.DataFrame], declarations: Mapping[str, Table]
+) -> dict[str, list[CheckOutcome]]:
     """All reference-data checks, keyed by the table they are attached to."""
-    outcomes: dict[str, list[CheckOutcome]] = {name: [check_table(declarations[name], frame)] for name, frame in tables.items()}
+    outcomes: dict[str, list[CheckOutcome]] = {
+        name: [check_table(declarations[name], frame)] for name, frame in tables.items()
+    }
     outcomes["crosswalk"] += [
         crosswalk_integrity(tables["units_pre2025"], tables["units_2025"], tables["crosswalk"]),
         hcmc_invariants(tables["units_pre2025"], tables["units_2025"], tables["crosswalk"]),
@@ -269,13 +296,29 @@ def resolved_address_problems(resolved: pl.DataFrame, input_rows: int) -> list[s
         problems.append(f"{resolved.height} output rows for {input_rows} input rows: rows were dropped or added")
     status = pl.col("status")
     rules = (
-        ("resolved rows (exact/fuzzy/split_resolved) without new_uid", status.is_in(RESOLVED_STATUSES) & pl.col("new_uid").is_null()),
-        ("review rows (split_review/unresolved) with a new_uid", status.is_in(REVIEW_STATUSES) & pl.col("new_uid").is_not_null()),
-        ("non-exact rows without a reason", (status != "exact") & (pl.col("reason").is_null() | (pl.col("reason").str.strip_chars() == ""))),
+        (
+            "resolved rows (exact/fuzzy/split_resolved) without new_uid",
+            status.is_in(RESOLVED_STATUSES) & pl.col("new_uid").is_null(),
+        ),
+        (
+            "review rows (split_review/unresolved) with a new_uid",
+            status.is_in(REVIEW_STATUSES) & pl.col("new_uid").is_not_null(),
+        ),
+        (
+            "non-exact rows without a reason",
+            (status != "exact") & (pl.col("reason").is_null() | (pl.col("reason").str.strip_chars() == "")),
+        ),
         ("confidence outside 0..1", (pl.col("confidence") < 0) | (pl.col("confidence") > 1)),
-        ("split_review rows with fewer than 2 candidates", (status == "split_review") & (pl.col("candidates").list.len().fill_null(0) < 2)),
-        ("resolved rows whose new_uid is not among the candidates",
-         status.is_in(RESOLVED_STATUSES) & pl.col("candidates").is_not_null() & ~pl.col("candidates").list.contains(pl.col("new_uid"))),
+        (
+            "split_review rows with fewer than 2 candidates",
+            (status == "split_review") & (pl.col("candidates").list.len().fill_null(0) < 2),
+        ),
+        (
+            "resolved rows whose new_uid is not among the candidates",
+            status.is_in(RESOLVED_STATUSES)
+            & pl.col("candidates").is_not_null()
+            & ~pl.col("candidates").list.contains(pl.col("new_uid")),
+        ),
     )
     for label, condition in rules:
         n = resolved.filter(condition).height
@@ -289,7 +332,11 @@ def check_resolved(resolved: pl.DataFrame, input_rows: int) -> CheckOutcome:
         name="resolver_contract",
         description=CHECK_DESCRIPTIONS["resolver_contract"],
         problems=resolved_address_problems(resolved, input_rows),
-        metadata={"rows": resolved.height, "input_rows": input_rows, **{f"status_{k}": v for k, v in status_counts(resolved).items()}},
+        metadata={
+            "rows": resolved.height,
+            "input_rows": input_rows,
+            **{f"status_{k}": v for k, v in status_counts(resolved).items()},
+        },
     )
 
 
@@ -338,7 +385,7 @@ def sample_accuracy(resolved: pl.DataFrame, truth_column: str = "true_new_uid") 
         "assigned_correct": correct,
         "assigned_wrong": assigned.height - correct,
         "precision_of_assigned": round(correct / assigned.height, 4) if assigned.height else None,
-        "recall_on_truth": round(
-            with_truth.filter(pl.col("new_uid") == truth).height / with_truth.height, 4
-        ) if with_truth.height else None,
+        "recall_on_truth": round(with_truth.filter(pl.col("new_uid") == truth).height / with_truth.height, 4)
+        if with_truth.height
+        else None,
     }

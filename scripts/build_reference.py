@@ -86,7 +86,16 @@ def build_units_pre2025(legacy: pl.DataFrame) -> pl.DataFrame:
             "provinceShort": "province_short_name",
         }
     )
-    text_cols = ["name", "short_name", "unit_type", "district_name", "district_short_name", "district_type", "province_name", "province_short_name"]
+    text_cols = [
+        "name",
+        "short_name",
+        "unit_type",
+        "district_name",
+        "district_short_name",
+        "district_type",
+        "province_name",
+        "province_short_name",
+    ]
     frame = frame.with_columns(_nfc(c) for c in text_cols)
     return UNITS_PRE2025.cast(frame).sort("province_code", "district_code", "code")
 
@@ -109,17 +118,29 @@ def build_units_2025(current: pl.DataFrame) -> pl.DataFrame:
         unit_uid=pl.format("{}:{}", pl.lit(SCHEME_2025), pl.col("code")),
         scheme=pl.lit(SCHEME_2025),
     )
-    frame = frame.with_columns(_nfc(c) for c in ["name", "short_name", "unit_type", "province_name", "province_short_name"])
+    frame = frame.with_columns(
+        _nfc(c) for c in ["name", "short_name", "unit_type", "province_name", "province_short_name"]
+    )
     return UNITS_2025.cast(frame).sort("province_code", "code")
 
 
-def build_crosswalk(legacy: pl.DataFrame, current: pl.DataFrame, converter: dict, units_old: pl.DataFrame) -> pl.DataFrame:
+def build_crosswalk(
+    legacy: pl.DataFrame, current: pl.DataFrame, converter: dict, units_old: pl.DataFrame
+) -> pl.DataFrame:
     """Turn the upstream key-based conversion table into code-based crosswalk rows."""
     rows: list[dict] = []
     for new_province, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_ward_key, old_keys in wards.items():
             for old_key in old_keys:
-                rows.append({"old_key": old_key, "new_province_key": new_province, "new_ward_key": new_ward_key, "is_default": True, "is_split": False})
+                rows.append(
+                    {
+                        "old_key": old_key,
+                        "new_province_key": new_province,
+                        "new_ward_key": new_ward_key,
+                        "is_default": True,
+                        "is_split": False,
+                    }
+                )
     for new_province, parts_by_old in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, parts in parts_by_old.items():
             for part in parts:
@@ -147,10 +168,14 @@ def build_crosswalk(legacy: pl.DataFrame, current: pl.DataFrame, converter: dict
         part_lat="wardLat",
         part_lon="wardLon",
     )
-    crosswalk = links.join(old_keys, on="old_key", how="left").join(new_keys, on=["new_province_key", "new_ward_key"], how="left")
+    crosswalk = links.join(old_keys, on="old_key", how="left").join(
+        new_keys, on=["new_province_key", "new_ward_key"], how="left"
+    )
     unmatched = crosswalk.filter(pl.col("old_code").is_null() | pl.col("new_code").is_null())
     if unmatched.height:
-        raise SystemExit(f"crosswalk: {unmatched.height} upstream keys match no unit, e.g. {unmatched.head(3).to_dicts()}")
+        raise SystemExit(
+            f"crosswalk: {unmatched.height} upstream keys match no unit, e.g. {unmatched.head(3).to_dicts()}"
+        )
     crosswalk = crosswalk.with_columns(
         old_uid=pl.when("old_uid_island")
         .then(pl.format("{}-district:{}", pl.lit(SCHEME_PRE2025), "old_code"))
@@ -160,7 +185,9 @@ def build_crosswalk(legacy: pl.DataFrame, current: pl.DataFrame, converter: dict
     )
     not_covered = units_old.join(crosswalk, left_on="unit_uid", right_on="old_uid", how="anti")
     if not_covered.height:
-        raise SystemExit(f"crosswalk: {not_covered.height} old units have no successor, e.g. {not_covered.head(3).to_dicts()}")
+        raise SystemExit(
+            f"crosswalk: {not_covered.height} old units have no successor, e.g. {not_covered.head(3).to_dicts()}"
+        )
     return CROSSWALK.cast(crosswalk).sort("old_uid", "new_uid")
 
 
@@ -174,7 +201,9 @@ def build_upstream_aliases(legacy: pl.DataFrame, units_old: pl.DataFrame) -> pl.
 
     def explode(level: str, keywords: str, target: pl.Expr) -> pl.DataFrame:
         return (
-            keyed.select(target.alias("target_uid"), pl.col(keywords).str.json_decode(pl.List(pl.String)).alias("alias"))
+            keyed.select(
+                target.alias("target_uid"), pl.col(keywords).str.json_decode(pl.List(pl.String)).alias("alias")
+            )
             .drop_nulls("alias")
             .explode("alias")
             .drop_nulls("alias")
@@ -183,7 +212,9 @@ def build_upstream_aliases(legacy: pl.DataFrame, units_old: pl.DataFrame) -> pl.
         )
 
     frames = [
-        explode("ward", "wardKeywords", pl.col("unit_uid")).filter(pl.col("target_uid").str.starts_with(f"{SCHEME_PRE2025}:")),
+        explode("ward", "wardKeywords", pl.col("unit_uid")).filter(
+            pl.col("target_uid").str.starts_with(f"{SCHEME_PRE2025}:")
+        ),
         explode("district", "districtKeywords", pl.format("{}-district:{}", pl.lit(SCHEME_PRE2025), "districtCode")),
         explode("province", "provinceKeywords", pl.format("{}-province:{}", pl.lit(SCHEME_PRE2025), "provinceCode")),
     ]
@@ -196,7 +227,9 @@ def build_disagreements(units_new: pl.DataFrame, vietnam_provinces: list[dict]) 
         {
             "code": [f"{int(d['code']):05d}" for d in vietnam_provinces],
             "vietnam_provinces_name": [nfc(d["name"]) for d in vietnam_provinces],
-            "province_key": [fold(d["province_name"]).removeprefix("tp").removeprefix("tinh") for d in vietnam_provinces],
+            "province_key": [
+                fold(d["province_name"]).removeprefix("tp").removeprefix("tinh") for d in vietnam_provinces
+            ],
         }
     )
     ours = units_new.select(
@@ -220,8 +253,12 @@ def build_disagreements(units_new: pl.DataFrame, vietnam_provinces: list[dict]) 
         .otherwise(pl.lit("name_differs"))
     ).drop_nulls("issue")
     # A unit present in both under different codes is one disagreement, not two.
-    only_ours = by_code.filter(pl.col("issue") == "missing_in_vietnam_provinces").join(ours.select("code", "province_key"), on="code")
-    only_vp = by_code.filter(pl.col("issue") == "missing_in_vietnamadminunits").join(vp.select("code", "province_key"), on="code")
+    only_ours = by_code.filter(pl.col("issue") == "missing_in_vietnam_provinces").join(
+        ours.select("code", "province_key"), on="code"
+    )
+    only_vp = by_code.filter(pl.col("issue") == "missing_in_vietnamadminunits").join(
+        vp.select("code", "province_key"), on="code"
+    )
     renumbered = only_ours.select("code", "vietnamadminunits_name", "province_key").join(
         only_vp.select(vp_code="code", vietnamadminunits_name="vietnam_provinces_name", province_key="province_key"),
         on=["vietnamadminunits_name", "province_key"],
@@ -234,7 +271,9 @@ def build_disagreements(units_new: pl.DataFrame, vietnam_provinces: list[dict]) 
         vietnam_provinces_name="vietnamadminunits_name",
     )
     rest = by_code.filter(~pl.col("code").is_in(list(paired)))
-    return SOURCE_DISAGREEMENTS.cast(pl.concat([SOURCE_DISAGREEMENTS.cast(rest), SOURCE_DISAGREEMENTS.cast(code_differs)])).sort("code")
+    return SOURCE_DISAGREEMENTS.cast(
+        pl.concat([SOURCE_DISAGREEMENTS.cast(rest), SOURCE_DISAGREEMENTS.cast(code_differs)])
+    ).sort("code")
 
 
 def main() -> None:

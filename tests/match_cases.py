@@ -8,29 +8,126 @@ import random
 
 import polars as pl
 
-FAMILY = ["Nguyễn"] * 12 + ["Trần"] * 4 + ["Lê"] * 3 + ["Phạm"] * 2 + ["Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = (
+    ["Nguyễn"] * 12
+    + ["Trần"] * 4
+    + ["Lê"] * 3
+    + ["Phạm"] * 2
+    + ["Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+)
 MIDDLE_M = ["Văn", "Minh", "Quốc", "Hữu", "Đức", "Thanh", "Công", "Gia", "Hoàng"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Bảo", "Phương"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Quân", "Sơn", "Tâm", "Tuấn", "Việt", "Vinh", "Thắng", "Toàn", "Đạt", "Huy"]
-GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Thảo", "Trang", "Vy", "Yến", "Hoa", "Tuyết"]
-STREETS = ["Lê Lợi", "Nguyễn Huệ", "Hai Bà Trưng", "Trần Hưng Đạo", "Cách Mạng Tháng Tám", "Lý Thường Kiệt", "Phan Đình Phùng", "Võ Văn Tần"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khoa",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Thắng",
+    "Toàn",
+    "Đạt",
+    "Huy",
+]
+GIVEN_F = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Hà",
+    "Hạnh",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Vy",
+    "Yến",
+    "Hoa",
+    "Tuyết",
+]
+STREETS = [
+    "Lê Lợi",
+    "Nguyễn Huệ",
+    "Hai Bà Trưng",
+    "Trần Hưng Đạo",
+    "Cách Mạng Tháng Tám",
+    "Lý Thường Kiệt",
+    "Phan Đình Phùng",
+    "Võ Văn Tần",
+]
 WARDS = ["Phường Bến Thành", "Phường Sài Gòn", "Phường Tân Định", "Phường Chợ Lớn", "Phường An Đông", "Xã Bình Chánh"]
 
-COLUMNS = ["record_key", "full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "household_no",
-           "relation_to_head", "phone", "address", "new_uid", "extract_date", "person"]
+COLUMNS = [
+    "record_key",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "personal_id",
+    "old_id_number",
+    "household_no",
+    "relation_to_head",
+    "phone",
+    "address",
+    "new_uid",
+    "extract_date",
+    "person",
+]
 
 
 def _strip(text: str) -> str:
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").replace("đ", "d").replace("Đ", "D")
+    return (
+        "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+        .replace("đ", "d")
+        .replace("Đ", "D")
+    )
 
 
-def person_row(key: str, person: str, name: str, dob: dt.date, sex: str, pid: str | None = None, cmnd: str | None = None,
-               household: str | None = None, relation: str = "Con", phone: str | None = None, address: str | None = None) -> dict:
-    return {"record_key": key, "full_name": name, "date_of_birth": dob, "sex": sex, "personal_id": pid, "old_id_number": cmnd,
-            "household_no": household, "relation_to_head": relation, "phone": phone, "address": address,
-            "new_uid": "2025:26740", "extract_date": dt.date(2025, 8, 31), "person": person}
+def person_row(
+    key: str,
+    person: str,
+    name: str,
+    dob: dt.date,
+    sex: str,
+    pid: str | None = None,
+    cmnd: str | None = None,
+    household: str | None = None,
+    relation: str = "Con",
+    phone: str | None = None,
+    address: str | None = None,
+) -> dict:
+    return {
+        "record_key": key,
+        "full_name": name,
+        "date_of_birth": dob,
+        "sex": sex,
+        "personal_id": pid,
+        "old_id_number": cmnd,
+        "household_no": household,
+        "relation_to_head": relation,
+        "phone": phone,
+        "address": address,
+        "new_uid": "2025:26740",
+        "extract_date": dt.date(2025, 8, 31),
+        "person": person,
+    }
 
 
 def background(people: int = 3000, seed: int = 7) -> pl.DataFrame:
@@ -39,7 +136,13 @@ def background(people: int = 3000, seed: int = 7) -> pl.DataFrame:
     rows = []
     for i in range(people):
         sex = rnd.choice("MF")
-        name = " ".join([rnd.choice(FAMILY), rnd.choice(MIDDLE_M if sex == "M" else MIDDLE_F), rnd.choice(GIVEN_M if sex == "M" else GIVEN_F)])
+        name = " ".join(
+            [
+                rnd.choice(FAMILY),
+                rnd.choice(MIDDLE_M if sex == "M" else MIDDLE_F),
+                rnd.choice(GIVEN_M if sex == "M" else GIVEN_F),
+            ]
+        )
         dob = dt.date(1940, 1, 1) + dt.timedelta(days=rnd.randrange(30000))
         adult = dob.year < 2008
         pid = f"079{rnd.randrange(10**9):09d}" if adult and rnd.random() < 0.85 else None
@@ -64,7 +167,7 @@ def background(people: int = 3000, seed: int = 7) -> pl.DataFrame:
                 copy["date_of_birth"] = dt.date(dob.year, dob.day, dob.month)
             elif error == 4:  # a typing slip inside the name
                 i = rnd.randrange(2, len(name) - 1)
-                copy["full_name"] = name[:i] + rnd.choice("aeinotu") + name[i + 1:]
+                copy["full_name"] = name[:i] + rnd.choice("aeinotu") + name[i + 1 :]
             if rnd.random() < 0.5:  # moved: another household and address
                 copy["household_no"] = f"{rnd.randrange(10**9):09d}"
                 copy["address"] = f"{rnd.randrange(1, 300)} {rnd.choice(STREETS)}, {rnd.choice(WARDS)}"
@@ -73,4 +176,6 @@ def background(people: int = 3000, seed: int = 7) -> pl.DataFrame:
 
 
 def frame(rows: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={c: (pl.Date if c in ("date_of_birth", "extract_date") else pl.String) for c in COLUMNS})
+    return pl.DataFrame(
+        rows, schema={c: (pl.Date if c in ("date_of_birth", "extract_date") else pl.String) for c in COLUMNS}
+    )

@@ -70,8 +70,12 @@ def test_addresses_distinct_and_n_rows(frame):
 
 
 def test_truth_consistent_with_crosswalk(frame, reference, gazetteer):
-    parts = reference.crosswalk.group_by("old_uid").agg(pl.col("new_uid").sort().alias("cw_candidates"), pl.col("is_split").first().alias("cw_split"))
-    rows = frame.filter(pl.col("mess_type") != "bad_input").join(parts, left_on="true_old_uid", right_on="old_uid", how="left")
+    parts = reference.crosswalk.group_by("old_uid").agg(
+        pl.col("new_uid").sort().alias("cw_candidates"), pl.col("is_split").first().alias("cw_split")
+    )
+    rows = frame.filter(pl.col("mess_type") != "bad_input").join(
+        parts, left_on="true_old_uid", right_on="old_uid", how="left"
+    )
     assert rows["cw_candidates"].null_count() == 0
     assert (rows["true_candidates"] == rows["cw_candidates"]).all()
     assert (rows["is_split"] == rows["cw_split"]).all()
@@ -105,7 +109,9 @@ def _fold_spaced(text: str) -> str:
 
 def test_split_evidence_is_in_the_address_and_only_there(frame, gazetteer):
     by_unit = {k: list(zip(g["name"], g["new_uid"], strict=True)) for (k,), g in gazetteer.group_by("old_uid")}
-    for address, mess, old_uid, evidence in frame.filter(pl.col("is_split")).select("address", "mess_type", "true_old_uid", "evidence_new_uid").iter_rows():
+    for address, mess, old_uid, evidence in (
+        frame.filter(pl.col("is_split")).select("address", "mess_type", "true_old_uid", "evidence_new_uid").iter_rows()
+    ):
         entries = by_unit[old_uid]
         found = _names_in(address, [n for n, _ in entries])
         if mess == "split_evidence":
@@ -118,7 +124,9 @@ def test_split_evidence_is_in_the_address_and_only_there(frame, gazetteer):
 def test_gazetteer_shape(gazetteer, reference, tmp_path):
     assert GAZETTEER.validate(gazetteer) == []
     assert set(gazetteer["source"]) == {SYNTHETIC_SOURCE}
-    split = reference.crosswalk.filter(pl.col("is_split") & pl.col("old_uid").is_in(reference.hcmc_old_units()["unit_uid"].implode()))
+    split = reference.crosswalk.filter(
+        pl.col("is_split") & pl.col("old_uid").is_in(reference.hcmc_old_units()["unit_uid"].implode())
+    )
     assert split["old_uid"].n_unique() == 47
     per_part = gazetteer.group_by("old_uid", "new_uid").len()
     joined = split.join(per_part, on=["old_uid", "new_uid"], how="left")
@@ -139,8 +147,12 @@ def test_mess_types_do_what_they_say(frame, reference):
     def of(mess: str) -> pl.DataFrame:
         return rows.filter(pl.col("mess_type") == mess)
 
-    for address, name, district, province in of("clean").select("address", "name", "district_name", "province_name").iter_rows():
-        assert address.endswith(f", {name}, {district}, {province}") or (name == district and address.endswith(f", {district}, {province}"))
+    for address, name, district, province in (
+        of("clean").select("address", "name", "district_name", "province_name").iter_rows()
+    ):
+        assert address.endswith(f", {name}, {district}, {province}") or (
+            name == district and address.endswith(f", {district}, {province}")
+        )
         assert unicodedata.is_normalized("NFC", address)
     assert of("no_diacritics")["address"].str.contains(r"[^\x00-\x7f]").sum() == 0
     nfd = of("nfd")["address"].to_list()
@@ -158,13 +170,19 @@ def test_mess_types_do_what_they_say(frame, reference):
     # compact: a unit-type abbreviation glued to the name or number
     assert of("compact")["address"].str.contains(r"\b(P|F|Q|X|TT|H|TP)\.?(\d|\p{Lu}\p{Ll})").all()
     # accent placement: the address is another string than the reference spelling, equal once folded
-    for address, name in of("accent_placement").select("address", "name").iter_rows():
+    for (address,) in of("accent_placement").select("address").iter_rows():
         assert swap_tone_placement(address) != address
     # typo: one edit away from the real name, never in a number
     for detail, short_name, district in of("typo").select("mess_detail", "short_name", "district_name").iter_rows():
         m = re.match(r"(\w+) (ward|district): (.+)$", detail.split("; ")[-1])
         assert m, detail
-        original = short_name if m.group(2) == "ward" else district.split(" ", 1)[1] if not district.startswith("Thành phố") else district[len("Thành phố ") :]
+        original = (
+            short_name
+            if m.group(2) == "ward"
+            else district.split(" ", 1)[1]
+            if not district.startswith("Thành phố")
+            else district[len("Thành phố ") :]
+        )
         assert OSA.distance(fold(m.group(3)), fold(original)) == 1, (detail, original)
         assert len(fold(original)) >= 5 and not any(c.isdigit() for c in original)
     bad = of("bad_input")
@@ -177,5 +195,7 @@ def test_committed_sample_is_reproducible():
     gaz_path = REPO / "data/sample/gazetteer_sample.csv"
     sample = read_truth_csv(path)
     gaz = load_reference(gazetteers=(gaz_path,)).gazetteer
-    assert sample.equals(generate_addresses(2000, seed=42, gazetteer=gaz)), "regenerate: python -m pipelines.synth.addresses --n 2000 --seed 42"
+    assert sample.equals(generate_addresses(2000, seed=42, gazetteer=gaz)), (
+        "regenerate: python -m pipelines.synth.addresses --n 2000 --seed 42"
+    )
     assert set(sample["mess_type"]) == set(MESS_TYPES)

@@ -20,7 +20,9 @@ HIEP_THANH = "Phường Hiệp Thành, Thành phố Thủ Dầu Một, Bình Dư
 ADDRESSES = [BEN_NGHE, "không phải địa chỉ", GO_VAP_12, None, f"12 Đường Thử Nghiệm, {HIEP_THANH}"]
 
 
-def wardbridge(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+def wardbridge(
+    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 180
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(WARDBRIDGE), *args], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout
     )
@@ -92,8 +94,19 @@ def test_resolve_structured_columns_and_old_codes(tmp_path):
     ).write_csv(source)
     out = tmp_path / "units_out.csv"
     proc = wardbridge(
-        "resolve", "--input", str(source), "--ward-column", "ward", "--district-column", "district",
-        "--province-column", "province", "--old-code-column", "old_code", "--output", str(out),
+        "resolve",
+        "--input",
+        str(source),
+        "--ward-column",
+        "ward",
+        "--district-column",
+        "district",
+        "--province-column",
+        "province",
+        "--old-code-column",
+        "old_code",
+        "--output",
+        str(out),
     )
     assert proc.returncode == 0, proc.stderr
     result = pl.read_csv(out, infer_schema=False)
@@ -109,7 +122,15 @@ def test_resolve_with_gazetteer_resolves_a_split_unit(addresses_csv, tmp_path):
     )
     out = tmp_path / "new.parquet"
     proc = wardbridge(
-        "resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(out), "--gazetteer", str(gazetteer)
+        "resolve",
+        "--input",
+        str(addresses_csv),
+        "--column",
+        "address",
+        "--output",
+        str(out),
+        "--gazetteer",
+        str(gazetteer),
     )
     assert proc.returncode == 0, proc.stderr
     row = pl.read_parquet(out).filter(pl.col("id") == "011").row(0, named=True)
@@ -127,9 +148,20 @@ def test_resolve_with_gazetteer_resolves_a_split_unit(addresses_csv, tmp_path):
         (["--input", "{csv}", "--column", "address", "--output", "{tmp}/o.xlsx"], ".xlsx"),
         (["--input", "{tmp}/old.txt", "--column", "address", "--output", "{tmp}/o.csv"], ".txt"),
         (["--input", "{csv}", "--output", "{tmp}/o.csv"], "--column"),
-        (["--input", "{csv}", "--column", "address", "--output", "{tmp}/o.csv", "--gazetteer", "{tmp}/nogaz.csv"], "nogaz.csv"),
+        (
+            ["--input", "{csv}", "--column", "address", "--output", "{tmp}/o.csv", "--gazetteer", "{tmp}/nogaz.csv"],
+            "nogaz.csv",
+        ),
     ],
-    ids=["missing-file", "missing-column", "missing-ward-column", "bad-output-ext", "bad-input-ext", "no-column", "missing-gazetteer"],
+    ids=[
+        "missing-file",
+        "missing-column",
+        "missing-ward-column",
+        "bad-output-ext",
+        "bad-input-ext",
+        "no-column",
+        "missing-gazetteer",
+    ],
 )
 def test_resolve_errors_name_the_culprit(addresses_csv, tmp_path, args, expected):
     (tmp_path / "old.txt").write_text("address\nx\n")
@@ -143,7 +175,7 @@ def test_resolve_errors_name_the_culprit(addresses_csv, tmp_path, args, expected
 
 def test_resolve_rejects_non_utf8_with_the_file_name(tmp_path):
     legacy = tmp_path / "legacy.csv"
-    legacy.write_bytes("address\nPhường Bến Nghé\n".encode("utf-8").replace("ư".encode(), b"\xf0"))  # a cp1258 byte
+    legacy.write_bytes("address\nPhường Bến Nghé\n".encode().replace("ư".encode(), b"\xf0"))  # a cp1258 byte
     proc = wardbridge("resolve", "--input", str(legacy), "--column", "address", "--output", str(tmp_path / "o.csv"))
     assert proc.returncode != 0
     assert "legacy.csv" in proc.stderr and "UTF-8" in proc.stderr
@@ -165,7 +197,9 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
-    proc = wardbridge("run", "--dagster-home", str(home), "--warehouse", str(warehouse), cwd=tmp_path, env=env, timeout=300)
+    proc = wardbridge(
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), cwd=tmp_path, env=env, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-5000:]
     assert "SUCCEEDED" in proc.stderr
     assert "Checks: 12 passed, 0 failed" in proc.stderr
@@ -183,7 +217,14 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     with dg.DagsterInstance.from_config(str(home)) as instance:
         records = instance.get_run_records()
         jobs = {r.dagster_run.job_name: r.dagster_run for r in records}
-        assert set(jobs) == {"wardbridge_main", "ingest_population", "ingest_households", "ingest_businesses", "ingest_tax", "wardbridge_entities"}
+        assert set(jobs) == {
+            "wardbridge_main",
+            "ingest_population",
+            "ingest_households",
+            "ingest_businesses",
+            "ingest_tax",
+            "wardbridge_entities",
+        }
         assert {run.status for run in jobs.values()} == {dg.DagsterRunStatus.SUCCESS}
         assert jobs["wardbridge_main"].run_id in proc.stderr
         assert all(run.tags.get("wardbridge/launched_by") == "wardbridge run" for run in jobs.values())

@@ -37,7 +37,15 @@ MAIN_ASSETS = [a for a in ALL_ASSETS if a not in INGEST_ASSETS and a not in [*EN
 
 
 def _group(key: str) -> str:
-    return "reference" if key in REFERENCE_NAMES else "ingest" if key in INGEST_KEYS else "entities" if key in ENTITY_KEYS else "addresses"
+    return (
+        "reference"
+        if key in REFERENCE_NAMES
+        else "ingest"
+        if key in INGEST_KEYS
+        else "entities"
+        if key in ENTITY_KEYS
+        else "addresses"
+    )
 
 
 def _isolated_env(home: Path) -> dict[str, str]:
@@ -53,7 +61,11 @@ def test_definitions_validate_cli(tmp_path):
     shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster.yaml")
     proc = subprocess.run(
         [str(BIN / "dagster"), "definitions", "validate", "-m", "assets.definitions"],
-        cwd=tmp_path, env=_isolated_env(tmp_path), capture_output=True, text=True, timeout=180,
+        cwd=tmp_path,
+        env=_isolated_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Validation successful" in proc.stdout + proc.stderr
@@ -69,7 +81,9 @@ def test_asset_graph_shape():
     # the sample waits for every reference table, the queue for the sample
     sample_parents = {k.to_user_string() for k in graph.get(dg.AssetKey("sample_addresses_resolved")).parent_keys}
     assert sample_parents == set(REFERENCE_NAMES)
-    assert {k.to_user_string() for k in graph.get(dg.AssetKey("address_review_queue")).parent_keys} == {"sample_addresses_resolved"}
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("address_review_queue")).parent_keys} == {
+        "sample_addresses_resolved"
+    }
 
     job = defs.resolve_job_def(MAIN_JOB)
     assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == MAIN_KEYS
@@ -100,7 +114,7 @@ def test_static_metadata_derived_from_schema():
         required = {f.name for f in table.fields if f.required}
         assert {c.name for c in schema.columns if not c.constraints.nullable} == required
     resolved_columns = [c.name for c in specs["sample_addresses_resolved"].metadata["dagster/column_schema"].columns]
-    assert resolved_columns[-len(RESOLVED_ADDRESS.columns):] == RESOLVED_ADDRESS.columns
+    assert resolved_columns[-len(RESOLVED_ADDRESS.columns) :] == RESOLVED_ADDRESS.columns
 
 
 # --------------------------------------------------------------------------- materialisation
@@ -136,9 +150,11 @@ def test_reference_tables_published_with_counts_and_comments(materialised):
     provenance = json.loads((REPO / "mappings" / "reference" / "provenance.json").read_text())
     assert provenance["row_counts"]["units_pre2025"] == expected["units_pre2025"].height
     with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
-        counts = dict(con.execute(
-            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'reference'"
-        ).fetchall())
+        counts = dict(
+            con.execute(
+                "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'reference'"
+            ).fetchall()
+        )
         for name in REFERENCE_NAMES:
             counts[name] = con.execute(f"SELECT count(*) FROM reference.{name}").fetchone()[0]
     assert counts == {name: frame.height for name, frame in expected.items()}
@@ -154,13 +170,20 @@ def test_reference_tables_published_with_counts_and_comments(materialised):
 
 def test_materialisation_metadata(materialised):
     result, wh = materialised
-    events = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
+    events = {
+        e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()
+    }
     crosswalk = events["crosswalk"]
     assert crosswalk["dagster/row_count"].value == wh.read("reference", "crosswalk").height
     assert crosswalk["dagster/table_name"].value == "reference.crosswalk"
-    assert [c.name for c in crosswalk["dagster/column_schema"].schema.columns] == wh.read("reference", "crosswalk").columns
+    assert [c.name for c in crosswalk["dagster/column_schema"].schema.columns] == wh.read(
+        "reference", "crosswalk"
+    ).columns
     sources = crosswalk["provenance"].value["sources"]
-    assert {(s["package"], s["version"]) for s in sources} == {("vietnamadminunits", "1.0.4"), ("vietnam-provinces", "2025.10.1")}
+    assert {(s["package"], s["version"]) for s in sources} == {
+        ("vietnamadminunits", "1.0.4"),
+        ("vietnam-provinces", "2025.10.1"),
+    }
     assert Path(crosswalk["parquet_file"].value) == wh.parquet_path("reference", "crosswalk")
 
     resolved = wh.read("resolved", "sample_addresses_resolved")
@@ -177,7 +200,7 @@ def test_sample_resolved_and_review_queue(materialised):
     assert resolved.height == sample.height
     assert resolved["address"].to_list() == sample["address"].to_list()  # input order kept
     assert resolved["input_row"].to_list() == list(range(1, sample.height + 1))
-    assert resolved.columns[-len(RESOLVED_ADDRESS.columns):] == RESOLVED_ADDRESS.columns
+    assert resolved.columns[-len(RESOLVED_ADDRESS.columns) :] == RESOLVED_ADDRESS.columns
     assert checks.resolved_address_problems(resolved, sample.height) == []
     counts = checks.status_counts(resolved)
     assert set(counts) == set(checks.RESOLVE_STATUSES)
@@ -187,7 +210,10 @@ def test_sample_resolved_and_review_queue(materialised):
     assert queue.height == counts["split_review"] + counts["unresolved"]
     assert set(queue["status"].unique()) <= {"split_review", "unresolved"}
     assert queue["reason"].null_count() == 0
-    assert queue["input_row"].to_list() == resolved.filter(pl.col("status").is_in(checks.REVIEW_STATUSES))["input_row"].to_list()
+    assert (
+        queue["input_row"].to_list()
+        == resolved.filter(pl.col("status").is_in(checks.REVIEW_STATUSES))["input_row"].to_list()
+    )
     _, columns = wh.comments("resolved", "sample_addresses_resolved")
     assert columns["status"] == column_comment(next(f for f in RESOLVED_ADDRESS.fields if f.name == "status"))
     assert columns["input_row"].startswith("1-based row number")
@@ -227,13 +253,22 @@ def test_hcmc_invariants_catch_corruption():
 
     hcmc_old = ref.units_pre2025.filter(pl.col("province_code") == "74")["unit_uid"][0]
     moved = ref.units_pre2025.with_columns(
-        pl.when(pl.col("unit_uid") == hcmc_old).then(pl.lit("75")).otherwise(pl.col("province_code")).alias("province_code")
+        pl.when(pl.col("unit_uid") == hcmc_old)
+        .then(pl.lit("75"))
+        .otherwise(pl.col("province_code"))
+        .alias("province_code")
     )
     problems = checks.hcmc_invariants(moved, ref.units_2025, ref.crosswalk).problems
     assert any("predecessors by old province" in p for p in problems)
 
-    extra_new = pl.concat([ref.units_2025, ref.units_2025.filter(pl.col("province_code") == "79").head(1)
-                           .with_columns(pl.lit("2025:99999").alias("unit_uid"))])
+    extra_new = pl.concat(
+        [
+            ref.units_2025,
+            ref.units_2025.filter(pl.col("province_code") == "79")
+            .head(1)
+            .with_columns(pl.lit("2025:99999").alias("unit_uid")),
+        ]
+    )
     problems = checks.hcmc_invariants(ref.units_pre2025, extra_new, ref.crosswalk).problems
     assert any("169 units" in p for p in problems)
     assert any("without a predecessor" in p for p in problems)
@@ -243,14 +278,20 @@ def test_split_flag_check_counts_hcmc_area_only():
     ref = load_reference()
     hcmc_split = (
         ref.crosswalk.filter(pl.col("is_split") & pl.col("old_uid").is_in(ref.hcmc_old_units()["unit_uid"].implode()))
-        .select("old_uid").unique().sort("old_uid").row(0)[0]
+        .select("old_uid")
+        .unique()
+        .sort("old_uid")
+        .row(0)[0]
     )
     flipped = ref.crosswalk.with_columns(
         pl.when(pl.col("old_uid") == hcmc_split).then(False).otherwise(pl.col("is_split")).alias("is_split")
     )
     outcome = checks.hcmc_invariants(ref.units_pre2025, ref.units_2025, flipped)
     assert any("46 old HCMC-area units flagged is_split, expected 47" in p for p in outcome.problems)
-    assert any("is_split inconsistent" in p for p in checks.crosswalk_integrity(ref.units_pre2025, ref.units_2025, flipped).problems)
+    assert any(
+        "is_split inconsistent" in p
+        for p in checks.crosswalk_integrity(ref.units_pre2025, ref.units_2025, flipped).problems
+    )
 
 
 def test_schema_check_catches_duplicates_nulls_and_dtypes():
@@ -269,11 +310,18 @@ def test_resolver_contract_and_queue_checks_catch_drops():
     resolved = pl.DataFrame(
         {
             "address": ["a", "b", "c"],
-            "old_uid": ["pre2025:1", "pre2025:2", None], "old_code": ["1", "2", None], "old_name": ["x", "y", None],
-            "old_district": ["d", "d", None], "old_province": ["p", "p", None],
-            "new_uid": ["2025:1", None, None], "new_code": ["1", None, None], "new_name": ["n", None, None],
-            "status": ["exact", "split_review", "unresolved"], "confidence": [1.0, 0.9, 0.0],
-            "candidates": [["2025:1"], ["2025:1", "2025:2"], None], "reason": [None, "split", "no district found"],
+            "old_uid": ["pre2025:1", "pre2025:2", None],
+            "old_code": ["1", "2", None],
+            "old_name": ["x", "y", None],
+            "old_district": ["d", "d", None],
+            "old_province": ["p", "p", None],
+            "new_uid": ["2025:1", None, None],
+            "new_code": ["1", None, None],
+            "new_name": ["n", None, None],
+            "status": ["exact", "split_review", "unresolved"],
+            "confidence": [1.0, 0.9, 0.0],
+            "candidates": [["2025:1"], ["2025:1", "2025:2"], None],
+            "reason": [None, "split", "no district found"],
         }
     )
     assert checks.resolved_address_problems(resolved, 3) == []
@@ -319,7 +367,10 @@ def test_webserver_serves_the_code_location(tmp_path):
     log = (tmp_path / "webserver.log").open("w")
     proc = subprocess.Popen(
         [str(BIN / "dagster-webserver"), "-m", "assets.definitions", "-p", str(port), "-h", "127.0.0.1"],
-        cwd=tmp_path, env=_isolated_env(tmp_path), stdout=log, stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=_isolated_env(tmp_path),
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: the code server it spawns is stopped with it
     )
     try:

@@ -37,8 +37,12 @@ def _stage(wh: Warehouse, keys: list[str], extracts: dict) -> None:
 
 
 def _materialize(wh: Warehouse, assets: list) -> dg.ExecuteInProcessResult:
-    return dg.materialize(assets, instance=dg.DagsterInstance.ephemeral(), resources={"warehouse": WarehouseResource(path=str(wh.root))},
-                          raise_on_error=False)
+    return dg.materialize(
+        assets,
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(path=str(wh.root))},
+        raise_on_error=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +63,12 @@ def test_job_is_registered_and_covers_the_group():
     assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == ENTITY_KEYS
     graph = defs.resolve_asset_graph()
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("people_lineage")).parent_keys} == {"staged_population"}
-    assert {k.to_user_string() for k in graph.get(dg.AssetKey("registry_links")).parent_keys} == {f"{k}_lineage" for k in ENTITY_KINDS}
-    checks = {(s.asset_key.to_user_string(), s.name): s for a in [*ENTITY_ASSETS, registry_links] for s in a.check_specs}
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("registry_links")).parent_keys} == {
+        f"{k}_lineage" for k in ENTITY_KINDS
+    }
+    checks = {
+        (s.asset_key.to_user_string(), s.name): s for a in [*ENTITY_ASSETS, registry_links] for s in a.check_specs
+    }
     assert all(checks[(f"{k}_lineage", "lineage_complete")].blocking for k in ENTITY_KINDS)
     assert checks[("registry_links", "links_accounted")].blocking
 
@@ -87,12 +95,16 @@ def test_lineage_covers_every_staged_record_exactly_once(runs):
         entities = wh.read(ENTITY_SCHEMA, f"{kind}_entities")
         assert entities["record_count"].sum() == staged.height
         assert set(entities["entity_id"]) == set(lineage["entity_id"])
-    assert read_staged(wh, "businesses")["source_id"].is_in(["businesses_770"]).any()  # the second run saw the late extract
+    assert (
+        read_staged(wh, "businesses")["source_id"].is_in(["businesses_770"]).any()
+    )  # the second run saw the late extract
 
 
 def test_metadata_carries_the_match_statistics(runs):
     wh, first, second, _ = runs
-    events = {e.asset_key.to_user_string(): e.materialization.metadata for e in first.get_asset_materialization_events()}
+    events = {
+        e.asset_key.to_user_string(): e.materialization.metadata for e in first.get_asset_materialization_events()
+    }
     people = events["people_entities"]
     assert people["dagster/row_count"].value == wh.read(ENTITY_SCHEMA, "people_entities").height
     assert people["dagster/table_name"].value == "entities.people_entities"
@@ -102,7 +114,9 @@ def test_metadata_carries_the_match_statistics(runs):
     assert people["match/decisions"].value["link"] > 0
     assert {"prepare", "blocking", "fit", "cluster"} <= set(people["match/seconds"].value)
     assert "match/capped_blocks" in people
-    links = {e.asset_key.to_user_string(): e.materialization.metadata for e in second.get_asset_materialization_events()}["registry_links"]
+    links = {
+        e.asset_key.to_user_string(): e.materialization.metadata for e in second.get_asset_materialization_events()
+    }["registry_links"]
     assert links["dagster/row_count"].value == wh.read(ENTITY_SCHEMA, "registry_links").height
     report = links["rows_by_link"].value
     assert links["unlinked_rows"].value == sum(sum(r["unlinked"].values()) for r in report.values())
@@ -118,11 +132,15 @@ def test_rerun_keeps_entity_ids(runs):
     # the district office's copies joined the ward office's entities, which kept their ids although
     # a record with a smaller key (the founder a first run would name the entity after) arrived
     grown = wh.read(ENTITY_SCHEMA, "businesses_entities").filter(
-        pl.col("record_ids").list.eval(pl.element().str.starts_with("businesses_770@")).list.any() & (pl.col("record_count") > 1))
+        pl.col("record_ids").list.eval(pl.element().str.starts_with("businesses_770@")).list.any()
+        & (pl.col("record_count") > 1)
+    )
     assert grown.height >= 5
     founder_ids = {"B-" + hashlib.md5(min(ids).encode()).hexdigest()[:16] for ids in grown["record_ids"].to_list()}
     assert not founder_ids & set(grown["entity_id"])
-    events = {e.asset_key.to_user_string(): e.materialization.metadata for e in second.get_asset_materialization_events()}
+    events = {
+        e.asset_key.to_user_string(): e.materialization.metadata for e in second.get_asset_materialization_events()
+    }
     assert events["businesses_lineage"]["previous_records"].value == before["businesses"].height
 
 

@@ -129,9 +129,7 @@ def test_csv_tcvn3_loses_only_toned_capitals(tmp_path):
     assert back["Họ và tên"][2] == "Đặng Ngọc ẩn"
 
 
-@pytest.mark.parametrize(
-    ("delimiter", "terminator"), [(";", "\r\n"), ("\t", "\n"), (",", "\r\n"), ("|", "\n")]
-)
+@pytest.mark.parametrize(("delimiter", "terminator"), [(";", "\r\n"), ("\t", "\n"), (",", "\r\n"), ("|", "\n")])
 def test_csv_delimiters_and_line_endings(tmp_path, delimiter, terminator):
     path = tmp_path / "d.csv"
     stats = write(path, "csv", delimiter=delimiter, line_terminator=terminator)
@@ -158,7 +156,7 @@ def test_csv_rfc4180_quoting(tmp_path):
     assert '"Ấp 3\nXã Bình Mỹ\r\nHuyện Củ Chi"' in text  # line breaks quoted, kept as is
     assert "\r\n001,TRẦN VĂN ƠN," in text
     assert ',"",' in text  # empty string quoted; null is nothing
-    assert "079201000123,Nguyễn Thị Minh Khai,\"12 Lê Lợi, Phường Bến Nghé, Quận 1\",,26740\r\n" in text
+    assert '079201000123,Nguyễn Thị Minh Khai,"12 Lê Lợi, Phường Bến Nghé, Quận 1",,26740\r\n' in text
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "vni"])
@@ -325,7 +323,7 @@ def test_postgres_dump_round_trip(tmp_path):
     path = tmp_path / "t.sql"
     stats = write(path, "postgres_dump", chunk=4, schema="raw_ben_nghe")
     text = path.read_text("utf-8")
-    assert "CREATE SCHEMA IF NOT EXISTS \"raw_ben_nghe\";" in text
+    assert 'CREATE SCHEMA IF NOT EXISTS "raw_ben_nghe";' in text
     assert 'CREATE TABLE "raw_ben_nghe"."nhan_khau" (\n    source_pk bigint NOT NULL,\n    "so_dinh_danh" text,' in text
     assert text.count("FROM stdin;") == 2 and text.count("\n\\.\n") == 2  # one block per chunk
     assert "PRIMARY KEY (source_pk)" in text
@@ -391,7 +389,7 @@ def test_postgres_dump_loads_with_psql(tmp_path):
             assert load.returncode == 0, load.stderr
             with psycopg.connect(host=str(base), port=port, user="postgres", dbname="postgres") as conn:
                 cols = ", ".join(f'"{c}"' for c in COLUMNS)
-                rows = conn.execute(f'SELECT source_pk, {cols} FROM raw.nhan_khau ORDER BY source_pk').fetchall()
+                rows = conn.execute(f"SELECT source_pk, {cols} FROM raw.nhan_khau ORDER BY source_pk").fetchall()
                 pk = conn.execute(
                     "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
                     "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'raw.nhan_khau'::regclass AND i.indisprimary"

@@ -39,17 +39,33 @@ def test_every_raw_row_is_staged_or_quarantined(staged):
 
 def test_every_format_and_encoding_is_read(staged):
     systems = {(e.source.format, raw.encoding.split("+")[0] if raw.encoding else None) for e, raw, _ in staged.values()}
-    for expected in [("csv", "utf-8"), ("csv", "utf-8-sig"), ("csv", "cp1258"), ("csv", "tcvn3"), ("csv", "vni"), ("xlsx", None), ("jsonl", "utf-8"), ("sqlite", None), ("pg_dump", "utf-8")]:
+    for expected in [
+        ("csv", "utf-8"),
+        ("csv", "utf-8-sig"),
+        ("csv", "cp1258"),
+        ("csv", "tcvn3"),
+        ("csv", "vni"),
+        ("xlsx", None),
+        ("jsonl", "utf-8"),
+        ("sqlite", None),
+        ("pg_dump", "utf-8"),
+    ]:
         assert expected in systems, expected
     assert any(raw.encoding and raw.encoding.endswith("+mojibake") for _, raw, _ in staged.values())
 
 
-@pytest.mark.parametrize("registry,name_field,truth_name", [("population", "full_name", "people"), ("households", "head_name", "people")])
+@pytest.mark.parametrize(
+    "registry,name_field,truth_name", [("population", "full_name", "people"), ("households", "head_name", "people")]
+)
 def test_names_after_repair_equal_the_generators_originals(staged, registry, name_field, truth_name):
     truth = _truth(registry)
-    people = pl.read_parquet(SAMPLE / "truth" / "people.parquet").select("person_id", "household_id", true_name="full_name")
+    people = pl.read_parquet(SAMPLE / "truth" / "people.parquet").select(
+        "person_id", "household_id", true_name="full_name"
+    )
     if registry == "population":
-        truth = truth.filter(~pl.col("noise").str.contains("|".join(NAME_NOISE))).join(people.drop("household_id"), on="person_id")
+        truth = truth.filter(~pl.col("noise").str.contains("|".join(NAME_NOISE))).join(
+            people.drop("household_id"), on="person_id"
+        )
     else:
         heads = pl.read_parquet(SAMPLE / "truth" / "people.parquet").filter(pl.col("relation_to_head") == "Chủ hộ")
         truth = truth.join(heads.select("household_id", true_name="full_name"), on="household_id")
@@ -59,7 +75,8 @@ def test_names_after_repair_equal_the_generators_originals(staged, registry, nam
         if extract.source.registry != registry or "_" in key.split("@")[0].removeprefix(registry + "_"):
             continue  # the bad files carry no truth of their own
         got = result.staged.select("source_id", "source_key", name_field, "text_repairs").join(
-            truth.select("source_id", pl.col("record_no").alias("source_key"), "expected"), on=["source_id", "source_key"]
+            truth.select("source_id", pl.col("record_no").alias("source_key"), "expected"),
+            on=["source_id", "source_key"],
         )
         assert got.height > 0.9 * result.staged.height, key
         wrong = got.filter(pl.col(name_field) != pl.col("expected"))
@@ -80,7 +97,7 @@ def test_ward_resolution_is_carried_into_staging(staged):
 
 
 def test_truncated_file_quarantines_its_last_row(staged):
-    (_, raw, result), = [v for k, v in staged.items() if "truncated" in k]
+    ((_, raw, result),) = [v for k, v in staged.items() if "truncated" in k]
     assert result.quarantine.height == 1
     q = result.quarantine.row(0, named=True)
     assert q["field"] == "*" and "truncated" in q["reason"] and q["source_file"].endswith("truncated.csv")
@@ -88,14 +105,14 @@ def test_truncated_file_quarantines_its_last_row(staged):
 
 
 def test_impossible_dates_are_quarantined_with_field_and_reason(staged):
-    (_, raw, result), = [v for k, v in staged.items() if "impossible_dates" in k]
+    ((_, raw, result),) = [v for k, v in staged.items() if "impossible_dates" in k]
     assert result.quarantine.height == raw.frame.height
     assert set(result.quarantine["field"]) == {"registered_on"}
     assert result.quarantine["reason"].str.contains("impossible date").all()
 
 
 def test_unknown_units_are_staged_unresolved_with_a_reason(staged):
-    (_, _, result), = [v for k, v in staged.items() if "unknown_units" in k]
+    ((_, _, result),) = [v for k, v in staged.items() if "unknown_units" in k]
     assert result.staged.height > 0
     assert set(result.staged["ward_status"]) == {"unresolved"}
     assert result.staged["ward_reason"].is_not_null().all()
@@ -132,8 +149,10 @@ def test_unreadable_and_absent_files(tmp_path):
 
 
 def test_a_count_that_is_not_a_number_is_quarantined(staged):
-    (extract, raw, _), = [v for k, v in staged.items() if k.startswith("households_748@")]
-    broken = raw.frame.with_columns(members=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("năm")).otherwise("members"))
+    ((extract, raw, _),) = [v for k, v in staged.items() if k.startswith("households_748@")]
+    broken = raw.frame.with_columns(
+        members=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("năm")).otherwise("members")
+    )
     result = stage(broken, "households")
     assert result.quarantine.height == 1
     assert result.quarantine["field"][0] == "members" and "năm" in result.quarantine["reason"][0]
@@ -159,7 +178,10 @@ def test_extra_columns_are_kept_and_reported(tmp_path):
 
 def test_catalogue_errors_name_file_and_entry(tmp_path):
     catalogue = tmp_path / "c.toml"
-    catalogue.write_text('[[source]]\nid = "a"\nregistry = "people"\nformat = "csv"\npath = "x"\nextract_date = "2025-01-01"\n[source.columns]\n', encoding="utf-8")
+    catalogue.write_text(
+        '[[source]]\nid = "a"\nregistry = "people"\nformat = "csv"\npath = "x"\nextract_date = "2025-01-01"\n[source.columns]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(CatalogueError, match=r"c\.toml: source 'a': registry 'people'"):
         load_catalogue([catalogue])
 

@@ -8,9 +8,16 @@ import polars as pl
 import pytest
 
 from pipelines.link import LINKS, build_links, lineage_problems, link_problems, resolve_entities, spec_path
-from pipelines.match.evaluate import pairwise
 from pipelines.match import load_spec
-from pipelines.schema import ENTITY_GOLDEN_COLUMNS, ENTITY_KINDS, ENTITY_REVIEW_COLUMNS, REGISTRY_LINKS, entities_table, staged_table
+from pipelines.match.evaluate import pairwise
+from pipelines.schema import (
+    ENTITY_GOLDEN_COLUMNS,
+    ENTITY_KINDS,
+    ENTITY_REVIEW_COLUMNS,
+    REGISTRY_LINKS,
+    entities_table,
+    staged_table,
+)
 
 DAY = dt.date(2025, 8, 31)
 
@@ -21,41 +28,93 @@ def staged(registry: str, rows: list[dict], source: str | None = None) -> pl.Dat
     full = []
     for i, row in enumerate(rows, start=1):
         src = row.pop("source_id", source)
-        full.append({"record_key": f"{src}@{DAY}#{i}", "source_id": src, "extract_date": DAY, "source_file": "f", "source_key": str(i),
-                     "run_id": "test", "ward_status": "exact", "ward_confidence": 1.0, **row})
+        full.append(
+            {
+                "record_key": f"{src}@{DAY}#{i}",
+                "source_id": src,
+                "extract_date": DAY,
+                "source_file": "f",
+                "source_key": str(i),
+                "run_id": "test",
+                "ward_status": "exact",
+                "ward_confidence": 1.0,
+                **row,
+            }
+        )
     return pl.DataFrame(full, schema=staged_table(registry).polars_schema)
 
 
 def lineage(frame: pl.DataFrame, entity_of: dict[str, str]) -> pl.DataFrame:
     """Lineage giving each record the entity named in entity_of (by record_key), else its own."""
     return frame.select("record_key").with_columns(
-        pl.col("record_key").replace_strict(entity_of, default=pl.col("record_key")).alias("entity_id"))
+        pl.col("record_key").replace_strict(entity_of, default=pl.col("record_key")).alias("entity_id")
+    )
 
 
 @pytest.mark.parametrize("kind", list(ENTITY_KINDS))
 def test_specs_load_and_match_the_declared_tables(kind):
     spec = load_spec(spec_path(kind))
     assert spec.id_column == "record_key"
-    assert tuple(spec.survivorship) == ENTITY_GOLDEN_COLUMNS[kind], "golden columns in pipelines/schema.py drifted from the spec"
-    assert spec.show_columns == ENTITY_REVIEW_COLUMNS[kind], "review columns in pipelines/schema.py drifted from the spec"
+    assert tuple(spec.survivorship) == ENTITY_GOLDEN_COLUMNS[kind], (
+        "golden columns in pipelines/schema.py drifted from the spec"
+    )
+    assert spec.show_columns == ENTITY_REVIEW_COLUMNS[kind], (
+        "review columns in pipelines/schema.py drifted from the spec"
+    )
     assert spec.input_columns <= set(staged_table(ENTITY_KINDS[kind]).columns)
     assert entities_table(kind).primary_key == ("entity_id",)
 
 
 def test_business_spec_merges_two_offices_and_never_a_branch_with_its_parent():
-    parent = {"registration_no": "3736751226", "business_name": "Công ty TNHH Hoàng Gia", "business_kind": "Doanh nghiệp",
-              "tax_code": "3736751226", "tax_code_kind": "enterprise", "owner_name": "Trần Ngọc Khoa", "owner_personal_id": "079083302781",
-              "vsic": "4649", "address": "12 Lê Lợi, Phường 4, Quận 3, TP Hồ Chí Minh"}
+    parent = {
+        "registration_no": "3736751226",
+        "business_name": "Công ty TNHH Hoàng Gia",
+        "business_kind": "Doanh nghiệp",
+        "tax_code": "3736751226",
+        "tax_code_kind": "enterprise",
+        "owner_name": "Trần Ngọc Khoa",
+        "owner_personal_id": "079083302781",
+        "vsic": "4649",
+        "address": "12 Lê Lợi, Phường 4, Quận 3, TP Hồ Chí Minh",
+    }
     rows = [
         {**parent, "source_id": "businesses_770"},
-        {**parent, "source_id": "businesses_ward_770", "business_name": "Cong ty TNHH Hoang Gia", "address": "12 LE LOI, F4, Q3, TPHCM"},
+        {
+            **parent,
+            "source_id": "businesses_ward_770",
+            "business_name": "Cong ty TNHH Hoang Gia",
+            "address": "12 LE LOI, F4, Q3, TPHCM",
+        },
         # a branch: everything the same but the 13-digit tax code
-        {**parent, "source_id": "businesses_770", "tax_code": "3736751226-001", "tax_code_kind": "branch", "registration_no": "3736751226-001"},
-        {**parent, "source_id": "businesses_ward_770", "tax_code": "3736751226-001", "tax_code_kind": "branch", "registration_no": "3736751226-001"},
+        {
+            **parent,
+            "source_id": "businesses_770",
+            "tax_code": "3736751226-001",
+            "tax_code_kind": "branch",
+            "registration_no": "3736751226-001",
+        },
+        {
+            **parent,
+            "source_id": "businesses_ward_770",
+            "tax_code": "3736751226-001",
+            "tax_code_kind": "branch",
+            "registration_no": "3736751226-001",
+        },
     ]
-    others = [{"registration_no": f"80{i:08d}", "business_name": f"Tạp hóa {name}", "business_kind": "Hộ kinh doanh", "tax_code": f"80{i:08d}",
-               "tax_code_kind": "enterprise", "owner_name": f"Nguyễn Văn {name}", "owner_personal_id": f"0790{i:08d}", "vsic": "4711",
-               "address": f"{i} Trần Phú, Phường 2, Quận 3"} for i, name in enumerate(["An", "Bình", "Cường", "Dũng", "Hà", "Lan", "Minh", "Nam"])]
+    others = [
+        {
+            "registration_no": f"80{i:08d}",
+            "business_name": f"Tạp hóa {name}",
+            "business_kind": "Hộ kinh doanh",
+            "tax_code": f"80{i:08d}",
+            "tax_code_kind": "enterprise",
+            "owner_name": f"Nguyễn Văn {name}",
+            "owner_personal_id": f"0790{i:08d}",
+            "vsic": "4711",
+            "address": f"{i} Trần Phú, Phường 2, Quận 3",
+        }
+        for i, name in enumerate(["An", "Bình", "Cường", "Dũng", "Hà", "Lan", "Minh", "Nam"])
+    ]
     frame = staged("businesses", rows + others)
     result = resolve_entities("businesses", frame)
     entity = dict(zip(result.lineage["record_key"], result.lineage["entity_id"], strict=True))
@@ -73,39 +132,98 @@ def test_business_spec_merges_two_offices_and_never_a_branch_with_its_parent():
 
 
 def _registries() -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
-    population = staged("population", [
-        {"full_name": "Võ Thị Khánh", "date_of_birth": dt.date(1962, 5, 1), "personal_id": "079162657889", "household_no": "111111111", "new_uid": "2025:26740"},
-        {"full_name": "Võ Thi Khanh", "date_of_birth": dt.date(1962, 5, 1), "personal_id": "079162657889", "household_no": "111111111", "new_uid": "2025:26740"},
-        {"full_name": "Lê Văn Bình", "date_of_birth": dt.date(1970, 1, 2), "old_id_number": "024776460", "household_no": "222222222", "new_uid": "2025:27154"},
-        {"full_name": "Lê Văn Cường", "date_of_birth": dt.date(1971, 1, 2), "household_no": "222222222", "new_uid": "2025:27139"},
-        {"full_name": "Trần An", "date_of_birth": dt.date(1980, 3, 3), "household_no": "999999999"},
-        {"full_name": "Trần Bé", "date_of_birth": dt.date(1981, 3, 3)},
-    ])
-    households = staged("households", [
-        {"household_no": "111111111", "head_name": "Võ Thị Khánh", "new_uid": "2025:26740"},
-        {"household_no": "222222222", "head_name": "Lê Văn Bình", "new_uid": "2025:27154"},  # two households with one book number
-        {"household_no": "222222222", "head_name": "Phạm Thị Dung", "new_uid": "2025:27139"},  # in different wards
-    ])
-    businesses = staged("businesses", [
-        {"business_name": "Nhà thuốc Khánh", "tax_code": "8084748509", "tax_code_kind": "enterprise", "registration_no": "41M8599557",
-         "owner_personal_id": "079162657889"},
-        {"business_name": "Công ty Hoàng Gia", "tax_code": "3736751226", "tax_code_kind": "enterprise", "owner_personal_id": "024776460"},
-        {"business_name": "Chi nhánh Công ty Hoàng Gia", "tax_code": "3736751226-001", "tax_code_kind": "branch"},
-        {"business_name": "Chi nhánh mồ côi", "tax_code": "0311001973-002", "tax_code_kind": "branch"},
-    ])
-    tax = staged("tax", [
-        {"taxpayer_code": "8084748509", "tax_code_kind": "enterprise", "taxpayer_name": "Nhà thuốc Khánh"},
-        {"taxpayer_code": "079162657889", "tax_code_kind": "personal_id", "taxpayer_name": "Nha thuoc Khanh"},  # after 1 July 2025
-        {"taxpayer_code": "3736751226-002", "tax_code_kind": "branch", "taxpayer_name": "Chi nhánh 2 Hoàng Gia"},  # branch not registered
-        {"taxpayer_code": "0123456789", "tax_code_kind": "enterprise", "taxpayer_name": "Ai đó"},
-    ])
+    population = staged(
+        "population",
+        [
+            {
+                "full_name": "Võ Thị Khánh",
+                "date_of_birth": dt.date(1962, 5, 1),
+                "personal_id": "079162657889",
+                "household_no": "111111111",
+                "new_uid": "2025:26740",
+            },
+            {
+                "full_name": "Võ Thi Khanh",
+                "date_of_birth": dt.date(1962, 5, 1),
+                "personal_id": "079162657889",
+                "household_no": "111111111",
+                "new_uid": "2025:26740",
+            },
+            {
+                "full_name": "Lê Văn Bình",
+                "date_of_birth": dt.date(1970, 1, 2),
+                "old_id_number": "024776460",
+                "household_no": "222222222",
+                "new_uid": "2025:27154",
+            },
+            {
+                "full_name": "Lê Văn Cường",
+                "date_of_birth": dt.date(1971, 1, 2),
+                "household_no": "222222222",
+                "new_uid": "2025:27139",
+            },
+            {"full_name": "Trần An", "date_of_birth": dt.date(1980, 3, 3), "household_no": "999999999"},
+            {"full_name": "Trần Bé", "date_of_birth": dt.date(1981, 3, 3)},
+        ],
+    )
+    households = staged(
+        "households",
+        [
+            {"household_no": "111111111", "head_name": "Võ Thị Khánh", "new_uid": "2025:26740"},
+            {
+                "household_no": "222222222",
+                "head_name": "Lê Văn Bình",
+                "new_uid": "2025:27154",
+            },  # two households with one book number
+            {"household_no": "222222222", "head_name": "Phạm Thị Dung", "new_uid": "2025:27139"},  # in different wards
+        ],
+    )
+    businesses = staged(
+        "businesses",
+        [
+            {
+                "business_name": "Nhà thuốc Khánh",
+                "tax_code": "8084748509",
+                "tax_code_kind": "enterprise",
+                "registration_no": "41M8599557",
+                "owner_personal_id": "079162657889",
+            },
+            {
+                "business_name": "Công ty Hoàng Gia",
+                "tax_code": "3736751226",
+                "tax_code_kind": "enterprise",
+                "owner_personal_id": "024776460",
+            },
+            {"business_name": "Chi nhánh Công ty Hoàng Gia", "tax_code": "3736751226-001", "tax_code_kind": "branch"},
+            {"business_name": "Chi nhánh mồ côi", "tax_code": "0311001973-002", "tax_code_kind": "branch"},
+        ],
+    )
+    tax = staged(
+        "tax",
+        [
+            {"taxpayer_code": "8084748509", "tax_code_kind": "enterprise", "taxpayer_name": "Nhà thuốc Khánh"},
+            {
+                "taxpayer_code": "079162657889",
+                "tax_code_kind": "personal_id",
+                "taxpayer_name": "Nha thuoc Khanh",
+            },  # after 1 July 2025
+            {
+                "taxpayer_code": "3736751226-002",
+                "tax_code_kind": "branch",
+                "taxpayer_name": "Chi nhánh 2 Hoàng Gia",
+            },  # branch not registered
+            {"taxpayer_code": "0123456789", "tax_code_kind": "enterprise", "taxpayer_name": "Ai đó"},
+        ],
+    )
     frames = {"people": population, "households": households, "businesses": businesses, "taxpayers": tax}
     keys = {k: f["record_key"].to_list() for k, f in frames.items()}
     lineages = {
         "people": lineage(population, {keys["people"][1]: keys["people"][0]}),  # the two Khánh records are one person
         "households": lineage(households, {}),
         "businesses": lineage(businesses, {}),
-        "taxpayers": lineage(tax, {keys["taxpayers"][1]: keys["taxpayers"][0]}),  # MST and personal ID rows: one taxpayer
+        "taxpayers": lineage(
+            tax, {keys["taxpayers"][1]: keys["taxpayers"][0]}
+        ),  # MST and personal ID rows: one taxpayer
     }
     return frames, lineages
 
@@ -137,11 +255,16 @@ def test_links_on_known_rows():
     assert ("owned_by", k["businesses"][0], k["people"][0]) in got
     assert ("owned_by", k["businesses"][1], k["people"][2]) in got
     assert ("is_person", k["taxpayers"][0], k["people"][0]) in got
-    assert got[("is_person", k["taxpayers"][0], k["people"][0])]["evidence"] == "taxpayer_code=079162657889 (personal ID)"
+    assert (
+        got[("is_person", k["taxpayers"][0], k["people"][0])]["evidence"] == "taxpayer_code=079162657889 (personal ID)"
+    )
     # nothing dropped: every source row is linked or counted with its reason
     assert link_problems(result) == []
-    assert result.report["member_of"] == {"rows": 6, "linked": 4, "unlinked": {
-        "no household record with this book number": 1, "no household book number": 1}}
+    assert result.report["member_of"] == {
+        "rows": 6,
+        "linked": 4,
+        "unlinked": {"no household record with this book number": 1, "no household book number": 1},
+    }
     assert result.report["owned_by"]["unlinked"] == {"no owner ID": 2}
     assert set(result.report) == set(LINKS)
 

@@ -22,30 +22,172 @@ D = dt.date
 
 def hand_built() -> pl.DataFrame:
     r = person_row
-    return frame([
-        # a typo in the middle name, same household book, no IDs
-        r("typo-1", "typo", "Trần Minh Khoa", D(1990, 5, 17), "M", household="500000001", relation="Con", address="12 Lê Lợi, Phường Bến Thành"),
-        r("typo-2", "typo", "Trần Minb Khoa", D(1990, 5, 17), "M", household="500000001", relation="Con", address="12 Lê Lợi, P. Bến Thành"),
-        # day and month swapped by a clerk, moved to another household
-        r("swap-1", "swap", "Lê Thị Hồng Nhung", D(1985, 3, 7), "F", household="500000002", relation="Vợ", address="5 Hai Bà Trưng, Phường Sài Gòn"),
-        r("swap-2", "swap", "Lê Thị Hồng Nhung", D(1985, 7, 3), "F", household="500000003", relation="Vợ", address="80 Võ Văn Tần, Phường An Đông"),
-        # CCCD on one record, only the old CMND on the other: neutral, the rest decides
-        r("cccd-1", "cccd", "Phạm Văn Đức", D(1970, 1, 2), "M", pid="079070001234", household="500000004", relation="Chủ hộ", address="3 Lý Thường Kiệt, Phường Chợ Lớn"),
-        r("cccd-2", "cccd", "Phạm Văn Đức", D(1970, 1, 2), "M", cmnd="025123456", household="500000005", relation="Chủ hộ", address="3 Lý Thường Kiệt, Phường Chợ Lớn"),
-        # same name and birth date, two different personal IDs: two people
-        r("ids-1", "ids-a", "Nguyễn Văn Hùng", D(1980, 6, 15), "M", pid="079080111111", household="500000006", relation="Chủ hộ"),
-        r("ids-2", "ids-b", "Nguyễn Văn Hùng", D(1980, 6, 15), "M", pid="079080922222", household="500000007", relation="Chủ hộ"),
-        # same name and birth date, other households, other phones: two people
-        r("home-1", "home-a", "Nguyễn Thị Lan", D(2001, 2, 3), "F", household="500000008", phone="0901000001", relation="Con", address="1 Lê Lợi, Phường Bến Thành"),
-        r("home-2", "home-b", "Nguyễn Thị Lan", D(2001, 2, 3), "F", household="500000009", phone="0902000002", relation="Con", address="9 Nguyễn Huệ, Phường Sài Gòn"),
-        # twins: same household book and birthday, no IDs yet, different given names
-        r("twin-1", "twin-a", "Võ Gia Bảo", D(2015, 9, 9), "M", household="500000010", relation="Con", address="7 Trần Hưng Đạo, Phường Chợ Lớn"),
-        r("twin-2", "twin-b", "Võ Gia Huy", D(2015, 9, 9), "M", household="500000010", relation="Con", address="7 Trần Hưng Đạo, Phường Chợ Lớn"),
-        # chaining: B shares a phone with A and a household with C; A and C carry different IDs
-        r("chain-a", "chain-a", "Đặng Văn Tài", D(1975, 4, 4), "M", pid="079075333333", phone="0903000003", household="500000011", relation="Chủ hộ"),
-        r("chain-b", "chain-a", "Đặng Văn Tài", D(1975, 4, 4), "M", phone="0903000003", household="500000012", relation="Chủ hộ"),
-        r("chain-c", "chain-c", "Đặng Văn Tài", D(1975, 4, 4), "M", pid="079075444444", household="500000012", relation="Chủ hộ"),
-    ])
+    return frame(
+        [
+            # a typo in the middle name, same household book, no IDs
+            r(
+                "typo-1",
+                "typo",
+                "Trần Minh Khoa",
+                D(1990, 5, 17),
+                "M",
+                household="500000001",
+                relation="Con",
+                address="12 Lê Lợi, Phường Bến Thành",
+            ),
+            r(
+                "typo-2",
+                "typo",
+                "Trần Minb Khoa",
+                D(1990, 5, 17),
+                "M",
+                household="500000001",
+                relation="Con",
+                address="12 Lê Lợi, P. Bến Thành",
+            ),
+            # day and month swapped by a clerk, moved to another household
+            r(
+                "swap-1",
+                "swap",
+                "Lê Thị Hồng Nhung",
+                D(1985, 3, 7),
+                "F",
+                household="500000002",
+                relation="Vợ",
+                address="5 Hai Bà Trưng, Phường Sài Gòn",
+            ),
+            r(
+                "swap-2",
+                "swap",
+                "Lê Thị Hồng Nhung",
+                D(1985, 7, 3),
+                "F",
+                household="500000003",
+                relation="Vợ",
+                address="80 Võ Văn Tần, Phường An Đông",
+            ),
+            # CCCD on one record, only the old CMND on the other: neutral, the rest decides
+            r(
+                "cccd-1",
+                "cccd",
+                "Phạm Văn Đức",
+                D(1970, 1, 2),
+                "M",
+                pid="079070001234",
+                household="500000004",
+                relation="Chủ hộ",
+                address="3 Lý Thường Kiệt, Phường Chợ Lớn",
+            ),
+            r(
+                "cccd-2",
+                "cccd",
+                "Phạm Văn Đức",
+                D(1970, 1, 2),
+                "M",
+                cmnd="025123456",
+                household="500000005",
+                relation="Chủ hộ",
+                address="3 Lý Thường Kiệt, Phường Chợ Lớn",
+            ),
+            # same name and birth date, two different personal IDs: two people
+            r(
+                "ids-1",
+                "ids-a",
+                "Nguyễn Văn Hùng",
+                D(1980, 6, 15),
+                "M",
+                pid="079080111111",
+                household="500000006",
+                relation="Chủ hộ",
+            ),
+            r(
+                "ids-2",
+                "ids-b",
+                "Nguyễn Văn Hùng",
+                D(1980, 6, 15),
+                "M",
+                pid="079080922222",
+                household="500000007",
+                relation="Chủ hộ",
+            ),
+            # same name and birth date, other households, other phones: two people
+            r(
+                "home-1",
+                "home-a",
+                "Nguyễn Thị Lan",
+                D(2001, 2, 3),
+                "F",
+                household="500000008",
+                phone="0901000001",
+                relation="Con",
+                address="1 Lê Lợi, Phường Bến Thành",
+            ),
+            r(
+                "home-2",
+                "home-b",
+                "Nguyễn Thị Lan",
+                D(2001, 2, 3),
+                "F",
+                household="500000009",
+                phone="0902000002",
+                relation="Con",
+                address="9 Nguyễn Huệ, Phường Sài Gòn",
+            ),
+            # twins: same household book and birthday, no IDs yet, different given names
+            r(
+                "twin-1",
+                "twin-a",
+                "Võ Gia Bảo",
+                D(2015, 9, 9),
+                "M",
+                household="500000010",
+                relation="Con",
+                address="7 Trần Hưng Đạo, Phường Chợ Lớn",
+            ),
+            r(
+                "twin-2",
+                "twin-b",
+                "Võ Gia Huy",
+                D(2015, 9, 9),
+                "M",
+                household="500000010",
+                relation="Con",
+                address="7 Trần Hưng Đạo, Phường Chợ Lớn",
+            ),
+            # chaining: B shares a phone with A and a household with C; A and C carry different IDs
+            r(
+                "chain-a",
+                "chain-a",
+                "Đặng Văn Tài",
+                D(1975, 4, 4),
+                "M",
+                pid="079075333333",
+                phone="0903000003",
+                household="500000011",
+                relation="Chủ hộ",
+            ),
+            r(
+                "chain-b",
+                "chain-a",
+                "Đặng Văn Tài",
+                D(1975, 4, 4),
+                "M",
+                phone="0903000003",
+                household="500000012",
+                relation="Chủ hộ",
+            ),
+            r(
+                "chain-c",
+                "chain-c",
+                "Đặng Văn Tài",
+                D(1975, 4, 4),
+                "M",
+                pid="079075444444",
+                household="500000012",
+                relation="Chủ hộ",
+            ),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +220,9 @@ def test_different_people_with_the_same_name_and_birth_date_stay_apart(result, c
 
 
 def test_twins_and_different_ids_are_vetoed_by_their_cannot_link_rules(result):
-    pairs = result.pairs.filter(pl.col("left_id").is_in(["twin-1", "ids-1"]) & pl.col("right_id").is_in(["twin-2", "ids-2"]))
+    pairs = result.pairs.filter(
+        pl.col("left_id").is_in(["twin-1", "ids-1"]) & pl.col("right_id").is_in(["twin-2", "ids-2"])
+    )
     reasons = dict(zip(pairs["left_id"], pairs["decision_reason"], strict=True))
     assert reasons["twin-1"] == "cannot-link rule 'twins'"
     assert reasons["ids-1"] == "cannot-link rule 'different_ids'"
@@ -146,8 +290,19 @@ def test_same_data_same_entity_ids(table, spec, result):
 def test_adding_records_keeps_existing_entity_ids(table, spec):
     first = table.head(2500)
     before = match(first, spec).records.select("record_id", "entity_id")
-    extra = frame([person_row("late-copy", "x", *first.row(0)[1:3], first["sex"][0], pid=first["personal_id"][0],
-                              phone=first["phone"][0], household=first["household_no"][0])])
+    extra = frame(
+        [
+            person_row(
+                "late-copy",
+                "x",
+                *first.row(0)[1:3],
+                first["sex"][0],
+                pid=first["personal_id"][0],
+                phone=first["phone"][0],
+                household=first["household_no"][0],
+            )
+        ]
+    )
     after = match(pl.concat([table, extra]), spec, previous=before).records
     kept = before.join(after, on="record_id", suffix="_after")
     assert (kept["entity_id"] == kept["entity_id_after"]).mean() >= 0.999
@@ -188,8 +343,13 @@ SMALL_SPEC = {
 
 
 def test_oversized_block_is_windowed_and_reported():
-    rows = pl.DataFrame({"id": [str(i) for i in range(60)], "city": ["Sài Gòn"] * 50 + ["Huế"] * 10,
-                         "name": [f"Người {i:02d}" for i in range(60)]})
+    rows = pl.DataFrame(
+        {
+            "id": [str(i) for i in range(60)],
+            "city": ["Sài Gòn"] * 50 + ["Huế"] * 10,
+            "name": [f"Người {i:02d}" for i in range(60)],
+        }
+    )
     spec = parse_spec(SMALL_SPEC)
     pairs, report = candidate_pairs(prepare(rows, spec), spec)
     assert pairs.height == (3 * (50 - 3) + 3) + 10 * 9 // 2  # windowed big block + full small block
@@ -198,15 +358,19 @@ def test_oversized_block_is_windowed_and_reported():
 
 
 def test_comparison_levels_missing_is_null_and_id_digits_counted(spec):
-    people = frame([
-        person_row("a", "p", "An", D(2000, 1, 2), "M", pid="079200000001"),
-        person_row("b", "p", "An", D(2000, 2, 1), "M", pid="079200000002", cmnd="025000001"),
-        person_row("c", "p", "An", D(2001, 1, 2), "M", cmnd="025000001"),
-        person_row("d", "p", "An", D(2001, 1, 2), "M"),
-    ])
+    people = frame(
+        [
+            person_row("a", "p", "An", D(2000, 1, 2), "M", pid="079200000001"),
+            person_row("b", "p", "An", D(2000, 2, 1), "M", pid="079200000002", cmnd="025000001"),
+            person_row("c", "p", "An", D(2001, 1, 2), "M", cmnd="025000001"),
+            person_row("d", "p", "An", D(2001, 1, 2), "M"),
+        ]
+    )
     work = prepare(people, spec)
     comps = tuple(c for c in spec.comparisons if c.name in ("ids", "date_of_birth"))
-    levels = comparison_levels(work, pl.Series([0, 0, 1, 2], dtype=pl.UInt32), pl.Series([1, 2, 2, 3], dtype=pl.UInt32), comps)
+    levels = comparison_levels(
+        work, pl.Series([0, 0, 1, 2], dtype=pl.UInt32), pl.Series([1, 2, 2, 3], dtype=pl.UInt32), comps
+    )
     ids = spec.comparisons[[c.name for c in spec.comparisons].index("ids")]
     labels = [lv.label for lv in ids.levels] + ["different"]
     assert [None if v is None else labels[v] for v in levels["ids"]] == ["one_digit_off", None, "exact", None]

@@ -51,7 +51,9 @@ def test_every_old_unit_has_a_successor_and_every_new_unit_a_predecessor(ref, hc
 def test_47_split_units_each_with_one_default_part(ref, hcmc_crosswalk):
     split = hcmc_crosswalk.filter("is_split")
     assert split["old_uid"].n_unique() == 47
-    per_old = split.group_by("old_uid").agg(parts=pl.len(), defaults=pl.col("is_default").sum(), n_parts=pl.col("n_parts").first())
+    per_old = split.group_by("old_uid").agg(
+        parts=pl.len(), defaults=pl.col("is_default").sum(), n_parts=pl.col("n_parts").first()
+    )
     assert per_old.filter(pl.col("defaults") != 1).height == 0
     assert per_old.filter(pl.col("parts") != pl.col("n_parts")).height == 0
     assert per_old["parts"].min() >= 2

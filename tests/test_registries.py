@@ -27,13 +27,19 @@ SAMPLE_COMMAND = "uv run wardbridge synth --sample --people 10000 --output data/
 
 
 def _digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth") / "a"
-    config = SynthConfig(people=3000, seed=5, unit_uids=sample_units(), bad_files=True, progress=False, chunk_people=1000)
+    config = SynthConfig(
+        people=3000, seed=5, unit_uids=sample_units(), bad_files=True, progress=False, chunk_people=1000
+    )
     stats, _ = generate(config, out)
     return out, stats, config
 
@@ -85,7 +91,9 @@ def test_sample_covers_all_three_old_provinces(manifest):
 
 
 def test_bad_files_are_present_and_really_broken(manifest):
-    bad = {b["id"].split("_", 2)[-1]: b for b in manifest["bad_files"]}  # households_767_missing_column -> missing_column
+    bad = {
+        b["id"].split("_", 2)[-1]: b for b in manifest["bad_files"]
+    }  # households_767_missing_column -> missing_column
     assert set(bad) == {"truncated", "semicolon", "missing_column", "impossible_dates", "unknown_units"}
     truncated = (SAMPLE / bad["truncated"]["path"]).read_bytes()
     assert not truncated.endswith(b"\n")
@@ -95,7 +103,15 @@ def test_bad_files_are_present_and_really_broken(manifest):
     header = (SAMPLE / missing["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
     assert set(missing["columns"].values()) - set(header)
     dates = pl.read_csv(SAMPLE / bad["impossible_dates"]["path"], infer_schema=False)
-    assert "31/02/1990" in dates.to_series(list(dates.columns).index(bad["impossible_dates"]["columns"].get("date_of_birth") or bad["impossible_dates"]["columns"]["registered_on"])).to_list()
+    assert (
+        "31/02/1990"
+        in dates.to_series(
+            list(dates.columns).index(
+                bad["impossible_dates"]["columns"].get("date_of_birth")
+                or bad["impossible_dates"]["columns"]["registered_on"]
+            )
+        ).to_list()
+    )
 
 
 def test_truth_covers_every_record(small):
@@ -107,10 +123,17 @@ def test_truth_covers_every_record(small):
         rows = sum(s["rows"] for s in manifest["sources"] if s["registry"] == registry)
         assert truth.height == rows == stats.records[registry]
         assert truth.select("source_id", "record_no").is_duplicated().sum() == 0
-        entity = {"population": "person_id", "households": "household_id", "businesses": "business_id", "tax": "business_id"}[registry]
+        entity = {
+            "population": "person_id",
+            "households": "household_id",
+            "businesses": "business_id",
+            "tax": "business_id",
+        }[registry]
         assert truth[entity].null_count() == 0
         # the true new unit is one of the old unit's successors
-        known = truth.drop_nulls("true_new_uid").join(crosswalk, left_on=["true_old_uid", "true_new_uid"], right_on=["old_uid", "new_uid"], how="anti")
+        known = truth.drop_nulls("true_new_uid").join(
+            crosswalk, left_on=["true_old_uid", "true_new_uid"], right_on=["old_uid", "new_uid"], how="anti"
+        )
         assert known.height == 0, known.head()
     people = pl.read_parquet(out / "truth" / "people.parquet")
     population = pl.read_parquet(out / "truth" / "population.parquet")
@@ -133,7 +156,9 @@ def test_people_look_vietnamese(small):
     born_2000s = ids["date_of_birth"].dt.year() >= 2000
     female = ids["sex"] == "F"
     assert (digit == (born_2000s.cast(pl.Int32) * 2 + female.cast(pl.Int32))).all()
-    assert (ids["personal_id"].str.slice(4, 2) == (ids["date_of_birth"].dt.year() % 100).cast(pl.String).str.zfill(2)).all()
+    assert (
+        ids["personal_id"].str.slice(4, 2) == (ids["date_of_birth"].dt.year() % 100).cast(pl.String).str.zfill(2)
+    ).all()
     assert people.drop_nulls("old_id_number")["old_id_number"].str.contains(r"^\d{9}$").all()
 
 
@@ -169,7 +194,9 @@ def test_business_codes_in_sources_match_the_truth(small):
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
         else:
             continue
-        frame = frame.select(record_no=pl.col(cols["record_no"]).cast(pl.String), kind=cols["business_kind"], tax_code=cols["tax_code"])
+        frame = frame.select(
+            record_no=pl.col(cols["record_no"]).cast(pl.String), kind=cols["business_kind"], tax_code=cols["tax_code"]
+        )
         joined = frame.join(truth.filter(pl.col("source_id") == s["id"]), on="record_no")
         assert joined.height == frame.height
         enterprises = joined.filter(pl.col("kind") == "Doanh nghiệp")

@@ -55,7 +55,9 @@ def test_house_number_is_not_a_bare_ward():
 
 
 def test_pre_2021_district_names_map_to_thu_duc_city():
-    rows = resolve_addresses(["Phường Thảo Điền, Quận 2, TP.HCM", "P. Long Bình, Q.9", "Phường Linh Trung, Quận Thủ Đức"])
+    rows = resolve_addresses(
+        ["Phường Thảo Điền, Quận 2, TP.HCM", "P. Long Bình, Q.9", "Phường Linh Trung, Quận Thủ Đức"]
+    )
     assert rows["old_district"].to_list() == ["Thành phố Thủ Đức"] * 3
     assert rows["status"].to_list() == ["exact"] * 3
 
@@ -67,7 +69,9 @@ def test_province_short_forms(province):
 
 
 def test_both_accent_placements_are_the_same_unit():
-    a, b = resolve_addresses(["Phường Phú Hòa, TP Thủ Dầu Một, Bình Dương", "Phường Phú Hoà, TP Thủ Dầu Một, BD"]).iter_rows(named=True)
+    a, b = resolve_addresses(
+        ["Phường Phú Hòa, TP Thủ Dầu Một, Bình Dương", "Phường Phú Hoà, TP Thủ Dầu Một, BD"]
+    ).iter_rows(named=True)
     assert a["old_uid"] == b["old_uid"] and a["status"] == b["status"] == "exact"
 
 
@@ -112,7 +116,12 @@ def test_split_unit_with_gazetteer_evidence_is_resolved(tmp_path):
     )
     with_gaz = load_reference(gazetteers=(gazetteer,))
     rows = resolve_addresses(
-        ["12 Khu phố 3, Phường Đa Kao, Quận 1", "khu pho 4, p. da kao, q1", "Khu phố 34, Phường Đa Kao, Quận 1", "Khu phố 3, Khu phố 4, P. Đa Kao, Q.1"],
+        [
+            "12 Khu phố 3, Phường Đa Kao, Quận 1",
+            "khu pho 4, p. da kao, q1",
+            "Khu phố 34, Phường Đa Kao, Quận 1",
+            "Khu phố 3, Khu phố 4, P. Đa Kao, Q.1",
+        ],
         reference=with_gaz,
     )
     assert rows["status"].to_list() == ["split_resolved", "split_resolved", "split_review", "split_review"]
@@ -127,7 +136,17 @@ def test_island_district_without_communes():
 
 @pytest.mark.parametrize(
     "bad",
-    [None, "", "   ", "x" * 10_000, "\x00\x01\x02\x1b[31m", "東京都千代田区丸の内", "The quick brown fox", "!!!???", "12345"],
+    [
+        None,
+        "",
+        "   ",
+        "x" * 10_000,
+        "\x00\x01\x02\x1b[31m",
+        "東京都千代田区丸の内",
+        "The quick brown fox",
+        "!!!???",
+        "12345",
+    ],
 )
 def test_bad_input_is_unresolved_with_a_reason(bad):
     row = one(bad)
@@ -158,7 +177,9 @@ def test_structured_columns_and_old_codes():
             "old_code": [None, None, "26740", "99999"],
         }
     )
-    out = resolve_table(frame, ward_column="ward", district_column="district", province_column="province", old_code_column="old_code")
+    out = resolve_table(
+        frame, ward_column="ward", district_column="district", province_column="province", old_code_column="old_code"
+    )
     assert out.columns[:5] == frame.columns
     assert out["old_district"].to_list()[:2] == ["Quận Gò Vấp", "Quận 1"]
     assert out["new_uid"][2] == SAI_GON and "old code" in out["reason"][2]

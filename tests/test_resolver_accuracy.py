@@ -12,7 +12,13 @@ import pytest
 
 from pipelines.reference import load_reference
 from pipelines.resolve import resolve_addresses
-from pipelines.synth.addresses import NON_SPLIT_MESS_TYPES, evaluate, generate_addresses, row_correct, write_synthetic_gazetteer
+from pipelines.synth.addresses import (
+    NON_SPLIT_MESS_TYPES,
+    evaluate,
+    generate_addresses,
+    row_correct,
+    write_synthetic_gazetteer,
+)
 
 N = 20_000
 SEED = 2025
@@ -40,7 +46,9 @@ def _examples(frame: pl.DataFrame, k: int = 5) -> str:
     lines = []
     for (mess,), g in frame.group_by("mess_type", maintain_order=True):
         lines.append(f"{mess}: {g.height}")
-        for r in g.head(k).select("address", "mess_detail", "true_new_uid", "status", "got_new_uid", "reason").iter_rows():
+        for r in (
+            g.head(k).select("address", "mess_detail", "true_new_uid", "status", "got_new_uid", "reason").iter_rows()
+        ):
             lines.append(f"    {r}")
     return "\n".join(lines)
 
@@ -50,7 +58,9 @@ def test_non_split_accuracy(run, rows):
     rate = non_split["correct"].mean()
     with pl.Config(tbl_rows=30):
         table = str(evaluate(*run))
-    assert rate >= MIN_NON_SPLIT, f"{rate:.4f} < {MIN_NON_SPLIT}\n{table}\n" + _examples(non_split.filter(~pl.col("correct")))
+    assert rate >= MIN_NON_SPLIT, f"{rate:.4f} < {MIN_NON_SPLIT}\n{table}\n" + _examples(
+        non_split.filter(~pl.col("correct"))
+    )
 
 
 def test_split_candidates_always_contain_truth(rows):
@@ -74,5 +84,7 @@ def test_no_wrong_exact_answer(rows):
 def test_bad_input_unresolved_with_reason(rows):
     bad = rows.filter(pl.col("mess_type") == "bad_input")
     assert bad.height > 100
-    failed = bad.filter((pl.col("status") != "unresolved") | pl.col("reason").is_null() | (pl.col("reason").str.strip_chars() == ""))
+    failed = bad.filter(
+        (pl.col("status") != "unresolved") | pl.col("reason").is_null() | (pl.col("reason").str.strip_chars() == "")
+    )
     assert failed.height == 0, _examples(failed)

@@ -107,7 +107,9 @@ def test_parse_dates_missing_is_not_an_error_and_order_is_kept():
 
 
 def test_parse_dates_month_first():
-    out = parse_dates(pl.Series(["03/15/1990", "15/03/1990", "1990-03-15", "3/5/90"]), day_first=False, reference_year=2026)
+    out = parse_dates(
+        pl.Series(["03/15/1990", "15/03/1990", "1990-03-15", "3/5/90"]), day_first=False, reference_year=2026
+    )
     assert out["date"].to_list() == [date(1990, 3, 15), None, date(1990, 3, 15), date(1990, 3, 5)]
     assert out["date_format"].to_list() == ["mdy", "mdy", "iso", "mdy_short"]
     assert out["error"][1] == "impossible date 15/03/1990 (valid day-first)"
@@ -142,7 +144,10 @@ def test_parse_dates_agrees_with_python_on_many_dates():
         out = parse_dates(days.dt.strftime(fmt))
         assert out["date"].equals(days, check_names=False), fmt
         assert (out["date_format"] == name).all()
-    serial = (days.cast(pl.Int32) + 25_569).filter(days.dt.year().is_between(1903, 2100) & ~days.dt.year().cast(pl.String).is_in([str(y) for y in range(1800, 2101)]))
+    serial = (days.cast(pl.Int32) + 25_569).filter(
+        days.dt.year().is_between(1903, 2100)
+        & ~days.dt.year().cast(pl.String).is_in([str(y) for y in range(1800, 2101)])
+    )
     assert parse_dates(serial.cast(pl.String))["date"].cast(pl.Int32).equals(serial - 25_569, check_names=False)
 
 
@@ -157,9 +162,26 @@ def test_province_codes_from_reference():
 
 
 def test_check_personal_id_known_values():
-    ids = pl.Series(["079082688035", "079 082 688 035", "079.082-688.035", "023780787", "999082688035", "079482688035",
-                     "079182688035", "079099688035", "79082688035", "79082688035.0", "07908268803X", "", None, "12345",
-                     "079299688035", "001300123456"])
+    ids = pl.Series(
+        [
+            "079082688035",
+            "079 082 688 035",
+            "079.082-688.035",
+            "023780787",
+            "999082688035",
+            "079482688035",
+            "079182688035",
+            "079099688035",
+            "79082688035",
+            "79082688035.0",
+            "07908268803X",
+            "",
+            None,
+            "12345",
+            "079299688035",
+            "001300123456",
+        ]
+    )
     sex = pl.Series(["Nam"] * 11 + [None, None, "Nữ", "Nữ", "F"])
     dob = pl.Series(["26/03/1982"] * 15 + ["01/01/2000"])
     out = check_personal_id(ids, sex, dob, reference_year=2026)
@@ -203,15 +225,70 @@ def test_check_personal_id_without_evidence_and_with_dates():
 
 
 def test_check_tax_code_known_values():
-    codes = pl.Series(["0300588569", "0300588569-001", "0300588569 - 001", "0300588569001", "0300588569_002",
-                       "0300.588.569", "0312345678", "0300588569-000", "079082688035", "312345678", "abc", None, ""])
+    codes = pl.Series(
+        [
+            "0300588569",
+            "0300588569-001",
+            "0300588569 - 001",
+            "0300588569001",
+            "0300588569_002",
+            "0300.588.569",
+            "0312345678",
+            "0300588569-000",
+            "079082688035",
+            "312345678",
+            "abc",
+            None,
+            "",
+        ]
+    )
     out = check_tax_code(codes)
     assert out.columns == ["tax_code", "tax_code_kind", "check_digit_ok", "tax_code_error"]
-    assert out["tax_code"].to_list() == ["0300588569", "0300588569-001", "0300588569-001", "0300588569-001", "0300588569-002",
-                                         "0300588569", "0312345678", "0300588569-000", "079082688035", None, None, None, None]
-    assert out["tax_code_kind"].to_list() == ["enterprise", "branch", "branch", "branch", "branch", "enterprise", "invalid",
-                                              "invalid", "personal_id", "invalid", "invalid", None, None]
-    assert out["check_digit_ok"].to_list() == [True, True, True, True, True, True, False, True, None, None, None, None, None]
+    assert out["tax_code"].to_list() == [
+        "0300588569",
+        "0300588569-001",
+        "0300588569-001",
+        "0300588569-001",
+        "0300588569-002",
+        "0300588569",
+        "0312345678",
+        "0300588569-000",
+        "079082688035",
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert out["tax_code_kind"].to_list() == [
+        "enterprise",
+        "branch",
+        "branch",
+        "branch",
+        "branch",
+        "enterprise",
+        "invalid",
+        "invalid",
+        "personal_id",
+        "invalid",
+        "invalid",
+        None,
+        None,
+    ]
+    assert out["check_digit_ok"].to_list() == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+        True,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
     errors = out["tax_code_error"].to_list()
     assert errors[:6] == [None] * 6 and errors[8] is None and errors[11:] == [None, None]
     assert errors[6] == "check digit mismatch: expected 3, got 8"
@@ -315,14 +392,42 @@ def test_clean_person_name_known_values():
     assert out["name_original"].equals(values, check_names=False)
     for (value, name, flags), row in zip(cases, _rows(out), strict=True):
         assert (row["name"], row["name_flags"]) == (name, flags), value
-    assert name_key(values).to_list()[:7] == ["nguyenvanduc", "nguyenthiung", "dangdinhdo", "nguyenvanduc", "nguyenvanduc",
-                                             "nguyenvanan", "nguyenvanan"]
+    assert name_key(values).to_list()[:7] == [
+        "nguyenvanduc",
+        "nguyenthiung",
+        "dangdinhdo",
+        "nguyenvanduc",
+        "nguyenvanduc",
+        "nguyenvanan",
+        "nguyenvanan",
+    ]
     assert name_key(values)[-1] is None
 
 
 def test_normalise_sex():
-    values = pl.Series(["Nam", "nam", "NAM", "M", "male", "1", "Nữ", "Nu", "nữ", "F", "female", "0", " Nữ ", "Nu\u0303",
-                        "x", "Khác", "2", None, ""])
+    values = pl.Series(
+        [
+            "Nam",
+            "nam",
+            "NAM",
+            "M",
+            "male",
+            "1",
+            "Nữ",
+            "Nu",
+            "nữ",
+            "F",
+            "female",
+            "0",
+            " Nữ ",
+            "Nu\u0303",
+            "x",
+            "Khác",
+            "2",
+            None,
+            "",
+        ]
+    )
     assert normalise_sex(values).to_list() == ["M"] * 6 + ["F"] * 8 + [None] * 5
     assert normalise_sex(pl.Series([1, 0, None])).to_list() == ["M", "F", None]
 
@@ -332,7 +437,11 @@ def test_error_summary():
     summary = error_summary(out)
     assert dict(zip(summary["reason"], summary["rows"], strict=True)) == {"impossible date": 2, "unparseable": 1}
     names = error_summary(clean_person_name(pl.Series(["hoa", "lan"])))
-    assert dict(zip(names["reason"], names["rows"], strict=True)) == {"case_fixed": 2, "no_diacritics": 2, "single_word": 2}
+    assert dict(zip(names["reason"], names["rows"], strict=True)) == {
+        "case_fixed": 2,
+        "no_diacritics": 2,
+        "single_word": 2,
+    }
 
 
 def test_no_function_raises_on_garbage():
@@ -342,8 +451,14 @@ def test_no_function_raises_on_garbage():
     garbage += ["9" * 40, "0" * 12, "-", "00/00/0000", "99/99/9999", "0/0/0", "+84", "84", "+", "1e5", "NaN", None]
     values = pl.Series(garbage, dtype=pl.String)
     n = values.len()
-    for out in (parse_dates(values), parse_dates(values, day_first=False), check_personal_id(values, values, values),
-                check_tax_code(values), normalise_phone(values), clean_person_name(values)):
+    for out in (
+        parse_dates(values),
+        parse_dates(values, day_first=False),
+        check_personal_id(values, values, values),
+        check_tax_code(values),
+        normalise_phone(values),
+        clean_person_name(values),
+    ):
         assert out.height == n
     assert name_key(values).len() == n and normalise_sex(values).len() == n
     column_day_first(values)
@@ -373,14 +488,24 @@ def _read_source(source: dict) -> pl.DataFrame:
 
 def _population(kind: str) -> pl.DataFrame:
     """A population source in UTF-8 CSV or JSONL, in canonical names, joined to the truth."""
-    source = next(s for s in _manifest()["sources"] if s["registry"] == "population"
-                  and (s["fmt"] == kind if kind == "jsonl" else (s["fmt"] == "csv" and s["encoding"] in ("utf-8", "utf-8-sig"))))
+    source = next(
+        s
+        for s in _manifest()["sources"]
+        if s["registry"] == "population"
+        and (s["fmt"] == kind if kind == "jsonl" else (s["fmt"] == "csv" and s["encoding"] in ("utf-8", "utf-8-sig")))
+    )
     frame = _read_source(source).select(pl.col(col).alias(canon) for canon, col in source["columns"].items())
     truth = pl.read_parquet(SAMPLE / "truth" / "population.parquet").filter(pl.col("source_id") == source["id"])
     people = pl.read_parquet(SAMPLE / "truth" / "people.parquet").select(
-        "person_id", pl.col("full_name").alias("true_name"), pl.col("date_of_birth").alias("true_dob"),
-        pl.col("sex").alias("true_sex"), pl.col("personal_id").alias("true_personal_id"))
-    joined = frame.join(truth.select("record_no", "person_id", "noise"), on="record_no", how="left", maintain_order="left")
+        "person_id",
+        pl.col("full_name").alias("true_name"),
+        pl.col("date_of_birth").alias("true_dob"),
+        pl.col("sex").alias("true_sex"),
+        pl.col("personal_id").alias("true_personal_id"),
+    )
+    joined = frame.join(
+        truth.select("record_no", "person_id", "noise"), on="record_no", how="left", maintain_order="left"
+    )
     joined = joined.join(people, on="person_id", how="left", maintain_order="left")
     assert joined["person_id"].null_count() == 0 and joined.height == source["rows"]
     return joined.with_columns(source_date_format=pl.lit(source["date_format"]))
@@ -412,8 +537,9 @@ def test_sample_dates_agree_with_truth(population):
 
 def test_sample_names_sex_phones(population):
     names = clean_person_name(population["full_name"])
-    out = population.hstack(names).with_columns(key=name_key(population["full_name"]),
-                                                sex_std=normalise_sex(population["sex"]))
+    out = population.hstack(names).with_columns(
+        key=name_key(population["full_name"]), sex_std=normalise_sex(population["sex"])
+    )
     name_noise = out["noise"].str.contains("name|diacritics|upper")
     clean = out.filter(~name_noise)
     assert (clean["name"] == clean["true_name"]).all()
@@ -459,12 +585,16 @@ def test_sample_tax_codes_agree_with_truth():
     truth = pl.read_parquet(SAMPLE / "truth" / "businesses.parquet")
     frames = []
     for source in manifest["sources"]:
-        if source["registry"] != "businesses" or not (source["fmt"] == "jsonl" or source["encoding"] in ("utf-8", "utf-8-sig")):
+        if source["registry"] != "businesses" or not (
+            source["fmt"] == "jsonl" or source["encoding"] in ("utf-8", "utf-8-sig")
+        ):
             continue
         frame = _read_source(source).select(pl.col(c).alias(k) for k, c in source["columns"].items())
         frames.append(frame.with_columns(source_id=pl.lit(source["id"])))
     assert len(frames) >= 2
-    biz = pl.concat(frames, how="diagonal").join(truth, on=["source_id", "record_no"], how="left", maintain_order="left")
+    biz = pl.concat(frames, how="diagonal").join(
+        truth, on=["source_id", "record_no"], how="left", maintain_order="left"
+    )
     assert biz["business_id"].null_count() == 0
     out = biz.rename({"tax_code": "tax_code_raw"}).hstack(check_tax_code(biz["tax_code"]))
     enterprises = out.filter(pl.col("business_kind") == "Doanh nghiệp")
@@ -511,11 +641,17 @@ def test_million_rows():
     out = _timed("normalise_phone, 1M mostly distinct", normalise_phone, phones)
     assert out["phone_error"].null_count() == n
     given = pl.Series(["An", "Bình", "Cường", "Dũng", "Đức", "Hoa", "Lan", "Minh", "Ngọc", "Trâm"])
-    names = pl.DataFrame({
-        "family": pl.Series(["Nguyễn", "TRẦN", "lê", "Phạm"]).gather(rng.integers(0, 4, size=n)),
-        "middle": pl.Series(["Văn", "Thị", "Minh", "Hoàng", "Ngọc"]).gather(rng.integers(0, 5, size=n)),
-        "given": given.gather(rng.integers(0, 10, size=n)),
-    }).select(pl.concat_str("family", "middle", "given", separator=" ")).to_series()
+    names = (
+        pl.DataFrame(
+            {
+                "family": pl.Series(["Nguyễn", "TRẦN", "lê", "Phạm"]).gather(rng.integers(0, 4, size=n)),
+                "middle": pl.Series(["Văn", "Thị", "Minh", "Hoàng", "Ngọc"]).gather(rng.integers(0, 5, size=n)),
+                "given": given.gather(rng.integers(0, 10, size=n)),
+            }
+        )
+        .select(pl.concat_str("family", "middle", "given", separator=" "))
+        .to_series()
+    )
     out = _timed("clean_person_name, 1M rows of 200 distinct", clean_person_name, names)
     assert out["name"].null_count() == 0
     _timed("name_key, 1M rows", name_key, names)

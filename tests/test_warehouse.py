@@ -74,7 +74,12 @@ def test_publish_writes_duckdb_with_types_comments_and_parquet(tmp_path):
             ).fetchall()
         )
     assert types == {
-        "code": "VARCHAR", "kind": "VARCHAR", "parts": "INTEGER", "flag": "BOOLEAN", "share": "DOUBLE", "tags": "VARCHAR[]",
+        "code": "VARCHAR",
+        "kind": "VARCHAR",
+        "parts": "INTEGER",
+        "flag": "BOOLEAN",
+        "share": "DOUBLE",
+        "tags": "VARCHAR[]",
     }
     table_comment, comments = wh.comments("test", "things")
     assert table_comment == "Things for a test; it's quoted. [primary key: code]"
@@ -107,7 +112,9 @@ def test_invalid_frame_fails_before_anything_is_written(tmp_path):
     wh = Warehouse(tmp_path)
     other = Table("other", "Other.", (Field("code", pl.String, "Code."),))
     wh.publish("test", [(THINGS, things(3)), (other, pl.DataFrame({"code": ["1"]}))])
-    broken = Table("other", "Other.", (Field("code", pl.String, "Code."), Field("absent", pl.String, "Not in the frame.")))
+    broken = Table(
+        "other", "Other.", (Field("code", pl.String, "Code."), Field("absent", pl.String, "Not in the frame."))
+    )
     with pytest.raises(ValueError, match="missing columns"):
         wh.publish("test", [(THINGS, things(5)), (broken, pl.DataFrame({"code": ["1"]}))])
     assert wh.read("test", "things").height == 3
@@ -148,7 +155,11 @@ def test_ddl_mentions_every_column_and_escapes_quotes():
 
 def test_table_for_frame_describes_input_columns_and_requires_declared_ones():
     frame = pl.DataFrame(
-        {"address": ["x"], "extra": [1], **{c: pl.Series([None], dtype=d) for c, d in RESOLVED_ADDRESS.polars_schema.items()}}
+        {
+            "address": ["x"],
+            "extra": [1],
+            **{c: pl.Series([None], dtype=d) for c, d in RESOLVED_ADDRESS.polars_schema.items()},
+        }
     )
     table = table_for_frame(RESOLVED_ADDRESS, frame, name="out", descriptions={"address": "The address."})
     assert table.name == "out"
@@ -157,7 +168,9 @@ def test_table_for_frame_describes_input_columns_and_requires_declared_ones():
     assert by_name["address"].description == "The address."
     assert by_name["extra"].description == INPUT_COLUMN_DESCRIPTION and by_name["extra"].dtype == pl.Int64
     assert by_name["status"] == next(f for f in RESOLVED_ADDRESS.fields if f.name == "status")
-    assert column_comment(by_name["status"]).endswith("[required; allowed: exact, fuzzy, split_resolved, split_review, unresolved]")
+    assert column_comment(by_name["status"]).endswith(
+        "[required; allowed: exact, fuzzy, split_resolved, split_review, unresolved]"
+    )
     with pytest.raises(ValueError, match="lacks declared columns"):
         table_for_frame(RESOLVED_ADDRESS, frame.drop("status"))
 

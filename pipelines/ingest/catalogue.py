@@ -99,7 +99,9 @@ class SourceSpec:
                 m = re.search(self.extract_date_pattern, f.name)
                 if not m:
                     continue
-                out.append(Extract(self, _parse_date(m.group(1), f"{self.catalogue_file}: source {self.id}: file {f.name}"), f))
+                out.append(
+                    Extract(self, _parse_date(m.group(1), f"{self.catalogue_file}: source {self.id}: file {f.name}"), f)
+                )
             else:
                 out.append(Extract(self, self.extract_date, f))
         return out
@@ -121,7 +123,9 @@ class Extract:
     def location(self) -> str:
         """Human-readable location for lineage and error messages (files relative to the base dir)."""
         if self.file is None:
-            qualified = f"{self.source.db_schema}.{self.source.table}" if self.source.db_schema else str(self.source.table)
+            qualified = (
+                f"{self.source.db_schema}.{self.source.table}" if self.source.db_schema else str(self.source.table)
+            )
             return f"{qualified} ({self.source.id})"
         try:
             return str(self.file.relative_to(self.source.base_dir))
@@ -156,7 +160,9 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
     allowed = set(CANONICAL_FIELDS[raw["registry"]]) | set(ADDRESS_PARTS)
     bad = {k: v for k, v in raw["columns"].items() if v not in allowed}
     if bad:
-        raise CatalogueError(f"{where}: columns map to unknown {raw['registry']} fields {bad}; known: {sorted(allowed)}")
+        raise CatalogueError(
+            f"{where}: columns map to unknown {raw['registry']} fields {bad}; known: {sorted(allowed)}"
+        )
     if raw["format"] == "sql":
         if not raw.get("url") or not raw.get("table"):
             raise CatalogueError(f"{where}: a sql source needs url and table")
@@ -227,7 +233,11 @@ def catalogue_from_manifest(manifest: dict, base_dir: str, *, broken: bool = Fal
     ]
     fmt_of = {"postgres_dump": "pg_dump"}
     bad = manifest.get("bad_files", [])
-    chosen = [b for b in bad if b.get("defect_fails_file")] if broken else [*manifest["sources"], *(b for b in bad if not b.get("defect_fails_file"))]
+    chosen = (
+        [b for b in bad if b.get("defect_fails_file")]
+        if broken
+        else [*manifest["sources"], *(b for b in bad if not b.get("defect_fails_file"))]
+    )
     for s in chosen:
         fmt = fmt_of.get(s["fmt"], s["fmt"])
         lines.append("[[source]]")

@@ -61,9 +61,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     for src, canon in spec.columns.items():
         if src in frame.columns:
             canonical[canon] = src
-    extra_json = (
-        pl.struct(extra).struct.json_encode() if extra else pl.lit(None, dtype=pl.String)
-    )
+    extra_json = pl.struct(extra).struct.json_encode() if extra else pl.lit(None, dtype=pl.String)
     out = frame.select(
         source_key=pl.col(KEY),
         **{canon: (pl.col(src) if src else pl.lit(None, dtype=pl.String)) for canon, src in canonical.items()},

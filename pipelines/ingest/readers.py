@@ -46,7 +46,9 @@ class ReadResult:
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
     spec = extract.source
     if extract.file is not None and not extract.file.exists():
-        raise SourceReadError(f"{extract.location}: file not found (source {spec.id}, catalogue {spec.catalogue_file.name})")
+        raise SourceReadError(
+            f"{extract.location}: file not found (source {spec.id}, catalogue {spec.catalogue_file.name})"
+        )
     try:
         reader = _READERS[spec.format]
         return reader(extract, batch_rows)
@@ -61,7 +63,9 @@ def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.Dat
     frame = frame.select(pl.all().cast(pl.String))
     if key_column and key_column in frame.columns:
         return frame.rename({key_column: KEY})
-    return frame.with_columns(pl.int_range(offset + 1, offset + frame.height + 1, dtype=pl.Int64).cast(pl.String).alias(KEY))
+    return frame.with_columns(
+        pl.int_range(offset + 1, offset + frame.height + 1, dtype=pl.Int64).cast(pl.String).alias(KEY)
+    )
 
 
 # --------------------------------------------------------------------------- csv
@@ -104,7 +108,9 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     )
     frame = _with_keys(frame, extract)
     if truncated_tail is not None:
-        problems.append(RowProblem(str(frame.height + 1), f"file ends mid-row (truncated): {truncated_tail[:80]!r}", truncated_tail))
+        problems.append(
+            RowProblem(str(frame.height + 1), f"file ends mid-row (truncated): {truncated_tail[:80]!r}", truncated_tail)
+        )
     return ReadResult(iter([frame]), problems, encoding)
 
 
@@ -129,7 +135,9 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     frames, offset = [], 0
     for name in reader.sheet_names:
         probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
-        header = spec.header_row if spec.header_row is not None else _find_header([list(r) for r in probe.rows()], expected)
+        header = (
+            spec.header_row if spec.header_row is not None else _find_header([list(r) for r in probe.rows()], expected)
+        )
         if header is None:
             continue  # a notes sheet, not data
         sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
@@ -137,7 +145,9 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         frames.append(_with_keys(sheet, extract, offset))
         offset += sheet.height
     if not frames:
-        raise SourceReadError(f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}...)")
+        raise SourceReadError(
+            f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}...)"
+        )
     return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None)
 
 
@@ -234,15 +244,25 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     good = []
     for n, line in enumerate(lines, start=1):
         if line.count("\t") != len(columns) - 1:
-            problems.append(RowProblem(str(n), f"COPY row {n} has {line.count(chr(9)) + 1} fields, expected {len(columns)}", line[:2000]))
+            problems.append(
+                RowProblem(
+                    str(n), f"COPY row {n} has {line.count(chr(9)) + 1} fields, expected {len(columns)}", line[:2000]
+                )
+            )
         else:
             good.append(line)
     split = pl.DataFrame({"line": good}).select(pl.col("line").str.split_exact("\t", len(columns) - 1)).unnest("line")
     split.columns = columns
-    distinct_escaped = {v for c in columns for v in split[c].filter(split[c].str.contains("\\", literal=True)).unique().to_list() if v != "\\N"}
+    distinct_escaped = {
+        v
+        for c in columns
+        for v in split[c].filter(split[c].str.contains("\\", literal=True)).unique().to_list()
+        if v != "\\N"
+    }
     mapping = {v: _unescape_copy(v) for v in distinct_escaped}
     frame = split.with_columns(
-        pl.when(pl.col(c) == "\\N").then(None).otherwise(pl.col(c).replace(mapping) if mapping else pl.col(c)).alias(c) for c in columns
+        pl.when(pl.col(c) == "\\N").then(None).otherwise(pl.col(c).replace(mapping) if mapping else pl.col(c)).alias(c)
+        for c in columns
     )
     spec = extract.source
     if spec.key_column and spec.key_column in frame.columns:

@@ -52,7 +52,9 @@ def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[s
         notes.append(pl.when(fixed["repair"].is_not_null()).then(pl.format("{}:{}", pl.lit(name), fixed["repair"])))
     frame = raw.with_columns(**columns)
     if notes:
-        frame = frame.with_columns(text_repairs=pl.concat_str(notes, separator="; ", ignore_nulls=True).replace("", None))
+        frame = frame.with_columns(
+            text_repairs=pl.concat_str(notes, separator="; ", ignore_nulls=True).replace("", None)
+        )
     else:
         frame = frame.with_columns(text_repairs=pl.lit(None, dtype=pl.String))
     return frame, repairs
@@ -107,16 +109,29 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
     cmnd = std.check_personal_id(frame["old_id_number"])
     phone = std.normalise_phone(frame["phone"])
     frame = frame.with_columns(
-        full_name=names["name"], full_name_original=names["name_original"], name_key=std.name_key(names["name"]),
-        name_flags=_joined(names["name_flags"]), sex=sex, personal_id=ids["personal_id"], id_flags=_joined(ids["id_flags"]),
-        old_id_number=cmnd["personal_id"], phone=phone["phone"],
+        full_name=names["name"],
+        full_name_original=names["name_original"],
+        name_key=std.name_key(names["name"]),
+        name_flags=_joined(names["name_flags"]),
+        sex=sex,
+        personal_id=ids["personal_id"],
+        id_flags=_joined(ids["id_flags"]),
+        old_id_number=cmnd["personal_id"],
+        phone=phone["phone"],
     )
     checks = [
         (_blank("full_name"), "full_name", pl.lit("name missing")),
-        (pl.col("dob_date").is_null(), "date_of_birth", pl.coalesce(pl.col("dob_error"), pl.lit("date of birth missing"))),
+        (
+            pl.col("dob_date").is_null(),
+            "date_of_birth",
+            pl.coalesce(pl.col("dob_error"), pl.lit("date of birth missing")),
+        ),
     ]
     frame = frame.with_columns(
-        date_of_birth="dob_date", dob_precision="dob_precision", dob_ambiguous="dob_ambiguous", registered_on="reg_date",
+        date_of_birth="dob_date",
+        dob_precision="dob_precision",
+        dob_ambiguous="dob_ambiguous",
+        registered_on="reg_date",
     )
     return frame, checks
 
@@ -127,13 +142,21 @@ def _households(frame: pl.DataFrame, day_first: bool):
     ids = std.check_personal_id(frame["head_personal_id"])
     members = frame["members"].str.strip_chars().cast(pl.Int32, strict=False)
     frame = frame.with_columns(
-        head_name=names["name"], head_name_original=names["name_original"], head_personal_id=ids["personal_id"],
-        members=members, registered_on="reg_date", _members_raw=frame["members"],
+        head_name=names["name"],
+        head_name_original=names["name_original"],
+        head_personal_id=ids["personal_id"],
+        members=members,
+        registered_on="reg_date",
+        _members_raw=frame["members"],
     )
     checks = [
         (_blank("household_no"), "household_no", pl.lit("household book number missing")),
         (_blank("head_name"), "head_name", pl.lit("head of household missing")),
-        (pl.col("members").is_null() & ~_blank("_members_raw"), "members", pl.format("not a number of members: '{}'", pl.col("_members_raw"))),
+        (
+            pl.col("members").is_null() & ~_blank("_members_raw"),
+            "members",
+            pl.format("not a number of members: '{}'", pl.col("_members_raw")),
+        ),
     ]
     return frame, checks
 
@@ -145,8 +168,12 @@ def _businesses(frame: pl.DataFrame, day_first: bool):
     owner_id = std.check_personal_id(frame["owner_personal_id"])
     frame = frame.with_columns(
         registration_no=pl.col("registration_no").str.replace_all(r"\s+", ""),
-        tax_code=codes["tax_code"], tax_code_kind=codes["tax_code_kind"], tax_code_valid=codes["check_digit_ok"],
-        owner_name=owner["name"], owner_personal_id=owner_id["personal_id"], registered_on="reg_date",
+        tax_code=codes["tax_code"],
+        tax_code_kind=codes["tax_code_kind"],
+        tax_code_valid=codes["check_digit_ok"],
+        owner_name=owner["name"],
+        owner_personal_id=owner_id["personal_id"],
+        registered_on="reg_date",
         business_name=pl.col("business_name").str.strip_chars(),
     )
     checks = [(_blank("business_name"), "business_name", pl.lit("business name missing"))]
@@ -162,13 +189,22 @@ def _tax(frame: pl.DataFrame, day_first: bool):
     month = pl.col("period").str.extract_groups(_PERIOD_MONTH)
     quarter = pl.col("period").str.extract_groups(_PERIOD_QUARTER)
     start = pl.coalesce(
-        pl.date(month.struct.field("1").cast(pl.Int32, strict=False), month.struct.field("2").cast(pl.Int8, strict=False), 1),
-        pl.date(quarter.struct.field("2").cast(pl.Int32, strict=False), (quarter.struct.field("1").cast(pl.Int8, strict=False) - 1) * 3 + 1, 1),
+        pl.date(
+            month.struct.field("1").cast(pl.Int32, strict=False), month.struct.field("2").cast(pl.Int8, strict=False), 1
+        ),
+        pl.date(
+            quarter.struct.field("2").cast(pl.Int32, strict=False),
+            (quarter.struct.field("1").cast(pl.Int8, strict=False) - 1) * 3 + 1,
+            1,
+        ),
     )
     amount = pl.col("amount_vnd").str.replace_all(r"[.,\s]|VNĐ|VND|đ", "").cast(pl.Int64, strict=False)
     frame = frame.with_columns(
-        taxpayer_code=codes["tax_code"], tax_code_kind=codes["tax_code_kind"], tax_code_valid=codes["check_digit_ok"],
-        period_start=start, amount_vnd=amount,
+        taxpayer_code=codes["tax_code"],
+        tax_code_kind=codes["tax_code_kind"],
+        tax_code_valid=codes["check_digit_ok"],
+        period_start=start,
+        amount_vnd=amount,
     )
     checks = [
         (_blank("taxpayer_code"), "taxpayer_code", pl.lit("tax code missing")),
@@ -193,13 +229,19 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
         checks.append((_blank("address"), "address", pl.lit("address missing")))
     # First failing check names the field; the reason lists every failure.
     field = pl.coalesce([pl.when(cond).then(pl.lit(name)) for cond, name, _ in checks])
-    reason = pl.concat_str([pl.when(cond).then(pl.format("{}: {}", pl.lit(name), why)) for cond, name, why in checks], separator="; ", ignore_nulls=True)
+    reason = pl.concat_str(
+        [pl.when(cond).then(pl.format("{}: {}", pl.lit(name), why)) for cond, name, why in checks],
+        separator="; ",
+        ignore_nulls=True,
+    )
     frame = frame.with_columns(_field=field, _reason=reason)
     bad = frame.filter(pl.col("_field").is_not_null())
     good = frame.filter(pl.col("_field").is_null())
     good = _resolve(good, reference)
     raw_cols = [c for c in raw.columns if c not in LINEAGE and c != "read_problem"]
-    quarantine = raw.join(bad.select("record_key", "_field", "_reason"), on="record_key", how="inner", maintain_order="left").select(
+    quarantine = raw.join(
+        bad.select("record_key", "_field", "_reason"), on="record_key", how="inner", maintain_order="left"
+    ).select(
         *LINEAGE,
         registry=pl.lit(registry),
         field=pl.col("_field"),
@@ -224,4 +266,3 @@ def account(raw: pl.DataFrame, result: StageResult) -> dict:
         and staged_keys | quarantine_keys == raw_keys
         and not staged_keys & quarantine_keys,
     }
-

@@ -36,20 +36,24 @@ def _rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tupl
         .select(pl.col(ROW).alias(L), pl.col(f"{ROW}_r").alias(R))
     )
     big = keyed.filter(pl.col("_n") > rule.max_block)
-    capped = pl.DataFrame(schema={"rule": pl.String, "key": pl.String, "size": pl.Int64, "pairs_all": pl.Int64, "pairs_kept": pl.Int64})
+    capped = pl.DataFrame(
+        schema={"rule": pl.String, "key": pl.String, "size": pl.Int64, "pairs_all": pl.Int64, "pairs_kept": pl.Int64}
+    )
     if big.height:
         order = [*rule.on, *rule.sort_by, ROW]
         big = big.sort(order).with_columns(pl.int_range(pl.len()).over(rule.on).alias("_rank"))
         slim = big.select(ROW, *rule.on, "_rank")
         windows = [
-            slim.with_columns(pl.col("_rank") + k).join(slim, on=[*rule.on, "_rank"], suffix="_r")
+            slim.with_columns(pl.col("_rank") + k)
+            .join(slim, on=[*rule.on, "_rank"], suffix="_r")
             .select(pl.min_horizontal(ROW, f"{ROW}_r").alias(L), pl.max_horizontal(ROW, f"{ROW}_r").alias(R))
             for k in range(1, rule.window + 1)
         ]
         pairs = pl.concat([pairs, *windows])
         w = rule.window
         capped = (
-            big.group_by(rule.on).agg(pl.len().cast(pl.Int64).alias("size"))
+            big.group_by(rule.on)
+            .agg(pl.len().cast(pl.Int64).alias("size"))
             .select(
                 pl.lit(rule.name).alias("rule"),
                 pl.concat_str([pl.col(c).cast(pl.String) for c in rule.on], separator=" | ").alias("key"),
@@ -74,10 +78,13 @@ def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, 
         capped.append(rule_capped)
     pairs = (
         pl.concat(parts).group_by(L, R).agg(pl.col("rules").sum()).sort(L, R)
-        if parts else pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "rules": pl.UInt32})
+        if parts
+        else pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "rules": pl.UInt32})
     )
     # a pair is "new" for the first rule (in spec order) that found it
-    first_rule = pairs.select((pl.col("rules").cast(pl.Int64) & -pl.col("rules").cast(pl.Int64)).alias("bit"))["bit"].value_counts()
+    first_rule = pairs.select((pl.col("rules").cast(pl.Int64) & -pl.col("rules").cast(pl.Int64)).alias("bit"))[
+        "bit"
+    ].value_counts()
     new = {rule.name: 0 for rule in spec.blocking}
     for bit, count in first_rule.iter_rows():
         new[spec.blocking[int(bit).bit_length() - 1].name] = count

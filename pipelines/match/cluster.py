@@ -28,19 +28,42 @@ GUARD_FULL_PAIRS_UP_TO = 200  # components up to this size get every internal pa
 
 def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
     """Component label (smallest row number in it) for each of n rows; edges has columns l, r."""
-    labels = pl.DataFrame({"node": pl.arange(0, n, eager=True, dtype=pl.UInt32)}).with_columns(pl.col("node").alias("c"))
+    labels = pl.DataFrame({"node": pl.arange(0, n, eager=True, dtype=pl.UInt32)}).with_columns(
+        pl.col("node").alias("c")
+    )
     if not edges.height:
         return labels["c"]
-    both = pl.concat([edges.select(pl.col(L).alias("a"), pl.col(R).alias("b")), edges.select(pl.col(R).alias("a"), pl.col(L).alias("b"))])
+    both = pl.concat(
+        [
+            edges.select(pl.col(L).alias("a"), pl.col(R).alias("b")),
+            edges.select(pl.col(R).alias("a"), pl.col(L).alias("b")),
+        ]
+    )
     active = labels.join(both.select(pl.col("a").alias("node")).unique(), on="node", how="semi")
     while True:
         # hook: each node takes the smallest label among itself and its neighbours
-        neighbour_min = both.join(active, left_on="b", right_on="node", maintain_order="left").group_by("a").agg(pl.col("c").min().alias("nc"))
-        step = active.join(neighbour_min, left_on="node", right_on="a", how="left", maintain_order="left").with_columns(pl.min_horizontal("c", "nc").alias("c")).drop("nc")
+        neighbour_min = (
+            both.join(active, left_on="b", right_on="node", maintain_order="left")
+            .group_by("a")
+            .agg(pl.col("c").min().alias("nc"))
+        )
+        step = (
+            active.join(neighbour_min, left_on="node", right_on="a", how="left", maintain_order="left")
+            .with_columns(pl.min_horizontal("c", "nc").alias("c"))
+            .drop("nc")
+        )
         # jump: take the label of your label until it stops changing
         while True:
-            jumped = step.join(step.select(pl.col("node").alias("c"), pl.col("c").alias("cc")), on="c", how="left", maintain_order="left").with_columns(
-                pl.coalesce("cc", "c").alias("c")).drop("cc")
+            jumped = (
+                step.join(
+                    step.select(pl.col("node").alias("c"), pl.col("c").alias("cc")),
+                    on="c",
+                    how="left",
+                    maintain_order="left",
+                )
+                .with_columns(pl.coalesce("cc", "c").alias("c"))
+                .drop("cc")
+            )
             if jumped["c"].equals(step["c"]):
                 break
             step = jumped
@@ -48,7 +71,9 @@ def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
         active = step
         if not changed:
             break
-    return labels.join(active, on="node", how="left", suffix="_new", maintain_order="left").select(pl.coalesce("c_new", "c").alias("c"))["c"]
+    return labels.join(active, on="node", how="left", suffix="_new", maintain_order="left").select(
+        pl.coalesce("c_new", "c").alias("c")
+    )["c"]
 
 
 def guarded_clusters(
@@ -71,30 +96,73 @@ def guarded_clusters(
     link_counts = links.with_columns(comp.gather(links[L]).alias("c")).group_by("c").len("links")
     stats = sizes.join(link_counts, on="c", how="left").with_columns(pl.col("links").fill_null(0))
     suspicious = stats.filter(
-        (pl.col("size") > max_cluster_size) | ((pl.col("size") >= 3) & (pl.col("links") < pl.col("size") * (pl.col("size") - 1) // 2))
+        (pl.col("size") > max_cluster_size)
+        | ((pl.col("size") >= 3) & (pl.col("links") < pl.col("size") * (pl.col("size") - 1) // 2))
     )
-    info = {"components": int((stats["size"] > 1).sum()), "suspicious_components": suspicious.height,
-            "largest_component": int(stats["size"].max() or 1)}
-    refused = pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64, "reason": pl.String})
+    info = {
+        "components": int((stats["size"] > 1).sum()),
+        "suspicious_components": suspicious.height,
+        "largest_component": int(stats["size"].max() or 1),
+    }
+    refused = pl.DataFrame(
+        schema={
+            L: pl.UInt32,
+            R: pl.UInt32,
+            "match_weight": pl.Float64,
+            "match_probability": pl.Float64,
+            "reason": pl.String,
+        }
+    )
     if not suspicious.height:
-        return comp, refused, pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64}), info
+        return (
+            comp,
+            refused,
+            pl.DataFrame(
+                schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64}
+            ),
+            info,
+        )
 
-    members = pl.DataFrame({"row": pl.arange(0, n, eager=True, dtype=pl.UInt32), "c": comp}).join(suspicious.select("c", "size"), on="c")
+    members = pl.DataFrame({"row": pl.arange(0, n, eager=True, dtype=pl.UInt32), "c": comp}).join(
+        suspicious.select("c", "size"), on="c"
+    )
     # every pair inside the (not huge) suspicious components, scored by the model
     small = members.filter(pl.col("size") <= GUARD_FULL_PAIRS_UP_TO).select("row", "c")
-    inner = small.join(small, on="c", suffix="_r").filter(pl.col("row") < pl.col("row_r")).select(pl.col("row").alias(L), pl.col("row_r").alias(R))
-    inner_scored = score_pairs(inner) if inner.height else pl.DataFrame(
-        schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64, "veto": pl.String})
+    inner = (
+        small.join(small, on="c", suffix="_r")
+        .filter(pl.col("row") < pl.col("row_r"))
+        .select(pl.col("row").alias(L), pl.col("row_r").alias(R))
+    )
+    inner_scored = (
+        score_pairs(inner)
+        if inner.height
+        else pl.DataFrame(
+            schema={
+                L: pl.UInt32,
+                R: pl.UInt32,
+                "match_weight": pl.Float64,
+                "match_probability": pl.Float64,
+                "veto": pl.String,
+            }
+        )
+    )
     susp_links = links.with_columns(comp.gather(links[L]).alias("c")).join(suspicious.select("c"), on="c", how="semi")
-    known = pl.concat([inner_scored.select(L, R, "match_weight", "veto"), susp_links.select(L, R, "match_weight", "veto")]).unique([L, R])
+    known = pl.concat(
+        [inner_scored.select(L, R, "match_weight", "veto"), susp_links.select(L, R, "match_weight", "veto")]
+    ).unique([L, R])
     non_match = {(a, b) for a, b, w, veto in known.iter_rows() if w < conflict_below_weight or veto is not None}
 
     # greedy union strongest link first; per component, Python over its few links only
     new_label = {}
     refused_rows = []
-    ordered = pl.concat([susp_links.select(L, R, "match_weight", "match_probability"),
-                         inner_scored.filter((pl.col("match_probability") >= link_threshold) & pl.col("veto").is_null())
-                         .select(L, R, "match_weight", "match_probability")])
+    ordered = pl.concat(
+        [
+            susp_links.select(L, R, "match_weight", "match_probability"),
+            inner_scored.filter((pl.col("match_probability") >= link_threshold) & pl.col("veto").is_null()).select(
+                L, R, "match_weight", "match_probability"
+            ),
+        ]
+    )
     ordered = ordered.unique([L, R]).sort(["match_weight", L, R], descending=[True, False, False])
     group: dict[int, set[int]] = {}
     for row in members["row"].to_list():
@@ -116,9 +184,14 @@ def guarded_clusters(
             group[x] = merged
     for row, g in group.items():
         new_label[row] = min(g)
-    relabel = pl.DataFrame({"row": list(new_label), "nl": list(new_label.values())}, schema={"row": pl.UInt32, "nl": pl.UInt32})
-    comp = pl.DataFrame({"row": pl.arange(0, n, eager=True, dtype=pl.UInt32), "c": comp}).join(relabel, on="row", how="left", maintain_order="left").select(
-        pl.coalesce("nl", "c").alias("c"))["c"]
+    relabel = pl.DataFrame(
+        {"row": list(new_label), "nl": list(new_label.values())}, schema={"row": pl.UInt32, "nl": pl.UInt32}
+    )
+    comp = (
+        pl.DataFrame({"row": pl.arange(0, n, eager=True, dtype=pl.UInt32), "c": comp})
+        .join(relabel, on="row", how="left", maintain_order="left")
+        .select(pl.coalesce("nl", "c").alias("c"))["c"]
+    )
     if refused_rows:
         refused = pl.DataFrame(refused_rows, schema=refused.schema, orient="row")
         # a refused link whose records ended in one cluster anyway (through other links) is not refused

@@ -94,10 +94,19 @@ class _PairColumns:
                 if kind == "word_subset":  # 1.0 when every word of one value is a word of the other
                     wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
                     subset = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
-                    values = pl.DataFrame({"a": left, "b": right}).select(subset.cast(pl.Float64)).to_series().to_numpy()
+                    values = (
+                        pl.DataFrame({"a": left, "b": right}).select(subset.cast(pl.Float64)).to_series().to_numpy()
+                    )
                 else:
                     scorer, kwargs = _SCORERS[kind]
-                    values = process.cpdist(left.to_list(), right.to_list(), scorer=scorer, scorer_kwargs=kwargs, score_cutoff=cutoff, workers=-1)
+                    values = process.cpdist(
+                        left.to_list(),
+                        right.to_list(),
+                        scorer=scorer,
+                        scorer_kwargs=kwargs,
+                        score_cutoff=cutoff,
+                        workers=-1,
+                    )
             out = np.full(len(valid), np.nan)
             out[valid] = np.asarray(values, dtype=np.float64)[inverse]
             self._scores[key] = pl.Series("score", out).fill_nan(None)
@@ -114,7 +123,12 @@ def _holds(level: Level, column: str, cols: _PairColumns, cutoffs: dict[str, flo
             expr = pl.col("a") == pl.col("b")
         case "date_swap":
             da, db = pl.col("a"), pl.col("b")
-            expr = (da.dt.year() == db.dt.year()) & (da.dt.month() == db.dt.day()) & (da.dt.day() == db.dt.month()) & (da != db)
+            expr = (
+                (da.dt.year() == db.dt.year())
+                & (da.dt.month() == db.dt.day())
+                & (da.dt.day() == db.dt.month())
+                & (da != db)
+            )
         case "date_within":
             expr = (pl.col("a") - pl.col("b")).dt.total_days().abs() <= level.days
         case "same_year":
@@ -130,8 +144,12 @@ def _holds(level: Level, column: str, cols: _PairColumns, cutoffs: dict[str, flo
         case "levenshtein":
             return (cols.score(column, level.kind, cutoffs.get(level.kind)) <= level.distance).alias("holds")
         case "one_digit":
-            same_length = frame.select(pl.col("a").cast(pl.String).str.len_chars() == pl.col("b").cast(pl.String).str.len_chars()).to_series()
-            return (same_length & (cols.score(column, level.kind, cutoffs.get(level.kind)) <= level.distance)).alias("holds")
+            same_length = frame.select(
+                pl.col("a").cast(pl.String).str.len_chars() == pl.col("b").cast(pl.String).str.len_chars()
+            ).to_series()
+            return (same_length & (cols.score(column, level.kind, cutoffs.get(level.kind)) <= level.distance)).alias(
+                "holds"
+            )
         case _:
             raise ValueError(f"unknown level kind {level.kind}")
     return frame.select(pl.when(both).then(expr).alias("holds")).to_series()
@@ -150,8 +168,9 @@ def _cutoffs(comp: Comparison) -> dict[str, float]:
     return out
 
 
-def comparison_levels(work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...],
-                      codes: ValueCodes | None = None) -> pl.DataFrame:
+def comparison_levels(
+    work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...], codes: ValueCodes | None = None
+) -> pl.DataFrame:
     """One Int8 column per comparison: the level index of each (l, r) pair, null when missing.
 
     Pass the same ``codes`` to every call on one table so value codes are built once."""

@@ -58,8 +58,12 @@ class MatchResult:
         ]
         if self.blocking.capped_blocks.height:
             cb = self.blocking.capped_blocks
-            lines.append(f"capped blocks: {cb.height:,} (largest {cb['size'].max():,} records; sorted-window pairs kept instead of all pairs)")
-        lines.append(f"model: {self.model.candidate_match_share:.1%} of candidate pairs match, prior {self.model.prior:.2e}, EM {self.model.em_iterations} iterations ({'converged' if self.model.converged else 'NOT converged'}), u from {self.model.random_pairs:,} random pairs")
+            lines.append(
+                f"capped blocks: {cb.height:,} (largest {cb['size'].max():,} records; sorted-window pairs kept instead of all pairs)"
+            )
+        lines.append(
+            f"model: {self.model.candidate_match_share:.1%} of candidate pairs match, prior {self.model.prior:.2e}, EM {self.model.em_iterations} iterations ({'converged' if self.model.converged else 'NOT converged'}), u from {self.model.random_pairs:,} random pairs"
+        )
         lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s["seconds"].items()))
         return "\n".join(lines)
 
@@ -68,7 +72,12 @@ def _evidence(spec: MatchSpec) -> pl.Expr:
     """'name=exact; date_of_birth=day_month_swapped; ...' from the integer level columns of scored pairs."""
     labels = level_labels(spec)
     parts = [
-        pl.concat_str(pl.lit(f"{c.name}="), pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String).fill_null("missing"))
+        pl.concat_str(
+            pl.lit(f"{c.name}="),
+            pl.col(c.name)
+            .replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String)
+            .fill_null("missing"),
+        )
         for c in spec.comparisons
     ]
     return pl.concat_str(parts, separator="; ")
@@ -94,16 +103,27 @@ def _veto(spec: MatchSpec) -> pl.Expr:
     """Name of the first cannot-link rule a pair falls under (null if none)."""
     expr = pl.lit(None, pl.String)
     for rule in reversed(spec.cannot_link):
-        holds = pl.all_horizontal([
-            (pl.col(comp).is_in([lv for lv in levels if lv >= 0]).fill_null(False) | (pl.col(comp).is_null() if -1 in levels else pl.lit(False)))
-            for comp, levels in rule.levels.items()
-        ])
+        holds = pl.all_horizontal(
+            [
+                (
+                    pl.col(comp).is_in([lv for lv in levels if lv >= 0]).fill_null(False)
+                    | (pl.col(comp).is_null() if -1 in levels else pl.lit(False))
+                )
+                for comp, levels in rule.levels.items()
+            ]
+        )
         expr = pl.when(holds).then(pl.lit(f"cannot-link rule {rule.name!r}")).otherwise(expr)
     return expr.alias("veto")
 
 
-def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None = None,
-          labelled_pairs: pl.DataFrame | None = None, source: str = "input") -> MatchResult:
+def match(
+    frame: pl.DataFrame,
+    spec: MatchSpec,
+    *,
+    previous: pl.DataFrame | None = None,
+    labelled_pairs: pl.DataFrame | None = None,
+    source: str = "input",
+) -> MatchResult:
     """Deduplicate `frame` under `spec`.
 
     previous: the previous run's lineage (record_id, entity_id) to keep entity ids stable.
@@ -116,15 +136,23 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
         nonlocal t
         now = time.perf_counter()
         seconds[name] = now - t
-        log.info("%s: %.1f s (peak memory so far %.0f MiB)", name, now - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        log.info(
+            "%s: %.1f s (peak memory so far %.0f MiB)",
+            name,
+            now - t,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        )
         t = now
 
     work = prepare(frame, spec, source=source)
     ids = work[spec.id_column]
     lap("prepare")
     pairs, blocking = candidate_pairs(work, spec)
-    log.info("blocking: %s candidate pairs (new per rule: %s)", f"{pairs.height:,}",
-             ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()))
+    log.info(
+        "blocking: %s candidate pairs (new per rule: %s)",
+        f"{pairs.height:,}",
+        ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
+    )
     lap("blocking")
     codes = ValueCodes(work)
     gamma = _levels_in_chunks(work, pairs, spec, codes)
@@ -132,9 +160,11 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
     labelled = None
     if labelled_pairs is not None and labelled_pairs.height:
         index = work.select(pl.col(spec.id_column).alias("id"), pl.col(ROW))
-        labelled = (labelled_pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
-                    .join(index.rename({"id": "left_id", ROW: "l"}), on="left_id")
-                    .join(index.rename({"id": "right_id", ROW: "r"}), on="right_id"))
+        labelled = (
+            labelled_pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
+            .join(index.rename({"id": "left_id", ROW: "l"}), on="left_id")
+            .join(index.rename({"id": "right_id", ROW: "r"}), on="right_id")
+        )
     model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes)
     lap("fit")
     scored = pl.concat([pairs, gamma, score(pairs["l"], gamma, model, spec, tf_tables)], how="horizontal")
@@ -143,32 +173,54 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
 
     def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
         g = _levels_in_chunks(work, extra, spec, codes)
-        return pl.concat([extra, g, score(extra["l"], g, model, spec, tf_tables)], how="horizontal").with_columns(_veto(spec))
+        return pl.concat([extra, g, score(extra["l"], g, model, spec, tf_tables)], how="horizontal").with_columns(
+            _veto(spec)
+        )
 
     links = scored.filter((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null())
     clusters, refused, inner, cluster_info = guarded_clusters(
-        work.height, links.select("l", "r", "match_weight", "match_probability", "veto"), spec.max_cluster_size,
-        score_pairs, spec.link_threshold, model.prior_bits)
+        work.height,
+        links.select("l", "r", "match_weight", "match_probability", "veto"),
+        spec.max_cluster_size,
+        score_pairs,
+        spec.link_threshold,
+        model.prior_bits,
+    )
     lap("cluster")
 
     # pairs scored only by the guard (inside suspicious clusters) join the pair table
     if inner.height:
-        inner = inner.join(scored.select("l", "r"), on=["l", "r"], how="anti").with_columns(pl.lit(0, pl.UInt32).alias("rules"))
+        inner = inner.join(scored.select("l", "r"), on=["l", "r"], how="anti").with_columns(
+            pl.lit(0, pl.UInt32).alias("rules")
+        )
         scored = pl.concat([scored, inner.select(scored.columns)])
     # refused links marked by a packed pair key: a join would copy every column of every pair
-    pair_key = (pl.col("l").cast(pl.UInt64) * (1 << 32) + pl.col("r").cast(pl.UInt64))
+    pair_key = pl.col("l").cast(pl.UInt64) * (1 << 32) + pl.col("r").cast(pl.UInt64)
     refused_key = refused.select(pair_key.alias("k"), "reason")
     same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
-    scored = scored.with_columns(
-        same_cluster.alias("_same"),
-        pair_key.replace_strict(refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String).alias("reason"),
-    ).with_columns(
-        pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias("reason"),
-    ).with_columns(
-        pl.when(pl.col("reason").is_not_null()).then(pl.lit("refused"))
-        .when(pl.col("match_probability") >= spec.link_threshold).then(pl.lit("link"))
-        .when(pl.col("match_probability") >= spec.review_threshold).then(pl.lit("review"))
-        .otherwise(pl.lit("non_match")).cast(pl.Enum(DECISIONS)).alias("decision"),
+    scored = (
+        scored.with_columns(
+            same_cluster.alias("_same"),
+            pair_key.replace_strict(
+                refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String
+            ).alias("reason"),
+        )
+        .with_columns(
+            pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias(
+                "reason"
+            ),
+        )
+        .with_columns(
+            pl.when(pl.col("reason").is_not_null())
+            .then(pl.lit("refused"))
+            .when(pl.col("match_probability") >= spec.link_threshold)
+            .then(pl.lit("link"))
+            .when(pl.col("match_probability") >= spec.review_threshold)
+            .then(pl.lit("review"))
+            .otherwise(pl.lit("non_match"))
+            .cast(pl.Enum(DECISIONS))
+            .alias("decision"),
+        )
     )
     entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
 
@@ -207,15 +259,25 @@ def match(frame: pl.DataFrame, spec: MatchSpec, *, previous: pl.DataFrame | None
 
 def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
     """'name=exact; date_of_birth=day_month_swapped; ...' from a pair table's level columns."""
-    return pl.concat_str([pl.concat_str(pl.lit(f"{c.name}="), pl.col(f"{c.name}_level").cast(pl.String).fill_null("missing"))
-                          for c in spec.comparisons], separator="; ")
+    return pl.concat_str(
+        [
+            pl.concat_str(pl.lit(f"{c.name}="), pl.col(f"{c.name}_level").cast(pl.String).fill_null("missing"))
+            for c in spec.comparisons
+        ],
+        separator="; ",
+    )
 
 
 def _blocked_by(rules: pl.Series, spec: MatchSpec) -> pl.Series:
     """Rule names per pair, worked out once per distinct set of rules (there are few)."""
     distinct = pl.DataFrame({"rules": rules.unique()})
-    named = distinct.select("rules", pl.when(pl.col("rules") == 0).then(pl.lit("cluster_check"))
-                            .otherwise(rule_names(pl.col("rules"), spec)).alias("name"))
+    named = distinct.select(
+        "rules",
+        pl.when(pl.col("rules") == 0)
+        .then(pl.lit("cluster_check"))
+        .otherwise(rule_names(pl.col("rules"), spec))
+        .alias("name"),
+    )
     names = sorted(set(named["name"].to_list()))
     return rules.replace_strict(named["rules"], named["name"], return_dtype=pl.Enum(names)).alias("blocked_by")
 
@@ -227,39 +289,78 @@ def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.Dat
         ids.gather(scored["l"]).alias("left_id"),
         ids.gather(scored["r"]).alias("right_id"),
         _blocked_by(scored["rules"], spec),
-        *[pl.col(c.name).replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.Enum(labels[c.name]))
-          .alias(f"{c.name}_level") for c in spec.comparisons],
+        *[
+            pl.col(c.name)
+            .replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.Enum(labels[c.name]))
+            .alias(f"{c.name}_level")
+            for c in spec.comparisons
+        ],
         *[pl.col(f"w_{c.name}").cast(pl.Float32).alias(f"{c.name}_weight") for c in spec.scored_comparisons],
-        "match_weight", "match_probability", pl.col("decision").cast(pl.Enum(DECISIONS)),
+        "match_weight",
+        "match_probability",
+        pl.col("decision").cast(pl.Enum(DECISIONS)),
         pl.coalesce("reason", "veto").alias("decision_reason"),
         pl.col("_same").alias("same_entity"),
     )
 
 
-def _lineage(scored: pl.DataFrame, work: pl.DataFrame, ids: pl.Series, entity_ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
+def _lineage(
+    scored: pl.DataFrame, work: pl.DataFrame, ids: pl.Series, entity_ids: pl.Series, spec: MatchSpec
+) -> pl.DataFrame:
     """One row per record: its entity and the strongest accepted link that put it there."""
     accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
     evidence = _evidence(spec).alias("evidence")
-    both = pl.concat([
-        accepted.select(pl.col("l").alias("row"), pl.col("r").alias("other"), "match_probability", evidence),
-        accepted.select(pl.col("r").alias("row"), pl.col("l").alias("other"), "match_probability", evidence),
-    ]).sort(["row", "match_probability", "other"], descending=[False, True, False]).unique("row", keep="first", maintain_order=True)
+    both = (
+        pl.concat(
+            [
+                accepted.select(pl.col("l").alias("row"), pl.col("r").alias("other"), "match_probability", evidence),
+                accepted.select(pl.col("r").alias("row"), pl.col("l").alias("other"), "match_probability", evidence),
+            ]
+        )
+        .sort(["row", "match_probability", "other"], descending=[False, True, False])
+        .unique("row", keep="first", maintain_order=True)
+    )
     return (
         pl.DataFrame({"row": work[ROW], "record_id": ids, "entity_id": entity_ids})
         .join(both, on="row", how="left", maintain_order="left")
         .join(pl.DataFrame({"other": work[ROW], "linked_to": ids}), on="other", how="left", maintain_order="left")
-        .select("record_id", "entity_id", pl.len().over("entity_id").cast(pl.UInt32).alias("entity_size"), "linked_to",
-                pl.col("match_probability").alias("link_probability"), pl.col("evidence").alias("link_evidence"))
+        .select(
+            "record_id",
+            "entity_id",
+            pl.len().over("entity_id").cast(pl.UInt32).alias("entity_size"),
+            "linked_to",
+            pl.col("match_probability").alias("link_probability"),
+            pl.col("evidence").alias("link_evidence"),
+        )
     )
 
 
 def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
     """Uncertain and guard-refused pairs, strongest first, with both records' shown fields."""
     queue = pairs.filter(pl.col("decision").is_in(["review", "refused"]))
-    queue = queue.select("left_id", "right_id", "match_probability", "match_weight", pl.col("decision").cast(pl.String), "decision_reason",
-                         _evidence_from_labels(spec).alias("evidence"), "same_entity")
+    queue = queue.select(
+        "left_id",
+        "right_id",
+        "match_probability",
+        "match_weight",
+        pl.col("decision").cast(pl.String),
+        "decision_reason",
+        _evidence_from_labels(spec).alias("evidence"),
+        "same_entity",
+    )
     if spec.show_columns:
         shown = work.select(pl.col(spec.id_column).alias("_id"), *spec.show_columns)
-        queue = (queue.join(shown.rename({c: f"left_{c}" for c in spec.show_columns}), left_on="left_id", right_on="_id", how="left", maintain_order="left")
-                 .join(shown.rename({c: f"right_{c}" for c in spec.show_columns}), left_on="right_id", right_on="_id", how="left", maintain_order="left"))
+        queue = queue.join(
+            shown.rename({c: f"left_{c}" for c in spec.show_columns}),
+            left_on="left_id",
+            right_on="_id",
+            how="left",
+            maintain_order="left",
+        ).join(
+            shown.rename({c: f"right_{c}" for c in spec.show_columns}),
+            left_on="right_id",
+            right_on="_id",
+            how="left",
+            maintain_order="left",
+        )
     return queue.sort(["match_probability", "left_id", "right_id"], descending=[True, False, False])

@@ -26,8 +26,9 @@ def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
     return (prefix + "-" + hashed.str.slice(0, 16)).rename("entity_id")
 
 
-def assign_entity_ids(record_ids: pl.Series, clusters: pl.Series, prefix: str,
-                      previous: pl.DataFrame | None = None) -> tuple[pl.Series, pl.DataFrame]:
+def assign_entity_ids(
+    record_ids: pl.Series, clusters: pl.Series, prefix: str, previous: pl.DataFrame | None = None
+) -> tuple[pl.Series, pl.DataFrame]:
     """Entity id per record, and the history of previous entities merged into others."""
     frame = pl.DataFrame({"record_id": record_ids.cast(pl.String), "c": clusters})
     per_cluster = frame.group_by("c").agg(pl.col("record_id").min().alias("founder"), pl.len().alias("size"))
@@ -36,12 +37,20 @@ def assign_entity_ids(record_ids: pl.Series, clusters: pl.Series, prefix: str,
         prev = previous.select(pl.col("record_id").cast(pl.String), pl.col("entity_id").alias("prev"))
         claims = frame.join(prev, on="record_id").group_by("c", "prev").len("n")
         # each previous entity goes to the cluster holding most of its records
-        owner = claims.sort(["prev", "n", "c"], descending=[False, True, False]).unique("prev", keep="first", maintain_order=True)
+        owner = claims.sort(["prev", "n", "c"], descending=[False, True, False]).unique(
+            "prev", keep="first", maintain_order=True
+        )
         # each cluster keeps the previous entity it holds most records of
-        kept = owner.sort(["c", "n", "prev"], descending=[False, True, False]).unique("c", keep="first", maintain_order=True)
+        kept = owner.sort(["c", "n", "prev"], descending=[False, True, False]).unique(
+            "c", keep="first", maintain_order=True
+        )
         per_cluster = per_cluster.join(kept.select("c", pl.col("prev").alias("kept")), on="c", how="left")
-        merged = owner.join(kept.select("c", pl.col("prev").alias("kept")), on="c").filter(pl.col("prev") != pl.col("kept"))
-        history = merged.select(pl.col("prev").alias("entity_id"), pl.col("kept").alias("merged_into")).sort("entity_id")
+        merged = owner.join(kept.select("c", pl.col("prev").alias("kept")), on="c").filter(
+            pl.col("prev") != pl.col("kept")
+        )
+        history = merged.select(pl.col("prev").alias("entity_id"), pl.col("kept").alias("merged_into")).sort(
+            "entity_id"
+        )
     else:
         per_cluster = per_cluster.with_columns(pl.lit(None, pl.String).alias("kept"))
     fresh = per_cluster.filter(pl.col("kept").is_null())
@@ -54,26 +63,34 @@ def assign_entity_ids(record_ids: pl.Series, clusters: pl.Series, prefix: str,
             fresh_ids = fresh_ids.zip_with(~clash, _founder_ids(fresh["founder"], prefix, f"#{salt}"))
             clash = fresh_ids.is_in(list(taken))
             salt += 1
-    per_cluster = pl.concat([
-        per_cluster.filter(pl.col("kept").is_not_null()).select("c", pl.col("kept").alias("entity_id")),
-        fresh.select("c").with_columns(fresh_ids),
-    ])
+    per_cluster = pl.concat(
+        [
+            per_cluster.filter(pl.col("kept").is_not_null()).select("c", pl.col("kept").alias("entity_id")),
+            fresh.select("c").with_columns(fresh_ids),
+        ]
+    )
     ids = frame.join(per_cluster, on="c", how="left", maintain_order="left")["entity_id"]
     return ids, history
 
 
 def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None) -> pl.DataFrame:
     """One value of `column` per entity_id under a survivorship rule (nulls never win)."""
-    base = frame.select("entity_id", "_order", column, *([recency] if recency and recency != column else [])).filter(pl.col(column).is_not_null())
+    base = frame.select("entity_id", "_order", column, *([recency] if recency and recency != column else [])).filter(
+        pl.col(column).is_not_null()
+    )
     if rule == "most_frequent":
         tie = [pl.col(recency).max().alias("_recent")] if recency else []
-        counted = base.group_by("entity_id", column).agg(pl.len().alias("_n"), pl.col("_order").min().alias("_first"), *tie)
+        counted = base.group_by("entity_id", column).agg(
+            pl.len().alias("_n"), pl.col("_order").min().alias("_first"), *tie
+        )
         order = ["_n", *(["_recent"] if recency else []), "_first"]
         ranked = counted.sort(["entity_id", *order], descending=[False, True, *([True] if recency else []), False])
     elif rule == "most_recent":
         ranked = base.sort(["entity_id", recency, "_order"], descending=[False, True, False], nulls_last=True)
     elif rule == "longest":
-        ranked = base.with_columns(pl.col(column).cast(pl.String).str.len_chars().alias("_len")).sort(["entity_id", "_len", "_order"], descending=[False, True, False])
+        ranked = base.with_columns(pl.col(column).cast(pl.String).str.len_chars().alias("_len")).sort(
+            ["entity_id", "_len", "_order"], descending=[False, True, False]
+        )
     elif rule == "first":
         ranked = base.sort(["entity_id", "_order"])
     elif rule in ("max", "min"):
@@ -93,7 +110,8 @@ def golden_records(frame: pl.DataFrame, entity_ids: pl.Series, spec: MatchSpec) 
     work = frame.with_columns(entity_ids.alias("entity_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"))
     work = work.with_columns(pl.len().over("entity_id").cast(pl.UInt32).alias("record_count"))
     single = work.filter(pl.col("record_count") == 1).select(
-        "entity_id", "record_count", pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"), *fields)
+        "entity_id", "record_count", pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"), *fields
+    )
     multi = work.filter(pl.col("record_count") > 1)
     golden = multi.group_by("entity_id").agg(
         pl.len().cast(pl.UInt32).alias("record_count"),

@@ -14,10 +14,19 @@ def pairwise(frame: pl.DataFrame, predicted: str, truth: str) -> dict:
     f = frame.filter(pl.col(truth).is_not_null())
 
     def pairs(cols: list[str]) -> int:
-        return int(f.group_by(cols).len().select((pl.col("len").cast(pl.Int64) * (pl.col("len") - 1) // 2).sum()).item() or 0)
+        return int(
+            f.group_by(cols).len().select((pl.col("len").cast(pl.Int64) * (pl.col("len") - 1) // 2).sum()).item() or 0
+        )
 
     tp, pp, tt = pairs([predicted, truth]), pairs([predicted]), pairs([truth])
     precision, recall = tp / pp if pp else 1.0, tp / tt if tt else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"records": f.height, "true_pairs": tt, "predicted_pairs": pp, "correct_pairs": tp,
-            "precision": precision, "recall": recall, "f1": f1}
+    return {
+        "records": f.height,
+        "true_pairs": tt,
+        "predicted_pairs": pp,
+        "correct_pairs": tp,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }

@@ -15,9 +15,8 @@ EM runs over distinct comparison vectors with their counts, never over pairs one
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -56,7 +55,16 @@ class Model:
         rows = []
         for comp, m in self.m.items():
             for k, (mk, uk) in enumerate(zip(m, self.u[comp], strict=True)):
-                rows.append({"comparison": comp, "level": k, "label": labels[comp][k], "m": float(mk), "u": float(uk), "weight_bits": float(np.log2(mk / uk))})
+                rows.append(
+                    {
+                        "comparison": comp,
+                        "level": k,
+                        "label": labels[comp][k],
+                        "m": float(mk),
+                        "u": float(uk),
+                        "weight_bits": float(np.log2(mk / uk)),
+                    }
+                )
         return pl.DataFrame(rows)
 
 
@@ -70,7 +78,9 @@ def random_pairs(n: int, count: int, seed: int) -> tuple[pl.Series, pl.Series]:
     return pl.Series("l", l, dtype=pl.UInt32), pl.Series("r", r, dtype=pl.UInt32)
 
 
-def estimate_u(work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None) -> tuple[dict[str, np.ndarray], int]:
+def estimate_u(
+    work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None
+) -> tuple[dict[str, np.ndarray], int]:
     l, r = random_pairs(work.height, spec.u_sample_pairs, spec.seed)
     gamma = comparison_levels(work, l, r, spec.scored_comparisons, codes)
     u = {}
@@ -99,8 +109,15 @@ def _log_likelihoods(patterns: np.ndarray, names: list[str], m: dict, u: dict) -
     return log_m, log_u
 
 
-def _em(patterns: np.ndarray, counts: np.ndarray, names: list[str], sizes: dict[str, int], u: dict[str, np.ndarray],
-        iterations: int, fixed_m: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], float, int, bool]:
+def _em(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    names: list[str],
+    sizes: dict[str, int],
+    u: dict[str, np.ndarray],
+    iterations: int,
+    fixed_m: dict[str, np.ndarray] | None = None,
+) -> tuple[dict[str, np.ndarray], float, int, bool]:
     """EM for m (or only lambda when fixed_m is given) with u fixed."""
     if fixed_m is not None:
         m = fixed_m
@@ -110,7 +127,7 @@ def _em(patterns: np.ndarray, counts: np.ndarray, names: list[str], sizes: dict[
             start = np.array([0.5 ** (i + 1) for i in range(sizes[name] - 1)] + [0.02])
             m[name] = start / start.sum()
     lam, converged, it = 0.3, False, 0
-    for it in range(1, iterations + 1):
+    for it in range(1, iterations + 1):  # noqa: B007 - the count is reported after the loop
         log_m, log_u = _log_likelihoods(patterns, names, m, u)
         p = 1.0 / (1.0 + np.exp(np.clip(np.log1p(-lam) + log_u - np.log(lam) - log_m, -700, 700)))
         weight = counts * p
@@ -137,7 +154,9 @@ def _base(column: str) -> str:
     return column.split("__")[0]
 
 
-def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], float, int, bool, dict]:
+def estimate_m(
+    gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], float, int, bool, dict]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
     Pairs found by a rule agree on its key by construction, so comparisons of the
@@ -147,8 +166,11 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
     """
     sizes = {c.name: len(c.levels) + 1 for c in spec.scored_comparisons}
     sources = {d.name: d.source for d in spec.derive}
-    uses = {c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)} | {sources.get(_base(col), _base(col)) for col in c.columns}
-            for c in spec.scored_comparisons}
+    uses = {
+        c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)}
+        | {sources.get(_base(col), _base(col)) for col in c.columns}
+        for c in spec.scored_comparisons
+    }
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in spec.scored_comparisons}
     per_rule: dict[str, dict] = {}
     iterations, converged = 0, True
@@ -164,12 +186,20 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
         m_rule, share, it, ok = _em(patterns, counts, names, sizes, u, spec.em_iterations)
         per_rule[rule.name] = {"pairs": int(counts.sum()), "match_share": share, "iterations": it, "converged": ok}
         if not ok:
-            log.warning("EM on the pairs of blocking rule %r did not converge in %d iterations; its m estimates are still used "
-                        "(set train = false on the rule if its non-matches share more than the key)", rule.name, it)
+            log.warning(
+                "EM on the pairs of blocking rule %r did not converge in %d iterations; its m estimates are still used "
+                "(set train = false on the rule if its non-matches share more than the key)",
+                rule.name,
+                it,
+            )
         if share > 0.995 and counts.sum() >= 100:
-            log.warning("EM on blocking rule %r finds %.1f%% of its %d pairs matching: if different entities share more than "
-                        "its key (a household, an owner), its m estimates are biased; consider train = false", rule.name,
-                        100 * share, int(counts.sum()))
+            log.warning(
+                "EM on blocking rule %r finds %.1f%% of its %d pairs matching: if different entities share more than "
+                "its key (a household, an owner), its m estimates are biased; consider train = false",
+                rule.name,
+                100 * share,
+                int(counts.sum()),
+            )
         iterations, converged = max(iterations, it), converged and ok
         for name in names:
             estimates[name].append(m_rule[name])
@@ -185,7 +215,9 @@ def estimate_m(gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[s
     return m, lam, iterations, converged, per_rule
 
 
-def refine_m_with_labels(m: dict[str, np.ndarray], labelled_gamma: pl.DataFrame, strength: float = 20.0) -> dict[str, np.ndarray]:
+def refine_m_with_labels(
+    m: dict[str, np.ndarray], labelled_gamma: pl.DataFrame, strength: float = 20.0
+) -> dict[str, np.ndarray]:
     """Blend EM's m with level counts of labelled true-match pairs (EM acts as `strength` pseudo-pairs)."""
     out = {}
     for name, mk in m.items():
@@ -199,19 +231,29 @@ def refine_m_with_labels(m: dict[str, np.ndarray], labelled_gamma: pl.DataFrame,
 def term_frequencies(work: pl.DataFrame, column: str) -> pl.Series:
     """Per record, the share of non-missing records with the same value of a column (null if missing)."""
     values = work.select(pl.col(column).alias("value"))
-    table = values.drop_nulls().group_by("value").len().select("value", (pl.col("len") / max(values.height - values.null_count().item(), 1)).alias("tf"))
+    table = (
+        values.drop_nulls()
+        .group_by("value")
+        .len()
+        .select("value", (pl.col("len") / max(values.height - values.null_count().item(), 1)).alias("tf"))
+    )
     return values.join(table, on="value", how="left", maintain_order="left")["tf"]
 
 
-def score(l: pl.Series, gamma: pl.DataFrame, model: Model, spec: MatchSpec,
-          tf_tables: dict[tuple[str, str], pl.Series]) -> pl.DataFrame:
+def score(
+    l: pl.Series, gamma: pl.DataFrame, model: Model, spec: MatchSpec, tf_tables: dict[tuple[str, str], pl.Series]
+) -> pl.DataFrame:
     """match_weight (bits) and match_probability per pair, with each comparison's contribution."""
     weights = model.weights()
     prior_bits = model.prior_bits
     contributions = {}
     for comp in spec.scored_comparisons:
         g = gamma[comp.name]
-        w = pl.Series(weights[comp.name]).gather(g.fill_null(0).cast(pl.UInt32)).zip_with(g.is_not_null(), pl.Series([0.0] * len(g)))
+        w = (
+            pl.Series(weights[comp.name])
+            .gather(g.fill_null(0).cast(pl.UInt32))
+            .zip_with(g.is_not_null(), pl.Series([0.0] * len(g)))
+        )
         if comp.tf_adjust:
             for k, level in enumerate(comp.levels):
                 if level.kind != "exact":
@@ -222,15 +264,25 @@ def score(l: pl.Series, gamma: pl.DataFrame, model: Model, spec: MatchSpec,
                 w = w + (adjust.fill_null(0.0) * (g == k).fill_null(False).cast(pl.Float64))
         contributions[f"w_{comp.name}"] = w.cast(pl.Float32)
     frame = pl.DataFrame(contributions)
-    total = frame.select(pl.sum_horizontal(pl.all()).alias("s"))["s"] + prior_bits if contributions else pl.Series([prior_bits] * len(l))
+    total = (
+        frame.select(pl.sum_horizontal(pl.all()).alias("s"))["s"] + prior_bits
+        if contributions
+        else pl.Series([prior_bits] * len(l))
+    )
     return frame.with_columns(
         total.alias("match_weight"),
-        (1.0 / (1.0 + (2.0 ** -total))).alias("match_probability"),
+        (1.0 / (1.0 + (2.0**-total))).alias("match_probability"),
     )
 
 
-def fit(work: pl.DataFrame, gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, labelled: pl.DataFrame | None = None,
-        codes: ValueCodes | None = None) -> tuple[Model, dict]:
+def fit(
+    work: pl.DataFrame,
+    gamma: pl.DataFrame,
+    rules: pl.Series,
+    spec: MatchSpec,
+    labelled: pl.DataFrame | None = None,
+    codes: ValueCodes | None = None,
+) -> tuple[Model, dict]:
     """u from random pairs, m by EM (refined by labelled matching pairs of rows if given), term frequencies."""
     u, n_random = estimate_u(work, spec, codes)
     m, lam, iterations, converged, per_rule = estimate_m(gamma, rules, spec, u)
@@ -239,7 +291,17 @@ def fit(work: pl.DataFrame, gamma: pl.DataFrame, rules: pl.Series, spec: MatchSp
         m = refine_m_with_labels(m, lg)
     all_pairs = work.height * (work.height - 1) / 2
     prior = min(max(lam * gamma.height / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
-    model = Model({c.name: len(c.levels) + 1 for c in spec.scored_comparisons}, m, u, lam, prior, iterations, converged, n_random, per_rule)
+    model = Model(
+        {c.name: len(c.levels) + 1 for c in spec.scored_comparisons},
+        m,
+        u,
+        lam,
+        prior,
+        iterations,
+        converged,
+        n_random,
+        per_rule,
+    )
     tf_tables = {}
     for comp in spec.scored_comparisons:
         if comp.tf_adjust:

@@ -64,12 +64,16 @@ def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str,
                 prefix = transforms[:k]
                 if prefix not in steps:
                     steps[prefix] = f"_s{len(steps)}"
-                    values = values.with_columns(_transform(pl.col(steps[prefix[:-1]]), prefix[-1]).alias(steps[prefix]))
+                    values = values.with_columns(
+                        _transform(pl.col(steps[prefix[:-1]]), prefix[-1]).alias(steps[prefix])
+                    )
             done = pl.col(steps[transforms])
             values = values.with_columns(pl.when(done.cast(pl.String) != "").then(done).alias(name))
         values = values.select("_v", *outputs)
         # join only the source column, then add the new columns: joining the whole table would copy it
-        added = frame.select(source).join(values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left")
+        added = frame.select(source).join(
+            values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left"
+        )
         frame = frame.hstack(added.select(*outputs))
     return frame
 
@@ -95,7 +99,9 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
     """The working table: row number, id, and every column the spec uses (derived ones added)."""
     missing = sorted(c for c in spec.input_columns if c not in frame.columns)
     if missing:
-        raise SpecError(f"{source}: the spec uses columns {missing} that the table does not have (it has {frame.columns})")
+        raise SpecError(
+            f"{source}: the spec uses columns {missing} that the table does not have (it has {frame.columns})"
+        )
     ids = frame[spec.id_column]
     if ids.null_count():
         rows = (ids.is_null().arg_true() + 1).head(5).to_list()
@@ -130,5 +136,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
     blanks = work.select(pl.col(c).str.contains(r"^\s*$").any() for c in texts).row(0) if texts else ()
     blank_columns = [c for c, has in zip(texts, blanks, strict=True) if has]
     if blank_columns:
-        work = work.with_columns(pl.when(pl.col(c).str.contains(r"^\s*$")).then(None).otherwise(pl.col(c)).alias(c) for c in blank_columns)
+        work = work.with_columns(
+            pl.when(pl.col(c).str.contains(r"^\s*$")).then(None).otherwise(pl.col(c)).alias(c) for c in blank_columns
+        )
     return work

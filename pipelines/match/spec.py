@@ -194,7 +194,11 @@ def _preset_levels(preset: str, columns: tuple[str, ...], where: str) -> tuple[t
         ), False
     if preset == "id":
         # a clerk's wrong digit; two copies each with a wrong digit are two digits apart
-        return (Level("exact", "exact"), Level("one_digit", "one_digit_off", distance=1), Level("one_digit", "two_digits_off", distance=2)), False
+        return (
+            Level("exact", "exact"),
+            Level("one_digit", "one_digit_off", distance=1),
+            Level("one_digit", "two_digits_off", distance=2),
+        ), False
     if preset == "exact":
         return (Level("exact", "exact"),), False
     if preset == "text":
@@ -220,7 +224,14 @@ def _parse_level(entry: dict, where: str) -> Level:
         distance=entry.get("distance"),
         days=entry.get("days"),
     )
-    needs = {"jaro_winkler": "threshold", "token_set": "threshold", "ratio": "threshold", "levenshtein": "distance", "numeric_within": "distance", "date_within": "days"}
+    needs = {
+        "jaro_winkler": "threshold",
+        "token_set": "threshold",
+        "ratio": "threshold",
+        "levenshtein": "distance",
+        "numeric_within": "distance",
+        "date_within": "days",
+    }
     if kind in needs and getattr(level, needs[kind]) is None:
         raise SpecError(f"{where}: level kind {kind!r} needs `{needs[kind]}`")
     if kind == "one_digit" and level.distance is None:
@@ -231,8 +242,22 @@ def _parse_level(entry: dict, where: str) -> Level:
 def parse_spec(raw: dict) -> MatchSpec:
     _check_keys(raw, {"match", "derive", "blocking", "compare", "cannot_link", "survivorship"}, "spec")
     top = raw.get("match", {})
-    _check_keys(top, {"id", "link_threshold", "review_threshold", "max_cluster_size", "entity_prefix", "u_sample_pairs",
-                      "seed", "em_iterations", "recency", "show"}, "[match]")
+    _check_keys(
+        top,
+        {
+            "id",
+            "link_threshold",
+            "review_threshold",
+            "max_cluster_size",
+            "entity_prefix",
+            "u_sample_pairs",
+            "seed",
+            "em_iterations",
+            "recency",
+            "show",
+        },
+        "[match]",
+    )
     if "id" not in top:
         raise SpecError("[match]: `id` (the column that identifies a record) is required")
 
@@ -255,14 +280,16 @@ def parse_spec(raw: dict) -> MatchSpec:
         if "on" not in entry:
             raise SpecError(f"{where}: `on` (the key columns) is required")
         on = _tuple(entry["on"], where)
-        blocking.append(BlockingRule(
-            name=str(entry.get("name", "+".join(on))),
-            on=on,
-            max_block=int(entry.get("max_block", 500)),
-            window=int(entry.get("window", 10)),
-            sort_by=_tuple(entry["sort_by"], where) if "sort_by" in entry else (),
-            train=bool(entry.get("train", True)),
-        ))
+        blocking.append(
+            BlockingRule(
+                name=str(entry.get("name", "+".join(on))),
+                on=on,
+                max_block=int(entry.get("max_block", 500)),
+                window=int(entry.get("window", 10)),
+                sort_by=_tuple(entry["sort_by"], where) if "sort_by" in entry else (),
+                train=bool(entry.get("train", True)),
+            )
+        )
     if not blocking:
         raise SpecError("[[blocking]]: at least one blocking rule is required (comparing all pairs does not scale)")
 
@@ -283,8 +310,15 @@ def parse_spec(raw: dict) -> MatchSpec:
             levels, tf_default = _preset_levels(entry.get("preset", "exact"), columns, where)
         if not levels:
             raise SpecError(f"{where}: at least one level is required")
-        comparisons.append(Comparison(name, columns, levels, tf_adjust=bool(entry.get("tf_adjust", tf_default)),
-                                      score=bool(entry.get("score", True))))
+        comparisons.append(
+            Comparison(
+                name,
+                columns,
+                levels,
+                tf_adjust=bool(entry.get("tf_adjust", tf_default)),
+                score=bool(entry.get("score", True)),
+            )
+        )
     if not comparisons:
         raise SpecError("[[compare]]: at least one comparison is required")
     names = [c.name for c in comparisons]
@@ -297,7 +331,9 @@ def parse_spec(raw: dict) -> MatchSpec:
         where = f"[[cannot_link]] #{i + 1}"
         _check_keys(entry, {"name", "levels"}, where)
         if not isinstance(entry.get("levels"), dict) or not entry["levels"]:
-            raise SpecError(f"{where}: `levels` must map comparison names to level labels, e.g. {{ ids = [\"different\"] }}")
+            raise SpecError(
+                f'{where}: `levels` must map comparison names to level labels, e.g. {{ ids = ["different"] }}'
+            )
         levels = {}
         for comp_name, wanted in entry["levels"].items():
             if comp_name not in by_name:
@@ -306,7 +342,9 @@ def parse_spec(raw: dict) -> MatchSpec:
             wanted = _tuple(wanted, f"{where} {comp_name}")
             unknown = [w for w in wanted if w not in labels and w != "missing"]
             if unknown:
-                raise SpecError(f"{where}: comparison {comp_name!r} has no level {unknown} (levels: {labels + ['missing']})")
+                raise SpecError(
+                    f"{where}: comparison {comp_name!r} has no level {unknown} (levels: {labels + ['missing']})"
+                )
             levels[comp_name] = tuple(-1 if w == "missing" else labels.index(w) for w in wanted)
         cannot_link.append(CannotLink(str(entry.get("name", f"cannot_link_{i + 1}")), levels))
     if not any(c.score for c in comparisons):

@@ -70,10 +70,23 @@ NON_SPLIT_MESS_TYPES = tuple(t for t in MESS_TYPES if t not in SPLIT_MESS_TYPES 
 
 # Relative frequency of each primary mess type.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "clean": 8, "no_diacritics": 8, "nfd": 5, "case": 6, "abbreviations": 8, "compact": 6,
-    "bare_number": 4, "old_district": 4, "province_short": 6, "province_missing": 6,
-    "accent_placement": 5, "typo": 8, "street_unit_name": 6, "no_commas": 5,
-    "split_evidence": 5, "split_no_evidence": 5, "bad_input": 3,
+    "clean": 8,
+    "no_diacritics": 8,
+    "nfd": 5,
+    "case": 6,
+    "abbreviations": 8,
+    "compact": 6,
+    "bare_number": 4,
+    "old_district": 4,
+    "province_short": 6,
+    "province_missing": 6,
+    "accent_placement": 5,
+    "typo": 8,
+    "street_unit_name": 6,
+    "no_commas": 5,
+    "split_evidence": 5,
+    "split_no_evidence": 5,
+    "bad_input": 3,
 }
 
 # Secondary mess allowed per primary type, with its probability (kept sparse, and
@@ -98,37 +111,147 @@ EXTRAS: dict[str, tuple[tuple[str, float], ...]] = {
 # HCMC-area unit name, or a number, are moved to the street_unit_name traps at
 # load time, so the other mess types never hide a second unit name in the street.
 STREETS: tuple[str, ...] = (
-    "Lê Lợi", "Nguyễn Huệ", "Đồng Khởi", "Hai Bà Trưng", "Lý Tự Trọng", "Pasteur",
-    "Nam Kỳ Khởi Nghĩa", "Điện Biên Phủ", "Võ Văn Tần", "Nguyễn Thị Minh Khai",
-    "Cách Mạng Tháng Tám", "Trần Hưng Đạo", "Nguyễn Trãi", "Lê Duẩn", "Tôn Đức Thắng",
-    "Nguyễn Đình Chiểu", "Lý Thường Kiệt", "Nguyễn Văn Cừ", "An Dương Vương", "Hùng Vương",
-    "Hồng Bàng", "Ba Tháng Hai", "Sư Vạn Hạnh", "Lê Hồng Phong", "Nguyễn Chí Thanh",
-    "Trường Chinh", "Cộng Hòa", "Hoàng Văn Thụ", "Phan Đăng Lưu", "Phan Xích Long",
-    "Nguyễn Kiệm", "Quang Trung", "Nguyễn Oanh", "Lê Đức Thọ", "Phạm Văn Chiêu",
-    "Nguyễn Văn Lượng", "Xô Viết Nghệ Tĩnh", "Bạch Đằng", "Đinh Tiên Hoàng", "Nguyễn Xí",
-    "Ung Văn Khiêm", "Nguyễn Hữu Cảnh", "Võ Văn Kiệt", "Nguyễn Văn Linh", "Huỳnh Tấn Phát",
-    "Nguyễn Thị Thập", "Lê Văn Lương", "Nguyễn Hữu Thọ", "Kinh Dương Vương", "Lũy Bán Bích",
-    "Âu Cơ", "Lạc Long Quân", "Võ Nguyên Giáp", "Lê Văn Việt", "Đỗ Xuân Hợp", "Kha Vạn Cân",
-    "Nguyễn Duy Trinh", "Mai Chí Thọ", "Tô Ký", "Lê Trọng Tấn", "Nguyễn Ảnh Thủ",
-    "Hà Huy Giáp", "Rừng Sác", "Nguyễn Văn Tạo", "Yersin", "Huỳnh Văn Lũy", "Nguyễn Văn Tiết",
-    "Thùy Vân", "Hạ Long", "Trần Phú", "Ba Cu", "Nguyễn An Ninh", "Trương Công Định",
-    "Hoàng Hoa Thám", "Lê Quang Định", "Bùi Viện", "Nguyễn Tất Thành", "Khánh Hội",
-    "Tân Kỳ Tân Quý", "Phú Lợi", "Nguyễn Văn Trỗi", "Trần Quang Khải", "Lê Văn Sỹ",
-    "Phạm Văn Bạch", "Nguyễn Sơn", "Tân Sơn Nhì", "Bình Long", "Bà Hom",
+    "Lê Lợi",
+    "Nguyễn Huệ",
+    "Đồng Khởi",
+    "Hai Bà Trưng",
+    "Lý Tự Trọng",
+    "Pasteur",
+    "Nam Kỳ Khởi Nghĩa",
+    "Điện Biên Phủ",
+    "Võ Văn Tần",
+    "Nguyễn Thị Minh Khai",
+    "Cách Mạng Tháng Tám",
+    "Trần Hưng Đạo",
+    "Nguyễn Trãi",
+    "Lê Duẩn",
+    "Tôn Đức Thắng",
+    "Nguyễn Đình Chiểu",
+    "Lý Thường Kiệt",
+    "Nguyễn Văn Cừ",
+    "An Dương Vương",
+    "Hùng Vương",
+    "Hồng Bàng",
+    "Ba Tháng Hai",
+    "Sư Vạn Hạnh",
+    "Lê Hồng Phong",
+    "Nguyễn Chí Thanh",
+    "Trường Chinh",
+    "Cộng Hòa",
+    "Hoàng Văn Thụ",
+    "Phan Đăng Lưu",
+    "Phan Xích Long",
+    "Nguyễn Kiệm",
+    "Quang Trung",
+    "Nguyễn Oanh",
+    "Lê Đức Thọ",
+    "Phạm Văn Chiêu",
+    "Nguyễn Văn Lượng",
+    "Xô Viết Nghệ Tĩnh",
+    "Bạch Đằng",
+    "Đinh Tiên Hoàng",
+    "Nguyễn Xí",
+    "Ung Văn Khiêm",
+    "Nguyễn Hữu Cảnh",
+    "Võ Văn Kiệt",
+    "Nguyễn Văn Linh",
+    "Huỳnh Tấn Phát",
+    "Nguyễn Thị Thập",
+    "Lê Văn Lương",
+    "Nguyễn Hữu Thọ",
+    "Kinh Dương Vương",
+    "Lũy Bán Bích",
+    "Âu Cơ",
+    "Lạc Long Quân",
+    "Võ Nguyên Giáp",
+    "Lê Văn Việt",
+    "Đỗ Xuân Hợp",
+    "Kha Vạn Cân",
+    "Nguyễn Duy Trinh",
+    "Mai Chí Thọ",
+    "Tô Ký",
+    "Lê Trọng Tấn",
+    "Nguyễn Ảnh Thủ",
+    "Hà Huy Giáp",
+    "Rừng Sác",
+    "Nguyễn Văn Tạo",
+    "Yersin",
+    "Huỳnh Văn Lũy",
+    "Nguyễn Văn Tiết",
+    "Thùy Vân",
+    "Hạ Long",
+    "Trần Phú",
+    "Ba Cu",
+    "Nguyễn An Ninh",
+    "Trương Công Định",
+    "Hoàng Hoa Thám",
+    "Lê Quang Định",
+    "Bùi Viện",
+    "Nguyễn Tất Thành",
+    "Khánh Hội",
+    "Tân Kỳ Tân Quý",
+    "Phú Lợi",
+    "Nguyễn Văn Trỗi",
+    "Trần Quang Khải",
+    "Lê Văn Sỹ",
+    "Phạm Văn Bạch",
+    "Nguyễn Sơn",
+    "Tân Sơn Nhì",
+    "Bình Long",
+    "Bà Hom",
 )
 # Streets that are written like units (the trap of mess type street_unit_name).
 STREET_TRAPS: tuple[str, ...] = (
-    "Đại lộ Bình Dương", "Phạm Văn Đồng", "Đường Tân Định", "Nguyễn Thái Bình", "Phạm Ngũ Lão",
-    "Cô Giang", "Cầu Kho", "Đường 3 Tháng 2", "Cách Mạng Tháng 8", "Đường Số 12", "Đường số 7",
-    "Quốc lộ 13", "Quốc lộ 1A", "Tỉnh lộ 10", "Đường 30 Tháng 4", "Võ Thị Sáu", "Thảo Điền",
-    "Mỹ Phước Tân Vạn", "Đường Thủ Khoa Huân", "Nguyễn Văn Quá",
+    "Đại lộ Bình Dương",
+    "Phạm Văn Đồng",
+    "Đường Tân Định",
+    "Nguyễn Thái Bình",
+    "Phạm Ngũ Lão",
+    "Cô Giang",
+    "Cầu Kho",
+    "Đường 3 Tháng 2",
+    "Cách Mạng Tháng 8",
+    "Đường Số 12",
+    "Đường số 7",
+    "Quốc lộ 13",
+    "Quốc lộ 1A",
+    "Tỉnh lộ 10",
+    "Đường 30 Tháng 4",
+    "Võ Thị Sáu",
+    "Thảo Điền",
+    "Mỹ Phước Tân Vạn",
+    "Đường Thủ Khoa Huân",
+    "Nguyễn Văn Quá",
 )
 # Thủ Đức city wards by their pre-2021 district (Resolution 1111/NQ-UBTVQH14).
-OLD_DISTRICT_Q2 = ("An Phú", "Thảo Điền", "An Khánh", "Bình An", "Bình Khánh", "Bình Trưng Đông",
-                   "Bình Trưng Tây", "Cát Lái", "Thạnh Mỹ Lợi", "An Lợi Đông", "Thủ Thiêm")
-OLD_DISTRICT_Q9 = ("Long Bình", "Long Thạnh Mỹ", "Tân Phú", "Hiệp Phú", "Tăng Nhơn Phú A",
-                   "Tăng Nhơn Phú B", "Phước Long A", "Phước Long B", "Trường Thạnh", "Long Phước",
-                   "Long Trường", "Phước Bình", "Phú Hữu")
+OLD_DISTRICT_Q2 = (
+    "An Phú",
+    "Thảo Điền",
+    "An Khánh",
+    "Bình An",
+    "Bình Khánh",
+    "Bình Trưng Đông",
+    "Bình Trưng Tây",
+    "Cát Lái",
+    "Thạnh Mỹ Lợi",
+    "An Lợi Đông",
+    "Thủ Thiêm",
+)
+OLD_DISTRICT_Q9 = (
+    "Long Bình",
+    "Long Thạnh Mỹ",
+    "Tân Phú",
+    "Hiệp Phú",
+    "Tăng Nhơn Phú A",
+    "Tăng Nhơn Phú B",
+    "Phước Long A",
+    "Phước Long B",
+    "Trường Thạnh",
+    "Long Phước",
+    "Long Trường",
+    "Phước Bình",
+    "Phú Hữu",
+)
 THU_DUC_CITY_DISTRICT = "769"
 PROVINCE_SHORT: dict[str, tuple[str, ...]] = {
     "79": ("HCM", "TPHCM", "TP.HCM", "Tp HCM", "SG"),
@@ -147,9 +270,13 @@ _NUMBERED = re.compile(r"^(?:Phường|Quận) (\d+)$")
 def swap_tone_placement(text: str) -> str:
     """Move the tone mark between the vowels of open oa/oe/uy: 'hòa' <-> 'hoà', 'thủy' <-> 'thuỷ'."""
     nfd = unicodedata.normalize("NFD", text)
-    out = _OLD_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2) if m.group(1) else m.group(4) + m.group(6) + m.group(5), nfd)
+    out = _OLD_STYLE.sub(
+        lambda m: m.group(1) + m.group(3) + m.group(2) if m.group(1) else m.group(4) + m.group(6) + m.group(5), nfd
+    )
     if out == nfd:
-        out = _NEW_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2) if m.group(1) else m.group(4) + m.group(6) + m.group(5), nfd)
+        out = _NEW_STYLE.sub(
+            lambda m: m.group(1) + m.group(3) + m.group(2) if m.group(1) else m.group(4) + m.group(6) + m.group(5), nfd
+        )
     return unicodedata.normalize("NFC", out)
 
 
@@ -230,7 +357,9 @@ def _build_catalogue(reference: Reference) -> _Catalogue:
             candidates=list(r["candidates"]),
         )
         if u.district_code == THU_DUC_CITY_DISTRICT and u.short:
-            u.old_district = "Quận 2" if u.short in OLD_DISTRICT_Q2 else "Quận 9" if u.short in OLD_DISTRICT_Q9 else "Quận Thủ Đức"
+            u.old_district = (
+                "Quận 2" if u.short in OLD_DISTRICT_Q2 else "Quận 9" if u.short in OLD_DISTRICT_Q9 else "Quận Thủ Đức"
+            )
         units.append(u)
 
     _add_typos(units)
@@ -242,7 +371,8 @@ def _build_catalogue(reference: Reference) -> _Catalogue:
     pools["old_district"] = [i for i in non_split if units[i].old_district]
     pools["province_missing"] = [i for i in non_split if unique_without_province[i]]
     pools["accent_placement"] = [
-        i for i in non_split
+        i
+        for i in non_split
         if any(s and swap_tone_placement(s) != s for s in (units[i].short, units[i].district_short))
     ]
     pools["typo"] = [i for i in non_split if units[i].typos]
@@ -272,7 +402,9 @@ def strip_words(text: str) -> list[str]:
 
 def fold_spaced(text: str) -> str:
     """Lower case, no diacritics, spaces kept (for word-level comparisons)."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)).replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)).replace(
+        "đ", "d"
+    )
 
 
 def _unique_without_province(reference: Reference, units: list[_Unit]) -> list[bool]:
@@ -343,9 +475,12 @@ def _add_typos(units: list[_Unit]) -> None:
                 nearest = [99] * len(keys)
             # a typo that reads as a compact marker + another name ('Ttân Bình' = 'TT.Ân Bình') is ambiguous
             ok = [
-                v for v, k, d in zip(variants, keys, nearest, strict=True)
-                if d >= 2 and k not in all_wards and k not in districts
-                and not any(k.startswith(m) and k[len(m):] in known for m in _MARKERS)
+                v
+                for v, k, d in zip(variants, keys, nearest, strict=True)
+                if d >= 2
+                and k not in all_wards
+                and k not in districts
+                and not any(k.startswith(m) and k[len(m) :] in known for m in _MARKERS)
             ]
             by_op: dict[str, list[str]] = defaultdict(list)
             for text, op in ok:
@@ -372,7 +507,11 @@ def synthetic_gazetteer(seed: int = 0, reference: Reference | None = None) -> pl
     for u in cat.units:
         if not u.is_split:
             continue
-        local = [("quarter", f"Khu phố {n}") for n in range(1, 13)] if u.type != "Xã" else [("hamlet", f"Ấp {n}") for n in range(1, 13)]
+        local = (
+            [("quarter", f"Khu phố {n}") for n in range(1, 13)]
+            if u.type != "Xã"
+            else [("hamlet", f"Ấp {n}") for n in range(1, 13)]
+        )
         local += [(k, f"{name}{s}") for k, name in local[:6] for s in ("A", "B")]
         streets = [("street", f"Đường Số {n}") for n in range(1, 41)]
         streets += [("street", f"Đường {p}{n}") for p in ("D", "N") for n in range(1, 13)]
@@ -380,7 +519,9 @@ def synthetic_gazetteer(seed: int = 0, reference: Reference | None = None) -> pl
             streets += [("street", f"Đường DX {n:03d}") for n in range(1, 120)]
         sizes = [rnd.randint(2, 4) for _ in u.candidates]
         n_local = rnd.randint(1, sum(sizes))
-        chosen = rnd.sample(local, min(n_local, len(local))) + rnd.sample(streets, sum(sizes) - min(n_local, len(local)))
+        chosen = rnd.sample(local, min(n_local, len(local))) + rnd.sample(
+            streets, sum(sizes) - min(n_local, len(local))
+        )
         rnd.shuffle(chosen)
         pos = 0
         for new_uid, size in zip(u.candidates, sizes, strict=True):
@@ -486,7 +627,9 @@ def _bad_input(rnd: random.Random) -> tuple[str | None, str]:
     if k < 0.12:
         return rnd.choice(("", " ", "   ", ",", " , , ", "-", "?", "...")), "empty"
     if k < 0.32:
-        junk = "".join(rnd.choice("\x00\x01\x02\x07\x08\x0b\x0c\x1b\x1f\x7f\t\r\n.,-/#") for _ in range(rnd.randint(3, 30)))
+        junk = "".join(
+            rnd.choice("\x00\x01\x02\x07\x08\x0b\x0c\x1b\x1f\x7f\t\r\n.,-/#") for _ in range(rnd.randint(3, 30))
+        )
         return junk + str(rnd.randint(0, 99999)), "control characters"
     if k < 0.48:
         size = 10_240 + rnd.randint(0, 200)
@@ -504,9 +647,21 @@ def _bad_input(rnd: random.Random) -> tuple[str | None, str]:
         phrase = rnd.choice(("地址不详", "你好世界", "请联系客户", "越南", "电话联系", "未知地址", "胡志明市"))
         return f"{phrase}{rnd.randint(1, 9999)}", "Chinese"
     if k < 0.84:
-        phrase = rnd.choice(("N/A", "unknown", "TBD", "see attached file", "Address not provided",
-                             "Please call before delivery", "No fixed address", "Lorem ipsum dolor sit amet",
-                             "{} Main Street, Springfield", "PO Box {}", "Suite {}, Level 3, One World Trade Center, New York"))
+        phrase = rnd.choice(
+            (
+                "N/A",
+                "unknown",
+                "TBD",
+                "see attached file",
+                "Address not provided",
+                "Please call before delivery",
+                "No fixed address",
+                "Lorem ipsum dolor sit amet",
+                "{} Main Street, Springfield",
+                "PO Box {}",
+                "Suite {}, Level 3, One World Trade Center, New York",
+            )
+        )
         return phrase.format(rnd.randint(1, 9999)) + ("" if "{}" in phrase else f" #{rnd.randint(1, 99999)}"), "English"
     phrase = rnd.choice(("Không rõ", "Chưa cập nhật", "Không có địa chỉ", "Đang xác minh", "Không xác định"))
     return f"{phrase} ({rnd.randint(1, 99999)})", "Vietnamese without address"
@@ -525,7 +680,9 @@ class _Row:
     evidence_new_uid: str | None
 
 
-def _render(u: _Unit, mess: str, rnd: random.Random, cat: _Catalogue, gazetteer: Mapping[str, list[tuple[str, str, str]]]) -> _Row:
+def _render(
+    u: _Unit, mess: str, rnd: random.Random, cat: _Catalogue, gazetteer: Mapping[str, list[tuple[str, str, str]]]
+) -> _Row:
     extras = [e for e, p in EXTRAS.get(mess, ()) if rnd.random() < p]
     detail: list[str] = [f"+{e}" for e in extras]
     transform = ""
@@ -638,18 +795,29 @@ def _render(u: _Unit, mess: str, rnd: random.Random, cat: _Catalogue, gazetteer:
 def _apply_transforms(frame: pl.DataFrame) -> pl.DataFrame:
     """Whole-string mess, vectorised: accents stripped (case kept), NFD, case."""
     a, t = pl.col("address"), pl.col("transform")
-    stripped = a.str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.replace_all("đ", "d", literal=True).str.replace_all("Đ", "D", literal=True)
+    stripped = (
+        a.str.normalize("NFD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.replace_all("đ", "d", literal=True)
+        .str.replace_all("Đ", "D", literal=True)
+    )
     return frame.with_columns(
-        pl.when(t == "strip").then(stripped)
-        .when(t == "nfd").then(a.str.normalize("NFD"))
-        .when(t == "upper").then(a.str.to_uppercase())
-        .when(t == "lower").then(a.str.to_lowercase())
+        pl.when(t == "strip")
+        .then(stripped)
+        .when(t == "nfd")
+        .then(a.str.normalize("NFD"))
+        .when(t == "upper")
+        .then(a.str.to_uppercase())
+        .when(t == "lower")
+        .then(a.str.to_lowercase())
         .otherwise(a)
         .alias("address")
     ).drop("transform")
 
 
-def _generate_batch(n: int, seed: int, cat: _Catalogue, weights: Mapping[str, float], gazetteer: Mapping[str, list]) -> pl.DataFrame:
+def _generate_batch(
+    n: int, seed: int, cat: _Catalogue, weights: Mapping[str, float], gazetteer: Mapping[str, list]
+) -> pl.DataFrame:
     rnd = random.Random(seed)
     counts = _allocate(n, weights)
     rows: list[tuple[str, int]] = []
@@ -679,9 +847,15 @@ def _generate_batch(n: int, seed: int, cat: _Catalogue, weights: Mapping[str, fl
             "evidence_new_uid": [r.evidence_new_uid for r in out],
         },
         schema={
-            "address": pl.String, "mess_type": pl.String, "mess_detail": pl.String, "transform": pl.String,
-            "true_old_uid": pl.String, "true_new_uid": pl.String, "true_candidates": pl.List(pl.String),
-            "is_split": pl.Boolean, "evidence_new_uid": pl.String,
+            "address": pl.String,
+            "mess_type": pl.String,
+            "mess_detail": pl.String,
+            "transform": pl.String,
+            "true_old_uid": pl.String,
+            "true_new_uid": pl.String,
+            "true_candidates": pl.List(pl.String),
+            "is_split": pl.Boolean,
+            "evidence_new_uid": pl.String,
         },
     )
     return _apply_transforms(frame)
@@ -763,17 +937,24 @@ def row_correct(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
     if truth.height != resolved.height:
         raise ValueError(f"truth has {truth.height} rows, resolver output {resolved.height}")
     r = resolved.select(
-        pl.col("status"), pl.col("new_uid").alias("got_new_uid"), pl.col("old_uid").alias("got_old_uid"),
-        pl.col("candidates").fill_null([]).alias("got_candidates"), pl.col("confidence"), pl.col("reason"),
+        pl.col("status"),
+        pl.col("new_uid").alias("got_new_uid"),
+        pl.col("old_uid").alias("got_old_uid"),
+        pl.col("candidates").fill_null([]).alias("got_candidates"),
+        pl.col("confidence"),
+        pl.col("reason"),
     )
     df = pl.concat([truth, r], how="horizontal")
     same_new = pl.col("got_new_uid").eq_missing(pl.col("true_new_uid")) & pl.col("true_new_uid").is_not_null()
     contains = pl.col("true_candidates").list.set_difference(pl.col("got_candidates")).list.len() == 0
     mess = pl.col("mess_type")
     correct = (
-        pl.when(mess == "bad_input").then(pl.col("status") == "unresolved")
-        .when(mess == "split_evidence").then((pl.col("status") == "split_resolved") & same_new)
-        .when(mess == "split_no_evidence").then((pl.col("status") == "split_review") & contains)
+        pl.when(mess == "bad_input")
+        .then(pl.col("status") == "unresolved")
+        .when(mess == "split_evidence")
+        .then((pl.col("status") == "split_resolved") & same_new)
+        .when(mess == "split_no_evidence")
+        .then((pl.col("status") == "split_review") & contains)
         .otherwise(pl.col("status").is_in(["exact", "fuzzy"]) & same_new)
     )
     return df.with_columns(
@@ -799,7 +980,9 @@ def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
     )
     per_type = rows.group_by("mess_type").agg(*agg)
     per_type = per_type.sort(pl.col("mess_type").replace_strict({t: i for i, t in enumerate(MESS_TYPES)}, default=99))
-    non_split = rows.filter(pl.col("mess_type").is_in(NON_SPLIT_MESS_TYPES)).select(pl.lit("ALL non-split").alias("mess_type"), *agg)
+    non_split = rows.filter(pl.col("mess_type").is_in(NON_SPLIT_MESS_TYPES)).select(
+        pl.lit("ALL non-split").alias("mess_type"), *agg
+    )
     overall = rows.select(pl.lit("ALL").alias("mess_type"), *agg)
     return pl.concat([per_type, non_split, overall], how="vertical_relaxed")
 

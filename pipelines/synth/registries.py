@@ -62,11 +62,33 @@ REGISTRIES = ("population", "households", "businesses", "tax")
 
 # Canonical fields of each registry; sources name them in their own dialect.
 CANONICAL: dict[str, tuple[str, ...]] = {
-    "population": ("record_no", "full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "household_no",
-                   "relation_to_head", "address", "phone", "registered_on"),
+    "population": (
+        "record_no",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "personal_id",
+        "old_id_number",
+        "household_no",
+        "relation_to_head",
+        "address",
+        "phone",
+        "registered_on",
+    ),
     "households": ("record_no", "household_no", "head_name", "head_personal_id", "address", "members", "registered_on"),
-    "businesses": ("record_no", "registration_no", "business_name", "business_kind", "tax_code", "owner_name",
-                   "owner_personal_id", "address", "vsic", "registered_on", "status"),
+    "businesses": (
+        "record_no",
+        "registration_no",
+        "business_name",
+        "business_kind",
+        "tax_code",
+        "owner_name",
+        "owner_personal_id",
+        "address",
+        "vsic",
+        "registered_on",
+        "status",
+    ),
     "tax": ("record_no", "taxpayer_code", "taxpayer_name", "address", "tax_office", "period", "tax_type", "amount_vnd"),
 }
 STRUCTURED_ADDRESS = ("street_address", "ward", "district", "province")
@@ -74,42 +96,121 @@ STRUCTURED_ADDRESS = ("street_address", "ward", "district", "province")
 # Column names as three generations of old systems wrote them.
 DIALECTS: dict[str, dict[str, str]] = {
     "snake": {
-        "record_no": "ma_ban_ghi", "full_name": "ho_ten", "date_of_birth": "ngay_sinh", "sex": "gioi_tinh",
-        "personal_id": "so_cccd", "old_id_number": "so_cmnd", "household_no": "so_ho_khau",
-        "relation_to_head": "quan_he_chu_ho", "address": "dia_chi", "phone": "dien_thoai", "registered_on": "ngay_dang_ky",
-        "head_name": "ten_chu_ho", "head_personal_id": "cccd_chu_ho", "members": "so_nhan_khau",
-        "registration_no": "so_dkkd", "business_name": "ten_co_so", "business_kind": "loai_hinh", "tax_code": "ma_so_thue",
-        "owner_name": "chu_so_huu", "owner_personal_id": "cccd_chu_so_huu", "vsic": "nganh_nghe", "status": "tinh_trang",
-        "taxpayer_code": "ma_so_thue", "taxpayer_name": "ten_nguoi_nop_thue", "tax_office": "co_quan_thue", "period": "ky_thue",
-        "tax_type": "loai_thue", "amount_vnd": "so_tien",
-        "street_address": "so_nha_duong", "ward": "phuong_xa", "district": "quan_huyen", "province": "tinh_thanh",
+        "record_no": "ma_ban_ghi",
+        "full_name": "ho_ten",
+        "date_of_birth": "ngay_sinh",
+        "sex": "gioi_tinh",
+        "personal_id": "so_cccd",
+        "old_id_number": "so_cmnd",
+        "household_no": "so_ho_khau",
+        "relation_to_head": "quan_he_chu_ho",
+        "address": "dia_chi",
+        "phone": "dien_thoai",
+        "registered_on": "ngay_dang_ky",
+        "head_name": "ten_chu_ho",
+        "head_personal_id": "cccd_chu_ho",
+        "members": "so_nhan_khau",
+        "registration_no": "so_dkkd",
+        "business_name": "ten_co_so",
+        "business_kind": "loai_hinh",
+        "tax_code": "ma_so_thue",
+        "owner_name": "chu_so_huu",
+        "owner_personal_id": "cccd_chu_so_huu",
+        "vsic": "nganh_nghe",
+        "status": "tinh_trang",
+        "taxpayer_code": "ma_so_thue",
+        "taxpayer_name": "ten_nguoi_nop_thue",
+        "tax_office": "co_quan_thue",
+        "period": "ky_thue",
+        "tax_type": "loai_thue",
+        "amount_vnd": "so_tien",
+        "street_address": "so_nha_duong",
+        "ward": "phuong_xa",
+        "district": "quan_huyen",
+        "province": "tinh_thanh",
     },
     "vietnamese": {
-        "record_no": "STT", "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "sex": "Giới tính",
-        "personal_id": "Số CCCD", "old_id_number": "Số CMND", "household_no": "Số sổ hộ khẩu",
-        "relation_to_head": "Quan hệ với chủ hộ", "address": "Địa chỉ thường trú", "phone": "Số điện thoại",
-        "registered_on": "Ngày đăng ký", "head_name": "Họ tên chủ hộ", "head_personal_id": "Số định danh chủ hộ",
-        "members": "Số nhân khẩu", "registration_no": "Số giấy chứng nhận ĐKKD", "business_name": "Tên doanh nghiệp/hộ KD",
-        "business_kind": "Loại hình", "tax_code": "Mã số thuế", "owner_name": "Người đại diện", "owner_personal_id": "Số giấy tờ người đại diện",
-        "vsic": "Ngành nghề chính", "status": "Trạng thái", "taxpayer_code": "Mã số thuế", "taxpayer_name": "Tên người nộp thuế",
-        "tax_office": "Cơ quan thuế quản lý", "period": "Kỳ tính thuế", "tax_type": "Sắc thuế", "amount_vnd": "Số tiền (VNĐ)",
-        "street_address": "Số nhà, đường", "ward": "Phường/Xã", "district": "Quận/Huyện", "province": "Tỉnh/TP",
+        "record_no": "STT",
+        "full_name": "Họ và tên",
+        "date_of_birth": "Ngày sinh",
+        "sex": "Giới tính",
+        "personal_id": "Số CCCD",
+        "old_id_number": "Số CMND",
+        "household_no": "Số sổ hộ khẩu",
+        "relation_to_head": "Quan hệ với chủ hộ",
+        "address": "Địa chỉ thường trú",
+        "phone": "Số điện thoại",
+        "registered_on": "Ngày đăng ký",
+        "head_name": "Họ tên chủ hộ",
+        "head_personal_id": "Số định danh chủ hộ",
+        "members": "Số nhân khẩu",
+        "registration_no": "Số giấy chứng nhận ĐKKD",
+        "business_name": "Tên doanh nghiệp/hộ KD",
+        "business_kind": "Loại hình",
+        "tax_code": "Mã số thuế",
+        "owner_name": "Người đại diện",
+        "owner_personal_id": "Số giấy tờ người đại diện",
+        "vsic": "Ngành nghề chính",
+        "status": "Trạng thái",
+        "taxpayer_code": "Mã số thuế",
+        "taxpayer_name": "Tên người nộp thuế",
+        "tax_office": "Cơ quan thuế quản lý",
+        "period": "Kỳ tính thuế",
+        "tax_type": "Sắc thuế",
+        "amount_vnd": "Số tiền (VNĐ)",
+        "street_address": "Số nhà, đường",
+        "ward": "Phường/Xã",
+        "district": "Quận/Huyện",
+        "province": "Tỉnh/TP",
     },
     "legacy": {
-        "record_no": "MA", "full_name": "HOTEN", "date_of_birth": "NGSINH", "sex": "GT", "personal_id": "CCCD",
-        "old_id_number": "CMND", "household_no": "SOHK", "relation_to_head": "QHCH", "address": "DIACHI", "phone": "DT",
-        "registered_on": "NGAYDK", "head_name": "CHUHO", "head_personal_id": "CCCDCH", "members": "SONK",
-        "registration_no": "SODK", "business_name": "TENCS", "business_kind": "LOAIHINH", "tax_code": "MST",
-        "owner_name": "CHUCS", "owner_personal_id": "CCCDCCS", "vsic": "NGANH", "status": "TT", "taxpayer_code": "MST",
-        "taxpayer_name": "TENNNT", "tax_office": "CQT", "period": "KYTHUE", "tax_type": "LOAITHUE", "amount_vnd": "SOTIEN",
-        "street_address": "SONHA", "ward": "PHUONG", "district": "QUAN", "province": "TINH",
+        "record_no": "MA",
+        "full_name": "HOTEN",
+        "date_of_birth": "NGSINH",
+        "sex": "GT",
+        "personal_id": "CCCD",
+        "old_id_number": "CMND",
+        "household_no": "SOHK",
+        "relation_to_head": "QHCH",
+        "address": "DIACHI",
+        "phone": "DT",
+        "registered_on": "NGAYDK",
+        "head_name": "CHUHO",
+        "head_personal_id": "CCCDCH",
+        "members": "SONK",
+        "registration_no": "SODK",
+        "business_name": "TENCS",
+        "business_kind": "LOAIHINH",
+        "tax_code": "MST",
+        "owner_name": "CHUCS",
+        "owner_personal_id": "CCCDCCS",
+        "vsic": "NGANH",
+        "status": "TT",
+        "taxpayer_code": "MST",
+        "taxpayer_name": "TENNNT",
+        "tax_office": "CQT",
+        "period": "KYTHUE",
+        "tax_type": "LOAITHUE",
+        "amount_vnd": "SOTIEN",
+        "street_address": "SONHA",
+        "ward": "PHUONG",
+        "district": "QUAN",
+        "province": "TINH",
     },
 }
 DATE_FORMATS = {"dmy": "%d/%m/%Y", "dmy_short": "%-d/%-m/%y", "iso": "%Y-%m-%d", "excel_serial": None}
 # (format, encoding) of each old system, assigned to sources in turn so every combination appears.
 SYSTEMS = (
-    ("csv", "utf-8"), ("xlsx", None), ("csv", "cp1258"), ("jsonl", None), ("csv", "tcvn3"), ("sqlite", None),
-    ("csv", "utf-8-sig"), ("csv", "vni"), ("postgres_dump", None), ("csv", "mojibake"),
+    ("csv", "utf-8"),
+    ("xlsx", None),
+    ("csv", "cp1258"),
+    ("jsonl", None),
+    ("csv", "tcvn3"),
+    ("sqlite", None),
+    ("csv", "utf-8-sig"),
+    ("csv", "vni"),
+    ("postgres_dump", None),
+    ("csv", "mojibake"),
 )
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "jsonl": "jsonl", "sqlite": "sqlite", "postgres_dump": "sql"}
 CCCD_PROVINCE = {"79": "079", "74": "074", "77": "077"}
@@ -209,20 +310,24 @@ def _build_units(reference: Reference, gazetteer: pl.DataFrame, unit_uids: Seque
         w_full = u.name or u.district_name
         ward_typo = next(iter(u.typos.get("ward", {}).values()), [None])[0]
         district_typo = next(iter(u.typos.get("district", {}).values()), [None])[0]
-        ward_variants.append([
-            w_full,
-            _ward_abbrev(u, rnd) if u.name else w_full,
-            _ward_compact(u, rnd) if u.name else w_full,
-            f"{u.type} {ward_typo}" if ward_typo else w_full,
-            u.number or w_full,
-        ])
-        district_variants.append([
-            u.district_name,
-            _district_abbrev(u, rnd),
-            _district_compact(u, rnd),
-            u.old_district or u.district_name,
-            f"{u.district_type} {district_typo}" if district_typo else u.district_name,
-        ])
+        ward_variants.append(
+            [
+                w_full,
+                _ward_abbrev(u, rnd) if u.name else w_full,
+                _ward_compact(u, rnd) if u.name else w_full,
+                f"{u.type} {ward_typo}" if ward_typo else w_full,
+                u.number or w_full,
+            ]
+        )
+        district_variants.append(
+            [
+                u.district_name,
+                _district_abbrev(u, rnd),
+                _district_compact(u, rnd),
+                u.old_district or u.district_name,
+                f"{u.district_type} {district_typo}" if district_typo else u.district_name,
+            ]
+        )
         province_variants.append([_province_abbrev(u, rnd), rnd.choice(PROVINCE_SHORT[u.province_code]), None])
     # Population weight: old HCMC ~9.5M, Bình Dương ~2.8M, Bà Rịa-Vũng Tàu ~1.2M, spread over units.
     share = {"79": 9.5 / 273, "74": 2.8 / 91, "77": 1.2 / 78}
@@ -230,7 +335,17 @@ def _build_units(reference: Reference, gazetteer: pl.DataFrame, unit_uids: Seque
     by_district: dict[str, list[int]] = {}
     for i, u in enumerate(units):
         by_district.setdefault(u.district_code, []).append(i)
-    return _Units(units, weights / weights.sum(), parts, cum, ward_variants, district_variants, province_variants, evidence, by_district)
+    return _Units(
+        units,
+        weights / weights.sum(),
+        parts,
+        cum,
+        ward_variants,
+        district_variants,
+        province_variants,
+        evidence,
+        by_district,
+    )
 
 
 # --------------------------------------------------------------------------- sources
@@ -250,7 +365,9 @@ def plan_sources(units: _Units, out_dir: Path, seed: int) -> dict[str, Source]:
             k += 1
             reg = "businesses" if registry == "businesses_ward" else registry
             structured = reg in ("population", "households") and rnd.random() < 0.3
-            date_format = rnd.choice(("dmy", "dmy", "dmy_short", "iso")) if fmt != "xlsx" else rnd.choice(("dmy", "excel_serial"))
+            date_format = (
+                rnd.choice(("dmy", "dmy", "dmy_short", "iso")) if fmt != "xlsx" else rnd.choice(("dmy", "excel_serial"))
+            )
             canonical = [c for c in CANONICAL[reg] if not (structured and c == "address")]
             if structured:
                 canonical += list(STRUCTURED_ADDRESS)
@@ -258,16 +375,35 @@ def plan_sources(units: _Units, out_dir: Path, seed: int) -> dict[str, Source]:
             sid = f"{registry}_{district}"
             title = []
             if fmt == "xlsx":
-                office = {"population": "CÔNG AN", "households": "CÔNG AN", "businesses": "PHÒNG TÀI CHÍNH - KẾ HOẠCH",
-                          "businesses_ward": "UỶ BAN NHÂN DÂN", "tax": "CHI CỤC THUẾ"}[registry]
-                listing = {"population": "NHÂN KHẨU THƯỜNG TRÚ", "households": "HỘ KHẨU", "businesses": "CƠ SỞ KINH DOANH",
-                           "businesses_ward": "HỘ KINH DOANH ĐĂNG KÝ TẠI PHƯỜNG", "tax": "NGƯỜI NỘP THUẾ"}[registry]
+                office = {
+                    "population": "CÔNG AN",
+                    "households": "CÔNG AN",
+                    "businesses": "PHÒNG TÀI CHÍNH - KẾ HOẠCH",
+                    "businesses_ward": "UỶ BAN NHÂN DÂN",
+                    "tax": "CHI CỤC THUẾ",
+                }[registry]
+                listing = {
+                    "population": "NHÂN KHẨU THƯỜNG TRÚ",
+                    "households": "HỘ KHẨU",
+                    "businesses": "CƠ SỞ KINH DOANH",
+                    "businesses_ward": "HỘ KINH DOANH ĐĂNG KÝ TẠI PHƯỜNG",
+                    "tax": "NGƯỜI NỘP THUẾ",
+                }[registry]
                 title = [f"{office} {u0.district_name.upper()}", f"DANH SÁCH {listing}", "Ngày xuất: {extract}"]
             sources[sid] = Source(
-                id=sid, registry=reg, district_code=district, district_name=u0.district_name, fmt=fmt, encoding=encoding,
-                dialect=dialect, structured_address=structured, date_format=date_format,
-                path=f"{reg}/{sid}.{EXTENSIONS[fmt]}", columns=columns,
-                unit_uids=[units.units[i].uid for i in idx], level="ward" if registry == "businesses_ward" else "district",
+                id=sid,
+                registry=reg,
+                district_code=district,
+                district_name=u0.district_name,
+                fmt=fmt,
+                encoding=encoding,
+                dialect=dialect,
+                structured_address=structured,
+                date_format=date_format,
+                path=f"{reg}/{sid}.{EXTENSIONS[fmt]}",
+                columns=columns,
+                unit_uids=[units.units[i].uid for i in idx],
+                level="ward" if registry == "businesses_ward" else "district",
                 title_rows=title,
             )
     return sources
@@ -370,7 +506,9 @@ def _households(rng: np.random.Generator, n: int, units: _Units, streets: list[s
     )
 
 
-def _people(rng: np.random.Generator, households: pl.DataFrame, first_id: int, birth_provinces: list[str]) -> pl.DataFrame:
+def _people(
+    rng: np.random.Generator, households: pl.DataFrame, first_id: int, birth_provinces: list[str]
+) -> pl.DataFrame:
     sizes = households["size"].to_numpy()
     h = len(sizes)
     hh = np.repeat(np.arange(h), sizes)
@@ -389,7 +527,11 @@ def _people(rng: np.random.Generator, households: pl.DataFrame, first_id: int, b
     fam_head = rng.choice(len(fam), size=h, p=fam_p)
     fam_spouse = rng.choice(len(fam), size=h, p=fam_p)
     father_fam = np.where(head_male | ~has_spouse, fam_head, fam_spouse)
-    fam_idx = np.select([role == 0, role == 1, role == 2], [fam_head[hh], fam_spouse[hh], father_fam[hh]], rng.choice(len(fam), size=n, p=fam_p))
+    fam_idx = np.select(
+        [role == 0, role == 1, role == 2],
+        [fam_head[hh], fam_spouse[hh], father_fam[hh]],
+        rng.choice(len(fam), size=n, p=fam_p),
+    )
 
     head_age = rng.integers(22, 82, size=h)
     head_year = 2025 - head_age
@@ -409,7 +551,17 @@ def _people(rng: np.random.Generator, households: pl.DataFrame, first_id: int, b
     given_m = _pick(rng, N.GIVEN_MALE, None, n)
     given_f = _pick(rng, N.GIVEN_FEMALE, None, n)
     sex = pl.Series(np.where(sex_m, "M", "F"))
-    frame = pl.DataFrame({"sex": sex, "middle_m": middle_m, "middle_f": middle_f, "second": second, "two": two_middles, "given_m": given_m, "given_f": given_f})
+    frame = pl.DataFrame(
+        {
+            "sex": sex,
+            "middle_m": middle_m,
+            "middle_f": middle_f,
+            "second": second,
+            "two": two_middles,
+            "given_m": given_m,
+            "given_f": given_f,
+        }
+    )
     frame = frame.select(
         middle=pl.when(pl.col("sex") == "M").then("middle_m").otherwise("middle_f"),
         second=pl.when(pl.col("two")).then("second"),
@@ -417,20 +569,39 @@ def _people(rng: np.random.Generator, households: pl.DataFrame, first_id: int, b
     )
 
     prov_choice = rng.random(n)
-    birth_prov = np.where(prov_choice < 0.6, "079", np.where(prov_choice < 0.7, "074", np.where(prov_choice < 0.78, "077", "")))
+    birth_prov = np.where(
+        prov_choice < 0.6, "079", np.where(prov_choice < 0.7, "074", np.where(prov_choice < 0.78, "077", ""))
+    )
     other = np.array(birth_provinces)[rng.integers(0, len(birth_provinces), size=n)]
     birth_prov = np.where(birth_prov == "", other, birth_prov)
     century = np.where(year >= 2000, 2, 0) + np.where(sex_m, 0, 1)
-    cccd = pl.Series(birth_prov) + pl.Series(century).cast(pl.String) + pl.Series(year % 100).cast(pl.String).str.zfill(2) + _digits(rng, n, 6)
-    cmnd = pl.Series(np.where(rng.random(n) < 0.7, "02", np.where(rng.random(n) < 0.5, "28", "27"))) + _digits(rng, n, 7)
+    cccd = (
+        pl.Series(birth_prov)
+        + pl.Series(century).cast(pl.String)
+        + pl.Series(year % 100).cast(pl.String).str.zfill(2)
+        + _digits(rng, n, 6)
+    )
+    cmnd = pl.Series(np.where(rng.random(n) < 0.7, "02", np.where(rng.random(n) < 0.5, "28", "27"))) + _digits(
+        rng, n, 7
+    )
     k = rng.random(n)
     adult = age >= 14
     has_cccd = np.where(adult, k < 0.86, k < 0.3)
     has_cmnd = adult & (age >= 30) & ((~has_cccd) | (rng.random(n) < 0.35))
-    phone = pl.Series(np.array(["090", "091", "093", "097", "098", "032", "035", "070", "077", "083", "086"])[rng.integers(0, 11, size=n)]) + _digits(rng, n, 7)
+    phone = pl.Series(
+        np.array(["090", "091", "093", "097", "098", "032", "035", "070", "077", "083", "086"])[
+            rng.integers(0, 11, size=n)
+        ]
+    ) + _digits(rng, n, 7)
     relation = np.select(
         [role == 0, role == 1, role == 2],
-        ["Chủ hộ", np.where(sex_m, "Chồng", "Vợ"), np.where(rng.random(n) < 0.9, "Con", np.array(N.RELATION_OTHER)[rng.integers(0, len(N.RELATION_OTHER), size=n)])],
+        [
+            "Chủ hộ",
+            np.where(sex_m, "Chồng", "Vợ"),
+            np.where(
+                rng.random(n) < 0.9, "Con", np.array(N.RELATION_OTHER)[rng.integers(0, len(N.RELATION_OTHER), size=n)]
+            ),
+        ],
         np.where(sex_m, "Bố", "Mẹ"),
     )
     return pl.DataFrame(
@@ -452,7 +623,9 @@ def _people(rng: np.random.Generator, households: pl.DataFrame, first_id: int, b
             "adult": adult,
         }
     ).with_columns(
-        full_name=pl.concat_str("family", "middle", "second_middle", "given", separator=" ", ignore_nulls=True).str.replace_all(r"\s+", " ")
+        full_name=pl.concat_str(
+            "family", "middle", "second_middle", "given", separator=" ", ignore_nulls=True
+        ).str.replace_all(r"\s+", " ")
     )
 
 
@@ -462,7 +635,11 @@ def _people(rng: np.random.Generator, households: pl.DataFrame, first_id: int, b
 def _strip_accents(text: str) -> str:
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").replace("đ", "d").replace("Đ", "D")
+    return (
+        "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+        .replace("đ", "d")
+        .replace("Đ", "D")
+    )
 
 
 def _typo(text: str, rnd: random.Random) -> str:
@@ -478,10 +655,14 @@ def _typo(text: str, rnd: random.Random) -> str:
     return text[:i] + rnd.choice("aeinothu") + text[i + 1 :]
 
 
-def _noisy_copies(dups: pl.DataFrame, rnd: random.Random) -> tuple[list[str], list[str | None], list[str | None], list[str | None], list[bool], list[str]]:
+def _noisy_copies(
+    dups: pl.DataFrame, rnd: random.Random
+) -> tuple[list[str], list[str | None], list[str | None], list[str | None], list[bool], list[str]]:
     """Clerk errors on duplicate registrations (per row: these are a minority of rows)."""
     names, pids, cmnds, phones, swap, notes = [], [], [], [], [], []
-    for full_name, family, given, pid, cmnd, phone in dups.select("full_name", "family", "given", "personal_id", "old_id_number", "phone").iter_rows():
+    for full_name, family, given, pid, cmnd, phone in dups.select(
+        "full_name", "family", "given", "personal_id", "old_id_number", "phone"
+    ).iter_rows():
         note = []
         name = full_name
         r = rnd.random()
@@ -525,14 +706,33 @@ def _noisy_copies(dups: pl.DataFrame, rnd: random.Random) -> tuple[list[str], li
 # --------------------------------------------------------------------------- addresses per record
 
 
-def _render_addresses(rng: np.random.Generator, units: _Units, unit_idx: np.ndarray, street: pl.Series, locality: pl.Series, structured: np.ndarray) -> pl.DataFrame:
+def _render_addresses(
+    rng: np.random.Generator,
+    units: _Units,
+    unit_idx: np.ndarray,
+    street: pl.Series,
+    locality: pl.Series,
+    structured: np.ndarray,
+) -> pl.DataFrame:
     """Address text (or structured parts) for each record, and a label of the mess used."""
     n = len(unit_idx)
     ws = rng.choice(len(WARD_STYLES), size=n, p=WARD_STYLE_P)
     ds = rng.choice(len(DISTRICT_STYLES), size=n, p=DISTRICT_STYLE_P)
     # a style the unit cannot take (bare number of a named ward, typo of a short name) is the full name
-    ws = np.array([s if units.ward_variants[u][s] != units.ward_variants[u][0] else 0 for u, s in zip(unit_idx.tolist(), ws.tolist(), strict=True)], dtype=np.int64)
-    ds = np.array([s if units.district_variants[u][s] != units.district_variants[u][0] else 0 for u, s in zip(unit_idx.tolist(), ds.tolist(), strict=True)], dtype=np.int64)
+    ws = np.array(
+        [
+            s if units.ward_variants[u][s] != units.ward_variants[u][0] else 0
+            for u, s in zip(unit_idx.tolist(), ws.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    ds = np.array(
+        [
+            s if units.district_variants[u][s] != units.district_variants[u][0] else 0
+            for u, s in zip(unit_idx.tolist(), ds.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
     ps = rng.choice(len(PROVINCE_STYLES), size=n, p=PROVINCE_STYLE_P)
     tr = rng.choice(len(TRANSFORMS), size=n, p=TRANSFORM_P)
     no_commas = (rng.random(n) < 0.04) & (ws != 4) & ~structured
@@ -540,20 +740,48 @@ def _render_addresses(rng: np.random.Generator, units: _Units, unit_idx: np.ndar
     dv = [units.district_variants[u][s] for u, s in zip(unit_idx.tolist(), ds.tolist(), strict=True)]
     pv = [units.province_variants[u][s] for u, s in zip(unit_idx.tolist(), ps.tolist(), strict=True)]
     frame = pl.DataFrame(
-        {"street": street, "locality": locality, "ward": wv, "district": dv, "province": pv, "tr": tr, "nc": no_commas,
-         "label": pl.Series(np.array(WARD_STYLES)[ws]) + "|" + pl.Series(np.array(DISTRICT_STYLES)[ds]) + "|" + pl.Series(np.array(PROVINCE_STYLES)[ps]) + "|" + pl.Series(np.array(TRANSFORMS)[tr])},
+        {
+            "street": street,
+            "locality": locality,
+            "ward": wv,
+            "district": dv,
+            "province": pv,
+            "tr": tr,
+            "nc": no_commas,
+            "label": pl.Series(np.array(WARD_STYLES)[ws])
+            + "|"
+            + pl.Series(np.array(DISTRICT_STYLES)[ds])
+            + "|"
+            + pl.Series(np.array(PROVINCE_STYLES)[ps])
+            + "|"
+            + pl.Series(np.array(TRANSFORMS)[tr]),
+        },
         schema_overrides={"province": pl.String, "locality": pl.String},
     )
-    frame = frame.with_columns(
-        street_address=pl.concat_str("street", "locality", separator=", ", ignore_nulls=True),
-    ).with_columns(
-        address=pl.concat_str("street_address", "ward", "district", "province", separator=", ", ignore_nulls=True),
-    ).with_columns(address=pl.when("nc").then(pl.col("address").str.replace_all(",", "")).otherwise("address"))
+    frame = (
+        frame.with_columns(
+            street_address=pl.concat_str("street", "locality", separator=", ", ignore_nulls=True),
+        )
+        .with_columns(
+            address=pl.concat_str("street_address", "ward", "district", "province", separator=", ", ignore_nulls=True),
+        )
+        .with_columns(address=pl.when("nc").then(pl.col("address").str.replace_all(",", "")).otherwise("address"))
+    )
 
     def transform(c: pl.Expr) -> pl.Expr:
         t = pl.col("tr")
-        stripped = c.str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.replace_all("đ", "d").str.replace_all("Đ", "D")
-        return pl.when(t == 1).then(stripped).when(t == 2).then(c.str.to_uppercase()).when(t == 3).then(c.str.normalize("NFD")).otherwise(c)
+        stripped = (
+            c.str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.replace_all("đ", "d").str.replace_all("Đ", "D")
+        )
+        return (
+            pl.when(t == 1)
+            .then(stripped)
+            .when(t == 2)
+            .then(c.str.to_uppercase())
+            .when(t == 3)
+            .then(c.str.normalize("NFD"))
+            .otherwise(c)
+        )
 
     cols = ("address", "street_address", "ward", "district", "province")
     return frame.with_columns(transform(pl.col(c)).alias(c) for c in cols).select(*cols, "label")
@@ -613,10 +841,17 @@ class RegistryGenerator:
         if w is None:
             path = self.out / src.path
             path.parent.mkdir(parents=True, exist_ok=True)
-            title = src.title_rows = [t.replace("{extract}", self.config.extract_date.strftime("%d/%m/%Y")) for t in src.title_rows]
+            title = src.title_rows = [
+                t.replace("{extract}", self.config.extract_date.strftime("%d/%m/%Y")) for t in src.title_rows
+            ]
             w = self._writers[src.id] = TableWriter(
-                path, src.fmt, src.registry, list(src.columns.values()), encoding=src.encoding or "utf-8",
-                title_rows=title, sheet_rows=20_000 if src.fmt == "xlsx" else None,
+                path,
+                src.fmt,
+                src.registry,
+                list(src.columns.values()),
+                encoding=src.encoding or "utf-8",
+                title_rows=title,
+                sheet_rows=20_000 if src.fmt == "xlsx" else None,
                 schema=src.id if src.fmt == "postgres_dump" else None,
             )
         return w
@@ -658,10 +893,30 @@ class RegistryGenerator:
         self._population(rng, rnd, hh, people, district_of)
         self._household_records(rng, hh, people, district_of)
         self._businesses(rng, rnd, hh, people, district_of)
-        self._truth.write(self.out / "truth", "people", people.select(
-            "person_id", "household_id", "full_name", "family", "middle", "second_middle", "given", "sex", "date_of_birth",
-            "personal_id", "old_id_number", "phone", "relation_to_head"))
-        self._truth.write(self.out / "truth", "households_true", hh.select("household_id", "old_uid", "new_uid", "street", "locality", "evidence", "size"))
+        self._truth.write(
+            self.out / "truth",
+            "people",
+            people.select(
+                "person_id",
+                "household_id",
+                "full_name",
+                "family",
+                "middle",
+                "second_middle",
+                "given",
+                "sex",
+                "date_of_birth",
+                "personal_id",
+                "old_id_number",
+                "phone",
+                "relation_to_head",
+            ),
+        )
+        self._truth.write(
+            self.out / "truth",
+            "households_true",
+            hh.select("household_id", "old_uid", "new_uid", "street", "locality", "evidence", "size"),
+        )
 
     def _source_for(self, registry: str, unit_idx: np.ndarray, district_of: list[str]) -> list[str]:
         return [f"{registry}_{district_of[u]}" for u in unit_idx.tolist()]
@@ -678,7 +933,13 @@ class RegistryGenerator:
         m = len(copy_rows)
         moved = rng.random(m) < 0.6
         other_unit = rng.choice(len(self.units.units), size=m, p=self.units.weights)
-        same_district = np.array([rnd.choice(self.units.by_district[district_of[u]]) for u in home[copy_rows].tolist()], dtype=np.int64) if m else np.zeros(0, dtype=np.int64)
+        same_district = (
+            np.array(
+                [rnd.choice(self.units.by_district[district_of[u]]) for u in home[copy_rows].tolist()], dtype=np.int64
+            )
+            if m
+            else np.zeros(0, dtype=np.int64)
+        )
         unit = np.concatenate([home, np.where(moved, other_unit, same_district)])
         rows = np.concatenate([base_rows, copy_rows])
         is_dup = np.concatenate([np.zeros(n, bool), np.ones(m, bool)])
@@ -712,19 +973,39 @@ class RegistryGenerator:
                     self.stats.noise[part] += 1
         sids = self._source_for("population", unit, district_of)
         structured = np.array([self.sources[s].structured_address for s in sids])
-        addr = _render_addresses(rng, self.units, unit, pl.Series(street, dtype=pl.String), pl.Series(locality, dtype=pl.String), structured)
+        addr = _render_addresses(
+            rng, self.units, unit, pl.Series(street, dtype=pl.String), pl.Series(locality, dtype=pl.String), structured
+        )
         self.stats.address_mess.update(addr["label"].to_list())
-        frame = pl.DataFrame({
-            "_row": np.arange(len(rows)), "source_id": sids, "full_name": names, "date_of_birth": base["date_of_birth"],
-            "sex": base["sex"].replace_strict({"M": "Nam", "F": "Nữ"}), "personal_id": pids, "old_id_number": cmnds,
-            "household_no": household_no, "relation_to_head": base["relation_to_head"], "phone": phones,
-            "registered_on": _dates(rng, rng.integers(2000, 2025, size=len(rows))), "_swap": swap,
-        }, schema_overrides={"personal_id": pl.String, "old_id_number": pl.String, "phone": pl.String}).hstack(addr.drop("label"))
-        truth = pl.DataFrame({
-            "_row": np.arange(len(rows)), "person_id": base["person_id"], "household_id": base["household_id"],
-            "true_old_uid": [self.units.units[u].uid for u in unit.tolist()], "true_new_uid": new_uid,
-            "is_duplicate": is_dup, "noise": notes, "address_mess": addr["label"],
-        })
+        frame = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "source_id": sids,
+                "full_name": names,
+                "date_of_birth": base["date_of_birth"],
+                "sex": base["sex"].replace_strict({"M": "Nam", "F": "Nữ"}),
+                "personal_id": pids,
+                "old_id_number": cmnds,
+                "household_no": household_no,
+                "relation_to_head": base["relation_to_head"],
+                "phone": phones,
+                "registered_on": _dates(rng, rng.integers(2000, 2025, size=len(rows))),
+                "_swap": swap,
+            },
+            schema_overrides={"personal_id": pl.String, "old_id_number": pl.String, "phone": pl.String},
+        ).hstack(addr.drop("label"))
+        truth = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "person_id": base["person_id"],
+                "household_id": base["household_id"],
+                "true_old_uid": [self.units.units[u].uid for u in unit.tolist()],
+                "true_new_uid": new_uid,
+                "is_duplicate": is_dup,
+                "noise": notes,
+                "address_mess": addr["label"],
+            }
+        )
         self.stats.duplicate_records += m
         self._emit("population", frame, truth)
 
@@ -746,15 +1027,27 @@ class RegistryGenerator:
         structured = np.array([self.sources[s].structured_address for s in sids])
         addr = _render_addresses(rng, self.units, unit, base["street"], base["locality"], structured)
         self.stats.address_mess.update(addr["label"].to_list())
-        frame = pl.DataFrame({
-            "_row": np.arange(len(rows)), "source_id": sids, "household_no": base["household_no"], "head_name": base["full_name"],
-            "head_personal_id": base["personal_id"], "members": base["size"], "registered_on": base["registered_on"],
-        }).hstack(addr.drop("label"))
-        truth = pl.DataFrame({
-            "_row": np.arange(len(rows)), "household_id": base["household_id"],
-            "true_old_uid": [self.units.units[u].uid for u in unit.tolist()], "true_new_uid": new_uid,
-            "is_duplicate": np.arange(len(rows)) >= n, "address_mess": addr["label"],
-        })
+        frame = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "source_id": sids,
+                "household_no": base["household_no"],
+                "head_name": base["full_name"],
+                "head_personal_id": base["personal_id"],
+                "members": base["size"],
+                "registered_on": base["registered_on"],
+            }
+        ).hstack(addr.drop("label"))
+        truth = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "household_id": base["household_id"],
+                "true_old_uid": [self.units.units[u].uid for u in unit.tolist()],
+                "true_new_uid": new_uid,
+                "is_duplicate": np.arange(len(rows)) >= n,
+                "address_mess": addr["label"],
+            }
+        )
         self.stats.duplicate_records += len(rows) - n
         self._emit("households", frame, truth)
 
@@ -764,7 +1057,11 @@ class RegistryGenerator:
         owner = adults[rng.integers(0, adults.height, size=n)]
         enterprise = rng.random(n) < 0.28
         owner_home = hh["unit_idx"].to_numpy()[owner["hh_row"].to_numpy()]
-        unit = np.where(enterprise | (rng.random(n) < 0.4), rng.choice(len(self.units.units), size=n, p=self.units.weights), owner_home)
+        unit = np.where(
+            enterprise | (rng.random(n) < 0.4),
+            rng.choice(len(self.units.units), size=n, p=self.units.weights),
+            owner_home,
+        )
         province = [self.units.units[u].province_code for u in unit.tolist()]
         mst_valid = rng.random(n) >= 0.01
         mst = _msts(rng, np.array([MST_PREFIX[p] for p in province]), mst_valid)
@@ -787,20 +1084,38 @@ class RegistryGenerator:
         names = []
         for i in range(n):
             if enterprise[i]:
-                names.append(f"{rnd.choice(N.ENTERPRISE_FORMS)} {rnd.choice(N.ENTERPRISE_WORDS)} {rnd.choice(N.ENTERPRISE_BRANDS)}" + (f" {rnd.randint(2, 99)}" if rnd.random() < 0.3 else ""))
+                names.append(
+                    f"{rnd.choice(N.ENTERPRISE_FORMS)} {rnd.choice(N.ENTERPRISE_WORDS)} {rnd.choice(N.ENTERPRISE_BRANDS)}"
+                    + (f" {rnd.randint(2, 99)}" if rnd.random() < 0.3 else "")
+                )
             else:
-                names.append(f"{rnd.choice(N.SHOP_WORDS)} {owner['given'][i]}" if rnd.random() < 0.6 else f"Hộ kinh doanh {owner['full_name'][i]}")
+                names.append(
+                    f"{rnd.choice(N.SHOP_WORDS)} {owner['given'][i]}"
+                    if rnd.random() < 0.6
+                    else f"Hộ kinh doanh {owner['full_name'][i]}"
+                )
         status = _pick(rng, [s for s, _ in N.BUSINESS_STATUS], [p for _, p in N.BUSINESS_STATUS], n)
         first = self.stats.records["_business_ids"]
         self.stats.records["_business_ids"] += n
-        biz = pl.DataFrame({
-            "business_id": [f"B{first + i:09d}" for i in range(n)], "parent_business_id": [None] * n, "unit": unit,
-            "kind": np.where(enterprise, "Doanh nghiệp", "Hộ kinh doanh"),
-            "registration_no": np.where(enterprise, mst, hb_no), "tax_code": np.where(enterprise, mst, personal_mst),
-            "name": names, "owner_person_id": owner["person_id"], "owner_name": owner["full_name"],
-            "owner_personal_id": owner["personal_id"], "vsic": [N.VSIC[v][0] for v in vsic.tolist()],
-            "registered_on": reg_date, "status": status, "mst_valid": np.where(enterprise, mst_valid, True),
-        }, schema_overrides={"parent_business_id": pl.String})
+        biz = pl.DataFrame(
+            {
+                "business_id": [f"B{first + i:09d}" for i in range(n)],
+                "parent_business_id": [None] * n,
+                "unit": unit,
+                "kind": np.where(enterprise, "Doanh nghiệp", "Hộ kinh doanh"),
+                "registration_no": np.where(enterprise, mst, hb_no),
+                "tax_code": np.where(enterprise, mst, personal_mst),
+                "name": names,
+                "owner_person_id": owner["person_id"],
+                "owner_name": owner["full_name"],
+                "owner_personal_id": owner["personal_id"],
+                "vsic": [N.VSIC[v][0] for v in vsic.tolist()],
+                "registered_on": reg_date,
+                "status": status,
+                "mst_valid": np.where(enterprise, mst_valid, True),
+            },
+            schema_overrides={"parent_business_id": pl.String},
+        )
         # Branches of enterprises: 13-digit codes MST-00N, each its own location.
         ent = biz.filter(pl.col("kind") == "Doanh nghiệp")
         nb = rng.choice([0, 1, 2, 3], size=ent.height, p=[0.85, 0.09, 0.04, 0.02])
@@ -812,8 +1127,13 @@ class RegistryGenerator:
             self.stats.records["_business_ids"] += parent.height
             branches = parent.with_columns(
                 business_id=pl.Series([f"B{first + i:09d}" for i in range(parent.height)]),
-                parent_business_id=parent["business_id"], kind=pl.lit("Chi nhánh"), registration_no=code, tax_code=code,
-                name=parent["name"].str.replace(r"^(Công ty|Doanh nghiệp)", "Chi nhánh $1") + " - Chi nhánh " + pl.Series(k).cast(pl.String),
+                parent_business_id=parent["business_id"],
+                kind=pl.lit("Chi nhánh"),
+                registration_no=code,
+                tax_code=code,
+                name=parent["name"].str.replace(r"^(Công ty|Doanh nghiệp)", "Chi nhánh $1")
+                + " - Chi nhánh "
+                + pl.Series(k).cast(pl.String),
                 unit=pl.Series(rng.choice(len(self.units.units), size=parent.height, p=self.units.weights)),
             )
             biz = pl.concat([biz, branches.select(biz.columns)])
@@ -828,22 +1148,43 @@ class RegistryGenerator:
         sids[m:] = [f"businesses_ward_{district_of[u]}" for u in unit[m:].tolist()]
         street = pl.Series([f"{_house(rnd)} {rnd.choice(self.streets)}" for _ in range(m)]).gather(rows)
         new_uid = [self.units.parts[u][0] if len(self.units.parts[u]) == 1 else None for u in unit.tolist()]
-        addr = _render_addresses(rng, self.units, unit, street, pl.Series([None] * len(rows), dtype=pl.String), np.zeros(len(rows), bool))
+        addr = _render_addresses(
+            rng, self.units, unit, street, pl.Series([None] * len(rows), dtype=pl.String), np.zeros(len(rows), bool)
+        )
         names = base["name"].to_list()
         for i in range(m, len(rows)):
             names[i] = _strip_accents(names[i]) if rnd.random() < 0.5 else names[i].replace("Hộ kinh doanh", "HKD")
-        frame = pl.DataFrame({
-            "_row": np.arange(len(rows)), "source_id": sids, "registration_no": base["registration_no"], "business_name": names,
-            "business_kind": base["kind"], "tax_code": base["tax_code"], "owner_name": base["owner_name"],
-            "owner_personal_id": base["owner_personal_id"], "vsic": base["vsic"], "registered_on": base["registered_on"],
-            "status": base["status"], "address": addr["address"],
-        })
-        truth = pl.DataFrame({
-            "_row": np.arange(len(rows)), "business_id": base["business_id"], "parent_business_id": base["parent_business_id"],
-            "owner_person_id": base["owner_person_id"], "true_old_uid": [self.units.units[u].uid for u in unit.tolist()],
-            "true_new_uid": new_uid, "true_candidates": [self.units.parts[u] for u in unit.tolist()],
-            "is_duplicate": np.arange(len(rows)) >= m, "mst_intended_valid": base["mst_valid"], "address_mess": addr["label"],
-        }, schema_overrides={"true_new_uid": pl.String, "parent_business_id": pl.String})
+        frame = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "source_id": sids,
+                "registration_no": base["registration_no"],
+                "business_name": names,
+                "business_kind": base["kind"],
+                "tax_code": base["tax_code"],
+                "owner_name": base["owner_name"],
+                "owner_personal_id": base["owner_personal_id"],
+                "vsic": base["vsic"],
+                "registered_on": base["registered_on"],
+                "status": base["status"],
+                "address": addr["address"],
+            }
+        )
+        truth = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "business_id": base["business_id"],
+                "parent_business_id": base["parent_business_id"],
+                "owner_person_id": base["owner_person_id"],
+                "true_old_uid": [self.units.units[u].uid for u in unit.tolist()],
+                "true_new_uid": new_uid,
+                "true_candidates": [self.units.parts[u] for u in unit.tolist()],
+                "is_duplicate": np.arange(len(rows)) >= m,
+                "mst_intended_valid": base["mst_valid"],
+                "address_mess": addr["label"],
+            },
+            schema_overrides={"true_new_uid": pl.String, "parent_business_id": pl.String},
+        )
         self.stats.duplicate_records += len(rows) - m
         self._emit("businesses", frame, truth)
         self._tax(rng, rnd, biz, addr[:m], new_uid[:m], district_of)
@@ -859,37 +1200,70 @@ class RegistryGenerator:
         month = rng.integers(0, 20, size=len(rows))  # 2024-01 .. 2025-08
         year = 2024 + month // 12
         mon = month % 12 + 1
-        period = [f"{y}-{mo:02d}" if rnd.random() < 0.7 else f"Q{(mo - 1) // 3 + 1}/{y}" for y, mo in zip(year.tolist(), mon.tolist(), strict=True)]
+        period = [
+            f"{y}-{mo:02d}" if rnd.random() < 0.7 else f"Q{(mo - 1) // 3 + 1}/{y}"
+            for y, mo in zip(year.tolist(), mon.tolist(), strict=True)
+        ]
         after_reform = (year > 2025) | ((year == 2025) & (mon >= 7))
         # From 1 July 2025 individuals file under their 12-digit personal ID.
-        code = base["tax_code"].zip_with(~pl.Series(after_reform & household[rows]) | base["owner_personal_id"].is_null(), base["owner_personal_id"])
+        code = base["tax_code"].zip_with(
+            ~pl.Series(after_reform & household[rows]) | base["owner_personal_id"].is_null(), base["owner_personal_id"]
+        )
         unit = biz["unit"].to_numpy()[rows]
         sids = self._source_for("tax", unit, district_of)
         amount = (np.exp(rng.normal(15.5, 1.3, size=len(rows))) // 1000 * 1000).astype(np.int64)
-        frame = pl.DataFrame({
-            "_row": np.arange(len(rows)), "source_id": sids, "taxpayer_code": code, "taxpayer_name": base["name"],
-            "address": addr["address"].gather(rows), "tax_office": [f"Chi cục Thuế {self.units.units[u].district_name}" for u in unit.tolist()],
-            "period": period, "tax_type": _pick(rng, N.TAX_TYPES, None, len(rows)), "amount_vnd": amount,
-        })
-        truth = pl.DataFrame({
-            "_row": np.arange(len(rows)), "business_id": base["business_id"], "owner_person_id": base["owner_person_id"],
-            "true_old_uid": [self.units.units[u].uid for u in unit.tolist()], "true_new_uid": [new_uid[r] for r in rows.tolist()],
-        }, schema_overrides={"true_new_uid": pl.String})
+        frame = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "source_id": sids,
+                "taxpayer_code": code,
+                "taxpayer_name": base["name"],
+                "address": addr["address"].gather(rows),
+                "tax_office": [f"Chi cục Thuế {self.units.units[u].district_name}" for u in unit.tolist()],
+                "period": period,
+                "tax_type": _pick(rng, N.TAX_TYPES, None, len(rows)),
+                "amount_vnd": amount,
+            }
+        )
+        truth = pl.DataFrame(
+            {
+                "_row": np.arange(len(rows)),
+                "business_id": base["business_id"],
+                "owner_person_id": base["owner_person_id"],
+                "true_old_uid": [self.units.units[u].uid for u in unit.tolist()],
+                "true_new_uid": [new_uid[r] for r in rows.tolist()],
+            },
+            schema_overrides={"true_new_uid": pl.String},
+        )
         self._emit("tax", frame, truth)
 
     # -- bad files (for the sample): each is a copy of a good source with one defect
     def _bad_files(self) -> list[Source]:
         bad = []
-        good = [s for s in self.sources.values() if s.fmt == "csv" and s.encoding == "utf-8" and s.rows > 20 and "address" in s.columns]
+        good = [
+            s
+            for s in self.sources.values()
+            if s.fmt == "csv" and s.encoding == "utf-8" and s.rows > 20 and "address" in s.columns
+        ]
         if not good:
             return bad
         src = good[0]
         path = self.out / src.path
         frame = pl.read_csv(path, infer_schema=False)
 
-        def add(suffix: str, defect: str, data: pl.DataFrame | None, delimiter: str = ",", fails: bool = False) -> Source:
-            s = Source(**{**asdict(src), "id": f"{src.id}_{suffix}", "path": f"bad/{src.id}_{suffix}.csv", "defect": defect, "rows": 0,
-                          "defect_fails_file": fails})
+        def add(
+            suffix: str, defect: str, data: pl.DataFrame | None, delimiter: str = ",", fails: bool = False
+        ) -> Source:
+            s = Source(
+                **{
+                    **asdict(src),
+                    "id": f"{src.id}_{suffix}",
+                    "path": f"bad/{src.id}_{suffix}.csv",
+                    "defect": defect,
+                    "rows": 0,
+                    "defect_fails_file": fails,
+                }
+            )
             (self.out / "bad").mkdir(parents=True, exist_ok=True)
             if data is not None:
                 with TableWriter(self.out / s.path, "csv", s.registry, data.columns, delimiter=delimiter) as w:
@@ -902,16 +1276,38 @@ class RegistryGenerator:
         s = add("truncated", "file cut off mid-row (transfer interrupted)", head)
         truncate_file(self.out / s.path, 0.6)
         add("semicolon", "delimiter is ';' but the catalogue says ','", head, delimiter=";", fails=True)
-        name_col = src.columns.get("full_name") or src.columns.get("head_name") or src.columns.get("business_name") or src.columns.get("taxpayer_name")
+        name_col = (
+            src.columns.get("full_name")
+            or src.columns.get("head_name")
+            or src.columns.get("business_name")
+            or src.columns.get("taxpayer_name")
+        )
         add("missing_column", f"required column '{name_col}' missing (schema drift)", head.drop(name_col), fails=True)
         date_col = src.columns.get("date_of_birth") or src.columns.get("registered_on")
         if date_col:
-            impossible = pl.Series(["31/02/1990", "00/13/2001", "32/01/1985", "29/02/2023", "15/15/1970"] * (head.height // 5 + 1))[: head.height]
-            add("impossible_dates", f"impossible dates in '{date_col}' on every row", head.with_columns(impossible.alias(date_col)))
+            impossible = pl.Series(
+                ["31/02/1990", "00/13/2001", "32/01/1985", "29/02/2023", "15/15/1970"] * (head.height // 5 + 1)
+            )[: head.height]
+            add(
+                "impossible_dates",
+                f"impossible dates in '{date_col}' on every row",
+                head.with_columns(impossible.alias(date_col)),
+            )
         addr_col = src.columns.get("address")
         if addr_col:
-            unknown = pl.Series([f"{i} Đường Số 9, Phường {90 + i % 9}, Quận 1, TP.HCM" if i % 2 else f"{i} Lê Lợi, Xã Không Có, Huyện Ảo, Tỉnh X" for i in range(head.height)])
-            add("unknown_units", f"addresses in units that never existed in '{addr_col}'", head.with_columns(unknown.alias(addr_col)))
+            unknown = pl.Series(
+                [
+                    f"{i} Đường Số 9, Phường {90 + i % 9}, Quận 1, TP.HCM"
+                    if i % 2
+                    else f"{i} Lê Lợi, Xã Không Có, Huyện Ảo, Tỉnh X"
+                    for i in range(head.height)
+                ]
+            )
+            add(
+                "unknown_units",
+                f"addresses in units that never existed in '{addr_col}'",
+                head.with_columns(unknown.alias(addr_col)),
+            )
         return bad
 
     # -- the run
@@ -955,12 +1351,17 @@ class RegistryGenerator:
             "truth": {
                 "people": "truth/people.parquet (one row per true person)",
                 "households_true": "truth/households_true.parquet (one row per true household: old unit, new unit, street)",
-                **{r: f"truth/{r}.parquet (one row per record: source_id, record_no -> true entity, true old/new unit)" for r in REGISTRIES},
+                **{
+                    r: f"truth/{r}.parquet (one row per record: source_id, record_no -> true entity, true old/new unit)"
+                    for r in REGISTRIES
+                },
             },
             "gazetteer": "gazetteer.csv (synthetic evidence for split units, resolve with it)",
         }
         self.gazetteer.write_csv(self.out / "gazetteer.csv")
-        (self.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (self.out / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
 
 
 def _chunks(root: np.random.SeedSequence, total: int, size: int) -> Iterator[tuple[np.random.SeedSequence, int]]:
@@ -985,7 +1386,8 @@ def format_stats(stats: SynthStats) -> str:
         f"people registered more than once: {stats.duplicated_people / max(1, stats.people):.1%} "
         f"({stats.duplicate_records:,} duplicate records in all registries)",
         f"distinct people sharing full name + birth date with another person: {stats.shared_name_dob_share:.2%}",
-        "rows per format: " + ", ".join(f"{k} {v:,} ({v / max(1, total):.1%})" for k, v in sorted(stats.rows_per_format.items())),
+        "rows per format: "
+        + ", ".join(f"{k} {v:,} ({v / max(1, total):.1%})" for k, v in sorted(stats.rows_per_format.items())),
     ]
     mess = Counter()
     n_addr = sum(stats.address_mess.values())
@@ -997,11 +1399,15 @@ def format_stats(stats: SynthStats) -> str:
         mess[f"text:{transform}"] += c
     lines.append("address mess: " + ", ".join(f"{k} {v / max(1, n_addr):.1%}" for k, v in sorted(mess.items())))
     lines.append("clerk noise on duplicates: " + ", ".join(f"{k} {v:,}" for k, v in stats.noise.most_common()))
-    lines.append(f"time {stats.seconds:.1f} s ({total / max(stats.seconds, 1e-9):,.0f} records/s), peak RSS {stats.peak_rss_mib:,.0f} MiB")
+    lines.append(
+        f"time {stats.seconds:.1f} s ({total / max(stats.seconds, 1e-9):,.0f} records/s), peak RSS {stats.peak_rss_mib:,.0f} MiB"
+    )
     return "\n".join(lines)
 
 
-def sample_units(reference: Reference | None = None, districts_per_province: int = 2, units_per_district: int = 4, seed: int = 7) -> tuple[str, ...]:
+def sample_units(
+    reference: Reference | None = None, districts_per_province: int = 2, units_per_district: int = 4, seed: int = 7
+) -> tuple[str, ...]:
     """Old units of the bundled sample: a few units (one of them split where the district has one)
     in each of two old districts of each old province (HCMC, Bình Dương, Bà Rịa-Vũng Tàu)."""
     reference = reference or default_reference()
@@ -1017,12 +1423,16 @@ def sample_units(reference: Reference | None = None, districts_per_province: int
         for d in picked:
             in_d = [u for u in in_province if u.district_code == d]
             split = [u for u in in_d if u.is_split][:1]
-            rest = rnd.sample([u for u in in_d if not u.is_split], min(units_per_district - len(split), len(in_d) - len(split)))
+            rest = rnd.sample(
+                [u for u in in_d if not u.is_split], min(units_per_district - len(split), len(in_d) - len(split))
+            )
             chosen += [u.uid for u in split + rest]
     return tuple(sorted(chosen))
 
 
-def generate(config: SynthConfig, out_dir: Path | str, reference: Reference | None = None) -> tuple[SynthStats, dict[str, Source]]:
+def generate(
+    config: SynthConfig, out_dir: Path | str, reference: Reference | None = None
+) -> tuple[SynthStats, dict[str, Source]]:
     gen = RegistryGenerator(config, Path(out_dir), reference)
     stats = gen.run()
     return stats, gen.sources
