@@ -1,19 +1,18 @@
 """The ``wardbridge`` command.
 
     wardbridge resolve --input old.csv --column address --output new.parquet
-    wardbridge run                  # the Dagster job wardbridge_main on the repo's instance
     wardbridge reference            # row counts, provenance and checks of the reference data
     wardbridge synth --people 20000 --output out/   # synthetic registries of the old units, with truth
     wardbridge match --input people.parquet --spec people.toml --output entities.parquet
 
-Dagster is imported only by ``run``, so ``resolve`` and ``reference`` start fast and
-the engine stays usable without the orchestration layer.
+These are the engine's commands; nothing here imports Dagster. The installed ``wardbridge``
+script (assets/cli.py) adds ``run``, which executes the Dagster jobs; ``python -m pipelines.cli``
+offers the engine commands alone.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -21,8 +20,6 @@ from pathlib import Path
 
 import click
 import polars as pl
-
-from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_SEPARATOR = ";"
@@ -333,179 +330,6 @@ def reference() -> None:
 
 @main.command()
 @click.option(
-    "--warehouse",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help=f"Output directory. Default: ${WAREHOUSE_ENV}, else warehouse/ in the repository.",
-)
-@click.option(
-    "--dagster-home",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Dagster instance directory (holding dagster.yaml). Default: the repository root, "
-    "the instance `DAGSTER_HOME=$PWD dagster dev` uses.",
-)
-@click.option(
-    "--log-level",
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="INFO",
-    show_default=True,
-    help="Dagster log level printed while the job runs.",
-)
-def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> None:
-    """Run the Dagster jobs on the persistent instance: wardbridge_main (reference tables + the bundled sample),
-    ingest_<registry> (every catalogue extract), then wardbridge_entities (entities and registry links)."""
-    home = (dagster_home or REPO_ROOT).expanduser().resolve()
-    warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").is_file():
-        _echo(f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there")
-    # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
-    os.environ["DAGSTER_HOME"] = str(home)
-    os.chdir(home)
-
-    import dagster as dg
-
-    from assets.definitions import MAIN_JOB
-
-    _echo(f"wardbridge: running {MAIN_JOB} (Dagster instance {home}, warehouse {warehouse_dir})")
-    started = time.perf_counter()
-    instance = dg.DagsterInstance.get()
-    job = dg.build_reconstructable_job("assets.definitions", "wardbridge_main_job")
-    run_config = {
-        "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
-        "loggers": {"console": {"config": {"log_level": log_level}}},
-    }
-    with dg.execute_job(
-        job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}
-    ) as result:
-        elapsed = time.perf_counter() - started
-        _report(result, elapsed, home, warehouse_dir)
-        ok = result.success
-    ok = _run_ingest(dg, instance, run_config, warehouse_dir) and ok
-    ok = _run_entities(dg, instance, run_config, warehouse_dir) and ok
-    if not ok:
-        raise SystemExit(1)
-
-
-def _run_ingest(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
-    """One run per registry over all its catalogue partitions (source extracts)."""
-    from assets.definitions import defs
-    from pipelines.schema import REGISTRY_KINDS
-
-    ok = True
-    _echo()
-    _echo("wardbridge: ingesting the catalogue's source extracts (raw -> staged + quarantine)")
-    for registry in REGISTRY_KINDS:
-        keys = defs.resolve_job_def(f"ingest_{registry}").partitions_def.get_partition_keys()
-        if not keys:
-            continue
-        started = time.perf_counter()
-        job = dg.build_reconstructable_job("assets.definitions", "ingest_job", reconstructable_args=(registry,))
-        tags = {
-            "wardbridge/launched_by": "wardbridge run",
-            "dagster/asset_partition_range_start": keys[0],
-            "dagster/asset_partition_range_end": keys[-1],
-        }
-        with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
-            rows = {
-                e.asset_key.to_user_string(): e.materialization.metadata.get("dagster/row_count")
-                for e in result.get_asset_materialization_events()
-            }
-            counts = ", ".join(f"{k} {v.value if v else '?'}" for k, v in rows.items())
-            _echo(
-                f"  {registry:<11} {len(keys):>3} partitions  {'ok ' if result.success else 'FAILED'} {time.perf_counter() - started:5.1f}s  {counts}"
-            )
-            for event in result.get_step_failure_events():
-                error = event.step_failure_data.error
-                _echo(f"    step {event.step_key} failed: {error.message.strip()[:500] if error else 'unknown error'}")
-            for evaluation in result.get_asset_check_evaluations():
-                if not evaluation.passed:
-                    _echo(f"    FAILED check {evaluation.check_name}: {evaluation.description or ''}")
-            ok = ok and result.success
-    _echo(f"  tables: DuckDB views raw.*, staged.*, quarantine.* in {warehouse_dir / 'wardbridge.duckdb'}")
-    return ok
-
-
-def _run_entities(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
-    """The job wardbridge_entities: deduplicate every staged registry, link the registries."""
-    from assets.entities import JOB
-
-    _echo()
-    _echo(f"wardbridge: running {JOB} (staged -> entities, lineage, review queues, registry links)")
-    started = time.perf_counter()
-    job = dg.build_reconstructable_job("assets.definitions", "entities_job")
-    with dg.execute_job(
-        job, instance=instance, run_config=run_config, tags={"wardbridge/launched_by": "wardbridge run"}
-    ) as result:
-        _echo(
-            f"  run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {time.perf_counter() - started:.1f}s"
-        )
-        for event in result.get_asset_materialization_events():
-            metadata = event.materialization.metadata
-            rows, table = metadata.get("dagster/row_count"), metadata.get("dagster/table_name")
-            _echo(
-                f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows"
-            )
-            unlinked = metadata.get("unlinked_rows")
-            if unlinked is not None:
-                _echo(f"      {unlinked.value} source rows unlinked (reasons: asset metadata rows_by_link)")
-        _report_checks(result, indent="  ", max_error=500)
-        ok = result.success
-    _echo(f"  tables: entities.* in {warehouse_dir / 'wardbridge.duckdb'}; review queues entities.<kind>_review")
-    return ok
-
-
-def _report_checks(result, indent: str = "", max_error: int | None = None) -> None:  # noqa: ANN001 - dagster result
-    """Asset check counts, each failed check, and each failed step with its error."""
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    _echo(f"{indent}Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
-    for evaluation in failed:
-        _echo(
-            f"{indent}  FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}"
-        )
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        _echo(
-            f"{indent}  step {event.step_key} failed: {error.message.strip()[:max_error] if error else 'unknown error'}"
-        )
-
-
-def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  # noqa: ANN001 - dagster result
-    _echo()
-    _echo(f"wardbridge: run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {elapsed:.1f}s")
-    materialized = result.get_asset_materialization_events()
-    if materialized:
-        _echo("Tables published:")
-    for event in materialized:
-        metadata = event.materialization.metadata
-        rows = metadata.get("dagster/row_count")
-        table = metadata.get("dagster/table_name")
-        _echo(
-            f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows"
-        )
-        statuses = {k.removeprefix("status/"): v.value for k, v in metadata.items() if k.startswith("status/")}
-        if statuses:
-            _echo("      " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
-    _report_checks(result)
-    _echo("Outputs:")
-    _echo(f"  DuckDB   {warehouse_dir / 'wardbridge.duckdb'}   (schemas reference, resolved)")
-    _echo(f"  Parquet  {warehouse_dir / 'parquet'}/<schema>/<table>.parquet")
-    _echo("  Review   resolved.address_review_queue   (rows needing a person)")
-    if home == REPO_ROOT:
-        ui = f"cd {home} && DAGSTER_HOME=$PWD uv run dagster dev"
-    else:
-        ui = f"cd {home} && DAGSTER_HOME=$PWD uv run --project {REPO_ROOT} dagster dev -m assets.definitions"
-    _echo(f"Dagster UI (lists this run): {ui}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
-@main.command()
-@click.option(
     "--output",
     "output_dir",
     required=True,
@@ -570,3 +394,7 @@ def synth(
     stats, _ = generate(config, output_dir)
     _echo(format_stats(stats))
     _echo(f"wrote {output_dir}/ (manifest.json lists every source file, its format, encoding and columns)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

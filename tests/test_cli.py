@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -197,6 +198,7 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
+    stale = _stale_run(home, monkeypatch)  # a run left STARTED by a killed `wardbridge run`
     proc = wardbridge(
         "run", "--dagster-home", str(home), "--warehouse", str(warehouse), cwd=tmp_path, env=env, timeout=300
     )
@@ -215,7 +217,9 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
 
     monkeypatch.chdir(home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        records = instance.get_run_records()
+        assert instance.get_run_by_id(stale).status == dg.DagsterRunStatus.FAILURE
+        assert f"marked run {stale} FAILURE" in proc.stderr
+        records = [r for r in instance.get_run_records() if r.dagster_run.run_id != stale]
         jobs = {r.dagster_run.job_name: r.dagster_run for r in records}
         assert set(jobs) == {
             "wardbridge_main",
@@ -237,6 +241,29 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
         assert (warehouse / "parquet" / "entities" / f"{name}.parquet").is_file()
 
 
+def _stale_run(home: Path, monkeypatch) -> str:
+    """A run record left STARTED by a `wardbridge run` process that no longer exists."""
+    import dagster as dg
+
+    from assets.cli import _launch_tags
+
+    @dg.op
+    def noop():
+        pass
+
+    @dg.job
+    def killed_job():
+        noop()
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with monkeypatch.context() as m:
+        m.chdir(home)
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            tags = {**_launch_tags(), "wardbridge/pid": str(gone.pid)}
+            return instance.create_run_for_job(killed_job, status=dg.DagsterRunStatus.STARTED, tags=tags).run_id
+
+
 def test_run_fails_with_non_zero_exit(tmp_path):
     """A warehouse path that cannot be a directory makes the job fail; the command must say so."""
     home = tmp_path / "home"
@@ -249,3 +276,110 @@ def test_run_fails_with_non_zero_exit(tmp_path):
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert "FAILED" in proc.stderr
     assert "reference_tables" in proc.stderr
+
+
+# --------------------------------------------------------------------------- engine / Dagster layer
+
+
+def test_python_m_pipelines_cli_offers_every_engine_command():
+    """`python -m pipelines.cli synth` used to fail: the __main__ guard sat above the synth command."""
+    for command in ("resolve", "match", "reference", "synth"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", command, "--help"], cwd=REPO, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "Usage:" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--help"], cwd=REPO, capture_output=True)
+    assert proc.returncode == 2  # run is the Dagster layer's command
+
+
+def test_installed_script_offers_every_command_including_run():
+    proc = wardbridge("--help")
+    assert proc.returncode == 0, proc.stderr
+    commands = proc.stdout.split("Commands:")[1].split()
+    for command in ("resolve", "match", "reference", "synth", "run"):
+        assert command in commands
+
+
+def test_no_engine_module_imports_dagster():
+    """Import every module under pipelines/ in a fresh interpreter: Dagster must not be loaded."""
+    script = (
+        "import importlib, pkgutil, sys, pipelines\n"
+        "names = [m.name for m in pkgutil.walk_packages(pipelines.__path__, 'pipelines.')]\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "    assert 'dagster' not in sys.modules, name\n"
+        "print(len(names))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert int(proc.stdout) > 20  # every module was imported, the check is not vacuous
+
+
+_SLEEPY_RUN = """
+import sys, time
+import dagster as dg
+from assets.cli import _launch_tags
+
+@dg.op
+def sleepy():
+    time.sleep(120)
+
+@dg.job
+def sleepy_job():
+    sleepy()
+
+with dg.DagsterInstance.from_config(sys.argv[1]) as instance:
+    sleepy_job.execute_in_process(instance=instance, tags=_launch_tags())
+"""
+
+
+def test_runs_left_started_by_a_killed_process_are_marked_failed(tmp_path, monkeypatch):
+    import signal
+
+    import dagster as dg
+
+    from assets.cli import LAUNCHED_BY, PID_TAG, _launch_tags, fail_dead_runs
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.chdir(home)  # dagster.yaml paths are relative to the instance directory
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_")}
+    child = subprocess.Popen([sys.executable, "-c", _SLEEPY_RUN, str(home)], cwd=home, env=env)
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            deadline = time.monotonic() + 120
+            records = []
+            while time.monotonic() < deadline and not records:
+                records = instance.get_run_records(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+                time.sleep(0.5)
+            assert records, "the child's run never started"
+            killed = records[0].dagster_run
+            assert killed.tags[PID_TAG] == str(child.pid)
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=30)
+            assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.STARTED  # stuck
+
+            @dg.op
+            def noop():
+                pass
+
+            @dg.job
+            def other_job():
+                noop()
+
+            alive = instance.create_run_for_job(other_job, status=dg.DagsterRunStatus.STARTED, tags=_launch_tags())
+            foreign = instance.create_run_for_job(
+                other_job, status=dg.DagsterRunStatus.STARTED, tags={**LAUNCHED_BY, PID_TAG: str(child.pid)}
+            )  # no host tag: not ours to judge
+
+            assert fail_dead_runs(instance) == [killed.run_id]
+            assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.FAILURE
+            assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
+            assert instance.get_run_by_id(foreign.run_id).status == dg.DagsterRunStatus.STARTED
+            assert fail_dead_runs(instance) == []
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
