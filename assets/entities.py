@@ -1,27 +1,31 @@
 """Group "entities": deduplicated people, households, businesses and taxpayers, and the links between them.
 
 Thin: the matching engine (pipelines/match) under the specs in mappings/match/ and the
-joins of pipelines/link.py do the work. Each kind reads every loaded partition of its
-staged table and publishes ``entities.<kind>_entities`` (golden records),
+joins of pipelines/entities/ do the work. Each kind reads the staged partitions of the
+catalogue's extracts of its registry and publishes ``entities.<kind>_entities`` (golden records),
 ``entities.<kind>_lineage`` (record -> entity, with the link's evidence) and
 ``entities.<kind>_review`` (uncertain pairs); the previous run's lineage is passed to the
 engine so entity ids stay stable. ``registry_links`` joins the registries.
+
+A kind is not published over a registry whose ingest is incomplete: when a catalogue
+partition of the registry failed or was rejected in its last ingest (pipelines/ingest/status.py),
+or has no staged data, ``match_<kind>`` fails naming the partitions and the previously
+published tables stay as they were. Run config ``allow_incomplete: true`` for that step builds
+from the partitions that are accounted for instead, and says which were left out in the
+metadata (``incomplete/*``) and the log.
 """
 
 import dagster as dg
+from pydantic import Field
 
+from assets.ingest import catalogue_keys
 from assets.metadata import preview_markdown, published_metadata, static_table_metadata
 from assets.resources import WarehouseResource
-from pipelines.link import (
-    ENTITY_SCHEMA,
-    build_links,
-    lineage_problems,
-    link_problems,
-    previous_lineage,
-    read_staged,
-    resolve_entities,
-)
-from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, entities_table, lineage_table, review_table
+from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_staged, staged_in_lineage
+from pipelines.entities.links import build_links, link_problems
+from pipelines.entities.resolve import lineage_problems, resolve_entities
+from pipelines.ingest.status import partition_problems
+from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, entities_table, lineage_table, review_table, staged_table
 
 GROUP = "entities"
 JOB = "wardbridge_entities"
@@ -40,6 +44,48 @@ def _stats_metadata(stats: dict) -> dict:
     scalar = {f"match/{k}": v for k, v in stats.items() if isinstance(v, int | float | bool | str)}
     nested = {f"match/{k}": _json(_jsonable(v)) for k, v in stats.items() if isinstance(v, dict)}
     return {**scalar, **nested}
+
+
+class MatchConfig(dg.Config):
+    allow_incomplete: bool = Field(
+        default=False,
+        description="Build from the partitions that are accounted for when some catalogue partitions of the "
+        "registry failed, were rejected or are not staged (default: fail and keep the published tables).",
+    )
+
+
+class RegistryIncomplete(Exception):
+    """Some catalogue partitions of the registry are not accounted for: nothing was published."""
+
+
+def accounted_partitions(wh, registry: str, config: MatchConfig, log) -> tuple[list[str], dict[str, str]]:  # noqa: ANN001
+    """The catalogue partitions to build from, and those left out (key -> why). Raises unless allowed."""
+    keys = catalogue_keys(registry)
+    problems = partition_problems(wh, registry, staged_table(registry).name, keys)
+    if problems and not config.allow_incomplete:
+        raise RegistryIncomplete(
+            f"{registry}: {len(problems)} of {len(keys)} catalogue partitions are not accounted for, "
+            "so the published entities were left as they were (rerun the ingest, or give run config "
+            "allow_incomplete: true to build from the rest): " + "; ".join(problems.values())
+        )
+    if problems:
+        log.warning(
+            f"{registry}: allow_incomplete: building from {len(keys) - len(problems)} of {len(keys)} partitions; "
+            "left out: " + "; ".join(problems.values())
+        )
+    return [k for k in keys if k not in problems], problems
+
+
+def _incomplete_metadata(used: list[str], left_out: dict[str, str]) -> dict:
+    return {
+        "incomplete": bool(left_out),
+        "partitions_used": len(used),
+        **(
+            {"incomplete/left_out": dg.MetadataValue.md("\n".join(f"- {why}" for why in left_out.values()))}
+            if left_out
+            else {}
+        ),
+    }
 
 
 def build_entity_asset(kind: str) -> dg.AssetsDefinition:
@@ -69,9 +115,10 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         ],
         description=f"Deduplicate staged_{registry} into {kind} entities (spec mappings/match/{kind}.toml).",
     )
-    def match_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    def match_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: MatchConfig):
         wh = warehouse.get()
-        staged = read_staged(wh, registry)
+        used, left_out = accounted_partitions(wh, registry, config, context.log)
+        staged = read_staged(wh, registry, used)
         previous = previous_lineage(wh, kind)
         context.log.info(
             f"{kind}: {staged.height} staged records, previous lineage {'none' if previous is None else previous.height}"
@@ -85,6 +132,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
             asset_key=tables["entities"].name,
             metadata={
                 **published_metadata(tables["entities"], published["entities"]),
+                **_incomplete_metadata(used, left_out),
                 **_stats_metadata(stats),
                 **(
                     {"match/summary": dg.MetadataValue.md(result.result.summary())} if result.result is not None else {}
@@ -154,8 +202,9 @@ ENTITY_ASSETS = [build_entity_asset(kind) for kind in ENTITY_KINDS]
 )
 def registry_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     wh = warehouse.get()
-    staged = {kind: read_staged(wh, registry) for kind, registry in ENTITY_KINDS.items()}
     lineage = {kind: wh.read(ENTITY_SCHEMA, lineage_table(kind).name) for kind in ENTITY_KINDS}
+    # the partitions each kind was built from (all accounted for, or fewer under allow_incomplete)
+    staged = {kind: staged_in_lineage(read_staged(wh, r), lineage[kind]) for kind, r in ENTITY_KINDS.items()}
     result = build_links(staged, lineage)
     (published,) = wh.publish(ENTITY_SCHEMA, [(REGISTRY_LINKS, result.links)])
     counts = dict(result.links.group_by("link_type").len().sort("link_type").iter_rows())

@@ -1,13 +1,29 @@
-"""Group "ingest": raw and staged tables per registry, one partition per source extract.
+"""Group "ingest": raw, staged and quarantine tables per registry, one partition per source extract.
 
 Partitions come from the source catalogue (mappings/sources/*.toml, or the files
-named by $WARDBRIDGE_CATALOGUE): key ``<source_id>@<extract_date>``. A run may
-cover one partition (a load, reload or backfill of one extract) or a range; in a
-range, a partition whose file cannot be read fails with the file and cause named
-after the others have been written. The engine is pipelines/ingest/.
+named by $WARDBRIDGE_CATALOGUE): key ``<source_id>@<extract_date>``. A run may cover one
+partition (a load, reload or backfill of one extract) or a range. One step per registry,
+``load_<registry>``, reads each extract into raw, stages it and writes its quarantine,
+partition by partition, so a broken extract fails its own partition only:
+
+* an extract that cannot be read (file missing, not the declared format, a required column
+  absent) writes nothing, is recorded ``failed`` with its file and cause in the ingest status
+  (pipelines/ingest/status.py) and the other extracts of the run carry on;
+* an extract that staging refuses as a whole is ``rejected``: its rows are all quarantined
+  with the reason, so they are still accounted for;
+* after every partition was tried, Dagster gets one materialization per written partition
+  (failed partitions are not marked materialized), the blocking check ``rows_accounted``
+  (raw = staged + quarantined per written partition) and the check ``extracts_readable``
+  naming each failed or rejected partition; then the step fails with ``IngestFailed``
+  naming them, so the run ends failed and nobody misses it.
+
+Partitions on disk whose source left the catalogue are retired at the start of each run:
+moved to ``parquet/retired/...`` and noted in the ingest status (see status.py). The engine
+is pipelines/ingest/.
 """
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -17,8 +33,9 @@ from assets.resources import WarehouseResource
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
+from pipelines.ingest.status import PartitionStatus, retire_partitions, write_status
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
-from pipelines.warehouse import PartitionedLayer
+from pipelines.warehouse import PartitionedLayer, Warehouse
 
 CATALOGUE_ENV = "WARDBRIDGE_CATALOGUE"
 GROUP = "ingest"
@@ -33,72 +50,161 @@ def _extracts():
     return extracts_by_partition(load_catalogue(catalogue_paths()))
 
 
+def catalogue_keys(registry: str) -> list[str]:
+    """The partitions (source extracts) of ``registry`` the catalogue declares today."""
+    return [k for k, e in _extracts().items() if e.source.registry == registry]
+
+
 class IngestFailed(Exception):
     """Some partitions of the run could not be ingested (the others were)."""
 
 
 def _partitions(registry: str) -> dg.StaticPartitionsDefinition:
-    keys = [k for k, e in _extracts().items() if e.source.registry == registry]
-    return dg.StaticPartitionsDefinition(keys)
+    return dg.StaticPartitionsDefinition(catalogue_keys(registry))
 
 
-def _raise_failures(failures: dict[str, str]) -> None:
-    if failures:
-        raise IngestFailed("; ".join(f"{key}: {why}" for key, why in failures.items()))
+def _cause(exc: Exception) -> str:
+    """The reason a partition failed, without cell values.
+
+    The engine's own errors (pipelines.*: unreadable file, schema drift, ...) name the file,
+    field and cause and carry no cell content; any other error (a library's may quote the
+    offending value) is named by its type only.
+    """
+    if type(exc).__module__.startswith("pipelines."):
+        return str(exc)
+    return f"{type(exc).__name__} (details withheld: the message may quote cell values)"
+
+
+@dataclass
+class IngestOutcome:
+    """What one run did to its partitions."""
+
+    written: dict[str, dict] = field(default_factory=dict)  # key -> counts of account()
+    failed: dict[str, PartitionStatus] = field(default_factory=dict)  # failed or rejected partitions
+    notes: list[str] = field(default_factory=list)
+    ward_status: dict[str, int] = field(default_factory=dict)
+    repairs: dict[str, int] = field(default_factory=dict)
+
+    def totals(self) -> dict[str, int]:
+        return {k: sum(c[k] for c in self.written.values()) for k in ("raw", "staged", "quarantined")}
+
+    @property
+    def unbalanced(self) -> list[str]:
+        return [k for k, c in self.written.items() if not c["balanced"]]
+
+
+def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: str, outcome: IngestOutcome, log) -> None:  # noqa: ANN001
+    """Load, stage and account one partition; a failure is recorded in the ingest status, never raised."""
+    raw_decl, staged_decl = raw_table(registry), staged_table(registry)
+    location = extract.location
+    try:
+        loaded = load_raw(extract, run_id)
+    except Exception as exc:  # noqa: BLE001 - this partition fails, the others go on
+        status = PartitionStatus(key, registry, "failed", f"cannot read: {_cause(exc)}", location, run_id=run_id)
+        write_status(wh, status)
+        outcome.failed[key] = status
+        log.error(status.describe())
+        return
+    try:
+        result = stage(loaded.frame, registry, day_first=extract.source.day_first)
+    except Exception as exc:  # noqa: BLE001 - staging crashed on this extract: nothing of it is written
+        status = PartitionStatus(
+            key, registry, "failed", f"staging failed: {_cause(exc)}", location, loaded.frame.height, run_id=run_id
+        )
+        write_status(wh, status)
+        outcome.failed[key] = status
+        log.error(status.describe())
+        return
+    PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame)
+    PartitionedLayer(wh, "staged").write(staged_decl, key, result.staged)
+    PartitionedLayer(wh, "quarantine").write(QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}")
+    counts = account(loaded.frame, result)
+    outcome.written[key] = counts
+    rejected = getattr(result, "rejected", None)  # the engine refused the extract as a whole (rows quarantined)
+    status = PartitionStatus(
+        key,
+        registry,
+        "rejected" if rejected else "ok",
+        f"rejected: {rejected}" if rejected else None,
+        location,
+        counts["raw"],
+        counts["staged"],
+        counts["quarantined"],
+        run_id,
+    )
+    write_status(wh, status)
+    if rejected:
+        outcome.failed[key] = status
+        log.error(status.describe())
+    for s, n in result.ward_status.items():
+        outcome.ward_status[s] = outcome.ward_status.get(s, 0) + n
+    for fld, kinds in result.repairs.items():
+        for kind, n in kinds.items():
+            outcome.repairs[f"{fld}:{kind}"] = outcome.repairs.get(f"{fld}:{kind}", 0) + n
+    outcome.notes.append(
+        f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
+        f", encoding {loaded.encoding or 'n/a'}"
+        + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
+        + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
+    )
+    log.info(outcome.notes[-1])
+
+
+def accounting_check(registry: str, outcome: IngestOutcome) -> dg.AssetCheckResult:
+    totals, unbalanced = outcome.totals(), outcome.unbalanced
+    return dg.AssetCheckResult(
+        check_name="rows_accounted",
+        asset_key=f"staged_{registry}",
+        passed=not unbalanced,
+        metadata={
+            **totals,
+            "partitions": len(outcome.written),
+            "unbalanced_partitions": ", ".join(unbalanced) or "none",
+        },
+        description=f"raw {totals['raw']} = staged {totals['staged']} + quarantined {totals['quarantined']}"
+        + f" in {len(outcome.written)} partitions"
+        if not unbalanced
+        else f"rows lost or doubled in {unbalanced}",
+    )
+
+
+def readable_check(registry: str, outcome: IngestOutcome) -> dg.AssetCheckResult:
+    failed = [s.describe() for s in outcome.failed.values()]
+    return dg.AssetCheckResult(
+        check_name="extracts_readable",
+        asset_key=f"raw_{registry}",
+        passed=not failed,
+        metadata={"failed_partitions": dg.MetadataValue.md("\n".join(f"- {f}" for f in failed) or "none")},
+        description="; ".join(failed) or f"{len(outcome.written)} extracts read and staged",
+    )
 
 
 def build_registry_assets(registry: str) -> list:
     partitions = _partitions(registry)
     raw_decl, staged_decl = raw_table(registry), staged_table(registry)
-
-    @dg.asset(
-        name=f"raw_{registry}",
-        group_name=GROUP,
-        partitions_def=partitions,
-        description=raw_decl.description,
-        kinds={"parquet", "polars"},
-        metadata=static_table_metadata(raw_decl, "raw"),
-    )
-    def raw_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        extracts = _extracts()
-        layer = PartitionedLayer(warehouse.get(), "raw")
-        failures, rows, notes = {}, 0, []
-        for key in context.partition_keys:
-            extract = extracts[key]
-            try:
-                loaded = load_raw(extract, context.run_id)
-            except Exception as exc:  # noqa: BLE001 - named per partition, raised after the others land
-                context.log.error(f"{key}: {exc}")
-                failures[key] = str(exc)
-                continue
-            layer.write(raw_decl, key, loaded.frame)
-            rows += loaded.frame.height
-            notes.append(
-                f"{key}: {loaded.frame.height} rows, encoding {loaded.encoding or 'n/a'}"
-                + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
-                + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
-            )
-            context.log.info(notes[-1])
-        _raise_failures(failures)
-        return dg.MaterializeResult(
-            metadata={"dagster/row_count": rows, "partitions": dg.MetadataValue.md("\n".join(f"- {n}" for n in notes))}
-        )
+    raw_key, staged_key, quarantine_key = f"raw_{registry}", f"staged_{registry}", f"quarantine_{registry}"
 
     @dg.multi_asset(
-        name=f"stage_{registry}",
+        name=f"load_{registry}",
         group_name=GROUP,
         partitions_def=partitions,
         specs=[
             dg.AssetSpec(
-                f"staged_{registry}",
-                deps=[f"raw_{registry}"],
+                raw_key,
+                description=raw_decl.description,
+                kinds={"parquet", "polars"},
+                metadata=static_table_metadata(raw_decl, "raw"),
+            ),
+            dg.AssetSpec(
+                staged_key,
+                deps=[raw_key],
                 description=staged_decl.description,
                 kinds={"parquet", "polars"},
                 metadata=static_table_metadata(staged_decl, "staged"),
             ),
             dg.AssetSpec(
-                f"quarantine_{registry}",
-                deps=[f"raw_{registry}"],
+                quarantine_key,
+                deps=[raw_key],
                 description=QUARANTINE.description,
                 kinds={"parquet", "polars"},
                 metadata=static_table_metadata(QUARANTINE, "quarantine"),
@@ -107,62 +213,72 @@ def build_registry_assets(registry: str) -> list:
         check_specs=[
             dg.AssetCheckSpec(
                 "rows_accounted",
-                asset=f"staged_{registry}",
+                asset=staged_key,
                 blocking=True,
                 description="Every raw row is staged or quarantined, never both, never lost (per partition).",
             ),
+            dg.AssetCheckSpec(
+                "extracts_readable",
+                asset=raw_key,
+                description="Every extract of the run was read and staged; names each failed or rejected partition.",
+            ),
         ],
+        description=f"Load {registry} extracts into raw, stage them, quarantine what cannot be staged.",
     )
-    def stage_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    def load_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         extracts = _extracts()
         wh = warehouse.get()
-        raw_layer, staged_layer, quarantine_layer = (
-            PartitionedLayer(wh, "raw"),
-            PartitionedLayer(wh, "staged"),
-            PartitionedLayer(wh, "quarantine"),
+        retired = retire_partitions(
+            wh,
+            registry,
+            {"raw": raw_key, "staged": staged_key, "quarantine": quarantine_key},
+            catalogue_keys(registry),
+            context.run_id,
         )
-        totals = {"raw": 0, "staged": 0, "quarantined": 0}
-        unbalanced, status, repairs = [], {}, {}
+        if retired:
+            context.log.warning(f"retired (source no longer in the catalogue): {retired}")
+        outcome = IngestOutcome()
         for key in context.partition_keys:
-            raw = raw_layer.read(raw_decl.name, key)
-            result = stage(raw, registry, day_first=extracts[key].source.day_first)
-            staged_layer.write(staged_decl, key, result.staged)
-            quarantine_layer.write(QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}")
-            counts = account(raw, result)
-            for k in totals:
-                totals[k] += counts[k]
-            if not counts["balanced"]:
-                unbalanced.append(key)
-            for s, n in result.ward_status.items():
-                status[s] = status.get(s, 0) + n
-            for fld, kinds in result.repairs.items():
-                for kind, n in kinds.items():
-                    repairs[f"{fld}:{kind}"] = repairs.get(f"{fld}:{kind}", 0) + n
-            context.log.info(
-                f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
+            ingest_partition(wh, registry, key, extracts[key], context.run_id, outcome, context.log)
+        yield from _materializations(registry, outcome, partial=bool(outcome.failed))
+        yield accounting_check(registry, outcome)
+        yield readable_check(registry, outcome)
+        if outcome.failed:
+            raise IngestFailed(
+                f"{len(outcome.failed)} of {len(context.partition_keys)} {registry} partitions failed "
+                f"(the others were staged and accounted for): "
+                + "; ".join(s.describe() for s in outcome.failed.values())
             )
+
+    return [load_asset]
+
+
+def _materializations(registry: str, outcome: IngestOutcome, partial: bool):
+    """One MaterializeResult per table when every partition was written, else one event per written partition."""
+    totals = outcome.totals()
+    staged_meta = {
+        **{f"ward_status/{k}": v for k, v in sorted(outcome.ward_status.items())},
+        **{f"repaired/{k}": v for k, v in sorted(outcome.repairs.items())},
+    }
+    if not partial:
+        notes = dg.MetadataValue.md("\n".join(f"- {n}" for n in outcome.notes))
         yield dg.MaterializeResult(
-            asset_key=f"staged_{registry}",
-            metadata={
-                "dagster/row_count": totals["staged"],
-                **{f"ward_status/{k}": v for k, v in sorted(status.items())},
-                **{f"repaired/{k}": v for k, v in sorted(repairs.items())},
-            },
+            asset_key=f"raw_{registry}", metadata={"dagster/row_count": totals["raw"], "partitions": notes}
+        )
+        yield dg.MaterializeResult(
+            asset_key=f"staged_{registry}", metadata={"dagster/row_count": totals["staged"], **staged_meta}
         )
         yield dg.MaterializeResult(
             asset_key=f"quarantine_{registry}", metadata={"dagster/row_count": totals["quarantined"]}
         )
-        yield dg.AssetCheckResult(
-            check_name="rows_accounted",
-            asset_key=f"staged_{registry}",
-            passed=not unbalanced,
-            metadata={**totals, "unbalanced_partitions": ", ".join(unbalanced) or "none"},
-            description=f"raw {totals['raw']} = staged {totals['staged']} + quarantined {totals['quarantined']}"
-            if not unbalanced
-            else f"rows lost or doubled in {unbalanced}",
-        )
-
-    return [raw_asset, stage_asset]
+        return
+    # A ranged run with failed partitions: a MaterializeResult would mark every partition of the
+    # range materialized, the failed ones included. Events per written partition mark only those.
+    for layer, count in (("raw", "raw"), ("staged", "staged"), ("quarantine", "quarantined")):
+        for key, counts in outcome.written.items():
+            yield dg.AssetMaterialization(
+                asset_key=f"{layer}_{registry}", partition=key, metadata={"dagster/row_count": counts[count]}
+            )
 
 
 INGEST_ASSETS = [a for registry in REGISTRY_KINDS for a in build_registry_assets(registry)]

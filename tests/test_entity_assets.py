@@ -16,10 +16,11 @@ import pytest
 from assets.definitions import defs
 from assets.entities import ENTITY_ASSETS, JOB, registry_links
 from assets.resources import WarehouseResource
+from benchmarks.entity_accuracy import sample_accuracy
+from pipelines.entities.io import ENTITY_SCHEMA, read_published, read_staged
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import stage
-from pipelines.link import ENTITY_SCHEMA, read_published, read_staged, sample_accuracy
 from pipelines.schema import ENTITY_KINDS, ENTITY_TABLES, REGISTRY_LINKS, lineage_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse
 

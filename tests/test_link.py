@@ -7,7 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines.link import LINKS, build_links, lineage_problems, link_problems, resolve_entities, spec_path
+from pipelines.entities.links import LINKS, build_links, link_problems
+from pipelines.entities.resolve import lineage_problems, resolve_entities, spec_path
 from pipelines.match import load_spec
 from pipelines.match.evaluate import pairwise
 from pipelines.schema import (

@@ -1,0 +1,61 @@
+"""Warehouse reads for the entities step: staged partitions, the previous lineage, the published entity tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, lineage_table, staged_table
+from pipelines.warehouse import PartitionedLayer, Warehouse
+
+ENTITY_SCHEMA = "entities"
+
+
+def read_staged(warehouse: Warehouse, registry: str, partitions: Iterable[str] | None = None) -> pl.DataFrame:
+    """Every loaded partition of staged_<registry>, or only ``partitions`` (an empty table when none is loaded)."""
+    decl = staged_table(registry)
+    layer = PartitionedLayer(warehouse, "staged")
+    if partitions is None:
+        root = warehouse.root / "parquet" / "staged" / decl.name
+        if not any(root.glob("part=*/data.parquet")):
+            return pl.DataFrame(schema=decl.polars_schema)
+        return layer.scan(decl.name).select(decl.columns).collect().sort("record_key")
+    paths = [p for p in (layer.path(decl.name, key) for key in partitions) if p.is_file()]
+    if not paths:
+        return pl.DataFrame(schema=decl.polars_schema)
+    return pl.scan_parquet(paths).select(decl.columns).collect().sort("record_key")
+
+
+def previous_lineage(warehouse: Warehouse, kind: str) -> pl.DataFrame | None:
+    """The lineage the previous run published (record_id, entity_id), or None on a first run."""
+    path = warehouse.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)
+    if not path.is_file():
+        return None
+    return pl.read_parquet(path, columns=["record_key", "entity_id"]).rename({"record_key": "record_id"})
+
+
+def read_lineage(warehouse: Warehouse, kind: str) -> pl.DataFrame:
+    return pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name))
+
+
+def staged_in_lineage(staged: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
+    """The staged records of the partitions (source_id, extract_date) the lineage was built from.
+
+    The entities step may have built a kind from part of its registry (``allow_incomplete``);
+    the links then join only those partitions, so a record of a left-out partition is neither
+    linked nor reported as a record without an entity.
+    """
+    built = lineage.select("source_id", "extract_date").unique()
+    return staged.join(built, on=["source_id", "extract_date"], how="semi", maintain_order="left")
+
+
+def read_published(warehouse: Warehouse) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], pl.DataFrame]:
+    """Staged tables (partitions the lineage covers), published lineages and registry_links, keyed by entity kind."""
+    lineage = {kind: read_lineage(warehouse, kind) for kind in ENTITY_KINDS}
+    staged = {
+        kind: staged_in_lineage(read_staged(warehouse, registry), lineage[kind])
+        for kind, registry in ENTITY_KINDS.items()
+    }
+    links = pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, REGISTRY_LINKS.name))
+    return staged, lineage, links

@@ -1,0 +1,81 @@
+"""Entities of one registry: the matching engine under mappings/match/<kind>.toml, shaped into the published tables.
+
+    staged_<registry> --match--> <kind>_entities / <kind>_lineage / <kind>_review
+
+Entity kinds and the registry each deduplicates are ``pipelines.schema.ENTITY_KINDS``:
+people (population), households, businesses, taxpayers (tax). The previous run's lineage
+keeps entity ids stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.match import MatchResult, load_spec, match
+from pipelines.schema import ENTITY_KINDS, Table, entities_table, lineage_table, review_table
+from pipelines.warehouse import REPO_ROOT
+
+SPEC_DIR = REPO_ROOT / "mappings" / "match"
+
+
+def spec_path(kind: str) -> Path:
+    return SPEC_DIR / f"{kind}.toml"
+
+
+@dataclass
+class EntityTables:
+    kind: str
+    entities: pl.DataFrame
+    lineage: pl.DataFrame
+    review: pl.DataFrame
+    stats: dict
+    result: MatchResult | None  # None when there were no staged records
+
+    def tables(self) -> list[tuple[Table, pl.DataFrame]]:
+        return [
+            (entities_table(self.kind), self.entities),
+            (lineage_table(self.kind), self.lineage),
+            (review_table(self.kind), self.review),
+        ]
+
+
+def _empty(table: Table) -> pl.DataFrame:
+    return pl.DataFrame(schema=table.polars_schema)
+
+
+def resolve_entities(kind: str, staged: pl.DataFrame, previous: pl.DataFrame | None = None) -> EntityTables:
+    """Deduplicate one staged registry under mappings/match/<kind>.toml into the published tables."""
+    spec = load_spec(spec_path(kind))
+    if staged.height == 0:
+        stats = {"records": 0, "entities": 0}
+        return EntityTables(
+            kind, _empty(entities_table(kind)), _empty(lineage_table(kind)), _empty(review_table(kind)), stats, None
+        )
+    result = match(staged, spec, previous=previous, source=f"staged_{ENTITY_KINDS[kind]}")
+    lineage = staged.select("record_key", "source_id", "extract_date").join(
+        result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"
+    )
+    return EntityTables(kind, result.entities, lineage, result.review, result.stats, result)
+
+
+def lineage_problems(staged: pl.DataFrame, lineage: pl.DataFrame) -> list[str]:
+    """Every staged record appears exactly once in the lineage, with an entity."""
+    problems = []
+    counts = lineage.group_by("record_key").len()
+    doubled = counts.filter(pl.col("len") > 1)
+    if doubled.height:
+        problems.append(
+            f"{doubled.height} records appear more than once, e.g. {doubled['record_key'].head(3).to_list()}"
+        )
+    missing = staged.select("record_key").join(lineage.select("record_key"), on="record_key", how="anti")
+    if missing.height:
+        problems.append(f"{missing.height} staged records are missing, e.g. {missing['record_key'].head(3).to_list()}")
+    extra = lineage.select("record_key").join(staged.select("record_key"), on="record_key", how="anti")
+    if extra.height:
+        problems.append(f"{extra.height} lineage records are not staged, e.g. {extra['record_key'].head(3).to_list()}")
+    if n := lineage["entity_id"].null_count():
+        problems.append(f"{n} records have no entity")
+    return problems

@@ -1,0 +1,182 @@
+"""Ingest status: the outcome of the last ingest of each partition (source extract), kept beside the data.
+
+One small JSON file per partition, ``<warehouse>/status/ingest/<registry>/part=<key>.json``,
+replaced atomically, so partitions load and fail independently without a shared writer::
+
+    {"partition": ..., "registry": ..., "state": "ok" | "failed" | "rejected" | "retired",
+     "cause": ..., "file": ..., "raw_rows": ..., "staged_rows": ..., "quarantined_rows": ...,
+     "run_id": ..., "time": ...}
+
+* ``ok``        raw, staged and quarantine written; every raw row is in one of the two.
+* ``failed``    the extract could not be read (file, cause): nothing of it was written by this run.
+* ``rejected``  read, but refused as a whole by staging (all its rows quarantined with the reason).
+* ``retired``   the source left the catalogue: its partition files were moved to
+                ``<warehouse>/parquet/retired/<layer>/<table>/part=<key>/`` and no live view or
+                entity includes them any more.
+
+Causes name the file, field and reason, never a cell value. The entities step reads this status
+before it publishes (``partition_problems``). Plain Python: no Dagster.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir
+
+STATES = ("ok", "failed", "rejected", "retired")
+LAYERS = ("raw", "staged", "quarantine")
+
+
+@dataclass(frozen=True)
+class PartitionStatus:
+    partition: str
+    registry: str
+    state: str
+    cause: str | None = None
+    file: str | None = None
+    raw_rows: int | None = None
+    staged_rows: int | None = None
+    quarantined_rows: int | None = None
+    run_id: str | None = None
+    time: str | None = None
+
+    def describe(self) -> str:
+        """One line naming the partition, its file and the cause (no cell values: causes never carry them)."""
+        where = f" ({self.file})" if self.file else ""
+        return f"{self.partition}{where}: {self.state}" + (f": {self.cause}" if self.cause else "")
+
+
+def status_dir(warehouse: Warehouse, registry: str) -> Path:
+    return warehouse.root / "status" / "ingest" / registry
+
+
+def _status_path(warehouse: Warehouse, registry: str, partition: str) -> Path:
+    return status_dir(warehouse, registry) / f"{_partition_dir(partition)}.json"
+
+
+def write_status(warehouse: Warehouse, status: PartitionStatus) -> Path:
+    if status.state not in STATES:
+        raise ValueError(f"unknown ingest state {status.state!r}; expected one of {STATES}")
+    if status.time is None:
+        status = PartitionStatus(**{**asdict(status), "time": datetime.now(UTC).isoformat(timespec="seconds")})
+    target = _status_path(warehouse, status.registry, status.partition)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(json.dumps(asdict(status), ensure_ascii=False, indent=1), encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+def read_status(warehouse: Warehouse, registry: str) -> dict[str, PartitionStatus]:
+    """partition key -> its last recorded status (every partition ever ingested, retired ones included)."""
+    out = {}
+    for path in sorted(status_dir(warehouse, registry).glob("part=*.json")):
+        status = PartitionStatus(**json.loads(path.read_text(encoding="utf-8")))
+        out[status.partition] = status
+    return out
+
+
+def status_frame(warehouse: Warehouse, registries: list[str]) -> pl.DataFrame:
+    """Every recorded status of the given registries as one frame (for reports and tests)."""
+    rows = [asdict(s) for r in registries for s in read_status(warehouse, r).values()]
+    schema = {f: pl.Int64 if f.endswith("_rows") else pl.String for f in PartitionStatus.__dataclass_fields__}
+    return pl.DataFrame(rows, schema=schema)
+
+
+# --------------------------------------------------------------------------- what the entities step may use
+
+
+def staged_present(warehouse: Warehouse, staged_name: str, partition: str) -> bool:
+    return PartitionedLayer(warehouse, "staged").path(staged_name, partition).is_file()
+
+
+def partition_problems(
+    warehouse: Warehouse, registry: str, staged_name: str, catalogue_keys: list[str]
+) -> dict[str, str]:
+    """Catalogue partitions of ``registry`` that are not fully accounted for: key -> why.
+
+    A partition is accounted for when its last ingest is ``ok`` and its staged file is present.
+    Failed or rejected extracts, extracts never ingested and staged files that have gone missing
+    are problems.
+    """
+    statuses = read_status(warehouse, registry)
+    problems = {}
+    for key in catalogue_keys:
+        status = statuses.get(key)
+        if status is not None and status.state != "ok":
+            problems[key] = status.describe()
+        elif not staged_present(warehouse, staged_name, key):
+            problems[key] = f"{key}: no staged data" + ("" if status else " (never ingested)")
+    return problems
+
+
+# --------------------------------------------------------------------------- retiring sources
+
+
+def live_partitions(warehouse: Warehouse, layer: str, table: str) -> dict[str, Path]:
+    """partition directory name -> directory, for every partition present in a live layer."""
+    root = warehouse.root / "parquet" / layer / table
+    return {p.name: p for p in sorted(root.glob("part=*")) if (p / "data.parquet").is_file()}
+
+
+def _drop_or_refresh_view(warehouse: Warehouse, layer: str, table: str) -> None:
+    glob = warehouse.root / "parquet" / layer / table / "part=*" / "data.parquet"
+    if any(glob.parent.parent.glob("part=*/data.parquet")):
+        view = f"SELECT * FROM read_parquet('{str(glob).replace(chr(39), chr(39) * 2)}', union_by_name = true)"
+        sql = f'CREATE OR REPLACE VIEW "{layer}"."{table}" AS {view}'
+    else:
+        sql = f'DROP VIEW IF EXISTS "{layer}"."{table}"'
+    if not warehouse.duckdb_path.exists():
+        return
+    with warehouse._writer_lock(), duckdb.connect(str(warehouse.duckdb_path)) as con:
+        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
+        con.execute(sql)
+
+
+def retire_partitions(
+    warehouse: Warehouse, registry: str, tables: dict[str, str], catalogue_keys: list[str], run_id: str
+) -> list[str]:
+    """Move partitions whose source left the catalogue out of the live layers; returns their directory names.
+
+    ``tables`` maps layer -> table name (raw_<registry>, staged_<registry>, quarantine_<registry>).
+    Each such partition goes to ``parquet/retired/<layer>/<table>/part=<key>/`` (a later retirement of
+    the same key replaces the earlier copy), its status becomes ``retired`` and the views are refreshed.
+    """
+    wanted = {_partition_dir(k) for k in catalogue_keys}
+    statuses = {_partition_dir(k): s for k, s in read_status(warehouse, registry).items()}
+    retired: set[str] = set()
+    for layer, table in tables.items():
+        gone = {name: path for name, path in live_partitions(warehouse, layer, table).items() if name not in wanted}
+        for name, path in gone.items():
+            target = warehouse.root / "parquet" / "retired" / layer / table / name
+            if target.exists():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+            retired.add(name)
+        if gone:
+            _drop_or_refresh_view(warehouse, layer, table)
+    for name in sorted(retired | {n for n, s in statuses.items() if n not in wanted and s.state != "retired"}):
+        previous = statuses.get(name)
+        key = previous.partition if previous else name.removeprefix("part=")
+        write_status(
+            warehouse,
+            PartitionStatus(
+                partition=key,
+                registry=registry,
+                state="retired",
+                cause="source no longer in the catalogue; partition moved to parquet/retired/",
+                file=previous.file if previous else None,
+                run_id=run_id,
+            ),
+        )
+        retired.add(name)
+    return sorted(retired)
