@@ -13,7 +13,9 @@ offers the engine commands alone.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,40 +57,108 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
         return pl.read_csv(path, infer_schema=False, encoding="utf8")
     except pl.exceptions.NoDataError:
         raise click.ClickException(f"{path}: the file is empty") from None
-    except pl.exceptions.ComputeError as exc:
+    except (pl.exceptions.PolarsError, OSError) as exc:
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
             raise click.ClickException(
                 f"{path}: not valid UTF-8. Re-encode it first, e.g. `iconv -f CP1258 -t UTF-8` "
-                f"(legacy TCVN3/VNI files need a conversion table). Detail: {exc}"
+                "(legacy TCVN3/VNI files need a conversion table)"
             ) from None
-        raise click.ClickException(f"{path}: cannot read as {fmt}: {exc}") from None
+        raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
+
+
+NESTED = (pl.List, pl.Array, pl.Struct)
+
+
+def _is_nested(dtype: pl.DataType) -> bool:
+    return isinstance(dtype, NESTED)
+
+
+def check_text_columns(frame: pl.DataFrame, columns: dict[str, str | None], path: Path) -> None:
+    """Each named column exists and holds scalars that read as text (not a list, array, struct or bytes)."""
+    for option, name in columns.items():
+        if not name:
+            continue
+        if name not in frame.columns:
+            raise click.BadParameter(
+                f"column {name!r} not found in {path}; its columns are: {', '.join(frame.columns)}", param_hint=option
+            )
+        dtype = frame.schema[name]
+        if _is_nested(dtype) or dtype == pl.Binary:
+            raise click.BadParameter(
+                f"column {name!r} of {path} has type {dtype}; it must hold one text value per row", param_hint=option
+            )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        return a.samefile(b)
+    return a.expanduser().resolve() == b.expanduser().resolve()
+
+
+def check_output(path: Path, option: str, inputs: Sequence[tuple[str, Path | None]]) -> None:
+    """Refuse, before any work, an output that is one of the inputs or cannot be written.
+
+    Raises BadParameter (exit code 2): the output path is a usage mistake, never a reason to
+    overwrite an input or to fail after the work is done.
+    """
+    for input_option, source in inputs:
+        if source is not None and _same_file(path, source):
+            raise click.BadParameter(
+                f"{path} is also the {input_option} file; refusing to overwrite an input: choose another output path",
+                param_hint=option,
+            )
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a directory", param_hint=option)
+    ancestor = path.expanduser().absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise click.BadParameter(f"cannot create {path}: {ancestor} is not a directory", param_hint=option)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise click.BadParameter(f"cannot write {path}: permission denied", param_hint=option)
+    try:  # a real probe: os.access says yes to root on read-only file systems
+        with tempfile.NamedTemporaryFile(dir=ancestor, prefix=".wardbridge-probe-"):
+            pass
     except OSError as exc:
-        raise click.ClickException(f"{path}: cannot read as {fmt}: {exc}") from None
+        raise click.BadParameter(f"cannot write into {ancestor}: {exc.strerror or exc}", param_hint=option) from None
+
+
+def _json_expr(name: str) -> pl.Expr:
+    """A nested value as JSON text (Polars encodes structs only: wrap the value in one and unwrap the text)."""
+    text = pl.struct(pl.col(name).alias("v")).struct.json_encode().str.slice(len('{"v":')).str.head(-1)
+    return pl.when(pl.col(name).is_null()).then(None).otherwise(text).alias(name)
 
 
 def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
-    """Nested columns flattened for CSV: lists ';'-joined, structs as JSON."""
+    """Columns CSV cannot hold, made text: lists of scalars ';'-joined; nested lists and structs as JSON;
+    bytes as hex."""
     exprs = []
     for name, dtype in frame.schema.items():
-        if isinstance(dtype, pl.List | pl.Array):
-            col = pl.col(name)
-            if isinstance(dtype, pl.Array):
-                col = col.arr.to_list()
+        if isinstance(dtype, pl.List | pl.Array) and not _is_nested(dtype.inner):
+            col = pl.col(name).arr.to_list() if isinstance(dtype, pl.Array) else pl.col(name)
+            if dtype.inner == pl.Binary:
+                col = col.list.eval(pl.element().bin.encode("hex"))
             exprs.append(col.list.eval(pl.element().cast(pl.String)).list.join(LIST_SEPARATOR).alias(name))
-        elif isinstance(dtype, pl.Struct):
-            exprs.append(pl.col(name).struct.json_encode().alias(name))
+        elif _is_nested(dtype):
+            exprs.append(_json_expr(name))
+        elif dtype == pl.Binary:
+            exprs.append(pl.col(name).bin.encode("hex").alias(name))
     return frame.with_columns(exprs) if exprs else frame
 
 
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write atomically (a partial file renamed into place); a failure is a ClickException naming the file."""
     partial = path.with_name(f".{path.name}.partial")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "parquet":
             frame.write_parquet(partial)
         else:
             csv_ready(frame).write_csv(partial)  # UTF-8, no BOM
         partial.replace(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise click.ClickException(f"cannot write {path}: {detail}") from None
     finally:
         partial.unlink(missing_ok=True)
 
@@ -161,13 +231,12 @@ def resolve(
             "--ward-column/--district-column/--province-column/--old-code-column"
         )
     out_fmt = file_format(output_path, "--output")
+    check_output(output_path, "--output", [("--input", input_path), *(("--gazetteer", g) for g in gazetteers)])
+    for path in gazetteers:
+        if not path.is_file():
+            raise click.BadParameter(f"file not found: {path}", param_hint="--gazetteer")
     frame = read_frame(input_path, "--input")
-    for option, name in columns.items():
-        if name and name not in frame.columns:
-            raise click.BadParameter(
-                f"column {name!r} not found in {input_path}; its columns are: {', '.join(frame.columns)}",
-                param_hint=option,
-            )
+    check_text_columns(frame, columns, input_path)
 
     from pipelines.reference import USER_GAZETTEER, load_reference
     from pipelines.resolve import resolve_table
@@ -175,9 +244,6 @@ def resolve(
 
     reference = None
     if gazetteers:
-        for path in gazetteers:
-            if not path.is_file():
-                raise click.BadParameter(f"file not found: {path}", param_hint="--gazetteer")
         try:
             reference = load_reference(gazetteers=(USER_GAZETTEER, *gazetteers))
         except (ValueError, pl.exceptions.PolarsError) as exc:
@@ -259,11 +325,21 @@ def match(
 
     started = time.perf_counter()
     out_fmt = file_format(output_path, "--output")
+    outputs = match_outputs(output_path)
+    inputs = [("--input", input_path), ("--spec", spec_path), ("--previous", previous_path), ("--labels", labels_path)]
+    for path in outputs:
+        check_output(path, "--output", inputs)
     try:
         spec = load_spec(spec_path)
     except SpecError as exc:
         raise click.BadParameter(str(exc), param_hint="--spec") from None
     frame = read_frame(input_path, "--input")
+    nested = [c for c in sorted(spec.input_columns) if c in frame.columns and _is_nested(frame.schema[c])]
+    if nested:
+        raise click.ClickException(
+            f"{input_path}: column(s) {nested} used by the spec hold lists or structs ({frame.schema[nested[0]]}); "
+            "the spec compares one value per record"
+        )
     previous = None
     if previous_path is not None:
         previous = read_frame(previous_path, "--previous")
@@ -282,19 +358,25 @@ def match(
         result = run_match(frame, spec, previous=previous, labelled_pairs=labels, source=str(input_path))
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
-    suffix = output_path.suffix
-    outputs = {
-        output_path: result.records,
-        output_path.with_name(f"{output_path.stem}.pairs{suffix}"): result.pairs,
-        output_path.with_name(f"{output_path.stem}.review{suffix}"): result.review,
-        output_path.with_name(f"{output_path.stem}.entities{suffix}"): result.entities,
-        output_path.with_name(f"{output_path.stem}.capped{suffix}"): result.blocking.capped_blocks,
-        output_path.with_name(f"{output_path.stem}.model{suffix}"): result.model_table(),
-    }
-    for path, table in outputs.items():
+    tables = [
+        result.records,
+        result.pairs,
+        result.review,
+        result.entities,
+        result.blocking.capped_blocks,
+        result.model_table(),
+    ]
+    for path, table in zip(outputs, tables, strict=True):
         write_frame(table, path, out_fmt)
     _echo(result.summary())
     _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s")
+
+
+def match_outputs(output_path: Path) -> list[Path]:
+    """OUTPUT and its companions: .pairs, .review, .entities, .capped, .model (in that order)."""
+    parts = ("pairs", "review", "entities", "capped", "model")
+    stem, suffix = output_path.stem, output_path.suffix
+    return [output_path, *(output_path.with_name(f"{stem}.{part}{suffix}") for part in parts)]
 
 
 @main.command()

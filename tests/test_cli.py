@@ -168,7 +168,7 @@ def test_resolve_errors_name_the_culprit(addresses_csv, tmp_path, args, expected
     (tmp_path / "old.txt").write_text("address\nx\n")
     argv = [a.format(tmp=tmp_path, csv=addresses_csv) for a in args]
     proc = wardbridge("resolve", *argv)
-    assert proc.returncode != 0
+    assert proc.returncode == 2  # usage mistakes: exit code 2
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "o.csv").exists()
@@ -178,9 +178,102 @@ def test_resolve_rejects_non_utf8_with_the_file_name(tmp_path):
     legacy = tmp_path / "legacy.csv"
     legacy.write_bytes("address\nPhường Bến Nghé\n".encode().replace("ư".encode(), b"\xf0"))  # a cp1258 byte
     proc = wardbridge("resolve", "--input", str(legacy), "--column", "address", "--output", str(tmp_path / "o.csv"))
-    assert proc.returncode != 0
+    assert proc.returncode == 1  # a data problem: exit code 1
     assert "legacy.csv" in proc.stderr and "UTF-8" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_resolve_refuses_a_list_column_as_address(tmp_path):
+    source = tmp_path / "lists.parquet"
+    pl.DataFrame({"id": ["1", "2"], "address": [[BEN_NGHE], [GO_VAP_12, BEN_NGHE]]}).write_parquet(source)
+    out = tmp_path / "o.csv"
+    proc = wardbridge("resolve", "--input", str(source), "--column", "address", "--output", str(out))
+    assert proc.returncode == 2, proc.stderr
+    assert "'address'" in proc.stderr and "list" in proc.stderr and "--column" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Nguyễn" not in proc.stderr  # no cell value in the message
+    assert not out.exists()
+
+
+def test_resolve_writes_nested_input_columns_to_csv(tmp_path):
+    """List, nested-list, struct and bytes columns carried through from Parquet are written as text."""
+    source = tmp_path / "nested.parquet"
+    pl.DataFrame(
+        {
+            "address": [BEN_NGHE, GO_VAP_12],
+            "tags": [["a", "b"], None],
+            "grid": [[[1, 2], [3]], [[4]]],
+            "meta": [{"k": 1}, {"k": None}],
+            "blob": [b"\x01\xff", b""],
+        }
+    ).write_parquet(source)
+    out = tmp_path / "o.csv"
+    proc = wardbridge("resolve", "--input", str(source), "--column", "address", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    result = pl.read_csv(out, infer_schema=False)
+    assert result["tags"].to_list() == ["a;b", None]
+    assert result["grid"].to_list() == ["[[1,2],[3]]", "[[4]]"]
+    assert result["meta"].to_list() == ['{"k":1}', '{"k":null}']
+    assert result["blob"].to_list() == ["01ff", ""]
+    assert result["new_uid"].to_list() == ["2025:26740", "2025:26882"]
+
+
+@pytest.mark.parametrize("spelling", ["same", "dotted", "symlink"])
+def test_resolve_refuses_to_overwrite_its_input(addresses_csv, tmp_path, spelling):
+    before = addresses_csv.read_bytes()
+    output = {
+        "same": addresses_csv,
+        "dotted": tmp_path / "sub" / ".." / addresses_csv.name,
+        "symlink": tmp_path / "link.csv",
+    }[spelling]
+    if spelling == "symlink":
+        output.symlink_to(addresses_csv)
+    proc = wardbridge("resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(output))
+    assert proc.returncode == 2, proc.stderr
+    assert "refusing to overwrite" in proc.stderr and "--input" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert addresses_csv.read_bytes() == before
+
+
+def test_match_refuses_outputs_that_overwrite_an_input(tmp_path):
+    example = REPO / "docs" / "examples"
+    data = tmp_path / "customers.csv"
+    shutil.copy(example / "customers.csv", data)
+    before = data.read_bytes()
+    proc = wardbridge("match", "--input", str(data), "--spec", str(example / "customers.toml"), "--output", str(data))
+    assert proc.returncode == 2 and "refusing to overwrite" in proc.stderr, proc.stderr
+    # a companion file (<output>.pairs.csv) would overwrite the labels
+    labels = tmp_path / "out.pairs.csv"
+    labels.write_text("left_id,right_id\n")
+    proc = wardbridge(
+        "match", "--input", str(data), "--spec", str(example / "customers.toml"), "--output", str(tmp_path / "out.csv"),
+        "--labels", str(labels),
+    )  # fmt: skip
+    assert proc.returncode == 2 and "--labels" in proc.stderr, proc.stderr
+    assert data.read_bytes() == before and labels.read_text() == "left_id,right_id\n"
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "proc"])
+def test_unwritable_output_fails_before_any_work(addresses_csv, tmp_path, where):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    output = blocker / "out" / "new.csv" if where == "under-a-file" else Path("/proc/wardbridge-test/new.csv")
+    proc = wardbridge("resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(output))
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot" in proc.stderr and "--output" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "resolved" not in proc.stderr  # refused before reading and resolving
+
+
+def test_data_problems_exit_with_1(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    proc = wardbridge("resolve", "--input", str(empty), "--column", "address", "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode == 1 and "empty" in proc.stderr, proc.stderr
+    garbage = tmp_path / "garbage.parquet"
+    garbage.write_bytes(b"not parquet at all")
+    proc = wardbridge("resolve", "--input", str(garbage), "--column", "address", "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode == 1 and "garbage.parquet" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_reference_command_reports_counts_and_checks():
