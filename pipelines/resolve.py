@@ -666,8 +666,8 @@ def resolve_table(
     parts = [pl.col(c).cast(pl.String) for c in (address_column, ward_column, district_column, province_column) if c]
     if parts:
         text = pl.concat_str(parts, separator=", ", ignore_nulls=True)
-    else:
-        text = pl.lit(None, dtype=pl.String)
+    else:  # only old codes: no text to read, one null per row
+        text = pl.repeat(None, frame.height, dtype=pl.String)
     texts = frame.select(text.alias("t"))["t"]
     idx = index_for(reference)
     resolved = resolve_addresses(texts, index=idx)
@@ -679,18 +679,50 @@ def resolve_table(
 
 
 def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:
-    """Rows whose old code is a known pre-2025 commune code are resolved from the code."""
-    code = codes.cast(pl.String).str.strip_chars().str.zfill(5)
-    by_code = pl.DataFrame({"old_uid": ("pre2025:" + code)}).with_row_index("_row")
-    known = set(idx.parts)
-    rows = []
-    for row, old_uid in by_code.iter_rows():
-        if old_uid in known:
-            res = _finish(idx, old_uid, 100.0, [], "")
-            res.reason = "; ".join(filter(None, ["from old code", res.reason]))
-            rows.append((row, res.old_uid, res.new_uid, res.status, res.confidence, res.reason))
-    if not rows:
+    """Rows whose old code is a known pre-2025 commune code are resolved from the code.
+
+    The code's reading replaces every resolver column of the row (a split unit's
+    new_uid stays empty unless evidence places it); the address text of the row still
+    counts as gazetteer evidence for a split unit, and an address that reads another
+    unit is noted in the reason.
+    """
+    frame = (
+        resolved.select(
+            "input",
+            _address_uid=pl.col("old_uid"),
+            _code_uid=pl.lit("pre2025:") + codes.cast(pl.String).str.strip_chars().str.zfill(5),
+            _words=clean_expr(pl.col("input")).str.extract_all(r"[a-z0-9]+").list.join(" ").fill_null(""),
+        )
+        .with_row_index("_row")
+        .filter(pl.col("_code_uid").is_in(list(idx.parts)))
+    )
+    if frame.is_empty():
         return resolved
-    patch = _add_unit_columns(idx, pl.DataFrame(rows, schema={"_row": pl.UInt32, **_RESULT_SCHEMA}, orient="row"))
+    rows = []
+    for old_uid, text in frame.select("_code_uid", "_words").unique().iter_rows():  # distinct (code, text) only
+        res = _finish(idx, old_uid, 100.0, [], text)
+        rows.append((old_uid, text, res.new_uid, res.status, res.confidence, res.reason))
+    by_code = pl.DataFrame(
+        rows,
+        schema={
+            "_code_uid": pl.String,
+            "_words": pl.String,
+            **{k: v for k, v in _RESULT_SCHEMA.items() if k != "old_uid"},
+        },
+        orient="row",
+    )
+    disagrees = pl.col("_address_uid").is_not_null() & (pl.col("_address_uid") != pl.col("_code_uid"))
+    patch = frame.join(by_code, on=["_code_uid", "_words"], how="left").with_columns(
+        old_uid=pl.col("_code_uid"),
+        reason=pl.concat_str(
+            pl.lit("from old code"),
+            pl.col("reason"),
+            pl.when(disagrees).then(pl.lit("the address reads ") + pl.col("_address_uid")),
+            separator="; ",
+            ignore_nulls=True,
+        ),
+    )
+    patch = _add_unit_columns(idx, patch.select("_row", "input", *_RESULT_SCHEMA))
     base = resolved.with_row_index("_row")
-    return base.update(patch, on="_row").drop("_row")
+    kept = base.filter(~pl.col("_row").is_in(patch["_row"].implode()))
+    return pl.concat([kept, patch.select(base.columns)]).sort("_row").drop("_row")

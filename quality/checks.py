@@ -308,6 +308,11 @@ def resolved_address_problems(resolved: pl.DataFrame, input_rows: int) -> list[s
             "non-exact rows without a reason",
             (status != "exact") & (pl.col("reason").is_null() | (pl.col("reason").str.strip_chars() == "")),
         ),
+        (
+            "rows whose new_code/new_name are set without a new_uid, or missing with one",
+            (pl.col("new_uid").is_null() != pl.col("new_code").is_null())
+            | (pl.col("new_uid").is_null() != pl.col("new_name").is_null()),
+        ),
         ("confidence outside 0..1", (pl.col("confidence") < 0) | (pl.col("confidence") > 1)),
         (
             "split_review rows with fewer than 2 candidates",

@@ -7,6 +7,8 @@ import pytest
 
 from pipelines.reference import load_reference
 from pipelines.resolve import resolve_addresses, resolve_table
+from pipelines.schema import RESOLVED_ADDRESS
+from quality.checks import resolved_address_problems
 
 BEN_NGHE, SAI_GON = "pre2025:26740", "2025:26740"
 
@@ -185,6 +187,74 @@ def test_structured_columns_and_old_codes():
     assert out["new_uid"][2] == SAI_GON and "old code" in out["reason"][2]
     # an unknown code falls back to the names
     assert out["old_name"][3] == "Phường 12" and out["old_district"][3] == "Quận 3"
+
+
+DA_KAO = "pre2025:26737"  # split between two new wards
+
+
+def da_kao_parts() -> list[str]:
+    return load_reference().crosswalk.filter(pl.col("old_uid") == DA_KAO)["new_uid"].sort().to_list()
+
+
+def test_old_codes_alone_resolve_every_row():
+    """Only --old-code-column: one output row per input row (it used to crash beyond one row)."""
+    frame = pl.DataFrame({"code": ["26740", "26737", "99999", None, " 26740 "]})
+    out = resolve_table(frame, old_code_column="code")
+    assert out.height == frame.height and out["code"].to_list() == frame["code"].to_list()
+    assert out["old_uid"].to_list() == [BEN_NGHE, DA_KAO, None, None, BEN_NGHE]
+    assert out["status"].to_list() == ["exact", "split_review", "unresolved", "unresolved", "exact"]
+    assert out["new_uid"].to_list() == [SAI_GON, None, None, None, SAI_GON]
+    assert sorted(out["candidates"][1]) == da_kao_parts()
+    assert resolved_address_problems(out.select(RESOLVED_ADDRESS.columns), frame.height) == []
+
+
+def test_old_code_of_a_split_unit_replaces_the_address_reading():
+    """The address reads Bến Nghé (one new ward); the code names Đa Kao (split): no stale new ward stays."""
+    frame = pl.DataFrame(
+        {"address": ["Phường Bến Nghé, Quận 1, TP.HCM", "Phường Bến Nghé, Quận 1"], "code": ["26737", "26740"]}
+    )
+    out = resolve_table(frame, address_column="address", old_code_column="code")
+    first = out.row(0, named=True)
+    assert first["old_uid"] == DA_KAO and first["status"] == "split_review"
+    assert first["new_uid"] is None and first["new_code"] is None and first["new_name"] is None
+    assert sorted(first["candidates"]) == da_kao_parts()
+    assert "old code" in first["reason"] and f"address reads {BEN_NGHE}" in first["reason"]
+    second = out.row(1, named=True)  # code and address agree: nothing to note
+    assert second["new_uid"] == SAI_GON and second["reason"] == "from old code"
+    assert resolved_address_problems(out.select(RESOLVED_ADDRESS.columns), frame.height) == []
+
+
+def test_old_code_of_a_split_unit_uses_gazetteer_evidence_in_the_address(tmp_path):
+    parts = da_kao_parts()
+    gazetteer = tmp_path / "gazetteer.csv"
+    gazetteer.write_text(
+        f"old_uid,kind,name,name_key,new_uid,source\n{DA_KAO},quarter,Khu phố 3,,{parts[0]},test\n"
+        f"{DA_KAO},quarter,Khu phố 4,,{parts[1]},test\n",
+        encoding="utf-8",
+    )
+    ref = load_reference(gazetteers=(gazetteer,))
+    frame = pl.DataFrame(
+        {
+            "address": ["12 Khu phố 3", "khu pho 4, tổ 2", "12 Nguyễn Huệ", None],
+            "code": ["26737", "26737", "26737", "26737"],
+        }
+    )
+    out = resolve_table(frame, address_column="address", old_code_column="code", reference=ref)
+    assert out["status"].to_list() == ["split_resolved", "split_resolved", "split_review", "split_review"]
+    assert out["new_uid"].to_list() == [parts[0], parts[1], None, None]
+    assert "gazetteer quarter 'Khu phố 3'" in out["reason"][0] and "old code" in out["reason"][0]
+    assert resolved_address_problems(out.select(RESOLVED_ADDRESS.columns), frame.height) == []
+
+
+def test_contract_check_catches_a_stale_new_ward():
+    """The resolver contract fails a split_review row that still carries a new ward."""
+    good = resolve_addresses(["Phường Đa Kao, Quận 1"])
+    stale = good.with_columns(new_uid=pl.lit(SAI_GON), new_name=pl.lit("Phường Sài Gòn"), new_code=pl.lit("26740"))
+    assert resolved_address_problems(good.select(RESOLVED_ADDRESS.columns), 1) == []
+    problems = resolved_address_problems(stale.select(RESOLVED_ADDRESS.columns), 1)
+    assert any("review rows" in p for p in problems)
+    half = good.with_columns(new_name=pl.lit("Phường Sài Gòn"))
+    assert any("new_code/new_name" in p for p in resolved_address_problems(half.select(RESOLVED_ADDRESS.columns), 1))
 
 
 def test_resolve_table_names_missing_columns():
