@@ -22,6 +22,11 @@ class Field:
     description: str
     required: bool = False  # no nulls allowed
     allowed: tuple[str, ...] | None = None  # closed vocabulary
+    # Staged fields only: what a row with this field missing (blank) or invalid (written but unreadable, or
+    # soft problems for IDs) becomes. "quarantine": the row cannot be staged; "flag": it is staged and the
+    # problem is listed in its `issues` column; None: nothing (an optional field simply left empty).
+    on_missing: str | None = None
+    on_invalid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -323,6 +328,15 @@ def raw_table(registry: str) -> Table:
             "Why the row could not be split into fields (every field is then null and the text is in extra_columns); it goes to quarantine.",
         )
     )
+    fields.append(
+        _f(
+            "row_flags",
+            pl.String,
+            "What the reader noticed about the row ('; '-separated, null if nothing): key_synthetic (the key cell was "
+            "empty: source_key is the row's place in the file, 'line:17'), overflow:N (N values beyond the header's last "
+            "column, kept in extra_columns._overflow), short:N (N fields fewer than the header, read as null).",
+        )
+    )
     return Table(
         name=f"raw_{registry}",
         description=f"{registry} registry rows exactly as the old units' sources hold them, mapped to canonical column names, with lineage.",
@@ -350,65 +364,141 @@ TEXT_REPAIR_FIELD = _f(
     pl.String,
     "Legacy-encoding repairs applied to this row's text fields ('field:vni; field:mojibake'), null if none.",
 )
+ROW_POLICIES = ("quarantine", "flag")
+
+
+def _s(name, dtype, description, *, on_missing=None, on_invalid=None, **kw) -> Field:
+    """A staged field; its missing/invalid policy is stated at the end of its description (docs/tables.md)."""
+    for p in (on_missing, on_invalid):
+        if p not in (None, *ROW_POLICIES):
+            raise ValueError(f"field {name}: policy {p!r} is not one of {ROW_POLICIES}")
+    words = {"quarantine": "the row is quarantined", "flag": "the row is staged and flagged in `issues`"}
+    policy = []
+    if on_missing:
+        policy.append(f"Missing: {words[on_missing]}.")
+    if on_invalid:
+        policy.append(f"Unreadable: {words[on_invalid]}.")
+    text = f"{description} {' '.join(policy)}".strip()
+    return Field(name, dtype, text, on_missing=on_missing, on_invalid=on_invalid, **kw)
+
+
+ISSUES_FIELD = _f(
+    "issues",
+    pl.String,
+    "What was found wrong with the staged row, '; '-separated ('date_of_birth: missing; phone: not a phone number "
+    "(wrong length)'), null when nothing: flagged fields (see each field's policy) and the reader's notes (source_key: "
+    "missing, values beyond the header). Never holds the values themselves: they stay in raw. A review queue lists "
+    "the rows where it is not null.",
+)
+ID_FLAGS = (
+    "Structure problems of the {what} (non_digit, wrong_length, unknown_province_code, century_sex_mismatch ...)."
+)
 DATE_FLAG = "Day and month both ≤ 12: d/m vs m/d cannot be told apart; read by the source's convention."
 
 STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
     "population": (
-        _f("full_name", pl.String, "Cleaned name: NFC, title case, no digits.", required=True),
+        _s("full_name", pl.String, "Cleaned name: NFC, title case, no digits.", required=True, on_missing="quarantine"),
         _f("full_name_original", pl.String, "Name as the source wrote it (after encoding repair)."),
         _f("name_key", pl.String, "Folded name for matching (no diacritics, [a-z0-9])."),
         _f("name_flags", pl.String, "Name cleaning notes (no_diacritics, case_fixed, digits_removed, single_word)."),
-        _f("date_of_birth", pl.Date, "Date of birth.", required=True),
+        _s("date_of_birth", pl.Date, "Date of birth.", on_missing="flag", on_invalid="flag"),
         _f("dob_precision", pl.String, "day or year (year-only records).", allowed=("day", "year")),
         _f("dob_ambiguous", pl.Boolean, DATE_FLAG),
-        _f("sex", pl.String, "M or F.", allowed=("M", "F")),
-        _f("personal_id", pl.String, "12-digit personal ID (digits only)."),
-        _f("old_id_number", pl.String, "9-digit CMND (digits only)."),
+        _s("sex", pl.String, "M or F.", allowed=("M", "F"), on_invalid="flag"),
+        _s("personal_id", pl.String, "12-digit personal ID (digits only).", on_invalid="flag"),
+        _s("old_id_number", pl.String, "9-digit CMND (digits only).", on_invalid="flag"),
         _f(
             "id_flags",
             pl.String,
-            "Soft structure problems of the personal ID (unknown province code, century/sex or birth-year mismatch ...).",
+            ID_FLAGS.format(what="personal ID") + " Also birth-year mismatch against the birth date.",
         ),
+        _f("old_id_flags", pl.String, ID_FLAGS.format(what="old ID card number (CMND)")),
         _f("household_no", pl.String, "Household registration book number."),
         _f("relation_to_head", pl.String, "Relation to the head of household (NFC)."),
-        _f("phone", pl.String, "Phone, national 10-digit form."),
-        _f("registered_on", pl.Date, "Registration date."),
-        _f("address", pl.String, "Address text (NFC, encoding repaired; joined from parts for split-address sources)."),
+        _s("phone", pl.String, "Phone, national 10-digit form.", on_invalid="flag"),
+        _f(
+            "phone_flags",
+            pl.String,
+            "Why the phone is null or doubtful (wrong length, unknown mobile prefix, multiple numbers ...).",
+        ),
+        _s("registered_on", pl.Date, "Registration date.", on_invalid="flag"),
+        _s(
+            "address",
+            pl.String,
+            "Address text (NFC, encoding repaired; joined from parts for split-address sources).",
+            required=True,
+            on_missing="quarantine",
+        ),
+        ISSUES_FIELD,
     ),
     "households": (
-        _f("household_no", pl.String, "Household registration book number.", required=True),
-        _f("head_name", pl.String, "Cleaned name of the head.", required=True),
+        _s("household_no", pl.String, "Household registration book number.", required=True, on_missing="quarantine"),
+        _s("head_name", pl.String, "Cleaned name of the head.", required=True, on_missing="quarantine"),
         _f("head_name_original", pl.String, "Name as written."),
-        _f("head_personal_id", pl.String, "Head's personal ID (digits only)."),
-        _f("members", pl.Int32, "Number of members."),
-        _f("registered_on", pl.Date, "Registration date."),
-        _f("address", pl.String, "Address text (NFC, repaired)."),
+        _s("head_personal_id", pl.String, "Head's personal ID (digits only).", on_invalid="flag"),
+        _f("head_id_flags", pl.String, ID_FLAGS.format(what="head's personal ID")),
+        _s("members", pl.Int32, "Number of members.", on_invalid="flag"),
+        _s("registered_on", pl.Date, "Registration date.", on_invalid="flag"),
+        _s("address", pl.String, "Address text (NFC, repaired).", required=True, on_missing="quarantine"),
+        ISSUES_FIELD,
     ),
     "businesses": (
         _f("registration_no", pl.String, "Registration number (normalised: no spaces)."),
-        _f("business_name", pl.String, "Business name (NFC, repaired).", required=True),
+        _s("business_name", pl.String, "Business name (NFC, repaired).", required=True, on_missing="quarantine"),
         _f("business_kind", pl.String, "Kind as written (NFC)."),
-        _f("tax_code", pl.String, "Tax code normalised (10 digits, NNNNNNNNNN-NNN, or 12-digit personal ID)."),
+        _s(
+            "tax_code",
+            pl.String,
+            "Tax code normalised (10 digits, NNNNNNNNNN-NNN, or 12-digit personal ID).",
+            on_invalid="flag",
+        ),
         _f("tax_code_kind", pl.String, "enterprise, branch, personal_id or invalid."),
         _f("tax_code_valid", pl.Boolean, "MST check digit correct (null when not an MST)."),
         _f("owner_name", pl.String, "Cleaned owner name."),
-        _f("owner_personal_id", pl.String, "Owner's personal ID (digits only)."),
+        _s("owner_personal_id", pl.String, "Owner's personal ID (digits only).", on_invalid="flag"),
+        _f("owner_id_flags", pl.String, ID_FLAGS.format(what="owner's personal ID")),
         _f("vsic", pl.String, "VSIC sector code."),
-        _f("registered_on", pl.Date, "Registration date."),
+        _s("registered_on", pl.Date, "Registration date.", on_invalid="flag"),
         _f("status", pl.String, "Operating status (NFC)."),
-        _f("address", pl.String, "Address text (NFC, repaired)."),
+        _s("address", pl.String, "Address text (NFC, repaired).", required=True, on_missing="quarantine"),
+        ISSUES_FIELD,
     ),
     "tax": (
-        _f("taxpayer_code", pl.String, "Tax code normalised.", required=True),
+        _s(
+            "taxpayer_code",
+            pl.String,
+            "Tax code normalised.",
+            required=True,
+            on_missing="quarantine",
+            on_invalid="flag",
+        ),
         _f("tax_code_kind", pl.String, "enterprise, branch, personal_id or invalid."),
         _f("tax_code_valid", pl.Boolean, "MST check digit correct (null when not an MST)."),
         _f("taxpayer_name", pl.String, "Taxpayer name (NFC, repaired)."),
         _f("tax_office", pl.String, "Old district tax office."),
-        _f("period_start", pl.Date, "First day of the tax period.", required=True),
+        _s(
+            "period_start",
+            pl.Date,
+            "First day of the tax period (YYYY-MM or Qn/YYYY; month 1-12).",
+            required=True,
+            on_missing="quarantine",
+            on_invalid="quarantine",
+        ),
         _f("period", pl.String, "Period as written."),
         _f("tax_type", pl.String, "Tax type."),
-        _f("amount_vnd", pl.Int64, "Amount in VND.", required=True),
+        _s(
+            "amount_vnd",
+            pl.Int64,
+            "Amount in VND, read in Vietnamese (1.234.567) or English (1,234,567) notation "
+            "(pipelines.standardise.parse_amounts). A value that is thousands in one notation and decimals in the other "
+            "('500.000') is read by the notation the extract's unambiguous amounts show, and is unreadable when they show "
+            "none or both equally; a non-zero decimal part is unreadable (VND has no decimals).",
+            required=True,
+            on_missing="quarantine",
+            on_invalid="quarantine",
+        ),
         _f("address", pl.String, "Address text (NFC, repaired)."),
+        ISSUES_FIELD,
     ),
 }
 
@@ -693,3 +783,352 @@ ENTITY_TABLES: tuple[Table, ...] = (
     *(t for kind in ENTITY_KINDS for t in (entities_table(kind), lineage_table(kind), review_table(kind))),
     REGISTRY_LINKS,
 )
+
+
+# ---------------------------------------------------------------------------
+# Marts: warehouse/analytics.duckdb (schema "marts": aggregates per 2025 ward and
+# pseudonymised entity tables, no personal values) and warehouse/restricted.duckdb
+# (schema "entities": person level). Built by pipelines/publish/marts.py, published by
+# pipelines/publish/store.py, Dagster group "marts" in assets/publish.py.
+# ---------------------------------------------------------------------------
+
+MART_SCHEMA = "marts"
+RESTRICTED_SCHEMA = "entities"  # the catalog of restricted.duckdb is "restricted"
+WARD_PARTITION = "new_ward_code"  # hive partition column of per-ward Parquet tables
+PLACEMENTS = ("placed", "pending_split", "unplaced")
+RECORD_STATES = ("merged", "quarantined", "under_review")
+SEXES = ("M", "F", "unknown")
+NEW_WARD_UID = _f("new_uid", pl.String, "2025 ward of the city, '2025:<code>' (marts.dim_ward_2025).", required=True)
+NEW_WARD_CODE = _f(
+    WARD_PARTITION,
+    pl.String,
+    "5-digit 2025 code of new_uid (the Parquet hive partition); 'none' for entities without a ward.",
+    required=True,
+)
+PENDING = (
+    "Not placed at record level: their old unit was split and no evidence says which part; counted in every candidate "
+    "ward of the old unit (so these do not add up across wards)."
+)
+ESTIMATED = (
+    "Placed count plus this ward's share of the pending ones, allocated per old unit by area share of the parts "
+    "(largest remainder; equal shares when an area is unknown): adds up exactly to the city total."
+)
+
+
+def _counted(kind: str) -> tuple[Field, ...]:
+    return (
+        _f(kind, pl.Int64, f"Number of {kind} placed in the ward.", required=True),
+        _f(
+            f"{kind}_pending_split", pl.Int64, f"{kind.capitalize()} pending a split decision. {PENDING}", required=True
+        ),
+        _f(f"{kind}_estimated", pl.Int64, f"Estimated {kind}. {ESTIMATED}", required=True),
+    )
+
+
+def _ward_table(name: str, description: str, dims: tuple[Field, ...], measure: str) -> Table:
+    return Table(
+        name=name,
+        description=description + " Hive-partitioned by new_ward_code in Parquet. Rows with a zero count are left out.",
+        primary_key=("new_uid", *(d.name for d in dims)),
+        fields=(NEW_WARD_UID, NEW_WARD_CODE, *dims, *_counted(measure)),
+    )
+
+
+DIM_WARD_2025 = Table(
+    name="dim_ward_2025",
+    description="The 168 commune-level units of Ho Chi Minh City from 1 July 2025 (reference.units_2025, province 79).",
+    primary_key=("unit_uid",),
+    fields=UNITS_2025.fields,
+)
+DIM_UNIT_PRE2025 = Table(
+    name="dim_unit_pre2025",
+    description="The 442 old units merged into the new Ho Chi Minh City (old HCMC, Bình Dương, Bà Rịa–Vũng Tàu).",
+    primary_key=("unit_uid",),
+    fields=UNITS_PRE2025.fields,
+)
+DIM_CROSSWALK = Table(
+    name="dim_crosswalk",
+    description="Old unit -> new unit parts for the city (reference.crosswalk), with the share used to allocate "
+    "records pending a split decision.",
+    primary_key=("old_uid", "new_uid"),
+    fields=(
+        *CROSSWALK.fields,
+        _f(
+            "allocation_share",
+            pl.Float64,
+            "Share of the old unit's pending records allocated to this part in *_estimated figures: part_area_km2 over "
+            "the sum of the old unit's parts (equal shares when an area is unknown); 1 for unsplit units.",
+            required=True,
+        ),
+    ),
+)
+DIM_VSIC_SECTION = Table(
+    name="dim_vsic_section",
+    description="VSIC 2018 sections (letters A-U) by 2-digit division range, from mappings/vsic_sections.csv.",
+    primary_key=("vsic_section",),
+    fields=(
+        _f(
+            "vsic_section", pl.String, "Section letter A-U, or 'unknown' for a missing or unmapped code.", required=True
+        ),
+        _f("division_from", pl.String, "First 2-digit division of the section."),
+        _f("division_to", pl.String, "Last 2-digit division of the section."),
+        _f("title", pl.String, "Section title (English).", required=True),
+        _f("source", pl.String, "Legal source of the classification.", required=True),
+    ),
+)
+
+WARD_SUMMARY = Table(
+    name="ward_summary",
+    description="One row per 2025 ward of the city: entities and source records. Entities are counted by the ward of "
+    "their golden record; records by the ward their address resolved to. Hive-partitioned by new_ward_code in Parquet.",
+    primary_key=("new_uid",),
+    fields=(
+        NEW_WARD_UID,
+        NEW_WARD_CODE,
+        _f("new_name", pl.String, "Ward name with type.", required=True),
+        _f("unit_type", pl.String, "Phường, Xã or Đặc khu.", required=True),
+        *_counted("people"),
+        *_counted("households"),
+        *_counted("businesses"),
+        *_counted("taxpayers"),
+        _f("records_in", pl.Int64, "Source rows placed in this ward (merged + quarantined).", required=True),
+        _f("merged", pl.Int64, "Staged rows placed in this ward, merged into an entity (lineage).", required=True),
+        _f("quarantined", pl.Int64, "Quarantined rows whose raw address resolves to this ward.", required=True),
+        _f("under_review", pl.Int64, f"Staged rows under review for a split old unit. {PENDING}", required=True),
+        _f("under_review_estimated", pl.Int64, f"Share of the rows under review. {ESTIMATED}", required=True),
+    ),
+)
+
+AGE_BAND = _f(
+    "age_band",
+    pl.String,
+    "5-year age band ('00-04' ... '85-89', '90+') at the reference date (the latest extract date of the population "
+    "registry, in flow_accounting.reference_date); 'unknown' without a birth date.",
+    required=True,
+)
+POPULATION_BY_SEX_AGE = _ward_table(
+    "population_by_sex_age",
+    "People (entities) per 2025 ward by sex and 5-year age band.",
+    (_f("sex", pl.String, "M, F or unknown.", required=True, allowed=SEXES), AGE_BAND),
+    "people",
+)
+HOUSEHOLD_SIZE = _ward_table(
+    "household_size",
+    "Households (entities) per 2025 ward by size (members declared by the household registry).",
+    (_f("household_size", pl.String, "'1' ... '9', '10+', or 'unknown'.", required=True),),
+    "households",
+)
+BUSINESSES_BY_SECTOR = _ward_table(
+    "businesses_by_sector",
+    "Businesses (entities) per 2025 ward by VSIC section (marts.dim_vsic_section) and business kind.",
+    (
+        _f("vsic_section", pl.String, "VSIC 2018 section letter, or 'unknown'.", required=True),
+        _f(
+            "business_kind",
+            pl.String,
+            "Kind as registered (Doanh nghiệp, Chi nhánh, Hộ kinh doanh), or 'unknown'.",
+            required=True,
+        ),
+    ),
+    "businesses",
+)
+TAXPAYERS_BY_KIND = _ward_table(
+    "taxpayers_by_kind",
+    "Taxpayers (entities) per 2025 ward by kind of tax code.",
+    (_f("tax_code_kind", pl.String, "enterprise, branch, personal_id, invalid or unknown.", required=True),),
+    "taxpayers",
+)
+
+OLD_UNIT_RECONCILIATION = Table(
+    name="old_unit_reconciliation",
+    description="For each of the 442 old units: its source rows and where they went. records_in = merged + quarantined + "
+    "under_review = records_out + still_unplaced. Records out per new ward: marts.old_unit_flows.",
+    primary_key=("old_uid",),
+    fields=(
+        _f("old_uid", pl.String, "Old unit, 'pre2025:<code>'.", required=True),
+        _f("old_name", pl.String, "Old unit name with type.", required=True),
+        _f("old_district", pl.String, "Old district name with type.", required=True),
+        _f("old_province", pl.String, "Old province name with type.", required=True),
+        _f("is_split", pl.Boolean, "The old unit was divided between several new units.", required=True),
+        _f("records_in", pl.Int64, "Source rows whose address resolved to this old unit.", required=True),
+        _f("merged", pl.Int64, "Of those, staged and placed in a new ward (merged into entities).", required=True),
+        _f("quarantined", pl.Int64, "Of those, quarantined.", required=True),
+        _f(
+            "under_review",
+            pl.Int64,
+            "Of those, staged but awaiting a ward decision (split without evidence).",
+            required=True,
+        ),
+        _f("records_out", pl.Int64, "Rows placed in a new ward (merged + quarantined with a ward).", required=True),
+        _f("still_unplaced", pl.Int64, "Rows not (yet) placed in any new ward.", required=True),
+    ),
+)
+OLD_UNIT_FLOWS = Table(
+    name="old_unit_flows",
+    description="Source rows out of each old unit into each new ward (crosswalk parts without rows are left out).",
+    primary_key=("old_uid", "new_uid"),
+    fields=(
+        _f("old_uid", pl.String, "Old unit, 'pre2025:<code>'.", required=True),
+        NEW_WARD_UID,
+        _f("records_out", pl.Int64, "Rows placed in the new ward (merged + quarantined).", required=True),
+        _f("merged", pl.Int64, "Of those, merged into entities.", required=True),
+        _f("quarantined", pl.Int64, "Of those, quarantined.", required=True),
+    ),
+)
+FLOW_ACCOUNTING = Table(
+    name="flow_accounting",
+    description="Row accounting per registry, city-wide: every raw row is exactly one of merged (into an entity via the "
+    "lineage, with a ward), quarantined, or under review (staged without a ward: split without evidence or unresolved).",
+    primary_key=("registry",),
+    fields=(
+        _f("registry", pl.String, "Registry kind.", required=True, allowed=REGISTRY_KINDS),
+        _f("raw", pl.Int64, "Raw source rows.", required=True),
+        _f("merged", pl.Int64, "Merged into an entity, placed in a ward.", required=True),
+        _f("quarantined", pl.Int64, "Quarantined.", required=True),
+        _f(
+            "under_review",
+            pl.Int64,
+            "Staged, in an entity, ward pending review (split_review or unresolved).",
+            required=True,
+        ),
+        _f("pending_split", pl.Int64, "Of under_review: split old unit without evidence.", required=True),
+        _f(
+            "no_ward",
+            pl.Int64,
+            "Rows with no ward and no candidate ward (unresolved, or quarantined without a ward).",
+            required=True,
+        ),
+        _f("reference_date", pl.Date, "Date ages are computed at: the latest extract date of the population registry."),
+    ),
+)
+
+_ENTITY_MART = (
+    _f(
+        "placement",
+        pl.String,
+        "placed (new_uid known), pending_split (see pending_old_uid) or unplaced.",
+        required=True,
+        allowed=PLACEMENTS,
+    ),
+    _f("new_uid", pl.String, "2025 ward of the entity's golden record; null unless placed."),
+    NEW_WARD_CODE,
+    _f("pending_old_uid", pl.String, "Split old unit the entity's records point to when not placed."),
+    _f("record_count", pl.UInt32, "Number of source records merged into the entity.", required=True),
+)
+PSEUDONYM = "HMAC-SHA256 pseudonym of the entity id (key: $WARDBRIDGE_PSEUDONYM_KEY), 32 hex digits."
+
+
+def _pseudo(name: str, what: str) -> Field:
+    return _f(name, pl.String, f"{what}: {PSEUDONYM}", required=True)
+
+
+MART_PEOPLE = Table(
+    name="people",
+    description="People (one row per entity) with a pseudonymised key and no personal values. Hive-partitioned by new_ward_code.",
+    primary_key=("person_key",),
+    fields=(
+        _pseudo("person_key", "Person"),
+        *_ENTITY_MART,
+        _f("sex", pl.String, "M, F or unknown.", required=True, allowed=SEXES),
+        AGE_BAND,
+        _f("household_key", pl.String, f"Household the person is a member of (member_of link); {PSEUDONYM}"),
+    ),
+)
+MART_HOUSEHOLDS = Table(
+    name="households",
+    description="Households (one row per entity), pseudonymised key. Hive-partitioned by new_ward_code.",
+    primary_key=("household_key",),
+    fields=(
+        _pseudo("household_key", "Household"),
+        *_ENTITY_MART,
+        _f("household_size", pl.String, "'1' ... '9', '10+', or 'unknown'.", required=True),
+        _f("linked_people", pl.UInt32, "Person entities linked to the household (member_of).", required=True),
+    ),
+)
+MART_BUSINESSES = Table(
+    name="businesses",
+    description="Businesses (one row per entity), pseudonymised key, no names, tax codes or owners. Hive-partitioned by new_ward_code.",
+    primary_key=("business_key",),
+    fields=(
+        _pseudo("business_key", "Business"),
+        *_ENTITY_MART,
+        _f("vsic", pl.String, "VSIC sector code."),
+        _f("vsic_section", pl.String, "VSIC 2018 section letter, or 'unknown'.", required=True),
+        _f("business_kind", pl.String, "Kind as registered, or 'unknown'.", required=True),
+        _f("status", pl.String, "Operating status."),
+        _f("parent_business_key", pl.String, f"Parent business of a branch (branch_of); {PSEUDONYM}"),
+    ),
+)
+MART_TAXPAYERS = Table(
+    name="taxpayers",
+    description="Taxpayers (one row per entity), pseudonymised key, no codes or names. Hive-partitioned by new_ward_code.",
+    primary_key=("taxpayer_key",),
+    fields=(
+        _pseudo("taxpayer_key", "Taxpayer"),
+        *_ENTITY_MART,
+        _f("tax_code_kind", pl.String, "enterprise, branch, personal_id, invalid or unknown.", required=True),
+        _f("business_key", pl.String, f"Business the taxpayer files for (taxpayer_of / tax_of_parent); {PSEUDONYM}"),
+    ),
+)
+
+ANALYTICS_TABLES: tuple[Table, ...] = (
+    DIM_WARD_2025,
+    DIM_UNIT_PRE2025,
+    DIM_CROSSWALK,
+    DIM_VSIC_SECTION,
+    WARD_SUMMARY,
+    POPULATION_BY_SEX_AGE,
+    HOUSEHOLD_SIZE,
+    BUSINESSES_BY_SECTOR,
+    TAXPAYERS_BY_KIND,
+    OLD_UNIT_RECONCILIATION,
+    OLD_UNIT_FLOWS,
+    FLOW_ACCOUNTING,
+    MART_PEOPLE,
+    MART_HOUSEHOLDS,
+    MART_BUSINESSES,
+    MART_TAXPAYERS,
+)
+# tables whose Parquet copy is hive-partitioned by new_ward_code
+WARD_PARTITIONED: frozenset[str] = frozenset(
+    t.name for t in ANALYTICS_TABLES if WARD_PARTITION in t.columns and t.name != DIM_WARD_2025.name
+)
+
+RECORD_FLOW = Table(
+    name="record_flow",
+    description="Every raw source row once, with where it went: merged (entity via lineage), quarantined or under_review; "
+    "lineage back to the source file and row. Restricted: record keys lead to personal values.",
+    primary_key=("record_key",),
+    fields=(
+        _f("record_key", pl.String, "The raw row ('<source_id>@<extract_date>#<source_key>').", required=True),
+        _f("registry", pl.String, "Registry kind.", required=True, allowed=REGISTRY_KINDS),
+        _f("source_id", pl.String, "Catalogue id of the source system.", required=True),
+        _f("extract_date", pl.Date, "Extract date.", required=True),
+        _f("source_file", pl.String, "File (or table) relative to the catalogue's base directory.", required=True),
+        _f("source_key", pl.String, "Row number or key in the source.", required=True),
+        _f("state", pl.String, "merged, quarantined or under_review.", required=True, allowed=RECORD_STATES),
+        _f("entity_kind", pl.String, "Entity kind of the registry.", required=True, allowed=tuple(ENTITY_KINDS)),
+        _f("entity_id", pl.String, "Entity the staged row is in (<kind>_lineage); null when quarantined."),
+        _f("old_uid", pl.String, "Old unit the address resolved to."),
+        _f("new_uid", pl.String, "New ward the row is placed in; null unless placed."),
+        _f("candidates", pl.List(pl.String), "Candidate new wards of a split old unit."),
+    ),
+)
+PSEUDONYMS = Table(
+    name="pseudonyms",
+    description="Entity id <-> pseudonymised key of analytics.duckdb, for authorised re-identification. Changes when "
+    "the key ($WARDBRIDGE_PSEUDONYM_KEY) is rotated.",
+    primary_key=("entity_kind", "entity_id"),
+    fields=(
+        _f(
+            "entity_kind",
+            pl.String,
+            "people, households, businesses or taxpayers.",
+            required=True,
+            allowed=tuple(ENTITY_KINDS),
+        ),
+        _f("entity_id", pl.String, "Entity id (entities.<kind>_entities).", required=True),
+        _f("pseudo_key", pl.String, PSEUDONYM, required=True),
+    ),
+)
+RESTRICTED_TABLES: tuple[Table, ...] = (*ENTITY_TABLES, RECORD_FLOW, PSEUDONYMS)

@@ -1,0 +1,691 @@
+"""Marts: aggregates per 2025 ward, pseudonymised entity tables, the old-unit reconciliation, row accounting.
+
+Plain Polars, no Dagster. ``read_inputs`` reads a warehouse (reference tables, raw / staged /
+quarantine partitions, entity tables); ``build_marts`` turns them into the frames declared in
+the "Marts" section of pipelines/schema.py; pipelines/publish/store.py writes them.
+
+Placement. A source row is *placed* when its address resolved to one 2025 ward; an entity when
+its golden record has a ward. A row or entity of a split old unit without evidence
+(``split_review``) is never given a ward: it is *pending_split*, counted in every candidate
+ward of its old unit (``*_pending_split``) and allocated to them in ``*_estimated`` by
+``allocate``: the old unit's pending count times each part's share (``allocation_share``: the
+part's area over the sum of the parts' areas from the crosswalk, equal shares when an area is
+unknown), rounded by largest remainder so the estimates of an old unit add up to its pending
+count exactly. A ward's estimate is its placed count plus its allocation, and the estimates of
+all wards add up to placed + pending: the city total is exact.
+
+Ages are computed at the *reference date*: the latest extract date of the staged population
+registry (``flow_accounting.reference_date``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipelines.encodings import repair_column
+from pipelines.entities.io import ENTITY_SCHEMA
+from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
+from pipelines.publish.store import Published, Validator, publish_marts, schema_validator
+from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
+from pipelines.resolve import resolve_addresses
+from pipelines.schema import (
+    ADDRESS_PARTS,
+    BUSINESSES_BY_SECTOR,
+    CROSSWALK,
+    DIM_CROSSWALK,
+    DIM_UNIT_PRE2025,
+    DIM_VSIC_SECTION,
+    DIM_WARD_2025,
+    ENTITY_KINDS,
+    FLOW_ACCOUNTING,
+    HOUSEHOLD_SIZE,
+    MART_BUSINESSES,
+    MART_HOUSEHOLDS,
+    MART_PEOPLE,
+    MART_TAXPAYERS,
+    OLD_UNIT_FLOWS,
+    OLD_UNIT_RECONCILIATION,
+    POPULATION_BY_SEX_AGE,
+    PSEUDONYMS,
+    QUARANTINE,
+    RECORD_FLOW,
+    REGISTRY_KINDS,
+    REGISTRY_LINKS,
+    TAXPAYERS_BY_KIND,
+    UNITS_2025,
+    UNITS_PRE2025,
+    WARD_PARTITION,
+    WARD_SUMMARY,
+    Table,
+    entities_table,
+    lineage_table,
+    raw_table,
+    review_table,
+    staged_table,
+)
+from pipelines.warehouse import PartitionedLayer, Warehouse
+
+VSIC_SECTIONS_CSV = MAPPINGS_DIR / "vsic_sections.csv"
+NO_WARD = "none"
+REVIEW_STATUSES = ("split_review", "unresolved")
+KIND_OF_REGISTRY = {registry: kind for kind, registry in ENTITY_KINDS.items()}
+RAW_COLUMNS = ("record_key", "source_id", "extract_date", "source_file", "source_key")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class MartInputs:
+    units_2025: pl.DataFrame
+    units_pre2025: pl.DataFrame
+    crosswalk: pl.DataFrame
+    raw: dict[str, pl.DataFrame]  # registry -> lineage columns + address of every raw row
+    staged: dict[str, pl.DataFrame]  # registry -> staged rows
+    quarantine: dict[str, pl.DataFrame]  # registry -> quarantine rows
+    entities: dict[str, pl.DataFrame]  # kind -> golden records
+    lineage: dict[str, pl.DataFrame]
+    review: dict[str, pl.DataFrame]
+    links: pl.DataFrame
+
+
+def _scan_layer(wh: Warehouse, layer: str, table: Table, columns: list[str] | None = None) -> pl.DataFrame:
+    root = wh.root / "parquet" / layer / table.name
+    if not any(root.glob("part=*/data.parquet")):
+        frame = pl.DataFrame(schema=table.polars_schema)
+    else:
+        frame = PartitionedLayer(wh, layer).scan(table.name).collect()
+    if columns is not None:
+        frame = frame.select([c for c in columns if c in frame.columns])
+    return frame.sort("record_key")
+
+
+def _scan_named(wh: Warehouse, layer: str, name: str, table: Table) -> pl.DataFrame:
+    renamed = Table(name, table.description, table.fields, table.primary_key)
+    return _scan_layer(wh, layer, renamed)
+
+
+def read_inputs(wh: Warehouse) -> MartInputs:
+    """Everything the marts are built from, read from the warehouse's Parquet files."""
+
+    def ref(table: Table) -> pl.DataFrame:
+        return pl.read_parquet(wh.parquet_path("reference", table.name))
+
+    def entity(table: Table) -> pl.DataFrame:
+        path = wh.parquet_path(ENTITY_SCHEMA, table.name)
+        return pl.read_parquet(path) if path.is_file() else pl.DataFrame(schema=table.polars_schema)
+
+    raw, staged, quarantine = {}, {}, {}
+    for registry in REGISTRY_KINDS:
+        raw[registry] = _scan_layer(
+            wh, "raw", raw_table(registry), [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "read_problem"]
+        )
+        staged[registry] = _scan_layer(wh, "staged", staged_table(registry))
+        quarantine[registry] = _scan_named(wh, "quarantine", f"quarantine_{registry}", QUARANTINE)
+    return MartInputs(
+        units_2025=ref(UNITS_2025),
+        units_pre2025=ref(UNITS_PRE2025),
+        crosswalk=ref(CROSSWALK),
+        raw=raw,
+        staged=staged,
+        quarantine=quarantine,
+        entities={k: entity(entities_table(k)) for k in ENTITY_KINDS},
+        lineage={k: entity(lineage_table(k)) for k in ENTITY_KINDS},
+        review={k: entity(review_table(k)) for k in ENTITY_KINDS},
+        links=entity(REGISTRY_LINKS),
+    )
+
+
+# --------------------------------------------------------------------------- row accounting
+
+
+def accounting_problems(
+    registry: str, raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.DataFrame, lineage: pl.DataFrame
+) -> list[str]:
+    """Every raw row is exactly one of: merged into an entity (staged, in the lineage), quarantined, under review.
+
+    Under review rows are staged rows without a ward; they are in the lineage too, so the three
+    states are told apart by staged/quarantined and the ward. Returns the violations (record keys
+    only, never values).
+    """
+    problems = []
+
+    def keys(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select("record_key")
+
+    def report(what: str, frame: pl.DataFrame) -> None:
+        if frame.height:
+            problems.append(f"{registry}: {frame.height} {what}, e.g. {frame['record_key'].head(3).to_list()}")
+
+    for name, frame in (("raw", raw), ("staged", staged), ("quarantine", quarantine), ("lineage", lineage)):
+        report(f"{name} rows appear more than once", keys(frame).filter(pl.col("record_key").is_duplicated()).unique())
+    report(
+        "raw rows neither staged nor quarantined (lost)",
+        keys(raw).join(keys(staged), on="record_key", how="anti").join(keys(quarantine), on="record_key", how="anti"),
+    )
+    report("rows both staged and quarantined", keys(staged).join(keys(quarantine), on="record_key", how="semi"))
+    report("staged rows not in the raw table", keys(staged).join(keys(raw), on="record_key", how="anti"))
+    report("quarantined rows not in the raw table", keys(quarantine).join(keys(raw), on="record_key", how="anti"))
+    report(
+        "staged rows not merged into any entity (missing from the lineage)",
+        keys(staged).join(keys(lineage.filter(pl.col("entity_id").is_not_null())), on="record_key", how="anti"),
+    )
+    report("lineage rows that are not staged", keys(lineage).join(keys(staged), on="record_key", how="anti"))
+    return problems
+
+
+# --------------------------------------------------------------------------- record flow
+
+
+def _quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFrame:
+    """Old unit and ward of quarantined rows, from their raw address (repaired, resolved like staging does)."""
+    rows = raw.join(quarantine.select("record_key"), on="record_key", how="semi")
+    schema = {"record_key": pl.String, "old_uid": pl.String, "new_uid": pl.String, "candidates": pl.List(pl.String)}
+    if rows.height == 0:
+        return pl.DataFrame(schema=schema)
+    parts = [pl.col(p) for p in ADDRESS_PARTS if p in rows.columns]
+    text = rows.select(pl.coalesce(pl.col("address"), pl.concat_str(parts, separator=", ", ignore_nulls=True)))
+    repaired = repair_column(text.to_series().replace("", None))["text"]
+    resolved = resolve_addresses(repaired)
+    return pl.DataFrame(
+        {
+            "record_key": rows["record_key"],
+            "old_uid": resolved["old_uid"],
+            "new_uid": resolved["new_uid"],
+            "candidates": resolved["candidates"],
+        },
+        schema=schema,
+    )
+
+
+def record_flow(inputs: MartInputs) -> pl.DataFrame:
+    """RECORD_FLOW: every raw row once, its state, entity and ward (state null for a lost row)."""
+    frames = []
+    for registry in REGISTRY_KINDS:
+        kind = KIND_OF_REGISTRY[registry]
+        raw, staged, quarantine = inputs.raw[registry], inputs.staged[registry], inputs.quarantine[registry]
+        lineage = inputs.lineage[kind].select("record_key", "entity_id").unique("record_key", keep="first")
+        placed = staged.select(
+            "record_key",
+            "old_uid",
+            "new_uid",
+            "ward_status",
+            pl.col("ward_candidates").alias("candidates"),
+            pl.lit(True).alias("_staged"),
+        )
+        q = _quarantine_wards(raw, quarantine).with_columns(
+            _quarantined=pl.lit(True), ward_status=pl.lit(None, pl.String)
+        )
+        flow = (
+            raw.select(RAW_COLUMNS)
+            .join(placed, on="record_key", how="left")
+            .join(q, on="record_key", how="left", suffix="_q")
+            .join(lineage, on="record_key", how="left")
+            .with_columns(
+                old_uid=pl.coalesce("old_uid", "old_uid_q"),
+                new_uid=pl.coalesce("new_uid", "new_uid_q"),
+                candidates=pl.coalesce("candidates", "candidates_q"),
+                state=pl.when(pl.col("_quarantined"))
+                .then(pl.lit("quarantined"))
+                .when(pl.col("_staged") & pl.col("entity_id").is_not_null() & pl.col("new_uid").is_not_null())
+                .then(pl.lit("merged"))
+                .when(pl.col("_staged") & pl.col("entity_id").is_not_null())
+                .then(pl.lit("under_review")),
+                registry=pl.lit(registry),
+                entity_kind=pl.lit(kind),
+                entity_id=pl.when(pl.col("_quarantined")).then(None).otherwise(pl.col("entity_id")),
+            )
+        )
+        frames.append(flow.select(*RECORD_FLOW.columns, "ward_status"))
+    return pl.concat(frames).sort("record_key")
+
+
+# --------------------------------------------------------------------------- allocation
+
+
+def allocation_shares(crosswalk: pl.DataFrame) -> pl.DataFrame:
+    """(old_uid, new_uid, allocation_share): part area over the old unit's parts' areas; equal when unknown."""
+    return crosswalk.with_columns(
+        allocation_share=pl.when(
+            (pl.col("part_area_km2").null_count().over("old_uid") == 0)
+            & (pl.col("part_area_km2").sum().over("old_uid") > 0)
+        )
+        .then(pl.col("part_area_km2") / pl.col("part_area_km2").sum().over("old_uid"))
+        .otherwise(1.0 / pl.len().over("old_uid"))
+    )
+
+
+def allocate(pending: pl.DataFrame, shares: pl.DataFrame, dims: list[str]) -> pl.DataFrame:
+    """Allocate pending counts (old_uid, *dims, n) to the old units' parts by largest remainder.
+
+    Returns (new_uid, *dims, pending_split, allocated): pending_split is the whole pending count
+    of every old unit the ward is a candidate of; allocated its rounded share. For each
+    (old_uid, *dims) the allocations add up to n exactly.
+    """
+    group = ["old_uid", *dims]
+    parts = pending.join(shares.select("old_uid", "new_uid", "allocation_share"), on="old_uid", how="inner")
+    parts = parts.with_columns(quota=pl.col("n") * pl.col("allocation_share")).with_columns(
+        base=pl.col("quota").floor().cast(pl.Int64)
+    )
+    parts = (
+        parts.with_columns(frac=pl.col("quota") - pl.col("base"), left=pl.col("n") - pl.col("base").sum().over(group))
+        .sort([*group, "frac", "new_uid"], descending=[False] * len(group) + [True, False])
+        .with_columns(rank=pl.int_range(pl.len()).over(group))
+        .with_columns(allocated=pl.col("base") + (pl.col("rank") < pl.col("left")).cast(pl.Int64))
+    )
+    return parts.group_by(["new_uid", *dims]).agg(
+        pending_split=pl.col("n").sum().cast(pl.Int64), allocated=pl.col("allocated").sum().cast(pl.Int64)
+    )
+
+
+def counts_by_ward(items: pl.DataFrame, shares: pl.DataFrame, dims: list[str], measure: str) -> pl.DataFrame:
+    """Placed, pending and estimated counts per (new_uid, *dims) of items with placement/new_uid/pending_old_uid."""
+    placed = (
+        items.filter(pl.col("placement") == "placed")
+        .group_by(["new_uid", *dims])
+        .agg(pl.len().cast(pl.Int64).alias(measure))
+    )
+    pending = (
+        items.filter(pl.col("placement") == "pending_split")
+        .group_by([pl.col("pending_old_uid").alias("old_uid"), *dims])
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+    )
+    allocated = allocate(pending, shares, dims)
+    keys = ["new_uid", *dims]
+    out = placed.join(allocated, on=keys, how="full", coalesce=True).with_columns(
+        pl.col(measure, "pending_split", "allocated").fill_null(0)
+    )
+    return out.select(
+        *keys,
+        measure,
+        pl.col("pending_split").alias(f"{measure}_pending_split"),
+        (pl.col(measure) + pl.col("allocated")).alias(f"{measure}_estimated"),
+    )
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def _placement(golden: pl.DataFrame, lineage: pl.DataFrame, staged: pl.DataFrame, wards: pl.Series) -> pl.DataFrame:
+    """entity_id, record_count, placement, new_uid, pending_old_uid, new_ward_code."""
+    pending = (
+        lineage.select("record_key", "entity_id")
+        .join(staged.filter(pl.col("ward_status") == "split_review").select("record_key", "old_uid"), on="record_key")
+        .group_by("entity_id")
+        .agg(pending_old_uid=pl.col("old_uid").min())
+    )
+    placed = pl.col("new_uid").is_in(wards.implode())
+    return (
+        golden.select("entity_id", "record_count", "new_uid")
+        .join(pending, on="entity_id", how="left")
+        .with_columns(
+            new_uid=pl.when(placed).then("new_uid"),
+            placement=pl.when(placed)
+            .then(pl.lit("placed"))
+            .when(pl.col("pending_old_uid").is_not_null())
+            .then(pl.lit("pending_split"))
+            .otherwise(pl.lit("unplaced")),
+        )
+        .with_columns(
+            pending_old_uid=pl.when(pl.col("placement") == "pending_split").then("pending_old_uid"),
+            **{WARD_PARTITION: pl.coalesce(pl.col("new_uid").str.strip_prefix("2025:"), pl.lit(NO_WARD))},
+        )
+    )
+
+
+def age_band(date_of_birth: pl.Expr, reference_date: dt.date) -> pl.Expr:
+    """'00-04' ... '85-89', '90+' at ``reference_date``; 'unknown' without a date or born after it."""
+    ref = pl.lit(reference_date)
+    before_birthday = (ref.dt.month() < date_of_birth.dt.month()) | (
+        (ref.dt.month() == date_of_birth.dt.month()) & (ref.dt.day() < date_of_birth.dt.day())
+    )
+    age = ref.dt.year().cast(pl.Int32) - date_of_birth.dt.year().cast(pl.Int32) - before_birthday.cast(pl.Int32)
+    low = (age // 5) * 5
+    band = pl.format("{}-{}", low.cast(pl.String).str.zfill(2), (low + 4).cast(pl.String).str.zfill(2))
+    return (
+        pl.when(date_of_birth.is_null() | (age < 0))
+        .then(pl.lit("unknown"))
+        .when(age >= 90)
+        .then(pl.lit("90+"))
+        .otherwise(band)
+    )
+
+
+def size_band(members: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(members.is_null() | (members < 1))
+        .then(pl.lit("unknown"))
+        .when(members >= 10)
+        .then(pl.lit("10+"))
+        .otherwise(members.cast(pl.String))
+    )
+
+
+def read_vsic_sections() -> pl.DataFrame:
+    sections = pl.read_csv(VSIC_SECTIONS_CSV, infer_schema=False)
+    unknown = pl.DataFrame(
+        {"vsic_section": ["unknown"], "title": ["Missing or unmapped VSIC code"], "source": ["wardbridge"]}
+    )
+    return pl.concat([sections, unknown], how="diagonal")
+
+
+def vsic_section(vsic: pl.Expr, sections: pl.DataFrame) -> pl.Expr:
+    """Section letter of a VSIC code by its first two digits (mappings/vsic_sections.csv); 'unknown' otherwise."""
+    division = vsic.str.strip_chars().str.slice(0, 2)
+    valid = division.str.contains(r"^\d{2}$")
+    expr = pl.lit("unknown")
+    for letter, lo, hi in (
+        sections.drop_nulls("division_from").select("vsic_section", "division_from", "division_to").iter_rows()
+    ):
+        expr = pl.when(valid & (division >= lo) & (division <= hi)).then(pl.lit(letter)).otherwise(expr)
+    return expr
+
+
+def _first_link(links: pl.DataFrame, link_types: tuple[str, ...], from_kind: str) -> pl.DataFrame:
+    """from_entity_id -> the smallest to_entity_id of the given link types (deterministic)."""
+    return (
+        links.filter(pl.col("link_type").is_in(link_types) & (pl.col("from_kind") == from_kind))
+        .group_by("from_entity_id")
+        .agg(to_entity_id=pl.col("to_entity_id").min())
+    )
+
+
+def _pseudo(frame: pl.DataFrame, column: str, kind: str, key: bytes, alias: str) -> pl.DataFrame:
+    return frame.with_columns(pseudonymise(frame[column], kind, key).alias(alias))
+
+
+# --------------------------------------------------------------------------- marts
+
+
+@dataclass
+class Marts:
+    analytics: dict[str, tuple[Table, pl.DataFrame]]
+    restricted: dict[str, tuple[Table, pl.DataFrame]]
+    reference_date: dt.date | None
+    problems: list[str] = field(default_factory=list)  # row accounting violations
+
+    def analytics_frame(self, name: str) -> pl.DataFrame:
+        return self.analytics[name][1]
+
+
+def _dimensions(inputs: MartInputs) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    wards = inputs.units_2025.filter(pl.col("province_code") == HCMC_NEW_PROVINCE)
+    crosswalk = allocation_shares(inputs.crosswalk.filter(pl.col("new_uid").is_in(wards["unit_uid"].implode())))
+    old = inputs.units_pre2025.filter(pl.col("unit_uid").is_in(crosswalk["old_uid"].implode()))
+    return wards, old, crosswalk
+
+
+def build_marts(inputs: MartInputs, key: bytes) -> Marts:
+    """Every analytics and restricted table, from the warehouse's inputs."""
+    wards, old_units, crosswalk = _dimensions(inputs)
+    shares = crosswalk.select("old_uid", "new_uid", "allocation_share")
+    sections = read_vsic_sections()
+    flow = record_flow(inputs)
+    problems = [
+        p
+        for registry in REGISTRY_KINDS
+        for p in accounting_problems(
+            registry,
+            inputs.raw[registry],
+            inputs.staged[registry],
+            inputs.quarantine[registry],
+            inputs.lineage[KIND_OF_REGISTRY[registry]],
+        )
+    ]
+    population = inputs.staged["population"]
+    reference_date = population["extract_date"].max() if population.height else None
+
+    placement = {
+        kind: _placement(inputs.entities[kind], inputs.lineage[kind], inputs.staged[registry], wards["unit_uid"])
+        for kind, registry in ENTITY_KINDS.items()
+    }
+    people = placement["people"].join(
+        inputs.entities["people"].select(
+            "entity_id",
+            sex=pl.col("sex").fill_null("unknown"),
+            age_band=age_band(pl.col("date_of_birth"), reference_date or dt.date.today()),
+        ),
+        on="entity_id",
+    )
+    member_of = _first_link(inputs.links, ("member_of",), "people")
+    people = people.join(
+        member_of.rename({"from_entity_id": "entity_id", "to_entity_id": "household_id"}), on="entity_id", how="left"
+    )
+    linked = (
+        inputs.links.filter(pl.col("link_type") == "member_of")
+        .group_by("to_entity_id")
+        .agg(linked_people=pl.col("from_entity_id").n_unique().cast(pl.UInt32))
+        .rename({"to_entity_id": "entity_id"})
+    )
+    households = (
+        placement["households"]
+        .join(
+            inputs.entities["households"].select("entity_id", household_size=size_band(pl.col("members"))),
+            on="entity_id",
+        )
+        .join(linked, on="entity_id", how="left")
+        .with_columns(pl.col("linked_people").fill_null(0))
+    )
+    businesses = (
+        placement["businesses"]
+        .join(
+            inputs.entities["businesses"].select(
+                "entity_id",
+                "vsic",
+                "status",
+                vsic_section=vsic_section(pl.col("vsic"), sections),
+                business_kind=pl.col("business_kind").fill_null("unknown"),
+            ),
+            on="entity_id",
+        )
+        .join(
+            _first_link(inputs.links, ("branch_of",), "businesses").rename(
+                {"from_entity_id": "entity_id", "to_entity_id": "parent_id"}
+            ),
+            on="entity_id",
+            how="left",
+        )
+    )
+    taxpayers = (
+        placement["taxpayers"]
+        .join(
+            inputs.entities["taxpayers"].select(
+                "entity_id", tax_code_kind=pl.col("tax_code_kind").fill_null("unknown")
+            ),
+            on="entity_id",
+        )
+        .join(
+            _first_link(inputs.links, ("taxpayer_of", "tax_of_parent"), "taxpayers").rename(
+                {"from_entity_id": "entity_id", "to_entity_id": "business_id"}
+            ),
+            on="entity_id",
+            how="left",
+        )
+    )
+
+    def ward_table(counts: pl.DataFrame) -> pl.DataFrame:
+        return counts.with_columns(**{WARD_PARTITION: pl.col("new_uid").str.strip_prefix("2025:")})
+
+    summary = _ward_summary(wards, shares, flow, people, households, businesses, taxpayers)
+    reconciliation, flows = _reconciliation(old_units, crosswalk, flow)
+    accounting = _flow_accounting(flow, reference_date)
+
+    pseudonyms = []
+    entity_marts = {}
+    for kind, frame, table, key_col, refs in (
+        ("people", people, MART_PEOPLE, "person_key", {"household_id": ("households", "household_key")}),
+        ("households", households, MART_HOUSEHOLDS, "household_key", {}),
+        (
+            "businesses",
+            businesses,
+            MART_BUSINESSES,
+            "business_key",
+            {"parent_id": ("businesses", "parent_business_key")},
+        ),
+        ("taxpayers", taxpayers, MART_TAXPAYERS, "taxpayer_key", {"business_id": ("businesses", "business_key")}),
+    ):
+        frame = _pseudo(frame, "entity_id", kind, key, key_col)
+        pseudonyms.append(
+            frame.select(pl.lit(kind).alias("entity_kind"), "entity_id", pl.col(key_col).alias("pseudo_key"))
+        )
+        for column, (ref_kind, alias) in refs.items():
+            frame = _pseudo(frame, column, ref_kind, key, alias)
+        entity_marts[table.name] = (table, frame)
+
+    analytics = {
+        t.name: (t, f)
+        for t, f in (
+            (DIM_WARD_2025, wards),
+            (DIM_UNIT_PRE2025, old_units),
+            (DIM_CROSSWALK, crosswalk),
+            (DIM_VSIC_SECTION, sections),
+            (WARD_SUMMARY, summary),
+            (POPULATION_BY_SEX_AGE, ward_table(counts_by_ward(people, shares, ["sex", "age_band"], "people"))),
+            (HOUSEHOLD_SIZE, ward_table(counts_by_ward(households, shares, ["household_size"], "households"))),
+            (
+                BUSINESSES_BY_SECTOR,
+                ward_table(counts_by_ward(businesses, shares, ["vsic_section", "business_kind"], "businesses")),
+            ),
+            (TAXPAYERS_BY_KIND, ward_table(counts_by_ward(taxpayers, shares, ["tax_code_kind"], "taxpayers"))),
+            (OLD_UNIT_RECONCILIATION, reconciliation),
+            (OLD_UNIT_FLOWS, flows),
+            (FLOW_ACCOUNTING, accounting),
+        )
+    }
+    analytics.update(entity_marts)
+    analytics = {name: (t, _sorted(t, f)) for name, (t, f) in analytics.items()}
+
+    restricted: dict[str, tuple[Table, pl.DataFrame]] = {}
+    for kind in ENTITY_KINDS:
+        for table, frame in (
+            (entities_table(kind), inputs.entities[kind]),
+            (lineage_table(kind), inputs.lineage[kind]),
+            (review_table(kind), inputs.review[kind]),
+        ):
+            restricted[table.name] = (table, frame)
+    restricted[REGISTRY_LINKS.name] = (REGISTRY_LINKS, inputs.links)
+    restricted[RECORD_FLOW.name] = (RECORD_FLOW, flow.filter(pl.col("state").is_not_null()))
+    restricted[PSEUDONYMS.name] = (PSEUDONYMS, pl.concat(pseudonyms))
+    restricted = {name: (t, _sorted(t, f)) for name, (t, f) in restricted.items()}
+    return Marts(analytics, restricted, reference_date, problems)
+
+
+def _sorted(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Declared columns and types, rows sorted by the primary key (deterministic output)."""
+    frame = table.cast(frame)
+    return frame.sort(list(table.primary_key or table.columns[:1]), nulls_last=True)
+
+
+def _ward_summary(
+    wards: pl.DataFrame,
+    shares: pl.DataFrame,
+    flow: pl.DataFrame,
+    people: pl.DataFrame,
+    households: pl.DataFrame,
+    businesses: pl.DataFrame,
+    taxpayers: pl.DataFrame,
+) -> pl.DataFrame:
+    out = wards.select(new_uid="unit_uid", **{WARD_PARTITION: pl.col("code")}, new_name="name", unit_type="unit_type")
+    for measure, items in (
+        ("people", people),
+        ("households", households),
+        ("businesses", businesses),
+        ("taxpayers", taxpayers),
+    ):
+        out = out.join(counts_by_ward(items, shares, [], measure), on="new_uid", how="left")
+    placed = flow.filter(pl.col("state").is_in(["merged", "quarantined"]) & pl.col("new_uid").is_not_null())
+    records = placed.group_by("new_uid").agg(
+        merged=(pl.col("state") == "merged").sum().cast(pl.Int64),
+        quarantined=(pl.col("state") == "quarantined").sum().cast(pl.Int64),
+    )
+    review = flow.filter((pl.col("state") == "under_review") & (pl.col("ward_status") == "split_review")).with_columns(
+        placement=pl.lit("pending_split"), pending_old_uid=pl.col("old_uid")
+    )
+    reviewed = counts_by_ward(review, shares, [], "rows").select(
+        "new_uid", under_review="rows_pending_split", under_review_estimated="rows_estimated"
+    )
+    out = out.join(records, on="new_uid", how="left").join(reviewed, on="new_uid", how="left")
+    counts = [c for c in WARD_SUMMARY.columns if WARD_SUMMARY.polars_schema[c] == pl.Int64 and c != "records_in"]
+    return out.with_columns(pl.col(counts).fill_null(0)).with_columns(
+        records_in=pl.col("merged") + pl.col("quarantined")
+    )
+
+
+def _reconciliation(
+    old_units: pl.DataFrame, crosswalk: pl.DataFrame, flow: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    known = flow.filter(pl.col("old_uid").is_not_null() & pl.col("state").is_not_null())
+    per_unit = known.group_by("old_uid").agg(
+        records_in=pl.len().cast(pl.Int64),
+        merged=(pl.col("state") == "merged").sum().cast(pl.Int64),
+        quarantined=(pl.col("state") == "quarantined").sum().cast(pl.Int64),
+        under_review=(pl.col("state") == "under_review").sum().cast(pl.Int64),
+        records_out=pl.col("new_uid").is_not_null().sum().cast(pl.Int64),
+    )
+    split = crosswalk.group_by("old_uid").agg(is_split=pl.col("is_split").any())
+    reconciliation = (
+        old_units.select(
+            old_uid="unit_uid", old_name="name", old_district="district_name", old_province="province_name"
+        )
+        .join(split, on="old_uid", how="left")
+        .join(per_unit, on="old_uid", how="left")
+        .with_columns(pl.col("records_in", "merged", "quarantined", "under_review", "records_out").fill_null(0))
+        .with_columns(still_unplaced=pl.col("records_in") - pl.col("records_out"))
+    )
+    flows = (
+        known.filter(pl.col("new_uid").is_not_null())
+        .group_by("old_uid", "new_uid")
+        .agg(
+            records_out=pl.len().cast(pl.Int64),
+            merged=(pl.col("state") == "merged").sum().cast(pl.Int64),
+            quarantined=(pl.col("state") == "quarantined").sum().cast(pl.Int64),
+        )
+    )
+    return reconciliation, flows
+
+
+def _flow_accounting(flow: pl.DataFrame, reference_date: dt.date | None) -> pl.DataFrame:
+    counts = flow.group_by("registry").agg(
+        raw=pl.len().cast(pl.Int64),
+        merged=(pl.col("state") == "merged").sum().cast(pl.Int64),
+        quarantined=(pl.col("state") == "quarantined").sum().cast(pl.Int64),
+        under_review=(pl.col("state") == "under_review").sum().cast(pl.Int64),
+        pending_split=((pl.col("state") == "under_review") & (pl.col("ward_status") == "split_review"))
+        .sum()
+        .cast(pl.Int64),
+        no_ward=(
+            pl.col("new_uid").is_null()
+            & ~((pl.col("state") == "under_review") & (pl.col("ward_status") == "split_review"))
+        )
+        .sum()
+        .cast(pl.Int64),
+    )
+    return (
+        pl.DataFrame({"registry": list(REGISTRY_KINDS)})
+        .join(counts, on="registry", how="left")
+        .with_columns(pl.exclude("registry").fill_null(0), reference_date=pl.lit(reference_date, dtype=pl.Date))
+    )
+
+
+def publish_from_warehouse(
+    wh: Warehouse,
+    *,
+    validators: Iterable[Validator] = (schema_validator,),
+    run_id: str | None = None,
+    key: bytes | None = None,
+) -> tuple[Marts, Published]:
+    """Read the warehouse, build the marts, validate (row accounting included) and publish them atomically."""
+    marts = build_marts(read_inputs(wh), pseudonym_key() if key is None else key)
+    published = publish_marts(
+        wh.root,
+        marts.analytics.values(),
+        marts.restricted.values(),
+        validators=validators,
+        extra_problems=marts.problems,
+        run_id=run_id,
+    )
+    return marts, published

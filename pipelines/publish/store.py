@@ -1,0 +1,192 @@
+"""Write the marts aside, validate, swap them in: readers never block a run, a failed run changes nothing.
+
+Layout under the warehouse directory ``<root>``::
+
+    <root>/analytics.duckdb                          schema "marts": aggregates, dimensions,
+                                                     pseudonymised entity tables (mode 0640)
+    <root>/restricted.duckdb                         schema "entities": person level (mode 0600)
+    <root>/marts/analytics/<table>.parquet           the analytics tables as Parquet; per-ward tables as
+    <root>/marts/analytics/<table>/new_ward_code=<code>/data.parquet   (hive partitions)
+
+Every table is a real DuckDB table (no view over a Parquet path), so the files hold no
+absolute path and the folder can be moved. A publication builds ``analytics.duckdb.tmp-<run>``,
+``restricted.duckdb.tmp-<run>`` and ``marts/.analytics.tmp-<run>/``, runs the validators on the
+frames, and only then renames them over the published ones (``os.replace``; the Parquet folder
+by two renames). An analyst's open read-only connection keeps reading the old file, which
+stays valid until closed; a failed validation or a killed run leaves the previous publication
+in place (stale ``*.tmp-*`` leftovers are removed by the next run). Writers are serialised by
+the warehouse's lock file (pipelines/warehouse.py), waiting up to a timeout.
+
+Parquet is deterministic: rows sorted by primary key, fixed compression and row-group size,
+no timestamps, so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow.parquet as pq
+
+from pipelines.schema import MART_SCHEMA, RESTRICTED_SCHEMA, WARD_PARTITION, WARD_PARTITIONED, Table
+from pipelines.warehouse import Warehouse, _quote_ident, arrow_table, comment_sql, create_table_sql
+
+ANALYTICS_FILENAME = "analytics.duckdb"
+RESTRICTED_FILENAME = "restricted.duckdb"
+PARQUET_DIR = Path("marts") / "analytics"
+ANALYTICS_MODE = 0o640  # analysts' group may read
+RESTRICTED_MODE = 0o600  # the pipeline's account only; grant per person
+ROW_GROUP_SIZE = 131_072
+LOCK_TIMEOUT_ENV = "WARDBRIDGE_LOCK_TIMEOUT"
+
+Validator = Callable[[Table, pl.DataFrame], list[str]]
+
+
+class PublishRejected(Exception):
+    """Validation failed: the previous marts were left in place."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s), previous marts kept: " + "; ".join(problems[:10]))
+
+
+class LockTimeout(TimeoutError):
+    pass
+
+
+@dataclass
+class Published:
+    analytics_path: Path
+    restricted_path: Path
+    parquet_dir: Path
+    rows: dict[str, int] = field(default_factory=dict)  # "<schema>.<table>" -> rows
+
+
+def schema_validator(table: Table, frame: pl.DataFrame) -> list[str]:
+    return table.validate(frame)
+
+
+def lock_timeout() -> float:
+    return float(os.environ.get(LOCK_TIMEOUT_ENV) or 600)
+
+
+def write_duckdb(path: Path, schema: str, tables: Iterable[tuple[Table, pl.DataFrame]], mode: int) -> None:
+    """A new DuckDB file with one real table per declaration (comments from schema.py)."""
+    path.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE SCHEMA {_quote_ident(schema)}")
+        for table, frame in tables:
+            con.execute(create_table_sql(table, schema))
+            con.register("_incoming", arrow_table(table, frame))
+            con.execute(f"INSERT INTO {_quote_ident(schema)}.{_quote_ident(table.name)} SELECT * FROM _incoming")
+            con.unregister("_incoming")
+            for statement in comment_sql(table, schema):
+                con.execute(statement)
+        con.execute("CHECKPOINT")
+    os.chmod(path, mode)
+
+
+def _write_parquet(path: Path, table: Table, frame: pl.DataFrame) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        arrow_table(table, frame),
+        path,
+        compression="zstd",
+        compression_level=3,
+        row_group_size=ROW_GROUP_SIZE,
+        write_statistics=True,
+    )
+
+
+def write_parquet_tree(root: Path, tables: Iterable[tuple[Table, pl.DataFrame]]) -> None:
+    """Each table as ``<table>.parquet``, or hive-partitioned by new_ward_code (column kept out of the files)."""
+    for table, frame in tables:
+        if table.name not in WARD_PARTITIONED:
+            _write_parquet(root / f"{table.name}.parquet", table, frame)
+            continue
+        inner = Table(
+            table.name, table.description, tuple(f for f in table.fields if f.name != WARD_PARTITION), table.primary_key
+        )
+        for (code,), part in sorted(frame.partition_by(WARD_PARTITION, as_dict=True).items()):
+            _write_parquet(root / table.name / f"{WARD_PARTITION}={code}" / "data.parquet", inner, part)
+
+
+def _clean_leftovers(root: Path) -> None:
+    for pattern in (f"{ANALYTICS_FILENAME}.tmp-*", f"{RESTRICTED_FILENAME}.tmp-*"):
+        for stale in root.glob(pattern):
+            stale.unlink(missing_ok=True)
+    marts = root / PARQUET_DIR.parent
+    for stale in [*marts.glob(".analytics.tmp-*"), *marts.glob(".analytics.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_dir(new: Path, final: Path, run: str) -> None:
+    old = final.with_name(f".analytics.old-{run}")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(new, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def publish_marts(
+    root: Path,
+    analytics: Iterable[tuple[Table, pl.DataFrame]],
+    restricted: Iterable[tuple[Table, pl.DataFrame]],
+    *,
+    validators: Iterable[Validator] = (schema_validator,),
+    extra_problems: Iterable[str] = (),
+    run_id: str | None = None,
+    timeout_s: float | None = None,
+) -> Published:
+    """Write aside, validate, swap in, under the warehouse's writer lock.
+
+    Raises ``PublishRejected`` (nothing published, temporary files removed) when a validator
+    or ``extra_problems`` (e.g. row accounting) reports a problem, ``LockTimeout`` when another
+    writer holds the lock longer than ``timeout_s``.
+    """
+    run = (run_id or uuid.uuid4().hex)[:36]
+    analytics, restricted = list(analytics), list(restricted)
+    timeout = lock_timeout() if timeout_s is None else timeout_s
+    wh = Warehouse(root)
+    try:
+        lock = wh._writer_lock(timeout)
+        lock.__enter__()
+    except TimeoutError as exc:
+        raise LockTimeout(
+            f"marts: could not take the writer lock {root / '.wardbridge.lock'} within {timeout:.0f}s: another "
+            f"wardbridge run is writing to this warehouse; retry when it ends (or raise ${LOCK_TIMEOUT_ENV})"
+        ) from exc
+    try:
+        _clean_leftovers(root)
+        problems = list(extra_problems)
+        for validate in validators:
+            for table, frame in [*analytics, *restricted]:
+                problems += validate(table, frame)
+        if problems:
+            raise PublishRejected(problems)
+        targets = {
+            root / ANALYTICS_FILENAME: (MART_SCHEMA, analytics, ANALYTICS_MODE),
+            root / RESTRICTED_FILENAME: (RESTRICTED_SCHEMA, restricted, RESTRICTED_MODE),
+        }
+        staged_dir = root / PARQUET_DIR.parent / f".analytics.tmp-{run}"
+        try:
+            for final, (schema, tables, mode) in targets.items():
+                write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), schema, tables, mode)
+            write_parquet_tree(staged_dir, analytics)
+        except BaseException:
+            _clean_leftovers(root)
+            raise
+        for final in targets:
+            os.replace(final.with_name(f"{final.name}.tmp-{run}"), final)
+        _swap_dir(staged_dir, root / PARQUET_DIR, run)
+    finally:
+        lock.__exit__(None, None, None)
+    rows = {f"{MART_SCHEMA}.{t.name}": f.height for t, f in analytics}
+    rows |= {f"{RESTRICTED_SCHEMA}.{t.name}": f.height for t, f in restricted}
+    return Published(root / ANALYTICS_FILENAME, root / RESTRICTED_FILENAME, root / PARQUET_DIR, rows)
