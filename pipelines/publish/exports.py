@@ -1,0 +1,844 @@
+"""Standard exports for ministries: one Frictionless Data Package per recipient.
+
+Declared in ``mappings/exports/<recipient>.toml`` (data, not code: adding a recipient is
+adding a file). Each declaration names its resources, and for each resource the source
+table in the warehouse (``<schema>.<table>``: ``reference``/``entities``/``staged`` tables of
+``wardbridge.duckdb``, ``marts`` tables of ``analytics.duckdb``), the exported fields
+(source column, exported name, Table Schema type) and, for every personal field, whether it
+is included, pseudonymised (HMAC-SHA256 keyed by ``$WARDBRIDGE_PSEUDONYM_KEY``) or withheld.
+Declarations are validated against ``pipelines/schema.py`` before any data is read; every
+problem names the file, resource, field and key.
+
+An export is the folder ``<exports root>/<recipient>/``::
+
+    datapackage.json      Data Package: a Table Schema per resource, sha256/bytes/rows of every
+                          file, source run ids, code scheme, generation time ("created")
+    <resource>.csv        UTF-8, header, comma, empty string = null
+    <resource>.parquet    the same rows and columns (zstd)
+    validation.json       the checks run on every resource before publishing
+
+Data files and validation.json are byte-identical when the inputs are (rows sorted by the
+primary key, no timestamps): the generation time lives only in datapackage.json. The folder
+is built beside the published one (``.<recipient>.partial-*``) and swapped in (old one renamed
+aside, new one renamed in, old one deleted), so a failed or killed run leaves the previous
+export in place; a run finding only the renamed-aside folder puts it back first.
+
+No Dagster and no frictionless here: datapackage.json is plain JSON written to the Data
+Package / Table Schema specifications (tests validate it with frictionless).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+import tomllib
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines import schema as S
+from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
+from pipelines.publish.pseudonym import key_fingerprint, pseudonymise
+from pipelines.schema import Table
+from pipelines.warehouse import REPO_ROOT, Warehouse
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+EXPORTS_DIR = REPO_ROOT / "mappings" / "exports"
+EXPORTS_SUBDIR = "exports"  # under the warehouse root
+MIN_KEY_BYTES = 16
+ANALYTICS_FILENAME = "analytics.duckdb"
+
+# Table Schema type -> Polars dtype the column is cast to
+EXPORT_TYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "number": pl.Float64(),
+    "boolean": pl.Boolean(),
+    "date": pl.Date(),
+}
+# Table Schema type -> source dtypes it may come from
+_COMPATIBLE: dict[str, tuple[type[pl.DataType], ...]] = {
+    "integer": (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64),
+    "number": (
+        pl.Int8,
+        pl.Int16,
+        pl.Int32,
+        pl.Int64,
+        pl.UInt8,
+        pl.UInt16,
+        pl.UInt32,
+        pl.UInt64,
+        pl.Float32,
+        pl.Float64,
+    ),
+    "boolean": (pl.Boolean,),
+    "date": (pl.Date,),
+}
+POLICIES = ("include", "pseudonymise", "withhold")
+FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+CODE_SCHEMES = {S.SCHEME_2025: "GSO commune-level codes of Decision 19/2025/QĐ-TTg (from 1 July 2025)"}
+UNIT_SCHEMES = (S.SCHEME_PRE2025, S.SCHEME_2025)
+UNIT_FORMS = {"uid": r"^{scheme}:[0-9]{{5}}$", "code": r"^[0-9]{{5}}$"}
+NAME_PATTERN = re.compile(r"^[a-z0-9_]+$")
+MISSING = ""
+
+# Source columns that hold personal values: a declaration must say include, pseudonymise or
+# withhold for each of them (Decree 13/2023/NĐ-CP: minimise, pseudonymise, restrict).
+PERSONAL_COLUMNS = frozenset(
+    {
+        "full_name",
+        "full_name_original",
+        "name_key",
+        "date_of_birth",
+        "personal_id",
+        "old_id_number",
+        "phone",
+        "address",
+        "household_no",
+        "head_name",
+        "head_name_original",
+        "head_personal_id",
+        "owner_name",
+        "owner_personal_id",
+        "taxpayer_code",
+        "taxpayer_name",
+        "tax_code",
+        "registration_no",
+        "record_ids",
+        "record_key",
+        "source_key",
+    }
+)
+
+_EXPORT_KEYS = {"recipient", "title", "description", "code_scheme", "formats"}
+_RESOURCE_KEYS = {"name", "source", "title", "description", "primary_key", "fields"}
+_FIELD_KEYS = {
+    "source",
+    "name",
+    "type",
+    "description",
+    "personal",
+    "required",
+    "enum",
+    "unit",
+    "scheme",
+    "pseudonym_kind",
+}
+
+
+class DeclarationError(ValueError):
+    """A declaration (or the environment it needs) is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class ExportError(RuntimeError):
+    """The data did not pass the export's checks (nothing was published) or could not be read."""
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class ExportField:
+    source: str
+    name: str
+    type: str
+    description: str
+    personal: str | None = None  # include | pseudonymise | withhold, None = not personal
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    unit: str | None = None  # uid | code: an administrative unit of `scheme`
+    scheme: str | None = None
+    pseudonym_kind: str | None = None  # HMAC message prefix '<kind>:'; default: the recipient
+
+    @property
+    def exported(self) -> bool:
+        return self.personal != "withhold"
+
+    @property
+    def pattern(self) -> str | None:
+        return UNIT_FORMS[self.unit].format(scheme=self.scheme) if self.unit else None
+
+
+@dataclass(frozen=True)
+class ExportResource:
+    name: str
+    source: str  # <schema>.<table>
+    title: str
+    description: str
+    fields: tuple[ExportField, ...]
+    primary_key: tuple[str, ...]
+
+    @property
+    def exported(self) -> tuple[ExportField, ...]:
+        return tuple(f for f in self.fields if f.exported)
+
+
+@dataclass(frozen=True)
+class ExportDeclaration:
+    recipient: str
+    title: str
+    description: str
+    code_scheme: str
+    formats: tuple[str, ...]
+    resources: tuple[ExportResource, ...]
+    path: Path
+    sha256: str
+
+    @property
+    def pseudonymises(self) -> bool:
+        return any(f.personal == "pseudonymise" for r in self.resources for f in r.fields)
+
+
+def source_tables() -> dict[str, Table]:
+    """Every table an export may read, by ``<schema>.<table>`` (declared in pipelines/schema.py)."""
+    groups: dict[str, tuple[Table, ...]] = {
+        "reference": S.REFERENCE_TABLES,
+        "entities": S.ENTITY_TABLES,
+        "staged": tuple(S.staged_table(r) for r in S.REGISTRY_KINDS),
+        # the marts (pipelines/publish/marts.py); absent until they are declared
+        "marts": getattr(S, "ANALYTICS_TABLES", ()),
+    }
+    return {f"{schema}.{t.name}": t for schema, tables in groups.items() for t in tables}
+
+
+class _Problems:
+    def __init__(self, path: Path):
+        self.path = path
+        self.items: list[str] = []
+
+    def add(self, where: str, key: str, cause: str) -> None:
+        self.items.append(f"{self.path.name}: {where}key '{key}': {cause}")
+
+
+def _where(resource: str | None = None, fld: str | None = None) -> str:
+    return (f"resource '{resource}': " if resource else "") + (f"field '{fld}': " if fld else "")
+
+
+def _check_keys(p: _Problems, table: Mapping, allowed: set[str], where: str) -> None:
+    for key in sorted(set(table) - allowed):
+        p.add(where, key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def _string(p: _Problems, table: Mapping, key: str, where: str, *, required: bool = True) -> str | None:
+    value = table.get(key)
+    if value is None:
+        if required:
+            p.add(where, key, "missing")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        p.add(where, key, "must be a non-empty string")
+        return None
+    return value
+
+
+def _dtype_fits(export_type: str, dtype: pl.DataType) -> bool:
+    if isinstance(dtype, pl.List | pl.Array | pl.Struct):
+        return False
+    if export_type == "string":
+        return True
+    return dtype.base_type() in _COMPATIBLE[export_type]
+
+
+def _parse_field(
+    p: _Problems, raw: Any, resource: str, table: Table | None, code_scheme: str | None
+) -> ExportField | None:
+    if not isinstance(raw, dict):
+        p.add(_where(resource), "fields", "every entry must be a table ([[resources.fields]])")
+        return None
+    label = raw.get("name") or raw.get("source") or "?"
+    where = _where(resource, str(label))
+    _check_keys(p, raw, _FIELD_KEYS, where)
+    source = _string(p, raw, "source", where)
+    personal = raw.get("personal")
+    name = _string(p, raw, "name", where, required=personal != "withhold") or source
+    if name is not None and not NAME_PATTERN.match(name):
+        p.add(where, "name", "use lowercase letters, digits and '_' only")
+    if personal is not None and personal not in POLICIES:
+        p.add(where, "personal", f"must be one of {', '.join(POLICIES)}")
+    declared = table.polars_schema if table is not None else {}
+    source_field = next((f for f in table.fields if f.name == source), None) if table is not None else None
+    if table is not None and source is not None and source_field is None:
+        p.add(where, "source", f"no column '{source}' in {table.name} (pipelines/schema.py)")
+    if source in PERSONAL_COLUMNS and personal is None:
+        p.add(where, "personal", f"'{source}' holds personal values: say include, pseudonymise or withhold")
+    type_ = raw.get("type", "string")
+    if type_ not in EXPORT_TYPES:
+        p.add(where, "type", f"must be one of {', '.join(EXPORT_TYPES)}")
+    elif personal == "pseudonymise" and type_ != "string":
+        p.add(where, "type", "a pseudonymised field is a string (hex digits)")
+    elif source in declared and personal != "pseudonymise" and not _dtype_fits(type_, declared[source]):
+        p.add(where, "type", f"'{type_}' does not fit the source column type {declared[source]}")
+    required = raw.get("required", source_field.required if source_field is not None else False)
+    if not isinstance(required, bool):
+        p.add(where, "required", "must be true or false")
+    enum = raw.get("enum")
+    if enum is not None and (not isinstance(enum, list) or not enum or not all(isinstance(v, str) for v in enum)):
+        p.add(where, "enum", "must be a non-empty list of strings")
+        enum = None
+    if enum is None and source_field is not None and source_field.allowed and personal != "pseudonymise":
+        enum = list(source_field.allowed)
+    if enum is not None and type_ != "string":
+        p.add(where, "enum", "only string fields take an enum")
+    unit, scheme = raw.get("unit"), raw.get("scheme", code_scheme)
+    if unit is not None:
+        if unit not in UNIT_FORMS:
+            p.add(where, "unit", f"must be one of {', '.join(UNIT_FORMS)}")
+        if scheme not in UNIT_SCHEMES:
+            p.add(where, "scheme", f"must be one of {', '.join(UNIT_SCHEMES)}")
+        if type_ != "string" or personal is not None:
+            p.add(where, "unit", "a unit field is a string and not personal")
+    elif "scheme" in raw:
+        p.add(where, "scheme", "only unit fields (unit = 'uid' or 'code') take a scheme")
+    description = raw.get("description") or (source_field.description if source_field is not None else "")
+    kind = raw.get("pseudonym_kind")
+    if kind is not None and (personal != "pseudonymise" or not isinstance(kind, str) or not NAME_PATTERN.match(kind)):
+        p.add(where, "pseudonym_kind", "only for pseudonymised fields; lowercase letters, digits and '_'")
+    if personal == "pseudonymise":
+        description = (
+            f"{description} Pseudonymised: first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>'), "
+            f"key ${PSEUDONYM_KEY_ENV}."
+        )
+    if source is None or name is None:
+        return None
+    return ExportField(
+        source=source,
+        name=name,
+        type=type_ if type_ in EXPORT_TYPES else "string",
+        description=description,
+        personal=personal,
+        required=bool(required),
+        enum=tuple(enum) if enum is not None else None,
+        unit=unit if unit in UNIT_FORMS else None,
+        scheme=scheme if unit in UNIT_FORMS else None,
+        pseudonym_kind=kind if isinstance(kind, str) else None,
+    )
+
+
+def _primary_key(p: _Problems, raw: dict, name: str, fields: list[ExportField], table: Table | None) -> tuple:
+    exported = {f.name for f in fields if f.exported}
+    by_source = {f.source: f.name for f in fields if f.exported}
+    if "primary_key" in raw:
+        key = raw["primary_key"]
+        if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
+            p.add(_where(name), "primary_key", "must be a non-empty list of exported field names")
+            return ()
+        for k in key:
+            if k not in exported:
+                p.add(_where(name), "primary_key", f"'{k}' is not an exported field")
+        return tuple(key)
+    if table is None or not table.primary_key:
+        p.add(_where(name), "primary_key", "missing (the source table declares none)")
+        return ()
+    if any(k not in by_source for k in table.primary_key):
+        p.add(_where(name), "primary_key", f"missing, and the source key {list(table.primary_key)} is not exported")
+        return ()
+    return tuple(by_source[k] for k in table.primary_key)
+
+
+def _parse_resource(p: _Problems, raw: Any, tables: Mapping[str, Table], code_scheme: str | None, seen: set):
+    if not isinstance(raw, dict):
+        p.add("", "resources", "every entry must be a table ([[resources]])")
+        return None
+    name = _string(p, raw, "name", _where("?")) or "?"
+    where = _where(name)
+    _check_keys(p, raw, _RESOURCE_KEYS, where)
+    if name != "?" and not NAME_PATTERN.match(name):
+        p.add(where, "name", "use lowercase letters, digits and '_' only")
+    if name in seen:
+        p.add(where, "name", "duplicate resource name")
+    seen.add(name)
+    source = _string(p, raw, "source", where)
+    table = tables.get(source) if source else None
+    if source is not None and table is None:
+        p.add(where, "source", f"unknown table '{source}' (known: <schema>.<table> of pipelines/schema.py)")
+    raw_fields = raw.get("fields")
+    if not isinstance(raw_fields, list) or not raw_fields:
+        p.add(where, "fields", "missing or empty ([[resources.fields]])")
+        raw_fields = []
+    fields = [f for f in (_parse_field(p, rf, name, table, code_scheme) for rf in raw_fields) if f is not None]
+    names = [f.name for f in fields if f.exported]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        p.add(_where(name, dup), "name", "duplicate exported name")
+    if fields and not any(f.exported for f in fields):
+        p.add(where, "fields", "every field is withheld")
+    primary_key = _primary_key(p, raw, name, fields, table)
+    fields = [replace(f, required=True) if f.exported and f.name in primary_key else f for f in fields]
+    return ExportResource(
+        name=name,
+        source=source or "?",
+        title=raw.get("title") or name,
+        description=raw.get("description") or (table.description if table is not None else ""),
+        fields=tuple(fields),
+        primary_key=primary_key,
+    )
+
+
+def parse_declaration(path: Path, data: Mapping[str, Any], tables: Mapping[str, Table] | None = None):
+    """Validate a parsed declaration; raise DeclarationError listing every problem."""
+    tables = source_tables() if tables is None else tables
+    p = _Problems(path)
+    _check_keys(p, data, {"export", "resources"}, "")
+    head = data.get("export")
+    if not isinstance(head, dict):
+        p.add("", "export", "missing [export] table")
+        head = {}
+    _check_keys(p, head, _EXPORT_KEYS, "[export] ")
+    recipient = _string(p, head, "recipient", "[export] ")
+    if recipient is not None and recipient != path.stem:
+        p.add("[export] ", "recipient", f"must equal the file name '{path.stem}'")
+    if recipient is not None and not NAME_PATTERN.match(recipient):
+        p.add("[export] ", "recipient", "use lowercase letters, digits and '_' only")
+    title = _string(p, head, "title", "[export] ")
+    code_scheme = head.get("code_scheme")
+    if code_scheme not in CODE_SCHEMES:
+        p.add("[export] ", "code_scheme", f"must be one of {', '.join(CODE_SCHEMES)}")
+    formats = head.get("formats", list(FORMATS))
+    if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
+        p.add("[export] ", "formats", f"must be a non-empty list of {', '.join(FORMATS)}")
+        formats = []
+    elif len(set(formats)) != len(formats):
+        p.add("[export] ", "formats", "duplicate format")
+    raw_resources = data.get("resources")
+    if not isinstance(raw_resources, list) or not raw_resources:
+        p.add("", "resources", "missing or empty ([[resources]])")
+        raw_resources = []
+    seen: set[str] = set()
+    resources = [_parse_resource(p, r, tables, code_scheme, seen) for r in raw_resources]
+    if p.items:
+        raise DeclarationError(p.items)
+    return ExportDeclaration(
+        recipient=recipient or "",
+        title=title or "",
+        description=head.get("description", ""),
+        code_scheme=code_scheme,
+        formats=tuple(formats),
+        resources=tuple(r for r in resources if r is not None),
+        path=path,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "",
+    )
+
+
+def load_declaration(path: Path, tables: Mapping[str, Table] | None = None) -> ExportDeclaration:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DeclarationError([f"{path.name}: not valid TOML ({exc})"]) from None
+    return parse_declaration(path, data, tables)
+
+
+def load_declarations(directory: Path = EXPORTS_DIR) -> dict[str, ExportDeclaration]:
+    """Every ``<recipient>.toml`` of ``directory``; problems of all files are raised together."""
+    found: dict[str, ExportDeclaration] = {}
+    problems: list[str] = []
+    tables = source_tables()
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            found[path.stem] = load_declaration(path, tables)
+        except DeclarationError as exc:
+            problems += exc.problems
+    if problems:
+        raise DeclarationError(problems)
+    return found
+
+
+# --------------------------------------------------------------------------- pseudonyms
+
+
+def pseudonym_key(declaration: ExportDeclaration, environ: Mapping[str, str] | None = None) -> bytes | None:
+    """The HMAC key when the declaration pseudonymises a field (checked before any data is read)."""
+    if not declaration.pseudonymises:
+        return None
+    value = (os.environ if environ is None else environ).get(PSEUDONYM_KEY_ENV, "")
+    if len(value.encode("utf-8")) < MIN_KEY_BYTES:
+        fields = [f"{r.name}.{f.name}" for r in declaration.resources for f in r.fields if f.personal == "pseudonymise"]
+        state = "is not set" if not value else f"is shorter than {MIN_KEY_BYTES} bytes"
+        raise DeclarationError(
+            [
+                f"{declaration.path.name}: fields {', '.join(fields)}: key 'personal' = 'pseudonymise' needs "
+                f"${PSEUDONYM_KEY_ENV}, which {state} (use 32 random bytes, e.g. `openssl rand -hex 32`)"
+            ]
+        )
+    return value.encode("utf-8")
+
+
+# --------------------------------------------------------------------------- reading sources
+
+
+def read_source(warehouse: Warehouse, source: str, columns: list[str]) -> pl.DataFrame:
+    """Read ``columns`` of ``<schema>.<table>``: the Parquet copy when there is one, else DuckDB (read-only)."""
+    schema, table = source.split(".", 1)
+    parquet = warehouse.parquet_path(schema, table)
+    if schema != "marts" and parquet.is_file():
+        return pl.read_parquet(parquet, columns=columns)
+    partitioned = warehouse.root / "parquet" / schema / table
+    if schema == "staged" and partitioned.is_dir():
+        return pl.scan_parquet(partitioned / "part=*" / "data.parquet").select(columns).collect()
+    database = warehouse.root / ANALYTICS_FILENAME if schema == "marts" else warehouse.duckdb_path
+    if not database.is_file():
+        raise ExportError(f"{source}: {database.name} does not exist in {warehouse.root} (run the pipeline first)")
+    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    with duckdb.connect(str(database), read_only=True) as con:
+        try:
+            return con.sql(f'SELECT {quoted} FROM "{schema}"."{table}"').pl()
+        except duckdb.CatalogException as exc:
+            raise ExportError(f"{source}: not found in {database.name} ({str(exc).splitlines()[0]})") from None
+
+
+# --------------------------------------------------------------------------- shaping and checks
+
+
+def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, recipient: str) -> pl.DataFrame:
+    """Source rows -> exported columns: renamed, cast, unit uids checked/turned into codes, pseudonymised, sorted."""
+    columns = []
+    for f in resource.exported:
+        col = pl.col(f.source)
+        if f.unit == "code":  # '<scheme>:<code>' -> '<code>' only when the scheme is the declared one
+            col = (
+                pl.when(col.str.contains(UNIT_FORMS["uid"].format(scheme=f.scheme)))
+                .then(col.str.split(":").list.last())
+                .otherwise(col)
+            )
+        columns.append(col.cast(EXPORT_TYPES[f.type]).alias(f.name))
+    shaped = frame.select(columns)
+    hidden = [f for f in resource.exported if f.personal == "pseudonymise"]
+    if hidden and key is None:
+        raise ExportError(f"resource '{resource.name}': pseudonymised fields need a key")
+    if hidden:
+        shaped = shaped.with_columns(pseudonymise(shaped[f.name], f.pseudonym_kind or recipient, key) for f in hidden)
+    order = [*resource.primary_key, *(c for c in shaped.columns if c not in resource.primary_key)]
+    return shaped.sort(order, nulls_last=True, maintain_order=True)
+
+
+def check(resource: ExportResource, frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """Constraints of the Table Schema, counted on the exported rows (no values reported)."""
+    results: list[dict[str, Any]] = []
+    for f in resource.exported:
+        col = pl.col(f.name)
+        if f.required:
+            results.append({"check": "required", "field": f.name, "failed_rows": frame[f.name].null_count()})
+        if f.enum is not None:
+            failed = frame.select((col.is_not_null() & ~col.is_in(list(f.enum))).sum()).item()
+            results.append({"check": "enum", "field": f.name, "failed_rows": int(failed)})
+        if f.pattern is not None:
+            failed = frame.select((col.is_not_null() & ~col.str.contains(f.pattern)).sum()).item()
+            results.append({"check": "pattern", "field": f.name, "pattern": f.pattern, "failed_rows": int(failed)})
+    if resource.primary_key:
+        dupes = frame.height - frame.select(resource.primary_key).n_unique()
+        results.append({"check": "primary_key_unique", "field": ",".join(resource.primary_key), "failed_rows": dupes})
+    for r in results:
+        r["passed"] = r["failed_rows"] == 0
+    return results
+
+
+# --------------------------------------------------------------------------- files and descriptors
+
+
+def table_schema(resource: ExportResource) -> dict[str, Any]:
+    """Table Schema of the exported resource (types, constraints, primary key, missing values)."""
+    fields = []
+    for f in resource.exported:
+        constraints: dict[str, Any] = {}
+        if f.required:
+            constraints["required"] = True
+        if f.enum is not None:
+            constraints["enum"] = list(f.enum)
+        if f.pattern is not None:
+            constraints["pattern"] = f.pattern
+        entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description}
+        if constraints:
+            entry["constraints"] = constraints
+        fields.append(entry)
+    return {"fields": fields, "primaryKey": list(resource.primary_key), "missingValues": [MISSING]}
+
+
+def _write_parquet(resource: ExportResource, frame: pl.DataFrame, path: Path) -> None:
+    data = frame.to_arrow()
+    described = {f.name: f.description for f in resource.exported}
+    arrow_schema = pa.schema(
+        [data.schema.field(c).with_metadata({"description": described[c]}) for c in frame.columns],
+        metadata={"wardbridge.export": resource.name, "description": resource.description},
+    )
+    pq.write_table(data.cast(arrow_schema), path, compression="zstd")
+
+
+def _file_facts(path: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"bytes": path.stat().st_size, "hash": f"sha256:{digest.hexdigest()}"}
+
+
+def write_resource(resource: ExportResource, frame: pl.DataFrame, formats: tuple[str, ...], folder: Path) -> list:
+    """Write the resource in each format; return its Data Package resource descriptors."""
+    descriptors = []
+    for fmt in formats:
+        path = folder / f"{resource.name}.{fmt}"
+        if fmt == "csv":
+            frame.write_csv(path, null_value=MISSING, date_format="%Y-%m-%d", line_terminator="\n")
+        else:
+            _write_parquet(resource, frame, path)
+        descriptor: dict[str, Any] = {
+            "name": resource.name if fmt == "csv" else f"{resource.name}-{fmt}",
+            "type": "table" if fmt == "csv" else "file",  # frictionless reads CSV; Parquet is checked by hash
+            "path": path.name,
+            "format": fmt,
+            "mediatype": FORMATS[fmt],
+            "title": resource.title,
+            "description": resource.description,
+            **({"encoding": "utf-8"} if fmt == "csv" else {}),
+            **_file_facts(path),
+            # frictionless counts the rows of a CSV; a Parquet file's count is in wardbridge.files
+            **({"rows": frame.height} if fmt == "csv" else {}),
+            "schema": table_schema(resource),
+            "sources": [{"title": f"wardbridge warehouse table {resource.source}", "path": resource.source}],
+        }
+        descriptors.append(descriptor)
+    return descriptors
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _personal_summary(declaration: ExportDeclaration) -> dict[str, dict[str, str]]:
+    return {
+        r.name: {f.source: f.personal for f in r.fields if f.personal is not None}
+        for r in declaration.resources
+        if any(f.personal is not None for f in r.fields)
+    }
+
+
+def package_descriptor(
+    declaration: ExportDeclaration,
+    resources: list[dict[str, Any]],
+    *,
+    rows: Mapping[str, int],
+    created: datetime,
+    run_id: str,
+    source_runs: Mapping[str, str],
+    key: bytes | None,
+) -> dict[str, Any]:
+    provenance: dict[str, Any] = {
+        "recipient": declaration.recipient,
+        "declaration": f"mappings/exports/{declaration.path.name}",
+        "declaration_sha256": declaration.sha256,
+        "run_id": run_id,
+        "source_runs": {s: source_runs.get(s) for s in sorted({r.source for r in declaration.resources})},
+        "code_scheme": {
+            "scheme": declaration.code_scheme,
+            "description": CODE_SCHEMES[declaration.code_scheme],
+            "uid_form": f"'{declaration.code_scheme}:<5-digit code>'",
+        },
+        "personal_fields": _personal_summary(declaration),
+        "files": {
+            r["path"]: {
+                "resource": r["name"],
+                "rows": rows.get(r["name"].rsplit("-", 1)[0]),
+                "bytes": r["bytes"],
+                "sha256": r["hash"].removeprefix("sha256:"),
+            }
+            for r in resources
+        },
+    }
+    if key is not None:
+        provenance["pseudonymisation"] = {
+            "method": "first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>'); kind = the field's pseudonym_kind, "
+            "else the recipient (pseudonyms then differ between recipients)",
+            "kinds": {
+                f"{r.name}.{f.name}": f.pseudonym_kind or declaration.recipient
+                for r in declaration.resources
+                for f in r.fields
+                if f.personal == "pseudonymise"
+            },
+            "key_env": PSEUDONYM_KEY_ENV,
+            "key_fingerprint": key_fingerprint(key),
+        }
+    return {
+        "name": declaration.recipient,
+        "title": declaration.title,
+        "description": declaration.description,
+        "created": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "resources": resources,
+        "wardbridge": provenance,
+    }
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    recipient: str
+    path: Path
+    rows: dict[str, int]
+    package: dict[str, Any]
+    validation: dict[str, Any]
+
+
+@contextlib.contextmanager
+def _lock(root: Path, timeout_s: float = 600.0) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    with open(root / ".exports.lock", "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"another run has been writing exports in {root} for over {timeout_s:.0f}s"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover(target: Path) -> None:
+    """Undo what a killed run left: put an export renamed aside back, delete unfinished builds."""
+    aside = sorted(target.parent.glob(f".{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if aside and not target.exists():
+        aside.pop().rename(target)
+    for leftover in [*aside, *target.parent.glob(f".{target.name}.partial-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Publish ``staging`` as ``target``: old one renamed aside, new one renamed in, old one deleted."""
+    aside = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        target.rename(aside)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if aside.exists() and not target.exists():
+            aside.rename(target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def build_package(
+    declaration: ExportDeclaration,
+    warehouse: Warehouse,
+    folder: Path,
+    *,
+    key: bytes | None,
+    created: datetime,
+    run_id: str,
+    source_runs: Mapping[str, str],
+) -> tuple[dict[str, int], dict[str, Any], dict[str, Any]]:
+    rows: dict[str, int] = {}
+    descriptors: list[dict[str, Any]] = []
+    reports: list[dict[str, Any]] = []
+    for resource in declaration.resources:
+        columns = list(dict.fromkeys(f.source for f in resource.exported))
+        frame = shape(resource, read_source(warehouse, resource.source, columns), key, declaration.recipient)
+        checks = check(resource, frame)
+        reports.append(
+            {
+                "resource": resource.name,
+                "source": resource.source,
+                "rows": frame.height,
+                "valid": all(c["passed"] for c in checks),
+                "checks": checks,
+            }
+        )
+        rows[resource.name] = frame.height
+        descriptors += write_resource(resource, frame, declaration.formats, folder)
+    validation = {
+        "valid": all(r["valid"] for r in reports),
+        "recipient": declaration.recipient,
+        "declaration_sha256": declaration.sha256,
+        "resources": reports,
+    }
+    if not validation["valid"]:
+        failed = [
+            f"{r['resource']}.{c['field']}: {c['check']} failed on {c['failed_rows']} rows"
+            for r in reports
+            for c in r["checks"]
+            if not c["passed"]
+        ]
+        raise ExportError(f"{declaration.path.name}: export not published, checks failed: {'; '.join(failed)}")
+    report_path = folder / "validation.json"
+    report_path.write_bytes(_json_bytes(validation))
+    descriptors.append(
+        {
+            "name": "validation-report",
+            "type": "file",
+            "path": report_path.name,
+            "format": "json",
+            "mediatype": "application/json",
+            "title": "Checks run on every resource before publishing",
+            **_file_facts(report_path),
+        }
+    )
+    package = package_descriptor(
+        declaration, descriptors, rows=rows, created=created, run_id=run_id, source_runs=source_runs, key=key
+    )
+    (folder / "datapackage.json").write_bytes(_json_bytes(package))
+    return rows, package, validation
+
+
+def export(
+    declaration: ExportDeclaration,
+    warehouse: Warehouse,
+    *,
+    run_id: str,
+    source_runs: Mapping[str, str] | None = None,
+    root: Path | None = None,
+    created: datetime | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ExportResult:
+    """Build ``declaration``'s Data Package from the warehouse and publish it atomically under ``root``.
+
+    ``root`` defaults to ``<warehouse>/exports``. The key is checked before any data is read;
+    on any failure the previous export stays as it was.
+    """
+    key = pseudonym_key(declaration, environ)
+    root = root or warehouse.root / EXPORTS_SUBDIR
+    target = root / declaration.recipient
+    with _lock(root):
+        recover(target)
+        staging = root / f".{declaration.recipient}.partial-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        try:
+            rows, package, validation = build_package(
+                declaration,
+                warehouse,
+                staging,
+                key=key,
+                created=created or datetime.now(UTC),
+                run_id=run_id,
+                source_runs=source_runs or {},
+            )
+            swap_in(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return ExportResult(declaration.recipient, target, rows, package, validation)
