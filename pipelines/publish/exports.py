@@ -95,7 +95,18 @@ POLICIES = ("include", "pseudonymise", "withhold")
 FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 CODE_SCHEMES = {S.SCHEME_2025: "GSO commune-level codes of Decision 19/2025/QĐ-TTg (from 1 July 2025)"}
 UNIT_SCHEMES = (S.SCHEME_PRE2025, S.SCHEME_2025)
-UNIT_FORMS = {"uid": r"^{scheme}:[0-9]{{5}}$", "code": r"^[0-9]{{5}}$"}
+UNIT_FORMS = ("uid", "code")
+
+
+def unit_pattern(unit: str, scheme: str) -> str:
+    """Regex of a unit field's values: '<scheme>:<5 digits>' or the bare code. Pre-2025 island districts
+    without communes (Côn Đảo) are units of their own: 'pre2025-district:<3 digits>'."""
+    if unit == "uid":
+        district = f"|^{scheme}-district:[0-9]{{3}}$" if scheme == S.SCHEME_PRE2025 else ""
+        return f"^{scheme}:[0-9]{{5}}${district}"
+    return "^[0-9]{5}$" + ("|^[0-9]{3}$" if scheme == S.SCHEME_PRE2025 else "")
+
+
 NAME_PATTERN = re.compile(r"^[a-z0-9_]+$")
 MISSING = ""
 
@@ -177,7 +188,7 @@ class ExportField:
 
     @property
     def pattern(self) -> str | None:
-        return UNIT_FORMS[self.unit].format(scheme=self.scheme) if self.unit else None
+        return unit_pattern(self.unit, self.scheme) if self.unit and self.scheme else None
 
 
 @dataclass(frozen=True)
@@ -515,7 +526,7 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
         col = pl.col(f.source)
         if f.unit == "code":  # '<scheme>:<code>' -> '<code>' only when the scheme is the declared one
             col = (
-                pl.when(col.str.contains(UNIT_FORMS["uid"].format(scheme=f.scheme)))
+                pl.when(col.str.contains(unit_pattern("uid", f.scheme)))
                 .then(col.str.split(":").list.last())
                 .otherwise(col)
             )
