@@ -1,0 +1,426 @@
+"""Quality gates with Great Expectations 1.x, in front of everything wardbridge publishes.
+
+Contract of a gate (used by the publish layer and the exports)::
+
+    result = publish_gated(
+        write_aside=lambda: write_new_file(...),        # the new version, not yet visible
+        validate=lambda new: validate(TABLE, read(new), rules=[...], docs_dir=run_dir / "gx"),
+        swap_in=lambda new: os.replace(new, final),     # atomic; only called when passed
+        discard=lambda new: new.unlink(),               # optional: drop the rejected version
+    )
+
+``validate`` runs the table's suite — derived from its declaration in
+pipelines/schema.py plus attached domain rules (quality/rules.py) — on the Polars
+frame converted to pandas with Arrow-backed dtypes (GX 1.x has no Polars or DuckDB
+engine), chunk by chunk for large frames, and returns a :class:`GateResult`: passed,
+and per expectation the column(s), how many rows failed and a few record keys (or row
+indices) — never a checked value. With ``docs_dir`` it writes GX's Data Docs (HTML,
+``<docs_dir>/index.html``) and ``<docs_dir>/gate.json`` for asset metadata; the stored
+validation results are scrubbed of cell values first.
+
+GX is imported lazily: importing this module is cheap, the first validation pays
+GX's import (several seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+
+from pipelines.schema import Table
+from quality.rules import (
+    MAX_EXAMPLES,
+    Expect,
+    Outcome,
+    Rule,
+    _snake,
+    declared_dtype_outcomes,
+    declared_expectations,
+    polars_unique_outcome,
+)
+
+CHUNK_ROWS = 500_000
+
+T = TypeVar("T")
+
+# Keys of a GX result dict that may hold cell values: dropped before anything is kept or rendered.
+_VALUE_KEYS = ("partial_unexpected_list", "partial_unexpected_counts", "unexpected_list", "unexpected_index_query")
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Outcome of a gate: ``passed`` only when every expectation and invariant passed."""
+
+    table: str
+    rows: int
+    outcomes: tuple[Outcome, ...]
+    chunks: int = 1
+    seconds: float = 0.0
+    docs_index: Path | None = None
+    key_columns: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return all(o.success for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success]
+
+    def failed(self, name: str | None = None, rule: str | None = None, column: str | None = None) -> list[Outcome]:
+        """Failing outcomes filtered by expectation name, rule and/or column."""
+        return [
+            o
+            for o in self.failures
+            if (name is None or o.name == name)
+            and (rule is None or o.rule == rule)
+            and (column is None or column in o.columns)
+        ]
+
+    def summary(self, limit: int = 20) -> str:
+        if self.passed:
+            return f"{self.table}: gate passed ({len(self.outcomes)} expectations, {self.rows} rows)"
+        fails = self.failures
+        lines = [f"{self.table}: gate failed, {len(fails)} of {len(self.outcomes)} expectations ({self.rows} rows)"]
+        lines += ["  " + o.describe() for o in fails[:limit]]
+        if len(fails) > limit:
+            lines.append(f"  ... {len(fails) - limit} more")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "passed": self.passed,
+            "rows": self.rows,
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+            "expectations": len(self.outcomes),
+            "failed": len(self.failures),
+            "key_columns": list(self.key_columns),
+            "docs_index": None if self.docs_index is None else str(self.docs_index),
+            "outcomes": [o.as_dict() for o in self.outcomes],
+        }
+
+    def metadata(self) -> dict[str, Any]:
+        """Flat values for asset / check metadata (the Dagster layer wraps them)."""
+        return {
+            "gate_passed": self.passed,
+            "rows_validated": self.rows,
+            "expectations": len(self.outcomes),
+            "expectations_failed": len(self.failures),
+            "gate_seconds": round(self.seconds, 3),
+            "data_docs": None if self.docs_index is None else str(self.docs_index),
+            "failures": [o.describe() for o in self.failures[:20]],
+        }
+
+    def raise_if_failed(self) -> GateResult:
+        if not self.passed:
+            raise GateFailed(self)
+        return self
+
+
+class GateFailed(RuntimeError):
+    """A gate refused a new version; ``result`` says which expectation failed on which rows."""
+
+    def __init__(self, result: GateResult):
+        super().__init__(result.summary())
+        self.result = result
+
+
+def publish_gated(
+    write_aside: Callable[[], T],
+    validate: Callable[[T], GateResult],
+    swap_in: Callable[[T], None],
+    discard: Callable[[T], None] | None = None,
+) -> GateResult:
+    """Write aside, validate, swap in only when the gate passed.
+
+    ``write_aside()`` produces the new version where readers do not see it (a temp
+    file beside the published one) and returns a handle to it; ``validate(handle)``
+    returns a :class:`GateResult`; ``swap_in(handle)`` makes it visible (e.g.
+    ``os.replace``). On a failed gate (or an exception while validating) the
+    previous version stays in place, ``discard(handle)`` is called if given, and
+    :class:`GateFailed` is raised carrying the result.
+    """
+    new = write_aside()
+    try:
+        result = validate(new)
+    except BaseException:
+        if discard is not None:
+            discard(new)
+        raise
+    if not result.passed:
+        if discard is not None:
+            discard(new)
+        raise GateFailed(result)
+    swap_in(new)
+    return result
+
+
+def suite_for(table: Table, rules: Iterable[Rule] = ()) -> list[Expect]:
+    """Engine-neutral suite: the declaration's expectations plus the attached rules'."""
+    return [*declared_expectations(table), *(e for r in rules for e in r.expectations())]
+
+
+def validate(
+    table: Table,
+    frame: pl.DataFrame,
+    rules: Iterable[Rule] = (),
+    docs_dir: Path | None = None,
+    *,
+    checks: Iterable[Outcome] = (),
+    key_columns: Sequence[str] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    partition_by: str | None = None,
+    max_examples: int = MAX_EXAMPLES,
+    run_name: str | None = None,
+) -> GateResult:
+    """Validate ``frame`` against ``table``'s suite (+ ``rules``) with GX.
+
+    * ``checks``: outcomes already computed elsewhere (cross-table invariants from
+      quality/rules.py) that count for the gate too.
+    * ``key_columns``: columns identifying a row in reports (default: the table's
+      primary key when present in the frame, else the 0-based row index). Keys are
+      shown as examples; choose non-personal ones (record_key, entity_id, ward uid).
+    * ``chunk_rows`` / ``partition_by``: GX sees at most ``chunk_rows`` rows at a time,
+      or one partition (value of ``partition_by``) at a time. With several chunks,
+      uniqueness is checked in Polars over the whole frame (per-chunk uniqueness would
+      miss duplicates across chunks).
+    * ``docs_dir``: write Data Docs (``index.html``) and ``gate.json`` there.
+    """
+    started = time.perf_counter()
+    expects = suite_for(table, rules)
+    if key_columns is None:
+        key_columns = table.primary_key if all(c in frame.columns for c in table.primary_key) else ()
+    keys = tuple(key_columns)
+    chunks = list(_chunks(frame, chunk_rows, partition_by))
+    polars_out = declared_dtype_outcomes(table, frame)
+    gx_expects = expects
+    if len(chunks) > 1:
+        polars_out += [
+            polars_unique_outcome(frame, e, keys)
+            for e in expects
+            if e.is_uniqueness and all(c in frame.columns for c in e.columns)
+        ]
+        gx_expects = [e for e in expects if not e.is_uniqueness or not all(c in frame.columns for c in e.columns)]
+    needed = [c for c in frame.columns if c in set(table.columns) | set(keys)]
+    run = _GxRun(table.name, gx_expects, keys, max_examples, docs_dir, run_name)
+    for label, chunk, index in chunks:
+        part = chunk.select(needed)
+        derived = {name: fn(chunk) for e in gx_expects for name, fn in e.derive.items()}
+        if derived:
+            part = part.with_columns(s.alias(n) for n, s in derived.items())
+        run.validate_chunk(label, part, index)
+    docs_index = run.finish()
+    result = GateResult(
+        table=table.name,
+        rows=frame.height,
+        outcomes=(*run.outcomes(), *polars_out, *checks),
+        chunks=len(chunks),
+        seconds=time.perf_counter() - started,
+        docs_index=docs_index,
+        key_columns=keys,
+    )
+    if docs_dir is not None:
+        (docs_dir / "gate.json").write_text(json.dumps(result.as_dict(), indent=2, default=str), encoding="utf-8")
+    return result
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _chunks(frame: pl.DataFrame, chunk_rows: int, partition_by: str | None) -> Iterator[tuple[str, pl.DataFrame, Any]]:
+    """(label, rows, pandas index of the rows' 0-based positions in ``frame``)."""
+    import pandas as pd
+
+    if partition_by is not None:
+        indexed = frame.with_row_index("__row")
+        for part in indexed.partition_by(partition_by, maintain_order=True):
+            value = part[partition_by][0]
+            rows = part.drop("__row")
+            idx = pd.Index(part["__row"].to_numpy())
+            for start in range(0, max(rows.height, 1), chunk_rows):
+                label = f"{partition_by}={value}" + (f"/rows-{start}" if rows.height > chunk_rows else "")
+                yield label, rows.slice(start, chunk_rows), idx[start : start + chunk_rows]
+        if frame.height == 0:
+            yield "empty", frame, pd.RangeIndex(0)
+        return
+    for start in range(0, max(frame.height, 1), chunk_rows):
+        n = min(chunk_rows, frame.height - start)
+        yield f"rows-{start}-{start + n - 1}", frame.slice(start, chunk_rows), pd.RangeIndex(start, start + n)
+
+
+def _gx():
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx, gxe
+
+
+@dataclass
+class _Acc:
+    success: bool = True
+    unexpected: int | None = 0
+    elements: int | None = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+    detail: str | None = None
+
+
+class _GxRun:
+    """One ephemeral GX context, suite and batch definition for one gate; results merged across chunks."""
+
+    def __init__(self, name: str, expects: list[Expect], keys: tuple[str, ...], max_examples: int, docs_dir, run_name):
+        gx, gxe = _gx()
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.name, self.expects, self.keys, self.max_examples = name, expects, keys, max_examples
+        self.docs_dir = docs_dir
+        self.run_name = run_name or time.strftime("%Y%m%dT%H%M%S")
+        self.ctx = gx.get_context(mode="ephemeral")
+        self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.batch_def = (
+            self.ctx.data_sources.add_pandas("wardbridge")
+            .add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe("chunk")
+        )
+        suite = gx.ExpectationSuite(name=name, expectations=[getattr(gxe, e.gx_type)(**e.kwargs) for e in expects])
+        self.suite = self.ctx.suites.add(suite)
+        self.by_id: dict[str, int] = {}
+        for i, (e, obj) in enumerate(zip(expects, self.suite.expectations, strict=True)):
+            assert type(obj).__name__ == e.gx_type, (type(obj).__name__, e.gx_type)
+            self.by_id[str(obj.id)] = i
+        self.acc = [_Acc() for _ in expects]
+        self.result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": max_examples}
+        if keys:
+            self.result_format["unexpected_index_column_names"] = list(keys)
+        self.stored: list[Any] = []
+
+    def validate_chunk(self, label: str, part: pl.DataFrame, index) -> None:
+        if not self.expects:
+            return
+        pdf = part.to_pandas(use_pyarrow_extension_array=True)
+        pdf.index = index
+        batch = self.batch_def.get_batch(batch_parameters={"dataframe": pdf})
+        res = batch.validate(self.suite, result_format=self.result_format)
+        for r in res.results:
+            i = self.by_id[str(r.expectation_config.id)]
+            self._merge(self.acc[i], self.expects[i], r)
+        if self.docs_dir is not None:
+            self._store(label, res)
+
+    def _examples(self, r: dict[str, Any]) -> list[dict[str, Any]]:
+        out = []
+        for item in r.get("partial_unexpected_index_list") or []:
+            if isinstance(item, dict):
+                out.append({k: _plain(item.get(k)) for k in self.keys})
+            else:
+                out.append({"row": _plain(item)})
+        return out
+
+    def _merge(self, acc: _Acc, e: Expect, r) -> None:
+        info = r.exception_info or {}
+        if info.get("raised_exception"):
+            acc.success = False
+            acc.unexpected = None
+            msg = str(info.get("exception_message") or "")
+            acc.error = acc.error or (
+                msg.split("\n")[0][:200] if e.rule in ("exists", "type") else "expectation raised"
+            )
+            return
+        acc.success = acc.success and bool(r.success)
+        result = r.result or {}
+        if "unexpected_count" in result and acc.unexpected is not None:
+            acc.unexpected += int(result["unexpected_count"] or 0)
+        elif not r.success:
+            acc.unexpected = None
+        if "element_count" in result and acc.elements is not None:
+            acc.elements += int(result["element_count"] or 0)
+        else:
+            acc.elements = None
+        if not r.success:
+            room = self.max_examples - len(acc.examples)
+            if room > 0:
+                acc.examples += self._examples(result)[:room]
+            if e.rule == "type" and result.get("observed_value") is not None:
+                acc.detail = f"observed {result['observed_value']}, expected {e.kwargs.get('type_')}"
+
+    def outcomes(self) -> list[Outcome]:
+        return [
+            Outcome(
+                name=_snake(e.gx_type),
+                rule=e.rule,
+                columns=e.columns,
+                success=a.success,
+                unexpected_count=a.unexpected if not (a.success and a.unexpected is None) else 0,
+                element_count=a.elements,
+                examples=tuple(a.examples),
+                engine="gx",
+                error=a.error,
+                detail=a.detail,
+            )
+            for e, a in zip(self.expects, self.acc, strict=True)
+        ]
+
+    # ----------------------------------------------------------------- data docs
+
+    def _store(self, label: str, res) -> None:
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        for r in res.results:
+            result = r.result or {}
+            i = self.by_id[str(r.expectation_config.id)]
+            for k in _VALUE_KEYS:
+                result.pop(k, None)
+            if self.expects[i].rule != "type":
+                result.pop("observed_value", None)
+            if "partial_unexpected_index_list" in result:
+                result["partial_unexpected_index_list"] = self._examples(result)
+        safe = label.replace("/", "_").replace("=", "-")
+        ident = hashlib.sha1(label.encode()).hexdigest()[:8]
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=self.name),
+            run_id=RunIdentifier(run_name=self.run_name),
+            batch_identifier=f"{safe[:60]}-{ident}",
+        )
+        self.ctx.validation_results_store.set(key, res)
+        self.stored.append(key)
+
+    def finish(self) -> Path | None:
+        if self.docs_dir is None:
+            return None
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        site = "wardbridge_gate"
+        self.ctx.add_data_docs_site(
+            site,
+            {
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(Path(self.docs_dir).resolve()),
+                },
+            },
+        )
+        self.ctx.build_data_docs(site_names=[site])
+        return Path(self.docs_dir) / "index.html"
+
+
+def _plain(v: Any) -> Any:
+    if hasattr(v, "item"):
+        try:
+            return v.item()
+        except (ValueError, AttributeError):
+            pass
+    return v

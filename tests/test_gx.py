@@ -1,0 +1,273 @@
+"""Quality gates (quality/gx.py, quality/rules.py): suites derived from pipelines/schema.py
+declarations plus domain rules, run by Great Expectations on Arrow-backed pandas."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.schema import Field, Table, staged_table
+from quality import gx as qgx
+from quality import rules as qr
+
+POP = staged_table("population")
+BIZ = staged_table("businesses")
+AS_OF = date(2026, 1, 1)
+WARDS = ["2025:26740", "2025:26737", "2025:26734"]  # stand-in dimension for the tests
+
+
+def mst(stem: str) -> str:
+    """A 10-digit MST with its check digit, computed here independently of the code under test."""
+    weights = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+    remainder = sum(int(d) * w for d, w in zip(stem, weights, strict=True)) % 11
+    assert remainder != 0, "no valid code for this stem"
+    return stem + str(10 - remainder)
+
+
+def filler(f: Field):
+    """A valid value for a required field the test does not care about (the schema grows), else null."""
+    if not f.required:
+        return None
+    if f.allowed:
+        return f.allowed[0]
+    dtype = f.dtype if isinstance(f.dtype, pl.DataType) else f.dtype()
+    if dtype == pl.Date:
+        return date(2025, 1, 1)
+    if dtype.is_numeric():
+        return 1
+    if dtype == pl.Boolean:
+        return False
+    return "x"
+
+
+def frame_for(table: Table, n: int, **columns) -> pl.DataFrame:
+    """``n`` rows with every declared column: given ones, lineage/required ones filled, others null."""
+    base = {
+        "record_key": [f"src@2025-06-30#{i + 1}" for i in range(n)],
+        "source_id": ["src"] * n,
+        "extract_date": [date(2025, 6, 30)] * n,
+        "source_file": ["pop.csv"] * n,
+        "source_key": [str(i + 1) for i in range(n)],
+        "run_id": ["test"] * n,
+        "ward_status": ["exact"] * n,
+        "ward_confidence": [1.0] * n,
+    }
+    base.update(columns)
+    data = {f.name: base.get(f.name) or [filler(f)] * n for f in table.fields}
+    return table.cast(pl.DataFrame(data, schema={f.name: f.dtype for f in table.fields}, strict=False))
+
+
+def good_population(n: int = 12) -> pl.DataFrame:
+    return frame_for(
+        POP,
+        n,
+        full_name=[f"Người {i}" for i in range(n)],
+        date_of_birth=[date(1950 + i, 1 + i % 12, 1 + i) for i in range(n)],
+        sex=["M" if i % 2 else "F" for i in range(n)],
+        new_uid=[WARDS[i % len(WARDS)] for i in range(n)],
+    )
+
+
+POP_RULES = [qr.ward_in_dimension(WARDS), qr.age_range("date_of_birth", as_of=AS_OF)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def gx_loaded():
+    """GX's import is slow: pay it once for the module."""
+    qgx._gx()
+
+
+def keys(outcome: qr.Outcome) -> list[str]:
+    return [k["record_key"] for k in outcome.examples]
+
+
+def only(result: qgx.GateResult, **kw) -> qr.Outcome:
+    found = result.failed(**kw)
+    assert len(found) == 1, result.summary()
+    return found[0]
+
+
+def test_declared_suite_covers_the_declaration():
+    suite = qgx.suite_for(POP)
+    by_rule = {}
+    for e in suite:
+        by_rule.setdefault(e.rule, []).extend(e.columns)
+    assert by_rule["exists"] == POP.columns
+    assert set(by_rule["required"]) == {f.name for f in POP.fields if f.required}
+    assert set(by_rule["allowed"]) == {f.name for f in POP.fields if f.allowed is not None}
+    assert by_rule["primary_key"] == ["record_key"]
+    compound = qgx.suite_for(Table("t", "", POP.fields[:2], ("record_key", "source_id")))
+    assert [e.gx_type for e in compound if e.rule == "primary_key"] == ["ExpectCompoundColumnsToBeUnique"]
+
+
+def test_gate_passes_on_good_data(tmp_path):
+    result = qgx.validate(POP, good_population(), rules=POP_RULES, docs_dir=tmp_path / "docs")
+    assert result.passed, result.summary()
+    assert {o.engine for o in result.outcomes} == {"gx", "polars"}
+    assert (tmp_path / "docs" / "index.html").is_file()
+    assert result.docs_index == tmp_path / "docs" / "index.html"
+    validation_pages = list((tmp_path / "docs" / "validations").rglob("*.html"))
+    assert validation_pages, "Data Docs has no validation page"
+    gate = json.loads((tmp_path / "docs" / "gate.json").read_text())
+    assert gate["passed"] is True and gate["rows"] == 12
+
+
+def test_each_violation_names_expectation_and_rows(tmp_path):
+    bad = good_population(12).with_row_index("i")
+    secret = "Trần Bí Mật"
+    bad = bad.with_columns(
+        full_name=pl.when(pl.col("i") == 1).then(None).otherwise(pl.col("full_name")),  # required
+        sex=pl.when(pl.col("i") == 2).then(pl.lit("X")).otherwise(pl.col("sex")),  # allowed
+        new_uid=pl.when(pl.col("i") == 3).then(pl.lit("2025:99999")).otherwise(pl.col("new_uid")),  # dimension
+        date_of_birth=pl.when(pl.col("i") == 4).then(pl.lit(date(1895, 6, 1))).otherwise(pl.col("date_of_birth")),
+        address=pl.when(pl.col("i") == 5).then(pl.lit(secret)).otherwise(pl.col("address")),
+    ).drop("i")
+    bad = pl.concat([bad, bad.slice(6, 1)])  # duplicate record key of row 7
+    result = qgx.validate(POP, bad, rules=POP_RULES, docs_dir=tmp_path / "docs")
+    assert not result.passed
+    null = only(result, rule="required")
+    assert (null.name, null.columns, null.unexpected_count) == (
+        "expect_column_values_to_not_be_null",
+        ("full_name",),
+        1,
+    )
+    assert keys(null) == ["src@2025-06-30#2"]
+    allowed = only(result, rule="allowed")
+    assert allowed.columns == ("sex",) and keys(allowed) == ["src@2025-06-30#3"]
+    ward = only(result, rule="ward_in_dimension")
+    assert ward.columns == ("new_uid",) and keys(ward) == ["src@2025-06-30#4"]
+    age = only(result, rule="age_range")  # 130 years old on AS_OF
+    assert age.columns == ("date_of_birth",) and keys(age) == ["src@2025-06-30#5"]
+    dup = only(result, rule="primary_key")
+    assert dup.name == "expect_column_values_to_be_unique" and dup.unexpected_count == 2
+    assert keys(dup) == ["src@2025-06-30#7", "src@2025-06-30#7"]
+    assert len(result.failures) == 5, result.summary()
+    # reports name expectation, column and record keys, but never a checked value
+    text = result.summary()
+    assert (
+        "expect_column_values_to_be_in_set(sex) [allowed]: 1 of 13 rows unexpected at record_key=src@2025-06-30#3"
+        in text
+    )
+    written = (tmp_path / "docs" / "gate.json").read_text() + "".join(
+        p.read_text() for p in (tmp_path / "docs").rglob("*.html")
+    )
+    for value in ("'X'", '"X"', "2025:99999" + '"', "1895", secret, json.dumps(secret)[1:-1]):
+        assert value not in text
+    for value in ("1895-06-01", secret, json.dumps(secret)[1:-1]):
+        assert value not in written
+
+
+def test_age_130_from_an_age_column_and_at_the_boundary():
+    ages = pl.DataFrame({"k": ["a", "b", "c", "d"], "age": [0, 120, 130, -1]})
+    table = Table("t", "", (Field("k", pl.String, "", required=True), Field("age", pl.Int64, "")), ("k",))
+    result = qgx.validate(table, ages, rules=[qr.age_range("age")])
+    age = only(result, rule="age_range")
+    assert [k["k"] for k in age.examples] == ["c", "d"]
+    # birthday not yet reached on as_of: still 120
+    dob = pl.DataFrame({"d": [date(1905, 1, 2), date(1905, 1, 1), date(1904, 12, 31)]})
+    got = dob.select(qr.age_years(pl.col("d"), date(2025, 1, 1))).to_series().to_list()
+    assert got == [119, 120, 120]
+
+
+def test_mst_check_digit_rule():
+    good = [mst("010010910"), mst("031234567"), mst("031234567") + "-001", "079123456789", None]
+    assert good[0] == "0100109106"  # worked by hand: 114 mod 11 = 4, 10 - 4 = 6
+    wrong_digit = good[0][:9] + "7"
+    # stem whose remainder is 0: no valid code at all
+    no_code = next(
+        s
+        for s in (f"03{i:07d}" for i in range(1000))
+        if sum(int(d) * w for d, w in zip(s, (31, 29, 23, 19, 17, 13, 7, 5, 3), strict=True)) % 11 == 0
+    )
+    codes = [*good, wrong_digit, no_code + "0", "12345"]
+    frame = frame_for(BIZ, len(codes), business_name=["Cơ sở"] * len(codes), tax_code=codes)
+    result = qgx.validate(BIZ, frame, rules=[qr.mst_check_digit("tax_code")])
+    bad = only(result, rule="mst_check_digit")
+    assert bad.columns == ("tax_code",) and bad.unexpected_count == 3
+    assert keys(bad) == ["src@2025-06-30#6", "src@2025-06-30#7", "src@2025-06-30#8"]
+    strict = qgx.validate(BIZ, frame, rules=[qr.mst_check_digit("tax_code", allow_personal_id=False)])
+    assert "src@2025-06-30#4" in keys(only(strict, rule="mst_check_digit"))
+
+
+def test_chunks_report_global_rows_and_catch_duplicates_across_chunks():
+    frame = good_population(12)
+    frame = pl.concat([frame, frame.slice(0, 1)])  # row 12 repeats row 0's key, in another chunk
+    frame = frame.with_columns(sex=pl.when(pl.int_range(pl.len()) == 9).then(pl.lit("?")).otherwise(pl.col("sex")))
+    result = qgx.validate(POP, frame, rules=POP_RULES, chunk_rows=5, key_columns=())
+    assert result.chunks == 3
+    assert only(result, rule="allowed").examples == ({"row": 9},)
+    dup = only(result, rule="primary_key")
+    assert dup.engine == "polars" and dup.examples == ({"row": 0}, {"row": 12})
+    by_part = qgx.validate(POP, frame, rules=POP_RULES, partition_by="new_uid", key_columns=())
+    assert by_part.chunks == 3 and only(by_part, rule="allowed").examples == ({"row": 9},)
+    assert only(by_part, rule="primary_key").unexpected_count == 2
+
+
+def test_missing_column_and_wrong_dtype():
+    frame = good_population(4).drop("phone").with_columns(pl.col("ward_confidence").cast(pl.Float32))
+    result = qgx.validate(POP, frame)
+    assert only(result, rule="exists").columns == ("phone",)
+    dtype = only(result, rule="dtype")
+    assert dtype.columns == ("ward_confidence",) and "Float32" in dtype.detail
+
+
+def test_cross_table_invariants():
+    people = pl.DataFrame({"entity_id": ["P1", "P2", "P3", "P4"], "new_uid": ["2025:1", "2025:1", "2025:2", None]})
+    summary = pl.DataFrame({"ward_uid": ["2025:1", "2025:2", None], "people": [2, 1, 1]})
+    ok = qr.aggregate_equals("ward_people", summary, "ward_uid", "people", people, "new_uid")
+    assert ok.success, ok.describe()
+    off = summary.with_columns(people=pl.Series([2, 2, 1]))
+    missing = summary.filter(pl.col("ward_uid").ne_missing("2025:1"))
+    bad = qr.aggregate_equals("ward_people", off, "ward_uid", "people", people, "new_uid")
+    assert not bad.success and bad.examples == ({"ward_uid": "2025:2"},)
+    gone = qr.aggregate_equals("ward_people", missing, "ward_uid", "people", people, "new_uid")
+    assert gone.examples == ({"ward_uid": "2025:1"},)
+    assert qr.totals_equal("city_people", {"ward_summary": 4, "export": 4}).success
+    assert not qr.totals_equal("city_people", {"ward_summary": 4, "export": 3}).success
+    # invariants count for the gate they are attached to
+    result = qgx.validate(POP, good_population(3), checks=[bad])
+    assert not result.passed and result.failures == [bad]
+
+
+def test_publish_gated_swaps_only_when_passed(tmp_path):
+    published = tmp_path / "t.parquet"
+    good_population(3).write_parquet(published)
+    before = published.read_bytes()
+
+    def attempt(frame: pl.DataFrame) -> qgx.GateResult:
+        aside = tmp_path / "t.parquet.new"
+        return qgx.publish_gated(
+            write_aside=lambda: (frame.write_parquet(aside), aside)[1],
+            validate=lambda p: qgx.validate(POP, pl.read_parquet(p)),
+            swap_in=lambda p: p.replace(published),
+            discard=lambda p: p.unlink(),
+        )
+
+    broken = good_population(5).with_columns(sex=pl.lit("Z"))
+    with pytest.raises(qgx.GateFailed) as err:
+        attempt(broken)
+    assert err.value.result.failed(rule="allowed")[0].unexpected_count == 5
+    assert "expect_column_values_to_be_in_set(sex)" in str(err.value) and "'Z'" not in str(err.value)
+    assert published.read_bytes() == before and not (tmp_path / "t.parquet.new").exists()
+    assert attempt(good_population(5)).passed
+    assert pl.read_parquet(published).height == 5
+
+
+def test_gate_metadata_is_plain():
+    result = qgx.validate(POP, good_population(2))
+    meta = result.metadata()
+    json.dumps(meta)
+    assert meta["gate_passed"] is True and meta["expectations"] == len(result.outcomes) and meta["data_docs"] is None
+
+
+def test_importing_quality_gx_does_not_import_gx():
+    import subprocess
+    import sys
+
+    code = "import sys, quality.gx; print('great_expectations' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    assert out.stdout.strip() == "False", out.stderr
