@@ -23,6 +23,8 @@ Functions (design.md §3 "Identifiers", "Text", "Dates"):
   conversion of 11-digit mobile numbers to 10 digits.
 * :func:`clean_person_name` / :func:`name_key` — NFC, Title Case, flags.
 * :func:`normalise_sex` — 'M' / 'F' / null.
+* :func:`parse_amounts` / :func:`amount_notation` — money amounts in Vietnamese
+  (1.234.567 / 1.234,50) and English (1,234,567 / 1,234.50) notation.
 * :func:`error_summary` — counts of reasons in a result, for load reports.
 """
 
@@ -53,6 +55,9 @@ __all__ = [
     "clean_person_name",
     "name_key",
     "normalise_sex",
+    "parse_amounts",
+    "amount_notation",
+    "error_category",
     "error_summary",
 ]
 
@@ -846,7 +851,138 @@ def normalise_sex(values: pl.Series) -> pl.Series:
     return _via_distinct(values, compute)["sex"].rename(values.name or "sex")
 
 
+# =========================================================================== amounts
+
+_AMOUNT_NOISE = r"(?i)\s+|vn[dđ]|đồng|dong|[đ₫]"
+_AMOUNT_SHAPES = {
+    # name: (regex on the cleaned text, notation it proves, decimal separator)
+    "plain": (r"^\d+$", None, None),
+    "vi_thousands": (r"^\d{1,3}(?:\.\d{3}){2,}$", "vi", None),
+    "en_thousands": (r"^\d{1,3}(?:,\d{3}){2,}$", "en", None),
+    "vi_grouped_decimal": (r"^\d{1,3}(?:\.\d{3})+,\d+$", "vi", ","),
+    "en_grouped_decimal": (r"^\d{1,3}(?:,\d{3})+\.\d+$", "en", "."),
+    "vi_decimal": (r"^\d+,(?:\d{1,2}|\d{4,})$|^\d{4,},\d+$", "vi", ","),
+    "en_decimal": (r"^\d+\.(?:\d{1,2}|\d{4,})$|^\d{4,}\.\d+$", "en", "."),
+    "ambiguous": (r"^\d{1,3}[.,]\d{3}$", None, None),
+}
+
+
+def _amount_shape(frame: pl.DataFrame) -> pl.DataFrame:
+    raw = pl.col(_KEY)
+    f = frame.with_columns(_missing=_blank(raw), _t=raw.str.replace_all(_AMOUNT_NOISE, ""))
+    t = pl.col("_t")
+    f = f.with_columns(_neg=t.str.starts_with("-") | (t.str.starts_with("(") & t.str.ends_with(")")))
+    f = f.with_columns(_t=t.str.strip_chars("-+()"))
+    shape = pl.lit(None, dtype=pl.String)
+    for name, (pattern, _, _) in reversed(_AMOUNT_SHAPES.items()):
+        shape = pl.when(t.str.contains(pattern)).then(pl.lit(name)).otherwise(shape)
+    return f.with_columns(_shape=shape)
+
+
+def amount_notation(values: pl.Series) -> str | None:
+    """A column's notation, ``'vi'`` or ``'en'``, from its unambiguous values (distinct values counted).
+
+    '1.234.567' and '1.234,5' are evidence of Vietnamese notation, '1,234,567' and '1,234.5'
+    of English. The larger count wins; a tie or no evidence gives None.
+    """
+    distinct = _as_string(values).drop_nulls().unique().to_frame()
+    if distinct.is_empty():
+        return None
+    shapes = _amount_shape(distinct)["_shape"]
+    counts = {"vi": 0, "en": 0}
+    for name, n in shapes.drop_nulls().value_counts().iter_rows():
+        notation = _AMOUNT_SHAPES[name][1]
+        if notation:
+            counts[notation] += n
+    if counts["vi"] == counts["en"]:
+        return None
+    return "vi" if counts["vi"] > counts["en"] else "en"
+
+
+def parse_amounts(values: pl.Series, *, notation: str | None = None) -> pl.DataFrame:
+    """Money amounts as written in Vietnamese or English notation; never a silent guess.
+
+    Columns:
+
+    * ``integer`` (Int64): the whole part with its sign; null when missing or unreadable.
+    * ``fraction`` (String): the digits after the decimal separator ('50' for 1.234,50),
+      null when there are none. ``fractional`` (bool): a fraction that is not all zeros.
+    * ``notation``: ``plain`` (digits only), ``vi``, ``en``; null when unreadable.
+    * ``ambiguous`` (bool): the value has one separator followed by exactly three digits
+      ('1.234', '500,000'): thousands in one notation, decimals in the other.
+    * ``error``: null, ``ambiguous separator`` (an ambiguous value and no ``notation``
+      to read it by) or ``not an amount``.
+
+    Rules: spaces, 'VND'/'VNĐ'/'đ'/'₫'/'đồng' and a sign ('-' or parentheses) are accepted.
+    '1.234.567' (several dot groups) and '1.234,5' are Vietnamese; '1,234,567' and
+    '1,234.5' English; a separator followed by 1-2 or 4+ digits, or preceded by 4+
+    digits, can only be a decimal separator ('1234,5' Vietnamese, '12.50' English). An
+    ambiguous value is read in ``notation`` when given ('vi': '1.234' = 1234, '1,234' =
+    1.234; 'en' the other way round), typically :func:`amount_notation` of the value's
+    column, i.e. the source's own convention shown by its unambiguous values; else it is
+    an error.
+    """
+    if notation not in (None, "vi", "en"):
+        raise ValueError(f"notation must be 'vi', 'en' or None, not {notation!r}")
+
+    def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        f = _amount_shape(frame)
+        shape, t = pl.col("_shape"), pl.col("_t")
+        proves = {n: v[1] for n, v in _AMOUNT_SHAPES.items()}
+        decimal = {n: v[2] for n, v in _AMOUNT_SHAPES.items()}
+        resolved = pl.lit(notation, dtype=pl.String)
+        f = f.with_columns(
+            _notation=pl.when(shape == "plain")
+            .then(pl.lit("plain"))
+            .when(shape == "ambiguous")
+            .then(resolved)
+            .otherwise(shape.replace_strict(proves, default=None, return_dtype=pl.String))
+        )
+        n = pl.col("_notation")
+        dec_sep = (
+            pl.when(shape == "ambiguous")
+            .then(pl.when(n == "vi").then(pl.lit(",")).when(n == "en").then(pl.lit(".")))
+            .otherwise(shape.replace_strict(decimal, default=None, return_dtype=pl.String))
+        )
+        f = f.with_columns(_dec=dec_sep)
+        dec = pl.col("_dec")
+        parts = t.str.split(dec.fill_null("\x00"))
+        f = f.with_columns(
+            _whole=pl.when(n.is_not_null()).then(parts.list.get(0, null_on_oob=True).str.replace_all(r"[.,]", "")),
+            _frac=pl.when(n.is_not_null() & dec.is_not_null()).then(parts.list.get(1, null_on_oob=True)),
+        )
+        whole = pl.col("_whole").cast(pl.Int64, strict=False)
+        sign = pl.when(pl.col("_neg")).then(-1).otherwise(1)
+        frac = pl.col("_frac")
+        missing = pl.col("_missing")
+        ok = ~missing & whole.is_not_null()
+        return f.select(
+            pl.col(_KEY),
+            pl.when(ok).then(whole * sign).alias("integer"),
+            pl.when(ok).then(frac).alias("fraction"),
+            pl.when(ok).then(frac.str.contains("[1-9]").fill_null(False)).alias("fractional"),
+            pl.when(ok).then(n).alias("notation"),
+            pl.when(~missing).then((shape == "ambiguous").fill_null(False)).alias("ambiguous"),
+            pl.when(missing | ok)
+            .then(None)
+            .when(shape == "ambiguous")
+            .then(pl.lit("ambiguous separator"))
+            .otherwise(pl.lit("not an amount"))
+            .alias("error"),
+        )
+
+    return _via_distinct(values, compute)
+
+
 # =========================================================================== reporting
+
+_CATEGORY = r"^([a-z][a-z0-9 -]*?)(?:\s*[:(]|\s+'|\s+\+|\s+\d|$)"
+
+
+def error_category(errors: pl.Expr) -> pl.Expr:
+    """The leading words of an error text, without the value it quotes ("impossible date 31/02/1990" -> "impossible date")."""
+    return errors.str.extract(_CATEGORY, 1)
+
 
 _ERROR_COLUMNS = ("error", "tax_code_error", "phone_error")
 _FLAG_COLUMNS = ("id_flags", "name_flags")
@@ -861,7 +997,7 @@ def error_summary(result: pl.DataFrame) -> pl.DataFrame:
     parts = []
     for c in _ERROR_COLUMNS:
         if c in result.columns:
-            reason = pl.col(c).str.extract(r"^([a-z][a-z0-9 -]*?)(?:\s*[:(]|\s+'|\s+\+|\s+\d|$)", 1)
+            reason = error_category(pl.col(c))
             parts.append(result.select(pl.lit(c).alias("column"), reason.alias("reason")).drop_nulls("reason"))
     for c in _FLAG_COLUMNS:
         if c in result.columns:

@@ -101,14 +101,15 @@ def test_truncated_file_quarantines_its_last_row(staged):
     assert result.quarantine.height == 1
     q = result.quarantine.row(0, named=True)
     assert q["field"] == "*" and "truncated" in q["reason"] and q["source_file"].endswith("truncated.csv")
-    assert q["source_key"] == str(raw.frame.height)
+    assert q["source_key"] == f"line:{raw.frame.height + 1}"  # header on line 1, so data row n is on line n + 1
+    assert "line" in q["reason"] and "," not in q["reason"]  # names the line, quotes no cell
 
 
-def test_impossible_dates_are_quarantined_with_field_and_reason(staged):
+def test_impossible_registration_dates_are_flagged_not_quarantined(staged):
     ((_, raw, result),) = [v for k, v in staged.items() if "impossible_dates" in k]
-    assert result.quarantine.height == raw.frame.height
-    assert set(result.quarantine["field"]) == {"registered_on"}
-    assert result.quarantine["reason"].str.contains("impossible date").all()
+    assert result.quarantine.height == 0 and result.staged.height == raw.frame.height  # a record can live without it
+    assert result.staged["registered_on"].null_count() == raw.frame.height
+    assert result.staged["issues"].str.contains("registered_on: unreadable (impossible date)", literal=True).all()
 
 
 def test_unknown_units_are_staged_unresolved_with_a_reason(staged):
@@ -148,14 +149,18 @@ def test_unreadable_and_absent_files(tmp_path):
         load_raw(extract, "test")
 
 
-def test_a_count_that_is_not_a_number_is_quarantined(staged):
+def test_a_count_that_is_not_a_number_is_flagged_and_a_missing_head_quarantined(staged):
     ((extract, raw, _),) = [v for k, v in staged.items() if k.startswith("households_748@")]
+    first = pl.int_range(pl.len()) == 0
     broken = raw.frame.with_columns(
-        members=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("năm")).otherwise("members")
+        members=pl.when(first).then(pl.lit("năm")).otherwise("members"),
+        head_name=pl.when(pl.int_range(pl.len()) == 1).then(None).otherwise("head_name"),
     )
     result = stage(broken, "households")
     assert result.quarantine.height == 1
-    assert result.quarantine["field"][0] == "members" and "năm" in result.quarantine["reason"][0]
+    assert result.quarantine["field"][0] == "head_name" and result.quarantine["reason"][0] == "head_name: missing"
+    (issues,) = result.staged.filter(pl.col("record_key") == broken["record_key"][0])["issues"]
+    assert "members: unreadable" in issues and "năm" not in issues
     assert account(broken, result)["balanced"]
 
 

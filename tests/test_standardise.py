@@ -657,3 +657,42 @@ def test_million_rows():
     _timed("name_key, 1M rows", name_key, names)
     out = _timed("normalise_sex, 1M rows", normalise_sex, sex)
     assert out.null_count() == 0
+
+
+# =========================================================================== amounts
+
+
+def test_amounts_in_both_notations_and_the_ambiguous_ones():
+    from pipelines.standardise import parse_amounts
+
+    values = pl.Series(
+        ["1.234.567", "1,234,567", "1.234.567,00", "1,234.50", "1234,5", "300000", " 1.000.000 VNĐ", "-5.000.000"]
+        + ["(1,000,000)", "2.345", "2,345", "1.2.3", "abc", "", None]
+    )
+    got = parse_amounts(values)
+    assert got["integer"].to_list()[:9] == [1234567, 1234567, 1234567, 1234, 1234, 300000, 1000000, -5000000, -1000000]
+    assert got["fraction"].to_list()[:5] == [None, None, "00", "50", "5"]
+    assert got["fractional"].to_list()[:5] == [False, False, False, True, True]
+    assert got["notation"].to_list()[:6] == ["vi", "en", "vi", "en", "vi", "plain"]
+    assert got["error"].to_list()[9:] == ["ambiguous separator", "ambiguous separator", "not an amount"] + [
+        "not an amount",
+        None,
+        None,
+    ]
+    assert got["ambiguous"].to_list()[9:11] == [True, True]
+    vi = parse_amounts(values, notation="vi")
+    assert vi["integer"].to_list()[9:11] == [2345, 2] and vi["fraction"][10] == "345"
+    en = parse_amounts(values, notation="en")
+    assert en["integer"].to_list()[9:11] == [2, 2345] and en["fractional"][9]
+    with pytest.raises(ValueError, match="notation"):
+        parse_amounts(values, notation="fr")
+
+
+def test_amount_notation_of_a_column():
+    from pipelines.standardise import amount_notation
+
+    assert amount_notation(pl.Series(["1.234.567", "500.000", "2.000.000"])) == "vi"
+    assert amount_notation(pl.Series(["1,234,567", "500,000", "12.50"])) == "en"
+    assert amount_notation(pl.Series(["500.000", "300000"])) is None  # no evidence
+    assert amount_notation(pl.Series(["1.234.567", "1,234,567"])) is None  # a tie
+    assert amount_notation(pl.Series([None], dtype=pl.String)) is None

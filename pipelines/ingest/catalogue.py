@@ -15,6 +15,7 @@ Catalogue files are TOML (``mappings/sources/*.toml``)::
     day_first = true                       # dates written d/m (Vietnamese convention)
     extract_date = "2025-08-31"            # or extract_date_pattern = 'population_770_(\\d{8})\\.csv'
     old_units = ["pre2025:27139"]          # old units the system covers
+    allow_outside_base = false             # paths must stay inside base_dir (after symlinks) unless true
     [source.columns]                       # source column -> canonical field
     ho_ten = "full_name"
 
@@ -68,6 +69,7 @@ class SourceSpec:
     extract_date_pattern: str | None = None
     old_units: tuple[str, ...] = ()
     description: str = ""
+    allow_outside_base: bool = False  # read files outside base_dir (absolute paths, '..', symlinks leading out)
 
     @property
     def canonical_columns(self) -> dict[str, str]:
@@ -85,6 +87,17 @@ class SourceSpec:
                 missing.append(f)
         return missing
 
+    def check_inside_base(self, path: Path) -> None:
+        """Refuse a file outside the base directory (after following symlinks) unless the entry allows it."""
+        if self.allow_outside_base:
+            return
+        base = self.base_dir.resolve()
+        if not path.resolve().is_relative_to(base):
+            raise CatalogueError(
+                f"{self.catalogue_file}: source {self.id!r}: path {self.path!r} leads outside the base directory "
+                f"{base} (set allow_outside_base = true in the entry to read it)"
+            )
+
     def extracts(self) -> list[Extract]:
         """The extracts this source has: one per matching file (or one for a database table)."""
         if self.format == "sql":
@@ -95,6 +108,7 @@ class SourceSpec:
         files = sorted(pattern.parent.glob(pattern.name)) if any(c in self.path for c in "*?[") else [pattern]
         out = []
         for f in files:
+            self.check_inside_base(f)
             if self.extract_date_pattern:
                 m = re.search(self.extract_date_pattern, f.name)
                 if not m:
@@ -170,6 +184,8 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
         raise CatalogueError(f"{where}: a {raw['format']} source needs path")
     if raw["format"] == "sqlite" and not raw.get("table"):
         raise CatalogueError(f"{where}: a sqlite source needs table")
+    if not isinstance(raw.get("allow_outside_base", False), bool):
+        raise CatalogueError(f"{where}: allow_outside_base must be true or false")
     extract = raw.get("extract_date")
     if extract is not None and not isinstance(extract, date):
         extract = _parse_date(str(extract), where)
@@ -186,6 +202,8 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
     missing = spec.missing_required()
     if missing:
         raise CatalogueError(f"{where}: no column maps to required field(s) {missing}")
+    if spec.path is not None and not any(c in spec.path for c in "*?["):
+        spec.check_inside_base(base_dir / spec.path)
     return spec
 
 

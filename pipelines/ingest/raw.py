@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.ingest.catalogue import Extract
-from pipelines.ingest.readers import KEY, read_extract
+from pipelines.ingest.readers import INTERNAL, KEY, OVERFLOW, SHORT, SYNTHETIC, read_extract
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REQUIRED_FIELDS, raw_table
 
 
@@ -22,10 +22,32 @@ class RawLoad:
     encoding: str | None
     extra_columns: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
-    read_problems: int = 0
+    read_problems: int = 0  # rows that could not be split into fields (they go to quarantine)
+    blank_lines: int = 0  # blank lines or rows of the file (not rows)
+    synthetic_keys: int = 0  # rows whose key cell was empty: keyed by their line ('line:17')
+    overflow_rows: int = 0  # rows with values beyond the header's last column (kept in extra_columns._overflow)
+    short_rows: int = 0  # rows with fewer fields than the header (the missing ones are null)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The load's row counts, for reports."""
+        return {
+            "rows": self.frame.height,
+            "read_problems": self.read_problems,
+            "blank_lines": self.blank_lines,
+            "synthetic_keys": self.synthetic_keys,
+            "overflow_rows": self.overflow_rows,
+            "short_rows": self.short_rows,
+        }
 
 
 def _check_columns(extract: Extract, columns: list[str]) -> tuple[list[str], list[str]]:
+    """Extra and missing optional columns; a missing required column raises, naming no header cell of the file.
+
+    A wrong header row makes a data row (names, IDs) read as the header: the message says
+    how many columns were found and which of them are names the catalogue knows, never
+    the other cells.
+    """
     spec = extract.source
     present = set(columns)
     missing = {src: canon for src, canon in spec.columns.items() if src not in present}
@@ -37,14 +59,19 @@ def _check_columns(extract: Extract, columns: list[str]) -> tuple[list[str], lis
         if canon not in canon_present:
             required_missing.append(next((s for s, c in spec.columns.items() if c == canon), canon))
     if required_missing:
+        found = [c for c in columns if c not in INTERNAL]
+        known = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
+        matching = [c for c in found if c in known]
         hint = ""
-        if len(columns) <= 2 and columns and any(d in columns[0] for d in ";\t|"):
-            hint = f"; the header reads as one column {columns[0][:60]!r}: is the delimiter really {spec.delimiter!r}?"
+        if len(found) <= 2 and found and any(d in found[0] for d in ";\t|" if d != spec.delimiter):
+            hint = f"; the header reads as one column holding other separators: is the delimiter really {spec.delimiter!r}?"
         raise SourceSchemaError(
-            f"{extract.location}: required column(s) {required_missing} missing (source {spec.id}); "
-            f"the file has {[c for c in columns if c != KEY][:12]}{hint}"
+            f"{extract.location}: required column(s) {required_missing} missing (source {spec.id}, "
+            f"catalogue {spec.catalogue_file.name}); header row {spec.header_row or 0} has {len(found)} columns, "
+            f"of which {len(matching)} match the catalogue's column names {matching}"
+            f" (the other {len(found) - len(matching)} are not shown: they may be data){hint}"
         )
-    extra = [c for c in columns if c not in spec.columns and c != KEY]
+    extra = [c for c in columns if c not in spec.columns and c not in INTERNAL]
     return extra, sorted(missing)
 
 
@@ -54,6 +81,9 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     result = read_extract(extract)
     frames = [f for f in result.batches if f.width]
     frame = pl.concat(frames, how="diagonal") if frames else pl.DataFrame({KEY: []}, schema={KEY: pl.String})
+    for name, dtype in ((SYNTHETIC, pl.Boolean), (SHORT, pl.Int32), (OVERFLOW, pl.List(pl.String))):
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
     extra, missing_optional = _check_columns(extract, frame.columns)
     table = raw_table(spec.registry)
 
@@ -61,13 +91,33 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     for src, canon in spec.columns.items():
         if src in frame.columns:
             canonical[canon] = src
-    extra_json = pl.struct(extra).struct.json_encode() if extra else pl.lit(None, dtype=pl.String)
+    overflow = pl.col(OVERFLOW).list.len().fill_null(0)
+    kept = [pl.col(c) for c in extra] + [pl.when(overflow > 0).then(pl.col(OVERFLOW)).alias("_overflow")]
+    extra_json = pl.struct(kept).struct.json_encode()
+    if not extra:  # only rows with overflow have something to keep
+        extra_json = pl.when(overflow > 0).then(extra_json)
+    else:
+        extra_json = extra_json.str.replace(r',"_overflow":null\}$', "}")
+    short = pl.col(SHORT).fill_null(0)
+    row_flags = pl.concat_str(
+        [
+            pl.when(pl.col(SYNTHETIC).fill_null(False)).then(pl.lit("key_synthetic")),
+            pl.when(overflow > 0).then(pl.format("overflow:{}", overflow)),
+            pl.when(short > 0).then(pl.format("short:{}", short)),
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    ).replace("", None)
     out = frame.select(
         source_key=pl.col(KEY),
         **{canon: (pl.col(src) if src else pl.lit(None, dtype=pl.String)) for canon, src in canonical.items()},
         extra_columns=extra_json,
         read_problem=pl.lit(None, dtype=pl.String),
+        row_flags=row_flags,
     )
+    counts = frame.select(
+        synthetic=pl.col(SYNTHETIC).fill_null(False).sum(), overflow=(overflow > 0).sum(), short=(short > 0).sum()
+    ).row(0, named=True)
     if result.problems:
         bad = pl.DataFrame(
             {
@@ -87,4 +137,14 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         source_file=pl.lit(extract.location),
         run_id=pl.lit(run_id),
     )
-    return RawLoad(table.cast(out), result.encoding, extra, missing_optional, len(result.problems))
+    return RawLoad(
+        table.cast(out),
+        result.encoding,
+        extra,
+        missing_optional,
+        read_problems=len(result.problems),
+        blank_lines=result.blank_lines,
+        synthetic_keys=int(counts["synthetic"] or 0),
+        overflow_rows=int(counts["overflow"] or 0),
+        short_rows=int(counts["short"] or 0),
+    )

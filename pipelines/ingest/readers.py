@@ -1,19 +1,31 @@
 """Read one extract of a source, in the format its old system emitted.
 
 Every reader yields batches of text columns exactly as the source holds them
-(after decoding its character encoding), plus ``_source_key``: the row's key in
-the source (its record-number column when the catalogue names one, else the
-1-based data row number, or the table's primary key). Rows that cannot even be
-split into fields (a file cut off mid-row, a malformed JSON line) come back as
-``RowProblem``s for the quarantine; a file that cannot be read at all raises
-``SourceReadError`` naming the file and the cause.
+(after decoding its character encoding), plus
+
+* ``_source_key``: the row's key in the source: the value of the catalogue's
+  ``key_column`` when it names one, else the 1-based data row number, or the
+  table's primary key (SQL). A row whose key cell is empty gets a synthetic key
+  from its place in the file (``line:17`` in a text file, ``Sheet1!row:17`` in a
+  workbook, ``row:17`` in a table) and the flag ``_key_synthetic``.
+* ``_overflow`` (list of text): values beyond the header's last column (kept, never cut);
+  ``_short`` (int): how many fields the row lacks against the header (they read as null).
+
+Blank lines are not rows (``ReadResult.blank_lines`` counts them). Rows that cannot
+even be split into fields (a file cut off mid-row, an unbalanced quote, bytes that
+are not the declared encoding, a malformed JSON line) come back as ``RowProblem``s
+for the quarantine; a file that cannot be read at all raises ``SourceReadError``
+naming the file and the cause. No other exception leaves a reader, and no message
+quotes a cell of the file (cells hold personal data).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +35,13 @@ from pipelines import encodings
 from pipelines.ingest.catalogue import Extract
 
 KEY = "_source_key"
+LINE = "_line"  # where the row is in the source: 'line:17', 'Sheet1!row:17', 'row:17'
+OVERFLOW = "_overflow"
+SHORT = "_short"
+SYNTHETIC = "_key_synthetic"
+INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC)
+csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
+MAX_RECORD_LINES = 100  # a quoted field spanning more physical lines than this is taken for an unbalanced quote
 
 
 class SourceReadError(RuntimeError):
@@ -41,6 +60,7 @@ class ReadResult:
     batches: Iterator[pl.DataFrame]
     problems: list[RowProblem] = field(default_factory=list)
     encoding: str | None = None  # the file's character encoding (declared or detected)
+    blank_lines: int = 0
 
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
@@ -55,26 +75,156 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
     except SourceReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to read is reported with the file named
-        raise SourceReadError(f"{extract.location}: cannot read as {spec.format}: {type(exc).__name__}: {exc}") from exc
+        raise SourceReadError(f"{extract.location}: cannot read as {spec.format}: {_cause(exc)}") from exc
+
+
+def _cause(exc: Exception) -> str:
+    """The kind of failure, without the library's message (which may quote cells of the file)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{type(exc).__name__}: {exc.strerror}"
+    return type(exc).__name__
 
 
 def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.DataFrame:
+    """Add ``_source_key`` (and ``_key_synthetic``) to a reader's frame of text columns plus ``_line``."""
     key_column = extract.source.key_column
-    frame = frame.select(pl.all().cast(pl.String))
+    data = [c for c in frame.columns if c not in INTERNAL]
+    frame = frame.with_columns(pl.col(data).cast(pl.String))
+    if LINE not in frame.columns:
+        frame = frame.with_columns(pl.format("row:{}", pl.int_range(offset + 1, offset + frame.height + 1)).alias(LINE))
     if key_column and key_column in frame.columns:
-        return frame.rename({key_column: KEY})
-    return frame.with_columns(
-        pl.int_range(offset + 1, offset + frame.height + 1, dtype=pl.Int64).cast(pl.String).alias(KEY)
-    )
+        value = pl.col(key_column).str.strip_chars()
+        usable = value.is_not_null() & (value != "")
+        return (
+            frame.drop(KEY, strict=False)
+            .with_columns(pl.when(usable).then(value).otherwise(pl.col(LINE)).alias(KEY), (~usable).alias(SYNTHETIC))
+            .drop(key_column)
+        )
+    if KEY in frame.columns:  # a table's primary key (SQL)
+        usable = pl.col(KEY).is_not_null() & (pl.col(KEY).str.strip_chars() != "")
+        return frame.with_columns(
+            pl.when(usable).then(pl.col(KEY)).otherwise(pl.col(LINE)).alias(KEY), (~usable).alias(SYNTHETIC)
+        )
+    ordinal = pl.int_range(offset + 1, offset + frame.height + 1, dtype=pl.Int64).cast(pl.String)
+    return frame.with_columns(ordinal.alias(KEY), pl.lit(False).alias(SYNTHETIC))
+
+
+def _locators(lines: pl.Series) -> pl.Series:
+    """'line:<n>' for each 1-based file line number."""
+    return ("line:" + lines.cast(pl.String)).rename(LINE)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, name in enumerate(names):
+        name = (name or "").strip() or f"column_{i + 1}"
+        base, n = name, 1
+        while name in out or name in INTERNAL:
+            n += 1
+            name = f"{base}_{n}"
+        out.append(name)
+    return out
+
+
+# --------------------------------------------------------------------------- decoding
+
+_PY_CODEC = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1258": "cp1258"}
+
+
+def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> tuple[str, str, set[int]]:
+    """Text, encoding used, and the 1-based lines whose bytes are not valid in that encoding.
+
+    ``nfc=False`` keeps UTF-8 text exactly as written (dumps and JSON lines are verbatim; staging normalises).
+    """
+    if encoding == "detect":
+        encoding = encodings.detect_encoding(data)
+
+    def decode(raw: bytes, enc: str) -> str:
+        if not nfc and enc in ("utf-8", "utf-8-sig"):
+            return bytes(raw).decode(enc)
+        return encodings.decode_bytes(raw, enc)
+
+    try:
+        return decode(data, encoding), encoding, set()
+    except (UnicodeDecodeError, ValueError):
+        pass
+    # Decode line by line: the lines that fail are damaged rows, not a failed file.
+    raw_lines = data.split(b"\n")
+    if encoding == "utf-8-sig" and raw_lines[0].startswith(b"\xef\xbb\xbf"):
+        raw_lines[0] = raw_lines[0][3:]
+    lines, bad = [], set()
+    for n, line in enumerate(raw_lines, start=1):
+        try:
+            lines.append(decode(line, "utf-8" if encoding == "utf-8-sig" else encoding))
+        except (UnicodeDecodeError, ValueError):
+            bad.add(n)
+            text = line.decode(_PY_CODEC.get(encoding, "latin-1"), "replace")
+            lines.append(unicodedata.normalize("NFC", text) if nfc else text)
+    if len(bad) > max(10, len(raw_lines) // 2):
+        raise SourceReadError(
+            f"{location}: {len(bad)} of {len(raw_lines)} lines are not valid {encoding}: is the encoding right?"
+        )
+    return "\n".join(lines), encoding, bad
 
 
 # --------------------------------------------------------------------------- csv
 
 
-def _decode(data: bytes, encoding: str) -> tuple[str, str]:
-    if encoding == "detect":
-        encoding = encodings.detect_encoding(data)
-    return encodings.decode_bytes(data, encoding), encoding
+def _records(text: str) -> pl.DataFrame:
+    """Physical lines grouped into CSV records by quote parity: ``line`` (first line), ``text``, ``lines``."""
+    lines = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
+    lines = lines.with_columns(pl.col("text").str.strip_suffix("\r"))
+    quotes = pl.col("text").str.count_matches('"', literal=True)
+    lines = lines.with_columns(_open=(quotes.cum_sum() % 2).cast(pl.Int8))
+    lines = lines.with_columns(_rec=(pl.col("_open").shift(1, fill_value=0) == 0).cum_sum())
+    return lines.group_by("_rec", maintain_order=True).agg(
+        pl.col("line").first().cast(pl.Int64), pl.col("text").str.join("\n"), pl.len().alias("lines")
+    )
+
+
+def _field_counts(text: pl.Expr, delimiter: str) -> pl.Expr:
+    unquoted = text.str.replace_all(r'"(?:[^"]|"")*"', "")
+    return unquoted.str.count_matches(delimiter, literal=True).cast(pl.Int64) + 1
+
+
+def _split_header(text: str, delimiter: str) -> list[str]:
+    return next(csv.reader([text], delimiter=delimiter, strict=False), [])
+
+
+def _csv_fast(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | None:
+    """Polars' parser over the records (None when it fails or disagrees with the record split)."""
+    wide = max(width, int(data["nfields"].max() or 0))
+    names = [f"c{i}" for i in range(wide)]
+    body = delimiter.join(names) + "\n" + "\n".join(data["text"].to_list()) + "\n"
+    try:
+        frame = pl.read_csv(io.BytesIO(body.encode("utf-8")), separator=delimiter, infer_schema=False)
+    except Exception:  # noqa: BLE001 - the tolerant path reads it
+        return None
+    if frame.height != data.height or frame.width != wide:
+        return None
+    overflow = pl.concat_list(names[width:]) if wide > width else None
+    frame = frame.with_columns(data["nfields"].alias("_n"))
+    columns = [pl.col(c) for c in names[:width]]
+    if overflow is not None:
+        columns.append(pl.when(pl.col("_n") > width).then(overflow.list.head(pl.col("_n") - width)).alias(OVERFLOW))
+    return frame.select(columns)
+
+
+def _csv_tolerant(data: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.DataFrame, list[int]]:
+    """Python's csv module, one physical line at a time; lines with an unbalanced quote are returned apart."""
+    rows, overflow, keep, bad = [], [], [], []
+    for line_no, text in zip(data["line"].to_list(), data["text"].to_list(), strict=True):
+        if text.count('"') % 2:
+            bad.append(line_no)
+            continue
+        values = next(csv.reader([text], delimiter=delimiter, strict=False), [])
+        rows.append((values + [None] * width)[:width])
+        overflow.append(values[width:] or None)
+        keep.append(line_no)
+    columns = {f"c{i}": [r[i] for r in rows] for i in range(width)}
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    frame = frame.with_columns(pl.Series(OVERFLOW, overflow, dtype=pl.List(pl.String)))
+    return frame.with_columns(pl.Series("_kept", keep, dtype=pl.Int64)), bad
 
 
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
@@ -82,10 +232,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     if not data.strip():
         raise SourceReadError(f"{extract.location}: the file is empty")
-    try:
-        text, encoding = _decode(data, spec.encoding)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise SourceReadError(f"{extract.location}: cannot decode as {spec.encoding}: {exc}") from exc
+    text, encoding, bad_lines = _decode(data, spec.encoding, extract.location)
     # A file whose every line was double-decoded (UTF-8 read as cp1252 and saved again)
     # shows it in the header already: repair the whole text the same way.
     first_line = text.split("\n", 1)[0]
@@ -93,25 +240,64 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         repaired = encodings.repair_mojibake(text)
         if repaired != text:
             text, encoding = repaired, f"{encoding}+mojibake"
+    truncated = not text.endswith("\n")  # a file cut off mid-row (interrupted transfer): its last row is incomplete
+    records = _records(text.removesuffix("\n"))
+    header_at = spec.header_row or 0
+    if records.height <= header_at:
+        raise SourceReadError(f"{extract.location}: no header at row {header_at} (the file has {records.height} rows)")
+    header = _unique_names(_split_header(records["text"][header_at], spec.delimiter))
+    width = len(header)
+    rest = records.slice(header_at + 1)
+    blank = rest["text"].str.strip_chars() == ""
+    rest = rest.filter(~blank)
     problems: list[RowProblem] = []
-    truncated_tail = None
-    if not text.endswith("\n"):
-        # A file cut off mid-row (interrupted transfer): its last row is incomplete.
-        head, _, tail = text.rpartition("\n")
-        text, truncated_tail = head + "\n", tail
-    frame = pl.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        separator=spec.delimiter,
-        skip_rows=spec.header_row or 0,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-    )
-    frame = _with_keys(frame, extract)
-    if truncated_tail is not None:
-        problems.append(
-            RowProblem(str(frame.height + 1), f"file ends mid-row (truncated): {truncated_tail[:80]!r}", truncated_tail)
+
+    def problem(mask: pl.Expr, reason: str) -> None:
+        nonlocal rest
+        for line, raw in rest.filter(mask).select("line", "text").iter_rows():
+            problems.append(RowProblem(f"line:{line}", reason.format(line=line), raw[:2000]))
+        rest = rest.filter(~mask)
+
+    if truncated and rest.height:
+        problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} (truncated)")
+    if bad_lines:
+        lines_of = pl.int_ranges("line", pl.col("line") + pl.col("lines"))
+        problem(
+            lines_of.list.eval(pl.element().is_in(sorted(bad_lines))).list.any(),
+            f"line {{line}} is not valid {encoding}",
         )
-    return ReadResult(iter([frame]), problems, encoding)
+    unbalanced = (rest["text"].str.count_matches('"', literal=True).sum() or 0) % 2 == 1
+    rest = rest.with_columns(nfields=_field_counts(pl.col("text"), spec.delimiter))
+    frame = None
+    if not unbalanced and (rest["lines"].max() or 0) <= MAX_RECORD_LINES:
+        frame = _csv_fast(rest, width, spec.delimiter)
+    if frame is None:  # polars could not parse it, or a quote is unbalanced: the tolerant path
+        single = _physical(rest)
+        frame, unparsed = _csv_tolerant(single, width, spec.delimiter)
+        problem_lines = set(unparsed)
+        for line, raw in single.filter(pl.col("line").is_in(sorted(problem_lines))).select("line", "text").iter_rows():
+            problems.append(RowProblem(f"line:{line}", f"line {line} has an unbalanced quote", raw[:2000]))
+        rest = single.filter(pl.col("line").is_in(frame["_kept"].to_list())).with_columns(
+            nfields=_field_counts(pl.col("text"), spec.delimiter)
+        )
+        frame = frame.drop("_kept")
+    frame = frame.rename({f"c{i}": name for i, name in enumerate(header)})
+    frame = frame.with_columns(
+        _locators(rest["line"]),
+        pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
+    )
+    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
+
+
+def _physical(records: pl.DataFrame) -> pl.DataFrame:
+    """Records split back into their physical lines (for the tolerant path)."""
+    return (
+        records.select(
+            pl.int_ranges("line", pl.col("line") + pl.col("lines")).alias("line"), pl.col("text").str.split("\n")
+        )
+        .explode(["line", "text"])
+        .filter(pl.col("text").str.strip_chars() != "")
+    )
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -132,7 +318,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
     expected = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
     reader = fastexcel.read_excel(str(extract.file))
-    frames, offset = [], 0
+    frames, offset, blank_rows = [], 0, 0
     for name in reader.sheet_names:
         probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
         header = (
@@ -141,41 +327,78 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         if header is None:
             continue  # a notes sheet, not data
         sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
-        sheet = sheet.filter(~pl.all_horizontal(pl.all().is_null()))
+        sheet = sheet.with_columns(
+            pl.format("{}!row:{}", pl.lit(name), pl.int_range(header + 2, header + 2 + sheet.height)).alias(LINE)
+        )
+        empty = pl.all_horizontal(
+            pl.exclude(LINE).is_null() | (pl.exclude(LINE).cast(pl.String).str.strip_chars() == "")
+        )
+        blank_rows += sheet.filter(empty).height
+        sheet = sheet.filter(~empty)
         frames.append(_with_keys(sheet, extract, offset))
         offset += sheet.height
     if not frames:
         raise SourceReadError(
             f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}...)"
         )
-    return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None)
+    return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None, blank_rows)
 
 
 # --------------------------------------------------------------------------- jsonl
 
 
+def _json_text(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
-    try:
-        frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
-        return ReadResult(iter([_with_keys(frame, extract)]), [], "utf-8")
-    except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines
-        pass
-    rows, problems = [], []
-    for n, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
-        if not line.strip():
-            continue
+    declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
+    text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
+    text = text.removeprefix("\ufeff")
+    lines = (
+        pl.DataFrame({"text": text.split("\n")})
+        .with_row_index("line", offset=1)
+        .with_columns(pl.col("line").cast(pl.Int64))
+    )
+    blank = lines["text"].str.strip_chars() == ""
+    lines = lines.filter(~blank)
+    frame = None
+    if not bad_lines:
         try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise ValueError("not a JSON object")
-            rows.append({k: None if v is None else str(v) for k, v in obj.items()} | {"__line": str(n)})
-        except ValueError as exc:
-            problems.append(RowProblem(str(n), f"line {n} is not a JSON object: {exc}", line[:2000]))
-    frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
-    key = extract.source.key_column
-    frame = _with_keys(frame, extract) if key and key in frame.columns else frame.rename({"__line": KEY})
-    return ReadResult(iter([frame.drop("__line", strict=False)]), problems, "utf-8")
+            frame = pl.read_ndjson(
+                io.BytesIO("\n".join(lines["text"].to_list()).encode("utf-8")), infer_schema_length=None
+            )
+            if frame.height != lines.height or any(d.is_nested() for d in frame.dtypes):
+                frame = None
+        except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines
+            frame = None
+    problems = []
+    if frame is None:
+        rows, kept = [], []
+        for n, line in lines.iter_rows():
+            try:
+                if n in bad_lines:
+                    raise ValueError(f"not valid {encoding}")
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise ValueError("not a JSON object")
+                rows.append({k: _json_text(v) for k, v in obj.items()})
+                kept.append(n)
+            except ValueError as exc:
+                cause = (
+                    str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else exc.msg
+                )
+                problems.append(RowProblem(f"line:{n}", f"line {n} is not a JSON object: {cause}", line[:2000]))
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        frame = pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String))
+        lines = lines.filter(pl.col("line").is_in(kept))
+    frame = frame.select(pl.all().cast(pl.String))
+    frame = frame.rename(dict(zip(frame.columns, _unique_names(frame.columns), strict=True)))
+    frame = frame.with_columns(_locators(lines["line"]))
+    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
 
 
 # --------------------------------------------------------------------------- sql, sqlite, pg_dump
@@ -188,10 +411,15 @@ def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
     batches = read_sql_table(url, spec.table, schema=spec.db_schema, key_column=spec.key_column, batch_rows=batch_rows)
 
     def keyed() -> Iterator[pl.DataFrame]:
+        offset = 0
         for batch in batches:
-            if spec.key_column and spec.key_column in batch.columns and "_source_key" in batch.columns:
+            batch = batch.with_columns(
+                pl.format("row:{}", pl.int_range(offset + 1, offset + batch.height + 1)).alias(LINE)
+            )
+            if spec.key_column and spec.key_column in batch.columns:
                 batch = batch.drop(spec.key_column)
-            yield batch
+            offset += batch.height
+            yield _with_keys(batch, extract)
 
     return ReadResult(keyed(), [], None)
 
@@ -219,60 +447,60 @@ def _unescape_copy(value: str) -> str:
 def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     """Rows of the COPY blocks of a plain-text PostgreSQL dump, without a server."""
     columns: list[str] | None = None
-    lines: list[str] = []
+    lines: list[tuple[int, str]] = []
     in_copy = False
-    with extract.file.open(encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if in_copy:
-                if line == "\\.":
-                    in_copy = False
-                else:
-                    lines.append(line)
-                continue
-            m = _COPY.match(line)
-            if m:
-                cols = [c.strip().strip('"') for c in m.group(2).split(",")]
-                if columns is not None and cols != columns:
-                    raise SourceReadError(f"{extract.location}: COPY blocks with different columns")
-                columns, in_copy = cols, True
+    text, encoding, bad_lines = _decode(extract.file.read_bytes(), "utf-8", extract.location, nfc=False)
+    for n, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if in_copy:
+            if line == "\\.":
+                in_copy = False
+            else:
+                lines.append((n, line))
+            continue
+        m = _COPY.match(line)
+        if m:
+            cols = [c.strip().strip('"') for c in m.group(2).split(",")]
+            if columns is not None and cols != columns:
+                raise SourceReadError(f"{extract.location}: COPY blocks with different columns")
+            columns, in_copy = cols, True
     if columns is None:
         raise SourceReadError(f"{extract.location}: no COPY ... FROM stdin block found")
     if in_copy:
         raise SourceReadError(f"{extract.location}: the dump ends inside a COPY block (truncated)")
-    problems = []
-    good = []
-    for n, line in enumerate(lines, start=1):
-        if line.count("\t") != len(columns) - 1:
+    problems, good, numbers, blank = [], [], [], 0
+    for n, line in lines:
+        if not line.strip():
+            blank += 1
+        elif n in bad_lines:
+            problems.append(RowProblem(f"line:{n}", f"line {n} is not valid utf-8", line[:2000]))
+        elif line.count("\t") != len(columns) - 1:
+            fields = line.count("\t") + 1
             problems.append(
                 RowProblem(
-                    str(n), f"COPY row {n} has {line.count(chr(9)) + 1} fields, expected {len(columns)}", line[:2000]
+                    f"line:{n}", f"COPY row on line {n} has {fields} fields, expected {len(columns)}", line[:2000]
                 )
             )
         else:
             good.append(line)
-    split = pl.DataFrame({"line": good}).select(pl.col("line").str.split_exact("\t", len(columns) - 1)).unnest("line")
-    split.columns = columns
+            numbers.append(n)
+    names = _unique_names(columns)
+    split = pl.DataFrame({"line": good}, schema={"line": pl.String})
+    split = split.select(pl.col("line").str.split_exact("\t", len(columns) - 1)).unnest("line")
+    split.columns = names
     distinct_escaped = {
         v
-        for c in columns
+        for c in names
         for v in split[c].filter(split[c].str.contains("\\", literal=True)).unique().to_list()
         if v != "\\N"
     }
     mapping = {v: _unescape_copy(v) for v in distinct_escaped}
     frame = split.with_columns(
         pl.when(pl.col(c) == "\\N").then(None).otherwise(pl.col(c).replace(mapping) if mapping else pl.col(c)).alias(c)
-        for c in columns
+        for c in names
     )
-    spec = extract.source
-    if spec.key_column and spec.key_column in frame.columns:
-        frame = frame.rename({spec.key_column: KEY})
-        frame = frame.drop("source_pk", strict=False)
-    elif "source_pk" in frame.columns:
-        frame = frame.rename({"source_pk": KEY})
-    else:
-        frame = _with_keys(frame, extract)
-    return ReadResult(iter([frame]), problems, "utf-8")
+    frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
+    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, blank)
 
 
 _READERS = {

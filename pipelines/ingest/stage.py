@@ -3,9 +3,13 @@
 Per registry: text fields have legacy encodings repaired (and the repair noted),
 names cleaned with the original kept, dates parsed (ambiguous day/month flagged),
 IDs, tax codes and phones validated with flags rather than drops, and the old
-address resolved to its 2025 ward. A row is quarantined only when a required
-field is missing or unparseable, or when the row itself could not be read; every
-raw row ends in exactly one of the two outputs.
+address resolved to its 2025 ward. Each staged field declares in pipelines/schema.py
+what a missing or unreadable value does to its row (``on_missing`` / ``on_invalid``):
+quarantine it (the row cannot be read or placed: no name, no address, no tax period)
+or stage it with the problem listed in ``issues`` (a birth date, ID or phone a record
+can live without). Rows the reader could not split are quarantined too, and an
+extract whose rows mostly cannot be staged is rejected whole. Every raw row ends in
+exactly one of the two outputs; reasons and issues never quote a value.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import polars as pl
 from pipelines import standardise as std
 from pipelines.encodings import repair_column
 from pipelines.resolve import resolve_addresses
-from pipelines.schema import ADDRESS_PARTS, LINEAGE_FIELDS, QUARANTINE, REQUIRED_FIELDS, staged_table
+from pipelines.schema import ADDRESS_PARTS, LINEAGE_FIELDS, QUARANTINE, STAGED_FIELDS, staged_table
 
 LINEAGE = [f.name for f in LINEAGE_FIELDS]
 TEXT_FIELDS = {
@@ -34,6 +38,7 @@ class StageResult:
     quarantine: pl.DataFrame
     repairs: dict[str, dict[str, int]]  # field -> repair kind -> rows
     ward_status: dict[str, int]
+    rejected: str | None = None  # why the whole extract was rejected (all rows quarantined): fail its partition
 
 
 def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
@@ -100,32 +105,89 @@ def _dates(frame: pl.DataFrame, col: str, day_first: bool, prefix: str) -> pl.Da
     )
 
 
-def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, list[tuple[pl.Expr, str, pl.Expr]]]:
+@dataclass(frozen=True)
+class Check:
+    """What can be wrong with one staged field of a row: ``missing`` or ``invalid`` (with ``why``, value-free).
+
+    The staged field's declaration (``on_missing`` / ``on_invalid`` in pipelines/schema.py)
+    decides whether a failing row is quarantined or staged with the problem in ``issues``.
+    ``label`` names the field in reasons (the source's field: 'period' for period_start).
+    """
+
+    field: str
+    missing: pl.Expr
+    invalid: pl.Expr
+    why: pl.Expr
+    label: str | None = None
+
+
+def _never() -> pl.Expr:
+    return pl.lit(False)
+
+
+def _category(errors: pl.Expr) -> pl.Expr:
+    return pl.coalesce(std.error_category(errors), pl.lit("unreadable"))
+
+
+def _id_check(field: str, ids: pl.DataFrame, flags_col: str) -> tuple[dict, Check]:
+    flags = _joined(ids["id_flags"])
+    columns = {field: ids["personal_id"], flags_col: flags}
+    check = Check(field, _never(), pl.col(flags_col).is_not_null(), pl.col(flags_col))
+    return columns, check
+
+
+def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, list[Check]]:
     names = std.clean_person_name(frame["full_name"])
     frame = _dates(frame, "date_of_birth", day_first, "dob")
     frame = _dates(frame, "registered_on", day_first, "reg")
     sex = std.normalise_sex(frame["sex"])
-    ids = std.check_personal_id(frame["personal_id"], sex, frame["dob_date"])
-    cmnd = std.check_personal_id(frame["old_id_number"])
+    ids, id_check = _id_check(
+        "personal_id", std.check_personal_id(frame["personal_id"], sex, frame["dob_date"]), "id_flags"
+    )
+    cmnd, cmnd_check = _id_check("old_id_number", std.check_personal_id(frame["old_id_number"]), "old_id_flags")
     phone = std.normalise_phone(frame["phone"])
+    frame = frame.with_columns(
+        _phone_error=phone["phone_error"],
+        _phone_multiple=phone["phone_multiple"],
+        _sex_raw=frame["sex"],
+        _dob_raw=frame["date_of_birth"],
+    )
     frame = frame.with_columns(
         full_name=names["name"],
         full_name_original=names["name_original"],
         name_key=std.name_key(names["name"]),
         name_flags=_joined(names["name_flags"]),
         sex=sex,
-        personal_id=ids["personal_id"],
-        id_flags=_joined(ids["id_flags"]),
-        old_id_number=cmnd["personal_id"],
+        **ids,
+        **cmnd,
         phone=phone["phone"],
+        phone_flags=pl.concat_str(
+            [
+                std.error_category(pl.col("_phone_error")),
+                pl.when(pl.col("_phone_multiple")).then(pl.lit("multiple numbers")),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        ).replace("", None),
     )
     checks = [
-        (_blank("full_name"), "full_name", pl.lit("name missing")),
-        (
-            pl.col("dob_date").is_null(),
+        Check("full_name", pl.col("full_name").is_null(), _never(), pl.lit("")),
+        Check(
             "date_of_birth",
-            pl.coalesce(pl.col("dob_error"), pl.lit("date of birth missing")),
+            _blank("_dob_raw"),
+            pl.col("dob_date").is_null() & ~_blank("_dob_raw"),
+            pl.format("unreadable ({})", _category(pl.col("dob_error"))),
         ),
+        Check("sex", _never(), pl.col("sex").is_null() & ~_blank("_sex_raw"), pl.lit("unreadable (not M/F)")),
+        id_check,
+        cmnd_check,
+        Check(
+            "phone",
+            _never(),
+            pl.col("_phone_error").is_not_null(),
+            pl.format("not a phone number ({})", _category(pl.col("_phone_error"))),
+        ),
+        _registered_on(),
     ]
     frame = frame.with_columns(
         date_of_birth="dob_date",
@@ -136,27 +198,39 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
     return frame, checks
 
 
+def _registered_on() -> Check:
+    return Check(
+        "registered_on",
+        _never(),
+        pl.col("reg_error").is_not_null(),
+        pl.format("unreadable ({})", _category(pl.col("reg_error"))),
+    )
+
+
 def _households(frame: pl.DataFrame, day_first: bool):
     names = std.clean_person_name(frame["head_name"])
     frame = _dates(frame, "registered_on", day_first, "reg")
-    ids = std.check_personal_id(frame["head_personal_id"])
+    ids, id_check = _id_check("head_personal_id", std.check_personal_id(frame["head_personal_id"]), "head_id_flags")
     members = frame["members"].str.strip_chars().cast(pl.Int32, strict=False)
     frame = frame.with_columns(
         head_name=names["name"],
         head_name_original=names["name_original"],
-        head_personal_id=ids["personal_id"],
+        **ids,
         members=members,
         registered_on="reg_date",
         _members_raw=frame["members"],
     )
     checks = [
-        (_blank("household_no"), "household_no", pl.lit("household book number missing")),
-        (_blank("head_name"), "head_name", pl.lit("head of household missing")),
-        (
-            pl.col("members").is_null() & ~_blank("_members_raw"),
+        Check("household_no", _blank("household_no"), _never(), pl.lit("")),
+        Check("head_name", pl.col("head_name").is_null(), _never(), pl.lit("")),
+        id_check,
+        Check(
             "members",
-            pl.format("not a number of members: '{}'", pl.col("_members_raw")),
+            _never(),
+            pl.col("members").is_null() & ~_blank("_members_raw"),
+            pl.lit("unreadable (not a number of members)"),
         ),
+        _registered_on(),
     ]
     return frame, checks
 
@@ -165,80 +239,174 @@ def _businesses(frame: pl.DataFrame, day_first: bool):
     owner = std.clean_person_name(frame["owner_name"])
     frame = _dates(frame, "registered_on", day_first, "reg")
     codes = std.check_tax_code(frame["tax_code"])
-    owner_id = std.check_personal_id(frame["owner_personal_id"])
+    ids, id_check = _id_check("owner_personal_id", std.check_personal_id(frame["owner_personal_id"]), "owner_id_flags")
     frame = frame.with_columns(
         registration_no=pl.col("registration_no").str.replace_all(r"\s+", ""),
         tax_code=codes["tax_code"],
         tax_code_kind=codes["tax_code_kind"],
         tax_code_valid=codes["check_digit_ok"],
+        _tax_code_error=codes["tax_code_error"],
         owner_name=owner["name"],
-        owner_personal_id=owner_id["personal_id"],
+        **ids,
         registered_on="reg_date",
         business_name=pl.col("business_name").str.strip_chars(),
     )
-    checks = [(_blank("business_name"), "business_name", pl.lit("business name missing"))]
+    checks = [
+        Check("business_name", _blank("business_name"), _never(), pl.lit("")),
+        _tax_code_check("tax_code"),
+        id_check,
+        _registered_on(),
+    ]
     return frame, checks
+
+
+def _tax_code_check(field: str, label: str | None = None) -> Check:
+    return Check(
+        field,
+        _never(),
+        pl.col("_tax_code_error").is_not_null(),
+        pl.format("invalid tax code ({})", _category(pl.col("_tax_code_error"))),
+        label,
+    )
 
 
 _PERIOD_MONTH = r"^\s*(\d{4})[-/](\d{1,2})\s*$"
 _PERIOD_QUARTER = r"^\s*[Qq]\s*([1-4])\s*[/-]\s*(\d{4})\s*$"
 
 
+def _period_start(period: pl.Expr) -> pl.Expr:
+    """First day of a 'YYYY-MM' or 'Qn/YYYY' period; null (never an error) for anything else, e.g. month 13."""
+    month = period.str.extract_groups(_PERIOD_MONTH)
+    quarter = period.str.extract_groups(_PERIOD_QUARTER)
+    year = pl.coalesce(month.struct.field("1"), quarter.struct.field("2")).cast(pl.Int32, strict=False)
+    first = pl.coalesce(
+        month.struct.field("2").cast(pl.Int32, strict=False),
+        (quarter.struct.field("1").cast(pl.Int32, strict=False) - 1) * 3 + 1,
+    )
+    ok = year.is_between(std.DATE_MIN_YEAR, std.DATE_MAX_YEAR) & first.is_between(1, 12)
+    return pl.when(ok).then(pl.date(pl.when(ok).then(year).otherwise(2000), pl.when(ok).then(first).otherwise(1), 1))
+
+
 def _tax(frame: pl.DataFrame, day_first: bool):
     codes = std.check_tax_code(frame["taxpayer_code"])
-    month = pl.col("period").str.extract_groups(_PERIOD_MONTH)
-    quarter = pl.col("period").str.extract_groups(_PERIOD_QUARTER)
-    start = pl.coalesce(
-        pl.date(
-            month.struct.field("1").cast(pl.Int32, strict=False), month.struct.field("2").cast(pl.Int8, strict=False), 1
-        ),
-        pl.date(
-            quarter.struct.field("2").cast(pl.Int32, strict=False),
-            (quarter.struct.field("1").cast(pl.Int8, strict=False) - 1) * 3 + 1,
-            1,
-        ),
-    )
-    amount = pl.col("amount_vnd").str.replace_all(r"[.,\s]|VNĐ|VND|đ", "").cast(pl.Int64, strict=False)
+    amounts = std.parse_amounts(frame["amount_vnd"], notation=std.amount_notation(frame["amount_vnd"]))
+    amount_ok = amounts["integer"].is_not_null() & ~amounts["fractional"].fill_null(False)
     frame = frame.with_columns(
+        _code_raw=pl.col("taxpayer_code"),
         taxpayer_code=codes["tax_code"],
         tax_code_kind=codes["tax_code_kind"],
         tax_code_valid=codes["check_digit_ok"],
-        period_start=start,
-        amount_vnd=amount,
+        _tax_code_error=codes["tax_code_error"],
+        period_start=_period_start(pl.col("period")),
+        _amount_raw=pl.col("amount_vnd"),
+        _amount_error=pl.when(amounts["fractional"].fill_null(False))
+        .then(pl.lit("fractional amount (VND has no decimals)"))
+        .otherwise(amounts["error"]),
+        amount_vnd=pl.when(amount_ok).then(amounts["integer"]),
     )
     checks = [
-        (_blank("taxpayer_code"), "taxpayer_code", pl.lit("tax code missing")),
-        (pl.col("period_start").is_null(), "period", pl.format("unparseable tax period '{}'", pl.col("period"))),
-        (pl.col("amount_vnd").is_null(), "amount_vnd", pl.lit("amount missing or not a number")),
+        Check("taxpayer_code", _blank("_code_raw"), _never(), pl.lit("")),
+        _tax_code_check("taxpayer_code"),
+        Check(
+            "period_start",
+            _blank("period"),
+            pl.col("period_start").is_null() & ~_blank("period"),
+            pl.lit("unreadable (not YYYY-MM or Qn/YYYY)"),
+            "period",
+        ),
+        Check(
+            "amount_vnd",
+            _blank("_amount_raw"),
+            pl.col("amount_vnd").is_null() & ~_blank("_amount_raw"),
+            pl.format("unreadable ({})", pl.col("_amount_error")),
+        ),
     ]
     return frame, checks
 
 
 _REGISTRY_STEPS = {"population": _population, "households": _households, "businesses": _businesses, "tax": _tax}
 
+# An extract is rejected (every row quarantined, the partition failed) when at least REJECT_MIN_ROWS rows
+# were read and more than REJECT_SHARE of them cannot be staged: it is not an extract of this registry.
+REJECT_MIN_ROWS = 20
+REJECT_SHARE = 0.5
+
+_READER_NOTES = (
+    (r"(?:^|; )key_synthetic(?:;|$)", None, "source_key: missing (the row is keyed by its place in the file)"),
+    (r"(?:^|; )overflow:(\d+)", "overflow", "row: {} values beyond the header (kept in raw extra_columns)"),
+    (r"(?:^|; )short:(\d+)", "short", "row: {} fields fewer than the header"),
+)
+
+
+def _reader_notes() -> list[pl.Expr]:
+    flags = pl.col("row_flags")
+    out = []
+    for pattern, group, text in _READER_NOTES:
+        if group is None:
+            out.append(pl.when(flags.str.contains(pattern)).then(pl.lit(text)))
+        else:
+            out.append(pl.format(text, flags.str.extract(pattern, 1)))
+    return out
+
+
+def _policies(registry: str, checks: list[Check]) -> tuple[list[tuple[pl.Expr, str, pl.Expr]], list[pl.Expr]]:
+    """(quarantine condition, field label, reason) and issue texts, from each field's declared policy."""
+    declared = {f.name: f for f in STAGED_FIELDS[registry]}
+    covered = {c.field for c in checks}
+    undeclared = sorted(n for n, f in declared.items() if (f.on_missing or f.on_invalid) and n not in covered)
+    if undeclared:
+        raise RuntimeError(f"staged_{registry}: no check for fields with a declared policy: {undeclared}")
+    quarantine, issues = [], []
+    for c in checks:
+        f = declared[c.field]
+        label = c.label or c.field
+        for cond, policy, why in ((c.missing, f.on_missing, pl.lit("missing")), (c.invalid, f.on_invalid, c.why)):
+            text = pl.format("{}: {}", pl.lit(label), why)
+            if policy == "quarantine":
+                quarantine.append((cond.fill_null(False), label, text))
+            elif policy == "flag":
+                issues.append(pl.when(cond.fill_null(False)).then(text))
+    return quarantine, issues
+
 
 def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference=None) -> StageResult:
-    """Turn one partition's raw rows into staged rows and quarantine rows (together: all of them)."""
+    """Turn one partition's raw rows into staged rows and quarantine rows (together: all of them).
+
+    Which problems quarantine a row and which only flag it is declared per field in
+    pipelines/schema.py (``on_missing`` / ``on_invalid``). An extract with at least
+    :data:`REJECT_MIN_ROWS` rows of which more than :data:`REJECT_SHARE` cannot be staged
+    is rejected: every row is quarantined (field '*') and ``StageResult.rejected`` says why.
+    """
     frame, repairs = _repair_text(raw, registry)
     frame = _address(frame)
     frame, checks = _REGISTRY_STEPS[registry](frame, day_first)
-    checks = [(pl.col("read_problem").is_not_null(), "*", pl.col("read_problem")), *checks]
-    if "reg_error" in frame.columns:  # a registration date that is written but cannot be a date
-        checks.append((pl.col("reg_error").is_not_null(), "registered_on", pl.col("reg_error")))
-    if "address" in REQUIRED_FIELDS[registry]:
-        checks.append((_blank("address"), "address", pl.lit("address missing")))
+    if "address" in {f.name for f in STAGED_FIELDS[registry] if f.on_missing}:
+        checks.append(Check("address", _blank("address"), _never(), pl.lit("")))
+    quarantine_checks, issue_texts = _policies(registry, checks)
+    quarantine_checks = [(pl.col("read_problem").is_not_null(), "*", pl.col("read_problem")), *quarantine_checks]
     # First failing check names the field; the reason lists every failure.
-    field = pl.coalesce([pl.when(cond).then(pl.lit(name)) for cond, name, _ in checks])
+    field = pl.coalesce([pl.when(cond).then(pl.lit(name)) for cond, name, _ in quarantine_checks])
     reason = pl.concat_str(
-        [pl.when(cond).then(pl.format("{}: {}", pl.lit(name), why)) for cond, name, why in checks],
-        separator="; ",
-        ignore_nulls=True,
+        [pl.when(cond).then(why) for cond, _, why in quarantine_checks], separator="; ", ignore_nulls=True
     )
-    frame = frame.with_columns(_field=field, _reason=reason)
+    issues = pl.concat_str([*issue_texts, *_reader_notes()], separator="; ", ignore_nulls=True).replace("", None)
+    frame = frame.with_columns(_field=field, _reason=reason, issues=issues)
+    failing = frame.filter(pl.col("_field").is_not_null())
+    rejected = None
+    if frame.height >= REJECT_MIN_ROWS and failing.height > REJECT_SHARE * frame.height:
+        top = failing["_field"].value_counts(sort=True).head(3).iter_rows()
+        rejected = (
+            f"extract rejected: {failing.height} of {frame.height} rows lack required fields or cannot be read "
+            f"({', '.join(f'{name}: {n}' for name, n in top)}); is it a {registry} registry extract?"
+        )
+        frame = frame.with_columns(
+            _field=pl.lit("*"),
+            _reason=pl.concat_str([pl.lit(rejected), pl.col("_reason")], separator="; ", ignore_nulls=True),
+        )
     bad = frame.filter(pl.col("_field").is_not_null())
     good = frame.filter(pl.col("_field").is_null())
     good = _resolve(good, reference)
-    raw_cols = [c for c in raw.columns if c not in LINEAGE and c != "read_problem"]
+    raw_cols = [c for c in raw.columns if c not in LINEAGE and c not in ("read_problem", "row_flags")]
     quarantine = raw.join(
         bad.select("record_key", "_field", "_reason"), on="record_key", how="inner", maintain_order="left"
     ).select(
@@ -250,7 +418,7 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
     )
     staged = staged_table(registry).cast(good)
     status = dict(staged["ward_status"].value_counts().iter_rows()) if staged.height else {}
-    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status)
+    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected)
 
 
 def account(raw: pl.DataFrame, result: StageResult) -> dict:
