@@ -233,13 +233,13 @@ def build_registry_assets(registry: str) -> list:
             registry,
             {"raw": raw_key, "staged": staged_key, "quarantine": quarantine_key},
             catalogue_keys(registry),
-            context.run_id,
+            context.run.run_id,
         )
         if retired:
             context.log.warning(f"retired (source no longer in the catalogue): {retired}")
         outcome = IngestOutcome()
         for key in context.partition_keys:
-            ingest_partition(wh, registry, key, extracts[key], context.run_id, outcome, context.log)
+            ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
         yield from _materializations(registry, outcome, partial=bool(outcome.failed))
         yield accounting_check(registry, outcome)
         yield readable_check(registry, outcome)
