@@ -13,6 +13,7 @@ from pipelines.match.compare import comparison_levels
 from pipelines.match.entities import assign_entity_ids
 from pipelines.match.evaluate import pairwise
 from pipelines.match.prepare import prepare
+from pipelines.match.spec import BLOCKING_KEYS, LEVEL_KEYS, MATCH_KEYS, keys_markdown
 from pipelines.warehouse import REPO_ROOT
 from tests.match_cases import background, frame, person_row
 
@@ -388,6 +389,123 @@ def test_spec_errors_name_the_section_and_key(tmp_path):
     bad.write_text("[match\nid='x'", encoding="utf-8")
     with pytest.raises(SpecError, match="bad.toml: not valid TOML"):
         load_spec(bad)
+
+
+def _with(section: str, change: dict, index: int = 0) -> dict:
+    """SMALL_SPEC with one entry's keys changed (a deep enough copy)."""
+    spec = {k: (dict(v) if isinstance(v, dict) else [dict(e) for e in v]) for k, v in SMALL_SPEC.items()}
+    if isinstance(spec.get(section), list):
+        spec[section][index].update(change)
+    else:
+        spec.setdefault(section, {}).update(change)
+    return spec
+
+
+LEVENSHTEIN = {"name": "name", "column": "name", "levels": [{"kind": "levenshtein", "distance": 2}]}
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            _with("match", {"link_threshold": "high"}),
+            r"\[match\]: `link_threshold`: expected number in \(0, 1\), got 'high'",
+        ),
+        (_with("match", {"link_threshold": 1.5}), r"\[match\]: `link_threshold`: expected number in \(0, 1\)"),
+        (_with("match", {"review_threshold": 0}), r"\[match\]: `review_threshold`"),
+        (
+            _with("match", {"link_threshold": 0.9, "review_threshold": 0.9}),
+            "`review_threshold` \\(0.9\\) must be below",
+        ),
+        (_with("match", {"max_cluster_size": 1}), r"`max_cluster_size`: expected integer >= 2"),
+        (_with("match", {"max_cluster_size": 20.5}), r"`max_cluster_size`: expected integer"),
+        (_with("match", {"em_iterations": 0}), r"`em_iterations`: expected integer >= 1"),
+        (_with("match", {"seed": -1}), r"`seed`: expected integer >= 0"),
+        (_with("match", {"u_sample_pairs": True}), r"`u_sample_pairs`: expected integer"),
+        (_with("match", {"id": 7}), r"\[match\]: `id`: expected text"),
+        (_with("match", {"show": 3}), r"`show`: expected column name or list"),
+        (_with("blocking", {"max_block": -1}), r"\[\[blocking\]\] #1: `max_block`: expected integer >= 2, got -1"),
+        (_with("blocking", {"window": 0}), r"\[\[blocking\]\] #1: `window`: expected integer >= 1"),
+        (_with("blocking", {"train": "yes"}), r"\[\[blocking\]\] #1: `train`: expected true/false"),
+        (_with("blocking", {"on": []}), r"\[\[blocking\]\] #1: `on`: expected column name"),
+        ({**SMALL_SPEC, "blocking": {"on": "city"}}, r"\[\[blocking\]\]: expected an array of tables"),
+        ({**SMALL_SPEC, "match": ["id"]}, r"\[match\]: expected a table"),
+        (
+            {**SMALL_SPEC, "compare": [{"column": "name", "preset": "fuzzy"}]},
+            r"\[\[compare\]\] #1: `preset`: expected one of",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{"column": "name", "score": 1}]},
+            r"\[\[compare\]\] #1: `score`: expected true/false",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "levenshtein", "distance": "two"}]}]},
+            r"\[\[compare\]\] #1 \(name\) level #1: `distance`: expected number >= 0, got 'two'",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "levenshtein", "distance": 1.5}]}]},
+            r"level #1: `distance` of level kind 'levenshtein' must be a whole number",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "levenshtein"}]}]},
+            r"level #1: level kind 'levenshtein' needs `distance`",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "exact", "threshold": 0.9}]}]},
+            r"level #1: `threshold` does not apply to level kind 'exact'",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "jaro_winkler", "threshold": 95}]}]},
+            r"level #1: `threshold`: expected number in \(0, 1\]",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "fuzzy"}]}]},
+            r"level #1: `kind`: expected one of exact",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "exact"}, {"kind": "exact"}]}]},
+            r"\[\[compare\]\] #1 \(name\): level labels must be unique",
+        ),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "preset": "name"}]},
+            r"\[\[compare\]\] #1 \(name\): give `preset` or `levels`",
+        ),
+        (
+            {**SMALL_SPEC, "derive": [{"name": "x", "from": "name", "transform": "soundex"}]},
+            r"\[\[derive\]\] #1: `transform`",
+        ),
+        ({**SMALL_SPEC, "derive": [{"name": "x"}]}, r"\[\[derive\]\] #1: `from` \(the input column\) is required"),
+        ({**SMALL_SPEC, "cannot_link": [{"levels": "name"}]}, r"\[\[cannot_link\]\] #1: `levels`: expected table"),
+        ({**SMALL_SPEC, "survivorship": {"name": "longest_first"}}, r"\[survivorship\] name: rule must be one of"),
+    ],
+)
+def test_every_spec_mistake_is_a_spec_error_naming_section_entry_and_key(spec, message):
+    with pytest.raises(SpecError, match=message):
+        parse_spec(spec)
+
+
+def test_spec_values_are_typed_and_defaults_come_from_the_key_table():
+    spec = parse_spec(_with("match", {"link_threshold": 1 - 1e-9, "review_threshold": 0.25}))
+    assert isinstance(spec.link_threshold, float) and spec.review_threshold == 0.25
+    assert spec.max_cluster_size == MATCH_KEYS["max_cluster_size"].default
+    assert (
+        spec.blocking[0].max_block == 10 and parse_spec(_with("blocking", {"max_block": 2})).blocking[0].max_block == 2
+    )
+    default_rule = parse_spec({**SMALL_SPEC, "blocking": [{"on": "city"}]}).blocking[0]
+    assert (default_rule.max_block, default_rule.window) == (
+        BLOCKING_KEYS["max_block"].default,
+        BLOCKING_KEYS["window"].default,
+    )
+    level = parse_spec({**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "one_digit"}]}]})
+    assert level.comparisons[0].levels[0].distance == 1
+
+
+def test_readme_key_reference_is_generated_from_the_key_table():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert keys_markdown() in readme, "README spec key reference is stale: run `uv run python -m pipelines.match.spec`"
+    for keys in (MATCH_KEYS, BLOCKING_KEYS, LEVEL_KEYS):
+        for name in keys:
+            assert f"`{name}`" in keys_markdown()
 
 
 def test_missing_input_column_is_named(spec):

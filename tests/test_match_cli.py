@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from pipelines.match.evaluate import pairwise
 from tests.test_cli import REPO, wardbridge
@@ -99,7 +100,7 @@ def test_match_names_the_missing_column_and_bad_spec(tmp_path):
     proc = wardbridge(
         "match", "--input", str(table), "--spec", str(EXAMPLE / "customers.toml"), "--output", str(tmp_path / "o.csv")
     )
-    assert proc.returncode != 0
+    assert proc.returncode == 1  # a data problem
     assert "'email'" in proc.stderr and "t.csv" in proc.stderr
     spec = tmp_path / "bad.toml"
     spec.write_text(
@@ -107,5 +108,54 @@ def test_match_names_the_missing_column_and_bad_spec(tmp_path):
         encoding="utf-8",
     )
     proc = wardbridge("match", "--input", str(table), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
-    assert proc.returncode != 0
-    assert "unknown preset 'fuzzy'" in proc.stderr and "bad.toml" in proc.stderr
+    assert proc.returncode == 2  # a usage mistake
+    assert "`preset`: expected one of" in proc.stderr and "'fuzzy'" in proc.stderr and "bad.toml" in proc.stderr
+
+
+GOOD_SPEC = """[match]
+id = "customer_id"
+link_threshold = 0.95
+[[blocking]]
+on = "name"
+max_block = 50
+[[compare]]
+name = "name"
+column = "name"
+levels = [{ kind = "levenshtein", distance = 2 }]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("distance = 2", 'distance = "two"', "[[compare]] #1 (name) level #1: `distance`"),
+        ("link_threshold = 0.95", 'link_threshold = "high"', "[match]: `link_threshold`"),
+        ("max_block = 50", "max_block = -1", "[[blocking]] #1: `max_block`"),
+        ("link_threshold = 0.95", "link_threshold = 0.95\nreview_threshold = 0.96", "`review_threshold`"),
+    ],
+)
+def test_spec_mistakes_fail_before_the_data_is_read(tmp_path, old, new, expected):
+    """The input does not even exist: the spec is refused first, with exit code 2 and no traceback."""
+    assert old in GOOD_SPEC
+    spec = tmp_path / "spec.toml"
+    spec.write_text(GOOD_SPEC.replace(old, new), encoding="utf-8")
+    missing = tmp_path / "not_there.csv"
+    proc = wardbridge("match", "--input", str(missing), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode == 2, proc.stderr
+    assert expected in proc.stderr and "spec.toml" in proc.stderr
+    assert "not_there.csv" not in proc.stderr and "Traceback" not in proc.stderr
+    # the same spec without the mistake reads the data (and fails on the missing file instead)
+    spec.write_text(GOOD_SPEC, encoding="utf-8")
+    proc = wardbridge("match", "--input", str(missing), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode == 2 and "not_there.csv" in proc.stderr
+
+
+def test_a_list_column_used_by_the_spec_is_a_data_error(tmp_path):
+    table = tmp_path / "t.parquet"
+    pl.DataFrame({"customer_id": ["1", "2"], "name": [["An"], ["Bình", "Chi"]]}).write_parquet(table)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(GOOD_SPEC, encoding="utf-8")
+    proc = wardbridge("match", "--input", str(table), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
+    assert proc.returncode == 1, proc.stderr
+    assert "'name'" in proc.stderr and "t.parquet" in proc.stderr and "lists" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Bình" not in proc.stderr

@@ -57,6 +57,186 @@ class SpecError(ValueError):
     """The spec is not valid; the message names the section and entry."""
 
 
+# --------------------------------------------------------------------------- keys: types, ranges, defaults
+#
+# Every key of every section is declared once here: its type, its range or choices, its
+# default (REQUIRED: no default). parse_spec checks each entry against its table, the
+# dataclasses below take their defaults from it, and the README's key reference is
+# generated from it (``uv run python -m pipelines.match.spec``).
+
+REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str  # int, number, str, bool, columns (a name or list of names), choice(s), table, tables (array)
+    default: Any = None
+    doc: str = ""
+    ge: float | None = None  # value >= ge
+    gt: float | None = None  # value > gt
+    le: float | None = None  # value <= le
+    lt: float | None = None  # value < lt
+    choices: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def describe(self) -> str:
+        """'integer >= 2', 'number in (0, 1)', 'one of ...' for messages and the README."""
+        base = {
+            "int": "integer",
+            "number": "number",
+            "str": "text",
+            "bool": "true/false",
+            "columns": "column name or list of names",
+            "choice": "one of " + ", ".join(self.choices),
+            "choices": "list of " + ", ".join(self.choices),
+            "table": "table",
+            "tables": "array of tables",
+        }[self.kind]
+        low = f"{'[' if self.ge is not None else '('}{self.ge if self.ge is not None else self.gt}"
+        high = f"{self.le if self.le is not None else self.lt}{']' if self.le is not None else ')'}"
+        if (self.ge is not None or self.gt is not None) and (self.le is not None or self.lt is not None):
+            return f"{base} in {low}, {high}"
+        if self.ge is not None:
+            return f"{base} >= {self.ge}"
+        if self.gt is not None:
+            return f"{base} > {self.gt}"
+        return base
+
+    def check(self, value: Any, where: str, name: str) -> Any:
+        """The value, validated (and a single column name made a tuple); SpecError naming where and key."""
+        bad = f"{where}: `{name}`: expected {self.describe()}, got {value!r}"
+        if self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise SpecError(bad)
+        elif self.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SpecError(bad)
+            value = float(value)
+        elif self.kind == "str":
+            if not isinstance(value, str) or not value.strip():
+                raise SpecError(bad)
+        elif self.kind == "bool":
+            if not isinstance(value, bool):
+                raise SpecError(bad)
+        elif self.kind == "columns":
+            if isinstance(value, str) and value.strip():
+                value = (value,)
+            elif isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+                value = tuple(value)
+            else:
+                raise SpecError(bad)
+        elif self.kind == "choice":
+            if value not in self.choices:
+                raise SpecError(bad)
+        elif self.kind == "choices":
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, list) or not values or any(v not in self.choices for v in values):
+                raise SpecError(bad)
+            value = tuple(values)
+        elif self.kind == "table":
+            if not isinstance(value, dict):
+                raise SpecError(bad)
+        elif self.kind == "tables":
+            if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+                raise SpecError(bad)
+        if self.kind in ("int", "number") and not (
+            (self.ge is None or value >= self.ge)
+            and (self.gt is None or value > self.gt)
+            and (self.le is None or value <= self.le)
+            and (self.lt is None or value < self.lt)
+        ):
+            raise SpecError(bad)
+        return value
+
+
+MATCH_KEYS = {
+    "id": Key("str", REQUIRED, "the column that identifies a record (unique, no nulls)"),
+    "link_threshold": Key("number", 0.99, "link at or above this match probability", gt=0, lt=1),
+    "review_threshold": Key("number", 0.5, "review queue from here up to link_threshold", gt=0, lt=1),
+    "max_cluster_size": Key("int", 20, "larger clusters are rebuilt by the chaining guard", ge=2),
+    "entity_prefix": Key("str", "E", "entity ids look like <prefix>-<16 hex digits>"),
+    "u_sample_pairs": Key("int", 1_000_000, "random pairs u is counted on", ge=1),
+    "seed": Key("int", 42, "seed of the random pairs", ge=0),
+    "em_iterations": Key("int", 50, "most expectation-maximisation iterations", ge=1),
+    "recency": Key("str", None, "date column for most_recent survivorship"),
+    "show": Key("columns", (), "record fields shown side by side in the review queue"),
+}
+DERIVE_KEYS = {
+    "name": Key("str", REQUIRED, "the new column"),
+    "from": Key("str", REQUIRED, "the input column"),
+    "transform": Key("choices", ("lower",), "transforms applied in order", choices=TRANSFORMS),
+}
+BLOCKING_KEYS = {
+    "name": Key("str", None, "rule name (default: the key columns joined by +)"),
+    "on": Key("columns", REQUIRED, "key columns; records sharing all of them are compared"),
+    "max_block": Key("int", 500, "larger blocks are sorted-window paired, not all pairs", ge=2),
+    "window": Key("int", 10, "neighbours each record is paired with inside a capped block", ge=1),
+    "sort_by": Key("columns", (), "order inside a capped block (default: the id column)"),
+    "train": Key("bool", True, "estimate m on this rule's pairs"),
+}
+COMPARE_KEYS = {
+    "name": Key("str", None, "comparison name (default: the columns joined by +)"),
+    "columns": Key("columns", None, "compared columns (or `column`); one of them is required"),
+    "column": Key("columns", None, "same as `columns`"),
+    "preset": Key("choice", "exact", "level ladder for a field type", choices=PRESETS),
+    "levels": Key("tables", None, "levels tried in order (instead of a preset)"),
+    "tf_adjust": Key("bool", None, "term-frequency adjustment of exact levels (default: true for preset name)"),
+    "score": Key("bool", True, "false: for cannot-link rules and review only, adds no weight"),
+}
+LEVEL_KEYS = {
+    "kind": Key("choice", REQUIRED, "how the level holds", choices=LEVEL_KINDS),
+    "label": Key("str", None, "label (default: the kind)"),
+    "columns": Key("columns", None, "columns of this level (default: the comparison's)"),
+    "column": Key("columns", None, "same as `columns`"),
+    "threshold": Key("number", None, "similarity at or above which the level holds", gt=0, le=1),
+    "distance": Key("number", None, "largest distance at which the level holds", ge=0),
+    "days": Key("int", None, "largest date difference in days", ge=0),
+}
+CANNOT_LINK_KEYS = {
+    "name": Key("str", None, "rule name"),
+    "levels": Key("table", REQUIRED, "comparison name -> level labels"),
+}
+# Which level kinds need (and accept) threshold / distance / days, and a distance that must be a whole number.
+LEVEL_PARAMETER = {
+    "jaro_winkler": "threshold",
+    "ratio": "threshold",
+    "token_set": "threshold",
+    "levenshtein": "distance",
+    "one_digit": "distance",
+    "numeric_within": "distance",
+    "date_within": "days",
+}
+LEVEL_PARAMETER_DEFAULT = {"one_digit": 1}
+INTEGER_DISTANCE = ("levenshtein", "one_digit")
+SECTIONS = {  # section -> (TOML form, keys); [survivorship] maps columns to SURVIVORSHIP rules
+    "match": ("[match]", MATCH_KEYS),
+    "derive": ("[[derive]]", DERIVE_KEYS),
+    "blocking": ("[[blocking]]", BLOCKING_KEYS),
+    "compare": ("[[compare]]", COMPARE_KEYS),
+    "cannot_link": ("[[cannot_link]]", CANNOT_LINK_KEYS),
+    "survivorship": ("[survivorship]", {}),
+}
+
+
+def _entry(entry: Any, keys: dict[str, Key], where: str) -> dict[str, Any]:
+    """An entry's values checked against its key table, defaults filled in (REQUIRED keys must be present)."""
+    if not isinstance(entry, dict):
+        raise SpecError(f"{where}: expected a table of keys, got {type(entry).__name__}")
+    _check_keys(entry, set(keys), where)
+    values = {}
+    for name, key in keys.items():
+        if name in entry:
+            values[name] = key.check(entry[name], where, name)
+        elif key.required:
+            raise SpecError(f"{where}: `{name}` ({key.doc}) is required")
+        else:
+            values[name] = key.default
+    return values
+
+
 @dataclass(frozen=True)
 class Derive:
     name: str
@@ -71,7 +251,9 @@ class BlockingRule:
     max_block: int  # larger blocks are sorted-window paired instead of all pairs
     window: int  # neighbours each record is paired with inside a capped block
     sort_by: tuple[str, ...]  # order inside a capped block (default: the id column)
-    train: bool = True  # use this rule's pairs to estimate m (false when its non-matches share more than the key)
+    train: bool = BLOCKING_KEYS[
+        "train"
+    ].default  # use this rule's pairs to estimate m (false when its non-matches share more than the key)
 
 
 @dataclass(frozen=True)
@@ -90,7 +272,7 @@ class Comparison:
     columns: tuple[str, ...]
     levels: tuple[Level, ...]  # the implicit last level is "different"
     tf_adjust: bool = False  # term-frequency adjustment of the exact levels
-    score: bool = True  # false: computed for cannot-link rules and review only, adds no weight
+    score: bool = COMPARE_KEYS["score"].default  # false: computed for cannot-link rules and review only, adds no weight
 
 
 @dataclass(frozen=True)
@@ -108,16 +290,16 @@ class MatchSpec:
     blocking: tuple[BlockingRule, ...]
     comparisons: tuple[Comparison, ...]
     cannot_link: tuple[CannotLink, ...] = ()
-    link_threshold: float = 0.99
-    review_threshold: float = 0.5
-    max_cluster_size: int = 20
-    entity_prefix: str = "E"
-    u_sample_pairs: int = 1_000_000
-    seed: int = 42
-    em_iterations: int = 50
+    link_threshold: float = MATCH_KEYS["link_threshold"].default
+    review_threshold: float = MATCH_KEYS["review_threshold"].default
+    max_cluster_size: int = MATCH_KEYS["max_cluster_size"].default
+    entity_prefix: str = MATCH_KEYS["entity_prefix"].default
+    u_sample_pairs: int = MATCH_KEYS["u_sample_pairs"].default
+    seed: int = MATCH_KEYS["seed"].default
+    em_iterations: int = MATCH_KEYS["em_iterations"].default
     survivorship: dict[str, str] = field(default_factory=dict)
-    recency_column: str | None = None
-    show_columns: tuple[str, ...] = ()  # record fields shown side by side in the review queue
+    recency_column: str | None = MATCH_KEYS["recency"].default
+    show_columns: tuple[str, ...] = MATCH_KEYS["show"].default  # record fields shown side by side in the review queue
 
     @property
     def scored_comparisons(self) -> tuple[Comparison, ...]:
@@ -210,172 +392,224 @@ def _preset_levels(preset: str, columns: tuple[str, ...], where: str) -> tuple[t
     raise SpecError(f"{where}: unknown preset {preset!r} (choose from {PRESETS})")
 
 
-def _parse_level(entry: dict, where: str) -> Level:
-    _check_keys(entry, {"kind", "label", "columns", "column", "threshold", "distance", "days"}, where)
-    kind = entry.get("kind")
-    if kind not in LEVEL_KINDS:
-        raise SpecError(f"{where}: kind must be one of {LEVEL_KINDS}, got {kind!r}")
-    columns = entry.get("columns", entry.get("column"))
-    level = Level(
+def _parse_level(entry: Any, where: str) -> Level:
+    values = _entry(entry, LEVEL_KEYS, where)
+    kind = values["kind"]
+    wanted = LEVEL_PARAMETER.get(kind)
+    for parameter in ("threshold", "distance", "days"):
+        if values[parameter] is not None and parameter != wanted:
+            uses = f"uses `{wanted}`" if wanted else "takes no parameter"
+            raise SpecError(f"{where}: `{parameter}` does not apply to level kind {kind!r} (it {uses})")
+    if wanted and values[wanted] is None:
+        if kind not in LEVEL_PARAMETER_DEFAULT:
+            raise SpecError(f"{where}: level kind {kind!r} needs `{wanted}` ({LEVEL_KEYS[wanted].describe()})")
+        values[wanted] = float(LEVEL_PARAMETER_DEFAULT[kind])
+    if kind in INTEGER_DISTANCE and not (values["distance"] >= 1 and float(values["distance"]).is_integer()):
+        raise SpecError(
+            f"{where}: `distance` of level kind {kind!r} must be a whole number >= 1, got {values['distance']!r}"
+        )
+    if values["columns"] is not None and values["column"] is not None:
+        raise SpecError(f"{where}: give `column` or `columns`, not both")
+    return Level(
         kind=kind,
-        label=str(entry.get("label", kind)),
-        columns=_tuple(columns, where) if columns is not None else None,
-        threshold=entry.get("threshold"),
-        distance=entry.get("distance"),
-        days=entry.get("days"),
+        label=values["label"] or kind,
+        columns=values["columns"] or values["column"],
+        threshold=values["threshold"],
+        distance=values["distance"],
+        days=values["days"],
     )
-    needs = {
-        "jaro_winkler": "threshold",
-        "token_set": "threshold",
-        "ratio": "threshold",
-        "levenshtein": "distance",
-        "numeric_within": "distance",
-        "date_within": "days",
-    }
-    if kind in needs and getattr(level, needs[kind]) is None:
-        raise SpecError(f"{where}: level kind {kind!r} needs `{needs[kind]}`")
-    if kind == "one_digit" and level.distance is None:
-        level = Level(kind, level.label, level.columns, distance=1)
-    return level
+
+
+def _section(raw: dict, name: str) -> Any:
+    """A section of the spec in its TOML form: [match]/[survivorship] a table, the others an array of tables."""
+    title, _ = SECTIONS[name]
+    value = raw.get(name, {} if title.startswith("[") and not title.startswith("[[") else [])
+    if title.startswith("[["):
+        if not isinstance(value, list):
+            raise SpecError(
+                f"{title}: expected an array of tables (write each entry under {title}), got a single table"
+            )
+        return value
+    if not isinstance(value, dict):
+        raise SpecError(f"{title}: expected a table, got {type(value).__name__}")
+    return value
+
+
+def _parse_derive(entry: Any, where: str) -> Derive:
+    values = _entry(entry, DERIVE_KEYS, where)
+    return Derive(values["name"], values["from"], values["transform"])
+
+
+def _parse_blocking(entry: Any, where: str) -> BlockingRule:
+    values = _entry(entry, BLOCKING_KEYS, where)
+    return BlockingRule(
+        name=values["name"] or "+".join(values["on"]),
+        on=values["on"],
+        max_block=values["max_block"],
+        window=values["window"],
+        sort_by=values["sort_by"],
+        train=values["train"],
+    )
+
+
+def _parse_compare(entry: Any, where: str) -> Comparison:
+    values = _entry(entry, COMPARE_KEYS, where)
+    if values["columns"] is not None and values["column"] is not None:
+        raise SpecError(f"{where}: give `column` or `columns`, not both")
+    columns = values["columns"] or values["column"]
+    if columns is None:
+        raise SpecError(f"{where}: `column` or `columns` is required")
+    name = values["name"] or "+".join(columns)
+    where = f"{where} ({name})"
+    if values["levels"] is not None:
+        if "preset" in entry:
+            raise SpecError(f"{where}: give `preset` or `levels`, not both")
+        levels = tuple(_parse_level(lv, f"{where} level #{j + 1}") for j, lv in enumerate(values["levels"]))
+        tf_default = False
+    else:
+        levels, tf_default = _preset_levels(values["preset"], columns, where)
+    labels = [level.label for level in levels]
+    if len(set(labels)) != len(labels) or "different" in labels or "missing" in labels:
+        raise SpecError(f"{where}: level labels must be unique and not 'different' or 'missing', got {labels}")
+    tf_adjust = tf_default if values["tf_adjust"] is None else values["tf_adjust"]
+    return Comparison(name, columns, levels, tf_adjust=tf_adjust, score=values["score"])
+
+
+def _parse_cannot_link(entry: Any, where: str, by_name: dict[str, Comparison], index: int) -> CannotLink:
+    values = _entry(entry, CANNOT_LINK_KEYS, where)
+    if not values["levels"]:
+        raise SpecError(f'{where}: `levels` must map comparison names to level labels, e.g. {{ ids = ["different"] }}')
+    levels = {}
+    for comp_name, wanted in values["levels"].items():
+        if comp_name not in by_name:
+            raise SpecError(f"{where}: unknown comparison {comp_name!r} (comparisons: {list(by_name)})")
+        labels = [lv.label for lv in by_name[comp_name].levels] + ["different"]
+        wanted = _tuple(wanted, f"{where} levels.{comp_name}")
+        unknown = [w for w in wanted if w not in labels and w != "missing"]
+        if unknown:
+            raise SpecError(
+                f"{where}: comparison {comp_name!r} has no level {unknown} (levels: {labels + ['missing']})"
+            )
+        levels[comp_name] = tuple(-1 if w == "missing" else labels.index(w) for w in wanted)
+    return CannotLink(values["name"] or f"cannot_link_{index}", levels)
+
+
+def _entries(raw: dict, section: str, parse) -> list:  # noqa: ANN001 - a parse function
+    title, _ = SECTIONS[section]
+    return [parse(entry, f"{title} #{i + 1}") for i, entry in enumerate(_section(raw, section))]
 
 
 def parse_spec(raw: dict) -> MatchSpec:
-    _check_keys(raw, {"match", "derive", "blocking", "compare", "cannot_link", "survivorship"}, "spec")
-    top = raw.get("match", {})
-    _check_keys(
-        top,
-        {
-            "id",
-            "link_threshold",
-            "review_threshold",
-            "max_cluster_size",
-            "entity_prefix",
-            "u_sample_pairs",
-            "seed",
-            "em_iterations",
-            "recency",
-            "show",
-        },
-        "[match]",
-    )
-    if "id" not in top:
-        raise SpecError("[match]: `id` (the column that identifies a record) is required")
+    """Check a spec (a parsed TOML document) key by key against the tables above and build it.
 
-    derive: list[Derive] = []
-    for i, entry in enumerate(raw.get("derive", [])):
-        where = f"[[derive]] #{i + 1}"
-        _check_keys(entry, {"name", "from", "transform"}, where)
-        if "name" not in entry or "from" not in entry:
-            raise SpecError(f"{where}: `name` and `from` are required")
-        transforms = _tuple(entry.get("transform", []) or ["lower"], where)
-        bad = [t for t in transforms if t not in TRANSFORMS]
-        if bad:
-            raise SpecError(f"{where} ({entry['name']}): unknown transform {bad} (choose from {TRANSFORMS})")
-        derive.append(Derive(entry["name"], entry["from"], transforms))
-
-    blocking: list[BlockingRule] = []
-    for i, entry in enumerate(raw.get("blocking", [])):
-        where = f"[[blocking]] #{i + 1}"
-        _check_keys(entry, {"name", "on", "max_block", "window", "sort_by", "train"}, where)
-        if "on" not in entry:
-            raise SpecError(f"{where}: `on` (the key columns) is required")
-        on = _tuple(entry["on"], where)
-        blocking.append(
-            BlockingRule(
-                name=str(entry.get("name", "+".join(on))),
-                on=on,
-                max_block=int(entry.get("max_block", 500)),
-                window=int(entry.get("window", 10)),
-                sort_by=_tuple(entry["sort_by"], where) if "sort_by" in entry else (),
-                train=bool(entry.get("train", True)),
-            )
-        )
+    Every mistake is a SpecError naming the section, the entry and the key, raised before
+    any data is read.
+    """
+    if not isinstance(raw, dict):
+        raise SpecError(f"spec: expected a table of sections, got {type(raw).__name__}")
+    _check_keys(raw, set(SECTIONS), "spec")
+    top = _entry(_section(raw, "match"), MATCH_KEYS, "[match]")
+    derive = _entries(raw, "derive", _parse_derive)
+    blocking = _entries(raw, "blocking", _parse_blocking)
     if not blocking:
         raise SpecError("[[blocking]]: at least one blocking rule is required (comparing all pairs does not scale)")
-
-    comparisons: list[Comparison] = []
-    for i, entry in enumerate(raw.get("compare", [])):
-        where = f"[[compare]] #{i + 1}"
-        _check_keys(entry, {"name", "columns", "column", "preset", "levels", "tf_adjust", "score"}, where)
-        columns = entry.get("columns", entry.get("column"))
-        if columns is None:
-            raise SpecError(f"{where}: `column` or `columns` is required")
-        columns = _tuple(columns, where)
-        name = str(entry.get("name", "+".join(columns)))
-        where = f"{where} ({name})"
-        tf_default = False
-        if "levels" in entry:
-            levels = tuple(_parse_level(lv, f"{where} level #{j + 1}") for j, lv in enumerate(entry["levels"]))
-        else:
-            levels, tf_default = _preset_levels(entry.get("preset", "exact"), columns, where)
-        if not levels:
-            raise SpecError(f"{where}: at least one level is required")
-        comparisons.append(
-            Comparison(
-                name,
-                columns,
-                levels,
-                tf_adjust=bool(entry.get("tf_adjust", tf_default)),
-                score=bool(entry.get("score", True)),
-            )
-        )
+    comparisons = _entries(raw, "compare", _parse_compare)
     if not comparisons:
         raise SpecError("[[compare]]: at least one comparison is required")
     names = [c.name for c in comparisons]
     if len(set(names)) != len(names):
         raise SpecError(f"[[compare]]: comparison names must be unique, got {names}")
-
-    by_name = {c.name: c for c in comparisons}
-    cannot_link: list[CannotLink] = []
-    for i, entry in enumerate(raw.get("cannot_link", [])):
-        where = f"[[cannot_link]] #{i + 1}"
-        _check_keys(entry, {"name", "levels"}, where)
-        if not isinstance(entry.get("levels"), dict) or not entry["levels"]:
-            raise SpecError(
-                f'{where}: `levels` must map comparison names to level labels, e.g. {{ ids = ["different"] }}'
-            )
-        levels = {}
-        for comp_name, wanted in entry["levels"].items():
-            if comp_name not in by_name:
-                raise SpecError(f"{where}: unknown comparison {comp_name!r} (comparisons: {list(by_name)})")
-            labels = [lv.label for lv in by_name[comp_name].levels] + ["different"]
-            wanted = _tuple(wanted, f"{where} {comp_name}")
-            unknown = [w for w in wanted if w not in labels and w != "missing"]
-            if unknown:
-                raise SpecError(
-                    f"{where}: comparison {comp_name!r} has no level {unknown} (levels: {labels + ['missing']})"
-                )
-            levels[comp_name] = tuple(-1 if w == "missing" else labels.index(w) for w in wanted)
-        cannot_link.append(CannotLink(str(entry.get("name", f"cannot_link_{i + 1}")), levels))
     if not any(c.score for c in comparisons):
         raise SpecError("[[compare]]: at least one comparison must be scored")
-
-    survivorship = raw.get("survivorship", {})
+    by_name = {c.name: c for c in comparisons}
+    cannot_link = [
+        _parse_cannot_link(entry, f"[[cannot_link]] #{i + 1}", by_name, i + 1)
+        for i, entry in enumerate(_section(raw, "cannot_link"))
+    ]
+    survivorship = _section(raw, "survivorship")
     for column, rule in survivorship.items():
         if rule not in SURVIVORSHIP:
             raise SpecError(f"[survivorship] {column}: rule must be one of {SURVIVORSHIP}, got {rule!r}")
-    if "most_recent" in survivorship.values() and not top.get("recency"):
+    if "most_recent" in survivorship.values() and not top["recency"]:
         raise SpecError("[survivorship]: `most_recent` needs [match] recency = '<date column>'")
-
-    spec = MatchSpec(
+    if not top["review_threshold"] < top["link_threshold"]:
+        raise SpecError(
+            f"[match]: `review_threshold` ({top['review_threshold']}) must be below "
+            f"`link_threshold` ({top['link_threshold']})"
+        )
+    return MatchSpec(
         id_column=top["id"],
         derive=tuple(derive),
         blocking=tuple(blocking),
         comparisons=tuple(comparisons),
         cannot_link=tuple(cannot_link),
-        link_threshold=float(top.get("link_threshold", 0.99)),
-        review_threshold=float(top.get("review_threshold", 0.5)),
-        max_cluster_size=int(top.get("max_cluster_size", 20)),
-        entity_prefix=str(top.get("entity_prefix", "E")),
-        u_sample_pairs=int(top.get("u_sample_pairs", 1_000_000)),
-        seed=int(top.get("seed", 42)),
-        em_iterations=int(top.get("em_iterations", 50)),
+        link_threshold=top["link_threshold"],
+        review_threshold=top["review_threshold"],
+        max_cluster_size=top["max_cluster_size"],
+        entity_prefix=top["entity_prefix"],
+        u_sample_pairs=top["u_sample_pairs"],
+        seed=top["seed"],
+        em_iterations=top["em_iterations"],
         survivorship=dict(survivorship),
-        recency_column=top.get("recency"),
-        show_columns=_tuple(top["show"], "[match] show") if "show" in top else (),
+        recency_column=top["recency"],
+        show_columns=top["show"],
     )
-    if not 0 < spec.review_threshold <= spec.link_threshold < 1:
-        raise SpecError("[match]: need 0 < review_threshold <= link_threshold < 1")
-    if spec.max_cluster_size < 2:
-        raise SpecError("[match]: max_cluster_size must be at least 2")
-    return spec
+
+
+# --------------------------------------------------------------------------- README reference
+
+README_BEGIN = "<!-- spec-keys: generated by `uv run python -m pipelines.match.spec`; do not edit -->"
+README_END = "<!-- /spec-keys -->"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def keys_markdown() -> str:
+    """The key reference of every section (type, range, default), as Markdown: the README's copy."""
+    tables = [*(v for k, v in SECTIONS.items() if k != "survivorship"), ("[[compare]] levels", LEVEL_KEYS)]
+    lines = [README_BEGIN, "", "| section | key | type and range | default | meaning |", "|---|---|---|---|---|"]
+    for title, keys in tables:
+        for name, key in keys.items():
+            if key.required:
+                default = "required"
+            elif key.default is None or key.default == ():
+                default = "-"
+            else:
+                default = f"`{_toml_value(key.default)}`"
+            lines.append(f"| `{title}` | `{name}` | {key.describe()} | {default} | {key.doc} |")
+    parameters = ", ".join(f"{kind}: `{p}`" for kind, p in LEVEL_PARAMETER.items())
+    lines += [
+        "",
+        f"A level's `threshold`, `distance` or `days` is required by its kind and refused by the others "
+        f"({parameters}; defaults: {', '.join(f'{k} {v}' for k, v in LEVEL_PARAMETER_DEFAULT.items())}); levenshtein and one_digit distances are whole numbers. "
+        f"`review_threshold` must be below `link_threshold`. [survivorship] maps a column to one of "
+        f"{', '.join(SURVIVORSHIP)}.",
+        "",
+        README_END,
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(readme: Path) -> bool:
+    """Rewrite the generated block of ``readme``; True if it changed."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(README_BEGIN), text.index(README_END) + len(README_END)
+    new = text[:start] + keys_markdown() + text[end:]
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # pragma: no cover
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    print(f"{readme}: {'updated' if update_readme(readme) else 'up to date'}")
