@@ -17,6 +17,23 @@ one transaction, and serialises writers from several processes with an advisory
 lock file next to the database (``<root>/.wardbridge.lock``), so parallel runs
 wait for each other instead of failing on DuckDB's file lock.
 
+Crash safety (a run killed at any point, even by SIGKILL, leaves a readable warehouse
+and a rerun produces what a clean run does):
+
+* every Parquet file is written under a temporary name in its own directory
+  (``.<name>.<pid>.partial``), flushed to disk (fsync), then renamed over the target
+  with ``os.replace`` and the directory fsynced: a reader sees the old file or the
+  new one, never half a file. Temporary files left by a killed process are ignored by
+  readers (they do not end in ``.parquet``) and removed by the next write of that file;
+* DuckDB changes are committed in one transaction; DuckDB's write-ahead log replays a
+  committed transaction, and drops an uncommitted one, when the file is next opened;
+* DuckDB and the Parquet copies are not one atomic unit: a run killed between the
+  DuckDB commit and the Parquet renames leaves the DuckDB table newer than its Parquet
+  copy until the next run republishes both.
+
+``WARDBRIDGE_FAULT_AT`` (tests only) names a point, optionally ``point:n`` for its
+n-th passage, where the process kills itself with SIGKILL: see ``fault_point``.
+
 Plain Python on Polars/DuckDB/PyArrow: no Dagster imports.
 """
 
@@ -24,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +65,88 @@ WAREHOUSE_ENV = "WARDBRIDGE_WAREHOUSE"
 DUCKDB_FILENAME = "wardbridge.duckdb"
 LOCK_FILENAME = ".wardbridge.lock"
 INPUT_COLUMN_DESCRIPTION = "Input column, carried through unchanged."
+
+
+FAULT_ENV = "WARDBRIDGE_FAULT_AT"
+FAULT_POINTS = (
+    "parquet-mid-write",  # the temporary Parquet file is half written
+    "parquet-before-rename",  # the temporary Parquet file is complete, the target still the old one
+    "parquet-after-rename",  # a partition's file is replaced, its DuckDB view not yet refreshed
+    "duckdb-mid-transaction",  # publish: the first table is replaced inside the open transaction
+    "duckdb-after-commit",  # publish: DuckDB committed, the Parquet copies not yet written
+)
+_fault_hits: dict[str, int] = {}
+
+
+def fault_point(name: str) -> None:
+    """Kill this process with SIGKILL here when ``$WARDBRIDGE_FAULT_AT`` names this point (tests only).
+
+    ``WARDBRIDGE_FAULT_AT=<point>`` kills at the first passage, ``<point>:<n>`` at the n-th.
+    Any name may be used by a caller (e.g. a test driver's "between-raw-and-staged").
+    """
+    wanted = os.environ.get(FAULT_ENV)
+    if not wanted:
+        return
+    point, _, nth = wanted.partition(":")
+    if point != name:
+        return
+    _fault_hits[name] = _fault_hits.get(name, 0) + 1
+    if _fault_hits[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's live process
+        return True
+    return True
+
+
+def _remove_stale_partials(target: Path) -> None:
+    """Temporary files of ``target`` left by processes that no longer run (killed mid-write)."""
+    for partial in target.parent.glob(f".{target.name}.*.partial"):
+        pid = partial.name.removeprefix(f".{target.name}.").removesuffix(".partial")
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def write_parquet_atomic(data: pa.Table, target: Path, *, row_group_rows: int = 65_536) -> Path:
+    """Write ``data`` to ``target`` so that readers see the old file or the complete new one, never a part."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(target)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with open(partial, "wb") as handle:
+            with pq.ParquetWriter(handle, data.schema, compression="zstd") as writer:
+                for start in range(0, data.num_rows, row_group_rows):
+                    writer.write_table(data.slice(start, row_group_rows))
+                    handle.flush()
+                    fault_point("parquet-mid-write")
+            handle.flush()
+            os.fsync(handle.fileno())
+        fault_point("parquet-before-rename")
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return target
 
 
 def default_warehouse_dir() -> Path:
@@ -247,8 +347,8 @@ class Warehouse:
     def publish(self, schema: str, tables: Sequence[tuple[Table, pl.DataFrame]]) -> list[PublishedTable]:
         """Write each (declaration, frame) to ``<schema>.<table>`` in DuckDB and to Parquet.
 
-        All DuckDB tables are replaced in one transaction; each Parquet file is written to a
-        temporary name and renamed into place. Frames are cast to the declaration first, so a
+        All DuckDB tables are replaced in one transaction; then each Parquet file is written to a
+        temporary name, fsynced and renamed into place (``write_parquet_atomic``). Frames are cast to the declaration first, so a
         missing column fails here with the table's name.
         """
         prepared = [(table, arrow_table(table, frame)) for table, frame in tables]
@@ -267,17 +367,15 @@ class Warehouse:
                         con.unregister("_wardbridge_incoming")
                         for statement in comment_sql(table, schema):
                             con.execute(statement)
+                        fault_point("duckdb-mid-transaction")
                     con.execute("COMMIT")
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
+            fault_point("duckdb-after-commit")
             published = []
             for table, data in prepared:
-                target = self.parquet_path(schema, table.name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                partial = target.with_name(f".{target.name}.partial")
-                pq.write_table(data, partial, compression="zstd")
-                partial.replace(target)
+                target = write_parquet_atomic(data, self.parquet_path(schema, table.name))
                 published.append(PublishedTable(schema, table.name, data.num_rows, self.duckdb_path, target))
         return published
 
@@ -328,11 +426,8 @@ class PartitionedLayer:
 
     def write(self, table: Table, partition_key: str, frame: pl.DataFrame, name: str | None = None) -> Path:
         name = name or table.name
-        target = self.path(name, partition_key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        pq.write_table(arrow_table(table, frame), partial, compression="zstd")
-        partial.replace(target)
+        target = write_parquet_atomic(arrow_table(table, frame), self.path(name, partition_key))
+        fault_point("parquet-after-rename")
         self.refresh_view(table, name)
         return target
 

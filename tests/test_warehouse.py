@@ -1,7 +1,12 @@
 """pipelines.warehouse: DuckDB + Parquet publishing derived from Table declarations."""
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -10,6 +15,7 @@ import pytest
 
 from pipelines.schema import RESOLVED_ADDRESS, Field, Table
 from pipelines.warehouse import (
+    FAULT_ENV,
     INPUT_COLUMN_DESCRIPTION,
     WAREHOUSE_ENV,
     Warehouse,
@@ -17,7 +23,9 @@ from pipelines.warehouse import (
     ddl,
     default_warehouse_dir,
     duckdb_type,
+    fault_point,
     table_for_frame,
+    write_parquet_atomic,
 )
 
 THINGS = Table(
@@ -199,3 +207,114 @@ def test_second_writer_waits_for_the_first(tmp_path):
     worker.join(timeout=30)
     assert done.is_set()
     assert wh.read("test", "things").height == 3
+
+
+# --------------------------------------------------------------------------- crash safety
+
+REPO = Path(__file__).resolve().parents[1]
+CHILD = """
+import sys
+from pathlib import Path
+import polars as pl
+from pipelines.schema import Field, Table
+from pipelines.warehouse import Warehouse, write_parquet_atomic
+THINGS = Table("things", "Things.", (Field("code", pl.String, "Code."),))
+root, what, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+frame = pl.DataFrame({"code": [f"{i:06d}" for i in range(n)]})
+if what == "parquet":
+    write_parquet_atomic(frame.to_arrow(), root / "things.parquet", row_group_rows=1000)
+else:
+    Warehouse(root).publish("test", [(THINGS, frame), (THINGS.__class__("more", "More.", THINGS.fields), frame)])
+"""
+SMALL = Table("things", "Things.", (Field("code", pl.String, "Code."),))
+
+
+def _child(root: Path, what: str, n: int, fault: str | None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != FAULT_ENV} | ({FAULT_ENV: fault} if fault else {})
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, str(root), what, str(n)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_parquet_killed_mid_write_leaves_the_old_file_and_the_next_write_cleans_up(tmp_path):
+    target = tmp_path / "things.parquet"
+    write_parquet_atomic(pl.DataFrame({"code": ["a", "b", "c"]}).to_arrow(), target)
+    killed = _child(tmp_path, "parquet", 50_000, "parquet-mid-write:3")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert pq.read_table(target).num_rows == 3  # readers still see the complete old file
+    (partial,) = tmp_path.glob(".things.parquet.*.partial")
+    with pytest.raises(Exception):  # noqa: B017, PT011 - a torn Parquet file (no footer) does not open
+        pq.read_table(partial)
+    done = _child(tmp_path, "parquet", 50_000, None)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert pq.read_table(target).num_rows == 50_000
+    assert not list(tmp_path.glob("*.partial")), "the dead writer's temporary file is removed"
+
+
+def test_parquet_killed_before_rename_keeps_the_old_file(tmp_path):
+    target = tmp_path / "things.parquet"
+    write_parquet_atomic(pl.DataFrame({"code": ["a"]}).to_arrow(), target)
+    killed = _child(tmp_path, "parquet", 10, "parquet-before-rename")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert pq.read_table(target).num_rows == 1
+    (partial,) = tmp_path.glob(".things.parquet.*.partial")
+    assert pq.read_table(partial).num_rows == 10  # complete and fsynced, just not yet renamed
+
+
+def test_temporary_files_of_live_writers_are_kept(tmp_path):
+    target = tmp_path / "things.parquet"
+    live = tmp_path / f".things.parquet.{os.getppid()}.partial"  # the parent process is alive
+    live.write_bytes(b"in progress")
+    dead = tmp_path / f".things.parquet.{_dead_pid()}.partial"
+    dead.write_bytes(b"torn")
+    write_parquet_atomic(pl.DataFrame({"code": ["a"]}).to_arrow(), target)
+    assert live.exists() and not dead.exists()
+    assert pq.read_table(target).num_rows == 1
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_empty_frame_is_written_and_readable(tmp_path):
+    target = write_parquet_atomic(
+        pl.DataFrame({"code": []}, schema={"code": pl.String}).to_arrow(), tmp_path / "e.parquet"
+    )
+    assert pq.read_table(target).num_rows == 0
+    assert pq.read_table(target).schema.names == ["code"]
+
+
+def test_publish_killed_inside_the_transaction_keeps_every_previous_table(tmp_path):
+    wh = Warehouse(tmp_path)
+    more = Table("more", "More.", SMALL.fields)
+    wh.publish("test", [(SMALL, pl.DataFrame({"code": ["a"]})), (more, pl.DataFrame({"code": ["a"]}))])
+    killed = _child(tmp_path, "publish", 5, "duckdb-mid-transaction:2")  # "things" replaced, "more" too, no commit
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert wh.read("test", "things").height == 1  # read-only open replays/discards the WAL
+    assert wh.read("test", "more").height == 1
+    assert pq.read_table(wh.parquet_path("test", "things")).num_rows == 1
+
+
+def test_publish_killed_after_commit_keeps_the_committed_tables(tmp_path):
+    wh = Warehouse(tmp_path)
+    killed = _child(tmp_path, "publish", 5, "duckdb-after-commit")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert wh.read("test", "things").height == 5  # committed before the kill: the WAL holds it
+    assert wh.read("test", "more").height == 5
+    assert not wh.parquet_path("test", "things").exists()  # the Parquet copy follows on the next publish
+    done = _child(tmp_path, "publish", 5, None)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert pq.read_table(wh.parquet_path("test", "things")).num_rows == 5
+
+
+def test_fault_point_fires_only_for_its_name(monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "somewhere-else")
+    fault_point("here")  # returns: another point is named
+    monkeypatch.setenv(FAULT_ENV, "here:3")
+    fault_point("here")
+    fault_point("here")  # the 1st and 2nd passage survive; the 3rd would kill (tested in a subprocess above)
+    monkeypatch.delenv(FAULT_ENV)
+    fault_point("here")
