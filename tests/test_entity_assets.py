@@ -2,7 +2,8 @@
 
 The staged layer is written with the ingest engine (pipelines/ingest, as the ingest assets
 do) so only the entity assets run under Dagster: first without the Quận 3 district business
-extract, then again with it, to check that entity ids survive a rerun that adds records.
+extract (the businesses step under ``allow_incomplete``: that extract is in the catalogue but not
+staged), then again with it, to check that entity ids survive a rerun that adds records.
 """
 
 from __future__ import annotations
@@ -37,13 +38,17 @@ def _stage(wh: Warehouse, keys: list[str], extracts: dict) -> None:
         layer.write(staged_table(registry), key, result.staged)
 
 
-def _materialize(wh: Warehouse, assets: list) -> dg.ExecuteInProcessResult:
+def _materialize(wh: Warehouse, assets: list, run_config: dict | None = None) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         assets,
         instance=dg.DagsterInstance.ephemeral(),
         resources={"warehouse": WarehouseResource(path=str(wh.root))},
+        run_config=run_config,
         raise_on_error=False,
     )
+
+
+INCOMPLETE_BUSINESSES = {"ops": {"match_businesses": {"config": {"allow_incomplete": True}}}}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +56,7 @@ def runs(tmp_path_factory):
     wh = Warehouse(tmp_path_factory.mktemp("entities_wh"))
     extracts = extracts_by_partition(load_catalogue())
     _stage(wh, [k for k in extracts if k != LATE], extracts)
-    first = _materialize(wh, [*ENTITY_ASSETS, registry_links])
+    first = _materialize(wh, [*ENTITY_ASSETS, registry_links], INCOMPLETE_BUSINESSES)
     before = {kind: pl.read_parquet(wh.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)) for kind in ENTITY_KINDS}
     _stage(wh, [LATE], extracts)
     businesses = next(a for a in ENTITY_ASSETS if "businesses_lineage" in {k.to_user_string() for k in a.keys})
@@ -115,6 +120,10 @@ def test_metadata_carries_the_match_statistics(runs):
     assert people["match/decisions"].value["link"] > 0
     assert {"prepare", "blocking", "fit", "cluster"} <= set(people["match/seconds"].value)
     assert "match/capped_blocks" in people
+    assert people["incomplete"].value is False
+    # the first run built businesses without the late extract, and said so
+    assert events["businesses_entities"]["incomplete"].value is True
+    assert LATE in events["businesses_entities"]["incomplete/left_out"].value
     links = {
         e.asset_key.to_user_string(): e.materialization.metadata for e in second.get_asset_materialization_events()
     }["registry_links"]
