@@ -21,8 +21,10 @@ REFERENCE_DIR = MAPPINGS_DIR / "reference"
 USER_ALIASES = MAPPINGS_DIR / "aliases.csv"
 USER_GAZETTEER = MAPPINGS_DIR / "gazetteer.csv"
 
-# Old provinces whose units formed the new Ho Chi Minh City (Resolution 1685/NQ-UBTVQH15).
-HCMC_OLD_PROVINCES = ("79", "74", "77")  # HCMC, Binh Duong, Ba Ria - Vung Tau
+# Old provinces whose units formed the new Ho Chi Minh City, with their number of old
+# commune-level units (Resolution 1685/NQ-UBTVQH15): the one place these codes are written.
+HCMC_OLD_UNITS_BY_PROVINCE = {"79": 273, "74": 91, "77": 78}  # old HCMC, Binh Duong, Ba Ria - Vung Tau
+HCMC_OLD_PROVINCES = tuple(HCMC_OLD_UNITS_BY_PROVINCE)
 HCMC_NEW_PROVINCE = "79"
 
 

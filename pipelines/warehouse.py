@@ -274,11 +274,6 @@ def comment_sql(table: Table, schema: str) -> list[str]:
     return statements
 
 
-def ddl(table: Table, schema: str) -> str:
-    """The full DDL for one table: CREATE plus comments (also handy for docs)."""
-    return ";\n".join([create_table_sql(table, schema), *comment_sql(table, schema)]) + ";\n"
-
-
 def arrow_table(table: Table, frame: pl.DataFrame) -> pa.Table:
     """``frame`` in declared column order and types, descriptions as Parquet field metadata."""
     data = table.cast(frame).to_arrow()

@@ -15,12 +15,11 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.reference import HCMC_NEW_PROVINCE, HCMC_OLD_PROVINCES
+from pipelines.reference import HCMC_NEW_PROVINCE, HCMC_OLD_PROVINCES, HCMC_OLD_UNITS_BY_PROVINCE
 from pipelines.schema import RESOLVE_STATUSES, RESOLVED_ADDRESS, Table
 
 # Resolution 1685/NQ-UBTVQH15: the new Ho Chi Minh City.
 HCMC_NEW_UNITS = 168
-HCMC_OLD_UNITS_BY_PROVINCE = {"79": 273, "74": 91, "77": 78}  # old HCMC, Binh Duong, Ba Ria - Vung Tau
 HCMC_OLD_UNITS = sum(HCMC_OLD_UNITS_BY_PROVINCE.values())  # 442
 HCMC_SPLIT_OLD_UNITS = 47
 

@@ -10,9 +10,9 @@ import pytest
 from pipelines.ingest.catalogue import CATALOGUE_DIR, CatalogueError, extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import SourceSchemaError, load_raw
 from pipelines.ingest.readers import SourceReadError
-from pipelines.ingest.sql import load_sql_dump
 from pipelines.ingest.stage import account, stage
 from pipelines.standardise import clean_person_name
+from tests.sqlhelpers import load_sql_dump
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "registries"
 NAME_NOISE = ("name typo", "dropped middle name", "no diacritics", "upper case")

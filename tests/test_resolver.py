@@ -267,3 +267,16 @@ def test_a_glued_marker_after_a_written_marker_is_not_a_second_unit_type():
     row = one("12 Nguyễn Huệ, Phường Ttân Bình, Thành phố Dĩ An, Bình Dương")
     assert row["old_name"] != "Phường An Bình" or row["status"] != "exact"
     assert one("PTân Quy, Quận 7")["old_name"] == "Phường Tân Quy"
+
+
+def test_province_codes_are_declared_once():
+    """quality/checks.py and the generator take the old provinces from pipelines/reference.py."""
+    import pipelines.reference as reference
+    import quality.checks as checks
+    from pipelines.synth import registries
+
+    assert checks.HCMC_OLD_UNITS_BY_PROVINCE is reference.HCMC_OLD_UNITS_BY_PROVINCE
+    assert reference.HCMC_OLD_PROVINCES == tuple(reference.HCMC_OLD_UNITS_BY_PROVINCE)
+    assert set(registries.CCCD_PROVINCE) == set(reference.HCMC_OLD_PROVINCES)
+    counts = dict(reference.default_reference().hcmc_old_units().group_by("province_code").len().iter_rows())
+    assert counts == reference.HCMC_OLD_UNITS_BY_PROVINCE

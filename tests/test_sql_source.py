@@ -24,12 +24,12 @@ from pipelines.ingest.sql import (
     MissingVariableError,
     SqlSourceError,
     UrlTemplateError,
-    load_sql_dump,
     mask_url,
     read_only_connection,
     read_sql_table,
     resolve_url,
 )
+from tests.sqlhelpers import load_sql_dump
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "registries"
@@ -346,3 +346,13 @@ def test_sqlite_missing_file_is_not_created(tmp_path):
     with pytest.raises(SqlSourceError, match="missing.sqlite"):
         read_sql_table(url, "t")
     assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_test_only_helpers_live_in_tests_not_in_production_modules():
+    import pipelines.ingest.sql as sql
+    import pipelines.warehouse as warehouse
+    import tests.sqlhelpers as helpers
+
+    assert not hasattr(sql, "load_sql_dump") and "load_sql_dump" not in sql.__all__
+    assert not hasattr(warehouse, "ddl")
+    assert callable(helpers.load_sql_dump) and callable(helpers.ddl)

@@ -20,13 +20,13 @@ from pipelines.warehouse import (
     WAREHOUSE_ENV,
     Warehouse,
     column_comment,
-    ddl,
     default_warehouse_dir,
     duckdb_type,
     fault_point,
     table_for_frame,
     write_parquet_atomic,
 )
+from tests.sqlhelpers import ddl
 
 THINGS = Table(
     name="things",

@@ -42,7 +42,7 @@ import polars as pl
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from pipelines.reference import Reference, default_reference
+from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.synth import names as N
 from pipelines.synth.addresses import (
     PROVINCE_SHORT,
@@ -213,7 +213,7 @@ SYSTEMS = (
     ("csv", "mojibake"),
 )
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "jsonl": "jsonl", "sqlite": "sqlite", "postgres_dump": "sql"}
-CCCD_PROVINCE = {"79": "079", "74": "074", "77": "077"}
+CCCD_PROVINCE = {code: code.zfill(3) for code in HCMC_OLD_PROVINCES}  # province-of-birth digits
 MST_PREFIX = {"79": "03", "74": "37", "77": "35"}  # enterprise MSTs start with the issuing province's digits
 MST_WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3])
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -1414,7 +1414,7 @@ def sample_units(
     units = _catalogue(reference).units
     rnd = random.Random(seed)
     chosen: list[str] = []
-    for province in ("79", "74", "77"):
+    for province in HCMC_OLD_PROVINCES:
         in_province = [u for u in units if u.province_code == province and u.name]
         with_split = sorted({u.district_code for u in in_province if u.is_split})
         others = sorted({u.district_code for u in in_province} - set(with_split))
