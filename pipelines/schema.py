@@ -512,14 +512,35 @@ def staged_table(registry: str) -> Table:
     )
 
 
+# An extract is rejected (every row quarantined with field '*', its partition failed) when at least
+# REJECT_MIN_ROWS rows were read and more than REJECT_SHARE of them cannot be staged: it is not an
+# extract of its registry (a wrong file, a wrong mapping).
+REJECT_MIN_ROWS = 20
+REJECT_SHARE = 0.5
+
 QUARANTINE = Table(
     name="quarantine",
-    description="Source rows that could not be staged, with the field and the reason. Staged + quarantined = raw, per partition.",
+    description="Source rows that could not be staged, with the field and the reason. Staged + quarantined = raw, per "
+    f"partition. An extract of at least {REJECT_MIN_ROWS} rows of which more than {REJECT_SHARE:.0%} cannot be staged is "
+    "rejected whole (not an extract of its registry): all its rows are here with field '*'.",
     fields=(
         *LINEAGE_FIELDS,
         _f("registry", pl.String, "Registry kind.", required=True, allowed=REGISTRY_KINDS),
-        _f("field", pl.String, "Canonical field at fault (or '*' for the whole row).", required=True),
-        _f("reason", pl.String, "Why the row was quarantined.", required=True),
+        _f(
+            "field",
+            pl.String,
+            "Canonical field at fault: the first field whose declared policy (staged field 'Missing:'/'Unreadable:') "
+            "quarantines the row; '*' for a row the reader could not split, or for every row of a rejected extract.",
+            required=True,
+        ),
+        _f(
+            "reason",
+            pl.String,
+            "Why the row was quarantined: every failing field ('period: unreadable (not YYYY-MM or Qn/YYYY)'), the "
+            "reader's cause with the file line ('line 17 has an unbalanced quote'), or 'extract rejected: N of M rows "
+            "...'. Names fields and lines, never quotes a value (the values are in raw_values).",
+            required=True,
+        ),
         _f("raw_values", pl.String, "The raw row as JSON (canonical names), for review and re-entry.", required=True),
     ),
     primary_key=("record_key",),

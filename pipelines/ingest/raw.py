@@ -71,7 +71,7 @@ def _check_columns(extract: Extract, columns: list[str]) -> tuple[list[str], lis
             f"of which {len(matching)} match the catalogue's column names {matching}"
             f" (the other {len(found) - len(matching)} are not shown: they may be data){hint}"
         )
-    extra = [c for c in columns if c not in spec.columns and c not in INTERNAL]
+    extra = [c for c in columns if c not in spec.columns and c not in INTERNAL and c != spec.key_column]
     return extra, sorted(missing)
 
 

@@ -95,11 +95,9 @@ def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.Dat
     if key_column and key_column in frame.columns:
         value = pl.col(key_column).str.strip_chars()
         usable = value.is_not_null() & (value != "")
-        return (
-            frame.drop(KEY, strict=False)
-            .with_columns(pl.when(usable).then(value).otherwise(pl.col(LINE)).alias(KEY), (~usable).alias(SYNTHETIC))
-            .drop(key_column)
-        )
+        return frame.drop(KEY, strict=False).with_columns(
+            pl.when(usable).then(value).otherwise(pl.col(LINE)).alias(KEY), (~usable).alias(SYNTHETIC)
+        )  # the key column itself stays: raw.py leaves it out of extra_columns
     if KEY in frame.columns:  # a table's primary key (SQL)
         usable = pl.col(KEY).is_not_null() & (pl.col(KEY).str.strip_chars() != "")
         return frame.with_columns(
@@ -117,7 +115,7 @@ def _locators(lines: pl.Series) -> pl.Series:
 def _unique_names(names: list[str]) -> list[str]:
     out: list[str] = []
     for i, name in enumerate(names):
-        name = (name or "").strip() or f"column_{i + 1}"
+        name = re.sub(r"[\x00-\x1f\x7f]", "", name or "").strip() or f"column_{i + 1}"
         base, n = name, 1
         while name in out or name in INTERNAL:
             n += 1
@@ -211,11 +209,15 @@ def _csv_fast(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | 
 
 
 def _csv_tolerant(data: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.DataFrame, list[int]]:
-    """Python's csv module, one physical line at a time; lines with an unbalanced quote are returned apart."""
+    """Python's csv module, one physical line at a time; lines with an unbalanced quote are returned apart.
+
+    A quote inside a field ('An "Tí') is a character; a field that opens a quote and never closes it makes
+    the line unreadable (its fields cannot be told apart).
+    """
     rows, overflow, keep, bad = [], [], [], []
     for line_no, text in zip(data["line"].to_list(), data["text"].to_list(), strict=True):
-        if text.count('"') % 2:
-            bad.append(line_no)
+        if text.count('"') % 2 and (text.startswith('"') or f'{delimiter}"' in text):
+            bad.append(line_no)  # a quoted field that never closes: its fields cannot be told apart
             continue
         values = next(csv.reader([text], delimiter=delimiter, strict=False), [])
         rows.append((values + [None] * width)[:width])
@@ -416,8 +418,6 @@ def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
             batch = batch.with_columns(
                 pl.format("row:{}", pl.int_range(offset + 1, offset + batch.height + 1)).alias(LINE)
             )
-            if spec.key_column and spec.key_column in batch.columns:
-                batch = batch.drop(spec.key_column)
             offset += batch.height
             yield _with_keys(batch, extract)
 

@@ -21,7 +21,15 @@ import polars as pl
 from pipelines import standardise as std
 from pipelines.encodings import repair_column
 from pipelines.resolve import resolve_addresses
-from pipelines.schema import ADDRESS_PARTS, LINEAGE_FIELDS, QUARANTINE, STAGED_FIELDS, staged_table
+from pipelines.schema import (
+    ADDRESS_PARTS,
+    LINEAGE_FIELDS,
+    QUARANTINE,
+    REJECT_MIN_ROWS,
+    REJECT_SHARE,
+    STAGED_FIELDS,
+    staged_table,
+)
 
 LINEAGE = [f.name for f in LINEAGE_FIELDS]
 TEXT_FIELDS = {
@@ -326,10 +334,6 @@ def _tax(frame: pl.DataFrame, day_first: bool):
 
 _REGISTRY_STEPS = {"population": _population, "households": _households, "businesses": _businesses, "tax": _tax}
 
-# An extract is rejected (every row quarantined, the partition failed) when at least REJECT_MIN_ROWS rows
-# were read and more than REJECT_SHARE of them cannot be staged: it is not an extract of this registry.
-REJECT_MIN_ROWS = 20
-REJECT_SHARE = 0.5
 
 _READER_NOTES = (
     (r"(?:^|; )key_synthetic(?:;|$)", None, "source_key: missing (the row is keyed by its place in the file)"),
@@ -383,7 +387,11 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
     if "address" in {f.name for f in STAGED_FIELDS[registry] if f.on_missing}:
         checks.append(Check("address", _blank("address"), _never(), pl.lit("")))
     quarantine_checks, issue_texts = _policies(registry, checks)
-    quarantine_checks = [(pl.col("read_problem").is_not_null(), "*", pl.col("read_problem")), *quarantine_checks]
+    readable = pl.col("read_problem").is_null()  # an unread row has no fields to check: its reason is the reader's
+    quarantine_checks = [
+        (~readable, "*", pl.col("read_problem")),
+        *((readable & cond, name, why) for cond, name, why in quarantine_checks),
+    ]
     # First failing check names the field; the reason lists every failure.
     field = pl.coalesce([pl.when(cond).then(pl.lit(name)) for cond, name, _ in quarantine_checks])
     reason = pl.concat_str(
