@@ -10,7 +10,9 @@ import dagster as dg
 
 from assets.addresses import address_review_queue, sample_addresses_resolved
 from assets.entities import ENTITIES_JOB, ENTITY_ASSETS, registry_links
+from assets.exports import EXPORT_ASSETS, EXPORTS_JOB
 from assets.ingest import INGEST_ASSETS, INGEST_JOBS
+from assets.publish import MARTS_ASSETS, MARTS_JOB
 from assets.reference import reference_tables
 from assets.resources import WarehouseResource
 
@@ -23,6 +25,8 @@ ALL_ASSETS = [
     *INGEST_ASSETS,
     *ENTITY_ASSETS,
     registry_links,
+    *MARTS_ASSETS,
+    *EXPORT_ASSETS,
 ]
 
 wardbridge_main = dg.define_asset_job(
@@ -34,7 +38,7 @@ wardbridge_main = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB],
+    jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB],
     resources={"warehouse": WarehouseResource()},
     executor=dg.in_process_executor,
 )

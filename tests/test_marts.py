@@ -1,0 +1,388 @@
+"""Marts on the bundled sample (a real pipeline run), plus the publishing guarantees.
+
+The sample is run once per session (tests/marts_fixture.py); tests that republish work on a
+copy of its warehouse so the shared one stays as the job left it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.definitions import defs
+from assets.publish import ANALYTICS, JOB, RESTRICTED
+from pipelines.publish.marts import accounting_problems, allocate, build_marts, publish_from_warehouse, read_inputs
+from pipelines.publish.pseudonym import DevelopmentKeyWarning, pseudonym, pseudonym_key, pseudonymise
+from pipelines.publish.store import (
+    ANALYTICS_FILENAME,
+    PARQUET_DIR,
+    RESTRICTED_FILENAME,
+    LockTimeout,
+    PublishRejected,
+    publish_marts,
+)
+from pipelines.schema import ANALYTICS_TABLES, REGISTRY_KINDS, RESTRICTED_TABLES
+from pipelines.warehouse import Warehouse
+from tests.marts_fixture import sample_marts
+
+KEY = b"test-key"
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    root, results = sample_marts(tmp_path_factory.getbasetemp())
+    return root, results
+
+
+@pytest.fixture(scope="session")
+def inputs(sample):
+    return read_inputs(Warehouse(sample[0]))
+
+
+def _analytics(root: Path, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(root / ANALYTICS_FILENAME), read_only=True) as con:
+        return con.sql(sql).pl()
+
+
+def _copy(sample, tmp_path) -> Warehouse:
+    target = tmp_path / "wh"
+    shutil.copytree(sample[0], target)
+    return Warehouse(target)
+
+
+def _parquet_bytes(root: Path) -> dict[str, bytes]:
+    base = root / PARQUET_DIR
+    return {str(p.relative_to(base)): p.read_bytes() for p in sorted(base.rglob("*.parquet"))}
+
+
+# --------------------------------------------------------------------------- the job
+
+
+def test_job_registered_with_blocking_checks():
+    job = defs.resolve_job_def(JOB)
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {ANALYTICS, RESTRICTED}
+    specs = {s.name: s for s in defs.resolve_assets_def(ANALYTICS).check_specs}
+    assert specs["row_accounting"].blocking and specs["marts_gates"].blocking
+
+
+def test_every_job_of_the_sample_run_succeeds(sample):
+    _, results = sample
+    for name, result in results.items():
+        assert result.success, name
+    evaluations = results[JOB].get_asset_check_evaluations()
+    assert {e.check_name for e in evaluations} == {"row_accounting", "marts_gates"}
+    assert all(e.passed for e in evaluations)
+
+
+def test_tables_and_file_modes(sample):
+    root = sample[0]
+    tables = _analytics(root, "SELECT schema_name, table_name FROM duckdb_tables()")
+    assert set(tables["table_name"]) == {t.name for t in ANALYTICS_TABLES}
+    assert set(tables["schema_name"]) == {"marts"}
+    with duckdb.connect(str(root / RESTRICTED_FILENAME), read_only=True) as con:
+        restricted = set(con.sql("SELECT table_name FROM duckdb_tables()").pl()["table_name"])
+    assert restricted == {t.name for t in RESTRICTED_TABLES}
+    assert stat.S_IMODE(os.stat(root / ANALYTICS_FILENAME).st_mode) == 0o640
+    assert stat.S_IMODE(os.stat(root / RESTRICTED_FILENAME).st_mode) == 0o600
+    assert _analytics(root, "SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal")["n"][0] == 0
+    wards = sorted(p.name for p in (root / PARQUET_DIR / "ward_summary").iterdir())
+    assert len(wards) == 168 and all(w.startswith("new_ward_code=") for w in wards)
+    hive = pl.read_parquet(root / PARQUET_DIR / "ward_summary" / "**" / "*.parquet", hive_partitioning=True)
+    assert hive.height == 168
+
+
+def test_dimensions(sample):
+    root = sample[0]
+    counts = _analytics(
+        root,
+        "SELECT (SELECT count(*) FROM marts.dim_ward_2025) w, (SELECT count(*) FROM marts.dim_unit_pre2025) o, "
+        "(SELECT count(DISTINCT old_uid) FROM marts.dim_crosswalk) c, (SELECT count(*) FROM marts.ward_summary) s",
+    ).row(0)
+    assert counts == (168, 442, 442, 168)
+    shares = _analytics(root, "SELECT old_uid, sum(allocation_share) s FROM marts.dim_crosswalk GROUP BY ALL")
+    assert (shares["s"] - 1).abs().max() < 1e-9
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def test_marts_reconcile_with_staged_and_entity_tables(sample, inputs):
+    root = sample[0]
+    summary = _analytics(root, "SELECT * FROM marts.ward_summary")
+    wards = set(summary["new_uid"])
+    staged = pl.concat(
+        [inputs.staged[r].select("record_key", "new_uid", "ward_status", "old_uid") for r in REGISTRY_KINDS]
+    )
+    raw_rows = sum(inputs.raw[r].height for r in REGISTRY_KINDS)
+    quarantined = sum(inputs.quarantine[r].height for r in REGISTRY_KINDS)
+    # records: merged = staged rows with a ward; under review = the rest of the staged rows
+    assert summary["merged"].sum() == staged.filter(pl.col("new_uid").is_in(list(wards))).height
+    split = staged.filter(pl.col("ward_status") == "split_review")
+    assert summary["under_review_estimated"].sum() == split.height
+    accounting = _analytics(root, "SELECT * FROM marts.flow_accounting")
+    assert accounting["raw"].sum() == raw_rows
+    assert accounting["quarantined"].sum() == quarantined
+    assert (accounting["merged"] + accounting["quarantined"] + accounting["under_review"] == accounting["raw"]).all()
+    # entities: placed + estimated share of pending = every entity with a ward or a candidate ward
+    for kind in ("people", "households", "businesses", "taxpayers"):
+        entities = inputs.entities[kind]
+        placed = entities.filter(pl.col("new_uid").is_in(list(wards))).height
+        assert summary[kind].sum() == placed, kind
+        mart = _analytics(root, f"SELECT placement, count(*) n FROM marts.{kind} GROUP BY ALL")
+        counts = dict(mart.iter_rows())
+        assert counts.get("placed", 0) == placed
+        assert summary[f"{kind}_estimated"].sum() == placed + counts.get("pending_split", 0), kind
+        assert sum(counts.values()) == entities.height
+    # old units: in = merged + quarantined + under review = out + unplaced; flows add up to out
+    rec = _analytics(root, "SELECT * FROM marts.old_unit_reconciliation")
+    assert rec.height == 442
+    assert (rec["records_in"] == rec["merged"] + rec["quarantined"] + rec["under_review"]).all()
+    assert (rec["records_in"] == rec["records_out"] + rec["still_unplaced"]).all()
+    flows = _analytics(root, "SELECT old_uid, sum(records_out) o FROM marts.old_unit_flows GROUP BY ALL")
+    joined = rec.join(flows, on="old_uid", how="left").with_columns(pl.col("o").fill_null(0))
+    assert (joined["o"] == joined["records_out"]).all()
+    assert rec["merged"].sum() == staged.filter(pl.col("new_uid").is_not_null()).height
+
+
+def test_split_records_never_get_a_ward_at_person_level(sample, inputs):
+    root = sample[0]
+    pending = _analytics(root, "SELECT * FROM marts.people WHERE placement = 'pending_split'")
+    assert pending.height > 0
+    assert pending["new_uid"].null_count() == pending.height
+    assert set(pending["new_ward_code"]) == {"none"}
+    split_units = set(_analytics(root, "SELECT old_uid FROM marts.dim_crosswalk WHERE is_split")["old_uid"])
+    assert set(pending["pending_old_uid"]) <= split_units
+    # every pending person is counted pending in each candidate ward of its old unit
+    by_ward = _analytics(
+        root,
+        "SELECT c.new_uid, count(*) n FROM marts.people p JOIN marts.dim_crosswalk c ON c.old_uid = p.pending_old_uid "
+        "GROUP BY ALL",
+    )
+    summary = _analytics(root, "SELECT new_uid, people_pending_split FROM marts.ward_summary")
+    joined = summary.join(by_ward, on="new_uid", how="left").with_columns(pl.col("n").fill_null(0))
+    assert (joined["n"] == joined["people_pending_split"]).all()
+
+
+def test_allocation_by_largest_remainder():
+    shares = pl.DataFrame(
+        {
+            "old_uid": ["a", "a", "a", "b", "b", "c", "c", "c"],
+            "new_uid": ["x", "y", "z", "x", "y", "x", "y", "z"],
+            "allocation_share": [0.5, 0.3, 0.2, 0.6, 0.4, 1 / 3, 1 / 3, 1 / 3],
+        }
+    )
+    pending = pl.DataFrame({"old_uid": ["a", "b", "c"], "n": [10, 1, 7]})
+    out = {(r["new_uid"]): r for r in allocate(pending, shares, []).to_dicts()}
+    # a: 5/3/2 exactly; b: 0.6 -> x; c: 7/3 each = 2.33: the extra one to the first ward by uid
+    assert out["x"]["allocated"] == 5 + 1 + 3
+    assert out["y"]["allocated"] == 3 + 0 + 2
+    assert out["z"]["allocated"] == 2 + 2
+    assert out["x"]["pending_split"] == 10 + 1 + 7
+    assert sum(r["allocated"] for r in out.values()) == 18
+
+
+def test_allocation_total_is_exact_for_awkward_shares():
+    shares = pl.DataFrame({"old_uid": ["a"] * 3, "new_uid": ["x", "y", "z"], "allocation_share": [0.45, 0.45, 0.1]})
+    for n in range(0, 40):
+        out = allocate(pl.DataFrame({"old_uid": ["a"], "n": [n]}), shares, [])
+        assert out["allocated"].sum() == n
+        assert out["allocated"].max() - out["allocated"].min() <= max(1, n)
+
+
+# --------------------------------------------------------------------------- row accounting
+
+
+def test_row_accounting_passes_on_the_sample_and_fails_when_a_row_is_lost(inputs):
+    r = "population"
+    raw, staged, quarantine, lineage = inputs.raw[r], inputs.staged[r], inputs.quarantine[r], inputs.lineage["people"]
+    assert accounting_problems(r, raw, staged, quarantine, lineage) == []
+    lost = staged["record_key"][0]
+    problems = accounting_problems(
+        r, raw, staged.filter(pl.col("record_key") != lost), quarantine, lineage.filter(pl.col("record_key") != lost)
+    )
+    assert problems and "lost" in problems[0] and lost in problems[0]
+    unmerged = accounting_problems(r, raw, staged, quarantine, lineage.filter(pl.col("record_key") != lost))
+    assert any("not merged" in p for p in unmerged)
+    both = accounting_problems(r, raw, staged, pl.concat([quarantine, quarantine.head(0)]), lineage)
+    assert both == []
+    doubled = accounting_problems(r, raw, pl.concat([staged, staged.head(1)]), quarantine, lineage)
+    assert any("more than once" in p for p in doubled)
+
+
+def test_a_lost_row_blocks_publication_and_keeps_the_previous_marts(sample, tmp_path):
+    wh = _copy(sample, tmp_path)
+    before = _parquet_bytes(wh.root)
+    db_before = (wh.root / ANALYTICS_FILENAME).read_bytes()
+    inputs = read_inputs(wh)
+    inputs.staged["tax"] = inputs.staged["tax"].slice(1)  # one staged row vanishes
+    marts = build_marts(inputs, KEY)
+    assert marts.problems
+    with pytest.raises(PublishRejected, match="lost"):
+        publish_marts(wh.root, marts.analytics.values(), marts.restricted.values(), extra_problems=marts.problems)
+    assert _parquet_bytes(wh.root) == before
+    assert (wh.root / ANALYTICS_FILENAME).read_bytes() == db_before
+    assert not list(wh.root.glob("*.tmp-*")) and not list((wh.root / "marts").glob(".analytics.*"))
+
+
+def test_a_failing_gate_keeps_the_previous_marts(sample, tmp_path):
+    wh = _copy(sample, tmp_path)
+    before = _parquet_bytes(wh.root)
+
+    def reject_people(table, frame):  # noqa: ANN001, ANN202
+        return [f"{table.name}: rejected for the test"] if table.name == "people" else []
+
+    with pytest.raises(PublishRejected, match="rejected for the test"):
+        publish_from_warehouse(wh, validators=[reject_people], key=KEY)
+    assert _parquet_bytes(wh.root) == before
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def _personal_values(inputs) -> set[str]:  # noqa: ANN001
+    columns = {
+        "population": ["full_name", "date_of_birth", "personal_id", "old_id_number", "phone", "address"],
+        "households": ["head_name", "head_personal_id", "address"],
+        "businesses": ["owner_name", "owner_personal_id", "address", "tax_code"],
+        "tax": ["taxpayer_name", "taxpayer_code", "address"],
+    }
+    values: set[str] = set()
+    for registry, names in columns.items():
+        frame = inputs.staged[registry]
+        for name in names:
+            series = frame[name].drop_nulls()
+            values |= set(series.cast(pl.String).to_list())
+            if series.dtype == pl.Date:
+                values |= set(series.dt.strftime("%d/%m/%Y").to_list())
+    # an address written as just a unit's name is public reference data, not a personal value
+    public = set()
+    for frame in (inputs.units_2025, inputs.units_pre2025):
+        for column in ("name", "short_name"):
+            public |= set(frame[column].to_list())
+    public |= set(inputs.units_pre2025["district_name"].to_list())
+    return {v for v in values if len(v) >= 6} - public
+
+
+def test_no_personal_value_in_any_analytics_column(sample, inputs):
+    personal = _personal_values(inputs)
+    assert len(personal) > 10_000
+    root = sample[0]
+    with duckdb.connect(str(root / ANALYTICS_FILENAME), read_only=True) as con:
+        columns = con.sql("SELECT schema_name, table_name, column_name FROM duckdb_columns()").fetchall()
+        leaks = []
+        for schema, table, column in columns:
+            cells = con.sql(f'SELECT DISTINCT CAST("{column}" AS VARCHAR) v FROM "{schema}"."{table}"').pl()["v"]
+            hits = set(cells.drop_nulls().to_list()) & personal
+            if hits:
+                leaks.append(f"{table}.{column}: {len(hits)} values")
+    assert len(columns) > 100
+    assert leaks == []
+
+
+def test_the_scan_would_catch_a_leak(inputs):
+    personal = _personal_values(inputs)
+    name = inputs.staged["population"]["full_name"][0]
+    assert name in personal
+
+
+# --------------------------------------------------------------------------- pseudonyms
+
+
+def test_pseudonyms_are_keyed_hmacs(sample, inputs, monkeypatch):
+    ids = inputs.entities["people"]["entity_id"].head(50)
+    fast = pseudonymise(ids, "people", KEY).to_list()
+    assert fast == [pseudonym(KEY, "people", i) for i in ids]
+    assert len(set(fast)) == 50 and all(len(p) == 32 for p in fast)
+    assert pseudonymise(ids, "people", b"rotated").to_list() != fast  # rotation changes every pseudonym
+    assert set(pseudonymise(ids, "people", b"rotated")).isdisjoint(fast)
+    monkeypatch.delenv("WARDBRIDGE_PSEUDONYM_KEY", raising=False)
+    with pytest.warns(DevelopmentKeyWarning):
+        dev = pseudonym_key()
+    monkeypatch.setenv("WARDBRIDGE_PSEUDONYM_KEY", "s3cret")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert pseudonym_key() == b"s3cret" != dev
+    # the published people keys are the pseudonyms of the restricted map
+    with duckdb.connect(str(sample[0] / RESTRICTED_FILENAME), read_only=True) as con:
+        mapping = con.sql("SELECT entity_id, pseudo_key FROM entities.pseudonyms WHERE entity_kind = 'people'").pl()
+    keys = set(_analytics(sample[0], "SELECT person_key FROM marts.people")["person_key"])
+    assert set(mapping["pseudo_key"]) == keys
+    assert not keys & set(mapping["entity_id"])
+
+
+# --------------------------------------------------------------------------- safe publishing
+
+
+def test_republishing_the_same_inputs_gives_byte_identical_parquet(sample, tmp_path):
+    wh = _copy(sample, tmp_path)
+    publish_from_warehouse(wh, key=KEY, run_id="first")
+    first = _parquet_bytes(wh.root)
+    publish_from_warehouse(wh, key=KEY, run_id="second")
+    assert _parquet_bytes(wh.root) == first
+    assert len(first) > 168
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.sql("SELECT count(*) FROM marts.ward_summary").fetchone()[0], flush=True)
+sys.stdin.readline()  # hold the connection until told
+print(con.sql("SELECT sum(people) FROM marts.ward_summary").fetchone()[0], flush=True)
+"""
+
+
+def test_an_open_reader_does_not_block_publishing_and_the_folder_moves(sample, tmp_path):
+    wh = _copy(sample, tmp_path)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(wh.root / ANALYTICS_FILENAME)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "168"
+        publish_from_warehouse(wh, key=KEY, run_id="while-reading")  # must not fail on the reader
+        out, _ = reader.communicate("\n", timeout=60)
+        assert int(out.strip()) > 0  # the reader kept working on its snapshot
+    finally:
+        reader.kill()
+    moved = tmp_path / "elsewhere"
+    shutil.move(wh.root, moved)
+    assert _analytics(moved, "SELECT count(*) n FROM marts.people")["n"][0] > 0
+    assert pl.read_parquet(moved / PARQUET_DIR / "people" / "**" / "*.parquet").height > 0
+
+
+def test_a_held_writer_lock_times_out_with_a_clear_message(sample, tmp_path):
+    wh = _copy(sample, tmp_path)
+    marts = build_marts(read_inputs(wh), KEY)
+    with wh._writer_lock():
+        with pytest.raises(LockTimeout, match="another wardbridge run is writing"):
+            publish_marts(wh.root, marts.analytics.values(), marts.restricted.values(), timeout_s=0.5)
+
+
+def test_job_fails_and_keeps_previous_marts_when_row_accounting_fails(sample, tmp_path):
+    wh = _copy(sample, tmp_path)
+    before = _parquet_bytes(wh.root)
+    parts = sorted((wh.root / "parquet" / "quarantine" / "quarantine_households").glob("part=*/data.parquet"))
+    next(p for p in parts if pl.read_parquet(p).height).unlink()  # quarantined rows vanish
+    from assets.resources import WarehouseResource
+
+    result = defs.resolve_job_def(JOB).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(path=str(wh.root))},
+        raise_on_error=False,
+    )
+    assert not result.success
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert "row_accounting" in failed and "lost" in failed["row_accounting"].description
+    assert _parquet_bytes(wh.root) == before
