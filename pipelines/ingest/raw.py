@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.ingest.catalogue import Extract
-from pipelines.ingest.readers import INTERNAL, KEY, OVERFLOW, SHORT, SYNTHETIC, read_extract
+from pipelines.ingest.readers import INTERNAL, KEY, OVERFLOW, SHORT, SYNTHETIC, SourceReadError, read_extract
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REQUIRED_FIELDS, raw_table
 
 
@@ -79,7 +79,12 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
     result = read_extract(extract)
-    frames = [f for f in result.batches if f.width]
+    try:  # database sources stream: a failure mid-stream is a read failure of this extract too
+        frames = [f for f in result.batches if f.width]
+    except SourceReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - named with the file/table, never with the driver's message
+        raise SourceReadError(f"{extract.location}: reading stopped: {type(exc).__name__}") from exc
     frame = pl.concat(frames, how="diagonal") if frames else pl.DataFrame({KEY: []}, schema={KEY: pl.String})
     for name, dtype in ((SYNTHETIC, pl.Boolean), (SHORT, pl.Int32), (OVERFLOW, pl.List(pl.String))):
         if name not in frame.columns:

@@ -170,19 +170,33 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
 
 def _records(text: str) -> pl.DataFrame:
     """Physical lines grouped into CSV records by quote parity: ``line`` (first line), ``text``, ``lines``."""
-    lines = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
-    lines = lines.with_columns(pl.col("text").str.strip_suffix("\r"))
+    lines = pl.Series("text", [text]).str.split("\n").explode().to_frame().with_row_index("line", offset=1)
+    lines = lines.with_columns(pl.col("line").cast(pl.Int64), pl.col("text").str.strip_suffix("\r"))
     quotes = pl.col("text").str.count_matches('"', literal=True)
     lines = lines.with_columns(_open=(quotes.cum_sum() % 2).cast(pl.Int8))
+    if not (lines["_open"] == 1).any():  # every line closes its quotes: one record per line (the common case)
+        return lines.select("line", "text", lines=pl.lit(1, dtype=pl.Int64))
     lines = lines.with_columns(_rec=(pl.col("_open").shift(1, fill_value=0) == 0).cum_sum())
     return lines.group_by("_rec", maintain_order=True).agg(
-        pl.col("line").first().cast(pl.Int64), pl.col("text").str.join("\n"), pl.len().alias("lines")
+        pl.col("line").first(), pl.col("text").str.join("\n"), pl.len().cast(pl.Int64).alias("lines")
     )
 
 
-def _field_counts(text: pl.Expr, delimiter: str) -> pl.Expr:
-    unquoted = text.str.replace_all(r'"(?:[^"]|"")*"', "")
-    return unquoted.str.count_matches(delimiter, literal=True).cast(pl.Int64) + 1
+def _with_field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame:
+    """``nfields``: fields of each record (delimiters inside quoted fields not counted; the regex only where quotes are)."""
+    text = pl.col("text")
+    out = records.with_columns(nfields=text.str.count_matches(delimiter, literal=True).cast(pl.Int64) + 1)
+    quoted = out.with_row_index("_i").filter(text.str.contains('"', literal=True))
+    if quoted.height:
+        unquoted = text.str.replace_all(r'"(?:[^"]|"")*"', "")
+        exact = quoted.select("_i", _n=unquoted.str.count_matches(delimiter, literal=True).cast(pl.Int64) + 1)
+        out = (
+            out.with_row_index("_i")
+            .join(exact, on="_i", how="left", maintain_order="left")
+            .with_columns(nfields=pl.coalesce("_n", "nfields"))
+            .drop("_i", "_n")
+        )
+    return out
 
 
 def _split_header(text: str, delimiter: str) -> list[str]:
@@ -193,7 +207,7 @@ def _csv_fast(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | 
     """Polars' parser over the records (None when it fails or disagrees with the record split)."""
     wide = max(width, int(data["nfields"].max() or 0))
     names = [f"c{i}" for i in range(wide)]
-    body = delimiter.join(names) + "\n" + "\n".join(data["text"].to_list()) + "\n"
+    body = delimiter.join(names) + "\n" + (data["text"].str.join("\n")[0] if data.height else "") + "\n"
     try:
         frame = pl.read_csv(io.BytesIO(body.encode("utf-8")), separator=delimiter, infer_schema=False)
     except Exception:  # noqa: BLE001 - the tolerant path reads it
@@ -242,6 +256,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         repaired = encodings.repair_mojibake(text)
         if repaired != text:
             text, encoding = repaired, f"{encoding}+mojibake"
+    if "\n" not in text and "\r" in text:  # old Mac line ends
+        text = text.replace("\r", "\n")
     truncated = not text.endswith("\n")  # a file cut off mid-row (interrupted transfer): its last row is incomplete
     records = _records(text.removesuffix("\n"))
     header_at = spec.header_row or 0
@@ -269,7 +285,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
             f"line {{line}} is not valid {encoding}",
         )
     unbalanced = (rest["text"].str.count_matches('"', literal=True).sum() or 0) % 2 == 1
-    rest = rest.with_columns(nfields=_field_counts(pl.col("text"), spec.delimiter))
+    rest = _with_field_counts(rest, spec.delimiter)
     frame = None
     if not unbalanced and (rest["lines"].max() or 0) <= MAX_RECORD_LINES:
         frame = _csv_fast(rest, width, spec.delimiter)
@@ -279,9 +295,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         problem_lines = set(unparsed)
         for line, raw in single.filter(pl.col("line").is_in(sorted(problem_lines))).select("line", "text").iter_rows():
             problems.append(RowProblem(f"line:{line}", f"line {line} has an unbalanced quote", raw[:2000]))
-        rest = single.filter(pl.col("line").is_in(frame["_kept"].to_list())).with_columns(
-            nfields=_field_counts(pl.col("text"), spec.delimiter)
-        )
+        rest = _with_field_counts(single.filter(pl.col("line").is_in(frame["_kept"].to_list())), spec.delimiter)
         frame = frame.drop("_kept")
     frame = frame.rename({f"c{i}": name for i, name in enumerate(header)})
     frame = frame.with_columns(
