@@ -125,7 +125,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         key,
         registry,
         "rejected" if rejected else "ok",
-        f"rejected: {rejected}" if rejected else None,
+        rejected or None,
         location,
         counts["raw"],
         counts["staged"],

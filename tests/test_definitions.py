@@ -422,3 +422,14 @@ def _stop_group(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, 0)
         except ProcessLookupError:
             return
+
+
+def test_ingest_and_entity_checks_and_config():
+    """rows_accounted blocks; extracts_readable reports failed extracts without blocking; match steps take allow_incomplete."""
+    specs = {(s.asset_key.to_user_string(), s.name): s for a in ALL_ASSETS for s in a.check_specs}
+    for registry in REGISTRY_KINDS:
+        assert specs[(f"staged_{registry}", "rows_accounted")].blocking
+        assert not specs[(f"raw_{registry}", "extracts_readable")].blocking
+    for asset in ENTITY_ASSETS:
+        fields = asset.op.config_schema.config_type.fields
+        assert fields["allow_incomplete"].default_value is False
