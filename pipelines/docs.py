@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 from pipelines.schema import (
+    ANALYTICS_TABLES,
     ENTITY_TABLES,
+    PSEUDONYMS,
     QUARANTINE,
+    RECORD_FLOW,
     REFERENCE_TABLES,
     REGISTRY_KINDS,
     RESOLVED_ADDRESS,
@@ -27,6 +30,9 @@ TABLES: tuple[Table, ...] = (
     *(staged_table(r) for r in REGISTRY_KINDS),
     QUARANTINE,
     *ENTITY_TABLES,
+    *ANALYTICS_TABLES,
+    RECORD_FLOW,
+    PSEUDONYMS,
 )
 
 
