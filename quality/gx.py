@@ -202,6 +202,21 @@ def validate(
     keys = tuple(key_columns)
     chunks = list(_chunks(frame, chunk_rows, partition_by))
     polars_out = declared_dtype_outcomes(table, frame)
+    # a rule computing a column from one the frame lacks cannot run: report it, keep the rest
+    unrunnable = [e for e in expects if e.derive and not all(c in frame.columns for c in e.columns)]
+    polars_out += [
+        Outcome(
+            name=_snake(e.gx_type),
+            rule=e.rule,
+            columns=e.columns,
+            success=False,
+            unexpected_count=None,
+            engine="polars",
+            error=f"column {[c for c in e.columns if c not in frame.columns]} missing",
+        )
+        for e in unrunnable
+    ]
+    expects = [e for e in expects if e not in unrunnable]
     gx_expects = expects
     if len(chunks) > 1:
         polars_out += [
@@ -343,10 +358,10 @@ class _GxRun:
         if info.get("raised_exception"):
             acc.success = False
             acc.unexpected = None
-            msg = str(info.get("exception_message") or "")
-            acc.error = acc.error or (
-                msg.split("\n")[0][:200] if e.rule in ("exists", "type") else "expectation raised"
-            )
+            # GX's message for a missing column names only the column; other messages are not shown
+            # (they may quote a value)
+            msg = str(info.get("exception_message") or "").split("\n")[0]
+            acc.error = acc.error or (msg[:200] if "does not exist" in msg else "the expectation raised an error")
             return
         acc.success = acc.success and bool(r.success)
         result = r.result or {}
