@@ -328,3 +328,33 @@ def test_status_files_are_plain_json(stages):
     assert files
     record = json.loads(files[0].read_text(encoding="utf-8"))
     assert {"partition", "registry", "state", "cause", "file", "raw_rows", "run_id", "time"} <= set(record)
+
+
+def test_a_rejected_extract_is_accounted_named_and_blocks_the_entities(tmp_path, monkeypatch):
+    """An extract staging refuses whole: its rows are all quarantined (accounted), the partition is named, run fails."""
+    data = tmp_path / "data"
+    data.mkdir()
+    header = "ma,so_ho_khau,ten_chu_ho,dia_chi,so_nhan_khau\n"
+    rows = "".join(f"{i},{100000 + i},,Phường {i},2\n" for i in range(1, 31))  # no head of household anywhere
+    (data / "headless.csv").write_text(header + rows, encoding="utf-8")
+    catalogue = tmp_path / "c.toml"
+    catalogue.write_text(
+        f'base_dir = "{data}"\n[[source]]\nid = "households_headless"\nregistry = "households"\nformat = "csv"\n'
+        'path = "headless.csv"\nkey_column = "ma"\nextract_date = "2025-08-31"\n[source.columns]\n'
+        '"so_ho_khau" = "household_no"\n"ten_chu_ho" = "head_name"\n"dia_chi" = "address"\n'
+        '"so_nhan_khau" = "members"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(CATALOGUE_ENV, str(catalogue))
+    wh, instance = Warehouse(tmp_path / "wh"), dg.DagsterInstance.ephemeral()
+    result, (key,) = _ingest(wh, instance)
+    assert not result.success
+    assert key in _failure_messages(result) and "rejected" in _failure_messages(result)
+    status = read_status(wh, REGISTRY)[key]
+    assert status.state == "rejected" and status.raw_rows == status.quarantined_rows == 30
+    assert status.staged_rows == 0
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert checks["rows_accounted"].passed and not checks["extracts_readable"].passed
+    assert PartitionedLayer(wh, "quarantine").read("quarantine_households", key).height == 30
+    refused = _match(wh, instance)
+    assert not refused.success and key in _failure_messages(refused)
