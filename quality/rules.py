@@ -309,6 +309,38 @@ def age_range(column: str = "date_of_birth", low: int = 0, high: int = 120, as_o
     return Rule("age_range", (e,))
 
 
+WARD_COLUMNS = ("new_uid", "ward_uid")
+TAX_CODE_COLUMNS = ("tax_code", "taxpayer_code")
+BIRTH_DATE_COLUMNS = ("date_of_birth",)
+
+
+def domain_rules(
+    table: Table,
+    ward_uids: Iterable[str] | None = None,
+    as_of: date | None = None,
+    mst: bool = True,
+) -> list[Rule]:
+    """The domain rules that apply to ``table`` by its column names.
+
+    * ``new_uid`` / ``ward_uid`` -> :func:`ward_in_dimension` (when ``ward_uids`` is given);
+    * ``tax_code`` / ``taxpayer_code`` -> :func:`mst_check_digit` (``mst=False`` for staged
+      tables, which keep invalid codes flagged rather than dropped);
+    * ``date_of_birth`` -> :func:`age_range` 0-120 at ``as_of``.
+
+    Entity ids are unique through the declared primary key.
+    """
+    out: list[Rule] = []
+    uids = None if ward_uids is None else list(ward_uids)
+    for c in table.columns:
+        if c in WARD_COLUMNS and uids is not None:
+            out.append(ward_in_dimension(uids, c))
+        elif c in TAX_CODE_COLUMNS and mst:
+            out.append(mst_check_digit(c))
+        elif c in BIRTH_DATE_COLUMNS:
+            out.append(age_range(c, as_of=as_of))
+    return out
+
+
 # --------------------------------------------------------------------------- cross-table invariants (Polars)
 
 

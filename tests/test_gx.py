@@ -279,3 +279,14 @@ def test_empty_frame_passes_and_a_rule_on_a_missing_column_fails():
     age = only(result, rule="age_range")
     assert age.unexpected_count is None and "date_of_birth" in age.error
     assert only(result, rule="exists").columns == ("date_of_birth",)
+
+
+def test_domain_rules_attach_by_column():
+    def names(table, **kw):
+        return sorted((r.name, r.items[0].columns) for r in qr.domain_rules(table, **kw))
+
+    assert names(POP, ward_uids=WARDS) == [("age_range", ("date_of_birth",)), ("ward_in_dimension", ("new_uid",))]
+    assert names(POP) == [("age_range", ("date_of_birth",))]  # no dimension given: no ward rule
+    assert ("mst_check_digit", ("tax_code",)) in names(BIZ)
+    assert ("mst_check_digit", ("taxpayer_code",)) in names(staged_table("tax"))
+    assert all(n != "mst_check_digit" for n, _ in names(BIZ, mst=False))
