@@ -227,3 +227,19 @@ def postgres_url(postgres_server: PostgresServer) -> str:
 def postgres_env(postgres_server: PostgresServer) -> dict[str, str]:
     """``WB_PG_*`` variables for the session's PostgreSQL database."""
     return postgres_server.env
+
+
+# Hypothesis profiles (tests/test_hostile.py): "ci" by default, bounded so the hostile suite
+# runs in under 3 minutes on 2 cores; HYPOTHESIS_PROFILE=long for a long run on demand.
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,
+}
+hypothesis_settings.register_profile("ci", max_examples=20, **_HYPOTHESIS_COMMON)
+hypothesis_settings.register_profile("long", max_examples=1000, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
