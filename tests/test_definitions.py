@@ -18,7 +18,9 @@ import pytest
 
 from assets.definitions import ALL_ASSETS, MAIN_JOB, defs
 from assets.entities import ENTITY_ASSETS, registry_links
+from assets.exports import EXPORT_ASSETS
 from assets.ingest import INGEST_ASSETS
+from assets.publish import MARTS_ASSETS
 from assets.resources import WarehouseResource
 from pipelines.reference import load_reference
 from pipelines.schema import ENTITY_TABLES, REFERENCE_TABLES, REGISTRY_KINDS, RESOLVED_ADDRESS
@@ -32,11 +34,21 @@ REFERENCE_NAMES = [t.name for t in REFERENCE_TABLES]
 MAIN_KEYS = {*REFERENCE_NAMES, "sample_addresses_resolved", "address_review_queue"}
 INGEST_KEYS = {f"{layer}_{registry}" for layer in ("raw", "staged", "quarantine") for registry in REGISTRY_KINDS}
 ENTITY_KEYS = {t.name for t in ENTITY_TABLES}  # group "entities" (tests/test_entity_assets.py)
-ALL_KEYS = MAIN_KEYS | INGEST_KEYS | ENTITY_KEYS
-MAIN_ASSETS = [a for a in ALL_ASSETS if a not in INGEST_ASSETS and a not in [*ENTITY_ASSETS, registry_links]]
+PUBLISH_GROUPS = {  # groups "marts" and "exports" (tests/test_marts.py, tests/test_exports.py)
+    k.to_user_string(): group
+    for group, assets in (("marts", MARTS_ASSETS), ("exports", EXPORT_ASSETS))
+    for a in assets
+    for k in a.keys
+}
+ALL_KEYS = MAIN_KEYS | INGEST_KEYS | ENTITY_KEYS | set(PUBLISH_GROUPS)
+MAIN_ASSETS = [
+    a for a in ALL_ASSETS if a not in [*INGEST_ASSETS, *ENTITY_ASSETS, registry_links, *MARTS_ASSETS, *EXPORT_ASSETS]
+]
 
 
 def _group(key: str) -> str:
+    if key in PUBLISH_GROUPS:
+        return PUBLISH_GROUPS[key]
     return (
         "reference"
         if key in REFERENCE_NAMES
