@@ -653,6 +653,7 @@ def entities_table(kind: str) -> Table:
                 f.dtype,
                 f"{f.description} Golden value: chosen among the entity's records by the rule in "
                 f"mappings/match/{kind}.toml [survivorship].",
+                allowed=f.allowed,
             )
         )
     return Table(

@@ -225,6 +225,20 @@ def test_fields_a_record_can_live_without_are_flags(tmp_path):
     assert result.quarantine["field"].to_list() == ["full_name"]
 
 
+def test_birth_dates_after_the_extract_or_over_120_years_before_are_flagged(tmp_path):
+    # extract_date is 2025-08-31: a 2027 birth date is a year typo, 1890 is over 120 years before
+    rows = [_person("1", dob="15/03/2027"), _person("2", dob="15/03/1890"), _person("3", dob="31/08/2025")]
+    (tmp_path / "p.csv").write_text(_csv(rows), encoding="utf-8")
+    result = _stage(_load(tmp_path, "population", "csv", "p.csv", POP_COLUMNS, key_column="ma"))
+    staged = {r["source_key"]: r for r in result.staged.iter_rows(named=True)}
+    assert set(staged) == {"1", "2", "3"}
+    for key in ("1", "2"):
+        assert staged[key]["date_of_birth"] is None
+        assert staged[key]["issues"].startswith("date_of_birth: unreadable (implausible date")
+        assert "2027" not in staged[key]["issues"] and "1890" not in staged[key]["issues"]
+    assert staged["3"]["date_of_birth"] is not None and staged["3"]["issues"] is None
+
+
 def test_missing_policy_is_declared_in_the_schema():
     population = {f.name: f for f in STAGED_FIELDS["population"]}
     assert population["date_of_birth"].on_missing == "flag" and not population["date_of_birth"].required

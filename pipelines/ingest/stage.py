@@ -147,6 +147,17 @@ def _id_check(field: str, ids: pl.DataFrame, flags_col: str) -> tuple[dict, Chec
 def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, list[Check]]:
     names = std.clean_person_name(frame["full_name"])
     frame = _dates(frame, "date_of_birth", day_first, "dob")
+    # A birth date after the extract was written, or more than 120 years before it, is a clerk's
+    # slip (a year typo), not a person: the date is unreadable and flagged, the person stays.
+    implausible = (pl.col("dob_date") > pl.col("extract_date")) | (
+        pl.col("dob_date") < pl.col("extract_date").dt.offset_by("-120y")
+    )
+    frame = frame.with_columns(
+        dob_error=pl.when(implausible)
+        .then(pl.lit("implausible date (after the extract or over 120 years before)"))
+        .otherwise("dob_error"),
+        dob_date=pl.when(implausible).then(None).otherwise("dob_date"),
+    )
     frame = _dates(frame, "registered_on", day_first, "reg")
     sex = std.normalise_sex(frame["sex"])
     ids, id_check = _id_check(

@@ -227,8 +227,8 @@ def source_tables() -> dict[str, Table]:
         "reference": S.REFERENCE_TABLES,
         "entities": S.ENTITY_TABLES,
         "staged": tuple(S.staged_table(r) for r in S.REGISTRY_KINDS),
-        # the marts (pipelines/publish/marts.py); absent until they are declared
-        "marts": getattr(S, "ANALYTICS_TABLES", ()),
+        # the analysts' marts (pipelines/publish/marts.py)
+        "marts": S.ANALYTICS_TABLES,
     }
     return {f"{schema}.{t.name}": t for schema, tables in groups.items() for t in tables}
 
