@@ -379,3 +379,51 @@ def test_account_reports_a_lost_row(tmp_path):
     assert not account(loaded.frame, lost)["balanced"]
     both = StageResult(result.staged, result.staged.head(1).select(result.quarantine.columns[:6]), {}, {})
     assert not account(loaded.frame, both)["balanced"]
+
+
+# ----------------------------------------------------------------------- unbalanced quotes never swallow rows
+
+
+PLAIN_ADDRESS = "12 Lê Lợi Phường Bến Nghé Quận 1 TPHCM"
+
+
+def _line(key: str, name: str = "Nguyễn Văn An") -> str:
+    return f"{key},{name},01/02/1980,{PLAIN_ADDRESS},0903123456,023456789"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_two_unbalanced_quotes_do_not_merge_the_rows_between_them(tmp_path, delimiter):
+    # Found by tests/test_hostile.py: the quotes of lines 5 and 9 balance each other, so quote parity
+    # grouped lines 5-9 into one record and lines 6-8 vanished into a cell of row 5.
+    lines = [_line(str(k)) for k in range(1, 10)]
+    lines[4] = _line("5", name='"Nguyễn Văn An')
+    lines[8] = _line("9", name='"')
+    text = ",".join(POP_COLUMNS) + "\n" + "\n".join(lines) + "\n"
+    (tmp_path / "p.csv").write_text(text.replace(",", delimiter), encoding="utf-8")
+    loaded = _load(tmp_path, "population", "csv", "p.csv", POP_COLUMNS, key_column="ma", delimiter=delimiter)
+    assert loaded.frame.height == 9
+    result = _stage(loaded)
+    assert sorted(result.staged["source_key"].to_list()) == ["1", "2", "3", "4", "6", "7", "8"]
+    # keys of unreadable rows are file lines (the header is line 1)
+    assert sorted(result.quarantine["source_key"].to_list()) == ["line:10", "line:6"]
+    assert all("unbalanced quote" in r for r in result.quarantine["reason"])
+
+
+def test_an_unbalanced_quote_next_to_a_damaged_line_keeps_both_neighbours(tmp_path):
+    body = (",".join(POP_COLUMNS) + "\n").encode() + b"\n".join(
+        [_line("1", name='"Nguyễn Văn An').encode(), _line("2").encode() + b"\xff", _line("3").encode()]
+    )
+    (tmp_path / "p.csv").write_bytes(body + b"\n")
+    loaded = _load(tmp_path, "population", "csv", "p.csv", POP_COLUMNS, key_column="ma", encoding="utf-8")
+    assert loaded.frame.height == 3
+    result = _stage(loaded)
+    assert result.staged["source_key"].to_list() == ["3"]
+    reasons = dict(zip(result.quarantine["source_key"], result.quarantine["reason"], strict=True))
+    assert "unbalanced quote" in reasons["line:2"] and "not valid utf-8" in reasons["line:3"]
+
+
+def test_a_real_multi_line_cell_stays_one_row(tmp_path):
+    text = ",".join(POP_COLUMNS) + "\n" + _line("1") + "\n" + '2,"Lê Văn\nCường",01/02/1980,x,0903123456,023456789\n'
+    (tmp_path / "p.csv").write_text(text + _line("3") + "\n", encoding="utf-8")
+    loaded = _load(tmp_path, "population", "csv", "p.csv", POP_COLUMNS, key_column="ma")
+    assert loaded.frame["source_key"].to_list() == ["1", "2", "3"]

@@ -267,7 +267,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     width = len(header)
     rest = records.slice(header_at + 1)
     blank = rest["text"].str.strip_chars() == ""
-    rest = rest.filter(~blank)
+    rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
     problems: list[RowProblem] = []
 
     def problem(mask: pl.Expr, reason: str) -> None:
@@ -303,6 +303,26 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
     )
     return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
+
+
+def _split_suspect_records(rest: pl.DataFrame, width: int, delimiter: str, bad_lines: set[int]) -> pl.DataFrame:
+    """Multi-line records that are not one row with a multi-line cell, split back into their physical lines.
+
+    Quote parity groups lines into records, so two unbalanced quotes would swallow the rows between them
+    into one cell. A record spanning lines is kept whole only when none of its later lines looks like a
+    row of its own (as many delimiters as a row has), none of its lines has undecodable bytes, and its
+    quotes balance; otherwise each line is read on its own (and a line with an unbalanced quote is quarantined).
+    """
+    rest = rest.select("line", "text", "lines")
+    if not (rest["lines"] > 1).any():
+        return rest
+    later_lines = pl.col("text").str.split("\n").list.slice(1)
+    row_like = later_lines.list.eval(pl.element().str.count_matches(delimiter, literal=True) >= max(width - 1, 1))
+    damaged = pl.int_ranges("line", pl.col("line") + pl.col("lines")).list.eval(pl.element().is_in(sorted(bad_lines)))
+    odd_quotes = pl.col("text").str.count_matches('"', literal=True) % 2 == 1
+    suspect = (pl.col("lines") > 1) & (row_like.list.any() | damaged.list.any() | odd_quotes)
+    split = _physical(rest.filter(suspect)).with_columns(lines=pl.lit(1, dtype=pl.Int64))
+    return pl.concat([rest.filter(~suspect), split.select("line", "text", "lines")]).sort("line")
 
 
 def _physical(records: pl.DataFrame) -> pl.DataFrame:
