@@ -36,7 +36,7 @@ from rapidfuzz.distance import OSA
 
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.schema import RESOLVED_ADDRESS
-from pipelines.text import fold, strip_accents, strip_accents_expr
+from pipelines.text import strip_accents, strip_accents_expr
 
 MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is not an address
 FUZZY_MIN_CHARS = 5  # shorter names are too close to each other to correct a typo safely
@@ -59,6 +59,8 @@ class Markers(tuple):
 
 
 WARD_MARKERS = Markers("thi tran", "phuong", "ward", "xa", "tt", "p", "f", "x")
+# The 2025 form has no district and no township (thị trấn); it adds the special zone (đặc khu, ĐK).
+WARD_MARKERS_2025 = Markers("dac khu", "phuong", "ward", "xa", "dk", "p", "f", "x")
 DISTRICT_MARKERS = Markers("thanh pho", "thi xa", "district", "quan", "huyen", "tp", "tx", "q", "h")
 PROVINCE_MARKERS = Markers("thanh pho", "tinh", "tp")
 STREET_MARKERS = frozenset(("duong", "dai", "hem", "ngo", "ngach", "kiet", "so", "to", "lo", "km", "quoc", "tinh lo"))
@@ -72,7 +74,11 @@ MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
     "x": {"Xã"},
     "thi tran": {"Thị trấn"},
     "tt": {"Thị trấn"},
+    "dac khu": {"Đặc khu"},
+    "dk": {"Đặc khu"},
 }
+SCHEMES = ("pre2025", "2025")
+REFORM_DATE = "2025-07-01"  # Resolution 202/2025/QH15: the two-tier form from this day
 _TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
 _WORD = re.compile(r"[a-z0-9]+")
 _COMPACT_MARKER = re.compile(r"^([pfqhx])(\d{1,2})$")
@@ -144,6 +150,14 @@ class ResolverIndex:
         default_factory=dict
     )  # old uid -> (needle, kind, name, new uid)
     scope_provinces: tuple[str, ...] = HCMC_OLD_PROVINCES
+    # The 2025 scheme: province -> ward keys, every ward key in the country, the provinces searched
+    # when an address names none (those the old scope provinces became), old province -> new.
+    new_province_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    new_ward_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    new_ward_all: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    new_ward_type: dict[str, str] = field(default_factory=dict)
+    new_ward_key: dict[str, str] = field(default_factory=dict)
+    new_scope: tuple[str, ...] = ()
     old_units: pl.DataFrame | None = None
     new_units: pl.DataFrame | None = None
     candidates: pl.DataFrame | None = None
@@ -151,6 +165,28 @@ class ResolverIndex:
 
 def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", strip_accents(text)))
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _iy(word: str) -> str:
+    """One spelling for syllable-final i/y after a consonant: 'quy'/'qui', 'my'/'mi', 'ky'/'ki' -> '-i'.
+
+    Vietnamese writes both (Quý/Quí, Mỹ/Mĩ, Kỳ/Kì); 'uy' after another consonant ('thuy', 'huy')
+    and 'ay'/'oy' are other vowels and stay.
+    """
+    if len(word) < 2 or word[-1] != "y":
+        return word
+    before = word[-2]
+    if before not in _VOWELS or (before == "u" and word[-3:-2] == "q"):
+        return word[:-1] + "i"
+    return word
+
+
+def _key(name: str) -> str:
+    """Matching key of a reference name: folded words, i/y normalised, squashed, numbers without zeros."""
+    return _normalise_number("".join(_iy(w) for w in _words(name).split(" ")))
 
 
 def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_PROVINCES) -> ResolverIndex:
@@ -163,7 +199,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         if row["unit_uid"].startswith("pre2025-district:"):
             idx.island_district_uid[district] = row["unit_uid"]
             continue
-        key = _normalise_number(fold(row["short_name"]))
+        key = _key(row["short_name"])
         idx.ward_keys[district][key].add(row["unit_uid"])
         idx.wards_by_province[province][key].add(row["unit_uid"])
         idx.ward_type[row["unit_uid"]] = row["unit_type"]
@@ -173,10 +209,10 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         .unique()
         .iter_rows(named=True)
     ):
-        for key in (fold(row["district_short_name"]), fold(row["district_name"])):
-            idx.district_keys[row["province_code"]][_normalise_number(key)].add(row["district_code"])
+        for key in (_key(row["district_short_name"]), _key(row["district_name"])):
+            idx.district_keys[row["province_code"]][key].add(row["district_code"])
     for row in units.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
-        for key in (fold(row["province_short_name"]), fold(row["province_name"])):
+        for key in (_key(row["province_short_name"]), _key(row["province_name"])):
             idx.province_keys[key].add(row["province_code"])
 
     ward_district = dict(units.select("unit_uid", "district_code").iter_rows())
@@ -201,6 +237,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
     for old_uid, kind, name, new_uid in reference.gazetteer.select("old_uid", "kind", "name", "new_uid").iter_rows():
         idx.gazetteer.setdefault(old_uid, []).append((f" {_words(name)} ", kind, name, new_uid))
 
+    _build_2025(idx, reference)
     idx.old_units = units.select(
         old_uid="unit_uid", old_code="code", old_name="name", old_district="district_name", old_province="province_name"
     )
@@ -210,6 +247,38 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         schema={"old_uid": pl.String, "candidates": pl.List(pl.String)},
     )
     return idx
+
+
+def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
+    """Keys of the 2025 scheme: every ward of the country under its province.
+
+    A 2025-form address may still name its province the old way ("Bình Dương", "BRVT"):
+    every old province key also stands for the new province most of its units went to.
+    """
+    new = reference.units_2025
+    for uid, short, utype, province in new.select("unit_uid", "short_name", "unit_type", "province_code").iter_rows():
+        key = _key(short)
+        idx.new_ward_keys[province][key].add(uid)
+        idx.new_ward_all[key].add(uid)
+        idx.new_ward_type[uid] = utype
+        idx.new_ward_key[uid] = key
+    for row in new.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
+        for key in (_key(row["province_short_name"]), _key(row["province_name"])):
+            idx.new_province_keys[key].add(row["province_code"])
+    old_to_new = (
+        reference.crosswalk.join(
+            reference.units_pre2025.select("unit_uid", old_p="province_code"), left_on="old_uid", right_on="unit_uid"
+        )
+        .join(new.select("unit_uid", new_p="province_code"), left_on="new_uid", right_on="unit_uid")
+        .group_by("old_p", "new_p")
+        .len()
+        .sort("old_p", "len", "new_p", descending=[False, True, False])
+        .unique("old_p", keep="first")
+    )
+    old_to_new = dict(old_to_new.select("old_p", "new_p").iter_rows())
+    for key, codes in list(idx.province_keys.items()):
+        idx.new_province_keys[key] |= {old_to_new[c] for c in codes if c in old_to_new}
+    idx.new_scope = tuple(sorted({old_to_new[p] for p in idx.scope_provinces if p in old_to_new}))
 
 
 @cache
@@ -251,7 +320,7 @@ def _tokenise(text: str) -> _Tokens:
     pending, pending_hard = True, True
     for tok in _TOKEN.findall(text):
         if tok[0].isalnum():
-            words.append(tok)
+            words.append(_iy(tok) if tok[-1] == "y" else tok)
             boundary.append(pending)
             hard.append(pending_hard)
             pending = pending_hard = False
@@ -404,6 +473,11 @@ class Resolution:
     confidence: float = 0.0
     new_uid: str | None = None
     reason: str | None = None
+    scheme: str | None = None  # the form the address was read in: pre2025, 2025, or None (undecided)
+    candidates: list[str] | None = None  # set when not the old unit's parts (2025 readings, scheme_review)
+    district: bool = False  # an old district is written (with a marker or as its own segment)
+    old_hits: tuple[str, ...] = ()  # old units a name without district could be (when several)
+    complete: bool = False  # the unit's parent was found too (old district, 2025 province): safe to reuse as a tail
 
 
 def _find_districts(
@@ -453,9 +527,9 @@ def _disambiguate(idx: ResolverIndex, match: _Match) -> set[str]:
     return codes
 
 
-def parse_address(idx: ResolverIndex, text: str, original: str) -> Resolution:
-    """Resolve one cleaned (lower-case, diacritic-free) address."""
-    tokens = _tokenise(text)
+def parse_address(idx: ResolverIndex, text: str, original: str, tokens: _Tokens | None = None) -> Resolution:
+    """Read one cleaned (lower-case, diacritic-free) address in the old (pre-2025) form."""
+    tokens = tokens or _tokenise(text)
     if not tokens.words:
         return Resolution(reason="no letters or digits in the input")
     end = _drop_country(tokens)
@@ -497,6 +571,15 @@ def parse_address(idx: ResolverIndex, text: str, original: str) -> Resolution:
 
 
 def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_given: bool, original: str) -> Resolution:
+    res = _read_ward_of_district(idx, tokens, dmatch, district, original)
+    # A district with its own marker or segment is the old form; one glued to a ward marker
+    # ("Phường Gò Vấp") is the name of a 2025 ward.
+    res.district = dmatch.marker is not None or tokens.boundary_before[dmatch.start]
+    res.complete = True
+    return res
+
+
+def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original: str) -> Resolution:
     if district in idx.island_district_uid:
         return _finish(idx, idx.island_district_uid[district], dmatch.score, [dmatch], original)
     wmatch = _find_ward(idx, tokens, dmatch.start, district) if dmatch.start > 0 else None
@@ -516,8 +599,11 @@ def _ward_without_district(idx, tokens, end: int, provinces, province_given: boo
     for province in provinces:
         match_p = _exact_span(tokens, end, idx.wards_by_province[province], WARD_MARKERS)
         if match_p is not None and (match_p.marker is not None or province_given):
-            hits |= match_p.codes
-            match = match_p
+            if match_p.marker in MARKER_TYPES:  # "Phường X" is not the old "Xã X"
+                match_p.codes = {c for c in match_p.codes if idx.ward_type.get(c) in MARKER_TYPES[match_p.marker]}
+            if match_p.codes:
+                hits |= match_p.codes
+                match = match_p
     if len(hits) == 1 and match is not None:
         res = _finish(idx, next(iter(hits)), 90.0, [match], original)
         if res.status == "exact":
@@ -525,8 +611,143 @@ def _ward_without_district(idx, tokens, end: int, provinces, province_given: boo
         res.reason = "district missing; ward name unique in the province" + (f"; {res.reason}" if res.reason else "")
         return res
     if len(hits) > 1:
-        return Resolution(reason=f"district missing and '{match.text}' names {len(hits)} wards")
+        return Resolution(
+            reason=f"district missing and '{match.text}' names {len(hits)} wards", old_hits=tuple(sorted(hits))
+        )
     return Resolution(reason="no district found")
+
+
+def read_address(idx: ResolverIndex, clean: str, hint: str | None = None, side: str | None = None) -> Resolution:
+    """Read one cleaned address in the scheme it is written in.
+
+    ``hint`` is the scheme the caller knows ('pre2025' or '2025': read in that form only);
+    ``side`` the scheme of the row's date (before or from 2025-07-01), which only decides
+    between two readings. Without either, a written district means the old form, a name
+    that exists in one scheme only decides, and two readings that lead to different 2025
+    wards go to review (``scheme_review``) with both in the candidates.
+    """
+    tokens = _tokenise(clean)
+    old = Resolution()
+    if hint != "2025":
+        old = parse_address(idx, clean, " ".join(_WORD.findall(clean)), tokens)
+        if old.old_uid is not None:
+            old.scheme = "pre2025"
+        if hint == "pre2025" or old.district:
+            return old
+    new = parse_2025(idx, tokens)
+    if hint == "2025":
+        return new
+    return _decide(idx, old, new, side)
+
+
+def _old_targets(idx: ResolverIndex, old: Resolution) -> set[str]:
+    if old.status == "split_resolved":
+        return {old.new_uid}
+    if old.old_uid is not None:
+        return set(idx.parts.get(old.old_uid, ()))
+    return {uid for hit in old.old_hits for uid in idx.parts.get(hit, ())}
+
+
+def _decide(idx: ResolverIndex, old: Resolution, new: Resolution, side: str | None) -> Resolution:
+    """Choose between the old-form and the 2025-form reading of an address without a district."""
+    old_set = _old_targets(idx, old)
+    new_set = {new.new_uid} if new.new_uid is not None else set(new.candidates or ())
+    if not new_set:
+        if not old_set:
+            return Resolution(reason=f"{old.reason}; no 2025 ward either" if old.reason else new.reason)
+        return old
+    if not old_set:
+        return new
+    if side is not None:
+        chosen = old if side == "pre2025" else new
+        note = f"name of both schemes; read in the {side} form by the as-of date"
+        if chosen.status == "exact":
+            chosen.status = "fuzzy"
+        chosen.reason = "; ".join(filter(None, [note, chosen.reason]))
+        return chosen
+    if old_set == new_set and new.new_uid is not None:
+        worst = "fuzzy" if "fuzzy" in (old.status, new.status) else new.status
+        reason = f"either form (no district, no date); both read as {new.new_uid}"
+        confidence = min(old.confidence, new.confidence) if old.old_uid else new.confidence
+        return Resolution(None, worst, confidence, new.new_uid, reason, None, [new.new_uid], complete=new.complete)
+    old_read = old.old_uid or f"{len(old.old_hits)} old units"
+    reason = (
+        f"name of both schemes and nothing decides (no district, date or scheme): old form {old_read} "
+        f"-> {';'.join(sorted(old_set))}, 2025 form -> {';'.join(sorted(new_set))}"
+    )
+    return Resolution(None, "scheme_review", 0.5, None, reason, None, sorted(old_set | new_set))
+
+
+def parse_2025(idx: ResolverIndex, tokens: _Tokens) -> Resolution:
+    """Read a cleaned address in the 2025 form: street, ward/commune/special zone, province (optional).
+
+    The ward must stand right before the province (or at the end) and be anchored like an
+    old ward. Typos are corrected only among the wards of the province written, or of the
+    provinces searched by default when none is written (never across the country).
+    """
+    if not tokens.words:
+        return Resolution(reason="no letters or digits in the input")
+    end = _drop_country(tokens)
+    pmatch = _exact_span(tokens, end, idx.new_province_keys, PROVINCE_MARKERS, anchored_only=False)
+    readings = [(sorted(pmatch.codes), pmatch.start, True)] if pmatch is not None else []
+    readings.append((list(idx.new_scope), end, False))
+    for provinces, wend, given in readings:
+        if wend <= 0:
+            continue
+        res = _ward_2025(idx, tokens, wend, provinces, given, need_marker=pmatch is not None and not given)
+        if res is not None:
+            res.complete = given
+            return res
+    # No province written and no ward of the default provinces: a name unique in the country.
+    match = _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025)
+    if match is not None and match.marker is not None:
+        codes = _typed(idx.new_ward_type, match)
+        if len(codes) == 1:
+            uid = next(iter(codes))
+            return Resolution(
+                None, "fuzzy", 0.9, uid, "province missing; 2025 ward name unique in the country", "2025", [uid]
+            )
+    return Resolution(reason="no 2025 ward found")
+
+
+def _typed(types: dict[str, str], match: _Match) -> set[str]:
+    if match.marker in MARKER_TYPES:
+        return {c for c in match.codes if types.get(c) in MARKER_TYPES[match.marker]} or match.codes
+    return match.codes
+
+
+def _ward_2025(
+    idx: ResolverIndex, tokens: _Tokens, end: int, provinces, given: bool, need_marker: bool = False
+) -> Resolution | None:
+    """The 2025 ward ending at ``end`` among ``provinces``; ``need_marker``: the text there also reads
+    as a province ("..., Bình Dương"), so only a ward written with its type counts."""
+    hits: set[str] = set()
+    matches = []
+    for p in provinces:
+        m = _exact_span(tokens, end, idx.new_ward_keys[p], WARD_MARKERS_2025)
+        if m is not None and (m.marker is not None or not need_marker):
+            m.codes = _typed(idx.new_ward_type, m)
+            hits |= m.codes
+            matches.append(m)
+    if not hits:
+        for p in provinces:
+            m = _fuzzy_span(tokens, end, idx.new_ward_keys[p], WARD_MARKERS_2025)
+            if m is not None and (m.marker is not None or not need_marker):
+                hits |= _typed(idx.new_ward_type, m)
+                matches.append(m)
+    if not hits:
+        return None
+    if len(hits) > 1:
+        return Resolution(reason=f"'{matches[0].text}' names {len(hits)} 2025 wards", candidates=sorted(hits))
+    uid = next(iter(hits))
+    m = matches[0]
+    notes = [f"fuzzy '{m.text}' ({m.score:.0f})"] if m.how == "fuzzy" else []
+    # Without a province, a name found in the default provinces is certain only if unique in the country.
+    if not given and len(idx.new_ward_all[idx.new_ward_key[uid]]) > 1:
+        notes.append("province missing; read in the default province")
+    status = "fuzzy" if notes else "exact"
+    confidence = round(m.score / 100 * (0.95 if m.how == "fuzzy" else 1.0), 4)
+    return Resolution(None, status, confidence, uid, "; ".join(notes) or None, "2025", [uid])
 
 
 def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
@@ -571,32 +792,124 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
     return strip_accents_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
-_FIRST_SEPARATOR = re.compile(r"[,;|()\[\]\n]")
+# The administrative tail: the text after the first separator, split off with a vectorised regex.
+_TAIL = r"^[^,;|()\[\]]*[,;|()\[\]][ ]*(.*[a-z0-9].*)$"
+_FINAL = ("exact", "fuzzy")
+_SCHEME_WORDS = {"pre2025": "pre2025", "old": "pre2025", "2025": "2025", "new": "2025"}
+_RESULT_COLUMNS = {**_RESULT_SCHEMA, "scheme": pl.String, "_cands": pl.List(pl.String)}
 
 
-def _parse_with_tail_cache(idx: ResolverIndex, clean: str, tails: dict[str, Resolution]) -> Resolution:
-    """Parse, reusing the result for the text after the first comma.
+def _as_series(value, n: int, name: str, label: str) -> pl.Series:
+    """One value per address: a Series/sequence of n values, or one value repeated."""
+    if isinstance(value, pl.Series):
+        if value.len() != n:
+            raise ValueError(f"{label}: {value.len()} values for {n} addresses")
+        return value.rename(name)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return _as_series(pl.Series(name, list(value)), n, name, label)
+    return pl.repeat(value, n, eager=True).rename(name)
 
-    Distinct addresses mostly differ in the house number and street before the
-    first comma, while "phuong x, quan y, tp z" repeats, so the administrative
-    tail is parsed once. The cached reading is used only when it found an
-    unsplit unit: the street could still be the ward, or hold split evidence.
+
+def scheme_expr(column: pl.Expr) -> pl.Expr:
+    """A caller's scheme value as 'pre2025' / '2025' (also 'old' / 'new', any case); anything else null."""
+    text = column.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[\s_-]", "")
+    return text.replace_strict(_SCHEME_WORDS, default=None, return_dtype=pl.String)
+
+
+def as_of_side_expr(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """'pre2025' for a date before 2025-07-01, '2025' from that day; null when missing or unreadable.
+
+    Text dates are read as ISO (2025-07-01), dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy or yyyymmdd.
     """
-    cut = _FIRST_SEPARATOR.search(clean)
-    if cut is not None and cut.end() < len(clean):
-        tail = clean[cut.end() :]
-        res = tails.get(tail)
-        if res is None:
-            res = tails[tail] = parse_address(idx, tail, " ".join(_WORD.findall(tail)))
-        if res.status in ("exact", "fuzzy"):
-            return res
-    return parse_address(idx, clean, " ".join(_WORD.findall(clean)))
+    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        date = column.dt.date()
+    elif dtype == pl.Date:
+        date = column
+    else:
+        text = column.cast(pl.String).str.strip_chars()
+        date = pl.coalesce(
+            *(text.str.to_date(f, strict=False) for f in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d"))
+        )
+    reform = pl.lit(REFORM_DATE).str.to_date()
+    return pl.when(date.is_null()).then(None).when(date < reform).then(pl.lit("pre2025")).otherwise(pl.lit("2025"))
+
+
+def _modes(n: int, scheme, as_of) -> pl.Series:
+    """Per row 'hint/side' (each '-' when unknown): the scheme the caller knows, the scheme of the date."""
+    if scheme is None and as_of is None:
+        return pl.repeat("-/-", n, eager=True, dtype=pl.String).rename("_mode")
+    frame = pl.DataFrame([_as_series(scheme, n, "s", "scheme").cast(pl.String), _as_series(as_of, n, "d", "as_of")])
+    return frame.select(
+        pl.concat_str(
+            scheme_expr(pl.col("s")).fill_null("-"),
+            as_of_side_expr(pl.col("d"), frame.schema["d"]).fill_null("-"),
+            separator="/",
+        ).alias("_mode")
+    )["_mode"]
+
+
+def _read_mode(idx: ResolverIndex, clean: str, mode: str) -> Resolution:
+    hint, side = mode.split("/")
+    return read_address(idx, clean, None if hint == "-" else hint, None if side == "-" else side)
+
+
+def _row(res: Resolution) -> tuple:
+    return (res.old_uid, res.new_uid, res.status, res.confidence, res.reason, res.scheme, res.candidates)
+
+
+def _read_distinct(idx: ResolverIndex, distinct: pl.DataFrame) -> pl.DataFrame:
+    """Read each distinct (cleaned address, mode), reusing the reading of its administrative tail.
+
+    Distinct addresses mostly differ in the house number and street before the first
+    separator, while "phuong x, quan y, tp z" repeats: the tail is split off with a
+    vectorised regex and each distinct tail is read once. A tail's reading is used only
+    when it is exact or fuzzy (the street could still be the ward, or hold split evidence);
+    the other addresses are read whole.
+    """
+    too_long = pl.col("_length") > MAX_INPUT_CHARS
+    distinct = distinct.with_columns(_tail=pl.when(~too_long).then(pl.col("_clean").str.extract(_TAIL, 1)))
+    tails = distinct.select("_tail", "_mode").drop_nulls().unique()
+    rows = []
+    for t, m in tails.iter_rows():
+        res = _read_mode(idx, t, m)
+        if res.complete and res.status in _FINAL:
+            rows.append((t, m, *_row(res)))
+    by_tail = pl.DataFrame(
+        rows,
+        schema={"_tail": pl.String, "_mode": pl.String, **_RESULT_COLUMNS},
+        orient="row",
+    )
+    joined = distinct.join(by_tail, on=["_tail", "_mode"], how="left")
+    done = joined.filter(pl.col("status").is_not_null()).select("_clean", "_mode", *_RESULT_COLUMNS)
+    rows = []
+    for clean, mode, length in (
+        joined.filter(pl.col("status").is_null()).select("_clean", "_mode", "_length").iter_rows()
+    ):
+        if length > MAX_INPUT_CHARS:
+            res = Resolution(reason=f"input too long ({length} characters; an address has at most {MAX_INPUT_CHARS})")
+        elif not clean:
+            res = Resolution(reason="empty after removing control characters and spaces")
+        else:
+            res = _read_mode(idx, clean, mode)
+        rows.append((clean, mode, *_row(res)))
+    rest = pl.DataFrame(rows, schema={"_clean": pl.String, "_mode": pl.String, **_RESULT_COLUMNS}, orient="row")
+    return pl.concat([done, rest])
 
 
 def resolve_addresses(
-    addresses: pl.Series | Sequence[str | None], reference: Reference | None = None, index: ResolverIndex | None = None
+    addresses: pl.Series | Sequence[str | None],
+    reference: Reference | None = None,
+    index: ResolverIndex | None = None,
+    *,
+    as_of=None,
+    scheme=None,
 ) -> pl.DataFrame:
-    """Resolve free-text old addresses. One output row per input, in input order.
+    """Resolve free-text addresses written in the old or the 2025 form. One output row per input, in order.
+
+    ``as_of``: the record's date (one value, or one per row: date, datetime or text); it
+    decides between an old-form and a 2025-form reading when the address itself does not.
+    ``scheme``: the form the caller knows the address is written in ('pre2025'/'old' or
+    '2025'/'new'; one value or one per row; other values count as unknown).
 
     Columns: ``input`` plus the RESOLVED_ADDRESS columns (pipelines/schema.py).
     Never raises on bad values: they come back ``unresolved`` with a reason.
@@ -604,32 +917,24 @@ def resolve_addresses(
     series = addresses if isinstance(addresses, pl.Series) else pl.Series(list(addresses), dtype=pl.String)
     series = series.cast(pl.String).rename("input")
     idx = index or index_for(reference)
-    frame = series.to_frame()
-    # Clean each distinct raw string once, then parse each distinct cleaned string once.
+    frame = pl.DataFrame([series, _modes(series.len(), scheme, as_of)])
+    keys = ["input", "_mode"]
+    # Clean each distinct raw string once, then read each distinct cleaned string once.
     raw = (
-        frame.unique("input")
+        frame.unique(keys)
         .drop_nulls()
         .with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
     )
-    frame = frame.join(raw, on="input", how="left", maintain_order="left", nulls_equal=False)
-    distinct = raw.group_by("_clean").agg(pl.col("_length").max())
-    rows = []
-    tails: dict[str, Resolution] = {}
-    for clean, length in distinct.iter_rows():
-        if length is not None and length > MAX_INPUT_CHARS:
-            res = Resolution(reason=f"input too long ({length} characters; an address has at most {MAX_INPUT_CHARS})")
-        elif not clean:
-            res = Resolution(reason="empty after removing control characters and spaces")
-        else:
-            res = _parse_with_tail_cache(idx, clean, tails)
-        rows.append((clean, res.old_uid, res.new_uid, res.status, res.confidence, res.reason))
-    resolved = pl.DataFrame(rows, schema={"_clean": pl.String, **_RESULT_SCHEMA}, orient="row")
-    out = frame.join(resolved, on="_clean", how="left", maintain_order="left").with_columns(
+    frame = frame.join(raw, on=keys, how="left", maintain_order="left", nulls_equal=False)
+    distinct = raw.group_by("_clean", "_mode").agg(pl.col("_length").max())
+    resolved = _read_distinct(idx, distinct)
+    out = frame.join(resolved, on=["_clean", "_mode"], how="left", maintain_order="left").with_columns(
         status=pl.col("status").fill_null("unresolved"),
         confidence=pl.col("confidence").fill_null(0.0),
         reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
     )
-    return _add_unit_columns(idx, out).select("input", *RESOLVED_ADDRESS.columns)
+    out = _add_unit_columns(idx, out).with_columns(candidates=pl.coalesce("_cands", "candidates"))
+    return out.select("input", *RESOLVED_ADDRESS.columns)
 
 
 def _add_unit_columns(idx: ResolverIndex, frame: pl.DataFrame) -> pl.DataFrame:
@@ -722,7 +1027,9 @@ def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Serie
             ignore_nulls=True,
         ),
     )
-    patch = _add_unit_columns(idx, patch.select("_row", "input", *_RESULT_SCHEMA))
+    patch = _add_unit_columns(idx, patch.select("_row", "input", *_RESULT_SCHEMA)).with_columns(
+        scheme=pl.lit("pre2025")
+    )
     base = resolved.with_row_index("_row")
     kept = base.filter(~pl.col("_row").is_in(patch["_row"].implode()))
     return pl.concat([kept, patch.select(base.columns)]).sort("_row").drop("_row")

@@ -204,7 +204,8 @@ SOURCE_DISAGREEMENTS = Table(
 
 REFERENCE_TABLES: tuple[Table, ...] = (UNITS_PRE2025, UNITS_2025, CROSSWALK, ALIASES, GAZETTEER, SOURCE_DISAGREEMENTS)
 
-RESOLVE_STATUSES = ("exact", "fuzzy", "split_resolved", "split_review", "unresolved")
+RESOLVE_STATUSES = ("exact", "fuzzy", "split_resolved", "split_review", "scheme_review", "unresolved")
+ADDRESS_SCHEMES = (SCHEME_PRE2025, SCHEME_2025)
 
 RESOLVED_ADDRESS = Table(
     name="resolved_address",
@@ -221,12 +222,25 @@ RESOLVED_ADDRESS = Table(
         _f(
             "status",
             pl.String,
-            "exact, fuzzy, split_resolved, split_review or unresolved.",
+            "exact, fuzzy, split_resolved, split_review, scheme_review (the address reads as a unit of "
+            "both schemes leading to different 2025 wards and no district, date or scheme column decides: "
+            "both readings are in candidates) or unresolved.",
             required=True,
             allowed=RESOLVE_STATUSES,
         ),
+        _f(
+            "scheme",
+            pl.String,
+            "Form the address was read in: pre2025 (old ward, district, province) or 2025 (ward, province); "
+            "null when undecided or unresolved.",
+            allowed=ADDRESS_SCHEMES,
+        ),
         _f("confidence", pl.Float64, "0..1; 0 when unresolved.", required=True),
-        _f("candidates", pl.List(pl.String), "Every possible new ward ('2025:<code>') for the old unit."),
+        _f(
+            "candidates",
+            pl.List(pl.String),
+            "Every possible new ward ('2025:<code>'): the old unit's parts, the 2025 ward read, or both readings.",
+        ),
         _f("reason", pl.String, "Why the row is not exact: fuzzy match details, split evidence, or the failure."),
     ),
 )
@@ -351,12 +365,22 @@ RESOLUTION_FIELDS = (
     _f(
         "ward_status",
         pl.String,
-        "Resolver status: exact, fuzzy, split_resolved, split_review, unresolved.",
+        "Resolver status: exact, fuzzy, split_resolved, split_review, scheme_review, unresolved.",
         required=True,
         allowed=RESOLVE_STATUSES,
     ),
+    _f(
+        "ward_scheme",
+        pl.String,
+        "Form the address was read in: pre2025 or 2025; null when undecided or unresolved.",
+        allowed=ADDRESS_SCHEMES,
+    ),
     _f("ward_confidence", pl.Float64, "Resolver confidence 0..1.", required=True),
-    _f("ward_candidates", pl.List(pl.String), "Every new ward the old unit went to."),
+    _f(
+        "ward_candidates",
+        pl.List(pl.String),
+        "Every new ward the address may be in (old unit's parts, 2025 ward, or both readings).",
+    ),
     _f("ward_reason", pl.String, "Why the address is not an exact match."),
 )
 TEXT_REPAIR_FIELD = _f(

@@ -25,7 +25,7 @@ HCMC_SPLIT_OLD_UNITS = 47
 
 # Resolver statuses that assign exactly one new ward, and those that need a person.
 RESOLVED_STATUSES = ("exact", "fuzzy", "split_resolved")
-REVIEW_STATUSES = ("split_review", "unresolved")
+REVIEW_STATUSES = ("split_review", "scheme_review", "unresolved")
 assert set(RESOLVED_STATUSES) | set(REVIEW_STATUSES) == set(RESOLVE_STATUSES)
 
 MAX_REPORTED_PROBLEMS = 20
@@ -44,7 +44,7 @@ CHECK_DESCRIPTIONS = {
     "unit's new parts.",
     "resolver_contract": "One output row per input row; RESOLVED_ADDRESS columns valid; new_uid set exactly "
     "for exact/fuzzy/split_resolved and among the candidates; every non-exact row has a reason.",
-    "nothing_dropped": "Every split_review/unresolved row is in the queue with a reason; resolved + queued = all rows.",
+    "nothing_dropped": "Every split_review/scheme_review/unresolved row is in the queue with a reason; resolved + queued = all rows.",
 }
 
 
@@ -300,7 +300,7 @@ def resolved_address_problems(resolved: pl.DataFrame, input_rows: int) -> list[s
             status.is_in(RESOLVED_STATUSES) & pl.col("new_uid").is_null(),
         ),
         (
-            "review rows (split_review/unresolved) with a new_uid",
+            "review rows (split_review/scheme_review/unresolved) with a new_uid",
             status.is_in(REVIEW_STATUSES) & pl.col("new_uid").is_not_null(),
         ),
         (
@@ -314,8 +314,13 @@ def resolved_address_problems(resolved: pl.DataFrame, input_rows: int) -> list[s
         ),
         ("confidence outside 0..1", (pl.col("confidence") < 0) | (pl.col("confidence") > 1)),
         (
-            "split_review rows with fewer than 2 candidates",
-            (status == "split_review") & (pl.col("candidates").list.len().fill_null(0) < 2),
+            "split_review/scheme_review rows with fewer than 2 candidates",
+            status.is_in(["split_review", "scheme_review"]) & (pl.col("candidates").list.len().fill_null(0) < 2),
+        ),
+        (
+            "rows read in a scheme without a unit of it (scheme pre2025 without old_uid, 2025 with one)",
+            ((pl.col("scheme") == "pre2025") & pl.col("old_uid").is_null())
+            | ((pl.col("scheme") == "2025") & (pl.col("old_uid").is_not_null() | pl.col("new_uid").is_null())),
         ),
         (
             "resolved rows whose new_uid is not among the candidates",

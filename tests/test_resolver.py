@@ -280,3 +280,107 @@ def test_province_codes_are_declared_once():
     assert set(registries.CCCD_PROVINCE) == set(reference.HCMC_OLD_PROVINCES)
     counts = dict(reference.default_reference().hcmc_old_units().group_by("province_code").len().iter_rows())
     assert counts == reference.HCMC_OLD_UNITS_BY_PROVINCE
+
+
+# --------------------------------------------------------------------------- the 2025 form (street, ward, province)
+
+TAN_DINH_2025, TAN_DINH_BD_2025 = "2025:26737", "2025:25849"  # old Tân Định of Bình Dương went to 25849
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "12 Nguyễn Huệ, Phường Sài Gòn, Thành phố Hồ Chí Minh",
+        "12 nguyen hue, phuong sai gon, tp ho chi minh",
+        unicodedata.normalize("NFD", "12 Nguyễn Huệ, Phường Sài Gòn, TP.HCM"),
+        "12 NGUYỄN HUỆ, P. SÀI GÒN, TPHCM",
+        "12 Nguyễn Huệ P.Sài Gòn HCM",
+        "PSài Gòn, SG",
+        "12 Nguyễn Huệ, Phường Sài Gòn",  # city missing: the name is unique in the country
+        "12 Nguyễn Huệ, Phường Sài Gòn, Việt Nam",
+    ],
+)
+def test_2025_form_reads_the_new_ward_directly(address):
+    row = one(address)
+    assert (row["new_uid"], row["status"], row["scheme"]) == (SAI_GON, "exact", "2025")
+    assert row["old_uid"] is None and row["candidates"] == [SAI_GON]
+
+
+def test_2025_form_of_the_issue_and_of_the_whole_country():
+    rows = resolve_addresses(
+        [
+            "Phường Bàn Cờ, TP.HCM",
+            "Xã Long Hải, TP Hồ Chí Minh",
+            "ĐK Côn Đảo, HCM",  # special zone, abbreviated
+            "Phường Ba Đình, Hà Nội",
+            "Phường Thủ Dầu Một, Bình Dương",  # old province name of the new city
+            "Phường Gò Vấp, TP.HCM",  # 2025 ward named like an old district
+        ]
+    )
+    assert rows["new_name"].to_list() == [
+        "Phường Bàn Cờ",
+        "Xã Long Hải",
+        "Đặc khu Côn Đảo",
+        "Phường Ba Đình",
+        "Phường Thủ Dầu Một",
+        "Phường Gò Vấp",
+    ]
+    assert rows["scheme"].to_list() == ["2025"] * rows.height and rows["status"].unique().to_list() == ["exact"]
+    assert resolved_address_problems(rows.select(RESOLVED_ADDRESS.columns), rows.height) == []
+
+
+def test_2025_typo_is_fuzzy_only_inside_the_province():
+    row = one("Phường Sài Gònn, TP.HCM")
+    assert (row["new_uid"], row["status"], row["scheme"]) == (SAI_GON, "fuzzy", "2025")
+    # Sài Gòn is a ward of HCMC: misspelt under Hà Nội it must not jump provinces.
+    assert one("Phường Sài Gònn, Hà Nội")["new_uid"] is None
+
+
+def test_a_district_means_the_old_form_whatever_the_date():
+    row = resolve_addresses(["Phường Tân Định, Quận 1, TP.HCM"], as_of="2025-09-01").row(0, named=True)
+    assert (row["old_uid"], row["scheme"], row["status"]) == ("pre2025:26734", "pre2025", "exact")
+
+
+def test_a_name_of_both_schemes_goes_to_review_unless_something_decides():
+    """Without province, 'Phường Tân Định' is the 2025 ward, or the old ward of Quận 1 (-> the same ward),
+    or the old ward of Bình Dương (-> another ward): both readings, never a guess."""
+    row = one("12 Hai Bà Trưng, Phường Tân Định")
+    assert row["status"] == "scheme_review" and row["new_uid"] is None and row["scheme"] is None
+    assert {TAN_DINH_2025, TAN_DINH_BD_2025} <= set(row["candidates"])
+    after = resolve_addresses(["12 Hai Bà Trưng, Phường Tân Định"], as_of="01/08/2025").row(0, named=True)
+    assert (after["new_uid"], after["scheme"], after["status"]) == (TAN_DINH_2025, "2025", "fuzzy")
+    assert "as-of" in after["reason"]
+    known = resolve_addresses(["12 Hai Bà Trưng, Phường Tân Định"], scheme="2025").row(0, named=True)
+    # other provinces have a Tân Định too: without a city it is read in HCMC, not exact
+    assert (known["new_uid"], known["scheme"], known["status"]) == (TAN_DINH_2025, "2025", "fuzzy")
+    known = resolve_addresses(["12 Hai Bà Trưng, Phường Tân Định, HCM"], scheme="2025").row(0, named=True)
+    assert (known["new_uid"], known["scheme"], known["status"]) == (TAN_DINH_2025, "2025", "exact")
+    before = resolve_addresses(["12 Hai Bà Trưng, Phường Tân Định"], as_of="2024-03-01").row(0, named=True)
+    assert before["new_uid"] is None and before["status"] == "unresolved"  # two old Tân Định, no district
+
+
+def test_readings_that_agree_give_the_ward_but_no_scheme_and_not_exact():
+    row = one("Phường Tân Định, TP.HCM")  # old Tân Định of HCMC went wholly into the new Tân Định
+    assert (row["new_uid"], row["scheme"], row["status"]) == (TAN_DINH_2025, None, "fuzzy")
+    assert row["old_uid"] is None
+
+
+def test_per_row_scheme_and_as_of_columns():
+    out = resolve_addresses(
+        ["Phường Tân Định", "Phường Tân Định", "Phường Tân Định", "Phường Tân Định"],
+        scheme=["new", None, "bogus", None],
+        as_of=[None, "2025-07-01", None, "2025-06-30"],
+    )
+    assert out["status"].to_list() == ["fuzzy", "fuzzy", "scheme_review", "unresolved"]
+    assert out["scheme"].to_list() == ["2025", "2025", None, None]
+    with pytest.raises(ValueError, match="as_of"):
+        resolve_addresses(["a", "b"], as_of=["2025-01-01"])
+
+
+def test_contract_check_catches_a_scheme_without_its_unit():
+    good = resolve_addresses(["Phường Sài Gòn, TP.HCM", "Phường Tân Định"])
+    assert resolved_address_problems(good.select(RESOLVED_ADDRESS.columns), 2) == []
+    bad = good.with_columns(old_uid=pl.lit(BEN_NGHE))
+    assert any("scheme" in p for p in resolved_address_problems(bad.select(RESOLVED_ADDRESS.columns), 2))
+    thin = good.with_columns(candidates=pl.lit(["2025:26737"]))
+    assert any("fewer than 2" in p for p in resolved_address_problems(thin.select(RESOLVED_ADDRESS.columns), 2))

@@ -86,6 +86,7 @@ def _resolve(frame: pl.DataFrame, reference=None) -> pl.DataFrame:
         old_uid=resolved["old_uid"],
         new_uid=resolved["new_uid"],
         ward_status=resolved["status"],
+        ward_scheme=resolved["scheme"],
         ward_confidence=resolved["confidence"],
         ward_candidates=resolved["candidates"],
         ward_reason=resolved["reason"],
