@@ -62,7 +62,7 @@ WARD_MARKERS = Markers("thi tran", "phuong", "ward", "xa", "tt", "p", "f", "x")
 # The 2025 form has no district and no township (thị trấn); it adds the special zone (đặc khu, ĐK).
 WARD_MARKERS_2025 = Markers("dac khu", "phuong", "ward", "xa", "dk", "p", "f", "x")
 DISTRICT_MARKERS = Markers("thanh pho", "thi xa", "district", "quan", "huyen", "tp", "tx", "q", "h")
-PROVINCE_MARKERS = Markers("thanh pho", "tinh", "tp")
+PROVINCE_MARKERS = Markers("thanh pho", "tinh", "tp", "t")
 STREET_MARKERS = frozenset(("duong", "dai", "hem", "ngo", "ngach", "kiet", "so", "to", "lo", "km", "quoc", "tinh lo"))
 TRAILING_COUNTRY = (("viet", "nam"), ("vietnam",), ("vn",))
 MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
@@ -78,6 +78,14 @@ MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
     "dk": {"Đặc khu"},
 }
 SCHEMES = ("pre2025", "2025")
+# Words that start a unit of a lower level: a segment starting with one is not a district/province.
+_WARD_WORDS = frozenset(w for m in (*WARD_MARKERS, *WARD_MARKERS_2025) for w in m.split(" ")[:1])
+_LOWER_UNIT_WORDS = {
+    WARD_MARKERS: frozenset(),
+    WARD_MARKERS_2025: frozenset(),
+    DISTRICT_MARKERS: _WARD_WORDS,
+    PROVINCE_MARKERS: _WARD_WORDS | {"quan", "huyen", "q", "h", "tx", "district"},
+}
 REFORM_DATE = "2025-07-01"  # Resolution 202/2025/QH15: the two-tier form from this day
 _TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -435,8 +443,10 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers
         marker = _marker_at(words, i, end, markers)
         if marker is not None and i + marker.count(" ") + 1 < end:
             starts.append((i + marker.count(" ") + 1, marker))
-    if not starts and not (words[seg_start][0].isdigit() or words[seg_start] in STREET_MARKERS):
-        starts.append((seg_start, None))  # no marker; a house number or street word would make it a street
+    first = words[seg_start]
+    if not starts and not (first[0].isdigit() or first in STREET_MARKERS or first in _LOWER_UNIT_WORDS[markers]):
+        # no marker; a house number or street word would make it a street, a ward word a ward
+        starts.append((seg_start, None))
     names = [k for k in choices if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()]
     for name_start, marker in starts:
         query = _squash(words[name_start:end])
@@ -477,6 +487,7 @@ class Resolution:
     candidates: list[str] | None = None  # set when not the old unit's parts (2025 readings, scheme_review)
     district: bool = False  # an old district is written (with a marker or as its own segment)
     old_hits: tuple[str, ...] = ()  # old units a name without district could be (when several)
+    typo: bool = False  # a name was matched with typo tolerance
     complete: bool = False  # the unit's parent was found too (old district, 2025 province): safe to reuse as a tail
 
 
@@ -564,7 +575,7 @@ def parse_address(idx: ResolverIndex, text: str, original: str, tokens: _Tokens 
     # No reading found a district: a ward name unique in its province still resolves.
     for provinces, district_end, province_given in readings:
         result = _ward_without_district(idx, tokens, district_end, provinces, province_given, original)
-        if result.old_uid is not None:
+        if result.old_uid is not None or (result.old_hits and not (best_failure and best_failure.district)):
             return result
         best_failure = best_failure or result
     return best_failure or Resolution(reason="no administrative unit found")
@@ -574,7 +585,11 @@ def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_gi
     res = _read_ward_of_district(idx, tokens, dmatch, district, original)
     # A district with its own marker or segment is the old form; one glued to a ward marker
     # ("Phường Gò Vấp") is the name of a 2025 ward.
-    res.district = dmatch.marker is not None or tokens.boundary_before[dmatch.start]
+    start = dmatch.start
+    after_ward_word = start > 0 and not tokens.hard_before[start] and tokens.words[start - 1] in _WARD_WORDS
+    res.district = not after_ward_word and (
+        dmatch.marker is not None or (tokens.hard_before[start] and dmatch.how != "fuzzy")
+    )
     res.complete = True
     return res
 
@@ -658,6 +673,9 @@ def _decide(idx: ResolverIndex, old: Resolution, new: Resolution, side: str | No
         return old
     if not old_set:
         return new
+    # A name written exactly in one scheme beats a typo-tolerant reading in the other.
+    if old.typo != new.typo and new.new_uid is not None and old.old_uid is not None:
+        return old if new.typo else new
     if side is not None:
         chosen = old if side == "pre2025" else new
         note = f"name of both schemes; read in the {side} form by the as-of date"
@@ -747,7 +765,7 @@ def _ward_2025(
         notes.append("province missing; read in the default province")
     status = "fuzzy" if notes else "exact"
     confidence = round(m.score / 100 * (0.95 if m.how == "fuzzy" else 1.0), 4)
-    return Resolution(None, status, confidence, uid, "; ".join(notes) or None, "2025", [uid])
+    return Resolution(None, status, confidence, uid, "; ".join(notes) or None, "2025", [uid], typo=m.how == "fuzzy")
 
 
 def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
@@ -758,6 +776,12 @@ def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match
         f"alias '{m.text}'" for m in matches if m.how == "alias"
     ]
     reason = "; ".join(notes) or None
+    res = _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original)
+    res.typo = bool(fuzzy)
+    return res
+
+
+def _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original) -> Resolution:
     if not parts:
         return Resolution(old_uid=old_uid, reason=f"old unit {old_uid} has no successor in the crosswalk")
     if len(parts) == 1:

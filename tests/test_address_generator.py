@@ -199,3 +199,39 @@ def test_committed_sample_is_reproducible():
         "regenerate: python -m pipelines.synth.addresses --n 2000 --seed 42"
     )
     assert set(sample["mess_type"]) == set(MESS_TYPES)
+
+
+def test_2025_form_rows_are_opt_in_and_say_what_they_are(reference):
+    from pipelines.synth.addresses import ALL_MESS_TYPES, NEW_FORM_MESS_TYPES
+
+    frame = generate_addresses(3000, seed=5, reference=reference, mess_types=ALL_MESS_TYPES)
+    new = frame.filter(pl.col("mess_type").is_in(NEW_FORM_MESS_TYPES))
+    assert set(new["mess_type"]) == set(NEW_FORM_MESS_TYPES)
+    assert new["true_old_uid"].null_count() == new.height and new["true_new_uid"].null_count() == 0
+    assert (new["true_candidates"].list.len() == 1).all() and not new["is_split"].any()
+    units = reference.units_2025.select("unit_uid", "short_name", "province_code", "province_name")
+    rows = new.join(units, left_on="true_new_uid", right_on="unit_uid")
+    assert rows.height == new.height
+    # whole country, no district written
+    assert rows["province_code"].n_unique() > 20
+    assert not rows["address"].str.contains(r"(?i)\b(Quận|Huyện|Thị xã) ").any()
+    clean = rows.filter(pl.col("mess_type") == "new_clean")
+    for address, short, province in clean.select("address", "short_name", "province_name").iter_rows():
+        assert address.endswith(f" {short}, {province}")
+    assert rows.filter(pl.col("mess_type") == "new_no_commas")["address"].str.contains(",").sum() == 0
+    missing = rows.filter(pl.col("mess_type") == "new_province_missing")
+    assert (missing["province_code"] == "79").all()
+    assert not missing["address"].str.contains("Hồ Chí Minh").any()
+    # a name of both schemes: an old unit of the same type and folded name went to another ward
+    old = reference.units_pre2025.with_columns(k=pl.col("short_name").map_elements(fold, return_dtype=pl.String))
+    both = rows.filter(pl.col("mess_type") == "new_both_schemes").with_columns(
+        k=pl.col("short_name").map_elements(fold, return_dtype=pl.String)
+    )
+    assert both.height > 0
+    olds = both.join(old.select("unit_uid", "k"), on="k").join(
+        reference.crosswalk.select("old_uid", "new_uid"), left_on="unit_uid", right_on="old_uid"
+    )
+    elsewhere = olds.filter(pl.col("new_uid") != pl.col("true_new_uid"))["true_new_uid"].unique()
+    assert set(both["true_new_uid"]) <= set(elsewhere)
+    # the default output holds no 2025-form row (the committed sample stays reproducible)
+    assert not generate_addresses(500, seed=5, reference=reference)["mess_type"].is_in(NEW_FORM_MESS_TYPES).any()

@@ -65,6 +65,22 @@ MESS_TYPES: tuple[str, ...] = (
     "split_no_evidence",
     "bad_input",
 )
+# Addresses written in the 2025 form (street, ward/commune/special zone, province; no district),
+# opt-in (``mess_types=ALL_MESS_TYPES``) so the default output and the committed sample stay as they were.
+NEW_FORM_MESS_TYPES: tuple[str, ...] = (
+    "new_clean",
+    "new_no_diacritics",
+    "new_nfd",
+    "new_case",
+    "new_abbreviations",
+    "new_compact",
+    "new_province_short",
+    "new_province_missing",
+    "new_typo",
+    "new_no_commas",
+    "new_both_schemes",
+)
+ALL_MESS_TYPES: tuple[str, ...] = MESS_TYPES + NEW_FORM_MESS_TYPES
 SPLIT_MESS_TYPES = ("split_evidence", "split_no_evidence")
 NON_SPLIT_MESS_TYPES = tuple(t for t in MESS_TYPES if t not in SPLIT_MESS_TYPES and t != "bad_input")
 
@@ -87,6 +103,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "split_evidence": 5,
     "split_no_evidence": 5,
     "bad_input": 3,
+    **{t: 3 for t in NEW_FORM_MESS_TYPES},
 }
 
 # Secondary mess allowed per primary type, with its probability (kept sparse, and
@@ -304,12 +321,31 @@ class _Unit:
 
 
 @dataclass
+class _NewUnit:
+    """A 2025 unit and how its name reads in the old scheme."""
+
+    uid: str
+    name: str  # 'Phường Sài Gòn'
+    short: str
+    type: str  # Phường, Xã, Đặc khu
+    province_code: str
+    province_name: str
+    province_short: str
+    # Its name (with its type) is also an old unit's that went elsewhere, read in the old province
+    # written ('Phường Tân Định, TP.HCM' -> old HCMC) or, without province, in the three old provinces.
+    both_written: bool = False
+    both_missing: bool = False
+    typos: list[str] = field(default_factory=list)
+
+
+@dataclass
 class _Catalogue:
     units: list[_Unit]
     pools: dict[str, list[int]]
     streets: list[str]
     traps: list[str]
     named_wards: list[tuple[str, str]]  # (short name, district code)
+    new_units: list[_NewUnit] = field(default_factory=list)
 
 
 _CATALOGUES: dict[int, tuple[Reference, _Catalogue]] = {}
@@ -381,7 +417,105 @@ def _build_catalogue(reference: Reference) -> _Catalogue:
 
     streets, traps = _split_streets(units)
     named_wards = [(u.short, u.district_code) for u in units if u.short and not u.number]
-    return _Catalogue(units, pools, streets, traps, named_wards)
+    new_units, new_pools = _new_units(reference)
+    pools.update(new_pools)
+    return _Catalogue(units, pools, streets, traps, named_wards, new_units)
+
+
+def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int]]]:
+    """2025 units of the whole country, with pools per 2025-form mess type.
+
+    An old reading exists when an old unit of the same type has the same folded name in the
+    old province(s) the address names; it "goes elsewhere" unless its parts are exactly this
+    unit. Such units only appear as new_both_schemes; names that repeat inside their own
+    province (folded) are left out, as are province-missing names outside the new HCMC.
+    """
+    new = reference.units_2025.sort("unit_uid")
+    old = reference.units_pre2025.filter(~pl.col("unit_uid").str.starts_with("pre2025-district:"))
+    parts: dict[str, set[str]] = defaultdict(set)
+    for o, n in reference.crosswalk.select("old_uid", "new_uid").iter_rows():
+        parts[o].add(n)
+    old_by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (province key, type, name key)
+    for uid, short, utype, pshort in old.select(
+        "unit_uid", "short_name", "unit_type", "province_short_name"
+    ).iter_rows():
+        old_by_key[(fold(pshort), utype, fold(short))].append(uid)
+    new_count: dict[tuple[str, str], int] = defaultdict(int)
+    for p, short in new.select("province_code", "short_name").iter_rows():
+        new_count[(p, fold(short))] += 1
+    hcmc_old_keys = sorted(
+        {fold(s) for s in old.filter(pl.col("province_code").is_in(HCMC_OLD_PROVINCES))["province_short_name"]}
+    )
+
+    def other_ward(olds: list[str], uid: str) -> bool:
+        targets = set().union(*(parts[o] for o in olds)) if olds else set()
+        return bool(targets) and targets != {uid}
+
+    units: list[_NewUnit] = []
+    for r in new.iter_rows(named=True):
+        u = _NewUnit(
+            r["unit_uid"],
+            r["name"],
+            r["short_name"],
+            r["unit_type"],
+            r["province_code"],
+            r["province_name"],
+            r["province_short_name"],
+        )
+        key = fold(u.short)
+        u.both_written = other_ward(old_by_key.get((fold(u.province_short), u.type, key), []), u.uid)
+        if u.province_code == "79":
+            missing = [o for pk in hcmc_old_keys for o in old_by_key.get((pk, u.type, key), [])]
+            u.both_missing = other_ward(missing, u.uid)
+        units.append(u)
+    _add_new_typos(units, {k[2] for k in old_by_key})
+    single = [i for i, u in enumerate(units) if new_count[(u.province_code, fold(u.short))] == 1]
+    ok = [i for i in single if not units[i].both_written]
+    pools = {t: ok for t in NEW_FORM_MESS_TYPES}
+    pools["new_province_missing"] = [i for i in ok if units[i].province_code == "79" and not units[i].both_missing]
+    pools["new_typo"] = [i for i in ok if units[i].typos]
+    pools["new_both_schemes"] = [i for i in single if units[i].both_written or units[i].both_missing]
+    return units, pools
+
+
+def spelling_key(name: str) -> str:
+    """Folded key that also treats syllable-final i/y after a consonant as one letter (Quý/Quí, Mỹ/Mĩ):
+    Vietnamese writes both, so a 'typo' between them is no typo."""
+    words = strip_words(name)
+    out = []
+    for w in words:
+        if len(w) >= 2 and w[-1] == "y" and (w[-2] not in "aeiouy" or (w[-2] == "u" and w[-3:-2] == "q")):
+            w = w[:-1] + "i"
+        out.append(w)
+    return "".join(out)
+
+
+def _add_new_typos(units: list[_NewUnit], old_keys: set[str]) -> None:
+    """One-edit typos of 2025 names, at distance >= 2 from the other wards of the province, naming no unit."""
+    rnd = random.Random(2025)
+    by_province: dict[str, list[str]] = defaultdict(list)
+    for u in units:
+        by_province[u.province_code].append(spelling_key(u.short))
+    all_new = {spelling_key(u.short) for u in units}
+    old_keys = old_keys | {spelling_key(k) for k in old_keys}
+    for u in units:
+        key = spelling_key(u.short)
+        if len(key) < 5 or any(c.isdigit() for c in key):
+            continue
+        variants = [t for t, _ in _typo_variants(u.short, rnd) if OSA.distance(spelling_key(t), key) == 1]
+        others = [k for k in by_province[u.province_code] if k != key]
+        if not variants or not others:
+            continue
+        keys = [spelling_key(t) for t in variants]
+        nearest = process.cdist(keys, others, scorer=OSA.distance, workers=1).min(axis=1)
+        u.typos = [
+            t
+            for t, k, d in zip(variants, keys, nearest, strict=True)
+            if d >= 2
+            and k not in all_new
+            and k not in old_keys
+            and not any(k.startswith(m) and k[len(m) :] in all_new | old_keys for m in (*_MARKERS, "dk"))
+        ]
 
 
 def _split_streets(units: list[_Unit]) -> tuple[list[str], list[str]]:
@@ -792,6 +926,51 @@ def _render(
     return _Row(address, mess, "; ".join(detail), transform, u.uid, true_new, u.candidates, u.is_split, evidence_uid)
 
 
+_NEW_ABBREV = {"Phường": ("P",), "Xã": ("X",), "Đặc khu": ("ĐK", "Đk")}
+HCMC_SHORT_2025 = ("HCM", "TPHCM", "TP.HCM", "Tp HCM", "SG", "TP. HCM")
+
+
+def _render_2025(u: _NewUnit, mess: str, rnd: random.Random, cat: _Catalogue) -> _Row:
+    """A 2025-form address: street, ward/commune/special zone, province (no district)."""
+    street: str | None = f"{_house(rnd)} {rnd.choice(cat.streets)}"
+    ward, province, sep, transform, detail = u.name, u.province_name, ", ", "", []
+    abbr = rnd.choice(_NEW_ABBREV[u.type])
+    if mess == "new_abbreviations":
+        ward = f"{abbr}{'.' if rnd.random() < 0.85 else ''} {u.short}"
+        if rnd.random() < 0.5:
+            kind, rest = (
+                ("TP", province[len("Thành phố ") :]) if province.startswith("Thành phố") else ("T", u.province_short)
+            )
+            province = f"{kind}{rnd.choice(('.', '. ', ' '))}{rest}".replace(". ", ". ").replace("  ", " ")
+    elif mess == "new_compact":
+        ward = f"{abbr}{'.' if u.type != 'Phường' or rnd.random() < 0.5 else ''}{u.short}"
+    elif mess == "new_province_short":
+        province = rnd.choice(HCMC_SHORT_2025) if u.province_code == "79" else u.province_short
+    elif mess == "new_province_missing":
+        province = None
+    elif mess == "new_no_diacritics":
+        transform = "strip"
+    elif mess == "new_nfd":
+        transform = "nfd"
+    elif mess == "new_case":
+        transform = rnd.choice(("upper", "lower"))
+        detail.append(transform)
+    elif mess == "new_typo":
+        text = rnd.choice(u.typos)
+        ward = f"{u.type} {text}"
+        detail.append(f"typo ward: {text}")
+    elif mess == "new_no_commas":
+        sep = " "
+    elif mess == "new_both_schemes":
+        if not u.both_written or (u.both_missing and rnd.random() < 0.5):
+            province = None
+        detail.append("province written" if province else "province missing")
+    if mess not in ("new_clean", "new_no_commas") and rnd.random() < 0.07:
+        street = None
+    address = sep.join(p for p in (street, ward, province) if p)
+    return _Row(address, mess, "; ".join(detail), transform, None, u.uid, [u.uid], False, None)
+
+
 def _apply_transforms(frame: pl.DataFrame) -> pl.DataFrame:
     """Whole-string mess, vectorised: accents stripped (case kept), NFD, case."""
     a, t = pl.col("address"), pl.col("transform")
@@ -821,7 +1000,7 @@ def _generate_batch(
     rnd = random.Random(seed)
     counts = _allocate(n, weights)
     rows: list[tuple[str, int]] = []
-    for mess in sorted(counts, key=MESS_TYPES.index):
+    for mess in sorted(counts, key=ALL_MESS_TYPES.index):
         pool = list(cat.pools[mess])
         rnd.shuffle(pool)
         # cycle through the pool so that every eligible unit appears once n is large enough
@@ -832,6 +1011,8 @@ def _generate_batch(
         if mess == "bad_input":
             text, detail = _bad_input(rnd)
             out.append(_Row(text, mess, detail, "", None, None, [], False, None))
+        elif mess in NEW_FORM_MESS_TYPES:
+            out.append(_render_2025(cat.new_units[ui], mess, rnd, cat))
         else:
             out.append(_render(cat.units[ui], mess, rnd, cat, gazetteer))
     frame = pl.DataFrame(
@@ -886,9 +1067,9 @@ def generate_addresses(
     reference = reference or default_reference()
     cat = _catalogue(reference)
     types = tuple(mess_types) if mess_types is not None else MESS_TYPES
-    unknown = set(types) - set(MESS_TYPES)
+    unknown = set(types) - set(ALL_MESS_TYPES)
     if unknown:
-        raise ValueError(f"unknown mess types {sorted(unknown)}; known: {MESS_TYPES}")
+        raise ValueError(f"unknown mess types {sorted(unknown)}; known: {ALL_MESS_TYPES}")
     w = {t: (weights or DEFAULT_WEIGHTS).get(t, DEFAULT_WEIGHTS[t]) for t in types}
     gaz = gazetteer if gazetteer is not None else synthetic_gazetteer(seed, reference)
     evidence: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -955,6 +1136,8 @@ def row_correct(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
         .then((pl.col("status") == "split_resolved") & same_new)
         .when(mess == "split_no_evidence")
         .then((pl.col("status") == "split_review") & contains)
+        .when(mess == "new_both_schemes")
+        .then((pl.col("status") == "scheme_review") & contains)
         .otherwise(pl.col("status").is_in(["exact", "fuzzy"]) & same_new)
     )
     return df.with_columns(
@@ -979,12 +1162,17 @@ def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
         pl.col("candidates_contain_truth").mean().alias("candidate_contains_truth"),
     )
     per_type = rows.group_by("mess_type").agg(*agg)
-    per_type = per_type.sort(pl.col("mess_type").replace_strict({t: i for i, t in enumerate(MESS_TYPES)}, default=99))
+    order = {t: i for i, t in enumerate(ALL_MESS_TYPES)}
+    per_type = per_type.sort(pl.col("mess_type").replace_strict(order, default=99))
     non_split = rows.filter(pl.col("mess_type").is_in(NON_SPLIT_MESS_TYPES)).select(
         pl.lit("ALL non-split").alias("mess_type"), *agg
     )
-    overall = rows.select(pl.lit("ALL").alias("mess_type"), *agg)
-    return pl.concat([per_type, non_split, overall], how="vertical_relaxed")
+    summary = [per_type, non_split]
+    new_form = rows.filter(pl.col("mess_type").is_in(NEW_FORM_MESS_TYPES))
+    if new_form.height:
+        summary.append(new_form.select(pl.lit("ALL 2025-form").alias("mess_type"), *agg))
+    summary.append(rows.select(pl.lit("ALL").alias("mess_type"), *agg))
+    return pl.concat(summary, how="vertical_relaxed")
 
 
 # ---------------------------------------------------------------------- command line
