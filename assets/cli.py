@@ -1,6 +1,6 @@
 """The ``wardbridge`` entry point: the engine's commands (pipelines/cli.py) plus ``run``.
 
-    wardbridge run        # the Dagster jobs on the repo's instance: main, ingest_<registry>, entities
+    wardbridge run        # the Dagster jobs on the repo's instance: main, ingest_<registry>, entities, marts, exports
 
 ``run`` belongs to the Dagster layer, so it lives here and not in ``pipelines/`` (which
 imports no Dagster). ``python -m pipelines.cli`` offers the engine commands only.
@@ -84,7 +84,8 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
 )
 def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> None:
     """Run the Dagster jobs on the persistent instance: wardbridge_main (reference tables + the bundled sample),
-    ingest_<registry> (every catalogue extract), then wardbridge_entities (entities and registry links)."""
+    ingest_<registry> (every catalogue extract), wardbridge_entities (entities and registry links),
+    wardbridge_marts (analytics and restricted marts) and, with $WARDBRIDGE_PSEUDONYM_KEY set, wardbridge_exports."""
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
     home.mkdir(parents=True, exist_ok=True)
@@ -114,6 +115,7 @@ def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> No
         ok = result.success
     ok = _run_ingest(dg, instance, run_config, warehouse_dir) and ok
     ok = _run_entities(dg, instance, run_config, warehouse_dir) and ok
+    ok = _run_publish(dg, instance, run_config, warehouse_dir) and ok
     if not ok:
         raise SystemExit(1)
 
@@ -181,6 +183,37 @@ def _run_entities(dg, instance, run_config: dict, warehouse_dir: Path) -> bool: 
         _report_checks(result, indent="  ", max_error=500)
         ok = result.success
     _echo(f"  tables: entities.* in {warehouse_dir / 'wardbridge.duckdb'}; review queues entities.<kind>_review")
+    return ok
+
+
+def _run_publish(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
+    """wardbridge_marts (analysts' and restricted marts behind their gates), then wardbridge_exports when
+    the pseudonym key is set (exports leave the system: they never use the development key)."""
+    from assets.exports import JOB as EXPORTS
+    from assets.publish import JOB as MARTS
+    from pipelines.publish.pseudonym import KEY_ENV
+
+    ok = True
+    jobs = [
+        (MARTS, "marts_job", f"marts in {warehouse_dir / 'analytics.duckdb'} and {warehouse_dir / 'restricted.duckdb'}")
+    ]
+    if os.environ.get(KEY_ENV):
+        jobs.append((EXPORTS, "exports_job", f"Frictionless Data Packages in {warehouse_dir / 'exports'}/<recipient>/"))
+    for name, reconstructor, where in jobs:
+        _echo()
+        _echo(f"wardbridge: running {name}")
+        started = time.perf_counter()
+        job = dg.build_reconstructable_job("assets.definitions", reconstructor)
+        with dg.execute_job(job, instance=instance, run_config=run_config, tags=_launch_tags()) as result:
+            state = "SUCCEEDED" if result.success else "FAILED"
+            _echo(f"  run {result.run_id} {state} in {time.perf_counter() - started:.1f}s")
+            _report_checks(result, indent="  ", max_error=500)
+            ok = ok and result.success
+        _echo(f"  {where}")
+    if not os.environ.get(KEY_ENV):
+        _echo()
+        _echo(f"wardbridge: ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`)")
+        _echo("  to build them; see README 'Standard exports'. The marts used a development pseudonym key.")
     return ok
 
 

@@ -57,3 +57,13 @@ def ingest_job(registry: str) -> dg.JobDefinition:
 def entities_job() -> dg.JobDefinition:
     """Reconstructor for the job wardbridge_entities (used by ``wardbridge run``)."""
     return defs.resolve_job_def(ENTITIES_JOB.name)
+
+
+def marts_job() -> dg.JobDefinition:
+    """Reconstructor for the job wardbridge_marts (used by ``wardbridge run``)."""
+    return defs.resolve_job_def(MARTS_JOB.name)
+
+
+def exports_job() -> dg.JobDefinition:
+    """Reconstructor for the job wardbridge_exports (used by ``wardbridge run``)."""
+    return defs.resolve_job_def(EXPORTS_JOB.name)

@@ -291,9 +291,10 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
+    env["WARDBRIDGE_PSEUDONYM_KEY"] = "5e" * 32  # exports run only with a key
     stale = _stale_run(home, monkeypatch)  # a run left STARTED by a killed `wardbridge run`
     proc = wardbridge(
-        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), cwd=tmp_path, env=env, timeout=300
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), cwd=tmp_path, env=env, timeout=900
     )
     assert proc.returncode == 0, proc.stderr[-5000:]
     assert "SUCCEEDED" in proc.stderr
@@ -321,6 +322,8 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
             "ingest_businesses",
             "ingest_tax",
             "wardbridge_entities",
+            "wardbridge_marts",
+            "wardbridge_exports",
         }
         assert {run.status for run in jobs.values()} == {dg.DagsterRunStatus.SUCCESS}
         assert jobs["wardbridge_main"].run_id in proc.stderr
@@ -332,6 +335,10 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     assert "entities.registry_links" in proc.stderr
     for name in ("people_entities", "households_lineage", "businesses_review", "registry_links"):
         assert (warehouse / "parquet" / "entities" / f"{name}.parquet").is_file()
+    assert (warehouse / "analytics.duckdb").is_file() and (warehouse / "restricted.duckdb").is_file()
+    for recipient in ("public_security", "finance_tax", "statistics", "home_affairs"):
+        assert (warehouse / "exports" / recipient / "datapackage.json").is_file()
+    assert "ministry exports skipped" not in proc.stderr
 
 
 def _stale_run(home: Path, monkeypatch) -> str:
