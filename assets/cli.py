@@ -82,7 +82,13 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
     show_default=True,
     help="Dagster log level printed while the job runs.",
 )
-def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> None:
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Build entities (and what follows) from the extracts that were accounted for when some failed to load; "
+    "by default a registry with a failed extract keeps its previously published entities.",
+)
+def run(warehouse: Path | None, dagster_home: Path | None, log_level: str, allow_incomplete: bool) -> None:
     """Run the Dagster jobs on the persistent instance: wardbridge_main (reference tables + the bundled sample),
     ingest_<registry> (every catalogue extract), wardbridge_entities (entities and registry links),
     wardbridge_marts (analytics and restricted marts) and, with $WARDBRIDGE_PSEUDONYM_KEY set, wardbridge_exports."""
@@ -114,7 +120,13 @@ def run(warehouse: Path | None, dagster_home: Path | None, log_level: str) -> No
         _report(result, elapsed, home, warehouse_dir)
         ok = result.success
     ok = _run_ingest(dg, instance, run_config, warehouse_dir) and ok
-    ok = _run_entities(dg, instance, run_config, warehouse_dir) and ok
+    entities_config = run_config
+    if allow_incomplete:
+        from assets.entities import ENTITY_ASSETS
+
+        ops = {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}
+        entities_config = {**run_config, "ops": ops}
+    ok = _run_entities(dg, instance, entities_config, warehouse_dir) and ok
     ok = _run_publish(dg, instance, run_config, warehouse_dir) and ok
     if not ok:
         raise SystemExit(1)
@@ -140,11 +152,12 @@ def _run_ingest(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  #
             "dagster/asset_partition_range_end": keys[-1],
         }
         with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
-            rows = {
-                e.asset_key.to_user_string(): e.materialization.metadata.get("dagster/row_count")
-                for e in result.get_asset_materialization_events()
-            }
-            counts = ", ".join(f"{k} {v.value if v else '?'}" for k, v in rows.items())
+            rows: dict[str, int] = {}  # one event per table, or one per written partition when some failed
+            for e in result.get_asset_materialization_events():
+                count = e.materialization.metadata.get("dagster/row_count")
+                name = e.asset_key.to_user_string()
+                rows[name] = rows.get(name, 0) + (count.value if count else 0)
+            counts = ", ".join(f"{k} {v}" for k, v in rows.items())
             _echo(
                 f"  {registry:<11} {len(keys):>3} partitions  {'ok ' if result.success else 'FAILED'} {time.perf_counter() - started:5.1f}s  {counts}"
             )

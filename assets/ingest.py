@@ -84,6 +84,7 @@ class IngestOutcome:
     notes: list[str] = field(default_factory=list)
     ward_status: dict[str, int] = field(default_factory=dict)
     repairs: dict[str, int] = field(default_factory=dict)
+    flagged: int = 0  # staged rows with issues (view review.staged_<registry>_flagged)
 
     def totals(self) -> dict[str, int]:
         return {k: sum(c[k] for c in self.written.values()) for k in ("raw", "staged", "quarantined")}
@@ -136,6 +137,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     if rejected:
         outcome.failed[key] = status
         log.error(status.describe())
+    outcome.flagged += int(result.staged["issues"].is_not_null().sum())
     for s, n in result.ward_status.items():
         outcome.ward_status[s] = outcome.ward_status.get(s, 0) + n
     for fld, kinds in result.repairs.items():
@@ -240,6 +242,8 @@ def build_registry_assets(registry: str) -> list:
         outcome = IngestOutcome()
         for key in context.partition_keys:
             ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
+        if outcome.written:
+            PartitionedLayer(wh, "staged").refresh_flagged_view(staged_key)
         yield from _materializations(registry, outcome, partial=bool(outcome.failed))
         yield accounting_check(registry, outcome)
         yield readable_check(registry, outcome)
@@ -257,6 +261,7 @@ def _materializations(registry: str, outcome: IngestOutcome, partial: bool):
     """One MaterializeResult per table when every partition was written, else one event per written partition."""
     totals = outcome.totals()
     staged_meta = {
+        "flagged_rows": outcome.flagged,
         **{f"ward_status/{k}": v for k, v in sorted(outcome.ward_status.items())},
         **{f"repaired/{k}": v for k, v in sorted(outcome.repairs.items())},
     }

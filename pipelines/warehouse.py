@@ -435,6 +435,25 @@ class PartitionedLayer:
     def scan(self, table: str) -> pl.LazyFrame:
         return pl.scan_parquet(self.warehouse.root / "parquet" / self.layer / table / "part=*" / "data.parquet")
 
+    def refresh_flagged_view(self, name: str) -> None:
+        """``review.<name>_flagged``: the rows of ``<layer>.<name>`` with something found wrong (``issues``).
+
+        Fields a record can live without (a birth date, an ID, a phone) are flagged rather than
+        quarantined (pipelines/schema.py, ``on_missing``/``on_invalid``); this view is where a person
+        finds them, with the record's lineage and ward.
+        """
+        view = f"{name}_flagged"
+        with self.warehouse._writer_lock():
+            with duckdb.connect(str(self.warehouse.duckdb_path)) as con:
+                con.execute("CREATE SCHEMA IF NOT EXISTS review")
+                con.execute(
+                    f"CREATE OR REPLACE VIEW review.{_quote_ident(view)} AS SELECT record_key, source_id, extract_date, "
+                    f"source_file, source_key, issues, old_uid, new_uid, ward_status "
+                    f"FROM {_quote_ident(self.layer)}.{_quote_ident(name)} WHERE issues IS NOT NULL"
+                )
+                comment = f"Rows of {self.layer}.{name} staged with a flag (column issues) for a person to check."
+                con.execute(f"COMMENT ON VIEW review.{_quote_ident(view)} IS {_quote_literal(comment)}")
+
     def refresh_view(self, table: Table, name: str) -> None:
         glob = self.warehouse.root / "parquet" / self.layer / name / "part=*" / "data.parquet"
         with self.warehouse._writer_lock():

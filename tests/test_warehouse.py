@@ -18,6 +18,7 @@ from pipelines.warehouse import (
     FAULT_ENV,
     INPUT_COLUMN_DESCRIPTION,
     WAREHOUSE_ENV,
+    PartitionedLayer,
     Warehouse,
     column_comment,
     default_warehouse_dir,
@@ -318,3 +319,24 @@ def test_fault_point_fires_only_for_its_name(monkeypatch):
     fault_point("here")  # the 1st and 2nd passage survive; the 3rd would kill (tested in a subprocess above)
     monkeypatch.delenv(FAULT_ENV)
     fault_point("here")
+
+
+def test_flagged_view_lists_the_staged_rows_with_issues(tmp_path):
+    from pipelines.schema import staged_table
+
+    table = staged_table("households")
+    frame = pl.DataFrame(
+        {c: [None, None] for c in table.columns},
+        schema=table.polars_schema,
+    ).with_columns(
+        record_key=pl.Series(["h@2025-08-31#1", "h@2025-08-31#2"]),
+        source_key=pl.Series(["1", "2"]),
+        issues=pl.Series([None, "members: unreadable (not a number)"]),
+        ward_status=pl.lit("exact"),
+    )
+    layer = PartitionedLayer(Warehouse(tmp_path), "staged")
+    layer.write(table, "h@2025-08-31", frame)
+    layer.refresh_flagged_view(table.name)
+    with duckdb.connect(str(tmp_path / "wardbridge.duckdb"), read_only=True) as con:
+        rows = con.execute(f"SELECT source_key, issues FROM review.{table.name}_flagged").fetchall()
+    assert rows == [("2", "members: unreadable (not a number)")]
