@@ -148,6 +148,8 @@ class ResolverIndex:
     wards_by_province: dict[str, dict[str, set[str]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(set))
     )
+    district_keys_merged: dict[tuple[str, ...], dict[str, set[str]]] = field(default_factory=dict)
+    ward_choices: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # names and aliases, for typos
     district_province: dict[str, str] = field(default_factory=dict)
     district_name: dict[str, str] = field(default_factory=dict)
     island_district_uid: dict[str, str] = field(default_factory=dict)  # districts without communes
@@ -428,6 +430,18 @@ def _segment_start(tokens: _Tokens, end: int) -> int:
     return start
 
 
+_FUZZY_NAMES: dict[int, tuple[dict, list[str]]] = {}
+
+
+def _fuzzy_names(choices: dict[str, set[str]]) -> list[str]:
+    """The names of ``choices`` long enough to correct a typo in, computed once per lookup table."""
+    hit = _FUZZY_NAMES.get(id(choices))
+    if hit is None or hit[0] is not choices:
+        names = [k for k in choices if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()]
+        hit = _FUZZY_NAMES[id(choices)] = (choices, names)  # the table is kept alive: its id stays unique
+    return hit[1]
+
+
 def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers: Markers) -> _Match | None:
     """Typo-tolerant match of the segment ending at ``end`` against one parent's children.
 
@@ -447,7 +461,9 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers
     if not starts and not (first[0].isdigit() or first in STREET_MARKERS or first in _LOWER_UNIT_WORDS[markers]):
         # no marker; a house number or street word would make it a street, a ward word a ward
         starts.append((seg_start, None))
-    names = [k for k in choices if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()]
+    if not starts:
+        return None
+    names = _fuzzy_names(choices)
     for name_start, marker in starts:
         query = _squash(words[name_start:end])
         if len(query) < FUZZY_MIN_CHARS - 1 or query.isdigit():
@@ -488,7 +504,22 @@ class Resolution:
     district: bool = False  # an old district is written (with a marker or as its own segment)
     old_hits: tuple[str, ...] = ()  # old units a name without district could be (when several)
     typo: bool = False  # a name was matched with typo tolerance
+    redo: tuple | None = None  # (old_uid, score, matches): to look for split evidence in a longer text
+    unit_start: int = -1  # first token of the unit read without its parent (0: the text starts with it)
     complete: bool = False  # the unit's parent was found too (old district, 2025 province): safe to reuse as a tail
+
+
+def _district_keys_of(idx: ResolverIndex, provinces: tuple[str, ...]) -> dict[str, set[str]]:
+    if len(provinces) == 1:
+        return idx.district_keys[provinces[0]]
+    merged = idx.district_keys_merged.get(provinces)
+    if merged is None:
+        merged = defaultdict(set)
+        for p in provinces:
+            for key, codes in idx.district_keys[p].items():
+                merged[key] |= codes
+        merged = idx.district_keys_merged[provinces] = dict(merged)
+    return merged
 
 
 def _find_districts(
@@ -501,14 +532,13 @@ def _find_districts(
     Bắc Tân Uyên, not the district Tân Uyên.
     """
 
+    keys = _district_keys_of(idx, tuple(provinces))
+
     def exact(anchored_only: bool) -> list[tuple[str, _Match]]:
-        hits = [
-            (p, m)
-            for p in provinces
-            if (m := _exact_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, anchored_only=anchored_only))
-        ]
-        longest = min((m.start for _, m in hits), default=None)  # "thanh pho thu duc" over "thu duc"
-        return [(p, m) for p, m in hits if m.start == longest]
+        # One lookup over the provinces' districts together: the longest span wins
+        # ("thanh pho thu duc" over "thu duc"), as district codes are unique in the country.
+        m = _exact_span(tokens, end, keys, DISTRICT_MARKERS, anchored_only=anchored_only)
+        return [] if m is None else [(",".join(provinces), m)]
 
     found = exact(True)
     if found:
@@ -522,7 +552,9 @@ def _find_districts(
 def _find_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
     match = _exact_span(tokens, end, idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district])
     if match is None:
-        choices = {**idx.ward_alias_keys[district], **idx.ward_keys[district]}
+        choices = idx.ward_choices.get(district)
+        if choices is None:
+            choices = idx.ward_choices[district] = {**idx.ward_alias_keys[district], **idx.ward_keys[district]}
         match = _fuzzy_span(tokens, end, choices, WARD_MARKERS)
     if match is not None and len(match.codes) > 1:
         match.codes = _disambiguate(idx, match)
@@ -624,6 +656,7 @@ def _ward_without_district(idx, tokens, end: int, provinces, province_given: boo
         if res.status == "exact":
             res.status = "fuzzy"
         res.reason = "district missing; ward name unique in the province" + (f"; {res.reason}" if res.reason else "")
+        res.unit_start = match.start
         return res
     if len(hits) > 1:
         return Resolution(
@@ -687,7 +720,10 @@ def _decide(idx: ResolverIndex, old: Resolution, new: Resolution, side: str | No
         worst = "fuzzy" if "fuzzy" in (old.status, new.status) else new.status
         reason = f"either form (no district, no date); both read as {new.new_uid}"
         confidence = min(old.confidence, new.confidence) if old.old_uid else new.confidence
-        return Resolution(None, worst, confidence, new.new_uid, reason, None, [new.new_uid], complete=new.complete)
+        start = new.unit_start if old.unit_start == new.unit_start else -1
+        return Resolution(
+            None, worst, confidence, new.new_uid, reason, None, [new.new_uid], complete=new.complete, unit_start=start
+        )
     old_read = old.old_uid or f"{len(old.old_hits)} old units"
     reason = (
         f"name of both schemes and nothing decides (no district, date or scheme): old form {old_read} "
@@ -765,7 +801,8 @@ def _ward_2025(
         notes.append("province missing; read in the default province")
     status = "fuzzy" if notes else "exact"
     confidence = round(m.score / 100 * (0.95 if m.how == "fuzzy" else 1.0), 4)
-    return Resolution(None, status, confidence, uid, "; ".join(notes) or None, "2025", [uid], typo=m.how == "fuzzy")
+    reason = "; ".join(notes) or None
+    return Resolution(None, status, confidence, uid, reason, "2025", [uid], typo=m.how == "fuzzy", unit_start=m.start)
 
 
 def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
@@ -778,6 +815,7 @@ def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match
     reason = "; ".join(notes) or None
     res = _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original)
     res.typo = bool(fuzzy)
+    res.redo = (old_uid, score, matches)
     return res
 
 
@@ -812,12 +850,23 @@ def _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original) -> R
 
 
 def clean_expr(column: pl.Expr) -> pl.Expr:
-    """Columnar clean-up applied before parsing: NFC, no control characters, folded accents."""
-    return strip_accents_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ").str.strip_chars()
+    """Columnar clean-up applied before parsing: NFC, no control characters, folded accents, and
+    everything the tokeniser ignores made one space ("p. ben nghe ,q.1" -> "p ben nghe,q 1"), so
+    spellings that read the same are one distinct string."""
+    folded = strip_accents_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ")
+    return (
+        folded.str.replace_all(" - ", "~", literal=True)
+        .str.replace_all(r"[^a-z0-9,;|()\[\]~]+", " ")
+        .str.replace_all(r" ?([,;|()\[\]~]) ?", "$1")
+        .str.replace_all("~", " - ", literal=True)
+        .str.strip_chars()
+    )
 
 
 # The administrative tail: the text after the first separator, split off with a vectorised regex.
 _TAIL = r"^[^,;|()\[\]]*[,;|()\[\]][ ]*(.*[a-z0-9].*)$"
+# Without any separator, the tail starts at the first ward-marker word after the street ("12 le loi p ben nghe q1").
+_SUFFIX = r"^[^,;|()\[\]]*?[0-9a-z] ((?:phuong|xa|thi tran|dac khu|p|f|x|tt|dk) [^,;|()\[\]]*[a-z0-9].*)$"
 _FINAL = ("exact", "fuzzy")
 _SCHEME_WORDS = {"pre2025": "pre2025", "old": "pre2025", "2025": "2025", "new": "2025"}
 _RESULT_COLUMNS = {**_RESULT_SCHEMA, "scheme": pl.String, "_cands": pl.List(pl.String)}
@@ -891,13 +940,18 @@ def _read_distinct(idx: ResolverIndex, distinct: pl.DataFrame) -> pl.DataFrame:
     the other addresses are read whole.
     """
     too_long = pl.col("_length") > MAX_INPUT_CHARS
-    distinct = distinct.with_columns(_tail=pl.when(~too_long).then(pl.col("_clean").str.extract(_TAIL, 1)))
+    tail = pl.coalesce(pl.col("_clean").str.extract(_TAIL, 1), pl.col("_clean").str.extract(_SUFFIX, 1))
+    distinct = distinct.with_columns(_tail=pl.when(~too_long).then(tail))
     tails = distinct.select("_tail", "_mode").drop_nulls().unique()
     rows = []
+    splits: dict[tuple[str, str], Resolution] = {}
     for t, m in tails.iter_rows():
         res = _read_mode(idx, t, m)
-        if res.complete and res.status in _FINAL:
+        # Final: the unit's parent was read too, or the unit starts the tail (nothing to its left can change it).
+        if res.status in _FINAL and (res.complete or res.unit_start == 0):
             rows.append((t, m, *_row(res)))
+        elif res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
+            splits[(t, m)] = res  # the same unit; only split evidence in the street part can change it
     by_tail = pl.DataFrame(
         rows,
         schema={"_tail": pl.String, "_mode": pl.String, **_RESULT_COLUMNS},
@@ -906,10 +960,13 @@ def _read_distinct(idx: ResolverIndex, distinct: pl.DataFrame) -> pl.DataFrame:
     joined = distinct.join(by_tail, on=["_tail", "_mode"], how="left")
     done = joined.filter(pl.col("status").is_not_null()).select("_clean", "_mode", *_RESULT_COLUMNS)
     rows = []
-    for clean, mode, length in (
-        joined.filter(pl.col("status").is_null()).select("_clean", "_mode", "_length").iter_rows()
-    ):
-        if length > MAX_INPUT_CHARS:
+    rest = joined.filter(pl.col("status").is_null()).select("_clean", "_mode", "_length", "_tail")
+    for clean, mode, length, tail in rest.iter_rows():
+        split = splits.get((tail, mode)) if tail is not None else None
+        if split is not None:
+            res = _finish(idx, *split.redo, " ".join(_WORD.findall(clean)))
+            res.scheme = "pre2025"
+        elif length > MAX_INPUT_CHARS:
             res = Resolution(reason=f"input too long ({length} characters; an address has at most {MAX_INPUT_CHARS})")
         elif not clean:
             res = Resolution(reason="empty after removing control characters and spaces")
