@@ -152,12 +152,10 @@ def _run_ingest(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  #
             "dagster/asset_partition_range_end": keys[-1],
         }
         with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
-            rows: dict[str, int] = {}  # one event per table, or one per written partition when some failed
-            for e in result.get_asset_materialization_events():
-                count = e.materialization.metadata.get("dagster/row_count")
-                name = e.asset_key.to_user_string()
-                rows[name] = rows.get(name, 0) + (count.value if count else 0)
-            counts = ", ".join(f"{k} {v}" for k, v in rows.items())
+            # the totals of the partitions written, as the rows_accounted check counted them
+            accounted = [e for e in result.get_asset_check_evaluations() if e.check_name == "rows_accounted"]
+            meta = accounted[0].metadata if accounted else {}
+            counts = ", ".join(f"{k} {meta[k].value}" for k in ("raw", "staged", "quarantined") if k in meta)
             _echo(
                 f"  {registry:<11} {len(keys):>3} partitions  {'ok ' if result.success else 'FAILED'} {time.perf_counter() - started:5.1f}s  {counts}"
             )
