@@ -155,6 +155,33 @@ def default_warehouse_dir() -> Path:
     return Path(configured).expanduser().resolve() if configured else DEFAULT_WAREHOUSE
 
 
+@contextlib.contextmanager
+def file_lock(path: Path, timeout_s: float, busy: str) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` (created), waited for up to ``timeout_s`` seconds.
+
+    Writers from several processes wait for each other instead of failing on DuckDB's file lock;
+    after the timeout a ``TimeoutError`` says ``<busy> for over <timeout>s``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover - no advisory locks: writers are not serialised
+        yield
+        return
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{busy} for over {timeout_s:.0f}s") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 # --------------------------------------------------------------------------- types
 
 
@@ -316,28 +343,8 @@ class Warehouse:
     def parquet_path(self, schema: str, name: str) -> Path:
         return self.root / "parquet" / schema / f"{name}.parquet"
 
-    @contextlib.contextmanager
-    def _writer_lock(self, timeout_s: float = 600.0) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        if fcntl is None:  # pragma: no cover
-            yield
-            return
-        with open(self.root / LOCK_FILENAME, "a+") as handle:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(
-                            f"another process has been writing to {self.root} for over {timeout_s:.0f}s"
-                        ) from None
-                    time.sleep(0.2)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _writer_lock(self, timeout_s: float = 600.0) -> contextlib.AbstractContextManager[None]:
+        return file_lock(self.root / LOCK_FILENAME, timeout_s, f"another process has been writing to {self.root}")
 
     def publish(self, schema: str, tables: Sequence[tuple[Table, pl.DataFrame]]) -> list[PublishedTable]:
         """Write each (declaration, frame) to ``<schema>.<table>`` in DuckDB and to Parquet.
