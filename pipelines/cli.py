@@ -66,6 +66,75 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
 
 
+ENCODINGS = ("auto", "utf-8", "cp1258", "vni", "tcvn3")
+SNIFF_DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV sample: csv.Sniffer among , ; tab |, else the one most frequent
+    on the header line, else ','."""
+    import csv
+
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SNIFF_DELIMITERS).delimiter
+    except csv.Error:
+        header = sample.split("\n", 1)[0]
+        counts = {d: header.count(d) for d in SNIFF_DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: str | None = None) -> pl.DataFrame:
+    """Like read_frame, for CSV in any encoding: 'auto' detects UTF-8 (BOM or not), Windows-1258,
+    VNI-Windows and TCVN3 (pipelines.encodings.detect_encoding, on the first 64 kB); the delimiter
+    is sniffed unless given. Legacy encodings are decoded to NFC text; UTF-8 cells are kept as they
+    are. An undecodable file is a data problem (exit 1)."""
+    fmt = file_format(path, option)
+    if fmt == "parquet":
+        return read_frame(path, option)
+    if not path.is_file():
+        raise click.BadParameter(f"file not found: {path}", param_hint=option)
+    from pipelines.encodings import decode_bytes, detect_encoding
+
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+            whole = not f.read(1)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
+    if not head.strip():
+        raise click.ClickException(f"{path}: the file is empty")
+    if encoding == "auto":
+        chosen = detect_encoding(head if whole else head[: head.rfind(b"\n") + 1] or head)
+        chosen = "utf-8" if chosen == "utf-8-sig" else chosen
+    else:
+        chosen = encoding
+    source: Path | bytes = path
+    if chosen == "utf-8":
+        sep = delimiter or sniff_delimiter(head.decode("utf-8-sig", errors="replace"))
+    else:
+        try:
+            text = decode_bytes(path.read_bytes(), chosen)
+        except (UnicodeDecodeError, ValueError):
+            raise click.ClickException(f"{path}: not valid {chosen}; try another --encoding") from None
+        sep = delimiter or sniff_delimiter(text[: 1 << 16])
+        source = text.encode("utf-8")
+        _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
+    try:
+        frame = pl.read_csv(source, infer_schema=False, separator=sep, encoding="utf8")
+    except pl.exceptions.NoDataError:
+        raise click.ClickException(f"{path}: the file is empty") from None
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        if chosen == "utf-8" and "utf" in str(exc).lower():
+            hint = "leave --encoding to auto-detection" if encoding == "utf-8" else "give --encoding"
+            raise click.ClickException(f"{path}: not valid UTF-8 ({hint})") from None
+        raise click.ClickException(
+            f"{path}: cannot read as CSV with delimiter {sep!r} ({type(exc).__name__})"
+        ) from None
+    return frame
+
+
 NESTED = (pl.List, pl.Array, pl.Struct)
 
 
@@ -172,13 +241,31 @@ def main() -> None:
     """wardbridge: remap pre-2025 Vietnamese addresses (old ward/district/province) to the 2025 units."""
 
 
+def _as_of_option(value: str | None, frame: pl.DataFrame):
+    """--as-of: a column of the input (one date per row) or one date for every row; else a usage error."""
+    if value is None:
+        return None
+    if value in frame.columns:
+        if _is_nested(frame.schema[value]):
+            raise click.BadParameter(f"column {value!r} holds lists or structs, not dates", param_hint="--as-of")
+        return frame[value]
+    from pipelines.resolve import as_of_side_expr
+
+    side = pl.select(as_of_side_expr(pl.lit(value), pl.String)).item()
+    if side is None:
+        raise click.BadParameter(
+            f"{value!r} is neither a column of the input nor a date (YYYY-MM-DD, dd/mm/yyyy)", param_hint="--as-of"
+        )
+    return value
+
+
 @main.command()
 @click.option(
     "--input",
     "input_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Input table: .csv (UTF-8, BOM ok) or .parquet.",
+    help="Input table: .csv (any encoding, see --encoding) or .parquet.",
 )
 @click.option(
     "--output",
@@ -201,6 +288,26 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Extra gazetteer CSV (columns as mappings/gazetteer.csv) used with mappings/gazetteer.csv. Repeatable.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE|COLUMN",
+    help="Date of the records (YYYY-MM-DD or dd/mm/yyyy), or a column holding one per row: decides between the "
+    "old and the 2025 reading of an address without district (before / from 2025-07-01).",
+)
+@click.option(
+    "--scheme-column",
+    metavar="NAME",
+    help="Column saying which form each address is written in: pre2025/old or 2025/new (other values: unknown).",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS, case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="Encoding of a CSV input; auto detects UTF-8, Windows-1258, VNI and TCVN3.",
+)
+@click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed among , ; tab |).")
 def resolve(
     input_path: Path,
     output_path: Path,
@@ -210,6 +317,10 @@ def resolve(
     province_column: str | None,
     old_code_column: str | None,
     gazetteers: Sequence[Path],
+    as_of: str | None,
+    scheme_column: str | None,
+    encoding: str,
+    delimiter: str | None,
 ) -> None:
     """Add the old unit and the new 2025 ward to every row of a table.
 
@@ -235,8 +346,13 @@ def resolve(
     for path in gazetteers:
         if not path.is_file():
             raise click.BadParameter(f"file not found: {path}", param_hint="--gazetteer")
-    frame = read_frame(input_path, "--input")
-    check_text_columns(frame, columns, input_path)
+    if delimiter is not None:
+        delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
+    frame = read_table_file(input_path, "--input", encoding.lower(), delimiter)
+    check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
+    as_of_value = _as_of_option(as_of, frame)
 
     from pipelines.reference import USER_GAZETTEER, load_reference
     from pipelines.resolve import resolve_table
@@ -258,6 +374,8 @@ def resolve(
         province_column=province_column,
         old_code_column=old_code_column,
         reference=reference,
+        as_of=as_of_value,
+        scheme=frame[scheme_column] if scheme_column else None,
     )
     write_frame(resolved, output_path, out_fmt)
 
@@ -270,7 +388,10 @@ def resolve(
         _echo(f"  {status:<15}{n:>9}  {share}")
     review = sum(counts.get(s, 0) for s in REVIEW_STATUSES)
     if review:
-        _echo(f"  {review} row(s) need review: status split_review (see candidates) or unresolved (see reason)")
+        _echo(
+            f"  {review} row(s) need review: status split_review or scheme_review (see candidates) "
+            "or unresolved (see reason)"
+        )
 
 
 @main.command()

@@ -1036,8 +1036,12 @@ def resolve_table(
     province_column: str | None = None,
     old_code_column: str | None = None,
     reference: Reference | None = None,
+    as_of=None,
+    scheme=None,
 ) -> pl.DataFrame:
     """Resolve a table: free text in ``address_column`` and/or structured unit columns.
+
+    ``as_of`` and ``scheme``: as in ``resolve_addresses`` (one value, or one per row).
 
     Structured columns are joined into one address ("ward, district, province")
     so they go through the same parser; an old code, when given and known,
@@ -1056,7 +1060,7 @@ def resolve_table(
         text = pl.repeat(None, frame.height, dtype=pl.String)
     texts = frame.select(text.alias("t"))["t"]
     idx = index_for(reference)
-    resolved = resolve_addresses(texts, index=idx)
+    resolved = resolve_addresses(texts, index=idx, as_of=as_of, scheme=scheme)
     if old_code_column:
         resolved = _apply_old_codes(idx, resolved, frame[old_code_column])
     clash = [c for c in resolved.columns if c in frame.columns and c != "input"]

@@ -177,7 +177,8 @@ def test_resolve_errors_name_the_culprit(addresses_csv, tmp_path, args, expected
 def test_resolve_rejects_non_utf8_with_the_file_name(tmp_path):
     legacy = tmp_path / "legacy.csv"
     legacy.write_bytes("address\nPhường Bến Nghé\n".encode().replace("ư".encode(), b"\xf0"))  # a cp1258 byte
-    proc = wardbridge("resolve", "--input", str(legacy), "--column", "address", "--output", str(tmp_path / "o.csv"))
+    out = str(tmp_path / "o.csv")  # declared UTF-8 (auto-detection would read it: tests/test_resolver.py)
+    proc = wardbridge("resolve", "--input", str(legacy), "--column", "address", "--encoding", "utf-8", "--output", out)
     assert proc.returncode == 1  # a data problem: exit code 1
     assert "legacy.csv" in proc.stderr and "UTF-8" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -384,3 +384,67 @@ def test_contract_check_catches_a_scheme_without_its_unit():
     assert any("scheme" in p for p in resolved_address_problems(bad.select(RESOLVED_ADDRESS.columns), 2))
     thin = good.with_columns(candidates=pl.lit(["2025:26737"]))
     assert any("fewer than 2" in p for p in resolved_address_problems(thin.select(RESOLVED_ADDRESS.columns), 2))
+
+
+# --------------------------------------------------------------------------- the resolve command: encodings, dates
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    return CliRunner().invoke(main, ["resolve", *args], catch_exceptions=False)
+
+
+ROWS = (
+    "id;address;date;form\n"
+    "1;12 Nguyễn Huệ, Phường Sài Gòn, TP.HCM;2025-08-01;\n"
+    "2;Phường Tân Định;2025-09-01;\n"
+    "3;Phường Tân Định;01/01/2024;\n"
+    "4;P. Bến Nghé, Q.1, TP.HCM;;\n"
+    "5;Phường Tân Định;;new\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "vni", "tcvn3", "cp1258"])
+def test_cli_detects_legacy_encodings_and_the_delimiter(tmp_path, encoding):
+    from pipelines.encodings import encode_cp1258, encode_tcvn3, encode_vni
+
+    encode = {"utf-8": str.encode, "vni": encode_vni, "tcvn3": encode_tcvn3, "cp1258": encode_cp1258}[encoding]
+    source, out = tmp_path / "in.csv", tmp_path / "out.parquet"
+    source.write_bytes(encode(ROWS))
+    result = _cli(
+        "--input", str(source), "--column", "address", "--as-of", "date", "--scheme-column", "form",
+        "--output", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    got = pl.read_parquet(out)
+    assert got["id"].to_list() == ["1", "2", "3", "4", "5"]
+    assert got["new_name"].to_list() == ["Phường Sài Gòn", "Phường Tân Định", None, "Phường Sài Gòn", "Phường Tân Định"]
+    assert got["scheme"].to_list() == ["2025", "2025", None, "pre2025", "2025"]
+    assert got["status"][2] == "unresolved"  # before the reform: two old Tân Định, no district
+    if encoding != "utf-8":
+        assert f"read as {encoding}" in result.output
+
+
+def test_cli_as_of_value_delimiter_and_mistakes(tmp_path):
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(ROWS.replace(";", "\t"), encoding="utf-8")
+    ok = _cli("--input", str(source), "--column", "address", "--as-of", "2025-07-01", "--output", str(out))
+    assert ok.exit_code == 0, ok.output
+    assert pl.read_csv(out, infer_schema=False)["scheme"].to_list() == ["2025", "2025", "2025", "pre2025", "2025"]
+    bad_date = _cli("--input", str(source), "--column", "address", "--as-of", "soon", "--output", str(out))
+    assert bad_date.exit_code == 2 and "--as-of" in bad_date.output
+    comma = _cli("--input", str(source), "--column", "address", "--delimiter", ",", "--output", str(out))
+    assert comma.exit_code == 1 and "delimiter ','" in comma.output  # ragged rows under the wrong delimiter
+    long = _cli("--input", str(source), "--column", "address", "--delimiter", ";;", "--output", str(out))
+    assert long.exit_code == 2
+    legacy = tmp_path / "vni.csv"
+    from pipelines.encodings import encode_vni
+
+    legacy.write_bytes(encode_vni(ROWS))
+    wrong = _cli("--input", str(legacy), "--column", "address", "--encoding", "utf-8", "--output", str(out))
+    assert wrong.exit_code == 1 and "vni.csv" in wrong.output and "UTF-8" in wrong.output
+    missing = _cli("--input", str(source), "--column", "address", "--scheme-column", "nope", "--output", str(out))
+    assert missing.exit_code == 2
