@@ -1,19 +1,25 @@
 """Group "exports": one Frictionless Data Package per recipient declared in mappings/exports/*.toml.
 
-Thin: pipelines/publish/exports.py validates the declarations, builds each package aside,
-checks it and swaps it in under ``<warehouse>/exports/<recipient>/``. An asset per
-recipient, depending on the assets that publish its source tables; the source run ids
-written into datapackage.json are the runs of those assets' latest materialisations.
+Thin: pipelines/publish/exports.py validates the declarations, builds each package aside, runs
+its quality gate (Great Expectations via quality/gx.py: a suite derived from the declaration,
+domain rules, city totals against the marts) and swaps it in under ``<warehouse>/exports/<recipient>/``.
+An asset per recipient, depending on the assets that publish its source tables and on the
+analytics mart (the gate's 2025 dimension and city totals); the source run ids written into
+datapackage.json are the runs of those assets' latest materialisations. The blocking check
+``export_gate`` reports the gate, evaluated *before* the package becomes visible: a failing gate
+leaves the previous export in place and fails the step. Data Docs are linked from the metadata
+(inside the export folder once published; ``.<recipient>.rejected/validation/`` when rejected).
 """
 
 import dagster as dg
 
 from assets.resources import WarehouseResource
-from pipelines.publish.exports import ExportDeclaration, export, load_declarations
+from pipelines.publish.exports import ExportDeclaration, GateRejected, export, load_declarations
 
 GROUP = "exports"
 JOB = "wardbridge_exports"
 ANALYTICS_ASSET = "analytics_mart"  # assets/publish.py: publishes every marts.* table
+GATE_CHECK = "export_gate"
 
 
 def source_asset(source: str) -> str:
@@ -33,31 +39,66 @@ def _source_runs(context: dg.AssetExecutionContext, declaration: ExportDeclarati
 
 def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
     recipient = declaration.recipient
+    name = f"export_{recipient}"
 
     @dg.asset(
-        name=f"export_{recipient}",
+        name=name,
         group_name=GROUP,
-        deps=sorted({source_asset(r.source) for r in declaration.resources}),
+        deps=sorted({ANALYTICS_ASSET, *(source_asset(r.source) for r in declaration.resources)}),
         description=f"{declaration.title}: Data Package <warehouse>/exports/{recipient}/ "
         f"(declared in mappings/exports/{declaration.path.name}).",
         kinds={"csv", "parquet", "polars"},
         metadata={"declaration": f"mappings/exports/{declaration.path.name}", "formats": list(declaration.formats)},
+        check_specs=[
+            dg.AssetCheckSpec(
+                GATE_CHECK,
+                asset=name,
+                blocking=True,
+                description="Great Expectations gate of every resource (declaration, 2025 ward dimension, MST check "
+                "digits, ages, city totals equal to the marts'), before swap-in.",
+            )
+        ],
     )
-    def export_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        result = export(
-            declaration, warehouse.get(), run_id=context.run.run_id, source_runs=_source_runs(context, declaration)
-        )
+    def export_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        try:
+            result = export(
+                declaration, warehouse.get(), run_id=context.run.run_id, source_runs=_source_runs(context, declaration)
+            )
+        except GateRejected as exc:
+            yield dg.AssetCheckResult(
+                check_name=GATE_CHECK,
+                passed=False,
+                description=str(exc)[:4000],
+                metadata={
+                    "failures": dg.MetadataValue.json([o.describe() for g in exc.results for o in g.failures][:50]),
+                    **({"gx_data_docs": dg.MetadataValue.path(str(exc.docs / "index.html"))} if exc.docs else {}),
+                },
+            )
+            raise dg.Failure(description=f"{recipient}: export not published, the previous one stays: {exc}") from exc
         context.log.info(f"{recipient}: published {result.path} ({result.rows})")
-        return dg.MaterializeResult(
+        gates = result.gate_results.values()
+        yield dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(result.path)),
                 "datapackage": dg.MetadataValue.path(str(result.path / "datapackage.json")),
                 "validation_report": dg.MetadataValue.path(str(result.path / "validation.json")),
+                "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
                 "dagster/row_count": sum(result.rows.values()),
                 "rows": dg.MetadataValue.json(result.rows),
                 "files": dg.MetadataValue.json(result.package["wardbridge"]["files"]),
                 "created": result.package["created"],
             }
+        )
+        yield dg.AssetCheckResult(
+            check_name=GATE_CHECK,
+            passed=True,
+            description=f"{len(result.gate_results)} resources passed "
+            f"{sum(len(g.outcomes) for g in gates)} expectations before swap-in",
+            metadata={
+                "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
+                "expectations": dg.MetadataValue.json({r: len(g.outcomes) for r, g in result.gate_results.items()}),
+                "gate_seconds": round(sum(g.seconds for g in gates), 3),
+            },
         )
 
     return export_asset
@@ -68,6 +109,6 @@ EXPORT_ASSETS = [build_export_asset(d) for d in load_declarations().values()]
 EXPORTS_JOB = dg.define_asset_job(
     JOB,
     selection=dg.AssetSelection.groups(GROUP),
-    description="Build and publish every recipient's standard export (mappings/exports/*.toml).",
+    description="Build, gate and publish every recipient's standard export (mappings/exports/*.toml).",
     executor_def=dg.in_process_executor,
 )

@@ -2,7 +2,10 @@
 
 The sample goes through the real jobs once per session (tests/marts_fixture.py: reference,
 ingest, entities, marts); this module copies that warehouse, reruns the marts job on its own
-Dagster instance (so source run ids can be checked) and runs the exports job there.
+Dagster instance (so source run ids can be checked) and runs the exports job there. The quality
+gate tests corrupt a copy of that warehouse (a ward code outside the 2025 dimension, a duplicate
+key, a bad MST check digit, an impossible age, a mart whose totals disagree with the ward summary)
+and check that the gate names the expectation and row keys and leaves the previous export as it was.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -24,12 +27,13 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 from assets.definitions import defs
-from assets.exports import EXPORT_ASSETS, JOB, build_export_asset
+from assets.exports import EXPORT_ASSETS, GATE_CHECK, JOB, build_export_asset
 from assets.resources import WarehouseResource
 from pipelines.publish.exports import (
     EXPORTS_DIR,
     DeclarationError,
     ExportError,
+    GateRejected,
     export,
     load_declaration,
     load_declarations,
@@ -81,6 +85,11 @@ def _data_files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in DATA_SUFFIXES}
 
 
+def _all_files(folder: Path) -> dict[str, bytes]:
+    """Every file of an export, Data Docs included, by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def _entities(wh: Warehouse, kind: str) -> pl.DataFrame:
     return pl.read_parquet(wh.parquet_path("entities", entities_table(kind).name))
 
@@ -106,7 +115,20 @@ def test_jobs_succeed_and_every_declared_recipient_is_an_asset(run):
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("export_public_security")).parent_keys} == {
         "people_entities",
         "households_entities",
+        "analytics_mart",  # the gate's 2025 dimension and city totals
     }
+    checks = {e.asset_key.to_user_string(): e for e in results[JOB].get_asset_check_evaluations()}
+    assert set(checks) == {f"export_{r}" for r in RECIPIENTS}
+    for recipient, evaluation in checks.items():
+        assert evaluation.check_name == GATE_CHECK and evaluation.passed
+        docs = Path(evaluation.metadata["gx_data_docs"].value)
+        assert docs == _folder(run[0], recipient.removeprefix("export_")) / "validation" / "index.html"
+        assert docs.is_file()
+    materialised = {
+        e.asset_key.to_user_string(): e.materialization.metadata
+        for e in results[JOB].get_asset_materialization_events()
+    }
+    assert all(Path(m["gx_data_docs"].value).is_file() for m in materialised.values())
 
 
 @pytest.mark.parametrize("recipient", RECIPIENTS)
@@ -151,7 +173,7 @@ def test_package_describes_every_file(run, recipient):
     assert meta["run_id"] == results[JOB].run_id
     assert meta["code_scheme"]["scheme"] == "2025"
     listed = {r["path"] for r in package["resources"]}
-    assert listed == {p.name for p in folder.iterdir()} - {"datapackage.json"}
+    assert listed == {p.name for p in folder.iterdir()} - {"datapackage.json", "validation"}
     for r in package["resources"]:
         data = (folder / r["path"]).read_bytes()
         assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
@@ -164,7 +186,82 @@ def test_package_describes_every_file(run, recipient):
             assert r["encoding"] == "utf-8" and r["schema"]["missingValues"] == [""]
             assert r["schema"]["primaryKey"]
     validation = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
-    assert validation["valid"] and all(c["passed"] for res in validation["resources"] for c in res["checks"])
+    assert validation["valid"] and all(o["success"] for res in validation["resources"] for o in res["outcomes"])
+    assert [r["resource"] for r in validation["resources"]] == [
+        r["name"] for r in package["resources"] if r["type"] == "table"
+    ]
+
+
+@pytest.mark.parametrize("recipient", RECIPIENTS)
+def test_gate_data_docs_are_kept_inside_the_export(run, recipient):
+    """A GX suite per resource derived from the declaration, its Data Docs in <export>/validation/."""
+    wh = run[0]
+    folder = _folder(wh, recipient)
+    validation = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    index = (folder / "validation" / "index.html").read_text(encoding="utf-8")
+    declaration = load_declarations()[recipient]
+    for resource, report in zip(declaration.resources, validation["resources"], strict=True):
+        docs = folder / report["data_docs"]
+        assert docs == folder / "validation" / resource.name / "index.html" and docs.is_file()
+        assert f'href="{resource.name}/index.html"' in index
+        gate = json.loads((docs.parent / "gate.json").read_text(encoding="utf-8"))
+        assert gate["passed"] and gate["rows"] == report["rows"] and gate["docs_index"] == "index.html"
+        rules = {(o["rule"], tuple(o["columns"])) for o in report["outcomes"]}
+        for f in resource.exported:  # every exported field is expected to exist, with its declared dtype
+            assert ("exists", (f.name,)) in rules and ("dtype", (f.name,)) in rules
+            if f.required:
+                assert ("required", (f.name,)) in rules
+            if f.enum:
+                assert ("allowed", (f.name,)) in rules
+            if f.unit == "uid" and f.scheme == "2025":
+                assert ("ward_in_dimension", (f.name,)) in rules
+        assert ("primary_key", tuple(resource.primary_key)) in rules
+    engines = {o["engine"] for r in validation["resources"] for o in r["outcomes"]}
+    assert engines == {"gx", "polars"}
+
+
+def test_domain_rules_and_city_totals_are_in_the_gates(run):
+    wh = run[0]
+
+    def outcomes(recipient: str, resource: str) -> list[dict]:
+        report = json.loads((_folder(wh, recipient) / "validation.json").read_text(encoding="utf-8"))
+        return next(r for r in report["resources"] if r["resource"] == resource)["outcomes"]
+
+    businesses = outcomes("finance_tax", "businesses")
+    assert {tuple(o["columns"]) for o in businesses if o["rule"] == "mst_check_digit"} == {("tax_code",)}
+    # the sample holds registered codes with a wrong check digit, exported and flagged 'invalid': exempt
+    exported = pl.read_parquet(_folder(wh, "finance_tax") / "businesses.parquet")
+    assert exported.filter(pl.col("tax_code_kind") == "invalid").height > 0
+    taxpayers = outcomes("finance_tax", "taxpayers")
+    assert any(o["rule"] == "mst_check_digit" and o["columns"] == ["taxpayer_code"] for o in taxpayers)
+    population = outcomes("public_security", "population")
+    assert any(o["rule"] == "age_range" and o["columns"] == ["date_of_birth"] for o in population)
+    summary = _marts(wh, "ward_summary")
+    city_people = next(o for o in population if o["name"] == "city_total_people")
+    assert city_people["success"] and city_people["columns"] == [
+        "population rows with ward_uid",
+        "marts.ward_summary.people",
+    ]
+    placed = pl.read_parquet(_folder(wh, "public_security") / "population.parquet")["ward_uid"].drop_nulls().len()
+    assert placed == summary["people"].sum()  # the identity the gate checks, computed here independently
+    by_sex = outcomes("statistics", "population_by_sex_age")
+    assert {o["name"] for o in by_sex if o["rule"] == "totals_equal"} >= {
+        "city_total_people",
+        "city_total_people_estimated",
+        "city_total_people_pending_split",
+        "total_equals_source",
+    }
+    reconciliation = outcomes("home_affairs", "old_unit_reconciliation")
+    assert {o["name"] for o in reconciliation if o["rule"] == "totals_equal"} >= {
+        "city_total_records_in",
+        "city_total_merged",
+    }
+    recon = _marts(wh, "old_unit_reconciliation")
+    assert (
+        recon["records_out"].sum() == summary["records_in"].sum() and recon["merged"].sum() == summary["merged"].sum()
+    )
+    crosswalk = outcomes("home_affairs", "crosswalk")
+    assert any(o["rule"] == "unit_in_dimension" and o["columns"] == ["old_unit_uid"] for o in crosswalk)
 
 
 def test_source_runs_are_the_runs_that_published_the_sources(run):
@@ -281,7 +378,8 @@ def test_failing_checks_leave_the_previous_export(run, tmp_path):
     with pytest.raises(ExportError) as failure:
         export(load_declaration(path), wh, run_id="bad", environ={})
     message = str(failure.value)
-    assert "population.sex: enum failed on" in message and "public_security.toml" in message
+    assert "expect_column_values_to_be_in_set(sex) [allowed]" in message and "public_security.toml" in message
+    assert isinstance(failure.value, GateRejected)
     names = _entities(wh, "people")["full_name"].head(100).to_list()
     assert not any(n in message for n in names)
     assert _data_files(_folder(wh, "public_security")) == before
@@ -322,6 +420,166 @@ def test_run_killed_mid_publish_leaves_the_previous_export_recoverable(run, tmp_
     # and a full rerun publishes again on top of it
     export(load_declarations()["home_affairs"], wh, run_id="after-kill", environ={})
     assert _data_files(target) == before and _package(wh, "home_affairs")["wardbridge"]["run_id"] == "after-kill"
+
+
+# --------------------------------------------------------------------------- quality gate failures
+
+
+def _gate_copy(run, tmp_path: Path) -> Warehouse:
+    """The sample warehouse with its exports, without the marts' Parquet copies and Data Docs (not read here)."""
+    source = run[0].root
+    target = tmp_path / "wh"
+    shutil.copytree(source, target, ignore=lambda d, names: ["marts"] if Path(d) == source else [])
+    return Warehouse(target)
+
+
+def _rewrite_entities(wh: Warehouse, kind: str, frame: pl.DataFrame) -> None:
+    frame.write_parquet(wh.parquet_path("entities", entities_table(kind).name))
+
+
+def _set(frame: pl.DataFrame, entity_id: str, column: str, value) -> pl.DataFrame:
+    hit = pl.col("entity_id") == entity_id
+    return frame.with_columns(
+        pl.when(hit).then(pl.lit(value, dtype=frame.schema[column])).otherwise(pl.col(column)).alias(column)
+    )
+
+
+def _failed(exc: GateRejected) -> set[tuple[str, str, tuple[str, ...]]]:
+    return {(g.table, o.rule, o.columns) for g in exc.results for o in g.failures}
+
+
+def _personal_values(row: dict, columns=("full_name", "personal_id", "old_id_number", "address", "phone")) -> list[str]:
+    return [str(row[c]) for c in columns if row.get(c)]
+
+
+def test_gate_rejects_a_ward_outside_the_dimension_and_an_impossible_age(run, tmp_path):
+    wh = _gate_copy(run, tmp_path)
+    target = _folder(wh, "public_security")
+    before = _all_files(target)
+    people = _entities(wh, "people").sort("entity_id")
+    placed = people.filter(pl.col("new_uid").is_not_null())
+    moved, old = placed["entity_id"][5], placed["entity_id"][7]
+    corrupted = _set(_set(people, moved, "new_uid", "2025:99999"), old, "date_of_birth", date(1850, 1, 1))
+    _rewrite_entities(wh, "people", corrupted)
+    with pytest.raises(GateRejected) as failure:
+        export(load_declarations()["public_security"], wh, run_id="bad", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY})
+    exc = failure.value
+    assert _failed(exc) == {
+        ("population", "ward_in_dimension", ("ward_uid",)),
+        ("population", "ward_in_dimension", ("ward_code",)),
+        ("population", "age_range", ("date_of_birth",)),
+    }
+    message = str(exc)
+    assert "public_security.toml: export not published" in message
+    assert (
+        f"expect_column_values_to_be_in_set(ward_uid) [ward_in_dimension]: 1 of {people.height} rows unexpected "
+        f"at person_id={moved}" in message
+    )
+    assert (
+        f"expect_column_values_to_be_between(date_of_birth) [age_range]: 1 of {people.height} "
+        f"rows unexpected at person_id={old}" in message
+    )
+    for entity in (moved, old):
+        row = people.filter(pl.col("entity_id") == entity).row(0, named=True)
+        assert not any(v in message for v in _personal_values(row) + [str(row["date_of_birth"]), "1850"])
+    # the previous export is untouched, Data Docs included; the rejected attempt's docs are kept beside it
+    assert _all_files(target) == before
+    assert not [p for p in target.parent.iterdir() if ".partial-" in p.name or ".old-" in p.name]
+    assert exc.docs == target.parent / ".public_security.rejected" / "validation"
+    gate = json.loads((exc.docs / "population" / "gate.json").read_text(encoding="utf-8"))
+    assert (
+        not gate["passed"]
+        and (exc.docs / "index.html").is_file()
+        and (exc.docs / "population" / "index.html").is_file()
+    )
+    assert "FAILED" in (exc.docs / "index.html").read_text(encoding="utf-8")
+    row = people.filter(pl.col("entity_id") == moved).row(0, named=True)
+    pages = [p.read_text(encoding="utf-8") for p in (exc.docs / "population" / "validations").rglob("*.html")]
+    assert pages  # the rejected attempt's validation results are rendered ...
+    assert not any(v in page for page in pages for v in _personal_values(row))  # ... without the row's values
+    # repaired data publishes again and clears the rejected docs
+    _rewrite_entities(wh, "people", people)
+    export(load_declarations()["public_security"], wh, run_id="repaired", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY})
+    assert _data_files(target) == _data_files(_folder(run[0], "public_security"))
+    assert not exc.docs.parent.exists()
+
+
+def test_gate_rejects_a_duplicate_key_and_names_it(run, tmp_path):
+    wh = _gate_copy(run, tmp_path)
+    target = _folder(wh, "public_security")
+    before = _all_files(target)
+    households = _entities(wh, "households").sort("entity_id")
+    twin = households.filter(pl.col("new_uid").is_not_null())["entity_id"][3]
+    _rewrite_entities(wh, "households", pl.concat([households, households.filter(pl.col("entity_id") == twin)]))
+    with pytest.raises(GateRejected) as failure:
+        export(load_declarations()["public_security"], wh, run_id="bad", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY})
+    exc = failure.value
+    # the duplicate, and the placed households now outnumber the ward summary's count (cross-table)
+    assert _failed(exc) == {
+        ("households", "primary_key", ("household_id",)),
+        ("households", "totals_equal", ("households rows with ward_uid", "marts.ward_summary.households")),
+    }
+    message = str(exc)
+    assert (
+        f"expect_column_values_to_be_unique(household_id) [primary_key]: 2 of {households.height + 1} rows unexpected "
+        f"at household_id={twin}" in message
+    )
+    total = int(_marts(wh, "ward_summary")["households"].sum())
+    assert f"households rows with ward_uid={total + 1}, marts.ward_summary.households={total}" in message
+    row = households.filter(pl.col("entity_id") == twin).row(0, named=True)
+    assert not any(
+        v in message for v in _personal_values(row, ("household_no", "head_name", "head_personal_id", "address"))
+    )
+    assert _all_files(target) == before
+
+
+def test_gate_rejects_a_bad_mst_check_digit_exported_in_clear(run, tmp_path):
+    wh = _gate_copy(run, tmp_path)
+    target = _folder(wh, "finance_tax")
+    before = _all_files(target)
+    businesses = _entities(wh, "businesses").sort("entity_id")
+    valid = businesses.filter(pl.col("tax_code_kind") == "enterprise")
+    victim, code = valid["entity_id"][2], valid["tax_code"][2]
+    wrong = code[:9] + str((int(code[9]) + 1) % 10)
+    _rewrite_entities(wh, "businesses", _set(businesses, victim, "tax_code", wrong))
+    with pytest.raises(GateRejected) as failure:
+        export(load_declarations()["finance_tax"], wh, run_id="bad", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY})
+    assert _failed(failure.value) == {("businesses", "mst_check_digit", ("tax_code",))}
+    message = str(failure.value)
+    assert f"[mst_check_digit]: 1 of {businesses.height} rows unexpected at business_id={victim}" in message
+    assert code not in message and wrong not in message
+    assert _all_files(target) == before
+
+
+def test_a_mart_disagreeing_with_the_city_totals_fails_the_blocking_check(run, tmp_path):
+    """marts.population_by_sex_age no longer sums to ward_summary's people: the statistics export's
+    own total still equals its source's, but not the city total; the Dagster check fails before swap-in."""
+    wh = _gate_copy(run, tmp_path)
+    target = _folder(wh, "statistics")
+    before = _all_files(target)
+    with duckdb.connect(str(wh.root / "analytics.duckdb")) as con:
+        con.execute(
+            "UPDATE marts.population_by_sex_age SET people = people + 1 "
+            "WHERE (new_uid, sex, age_band) = (SELECT (new_uid, sex, age_band) FROM marts.population_by_sex_age "
+            "ORDER BY ALL LIMIT 1)"
+        )
+    city = int(_marts(wh, "ward_summary")["people"].sum())
+    asset = build_export_asset(load_declarations()["statistics"])
+    result = dg.materialize(
+        [asset], resources={"warehouse": WarehouseResource(path=str(wh.root))}, raise_on_error=False
+    )
+    assert not result.success
+    assert not result.get_asset_materialization_events()
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.check_name == GATE_CHECK and not evaluation.passed
+    failures = evaluation.metadata["failures"].value
+    assert failures == [
+        f"city_total_people(population_by_sex_age.people, marts.ward_summary.people) [totals_equal]: 2 of 2 rows "
+        f"unexpected (totals differ: population_by_sex_age.people={city + 1}, marts.ward_summary.people={city})"
+    ]
+    docs = Path(evaluation.metadata["gx_data_docs"].value)
+    assert docs == target.parent / ".statistics.rejected" / "validation" / "index.html" and docs.is_file()
+    assert _all_files(target) == before
 
 
 # --------------------------------------------------------------------------- declarations
@@ -369,7 +627,8 @@ def test_a_new_recipient_is_a_declaration_only(run, tmp_path):
     assert declaration.resources[0].primary_key == ("ward_uid",)  # from the source table's key
     result = export(declaration, wh, run_id="new", root=tmp_path / "out", environ={})
     assert result.rows == {"wards": 168}
-    assert {p.name for p in result.path.iterdir()} == {"datapackage.json", "validation.json", "wards.csv"}
+    assert {p.name for p in result.path.iterdir()} == {"datapackage.json", "validation.json", "wards.csv", "validation"}
+    assert result.data_docs.is_file() and result.gate_results["wards"].passed
     report = frictionless_validate(result.path / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])
     fields = _resource(result.package, "wards")["schema"]["fields"]

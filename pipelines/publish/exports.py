@@ -15,13 +15,26 @@ An export is the folder ``<exports root>/<recipient>/``::
                           file, source run ids, code scheme, generation time ("created")
     <resource>.csv        UTF-8, header, comma, empty string = null
     <resource>.parquet    the same rows and columns (zstd)
-    validation.json       the checks run on every resource before publishing
+    validation.json       the quality gate's outcome per resource (expectation, rule, columns, failing
+                          row counts and keys; never a value)
+    validation/           Great Expectations Data Docs: index.html (one line per resource) and
+                          <resource>/index.html + gate.json (not Data Package resources)
+
+The gate (:func:`gate_resource`, quality/gx.py) validates every exported resource with a GX suite
+derived from its declaration (:func:`export_table`: exported names, types, required, enum, unique
+primary key; unit code patterns) plus domain rules where the columns exist (2025 ward uids/codes
+in the marts' 2025 dimension, old units in the pre-2025 dimension, MST check digits on tax codes
+exported in clear, ages 0-120 at the marts' reference date) and cross-table totals (city totals of
+marts.ward_summary; each mart-sourced measure's sum equals the mart's). It runs on the staged
+folder before the swap: a failing gate publishes nothing, raises :class:`GateRejected` naming the
+expectation and row keys, and keeps that attempt's Data Docs in ``.<recipient>.rejected/``.
 
 Data files and validation.json are byte-identical when the inputs are (rows sorted by the
-primary key, no timestamps): the generation time lives only in datapackage.json. The folder
-is built beside the published one (``.<recipient>.partial-*``) and swapped in (old one renamed
-aside, new one renamed in, old one deleted), so a failed or killed run leaves the previous
-export in place; a run finding only the renamed-aside folder puts it back first.
+primary key, no timestamps): the generation time lives only in datapackage.json (Data Docs are
+HTML with their run's time). The folder is built beside the published one
+(``.<recipient>.partial-*``) and swapped in (old one renamed aside, new one renamed in, old one
+deleted), so a failed or killed run leaves the previous export in place; a run finding only the
+renamed-aside folder puts it back first.
 
 No Dagster and no frictionless here: datapackage.json is plain JSON written to the Data
 Package / Table Schema specifications (tests validate it with frictionless).
@@ -39,7 +52,7 @@ import time
 import tomllib
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +67,8 @@ from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
 from pipelines.publish.pseudonym import key_fingerprint, pseudonymise
 from pipelines.schema import Table
 from pipelines.warehouse import REPO_ROOT, Warehouse
+from quality import gx as gates
+from quality import rules as Q
 
 try:
     import fcntl
@@ -164,6 +179,18 @@ class DeclarationError(ValueError):
 
 class ExportError(RuntimeError):
     """The data did not pass the export's checks (nothing was published) or could not be read."""
+
+
+class GateRejected(ExportError):
+    """A resource failed its quality gate: nothing was published, the previous export is unchanged.
+
+    ``results`` holds every resource's :class:`quality.gx.GateResult`; ``docs`` the folder that keeps
+    the rejected attempt's Data Docs (``<exports root>/.<recipient>.rejected/validation``)."""
+
+    def __init__(self, message: str, results: list[gates.GateResult], docs: Path | None):
+        super().__init__(message)
+        self.results = results
+        self.docs = docs
 
 
 # --------------------------------------------------------------------------- declarations
@@ -541,24 +568,252 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
     return shaped.sort(order, nulls_last=True, maintain_order=True)
 
 
-def check(resource: ExportResource, frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """Constraints of the Table Schema, counted on the exported rows (no values reported)."""
-    results: list[dict[str, Any]] = []
+# --------------------------------------------------------------------------- quality gate (GX)
+
+VALIDATION_DIR = "validation"  # Data Docs inside the export folder (not Data Package resources)
+MARTS_SUMMARY = "marts.ward_summary"
+# Sums of these source columns are city totals: they must equal the column of marts.ward_summary
+# named on the right (pending_split columns count a record once per candidate ward, everywhere).
+_MEASURES = ("", "_pending_split", "_estimated")
+CITY_TOTALS: dict[tuple[str, str], str] = {
+    **{
+        (MARTS_SUMMARY, c): c for c in ("records_in", "merged", "quarantined", "under_review", "under_review_estimated")
+    },
+    **{
+        (source, f"{kind}{m}"): f"{kind}{m}"
+        for source, kind in (
+            (MARTS_SUMMARY, "people"),
+            (MARTS_SUMMARY, "households"),
+            (MARTS_SUMMARY, "businesses"),
+            (MARTS_SUMMARY, "taxpayers"),
+            ("marts.population_by_sex_age", "people"),
+            ("marts.household_size", "households"),
+            ("marts.businesses_by_sector", "businesses"),
+            ("marts.taxpayers_by_kind", "taxpayers"),
+        )
+        for m in _MEASURES
+    },
+    # rows placed in a 2025 ward (merged + quarantined with a ward) and those merged into entities
+    ("marts.old_unit_reconciliation", "records_out"): "records_in",
+    ("marts.old_unit_reconciliation", "merged"): "merged",
+    ("marts.old_unit_flows", "records_out"): "records_in",
+    ("marts.old_unit_flows", "merged"): "merged",
+    ("marts.old_unit_flows", "quarantined"): "quarantined",
+}
+# Entity tables: their rows placed in a 2025 ward (new_uid not null) are the ward summary's count.
+PLACED_TOTALS = {
+    "entities.people_entities": "people",
+    "entities.households_entities": "households",
+    "entities.businesses_entities": "businesses",
+    "entities.taxpayers_entities": "taxpayers",
+}
+TAX_CODE_KIND = "tax_code_kind"
+
+
+@dataclass(frozen=True)
+class GateContext:
+    """What the gates compare exports with, read once per export from analytics.duckdb."""
+
+    ward_uids: tuple[str, ...]  # marts.dim_ward_2025: the city's 2025 units
+    ward_codes: tuple[str, ...]
+    old_uids: tuple[str, ...]  # marts.dim_unit_pre2025
+    old_codes: tuple[str, ...]
+    reference_date: Any  # date ages are computed at (marts.flow_accounting), None = today
+    city: dict[str, int]  # sums of marts.ward_summary's integer columns
+    source_sums: dict[str, dict[str, int]]  # "<marts table>" -> column -> sum, for mart-sourced resources
+
+
+def gate_context(warehouse: Warehouse, declaration: ExportDeclaration) -> GateContext:
+    """Read the 2025 / pre-2025 dimensions, the reference date and the totals the gates need."""
+    database = warehouse.root / ANALYTICS_FILENAME
+    if not database.is_file():
+        raise ExportError(
+            f"{declaration.path.name}: the quality gate needs the marts' dimensions and city totals, but "
+            f"{database.name} does not exist in {warehouse.root} (run the marts first)"
+        )
+    sums_of = {r.source for r in declaration.resources if r.source.startswith("marts.")} | {MARTS_SUMMARY}
+    with duckdb.connect(str(database), read_only=True) as con:
+        wards = con.sql("SELECT unit_uid, code FROM marts.dim_ward_2025").pl()
+        old = con.sql("SELECT unit_uid, code FROM marts.dim_unit_pre2025").pl()
+        ref = con.sql("SELECT max(reference_date) FROM marts.flow_accounting").fetchone()[0]
+        source_sums: dict[str, dict[str, int]] = {}
+        for source in sorted(sums_of):
+            table = source_tables()[source]
+            ints = [
+                f.name
+                for f in table.fields
+                if (f.dtype if isinstance(f.dtype, pl.DataType) else f.dtype()).is_integer()
+            ]
+            if not ints:
+                continue
+            row = con.sql(
+                "SELECT " + ", ".join(f'coalesce(sum("{c}"), 0)::BIGINT' for c in ints) + f" FROM {source}"
+            ).fetchone()
+            source_sums[source] = dict(zip(ints, (int(v) for v in row), strict=True))
+    return GateContext(
+        ward_uids=tuple(wards["unit_uid"]),
+        ward_codes=tuple(wards["code"]),
+        old_uids=tuple(old["unit_uid"]),
+        old_codes=tuple(old["code"]),
+        reference_date=ref,
+        city=source_sums[MARTS_SUMMARY],
+        source_sums=source_sums,
+    )
+
+
+def export_table(resource: ExportResource) -> Table:
+    """The exported resource as a ``pipelines.schema.Table``: exported names and types, required, enum, key."""
+    fields = tuple(
+        S.Field(f.name, EXPORT_TYPES[f.type], f.description, required=f.required, allowed=f.enum)
+        for f in resource.exported
+    )
+    return Table(resource.name, resource.description, fields, resource.primary_key)
+
+
+def _unit_rule(f: ExportField, ctx: GateContext) -> Q.Rule:
+    if f.scheme == S.SCHEME_2025:
+        return Q.ward_in_dimension(ctx.ward_uids if f.unit == "uid" else ctx.ward_codes, f.name)
+    values = sorted(set(ctx.old_uids if f.unit == "uid" else ctx.old_codes))
+    expect = Q.Expect("unit_in_dimension", "ExpectColumnValuesToBeInSet", {"column": f.name, "value_set": values})
+    return Q.Rule("unit_in_dimension", (expect,))
+
+
+def _mst_rule(column: str, kind_column: str | None) -> Q.Rule:
+    """MST check digits; with an exported tax_code_kind, rows flagged 'invalid' there are exempt
+    (the registered code is kept and said to be invalid) and every other row must be valid."""
+    if kind_column is None:
+        return Q.mst_check_digit(column)
+    derived = f"{Q.DERIVED_PREFIX}mst_valid__{column}"
+
+    def derive(frame: pl.DataFrame) -> pl.Series:
+        valid = Q.mst_valid(frame[column])
+        flagged = frame[kind_column] == "invalid"
+        return pl.select(pl.when(flagged.fill_null(False)).then(None).otherwise(valid).alias(derived)).to_series()
+
+    expect = Q.Expect(
+        "mst_check_digit",
+        "ExpectColumnValuesToBeInSet",
+        {"column": derived, "value_set": [True]},
+        derive={derived: derive},
+        source_columns=(column,),
+    )
+    return Q.Rule("mst_check_digit", (expect,))
+
+
+def gate_rules(resource: ExportResource, ctx: GateContext) -> list[Q.Rule]:
+    """Domain rules of the resource, attached by what its fields are (unit, tax code, birth date)."""
+    rules: list[Q.Rule] = []
+    kind = next((f.name for f in resource.exported if f.source == TAX_CODE_KIND), None)
     for f in resource.exported:
-        col = pl.col(f.name)
-        if f.required:
-            results.append({"check": "required", "field": f.name, "failed_rows": frame[f.name].null_count()})
-        if f.enum is not None:
-            failed = frame.select((col.is_not_null() & ~col.is_in(list(f.enum))).sum()).item()
-            results.append({"check": "enum", "field": f.name, "failed_rows": int(failed)})
         if f.pattern is not None:
-            failed = frame.select((col.is_not_null() & ~col.str.contains(f.pattern)).sum()).item()
-            results.append({"check": "pattern", "field": f.name, "pattern": f.pattern, "failed_rows": int(failed)})
-    if resource.primary_key:
-        dupes = frame.height - frame.select(resource.primary_key).n_unique()
-        results.append({"check": "primary_key_unique", "field": ",".join(resource.primary_key), "failed_rows": dupes})
-    for r in results:
-        r["passed"] = r["failed_rows"] == 0
+            rules.append(Q.matches(f.name, f.pattern, rule="unit_pattern"))
+        if f.unit is not None:
+            rules.append(_unit_rule(f, ctx))
+        if f.source in Q.TAX_CODE_COLUMNS and f.personal == "include":
+            rules.append(_mst_rule(f.name, kind))
+        if f.source in Q.BIRTH_DATE_COLUMNS and f.personal == "include" and f.type == "date":
+            rules.append(Q.age_range(f.name, as_of=ctx.reference_date))
+    return rules
+
+
+def total_checks(resource: ExportResource, frame: pl.DataFrame, ctx: GateContext) -> list[Q.Outcome]:
+    """Cross-table totals: every exported measure of a mart sums to the mart's total, city totals
+    equal marts.ward_summary's, an entity export's rows placed in a ward equal the ward summary's count."""
+    out: list[Q.Outcome] = []
+    sums = ctx.source_sums.get(resource.source, {})
+    for f in resource.exported:
+        if f.type != "integer":
+            continue
+        got = int(frame[f.name].sum())
+        label = f"{resource.name}.{f.name}"
+        if f.source in sums:
+            out.append(
+                Q.totals_equal("total_equals_source", {label: got, f"{resource.source}.{f.source}": sums[f.source]})
+            )
+        if (city := CITY_TOTALS.get((resource.source, f.source))) is not None:
+            out.append(Q.totals_equal(f"city_total_{city}", {label: got, f"{MARTS_SUMMARY}.{city}": ctx.city[city]}))
+    placed = PLACED_TOTALS.get(resource.source)
+    ward = next((f for f in resource.exported if f.source == "new_uid" and f.unit == "uid"), None)
+    if placed is not None and ward is not None:
+        got = frame.height - frame[ward.name].null_count()
+        out.append(
+            Q.totals_equal(
+                f"city_total_{placed}",
+                {f"{resource.name} rows with {ward.name}": got, f"{MARTS_SUMMARY}.{placed}": ctx.city[placed]},
+            )
+        )
+    return out
+
+
+def gate_resource(
+    resource: ExportResource, frame: pl.DataFrame, ctx: GateContext, docs_dir: Path | None, run_name: str | None = None
+) -> gates.GateResult:
+    """Validate one exported frame with GX (suite from the declaration + domain rules + totals)."""
+    personal_key = any(f.personal is not None for f in resource.exported if f.name in resource.primary_key)
+    return gates.validate(
+        export_table(resource),
+        frame,
+        rules=gate_rules(resource, ctx),
+        docs_dir=docs_dir,
+        checks=total_checks(resource, frame, ctx),
+        key_columns=() if personal_key else resource.primary_key,  # row indices when the key is personal
+        run_name=run_name,
+    )
+
+
+def _resource_report(resource: ExportResource, result: gates.GateResult) -> dict[str, Any]:
+    return {
+        "resource": resource.name,
+        "source": resource.source,
+        "rows": result.rows,
+        "valid": result.passed,
+        "expectations": len(result.outcomes),
+        "failed": len(result.failures),
+        "key_columns": list(result.key_columns),
+        "data_docs": f"{VALIDATION_DIR}/{resource.name}/index.html",
+        "outcomes": [o.as_dict() for o in result.outcomes],
+    }
+
+
+def _docs_index(declaration: ExportDeclaration, results: list[tuple[ExportResource, gates.GateResult]]) -> str:
+    from html import escape
+
+    rows = "\n".join(
+        f'<tr><td><a href="{escape(r.name)}/index.html">{escape(r.name)}</a></td><td>{escape(r.source)}</td>'
+        f"<td>{g.rows}</td><td>{len(g.outcomes)}</td><td>{len(g.failures)}</td>"
+        f"<td>{'passed' if g.passed else 'FAILED'}</td></tr>"
+        for r, g in results
+    )
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
+        f"{escape(declaration.recipient)}: quality gate</title></head><body>\n"
+        f"<h1>{escape(declaration.title)}</h1>\n<p>Great Expectations Data Docs of every resource "
+        f"(declaration mappings/exports/{escape(declaration.path.name)}).</p>\n"
+        "<table><tr><th>resource</th><th>source</th><th>rows</th><th>expectations</th><th>failed</th>"
+        f"<th>gate</th></tr>\n{rows}\n</table>\n</body></html>\n"
+    )
+
+
+def run_gates(
+    declaration: ExportDeclaration,
+    frames: Mapping[str, pl.DataFrame],
+    ctx: GateContext,
+    folder: Path,
+    run_name: str | None = None,
+) -> list[tuple[ExportResource, gates.GateResult]]:
+    """Gate every resource; Data Docs under ``folder/validation/<resource>/`` with an index."""
+    docs = folder / VALIDATION_DIR
+    results = []
+    for resource in declaration.resources:
+        target = docs / resource.name
+        target.mkdir(parents=True, exist_ok=True)
+        result = gate_resource(resource, frames[resource.name], ctx, target, run_name)
+        # gate.json names the docs relative to the export (the build folder is renamed when published)
+        (target / "gate.json").write_text(
+            json.dumps(result.as_dict() | {"docs_index": "index.html"}, indent=2, default=str), encoding="utf-8"
+        )
+        results.append((resource, result))
+    (docs / "index.html").write_text(_docs_index(declaration, results), encoding="utf-8")
     return results
 
 
@@ -706,6 +961,12 @@ class ExportResult:
     rows: dict[str, int]
     package: dict[str, Any]
     validation: dict[str, Any]
+    gate_results: dict[str, gates.GateResult] = field(default_factory=dict)  # per resource
+
+    @property
+    def data_docs(self) -> Path:
+        """Index of the export's GX Data Docs (inside the published folder)."""
+        return self.path / VALIDATION_DIR / "index.html"
 
 
 @contextlib.contextmanager
@@ -764,39 +1025,35 @@ def build_package(
     created: datetime,
     run_id: str,
     source_runs: Mapping[str, str],
-) -> tuple[dict[str, int], dict[str, Any], dict[str, Any]]:
-    rows: dict[str, int] = {}
-    descriptors: list[dict[str, Any]] = []
-    reports: list[dict[str, Any]] = []
+) -> tuple[dict[str, int], dict[str, Any], dict[str, Any], list[tuple[ExportResource, gates.GateResult]]]:
+    """Write the package into ``folder`` (not yet visible) and gate it; raise GateRejected when a gate fails."""
+    frames: dict[str, pl.DataFrame] = {}
     for resource in declaration.resources:
         columns = list(dict.fromkeys(f.source for f in resource.exported))
-        frame = shape(resource, read_source(warehouse, resource.source, columns), key, declaration.recipient)
-        checks = check(resource, frame)
-        reports.append(
-            {
-                "resource": resource.name,
-                "source": resource.source,
-                "rows": frame.height,
-                "valid": all(c["passed"] for c in checks),
-                "checks": checks,
-            }
+        frames[resource.name] = shape(
+            resource, read_source(warehouse, resource.source, columns), key, declaration.recipient
         )
-        rows[resource.name] = frame.height
-        descriptors += write_resource(resource, frame, declaration.formats, folder)
+    ctx = gate_context(warehouse, declaration)
+    descriptors: list[dict[str, Any]] = []
+    for resource in declaration.resources:
+        descriptors += write_resource(resource, frames[resource.name], declaration.formats, folder)
+    results = run_gates(declaration, frames, ctx, folder, run_name=run_id)
+    rows = {name: frame.height for name, frame in frames.items()}
     validation = {
-        "valid": all(r["valid"] for r in reports),
+        "valid": all(g.passed for _, g in results),
         "recipient": declaration.recipient,
         "declaration_sha256": declaration.sha256,
-        "resources": reports,
+        "engine": "great_expectations (quality/gx.py) on pandas with Arrow dtypes; totals in Polars",
+        "data_docs": f"{VALIDATION_DIR}/index.html",
+        "resources": [_resource_report(r, g) for r, g in results],
     }
     if not validation["valid"]:
-        failed = [
-            f"{r['resource']}.{c['field']}: {c['check']} failed on {c['failed_rows']} rows"
-            for r in reports
-            for c in r["checks"]
-            if not c["passed"]
-        ]
-        raise ExportError(f"{declaration.path.name}: export not published, checks failed: {'; '.join(failed)}")
+        failed = "\n".join(g.summary() for _, g in results if not g.passed)
+        raise GateRejected(
+            f"{declaration.path.name}: export not published (the previous one stays), quality gate failed:\n{failed}",
+            [g for _, g in results],
+            folder / VALIDATION_DIR,
+        )
     report_path = folder / "validation.json"
     report_path.write_bytes(_json_bytes(validation))
     descriptors.append(
@@ -806,7 +1063,7 @@ def build_package(
             "path": report_path.name,
             "format": "json",
             "mediatype": "application/json",
-            "title": "Checks run on every resource before publishing",
+            "title": "Quality gate (Great Expectations) of every resource, run before publishing",
             **_file_facts(report_path),
         }
     )
@@ -814,7 +1071,18 @@ def build_package(
         declaration, descriptors, rows=rows, created=created, run_id=run_id, source_runs=source_runs, key=key
     )
     (folder / "datapackage.json").write_bytes(_json_bytes(package))
-    return rows, package, validation
+    return rows, package, validation, results
+
+
+def _keep_rejected(staging: Path, rejected: Path) -> Path | None:
+    """Keep a rejected attempt's Data Docs beside the exports (replacing older ones)."""
+    shutil.rmtree(rejected, ignore_errors=True)
+    docs = staging / VALIDATION_DIR
+    if not docs.is_dir():
+        return None
+    rejected.mkdir(parents=True)
+    docs.rename(rejected / VALIDATION_DIR)
+    return rejected / VALIDATION_DIR
 
 
 def export(
@@ -827,20 +1095,22 @@ def export(
     created: datetime | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ExportResult:
-    """Build ``declaration``'s Data Package from the warehouse and publish it atomically under ``root``.
+    """Build ``declaration``'s Data Package from the warehouse, gate it, and publish it atomically under ``root``.
 
     ``root`` defaults to ``<warehouse>/exports``. The key is checked before any data is read;
-    on any failure the previous export stays as it was.
+    on any failure the previous export stays as it was. A failed gate raises :class:`GateRejected`
+    and keeps the attempt's Data Docs in ``<root>/.<recipient>.rejected/validation/``.
     """
     key = pseudonym_key(declaration, environ)
     root = root or warehouse.root / EXPORTS_SUBDIR
     target = root / declaration.recipient
+    rejected = root / f".{declaration.recipient}.rejected"
     with _lock(root):
         recover(target)
         staging = root / f".{declaration.recipient}.partial-{uuid.uuid4().hex[:8]}"
         staging.mkdir()
         try:
-            rows, package, validation = build_package(
+            rows, package, validation, results = build_package(
                 declaration,
                 warehouse,
                 staging,
@@ -850,6 +1120,11 @@ def export(
                 source_runs=source_runs or {},
             )
             swap_in(staging, target)
+            shutil.rmtree(rejected, ignore_errors=True)
+        except GateRejected as exc:
+            exc.docs = _keep_rejected(staging, rejected)
+            raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return ExportResult(declaration.recipient, target, rows, package, validation)
+    gate = {r.name: g for r, g in results}
+    return ExportResult(declaration.recipient, target, rows, package, validation, gate)
