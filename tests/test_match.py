@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 
 import polars as pl
 import pytest
@@ -528,3 +529,45 @@ def test_connected_components_long_chain_and_separate_parts():
     assert labels.head(1000).n_unique() == 1 and labels[0] == 0
     assert labels.slice(1001, 5).to_list() == [1001] * 5
     assert labels[1000] == 1000 and labels[1009] == 1009  # untouched rows are their own component
+
+
+# ----------------------------------------------------------------------- small inputs: u sample scales with the table
+
+
+def test_u_sample_scales_with_the_table_between_its_floor_and_its_cap():
+    from pipelines.match.model import u_pair_count
+
+    spec = parse_spec(SMALL_SPEC)
+    per, floor, cap = spec.u_pairs_per_record, spec.u_min_pairs, spec.u_sample_pairs
+    assert u_pair_count(5_000, spec) == max(floor, per * 5_000) < cap  # a small table: far fewer than a million
+    assert u_pair_count(30_000, spec) == per * 30_000  # grows with the table ...
+    assert u_pair_count(2_000_000, spec) == cap  # ... up to u_sample_pairs
+    assert u_pair_count(100, spec) == 100 * 99 // 2  # never more than the table has
+    tuned = parse_spec(_with("match", {"u_pairs_per_record": 3, "u_min_pairs": 10, "u_sample_pairs": 50}))
+    assert (u_pair_count(5, tuned), u_pair_count(12, tuned), u_pair_count(1000, tuned)) == (10, 36, 50)
+
+
+def test_small_table_u_counted_on_the_scaled_sample_keeps_its_accuracy(table, spec, result):
+    assert result.model.random_pairs == min(spec.u_sample_pairs, max(spec.u_min_pairs, 20 * table.height))
+    assert result.model.random_pairs < 1_000_000
+    raw = tomllib.loads(PEOPLE_SPEC.read_text(encoding="utf-8"))
+    full = match(table, parse_spec({**raw, "match": {**raw["match"], "u_min_pairs": 1_000_000}}))
+    truth = table.select(pl.col("record_key").alias("record_id"), "person")
+    scaled_f1 = pairwise(result.records.join(truth, on="record_id"), "entity_id", "person")["f1"]
+    full_f1 = pairwise(full.records.join(truth, on="record_id"), "entity_id", "person")["f1"]
+    assert full.model.random_pairs > result.model.random_pairs
+    assert scaled_f1 >= full_f1 - 0.005
+
+
+def test_founder_ids_are_the_same_md5_in_python_and_duckdb():
+    from pipelines.match import entities
+
+    founders = pl.Series(["r-1", "Nguyễn Văn An", "", "x" * 200])
+    small = entities._founder_ids(founders, "P", "#1")
+    old = entities.SMALL_HASH
+    try:
+        entities.SMALL_HASH = 0  # force the DuckDB path
+        assert entities._founder_ids(founders, "P", "#1").to_list() == small.to_list()
+    finally:
+        entities.SMALL_HASH = old
+    assert small[0] == "P-" + __import__("hashlib").md5(b"r-1#1").hexdigest()[:16]

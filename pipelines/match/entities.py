@@ -13,13 +13,21 @@ Entity ids are stable:
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 import polars as pl
 
 from pipelines.match.spec import MatchSpec
 
+SMALL_HASH = 50_000  # fewer founders are hashed in Python: DuckDB's hand-over imports pyarrow (seconds, once)
+
 
 def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
+    if len(founders) < SMALL_HASH:
+        values = (founders.cast(pl.String) + salt).to_list()
+        hashed = pl.Series([hashlib.md5(v.encode()).hexdigest() for v in values], dtype=pl.String)
+        return (prefix + "-" + hashed.str.slice(0, 16)).rename("entity_id")
     with duckdb.connect() as con:  # MD5 is stable across versions, unlike Polars' hash
         con.register("founders", pl.DataFrame({"f": founders.cast(pl.String) + salt}).with_row_index("i"))
         hashed = con.sql("SELECT md5(f) AS h FROM founders ORDER BY i").pl()["h"]

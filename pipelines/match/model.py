@@ -78,10 +78,23 @@ def random_pairs(n: int, count: int, seed: int) -> tuple[pl.Series, pl.Series]:
     return pl.Series("l", l, dtype=pl.UInt32), pl.Series("r", r, dtype=pl.UInt32)
 
 
+def u_pair_count(records: int, spec: MatchSpec) -> int:
+    """How many random pairs u is counted on: scaled with the table, between u_min_pairs and u_sample_pairs.
+
+    A level's u is a share of random pairs. The rarest levels that matter hold for a
+    record and about one other record (an ID shared with a duplicate): u ~ 1/n, so
+    ``u_pairs_per_record`` (k) x n random pairs see such a level about k times
+    whatever n is, and its weight is known to about log2(1 + 1/sqrt(k)) bits. A
+    5,000-record table is counted on 100,000 pairs, not a million; a table of n
+    records has only n(n-1)/2 pairs."""
+    wanted = max(spec.u_min_pairs, spec.u_pairs_per_record * records)
+    return int(min(spec.u_sample_pairs, wanted, records * (records - 1) // 2))
+
+
 def estimate_u(
     work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None
 ) -> tuple[dict[str, np.ndarray], int]:
-    l, r = random_pairs(work.height, spec.u_sample_pairs, spec.seed)
+    l, r = random_pairs(work.height, u_pair_count(work.height, spec), spec.seed)
     gamma = comparison_levels(work, l, r, spec.scored_comparisons, codes)
     u = {}
     for comp in spec.scored_comparisons:

@@ -158,7 +158,14 @@ MATCH_KEYS = {
     "review_threshold": Key("number", 0.5, "review queue from here up to link_threshold", gt=0, lt=1),
     "max_cluster_size": Key("int", 20, "larger clusters are rebuilt by the chaining guard", ge=2),
     "entity_prefix": Key("str", "E", "entity ids look like <prefix>-<16 hex digits>"),
-    "u_sample_pairs": Key("int", 1_000_000, "random pairs u is counted on", ge=1),
+    "u_sample_pairs": Key("int", 1_000_000, "most random pairs u is counted on", ge=1),
+    "u_pairs_per_record": Key(
+        "int",
+        20,
+        "random pairs per record: u is counted on min(u_sample_pairs, max(u_min_pairs, this x records))",
+        ge=1,
+    ),
+    "u_min_pairs": Key("int", 100_000, "fewest random pairs u is counted on (fewer only if the table has fewer)", ge=1),
     "seed": Key("int", 42, "seed of the random pairs", ge=0),
     "em_iterations": Key("int", 50, "most expectation-maximisation iterations", ge=1),
     "recency": Key("str", None, "date column for most_recent survivorship"),
@@ -295,6 +302,8 @@ class MatchSpec:
     max_cluster_size: int = MATCH_KEYS["max_cluster_size"].default
     entity_prefix: str = MATCH_KEYS["entity_prefix"].default
     u_sample_pairs: int = MATCH_KEYS["u_sample_pairs"].default
+    u_pairs_per_record: int = MATCH_KEYS["u_pairs_per_record"].default
+    u_min_pairs: int = MATCH_KEYS["u_min_pairs"].default
     seed: int = MATCH_KEYS["seed"].default
     em_iterations: int = MATCH_KEYS["em_iterations"].default
     survivorship: dict[str, str] = field(default_factory=dict)
@@ -548,6 +557,8 @@ def parse_spec(raw: dict) -> MatchSpec:
         max_cluster_size=top["max_cluster_size"],
         entity_prefix=top["entity_prefix"],
         u_sample_pairs=top["u_sample_pairs"],
+        u_pairs_per_record=top["u_pairs_per_record"],
+        u_min_pairs=top["u_min_pairs"],
         seed=top["seed"],
         em_iterations=top["em_iterations"],
         survivorship=dict(survivorship),
