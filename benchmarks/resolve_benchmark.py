@@ -1,22 +1,24 @@
-"""Throughput, memory and accuracy of the resolver on one core, and a peer side by side.
+"""Throughput, memory and accuracy of ``wardbridge resolve`` on one core, and a peer side by side.
 
 Run on demand (not a test)::
 
-    uv run --group bench python benchmarks/resolve_benchmark.py                 # 1,000,000 rows
+    uv run --group bench python benchmarks/resolve_benchmark.py                  # 1,000,000 rows
     uv run --group bench python benchmarks/resolve_benchmark.py --n-rows 200000
 
-1. Builds ``--n-distinct`` distinct messy old addresses with known truth
-   (pipelines.synth.addresses, synthetic split gazetteer), samples them with
-   replacement to ``--n-rows`` shuffled rows (real registries repeat addresses).
-2. Resolves them with ``pipelines.resolve.resolve_addresses`` on ONE core
-   (POLARS_MAX_THREADS=1, RAYON_NUM_THREADS=1, CPU affinity {0}) and prints
-   addresses/second (resolve only, and including loading the reference), peak RSS
-   and accuracy per mess type.
-3. On a random sample (``--peer-sample``) of the same rows, runs the peer
+1. Generates ``--n-rows`` distinct messy addresses with known truth (old form and 2025
+   form, every mess type of pipelines.synth.addresses.ALL_MESS_TYPES, synthetic split
+   gazetteer): the *distinct-heavy* input, as registries are (house numbers).
+2. Writes them as CSV and runs ``wardbridge resolve`` end to end (CSV in, Parquet out,
+   reference loading included) in a subprocess pinned to ONE core (CPU affinity {0},
+   POLARS_MAX_THREADS=1); prints addresses/second, the peak RSS of the subprocess and the
+   accuracy per mess type read back from its output.
+3. The same for *repetitive* input: ``--n-rows`` rows sampled with replacement from the
+   first ``--repetitive-distinct`` addresses.
+4. On a random sample (``--peer-sample``) of the rows, runs the peer
    ``vietnamadminunits.convert_address`` and wardbridge, and prints both side by side.
    The peer geocodes split wards online (ArcGIS); this workplace has no network, so
    its geocoder is replaced by one that finds nothing, and the peer falls back to
-   its default part, as it does when geocoding fails.
+   its default part, as it does when geocoding fails. It reads old-form addresses only.
 """
 
 from __future__ import annotations
@@ -31,9 +33,7 @@ os.environ["RAYON_NUM_THREADS"] = "1"
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {0})
 
-import resource  # noqa: E402
 import tempfile  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -43,7 +43,7 @@ import polars as pl  # noqa: E402
 
 from pipelines.reference import HCMC_NEW_PROVINCE, Reference, load_reference  # noqa: E402
 from pipelines.synth.addresses import (  # noqa: E402
-    MESS_TYPES,
+    ALL_MESS_TYPES,
     NON_SPLIT_MESS_TYPES,
     evaluate,
     generate_addresses,
@@ -55,41 +55,6 @@ try:
     import psutil
 except ImportError:  # psutil comes with the 'bench' group; ru_maxrss still works
     psutil = None
-
-
-class PeakRSS:
-    """Peak resident memory while a block runs (psutil sampling every 20 ms)."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-
-    def _sample(self) -> None:
-        proc = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, proc.memory_info().rss)
-            self._stop.wait(0.02)
-
-    def __enter__(self) -> PeakRSS:
-        if psutil is not None:
-            self.peak = psutil.Process().memory_info().rss
-            self._thread = threading.Thread(target=self._sample, daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if psutil is not None:
-            self._stop.set()
-            self._thread.join()
-            self.peak = max(self.peak, psutil.Process().memory_info().rss)
-
-
-def rss_mib() -> float:
-    return psutil.Process().memory_info().rss / 2**20 if psutil is not None else float("nan")
-
-
-def max_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def fmt_table(frame: pl.DataFrame) -> str:
@@ -179,7 +144,7 @@ def peer_table(sample: pl.DataFrame, ours: pl.DataFrame, peer_new: list[str | No
         pl.col("peer_ok").mean().alias("vietnamadminunits"),
         pl.col("peer_in_candidates").mean().alias("peer_in_candidates"),
     )
-    order = {t: i for i, t in enumerate(MESS_TYPES)}
+    order = {t: i for i, t in enumerate(ALL_MESS_TYPES)}
     per_type = df.group_by("mess_type").agg(*agg).sort(pl.col("mess_type").replace_strict(order, default=99))
     comparable = df.filter(mess != "split_no_evidence")
     return pl.concat(
@@ -195,58 +160,84 @@ def peer_table(sample: pl.DataFrame, ours: pl.DataFrame, peer_new: list[str | No
 # ------------------------------------------------------------------------ main
 
 
+def run_cli(truth: pl.DataFrame, gazetteer: Path, tmp: Path, label: str) -> pl.DataFrame:
+    """``wardbridge resolve`` on the truth's addresses, CSV in, Parquet out, one core; prints the figures."""
+    import subprocess
+
+    source, out = tmp / f"{label}.csv", tmp / f"{label}.parquet"
+    truth.select(pl.int_range(truth.height).alias("id"), "address").write_csv(source)
+    env = {**os.environ, "POLARS_MAX_THREADS": "1", "RAYON_NUM_THREADS": "1"}
+    argv = [sys.executable, "-m", "pipelines.cli", "resolve", "--input", str(source), "--column", "address"]
+    argv += ["--gazetteer", str(gazetteer), "--output", str(out)]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    started = time.perf_counter()
+    proc = psutil.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc.cpu_affinity([0])
+    peak = 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, proc.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.02)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"wardbridge resolve failed ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+    n = truth.height
+    distinct = truth["address"].n_unique()
+    print(
+        f"{label:<16} {n:>10,} rows {distinct:>10,} distinct  {wall:7.2f} s  {n / wall:10,.0f} addresses/s  "
+        f"peak RSS {peak / 2**20:6,.0f} MiB  (load average at start {load:.1f})"
+    )
+    return pl.read_parquet(out)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="wardbridge resolver benchmark (one core)")
-    parser.add_argument("--n-rows", type=int, default=1_000_000, help="rows to resolve (sampled with replacement)")
-    parser.add_argument("--n-distinct", type=int, default=200_000, help="distinct addresses generated")
+    parser.add_argument("--n-rows", type=int, default=1_000_000, help="rows to resolve in each run")
+    parser.add_argument(
+        "--repetitive-distinct", type=int, default=200_000, help="distinct addresses of the repetitive run"
+    )
     parser.add_argument("--peer-sample", type=int, default=2_000, help="rows given to the peer (0: skip the peer)")
     parser.add_argument("--seed", type=int, default=20250701)
     args = parser.parse_args(argv)
+    if psutil is None:
+        raise SystemExit("psutil is needed: uv run --group bench ...")
 
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     print(f"# wardbridge resolver benchmark  (cpu affinity {cpus}, POLARS_MAX_THREADS={pl.thread_pool_size()})")
-    print(f"rows {args.n_rows:,} sampled from {args.n_distinct:,} distinct addresses, seed {args.seed}")
 
     from pipelines.resolve import resolve_addresses
 
-    with tempfile.TemporaryDirectory(prefix="wardbridge-bench-") as tmp:
-        gazetteer_path = Path(tmp) / "gazetteer.csv"
+    with tempfile.TemporaryDirectory(prefix="wardbridge-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        gazetteer_path = tmp / "gazetteer.csv"
         write_synthetic_gazetteer(gazetteer_path, args.seed)
-        t = time.perf_counter()
         reference = load_reference(gazetteers=(gazetteer_path,))
-        t_ref = time.perf_counter() - t
-
-    t = time.perf_counter()
-    distinct = generate_addresses(args.n_distinct, seed=args.seed, reference=reference)
-    t_gen = time.perf_counter() - t
-    truth = distinct.sample(n=args.n_rows, with_replacement=True, shuffle=True, seed=args.seed)
-    print(f"generated {distinct.height:,} distinct addresses in {t_gen:.1f} s; sampled {truth.height:,} rows")
-
-    rss_before = rss_mib()
-    addresses = truth["address"]
-    with PeakRSS() as peak:
         t = time.perf_counter()
-        resolved = resolve_addresses(addresses, reference)
-        t_resolve = time.perf_counter() - t
+        truth = generate_addresses(args.n_rows, seed=args.seed, reference=reference, mess_types=ALL_MESS_TYPES)
+        print(f"generated {truth.height:,} distinct addresses in {time.perf_counter() - t:.1f} s")
+        repetitive = truth.head(args.repetitive_distinct).sample(
+            n=args.n_rows, with_replacement=True, shuffle=True, seed=args.seed
+        )
+        print()
+        print("## wardbridge resolve, CSV in, Parquet out, one core, end to end (reference load included)")
+        out = run_cli(truth, gazetteer_path, tmp, "distinct-heavy")
+        out_rep = run_cli(repetitive, gazetteer_path, tmp, "repetitive")
+
     n = truth.height
     print()
-    print("## Throughput (one core)")
-    print(f"reference load            {t_ref:8.2f} s")
-    print(f"resolve                   {t_resolve:8.2f} s   {n / t_resolve:12,.0f} addresses/s")
-    print(f"resolve + reference load  {t_ref + t_resolve:8.2f} s   {n / (t_ref + t_resolve):12,.0f} addresses/s")
-    print(f"RSS before resolve        {rss_before:8.0f} MiB (reference + {n:,} generated rows with truth)")
-    print(f"peak RSS during resolve   {peak.peak / 2**20:8.0f} MiB (+{peak.peak / 2**20 - rss_before:.0f} MiB)")
-    print(f"peak RSS of the process   {max_rss_mib():8.0f} MiB (ru_maxrss)")
-
-    print()
-    print(f"## Accuracy per mess type ({n:,} rows)")
-    print(fmt_table(evaluate(truth, resolved)))
+    print(f"## Accuracy per mess type, distinct-heavy run ({n:,} rows)")
+    print(fmt_table(evaluate(truth, out.select(out.columns[2:]))))
+    rep = evaluate(repetitive, out_rep.select(out_rep.columns[2:]))
+    print(f"repetitive run: overall correct {rep.filter(pl.col('mess_type') == 'ALL')['correct_rate'].item():.4f}")
 
     if args.peer_sample <= 0:
         return
     k = min(args.peer_sample, n)
-    idx = pl.int_range(0, n, eager=True).sample(k, seed=args.seed + 1)
-    sample = truth[idx]
+    old_form = truth.filter(~pl.col("mess_type").str.starts_with("new_"))  # the peer reads the old form only
+    sample = old_form.sample(n=min(k, old_form.height), seed=args.seed + 1)
+    k = sample.height
     ours_sample_input = sample["address"]
 
     t = time.perf_counter()
@@ -271,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
     k_good = k - sum(is_bad)
 
     print()
-    print(f"## Side by side on a random sample of {k:,} of the same rows")
+    print(f"## Side by side on a random sample of {k:,} old-form rows")
     print("tool                 wall (s)   addresses/s")
     print(
         f"wardbridge           {t_ours:8.2f}   {k / t_ours:11,.0f}   (resolve only, one call; reference already loaded)"
@@ -287,6 +278,7 @@ def main(argv: list[str] | None = None) -> None:
     print(fmt_table(peer_table(sample, ours, peer_new)))
     print("vietnamadminunits cannot flag a split old unit for review: its split_no_evidence accuracy is undefined;")
     print("peer_in_candidates = share of split rows where its single answer is one of the true parts.")
+    print("onflow-location-platform: not installed in this environment (not in uv.lock); not compared.")
 
 
 if __name__ == "__main__":

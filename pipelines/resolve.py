@@ -180,23 +180,30 @@ def _words(text: str) -> str:
 _VOWELS = frozenset("aeiouy")
 
 
-def _iy(word: str) -> str:
-    """One spelling for syllable-final i/y after a consonant: 'quy'/'qui', 'my'/'mi', 'ky'/'ki' -> '-i'.
+def _iy(word: str, to: str) -> str:
+    """Syllable-final i/y after a consonant written as ``to``: 'quy'/'qui', 'my'/'mi', 'ky'/'ki'.
 
     Vietnamese writes both (Quý/Quí, Mỹ/Mĩ, Kỳ/Kì); 'uy' after another consonant ('thuy', 'huy')
-    and 'ay'/'oy' are other vowels and stay.
+    and 'ay'/'oy'/'ai'/'oi' are other vowels and stay.
     """
-    if len(word) < 2 or word[-1] != "y":
+    if len(word) < 2 or word[-1] not in "iy":
         return word
     before = word[-2]
     if before not in _VOWELS or (before == "u" and word[-3:-2] == "q"):
-        return word[:-1] + "i"
+        return word[:-1] + to
     return word
 
 
+def _keys(name: str) -> tuple[str, ...]:
+    """Matching keys of a reference name: folded words squashed, numbers without zeros, as written
+    and with every syllable-final i/y written the other way (the text is matched as written)."""
+    words = _words(name).split(" ")
+    forms = ["".join(words), "".join(_iy(w, "i") for w in words), "".join(_iy(w, "y") for w in words)]
+    return tuple(dict.fromkeys(_normalise_number(f) for f in forms))
+
+
 def _key(name: str) -> str:
-    """Matching key of a reference name: folded words, i/y normalised, squashed, numbers without zeros."""
-    return _normalise_number("".join(_iy(w) for w in _words(name).split(" ")))
+    return _keys(name)[0]
 
 
 def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_PROVINCES) -> ResolverIndex:
@@ -209,9 +216,9 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         if row["unit_uid"].startswith("pre2025-district:"):
             idx.island_district_uid[district] = row["unit_uid"]
             continue
-        key = _key(row["short_name"])
-        idx.ward_keys[district][key].add(row["unit_uid"])
-        idx.wards_by_province[province][key].add(row["unit_uid"])
+        for key in _keys(row["short_name"]):
+            idx.ward_keys[district][key].add(row["unit_uid"])
+            idx.wards_by_province[province][key].add(row["unit_uid"])
         idx.ward_type[row["unit_uid"]] = row["unit_type"]
         idx.ward_accented[row["unit_uid"]] = row["short_name"].lower()
     for row in (
@@ -219,7 +226,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         .unique()
         .iter_rows(named=True)
     ):
-        for key in (_key(row["district_short_name"]), _key(row["district_name"])):
+        for key in (*_keys(row["district_short_name"]), *_keys(row["district_name"])):
             idx.district_keys[row["province_code"]][key].add(row["district_code"])
     for row in units.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
         for key in (_key(row["province_short_name"]), _key(row["province_name"])):
@@ -267,11 +274,11 @@ def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
     """
     new = reference.units_2025
     for uid, short, utype, province in new.select("unit_uid", "short_name", "unit_type", "province_code").iter_rows():
-        key = _key(short)
-        idx.new_ward_keys[province][key].add(uid)
-        idx.new_ward_all[key].add(uid)
+        for key in _keys(short):
+            idx.new_ward_keys[province][key].add(uid)
+            idx.new_ward_all[key].add(uid)
         idx.new_ward_type[uid] = utype
-        idx.new_ward_key[uid] = key
+        idx.new_ward_key[uid] = _key(short)
     for row in new.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
         for key in (_key(row["province_short_name"]), _key(row["province_name"])):
             idx.new_province_keys[key].add(row["province_code"])
@@ -330,7 +337,7 @@ def _tokenise(text: str) -> _Tokens:
     pending, pending_hard = True, True
     for tok in _TOKEN.findall(text):
         if tok[0].isalnum():
-            words.append(_iy(tok) if tok[-1] == "y" else tok)
+            words.append(tok)
             boundary.append(pending)
             hard.append(pending_hard)
             pending = pending_hard = False

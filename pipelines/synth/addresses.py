@@ -943,7 +943,9 @@ def _render_2025(u: _NewUnit, mess: str, rnd: random.Random, cat: _Catalogue) ->
             )
             province = f"{kind}{rnd.choice(('.', '. ', ' '))}{rest}".replace(". ", ". ").replace("  ", " ")
     elif mess == "new_compact":
-        ward = f"{abbr}{'.' if u.type != 'Phường' or rnd.random() < 0.5 else ''}{u.short}"
+        glued_word = strip_words(f"{abbr}{u.short}")[0]
+        dot = u.type != "Phường" or glued_word in ("phuong", "xa", "dac") or rnd.random() < 0.5
+        ward = f"{abbr}{'.' if dot else ''}{u.short}"  # 'PHương Thủy' would read 'Phường Thủy': dotted
     elif mess == "new_province_short":
         province = rnd.choice(HCMC_SHORT_2025) if u.province_code == "79" else u.province_short
     elif mess == "new_province_missing":
