@@ -14,7 +14,7 @@ from pipelines.match.compare import comparison_levels
 from pipelines.match.entities import assign_entity_ids
 from pipelines.match.evaluate import pairwise
 from pipelines.match.prepare import prepare
-from pipelines.match.spec import BLOCKING_KEYS, LEVEL_KEYS, MATCH_KEYS, keys_markdown
+from pipelines.match.spec import BLOCKING_KEYS, DATES_KEYS, LEVEL_KEYS, MATCH_KEYS, keys_markdown
 from pipelines.warehouse import REPO_ROOT
 from tests.match_cases import background, frame, person_row
 
@@ -571,3 +571,222 @@ def test_founder_ids_are_the_same_md5_in_python_and_duckdb():
     finally:
         entities.SMALL_HASH = old
     assert small[0] == "P-" + __import__("hashlib").md5(b"r-1#1").hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------- dates as users write them
+
+
+def _as_text(table: pl.DataFrame) -> pl.DataFrame:
+    """Birth dates written as clerks write them: d.m.Y, d/m/Y and Ymd in turn (none of them ISO)."""
+    forms = pl.int_range(pl.len()) % 3
+    d = pl.col("date_of_birth")
+    text = (
+        pl.when(forms == 0)
+        .then(d.dt.strftime("%d.%m.%Y"))
+        .when(forms == 1)
+        .then(d.dt.strftime("%d/%m/%Y"))
+        .otherwise(d.dt.strftime("%Y%m%d"))
+    )
+    return table.with_columns(text.alias("date_of_birth"))
+
+
+@pytest.fixture(scope="module")
+def text_dates(table):
+    return _as_text(table)
+
+
+@pytest.fixture(scope="module")
+def text_result(text_dates, spec):
+    return match(text_dates, spec)
+
+
+def test_text_dates_in_vietnamese_forms_match_like_real_dates(result, text_result, text_dates):
+    assert text_dates["date_of_birth"].str.contains("-").sum() == 0  # no ISO date left
+    same = result.records.select("record_id", "entity_id").sort("record_id")
+    assert text_result.records.select("record_id", "entity_id").sort("record_id").equals(same)
+    report = text_result.stats["dates"]["date_of_birth"]
+    assert report == {"values": text_dates.height, "unreadable": 0, "year_only": 0, "month_only": 0}
+    assert "dates date_of_birth: " in text_result.summary() and "0 unreadable" in text_result.summary()
+
+
+def test_review_queue_shows_the_date_as_written_beside_the_date_read(text_result, text_dates):
+    review = text_result.review
+    assert review.height
+    assert {"left_date_of_birth", "left_date_of_birth_raw", "right_date_of_birth_raw"} <= set(review.columns)
+    written = dict(zip(text_dates["record_key"], text_dates["date_of_birth"], strict=True))
+    assert review["left_date_of_birth_raw"].to_list() == [written[k] for k in review["left_id"]]
+    assert review.schema["left_date_of_birth"] == pl.Date and review["left_date_of_birth"].null_count() == 0
+    assert review.columns.index("left_date_of_birth_raw") == review.columns.index("left_date_of_birth") + 1
+
+
+def _dated(*dates: str | None) -> pl.DataFrame:
+    rows = [person_row(f"d{i}", "p", "Trần Minh Khoa", D(2000, 1, 1), "M") for i in range(len(dates))]
+    return frame(rows).with_columns(pl.Series("date_of_birth", list(dates), dtype=pl.String))
+
+
+def _date_levels(spec, table: pl.DataFrame, pairs: list[tuple[int, int]]) -> list[str | None]:
+    work = prepare(table, spec)
+    comp = next(c for c in spec.comparisons if c.name == "date_of_birth")
+    l = pl.Series([a for a, _ in pairs], dtype=pl.UInt32)
+    r = pl.Series([b for _, b in pairs], dtype=pl.UInt32)
+    labels = [lv.label for lv in comp.levels] + ["different"]
+    return [None if v is None else labels[v] for v in comparison_levels(work, l, r, (comp,))[comp.name]]
+
+
+def test_a_year_only_birth_date_is_compared_on_its_year(spec):
+    table = _dated("1990", "17/05/1990", "1991", "1990", "01/01/1990", "05/1990", "18/05/1990")
+    levels = _date_levels(spec, table, [(0, 1), (0, 2), (0, 3), (0, 4), (5, 1), (1, 6)])
+    # a year against a full date of that year: same_year, never a mismatch; another year: different;
+    # two bare years, or 1990 against 1 January 1990, are only the same year (not an exact date);
+    # a month (05/1990) is compared on its year too; two full dates still on their days
+    assert levels == ["same_year", "different", "same_year", "same_year", "same_year", "within_31_days"]
+    work = prepare(table, spec)
+    assert work["birth_year"].to_list() == ["1990", "1990", "1991", "1990", "1990", "1990", "1990"]
+    # day-level keys need the day: a bare year is no blocking key on the birth date
+    assert work["birth_date_any_order"].is_null().to_list() == [True, False, True, True, False, True, False]
+
+
+def test_a_date_ladder_without_a_year_level_is_neutral_on_a_year_only_date():
+    spec = parse_spec(
+        {
+            "match": {"id": "id"},
+            "blocking": [{"on": "city"}],
+            "compare": [
+                {"name": "born", "column": "born", "levels": [{"kind": "exact"}, {"kind": "date_within", "days": 3}]}
+            ],
+        }
+    )
+    table = pl.DataFrame({"id": ["a", "b", "c"], "city": ["x"] * 3, "born": ["1990", "02/01/1990", "01/01/1990"]})
+    work = prepare(table, spec)
+    levels = comparison_levels(
+        work, pl.Series([0, 1], dtype=pl.UInt32), pl.Series([1, 2], dtype=pl.UInt32), spec.comparisons
+    )
+    assert levels["born"].to_list() == [None, 1]  # year vs date: missing (neutral); two dates a day apart: within
+
+
+def test_declared_date_forms_and_day_order_are_obeyed():
+    base = {
+        "match": {"id": "id", "allow_unreadable_dates": True},
+        "blocking": [{"on": "city"}],
+        "compare": [{"name": "born", "column": "born", "preset": "date"}],
+    }
+    table = pl.DataFrame({"id": ["a", "b", "c"], "city": ["x"] * 3, "born": ["05/03/1990", "1990-03-05", "1990"]})
+    report: dict = {}
+    month_first = prepare(table, parse_spec({**base, "dates": [{"column": "born", "day_first": False}]}), report=report)
+    assert month_first["born"].to_list() == [D(1990, 5, 3), D(1990, 3, 5), D(1990, 1, 1)]
+    assert report["born"] == {"values": 3, "unreadable": 0, "year_only": 1, "month_only": 0}
+    report = {}
+    iso_only = prepare(table, parse_spec({**base, "dates": [{"column": "born", "formats": ["iso"]}]}), report=report)
+    assert iso_only["born"].to_list() == [None, D(1990, 3, 5), None]
+    assert report["born"]["unreadable"] == 2 and report["born"]["year_only"] == 0
+    assert prepare(table, parse_spec(base))["born"].to_list() == [D(1990, 3, 5), D(1990, 3, 5), D(1990, 1, 1)]
+
+
+def test_a_mostly_unreadable_date_column_refuses_to_run_unless_allowed(spec, text_dates):
+    broken = text_dates.head(300).with_columns(
+        pl.when(pl.int_range(pl.len()) % 10 < 6)
+        .then(pl.lit("khong ro"))
+        .otherwise(pl.col("date_of_birth"))
+        .alias("date_of_birth")
+    )
+    with pytest.raises(SpecError) as caught:
+        match(broken, spec, source="people.csv")
+    message = str(caught.value)
+    assert "people.csv" in message and "'date_of_birth'" in message and "180 of 300 values (60%)" in message
+    assert "allow_unreadable_dates = true" in message and "khong ro" not in message
+    assert not any(v in message for v in broken["date_of_birth"].drop_nulls().to_list())
+    raw = tomllib.loads(PEOPLE_SPEC.read_text(encoding="utf-8"))
+    allowed = match(broken, parse_spec({**raw, "match": {**raw["match"], "allow_unreadable_dates": True}}))
+    assert allowed.stats["dates"]["date_of_birth"]["unreadable"] == 180
+    assert "180 unreadable (60.0%)" in allowed.summary()
+    # at most half unreadable: runs, and says how many
+    half = broken.with_columns(
+        pl.when(pl.int_range(pl.len()) % 2 == 0)
+        .then(pl.lit("??"))
+        .otherwise(text_dates.head(300)["date_of_birth"])
+        .alias("date_of_birth")
+    )
+    assert match(half, spec).stats["dates"]["date_of_birth"]["unreadable"] == 150
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ([{"column": "name", "formats": ["dd/mm/yyyy"]}], r"\[\[dates\]\] #1: `formats`: expected list of dmy"),
+        ([{"column": "name", "day_first": "yes"}], r"\[\[dates\]\] #1: `day_first`: expected true/false"),
+        ([{"formats": ["iso"]}], r"\[\[dates\]\] #1: `column` \(a date column written as text\) is required"),
+        ([{"column": "born"}], r"\[\[dates\]\] #1: `column`: 'born' is not a column the spec uses"),
+        ([{"column": "name"}, {"column": "name"}], r"\[\[dates\]\]: each column is declared once"),
+        ({"column": "name"}, r"\[\[dates\]\]: expected an array of tables"),
+    ],
+)
+def test_date_declarations_are_checked_against_the_key_table(dates, message):
+    with pytest.raises(SpecError, match=message):
+        parse_spec({**SMALL_SPEC, "dates": dates})
+    with pytest.raises(SpecError, match=r"`allow_unreadable_dates`: expected true/false"):
+        parse_spec(_with("match", {"allow_unreadable_dates": "yes"}))
+    assert parse_spec({**SMALL_SPEC, "dates": [{"column": "name"}]}).dates[0].formats == DATES_KEYS["formats"].default
+
+
+# ----------------------------------------------------------------------- a mixed CMND/CCCD column
+
+
+def _mixed_cases() -> pl.DataFrame:
+    r = person_row
+    return frame(
+        [
+            # one export put the person's CMND in personal_id, another has the CCCD there
+            r("mix-1", "mix", "Phan Thị Diễm Kiều", D(1979, 9, 23), "F", pid="025111222"),
+            r("mix-2", "mix", "Phan Thị Diễm Kiều", D(1979, 9, 23), "F", pid="079179333444"),
+            # the CMND left in personal_id here, in old_id_number there
+            r("cross-1", "cross", "Huỳnh Quốc Bảo", D(1969, 12, 2), "M", pid="024555666"),
+            r("cross-2", "cross", "Huỳnh Quốc Bảo", D(1969, 12, 2), "M", pid="079069777888", cmnd="024555666"),
+            # two different CMNDs, one of them in personal_id: still two people
+            r("two-1", "two-1", "Võ Văn Tám", D(1960, 1, 8), "M", pid="023000111"),
+            r("two-2", "two-2", "Võ Văn Tám", D(1960, 1, 8), "M", cmnd="027999888"),
+        ]
+    )
+
+
+def _pair(result, a: str, b: str) -> dict:
+    return result.pairs.filter((pl.col("left_id") == a) & (pl.col("right_id") == b)).to_dicts()[0]
+
+
+def test_a_cmnd_in_personal_id_never_disagrees_with_a_cccd(spec):
+    table = pl.concat([background(300), _mixed_cases()])
+    result = match(table, spec)
+    mix = _pair(result, "mix-1", "mix-2")
+    assert mix["ids_level"] is None and mix["ids_weight"] == 0.0 and mix["decision_reason"] is None
+    assert entity(result, "mix-1") == entity(result, "mix-2")
+    cross = _pair(result, "cross-1", "cross-2")
+    assert cross["ids_level"] == "exact" and cross["decision"] == "link"  # found across the two columns
+    two = _pair(result, "two-1", "two-2")
+    assert two["ids_level"] == "different" and two["decision_reason"] == "cannot-link rule 'different_ids'"
+    assert entity(result, "two-1") != entity(result, "two-2")
+    # without `mixed` the CMND and the CCCD are two different IDs: the cannot-link rule refuses the true pair
+    raw = tomllib.loads(PEOPLE_SPEC.read_text(encoding="utf-8"))
+    plain = [{**c, "mixed": False} if c["name"] == "ids" else c for c in raw["compare"]]
+    unmixed = match(table, parse_spec({**raw, "compare": plain}))
+    assert _pair(unmixed, "mix-1", "mix-2")["decision_reason"] == "cannot-link rule 'different_ids'"
+    assert entity(unmixed, "mix-1") != entity(unmixed, "mix-2")
+
+
+def test_mixed_comparison_levels_across_columns(spec):
+    ids = next(c for c in spec.comparisons if c.name == "ids")
+    assert ids.mixed
+    people = frame(
+        [
+            person_row("a", "p", "An", D(2000, 1, 2), "M", pid="025000001"),
+            person_row("b", "p", "An", D(2000, 1, 2), "M", pid="079200000002", cmnd="025000007"),
+            person_row("c", "p", "An", D(2000, 1, 2), "M", pid="079200000003"),
+            person_row("d", "p", "An", D(2000, 1, 2), "M", cmnd="025000001"),
+        ]
+    )
+    work = prepare(people, spec)
+    l = pl.Series([0, 0, 1, 0, 2], dtype=pl.UInt32)
+    r = pl.Series([1, 2, 2, 3, 3], dtype=pl.UInt32)
+    labels = [lv.label for lv in ids.levels] + ["different"]
+    got = [None if v is None else labels[v] for v in comparison_levels(work, l, r, (ids,))["ids"]]
+    # a: CMND ...001 in personal_id; b: CMND ...007 in old_id_number: one digit off across the columns;
+    # a vs c: CMND against CCCD only: neutral; b vs c: two CCCDs one digit apart; a vs d: the same CMND
+    assert got == ["one_digit_off", None, "one_digit_off", "exact", None]

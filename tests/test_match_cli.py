@@ -159,3 +159,32 @@ def test_a_list_column_used_by_the_spec_is_a_data_error(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "'name'" in proc.stderr and "t.parquet" in proc.stderr and "lists" in proc.stderr
     assert "Traceback" not in proc.stderr and "Bình" not in proc.stderr
+
+
+def test_a_mostly_unreadable_date_column_stops_the_run_without_quoting_it(tmp_path):
+    customers = pl.read_csv(EXAMPLE / "customers.csv", infer_schema=False)
+    garbled = customers.with_columns(
+        pl.when(pl.int_range(pl.len()) % 4 != 0)
+        .then(pl.concat_str(pl.lit("born "), pl.col("customer_id")))
+        .otherwise(pl.col("birth_date"))
+        .alias("birth_date")
+    )
+    table = tmp_path / "customers.csv"
+    garbled.write_csv(table)
+    out = tmp_path / "o.csv"
+    proc = wardbridge("match", "--input", str(table), "--spec", str(EXAMPLE / "customers.toml"), "--output", str(out))
+    assert proc.returncode == 1, proc.stderr
+    assert "customers.csv" in proc.stderr and "'birth_date'" in proc.stderr and "cannot be read" in proc.stderr
+    assert "allow_unreadable_dates" in proc.stderr and "Traceback" not in proc.stderr
+    assert "born C" not in proc.stderr and not out.exists()
+    # allowed by the spec: it runs, and the summary counts the unreadable dates
+    spec = tmp_path / "spec.toml"
+    text = (EXAMPLE / "customers.toml").read_text(encoding="utf-8")
+    spec.write_text(text.replace("[match]\n", "[match]\nallow_unreadable_dates = true\n", 1), encoding="utf-8")
+    proc = wardbridge("match", "--input", str(table), "--spec", str(spec), "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    written = garbled["birth_date"].drop_nulls()
+    unreadable = int(written.str.starts_with("born ").sum())
+    assert unreadable > written.len() / 2
+    assert f"dates birth_date: {written.len():,} values, {unreadable:,} unreadable" in proc.stderr
+    assert "born C" not in proc.stderr

@@ -18,6 +18,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
 
+from pipelines.match.prepare import precision_column
 from pipelines.match.spec import Comparison, Level, MatchSpec
 
 _SCORERS = {
@@ -40,9 +41,28 @@ class ValueCodes:
     def __init__(self, work: pl.DataFrame) -> None:
         self.work = work
         self._codes: dict[str, tuple[pl.Series, pl.Series]] = {}
+        self._shared: dict[tuple[str, ...], dict[str, tuple[pl.Series, pl.Series]]] = {}
 
-    def get(self, column: str) -> tuple[pl.Series, pl.Series]:
-        """(code per row, 1-based and null for a missing value; the value of each code)."""
+    def get(self, column: str, space: tuple[str, ...] | None = None) -> tuple[pl.Series, pl.Series]:
+        """(code per row, 1-based and null for a missing value; the value of each code).
+
+        With ``space`` (columns including ``column``), codes are shared by those columns:
+        a value has the same code in each, so values of two columns can be compared."""
+        if space is not None and len(space) > 1:
+            if space not in self._shared:
+                values = {c: self.work[c].cast(pl.String) for c in space}
+                by_code = pl.concat([v.drop_nulls() for v in values.values()]).unique().rename("v")
+                table = pl.DataFrame(
+                    {"v": by_code, "code": pl.int_range(1, len(by_code) + 1, dtype=pl.UInt32, eager=True)}
+                )
+                self._shared[space] = {
+                    c: (
+                        pl.DataFrame({"v": v}).join(table, on="v", how="left", maintain_order="left")["code"],
+                        by_code,
+                    )
+                    for c, v in values.items()
+                }
+            return self._shared[space][column]
         if column not in self._codes:
             values = self.work[column].cast(pl.String)
             by_code = values.drop_nulls().unique()
@@ -62,28 +82,44 @@ class _PairColumns:
 
     def __init__(self, work: pl.DataFrame, l: pl.Series, r: pl.Series, codes: ValueCodes) -> None:
         self.work, self.l, self.r, self.value_codes = work, l, r, codes
-        self._sides: dict[str, tuple[pl.Series, pl.Series]] = {}
-        self._codes: dict[str, tuple[pl.Series, pl.Series, pl.Series]] = {}
+        self._left: dict[str, pl.Series] = {}
+        self._right: dict[str, pl.Series] = {}
+        self._codes: dict[tuple, tuple[pl.Series, pl.Series, pl.Series]] = {}
         self._scores: dict[tuple, pl.Series] = {}
 
-    def sides(self, column: str) -> tuple[pl.Series, pl.Series]:
-        if column not in self._sides:
-            values = self.work[column]
-            self._sides[column] = (values.gather(self.l).rename("a"), values.gather(self.r).rename("b"))
-        return self._sides[column]
+    def sides(self, column: str, other: str | None = None) -> tuple[pl.Series, pl.Series]:
+        """Left record's ``column`` and right record's ``other`` (default: the same column)."""
+        other = other or column
+        if column not in self._left:
+            self._left[column] = self.work[column].gather(self.l).rename("a")
+        if other not in self._right:
+            self._right[other] = self.work[other].gather(self.r).rename("b")
+        return self._left[column], self._right[other]
 
-    def codes(self, column: str) -> tuple[pl.Series, pl.Series, pl.Series]:
-        if column not in self._codes:
-            codes, by_code = self.value_codes.get(column)
-            self._codes[column] = (codes.gather(self.l).rename("a"), codes.gather(self.r).rename("b"), by_code)
-        return self._codes[column]
+    def codes(
+        self, column: str, other: str | None = None, space: tuple[str, ...] | None = None
+    ) -> tuple[pl.Series, pl.Series, pl.Series]:
+        key = (column, other or column, space)
+        if key not in self._codes:
+            codes, by_code = self.value_codes.get(column, space)
+            other_codes, _ = self.value_codes.get(other or column, space)
+            self._codes[key] = (codes.gather(self.l).rename("a"), other_codes.gather(self.r).rename("b"), by_code)
+        return self._codes[key]
 
-    def score(self, column: str, kind: str, cutoff: float | None) -> pl.Series:
+    def score(
+        self,
+        column: str,
+        kind: str,
+        cutoff: float | None,
+        other: str | None = None,
+        space: tuple[str, ...] | None = None,
+    ) -> pl.Series:
         """Scorer value per pair. ``cutoff`` is the weakest threshold any level asks of this
-        scorer: rapidfuzz stops early below it (similarity 0 / distance cutoff + 1)."""
-        key = (column, kind, cutoff)
+        scorer: rapidfuzz stops early below it (similarity 0 / distance cutoff + 1).
+        ``other`` and ``space``: the right record's column, and the columns sharing value codes."""
+        key = (column, kind, cutoff, other, space)
         if key not in self._scores:
-            ca, cb, by_code = self.codes(column)
+            ca, cb, by_code = self.codes(column, other, space)
             valid = (ca.is_not_null() & cb.is_not_null()).to_numpy()
             packed = (ca.to_numpy()[valid].astype(np.uint64) << np.uint64(32)) | cb.to_numpy()[valid].astype(np.uint64)
             distinct, inverse = np.unique(packed, return_inverse=True)
@@ -113,9 +149,16 @@ class _PairColumns:
         return self._scores[key]
 
 
-def _holds(level: Level, column: str, cols: _PairColumns, cutoffs: dict[str, float]) -> pl.Series:
-    """Boolean per pair (null when either value is missing)."""
-    a, b = cols.sides(column)
+def _holds(
+    level: Level,
+    column: str,
+    cols: _PairColumns,
+    cutoffs: dict[str, float],
+    other: str | None = None,
+    space: tuple[str, ...] | None = None,
+) -> pl.Series:
+    """Boolean per pair (null when either value is missing); ``other``: the right record's column."""
+    a, b = cols.sides(column, other)
     frame = pl.DataFrame({"a": a, "b": b})
     both = pl.col("a").is_not_null() & pl.col("b").is_not_null()
     match level.kind:
@@ -134,22 +177,23 @@ def _holds(level: Level, column: str, cols: _PairColumns, cutoffs: dict[str, flo
         case "same_year":
             expr = pl.col("a").dt.year() == pl.col("b").dt.year()
         case "word_subset":
-            return (cols.score(column, level.kind, None) == 1.0).alias("holds")
+            return (cols.score(column, level.kind, None, other, space) == 1.0).alias("holds")
         case "numeric_within":
             expr = (pl.col("a").cast(pl.Float64) - pl.col("b").cast(pl.Float64)).abs() <= level.distance
         case "jaro_winkler" | "token_set" | "ratio":
-            score = cols.score(column, level.kind, cutoffs.get(level.kind))
+            score = cols.score(column, level.kind, cutoffs.get(level.kind), other, space)
             scale = 1.0 if level.kind == "jaro_winkler" else 100.0
             return (score >= level.threshold * scale).alias("holds")
         case "levenshtein":
-            return (cols.score(column, level.kind, cutoffs.get(level.kind)) <= level.distance).alias("holds")
+            return (cols.score(column, level.kind, cutoffs.get(level.kind), other, space) <= level.distance).alias(
+                "holds"
+            )
         case "one_digit":
             same_length = frame.select(
                 pl.col("a").cast(pl.String).str.len_chars() == pl.col("b").cast(pl.String).str.len_chars()
             ).to_series()
-            return (same_length & (cols.score(column, level.kind, cutoffs.get(level.kind)) <= level.distance)).alias(
-                "holds"
-            )
+            distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space)
+            return (same_length & (distance <= level.distance)).alias("holds")
         case _:
             raise ValueError(f"unknown level kind {level.kind}")
     return frame.select(pl.when(both).then(expr).alias("holds")).to_series()
@@ -168,32 +212,85 @@ def _cutoffs(comp: Comparison) -> dict[str, float]:
     return out
 
 
+def _column_pairs(comp: Comparison, columns: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(left column, right column) pairs a comparison looks at: each column with itself, or
+    with a mixed comparison every column with every column (kinds told apart by length)."""
+    if comp.mixed:
+        return [(a, b) for a in columns for b in columns]
+    return [(c, c) for c in columns]
+
+
 def comparison_levels(
     work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...], codes: ValueCodes | None = None
 ) -> pl.DataFrame:
     """One Int8 column per comparison: the level index of each (l, r) pair, null when missing.
 
+    A date column with year-only (or month-only) values holds only ``same_year`` levels
+    where either side is coarser than a day; without such a level that pair is missing.
+    A ``mixed`` comparison compares values of the same length across all its columns;
+    values of different lengths (a CMND against a CCCD) are not compared: neutral.
+
     Pass the same ``codes`` to every call on one table so value codes are built once."""
     cols = _PairColumns(work, l, r, codes or ValueCodes(work))
+    n = len(l)
+    coarse_cache: dict[tuple[str, str], pl.Series | None] = {}
+    length_cache: dict[tuple[str, str], pl.Series] = {}
+
+    def coarse(a: str, b: str) -> pl.Series | None:
+        """True where either side's date is coarser than a day (None: no coarse dates in these columns)."""
+        if (a, b) not in coarse_cache:
+            pa, pb = precision_column(a), precision_column(b)
+            if pa not in work.columns and pb not in work.columns:
+                coarse_cache[(a, b)] = None
+            else:
+                left = cols.sides(pa)[0] if pa in work.columns else pl.Series([None] * n, dtype=pl.String)
+                right = cols.sides(pb, pb)[1] if pb in work.columns else pl.Series([None] * n, dtype=pl.String)
+                coarse_cache[(a, b)] = ((left != "day").fill_null(False) | (right != "day").fill_null(False)).rename(
+                    "coarse"
+                )
+        return coarse_cache[(a, b)]
+
+    def same_length(a: str, b: str) -> pl.Series:
+        if (a, b) not in length_cache:
+            va, vb = cols.sides(a, b)
+            length_cache[(a, b)] = (va.cast(pl.String).str.len_chars() == vb.cast(pl.String).str.len_chars()).fill_null(
+                False
+            )
+        return length_cache[(a, b)]
+
     out = {}
     for comp in comparisons:
         cutoffs = _cutoffs(comp)
+        space = tuple(sorted(set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}))
+        space = space if comp.mixed else None
+        year_level = any(level.kind == "same_year" for level in comp.levels)
         present = None
-        for column in comp.columns:
-            a, b = cols.sides(column)
-            has = a.is_not_null() & b.is_not_null()
+        for a, b in _column_pairs(comp, comp.columns):
+            va, vb = cols.sides(a, b)
+            has = va.is_not_null() & vb.is_not_null()
+            if comp.mixed:
+                has = has & same_length(a, b)
+            rough = coarse(a, b)
+            if rough is not None and not year_level:
+                has = has & ~rough
             present = has if present is None else (present | has)
-        level_idx = pl.Series("level", np.full(len(l), len(comp.levels), dtype=np.int8))
-        decided = pl.Series(np.zeros(len(l), dtype=bool))
+        level_idx = pl.Series("level", np.full(n, len(comp.levels), dtype=np.int8))
+        decided = pl.Series(np.zeros(n, dtype=bool))
         for index, level in enumerate(comp.levels):
             holds = None
-            for column in level.columns or comp.columns:
-                h = _holds(level, column, cols, cutoffs).fill_null(False)
+            for a, b in _column_pairs(comp, level.columns or comp.columns):
+                other = b if b != a else None
+                h = _holds(level, a, cols, cutoffs, other, space).fill_null(False)
+                if comp.mixed:
+                    h = h & same_length(a, b)
+                rough = coarse(a, b)
+                if rough is not None and level.kind != "same_year":
+                    h = h & ~rough
                 holds = h if holds is None else (holds | h)
             new = holds & ~decided
-            level_idx = level_idx.zip_with(~new, pl.Series(np.full(len(l), index, dtype=np.int8)))
+            level_idx = level_idx.zip_with(~new, pl.Series(np.full(n, index, dtype=np.int8)))
             decided = decided | holds
-        out[comp.name] = pl.Series(comp.name, level_idx).zip_with(present, pl.Series([None] * len(l), dtype=pl.Int8))
+        out[comp.name] = pl.Series(comp.name, level_idx).zip_with(present, pl.Series([None] * n, dtype=pl.Int8))
     return pl.DataFrame(out) if out else pl.DataFrame()
 
 

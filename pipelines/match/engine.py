@@ -24,7 +24,7 @@ from pipelines.match.cluster import guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.model import Model, fit, score
-from pipelines.match.prepare import ROW, prepare
+from pipelines.match.prepare import ROW, prepare, raw_column
 from pipelines.match.spec import MatchSpec
 
 log = logging.getLogger("wardbridge.match")
@@ -64,6 +64,15 @@ class MatchResult:
         lines.append(
             f"model: {self.model.candidate_match_share:.1%} of candidate pairs match, prior {self.model.prior:.2e}, EM {self.model.em_iterations} iterations ({'converged' if self.model.converged else 'NOT converged'}), u from {self.model.random_pairs:,} random pairs"
         )
+        for column, d in s.get("dates", {}).items():
+            coarse = ", ".join(
+                f"{d[k]:,} {k.replace('_', ' ')}" for k in ("year_only", "month_only") if d[k]
+            )  # kept, compared on the year
+            share = d["unreadable"] / d["values"] if d["values"] else 0.0
+            lines.append(
+                f"dates {column}: {d['values']:,} values, {d['unreadable']:,} unreadable ({share:.1%})"
+                + (f", {coarse} (compared on the year)" if coarse else "")
+            )
         lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s["seconds"].items()))
         return "\n".join(lines)
 
@@ -144,7 +153,8 @@ def match(
         )
         t = now
 
-    work = prepare(frame, spec, source=source)
+    dates: dict[str, dict] = {}
+    work = prepare(frame, spec, source=source, report=dates)
     ids = work[spec.id_column]
     lap("prepare")
     pairs, blocking = candidate_pairs(work, spec)
@@ -252,6 +262,7 @@ def match(
         "em_per_rule": model.em_per_rule,
         **cluster_info,
         "merged_previous_entities": merged.height,
+        "dates": dates,
         "seconds": seconds,
     }
     return MatchResult(records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats)
@@ -349,15 +360,23 @@ def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> p
         "same_entity",
     )
     if spec.show_columns:
-        shown = work.select(pl.col(spec.id_column).alias("_id"), *spec.show_columns)
+        # a date read from text is shown as read and as written (<column>_raw)
+        show = [
+            (c, name)
+            for col in spec.show_columns
+            for c, name in ((col, col), (raw_column(col), f"{col}_raw"))
+            if c in work.columns
+        ]
+        shown = work.select(pl.col(spec.id_column).alias("_id"), *(pl.col(c).alias(name) for c, name in show))
+        names = [name for _, name in show]
         queue = queue.join(
-            shown.rename({c: f"left_{c}" for c in spec.show_columns}),
+            shown.rename({c: f"left_{c}" for c in names}),
             left_on="left_id",
             right_on="_id",
             how="left",
             maintain_order="left",
         ).join(
-            shown.rename({c: f"right_{c}" for c in spec.show_columns}),
+            shown.rename({c: f"right_{c}" for c in names}),
             left_on="right_id",
             right_on="_id",
             how="left",

@@ -1,13 +1,21 @@
-"""Prepare the input: check its columns and ids, derive the columns the spec names."""
+"""Prepare the input: check its columns and ids, read its dates, derive the columns the spec names."""
 
 from __future__ import annotations
 
+import logging
+
 import polars as pl
 
-from pipelines.match.spec import TRANSFORMS, MatchSpec, SpecError
+from pipelines.match.spec import TRANSFORMS, UNREADABLE_DATES_LIMIT, DateColumn, MatchSpec, SpecError
+from pipelines.standardise import parse_dates
 from pipelines.text import strip_accents_expr
 
+log = logging.getLogger("wardbridge.match")
+
 ROW = "_row"  # dense row number: pairs refer to records by it
+PRECISION = "_precision_"  # + date column: day | month | year (only when some value is coarser than a day)
+RAW = "_raw_"  # + date column: the text as written (for the review queue, date columns it shows)
+DAY_TRANSFORMS = {"month_day", "date_unordered"}  # need the day: missing for a year-only or month-only date
 
 
 def _transform(expr: pl.Expr, name: str) -> pl.Expr:
@@ -81,6 +89,14 @@ def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str,
 DATE_KINDS = ("date_swap", "date_within", "same_year")
 
 
+def precision_column(column: str) -> str:
+    return f"{PRECISION}{column}"
+
+
+def raw_column(column: str) -> str:
+    return f"{RAW}{column}"
+
+
 def _date_columns(spec: MatchSpec) -> set[str]:
     date_transforms = {"year", "month_day", "date_unordered"}
     out = {d.source for d in spec.derive if set(d.transforms) & date_transforms}
@@ -92,11 +108,80 @@ def _date_columns(spec: MatchSpec) -> set[str]:
         for level in comp.levels:
             if level.kind in DATE_KINDS:
                 out.update(level.columns or comp.columns)
-    return out
+    return out | {d.column for d in spec.dates}
 
 
-def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> pl.DataFrame:
-    """The working table: row number, id, and every column the spec uses (derived ones added)."""
+def _read_dates(work: pl.DataFrame, spec: MatchSpec, source: str, report: dict) -> tuple[pl.DataFrame, dict[str, bool]]:
+    """Text date columns read in their declared forms ([[dates]], else every form, day first).
+
+    A year-only or month-only value is kept as its first day with its precision in
+    ``_precision_<column>`` (compared on the year only). Per column, ``report`` gets how
+    many values there were, how many could not be read and how many are coarser than a
+    day; a column mostly unreadable is a SpecError unless the spec allows it.
+    Returns the table and, per date column, whether it has coarse values.
+    """
+    declared = {d.column: d for d in spec.dates}
+    coarse: dict[str, bool] = {}
+    for column in sorted(_date_columns(spec)):
+        if column not in work.columns:
+            continue
+        dtype = work.schema[column]
+        if isinstance(dtype, pl.Datetime):
+            work = work.with_columns(pl.col(column).dt.date())
+            continue
+        if dtype != pl.String:
+            continue  # already dates (or not text: compared as they are)
+        how = declared.get(column, DateColumn(column))
+        parsed = parse_dates(work[column], day_first=how.day_first)
+        read = parsed.select(
+            # month-first forms are named mdy...; the same forms as dmy...
+            accepted=pl.col("date_format").str.replace(r"^mdy", "dmy").is_in(list(how.formats)).fill_null(False)
+        ).with_columns(
+            date=pl.when("accepted").then(parsed["date"]),
+            precision=pl.when(pl.col("accepted") & parsed["date"].is_not_null()).then(parsed["precision"]),
+        )
+        date, precision = read["date"], read["precision"]
+        written = work[column].str.strip_chars().fill_null("") != ""
+        values = int(written.sum())
+        unreadable = int((written & date.is_null()).sum())
+        counts = dict(precision.drop_nulls().value_counts().iter_rows())
+        report[column] = {
+            "values": values,
+            "unreadable": unreadable,
+            "year_only": int(counts.get("year", 0)),
+            "month_only": int(counts.get("month", 0)),
+        }
+        share = unreadable / values if values else 0.0
+        if unreadable:
+            log.warning(
+                "%s: date column %r: %s of %s values could not be read as dates (%.1f%%)",
+                source,
+                column,
+                f"{unreadable:,}",
+                f"{values:,}",
+                100 * share,
+            )
+        if share > UNREADABLE_DATES_LIMIT and not spec.allow_unreadable_dates:
+            forms = ", ".join(how.formats)
+            raise SpecError(
+                f"{source}: date column {column!r}: {unreadable:,} of {values:,} values ({share:.0%}) cannot be read "
+                f"as dates (forms {forms}; {'day' if how.day_first else 'month'} first). Declare the column's forms "
+                f"under [[dates]], or set [match] allow_unreadable_dates = true to match with them missing"
+            )
+        coarse[column] = bool(report[column]["year_only"] or report[column]["month_only"])
+        added = [date.alias(column)]
+        if coarse[column]:
+            added.append(precision.alias(precision_column(column)))
+        if column in spec.show_columns:
+            added.append(work[column].alias(raw_column(column)))
+        work = work.with_columns(added)
+    return work, coarse
+
+
+def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", report: dict | None = None) -> pl.DataFrame:
+    """The working table: row number, id, and every column the spec uses (derived ones added).
+
+    ``report``, when given, receives per text date column how its values were read."""
     missing = sorted(c for c in spec.input_columns if c not in frame.columns)
     if missing:
         raise SpecError(
@@ -112,10 +197,8 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
 
     work = frame.select(c for c in frame.columns if c in spec.input_columns)
     work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
-    # dates read from CSV arrive as text: ISO dates become dates, anything else missing
-    for column in _date_columns(spec):
-        if column in work.columns and work.schema[column] == pl.String:
-            work = work.with_columns(pl.col(column).str.strip_chars().str.to_date("%Y-%m-%d", strict=False))
+    # dates written as text (CSV, spreadsheets) are read in the forms people write them
+    work, coarse = _read_dates(work, spec, source, report if report is not None else {})
     derived = {d.name: d for d in spec.derive}
     wanted = {d.name: (d.source, d.transforms) for d in spec.derive}
     for name in spec.referenced_columns:
@@ -129,8 +212,18 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input") -> p
     if bad:
         raise SpecError(f"unknown transform(s) {bad} in a derived column name (choose from {TRANSFORMS})")
     work = _derive_columns(work, wanted)
+    # a year-only date has no day: what needs the day (month_day, date_unordered) is missing for it
+    day_needed = [
+        name for name, (src, transforms) in wanted.items() if coarse.get(src) and set(transforms) & DAY_TRANSFORMS
+    ]
+    if day_needed:
+        work = work.with_columns(
+            pl.when(pl.col(precision_column(wanted[name][0])) == "day").then(pl.col(name)).alias(name)
+            for name in day_needed
+        )
     keep = [ROW, *[c for c in spec.referenced_columns if c != ROW]]
-    work = work.select(keep)
+    extra = [c for c in work.columns if c.startswith((PRECISION, RAW))]
+    work = work.select(keep + extra)
     # strings compared as text: blank means missing (rewritten only where there is a blank)
     texts = [c for c in keep if c not in (ROW, spec.id_column) and work.schema[c] == pl.String]
     blanks = work.select(pl.col(c).str.contains(r"^\s*$").any() for c in texts).row(0) if texts else ()

@@ -50,6 +50,21 @@ LEVEL_KINDS = (
 
 PRESETS = ("name", "date", "id", "exact", "text")
 
+# Date forms a text date column may be written in (pipelines.standardise.parse_dates; with
+# day_first = false the day/month forms are read month first).
+DATE_FORMATS = (
+    "dmy",  # 15/03/1990, 08.11.2004, 5-3-1990
+    "dmy_short",  # 15/03/90 (two-digit year)
+    "dmy_text",  # ngày 15 tháng 3 năm 1990
+    "iso",  # 1990-03-15
+    "ymd_compact",  # 19900315
+    "dmy_compact",  # 15031990 (when yyyymmdd is impossible)
+    "month_year",  # 03/1990: kept as a month (compared on the year only)
+    "year_only",  # 1990: kept as a year (compared on the year only)
+    "excel_serial",  # 32947 (days since 1899-12-30, from a spreadsheet number cell)
+)
+UNREADABLE_DATES_LIMIT = 0.5  # a date column with more unreadable values than this share refuses to run
+
 SURVIVORSHIP = ("most_frequent", "most_recent", "longest", "first", "max", "min")
 
 
@@ -169,6 +184,9 @@ MATCH_KEYS = {
     "seed": Key("int", 42, "seed of the random pairs", ge=0),
     "em_iterations": Key("int", 50, "most expectation-maximisation iterations", ge=1),
     "recency": Key("str", None, "date column for most_recent survivorship"),
+    "allow_unreadable_dates": Key(
+        "bool", False, f"run even when over {UNREADABLE_DATES_LIMIT:.0%} of a date column's values cannot be read"
+    ),
     "show": Key("columns", (), "record fields shown side by side in the review queue"),
 }
 DERIVE_KEYS = {
@@ -192,6 +210,12 @@ COMPARE_KEYS = {
     "levels": Key("tables", None, "levels tried in order (instead of a preset)"),
     "tf_adjust": Key("bool", None, "term-frequency adjustment of exact levels (default: true for preset name)"),
     "score": Key("bool", True, "false: for cannot-link rules and review only, adds no weight"),
+    "mixed": Key(
+        "bool",
+        False,
+        "the columns hold IDs of several kinds told apart by length (9-digit CMND, 12-digit CCCD) in any of them: "
+        "values are compared across the columns, only with values of the same length; none such is neutral",
+    ),
 }
 LEVEL_KEYS = {
     "kind": Key("choice", REQUIRED, "how the level holds", choices=LEVEL_KINDS),
@@ -201,6 +225,13 @@ LEVEL_KEYS = {
     "threshold": Key("number", None, "similarity at or above which the level holds", gt=0, le=1),
     "distance": Key("number", None, "largest distance at which the level holds", ge=0),
     "days": Key("int", None, "largest date difference in days", ge=0),
+}
+DATES_KEYS = {
+    "column": Key("str", REQUIRED, "a date column written as text"),
+    "day_first": Key("bool", True, "read 05/03/1990 as 5 March (false: May 3)"),
+    "formats": Key(
+        "choices", DATE_FORMATS, "forms accepted; a value in another form is unreadable", choices=DATE_FORMATS
+    ),
 }
 CANNOT_LINK_KEYS = {
     "name": Key("str", None, "rule name"),
@@ -224,6 +255,7 @@ SECTIONS = {  # section -> (TOML form, keys); [survivorship] maps columns to SUR
     "blocking": ("[[blocking]]", BLOCKING_KEYS),
     "compare": ("[[compare]]", COMPARE_KEYS),
     "cannot_link": ("[[cannot_link]]", CANNOT_LINK_KEYS),
+    "dates": ("[[dates]]", DATES_KEYS),
     "survivorship": ("[survivorship]", {}),
 }
 
@@ -280,6 +312,16 @@ class Comparison:
     levels: tuple[Level, ...]  # the implicit last level is "different"
     tf_adjust: bool = False  # term-frequency adjustment of the exact levels
     score: bool = COMPARE_KEYS["score"].default  # false: computed for cannot-link rules and review only, adds no weight
+    mixed: bool = COMPARE_KEYS["mixed"].default  # ID kinds by length, compared across the columns
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    """How a text date column is read (columns a date level or transform uses are read with the defaults)."""
+
+    column: str
+    day_first: bool = DATES_KEYS["day_first"].default
+    formats: tuple[str, ...] = DATES_KEYS["formats"].default
 
 
 @dataclass(frozen=True)
@@ -309,6 +351,8 @@ class MatchSpec:
     survivorship: dict[str, str] = field(default_factory=dict)
     recency_column: str | None = MATCH_KEYS["recency"].default
     show_columns: tuple[str, ...] = MATCH_KEYS["show"].default  # record fields shown side by side in the review queue
+    dates: tuple[DateColumn, ...] = ()
+    allow_unreadable_dates: bool = MATCH_KEYS["allow_unreadable_dates"].default
 
     @property
     def scored_comparisons(self) -> tuple[Comparison, ...]:
@@ -481,7 +525,7 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
     if len(set(labels)) != len(labels) or "different" in labels or "missing" in labels:
         raise SpecError(f"{where}: level labels must be unique and not 'different' or 'missing', got {labels}")
     tf_adjust = tf_default if values["tf_adjust"] is None else values["tf_adjust"]
-    return Comparison(name, columns, levels, tf_adjust=tf_adjust, score=values["score"])
+    return Comparison(name, columns, levels, tf_adjust=tf_adjust, score=values["score"], mixed=values["mixed"])
 
 
 def _parse_cannot_link(entry: Any, where: str, by_name: dict[str, Comparison], index: int) -> CannotLink:
@@ -501,6 +545,11 @@ def _parse_cannot_link(entry: Any, where: str, by_name: dict[str, Comparison], i
             )
         levels[comp_name] = tuple(-1 if w == "missing" else labels.index(w) for w in wanted)
     return CannotLink(values["name"] or f"cannot_link_{index}", levels)
+
+
+def _parse_dates(entry: Any, where: str) -> DateColumn:
+    values = _entry(entry, DATES_KEYS, where)
+    return DateColumn(values["column"], values["day_first"], values["formats"])
 
 
 def _entries(raw: dict, section: str, parse) -> list:  # noqa: ANN001 - a parse function
@@ -541,12 +590,16 @@ def parse_spec(raw: dict) -> MatchSpec:
             raise SpecError(f"[survivorship] {column}: rule must be one of {SURVIVORSHIP}, got {rule!r}")
     if "most_recent" in survivorship.values() and not top["recency"]:
         raise SpecError("[survivorship]: `most_recent` needs [match] recency = '<date column>'")
+    dates = _entries(raw, "dates", _parse_dates)
+    columns = [d.column for d in dates]
+    if len(set(columns)) != len(columns):
+        raise SpecError(f"[[dates]]: each column is declared once, got {columns}")
     if not top["review_threshold"] < top["link_threshold"]:
         raise SpecError(
             f"[match]: `review_threshold` ({top['review_threshold']}) must be below "
             f"`link_threshold` ({top['link_threshold']})"
         )
-    return MatchSpec(
+    spec = MatchSpec(
         id_column=top["id"],
         derive=tuple(derive),
         blocking=tuple(blocking),
@@ -564,7 +617,16 @@ def parse_spec(raw: dict) -> MatchSpec:
         survivorship=dict(survivorship),
         recency_column=top["recency"],
         show_columns=top["show"],
+        dates=tuple(dates),
+        allow_unreadable_dates=top["allow_unreadable_dates"],
     )
+    for i, d in enumerate(dates):
+        if d.column not in spec.input_columns:
+            raise SpecError(
+                f"[[dates]] #{i + 1}: `column`: {d.column!r} is not a column the spec uses "
+                f"(it uses {sorted(spec.input_columns)})"
+            )
+    return spec
 
 
 # --------------------------------------------------------------------------- README reference
