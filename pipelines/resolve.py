@@ -149,6 +149,8 @@ class ResolverIndex:
         default_factory=lambda: defaultdict(lambda: defaultdict(set))
     )
     district_keys_merged: dict[tuple[str, ...], dict[str, set[str]]] = field(default_factory=dict)
+    district_cache: dict[tuple, tuple] = field(default_factory=dict)  # see _find_districts
+    ward_cache: dict[tuple, tuple | None] = field(default_factory=dict)  # see _find_ward
     ward_choices: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # names and aliases, for typos
     district_province: dict[str, str] = field(default_factory=dict)
     district_name: dict[str, str] = field(default_factory=dict)
@@ -529,7 +531,34 @@ def _district_keys_of(idx: ResolverIndex, provinces: tuple[str, ...]) -> dict[st
     return merged
 
 
+def _hard_start(tokens: _Tokens, end: int) -> int:
+    start = end - 1
+    while start > 0 and not tokens.hard_before[start]:
+        start -= 1
+    return start
+
+
 def _find_districts(
+    idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False
+) -> list[tuple[str, _Match]]:
+    """``_find_districts_uncached``, memoised on the text it can see.
+
+    Every lookup stops at the comma-like boundary before ``end`` (no unit name spans one),
+    so the words and soft boundaries from there to ``end`` decide the result: the same
+    district segment in many addresses is read once.
+    """
+    h = _hard_start(tokens, end)
+    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), tuple(provinces), province_given)
+    hit = idx.district_cache.get(key)
+    if hit is None:
+        found = _find_districts_uncached(idx, tokens, end, provinces, province_given)
+        hit = tuple((p, m.start - h, m) for p, m in found)
+        if len(idx.district_cache) < 500_000:
+            idx.district_cache[key] = hit
+    return [(p, _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)) for p, rel, m in hit]
+
+
+def _find_districts_uncached(
     idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False
 ) -> list[tuple[str, _Match]]:
     """District readings ending at ``end``, most trusted first.
@@ -557,6 +586,22 @@ def _find_districts(
 
 
 def _find_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
+    """``_find_ward_uncached``, memoised on the text it can see (as ``_find_districts``)."""
+    h = _hard_start(tokens, end)
+    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), district)
+    hit = idx.ward_cache.get(key, False)
+    if hit is False:
+        m = _find_ward_uncached(idx, tokens, end, district)
+        hit = None if m is None else (m.start - h, m)
+        if len(idx.ward_cache) < 500_000:
+            idx.ward_cache[key] = hit
+    if hit is None:
+        return None
+    rel, m = hit
+    return _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)
+
+
+def _find_ward_uncached(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
     match = _exact_span(tokens, end, idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district])
     if match is None:
         choices = idx.ward_choices.get(district)
