@@ -507,6 +507,62 @@ def check_personal_id(
     return out.with_columns(_flag_lists(out["id_flags"], [label for _, label in checks], "id_flags"))
 
 
+ID_ROUTING_FLAGS = ("cmnd_in_personal_id", "cccd_in_old_id_number")
+
+
+def route_id_kinds(personal: pl.Series, old: pl.Series) -> pl.DataFrame:
+    """Send each ID to the column of its kind, told by its form: a mixed "Số CMND/CCCD" column.
+
+    Exports often hold one ID column with 12-digit CCCDs and 9-digit CMNDs mixed, mapped
+    to ``personal_id`` (or to ``old_id_number``). Per row, on the digits (spaces, dots,
+    dashes, a spreadsheet '.0' ignored):
+
+    * a CMND (9 digits) in ``personal_id`` moves to ``old_id_number`` when that is empty,
+      holds a CCCD (the two swap) or holds the same CMND (then it is dropped here);
+    * a CCCD (12 digits) in ``old_id_number`` moves to ``personal_id`` likewise;
+    * anything else stays where it was: other forms are flagged by
+      :func:`check_personal_id`, and a CMND or CCCD that could not move (the other column
+      holds another ID of the same kind) gets ``cmnd_in_personal_id`` /
+      ``cccd_in_old_id_number``.
+
+    Columns: ``personal_id``, ``old_id_number`` (the values as written, routed),
+    ``personal_id_flag``, ``old_id_flag`` (null or the flag above), ``routed`` (bool:
+    something moved).
+    """
+    if len(personal) != len(old):
+        raise ValueError(f"old has {len(old)} rows, personal has {len(personal)}")
+    frame = pl.DataFrame({"p": _as_string(personal), "o": _as_string(old)})
+    digits = {c: _strip_float_suffix(pl.col(c).str.strip_chars()).str.replace_all(r"[\s.\-_]", "") for c in ("p", "o")}
+    f = frame.with_columns(
+        _pd=digits["p"],
+        _od=digits["o"],
+        _pblank=_blank(pl.col("p")),
+        _oblank=_blank(pl.col("o")),
+    )
+    pd, od, p_blank, o_blank = pl.col("_pd"), pl.col("_od"), pl.col("_pblank"), pl.col("_oblank")
+    f = f.with_columns(
+        _pcccd=pd.str.contains(r"^\d{12}$").fill_null(False),
+        _pcmnd=pd.str.contains(r"^\d{9}$").fill_null(False),
+        _occcd=od.str.contains(r"^\d{12}$").fill_null(False),
+        _ocmnd=od.str.contains(r"^\d{9}$").fill_null(False),
+        _same=(pd == od).fill_null(False),
+    )
+    p_cccd, p_cmnd, o_cccd, o_cmnd, same = (pl.col(c) for c in ("_pcccd", "_pcmnd", "_occcd", "_ocmnd", "_same"))
+    f = f.with_columns(
+        _pmove=p_cmnd & (o_blank | o_cccd | same),  # personal_id's CMND leaves it
+        _omove=o_cccd & (p_blank | p_cmnd | same),  # old_id_number's CCCD leaves it
+    )
+    p_move, o_move = pl.col("_pmove"), pl.col("_omove")
+    p, o = pl.col("p"), pl.col("o")
+    return f.select(
+        pl.when(p_cccd).then(p).when(o_move).then(o).when(p_move).then(None).otherwise(p).alias("personal_id"),
+        pl.when(o_cmnd).then(o).when(p_move).then(p).when(o_move).then(None).otherwise(o).alias("old_id_number"),
+        pl.when(p_cmnd & ~p_move).then(pl.lit(ID_ROUTING_FLAGS[0])).alias("personal_id_flag"),
+        pl.when(o_cccd & ~o_move).then(pl.lit(ID_ROUTING_FLAGS[1])).alias("old_id_flag"),
+        (p_move | o_move).alias("routed"),
+    )
+
+
 # =========================================================================== tax codes (MST)
 
 MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)

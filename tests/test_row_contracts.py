@@ -427,3 +427,81 @@ def test_a_real_multi_line_cell_stays_one_row(tmp_path):
     (tmp_path / "p.csv").write_text(text + _line("3") + "\n", encoding="utf-8")
     loaded = _load(tmp_path, "population", "csv", "p.csv", POP_COLUMNS, key_column="ma")
     assert loaded.frame["source_key"].to_list() == ["1", "2", "3"]
+
+
+# ----------------------------------------------------------------------- 6. a mixed "Số CMND/CCCD" column
+
+MIXED_COLUMNS = {**POP_COLUMNS, "so_cmnd_cccd": "personal_id"}
+MIXED_ROWS = [  # (key, the mixed column, the CMND column); born 01/02/1980: a CCCD's digits 4-6 are 080
+    ("1", "079080123456", ""),  # a CCCD: stays in personal_id
+    ("2", "023456789", ""),  # a CMND: moves to old_id_number
+    ("3", "0790801234", ""),  # neither (10 digits): stays, flagged
+    ("4", "", ""),  # nothing
+    ("5", "024999888", "023456789"),  # a CMND while the CMND column holds another: stays, flagged
+    ("6", "023 456 789", "023456789"),  # the same CMND written twice: kept once, in old_id_number
+    ("7", "025111222", "079080111111"),  # each in the other's column: swapped
+]
+
+
+def _mixed_extract(tmp_path: Path, fmt: str) -> str:
+    cols = list(MIXED_COLUMNS)
+    rows = [[*_person(key, cmnd=cmnd), mixed] for key, mixed, cmnd in MIXED_ROWS]
+    if fmt == "csv":
+        lines = [",".join(cols), *(",".join(f'"{v}"' if "," in v else v for v in r) for r in rows)]
+        (tmp_path / "m.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return "m.csv"
+    if fmt == "xlsx":
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(tmp_path / "m.xlsx"))
+        ws = wb.add_worksheet("Sheet1")
+        ws.write_row(0, 0, cols)
+        for i, r in enumerate(rows, start=1):
+            ws.write_row(i, 0, r[:-1])
+            ws.write_string(i, len(cols) - 1, r[-1])  # an ID column is text in a careful export
+        wb.close()
+        return "m.xlsx"
+    lines = [json.dumps(dict(zip(cols, [None if v == "" else v for v in r], strict=True))) for r in rows]
+    (tmp_path / "m.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "m.jsonl"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
+def test_a_mixed_cmnd_cccd_column_is_routed_by_the_form_of_each_value(tmp_path, fmt):
+    path = _mixed_extract(tmp_path, fmt)
+    result = _stage(_load(tmp_path, "population", fmt, path, MIXED_COLUMNS, key_column="ma"))
+    assert result.quarantine.height == 0
+    staged = {r["source_key"]: r for r in result.staged.to_dicts()}
+    got = {k: (staged[k]["personal_id"], staged[k]["old_id_number"]) for k, _, _ in MIXED_ROWS}
+    assert got == {
+        "1": ("079080123456", None),
+        "2": (None, "023456789"),
+        "3": ("0790801234", None),
+        "4": (None, None),
+        "5": ("024999888", "023456789"),
+        "6": (None, "023456789"),
+        "7": ("079080111111", "025111222"),
+    }
+    flags = {k: staged[k]["id_flags"] for k, _, _ in MIXED_ROWS}
+    assert flags["3"] == "wrong_length" and flags["5"] == "cmnd_in_personal_id"
+    assert all(flags[k] is None for k in ("1", "2", "4", "6", "7"))
+    assert all(staged[k]["old_id_flags"] is None for k, _, _ in MIXED_ROWS)
+    issues = {k: staged[k]["issues"] or "" for k, _, _ in MIXED_ROWS}
+    assert "personal_id:" in issues["3"] and "personal_id:" in issues["5"] and "cmnd_in_personal_id" in issues["5"]
+    assert not any("personal_id" in issues[k] or "old_id_number" in issues[k] for k in ("1", "2", "4", "6", "7"))
+    assert not any(v in issue for _, v, _ in MIXED_ROWS if v for issue in issues.values())  # no ID quoted
+
+
+def test_a_cccd_in_the_old_id_column_moves_to_personal_id_when_that_is_empty():
+    from pipelines.standardise import route_id_kinds
+
+    routed = route_id_kinds(
+        pl.Series([None, "079080000001", "079080000002", "079080000003.0"]),
+        pl.Series(["079080000001", "079080000001", "079080000009", None]),
+    )
+    assert routed["personal_id"].to_list() == ["079080000001", "079080000001", "079080000002", "079080000003.0"]
+    assert routed["old_id_number"].to_list() == [None, None, "079080000009", None]
+    assert routed["old_id_flag"].to_list() == [None, None, "cccd_in_old_id_number", None]
+    assert routed["routed"].to_list() == [True, True, False, False]
+    with pytest.raises(ValueError, match="rows"):
+        route_id_kinds(pl.Series(["1"]), pl.Series(["1", "2"]))

@@ -161,10 +161,23 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
     )
     frame = _dates(frame, "registered_on", day_first, "reg")
     sex = std.normalise_sex(frame["sex"])
+    # one "Số CMND/CCCD" column holds both kinds: each value goes to the column of its form
+    routed = std.route_id_kinds(frame["personal_id"], frame["old_id_number"])
+
+    def with_flag(checked: pl.DataFrame, flag: pl.Series) -> pl.DataFrame:
+        extra = pl.DataFrame({"f": flag}).select(pl.concat_list(pl.col("f")).list.drop_nulls())["f"]
+        return checked.with_columns(pl.col("id_flags").list.concat(extra))
+
     ids, id_check = _id_check(
-        "personal_id", std.check_personal_id(frame["personal_id"], sex, frame["dob_date"]), "id_flags"
+        "personal_id",
+        with_flag(std.check_personal_id(routed["personal_id"], sex, frame["dob_date"]), routed["personal_id_flag"]),
+        "id_flags",
     )
-    cmnd, cmnd_check = _id_check("old_id_number", std.check_personal_id(frame["old_id_number"]), "old_id_flags")
+    cmnd, cmnd_check = _id_check(
+        "old_id_number",
+        with_flag(std.check_personal_id(routed["old_id_number"]), routed["old_id_flag"]),
+        "old_id_flags",
+    )
     phone = std.normalise_phone(frame["phone"])
     frame = frame.with_columns(
         _phone_error=phone["phone_error"],
