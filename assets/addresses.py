@@ -13,7 +13,7 @@ from pydantic import Field
 
 from assets.metadata import check_result, counts_markdown, preview_markdown, published_metadata, static_table_metadata
 from assets.reference import REFERENCE_KEYS
-from assets.resources import WarehouseResource
+from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.reference import USER_GAZETTEER, load_reference
 from pipelines.schema import RESOLVED_ADDRESS
 from pipelines.warehouse import REPO_ROOT, table_for_frame
@@ -79,6 +79,7 @@ class SampleAddressesConfig(dg.Config):
 
 @dg.asset(
     group_name=GROUP,
+    pool=WAREHOUSE_POOL,
     deps=REFERENCE_KEYS,
     description=RESOLVED_TABLE.description,
     kinds={"duckdb", "parquet", "polars"},
@@ -142,6 +143,7 @@ def sample_addresses_resolved(
 
 @dg.asset(
     group_name=GROUP,
+    pool=WAREHOUSE_POOL,
     deps=[sample_addresses_resolved],
     description=QUEUE_TABLE.description,
     kinds={"duckdb", "parquet", "polars"},

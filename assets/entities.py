@@ -20,7 +20,7 @@ from pydantic import Field
 
 from assets.ingest import catalogue_keys
 from assets.metadata import preview_markdown, published_metadata, static_table_metadata
-from assets.resources import WarehouseResource
+from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_staged, staged_in_lineage
 from pipelines.entities.links import build_links, link_problems
 from pipelines.entities.resolve import lineage_problems, resolve_entities
@@ -94,6 +94,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
 
     @dg.multi_asset(
         name=f"match_{kind}",
+        pool=WAREHOUSE_POOL,
         group_name=GROUP,
         specs=[
             dg.AssetSpec(
@@ -186,6 +187,7 @@ ENTITY_ASSETS = [build_entity_asset(kind) for kind in ENTITY_KINDS]
 
 @dg.asset(
     name=REGISTRY_LINKS.name,
+    pool=WAREHOUSE_POOL,
     group_name=GROUP,
     deps=[lineage_table(kind).name for kind in ENTITY_KINDS],
     description=REGISTRY_LINKS.description,

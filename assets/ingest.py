@@ -17,6 +17,12 @@ partition by partition, so a broken extract fails its own partition only:
   naming each failed or rejected partition; then the step fails with ``IngestFailed``
   naming them, so the run ends failed and nobody misses it.
 
+Operations: a backfill of any range of extracts is one run (``BackfillPolicy.single_run()``: the step
+loops over the range anyway); the step is in the pool ``wardbridge_warehouse`` (one slot: no two runs
+write the warehouse at once); when a database source fails with a connection-type error (a transient
+source error) the step is retried with exponential backoff (``SOURCE_RETRY``); when every failure is
+permanent (file missing, wrong format) it is not retried.
+
 Partitions on disk whose source left the catalogue are retired at the start of each run:
 moved to ``parquet/retired/...`` and noted in the ingest status (see status.py). The engine
 is pipelines/ingest/.
@@ -29,7 +35,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.metadata import static_table_metadata
-from assets.resources import WarehouseResource
+from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
@@ -55,8 +61,29 @@ def catalogue_keys(registry: str) -> list[str]:
     return [k for k, e in _extracts().items() if e.source.registry == registry]
 
 
-class IngestFailed(Exception):
-    """Some partitions of the run could not be ingested (the others were)."""
+# Transient source errors (a database that is down or restarting): retried 3 times, 30 s, 60 s, 120 s (+-jitter).
+SOURCE_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+_TRANSIENT_NAMES = ("OperationalError", "InterfaceError", "TimeoutError", "ConnectionError", "ConnectionRefusedError")
+
+
+class IngestFailed(dg.Failure):
+    """Some partitions of the run could not be ingested (the others were); retried only when a failure is transient."""
+
+    def __init__(self, message: str, transient: bool) -> None:
+        super().__init__(description=message, allow_retries=transient)
+        self.args = (message,)
+
+
+def is_transient(extract, exc: BaseException) -> bool:  # noqa: ANN001 - catalogue Extract
+    """A database source that could not be reached or dropped the connection: worth another try later."""
+    if extract.source.format != "sql":
+        return False
+    seen = 0
+    while exc is not None and seen < 10:
+        if any(cls.__name__ in _TRANSIENT_NAMES for cls in type(exc).__mro__):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _partitions(registry: str) -> dg.StaticPartitionsDefinition:
@@ -85,6 +112,7 @@ class IngestOutcome:
     ward_status: dict[str, int] = field(default_factory=dict)
     repairs: dict[str, int] = field(default_factory=dict)
     flagged: int = 0  # staged rows with issues (view review.staged_<registry>_flagged)
+    transient: list[str] = field(default_factory=list)  # failed partitions worth retrying (database unreachable)
 
     def totals(self) -> dict[str, int]:
         return {k: sum(c[k] for c in self.written.values()) for k in ("raw", "staged", "quarantined")}
@@ -104,6 +132,8 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         status = PartitionStatus(key, registry, "failed", f"cannot read: {_cause(exc)}", location, run_id=run_id)
         write_status(wh, status)
         outcome.failed[key] = status
+        if is_transient(extract, exc):
+            outcome.transient.append(key)
         log.error(status.describe())
         return
     try:
@@ -181,7 +211,7 @@ def readable_check(registry: str, outcome: IngestOutcome) -> dg.AssetCheckResult
     )
 
 
-def build_registry_assets(registry: str) -> list:
+def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_RETRY) -> list:
     partitions = _partitions(registry)
     raw_decl, staged_decl = raw_table(registry), staged_table(registry)
     raw_key, staged_key, quarantine_key = f"raw_{registry}", f"staged_{registry}", f"quarantine_{registry}"
@@ -226,6 +256,9 @@ def build_registry_assets(registry: str) -> list:
             ),
         ],
         description=f"Load {registry} extracts into raw, stage them, quarantine what cannot be staged.",
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        retry_policy=retry_policy,
+        pool=WAREHOUSE_POOL,
     )
     def load_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         extracts = _extracts()
@@ -252,6 +285,8 @@ def build_registry_assets(registry: str) -> list:
                 f"{len(outcome.failed)} of {len(context.partition_keys)} {registry} partitions failed "
                 f"(the others were staged and accounted for): "
                 + "; ".join(s.describe() for s in outcome.failed.values())
+                + (f" [transient, retried with backoff: {outcome.transient}]" if outcome.transient else ""),
+                transient=bool(outcome.transient),
             )
 
     return [load_asset]

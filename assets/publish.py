@@ -12,7 +12,7 @@ import dagster as dg
 import polars as pl
 
 from assets.metadata import table_schema
-from assets.resources import WarehouseResource
+from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.publish.marts import build_marts, read_inputs
 from pipelines.publish.pseudonym import key_fingerprint, pseudonym_key
 from pipelines.publish.store import PublishRejected, publish_marts, schema_validator
@@ -49,6 +49,7 @@ def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator 
 
 @dg.multi_asset(
     name="publish_marts",
+    pool=WAREHOUSE_POOL,
     group_name=GROUP,
     specs=[
         dg.AssetSpec(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from assets.metadata import check_result, provenance, published_metadata, static_table_metadata
-from assets.resources import WarehouseResource
+from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.reference import load_reference
 from pipelines.schema import REFERENCE_TABLES
 from quality.checks import CHECK_DESCRIPTIONS, reference_checks
@@ -45,6 +45,7 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
 
 @dg.multi_asset(
     name="reference_tables",
+    pool=WAREHOUSE_POOL,
     specs=[
         dg.AssetSpec(
             name,

@@ -9,6 +9,10 @@ from pydantic import Field
 
 from pipelines.warehouse import WAREHOUSE_ENV, Warehouse, default_warehouse_dir
 
+# Concurrency pool of every asset that writes the warehouse (DuckDB: one writer per file). The instance
+# gives it one slot (dagster.yaml, docs/production-dagster.yaml): no two runs write the warehouse at once.
+WAREHOUSE_POOL = "wardbridge_warehouse"
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """Where published tables go: ``<path>/wardbridge.duckdb`` and ``<path>/parquet/<schema>/``."""

@@ -93,3 +93,132 @@ def test_postgres_instance_without_credentials_fails_naming_the_variable(tmp_pat
         monkeypatch.delenv(f"WB_DAGSTER_PG_{name}", raising=False)
     with pytest.raises(Exception, match="WB_DAGSTER_PG_"):
         dg.DagsterInstance.from_config(str(home))
+
+
+# --------------------------------------------------------------------------- backfills, retries, pool
+
+
+def test_every_warehouse_writer_is_in_the_pool_and_ingest_backfills_in_one_run():
+    from assets.definitions import ALL_ASSETS
+    from assets.exports import EXPORT_ASSETS
+    from assets.resources import WAREHOUSE_POOL
+
+    for asset in ALL_ASSETS:
+        if asset in EXPORT_ASSETS:
+            continue  # exports write their own directory (swap-in), not the DuckDB warehouse
+        assert asset.op.pool == WAREHOUSE_POOL, asset.op.name
+    for registry in ("population", "households", "businesses", "tax"):
+        load = next(a for a in ALL_ASSETS if a.op.name == f"load_{registry}")
+        assert load.backfill_policy == dg.BackfillPolicy.single_run()
+        assert load.op.retry_policy.backoff == dg.Backoff.EXPONENTIAL and load.op.retry_policy.max_retries >= 1
+
+
+def test_three_partition_backfill_is_one_run(tmp_path, monkeypatch):
+    """A backfill of three extracts, submitted as the UI does and run by the backfill daemon: ONE run covers them."""
+    import logging
+
+    from dagster._core.execution.backfill import PartitionBackfill
+    from dagster._core.test_utils import create_test_daemon_workspace_context, poll_for_finished_run
+    from dagster._core.workspace.load_target import ModuleTarget
+    from dagster._daemon.backfill import execute_backfill_iteration
+    from dagster._time import get_current_timestamp
+
+    monkeypatch.setenv(CATALOGUE_ENV, str(SAMPLE))
+    warehouse = tmp_path / "warehouse"
+    sync = {"run_coordinator": {"module": "dagster._core.run_coordinator", "class": "DefaultRunCoordinator"}}
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home"), overrides=sync) as instance:
+        target = ModuleTarget(
+            module_name="assets.definitions", attribute="defs", working_directory=str(REPO), location_name="wardbridge"
+        )
+        with create_test_daemon_workspace_context(target, instance) as context:
+            backfill = PartitionBackfill.from_asset_partitions(
+                backfill_id="three",
+                asset_graph=context.create_request_context().asset_graph,
+                partition_names=THREE,
+                asset_selection=[dg.AssetKey(f"{layer}_{REGISTRY}") for layer in ("raw", "staged", "quarantine")],
+                backfill_timestamp=get_current_timestamp(),
+                tags={},
+                dynamic_partitions_store=instance,
+                all_partitions=False,
+                title=None,
+                description=None,
+                run_config={"resources": {"warehouse": {"config": {"path": str(warehouse)}}}},
+            )
+            instance.add_backfill(backfill)
+            for _ in range(2):
+                list(execute_backfill_iteration(context, logging.getLogger("test_backfill")))
+            runs = instance.get_runs()
+            assert len(runs) == 1  # without BackfillPolicy.single_run(): three runs
+            tags = runs[0].tags
+            assert (tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]) == (
+                THREE[0],
+                THREE[-1],
+            )
+            finished = poll_for_finished_run(instance, runs[0].run_id, timeout=240)
+            assert finished.status == dg.DagsterRunStatus.SUCCESS
+            assert set(instance.get_materialized_partitions(dg.AssetKey(f"staged_{REGISTRY}"))) == set(THREE)
+
+
+def _sql_catalogue(tmp_path: Path) -> Path:
+    """One households source in a PostgreSQL database nobody listens for (a database that is down)."""
+    path = tmp_path / "down.toml"
+    path.write_text(
+        "\n".join(
+            [
+                "[[source]]",
+                'id = "households_db"',
+                'registry = "households"',
+                'format = "sql"',
+                'url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@127.0.0.1:${WB_DOWN_PORT}/${WB_PG_DB}"',
+                'table = "households"',
+                'key_column = "ma"',
+                'extract_date = "2025-08-31"',
+                "[source.columns]",
+                '"so_ho_khau" = "household_no"',
+                '"ten_chu_ho" = "head_name"',
+                '"dia_chi" = "address"',
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _attempts(catalogue: str, warehouse: Path) -> tuple[bool, int]:
+    """Run the households ingest over every partition with a fast retry policy; (success, retries)."""
+    from assets.ingest import build_registry_assets
+    from assets.resources import WarehouseResource
+
+    fast = dg.RetryPolicy(max_retries=2, delay=0.05, backoff=dg.Backoff.EXPONENTIAL)
+    load = build_registry_assets(REGISTRY, retry_policy=fast)
+    keys = load[0].partitions_def.get_partition_keys()
+    job = dg.define_asset_job("ingest", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
+    defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
+    tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
+    result = defs.resolve_job_def("ingest").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), tags=tags, raise_on_error=False
+    )
+    retries = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
+    return result.success, len(retries)
+
+
+def test_unreachable_database_source_is_retried_with_backoff(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port with nobody listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for name, value in {"WB_PG_USER": "u", "WB_PG_PASSWORD": "p", "WB_PG_DB": "d", "WB_DOWN_PORT": str(port)}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(CATALOGUE_ENV, str(_sql_catalogue(tmp_path)))
+    success, retries = _attempts(str(_sql_catalogue(tmp_path)), tmp_path / "wh")
+    assert not success and retries == 2  # transient: every retry of the policy was used
+
+
+def test_unreadable_file_is_not_retried(tmp_path, monkeypatch):
+    broken = REPO / "mappings" / "sources" / "broken" / "sample_broken.toml"
+    monkeypatch.setenv(CATALOGUE_ENV, str(broken))
+    success, retries = _attempts(str(broken), tmp_path / "wh")
+    assert not success and retries == 0  # a file that cannot be read will not read better later
