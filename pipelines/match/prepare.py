@@ -126,12 +126,19 @@ def _read_dates(work: pl.DataFrame, spec: MatchSpec, source: str, report: dict) 
         if column not in work.columns:
             continue
         dtype = work.schema[column]
+        how = declared.get(column, DateColumn(column))
         if isinstance(dtype, pl.Datetime):
             work = work.with_columns(pl.col(column).dt.date())
+            dtype = pl.Date
+        if dtype != pl.String:  # already dates (or not text: compared as they are)
+            if how.precision and how.precision in work.columns:  # typed dates with their precision
+                given = work[how.precision].cast(pl.String)
+                coarse[column] = bool(given.is_in(["month", "year"]).any())
+                if coarse[column]:
+                    work = work.with_columns(
+                        pl.when(pl.col(column).is_not_null()).then(given).alias(precision_column(column))
+                    )
             continue
-        if dtype != pl.String:
-            continue  # already dates (or not text: compared as they are)
-        how = declared.get(column, DateColumn(column))
         parsed = parse_dates(work[column], day_first=how.day_first)
         read = parsed.select(
             # month-first forms are named mdy...; the same forms as dmy...
@@ -195,7 +202,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
         dupes = ids.filter(ids.is_duplicated()).unique().sort().head(5).to_list()
         raise SpecError(f"{source}: {spec.id_column!r} is not unique, e.g. {dupes}")
 
-    work = frame.select(c for c in frame.columns if c in spec.input_columns)
+    work = frame.select(c for c in frame.columns if c in spec.input_columns | spec.optional_columns)
     work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
     # dates written as text (CSV, spreadsheets) are read in the forms people write them
     work, coarse = _read_dates(work, spec, source, report if report is not None else {})
@@ -222,7 +229,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
             for name in day_needed
         )
     keep = [ROW, *[c for c in spec.referenced_columns if c != ROW]]
-    extra = [c for c in work.columns if c.startswith((PRECISION, RAW))]
+    extra = [c for c in work.columns if c.startswith((PRECISION, RAW)) and c not in keep]
     work = work.select(keep + extra)
     # strings compared as text: blank means missing (rewritten only where there is a blank)
     texts = [c for c in keep if c not in (ROW, spec.id_column) and work.schema[c] == pl.String]

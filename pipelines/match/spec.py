@@ -227,10 +227,16 @@ LEVEL_KEYS = {
     "days": Key("int", None, "largest date difference in days", ge=0),
 }
 DATES_KEYS = {
-    "column": Key("str", REQUIRED, "a date column written as text"),
+    "column": Key("str", REQUIRED, "a date column (text, or typed with a `precision` column)"),
     "day_first": Key("bool", True, "read 05/03/1990 as 5 March (false: May 3)"),
     "formats": Key(
         "choices", DATE_FORMATS, "forms accepted; a value in another form is unreadable", choices=DATE_FORMATS
+    ),
+    "precision": Key(
+        "str",
+        None,
+        "optional column of typed dates' precision (day, month, year; staging's dob_precision): "
+        "a year-only date is compared on its year",
     ),
 }
 CANNOT_LINK_KEYS = {
@@ -322,6 +328,7 @@ class DateColumn:
     column: str
     day_first: bool = DATES_KEYS["day_first"].default
     formats: tuple[str, ...] = DATES_KEYS["formats"].default
+    precision: str | None = DATES_KEYS["precision"].default  # column of the precision of already typed dates
 
 
 @dataclass(frozen=True)
@@ -380,6 +387,11 @@ class MatchSpec:
         # "<column>__<transform>[__<transform>]" names are derived on the fly from <column>
         bases = {c.split("__")[0] for c in self.referenced_columns}
         return {c for c in bases if c not in derived} | {d.source for d in self.derive}
+
+    @property
+    def optional_columns(self) -> set[str]:
+        """Columns used when the input has them ([[dates]] precision)."""
+        return {d.precision for d in self.dates if d.precision}
 
 
 def load_spec(path: str | Path) -> MatchSpec:
@@ -549,7 +561,7 @@ def _parse_cannot_link(entry: Any, where: str, by_name: dict[str, Comparison], i
 
 def _parse_dates(entry: Any, where: str) -> DateColumn:
     values = _entry(entry, DATES_KEYS, where)
-    return DateColumn(values["column"], values["day_first"], values["formats"])
+    return DateColumn(values["column"], values["day_first"], values["formats"], values["precision"])
 
 
 def _entries(raw: dict, section: str, parse) -> list:  # noqa: ANN001 - a parse function
