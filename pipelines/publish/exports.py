@@ -48,10 +48,9 @@ import json
 import os
 import re
 import shutil
-import time
 import tomllib
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,14 +65,9 @@ from pipelines import schema as S
 from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
 from pipelines.publish.pseudonym import key_fingerprint, pseudonymise
 from pipelines.schema import Table
-from pipelines.warehouse import REPO_ROOT, Warehouse
+from pipelines.warehouse import REPO_ROOT, Warehouse, file_lock
 from quality import gx as gates
 from quality import rules as Q
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 EXPORTS_DIR = REPO_ROOT / "mappings" / "exports"
 EXPORTS_SUBDIR = "exports"  # under the warehouse root
@@ -969,28 +963,8 @@ class ExportResult:
         return self.path / VALIDATION_DIR / "index.html"
 
 
-@contextlib.contextmanager
-def _lock(root: Path, timeout_s: float = 600.0) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    with open(root / ".exports.lock", "a+") as handle:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(
-                        f"another run has been writing exports in {root} for over {timeout_s:.0f}s"
-                    ) from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _lock(root: Path, timeout_s: float = 600.0) -> contextlib.AbstractContextManager[None]:
+    return file_lock(root / ".exports.lock", timeout_s, f"another run has been writing exports in {root}")
 
 
 def recover(target: Path) -> None:
