@@ -15,6 +15,8 @@ from assets.ingest import INGEST_ASSETS, INGEST_JOBS
 from assets.publish import MARTS_ASSETS, MARTS_JOB
 from assets.reference import reference_tables
 from assets.resources import WarehouseResource
+from assets.schedules import SCHEDULES
+from assets.sensors import landing_folder_sensor
 
 MAIN_JOB = "wardbridge_main"
 
@@ -39,6 +41,8 @@ wardbridge_main = dg.define_asset_job(
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB],
+    schedules=SCHEDULES,
+    sensors=[landing_folder_sensor],
     resources={"warehouse": WarehouseResource()},
     executor=dg.in_process_executor,
 )

@@ -6,6 +6,7 @@ Real runs of the households ingest (the smallest registry) on real Dagster insta
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -222,3 +223,91 @@ def test_unreadable_file_is_not_retried(tmp_path, monkeypatch):
     monkeypatch.setenv(CATALOGUE_ENV, str(broken))
     success, retries = _attempts(str(broken), tmp_path / "wh")
     assert not success and retries == 0  # a file that cannot be read will not read better later
+
+
+# --------------------------------------------------------------------------- schedule and landing sensor
+
+
+def _landing_catalogue(tmp_path: Path, landing: Path) -> Path:
+    path = tmp_path / "landing.toml"
+    path.write_text(
+        f'base_dir = "{landing.as_posix()}"\n'
+        + "\n".join(
+            [
+                "[[source]]",
+                'id = "households_900"',
+                'registry = "households"',
+                'format = "csv"',
+                'path = "households_900_*.csv"',
+                "extract_date_pattern = 'households_900_(\\d{8})\\.csv'",
+                'key_column = "ma_ban_ghi"',
+                "[source.columns]",
+                '"so_ho_khau" = "household_no"',
+                '"ten_chu_ho" = "head_name"',
+                '"dia_chi" = "address"',
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_landing_sensor_requests_the_new_extract_partition_only(tmp_path, monkeypatch):
+    from assets.sensors import LANDING_ENV, landing_folder_sensor
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    monkeypatch.setenv(LANDING_ENV, str(landing))
+    monkeypatch.setenv(CATALOGUE_ENV, str(_landing_catalogue(tmp_path, landing)))
+
+    empty = landing_folder_sensor(dg.build_sensor_context())
+    assert not empty.run_requests and "no new extract files" in empty.skip_reason.skip_message
+
+    shutil.copy(REPO / "data/sample/registries/households/households_718.csv", landing / "households_900_20250930.csv")
+    (landing / "notes.txt").write_text("not an extract", encoding="utf-8")
+    result = landing_folder_sensor(dg.build_sensor_context())
+    assert [(r.job_name, r.partition_key) for r in result.run_requests] == [
+        ("ingest_households", "households_900@2025-09-30")
+    ]
+
+    again = landing_folder_sensor(dg.build_sensor_context(cursor=result.cursor))  # same files: nothing new
+    assert not again.run_requests and "no new extract files" in again.skip_reason.skip_message
+
+    shutil.copy(landing / "households_900_20250930.csv", landing / "households_900_20251031.csv")
+    later = landing_folder_sensor(dg.build_sensor_context(cursor=result.cursor))
+    assert [r.partition_key for r in later.run_requests] == ["households_900@2025-10-31"]
+
+
+def test_landing_sensor_skips_a_file_no_source_claims(tmp_path, monkeypatch):
+    from assets.sensors import LANDING_ENV, landing_folder_sensor
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "tax_999_20250930.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    monkeypatch.setenv(LANDING_ENV, str(landing))
+    monkeypatch.setenv(CATALOGUE_ENV, str(_landing_catalogue(tmp_path, landing)))
+    result = landing_folder_sensor(dg.build_sensor_context())
+    assert not result.run_requests and "tax_999_20250930.csv" in result.skip_reason.skip_message
+
+
+def test_nightly_schedules_target_every_catalogue_partition_then_entities_and_marts(monkeypatch):
+    from assets.definitions import defs
+    from assets.ingest import catalogue_keys
+
+    monkeypatch.setenv(CATALOGUE_ENV, str(SAMPLE))
+    schedule = defs.get_schedule_def("nightly_ingest_households")
+    assert schedule.job_name == "ingest_households" and schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+    request = schedule.evaluate_tick(
+        dg.build_schedule_context(scheduled_execution_time=datetime(2026, 12, 1, 2, 0))
+    ).run_requests[0]
+    keys = catalogue_keys(REGISTRY)
+    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) == (
+        keys[0],
+        keys[-1],
+    )
+    assert len(keys) > 3 and keys[0] < keys[-1]
+    crons = {s.name: s.cron_schedule for s in defs.schedules}
+    assert crons["nightly_ingest_households"] < crons["nightly_entities"] < crons["nightly_marts"]
+    assert defs.get_schedule_def("nightly_entities").job_name == "wardbridge_entities"
+    assert defs.get_schedule_def("nightly_marts").job_name == "wardbridge_marts"
