@@ -608,6 +608,8 @@ def _find_ward_uncached(idx: ResolverIndex, tokens: _Tokens, end: int, district:
         if choices is None:
             choices = idx.ward_choices[district] = {**idx.ward_alias_keys[district], **idx.ward_keys[district]}
         match = _fuzzy_span(tokens, end, choices, WARD_MARKERS)
+    if match is None:
+        match = _unmarked_ward(idx, tokens, end, district)
     if match is not None and len(match.codes) > 1:
         match.codes = _disambiguate(idx, match)
     return match
@@ -679,11 +681,16 @@ def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_gi
 
 
 def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original: str) -> Resolution:
+    written = _written_ward(tokens, dmatch.start)
     if district in idx.island_district_uid:
+        if written is not None:  # "Xã X, Huyện Côn Đảo": a ward that does not exist is no island district
+            return Resolution(reason=f"'{written}' is not a unit of {idx.district_name[district]} (it has no wards)")
         return _finish(idx, idx.island_district_uid[district], dmatch.score, [dmatch], original)
     wmatch = _find_ward(idx, tokens, dmatch.start, district) if dmatch.start > 0 else None
     if wmatch is None:
-        return Resolution(reason=f"ward not found in {idx.district_name[district]}")
+        # Never another unit of the district: unresolved, with the closest names considered.
+        near = _closest_wards(idx, district, written) if written else ""
+        return Resolution(reason=f"ward not found in {idx.district_name[district]}{near}")
     if len(wmatch.codes) > 1:
         return Resolution(reason=f"'{wmatch.text}' matches {len(wmatch.codes)} wards of {idx.district_name[district]}")
     return _finish(idx, next(iter(wmatch.codes)), min(dmatch.score, wmatch.score), [dmatch, wmatch], original)
@@ -857,13 +864,53 @@ def _ward_2025(
     return Resolution(None, status, confidence, uid, reason, "2025", [uid], typo=m.how == "fuzzy", unit_start=m.start)
 
 
+def _written_ward(tokens: _Tokens, end: int) -> str | None:
+    """The ward written with its marker in the segment before ``end`` ("xa abc" -> "abc"), if any."""
+    if end <= 0:
+        return None
+    words = tokens.words
+    seg = _segment_start(tokens, end)
+    for i in range(seg, end):
+        marker = _marker_at(words, i, end, WARD_MARKERS)
+        if marker is not None and i + marker.count(" ") + 1 < end:
+            return " ".join(words[i + marker.count(" ") + 1 : end])
+    return None
+
+
+def _closest_wards(idx: ResolverIndex, district: str, written: str) -> str:
+    names = {uid: idx.ward_accented[uid] for uids in idx.ward_keys[district].values() for uid in uids}
+    if not names:
+        return ""
+    keys = {uid: _key(name) for uid, name in names.items()}
+    best = process.extract(_squash(written.split(" ")), keys, scorer=OSA.distance, limit=3)
+    return " (closest: " + ", ".join(names[uid] for _, _, uid in best) + ")"
+
+
+def _unmarked_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
+    """A ward written without marker or comma right before its district: "88 tran hung dao 7 quan 5",
+    "12 le loi phuoc trung thanh pho ba ria". Not after a street word ("duong tan dinh", "hem 22")
+    nor at the start of the text (a house number); such a reading is never exact."""
+    m = _exact_span(tokens, end, idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district], False)
+    if m is None or m.start == 0 or tokens.hard_before[m.start]:
+        return None
+    words = tokens.words
+    before = words[m.start - 1]
+    # "duong tan dinh", "hem 22": a street word starting the street (after a house number or at the
+    # start); "vo van kiet an phu": the end of a street's name ("kiệt" is also an alley word)
+    starts_street = m.start == 1 or words[m.start - 2][0].isdigit() or tokens.hard_before[m.start - 1]
+    if (before in STREET_MARKERS and starts_street) or before in _WARD_WORDS:
+        return None
+    return _Match(m.codes, m.start, 90.0, "unmarked", m.marker, m.text)
+
+
 def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
     parts = idx.parts.get(old_uid, [])
-    fuzzy = [m for m in matches if m.how == "fuzzy"]
+    fuzzy = [m for m in matches if m.how in ("fuzzy", "unmarked")]
     confidence = round(score / 100.0 * (0.95 if fuzzy else 1.0), 4)
-    notes = [f"fuzzy '{m.text}' ({m.score:.0f})" for m in fuzzy] + [
-        f"alias '{m.text}'" for m in matches if m.how == "alias"
-    ]
+    notes = [
+        f"fuzzy '{m.text}' ({m.score:.0f})" if m.how == "fuzzy" else f"ward '{m.text}' without marker or comma"
+        for m in fuzzy
+    ] + [f"alias '{m.text}'" for m in matches if m.how == "alias"]
     reason = "; ".join(notes) or None
     res = _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original)
     res.typo = bool(fuzzy)

@@ -235,3 +235,20 @@ def test_2025_form_rows_are_opt_in_and_say_what_they_are(reference):
     assert set(both["true_new_uid"]) <= set(elsewhere)
     # the default output holds no 2025-form row (the committed sample stays reproducible)
     assert not generate_addresses(500, seed=5, reference=reference)["mess_type"].is_in(NEW_FORM_MESS_TYPES).any()
+
+
+def test_hard_old_form_rows(reference):
+    from pipelines.synth.addresses import HARD_OLD_MESS_TYPES, flip_iy
+
+    assert flip_iy("Quý Đức") == "Quí Đức" and flip_iy("Mĩ Phước") == "Mỹ Phước"
+    assert flip_iy("Thủy") == "Thủy" and flip_iy("Tây Hải") == "Tây Hải"  # other vowels stay
+    frame = generate_addresses(2000, seed=8, reference=reference, mess_types=HARD_OLD_MESS_TYPES)
+    units = reference.units_pre2025.select("unit_uid", "short_name", "district_short_name")
+    rows = frame.join(units, left_on="true_old_uid", right_on="unit_uid")
+    assert set(rows["mess_type"]) == set(HARD_OLD_MESS_TYPES)
+    no_markers = rows.filter(pl.col("mess_type") == "no_markers")
+    assert no_markers["address"].str.contains(",").sum() == 0
+    assert not no_markers["address"].str.contains(r"\b(Phường|Xã|Thị trấn)\b").any()
+    iy = rows.filter(pl.col("mess_type") == "iy_variant")
+    for address, short in iy.select("address", "short_name").iter_rows():
+        assert flip_iy(short) != short and f" {flip_iy(short)}, " in address  # the district may keep its spelling

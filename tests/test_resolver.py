@@ -448,3 +448,42 @@ def test_cli_as_of_value_delimiter_and_mistakes(tmp_path):
     assert wrong.exit_code == 1 and "vni.csv" in wrong.output and "UTF-8" in wrong.output
     missing = _cli("--input", str(source), "--column", "address", "--scheme-column", "nope", "--output", str(out))
     assert missing.exit_code == 2
+
+
+# --------------------------------------------------------------------------- old-form hard cases (issue 11 §2)
+
+
+@pytest.mark.parametrize(
+    ("address", "ward", "district"),
+    [
+        ("so 12 Đường Nguyễn Trãi 2 Quận 5 tphcm", "Phường 2", "Quận 5"),
+        ("88 trần hưng đạo 7 quận 5 hcm", "Phường 7", "Quận 5"),
+        ("12 Lê Lợi Phước Trung Thành phố Bà Rịa", "Phường Phước Trung", "Thành phố Bà Rịa"),
+        ("45/2 NGUYEN VAN CU PHUONG AN PHU THUAN AN T. BINH DUONG", "Phường An Phú", "Thành phố Thuận An"),
+        ("12 Lê Văn Quới, PBình Hưng Hòa, Q. Bình Tân", "Phường Bình Hưng Hòa", "Quận Bình Tân"),
+        ("pnguyen cu trinh, q1, hcm", "Phường Nguyễn Cư Trinh", "Quận 1"),
+        ("Xã Quy Đức, Huyện Bình Chánh", "Xã Qui Đức", "Huyện Bình Chánh"),
+        ("Xã Quí Đức, H. Bình Chánh", "Xã Qui Đức", "Huyện Bình Chánh"),
+    ],
+)
+def test_hard_old_forms(address, ward, district):
+    row = one(address)
+    assert (row["old_name"], row["old_district"], row["scheme"]) == (ward, district, "pre2025")
+    assert row["status"] in ("exact", "fuzzy")
+
+
+def test_a_ward_without_marker_is_never_exact_and_never_a_street():
+    row = one("88 trần hưng đạo 7 quận 5 hcm")
+    assert row["status"] == "fuzzy" and "without marker" in row["reason"]
+    assert one("12 Đường Tân Định Quận 1")["status"] == "unresolved"  # the street, not the ward
+    assert one("Hẻm 22, Quận Bình Thạnh")["status"] == "unresolved"
+
+
+def test_a_written_ward_matching_nothing_is_unresolved_with_the_closest_names():
+    row = one("12 Lê Lợi, Xã Abcdefg, Huyện Củ Chi, TP.HCM")
+    assert row["status"] == "unresolved" and row["old_uid"] is None
+    assert "ward not found in Huyện Củ Chi (closest: " in row["reason"]
+    # an island district without communes is not the answer for a ward it does not have
+    row = one("12 Lê Lợi, Xã Qwerty, Huyện Côn Đảo, BRVT")
+    assert row["status"] == "unresolved" and row["old_uid"] is None and "no wards" in row["reason"]
+    assert one("Huyện Côn Đảo, BRVT")["old_uid"] == "pre2025-district:755"

@@ -14,6 +14,7 @@ from pipelines.reference import load_reference
 from pipelines.resolve import resolve_addresses
 from pipelines.synth.addresses import (
     ALL_MESS_TYPES,
+    HARD_OLD_MESS_TYPES,
     NEW_FORM_MESS_TYPES,
     NON_SPLIT_MESS_TYPES,
     evaluate,
@@ -120,3 +121,14 @@ def test_a_date_after_the_reform_reads_names_of_both_schemes_in_the_2025_form(ru
     wrong = got.filter((pl.col("new_uid") != pl.col("true_new_uid")) | pl.col("new_uid").is_null())
     assert wrong.height == 0, wrong.head(10)
     assert set(got["status"]) == {"fuzzy"} and set(got["scheme"]) == {"2025"}  # decided by a date: never exact
+
+
+def test_hard_old_form_accuracy(run, rows):
+    """No commas nor ward marker, district without type, the other i/y spelling (issue 11 §2)."""
+    hard = rows.filter(pl.col("mess_type").is_in(HARD_OLD_MESS_TYPES))
+    assert set(hard["mess_type"]) == set(HARD_OLD_MESS_TYPES) and hard.height > 500
+    rate = hard["correct"].mean()
+    assert rate >= MIN_NON_SPLIT, f"{rate:.4f}\n" + _examples(hard.filter(~pl.col("correct")))
+    # a ward read without its marker is never exact
+    unmarked = hard.filter(pl.col("reason").str.contains("without marker"))
+    assert unmarked.height > 0 and (unmarked["status"] != "exact").all()

@@ -81,7 +81,10 @@ def _address(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _resolve(frame: pl.DataFrame, reference=None) -> pl.DataFrame:
-    resolved = resolve_addresses(frame["address"], reference)
+    # The registration date decides between an old-form and a 2025-form reading of an address
+    # without district (the extract date cannot: old systems are extracted after the reform).
+    as_of = frame["registered_on"] if "registered_on" in frame.columns else None
+    resolved = resolve_addresses(frame["address"], reference, as_of=as_of)
     return frame.with_columns(
         old_uid=resolved["old_uid"],
         new_uid=resolved["new_uid"],

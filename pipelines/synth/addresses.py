@@ -80,7 +80,11 @@ NEW_FORM_MESS_TYPES: tuple[str, ...] = (
     "new_no_commas",
     "new_both_schemes",
 )
-ALL_MESS_TYPES: tuple[str, ...] = MESS_TYPES + NEW_FORM_MESS_TYPES
+# Harder old-form writing (issue 11 §2), opt-in like the 2025 form: a ward without marker and no
+# commas ("88 trần hưng đạo 7 quận 5 hcm"), a district without its type ("... An Phú, Thuận An,
+# T. Bình Dương"), the other spelling of a syllable-final i/y (Quý/Quí, Mỹ/Mĩ).
+HARD_OLD_MESS_TYPES: tuple[str, ...] = ("no_markers", "district_no_type", "iy_variant")
+ALL_MESS_TYPES: tuple[str, ...] = MESS_TYPES + HARD_OLD_MESS_TYPES + NEW_FORM_MESS_TYPES
 SPLIT_MESS_TYPES = ("split_evidence", "split_no_evidence")
 NON_SPLIT_MESS_TYPES = tuple(t for t in MESS_TYPES if t not in SPLIT_MESS_TYPES and t != "bad_input")
 
@@ -103,6 +107,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "split_evidence": 5,
     "split_no_evidence": 5,
     "bad_input": 3,
+    **{t: 3 for t in HARD_OLD_MESS_TYPES},
     **{t: 3 for t in NEW_FORM_MESS_TYPES},
 }
 
@@ -414,6 +419,9 @@ def _build_catalogue(reference: Reference) -> _Catalogue:
     pools["typo"] = [i for i in non_split if units[i].typos]
     pools["split_evidence"] = pools["split_no_evidence"] = [i for i, u in enumerate(units) if u.is_split]
     pools["bad_input"] = [0]  # unused
+    pools["no_markers"] = non_split
+    pools["district_no_type"] = [i for i in non_split if not units[i].district_number and units[i].short]
+    pools["iy_variant"] = [i for i in non_split if units[i].short and flip_iy(units[i].short) != units[i].short]
 
     streets, traps = _split_streets(units)
     named_wards = [(u.short, u.district_code) for u in units if u.short and not u.number]
@@ -476,6 +484,17 @@ def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int
     pools["new_typo"] = [i for i in ok if units[i].typos]
     pools["new_both_schemes"] = [i for i in single if units[i].both_written or units[i].both_missing]
     return units, pools
+
+
+def flip_iy(name: str) -> str:
+    """Each syllable-final i/y after a consonant written the other way: 'Quý' <-> 'Quí', 'Mỹ' <-> 'Mĩ'."""
+    nfd = unicodedata.normalize("NFD", name)
+    out = re.sub(
+        r"(?i)(?:(?<=[bcdđghklmnprstvx])|(?<=qu))([iy])([\u0300-\u036f]*)(?![\w\u0300-\u036f])",
+        lambda m: {"i": "y", "y": "i", "I": "Y", "Y": "I"}[m.group(1)] + m.group(2),
+        nfd,
+    )
+    return unicodedata.normalize("NFC", out)
 
 
 def spelling_key(name: str) -> str:
@@ -890,6 +909,19 @@ def _render(
         detail.append(trap)
     elif mess == "no_commas":
         sep = " "
+    elif mess == "no_markers":
+        sep, ward = " ", (u.number or u.short) if ward else None
+        province = rnd.choice((province, *PROVINCE_SHORT[u.province_code]))
+    elif mess == "district_no_type":
+        district = u.district_short
+        province = rnd.choice((u.province_name, _province_abbrev(u, rnd), *PROVINCE_SHORT[u.province_code]))
+        if u.province_code != "79" and rnd.random() < 0.5:
+            province = "T. " + u.province_name.split(" ", 1)[1]  # 'T. Bình Dương'
+        if rnd.random() < 0.4:
+            sep = " "
+    elif mess == "iy_variant":
+        ward = f"{u.type} {flip_iy(u.short)}"
+        detail.append(flip_iy(u.short))
     elif mess == "split_evidence":
         kind, name, evidence_uid = rnd.choice(gazetteer[u.uid])
         if kind == "street":
@@ -914,7 +946,8 @@ def _render(
     elif mess in NON_SPLIT_MESS_TYPES and mess != "clean" and rnd.random() < 0.06:
         locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(1, 12)}"
 
-    if mess not in ("clean", "street_unit_name", "split_evidence") and rnd.random() < 0.07:
+    keep_street = ("clean", "street_unit_name", "split_evidence", "no_markers", "district_no_type")
+    if mess not in keep_street and rnd.random() < 0.07:
         street = None  # some records carry the units only
     address = sep.join(p for p in (street, locality, ward, district, province) if p)
     if transform == "tone":
@@ -1170,6 +1203,9 @@ def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
         pl.lit("ALL non-split").alias("mess_type"), *agg
     )
     summary = [per_type, non_split]
+    hard = rows.filter(pl.col("mess_type").is_in(HARD_OLD_MESS_TYPES))
+    if hard.height:
+        summary.append(hard.select(pl.lit("ALL hard old-form").alias("mess_type"), *agg))
     new_form = rows.filter(pl.col("mess_type").is_in(NEW_FORM_MESS_TYPES))
     if new_form.height:
         summary.append(new_form.select(pl.lit("ALL 2025-form").alias("mess_type"), *agg))
