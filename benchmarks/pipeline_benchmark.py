@@ -326,7 +326,13 @@ def report(results: list[dict], people: int, source: str, command: str) -> str:
     if pipeline_s and all(any(r["stage"] == s for r in ok) for s in PUBLISHING):
         lines.append(
             f"publishing (marts + gates + exports) = {publishing:.1f} s = {100 * publishing / pipeline_s:.1f} % of the run"
-            f" (gates {gates:.1f} s = {100 * gates / pipeline_s:.1f} %); peak RSS of publishing {mib(peak_pub)}"
+            f" (marts gates {gates:.1f} s = {100 * gates / pipeline_s:.1f} %; exports gate inside exports); peak RSS of publishing {mib(peak_pub)}"
+        )
+        cpu = sum(r["cpu_seconds"] for r in ok if r["stage"] in PIPELINE)
+        cpu_pub = sum(r["cpu_seconds"] for r in ok if r["stage"] in PUBLISHING)
+        lines.append(
+            f"publishing = {100 * cpu_pub / cpu:.1f} % of the run's CPU time ({cpu_pub:.1f} of {cpu:.1f} s; "
+            "less sensitive to the machine's load than wall time)"
         )
     for r in ok:
         extra = {k: v for k, v in r["facts"].items() if k != "rows"}
