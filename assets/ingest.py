@@ -41,7 +41,7 @@ from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
 from pipelines.ingest.status import PartitionStatus, retire_partitions, write_status
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refresh_views
 
 CATALOGUE_ENV = "WARDBRIDGE_CATALOGUE"
 GROUP = "ingest"
@@ -146,9 +146,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         outcome.failed[key] = status
         log.error(status.describe())
         return
-    PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame)
-    PartitionedLayer(wh, "staged").write(staged_decl, key, result.staged)
-    PartitionedLayer(wh, "quarantine").write(QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}")
+    PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame, refresh=False)
+    PartitionedLayer(wh, "staged").write(staged_decl, key, result.staged, refresh=False)
+    PartitionedLayer(wh, "quarantine").write(
+        QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}", refresh=False
+    )  # views refreshed once per run (load_asset)
     counts = account(loaded.frame, result)
     outcome.written[key] = counts
     rejected = getattr(result, "rejected", None)  # the engine refused the extract as a whole (rows quarantined)
@@ -261,6 +263,14 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
         pool=WAREHOUSE_POOL,
     )
     def load_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        try:
+            yield from _load(context, warehouse)
+        except IngestFailed:
+            raise
+        except Exception as exc:  # not a source error (warehouse unwritable, a bug): retrying will not help
+            raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
+
+    def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         extracts = _extracts()
         wh = warehouse.get()
         retired = retire_partitions(
@@ -276,6 +286,7 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
         for key in context.partition_keys:
             ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
         if outcome.written:
+            refresh_views(wh, ingest_views(registry))
             PartitionedLayer(wh, "staged").refresh_flagged_view(staged_key)
         yield from _materializations(registry, outcome, partial=bool(outcome.failed))
         yield accounting_check(registry, outcome)

@@ -311,3 +311,11 @@ def test_nightly_schedules_target_every_catalogue_partition_then_entities_and_ma
     assert crons["nightly_ingest_households"] < crons["nightly_entities"] < crons["nightly_marts"]
     assert defs.get_schedule_def("nightly_entities").job_name == "wardbridge_entities"
     assert defs.get_schedule_def("nightly_marts").job_name == "wardbridge_marts"
+
+
+def test_unwritable_warehouse_is_not_retried(tmp_path, monkeypatch):
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("a file where the warehouse directory should be", encoding="utf-8")
+    monkeypatch.setenv(CATALOGUE_ENV, str(SAMPLE))
+    success, retries = _attempts(str(SAMPLE), blocker / "wh")
+    assert not success and retries == 0
