@@ -19,6 +19,7 @@ from pipelines.schema import RESOLVED_ADDRESS
 from pipelines.warehouse import REPO_ROOT, table_for_frame
 from quality.checks import (
     CHECK_DESCRIPTIONS,
+    REVIEW_STATUSES,
     check_resolved,
     check_review_queue,
     gazetteer_consistency,
@@ -170,9 +171,7 @@ def address_review_queue(context: dg.AssetExecutionContext, warehouse: Warehouse
     yield dg.MaterializeResult(
         metadata={
             **published_metadata(table, published),
-            "status_counts": counts_markdown(
-                {k: v for k, v in status_counts(stored).items() if k in ("split_review", "unresolved")}
-            ),
+            "status_counts": counts_markdown({k: v for k, v in status_counts(stored).items() if k in REVIEW_STATUSES}),
             "preview": preview_markdown(stored, QUEUE_PREVIEW),
         }
     )
