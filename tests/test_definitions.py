@@ -334,6 +334,7 @@ def test_resolver_contract_and_queue_checks_catch_drops():
             "confidence": [1.0, 0.9, 0.0],
             "candidates": [["2025:1"], ["2025:1", "2025:2"], None],
             "reason": [None, "split", "no district found"],
+            "scheme": ["pre2025", "pre2025", None],
         }
     )
     assert checks.resolved_address_problems(resolved, 3) == []
