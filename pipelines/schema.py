@@ -7,7 +7,9 @@ these declarations, so a column is described in exactly one place.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -573,10 +575,9 @@ QUARANTINE = Table(
 
 # ---------------------------------------------------------------------------
 # Entities: deduplicated people / households / businesses / taxpayers, lineage,
-# review queues and links between registries (pipelines/link.py, assets/entities.py).
+# review queues and links between registries (pipelines/entities/, assets/entities.py).
 # Schema "entities". The golden and review columns follow the match specs in
-# mappings/match/<kind>.toml ([survivorship] and [match] show); tests/test_link.py
-# fails when a spec and these lists drift apart.
+# mappings/match/<kind>.toml ([survivorship] and [match] show), read from the specs.
 # ---------------------------------------------------------------------------
 
 # entity kind -> the staged registry it deduplicates
@@ -587,74 +588,24 @@ ENTITY_KINDS: dict[str, str] = {
     "taxpayers": "tax",
 }
 
-# [survivorship] columns of each spec, in the order they are published
-ENTITY_GOLDEN_COLUMNS: dict[str, tuple[str, ...]] = {
-    "people": (
-        "full_name",
-        "date_of_birth",
-        "sex",
-        "personal_id",
-        "old_id_number",
-        "phone",
-        "household_no",
-        "address",
-        "new_uid",
-    ),
-    "households": (
-        "household_no",
-        "head_name",
-        "head_personal_id",
-        "members",
-        "registered_on",
-        "address",
-        "old_uid",
-        "new_uid",
-    ),
-    "businesses": (
-        "tax_code",
-        "registration_no",
-        "business_name",
-        "business_kind",
-        "tax_code_kind",
-        "owner_name",
-        "owner_personal_id",
-        "vsic",
-        "status",
-        "registered_on",
-        "address",
-        "old_uid",
-        "new_uid",
-    ),
-    "taxpayers": ("taxpayer_code", "tax_code_kind", "taxpayer_name", "tax_office", "address", "old_uid", "new_uid"),
-}
+MATCH_SPEC_DIR = Path(__file__).resolve().parents[1] / "mappings" / "match"
 
+
+def _spec_columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The [survivorship] columns (in order) and the [match] show columns of mappings/match/<kind>.toml.
+
+    The spec is the one place these lists are written; the entity and review tables follow it.
+    """
+    with open(MATCH_SPEC_DIR / f"{kind}.toml", "rb") as fh:
+        spec = tomllib.load(fh)
+    return tuple(spec.get("survivorship", {})), tuple(spec.get("match", {}).get("show", ()))
+
+
+_SPEC_COLUMNS = {kind: _spec_columns(kind) for kind in ENTITY_KINDS}
+# [survivorship] columns of each spec, in the order they are published
+ENTITY_GOLDEN_COLUMNS: dict[str, tuple[str, ...]] = {kind: cols[0] for kind, cols in _SPEC_COLUMNS.items()}
 # [match] show columns of each spec: both records' values side by side in the review queue
-ENTITY_REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
-    "people": (
-        "full_name",
-        "date_of_birth",
-        "sex",
-        "personal_id",
-        "old_id_number",
-        "relation_to_head",
-        "household_no",
-        "phone",
-        "address",
-    ),
-    "households": ("household_no", "head_name", "head_personal_id", "members", "registered_on", "address", "new_uid"),
-    "businesses": (
-        "registration_no",
-        "business_name",
-        "business_kind",
-        "tax_code",
-        "owner_name",
-        "owner_personal_id",
-        "vsic",
-        "address",
-        "new_uid",
-    ),
-    "taxpayers": ("taxpayer_code", "tax_code_kind", "taxpayer_name", "tax_office", "period", "address"),
-}
+ENTITY_REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {kind: cols[1] for kind, cols in _SPEC_COLUMNS.items()}
 
 LINK_TYPES = ("member_of", "branch_of", "taxpayer_of", "tax_of_parent", "owned_by", "is_person")
 
