@@ -43,7 +43,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.schema import Field, Table
+from pipelines.schema import QUARANTINE, Field, Table, raw_table, staged_table
 
 try:  # POSIX advisory locks; elsewhere writers are not serialised.
     import fcntl
@@ -426,11 +426,15 @@ class PartitionedLayer:
     def path(self, table: str, partition_key: str) -> Path:
         return self.warehouse.root / "parquet" / self.layer / table / _partition_dir(partition_key) / "data.parquet"
 
-    def write(self, table: Table, partition_key: str, frame: pl.DataFrame, name: str | None = None) -> Path:
+    def write(
+        self, table: Table, partition_key: str, frame: pl.DataFrame, name: str | None = None, *, refresh: bool = True
+    ) -> Path:
+        """Write one partition; ``refresh=False`` leaves the view to a later :func:`refresh_views`."""
         name = name or table.name
         target = write_parquet_atomic(arrow_table(table, frame), self.path(name, partition_key))
         fault_point("parquet-after-rename")
-        self.refresh_view(table, name)
+        if refresh:
+            self.refresh_view(table, name)
         return target
 
     def read(self, table: str, partition_key: str) -> pl.DataFrame:
@@ -462,14 +466,34 @@ class PartitionedLayer:
                 con.execute(f"COMMENT ON VIEW review.{_quote_ident(view)} IS {_quote_literal(comment)}")
 
     def refresh_view(self, table: Table, name: str) -> None:
-        glob = self.warehouse.root / "parquet" / self.layer / name / "part=*" / "data.parquet"
-        with self.warehouse._writer_lock():
-            with duckdb.connect(str(self.warehouse.duckdb_path)) as con:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(self.layer)}")
+        refresh_views(self.warehouse, [(self.layer, table, name)])
+
+
+def refresh_views(warehouse: Warehouse, views: Iterable[tuple[str, Table, str]]) -> None:
+    """(Re)create the views ``<layer>.<name>`` over the partition files of each (layer, table, name),
+    in one connection under the writer lock (after writes made with ``PartitionedLayer.write(refresh=False)``)."""
+    views = list(views)
+    if not views:
+        return
+    with warehouse._writer_lock():
+        with duckdb.connect(str(warehouse.duckdb_path)) as con:
+            for layer, table, name in views:
+                glob = warehouse.root / "parquet" / layer / name / "part=*" / "data.parquet"
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(layer)}")
                 con.execute(
-                    f"CREATE OR REPLACE VIEW {_quote_ident(self.layer)}.{_quote_ident(name)} AS "
+                    f"CREATE OR REPLACE VIEW {_quote_ident(layer)}.{_quote_ident(name)} AS "
                     f"SELECT * FROM read_parquet({_quote_literal(str(glob))}, union_by_name = true)"
                 )
                 con.execute(
-                    f"COMMENT ON VIEW {_quote_ident(self.layer)}.{_quote_ident(name)} IS {_quote_literal(table_comment(table))}"
+                    f"COMMENT ON VIEW {_quote_ident(layer)}.{_quote_ident(name)} IS {_quote_literal(table_comment(table))}"
                 )
+
+
+def ingest_views(registry: str) -> list[tuple[str, Table, str]]:
+    """The (layer, table, name) views an ingest of ``registry`` writes: raw, staged and its quarantine."""
+    raw, staged = raw_table(registry), staged_table(registry)
+    return [
+        ("raw", raw, raw.name),
+        ("staged", staged, staged.name),
+        ("quarantine", QUARANTINE, f"quarantine_{registry}"),
+    ]

@@ -24,6 +24,8 @@ from pipelines.warehouse import (
     default_warehouse_dir,
     duckdb_type,
     fault_point,
+    ingest_views,
+    refresh_views,
     table_for_frame,
     write_parquet_atomic,
 )
@@ -340,3 +342,27 @@ def test_flagged_view_lists_the_staged_rows_with_issues(tmp_path):
     with duckdb.connect(str(tmp_path / "wardbridge.duckdb"), read_only=True) as con:
         rows = con.execute(f"SELECT source_key, issues FROM review.{table.name}_flagged").fetchall()
     assert rows == [("2", "members: unreadable (not a number)")]
+
+
+def test_writes_without_refresh_are_seen_after_one_refresh_of_the_views(tmp_path):
+    """write(refresh=False) leaves the view alone; refresh_views makes every written partition visible."""
+    wh = Warehouse(tmp_path)
+    layer = PartitionedLayer(wh, "raw")
+    layer.write(THINGS, "p1", things(2), refresh=False)
+    with duckdb.connect(str(wh.duckdb_path)) as con:  # no view yet: nothing was refreshed
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'raw'").fetchone()[0] == 0
+    layer.write(THINGS, "p2", things(3), refresh=False)
+    refresh_views(wh, [("raw", THINGS, "things")])
+    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM raw.things").fetchone()[0] == 5
+        comment = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'things'").fetchone()[0]
+    assert comment and "Things for a test" in comment
+    layer.write(THINGS, "p3", things(1))  # the default still refreshes after each write
+    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM raw.things").fetchone()[0] == 6
+    views = ingest_views("households")
+    assert [(layer, name) for layer, _, name in views] == [
+        ("raw", "raw_households"),
+        ("staged", "staged_households"),
+        ("quarantine", "quarantine_households"),
+    ]
