@@ -180,7 +180,7 @@ def test_table_for_frame_describes_input_columns_and_requires_declared_ones():
     assert by_name["extra"].description == INPUT_COLUMN_DESCRIPTION and by_name["extra"].dtype == pl.Int64
     assert by_name["status"] == next(f for f in RESOLVED_ADDRESS.fields if f.name == "status")
     assert column_comment(by_name["status"]).endswith(
-        "[required; allowed: exact, fuzzy, split_resolved, split_review, unresolved]"
+        "[required; allowed: exact, fuzzy, split_resolved, split_review, scheme_review, unresolved]"
     )
     with pytest.raises(ValueError, match="lacks declared columns"):
         table_for_frame(RESOLVED_ADDRESS, frame.drop("status"))
