@@ -88,7 +88,21 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
     help="Build entities (and what follows) from the extracts that were accounted for when some failed to load; "
     "by default a registry with a failed extract keeps its previously published entities.",
 )
-def run(warehouse: Path | None, dagster_home: Path | None, log_level: str, allow_incomplete: bool) -> None:
+@click.option(
+    "--catalogue",
+    "catalogues",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Source catalogue TOML to ingest instead of mappings/sources/*.toml (repeatable; "
+    "e.g. from `wardbridge catalogue --manifest`). Default: $WARDBRIDGE_CATALOGUE, else mappings/sources/.",
+)
+def run(
+    warehouse: Path | None,
+    dagster_home: Path | None,
+    log_level: str,
+    allow_incomplete: bool,
+    catalogues: tuple[Path, ...],
+) -> None:
     """Run the Dagster jobs on the persistent instance: wardbridge_main (reference tables + the bundled sample),
     ingest_<registry> (every catalogue extract), wardbridge_entities (entities and registry links),
     wardbridge_marts (analytics and restricted marts) and, with $WARDBRIDGE_PSEUDONYM_KEY set, wardbridge_exports."""
@@ -97,6 +111,8 @@ def run(warehouse: Path | None, dagster_home: Path | None, log_level: str, allow
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").is_file():
         _echo(f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there")
+    if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
+        os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(str(c.expanduser().resolve()) for c in catalogues)
     # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
     os.environ["DAGSTER_HOME"] = str(home)
     os.chdir(home)

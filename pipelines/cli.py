@@ -597,6 +597,60 @@ def synth(
     stats, _ = generate(config, output_dir)
     _echo(format_stats(stats))
     _echo(f"wrote {output_dir}/ (manifest.json lists every source file, its format, encoding and columns)")
+    _echo(
+        f"next: wardbridge catalogue --manifest {output_dir / 'manifest.json'} --output {output_dir / 'catalogue.toml'}"
+    )
+
+
+@main.command()
+@click.option(
+    "--manifest",
+    "manifest_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="manifest.json written by `wardbridge synth`.",
+)
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Catalogue TOML to write (default: standard output).",
+)
+@click.option("--broken", is_flag=True, help="Only the files that cannot be loaded at all (for testing failures).")
+def catalogue(manifest_path: Path, output_path: Path | None, broken: bool) -> None:
+    """Write the source catalogue (TOML) of a `wardbridge synth` output, for `wardbridge run --catalogue`."""
+    from pipelines.ingest.catalogue import catalogue_from_manifest, load_catalogue
+    from pipelines.warehouse import REPO_ROOT
+
+    if not manifest_path.is_file():
+        raise click.BadParameter(f"file not found: {manifest_path}", param_hint="--manifest")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        root = manifest_path.parent.resolve()
+        base_dir = str(root.relative_to(REPO_ROOT)) if root.is_relative_to(REPO_ROOT) else str(root)
+        text = catalogue_from_manifest(manifest, base_dir, broken=broken, source=str(manifest_path))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise click.ClickException(
+            f"{manifest_path}: not a manifest written by `wardbridge synth` ({type(exc).__name__}: {exc})"
+        ) from None
+    if output_path is None:
+        click.echo(text, nl=False)
+        return
+    if output_path.resolve() == manifest_path.resolve():
+        raise click.BadParameter("the output would overwrite the manifest", param_hint="--output")
+    write_text_atomic(output_path, text)
+    sources = load_catalogue([output_path])  # what `wardbridge run` will read: it must load
+    _echo(f"wrote {output_path}: {len(sources)} sources; run them with `wardbridge run --catalogue {output_path}`")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

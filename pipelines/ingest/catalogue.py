@@ -235,16 +235,17 @@ def extracts_by_partition(sources: dict[str, SourceSpec], registry: str | None =
     return dict(sorted(out.items()))
 
 
-def catalogue_from_manifest(manifest: dict, base_dir: str, *, broken: bool = False) -> str:
+def catalogue_from_manifest(manifest: dict, base_dir: str, *, broken: bool = False, source: str | None = None) -> str:
     """TOML catalogue for a directory written by ``wardbridge synth`` (its manifest.json).
 
     Declares every source as an operator would, with the generator's files that have
     bad rows (quarantined at staging). ``broken=True`` gives instead the files that
     cannot be loaded at all (wrong delimiter, missing column): their partitions fail.
     """
+    source = source or "data/sample/registries/manifest.json"
     lines = [
-        "# Source catalogue of the bundled sample (data/sample/registries), written by",
-        "# `wardbridge catalogue --manifest data/sample/registries/manifest.json`.",
+        f"# Source catalogue of {Path(source).parent} (written by `wardbridge synth`), made by",
+        f"# `wardbridge catalogue --manifest {source}`.",
         "# Each [[source]] is one old unit's source system: see pipelines/ingest/catalogue.py for the format.",
         f'base_dir = "{base_dir}"',
         "",
