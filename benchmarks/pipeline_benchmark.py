@@ -93,7 +93,7 @@ def stage_ingest(work: Path, people: int, clock: Clock) -> dict:
     from pipelines.ingest.stage import account, stage
     from pipelines.ingest.status import PartitionStatus, write_status
     from pipelines.schema import QUARANTINE, raw_table, staged_table
-    from pipelines.warehouse import PartitionedLayer, Warehouse
+    from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refresh_views
 
     root = registries_dir(work)
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
@@ -108,9 +108,9 @@ def stage_ingest(work: Path, people: int, clock: Clock) -> dict:
         loaded = clock.timed("read -> raw", load_raw, extract, "bench")
         result = clock.timed("stage + resolve", stage, loaded.frame, registry, day_first=extract.source.day_first)
         t = time.perf_counter()
-        raw_layer.write(raw_table(registry), key, loaded.frame)
-        staged_layer.write(staged_table(registry), key, result.staged)
-        quarantine_layer.write(QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}")
+        raw_layer.write(raw_table(registry), key, loaded.frame, refresh=False)
+        staged_layer.write(staged_table(registry), key, result.staged, refresh=False)
+        quarantine_layer.write(QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}", refresh=False)
         counts = account(loaded.frame, result)
         if not counts["balanced"]:
             raise SystemExit(f"ingest: {key}: raw rows not accounted for")
@@ -131,6 +131,11 @@ def stage_ingest(work: Path, people: int, clock: Clock) -> dict:
         clock.add("write layers + status", time.perf_counter() - t)
         for k in totals:
             totals[k] += counts[k]
+    # views refreshed once per registry after its partitions, as assets/ingest.py
+    t = time.perf_counter()
+    for registry in sorted({e.source.registry for e in extracts.values()}):
+        refresh_views(wh, ingest_views(registry))
+    clock.add("write layers + status", time.perf_counter() - t)
     return {"rows": totals["raw"], "extracts": len(extracts), **totals}
 
 
@@ -168,17 +173,15 @@ def stage_entities(work: Path, people: int, clock: Clock) -> dict:
 
 
 def gx_validator(docs_root: Path, clock: Clock):  # noqa: ANN201 - Validator
-    """As assets/publish.py's gx_validator (Data Docs per table), timed."""
+    """quality/gx.py's session_validator (one GX context, one Data Docs site for all tables), timed."""
     from quality import gx
 
-    def validate(table, frame):  # noqa: ANN001, ANN202
-        t = time.perf_counter()
-        docs = docs_root / table.name
-        docs.mkdir(parents=True, exist_ok=True)
-        result = gx.validate(table, frame, docs_dir=docs)
-        clock.add("gates: GX", time.perf_counter() - t)
-        return [] if result.passed else [result.summary()]
+    inner = gx.session_validator(docs_root)
 
+    def validate(table, frame):  # noqa: ANN001, ANN202
+        return clock.timed("gates: GX", inner, table, frame)
+
+    validate.finish = lambda: clock.timed("gates: GX", inner.finish)  # type: ignore[attr-defined]
     return validate
 
 

@@ -290,3 +290,40 @@ def test_domain_rules_attach_by_column():
     assert ("mst_check_digit", ("tax_code",)) in names(BIZ)
     assert ("mst_check_digit", ("taxpayer_code",)) in names(staged_table("tax"))
     assert all(n != "mst_check_digit" for n, _ in names(BIZ, mst=False))
+
+
+def test_a_session_shares_one_context_and_one_site_with_the_same_results(tmp_path):
+    """Many tables in one GxSession: the per-table results equal separate calls, one Data Docs site lists all."""
+    good = good_population(6)
+    bad = good.with_columns(
+        pl.when(pl.int_range(pl.len()) == 2).then(None).otherwise(pl.col("record_key")).alias("record_key")
+    )
+    docs = tmp_path / "run"
+    with qgx.GxSession(docs) as session:
+        in_session = [qgx.validate(POP, f, rules=POP_RULES, session=session) for f in (good, bad)]
+        with pytest.raises(ValueError):
+            qgx.validate(POP, good, docs_dir=tmp_path / "x", session=session)
+    alone = [qgx.validate(POP, f, rules=POP_RULES) for f in (good, bad)]
+    for s, a in zip(in_session, alone, strict=True):
+        assert [o.as_dict() for o in s.outcomes] == [o.as_dict() for o in a.outcomes]
+    assert in_session[0].passed and not in_session[1].passed
+    assert in_session[1].failed(rule="required", column="record_key")[0].unexpected_count == 1
+    assert all(r.docs_index == docs / "index.html" for r in in_session) and (docs / "index.html").is_file()
+    # one site (one copy of the static assets) holding both validations; gate.json per table
+    assert len(list(docs.rglob("static"))) == 1
+    assert len(list((docs / "validations").rglob("*.html"))) == 2
+    assert json.loads((docs / POP.name / "gate.json").read_text())["passed"] is True
+    assert json.loads((docs / f"{POP.name}__2" / "gate.json").read_text())["passed"] is False
+
+
+def test_session_validator_finishes_its_site_in_publish_marts(tmp_path):
+    from pipelines.publish.store import PublishRejected, publish_marts
+
+    validator = qgx.session_validator(tmp_path / "gx")
+    bad = good_population(4).with_columns(pl.lit("x").alias("sex"))
+    with pytest.raises(PublishRejected) as err:
+        publish_marts(tmp_path / "wh", [(POP, bad)], [], validators=[validator], run_id="t")
+    assert "allowed" in str(err.value) or "sex" in str(err.value)
+    assert (tmp_path / "gx" / "index.html").is_file()  # the site is built although the gate failed
+    assert not validator.results[POP.name].passed
+    assert not (tmp_path / "wh" / "analytics.duckdb").exists()

@@ -320,6 +320,36 @@ def test_pseudonyms_are_keyed_hmacs(sample, inputs, monkeypatch):
     assert not keys & set(mapping["entity_id"])
 
 
+def test_reference_keys_are_the_pseudonyms_of_the_referenced_ids(sample, inputs):
+    """household_key / business_key / parent_business_key are looked up in the referenced kind's
+    pseudonym map (not hashed again): they must equal hashing the id, ids missing from the map included."""
+    from pipelines.publish.marts import _pseudo, _pseudo_ref
+
+    marts = build_marts(inputs, KEY)
+    member_of = (
+        inputs.links.filter((pl.col("link_type") == "member_of") & (pl.col("from_kind") == "people"))
+        .group_by("from_entity_id")
+        .agg(household_id=pl.col("to_entity_id").min())
+    )
+    ids = inputs.entities["people"]["entity_id"]
+    expected = pl.DataFrame({"entity_id": ids, "person_key": pseudonymise(ids, "people", KEY)}).join(
+        member_of.rename({"from_entity_id": "entity_id"}), on="entity_id", how="left"
+    )
+    expected = dict(zip(expected["person_key"], pseudonymise(expected["household_id"], "households", KEY), strict=True))
+    got = dict(marts.analytics_frame("people").select("person_key", "household_key").iter_rows())
+    assert got and all(expected[k] == v for k, v in got.items())
+    assert any(v is not None for v in got.values())
+    households = set(marts.analytics_frame("households")["household_key"])
+    assert {v for v in got.values() if v is not None} <= households
+    # an id the map lacks is hashed; a null stays null; row order is kept
+    frame = pl.DataFrame({"n": [1, 2, 3, 4], "ref": ["b", None, "zz-not-in-map", "a"]})
+    known = pl.DataFrame({"entity_id": ["a", "b"]}).with_columns(
+        pseudo_key=pseudonymise(pl.Series(["a", "b"]), "households", KEY)
+    )
+    looked_up = _pseudo_ref(frame, "ref", "households", KEY, "ref_key", known)
+    assert looked_up.equals(_pseudo(frame, "ref", "households", KEY, "ref_key"))
+
+
 # --------------------------------------------------------------------------- safe publishing
 
 

@@ -398,6 +398,26 @@ def _pseudo(frame: pl.DataFrame, column: str, kind: str, key: bytes, alias: str)
     return frame.with_columns(pseudonymise(frame[column], kind, key).alias(alias))
 
 
+def _pseudo_ref(
+    frame: pl.DataFrame, column: str, kind: str, key: bytes, alias: str, known: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Pseudonyms of a reference column, looked up in ``known`` (entity_id -> pseudo_key of ``kind``,
+    already computed) by a join; only ids missing there are hashed. Same values as :func:`_pseudo`."""
+    if known is None:
+        return _pseudo(frame, column, kind, key, alias)
+    lookup = known.select(pl.col("entity_id").alias(column), pl.col("pseudo_key").alias(alias))
+    out = frame.join(lookup, on=column, how="left", maintain_order="left")
+    missing = out.filter(pl.col(column).is_not_null() & pl.col(alias).is_null())[column].unique()
+    if missing.len():
+        extra = pl.DataFrame({column: missing, "__p": pseudonymise(missing, kind, key)})
+        out = (
+            out.join(extra, on=column, how="left", maintain_order="left")
+            .with_columns(pl.coalesce(alias, "__p").alias(alias))
+            .drop("__p")
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- marts
 
 
@@ -514,10 +534,11 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
     reconciliation, flows = _reconciliation(old_units, crosswalk, flow)
     accounting = _flow_accounting(flow, reference_date)
 
-    pseudonyms = []
+    pseudonyms: dict[str, pl.DataFrame] = {}
     entity_marts = {}
+    # households and businesses first: the references to them (people's household_id, a branch's
+    # parent_id, a taxpayer's business_id) are looked up in their pseudonym map instead of hashed again
     for kind, frame, table, key_col, refs in (
-        ("people", people, MART_PEOPLE, "person_key", {"household_id": ("households", "household_key")}),
         ("households", households, MART_HOUSEHOLDS, "household_key", {}),
         (
             "businesses",
@@ -526,15 +547,19 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
             "business_key",
             {"parent_id": ("businesses", "parent_business_key")},
         ),
+        ("people", people, MART_PEOPLE, "person_key", {"household_id": ("households", "household_key")}),
         ("taxpayers", taxpayers, MART_TAXPAYERS, "taxpayer_key", {"business_id": ("businesses", "business_key")}),
     ):
         frame = _pseudo(frame, "entity_id", kind, key, key_col)
-        pseudonyms.append(
-            frame.select(pl.lit(kind).alias("entity_kind"), "entity_id", pl.col(key_col).alias("pseudo_key"))
+        pseudonyms[kind] = frame.select(
+            pl.lit(kind).alias("entity_kind"), "entity_id", pl.col(key_col).alias("pseudo_key")
         )
         for column, (ref_kind, alias) in refs.items():
-            frame = _pseudo(frame, column, ref_kind, key, alias)
+            frame = _pseudo_ref(frame, column, ref_kind, key, alias, pseudonyms.get(ref_kind))
         entity_marts[table.name] = (table, frame)
+    entity_marts = {
+        t.name: entity_marts[t.name] for t in (MART_PEOPLE, MART_HOUSEHOLDS, MART_BUSINESSES, MART_TAXPAYERS)
+    }
 
     analytics = {
         t.name: (t, f)
@@ -569,7 +594,7 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
             restricted[table.name] = (table, frame)
     restricted[REGISTRY_LINKS.name] = (REGISTRY_LINKS, inputs.links)
     restricted[RECORD_FLOW.name] = (RECORD_FLOW, flow.filter(pl.col("state").is_not_null()))
-    restricted[PSEUDONYMS.name] = (PSEUDONYMS, pl.concat(pseudonyms))
+    restricted[PSEUDONYMS.name] = (PSEUDONYMS, pl.concat([pseudonyms[k] for k in ENTITY_KINDS]))
     restricted = {name: (t, _sorted(t, f)) for name, (t, f) in restricted.items()}
     return Marts(analytics, restricted, reference_date, problems)
 
@@ -577,7 +602,10 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
 def _sorted(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Declared columns and types, rows sorted by the primary key (deterministic output)."""
     frame = table.cast(frame)
-    return frame.sort(list(table.primary_key or table.columns[:1]), nulls_last=True)
+    by = list(table.primary_key or table.columns[:1])
+    if len(by) == 1 and frame.height and frame[by[0]].null_count() == 0 and frame[by[0]].is_sorted():
+        return frame  # already in key order (e.g. entity tables as the entity stage wrote them): no re-sort
+    return frame.sort(by, nulls_last=True)
 
 
 def _ward_summary(

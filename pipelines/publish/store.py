@@ -146,6 +146,9 @@ def publish_marts(
 ) -> Published:
     """Write aside, validate, swap in, under the warehouse's writer lock.
 
+    A validator with a ``finish()`` attribute (``quality.gx.session_validator``: one GX context and
+    one Data Docs site for every table) has it called after its last table, passed or not.
+
     Raises ``PublishRejected`` (nothing published, temporary files removed) when a validator
     or ``extra_problems`` (e.g. row accounting) reports a problem, ``LockTimeout`` when another
     writer holds the lock longer than ``timeout_s``.
@@ -168,6 +171,8 @@ def publish_marts(
         for validate in validators:
             for table, frame in [*analytics, *restricted]:
                 problems += validate(table, frame)
+            if callable(finish := getattr(validate, "finish", None)):
+                finish()  # a validator gating every table in one session (quality/gx.session_validator)
         if problems:
             raise PublishRejected(problems)
         targets = {
