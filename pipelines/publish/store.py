@@ -12,7 +12,7 @@ Every table is a real DuckDB table (no view over a Parquet path), so the files h
 absolute path and the folder can be moved. A publication builds ``analytics.duckdb.tmp-<run>``,
 ``restricted.duckdb.tmp-<run>`` and ``marts/.analytics.tmp-<run>/``, runs the validators on the
 frames, and only then renames them over the published ones (``os.replace``; the Parquet folder
-by two renames; the files are written in a thread while the validators run). An analyst's open read-only connection keeps reading the old file, which
+by two renames). An analyst's open read-only connection keeps reading the old file, which
 stays valid until closed; a failed validation or a killed run leaves the previous publication
 in place (stale ``*.tmp-*`` leftovers are removed by the next run). Writers are serialised by
 the warehouse's lock file (pipelines/warehouse.py), waiting up to a timeout.
@@ -23,12 +23,10 @@ no timestamps, so the same inputs give byte-identical files.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,43 +167,26 @@ def publish_marts(
         ) from exc
     try:
         _clean_leftovers(root)
+        problems = list(extra_problems)
+        for validate in validators:
+            for table, frame in [*analytics, *restricted]:
+                problems += validate(table, frame)
+            if callable(finish := getattr(validate, "finish", None)):
+                finish()  # a validator gating every table in one session (quality/gx.session_validator)
+        if problems:
+            raise PublishRejected(problems)
         targets = {
             root / ANALYTICS_FILENAME: (MART_SCHEMA, analytics, ANALYTICS_MODE),
             root / RESTRICTED_FILENAME: (RESTRICTED_SCHEMA, restricted, RESTRICTED_MODE),
         }
         staged_dir = root / PARQUET_DIR.parent / f".analytics.tmp-{run}"
-
-        def write_aside() -> None:
+        try:
             for final, (schema, tables, mode) in targets.items():
                 write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), schema, tables, mode)
             write_parquet_tree(staged_dir, analytics)
-
-        # the new files are written aside (invisible to readers) while the gates run: DuckDB and
-        # Parquet writing is native code, the gates mostly Python, so the two overlap on two cores
-        writer = ThreadPoolExecutor(1, thread_name_prefix="marts-write-aside")
-        extra = list(extra_problems)  # known problems (row accounting): nothing is written aside
-        written = writer.submit(write_aside) if not extra else None
-        try:
-            problems = extra
-            for validate in validators:
-                for table, frame in [*analytics, *restricted]:
-                    problems += validate(table, frame)
-                if callable(finish := getattr(validate, "finish", None)):
-                    finish()  # a validator gating every table in one session (quality/gx.session_validator)
-            if problems:
-                raise PublishRejected(problems)
-            if written is None:
-                write_aside()
-            else:
-                written.result()
         except BaseException:
-            if written is not None:
-                with contextlib.suppress(BaseException):
-                    written.result()  # let the writer finish before its files are removed
             _clean_leftovers(root)
             raise
-        finally:
-            writer.shutdown(wait=True)
         for final in targets:
             os.replace(final.with_name(f"{final.name}.tmp-{run}"), final)
         _swap_dir(staged_dir, root / PARQUET_DIR, run)
