@@ -12,10 +12,12 @@ ru_maxrss):
 
 * synth     ``pipelines.synth.registries.generate`` (skipped with --from: an existing output)
 * reference the reference tables published into the warehouse (as assets/reference.py)
-* ingest    raw + staged + quarantine of every extract, as assets/ingest.py (PartitionedLayer)
+* ingest    raw + staged + quarantine of every extract, as assets/ingest.py (PartitionedLayer;
+            DuckDB views refreshed once per registry at the end)
 * entities  resolve_entities for the 4 kinds + registry links, published as assets/entities.py
 * marts     read_inputs + build_marts + publish_marts with the declaration check and the GX
-            gate (quality/gx.py, Data Docs written), as assets/publish.py
+            gate (quality/gx.py session_validator: one GX context and one Data Docs site for all
+            31 tables; assets/publish.py still builds one site per table)
 * exports   every declaration of mappings/exports/, as assets/exports.py
 
 The "share" column is of the pipeline run (reference + ingest + entities + marts + exports);
