@@ -9,14 +9,13 @@ previous marts in place and fails the step, so nothing downstream (exports) runs
 """
 
 import dagster as dg
-import polars as pl
 
 from assets.metadata import table_schema
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.publish.marts import build_marts, read_inputs
 from pipelines.publish.pseudonym import key_fingerprint, pseudonym_key
 from pipelines.publish.store import PublishRejected, publish_marts, schema_validator
-from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS, REGISTRY_LINKS, WARD_SUMMARY, Table, lineage_table
+from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS, REGISTRY_LINKS, WARD_SUMMARY, lineage_table
 
 GROUP = "marts"
 JOB = "wardbridge_marts"
@@ -30,21 +29,11 @@ UPSTREAM = [
 ]
 
 
-def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator | None
-    """quality/gx.py's GX gate as a validator (Data Docs under ``docs_root/<table>``), or None without it."""
-    try:
-        from quality import gx
-    except ImportError:  # the gates module is built separately; the declaration check still runs
-        return None
+def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator
+    """quality/gx.py's GX gate over every mart table in one session: one Data Docs site at ``docs_root``."""
+    from quality import gx
 
-    def validate(table: Table, frame: pl.DataFrame) -> list[str]:
-        docs = docs_root / table.name if docs_root is not None else None
-        if docs is not None:
-            docs.mkdir(parents=True, exist_ok=True)
-        result = gx.validate(table, frame, docs_dir=docs)
-        return [] if result.passed else [result.summary()]
-
-    return validate
+    return gx.session_validator(docs_root)
 
 
 @dg.multi_asset(
@@ -79,7 +68,7 @@ def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator 
             "marts_gates",
             asset=ANALYTICS,
             blocking=True,
-            description="Every mart table against its declaration (GX via quality/gx.py when present), before swap-in.",
+            description="Every mart table against its declaration and its GX suite (quality/gx.py), before swap-in.",
         ),
     ],
     description="Build the marts and publish them atomically (write aside, validate, swap in).",
@@ -89,8 +78,7 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
     key = pseudonym_key()
     marts = build_marts(read_inputs(wh), key)
     docs_root = wh.root / "marts" / "gx" / context.run.run_id
-    gx = gx_validator(docs_root)
-    validators = [schema_validator] + ([gx] if gx is not None else [])
+    validators = [schema_validator, gx_validator(docs_root)]
     accounting = {"problems": marts.problems}
     try:
         published = publish_marts(
@@ -125,8 +113,8 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "rows": dg.MetadataValue.json({k: v for k, v in published.rows.items() if k.startswith("marts.")}),
             "reference_date": str(marts.reference_date),
             "pseudonym_key_fingerprint": key_fingerprint(key),
-            "gx": "quality/gx.py" if gx is not None else "not available (declaration check only)",
-            "gx_data_docs": dg.MetadataValue.path(str(docs_root)),
+            "gx": "quality/gx.py (one session, one Data Docs site per run)",
+            "gx_data_docs": dg.MetadataValue.path(str(docs_root / "index.html")),
             "dagster/row_count": published.rows["marts.ward_summary"],
         },
     )
