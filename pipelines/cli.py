@@ -620,7 +620,7 @@ def synth(
 def catalogue(manifest_path: Path, output_path: Path | None, broken: bool) -> None:
     """Write the source catalogue (TOML) of a `wardbridge synth` output, for `wardbridge run --catalogue`."""
     from pipelines.ingest.catalogue import catalogue_from_manifest, load_catalogue
-    from pipelines.warehouse import REPO_ROOT
+    from pipelines.warehouse import REPO_ROOT, write_text_atomic
 
     if not manifest_path.is_file():
         raise click.BadParameter(f"file not found: {manifest_path}", param_hint="--manifest")
@@ -638,19 +638,12 @@ def catalogue(manifest_path: Path, output_path: Path | None, broken: bool) -> No
         return
     if output_path.resolve() == manifest_path.resolve():
         raise click.BadParameter("the output would overwrite the manifest", param_hint="--output")
-    write_text_atomic(output_path, text)
+    try:
+        write_text_atomic(output_path, text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output_path}: {exc.strerror or type(exc).__name__}") from None
     sources = load_catalogue([output_path])  # what `wardbridge run` will read: it must load
     _echo(f"wrote {output_path}: {len(sources)} sources; run them with `wardbridge run --catalogue {output_path}`")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -126,6 +126,24 @@ def _remove_stale_partials(target: Path) -> None:
             partial.unlink(missing_ok=True)
 
 
+def write_text_atomic(target: Path, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``target`` so that readers see the old file or the complete new one, never a part."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(target)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
 def write_parquet_atomic(data: pa.Table, target: Path, *, row_group_rows: int = 65_536) -> Path:
     """Write ``data`` to ``target`` so that readers see the old file or the complete new one, never a part."""
     target.parent.mkdir(parents=True, exist_ok=True)

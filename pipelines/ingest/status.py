@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir
+from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir, write_text_atomic
 
 STATES = ("ok", "failed", "rejected", "retired")
 LAYERS = ("raw", "staged", "quarantine")
@@ -68,11 +68,7 @@ def write_status(warehouse: Warehouse, status: PartitionStatus) -> Path:
     if status.time is None:
         status = PartitionStatus(**{**asdict(status), "time": datetime.now(UTC).isoformat(timespec="seconds")})
     target = _status_path(warehouse, status.registry, status.partition)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(json.dumps(asdict(status), ensure_ascii=False, indent=1), encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_text_atomic(target, json.dumps(asdict(status), ensure_ascii=False, indent=1))
 
 
 def read_status(warehouse: Warehouse, registry: str) -> dict[str, PartitionStatus]:
