@@ -44,6 +44,7 @@ from tqdm import tqdm
 
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.synth import names as N
+from pipelines.synth import person_mess
 from pipelines.synth.addresses import (
     PROVINCE_SHORT,
     _catalogue,
@@ -872,6 +873,8 @@ class RegistryGenerator:
                     formatted = _format_dates(part[c], fmt)
                     if "_swap" in part.columns and c == "date_of_birth":
                         formatted = pl.Series(formatted).zip_with(~part["_swap"], _format_dates(part[c], "%m/%d/%Y"))
+                    if person_mess.YEAR_ONLY in part.columns and c == "date_of_birth":
+                        formatted = person_mess.year_only_text(part[c], formatted, part[person_mess.YEAR_ONLY])
                     part = part.with_columns(formatted.alias(c))
             out = part.select([pl.col(c).cast(pl.String).alias(col) for c, col in src.columns.items()])
             self._writer(src).write(out)
@@ -1007,6 +1010,7 @@ class RegistryGenerator:
             }
         )
         self.stats.duplicate_records += m
+        frame, truth = person_mess.mess_copies(frame, truth, [self.config.seed, self.stats.people], self.stats.noise)
         self._emit("population", frame, truth)
 
     def _household_records(self, rng, hh: pl.DataFrame, people: pl.DataFrame, district_of) -> None:
