@@ -15,6 +15,7 @@ from assets.ingest import INGEST_ASSETS, INGEST_JOBS
 from assets.publish import MARTS_ASSETS, MARTS_JOB
 from assets.reference import reference_tables
 from assets.resources import WarehouseResource
+from assets.review import REVIEW_ASSETS, REVIEW_JOB
 from assets.schedules import SCHEDULES
 from assets.sensors import landing_folder_sensor
 
@@ -25,6 +26,7 @@ ALL_ASSETS = [
     sample_addresses_resolved,
     address_review_queue,
     *INGEST_ASSETS,
+    *REVIEW_ASSETS,
     *ENTITY_ASSETS,
     registry_links,
     *MARTS_ASSETS,
@@ -40,7 +42,7 @@ wardbridge_main = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB],
+    jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB, REVIEW_JOB],
     schedules=SCHEDULES,
     sensors=[landing_folder_sensor],
     resources={"warehouse": WarehouseResource()},
@@ -71,3 +73,8 @@ def marts_job() -> dg.JobDefinition:
 def exports_job() -> dg.JobDefinition:
     """Reconstructor for the job wardbridge_exports (used by ``wardbridge run``)."""
     return defs.resolve_job_def(EXPORTS_JOB.name)
+
+
+def review_job() -> dg.JobDefinition:
+    """Reconstructor for the job wardbridge_review (after wardbridge_entities, before wardbridge_marts)."""
+    return defs.resolve_job_def(REVIEW_JOB.name)

@@ -25,6 +25,7 @@ from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_staged, 
 from pipelines.entities.links import build_links, link_problems
 from pipelines.entities.resolve import lineage_problems, resolve_entities
 from pipelines.ingest.status import partition_problems
+from pipelines.review.io import official_match_labels
 from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, entities_table, lineage_table, review_table, staged_table
 
 GROUP = "entities"
@@ -99,7 +100,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         specs=[
             dg.AssetSpec(
                 table.name,
-                deps=[f"staged_{registry}"],
+                deps=[f"staged_{registry}", "review_decisions"],
                 description=table.description,
                 kinds={"duckdb", "parquet", "polars"},
                 metadata=static_table_metadata(table, ENTITY_SCHEMA),
@@ -124,7 +125,8 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         context.log.info(
             f"{kind}: {staged.height} staged records, previous lineage {'none' if previous is None else previous.height}"
         )
-        result = resolve_entities(kind, staged, previous)
+        labels = official_match_labels(wh, kind)  # officials' match decisions (review_decisions)
+        result = resolve_entities(kind, staged, previous, labelled_pairs=labels)
         if result.result is not None:
             context.log.info(result.result.summary())
         published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))

@@ -17,6 +17,7 @@ from pipelines.schema import (
     REFERENCE_TABLES,
     REGISTRY_KINDS,
     RESOLVED_ADDRESS,
+    REVIEW_TABLES,
     Table,
     raw_table,
     staged_table,
@@ -33,6 +34,7 @@ TABLES: tuple[Table, ...] = (
     *ANALYTICS_TABLES,
     RECORD_FLOW,
     PSEUDONYMS,
+    *REVIEW_TABLES,
 )
 
 

@@ -1129,3 +1129,229 @@ PSEUDONYMS = Table(
     ),
 )
 RESTRICTED_TABLES: tuple[Table, ...] = (*ENTITY_TABLES, RECORD_FLOW, PSEUDONYMS)
+
+
+# ---------------------------------------------------------------------------
+# Review: officials' queues and decisions (pipelines/review/, assets/review.py). Schema "review" of
+# wardbridge.duckdb and warehouse/parquet/review/. Restricted: queue items and decisions lead to
+# personal values (record keys, addresses, names, IDs side by side); none of these tables goes into
+# analytics.duckdb. Only review.queue_summary (counts per ward) is free of personal values.
+# ---------------------------------------------------------------------------
+
+REVIEW_SCHEMA = "review"
+# queue kinds, most urgent first (the order of `urgency`)
+REVIEW_KINDS = ("quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair")
+REVIEW_DECISIONS = (
+    "place",
+    "dismiss",
+    "reject",
+    "match",
+    "no_match",
+    "accept",
+    "fixed_at_source",
+    "reverse",
+)
+NAME_KINDS = ("street", "hamlet", "quarter")
+ITEM_ID = _f(
+    "item_id",
+    pl.String,
+    "Stable review item id: '<kind prefix>-' + 16 hex digits of MD5(kind and the item's keys) (qr quarantined_row, "
+    "ua unresolved_address, su split_unit, ii invalid_id, mp match_pair): the same across re-runs and re-ingestion.",
+    required=True,
+)
+_ITEM_KEY_FIELDS = (
+    _f(
+        "registry",
+        pl.String,
+        "Registry of the record(s) (null for a match pair and a named split item).",
+        allowed=REGISTRY_KINDS,
+    ),
+    _f("record_key", pl.String, "The record ('<source_id>@<extract_date>#<source_key>') of a one-record item."),
+    _f("entity_kind", pl.String, "Entity kind of a match pair.", allowed=tuple(ENTITY_KINDS)),
+    _f("left_id", pl.String, "record_key of one record of a match pair (the smaller)."),
+    _f("right_id", pl.String, "record_key of the other."),
+    _f("old_uid", pl.String, "Split old unit of a split_unit item, 'pre2025:<code>'."),
+    _f("name_kind", pl.String, "Named split item: street, hamlet or quarter.", allowed=NAME_KINDS),
+    _f("name_key", pl.String, "Named split item: folded name key (resolved.split_evidence.name_key)."),
+)
+_ITEM_WARD_FIELDS = (
+    _f("new_uid", pl.String, "2025 ward the item belongs to, '2025:<code>'; null when only candidates are known."),
+    _f("candidates", pl.List(pl.String), "Candidate 2025 wards when the ward is not known (may be empty)."),
+    _f("records_blocked", pl.UInt32, "Records the item blocks: its priority within its kind.", required=True),
+)
+
+REVIEW_QUEUE_ITEMS = Table(
+    name="queue_items",
+    description="Open review items of this run, every kind, in working order (rank): urgent kinds first "
+    f"({', '.join(REVIEW_KINDS)}), then the records each blocks. Restricted: the evidence shows personal values.",
+    primary_key=("item_id",),
+    fields=(
+        ITEM_ID,
+        _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
+        _f(
+            "urgency",
+            pl.UInt8,
+            "1 (most urgent kind) .. 5, the position of the kind in the urgency order.",
+            required=True,
+        ),
+        _f("rank", pl.UInt32, "Working order over all open items (1 first).", required=True),
+        *_ITEM_WARD_FIELDS,
+        *_ITEM_KEY_FIELDS,
+        _f(
+            "summary",
+            pl.String,
+            "One line on what is to be decided (field names and statuses, no values).",
+            required=True,
+        ),
+        _f("evidence", pl.String, "The evidence side by side, as JSON (restricted: personal values).", required=True),
+    ),
+)
+REVIEW_ITEM_KEYS = Table(
+    name="item_keys",
+    description="Every review item ever published (open or closed) with its keys, so a decision on an item that has "
+    "left the queue is still understood. Accumulated across runs.",
+    primary_key=("item_id",),
+    fields=(
+        ITEM_ID,
+        _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
+        *_ITEM_WARD_FIELDS,
+        *_ITEM_KEY_FIELDS,
+        _f("first_seen", pl.Datetime("us", "UTC"), "Run that first published the item.", required=True),
+        _f("last_seen", pl.Datetime("us", "UTC"), "Last run that published the item as open.", required=True),
+    ),
+)
+_DECISION_FIELDS = (
+    _f(
+        "decision",
+        pl.String,
+        "What the official decided (per kind: see README 'Review queues and decisions').",
+        required=True,
+        allowed=REVIEW_DECISIONS,
+    ),
+    _f("new_uid", pl.String, "Ward given by a place/reject decision, '2025:<code>'."),
+    _f("reviewer", pl.String, "Who decided (as written in the file).", required=True),
+    _f("decided_on", pl.Date, "Date of the decision.", required=True),
+    _f("note", pl.String, "The official's note."),
+)
+REVIEW_DECISION_AUDIT = Table(
+    name="decision_audit",
+    description="Append-only audit of every valid decision row ever loaded from the decisions folder: who, when, what "
+    "changed, file and row. A row is added once (same item, decision, ward, reviewer, date and note = same decision); "
+    "rows are never changed or removed.",
+    primary_key=("audit_id",),
+    fields=(
+        _f(
+            "audit_id",
+            pl.String,
+            "MD5 of item, decision, ward, reviewer, date and note (32 hex digits).",
+            required=True,
+        ),
+        ITEM_ID,
+        _f("kind", pl.String, "Queue kind of the item.", required=True, allowed=REVIEW_KINDS),
+        *_DECISION_FIELDS,
+        _f("source_file", pl.String, "Decisions file, relative to the decisions folder.", required=True),
+        _f("sheet", pl.String, "Sheet of an XLSX file (null for CSV)."),
+        _f(
+            "source_row",
+            pl.UInt32,
+            "Row number in the file or sheet as a spreadsheet shows it (1 = first line).",
+            required=True,
+        ),
+        _f("loaded_at", pl.Datetime("us", "UTC"), "Run that loaded the row.", required=True),
+        _f("change", pl.String, "What the decision changed: the item's state before and after.", required=True),
+    ),
+)
+REVIEW_DECISION_ERRORS = Table(
+    name="decision_errors",
+    description="Decision rows of this run that were not applied, with file, row, field and cause (never the value). "
+    "Fix the row in its file; it is read again on the next run.",
+    fields=(
+        _f("source_file", pl.String, "Decisions file, relative to the decisions folder.", required=True),
+        _f("sheet", pl.String, "Sheet of an XLSX file (null for CSV)."),
+        _f("source_row", pl.UInt32, "Row number as a spreadsheet shows it; 0 for a problem of the whole file."),
+        _f("field", pl.String, "Column at fault ('*' for the whole row or file).", required=True),
+        _f("cause", pl.String, "Why the row was not applied.", required=True),
+    ),
+)
+REVIEW_DECISIONS_TABLE = Table(
+    name="decisions",
+    description="The effective decision per item after every decision in the audit: the latest by decision date "
+    "(then load order) wins; 'reverse' undoes the decision before it. state 'closed' items leave the open queue; "
+    "'reopened' items (every decision reversed) are open again. Keys of the item are repeated for the consumers "
+    "(split evidence, match labels, placements).",
+    primary_key=("item_id",),
+    fields=(
+        ITEM_ID,
+        _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
+        _f("state", pl.String, "closed or reopened.", required=True, allowed=("closed", "reopened")),
+        _f("decision", pl.String, "Effective decision (null when reopened).", allowed=REVIEW_DECISIONS),
+        _f("new_uid", pl.String, "Ward given by the effective place/reject decision."),
+        _f("reviewer", pl.String, "Who made the effective decision (or the last reversal)."),
+        _f("decided_on", pl.Date, "Its date."),
+        _f("note", pl.String, "Its note."),
+        _f("decisions", pl.UInt32, "Decision rows in the audit for the item.", required=True),
+        *_ITEM_KEY_FIELDS,
+    ),
+)
+REVIEW_MATCH_LABELS = Table(
+    name="match_labels",
+    description="Officials' match_pair decisions as labels: 'match' pairs are passed to the matcher as labelled pairs "
+    "(refining its model) on the next entities run; 'no_match' pairs are recorded and leave the queue.",
+    primary_key=("item_id",),
+    fields=(
+        ITEM_ID,
+        _f("entity_kind", pl.String, "Entity kind.", required=True, allowed=tuple(ENTITY_KINDS)),
+        _f("left_id", pl.String, "record_key of one record.", required=True),
+        _f("right_id", pl.String, "record_key of the other.", required=True),
+        _f("label", pl.String, "match or no_match.", required=True, allowed=("match", "no_match")),
+        _f("reviewer", pl.String, "Who decided.", required=True),
+        _f("decided_on", pl.Date, "When.", required=True),
+    ),
+)
+REVIEW_PLACEMENTS = Table(
+    name="placements",
+    description="Record-level ward overlay from officials' place decisions (same columns as resolved.split_placements, "
+    "applied the same way; an official placement wins over a learned one): unresolved_address items place their "
+    "record; a split_unit item of an old unit and registry places every record of it still split_review.",
+    primary_key=("registry", "record_key"),
+    fields=(
+        _f("registry", pl.String, "Registry of the record.", required=True, allowed=REGISTRY_KINDS),
+        _f("record_key", pl.String, "The staged record.", required=True),
+        _f("old_uid", pl.String, "Old unit of the record's address."),
+        _f("new_uid", pl.String, "2025 ward the official placed it in.", required=True),
+        _f(
+            "ward_status",
+            pl.String,
+            "split_resolved for a split unit's record, fuzzy for an address an official placed (the reason says so).",
+            required=True,
+            allowed=("split_resolved", "fuzzy"),
+        ),
+        _f("ward_reason", pl.String, "'official: placed by <reviewer> on <date> (item <id>)'.", required=True),
+        ITEM_ID,
+    ),
+)
+REVIEW_QUEUE_SUMMARY = Table(
+    name="queue_summary",
+    description="Open and closed review items and the records they block per 2025 ward and kind; no personal values "
+    "(also warehouse/review/queue_summary.parquet). An item with a ward counts there (candidate false); an item with "
+    "only candidate wards counts once in each (candidate true); an item with neither has new_uid null. records_blocked "
+    "of split_unit counts the old unit's items only (a named street item's records are among them).",
+    fields=(
+        _f("new_uid", pl.String, "2025 ward, '2025:<code>'; null for items with no ward and no candidates."),
+        _f("candidate", pl.Boolean, "The items are only candidates of this ward.", required=True),
+        _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
+        _f("open_items", pl.UInt32, "Open items.", required=True),
+        _f("records_blocked", pl.UInt32, "Records the open items block.", required=True),
+        _f("closed_items", pl.UInt32, "Items closed by a decision.", required=True),
+    ),
+)
+REVIEW_TABLES: tuple[Table, ...] = (
+    REVIEW_QUEUE_ITEMS,
+    REVIEW_ITEM_KEYS,
+    REVIEW_DECISION_AUDIT,
+    REVIEW_DECISION_ERRORS,
+    REVIEW_DECISIONS_TABLE,
+    REVIEW_MATCH_LABELS,
+    REVIEW_PLACEMENTS,
+    REVIEW_QUEUE_SUMMARY,
+)

@@ -1,0 +1,183 @@
+"""Officials' review: decisions in (group "entities"), queues out (group "review", job wardbridge_review).
+
+Thin: pipelines/review/ does the work. ``review_decisions`` runs before the entities are matched: it reads
+the decisions folder, validates, appends to the audit, and publishes the effective decisions, the match
+labels the matcher uses and the officials' placements. ``review_queues`` runs after the entities (and
+before the marts): one queue per kind, per-ward CSV/XLSX files under <warehouse>/review/wards/, and
+review.queue_summary (no personal values). Everything else in schema "review" is restricted.
+"""
+
+import datetime as dt
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from assets.metadata import published_metadata, static_table_metadata
+from assets.resources import WAREHOUSE_POOL, WarehouseResource
+from pipelines.review.decisions import (
+    append_audit,
+    decisions_dir,
+    effective_decisions,
+    load_decisions,
+    match_labels,
+    placements,
+)
+from pipelines.review.exports import write_ward_exports
+from pipelines.review.io import city_ward_codes, previous_review_table, read_review_inputs, staged_with_placements
+from pipelines.review.queues import build_queues, queue_summary
+from pipelines.schema import (
+    ENTITY_KINDS,
+    REGISTRY_KINDS,
+    REVIEW_DECISION_AUDIT,
+    REVIEW_DECISION_ERRORS,
+    REVIEW_DECISIONS_TABLE,
+    REVIEW_ITEM_KEYS,
+    REVIEW_MATCH_LABELS,
+    REVIEW_PLACEMENTS,
+    REVIEW_QUEUE_ITEMS,
+    REVIEW_QUEUE_SUMMARY,
+    REVIEW_SCHEMA,
+    review_table,
+)
+from pipelines.warehouse import write_parquet_atomic
+
+GROUP = "review"
+JOB = "wardbridge_review"
+DECISIONS_ASSET = "review_decisions"
+
+
+class DecisionsConfig(dg.Config):
+    decisions_dir: str | None = Field(
+        default=None,
+        description="Folder of officials' decision files (CSV/XLSX). Empty: $WARDBRIDGE_DECISIONS_DIR, else decisions/.",
+    )
+
+
+@dg.asset(
+    name=DECISIONS_ASSET,
+    pool=WAREHOUSE_POOL,
+    group_name="entities",
+    deps=[f"staged_{registry}" for registry in REGISTRY_KINDS],
+    kinds={"duckdb", "parquet", "polars"},
+    description="Officials' decisions: read the decisions folder, validate each row (errors with file, row, field, "
+    "cause), append to the audit, publish review.decisions, review.match_labels (labels for the matcher) and "
+    "review.placements (wards officials gave).",
+    metadata=static_table_metadata(REVIEW_DECISIONS_TABLE, REVIEW_SCHEMA),
+    check_specs=[
+        dg.AssetCheckSpec(
+            "decision_rows_valid",
+            asset=DECISIONS_ASSET,
+            description="Every row of the decision files was applied; the others are listed with file, row, field, cause.",
+        )
+    ],
+)
+def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: DecisionsConfig):
+    wh = warehouse.get()
+    now = dt.datetime.now(dt.UTC)
+    folder = decisions_dir(config.decisions_dir)
+    items = previous_review_table(wh, REVIEW_ITEM_KEYS)
+    loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, today=now.date())
+    audit, added = append_audit(previous_review_table(wh, REVIEW_DECISION_AUDIT), loaded.rows, now)
+    decisions = effective_decisions(audit, items)
+    labels = match_labels(decisions)
+    staged = staged_with_placements(wh, None)
+    placed = placements(decisions, staged)
+    published = wh.publish(
+        REVIEW_SCHEMA,
+        [
+            (REVIEW_DECISION_AUDIT, audit),
+            (REVIEW_DECISION_ERRORS, loaded.errors),
+            (REVIEW_DECISIONS_TABLE, decisions),
+            (REVIEW_MATCH_LABELS, labels),
+            (REVIEW_PLACEMENTS, placed),
+        ],
+    )
+    for row in loaded.errors.head(20).iter_rows(named=True):
+        context.log.warning(
+            f"decisions: {row['source_file']}{'' if row['sheet'] is None else ' sheet ' + row['sheet']} "
+            f"row {row['source_row']}, {row['field']}: {row['cause']}"
+        )
+    closed = decisions.filter(pl.col("state") == "closed").height
+    yield dg.MaterializeResult(
+        metadata={
+            **published_metadata(REVIEW_DECISIONS_TABLE, published[2]),
+            "decisions_dir": dg.MetadataValue.path(str(folder)),
+            "files": loaded.files,
+            "rows_valid": loaded.rows.height,
+            "rows_undecided": loaded.undecided,
+            "rows_rejected": loaded.errors.height,
+            "audit_rows_added": added.height,
+            "audit_rows": audit.height,
+            "items_closed": closed,
+            "match_labels": labels.height,
+            "records_placed": placed.height,
+        }
+    )
+    yield dg.AssetCheckResult(
+        check_name="decision_rows_valid",
+        passed=loaded.errors.height == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"rows_rejected": loaded.errors.height},
+        description=f"{loaded.errors.height} decision rows not applied: see review.decision_errors"
+        if loaded.errors.height
+        else f"{loaded.rows.height} decision rows valid",
+    )
+
+
+@dg.asset(
+    name="review_queues",
+    pool=WAREHOUSE_POOL,
+    group_name=GROUP,
+    deps=[DECISIONS_ASSET, *[review_table(kind).name for kind in ENTITY_KINDS]],
+    kinds={"duckdb", "parquet", "polars", "csv", "xlsx"},
+    description="One review queue per kind with stable item ids, ward or candidates, evidence and priority; per-ward "
+    "CSV/XLSX files in <warehouse>/review/wards/ (restricted: personal values); review.queue_summary (no personal values).",
+    metadata=static_table_metadata(REVIEW_QUEUE_ITEMS, REVIEW_SCHEMA),
+)
+def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    wh = warehouse.get()
+    now = dt.datetime.now(dt.UTC)
+    decisions = wh.read(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name)
+    placed = wh.read(REVIEW_SCHEMA, REVIEW_PLACEMENTS.name)
+    inputs = read_review_inputs(wh, placed)
+    queues = build_queues(inputs, decisions, previous_review_table(wh, REVIEW_ITEM_KEYS), now)
+    summary = queue_summary(queues)
+    published = wh.publish(
+        REVIEW_SCHEMA,
+        [(REVIEW_QUEUE_ITEMS, queues.items), (REVIEW_ITEM_KEYS, queues.item_keys), (REVIEW_QUEUE_SUMMARY, summary)],
+    )
+    root = wh.root / "review"
+    write_parquet_atomic(summary.to_arrow(), root / "queue_summary.parquet")
+    wards = write_ward_exports(queues.items, queues.evidence, inputs.ward_names, root)
+    per_kind = {
+        kind: {"open": n, "records_blocked": int(r)}
+        for kind, n, r in queues.items.group_by("kind")
+        .agg(pl.len(), pl.col("records_blocked").sum())
+        .sort("kind")
+        .iter_rows()
+    }
+    context.log.info(
+        f"review: {queues.items.height} open items, {queues.closed.height} closed; {len(wards)} ward folders"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            **published_metadata(REVIEW_QUEUE_ITEMS, published[0]),
+            "open_items": queues.items.height,
+            "closed_items": queues.closed.height,
+            "per_kind": dg.MetadataValue.json(per_kind),
+            "ward_folders": len(wards),
+            "exports": dg.MetadataValue.path(str(root / "wards")),
+            "queue_summary": dg.MetadataValue.path(str(root / "queue_summary.parquet")),
+        }
+    )
+
+
+REVIEW_ASSETS = [review_decisions, review_queues]
+
+REVIEW_JOB = dg.define_asset_job(
+    JOB,
+    selection=dg.AssetSelection.groups(GROUP),
+    description="Build the officials' review queues and per-ward files (after the entities, before the marts).",
+    executor_def=dg.in_process_executor,
+)

@@ -1,0 +1,636 @@
+"""Officials' decisions: the decisions folder, validation, the append-only audit, the effective decision per item.
+
+Folder: ``decisions/`` at the repository root, or ``$WARDBRIDGE_DECISIONS_DIR``. Every ``*.csv`` and ``*.xlsx``
+in it (subfolders included; hidden files and Excel's ``~$`` lock files skipped) is read on every run.
+Columns (any order, other columns ignored, so a per-ward export filled in is a decisions file):
+``item_id, decision, reviewer, decided_on, note, new_ward_code``; Vietnamese headers are accepted
+(``HEADER_ALIASES``), and a Vietnamese header row followed by an English one (as the exports write) too.
+
+A row with an item id and no decision is an item not decided yet (counted, not an error). Every other
+row either passes validation or is reported in ``decision_errors`` with file, row, field and cause (never
+the value) and is not applied; a broken file never stops the run.
+
+Valid rows enter the audit once (``audit_id`` = MD5 of item, decision, ward, reviewer, date, note) and
+stay there: decisions survive re-runs, re-ingestion and the removal of their file. The effective
+decision per item is the latest by ``decided_on`` (then load order, file, row); ``reverse`` undoes the
+decision before it (two reverses undo two decisions); an item whose decisions are all reversed is open again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, md5_column
+from pipelines.schema import (
+    REVIEW_DECISION_AUDIT,
+    REVIEW_DECISION_ERRORS,
+    REVIEW_DECISIONS,
+    REVIEW_DECISIONS_TABLE,
+    REVIEW_ITEM_KEYS,
+    REVIEW_MATCH_LABELS,
+    REVIEW_PLACEMENTS,
+)
+from pipelines.warehouse import REPO_ROOT
+
+DECISIONS_ENV = "WARDBRIDGE_DECISIONS_DIR"
+DEFAULT_DECISIONS_DIR = REPO_ROOT / "decisions"
+COLUMNS = ("item_id", "decision", "reviewer", "decided_on", "note", "new_ward_code")
+REQUIRED_COLUMNS = ("item_id", "decision", "reviewer", "decided_on")
+# header text (folded: no diacritics, lower case, words) -> column
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "item_id": ("item id", "ma muc", "ma muc ra soat", "ma ho so ra soat"),
+    "decision": ("decision", "quyet dinh", "ket qua ra soat"),
+    "reviewer": ("reviewer", "nguoi duyet", "nguoi ra soat", "can bo ra soat"),
+    "decided_on": ("decided on", "ngay quyet dinh", "ngay duyet"),
+    "note": ("note", "notes", "ghi chu"),
+    "new_ward_code": ("new ward code", "ma phuong xa moi", "ma xa phuong moi", "ma don vi moi"),
+}
+# decisions each kind takes (every kind also takes "reverse")
+KIND_DECISIONS: dict[str, tuple[str, ...]] = {
+    "quarantined_row": ("fixed_at_source", "dismiss"),
+    "unresolved_address": ("place", "dismiss"),
+    "split_unit": ("place", "reject", "dismiss"),
+    "invalid_id": ("accept", "fixed_at_source"),
+    "match_pair": ("match", "no_match"),
+}
+WARD_DECISIONS = ("place", "reject")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def decisions_dir(configured: str | None = None) -> Path:
+    """The decisions folder: `configured`, else ``$WARDBRIDGE_DECISIONS_DIR``, else decisions/ in the repository."""
+    value = (configured or os.environ.get(DECISIONS_ENV, "")).strip()
+    return Path(value).expanduser().resolve() if value else DEFAULT_DECISIONS_DIR
+
+
+def fold_header(text: str | None) -> str:
+    """'Mã phường/xã mới' -> 'ma phuong xa moi'; 'new_ward_code' -> 'new ward code'."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+_ALIAS = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in (fold_header(column), *aliases)}
+
+
+def _error(file: str, sheet: str | None, row: int, field: str, cause: str) -> dict:
+    return {"source_file": file, "sheet": sheet, "source_row": row, "field": field, "cause": cause}
+
+
+def _header_map(cells: list[str | None]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        column = _ALIAS.get(fold_header(cell))
+        if column and column not in found:
+            found[column] = i
+    return found
+
+
+def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[pl.DataFrame | None, list[dict]]:
+    """The decision columns of a sheet of strings (no header read yet), with spreadsheet row numbers."""
+    head = grid.head(10).rows()
+    start = next((i for i, cells in enumerate(head) if {"item_id", "decision"} <= set(_header_map(list(cells)))), None)
+    if start is None:
+        return None, []
+    mapping = _header_map(list(head[start]))
+    data_start = start + 1
+    if data_start < len(head) and len(_header_map(list(head[data_start]))) >= 2:  # a second (English) header row
+        mapping = {**mapping, **_header_map(list(head[data_start]))}
+        data_start += 1
+    missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
+    if missing:
+        return None, [_error(file, sheet, start + 1, c, "no such column in the header") for c in missing]
+    names = grid.columns
+    frame = grid.with_row_index("source_row", offset=1).slice(data_start)
+    return (
+        frame.select(
+            pl.col("source_row").cast(pl.UInt32),
+            *[
+                (pl.col(names[mapping[c]]).cast(pl.String) if c in mapping else pl.lit(None, pl.String)).alias(c)
+                for c in COLUMNS
+            ],
+        ).with_columns(pl.lit(file).alias("source_file"), pl.lit(sheet, pl.String).alias("sheet")),
+        [],
+    )
+
+
+def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_error(file, None, 0, "*", "not UTF-8 text: save the file as 'CSV UTF-8'")]
+    first = text.split("\n", 1)[0]
+    separator = ";" if first.count(";") > first.count(",") else ","
+    try:
+        grid = pl.read_csv(
+            io.StringIO(text), has_header=False, infer_schema=False, separator=separator, truncate_ragged_lines=True
+        )
+    except Exception as exc:  # noqa: BLE001 - any unreadable CSV is reported, the run goes on
+        return [], [_error(file, None, 0, "*", f"not a readable CSV file ({type(exc).__name__})")]
+    frame, errors = _rows_from_grid(grid, file, None)
+    if frame is None and not errors:
+        errors = [_error(file, None, 0, "*", "no header row with item_id and decision in the first 10 lines")]
+    return ([frame] if frame is not None else []), errors
+
+
+def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        sheets = [
+            (name, reader.load_sheet(name, header_row=None, dtypes="string").to_polars()) for name in reader.sheet_names
+        ]
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is reported, the run goes on
+        return [], [_error(file, None, 0, "*", f"not a readable XLSX workbook ({type(exc).__name__})")]
+    frames, errors = [], []
+    for name, grid in sheets:
+        if grid.height == 0:
+            continue
+        frame, problems = _rows_from_grid(grid.select(pl.all().cast(pl.String)), file, name)
+        errors += problems
+        if frame is not None:
+            frames.append(frame)
+    if not frames and not errors:
+        errors = [_error(file, None, 0, "*", "no sheet with an item_id and decision header row")]
+    return frames, errors
+
+
+def decision_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in (".csv", ".xlsx")
+        and not p.name.startswith((".", "~$"))
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Every row of every decisions file as strings (COLUMNS + source_file, sheet, source_row), file errors, file count."""
+    frames, errors = [], []
+    files = decision_files(folder)
+    for path in files:
+        file = str(path.relative_to(folder))
+        reader = _read_csv if path.suffix.lower() == ".csv" else _read_xlsx
+        found, problems = reader(path, file)
+        frames += found
+        errors += problems
+    schema = {
+        "source_row": pl.UInt32,
+        **dict.fromkeys(COLUMNS, pl.String),
+        "source_file": pl.String,
+        "sheet": pl.String,
+    }
+    rows = pl.concat([f.cast(schema) for f in frames]) if frames else pl.DataFrame(schema=schema)
+    return rows, pl.DataFrame(errors, schema=REVIEW_DECISION_ERRORS.polars_schema), len(files)
+
+
+@dataclass
+class LoadedDecisions:
+    rows: (
+        pl.DataFrame
+    )  # valid rows: item_id, kind, decision, new_uid, reviewer, decided_on, note, source_file, sheet, source_row
+    errors: pl.DataFrame  # REVIEW_DECISION_ERRORS
+    files: int
+    undecided: int  # rows naming an item with no decision yet (an export not filled in)
+
+
+def _blank(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().replace("", None)
+
+
+def _parse_date(column: str) -> pl.Expr:
+    text = pl.col(column)
+    serial = text.str.contains(r"^\d{5}(\.0+)?$")  # an Excel date cell read as its serial number
+    return pl.coalesce(
+        pl.when(serial).then(
+            pl.lit(EXCEL_EPOCH) + pl.duration(days=text.str.extract(r"^(\d{5})").cast(pl.Int64, strict=False))
+        ),
+        text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+        text.str.to_date("%d/%m/%Y", strict=False),
+    )
+
+
+def validate(
+    rows: pl.DataFrame,
+    *,
+    ward_codes: set[str],
+    items: pl.DataFrame | None,
+    today: dt.date,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """(valid rows, errors, undecided count). `items` (REVIEW_ITEM_KEYS) says which item ids exist and their candidates."""
+    work = rows.with_columns(
+        _blank("item_id").str.to_lowercase().alias("item_id"),
+        _blank("decision").str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("decision"),
+        _blank("reviewer").alias("reviewer"),
+        _blank("decided_on").alias("decided_on_text"),
+        _blank("note").alias("note"),
+        _blank("new_ward_code").str.replace(r"\.0+$", "").alias("ward_text"),
+    ).with_columns(
+        pl.col("item_id").str.slice(0, 2).replace_strict(KIND_OF_PREFIX, default=None).alias("kind"),
+        _parse_date("decided_on_text").alias("decided_on"),
+        pl.when(pl.col("ward_text").str.contains(r"^\d{1,5}$"))
+        .then(pl.concat_str(pl.lit("2025:"), pl.col("ward_text").str.zfill(5)))
+        .alias("new_uid"),
+    )
+    empty = pl.all_horizontal(pl.col(c).is_null() for c in ("item_id", "decision", "reviewer", "decided_on_text"))
+    undecided = work.filter(
+        pl.col("item_id").is_not_null() & pl.col("decision").is_null() & pl.col("reviewer").is_null()
+    )
+    work = work.filter(~empty).join(
+        undecided.select("source_file", "sheet", "source_row"),
+        on=["source_file", "sheet", "source_row"],
+        how="anti",
+        nulls_equal=True,
+    )
+    if items is not None and items.height:
+        known = items.select(
+            "item_id",
+            pl.lit(True).alias("_known"),
+            pl.col("candidates").alias("_candidates"),
+            pl.col("name_key").alias("_name_key"),
+        )
+    else:
+        known = pl.DataFrame(
+            schema={
+                "item_id": pl.String,
+                "_known": pl.Boolean,
+                "_candidates": pl.List(pl.String),
+                "_name_key": pl.String,
+            }
+        )
+    work = work.join(known, on="item_id", how="left", maintain_order="left")
+    allowed = pl.col("kind").replace_strict(
+        {k: ",".join((*v, "reverse")) for k, v in KIND_DECISIONS.items()}, default=""
+    )
+    takes_ward = pl.col("decision").is_in(WARD_DECISIONS)
+    valid_id = pl.col("item_id").str.contains(ITEM_ID_PATTERN)
+    checks: list[tuple[str, pl.Expr, str]] = [
+        ("item_id", pl.col("item_id").is_null(), "missing"),
+        (
+            "item_id",
+            pl.col("item_id").is_not_null() & ~valid_id,
+            "not a review item id (two letters, '-', 16 hex digits)",
+        ),
+        ("item_id", valid_id & pl.col("_known").is_null(), "no published review item has this id (yet)"),
+        ("decision", pl.col("decision").is_null(), "missing"),
+        (
+            "decision",
+            pl.col("decision").is_not_null() & ~pl.col("decision").is_in(REVIEW_DECISIONS),
+            f"not one of {', '.join(REVIEW_DECISIONS)}",
+        ),
+        (
+            "decision",
+            pl.col("decision").is_in(REVIEW_DECISIONS)
+            & pl.col("kind").is_not_null()
+            & ~allowed.str.split(",").list.contains(pl.col("decision")),
+            "not a decision this kind of item takes (see README 'Review queues and decisions')",
+        ),
+        (
+            "decision",
+            (pl.col("decision") == "reject") & pl.col("_known") & pl.col("_name_key").is_null(),
+            "reject applies to a named street item only",
+        ),
+        ("reviewer", pl.col("reviewer").is_null(), "missing"),
+        ("decided_on", pl.col("decided_on_text").is_null(), "missing"),
+        (
+            "decided_on",
+            pl.col("decided_on_text").is_not_null() & pl.col("decided_on").is_null(),
+            "not a date (YYYY-MM-DD or DD/MM/YYYY)",
+        ),
+        ("decided_on", pl.col("decided_on") > pl.lit(today), "in the future"),
+        (
+            "new_ward_code",
+            takes_ward & pl.col("ward_text").is_null(),
+            f"missing: {' and '.join(WARD_DECISIONS)} need the 2025 ward code",
+        ),
+        (
+            "new_ward_code",
+            ~takes_ward & pl.col("ward_text").is_not_null(),
+            f"only {' and '.join(WARD_DECISIONS)} take a ward code",
+        ),
+        (
+            "new_ward_code",
+            pl.col("ward_text").is_not_null()
+            & ~pl.col("new_uid").is_in(sorted(f"2025:{c}" for c in ward_codes)).fill_null(False),
+            "not the 5-digit code of a 2025 ward of the city",
+        ),
+        (
+            "new_ward_code",
+            takes_ward
+            & pl.col("new_uid").is_not_null()
+            & (pl.col("kind") == "split_unit")
+            & pl.col("_known").fill_null(False)
+            & ~pl.col("_candidates").list.contains(pl.col("new_uid")).fill_null(False),
+            "not one of the item's candidate wards",
+        ),
+    ]
+    flagged = work.with_columns(*[cond.fill_null(False).alias(f"_e{i}") for i, (_, cond, _) in enumerate(checks)])
+    errors = pl.concat(
+        [
+            flagged.filter(pl.col(f"_e{i}")).select(
+                "source_file", "sheet", "source_row", pl.lit(field).alias("field"), pl.lit(cause).alias("cause")
+            )
+            for i, (field, _, cause) in enumerate(checks)
+        ]
+    ).sort("source_file", "sheet", "source_row", "field", nulls_last=False)
+    bad = pl.any_horizontal(pl.col(f"_e{i}") for i in range(len(checks)))
+    valid = flagged.filter(~bad).select(
+        "item_id",
+        "kind",
+        "decision",
+        pl.when(takes_ward).then(pl.col("new_uid")).alias("new_uid"),
+        "reviewer",
+        "decided_on",
+        "note",
+        "source_file",
+        "sheet",
+        "source_row",
+    )
+    return valid, errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
+
+
+def load_decisions(
+    folder: Path, *, ward_codes: set[str], items: pl.DataFrame | None, today: dt.date
+) -> LoadedDecisions:
+    rows, file_errors, files = read_decision_rows(folder)
+    valid, errors, undecided = validate(rows, ward_codes=ward_codes, items=items, today=today)
+    return LoadedDecisions(valid, pl.concat([file_errors, errors]), files, undecided)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+AUDIT_KEY = ["item_id", "decision", "new_uid", "reviewer", "decided_on", "note"]
+ORDER = ["item_id", "decided_on", "loaded_at", "source_file", "sheet", "source_row"]
+
+
+def empty_audit() -> pl.DataFrame:
+    return pl.DataFrame(schema=REVIEW_DECISION_AUDIT.polars_schema)
+
+
+def _describe(prefix: str) -> pl.Expr:
+    return pl.concat_str(
+        pl.col(f"{prefix}decision"),
+        pl.when(pl.col(f"{prefix}new_uid").is_not_null())
+        .then(pl.concat_str(pl.lit(" "), pl.col(f"{prefix}new_uid")))
+        .otherwise(pl.lit("")),
+        pl.lit(" by "),
+        pl.col(f"{prefix}reviewer"),
+        pl.lit(" on "),
+        pl.col(f"{prefix}decided_on").cast(pl.String),
+    )
+
+
+def append_audit(
+    previous: pl.DataFrame | None, valid: pl.DataFrame, loaded_at: dt.datetime
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the whole audit, the rows added now). Rows already audited (same audit_id) are not added again;
+    rows of `previous` are returned unchanged."""
+    previous = empty_audit() if previous is None else previous.cast(REVIEW_DECISION_AUDIT.polars_schema)
+    incoming = valid.with_columns(md5_column(valid, AUDIT_KEY).alias("audit_id")).unique(
+        "audit_id", keep="first", maintain_order=True
+    )
+    new = incoming.join(previous.select("audit_id"), on="audit_id", how="anti").with_columns(
+        pl.lit(loaded_at).cast(pl.Datetime("us", "UTC")).alias("loaded_at"), pl.lit("").alias("change")
+    )
+    both = pl.concat([previous, new.select(REVIEW_DECISION_AUDIT.columns).cast(REVIEW_DECISION_AUDIT.polars_schema)])
+    ordered = both.sort(ORDER, nulls_last=False).with_columns(
+        *[
+            pl.col(c).shift(1).over("item_id").alias(f"prev_{c}")
+            for c in ("decision", "new_uid", "reviewer", "decided_on")
+        ]
+    )
+    described = ordered.with_columns(
+        pl.when(pl.col("prev_decision").is_null() & (pl.col("decision") == "reverse"))
+        .then(pl.lit("reverse: nothing to undo (the item stays as it was)"))
+        .when(pl.col("prev_decision").is_null())
+        .then(pl.concat_str(_describe(""), pl.lit(" (was: open)")))
+        .when(pl.col("decision") == "reverse")
+        .then(
+            pl.concat_str(
+                pl.lit("reverse by "),
+                pl.col("reviewer"),
+                pl.lit(" on "),
+                pl.col("decided_on").cast(pl.String),
+                pl.lit(": undoes the decision before it (last: "),
+                _describe("prev_"),
+                pl.lit(")"),
+            )
+        )
+        .otherwise(pl.concat_str(_describe(""), pl.lit(" (supersedes: "), _describe("prev_"), pl.lit(")")))
+        .alias("_change")
+    )
+    added = described.join(new.select("audit_id"), on="audit_id", how="semi").with_columns(
+        pl.col("_change").alias("change")
+    )
+    added = added.select(REVIEW_DECISION_AUDIT.columns).sort(
+        "loaded_at", "source_file", "sheet", "source_row", nulls_last=False
+    )
+    return pl.concat([previous, added]), added
+
+
+# --------------------------------------------------------------------------- effective decisions
+
+
+def _fold_with_reversals(rows: pl.DataFrame) -> pl.DataFrame:
+    """Items with a 'reverse': replay their decisions in order on a stack (few rows: plain Python)."""
+    out = []
+    for (item_id,), group in rows.group_by("item_id", maintain_order=True):
+        stack: list[dict] = []
+        last = None
+        for row in group.iter_rows(named=True):
+            last = row
+            if row["decision"] == "reverse":
+                if stack:
+                    stack.pop()
+            else:
+                stack.append(row)
+        top = stack[-1] if stack else None
+        out.append(
+            {
+                "item_id": item_id,
+                "kind": last["kind"],
+                "state": "closed" if top else "reopened",
+                "decision": top["decision"] if top else None,
+                "new_uid": top["new_uid"] if top else None,
+                "reviewer": (top or last)["reviewer"],
+                "decided_on": (top or last)["decided_on"],
+                "note": (top or last)["note"],
+                "decisions": group.height,
+            }
+        )
+    return pl.DataFrame(out, schema={c: REVIEW_DECISIONS_TABLE.polars_schema[c] for c in out[0]} if out else None)
+
+
+def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.DataFrame:
+    """REVIEW_DECISIONS_TABLE: one row per decided item, with the item's keys from `items` (REVIEW_ITEM_KEYS)."""
+    ordered = audit.sort(ORDER, nulls_last=False)
+    reversed_items = ordered.filter(pl.col("decision") == "reverse").select("item_id").unique()
+    simple = (
+        ordered.join(reversed_items, on="item_id", how="anti")
+        .group_by("item_id", maintain_order=True)
+        .agg(
+            pl.col("kind").last(),
+            pl.lit("closed").alias("state"),
+            *[pl.col(c).last() for c in ("decision", "new_uid", "reviewer", "decided_on", "note")],
+            pl.len().cast(pl.UInt32).alias("decisions"),
+        )
+    )
+    replayed = ordered.join(reversed_items, on="item_id", how="semi")
+    frames = [simple]
+    if replayed.height:
+        frames.append(_fold_with_reversals(replayed).select(simple.columns).cast(simple.schema))
+    effective = pl.concat(frames)
+    key_columns = [
+        c
+        for c in REVIEW_DECISIONS_TABLE.columns
+        if c in REVIEW_ITEM_KEYS.columns and c not in ("item_id", "kind", "new_uid")
+    ]
+    keys = (items if items is not None else pl.DataFrame(schema=REVIEW_ITEM_KEYS.polars_schema)).select(
+        "item_id", *key_columns
+    )
+    return (
+        effective.join(keys, on="item_id", how="left", maintain_order="left")
+        .select(REVIEW_DECISIONS_TABLE.columns)
+        .cast(REVIEW_DECISIONS_TABLE.polars_schema)
+        .sort("item_id")
+    )
+
+
+# --------------------------------------------------------------------------- what decisions change
+
+
+def _closed(decisions: pl.DataFrame, kind: str, which: tuple[str, ...]) -> pl.DataFrame:
+    return decisions.filter((pl.col("state") == "closed") & (pl.col("kind") == kind) & pl.col("decision").is_in(which))
+
+
+def official_split_evidence(decisions: pl.DataFrame) -> pl.DataFrame:
+    """Officials' verdicts on named split items (the contract with the split-evidence step):
+    old_uid, kind (street|hamlet|quarter), name_key, new_uid, verdict ('confirm'|'reject'), reviewer, decided_on.
+
+    `decisions` is the review.decisions table (REVIEW_DECISIONS_TABLE). place -> confirm, reject -> reject.
+    """
+    named = _closed(decisions, "split_unit", WARD_DECISIONS).filter(pl.col("name_key").is_not_null())
+    return named.select(
+        pl.col("old_uid").cast(pl.String),
+        pl.col("name_kind").cast(pl.String).alias("kind"),
+        pl.col("name_key").cast(pl.String),
+        pl.col("new_uid").cast(pl.String),
+        pl.col("decision")
+        .replace_strict({"place": "confirm", "reject": "reject"}, return_dtype=pl.String)
+        .alias("verdict"),
+        pl.col("reviewer").cast(pl.String),
+        pl.col("decided_on").cast(pl.Date),
+    ).sort("old_uid", "kind", "name_key")
+
+
+def match_labels(decisions: pl.DataFrame) -> pl.DataFrame:
+    """REVIEW_MATCH_LABELS from closed match_pair items with their keys."""
+    pairs = _closed(decisions, "match_pair", ("match", "no_match")).filter(pl.col("left_id").is_not_null())
+    return pairs.select(
+        "item_id", "entity_kind", "left_id", "right_id", pl.col("decision").alias("label"), "reviewer", "decided_on"
+    ).cast(REVIEW_MATCH_LABELS.polars_schema)
+
+
+def labelled_pairs(labels: pl.DataFrame, entity_kind: str) -> pl.DataFrame:
+    """The 'match' labels of one entity kind as the matcher's labelled_pairs (left_id, right_id)."""
+    return labels.filter((pl.col("entity_kind") == entity_kind) & (pl.col("label") == "match")).select(
+        "left_id", "right_id"
+    )
+
+
+def _reason() -> pl.Expr:
+    return pl.concat_str(
+        pl.lit("official: placed by "),
+        pl.col("reviewer"),
+        pl.lit(" on "),
+        pl.col("decided_on").cast(pl.String),
+        pl.lit(" (item "),
+        pl.col("item_id"),
+        pl.lit(")"),
+    ).alias("ward_reason")
+
+
+def placements(decisions: pl.DataFrame, staged: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """REVIEW_PLACEMENTS: record-level wards from place decisions, over the staged rows as they are now.
+
+    `staged`: registry -> frame with record_key, old_uid, ward_status. An unresolved_address item places its
+    record (if still staged); a split_unit item of (old unit, registry) places every record of that registry
+    in the old unit still split_review. Named split items are applied by the split-evidence step.
+    """
+    frames = []
+    address = _closed(decisions, "unresolved_address", ("place",))
+    split = _closed(decisions, "split_unit", ("place",)).filter(
+        pl.col("name_key").is_null() & pl.col("registry").is_not_null()
+    )
+    for registry, rows in staged.items():
+        keys = rows.select("record_key", "old_uid", "ward_status")
+        frames.append(
+            address.filter(pl.col("registry") == registry)
+            .join(keys, on="record_key")
+            .select(
+                pl.lit(registry).alias("registry"),
+                "record_key",
+                "old_uid",
+                "new_uid",
+                pl.lit("fuzzy").alias("ward_status"),
+                _reason(),
+                "item_id",
+            )
+        )
+        frames.append(
+            split.filter(pl.col("registry") == registry)
+            .join(keys.filter(pl.col("ward_status") == "split_review"), on="old_uid")
+            .select(
+                pl.lit(registry).alias("registry"),
+                "record_key",
+                "old_uid",
+                "new_uid",
+                pl.lit("split_resolved").alias("ward_status"),
+                _reason(),
+                "item_id",
+            )
+        )
+    if not frames:
+        return pl.DataFrame(schema=REVIEW_PLACEMENTS.polars_schema)
+    return (
+        pl.concat([f.cast(REVIEW_PLACEMENTS.polars_schema) for f in frames])
+        .unique(["registry", "record_key"], keep="first", maintain_order=True)
+        .sort("registry", "record_key")
+    )
+
+
+def apply_placements(staged: pl.DataFrame, registry: str, placed: pl.DataFrame) -> pl.DataFrame:
+    """Staged rows with new_uid / ward_status / ward_reason replaced where an official placed them (same rows, columns)."""
+    overlay = placed.filter(pl.col("registry") == registry).select(
+        "record_key",
+        pl.col("new_uid").alias("_new"),
+        pl.col("ward_status").alias("_status"),
+        pl.col("ward_reason").alias("_reason"),
+    )
+    if overlay.height == 0:
+        return staged
+    return (
+        staged.join(overlay, on="record_key", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("_new", "new_uid").alias("new_uid"),
+            pl.coalesce("_status", "ward_status").alias("ward_status"),
+            pl.coalesce("_reason", "ward_reason").alias("ward_reason"),
+        )
+        .select(staged.columns)
+    )

@@ -1,0 +1,172 @@
+"""Per-ward review files officials open in a spreadsheet: warehouse/review/wards/<ward code>/.
+
+For every 2025 ward with open items: ``<kind>.csv`` for each queue kind (UTF-8 with BOM so Excel shows
+Vietnamese; header row in English by default, ``headers="vi"`` Vietnamese, ``"both"`` Vietnamese then
+English) and ``review_<code>.xlsx`` (one sheet per kind, a Vietnamese header row above the English one,
+frozen, filters, column widths to fit). Items with only candidate wards appear in each candidate's files
+(column ``candidate`` true); items with neither go to ``wards/unplaced/``. The decision columns
+(decision, reviewer, decided_on, note, new_ward_code) are left blank: a filled-in file dropped into the
+decisions folder is a decisions file. These files hold personal values (names, addresses, IDs): restricted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.schema import REVIEW_KINDS
+
+UNPLACED = "unplaced"
+DECISION_COLUMNS = ("decision", "reviewer", "decided_on", "note", "new_ward_code")
+VI_LABELS = {
+    "rank": "Thứ tự",
+    "item_id": "Mã mục",
+    "records_blocked": "Số hồ sơ bị chặn",
+    "ward_code": "Mã phường/xã",
+    "ward_name": "Tên phường/xã",
+    "candidate": "Chỉ là phường/xã ứng viên",
+    "candidate_wards": "Các phường/xã ứng viên",
+    "summary": "Nội dung cần quyết định",
+    "registry": "Sổ/cơ sở dữ liệu",
+    "record_key": "Mã hồ sơ",
+    "source_file": "Tệp nguồn",
+    "source_key": "Dòng nguồn",
+    "name": "Tên",
+    "address": "Địa chỉ",
+    "ward_status": "Trạng thái địa chỉ",
+    "ward_reason": "Lý do",
+    "old_uid": "Đơn vị cũ",
+    "example_addresses": "Ví dụ địa chỉ",
+    "name_kind": "Loại tên (đường/ấp/khu phố)",
+    "name_key": "Khoá tên",
+    "support": "Số hồ sơ ủng hộ",
+    "conflicting": "Số hồ sơ mâu thuẫn",
+    "evidence_wards": "Phường/xã theo bằng chứng",
+    "state": "Trạng thái bằng chứng",
+    "records_waiting": "Hồ sơ đang chờ",
+    "fields": "Trường",
+    "flags": "Vấn đề",
+    "values": "Giá trị",
+    "field": "Trường lỗi",
+    "reason": "Lý do cách ly",
+    "raw_values": "Dữ liệu gốc",
+    "match_probability": "Xác suất trùng",
+    "matcher_decision": "Kết luận của máy",
+    "decision_reason": "Lý do từ chối",
+    "evidence": "Bằng chứng so sánh",
+    "shown_fields": "Các trường hiển thị",
+    "left_ward": "Phường/xã hồ sơ trái",
+    "right_ward": "Phường/xã hồ sơ phải",
+    "decision": "Quyết định",
+    "reviewer": "Người duyệt",
+    "decided_on": "Ngày quyết định",
+    "note": "Ghi chú",
+    "new_ward_code": "Mã phường/xã mới",
+}
+
+
+def vi_label(column: str) -> str:
+    if column in VI_LABELS:
+        return VI_LABELS[column]
+    for side, word in (("left_", "Hồ sơ trái: "), ("right_", "Hồ sơ phải: ")):
+        if column.startswith(side):
+            return word + column.removeprefix(side)
+    return column
+
+
+def ward_frames(items: pl.DataFrame, evidence: dict[str, pl.DataFrame], ward_names: pl.DataFrame) -> pl.DataFrame:
+    """One row per (ward folder, open item): ward_code ('unplaced' for none), candidate flag, the item's columns."""
+    base = items.select("item_id", "kind", "rank", "records_blocked", "new_uid", "candidates", "summary")
+    placed = base.filter(pl.col("new_uid").is_not_null()).with_columns(
+        pl.col("new_uid").alias("_ward"), pl.lit(False).alias("candidate")
+    )
+    cands = (
+        base.filter(pl.col("new_uid").is_null() & (pl.col("candidates").list.len() > 0))
+        .with_columns(pl.col("candidates").alias("_ward"))
+        .explode("_ward")
+        .with_columns(pl.lit(True).alias("candidate"))
+    )
+    nowhere = base.filter(
+        pl.col("new_uid").is_null() & (pl.col("candidates").fill_null([]).list.len() == 0)
+    ).with_columns(pl.lit(None, pl.String).alias("_ward"), pl.lit(False).alias("candidate"))
+    rows = pl.concat([placed, cands, nowhere])
+    names = ward_names.select(pl.col("unit_uid").alias("_ward"), pl.col("name").alias("ward_name"))
+    return rows.join(names, on="_ward", how="left").with_columns(
+        pl.col("_ward").str.split(":").list.last().fill_null(UNPLACED).alias("ward_code"),
+        pl.col("candidates").list.join("; ").alias("candidate_wards"),
+    )
+
+
+def _kind_table(rows: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
+    front = ["rank", "item_id", "records_blocked", "ward_code", "ward_name", "candidate", "candidate_wards", "summary"]
+    table = rows.select(front).join(evidence, on="item_id", how="left", maintain_order="left")
+    table = table.select([c for c in table.columns if table[c].null_count() < table.height or c in front])
+    return table.with_columns([pl.lit(None, pl.String).alias(c) for c in DECISION_COLUMNS]).sort("rank")
+
+
+def _write_csv(table: pl.DataFrame, path: Path, headers: str) -> None:
+    lines = []
+    if headers in ("vi", "both"):
+        lines.append(",".join(f'"{vi_label(c)}"' for c in table.columns))
+    if headers in ("en", "both"):
+        lines.append(",".join(table.columns))
+    body = table.with_columns(pl.col(pl.Boolean).cast(pl.String)).write_csv(include_header=False)
+    path.write_text("\ufeff" + "\n".join(lines) + "\n" + body, encoding="utf-8")
+
+
+def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(path)) as book:
+        head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
+        key = book.add_format({"italic": True, "font_color": "#595959", "bg_color": "#F2F2F2", "border": 1})
+        for kind in REVIEW_KINDS:
+            table = tables[kind]
+            sheet = book.add_worksheet(kind)
+            sheet.write_row(0, 0, [vi_label(c) for c in table.columns], head)
+            sheet.write_row(1, 0, table.columns, key)
+            for r, row in enumerate(table.with_columns(pl.col(pl.Boolean).cast(pl.String)).iter_rows(), start=2):
+                sheet.write_row(r, 0, ["" if v is None else v for v in row])
+            for c, column in enumerate(table.columns):
+                longest = table[column].cast(pl.String).str.len_chars().max() if table.height else 0
+                width = max(len(vi_label(column)) * 0.8, len(column), longest or 0) + 2
+                sheet.set_column(c, c, min(width, 60))
+            sheet.freeze_panes(2, 2)
+            sheet.autofilter(1, 0, max(1, table.height + 1), max(0, len(table.columns) - 1))
+            sheet.set_row(0, 30)
+
+
+def write_ward_exports(
+    items: pl.DataFrame,
+    evidence: dict[str, pl.DataFrame],
+    ward_names: pl.DataFrame,
+    root: Path,
+    *,
+    headers: str = "en",
+) -> dict[str, int]:
+    """Write root/wards/<code>/ for every ward with open items; returns {ward_code: items}. The previous
+    wards/ folder is replaced whole (built aside, then swapped), so a ward whose queue emptied has no stale files."""
+    if headers not in ("en", "vi", "both"):
+        raise ValueError(f"headers must be en, vi or both, not {headers!r}")
+    rows = ward_frames(items, evidence, ward_names)
+    building = root / f".wards.{os.getpid()}.partial"
+    shutil.rmtree(building, ignore_errors=True)
+    counts = {}
+    for (code,), ward_rows in rows.group_by("ward_code", maintain_order=True):
+        folder = building / code
+        folder.mkdir(parents=True)
+        tables = {kind: _kind_table(ward_rows.filter(pl.col("kind") == kind), evidence[kind]) for kind in REVIEW_KINDS}
+        for kind, table in tables.items():
+            _write_csv(table, folder / f"{kind}.csv", headers)
+        _write_xlsx(tables, folder / f"review_{code}.xlsx")
+        counts[code] = ward_rows.height
+    building.mkdir(parents=True, exist_ok=True)
+    target, old = root / "wards", root / f".wards.{os.getpid()}.old"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(building, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return dict(sorted(counts.items()))

@@ -1,0 +1,37 @@
+"""Stable review item ids and the urgency order of the queue kinds."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines.schema import REVIEW_KINDS
+
+PREFIX = {
+    "quarantined_row": "qr",
+    "unresolved_address": "ua",
+    "split_unit": "su",
+    "invalid_id": "ii",
+    "match_pair": "mp",
+}
+KIND_OF_PREFIX = {v: k for k, v in PREFIX.items()}
+URGENCY = {kind: i + 1 for i, kind in enumerate(REVIEW_KINDS)}
+ITEM_ID_PATTERN = r"^(qr|ua|su|ii|mp)-[0-9a-f]{16}$"
+
+
+def md5_column(frame: pl.DataFrame, columns: list[str], separator: str = "|") -> pl.Series:
+    """MD5 hex of the columns joined with `separator` (nulls as empty), row by row, stable across versions."""
+    if frame.height == 0:
+        return pl.Series("md5", [], dtype=pl.String)
+    joined = frame.select(
+        pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in columns], separator=separator).alias("s")
+    )
+    with duckdb.connect() as con:  # DuckDB's md5, vectorised (Polars' hash is not stable across versions)
+        con.register("t", joined.with_row_index("i"))
+        return con.sql("SELECT md5(s) AS md5 FROM t ORDER BY i").pl()["md5"]
+
+
+def item_ids(frame: pl.DataFrame, kind: str, keys: list[str]) -> pl.Series:
+    """'<prefix>-' + 16 hex digits of MD5('<kind>|key1|key2...'): the same keys give the same id on every run."""
+    work = frame.select(pl.lit(kind).alias("_kind"), *[pl.col(k) for k in keys])
+    return (PREFIX[kind] + "-" + md5_column(work, ["_kind", *keys]).str.slice(0, 16)).rename("item_id")

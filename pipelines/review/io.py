@@ -1,0 +1,121 @@
+"""Warehouse reads of the review step: staged rows (with placements), quarantine with wards, entity review tables."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.entities.io import ENTITY_SCHEMA
+from pipelines.review.decisions import apply_placements
+from pipelines.review.queues import ReviewInputs
+from pipelines.schema import (
+    ADDRESS_PARTS,
+    CROSSWALK,
+    ENTITY_KINDS,
+    QUARANTINE,
+    REGISTRY_KINDS,
+    REVIEW_SCHEMA,
+    UNITS_2025,
+    UNITS_PRE2025,
+    Table,
+    raw_table,
+    review_table,
+    staged_table,
+)
+from pipelines.warehouse import PartitionedLayer, Warehouse
+
+SPLIT_SCHEMA = "resolved"
+
+
+def read_optional(wh: Warehouse, schema: str, table: Table | str) -> pl.DataFrame | None:
+    """A published table's Parquet copy, or None when it was never published."""
+    name = table if isinstance(table, str) else table.name
+    path = wh.parquet_path(schema, name)
+    return pl.read_parquet(path) if path.is_file() else None
+
+
+def city_ward_codes(wh: Warehouse) -> set[str]:
+    """5-digit codes of the 2025 wards of the city (the crosswalk's new units)."""
+    crosswalk = pl.read_parquet(wh.parquet_path("reference", CROSSWALK.name), columns=["new_uid"])
+    return set(crosswalk["new_uid"].unique().str.split(":").list.last().to_list())
+
+
+def split_placements(wh: Warehouse) -> pl.DataFrame | None:
+    """resolved.split_placements of the split-evidence step, when published."""
+    return read_optional(wh, SPLIT_SCHEMA, "split_placements")
+
+
+def staged_with_placements(wh: Warehouse, review_placements: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
+    """Every registry's staged rows, with the learned split placements and then officials' placements applied."""
+    learned = split_placements(wh)
+    out = {}
+    for registry in REGISTRY_KINDS:
+        decl = staged_table(registry)
+        staged = _scan(wh, "staged", decl.name, decl.polars_schema, decl.columns)  # as staged, no overlay
+        if learned is not None and learned.height:
+            staged = apply_placements(staged, registry, learned)
+        if review_placements is not None and review_placements.height:
+            staged = apply_placements(staged, registry, review_placements)
+        out[registry] = staged
+    return out
+
+
+def _scan(wh: Warehouse, layer: str, name: str, schema: dict, columns: list[str] | None = None) -> pl.DataFrame:
+    root = wh.root / "parquet" / layer / name
+    if not any(root.glob("part=*/data.parquet")):
+        frame = pl.DataFrame(schema=schema)
+    else:
+        frame = PartitionedLayer(wh, layer).scan(name).collect()
+    if columns is not None:
+        frame = frame.select([c for c in columns if c in frame.columns])
+    return frame.sort("record_key")
+
+
+def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
+    """Quarantine rows per registry with the old unit, ward and candidates of their raw address."""
+    from pipelines.publish.marts import _quarantine_wards  # the marts' reading of a quarantined row's address
+
+    out = {}
+    for registry in REGISTRY_KINDS:
+        quarantine = _scan(wh, "quarantine", f"quarantine_{registry}", QUARANTINE.polars_schema)
+        raw = _scan(
+            wh,
+            "raw",
+            raw_table(registry).name,
+            raw_table(registry).polars_schema,
+            ["record_key", "address", *ADDRESS_PARTS],
+        )
+        wards = _quarantine_wards(raw, quarantine)
+        out[registry] = quarantine.join(wards, on="record_key", how="left", maintain_order="left")
+    return out
+
+
+def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) -> ReviewInputs:
+    def ref(table: Table) -> pl.DataFrame:
+        return pl.read_parquet(wh.parquet_path("reference", table.name))
+
+    names = pl.concat([ref(UNITS_2025).select("unit_uid", "name"), ref(UNITS_PRE2025).select("unit_uid", "name")])
+    review = {}
+    for kind in ENTITY_KINDS:
+        frame = read_optional(wh, ENTITY_SCHEMA, review_table(kind))
+        review[kind] = frame if frame is not None else pl.DataFrame(schema=review_table(kind).polars_schema)
+    return ReviewInputs(
+        staged=staged_with_placements(wh, review_placements),
+        quarantine=quarantine_with_wards(wh),
+        review=review,
+        ward_names=names,
+        split_evidence=read_optional(wh, SPLIT_SCHEMA, "split_evidence"),
+        crosswalk=ref(CROSSWALK).select("old_uid", "new_uid"),
+    )
+
+
+def previous_review_table(wh: Warehouse, table: Table) -> pl.DataFrame | None:
+    return read_optional(wh, REVIEW_SCHEMA, table)
+
+
+def official_match_labels(wh: Warehouse, entity_kind: str) -> pl.DataFrame | None:
+    """The matcher's labelled pairs (left_id, right_id) from officials' 'match' decisions, or None."""
+    from pipelines.review.decisions import labelled_pairs
+    from pipelines.schema import REVIEW_MATCH_LABELS
+
+    labels = read_optional(wh, REVIEW_SCHEMA, REVIEW_MATCH_LABELS)
+    return None if labels is None else labelled_pairs(labels, entity_kind)

@@ -1,0 +1,434 @@
+"""One review queue per kind, with stable item ids, the ward (or candidates) and a priority.
+
+Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more records first):
+
+1. quarantined_row    a row that could not be staged is missing from every count. Only rows a person can
+                      repair: a missing or unreadable field, or a line the reader could not split (re-enter it
+                      from the source system). Rows of a rejected extract ("extract rejected: ...": a wrong file
+                      or mapping) are a data engineer's matter and not queued.
+2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One record each.
+3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
+                      placements). One item per (old unit, registry) blocking all its waiting records; with
+                      resolved.split_evidence also one item per street/hamlet/quarter the evidence could not
+                      place (thin, conflicting, rejected), blocking the records that carry the name.
+4. invalid_id         a personal ID or tax code with structure problems or contradicting the record
+                      (the staged *_id_flags, tax_code_kind 'invalid'): links may be missed or wrong.
+5. match_pair         an uncertain or refused pair of the matcher (entities.<kind>_review): at most one
+                      duplicate too many or too few. Blocks its two records.
+
+Item ids: '<prefix>-' + 16 hex digits of MD5 of the kind and stable keys (registry + record_key; entity kind +
+both record keys, smaller first; old unit + registry; old unit + name kind + name key), so an item keeps
+its id across runs and re-ingestion of the same extracts. An item closed by a decision leaves the queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipelines.review.ids import URGENCY, item_ids
+from pipelines.schema import (
+    ENTITY_KINDS,
+    ENTITY_REVIEW_COLUMNS,
+    REVIEW_ITEM_KEYS,
+    REVIEW_KINDS,
+    REVIEW_QUEUE_ITEMS,
+    REVIEW_QUEUE_SUMMARY,
+)
+
+ADDRESS_REVIEW_STATUSES = ("unresolved", "scheme_review")
+NAME_COLUMN = {
+    "population": "full_name",
+    "households": "head_name",
+    "businesses": "business_name",
+    "tax": "taxpayer_name",
+}
+# registry -> (ID column, flag expression naming the problem or null)
+ID_CHECKS: dict[str, tuple[tuple[str, pl.Expr], ...]] = {
+    "population": (("personal_id", pl.col("id_flags")), ("old_id_number", pl.col("old_id_flags"))),
+    "households": (("head_personal_id", pl.col("head_id_flags")),),
+    "businesses": (
+        ("owner_personal_id", pl.col("owner_id_flags")),
+        (
+            "tax_code",
+            pl.when(pl.col("tax_code_kind") == "invalid").then(pl.lit("invalid tax code (check digit or form)")),
+        ),
+    ),
+    "tax": (
+        (
+            "taxpayer_code",
+            pl.when(pl.col("tax_code_kind") == "invalid").then(pl.lit("invalid tax code (check digit or form)")),
+        ),
+    ),
+}
+SPLIT_OPEN_STATES = ("thin", "conflicting", "rejected")
+NOT_REPAIRABLE = "extract rejected"  # quarantine reasons starting with this are not queued
+
+
+@dataclass
+class ReviewInputs:
+    staged: dict[str, pl.DataFrame]  # registry -> staged rows (split and official placements applied)
+    quarantine: dict[str, pl.DataFrame]  # registry -> quarantine rows + old_uid, new_uid, candidates of the raw address
+    review: dict[str, pl.DataFrame]  # entity kind -> entities.<kind>_review
+    ward_names: pl.DataFrame  # unit_uid, name of 2025 and pre-2025 units
+    split_evidence: pl.DataFrame | None = None  # resolved.split_evidence when published
+    crosswalk: pl.DataFrame | None = None  # old_uid -> new_uid parts (candidates of named split items)
+
+
+@dataclass
+class Queues:
+    items: pl.DataFrame  # REVIEW_QUEUE_ITEMS: open items, ranked
+    closed: pl.DataFrame  # item_id, kind, new_uid, candidates, records_blocked of items closed by a decision
+    evidence: dict[str, pl.DataFrame] = field(default_factory=dict)  # kind -> item_id + evidence columns (open items)
+    item_keys: pl.DataFrame | None = None  # REVIEW_ITEM_KEYS after this run
+
+
+def _json(columns: list[str]) -> pl.Expr:
+    return pl.struct([pl.col(c).cast(pl.String) for c in columns]).struct.json_encode()
+
+
+def _common(frame: pl.DataFrame, kind: str, keys: list[str]) -> pl.DataFrame:
+    return frame.with_columns(item_ids(frame, kind, keys), pl.lit(kind).alias("kind"))
+
+
+def _lists_to_text(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        [pl.col(c).list.join("; ") for c, t in frame.schema.items() if isinstance(t, pl.List) and t.inner == pl.String]
+    )
+
+
+def unresolved_address(inputs: ReviewInputs) -> pl.DataFrame:
+    frames = []
+    for registry, staged in inputs.staged.items():
+        rows = staged.filter(pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES))
+        frames.append(
+            rows.select(
+                pl.lit(registry).alias("registry"),
+                "record_key",
+                "source_file",
+                "source_key",
+                pl.col(NAME_COLUMN[registry]).alias("name"),
+                "address",
+                "ward_status",
+                "ward_reason",
+                "old_uid",
+                pl.col("ward_candidates").fill_null([]).alias("candidates"),
+            )
+        )
+    frame = pl.concat(frames) if frames else pl.DataFrame()
+    frame = _common(frame, "unresolved_address", ["registry", "record_key"])
+    return frame.with_columns(
+        pl.lit(None, pl.String).alias("new_uid"),
+        pl.lit(1, pl.UInt32).alias("records_blocked"),
+        pl.concat_str(pl.lit("address "), pl.col("ward_status"), pl.lit(" in "), pl.col("registry")).alias("summary"),
+    )
+
+
+def _split_by_old_unit(inputs: ReviewInputs) -> pl.DataFrame:
+    frames = []
+    for registry, staged in inputs.staged.items():
+        rows = staged.filter(pl.col("ward_status") == "split_review")
+        frames.append(
+            rows.group_by("old_uid")
+            .agg(
+                pl.len().cast(pl.UInt32).alias("records_blocked"),
+                pl.col("ward_candidates").drop_nulls().first().fill_null([]).alias("candidates"),
+                pl.col("address").drop_nulls().unique(maintain_order=True).head(5).alias("example_addresses"),
+            )
+            .with_columns(pl.lit(registry).alias("registry"))
+        )
+    frame = pl.concat(frames).sort("old_uid", "registry")
+    frame = _common(frame, "split_unit", ["old_uid", "registry"])
+    return frame.with_columns(
+        pl.lit(None, pl.String).alias("new_uid"),
+        pl.lit(None, pl.String).alias("name_kind"),
+        pl.lit(None, pl.String).alias("name_key"),
+        pl.lit(None, pl.String).alias("name"),
+        pl.concat_str(
+            pl.lit("split old unit "),
+            pl.col("old_uid"),
+            pl.lit(": "),
+            pl.col("records_blocked").cast(pl.String),
+            pl.lit(" "),
+            pl.col("registry"),
+            pl.lit(" records wait for a ward"),
+        ).alias("summary"),
+    )
+
+
+def _split_by_name(inputs: ReviewInputs) -> pl.DataFrame | None:
+    evidence = inputs.split_evidence
+    if evidence is None or evidence.height == 0:
+        return None
+    rows = evidence.filter(pl.col("state").is_in(SPLIT_OPEN_STATES) & (pl.col("records_waiting") > 0))
+    parts = (
+        inputs.crosswalk.group_by("old_uid").agg(pl.col("new_uid").sort().alias("candidates"))
+        if inputs.crosswalk is not None
+        else pl.DataFrame(schema={"old_uid": pl.String, "candidates": pl.List(pl.String)})
+    )
+    rows = (
+        rows.rename({"kind": "name_kind", "candidates": "evidence_wards"})
+        .join(parts, on="old_uid", how="left")
+        .with_columns(pl.col("candidates").fill_null([]))
+    )
+    frame = _common(rows, "split_unit", ["old_uid", "name_kind", "name_key"])
+    return frame.with_columns(
+        pl.lit(None, pl.String).alias("new_uid"),
+        pl.lit(None, pl.String).alias("registry"),
+        pl.col("records_waiting").cast(pl.UInt32).alias("records_blocked"),
+        pl.concat_str(
+            pl.col("name_kind"),
+            pl.lit(" in split old unit "),
+            pl.col("old_uid"),
+            pl.lit(": evidence "),
+            pl.col("state"),
+        ).alias("summary"),
+    )
+
+
+def split_unit(inputs: ReviewInputs) -> pl.DataFrame:
+    by_unit = _split_by_old_unit(inputs)
+    by_name = _split_by_name(inputs)
+    if by_name is None:
+        return by_unit
+    return pl.concat([by_unit, by_name], how="diagonal_relaxed")
+
+
+def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
+    frames = []
+    for registry, staged in inputs.staged.items():
+        for column, flag in ID_CHECKS[registry]:
+            rows = staged.with_columns(flag.alias("_flag")).filter(pl.col("_flag").is_not_null())
+            frames.append(
+                rows.select(
+                    pl.lit(registry).alias("registry"),
+                    "record_key",
+                    "source_file",
+                    "source_key",
+                    pl.col(NAME_COLUMN[registry]).alias("name"),
+                    pl.lit(column).alias("field"),
+                    pl.col("_flag").alias("flags"),
+                    pl.col(column).cast(pl.String).alias("value"),
+                    "new_uid",
+                    pl.col("ward_candidates").fill_null([]).alias("candidates"),
+                )
+            )
+    frame = (
+        pl.concat(frames)
+        .group_by("registry", "record_key", maintain_order=True)
+        .agg(
+            *[pl.col(c).first() for c in ("source_file", "source_key", "name", "new_uid", "candidates")],
+            pl.col("field").str.join("; ").alias("fields"),
+            pl.concat_str("field", pl.lit(": "), "flags").str.join("; ").alias("flags"),
+            pl.col("value").str.join("; ").alias("values"),
+        )
+    )
+    frame = _common(frame, "invalid_id", ["registry", "record_key"])
+    return frame.with_columns(
+        pl.when(pl.col("new_uid").is_not_null())
+        .then(pl.lit([], pl.List(pl.String)))
+        .otherwise(pl.col("candidates"))
+        .alias("candidates"),
+        pl.lit(1, pl.UInt32).alias("records_blocked"),
+        pl.concat_str(pl.lit("invalid or conflicting "), pl.col("fields"), pl.lit(" in "), pl.col("registry")).alias(
+            "summary"
+        ),
+    )
+
+
+def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
+    frames = []
+    for registry, rows in inputs.quarantine.items():
+        repairable = rows.filter(~pl.col("reason").str.starts_with(NOT_REPAIRABLE))
+        frames.append(
+            repairable.select(
+                pl.lit(registry).alias("registry"),
+                "record_key",
+                "source_file",
+                "source_key",
+                "field",
+                "reason",
+                "raw_values",
+                "new_uid",
+                pl.col("candidates").fill_null([]),
+            )
+        )
+    frame = _common(pl.concat(frames), "quarantined_row", ["registry", "record_key"])
+    return frame.with_columns(
+        pl.when(pl.col("new_uid").is_not_null())
+        .then(pl.lit([], pl.List(pl.String)))
+        .otherwise(pl.col("candidates"))
+        .alias("candidates"),
+        pl.lit(1, pl.UInt32).alias("records_blocked"),
+        pl.concat_str(pl.lit("quarantined "), pl.col("registry"), pl.lit(" row, field "), pl.col("field")).alias(
+            "summary"
+        ),
+    )
+
+
+def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
+    frames = []
+    for kind, review in inputs.review.items():
+        registry = ENTITY_KINDS[kind]
+        wards = inputs.staged[registry].select("record_key", "new_uid")
+        show = ENTITY_REVIEW_COLUMNS[kind]
+        sides = [pl.col(f"{s}_{c}").cast(pl.String) for c in show for s in ("left", "right")]
+        swap = pl.col("left_id") > pl.col("right_id")
+        frame = (
+            review.select(
+                pl.lit(kind).alias("entity_kind"),
+                pl.when(swap).then("right_id").otherwise("left_id").alias("left_id"),
+                pl.when(swap).then("left_id").otherwise("right_id").alias("right_id"),
+                "match_probability",
+                pl.col("decision").alias("matcher_decision"),
+                "decision_reason",
+                "evidence",
+                pl.lit(", ".join(show)).alias("shown_fields"),
+                *sides,
+            )
+            .join(wards.rename({"record_key": "left_id", "new_uid": "left_ward"}), on="left_id", how="left")
+            .join(wards.rename({"record_key": "right_id", "new_uid": "right_ward"}), on="right_id", how="left")
+        )
+        frames.append(frame)
+    frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    frame = _common(frame, "match_pair", ["entity_kind", "left_id", "right_id"])
+    same = pl.col("left_ward") == pl.col("right_ward")
+    return frame.with_columns(
+        pl.when(same | pl.col("right_ward").is_null())
+        .then(pl.col("left_ward"))
+        .when(pl.col("left_ward").is_null())
+        .then(pl.col("right_ward"))
+        .alias("new_uid"),
+        pl.when(~same)
+        .then(pl.concat_list("left_ward", "right_ward").list.drop_nulls())
+        .otherwise(pl.lit([], pl.List(pl.String)))
+        .alias("candidates"),
+        pl.lit(2, pl.UInt32).alias("records_blocked"),
+        pl.concat_str(
+            pl.lit("uncertain "), pl.col("entity_kind"), pl.lit(" pair ("), pl.col("matcher_decision"), pl.lit(")")
+        ).alias("summary"),
+    )
+
+
+BUILDERS = {
+    "quarantined_row": quarantined_row,
+    "unresolved_address": unresolved_address,
+    "split_unit": split_unit,
+    "invalid_id": invalid_id,
+    "match_pair": match_pair,
+}
+KEY_COLUMNS = ["registry", "record_key", "entity_kind", "left_id", "right_id", "old_uid", "name_kind", "name_key"]
+BASE = ["item_id", "kind", "new_uid", "candidates", "records_blocked", "summary"]
+
+
+def _item_frame(kind: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(common item columns, evidence columns) of one kind's frame."""
+    for c in KEY_COLUMNS:
+        if c not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(c))
+    evidence_columns = [
+        c
+        for c in frame.columns
+        if c not in (*BASE, "kind", *[k for k in KEY_COLUMNS if k not in ("registry", "record_key", "old_uid")])
+    ]
+    evidence = _lists_to_text(frame.select("item_id", *evidence_columns))
+    common = frame.select(*BASE, *KEY_COLUMNS).with_columns(
+        _lists_to_text(frame.select(evidence_columns)).select(_json(evidence_columns).alias("evidence")).to_series()
+    )
+    return common, evidence
+
+
+def build_queues(
+    inputs: ReviewInputs, decisions: pl.DataFrame, previous_keys: pl.DataFrame | None, now: dt.datetime
+) -> Queues:
+    """Every kind's items; those closed by a decision are set aside; the rest ranked (urgent kinds first)."""
+    commons, evidence = [], {}
+    for kind in REVIEW_KINDS:
+        common, ev = _item_frame(kind, BUILDERS[kind](inputs))
+        commons.append(common)
+        evidence[kind] = ev
+    schema = {c: REVIEW_QUEUE_ITEMS.polars_schema[c] for c in commons[0].columns}
+    everything = pl.concat([c.cast(schema) for c in commons]).unique("item_id", keep="first", maintain_order=True)
+    closed_ids = decisions.filter(pl.col("state") == "closed").select("item_id")
+    open_items = everything.join(closed_ids, on="item_id", how="anti")
+    ranked = (
+        open_items.with_columns(pl.col("kind").replace_strict(URGENCY, return_dtype=pl.UInt8).alias("urgency"))
+        .sort(["urgency", "records_blocked", "item_id"], descending=[False, True, False])
+        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
+        .select(REVIEW_QUEUE_ITEMS.columns)
+    )
+    keys = update_item_keys(previous_keys, everything, now)
+    closed = keys.join(closed_ids, on="item_id", how="semi").select(
+        "item_id", "kind", "new_uid", "candidates", "records_blocked", "name_key"
+    )
+    open_ids = ranked.select("item_id")
+    return Queues(
+        items=ranked,
+        closed=closed,
+        evidence={k: v.join(open_ids, on="item_id", how="semi") for k, v in evidence.items()},
+        item_keys=keys,
+    )
+
+
+def update_item_keys(previous: pl.DataFrame | None, current: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
+    """REVIEW_ITEM_KEYS: every item ever published; current items refresh their ward and records, keep first_seen."""
+    stamp = pl.lit(now).cast(pl.Datetime("us", "UTC"))
+    fresh = current.select([c for c in REVIEW_ITEM_KEYS.columns if c in current.columns]).with_columns(
+        stamp.alias("first_seen"), stamp.alias("last_seen")
+    )
+    if previous is not None and previous.height:
+        previous = previous.cast(REVIEW_ITEM_KEYS.polars_schema)
+        first = previous.select("item_id", pl.col("first_seen").alias("_first"))
+        fresh = (
+            fresh.join(first, on="item_id", how="left")
+            .with_columns(pl.coalesce("_first", "first_seen").alias("first_seen"))
+            .drop("_first")
+        )
+        kept = previous.join(fresh.select("item_id"), on="item_id", how="anti")
+        fresh = pl.concat([kept, fresh.select(REVIEW_ITEM_KEYS.columns).cast(REVIEW_ITEM_KEYS.polars_schema)])
+    return fresh.select(REVIEW_ITEM_KEYS.columns).cast(REVIEW_ITEM_KEYS.polars_schema).sort("item_id")
+
+
+def queue_summary(queues: Queues) -> pl.DataFrame:
+    """REVIEW_QUEUE_SUMMARY: open/closed items and blocked records per ward (or candidate ward) and kind."""
+
+    def per_ward(frame: pl.DataFrame) -> pl.DataFrame:
+        counted = frame.with_columns(
+            # a named street item's records are among its old unit's item: not counted twice
+            pl.when(pl.col("name_key").is_not_null())
+            .then(0)
+            .otherwise(pl.col("records_blocked"))
+            .alias("records_blocked")
+        )
+        placed = counted.filter(pl.col("new_uid").is_not_null()).with_columns(pl.lit(False).alias("candidate"))
+        cands = (
+            counted.filter(pl.col("new_uid").is_null() & (pl.col("candidates").list.len() > 0))
+            .explode("candidates")
+            .with_columns(pl.col("candidates").alias("new_uid"), pl.lit(True).alias("candidate"))
+        )
+        nowhere = counted.filter(
+            pl.col("new_uid").is_null() & (pl.col("candidates").fill_null([]).list.len() == 0)
+        ).with_columns(pl.lit(False).alias("candidate"))
+        cols = ["new_uid", "candidate", "kind", "records_blocked"]
+        return (
+            pl.concat([f.select(cols) for f in (placed, cands, nowhere)])
+            .group_by("new_uid", "candidate", "kind")
+            .agg(
+                pl.len().cast(pl.UInt32).alias("items"),
+                pl.col("records_blocked").sum().cast(pl.UInt32).alias("records_blocked"),
+            )
+        )
+
+    opened = per_ward(queues.items).rename({"items": "open_items"})
+    closed = per_ward(queues.closed.with_columns(pl.col("candidates").fill_null([]))).select(
+        "new_uid", "candidate", "kind", pl.col("items").alias("closed_items")
+    )
+    summary = opened.join(closed, on=["new_uid", "candidate", "kind"], how="full", coalesce=True, nulls_equal=True)
+    return (
+        summary.with_columns(pl.col("open_items", "records_blocked", "closed_items").fill_null(0))
+        .select(REVIEW_QUEUE_SUMMARY.columns)
+        .cast(REVIEW_QUEUE_SUMMARY.polars_schema)
+        .sort("new_uid", "kind", "candidate", nulls_last=True)
+    )
