@@ -582,6 +582,7 @@ def placements(decisions: pl.DataFrame, staged: dict[str, pl.DataFrame]) -> pl.D
         keys = rows.select("record_key", "old_uid", "ward_status")
         frames.append(
             address.filter(pl.col("registry") == registry)
+            .select("item_id", "record_key", "new_uid", "reviewer", "decided_on")
             .join(keys, on="record_key")
             .select(
                 pl.lit(registry).alias("registry"),
@@ -595,6 +596,7 @@ def placements(decisions: pl.DataFrame, staged: dict[str, pl.DataFrame]) -> pl.D
         )
         frames.append(
             split.filter(pl.col("registry") == registry)
+            .select("item_id", "old_uid", "new_uid", "reviewer", "decided_on")
             .join(keys.filter(pl.col("ward_status") == "split_review"), on="old_uid")
             .select(
                 pl.lit(registry).alias("registry"),

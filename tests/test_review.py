@@ -1,0 +1,374 @@
+"""Review queues and officials' decisions (pipelines/review, assets/review.py).
+
+A small warehouse: the reference tables and two staged extracts per registry (the ingest engine,
+as the ingest assets do). The two review assets run under Dagster: without decisions, with a
+decisions file (places an address and a split unit, a bad row), after re-ingesting the same extracts,
+and after a reversal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import fastexcel
+import polars as pl
+import pytest
+
+from assets.definitions import defs, review_job
+from assets.resources import WarehouseResource
+from assets.review import JOB, review_decisions, review_queues
+from pipelines.entities.resolve import resolve_entities
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from pipelines.ingest.raw import load_raw
+from pipelines.ingest.stage import stage
+from pipelines.reference import load_reference
+from pipelines.review.decisions import (
+    DECISIONS_ENV,
+    append_audit,
+    effective_decisions,
+    load_decisions,
+    official_split_evidence,
+)
+from pipelines.review.io import official_match_labels
+from pipelines.schema import (
+    CROSSWALK,
+    QUARANTINE,
+    REVIEW_DECISION_AUDIT,
+    REVIEW_ITEM_KEYS,
+    REVIEW_MATCH_LABELS,
+    REVIEW_SCHEMA,
+    UNITS_2025,
+    UNITS_PRE2025,
+    raw_table,
+    review_table,
+    staged_table,
+)
+from pipelines.warehouse import PartitionedLayer, Warehouse
+
+TODAY = dt.date.today()
+HEADER = "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
+
+
+# split units and ID flags, unknown units (unresolved), a truncated file (a quarantined row), businesses, tax
+KEYS = [
+    "population_718@2025-08-31",
+    "households_767_unknown_units@2025-08-31",
+    "households_767_truncated@2025-08-31",
+    "businesses_723@2025-08-31",
+    "tax_723@2025-08-31",
+]
+
+
+def _stage(wh: Warehouse, keys: list[str], extracts: dict) -> None:
+    for key in keys:
+        extract = extracts[key]
+        registry = extract.source.registry
+        raw = load_raw(extract, "test").frame
+        result = stage(raw, registry, day_first=extract.source.day_first)
+        PartitionedLayer(wh, "raw").write(raw_table(registry), key, raw)
+        PartitionedLayer(wh, "staged").write(staged_table(registry), key, result.staged)
+        name = f"quarantine_{registry}"
+        PartitionedLayer(wh, "quarantine").write(QUARANTINE, key, result.quarantine, name=name)
+
+
+def _run(wh: Warehouse, decisions_dir, monkeypatch) -> dg.ExecuteInProcessResult:
+    monkeypatch.setenv(DECISIONS_ENV, str(decisions_dir))
+    return dg.materialize(
+        [review_decisions, review_queues],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(path=str(wh.root))},
+        raise_on_error=True,
+    )
+
+
+def _items(wh: Warehouse) -> pl.DataFrame:
+    return wh.read(REVIEW_SCHEMA, "queue_items")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    base = tmp_path_factory.mktemp("review")
+    wh = Warehouse(base / "wh")
+    ref = load_reference()
+    wh.publish(
+        "reference", [(UNITS_PRE2025, ref.units_pre2025), (UNITS_2025, ref.units_2025), (CROSSWALK, ref.crosswalk)]
+    )
+    extracts = extracts_by_partition(load_catalogue())
+    keys = KEYS
+    _stage(wh, keys, extracts)
+    people = resolve_entities("people", PartitionedLayer(wh, "staged").read(staged_table("population").name, KEYS[0]))
+    wh.publish("entities", [(review_table("people"), people.review)])
+    folder = base / "decisions"
+    folder.mkdir()
+    _run(wh, folder, mp)
+    first = _items(wh)
+    # officials decide: the top unresolved address and the largest split unit item; one bad row
+    address = first.filter(pl.col("kind") == "unresolved_address").row(0, named=True)
+    split = first.filter((pl.col("kind") == "split_unit") & pl.col("name_key").is_null()).row(0, named=True)
+    split_ward = split["candidates"][0].split(":")[1]
+    (folder / "ward_a.csv").write_text(
+        HEADER
+        + f"{address['item_id']},place,Nguyễn Văn A,{TODAY},checked on site,26740\n"
+        + f"{split['item_id']},place,Trần Thị B,{TODAY},,{split_ward}\n"
+        + f"{address['item_id']},place,Nguyễn Văn A,not-a-date,,26740\n",
+        encoding="utf-8",
+    )
+    _run(wh, folder, mp)
+    second = _items(wh)
+    audit_after_second = wh.read(REVIEW_SCHEMA, REVIEW_DECISION_AUDIT.name)
+    # re-ingestion of the extracts of the decided records, then a re-run: decisions still applied
+    _stage(wh, keys[:2], extracts)
+    _run(wh, folder, mp)
+    third = _items(wh)
+    placements_third = wh.read(REVIEW_SCHEMA, "placements")
+    # the split placement is reversed by a later file
+    (folder / "ward_b.csv").write_text(
+        HEADER + f"{split['item_id']},reverse,Trần Thị B,{TODAY},wrong part\n", encoding="utf-8"
+    )
+    _run(wh, folder, mp)
+    fourth = _items(wh)
+    yield {
+        "wh": wh,
+        "folder": folder,
+        "first": first,
+        "second": second,
+        "third": third,
+        "fourth": fourth,
+        "address": address,
+        "split": split,
+        "audit_after_second": audit_after_second,
+        "placements_third": placements_third,
+    }
+    mp.undo()
+
+
+def test_job_is_registered_between_entities_and_marts():
+    job = review_job()
+    assert job.name == JOB
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {"review_queues"}
+    graph = defs.resolve_asset_graph()
+    assert "review_decisions" in {k.to_user_string() for k in graph.get(dg.AssetKey("people_lineage")).parent_keys}
+
+
+def test_queues_have_every_kind_and_ids_are_stable(runs):
+    first, third = runs["first"], runs["third"]
+    assert set(first["kind"]) == {"quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair"}
+    assert first["item_id"].is_unique().all()
+    assert first["item_id"].str.contains(r"^(qr|ua|su|ii|mp)-[0-9a-f]{16}$").all()
+    # re-run and re-ingestion: the same items keep their ids (only the two decided ones left)
+    decided = {runs["address"]["item_id"], runs["split"]["item_id"]}
+    assert set(third["item_id"]) == set(first["item_id"]) - decided
+    assert set(third["item_id"]) != set(first["item_id"])  # failure path: a changed set is noticed
+
+
+def test_priority_urgent_kinds_first_then_records_blocked(runs):
+    items = runs["first"].sort("rank")
+    assert items["rank"].to_list() == list(range(1, items.height + 1))
+    assert items["urgency"].is_sorted()
+    order = ["quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair"]
+    kinds = items["kind"].unique(maintain_order=True).to_list()
+    assert kinds == [k for k in order if k in kinds]
+    split = items.filter(pl.col("kind") == "split_unit")["records_blocked"]
+    assert split.is_sorted(descending=True) and split.max() > 1
+    shuffled = items.sample(fraction=1.0, seed=1, shuffle=True)
+    assert not shuffled["urgency"].is_sorted()  # failure path of the ordering check
+
+
+def test_decision_applied_on_next_run_and_survives_reingestion(runs):
+    address, split = runs["address"], runs["split"]
+    for items in (runs["second"], runs["third"]):
+        assert address["item_id"] not in set(items["item_id"])
+        assert split["item_id"] not in set(items["item_id"])
+    placed = runs["placements_third"]
+    row = placed.filter(pl.col("item_id") == address["item_id"])
+    assert row.height == 1 and row["new_uid"][0] == "2025:26740" and row["record_key"][0] == address["record_key"]
+    assert row["ward_reason"][0].startswith("official: placed by Nguyễn Văn A")
+    split_rows = placed.filter(pl.col("item_id") == split["item_id"])
+    assert split_rows.height == split["records_blocked"]
+    assert (split_rows["ward_status"] == "split_resolved").all()
+    assert runs["first"].filter(pl.col("item_id") == address["item_id"]).height == 1  # it was open before
+
+
+def test_reversal_reopens_the_item_and_removes_its_placements(runs):
+    wh, split = runs["wh"], runs["split"]
+    assert split["item_id"] in set(runs["fourth"]["item_id"])
+    assert runs["address"]["item_id"] not in set(runs["fourth"]["item_id"])
+    placed = wh.read(REVIEW_SCHEMA, "placements")
+    assert placed.filter(pl.col("item_id") == split["item_id"]).height == 0
+    decisions = wh.read(REVIEW_SCHEMA, "decisions")
+    assert decisions.filter(pl.col("item_id") == split["item_id"])["state"].to_list() == ["reopened"]
+
+
+def test_audit_is_append_only_and_says_who_when_what(runs):
+    wh = runs["wh"]
+    before = runs["audit_after_second"]
+    after = wh.read(REVIEW_SCHEMA, REVIEW_DECISION_AUDIT.name)
+    assert before.height == 2  # the bad row is not audited; re-runs add nothing
+    assert after.height == 3
+    assert after.join(before, on=list(before.columns), how="semi", nulls_equal=True).height == before.height
+    reverse = after.filter(pl.col("decision") == "reverse").row(0, named=True)
+    assert reverse["source_file"] == "ward_b.csv" and reverse["source_row"] == 2
+    assert reverse["reviewer"] == "Trần Thị B" and "undoes" in reverse["change"]
+    first = after.filter(pl.col("item_id") == runs["address"]["item_id"]).row(0, named=True)
+    assert first["change"].endswith("(was: open)") and first["source_row"] == 2
+
+
+def test_bad_row_reported_with_file_row_field_not_value(runs):
+    errors = runs["wh"].read(REVIEW_SCHEMA, "decision_errors")
+    assert errors.select("source_file", "source_row", "field").rows() == [("ward_a.csv", 4, "decided_on")]
+    assert "not-a-date" not in errors["cause"][0]
+
+
+def test_validation_causes_and_broken_files(tmp_path):
+    items = pl.DataFrame(
+        {
+            "item_id": ["ua-0123456789abcdef", "su-0123456789abcdef"],
+            "kind": ["unresolved_address", "split_unit"],
+            "candidates": [[], ["2025:26740", "2025:26737"]],
+            "name_key": [None, None],
+        },
+        schema_overrides={"candidates": pl.List(pl.String), "name_key": pl.String},
+    )
+    (tmp_path / "a.csv").write_text(
+        HEADER
+        + f"ua-0123456789abcdef,place,A,{TODAY},,26740\n"  # valid
+        + f"ua-0123456789abcdef,match,A,{TODAY},,\n"  # not a decision for addresses
+        + f"su-0123456789abcdef,place,A,{TODAY},,26734\n"  # not a candidate
+        + f"ua-0123456789abcdef,place,,{TODAY + dt.timedelta(days=3)},,\n"  # reviewer, future, no ward
+        + "zz-1,dismiss,A,2026-01-01,,\n"  # not an item id
+        + "ua-0123456789abcdef,,,,,\n",  # undecided: not an error
+        encoding="utf-8",
+    )
+    (tmp_path / "b.xlsx").write_bytes(b"not a workbook")
+    (tmp_path / "c.csv").write_bytes("mã mục;quyết định\n".encode("cp1258", errors="replace") + b"\xff\xfe")
+    loaded = load_decisions(tmp_path, ward_codes={"26740", "26737", "26734"}, items=items, today=TODAY)
+    assert loaded.rows.height == 1 and loaded.rows["new_uid"][0] == "2025:26740"
+    assert loaded.undecided == 1
+    got = set(loaded.errors.select("source_file", "source_row", "field").rows())
+    assert got == {
+        ("a.csv", 3, "decision"),
+        ("a.csv", 4, "new_ward_code"),
+        ("a.csv", 5, "reviewer"),
+        ("a.csv", 5, "decided_on"),
+        ("a.csv", 5, "new_ward_code"),
+        ("a.csv", 6, "item_id"),
+        ("b.xlsx", 0, "*"),
+        ("c.csv", 0, "*"),
+    }
+
+
+def test_reverse_undoes_the_decision_before_it_and_later_dates_win():
+    def row(decision, day, ward=None, file_row=1):
+        return {
+            "item_id": "ua-0123456789abcdef",
+            "kind": "unresolved_address",
+            "decision": decision,
+            "new_uid": ward,
+            "reviewer": "R",
+            "decided_on": dt.date(2026, 1, day),
+            "note": None,
+            "source_file": "f.csv",
+            "sheet": None,
+            "source_row": file_row,
+        }
+
+    def state(rows):
+        audit, _ = append_audit(
+            None, pl.DataFrame(rows).cast({"source_row": pl.UInt32}), dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+        )
+        return effective_decisions(audit, None).row(0, named=True)
+
+    a, b = row("place", 1, "2025:26740", 1), row("place", 2, "2025:26737", 2)
+    assert state([a, b])["new_uid"] == "2025:26737"
+    assert state([b, a])["new_uid"] == "2025:26737"  # file order does not matter: the later date wins
+    assert state([a, b, row("reverse", 3, file_row=3)])["new_uid"] == "2025:26740"
+    gone = state([a, row("reverse", 3, file_row=3)])
+    assert gone["state"] == "reopened" and gone["decision"] is None
+    assert state([a])["state"] == "closed"  # failure path: without a reverse it stays closed
+
+
+def test_official_split_evidence_contract():
+    decisions = pl.DataFrame(
+        {
+            "item_id": ["su-1", "su-2", "su-3"],
+            "kind": ["split_unit"] * 3,
+            "state": ["closed", "closed", "reopened"],
+            "decision": ["place", "reject", None],
+            "new_uid": ["2025:26740", "2025:26737", None],
+            "reviewer": ["A", "B", "C"],
+            "decided_on": [dt.date(2026, 1, 1)] * 3,
+            "old_uid": ["pre2025:26734"] * 3,
+            "name_kind": ["street", "hamlet", "street"],
+            "name_key": ["lehong", "ap1", "x"],
+        }
+    )
+    out = official_split_evidence(decisions)
+    assert out.columns == ["old_uid", "kind", "name_key", "new_uid", "verdict", "reviewer", "decided_on"]
+    assert out.select("name_key", "verdict").rows() == [("ap1", "reject"), ("lehong", "confirm")]
+    assert out.schema["decided_on"] == pl.Date
+
+
+def test_ward_exports_open_in_a_spreadsheet_and_round_trip(runs, tmp_path):
+    wh, items = runs["wh"], runs["fourth"]
+    wards = wh.root / "review" / "wards"
+    folders = {p.name for p in wards.iterdir()}
+    assert folders and all(f == "unplaced" or (f.isdigit() and len(f) == 5) for f in folders)
+    ward = next(f for f in sorted(folders) if f != "unplaced")
+    book = fastexcel.read_excel(str(wards / ward / f"review_{ward}.xlsx"))
+    assert book.sheet_names == ["quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair"]
+    split = book.load_sheet("split_unit", header_row=1).to_polars()  # row 0: Vietnamese headers, row 1: English
+    csv = pl.read_csv(wards / ward / "split_unit.csv", infer_schema=False)
+    assert split["item_id"].to_list() == csv["item_id"].to_list()
+    expected = items.filter((pl.col("kind") == "split_unit") & pl.col("candidates").list.contains(f"2025:{ward}"))[
+        "item_id"
+    ]
+    assert sorted(csv["item_id"].to_list()) == sorted(expected.to_list())
+    vi = book.load_sheet("split_unit", header_row=0).to_polars().columns
+    assert "Mã mục" in vi and "Quyết định" in vi
+    # the export filled in is a decisions file
+    import shutil
+
+    folder = tmp_path / "filled"
+    folder.mkdir()
+    shutil.copy(wards / ward / f"review_{ward}.xlsx", folder / "filled.xlsx")
+    keys = wh.read(REVIEW_SCHEMA, REVIEW_ITEM_KEYS.name)
+    loaded = load_decisions(folder, ward_codes={ward}, items=keys, today=TODAY)
+    assert loaded.rows.height == 0 and loaded.errors.height == 0 and loaded.undecided >= split.height
+
+
+def test_summary_has_no_personal_values(runs):
+    wh = runs["wh"]
+    summary = pl.read_parquet(wh.root / "review" / "queue_summary.parquet")
+    assert summary.columns == ["new_uid", "candidate", "kind", "open_items", "records_blocked", "closed_items"]
+    open_total = runs["fourth"].height
+    assert summary["open_items"].sum() >= open_total  # candidates count once per candidate ward
+    assert summary["closed_items"].sum() == 1  # the address; the split item was reopened
+    analytics = wh.root / "analytics.duckdb"
+    assert not analytics.exists() or "review" not in analytics.read_bytes().decode("latin-1")
+
+
+def test_match_labels_reach_the_matcher(runs, tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    staged = PartitionedLayer(runs["wh"], "staged").scan(staged_table("population").name).collect().sort("record_key")
+    sample = staged.head(1500)
+    plain = resolve_entities("people", sample)
+    pair = plain.result.pairs.sort("match_probability").row(plain.result.pairs.height // 2, named=True)
+    labels = pl.DataFrame(
+        {
+            "item_id": ["mp-0000000000000001"],
+            "entity_kind": ["people"],
+            "left_id": [pair["left_id"]],
+            "right_id": [pair["right_id"]],
+            "label": ["match"],
+            "reviewer": ["A"],
+            "decided_on": [TODAY],
+        }
+    )
+    wh.publish(REVIEW_SCHEMA, [(REVIEW_MATCH_LABELS, labels)])
+    given = official_match_labels(wh, "people")
+    assert given.rows() == [(pair["left_id"], pair["right_id"])]
+    assert official_match_labels(wh, "households").height == 0
+    labelled = resolve_entities("people", sample, labelled_pairs=given)
+    assert not labelled.result.model_table().equals(plain.result.model_table())
