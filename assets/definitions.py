@@ -12,6 +12,7 @@ from assets.addresses import address_review_queue, sample_addresses_resolved
 from assets.entities import ENTITIES_JOB, ENTITY_ASSETS, registry_links
 from assets.exports import EXPORT_ASSETS, EXPORTS_JOB
 from assets.ingest import INGEST_ASSETS, INGEST_JOBS
+from assets.placement import split_placements
 from assets.publish import MARTS_ASSETS, MARTS_JOB
 from assets.reference import reference_tables
 from assets.resources import WarehouseResource
@@ -26,6 +27,7 @@ ALL_ASSETS = [
     sample_addresses_resolved,
     address_review_queue,
     *INGEST_ASSETS,
+    split_placements,
     *REVIEW_ASSETS,
     *ENTITY_ASSETS,
     registry_links,

@@ -18,6 +18,7 @@ from pipelines.schema import (
     REGISTRY_KINDS,
     RESOLVED_ADDRESS,
     REVIEW_TABLES,
+    SPLIT_TABLES,
     Table,
     raw_table,
     staged_table,
@@ -27,6 +28,7 @@ DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
 TABLES: tuple[Table, ...] = (
     *REFERENCE_TABLES,
     RESOLVED_ADDRESS,
+    *SPLIT_TABLES,
     *(raw_table(r) for r in REGISTRY_KINDS),
     *(staged_table(r) for r in REGISTRY_KINDS),
     QUARANTINE,

@@ -249,6 +249,102 @@ RESOLVED_ADDRESS = Table(
 
 
 # ---------------------------------------------------------------------------
+# Split units placed from the registries' own evidence (pipelines/entities/placement.py,
+# assets/placement.py). Schema "resolved" of wardbridge.duckdb and warehouse/parquet/resolved/.
+# ---------------------------------------------------------------------------
+
+SPLIT_NAME_KINDS = ("street", "hamlet", "quarter")
+REGISTRY_KINDS_FOR_PLACEMENT = ("population", "households", "businesses", "tax")  # = REGISTRY_KINDS (below)
+SPLIT_EVIDENCE_STATES = ("learned", "confirmed", "rejected", "conflicting", "thin")
+SPLIT_EVIDENCE = Table(
+    name="split_evidence",
+    description="What the registries say about where a street, hamlet (ấp) or quarter (khu phố) of a split old unit "
+    "lies: one row per (old unit, kind, folded name) seen in the old unit's old-form records or in 2025-form records "
+    "that place it. Evidence is a 2025-form record (street + 2025 ward) whose ward is one of the old unit's parts and "
+    "whose name occurs in old-form records of that old unit and of no other predecessor of the ward, or a 2025-form "
+    "record of a household (same household_no) whose old-form record carries the name in the old unit. 'learned' "
+    "(enough unanimous support) and 'confirmed' (an official) entries place the old unit's split_review records "
+    "(resolved.split_placements); conflicting, thin and rejected ones go to officials.",
+    primary_key=("old_uid", "kind", "name_key"),
+    fields=(
+        _f("old_uid", pl.String, "Split old unit, 'pre2025:<code>'.", required=True),
+        _f("kind", pl.String, "street, hamlet or quarter.", required=True, allowed=SPLIT_NAME_KINDS),
+        _f(
+            "name_key",
+            pl.String,
+            "Folded name (no diacritics, [a-z0-9]; a quarter 'KP 5' folds as 'khupho5'), as gazetteer.name_key.",
+            required=True,
+        ),
+        _f("name", pl.String, "Display form: the spelling most records use.", required=True),
+        _f(
+            "proposed_new_uid",
+            pl.String,
+            "2025 ward the entry places records in: the official's for confirmed, the unanimous one for learned, the "
+            "best supported for thin and conflicting; null when rejected or without evidence.",
+        ),
+        _f(
+            "support",
+            pl.UInt32,
+            "2025-form records stating this name in this old unit and proposed_new_uid.",
+            required=True,
+        ),
+        _f(
+            "conflicting",
+            pl.UInt32,
+            "2025-form records stating this name in this old unit and another ward.",
+            required=True,
+        ),
+        _f(
+            "candidates",
+            pl.String,
+            "Every ward the evidence names with its records, ';'-joined 'new_uid:count', most first.",
+        ),
+        _f(
+            "state",
+            pl.String,
+            "learned, confirmed, rejected, conflicting or thin.",
+            required=True,
+            allowed=SPLIT_EVIDENCE_STATES,
+        ),
+        _f(
+            "records_waiting",
+            pl.UInt32,
+            "Old-form split_review records of the old unit whose address carries the name.",
+            required=True,
+        ),
+        _f(
+            "records_placed",
+            pl.UInt32,
+            "Of those, records placed by this entry (resolved.split_placements).",
+            required=True,
+        ),
+        _f("reviewer", pl.String, "Official who confirmed or rejected the entry (null otherwise)."),
+        _f("decided_on", pl.Date, "Date of the official's decision."),
+    ),
+)
+SPLIT_PLACEMENTS = Table(
+    name="split_placements",
+    description="Record-level overlay: split_review records of a split old unit placed in one of its parts by learned or "
+    "confirmed split_evidence. Entities and marts read staged rows through it (pipelines.entities.io.read_staged): "
+    "new_uid, ward_status and ward_reason replaced, every record still one row.",
+    primary_key=("registry", "record_key"),
+    fields=(
+        _f("registry", pl.String, "Registry of the record.", required=True, allowed=REGISTRY_KINDS_FOR_PLACEMENT),
+        _f("record_key", pl.String, "The staged record.", required=True),
+        _f("old_uid", pl.String, "Split old unit of the record's address.", required=True),
+        _f("new_uid", pl.String, "2025 ward the record is placed in.", required=True),
+        _f("ward_status", pl.String, "Always split_resolved.", required=True, allowed=("split_resolved",)),
+        _f(
+            "ward_reason",
+            pl.String,
+            "'learned: N records; <kind> <name>' or 'official: confirmed by <reviewer> on <date>; <kind> <name>'.",
+            required=True,
+        ),
+    ),
+)
+SPLIT_TABLES: tuple[Table, ...] = (SPLIT_EVIDENCE, SPLIT_PLACEMENTS)
+
+# ---------------------------------------------------------------------------
 # Ingestion: raw -> staged (+ quarantine), one table per registry kind
 # ---------------------------------------------------------------------------
 
@@ -1312,7 +1408,8 @@ REVIEW_PLACEMENTS = Table(
     name="placements",
     description="Record-level ward overlay from officials' place decisions (same columns as resolved.split_placements, "
     "applied the same way; an official placement wins over a learned one): unresolved_address items place their "
-    "record; a split_unit item of an old unit and registry places every record of it still split_review.",
+    "record; a split_unit item of an old unit and registry places its records still split_review (those not in a "
+    "named street item; named items are placed by the split-evidence step from official_split_evidence).",
     primary_key=("registry", "record_key"),
     fields=(
         _f("registry", pl.String, "Registry of the record.", required=True, allowed=REGISTRY_KINDS),
@@ -1334,8 +1431,7 @@ REVIEW_QUEUE_SUMMARY = Table(
     name="queue_summary",
     description="Open and closed review items and the records they block per 2025 ward and kind; no personal values "
     "(also warehouse/review/queue_summary.parquet). An item with a ward counts there (candidate false); an item with "
-    "only candidate wards counts once in each (candidate true); an item with neither has new_uid null. records_blocked "
-    "of split_unit counts the old unit's items only (a named street item's records are among them).",
+    "only candidate wards counts once in each (candidate true); an item with neither has new_uid null.",
     fields=(
         _f("new_uid", pl.String, "2025 ward, '2025:<code>'; null for items with no ward and no candidates."),
         _f("candidate", pl.Boolean, "The items are only candidates of this ward.", required=True),

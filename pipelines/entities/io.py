@@ -6,25 +6,50 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, lineage_table, staged_table
+from pipelines.entities.placement import SPLIT_SCHEMA, apply_split_placements
+from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, SPLIT_PLACEMENTS, lineage_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse
 
 ENTITY_SCHEMA = "entities"
+# officials' record placements (review helper: pipelines/review, table review.placements), same columns
+REVIEW_OVERLAY = ("review", "placements")
 
 
-def read_staged(warehouse: Warehouse, registry: str, partitions: Iterable[str] | None = None) -> pl.DataFrame:
-    """Every loaded partition of staged_<registry>, or only ``partitions`` (an empty table when none is loaded)."""
+def read_staged(
+    warehouse: Warehouse, registry: str, partitions: Iterable[str] | None = None, *, overlay: bool = True
+) -> pl.DataFrame:
+    """Every loaded partition of staged_<registry>, or only ``partitions`` (an empty table when none is loaded).
+
+    With ``overlay`` (default) the published ward overlays are applied, so the entities see them: the split
+    units placed from the registries' evidence (resolved.split_placements), then officials' placements
+    (review.placements). Each record stays one row.
+    """
     decl = staged_table(registry)
     layer = PartitionedLayer(warehouse, "staged")
     if partitions is None:
         root = warehouse.root / "parquet" / "staged" / decl.name
         if not any(root.glob("part=*/data.parquet")):
             return pl.DataFrame(schema=decl.polars_schema)
-        return layer.scan(decl.name).select(decl.columns).collect().sort("record_key")
-    paths = [p for p in (layer.path(decl.name, key) for key in partitions) if p.is_file()]
-    if not paths:
-        return pl.DataFrame(schema=decl.polars_schema)
-    return pl.scan_parquet(paths).select(decl.columns).collect().sort("record_key")
+        frame = layer.scan(decl.name).select(decl.columns).collect().sort("record_key")
+    else:
+        paths = [p for p in (layer.path(decl.name, key) for key in partitions) if p.is_file()]
+        if not paths:
+            return pl.DataFrame(schema=decl.polars_schema)
+        frame = pl.scan_parquet(paths).select(decl.columns).collect().sort("record_key")
+    return apply_overlays(warehouse, registry, frame) if overlay else frame
+
+
+def apply_overlays(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
+    """The split placements learned from the registries (records still split_review), then the officials'
+    placements on top (review.placements: an official's ward wins), where published. Same rows, same columns."""
+    learned = warehouse.parquet_path(SPLIT_SCHEMA, SPLIT_PLACEMENTS.name)
+    if learned.is_file():
+        staged = apply_split_placements(staged, pl.read_parquet(learned), registry=registry)
+    official = warehouse.parquet_path(*REVIEW_OVERLAY)
+    if official.is_file():
+        placements = pl.read_parquet(official, columns=list(SPLIT_PLACEMENTS.columns))
+        staged = apply_split_placements(staged, placements, registry=registry, statuses=None)
+    return staged
 
 
 def previous_lineage(warehouse: Warehouse, kind: str) -> pl.DataFrame | None:

@@ -1213,6 +1213,103 @@ def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(summary, how="vertical_relaxed")
 
 
+# ------------------------------------------------------------ streets of the registries' old units
+
+
+@dataclass
+class StreetPlan:
+    """Where the streets and quarters/hamlets of each old unit lie (for ``pipelines.synth.registries``).
+
+    Every old unit has its own streets, a sample of the general street list (neighbouring units share
+    some names, as long streets do). In a split old unit each street lies in one part, except one or
+    two that cross two parts (records on them go to different new wards); the gazetteer's streets of a
+    part are among its streets, its quarters/hamlets are the part's localities. Indexed like the
+    registries' unit list: ``(unit index, part index)``. ``part_streets`` lists an ordinary street twice and
+    a crossing street once (a crossing street's addresses are shared by its parts), for a uniform pick.
+    """
+
+    part_streets: dict[tuple[int, int], list[str]]
+    part_localities: dict[tuple[int, int], list[str]]
+    street_parts: list[dict[str, tuple[int, ...]]]  # per unit: street name -> parts it lies in
+
+    def part_of(self, unit: int, street: str | None, n_parts: int, rnd: random.Random) -> int:
+        """The part a record of ``unit`` on ``street`` lies in: the street's part (one of them for a
+        crossing street), or any part for a street the unit does not have (a clerk's or a mover's)."""
+        parts = self.street_parts[unit].get(street) if street else None
+        if n_parts == 1:
+            return 0
+        return rnd.choice(parts) if parts else rnd.randrange(n_parts)
+
+    def crossing(self) -> list[tuple[int, str]]:
+        return [(i, s) for i, streets in enumerate(self.street_parts) for s, p in streets.items() if len(p) > 1]
+
+
+def plan_streets(
+    units: Sequence[_Unit],
+    n_parts: Sequence[int],
+    evidence: Mapping[tuple[int, int], list[tuple[str, str]]],
+    general: Sequence[str],
+    seed: int,
+) -> StreetPlan:
+    """Streets of each old unit (``evidence``: the gazetteer's (kind, name) per (unit, part)).
+
+    Deterministic per (seed, old unit), so a unit's streets do not depend on which units are generated.
+    """
+    part_streets: dict[tuple[int, int], list[str]] = {}
+    part_localities: dict[tuple[int, int], list[str]] = {}
+    street_parts: list[dict[str, tuple[int, ...]]] = []
+    general = sorted(dict.fromkeys(general))
+    for i, u in enumerate(units):
+        rnd = random.Random(f"streets:{seed}:{u.uid}")
+        k = n_parts[i]
+        where: dict[str, tuple[int, ...]] = {}
+        if k == 1:
+            for s in rnd.sample(general, rnd.randint(10, 18)):
+                where[s] = (0,)
+        else:
+            sizes = [rnd.randint(3, 6) for _ in range(k)]
+            n_cross = 1 if k == 2 else 2
+            chosen = rnd.sample(general, sum(sizes) + n_cross)
+            pos = 0
+            for j, size in enumerate(sizes):
+                for s in chosen[pos : pos + size]:
+                    where[s] = (j,)
+                pos += size
+            for s in chosen[pos:]:
+                where[s] = tuple(sorted(rnd.sample(range(k), 2)))
+            for j in range(k):
+                for kind, name in evidence.get((i, j), ()):
+                    if kind == "street":
+                        where[name] = (j,)
+                    else:
+                        part_localities.setdefault((i, j), []).append(name)
+        # a uniform pick from a part's list: an ordinary street is listed twice, a crossing street once
+        # (its addresses are shared by the parts it crosses), so every street has about as many addresses
+        for s, parts in where.items():
+            for j in parts:
+                part_streets.setdefault((i, j), []).extend([s] * (3 - len(parts)))
+        street_parts.append(where)
+    return StreetPlan(part_streets, part_localities, street_parts)
+
+
+_NEW_PROVINCE_FORMS = {"79": ("TP. Hồ Chí Minh", "TP.HCM", "Tp HCM", "HCM")}
+
+
+def new_form_variants(reference: Reference, new_uids: Sequence[str]) -> dict[str, tuple[list[str], list[str | None]]]:
+    """How post-reform records write each 2025 unit: ward variants (full name, 'P. Sài Gòn') and province
+    variants (full, abbreviated, short form, missing), for a registry generator to pick from."""
+    cat = _catalogue(reference)
+    by_uid = {u.uid: u for u in cat.new_units}
+    out: dict[str, tuple[list[str], list[str | None]]] = {}
+    for uid in new_uids:
+        u = by_uid[uid]
+        abbr = _NEW_ABBREV[u.type][0]
+        wards = [u.name, u.name, u.name, f"{abbr}. {u.short}"]
+        provinces: list[str | None] = [u.province_name, *_NEW_PROVINCE_FORMS.get(u.province_code, ()), None]
+        out[uid] = (wards, provinces)
+    return out
+
+
 # ---------------------------------------------------------------------- command line
 
 

@@ -47,6 +47,7 @@ from pipelines.synth import names as N
 from pipelines.synth import person_mess
 from pipelines.synth.addresses import (
     PROVINCE_SHORT,
+    StreetPlan,
     _catalogue,
     _district_abbrev,
     _district_compact,
@@ -55,6 +56,8 @@ from pipelines.synth.addresses import (
     _Unit,
     _ward_abbrev,
     _ward_compact,
+    new_form_variants,
+    plan_streets,
     synthetic_gazetteer,
 )
 from pipelines.synth.formats import TableWriter, truncate_file
@@ -219,6 +222,10 @@ MST_PREFIX = {"79": "03", "74": "37", "77": "35"}  # enterprise MSTs start with 
 MST_WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3])
 EXCEL_EPOCH = date(1899, 12, 30)
 REFORM = date(2025, 7, 1)
+# Share of records written after the reform in the 2025 form (street, 2025 ward, province; no district):
+# registrations and updates of July-August 2025 (the default extract is of 31 August 2025). Businesses
+# registered after the reform are written in the 2025 form as well.
+POST_REFORM_SHARE = {"population": 0.10, "households": 0.08, "businesses": 0.08}
 
 
 @dataclass(frozen=True)
@@ -272,6 +279,8 @@ class _Units:
     province_variants: list[list[str | None]]
     evidence: dict[tuple[int, int], list[tuple[str, str]]]  # (unit, part) -> [(kind, name)]
     by_district: dict[str, list[int]]
+    plan: StreetPlan  # streets and localities of each unit's parts (crossing streets too)
+    new_variants: dict[str, tuple[list[str], list[str | None]]]  # 2025 unit -> (ward, province) as written
 
 
 WARD_STYLES = ("full", "abbrev", "compact", "typo", "bare_number")
@@ -284,7 +293,9 @@ TRANSFORMS = ("none", "no_diacritics", "upper", "nfd")
 TRANSFORM_P = np.array([0.82, 0.10, 0.05, 0.03])
 
 
-def _build_units(reference: Reference, gazetteer: pl.DataFrame, unit_uids: Sequence[str] | None) -> _Units:
+def _build_units(
+    reference: Reference, gazetteer: pl.DataFrame, unit_uids: Sequence[str] | None, seed: int = 42
+) -> _Units:
     cat = _catalogue(reference)
     units = [u for u in cat.units if unit_uids is None or u.uid in set(unit_uids)]
     if not units:
@@ -336,6 +347,8 @@ def _build_units(reference: Reference, gazetteer: pl.DataFrame, unit_uids: Seque
     by_district: dict[str, list[int]] = {}
     for i, u in enumerate(units):
         by_district.setdefault(u.district_code, []).append(i)
+    plan = plan_streets(units, [len(p) for p in parts], evidence, cat.streets, seed)
+    new_variants = new_form_variants(reference, sorted({c for p in parts for c in p}))
     return _Units(
         units,
         weights / weights.sum(),
@@ -346,6 +359,8 @@ def _build_units(reference: Reference, gazetteer: pl.DataFrame, unit_uids: Seque
         province_variants,
         evidence,
         by_district,
+        plan,
+        new_variants,
     )
 
 
@@ -470,24 +485,27 @@ def _format_dates(values: pl.Series, fmt: str) -> pl.Series:
 
 
 def _households(rng: np.random.Generator, n: int, units: _Units, streets: list[str], first_id: int) -> pl.DataFrame:
+    """Households: an old unit, the part of it they lie in, and a street of that part (in a split unit
+    sometimes also a quarter/hamlet of the part). ``streets`` is unused: each unit has its own streets."""
     unit_idx = rng.choice(len(units.units), size=n, p=units.weights)
     part = (rng.random(n)[:, None] > units.part_cum[unit_idx]).sum(axis=1)
     n_parts = np.array([len(units.parts[i]) for i in unit_idx])
     part = np.minimum(part, n_parts - 1)
     new_uid = [units.parts[u][p] for u, p in zip(unit_idx.tolist(), part.tolist(), strict=True)]
-    street = pl.Series(streets).gather(rng.integers(0, len(streets), size=n)).to_list()
-    locality: list[str | None] = [None] * n
-    evidence = [None] * n
     py_rng = random.Random(int(rng.integers(0, 2**31)))
-    for i in np.nonzero(n_parts > 1)[0].tolist():
-        entries = units.evidence.get((int(unit_idx[i]), int(part[i])))
-        if entries and py_rng.random() < 0.6:
-            kind, name = py_rng.choice(entries)
-            evidence[i] = name
-            if kind == "street":
-                street[i] = name
-            else:
-                locality[i] = name
+    street: list[str] = []
+    locality: list[str | None] = []
+    evidence: list[str | None] = []
+    plan = units.plan
+    for u, p in zip(unit_idx.tolist(), part.tolist(), strict=True):
+        s = py_rng.choice(plan.part_streets[(u, p)])
+        localities = plan.part_localities.get((u, p))
+        loc = py_rng.choice(localities) if localities and py_rng.random() < 0.5 else None
+        gazetteer_streets = {name for kind, name in units.evidence.get((u, p), ()) if kind == "street"}
+        street.append(s)
+        locality.append(loc)
+        evidence.append(loc or (s if s in gazetteer_streets else None))
+    street_name = street
     house = [_house(py_rng) for _ in range(n)]
     sizes = rng.choice(np.arange(1, 9), size=n, p=[0.12, 0.20, 0.23, 0.21, 0.12, 0.07, 0.03, 0.02])
     return pl.DataFrame(
@@ -497,6 +515,7 @@ def _households(rng: np.random.Generator, n: int, units: _Units, streets: list[s
             "old_uid": [units.units[u].uid for u in unit_idx.tolist()],
             "new_uid": new_uid,
             "street": [f"{h} {s}" for h, s in zip(house, street, strict=True)],
+            "street_name": street_name,
             "locality": locality,
             "evidence": evidence,
             "size": sizes,
@@ -714,8 +733,13 @@ def _render_addresses(
     street: pl.Series,
     locality: pl.Series,
     structured: np.ndarray,
+    new_form: np.ndarray | None = None,
+    new_uid: Sequence[str | None] | None = None,
 ) -> pl.DataFrame:
-    """Address text (or structured parts) for each record, and a label of the mess used."""
+    """Address text (or structured parts) for each record, and a label of the mess used.
+
+    Records flagged in ``new_form`` are written in the 2025 form: street (and quarter/hamlet), the
+    2025 ward ``new_uid`` and its province, no district (label ward style ``new2025``)."""
     n = len(unit_idx)
     ws = rng.choice(len(WARD_STYLES), size=n, p=WARD_STYLE_P)
     ds = rng.choice(len(DISTRICT_STYLES), size=n, p=DISTRICT_STYLE_P)
@@ -740,6 +764,16 @@ def _render_addresses(
     wv = [units.ward_variants[u][s] for u, s in zip(unit_idx.tolist(), ws.tolist(), strict=True)]
     dv = [units.district_variants[u][s] for u, s in zip(unit_idx.tolist(), ds.tolist(), strict=True)]
     pv = [units.province_variants[u][s] for u, s in zip(unit_idx.tolist(), ps.tolist(), strict=True)]
+    ward_label = np.array(WARD_STYLES)[ws]
+    if new_form is not None and new_form.any():
+        rows = np.nonzero(new_form)[0]
+        w_pick = rng.integers(0, 4, size=len(rows))
+        p_pick = rng.integers(0, 8, size=len(rows))
+        for r, wi, pi in zip(rows.tolist(), w_pick.tolist(), p_pick.tolist(), strict=True):
+            wards, provinces = units.new_variants[new_uid[r]]
+            wv[r], dv[r] = wards[wi], None
+            pv[r] = provinces[0] if pi >= len(provinces) else provinces[pi]  # the full name most often
+        ward_label = np.where(new_form, "new2025", ward_label)
     frame = pl.DataFrame(
         {
             "street": street,
@@ -749,15 +783,19 @@ def _render_addresses(
             "province": pv,
             "tr": tr,
             "nc": no_commas,
-            "label": pl.Series(np.array(WARD_STYLES)[ws])
+            "label": pl.Series(ward_label)
             + "|"
-            + pl.Series(np.array(DISTRICT_STYLES)[ds])
+            + pl.Series(
+                np.where(new_form, "none", np.array(DISTRICT_STYLES)[ds])
+                if new_form is not None
+                else np.array(DISTRICT_STYLES)[ds]
+            )
             + "|"
             + pl.Series(np.array(PROVINCE_STYLES)[ps])
             + "|"
             + pl.Series(np.array(TRANSFORMS)[tr]),
         },
-        schema_overrides={"province": pl.String, "locality": pl.String},
+        schema_overrides={"province": pl.String, "locality": pl.String, "district": pl.String},
     )
     frame = (
         frame.with_columns(
@@ -948,22 +986,30 @@ class RegistryGenerator:
         is_dup = np.concatenate([np.zeros(n, bool), np.ones(m, bool)])
         base = people[rows]
         street = hh["street"].gather(base["hh_row"]).to_list()
+        street_name = hh["street_name"].gather(base["hh_row"]).to_list()
         locality = hh["locality"].gather(base["hh_row"]).to_list()
         new_uid = hh["new_uid"].gather(base["hh_row"]).to_list()
         household_no = hh["household_no"].gather(base["hh_row"]).to_list()
         moved_all = np.concatenate([np.zeros(n, bool), moved])
-        for i in np.nonzero(moved_all)[0].tolist():  # a new home: another street, another household book
-            street[i] = f"{_house(rnd)} {rnd.choice(self.streets)}"
-            locality[i] = None
+        plan = self.units.plan
+        for i in np.nonzero(moved_all)[0].tolist():  # a new home: a street of the new unit, another household book
             u = int(unit[i])
             parts = self.units.parts[u]
-            new_uid[i] = parts[0] if len(parts) == 1 else rnd.choice(parts)
-            household_no[i] = f"{rnd.randrange(10**9):09d}"
-        # near a boundary: the same street in the neighbouring unit — that unit's own part
-        for i in np.nonzero(is_dup & ~moved_all)[0].tolist():
-            parts = self.units.parts[int(unit[i])]
-            new_uid[i] = parts[0] if len(parts) == 1 else rnd.choice(parts)
+            p = rnd.randrange(len(parts))
+            street[i] = f"{_house(rnd)} {rnd.choice(plan.part_streets[(u, p)])}"
             locality[i] = None
+            new_uid[i] = parts[p]
+            household_no[i] = f"{rnd.randrange(10**9):09d}"
+        # near a boundary: the same street in the neighbouring unit — the part of it where that unit has the street
+        for i in np.nonzero(is_dup & ~moved_all)[0].tolist():
+            u = int(unit[i])
+            parts = self.units.parts[u]
+            new_uid[i] = parts[plan.part_of(u, street_name[i], len(parts), rnd)]
+            locality[i] = None
+        # registrations and updates after the reform are written in the 2025 form
+        post = rng.random(len(rows)) < POST_REFORM_SHARE["population"]
+        registered = _dates(rng, rng.integers(2000, 2025, size=len(rows)))
+        registered = np.where(post, _post_reform_dates(rng, len(rows), self.config.extract_date), registered)
         names = base["full_name"].to_list()
         pids, cmnds, phones = base["personal_id"].to_list(), base["old_id_number"].to_list(), base["phone"].to_list()
         swap = [False] * len(rows)
@@ -977,7 +1023,14 @@ class RegistryGenerator:
         sids = self._source_for("population", unit, district_of)
         structured = np.array([self.sources[s].structured_address for s in sids])
         addr = _render_addresses(
-            rng, self.units, unit, pl.Series(street, dtype=pl.String), pl.Series(locality, dtype=pl.String), structured
+            rng,
+            self.units,
+            unit,
+            pl.Series(street, dtype=pl.String),
+            pl.Series(locality, dtype=pl.String),
+            structured,
+            post,
+            new_uid,
         )
         self.stats.address_mess.update(addr["label"].to_list())
         frame = pl.DataFrame(
@@ -992,7 +1045,7 @@ class RegistryGenerator:
                 "household_no": household_no,
                 "relation_to_head": base["relation_to_head"],
                 "phone": phones,
-                "registered_on": _dates(rng, rng.integers(2000, 2025, size=len(rows))),
+                "registered_on": registered,
                 "_swap": swap,
             },
             schema_overrides={"personal_id": pl.String, "old_id_number": pl.String, "phone": pl.String},
@@ -1007,6 +1060,7 @@ class RegistryGenerator:
                 "is_duplicate": is_dup,
                 "noise": notes,
                 "address_mess": addr["label"],
+                "address_form": np.where(post, "2025", "pre2025"),
             }
         )
         self.stats.duplicate_records += m
@@ -1024,12 +1078,31 @@ class RegistryGenerator:
         unit[n:] = [rnd.choice(self.units.by_district[district_of[u]]) for u in unit[n:].tolist()]
         base = hh[rows]
         new_uid = base["new_uid"].to_list()
-        for i in range(n, len(rows)):
-            parts = self.units.parts[int(unit[i])]
-            new_uid[i] = parts[0] if len(parts) == 1 else rnd.choice(parts)
+        street_name = base["street_name"].to_list()
+        locality = base["locality"].to_list()
+        for i in range(n, len(rows)):  # the same street in the neighbouring unit: where that unit has it
+            u = int(unit[i])
+            parts = self.units.parts[u]
+            new_uid[i] = parts[self.units.plan.part_of(u, street_name[i], len(parts), rnd)]
+            locality[i] = None
+        post = rng.random(len(rows)) < POST_REFORM_SHARE["households"]
+        registered = np.where(
+            post,
+            _post_reform_dates(rng, len(rows), self.config.extract_date),
+            base["registered_on"].to_numpy(),
+        )
         sids = self._source_for("households", unit, district_of)
         structured = np.array([self.sources[s].structured_address for s in sids])
-        addr = _render_addresses(rng, self.units, unit, base["street"], base["locality"], structured)
+        addr = _render_addresses(
+            rng,
+            self.units,
+            unit,
+            base["street"],
+            pl.Series(locality, dtype=pl.String),
+            structured,
+            post,
+            new_uid,
+        )
         self.stats.address_mess.update(addr["label"].to_list())
         frame = pl.DataFrame(
             {
@@ -1039,7 +1112,7 @@ class RegistryGenerator:
                 "head_name": base["full_name"],
                 "head_personal_id": base["personal_id"],
                 "members": base["size"],
-                "registered_on": base["registered_on"],
+                "registered_on": registered,
             }
         ).hstack(addr.drop("label"))
         truth = pl.DataFrame(
@@ -1050,6 +1123,7 @@ class RegistryGenerator:
                 "true_new_uid": new_uid,
                 "is_duplicate": np.arange(len(rows)) >= n,
                 "address_mess": addr["label"],
+                "address_form": np.where(post, "2025", "pre2025"),
             }
         )
         self.stats.duplicate_records += len(rows) - n
@@ -1150,10 +1224,32 @@ class RegistryGenerator:
         unit = units_arr[rows]
         sids = self._source_for("businesses", unit, district_of)
         sids[m:] = [f"businesses_ward_{district_of[u]}" for u in unit[m:].tolist()]
-        street = pl.Series([f"{_house(rnd)} {rnd.choice(self.streets)}" for _ in range(m)]).gather(rows)
-        new_uid = [self.units.parts[u][0] if len(self.units.parts[u]) == 1 else None for u in unit.tolist()]
+        # each business on a street of its unit, in the part of the unit where that street lies
+        part = [rnd.randrange(len(self.units.parts[u])) for u in units_arr.tolist()]
+        plan = self.units.plan
+        street = pl.Series(
+            [
+                f"{_house(rnd)} {rnd.choice(plan.part_streets[(u, p)])}"
+                for u, p in zip(units_arr.tolist(), part, strict=True)
+            ]
+        ).gather(rows)
+        new_uid = [self.units.parts[u][part[r]] for u, r in zip(unit.tolist(), rows.tolist(), strict=True)]
+        # registered or updated after the reform: written in the 2025 form
+        updated = rng.random(m) < POST_REFORM_SHARE["businesses"]
+        registered = np.where(
+            updated, _post_reform_dates(rng, m, self.config.extract_date), biz["registered_on"].to_numpy()
+        )
+        post_m = registered >= np.datetime64(REFORM.isoformat())
+        post = post_m[rows]
         addr = _render_addresses(
-            rng, self.units, unit, street, pl.Series([None] * len(rows), dtype=pl.String), np.zeros(len(rows), bool)
+            rng,
+            self.units,
+            unit,
+            street,
+            pl.Series([None] * len(rows), dtype=pl.String),
+            np.zeros(len(rows), bool),
+            post,
+            new_uid,
         )
         names = base["name"].to_list()
         for i in range(m, len(rows)):
@@ -1169,7 +1265,7 @@ class RegistryGenerator:
                 "owner_name": base["owner_name"],
                 "owner_personal_id": base["owner_personal_id"],
                 "vsic": base["vsic"],
-                "registered_on": base["registered_on"],
+                "registered_on": registered[rows],
                 "status": base["status"],
                 "address": addr["address"],
             }
@@ -1186,6 +1282,7 @@ class RegistryGenerator:
                 "is_duplicate": np.arange(len(rows)) >= m,
                 "mst_intended_valid": base["mst_valid"],
                 "address_mess": addr["label"],
+                "address_form": np.where(post, "2025", "pre2025"),
             },
             schema_overrides={"true_new_uid": pl.String, "parent_business_id": pl.String},
         )
@@ -1366,6 +1463,12 @@ class RegistryGenerator:
         (self.out / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
+
+
+def _post_reform_dates(rng: np.random.Generator, n: int, extract_date: date) -> np.ndarray:
+    """Dates from the reform (2025-07-01) to the extract date (the reform day itself when the extract is older)."""
+    days = max(0, (extract_date - REFORM).days)
+    return np.datetime64(REFORM.isoformat()) + rng.integers(0, days + 1, size=n)
 
 
 def _chunks(root: np.random.SeedSequence, total: int, size: int) -> Iterator[tuple[np.random.SeedSequence, int]]:
