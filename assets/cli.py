@@ -1,6 +1,7 @@
 """The ``wardbridge`` entry point: the engine's commands (pipelines/cli.py) plus ``run``.
 
-    wardbridge run        # the Dagster jobs on the repo's instance: main, ingest_<registry>, entities, marts, exports
+    wardbridge run        # the Dagster jobs on the repo's instance: main, ingest_<registry>, entities, review,
+                          # marts, exports, report; one line per step, then one summary (--quiet, --json)
 
 ``run`` belongs to the Dagster layer, so it lives here and not in ``pipelines/`` (which
 imports no Dagster). ``python -m pipelines.cli`` offers the engine commands only.
@@ -61,7 +62,12 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
     return failed
 
 
-@click.command()
+EXIT_CODES = """Exit codes: 0 every run succeeded; 1 a run failed (a check, an extract, a step: the summary names
+each); 2 usage error (bad option, missing file); 3 nothing ran (the definitions or the Dagster instance
+could not be loaded)."""
+
+
+@click.command(epilog=EXIT_CODES)
 @click.option(
     "--warehouse",
     type=click.Path(path_type=Path, file_okay=False),
@@ -78,9 +84,17 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
 @click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="INFO",
+    default="WARNING",
     show_default=True,
-    help="Dagster log level printed while the job runs.",
+    help="The steps' own messages printed while running (INFO: the engine's counts; DEBUG: every Dagster event). "
+    "Progress lines and the summary are printed at every level.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing while running: only the summary, or only the errors.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as one JSON document on stdout (nothing else goes to stdout).",
 )
 @click.option(
     "--allow-incomplete",
@@ -100,192 +114,145 @@ def run(
     warehouse: Path | None,
     dagster_home: Path | None,
     log_level: str,
+    quiet: bool,
+    as_json: bool,
     allow_incomplete: bool,
     catalogues: tuple[Path, ...],
 ) -> None:
-    """Run the Dagster jobs on the persistent instance: wardbridge_main (reference tables + the bundled sample),
-    ingest_<registry> (every catalogue extract), wardbridge_entities (entities and registry links),
-    wardbridge_marts (analytics and restricted marts) and, with $WARDBRIDGE_PSEUDONYM_KEY set, wardbridge_exports."""
+    """Run the Dagster jobs on the persistent instance, in order: wardbridge_main (reference tables + the bundled
+    sample), ingest_<registry> (every catalogue extract, one run per registry), wardbridge_entities,
+    wardbridge_review and wardbridge_marts, wardbridge_exports (only with $WARDBRIDGE_PSEUDONYM_KEY set) and
+    wardbridge_report (review and report when the code location defines them). Prints one line per step,
+    actionable warnings, and one summary at the end."""
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
+    say = (lambda message="": None) if quiet else _echo
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").is_file():
-        _echo(f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there")
+        say(f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there")
     if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
         os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(str(c.expanduser().resolve()) for c in catalogues)
     # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
     os.environ["DAGSTER_HOME"] = str(home)
     os.chdir(home)
+    stdout = os.dup(1)
+    if as_json:  # whatever a library prints while the runs go on lands on stderr: stdout carries the JSON only
+        sys.stdout.flush()
+        os.dup2(2, 1)
+    try:
+        summary = _run_all(home, warehouse_dir, log_level, quiet, allow_incomplete, say)
+    finally:
+        if as_json:
+            sys.stdout.flush()
+            os.dup2(stdout, 1)
+        os.close(stdout)
+    if summary is None:
+        raise SystemExit(3)
+    if as_json:
+        import json
 
-    import dagster as dg
-
-    from assets.definitions import MAIN_JOB
-
-    _echo(f"wardbridge: running {MAIN_JOB} (Dagster instance {home}, warehouse {warehouse_dir})")
-    started = time.perf_counter()
-    instance = dg.DagsterInstance.get()
-    for run_id in fail_dead_runs(instance):
-        _echo(f"wardbridge: marked run {run_id} FAILURE: left STARTED by a process that no longer exists")
-    job = dg.build_reconstructable_job("assets.definitions", "wardbridge_main_job")
-    run_config = {
-        "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
-        "loggers": {"console": {"config": {"log_level": log_level}}},
-    }
-    with dg.execute_job(job, instance=instance, run_config=run_config, tags=_launch_tags()) as result:
-        elapsed = time.perf_counter() - started
-        _report(result, elapsed, home, warehouse_dir)
-        ok = result.success
-    ok = _run_ingest(dg, instance, run_config, warehouse_dir) and ok
-    entities_config = run_config
-    if allow_incomplete:
-        from assets.entities import ENTITY_ASSETS
-
-        ops = {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}
-        entities_config = {**run_config, "ops": ops}
-    ok = _run_entities(dg, instance, entities_config, warehouse_dir) and ok
-    ok = _run_publish(dg, instance, run_config, warehouse_dir) and ok
-    if not ok:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2, default=str))
+    if not quiet:
+        for line in summary.lines():
+            _echo(line)
+    elif not summary.success or not as_json:
+        for line in summary.lines(errors_only=not summary.success):
+            _echo(line)
+    if not summary.success:
         raise SystemExit(1)
 
 
-def _run_ingest(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
-    """One run per registry over all its catalogue partitions (source extracts)."""
-    from assets.definitions import defs
-    from pipelines.schema import REGISTRY_KINDS
-
-    ok = True
-    _echo()
-    _echo("wardbridge: ingesting the catalogue's source extracts (raw -> staged + quarantine)")
-    for registry in REGISTRY_KINDS:
-        keys = defs.resolve_job_def(f"ingest_{registry}").partitions_def.get_partition_keys()
-        if not keys:
-            continue
-        started = time.perf_counter()
-        job = dg.build_reconstructable_job("assets.definitions", "ingest_job", reconstructable_args=(registry,))
-        tags = {
-            **_launch_tags(),
-            "dagster/asset_partition_range_start": keys[0],
-            "dagster/asset_partition_range_end": keys[-1],
-        }
-        with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
-            # the totals of the partitions written, as the rows_accounted check counted them
-            accounted = [e for e in result.get_asset_check_evaluations() if e.check_name == "rows_accounted"]
-            meta = accounted[0].metadata if accounted else {}
-            counts = ", ".join(f"{k} {meta[k].value}" for k in ("raw", "staged", "quarantined") if k in meta)
-            _echo(
-                f"  {registry:<11} {len(keys):>3} partitions  {'ok ' if result.success else 'FAILED'} {time.perf_counter() - started:5.1f}s  {counts}"
-            )
-            for event in result.get_step_failure_events():
-                error = event.step_failure_data.error
-                _echo(f"    step {event.step_key} failed: {error.message.strip()[:500] if error else 'unknown error'}")
-            for evaluation in result.get_asset_check_evaluations():
-                if not evaluation.passed:
-                    _echo(f"    FAILED check {evaluation.check_name}: {evaluation.description or ''}")
-            ok = ok and result.success
-    _echo(f"  tables: DuckDB views raw.*, staged.*, quarantine.* in {warehouse_dir / 'wardbridge.duckdb'}")
-    return ok
-
-
-def _run_entities(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
-    """The job wardbridge_entities: deduplicate every staged registry, link the registries."""
-    from assets.entities import JOB
-
-    _echo()
-    _echo(f"wardbridge: running {JOB} (staged -> entities, lineage, review queues, registry links)")
-    started = time.perf_counter()
-    job = dg.build_reconstructable_job("assets.definitions", "entities_job")
-    with dg.execute_job(job, instance=instance, run_config=run_config, tags=_launch_tags()) as result:
-        _echo(
-            f"  run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {time.perf_counter() - started:.1f}s"
-        )
-        for event in result.get_asset_materialization_events():
-            metadata = event.materialization.metadata
-            rows, table = metadata.get("dagster/row_count"), metadata.get("dagster/table_name")
-            _echo(
-                f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows"
-            )
-            unlinked = metadata.get("unlinked_rows")
-            if unlinked is not None:
-                _echo(f"      {unlinked.value} source rows unlinked (reasons: asset metadata rows_by_link)")
-        _report_checks(result, indent="  ", max_error=500)
-        ok = result.success
-    _echo(f"  tables: entities.* in {warehouse_dir / 'wardbridge.duckdb'}; review queues entities.<kind>_review")
-    return ok
-
-
-def _run_publish(dg, instance, run_config: dict, warehouse_dir: Path) -> bool:  # noqa: ANN001 - dagster module
-    """wardbridge_marts (analysts' and restricted marts behind their gates), then wardbridge_exports when
-    the pseudonym key is set (exports leave the system: they never use the development key)."""
+def _job_plan(defs, registries: list[str]) -> list[tuple[str, str, tuple]]:  # noqa: ANN001 - dagster Definitions
+    """(job name, reconstructor in assets.definitions, its args) in the order ``wardbridge run`` runs them."""
+    import assets.definitions as definitions
+    from assets.definitions import MAIN_JOB
+    from assets.entities import JOB as ENTITIES
     from assets.exports import JOB as EXPORTS
     from assets.publish import JOB as MARTS
     from pipelines.publish.pseudonym import KEY_ENV
 
-    ok = True
-    jobs = [
-        (MARTS, "marts_job", f"marts in {warehouse_dir / 'analytics.duckdb'} and {warehouse_dir / 'restricted.duckdb'}")
-    ]
+    plan = [(MAIN_JOB, "wardbridge_main_job", ())]
+    plan += [(f"ingest_{registry}", "ingest_job", (registry,)) for registry in registries]
+    plan.append((ENTITIES, "entities_job", ()))
+    optional = {"wardbridge_review": "review_job", "wardbridge_report": "report_job"}
+
+    def defined(name: str) -> bool:  # jobs other parts of the project add: run them once they exist
+        reconstructor = getattr(definitions, optional[name], None)
+        if reconstructor is None:
+            return False
+        try:
+            return reconstructor().name == name
+        except Exception:  # noqa: BLE001 - not (yet) in the definitions
+            return False
+
+    if defined("wardbridge_review"):
+        plan.append(("wardbridge_review", "review_job", ()))
+    plan.append((MARTS, "marts_job", ()))
     if os.environ.get(KEY_ENV):
-        jobs.append((EXPORTS, "exports_job", f"Frictionless Data Packages in {warehouse_dir / 'exports'}/<recipient>/"))
-    for name, reconstructor, where in jobs:
-        _echo()
-        _echo(f"wardbridge: running {name}")
-        started = time.perf_counter()
-        job = dg.build_reconstructable_job("assets.definitions", reconstructor)
-        with dg.execute_job(job, instance=instance, run_config=run_config, tags=_launch_tags()) as result:
-            state = "SUCCEEDED" if result.success else "FAILED"
-            _echo(f"  run {result.run_id} {state} in {time.perf_counter() - started:.1f}s")
-            _report_checks(result, indent="  ", max_error=500)
-            ok = ok and result.success
-        _echo(f"  {where}")
+        plan.append((EXPORTS, "exports_job", ()))
+    if defined("wardbridge_report"):
+        plan.append(("wardbridge_report", "report_job", ()))
+    return plan
+
+
+def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow_incomplete: bool, say):  # noqa: ANN001, ANN202
+    """Every job of the plan, one after another; the summary, or None when nothing could start."""
+    import logging
+
+    logging.captureWarnings(True)  # Python warnings of the steps reach Dagster's log (dagster.yaml python_logs)
+    try:
+        import dagster as dg
+
+        from assets.definitions import defs
+        from assets.entities import ENTITY_ASSETS
+        from assets.ingest import catalogue_keys
+        from assets.progress import PROGRESS_LOGGER, RunSummary
+        from pipelines.publish.pseudonym import KEY_ENV
+        from pipelines.schema import REGISTRY_KINDS
+
+        keys = {registry: catalogue_keys(registry) for registry in REGISTRY_KINDS}
+        plan = _job_plan(defs, [r for r in REGISTRY_KINDS if keys[r]])
+        instance = dg.DagsterInstance.get()
+    except Exception as exc:  # noqa: BLE001 - a broken catalogue or dagster.yaml: say what, not a traceback
+        _echo(
+            f"wardbridge: nothing ran: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        )
+        return None
+    summary = RunSummary(warehouse=warehouse_dir, home=home)
+    for run_id in fail_dead_runs(instance):
+        _echo(f"wardbridge: marked run {run_id} FAILURE: left STARTED by a process that no longer exists")
+        summary.marked_failed.append(run_id)
     if not os.environ.get(KEY_ENV):
-        _echo()
-        _echo(f"wardbridge: ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`)")
-        _echo("  to build them; see README 'Standard exports'. The marts used a development pseudonym key.")
-    return ok
-
-
-def _report_checks(result, indent: str = "", max_error: int | None = None) -> None:  # noqa: ANN001 - dagster result
-    """Asset check counts, each failed check, and each failed step with its error."""
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    _echo(f"{indent}Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
-    for evaluation in failed:
-        _echo(
-            f"{indent}  FAILED {evaluation.asset_key.to_user_string()} / {evaluation.check_name}: {evaluation.description or ''}"
+        summary.notes.append(
+            f"ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`) to build them "
+            "(README 'Standard exports'); the marts used a development pseudonym key."
         )
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        _echo(
-            f"{indent}  step {event.step_key} failed: {error.message.strip()[:max_error] if error else 'unknown error'}"
-        )
-
-
-def _report(result, elapsed: float, home: Path, warehouse_dir: Path) -> None:  # noqa: ANN001 - dagster result
-    _echo()
-    _echo(f"wardbridge: run {result.run_id} {'SUCCEEDED' if result.success else 'FAILED'} in {elapsed:.1f}s")
-    materialized = result.get_asset_materialization_events()
-    if materialized:
-        _echo("Tables published:")
-    for event in materialized:
-        metadata = event.materialization.metadata
-        rows = metadata.get("dagster/row_count")
-        table = metadata.get("dagster/table_name")
-        _echo(
-            f"  {table.value if table else event.asset_key.to_user_string():<40}{rows.value if rows else '?':>8} rows"
-        )
-        statuses = {k.removeprefix("status/"): v.value for k, v in metadata.items() if k.startswith("status/")}
-        if statuses:
-            _echo("      " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
-    _report_checks(result)
-    _echo("Outputs:")
-    _echo(f"  DuckDB   {warehouse_dir / 'wardbridge.duckdb'}   (schemas reference, resolved)")
-    _echo(f"  Parquet  {warehouse_dir / 'parquet'}/<schema>/<table>.parquet")
-    _echo("  Review   resolved.address_review_queue   (rows needing a person)")
-    if home == REPO_ROOT:
-        ui = f"cd {home} && DAGSTER_HOME=$PWD uv run dagster dev"
-    else:
-        ui = f"cd {home} && DAGSTER_HOME=$PWD uv run --project {REPO_ROOT} dagster dev -m assets.definitions"
-    _echo(f"Dagster UI (lists this run): {ui}")
+    say(f"wardbridge: {len(plan)} runs on the Dagster instance {home}, warehouse {warehouse_dir}")
+    base = {
+        "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
+        "loggers": {PROGRESS_LOGGER: {"config": {"log_level": log_level, "quiet": quiet}}},
+    }
+    for number, (name, reconstructor, args) in enumerate(plan, start=1):
+        run_config, tags = base, _launch_tags()
+        detail = ""
+        if args:  # an ingest job: all the registry's catalogue partitions in one ranged run
+            registry_keys = keys[args[0]]
+            tags = {
+                **tags,
+                "dagster/asset_partition_range_start": registry_keys[0],
+                "dagster/asset_partition_range_end": registry_keys[-1],
+            }
+            detail = f" ({len(registry_keys)} extracts)"
+        if reconstructor == "entities_job" and allow_incomplete:
+            run_config = {**base, "ops": {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}}
+        say(f"[{number}/{len(plan)}] {name}{detail}")
+        started = time.perf_counter()
+        job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
+        with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
+            summary.add(name, result, time.perf_counter() - started)
+            if not result.success:
+                say(f"  run {result.run_id} FAILED")
+    return summary
 
 
 main.add_command(run)

@@ -13,6 +13,7 @@ from assets.entities import ENTITIES_JOB, ENTITY_ASSETS, registry_links
 from assets.exports import EXPORT_ASSETS, EXPORTS_JOB
 from assets.ingest import INGEST_ASSETS, INGEST_JOBS
 from assets.placement import split_placements
+from assets.progress import PROGRESS_LOGGER, progress_logger
 from assets.publish import MARTS_ASSETS, MARTS_JOB
 from assets.reference import reference_tables
 from assets.resources import WarehouseResource
@@ -49,6 +50,8 @@ defs = dg.Definitions(
     sensors=[landing_folder_sensor],
     resources={"warehouse": WarehouseResource()},
     executor=dg.in_process_executor,
+    # console: Dagster's default (dagster dev, the daemon); wardbridge_progress: what `wardbridge run` prints
+    loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},
 )
 
 

@@ -288,6 +288,9 @@ def test_reference_command_reports_counts_and_checks():
 
 
 def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
+    import json
+    import re
+
     home, warehouse = tmp_path / "home", tmp_path / "wh"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
@@ -295,11 +298,15 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     env["WARDBRIDGE_PSEUDONYM_KEY"] = "5e" * 32  # exports run only with a key
     stale = _stale_run(home, monkeypatch)  # a run left STARTED by a killed `wardbridge run`
     proc = wardbridge(
-        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), cwd=tmp_path, env=env, timeout=900
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--json", cwd=tmp_path, env=env, timeout=900
     )
     assert proc.returncode == 0, proc.stderr[-5000:]
-    assert "SUCCEEDED" in proc.stderr
-    assert "Checks: 12 passed, 0 failed" in proc.stderr
+    summary = json.loads(proc.stdout)  # --json: stdout is one JSON document and nothing else
+    assert summary["success"] is True and summary["exit_code"] == 0
+    assert "wardbridge run SUCCEEDED" in proc.stderr  # and the summary for people on stderr
+    # readable: no Dagster console lines, no stack traces; one "ok" line per step
+    assert " - dagster - " not in proc.stderr and "Traceback" not in proc.stderr
+    assert re.search(r"^  ok      load_households\s+\d+\.\ds$", proc.stderr, re.M)
     assert str(warehouse / "wardbridge.duckdb") in proc.stderr
     assert (warehouse / "wardbridge.duckdb").is_file()
     for name in ("reference/crosswalk", "resolved/sample_addresses_resolved", "resolved/address_review_queue"):
@@ -310,10 +317,13 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
     assert (home / ".dagster" / "storage" / "history" / "runs.db").is_file()
     import dagster as dg
 
+    from assets.definitions import defs
+
+    optional = {"wardbridge_review", "wardbridge_report"} & {job.name for job in defs.jobs}
     monkeypatch.chdir(home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert instance.get_run_by_id(stale).status == dg.DagsterRunStatus.FAILURE
-        assert f"marked run {stale} FAILURE" in proc.stderr
+        assert f"marked run {stale} FAILURE" in proc.stderr and summary["marked_failed"] == [stale]
         records = [r for r in instance.get_run_records() if r.dagster_run.run_id != stale]
         jobs = {r.dagster_run.job_name: r.dagster_run for r in records}
         assert set(jobs) == {
@@ -325,20 +335,55 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
             "wardbridge_entities",
             "wardbridge_marts",
             "wardbridge_exports",
+            *optional,
         }
+        # in the documented order: main, ingest_<registry>..., entities, review, marts, exports, report
+        order = [r["job"] for r in summary["runs"]]
+        assert order[0] == "wardbridge_main" and order[-1] == (
+            "wardbridge_report" if optional else "wardbridge_exports"
+        )
+        assert order.index("wardbridge_entities") < order.index("wardbridge_marts") < order.index("wardbridge_exports")
+        if "wardbridge_review" in optional:
+            assert (
+                order.index("wardbridge_entities") < order.index("wardbridge_review") < order.index("wardbridge_marts")
+            )
         assert {run.status for run in jobs.values()} == {dg.DagsterRunStatus.SUCCESS}
-        assert jobs["wardbridge_main"].run_id in proc.stderr
+        assert {r["job"]: r["run_id"] for r in summary["runs"]} == {name: run.run_id for name, run in jobs.items()}
         assert all(run.tags.get("wardbridge/launched_by") == "wardbridge run" for run in jobs.values())
         # each ingest run covers its registry's catalogue partitions
         assert jobs["ingest_tax"].tags.get("dagster/asset_partition_range_start", "").startswith("tax_")
+        # the summary's check counts are the runs' check evaluations in the event log
+        evaluations = [
+            e.asset_check_evaluation
+            for run in jobs.values()
+            for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        ]
+        passed = sum(e.passed for e in evaluations)
+    assert summary["checks"] == {"passed": passed, "failed": 0} and passed > 20
+    assert f"Checks: {passed} passed, 0 failed" in proc.stderr
     for layer in ("raw", "staged", "quarantine"):
         assert list((warehouse / "parquet" / layer).rglob("data.parquet"))
-    assert "entities.registry_links" in proc.stderr
+    # rows per stage and registry: raw and staged as the Parquet partitions hold them, entities as published
+    for registry, kind in (("households", "households"), ("tax", "taxpayers")):
+        row = summary["rows"][registry]
+        raw = pl.scan_parquet(warehouse / "parquet" / "raw" / f"raw_{registry}" / "*" / "data.parquet")
+        staged = pl.scan_parquet(warehouse / "parquet" / "staged" / f"staged_{registry}" / "*" / "data.parquet")
+        entities = pl.read_parquet(warehouse / "parquet" / "entities" / f"{kind}_entities.parquet")
+        assert row["raw"] == raw.select(pl.len()).collect().item() > 0
+        assert row["staged"] == staged.select(pl.len()).collect().item()
+        assert row["entities"] == entities.height
+        assert row["raw"] == row["merged"] + row["quarantined"] + row["under_review"]
     for name in ("people_entities", "households_lineage", "businesses_review", "registry_links"):
         assert (warehouse / "parquet" / "entities" / f"{name}.parquet").is_file()
     assert (warehouse / "analytics.duckdb").is_file() and (warehouse / "restricted.duckdb").is_file()
+    assert summary["outputs"]["analytics"] == str(warehouse / "analytics.duckdb")
+    assert Path(summary["outputs"]["data_docs"]["marts"]).is_file()
     for recipient in ("public_security", "finance_tax", "statistics", "home_affairs"):
         assert (warehouse / "exports" / recipient / "datapackage.json").is_file()
+        assert summary["outputs"]["exports"][recipient] == str(warehouse / "exports" / recipient / "datapackage.json")
+    if "wardbridge_report" in optional:
+        assert summary["outputs"]["report"] == str(warehouse / "reports" / "latest.html")
+        assert f"report     {warehouse / 'reports' / 'latest.html'}" in proc.stderr
     assert "ministry exports skipped" not in proc.stderr
 
 
@@ -366,17 +411,64 @@ def _stale_run(home: Path, monkeypatch) -> str:
 
 
 def test_run_fails_with_non_zero_exit(tmp_path):
-    """A warehouse path that cannot be a directory makes the job fail; the command must say so."""
+    """A warehouse path that cannot be a directory makes the job fail; --quiet prints only the errors, once each."""
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     blocker = tmp_path / "not_a_dir"
     blocker.write_text("a file where the warehouse directory should be")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
-    proc = wardbridge("run", "--dagster-home", str(home), "--warehouse", str(blocker / "wh"), env=env, timeout=300)
+    proc = wardbridge(
+        "run", "--dagster-home", str(home), "--warehouse", str(blocker / "wh"), "--quiet", env=env, timeout=300
+    )
     assert proc.returncode == 1, proc.stderr[-3000:]
-    assert "FAILED" in proc.stderr
-    assert "reference_tables" in proc.stderr
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("wardbridge run FAILED")
+    problems = [line for line in lines if line.startswith("  FAILED ")]
+    assert any(line.startswith("  FAILED step reference_tables: ") for line in problems)
+    assert len(problems) == len(set(problems))  # no error printed twice
+    assert "Traceback" not in proc.stderr and " - dagster - " not in proc.stderr
+    assert not any(line.startswith(("[1/", "  ok ")) for line in lines)  # quiet: no progress
+    assert "Dagster event log" in proc.stderr  # where the full error is
+
+
+def test_run_progress_and_summary_of_a_failed_extract(tmp_path, monkeypatch, capsys):
+    """Broken extracts: one progress line for the step, then exactly one summary line per failed extract naming
+    its file, no stack trace, the step's own failure (which repeats them) not printed again."""
+    import dagster as dg
+
+    from assets.progress import PROGRESS_LOGGER, RunSummary
+
+    broken = REPO / "mappings" / "sources" / "broken" / "sample_broken.toml"
+    monkeypatch.setenv("WARDBRIDGE_CATALOGUE", str(broken))
+    from assets.ingest import catalogue_keys
+
+    keys = catalogue_keys("households")
+    job = dg.build_reconstructable_job("assets.definitions", "ingest_job", reconstructable_args=("households",))
+    run_config = {
+        "resources": {"warehouse": {"config": {"path": str(tmp_path / "wh")}}},
+        "loggers": {PROGRESS_LOGGER: {"config": {"log_level": "WARNING", "quiet": False}}},
+    }
+    tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
+    summary = RunSummary(warehouse=tmp_path / "wh", home=tmp_path)
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
+            assert not result.success
+            summary.add("ingest_households", result, 1.0)
+    progress = capsys.readouterr()
+    assert progress.out == ""
+    assert progress.err.splitlines() == ["  FAILED  load_households                     (why: in the summary below)"]
+    text = "\n".join(summary.lines())
+    problems = [line for line in text.splitlines() if line.startswith("  FAILED ")]
+    assert len(problems) == len(keys) == 2
+    for key in keys:
+        (line,) = [p for p in problems if key in p]
+        assert "extracts_readable" in line and f"bad/{key.split('@')[0]}.csv" in line
+    assert "load_households" not in text  # the step failure (IngestFailed) repeats the extracts: left out
+    assert "Traceback" not in text and "Checks: 1 passed, 1 failed" in text
+    assert summary.as_dict()["exit_code"] == 1 and summary.as_dict()["rows"]["households"]["raw"] == 0
 
 
 # --------------------------------------------------------------------------- engine / Dagster layer

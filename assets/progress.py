@@ -1,0 +1,334 @@
+"""What ``wardbridge run`` prints: a Dagster logger for progress and actionable warnings, and the run summary.
+
+``progress_logger`` is a Dagster logger (run config ``loggers: {wardbridge_progress: ...}``): one line per
+finished step (ok / FAILED, seconds), a retry line when a transient source error is retried, and the
+warnings of the steps (Dagster's ``context.log.warning`` and the engine's ``wardbridge.*`` Python loggers,
+which dagster.yaml hands to Dagster: ``python_logs.managed_python_loggers``), so they also reach the event
+log. Errors are not printed while running: the summary names each failed check or step once, with the run
+that holds its full error and trace. Nothing goes to stdout.
+
+``RunSummary`` gathers, from the finished runs' events, rows per stage and registry, checks, failures and
+where the outputs are; ``lines()`` renders it for people, ``as_dict()`` for ``--json``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+PROGRESS_LOGGER = "wardbridge_progress"
+MAX_WARNINGS_PER_STEP = 3
+STAGES = ("raw", "staged", "quarantined", "under_review", "merged", "entities", "match_review")
+STAGE_TITLES = {
+    "raw": "raw",
+    "staged": "staged",
+    "quarantined": "quarantined",
+    "under_review": "under review",
+    "merged": "merged",
+    "entities": "entities",
+    "match_review": "match review",
+}
+
+
+def _short(text: str | None, limit: int = 300) -> str:
+    """The first line of a message, cut to ``limit`` characters."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _warning_text(message: str) -> str:
+    """A Python warning captured as a log record reads 'path:line: UserWarning: text\\n  warnings.warn(...)'."""
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    for marker in ("Warning: ",):
+        if marker in first:
+            return first.split(marker, 1)[1]
+    return message.strip()
+
+
+class ProgressHandler(logging.Handler):
+    """Turns Dagster's log records into the progress lines of ``wardbridge run`` (stderr)."""
+
+    def __init__(self, verbosity: int, stream=None) -> None:  # noqa: ANN001 - text stream
+        super().__init__(logging.DEBUG)
+        self.verbosity = verbosity  # logging level of the steps' own messages to show (WARNING by default)
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.warnings: dict[str, int] = {}
+        self.pending = False
+
+    def _write(self, line: str) -> None:
+        if self.pending:  # erase the transient "running ..." line
+            self.stream.write("\r\033[K")
+            self.pending = False
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._emit(record)
+        except Exception:  # noqa: BLE001 - a display problem must never fail a run
+            self.handleError(record)
+
+    def _emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key") or ""
+        if event is not None:
+            kind = event.event_type
+            if kind == dg.DagsterEventType.STEP_START and self.tty:
+                self.stream.write(f"\r\033[K  ...     {step}")
+                self.stream.flush()
+                self.pending = True
+            elif kind == dg.DagsterEventType.STEP_SUCCESS:
+                seconds = event.event_specific_data.duration_ms / 1000
+                self._write(f"  ok      {step:<34}{seconds:7.1f}s")
+            elif kind == dg.DagsterEventType.STEP_FAILURE:
+                self._write(f"  FAILED  {step:<34}  (why: in the summary below)")
+            elif kind == dg.DagsterEventType.STEP_UP_FOR_RETRY:
+                data = event.event_specific_data
+                wait = f" in {data.seconds_to_wait:.0f}s" if data.seconds_to_wait else ""
+                self._write(f"  retry   {step:<34}  transient source error, trying again{wait}")
+            elif self.verbosity <= logging.DEBUG:
+                self._write(f"    {step or meta.get('job_name', '')}: {_short(meta.get('orig_message'), 200)}")
+            return
+        message = str(meta.get("orig_message", record.getMessage()))
+        if record.levelno >= logging.ERROR:
+            if self.verbosity <= logging.INFO:  # asked for everything; otherwise the summary has it
+                self._write(f"    {step}: error: {_short(message, 500)}")
+            return
+        if record.levelno >= logging.WARNING:
+            seen = self.warnings[step] = self.warnings.get(step, 0) + 1
+            if seen <= MAX_WARNINGS_PER_STEP or self.verbosity <= logging.INFO:
+                self._write(f"  warning {step}: {_short(_warning_text(message), 400)}")
+            elif seen == MAX_WARNINGS_PER_STEP + 1:
+                self._write(f"  warning {step}: more warnings in the event log (--log-level INFO prints them)")
+            return
+        if record.levelno >= self.verbosity:
+            lines = message.strip().splitlines() or [""]
+            self._write(f"    {step}: {lines[0]}")
+            for line in lines[1:]:
+                self._write(f"      {line}")
+
+
+@dg.logger(
+    config_schema={
+        "log_level": dg.Field(str, default_value="WARNING", description="Steps' own messages shown from this level."),
+        "quiet": dg.Field(bool, default_value=False, description="Print nothing while running."),
+    },
+    description="wardbridge run's progress: one line per step, actionable warnings; errors go to the summary.",
+)
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger(PROGRESS_LOGGER, level=logging.DEBUG)
+    if init_context.logger_config["quiet"]:
+        logger.addHandler(logging.NullHandler())  # without a handler Python's last resort would print errors
+    else:
+        logger.addHandler(ProgressHandler(logging.getLevelName(init_context.logger_config["log_level"])))
+    return logger
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+@dataclass
+class Problem:
+    job: str
+    run_id: str
+    what: str  # "check <asset> / <name>" or "step <key>"
+    why: str
+
+    def line(self) -> str:
+        return f"FAILED {self.what}: {self.why}  [run {self.run_id[:8]} of {self.job}]"
+
+
+@dataclass
+class RunSummary:
+    warehouse: Path
+    home: Path
+    started: float = field(default_factory=time.perf_counter)
+    runs: list[dict] = field(default_factory=list)
+    rows: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    outputs: dict[str, object] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    marked_failed: list[str] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return all(r["success"] for r in self.runs)
+
+    def _row(self, registry: str) -> dict:
+        return self.rows.setdefault(registry, dict.fromkeys(STAGES))
+
+    def add(self, job: str, result, seconds: float) -> None:  # noqa: ANN001 - dagster ExecuteJobResult
+        """Fold one finished run into the summary."""
+        from pipelines.schema import ENTITY_KINDS
+
+        self.runs.append({"job": job, "run_id": result.run_id, "success": result.success, "seconds": round(seconds, 1)})
+        failed_check_steps = set()
+        for event in result.all_events:
+            if event.event_type != dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+                continue
+            evaluation = event.event_specific_data
+            asset = evaluation.asset_key.to_user_string()
+            if evaluation.passed:
+                self.checks_passed += 1
+            else:
+                self.checks_failed += 1
+                failed_check_steps.add(event.step_key)
+                self._check_problems(job, result.run_id, asset, evaluation)
+            meta = {k: v.value for k, v in evaluation.metadata.items()}
+            if evaluation.check_name == "rows_accounted" and asset.startswith("staged_"):
+                row = self._row(asset.removeprefix("staged_"))
+                for stage in ("raw", "staged", "quarantined"):
+                    if isinstance(meta.get(stage), int):
+                        row[stage] = meta[stage]
+            if evaluation.check_name == "row_accounting" and isinstance(meta.get("accounting"), list):
+                for entry in meta["accounting"]:
+                    row = self._row(entry["registry"])
+                    row["merged"], row["under_review"] = entry.get("merged"), entry.get("under_review")
+        for event in result.get_step_failure_events():
+            if event.step_key in failed_check_steps:
+                continue  # its failed checks say why, once
+            data = event.step_failure_data
+            if data.user_failure_data is not None and data.user_failure_data.description:
+                why = data.user_failure_data.description
+            else:
+                error = data.error
+                while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
+                    error = error.cause  # the user code's exception, not Dagster's wrapper
+                message = (error.message or "").strip() if error else "unknown error"
+                prefix = message.split(": ", 1)[0]
+                if error is not None and prefix.endswith(error.cls_name):  # "module.Class: text" -> "Class: text"
+                    message = message[len(prefix) - len(error.cls_name) :]
+                why = message
+            self.problems.append(Problem(job, result.run_id, f"step {event.step_key}", _short(why, 400)))
+        kinds = {f"{kind}_entities": registry for kind, registry in ENTITY_KINDS.items()}
+        reviews = {f"{kind}_review": registry for kind, registry in ENTITY_KINDS.items()}
+        for event in result.get_asset_materialization_events():
+            name = event.asset_key.to_user_string()
+            meta = {k: v.value for k, v in event.materialization.metadata.items()}
+            if name in kinds and "dagster/row_count" in meta:
+                self._row(kinds[name])["entities"] = meta["dagster/row_count"]
+            elif name in reviews and "dagster/row_count" in meta:
+                self._row(reviews[name])["match_review"] = meta["dagster/row_count"]
+            elif name == "analytics_mart":
+                self.outputs["analytics"] = meta.get("duckdb_file")
+                self.outputs["marts_parquet"] = meta.get("parquet_dir")
+                if meta.get("gx_data_docs"):
+                    self.outputs.setdefault("data_docs", {})["marts"] = meta["gx_data_docs"]
+            elif name == "restricted_mart":
+                self.outputs["restricted"] = meta.get("duckdb_file")
+            elif name.startswith("export_") and meta.get("path"):
+                recipient = name.removeprefix("export_")
+                self.outputs.setdefault("exports", {})[recipient] = meta.get("datapackage") or meta["path"]
+                if meta.get("gx_data_docs"):
+                    self.outputs.setdefault("data_docs", {})[f"export {recipient}"] = meta["gx_data_docs"]
+
+    def _check_problems(self, job: str, run_id: str, asset: str, evaluation) -> None:  # noqa: ANN001
+        """One problem per failed check; for extracts_readable one per failed extract (its file and cause)."""
+        what = f"check {asset} / {evaluation.check_name}"
+        listed = evaluation.metadata.get("failed_partitions")
+        items = [
+            line.removeprefix("- ").strip()
+            for line in str(listed.value if listed is not None else "").splitlines()
+            if line.startswith("- ")
+        ]
+        for why in items or [evaluation.description or "failed (no description)"]:
+            self.problems.append(Problem(job, run_id, what, _short(why, 400)))
+
+    # ----------------------------------------------------------------- rendering
+
+    def _ui_command(self) -> str:
+        from pipelines.warehouse import REPO_ROOT
+
+        if self.home == REPO_ROOT:
+            return f"cd {self.home} && DAGSTER_HOME=$PWD uv run dagster dev"
+        return f"cd {self.home} && DAGSTER_HOME=$PWD uv run --project {REPO_ROOT} dagster dev -m assets.definitions"
+
+    def report_path(self) -> Path | None:
+        report = self.warehouse / "reports" / "latest.html"
+        return report if report.is_file() else None
+
+    def as_dict(self) -> dict:
+        report = self.report_path()
+        return {
+            "success": self.success,
+            "exit_code": 0 if self.success else 1,
+            "seconds": round(time.perf_counter() - self.started, 1),
+            "runs": self.runs,
+            "rows": {registry: dict(row) for registry, row in sorted(self.rows.items())},
+            "checks": {"passed": self.checks_passed, "failed": self.checks_failed},
+            "problems": [{"job": p.job, "run_id": p.run_id, "what": p.what, "why": p.why} for p in self.problems],
+            "outputs": {
+                "warehouse": str(self.warehouse / "wardbridge.duckdb"),
+                "parquet": str(self.warehouse / "parquet"),
+                **{k: v for k, v in self.outputs.items()},
+                "report": str(report) if report else None,
+            },
+            "notes": self.notes,
+            "dagster_home": str(self.home),
+            "dagster_ui": self._ui_command(),
+            "marked_failed": self.marked_failed,
+        }
+
+    def lines(self, errors_only: bool = False) -> list[str]:
+        """The summary for people; ``errors_only``: just the failures and where to look (``--quiet`` on failure)."""
+        failed = [r for r in self.runs if not r["success"]]
+        state = "SUCCEEDED" if self.success else f"FAILED ({len(failed)} of {len(self.runs)} runs failed)"
+        head = f"wardbridge run {state} in {time.perf_counter() - self.started:.0f}s"
+        problems = [f"  {p.line()}" for p in self.problems]
+        where = [
+            "  Full errors and traces: the Dagster event log of each run named above (Dagster UI -> Runs);",
+            f"  UI: {self._ui_command()}",
+        ]
+        if errors_only:
+            return [head, *problems, *(where if problems or failed else [])]
+        out = ["", head, ""]
+        if self.rows:
+            width = max(16, *(len(r) + 2 for r in self.rows))
+            out.append("Rows per registry".ljust(width + 2) + "".join(f"{STAGE_TITLES[s]:>14}" for s in STAGES))
+            for registry, row in sorted(self.rows.items()):
+                cells = "".join(f"{'-' if row[s] is None else row[s]:>14}" for s in STAGES)
+                out.append(f"  {registry:<{width}}{cells}")
+            out.append(
+                "  (raw = staged + quarantined; merged = into an entity with a 2025 ward; under review = ward pending"
+            )
+            out.append("   review; match review = uncertain record pairs in entities.<kind>_review)")
+        out.append(f"Checks: {self.checks_passed} passed, {self.checks_failed} failed")
+        if problems:
+            out += ["Problems:", *problems, *where]
+        out.append("Outputs:")
+        out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")
+        out.append(f"             review, ...; Parquet copies in {self.warehouse / 'parquet'})")
+        if self.outputs.get("analytics"):
+            out.append(f"  marts      {self.outputs['analytics']} (aggregates, pseudonymised)")
+            out.append(f"             {self.outputs.get('restricted')} (person level, restricted)")
+        else:
+            out.append("  marts      not published by this run")
+        exports = self.outputs.get("exports") or {}
+        if exports:
+            out.append(f"  exports    {self.warehouse / 'exports'}/<recipient>/datapackage.json: {', '.join(exports)}")
+        for name, path in (self.outputs.get("data_docs") or {}).items():
+            out.append(f"  Data Docs  {path} ({name})")
+        report = self.report_path()
+        if report:
+            out.append(f"  report     {report}")
+        for note in self.notes:
+            out.append(f"Note: {note}")
+        out.append("Next:")
+        if problems or failed:
+            out.append("  fix what the problems above name, then run `wardbridge run` again")
+        if report:
+            out.append(f"  open the report: {report}")
+        out.append(f"  review queues: duckdb {self.warehouse / 'wardbridge.duckdb'} -> review.* and entities.*_review")
+        if self.outputs.get("analytics"):
+            out.append(f"  query the marts: duckdb -readonly {self.outputs['analytics']}")
+        out.append(f"  the runs, assets and checks: {self._ui_command()}")
+        return out
