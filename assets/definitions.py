@@ -12,6 +12,7 @@ from assets.addresses import address_review_queue, sample_addresses_resolved
 from assets.entities import ENTITIES_JOB, ENTITY_ASSETS, registry_links
 from assets.exports import EXPORT_ASSETS, EXPORTS_JOB
 from assets.ingest import INGEST_ASSETS, INGEST_JOBS
+from assets.operations import with_operations_attributes
 from assets.placement import split_placements
 from assets.progress import PROGRESS_LOGGER, progress_logger
 from assets.publish import MARTS_ASSETS, MARTS_JOB
@@ -44,7 +45,7 @@ wardbridge_main = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    assets=with_operations_attributes(ALL_ASSETS),  # owners, tags, code versions: assets/operations.py
     jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB, REVIEW_JOB],
     schedules=SCHEDULES,
     sensors=[landing_folder_sensor],

@@ -446,3 +446,50 @@ def test_ingest_and_entity_checks_and_config():
     for asset in ENTITY_ASSETS:
         fields = asset.op.config_schema.config_type.fields
         assert fields["allow_incomplete"].default_value is False
+
+
+# --------------------------------------------------------------------------- owners, tags, code versions
+
+
+def test_every_asset_has_owners_tags_and_a_code_version():
+    graph = defs.resolve_asset_graph()
+    keys = [k for k in graph.get_all_asset_keys() if graph.get(k).is_materializable]
+    assert set(map(dg.AssetKey.to_user_string, keys)) >= ALL_KEYS
+    for key in keys:
+        node = graph.get(key)
+        assert node.owners and all(o.startswith("team:") for o in node.owners), key
+        assert node.tags["wardbridge/stage"] == node.group_name, key
+        assert node.tags["wardbridge/module"], key
+        assert node.code_version and len(node.code_version) == 16, key
+    versions = {k.to_user_string(): graph.get(k).code_version for k in keys}
+    assert versions["raw_households"] == versions["staged_tax"]  # one module, one catalogue
+    assert versions["people_entities"] != versions["households_entities"]  # each kind has its own match spec
+    assert versions["export_statistics"] != versions["export_finance_tax"]  # each recipient its declaration
+
+
+def test_code_version_follows_the_mapping_files_an_asset_reads(tmp_path, monkeypatch):
+    """A corrected match spec changes the code version of that kind's assets only; a corrected
+    export declaration that recipient's only; an edit to a file no asset reads changes none."""
+    import assets.operations as operations
+
+    mappings = tmp_path / "mappings"
+    shutil.copytree(REPO / "mappings" / "match", mappings / "match")
+    shutil.copytree(REPO / "mappings" / "exports", mappings / "exports")
+    monkeypatch.setattr(operations, "MAPPINGS", mappings)
+
+    def versions() -> dict[str, str]:
+        mapped = operations.with_operations_attributes([*ENTITY_ASSETS, registry_links, *EXPORT_ASSETS])
+        return {s.key.to_user_string(): s.code_version for a in mapped for s in a.specs}
+
+    before = versions()
+    (mappings / "unread.txt").write_text("nobody reads this", encoding="utf-8")
+    assert versions() == before
+    with (mappings / "match" / "people.toml").open("a", encoding="utf-8") as f:
+        f.write("\n# corrected\n")
+    after = versions()
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {"people_entities", "people_lineage", "people_review", "registry_links"}
+    with (mappings / "exports" / "statistics.toml").open("a", encoding="utf-8") as f:
+        f.write("\n# corrected\n")
+    again = versions()
+    assert {k for k in after if after[k] != again[k]} == {"export_statistics"}

@@ -1,0 +1,126 @@
+"""Owners, tags and code versions of every asset, applied in one place (assets/definitions.py).
+
+* owners: the team answering for the asset, by group (``OWNERS``; edit here when teams change);
+* tags: ``wardbridge/stage`` (the asset group) and ``wardbridge/module`` (the assets/ module defining it);
+* code version: a hash of the asset's module source, of the engine modules it imports directly
+  (``pipelines.*``) and of the mapping files it reads (``mappings/``: reference tables, aliases,
+  gazetteer, source catalogue, match specs, export declarations). Editing any of them changes the code
+  version, so Dagster marks the asset (and what depends on it) changed; nothing else does.
+
+An asset that declares its own owners or code version keeps them.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import sys
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.warehouse import REPO_ROOT
+
+MAPPINGS = REPO_ROOT / "mappings"
+DEFAULT_OWNER = "team:wardbridge"
+OWNERS = {
+    "reference": "team:reference-data",
+    "addresses": "team:address-resolution",
+    "ingest": "team:data-engineering",
+    "entities": "team:record-linkage",
+    "review": "team:ward-review",
+    "marts": "team:publishing",
+    "exports": "team:publishing",
+    "report": "team:publishing",
+}
+_REFERENCE = ("reference/*", "aliases.csv", "gazetteer.csv")
+# mapping files (globs under mappings/) read by the assets of a group
+MAPPINGS_BY_GROUP = {
+    "reference": _REFERENCE,
+    "addresses": _REFERENCE,
+    "ingest": (*_REFERENCE, "sources/*.toml"),  # staging resolves each record's ward
+    "entities": ("match/*.toml",),
+    "review": ("match/*.toml", "decisions/*"),
+    "marts": (*_REFERENCE, "vsic_sections.csv", "match/*.toml"),
+    "report": (*_REFERENCE,),
+}
+
+
+def mapping_files(key: str, group: str | None) -> list[Path]:
+    """The mapping files an asset reads: per group, narrowed to its own spec or declaration where it has one."""
+    if group == "exports" and key.startswith("export_"):
+        patterns: Iterable[str] = (f"exports/{key.removeprefix('export_')}.toml",)
+    elif group == "entities" and (own := _match_spec(key)) is not None:
+        patterns = (f"match/{own}.toml",)
+    else:
+        patterns = MAPPINGS_BY_GROUP.get(group or "", ())
+    return sorted({p for pattern in patterns for p in MAPPINGS.glob(pattern) if p.is_file()})
+
+
+def _match_spec(key: str) -> str | None:
+    for suffix in ("_entities", "_lineage", "_review"):
+        if key.endswith(suffix) and (MAPPINGS / "match" / f"{key.removesuffix(suffix)}.toml").is_file():
+            return key.removesuffix(suffix)
+    return None
+
+
+@cache
+def module_files(module: str) -> tuple[Path, ...]:
+    """The module's source file and those of the ``pipelines`` modules it imports directly."""
+    source = Path(sys.modules[module].__file__) if module in sys.modules else None
+    if source is None or not source.is_file():
+        return ()
+    files = {source}
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            if name.split(".")[0] != "pipelines":
+                continue
+            try:
+                spec = importlib.util.find_spec(name)
+            except (ImportError, ValueError):
+                continue
+            if spec is not None and spec.origin and spec.origin.endswith(".py"):
+                files.add(Path(spec.origin))
+    return tuple(sorted(files))
+
+
+def code_version(files: Iterable[Path]) -> str:
+    """sha256 of the files' repository paths and bytes, 16 hex digits."""
+    digest = hashlib.sha256()
+    for path in sorted(set(files)):
+        name = path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else path.name
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _module_of(asset: dg.AssetsDefinition) -> str:
+    fn = asset.op.compute_fn
+    return getattr(getattr(fn, "decorated_fn", fn), "__module__", "")
+
+
+def with_operations_attributes(assets: Iterable[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
+    """Every asset with owners, tags and a code version (see the module docstring)."""
+    mapped = []
+    for asset in assets:
+        module = _module_of(asset)
+        code = module_files(module)
+
+        def attributes(spec: dg.AssetSpec, module: str = module, code: tuple[Path, ...] = code) -> dg.AssetSpec:
+            group = spec.group_name
+            return spec.replace_attributes(
+                owners=list(spec.owners) or [OWNERS.get(group or "", DEFAULT_OWNER)],
+                tags={**spec.tags, "wardbridge/stage": group or "default", "wardbridge/module": module.split(".")[-1]},
+                code_version=spec.code_version
+                or code_version([*code, *mapping_files(spec.key.to_user_string(), group)]),
+            )
+
+        mapped.append(asset.map_asset_specs(attributes))
+    return mapped
