@@ -17,6 +17,7 @@ from assets.placement import split_placements
 from assets.progress import PROGRESS_LOGGER, progress_logger
 from assets.publish import MARTS_ASSETS, MARTS_JOB
 from assets.reference import reference_tables
+from assets.report import REPORT_ASSETS, REPORT_JOB
 from assets.resources import WarehouseResource
 from assets.review import REVIEW_ASSETS, REVIEW_JOB
 from assets.schedules import SCHEDULES
@@ -35,6 +36,7 @@ ALL_ASSETS = [
     registry_links,
     *MARTS_ASSETS,
     *EXPORT_ASSETS,
+    *REPORT_ASSETS,
 ]
 
 wardbridge_main = dg.define_asset_job(
@@ -46,7 +48,7 @@ wardbridge_main = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=with_operations_attributes(ALL_ASSETS),  # owners, tags, code versions: assets/operations.py
-    jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB, REVIEW_JOB],
+    jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB, REVIEW_JOB, REPORT_JOB],
     schedules=SCHEDULES,
     sensors=[landing_folder_sensor],
     resources={"warehouse": WarehouseResource()},
@@ -79,6 +81,11 @@ def marts_job() -> dg.JobDefinition:
 def exports_job() -> dg.JobDefinition:
     """Reconstructor for the job wardbridge_exports (used by ``wardbridge run``)."""
     return defs.resolve_job_def(EXPORTS_JOB.name)
+
+
+def report_job() -> dg.JobDefinition:
+    """Reconstructor for the job wardbridge_report (run it after wardbridge_marts)."""
+    return defs.resolve_job_def(REPORT_JOB.name)
 
 
 def review_job() -> dg.JobDefinition:

@@ -1,0 +1,212 @@
+"""What the consolidation report reads: the published marts (read-only), the marts' gate results,
+the review queue summary and the 2025 ward centroids. Aggregates only: nothing here holds a
+personal value (analytics.duckdb carries none; gate outcomes are reduced to counts and column names).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.reference import HCMC_NEW_PROVINCE, REFERENCE_DIR, read_table
+from pipelines.schema import ENTITY_KINDS, UNITS_2025
+
+ANALYTICS_FILENAME = "analytics.duckdb"
+GATES_DIR = Path("marts") / "gx"
+QUEUE_SUMMARY = Path("review") / "queue_summary.parquet"
+QUEUE_COLUMNS = ("new_uid", "kind", "open_items", "records_blocked")
+WARD_MEASURES = ("records_in", "merged", "quarantined", "under_review", "under_review_estimated")
+ENTITY_MEASURES = tuple(f"{kind}{suffix}" for kind in ENTITY_KINDS for suffix in ("", "_estimated"))
+
+
+class ReportInputError(RuntimeError):
+    """An input of the report is missing or malformed (names the file and the cause, never a value)."""
+
+
+@dataclass(frozen=True)
+class GateSummary:
+    table: str
+    passed: bool
+    rows: int
+    expectations: int
+    failed: int
+    failures: tuple[str, ...] = ()  # "<expectation> on <columns>: <n> rows", no values
+
+
+@dataclass
+class Gates:
+    directory: Path | None
+    tables: list[GateSummary] = field(default_factory=list)
+    docs_index: Path | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.directory is not None and bool(self.tables)
+
+
+@dataclass
+class ReportInputs:
+    wards: pl.DataFrame  # ward_summary joined with centroids (168 rows)
+    flows: pl.DataFrame  # old_unit_flows with old/new names
+    reconciliation: pl.DataFrame  # marts.old_unit_reconciliation
+    accounting: pl.DataFrame  # marts.flow_accounting
+    duplicates: pl.DataFrame  # registry, kind, records, entities
+    gates: Gates
+    queue: pl.DataFrame | None  # review queue summary, None when not produced
+    reference_date: object = None
+
+
+def ward_centroids(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """The 168 wards of the new Ho Chi Minh City (province '79') with their centroids."""
+    units = read_table(reference_dir / "units_2025.csv", UNITS_2025)
+    return units.filter(pl.col("province_code") == HCMC_NEW_PROVINCE).select(
+        pl.col("unit_uid").alias("new_uid"), "short_name", "unit_type", "lat", "lon", "area_km2"
+    )
+
+
+def read_marts(analytics: Path) -> dict[str, pl.DataFrame]:
+    """The mart tables the report shows, through a read-only connection."""
+    if not analytics.is_file():
+        raise ReportInputError(f"{analytics}: not found (publish the marts first: job wardbridge_marts)")
+    queries = {
+        "ward_summary": "SELECT * FROM marts.ward_summary",
+        "flows": """SELECT f.old_uid, o.name AS old_name, o.district_name AS old_district, f.new_uid,
+                           w.name AS new_name, f.records_out, f.merged, f.quarantined
+                    FROM marts.old_unit_flows f
+                    JOIN marts.dim_unit_pre2025 o ON o.unit_uid = f.old_uid
+                    JOIN marts.dim_ward_2025 w ON w.unit_uid = f.new_uid
+                    ORDER BY f.new_uid, f.records_out DESC, f.old_uid""",
+        "reconciliation": "SELECT * FROM marts.old_unit_reconciliation ORDER BY old_uid",
+        "accounting": "SELECT * FROM marts.flow_accounting ORDER BY registry",
+        "duplicates": " UNION ALL ".join(
+            f"SELECT '{registry}' AS registry, '{kind}' AS kind, coalesce(sum(record_count), 0)::BIGINT AS records, "
+            f"count(*)::BIGINT AS entities FROM marts.{kind}"
+            for kind, registry in ENTITY_KINDS.items()
+        ),
+    }
+    try:
+        with duckdb.connect(str(analytics), read_only=True) as con:
+            return {name: con.sql(sql).pl() for name, sql in queries.items()}
+    except duckdb.Error as exc:
+        raise ReportInputError(f"{analytics}: cannot read the marts ({type(exc).__name__}: {exc})") from exc
+
+
+def _failure_line(outcome: dict) -> str:
+    columns = ", ".join(str(c) for c in outcome.get("columns") or []) or "table"
+    count = outcome.get("unexpected_count")
+    rows = "" if count in (None, 0) else f": {int(count)} rows"
+    return f"{outcome.get('name', '?')} on {columns}{rows}"
+
+
+def read_gates(directory: Path | None) -> Gates:
+    """Every ``<table>/gate.json`` the marts' GX session wrote in ``directory`` (quality/gx.py)."""
+    if directory is None or not directory.is_dir():
+        return Gates(None)
+    tables = []
+    for path in sorted(directory.glob("*/gate.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            outcomes = data.get("outcomes") or []
+            tables.append(
+                GateSummary(
+                    table=str(data["table"]),
+                    passed=bool(data["passed"]),
+                    rows=int(data["rows"]),
+                    expectations=int(data["expectations"]),
+                    failed=int(data["failed"]),
+                    failures=tuple(_failure_line(o) for o in outcomes if not o.get("success", True))[:20],
+                )
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ReportInputError(f"{path}: not a gate result ({type(exc).__name__}: {exc})") from exc
+    index = directory / "index.html"
+    return Gates(directory, tables, index if index.is_file() else None)
+
+
+def latest_gates_dir(root: Path) -> Path | None:
+    """The gate directory of the run that published the current analytics.duckdb when no run says which:
+    the newest ``marts/gx/<run>/`` not newer than the file (a rejected later run gated but published nothing)."""
+    analytics = root / ANALYTICS_FILENAME
+    base = root / GATES_DIR
+    if not analytics.is_file() or not base.is_dir():
+        return None
+    published = analytics.stat().st_mtime
+    runs = [d for d in base.iterdir() if d.is_dir() and any(d.glob("*/gate.json"))]
+    candidates = [d for d in runs if max(p.stat().st_mtime for p in d.glob("*/gate.json")) <= published + 1]
+    return max(candidates, key=lambda d: d.stat().st_mtime, default=None)
+
+
+def read_queue_summary(path: Path) -> pl.DataFrame | None:
+    """review.queue_summary (the review-queue helper's table) when present, else None."""
+    if not path.is_file():
+        return None
+    try:
+        frame = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise ReportInputError(f"{path}: unreadable ({type(exc).__name__})") from exc
+    missing = [c for c in QUEUE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ReportInputError(f"{path}: missing column(s) {', '.join(missing)}")
+    if "candidate" not in frame.columns:
+        frame = frame.with_columns(pl.lit(False).alias("candidate"))
+    if "closed_items" not in frame.columns:
+        frame = frame.with_columns(pl.lit(0).alias("closed_items"))
+    return frame.select(
+        pl.col("new_uid").cast(pl.String),
+        pl.col("kind").cast(pl.String),
+        pl.col("open_items").cast(pl.Int64).fill_null(0),
+        pl.col("records_blocked").cast(pl.Int64).fill_null(0),
+        pl.col("closed_items").cast(pl.Int64).fill_null(0),
+        pl.col("candidate").cast(pl.Boolean).fill_null(False),
+    )
+
+
+def open_review_by_ward(queue: pl.DataFrame) -> pl.DataFrame:
+    """Open review items per ward: items of the ward, plus items that only have candidates (counted in every
+    candidate ward, so these do not add up across wards)."""
+    return (
+        queue.filter(pl.col("new_uid").is_not_null())
+        .group_by("new_uid")
+        .agg(
+            pl.col("open_items").filter(~pl.col("candidate")).sum().alias("open_review_own"),
+            pl.col("open_items").filter(pl.col("candidate")).sum().alias("open_review_candidate"),
+            pl.col("records_blocked").sum().alias("records_blocked"),
+        )
+        .with_columns((pl.col("open_review_own") + pl.col("open_review_candidate")).alias("open_review"))
+    )
+
+
+def read_inputs(root: Path, gates_dir: Path | None = None, reference_dir: Path = REFERENCE_DIR) -> ReportInputs:
+    """Everything the report of warehouse ``root`` shows. ``gates_dir``: the marts run's GX folder
+    (``marts/gx/<run id>``); without it, the newest one not newer than analytics.duckdb."""
+    marts = read_marts(root / ANALYTICS_FILENAME)
+    centroids = ward_centroids(reference_dir)
+    summary = marts["ward_summary"]
+    wards = centroids.join(summary, on="new_uid", how="left", validate="1:1")
+    missing = wards.filter(pl.col("new_name").is_null())["new_uid"].to_list()
+    if missing:
+        raise ReportInputError(
+            f"{root / ANALYTICS_FILENAME}: marts.ward_summary lacks {len(missing)} of the {centroids.height} wards "
+            f"(first: {missing[0]})"
+        )
+    queue = read_queue_summary(root / QUEUE_SUMMARY)
+    if queue is not None:
+        wards = wards.join(open_review_by_ward(queue), on="new_uid", how="left").with_columns(
+            pl.col("open_review", "open_review_own", "open_review_candidate", "records_blocked").fill_null(0)
+        )
+    accounting = marts["accounting"]
+    reference_date = accounting["reference_date"].drop_nulls().max() if accounting.height else None
+    return ReportInputs(
+        wards=wards.sort("new_uid"),
+        flows=marts["flows"],
+        reconciliation=marts["reconciliation"],
+        accounting=accounting,
+        duplicates=marts["duplicates"],
+        gates=read_gates(gates_dir if gates_dir is not None else latest_gates_dir(root)),
+        queue=queue,
+        reference_date=reference_date,
+    )

@@ -1,0 +1,427 @@
+"""The consolidation report as one self-contained HTML page (UTF-8, inline CSS, inline SVG, a little inline JS).
+
+Every inserted text is escaped (``esc``); every figure shown is also written as a data-* attribute on its
+element so that a browser test can compare the rendered page with the marts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.report import history as hist
+from pipelines.report.inputs import ReportInputs
+from pipelines.report.svg import (
+    RECORD_COLOURS,
+    REVIEW_COLOURS,
+    WardPoint,
+    bar_chart,
+    esc,
+    fmt,
+    legend,
+    line_chart,
+    paired_bars,
+    sparkline,
+    ward_map,
+)
+from pipelines.schema import ENTITY_KINDS
+
+REGISTRY_LABELS = {
+    "population": "Dân cư (population)",
+    "households": "Hộ khẩu (households)",
+    "businesses": "Đăng ký kinh doanh (businesses)",
+    "tax": "Thuế (tax)",
+}
+TOP_WARDS = 15
+TREND_RUNS = 20
+
+CSS = """
+:root{--ink:#1b1b1b;--muted:#5f6368;--line:#d0d7de;--bg:#fff;--accent:#08519c}
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",
+Arial,sans-serif;color:var(--ink);background:var(--bg)}header{background:#0b3d6e;color:#fff;padding:18px 28px}
+header h1{margin:0 0 4px;font-size:24px}header p{margin:0;opacity:.9}main{max-width:1180px;margin:0 auto;
+padding:8px 24px 40px}section{margin:28px 0;border-top:1px solid var(--line);padding-top:8px}
+h2{font-size:20px;margin:10px 0}h2 small,.muted{color:var(--muted);font-weight:normal}
+.cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;
+min-width:160px}.card b{display:block;font-size:22px}.card span{color:var(--muted);font-size:13px}
+.card.bad{border-color:#d94801}.card.ok{border-color:#31a354}
+table{border-collapse:collapse;width:100%;font-size:13.5px}th,td{border-bottom:1px solid var(--line);
+padding:4px 6px;text-align:left;vertical-align:top}th{background:#f3f6f9;position:sticky;top:0}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.two{display:grid;grid-template-columns:
+minmax(0,3fr) minmax(0,2fr);gap:20px}@media (max-width:900px){.two{grid-template-columns:1fr}}
+.small{font-size:11px;fill:var(--muted)}svg text{font-family:inherit}.chart{max-width:100%;height:auto}.map{max-width:760px;display:block}
+.bars,.pairs,.trend{max-width:760px;display:block}.small-text{font-size:12px;min-width:220px}
+.pass{color:#1a7f37;font-weight:600}.fail{color:#b42318;font-weight:600}details{margin:8px 0}
+summary{cursor:pointer;color:var(--accent)}.note{background:#fff8e1;border-left:4px solid #f9a825;padding:6px 10px}
+.toolbar button{border:1px solid var(--line);background:#f6f8fa;padding:4px 10px;border-radius:6px;cursor:pointer}
+.toolbar button[aria-pressed=true]{background:var(--accent);color:#fff}.scroll{max-height:520px;overflow:auto}
+input[type=search]{padding:4px 8px;border:1px solid var(--line);border-radius:6px;width:260px}
+"""
+
+SCRIPT = """
+(function(){
+  var map=document.getElementById('ward-map');
+  function mode(m){
+    if(!map)return;
+    map.querySelectorAll('circle.ward-mark').forEach(function(c){
+      c.setAttribute('r',c.dataset['r'+(m==='records'?'Records':'Review')]);
+      c.setAttribute('fill',c.dataset['fill'+(m==='records'?'Review':'Records')]);
+    });
+    document.querySelectorAll('[data-map-mode]').forEach(function(b){
+      b.setAttribute('aria-pressed',b.dataset.mapMode===m?'true':'false');});
+    document.querySelectorAll('.legend-mode').forEach(function(l){l.hidden=l.dataset.for!==m;});
+  }
+  document.querySelectorAll('[data-map-mode]').forEach(function(b){
+    b.addEventListener('click',function(){mode(b.dataset.mapMode);});});
+  mode('records');
+  var box=document.getElementById('ward-filter');
+  if(box){box.addEventListener('input',function(){
+    var q=box.value.toLowerCase();
+    document.querySelectorAll('tr.ward-row').forEach(function(r){
+      r.hidden=q&&r.textContent.toLowerCase().indexOf(q)<0;});});}
+  document.documentElement.setAttribute('data-rendered','1');
+})();
+"""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    run_time: dt.datetime
+    gates_source: str  # where the gate results were read from (a path, shown to the reader)
+
+
+def _td(value: object, attr: str | None = None) -> str:
+    data = f' data-{attr}="{"" if value is None else int(value)}"' if attr else ""
+    return f'<td class="n"{data}>{fmt(value)}</td>'
+
+
+def _card(label: str, value: int, measure: str, cls: str = "") -> str:
+    return (
+        f'<div class="card {cls}" data-measure="{esc(measure)}" data-value="{int(value)}"><b>{fmt(value)}</b>'
+        f"<span>{esc(label)}</span></div>"
+    )
+
+
+def _review_column(inputs: ReportInputs) -> tuple[str, str]:
+    """(column of inputs.wards, label) of the per-ward review figure shown on the map and in the trend."""
+    if "open_review" in inputs.wards.columns:
+        return "open_review", "việc chờ xử lý (open review items)"
+    return "under_review", "hồ sơ đang xem xét (rows under review)"
+
+
+def summary_section(inputs: ReportInputs, info: RunInfo) -> str:
+    acc = inputs.accounting
+    total = {m: int(acc[m].sum()) for m in ("raw", "merged", "quarantined", "under_review")}
+    entities = int(inputs.duplicates["entities"].sum())
+    merged_records = int(inputs.duplicates["records"].sum())
+    failed = sum(1 for g in inputs.gates.tables if not g.passed)
+    gates = (
+        _card(
+            f"bảng đạt kiểm định / {len(inputs.gates.tables)} (quality gates passed)",
+            len(inputs.gates.tables) - failed,
+            "gates_passed",
+            "bad" if failed else "ok",
+        )
+        if inputs.gates.found
+        else '<div class="card bad" data-measure="gates_passed" data-value=""><b>–</b><span>không tìm thấy kết quả '
+        "kiểm định (no gate results found)</span></div>"
+    )
+    balanced = all(r["merged"] + r["quarantined"] + r["under_review"] == r["raw"] for r in acc.iter_rows(named=True))
+    return f"""<section id="summary" data-section="summary">
+<h2>Tổng quan <small>(overview)</small></h2>
+<div class="cards">
+{_card("hồ sơ nguồn (source records)", total["raw"], "raw")}
+{_card("đã gộp, có phường (merged, placed)", total["merged"], "merged")}
+{_card("cách ly (quarantined)", total["quarantined"], "quarantined")}
+{_card("đang xem xét (under review)", total["under_review"], "under_review")}
+{_card("thực thể sau khử trùng (entities)", entities, "entities")}
+{_card("bản ghi trùng đã gộp (duplicates merged)", merged_records - entities, "duplicates")}
+{gates}
+</div>
+<p class="muted">Đối soát dòng (row accounting): {
+        "cân bằng — mỗi hồ sơ nguồn được gộp, cách ly hoặc đang xem xét đúng một lần" if balanced else "KHÔNG cân bằng"
+    } ({"balanced" if balanced else "NOT balanced"}).
+Ngày tham chiếu (reference date): {esc(inputs.reference_date)}.</p>
+</section>"""
+
+
+def map_section(inputs: ReportInputs) -> str:
+    review_col, review_label = _review_column(inputs)
+    w = inputs.wards
+    points = [
+        WardPoint(
+            r["new_uid"], r["new_name"], r["lat"], r["lon"], int(r["records_in"]), int(r[review_col]), review_label
+        )
+        for r in w.iter_rows(named=True)
+    ]
+    top_rec, top_rev = int(w["records_in"].max() or 0), int(w[review_col].max() or 0)
+    return f"""<section id="map" data-section="map">
+<h2>Bản đồ 168 đơn vị hành chính cấp xã <small>(map of the wards: centroids)</small></h2>
+<p class="toolbar">Kích thước theo (size by): <button type="button" data-map-mode="records">hồ sơ (records)</button>
+<button type="button" data-map-mode="review">{esc(review_label)}</button>
+<span class="muted">— màu theo chỉ số còn lại (colour by the other); di chuột lên điểm để xem tên (hover for names).</span></p>
+<div class="legend-mode" data-for="records">Màu (colour): {
+        legend(REVIEW_COLOURS, top_rev, review_label, "legend-review")
+    }</div>
+<div class="legend-mode" data-for="review" hidden>Màu (colour): {
+        legend(RECORD_COLOURS, top_rec, "hồ sơ (records)", "legend-records")
+    }</div>
+{ward_map(points)}
+</section>"""
+
+
+def _origins(flows: pl.DataFrame) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for r in flows.iter_rows(named=True):
+        out.setdefault(r["new_uid"], []).append(f"{r['old_name']} ({r['old_district']}): {fmt(r['records_out'])}")
+    return {k: "; ".join(v) for k, v in out.items()}
+
+
+def wards_section(inputs: ReportInputs, history: pl.DataFrame) -> str:
+    w = inputs.wards.sort("records_in", "new_uid", descending=[True, False])
+    top = [(r["new_name"], int(r["records_in"]), r["new_uid"]) for r in w.head(TOP_WARDS).iter_rows(named=True)]
+    origins = _origins(inputs.flows)
+    kinds = list(ENTITY_KINDS)
+    rows = []
+    for r in w.iter_rows(named=True):
+        entity_cells = "".join(_td(r[f"{k}_estimated"], f"{k}-estimated") for k in kinds)
+        rows.append(
+            f'<tr class="ward-row" data-uid="{esc(r["new_uid"])}"><td>{esc(r["new_ward_code"])}</td>'
+            f"<td>{esc(r['new_name'])}</td>{_td(r['records_in'], 'records-in')}{_td(r['merged'], 'merged')}"
+            f"{_td(r['quarantined'], 'quarantined')}{_td(r['under_review'], 'under-review')}"
+            f"{_td(r['under_review_estimated'], 'under-review-estimated')}{entity_cells}"
+            f'<td class="small-text">{esc(origins.get(r["new_uid"], "—"))}</td></tr>'
+        )
+    heads = "".join(f'<th class="n">{esc(k)} (ước tính, est.)</th>' for k in kinds)
+    return f"""<section id="wards" data-section="wards">
+<h2>Hồ sơ theo phường, xã mới <small>(records per new ward)</small></h2>
+<p class="muted">Hồ sơ (records): dòng nguồn có địa chỉ thuộc phường (merged + quarantined). Hồ sơ đang xem xét của đơn vị cũ
+bị chia tách được tính ở mọi phường ứng viên (không cộng dồn được); cột ước tính phân bổ theo diện tích (split-unit rows
+under review count in every candidate ward; the estimate allocates them by area share and adds up to the city total).</p>
+<h3>{TOP_WARDS} phường có nhiều hồ sơ nhất <small class="muted">(top {TOP_WARDS} by records)</small></h3>
+{bar_chart(top, chart_id="chart-top-wards", unit="hồ sơ (records)")}
+<details open><summary>Bảng đủ 168 đơn vị (all 168 wards)</summary>
+<p><input type="search" id="ward-filter" placeholder="Lọc theo tên (filter by name)…" aria-label="filter"></p>
+<div class="scroll"><table id="ward-table"><thead><tr><th>Mã (code)</th><th>Tên (name)</th>
+<th class="n">Hồ sơ (records)</th><th class="n">Đã gộp (merged)</th><th class="n">Cách ly (quarantined)</th>
+<th class="n">Đang xem xét (under review)</th><th class="n">Xem xét, ước tính (under review, est.)</th>{heads}
+<th>Từ đơn vị cũ (from old units: records)</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div></details>
+</section>"""
+
+
+def origins_section(inputs: ReportInputs) -> str:
+    rec = inputs.reconciliation
+    with_rows = rec.filter(pl.col("records_in") > 0)
+    unplaced = with_rows.filter(pl.col("still_unplaced") > 0).sort("still_unplaced", descending=True)
+    flow_rows = "".join(
+        f'<tr class="flow-row" data-old="{esc(r["old_uid"])}" data-new="{esc(r["new_uid"])}">'
+        f"<td>{esc(r['old_name'])}</td><td>{esc(r['old_district'])}</td><td>{esc(r['new_name'])}</td>"
+        f"{_td(r['records_out'], 'records-out')}{_td(r['merged'], 'merged')}{_td(r['quarantined'], 'quarantined')}</tr>"
+        for r in inputs.flows.sort("old_uid", "records_out", descending=[False, True]).iter_rows(named=True)
+    )
+    unplaced_rows = "".join(
+        f'<tr class="unplaced-row" data-old="{esc(r["old_uid"])}"><td>{esc(r["old_name"])}</td>'
+        f"<td>{esc(r['old_district'])}</td><td>{'có (yes)' if r['is_split'] else 'không (no)'}</td>"
+        f"{_td(r['records_in'], 'records-in')}{_td(r['records_out'], 'records-out')}"
+        f"{_td(r['still_unplaced'], 'still-unplaced')}</tr>"
+        for r in unplaced.iter_rows(named=True)
+    )
+    return f"""<section id="origins" data-section="origins">
+<h2>Nguồn gốc: đơn vị cũ → phường mới <small>(what came from which old units)</small></h2>
+<div class="cards">
+{_card("đơn vị cũ có hồ sơ (old units with records)", with_rows.height, "old_units_with_records")}
+{_card("hồ sơ đã chuyển sang phường mới (records placed in a new ward)", int(rec["records_out"].sum()), "records_out")}
+{_card("hồ sơ chưa xác định phường (records not yet placed)", int(rec["still_unplaced"].sum()), "still_unplaced")}
+</div>
+<details><summary>Luồng hồ sơ từ {with_rows.height} đơn vị cũ ({inputs.flows.height} luồng / flows)</summary>
+<div class="scroll"><table id="flow-table"><thead><tr><th>Đơn vị cũ (old unit)</th><th>Quận/huyện cũ (old district)</th>
+<th>Phường mới (new ward)</th><th class="n">Hồ sơ (records)</th><th class="n">Đã gộp (merged)</th>
+<th class="n">Cách ly (quarantined)</th></tr></thead><tbody>{flow_rows}</tbody></table></div></details>
+<h3>Đơn vị cũ còn hồ sơ chưa xác định phường <small class="muted">(old units with records still unplaced)</small></h3>
+{
+        '<div class="scroll"><table id="unplaced-table"><thead><tr><th>Đơn vị cũ</th><th>Quận/huyện cũ</th><th>Bị chia tách '
+        '(split)</th><th class="n">Hồ sơ vào (records in)</th><th class="n">Đã xác định (placed)</th><th class="n">Chưa '
+        "(still unplaced)</th></tr></thead><tbody>" + unplaced_rows + "</tbody></table></div>"
+        if unplaced.height
+        else '<p class="pass">Không còn (none).</p>'
+    }
+</section>"""
+
+
+def _registry(registry: str) -> str:
+    return REGISTRY_LABELS.get(registry, registry)
+
+
+def duplicates_section(inputs: ReportInputs) -> str:
+    d = inputs.duplicates
+    items = [
+        (REGISTRY_LABELS.get(r["registry"], r["registry"]), int(r["records"]), int(r["entities"]))
+        for r in d.iter_rows(named=True)
+    ]
+    rows = "".join(
+        f'<tr class="dup-row" data-registry="{esc(r["registry"])}"><td>{esc(_registry(r["registry"]))}</td>'
+        f"{_td(r['records'], 'records')}{_td(r['entities'], 'entities')}"
+        f'{_td(r["records"] - r["entities"], "duplicates")}<td class="n">'
+        f"{(100 * (r['records'] - r['entities']) / r['records'] if r['records'] else 0):.1f} %</td></tr>"
+        for r in d.iter_rows(named=True)
+    )
+    return f"""<section id="duplicates" data-section="duplicates">
+<h2>Trùng lặp đã phát hiện <small>(duplicates found: records in vs entities, per registry)</small></h2>
+<div class="two"><div>{
+        paired_bars(items, chart_id="chart-duplicates", labels=("hồ sơ vào (records in)", "thực thể (entities)"))
+    }</div>
+<div><table id="dup-table"><thead><tr><th>Sổ (registry)</th><th class="n">Hồ sơ (records)</th>
+<th class="n">Thực thể (entities)</th><th class="n">Trùng (duplicates)</th><th class="n">Tỉ lệ (share)</th></tr></thead>
+<tbody>{rows}</tbody></table>
+<p class="muted">Hồ sơ đã đưa vào thực thể (staged records merged into entities, incl. those under review).</p></div></div>
+</section>"""
+
+
+def review_section(inputs: ReportInputs, history: pl.DataFrame) -> str:
+    review_col, review_label = _review_column(inputs)
+    last = hist.runs(history, TREND_RUNS)
+    labels = [f"{t:%d/%m %H:%M}" for t in last["run_time"]]
+    city_lines = {
+        "cách ly (quarantined)": hist.series(history, "quarantined", None, TREND_RUNS),
+        "đang xem xét (under review)": hist.series(history, "under_review", None, TREND_RUNS),
+    }
+    if inputs.queue is not None:
+        city_lines["việc chờ xử lý (open review items)"] = hist.series(history, "open_review", None, TREND_RUNS)
+    trend = (
+        line_chart(labels, city_lines, chart_id="chart-trend")
+        if last.height > 1
+        else '<p class="note">Lần chạy đầu tiên: chưa có xu hướng (first run recorded: no trend yet).</p>'
+        + line_chart(labels, city_lines, chart_id="chart-trend")
+    )
+    if inputs.queue is None:
+        source = (
+            '<p class="note" id="queue-source" data-source="ward_summary">Chưa có bảng hàng đợi xem xét '
+            "(warehouse/review/queue_summary.parquet not produced): số việc chờ xử lý lấy từ cột under_review của "
+            "marts.ward_summary (rows of split old units awaiting a ward decision).</p>"
+        )
+        kinds = ""
+    else:
+        source = (
+            '<p class="muted" id="queue-source" data-source="queue_summary">Nguồn: '
+            "warehouse/review/queue_summary.parquet (review queues).</p>"
+        )
+        by_kind = (
+            inputs.queue.group_by("kind")
+            .agg(
+                pl.col("open_items").filter(~pl.col("candidate")).sum().alias("open_items"),
+                pl.col("open_items").filter(pl.col("candidate")).sum().alias("candidate_items"),
+                pl.col("records_blocked").filter(~pl.col("candidate")).sum().alias("records_blocked"),
+                pl.col("closed_items").filter(~pl.col("candidate")).sum().alias("closed_items"),
+            )
+            .sort("kind")
+        )
+        kinds = (
+            '<table id="queue-kinds"><thead><tr><th>Loại (kind)</th><th class="n">Đang mở (open)</th>'
+            '<th class="n">Mở, chỉ có phường ứng viên (open, per candidate ward)</th><th class="n">Hồ sơ bị chặn '
+            '(records blocked)</th><th class="n">Đã đóng (closed)</th></tr></thead><tbody>'
+            + "".join(
+                f'<tr class="kind-row" data-kind="{esc(r["kind"])}"><td>{esc(r["kind"])}</td>'
+                f"{_td(r['open_items'], 'open')}{_td(r['candidate_items'], 'candidate')}"
+                f"{_td(r['records_blocked'], 'blocked')}{_td(r['closed_items'], 'closed')}</tr>"
+                for r in by_kind.iter_rows(named=True)
+            )
+            + "</tbody></table>"
+        )
+    spark_review = hist.ward_series(history, review_col, TREND_RUNS)
+    spark_quar = hist.ward_series(history, "quarantined", TREND_RUNS)
+    w = inputs.wards.filter((pl.col("quarantined") > 0) | (pl.col(review_col) > 0)).sort(
+        [review_col, "quarantined", "new_uid"], descending=[True, True, False]
+    )
+    rows = []
+    for r in w.iter_rows(named=True):
+        series = spark_review.get(r["new_uid"], [])
+        prev = next((v for v in reversed(series[:-1]) if v is not None), None) if len(series) > 1 else None
+        change = "–" if prev is None else f"{int(r[review_col]) - prev:+,}".replace(",", ".")
+        rows.append(
+            f'<tr class="review-row" data-uid="{esc(r["new_uid"])}"><td>{esc(r["new_name"])}</td>'
+            f"{_td(r['quarantined'], 'quarantined')}<td>{sparkline(spark_quar.get(r['new_uid'], []))}</td>"
+            f'{_td(r[review_col], "review")}<td>{sparkline(series)}</td><td class="n">{esc(change)}</td></tr>'
+        )
+    no_ward_q = int(inputs.accounting["quarantined"].sum()) - int(inputs.wards["quarantined"].sum())
+    return f"""<section id="review" data-section="review">
+<h2>Cách ly và xem xét theo phường, xu hướng qua các lần chạy <small>(quarantine and review per ward, trend across runs)</small></h2>
+{source}
+<h3>Toàn thành phố qua {last.height} lần chạy <small class="muted">(city-wide, last {last.height} runs)</small></h3>
+{trend}
+{kinds}
+<p class="muted" data-measure="quarantined_no_ward" data-value="{no_ward_q}">Hồ sơ cách ly không xác định được phường
+(quarantined without a ward): {fmt(no_ward_q)}.</p>
+<h3>{w.height} phường có hồ sơ cách ly hoặc chờ xem xét <small class="muted">(wards with quarantined rows or
+{esc(review_label)})</small></h3>
+<div class="scroll"><table id="review-table" data-review-measure="{esc(review_col)}"><thead><tr><th>Phường (ward)</th>
+<th class="n">Cách ly (quarantined)</th><th>Xu hướng (trend)</th><th class="n">{esc(review_label)}</th>
+<th>Xu hướng (trend)</th><th class="n">So với lần trước (vs previous run)</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>
+</section>"""
+
+
+def gates_section(inputs: ReportInputs, info: RunInfo) -> str:
+    g = inputs.gates
+    if not g.found:
+        return f"""<section id="gates" data-section="gates" data-found="0">
+<h2>Kiểm định chất lượng <small>(quality gates)</small></h2>
+<p class="note">Không tìm thấy kết quả kiểm định của lần công bố marts (no machine-readable gate results found in
+{esc(info.gates_source)}). Marts chỉ được công bố khi qua kiểm định (the marts are only published when their gates
+pass).</p></section>"""
+    failed = [t for t in g.tables if not t.passed]
+    rows = "".join(
+        f'<tr class="gate-row" data-table="{esc(t.table)}" data-passed="{int(t.passed)}"><td>{esc(t.table)}</td>'
+        f'<td class="{"pass" if t.passed else "fail"}">{"đạt (passed)" if t.passed else "KHÔNG ĐẠT (failed)"}</td>'
+        f"{_td(t.rows, 'rows')}{_td(t.expectations, 'expectations')}{_td(t.failed, 'failed')}"
+        f"<td>{esc('; '.join(t.failures))}</td></tr>"
+        for t in sorted(g.tables, key=lambda t: (t.passed, t.table))
+    )
+    docs = f"<code>{esc(g.docs_index)}</code>" if g.docs_index else "—"
+    return f"""<section id="gates" data-section="gates" data-found="1">
+<h2>Kiểm định chất lượng <small>(quality gates: Great Expectations, before the marts were published)</small></h2>
+<p><span class="{"fail" if failed else "pass"}">{len(g.tables) - len(failed)} / {len(g.tables)} bảng đạt
+(tables passed)</span>, {fmt(sum(t.expectations for t in g.tables))} kỳ vọng (expectations).
+Chi tiết (Data Docs, on the pipeline's machine): {docs}</p>
+<details{" open" if failed else ""}><summary>Từng bảng (per table)</summary>
+<table id="gate-table"><thead><tr><th>Bảng (table)</th><th>Kết quả (result)</th><th class="n">Dòng (rows)</th>
+<th class="n">Kỳ vọng (expectations)</th><th class="n">Không đạt (failed)</th><th>Lỗi (failures)</th></tr></thead>
+<tbody>{rows}</tbody></table></details>
+</section>"""
+
+
+def render(inputs: ReportInputs, history: pl.DataFrame, info: RunInfo) -> str:
+    when = info.run_time.astimezone(dt.UTC)
+    body = "\n".join(
+        [
+            summary_section(inputs, info),
+            map_section(inputs),
+            wards_section(inputs, history),
+            origins_section(inputs),
+            duplicates_section(inputs),
+            review_section(inputs, history),
+            gates_section(inputs, info),
+        ]
+    )
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="wardbridge pipelines/report">
+<title>Báo cáo hợp nhất dữ liệu — TP. Hồ Chí Minh — {esc(info.run_id)}</title>
+<style>{CSS}</style></head>
+<body data-run-id="{esc(info.run_id)}">
+<header><h1>Báo cáo hợp nhất dữ liệu sau sắp xếp đơn vị hành chính — Thành phố Hồ Chí Minh</h1>
+<p>Consolidation report · lần chạy (run) <code>{esc(info.run_id)}</code> · {esc(f"{when:%Y-%m-%d %H:%M} UTC")} ·
+168 phường, xã, đặc khu từ 01/07/2025 · chỉ số liệu tổng hợp (aggregates only, no personal data)</p></header>
+<main>
+{body}
+<footer class="muted"><p>Nguồn (sources): warehouse/analytics.duckdb (schema marts), kết quả kiểm định (gate results),
+hàng đợi xem xét (review queues), lịch sử các lần chạy (warehouse/history/runs.parquet). Tọa độ trọng tâm
+(centroids): mappings/reference/units_2025.csv. Tệp này mở được khi không có mạng (self-contained, works offline).</p>
+</footer></main>
+<script>{SCRIPT}</script>
+</body></html>
+"""
