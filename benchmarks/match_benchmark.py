@@ -31,7 +31,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.match.evaluate import pairwise  # noqa: E402
+from pipelines.match.evaluate import pairwise, true_pair_recall  # noqa: E402
 
 SAMPLE_TRUTH = ROOT / "data" / "sample" / "registries" / "truth" / "population.parquet"
 PEOPLE_SPEC = ROOT / "mappings" / "match" / "people.toml"
@@ -73,8 +73,24 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
             k: v
             for k, v in result.stats.items()
             if k
-            in ("candidate_pairs", "decisions", "review_pairs", "capped_blocks", "em_converged", "seconds", "entities")
+            in (
+                "candidate_pairs",
+                "decisions",
+                "review_pairs",
+                "capped_blocks",
+                "largest_block_per_rule",
+                "em_converged",
+                "em_per_rule",
+                "m_source",
+                "pairs_per_rule",
+                "new_pairs_per_rule",
+                "seconds",
+                "entities",
+            )
         }
+        result.pairs.select("left_id", "right_id", "blocked_by", "decision").write_parquet(
+            out.with_suffix(".pairs.parquet")
+        )
     else:
         from benchmarks.splink_peer import splink_dedupe
 
@@ -88,6 +104,46 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
         json.dumps({"engine": engine, "wall_s": wall, "peak_rss_mib": peak, "info": info}, default=str),
         encoding="utf-8",
     )
+
+
+def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
+    """Where true pairs are lost, per mess category of the generator's truth and per blocking rule."""
+    records = (
+        staged.select("record_key", "source_id", "source_key")
+        .join(
+            truth.select("source_id", pl.col("record_no").cast(pl.String).alias("source_key"), "person_id", "noise"),
+            on=["source_id", "source_key"],
+        )
+        .join(clusters.select("record_key", pl.col("cluster_id").cast(pl.String)), on="record_key")
+        .select(pl.col("record_key").alias("record_id"), pl.col("cluster_id").alias("entity_id"), "person_id", "noise")
+    )
+    report = true_pair_recall(records, pl.read_parquet(pairs), "person_id", "noise")
+    info = figures["info"]
+    with pl.Config(tbl_rows=60, tbl_cols=12, fmt_str_lengths=60, tbl_width_chars=160, float_precision=4):
+        print(f"\n{figures['engine']}: true pairs per category (a pair counts in each label of its two records)")
+        print(report["categories"])
+        per_rule = report["rules"].join(
+            pl.DataFrame(
+                {
+                    "rule": list(info.get("pairs_per_rule", {})),
+                    "pairs": list(info.get("pairs_per_rule", {}).values()),
+                    "new_pairs": [info.get("new_pairs_per_rule", {}).get(k) for k in info.get("pairs_per_rule", {})],
+                    "largest_block": [
+                        info.get("largest_block_per_rule", {}).get(k) for k in info.get("pairs_per_rule", {})
+                    ],
+                }
+            ),
+            on="rule",
+            how="full",
+            coalesce=True,
+        )
+        print(per_rule)
+    for rule, d in info.get("em_per_rule", {}).items():
+        share = f"{d['match_share']:.3f}" if "match_share" in d else "-"
+        print(
+            f"  EM {rule}: {d['status']}, pairs {d['pairs']:,}, match share {share}, iterations {d.get('iterations', '-')}"
+        )
+    print("  m from: " + ", ".join(f"{k} {v}" for k, v in info.get("m_source", {}).items()))
 
 
 def staged_sample() -> Path:
@@ -139,9 +195,15 @@ def main() -> None:
         print(json.dumps(figures["info"], indent=None)[:2000], flush=True)
     # truth is loaded only now, so it does not add to the machine's load while an engine runs
     staged = pl.read_parquet(args.staged, columns=["record_key", "source_id", "source_key"])
-    truth = pl.read_parquet(args.truth, columns=["source_id", "record_no", "person_id"])
+    truth = pl.read_parquet(args.truth, columns=["source_id", "record_no", "person_id", "noise"])
+    records = staged.height
     for figures in rows:
         figures.update(accuracy(pl.read_parquet(work / f"{figures['engine']}.parquet"), staged, truth))
+        pairs_file = work / f"{figures['engine']}.pairs.parquet"
+        if pairs_file.exists():
+            print_recall(figures, staged, truth, pl.read_parquet(work / f"{figures['engine']}.parquet"), pairs_file)
+            review = figures["info"].get("review_pairs", 0)
+            print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
     print()
     print(
         f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'peak MiB':>10}{'pred pairs':>12}{'true pairs':>12}"

@@ -636,10 +636,11 @@ def _date_levels(spec, table: pl.DataFrame, pairs: list[tuple[int, int]]) -> lis
 def test_a_year_only_birth_date_is_compared_on_its_year(spec):
     table = _dated("1990", "17/05/1990", "1991", "1990", "01/01/1990", "05/1990", "18/05/1990")
     levels = _date_levels(spec, table, [(0, 1), (0, 2), (0, 3), (0, 4), (5, 1), (1, 6)])
-    # a year against a full date of that year: same_year, never a mismatch; another year: different;
-    # two bare years, or 1990 against 1 January 1990, are only the same year (not an exact date);
-    # a month (05/1990) is compared on its year too; two full dates still on their days
-    assert levels == ["same_year", "different", "same_year", "same_year", "same_year", "within_31_days"]
+    # a year against a full date of that year: year_only (its own level, never a mismatch and never
+    # the weak same_year of two full dates); another year: different; two bare years, or 1990 against
+    # 1 January 1990, are only the year (not an exact date); a month (05/1990) is compared on its year
+    # too; two full dates still on their days (17/05 vs 18/05: one digit apart, a typo)
+    assert levels == ["year_only", "different", "year_only", "year_only", "year_only", "typo"]
     work = prepare(table, spec)
     assert work["birth_year"].to_list() == ["1990", "1990", "1991", "1990", "1990", "1990", "1990"]
     # day-level keys need the day: a bare year is no blocking key on the birth date
@@ -798,7 +799,8 @@ def test_typed_dates_with_a_precision_column_compare_a_year_only_date_on_its_yea
         pl.Series("date_of_birth", [D(1990, 1, 1), D(1990, 5, 17), D(1990, 1, 1)]),
         pl.Series("dob_precision", ["year", "day", "day"]),
     )
-    assert _date_levels(spec, table, [(0, 1), (0, 2), (2, 1)]) == ["same_year", "same_year", "same_year"]
+    # year-only against a date: year_only; two full dates of that year: same_year
+    assert _date_levels(spec, table, [(0, 1), (0, 2), (2, 1)]) == ["year_only", "year_only", "same_year"]
     assert prepare(table, spec)["birth_date_any_order"].is_null().to_list() == [True, False, False]
     # the precision column is optional: without it typed dates are full dates
     assert _date_levels(spec, table.drop("dob_precision"), [(0, 2)]) == ["exact"]

@@ -174,8 +174,21 @@ def _holds(
             )
         case "date_within":
             expr = (pl.col("a") - pl.col("b")).dt.total_days().abs() <= level.days
-        case "same_year":
+        case "same_year" | "year_only":  # year_only: only on pairs where a side is coarser than a day
             expr = pl.col("a").dt.year() == pl.col("b").dt.year()
+        case "date_typo":
+            da, db = pl.col("a"), pl.col("b")
+            ta, tb, tb_swapped = da.dt.strftime("%Y%m%d"), db.dt.strftime("%Y%m%d"), db.dt.strftime("%Y%d%m")
+
+            def digits_apart(x: pl.Expr, y: pl.Expr) -> pl.Expr:
+                return pl.sum_horizontal([(x.str.slice(i, 1) != y.str.slice(i, 1)).cast(pl.Int8) for i in range(8)])
+
+            year_off = (
+                ((da.dt.year() - db.dt.year()).abs() == 1)
+                & (da.dt.month() == db.dt.month())
+                & (da.dt.day() == db.dt.day())
+            )
+            expr = year_off | (digits_apart(ta, tb) <= 1) | (digits_apart(ta, tb_swapped) <= 1)
         case "word_subset":
             return (cols.score(column, level.kind, None, other, space) == 1.0).alias("holds")
         case "numeric_within":
@@ -263,7 +276,7 @@ def comparison_levels(
         cutoffs = _cutoffs(comp)
         space = tuple(sorted(set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}))
         space = space if comp.mixed else None
-        year_level = any(level.kind == "same_year" for level in comp.levels)
+        year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
         present = None
         for a, b in _column_pairs(comp, comp.columns):
             va, vb = cols.sides(a, b)
@@ -284,7 +297,9 @@ def comparison_levels(
                 if comp.mixed:
                     h = h & same_length(a, b)
                 rough = coarse(a, b)
-                if rough is not None and level.kind != "same_year":
+                if level.kind == "year_only":  # only where a side is coarser than a day
+                    h = h & rough if rough is not None else h & False
+                elif rough is not None and level.kind != "same_year":
                     h = h & ~rough
                 holds = h if holds is None else (holds | h)
             new = holds & ~decided

@@ -64,6 +64,12 @@ class MatchResult:
         lines.append(
             f"model: {self.model.candidate_match_share:.1%} of candidate pairs match, prior {self.model.prior:.2e}, EM {self.model.em_iterations} iterations ({'converged' if self.model.converged else 'NOT converged'}), u from {self.model.random_pairs:,} random pairs"
         )
+        degenerate = {k: v["status"] for k, v in self.model.em_per_rule.items() if v["status"].startswith("degenerate")}
+        if degenerate:
+            lines.append("EM degenerate (m not taken from): " + "; ".join(f"{k}: {v}" for k, v in degenerate.items()))
+        from_prior = [k for k, v in self.model.m_source.items() if v.startswith("prior")]
+        if from_prior:
+            lines.append("m from priors (no usable EM estimate): " + ", ".join(from_prior))
         for column, d in s.get("dates", {}).items():
             coarse = ", ".join(
                 f"{d[k]:,} {k.replace('_', ' ')}" for k in ("year_only", "month_only") if d[k]
@@ -252,6 +258,7 @@ def match(
         "pairs_per_rule": blocking.pairs_per_rule,
         "new_pairs_per_rule": blocking.new_pairs_per_rule,
         "capped_blocks": blocking.capped_blocks.height,
+        "largest_block_per_rule": blocking.largest_block,
         "decisions": decisions,
         "review_pairs": review.height,
         "entity_size_max": int(sizes.max() or 0),
@@ -260,6 +267,7 @@ def match(
         "em_iterations": model.em_iterations,
         "em_converged": model.converged,
         "em_per_rule": model.em_per_rule,
+        "m_source": model.m_source,
         **cluster_info,
         "merged_previous_entities": merged.height,
         "dates": dates,

@@ -16,13 +16,13 @@ EM runs over distinct comparison vectors with their counts, never over pairs one
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from pipelines.match.compare import ValueCodes, comparison_levels
-from pipelines.match.spec import MatchSpec
+from pipelines.match.spec import Comparison, MatchSpec
 
 log = logging.getLogger("wardbridge.match")
 
@@ -40,7 +40,8 @@ class Model:
     em_iterations: int
     converged: bool
     random_pairs: int
-    em_per_rule: dict  # blocking rule -> pairs, match_share, iterations, converged
+    em_per_rule: dict  # blocking rule -> pairs, match_share, iterations, converged, final_change, status, used
+    m_source: dict = field(default_factory=dict)  # comparison -> em | prior | em+labels | prior+labels
 
     @property
     def prior_bits(self) -> float:
@@ -122,24 +123,39 @@ def _log_likelihoods(patterns: np.ndarray, names: list[str], m: dict, u: dict) -
     return log_m, log_u
 
 
+EM_TOLERANCE = 1e-5  # largest change of lambda or any m at which EM has converged
+
+
+def prior_m(comp: Comparison) -> np.ndarray:
+    """m a comparison is assumed to have before any data: its ``m_prior``, else 0.7 on the first
+    (strongest) level, 0.25 halving over the other levels, 0.05 on "different"."""
+    if comp.m_prior is not None:
+        p = np.asarray(comp.m_prior, dtype=float)
+    else:
+        others = len(comp.levels) - 1
+        rest = np.array([0.5 ** (i + 1) for i in range(others)])
+        p = np.concatenate([[0.7 if others else 0.95], 0.25 * rest / rest.sum() if others else [], [0.05]])
+    return p / p.sum()
+
+
 def _em(
     patterns: np.ndarray,
     counts: np.ndarray,
     names: list[str],
-    sizes: dict[str, int],
+    priors: dict[str, np.ndarray],
     u: dict[str, np.ndarray],
     iterations: int,
+    prior_pairs: float = 0.0,
     fixed_m: dict[str, np.ndarray] | None = None,
-) -> tuple[dict[str, np.ndarray], float, int, bool]:
-    """EM for m (or only lambda when fixed_m is given) with u fixed."""
-    if fixed_m is not None:
-        m = fixed_m
-    else:  # start: agreement levels likely for matches, "different" unlikely
-        m = {}
-        for name in names:
-            start = np.array([0.5 ** (i + 1) for i in range(sizes[name] - 1)] + [0.02])
-            m[name] = start / start.sum()
-    lam, converged, it = 0.3, False, 0
+) -> tuple[dict[str, np.ndarray], float, int, bool, float]:
+    """EM (maximum a posteriori) for m, or only lambda when fixed_m is given, with u fixed.
+
+    m starts at, and is pulled towards, ``priors`` (``prior_pairs`` pseudo-pairs: a Dirichlet
+    prior), so a level seen on a handful of pairs does not get m = 0 or 1. Returns m, lambda
+    (the share of matches), iterations, converged, and the last change of lambda or any m."""
+    m = dict(fixed_m) if fixed_m is not None else {name: priors[name].copy() for name in names}
+    lam, converged, it, delta = 0.3, False, 0, float("inf")
+    total_pairs = counts.sum()
     for it in range(1, iterations + 1):  # noqa: B007 - the count is reported after the loop
         log_m, log_u = _log_likelihoods(patterns, names, m, u)
         p = 1.0 / (1.0 + np.exp(np.clip(np.log1p(-lam) + log_u - np.log(lam) - log_m, -700, 700)))
@@ -150,17 +166,18 @@ def _em(
             for j, name in enumerate(names):
                 g = patterns[:, j]
                 present = g >= 0
-                sums = np.bincount(g[present], weights=weight[present], minlength=sizes[name])
+                sums = np.bincount(g[present], weights=weight[present], minlength=len(priors[name]))
+                sums = sums + prior_pairs * priors[name]
                 total = sums.sum()
                 new_m[name] = np.maximum(sums / total, M_FLOOR) if total > 0 else m[name]
                 new_m[name] = new_m[name] / new_m[name].sum()
-        new_lam = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9)) if counts.sum() else lam
+        new_lam = float(np.clip(weight.sum() / total_pairs, 1e-9, 1 - 1e-9)) if total_pairs else lam
         delta = max(abs(new_lam - lam), *(float(np.abs(new_m[nm] - m[nm]).max()) for nm in names))
         m, lam = new_m, new_lam
-        if delta < 1e-6:
+        if delta < EM_TOLERANCE:
             converged = True
             break
-    return m, lam, it, converged
+    return m, lam, it, converged, delta
 
 
 def _base(column: str) -> str:
@@ -169,63 +186,81 @@ def _base(column: str) -> str:
 
 def estimate_m(
     gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]
-) -> tuple[dict[str, np.ndarray], float, int, bool, dict]:
+) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str]]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
     Pairs found by a rule agree on its key by construction, so comparisons of the
     rule's key columns say nothing about matching there: each rule's EM leaves them
     out, and a comparison's m is the average over the rules that did not block on
-    it. The share of matches among candidates is then fitted with m and u fixed.
+    it and whose EM is well-posed. A rule's EM is *degenerate* when it does not
+    converge, or finds nearly all its pairs matching (over ``em_degenerate_share``:
+    nothing left to tell matches from non-matches, as on pairs keyed on a household or
+    a name and birth date) or nearly none; its estimates are then not used. A
+    comparison no usable rule estimated keeps its prior m (``m_prior``). The share of
+    matches among candidates is then fitted with m and u fixed.
+
+    Returns m, lambda, iterations (most of any rule), converged (every used rule),
+    per-rule diagnostics, and per comparison where its m came from (``em`` or ``prior``).
     """
-    sizes = {c.name: len(c.levels) + 1 for c in spec.scored_comparisons}
+    comps = spec.scored_comparisons
+    priors = {c.name: prior_m(c) for c in comps}
     sources = {d.name: d.source for d in spec.derive}
     uses = {
         c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)}
         | {sources.get(_base(col), _base(col)) for col in c.columns}
-        for c in spec.scored_comparisons
+        for c in comps
     }
-    estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in spec.scored_comparisons}
+    estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comps}
     per_rule: dict[str, dict] = {}
     iterations, converged = 0, True
+    high = spec.em_degenerate_share
     for i, rule in enumerate(spec.blocking):
+        mask = (rules & (1 << i)) != 0
         if not rule.train:
+            per_rule[rule.name] = {"pairs": int(mask.sum()), "status": "not trained (train = false)", "used": False}
             continue
         keys = {sources.get(_base(col), _base(col)) for col in rule.on}
-        names = [c.name for c in spec.scored_comparisons if not (uses[c.name] & keys)]
-        mask = (rules & (1 << i)) != 0
+        names = [c.name for c in comps if not (uses[c.name] & keys)]
         if not names or not mask.any():
+            per_rule[rule.name] = {"pairs": int(mask.sum()), "status": "no pairs or nothing to estimate", "used": False}
             continue
         patterns, counts = _patterns(gamma.filter(mask).select(names))
-        m_rule, share, it, ok = _em(patterns, counts, names, sizes, u, spec.em_iterations)
-        per_rule[rule.name] = {"pairs": int(counts.sum()), "match_share": share, "iterations": it, "converged": ok}
+        m_rule, share, it, ok, delta = _em(patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs)
         if not ok:
-            log.warning(
-                "EM on the pairs of blocking rule %r did not converge in %d iterations; its m estimates are still used "
-                "(set train = false on the rule if its non-matches share more than the key)",
-                rule.name,
-                it,
-            )
-        if share > 0.995 and counts.sum() >= 100:
-            log.warning(
-                "EM on blocking rule %r finds %.1f%% of its %d pairs matching: if different entities share more than "
-                "its key (a household, an owner), its m estimates are biased; consider train = false",
-                rule.name,
-                100 * share,
-                int(counts.sum()),
-            )
+            status = f"degenerate: not converged in {it} iterations (last change {delta:.1e})"
+        elif share > high:
+            status = f"degenerate: {share:.1%} of its pairs match"
+        elif share < 1 - high:
+            status = f"degenerate: {share:.2%} of its pairs match"
+        else:
+            status = "ok"
+        used = status == "ok"
+        per_rule[rule.name] = {
+            "pairs": int(counts.sum()),
+            "match_share": share,
+            "iterations": it,
+            "converged": ok,
+            "final_change": delta,
+            "status": status,
+            "used": used,
+            "comparisons": names,
+        }
+        if not used:
+            log.info("EM on blocking rule %r is %s: its m estimates are not used", rule.name, status)
+            continue
         iterations, converged = max(iterations, it), converged and ok
         for name in names:
             estimates[name].append(m_rule[name])
-    all_names = [c.name for c in spec.scored_comparisons]
+    all_names = [c.name for c in comps]
+    m, source = {}, {}
+    for name in all_names:
+        if estimates[name]:
+            m[name], source[name] = np.mean(estimates[name], axis=0), "em"
+        else:  # blocked on by every usable rule, or every rule degenerate: the prior
+            m[name], source[name] = priors[name], "prior"
     patterns, counts = _patterns(gamma.select(all_names))
-    missing = [n for n in all_names if not estimates[n]]
-    if missing:  # blocked on by every rule: fall back to EM over all candidates
-        m_all, _, it, ok = _em(patterns, counts, all_names, sizes, u, spec.em_iterations)
-        for name in missing:
-            estimates[name].append(m_all[name])
-    m = {name: np.mean(estimates[name], axis=0) for name in all_names}
-    _, lam, _, _ = _em(patterns, counts, all_names, sizes, u, spec.em_iterations, fixed_m=m)
-    return m, lam, iterations, converged, per_rule
+    _, lam, _, _, _ = _em(patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m)
+    return m, lam, iterations, converged, per_rule, source
 
 
 def refine_m_with_labels(
@@ -298,10 +333,11 @@ def fit(
 ) -> tuple[Model, dict]:
     """u from random pairs, m by EM (refined by labelled matching pairs of rows if given), term frequencies."""
     u, n_random = estimate_u(work, spec, codes)
-    m, lam, iterations, converged, per_rule = estimate_m(gamma, rules, spec, u)
+    m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u)
     if labelled is not None and labelled.height:
         lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons, codes)
         m = refine_m_with_labels(m, lg)
+        m_source = {name: f"{how}+labels" for name, how in m_source.items()}
     all_pairs = work.height * (work.height - 1) / 2
     prior = min(max(lam * gamma.height / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
     model = Model(
@@ -314,6 +350,7 @@ def fit(
         converged,
         n_random,
         per_rule,
+        m_source,
     )
     tf_tables = {}
     for comp in spec.scored_comparisons:

@@ -12,10 +12,18 @@ from pipelines.text import strip_accents_expr
 
 log = logging.getLogger("wardbridge.match")
 
+LIST_TRANSFORMS = {"year_day_month"}  # give a list of keys per record (blocking only)
 ROW = "_row"  # dense row number: pairs refer to records by it
 PRECISION = "_precision_"  # + date column: day | month | year (only when some value is coarser than a day)
 RAW = "_raw_"  # + date column: the text as written (for the review queue, date columns it shows)
-DAY_TRANSFORMS = {"month_day", "date_unordered"}  # need the day: missing for a year-only or month-only date
+DAY_TRANSFORMS = {
+    "year_day_month",
+    "month_day",
+    "date_unordered",
+    "month_day_unordered",
+    "year_month",
+    "year_day",
+}  # need the day: missing for a year-only or month-only date
 
 
 def _transform(expr: pl.Expr, name: str) -> pl.Expr:
@@ -39,6 +47,8 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return words.list.head(words.list.len() - 1).list.join(" ")
         case "initials":
             return words.list.eval(pl.element().str.slice(0, 1)).list.join("")
+        case "last_first":
+            return pl.concat_str(words.list.last(), words.list.head(words.list.len() - 1).list.join(" "), separator=" ")
         case "sorted_tokens":
             return words.list.sort().list.join(" ")
         case "year":
@@ -48,6 +58,17 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
         case "date_unordered":
             day, month = expr.dt.day(), expr.dt.month()
             return pl.format("{}-{}-{}", expr.dt.year(), pl.min_horizontal(day, month), pl.max_horizontal(day, month))
+        case "month_day_unordered":
+            day, month = expr.dt.day(), expr.dt.month()
+            return pl.format("{}-{}", pl.min_horizontal(day, month), pl.max_horizontal(day, month))
+        case "year_day_month":  # a list: blocking explodes it, so a date shares a key with one wrong number
+            year = expr.dt.year().cast(pl.String)
+            both = pl.concat_list(pl.format("{}-{}", year, expr.dt.day()), pl.format("{}-{}", year, expr.dt.month()))
+            return pl.when(expr.is_not_null()).then(both.list.unique(maintain_order=True))
+        case "year_month":
+            return expr.dt.strftime("%Y-%m")
+        case "year_day":
+            return expr.dt.strftime("%Y-%d")
         case "lower":
             return expr.cast(pl.String).str.to_lowercase()
         case "upper":
@@ -76,7 +97,10 @@ def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str,
                         _transform(pl.col(steps[prefix[:-1]]), prefix[-1]).alias(steps[prefix])
                     )
             done = pl.col(steps[transforms])
-            values = values.with_columns(pl.when(done.cast(pl.String) != "").then(done).alias(name))
+            if transforms[-1] in LIST_TRANSFORMS:
+                values = values.with_columns(done.alias(name))
+            else:
+                values = values.with_columns(pl.when(done.cast(pl.String) != "").then(done).alias(name))
         values = values.select("_v", *outputs)
         # join only the source column, then add the new columns: joining the whole table would copy it
         added = frame.select(source).join(
@@ -86,7 +110,7 @@ def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str,
     return frame
 
 
-DATE_KINDS = ("date_swap", "date_within", "same_year")
+DATE_KINDS = ("date_swap", "date_within", "date_typo", "year_only", "same_year")
 
 
 def precision_column(column: str) -> str:
@@ -98,7 +122,7 @@ def raw_column(column: str) -> str:
 
 
 def _date_columns(spec: MatchSpec) -> set[str]:
-    date_transforms = {"year", "month_day", "date_unordered"}
+    date_transforms = {"year", *DAY_TRANSFORMS}
     out = {d.source for d in spec.derive if set(d.transforms) & date_transforms}
     for name in spec.referenced_columns:  # inline "<column>__year"
         base, *transforms = name.split("__")

@@ -26,9 +26,14 @@ TRANSFORMS = (
     "drop_last",  # all words but the last ("nguyen van an" -> "nguyen van")
     "initials",  # first letter of every word
     "sorted_tokens",  # words in alphabetical order (word order mistakes)
+    "last_first",  # the last word first ("nguyen van an" -> "an nguyen van"): Jaro-Winkler weighs the given name
     "year",  # year of a date
     "month_day",  # "MM-DD" of a date
     "date_unordered",  # "YYYY-a-b" with a <= b of day and month: equal for a date and its day/month swap
+    "month_day_unordered",  # "a-b" with a <= b of day and month: the same for a wrong year, and for a swap
+    "year_day_month",  # ["YYYY-D", "YYYY-M"]: a list of keys (blocking): shared when day or month is right
+    "year_month",  # "YYYY-MM": the same for a wrong day digit
+    "year_day",  # "YYYY-DD": the same for a wrong month digit
     "lower",
     "upper",
 )
@@ -44,6 +49,8 @@ LEVEL_KINDS = (
     "one_digit",  # same length, at most `distance` differing characters (Hamming); IDs with a wrong digit
     "date_swap",  # dates whose day and month are swapped (same year)
     "date_within",  # dates at most `days` apart
+    "date_typo",  # one digit of yyyymmdd wrong, the year off by one, or day/month swapped and one digit wrong
+    "year_only",  # one date known only to its year (or month), in the same year as the other
     "same_year",  # dates in the same year
     "numeric_within",  # numbers at most `distance` apart
 )
@@ -109,6 +116,7 @@ class Key:
             "choices": "list of " + ", ".join(self.choices),
             "table": "table",
             "tables": "array of tables",
+            "numbers": "list of numbers",
         }[self.kind]
         low = f"{'[' if self.ge is not None else '('}{self.ge if self.ge is not None else self.gt}"
         high = f"{self.le if self.le is not None else self.lt}{']' if self.le is not None else ')'}"
@@ -154,6 +162,17 @@ class Key:
         elif self.kind == "table":
             if not isinstance(value, dict):
                 raise SpecError(bad)
+        elif self.kind == "numbers":
+            ok = (
+                isinstance(value, list)
+                and value
+                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+            )
+            if not ok or any(
+                (self.ge is not None and v < self.ge) or (self.gt is not None and v <= self.gt) for v in value
+            ):
+                raise SpecError(bad)
+            return tuple(float(v) for v in value)
         elif self.kind == "tables":
             if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
                 raise SpecError(bad)
@@ -182,7 +201,21 @@ MATCH_KEYS = {
     ),
     "u_min_pairs": Key("int", 100_000, "fewest random pairs u is counted on (fewer only if the table has fewer)", ge=1),
     "seed": Key("int", 42, "seed of the random pairs", ge=0),
-    "em_iterations": Key("int", 50, "most expectation-maximisation iterations", ge=1),
+    "em_iterations": Key("int", 500, "most expectation-maximisation iterations (per blocking rule)", ge=1),
+    "em_prior_pairs": Key(
+        "number",
+        50.0,
+        "weight of each comparison's m_prior in EM, in pairs (a Dirichlet prior: keeps m off 0 and 1 on few pairs)",
+        ge=0,
+    ),
+    "em_degenerate_share": Key(
+        "number",
+        0.99,
+        "a rule whose EM finds more than this share of its pairs matching (or under 1 - it, or does not converge) "
+        "is degenerate: its m estimates are not used",
+        gt=0.5,
+        lt=1,
+    ),
     "recency": Key("str", None, "date column for most_recent survivorship"),
     "allow_unreadable_dates": Key(
         "bool", False, f"run even when over {UNREADABLE_DATES_LIMIT:.0%} of a date column's values cannot be read"
@@ -201,6 +234,13 @@ BLOCKING_KEYS = {
     "window": Key("int", 10, "neighbours each record is paired with inside a capped block", ge=1),
     "sort_by": Key("columns", (), "order inside a capped block (default: the id column)"),
     "train": Key("bool", True, "estimate m on this rule's pairs"),
+    "missing": Key(
+        "str",
+        None,
+        "only pairs where this column is missing on one side at least: a record without it (an unreadable "
+        "birth date) is compared with every record sharing the key; a block with more such pairs than a full "
+        "max_block block is sorted-window paired",
+    ),
 }
 COMPARE_KEYS = {
     "name": Key("str", None, "comparison name (default: the columns joined by +)"),
@@ -210,6 +250,13 @@ COMPARE_KEYS = {
     "levels": Key("tables", None, "levels tried in order (instead of a preset)"),
     "tf_adjust": Key("bool", None, "term-frequency adjustment of exact levels (default: true for preset name)"),
     "score": Key("bool", True, "false: for cannot-link rules and review only, adds no weight"),
+    "m_prior": Key(
+        "numbers",
+        None,
+        "m per level and 'different' (normalised): EM's prior, and m where EM is degenerate on every rule "
+        "(default: 0.7 on the first level, 0.25 halving over the others, 0.05 on different)",
+        gt=0,
+    ),
     "mixed": Key(
         "bool",
         False,
@@ -299,6 +346,7 @@ class BlockingRule:
     train: bool = BLOCKING_KEYS[
         "train"
     ].default  # use this rule's pairs to estimate m (false when its non-matches share more than the key)
+    missing: str | None = None  # only pairs where this column is missing on at least one side
 
 
 @dataclass(frozen=True)
@@ -319,6 +367,7 @@ class Comparison:
     tf_adjust: bool = False  # term-frequency adjustment of the exact levels
     score: bool = COMPARE_KEYS["score"].default  # false: computed for cannot-link rules and review only, adds no weight
     mixed: bool = COMPARE_KEYS["mixed"].default  # ID kinds by length, compared across the columns
+    m_prior: tuple[float, ...] | None = None  # m per level and "different": EM's prior and fallback
 
 
 @dataclass(frozen=True)
@@ -355,6 +404,8 @@ class MatchSpec:
     u_min_pairs: int = MATCH_KEYS["u_min_pairs"].default
     seed: int = MATCH_KEYS["seed"].default
     em_iterations: int = MATCH_KEYS["em_iterations"].default
+    em_prior_pairs: float = MATCH_KEYS["em_prior_pairs"].default
+    em_degenerate_share: float = MATCH_KEYS["em_degenerate_share"].default
     survivorship: dict[str, str] = field(default_factory=dict)
     recency_column: str | None = MATCH_KEYS["recency"].default
     show_columns: tuple[str, ...] = MATCH_KEYS["show"].default  # record fields shown side by side in the review queue
@@ -370,7 +421,7 @@ class MatchSpec:
         """Every column name the spec uses (input, derived or "<column>__<transform>"), in first-use order."""
         cols: list[str] = [self.id_column]
         for rule in self.blocking:
-            cols += [*rule.on, *rule.sort_by]
+            cols += [*rule.on, *rule.sort_by, *([rule.missing] if rule.missing else [])]
         for comp in self.comparisons:
             cols += comp.columns
             for level in comp.levels:
@@ -436,6 +487,8 @@ def _preset_levels(preset: str, columns: tuple[str, ...], where: str) -> tuple[t
         return (
             Level("exact", "exact"),
             Level("date_swap", "day_month_swapped"),
+            Level("date_typo", "typo"),  # one digit wrong, year off by one, swapped with a digit wrong
+            Level("year_only", "year_only"),  # a year-only date against a date of that year
             Level("date_within", "within_31_days", days=31),
             Level("same_year", "same_year"),
         ), False
@@ -514,6 +567,7 @@ def _parse_blocking(entry: Any, where: str) -> BlockingRule:
         window=values["window"],
         sort_by=values["sort_by"],
         train=values["train"],
+        missing=values["missing"],
     )
 
 
@@ -537,7 +591,20 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
     if len(set(labels)) != len(labels) or "different" in labels or "missing" in labels:
         raise SpecError(f"{where}: level labels must be unique and not 'different' or 'missing', got {labels}")
     tf_adjust = tf_default if values["tf_adjust"] is None else values["tf_adjust"]
-    return Comparison(name, columns, levels, tf_adjust=tf_adjust, score=values["score"], mixed=values["mixed"])
+    if values["m_prior"] is not None and len(values["m_prior"]) != len(levels) + 1:
+        raise SpecError(
+            f"{where}: `m_prior` needs {len(levels) + 1} numbers (one per level and 'different'), "
+            f"got {len(values['m_prior'])}"
+        )
+    return Comparison(
+        name,
+        columns,
+        levels,
+        tf_adjust=tf_adjust,
+        score=values["score"],
+        mixed=values["mixed"],
+        m_prior=values["m_prior"],
+    )
 
 
 def _parse_cannot_link(entry: Any, where: str, by_name: dict[str, Comparison], index: int) -> CannotLink:
@@ -626,6 +693,8 @@ def parse_spec(raw: dict) -> MatchSpec:
         u_min_pairs=top["u_min_pairs"],
         seed=top["seed"],
         em_iterations=top["em_iterations"],
+        em_prior_pairs=top["em_prior_pairs"],
+        em_degenerate_share=top["em_degenerate_share"],
         survivorship=dict(survivorship),
         recency_column=top["recency"],
         show_columns=top["show"],
