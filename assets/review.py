@@ -24,8 +24,15 @@ from pipelines.review.decisions import (
     placements,
 )
 from pipelines.review.exports import write_ward_exports
-from pipelines.review.io import city_ward_codes, previous_review_table, read_review_inputs, staged_with_placements
-from pipelines.review.queues import build_queues, queue_summary
+from pipelines.review.io import (
+    SPLIT_SCHEMA,
+    city_ward_codes,
+    previous_review_table,
+    read_optional,
+    read_review_inputs,
+    staged_with_placements,
+)
+from pipelines.review.queues import build_queues, queue_summary, split_groups
 from pipelines.schema import (
     ENTITY_KINDS,
     REGISTRY_KINDS,
@@ -51,6 +58,14 @@ class DecisionsConfig(dg.Config):
     decisions_dir: str | None = Field(
         default=None,
         description="Folder of officials' decision files (CSV/XLSX). Empty: $WARDBRIDGE_DECISIONS_DIR, else decisions/.",
+    )
+
+
+class QueuesConfig(dg.Config):
+    csv_headers: str = Field(
+        default="en",
+        description="Header rows of the per-ward CSV files: en (English keys), vi (Vietnamese) or both (Vietnamese, "
+        "then English). The XLSX files always have both.",
     )
 
 
@@ -82,7 +97,8 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     decisions = effective_decisions(audit, items)
     labels = match_labels(decisions)
     staged = staged_with_placements(wh, None)
-    placed = placements(decisions, staged)
+    groups = split_groups(staged, read_optional(wh, SPLIT_SCHEMA, "split_evidence"))
+    placed = placements(decisions, staged, groups.filter(pl.col("name_key").is_not_null()))
     published = wh.publish(
         REVIEW_SCHEMA,
         [
@@ -129,13 +145,13 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     name="review_queues",
     pool=WAREHOUSE_POOL,
     group_name=GROUP,
-    deps=[DECISIONS_ASSET, *[review_table(kind).name for kind in ENTITY_KINDS]],
+    deps=[DECISIONS_ASSET, "split_placements", *[review_table(kind).name for kind in ENTITY_KINDS]],
     kinds={"duckdb", "parquet", "polars", "csv", "xlsx"},
     description="One review queue per kind with stable item ids, ward or candidates, evidence and priority; per-ward "
     "CSV/XLSX files in <warehouse>/review/wards/ (restricted: personal values); review.queue_summary (no personal values).",
     metadata=static_table_metadata(REVIEW_QUEUE_ITEMS, REVIEW_SCHEMA),
 )
-def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: QueuesConfig):
     wh = warehouse.get()
     now = dt.datetime.now(dt.UTC)
     decisions = wh.read(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name)
@@ -149,7 +165,7 @@ def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     )
     root = wh.root / "review"
     write_parquet_atomic(summary.to_arrow(), root / "queue_summary.parquet")
-    wards = write_ward_exports(queues.items, queues.evidence, inputs.ward_names, root)
+    wards = write_ward_exports(queues.items, queues.evidence, inputs.ward_names, root, headers=config.csv_headers)
     per_kind = {
         kind: {"open": n, "records_blocked": int(r)}
         for kind, n, r in queues.items.group_by("kind")

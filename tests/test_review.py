@@ -372,3 +372,65 @@ def test_match_labels_reach_the_matcher(runs, tmp_path):
     assert official_match_labels(wh, "households").height == 0
     labelled = resolve_entities("people", sample, labelled_pairs=given)
     assert not labelled.result.model_table().equals(plain.result.model_table())
+
+
+def test_split_records_grouped_per_street_when_evidence_exists():
+    from pipelines.entities.placement import extract_names
+    from pipelines.review.decisions import placements
+    from pipelines.review.queues import _split_by_name, _split_by_old_unit, split_groups
+
+    old = "pre2025:27139"
+    parts = ["2025:26740", "2025:26737"]
+    addresses = ["12 Lê Lợi, Phường 5, Quận 3", "14 Lê Lợi, Phường 5, Quận 3", "4 Hai Bà Trưng, Phường 5, Quận 3"]
+    staged = {
+        "population": pl.DataFrame(
+            {
+                "record_key": ["p#1", "p#2", "p#3", "p#4"],
+                "old_uid": [old] * 4,
+                "address": [*addresses, "12 Lê Lợi, Phường 5, Quận 3"],
+                "ward_status": ["split_review"] * 3 + ["exact"],
+                "ward_candidates": [parts] * 4,
+            }
+        )
+    }
+    key = extract_names(pl.Series(addresses[:1])).filter(pl.col("kind") == "street")["name_key"][0]
+    evidence = pl.DataFrame(
+        {
+            "old_uid": [old],
+            "kind": ["street"],
+            "name_key": [key],
+            "name": ["Lê Lợi"],
+            "state": ["conflicting"],
+            "proposed_new_uid": [parts[0]],
+            "support": [3],
+            "conflicting": [2],
+            "candidates": [f"{parts[0]}:3;{parts[1]}:2"],
+        }
+    )
+    groups = split_groups(staged, evidence)
+    assert groups.filter(pl.col("name_key") == key)["record_key"].to_list() == ["p#1", "p#2"]
+    named, rest = _split_by_name(groups, evidence), _split_by_old_unit(groups)
+    assert named["records_blocked"].to_list() == [2] and rest["records_blocked"].to_list() == [1]
+    assert named["candidates"].to_list() == [parts] and named["item_id"][0] != rest["item_id"][0]
+    # without evidence: one item per old unit and registry blocking all three
+    assert _split_by_old_unit(split_groups(staged, None))["records_blocked"].to_list() == [3]
+    # placing the old unit's item places only the record outside the named item
+    decision = pl.DataFrame(
+        {
+            "item_id": [rest["item_id"][0]],
+            "kind": ["split_unit"],
+            "state": ["closed"],
+            "decision": ["place"],
+            "new_uid": [parts[1]],
+            "reviewer": ["A"],
+            "decided_on": [TODAY],
+            "registry": ["population"],
+            "record_key": [None],
+            "old_uid": [old],
+            "name_key": [None],
+        },
+        schema_overrides={"record_key": pl.String, "name_key": pl.String},
+    )
+    placed = placements(decision, staged, groups.filter(pl.col("name_key").is_not_null()))
+    assert placed["record_key"].to_list() == ["p#3"]
+    assert placements(decision, staged)["record_key"].to_list() == ["p#1", "p#2", "p#3"]  # failure path: no grouping

@@ -566,12 +566,16 @@ def _reason() -> pl.Expr:
     ).alias("ward_reason")
 
 
-def placements(decisions: pl.DataFrame, staged: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def placements(
+    decisions: pl.DataFrame, staged: dict[str, pl.DataFrame], named: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """REVIEW_PLACEMENTS: record-level wards from place decisions, over the staged rows as they are now.
 
     `staged`: registry -> frame with record_key, old_uid, ward_status. An unresolved_address item places its
     record (if still staged); a split_unit item of (old unit, registry) places every record of that registry
-    in the old unit still split_review. Named split items are applied by the split-evidence step.
+    in the old unit still split_review, except those in a named split item (`named`: registry, record_key of
+    records that belong to one; see pipelines.review.queues.split_groups). Named split items are applied by the
+    split-evidence step (official_split_evidence).
     """
     frames = []
     address = _closed(decisions, "unresolved_address", ("place",))
@@ -580,6 +584,8 @@ def placements(decisions: pl.DataFrame, staged: dict[str, pl.DataFrame]) -> pl.D
     )
     for registry, rows in staged.items():
         keys = rows.select("record_key", "old_uid", "ward_status")
+        if named is not None and named.height:
+            keys = keys.join(named.filter(pl.col("registry") == registry), on="record_key", how="anti")
         frames.append(
             address.filter(pl.col("registry") == registry)
             .select("item_id", "record_key", "new_uid", "reviewer", "decided_on")

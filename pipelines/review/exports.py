@@ -94,9 +94,24 @@ def ward_frames(items: pl.DataFrame, evidence: dict[str, pl.DataFrame], ward_nam
     ).with_columns(pl.lit(None, pl.String).alias("_ward"), pl.lit(False).alias("candidate"))
     rows = pl.concat([placed, cands, nowhere])
     names = ward_names.select(pl.col("unit_uid").alias("_ward"), pl.col("name").alias("ward_name"))
-    return rows.join(names, on="_ward", how="left").with_columns(
-        pl.col("_ward").str.split(":").list.last().fill_null(UNPLACED).alias("ward_code"),
-        pl.col("candidates").list.join("; ").alias("candidate_wards"),
+    named_candidates = (
+        base.select("item_id", "candidates")
+        .explode("candidates")
+        .join(names.rename({"_ward": "candidates"}), on="candidates", how="left")
+        .group_by("item_id")
+        .agg(
+            pl.concat_str(
+                pl.col("candidates").str.split(":").list.last(), pl.lit(" "), pl.col("ward_name").fill_null("")
+            )
+            .drop_nulls()
+            .str.join("; ")
+            .alias("candidate_wards")
+        )
+    )
+    return (
+        rows.join(names, on="_ward", how="left")
+        .join(named_candidates, on="item_id", how="left")
+        .with_columns(pl.col("_ward").str.split(":").list.last().fill_null(UNPLACED).alias("ward_code"))
     )
 
 

@@ -8,9 +8,10 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
                       or mapping) are a data engineer's matter and not queued.
 2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One record each.
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
-                      placements). One item per (old unit, registry) blocking all its waiting records; with
-                      resolved.split_evidence also one item per street/hamlet/quarter the evidence could not
-                      place (thin, conflicting, rejected), blocking the records that carry the name.
+                      placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
+                      the evidence could not place (thin, conflicting, rejected), blocking the records that
+                      carry the name; the other records: one item per (old unit, registry). Each record is in
+                      one item.
 4. invalid_id         a personal ID or tax code with structure problems or contradicting the record
                       (the staged *_id_flags, tax_code_kind 'invalid'): links may be missed or wrong.
 5. match_pair         an uncertain or refused pair of the matcher (entities.<kind>_review): at most one
@@ -126,26 +127,67 @@ def unresolved_address(inputs: ReviewInputs) -> pl.DataFrame:
     )
 
 
-def _split_by_old_unit(inputs: ReviewInputs) -> pl.DataFrame:
-    frames = []
-    for registry, staged in inputs.staged.items():
-        rows = staged.filter(pl.col("ward_status") == "split_review")
-        frames.append(
-            rows.group_by("old_uid")
-            .agg(
-                pl.len().cast(pl.UInt32).alias("records_blocked"),
-                pl.col("ward_candidates").drop_nulls().first().fill_null([]).alias("candidates"),
-                pl.col("address").drop_nulls().unique(maintain_order=True).head(5).alias("example_addresses"),
+def split_groups(staged: dict[str, pl.DataFrame], split_evidence: pl.DataFrame | None) -> pl.DataFrame:
+    """Every record still split_review: registry, record_key, old_uid, address, candidates, and the open named
+    split item it belongs to (name_kind, name_key; null when none: it goes to its old unit + registry item).
+
+    A record goes to a named item when its address carries a street / hamlet / quarter (the split-evidence
+    step's ``extract_names``) whose resolved.split_evidence entry is thin, conflicting or rejected; with
+    several such names, the first by kind and key.
+    """
+    rows = pl.concat(
+        [
+            frame.filter(pl.col("ward_status") == "split_review").select(
+                pl.lit(registry).alias("registry"),
+                "record_key",
+                "old_uid",
+                "address",
+                pl.col("ward_candidates").fill_null([]).alias("candidates"),
             )
-            .with_columns(pl.lit(registry).alias("registry"))
+            for registry, frame in staged.items()
+        ]
+    )
+    unnamed = rows.with_columns(pl.lit(None, pl.String).alias("name_kind"), pl.lit(None, pl.String).alias("name_key"))
+    if split_evidence is None or split_evidence.height == 0 or rows.height == 0:
+        return unnamed
+    try:
+        from pipelines.entities.placement import extract_names  # the split-evidence step's reading of names
+    except ImportError:  # pragma: no cover - without the split-evidence step: old unit + registry only
+        return unnamed
+    open_names = split_evidence.filter(pl.col("state").is_in(SPLIT_OPEN_STATES)).select(
+        "old_uid", pl.col("kind").alias("name_kind"), "name_key"
+    )
+    names = extract_names(rows["address"]).select("address", pl.col("kind").alias("name_kind"), "name_key")
+    named = (
+        rows.select("registry", "record_key", "old_uid", "address")
+        .join(names, on="address")
+        .join(open_names, on=["old_uid", "name_kind", "name_key"], how="semi")
+        .sort("registry", "record_key", "name_kind", "name_key")
+        .unique(["registry", "record_key"], keep="first", maintain_order=True)
+        .select("registry", "record_key", "name_kind", "name_key")
+    )
+    return rows.join(named, on=["registry", "record_key"], how="left", maintain_order="left")
+
+
+def _split_by_old_unit(groups: pl.DataFrame) -> pl.DataFrame:
+    frame = (
+        groups.filter(pl.col("name_key").is_null())
+        .group_by("old_uid", "registry")
+        .agg(
+            pl.len().cast(pl.UInt32).alias("records_blocked"),
+            pl.col("candidates").first(),
+            pl.col("address")
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .head(5)
+            .str.join(" | ")
+            .alias("example_addresses"),
         )
-    frame = pl.concat(frames).sort("old_uid", "registry")
+        .sort("old_uid", "registry")
+    )
     frame = _common(frame, "split_unit", ["old_uid", "registry"])
     return frame.with_columns(
         pl.lit(None, pl.String).alias("new_uid"),
-        pl.lit(None, pl.String).alias("name_kind"),
-        pl.lit(None, pl.String).alias("name_key"),
-        pl.lit(None, pl.String).alias("name"),
         pl.concat_str(
             pl.lit("split old unit "),
             pl.col("old_uid"),
@@ -158,26 +200,40 @@ def _split_by_old_unit(inputs: ReviewInputs) -> pl.DataFrame:
     )
 
 
-def _split_by_name(inputs: ReviewInputs) -> pl.DataFrame | None:
-    evidence = inputs.split_evidence
-    if evidence is None or evidence.height == 0:
+def _split_by_name(groups: pl.DataFrame, evidence: pl.DataFrame | None) -> pl.DataFrame | None:
+    named = groups.filter(pl.col("name_key").is_not_null())
+    if evidence is None or named.height == 0:
         return None
-    rows = evidence.filter(pl.col("state").is_in(SPLIT_OPEN_STATES) & (pl.col("records_waiting") > 0))
-    parts = (
-        inputs.crosswalk.group_by("old_uid").agg(pl.col("new_uid").sort().alias("candidates"))
-        if inputs.crosswalk is not None
-        else pl.DataFrame(schema={"old_uid": pl.String, "candidates": pl.List(pl.String)})
+    shown = evidence.select(
+        "old_uid",
+        pl.col("kind").alias("name_kind"),
+        "name_key",
+        "name",
+        "state",
+        "proposed_new_uid",
+        "support",
+        "conflicting",
+        pl.col("candidates").alias("evidence_wards"),
     )
-    rows = (
-        rows.rename({"kind": "name_kind", "candidates": "evidence_wards"})
-        .join(parts, on="old_uid", how="left")
-        .with_columns(pl.col("candidates").fill_null([]))
+    frame = (
+        named.group_by("old_uid", "name_kind", "name_key")
+        .agg(
+            pl.len().cast(pl.UInt32).alias("records_blocked"),
+            pl.col("candidates").first(),
+            pl.col("registry").unique().sort().str.join(", ").alias("registries"),
+            pl.col("address")
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .head(5)
+            .str.join(" | ")
+            .alias("example_addresses"),
+        )
+        .join(shown, on=["old_uid", "name_kind", "name_key"], how="left")
+        .sort("old_uid", "name_kind", "name_key")
     )
-    frame = _common(rows, "split_unit", ["old_uid", "name_kind", "name_key"])
+    frame = _common(frame, "split_unit", ["old_uid", "name_kind", "name_key"])
     return frame.with_columns(
         pl.lit(None, pl.String).alias("new_uid"),
-        pl.lit(None, pl.String).alias("registry"),
-        pl.col("records_waiting").cast(pl.UInt32).alias("records_blocked"),
         pl.concat_str(
             pl.col("name_kind"),
             pl.lit(" in split old unit "),
@@ -189,11 +245,10 @@ def _split_by_name(inputs: ReviewInputs) -> pl.DataFrame | None:
 
 
 def split_unit(inputs: ReviewInputs) -> pl.DataFrame:
-    by_unit = _split_by_old_unit(inputs)
-    by_name = _split_by_name(inputs)
-    if by_name is None:
-        return by_unit
-    return pl.concat([by_unit, by_name], how="diagonal_relaxed")
+    groups = split_groups(inputs.staged, inputs.split_evidence)
+    by_unit = _split_by_old_unit(groups)
+    by_name = _split_by_name(groups, inputs.split_evidence)
+    return by_unit if by_name is None else pl.concat([by_unit, by_name], how="diagonal_relaxed")
 
 
 def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
@@ -351,7 +406,8 @@ def build_queues(
         evidence[kind] = ev
     schema = {c: REVIEW_QUEUE_ITEMS.polars_schema[c] for c in commons[0].columns}
     everything = pl.concat([c.cast(schema) for c in commons]).unique("item_id", keep="first", maintain_order=True)
-    closed_ids = decisions.filter(pl.col("state") == "closed").select("item_id")
+    # a 'reject' (not this ward) informs the split-evidence step but leaves the item open until placed or dismissed
+    closed_ids = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") != "reject")).select("item_id")
     open_items = everything.join(closed_ids, on="item_id", how="anti")
     ranked = (
         open_items.with_columns(pl.col("kind").replace_strict(URGENCY, return_dtype=pl.UInt8).alias("urgency"))
