@@ -249,7 +249,9 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
     ]
     if day_needed:
         work = work.with_columns(
-            pl.when(pl.col(precision_column(wanted[name][0])) == "day").then(pl.col(name)).alias(name)
+            pl.when(~pl.col(precision_column(wanted[name][0])).is_in(["month", "year"]).fill_null(False))
+            .then(pl.col(name))
+            .alias(name)
             for name in day_needed
         )
     keep = [ROW, *[c for c in spec.referenced_columns if c != ROW]]

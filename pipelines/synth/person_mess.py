@@ -92,7 +92,13 @@ def name_variant(name: str, case: str, rnd: random.Random) -> str:
     return " ".join(words)
 
 
-def _one_digit(d: date, rnd: random.Random, positions: tuple[int, ...] = (0, 1, 2, 3, 6, 7)) -> date | None:
+def year_off_by_one(d: date, rnd: random.Random) -> date:
+    """d a year earlier or later (29 February becomes the 28th)."""
+    y = d.year + rnd.choice((-1, 1))
+    return d.replace(year=y, day=min(d.day, 28) if d.month == 2 else d.day)
+
+
+def one_digit_date(d: date, rnd: random.Random, positions: tuple[int, ...] = (0, 1, 2, 3, 6, 7)) -> date | None:
     """d with one digit of ddmmyyyy changed, still a valid date (None when none found)."""
     text = d.strftime("%d%m%Y")
     for _ in range(20):
@@ -145,10 +151,9 @@ def mess_copies(
             year_only[i] = True
             swap[i] = False
         elif label == "birth year off by one":
-            y = d.year + rnd.choice((-1, 1))
-            dob[i] = d.replace(year=y, day=min(d.day, 28) if d.month == 2 else d.day)
+            dob[i] = year_off_by_one(d, rnd)
         else:
-            changed = _one_digit(d, rnd)
+            changed = one_digit_date(d, rnd)
             if changed is None:
                 continue
             dob[i] = changed
