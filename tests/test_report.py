@@ -181,6 +181,10 @@ def test_renders_sections_map_and_charts(built: dict, dom: Elements):
     assert len(marks) == 168 == len(wards)
     assert sorted(m["data-uid"] for m in marks) == sorted(wards)
     assert all(m["r"] == m["data-r-records"] for m in marks)  # the script set the default mode
+    zoomed = dom.find("circle", class_="ward-zoom")  # the magnified centre repeats some wards with the same data
+    by_uid = {m["data-uid"]: m for m in marks}
+    assert 0 < len(zoomed) < 168
+    assert all(by_uid[z["data-uid"]]["data-records"] == z["data-records"] for z in zoomed)
     charts = {s["id"]: s for s in dom.find("svg", class_="chart")}
     assert set(charts) == {"ward-map", "chart-top-wards", "chart-duplicates", "chart-trend"}
     assert len(dom.find("g", class_="bar")) == 15

@@ -34,6 +34,12 @@ REGISTRY_LABELS = {
     "businesses": "Đăng ký kinh doanh (businesses)",
     "tax": "Thuế (tax)",
 }
+ENTITY_LABELS = {
+    "people": "Nhân khẩu (people)",
+    "households": "Hộ (households)",
+    "businesses": "Cơ sở kinh doanh (businesses)",
+    "taxpayers": "Người nộp thuế (taxpayers)",
+}
 TOP_WARDS = 15
 TREND_RUNS = 20
 
@@ -51,7 +57,7 @@ table{border-collapse:collapse;width:100%;font-size:13.5px}th,td{border-bottom:1
 padding:4px 6px;text-align:left;vertical-align:top}th{background:#f3f6f9;position:sticky;top:0}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.two{display:grid;grid-template-columns:
 minmax(0,3fr) minmax(0,2fr);gap:20px}@media (max-width:900px){.two{grid-template-columns:1fr}}
-.small{font-size:11px;fill:var(--muted)}svg text{font-family:inherit}.chart{max-width:100%;height:auto}.map{max-width:760px;display:block}
+.small{font-size:11px;fill:var(--muted)}svg text{font-family:inherit}.chart{max-width:100%;height:auto}.map{max-width:1100px;display:block}
 .bars,.pairs,.trend{max-width:760px;display:block}.small-text{font-size:12px;min-width:220px}
 .pass{color:#1a7f37;font-weight:600}.fail{color:#b42318;font-weight:600}details{margin:8px 0}
 summary{cursor:pointer;color:var(--accent)}.note{background:#fff8e1;border-left:4px solid #f9a825;padding:6px 10px}
@@ -65,7 +71,7 @@ SCRIPT = """
   var map=document.getElementById('ward-map');
   function mode(m){
     if(!map)return;
-    map.querySelectorAll('circle.ward-mark').forEach(function(c){
+    map.querySelectorAll('circle.ward-mark, circle.ward-zoom').forEach(function(c){
       c.setAttribute('r',c.dataset['r'+(m==='records'?'Records':'Review')]);
       c.setAttribute('fill',c.dataset['fill'+(m==='records'?'Review':'Records')]);
     });
@@ -120,7 +126,7 @@ def summary_section(inputs: ReportInputs, info: RunInfo) -> str:
     failed = sum(1 for g in inputs.gates.tables if not g.passed)
     gates = (
         _card(
-            f"bảng đạt kiểm định / {len(inputs.gates.tables)} (quality gates passed)",
+            f"/ {len(inputs.gates.tables)} bảng đạt kiểm định chất lượng (tables passed the quality gates)",
             len(inputs.gates.tables) - failed,
             "gates_passed",
             "bad" if failed else "ok",
@@ -195,7 +201,7 @@ def wards_section(inputs: ReportInputs, history: pl.DataFrame) -> str:
             f"{_td(r['under_review_estimated'], 'under-review-estimated')}{entity_cells}"
             f'<td class="small-text">{esc(origins.get(r["new_uid"], "—"))}</td></tr>'
         )
-    heads = "".join(f'<th class="n">{esc(k)} (ước tính, est.)</th>' for k in kinds)
+    heads = "".join(f'<th class="n">{esc(ENTITY_LABELS[k])} (ước tính, est.)</th>' for k in kinds)
     return f"""<section id="wards" data-section="wards">
 <h2>Hồ sơ theo phường, xã mới <small>(records per new ward)</small></h2>
 <p class="muted">Hồ sơ (records): dòng nguồn có địa chỉ thuộc phường (merged + quarantined). Hồ sơ đang xem xét của đơn vị cũ

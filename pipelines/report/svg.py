@@ -15,6 +15,7 @@ REVIEW_COLOURS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#f16913", "#d94801", "#8c2d0
 RECORD_COLOURS = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 ZERO_COLOUR = "#d9d9d9"
 INSET_BELOW_LAT = 10.0  # wards south of this (Côn Đảo, ~180 km offshore) are drawn in an inset
+CORE = (10.72, 10.83, 106.62, 106.73)  # lat0, lat1, lon0, lon1 of the dense old inner districts, shown magnified
 
 
 def esc(value: object) -> str:
@@ -52,9 +53,24 @@ class WardPoint:
     review_label: str  # what "review" counts ("open review items" or "rows under review")
 
 
-def ward_map(points: Sequence[WardPoint], width: int = 640) -> str:
+def _mark(p: WardPoint, x: float, y: float, cls: str, tops: tuple[int, int]) -> str:
+    r_rec, r_rev = radius(p.records, tops[0]), radius(p.review, tops[1])
+    f_rev, f_rec = colour(p.review, tops[1], REVIEW_COLOURS), colour(p.records, tops[0], RECORD_COLOURS)
+    return (
+        f'<circle class="{cls}" cx="{x}" cy="{y}" r="{r_rec}" fill="{f_rev}" '
+        f'data-uid="{esc(p.uid)}" data-records="{p.records}" data-review="{p.review}" '
+        f'data-r-records="{r_rec}" data-r-review="{r_rev}" data-fill-records="{f_rec}" data-fill-review="{f_rev}">'
+        f"<title>{esc(p.name)} ({esc(p.uid)}) — hồ sơ (records): {fmt(p.records)}; "
+        f"{esc(p.review_label)}: {fmt(p.review)}</title></circle>"
+    )
+
+
+def ward_map(points: Sequence[WardPoint], width: int = 640, zoom: tuple[float, float, float, float] = CORE) -> str:
     """Centroid scatter of the wards: size by records (or review), colour by open review items (or records).
-    Wards south of INSET_BELOW_LAT go into an inset box in the lower left corner."""
+
+    One ``circle.ward-mark`` per ward. Wards south of INSET_BELOW_LAT (Côn Đảo) sit in an inset box in the
+    lower left corner; the dense city centre (``zoom``: lat0, lat1, lon0, lon1) is repeated magnified in a
+    panel on the right (``circle.ward-zoom``, same data), its frame drawn on the map."""
     main = [p for p in points if p.lat >= INSET_BELOW_LAT]
     inset = [p for p in points if p.lat < INSET_BELOW_LAT]
     pad = 18
@@ -63,29 +79,18 @@ def ward_map(points: Sequence[WardPoint], width: int = 640) -> str:
     kx = math.cos(math.radians((lat0 + lat1) / 2))
     scale = (width - 2 * pad) / max((lon1 - lon0) * kx, 1e-9)
     height = round((lat1 - lat0) * scale + 2 * pad)
-    top_records = max((p.records for p in points), default=0)
-    top_review = max((p.review for p in points), default=0)
+    tops = (max((p.records for p in points), default=0), max((p.review for p in points), default=0))
 
-    def xy(p: WardPoint) -> tuple[float, float]:
-        return round(pad + (p.lon - lon0) * kx * scale, 1), round(pad + (lat1 - p.lat) * scale, 1)
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        return round(pad + (lon - lon0) * kx * scale, 1), round(pad + (lat1 - lat) * scale, 1)
 
     box_w, box_h = 120, 90
     box_x, box_y = 8, height - box_h - 8
-    inset_xy = {}
-    for i, p in enumerate(inset):
-        inset_xy[p.uid] = (box_x + box_w / 2 + 20 * (i - (len(inset) - 1) / 2), box_y + box_h / 2 + 6)
-    marks = []
-    for p in sorted(points, key=lambda p: -p.records):  # big circles first, small ones stay clickable on top
-        x, y = inset_xy.get(p.uid) or xy(p)
-        r_rec, r_rev = radius(p.records, top_records), radius(p.review, top_review)
-        f_rev, f_rec = colour(p.review, top_review, REVIEW_COLOURS), colour(p.records, top_records, RECORD_COLOURS)
-        marks.append(
-            f'<circle class="ward-mark" cx="{x}" cy="{y}" r="{r_rec}" fill="{f_rev}" '
-            f'data-uid="{esc(p.uid)}" data-records="{p.records}" data-review="{p.review}" '
-            f'data-r-records="{r_rec}" data-r-review="{r_rev}" data-fill-records="{f_rec}" data-fill-review="{f_rev}">'
-            f"<title>{esc(p.name)} ({esc(p.uid)}) — hồ sơ (records): {fmt(p.records)}; "
-            f"{esc(p.review_label)}: {fmt(p.review)}</title></circle>"
-        )
+    inset_xy = {
+        p.uid: (box_x + box_w / 2 + 20 * (i - (len(inset) - 1) / 2), box_y + box_h / 2 + 6) for i, p in enumerate(inset)
+    }
+    order = sorted(points, key=lambda p: -p.records)  # big circles first, small ones stay on top
+    marks = [_mark(p, *(inset_xy.get(p.uid) or xy(p.lat, p.lon)), "ward-mark", tops) for p in order]
     inset_box = ""
     if inset:
         names = ", ".join(p.name for p in inset)
@@ -94,11 +99,37 @@ def ward_map(points: Sequence[WardPoint], width: int = 640) -> str:
             f'stroke="#999" stroke-dasharray="3 2"/><text x="{box_x + 6}" y="{box_y + 14}" class="small">'
             f"{esc(names)} (ô phụ, inset)</text></g>"
         )
+    # the centre, magnified, in a panel on the right
+    z_lat0, z_lat1, z_lon0, z_lon1 = zoom
+    panel_x, panel_w = width + 12, 380
+    z_scale = (panel_w - 2 * pad) / ((z_lon1 - z_lon0) * kx)
+    panel_h = round((z_lat1 - z_lat0) * z_scale + 2 * pad)
+    inside = [p for p in order if z_lat0 <= p.lat <= z_lat1 and z_lon0 <= p.lon <= z_lon1]
+    zoomed = [
+        _mark(
+            p,
+            round(panel_x + pad + (p.lon - z_lon0) * kx * z_scale, 1),
+            round(pad + (z_lat1 - p.lat) * z_scale, 1),
+            "ward-zoom",
+            tops,
+        )
+        for p in inside
+    ]
+    (fx0, fy0), (fx1, fy1) = xy(z_lat1, z_lon0), xy(z_lat0, z_lon1)
+    frame = (
+        f'<rect x="{fx0}" y="{fy0}" width="{round(fx1 - fx0, 1)}" height="{round(fy1 - fy0, 1)}" fill="none" '
+        f'stroke="#0b3d6e" stroke-dasharray="4 2"/><rect x="{panel_x}" y="0" width="{panel_w}" '
+        f'height="{panel_h}" fill="#f4f8fb" stroke="#0b3d6e" stroke-dasharray="4 2"/>'
+        f'<text x="{panel_x + 6}" y="{panel_h - 6}" class="small">Khu trung tâm, phóng to (city centre, '
+        f"magnified: {len(inside)} wards)</text>"
+    )
+    total_w, total_h = panel_x + panel_w, max(height, panel_h)
     return (
-        f'<svg class="chart map" id="ward-map" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="chart map" id="ward-map" viewBox="0 0 {total_w} {total_h}" width="100%" role="img" '
         f'aria-label="Bản đồ 168 phường, xã, đặc khu (map of the wards)" data-wards="{len(points)}">'
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f4f8fb"/>{inset_box}'
-        f'<g class="marks" stroke="#333" stroke-width="0.6" fill-opacity="0.9">{"".join(marks)}</g></svg>'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f4f8fb"/>{inset_box}{frame}'
+        f'<g class="marks" stroke="#333" stroke-width="0.6" fill-opacity="0.9">{"".join(marks)}</g>'
+        f'<g class="zoom" stroke="#333" stroke-width="0.6" fill-opacity="0.9">{"".join(zoomed)}</g></svg>'
     )
 
 
