@@ -173,6 +173,7 @@ class ResolverIndex:
     old_units: pl.DataFrame | None = None
     new_units: pl.DataFrame | None = None
     candidates: pl.DataFrame | None = None
+    gazetteer_frame: pl.DataFrame | None = None  # idx.gazetteer as a table (vectorised split evidence)
 
 
 def _words(text: str) -> str:
@@ -330,6 +331,9 @@ class _Tokens:
     words: list[str]
     boundary_before: list[bool]  # a segment boundary precedes word i
     hard_before: list[bool]  # ... and it is not " - ", which also occurs inside names ("Bà Rịa - Vũng Tàu")
+    # A lookup stopped at the start of the text where, had more text stood before it, it would have read
+    # on: the reading of this text as the tail of a longer address is not that address's reading.
+    edge: bool = False
 
 
 def _tokenise(text: str) -> _Tokens:
@@ -458,6 +462,7 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers
     leftmost first (a name may itself start with a marker word: "Xã Xà Bang").
     """
     if end <= 0:
+        tokens.edge = True
         return None
     words = tokens.words
     seg_start = _segment_start(tokens, end)
@@ -645,9 +650,11 @@ def parse_address(idx: ResolverIndex, text: str, original: str, tokens: _Tokens 
         district_hits = (
             _find_districts(idx, tokens, district_end, provinces, province_given) if district_end > 0 else []
         )
+        tokens.edge = tokens.edge or district_end <= 0
         if not district_hits and province_given and district_end > 0:
             # Typo'd or unknown text between ward and province: try one segment further left.
             skip_to = _segment_start(tokens, district_end)
+            tokens.edge = tokens.edge or skip_to <= 0
             if skip_to > 0:
                 district_hits = [
                     (p, m) for p, m in _find_districts(idx, tokens, skip_to, provinces) if m.how == "exact"
@@ -681,6 +688,7 @@ def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_gi
 
 
 def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original: str) -> Resolution:
+    tokens.edge = tokens.edge or dmatch.start <= 0  # the ward would be looked for before the district
     written = _written_ward(tokens, dmatch.start)
     if district in idx.island_district_uid:
         if written is not None:  # "Xã X, Huyện Côn Đảo": a ward that does not exist is no island district
@@ -699,6 +707,7 @@ def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original:
 def _ward_without_district(idx, tokens, end: int, provinces, province_given: bool, original: str) -> Resolution:
     """No district written: accept a ward name only if it is unique in the province(s)."""
     if end <= 0:
+        tokens.edge = True
         return Resolution(reason="no ward or district found")
     hits: set[str] = set()
     match = None
@@ -733,7 +742,10 @@ def read_address(idx: ResolverIndex, clean: str, hint: str | None = None, side: 
     that exists in one scheme only decides, and two readings that lead to different 2025
     wards go to review (``scheme_review``) with both in the candidates.
     """
-    tokens = _tokenise(clean)
+    return _read_tokens(idx, clean, _tokenise(clean), hint, side)
+
+
+def _read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
     old = Resolution()
     if hint != "2025":
         old = parse_address(idx, clean, " ".join(_WORD.findall(clean)), tokens)
@@ -806,6 +818,7 @@ def parse_2025(idx: ResolverIndex, tokens: _Tokens) -> Resolution:
     readings.append((list(idx.new_scope), end, False))
     for provinces, wend, given in readings:
         if wend <= 0:
+            tokens.edge = True
             continue
         res = _ward_2025(idx, tokens, wend, provinces, given, need_marker=pmatch is not None and not given)
         if res is not None:
@@ -867,6 +880,7 @@ def _ward_2025(
 def _written_ward(tokens: _Tokens, end: int) -> str | None:
     """The ward written with its marker in the segment before ``end`` ("xa abc" -> "abc"), if any."""
     if end <= 0:
+        tokens.edge = True
         return None
     words = tokens.words
     seg = _segment_start(tokens, end)
@@ -903,7 +917,8 @@ def _unmarked_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str)
     return _Match(m.codes, m.start, 90.0, "unmarked", m.marker, m.text)
 
 
-def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
+def _finish_terms(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match]) -> tuple:
+    """(parts, fuzzy matches, confidence, reason) of an old unit read with ``matches``."""
     parts = idx.parts.get(old_uid, [])
     fuzzy = [m for m in matches if m.how in ("fuzzy", "unmarked")]
     confidence = round(score / 100.0 * (0.95 if fuzzy else 1.0), 4)
@@ -911,7 +926,11 @@ def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match
         f"fuzzy '{m.text}' ({m.score:.0f})" if m.how == "fuzzy" else f"ward '{m.text}' without marker or comma"
         for m in fuzzy
     ] + [f"alias '{m.text}'" for m in matches if m.how == "alias"]
-    reason = "; ".join(notes) or None
+    return parts, fuzzy, confidence, "; ".join(notes) or None
+
+
+def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
+    parts, fuzzy, confidence, reason = _finish_terms(idx, old_uid, score, matches)
     res = _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original)
     res.typo = bool(fuzzy)
     res.redo = (old_uid, score, matches)
@@ -928,6 +947,11 @@ def _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original) -> R
     evidence = {
         (new_uid, kind, name) for needle, kind, name, new_uid in idx.gazetteer.get(old_uid, []) if needle in padded
     }
+    return _split_outcome(old_uid, parts, confidence, reason, evidence)
+
+
+def _split_outcome(old_uid, parts, confidence, reason, evidence: set[tuple[str, str, str]]) -> Resolution:
+    """A split old unit's reading given the gazetteer entries (new uid, kind, name) found in the address."""
     chosen = {e[0] for e in evidence}
     if len(chosen) == 1:
         new_uid, kind, name = sorted(evidence)[0]
@@ -962,10 +986,8 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
     )
 
 
-# The administrative tail: the text after the first separator, split off with a vectorised regex.
+# The administrative tail: the cleaned text after the first separator (see _RAW_TAIL).
 _TAIL = r"^[^,;|()\[\]]*[,;|()\[\]][ ]*(.*[a-z0-9].*)$"
-# Without any separator, the tail starts at the first ward-marker word after the street ("12 le loi p ben nghe q1").
-_SUFFIX = r"^[^,;|()\[\]]*?[0-9a-z] ((?:phuong|xa|thi tran|dac khu|p|f|x|tt|dk) [^,;|()\[\]]*[a-z0-9].*)$"
 _FINAL = ("exact", "fuzzy")
 _SCHEME_WORDS = {"pre2025": "pre2025", "old": "pre2025", "2025": "2025", "new": "2025"}
 _RESULT_COLUMNS = {**_RESULT_SCHEMA, "scheme": pl.String, "_cands": pl.List(pl.String)}
@@ -1029,51 +1051,153 @@ def _row(res: Resolution) -> tuple:
     return (res.old_uid, res.new_uid, res.status, res.confidence, res.reason, res.scheme, res.candidates)
 
 
-def _read_distinct(idx: ResolverIndex, distinct: pl.DataFrame) -> pl.DataFrame:
-    """Read each distinct (cleaned address, mode), reusing the reading of its administrative tail.
+# A raw character whose lower case or canonical decomposition holds a separator (U+037E GREEK QUESTION
+# MARK decomposes to ';'; no other code point does): a row with one is cleaned whole (see _read_rows).
+_SEPARATOR_MAKERS = "\u037e"
+# The raw text after the first separator. Cleaning maps each character on its own (NFC/NFD reordering
+# never crosses a separator; spaces around a separator are dropped), so cleaning this part gives the
+# cleaned address's text after its first separator (its _TAIL, when that has a letter or digit).
+_RAW_TAIL = r"(?s)^[^,;|()\[\]]*[,;|()\[\]](.*)$"
+_KEY_SCHEMA = {"_tail": pl.String, "_mode": pl.String}
 
-    Distinct addresses mostly differ in the house number and street before the first
-    separator, while "phuong x, quan y, tp z" repeats: the tail is split off with a
-    vectorised regex and each distinct tail is read once. A tail's reading is used only
-    when it is exact or fuzzy (the street could still be the ward, or hold split evidence);
-    the other addresses are read whole.
+
+def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read each distinct (tail, mode) once with the whole-address logic.
+
+    Returns the tails whose reading is the address's whatever stands before them (the unit's
+    parent was read too, or the unit starts the tail: nothing to its left can change it), and
+    the tails naming a split old unit with its district, whose part only gazetteer evidence in
+    the whole address can pick (old unit, confidence and reason without evidence, parts).
     """
-    too_long = pl.col("_length") > MAX_INPUT_CHARS
-    tail = pl.coalesce(pl.col("_clean").str.extract(_TAIL, 1), pl.col("_clean").str.extract(_SUFFIX, 1))
-    distinct = distinct.with_columns(_tail=pl.when(~too_long).then(tail))
-    tails = distinct.select("_tail", "_mode").drop_nulls().unique()
-    rows = []
-    splits: dict[tuple[str, str], Resolution] = {}
+    final, splits = [], []
     for t, m in tails.iter_rows():
-        res = _read_mode(idx, t, m)
-        # Final: the unit's parent was read too, or the unit starts the tail (nothing to its left can change it).
+        hint, side = m.split("/")
+        tokens = _tokenise(t)
+        res = _read_tokens(idx, t, tokens, None if hint == "-" else hint, None if side == "-" else side)
+        if tokens.edge:
+            continue  # a lookup would have read on into the text before the tail
         if res.status in _FINAL and (res.complete or res.unit_start == 0):
-            rows.append((t, m, *_row(res)))
+            final.append((t, m, *_row(res)))
         elif res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
-            splits[(t, m)] = res  # the same unit; only split evidence in the street part can change it
-    by_tail = pl.DataFrame(
-        rows,
-        schema={"_tail": pl.String, "_mode": pl.String, **_RESULT_COLUMNS},
+            parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
+            if len(parts) > 1:
+                splits.append((t, m, res.redo[0], confidence, reason))
+    final = pl.DataFrame(final, schema={**_KEY_SCHEMA, **_RESULT_COLUMNS}, orient="row")
+    splits = pl.DataFrame(
+        splits,
+        schema={**_KEY_SCHEMA, "_split_uid": pl.String, "_split_conf": pl.Float64, "_split_reason": pl.String},
         orient="row",
     )
-    joined = distinct.join(by_tail, on=["_tail", "_mode"], how="left")
-    done = joined.filter(pl.col("status").is_not_null()).select("_clean", "_mode", *_RESULT_COLUMNS)
-    rows = []
-    rest = joined.filter(pl.col("status").is_null()).select("_clean", "_mode", "_length", "_tail")
-    for clean, mode, length, tail in rest.iter_rows():
-        split = splits.get((tail, mode)) if tail is not None else None
-        if split is not None:
-            res = _finish(idx, *split.redo, " ".join(_WORD.findall(clean)))
-            res.scheme = "pre2025"
-        elif length > MAX_INPUT_CHARS:
+    return final, splits
+
+
+def _gazetteer_frame(idx: ResolverIndex) -> pl.DataFrame:
+    if idx.gazetteer_frame is None:
+        rows = [
+            (old, needle, kind, name, new)
+            for old, entries in idx.gazetteer.items()
+            for needle, kind, name, new in entries
+        ]
+        idx.gazetteer_frame = pl.DataFrame(
+            rows,
+            schema={
+                "_split_uid": pl.String,
+                "_needle": pl.String,
+                "_kind": pl.String,
+                "_gname": pl.String,
+                "_gnew": pl.String,
+            },
+            orient="row",
+        )
+    return idx.gazetteer_frame
+
+
+def _words_expr(clean: pl.Expr) -> pl.Expr:
+    """The words of a cleaned address joined by single spaces (``" ".join(_WORD.findall(clean))``)."""
+    return clean.str.extract_all(r"[a-z0-9]+").list.join(" ")
+
+
+def _read_splits(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
+    """Split old units read from their tail: the gazetteer entries of the unit found in each whole
+    address (vectorised), then one reading per distinct (unit reading, evidence)."""
+    if rows.is_empty():
+        return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS})
+    rows = rows.with_columns(_padded=pl.lit(" ") + _words_expr(clean_expr(pl.col("input"))) + pl.lit(" "))
+    hits = (
+        rows.select("_row", "_split_uid", "_padded")
+        .join(_gazetteer_frame(idx), on="_split_uid")
+        .filter(pl.col("_padded").str.contains(pl.col("_needle"), literal=True))
+        .select("_row", _ev=pl.concat_str("_gnew", "_kind", "_gname", separator="\x1f"))
+        .unique()
+        .group_by("_row")
+        .agg(pl.col("_ev").sort().str.join("\x1e"))
+    )
+    rows = rows.join(hits, on="_row", how="left").with_columns(pl.col("_ev").fill_null(""))
+    keys = ["_split_uid", "_split_conf", "_split_reason", "_ev"]
+    out = []
+    for old_uid, confidence, reason, ev in rows.select(keys).unique().iter_rows():
+        evidence = {tuple(e.split("\x1f")) for e in ev.split("\x1e")} if ev else set()
+        res = _split_outcome(old_uid, idx.parts[old_uid], confidence, reason, evidence)
+        res.scheme = "pre2025"
+        out.append((old_uid, confidence, reason, ev, *_row(res)))
+    by_key = pl.DataFrame(
+        out,
+        schema={"_split_uid": pl.String, "_split_conf": pl.Float64, "_split_reason": pl.String, "_ev": pl.String}
+        | _RESULT_COLUMNS,
+        orient="row",
+    )
+    return rows.join(by_key, on=keys, how="left", nulls_equal=True).select("_row", *_RESULT_COLUMNS)
+
+
+def _read_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows read as whole addresses: each distinct (cleaned address, mode) once."""
+    distinct = rows.group_by("_clean", "_mode").agg(pl.col("_length").max())
+    out = []
+    for clean, mode, length in distinct.iter_rows():
+        if length > MAX_INPUT_CHARS:
             res = Resolution(reason=f"input too long ({length} characters; an address has at most {MAX_INPUT_CHARS})")
         elif not clean:
             res = Resolution(reason="empty after removing control characters and spaces")
         else:
             res = _read_mode(idx, clean, mode)
-        rows.append((clean, mode, *_row(res)))
-    rest = pl.DataFrame(rows, schema={"_clean": pl.String, "_mode": pl.String, **_RESULT_COLUMNS}, orient="row")
-    return pl.concat([done, rest])
+        out.append((clean, mode, *_row(res)))
+    by_clean = pl.DataFrame(out, schema={"_clean": pl.String, "_mode": pl.String, **_RESULT_COLUMNS}, orient="row")
+    return rows.join(by_clean, on=["_clean", "_mode"], how="left").select("_row", *_RESULT_COLUMNS)
+
+
+def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
+    """The reading of every row (columns _row, input (not null), _mode): _row plus the result columns.
+
+    Rows mostly differ in the house number and street before the first separator, while
+    "phuong x, quan y, tp z" repeats. The text after the first separator (the administrative
+    tail) is cut from the *raw* text with a vectorised regex, cleaned once per distinct value
+    and read once per distinct (tail, mode); the whole address is cleaned only for the rows
+    that need it. A tail's reading is used for a row only where nothing before it can change
+    it (``_read_tails``); a split unit's part is then picked from the gazetteer entries found
+    in the whole address (vectorised); every other row is read whole, as ``read_address`` would
+    (among them rows without a separator: there the street runs into the ward).
+    """
+    length = pl.col("input").str.len_chars()
+    fits = (length <= MAX_INPUT_CHARS) & ~pl.col("input").str.contains(_SEPARATOR_MAKERS, literal=True)
+    rows = rows.with_columns(_length=length, _raw=pl.when(fits).then(pl.col("input").str.extract(_RAW_TAIL, 1)))
+    raw_tails = rows.select(pl.col("_raw").drop_nulls().unique())
+    raw_tails = raw_tails.with_columns(_tail=clean_expr(pl.col("_raw"))).filter(
+        pl.col("_tail").str.contains("[a-z0-9]")
+    )
+    rows = rows.join(raw_tails, on="_raw", how="left").drop("_raw")
+    final, splits = _read_tails(idx, rows.select("_tail", "_mode").drop_nulls().unique())
+    keyed = rows.join(final, on=["_tail", "_mode"], how="left")
+    done = keyed.filter(pl.col("status").is_not_null()).select("_row", *_RESULT_COLUMNS)
+    left = keyed.filter(pl.col("status").is_null()).select(rows.columns).join(splits, on=["_tail", "_mode"], how="left")
+    split_rows = _read_splits(idx, left.filter(pl.col("_split_uid").is_not_null()))
+    left = left.filter(pl.col("_split_uid").is_null()).with_columns(_clean=clean_expr(pl.col("input")))
+    return pl.concat([done, split_rows, _read_whole(idx, left.select("_row", "_clean", "_mode", "_length"))])
+
+
+def _read_rows_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
+    """The per-address path: every row read whole (the reference the tail path must equal)."""
+    rows = rows.with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
+    return _read_whole(idx, rows)
 
 
 def resolve_addresses(
@@ -1083,6 +1207,7 @@ def resolve_addresses(
     *,
     as_of=None,
     scheme=None,
+    by_tail: bool = True,
 ) -> pl.DataFrame:
     """Resolve free-text addresses written in the old or the 2025 form. One output row per input, in order.
 
@@ -1090,6 +1215,8 @@ def resolve_addresses(
     decides between an old-form and a 2025-form reading when the address itself does not.
     ``scheme``: the form the caller knows the address is written in ('pre2025'/'old' or
     '2025'/'new'; one value or one per row; other values count as unknown).
+    ``by_tail``: read each distinct administrative tail once (the default); False reads every
+    distinct address whole (same results, slower: for tests).
 
     Columns: ``input`` plus the RESOLVED_ADDRESS columns (pipelines/schema.py).
     Never raises on bad values: they come back ``unresolved`` with a reason.
@@ -1097,21 +1224,17 @@ def resolve_addresses(
     series = addresses if isinstance(addresses, pl.Series) else pl.Series(list(addresses), dtype=pl.String)
     series = series.cast(pl.String).rename("input")
     idx = index or index_for(reference)
-    frame = pl.DataFrame([series, _modes(series.len(), scheme, as_of)])
-    keys = ["input", "_mode"]
-    # Clean each distinct raw string once, then read each distinct cleaned string once.
-    raw = (
-        frame.unique(keys)
-        .drop_nulls()
-        .with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
-    )
-    frame = frame.join(raw, on=keys, how="left", maintain_order="left", nulls_equal=False)
-    distinct = raw.group_by("_clean", "_mode").agg(pl.col("_length").max())
-    resolved = _read_distinct(idx, distinct)
-    out = frame.join(resolved, on=["_clean", "_mode"], how="left", maintain_order="left").with_columns(
-        status=pl.col("status").fill_null("unresolved"),
-        confidence=pl.col("confidence").fill_null(0.0),
-        reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
+    frame = pl.DataFrame([series, _modes(series.len(), scheme, as_of)]).with_row_index("_row")
+    rows = frame.filter(pl.col("input").is_not_null())
+    resolved = (_read_rows if by_tail else _read_rows_whole)(idx, rows)
+    out = (
+        frame.join(resolved, on="_row", how="left")
+        .sort("_row")
+        .with_columns(
+            status=pl.col("status").fill_null("unresolved"),
+            confidence=pl.col("confidence").fill_null(0.0),
+            reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
+        )
     )
     out = _add_unit_columns(idx, out).with_columns(candidates=pl.coalesce("_cands", "candidates"))
     return out.select("input", *RESOLVED_ADDRESS.columns)

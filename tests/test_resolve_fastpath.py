@@ -1,0 +1,130 @@
+"""The tail path of resolve_addresses (each distinct administrative tail read once) gives exactly the
+output of the per-address path (every distinct address read whole) — any difference is a failure.
+
+Inputs: a generated mixed set (old form, hard old form, 2025 form, every mess type, split units with
+and without gazetteer evidence, bad input), the same tails behind street parts that carry units
+(ward numbers, districts, wards, gazetteer names, 2025 wards), and hand-written edge cases (no
+commas, separators made by Unicode normalisation, control characters, " - " beside a comma); each
+with no hint, per-row as-of dates and per-row scheme values.
+"""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from pipelines.reference import load_reference
+from pipelines.resolve import resolve_addresses
+from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
+
+N = 5_000
+SEED = 11
+
+HEADS = [
+    "12",
+    "so 12 Đường Nguyễn Trãi 2",
+    "88 trần hưng đạo 7",
+    "Quận 1",
+    "Q.5",
+    "123 Quận 1",
+    "P.12",
+    "Phường Bến Nghé",
+    "Xã An Phú",
+    "Huyện Củ Chi",
+    "45/2 NGUYEN VAN CU PHUONG AN PHU",
+    "12 Lê Lợi Phước Trung",
+    "Tổ 5, Khu phố 5A",
+    "Thành phố Thủ Đức",
+    "Phường Sài Gòn",
+    "Đại lộ Bình Dương",
+    "Hẻm 22 Tân Định",
+    "Vũng Tàu",
+    "",
+    " - ",
+]
+
+EDGE = [
+    "so 12 Đường Nguyễn Trãi 2 Quận 5 tphcm",
+    "88 trần hưng đạo 7 quận 5 hcm",
+    "45/2 NGUYEN VAN CU PHUONG AN PHU THUAN AN T. BINH DUONG",
+    "12 Lê Lợi Phước Trung Thành phố Bà Rịa",
+    "12 Nguyễn Huệ\u037e P. Bến Nghé, Q.1, TP.HCM",  # GREEK QUESTION MARK: NFD makes it ';'
+    "12 Nguyễn Huệ,\u037e P. Bến Nghé, Q.1, TP.HCM",
+    "12 Nguyễn Huệ\n, P. Bến Nghé\t, Q.1, TP.HCM",
+    "12 Nguyễn Huệ\x85,P. Bến Nghé,Q.1",
+    "12 Nguyễn Huệ - , - P. Bến Nghé - Q.1 - TP.HCM",
+    "12 Nguyễn Huệ,  ,, P. Bến Nghé,,Q.1,",
+    "12 Nguyễn Huệ, - ",
+    "12 Nguyễn Huệ,",
+    ",",
+    "(P. Bến Nghé) Q.1",
+    "12 Nguyễn Huệ [P. Bến Nghé] Q.1",
+    "12 Nguye\u0302\u0303n Hue\u0302\u0301, Phu\u031bo\u031b\u0300ng Be\u0302\u0301n Nghe\u0301, Qua\u0323\u0302n 1",
+    "Phường Tân Định, TP.HCM",
+    "8 Hai Bà Trưng, Phường Tân Định",
+    "Phường Bàn Cờ, TP.HCM",
+    "PBình Hưng Hòa, Bình Tân",
+    "x" * 499 + ", Phường Bến Nghé, Quận 1",
+    "12 Lê Lợi, " + "x" * 600,
+    "",
+    "   ",
+    None,
+]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.csv"
+    write_synthetic_gazetteer(path, SEED)
+    return load_reference(gazetteers=(path,))
+
+
+@pytest.fixture(scope="module")
+def addresses(reference) -> list[str | None]:
+    truth = generate_addresses(N, seed=SEED, reference=reference, mess_types=ALL_MESS_TYPES)
+    generated = truth["address"].to_list()
+    rnd = random.Random(SEED)
+    # Tails of generated addresses behind street parts that name units or gazetteer entries.
+    gazetteer_names = reference.gazetteer["name"].unique().sort().to_list()
+    heads = HEADS + [f"{rnd.randint(1, 300)} {name}" for name in rnd.sample(gazetteer_names, 40)]
+    with_commas = [a for a in generated if a and "," in a]
+    swapped = [f"{rnd.choice(heads)}, {a.split(',', 1)[1]}" for a in rnd.sample(with_commas, 1000)]
+    return generated + swapped + EDGE
+
+
+def _compare(addresses, reference, **hints) -> int:
+    fast = resolve_addresses(addresses, reference, **hints)
+    whole = resolve_addresses(addresses, reference, by_tail=False, **hints)
+    assert fast.columns == whole.columns
+    assert fast.height == whole.height == len(addresses)
+    diff = (
+        pl.concat([fast.with_row_index("row"), whole.with_row_index("row")])
+        .unique(keep="none", maintain_order=True)
+        .sort("row")
+    )
+    assert diff.is_empty(), f"{diff['row'].n_unique()} rows differ:\n{diff.head(20)}"
+    return fast.height
+
+
+def test_tail_path_equals_per_address_path(addresses, reference):
+    assert _compare(addresses, reference) > N
+
+
+def test_tail_path_equals_per_address_path_with_dates_and_schemes(addresses, reference):
+    rnd = random.Random(SEED + 1)
+    n = len(addresses)
+    as_of = [rnd.choice(["2024-05-01", "01/08/2025", None, "not a date"]) for _ in range(n)]
+    scheme = [rnd.choice(["old", "2025", None, "pre2025", "?"]) for _ in range(n)]
+    _compare(addresses, reference, as_of=as_of)
+    _compare(addresses, reference, scheme=scheme, as_of="2025-09-01")
+
+
+def test_comparison_catches_a_difference(addresses, reference):
+    """The comparison itself fails when one reading differs (here: a row resolved under another date)."""
+    sample = [a for a in addresses[:3000] if a]
+    fast = resolve_addresses(sample, reference)
+    other = resolve_addresses(sample, reference, as_of="2024-01-01")
+    diff = pl.concat([fast.with_row_index("row"), other.with_row_index("row")]).unique(keep="none")
+    assert not diff.is_empty()
