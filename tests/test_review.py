@@ -98,11 +98,12 @@ def runs(tmp_path_factory):
     extracts = extracts_by_partition(load_catalogue())
     keys = KEYS
     _stage(wh, keys, extracts)
-    people = resolve_entities("people", PartitionedLayer(wh, "staged").read(staged_table("population").name, KEYS[0]))
+    population = PartitionedLayer(wh, "staged").read(staged_table("population").name, KEYS[0]).head(1200)
+    people = resolve_entities("people", population)
     wh.publish("entities", [(review_table("people"), people.review)])
     folder = base / "decisions"
     folder.mkdir()
-    _run(wh, folder, mp)
+    clean = _run(wh, folder, mp).get_asset_check_evaluations()  # nothing decided yet: the check passes
     first = _items(wh)
     # officials decide: the top unresolved address and the largest split unit item; one bad row
     address = first.filter(pl.col("kind") == "unresolved_address").row(0, named=True)
@@ -115,7 +116,7 @@ def runs(tmp_path_factory):
         + f"{address['item_id']},place,Nguyễn Văn A,not-a-date,,26740\n",
         encoding="utf-8",
     )
-    _run(wh, folder, mp)
+    checked = _run(wh, folder, mp).get_asset_check_evaluations()
     second = _items(wh)
     audit_after_second = wh.read(REVIEW_SCHEMA, REVIEW_DECISION_AUDIT.name)
     # re-ingestion of the extracts of the decided records, then a re-run: decisions still applied
@@ -140,6 +141,8 @@ def runs(tmp_path_factory):
         "split": split,
         "audit_after_second": audit_after_second,
         "placements_third": placements_third,
+        "checks": (clean, checked),
+        "people": (population, people),
     }
     mp.undo()
 
@@ -219,6 +222,9 @@ def test_bad_row_reported_with_file_row_field_not_value(runs):
     errors = runs["wh"].read(REVIEW_SCHEMA, "decision_errors")
     assert errors.select("source_file", "source_row", "field").rows() == [("ward_a.csv", 4, "decided_on")]
     assert "not-a-date" not in errors["cause"][0]
+    clean, checked = runs["checks"]
+    assert [c.passed for c in clean] == [True]
+    assert [(c.check_name, c.passed) for c in checked] == [("decision_rows_valid", False)]
 
 
 def test_validation_causes_and_broken_files(tmp_path):
@@ -351,9 +357,7 @@ def test_summary_has_no_personal_values(runs):
 
 def test_match_labels_reach_the_matcher(runs, tmp_path):
     wh = Warehouse(tmp_path / "wh")
-    staged = PartitionedLayer(runs["wh"], "staged").scan(staged_table("population").name).collect().sort("record_key")
-    sample = staged.head(1500)
-    plain = resolve_entities("people", sample)
+    sample, plain = runs["people"]
     pair = plain.result.pairs.sort("match_probability").row(plain.result.pairs.height // 2, named=True)
     labels = pl.DataFrame(
         {
