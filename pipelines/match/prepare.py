@@ -21,8 +21,6 @@ DAY_TRANSFORMS = {
     "month_day",
     "date_unordered",
     "month_day_unordered",
-    "year_month",
-    "year_day",
 }  # need the day: missing for a year-only or month-only date
 
 
@@ -47,8 +45,6 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return words.list.head(words.list.len() - 1).list.join(" ")
         case "initials":
             return words.list.eval(pl.element().str.slice(0, 1)).list.join("")
-        case "last_first":
-            return pl.concat_str(words.list.last(), words.list.head(words.list.len() - 1).list.join(" "), separator=" ")
         case "sorted_tokens":
             return words.list.sort().list.join(" ")
         case "year":
@@ -65,10 +61,6 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             year = expr.dt.year().cast(pl.String)
             both = pl.concat_list(pl.format("{}-{}", year, expr.dt.day()), pl.format("{}-{}", year, expr.dt.month()))
             return pl.when(expr.is_not_null()).then(both.list.unique(maintain_order=True))
-        case "year_month":
-            return expr.dt.strftime("%Y-%m")
-        case "year_day":
-            return expr.dt.strftime("%Y-%d")
         case "lower":
             return expr.cast(pl.String).str.to_lowercase()
         case "upper":

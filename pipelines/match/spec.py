@@ -26,14 +26,11 @@ TRANSFORMS = (
     "drop_last",  # all words but the last ("nguyen van an" -> "nguyen van")
     "initials",  # first letter of every word
     "sorted_tokens",  # words in alphabetical order (word order mistakes)
-    "last_first",  # the last word first ("nguyen van an" -> "an nguyen van"): Jaro-Winkler weighs the given name
     "year",  # year of a date
     "month_day",  # "MM-DD" of a date
     "date_unordered",  # "YYYY-a-b" with a <= b of day and month: equal for a date and its day/month swap
     "month_day_unordered",  # "a-b" with a <= b of day and month: the same for a wrong year, and for a swap
     "year_day_month",  # ["YYYY-D", "YYYY-M"]: a list of keys (blocking): shared when day or month is right
-    "year_month",  # "YYYY-MM": the same for a wrong day digit
-    "year_day",  # "YYYY-DD": the same for a wrong month digit
     "lower",
     "upper",
 )
