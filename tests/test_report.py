@@ -9,6 +9,7 @@ Without Chromium the browser tests skip, except under CI (env CI set), where the
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -149,7 +150,7 @@ def test_asset_writes_the_report_and_links_it(built: dict):
     history = read_history(root / HISTORY)
     assert history["run_id"].unique().sort().to_list() == sorted(r.dagster_run.run_id for r in runs)
     assert last["figures"].value["runs_in_history"] == 2
-    # the asset found the marts run's gate results without a marts run in its instance (fallback by time)
+    # the asset found the marts run's gate results without a marts run in its instance (fallback: newest passed)
     assert latest_gates_dir(root) == root / GATES_DIR / built["marts_run"]
     assert last["figures"].value["gate_tables"] == len(
         list((root / GATES_DIR / built["marts_run"]).glob("*/gate.json"))
@@ -306,14 +307,41 @@ def test_failures_name_the_file_and_cause(built: dict, tmp_path: Path):
     # no gate results: the page says so instead of showing a pass
     page = write_report(root, "cli-nogates").path.read_text(encoding="utf-8")
     assert 'data-section="gates" data-found="0"' in page and "no machine-readable gate results" in page
-    # a rejected later marts run gated (marts/gx/<run>) but published nothing: its results are not the marts'
+    # a later marts run that was rejected (a gate failed) left its results: they are not the published marts'
+    good = root / GATES_DIR / "published-run" / "ward_summary"
+    good.mkdir(parents=True)
+    (good / "gate.json").write_text(json.dumps({"table": "ward_summary", "passed": True}), encoding="utf-8")
     later = root / GATES_DIR / "rejected-run" / "ward_summary"
     later.mkdir(parents=True)
-    (later / "gate.json").write_text('{"table": "ward_summary", "passed": false}', encoding="utf-8")
-    published = (root / "analytics.duckdb").stat().st_mtime
+    (later / "gate.json").write_text(json.dumps({"table": "ward_summary", "passed": False}), encoding="utf-8")
+    published = (good / "gate.json").stat().st_mtime
     os.utime(later / "gate.json", (published + 60, published + 60))
-    assert latest_gates_dir(root) is None
-    os.utime(later / "gate.json", (published - 60, published - 60))
-    assert latest_gates_dir(root) == later.parent
+    assert latest_gates_dir(root) == good.parent
+    (later / "gate.json").write_text(json.dumps({"table": "ward_summary", "passed": True}), encoding="utf-8")
+    os.utime(later / "gate.json", (published + 60, published + 60))
+    assert latest_gates_dir(root) == later.parent  # a later run whose gates all passed published the marts
+    # a failing gate is shown as failing, with the expectation, its columns and row count but no example
+    failing = {
+        "table": "ward_summary",
+        "passed": False,
+        "rows": 168,
+        "expectations": 86,
+        "failed": 1,
+        "outcomes": [
+            {
+                "name": "expect_column_values_to_not_be_null",
+                "columns": ["new_uid"],
+                "success": False,
+                "unexpected_count": 3,
+                "examples": [{"record_key": "EXAMPLE-KEY-9"}],
+            },
+        ],
+    }
+    (later / "gate.json").write_text(json.dumps(failing), encoding="utf-8")
+    page = write_report(root, "cli-failgate", gates_dir=later.parent).path.read_text(encoding="utf-8")
+    assert 'class="gate-row" data-table="ward_summary" data-passed="0"' in page
+    assert "expect_column_values_to_not_be_null on new_uid: 3 rows" in page and "EXAMPLE-KEY-9" not in page
+    assert 'class="card bad" data-measure="gates_passed" data-value="0"' in page
+    (later / "gate.json").write_text(json.dumps({"table": "ward_summary"}), encoding="utf-8")
     with pytest.raises(ReportInputError, match=r"gate\.json: not a gate result \(KeyError"):
-        write_report(root, "cli-badgate")
+        write_report(root, "cli-badgate", gates_dir=later.parent)

@@ -127,17 +127,23 @@ def read_gates(directory: Path | None) -> Gates:
     return Gates(directory, tables, index if index.is_file() else None)
 
 
+def _all_passed(run_dir: Path) -> bool:
+    try:
+        return all(json.loads(p.read_text(encoding="utf-8")).get("passed") is True for p in run_dir.glob("*/gate.json"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def latest_gates_dir(root: Path) -> Path | None:
-    """The gate directory of the run that published the current analytics.duckdb when no run says which:
-    the newest ``marts/gx/<run>/`` not newer than the file (a rejected later run gated but published nothing)."""
-    analytics = root / ANALYTICS_FILENAME
+    """The gate folder of the run that published the current marts when no run id says which: the newest
+    ``marts/gx/<run>/`` whose gates all passed (the marts are only swapped in when every gate passes; a
+    rejected run leaves its failing results there). The Dagster asset passes the marts run's folder instead."""
     base = root / GATES_DIR
-    if not analytics.is_file() or not base.is_dir():
+    if not (root / ANALYTICS_FILENAME).is_file() or not base.is_dir():
         return None
-    published = analytics.stat().st_mtime
-    runs = [d for d in base.iterdir() if d.is_dir() and any(d.glob("*/gate.json"))]
-    candidates = [d for d in runs if max(p.stat().st_mtime for p in d.glob("*/gate.json")) <= published + 1]
-    return max(candidates, key=lambda d: d.stat().st_mtime, default=None)
+    runs = {d: [p.stat().st_mtime for p in d.glob("*/gate.json")] for d in base.iterdir() if d.is_dir()}
+    passed = [d for d, times in runs.items() if times and _all_passed(d)]
+    return max(passed, key=lambda d: (max(runs[d]), d.name), default=None)
 
 
 def read_queue_summary(path: Path) -> pl.DataFrame | None:

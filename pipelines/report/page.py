@@ -296,7 +296,9 @@ def review_section(inputs: ReportInputs, history: pl.DataFrame) -> str:
         "đang xem xét (under review)": hist.series(history, "under_review", None, TREND_RUNS),
     }
     if inputs.queue is not None:
-        city_lines["việc chờ xử lý (open review items)"] = hist.series(history, "open_review", None, TREND_RUNS)
+        # items with a ward or with none; an item with only candidate wards is in the per-kind table (it cannot be
+        # counted once from the per-ward summary)
+        city_lines["việc chờ xử lý (open items)"] = hist.series(history, "open_review", None, TREND_RUNS)
     trend = (
         line_chart(labels, city_lines, chart_id="chart-trend")
         if last.height > 1
