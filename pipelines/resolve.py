@@ -25,6 +25,7 @@ How an address is read
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -174,6 +175,7 @@ class ResolverIndex:
     new_units: pl.DataFrame | None = None
     candidates: pl.DataFrame | None = None
     gazetteer_frame: pl.DataFrame | None = None  # idx.gazetteer as a table (vectorised split evidence)
+    district_suffixes: list[str] | None = None  # see _may_end_with_district
 
 
 def _words(text: str) -> str:
@@ -334,6 +336,9 @@ class _Tokens:
     # A lookup stopped at the start of the text where, had more text stood before it, it would have read
     # on: the reading of this text as the tail of a longer address is not that address's reading.
     edge: bool = False
+    # Provinces of each "one segment further left" district lookup that stopped at the start of the text
+    # (parse_address): in a longer text it reads an exact district ending right before this text.
+    skips: list = field(default_factory=list)
 
 
 def _tokenise(text: str) -> _Tokens:
@@ -654,7 +659,8 @@ def parse_address(idx: ResolverIndex, text: str, original: str, tokens: _Tokens 
         if not district_hits and province_given and district_end > 0:
             # Typo'd or unknown text between ward and province: try one segment further left.
             skip_to = _segment_start(tokens, district_end)
-            tokens.edge = tokens.edge or skip_to <= 0
+            if skip_to <= 0:
+                tokens.skips.append(tuple(provinces))
             if skip_to > 0:
                 district_hits = [
                     (p, m) for p, m in _find_districts(idx, tokens, skip_to, provinces) if m.how == "exact"
@@ -947,7 +953,11 @@ def _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original) -> R
     evidence = {
         (new_uid, kind, name) for needle, kind, name, new_uid in idx.gazetteer.get(old_uid, []) if needle in padded
     }
+    _EVIDENCE_READ.flag = True
     return _split_outcome(old_uid, parts, confidence, reason, evidence)
+
+
+_EVIDENCE_READ = threading.local()  # set when a reading looked for split evidence in its text (_read_tails)
 
 
 def _split_outcome(old_uid, parts, confidence, reason, evidence: set[tuple[str, str, str]]) -> Resolution:
@@ -1073,19 +1083,29 @@ def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, 
     for t, m in tails.iter_rows():
         hint, side = m.split("/")
         tokens = _tokenise(t)
+        _EVIDENCE_READ.flag = False
         res = _read_tokens(idx, t, tokens, None if hint == "-" else hint, None if side == "-" else side)
         if tokens.edge:
             continue  # a lookup would have read on into the text before the tail
-        if res.status in _FINAL and (res.complete or res.unit_start == 0):
-            final.append((t, m, *_row(res)))
-        elif res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
+        skip = bool(tokens.skips)  # valid only if no exact district ends the text before the tail
+        if res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
             parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
             if len(parts) > 1:
-                splits.append((t, m, res.redo[0], confidence, reason))
-    final = pl.DataFrame(final, schema={**_KEY_SCHEMA, **_RESULT_COLUMNS}, orient="row")
+                splits.append((t, m, skip, res.redo[0], confidence, reason))
+        elif _EVIDENCE_READ.flag:
+            continue  # the reading looked for split evidence: the text before the tail may hold some
+        elif res.status in _FINAL and (res.complete or res.unit_start == 0):
+            final.append((t, m, skip, *_row(res)))
+    final = pl.DataFrame(final, schema={**_KEY_SCHEMA, "_skip": pl.Boolean, **_RESULT_COLUMNS}, orient="row")
     splits = pl.DataFrame(
         splits,
-        schema={**_KEY_SCHEMA, "_split_uid": pl.String, "_split_conf": pl.Float64, "_split_reason": pl.String},
+        schema={
+            **_KEY_SCHEMA,
+            "_skip": pl.Boolean,
+            "_split_uid": pl.String,
+            "_split_conf": pl.Float64,
+            "_split_reason": pl.String,
+        },
         orient="row",
     )
     return final, splits
@@ -1165,6 +1185,49 @@ def _read_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     return rows.join(by_clean, on=["_clean", "_mode"], how="left").select("_row", *_RESULT_COLUMNS)
 
 
+def _district_suffixes(idx: ResolverIndex) -> list[str]:
+    """Every non-empty end of every district key: the last word of a district name written is one."""
+    if idx.district_suffixes is None:
+        keys = {k for by_key in idx.district_keys.values() for k in by_key}
+        idx.district_suffixes = sorted({k[i:] for k in keys for i in range(len(k))})
+    return idx.district_suffixes
+
+
+def _may_end_with_district(idx: ResolverIndex, address: pl.Expr) -> pl.Expr:
+    """Can the text before the first separator end with a district name (an exact district key)?
+
+    True whenever its last word ends a district key ("duc" of "thuduc"), is a number ending one
+    once its zeros are dropped, or is a compact marker with such a number ("q1"); a superset of
+    the lookups ``_find_districts`` can match there, cleaned only for the rows that ask.
+    """
+    head = clean_expr(address.str.extract(r"(?s)^([^,;|()\[\]]*)[,;|()\[\]]", 1))
+    last = head.str.extract(r"([a-z0-9]+)[^a-z0-9]*$", 1)
+    suffixes = pl.Series(_district_suffixes(idx), dtype=pl.String).implode()
+    number = pl.when(last.str.contains(r"^[0-9]+$")).then(last.str.strip_chars_start("0"))
+    compact = last.str.extract(r"^[pfqhx]([0-9]{1,2})$", 1)
+    return (
+        last.is_in(suffixes)
+        | number.is_in(suffixes).fill_null(False)
+        | compact.is_in(suffixes).fill_null(False)
+        | compact.str.strip_chars_start("0").is_in(suffixes).fill_null(False)
+    )
+
+
+def _tail_readings(idx: ResolverIndex, keyed: pl.DataFrame, found: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows whose tail reading (column ``found`` not null) is theirs, and the other rows.
+
+    A reading that looked one segment further left (``_skip``) is the address's only if the text
+    before the tail cannot end with a district name (checked, vectorised, on those rows only).
+    """
+    hit = pl.col(found).is_not_null()
+    skipped = keyed.filter(hit & pl.col("_skip"))
+    unsafe = _may_end_with_district(idx, pl.col("input")).fill_null(False)
+    skipped = skipped.with_columns(_unsafe=unsafe)
+    use = pl.concat([keyed.filter(hit & ~pl.col("_skip")), skipped.filter(~pl.col("_unsafe")).drop("_unsafe")])
+    rest = pl.concat([keyed.filter(~hit), skipped.filter("_unsafe").drop("_unsafe")])
+    return use, rest
+
+
 def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     """The reading of every row (columns _row, input (not null), _mode): _row plus the result columns.
 
@@ -1186,11 +1249,13 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     )
     rows = rows.join(raw_tails, on="_raw", how="left").drop("_raw")
     final, splits = _read_tails(idx, rows.select("_tail", "_mode").drop_nulls().unique())
-    keyed = rows.join(final, on=["_tail", "_mode"], how="left")
-    done = keyed.filter(pl.col("status").is_not_null()).select("_row", *_RESULT_COLUMNS)
-    left = keyed.filter(pl.col("status").is_null()).select(rows.columns).join(splits, on=["_tail", "_mode"], how="left")
-    split_rows = _read_splits(idx, left.filter(pl.col("_split_uid").is_not_null()))
-    left = left.filter(pl.col("_split_uid").is_null()).with_columns(_clean=clean_expr(pl.col("input")))
+    done, left = _tail_readings(idx, rows.join(final, on=["_tail", "_mode"], how="left"), "status")
+    split_rows, left = _tail_readings(
+        idx, left.select(rows.columns).join(splits, on=["_tail", "_mode"], how="left"), "_split_uid"
+    )
+    split_rows = _read_splits(idx, split_rows)
+    left = left.select(rows.columns).with_columns(_clean=clean_expr(pl.col("input")))
+    done = done.select("_row", *_RESULT_COLUMNS)
     return pl.concat([done, split_rows, _read_whole(idx, left.select("_row", "_clean", "_mode", "_length"))])
 
 
