@@ -451,13 +451,7 @@ def queue_summary(queues: Queues) -> pl.DataFrame:
     """REVIEW_QUEUE_SUMMARY: open/closed items and blocked records per ward (or candidate ward) and kind."""
 
     def per_ward(frame: pl.DataFrame) -> pl.DataFrame:
-        counted = frame.with_columns(
-            # a named street item's records are among its old unit's item: not counted twice
-            pl.when(pl.col("name_key").is_not_null())
-            .then(0)
-            .otherwise(pl.col("records_blocked"))
-            .alias("records_blocked")
-        )
+        counted = frame  # each record is in one item: records add up across items
         placed = counted.filter(pl.col("new_uid").is_not_null()).with_columns(pl.lit(False).alias("candidate"))
         cands = (
             counted.filter(pl.col("new_uid").is_null() & (pl.col("candidates").list.len() > 0))
