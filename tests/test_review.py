@@ -463,3 +463,38 @@ def test_split_records_grouped_per_street_when_evidence_exists():
     placed = placements(decision, staged, groups.filter(pl.col("name_key").is_not_null()))
     assert placed["record_key"].to_list() == ["p#3"]
     assert placements(decision, staged)["record_key"].to_list() == ["p#1", "p#2", "p#3"]  # failure path: no grouping
+
+
+def test_reject_leaves_a_named_split_item_open_and_place_closes_it(runs):
+    from pipelines.entities.placement import extract_names
+    from pipelines.review.io import read_review_inputs
+    from pipelines.review.queues import build_queues
+
+    inputs = read_review_inputs(runs["wh"], None)
+    waiting = inputs.staged["population"].filter(pl.col("ward_status") == "split_review").row(0, named=True)
+    name = extract_names(pl.Series([waiting["address"]])).row(0, named=True)
+    inputs.split_evidence = pl.DataFrame(
+        {
+            "old_uid": [waiting["old_uid"]],
+            "kind": [name["kind"]],
+            "name_key": [name["name_key"]],
+            "name": [name["name"]],
+            "state": ["thin"],
+            "proposed_new_uid": [waiting["ward_candidates"][0]],
+            "support": [1],
+            "conflicting": [0],
+            "candidates": [f"{waiting['ward_candidates'][0]}:1"],
+        }
+    )
+    now = dt.datetime.now(dt.UTC)
+    none = pl.DataFrame(schema={"item_id": pl.String, "state": pl.String, "decision": pl.String})
+    items = build_queues(inputs, none, None, now).items
+    named = items.filter(pl.col("name_key") == name["name_key"])
+    assert named.height == 1 and named["records_blocked"][0] >= 1
+
+    def decided(decision: str) -> set[str]:
+        frame = pl.DataFrame({"item_id": [named["item_id"][0]], "state": ["closed"], "decision": [decision]})
+        return set(build_queues(inputs, frame, None, now).items["item_id"])
+
+    assert named["item_id"][0] in decided("reject")
+    assert named["item_id"][0] not in decided("place")
