@@ -205,7 +205,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
 
         from assets.definitions import defs
         from assets.entities import ENTITY_ASSETS
-        from assets.ingest import catalogue_keys
+        from assets.ingest import catalogue_keys, register_catalogue
         from assets.progress import PROGRESS_LOGGER, RunSummary
         from pipelines.publish.pseudonym import KEY_ENV
         from pipelines.schema import REGISTRY_KINDS
@@ -235,8 +235,8 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
     for number, (name, reconstructor, args) in enumerate(plan, start=1):
         run_config, tags = base, _launch_tags()
         detail = ""
-        if args:  # an ingest job: all the registry's catalogue partitions in one ranged run
-            registry_keys = keys[args[0]]
+        if args:  # an ingest job: all the registry's catalogue partitions (registered first) in one ranged run
+            registry_keys = register_catalogue(args[0], instance)
             tags = {
                 **tags,
                 "dagster/asset_partition_range_start": registry_keys[0],

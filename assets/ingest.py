@@ -28,15 +28,19 @@ moved to ``parquet/retired/...`` and noted in the ingest status (see status.py).
 is pipelines/ingest/.
 """
 
+import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.definitions.partitions.context import partition_loading_context
+from dagster._core.types.pagination import PaginatedResults
 
 from assets.metadata import static_table_metadata
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
 from pipelines.ingest.status import PartitionStatus, retire_partitions, write_status
@@ -56,9 +60,98 @@ def _extracts():
     return extracts_by_partition(load_catalogue(catalogue_paths()))
 
 
-def catalogue_keys(registry: str) -> list[str]:
-    """The partitions (source extracts) of ``registry`` the catalogue declares today."""
-    return [k for k, e in _extracts().items() if e.source.registry == registry]
+_KEYS_CACHE: dict[tuple, tuple[float, dict[str, list[str]]]] = {}
+_KEYS_TTL = 2.0  # seconds: Dagster asks for the partitions many times per run
+
+
+def _catalogue_stamp() -> tuple:
+    paths = catalogue_paths() or sorted(CATALOGUE_DIR.glob("*.toml"))
+    return tuple((str(p), p.stat().st_mtime_ns if p.is_file() else None) for p in paths)
+
+
+def catalogue_keys(registry: str, fresh: bool = False) -> list[str]:
+    """The partitions (source extracts) of ``registry`` the catalogue declares today (sorted).
+
+    Read again when a catalogue file changed, else at most every 2 s (a glob source's new file shows
+    within 2 s); ``fresh``: read now (what registers partitions does).
+    """
+    stamp, now = _catalogue_stamp(), time.monotonic()
+    cached = _KEYS_CACHE.get(stamp)
+    if fresh or cached is None or now - cached[0] > _KEYS_TTL:
+        by_registry: dict[str, list[str]] = {}
+        for key, extract in _extracts().items():
+            by_registry.setdefault(extract.source.registry, []).append(key)
+        _KEYS_CACHE.clear()
+        _KEYS_CACHE[stamp] = cached = (now, {r: sorted(keys) for r, keys in by_registry.items()})
+    return list(cached[1].get(registry, []))
+
+
+def partitions_name(registry: str) -> str:
+    """The name of the registry's dynamic partitions (one per source extract) in the Dagster instance."""
+    return f"{registry}_extracts"
+
+
+class CataloguePartitions(dg.DynamicPartitionsDefinition):
+    """Dynamic partitions ``<registry>_extracts``: one per source extract, registered in the Dagster instance.
+
+    The landing-folder sensor, the nightly schedule and ``wardbridge run`` register the catalogue's
+    extracts as they appear (``sync_requests``): no code reload. Where the code runs (the code location,
+    a run) the catalogue's extracts not registered yet are valid partitions too, after the registered
+    ones in the instance's order, so the range of a backfill means the same keys for the UI, the daemon
+    and the run, and a run or test on an instance that never saw the catalogue still works.
+    """
+
+    def __new__(cls, partition_fn=None, name: str | None = None, registry: str | None = None):  # noqa: ANN001, ANN204
+        return super().__new__(cls, name=name or partitions_name(registry or ""))
+
+    @property
+    def registry(self) -> str:
+        return (self.name or "").removesuffix("_extracts")
+
+    def _registered(self, store) -> list[str]:  # noqa: ANN001 - DynamicPartitionsStore | None
+        return list(store.get_dynamic_partitions(partitions_def_name=self.name)) if store is not None else []
+
+    def get_partition_keys(self, current_time=None, dynamic_partitions_store=None) -> list[str]:  # noqa: ANN001
+        with partition_loading_context(current_time, dynamic_partitions_store) as ctx:
+            registered = self._registered(ctx.dynamic_partitions_store)
+        known = set(registered)
+        return registered + [k for k in catalogue_keys(self.registry) if k not in known]
+
+    def get_paginated_partition_keys(self, context, limit: int, ascending: bool, cursor: str | None = None):  # noqa: ANN001, ANN201
+        with partition_loading_context(new_ctx=context):
+            keys = self.get_partition_keys()
+        return PaginatedResults.create_from_sequence(keys, limit=limit, ascending=ascending, cursor=cursor)
+
+    def has_partition_key(self, partition_key: str, current_time=None, dynamic_partitions_store=None) -> bool:  # noqa: ANN001
+        return partition_key in self.get_partition_keys(current_time, dynamic_partitions_store)
+
+    def filter_valid_partition_keys(self, partition_keys: set[str]) -> set[str]:
+        return set(partition_keys) & set(self.get_partition_keys()) if partition_keys else set()
+
+    def get_serializable_unique_identifier(self, dynamic_partitions_store=None) -> str:  # noqa: ANN001
+        with partition_loading_context(dynamic_partitions_store=dynamic_partitions_store) as ctx:
+            if ctx.dynamic_partitions_store is not None:
+                return super().get_serializable_unique_identifier(ctx.dynamic_partitions_store)
+        return hashlib.sha1("\n".join(self.get_partition_keys()).encode()).hexdigest()
+
+
+def sync_requests(registry: str, store) -> tuple[list[str], list[str]]:  # noqa: ANN001 - DynamicPartitionsStore
+    """(catalogue extracts not registered in the instance yet, registered partitions that left the catalogue)."""
+    registered = set(store.get_dynamic_partitions(partitions_name(registry)))
+    declared = catalogue_keys(registry, fresh=True)
+    return [k for k in declared if k not in registered], sorted(registered - set(declared))
+
+
+def register_catalogue(registry: str, instance) -> list[str]:  # noqa: ANN001 - DagsterInstance
+    """Register the catalogue's extracts of ``registry`` in the instance and drop those that left it;
+    returns the partition keys in the instance's order (what a ranged run over them means)."""
+    new, gone = sync_requests(registry, instance)
+    name = partitions_name(registry)
+    if new:
+        instance.add_dynamic_partitions(name, new)
+    for key in gone:
+        instance.delete_dynamic_partition(name, key)
+    return list(instance.get_dynamic_partitions(name))
 
 
 # Transient source errors (a database that is down or restarting): retried 3 times, 30 s, 60 s, 120 s (+-jitter).
@@ -86,8 +179,8 @@ def is_transient(extract, exc: BaseException) -> bool:  # noqa: ANN001 - catalog
     return False
 
 
-def _partitions(registry: str) -> dg.StaticPartitionsDefinition:
-    return dg.StaticPartitionsDefinition(catalogue_keys(registry))
+def _partitions(registry: str) -> CataloguePartitions:
+    return CataloguePartitions(registry=registry)
 
 
 def _cause(exc: Exception) -> str:
@@ -284,6 +377,9 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
             context.log.warning(f"retired (source no longer in the catalogue): {retired}")
         outcome = IngestOutcome()
         for key in context.partition_keys:
+            if key not in extracts:  # registered in the instance, since dropped from the catalogue (retired above)
+                context.log.warning(f"partition {key} is not in the catalogue any more: skipped")
+                continue
             ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
         if outcome.written:
             refresh_views(wh, ingest_views(registry))

@@ -1,7 +1,8 @@
 """The nightly schedule: reload every catalogue extract, then rebuild entities and marts.
 
 Asia/Ho_Chi_Minh time: at 02:00 one ranged run of ``ingest_<registry>`` per registry over all its
-catalogue partitions (the catalogue is read at each tick), at 03:00 ``wardbridge_entities``, at 04:00
+catalogue partitions (the catalogue is read at each tick; its extracts are registered as the dynamic
+partitions ``<registry>_extracts`` first, those that left it deleted), at 03:00 ``wardbridge_entities``, at 04:00
 ``wardbridge_marts``. The instance runs one warehouse writer at a time (pool ``wardbridge_warehouse``,
 one slot), so a late ingest delays the entities run rather than overlapping it. A Dagster schedule
 targets one job, hence one schedule per job. Schedules start STOPPED: turn them on in the UI.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.entities import ENTITIES_JOB
-from assets.ingest import INGEST_JOBS, catalogue_keys
+from assets.ingest import INGEST_JOBS, catalogue_keys, register_catalogue
 from assets.publish import MARTS_JOB
 from pipelines.schema import REGISTRY_KINDS
 
@@ -24,7 +25,9 @@ INGEST_CRON, ENTITIES_CRON, MARTS_CRON = "0 2 * * *", "0 3 * * *", "0 4 * * *"
 
 def _ingest_schedule(registry: str) -> dg.ScheduleDefinition:
     def evaluate(context: dg.ScheduleEvaluationContext):
-        keys = catalogue_keys(registry)
+        if not catalogue_keys(registry):
+            return dg.SkipReason(f"the catalogue has no {registry} extracts")
+        keys = register_catalogue(registry, context.instance)  # new extracts become partitions: no reload
         if not keys:
             return dg.SkipReason(f"the catalogue has no {registry} extracts")
         tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 import yaml
 
-from assets.ingest import CATALOGUE_ENV
+from assets.ingest import CATALOGUE_ENV, partitions_name, register_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCTION_YAML = REPO / "docs" / "production-dagster.yaml"
@@ -133,6 +133,7 @@ def test_three_partition_backfill_is_one_run(tmp_path, monkeypatch):
             module_name="assets.definitions", attribute="defs", working_directory=str(REPO), location_name="wardbridge"
         )
         with create_test_daemon_workspace_context(target, instance) as context:
+            register_catalogue(REGISTRY, instance)  # as the sensor, the schedule or `wardbridge run` did before
             backfill = PartitionBackfill.from_asset_partitions(
                 backfill_id="three",
                 asset_graph=context.create_request_context().asset_graph,
@@ -198,9 +199,8 @@ def _attempts(catalogue: str, warehouse: Path) -> tuple[bool, int]:
     job = dg.define_asset_job("ingest", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
     defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
     tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
-    result = defs.resolve_job_def("ingest").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), tags=tags, raise_on_error=False
-    )
+    with dg.DagsterInstance.ephemeral() as instance:  # held: a dropped instance breaks its storage's weakref
+        result = defs.resolve_job_def("ingest").execute_in_process(instance=instance, tags=tags, raise_on_error=False)
     retries = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
     return result.success, len(retries)
 
@@ -253,30 +253,83 @@ def _landing_catalogue(tmp_path: Path, landing: Path) -> Path:
     return path
 
 
-def test_landing_sensor_requests_the_new_extract_partition_only(tmp_path, monkeypatch):
+def test_landing_sensor_registers_and_requests_the_new_extract_partition_only(tmp_path, monkeypatch):
     from assets.sensors import LANDING_ENV, landing_folder_sensor
 
     landing = tmp_path / "landing"
     landing.mkdir()
     monkeypatch.setenv(LANDING_ENV, str(landing))
     monkeypatch.setenv(CATALOGUE_ENV, str(_landing_catalogue(tmp_path, landing)))
+    name = partitions_name(REGISTRY)
+    with dg.instance_for_test() as instance:
 
-    empty = landing_folder_sensor(dg.build_sensor_context())
-    assert not empty.run_requests and "no new extract files" in empty.skip_reason.skip_message
+        def tick(cursor: str | None = None) -> dg.SensorResult:
+            result = landing_folder_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+            for request in result.dynamic_partitions_requests or []:  # as the sensor daemon applies them
+                if isinstance(request, dg.AddDynamicPartitionsRequest):
+                    instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+                else:
+                    for key in request.partition_keys:
+                        instance.delete_dynamic_partition(request.partitions_def_name, key)
+            return result
 
-    shutil.copy(REPO / "data/sample/registries/households/households_718.csv", landing / "households_900_20250930.csv")
-    (landing / "notes.txt").write_text("not an extract", encoding="utf-8")
-    result = landing_folder_sensor(dg.build_sensor_context())
-    assert [(r.job_name, r.partition_key) for r in result.run_requests] == [
-        ("ingest_households", "households_900@2025-09-30")
-    ]
+        empty = tick()
+        assert not empty.run_requests and "no new extract files" in empty.skip_reason.skip_message
+        assert instance.get_dynamic_partitions(name) == []
 
-    again = landing_folder_sensor(dg.build_sensor_context(cursor=result.cursor))  # same files: nothing new
-    assert not again.run_requests and "no new extract files" in again.skip_reason.skip_message
+        shutil.copy(
+            REPO / "data/sample/registries/households/households_718.csv", landing / "households_900_20250930.csv"
+        )
+        (landing / "notes.txt").write_text("not an extract", encoding="utf-8")
+        result = tick()
+        assert [(r.job_name, r.partition_key) for r in result.run_requests] == [
+            ("ingest_households", "households_900@2025-09-30")
+        ]
+        assert instance.get_dynamic_partitions(name) == ["households_900@2025-09-30"]  # registered: no reload
 
-    shutil.copy(landing / "households_900_20250930.csv", landing / "households_900_20251031.csv")
-    later = landing_folder_sensor(dg.build_sensor_context(cursor=result.cursor))
-    assert [r.partition_key for r in later.run_requests] == ["households_900@2025-10-31"]
+        again = tick(result.cursor)  # same files: nothing new
+        assert not again.run_requests and "no new extract files" in again.skip_reason.skip_message
+
+        shutil.copy(landing / "households_900_20250930.csv", landing / "households_900_20251031.csv")
+        later = tick(result.cursor)
+        assert [r.partition_key for r in later.run_requests] == ["households_900@2025-10-31"]
+        assert instance.get_dynamic_partitions(name) == ["households_900@2025-09-30", "households_900@2025-10-31"]
+
+        (landing / "households_900_20250930.csv").write_text("re-delivered", encoding="utf-8")  # a known partition
+        redelivered = tick(later.cursor)
+        assert [r.partition_key for r in redelivered.run_requests] == ["households_900@2025-09-30"]
+        assert not redelivered.dynamic_partitions_requests  # already registered
+
+
+def test_sensor_registers_new_sql_extract_dates_and_drops_retired_partitions(tmp_path, monkeypatch):
+    """A catalogue edit (a SQL source's new extract_date, a source removed) is picked up at the next tick."""
+    from assets.definitions import defs
+    from assets.sensors import LANDING_ENV, landing_folder_sensor
+
+    monkeypatch.setenv(LANDING_ENV, str(tmp_path / "no_landing"))
+    catalogue = _sql_catalogue(tmp_path)
+    monkeypatch.setenv(CATALOGUE_ENV, str(catalogue))
+    name = partitions_name(REGISTRY)
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(name, ["households_gone@2025-01-31", "households_db@2025-08-31"])
+        catalogue.write_text(
+            catalogue.read_text(encoding="utf-8").replace("2025-08-31", "2025-09-30"), encoding="utf-8"
+        )
+        result = landing_folder_sensor(dg.build_sensor_context(instance=instance))
+        assert [(r.job_name, r.partition_key) for r in result.run_requests] == [
+            ("ingest_households", "households_db@2025-09-30")
+        ]
+        requests = {
+            type(r).__name__: (r.partitions_def_name, list(r.partition_keys))
+            for r in result.dynamic_partitions_requests
+        }
+        assert requests == {
+            "AddDynamicPartitionsRequest": (name, ["households_db@2025-09-30"]),
+            "DeleteDynamicPartitionsRequest": (name, ["households_db@2025-08-31", "households_gone@2025-01-31"]),
+        }
+    # the ingest assets are partitioned by these dynamic partitions, and backfill in one run
+    partitions = defs.resolve_job_def(f"ingest_{REGISTRY}").partitions_def
+    assert isinstance(partitions, dg.DynamicPartitionsDefinition) and partitions.name == name
 
 
 def test_landing_sensor_skips_a_file_no_source_claims(tmp_path, monkeypatch):
@@ -287,7 +340,8 @@ def test_landing_sensor_skips_a_file_no_source_claims(tmp_path, monkeypatch):
     (landing / "tax_999_20250930.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     monkeypatch.setenv(LANDING_ENV, str(landing))
     monkeypatch.setenv(CATALOGUE_ENV, str(_landing_catalogue(tmp_path, landing)))
-    result = landing_folder_sensor(dg.build_sensor_context())
+    with dg.instance_for_test() as instance:
+        result = landing_folder_sensor(dg.build_sensor_context(instance=instance))
     assert not result.run_requests and "tax_999_20250930.csv" in result.skip_reason.skip_message
 
 
@@ -298,10 +352,12 @@ def test_nightly_schedules_target_every_catalogue_partition_then_entities_and_ma
     monkeypatch.setenv(CATALOGUE_ENV, str(SAMPLE))
     schedule = defs.get_schedule_def("nightly_ingest_households")
     assert schedule.job_name == "ingest_households" and schedule.execution_timezone == "Asia/Ho_Chi_Minh"
-    request = schedule.evaluate_tick(
-        dg.build_schedule_context(scheduled_execution_time=datetime(2026, 12, 1, 2, 0))
-    ).run_requests[0]
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 12, 1, 2, 0))
+        request = schedule.evaluate_tick(context).run_requests[0]
+        registered = instance.get_dynamic_partitions(partitions_name(REGISTRY))  # the tick registered them
     keys = catalogue_keys(REGISTRY)
+    assert registered == keys
     assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) == (
         keys[0],
         keys[-1],
