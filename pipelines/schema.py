@@ -987,6 +987,14 @@ WARD_SUMMARY = Table(
         _f("records_in", pl.Int64, "Source rows placed in this ward (merged + quarantined).", required=True),
         _f("merged", pl.Int64, "Staged rows placed in this ward, merged into an entity (lineage).", required=True),
         _f("quarantined", pl.Int64, "Quarantined rows whose raw address resolves to this ward.", required=True),
+        _f(
+            "records_in_2025_form",
+            pl.Int64,
+            "Of records_in, rows whose address was written in the 2025 form (no old unit): they appear in no row of "
+            "old_unit_reconciliation, so its records_out add up to records_in minus these.",
+            required=True,
+        ),
+        _f("merged_2025_form", pl.Int64, "Of merged, rows whose address was written in the 2025 form.", required=True),
         _f("under_review", pl.Int64, f"Staged rows under review for a split old unit. {PENDING}", required=True),
         _f("under_review_estimated", pl.Int64, f"Share of the rows under review. {ESTIMATED}", required=True),
     ),

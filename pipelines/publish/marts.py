@@ -629,6 +629,8 @@ def _ward_summary(
     records = placed.group_by("new_uid").agg(
         merged=(pl.col("state") == "merged").sum().cast(pl.Int64),
         quarantined=(pl.col("state") == "quarantined").sum().cast(pl.Int64),
+        records_in_2025_form=pl.col("old_uid").is_null().sum().cast(pl.Int64),
+        merged_2025_form=(pl.col("old_uid").is_null() & (pl.col("state") == "merged")).sum().cast(pl.Int64),
     )
     review = flow.filter((pl.col("state") == "under_review") & (pl.col("ward_status") == "split_review")).with_columns(
         placement=pl.lit("pending_split"), pending_old_uid=pl.col("old_uid")

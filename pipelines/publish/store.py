@@ -10,8 +10,9 @@ Layout under the warehouse directory ``<root>``::
 
 Every table is a real DuckDB table (no view over a Parquet path), so the files hold no
 absolute path and the folder can be moved. A publication builds ``analytics.duckdb.tmp-<run>``,
-``restricted.duckdb.tmp-<run>`` and ``marts/.analytics.tmp-<run>/``, runs the validators on the
-frames, and only then renames them over the published ones (``os.replace``; the Parquet folder
+``restricted.duckdb.tmp-<run>`` and ``marts/.analytics.tmp-<run>/`` in a background thread while
+the validators run on the frames, and only when both are done and every gate passed renames them
+over the published ones (``os.replace``; the Parquet folder
 by two renames). An analyst's open read-only connection keeps reading the old file, which
 stays valid until closed; a failed validation or a killed run leaves the previous publication
 in place (stale ``*.tmp-*`` leftovers are removed by the next run). Writers are serialised by
@@ -27,6 +28,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,26 +169,38 @@ def publish_marts(
         ) from exc
     try:
         _clean_leftovers(root)
-        problems = list(extra_problems)
-        for validate in validators:
-            for table, frame in [*analytics, *restricted]:
-                problems += validate(table, frame)
-            if callable(finish := getattr(validate, "finish", None)):
-                finish()  # a validator gating every table in one session (quality/gx.session_validator)
-        if problems:
-            raise PublishRejected(problems)
         targets = {
             root / ANALYTICS_FILENAME: (MART_SCHEMA, analytics, ANALYTICS_MODE),
             root / RESTRICTED_FILENAME: (RESTRICTED_SCHEMA, restricted, RESTRICTED_MODE),
         }
         staged_dir = root / PARQUET_DIR.parent / f".analytics.tmp-{run}"
-        try:
+
+        def write_aside() -> None:
             for final, (schema, tables, mode) in targets.items():
                 write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), schema, tables, mode)
             write_parquet_tree(staged_dir, analytics)
-        except BaseException:
+
+        # Writing aside (DuckDB and Arrow, which release the GIL) overlaps the validators (GX on
+        # pandas, mostly Python): nothing becomes visible before both are done and every gate passed.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marts-write") as pool:
+            writing = pool.submit(write_aside)
+            try:
+                problems = list(extra_problems)
+                for validate in validators:
+                    for table, frame in [*analytics, *restricted]:
+                        problems += validate(table, frame)
+                    if callable(finish := getattr(validate, "finish", None)):
+                        finish()  # a validator gating every table in one session (quality/gx.session_validator)
+            except BaseException:
+                wait([writing])
+                _clean_leftovers(root)
+                raise
+            write_error = writing.exception()  # waits for the write
+        if problems or write_error is not None:
             _clean_leftovers(root)
-            raise
+            if problems:
+                raise PublishRejected(problems)
+            raise write_error
         for final in targets:
             os.replace(final.with_name(f"{final.name}.tmp-{run}"), final)
         _swap_dir(staged_dir, root / PARQUET_DIR, run)
