@@ -23,7 +23,7 @@ def marts_gates_dir(context: dg.AssetExecutionContext, root: Path) -> Path | Non
     ``marts/gx/<run id>``); None when this instance has no such run (the engine then takes the newest one
     not newer than analytics.duckdb)."""
     event = context.instance.get_latest_materialization_event(dg.AssetKey(ANALYTICS))
-    if event is None:
+    if event is None or not event.run_id:
         return None
     folder = root / GATES_DIR / event.run_id
     return folder if folder.is_dir() else None

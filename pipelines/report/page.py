@@ -287,83 +287,92 @@ def duplicates_section(inputs: ReportInputs) -> str:
 </section>"""
 
 
-def review_section(inputs: ReportInputs, history: pl.DataFrame) -> str:
-    review_col, review_label = _review_column(inputs)
+def _city_trend(inputs: ReportInputs, history: pl.DataFrame) -> tuple[str, int]:
+    """The city-wide line chart over the last runs, and how many runs it shows."""
     last = hist.runs(history, TREND_RUNS)
     labels = [f"{t:%d/%m %H:%M}" for t in last["run_time"]]
-    city_lines = {
+    lines = {
         "cách ly (quarantined)": hist.series(history, "quarantined", None, TREND_RUNS),
         "đang xem xét (under review)": hist.series(history, "under_review", None, TREND_RUNS),
     }
     if inputs.queue is not None:
         # items with a ward or with none; an item with only candidate wards is in the per-kind table (it cannot be
         # counted once from the per-ward summary)
-        city_lines["việc chờ xử lý (open items)"] = hist.series(history, "open_review", None, TREND_RUNS)
-    trend = (
-        line_chart(labels, city_lines, chart_id="chart-trend")
-        if last.height > 1
-        else '<p class="note">Lần chạy đầu tiên: chưa có xu hướng (first run recorded: no trend yet).</p>'
-        + line_chart(labels, city_lines, chart_id="chart-trend")
-    )
+        lines["việc chờ xử lý (open items)"] = hist.series(history, "open_review", None, TREND_RUNS)
+    chart = line_chart(labels, lines, chart_id="chart-trend")
+    if last.height < 2:
+        chart = '<p class="note">Lần chạy đầu tiên: chưa có xu hướng (first run recorded: no trend yet).</p>' + chart
+    return chart, last.height
+
+
+def _queue_source(inputs: ReportInputs) -> str:
+    """Where the review figures come from, and the open / closed items per queue kind when the queues exist."""
     if inputs.queue is None:
-        source = (
+        return (
             '<p class="note" id="queue-source" data-source="ward_summary">Chưa có bảng hàng đợi xem xét '
             "(warehouse/review/queue_summary.parquet not produced): số việc chờ xử lý lấy từ cột under_review của "
             "marts.ward_summary (rows of split old units awaiting a ward decision).</p>"
         )
-        kinds = ""
-    else:
-        source = (
-            '<p class="muted" id="queue-source" data-source="queue_summary">Nguồn: '
-            "warehouse/review/queue_summary.parquet (review queues).</p>"
+    own, cand = ~pl.col("candidate"), pl.col("candidate")
+    by_kind = (
+        inputs.queue.group_by("kind")
+        .agg(
+            pl.col("open_items").filter(own).sum().alias("open_items"),
+            pl.col("open_items").filter(cand).sum().alias("candidate_items"),
+            pl.col("records_blocked").filter(own).sum().alias("records_blocked"),
+            pl.col("closed_items").filter(own).sum().alias("closed_items"),
         )
-        by_kind = (
-            inputs.queue.group_by("kind")
-            .agg(
-                pl.col("open_items").filter(~pl.col("candidate")).sum().alias("open_items"),
-                pl.col("open_items").filter(pl.col("candidate")).sum().alias("candidate_items"),
-                pl.col("records_blocked").filter(~pl.col("candidate")).sum().alias("records_blocked"),
-                pl.col("closed_items").filter(~pl.col("candidate")).sum().alias("closed_items"),
-            )
-            .sort("kind")
-        )
-        kinds = (
-            '<table id="queue-kinds"><thead><tr><th>Loại (kind)</th><th class="n">Đang mở (open)</th>'
-            '<th class="n">Mở, chỉ có phường ứng viên (open, per candidate ward)</th><th class="n">Hồ sơ bị chặn '
-            '(records blocked)</th><th class="n">Đã đóng (closed)</th></tr></thead><tbody>'
-            + "".join(
-                f'<tr class="kind-row" data-kind="{esc(r["kind"])}"><td>{esc(r["kind"])}</td>'
-                f"{_td(r['open_items'], 'open')}{_td(r['candidate_items'], 'candidate')}"
-                f"{_td(r['records_blocked'], 'blocked')}{_td(r['closed_items'], 'closed')}</tr>"
-                for r in by_kind.iter_rows(named=True)
-            )
-            + "</tbody></table>"
-        )
+        .sort("kind")
+    )
+    rows = "".join(
+        f'<tr class="kind-row" data-kind="{esc(r["kind"])}"><td>{esc(r["kind"])}</td>'
+        f"{_td(r['open_items'], 'open')}{_td(r['candidate_items'], 'candidate')}"
+        f"{_td(r['records_blocked'], 'blocked')}{_td(r['closed_items'], 'closed')}</tr>"
+        for r in by_kind.iter_rows(named=True)
+    )
+    return (
+        '<p class="muted" id="queue-source" data-source="queue_summary">Nguồn: '
+        "warehouse/review/queue_summary.parquet (review queues). Việc chỉ có phường ứng viên được tính ở mỗi phường "
+        "ứng viên (items with only candidate wards count in each candidate ward).</p>"
+        '<table id="queue-kinds"><thead><tr><th>Loại (kind)</th><th class="n">Đang mở (open)</th>'
+        '<th class="n">Mở, chỉ có phường ứng viên (open, per candidate ward)</th><th class="n">Hồ sơ bị chặn '
+        f'(records blocked)</th><th class="n">Đã đóng (closed)</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+def _review_rows(inputs: ReportInputs, history: pl.DataFrame, review_col: str) -> list[str]:
+    """One row per ward with quarantined rows or review figures: counts, sparklines, change since the last run."""
     spark_review = hist.ward_series(history, review_col, TREND_RUNS)
     spark_quar = hist.ward_series(history, "quarantined", TREND_RUNS)
-    w = inputs.wards.filter((pl.col("quarantined") > 0) | (pl.col(review_col) > 0)).sort(
+    wards = inputs.wards.filter((pl.col("quarantined") > 0) | (pl.col(review_col) > 0)).sort(
         [review_col, "quarantined", "new_uid"], descending=[True, True, False]
     )
     rows = []
-    for r in w.iter_rows(named=True):
+    for r in wards.iter_rows(named=True):
         series = spark_review.get(r["new_uid"], [])
-        prev = next((v for v in reversed(series[:-1]) if v is not None), None) if len(series) > 1 else None
+        prev = next((v for v in reversed(series[:-1]) if v is not None), None)
         change = "–" if prev is None else f"{int(r[review_col]) - prev:+,}".replace(",", ".")
         rows.append(
             f'<tr class="review-row" data-uid="{esc(r["new_uid"])}"><td>{esc(r["new_name"])}</td>'
             f"{_td(r['quarantined'], 'quarantined')}<td>{sparkline(spark_quar.get(r['new_uid'], []))}</td>"
             f'{_td(r[review_col], "review")}<td>{sparkline(series)}</td><td class="n">{esc(change)}</td></tr>'
         )
+    return rows
+
+
+def review_section(inputs: ReportInputs, history: pl.DataFrame) -> str:
+    review_col, review_label = _review_column(inputs)
+    trend, n_runs = _city_trend(inputs, history)
+    rows = _review_rows(inputs, history, review_col)
     no_ward_q = int(inputs.accounting["quarantined"].sum()) - int(inputs.wards["quarantined"].sum())
     return f"""<section id="review" data-section="review">
 <h2>Cách ly và xem xét theo phường, xu hướng qua các lần chạy <small>(quarantine and review per ward, trend across runs)</small></h2>
-{source}
-<h3>Toàn thành phố qua {last.height} lần chạy <small class="muted">(city-wide, last {last.height} runs)</small></h3>
+<h3>Toàn thành phố qua {n_runs} lần chạy <small class="muted">(city-wide, last {n_runs} runs)</small></h3>
 {trend}
-{kinds}
+{_queue_source(inputs)}
 <p class="muted" data-measure="quarantined_no_ward" data-value="{no_ward_q}">Hồ sơ cách ly không xác định được phường
 (quarantined without a ward): {fmt(no_ward_q)}.</p>
-<h3>{w.height} phường có hồ sơ cách ly hoặc chờ xem xét <small class="muted">(wards with quarantined rows or
+<h3>{len(rows)} phường có hồ sơ cách ly hoặc chờ xem xét <small class="muted">(wards with quarantined rows or
 {esc(review_label)})</small></h3>
 <div class="scroll"><table id="review-table" data-review-measure="{esc(review_col)}"><thead><tr><th>Phường (ward)</th>
 <th class="n">Cách ly (quarantined)</th><th>Xu hướng (trend)</th><th class="n">{esc(review_label)}</th>

@@ -223,9 +223,11 @@ def line_chart(
     ]
     for i, label in enumerate(x_labels):
         if n <= 8 or i in (0, n - 1) or i % max(1, n // 6) == 0:
+            anchor = "end" if i == n - 1 and n > 1 else "start" if i == 0 and n > 1 else "middle"
             parts.append(
-                f'<text x="{x(i)}" y="{height - bottom + 16}" text-anchor="middle" class="small">{esc(label)}</text>'
+                f'<text x="{x(i)}" y="{height - bottom + 16}" text-anchor="{anchor}" class="small">{esc(label)}</text>'
             )
+    lx = left
     for k, (name, values) in enumerate(lines.items()):
         c = LINE_COLOURS[k % len(LINE_COLOURS)]
         pts = [(x(i), y(v), v, x_labels[i]) for i, v in enumerate(values) if v is not None]
@@ -237,11 +239,11 @@ def line_chart(
             f"<title>{esc(name)} — {esc(lab)}: {fmt(v)}</title></circle>"
             for a, b, v, lab in pts
         ]
-        lx = left + 150 * k
         parts.append(
             f'<rect x="{lx}" y="{height - 18}" width="12" height="4" fill="{c}"/>'
             f'<text x="{lx + 16}" y="{height - 12}" class="small">{esc(name)}</text>'
         )
+        lx += 16 + 6 * len(name) + 24  # next legend entry after this label (about 6 px per character at 11 px)
     return (
         f'<svg class="chart trend" id="{esc(chart_id)}" viewBox="0 0 {width} {height}" width="100%" role="img">'
         f"{''.join(parts)}</svg>"
