@@ -63,7 +63,9 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
             level=logging.INFO, format=f"  {engine}: %(message)s", stream=sys.stderr
         )  # phase times and memory
         spec = load_spec(PEOPLE_SPEC)
-        staged = pl.read_parquet(staged_path, columns=sorted(spec.input_columns))  # what the spec uses, as Splink below
+        present = set(pl.read_parquet_schema(staged_path))
+        used = spec.input_columns | (spec.optional_columns & present)  # what the spec uses (dob_precision too)
+        staged = pl.read_parquet(staged_path, columns=sorted(used))
         started = time.perf_counter()
         result = match(staged, spec)
         clusters = result.records.select(
