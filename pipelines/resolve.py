@@ -175,7 +175,7 @@ class ResolverIndex:
     new_units: pl.DataFrame | None = None
     candidates: pl.DataFrame | None = None
     gazetteer_frame: pl.DataFrame | None = None  # idx.gazetteer as a table (vectorised split evidence)
-    district_suffixes: list[str] | None = None  # see _may_end_with_district
+    district_key_list: pl.Series | None = None  # every district key (see _may_end_with_district)
 
 
 def _words(text: str) -> str:
@@ -998,7 +998,6 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
 
 # The administrative tail: the cleaned text after the first separator (see _RAW_TAIL).
 _TAIL = r"^[^,;|()\[\]]*[,;|()\[\]][ ]*(.*[a-z0-9].*)$"
-_FINAL = ("exact", "fuzzy")
 _SCHEME_WORDS = {"pre2025": "pre2025", "old": "pre2025", "2025": "2025", "new": "2025"}
 _RESULT_COLUMNS = {**_RESULT_SCHEMA, "scheme": pl.String, "_cands": pl.List(pl.String)}
 
@@ -1074,10 +1073,13 @@ _KEY_SCHEMA = {"_tail": pl.String, "_mode": pl.String}
 def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read each distinct (tail, mode) once with the whole-address logic.
 
-    Returns the tails whose reading is the address's whatever stands before them (the unit's
-    parent was read too, or the unit starts the tail: nothing to its left can change it), and
-    the tails naming a split old unit with its district, whose part only gazetteer evidence in
-    the whole address can pick (old unit, confidence and reason without evidence, parts).
+    Every lookup of the parser stops at a comma-like boundary, except the few that extend left
+    from a position; where one of those stopped at the start of the tail (``_Tokens.edge``), the
+    text before the tail could change the reading and the tail is not used. Returns the tails
+    whose reading is the address's whatever stands before them (``_skip``: unless that text ends
+    with a district, see ``_tail_readings``), and the tails naming a split old unit with its
+    district, whose part only gazetteer evidence in the whole address can pick (old unit,
+    confidence and reason without evidence).
     """
     final, splits = [], []
     for t, m in tails.iter_rows():
@@ -1092,9 +1094,7 @@ def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, 
             parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
             if len(parts) > 1:
                 splits.append((t, m, skip, res.redo[0], confidence, reason))
-        elif _EVIDENCE_READ.flag:
-            continue  # the reading looked for split evidence: the text before the tail may hold some
-        elif res.status in _FINAL and (res.complete or res.unit_start == 0):
+        elif not _EVIDENCE_READ.flag:  # else it looked for split evidence: the text before the tail may hold some
             final.append((t, m, skip, *_row(res)))
     final = pl.DataFrame(final, schema={**_KEY_SCHEMA, "_skip": pl.Boolean, **_RESULT_COLUMNS}, orient="row")
     splits = pl.DataFrame(
@@ -1185,31 +1185,31 @@ def _read_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     return rows.join(by_clean, on=["_clean", "_mode"], how="left").select("_row", *_RESULT_COLUMNS)
 
 
-def _district_suffixes(idx: ResolverIndex) -> list[str]:
-    """Every non-empty end of every district key: the last word of a district name written is one."""
-    if idx.district_suffixes is None:
-        keys = {k for by_key in idx.district_keys.values() for k in by_key}
-        idx.district_suffixes = sorted({k[i:] for k in keys for i in range(len(k))})
-    return idx.district_suffixes
+def _district_key_list(idx: ResolverIndex) -> pl.Series:
+    if idx.district_key_list is None:
+        idx.district_key_list = pl.Series(sorted({k for by_key in idx.district_keys.values() for k in by_key}))
+    return idx.district_key_list
+
+
+_DISTRICT_MARKER_WORD = r"(?:^| )(?:" + "|".join(DISTRICT_MARKERS) + r")(?: |$)"
 
 
 def _may_end_with_district(idx: ResolverIndex, address: pl.Expr) -> pl.Expr:
-    """Can the text before the first separator end with a district name (an exact district key)?
-
-    True whenever its last word ends a district key ("duc" of "thuduc"), is a number ending one
-    once its zeros are dropped, or is a compact marker with such a number ("q1"); a superset of
-    the lookups ``_find_districts`` can match there, cleaned only for the rows that ask.
+    """Can the text before the first separator (one segment) end with a district ``_find_districts``
+    reads exactly? A superset of its anchored lookups: the text has a district marker ("quan 1"),
+    a " - " boundary, a compact last word ("q1"), or is itself a district key, with or without a
+    glued marker ("govap", "tpthuduc"); cleaned only for the rows that ask.
     """
     head = clean_expr(address.str.extract(r"(?s)^([^,;|()\[\]]*)[,;|()\[\]]", 1))
-    last = head.str.extract(r"([a-z0-9]+)[^a-z0-9]*$", 1)
-    suffixes = pl.Series(_district_suffixes(idx), dtype=pl.String).implode()
-    number = pl.when(last.str.contains(r"^[0-9]+$")).then(last.str.strip_chars_start("0"))
-    compact = last.str.extract(r"^[pfqhx]([0-9]{1,2})$", 1)
+    squashed = head.str.replace_all(r"[^a-z0-9]", "")
+    keys = _district_key_list(idx).implode()
+    forms = [squashed, *(squashed.str.strip_prefix(m.replace(" ", "")) for m in DISTRICT_MARKERS)]
+    numbers = [pl.when(f.str.contains(r"^[0-9]+$")).then(f.str.strip_chars_start("0")) for f in forms]
     return (
-        last.is_in(suffixes)
-        | number.is_in(suffixes).fill_null(False)
-        | compact.is_in(suffixes).fill_null(False)
-        | compact.str.strip_chars_start("0").is_in(suffixes).fill_null(False)
+        head.str.contains(_DISTRICT_MARKER_WORD)
+        | head.str.contains(" - ", literal=True)
+        | head.str.contains(r"(?:^| )[pfqhx][0-9]{1,2}$")
+        | pl.any_horizontal(*(f.is_in(keys).fill_null(False) for f in forms + numbers))
     )
 
 

@@ -41,6 +41,12 @@ HEADS = [
     "Đại lộ Bình Dương",
     "Hẻm 22 Tân Định",
     "Vũng Tàu",
+    "Gò Vấp",
+    "tpthuduc",
+    "q1",
+    "12 - Thủ Đức",
+    "Hẻm 5 Quận 3",
+    "Côn Đảo",
     "",
     " - ",
 ]
