@@ -21,7 +21,15 @@ import pytest
 
 from assets.definitions import defs
 from assets.publish import ANALYTICS, JOB, RESTRICTED
-from pipelines.publish.marts import accounting_problems, allocate, build_marts, publish_from_warehouse, read_inputs
+from pipelines.entities.placement import SPLIT_SCHEMA
+from pipelines.publish.marts import (
+    accounting_problems,
+    allocate,
+    build_marts,
+    publish_from_warehouse,
+    read_inputs,
+    record_flow,
+)
 from pipelines.publish.pseudonym import DevelopmentKeyWarning, pseudonym, pseudonym_key, pseudonymise
 from pipelines.publish.store import (
     ANALYTICS_FILENAME,
@@ -31,7 +39,7 @@ from pipelines.publish.store import (
     PublishRejected,
     publish_marts,
 )
-from pipelines.schema import ANALYTICS_TABLES, REGISTRY_KINDS, RESTRICTED_TABLES
+from pipelines.schema import ANALYTICS_TABLES, REGISTRY_KINDS, RESTRICTED_TABLES, SPLIT_PLACEMENTS
 from pipelines.warehouse import Warehouse
 from tests.marts_fixture import sample_marts
 
@@ -437,3 +445,32 @@ def test_job_fails_and_keeps_previous_marts_when_row_accounting_fails(sample, tm
     failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
     assert "row_accounting" in failed and "lost" in failed["row_accounting"].description
     assert _parquet_bytes(wh.root) == before
+
+
+def test_the_marts_see_the_wards_the_entities_were_built_with(sample, tmp_path):
+    """A split record placed by the overlay (learned or official) is placed in the marts too, not pending."""
+    wh = _copy(sample, tmp_path)
+    staged = read_inputs(wh).staged["population"]
+    pending = staged.filter(pl.col("ward_status") == "split_review").head(1)
+    assert pending.height == 1, "the sample has a population record of a split unit without evidence"
+    key, old_uid = pending["record_key"][0], pending["old_uid"][0]
+    ward = pending["ward_candidates"][0][0]
+    path = wh.parquet_path(SPLIT_SCHEMA, SPLIT_PLACEMENTS.name)
+    placed = pl.DataFrame(
+        {
+            "registry": ["population"],
+            "record_key": [key],
+            "old_uid": [old_uid],
+            "new_uid": [ward],
+            "ward_status": ["split_resolved"],
+            "ward_reason": ["placed for the test"],
+        }
+    )
+    before = pl.read_parquet(path) if path.is_file() else placed.head(0)
+    pl.concat([before, placed.select(before.columns)], how="vertical_relaxed").write_parquet(path)
+
+    flow = record_flow(read_inputs(wh))
+    row = flow.filter(pl.col("record_key") == key)
+    assert row.height == 1 and row["new_uid"][0] == ward and row["ward_status"][0] == "split_resolved"
+    # without the overlay (as before) the record would still be pending: the test can fail
+    assert staged.filter(pl.col("record_key") == key)["new_uid"][0] is None

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.encodings import repair_column
-from pipelines.entities.io import ENTITY_SCHEMA
+from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from pipelines.publish.store import Published, Validator, publish_marts, schema_validator
 from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
@@ -124,7 +124,8 @@ def read_inputs(wh: Warehouse) -> MartInputs:
         raw[registry] = _scan_layer(
             wh, "raw", raw_table(registry), [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "read_problem"]
         )
-        staged[registry] = _scan_layer(wh, "staged", staged_table(registry))
+        # the wards the entities were built with: split units placed from evidence, officials' placements
+        staged[registry] = apply_overlays(wh, registry, _scan_layer(wh, "staged", staged_table(registry)))
         quarantine[registry] = _scan_named(wh, "quarantine", f"quarantine_{registry}", QUARANTINE)
     return MartInputs(
         units_2025=ref(UNITS_2025),
