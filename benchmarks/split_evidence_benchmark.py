@@ -31,7 +31,17 @@ sys.path.insert(0, str(REPO))
 from pipelines.entities.placement import MAX_CONFLICT_SHARE, MIN_SUPPORT, mine_split_evidence  # noqa: E402
 
 SAMPLE = REPO / "data" / "sample" / "registries"
-KEEP = ["record_key", "source_id", "source_key", "address", "old_uid", "new_uid", "ward_status", "ward_scheme"]
+KEEP = [
+    "record_key",
+    "source_id",
+    "source_key",
+    "address",
+    "old_uid",
+    "new_uid",
+    "ward_status",
+    "ward_scheme",
+    "ward_candidates",
+]
 
 
 def generate(out: Path, people: int) -> float:
@@ -85,7 +95,9 @@ def report(root: Path, staged: pl.DataFrame, min_support: int, share: float, max
     mine_s = time.perf_counter() - t
     truth = truth_of(root, staged)
     placed = result.placements.join(truth, on=["registry", "record_key"], how="left")
-    correct = int((placed["new_uid"] == placed["true_new_uid"]).fill_null(False).sum())
+    no_truth = placed["true_new_uid"].null_count()  # the sample's deliberately broken copies have no truth
+    placed = placed.drop_nulls("true_new_uid")
+    correct = int((placed["new_uid"] == placed["true_new_uid"]).sum())
     n_split, n_placed = result.split_records, result.placements.height
     ev = result.evidence
     lines = [
@@ -96,7 +108,8 @@ def report(root: Path, staged: pl.DataFrame, min_support: int, share: float, max
         f"{'' if max_conflicts is None else f' and <= {max_conflicts}'}; mining {mine_s:.1f} s "
         f"({result.stats['votes']:,} evidence records)",
         f"placed {n_placed:,} of {n_split:,} split_review records: {n_placed / max(1, n_split):.2%}",
-        f"correct against truth: {correct:,} of {n_placed:,}: {correct / max(1, n_placed):.2%}",
+        f"correct against truth: {correct:,} of {placed.height:,}: {correct / max(1, placed.height):.2%}"
+        + (f" ({no_truth:,} placed records of the broken-file copies have no truth)" if no_truth else ""),
         "entries per state (entries, records waiting, records placed):",
     ]
     per_state = (

@@ -66,9 +66,18 @@ def runs(tmp_path_factory):
 
 def test_job_is_registered_and_covers_the_group():
     job = defs.resolve_job_def(JOB)
-    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == ENTITY_KEYS
+    # the group also holds the steps the matching reads: officials' decisions and the split placements
+    upstream = {"review_decisions", "split_placements"}
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == ENTITY_KEYS | upstream
     graph = defs.resolve_asset_graph()
-    assert {k.to_user_string() for k in graph.get(dg.AssetKey("people_lineage")).parent_keys} == {"staged_population"}
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("people_lineage")).parent_keys} == {
+        "staged_population",
+        *upstream,
+    }
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("split_placements")).parent_keys} == {
+        *(f"staged_{r}" for r in ENTITY_KINDS.values()),
+        "review_decisions",
+    }
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("registry_links")).parent_keys} == {
         f"{k}_lineage" for k in ENTITY_KINDS
     }
@@ -170,19 +179,20 @@ def test_links_on_known_sample_rows(runs):
     def linked(link_type: str, source: str, target: str) -> bool:
         return links.filter(link_type=link_type, from_entity_id=source, to_entity_id=target).height == 1
 
-    # Nhà thuốc Khánh (Thủ Dầu Một): MST 8084748509, from 2025-08 taxed under the owner's personal ID
-    khanh = entity("people", personal_id="079162657889")
-    shop = entity("businesses", tax_code="8084748509")
-    taxpayer = entity("taxpayers", taxpayer_code="079162657889")
-    assert linked("owned_by", shop, khanh)
-    assert linked("is_person", taxpayer, khanh)
+    # Hộ kinh doanh Nguyễn Bảo Thu (truth B000000043): MST 8002942956, taxed under the owner's personal ID
+    # after the reform (values read from the sample's truth and source files)
+    owner = entity("people", personal_id="079182177310")
+    shop = entity("businesses", tax_code="8002942956")
+    taxpayer = entity("taxpayers", taxpayer_code="079182177310")
+    assert linked("owned_by", shop, owner)
+    assert linked("is_person", taxpayer, owner)
     assert linked("taxpayer_of", taxpayer, shop)
     # a branch and its parent: two entities, one branch_of link
-    branch, parent = entity("businesses", tax_code="3736751226-002"), entity("businesses", tax_code="3736751226")
+    branch, parent = entity("businesses", tax_code="3779541671-002"), entity("businesses", tax_code="3779541671")
     assert branch != parent and linked("branch_of", branch, parent)
-    # the first person of households_718's first book is a member of it
+    # the first person of population_718 is a member of their household's book (households_718)
     person = entity("people", source_id="population_718", source_key="1")
-    assert linked("member_of", person, entity("households", household_no="975391795"))
+    assert linked("member_of", person, entity("households", household_no="362738046"))
 
 
 def test_accuracy_against_the_sample_truth(runs):

@@ -152,6 +152,9 @@ def staged_for_mining(staged: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
         if missing:
             raise ValueError(f"staged_{registry}: missing columns {missing}")
         household = pl.col("household_no") if "household_no" in frame.columns else pl.lit(None, dtype=pl.String)
+        candidates = (
+            pl.col("ward_candidates") if "ward_candidates" in frame.columns else pl.lit(None, dtype=pl.List(pl.String))
+        )
         frames.append(
             frame.select(
                 pl.lit(registry).alias("registry"),
@@ -162,6 +165,7 @@ def staged_for_mining(staged: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
                 "ward_status",
                 "ward_scheme",
                 household.cast(pl.String).alias("household_no"),
+                candidates.cast(pl.List(pl.String)).alias("ward_candidates"),
             )
         )
     schema = {
@@ -173,6 +177,7 @@ def staged_for_mining(staged: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
         "ward_status": pl.String,
         "ward_scheme": pl.String,
         "household_no": pl.String,
+        "ward_candidates": pl.List(pl.String),
     }
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=schema)
 
@@ -219,33 +224,55 @@ class SplitEvidence:
     stats: dict[str, int]
 
 
+def _new_form(rows: pl.DataFrame) -> pl.DataFrame:
+    """Records read in the 2025 form, with their ward; a 2025-form reading the resolver could not finish because
+    the ward name folds to several 2025 wards ('Thanh An' / 'Thạnh An') once per candidate ward (the name's
+    old unit may decide between them)."""
+    read = rows.filter(pl.col("ward_scheme") == SCHEME_2025, pl.col("new_uid").is_not_null()).select(
+        *RECORD, "address", "household_no", pl.col("new_uid").alias("ward")
+    )
+    several = (
+        rows.filter(
+            pl.col("ward_status") == "unresolved",
+            pl.col("ward_scheme").is_null(),
+            pl.col("ward_candidates").list.len() >= 2,
+        )
+        .select(*RECORD, "address", "household_no", pl.col("ward_candidates").alias("ward"))
+        .explode("ward")
+    )
+    return pl.concat([read, several])
+
+
 def _evidence_votes(rows: pl.DataFrame, names: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
-    """(old_uid, kind, name_key, new_uid, registry, record_key) for every 2025-form record that places a name."""
+    """(old_uid, kind, name_key, new_uid, registry, record_key) for every 2025-form record that places a name:
+    of the (ward, old unit) pairs its ward(s) and the name allow, exactly one, with the old unit split."""
     old = rows.filter(pl.col("ward_scheme") == SCHEME_PRE2025, pl.col("old_uid").is_not_null()).join(
         names, on="address"
     )
-    new = rows.filter(pl.col("ward_scheme") == SCHEME_2025, pl.col("new_uid").is_not_null()).join(names, on="address")
+    new = _new_form(rows).join(names, on="address")
     seen_old = old.select(NAME).unique()
-    parts = crosswalk.filter(pl.col("is_split")).select("old_uid", "new_uid")
-    predecessors = crosswalk.select("old_uid", "new_uid")
+    parts = crosswalk.filter(pl.col("is_split")).select("old_uid", pl.col("new_uid").alias("ward"))
+    predecessors = crosswalk.select("old_uid", pl.col("new_uid").alias("ward"))
+    per_name = [*RECORD, "kind", "name_key"]
     # (a) the ward's predecessors whose old-form records have the name: exactly one, and split
     cand = (
-        new.select(*RECORD, "new_uid", "kind", "name_key")
-        .join(predecessors, on="new_uid")
+        new.select(*per_name, "ward")
+        .join(predecessors, on="ward")
         .join(seen_old, on=NAME, how="semi")
+        .filter(pl.len().over(per_name) == 1)
     )
-    cand = cand.filter(pl.col("old_uid").n_unique().over([*RECORD, "kind", "name_key"]) == 1)
-    a = cand.join(parts, on=["old_uid", "new_uid"], how="semi")
+    a = cand.join(parts, on=["old_uid", "ward"], how="semi")
     # (b) the same household's old-form record in the old unit carries the name
     households = old.filter(pl.col("household_no").is_not_null()).select(*NAME, "household_no").unique()
     b = (
         new.filter(pl.col("household_no").is_not_null())
-        .select(*RECORD, "new_uid", "kind", "name_key", "household_no")
+        .select(*per_name, "ward", "household_no")
         .join(households, on=["household_no", "kind", "name_key"])
-        .join(parts, on=["old_uid", "new_uid"], how="semi")
-        .drop("household_no")
+        .join(parts, on=["old_uid", "ward"], how="semi")
+        .unique(subset=[*per_name, "old_uid", "ward"])
+        .filter(pl.len().over([*per_name, "old_uid"]) == 1)
     )
-    cols = [*NAME, "new_uid", *RECORD]
+    cols = [*NAME, pl.col("ward").alias("new_uid"), *RECORD]
     return pl.concat([a.select(cols), b.select(cols)]).unique(subset=[*NAME, *RECORD])
 
 
@@ -269,6 +296,8 @@ def mine_split_evidence(
     crosswalk = reference.crosswalk.select("old_uid", "new_uid", "is_split")
     official = check_official(official, crosswalk)
     rows = staged if isinstance(staged, pl.DataFrame) else staged_for_mining(staged)
+    if "ward_candidates" not in rows.columns:
+        rows = rows.with_columns(ward_candidates=pl.lit(None, dtype=pl.List(pl.String)))
     split_units = crosswalk.filter(pl.col("is_split"))["old_uid"].unique().implode()
     # the addresses worth reading: 2025-form records in a part of a split unit, old-form records of any
     # predecessor of such a part (to tell which old unit a name belongs to)
@@ -277,6 +306,7 @@ def mine_split_evidence(
     rows = rows.filter(
         ((pl.col("ward_scheme") == SCHEME_2025) & pl.col("new_uid").is_in(split_parts))
         | ((pl.col("ward_scheme") == SCHEME_PRE2025) & pl.col("old_uid").is_in(relevant_old))
+        | ((pl.col("ward_status") == "unresolved") & (pl.col("ward_candidates").list.len() >= 2))
     )
     names = extract_names(rows["address"])
     votes = _evidence_votes(rows, names, crosswalk)

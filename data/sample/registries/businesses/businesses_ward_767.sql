@@ -26,13 +26,15 @@ CREATE TABLE "businesses_ward_767"."businesses" (
 );
 
 COPY "businesses_ward_767"."businesses" (source_pk, "STT", "Số giấy chứng nhận ĐKKD", "Tên doanh nghiệp/hộ KD", "Loại hình", "Mã số thuế", "Người đại diện", "Số giấy tờ người đại diện", "Địa chỉ thường trú", "Ngành nghề chính", "Ngày đăng ký", "Trạng thái") FROM stdin;
-1	1	41M8015633	Tiem toc Son	Hộ kinh doanh	8021730509	Phan Văn Sơn	079098170237	149 Pasteur, Phường Sơn Kỳ, Quận Tân Phú, TP Hồ Chí Minh	5630	30/09/2010	Đang hoạt động
-2	2	41P8959558	Tap hoa Binh	Hộ kinh doanh	8076468025	Võ Thị Bình	079180672855	175/56 Hồng Bàng, P. Hiệp Tân, Quận Tân Phú, TP Hồ Chí Minh	4771	05/01/2021	Đang hoạt động
-3	3	8038322191	Tiem toc Loan	Hộ kinh doanh	8038322191	Tô Ngọc Loan	084161290554	360/32/4 Nguyễn Huệ, P. Phú Trung, Q. Tân Phú, TPHCM	4101	27/06/2013	Đang hoạt động
+1	1	037206746583	Tiệm tóc Hạnh	Hộ kinh doanh	8003817161	Lê Minh Hạnh	037206746583	403/22 Nguyễn Văn Linh, Phường Hiệp Tân, Quận Tân Phú, TPHCM	8559	18/03/2009	Đang hoạt động
+2	2	8066100793	HKD Lê Minh Hoàng Quyết	Hộ kinh doanh	8066100793	Lê Minh Hoàng Quyết	079210945890	312A Phan Đăng Lưu, P. Hiệp Tân, Quận Tân Phú, TPHCM	6201	10/01/2024	Tạm ngừng kinh doanh
+3	3	8014728072	Nha thuoc Thien	Hộ kinh doanh	8014728072	Nguyễn Văn Thiện	\N	132/47 Nguyễn Tất Thành, Phường Tân Sơn Nhì, Quận Tân Phú, TP. Hồ Chí Minh	4649	15/03/2025	Đang hoạt động
+4	4	8027391644	Ho kinh doanh Vo Van Bao	Hộ kinh doanh	8027391644	Võ Văn Bảo	095084742120	137/37 RỪNG SÁC, PHƯỜNG PHÚ TRUNG, Q. TÂN PHÚ, TPHCM	4722	22/12/2021	Đang hoạt động
+5	5	8015770197	Nhà thuốc Minh	Hộ kinh doanh	8015770197	Vũ Quốc Minh	074084746512	1/10/5 Nguyễn Trãi, P.Phú Trung, Quận Tân Phú, Tp. Hồ Chí Minh	9602	09/05/2011	Đang hoạt động
 \.
 
 
 ALTER TABLE ONLY "businesses_ward_767"."businesses"
     ADD CONSTRAINT "businesses_pkey" PRIMARY KEY (source_pk);
 
--- rows: 3
+-- rows: 5

@@ -22,324 +22,325 @@ CREATE TABLE "households_747"."households" (
 );
 
 COPY "households_747"."households" (source_pk, "MA", "SOHK", "CHUHO", "CCCDCH", "DIACHI", "SONK", "NGAYDK") FROM stdin;
-1	1	899270061	Lý Thị Diệu	079165779014	81B Lê Duẩn, Phường 1, Thành phố Vũng Tàu, BR-VT	6	23/11/2003
-2	2	952352046	Phan Hữu Lợi	\N	110 Đồng Khởi, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	02/02/1996
-3	3	309730156	Hoàng Thanh Thanh Thọ	070097222938	354 Lê Quang Định, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	28/06/2014
-4	4	835654139	Trần Thuận	079047655099	397B Mai Chí Thọ, Phường 2, Thành phố Vũng Tàu	3	15/11/2006
-5	5	123860721	Lê Quốc Hậu	074067495429	216 Mai Chí Thọ, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	02/11/2004
-6	6	655358765	Nguyễn Ngọc Quốc Cẩm	079154493809	92 Bình Long, F. 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	02/12/2010
-7	7	193265782	Lê Thùy Phượng	079157234501	362C Khánh Hội, P. 1, TP. Vũng Tàu, BR-VT	2	08/09/1997
-8	8	705615237	Nguyễn Thùy Minh Hòa	045144987531	269 Võ Văn Tần, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	7	13/07/1995
-9	9	491040315	Đỗ Văn Bách	\N	343 Nguyễn Chí Thanh, Phường 12, TP. Vũng Tàu	1	16/02/2010
-10	10	014651017	Nguyễn Bảo Thương	077147116806	185/6/14 Tô Ký, Phường 2, Thành phố Sũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	8	12/07/2005
-11	11	064237886	Phạm Tấn Hiển	079088623948	34 Lê Hồng Phong, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	03/06/2015
-12	12	364663325	Nguyễn Minh Sỹ	079074227596	245 Nguyen Kiem, Phuong 10, TP Vung Tau, Tinh Ba Ria - Vung Tau	6	18/02/2023
-13	13	283469946	La Hữu Kiên	074052076963	Số 250 Nguyễn Duy Trinh, P. 12, TP. Vũng Tàu, BRVT	3	07/10/2009
-14	14	814983531	Lưu Văn Trường	\N	107 Nguyễn Văn Linh, 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	30/03/2020
-15	15	523208156	Nguyễn Thị Hòa	079195294314	327/27 Mai Chi Tho, F.1, Thanh pho Vung Tau	5	15/07/2002
-16	16	293296514	Nguyễn Thanh Phú	\N	291/48 Trần Hưng Đạo, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	26/02/2006
-17	17	436341052	Tô Quốc Thu Kha	079083546945	298 Lý Thường Kiệt, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	30/12/2016
-18	18	404637808	Lê Kim Mai Phúc	079153438821	Số 269 Lê Văn Việt F.12 Thành phố Eũng Tàu Tỉnh Bà Rịa - Vũng Tàu	1	27/05/2003
-19	19	746066277	Phan Đức Danh	079069089798	131 Nguyễn Chí Thanh, Phường 1, Thành phố Vũng Tàu, BR-VT	7	21/09/2005
-20	20	531314786	Trần Văn Dương	074091611194	220B Cộng Hòa, 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	25/05/1999
-21	21	694049717	Đặng Gia Đăng	079046862364	314 Ba Cu, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	02/08/2022
-22	22	332467884	Hoàng Hữu Lâm	074084511753	478D Lê Trọng Tấn, Phường 10, TP Vũng Tàu, BR-VT	4	28/08/2012
-23	23	717764432	Lê Gia Phát	079095020762	Số 419 Hồng Bàng, P. 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	05/05/1997
-24	24	601023663	Nguyễn Quốc Nhân	079061290245	225/6 Lê Hồng Phong, 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	23/08/2013
-25	25	691056242	Phạm Thùy Thương	079174269090	76/23 Nguyễn Sơn, Phường 12, Thành phố Vũng Tàu	3	24/09/2019
-26	26	577193790	Võ Thu Nguyệt	079158017538	127A Ba Cu, P. 12, TP.Vũng Tàu, BRVT	6	08/02/2024
-27	27	897033776	Nguyễn Ngọc Gia Giang	079154688198	76 Điện Biên Phủ, Phường 1, Thành phố Pũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	27/01/2013
-28	28	045900469	La Hữu An	\N	435 Hùng Vương F. 2 Thành phố Vũng Tàu Tỉnh Bà Rịa - Vũng Tàu	2	13/05/2012
-29	29	702133865	Phan Minh Gia Rạng	079047339342	432 Nguyễn Đình Chiểu, P. 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	19/01/2021
-30	30	386455232	Nguyễn Thị Diễm	077152234061	52 Nguyễn Đình Chiểu, 12, Thành phố Vũng Tàu	6	20/07/2021
-31	31	937417241	Nguyễn Văn Hậu	079072803449	Hẻm 455 Tô Ký, Phường 12, Thành phố Vũng Tàu, BRVT	3	02/07/2000
-32	32	579223067	Võ Ngọc Trinh	\N	15/7 Bùi Viện, 1, Thành phố Vũng Tàu, BR-VT	1	07/03/2024
-33	33	491389858	Nguyễn Quốc Thông	\N	Số 90 Lê Duẩn, F.12, Thành phố Vũng Tàu	3	04/09/2014
-34	34	528197334	Nguyễn Văn Út	042069748570	311/10 Truong Chinh, Phuong 2, TP Vung Tau	5	13/05/2006
-35	35	647181780	Nguyễn Thanh Nguyên	079096372558	64A Nguyễn Chí Thanh, F. 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	18/07/1999
-36	36	317282299	Nguyễn Gia Lộc	079084966461	Hẻm 251 Nguyễn Hữu Thọ, Phường 12, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	03/12/2021
-37	37	865504156	Lê Thị Vân	079156718402	Số 196 Nguyễn Văn Tiết, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	01/06/2009
-38	38	920101153	Nguyễn Văn Thạnh	074045001676	419 Bình Long, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	23/10/2016
-39	39	022945884	Nguyễn Hữu Tường	077098317761	202 Hai Bà Trưng, Phường 1, TP. Vũng Tàu, BR-VT	6	21/05/1995
-40	40	546385968	Quách Quốc Thanh Mẫn	017091507755	364/4/20 NGUYỄN KIỆM, PHƯỜNG 1, THÀNH PHỐ VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	2	06/02/1999
-41	41	020691803	Đinh Thị Mai Vy	079195380278	112B Huỳnh Tấn Phát, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	25/02/2022
-42	42	382575365	Phạm Xuân Sang	087202644058	146 An Dương Vương, F.1, TP. Vũng Tàu, BR-VT	5	21/02/1998
-43	43	797092859	Nguyễn Thị Khánh	046174998132	178 Yersin, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	21/04/2011
-44	44	258160203	Nguyễn Quốc Tỷ	074073390406	223 Nguyễn Văn Linh, Phường 10, Thành phố Vũng Tàu, BR-VT	8	28/11/2019
-45	45	360865954	Nguyễn Thị Quyên	079170856847	265 Võ Văn Kiệt, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	21/12/1995
-46	46	351603479	Nguyễn Gia Hồ	079045074820	369 Trần Quang Khải, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	12/04/2003
-47	47	782398132	Nguyễn Đức Thuận	074093739785	240 Âu Cơ, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	31/05/2018
-48	48	788186338	Lê Anh Hiển	077048023452	361 Đỗ Xuân Hợp, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	11/08/2010
-49	49	563564712	Nguyễn Thanh Liên	079190730452	113 Rừng Sác, F. 2, Thành phố Vũng Tàu, BR-VT	4	29/04/2000
-50	50	904281290	Phan Văn Khánh	079066421173	206 Nguyễn Xí, Phường 10, Thành phố Pũng Tàu	2	07/05/2011
-51	51	972390288	Huỳnh Thị Hạ	008181389260	143/42 VÕ VĂN KIỆT, PHƯỜNG 10, TP VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	8	11/08/2022
-52	52	943120367	Nguyễn Văn Đạt	079095688811	184C Nguyễn Trãi, Phường 10, Thành phố Vũng Tàu, BR-VT	3	06/10/2016
-53	53	856168582	Huỳnh Văn Công	079058644287	252/25 Nguyễn Duy Trinh F. 2 Thành phố Sũng Tàu BR-VT	3	22/09/1998
-54	54	048250386	Võ Kim Liên	079182111415	24/24 Hoàng Văn Thụ, Phường 1, Thành phố Vũng Tàu	1	21/01/2002
-55	55	712653948	Phạm Minh Hồ	074083369277	292C Phạm Văn Chiêu, Phường 12, Thành phố Vũng Tàu, BRVT	3	01/06/2015
-56	56	207741738	Tạ Minh Ngọc	079187937326	318 Khanh Hoi, P. 1, Thanh pho Vung Tau, BR-VT	5	15/07/2014
-57	57	699284463	Nguyễn Thị Linh	\N	66 Hồng Bàng, 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	24/08/1997
-58	58	049257878	Lê Hữu Tâm	079091897352	Số 162 Nguyễn Văn Tiết, F.1, TP. Vũng Tàu, BR-VT	5	13/07/2006
-59	59	022561855	Nguyễn Hữu Anh	091094568549	35 Hùng Vương, Phường 1, Thành phố Vũng Tàu	1	09/06/2003
-60	60	654628062	Nguyễn Minh Long	\N	296 Nguyễn Huệ, 1, TP.Vũng Tàu	3	28/12/2022
-61	61	899559357	Diệp Thành Giang	079075899556	53 Bình Long, Phường 2, Thành phố Vũng Tàu, BR-VT	4	12/03/2004
-62	62	405452073	Phan Hoàng Hiển	\N	270/33/19 Đỗ Xuân Hợp, Phường 12, Thành phố Vũng Tàu, BRVT	5	03/07/2008
-63	63	572701138	Nguyễn Văn Vũ	\N	294 Kha Vạn Cân Phường 2 Thành phố Vũng Tàu Tỉnh Bà Rịa - Vũng Tàu	7	15/07/2004
-64	64	239973538	Lê Quốc Rạng	079089220098	215/23 Phan Xích Long, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	06/02/2018
-65	65	391500457	Trần Khánh Nhạn	077301452411	50 Lê Văn Lương, Phường 2, Thành phố Vũng Tàu	3	28/04/2005
-66	66	112684798	Lê Hoàng Thịnh	079078073199	258 Lê Lợi, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	29/05/2009
-67	67	888091233	Trần Minh Dũng	074074081847	62/35/4 Đỗ Xuân Hợp, Phường 12, Thành phố Vũng Tàu, BRVT	2	25/03/2010
-68	68	605073033	La Văn Thái	067076073107	431 Thùy Vân, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	21/05/2012
-69	69	144762383	Hoàng Thị Trang	079168948725	197C An Dương Vương, Phường 1, Thành phố Vũng Tàu	6	12/09/2019
-70	70	418005344	Nguyễn Văn Tường	079046832787	249 An Dương Vương, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	21/10/2005
-71	71	904635080	Lê Kiều	\N	70/30 Tô Ký, P. 1, TP. Vũng Tàu	2	16/02/2018
-72	72	550885398	Nguyễn Văn Nhựt	079062076395	197 Lac Long Quan, Phuong 1, TP. Vung Tau, Tinh Ba Ria - Vung Tau	5	25/05/2005
-73	73	427683326	Hồ Minh Minh Nghĩa	077048790238	368D Võ Văn Kiệt, Phường 2, Thành phố Vũng Tàu, BR-VT	3	06/07/2023
-74	74	194640925	Dương Thị Diễm	077193511988	143/37 Hoàng Văn Thụ, P. 12, TP. Vũng Tàu	5	13/09/2001
-75	75	153666647	Nguyễn Lộc	\N	371/3 Nguyễn Xí, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	26/08/2001
-76	76	704443696	Phạm Hoàng Mạnh	067056265875	179D Trần Quang Khải, Phường 10, Thành phố Vũng Tàu, BR-VT	3	30/06/2004
-77	77	479950334	Lê Hữu Thành	\N	386/3 Yersin, Phường 12, Thành phố Eũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	30/06/2000
-78	78	170780357	Huỳnh Anh Tường	079073781529	209/27 Nguyễn Duy Trinh, Phường 10, Thành phố Vũng Tàu, BR-VT	2	06/05/2013
-79	79	155443876	Trần Thị Uyên	\N	128 Đồng Khởi, Phường 2, Thành phố Sũng Tàu, BR-VT	5	07/02/2009
-80	80	173654842	Đặng Bảo Tuyền	074301934985	390 An Dương Vương, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	28/04/1996
-81	81	298904774	Huỳnh Dương	017044352432	455B Nguyễn Sơn, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	12/03/1999
-82	82	638239304	Phan Văn Thành	077098533632	333/22 Nguyễn Đình Chiểu, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	07/05/2022
-83	83	173994553	Nguyễn Văn Tuấn	025054843653	344/24 NGUYỄN VĂN TẠO F.1 THÀNH PHỐ VŨNG TÀU BR-VT	2	26/08/1999
-84	84	907415963	Bùi Trí	079064581594	132/45 Lê Quang Định, F. 10, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	26/09/2008
-85	85	712112159	Bùi Minh Xuân	\N	Số 116 Nguyễn Văn Tạo, Phường 1, Thành phố Vũng Tàu, BR-VT	3	06/06/1999
-86	86	126511111	Nguyễn Ngọc Tùng	074053247355	480 NGUYỄN CHÍ THANH, PHƯỜNG 12, THÀNH PHỐ VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	5	01/04/2018
-87	87	994392443	Nguyễn Văn Sơn	077200040868	279 Nguyễn Văn Trỗi, Phường 1, Thành phố Pũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	11/10/2015
-88	88	497998107	Ngô Thị Mai Bình	\N	332 Nguyễn Văn Linh, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	28/05/2022
-89	89	771147350	Nguyễn Tấn Sinh	079044291389	188 Huỳnh Tấn Phát, Phường 12, Thành phố Vũng Tàu	1	16/06/2023
-90	90	528538211	Phạm Minh Thuận	079046755953	473 Mai Chí Thọ, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	23/02/2009
-91	91	177578479	Bùi Thị Vi	060167437972	Số 437 Nguyễn Ảnh Thủ, Phường 1, TP. Vũng Tàu, BR-VT	4	09/05/2016
-92	92	768167382	Nguyễn Hoàng	079072012742	83/5 Lạc Long Quân, Phường 12, TP.Vũng Tàu, BRVT	2	27/10/2014
-93	93	042153926	Nguyễn Tấn Lâm	079048907373	Số 228 Lê Quang Định, Phường 10, Thành phố Vũng Tàu	1	02/09/2017
-94	94	343790728	Trần Văn Kiên	079088307087	18/40/8 Kha Vạn Cân, Phường 2, Thành phố Vũng Tàu, BR-VT	4	03/03/2024
-95	95	249511424	Văn Nhật Tiến	079047918000	329 Nguyễn Hữu Cảnh, 1, Thành phố Vũng Tàu, BR-VT	1	20/07/2021
-96	96	891005238	Phạm Thành Nhật	079067365254	387A Trần Quang Khải, P. 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	05/10/2001
-97	97	152267538	Nguyễn Sơn	079051327192	38B Nguyễn Huệ, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	05/08/2004
-98	98	266304230	Nguyễn Thanh Sơn	054083865728	443/40 Mai Chí Thọ, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	25/04/2016
-99	99	508005057	Phạm Ngọc Hoàng Tiến	079045995676	252/47 Hà Huy Giáp, P. 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	14/05/1996
-100	100	281204377	Châu Văn Sỹ	067051305475	158 Lê Văn Lương, F. 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	26/12/2023
-101	101	269411460	Nghiêm Đức Trường	077050190759	158 Huỳnh Tấn Phát, F. 10, Thành phố Vũng Tàu, BR-VT	1	28/03/1996
-102	102	546594145	Nguyễn Đức Hữu	074084833165	230 Lê Quang Định, Phường 12, TP.Vũng Tàu, BRVT	2	05/05/2013
-103	103	466314677	Trần Văn Thọ	022081987162	Hẻm 355 Bùi Viện, P.2, Thành phố Vũng Tàu, BR-VT	2	10/02/1996
-104	104	044799571	Nguyễn Minh Cường	077077151175	85/48 Tô Ký, Phường 10, TP Vũng Tàu, BR-VT	4	10/12/1995
-105	105	080290183	Nguyễn Mỹ Quốc Oanh	079169254268	441C THÙY VÂN, 1, THÀNH PHỐ VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	3	16/07/2004
-106	106	100656828	Lê Đức Ngân	079085167807	23 Nguyễn Xí, Phường 12, Thành phố Vũng Tàu, BRVT	5	06/02/2005
-107	107	821609250	Nguyễn Hữu Bình	079080142139	242/34 Đồng Khởi, F. 10, Thành phố Vũng Tàu, BR-VT	5	14/02/2010
-108	108	738279025	Nguyễn Thanh Cẩm	079183000626	66 Trần Quang Khải, P.10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	27/01/2006
-109	109	625806599	Nguyễn Văn Thiện	079076906659	375 Lê Hồng Phong, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	11/04/2014
-110	110	059500470	Trần Hữu Út	051065082299	183 Ba Cu, Phường 2, TP Vũng Tàu, BR-VT	4	20/07/2000
-111	111	234756517	Nguyễn Thị Dạ	031190803807	385/42 Nguyễn Văn Trỗi, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	07/01/2011
-112	112	871632352	Vũ Thu Huệ	077163881636	79/35 Xô Viết Nghệ Tĩnh, F.12, TP.Vũng Tàu	5	02/04/1997
-113	113	451919267	Nguyễn Quốc Khang	\N	108/54 Ba Cu, Phường 1, Thành phố Vũng Tàu, BR-VT	4	17/05/2006
-114	114	160199824	Nguyễn Văn Rạng	079044218498	296A Võ Văn Tần, Phường 2, TP.Vũng Tàu, BR-VT	5	17/12/2010
-115	115	336400108	Trần Công Út	\N	361 Nguyen Son, Phuong 10, TP Vung Tau	2	29/11/2002
-116	116	985280908	Ngô Văn Tuấn	079091970223	417/26 Lê Văn Lương, P. 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	07/06/1995
-117	117	583820339	Nguyễn Thị Hoa	079168243186	Hẻm 110 Trần Hưng Đạo, P. 12, Thành phố Vũng Tàu, BRVT	5	09/01/2007
-118	118	773881050	Nguyễn Tấn Thọ	079046463984	17 Đồng Khởi, Phường 1, Thành phố Vũng Tàu, BR-VT	5	02/07/2000
-119	119	661907215	Nguyễn Hoàng Hiền	079094891190	So 203 Nguyen Thi Thap, Phuong 12, TP.Vung Tau, Tinh Ba Ria - Vung Tau	2	09/07/2019
-120	120	930201947	Nguyễn Văn Lộc	079078482150	Số 231 Nguyễn Văn Linh, 2, TP Vũng Tàu, BR-VT	1	06/10/2023
-121	121	185671383	Nguyễn Thị Tuyền	074165235081	434/30/15 Rừng Sác, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	21/05/2017
-122	122	408052835	Nguyễn Quốc Thịnh	079202284398	Số 137 Lê Hồng Phong, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	10/10/1996
-123	123	987042834	Nguyễn Thanh Thơ	074157355737	398/32 Nguyễn Văn Tạo, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	24/12/1999
-124	124	181033950	Nguyễn Anh Hòa	\N	169/37/19 Âu Cơ, Phường 12, Thành phố Vũng Tàu, BRVT	4	04/01/2016
-125	125	670090854	Trịnh Thanh Quyết	\N	423 Lê Lợi, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	23/08/2021
-126	126	868880435	Nguyễn Phát	027054851527	215 Hùng Vương, Phường 10, Thành phố Pũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	23/11/2011
-127	127	929369585	Trần Kim Bích	079152851609	378/16/2 Huỳnh Tấn Phát, Phường 2, Thành phố Vũng Tàu	6	15/07/1997
-128	128	027777801	Nguyễn Ngọc Bình	\N	342 Lạc Long Quân, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	7	10/04/2018
-129	129	143138047	Huỳnh Minh Lực	079049186860	367 Lý Thường Kiệt, Phường 10, Thành phố Vũng Tàu, BR-VT	1	06/02/2007
-130	130	914493606	Nguyễn Thị Mai	\N	409 Trương Công Định, F.12, TP.Vũng Tàu	1	16/08/2016
-131	131	397596808	Nguyễn Văn Hùng	079058812031	Số 9 Xô Viết Nghệ Tĩnh, Phường 2, TP Vũng Tàu, BR-VT	3	23/06/2006
-132	132	494895323	Hồ Thị Kim Thơ	079194762415	295/32/1 Phan Đăng Lưu, 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	31/05/2009
-133	133	192093119	Phạm Gia Tường	079080151693	26 Le Van Viet F. 10 Thanh pho Vung Tau BR-VT	2	27/06/2009
-134	134	115762609	Hoàng Văn Bách	077094439388	30/27 Lê Văn Việt, Phường 12, Thành phố Vũng Tàu	1	23/05/1998
-135	135	667167320	Nguyễn Kim Đào	079181422711	246 Trường Chinh, P.2, TP Vũng Tàu	3	08/08/2020
-136	136	833153570	Nguyễn Ngọc Hiền	079167762969	360 Nguyen Van Luong, Phuong 10, TP.Vung Tau, BR-VT	3	03/06/2015
-137	137	507077755	Tô Thị Lài	077147819311	87D Lý Tự Trọng, F. 10, TP.Vũng Tàu, BR-VT	2	06/05/2017
-138	138	603229688	Trần Trang	079183001528	432/33/20 Nguyen Van Tiet, Phuong 12, TP.Vung Tau	3	17/01/2012
-139	139	259044569	Đặng Nhật Bách	079084785454	99/31 Kha Vạn Cân, 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	09/10/2019
-140	140	402670075	Lê Minh Tài	079066588884	144 Võ Văn Kiệt, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	29/09/2000
-141	141	841282344	Nguyễn Thùy Lành	079156849556	81A Rừng Sác, P. 1, Thành phố Vũng Tàu, BR-VT	2	03/07/2010
-142	142	352046898	Nguyễn Hoàng Triết	079078878646	397/16 Hồng Bàng, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	21/10/1997
-143	143	397642929	Lê Thị Hạnh	079170222574	467 Mai Chí Thọ, Phường 2, Thành phố Vũng Tàu	1	31/10/2013
-144	144	748753542	Lê Tấn Hào	077090244103	305/4/11 Bình Long, Phường 12, Thành phố Vũng Tàu, BRVT	1	29/06/2009
-145	145	508816144	Lê Hồng Sương	079180617172	Hẻm 197 Tôn Đức Thắng, F.1, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	10/08/2013
-146	146	966206749	Trần Tấn Tú	074051148042	379 Nguyễn Văn Tạo, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	04/10/2022
-147	147	196872217	Huỳnh Quốc Thu Sang	074062199585	266D NGUYỄN OANH, PHƯỜNG 2, THÀNH PHỐ VŨNG TÀU	2	03/12/2023
-148	148	699008799	Nguyễn Thành Hạnh	093050929276	267/37 Nguyen Van Luong, Phuong 12, TP. Vung Tau, Tinh Ba Ria - Vung Tau	2	15/12/2002
-149	149	663882426	Lê Ngọc Thu Thu	077158051888	Hẻm 209 Phạm Văn Chiêu, Phường 10, Thành phố Vũng Tàu, BR-VT	2	17/02/2012
-150	150	562322469	Nguyễn Bảo Vi	079185377210	172/39 Hoàng Văn Thụ, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	29/03/2017
-151	151	569759979	Nguyễn Ngọc Thanh	079193808647	So 165 Pham Van Chieu, Phuong 1, Thanh pho Pung Tau, Tinh Ba Ria - Vung Tau	3	19/03/2000
-152	152	594199479	Nguyễn Văn Hậu	079049437722	400/2 Ba Cu, P.2, TP Vung Tau, BR-VT	2	20/06/2017
-153	153	457726533	Nguyễn Thị Tuyết	079186986388	190 Cộng Hòa, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	16/04/2009
-154	154	132381570	Lê Việt	\N	371 Nguyễn Thị Thập, P. 12, Thành phố Eũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	16/04/2004
-155	155	353111820	Trương Văn Sơn	062058975306	279 Lý Tự Trọng, F. 10, TP Vũng Tàu, BR-VT	3	17/11/2001
-156	156	583990614	Trương Gia Triết	079098130227	88 Pham Van Chieu, F. 10, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	3	21/04/2004
-157	157	507670241	Trần Văn Tín	074079301828	Số 2 Nguyễn Hữu Thọ, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	05/11/2015
-158	158	464098594	Trần Thu Hoàng	079189172293	27 Trần Hưng Đạo, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	30/04/1999
-159	159	589577168	Lê Hoàng Hiển	074075422676	56/60 Trần Quang Khải, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	06/10/2020
-160	160	158492149	Phạm Công Vương	074089731057	356D Nguyễn Xí, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	24/11/2011
-161	161	179222745	Hoàng Trung Vũ	079200050048	194 Hồng Bàng, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	08/12/2001
-162	162	087153931	Phạm Mỹ Liên	079188516526	205 Phan Đăng Lưu, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	05/02/2007
-163	163	629937760	Lê Mỹ	034179254913	109/28 Nguyễn Đình Chiểu, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	06/01/2004
-164	164	930206794	Trần Xuân Rạng	089058012886	32/33 Lê Hồng Phong, P.10, TP Vũng Tàu, BR-VT	7	04/08/2020
-165	165	183855826	Nguyễn Hoàng Lượng	079057570961	379/27/16 LÊ HỒNG PHONG, F. 2, THÀNH PHỐ SŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	4	13/09/2011
-166	166	653744865	Lưu Quốc Kim Tuệ	079071615322	282 Ung Văn Khiêm, Phường 1, TP. Vũng Tàu	2	22/02/2015
-167	167	821912506	Nguyễn Hoan	079056409129	366A Trần Hưng Đạo, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	13/11/2005
-168	168	197497921	Trần Ngọc Hường	079186521810	Hẻm 21 Lý Thường Kiệt, P. 1, Thành phố Vũng Tàu	1	25/09/2001
-169	169	826937454	Nguyễn Nhật Lâm	\N	329 Rừng Sác, Phường 12, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	03/12/2023
-170	170	977320180	La Văn Tâm	082089895155	183 Bình Long, Phường 1, TP. Vũng Tàu	1	15/06/2014
-171	171	181727560	Nguyễn Thị Phúc	044185795314	104/10/8 Lê Hồng Phong, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	02/05/2022
-172	172	263160099	Nguyễn Thanh Nam	079062111772	40 Lê Văn Sỹ, Phường 2, TP Vũng Tàu	3	05/03/2010
-173	173	797804445	Trần Thị Ý	079165151369	114 Nguyen Son, F. 2, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	4	23/06/2015
-174	174	020558048	Phạm Thị Minh Yến	079190448533	105 Ung Văn Khiêm, P.10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	12/06/2001
-175	175	723266559	Trương Thị Vy	074193338696	198/27 Kha Vạn Cân, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	30/09/2003
-176	176	897871224	Lưu Thị Quỳnh	079155717027	78 Tô Ký, Phường 12, Thành phố Vũng Tàu, BRVT	4	13/08/2024
-177	177	390888412	Lý Công Công	079203300007	47 Hoàng Văn Thụ, Phường 2, Thành phố Vũng Tàu, BR-VT	3	28/06/1999
-178	178	969526458	Nguyễn Công Sinh	079073942523	Hẻm 182 Huỳnh Văn Lũy, Phường 12, Thành phố Vũng Tàu	1	05/10/2003
-179	179	400151736	Nguyễn Trung Danh	077069503401	364 Hạ Long, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	26/01/2005
-180	180	959209770	Lê Thị Hoa	\N	Hẻm 11 Kinh Dương Vương, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	02/12/2006
-181	181	777677655	Trần Văn Khải	079082901196	409 Hoàng Văn Thụ, 10, Thành phố Vũng Tàu, BR-VT	4	23/05/2011
-182	182	762619549	Lê Văn Vũ	004060546216	81 Lê Hồng Phong, Phường 1, Thành phố Vũng Tàu, BR-VT	6	18/10/1997
-183	183	294798320	Nguyễn Thị Loan	079178928515	115/22 Lý Thường Kiệt, Phường 10, TP Vũng Tàu, BR-VT	2	06/02/2007
-184	184	413952480	Nguyễn Đức Kiên	079076438708	Hẻm 143 Lê Quang Định, Phường 1, TP. Vũng Tàu	5	30/05/2014
-185	185	011738140	Võ Thanh Hậu	052080402118	Hẻm 468 Nguyễn Duy Trinh, Phường 12, Thành phố Vũng Tàu, BRVT	3	08/03/2023
-186	186	325210149	Trần Ngọc Anh	025182988115	Số 218 Nguyễn Văn Linh, F. 2, TP Vũng Tàu	4	08/06/2019
-187	187	192815365	Đặng Kim Hạnh	\N	413 Nguyễn Văn Lượng, Phường 10, TP Vũng Tàu	4	04/07/2002
-188	188	456890444	Nguyễn Thanh Ngân	074157020983	257/40/1 Lê Hồng Phong, Phường 12, Thành phố Eũng Tàu	4	14/11/2010
-189	189	606858928	Nguyễn Ngọc Trung	034091533589	86D Binh Long, Phuong 12, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	4	01/06/2012
-190	190	928395692	Nguyễn Hữu Duy	066058335091	318 Cộng Hòa, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	16/08/2012
-191	191	771347209	Võ Quốc Hoan	079049929165	210/36 Xô Viết Nghệ Tĩnh, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	03/02/2018
-192	192	595796850	Nguyễn Thị Thúy	079181569539	315 Tôn Đức Thắng, Phường 10, TP Vũng Tàu, BR-VT	1	24/09/2013
-193	193	198546728	Nguyễn Công Tâm	062060521077	344 Tran Hung Dao, Phuong 1, TP.Vung Tau, Tinh Ba Ria - Vung Tau	1	26/02/2023
-194	194	148133140	Trần Ngọc Tâm	077074045354	194A Mai Chí Thọ, F. 2, Thành phố Vũng Tàu, BR-VT	3	16/12/2017
-195	195	590712965	Phan Anh Hữu	074069210515	47 Nguyễn Văn Linh, P. 12, TP.Vũng Tàu, BRVT	3	08/08/2018
-196	196	464035874	Thái Văn Hạnh	\N	Hẻm 454 Hồng Bàng, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	05/03/2003
-197	197	239435510	Nguyễn Thành Dương	079200764619	71B Lý Tự Trọng, Phường 12, Thành phố Vũng Tàu	3	01/03/2006
-198	198	022417907	Nguyễn Hữu Thạnh	058200741355	91/17 Pham Van Chieu, Phuong 2, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	2	26/11/2020
-199	199	779756723	Đặng Hữu Tuấn	079056234619	271/15 Nguyễn Văn Linh, F. 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	28/05/2010
-200	200	163749047	Nguyễn Anh Xuân	037081170742	257/27 Phạm Văn Bạch, F.1, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	27/03/2010
-201	201	174292457	Nguyễn Văn Lợi	079064672569	Hẻm 247 Yersin, P. 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	23/11/2007
-202	202	194859408	Phạm Văn Tường	079054019275	410 LÊ ĐỨC THỌ, F.12, TP.VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	2	03/06/2014
-203	203	181201550	Nguyễn Công Liêm	079076405426	Hẻm 97 Tôn Đức Thắng, F. 10, TP Vũng Tàu, BR-VT	4	03/06/2011
-204	204	887130941	Nguyễn Thanh Hiển	074089486947	423/3 Tô Ký, F. 2, TP Vũng Tàu, BR-VT	3	09/08/2023
-205	205	385398859	Châu Tấn Khôi	030203046097	86C Nguyễn Hữu Cảnh, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	05/07/1998
-206	206	178747175	Nguyễn Văn Kim Nghĩa	\N	Số 89 Hồng Bàng, P. 12, Thành phố Vũng Tàu	2	26/12/2009
-207	207	755781279	Nguyễn Minh Lượng	079094521646	231/29 Nguyễn Ảnh Thủ, F. 10, TP Vũng Tàu, BR-VT	4	12/10/2008
-208	208	355522451	Nguyễn Hoàng Thái	044086067255	32B Rừng Sác, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	26/09/1999
-209	209	246695850	Võ Đức Vương	006081900513	14 BÌNH LONG, PHƯỜNG 12, THÀNH PHỐ VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	2	01/11/2014
-210	210	861331851	Lê Đức Út	079200007971	Số 70 Lê Trọng Tấn, P.2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	7	25/06/2013
-211	211	993636951	Hồ Quốc Vĩnh	077096986525	37 Lũy Bán Bích, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	16/11/2022
-212	212	023285654	Nguyễn Minh Sơn	004200156382	92 Hồng Bàng, 1, TP.Vũng Tàu	4	17/05/2021
-213	213	416141832	Vũ Nhật Tường	077082987402	Hẻm 128 Bùi Viện, P. 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	05/03/2012
-214	214	959755381	Nguyễn Hoàng Lân	\N	HẺM 462 UNG VĂN KHIÊM, PHƯỜNG 12, THÀNH PHỐ VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	1	30/11/2018
-215	215	389951051	Trần Xuân Tuấn	011075354723	305 Nguyễn Văn Tiết, Phường 1, Thành phố Vũng Tàu, BR-VT	3	31/08/2010
-216	216	851049756	Huỳnh Hoài Hân	079154162814	407D Lê Quang Định, 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	06/10/2005
-217	217	611759897	Nguyễn Hồng Hậu	\N	12 Nguyen Hue, P. 12, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	4	07/01/2007
-218	218	819178772	Lê Khánh	079063120911	460 Bà Hom, F. 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	28/07/2015
-219	219	591540073	Nguyễn Văn Minh	079056715752	140C Nguyễn Văn Tạo, Phường 1, Thành phố Vũng Tàu, BR-VT	1	29/10/2011
-220	220	931404989	Nguyễn Quốc Nhựt	\N	399/19/5 Ung Văn Khiêm, F. 2, Thành phố Vũng Tàu, BR-VT	4	08/12/2016
-221	221	540924202	Phạm Đức Trung	079085378696	430 Dinh Tien Hoang, F.1, TP. Vung Tau, Tinh Ba Ria - Vung Tau	2	06/02/2016
-222	222	817767872	Phùng Thị Na	079174503369	321D Nguyễn Văn Tạo, Phường 2, Thành phố Vũng Tàu, BR-VT	2	31/10/2006
-223	223	227888324	Dương Đức Long	079073693272	53/56 Ba Hom, F. 2, TP Vung Tau, BR-VT	2	09/11/2017
-224	224	675505199	Nguyễn Văn Hoàng	079084425705	125A Nguyễn Văn Linh, Phường 10, TP.Vũng Tàu	2	26/07/2000
-225	225	647581359	Nguyễn Công Bảo Tuấn	\N	426 An Dương Vương, Phường 2, Thành phố Sũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	21/09/2000
-226	226	201744335	Phạm Ngọc Thiện	074065034940	Hẻm 182 Phạm Văn Chiêu, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	16/02/2007
-227	227	001741584	Nguyễn Văn Phú	079200823882	373 Nguyễn Trãi, 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	03/05/2007
-228	228	749091127	Nguyễn Thị Hoa	077170972868	413 Le Loi, Phuong 12, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	4	07/08/2014
-229	229	556986908	Nguyễn Gia Tùng	077078002873	420 Pasteur, Phường 10, TP Vũng Tàu	2	10/06/2020
-230	230	606005224	Phạm Thanh Thu Công	079071248467	136/1 Kinh Dương Vương, Phường 12, TP. Vũng Tàu, BRVT	4	18/08/2019
-231	231	752562668	Trương Công Công	027096023049	So 70 Hoang Van Thu, Phuong 12, TP. Vung Tau	2	16/07/2014
-232	232	786446332	Nguyễn Văn Lân	064057686746	46/10 Hùng Vương, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	18/11/2023
-233	233	842567992	Trần Thanh Thắng	096095872946	291 Lũy Bán Bích, Phường 1, Thành phố Vũng Tàu, BR-VT	4	30/11/1997
-234	234	613367816	Lê Văn Sinh	079081311274	391D Hà Huy Giáp, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	03/08/1999
-235	235	274410993	Từ Văn Thọ	075068510736	48 Nam Kỳ Khởi Nghĩa, Phường 12, TP. Vũng Tàu, BRVT	2	28/02/2017
-236	236	439171857	Lê Tấn Giang	\N	Số 160 Lê Duẩn, P. 1, Thành phố Vũng Tàu	2	14/04/2022
-237	237	861170917	Võ Minh Vi	077189039144	39 Nguyen Thi Minh Khai, Phuong 10, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	6	19/09/2006
-238	238	202079593	Huỳnh Quốc Nguyên	079056803128	354 Kha Vạn Cân, F.12, TP.Vũng Tàu	5	29/06/2005
-239	239	111253496	Trần Thị Như	079173249488	418/28/4 Bùi Viện, F.1, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	03/10/2017
-240	240	517963227	Phan Khánh Quỳnh	074154276727	237 Thùy Vân, Phường 2, Thành phố Vũng Tàu, BR-VT	4	12/02/2009
-241	241	318386539	Đặng Xuân Kim Khoa	077075018341	51 Cộng Hòa, P.10, Thành phố Vũng Tàu, BR-VT	2	08/01/2001
-242	242	057523661	Lê Văn Huy	\N	347D Ba Tháng Hai, F. 10, Thành phố Pũng Tàu	5	17/12/1996
-243	243	236403785	Lê Công Bảo	074095547890	243 Trương Công Định, F.12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	25/10/2021
-244	244	579006007	Bùi Ngọc Lân	\N	86/52 Nguyễn Kiệm, Phường 10, Thành phố Pũng Tàu, BR-VT	3	29/06/2002
-245	245	290500320	Trần Đức Lân	079051099179	99 Tran Hung Dao, Phuong 1, Thanh pho Vung Tau	5	16/02/2006
-246	246	936703852	Nguyễn Thị Cẩm	060153412558	473/38 Nguyen Dinh Chieu, Phuong 10, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	1	07/05/1995
-247	247	820212783	Đặng Hạnh	\N	Hẻm 4 Hoàng Hoa Thám, P. 12, Thành phố Vũng Tàu	4	23/09/2011
-248	248	457218645	Phan Tấn Hòa	079087164318	199/22 An Duong Vuong, F. 10, Thanh pho Vung Tau, BR-VT	4	16/10/2023
-249	249	240690356	Trần Thị Trúc	079172130647	101 Nguyễn Tất Thành, F.1, TP. Vũng Tàu	6	19/07/2005
-250	250	954527072	Nguyễn Hạnh	077067560294	451 Luy Ban Bich, Phuong 12, Thanh pho Vung Tau	5	18/05/1995
-251	251	202591136	Nguyễn Đông	079096813272	SỐ 155 BÌNH LONG, PHƯỜNG 10, TP.VŨNG TÀU, BR-VT	1	04/04/2007
-252	252	415450851	Trần Công Thu Việt	\N	477/37 Nguyễn Thị Thập, Phường 12, Thành phố Eũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	14/11/2011
-253	253	641554896	Võ Anh Lợi	068060768786	97/40 Kha Vạn Cân, Phường 12, TP. Vũng Tàu, BRVT	5	06/09/2003
-254	254	925678703	Hoàng Ngọc Tiên	044144002255	Hẻm 96 Nguyễn Kiệm, Phường 2, Thành phố Vũng Tàu, BR-VT	7	21/09/2016
-255	255	337252286	Nguyễn Thị Thư	079199421866	110/39 Võ Nguyên Giáp, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	27/05/2012
-256	256	038408597	Hoàng Hoàng Nhựt	079075020491	25B Trần Quang Khải, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	8	02/02/2006
-257	257	797514525	Trần Gấm	079190824741	66/40 ĐỒNG KHỞI, PHƯỜNG 10, THÀNH PHỐ VŨNG TÀU, BR-VT	2	22/02/2016
-258	258	227012103	Nguyễn Thị Loan	079155010900	379/15 Ba Cu, P. 12, Thành phố Vũng Tàu, BRVT	4	08/08/1996
-259	259	712777293	Tạ Thành Lộc	049074792852	468/30 Nguyễn Ảnh Thủ, P. 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	02/06/2017
-260	260	629326792	Nguyễn Hiếu	\N	29/24 Le Van Sy, Phuong 10, TP Vung Tau, Tinh Ba Ria - Vung Tau	3	26/09/2002
-261	261	313944315	Nguyễn Thị Út	031193458076	Số 176 Kinh Dương Vương, Phường 12, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	04/08/2004
-262	262	068421857	Nguyễn Thị Liễu	077156350768	207/20 Tôn Đức Thắng, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	02/04/2006
-263	263	290291319	Phan Ngọc Hân	079159944952	43 BA CU, PHƯỜNG 2, THÀNH PHỐ VŨNG TÀU	4	09/05/1997
-264	264	079332635	Võ Thị Cúc	074181140741	231A Nguyễn Xí, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	7	10/12/2012
-265	265	153110633	Phạm Minh Tỷ	092089727683	47 Cộng Hòa, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	01/06/2009
-266	266	339084158	Hồ Văn Tâm	079061394298	10 BA THÁNG HAI, PHƯỜNG 1, TP. VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	3	17/10/2009
-267	267	975047147	Bùi Văn Giang	074046649685	436D Kinh Dương Vương, F. 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	10/05/2022
-268	268	893758914	Trần Hoài Thủy	\N	189/21 Phan Xích Long, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	30/01/2004
-269	269	286195221	Nguyễn Minh Hữu	044095172448	415/32/4 Pasteur, F. 10, Thành phố Vũng Tàu	8	13/07/2005
-270	270	975249622	Nguyễn Thị Lan	079302882257	Hẻm 148 Trần Phú, P.2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	15/11/2000
-271	271	181516431	Lý Mỹ Nhạn	079151020586	11 Lê Duẩn, Phường 2, Thành phố Vũng Tàu	3	04/12/2021
-272	272	222407968	Võ Phát	033090959503	421 Võ Nguyên Giáp, Phường 2, Thành phố Vũng Tàu, BR-VT	2	22/02/1999
-273	273	448125430	Nguyễn Văn Ngân	074046587697	125/31/19 Sư Vạn Hạnh, F.12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	27/02/2007
-274	274	232416700	Phạm Minh Vĩnh	077068997965	331 Đồng Khởi, Phường 10, Thành phố Vũng Tàu	2	29/03/1999
-275	275	270445906	Huỳnh Kim Tuyền	079189001010	79 Xô Viết Nghệ Tĩnh, Phường 12, TP. Vũng Tàu	4	31/01/2021
-276	276	414687560	Nguyễn Tấn Đệ	\N	370/27/4 Nguyễn Thị Thập, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	27/07/2007
-277	277	938160280	Huỳnh Văn Hưng	079060695607	288 Ba Cu, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	06/03/2012
-278	278	638292360	Lê Minh Hiệp	068047041253	364 Cộng Hòa, P. 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	13/01/2006
-279	279	094231277	Vũ Lâm	079094361362	44/33/20 Đinh Tiên Hoàng P. 12 TP. Vũng Tàu	5	15/07/2022
-280	280	193806493	Tăng Hồng Huệ	\N	Hẻm 79 Phan Xích Long, Phường 12, Thành phố Vũng Tàu, BRVT	7	19/10/2002
-281	281	124344521	Nguyễn Tấn Hòa	011057373727	239/10 Hùng Vương, F. 2, TP Vũng Tàu, BR-VT	3	01/05/2019
-282	282	981998989	Nguyễn Thị Quỳnh	004167621149	401 Khánh Hội, 2, TP Vũng Tàu, BR-VT	3	20/03/2021
-283	283	587135606	Nguyễn Văn Thông	079097368179	Số 219 Kinh Dương Vương, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	27/02/2004
-284	284	151376317	Vũ Thanh Hậu	079065985976	341/48 Nguyễn Sơn, Phường 1, Thành phố Vũng Tàu, BR-VT	3	27/02/2010
-285	285	556569686	Đỗ Minh Minh	077053721618	259/30 Khánh Hội, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	7	22/03/2006
-286	286	209054619	Bùi Anh Khang	079072139477	402 Khánh Hội, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	31/01/2000
-287	287	002153765	Dương Minh Hoan	079202897460	87 Bùi Viện, Phường 12, Thành phố Vũng Tàu, BRVT	2	21/05/2009
-288	288	136653645	Phan Ngọc Tiên	079169079668	159 Mai Chí Thọ F. 10 Thành phố Vũng Tàu Tỉnh Bà Rịa - Vũng Tàu	1	29/05/2008
-289	289	527165900	Nguyễn Văn Trí	094071561087	141 Võ Nguyên Giáp, Phường 2, TP.Vũng Tàu, BR-VT	3	24/10/2002
-290	290	196879179	Trần Minh Trọng	010046928989	324/41 Phạm Văn Chiêu, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	19/02/2014
-291	291	727722922	Đoàn Út	079092082644	7/17 Nguyễn Văn Lượng, Phường 2, TP Vũng Tàu	1	21/07/2000
-292	292	492271345	Lê Ngọc Nhân	052049704866	192 Pasteur, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	27/11/2019
-293	293	584315818	Dương Ngọc Hà	030183033950	77 Nguyễn Xí, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	03/05/2002
-294	294	494354681	Nguyễn Văn Hậu	077068982564	375 Nguyễn Hữu Cảnh, F.1, TP. Vũng Tàu	4	07/12/2018
-295	295	786945700	Hồ Phương Bích	079191889410	Hẻm 472 Hạ Long, Phường 2, Thành phố Vũng Tàu, BR-VT	6	16/02/1998
-296	296	076869668	Nguyễn Thị Như	066179753542	92/24 Ba Cu, P. 12, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	11/08/2024
-297	297	780292870	Nguyễn Minh Định	077075378927	93 Bà Hom, Phường 1, Thành phố Vũng Tàu	2	06/05/2019
-298	298	401615143	Đinh Minh	079077479442	127D Lê Duẩn, Phường 2, TP Vũng Tàu, BR-VT	3	25/04/1997
-299	299	446285533	Nguyễn Gia Đệ	079051694362	315/28 Lê Quang Định, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	07/11/2024
-300	300	602316492	Nguyễn Ngọc Mai	\N	Số 109 Trương Công Định, Phường 12, TP. Vũng Tàu, BRVT	2	17/08/2003
-301	301	200926166	Phạm Công Cường	\N	378 Le Van Viet, F. 10, TP Vung Tau, Tinh Ba Ria - Vung Tau	3	23/02/2004
-302	302	158650224	Nguyễn Hữu Luân	079056184462	Hem 35 Hai Ba Trung, Phuong 12, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	3	24/02/2016
-303	303	490267197	Nguyễn Quốc Thạnh	079072453726	Hem 441 Nguyen Huu Tho, Phuong 1, TP. Vung Tau, Tinh Ba Ria - Vung Tau	1	28/05/2022
-304	304	975130394	Phùng Văn Trường	014085076916	Số 266 Nguyễn Huệ, Phường 12, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	22/02/2012
-305	305	176378932	Lê Kim Hậu	079184660390	45 Lê Hồng Phong, P. 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	8	08/08/2006
-306	306	706001396	Lâm Trúc	079192386232	378 Khánh Hội, Phường 1, Thành phố Vũng Tàu, BR-VT	6	17/01/2015
-307	307	465411609	Nguyễn Thị Ngọc	079184140137	82 Lê Văn Lương, Phường 12, Thành phố Vũng Tàu	4	10/12/2020
-308	308	193227667	Nguyễn Hoàng Hoan	079083723594	4 Nam Kỳ Khởi Nghĩa, Phường 1, Thành phố Vũng Tàu, BR-VT	5	24/09/2002
-309	309	666040397	Nguyễn Trung Khang	091081634779	Số 165 Nguyễn Thị Minh Khai, 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	18/06/2012
-310	310	484666606	Huỳnh Đức Hào	\N	29 Trương Công Định, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	02/10/2000
-311	311	797804445	Trần Thị Ý	079165151369	114 Nguyễn Sơn, Phường 12, Thành phố Vũng Tàu	4	23/06/2015
-312	312	194859408	Phạm Văn Tường	079054019275	410 Lê Đức Thọ, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	03/06/2014
-313	313	556986908	Nguyễn Gia Tùng	077078002873	420 Pasteur, Phuong 2, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	2	10/06/2020
-314	314	202591136	Nguyễn Đông	079096813272	Số 155 Bình Long, Phường 10, TP Vũng Tàu, BR-VT	1	04/04/2007
+1	1	665076326	Nguyễn Văn Công	074085536882	187 Hoàng Văn Thụ, F.1, Thành phố Vũng Tàu	5	02/11/2016
+2	2	733064211	Nguyễn Quý	\N	195 Đỗ Xuân Hợp, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	07/07/2002
+3	3	173049815	Lê Gia Hoan	077202775218	291 Ba Tháng Hai, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	7	29/10/2007
+4	4	973428378	Phạm Văn Mẫn	079065159276	Hẻm 182 Nguyễn Văn Linh, Phường 2, TP Vũng Tàu, BR-VT	3	14/07/2024
+5	5	125688255	Huỳnh Thị Mai	\N	100 Trần Hưng Đạo, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	09/12/2018
+6	6	927036752	Trần Lâm	079080419862	28/7 Hoàng Hoa Thám, F. 2, Thành phố Vũng Tàu, BR-VT	2	09/10/2010
+7	7	669205671	Nguyễn Hữu Tùng	079094572576	362 Nguyễn Văn Lượng, Phường 1, Thành phố Vũng Tàu, BR-VT	1	17/07/1997
+8	8	466541768	Nguyễn Gia Hải	079097426404	224/25/9 Nguyễn Văn Tạo, Phường 10, Thành phố Vũng Tàu, BR-VT	8	14/11/2011
+9	9	120390140	Phạm Hoài Lành	074198177290	152/47 Mai Chí Thọ, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	29/06/2001
+10	10	879109980	Lê Thành Hải	079056433979	288 Hoàng Hoa Thám, F. 2, Thành phố Sũng Tàu, BR-VT	2	10/06/2022
+11	11	166654723	Nguyễn Công Lân	079066692327	211 Nguyễn Hữu Cảnh, F. 2, Thành phố Vũng Tàu, BR-VT	5	05/12/2024
+12	12	085304453	Trần Thị Thơ	026176096259	374 Bà Hom, Phường 10, TP.Vũng Tàu	2	08/04/2016
+13	13	952335856	Trịnh Đức Hùng	074047342464	153/50 Yersin, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	29/12/2008
+14	14	614785372	Lê Thị Tiên	064188489999	308/35/20 Hoàng Hoa Thám, P.2, Thành phố Vũng Tàu, BR-VT	4	20/06/2003
+15	15	133019546	Lê Văn Thái	074050260032	Hẻm 82 Trần Quang Khải, Phường 1, Thành phố Vũng Tàu	7	04/08/2009
+16	16	735895187	Võ Thảo Vy	079195753558	464/9 Bà Hom, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	8	26/09/2009
+17	17	187861412	Nguyễn Việt	077055592589	249 Võ Văn Kiệt, Phường 1, TP.Vũng Tàu	2	03/01/1996
+18	18	258219722	Phạm Xuân Mai Toàn	079091489335	168 Đỗ Xuân Hợp Phường 12 TP.Vũng Tàu BRVT	5	08/01/2003
+19	19	923870670	Nguyễn Anh	031190252345	120/26 Ba Cu, Phường 1, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	18/12/2022
+20	20	291385229	Nguyễn Minh Phước	079097030711	332 Nguyễn Thị Minh Khai, F. 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	8	09/04/2023
+21	21	063762157	Lê Đức Đệ	079097843694	345B Lê Văn Lương, F.1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	05/04/2004
+22	22	855617342	Nguyễn Trung	\N	217/10 Phạm Văn Chiêu, F. 10, Thành phố Vũng Tàu, BR-VT	2	08/02/2019
+23	23	262751412	Lê Ngọc Giang	074060291816	5 Ba Tháng Hai, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	25/11/2016
+24	24	709384972	Lê Tấn Khải	010092693658	471/16/9 Nguyễn Chí Thanh, F.12, TP.Vũng Tàu, BRVT	4	15/09/2011
+25	25	600282329	Nguyễn Văn Thu Hiển	\N	206/58 An Dương Vương, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	24/05/2014
+26	26	995605430	Nguyễn Minh Cẩm	079145685292	144 LÊ VĂN SỸ, PHƯỜNG 12, THÀNH PHỐ EŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	4	08/01/2019
+27	27	820208999	Nguyễn Quốc Khải	079069760013	426/48 Đỗ Xuân Hợp, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	15/10/2019
+28	28	925519861	Nguyễn Văn Sỹ	079054144894	109 Nguyễn Văn Trỗi, Phường 2, Thành phố Vũng Tàu, BR-VT	3	27/12/2006
+29	29	586693055	Huỳnh Thị Hường	\N	321/35 Nguyễn Kiệm, Phường 1, Thành phố Pũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	22/11/2009
+30	30	828403248	Nguyễn Minh Lực	079058474784	23 Mai Chí Thọ, P. 12, Thành phố Vũng Tàu	1	08/05/1996
+31	31	631636564	Trần Nhật Hoàng	022063006790	404 Pasteur, F.12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	03/10/2016
+32	32	186056521	Nguyễn Văn Công	079061693188	315 Võ Nguyên Giáp, Phường 1, Thành phố Vũng Tàu	3	17/09/2019
+33	33	290258011	Nguyễn Thanh Diệp	079191816441	Hẻm 363 Lê Văn Việt, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	19/01/2012
+34	34	315417963	Nguyễn Hữu Hồ	046090923140	52 Nguyễn Văn Linh, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	07/05/1996
+35	35	858179108	Nguyễn Thanh Phát	079061665357	232 Đỗ Xuân Hợp, F. 10, TP Vũng Tàu	4	18/04/1998
+36	36	012365719	Nguyễn Văn Rạng	079068251155	33 Pasteur, Phường 12, TP. Vũng Tàu	4	16/05/2007
+37	37	316140045	Nguyễn Đệ	079070793768	Số 72 Nguyễn Văn Tiết, Phường 12, TP. Vũng Tàu	3	01/09/2009
+38	38	279144967	Phạm Tấn Kiên	074092229660	455/43 Mai Chi Tho, Phuong 12, Thanh pho Vung Tau, BRVT	3	27/07/2013
+39	39	682596297	Trần Văn Công	040046011655	249 Lê Văn Lương, 1, Thành phố Pũng Tàu	7	26/06/2021
+40	40	458004991	Đinh Văn Ngân	079072180770	243/16 Trương Công Định, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	19/02/2017
+41	41	794348765	Nguyễn Hữu Phước	074077060026	65/32 PHẠM VĂN CHIÊU, P.10, TP.VŨNG TÀU, BR-VT	7	31/07/2007
+42	42	229973610	La Khánh Trâm	077180668895	437 Pasteur, Phường 1, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	27/07/2009
+43	43	944281885	Phạm Hoàng Vĩnh	037096455806	299 An Dương Vương, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	07/06/2018
+44	44	745563365	Phạm Thảo Bình	079148293723	165C Nguyễn Văn Lượng, Phường 10, TP Vũng Tàu, BR-VT	2	23/03/1996
+45	45	892179389	Lê Văn Trí	070050357074	141 Đỗ Xuân Hợp, Phường Vũng Tàu, TP. Hồ Chí Minh	5	04/07/2025
+46	46	155845919	Nguyễn Thị Ngọc Anh	079189658578	391/28 An Dương Vương, P. Vũng Tàu	4	25/07/2025
+47	47	327485263	Vũ Ngọc Phụng	079050123363	98 Nguyễn Chí Thanh, Phường 12, Thành phố Vũng Tàu, BRVT	4	16/03/2021
+48	48	936527485	Trần Thị Mai	079180294314	241/52 VÕ NGUYÊN GIÁP, P. 1, TP. VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	6	25/12/2002
+49	49	139840669	Trương Ngọc Nguyệt	077183703446	466 Bùi Viện, Phường 2, TP Vũng Tàu, BR-VT	5	17/03/2005
+50	50	866319876	Đặng Văn Minh	\N	26 Nguyễn Ảnh Thủ, Phường 10, Thành phố Pũng Tàu	2	19/03/2003
+51	51	113737716	Lê Phượng	079193366938	63 NGUYỄN VĂN LƯỢNG PHƯỜNG 10 TP VŨNG TÀU TỈNH BÀ RỊA - VŨNG TÀU	6	18/03/1998
+52	52	343797264	Trần Quốc Quang	\N	87 Nguyễn Ảnh Thủ, Phường 10, TP Vũng Tàu, BR-VT	1	15/08/2016
+53	53	313112787	Huỳnh Minh Bảo	\N	436 Võ Văn Tần, Phường 2, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	16/08/2005
+54	54	923024687	Đặng Gia Nhân	079054132571	450 Pasteur, P. 1, Thành phố Vũng Tàu, BR-VT	3	20/02/2018
+55	55	274302710	Nguyễn Tấn Công	035055094672	Hẻm 318 Nguyễn Chí Thanh, Phường 12, Thành phố Vũng Tàu, BRVT	3	19/12/2020
+56	56	712816102	Nguyễn Quốc Trí	\N	366 Le Van Sy, P. 1, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	7	13/11/2012
+57	57	951428903	Huỳnh Văn Đạt	079085194085	241/41 Nguyễn Kiệm, 1, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	25/11/2003
+58	58	871306437	Hồ Thị Lài	079190524424	312/54 Nguyễn Văn Lượng, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	19/09/2024
+59	59	441161876	Nguyễn Quốc Hiền	049201251802	Số 163 Nguyễn Kiệm, Phường 1, TP. Vũng Tàu, BR-VT	3	10/12/2019
+60	60	438520490	Lê Văn Tiến	079050025774	211/4 Nguyễn Văn Lượng, Phường 1, Thành phố Vũng Tàu, BR-VT	7	18/12/2002
+61	61	913289985	Nguyễn Thu Ý	079180873335	177 Bùi Viện, P. Vũng Tàu	6	09/07/2025
+62	62	144601932	Vũ Thị Quyên	\N	375C Pasteur, P. 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	25/09/2006
+63	63	782277278	Trần Thanh Toàn	010083094434	74 Nguyễn Văn Trỗi, P.2, TP.Vũng Tàu, BR-VT	1	25/11/2008
+64	64	332688285	Nguyễn Hoàng Hoàng	079057817750	Hẻm 400 Lê Văn Việt, Phường Phước Thắng, TP. Hồ Chí Minh	6	20/08/2025
+65	65	018565819	Lê Văn Quang	079072397255	99 Nguyễn Ảnh Thủ, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	19/05/2014
+66	66	629311359	Hoàng Thanh Mẫn	079086846261	Số 83 Thùy Vân, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	19/10/2004
+67	67	572966899	Nguyễn Văn Hồ	\N	447/15/9 Đỗ Xuân Hợp, F.12, TP. Vũng Tàu, BRVT	4	03/06/1999
+68	68	376315163	Nguyễn Thị Tiên	\N	203/18 Pasteur, Phường 1, TP. Vũng Tàu, BR-VT	4	12/11/2017
+69	69	345630603	Lê Văn Kim Trường	092095621186	207 Nguyễn Văn Lượng, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	16/02/1996
+70	70	863203247	Lê Mỹ Tuyết	074192199862	102/51 Sư Vạn Hạnh, P. 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	17/06/2006
+71	71	548442100	Nguyễn Trung Thái	079057372558	333 Pasteur, Phuong 1, Thanh pho Vung Tau, BR-VT	3	13/12/2018
+72	72	184514426	Nguyễn Tấn Hưng	079069203833	89 Trương Công Định, Phường 1, Thành phố Vũng Tàu	1	04/11/2003
+73	73	299690142	Dương Thị Lựu	079154487647	376/32/14 Nguyễn Văn Trỗi, 2, TP Vũng Tàu, BR-VT	2	06/07/2021
+74	74	965322208	Huỳnh Hoàng Đức	079055360023	299/27/5 Pasteur, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	19/10/2018
+75	75	417209358	Đinh Minh Mai Vân	079189920018	108 Lê Văn Sỹ, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	01/10/1997
+76	76	159756490	Hồ Phương Thu	074171657232	408 NGUYỄN CHÍ THANH, PHƯỜNG 10, TP VŨNG TÀU	4	25/09/2009
+77	77	007882770	Lý Thanh Hoàng Hữu	079080868119	Số 75 Đỗ Xuân Hợp, P. 12, Thành phố Vũng Tàu, BRVT	6	27/10/1996
+78	78	675483977	Phạm Hữu Thuận	079083453310	176 Nguyễn Văn Lượng, F. 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	16/04/1999
+79	79	645120316	Phan Văn Tuệ	\N	Hẻm 461 Ba Tháng Hai, Phường 2, Thành phố Vũng Tàu	3	16/06/2021
+80	80	686876826	Nguyễn Văn Việt	074200971490	436/38 Nguyễn Duy Trinh, Phường 10, TP Vũng Tàu	6	04/02/2001
+81	81	855773953	Phạm Phương Mai Thúy	079158866837	387 Lê Văn Lương, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	22/08/2006
+82	82	660598059	Trần Thanh Mỹ	077180157833	338 Phạm Văn Chiêu, Phường 10, Thành phố Vũng Tàu	2	18/01/2009
+83	83	344616108	Lê Hoàng Hậu	079098531613	473 ĐỖ XUÂN HỢP, F.1, TP.VŨNG TÀU, BR-VT	4	22/09/1996
+84	84	848275568	Lâm Thị Mai An	074192211555	54 Ba Hom, Phuong 10, Thanh pho Pung Tau	4	16/12/2018
+85	85	394795023	Nguyễn Chiến	\N	300/12 Nguyễn Kiệm, P. 1, TP. Vũng Tàu	6	18/02/2024
+86	86	446830137	Lê Ngọc Lượng	012062028480	450 Sư Vạn Hạnh, P. Phước Thắng, HCM	3	01/08/2025
+87	87	454910830	Lê Chiến	074066487673	218 Võ Nguyên Giáp, Phường 1, Thành phố Vũng Tàu, BR-VT	6	10/04/2005
+88	88	046764155	Lê Mai	074174548869	469A Võ Văn Kiệt, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	07/12/2019
+89	89	823808880	Cao Ngọc Hồ	077094459605	25/60 Do Xuan Hop, Phuong 12, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	1	05/12/2004
+90	90	184244188	Nguyễn Nguyên	\N	99/30 Mai Chí Thọ, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	8	23/02/1999
+91	91	818121641	Nguyễn Quốc Xuân	079068614435	12/7/4 Ba Thang Hai, P. 1, Thanh pho Vung Tau	5	18/04/2014
+92	92	310583023	Châu Nhật Sang	084080606879	73/5/20 ĐỖ XUÂN HỢP, PHƯỜNG 12, THÀNH PHỐ VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	4	03/08/2007
+93	93	177726823	Trương Minh An	079049877127	98/17/9 Nguyen Anh Thu, F. 10, Thanh pho Pung Tau	3	16/06/1996
+94	94	863001759	Trần Văn Thành	079045574198	123/4 Nguyễn Hữu Cảnh, 2, TP Vũng Tàu, BR-VT	6	17/05/1997
+95	95	527452819	Nguyễn Hữu Kim Duy	079097986509	300/40 Phạm Văn Chiêu, Phường Vũng Tàu, TP.HCM	2	12/08/2025
+96	96	590089684	Phạm Hồng Thắm	079156614891	368/30 Hạ Long, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	30/07/2008
+97	97	705082924	Nguyễn Lâm	079099972710	137/35 Yersin, Phường 12, TP. Vũng Tàu, BRVT	3	26/04/2005
+98	98	027518927	Nguyễn Khánh Quỳnh	079186402569	Hem 18 Nguyen Kiem, Phuong 1, TP. Vung Tau, BR-VT	2	01/01/2017
+99	99	208313747	Nguyễn Thanh Trâm	074192019465	78 Nguyễn Chí Thanh, P. Phước Thắng, Thành phố Hồ Chí Minh	2	04/07/2025
+100	100	587836180	Bùi Hữu Hùng	079082483903	207 Nguyen Huu Canh, Phuong 2, Thanh pho Vung Tau, BR-VT	3	02/05/2010
+101	101	031585882	Trần Anh Đông	\N	10 Yersin, Phường 10, Thành phố Vũng Tàu, BR-VT	3	16/01/2018
+102	102	778487949	Trần Hữu Ngân	\N	454 Lê Văn Sỹ, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	01/09/2007
+103	103	597953451	Võ Văn Trí	077072143658	83 Ba Tháng Hai, Phường 2, Thành phố Vũng Tàu, BR-VT	5	30/06/2010
+104	104	654064734	Nguyễn Văn Vinh	079082004510	286/48 Yersin, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	30/03/2015
+105	105	736227789	Nguyễn Thị Na	079152298068	457B Võ Văn Kiệt, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	09/02/2004
+106	106	328101551	Lê Văn Gia Thông	079087689082	268 Lê Văn Việt, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	25/01/2023
+107	107	164918627	Phạm Thị Tuyền	054159083962	430/60 Nguyễn Duy Trinh Phường 10 TP Vũng Tàu	3	10/05/2005
+108	108	032311056	Dương Hữu Phát	091081265875	307 Kha Vạn Cân, P.10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	21/12/2010
+109	109	914640446	Nguyễn Minh Trường	079077509366	403/30 Ba Tháng Hai, Phường 1, Thành phố Pũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	18/11/2008
+110	110	699402945	Nguyễn Hữu Ngân	079072625083	Hẻm 223 Nguyễn Ảnh Thủ, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	08/06/1996
+111	111	706816469	Vũ Công Cường	026058925248	322 Le Van Sy, Phuong 12, TP. Vung Tau, Tinh Ba Ria - Vung Tau	2	08/01/2021
+112	112	063960664	Phan Bảo Nghi	079149434366	80 Mai Chí Thọ, Phường 12, Thành phố Vũng Tàu	6	23/04/2016
+113	113	679571118	Nguyễn Nhật Trí	\N	395/50 Ba Tháng Hai, P. 1, Thành phố Pũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	11/05/1999
+114	114	899766936	Nguyễn Quốc Thắng	052096836295	261C An Dương Vương, 2, TP Vũng Tàu, BR-VT	4	03/01/1999
+115	115	989009621	Mai Văn Hào	004090428054	269 Pham Van Chieu, Phuong 10, Thanh pho Vung Tau, BR-VT	2	08/07/2024
+116	116	887283894	Trần Dũng	079082619040	189 Ba Cu, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	26/08/2018
+117	117	410950817	Đặng Thanh Mơ	079174441592	223/34/20 Nguyễn Chí Thanh, Phường Phước Thắng, Thành phố Hồ Chí Minh	3	07/07/2025
+118	118	443467338	Phạm Văn Đạt	004099741683	189/22/12 Trần Hưng Đạo, P. 1, Thành phố Vũng Tàu, BR-VT	4	30/09/2024
+119	119	830923919	Nguyễn Công Đăng	079071004826	193/8 Quang Trung, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	09/03/2021
+120	120	476655066	Phạm Anh Tiến	\N	7/25 Nguyễn Văn Linh, Phường Vũng Tàu	4	13/07/2025
+121	121	490535665	Nguyễn Công Đông	079090977666	209 Quang Trung, Phường 12, TP. Vũng Tàu, BRVT	4	13/12/2014
+122	122	774450151	Phạm Văn Trung	\N	195 Lê Văn Sỹ, P. 12, Thành phố Vũng Tàu	2	16/07/2012
+123	123	444447095	Lê Thị Nhàn	037195483605	396/19/1 Quang Trung, F.12, Thành phố Vũng Tàu, BRVT	2	18/03/2022
+124	124	681724775	Phan Đức Minh	079066175511	136 Pasteur, Phường 12, TP.Vũng Tàu, BRVT	1	17/04/2016
+125	125	514031456	Võ Văn Hoàng Thắng	079079974246	61 Đỗ Xuân Hợp, 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	08/02/2006
+126	126	090292397	Trần Văn Đăng	079070692634	55 Bà Hom, Phường 10, Thành phố Vũng Tàu, BR-VT	3	20/02/2003
+127	127	771396960	Nguyễn Thảo Dạ	\N	64/45 Nguyễn Thị Minh Khai, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	01/11/1999
+128	128	628447357	Nguyễn Hoàng Gia Xuân	079050183206	462/30 Bui Vien, Phuong 2, TP Vung Tau	5	06/06/2008
+129	129	281891711	Lê Văn Tuấn	079059974935	175C Nguyễn Chí Thanh, F. 10, TP.Vũng Tàu, BR-VT	1	06/02/2011
+130	130	189671778	Nguyễn Anh Chiến	077095603080	341 Le Van Viet, P. 12, TP. Vung Tau, BRVT	4	12/02/2013
+131	131	201513666	Nguyễn Thanh Bảo	077083642575	32 Hoàng Hoa Thám, Phường 2, Thành phố Vũng Tàu	3	28/01/2020
+132	132	317205028	Từ Thành Định	079068444319	Số 327 Yersin, P.10, TP Vũng Tàu, BR-VT	6	17/10/2019
+133	133	463414190	Phạm Minh Dương	024079719267	246 Yersin, Phường Rạch Dừa	3	23/08/2025
+134	134	567399688	Trần Văn Phong	074081151175	172 Lê Văn Sỹ, P. 12, TP. Vũng Tàu	3	12/12/2006
+135	135	883793561	Nguyễn Gia Hiệp	077062611248	52/25 Nguyễn Thị Minh Khai, F. 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	8	15/06/2018
+136	136	612070758	Nguyễn Thị Vân	079151254268	470 Nguyễn Ảnh Thủ, 10, Thành phố Vũng Tàu	1	03/09/2020
+137	137	614026777	Lê Thị Sương	079155163586	350 Kha Vạn Cân, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	29/12/2019
+138	138	684990980	Trần Đức Khải	074045624745	431 Pasteur, Phường 12, Thành phố Vũng Tàu, BRVT	4	27/07/2003
+139	139	889222804	Trần Ngọc Chiến	077056980080	Số 314 Bùi Viện, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	12/11/2014
+140	140	671589522	Nguyễn Hoàng Khang	079085187283	Hem 320 Nguyen Thi Minh Khai, Phuong 2, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	4	03/04/2019
+141	141	528071173	Đặng Trung Kha	079089142337	403/10/9 Đỗ Xuân Hợp, 1, Thành phố Vũng Tàu	3	16/10/2014
+142	142	973637701	Lê Thị Lài	079192060969	18C Lê Văn Việt, F.12, Thành phố Eũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	08/03/2002
+143	143	805004808	Trần Văn Long	\N	280 Nguyễn Văn Trỗi, Phường 2, Thành phố Vũng Tàu	4	14/01/2012
+144	144	318977746	Kiều Văn Hồ	\N	239 Sư Vạn Hạnh, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	27/10/2001
+145	145	617605238	Nguyễn Thị Lài	\N	346D Đỗ Xuân Hợp, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	21/10/2012
+146	146	082902434	Châu Thị Hiền	066169781341	236/9/15 Hoàng Hoa Thám, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	27/09/1998
+147	147	560059667	Phạm Minh Phát	079084666679	297/13 Võ Văn Tần, 2, Thành phố Vũng Tàu	3	18/08/2000
+148	148	146314964	Trần Ngọc Dạ	079166329329	139/32 PASTEUR, P. 12, THÀNH PHỐ VŨNG TÀU	4	08/05/2022
+149	149	377485698	Huỳnh Văn Kỳ	040045777330	85C Nguyễn Chí Thanh, Phường Rạch Dừa	4	20/07/2025
+150	150	077472349	La Văn Mạnh	079065681045	154 Nguyễn Văn Trỗi, P.2, TP Vũng Tàu, BR-VT	6	27/08/2016
+151	151	419640178	Trần Văn Quý	079076694587	178 Phạm Văn Chiêu, Phường 1, Thành phố Vũng Tàu, BR-VT	6	13/01/2004
+152	152	939683254	Huỳnh Ngọc Sỹ	015057593209	392 Nguyễn Hữu Cảnh, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	10/11/2010
+153	153	523317900	Lê Minh Long	079068553854	338/2 Thùy Vân, 10, TP.Vũng Tàu, BR-VT	3	04/10/2004
+154	154	689962589	Lê Văn Hiệp	091081481277	465/7 Quang Trung, P. 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	25/10/1999
+155	155	476526168	Nguyễn Văn Dũng	042097686825	294 BÀ HOM, F. 10, TP.VŨNG TÀU	2	01/11/1997
+156	156	722953200	Trần Toàn	095089341513	210/19 Bà Hom, Phường Rạch Dừa, Thành phố Hồ Chí Minh	4	27/08/2025
+157	157	580624607	Nguyễn Tấn Xuân	\N	10 Nguyễn Kiệm, Phường Vũng Tàu, Thành phố Hồ Chí Minh	4	04/08/2025
+158	158	307880545	Trương Thị Loan	074170908546	16 Nguyễn Văn Linh, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	11/06/2015
+159	159	882142348	Phan Minh Ngọc Phước	079201009144	173 Nguyễn Ảnh Thủ, Phường 2, Thành phố Vũng Tàu, BR-VT	2	19/11/2013
+160	160	630370016	Diệp Văn Việt	072095337152	19 Pham Van Chieu, Phuong 10, Thanh pho Vung Tau	1	17/01/2023
+161	161	091751567	Lê Văn Hòa	079063292534	304 Nguyễn Ảnh Thủ, Phường 2, Thành phố Vũng Tàu	3	11/02/2020
+162	162	434256416	Lê Thanh Lực	079086829316	435/11/16 Nguyen Van Tiet, P. 12, Thanh pho Vung Tau, BRVT	3	03/06/2013
+163	163	572462888	Nguyễn Đức Đệ	072076264826	260 Hoàng Văn Thụ, P. 1, TP. Vũng Tàu, BR-VT	2	05/06/2003
+164	164	787885719	Lê Minh Kiên	074091844499	169/20 Nguyễn Chí Thanh, Phường 10, Thành phố Vũng Tàu, BR-VT	8	24/09/2023
+165	165	967274444	Phạm Tấn Phước	024061991502	Số 43 Nguyễn Văn Trỗi, 2, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	24/04/2009
+166	166	117793700	Nguyễn Văn Việt	\N	341 Trần Quang Khải, Phường Vũng Tàu, Thành phố Hồ Chí Minh	5	28/08/2025
+167	167	411147633	Hồ Kim Thanh	079190956992	271/22/11 Lũy Bán Bích, P.2, Thành phố Vũng Tàu, BR-VT	4	03/06/2015
+168	168	178581949	Nguyễn Đức Thu Khoa	079092296698	403 Lê Văn Lương, 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	20/01/2018
+169	169	091700022	Bùi Hữu Tỷ	034087798089	259 Đỗ Xuân Hợp, F.12, TP. Vũng Tàu, BRVT	6	05/10/1995
+170	170	324383339	Võ Thanh Nghĩa	077074546034	177/16/6 Đỗ Xuân Hợp, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	08/04/1999
+171	171	904791913	Trần Hoàng Sang	079055132798	90 An Dương Vương, Phường 12, Thành phố Vũng Tàu	3	11/05/2003
+172	172	076389742	Nguyễn Công Minh	079050475479	Hẻm 43 Nguyễn Thị Minh Khai, F. 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	25/01/2019
+173	173	471669781	Nguyễn Thảo Hoàng Khánh	079164586658	116 Nguyễn Thị Minh Khai, F. 2, TP Vũng Tàu, BR-VT	2	30/08/2013
+174	174	455685814	La Văn Lực	079091252833	318/2/1 Nguyễn Ảnh Thủ, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	21/04/2007
+175	175	230942285	Trần Văn Hậu	079080433192	Hẻm 202 Sư Vạn Hạnh, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	15/08/2000
+176	176	637020064	Nguyễn Văn Hoàng Vũ	074068028160	220/30/1 Nguyễn Chí Thanh, P. Phước Thắng, Thành phố Hồ Chí Minh	4	09/07/2025
+177	177	378530792	Nguyễn Thị Cúc	027170397675	So 28 Nguyen Thi Minh Khai, Phuong 2, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	4	02/07/2003
+178	178	753805324	Dương Thanh Rạng	079098376199	222/39 Nguyen Chi Thanh P. 12 Thanh pho Vung Tau BRVT	4	25/03/2023
+179	179	915585768	Lý Ngọc Diễm	\N	32 Thùy Vân, F. 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	03/04/1995
+180	180	645476747	Trần Công Hoàng	079063279507	Số 8 Nguyễn Văn Tiết, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	13/05/2010
+181	181	401976917	Lê Xuân Lợi	079081434621	Hem 356 Do Xuan Hop, Phuong 10, TP Vung Tau, Tinh Ba Ria - Vung Tau	2	11/07/2018
+182	182	542974378	Võ Thảo Nhi	074192125715	72 Phạm Văn Chiêu, F.1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	17/04/2006
+183	183	963752684	Thạch Quốc Quang	079200218811	145/23 Thùy Vân, Phường 10, Thành phố Pũng Tàu, BR-VT	2	28/01/2022
+184	184	236632487	Nguyễn Thanh Thông	077095208107	405/41 Ba Cu, Phường 1, Thành phố Vũng Tàu, BR-VT	4	12/09/2005
+185	185	585787320	Quách Đức Kiên	012076142957	397 Lê Văn Sỹ P. 12 TP. Vũng Tàu	7	22/02/2003
+186	186	468923450	Nguyễn Thị Nhàn	079196555477	204 Ba Thang Hai, F. 2, Thanh pho Vung Tau, BR-VT	5	03/11/2022
+187	187	403703407	Nguyễn Văn Nam	084095034200	375 Phạm Văn Chiêu, Phường 10, Thành phố Vũng Tàu, BR-VT	2	13/03/2013
+188	188	307033437	Kiều Hữu Tỷ	079064376559	227 Pasteur, P. 12, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	21/08/2023
+189	189	652152214	Hoàng Thị Lệ	094198907229	So 260 Do Xuan Hop, F.12, Thanh pho Vung Tau, BRVT	4	25/09/2018
+190	190	194268487	Trần Kha	\N	124 Ba Tháng Hai, P. 1, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	06/08/1995
+191	191	255968504	Phạm Văn Khánh	064203478390	320A Đỗ Xuân Hợp, F.12, TP. Vũng Tàu, BRVT	2	21/05/2015
+192	192	676304789	Lê Thành Công	074052616568	312 Phạm Văn Chiêu, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	04/04/2009
+193	193	789183339	Nguyễn Nhật Chiến	079096144086	364 Ba Cu, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	02/02/2000
+194	194	160077567	Nguyễn Tấn Vương	\N	312 Nguyễn Chí Thanh, 2, Thành phố Vũng Tàu	3	12/02/1995
+195	195	983753470	Nguyễn Ngọc Mơ	077301748667	226/22 Quang Trung, Phường 12, Thành phố Vũng Tàu, BRVT	1	05/02/2012
+196	196	812687730	Huỳnh Thanh Tài	079070616625	74 Đỗ Xuân Hợp, Phường Rạch Dừa, HCM	2	03/07/2025
+197	197	337321993	Nguyễn Thị Nhạn	077178699620	453 Quang Trung, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	24/04/2004
+198	198	730255213	Phạm Thị Kim	079190010969	130 Hoàng Hoa Thám, P.2, TP Vũng Tàu, BR-VT	6	25/10/1995
+199	199	566479402	Tạ Văn Khang	079091726522	327 Bùi Viện, 2, Thành phố Vũng Tàu, BR-VT	5	17/05/2006
+200	200	279782467	Vũ Hiền	074086510175	Số 90 Nguyễn Kiệm, P. 1, Thành phố Vũng Tàu, BR-VT	4	16/08/2007
+201	201	952404637	Lê Công Khôi	079055828846	413 Ba Cu, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	28/08/2010
+202	202	615130387	Lê Thị Bình	079191645675	387/30 Yersin, P. 12, TP. Vũng Tàu, BRVT	4	28/10/2008
+203	203	846074222	Nguyễn Văn Hiển	079079204709	362D Đỗ Xuân Hợp, Phường 10, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	15/10/2005
+204	204	510539510	Nguyễn Thị Bảo Mơ	079152347895	Hẻm 112 Lũy Bán Bích, F. 2, TP.Vũng Tàu	4	15/11/2006
+205	205	938209910	Trần Hoàng Hiếu	079088767216	207/19/17 Yersin, Phuong 10, TP Vung Tau, Tinh Ba Ria - Vung Tau	2	27/10/2008
+206	206	253774957	Nguyễn Minh Quốc Phú	051054756052	125/28 Nguyễn Văn Tiết, P. Phước Thắng, Thành phố Hồ Chí Minh	3	17/07/2025
+207	207	843582697	Nguyễn Văn Khoa	\N	474 Bà Hom, Phường Rạch Dừa, TP. Hồ Chí Minh	3	12/07/2025
+208	208	801211720	Lê Sơn	079068485461	440 Do Xuan Hop, F.12, TP. Vung Tau, Tinh Ba Ria - Vung Tau	4	26/10/1997
+209	209	137151390	Phạm Thị Vân	079187550129	463 Sư Vạn Hạnh, P. 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	22/12/2007
+210	210	701885769	Nguyễn Nhật Sang	079068266461	410 Nguyễn Thị Minh Khai, P.2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	05/08/2000
+211	211	099216748	Nguyễn Hoài Dạ	022164965401	361/17/20 Nguyễn Ảnh Thủ, Phường 1, TP. Vũng Tàu, BR-VT	2	28/02/2019
+212	212	699376737	Nguyễn Văn Hồ	079079278420	108/22 Phạm Văn Chiêu, F.1, TP. Vũng Tàu, BR-VT	2	25/03/2007
+213	213	765427773	Nguyễn Văn Dũng	079045065623	370 Sư Vạn Hạnh, 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	09/10/2013
+214	214	740832964	Huỳnh Thanh Nhựt	\N	389/40 Nguyễn Văn Tiết, P. 12, Thành phố Vũng Tàu, BRVT	4	22/09/2020
+215	215	672117123	Phùng Quốc Bách	079069897661	121 Ba Cu, Phường 1, Thành phố Vũng Tàu, BR-VT	1	11/08/2006
+216	216	181101429	Tạ Ngọc Hảo	042193049151	113 Đỗ Xuân Hợp, Phường Phước Thắng, Thành phố Hồ Chí Minh	2	03/07/2025
+217	217	305739693	Nguyễn Văn Hiền	012077015371	306/30 Quang Trung, P. 12, Thanh pho Vung Tau	3	16/11/2011
+218	218	293535929	Nguyễn Thanh Lợi	\N	HẺM 17 AN DƯƠNG VƯƠNG, F. 2, TP.VŨNG TÀU	4	22/06/2016
+219	219	093790180	Nguyễn Thanh My	079300717626	333 Võ Văn Kiệt, P. 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	25/09/2016
+220	220	848436643	Huỳnh Kim Diệp	074184259866	189 Ba Tháng Hai, Phường 2, TP Vũng Tàu, BR-VT	2	09/03/2021
+221	221	390231358	Đinh Thảo Dạ	077187326039	37/22 Pasteur, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	20/10/2009
+222	222	147489761	Nguyễn Gia Luân	079201026897	418/43 Bùi Viện, Phường 2, Thành phố Vũng Tàu	4	04/11/2018
+223	223	774252159	Đỗ Thị Trinh	079150667598	Số 281 Nguyễn Hữu Cảnh, 2, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	26/12/2001
+224	224	025008360	Phạm Linh	079179164139	305 Nguyễn Văn Tạo, P.10, Thành phố Vũng Tàu	5	17/11/2001
+225	225	058806526	Nguyễn Văn Hoan	079077592806	454/21/1 Nguyễn Văn Trỗi, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	21/09/2021
+226	226	964923891	Trần Nhật Minh Nam	074075842172	313 An Duong Vuong, Phuong 12, TP. Vung Tau	1	18/09/2012
+227	227	721450519	Võ Quốc Kiên	079094166117	175 Nguyễn Ảnh Thủ, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	21/12/2024
+228	228	255114883	Nguyễn Văn Quân	079084782278	Hẻm 458 Lê Văn Việt, 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	15/12/2004
+229	229	362956489	Nguyễn Kim Sương	\N	400 Nguyễn Duy Trinh Phường Rạch Dừa HCM	2	05/07/2025
+230	230	300790916	Trần Văn Khôi	079078745908	Hẻm 193 Lê Văn Việt, P. 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	09/09/2002
+231	231	245227000	Lê Tấn Quyết	019054065367	68 Nguyễn Chí Thanh, Phường 12, Thành phố Vũng Tàu	4	30/01/1995
+232	232	310562242	Huỳnh Kim Điệp	079190064083	Số 60 Lê Văn Sỹ, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	7	22/03/2020
+233	233	643037468	Đỗ Đức Danh	060093427322	Số 370 Trần Hưng Đạo, Phường 1, TP.Vũng Tàu, BR-VT	3	11/07/1995
+234	234	834250428	Phạm Thị Ly	079193384645	193 Phạm Văn Chiêu, F. 10, TP Vũng Tàu, BR-VT	3	21/11/2018
+235	235	128472503	Nguyễn Hữu Hưng	079047832643	Số 327 Lê Văn Sỹ, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	13/07/1999
+236	236	032942286	Nguyễn Thanh Dung	\N	28 Trương Công Định, Phường 1, Thành phố Vũng Tàu	4	27/02/2020
+237	237	393917473	Lê Thị Hương	079170838572	Hẻm 155 Kha Vạn Cân, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	10/04/2021
+238	238	096657394	Nguyễn Minh Dũng	079045319157	Hẻm 420 Nguyễn Văn Tiết, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	06/12/2007
+239	239	947879241	Võ Trung Ngân	\N	174/40 Trần Hưng Đạo, Phường 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	22/04/2010
+240	240	791795599	Nguyễn Thị Gia Huệ	079170320485	243 Pasteur, P.2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	11/08/2004
+241	241	568672917	Nguyễn Văn Anh	079069155071	102 Đỗ Xuân Hợp, F. 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	12/03/2001
+242	242	584156864	Lưu Thanh My	046302957718	Số 213 Kha Vạn Cân, P.10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	21/05/1996
+243	243	191692300	Võ Tấn Thanh Hậu	079047947086	302 Đỗ Xuân Hợp, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	1	18/06/2014
+244	244	468607895	Nguyễn Khánh	079082980815	369 Nguyễn Ảnh Thủ, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	25/11/2012
+245	245	149024965	Lâm Thanh Hoàng	079064936401	Hem 103 Ha Long, F.1, Thanh pho Vung Tau	4	06/10/2003
+246	246	789556422	Lê Thị Thanh	074189164707	Số 121 Đỗ Xuân Hợp, Phường 10, Thành phố Vũng Tàu	1	27/01/2009
+247	247	910171179	Phạm Hồng Điệp	045155515223	240 Yersin, Phường 12, TP. Vũng Tàu, BRVT	5	23/08/2021
+248	248	416421731	Phạm Thị Ý	\N	Hẻm 98 Bà Hom, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	22/02/2020
+249	249	841258691	Tạ Văn Thắng	074066230238	22 Pasteur, P. 1, TP. Vũng Tàu, BR-VT	3	22/12/2008
+250	250	242431724	Nguyễn Văn Dương	079069755557	Hẻm 335 Yersin, Phường 12, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	17/05/2011
+251	251	961506476	Nguyễn Văn Long	079056503369	232 Đỗ Xuân Hợp, Phường 10, Thành phố Vũng Tàu, BR-VT	6	22/02/2003
+252	252	787910634	Lê Ngọc Tâm	020087132580	478 Đỗ Xuân Hợp, Phường Phước Thắng, TP.HCM	3	14/07/2025
+253	253	523169556	Nguyễn Sơn	080065920940	273/28/18 Nguyễn Chí Thanh, Phường 12, Thành phố Vũng Tàu, BRVT	2	14/04/1996
+254	254	729411621	Nguyễn Thanh Hồ	079065378002	203 Bùi Viện, Phường 2, TP Vũng Tàu, BR-VT	4	21/07/2004
+255	255	583044768	Lê Văn Tiến	079068809273	392/46 Bà Hom, F. 10, Thành phố Vũng Tàu, BR-VT	4	25/04/2015
+256	256	503377480	Nguyễn Ngọc Hạ	045171367394	2/29 Nguyen Van Linh, Phuong 2, TP Vung Tau, BR-VT	4	06/05/1997
+257	257	028536788	Nguyễn Bảo Phượng	\N	Hẻm 31 Yersin, P.10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	05/09/2000
+258	258	406368607	Phạm Văn Đức	079098153906	203 Le Van Sy, P. 12, TP. Vung Tau, Tinh Ba Ria - Vung Tau	3	07/12/2018
+259	259	069514344	Nguyễn Công Đức	\N	71 Đỗ Xuân Hợp, Phường 12, TP.Vũng Tàu, BRVT	4	13/11/2024
+260	260	571757550	Huỳnh Thị Tuyền	079193121928	1/9/11 Nguyễn Văn Tạo, Phường 10, Thành phố Vũng Tàu, BR-VT	2	14/09/2013
+261	261	555448432	Nguyễn Xuân Lực	079068638440	474 Quang Trung, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	07/10/2005
+262	262	092017196	Nguyễn Thành Kiên	079086476429	255 Pasteur, Phường Vũng Tàu, Thành phố Hồ Chí Minh	3	20/07/2025
+263	263	854902353	Nguyễn Thị Hường	072177908686	390 Ba Tháng Hai Phường 2 TP Vũng Tàu BR-VT	3	08/05/2020
+264	264	378863840	Phan Hữu Đệ	080053863585	90 Đỗ Xuân Hợp, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	01/05/2008
+265	265	707893336	Phan Đức Chiến	079097471464	358B PASTEUR, PHƯỜNG 12, THÀNH PHỐ VŨNG TÀU, BRVT	1	06/07/2004
+266	266	459537719	Nguyễn Nhật Quý	\N	154 Hạ Long, P. 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	5	18/02/2001
+267	267	869837813	Nguyễn Công Minh	077099512584	Hẻm 474 Ba Tháng Hai, Phường 2, Thành phố Vũng Tàu	5	28/06/2012
+268	268	986641545	Nguyễn Hữu Lộc	064047842058	406/25/2 AN DƯƠNG VƯƠNG, PHƯỜNG 12, TP. VŨNG TÀU, TỈNH BÀ RỊA - VŨNG TÀU	5	22/12/2019
+269	269	069725357	Huỳnh Hữu Hoan	079086814679	282/20 Nguyễn Chí Thanh, F. 10, TP Vũng Tàu, BR-VT	3	31/03/2007
+270	270	645396842	Phan Văn Hiệp	079062806807	392 Võ Văn Tần, Phường 2, Thành phố Vũng Tàu, BR-VT	3	30/01/2023
+271	271	497315040	Nguyễn Văn Khoa	074060462537	11 Nguyễn Văn Linh, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	26/05/2005
+272	272	656657112	Nguyễn Trung Nhân	024077626693	350 Nguyễn Hữu Cảnh, Phường 2, Thành phố Vũng Tàu	3	23/09/2016
+273	273	925667068	Hoàng Văn Quang	075201082965	300 Mai Chí Thọ, F.12, TP. Vũng Tàu, BRVT	2	27/08/2003
+274	274	607041483	Phan Hưng	079093253585	443 Phạm Văn Chiêu, Phường 10, TP Vũng Tàu	1	23/04/2024
+275	275	357521980	Lê Quốc Hồ	079072595449	290/44 An Dương Vương, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	26/07/2008
+276	276	621488048	Trần Trường	019052278061	152 Trần Hưng Đạo, Phường Vũng Tàu, Tp HCM	4	28/08/2025
+277	277	316471991	Lê Văn Vương	\N	288/4/5 Nguyễn Chí Thanh, Phường 2, Thành phố Sũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	17/07/2012
+278	278	988814805	Trần Công Long	074047215185	255 Ba Tháng Hai, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	21/04/2006
+279	279	911052744	Phạm Văn Bảo	074072412558	33 Do Xuan Hop, Phuong 12, Thanh pho Vung Tau, BRVT	5	03/03/2013
+280	280	874026224	Phan Minh Hiền	\N	404/37/9 Đỗ Xuân Hợp, Phường 12, Thành phố Vũng Tàu	7	02/04/2002
+281	281	902593832	Nguyễn Ngọc Hà	079176974397	132/54 Lũy Bán Bích, F. 2, TP Vũng Tàu, BR-VT	7	03/02/2017
+282	282	688595877	Nguyễn Thanh Khoa	\N	47 Pasteur, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	14/03/2016
+283	283	764648392	Nguyễn Anh Bình	077047654423	277 Yersin, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	19/05/2019
+284	284	563061669	Lê Văn Hưng	074087855823	258 Ba Cu, P. 1, Thành phố Vũng Tàu, BR-VT	5	10/05/2001
+285	285	756034044	Phan Quốc Sỹ	077045544629	263/48 Nguyễn Duy Trinh, P.10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	10/08/2022
+286	286	594579020	Huỳnh Khánh Mến	079147391156	335 Nguyễn Văn Tạo, F. 10, TP Vũng Tàu	3	16/08/2000
+287	287	803547938	Nguyễn Hữu Định	079074299765	110/21 Đỗ Xuân Hợp, Phường 12, TP. Vũng Tàu, BRVT	2	11/11/1997
+288	288	265343005	Nguyễn Thị Diệu	031184050885	35 Nguyễn Văn Tạo, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	04/10/2002
+289	289	975391795	Lê Hồng Hường	\N	383/29/18 Bùi Viện, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	29/06/1999
+290	290	104449960	Trương Đức Lộc	079096945683	28B Mai Chí Thọ, Phường 12, TP. Vũng Tàu, BRVT	4	12/04/2011
+291	291	713792042	Lê Văn Hoàng	040058338431	285A An Duong Vuong, Phuong 2, Thanh pho Vung Tau, Tinh Ba Ria - Vung Tau	7	21/10/2014
+292	292	340815809	Nguyễn Ngọc Diễm	034165131112	389 Nguyễn Thị Minh Khai, F. 2, TP.Vũng Tàu	4	29/12/2000
+293	293	070928040	Trần Thành Bảo Nhật	079202911138	193 Đỗ Xuân Hợp, Phường 10, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	01/02/2011
+294	294	266540794	Nguyễn Anh Lợi	\N	43 Nguyen Anh Thu, P. 1, Thanh pho Pung Tau, BR-VT	3	09/10/1997
+295	295	223819695	Trần Quốc Quang	\N	400 Nguyễn Hữu Cảnh, Phường 2, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	21/03/2011
+296	296	759272546	Bùi Văn Việt	079079295849	88 Sư Vạn Hạnh, Phường 12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	23/05/2008
+297	297	300233148	Lê Văn Duy	079088963985	374/13 Trương Công Định, F.1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	6	12/12/2014
+298	298	681222100	Nguyễn Phương Lài	077174776723	230 Pasteur, Phường 2, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	29/06/2009
+299	299	178164445	Trương Thị Na	079161881806	206 Quang Trung, P. 12, Thành phố Vũng Tàu, BRVT	2	30/01/2005
+300	300	750170423	Nguyễn Ngọc Nương	\N	189/21 Yersin Phường 12 Thành phố Vũng Tàu Tỉnh Bà Rịa - Vũng Tàu	2	13/09/2002
+301	301	854362379	Phan Văn Nhựt	079060255878	422/15 Đỗ Xuân Hợp, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	14/12/2005
+302	302	544601205	Phan Trọng	079094013365	165/12/18 Nguyen Chi Thanh, Phuong 12, TP. Vung Tau, BRVT	5	02/08/1999
+303	303	954918509	Phan Anh Lực	079061736551	462/21 Ba Cu, P. 1, Thành phố Vũng Tàu, BR-VT	5	10/05/2007
+304	304	934032937	Nguyễn Anh Tuệ	020065167503	477D Pasteur, P. 12, TP. Vũng Tàu, BRVT	4	27/01/2010
+305	305	339492963	Ngô Tú	\N	28A Le Van Sy, Phuong 12, Thanh pho Eung Tau, Tinh Ba Ria - Vung Tau	3	31/01/2024
+306	306	566271016	Lê Thị Vân	074145569370	Hẻm 322 Nguyễn Văn Lượng, P. 1, TP. Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	07/11/2001
+307	307	255756603	Nguyễn Văn Hải	\N	243/9/20 Mai Chí Thọ, Phường 12, Thành phố Vũng Tàu, BRVT	5	19/05/2004
+308	308	022068965	Trần Hữu Huy	\N	95 Võ Nguyên Giáp, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	24/12/2011
+309	309	688114436	Bùi Hữu Phúc	074045497123	116B An Dương Vương, Phường 12, Thành phố Vũng Tàu	3	29/07/2016
+310	310	300747156	Bùi Văn Thiện	079065835211	239/60 Quang Trung, Phường 12, TP.Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	17/02/2011
+311	311	345630603	Lê Văn Kim Trường	092095621186	207 Nguyễn Văn Lượng, F. 2, Thành phố Vũng Tàu	4	16/02/1996
+312	312	887283894	Trần Dũng	079082619040	189 Ba Cu, P. 12, Thành phố Vũng Tàu	3	26/08/2018
+313	313	434256416	Lê Thanh Lực	079086829316	435/11/16 Nguyễn Văn Tiết, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	03/06/2013
+314	314	378530792	Nguyễn Thị Cúc	027170397675	Số 28 Nguyễn Thị Minh Khai, Phường 10, Thành phố Vũng Tàu, BR-VT	4	02/07/2003
+315	315	571757550	Huỳnh Thị Tuyền	079193121928	1/9/11 Nguyễn Văn Tạo, Phường 2, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	2	14/09/2013
 \.
 
 
 ALTER TABLE ONLY "households_747"."households"
     ADD CONSTRAINT "households_pkey" PRIMARY KEY (source_pk);
 
--- rows: 314
+-- rows: 315

@@ -23,171 +23,177 @@ CREATE TABLE "tax_718"."tax" (
 );
 
 COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue", "dia_chi", "co_quan_thue", "ky_thue", "loai_thue", "so_tien") FROM stdin;
-1	1	8046861503	Quán cơm Trâm	7/8 Huỳnh Tấn Phát, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	272000
-2	2	8022316474	Hộ kinh doanh Hồ Thị Yến	91 Hà Huy Giáp, P. Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNCN	9179000
-3	3	8083257498	Quán cơm Thái	413D Nguyễn Duy Trinh, Phường Phú Cường, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế GTGT	19506000
-4	4	079162657889	Nhà thuốc Khánh	449 Nguyễn Duy Trinh, PTân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNDN	1797000
-5	5	3797715747	Doanh nghiệp tư nhân Giáo dục An Khang	12 Lê Duẩn, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Lệ phí môn bài	7718000
-6	6	3797715747	Doanh nghiệp tư nhân Giáo dục An Khang	12 Lê Duẩn, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNDN	1522000
-7	7	3797715747	Doanh nghiệp tư nhân Giáo dục An Khang	12 Lê Duẩn, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế khoán hộ kinh doanh	3234000
-8	8	3751139385	Công ty Cổ phần Vận tải Bình Minh	Hẻm 471 Võ Văn Kiệt, Phường Phú Cường, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Lệ phí môn bài	524000
-9	9	3740061909	Công ty TNHH Tư vấn Sài Gòn 91	371 Hoàng Hoa Thám, Phường Uhú Cường, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế GTGT	2497000
-10	10	3740061909	Công ty TNHH Tư vấn Sài Gòn 91	371 Hoàng Hoa Thám, Phường Uhú Cường, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNCN	2815000
-11	11	3740061909	Công ty TNHH Tư vấn Sài Gòn 91	371 Hoàng Hoa Thám, Phường Uhú Cường, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế GTGT	4040000
-12	12	3732582665	Doanh nghiệp tư nhân Thực phẩm Hải Đăng	16/49 Quang Trung, PHòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Lệ phí môn bài	747000
-13	13	3732582665	Doanh nghiệp tư nhân Thực phẩm Hải Đăng	16/49 Quang Trung, PHòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Lệ phí môn bài	15318000
-14	14	3743636626	Doanh nghiệp tư nhân Dịch vụ Minh Phát	154/50 Rừng Sác, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Thuế TNDN	41855000
-15	15	079096264883	Bánh mì Sỹ	Hẻm 366 Võ Nguyên Giáp, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế GTGT	14766000
-16	16	040159418707	Sửa xe Trang	Hẻm 191 Hùng Vương, PTân An, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNDN	9868000
-17	17	079155424497	Hộ kinh doanh Trần Thị Cúc	50 Võ Văn Tần, P. Hiệp Thành, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNCN	12451000
-18	18	8041321409	Hộ kinh doanh Lê Quốc Trí	390/52 Hà Huy Giáp, P.Phú Cường, TP.Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế GTGT	12016000
-19	19	8041321409	Hộ kinh doanh Lê Quốc Trí	390/52 Hà Huy Giáp, P.Phú Cường, TP.Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế TNCN	2025000
-20	20	3778515622	Công ty Cổ phần Công nghệ Đại Việt 23	Hẻm 238 Nguyễn Văn Tạo, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế TNCN	19331000
-21	21	3778515622	Công ty Cổ phần Công nghệ Đại Việt 23	Hẻm 238 Nguyễn Văn Tạo, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế TNCN	6323000
-22	22	8026065101	Quán phở Chi	207/54 Nguyễn Trãi, P. Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	3754000
-23	23	8092542847	Điện thoại Hòa	333/6/11 Phan Đăng Lưu, Phường Tân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNDN	2687000
-24	24	8060331561	Tiệm tóc Quyên	Hẻm 322 Phan Xích Long, Phường Phú Cường, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế GTGT	9263000
-25	25	8033732701	Bánh mì Quyên	336 Phan Xích Long, Phường Hòa Phú, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Thuế khoán hộ kinh doanh	87680000
-26	26	8027853320	Hộ kinh doanh Nguyễn Hồng Liễu	Hẻm 202 Phan Xích Long, P. Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNDN	9789000
-27	27	3743832469	Công ty TNHH MTV Thương mại Hải Đăng	435 Thuy Van, Phuong Hiep Thanh, Thanh pho Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-01	Thuế GTGT	22373000
-28	28	3743832469	Công ty TNHH MTV Thương mại Hải Đăng	435 Thuy Van, Phuong Hiep Thanh, Thanh pho Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Lệ phí môn bài	17781000
-29	29	3743832469	Công ty TNHH MTV Thương mại Hải Đăng	435 Thuy Van, Phuong Hiep Thanh, Thanh pho Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Thuế khoán hộ kinh doanh	5413000
-30	30	8009448658	Tiệm may Hiền	236 Lê Văn Lương, P.Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế khoán hộ kinh doanh	4047000
-31	31	8009448658	Tiệm may Hiền	236 Lê Văn Lương, P.Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Thuế TNDN	18830000
-32	32	8006550050	Hộ kinh doanh Nguyễn Hữu Nhật	358/44 Le Hong Phong, P. Tan An, Tp. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế khoán hộ kinh doanh	9231000
-33	33	8047194027	Quán cơm Phước	336/29 Lạc Long Quân, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Lệ phí môn bài	1154000
-34	34	8097800925	Quán phở Hoa	Số 153 Điện Biên Phủ Phường Tân An Thành phố Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Lệ phí môn bài	13187000
-35	35	3736306842	Công ty Cổ phần Xây dựng Thành Công	239/48 Lê Duẩn, P. Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế khoán hộ kinh doanh	1799000
-36	36	3736306842	Công ty Cổ phần Xây dựng Thành Công	239/48 Lê Duẩn, P. Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Lệ phí môn bài	890000
-37	37	8011763865	Hộ kinh doanh Nguyễn Thị Điệp	380 Nguyễn Chí Thanh, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế TNCN	52915000
-38	38	8089902553	Hộ kinh doanh Nguyễn Bảo Hoa	392 Lê Lợi, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNCN	10573000
-39	39	8089902553	Hộ kinh doanh Nguyễn Bảo Hoa	392 Lê Lợi, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế khoán hộ kinh doanh	8646000
-40	40	3798697932	Công ty TNHH MTV Dịch vụ Việt Á	56/19/13 Nguyễn Sơn, P. Phú Cường, TP.Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNDN	12821000
-41	41	8070059724	Tạp hóa Chi	420 Nguyễn Văn Linh, P. Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế khoán hộ kinh doanh	2703000
-42	42	3750835661	Công ty TNHH MTV Phát triển Việt Á	83/35 Đinh Tiên Hoàng, Phường Phú Cường, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế TNDN	1889000
-43	43	3700145140	Công ty TNHH May mặc Phú Quý 17	Hẻm 410 Nguyễn Đình Chiểu, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNCN	2037000
-44	44	3733386328	Công ty Cổ phần Công nghệ Thành Công	59A Nguyễn Văn Trỗi, Phường Phú Cường, TP.Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Lệ phí môn bài	10148000
-45	45	3744431004	Doanh nghiệp tư nhân Công nghệ Tân Tiến	284/44 Tôn Đức Thắng, Phường Phú Cường, Thành phố Shủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế GTGT	7856000
-46	46	3744431004	Doanh nghiệp tư nhân Công nghệ Tân Tiến	284/44 Tôn Đức Thắng, Phường Phú Cường, Thành phố Shủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Lệ phí môn bài	27613000
-47	47	3744431004	Doanh nghiệp tư nhân Công nghệ Tân Tiến	284/44 Tôn Đức Thắng, Phường Phú Cường, Thành phố Shủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Lệ phí môn bài	36637000
-48	48	079082181635	Tiệm may Vinh	44 Hùng Vương, Phường Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Lệ phí môn bài	3725000
-49	49	3788655548	Công ty TNHH MTV Đầu tư Thiên Phú	84/37/12 Lý Thường Kiệt, Phường Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế khoán hộ kinh doanh	2801000
-50	50	8090853276	Hộ kinh doanh Đỗ Gia Thương	337/55 Nguyễn Hữu Cảnh, P. Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế khoán hộ kinh doanh	20116000
-51	51	8090853276	Hộ kinh doanh Đỗ Gia Thương	337/55 Nguyễn Hữu Cảnh, P. Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế khoán hộ kinh doanh	12412000
-52	52	3714591226	Công ty Cổ phần Thực phẩm Sài Gòn	So 22 Nguyen Oanh, Phuong Hoa Phu, Thanh pho Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Lệ phí môn bài	4086000
-53	53	3714591226	Công ty Cổ phần Thực phẩm Sài Gòn	So 22 Nguyen Oanh, Phuong Hoa Phu, Thanh pho Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế GTGT	16824000
-54	54	3714591226	Công ty Cổ phần Thực phẩm Sài Gòn	So 22 Nguyen Oanh, Phuong Hoa Phu, Thanh pho Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNDN	2275000
-55	55	8091449475	Tiệm tóc Thu	300 Ba Cu, P.Phú Cường, TP.Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế khoán hộ kinh doanh	4507000
-56	56	3779647371	Công ty TNHH Thực phẩm Thiên Phú	186/19 Ly Tu Trong, Phuong Phu Cuong, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế GTGT	1276000
-57	57	3779647371	Công ty TNHH Thực phẩm Thiên Phú	186/19 Ly Tu Trong, Phuong Phu Cuong, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNCN	8940000
-58	58	3728317449	Công ty TNHH MTV Bất động sản Bình Minh 14	260 Nguyễn Trãi, PHòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế khoán hộ kinh doanh	1178000
-59	59	3728317449	Công ty TNHH MTV Bất động sản Bình Minh 14	260 Nguyễn Trãi, PHòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế TNDN	1067000
-60	60	3728317449	Công ty TNHH MTV Bất động sản Bình Minh 14	260 Nguyễn Trãi, PHòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế TNCN	3356000
-61	61	8019828955	Nhà thuốc Huyền	53/50 Hùng Vương, Phường Hòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế khoán hộ kinh doanh	1508000
-62	62	3772032001	Công ty Cổ phần Kỹ thuật Phúc Lộc	36 VÕ NGUYÊN GIÁP, PHƯỜNG HÒA PHÚ, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế khoán hộ kinh doanh	38284000
-63	63	3772032001	Công ty Cổ phần Kỹ thuật Phúc Lộc	36 VÕ NGUYÊN GIÁP, PHƯỜNG HÒA PHÚ, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNCN	14960000
-64	64	8074761691	Điện thoại Thuận	469C Thùy Vân, Phường Hiệp Thành, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế TNCN	5461000
-65	65	8048226190	Hộ kinh doanh Phạm Xuân Minh Tú	334A Phạm Văn Chiêu, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế GTGT	4171000
-66	66	8048226190	Hộ kinh doanh Phạm Xuân Minh Tú	334A Phạm Văn Chiêu, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Lệ phí môn bài	1755000
-67	67	3735856473	Công ty TNHH Thực phẩm Phúc Lộc	377/15 Trần Quang Khải, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế GTGT	5160000
-68	68	3735856473	Công ty TNHH Thực phẩm Phúc Lộc	377/15 Trần Quang Khải, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế GTGT	1820000
-69	69	8014340177	Bánh mì Hoan	75 An Dương Vương, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế GTGT	15969000
-70	70	8014340177	Bánh mì Hoan	75 An Dương Vương, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Lệ phí môn bài	1779000
-71	71	3773797003	Doanh nghiệp tư nhân Thương mại Sao Mai 62	460 Nguyễn Thị Minh Khai, Phường Hòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Lệ phí môn bài	4187000
-72	72	3773797003	Doanh nghiệp tư nhân Thương mại Sao Mai 62	460 Nguyễn Thị Minh Khai, Phường Hòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế TNDN	48150000
-73	73	3798297725	Công ty Cổ phần Thương mại Kim Long 84	Hẻm 467 Nguyễn Oanh, Phường Hòa Phú, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế khoán hộ kinh doanh	3805000
-74	74	3798297725	Công ty Cổ phần Thương mại Kim Long 84	Hẻm 467 Nguyễn Oanh, Phường Hòa Phú, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-01	Lệ phí môn bài	5491000
-75	75	3739351106	Doanh nghiệp tư nhân May mặc Minh Phát	77C Điện Biên Phủ, Phường Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNDN	13048000
-76	76	3739351106	Doanh nghiệp tư nhân May mặc Minh Phát	77C Điện Biên Phủ, Phường Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế TNCN	1671000
-77	77	3739351106	Doanh nghiệp tư nhân May mặc Minh Phát	77C Điện Biên Phủ, Phường Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế TNDN	14403000
-78	78	8040361896	Tạp hóa Hạ	463 Nguyễn Văn Trỗi, Phường Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế TNDN	1138000
-79	79	017183074863	Tạp hóa Hạ	463 Nguyễn Văn Trỗi, Phường Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNDN	6795000
-80	80	8079649245	Hộ kinh doanh Nguyễn Thanh Tường	378/6 Xo Viet Nghe Tinh, Phuong Phu Cuong, TP. Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế TNCN	3980000
-81	81	8042583693	Quán phở Quang	85 Khanh Hoi, Phuong Phu Cuong, TP. Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế khoán hộ kinh doanh	10581000
-82	82	3749297955	Công ty TNHH Đầu tư Hoàng Gia	197/29 Lê Trọng Tấn, Phường Tân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế GTGT	203000
-83	83	3749297955	Công ty TNHH Đầu tư Hoàng Gia	197/29 Lê Trọng Tấn, Phường Tân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế khoán hộ kinh doanh	2534000
-84	84	3749297955	Công ty TNHH Đầu tư Hoàng Gia	197/29 Lê Trọng Tấn, Phường Tân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế TNDN	1791000
-85	85	8092844774	Nhà thuốc Hiền	456/18 Nguyễn Văn Cừ, PHòa Phú, Thành phố Lhủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế TNCN	21865000
-86	86	8034970882	Sửa xe Thương	20 Trần Quang Khải, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNDN	4048000
-87	87	8000944436	Hộ kinh doanh Bùi Trung Thu Thịnh	360/13 Vo Van Tan, Phuong Phu Cuong, TP. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế GTGT	22374000
-88	88	3719199171	Doanh nghiệp tư nhân Tư vấn Đại Việt	59/29 Lê Duẩn, P. Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế GTGT	7564000
-89	89	3719199171	Doanh nghiệp tư nhân Tư vấn Đại Việt	59/29 Lê Duẩn, P. Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNCN	3023000
-90	90	3742549681	Công ty TNHH MTV May mặc Hoàng Gia	352 Nguyễn Huệ, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế khoán hộ kinh doanh	5709000
-91	91	3742549681	Công ty TNHH MTV May mặc Hoàng Gia	352 Nguyễn Huệ, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Lệ phí môn bài	44226000
-92	92	3766822925	Công ty TNHH MTV Công nghệ Tân Tiến	163 Vo Nguyen Giap, P. Hoa Phu, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế GTGT	4377000
-93	93	8008945960	Quán cơm Yến	320 Điện Biên Phủ, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế GTGT	7481000
-94	94	8061381068	Quán phở Tuệ	411 Trần Phú, P.Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-01	Thuế TNDN	11115000
-95	95	3735570178	Công ty Cổ phần Công nghệ Bình Minh	199/13/20 Bà Hom, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Lệ phí môn bài	13832000
-96	96	002185873511	Hộ kinh doanh Trần Thị Đan	287/47 Cộng Hòa, Phường Hiệp Thành, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Thuế TNDN	52804000
-97	97	3738449966	Công ty Cổ phần Thực phẩm Phương Nam 36	269/20 Nguyen Dinh Chieu, Phuong Hiep Thanh, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế TNCN	131491000
-98	98	3738449966	Công ty Cổ phần Thực phẩm Phương Nam 36	269/20 Nguyen Dinh Chieu, Phuong Hiep Thanh, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Lệ phí môn bài	4368000
-99	99	3797867443	Công ty TNHH Tư vấn Bảo Tín	SỐ 402 NGUYỄN ĐÌNH CHIỂU, PHƯỜNG PHÚ CƯỜNG, TP. THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Lệ phí môn bài	46193000
-100	100	3797867443	Công ty TNHH Tư vấn Bảo Tín	SỐ 402 NGUYỄN ĐÌNH CHIỂU, PHƯỜNG PHÚ CƯỜNG, TP. THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNCN	2515000
-101	101	3797867443	Công ty TNHH Tư vấn Bảo Tín	SỐ 402 NGUYỄN ĐÌNH CHIỂU, PHƯỜNG PHÚ CƯỜNG, TP. THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế TNDN	1745000
-102	102	3745353856	Doanh nghiệp tư nhân Thương mại Sao Mai	Hem 162 Vo Van Tan, Phuong Phu Cuong, TP. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế GTGT	519000
-103	103	3745353856	Doanh nghiệp tư nhân Thương mại Sao Mai	Hem 162 Vo Van Tan, Phuong Phu Cuong, TP. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Lệ phí môn bài	73608000
-104	104	3745353856	Doanh nghiệp tư nhân Thương mại Sao Mai	Hem 162 Vo Van Tan, Phuong Phu Cuong, TP. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế GTGT	4289000
-105	105	8036682142	Tiệm may Hậu	247 Nguyen Son, Phuong Phu Cuong, TP. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Lệ phí môn bài	6591000
-106	106	8036682142	Tiệm may Hậu	247 Nguyen Son, Phuong Phu Cuong, TP. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	833000
-107	107	8016186717	Sửa xe Mai	35/2/18 Ung Văn Khiêm, Phường Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế TNDN	4472000
-108	108	8016186717	Sửa xe Mai	35/2/18 Ung Văn Khiêm, Phường Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNCN	3278000
-109	109	8034178395	Quán cơm Cúc	272B Hùng Vương, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế TNDN	3250000
-110	110	3751412852	Doanh nghiệp tư nhân Vận tải Sài Gòn 7	257 Nguyễn Xí, P. Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNDN	2933000
-111	111	3751412852	Doanh nghiệp tư nhân Vận tải Sài Gòn 7	257 Nguyễn Xí, P. Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Lệ phí môn bài	9874000
-112	112	8094846054	Tạp hóa Liễu	103/49 Nguyễn Thị Minh Khai, Phường Hòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Thuế TNCN	17568000
-113	113	8083202594	Cà phê Danh	383 Xô Viết Nghệ Tĩnh, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế TNDN	4013000
-114	114	8058504400	Hộ kinh doanh Nguyễn Ngọc Hoa	114 Bình Long, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNDN	1332000
-115	115	3786957261	Công ty TNHH MTV Dịch vụ Phương Nam 85	21 Rừng Sác, P. Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Lệ phí môn bài	1546000
-116	116	3786957261	Công ty TNHH MTV Dịch vụ Phương Nam 85	21 Rừng Sác, P. Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế TNDN	3714000
-117	117	3782164504	Doanh nghiệp tư nhân Đầu tư Mekong 70	Hẻm 135 Tô Ký Phường Tân An Tp. Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNDN	41964000
-118	118	8068363396	Bánh mì Vương	46 Đỗ Xuân Hợp, Phường Hân An, Tp. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế GTGT	1021000
-119	119	8061185200	Quán phở Lực	146/17 Kha Vạn Cân, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế TNCN	1098000
-120	120	079085667247	Quán phở Lực	146/17 Kha Vạn Cân, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế GTGT	22284000
-121	121	3791602842	Công ty TNHH MTV Công nghệ Minh Phát	366 Tôn Đức Thắng, P. Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế GTGT	13016000
-122	122	8043270277	Quán cơm Rạng	253/8/20 Huỳnh Văn Lũy, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế TNCN	12898000
-123	123	8043270277	Quán cơm Rạng	253/8/20 Huỳnh Văn Lũy, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế TNCN	61150000
-124	124	8015882045	Bánh mì Dũng	174 Lý Tự Trọng P. Phú Cường Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNDN	6920000
-125	125	8015882045	Bánh mì Dũng	174 Lý Tự Trọng P. Phú Cường Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế GTGT	25071000
-126	126	8010961737	Quán cơm Sen	Số 289 Lê Trọng Tấn, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế khoán hộ kinh doanh	6930000
-127	127	8096886207	Quán cơm Khánh	373 Nguyễn Văn Tạo, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế khoán hộ kinh doanh	3990000
-128	128	8096886207	Quán cơm Khánh	373 Nguyễn Văn Tạo, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế khoán hộ kinh doanh	37176000
-129	129	8010473352	Nhà thuốc Ánh	374 Âu Cơ, Phường Tân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế GTGT	594000
-130	130	8057175182	Hộ kinh doanh Huỳnh Thùy Gia Nguyệt	Số 333 Khánh Hội, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế khoán hộ kinh doanh	2944000
-131	131	8044413827	Tiệm may Hiển	322/3 Phan Đăng Lưu, Phường Phú Cường, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế khoán hộ kinh doanh	2688000
-132	132	8030524647	Nhà thuốc Phúc	462/7 An Dương Vương, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNCN	4410000
-133	133	8098541310	Hộ kinh doanh Trần Thanh Nghi	367 Trường Chinh, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNDN	19137000
-134	134	8009195319	Nhà thuốc Nghĩa	12 Bình Long, Phường Hòa Phú, TP. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Lệ phí môn bài	3151000
-135	135	3766620245	Công ty Cổ phần Bất động sản Bảo Tín 18	279 Lê Trọng Tấn, Phường Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế khoán hộ kinh doanh	10153000
-136	136	8068802558	Tiệm may Bình	161C Âu Cơ, Phường Hân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Lệ phí môn bài	4923000
-137	137	8068802558	Tiệm may Bình	161C Âu Cơ, Phường Hân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế khoán hộ kinh doanh	11540000
-138	138	8013777510	Tiệm tóc Hiệp	399 Ba Cu, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNDN	4886000
-139	139	3736751226-002	Chi nhánh Doanh nghiệp tư nhân Đầu tư Hoàng Gia 74 - Chi nhánh 2	Hẻm 201 Nguyễn Ảnh Thủ, Phường Phú Cường, TP. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế TNDN	22859000
-140	140	3736751226-002	Chi nhánh Doanh nghiệp tư nhân Đầu tư Hoàng Gia 74 - Chi nhánh 2	Hẻm 201 Nguyễn Ảnh Thủ, Phường Phú Cường, TP. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Lệ phí môn bài	5947000
-141	141	0361157231-001	Chi nhánh Doanh nghiệp tư nhân Xây dựng Việt Á - Chi nhánh 1	430 Trần Phú, PHòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế khoán hộ kinh doanh	3687000
-142	142	3750511113-001	Chi nhánh Công ty TNHH Giáo dục Bình Minh 79 - Chi nhánh 1	94D Nguyễn Duy Trinh, P. Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế khoán hộ kinh doanh	39074000
-143	143	0347361228-001	Chi nhánh Công ty TNHH Dịch vụ Tân Tiến 31 - Chi nhánh 1	Số 276 Lê Trọng Tấn, Phường Phú Cường, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế TNDN	2448000
-144	144	3787344356-001	Chi nhánh Công ty TNHH MTV Thương mại Việt Á 23 - Chi nhánh 1	114/8 Nguyễn Huệ, Phường Tân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế khoán hộ kinh doanh	2675000
-145	145	3719587907-003	Chi nhánh Công ty TNHH Xây dựng Kim Long 80 - Chi nhánh 3	110/33/15 Phạm Văn Bạch, P.Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNDN	148633000
-146	146	3719587907-003	Chi nhánh Công ty TNHH Xây dựng Kim Long 80 - Chi nhánh 3	110/33/15 Phạm Văn Bạch, P.Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế khoán hộ kinh doanh	14892000
-147	147	3719587907-003	Chi nhánh Công ty TNHH Xây dựng Kim Long 80 - Chi nhánh 3	110/33/15 Phạm Văn Bạch, P.Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNCN	1922000
-148	148	0376300445-001	Chi nhánh Công ty TNHH Thực phẩm Kim Long - Chi nhánh 1	347/2 Lũy Bán Bích, P. Tân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế GTGT	10402000
-149	149	0376300445-001	Chi nhánh Công ty TNHH Thực phẩm Kim Long - Chi nhánh 1	347/2 Lũy Bán Bích, P. Tân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế TNDN	3194000
-150	150	0376300445-001	Chi nhánh Công ty TNHH Thực phẩm Kim Long - Chi nhánh 1	347/2 Lũy Bán Bích, P. Tân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Lệ phí môn bài	1163000
-151	151	0343378703-001	Chi nhánh Doanh nghiệp tư nhân Thương mại Mekong 21 - Chi nhánh 1	Hẻm 149 Kha Vạn Cân, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế TNDN	41127000
-152	152	0343378703-001	Chi nhánh Doanh nghiệp tư nhân Thương mại Mekong 21 - Chi nhánh 1	Hẻm 149 Kha Vạn Cân, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Lệ phí môn bài	31213000
-153	153	0343378703-001	Chi nhánh Doanh nghiệp tư nhân Thương mại Mekong 21 - Chi nhánh 1	Hẻm 149 Kha Vạn Cân, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế TNCN	36266000
-154	154	0321347839-001	Chi nhánh Công ty TNHH Thực phẩm Mekong - Chi nhánh 1	14C Nguyễn Văn Trỗi, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế TNCN	33263000
-155	155	0321347839-001	Chi nhánh Công ty TNHH Thực phẩm Mekong - Chi nhánh 1	14C Nguyễn Văn Trỗi, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế GTGT	16886000
-156	156	0321347839-001	Chi nhánh Công ty TNHH Thực phẩm Mekong - Chi nhánh 1	14C Nguyễn Văn Trỗi, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Thuế GTGT	2095000
-157	157	3708163166-001	Chi nhánh Công ty Cổ phần Kỹ thuật Thành Công 72 - Chi nhánh 1	399 Ung Văn Khiêm, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế khoán hộ kinh doanh	8294000
-158	158	3708163166-001	Chi nhánh Công ty Cổ phần Kỹ thuật Thành Công 72 - Chi nhánh 1	399 Ung Văn Khiêm, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNCN	1649000
-159	159	3708163166-003	Chi nhánh Công ty Cổ phần Kỹ thuật Thành Công 72 - Chi nhánh 3	284 Nguyễn Sơn, Phường Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế TNCN	1170000
-160	160	3708163166-003	Chi nhánh Công ty Cổ phần Kỹ thuật Thành Công 72 - Chi nhánh 3	284 Nguyễn Sơn, Phường Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	984000
-161	161	0357278699-002	Chi nhánh Công ty Cổ phần Thực phẩm Sài Gòn - Chi nhánh 2	337 Nguyễn Duy Trinh, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế khoán hộ kinh doanh	53695000
+1	1	3725958966	Doanh nghiệp tư nhân Xây dựng Sao Mai 89	231/17/10 Hoàng Hoa Thám, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế khoán hộ kinh doanh	9060000
+2	2	3725958966	Doanh nghiệp tư nhân Xây dựng Sao Mai 89	231/17/10 Hoàng Hoa Thám, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế khoán hộ kinh doanh	4898000
+3	3	3750197634	Công ty TNHH MTV Sản xuất Trường Sơn 48	386/60 Tran Quang Khai, Phuong Hiep Thanh, Tp Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNDN	1858000
+4	4	3750197634	Công ty TNHH MTV Sản xuất Trường Sơn 48	386/60 Tran Quang Khai, Phuong Hiep Thanh, Tp Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế GTGT	1980000
+5	5	051094507273	Bánh mì Định	312 Lê Trọng Tấn Phường Hòa Phú Thành phố Thủ Dầu Một BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế khoán hộ kinh doanh	5320000
+6	6	8099777608	Hộ kinh doanh Võ Minh Quyết	326 Ba Tháng Hai, P.Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Lệ phí môn bài	5174000
+7	7	8071090501	Hộ kinh doanh Nguyễn Văn Kha	173/21 Nguyễn Văn Trỗi, Phường Thủ Dầu Một, Tp HCM	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Thuế TNDN	3844000
+8	8	8052825366	Sửa xe Hiển	Hẻm 83 Nguyễn Văn Tạo, Phường Phú Cường, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNDN	14476000
+9	9	8004114683	Tiệm tóc Duyên	9/20 Hai Bà Trưng, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	1942000
+10	10	8004114683	Tiệm tóc Duyên	9/20 Hai Bà Trưng, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế GTGT	3219000
+11	11	8057927435	Tiệm tóc Kỳ	97/32 Nguyễn Đình Chiểu, P. Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNCN	3047000
+12	12	8057927435	Tiệm tóc Kỳ	97/32 Nguyễn Đình Chiểu, P. Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Lệ phí môn bài	13321000
+13	13	079046530475	Tiệm tóc Thiện	127D Võ Văn Kiệt, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNDN	3600000
+14	14	3739499430	Công ty TNHH MTV Bất động sản Phúc Lộc	164 Nguyễn Huệ, P. Thủ Dầu Một, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	7319000
+15	15	3739499430	Công ty TNHH MTV Bất động sản Phúc Lộc	164 Nguyễn Huệ, P. Thủ Dầu Một, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNCN	236000
+16	16	3739499430	Công ty TNHH MTV Bất động sản Phúc Lộc	164 Nguyễn Huệ, P. Thủ Dầu Một, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNCN	22762000
+17	17	8056289250	Hộ kinh doanh Bùi Hồng Minh Mơ	398 Truong Chinh, Phuong Hiep Thanh, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế GTGT	1554000
+18	18	8056289250	Hộ kinh doanh Bùi Hồng Minh Mơ	398 Truong Chinh, Phuong Hiep Thanh, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế TNCN	2135000
+19	19	8072630943	Hộ kinh doanh Nguyễn Thanh Hà	464/7 Nguyễn Huệ, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Thuế khoán hộ kinh doanh	19948000
+20	20	8072009493	Hộ kinh doanh Nguyễn Na	Số 324 Võ Văn Tần, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế TNDN	691000
+21	21	8072009493	Hộ kinh doanh Nguyễn Na	Số 324 Võ Văn Tần, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-01	Thuế khoán hộ kinh doanh	542000
+22	22	8092122497	Điện thoại Út	404 Hồng Bàng, Phường Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Lệ phí môn bài	14214000
+23	23	8012878964	Bánh mì Khải	52 Rừng Sác, Phường Thủ Dầu Một, TP. Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế TNCN	1380000
+24	24	8096468471	Điện thoại Hiền	195 Võ Văn Kiệt, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế GTGT	366000
+25	25	074201746002	Cà phê Phú	46/9 Thùy Vân, P. Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế khoán hộ kinh doanh	10891000
+26	26	8019269714	Sửa xe Sinh	90 Nguyễn Văn Tạo, Phường Phú Cường, TP. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNDN	239000
+27	27	8063419888	Hộ kinh doanh Trần Văn Tường	96/11/6 Lê Hồng Phong, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Thuế TNCN	1633000
+28	28	8063419888	Hộ kinh doanh Trần Văn Tường	96/11/6 Lê Hồng Phong, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	14339000
+29	29	3795649464	Công ty Cổ phần Công nghệ Hưng Thịnh	Số 90 Nguyễn Văn Cừ, Phường Tân An, Tp. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế GTGT	4982000
+30	30	8010955733	Hộ kinh doanh Nguyễn Văn Hậu	395 Nguyễn Văn Tạo, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế khoán hộ kinh doanh	4857000
+31	31	8010955733	Hộ kinh doanh Nguyễn Văn Hậu	395 Nguyễn Văn Tạo, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế khoán hộ kinh doanh	1787000
+32	32	8073557326	Tạp hóa Nghĩa	353/21/9 Nguyễn Văn Cừ, PTân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế GTGT	1671000
+33	33	8073557326	Tạp hóa Nghĩa	353/21/9 Nguyễn Văn Cừ, PTân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế khoán hộ kinh doanh	7982000
+34	34	3753148018	Công ty Cổ phần May mặc Phú Quý	283 Xô Viết Nghệ Tĩnh, Phường Hiệp Thành, Tp Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNCN	2855000
+35	35	3798933240	Công ty TNHH MTV Phát triển Thiên Phú	201 Le Hong Phong, PTan An, Thanh pho Thu Dau Mot	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế khoán hộ kinh doanh	22764000
+36	36	3798933240	Công ty TNHH MTV Phát triển Thiên Phú	201 Le Hong Phong, PTan An, Thanh pho Thu Dau Mot	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế TNCN	2077000
+37	37	3798933240	Công ty TNHH MTV Phát triển Thiên Phú	201 Le Hong Phong, PTan An, Thanh pho Thu Dau Mot	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Lệ phí môn bài	215000
+38	38	8096464290	Hộ kinh doanh Nguyễn Hoàng Kiên	109/14 Võ Văn Tần, Phường Thủ Dầu Một, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Thuế TNDN	392000
+39	39	079208750241	Hộ kinh doanh Nguyễn Hoàng Kiên	109/14 Võ Văn Tần, Phường Thủ Dầu Một, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế khoán hộ kinh doanh	3561000
+40	40	3785689690	Công ty TNHH MTV Tư vấn Đông Á	47B Dong Khoi, Phuong Tan An, Thanh pho Ahu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế khoán hộ kinh doanh	3986000
+41	41	3785689690	Công ty TNHH MTV Tư vấn Đông Á	47B Dong Khoi, Phuong Tan An, Thanh pho Ahu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế TNCN	7289000
+42	42	3785689690	Công ty TNHH MTV Tư vấn Đông Á	47B Dong Khoi, Phuong Tan An, Thanh pho Ahu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNDN	3955000
+43	43	3792960375	Doanh nghiệp tư nhân Đầu tư Trường Sơn 32	339 Rừng Sác, Phường Phú Cường, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế khoán hộ kinh doanh	8097000
+44	44	3792960375	Doanh nghiệp tư nhân Đầu tư Trường Sơn 32	339 Rừng Sác, Phường Phú Cường, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Thuế TNDN	99653000
+45	45	3792960375	Doanh nghiệp tư nhân Đầu tư Trường Sơn 32	339 Rừng Sác, Phường Phú Cường, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Lệ phí môn bài	8928000
+46	46	079057451710	Hộ kinh doanh Lý Văn Quang	290 Đường DX 095, P. Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Lệ phí môn bài	23509000
+47	47	8037104345	Cà phê Hằng	335/1 Khánh Hội, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế khoán hộ kinh doanh	11541000
+48	48	3751232313	Công ty TNHH Xuất nhập khẩu Bảo Tín 38	Số 269 Đồng Khởi, Phường Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNCN	3693000
+49	49	3751232313	Công ty TNHH Xuất nhập khẩu Bảo Tín 38	Số 269 Đồng Khởi, Phường Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế khoán hộ kinh doanh	7239000
+50	50	3751232313	Công ty TNHH Xuất nhập khẩu Bảo Tín 38	Số 269 Đồng Khởi, Phường Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế TNDN	144285000
+51	51	3732684184	Doanh nghiệp tư nhân Kỹ thuật Phương Nam 94	32 Nguyễn Sơn, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Thuế TNCN	2991000
+52	52	3732684184	Doanh nghiệp tư nhân Kỹ thuật Phương Nam 94	32 Nguyễn Sơn, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế TNCN	24885000
+53	53	079152442216	Sửa xe Nhung	90 Ba Tháng Hai, P. Phú Cường, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Thuế khoán hộ kinh doanh	22879000
+54	54	3795708381	Doanh nghiệp tư nhân Bất động sản Kim Long 80	45 Ung Văn Khiêm, Phường Phú Lợi, HCM	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế TNCN	781000
+55	55	3795708381	Doanh nghiệp tư nhân Bất động sản Kim Long 80	45 Ung Văn Khiêm, Phường Phú Lợi, HCM	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế khoán hộ kinh doanh	1648000
+56	56	8085773723	Tạp hóa Vy	370 Le Van Viet, Phuong Tan An, Thanh pho Thu Dau Mot, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Lệ phí môn bài	5290000
+57	57	8014051993	Hộ kinh doanh Huỳnh Thị Sương	397/52 Nguyễn Đình Chiểu, Phường Kiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế TNCN	1038000
+58	58	8054398511	Tạp hóa Kiều	28/34/10 Sư Vạn Hạnh, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế khoán hộ kinh doanh	2110000
+59	59	8054398511	Tạp hóa Kiều	28/34/10 Sư Vạn Hạnh, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Lệ phí môn bài	2666000
+60	60	8006206499	Hộ kinh doanh Phan Thị Thu Hương	189B Lê Trọng Tấn, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế khoán hộ kinh doanh	11859000
+61	61	8006206499	Hộ kinh doanh Phan Thị Thu Hương	189B Lê Trọng Tấn, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNCN	2842000
+62	62	3768655645	Doanh nghiệp tư nhân Phát triển Việt Á	Hẻm 301 Lê Văn Việt, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế GTGT	4313000
+63	63	3768655645	Doanh nghiệp tư nhân Phát triển Việt Á	Hẻm 301 Lê Văn Việt, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế GTGT	729000
+64	64	3780798664	Doanh nghiệp tư nhân Sản xuất Phương Nam 97	384 Mai Chí Thọ, P. Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Lệ phí môn bài	11571000
+65	65	3780798664	Doanh nghiệp tư nhân Sản xuất Phương Nam 97	384 Mai Chí Thọ, P. Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNCN	759000
+66	66	3780798664	Doanh nghiệp tư nhân Sản xuất Phương Nam 97	384 Mai Chí Thọ, P. Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	67922000
+67	67	8026045391	Hộ kinh doanh Nguyễn Ngọc Dung	Số 175 Hoàng Hoa Thám, PTân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Lệ phí môn bài	6820000
+68	68	8026045391	Hộ kinh doanh Nguyễn Ngọc Dung	Số 175 Hoàng Hoa Thám, PTân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế khoán hộ kinh doanh	5336000
+69	69	3794729188	Doanh nghiệp tư nhân Xây dựng Minh Phát	419 Phan Đăng Lưu, P. Hòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế GTGT	35538000
+70	70	046190995212	Tạp hóa Dung	141 Tran Quang Khai, Phuong Hiep Thanh, Tp Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế khoán hộ kinh doanh	15256000
+71	71	8004638599	Tạp hóa Dung	141 Tran Quang Khai, Phuong Hiep Thanh, Tp Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế GTGT	4874000
+72	72	3779541671	Công ty TNHH MTV Sản xuất Sài Gòn 96	9 Đường DX 095, P. Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế khoán hộ kinh doanh	1476000
+73	73	3790653227	Doanh nghiệp tư nhân Thực phẩm Phương Nam 21	312 Ba Cu, Phường Hòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế TNCN	4292000
+74	74	3790653227	Doanh nghiệp tư nhân Thực phẩm Phương Nam 21	312 Ba Cu, Phường Hòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế khoán hộ kinh doanh	15801000
+75	75	3790653227	Doanh nghiệp tư nhân Thực phẩm Phương Nam 21	312 Ba Cu, Phường Hòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNDN	5303000
+76	76	3795335605	Công ty Cổ phần Tư vấn Ánh Dương 97	297 Đường DX 032, P. Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế TNCN	3506000
+77	77	3736177851	Công ty Cổ phần Phát triển Nam Long	65 Nguyễn Kiệm, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Lệ phí môn bài	758000
+78	78	3736177851	Công ty Cổ phần Phát triển Nam Long	65 Nguyễn Kiệm, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế TNCN	1439000
+79	79	8034440564	Tạp hóa Hân	Hẻm 162 Nguyễn Thị Thập, Phường Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNDN	3709000
+80	80	8000726773	Điện thoại Xuân	422/37 Hai Bà Trưng, Phường Hòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế TNDN	3739000
+81	81	037178150900	Nhà thuốc Vi	318/33 Ba Cu Phường Hòa Phú Thành phố Thủ Dầu Một BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Thuế GTGT	1374000
+82	82	8022570865	Tiệm may Kha	441 Xô Viết Nghệ Tĩnh, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNCN	13565000
+83	83	8022570865	Tiệm may Kha	441 Xô Viết Nghệ Tĩnh, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế TNDN	23026000
+84	84	8057519186	Tiệm may Nga	Hẻm 342 Nguyễn Văn Trỗi, Phường Phú Cường, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNDN	2052000
+85	85	3734076488	Công ty Cổ phần Xuất nhập khẩu Sài Gòn	475 Trần Quang Khải, P. Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế GTGT	3198000
+86	86	3734076488	Công ty Cổ phần Xuất nhập khẩu Sài Gòn	475 Trần Quang Khải, P. Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Lệ phí môn bài	2677000
+87	87	3734076488	Công ty Cổ phần Xuất nhập khẩu Sài Gòn	475 Trần Quang Khải, P. Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế TNCN	4780000
+88	88	8013809360	Hộ kinh doanh Nguyễn Thu Lành	235 Sư Vạn Hạnh, P. Hiệp Thành, Tp Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Lệ phí môn bài	6501000
+89	89	8060829188	Nhà thuốc Tân	89 Hai Bà Trưng, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Lệ phí môn bài	9642000
+90	90	8086191598	Điện thoại Triết	31/13/5 Xô Viết Nghệ Tĩnh, Phường Kiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Lệ phí môn bài	7052000
+91	91	3726531662	Công ty TNHH Tư vấn Tân Tiến	46/25 Nguyễn Văn Lượng, Phường Hòa Phú, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Lệ phí môn bài	19443000
+92	92	8077156981	Sửa xe Mơ	337 Le Duan, P. Tan An, TP.Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Lệ phí môn bài	31054000
+93	93	8019097977	Tiệm tóc Oanh	306 Lý Tự Trọng, P. Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNDN	20402000
+94	94	3766762352	Công ty TNHH MTV Xuất nhập khẩu Trường Sơn 70	Số 262 Nguyễn Văn Cừ, Phường Hân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế GTGT	5441000
+95	95	3766762352	Công ty TNHH MTV Xuất nhập khẩu Trường Sơn 70	Số 262 Nguyễn Văn Cừ, Phường Hân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Lệ phí môn bài	5020000
+96	96	3766762352	Công ty TNHH MTV Xuất nhập khẩu Trường Sơn 70	Số 262 Nguyễn Văn Cừ, Phường Hân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNCN	3009000
+97	97	8053004838	Tạp hóa Huệ	131/52 Đường Số 8, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Lệ phí môn bài	3086000
+98	98	8059503382	Hộ kinh doanh Trần Thị Linh	50D Võ Văn Kiệt, P.Phú Cường, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Lệ phí môn bài	909000
+99	99	8059503382	Hộ kinh doanh Trần Thị Linh	50D Võ Văn Kiệt, P.Phú Cường, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế GTGT	7141000
+100	100	8047522905	Bánh mì Ánh	395 Nguyen Son, P. Hoa Phu, TP. Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNCN	1610000
+101	101	079092014936	Hộ kinh doanh Lê Tấn Sơn	187 Trần Phú, Phường Phú Cường, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Lệ phí môn bài	17930000
+102	102	8090713416	Tạp hóa Nhàn	88/34 Xô Viết Nghệ Tĩnh, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế GTGT	324000
+103	103	3784302492	Doanh nghiệp tư nhân Bất động sản Kim Long	226/14 Trần Phú P. Phú Cường Thành phố Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế TNDN	1996000
+104	104	3784302492	Doanh nghiệp tư nhân Bất động sản Kim Long	226/14 Trần Phú P. Phú Cường Thành phố Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Thuế khoán hộ kinh doanh	41814000
+105	105	3784302492	Doanh nghiệp tư nhân Bất động sản Kim Long	226/14 Trần Phú P. Phú Cường Thành phố Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế TNCN	1233000
+106	106	3766509173	Công ty Cổ phần Thực phẩm Ánh Dương	355/40/2 Nguyễn Văn Tiết, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNDN	6177000
+107	107	3766509173	Công ty Cổ phần Thực phẩm Ánh Dương	355/40/2 Nguyễn Văn Tiết, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế TNCN	11328000
+108	108	8091017235	Nhà thuốc Dũng	262 Hai Bà Trưng, Phường Hòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế TNDN	1520000
+109	109	8019288001	Cà phê Chiến	418 Khánh Hội, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Lệ phí môn bài	209000
+110	110	3760399862	Công ty Cổ phần Thực phẩm Phương Nam	412 Nguyễn Văn Trỗi, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNCN	1895000
+111	111	3760399862	Công ty Cổ phần Thực phẩm Phương Nam	412 Nguyễn Văn Trỗi, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNCN	1509000
+112	112	3703789993	Công ty TNHH MTV Vận tải Minh Phát	360 Nguyễn Văn Lượng, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế GTGT	1219000
+113	113	3766989498	Công ty TNHH May mặc An Khang 33	So 335 Nguyen Thi Thap, Phuong Phu Loi	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế GTGT	17304000
+114	114	3766989498	Công ty TNHH May mặc An Khang 33	So 335 Nguyen Thi Thap, Phuong Phu Loi	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNCN	14971000
+115	115	8069191460	Quán phở Vương	191 Nguyễn Tất Thành, Phường Bình Dương, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế TNDN	17058000
+116	116	3754229414	Công ty TNHH Tư vấn Tân Tiến 51	Số 352 Nguyễn Đình Chiểu, Phường Hiệp Thành, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Lệ phí môn bài	9345000
+117	117	3727284335	Công ty TNHH Xuất nhập khẩu Bình Minh	Hem 325 Duong So 8, P.Hiep Thanh, TP.Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế GTGT	2276000
+118	118	8037896274	Quán cơm Định	356 Ba Cu, P. Hòa Phú, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế TNDN	1490000
+119	119	8033416833	Sửa xe Lan	158B NGUYỄN HUỆ, P. PHÚ CƯỜNG, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Lệ phí môn bài	4956000
+120	120	079182174217	Cà phê Thúy	350 Trần Phú, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Lệ phí môn bài	37987000
+121	121	3771821933	Công ty TNHH MTV Bất động sản Ánh Dương	420/45 Xô Viết Nghệ Tĩnh, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Lệ phí môn bài	7344000
+122	122	3790019194	Công ty TNHH Thực phẩm Thành Công	58 Hoàng Hoa Thám, PTân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế khoán hộ kinh doanh	5749000
+123	123	3790019194	Công ty TNHH Thực phẩm Thành Công	58 Hoàng Hoa Thám, PTân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Lệ phí môn bài	602000
+124	124	3720337884	Doanh nghiệp tư nhân Giáo dục Hoàng Gia	118 Trần Quang Khải, Phường Phú Lợi, TP. Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế khoán hộ kinh doanh	5921000
+125	125	8087710260	Hộ kinh doanh Nguyễn Tuệ	74 Đường DX 070, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế khoán hộ kinh doanh	60823000
+126	126	3786745725	Công ty TNHH Xây dựng Phương Nam	240 Trương Công Định, P. Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Lệ phí môn bài	5614000
+127	127	3786745725	Công ty TNHH Xây dựng Phương Nam	240 Trương Công Định, P. Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế khoán hộ kinh doanh	269000
+128	128	8033818148	Hộ kinh doanh Nguyễn Hồng Trúc	203 HOÀNG HOA THÁM, PHƯỜNG TÂN AN, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	7286000
+129	129	8034653964	Sửa xe Hiển	368 Nguyễn Văn Trỗi, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Lệ phí môn bài	3222000
+130	130	3751625089	Doanh nghiệp tư nhân Thực phẩm Sài Gòn 67	362/24 Hồng Bàng, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNCN	2559000
+131	131	3751625089	Doanh nghiệp tư nhân Thực phẩm Sài Gòn 67	362/24 Hồng Bàng, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế khoán hộ kinh doanh	17312000
+132	132	3751625089	Doanh nghiệp tư nhân Thực phẩm Sài Gòn 67	362/24 Hồng Bàng, Phường Hiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNDN	797000
+133	133	8064216217	Hộ kinh doanh Nguyễn Nghĩa	16 Lý Tự Trọng, P. Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế TNCN	1704000
+134	134	8064216217	Hộ kinh doanh Nguyễn Nghĩa	16 Lý Tự Trọng, P. Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế khoán hộ kinh doanh	839000
+135	135	8053518350	Hộ kinh doanh Hoàng Văn Quang	58/26 Hai Bà Trưng P. Hòa Phú TP. Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế TNDN	13998000
+136	136	3759949430	Công ty TNHH Bất động sản Tân Tiến	113 Hoàng Hoa Thám, Phường Phú An	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế GTGT	35546000
+137	137	3771305016	Doanh nghiệp tư nhân Bất động sản Phú Quý	202 Hai Bà Trưng, Phường Bình Dương, TP.HCM	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNDN	154000
+138	138	3771305016	Doanh nghiệp tư nhân Bất động sản Phú Quý	202 Hai Bà Trưng, Phường Bình Dương, TP.HCM	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNDN	42011000
+139	139	3771305016	Doanh nghiệp tư nhân Bất động sản Phú Quý	202 Hai Bà Trưng, Phường Bình Dương, TP.HCM	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Lệ phí môn bài	7350000
+140	140	8070395162	Bánh mì Vũ	91/23 Trương Công Định, Phường Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Lệ phí môn bài	1317000
+141	141	8060887711	Tiệm may Liêm	21 Nguyễn Văn Tiết, Phường Phú Cường, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Lệ phí môn bài	38321000
+142	142	3737235873	Công ty TNHH Xuất nhập khẩu Đại Việt	395/30 Trần Phú, Phường Phú Cường, TP. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Lệ phí môn bài	9697000
+143	143	3737235873	Công ty TNHH Xuất nhập khẩu Đại Việt	395/30 Trần Phú, Phường Phú Cường, TP. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Lệ phí môn bài	7223000
+144	144	3737235873	Công ty TNHH Xuất nhập khẩu Đại Việt	395/30 Trần Phú, Phường Phú Cường, TP. Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế khoán hộ kinh doanh	586000
+145	145	8089092612	Tiệm tóc Tiên	9/27 Nguyễn Tất Thành, Phường Hòa Phú, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNCN	711000
+146	146	8006414611	Hộ kinh doanh Phan Thành Hoàng Sơn	HẺM 240 NGUYỄN KIỆM, PTÂN AN, THÀNH PHỐ AHỦ DẦU MỘT, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế TNDN	1409000
+147	147	3703130551	Công ty TNHH MTV Vận tải Phú Quý	193D Nguyễn Văn Trỗi, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế khoán hộ kinh doanh	5619000
+148	148	3703130551	Công ty TNHH MTV Vận tải Phú Quý	193D Nguyễn Văn Trỗi, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Thuế TNDN	3373000
+149	149	3703130551	Công ty TNHH MTV Vận tải Phú Quý	193D Nguyễn Văn Trỗi, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNCN	3759000
+150	150	8010851766	Hộ kinh doanh Phạm Thị Nhung	313/59 Nguyễn Duy Trinh, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Thuế TNCN	2334000
+151	151	8013571069	Tạp hóa Lệ	180/32/20 Nguyễn Huệ, Phường Phú Cường, TP. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNCN	805000
+152	152	8015364597	Hộ kinh doanh Nguyễn Văn Tùng	34 Nguyễn Sơn, P. Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế TNCN	896000
+153	153	0306755865-001	Chi nhánh Công ty TNHH Phát triển Phúc Lộc 83 - Chi nhánh 1	149B Ba Tháng Hai, P. Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNCN	25116000
+154	154	0342448281-001	Chi nhánh Công ty Cổ phần Đầu tư Tân Tiến - Chi nhánh 1	72/2/15 Huỳnh Văn Lũy, Phường Uhú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-05	Thuế khoán hộ kinh doanh	26550000
+155	155	0399433730-001	Chi nhánh Công ty TNHH MTV Tư vấn Thành Công 90 - Chi nhánh 1	363 Trường Chinh, Phường Kiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Lệ phí môn bài	6673000
+156	156	0399433730-001	Chi nhánh Công ty TNHH MTV Tư vấn Thành Công 90 - Chi nhánh 1	363 Trường Chinh, Phường Kiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-07	Thuế khoán hộ kinh doanh	10803000
+157	157	0399433730-001	Chi nhánh Công ty TNHH MTV Tư vấn Thành Công 90 - Chi nhánh 1	363 Trường Chinh, Phường Kiệp Thành, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNDN	6752000
+158	158	3779541671-001	Chi nhánh Công ty TNHH MTV Sản xuất Sài Gòn 96 - Chi nhánh 1	473 Lê Trọng Tấn, Phường Hòa Phú, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế TNCN	18161000
+159	159	3779541671-001	Chi nhánh Công ty TNHH MTV Sản xuất Sài Gòn 96 - Chi nhánh 1	473 Lê Trọng Tấn, Phường Hòa Phú, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNDN	32525000
+160	160	3779541671-001	Chi nhánh Công ty TNHH MTV Sản xuất Sài Gòn 96 - Chi nhánh 1	473 Lê Trọng Tấn, Phường Hòa Phú, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Lệ phí môn bài	16909000
+161	161	3787914736-002	Chi nhánh Công ty TNHH Phát triển Toàn Cầu 12 - Chi nhánh 2	360/28 Ba Cu, P. Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Lệ phí môn bài	1735000
+162	162	3787914736-002	Chi nhánh Công ty TNHH Phát triển Toàn Cầu 12 - Chi nhánh 2	360/28 Ba Cu, P. Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-08	Thuế GTGT	2834000
+163	163	3766989498-001	Chi nhánh Công ty TNHH May mặc An Khang 33 - Chi nhánh 1	163A Trần Phú Phường Hòa Phú Thành phố Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế GTGT	2715000
+164	164	3766989498-001	Chi nhánh Công ty TNHH May mặc An Khang 33 - Chi nhánh 1	163A Trần Phú Phường Hòa Phú Thành phố Thủ Dầu Một Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Thuế khoán hộ kinh doanh	2170000
+165	165	0367324136-001	Chi nhánh Công ty Cổ phần Thực phẩm Phúc Lộc - Chi nhánh 1	5/27 Võ Văn Kiệt, P.Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Lệ phí môn bài	3356000
+166	166	3793049292-001	Chi nhánh Công ty Cổ phần Sản xuất Phúc Lộc - Chi nhánh 1	201 Lê Văn Việt, PTân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2025	Thuế TNDN	5316000
+167	167	0347656944-001	Chi nhánh Công ty Cổ phần Xuất nhập khẩu Hoàng Gia 80 - Chi nhánh 1	457 NGUYỄN VĂN LƯỢNG, P. HÒA PHÚ, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế khoán hộ kinh doanh	5020000
 \.
 
 
 ALTER TABLE ONLY "tax_718"."tax"
     ADD CONSTRAINT "tax_pkey" PRIMARY KEY (source_pk);
 
--- rows: 161
+-- rows: 167
