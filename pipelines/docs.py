@@ -16,6 +16,7 @@ from pipelines.schema import (
     RECORD_FLOW,
     REFERENCE_TABLES,
     REGISTRY_KINDS,
+    REPORT_HISTORY,
     RESOLVED_ADDRESS,
     REVIEW_TABLES,
     SPLIT_TABLES,
@@ -37,6 +38,7 @@ TABLES: tuple[Table, ...] = (
     RECORD_FLOW,
     PSEUDONYMS,
     *REVIEW_TABLES,
+    REPORT_HISTORY,
 )
 
 

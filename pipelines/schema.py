@@ -1459,3 +1459,26 @@ REVIEW_TABLES: tuple[Table, ...] = (
     REVIEW_PLACEMENTS,
     REVIEW_QUEUE_SUMMARY,
 )
+
+# --------------------------------------------------------------------------- the consolidation report
+
+REPORT_HISTORY = Table(
+    name="runs",
+    description="The consolidation report's trend store, warehouse/history/runs.parquet: one row per (report run, "
+    "2025 ward or city, measure), appended by every report run (a re-run of the same run id replaces its rows). "
+    "Aggregates only.",
+    primary_key=("run_id", "new_uid", "measure"),
+    fields=(
+        _f("run_id", pl.String, "Dagster run id of the report run (or the id given to write_report).", required=True),
+        _f("run_time", pl.Datetime("us", "UTC"), "When the report was built.", required=True),
+        _f("new_uid", pl.String, "2025 ward '2025:<code>'; null for a city-wide measure."),
+        _f(
+            "measure",
+            pl.String,
+            "ward_summary measures, open_review per ward; city-wide: raw, merged, quarantined, under_review, "
+            "records_<kind>, entities_<kind>, gates_failed, open_review.",
+            required=True,
+        ),
+        _f("value", pl.Int64, "The measure's value in that run.", required=True),
+    ),
+)

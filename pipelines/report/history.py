@@ -13,16 +13,11 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.report.inputs import WARD_MEASURES, ReportInputs
+from pipelines.schema import REPORT_HISTORY
 from pipelines.warehouse import write_parquet_atomic
 
 HISTORY = Path("history") / "runs.parquet"
-SCHEMA = {
-    "run_id": pl.String,
-    "run_time": pl.Datetime("us", "UTC"),
-    "new_uid": pl.String,
-    "measure": pl.String,
-    "value": pl.Int64,
-}
+SCHEMA = dict(REPORT_HISTORY.polars_schema)  # declared once in pipelines/schema.py
 CITY_MEASURES = ("raw", "merged", "quarantined", "under_review")
 
 
