@@ -21,7 +21,7 @@ from assets.report import REPORT_ASSETS, REPORT_JOB
 from assets.resources import WarehouseResource
 from assets.review import REVIEW_ASSETS, REVIEW_JOB
 from assets.schedules import SCHEDULES
-from assets.sensors import landing_folder_sensor
+from assets.sensors import landing_folder_sensor, nightly_refresh
 
 MAIN_JOB = "wardbridge_main"
 
@@ -50,7 +50,7 @@ defs = dg.Definitions(
     assets=with_operations_attributes(ALL_ASSETS),  # owners, tags, code versions: assets/operations.py
     jobs=[wardbridge_main, *INGEST_JOBS, ENTITIES_JOB, MARTS_JOB, EXPORTS_JOB, REVIEW_JOB, REPORT_JOB],
     schedules=SCHEDULES,
-    sensors=[landing_folder_sensor],
+    sensors=[landing_folder_sensor, nightly_refresh],
     resources={"warehouse": WarehouseResource()},
     executor=dg.in_process_executor,
     # console: Dagster's default (dagster dev, the daemon); wardbridge_progress: what `wardbridge run` prints

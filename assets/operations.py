@@ -7,7 +7,14 @@
   gazetteer, source catalogue, match specs, export declarations). Editing any of them changes the code
   version, so Dagster marks the asset (and what depends on it) changed; nothing else does.
 
-An asset that declares its own owners or code version keeps them.
+Declarative automation: the assets downstream of ingest (groups in ``AUTOMATED_GROUPS``) carry
+``NIGHTLY``, ``AutomationCondition.on_cron`` at the nightly ingest's hour: after that tick each one
+runs once every asset it depends on has been updated since, so entities follow the ingest, the review
+queues the entities, the marts and the report what they read, whenever the ingest finishes, and
+nothing runs on half-refreshed input. The sensor ``nightly_refresh`` (assets/sensors.py) evaluates them.
+Exports are left out: they need $WARDBRIDGE_PSEUDONYM_KEY in the daemon's environment.
+
+An asset that declares its own owners, code version or automation condition keeps them.
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ import dagster as dg
 from pipelines.warehouse import REPO_ROOT
 
 MAPPINGS = REPO_ROOT / "mappings"
+NIGHTLY_CRON, TIMEZONE = "0 2 * * *", "Asia/Ho_Chi_Minh"  # the nightly ingest schedules' tick (assets/schedules.py)
+NIGHTLY = dg.AutomationCondition.on_cron(NIGHTLY_CRON, TIMEZONE)
+AUTOMATED_GROUPS = {"entities", "review", "marts", "report"}
 DEFAULT_OWNER = "team:wardbridge"
 OWNERS = {
     "reference": "team:reference-data",
@@ -120,6 +130,7 @@ def with_operations_attributes(assets: Iterable[dg.AssetsDefinition]) -> list[dg
                 tags={**spec.tags, "wardbridge/stage": group or "default", "wardbridge/module": module.split(".")[-1]},
                 code_version=spec.code_version
                 or code_version([*code, *mapping_files(spec.key.to_user_string(), group)]),
+                automation_condition=spec.automation_condition or (NIGHTLY if group in AUTOMATED_GROUPS else None),
             )
 
         mapped.append(asset.map_asset_specs(attributes))

@@ -1,26 +1,23 @@
-"""The nightly schedule: reload every catalogue extract, then rebuild entities and marts.
+"""The nightly schedule: reload every catalogue extract; what follows refreshes declaratively.
 
 Asia/Ho_Chi_Minh time: at 02:00 one ranged run of ``ingest_<registry>`` per registry over all its
 catalogue partitions (the catalogue is read at each tick; its extracts are registered as the dynamic
-partitions ``<registry>_extracts`` first, those that left it deleted), at 03:00 ``wardbridge_entities``, at 04:00
-``wardbridge_marts``. The instance runs one warehouse writer at a time (pool ``wardbridge_warehouse``,
-one slot), so a late ingest delays the entities run rather than overlapping it. A Dagster schedule
-targets one job, hence one schedule per job. Schedules start STOPPED: turn them on in the UI.
-Exports are not scheduled: they need $WARDBRIDGE_PSEUDONYM_KEY in the daemon's environment (add the
-job ``wardbridge_exports`` here when it is set).
+partitions ``<registry>_extracts`` first, those that left it deleted). A Dagster schedule targets one
+job, hence one schedule per registry. Entities, review queues, marts and the report are not scheduled at
+fixed hours: their automation condition (assets/operations.py ``NIGHTLY``: on_cron at the same 02:00)
+runs each once everything it reads was updated after the tick, evaluated by the sensor
+``nightly_refresh``. Schedules and that sensor start STOPPED: turn them on in the UI. Exports are not
+automated: they need $WARDBRIDGE_PSEUDONYM_KEY in the daemon's environment.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from assets.entities import ENTITIES_JOB
 from assets.ingest import INGEST_JOBS, catalogue_keys, register_catalogue
-from assets.publish import MARTS_JOB
+from assets.operations import NIGHTLY_CRON as INGEST_CRON
+from assets.operations import TIMEZONE
 from pipelines.schema import REGISTRY_KINDS
-
-TIMEZONE = "Asia/Ho_Chi_Minh"
-INGEST_CRON, ENTITIES_CRON, MARTS_CRON = "0 2 * * *", "0 3 * * *", "0 4 * * *"
 
 
 def _ingest_schedule(registry: str) -> dg.ScheduleDefinition:
@@ -44,20 +41,4 @@ def _ingest_schedule(registry: str) -> dg.ScheduleDefinition:
     )
 
 
-SCHEDULES = [
-    *(_ingest_schedule(registry) for registry in REGISTRY_KINDS),
-    dg.ScheduleDefinition(
-        name="nightly_entities",
-        cron_schedule=ENTITIES_CRON,
-        execution_timezone=TIMEZONE,
-        job=ENTITIES_JOB,
-        default_status=dg.DefaultScheduleStatus.STOPPED,
-    ),
-    dg.ScheduleDefinition(
-        name="nightly_marts",
-        cron_schedule=MARTS_CRON,
-        execution_timezone=TIMEZONE,
-        job=MARTS_JOB,
-        default_status=dg.DefaultScheduleStatus.STOPPED,
-    ),
-]
+SCHEDULES = [_ingest_schedule(registry) for registry in REGISTRY_KINDS]

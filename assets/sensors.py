@@ -131,3 +131,12 @@ def _request(registry: str, keys: list[str], signature: str) -> dg.RunRequest:
         return dg.RunRequest(run_key=f"{keys[0]}:{signature}", job_name=job, partition_key=keys[0])
     tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
     return dg.RunRequest(run_key=run_key, job_name=job, tags=tags)
+
+
+# Evaluates the automation conditions (assets/operations.py NIGHTLY) of entities, review, marts, report.
+nightly_refresh = dg.AutomationConditionSensorDefinition(
+    "nightly_refresh",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="After the nightly ingest: each downstream asset once everything it reads was updated since 02:00.",
+)

@@ -499,3 +499,13 @@ def test_code_version_follows_the_mapping_files_an_asset_reads(tmp_path, monkeyp
         f.write("\n# corrected\n")
     again = versions()
     assert {k for k in after if after[k] != again[k]} == {"export_statistics"}
+
+
+def test_dg_check_defs_loads_the_project():
+    """Dagster's `dg` CLI finds the project (dg.toml) and loads assets.definitions:defs."""
+    env = {**os.environ, "DAGSTER_HOME": str(REPO)}
+    proc = subprocess.run(
+        [str(BIN / "dg"), "check", "defs"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "All definitions loaded successfully" in proc.stdout + proc.stderr

@@ -363,10 +363,42 @@ def test_nightly_schedules_target_every_catalogue_partition_then_entities_and_ma
         keys[-1],
     )
     assert len(keys) > 3 and keys[0] < keys[-1]
-    crons = {s.name: s.cron_schedule for s in defs.schedules}
-    assert crons["nightly_ingest_households"] < crons["nightly_entities"] < crons["nightly_marts"]
-    assert defs.get_schedule_def("nightly_entities").job_name == "wardbridge_entities"
-    assert defs.get_schedule_def("nightly_marts").job_name == "wardbridge_marts"
+    assert {s.name for s in defs.schedules} == {
+        f"nightly_ingest_{r}" for r in ("population", "households", "businesses", "tax")
+    }
+    assert defs.get_sensor_def("nightly_refresh").default_status == dg.DefaultSensorStatus.STOPPED
+
+
+def test_downstream_assets_refresh_declaratively_after_the_nightly_ingest():
+    """on_cron at the ingest's 02:00: an entity kind is requested once everything it reads was updated after
+    the tick; the marts (whose inputs did not change) are not; the ingest itself has no condition."""
+    import datetime as dt
+
+    from assets.definitions import defs
+
+    ict = dt.timezone(dt.timedelta(hours=7))
+    graph = defs.resolve_asset_graph()
+    assert graph.get(dg.AssetKey("raw_households")).automation_condition is None
+    assert graph.get(dg.AssetKey("export_statistics")).automation_condition is None  # needs the pseudonym key
+    people = dg.AssetKey("people_entities")
+
+    def at(hour: int, minute: int) -> dt.datetime:
+        return dt.datetime(2026, 12, 2, hour, minute, tzinfo=ict)
+
+    with dg.instance_for_test() as instance:
+        result = dg.evaluate_automation_conditions(defs, instance, evaluation_time=at(1, 50))
+        result = dg.evaluate_automation_conditions(defs, instance, evaluation_time=at(2, 1), cursor=result.cursor)
+        assert result.get_num_requested(people) == 0  # the tick passed, its inputs are not refreshed yet
+        for parent in graph.get(people).parent_keys:
+            node = graph.get(parent)
+            if node.is_partitioned:
+                instance.add_dynamic_partitions(node.partitions_def.name, ["new@2026-12-01"])
+            key = "new@2026-12-01" if node.is_partitioned else None
+            instance.report_runless_asset_event(dg.AssetMaterialization(parent, partition=key))
+        result = dg.evaluate_automation_conditions(defs, instance, evaluation_time=at(2, 30), cursor=result.cursor)
+        assert result.get_num_requested(people) == 1
+        assert result.get_num_requested(dg.AssetKey("households_entities")) == 0  # its registry was not reloaded
+        assert result.get_num_requested(dg.AssetKey("analytics_mart")) == 0  # waits for the entities
 
 
 def test_unwritable_warehouse_is_not_retried(tmp_path, monkeypatch):
