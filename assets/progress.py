@@ -115,6 +115,15 @@ class ProgressHandler(logging.Handler):
                 self._write(f"      {line}")
 
 
+class _ProgressLogger(logging.Logger):
+    """A logger outside logging's registry whose own level alone decides. With ``logging.Logger``'s
+    ``isEnabledFor`` (global ``logging.disable`` state, a cache that logging clears for registered loggers
+    only) the second of two runs in one process printed no progress lines at all."""
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging's name
+        return level >= self.level
+
+
 @dg.logger(
     config_schema={
         "log_level": dg.Field(str, default_value="WARNING", description="Steps' own messages shown from this level."),
@@ -123,7 +132,7 @@ class ProgressHandler(logging.Handler):
     description="wardbridge run's progress: one line per step, actionable warnings; errors go to the summary.",
 )
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
-    logger = logging.Logger(PROGRESS_LOGGER, level=logging.DEBUG)
+    logger = _ProgressLogger(PROGRESS_LOGGER, level=logging.DEBUG)
     if init_context.logger_config["quiet"]:
         logger.addHandler(logging.NullHandler())  # without a handler Python's last resort would print errors
     else:
