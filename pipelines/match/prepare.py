@@ -12,7 +12,7 @@ from pipelines.text import strip_accents_expr
 
 log = logging.getLogger("wardbridge.match")
 
-LIST_TRANSFORMS = {"year_day_month"}  # give a list of keys per record (blocking only)
+LIST_TRANSFORMS = {"year_day_month", "year_typo_keys"}  # give a list of keys per record (blocking only)
 ROW = "_row"  # dense row number: pairs refer to records by it
 PRECISION = "_precision_"  # + date column: day | month | year (only when some value is coarser than a day)
 RAW = "_raw_"  # + date column: the text as written (for the review queue, date columns it shows)
@@ -57,6 +57,14 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
         case "month_day_unordered":
             day, month = expr.dt.day(), expr.dt.month()
             return pl.format("{}-{}", pl.min_horizontal(day, month), pl.max_horizontal(day, month))
+        case "year_typo_keys":  # a list: decades of the year before and after, the year without its tens digit
+            year = expr.dt.year()
+            keys = pl.concat_list(
+                ((year - 1) // 10).cast(pl.String),
+                ((year + 1) // 10).cast(pl.String),
+                pl.format("{}_{}", year // 100, year % 10),
+            )
+            return pl.when(expr.is_not_null()).then(keys.list.unique(maintain_order=True))
         case "year_day_month":  # a list: blocking explodes it, so a date shares a key with one wrong number
             year = expr.dt.year().cast(pl.String)
             both = pl.concat_list(pl.format("{}-{}", year, expr.dt.day()), pl.format("{}-{}", year, expr.dt.month()))
@@ -114,7 +122,7 @@ def raw_column(column: str) -> str:
 
 
 def _date_columns(spec: MatchSpec) -> set[str]:
-    date_transforms = {"year", *DAY_TRANSFORMS}
+    date_transforms = {"year", "year_typo_keys", *DAY_TRANSFORMS}
     out = {d.source for d in spec.derive if set(d.transforms) & date_transforms}
     for name in spec.referenced_columns:  # inline "<column>__year"
         base, *transforms = name.split("__")

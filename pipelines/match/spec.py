@@ -30,6 +30,7 @@ TRANSFORMS = (
     "month_day",  # "MM-DD" of a date
     "date_unordered",  # "YYYY-a-b" with a <= b of day and month: equal for a date and its day/month swap
     "month_day_unordered",  # "a-b" with a <= b of day and month: the same for a wrong year, and for a swap
+    "year_typo_keys",  # ["198", "199", "19_9"] for 1989 (list, blocking): shared by years one apart or one digit apart
     "year_day_month",  # ["YYYY-D", "YYYY-M"]: a list of keys (blocking): shared when day or month is right
     "lower",
     "upper",
