@@ -1191,26 +1191,32 @@ def _district_key_list(idx: ResolverIndex) -> pl.Series:
     return idx.district_key_list
 
 
-_DISTRICT_MARKER_WORD = r"(?:^| )(?:" + "|".join(DISTRICT_MARKERS) + r")(?: |$)"
+# A district marker word, a " - " boundary, or a compact last word ("q1").
+_DISTRICT_MARKER_BOUNDARY_COMPACT = (
+    r"(?:^| )(?:" + "|".join(DISTRICT_MARKERS) + r")(?: |$)| - |(?:^| )[pfqhx][0-9]{1,2}$"
+)
 
 
-def _may_end_with_district(idx: ResolverIndex, address: pl.Expr) -> pl.Expr:
+def _may_end_with_district(idx: ResolverIndex, addresses: pl.Series) -> pl.Series:
     """Can the text before the first separator (one segment) end with a district ``_find_districts``
     reads exactly? A superset of its anchored lookups: the text has a district marker ("quan 1"),
     a " - " boundary, a compact last word ("q1"), or is itself a district key, with or without a
     glued marker ("govap", "tpthuduc"); cleaned only for the rows that ask.
     """
-    head = clean_expr(address.str.extract(r"(?s)^([^,;|()\[\]]*)[,;|()\[\]]", 1))
-    squashed = head.str.replace_all(r"[^a-z0-9]", "")
-    keys = _district_key_list(idx).implode()
-    forms = [squashed, *(squashed.str.strip_prefix(m.replace(" ", "")) for m in DISTRICT_MARKERS)]
-    numbers = [pl.when(f.str.contains(r"^[0-9]+$")).then(f.str.strip_chars_start("0")) for f in forms]
-    return (
-        head.str.contains(_DISTRICT_MARKER_WORD)
-        | head.str.contains(" - ", literal=True)
-        | head.str.contains(r"(?:^| )[pfqhx][0-9]{1,2}$")
-        | pl.any_horizontal(*(f.is_in(keys).fill_null(False) for f in forms + numbers))
+    head = pl.DataFrame({"a": addresses}).select(
+        h=clean_expr(pl.col("a").str.extract(r"(?s)^([^,;|()\[\]]*)[,;|()\[\]]", 1))
     )
+    head = head.with_columns(s=pl.col("h").str.replace_all(r"[^a-z0-9]", ""))
+    keys = dict.fromkeys(_district_key_list(idx), True)
+    # The text, and without a glued marker: the longest word marker, or a one-letter one.
+    long = "|".join(m.replace(" ", "") for m in DISTRICT_MARKERS if len(m) > 1)
+    short = "".join(m for m in DISTRICT_MARKERS if len(m) == 1)
+    forms = [pl.col("s"), pl.col("s").str.replace(f"^(?:{long})", ""), pl.col("s").str.replace(f"^[{short}]", "")]
+    numbers = [f.str.replace(r"^0+([1-9][0-9]*)$", "$1") for f in forms]  # as _normalise_number
+    return head.select(
+        pl.col("h").str.contains(_DISTRICT_MARKER_BOUNDARY_COMPACT)
+        | pl.any_horizontal(*(f.replace_strict(keys, default=False, return_dtype=pl.Boolean) for f in forms + numbers))
+    ).to_series()
 
 
 def _tail_readings(idx: ResolverIndex, keyed: pl.DataFrame, found: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -1221,8 +1227,7 @@ def _tail_readings(idx: ResolverIndex, keyed: pl.DataFrame, found: str) -> tuple
     """
     hit = pl.col(found).is_not_null()
     skipped = keyed.filter(hit & pl.col("_skip"))
-    unsafe = _may_end_with_district(idx, pl.col("input")).fill_null(False)
-    skipped = skipped.with_columns(_unsafe=unsafe)
+    skipped = skipped.with_columns(_unsafe=_may_end_with_district(idx, skipped["input"]).fill_null(False))
     use = pl.concat([keyed.filter(hit & ~pl.col("_skip")), skipped.filter(~pl.col("_unsafe")).drop("_unsafe")])
     rest = pl.concat([keyed.filter(~hit), skipped.filter("_unsafe").drop("_unsafe")])
     return use, rest
