@@ -19,6 +19,12 @@ Run on demand (not a test)::
    The peer geocodes split wards online (ArcGIS); this workplace has no network, so
    its geocoder is replaced by one that finds nothing, and the peer falls back to
    its default part, as it does when geocoding fails. It reads old-form addresses only.
+5. The same sample through ``onflow-location-platform`` 1.1.2 (a newer converter on the same
+   data, same API), run from its own virtual environment in a subprocess (``--onflow-python``;
+   it is not a project dependency), its geocoder replaced the same way::
+
+       uv venv /tmp/onflow && uv pip install --python /tmp/onflow/bin/python onflow-location-platform==1.1.2
+       uv run --group bench python benchmarks/resolve_benchmark.py --onflow-python /tmp/onflow/bin/python
 """
 
 from __future__ import annotations
@@ -94,6 +100,52 @@ def peer_resolver(reference: Reference):
         return by_name.get(fold(unit.short_ward)) or by_code.get(unit.ward_code)
 
     return resolve_one
+
+
+# Runs inside onflow-location-platform's own environment: addresses (one JSON string per line) on
+# stdin, one JSON [province_code, ward_code, short_ward, seconds] per line on stdout.
+ONFLOW_SCRIPT = r"""
+import json, sys, time
+import onflow_location_platform.converter.converter_new as conv
+from onflow_location_platform import convert_address_old_to_new
+conv.get_geo_location = lambda address: None  # no network here: fall back to the default part
+convert_address_old_to_new("Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh")  # loads its data
+for line in sys.stdin:
+    address = json.loads(line)
+    t = time.perf_counter()
+    try:
+        unit = convert_address_old_to_new(address) if address else None
+        row = [unit.province_code, unit.ward_code, unit.short_ward] if unit is not None else [None, None, None]
+    except Exception:  # the peer raises on input it cannot parse
+        row = [None, None, None]
+    print(json.dumps([*row, time.perf_counter() - t]))
+"""
+
+
+def onflow_resolver(python: str, reference: Reference, addresses: list[str | None]):
+    """onflow-location-platform's convert_address_old_to_new on ``addresses`` (mapped to our 2025 uids)
+    and the seconds it spent per address, run with ``python`` (its own environment), one core."""
+    import json
+    import subprocess
+
+    new = reference.hcmc_new_units()
+    by_name = {fold(s): uid for s, uid in zip(new["short_name"], new["unit_uid"], strict=True)}
+    by_code = {c: uid for c, uid in zip(new["code"], new["unit_uid"], strict=True)}
+    stdin = "".join(json.dumps(a) + "\n" for a in addresses)
+    proc = subprocess.run(
+        ["taskset", "-c", "0", python, "-c", ONFLOW_SCRIPT], input=stdin, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    out, secs = [], []
+    for line in proc.stdout.splitlines():
+        province, ward_code, short_ward, sec = json.loads(line)
+        secs.append(sec)
+        if not short_ward or str(province) != HCMC_NEW_PROVINCE:
+            out.append(None)
+        else:
+            out.append(by_name.get(fold(short_ward)) or by_code.get(str(ward_code)))
+    return out, secs
 
 
 def peer_table(sample: pl.DataFrame, ours: pl.DataFrame, peer_new: list[str | None]) -> pl.DataFrame:
@@ -200,6 +252,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--peer-sample", type=int, default=2_000, help="rows given to the peer (0: skip the peer)")
     parser.add_argument("--seed", type=int, default=20250701)
+    parser.add_argument(
+        "--onflow-python",
+        help="python of a virtual environment with onflow-location-platform==1.1.2 (compared on the peer sample)",
+    )
     args = parser.parse_args(argv)
     if psutil is None:
         raise SystemExit("psutil is needed: uv run --group bench ...")
@@ -278,7 +334,24 @@ def main(argv: list[str] | None = None) -> None:
     print(fmt_table(peer_table(sample, ours, peer_new)))
     print("vietnamadminunits cannot flag a split old unit for review: its split_no_evidence accuracy is undefined;")
     print("peer_in_candidates = share of split rows where its single answer is one of the true parts.")
-    print("onflow-location-platform: not installed in this environment (not in uv.lock); not compared.")
+    if not args.onflow_python:
+        print("onflow-location-platform: not compared (no --onflow-python; it is not a project dependency).")
+        return
+    try:
+        onflow_new, onflow_secs = onflow_resolver(args.onflow_python, reference, ours_sample_input.to_list())
+    except (OSError, RuntimeError) as exc:
+        print(f"onflow-location-platform: could not run: {str(exc)[-500:]}")
+        return
+    t_onflow = sum(onflow_secs)
+    t_onflow_good = sum(x for x, b in zip(onflow_secs, is_bad, strict=True) if not b)
+    print()
+    print(f"## onflow-location-platform 1.1.2 on the same {k:,} rows (own environment, one core)")
+    print(f"onflow-location-platform {t_onflow:8.2f} s  {k / t_onflow:11,.0f} addresses/s (convert_address_old_to_new)")
+    print(f"  without bad_input      {t_onflow_good:8.2f} s  {k_good / t_onflow_good:11,.0f} addresses/s")
+    table = peer_table(sample, ours, onflow_new).rename(
+        {"vietnamadminunits": "onflow", "peer_in_candidates": "onflow_in_candidates"}
+    )
+    print(fmt_table(table))
 
 
 if __name__ == "__main__":
