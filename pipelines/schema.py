@@ -263,7 +263,8 @@ SPLIT_EVIDENCE = Table(
     "that place it. Evidence is a 2025-form record (street + 2025 ward) whose ward is one of the old unit's parts and "
     "whose name occurs in old-form records of that old unit and of no other predecessor of the ward, or a 2025-form "
     "record of a household (same household_no) whose old-form record carries the name in the old unit. 'learned' "
-    "(enough unanimous support) and 'confirmed' (an official) entries place the old unit's split_review records "
+    "(enough near-unanimous support: pipelines/entities/placement.py MIN_SUPPORT, MAX_CONFLICT_SHARE) and 'confirmed' "
+    "(an official) entries place the old unit's split_review records "
     "(resolved.split_placements); conflicting, thin and rejected ones go to officials.",
     primary_key=("old_uid", "kind", "name_key"),
     fields=(
@@ -279,7 +280,7 @@ SPLIT_EVIDENCE = Table(
         _f(
             "proposed_new_uid",
             pl.String,
-            "2025 ward the entry places records in: the official's for confirmed, the unanimous one for learned, the "
+            "2025 ward the entry places records in: the official's for confirmed, the dominant one for learned, the "
             "best supported for thin and conflicting; null when rejected or without evidence.",
         ),
         _f(

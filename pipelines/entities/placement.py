@@ -49,7 +49,7 @@ from pipelines.text import fold_expr
 # crosses two parts shows a large minority for the other part); MAX_CONFLICTS (absolute) is off by default.
 # Strict unanimity: max_conflict_share=0 (or max_conflicts=0).
 MIN_SUPPORT = 3
-MAX_CONFLICT_SHARE = 0.05
+MAX_CONFLICT_SHARE = 0.10
 MAX_CONFLICTS: int | None = None
 SPLIT_SCHEMA = "resolved"  # warehouse schema of split_evidence and split_placements
 OFFICIAL_COLUMNS = {
