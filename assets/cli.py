@@ -206,7 +206,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         from assets.definitions import defs
         from assets.entities import ENTITY_ASSETS
         from assets.ingest import catalogue_keys, register_catalogue
-        from assets.progress import PROGRESS_LOGGER, RunSummary
+        from assets.progress import PROGRESS_LOGGER, RunSummary, missed_step_lines
         from pipelines.publish.pseudonym import KEY_ENV
         from pipelines.schema import REGISTRY_KINDS
 
@@ -250,6 +250,8 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
         with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
             summary.add(name, result, time.perf_counter() - started)
+            for line in missed_step_lines(result):
+                say(line)
             if not result.success:
                 say(f"  run {result.run_id} FAILED")
     return summary

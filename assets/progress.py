@@ -50,6 +50,22 @@ def _warning_text(message: str) -> str:
     return message.strip()
 
 
+PRINTED: set[tuple[str | None, str]] = set()  # (run id, step) whose outcome line was printed while running
+
+
+def step_line(event) -> str:  # noqa: ANN001 - DagsterEvent STEP_SUCCESS / STEP_FAILURE
+    if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+        return f"  ok      {event.step_key:<34}{event.event_specific_data.duration_ms / 1000:7.1f}s"
+    return f"  FAILED  {event.step_key:<34}  (why: in the summary below)"
+
+
+def missed_step_lines(result) -> list[str]:  # noqa: ANN001 - ExecuteJobResult
+    """The outcome lines of the run's steps the logger did not print (a record can miss a logger)."""
+    kinds = (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
+    events = [e for e in result.all_events if e.event_type in kinds]
+    return [step_line(e) for e in events if (result.run_id, e.step_key) not in PRINTED]
+
+
 class ProgressHandler(logging.Handler):
     """Turns Dagster's log records into the progress lines of ``wardbridge run`` (stderr)."""
 
@@ -80,15 +96,14 @@ class ProgressHandler(logging.Handler):
         step = meta.get("step_key") or ""
         if event is not None:
             kind = event.event_type
+            if kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+                PRINTED.add((meta.get("run_id"), step))
             if kind == dg.DagsterEventType.STEP_START and self.tty:
                 self.stream.write(f"\r\033[K  ...     {step}")
                 self.stream.flush()
                 self.pending = True
-            elif kind == dg.DagsterEventType.STEP_SUCCESS:
-                seconds = event.event_specific_data.duration_ms / 1000
-                self._write(f"  ok      {step:<34}{seconds:7.1f}s")
-            elif kind == dg.DagsterEventType.STEP_FAILURE:
-                self._write(f"  FAILED  {step:<34}  (why: in the summary below)")
+            elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+                self._write(step_line(event))
             elif kind == dg.DagsterEventType.STEP_UP_FOR_RETRY:
                 data = event.event_specific_data
                 wait = f" in {data.seconds_to_wait:.0f}s" if data.seconds_to_wait else ""
