@@ -83,20 +83,26 @@ def extract_names(addresses: pl.Series) -> pl.DataFrame:
     """The street / quarter / hamlet names of each distinct address.
 
     Returns columns address, kind, name_key, name (display form) — zero or more rows per address.
-    Only the first three segments are read (names stand left of the units).
+    Only the first three segments are read (names stand left of the units). A street's display form is
+    the spelling most of (up to 25 of) its addresses use, the house number dropped.
     """
     distinct = pl.DataFrame({"address": addresses.cast(pl.String)}).drop_nulls().unique()
     text = clean_expr(pl.col("address")).str.replace_all(_SEPARATORS, ",").str.replace_all(_LOCALITY_GLUED, ",$1")
     text = pl.when(text.str.contains(",")).then(text).otherwise(text.str.replace(_WARD_GLUED, "$1,$2"))
-    original = pl.col("address").str.normalize("NFC").str.replace_all(r"\s+", " ")
-    seg = (
-        distinct.with_columns(
-            seg=text.str.split(",").list.head(3), first=original.str.split(",").list.first().str.strip_chars()
-        )
-        .explode("seg")
-        .with_columns(pos=pl.int_range(pl.len()).over("address"), seg=pl.col("seg").str.strip_chars())
-        .with_columns(name=pl.col("seg").str.replace(_HOUSE, "").str.strip_chars())
+    segs = distinct.with_columns(segs=text.str.split(","))
+    seg = pl.concat(
+        [
+            segs.select(
+                "address", pl.lit(pos).alias("pos"), pl.col("segs").list.get(pos, null_on_oob=True).alias("seg")
+            )
+            for pos in range(3)
+        ]
+    ).filter(pl.col("seg").is_not_null())
+    # the first segment may be a street; any of the three a quarter or hamlet
+    seg = seg.with_columns(pl.col("seg").str.strip_chars()).filter(
+        (pl.col("pos") == 0) | pl.col("seg").str.contains(r"^(?:khu pho|kp|ap) ?[0-9a-z]")
     )
+    seg = seg.with_columns(name=pl.col("seg").str.replace(_HOUSE, "").str.strip_chars())
     s = pl.col("name")
     quarter = s.str.extract(_QUARTER, 1)
     hamlet = s.str.extract(_HAMLET, 1)
@@ -121,22 +127,39 @@ def extract_names(addresses: pl.Series) -> pl.DataFrame:
         .then(pl.lit("ap ") + hamlet)
         .otherwise(s)
     )
-    # display: quarters and hamlets canonical; a street as the record wrote it (house number dropped)
-    written = pl.col("first").str.replace(r"^(?i:(?:số|so|sn|hẻm|hem|ngõ|ngo|ngách|kiệt) )?(?:\d[\w/.-]* ?)+ ", "")
     display = (
         pl.when(kind == "quarter")
         .then(pl.lit("Khu phố ") + quarter.str.to_uppercase())
         .when(kind == "hamlet")
         .then(pl.lit("Ấp ") + hamlet.str.to_titlecase())
-        .when(fold_expr(written) == fold_expr(canonical))
-        .then(written)
         .otherwise(canonical.str.to_titlecase())
     )
-    out = seg.with_columns(kind=kind, name_key=canonical.str.replace_all(" ", ""), display=display)
-    return (
-        out.filter(pl.col("kind").is_not_null())
-        .select("address", "kind", "name_key", pl.col("display").alias("name"))
+    out = (
+        seg.with_columns(kind=kind, name_key=canonical.str.replace_all(" ", ""), name=display)
+        .filter(pl.col("kind").is_not_null())
+        .select("address", "kind", "name_key", "name")
         .unique(subset=["address", "kind", "name_key"], keep="first", maintain_order=True)
+    )
+    # a street as the records write it: the first segment of the original text, house number dropped
+    streets = out.filter(pl.col("kind") == "street").group_by("name_key").head(25)
+    first = pl.col("address").str.normalize("NFC").str.replace_all(r"\s+", " ").str.split(",").list.first()
+    written = first.str.strip_chars().str.replace(
+        r"^(?i:(?:số|so|sn|hẻm|hem|ngõ|ngo|ngách|kiệt) )?(?:\d[\w/.-]* ?)+ ", ""
+    )
+    spelled = (
+        streets.with_columns(written=written)
+        .filter(fold_expr(pl.col("written")) == pl.col("name_key"))
+        .group_by("name_key", "written")
+        .len()
+        .with_columns(caps=pl.col("written") == pl.col("written").str.to_uppercase())  # a tie: not all capitals
+        .sort(["name_key", "len", "caps", "written"], descending=[False, True, False, False])
+        .group_by("name_key", maintain_order=True)
+        .agg(pl.col("written").first())
+    )
+    return (
+        out.join(spelled.with_columns(kind=pl.lit("street")), on=["kind", "name_key"], how="left")
+        .with_columns(name=pl.coalesce("written", "name"))
+        .drop("written")
     )
 
 
