@@ -406,3 +406,65 @@ def test_row_accounting_holds_after_placement_through_read_staged(generated, ref
         ).sum() - placed.height
         # every staged row has a ward or is still under review: placed rows moved from one to the other
         assert after["new_uid"].null_count() == raw["new_uid"].null_count() - placed.height
+
+
+def test_asset_publishes_the_tables_and_applies_officials_verdicts(generated, reference, tmp_path):
+    import dagster as dg
+
+    from assets.placement import split_placements
+    from assets.resources import WarehouseResource
+    from pipelines.schema import REVIEW_DECISIONS_TABLE, REVIEW_SCHEMA
+
+    _, parts = generated
+    wh = Warehouse(tmp_path / "wh")
+    for registry, frames in parts.items():
+        for key, frame in frames:
+            PartitionedLayer(wh, "staged").write(staged_table(registry), key, frame, refresh=False)
+    learned = mine_split_evidence({r: read_staged(wh, r) for r in parts}, reference)
+    # an official places a name the data cannot decide (the one with most records waiting)
+    open_entry = (
+        learned.evidence.filter(pl.col("state").is_in(["conflicting", "thin"]))
+        .sort("records_waiting", "old_uid", "name_key", descending=[True, False, False])
+        .row(0, named=True)
+    )
+    ward = reference.crosswalk.filter(pl.col("old_uid") == open_entry["old_uid"])["new_uid"].sort()[0]
+    columns = {f.name: None for f in REVIEW_DECISIONS_TABLE.fields}
+    decision = {
+        **columns,
+        "item_id": "su-0123456789abcdef",
+        "kind": "split_unit",
+        "state": "closed",
+        "decision": "place",
+        "new_uid": ward,
+        "reviewer": "Ms Lan",
+        "decided_on": dt.date(2025, 9, 1),
+        "decisions": 1,
+        "old_uid": open_entry["old_uid"],
+        "name_kind": open_entry["kind"],
+        "name_key": open_entry["name_key"],
+    }
+    frame = REVIEW_DECISIONS_TABLE.cast(pl.DataFrame([decision], schema=REVIEW_DECISIONS_TABLE.polars_schema))
+    wh.publish(REVIEW_SCHEMA, [(REVIEW_DECISIONS_TABLE, frame)])
+
+    result = dg.materialize([split_placements], resources={"warehouse": WarehouseResource(path=str(wh.root))})
+    assert result.success
+    meta = result.get_asset_materialization_events()[0].materialization.metadata
+    evidence = wh.read(SPLIT_SCHEMA, SPLIT_EVIDENCE.name)
+    placements = wh.read(SPLIT_SCHEMA, SPLIT_PLACEMENTS.name)
+    assert meta["records_placed"].value == placements.height > learned.placements.height
+    assert meta["entries/confirmed"].value == 1 and meta["official_verdicts"].value == 1
+    assert meta["share_placed"].value == round(placements.height / meta["records_split_review"].value, 4)
+    confirmed = evidence.filter(pl.col("state") == "confirmed").row(0, named=True)
+    assert (confirmed["old_uid"], confirmed["name_key"], confirmed["proposed_new_uid"]) == (
+        open_entry["old_uid"],
+        open_entry["name_key"],
+        ward,
+    )
+    assert confirmed["records_placed"] > 0
+    official = placements.filter(pl.col("ward_reason").str.starts_with("official: confirmed by Ms Lan on 2025-09-01"))
+    assert official.height == confirmed["records_placed"] and set(official["new_uid"]) == {ward}
+    # the entities read the placed wards
+    placed = pl.concat(
+        [read_staged(wh, r).filter(pl.col("ward_status") == "split_resolved").select("record_key") for r in parts]
+    )
+    assert placements.select("record_key").join(placed, on="record_key", how="anti").height == 0
