@@ -11,12 +11,14 @@ with no hint, per-row as-of dates and per-row scheme values.
 from __future__ import annotations
 
 import random
+import sys
+import unicodedata
 
 import polars as pl
 import pytest
 
 from pipelines.reference import load_reference
-from pipelines.resolve import resolve_addresses
+from pipelines.resolve import _SEPARATOR_MAKERS, resolve_addresses
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
 
 N = 5_000
@@ -134,3 +136,16 @@ def test_comparison_catches_a_difference(addresses, reference):
     other = resolve_addresses(sample, reference, as_of="2024-01-01")
     diff = pl.concat([fast.with_row_index("row"), other.with_row_index("row")]).unique(keep="none")
     assert not diff.is_empty()
+
+
+def test_only_the_listed_characters_become_separators_when_cleaned():
+    """The tail is cut from the raw text: that holds only if no other character turns into a separator
+    when lower-cased or decomposed (such rows are cleaned whole)."""
+    separators = set(",;|()[]")
+    makers = {
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if c not in separators
+        and separators & set(unicodedata.normalize("NFD", c.lower()) + unicodedata.normalize("NFD", c))
+    }
+    assert makers == set(_SEPARATOR_MAKERS)
