@@ -218,6 +218,10 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
             f"wardbridge: nothing ran: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
         )
         return None
+    import assets.progress
+
+    # the progress lines go to a copy of stderr: Dagster's compute-log capture swaps fd 2 during steps
+    assets.progress.STREAM = os.fdopen(os.dup(2), "w", encoding="utf-8", buffering=1)
     summary = RunSummary(warehouse=warehouse_dir, home=home)
     for run_id in fail_dead_runs(instance):
         _echo(f"wardbridge: marked run {run_id} FAILURE: left STARTED by a process that no longer exists")

@@ -50,6 +50,10 @@ def _warning_text(message: str) -> str:
     return message.strip()
 
 
+# Where the progress lines go. Dagster captures a step's stdout/stderr (compute logs) through a tee
+# process and drops what is still in it when the capture ends: `wardbridge run` sets this to a copy of
+# the terminal's stderr taken before any run, which the capture does not touch.
+STREAM = None
 PRINTED: set[tuple[str | None, str]] = set()  # (run id, step) whose outcome line was printed while running
 
 
@@ -72,7 +76,7 @@ class ProgressHandler(logging.Handler):
     def __init__(self, verbosity: int, stream=None) -> None:  # noqa: ANN001 - text stream
         super().__init__(logging.DEBUG)
         self.verbosity = verbosity  # logging level of the steps' own messages to show (WARNING by default)
-        self.stream = stream or sys.stderr
+        self.stream = stream or STREAM or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.warnings: dict[str, int] = {}
         self.pending = False
