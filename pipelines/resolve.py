@@ -1294,17 +1294,16 @@ def resolve_addresses(
     series = addresses if isinstance(addresses, pl.Series) else pl.Series(list(addresses), dtype=pl.String)
     series = series.cast(pl.String).rename("input")
     idx = index or index_for(reference)
-    frame = pl.DataFrame([series, _modes(series.len(), scheme, as_of)]).with_row_index("_row")
-    rows = frame.filter(pl.col("input").is_not_null())
+    frame = pl.DataFrame([series, _modes(series.len(), scheme, as_of)])
+    keys = ["input", "_mode"]
+    # Each distinct (raw address, mode) once.
+    rows = frame.filter(pl.col("input").is_not_null()).unique(keys).with_row_index("_row")
     resolved = (_read_rows if by_tail else _read_rows_whole)(idx, rows)
-    out = (
-        frame.join(resolved, on="_row", how="left")
-        .sort("_row")
-        .with_columns(
-            status=pl.col("status").fill_null("unresolved"),
-            confidence=pl.col("confidence").fill_null(0.0),
-            reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
-        )
+    resolved = rows.select("_row", *keys).join(resolved, on="_row").drop("_row")
+    out = frame.join(resolved, on=keys, how="left", maintain_order="left").with_columns(
+        status=pl.col("status").fill_null("unresolved"),
+        confidence=pl.col("confidence").fill_null(0.0),
+        reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
     )
     out = _add_unit_columns(idx, out).with_columns(candidates=pl.coalesce("_cands", "candidates"))
     return out.select("input", *RESOLVED_ADDRESS.columns)
