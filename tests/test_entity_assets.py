@@ -179,16 +179,16 @@ def test_links_on_known_sample_rows(runs):
     def linked(link_type: str, source: str, target: str) -> bool:
         return links.filter(link_type=link_type, from_entity_id=source, to_entity_id=target).height == 1
 
-    # Hộ kinh doanh Nguyễn Bảo Thu (truth B000000043): MST 8002942956, taxed under the owner's personal ID
-    # after the reform (values read from the sample's truth and source files)
-    owner = entity("people", personal_id="079182177310")
-    shop = entity("businesses", tax_code="8002942956")
-    taxpayer = entity("taxpayers", taxpayer_code="079182177310")
+    # Hộ kinh doanh Nguyễn Hữu Sang: MST 8087615673, taxed under the owner's personal ID after the reform
+    # (values read from the sample's source files; re-read them when the sample is regenerated)
+    owner = entity("people", personal_id="074096601748")
+    shop = entity("businesses", tax_code="8087615673")
+    taxpayer = entity("taxpayers", taxpayer_code="074096601748")
     assert linked("owned_by", shop, owner)
     assert linked("is_person", taxpayer, owner)
     assert linked("taxpayer_of", taxpayer, shop)
     # a branch and its parent: two entities, one branch_of link
-    branch, parent = entity("businesses", tax_code="3779541671-002"), entity("businesses", tax_code="3779541671")
+    branch, parent = entity("businesses", tax_code="3588771258-001"), entity("businesses", tax_code="3588771258")
     assert branch != parent and linked("branch_of", branch, parent)
     # the first person of population_718 is a member of their household's book (households_718)
     person = entity("people", source_id="population_718", source_key="1")

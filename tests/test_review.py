@@ -100,7 +100,7 @@ def runs(tmp_path_factory):
     extracts = extracts_by_partition(load_catalogue())
     keys = KEYS
     _stage(wh, keys, extracts)
-    population = PartitionedLayer(wh, "staged").read(staged_table("population").name, KEYS[0]).head(1200)
+    population = PartitionedLayer(wh, "staged").read(staged_table("population").name, KEYS[0])
     people = resolve_entities("people", population)
     wh.publish("entities", [(review_table("people"), people.review)])
     folder = base / "decisions"

@@ -555,9 +555,13 @@ def _people(
 
     head_age = rng.integers(22, 82, size=h)
     head_year = 2025 - head_age
+    # a child is born 20-41 years after the head, and not after 2024: drawn within that span (clipping a
+    # late draw to 2024 piled 8 % of all people into one birth year, same-name children became look-alikes)
+    child_span = np.clip(np.minimum(41, 2024 - head_year[hh]) - 20, 0, None)
+    child_year = head_year[hh] + 20 + np.floor(rng.random(n) * (child_span + 1)).astype(np.int64)
     year = np.select(
         [role == 0, role == 1, role == 2],
-        [head_year[hh], head_year[hh] + rng.integers(-6, 7, size=n), head_year[hh] + rng.integers(20, 42, size=n)],
+        [head_year[hh], head_year[hh] + rng.integers(-6, 7, size=n), child_year],
         head_year[hh] - rng.integers(20, 36, size=n),
     )
     year = np.clip(year, 1925, 2024)
