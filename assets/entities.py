@@ -125,8 +125,9 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         context.log.info(
             f"{kind}: {staged.height} staged records, previous lineage {'none' if previous is None else previous.height}"
         )
-        labels = official_match_labels(wh, kind)  # officials' match decisions (review_decisions)
-        result = resolve_entities(kind, staged, previous, labelled_pairs=labels)
+        # officials' match / no_match decisions (review_decisions): linked / never linked
+        same, different = official_match_labels(wh, kind, "match"), official_match_labels(wh, kind, "no_match")
+        result = resolve_entities(kind, staged, previous, labelled_pairs=same, cannot_link_pairs=different)
         if result.result is not None:
             context.log.info(result.result.summary())
         published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))

@@ -1400,8 +1400,8 @@ REVIEW_DECISIONS_TABLE = Table(
 )
 REVIEW_MATCH_LABELS = Table(
     name="match_labels",
-    description="Officials' match_pair decisions as labels: 'match' pairs are passed to the matcher as labelled pairs "
-    "(refining its model) on the next entities run; 'no_match' pairs are recorded and leave the queue.",
+    description="Officials' match_pair decisions as labels, applied on the next entities run: 'match' pairs are "
+    "linked (and refine the model's m), 'no_match' pairs are never linked, directly or through a third record.",
     primary_key=("item_id",),
     fields=(
         ITEM_ID,

@@ -303,8 +303,8 @@ def test_rows_accounted_fails_when_a_row_is_lost(tmp_path, monkeypatch):
 def test_lineage_complete_fails_when_a_staged_record_is_missing(stages, monkeypatch):
     real = assets.entities.resolve_entities
 
-    def forgetful(kind, staged, previous=None, labelled_pairs=None):  # noqa: ANN001, ANN202
-        result = real(kind, staged, previous, labelled_pairs)
+    def forgetful(kind, staged, previous=None, **labels):  # noqa: ANN001, ANN202
+        result = real(kind, staged, previous, **labels)
         result.lineage = result.lineage.slice(1)  # one staged record missing from the lineage
         return result
 

@@ -498,3 +498,42 @@ def test_reject_leaves_a_named_split_item_open_and_place_closes_it(runs):
 
     assert named["item_id"][0] in decided("reject")
     assert named["item_id"][0] not in decided("place")
+
+
+def test_match_decisions_link_and_no_match_decisions_keep_apart(runs):
+    """An official's 'match' links a pair the model would not; 'no_match' splits a pair it would link,
+    also when a third record joins them."""
+    sample, plain = runs["people"]
+    pairs = plain.result.pairs
+    records = plain.lineage.select("record_key", "entity_id")
+
+    def entity_of(result, key: str) -> str:
+        return result.lineage.filter(pl.col("record_key") == key)["entity_id"][0]
+
+    linked = pairs.filter(pl.col("decision") == "link").sort("match_probability").row(0, named=True)
+    weak = pairs.filter(pl.col("decision") != "link").sort("match_probability").row(-1, named=True)
+    assert entity_of(plain, linked["left_id"]) == entity_of(plain, linked["right_id"])  # the failure path below
+    assert entity_of(plain, weak["left_id"]) != entity_of(plain, weak["right_id"])
+    # an entity of three or more records: keep its two ends apart
+    big = records.group_by("entity_id").len().filter(pl.col("len") >= 3)
+    assert big.height, "the sample has an entity of three records"
+    members = records.filter(pl.col("entity_id") == big["entity_id"][0])["record_key"].sort()
+    ends = (members[0], members[-1])
+
+    different = pl.DataFrame({"left_id": [linked["left_id"], ends[0]], "right_id": [linked["right_id"], ends[1]]})
+    same = pl.DataFrame({"left_id": [weak["left_id"]], "right_id": [weak["right_id"]]})
+    decided = resolve_entities("people", sample, labelled_pairs=same, cannot_link_pairs=different)
+
+    assert entity_of(decided, linked["left_id"]) != entity_of(decided, linked["right_id"])
+    assert entity_of(decided, ends[0]) != entity_of(decided, ends[1])
+    assert entity_of(decided, weak["left_id"]) == entity_of(decided, weak["right_id"])
+    row = decided.result.pairs.filter(
+        (pl.col("left_id") == weak["left_id"]) & (pl.col("right_id") == weak["right_id"])
+    ).row(0, named=True)
+    assert row["decision"] == "link" and row["decision_reason"] == "reviewer: same entity"
+    vetoed = decided.result.pairs.filter(
+        (pl.col("left_id") == linked["left_id"]) & (pl.col("right_id") == linked["right_id"])
+    ).row(0, named=True)
+    assert vetoed["decision"] != "link" and vetoed["decision_reason"] == "reviewer: different entities"
+    # every record still in exactly one entity
+    assert decided.lineage["record_key"].is_unique().all() and decided.lineage.height == sample.height

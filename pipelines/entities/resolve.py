@@ -47,11 +47,16 @@ def _empty(table: Table) -> pl.DataFrame:
 
 
 def resolve_entities(
-    kind: str, staged: pl.DataFrame, previous: pl.DataFrame | None = None, labelled_pairs: pl.DataFrame | None = None
+    kind: str,
+    staged: pl.DataFrame,
+    previous: pl.DataFrame | None = None,
+    labelled_pairs: pl.DataFrame | None = None,
+    cannot_link_pairs: pl.DataFrame | None = None,
 ) -> EntityTables:
     """Deduplicate one staged registry under mappings/match/<kind>.toml into the published tables.
 
-    labelled_pairs: (left_id, right_id) record keys officials decided are one entity (review.match_labels).
+    labelled_pairs: (left_id, right_id) record keys officials decided are one entity (review.match_labels):
+    linked. cannot_link_pairs: those they decided are different entities: never linked.
     """
     spec = load_spec(spec_path(kind))
     if staged.height == 0:
@@ -60,7 +65,12 @@ def resolve_entities(
             kind, _empty(entities_table(kind)), _empty(lineage_table(kind)), _empty(review_table(kind)), stats, None
         )
     result = match(
-        staged, spec, previous=previous, labelled_pairs=labelled_pairs, source=f"staged_{ENTITY_KINDS[kind]}"
+        staged,
+        spec,
+        previous=previous,
+        labelled_pairs=labelled_pairs,
+        cannot_link_pairs=cannot_link_pairs,
+        source=f"staged_{ENTITY_KINDS[kind]}",
     )
     lineage = staged.select("record_key", "source_id", "extract_date").join(
         result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"

@@ -131,18 +131,72 @@ def _veto(spec: MatchSpec) -> pl.Expr:
     return expr.alias("veto")
 
 
+REVIEWED_SAME = "reviewer: same entity"
+REVIEWED_DIFFERENT = "reviewer: different entities"
+
+
+def _reviewed_pairs(
+    work: pl.DataFrame, spec: MatchSpec, same: pl.DataFrame | None, different: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Reviewers' verdicts as row pairs (l < r, same): ids not in ``work`` are left out; a pair judged
+    both ways counts as different (the safer verdict)."""
+    index = work.select(pl.col(spec.id_column).cast(pl.String).alias("id"), pl.col(ROW))
+    frames = [
+        verdicts.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String), same=pl.lit(value))
+        for verdicts, value in ((same, True), (different, False))
+        if verdicts is not None and verdicts.height
+    ]
+    if not frames:
+        return pl.DataFrame(schema={"l": pl.UInt32, "r": pl.UInt32, "same": pl.Boolean})
+    pairs = (
+        pl.concat(frames)
+        .join(index.rename({"id": "left_id", ROW: "a"}), on="left_id")
+        .join(index.rename({"id": "right_id", ROW: "b"}), on="right_id")
+        .filter(pl.col("a") != pl.col("b"))
+    )
+    return (
+        pairs.select(
+            pl.min_horizontal("a", "b").cast(pl.UInt32).alias("l"),
+            pl.max_horizontal("a", "b").cast(pl.UInt32).alias("r"),
+            "same",
+        )
+        .group_by("l", "r")
+        .agg(pl.col("same").all())
+    )
+
+
+def _with_reviews(scored: pl.DataFrame, reviewed: pl.DataFrame) -> pl.DataFrame:
+    """Reviewers' verdicts on scored pairs: 'different' becomes a veto, 'same' a forced link (``_reviewed_same``)."""
+    if not reviewed.height:
+        return scored.with_columns(pl.lit(False).alias("_reviewed_same"))
+    verdict = scored.select("l", "r").join(reviewed, on=["l", "r"], how="left", maintain_order="left")["same"]
+    return scored.with_columns(
+        pl.when(verdict == False)  # noqa: E712 - a Series comparison, not a truth test
+        .then(pl.lit(REVIEWED_DIFFERENT))
+        .when(verdict == True)  # noqa: E712
+        .then(pl.lit(None, pl.String))
+        .otherwise(pl.col("veto"))
+        .alias("veto"),
+        verdict.fill_null(False).alias("_reviewed_same"),
+    )
+
+
 def match(
     frame: pl.DataFrame,
     spec: MatchSpec,
     *,
     previous: pl.DataFrame | None = None,
     labelled_pairs: pl.DataFrame | None = None,
+    cannot_link_pairs: pl.DataFrame | None = None,
     source: str = "input",
 ) -> MatchResult:
     """Deduplicate `frame` under `spec`.
 
     previous: the previous run's lineage (record_id, entity_id) to keep entity ids stable.
-    labelled_pairs: optional known pairs (left_id, right_id) of the same entity, refining m.
+    labelled_pairs: optional known pairs (left_id, right_id) of the same entity (reviewers' "match"):
+        they refine m and are linked whatever their score (decision_reason says so).
+    cannot_link_pairs: optional pairs (left_id, right_id) reviewers said are different entities: never
+        linked, directly or through a third record (the cluster guard refuses it).
     """
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -173,27 +227,27 @@ def match(
     codes = ValueCodes(work)
     gamma = _levels_in_chunks(work, pairs, spec, codes)
     lap("compare")
-    labelled = None
-    if labelled_pairs is not None and labelled_pairs.height:
-        index = work.select(pl.col(spec.id_column).alias("id"), pl.col(ROW))
-        labelled = (
-            labelled_pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
-            .join(index.rename({"id": "left_id", ROW: "l"}), on="left_id")
-            .join(index.rename({"id": "right_id", ROW: "r"}), on="right_id")
-        )
+    reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
+    labelled = reviewed.filter(pl.col("same")).select("l", "r") if reviewed.height else None
     model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes)
     lap("fit")
-    scored = pl.concat([pairs, gamma, score(pairs["l"], gamma, model, spec, tf_tables)], how="horizontal")
-    scored = scored.with_columns(_veto(spec))
-    lap("score")
 
     def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
         g = _levels_in_chunks(work, extra, spec, codes)
-        return pl.concat([extra, g, score(extra["l"], g, model, spec, tf_tables)], how="horizontal").with_columns(
-            _veto(spec)
-        )
+        scored_extra = pl.concat([extra, g, score(extra["l"], g, model, spec, tf_tables)], how="horizontal")
+        return _with_reviews(scored_extra.with_columns(_veto(spec)), reviewed)
 
-    links = scored.filter((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null())
+    scored = pl.concat([pairs, gamma, score(pairs["l"], gamma, model, spec, tf_tables)], how="horizontal")
+    scored = _with_reviews(scored.with_columns(_veto(spec)), reviewed)
+    unblocked = reviewed.join(scored.select("l", "r"), on=["l", "r"], how="anti")
+    if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
+        extra = score_pairs(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
+        scored = pl.concat([scored, extra.select(scored.columns)])
+    lap("score")
+
+    links = scored.filter(
+        ((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null()) | pl.col("_reviewed_same")
+    )
     clusters, refused, inner, cluster_info = guarded_clusters(
         work.height,
         links.select("l", "r", "match_weight", "match_probability", "veto"),
@@ -229,7 +283,7 @@ def match(
         .with_columns(
             pl.when(pl.col("reason").is_not_null())
             .then(pl.lit("refused"))
-            .when(pl.col("match_probability") >= spec.link_threshold)
+            .when(pl.col("_reviewed_same") | (pl.col("match_probability") >= spec.link_threshold))
             .then(pl.lit("link"))
             .when(pl.col("match_probability") >= spec.review_threshold)
             .then(pl.lit("review"))
@@ -318,7 +372,9 @@ def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.Dat
         "match_weight",
         "match_probability",
         pl.col("decision").cast(pl.Enum(DECISIONS)),
-        pl.coalesce("reason", "veto").alias("decision_reason"),
+        pl.coalesce("reason", "veto", pl.when(pl.col("_reviewed_same")).then(pl.lit(REVIEWED_SAME))).alias(
+            "decision_reason"
+        ),
         pl.col("_same").alias("same_entity"),
     )
 

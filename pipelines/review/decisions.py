@@ -547,9 +547,9 @@ def match_labels(decisions: pl.DataFrame) -> pl.DataFrame:
     ).cast(REVIEW_MATCH_LABELS.polars_schema)
 
 
-def labelled_pairs(labels: pl.DataFrame, entity_kind: str) -> pl.DataFrame:
-    """The 'match' labels of one entity kind as the matcher's labelled_pairs (left_id, right_id)."""
-    return labels.filter((pl.col("entity_kind") == entity_kind) & (pl.col("label") == "match")).select(
+def labelled_pairs(labels: pl.DataFrame, entity_kind: str, label: str = "match") -> pl.DataFrame:
+    """The ``label`` labels ('match' or 'no_match') of one entity kind as record pairs (left_id, right_id)."""
+    return labels.filter((pl.col("entity_kind") == entity_kind) & (pl.col("label") == label)).select(
         "left_id", "right_id"
     )
 

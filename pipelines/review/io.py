@@ -112,10 +112,11 @@ def previous_review_table(wh: Warehouse, table: Table) -> pl.DataFrame | None:
     return read_optional(wh, REVIEW_SCHEMA, table)
 
 
-def official_match_labels(wh: Warehouse, entity_kind: str) -> pl.DataFrame | None:
-    """The matcher's labelled pairs (left_id, right_id) from officials' 'match' decisions, or None."""
+def official_match_labels(wh: Warehouse, entity_kind: str, label: str = "match") -> pl.DataFrame | None:
+    """Record pairs (left_id, right_id) officials labelled ``label`` ('match': the matcher's labelled pairs,
+    linked; 'no_match': its cannot-link pairs), or None when no decision was ever loaded."""
     from pipelines.review.decisions import labelled_pairs
     from pipelines.schema import REVIEW_MATCH_LABELS
 
     labels = read_optional(wh, REVIEW_SCHEMA, REVIEW_MATCH_LABELS)
-    return None if labels is None else labelled_pairs(labels, entity_kind)
+    return None if labels is None else labelled_pairs(labels, entity_kind, label)
