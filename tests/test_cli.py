@@ -585,9 +585,9 @@ def test_catalogue_from_a_synth_manifest_loads_and_matches_the_sample(tmp_path):
     manifest = REPO / "data" / "sample" / "registries" / "manifest.json"
     proc = wardbridge("catalogue", "--manifest", str(manifest), "--output", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "33 sources" in proc.stderr and "wardbridge run --catalogue" in proc.stderr
     written = tomllib.loads(out.read_text(encoding="utf-8"))
     sample = tomllib.loads((REPO / "mappings" / "sources" / "sample.toml").read_text(encoding="utf-8"))
+    assert f"{len(sample['source'])} sources" in proc.stderr and "wardbridge run --catalogue" in proc.stderr
     assert written["source"] == sample["source"]
     assert Path(written["base_dir"]) == Path(sample["base_dir"])
     bad = wardbridge("catalogue", "--manifest", str(out), cwd=tmp_path)  # a TOML is no manifest
