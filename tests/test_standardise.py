@@ -521,15 +521,20 @@ def both_populations() -> pl.DataFrame:
     return pl.concat([_population("csv"), _population("jsonl")])
 
 
+# birth-date noise of the generator (registries.py and person_mess.py): the written date is not the true one
+DATE_NOISE = "day/month swapped|birth year only|birth year off by one|birth date one digit|birth date swapped"
+
+
 def test_sample_dates_agree_with_truth(population):
     out = population.hstack(parse_dates(population["date_of_birth"]))
     swapped = out["noise"].str.contains("day/month swapped")
-    clean = out.filter(~swapped)
+    clean = out.filter(~out["noise"].str.contains(DATE_NOISE))
     assert clean.height > 1000
     assert clean["error"].null_count() == clean.height
     assert (clean["date"] == clean["true_dob"]).all()
     # the swapped copies: an error naming the other order, or at least flagged ambiguous
-    bad = out.filter(swapped & (pl.col("true_dob").dt.day() != pl.col("true_dob").dt.month()))
+    only_swapped = swapped & ~out["noise"].str.replace_all("day/month swapped", "").str.contains(DATE_NOISE)
+    bad = out.filter(only_swapped & (pl.col("true_dob").dt.day() != pl.col("true_dob").dt.month()))
     assert bad.height > 0
     assert (bad["error"].str.ends_with("(valid month-first)").fill_null(False) | bad["ambiguous"]).all()
     assert column_day_first(population["date_of_birth"]) is (population["source_date_format"][0] != "iso")
@@ -549,7 +554,7 @@ def test_sample_names_sex_phones(population):
     stripped = out.filter(pl.col("noise").str.contains("no diacritics"))
     assert stripped.height > 0 and stripped["name_flags"].list.contains("no_diacritics").all()
     # the key ignores case and diacritics: only typos and dropped middle names change it
-    same_key = out.filter(~pl.col("noise").str.contains("typo|dropped"))
+    same_key = out.filter(~pl.col("noise").str.contains("typo|dropped|extra middle"))
     assert (same_key["key"] == same_key["true_name"].map_elements(fold, return_dtype=pl.String)).all()
     assert (out["sex_std"] == out["true_sex"]).all()
     phones = normalise_phone(out["phone"])
@@ -565,9 +570,12 @@ def test_sample_personal_ids(both_populations):
     out = pop.hstack(checked.rename({"personal_id": "personal_id_std"}))
     has_id = out.filter(pl.col("personal_id").is_not_null())
     assert (has_id["id_kind"] == "cccd").all() and (has_id["personal_id_std"] == has_id["personal_id"]).all()
-    flags = has_id["id_flags"]
+    flags = has_id.filter(~pl.col("noise").str.contains(DATE_NOISE))["id_flags"]
     # clean IDs (as the person really has it) never get the province flag, and no flag at all
-    clean = has_id.filter(pl.col("personal_id") == pl.col("true_personal_id"))
+    # (a birth date written wrong makes a true ID disagree with it: flagged, so left out here)
+    clean = has_id.filter(
+        (pl.col("personal_id") == pl.col("true_personal_id")) & ~pl.col("noise").str.contains(DATE_NOISE)
+    )
     assert clean.height > 1000
     assert not clean["id_flags"].list.contains("unknown_province_code").any()
     assert (clean["id_flags"].list.len() == 0).all()
@@ -577,7 +585,9 @@ def test_sample_personal_ids(both_populations):
     caught = wrong["id_flags"].list.len() > 0
     assert 0 < caught.sum() < wrong.height, f"{caught.sum()} of {wrong.height}"
     assert not wrong["id_flags"].list.contains("unknown_province_code").any()
-    assert flags.list.len().sum() == wrong["id_flags"].list.len().sum()
+    # without birth-date noise, every flag is on an ID with a digit wrong
+    wrong_date_ok = wrong.filter(~pl.col("noise").str.contains(DATE_NOISE))
+    assert flags.list.len().sum() == wrong_date_ok["id_flags"].list.len().sum()
 
 
 def test_sample_tax_codes_agree_with_truth():
