@@ -327,3 +327,22 @@ def test_session_validator_finishes_its_site_in_publish_marts(tmp_path):
     assert (tmp_path / "gx" / "index.html").is_file()  # the site is built although the gate failed
     assert not validator.results[POP.name].passed
     assert not (tmp_path / "wh" / "analytics.duckdb").exists()
+
+
+def test_small_chunks_in_one_pass_give_the_same_outcomes_as_per_column_groups(monkeypatch):
+    bad = good_population(12).with_row_index("i")
+    bad = bad.with_columns(
+        full_name=pl.when(pl.col("i") == 1).then(None).otherwise(pl.col("full_name")),
+        new_uid=pl.when(pl.col("i") == 3).then(pl.lit("2025:99999")).otherwise(pl.col("new_uid")),
+    ).drop("i")
+
+    def outcomes() -> list[tuple]:
+        result = qgx.validate(POP, bad, rules=POP_RULES)
+        return sorted(
+            (o.name, o.rule, o.columns, o.success, o.unexpected_count, tuple(keys(o))) for o in result.outcomes
+        )
+
+    one_pass = outcomes()  # 12 rows: under ONE_PASS_ROWS, the whole suite at once
+    monkeypatch.setattr(qgx, "ONE_PASS_ROWS", 0)  # every chunk split into per-column groups
+    assert outcomes() == one_pass
+    assert sum(not o[3] for o in one_pass) == 2  # the check sees the failures it must compare
