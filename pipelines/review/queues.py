@@ -281,15 +281,20 @@ def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
         )
     )
     frame = _common(frame, "invalid_id", ["registry", "record_key"])
+    return _single_record(
+        frame, pl.concat_str(pl.lit("invalid or conflicting "), pl.col("fields"), pl.lit(" in "), pl.col("registry"))
+    )
+
+
+def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
+    """Items that block their one record: candidate wards only where the record has no ward."""
     return frame.with_columns(
         pl.when(pl.col("new_uid").is_not_null())
         .then(pl.lit([], pl.List(pl.String)))
         .otherwise(pl.col("candidates"))
         .alias("candidates"),
         pl.lit(1, pl.UInt32).alias("records_blocked"),
-        pl.concat_str(pl.lit("invalid or conflicting "), pl.col("fields"), pl.lit(" in "), pl.col("registry")).alias(
-            "summary"
-        ),
+        summary.alias("summary"),
     )
 
 
@@ -311,15 +316,8 @@ def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
             )
         )
     frame = _common(pl.concat(frames), "quarantined_row", ["registry", "record_key"])
-    return frame.with_columns(
-        pl.when(pl.col("new_uid").is_not_null())
-        .then(pl.lit([], pl.List(pl.String)))
-        .otherwise(pl.col("candidates"))
-        .alias("candidates"),
-        pl.lit(1, pl.UInt32).alias("records_blocked"),
-        pl.concat_str(pl.lit("quarantined "), pl.col("registry"), pl.lit(" row, field "), pl.col("field")).alias(
-            "summary"
-        ),
+    return _single_record(
+        frame, pl.concat_str(pl.lit("quarantined "), pl.col("registry"), pl.lit(" row, field "), pl.col("field"))
     )
 
 
