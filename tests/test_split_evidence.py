@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.entities.io import read_staged
 from pipelines.entities.placement import (
+    OFFICIAL_COLUMNS,
     SPLIT_SCHEMA,
     apply_split_placements,
     extract_names,
@@ -78,19 +79,7 @@ class Records:
 
 
 def official(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(
-        rows,
-        schema={
-            "old_uid": pl.String,
-            "kind": pl.String,
-            "name_key": pl.String,
-            "new_uid": pl.String,
-            "verdict": pl.String,
-            "reviewer": pl.String,
-            "decided_on": pl.Date,
-        },
-        orient="row",
-    )
+    return pl.DataFrame(rows, schema=OFFICIAL_COLUMNS, orient="row")
 
 
 def entry(result, old_uid: str, key: str) -> dict:

@@ -586,34 +586,28 @@ def placements(
         keys = rows.select("record_key", "old_uid", "ward_status")
         if named is not None and named.height:
             keys = keys.join(named.filter(pl.col("registry") == registry), on="record_key", how="anti")
-        frames.append(
+        placed_addresses = (
             address.filter(pl.col("registry") == registry)
             .select("item_id", "record_key", "new_uid", "reviewer", "decided_on")
             .join(keys, on="record_key")
-            .select(
-                pl.lit(registry).alias("registry"),
-                "record_key",
-                "old_uid",
-                "new_uid",
-                pl.lit("fuzzy").alias("ward_status"),
-                _reason(),
-                "item_id",
-            )
         )
-        frames.append(
+        placed_split = (
             split.filter(pl.col("registry") == registry)
             .select("item_id", "old_uid", "new_uid", "reviewer", "decided_on")
             .join(keys.filter(pl.col("ward_status") == "split_review"), on="old_uid")
-            .select(
-                pl.lit(registry).alias("registry"),
-                "record_key",
-                "old_uid",
-                "new_uid",
-                pl.lit("split_resolved").alias("ward_status"),
-                _reason(),
-                "item_id",
-            )
         )
+        for placed, status in ((placed_addresses, "fuzzy"), (placed_split, "split_resolved")):
+            frames.append(
+                placed.select(
+                    pl.lit(registry).alias("registry"),
+                    "record_key",
+                    "old_uid",
+                    "new_uid",
+                    pl.lit(status).alias("ward_status"),
+                    _reason(),
+                    "item_id",
+                )
+            )
     if not frames:
         return pl.DataFrame(schema=REVIEW_PLACEMENTS.polars_schema)
     return (

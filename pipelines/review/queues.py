@@ -106,10 +106,7 @@ def unresolved_address(inputs: ReviewInputs) -> pl.DataFrame:
         rows = staged.filter(pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES))
         frames.append(
             rows.select(
-                pl.lit(registry).alias("registry"),
-                "record_key",
-                "source_file",
-                "source_key",
+                *_source_row(registry),
                 pl.col(NAME_COLUMN[registry]).alias("name"),
                 "address",
                 "ward_status",
@@ -120,11 +117,15 @@ def unresolved_address(inputs: ReviewInputs) -> pl.DataFrame:
         )
     frame = pl.concat(frames) if frames else pl.DataFrame()
     frame = _common(frame, "unresolved_address", ["registry", "record_key"])
-    return frame.with_columns(
-        pl.lit(None, pl.String).alias("new_uid"),
-        pl.lit(1, pl.UInt32).alias("records_blocked"),
-        pl.concat_str(pl.lit("address "), pl.col("ward_status"), pl.lit(" in "), pl.col("registry")).alias("summary"),
+    return _single_record(
+        frame.with_columns(pl.lit(None, pl.String).alias("new_uid")),
+        pl.concat_str(pl.lit("address "), pl.col("ward_status"), pl.lit(" in "), pl.col("registry")),
     )
+
+
+def _source_row(registry: str) -> list:
+    """The columns naming an item's source row: registry, record key, file and key in the file."""
+    return [pl.lit(registry).alias("registry"), "record_key", "source_file", "source_key"]
 
 
 def split_groups(staged: dict[str, pl.DataFrame], split_evidence: pl.DataFrame | None) -> pl.DataFrame:
@@ -258,10 +259,7 @@ def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
             rows = staged.with_columns(flag.alias("_flag")).filter(pl.col("_flag").is_not_null())
             frames.append(
                 rows.select(
-                    pl.lit(registry).alias("registry"),
-                    "record_key",
-                    "source_file",
-                    "source_key",
+                    *_source_row(registry),
                     pl.col(NAME_COLUMN[registry]).alias("name"),
                     pl.lit(column).alias("field"),
                     pl.col("_flag").alias("flags"),
@@ -304,10 +302,7 @@ def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
         repairable = rows.filter(~pl.col("reason").str.starts_with(NOT_REPAIRABLE))
         frames.append(
             repairable.select(
-                pl.lit(registry).alias("registry"),
-                "record_key",
-                "source_file",
-                "source_key",
+                *_source_row(registry),
                 "field",
                 "reason",
                 "raw_values",
