@@ -264,10 +264,7 @@ def _registry(registry: str) -> str:
 
 def duplicates_section(inputs: ReportInputs) -> str:
     d = inputs.duplicates
-    items = [
-        (REGISTRY_LABELS.get(r["registry"], r["registry"]), int(r["records"]), int(r["entities"]))
-        for r in d.iter_rows(named=True)
-    ]
+    items = [(_registry(r["registry"]), int(r["records"]), int(r["entities"])) for r in d.iter_rows(named=True)]
     rows = "".join(
         f'<tr class="dup-row" data-registry="{esc(r["registry"])}"><td>{esc(_registry(r["registry"]))}</td>'
         f"{_td(r['records'], 'records')}{_td(r['entities'], 'entities')}"
