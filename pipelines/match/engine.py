@@ -26,6 +26,7 @@ from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.model import Model, fit, score
 from pipelines.match.prepare import ROW, prepare, raw_column
 from pipelines.match.spec import MatchSpec
+from pipelines.match.state import FrozenModel, MatchState, verdicts
 
 log = logging.getLogger("wardbridge.match")
 
@@ -43,6 +44,7 @@ class MatchResult:
     blocking: BlockingReport
     level_labels: dict[str, list[str]]
     stats: dict = field(default_factory=dict)
+    state: MatchState | None = None  # with keep_state=True: what an increment or a frozen-model run needs
 
     def model_table(self) -> pl.DataFrame:
         """m, u and weight (bits) of every level of every scored comparison."""
@@ -181,6 +183,55 @@ def _with_reviews(scored: pl.DataFrame, reviewed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def score_pairs(
+    work: pl.DataFrame,
+    pairs: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    model: Model,
+    tf_tables: dict,
+    reviewed: pl.DataFrame,
+) -> pl.DataFrame:
+    """Levels, weights, probability, cannot-link veto and reviewers' verdicts of (l, r) row pairs of ``work``."""
+    g = _levels_in_chunks(work, pairs, spec, codes)
+    scored = pl.concat([pairs, g, score(pairs["l"], g, model, spec, tf_tables)], how="horizontal")
+    return _with_reviews(scored.with_columns(_veto(spec)), reviewed)
+
+
+def decide(scored: pl.DataFrame, same_cluster: pl.Series, refused: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
+    """Each pair's decision (link, review, non_match, refused) and its reason, once its records are clustered.
+
+    ``same_cluster``: per pair, whether its records ended in one cluster; ``refused``: l, r, reason of the
+    links the chaining guard refused."""
+    # refused links marked by a packed pair key: a join would copy every column of every pair
+    pair_key = pl.col("l").cast(pl.UInt64) * (1 << 32) + pl.col("r").cast(pl.UInt64)
+    refused_key = refused.select(pair_key.alias("k"), "reason")
+    return (
+        scored.with_columns(
+            same_cluster.alias("_same"),
+            pair_key.replace_strict(
+                refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String
+            ).alias("reason"),
+        )
+        .with_columns(
+            pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias(
+                "reason"
+            ),
+        )
+        .with_columns(
+            pl.when(pl.col("reason").is_not_null())
+            .then(pl.lit("refused"))
+            .when(pl.col("_reviewed_same") | (pl.col("match_probability") >= spec.link_threshold))
+            .then(pl.lit("link"))
+            .when(pl.col("match_probability") >= spec.review_threshold)
+            .then(pl.lit("review"))
+            .otherwise(pl.lit("non_match"))
+            .cast(pl.Enum(DECISIONS))
+            .alias("decision"),
+        )
+    )
+
+
 def match(
     frame: pl.DataFrame,
     spec: MatchSpec,
@@ -189,6 +240,8 @@ def match(
     labelled_pairs: pl.DataFrame | None = None,
     cannot_link_pairs: pl.DataFrame | None = None,
     source: str = "input",
+    model: FrozenModel | None = None,
+    keep_state: bool = False,
 ) -> MatchResult:
     """Deduplicate `frame` under `spec`.
 
@@ -197,7 +250,12 @@ def match(
         they refine m and are linked whatever their score (decision_reason says so).
     cannot_link_pairs: optional pairs (left_id, right_id) reviewers said are different entities: never
         linked, directly or through a third record (the cluster guard refuses it).
+    model: a frozen model (state.py): scored with it, nothing is fitted (a full re-match an increment equals).
+    keep_state: keep what an increment needs in ``result.state`` (the frozen model, tables and pairs).
     """
+    frozen_given = model
+    if frozen_given is not None:
+        frozen_given.check(spec)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -229,19 +287,22 @@ def match(
     lap("compare")
     reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
     labelled = reviewed.filter(pl.col("same")).select("l", "r") if reviewed.height else None
-    model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes)
+    frozen = model
+    if frozen is None:
+        model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes)
+        frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
+    else:
+        model, tf_tables = frozen.model, frozen.tf_tables(work)
     lap("fit")
 
-    def score_pairs(extra: pl.DataFrame) -> pl.DataFrame:
-        g = _levels_in_chunks(work, extra, spec, codes)
-        scored_extra = pl.concat([extra, g, score(extra["l"], g, model, spec, tf_tables)], how="horizontal")
-        return _with_reviews(scored_extra.with_columns(_veto(spec)), reviewed)
+    def rescore(extra: pl.DataFrame) -> pl.DataFrame:
+        return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
 
     scored = pl.concat([pairs, gamma, score(pairs["l"], gamma, model, spec, tf_tables)], how="horizontal")
     scored = _with_reviews(scored.with_columns(_veto(spec)), reviewed)
     unblocked = reviewed.join(scored.select("l", "r"), on=["l", "r"], how="anti")
     if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
-        extra = score_pairs(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
+        extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
         scored = pl.concat([scored, extra.select(scored.columns)])
     lap("score")
 
@@ -252,55 +313,45 @@ def match(
         work.height,
         links.select("l", "r", "match_weight", "match_probability", "veto"),
         spec.max_cluster_size,
-        score_pairs,
+        rescore,
         spec.link_threshold,
         model.prior_bits,
     )
     lap("cluster")
 
-    # pairs scored only by the guard (inside suspicious clusters) join the pair table
+    # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
+    scored = scored.with_columns(pl.lit(False).alias("_inner"))
     if inner.height:
         inner = inner.join(scored.select("l", "r"), on=["l", "r"], how="anti").with_columns(
-            pl.lit(0, pl.UInt32).alias("rules")
+            pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner")
         )
         scored = pl.concat([scored, inner.select(scored.columns)])
-    # refused links marked by a packed pair key: a join would copy every column of every pair
-    pair_key = pl.col("l").cast(pl.UInt64) * (1 << 32) + pl.col("r").cast(pl.UInt64)
-    refused_key = refused.select(pair_key.alias("k"), "reason")
     same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
-    scored = (
-        scored.with_columns(
-            same_cluster.alias("_same"),
-            pair_key.replace_strict(
-                refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String
-            ).alias("reason"),
-        )
-        .with_columns(
-            pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias(
-                "reason"
-            ),
-        )
-        .with_columns(
-            pl.when(pl.col("reason").is_not_null())
-            .then(pl.lit("refused"))
-            .when(pl.col("_reviewed_same") | (pl.col("match_probability") >= spec.link_threshold))
-            .then(pl.lit("link"))
-            .when(pl.col("match_probability") >= spec.review_threshold)
-            .then(pl.lit("review"))
-            .otherwise(pl.lit("non_match"))
-            .cast(pl.Enum(DECISIONS))
-            .alias("decision"),
-        )
-    )
+    scored = decide(scored, same_cluster, refused, spec)
     entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
 
     records = _lineage(scored, work, ids, entity_ids, spec)
     pair_table = _pair_table(scored, ids, spec)
+    kept = scored if keep_state else None
     del scored  # tens of millions of rows at city scale: free before the golden records
 
     entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
     review = _review_queue(pair_table, work, spec)
     lap("entities")
+    state = None
+    if keep_state:
+        state = MatchState(
+            frozen=frozen,
+            frame=frame,
+            work=work,
+            scored=kept,
+            records=records,
+            entities=entities,
+            merged=merged,
+            review=review,
+            labelled=verdicts(labelled_pairs),
+            cannot_link=verdicts(cannot_link_pairs),
+        )
 
     decisions = dict(pair_table.group_by("decision").len().iter_rows())
     sizes = records.group_by("entity_id").agg(pl.len().alias("n"))["n"]
@@ -325,9 +376,10 @@ def match(
         **cluster_info,
         "merged_previous_entities": merged.height,
         "dates": dates,
+        "model": f"frozen {frozen_given.fingerprint()}" if frozen_given is not None else "fitted",
         "seconds": seconds,
     }
-    return MatchResult(records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats)
+    return MatchResult(records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state)
 
 
 def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:

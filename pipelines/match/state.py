@@ -1,0 +1,223 @@
+"""A match run's state: the frozen model and what an increment needs, saved to and loaded from a folder.
+
+A *frozen model* is everything ``score`` needs (m, u, prior, the term-frequency table of
+every adjusted column as value -> share) plus the spec's fingerprint. A run given one
+(``match(..., model=frozen)``) skips ``fit``: u, EM and the term frequencies are not
+re-estimated, so the same pair always gets the same weight. A value the frozen
+term-frequency table has not seen counts as seen once (the rarest value; the boost stays
+capped at ``TF_MAX_BOOST_BITS``).
+
+A *state* (``MatchResult.state`` of ``match(..., keep_state=True)``, or of an increment)
+holds the frozen model, the input rows, the prepared table, every scored pair (internal
+form, row numbers), the lineage, the golden records and the reviewers' verdicts.
+``save_state`` writes it to a folder (Parquet + JSON, written to a temporary folder and
+swapped in); ``load_state`` reads it back and checks its fingerprints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from pipelines.match.model import Model
+from pipelines.match.spec import MatchSpec
+
+STATE_VERSION = 1
+MANIFEST = "manifest.json"
+TABLES = ("frame", "work", "scored", "records", "entities", "merged", "review", "labelled", "cannot_link")
+
+
+class StateError(ValueError):
+    """A state or frozen model that cannot be used with this spec or input (the message says why)."""
+
+
+def spec_fingerprint(spec: MatchSpec) -> str:
+    """16 hex digits of SHA-256 over the parsed spec (every key, defaults included)."""
+    return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
+
+
+@dataclass
+class FrozenModel:
+    model: Model
+    tf: dict[tuple[str, str], pl.DataFrame]  # (comparison, column) -> value, tf
+    tf_unseen: dict[tuple[str, str], float]  # tf of a value the table has not seen (seen once)
+    spec_fingerprint: str
+
+    @classmethod
+    def freeze(cls, model: Model, work: pl.DataFrame, spec: MatchSpec) -> FrozenModel:
+        """The fitted model with the term-frequency tables of ``work`` (the same shares ``fit`` gave each record)."""
+        tf, unseen = {}, {}
+        for comp in spec.scored_comparisons:
+            if not comp.tf_adjust:
+                continue
+            for level in comp.levels:
+                if level.kind == "exact":
+                    column = (level.columns or comp.columns)[0]
+                    values = work.select(pl.col(column).alias("value"))
+                    total = max(values.height - values.null_count().item(), 1)
+                    tf[(comp.name, column)] = (
+                        values.drop_nulls().group_by("value").len().select("value", (pl.col("len") / total).alias("tf"))
+                    )
+                    unseen[(comp.name, column)] = 1.0 / total
+        return cls(model, tf, unseen, spec_fingerprint(spec))
+
+    def tf_tables(self, work: pl.DataFrame) -> dict[tuple[str, str], pl.Series]:
+        """Per record of ``work`` its value's frozen share (as ``fit`` returns them; null when missing)."""
+        out = {}
+        for key, table in self.tf.items():
+            column = key[1]
+            looked = work.select(pl.col(column).alias("value")).join(
+                table, on="value", how="left", maintain_order="left"
+            )
+            out[key] = looked.select(
+                pl.when(pl.col("value").is_not_null()).then(pl.col("tf").fill_null(self.tf_unseen[key])).alias("tf")
+            )["tf"]
+        return out
+
+    def check(self, spec: MatchSpec, what: str = "the frozen model") -> None:
+        if spec_fingerprint(spec) != self.spec_fingerprint:
+            raise StateError(
+                f"{what} was fitted under another spec (fingerprint {self.spec_fingerprint}, this spec "
+                f"{spec_fingerprint(spec)}): a frozen model is only valid with the spec it was fitted with; "
+                "run a full match to fit a new one"
+            )
+
+    def model_json(self) -> dict:
+        m = self.model
+        return {
+            "levels": m.levels,
+            "m": {k: v.tolist() for k, v in m.m.items()},
+            "u": {k: v.tolist() for k, v in m.u.items()},
+            "candidate_match_share": m.candidate_match_share,
+            "prior": m.prior,
+            "em_iterations": m.em_iterations,
+            "converged": m.converged,
+            "random_pairs": m.random_pairs,
+            "em_per_rule": m.em_per_rule,
+            "m_source": m.m_source,
+            "tf_unseen": [[c, col, v] for (c, col), v in self.tf_unseen.items()],
+            "spec_fingerprint": self.spec_fingerprint,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, tf: dict[tuple[str, str], pl.DataFrame]) -> FrozenModel:
+        model = Model(
+            data["levels"],
+            {k: np.asarray(v, dtype=float) for k, v in data["m"].items()},
+            {k: np.asarray(v, dtype=float) for k, v in data["u"].items()},
+            data["candidate_match_share"],
+            data["prior"],
+            data["em_iterations"],
+            data["converged"],
+            data["random_pairs"],
+            data["em_per_rule"],
+            data["m_source"],
+        )
+        unseen = {(c, col): v for c, col, v in data["tf_unseen"]}
+        return cls(model, tf, unseen, data["spec_fingerprint"])
+
+    def fingerprint(self) -> str:
+        """16 hex digits over m, u, prior and the term-frequency tables: two runs with the same one score alike."""
+        digest = hashlib.sha256(json.dumps(self.model_json(), sort_keys=True, default=str).encode())
+        for key in sorted(self.tf):
+            table = self.tf[key].sort("value")
+            digest.update(f"{key}:{table.height}".encode())
+            digest.update(table["value"].cast(pl.String).str.join("\x1f").item().encode())
+            digest.update(table["tf"].to_numpy().tobytes())
+        return digest.hexdigest()[:16]
+
+
+@dataclass
+class MatchState:
+    """Everything an increment needs of the run it extends (row numbers: positions in ``frame``/``work``)."""
+
+    frozen: FrozenModel
+    frame: pl.DataFrame  # the input rows as given (golden records are built from them)
+    work: pl.DataFrame  # the prepared table
+    scored: pl.DataFrame  # every scored pair, internal form (l, r, rules, levels, weights, decision, ...)
+    records: pl.DataFrame  # lineage, one row per record in row order
+    entities: pl.DataFrame  # golden records
+    merged: pl.DataFrame  # previous entities merged into others (history)
+    review: pl.DataFrame  # the review queue
+    labelled: pl.DataFrame  # reviewers' "same entity" verdicts (left_id, right_id) the run applied
+    cannot_link: pl.DataFrame  # reviewers' "different entities" verdicts
+
+
+def verdicts(pairs: pl.DataFrame | None) -> pl.DataFrame:
+    """Reviewers' verdict pairs as kept in a state (left_id, right_id as text)."""
+    if pairs is None or not pairs.height:
+        return pl.DataFrame(schema={"left_id": pl.String, "right_id": pl.String})
+    return pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
+
+
+def save_state(state: MatchState, folder: str | Path) -> Path:
+    """Write ``state`` to ``folder`` (replaced whole: written beside it, then swapped in)."""
+    folder = Path(folder)
+    tmp = folder.with_name(folder.name + ".writing")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for name in TABLES:
+        getattr(state, name).write_parquet(tmp / f"{name}.parquet", compression="lz4")
+    tf_files = {}
+    for i, ((comp, column), table) in enumerate(sorted(state.frozen.tf.items())):
+        tf_files[f"tf_{i}.parquet"] = [comp, column]
+        table.write_parquet(tmp / f"tf_{i}.parquet")
+    manifest = {
+        "version": STATE_VERSION,
+        "spec_fingerprint": state.frozen.spec_fingerprint,
+        "model_fingerprint": state.frozen.fingerprint(),
+        "records": state.work.height,
+        "pairs": state.scored.height,
+        "model": state.frozen.model_json(),
+        "tf_files": tf_files,
+    }
+    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
+    old = folder.with_name(folder.name + ".old")
+    if folder.exists():
+        if old.exists():
+            shutil.rmtree(old)
+        folder.rename(old)
+    tmp.rename(folder)
+    if old.exists():
+        shutil.rmtree(old)
+    return folder
+
+
+def load_frozen(folder: str | Path) -> tuple[FrozenModel, dict]:
+    """The frozen model of a saved state (and its manifest), its fingerprint checked."""
+    folder = Path(folder)
+    path = folder / MANIFEST
+    if not path.exists():
+        raise StateError(
+            f"{folder}: not a saved match state (no {MANIFEST}; save one with `wardbridge match --save-state`)"
+        )
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("version") != STATE_VERSION:
+        raise StateError(f"{folder}: state version {manifest.get('version')} (this wardbridge reads {STATE_VERSION})")
+    tf = {(comp, column): pl.read_parquet(folder / name) for name, (comp, column) in manifest["tf_files"].items()}
+    frozen = FrozenModel.from_json(manifest["model"], tf)
+    if frozen.fingerprint() != manifest["model_fingerprint"]:
+        raise StateError(
+            f"{folder}: the model read back (fingerprint {frozen.fingerprint()}) is not the one saved "
+            f"({manifest['model_fingerprint']}): the state was changed or damaged; run a full match"
+        )
+    return frozen, manifest
+
+
+def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:
+    """Read a saved state; with ``spec``, refuse it unless it was made under that spec."""
+    folder = Path(folder)
+    frozen, manifest = load_frozen(folder)
+    if spec is not None:
+        frozen.check(spec, f"the state in {folder}")
+    tables = {name: pl.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+    if tables["work"].height != manifest["records"] or tables["scored"].height != manifest["pairs"]:
+        raise StateError(f"{folder}: its tables do not hold the records and pairs its manifest counts: damaged")
+    return MatchState(frozen=frozen, **tables)
