@@ -13,6 +13,7 @@ from pydantic import Field
 
 from assets.metadata import check_result, counts_markdown, preview_markdown, published_metadata, static_table_metadata
 from assets.reference import REFERENCE_KEYS
+from assets.rerun import check_only, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.reference import USER_GAZETTEER, load_reference
 from pipelines.schema import RESOLVED_ADDRESS
@@ -78,13 +79,19 @@ class SampleAddressesConfig(dg.Config):
     )
 
 
-@dg.asset(
-    group_name=GROUP,
+@dg.multi_asset(
+    name="sample_addresses_resolved",
     pool=WAREHOUSE_POOL,
-    deps=REFERENCE_KEYS,
-    description=RESOLVED_TABLE.description,
-    kinds={"duckdb", "parquet", "polars"},
-    metadata=static_table_metadata(RESOLVED_TABLE, SCHEMA),
+    specs=[
+        dg.AssetSpec(
+            "sample_addresses_resolved",
+            group_name=GROUP,
+            deps=REFERENCE_KEYS,
+            description=RESOLVED_TABLE.description,
+            kinds={"duckdb", "parquet", "polars"},
+            metadata=static_table_metadata(RESOLVED_TABLE, SCHEMA),
+        )
+    ],
     check_specs=[
         dg.AssetCheckSpec(
             "resolver_contract",
@@ -99,6 +106,7 @@ class SampleAddressesConfig(dg.Config):
             description="Sample gazetteer: " + CHECK_DESCRIPTIONS["gazetteer_consistency"],
         ),
     ],
+    can_subset=True,  # the checks re-run alone on the published table (assets/rerun.py)
 )
 def sample_addresses_resolved(
     context: dg.AssetExecutionContext, config: SampleAddressesConfig, warehouse: WarehouseResource
@@ -112,6 +120,10 @@ def sample_addresses_resolved(
     if not gazetteer_path.exists():
         context.log.warning(f"sample gazetteer {gazetteer_path} not found: resolving without it")
     reference = load_reference(gazetteers=gazetteers)
+    if check_only(context):  # re-run on the published table against the input file's row count
+        rerun_note(context)
+        yield from selected(context, _sample_checks(wh.read(SCHEMA, RESOLVED_TABLE.name), frame.height, reference))
+        return
     context.log.info(
         f"resolving {frame.height} addresses from {addresses_path} ({reference.gazetteer.height} gazetteer entries)"
     )
@@ -129,6 +141,7 @@ def sample_addresses_resolved(
     context.log.info("status counts: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
     accuracy = sample_accuracy(stored)
     yield dg.MaterializeResult(
+        asset_key=RESOLVED_TABLE.name,
         metadata={
             **published_metadata(table, published),
             "input_file": dg.MetadataValue.path(str(addresses_path)),
@@ -136,19 +149,31 @@ def sample_addresses_resolved(
             "status_counts": counts_markdown(counts),
             **{f"status/{k}": v for k, v in counts.items()},
             **({"accuracy_vs_truth": dg.MetadataValue.json(accuracy)} if accuracy else {}),
-        }
+        },
     )
-    yield check_result("sample_addresses_resolved", check_resolved(stored, frame.height))
-    yield check_result("sample_addresses_resolved", gazetteer_consistency(reference.gazetteer, reference.crosswalk))
+    yield from selected(context, _sample_checks(stored, frame.height, reference))
 
 
-@dg.asset(
-    group_name=GROUP,
+def _sample_checks(stored: pl.DataFrame, input_rows: int, reference) -> list[dg.AssetCheckResult]:  # noqa: ANN001
+    return [
+        check_result("sample_addresses_resolved", check_resolved(stored, input_rows)),
+        check_result("sample_addresses_resolved", gazetteer_consistency(reference.gazetteer, reference.crosswalk)),
+    ]
+
+
+@dg.multi_asset(
+    name="address_review_queue",
     pool=WAREHOUSE_POOL,
-    deps=[sample_addresses_resolved],
-    description=QUEUE_TABLE.description,
-    kinds={"duckdb", "parquet", "polars"},
-    metadata=static_table_metadata(QUEUE_TABLE, SCHEMA),
+    specs=[
+        dg.AssetSpec(
+            "address_review_queue",
+            group_name=GROUP,
+            deps=["sample_addresses_resolved"],
+            description=QUEUE_TABLE.description,
+            kinds={"duckdb", "parquet", "polars"},
+            metadata=static_table_metadata(QUEUE_TABLE, SCHEMA),
+        )
+    ],
     check_specs=[
         dg.AssetCheckSpec(
             "nothing_dropped",
@@ -157,10 +182,17 @@ def sample_addresses_resolved(
             description=CHECK_DESCRIPTIONS["nothing_dropped"],
         ),
     ],
+    can_subset=True,  # the check re-runs alone on the published tables (assets/rerun.py)
 )
 def address_review_queue(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> Iterator:
     wh = warehouse.get()
     resolved = wh.read(SCHEMA, RESOLVED_TABLE.name)
+    if check_only(context):
+        rerun_note(context)
+        yield from selected(
+            context, [check_result(QUEUE_TABLE.name, check_review_queue(resolved, wh.read(SCHEMA, QUEUE_TABLE.name)))]
+        )
+        return
     queue = review_queue(resolved)
     table = table_for_frame(
         RESOLVED_ADDRESS, queue, name=QUEUE_TABLE.name, description=QUEUE_TABLE.description, descriptions=SAMPLE_COLUMNS
@@ -169,10 +201,11 @@ def address_review_queue(context: dg.AssetExecutionContext, warehouse: Warehouse
     stored = wh.read(SCHEMA, table.name)
     context.log.info(f"{stored.height} of {resolved.height} rows need review")
     yield dg.MaterializeResult(
+        asset_key=QUEUE_TABLE.name,
         metadata={
             **published_metadata(table, published),
             "status_counts": counts_markdown({k: v for k, v in status_counts(stored).items() if k in REVIEW_STATUSES}),
             "preview": preview_markdown(stored, QUEUE_PREVIEW),
-        }
+        },
     )
-    yield check_result("address_review_queue", check_review_queue(resolved, stored))
+    yield from selected(context, [check_result(QUEUE_TABLE.name, check_review_queue(resolved, stored))])

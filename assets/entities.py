@@ -16,12 +16,14 @@ metadata (``incomplete/*``) and the log.
 """
 
 import dagster as dg
+import polars as pl
 from pydantic import Field
 
 from assets.ingest import catalogue_keys
 from assets.metadata import preview_markdown, published_metadata, static_table_metadata
+from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
-from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_staged, staged_in_lineage
+from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_lineage, read_staged, staged_in_lineage
 from pipelines.entities.links import build_links, link_problems
 from pipelines.entities.resolve import lineage_problems, resolve_entities
 from pipelines.ingest.status import partition_problems
@@ -116,9 +118,17 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
             ),
         ],
         description=f"Deduplicate staged_{registry} into {kind} entities (spec mappings/match/{kind}.toml).",
+        can_subset=True,  # the check re-runs alone on the published lineage (assets/rerun.py)
     )
     def match_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: MatchConfig):
         wh = warehouse.get()
+        if check_only(context):
+            rerun_note(context)
+            lineage = read_lineage(wh, kind)
+            staged = staged_in_lineage(read_staged(wh, registry), lineage)
+            yield from selected(context, [_lineage_check(tables["lineage"].name, staged, lineage, None)])
+            return
+        require_whole(context, f"the {kind} entity tables", [t.name for t in tables.values()])
         used, left_out = accounted_partitions(wh, registry, config, context.log)
         staged = read_staged(wh, registry, used)
         previous = previous_lineage(wh, kind)
@@ -168,34 +178,39 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
                 "decisions": _json(stats.get("decisions", {})),
             },
         )
-        problems = lineage_problems(staged, result.lineage)
-        yield dg.AssetCheckResult(
-            check_name="lineage_complete",
-            asset_key=tables["lineage"].name,
-            passed=not problems,
-            metadata={
-                "staged_records": staged.height,
-                "lineage_records": result.lineage.height,
-                "entities": result.entities.height,
-            },
-            description="; ".join(problems)
-            or f"{staged.height} staged records -> {result.entities.height} entities, each record once",
-        )
+        yield from selected(context, [_lineage_check(tables["lineage"].name, staged, result.lineage, result.entities)])
 
     return match_asset
+
+
+def _lineage_check(asset_key: str, staged, lineage, entities) -> dg.AssetCheckResult:  # noqa: ANN001 - frames
+    problems = lineage_problems(staged, lineage)
+    n_entities = lineage["entity_id"].n_unique() if entities is None else entities.height
+    return dg.AssetCheckResult(
+        check_name="lineage_complete",
+        asset_key=asset_key,
+        passed=not problems,
+        metadata={"staged_records": staged.height, "lineage_records": lineage.height, "entities": n_entities},
+        description="; ".join(problems) or f"{staged.height} staged records -> {n_entities} entities, each record once",
+    )
 
 
 ENTITY_ASSETS = [build_entity_asset(kind) for kind in ENTITY_KINDS]
 
 
-@dg.asset(
+@dg.multi_asset(
     name=REGISTRY_LINKS.name,
     pool=WAREHOUSE_POOL,
-    group_name=GROUP,
-    deps=[lineage_table(kind).name for kind in ENTITY_KINDS],
-    description=REGISTRY_LINKS.description,
-    kinds={"duckdb", "parquet", "polars"},
-    metadata=static_table_metadata(REGISTRY_LINKS, ENTITY_SCHEMA),
+    specs=[
+        dg.AssetSpec(
+            REGISTRY_LINKS.name,
+            group_name=GROUP,
+            deps=[lineage_table(kind).name for kind in ENTITY_KINDS],
+            description=REGISTRY_LINKS.description,
+            kinds={"duckdb", "parquet", "polars"},
+            metadata=static_table_metadata(REGISTRY_LINKS, ENTITY_SCHEMA),
+        )
+    ],
     check_specs=[
         dg.AssetCheckSpec(
             "links_accounted",
@@ -204,6 +219,7 @@ ENTITY_ASSETS = [build_entity_asset(kind) for kind in ENTITY_KINDS]
             description="Every source row of every link is linked or counted unlinked with a reason; every link's records have entities.",
         )
     ],
+    can_subset=True,  # the check re-runs alone on the published tables (assets/rerun.py)
 )
 def registry_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     wh = warehouse.get()
@@ -211,6 +227,11 @@ def registry_links(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     # the partitions each kind was built from (all accounted for, or fewer under allow_incomplete)
     staged = {kind: staged_in_lineage(read_staged(wh, r), lineage[kind]) for kind, r in ENTITY_KINDS.items()}
     result = build_links(staged, lineage)
+    if check_only(context):  # the published links must be the ones the published lineage implies
+        rerun_note(context)
+        published_links = wh.read(ENTITY_SCHEMA, REGISTRY_LINKS.name)
+        yield from selected(context, [_links_check(result, _link_differences(published_links, result.links))])
+        return
     (published,) = wh.publish(ENTITY_SCHEMA, [(REGISTRY_LINKS, result.links)])
     counts = dict(result.links.group_by("link_type").len().sort("link_type").iter_rows())
     for name, report in result.report.items():
@@ -218,16 +239,34 @@ def registry_links(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             f"{name}: {report['rows']} rows, {report['linked']} linked, unlinked {report['unlinked'] or 0}"
         )
     yield dg.MaterializeResult(
+        asset_key=REGISTRY_LINKS.name,
         metadata={
             **published_metadata(REGISTRY_LINKS, published),
             **{f"links/{k}": v for k, v in counts.items()},
             "unlinked_rows": result.unlinked,
             "rows_by_link": _json(result.report),
-        }
+        },
     )
-    problems = link_problems(result)
-    yield dg.AssetCheckResult(
+    yield from selected(context, [_links_check(result, [])])
+
+
+def _link_differences(published: pl.DataFrame, rebuilt: pl.DataFrame) -> list[str]:
+    """Rows per link type that the published links table has and the published lineage does not imply."""
+    counts = {
+        name: dict(frame.group_by("link_type").len().iter_rows()) for name, frame in (("p", published), ("r", rebuilt))
+    }
+    return [
+        f"{link}: {counts['p'].get(link, 0)} published rows, the lineage implies {counts['r'].get(link, 0)}"
+        for link in sorted(set(counts["p"]) | set(counts["r"]))
+        if counts["p"].get(link, 0) != counts["r"].get(link, 0)
+    ]
+
+
+def _links_check(result, differences: list[str]) -> dg.AssetCheckResult:  # noqa: ANN001 - LinkResult
+    problems = link_problems(result) + differences
+    return dg.AssetCheckResult(
         check_name="links_accounted",
+        asset_key=REGISTRY_LINKS.name,
         passed=not problems,
         metadata={"unlinked_rows": result.unlinked},
         description="; ".join(problems)

@@ -35,15 +35,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 from dagster._core.definitions.partitions.context import partition_loading_context
 from dagster._core.types.pagination import PaginatedResults
 
 from assets.metadata import static_table_metadata
+from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
-from pipelines.ingest.status import PartitionStatus, retire_partitions, write_status
+from pipelines.ingest.status import PartitionStatus, read_status, retire_partitions, write_status
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refresh_views
 
@@ -306,6 +308,42 @@ def readable_check(registry: str, outcome: IngestOutcome) -> dg.AssetCheckResult
     )
 
 
+def published_outcome(wh: Warehouse, registry: str) -> IngestOutcome:
+    """The checks' view of what is on disk: every catalogue partition with a raw file, accounted from its
+    raw, staged and quarantine files (record keys), and every partition whose last ingest failed or was
+    rejected (the ingest status)."""
+    raw_name, staged_name, quarantine_name = (
+        raw_table(registry).name,
+        staged_table(registry).name,
+        f"quarantine_{registry}",
+    )
+    outcome = IngestOutcome()
+    for key in catalogue_keys(registry):
+        raw_path = PartitionedLayer(wh, "raw").path(raw_name, key)
+        if not raw_path.is_file():
+            continue
+        keys = {}
+        for layer, name in (("raw", raw_name), ("staged", staged_name), ("quarantine", quarantine_name)):
+            path = PartitionedLayer(wh, layer).path(name, key)
+            keys[layer] = pl.read_parquet(path, columns=["record_key"])["record_key"] if path.is_file() else None
+        raw, staged, quarantined = keys["raw"], keys["staged"], keys["quarantine"]
+        staged = staged if staged is not None else pl.Series([], dtype=pl.String)
+        quarantined = quarantined if quarantined is not None else pl.Series([], dtype=pl.String)
+        both = set(staged) | set(quarantined)
+        outcome.written[key] = {
+            "raw": raw.len(),
+            "staged": staged.len(),
+            "quarantined": quarantined.len(),
+            "balanced": raw.len() == staged.len() + quarantined.len()
+            and both == set(raw)
+            and not set(staged) & set(quarantined),
+        }
+    for key, status in read_status(wh, registry).items():
+        if status.state != "ok" and key in set(catalogue_keys(registry)):
+            outcome.failed[key] = status
+    return outcome
+
+
 def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_RETRY) -> list:
     partitions = _partitions(registry)
     raw_decl, staged_decl = raw_table(registry), staged_table(registry)
@@ -354,8 +392,15 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
         backfill_policy=dg.BackfillPolicy.single_run(),
         retry_policy=retry_policy,
         pool=WAREHOUSE_POOL,
+        can_subset=True,  # the checks re-run alone on what is on disk (assets/rerun.py)
     )
     def load_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        if check_only(context):  # no partition: every catalogue partition on disk is checked
+            rerun_note(context)
+            outcome = published_outcome(warehouse.get(), registry)
+            yield from selected(context, [accounting_check(registry, outcome), readable_check(registry, outcome)])
+            return
+        require_whole(context, f"raw, staged and quarantine {registry}", (raw_key, staged_key, quarantine_key))
         try:
             yield from _load(context, warehouse)
         except IngestFailed:
@@ -385,8 +430,7 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
             refresh_views(wh, ingest_views(registry))
             PartitionedLayer(wh, "staged").refresh_flagged_view(staged_key)
         yield from _materializations(registry, outcome, partial=bool(outcome.failed))
-        yield accounting_check(registry, outcome)
-        yield readable_check(registry, outcome)
+        yield from selected(context, [accounting_check(registry, outcome), readable_check(registry, outcome)])
         if outcome.failed:
             raise IngestFailed(
                 f"{len(outcome.failed)} of {len(context.partition_keys)} {registry} partitions failed "

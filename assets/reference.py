@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from assets.metadata import check_result, provenance, published_metadata, static_table_metadata
+from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.reference import load_reference
 from pipelines.schema import REFERENCE_TABLES
@@ -57,10 +58,19 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
         for name, table in DECLARATIONS.items()
     ],
     check_specs=_check_specs(),
+    can_subset=True,  # checks re-run alone (assets/rerun.py); the six tables are written together
 )
 def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> Iterator:
-    """Load mappings/ (validated on load), publish every table, check what was published."""
+    """Load mappings/ (validated on load), publish every table, check what was published.
+
+    With only checks selected: re-evaluate them on the published tables (assets/rerun.py), write nothing.
+    """
     wh = warehouse.get()
+    if check_only(context):
+        rerun_note(context)
+        yield from selected(context, _checks(context, wh, DECLARATIONS))
+        return
+    require_whole(context, "the reference tables", REFERENCE_KEYS)
     reference = load_reference()
     tables = reference.tables()
     published = wh.publish(SCHEMA, [(DECLARATIONS[name], frame) for name, frame in tables.items()])
@@ -77,7 +87,12 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                 "provenance": dg.MetadataValue.json(prov),
             },
         )
-    readback = {name: wh.read(SCHEMA, name) for name in tables}
+    yield from selected(context, _checks(context, wh, tables))
+
+
+def _checks(context: dg.AssetExecutionContext, wh, names) -> Iterator[dg.AssetCheckResult]:  # noqa: ANN001
+    """Every reference check, on the tables as read back from the warehouse."""
+    readback = {name: wh.read(SCHEMA, name) for name in names}
     for name, outcomes in reference_checks(readback, DECLARATIONS).items():
         for outcome in outcomes:
             if not outcome.passed:

@@ -14,6 +14,7 @@ import polars as pl
 from pydantic import Field
 
 from assets.metadata import published_metadata, static_table_metadata
+from assets.rerun import check_only, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.review.decisions import (
     append_audit,
@@ -69,16 +70,21 @@ class QueuesConfig(dg.Config):
     )
 
 
-@dg.asset(
+@dg.multi_asset(
     name=DECISIONS_ASSET,
     pool=WAREHOUSE_POOL,
-    group_name="entities",
-    deps=[f"staged_{registry}" for registry in REGISTRY_KINDS],
-    kinds={"duckdb", "parquet", "polars"},
-    description="Officials' decisions: read the decisions folder, validate each row (errors with file, row, field, "
-    "cause), append to the audit, publish review.decisions, review.match_labels (labels for the matcher) and "
-    "review.placements (wards officials gave).",
-    metadata=static_table_metadata(REVIEW_DECISIONS_TABLE, REVIEW_SCHEMA),
+    specs=[
+        dg.AssetSpec(
+            DECISIONS_ASSET,
+            group_name="entities",
+            deps=[f"staged_{registry}" for registry in REGISTRY_KINDS],
+            kinds={"duckdb", "parquet", "polars"},
+            description="Officials' decisions: read the decisions folder, validate each row (errors with file, row, "
+            "field, cause), append to the audit, publish review.decisions, review.match_labels (labels for the "
+            "matcher) and review.placements (wards officials gave).",
+            metadata=static_table_metadata(REVIEW_DECISIONS_TABLE, REVIEW_SCHEMA),
+        )
+    ],
     check_specs=[
         dg.AssetCheckSpec(
             "decision_rows_valid",
@@ -86,9 +92,16 @@ class QueuesConfig(dg.Config):
             description="Every row of the decision files was applied; the others are listed with file, row, field, cause.",
         )
     ],
+    can_subset=True,  # the check re-runs alone on review.decision_errors as published (assets/rerun.py)
 )
 def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: DecisionsConfig):
     wh = warehouse.get()
+    if check_only(context):
+        rerun_note(context)
+        errors = wh.read(REVIEW_SCHEMA, REVIEW_DECISION_ERRORS.name).height
+        valid = wh.read(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name).height
+        yield from selected(context, [_decisions_check(errors, f"{valid} effective decisions")])
+        return
     now = dt.datetime.now(dt.UTC)
     folder = decisions_dir(config.decisions_dir)
     items = previous_review_table(wh, REVIEW_ITEM_KEYS)
@@ -116,6 +129,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         )
     closed = decisions.filter(pl.col("state") == "closed").height
     yield dg.MaterializeResult(
+        asset_key=DECISIONS_ASSET,
         metadata={
             **published_metadata(REVIEW_DECISIONS_TABLE, published[2]),
             "decisions_dir": dg.MetadataValue.path(str(folder)),
@@ -128,16 +142,19 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "items_closed": closed,
             "match_labels": labels.height,
             "records_placed": placed.height,
-        }
+        },
     )
-    yield dg.AssetCheckResult(
+    yield from selected(context, [_decisions_check(loaded.errors.height, f"{loaded.rows.height} decision rows valid")])
+
+
+def _decisions_check(errors: int, valid: str) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
         check_name="decision_rows_valid",
-        passed=loaded.errors.height == 0,
+        asset_key=DECISIONS_ASSET,
+        passed=errors == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rows_rejected": loaded.errors.height},
-        description=f"{loaded.errors.height} decision rows not applied: see review.decision_errors"
-        if loaded.errors.height
-        else f"{loaded.rows.height} decision rows valid",
+        metadata={"rows_rejected": errors},
+        description=f"{errors} decision rows not applied: see review.decision_errors" if errors else valid,
     )
 
 

@@ -1,0 +1,135 @@
+"""Asset checks re-run alone (as the UI's *Execute* on a check does): on what is published, writing nothing.
+
+A check-only run re-evaluates the check from the warehouse, so it passes after a materialisation and fails
+once the published table is corrupted behind Dagster's back; a selection of part of a step's tables fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.definitions import ALL_ASSETS, defs
+from assets.exports import EXPORT_ASSETS
+from assets.ingest import CATALOGUE_ENV
+from assets.publish import MARTS_ASSETS
+from assets.resources import WarehouseResource
+from pipelines.schema import staged_table
+from pipelines.warehouse import PartitionedLayer, Warehouse
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CATALOGUE = REPO / "mappings" / "sources" / "sample.toml"
+MAIN_ASSETS = [a for a in ALL_ASSETS if set(a.group_names_by_key.values()) <= {"reference", "addresses"}]
+HOUSEHOLDS = next(a for a in ALL_ASSETS if a.op.name == "load_households")
+PARTITION = "households_718@2025-08-31"
+
+
+def _key(check: str) -> dg.AssetCheckKey:
+    asset, name = check.split(":")
+    return dg.AssetCheckKey(dg.AssetKey(asset), name)
+
+
+def _run(
+    assets: list, wh: Path, checks: list[str] | None = None, selection=None, **kwargs
+) -> dg.ExecuteInProcessResult:  # noqa: ANN001
+    selection = dg.AssetSelection.checks(*map(_key, checks)) if checks else selection
+    return dg.materialize(
+        assets,
+        selection=selection,
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(path=str(wh))},
+        raise_on_error=False,
+        **kwargs,
+    )
+
+
+def _outcomes(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in result.get_asset_check_evaluations()}
+
+
+def test_every_check_can_be_executed_alone_except_publishing():
+    """What the UI asks (GraphQL canExecuteIndividually): a check's execution set is the check alone."""
+    graph = defs.resolve_asset_graph()
+    publishing = {k for a in (*MARTS_ASSETS, *EXPORT_ASSETS) for k in a.check_keys}
+    alone, bound = set(), set()
+    for key in graph.asset_check_keys:
+        (alone if graph.get_execution_set_asset_and_check_keys(key) == {key} else bound).add(key)
+    assert bound <= publishing  # marts and exports: another module (still bound to their materialisation)
+    mine = set(graph.asset_check_keys) - publishing
+    assert len(mine) >= 15 and mine <= alone
+
+
+@pytest.fixture(scope="module")
+def main_warehouse(tmp_path_factory) -> Path:
+    wh = tmp_path_factory.mktemp("rerun_wh")
+    result = _run(MAIN_ASSETS, wh)
+    assert result.success
+    return wh
+
+
+RERUN = [
+    "crosswalk:hcmc_invariants",
+    "sample_addresses_resolved:resolver_contract",
+    "address_review_queue:nothing_dropped",
+]
+
+
+def test_checks_rerun_alone_pass_then_fail_on_a_corrupted_published_table(main_warehouse):
+    wh = Warehouse(main_warehouse)
+    before = wh.parquet_path("reference", "crosswalk").stat().st_mtime_ns
+    again = _run(MAIN_ASSETS, main_warehouse, RERUN)
+    assert again.success
+    assert _outcomes(again) == dict.fromkeys(RERUN, True)  # only the selected checks, all passing
+    assert again.get_asset_materialization_events() == []  # nothing materialised, nothing written
+    assert wh.parquet_path("reference", "crosswalk").stat().st_mtime_ns == before
+
+    with duckdb.connect(str(wh.duckdb_path)) as con:  # corrupt the published tables behind Dagster's back
+        new_uid = con.sql("SELECT min(unit_uid) FROM reference.units_2025 WHERE province_code = '79'").fetchone()[0]
+        con.execute("DELETE FROM reference.crosswalk WHERE new_uid = ?", [new_uid])
+        con.execute("DELETE FROM resolved.sample_addresses_resolved WHERE input_row = 1")
+    broken = _run(MAIN_ASSETS, main_warehouse, RERUN)
+    outcomes = _outcomes(broken)
+    assert outcomes["crosswalk:hcmc_invariants"] is False  # a new unit without its predecessors
+    assert outcomes["sample_addresses_resolved:resolver_contract"] is False  # a row of the input lost
+    # the queue still equals the review rows of the (corrupted) resolved table it is checked against
+    assert outcomes["address_review_queue:nothing_dropped"] is True
+    assert broken.get_asset_materialization_events() == []
+    failed = next(e for e in broken.get_asset_check_evaluations() if e.check_name == "hcmc_invariants")
+    assert failed.description  # says what is wrong
+
+
+def test_part_of_the_reference_tables_cannot_be_materialised_alone(tmp_path):
+    partial = _run(MAIN_ASSETS, tmp_path, selection=dg.AssetSelection.assets("crosswalk"))
+    assert not partial.success
+    failure = partial.get_step_failure_events()[0].step_failure_data.error.message
+    assert "written together" in failure and "units_2025" in failure
+    assert not Warehouse(tmp_path).duckdb_path.exists()  # nothing written
+
+
+def test_ingest_check_reruns_on_the_partitions_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv(CATALOGUE_ENV, str(SAMPLE_CATALOGUE))
+    loaded = _run([HOUSEHOLDS], tmp_path, partition_key=PARTITION)
+    assert loaded.success
+    checks = ["staged_households:rows_accounted", "raw_households:extracts_readable"]
+    again = _run([HOUSEHOLDS], tmp_path, checks)  # no partition: every partition on disk
+    assert again.success and _outcomes(again) == dict.fromkeys(checks, True)
+    assert again.get_asset_materialization_events() == []
+
+    path = PartitionedLayer(Warehouse(tmp_path), "staged").path(staged_table("households").name, PARTITION)
+    staged = pl.read_parquet(path)
+    staged.slice(1).write_parquet(path)  # one staged row lost
+    broken = _run([HOUSEHOLDS], tmp_path, checks[:1])
+    assert _outcomes(broken) == {checks[0]: False}
+    evaluation = broken.get_asset_check_evaluations()[0]
+    assert PARTITION in evaluation.description
+    assert not broken.success  # a blocking check failed
+
+    partial = _run(
+        [HOUSEHOLDS], tmp_path, partition_key=PARTITION, selection=dg.AssetSelection.assets("raw_households")
+    )
+    assert not partial.success
+    assert "staged_households" in partial.get_step_failure_events()[0].step_failure_data.error.message
