@@ -283,6 +283,8 @@ def match(
     )
     lap("blocking")
     codes = ValueCodes(work)
+    if frozen_given is not None:
+        frozen_given.prime(codes)
     gamma = _levels_in_chunks(work, pairs, spec, codes)
     lap("compare")
     reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
@@ -340,6 +342,8 @@ def match(
     lap("entities")
     state = None
     if keep_state:
+        if frozen_given is None:
+            frozen.keep_statistics(codes)
         state = MatchState(
             frozen=frozen,
             frame=frame,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,22 @@ class FrozenModel:
     tf: dict[tuple[str, str], pl.DataFrame]  # (comparison, column) -> value, tf
     tf_unseen: dict[tuple[str, str], float]  # tf of a value the table has not seen (seen once)
     spec_fingerprint: str
+    # table-wide statistics comparisons read (ValueCodes' word shares per column, when the engine has them):
+    # frozen with the model so a pair's levels do not depend on which other records are in the table
+    word_shares: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def prime(self, codes: object) -> object:
+        """Give ``codes`` (a ValueCodes) the frozen table-wide statistics instead of the table's own."""
+        shares = getattr(codes, "_word_shares", None)
+        if isinstance(shares, dict):
+            shares.update(self.word_shares)
+        return codes
+
+    def keep_statistics(self, codes: object) -> None:
+        """Take the table-wide statistics a fitted run's comparisons computed (see ``prime``)."""
+        shares = getattr(codes, "_word_shares", None)
+        if isinstance(shares, dict):
+            self.word_shares = {**shares, **self.word_shares}
 
     @classmethod
     def freeze(cls, model: Model, work: pl.DataFrame, spec: MatchSpec) -> FrozenModel:
@@ -125,6 +141,12 @@ class FrozenModel:
     def fingerprint(self) -> str:
         """16 hex digits over m, u, prior and the term-frequency tables: two runs with the same one score alike."""
         digest = hashlib.sha256(json.dumps(self.model_json(), sort_keys=True, default=str).encode())
+        for column in sorted(self.word_shares):
+            table = self.word_shares[column]
+            table = table.sort(table.columns)
+            digest.update(f"words:{column}:{table.height}".encode())
+            digest.update(table.to_series(0).cast(pl.String).str.join("\x1f").item().encode())
+            digest.update(table.to_series(1).cast(pl.Float64).to_numpy().tobytes())
         for key in sorted(self.tf):
             table = self.tf[key].sort("value")
             digest.update(f"{key}:{table.height}".encode())
@@ -169,6 +191,10 @@ def save_state(state: MatchState, folder: str | Path) -> Path:
     for i, ((comp, column), table) in enumerate(sorted(state.frozen.tf.items())):
         tf_files[f"tf_{i}.parquet"] = [comp, column]
         table.write_parquet(tmp / f"tf_{i}.parquet")
+    word_files = {}
+    for i, (column, table) in enumerate(sorted(state.frozen.word_shares.items())):
+        word_files[f"words_{i}.parquet"] = column
+        table.write_parquet(tmp / f"words_{i}.parquet")
     manifest = {
         "version": STATE_VERSION,
         "spec_fingerprint": state.frozen.spec_fingerprint,
@@ -177,6 +203,7 @@ def save_state(state: MatchState, folder: str | Path) -> Path:
         "pairs": state.scored.height,
         "model": state.frozen.model_json(),
         "tf_files": tf_files,
+        "word_files": word_files,
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
     old = folder.with_name(folder.name + ".old")
@@ -203,6 +230,7 @@ def load_frozen(folder: str | Path) -> tuple[FrozenModel, dict]:
         raise StateError(f"{folder}: state version {manifest.get('version')} (this wardbridge reads {STATE_VERSION})")
     tf = {(comp, column): pl.read_parquet(folder / name) for name, (comp, column) in manifest["tf_files"].items()}
     frozen = FrozenModel.from_json(manifest["model"], tf)
+    frozen.word_shares = {column: pl.read_parquet(folder / name) for name, column in manifest["word_files"].items()}
     if frozen.fingerprint() != manifest["model_fingerprint"]:
         raise StateError(
             f"{folder}: the model read back (fingerprint {frozen.fingerprint()}) is not the one saved "

@@ -1,0 +1,511 @@
+"""Increments: new or changed records matched against a saved run, without re-matching everything.
+
+    state = load_state("people.state", spec)          # or match(..., keep_state=True).state
+    result = match_increment(state, new_records, spec)
+    result.records   # lineage of every record whose entity was re-clustered (new ones included)
+    result.pairs     # every pair scored or re-decided, with the same decision/reason columns as a full run
+    result.state     # the whole updated state (save_state it for the next increment)
+
+The result equals a full re-match of the same data with the same frozen model
+(``match(all_records, spec, model=state.frozen, previous=state.records)``), where the data
+is the state's records without the changed ones, followed by the increment's records in
+their order. It is built so:
+
+1. A *changed* record (a record id the state holds) is its old version removed and its
+   new version added. Row numbers of the remaining records keep their order.
+2. Blocking: per rule, only the blocks (key values) holding a new or removed record are
+   paired again, old and new membership alike. A pair the rule found before in such a
+   block and does not find now is *lost* by the rule: a capped block (sorted window)
+   shifts when a record enters it, and a block that grows past ``max_block`` is windowed
+   from then on, so pairs of two existing records can be lost or gained too; a rule keyed
+   on a list keeps a lost pair when another (untouched) block of it still pairs them.
+   Pairs the rules no longer find leave the candidates; new ones are scored with the
+   frozen model.
+3. Every record of a new pair, of a pair that entered or left the candidates or changed
+   its rules, every new record and every linked neighbour of a removed record is a seed;
+   the seeds' connected components of the new link graph are re-clustered by the same
+   chaining guard (the components hold whole old components, so untouched components
+   keep their clusters). Entity ids of the re-clustered records are assigned from the
+   previous lineage as in a full run; every other entity keeps its id and its records.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from pipelines.match.blocking import _rule_pairs
+from pipelines.match.cluster import guarded_clusters
+from pipelines.match.compare import ValueCodes
+from pipelines.match.engine import (
+    _lineage,
+    _pair_table,
+    _review_queue,
+    _reviewed_pairs,
+    decide,
+    score_pairs,
+)
+from pipelines.match.entities import assign_entity_ids, golden_records
+from pipelines.match.prepare import ROW, prepare
+from pipelines.match.spec import BlockingRule, MatchSpec
+from pipelines.match.state import MatchState, StateError
+
+log = logging.getLogger("wardbridge.match")
+
+L, R = "l", "r"
+
+
+@dataclass
+class IncrementResult:
+    records: pl.DataFrame  # lineage of the re-clustered records (new and changed ones included), row order
+    pairs: pl.DataFrame  # pair-table rows of every pair among re-clustered records (scored or re-decided)
+    dropped_pairs: pl.DataFrame  # left_id, right_id, reason: pairs no longer candidates
+    entities: pl.DataFrame  # golden records of the re-clustered entities
+    retired_entities: pl.DataFrame  # entity_id: previous entities no record holds any more
+    review: pl.DataFrame  # review-queue rows among the re-clustered records
+    merged_entities: pl.DataFrame  # previous entities merged into others (entity_id, merged_into)
+    blocking: pl.DataFrame  # per rule: pairs found in the touched blocks, gained, lost, capped touched blocks
+    state: MatchState
+    stats: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        s = self.stats
+        lines = [
+            f"increment: {s['new_records']:,} new and {s['changed_records']:,} changed records against "
+            f"{s['state_records']:,}; {s['reclustered_records']:,} records re-clustered "
+            f"({s['seed_records']:,} seeds), {s['unchanged_entities']:,} entities untouched",
+            f"pairs: {s['pairs_entered']:,} new candidates, {s['pairs_left']:,} no longer candidates, "
+            f"{s['pairs_rules_changed']:,} found by other rules; decisions among re-clustered records: "
+            + ", ".join(f"{k} {v:,}" for k, v in s["decisions"].items()),
+            f"entities: {s['entities']:,} now ({s['new_entities']:,} new, {s['merged_entities']:,} merged into "
+            f"another, {s['retired_entities']:,} retired)",
+        ]
+        capped = self.blocking.filter(pl.col("capped_blocks_touched") > 0)
+        if capped.height:
+            lines.append(
+                "capped blocks touched (windows re-paired): "
+                + ", ".join(f"{r} {n:,}" for r, n in capped.select("rule", "capped_blocks_touched").iter_rows())
+            )
+        lines.append("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in s["seconds"].items()))
+        return "\n".join(lines)
+
+
+def _packed(l: pl.Expr | str = L, r: pl.Expr | str = R) -> pl.Expr:
+    l, r = (pl.col(x) if isinstance(x, str) else x for x in (l, r))
+    return (l.cast(pl.UInt64) * (1 << 32) + r.cast(pl.UInt64)).alias("k")
+
+
+def _keyed(work: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
+    """One row per record and key of the rule (lists exploded), with what ``_rule_pairs`` reads."""
+    extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in rule.on]
+    keyed = work.select(ROW, *rule.on, *dict.fromkeys(extra))
+    lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
+    if lists:
+        keyed = keyed.explode(lists)
+    return keyed.drop_nulls(list(rule.on))
+
+
+def _pairs_of(keyed: pl.DataFrame, rule: BlockingRule, index: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rule's pairs (l < r) of the whole blocks in ``keyed``, and its capped blocks among them."""
+    if not keyed.height:
+        empty = pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32})
+        return empty, pl.DataFrame(schema={"rule": pl.String, "key": pl.String, "size": pl.Int64})
+    pairs, capped, _ = _rule_pairs(keyed, rule, index)
+    return pairs.select(pl.col(L).cast(pl.UInt32), pl.col(R).cast(pl.UInt32)).unique(), capped
+
+
+def _renumber(frame: pl.DataFrame, mapping: pl.Series, columns: tuple[str, ...]) -> pl.DataFrame:
+    """Old row numbers -> new ones (``mapping``, null for a removed record); rows with a removed record dropped."""
+    return frame.with_columns(mapping.gather(frame[c]).alias(c) for c in columns).drop_nulls(list(columns))
+
+
+def _blocking_delta(
+    old_work: pl.DataFrame,
+    added_work: pl.DataFrame,
+    removed_rows: pl.Series,
+    mapping: pl.Series,
+    spec: MatchSpec,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per pair whose rules change: the rule bits it gains (``set``) and loses (``clear``); a report per rule.
+
+    Pairs are in new row numbers; ``added_work`` is already numbered after the kept records."""
+    parts, report = [], []
+    keep = mapping.is_not_null()
+    for i, rule in enumerate(spec.blocking):
+        bit = 1 << i
+        old_keyed = _keyed(old_work, rule)
+        added = _keyed(added_work, rule)
+        gone = old_keyed.filter(pl.col(ROW).is_in(removed_rows.implode()))
+        touched = pl.concat([added.select(rule.on), gone.select(rule.on)]).unique()
+        old_blocks = old_keyed.join(touched, on=list(rule.on), how="semi")
+        new_blocks = pl.concat(
+            [_renumber(old_blocks, mapping, (ROW,)), added.select(old_blocks.columns)], how="vertical_relaxed"
+        )
+        before, _ = _pairs_of(old_blocks, rule, i)
+        before = _renumber(before, mapping, (L, R))
+        after, capped = _pairs_of(new_blocks, rule, i)
+        lost = before.join(after, on=[L, R], how="anti")
+        if lost.height and any(isinstance(old_work.schema[c], pl.List) for c in rule.on):
+            lost = _still_found(lost, old_keyed, touched, mapping, keep, rule, i)
+        parts += [
+            after.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
+            lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
+        ]
+        report.append(
+            {
+                "rule": rule.name,
+                "touched_blocks": touched.height,
+                "pairs_in_touched_blocks": after.height,
+                "pairs_before": before.height,
+                "pairs_lost": lost.height,
+                "capped_blocks_touched": capped.height,
+            }
+        )
+    delta = pl.concat(parts).group_by(L, R).agg(pl.col("set").sum(), pl.col("clear").sum())
+    return delta, pl.DataFrame(report)
+
+
+def _still_found(
+    lost: pl.DataFrame,
+    old_keyed: pl.DataFrame,
+    touched: pl.DataFrame,
+    mapping: pl.Series,
+    keep: pl.Series,
+    rule: BlockingRule,
+    index: int,
+) -> pl.DataFrame:
+    """Lost pairs of a list-keyed rule that another, untouched block of the rule still pairs (kept, not lost)."""
+    keyed = _renumber(old_keyed, mapping, (ROW,))
+    ends = pl.concat([lost[L], lost[R]]).unique().implode()
+    mine = keyed.filter(pl.col(ROW).is_in(ends)).select(ROW, *rule.on)
+    shared = (
+        lost.join(mine.rename({ROW: L}), on=L)
+        .join(mine.rename({ROW: R}), on=[R, *rule.on])
+        .join(touched, on=list(rule.on), how="anti")
+    )
+    if not shared.height:
+        return lost
+    others, _ = _pairs_of(keyed.join(shared.select(rule.on).unique(), on=list(rule.on), how="semi"), rule, index)
+    return lost.join(others, on=[L, R], how="anti")
+
+
+def _closure(seeds: pl.Series, edges: pl.DataFrame) -> pl.Series:
+    """Rows connected to any seed through ``edges`` (l, r): whole connected components, sorted."""
+    both = pl.concat(
+        [edges.select(pl.col(L).alias("a"), pl.col(R).alias("b")), edges.select(R, L).rename({R: "a", L: "b"})]
+    )
+    reached = seeds.unique()
+    frontier = reached
+    while len(frontier):
+        step = both.filter(pl.col("a").is_in(frontier.implode()))["b"].unique()
+        frontier = step.filter(~step.is_in(reached.implode()))
+        reached = pl.concat([reached, frontier])
+    return reached.sort().cast(pl.UInt32)
+
+
+def _sub(work: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
+    """The records ``rows`` (sorted), numbered 0.. in that order."""
+    return work[rows].with_columns(pl.int_range(len(rows), dtype=pl.UInt32).alias(ROW))
+
+
+def _local(pairs: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
+    """Global row numbers of pairs -> positions in the sorted ``rows`` (every endpoint must be in it)."""
+    index = rows.to_numpy()
+    return pairs.with_columns(
+        pl.Series(L, np.searchsorted(index, pairs[L].to_numpy()), dtype=pl.UInt32),
+        pl.Series(R, np.searchsorted(index, pairs[R].to_numpy()), dtype=pl.UInt32),
+    )
+
+
+def _is_link(spec: MatchSpec) -> pl.Expr:
+    return ((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null()) | pl.col("_reviewed_same")
+
+
+def _aligned(new: pl.DataFrame, old: pl.DataFrame, what: str, source: str) -> pl.DataFrame:
+    """``new`` with the columns ``old`` has, in their types (a column it lacks is missing)."""
+    out = []
+    for name, dtype in old.schema.items():
+        if name not in new.columns:
+            out.append(pl.lit(None, dtype).alias(name))
+        elif new.schema[name] != dtype:
+            try:
+                out.append(new[name].cast(dtype))
+            except Exception:  # noqa: BLE001 - polars raises several kinds for an impossible cast
+                raise StateError(
+                    f"{source}: column {name!r} is {new.schema[name]} but the saved run's {what} has {dtype}"
+                ) from None
+        else:
+            out.append(pl.col(name))
+    extra = [c for c in new.columns if c not in old.columns]
+    return new.select(*out, *extra)
+
+
+def match_increment(
+    state: MatchState, frame: pl.DataFrame, spec: MatchSpec, *, source: str = "increment"
+) -> IncrementResult:
+    """Match new or changed records (``frame``, the spec's input columns) against a saved run's state."""
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        seconds[name] = now - t
+        log.info(
+            "increment %s: %.2f s (peak %.0f MiB)",
+            name,
+            now - t,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        )
+        t = now
+
+    state.frozen.check(spec, "the saved run")
+    frozen, model = state.frozen, state.frozen.model
+    idc = spec.id_column
+    new_work = prepare(frame, spec, source=source)
+    old_work = state.work
+    new_ids = new_work[idc]
+    removed = old_work[idc].is_in(new_ids.implode())
+    keep = ~removed
+    n_keep, k = int(keep.sum()), new_work.height
+    mapping = (keep.cast(pl.UInt32).cum_sum() - 1).zip_with(keep, pl.Series([None], dtype=pl.UInt32))
+    removed_rows = removed.arg_true().cast(pl.UInt32)
+    added_work = _aligned(new_work, old_work, "prepared table", source).with_columns(
+        (pl.col(ROW) + n_keep).cast(pl.UInt32)
+    )
+    work = pl.concat(
+        [old_work.filter(keep).with_columns(pl.int_range(n_keep, dtype=pl.UInt32).alias(ROW)), added_work],
+        how="diagonal_relaxed",
+    )
+    frame = pl.concat([state.frame.filter(keep), _aligned(frame, state.frame, "input", source)], how="diagonal_relaxed")
+    ids = work[idc]
+    new_rows = pl.int_range(n_keep, n_keep + k, dtype=pl.UInt32, eager=True)
+    lap("prepare")
+
+    delta, blocking = _blocking_delta(old_work, added_work, removed_rows, mapping, spec)
+    lap("blocking")
+
+    # the saved pairs in new row numbers (pairs of removed records gone); the graph: candidates and reviewed pairs
+    old_scored = state.scored
+    if removed_rows.len():
+        removed_links = old_scored.filter(
+            (pl.col(L).is_in(removed_rows.implode()) | pl.col(R).is_in(removed_rows.implode()))
+            & ~pl.col("_inner")
+            & _is_link(spec)
+        )
+        neighbours = pl.concat([removed_links[L], removed_links[R]]).unique()
+        neighbours = mapping.gather(neighbours).drop_nulls()
+        old_scored = _renumber(old_scored, mapping, (L, R))
+    else:
+        neighbours = pl.Series(dtype=pl.UInt32)
+    reviewed = _reviewed_pairs(work, spec, state.labelled, state.cannot_link)
+    graph_old = old_scored.filter(~pl.col("_inner")).select(_packed(), "rules")
+    changed = (
+        delta.with_columns(_packed())
+        .join(graph_old, on="k", how="left")
+        .join(reviewed.select(_packed(), pl.lit(True).alias("_rev")), on="k", how="left")
+        .with_columns(
+            pl.col("rules").is_not_null().alias("_was"),
+            ((pl.col("rules").fill_null(0) & ~pl.col("clear")) | pl.col("set")).alias("_rules"),
+        )
+        .with_columns(((pl.col("_rules") != 0) | pl.col("_rev").fill_null(False)).alias("_is"))
+    )
+    entering = changed.filter(~pl.col("_was") & pl.col("_is")).select(L, R, pl.col("_rules").alias("rules"))
+    unblocked = (
+        reviewed.select(L, R).join(entering, on=[L, R], how="anti").filter(~_packed().is_in(graph_old["k"].implode()))
+    )  # reviewed pairs of new records that no rule proposes
+    entering = pl.concat([entering, unblocked.with_columns(pl.lit(0, pl.UInt32).alias("rules"))])
+    leaving = changed.filter(pl.col("_was") & ~pl.col("_is")).select(L, R)
+    recoded = changed.filter(pl.col("_was") & pl.col("_is") & (pl.col("_rules") != pl.col("rules"))).select(
+        L, R, "k", pl.col("_rules").alias("new_rules")
+    )
+    ends = [p[c] for p in (entering, leaving, recoded) for c in (L, R)]
+    recoded = recoded.select("k", "new_rules")
+    seeds = pl.concat([new_rows, neighbours, *ends]).unique().sort()
+    lap("delta")
+
+    # new candidate pairs, scored with the frozen model on the seeds alone
+    seed_work = _sub(work, seeds)
+    seed_reviewed = _reviewed_pairs(seed_work, spec, state.labelled, state.cannot_link)
+    fresh = score_pairs(
+        seed_work,
+        _local(entering.select(L, R), seeds),
+        spec,
+        frozen.prime(ValueCodes(seed_work)),
+        model,
+        frozen.tf_tables(seed_work),
+        seed_reviewed,
+    )
+    fresh = fresh.with_columns(
+        seeds.gather(fresh[L]).alias(L),
+        seeds.gather(fresh[R]).alias(R),
+        entering["rules"].alias("rules"),
+        pl.lit(False).alias("_inner"),
+    )
+    lap("score")
+
+    # the new link graph and the components the seeds are in
+    leaving_k = leaving.select(_packed())["k"].implode()
+    graph = old_scored.filter(~pl.col("_inner") & ~_packed().is_in(leaving_k))
+    links = pl.concat([graph.filter(_is_link(spec)).select(L, R), fresh.filter(_is_link(spec)).select(L, R)])
+    touched = _closure(seeds, links)
+    in_t = pl.Series(np.zeros(work.height, dtype=bool)).scatter(touched, True)
+    lap("components")
+
+    # the touched components clustered again, in their own numbering (order kept)
+    sub = _sub(work, touched)
+    codes = frozen.prime(ValueCodes(sub))
+    tf_sub = frozen.tf_tables(sub)
+    sub_reviewed = _reviewed_pairs(sub, spec, state.labelled, state.cannot_link)
+    kept_graph = graph.filter(_both(graph, in_t)).drop("_same", "reason", "decision")
+    if recoded.height:
+        kept_graph = (
+            kept_graph.with_columns(_packed())
+            .join(recoded, on="k", how="left")
+            .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
+            .drop("k", "new_rules")
+        )
+    inside = _local(pl.concat([kept_graph, fresh.select(kept_graph.columns)]), touched)
+    local_links = inside.filter(_is_link(spec)).select(L, R, "match_weight", "match_probability", "veto")
+    clusters, refused, inner, info = guarded_clusters(
+        touched.len(),
+        local_links,
+        spec.max_cluster_size,
+        lambda extra: score_pairs(sub, extra, spec, codes, model, tf_sub, sub_reviewed),
+        spec.link_threshold,
+        model.prior_bits,
+    )
+    if inner.height:
+        inner = inner.join(inside.select(L, R), on=[L, R], how="anti").with_columns(
+            pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner")
+        )
+        inside = pl.concat([inside, inner.select(inside.columns)])
+    inside = decide(inside, clusters.gather(inside[L]) == clusters.gather(inside[R]), refused, spec)
+    lap("cluster")
+
+    # entity ids as a full run with the previous lineage gives them
+    sub_ids = ids.gather(touched)
+    previous = state.records.select("record_id", "entity_id").filter(pl.col("record_id").is_in(sub_ids.implode()))
+    entity_ids, merged = assign_entity_ids(sub_ids, clusters, spec.entity_prefix, previous)
+    untouched_records = state.records.filter(keep).filter(~in_t.head(n_keep))
+    prior_ids = set(previous["entity_id"].to_list())
+    clash = entity_ids.filter(~entity_ids.is_in(list(prior_ids))).is_in(untouched_records["entity_id"].implode())
+    if clash.any():  # a fresh founder id still held by an untouched entity: the full assignment decides
+        all_ids, merged = assign_entity_ids(
+            ids,
+            _cluster_labels(work.height, touched, clusters, state, keep),
+            spec.entity_prefix,
+            state.records.select("record_id", "entity_id"),
+        )
+        entity_ids = all_ids.gather(touched)
+    lineage = _lineage(inside, sub, sub_ids, entity_ids, spec)
+    pair_rows = _pair_table(inside, sub_ids, spec)
+    review = _review_queue(pair_rows, sub, spec)
+    golden = golden_records(frame[touched].with_columns(pl.col(idc).cast(pl.String)), entity_ids, spec)
+    lap("entities")
+
+    # the whole new state
+    outside = old_scored.filter(~_both(old_scored, in_t))
+    if recoded.height:
+        outside = (
+            outside.with_columns(_packed())
+            .join(recoded, on="k", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
+            .drop("k", "new_rules")
+        )
+    scored = pl.concat(
+        [
+            outside,
+            inside.with_columns(touched.gather(inside[L]).alias(L), touched.gather(inside[R]).alias(R)).select(
+                old_scored.columns
+            ),
+        ]
+    )
+    old_entity_ids = pl.concat([state.records["entity_id"].filter(removed), previous["entity_id"]]).unique()
+    retired = old_entity_ids.filter(~old_entity_ids.is_in(entity_ids.implode())).sort()
+    records = (
+        pl.concat(
+            [
+                state.records.filter(keep)
+                .with_columns(pl.int_range(n_keep, dtype=pl.UInt32).alias("_r"))
+                .filter(~in_t.head(n_keep)),
+                lineage.with_columns(touched.alias("_r")),
+            ]
+        )
+        .sort("_r")
+        .drop("_r")
+    )
+    gone_ids = pl.concat([sub_ids, state.records["record_id"].filter(removed)]).implode()
+    entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), golden])
+    full_review = pl.concat(
+        [
+            state.review.filter(~pl.col("left_id").is_in(gone_ids) & ~pl.col("right_id").is_in(gone_ids)),
+            review.select(state.review.columns) if state.review.width else review,
+        ]
+    ).sort(["match_probability", "left_id", "right_id"], descending=[True, False, False])
+    new_state = MatchState(
+        frozen=frozen,
+        frame=frame,
+        work=work,
+        scored=scored,
+        records=records,
+        entities=entities,
+        merged=merged,
+        review=full_review,
+        labelled=state.labelled,
+        cannot_link=state.cannot_link,
+    )
+    dropped = leaving.select(ids.gather(leaving[L]).alias("left_id"), ids.gather(leaving[R]).alias("right_id"))
+    lap("state")
+    previous_entities = set(previous["entity_id"].to_list())
+    stats = {
+        "state_records": old_work.height,
+        "new_records": int(k - removed.sum()),
+        "changed_records": int(removed.sum()),
+        "records": work.height,
+        "seed_records": seeds.len(),
+        "reclustered_records": touched.len(),
+        "unchanged_entities": untouched_records["entity_id"].n_unique(),
+        "entities": entities.height,
+        "new_entities": int((~entity_ids.unique().is_in(list(previous_entities))).sum()),
+        "merged_entities": merged.height,
+        "retired_entities": retired.len(),
+        "pairs_entered": entering.height,
+        "pairs_left": leaving.height,
+        "pairs_rules_changed": recoded.height,
+        "pairs": scored.height,
+        "decisions": dict(pair_rows.group_by("decision").len().sort("decision").iter_rows()),
+        **{f"guard_{k}": v for k, v in info.items()},
+        "seconds": seconds,
+    }
+    return IncrementResult(
+        lineage,
+        pair_rows,
+        dropped.with_columns(pl.lit("no blocking rule pairs them any more").alias("reason")),
+        golden,
+        pl.DataFrame({"entity_id": retired}),
+        review,
+        merged,
+        blocking,
+        new_state,
+        stats,
+    )
+
+
+def _both(pairs: pl.DataFrame, rows: pl.Series) -> pl.Series:
+    """Per pair, whether both its records are flagged in ``rows`` (a boolean per row)."""
+    return rows.gather(pairs[L]) & rows.gather(pairs[R])
+
+
+def _cluster_labels(n: int, touched: pl.Series, clusters: pl.Series, state: MatchState, keep: pl.Series) -> pl.Series:
+    """Cluster label per row of the whole table: untouched records by their entity, touched ones by the guard's."""
+    kept_entities = state.records["entity_id"].filter(keep)
+    codes = kept_entities.rank("dense").cast(pl.UInt32) + n  # apart from the guard's labels
+    labels = pl.Series(np.zeros(n, dtype=np.uint32))
+    labels = labels.scatter(pl.int_range(len(codes), dtype=pl.UInt32, eager=True), codes)
+    return labels.scatter(touched, touched.gather(clusters))
