@@ -440,11 +440,17 @@ def match_increment(
         .sort("_r")
         .drop("_r")
     )
-    gone_ids = pl.concat([sub_ids, state.records["record_id"].filter(removed)]).implode()
+    # review pairs re-decided (both records re-clustered) or gone (a changed record's old version)
+    redone, changed_ids = sub_ids.implode(), state.records["record_id"].filter(removed).implode()
+    stale = (
+        (pl.col("left_id").is_in(redone) & pl.col("right_id").is_in(redone))
+        | pl.col("left_id").is_in(changed_ids)
+        | pl.col("right_id").is_in(changed_ids)
+    )
     entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), golden])
     full_review = pl.concat(
         [
-            state.review.filter(~pl.col("left_id").is_in(gone_ids) & ~pl.col("right_id").is_in(gone_ids)),
+            state.review.filter(~stale),
             review.select(state.review.columns) if state.review.width else review,
         ]
     ).sort(["match_probability", "left_id", "right_id"], descending=[True, False, False])

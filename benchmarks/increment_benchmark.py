@@ -1,0 +1,190 @@
+"""Increments: a day's new and changed people matched against a saved 1M-people run.
+
+Run on demand (not a test), one heavy run at a time on a shared machine:
+
+    uv run python benchmarks/ingest_benchmark.py --people 1000000 --registry population --save /tmp/staged1m
+    flock /tmp/heavy.lock uv run python benchmarks/increment_benchmark.py \\
+        --staged /tmp/staged1m/staged_population.parquet --new 50000
+
+The staged table (a file or a folder of Parquet partitions) is split: ``--new`` records
+drawn at random are held out as the increment, ``--changed`` of them are instead copies
+of base records with a new name (same record id: the old version is replaced). Three
+child processes, so each peak memory is its own:
+
+1. base: a full match of the rest (the model is fitted), its state saved;
+2. increment: the state loaded, ``match_increment`` with the new records, the new state saved;
+3. full: a full re-match of base + increment with the base run's frozen model (the
+   reference the increment must equal), compared with the increment's state: lineage
+   (record -> entity, links), every pair's scores and decisions, the review queue and
+   the golden records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PEOPLE_SPEC = ROOT / "mappings" / "match" / "people.toml"
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def read_staged(path: Path, columns: set[str]) -> pl.DataFrame:
+    source = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
+    scan = pl.scan_parquet(source, hive_partitioning=False)
+    present = set(scan.collect_schema())
+    return scan.select(sorted(columns & present)).collect()
+
+
+def split(staged: pl.DataFrame, id_column: str, new: int, changed: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(base, increment): ``new - changed`` held-out records plus ``changed`` renamed copies of base records."""
+    order = staged.select(id_column).sample(fraction=1.0, shuffle=True, seed=seed)[id_column]
+    held = order.head(new - changed)
+    base = staged.filter(~pl.col(id_column).is_in(held.implode()))
+    renamed = (
+        base.filter(pl.col(id_column).is_in(order.slice(new, changed).implode())).with_columns(
+            pl.col("full_name").str.replace(r"^(\S+) ", "$1 Văn ")
+        )  # a middle name added by a clerk
+    )
+    return base, pl.concat([staged.filter(pl.col(id_column).is_in(held.implode())), renamed])
+
+
+def child(step: str, work: Path) -> dict:
+    import logging
+
+    from pipelines.match import load_spec, match
+    from pipelines.match.increment import match_increment
+    from pipelines.match.state import load_state, save_state
+
+    logging.basicConfig(level=logging.INFO, format=f"  {step}: %(message)s", stream=sys.stderr)
+    spec = load_spec(PEOPLE_SPEC)
+    out: dict = {"step": step}
+    if step == "base":
+        base = pl.read_parquet(work / "base.parquet")
+        started = time.perf_counter()
+        result = match(base, spec, keep_state=True)
+        out["match_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        save_state(result.state, work / "state")
+        out["save_s"] = time.perf_counter() - started
+        out["records"], out["pairs"] = base.height, result.state.scored.height
+    elif step == "increment":
+        increment = pl.read_parquet(work / "increment.parquet")
+        started = time.perf_counter()
+        state = load_state(work / "state", spec)
+        out["load_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        result = match_increment(state, increment, spec)
+        out["increment_s"] = time.perf_counter() - started
+        print(result.summary(), file=sys.stderr)
+        out["stats"] = {k: v for k, v in result.stats.items()}
+        out["blocking"] = result.blocking.to_dicts()
+        started = time.perf_counter()
+        save_state(result.state, work / "state_after")
+        out["save_s"] = time.perf_counter() - started
+    else:  # full re-match with the frozen model, compared with the increment's state
+        frozen_state = load_state(work / "state", spec)
+        base_ids = pl.read_parquet(work / "increment.parquet")[spec.id_column]
+        frame = pl.concat(
+            [
+                frozen_state.frame.filter(~pl.col(spec.id_column).is_in(base_ids.implode())),
+                pl.read_parquet(work / "increment.parquet"),
+            ],
+            how="diagonal_relaxed",
+        )
+        previous, frozen = frozen_state.records, frozen_state.frozen
+        del frozen_state
+        started = time.perf_counter()
+        full = match(frame, spec, model=frozen, previous=previous, keep_state=True)
+        out["full_s"] = time.perf_counter() - started
+        out["peak_mib"] = peak_mib()
+        after = load_state(work / "state_after", spec)
+        out["equal"] = compare(after, full.state)
+    out.setdefault("peak_mib", peak_mib())
+    return out
+
+
+def compare(inc, full) -> dict:  # noqa: ANN001 - two MatchStates
+    def same(a: pl.DataFrame, b: pl.DataFrame, keys: list[str]) -> bool:
+        return a.columns == b.columns and a.sort(keys).equals(b.sort(keys))
+
+    return {
+        "lineage": same(inc.records, full.records, ["record_id"]),
+        "pairs": same(inc.scored, full.scored, ["l", "r"]),
+        "review": same(inc.review, full.review, ["left_id", "right_id"]),
+        "entities": same(
+            inc.entities.with_columns(pl.col("record_ids").list.sort()),
+            full.entities.with_columns(pl.col("record_ids").list.sort()),
+            ["entity_id"],
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--staged", type=Path, help="staged_population: a Parquet file or a folder of partitions")
+    parser.add_argument("--new", type=int, default=50_000, help="records in the increment (default 50,000)")
+    parser.add_argument("--changed", type=int, default=500, help="of them, changed base records (default 500)")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/wardbridge-increment-bench"))
+    parser.add_argument("--step", choices=("base", "increment", "full"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(child(args.step, args.work), default=str))
+        return
+    if not args.staged:
+        parser.error("give --staged")
+    from pipelines.match import load_spec
+
+    spec = load_spec(PEOPLE_SPEC)
+    if args.work.exists():
+        shutil.rmtree(args.work)
+    args.work.mkdir(parents=True)
+    staged = read_staged(args.staged, spec.input_columns | spec.optional_columns)
+    base, increment = split(staged, spec.id_column, args.new, args.changed, args.seed)
+    del staged
+    base.write_parquet(args.work / "base.parquet")
+    increment.write_parquet(args.work / "increment.parquet")
+    print(f"base {base.height:,} records, increment {increment.height:,} ({args.changed:,} changed)", flush=True)
+    figures = {}
+    for step in ("base", "increment", "full"):
+        print(f"running {step} ...", flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--step", step, "--work", str(args.work)],
+            check=False,
+            capture_output=False,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        if done.returncode:
+            raise SystemExit(f"{step} failed with exit code {done.returncode}")
+        figures[step] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(json.dumps(figures[step], default=str)[:1500], flush=True)
+    b, i, f = figures["base"], figures["increment"], figures["full"]
+    print()
+    print(
+        f"base run (fit):        {b['match_s']:8.1f} s, peak {b['peak_mib']:,.0f} MiB, {b['pairs']:,} pairs; state saved in {b['save_s']:.1f} s"
+    )
+    print(
+        f"increment:             {i['increment_s']:8.1f} s, peak {i['peak_mib']:,.0f} MiB "
+        f"(state loaded in {i['load_s']:.1f} s, saved in {i['save_s']:.1f} s)"
+    )
+    print(f"full frozen re-match:  {f['full_s']:8.1f} s, peak {f['peak_mib']:,.0f} MiB")
+    print(f"increment == full re-match: {f['equal']}")
+
+
+if __name__ == "__main__":
+    main()
