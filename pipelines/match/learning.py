@@ -1,0 +1,364 @@
+"""Learning from reviewers: which pairs to ask about first, and what the answers say about the thresholds.
+
+Officials' decisions on ``match_pair`` items (``review.match_labels``) are labels: ``same`` (match) or
+not (no_match). The engine already links a "same" pair whatever its score, never links a "different"
+pair, and refines m from the "same" pairs (``match(labelled_pairs=, cannot_link_pairs=)``). This module
+adds the two other uses:
+
+* **informativeness** (``rank_informative``): which open pair teaches most. A pair is worth asking
+  about when the model is unsure of it (binary entropy of its match probability: 1 bit at 0.5, 0.08 at
+  0.99) and when many other pairs share its comparison vector (its ``evidence`` pattern, e.g.
+  ``name=exact; date_of_birth=year_only; ...``): the answer then tells about all of them. The weight
+  of the pattern is log2(1 + pairs sharing it / (1 + pairs of it already labelled + pairs of it ranked
+  before this one)), so the first pair of a large unlabelled pattern comes first and a second pair of
+  the same pattern counts less (a batch covers many patterns instead of one).
+
+* **thresholds** (``refine_thresholds``): from the labelled pairs and their current match probability.
+  - ``link_threshold`` is *lowered* to the lowest labelled probability t at which the labelled pairs
+    at or above t are "same" in a share >= the precision target, counting one imaginary "different"
+    pair (at 0.995 that takes about 200 consecutive "same" answers), and only with at least
+    ``min_labels`` labels between t and the current threshold. It is *raised* only when at least
+    ``min_labels`` labelled pairs at or above it show a precision below the target: to the lowest
+    labelled probability above which the labels meet the target (else just above the highest
+    "different" one). Without such evidence it stays where it is.
+  - ``review_threshold``: the ``min_labels`` lowest-probability labelled pairs below the link threshold
+    are the bottom band of the queue. If at least ``queue_rate`` of them are "same", true pairs are
+    still found at the bottom, so the queue is extended downwards until it holds ``review_fill`` of the
+    review budget (``review_share`` of the records; labelled pairs are decided and do not count). If
+    none of them is "same", the threshold is raised to the lowest "same" answer seen (or the band's top).
+    A queue over the budget is cut back to it in any case.
+
+Why "different" answers do not refine u (or m): the labelled pairs are chosen by their comparison
+vector (the most uncertain ones first), so they are not a sample of non-matches (nor the "same" ones of
+matches): a few hundred look-alike non-matches would raise u of the agreeing levels that the
+million random pairs behind u estimate without bias. What selection on the comparison vector leaves
+unbiased is P(match | vector): the sound use is a semi-supervised EM, where a labelled pair's
+posterior is fixed to its label in the E step (a hook in ``model.fit``), not counting its levels as
+extra matches (``refine_m_with_labels`` does that with the "same" pairs today).
+
+Labels must name records of the matched table: ``check_labels`` refuses unknown record ids with the
+file and row (or item id) and never the value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from pipelines.match.spec import MatchSpec
+
+
+class LabelError(ValueError):
+    """Labels that cannot be used: names where (file, row or item), which field and why; never a value."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    precision: float = 0.995  # of links
+    review_share: float = 0.02  # open review pairs per record, at most
+    min_labels: int = 20  # labels needed before a threshold moves
+    queue_rate: float = 0.02  # share of "same" answers at the bottom of the queue that extends it
+    review_fill: float = 0.8  # extend the queue to this share of the review budget (room for new pairs)
+
+
+@dataclass
+class ThresholdChoice:
+    link_threshold: float
+    review_threshold: float
+    reasons: list[str] = field(default_factory=list)
+
+    def apply(self, spec: MatchSpec) -> MatchSpec:
+        from dataclasses import replace
+
+        return replace(spec, link_threshold=self.link_threshold, review_threshold=self.review_threshold)
+
+
+LABEL_VALUES = {"match": True, "same": True, "no_match": False, "different": False}
+
+
+def _where(frame: pl.DataFrame, source: str) -> pl.Expr:
+    """Where a label row came from: its file and row, else its item id, else its row in ``source``."""
+    if {"source_file", "source_row"} <= set(frame.columns):
+        return pl.concat_str(pl.col("source_file"), pl.lit(" row "), pl.col("source_row").cast(pl.String))
+    if "item_id" in frame.columns:
+        return pl.concat_str(pl.lit(f"{source} item "), pl.col("item_id"))
+    return pl.concat_str(pl.lit(f"{source} row "), (pl.int_range(pl.len()) + 1).cast(pl.String))
+
+
+def check_labels(labels: pl.DataFrame, known_ids: pl.Series, source: str = "labels") -> pl.DataFrame:
+    """Reviewers' labels as (left_id, right_id, same), checked against the matched table's record ids.
+
+    ``labels``: left_id, right_id and either ``same`` (bool) or ``label`` (match / no_match); optional
+    ``source_file`` + ``source_row`` or ``item_id`` to say where a row came from. Raises ``LabelError``
+    naming every bad row (the first 10), its field and the cause: a missing or unknown record id, the
+    same record on both sides, a label that is neither match nor no_match. Never shows an id's value."""
+    missing = [c for c in ("left_id", "right_id") if c not in labels.columns]
+    if "same" not in labels.columns and "label" not in labels.columns:
+        missing.append("same or label")
+    if missing:
+        raise LabelError(f"{source}: missing column(s) {', '.join(missing)}")
+    same = (
+        pl.col("same").cast(pl.Boolean)
+        if "same" in labels.columns
+        else pl.col("label").cast(pl.String).str.to_lowercase().replace_strict(LABEL_VALUES, default=None)
+    )
+    known = known_ids.cast(pl.String).unique().to_frame("_id")
+    checked = labels.with_columns(
+        _where(labels, source).alias("_where"),
+        pl.col("left_id").cast(pl.String),
+        pl.col("right_id").cast(pl.String),
+        same.alias("_same"),
+    ).with_columns(
+        pl.col("left_id").is_in(known["_id"].implode()).alias("_left_known"),
+        pl.col("right_id").is_in(known["_id"].implode()).alias("_right_known"),
+    )
+    problems = [
+        (pl.col("left_id").is_null(), "left_id", "no record id"),
+        (pl.col("right_id").is_null(), "right_id", "no record id"),
+        (pl.col("left_id").is_not_null() & ~pl.col("_left_known"), "left_id", "record not among the matched records"),
+        (
+            pl.col("right_id").is_not_null() & ~pl.col("_right_known"),
+            "right_id",
+            "record not among the matched records",
+        ),
+        (pl.col("left_id") == pl.col("right_id"), "right_id", "the same record on both sides"),
+        (pl.col("_same").is_null(), "same" if "same" in labels.columns else "label", "not match / no_match"),
+    ]
+    errors = pl.concat(
+        [
+            checked.filter(condition.fill_null(False)).select(
+                "_where", pl.lit(name).alias("field"), pl.lit(cause).alias("cause")
+            )
+            for condition, name, cause in problems
+        ]
+    )
+    if errors.height:
+        shown = [f"{w}: field {f}: {c}" for w, f, c in errors.head(10).iter_rows()]
+        more = f" (and {errors.height - 10} more)" if errors.height > 10 else ""
+        raise LabelError(f"{source}: {errors.height} label(s) refused{more}: " + "; ".join(shown))
+    return checked.select("left_id", "right_id", pl.col("_same").alias("same"))
+
+
+def pattern(spec: MatchSpec) -> pl.Expr:
+    """A pair table's comparison vector as text ('name=exact; date_of_birth=year_only; ...'), as the
+    review queue's ``evidence`` shows it."""
+    return pl.concat_str(
+        [
+            pl.concat_str(pl.lit(f"{c.name}="), pl.col(f"{c.name}_level").cast(pl.String).fill_null("missing"))
+            for c in spec.comparisons
+        ],
+        separator="; ",
+    ).alias("evidence")
+
+
+def entropy_bits(p: pl.Expr) -> pl.Expr:
+    """Binary entropy of a probability in bits: 1 at 0.5, 0 at 0 and 1."""
+    q = p.clip(1e-12, 1 - 1e-12)
+    return -(q * q.log(2) + (1 - q) * (1 - q).log(2))
+
+
+def rank_informative(
+    pool: pl.DataFrame,
+    *,
+    evidence: str = "evidence",
+    population: pl.Series | None = None,
+    labelled: pl.Series | None = None,
+    tie: list[str] | None = None,
+) -> pl.DataFrame:
+    """``pool`` (pairs with ``match_probability`` and an ``evidence`` pattern) most informative first, with
+    ``informativeness`` (bits) and ``informative_why`` (why it comes where it does).
+
+    population: the evidence pattern of every pair the answers teach about (e.g. all scored pairs);
+    default: the pool's own. labelled: patterns of pairs already labelled. tie: columns that break ties
+    (default: none beyond the pattern), so an order is reproducible."""
+    pop = (population if population is not None else pool[evidence]).rename("_pattern")
+    shares = pop.to_frame().group_by("_pattern").len("_pattern_pairs")
+    seen = (
+        labelled.rename("_pattern").to_frame().group_by("_pattern").len("_labelled")
+        if labelled is not None and len(labelled)
+        else pl.DataFrame(schema={"_pattern": pl.String, "_labelled": pl.UInt32})
+    )
+    tie = tie or []
+    ranked = (
+        pool.with_columns(pl.col(evidence).alias("_pattern"), entropy_bits(pl.col("match_probability")).alias("_h"))
+        .join(shares, on="_pattern", how="left", maintain_order="left")
+        .join(seen, on="_pattern", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("_pattern_pairs").fill_null(1).clip(lower_bound=1),
+            pl.col("_labelled").fill_null(0),
+        )
+        .sort(["_pattern", "_h", *tie], descending=[False, True, *[False] * len(tie)])
+        .with_columns(pl.int_range(pl.len()).over("_pattern").alias("_before"))
+        .with_columns(
+            (
+                pl.col("_h") * (1 + pl.col("_pattern_pairs") / (1 + pl.col("_labelled") + pl.col("_before"))).log(2)
+            ).alias("informativeness")
+        )
+    )
+    certainty = (
+        pl.when(pl.col("_h") >= 0.9)
+        .then(pl.lit("uncertain"))
+        .when(pl.col("_h") >= 0.5)
+        .then(pl.lit("fairly uncertain"))
+        .otherwise(pl.lit("fairly sure"))
+    )
+    why = pl.concat_str(
+        pl.lit("probability "),
+        pl.col("match_probability").round(3).cast(pl.String),
+        pl.lit(" ("),
+        certainty,
+        pl.lit("); "),
+        pl.col("_pattern_pairs").cast(pl.String),
+        pl.lit(" pairs share its evidence, "),
+        pl.col("_labelled").cast(pl.String),
+        pl.lit(" labelled"),
+        pl.when(pl.col("_before") > 0)
+        .then(pl.concat_str(pl.lit(", "), pl.col("_before").cast(pl.String), pl.lit(" like it ranked before")))
+        .otherwise(pl.lit("")),
+    )
+    return (
+        ranked.with_columns(why.alias("informative_why"))
+        .sort(["informativeness", *tie], descending=[True, *[False] * len(tie)], maintain_order=True)
+        .drop("_pattern", "_h", "_pattern_pairs", "_labelled", "_before")
+    )
+
+
+def _lower_link(lab: pl.DataFrame, current: float, floor: float, targets: Targets) -> tuple[float, str] | None:
+    """The lowest labelled probability t >= floor at which labels from t up meet the precision target (one
+    imaginary 'different' pair) with min_labels labels in [t, current)."""
+    below = lab.filter(pl.col("p") < current)
+    cum = lab.sort("p", descending=True).with_columns(
+        pl.int_range(1, pl.len() + 1).alias("n"),
+        pl.col("same").cast(pl.Int64).cum_sum().alias("s"),
+    )
+    ok = cum.filter(
+        (pl.col("p") < current)
+        & (pl.col("p") >= floor)
+        & ((pl.col("n") - (lab.height - below.height)) >= targets.min_labels)
+        & (pl.col("s") >= targets.precision * (pl.col("n") + 1))
+    )
+    # ties: a t is usable only after all pairs with that probability are counted
+    ok = ok.join(cum.group_by("p").agg(pl.col("n").max().alias("_last")), on="p").filter(pl.col("n") == pl.col("_last"))
+    if not ok.height:
+        return None
+    row = ok.sort("p").row(0, named=True)
+    return row["p"], (
+        f"link_threshold lowered to {row['p']:.4f}: {row['s']} of {row['n']} labelled pairs at or above it are "
+        f"the same entity (precision estimate {row['s'] / (row['n'] + 1):.4f} with one imaginary error)"
+    )
+
+
+def _raise_link(lab: pl.DataFrame, current: float, targets: Targets) -> tuple[float, str] | None:
+    above = lab.filter(pl.col("p") >= current)
+    if above.height < targets.min_labels or above["same"].mean() >= targets.precision:
+        return None
+    cum = (
+        above.sort("p", descending=True)
+        .with_columns(pl.int_range(1, pl.len() + 1).alias("n"), pl.col("same").cast(pl.Int64).cum_sum().alias("s"))
+        .group_by("p")
+        .agg(pl.col("n").max(), pl.col("s").max())
+    )
+    ok = cum.filter(pl.col("s") >= targets.precision * pl.col("n")).sort("p")
+    worst_different = above.filter(~pl.col("same"))["p"].max()
+    # the lowest t whose labels from t up meet the target, but never at or below a 'different' answer's p
+    candidates = ok.filter(pl.col("p") > worst_different) if ok.height else ok
+    new = candidates["p"][0] if candidates.height else float(np.nextafter(worst_different, 1.0))
+    new = min(float(new), float(np.nextafter(1.0, 0.0)))
+    return new, (
+        f"link_threshold raised to {new:.4f}: {int(above['same'].sum())} of {above.height} labelled pairs at or "
+        f"above {current:.4f} are the same entity ({above['same'].mean():.4f} < precision target {targets.precision})"
+    )
+
+
+def refine_thresholds(
+    labelled: pl.DataFrame,
+    open_probabilities: pl.Series,
+    records: int,
+    link_threshold: float,
+    review_threshold: float,
+    targets: Targets = Targets(),
+) -> ThresholdChoice:
+    """New thresholds from labelled pairs (``match_probability``, ``same``) under the current model.
+
+    open_probabilities: match probability of every scored pair that is not labelled (what a threshold
+    decides); records: records matched (the review budget is ``targets.review_share`` of them).
+    """
+    lab = labelled.select(pl.col("match_probability").cast(pl.Float64).alias("p"), pl.col("same").cast(pl.Boolean))
+    reasons: list[str] = []
+    link, review = link_threshold, review_threshold
+    if lab.height < targets.min_labels:
+        reasons.append(f"thresholds kept: {lab.height} labels (at least {targets.min_labels} needed to move one)")
+        return ThresholdChoice(link, review, reasons)
+    moved = _raise_link(lab, link, targets) or _lower_link(lab, link, review, targets)
+    if moved:
+        link = moved[0]
+        reasons.append(moved[1])
+    else:
+        reasons.append(f"link_threshold kept at {link:.4f}: the labels do not show it should move")
+    review, why = _choose_review(lab, open_probabilities, records, link, review, targets)
+    reasons.append(why)
+    return ThresholdChoice(link, review, reasons)
+
+
+def _choose_review(
+    lab: pl.DataFrame, open_p: pl.Series, records: int, link: float, review: float, targets: Targets
+) -> tuple[float, str]:
+    budget = targets.review_share * records
+    p = np.sort(open_p.cast(pl.Float64).to_numpy())[::-1]
+    p = p[p < link]  # descending, below the link threshold: the queue from the top down
+
+    def queued(r: float) -> int:
+        return int((p >= r).sum())
+
+    def fitting(pairs: float) -> float:
+        """The threshold that queues at most ``pairs`` open pairs."""
+        k = int(pairs)
+        if k >= len(p):
+            return float(p[-1]) if len(p) else review
+        return float(np.nextafter(p[k], 1.0)) if k >= 0 else link
+
+    review = min(review, float(np.nextafter(link, 0.0)))
+    band = lab.filter(pl.col("p") < link).sort("p").head(targets.min_labels)
+    if band.height < targets.min_labels:
+        why = f"review_threshold kept at {review:.4f}: fewer than {targets.min_labels} labels below the link threshold"
+    else:
+        rate = float(band["same"].mean())
+        top = float(band["p"].max())
+        if rate >= targets.queue_rate:
+            lower = fitting(targets.review_fill * budget)
+            if lower < review:
+                why = (
+                    f"review_threshold lowered to {lower:.4g}: {rate:.0%} of the {band.height} lowest labelled pairs "
+                    f"(up to probability {top:.4g}) are the same entity; the queue is filled to "
+                    f"{targets.review_fill:.0%} of the review budget ({budget:,.0f} pairs)"
+                )
+                review = lower
+            else:
+                why = f"review_threshold kept at {review:.4g}: the queue already fills the review budget"
+        elif rate == 0.0:
+            same = lab.filter(pl.col("same") & (pl.col("p") < link))["p"]
+            higher = float(same.min()) if len(same) else top
+            higher = min(higher, top) if higher > review else review
+            why = (
+                f"review_threshold raised to {higher:.4g}: none of the {band.height} lowest labelled pairs is the same "
+                "entity"
+                if higher > review
+                else f"review_threshold kept at {review:.4g}"
+            )
+            review = higher
+        else:
+            why = f"review_threshold kept at {review:.4g}: {rate:.1%} of the lowest labelled pairs are the same entity"
+    if queued(review) > budget:
+        cut = fitting(targets.review_fill * budget)
+        why += (
+            f"; raised to {cut:.4g} to keep the queue within {budget:,.0f} pairs ({targets.review_share:.0%} of "
+            f"records; filled to {targets.review_fill:.0%})"
+        )
+        review = max(review, cut)
+    review = min(review, float(np.nextafter(link, 0.0)))
+    if not math.isfinite(review):
+        review = float(np.nextafter(0.0, 1.0))
+    return review, why

@@ -1,0 +1,214 @@
+"""Learning from reviewers: informative pairs first, thresholds that move only with enough labels, labels checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipelines.match import load_spec, match
+from pipelines.match.learning import (
+    LabelError,
+    Targets,
+    ThresholdChoice,
+    check_labels,
+    rank_informative,
+    refine_thresholds,
+)
+from pipelines.review.queues import _informative_first
+from pipelines.warehouse import REPO_ROOT
+from tests.match_cases import background, frame, person_row
+
+PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+RECORDS = 100_000  # review budget 2 % = 2,000 open pairs
+
+
+def pool() -> pl.DataFrame:
+    """Pairs of three evidence patterns: a large one (40 pairs), a small one (2), a single pair."""
+    big = [0.97, 0.9, 0.55, 0.8] + [0.99] * 36
+    return pl.DataFrame(
+        {
+            "pair": [f"b{i:02d}" for i in range(len(big))] + ["s0", "s1", "o0"],
+            "match_probability": [*big, 0.5, 0.96, 0.52],
+            "evidence": ["name=exact; dob=missing"] * len(big) + ["name=fuzzy; dob=exact"] * 2 + ["name=other"],
+        }
+    )
+
+
+def test_boundary_pairs_of_large_patterns_come_first():
+    ranked = rank_informative(pool(), tie=["pair"])
+    order = ranked["pair"].to_list()
+    assert ranked["informativeness"].is_sorted(descending=True)
+    assert order[0] == "b02"  # probability 0.55 in the pattern 40 pairs share
+    # at the same uncertainty, the pattern more pairs share ranks first: 0.5 of 2 pairs before 0.52 alone
+    assert order.index("s0") < order.index("o0")
+    # the sure pairs (0.99) come last, and a second pair of a pattern counts less than its first
+    assert set(order[-30:]) <= {f"b{i:02d}" for i in range(4, 40)}
+    big = ranked.filter(pl.col("evidence") == "name=exact; dob=missing")
+    assert big["informativeness"][0] > big["informativeness"][1]
+    assert "40 pairs share its evidence, 0 labelled" in big["informative_why"][0]
+    # failure path: the pool in its given order is not informative-first
+    given = pool().join(ranked.select("pair", "informativeness"), on="pair", how="left", maintain_order="left")
+    assert not given["informativeness"].is_sorted(descending=True)
+
+
+def test_labels_of_a_pattern_make_its_other_pairs_less_informative():
+    before = rank_informative(pool(), tie=["pair"])
+    labelled = pl.Series(["name=exact; dob=missing"] * 30)
+    after = rank_informative(pool(), labelled=labelled, tie=["pair"])
+    b02 = pl.col("pair") == "b02"
+    assert after.filter(b02)["informativeness"][0] < before.filter(b02)["informativeness"][0]
+    assert after["pair"][0] == "s0"  # the unlabelled pattern now comes first
+    assert "30 labelled" in after.filter(b02)["informative_why"][0]
+
+
+def test_review_queue_orders_match_pairs_informative_first():
+    items = pl.DataFrame(
+        {
+            "entity_kind": ["people"] * 4 + ["businesses"],
+            "item_id": ["mp-1", "mp-2", "mp-3", "mp-4", "mp-5"],
+            "match_probability": [0.93, 0.51, 0.7, 0.51, 0.6],
+            "evidence": ["a", "a", "b", "c", "a"],
+        }
+    )
+    ranked = _informative_first(items)
+    people = ranked.filter(pl.col("entity_kind") == "people")
+    assert people["item_id"][0] == "mp-2"  # 0.51 in a pattern two open pairs share
+    assert people["informativeness"].is_sorted(descending=True)
+    assert ranked["informative_why"].str.contains("pairs share its evidence").all()
+    # patterns are counted per entity kind: the business pair's pattern 'a' is its own
+    assert "1 pairs share" in ranked.filter(pl.col("entity_kind") == "businesses")["informative_why"][0]
+
+
+def labels(probabilities: list[float], same: list[bool]) -> pl.DataFrame:
+    return pl.DataFrame({"match_probability": probabilities, "same": same})
+
+
+def open_pairs(rng: np.random.Generator) -> pl.Series:
+    """Open pairs: most near 0, a few hundred in the review zone."""
+    return pl.Series(np.concatenate([rng.uniform(0, 0.05, 20_000), rng.uniform(0.05, 0.95, 3_000)]))
+
+
+def test_link_threshold_drops_only_with_many_consistent_same_answers():
+    rng = np.random.default_rng(1)
+    p = list(rng.uniform(0.8, 0.95, 250))
+    moved = refine_thresholds(labels(p, [True] * 250), open_pairs(rng), RECORDS, 0.95, 0.5)
+    assert 0.8 <= moved.link_threshold < 0.81  # the lowest labelled probability: every answer was "same"
+    assert "lowered" in moved.reasons[0]
+    # the same answers with two "different" near the top: the estimate misses 0.995, the threshold stays
+    same = [True] * 250
+    for i in np.argsort(p)[-2:]:
+        same[i] = False
+    kept = refine_thresholds(labels(p, same), open_pairs(rng), RECORDS, 0.95, 0.5)
+    assert kept.link_threshold == 0.95
+    # thirty "same" answers are not enough evidence for a 0.995 precision
+    few = refine_thresholds(labels(p[:30], [True] * 30), open_pairs(rng), RECORDS, 0.95, 0.5)
+    assert few.link_threshold == 0.95
+
+
+def test_link_threshold_rises_when_labelled_links_are_wrong():
+    rng = np.random.default_rng(2)
+    p = list(np.linspace(0.951, 0.9999, 40))
+    same = [i >= 20 for i in range(40)]  # the lower half of the labelled links were different people
+    moved = refine_thresholds(labels(p, same), open_pairs(rng), RECORDS, 0.95, 0.5)
+    assert p[19] < moved.link_threshold <= p[20]
+    assert "raised" in moved.reasons[0]
+    # the failure path: all correct, nothing moves up
+    kept = refine_thresholds(labels(p, [True] * 40), open_pairs(rng), RECORDS, 0.95, 0.5)
+    assert kept.link_threshold <= 0.95
+
+
+def test_review_threshold_extends_while_the_bottom_still_finds_matches_and_stays_in_budget():
+    rng = np.random.default_rng(3)
+    p = list(rng.uniform(0.5, 0.95, 60))
+    bottom = np.argsort(p)[:20]
+    same = [False] * 60
+    for i in bottom[:6]:  # 30 % of the lowest labelled pairs are the same person
+        same[i] = True
+    open_p = open_pairs(rng)
+    lower = refine_thresholds(labels(p, same), open_p, RECORDS, 0.95, 0.5)
+    assert lower.review_threshold < 0.5
+    queued = int(((open_p >= lower.review_threshold) & (open_p < lower.link_threshold)).sum())
+    assert queued <= Targets().review_fill * Targets().review_share * RECORDS
+    # none of the 20 lowest is the same: the queue shrinks to the top of that band (no further: above it, a
+    # "same" answer was seen)
+    none = [False] * 60
+    none[int(np.argmax(p))] = True
+    higher = refine_thresholds(labels(p, none), open_p, RECORDS, 0.95, 0.5)
+    assert higher.review_threshold == pytest.approx(sorted(p)[19])
+    assert "raised" in higher.reasons[-1]
+
+
+def test_thresholds_do_not_move_with_too_few_labels():
+    rng = np.random.default_rng(4)
+    choice = refine_thresholds(labels([0.6] * 19, [True] * 19), open_pairs(rng), RECORDS, 0.95, 0.5)
+    assert (choice.link_threshold, choice.review_threshold) == (0.95, 0.5)
+    assert "19 labels" in choice.reasons[0]
+
+
+@pytest.fixture(scope="module")
+def people_frame() -> pl.DataFrame:
+    twin = dict(name="Phạm Thị Lan", dob=dt.date(1990, 5, 17), sex="F", pid="079190001234", household="777")
+    extra = frame(
+        [
+            person_row("look-1", "x", **twin, address="1 Lê Lợi"),
+            person_row("look-2", "y", **twin, address="1 Lê Lợi"),
+        ]
+    )
+    return pl.concat([background(500, seed=3), extra], how="diagonal_relaxed")
+
+
+def test_a_labelled_different_pair_is_never_linked(people_frame):
+    spec = load_spec(PEOPLE_SPEC)
+    plain = match(people_frame, spec)
+    ids = dict(plain.records.select("record_id", "entity_id").iter_rows())
+    assert ids["look-1"] == ids["look-2"]  # failure path: without the label the two are one entity
+    verdicts = check_labels(
+        pl.DataFrame({"left_id": ["look-2"], "right_id": ["look-1"], "label": ["no_match"]}), people_frame["record_key"]
+    )
+    different = verdicts.filter(~pl.col("same")).select("left_id", "right_id")
+    for link in (spec.link_threshold, 0.06):  # as spec'd, and with a link threshold as loose as labels could make it
+        tuned = ThresholdChoice(link, link / 2).apply(spec)
+        result = match(people_frame, tuned, cannot_link_pairs=different)
+        entity = dict(result.records.select("record_id", "entity_id").iter_rows())
+        assert entity["look-1"] != entity["look-2"]
+        row = result.pairs.filter(
+            pl.col("left_id").is_in(["look-1", "look-2"]) & pl.col("right_id").is_in(["look-1", "look-2"])
+        )
+        assert row["decision"][0] != "link" and row["decision_reason"][0] == "reviewer: different entities"
+
+
+def test_labels_on_unknown_records_are_refused_naming_file_and_row_not_values():
+    known = pl.Series(["population_1@2025-08-31#1", "population_1@2025-08-31#2"])
+    secret = "population_9@2025-08-31#079190001234"
+    bad = pl.DataFrame(
+        {
+            "left_id": ["population_1@2025-08-31#1", secret, "population_1@2025-08-31#2"],
+            "right_id": ["population_1@2025-08-31#2", "population_1@2025-08-31#1", "population_1@2025-08-31#2"],
+            "label": ["match", "no_match", "maybe"],
+            "source_file": ["decisions/ward_26740.csv"] * 3,
+            "source_row": [2, 3, 4],
+        }
+    )
+    with pytest.raises(LabelError) as error:
+        check_labels(bad, known)
+    message = str(error.value)
+    assert "decisions/ward_26740.csv row 3: field left_id: record not among the matched records" in message
+    assert "row 4: field right_id: the same record on both sides" in message
+    assert "row 4: field label: not match / no_match" in message
+    assert "row 2" not in message
+    assert secret not in message and "079190001234" not in message and "maybe" not in message
+    # the good row alone passes and becomes a label
+    good = check_labels(bad.head(1), known)
+    assert good.to_dicts() == [
+        {"left_id": "population_1@2025-08-31#1", "right_id": "population_1@2025-08-31#2", "same": True}
+    ]
+    # without a file: the item id names the row
+    with pytest.raises(LabelError, match=r"match_labels item mp-00ff: field left_id"):
+        check_labels(
+            bad.drop("source_file", "source_row").with_columns(item_id=pl.lit("mp-00ff")).slice(1, 1),
+            known,
+            "match_labels",
+        )
