@@ -9,6 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.addresses import address_review_queue, sample_addresses_resolved
+from assets.corrections import address_corrections
 from assets.entities import ENTITIES_JOB, ENTITY_ASSETS, registry_links
 from assets.exports import EXPORT_ASSETS, EXPORTS_JOB
 from assets.ingest import INGEST_ASSETS, INGEST_JOBS
@@ -30,6 +31,7 @@ ALL_ASSETS = [
     sample_addresses_resolved,
     address_review_queue,
     *INGEST_ASSETS,
+    address_corrections,
     split_placements,
     *REVIEW_ASSETS,
     *ENTITY_ASSETS,

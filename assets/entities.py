@@ -102,7 +102,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         specs=[
             dg.AssetSpec(
                 table.name,
-                deps=[f"staged_{registry}", "split_placements", "review_decisions"],
+                deps=[f"staged_{registry}", "address_corrections", "split_placements", "review_decisions"],
                 description=table.description,
                 kinds={"duckdb", "parquet", "polars"},
                 metadata=static_table_metadata(table, ENTITY_SCHEMA),

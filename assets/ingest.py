@@ -42,10 +42,12 @@ from dagster._core.types.pagination import PaginatedResults
 from assets.metadata import static_table_metadata
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
+from pipelines.entities.reresolve import record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
 from pipelines.ingest.status import PartitionStatus, read_status, retire_partitions, write_status
+from pipelines.reference import default_reference
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refresh_views
 
@@ -243,6 +245,9 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         return
     PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame, refresh=False)
     PartitionedLayer(wh, "staged").write(staged_decl, key, result.staged, refresh=False)
+    # the reference its addresses were resolved with (address_corrections re-resolves when it changes)
+    if record_staging_reference(wh, registry, key, default_reference()) != result.reference:
+        raise RuntimeError(f"{key}: staged with another reference than the one recorded")
     PartitionedLayer(wh, "quarantine").write(
         QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}", refresh=False
     )  # views refreshed once per run (load_asset)

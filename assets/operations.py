@@ -51,7 +51,9 @@ _REFERENCE = ("reference/*", "aliases.csv", "gazetteer.csv")
 MAPPINGS_BY_GROUP = {
     "reference": _REFERENCE,
     "addresses": _REFERENCE,
-    "ingest": (*_REFERENCE, "sources/*.toml"),  # staging resolves each record's ward
+    # staging resolves each record's ward with the reference of the day; a corrected reference is applied by
+    # address_corrections (OWN_MAPPINGS), so it does not mark the staged tables changed
+    "ingest": ("sources/*.toml",),
     "entities": ("match/*.toml",),
     "review": ("match/*.toml", "decisions/*"),
     "marts": (*_REFERENCE, "vsic_sections.csv", "match/*.toml"),
@@ -59,10 +61,16 @@ MAPPINGS_BY_GROUP = {
 }
 
 
+# assets that read other mapping files than their group's
+OWN_MAPPINGS = {"address_corrections": _REFERENCE}
+
+
 def mapping_files(key: str, group: str | None) -> list[Path]:
     """The mapping files an asset reads: per group, narrowed to its own spec or declaration where it has one."""
-    if group == "exports" and key.startswith("export_"):
-        patterns: Iterable[str] = (f"exports/{key.removeprefix('export_')}.toml",)
+    if key in OWN_MAPPINGS:
+        patterns: Iterable[str] = OWN_MAPPINGS[key]
+    elif group == "exports" and key.startswith("export_"):
+        patterns = (f"exports/{key.removeprefix('export_')}.toml",)
     elif group == "entities" and (own := _match_spec(key)) is not None:
         patterns = (f"match/{own}.toml",)
     else:

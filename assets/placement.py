@@ -25,7 +25,7 @@ from pipelines.schema import REGISTRY_KINDS, SPLIT_EVIDENCE, SPLIT_EVIDENCE_STAT
 
 GROUP = "entities"
 # after the officials' decisions (review.decisions: confirmed / rejected split names) are loaded
-DEPS = [f"staged_{registry}" for registry in REGISTRY_KINDS] + ["review_decisions"]
+DEPS = [f"staged_{registry}" for registry in REGISTRY_KINDS] + ["address_corrections", "review_decisions"]
 
 
 class PlacementConfig(dg.Config):
@@ -55,6 +55,7 @@ def official_verdicts(wh) -> pl.DataFrame | None:  # noqa: ANN001 - Warehouse
 )
 def split_placements(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: PlacementConfig):
     wh = warehouse.get()
+    # as staged, with the address corrections (resolved.address_corrections), without the placements
     staged = {registry: read_staged(wh, registry, overlay=False) for registry in REGISTRY_KINDS}
     official = official_verdicts(wh)
     result = mine_split_evidence(

@@ -343,7 +343,6 @@ SPLIT_PLACEMENTS = Table(
         ),
     ),
 )
-SPLIT_TABLES: tuple[Table, ...] = (SPLIT_EVIDENCE, SPLIT_PLACEMENTS)
 
 # ---------------------------------------------------------------------------
 # Ingestion: raw -> staged (+ quarantine), one table per registry kind
@@ -482,6 +481,28 @@ RESOLUTION_FIELDS = (
     ),
     _f("ward_reason", pl.String, "Why the address is not an exact match."),
 )
+ADDRESS_CORRECTIONS = Table(
+    name="address_corrections",
+    description="Record-level overlay: staged records re-resolved because the reference (crosswalk, aliases, "
+    "gazetteer) changed since their partition was staged, with the resolver columns they get under the current "
+    "reference (only records whose reading changed). Applied first by pipelines.entities.io.read_staged / "
+    "apply_overlays (pipelines/entities/reresolve.py), so a corrected entry re-resolves only the records it affects.",
+    primary_key=("registry", "record_key"),
+    fields=(
+        _f("registry", pl.String, "Registry of the record.", required=True, allowed=REGISTRY_KINDS_FOR_PLACEMENT),
+        _f("record_key", pl.String, "The staged record.", required=True),
+        _f("partition", pl.String, "Staged partition (source extract) of the record.", required=True),
+        *RESOLUTION_FIELDS,
+        _f(
+            "staged_reference",
+            pl.String,
+            "Fingerprint of the reference the partition was staged with (null: not recorded).",
+        ),
+        _f("reference", pl.String, "Fingerprint of the reference the record was re-resolved with.", required=True),
+    ),
+)
+# resolved-schema overlays on the staged records (pipelines/entities/placement.py, reresolve.py)
+SPLIT_TABLES: tuple[Table, ...] = (SPLIT_EVIDENCE, SPLIT_PLACEMENTS, ADDRESS_CORRECTIONS)
 TEXT_REPAIR_FIELD = _f(
     "text_repairs",
     pl.String,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from pipelines.entities.placement import SPLIT_SCHEMA, apply_split_placements
+from pipelines.entities.reresolve import apply_corrections, published_corrections
 from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, SPLIT_PLACEMENTS, lineage_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse
 
@@ -16,13 +17,20 @@ REVIEW_OVERLAY = ("review", "placements")
 
 
 def read_staged(
-    warehouse: Warehouse, registry: str, partitions: Iterable[str] | None = None, *, overlay: bool = True
+    warehouse: Warehouse,
+    registry: str,
+    partitions: Iterable[str] | None = None,
+    *,
+    overlay: bool = True,
+    corrections: bool = True,
 ) -> pl.DataFrame:
     """Every loaded partition of staged_<registry>, or only ``partitions`` (an empty table when none is loaded).
 
-    With ``overlay`` (default) the published ward overlays are applied, so the entities see them: the split
-    units placed from the registries' evidence (resolved.split_placements), then officials' placements
-    (review.placements). Each record stays one row.
+    With ``corrections`` (default) the records re-resolved since staging under a corrected reference
+    (resolved.address_corrections, pipelines/entities/reresolve.py) carry their corrected resolver columns:
+    the staged rows as re-staging them today would give. With ``overlay`` (default) the published ward overlays
+    are applied on top, so the entities see them: the split units placed from the registries' evidence
+    (resolved.split_placements), then officials' placements (review.placements). Each record stays one row.
     """
     decl = staged_table(registry)
     layer = PartitionedLayer(warehouse, "staged")
@@ -36,12 +44,25 @@ def read_staged(
         if not paths:
             return pl.DataFrame(schema=decl.polars_schema)
         frame = pl.scan_parquet(paths).select(decl.columns).collect().sort("record_key")
-    return apply_overlays(warehouse, registry, frame) if overlay else frame
+    if corrections:
+        frame = apply_address_corrections(warehouse, registry, frame)
+    return _apply_placements(warehouse, registry, frame) if overlay else frame
+
+
+def apply_address_corrections(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
+    """The resolver columns of records re-resolved under a corrected reference, where published. Same rows."""
+    overlay = published_corrections(warehouse)
+    return staged if overlay is None else apply_corrections(staged, overlay, registry)
 
 
 def apply_overlays(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
-    """The split placements learned from the registries (records still split_review), then the officials'
-    placements on top (review.placements: an official's ward wins), where published. Same rows, same columns."""
+    """The address corrections (resolved.address_corrections), then the split placements learned from the
+    registries (records still split_review), then the officials' placements on top (review.placements: an
+    official's ward wins), where published. Same rows, same columns."""
+    return _apply_placements(warehouse, registry, apply_address_corrections(warehouse, registry, staged))
+
+
+def _apply_placements(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
     learned = warehouse.parquet_path(SPLIT_SCHEMA, SPLIT_PLACEMENTS.name)
     if learned.is_file():
         staged = apply_split_placements(staged, pl.read_parquet(learned), registry=registry)

@@ -20,6 +20,8 @@ import polars as pl
 
 from pipelines import standardise as std
 from pipelines.encodings import repair_column
+from pipelines.entities.reresolve import reference_fingerprint
+from pipelines.reference import default_reference
 from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
     ADDRESS_PARTS,
@@ -47,6 +49,7 @@ class StageResult:
     repairs: dict[str, dict[str, int]]  # field -> repair kind -> rows
     ward_status: dict[str, int]
     rejected: str | None = None  # why the whole extract was rejected (all rows quarantined): fail its partition
+    reference: str | None = None  # fingerprint of the reference the addresses were resolved with (reresolve.py)
 
 
 def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
@@ -454,7 +457,8 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
     )
     staged = staged_table(registry).cast(good)
     status = dict(staged["ward_status"].value_counts().iter_rows()) if staged.height else {}
-    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected)
+    fingerprint = reference_fingerprint(reference or default_reference())  # recorded per staged partition
+    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected, fingerprint)
 
 
 def account(raw: pl.DataFrame, result: StageResult) -> dict:
