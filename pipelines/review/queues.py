@@ -15,7 +15,9 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
 4. invalid_id         a personal ID or tax code with structure problems or contradicting the record
                       (the staged *_id_flags, tax_code_kind 'invalid'): links may be missed or wrong.
 5. match_pair         an uncertain or refused pair of the matcher (entities.<kind>_review): at most one
-                      duplicate too many or too few. Blocks its two records.
+                      duplicate too many or too few. Blocks its two records. Most informative first (columns
+                      informativeness, informative_why): an answer on an uncertain pair whose evidence pattern
+                      many open pairs share teaches the matcher most (README "Learning from reviewers").
 
 Item ids: '<prefix>-' + 16 hex digits of MD5 of the kind and stable keys (registry + record_key; entity kind +
 both record keys, smaller first; old unit + registry; old unit + name kind + name key), so an item keeps
@@ -342,6 +344,7 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
         frames.append(frame)
     frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     frame = _common(frame, "match_pair", ["entity_kind", "left_id", "right_id"])
+    frame = _informative_first(frame)
     same = pl.col("left_ward") == pl.col("right_ward")
     return frame.with_columns(
         pl.when(same | pl.col("right_ward").is_null())
@@ -358,6 +361,27 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
             pl.lit("uncertain "), pl.col("entity_kind"), pl.lit(" pair ("), pl.col("matcher_decision"), pl.lit(")")
         ).alias("summary"),
     )
+
+
+def _informative_first(frame: pl.DataFrame) -> pl.DataFrame:
+    """Match pairs with ``informativeness`` (bits) and ``informative_why``: an uncertain pair whose evidence
+    pattern many other open pairs share teaches most (``pipelines.match.learning.rank_informative``, per
+    entity kind); ``build_queues`` ranks match_pair items by it."""
+    if not frame.width:
+        return frame
+    if not frame.height or "match_probability" not in frame.columns:
+        return frame.with_columns(
+            pl.lit(None, pl.Float64).alias("informativeness"), pl.lit(None, pl.String).alias("informative_why")
+        )
+    from pipelines.match.learning import rank_informative
+
+    parts = [
+        rank_informative(part.with_columns(pl.col("evidence").fill_null("")), tie=["item_id"]).with_columns(
+            pl.col("informativeness").round(4)
+        )
+        for part in frame.partition_by("entity_kind", maintain_order=True)
+    ]
+    return pl.concat(parts, how="diagonal_relaxed")
 
 
 BUILDERS = {
@@ -402,9 +426,22 @@ def build_queues(
     # a 'reject' (not this ward) informs the split-evidence step but leaves the item open until placed or dismissed
     closed_ids = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") != "reject")).select("item_id")
     open_items = everything.join(closed_ids, on="item_id", how="anti")
+    # within a kind, items blocking more records first; match pairs (two records each) most informative first
+    pairs = evidence["match_pair"]
+    informative = pairs.select(
+        "item_id",
+        (pl.col("informativeness") if "informativeness" in pairs.columns else pl.lit(None, pl.Float64)).alias(
+            "_informative"
+        ),
+    )
     ranked = (
         open_items.with_columns(pl.col("kind").replace_strict(URGENCY, return_dtype=pl.UInt8).alias("urgency"))
-        .sort(["urgency", "records_blocked", "item_id"], descending=[False, True, False])
+        .join(informative, on="item_id", how="left")
+        .sort(
+            ["urgency", "records_blocked", "_informative", "item_id"],
+            descending=[False, True, True, False],
+            nulls_last=True,
+        )
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
         .select(REVIEW_QUEUE_ITEMS.columns)
     )
