@@ -398,9 +398,8 @@ def resolve(
 @click.option(
     "--input",
     "input_path",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Table to deduplicate (.csv or .parquet).",
+    help="Table to deduplicate (.csv or .parquet); or give --increment and --state.",
 )
 @click.option(
     "--spec",
@@ -428,8 +427,40 @@ def resolve(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Known pairs of the same entity (columns left_id, right_id), e.g. decided by a reviewer: they refine the model's m.",
 )
+@click.option(
+    "--save-state",
+    "save_state_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Save the run's state here (frozen model, records, pairs, lineage): what --increment and --model read.",
+)
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A saved state whose frozen model scores this run (nothing is fitted; the spec must be the same).",
+)
+@click.option(
+    "--increment",
+    "increment_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="New or changed records (.csv or .parquet) to match against --state instead of a whole --input.",
+)
+@click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="With --increment: the saved state to extend; it is replaced by the new state unless --save-state is given.",
+)
 def match(
-    input_path: Path, spec_path: Path, output_path: Path, previous_path: Path | None, labels_path: Path | None
+    input_path: Path | None,
+    spec_path: Path,
+    output_path: Path,
+    previous_path: Path | None,
+    labels_path: Path | None,
+    save_state_dir: Path | None,
+    model_dir: Path | None,
+    increment_path: Path | None,
+    state_dir: Path | None,
 ) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
@@ -438,22 +469,46 @@ def match(
     (golden records), <name>.capped (blocks too large to compare all-against-all, with
     the pairs kept) and <name>.model (m, u and weight of every comparison level), in
     OUTPUT's format.
+
+    With --increment NEW --state DIR it matches only NEW's records against the saved run:
+    OUTPUT holds the lineage of every record re-clustered, .pairs their pairs, .review the
+    review rows among them, .entities their golden records, .blocking what each blocking
+    rule re-paired and .merged the previous entities merged into others; the state is
+    updated (README "Increments").
     """
     import logging
 
     from pipelines.match import SpecError, load_spec
     from pipelines.match import match as run_match
+    from pipelines.match.state import StateError, load_frozen, save_state
 
     started = time.perf_counter()
+    _check_match_options(input_path, previous_path, labels_path, model_dir, increment_path, state_dir)
     out_fmt = file_format(output_path, "--output")
-    outputs = match_outputs(output_path)
-    inputs = [("--input", input_path), ("--spec", spec_path), ("--previous", previous_path), ("--labels", labels_path)]
+    outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
+    inputs = [
+        ("--input", input_path),
+        ("--spec", spec_path),
+        ("--previous", previous_path),
+        ("--labels", labels_path),
+        ("--increment", increment_path),
+    ]
     for path in outputs:
         check_output(path, "--output", inputs)
     try:
         spec = load_spec(spec_path)
     except SpecError as exc:
         raise click.BadParameter(str(exc), param_hint="--spec") from None
+    if increment_path is not None:
+        _match_increment(spec, increment_path, state_dir, save_state_dir, outputs, out_fmt, started)
+        return
+    frozen = None
+    if model_dir is not None:
+        try:
+            frozen, _ = load_frozen(model_dir)
+            frozen.check(spec, f"the model in {model_dir}")
+        except StateError as exc:
+            raise click.BadParameter(str(exc), param_hint="--model") from None
     frame = read_frame(input_path, "--input")
     nested = [c for c in sorted(spec.input_columns) if c in frame.columns and _is_nested(frame.schema[c])]
     if nested:
@@ -476,9 +531,20 @@ def match(
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     try:
-        result = run_match(frame, spec, previous=previous, labelled_pairs=labels, source=str(input_path))
+        result = run_match(
+            frame,
+            spec,
+            previous=previous,
+            labelled_pairs=labels,
+            source=str(input_path),
+            model=frozen,
+            keep_state=save_state_dir is not None,
+        )
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
+    if save_state_dir is not None:
+        save_state(result.state, save_state_dir)
+        _echo(f"state saved in {save_state_dir} (model {result.state.frozen.fingerprint()})")
     tables = [
         result.records,
         result.pairs,
@@ -491,6 +557,75 @@ def match(
         write_frame(table, path, out_fmt)
     _echo(result.summary())
     _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s")
+
+
+def _check_match_options(
+    input_path: Path | None,
+    previous_path: Path | None,
+    labels_path: Path | None,
+    model_dir: Path | None,
+    increment_path: Path | None,
+    state_dir: Path | None,
+) -> None:
+    """Which options go together: a whole table (--input) or an increment (--increment with --state)."""
+    if increment_path is None:
+        if input_path is None:
+            raise click.UsageError("give --input (a whole table) or --increment with --state (new records)")
+        if state_dir is not None:
+            raise click.UsageError("--state is the saved run an --increment extends; for a whole --input use --model")
+        return
+    if input_path is not None:
+        raise click.UsageError("give either --input (a whole table) or --increment (new records), not both")
+    if state_dir is None:
+        raise click.UsageError("--increment needs --state: the folder a run saved with --save-state")
+    for option, value in (("--previous", previous_path), ("--labels", labels_path), ("--model", model_dir)):
+        if value is not None:
+            raise click.UsageError(
+                f"{option} does not go with --increment: the state holds the lineage, verdicts and model "
+                "(new reviewer verdicts need a full run: --input with --model and --labels)"
+            )
+
+
+def _match_increment(
+    spec,  # noqa: ANN001 - a MatchSpec
+    increment_path: Path,
+    state_dir: Path,
+    save_state_dir: Path | None,
+    outputs: list[Path],
+    out_fmt: str,
+    started: float,
+) -> None:
+    import logging
+
+    from pipelines.match import SpecError
+    from pipelines.match.increment import match_increment
+    from pipelines.match.state import StateError, load_state, save_state
+
+    frame = read_frame(increment_path, "--increment")
+    try:
+        state = load_state(state_dir, spec)
+    except StateError as exc:
+        raise click.BadParameter(str(exc), param_hint="--state") from None
+    logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
+    _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
+    try:
+        result = match_increment(state, frame, spec, source=str(increment_path))
+    except (SpecError, StateError) as exc:
+        raise click.ClickException(str(exc)) from None
+    tables = [result.records, result.pairs, result.review, result.entities, result.blocking, result.merged_entities]
+    for path, table in zip(outputs, tables, strict=True):
+        write_frame(table, path, out_fmt)
+    target = save_state_dir or state_dir
+    save_state(result.state, target)
+    _echo(result.summary())
+    _echo(f"wrote {', '.join(str(p) for p in outputs)} and the state {target} in {time.perf_counter() - started:.1f}s")
+
+
+def increment_outputs(output_path: Path) -> list[Path]:
+    """OUTPUT of an increment and its companions: .pairs, .review, .entities, .blocking, .merged."""
+    parts = ("pairs", "review", "entities", "blocking", "merged")
+    stem, suffix = output_path.stem, output_path.suffix
+    return [output_path, *(output_path.with_name(f"{stem}.{part}{suffix}") for part in parts)]
 
 
 def match_outputs(output_path: Path) -> list[Path]:

@@ -1,0 +1,257 @@
+"""Increments: new or changed records matched against a saved run equal a full re-match with the frozen model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from pipelines.match import SpecError, load_spec, match, parse_spec
+from pipelines.match.increment import match_increment
+from pipelines.match.spec import MatchSpec
+from pipelines.match.state import StateError, load_state, save_state
+from pipelines.warehouse import REPO_ROOT
+from tests.match_cases import background, frame, person_row
+
+PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+
+PLACEHOLDER = "0900000000"  # a phone many unrelated records carry: its block is capped (max_block 30)
+DOB = dt.date(1975, 3, 14)
+
+
+def bridge_records() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Two records of one person the base cannot link (no shared ID, one without a birth date), and a
+    later record carrying the ID of one and the phone of the other."""
+    a = person_row("dy-a", "dy", "Lê Thị Mỹ Duyên", DOB, "F", pid="079175001234", household="H-1")
+    b = person_row("dy-b", "dy", "Lê Thị Mỹ Duyên", None, "F", phone="0912345678", household="H-2")
+    c = person_row("dy-c", "dy", "Lê Thị Mỹ Duyên", DOB, "F", pid="079175001234", phone="0912345678")
+    return frame([a, b]), frame([c])
+
+
+def placeholder_records(keys: list[str]) -> pl.DataFrame:
+    """Different people sharing the placeholder phone (no other key in common)."""
+    rows = [
+        person_row(key, key, f"Phạm Văn Người{i}", dt.date(1950 + i, 1 + i % 12, 1 + i % 28), "M", phone=PLACEHOLDER)
+        for i, key in enumerate(keys)
+    ]
+    return frame(rows)
+
+
+@pytest.fixture(scope="module")
+def spec() -> MatchSpec:
+    return load_spec(PEOPLE_SPEC)
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    people = background(1500, seed=11)
+    order = people["record_key"].sample(fraction=1.0, shuffle=True, seed=5)
+    held = order.head(200)
+    keys = set(people["record_key"].to_list()) - set(held.to_list())
+    changed_ids = pl.Series([k for k in order.to_list() if f"{k}-copy" in keys and k in keys][:5])  # have a copy
+    bridge_base, bridge_new = bridge_records()
+    base = pl.concat(
+        [
+            people.filter(~pl.col("record_key").is_in(held.implode())),
+            bridge_base,
+            placeholder_records([f"ph-{i:02d}" for i in range(30)]),  # max_block: paired all-against-all
+        ]
+    )
+    changed = people.filter(pl.col("record_key").is_in(changed_ids.implode())).with_columns(
+        pl.col("full_name").str.to_uppercase(), pl.lit(None, pl.String).alias("personal_id")
+    )
+    increment = pl.concat(
+        [
+            people.filter(pl.col("record_key").is_in(held.implode())),
+            changed,
+            bridge_new,
+            placeholder_records([f"ph-{i:02d}x" for i in (3, 12, 25)]),  # the block grows past max_block
+        ]
+    )
+    return {"base": base, "increment": increment, "changed": changed_ids.to_list(), "held": held.to_list()}
+
+
+@pytest.fixture(scope="module")
+def runs(data, spec) -> dict:
+    base = match(data["base"], spec, keep_state=True)
+    increment = match_increment(base.state, data["increment"], spec)
+    whole = pl.concat(
+        [data["base"].filter(~pl.col("record_key").is_in(data["changed"])), data["increment"]], how="diagonal_relaxed"
+    )
+    full = match(whole, spec, model=base.state.frozen, previous=base.records, keep_state=True)
+    return {"base": base, "increment": increment, "full": full}
+
+
+def by(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
+    return frame.sort(list(keys))
+
+
+def test_increment_equals_a_full_rematch_with_the_frozen_model(runs):
+    inc, full = runs["increment"].state, runs["full"].state
+    assert inc.records.height == full.records.height
+    assert by(inc.records, "record_id").equals(by(full.records, "record_id"))  # partition, ids, links, evidence
+    assert by(inc.scored, "l", "r").equals(by(full.scored, "l", "r"))  # every pair: levels, weights, decision
+    assert by(inc.review, "left_id", "right_id").equals(by(full.review, "left_id", "right_id"))
+    assert by(inc.entities.with_columns(pl.col("record_ids").list.sort()), "entity_id").equals(
+        by(full.entities.with_columns(pl.col("record_ids").list.sort()), "entity_id")
+    )
+    assert by(runs["increment"].merged_entities, "entity_id").equals(by(runs["full"].merged_entities, "entity_id"))
+
+
+def test_only_the_touched_components_are_reclustered_and_every_other_entity_keeps_its_id(runs, data):
+    base, inc = runs["base"], runs["increment"]
+    redone = set(inc.records["record_id"].to_list())
+    assert set(data["held"]) <= redone and set(data["changed"]) <= redone
+    assert len(redone) < 0.3 * inc.state.records.height
+    before = base.records.select("record_id", pl.col("entity_id").alias("before"))
+    after = inc.state.records.join(before, on="record_id")
+    untouched = after.filter(~pl.col("record_id").is_in(list(redone)))
+    assert untouched.height > 1000 and (untouched["entity_id"] == untouched["before"]).all()
+    # every base entity none of whose records was re-clustered is still there, same id, same records
+    kept = base.entities.filter(
+        ~pl.col("entity_id").is_in(after.filter(pl.col("record_id").is_in(list(redone)))["before"].implode())
+    )
+    assert kept.join(inc.state.entities, on=["entity_id", "record_count"], how="anti").height == 0
+
+
+def test_pairs_of_new_records_are_decided_and_explained_as_in_the_full_run(runs, data, spec):
+    inc_pairs, full_pairs = runs["increment"].pairs, runs["full"].pairs
+    new_ids = data["increment"]["record_key"].implode()
+    involving = pl.col("left_id").is_in(new_ids) | pl.col("right_id").is_in(new_ids)
+    mine, theirs = inc_pairs.filter(involving), full_pairs.filter(involving)
+    assert mine.height >= 50 and set(mine["decision"].unique().to_list()) >= {"link", "non_match"}
+    assert mine.columns == theirs.columns  # the same decision, decision_reason, evidence columns as full runs
+    text = pl.col("blocked_by").cast(pl.String)  # an Enum of the rule names present in each table
+    assert by(mine.with_columns(text), "left_id", "right_id").equals(
+        by(theirs.with_columns(text), "left_id", "right_id")
+    )
+    assert mine["decision"].is_not_null().all()
+    refused = mine.filter(pl.col("decision") == "refused")
+    assert refused["decision_reason"].is_not_null().all()
+    assert (mine.filter(pl.col("decision") == "review")["match_probability"] >= spec.review_threshold).all()
+
+
+def test_a_changed_record_replaces_its_old_version(runs, data):
+    inc = runs["increment"]
+    records = inc.state.records
+    assert records["record_id"].n_unique() == records.height  # each record once, old versions gone
+    changed = data["changed"]
+    assert records.filter(pl.col("record_id").is_in(changed)).height == len(changed)
+    upper = inc.state.work.filter(pl.col("record_key").is_in(changed))["full_name"]
+    assert (upper == upper.str.to_uppercase()).all()  # the new values are what is matched
+    # its pairs are those of the new version: nobody else's name is written in capitals
+    of_changed = inc.pairs.filter(pl.col("left_id").is_in(changed) | pl.col("right_id").is_in(changed))
+    assert of_changed.height > 0
+    assert (of_changed["name_level"].cast(pl.String) != "exact").all()
+    was = runs["base"].pairs.filter(pl.col("left_id").is_in(changed) | pl.col("right_id").is_in(changed))
+    assert (was["name_level"].cast(pl.String) == "exact").any()  # the old versions' pairs are gone
+
+
+def test_a_record_linking_two_existing_entities_merges_them_and_records_the_merge(runs):
+    base, inc = runs["base"], runs["increment"]
+
+    def entity(records: pl.DataFrame, key: str) -> str:
+        return records.filter(pl.col("record_id") == key)["entity_id"].item()
+
+    a, b = entity(base.records, "dy-a"), entity(base.records, "dy-b")
+    assert a != b  # the base could not link them
+    after = {entity(inc.state.records, key) for key in ("dy-a", "dy-b", "dy-c")}
+    assert len(after) == 1
+    kept = after.pop()
+    assert kept in {a, b}
+    gone = ({a, b} - {kept}).pop()
+    assert inc.merged_entities.filter(pl.col("entity_id") == gone)["merged_into"].to_list() == [kept]
+    assert gone in inc.retired_entities["entity_id"].to_list()
+    links = inc.pairs.filter(pl.col("right_id").eq("dy-c") | pl.col("left_id").eq("dy-c"))
+    assert (links.filter(pl.col("decision") == "link")).height == 2
+
+
+def test_a_capped_block_the_increment_enters_is_re_windowed_as_a_full_run_would(runs):
+    phone = runs["increment"].blocking.filter(pl.col("rule") == "phone").row(0, named=True)
+    assert phone["capped_blocks_touched"] == 1
+    assert phone["pairs_lost"] > 0  # pairs of two existing records the windowed block no longer holds
+    base_phone = runs["base"].pairs.filter(pl.col("blocked_by").cast(pl.String) == "phone")
+    full_phone = runs["full"].pairs.filter(pl.col("blocked_by").cast(pl.String) == "phone")
+    old = set(base_phone.select("left_id", "right_id").iter_rows())
+    new = set(full_phone.select("left_id", "right_id").iter_rows())
+    lost = {p for p in old - new if not p[0].endswith("x") and not p[1].endswith("x")}
+    assert lost  # the full run lost them too: the increment equals it (first test)
+
+
+def test_saved_state_loads_back_and_gives_the_same_increment(runs, data, spec, tmp_path):
+    save_state(runs["base"].state, tmp_path / "state")
+    loaded = load_state(tmp_path / "state", spec)
+    again = match_increment(loaded, data["increment"], spec)
+    assert by(again.state.records, "record_id").equals(by(runs["increment"].state.records, "record_id"))
+    save_state(again.state, tmp_path / "state")  # replaced whole
+    assert load_state(tmp_path / "state", spec).work.height == again.state.work.height
+
+
+def test_an_increment_under_another_spec_or_a_damaged_state_is_refused(runs, data, spec, tmp_path):
+    other = parse_spec({**_raw_spec(), "match": {**_raw_spec()["match"], "link_threshold": 0.9}})
+    with pytest.raises(StateError, match="another spec"):
+        match_increment(runs["base"].state, data["increment"], other)
+    with pytest.raises(StateError, match="another spec"):
+        match(data["base"], other, model=runs["base"].state.frozen)
+    with pytest.raises(SpecError, match="full_name"):
+        match_increment(runs["base"].state, data["increment"].drop("full_name"), spec)
+    with pytest.raises(StateError, match="no manifest.json"):
+        load_state(tmp_path / "nothing", spec)
+    folder = save_state(runs["base"].state, tmp_path / "state")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["model"]["prior"] *= 2  # a model edited by hand no longer has the saved fingerprint
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(StateError, match="changed or damaged"):
+        load_state(folder, spec)
+
+
+def _raw_spec() -> dict:
+    import tomllib
+
+    return tomllib.loads(PEOPLE_SPEC.read_text(encoding="utf-8"))
+
+
+def test_cli_full_run_saves_state_and_an_increment_updates_it(data, tmp_path):
+    from pipelines.cli import main
+
+    base, new = tmp_path / "base.parquet", tmp_path / "new.parquet"
+    data["base"].drop("person").write_parquet(base)
+    data["increment"].drop("person").write_parquet(new)
+    state = tmp_path / "people.state"
+    runner = CliRunner()
+    common = ["match", "--spec", str(PEOPLE_SPEC)]
+    done = runner.invoke(
+        main,
+        [*common, "--input", str(base), "--output", str(tmp_path / "base_out.parquet"), "--save-state", str(state)],
+    )
+    assert done.exit_code == 0, done.output
+    out = tmp_path / "inc_out.parquet"
+    done = runner.invoke(main, [*common, "--increment", str(new), "--state", str(state), "--output", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "increment:" in done.output
+    lineage = pl.read_parquet(out)
+    assert set(data["increment"]["record_key"].to_list()) <= set(lineage["record_id"].to_list())
+    assert load_state(state).records.height == data["base"].height + data["increment"].height - len(data["changed"])
+    # misuse: --increment without --state, and a state made under another spec
+    done = runner.invoke(main, [*common, "--increment", str(new), "--output", str(tmp_path / "x.parquet")])
+    assert done.exit_code != 0 and "--state" in done.output
+    other = tmp_path / "other.toml"
+    other.write_text(PEOPLE_SPEC.read_text(encoding="utf-8").replace("link_threshold = 0.95", "link_threshold = 0.9"))
+    done = runner.invoke(
+        main,
+        [
+            "match",
+            "--spec",
+            str(other),
+            "--increment",
+            str(new),
+            "--state",
+            str(state),
+            "--output",
+            str(tmp_path / "y.parquet"),
+        ],
+    )
+    assert done.exit_code != 0 and "another spec" in done.output
