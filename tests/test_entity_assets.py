@@ -66,8 +66,9 @@ def runs(tmp_path_factory):
 
 def test_job_is_registered_and_covers_the_group():
     job = defs.resolve_job_def(JOB)
-    # the group also holds the steps the matching reads: officials' decisions and the split placements
-    upstream = {"review_decisions", "split_placements"}
+    # the group also holds the steps the matching reads: officials' decisions, the address corrections
+    # (records re-resolved under a corrected reference) and the split placements
+    upstream = {"review_decisions", "address_corrections", "split_placements"}
     assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == ENTITY_KEYS | upstream
     graph = defs.resolve_asset_graph()
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("people_lineage")).parent_keys} == {
@@ -76,7 +77,11 @@ def test_job_is_registered_and_covers_the_group():
     }
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("split_placements")).parent_keys} == {
         *(f"staged_{r}" for r in ENTITY_KINDS.values()),
+        "address_corrections",
         "review_decisions",
+    }
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("address_corrections")).parent_keys} == {
+        f"staged_{r}" for r in ENTITY_KINDS.values()
     }
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("registry_links")).parent_keys} == {
         f"{k}_lineage" for k in ENTITY_KINDS
