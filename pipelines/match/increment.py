@@ -142,6 +142,9 @@ def _blocking_delta(
         added = _keyed(added_work, rule)
         gone = old_keyed.filter(pl.col(ROW).is_in(removed_rows.implode()))
         touched = pl.concat([added.select(rule.on), gone.select(rule.on)]).unique()
+        if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
+            gaps = pl.concat([old_keyed, added.select(old_keyed.columns)]).filter(pl.col(rule.missing).is_null())
+            touched = touched.join(gaps.select(rule.on), on=list(rule.on), how="semi")
         old_blocks = old_keyed.join(touched, on=list(rule.on), how="semi")
         new_blocks = pl.concat(
             [_renumber(old_blocks, mapping, (ROW,)), added.select(old_blocks.columns)], how="vertical_relaxed"
