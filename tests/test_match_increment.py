@@ -255,3 +255,23 @@ def test_cli_full_run_saves_state_and_an_increment_updates_it(data, tmp_path):
         ],
     )
     assert done.exit_code != 0 and "another spec" in done.output
+
+
+def test_a_new_record_whose_founder_id_an_untouched_entity_still_holds_gets_another_id(spec):
+    """A record deleted earlier comes back: the entity once named after it keeps its id, as in a full run."""
+    from pipelines.match.entities import _founder_ids
+
+    people = background(300, seed=3)
+    returning = person_row("back-1", "back", "Trịnh Công Sơn", dt.date(1939, 2, 28), "M", pid="079039000001")
+    held_by = people["record_key"][0]  # its entity was named after back-1, which left the data
+    name = _founder_ids(pl.Series(["back-1"]), spec.entity_prefix).item()
+    previous = pl.DataFrame({"record_id": ["back-1", held_by], "entity_id": [name, name]})
+    base = match(people, spec, previous=previous, keep_state=True)
+    assert base.records.filter(pl.col("record_id") == held_by)["entity_id"].item() == name
+    increment = match_increment(base.state, frame([returning]), spec)
+    full = match(
+        pl.concat([people, frame([returning])]), spec, model=base.state.frozen, previous=base.records, keep_state=True
+    )
+    assert by(increment.state.records, "record_id").equals(by(full.state.records, "record_id"))
+    ids = dict(increment.state.records.select("record_id", "entity_id").iter_rows())
+    assert ids[held_by] == name and ids["back-1"] != name
