@@ -121,7 +121,11 @@ def _pairs_of(keyed: pl.DataFrame, rule: BlockingRule, index: int) -> tuple[pl.D
 
 def _renumber(frame: pl.DataFrame, mapping: pl.Series, columns: tuple[str, ...]) -> pl.DataFrame:
     """Old row numbers -> new ones (``mapping``, null for a removed record); rows with a removed record dropped."""
-    return frame.with_columns(mapping.gather(frame[c]).alias(c) for c in columns).drop_nulls(list(columns))
+    kept = pl.Series(np.ones(frame.height, dtype=bool))
+    for c in columns:  # filter first, renumber the survivors: the pair table is copied once
+        kept = kept & mapping.gather(frame[c]).is_not_null()
+    frame = frame.filter(kept)
+    return frame.with_columns(mapping.gather(frame[c]).alias(c) for c in columns)
 
 
 def _blocking_delta(
@@ -354,8 +358,10 @@ def match_increment(
 
     # the new link graph and the components the seeds are in
     leaving_k = leaving.select(_packed())["k"].implode()
-    graph = old_scored.filter(~pl.col("_inner") & ~_packed().is_in(leaving_k))
-    links = pl.concat([graph.filter(_is_link(spec)).select(L, R), fresh.filter(_is_link(spec)).select(L, R)])
+    in_graph = ~pl.col("_inner") & ~_packed().is_in(leaving_k)
+    links = pl.concat(
+        [old_scored.filter(in_graph & _is_link(spec)).select(L, R), fresh.filter(_is_link(spec)).select(L, R)]
+    )
     touched = _closure(seeds, links)
     in_t = pl.Series(np.zeros(work.height, dtype=bool)).scatter(touched, True)
     lap("components")
@@ -365,7 +371,7 @@ def match_increment(
     codes = frozen.prime(ValueCodes(sub))
     tf_sub = frozen.tf_tables(sub)
     sub_reviewed = _reviewed_pairs(sub, spec, state.labelled, state.cannot_link)
-    kept_graph = graph.filter(_both(graph, in_t)).drop("_same", "reason", "decision")
+    kept_graph = old_scored.filter(_both(old_scored, in_t)).filter(in_graph).drop("_same", "reason", "decision")
     if recoded.height:
         kept_graph = (
             kept_graph.with_columns(_packed())
