@@ -13,10 +13,10 @@ marts see what re-staging everything with the corrected reference would give, wi
 
 A record can read differently only if (superset, never fewer):
 
-* its old unit, new ward or a candidate ward is a unit whose reference rows changed (a crosswalk row, an
-  alias's target, a gazetteer entry's old unit or ward, the unit's own row);
-* its address text contains (folded, squashed) a changed name: an alias key (with and without a unit-type
-  prefix), a gazetteer entry's name, the short name of a changed unit;
+* its old unit, new ward or a candidate ward is a unit whose own row or crosswalk rows changed;
+* its address text contains (folded, squashed) a changed name: a changed alias key (with and without a
+  unit-type prefix), a changed gazetteer entry's name (an entry applies only where its name is in the
+  address), the short name or an alias of a unit whose row or crosswalk rows changed;
 * when names changed (aliases or units, not the gazetteer alone): it was not read exactly (unresolved,
   scheme_review, fuzzy, or a typo-tolerant part in its reason), because typo tolerance compares the text
   with every name.
@@ -170,21 +170,23 @@ def diff_references(old: dict[str, pl.DataFrame], new: dict[str, pl.DataFrame]) 
     """What differs between two references (tables by name, as ``Reference.tables()``)."""
     changed = {name: _changed(old[name], new[name]) for name in RESOLVER_TABLES}
     tables = tuple(name for name, rows in changed.items() if rows.height)
+    # units whose own rows or crosswalk rows changed: their records, and any text naming them (by name or alias)
     units: set[str] = set()
-    names: set[str] = set()
     for name in ("units_pre2025", "units_2025"):
         units.update(changed[name]["unit_uid"].to_list())
     units.update(changed["crosswalk"]["old_uid"].to_list() + changed["crosswalk"]["new_uid"].to_list())
-    units.update(changed["aliases"]["target_uid"].to_list())
-    units.update(changed["gazetteer"]["old_uid"].to_list() + changed["gazetteer"]["new_uid"].to_list())
     units.discard(None)
-    all_markers = (*PROVINCE_MARKERS, *DISTRICT_MARKERS, *WARD_MARKERS, *WARD_MARKERS_2025)
-    names |= _name_forms([k.replace(" ", "") for k in changed["aliases"]["alias_key"].to_list()], all_markers)
-    names |= _name_forms(changed["gazetteer"]["name"].to_list())
+    wanted = sorted(units)
     unit_names = pl.concat(
-        [new[t].select("unit_uid", "short_name") for t in ("units_pre2025", "units_2025")]
-        + [old[t].select("unit_uid", "short_name") for t in ("units_pre2025", "units_2025")]
-    ).filter(pl.col("unit_uid").is_in(sorted(units)))
+        [ref[t].select("unit_uid", "short_name") for ref in (old, new) for t in ("units_pre2025", "units_2025")]
+    ).filter(pl.col("unit_uid").is_in(wanted))
+    their_aliases = pl.concat([ref["aliases"] for ref in (old, new)]).filter(pl.col("target_uid").is_in(wanted))
+    # an alias or a gazetteer entry applies only where its name is in the text (exactly, or typo-tolerant
+    # for aliases: the not-exact rule below), so a changed one adds its name, not its target's records
+    all_markers = (*PROVINCE_MARKERS, *DISTRICT_MARKERS, *WARD_MARKERS, *WARD_MARKERS_2025)
+    alias_keys = pl.concat([changed["aliases"]["alias_key"], their_aliases["alias_key"]]).to_list()
+    names = _name_forms(alias_keys, all_markers)
+    names |= _name_forms(changed["gazetteer"]["name"].to_list())
     names |= _name_forms(unit_names["short_name"].to_list())
     names_changed = bool(changed["aliases"].height or changed["units_pre2025"].height or changed["units_2025"].height)
     return ReferenceDiff(frozenset(units), frozenset(names), names_changed, tables)
