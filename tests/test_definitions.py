@@ -375,7 +375,8 @@ def _post_graphql(port: int, query: str) -> dict:
 WORKSPACE_QUERY = """
 { workspaceOrError { __typename ... on Workspace { locationEntries { name loadStatus
     locationOrLoadError { __typename
-      ... on RepositoryLocation { repositories { jobs { name } assetNodes { assetKey { path } groupName } } }
+      ... on RepositoryLocation { repositories { jobs { name } assetNodes { assetKey { path } groupName
+        assetChecksOrError { ... on AssetChecks { checks { name canExecuteIndividually } } } } } }
       ... on PythonError { message } } } } } }
 """
 
@@ -419,6 +420,19 @@ def test_webserver_serves_the_code_location(tmp_path):
         assert MAIN_JOB in {j["name"] for j in repo["jobs"]}
         nodes = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in repo["assetNodes"]}
         assert nodes == {k: _group(k) for k in ALL_KEYS}
+        # the UI's *Execute* on a check: allowed alone for every check but the marts' and exports'
+        alone = {
+            ("/".join(n["assetKey"]["path"]), c["name"]): c["canExecuteIndividually"] == "CAN_EXECUTE"
+            for n in repo["assetNodes"]
+            for c in n["assetChecksOrError"].get("checks", [])
+        }
+        assert len(alone) >= 20 and alone[("crosswalk", "hcmc_invariants")]
+        assert {k for k, ok in alone.items() if not ok} <= {
+            (k.to_user_string(), c.name)
+            for a in (*MARTS_ASSETS, *EXPORT_ASSETS)
+            for c in a.check_specs
+            for k in [c.asset_key]
+        }
         assert (tmp_path / ".dagster" / "storage").is_dir()  # dagster.yaml's relative base_dir, under DAGSTER_HOME
     finally:
         _stop_group(proc)
@@ -499,6 +513,35 @@ def test_code_version_follows_the_mapping_files_an_asset_reads(tmp_path, monkeyp
         f.write("\n# corrected\n")
     again = versions()
     assert {k for k in after if after[k] != again[k]} == {"export_statistics"}
+
+
+def test_a_corrected_gazetteer_changes_address_corrections_not_the_ingest(tmp_path, monkeypatch):
+    """Staging resolves with the reference of the day; a correction is applied by address_corrections
+    (pipelines/entities/reresolve.py), so only that asset's code version follows the reference files."""
+    import assets.operations as operations
+    from assets.corrections import address_corrections
+    from assets.ingest import INGEST_ASSETS
+
+    mappings = tmp_path / "mappings"
+    for sub in ("reference", "sources"):
+        shutil.copytree(REPO / "mappings" / sub, mappings / sub)
+    for name in ("aliases.csv", "gazetteer.csv"):
+        shutil.copy(REPO / "mappings" / name, mappings / name)
+    monkeypatch.setattr(operations, "MAPPINGS", mappings)
+
+    def versions() -> dict[str, str]:
+        mapped = operations.with_operations_attributes([*INGEST_ASSETS, address_corrections])
+        return {s.key.to_user_string(): s.code_version for a in mapped for s in a.specs}
+
+    before = versions()
+    with (mappings / "gazetteer.csv").open("a", encoding="utf-8") as f:
+        f.write("\n# corrected\n")
+    after = versions()
+    assert {k for k in before if before[k] != after[k]} == {"address_corrections"}
+    with (mappings / "sources" / "sample.toml").open("a", encoding="utf-8") as f:
+        f.write("\n# corrected\n")
+    again = versions()
+    assert {k for k in after if after[k] != again[k]} == INGEST_KEYS
 
 
 def test_dg_check_defs_loads_the_project():
