@@ -95,7 +95,7 @@ def test_link_threshold_drops_only_with_many_consistent_same_answers():
     rng = np.random.default_rng(1)
     p = list(rng.uniform(0.8, 0.95, 250))
     moved = refine_thresholds(labels(p, [True] * 250), open_pairs(rng), RECORDS, 0.95, 0.5)
-    assert 0.8 <= moved.link_threshold < 0.81  # the lowest labelled probability: every answer was "same"
+    assert min(p) <= moved.link_threshold < min(p) + 0.002  # down to the lowest label: all answers "same"
     assert "lowered" in moved.reasons[0]
     # the same answers with two "different" near the top: the estimate misses 0.995, the threshold stays
     same = [True] * 250
@@ -110,14 +110,18 @@ def test_link_threshold_drops_only_with_many_consistent_same_answers():
 
 def test_link_threshold_rises_when_labelled_links_are_wrong():
     rng = np.random.default_rng(2)
+    open_p = pl.concat([open_pairs(rng), pl.Series(rng.uniform(0.951, 0.9999, 2_000))])
     p = list(np.linspace(0.951, 0.9999, 40))
     same = [i >= 20 for i in range(40)]  # the lower half of the labelled links were different people
-    moved = refine_thresholds(labels(p, same), open_pairs(rng), RECORDS, 0.95, 0.5)
-    assert p[19] < moved.link_threshold <= p[20]
-    assert "raised" in moved.reasons[0]
+    moved = refine_thresholds(labels(p, same), open_p, RECORDS, 0.95, 0.5)
+    assert moved.link_threshold > p[19]  # above every "different" answer
+    assert "raised" in moved.reasons[0] and "20 of 40 labelled pairs" in moved.reasons[0]
     # the failure path: all correct, nothing moves up
-    kept = refine_thresholds(labels(p, [True] * 40), open_pairs(rng), RECORDS, 0.95, 0.5)
+    kept = refine_thresholds(labels(p, [True] * 40), open_p, RECORDS, 0.95, 0.5)
     assert kept.link_threshold <= 0.95
+    # wrong answers, but fewer than min_labels above the threshold: not enough evidence to raise it
+    few = refine_thresholds(labels(p[:15] + [0.6] * 10, [False] * 25), open_p, RECORDS, 0.95, 0.5)
+    assert few.link_threshold == 0.95 and "only 15 labels" in few.reasons[0]
 
 
 def test_review_threshold_extends_while_the_bottom_still_finds_matches_and_stays_in_budget():

@@ -226,51 +226,91 @@ def rank_informative(
     )
 
 
-def _lower_link(lab: pl.DataFrame, current: float, floor: float, targets: Targets) -> tuple[float, str] | None:
-    """The lowest labelled probability t >= floor at which labels from t up meet the precision target (one
-    imaginary 'different' pair) with min_labels labels in [t, current)."""
-    below = lab.filter(pl.col("p") < current)
-    cum = lab.sort("p", descending=True).with_columns(
-        pl.int_range(1, pl.len() + 1).alias("n"),
-        pl.col("same").cast(pl.Int64).cum_sum().alias("s"),
+BAND_BITS = 1.0  # labels are pooled per band of match weight this wide (log2 odds)
+PRIOR_LABELS = 1.0  # a band's estimate counts the model's own probability as this many labels
+
+
+def _band(p: pl.Expr) -> pl.Expr:
+    q = p.clip(1e-15, 1 - 1e-15)
+    return ((q / (1 - q)).log(2) / BAND_BITS).floor().cast(pl.Int32).alias("band")
+
+
+def band_rates(labelled: pl.DataFrame, open_probabilities: pl.Series) -> pl.DataFrame:
+    """Per band of match weight (``BAND_BITS`` wide): open pairs, labels, "same" answers, the model's mean
+    probability and ``rate``, the estimated share of same-entity pairs: (same + PRIOR_LABELS x the model's
+    mean) / (labels + PRIOR_LABELS). Labels are chosen by their comparison vector, which leaves the share of
+    matches at a given weight unbiased: a band's labels estimate its open pairs."""
+    opened = (
+        open_probabilities.cast(pl.Float64)
+        .to_frame("p")
+        .group_by(_band(pl.col("p")))
+        .agg(pl.len().alias("pairs"), pl.col("p").mean().alias("model"))
     )
-    ok = cum.filter(
-        (pl.col("p") < current)
-        & (pl.col("p") >= floor)
-        & ((pl.col("n") - (lab.height - below.height)) >= targets.min_labels)
-        & (pl.col("s") >= targets.precision * (pl.col("n") + 1))
+    labels = labelled.group_by(_band(pl.col("p"))).agg(
+        pl.len().alias("labels"), pl.col("same").cast(pl.Int64).sum().alias("same"), pl.col("p").mean().alias("_lp")
     )
-    # ties: a t is usable only after all pairs with that probability are counted
-    ok = ok.join(cum.group_by("p").agg(pl.col("n").max().alias("_last")), on="p").filter(pl.col("n") == pl.col("_last"))
-    if not ok.height:
-        return None
-    row = ok.sort("p").row(0, named=True)
-    return row["p"], (
-        f"link_threshold lowered to {row['p']:.4f}: {row['s']} of {row['n']} labelled pairs at or above it are "
-        f"the same entity (precision estimate {row['s'] / (row['n'] + 1):.4f} with one imaginary error)"
+    return (
+        opened.join(labels, on="band", how="full", coalesce=True)
+        .with_columns(
+            pl.col("pairs", "labels", "same").fill_null(0),
+            pl.coalesce("model", "_lp").alias("model"),
+        )
+        .with_columns(
+            ((pl.col("same") + PRIOR_LABELS * pl.col("model")) / (pl.col("labels") + PRIOR_LABELS)).alias("rate")
+        )
+        .drop("_lp")
+        .sort("band")
     )
 
 
-def _raise_link(lab: pl.DataFrame, current: float, targets: Targets) -> tuple[float, str] | None:
-    above = lab.filter(pl.col("p") >= current)
-    if above.height < targets.min_labels or above["same"].mean() >= targets.precision:
-        return None
-    cum = (
-        above.sort("p", descending=True)
-        .with_columns(pl.int_range(1, pl.len() + 1).alias("n"), pl.col("same").cast(pl.Int64).cum_sum().alias("s"))
+def _link(lab: pl.DataFrame, open_p: pl.Series, current: float, floor: float, targets: Targets) -> tuple[float, str]:
+    """The lowest link threshold whose links have an estimated precision >= the target (per-band rates of
+    ``band_rates``, over the open pairs at or above it), moved only on evidence: lowering needs min_labels
+    labels between the new and the current threshold that are themselves "same" in a share >= the target;
+    raising needs min_labels labels at or above the current one."""
+    rates = band_rates(lab, open_p)
+    pairs = (
+        open_p.cast(pl.Float64)
+        .to_frame("p")
+        .with_columns(_band(pl.col("p")))
+        .join(rates.select("band", "rate"), on="band", how="left")
+        .sort("p", descending=True)
+        .with_columns((pl.col("rate").cum_sum() / pl.int_range(1, pl.len() + 1)).alias("precision"))
         .group_by("p")
-        .agg(pl.col("n").max(), pl.col("s").max())
+        .agg(pl.col("precision").last())  # a threshold takes every pair of its probability
+        .sort("p")
     )
-    ok = cum.filter(pl.col("s") >= targets.precision * pl.col("n")).sort("p")
-    worst_different = above.filter(~pl.col("same"))["p"].max()
-    # the lowest t whose labels from t up meet the target, but never at or below a 'different' answer's p
-    candidates = ok.filter(pl.col("p") > worst_different) if ok.height else ok
-    new = candidates["p"][0] if candidates.height else float(np.nextafter(worst_different, 1.0))
-    new = min(float(new), float(np.nextafter(1.0, 0.0)))
-    return new, (
-        f"link_threshold raised to {new:.4f}: {int(above['same'].sum())} of {above.height} labelled pairs at or "
-        f"above {current:.4f} are the same entity ({above['same'].mean():.4f} < precision target {targets.precision})"
-    )
+
+    def precision_at(t: float) -> float:
+        above = pairs.filter(pl.col("p") >= t)
+        return float(above["precision"][0]) if above.height else 1.0
+
+    now = precision_at(current)
+    ok = pairs.filter((pl.col("precision") >= targets.precision) & (pl.col("p") >= floor))
+    at_current = lab.filter(pl.col("p") >= current)
+    if now < targets.precision:
+        higher = ok.filter(pl.col("p") > current)
+        if at_current.height < targets.min_labels:
+            return current, (
+                f"link_threshold kept at {current:.4f}: estimated precision {now:.4f} < {targets.precision}, but only "
+                f"{at_current.height} labels at or above it ({targets.min_labels} needed to raise it)"
+            )
+        new = float(higher["p"][0]) if higher.height else float(np.nextafter(1.0, 0.0))
+        return new, (
+            f"link_threshold raised to {new:.4f}: {int(at_current['same'].sum())} of {at_current.height} labelled "
+            f"pairs at or above {current:.4f} are the same entity; estimated precision of the links {now:.4f} -> "
+            f"{precision_at(new):.4f} (target {targets.precision})"
+        )
+    lowest_label = float(lab["p"].min())  # never below the evidence
+    for t in ok.filter((pl.col("p") < current) & (pl.col("p") >= lowest_label))["p"]:  # lowest first
+        zone = lab.filter((pl.col("p") >= t) & (pl.col("p") < current))
+        if zone.height >= targets.min_labels and zone["same"].mean() >= targets.precision:
+            return float(t), (
+                f"link_threshold lowered to {t:.4f}: {int(zone['same'].sum())} of {zone.height} labelled pairs "
+                f"between it and {current:.4f} are the same entity; estimated precision of the links "
+                f"{precision_at(float(t)):.4f} (target {targets.precision})"
+            )
+    return current, f"link_threshold kept at {current:.4f}: estimated precision of the links {now:.4f}"
 
 
 def refine_thresholds(
@@ -292,12 +332,8 @@ def refine_thresholds(
     if lab.height < targets.min_labels:
         reasons.append(f"thresholds kept: {lab.height} labels (at least {targets.min_labels} needed to move one)")
         return ThresholdChoice(link, review, reasons)
-    moved = _raise_link(lab, link, targets) or _lower_link(lab, link, review, targets)
-    if moved:
-        link = moved[0]
-        reasons.append(moved[1])
-    else:
-        reasons.append(f"link_threshold kept at {link:.4f}: the labels do not show it should move")
+    link, why = _link(lab, open_probabilities, link, review, targets)
+    reasons.append(why)
     review, why = _choose_review(lab, open_probabilities, records, link, review, targets)
     reasons.append(why)
     return ThresholdChoice(link, review, reasons)
