@@ -11,7 +11,8 @@ A simulated reviewer answers from the generator's truth (same person_id or not).
 shown the open pairs of the last run: the review queue (review and refused pairs) and, so that the
 labels can also tell whether the link threshold is too low, the links below ``--audit-ceiling``
 (0.999). The informative arm takes the next batch by ``rank_informative`` (uncertain pairs of large
-evidence patterns first, re-ranked every round with the labels so far); the random arm draws the
+evidence patterns first; from the second round on, uncertainty is that of the pair's band of match
+weight as the labels so far estimate it, with bands few labels have seen explored first); the random arm draws the
 batch uniformly from the same pool; the informative-keep-m arm is the informative one with the engine's
 refinement of m from "same" labels switched off (labels then only link, veto and move thresholds), to
 show what that refinement does with labels chosen for being uncertain. After each batch the labels go to ``match`` (same: linked and m
@@ -43,6 +44,7 @@ from pipelines.match.evaluate import pairwise, true_pair_recall  # noqa: E402
 from pipelines.match.learning import (  # noqa: E402
     Targets,
     ThresholdChoice,
+    band_rates,
     pattern,
     rank_informative,
     refine_thresholds,
@@ -168,8 +170,15 @@ def _run_arm(arm, staged, people, spec, base, steps, audit_ceiling, seed, target
         pool, every = pool_of(result, labels, current, audit_ceiling)
         want = n - labels.height
         if arm.startswith("informative"):
+            calibration = None
+            if labels.height:  # the labels so far, at the current model's probabilities, per band
+                at_p = labels.join(every.select("pair", "match_probability"), on="pair")
+                calibration = band_rates(
+                    at_p.select(pl.col("match_probability").alias("p"), "same"),
+                    every.join(labels.select("pair"), on="pair", how="anti")["match_probability"],
+                )
             batch = rank_informative(
-                pool, population=every["evidence"], labelled=labels["evidence"], tie=["pair"]
+                pool, population=every["evidence"], labelled=labels["evidence"], tie=["pair"], calibration=calibration
             ).head(want)
         else:
             batch = pool.sample(min(want, pool.height), seed=seed + n, shuffle=True)

@@ -13,6 +13,7 @@ from pipelines.match.learning import (
     LabelError,
     Targets,
     ThresholdChoice,
+    band_rates,
     check_labels,
     rank_informative,
     refine_thresholds,
@@ -62,6 +63,24 @@ def test_labels_of_a_pattern_make_its_other_pairs_less_informative():
     assert after.filter(b02)["informativeness"][0] < before.filter(b02)["informativeness"][0]
     assert after["pair"][0] == "s0"  # the unlabelled pattern now comes first
     assert "30 labelled" in after.filter(b02)["informative_why"][0]
+
+
+def test_with_labels_an_unexplored_band_comes_before_a_well_known_one():
+    # the model is sure of the links at 0.97-0.99 (entropy 0.1-0.2 bits) and unsure at 0.5
+    pool = pl.DataFrame(
+        {
+            "pair": ["link-1", "link-2", "mid-1", "mid-2"],
+            "match_probability": [0.97, 0.98, 0.5, 0.52],
+            "evidence": ["a", "b", "c", "d"],
+        }
+    )
+    assert rank_informative(pool, tie=["pair"])["pair"][0].startswith("mid")  # the model alone: 0.5 first
+    # 40 labels around 0.5 (all different), none near 0.97: the link band is now the unknown one
+    labelled = pl.DataFrame({"p": [0.5] * 40, "same": [False] * 40})
+    rates = band_rates(labelled, pool["match_probability"])
+    ranked = rank_informative(pool, tie=["pair"], calibration=rates)
+    assert ranked["pair"][0].startswith("link")
+    assert "from 40 labels of its band" in ranked.filter(pl.col("pair") == "mid-1")["informative_why"][0]
 
 
 def test_review_queue_orders_match_pairs_informative_first():

@@ -154,78 +154,6 @@ def pattern(spec: MatchSpec) -> pl.Expr:
     ).alias("evidence")
 
 
-def entropy_bits(p: pl.Expr) -> pl.Expr:
-    """Binary entropy of a probability in bits: 1 at 0.5, 0 at 0 and 1."""
-    q = p.clip(1e-12, 1 - 1e-12)
-    return -(q * q.log(2) + (1 - q) * (1 - q).log(2))
-
-
-def rank_informative(
-    pool: pl.DataFrame,
-    *,
-    evidence: str = "evidence",
-    population: pl.Series | None = None,
-    labelled: pl.Series | None = None,
-    tie: list[str] | None = None,
-) -> pl.DataFrame:
-    """``pool`` (pairs with ``match_probability`` and an ``evidence`` pattern) most informative first, with
-    ``informativeness`` (bits) and ``informative_why`` (why it comes where it does).
-
-    population: the evidence pattern of every pair the answers teach about (e.g. all scored pairs);
-    default: the pool's own. labelled: patterns of pairs already labelled. tie: columns that break ties
-    (default: none beyond the pattern), so an order is reproducible."""
-    pop = (population if population is not None else pool[evidence]).rename("_pattern")
-    shares = pop.to_frame().group_by("_pattern").len("_pattern_pairs")
-    seen = (
-        labelled.rename("_pattern").to_frame().group_by("_pattern").len("_labelled")
-        if labelled is not None and len(labelled)
-        else pl.DataFrame(schema={"_pattern": pl.String, "_labelled": pl.UInt32})
-    )
-    tie = tie or []
-    ranked = (
-        pool.with_columns(pl.col(evidence).alias("_pattern"), entropy_bits(pl.col("match_probability")).alias("_h"))
-        .join(shares, on="_pattern", how="left", maintain_order="left")
-        .join(seen, on="_pattern", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("_pattern_pairs").fill_null(1).clip(lower_bound=1),
-            pl.col("_labelled").fill_null(0),
-        )
-        .sort(["_pattern", "_h", *tie], descending=[False, True, *[False] * len(tie)])
-        .with_columns(pl.int_range(pl.len()).over("_pattern").alias("_before"))
-        .with_columns(
-            (
-                pl.col("_h") * (1 + pl.col("_pattern_pairs") / (1 + pl.col("_labelled") + pl.col("_before"))).log(2)
-            ).alias("informativeness")
-        )
-    )
-    certainty = (
-        pl.when(pl.col("_h") >= 0.9)
-        .then(pl.lit("uncertain"))
-        .when(pl.col("_h") >= 0.5)
-        .then(pl.lit("fairly uncertain"))
-        .otherwise(pl.lit("fairly sure"))
-    )
-    why = pl.concat_str(
-        pl.lit("probability "),
-        pl.col("match_probability").round(3).cast(pl.String),
-        pl.lit(" ("),
-        certainty,
-        pl.lit("); "),
-        pl.col("_pattern_pairs").cast(pl.String),
-        pl.lit(" pairs share its evidence, "),
-        pl.col("_labelled").cast(pl.String),
-        pl.lit(" labelled"),
-        pl.when(pl.col("_before") > 0)
-        .then(pl.concat_str(pl.lit(", "), pl.col("_before").cast(pl.String), pl.lit(" like it ranked before")))
-        .otherwise(pl.lit("")),
-    )
-    return (
-        ranked.with_columns(why.alias("informative_why"))
-        .sort(["informativeness", *tie], descending=[True, *[False] * len(tie)], maintain_order=True)
-        .drop("_pattern", "_h", "_pattern_pairs", "_labelled", "_before")
-    )
-
-
 BAND_BITS = 1.0  # labels are pooled per band of match weight this wide (log2 odds)
 PRIOR_LABELS = 1.0  # a band's estimate counts the model's own probability as this many labels
 
@@ -260,6 +188,112 @@ def band_rates(labelled: pl.DataFrame, open_probabilities: pl.Series) -> pl.Data
         )
         .drop("_lp")
         .sort("band")
+    )
+
+
+def entropy_bits(p: pl.Expr) -> pl.Expr:
+    """Binary entropy of a probability in bits: 1 at 0.5, 0 at 0 and 1."""
+    q = p.clip(1e-12, 1 - 1e-12)
+    return -(q * q.log(2) + (1 - q) * (1 - q).log(2))
+
+
+def rank_informative(
+    pool: pl.DataFrame,
+    *,
+    evidence: str = "evidence",
+    population: pl.Series | None = None,
+    labelled: pl.Series | None = None,
+    tie: list[str] | None = None,
+    calibration: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """``pool`` (pairs with ``match_probability`` and an ``evidence`` pattern) most informative first, with
+    ``informativeness`` (bits) and ``informative_why`` (why it comes where it does).
+
+    population: the evidence pattern of every pair the answers teach about (e.g. all scored pairs);
+    default: the pool's own. labelled: patterns of pairs already labelled. tie: columns that break ties
+    (default: none beyond the pattern), so an order is reproducible.
+
+    calibration: ``band_rates`` of the labels so far. Without it a pair's uncertainty is the entropy of
+    the model's probability; with it, the entropy of its band's estimated rate, raised towards 1 bit in
+    bands with few labels (h + (1 - h) / (1 + labels in the band)): a band nobody has looked at yet is
+    worth exploring even where the model is sure (the model is often over-confident near its link
+    threshold)."""
+    pop = (population if population is not None else pool[evidence]).rename("_pattern")
+    shares = pop.to_frame().group_by("_pattern").len("_pattern_pairs")
+    seen = (
+        labelled.rename("_pattern").to_frame().group_by("_pattern").len("_labelled")
+        if labelled is not None and len(labelled)
+        else pl.DataFrame(schema={"_pattern": pl.String, "_labelled": pl.UInt32})
+    )
+    tie = tie or []
+    if calibration is not None:
+        bands = calibration.select("band", pl.col("rate").alias("_rate"), pl.col("labels").alias("_band_labels"))
+        h = entropy_bits(pl.col("_rate"))
+        pool = (
+            pool.with_columns(_band(pl.col("match_probability")))
+            .join(bands, on="band", how="left", maintain_order="left")
+            .with_columns(pl.col("_rate").fill_null(pl.col("match_probability")), pl.col("_band_labels").fill_null(0))
+            .with_columns((h + (1 - h) / (1 + pl.col("_band_labels"))).alias("_h"))
+            .drop("band")
+        )
+    else:
+        pool = pool.with_columns(
+            entropy_bits(pl.col("match_probability")).alias("_h"),
+            pl.col("match_probability").alias("_rate"),
+            pl.lit(None, pl.UInt32).alias("_band_labels"),
+        )
+    ranked = (
+        pool.with_columns(pl.col(evidence).alias("_pattern"))
+        .join(shares, on="_pattern", how="left", maintain_order="left")
+        .join(seen, on="_pattern", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("_pattern_pairs").fill_null(1).clip(lower_bound=1),
+            pl.col("_labelled").fill_null(0),
+        )
+        .sort(["_pattern", "_h", *tie], descending=[False, True, *[False] * len(tie)])
+        .with_columns(pl.int_range(pl.len()).over("_pattern").alias("_before"))
+        .with_columns(
+            (
+                pl.col("_h") * (1 + pl.col("_pattern_pairs") / (1 + pl.col("_labelled") + pl.col("_before"))).log(2)
+            ).alias("informativeness")
+        )
+    )
+    certainty = (
+        pl.when(pl.col("_h") >= 0.9)
+        .then(pl.lit("uncertain"))
+        .when(pl.col("_h") >= 0.5)
+        .then(pl.lit("fairly uncertain"))
+        .otherwise(pl.lit("fairly sure"))
+    )
+    why = pl.concat_str(
+        pl.lit("probability "),
+        pl.col("match_probability").round(3).cast(pl.String),
+        pl.when(pl.col("_band_labels").is_not_null())
+        .then(
+            pl.concat_str(
+                pl.lit(", estimated "),
+                pl.col("_rate").round(3).cast(pl.String),
+                pl.lit(" from "),
+                pl.col("_band_labels").cast(pl.String),
+                pl.lit(" labels of its band"),
+            )
+        )
+        .otherwise(pl.lit("")),
+        pl.lit(" ("),
+        certainty,
+        pl.lit("); "),
+        pl.col("_pattern_pairs").cast(pl.String),
+        pl.lit(" pairs share its evidence, "),
+        pl.col("_labelled").cast(pl.String),
+        pl.lit(" labelled"),
+        pl.when(pl.col("_before") > 0)
+        .then(pl.concat_str(pl.lit(", "), pl.col("_before").cast(pl.String), pl.lit(" like it ranked before")))
+        .otherwise(pl.lit("")),
+    )
+    return (
+        ranked.with_columns(why.alias("informative_why"))
+        .sort(["informativeness", *tie], descending=[True, *[False] * len(tie)], maintain_order=True)
+        .drop("_pattern", "_h", "_rate", "_band_labels", "_pattern_pairs", "_labelled", "_before")
     )
 
 
