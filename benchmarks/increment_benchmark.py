@@ -121,7 +121,13 @@ def compare(inc, full) -> dict:  # noqa: ANN001 - two MatchStates
     def same(a: pl.DataFrame, b: pl.DataFrame, keys: list[str]) -> bool:
         return a.columns == b.columns and a.sort(keys).equals(b.sort(keys))
 
+    moved = inc.records.join(full.records, on="record_id", suffix="_full").filter(
+        pl.col("entity_id") != pl.col("entity_id_full")
+    )
     return {
+        "records": (inc.records.height, full.records.height),
+        "records_with_another_entity": moved.height,
+        "pairs_count": (inc.scored.height, full.scored.height),
         "lineage": same(inc.records, full.records, ["record_id"]),
         "pairs": same(inc.scored, full.scored, ["l", "r"]),
         "review": same(inc.review, full.review, ["left_id", "right_id"]),
