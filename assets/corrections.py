@@ -49,7 +49,7 @@ def address_corrections(context: dg.AssetExecutionContext, warehouse: WarehouseR
     if states.get("unknown"):
         context.log.warning(
             f"{states['unknown']} staged partitions have no recorded reference (staged before fingerprints were "
-            "kept): all their records were re-resolved; re-ingest them to avoid this"
+            "kept): all their records were re-resolved (once, where none reads differently)"
         )
     flat = result.overlay.with_columns(pl.col("ward_candidates").list.join(";"))
     content = flat.sort("registry", "record_key").write_csv()

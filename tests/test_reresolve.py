@@ -74,7 +74,7 @@ def _resolver(frame: pl.DataFrame) -> pl.DataFrame:
 def _assert_equals_restaging(staged, corrected: Reference):  # noqa: ANN001
     """The overlay applied to what was staged == every extract staged again with ``corrected``; returns the result."""
     wh, raws, frames, extracts = staged
-    result = corrections(wh, corrected)
+    result = corrections(wh, corrected, adopt=False)  # the shared warehouse keeps its fingerprints
     for key in KEYS:
         extract = extracts[key]
         registry = extract.source.registry
@@ -133,9 +133,9 @@ def test_an_unrelated_correction_re_resolves_nothing(staged):
     present = set().union(*(set(f["old_uid"].drop_nulls()) for f in staged[2].values()))
     absent = ref.crosswalk.filter(pl.col("is_split") & ~pl.col("old_uid").is_in(sorted(present))).row(0, named=True)
     entry = _gazetteer_entry(absent["old_uid"], "Đường Không Ai Ở Zzyzx", absent["new_uid"])
-    result = corrections(staged[0], _with(ref, gazetteer=pl.concat([ref.gazetteer, entry])))
+    result = corrections(staged[0], _with(ref, gazetteer=pl.concat([ref.gazetteer, entry])), adopt=False)
     assert result.reresolved == 0 and result.changed == 0 and result.records == _total(staged)
-    assert corrections(staged[0], ref).reresolved == 0  # the reference staged with: nothing to do
+    assert corrections(staged[0], ref, adopt=False).reresolved == 0  # the reference staged with: nothing to do
 
 
 def test_a_partition_without_a_recorded_reference_is_re_resolved_whole(tmp_path, staged):
@@ -148,10 +148,17 @@ def test_a_partition_without_a_recorded_reference_is_re_resolved_whole(tmp_path,
     found = corrections(wh, default_reference())
     assert found.reresolved == found.records == result.staged.height and found.changed == 0
     assert found.partitions == {f"tax/{key}": "unknown"}
+    # nothing read differently: the partition is noted as resolved with this reference, the next run skips it
+    assert staging_reference(wh, "tax", key) == reference_fingerprint(default_reference())
+    again = corrections(wh, default_reference())
+    assert again.reresolved == 0 and again.partitions == {f"tax/{key}": "current"}
 
 
-def test_the_asset_publishes_the_overlay_and_readers_apply_it(staged, monkeypatch):
-    wh = staged[0]
+def test_the_asset_publishes_the_overlay_and_readers_apply_it(staged, monkeypatch, tmp_path):
+    import shutil
+
+    wh = Warehouse(tmp_path / "wh")  # a copy: the asset notes adopted references in the partitions
+    shutil.copytree(staged[0].root, wh.root)
     ref = default_reference()
     part = staged[2]["households_718@2025-08-31"].filter(pl.col("old_uid") == SPLIT_UNIT)["ward_candidates"][0][0]
     corrected = _with(ref, gazetteer=pl.concat([ref.gazetteer, _gazetteer_entry(SPLIT_UNIT, "Trần Quang Khải", part)]))

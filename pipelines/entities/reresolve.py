@@ -22,8 +22,9 @@ A record can read differently only if (superset, never fewer):
   with every name.
 
 A partition staged before fingerprints were recorded has an unknown reference: all its records are
-re-resolved. The overlay is recomputed from the staged data at each run (stateless): a partition re-staged
-with the current reference needs none. No dagster here: assets/corrections.py publishes the table.
+re-resolved (once: a partition whose records all read the same under the current reference is noted as
+resolved with it). The overlay is recomputed from the staged data at each run (stateless): a partition
+re-staged with the current reference needs none. No dagster here: assets/corrections.py publishes the table.
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ def record_staging_reference(warehouse: Warehouse, registry: str, partition: str
 
 
 def staging_reference(warehouse: Warehouse, registry: str, partition: str) -> str | None:
-    """The fingerprint the partition was staged with (None: staged before fingerprints were recorded)."""
+    """The fingerprint of the reference the partition's staged readings are those of: the one it was staged
+    with, or a later one under which none of them reads differently (``corrections(adopt=True)``);
+    None: staged before fingerprints were recorded."""
     path = _fingerprint_path(warehouse, registry, partition)
     return path.read_text(encoding="utf-8").strip() or None if path.is_file() else None
 
@@ -286,8 +289,15 @@ def staged_partitions(warehouse: Warehouse, registry: str) -> list[str]:
     return [p.parent.name.removeprefix("part=") for p in sorted(root.glob("part=*/data.parquet"))]
 
 
-def corrections(warehouse: Warehouse, reference: Reference, registries: Iterable[str] = REGISTRY_KINDS) -> Corrections:
-    """The overlay for every staged partition whose reference differs from ``reference``."""
+def corrections(
+    warehouse: Warehouse, reference: Reference, registries: Iterable[str] = REGISTRY_KINDS, *, adopt: bool = True
+) -> Corrections:
+    """The overlay for every staged partition whose reference differs from ``reference``.
+
+    ``adopt``: a partition none of whose records reads differently under ``reference`` (its affected records
+    re-resolved to what was staged; the others cannot change) is noted as resolved with ``reference``, so the
+    next run skips it: a partition staged before fingerprints were kept is re-resolved whole once only.
+    """
     current = reference_fingerprint(reference)
     now_tables = {name: getattr(reference, name) for name in RESOLVER_TABLES}
     diffs: dict[str | None, ReferenceDiff | None] = {None: None}
@@ -311,6 +321,8 @@ def corrections(warehouse: Warehouse, reference: Reference, registries: Iterable
             parts.append(rows)
             redone += n
             report[f"{registry}/{partition}"] = "unknown" if diffs[fp] is None else ("diff" if n else "unaffected")
+            if adopt and rows.height == 0:
+                record_staging_reference(warehouse, registry, partition, reference)
     overlay = pl.concat(parts) if parts else pl.DataFrame(schema=ADDRESS_CORRECTIONS.polars_schema)
     return Corrections(ADDRESS_CORRECTIONS.cast(overlay), total, redone, report)
 
