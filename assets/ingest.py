@@ -323,7 +323,8 @@ def published_outcome(wh: Warehouse, registry: str) -> IngestOutcome:
         f"quarantine_{registry}",
     )
     outcome = IngestOutcome()
-    for key in catalogue_keys(registry):
+    declared = catalogue_keys(registry)
+    for key in declared:
         raw_path = PartitionedLayer(wh, "raw").path(raw_name, key)
         if not raw_path.is_file():
             continue
@@ -331,20 +332,20 @@ def published_outcome(wh: Warehouse, registry: str) -> IngestOutcome:
         for layer, name in (("raw", raw_name), ("staged", staged_name), ("quarantine", quarantine_name)):
             path = PartitionedLayer(wh, layer).path(name, key)
             keys[layer] = pl.read_parquet(path, columns=["record_key"])["record_key"] if path.is_file() else None
-        raw, staged, quarantined = keys["raw"], keys["staged"], keys["quarantine"]
-        staged = staged if staged is not None else pl.Series([], dtype=pl.String)
-        quarantined = quarantined if quarantined is not None else pl.Series([], dtype=pl.String)
-        both = set(staged) | set(quarantined)
+        empty = pl.Series([], dtype=pl.String)
+        raw = keys["raw"]
+        staged = keys["staged"] if keys["staged"] is not None else empty
+        quarantined = keys["quarantine"] if keys["quarantine"] is not None else empty
+        both = pl.concat([staged, quarantined])  # disjoint, and together exactly the raw keys
         outcome.written[key] = {
             "raw": raw.len(),
             "staged": staged.len(),
             "quarantined": quarantined.len(),
-            "balanced": raw.len() == staged.len() + quarantined.len()
-            and both == set(raw)
-            and not set(staged) & set(quarantined),
+            "balanced": raw.len() == both.len() == both.n_unique() == raw.n_unique()
+            and bool(both.is_in(raw.implode()).all()),
         }
     for key, status in read_status(wh, registry).items():
-        if status.state != "ok" and key in set(catalogue_keys(registry)):
+        if status.state != "ok" and key in declared:
             outcome.failed[key] = status
     return outcome
 
@@ -400,13 +401,13 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
         can_subset=True,  # the checks re-run alone on what is on disk (assets/rerun.py)
     )
     def load_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        if check_only(context):  # no partition: every catalogue partition on disk is checked
-            rerun_note(context)
-            outcome = published_outcome(warehouse.get(), registry)
-            yield from selected(context, [accounting_check(registry, outcome), readable_check(registry, outcome)])
-            return
         require_whole(context, f"raw, staged and quarantine {registry}", (raw_key, staged_key, quarantine_key))
         try:
+            if check_only(context):  # no partition: every catalogue partition on disk is checked
+                rerun_note(context)
+                outcome = published_outcome(warehouse.get(), registry)
+                yield from selected(context, [accounting_check(registry, outcome), readable_check(registry, outcome)])
+                return
             yield from _load(context, warehouse)
         except IngestFailed:
             raise
