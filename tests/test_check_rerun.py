@@ -137,3 +137,17 @@ def test_ingest_check_reruns_on_the_partitions_on_disk(tmp_path, monkeypatch):
     )
     assert not partial.success
     assert "staged_households" in partial.get_step_failure_events()[0].step_failure_data.error.message
+
+
+def test_decision_check_reruns_on_the_published_errors(main_warehouse, tmp_path):
+    from assets.review import review_decisions
+
+    config = {"ops": {"review_decisions": {"config": {"decisions_dir": str(tmp_path)}}}}  # no decision files
+    assert _run([review_decisions], main_warehouse, run_config=config).success
+    check = ["review_decisions:decision_rows_valid"]
+    assert _outcomes(_run([review_decisions], main_warehouse, check)) == {check[0]: True}
+    with duckdb.connect(str(Warehouse(main_warehouse).duckdb_path)) as con:
+        con.execute("INSERT INTO review.decision_errors DEFAULT VALUES")  # an error row, as if a row was rejected
+    again = _run([review_decisions], main_warehouse, check)
+    assert _outcomes(again) == {check[0]: False} and again.get_asset_materialization_events() == []
+    assert "1 decision rows not applied" in again.get_asset_check_evaluations()[0].description
