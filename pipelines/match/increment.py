@@ -128,6 +128,23 @@ def _renumber(frame: pl.DataFrame, mapping: pl.Series, columns: tuple[str, ...])
     return frame.with_columns(mapping.gather(frame[c]).alias(c) for c in columns)
 
 
+def _gained_in_plain_blocks(members: pl.DataFrame, added: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
+    """Pairs with a new record in blocks compared all-against-all before and after (no record removed):
+    every pair of the block (with ``missing``: every pair where a side misses the column); the pairs of
+    two existing records are the same before and after, so only those with a new record are made."""
+    on = list(rule.on)
+    pairs = added.select(ROW, *on, *([rule.missing] if rule.missing else [])).join(
+        members.select(ROW, *on, *([rule.missing] if rule.missing else [])), on=on, suffix="_o"
+    )
+    pairs = pairs.filter(pl.col(ROW) != pl.col(f"{ROW}_o"))
+    if rule.missing:
+        pairs = pairs.filter(pl.col(rule.missing).is_null() | pl.col(f"{rule.missing}_o").is_null())
+    return pairs.select(
+        pl.min_horizontal(ROW, f"{ROW}_o").cast(pl.UInt32).alias(L),
+        pl.max_horizontal(ROW, f"{ROW}_o").cast(pl.UInt32).alias(R),
+    ).unique()
+
+
 def _blocking_delta(
     old_work: pl.DataFrame,
     added_work: pl.DataFrame,
@@ -137,38 +154,74 @@ def _blocking_delta(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per pair whose rules change: the rule bits it gains (``set``) and loses (``clear``); a report per rule.
 
-    Pairs are in new row numbers; ``added_work`` is already numbered after the kept records."""
+    Pairs are in new row numbers; ``added_work`` is already numbered after the kept records. A touched
+    block within ``max_block`` before and after and without a removed record gains the pairs of its new
+    records; any other touched block (capped before or after, or losing a record) is paired whole
+    before and after, and the difference taken."""
     parts, report = [], []
     keep = mapping.is_not_null()
     for i, rule in enumerate(spec.blocking):
         bit = 1 << i
+        on = list(rule.on)
         old_keyed = _keyed(old_work, rule)
         added = _keyed(added_work, rule)
         gone = old_keyed.filter(pl.col(ROW).is_in(removed_rows.implode()))
-        touched = pl.concat([added.select(rule.on), gone.select(rule.on)]).unique()
+        touched = pl.concat([added.select(on), gone.select(on)]).unique()
         if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
             gaps = pl.concat([old_keyed, added.select(old_keyed.columns)]).filter(pl.col(rule.missing).is_null())
-            touched = touched.join(gaps.select(rule.on), on=list(rule.on), how="semi")
-        old_blocks = old_keyed.join(touched, on=list(rule.on), how="semi")
-        new_blocks = pl.concat(
-            [_renumber(old_blocks, mapping, (ROW,)), added.select(old_blocks.columns)], how="vertical_relaxed"
+            touched = touched.join(gaps.select(on), on=on, how="semi")
+        old_blocks = old_keyed.join(touched, on=on, how="semi")
+        sizes = (
+            pl.concat(
+                [
+                    old_blocks.select(*on, before=pl.lit(1), after=keep.gather(old_blocks[ROW]).cast(pl.Int64)),
+                    added.join(touched, on=on, how="semi").select(*on, before=pl.lit(0), after=pl.lit(1)),
+                ],
+                how="vertical_relaxed",
+            )
+            .group_by(on)
+            .agg(pl.col("before").sum(), pl.col("after").sum())
         )
-        before, _ = _pairs_of(old_blocks, rule, i)
+        whole = sizes.filter((pl.col("before") > rule.max_block) | (pl.col("after") > rule.max_block)).select(on)
+        gone_keys = gone.select(on).unique()
+        whole = pl.concat([whole, gone_keys.join(touched, on=on, how="semi")]).unique()
+        old_whole = old_blocks.join(whole, on=on, how="semi")
+        before, _ = _pairs_of(old_whole, rule, i)
         before = _renumber(before, mapping, (L, R))
-        after, capped = _pairs_of(new_blocks, rule, i)
+        added_whole = added.join(whole, on=on, how="semi")
+        after, capped = _pairs_of(
+            pl.concat(
+                [_renumber(old_whole, mapping, (ROW,)), added_whole.select(old_whole.columns)], how="vertical_relaxed"
+            ),
+            rule,
+            i,
+        )
         lost = before.join(after, on=[L, R], how="anti")
-        if lost.height and any(isinstance(old_work.schema[c], pl.List) for c in rule.on):
+        if lost.height and any(isinstance(old_work.schema[c], pl.List) for c in on):
             lost = _still_found(lost, old_keyed, touched, mapping, keep, rule, i)
+        plain = touched.join(whole, on=on, how="anti")
+        members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
+        added_plain = added.join(plain, on=on, how="semi")
+        gained = pl.concat(
+            [
+                after.join(before, on=[L, R], how="anti"),
+                _gained_in_plain_blocks(
+                    pl.concat([members, added_plain.select(members.columns)], how="vertical_relaxed"),
+                    added_plain,
+                    rule,
+                ),
+            ]
+        ).unique()  # a list-keyed rule may pair a new record with another through several keys
         parts += [
-            after.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
+            gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
             lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
         ]
         report.append(
             {
                 "rule": rule.name,
                 "touched_blocks": touched.height,
-                "pairs_in_touched_blocks": after.height,
-                "pairs_before": before.height,
+                "blocks_paired_whole": whole.height,
+                "pairs_gained": gained.height,
                 "pairs_lost": lost.height,
                 "capped_blocks_touched": capped.height,
             }
@@ -331,37 +384,22 @@ def match_increment(
     recoded = changed.filter(pl.col("_was") & pl.col("_is") & (pl.col("_rules") != pl.col("rules"))).select(
         L, R, "k", pl.col("_rules").alias("new_rules")
     )
-    ends = [p[c] for p in (entering, leaving, recoded) for c in (L, R)]
     recoded = recoded.select("k", "new_rules")
-    seeds = pl.concat([new_rows, neighbours, *ends]).unique().sort()
     lap("delta")
 
-    # new candidate pairs, scored with the frozen model on the seeds alone
-    seed_work = _sub(work, seeds)
-    seed_reviewed = _reviewed_pairs(seed_work, spec, state.labelled, state.cannot_link)
-    fresh = score_pairs(
-        seed_work,
-        _local(entering.select(L, R), seeds),
-        spec,
-        frozen.prime(ValueCodes(seed_work)),
-        model,
-        frozen.tf_tables(seed_work),
-        seed_reviewed,
-    )
-    fresh = fresh.with_columns(
-        seeds.gather(fresh[L]).alias(L),
-        seeds.gather(fresh[R]).alias(R),
-        entering["rules"].alias("rules"),
-        pl.lit(False).alias("_inner"),
-    )
+    # new candidate pairs, scored with the frozen model on their records alone
+    fresh = _score_entering(work, entering, state, spec)
     lap("score")
 
-    # the new link graph and the components the seeds are in
+    # seeds: what changes the link graph (new records, links gained or lost, a removed record's neighbours)
+    entering_k = entering.select(_packed())["k"].implode()
     leaving_k = leaving.select(_packed())["k"].implode()
+    lost_links = old_scored.filter(_packed().is_in(leaving_k) & _is_link(spec)).select(L, R)
+    fresh_links = fresh.filter(_is_link(spec)).select(L, R)
+    seeds = pl.concat([new_rows, neighbours, *(p[c] for p in (lost_links, fresh_links) for c in (L, R))])
+    seeds = seeds.unique().sort()
     in_graph = ~pl.col("_inner") & ~_packed().is_in(leaving_k)
-    links = pl.concat(
-        [old_scored.filter(in_graph & _is_link(spec)).select(L, R), fresh.filter(_is_link(spec)).select(L, R)]
-    )
+    links = pl.concat([old_scored.filter(in_graph & _is_link(spec)).select(L, R), fresh_links])
     touched = _closure(seeds, links)
     in_t = pl.Series(np.zeros(work.height, dtype=bool)).scatter(touched, True)
     lap("components")
@@ -379,7 +417,8 @@ def match_increment(
             .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
             .drop("k", "new_rules")
         )
-    inside = _local(pl.concat([kept_graph, fresh.select(kept_graph.columns)]), touched)
+    fresh_in = _both(fresh, in_t)
+    inside = _local(pl.concat([kept_graph, fresh.filter(fresh_in).select(kept_graph.columns)]), touched)
     local_links = inside.filter(_is_link(spec)).select(L, R, "match_weight", "match_probability", "veto")
     clusters, refused, inner, info = guarded_clusters(
         touched.len(),
@@ -412,14 +451,30 @@ def match_increment(
             state.records.select("record_id", "entity_id"),
         )
         entity_ids = all_ids.gather(touched)
+    # new pairs reaching outside the touched components: not links, decided on their records' entities
+    eid = pl.concat([state.records["entity_id"].filter(keep), pl.Series([None] * k, dtype=pl.String)])
+    eid = eid.scatter(touched, entity_ids)
+    crossing = fresh.filter(~fresh_in)
+    crossing = decide(crossing, eid.gather(crossing[L]) == eid.gather(crossing[R]), refused.clear(), spec)
+    redecided = pl.concat(
+        [
+            inside.with_columns(touched.gather(inside[L]).alias(L), touched.gather(inside[R]).alias(R)).select(
+                old_scored.columns
+            ),
+            crossing.select(old_scored.columns),
+        ]
+    )
     lineage = _lineage(inside, sub, sub_ids, entity_ids, spec)
-    pair_rows = _pair_table(inside, sub_ids, spec)
-    review = _review_queue(pair_rows, sub, spec)
+    pair_rows = _pair_table(redecided, ids, spec)
+    shown = pl.concat([redecided[L], redecided[R]]).unique().sort()
+    review = _review_queue(pair_rows, _sub(work, shown), spec)
     golden = golden_records(frame[touched].with_columns(pl.col(idc).cast(pl.String)), entity_ids, spec)
     lap("entities")
 
     # the whole new state
-    outside = old_scored.filter(~_both(old_scored, in_t))
+    outside = old_scored.filter(
+        ~_both(old_scored, in_t) & ~_packed().is_in(leaving_k).fill_null(False) & ~_packed().is_in(entering_k)
+    )
     if recoded.height:
         outside = (
             outside.with_columns(_packed())
@@ -427,14 +482,7 @@ def match_increment(
             .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
             .drop("k", "new_rules")
         )
-    scored = pl.concat(
-        [
-            outside,
-            inside.with_columns(touched.gather(inside[L]).alias(L), touched.gather(inside[R]).alias(R)).select(
-                old_scored.columns
-            ),
-        ]
-    )
+    scored = pl.concat([outside, redecided])
     old_entity_ids = pl.concat([state.records["entity_id"].filter(removed), previous["entity_id"]]).unique()
     retired = old_entity_ids.filter(~old_entity_ids.is_in(entity_ids.implode())).sort()
     records = (
@@ -449,17 +497,20 @@ def match_increment(
         .sort("_r")
         .drop("_r")
     )
-    # review pairs re-decided (both records re-clustered) or gone (a changed record's old version)
+    # review rows re-decided (both records re-clustered, or a pair that entered or left the candidates)
+    # or gone (a changed record's old version)
     redone, changed_ids = sub_ids.implode(), state.records["record_id"].filter(removed).implode()
     stale = (
         (pl.col("left_id").is_in(redone) & pl.col("right_id").is_in(redone))
         | pl.col("left_id").is_in(changed_ids)
         | pl.col("right_id").is_in(changed_ids)
     )
+    moved = pl.concat([entering.select(L, R), leaving.select(L, R)])
+    moved = moved.select(ids.gather(moved[L]).alias("left_id"), ids.gather(moved[R]).alias("right_id"))
     entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), golden])
     full_review = pl.concat(
         [
-            state.review.filter(~stale),
+            state.review.filter(~stale).join(moved, on=["left_id", "right_id"], how="anti"),
             review.select(state.review.columns) if state.review.width else review,
         ]
     ).sort(["match_probability", "left_id", "right_id"], descending=[True, False, False])
@@ -509,6 +560,28 @@ def match_increment(
         blocking,
         new_state,
         stats,
+    )
+
+
+def _score_entering(work: pl.DataFrame, entering: pl.DataFrame, state: MatchState, spec: MatchSpec) -> pl.DataFrame:
+    """Pairs new to the candidates (l, r, rules), scored with the frozen model on their records alone."""
+    rows = pl.concat([entering[L], entering[R]]).unique().sort()
+    part = _sub(work, rows)
+    frozen = state.frozen
+    fresh = score_pairs(
+        part,
+        _local(entering.select(L, R), rows),
+        spec,
+        frozen.prime(ValueCodes(part)),
+        frozen.model,
+        frozen.tf_tables(part),
+        _reviewed_pairs(part, spec, state.labelled, state.cannot_link),
+    )
+    return fresh.with_columns(
+        rows.gather(fresh[L]).alias(L),
+        rows.gather(fresh[R]).alias(R),
+        entering["rules"].alias("rules"),
+        pl.lit(False).alias("_inner"),
     )
 
 
