@@ -90,9 +90,10 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
                 "entities",
             )
         }
-        result.pairs.select("left_id", "right_id", "blocked_by", "decision").write_parquet(
-            out.with_suffix(".pairs.parquet")
-        )
+        levels = [c for c in result.pairs.columns if c.endswith("_level")]
+        result.pairs.select(
+            "left_id", "right_id", "blocked_by", "decision", "match_probability", *levels
+        ).write_parquet(out.with_suffix(".pairs.parquet"))
     else:
         from benchmarks.splink_peer import splink_dedupe
 
@@ -146,6 +147,63 @@ def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clust
             f"  EM {rule}: {d['status']}, pairs {d['pairs']:,}, match share {share}, iterations {d.get('iterations', '-')}"
         )
     print("  m from: " + ", ".join(f"{k} {v}" for k, v in info.get("m_source", {}).items()))
+
+
+def false_link_kind() -> pl.Expr:
+    """What a false link (two different people linked directly) looks like, from its comparison levels."""
+    level = {name: pl.col(f"{name}_level").cast(pl.String) for name in ("name", "date_of_birth", "ids", "home")}
+    same_name = level["name"].is_in(["exact", "exact_folded"])
+    same_date = level["date_of_birth"].is_in(["exact", "day_month_swapped"])
+    return (
+        pl.when(level["ids"].is_in(["exact", "one_digit_off", "two_digits_off"]))
+        .then(pl.lit("IDs agree"))
+        .when(level["home"] == "same_household")
+        .then(pl.lit("same household (twins, relatives)"))
+        .when(same_name & same_date)
+        .then(pl.lit("namesakes: same name and birth date"))
+        .when(same_date)
+        .then(pl.concat_str(pl.lit("same birth date, name "), level["name"]))
+        .when(same_name)
+        .then(pl.concat_str(pl.lit("same name, birth date "), level["date_of_birth"].fill_null("missing")))
+        .otherwise(pl.lit("other"))
+        .alias("false_link")
+    )
+
+
+def print_false_links(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
+    """Where precision is lost: links between different people per kind, and entities holding several people."""
+    person = staged.select("record_key", "source_id", "source_key").join(
+        truth.select("source_id", pl.col("record_no").cast(pl.String).alias("source_key"), "person_id"),
+        on=["source_id", "source_key"],
+    )
+    ids = person.select("record_key", "person_id")
+    scored = pl.read_parquet(pairs)
+    if "name_level" not in scored.columns:
+        return
+    linked = (
+        scored.filter(pl.col("decision") == "link")
+        .join(ids.rename({"record_key": "left_id", "person_id": "lp"}), on="left_id")
+        .join(ids.rename({"record_key": "right_id", "person_id": "rp"}), on="right_id")
+    )
+    false = linked.filter(pl.col("lp") != pl.col("rp"))
+    entities = (
+        clusters.select("record_key", pl.col("cluster_id").cast(pl.String))
+        .join(ids, on="record_key")
+        .group_by("cluster_id")
+        .agg(pl.col("person_id").n_unique().alias("people"), pl.len().alias("records"))
+        .filter(pl.col("people") > 1)
+    )
+    with pl.Config(tbl_rows=30, fmt_str_lengths=60, tbl_width_chars=160, float_precision=4):
+        print(f"\nfalse links: {false.height:,} of {linked.height:,} direct links join two different people")
+        print(
+            false.group_by(false_link_kind())
+            .agg(pl.len().alias("links"), pl.col("match_probability").median().alias("median_probability"))
+            .sort("links", descending=True)
+        )
+        print(
+            f"entities holding several people: {entities.height:,} "
+            f"({int(entities['records'].sum() or 0):,} records, largest {int(entities['records'].max() or 0)})"
+        )
 
 
 def staged_sample() -> Path:
@@ -203,7 +261,9 @@ def main() -> None:
         figures.update(accuracy(pl.read_parquet(work / f"{figures['engine']}.parquet"), staged, truth))
         pairs_file = work / f"{figures['engine']}.pairs.parquet"
         if pairs_file.exists():
-            print_recall(figures, staged, truth, pl.read_parquet(work / f"{figures['engine']}.parquet"), pairs_file)
+            clusters = pl.read_parquet(work / f"{figures['engine']}.parquet")
+            print_recall(figures, staged, truth, clusters, pairs_file)
+            print_false_links(staged, truth, clusters, pairs_file)
             review = figures["info"].get("review_pairs", 0)
             print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
     print()

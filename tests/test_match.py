@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.match import SpecError, load_spec, match, parse_spec
 from pipelines.match.blocking import candidate_pairs
+from pipelines.match.cluster import AMBIGUOUS, guarded_clusters
 from pipelines.match.compare import comparison_levels
 from pipelines.match.entities import assign_entity_ids
 from pipelines.match.evaluate import pairwise
@@ -245,7 +246,17 @@ def test_cmnd_against_cccd_is_neutral_not_a_disagreement(result):
 def test_chaining_guard_keeps_records_with_different_ids_apart(result):
     a, b, c = (entity(result, f"chain-{x}") for x in "abc")
     assert a != c
-    assert b in (a, c)
+    # B (no ID) shares a phone with A and a household book with C, about equally strong evidence
+    # (phone vs household, under log2(0.95 / 0.05) bits apart): it is linked to neither, both pairs
+    # are queued for a reviewer with the ambiguity guard's reason
+    assert b not in (a, c)
+    queued = result.pairs.filter(
+        (pl.col("left_id").is_in(["chain-b"]) | pl.col("right_id").is_in(["chain-b"]))
+        & (pl.col("left_id").is_in(["chain-a", "chain-c"]) | pl.col("right_id").is_in(["chain-a", "chain-c"]))
+    )
+    assert queued["decision"].cast(pl.String).to_list() == ["refused", "refused"]
+    assert set(queued["decision_reason"]) == {AMBIGUOUS}
+    assert queued["match_probability"].min() >= 0.95
 
 
 def test_background_duplicates_found_with_high_precision(result, table):
@@ -478,6 +489,17 @@ LEVENSHTEIN = {"name": "name", "column": "name", "levels": [{"kind": "levenshtei
         ({**SMALL_SPEC, "derive": [{"name": "x"}]}, r"\[\[derive\]\] #1: `from` \(the input column\) is required"),
         ({**SMALL_SPEC, "cannot_link": [{"levels": "name"}]}, r"\[\[cannot_link\]\] #1: `levels`: expected table"),
         ({**SMALL_SPEC, "survivorship": {"name": "longest_first"}}, r"\[survivorship\] name: rule must be one of"),
+        (
+            {**SMALL_SPEC, "compare": [{**LEVENSHTEIN, "levels": [{"kind": "exact", "common_words": 0.01}]}]},
+            r"level #1: `common_words` does not apply to level kind 'exact'",
+        ),
+        (
+            {
+                **SMALL_SPEC,
+                "compare": [{**LEVENSHTEIN, "levels": [{"kind": "levenshtein", "distance": 1, "common_words": 1.5}]}],
+            },
+            r"level #1: `common_words`: expected number in \(0, 1\)",
+        ),
     ],
 )
 def test_every_spec_mistake_is_a_spec_error_naming_section_entry_and_key(spec, message):
@@ -665,6 +687,47 @@ def test_a_date_ladder_without_a_year_level_is_neutral_on_a_year_only_date():
     assert levels["born"].to_list() == [None, 1]  # year vs date: missing (neutral); two dates a day apart: within
 
 
+def test_an_edit_between_two_common_words_is_its_own_level_and_a_rare_slip_stays_a_typo():
+    ladder = [
+        {"kind": "exact"},
+        {"kind": "levenshtein", "label": "other_name", "distance": 1, "common_words": 0.2},
+        {"kind": "levenshtein", "label": "typo", "distance": 1},
+    ]
+    spec = parse_spec(
+        {"match": {"id": "id"}, "blocking": [{"on": "city"}], "compare": [{"column": "name", "levels": ladder}]}
+    )
+    names = ["nguyen thi ha", "nguyen thi kha", "nguyen thi ha", "nguyen thi kha", "nguyen thi haa", "tran an"]
+    names += ["le van ha", "le van kha"] * 4  # ha and kha in 6 names of 14 each; haa in 1
+    table = pl.DataFrame({"id": [str(i) for i in range(len(names))], "city": ["x"] * len(names), "name": names})
+    work = prepare(table, spec)
+    pairs = [(0, 1), (0, 4), (0, 2), (5, 0)]
+    levels = comparison_levels(
+        work,
+        pl.Series([a for a, _ in pairs], dtype=pl.UInt32),
+        pl.Series([b for _, b in pairs], dtype=pl.UInt32),
+        spec.comparisons,
+    )
+    labels = [lv.label for lv in spec.comparisons[0].levels] + ["different"]
+    # ha / kha: each in 6 of 14 names (>= 20 %): another name; ha / haa: "haa" in 1: a slip
+    assert [labels[v] for v in levels["name"]] == ["other_name", "typo", "exact", "different"]
+    stricter = parse_spec(
+        {
+            "match": {"id": "id"},
+            "blocking": [{"on": "city"}],
+            "compare": [{"column": "name", "levels": [{**ladder[1], "common_words": 0.5}, ladder[2]]}],
+        }
+    )
+    levels = comparison_levels(
+        prepare(table, stricter), pl.Series([0], dtype=pl.UInt32), pl.Series([1], dtype=pl.UInt32), stricter.comparisons
+    )
+    assert levels["name"].to_list() == [1]  # neither word is in half the names: a typo
+    few = table.head(6)  # ha and kha in 2 names each: under 5 names, never common, whatever their share
+    levels = comparison_levels(
+        prepare(few, spec), pl.Series([0], dtype=pl.UInt32), pl.Series([1], dtype=pl.UInt32), spec.comparisons
+    )
+    assert [labels[v] for v in levels["name"]] == ["typo"]
+
+
 def test_declared_date_forms_and_day_order_are_obeyed():
     base = {
         "match": {"id": "id", "allow_unreadable_dates": True},
@@ -804,3 +867,34 @@ def test_typed_dates_with_a_precision_column_compare_a_year_only_date_on_its_yea
     assert prepare(table, spec)["birth_date_any_order"].is_null().to_list() == [True, False, False]
     # the precision column is optional: without it typed dates are full dates
     assert _date_levels(spec, table.drop("dob_precision"), [(0, 2)]) == ["exact"]
+
+
+def _guard(weights: dict[tuple[int, int], float]) -> tuple[list[int], dict[tuple[int, int], str]]:
+    """guarded_clusters over 3 records: record 0 linked to 1 and 2 with the given weights, and 1 / 2
+    scored as a conflict (-5 bits) when the guard asks. Returns cluster labels and refusal reasons."""
+
+    def score_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
+        w = [weights.get((a, b), -5.0) for a, b in pairs.select("l", "r").iter_rows()]
+        return pairs.select("l", "r").with_columns(
+            pl.Series("match_weight", w, dtype=pl.Float64),
+            pl.Series("match_probability", [1 / (1 + 2**-x) for x in w], dtype=pl.Float64),
+            pl.lit(None, pl.String).alias("veto"),
+        )
+
+    links = score_pairs(pl.DataFrame({"l": [0, 0], "r": [1, 2]}, schema={"l": pl.UInt32, "r": pl.UInt32}))
+    clusters, refused, _, _ = guarded_clusters(3, links, 12, score_pairs, 0.95, 0.0)
+    return clusters.to_list(), {(a, b): why for a, b, why in refused.select("l", "r", "reason").iter_rows()}
+
+
+def test_a_record_torn_between_two_different_people_is_linked_to_neither():
+    # 0 is about as like 1 as 2 (1 bit apart, under log2(0.95 / 0.05) = 4.2), and 1 and 2 differ: review both
+    clusters, refused = _guard({(0, 1): 10.0, (0, 2): 9.0})
+    assert len(set(clusters)) == 3
+    assert refused == {(0, 1): AMBIGUOUS, (0, 2): AMBIGUOUS}
+    # far likelier 1 than 2 (6 bits): linked to 1, the link to 2 refused by the chaining guard
+    clusters, refused = _guard({(0, 1): 15.0, (0, 2): 9.0})
+    assert clusters[0] == clusters[1] != clusters[2]
+    assert list(refused) == [(0, 2)] and refused[(0, 2)] != AMBIGUOUS
+    # 1 and 2 the same person (their pair a link): no conflict, one cluster
+    clusters, refused = _guard({(0, 1): 10.0, (0, 2): 9.0, (1, 2): 12.0})
+    assert len(set(clusters)) == 1 and not refused

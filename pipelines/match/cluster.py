@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import polars as pl
 
 L, R = "l", "r"
@@ -74,6 +75,45 @@ def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
     return labels.join(active, on="node", how="left", suffix="_new", maintain_order="left").select(
         pl.coalesce("c_new", "c").alias("c")
     )["c"]
+
+
+AMBIGUOUS = "ambiguity guard: about as strong a link to a record its evidence says is someone else"
+
+
+def _ambiguous_links(
+    ordered: pl.DataFrame, known: pl.DataFrame, conflict_below_weight: float, link_threshold: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Links kept, and links taken out because their record is torn between two others.
+
+    A record linked to two records that cannot be one person (their pair is a conflict) is
+    one of them at most: the stronger link is kept only when it is at least link_threshold
+    likelier than the other (its weight ahead by log2(p / (1 - p)) bits: 4.2 at 0.95);
+    otherwise both links go to review. (A copy with a typo and only a birth year matches two
+    namesakes born that year equally well: linking it to either is a coin toss.)
+    """
+    margin = float(np.log2(link_threshold / (1.0 - link_threshold)))
+    both = pl.concat(
+        [
+            ordered.select(pl.col(L).alias("a"), pl.col(R).alias("b"), "match_weight"),
+            ordered.select(pl.col(R).alias("a"), pl.col(L).alias("b"), "match_weight"),
+        ]
+    )
+    conflicts = known.filter((pl.col("match_weight") < conflict_below_weight) | pl.col("veto").is_not_null()).select(
+        pl.col(L).alias("x"), pl.col(R).alias("y")
+    )
+    torn = (
+        both.join(both, on="a", suffix="2")
+        .filter(pl.col("b") < pl.col("b2"))
+        .join(conflicts, left_on=["b", "b2"], right_on=["x", "y"], how="semi")
+        .filter((pl.col("match_weight") - pl.col("match_weight2")).abs() < margin)
+    )
+    taken = (
+        pl.concat([torn.select("a", "b"), torn.select("a", pl.col("b2").alias("b"))])
+        .select(pl.min_horizontal("a", "b").alias(L), pl.max_horizontal("a", "b").alias(R))
+        .unique()
+    )
+    out = ordered.join(taken, on=[L, R], how="semi")
+    return ordered.join(taken, on=[L, R], how="anti"), out.select(L, R, "match_weight", "match_probability")
 
 
 def guarded_clusters(
@@ -154,7 +194,6 @@ def guarded_clusters(
 
     # greedy union strongest link first; per component, Python over its few links only
     new_label = {}
-    refused_rows = []
     ordered = pl.concat(
         [
             susp_links.select(L, R, "match_weight", "match_probability"),
@@ -163,7 +202,10 @@ def guarded_clusters(
             ),
         ]
     )
-    ordered = ordered.unique([L, R]).sort(["match_weight", L, R], descending=[True, False, False])
+    ordered = ordered.unique([L, R])
+    ordered, ambiguous = _ambiguous_links(ordered, known, conflict_below_weight, link_threshold)
+    refused_rows = [(*row, AMBIGUOUS) for row in ambiguous.iter_rows()]
+    ordered = ordered.sort(["match_weight", L, R], descending=[True, False, False])
     group: dict[int, set[int]] = {}
     for row in members["row"].to_list():
         group[row] = {row}

@@ -30,6 +30,9 @@ _SCORERS = {
 }
 
 
+COMMON_WORDS_MIN_VALUES = 5  # a word in fewer values is never common (a level's common_words)
+
+
 class ValueCodes:
     """Integer codes of each column's distinct values, computed once per table.
 
@@ -42,6 +45,22 @@ class ValueCodes:
         self.work = work
         self._codes: dict[str, tuple[pl.Series, pl.Series]] = {}
         self._shared: dict[tuple[str, ...], dict[str, tuple[pl.Series, pl.Series]]] = {}
+        self._word_shares: dict[str, pl.DataFrame] = {}
+
+    def word_shares(self, column: str) -> pl.DataFrame:
+        """``word``, ``share``: each word of the column and the share of its non-missing values that hold it
+        (0 for a word in fewer than COMMON_WORDS_MIN_VALUES values: on a small table no word is common by chance)."""
+        if column not in self._word_shares:
+            values = self.work[column].cast(pl.String).drop_nulls()
+            words = values.str.split(" ").list.unique().explode().drop_nulls().rename("word")
+            self._word_shares[column] = words.value_counts(name="n").select(
+                "word",
+                pl.when(pl.col("n") >= COMMON_WORDS_MIN_VALUES)
+                .then(pl.col("n") / max(len(values), 1))
+                .otherwise(0.0)
+                .alias("share"),
+            )
+        return self._word_shares[column]
 
     def get(self, column: str, space: tuple[str, ...] | None = None) -> tuple[pl.Series, pl.Series]:
         """(code per row, 1-based and null for a missing value; the value of each code).
@@ -127,7 +146,9 @@ class _PairColumns:
             if len(distinct):
                 left = by_code.gather(pl.Series((distinct >> np.uint64(32)).astype(np.int64) - 1))
                 right = by_code.gather(pl.Series((distinct & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1))
-                if kind == "word_subset":  # 1.0 when every word of one value is a word of the other
+                if kind == "common_words":  # 1.0 when the values differ in words, all of them common
+                    values = _common_words(left, right, self.value_codes.word_shares(column), cutoff)
+                elif kind == "word_subset":  # 1.0 when every word of one value is a word of the other
                     wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
                     subset = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
                     values = (
@@ -147,6 +168,27 @@ class _PairColumns:
             out[valid] = np.asarray(values, dtype=np.float64)[inverse]
             self._scores[key] = pl.Series("score", out).fill_nan(None)
         return self._scores[key]
+
+
+def _common_words(left: pl.Series, right: pl.Series, shares: pl.DataFrame, least: float) -> np.ndarray:
+    """1.0 per value pair whose words differ on both sides, every differing word in at least ``least``
+    of the column's values (one common name in place of another), else 0.0."""
+    wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
+    pairs = pl.DataFrame({"a": left, "b": right}).with_row_index("i")
+    diff = pairs.select("i", wa.list.set_difference(wb).alias("da"), wb.list.set_difference(wa).alias("db"))
+    rarest = (
+        diff.select("i", pl.concat_list("da", "db").alias("word"))
+        .explode("word")
+        .join(shares, on="word", how="left")
+        .group_by("i")
+        .agg(pl.col("share").fill_null(0.0).min().alias("rarest"))
+    )
+    out = diff.join(rarest, on="i", how="left", maintain_order="left").select(
+        ((pl.col("da").list.len() > 0) & (pl.col("db").list.len() > 0) & (pl.col("rarest") >= least))
+        .fill_null(False)
+        .cast(pl.Float64)
+    )
+    return out.to_series().to_numpy()
 
 
 def _holds(
@@ -196,11 +238,10 @@ def _holds(
         case "jaro_winkler" | "token_set" | "ratio":
             score = cols.score(column, level.kind, cutoffs.get(level.kind), other, space)
             scale = 1.0 if level.kind == "jaro_winkler" else 100.0
-            return (score >= level.threshold * scale).alias("holds")
+            return _common(score >= level.threshold * scale, level, column, cols, other, space).alias("holds")
         case "levenshtein":
-            return (cols.score(column, level.kind, cutoffs.get(level.kind), other, space) <= level.distance).alias(
-                "holds"
-            )
+            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space) <= level.distance
+            return _common(holds, level, column, cols, other, space).alias("holds")
         case "one_digit":
             same_length = frame.select(
                 pl.col("a").cast(pl.String).str.len_chars() == pl.col("b").cast(pl.String).str.len_chars()
@@ -210,6 +251,20 @@ def _holds(
         case _:
             raise ValueError(f"unknown level kind {level.kind}")
     return frame.select(pl.when(both).then(expr).alias("holds")).to_series()
+
+
+def _common(
+    holds: pl.Series,
+    level: Level,
+    column: str,
+    cols: _PairColumns,
+    other: str | None,
+    space: tuple[str, ...] | None,
+) -> pl.Series:
+    """``holds`` and, with the level's ``common_words``, the values differ only in common words."""
+    if level.common_words is None:
+        return holds
+    return holds & (cols.score(column, "common_words", level.common_words, other, space) == 1.0)
 
 
 def _cutoffs(comp: Comparison) -> dict[str, float]:

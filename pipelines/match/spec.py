@@ -270,7 +270,17 @@ LEVEL_KEYS = {
     "threshold": Key("number", None, "similarity at or above which the level holds", gt=0, le=1),
     "distance": Key("number", None, "largest distance at which the level holds", ge=0),
     "days": Key("int", None, "largest date difference in days", ge=0),
+    "common_words": Key(
+        "number",
+        None,
+        "text kinds only: the level holds only where the two values differ in words (at least one on each side) "
+        "that are all common, each in at least this share of the column's values (and in 5 at least): one real "
+        "name for another, not a clerk's slip",
+        gt=0,
+        lt=1,
+    ),
 }
+COMMON_WORDS_KINDS = ("levenshtein", "jaro_winkler", "ratio", "token_set")
 DATES_KEYS = {
     "column": Key("str", REQUIRED, "a date column (text, or typed with a `precision` column)"),
     "day_first": Key("bool", True, "read 05/03/1990 as 5 March (false: May 3)"),
@@ -355,6 +365,7 @@ class Level:
     threshold: float | None = None
     distance: float | None = None
     days: int | None = None
+    common_words: float | None = None  # and the words the values differ in are all this common
 
 
 @dataclass(frozen=True)
@@ -526,6 +537,10 @@ def _parse_level(entry: Any, where: str) -> Level:
         )
     if values["columns"] is not None and values["column"] is not None:
         raise SpecError(f"{where}: give `column` or `columns`, not both")
+    if values["common_words"] is not None and kind not in COMMON_WORDS_KINDS:
+        raise SpecError(
+            f"{where}: `common_words` does not apply to level kind {kind!r} (only to {', '.join(COMMON_WORDS_KINDS)})"
+        )
     return Level(
         kind=kind,
         label=values["label"] or kind,
@@ -533,6 +548,7 @@ def _parse_level(entry: Any, where: str) -> Level:
         threshold=values["threshold"],
         distance=values["distance"],
         days=values["days"],
+        common_words=values["common_words"],
     )
 
 
