@@ -147,26 +147,35 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--work", type=Path, default=Path("/tmp/wardbridge-increment-bench"))
     parser.add_argument("--step", choices=("base", "increment", "full"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep --work's split and base state from an earlier run (skip the base run)",
+    )
     args = parser.parse_args()
     if args.step:
         print(json.dumps(child(args.step, args.work), default=str))
         return
-    if not args.staged:
-        parser.error("give --staged")
-    from pipelines.match import load_spec
+    reuse = args.reuse and (args.work / "state" / "manifest.json").exists()
+    if not reuse:
+        if not args.staged:
+            parser.error("give --staged")
+        from pipelines.match import load_spec
 
-    spec = load_spec(PEOPLE_SPEC)
-    if args.work.exists():
-        shutil.rmtree(args.work)
-    args.work.mkdir(parents=True)
-    staged = read_staged(args.staged, spec.input_columns | spec.optional_columns)
-    base, increment = split(staged, spec.id_column, args.new, args.changed, args.seed)
-    del staged
-    base.write_parquet(args.work / "base.parquet")
-    increment.write_parquet(args.work / "increment.parquet")
-    print(f"base {base.height:,} records, increment {increment.height:,} ({args.changed:,} changed)", flush=True)
+        spec = load_spec(PEOPLE_SPEC)
+        if args.work.exists():
+            shutil.rmtree(args.work)
+        args.work.mkdir(parents=True)
+        staged = read_staged(args.staged, spec.input_columns | spec.optional_columns)
+        base, increment = split(staged, spec.id_column, args.new, args.changed, args.seed)
+        del staged
+        base.write_parquet(args.work / "base.parquet")
+        increment.write_parquet(args.work / "increment.parquet")
+        print(f"base {base.height:,} records, increment {increment.height:,} ({args.changed:,} changed)", flush=True)
     figures = {}
-    for step in ("base", "increment", "full"):
+    if reuse:
+        figures["base"] = json.loads((args.work / "base.json").read_text())
+    for step in ("increment", "full") if reuse else ("base", "increment", "full"):
         print(f"running {step} ...", flush=True)
         done = subprocess.run(
             [sys.executable, __file__, "--step", step, "--work", str(args.work)],
@@ -178,6 +187,8 @@ def main() -> None:
         if done.returncode:
             raise SystemExit(f"{step} failed with exit code {done.returncode}")
         figures[step] = json.loads(done.stdout.strip().splitlines()[-1])
+        if step == "base":
+            (args.work / "base.json").write_text(json.dumps(figures[step], default=str))
         print(json.dumps(figures[step], default=str)[:1500], flush=True)
     b, i, f = figures["base"], figures["increment"], figures["full"]
     print()
