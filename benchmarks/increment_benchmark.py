@@ -174,7 +174,8 @@ def main() -> None:
         print(f"base {base.height:,} records, increment {increment.height:,} ({args.changed:,} changed)", flush=True)
     figures = {}
     if reuse:
-        figures["base"] = json.loads((args.work / "base.json").read_text())
+        saved = args.work / "base.json"
+        figures["base"] = json.loads(saved.read_text()) if saved.exists() else None
     for step in ("increment", "full") if reuse else ("base", "increment", "full"):
         print(f"running {step} ...", flush=True)
         done = subprocess.run(
@@ -192,9 +193,11 @@ def main() -> None:
         print(json.dumps(figures[step], default=str)[:1500], flush=True)
     b, i, f = figures["base"], figures["increment"], figures["full"]
     print()
-    print(
-        f"base run (fit):        {b['match_s']:8.1f} s, peak {b['peak_mib']:,.0f} MiB, {b['pairs']:,} pairs; state saved in {b['save_s']:.1f} s"
-    )
+    if b:
+        print(
+            f"base run (fit):        {b['match_s']:8.1f} s, peak {b['peak_mib']:,.0f} MiB, {b['pairs']:,} pairs; "
+            f"state saved in {b['save_s']:.1f} s"
+        )
     print(
         f"increment:             {i['increment_s']:8.1f} s, peak {i['peak_mib']:,.0f} MiB "
         f"(state loaded in {i['load_s']:.1f} s, saved in {i['save_s']:.1f} s)"
