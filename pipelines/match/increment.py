@@ -14,19 +14,21 @@ their order. It is built so:
 1. A *changed* record (a record id the state holds) is its old version removed and its
    new version added. Row numbers of the remaining records keep their order.
 2. Blocking: per rule, only the blocks (key values) holding a new or removed record are
-   paired again, old and new membership alike. A pair the rule found before in such a
-   block and does not find now is *lost* by the rule: a capped block (sorted window)
-   shifts when a record enters it, and a block that grows past ``max_block`` is windowed
-   from then on, so pairs of two existing records can be lost or gained too; a rule keyed
-   on a list keeps a lost pair when another (untouched) block of it still pairs them.
-   Pairs the rules no longer find leave the candidates; new ones are scored with the
-   frozen model.
-3. Every record of a new pair, of a pair that entered or left the candidates or changed
-   its rules, every new record and every linked neighbour of a removed record is a seed;
-   the seeds' connected components of the new link graph are re-clustered by the same
-   chaining guard (the components hold whole old components, so untouched components
-   keep their clusters). Entity ids of the re-clustered records are assigned from the
-   previous lineage as in a full run; every other entity keeps its id and its records.
+   looked at. One within ``max_block`` before and after, losing no record, gains the pairs
+   of its new records (its other pairs are the same). Any other (capped before or after,
+   or losing a changed record) is paired whole before and after and the difference
+   taken: a capped block (sorted window) shifts when a record enters it, and a block
+   that grows past ``max_block`` is windowed from then on, so pairs of two existing
+   records can be lost or gained too; a rule keyed on a list keeps a lost pair when
+   another (untouched) block of it still pairs them. Pairs the rules no longer find leave
+   the candidates; new ones are scored with the frozen model.
+3. Re-clustering: new records, both records of every link gained or lost, and every
+   linked neighbour of a removed record are seeds; the seeds' connected components of
+   the new link graph (which hold whole old components) go through the same chaining
+   guard; every other component keeps its clusters. A new pair that is not a link and
+   reaches outside those components is decided on its records' entities (as a full run
+   decides it). Entity ids of the re-clustered records are assigned from the previous
+   lineage as in a full run; every other entity keeps its id and its records.
 """
 
 from __future__ import annotations
