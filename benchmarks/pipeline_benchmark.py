@@ -5,6 +5,14 @@ Run on demand (not a test), with the bench dependency group (psutil):
     uv run --group bench python benchmarks/pipeline_benchmark.py                     # 1,000,000 people
     uv run --group bench python benchmarks/pipeline_benchmark.py --people 20000
     uv run --group bench python benchmarks/pipeline_benchmark.py --from /tmp/registries --keep /tmp/bench
+    uv run --group bench python benchmarks/pipeline_benchmark.py --publish-only /tmp/bench/warehouse \
+        --rest /tmp/bench/pipeline_benchmark.json            # re-time marts + exports only
+
+With ``--publish-only WAREHOUSE`` the warehouse (a finished run's: reference, raw/staged/quarantine,
+entities; its marts and exports are the "previous publication" the new one replaces) is copied into
+the work directory (never changed in place) and only the publishing stages run on the copy. The
+share of the run is then computed with the other stages' seconds of ``--rest`` (the
+pipeline_benchmark.json a full run wrote), shown as "(from --rest)".
 
 Stages, with the engine only (no Dagster), each in its own Python process so that its peak
 RSS is its own (the parent samples the process tree's RSS with psutil; the child reports its
@@ -317,8 +325,9 @@ def report(results: list[dict], people: int, source: str, command: str) -> str:
             continue
         share = f"{100 * r['seconds'] / pipeline_s:6.1f} %" if r["stage"] in PIPELINE and pipeline_s else "   --  "
         rss = max(r["maxrss_mib"], r["sampled_mib"])
+        stage = r["stage"] + (" (from --rest)" if r.get("from_rest") else "")
         lines.append(
-            f"{r['stage']:<26}{r['seconds']:9.1f}{share:>8}{r['cpu_seconds']:9.1f}{mib(rss):>12}"
+            f"{stage:<26}{r['seconds']:9.1f}{share:>8}{r['cpu_seconds']:9.1f}{mib(rss):>12}"
             f"{r['facts']['rows']:>13,}  {r['load']:.2f}"
         )
         for part, s in r["parts"].items():
@@ -354,6 +363,18 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="work here (registries, warehouse) and keep it (default: temp, removed)"
     )
+    parser.add_argument(
+        "--publish-only",
+        type=Path,
+        metavar="WAREHOUSE",
+        help="copy this finished warehouse and time only marts + exports on the copy",
+    )
+    parser.add_argument(
+        "--rest",
+        type=Path,
+        metavar="JSON",
+        help="with --publish-only: pipeline_benchmark.json of a full run, for the other stages' seconds",
+    )
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)  # internal: run one stage
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -365,14 +386,26 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="wardbridge-pipeline-"))
     work.mkdir(parents=True, exist_ok=True)
     stages = list(STAGES)
-    if args.source_dir is not None:
+    earlier: list[dict] = []
+    if args.publish_only is not None:
+        if not (args.publish_only / "wardbridge.duckdb").is_file():
+            parser.error(f"--publish-only {args.publish_only}: not a warehouse (no wardbridge.duckdb)")
+        shutil.copytree(args.publish_only, work / "warehouse", ignore=shutil.ignore_patterns("*.tmp-*", ".*.partial-*"))
+        stages = list(PUBLISHING)
+        if args.rest is not None:
+            earlier = [
+                r | {"from_rest": True}
+                for r in json.loads(args.rest.read_text(encoding="utf-8"))
+                if r.get("stage") in PIPELINE and r["stage"] not in PUBLISHING and "failed" not in r
+            ]
+    elif args.source_dir is not None:
         (work / "registries.path").write_text(str(args.source_dir.resolve()), encoding="utf-8")
         stages.remove("synth")
     env = {**os.environ, "WARDBRIDGE_PSEUDONYM_KEY": os.environ.get("WARDBRIDGE_PSEUDONYM_KEY") or BENCH_KEY}
     env["PYTHONWARNINGS"] = env.get("PYTHONWARNINGS", "ignore::DeprecationWarning")
     command = " ".join(["uv run --group bench python benchmarks/pipeline_benchmark.py", *sys.argv[1:]])
     print(f"work directory {work}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-    results = []
+    results = list(earlier)
     for name in stages:
         result = launch(name, work, args.people, env)
         results.append(result)
@@ -381,6 +414,10 @@ def main() -> None:
         if "failed" in result:
             break
     source = f"from {args.source_dir}" if args.source_dir else "generated"
+    if args.publish_only is not None:
+        source = f"publishing only, on a copy of {args.publish_only}" + (
+            f"; other stages from {args.rest}" if earlier else "; no --rest: shares are of publishing alone"
+        )
     print(report(results, args.people, source, command), flush=True)
     (work / "pipeline_benchmark.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.keep is None:

@@ -4,10 +4,12 @@ Nothing here imports Great Expectations (its import takes seconds); ``quality/gx
 turns these specs into GX expectations and runs them. Three kinds of rules:
 
 * **Declared** (:func:`declared_expectations`): derived from a ``Table`` in
-  pipelines/schema.py — every column exists, coarse value type, ``required`` -> not
-  null, ``allowed`` -> in set, ``primary_key`` -> unique (compound when several
-  columns). The exact declared dtype is checked in Polars (:func:`declared_dtype_outcomes`)
-  because Arrow-backed pandas columns only expose the Python scalar type to GX.
+  pipelines/schema.py — every column exists, ``required`` -> not null, ``allowed`` -> in
+  set, ``primary_key`` -> unique (compound when several columns). Types are checked in
+  Polars (:func:`declared_dtype_outcomes`: the exact declared dtype of every column), not
+  in GX: GX's ``ExpectColumnValuesToBeOfType`` on Arrow-backed pandas columns only sees the
+  Python scalar type, which the exact dtype implies, and it was the costliest expectation
+  of a suite to plan (about a third of a gate's GX time on the marts' small tables).
 * **Domain** (attach per table, ``rules=[...]``): :func:`ward_in_dimension`,
   :func:`mst_check_digit`, :func:`unique`, :func:`age_range`, :func:`between`,
   :func:`matches`. A rule that needs computation (MST check digits, age at a date)
@@ -129,34 +131,11 @@ def _fmt_key(key: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- declared
 
 
-def gx_value_type(dtype: pl.DataType | type[pl.DataType]) -> str | None:
-    """Coarse type name GX can check on an Arrow-backed pandas column, or None.
-
-    ``ExpectColumnValuesToBeOfType`` compares the Arrow dtype's Python scalar type, so
-    Int32/Int64/UInt32 are all ``int`` and Date has no name it accepts; the exact dtype
-    is checked in Polars (:func:`declared_dtype_outcomes`).
-    """
-    d = dtype if isinstance(dtype, pl.DataType) else dtype()
-    if d.is_integer():
-        return "int"
-    if d.is_float():
-        return "float"
-    if d == pl.String:
-        return "str"
-    if d == pl.Boolean:
-        return "bool"
-    if isinstance(d, pl.List):
-        return "list"
-    return None
-
-
 def declared_expectations(table: Table) -> list[Expect]:
     """Expectations derived from the table's declaration in pipelines/schema.py."""
     out: list[Expect] = []
     for f in table.fields:
         out.append(Expect("exists", "ExpectColumnToExist", {"column": f.name}))
-        if (t := gx_value_type(f.dtype)) is not None:
-            out.append(Expect("type", "ExpectColumnValuesToBeOfType", {"column": f.name, "type_": t}))
         if f.required:
             out.append(Expect("required", "ExpectColumnValuesToNotBeNull", {"column": f.name}))
         if f.allowed is not None:

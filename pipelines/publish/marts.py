@@ -101,7 +101,7 @@ def _scan_layer(wh: Warehouse, layer: str, table: Table, columns: list[str] | No
         frame = PartitionedLayer(wh, layer).scan(table.name).collect()
     if columns is not None:
         frame = frame.select([c for c in columns if c in frame.columns])
-    return frame.sort("record_key")
+    return frame  # partitions in path order; every output is sorted by its key (``_sorted``, record_flow)
 
 
 def _scan_named(wh: Warehouse, layer: str, name: str, table: Table) -> pl.DataFrame:
@@ -153,29 +153,41 @@ def accounting_problems(
     states are told apart by staged/quarantined and the ward. Returns the violations (record keys
     only, never values).
     """
+    # one group-by over every key of the four tables (instead of a join per condition): per record key,
+    # how often it is in each table; every condition below reads these counts
+    sources = (("raw", raw), ("staged", staged), ("quarantine", quarantine), ("lineage", lineage))
+    tagged = pl.concat(
+        [
+            frame.select(
+                "record_key",
+                source=pl.lit(name),
+                merged=pl.col("entity_id").is_not_null() if name == "lineage" else pl.lit(False),
+            )
+            for name, frame in sources
+        ]
+    )
+    counts = tagged.group_by("record_key").agg(
+        *((pl.col("source") == name).sum().alias(name) for name, _ in sources),
+        merged=pl.col("merged").sum(),
+    )
     problems = []
 
-    def keys(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select("record_key")
+    def report(what: str, condition: pl.Expr) -> None:
+        found = counts.filter(condition)["record_key"]
+        if found.len():
+            problems.append(f"{registry}: {found.len()} {what}, e.g. {found.sort().head(3).to_list()}")
 
-    def report(what: str, frame: pl.DataFrame) -> None:
-        if frame.height:
-            problems.append(f"{registry}: {frame.height} {what}, e.g. {frame['record_key'].head(3).to_list()}")
-
-    for name, frame in (("raw", raw), ("staged", staged), ("quarantine", quarantine), ("lineage", lineage)):
-        report(f"{name} rows appear more than once", keys(frame).filter(pl.col("record_key").is_duplicated()).unique())
+    raw_n, staged_n, quarantine_n = pl.col("raw"), pl.col("staged"), pl.col("quarantine")
+    for name, _ in sources:
+        report(f"{name} rows appear more than once", pl.col(name) > 1)
+    report("raw rows neither staged nor quarantined (lost)", (raw_n > 0) & (staged_n == 0) & (quarantine_n == 0))
+    report("rows both staged and quarantined", (staged_n > 0) & (quarantine_n > 0))
+    report("staged rows not in the raw table", (staged_n > 0) & (raw_n == 0))
+    report("quarantined rows not in the raw table", (quarantine_n > 0) & (raw_n == 0))
     report(
-        "raw rows neither staged nor quarantined (lost)",
-        keys(raw).join(keys(staged), on="record_key", how="anti").join(keys(quarantine), on="record_key", how="anti"),
+        "staged rows not merged into any entity (missing from the lineage)", (staged_n > 0) & (pl.col("merged") == 0)
     )
-    report("rows both staged and quarantined", keys(staged).join(keys(quarantine), on="record_key", how="semi"))
-    report("staged rows not in the raw table", keys(staged).join(keys(raw), on="record_key", how="anti"))
-    report("quarantined rows not in the raw table", keys(quarantine).join(keys(raw), on="record_key", how="anti"))
-    report(
-        "staged rows not merged into any entity (missing from the lineage)",
-        keys(staged).join(keys(lineage.filter(pl.col("entity_id").is_not_null())), on="record_key", how="anti"),
-    )
-    report("lineage rows that are not staged", keys(lineage).join(keys(staged), on="record_key", how="anti"))
+    report("lineage rows that are not staged", (pl.col("lineage") > 0) & (staged_n == 0))
     return problems
 
 
@@ -595,7 +607,7 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
             restricted[table.name] = (table, frame)
     restricted[REGISTRY_LINKS.name] = (REGISTRY_LINKS, inputs.links)
     restricted[RECORD_FLOW.name] = (RECORD_FLOW, flow.filter(pl.col("state").is_not_null()))
-    restricted[PSEUDONYMS.name] = (PSEUDONYMS, pl.concat([pseudonyms[k] for k in ENTITY_KINDS]))
+    restricted[PSEUDONYMS.name] = (PSEUDONYMS, pl.concat([pseudonyms[k] for k in sorted(ENTITY_KINDS)]))
     restricted = {name: (t, _sorted(t, f)) for name, (t, f) in restricted.items()}
     return Marts(analytics, restricted, reference_date, problems)
 
@@ -604,9 +616,26 @@ def _sorted(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Declared columns and types, rows sorted by the primary key (deterministic output)."""
     frame = table.cast(frame)
     by = list(table.primary_key or table.columns[:1])
-    if len(by) == 1 and frame.height and frame[by[0]].null_count() == 0 and frame[by[0]].is_sorted():
+    if _in_key_order(frame, by):
         return frame  # already in key order (e.g. entity tables as the entity stage wrote them): no re-sort
     return frame.sort(by, nulls_last=True)
+
+
+def _in_key_order(frame: pl.DataFrame, by: list[str]) -> bool:
+    """True when the rows are already sorted by ``by`` (lexicographically, no nulls in the key): one
+    vectorised comparison of each row with the previous one instead of a sort."""
+    if frame.height < 2:
+        return True
+    if any(frame[c].null_count() for c in by):
+        return False
+    if len(by) == 1:
+        return frame[by[0]].is_sorted()
+    before, equal = pl.lit(False), pl.lit(True)
+    for c in by:
+        prev = pl.col(c).shift(1)
+        before = before | (equal & (pl.col(c) < prev))
+        equal = equal & (pl.col(c) == prev)
+    return not frame.select(before.slice(1).any()).item()
 
 
 def _ward_summary(

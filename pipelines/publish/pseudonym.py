@@ -64,13 +64,15 @@ def pseudonymise(ids: pl.Series, kind: str, key: bytes) -> pl.Series:
     padded = key.ljust(_BLOCK, b"\0")
     ipad = bytes(b ^ 0x36 for b in padded).hex()
     opad = bytes(b ^ 0x5C for b in padded).hex()
-    frame = pl.DataFrame({"id": ids.cast(pl.String)}).with_row_index("i")
+    frame = pl.DataFrame({"id": ids.cast(pl.String)})
     with duckdb.connect() as con:
+        # a projection keeps the rows' order (DuckDB's preserve_insertion_order, on by default; set
+        # here so that a changed default cannot reorder): no ORDER BY over a row index
+        con.execute("SET preserve_insertion_order = true")
         con.register("ids", frame.to_arrow())
         out = con.execute(
-            f"SELECT i, CASE WHEN id IS NULL THEN NULL ELSE left(sha256(unhex('{opad}') || "
-            f"unhex(sha256(unhex('{ipad}') || encode(? || ':' || id)))), {PSEUDONYM_HEX}) END AS p "
-            "FROM ids ORDER BY i",
+            f"SELECT CASE WHEN id IS NULL THEN NULL ELSE left(sha256(unhex('{opad}') || "
+            f"unhex(sha256(unhex('{ipad}') || encode(? || ':' || id)))), {PSEUDONYM_HEX}) END AS p FROM ids",
             [kind],
         ).pl()
     return out["p"].rename(ids.name)
