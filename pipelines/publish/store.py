@@ -34,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.schema import MART_SCHEMA, RESTRICTED_SCHEMA, WARD_PARTITION, WARD_PARTITIONED, Table
@@ -95,9 +96,13 @@ def write_duckdb(path: Path, schema: str, tables: Iterable[tuple[Table, pl.DataF
 
 
 def _write_parquet(path: Path, table: Table, frame: pl.DataFrame) -> None:
+    _write_arrow(path, arrow_table(table, frame))
+
+
+def _write_arrow(path: Path, data: pa.Table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(
-        arrow_table(table, frame),
+        data,
         path,
         compression="zstd",
         compression_level=3,
@@ -115,8 +120,13 @@ def write_parquet_tree(root: Path, tables: Iterable[tuple[Table, pl.DataFrame]])
         inner = Table(
             table.name, table.description, tuple(f for f in table.fields if f.name != WARD_PARTITION), table.primary_key
         )
-        for (code,), part in sorted(frame.partition_by(WARD_PARTITION, as_dict=True).items()):
-            _write_parquet(root / table.name / f"{WARD_PARTITION}={code}" / "data.parquet", inner, part)
+        # the whole table converted to Arrow once, each ward's rows taken from it (in their order): the
+        # same files as converting each partition, without a cast and a schema per partition
+        data = arrow_table(inner, frame.drop(WARD_PARTITION))
+        rows = frame.select(pl.col(WARD_PARTITION), row=pl.int_range(pl.len(), dtype=pl.UInt32))
+        for code, idx in rows.group_by(WARD_PARTITION).agg("row").sort(WARD_PARTITION).iter_rows():
+            path = root / table.name / f"{WARD_PARTITION}={code}" / "data.parquet"
+            _write_arrow(path, data.take(pa.array(idx, pa.uint32())))
 
 
 def _clean_leftovers(root: Path) -> None:
