@@ -165,10 +165,12 @@ def _blocking_delta(
     for i, rule in enumerate(spec.blocking):
         bit = 1 << i
         on = list(rule.on)
-        old_keyed = _keyed(old_work, rule)
         added = _keyed(added_work, rule)
-        gone = old_keyed.filter(pl.col(ROW).is_in(removed_rows.implode()))
+        gone = _keyed(old_work[removed_rows], rule) if removed_rows.len() else added.clear()
         touched = pl.concat([added.select(on), gone.select(on)]).unique()
+        # the records that can be in a touched block: a value of each plain key column among the touched
+        scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
+        old_keyed = _keyed(old_work.filter(_near(touched, scalar)), rule)
         if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
             gaps = pl.concat([old_keyed, added.select(old_keyed.columns)]).filter(pl.col(rule.missing).is_null())
             touched = touched.join(gaps.select(on), on=on, how="semi")
@@ -200,7 +202,7 @@ def _blocking_delta(
         )
         lost = before.join(after, on=[L, R], how="anti")
         if lost.height and any(isinstance(old_work.schema[c], pl.List) for c in on):
-            lost = _still_found(lost, old_keyed, touched, mapping, keep, rule, i)
+            lost = _still_found(lost, old_work, touched, mapping, rule, i)
         plain = touched.join(whole, on=on, how="anti")
         members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
         added_plain = added.join(plain, on=on, how="semi")
@@ -232,27 +234,36 @@ def _blocking_delta(
     return delta, pl.DataFrame(report)
 
 
+def _near(keys: pl.DataFrame, scalar: list[str]) -> pl.Expr:
+    """Records whose every plain key column holds a value found in ``keys`` (all that can share one)."""
+    if not scalar:
+        return pl.lit(True)
+    return pl.all_horizontal(pl.col(c).is_in(keys[c].unique().implode()) for c in scalar)
+
+
 def _still_found(
     lost: pl.DataFrame,
-    old_keyed: pl.DataFrame,
+    old_work: pl.DataFrame,
     touched: pl.DataFrame,
     mapping: pl.Series,
-    keep: pl.Series,
     rule: BlockingRule,
     index: int,
 ) -> pl.DataFrame:
     """Lost pairs of a list-keyed rule that another, untouched block of the rule still pairs (kept, not lost)."""
-    keyed = _renumber(old_keyed, mapping, (ROW,))
-    ends = pl.concat([lost[L], lost[R]]).unique().implode()
-    mine = keyed.filter(pl.col(ROW).is_in(ends)).select(ROW, *rule.on)
+    on = list(rule.on)
+    scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
+    ends = pl.concat([lost[L], lost[R]]).unique().sort()
+    # lost pairs are in new row numbers: their records' old rows
+    old_rows = mapping.is_not_null().arg_true().cast(pl.UInt32).gather(ends)
+    mine = _renumber(_keyed(old_work[old_rows], rule), mapping, (ROW,)).select(ROW, *on)
     shared = (
-        lost.join(mine.rename({ROW: L}), on=L)
-        .join(mine.rename({ROW: R}), on=[R, *rule.on])
-        .join(touched, on=list(rule.on), how="anti")
+        lost.join(mine.rename({ROW: L}), on=L).join(mine.rename({ROW: R}), on=[R, *on]).join(touched, on=on, how="anti")
     )
     if not shared.height:
         return lost
-    others, _ = _pairs_of(keyed.join(shared.select(rule.on).unique(), on=list(rule.on), how="semi"), rule, index)
+    keys = shared.select(on).unique()
+    blocks = _keyed(old_work.filter(_near(keys, scalar)), rule).join(keys, on=on, how="semi")
+    others, _ = _pairs_of(_renumber(blocks, mapping, (ROW,)), rule, index)
     return lost.join(others, on=[L, R], how="anti")
 
 
