@@ -381,3 +381,32 @@ def test_per_value_expectations_decided_on_distinct_values_give_the_same_outcome
     sex = [o for o in result.outcomes if o.rule == "allowed" and o.columns == ("sex",)][0]
     assert sex.success and sex.element_count == 48 and "2 distinct values" in sex.detail
     assert [o for o in result.outcomes if o.rule == "required" and o.columns == ("record_key",)][0].detail is None
+
+
+def test_the_gx_suite_of_every_mart_table_covers_its_declaration_check():
+    """The marts are gated by GX alone: each constraint ``Table.validate`` checks is an expectation too."""
+    from pipelines.schema import ANALYTICS_TABLES, RESTRICTED_TABLES
+
+    for table in (*ANALYTICS_TABLES, *RESTRICTED_TABLES):
+        suite = {(e.rule, e.columns) for e in qgx.suite_for(table)}
+        for f in table.fields:
+            assert ("exists", (f.name,)) in suite, (table.name, f.name)
+            assert not f.required or ("required", (f.name,)) in suite, (table.name, f.name)
+            assert f.allowed is None or ("allowed", (f.name,)) in suite, (table.name, f.name)
+        if table.primary_key:
+            assert ("primary_key", tuple(table.primary_key)) in suite, table.name
+            # GX's uniqueness ignores nulls; Table.validate would count null keys as duplicates: not-null covers it
+            assert all(f.required for f in table.fields if f.name in table.primary_key), table.name
+
+
+def test_what_the_declaration_check_rejects_the_gx_gate_rejects():
+    bad = good_population(12).with_row_index("i")
+    bad = bad.with_columns(
+        full_name=pl.when(pl.col("i") == 1).then(None).otherwise(pl.col("full_name")),
+        sex=pl.when(pl.col("i") == 2).then(pl.lit("?")).otherwise(pl.col("sex")),
+    ).drop("i")
+    bad = pl.concat([bad, bad.slice(6, 1)])
+    declared = POP.validate(bad)
+    assert len(declared) == 3  # required, allowed, duplicate key
+    result = qgx.validate(POP, bad)
+    assert {o.rule for o in result.failures} >= {"required", "allowed", "primary_key"}
