@@ -13,20 +13,21 @@ adds the two other uses:
   before this one)), so the first pair of a large unlabelled pattern comes first and a second pair of
   the same pattern counts less (a batch covers many patterns instead of one).
 
-* **thresholds** (``refine_thresholds``): from the labelled pairs and their current match probability.
-  - ``link_threshold`` is *lowered* to the lowest labelled probability t at which the labelled pairs
-    at or above t are "same" in a share >= the precision target, counting one imaginary "different"
-    pair (at 0.995 that takes about 200 consecutive "same" answers), and only with at least
-    ``min_labels`` labels between t and the current threshold. It is *raised* only when at least
-    ``min_labels`` labelled pairs at or above it show a precision below the target: to the lowest
-    labelled probability above which the labels meet the target (else just above the highest
-    "different" one). Without such evidence it stays where it is.
+* **thresholds** (``refine_thresholds``): from the labelled pairs and their current match probability,
+  pooled per 1-bit band of match weight (``band_rates``: a band's share of "same" answers, shrunk to the
+  model's probability by one pseudo-label). Selection by comparison vector leaves P(match | weight)
+  unbiased, so a band's labels estimate its open pairs.
+  - ``link_threshold``: the lowest one at which the links' estimated precision (the band rates over the
+    open pairs at or above it) is >= the target. It is *raised* only with at least ``min_labels``
+    labels at or above the current one; *lowered* only with ``min_labels`` labels between the new and
+    the current threshold that are themselves "same" in a share >= the target, and never below the
+    lowest label. Without such evidence it stays where it is.
   - ``review_threshold``: the ``min_labels`` lowest-probability labelled pairs below the link threshold
     are the bottom band of the queue. If at least ``queue_rate`` of them are "same", true pairs are
     still found at the bottom, so the queue is extended downwards until it holds ``review_fill`` of the
     review budget (``review_share`` of the records; labelled pairs are decided and do not count). If
-    none of them is "same", the threshold is raised to the lowest "same" answer seen (or the band's top).
-    A queue over the budget is cut back to it in any case.
+    none of them is "same", the threshold is raised to the top of that band (at most to the lowest
+    "same" answer). A queue over the budget is cut back in any case.
 
 Why "different" answers do not refine u (or m): the labelled pairs are chosen by their comparison
 vector (the most uncertain ones first), so they are not a sample of non-matches (nor the "same" ones of
