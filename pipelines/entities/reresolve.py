@@ -211,10 +211,11 @@ def affected(staged: pl.DataFrame, diff: ReferenceDiff | None) -> pl.Series:
         | pl.col("new_uid").is_in(units).fill_null(False)
         | pl.col("ward_candidates").list.eval(pl.element().is_in(units)).list.any().fill_null(False)
     )
-    text = _squashed("address")
-    by_name = (
-        pl.any_horizontal(text.str.contains_any(sorted(diff.names)).fill_null(False)) if diff.names else pl.lit(False)
-    )
+    by_name = pl.lit(False)
+    if diff.names:  # each distinct address cleaned once (a household's members share theirs)
+        distinct = staged.select(pl.col("address").drop_nulls().unique())
+        named = distinct.filter(_squashed("address").str.contains_any(sorted(diff.names)))["address"]
+        by_name = pl.col("address").is_in(named.implode()).fill_null(False)
     condition = by_unit | by_name
     if diff.names_changed:
         condition = (
