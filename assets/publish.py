@@ -74,6 +74,9 @@ def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator
     description="Build the marts and publish them atomically (write aside, validate, swap in).",
 )
 def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    from quality import gx
+
+    gx.preload()  # GX's import overlaps reading and building the marts
     wh = warehouse.get()
     key = pseudonym_key()
     marts = build_marts(read_inputs(wh), key)

@@ -200,7 +200,9 @@ def stage_marts(work: Path, people: int, clock: Clock) -> dict:
     from pipelines.publish.pseudonym import pseudonym_key
     from pipelines.publish.store import publish_marts
     from pipelines.warehouse import Warehouse
+    from quality import gx
 
+    gx.preload()  # as assets/publish.py: GX's import overlaps reading and building
     wh = Warehouse(work / "warehouse")
     inputs = clock.timed("read inputs", read_inputs, wh)
     marts = clock.timed("build", build_marts, inputs, pseudonym_key())

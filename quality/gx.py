@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -379,17 +380,35 @@ def _chunks(frame: pl.DataFrame, chunk_rows: int, partition_by: str | None) -> I
         yield f"rows-{start}-{start + n - 1}", frame.slice(start, chunk_rows), pd.RangeIndex(start, start + n)
 
 
-def _gx():
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
-    from great_expectations.execution_engine import pandas_execution_engine
+_GX_LOCK = threading.Lock()
+_preloading: threading.Thread | None = None
 
-    # GX fingerprints every in-memory batch under 1 GB (batch marker ``pandas_data_fingerprint``)
-    # by hashing each cell; on Arrow-backed columns that iterates in Python and took ~70 % of the
-    # validation time (measured at 200k rows). The fingerprint is only metadata: switch it off.
-    if hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
-        pandas_execution_engine.HASH_THRESHOLD = 0
-    _share_compiled_templates()
+
+def preload() -> None:
+    """Start importing GX (several seconds of Python) in a background thread, once per process.
+
+    Called where a stage starts (the marts before reading and building them, an export before
+    reading its sources): the import then overlaps Polars / DuckDB work, which releases the GIL,
+    instead of delaying the first gate. The first validation waits for it (``_gx``)."""
+    global _preloading
+    with _GX_LOCK:
+        if _preloading is None:
+            _preloading = threading.Thread(target=_gx, name="gx-import", daemon=True)
+            _preloading.start()
+
+
+def _gx():
+    with _GX_LOCK:  # one import and one patching, also when preload()'s thread is still importing
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+        from great_expectations.execution_engine import pandas_execution_engine
+
+        # GX fingerprints every in-memory batch under 1 GB (batch marker ``pandas_data_fingerprint``)
+        # by hashing each cell; on Arrow-backed columns that iterates in Python and took ~70 % of the
+        # validation time (measured at 200k rows). The fingerprint is only metadata: switch it off.
+        if hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
+            pandas_execution_engine.HASH_THRESHOLD = 0
+        _share_compiled_templates()
     return gx, gxe
 
 

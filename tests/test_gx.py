@@ -410,3 +410,15 @@ def test_what_the_declaration_check_rejects_the_gx_gate_rejects():
     assert len(declared) == 3  # required, allowed, duplicate key
     result = qgx.validate(POP, bad)
     assert {o.rule for o in result.failures} >= {"required", "allowed", "primary_key"}
+
+
+def test_preload_imports_gx_in_the_background_once():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, quality.gx as g; g.preload(); g.preload(); t = g._preloading; t.join(120); "
+        "print(not t.is_alive(), 'great_expectations' in sys.modules, g._gx()[0].__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    assert out.stdout.split() == ["True", "True", "great_expectations"], out.stderr

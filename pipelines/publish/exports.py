@@ -1101,6 +1101,7 @@ def export(
     and keeps the attempt's Data Docs in ``<root>/.<recipient>.rejected/validation/``.
     """
     key = pseudonym_key(declaration, environ)
+    gates.preload()  # GX's import overlaps reading and shaping the sources (first export of a process)
     root = root or warehouse.root / EXPORTS_SUBDIR
     target = root / declaration.recipient
     rejected = root / f".{declaration.recipient}.rejected"
