@@ -151,7 +151,7 @@ class ResolverIndex:
     )
     district_keys_merged: dict[tuple[str, ...], dict[str, set[str]]] = field(default_factory=dict)
     district_cache: dict[tuple, tuple] = field(default_factory=dict)  # see _find_districts
-    ward_cache: dict[tuple, tuple | None] = field(default_factory=dict)  # see _find_ward
+    ward_cache: dict[tuple, tuple] = field(default_factory=dict)  # see _find_ward
     ward_choices: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # names and aliases, for typos
     district_province: dict[str, str] = field(default_factory=dict)
     district_name: dict[str, str] = field(default_factory=dict)
@@ -339,6 +339,10 @@ class _Tokens:
     # Provinces of each "one segment further left" district lookup that stopped at the start of the text
     # (parse_address): in a longer text it reads an exact district ending right before this text.
     skips: list = field(default_factory=list)
+    # A cut tail (_read_cut_tails): words before ``cut`` stand for the street part of a comma-less
+    # address; a lookup that would read them sets ``edge``. 0 for a whole text or a comma tail.
+    cut: int = 0
+    first: str = ""  # ... and the street part's first word: "0" for a number, else as written or "a" (_read_cuts)
 
 
 def _tokenise(text: str) -> _Tokens:
@@ -403,6 +407,12 @@ def _exact_span(
     best: _Match | None = None
     key = ""
     for start in range(end - 1, max(-1, end - MAX_SPAN - 1), -1):
+        if start < tokens.cut:
+            # The street part of a comma-less address: the lookup would read on into it, unless no
+            # span reaching into it can be a known key whatever its words (_may_extend).
+            if _may_extend(key, keys, alias_keys):
+                tokens.edge = True
+            break
         word = words[start]
         key = word + key
         marker = _marker_at(words, start, end, markers) if word in markers.by_first else None
@@ -441,6 +451,34 @@ def _exact_span(
     return best
 
 
+_SUFFIXES: dict[int, tuple[dict, int, frozenset[str]]] = {}
+
+
+def _suffixes(table: dict[str, set[str]] | None) -> frozenset[str]:
+    """Every proper suffix of every key of ``table`` (not the whole key), computed once per table
+    (kept alive with it, so that its id is not reused)."""
+    if table is None:
+        return frozenset()
+    hit = _SUFFIXES.get(id(table))
+    if hit is None or hit[0] is not table or hit[1] != len(table):
+        hit = _SUFFIXES[id(table)] = (table, len(table), frozenset(k[i:] for k in table for i in range(1, len(k))))
+    return hit[2]
+
+
+def _may_extend(key: str, keys, alias_keys) -> bool:
+    """Could ``_exact_span`` find a known key at a start left of the words squashed into ``key``,
+    whatever the words of the street part there are? ``_read_cuts`` cuts only where the street part
+    holds no marker phrase and no marker, glued or spaced, runs from the street part into the tail or
+    ends the street part. So a candidate there is the squashed words from that start on, perhaps
+    minus a glued marker wholly in the street part: it ends with ``key`` and is longer; it cannot be
+    known unless ``key`` is a proper suffix of a key. Digits are normalised ("03" is "3"): a key of
+    digits always may extend.
+    """
+    if not key or key.isdigit():
+        return True
+    return key in _suffixes(keys) or key in _suffixes(alias_keys)
+
+
 def _segment_start(tokens: _Tokens, end: int) -> int:
     start = end - 1
     while start > 0 and not tokens.boundary_before[start]:
@@ -476,7 +514,14 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers
         marker = _marker_at(words, i, end, markers)
         if marker is not None and i + marker.count(" ") + 1 < end:
             starts.append((i + marker.count(" ") + 1, marker))
-    first = words[seg_start]
+    first = words[seg_start] if seg_start >= tokens.cut else tokens.first  # a cut tail: the street's first word
+    if (
+        not starts
+        and seg_start < tokens.cut
+        and not (first[0].isdigit() or first in STREET_MARKERS or first in _LOWER_UNIT_WORDS[markers])
+    ):
+        tokens.edge = True  # the name would be read from the street part
+        return None
     if not starts and not (first[0].isdigit() or first in STREET_MARKERS or first in _LOWER_UNIT_WORDS[markers]):
         # no marker; a house number or street word would make it a street, a ward word a ward
         starts.append((seg_start, None))
@@ -558,14 +603,23 @@ def _find_districts(
     district segment in many addresses is read once.
     """
     h = _hard_start(tokens, end)
-    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), tuple(provinces), province_given)
+    key = (
+        tuple(tokens.words[h:end]),
+        tuple(tokens.boundary_before[h:end]),
+        tuple(provinces),
+        province_given,
+        max(tokens.cut - h, 0),
+    )
     hit = idx.district_cache.get(key)
     if hit is None:
+        edge, tokens.edge = tokens.edge, False
         found = _find_districts_uncached(idx, tokens, end, provinces, province_given)
-        hit = tuple((p, m.start - h, m) for p, m in found)
+        hit = (tuple((p, m.start - h, m) for p, m in found), tokens.edge)
+        tokens.edge = tokens.edge or edge
         if len(idx.district_cache) < 500_000:
             idx.district_cache[key] = hit
-    return [(p, _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)) for p, rel, m in hit]
+    tokens.edge = tokens.edge or hit[1]  # a cut tail's lookup that would read its street part
+    return [(p, _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)) for p, rel, m in hit[0]]
 
 
 def _find_districts_uncached(
@@ -598,16 +652,19 @@ def _find_districts_uncached(
 def _find_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
     """``_find_ward_uncached``, memoised on the text it can see (as ``_find_districts``)."""
     h = _hard_start(tokens, end)
-    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), district)
-    hit = idx.ward_cache.get(key, False)
-    if hit is False:
+    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), district, max(tokens.cut - h, 0))
+    hit = idx.ward_cache.get(key)
+    if hit is None:
+        edge, tokens.edge = tokens.edge, False
         m = _find_ward_uncached(idx, tokens, end, district)
-        hit = None if m is None else (m.start - h, m)
+        hit = (None if m is None else (m.start - h, m), tokens.edge)
+        tokens.edge = tokens.edge or edge
         if len(idx.ward_cache) < 500_000:
             idx.ward_cache[key] = hit
-    if hit is None:
+    tokens.edge = tokens.edge or hit[1]
+    if hit[0] is None:
         return None
-    rel, m = hit
+    rel, m = hit[0]
     return _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)
 
 
@@ -912,6 +969,9 @@ def _unmarked_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str)
     nor at the start of the text (a house number); such a reading is never exact."""
     m = _exact_span(tokens, end, idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district], False)
     if m is None or m.start == 0 or tokens.hard_before[m.start]:
+        return None
+    if tokens.cut and m.start - 2 < tokens.cut:
+        tokens.edge = True  # the words before the ward are in the street part of a cut tail
         return None
     words = tokens.words
     before = words[m.start - 1]
@@ -1260,8 +1320,101 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     )
     split_rows = _read_splits(idx, split_rows)
     left = left.select(rows.columns).with_columns(_clean=clean_expr(pl.col("input")))
+    cut_done, cut_splits, left = _read_cuts(idx, left)
     done = done.select("_row", *_RESULT_COLUMNS)
-    return pl.concat([done, split_rows, _read_whole(idx, left.select("_row", "_clean", "_mode", "_length"))])
+    whole = _read_whole(idx, left.select("_row", "_clean", "_mode", "_length"))
+    return pl.concat([done, split_rows, cut_done, _read_splits(idx, cut_splits), whole])
+
+
+# Every unit-type marker phrase (any level, either scheme), longest first, and every word of one.
+_ALL_MARKERS = sorted(
+    {m for ms in (WARD_MARKERS, WARD_MARKERS_2025, DISTRICT_MARKERS, PROVINCE_MARKERS) for m in ms},
+    key=lambda m: (-len(m), m),
+)
+_MARKER_WORDS = sorted({w for m in _ALL_MARKERS for w in m.split(" ")})
+# A cleaned address without comma-like separators, cut before its first marker phrase: the street
+# part (words and single spaces only: no " - ") and a tail of at least two words.
+_CUT = r"^([a-z0-9 ]*?[a-z0-9]) ((?:" + "|".join(_ALL_MARKERS) + r") [a-z0-9].*)$"
+_CUT_KEYS = ["_cut", "_s0", "_s2", "_s1", "_mode"]
+# "street part|tail" where a squashed marker starts at a word of the street part and ends at its end
+# or in the tail, its letters perhaps split into words.
+_STRADDLE = (
+    r"(?:^| )(?:"
+    + "|".join(
+        " ?".join(sq[:k]) + r"\|" + " ?".join(sq[k:])
+        for sq in sorted({m.replace(" ", "") for m in _ALL_MARKERS})
+        for k in range(1, len(sq) + 1)
+    )
+    + ")"
+)
+
+
+def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Comma-less addresses ("12 le loi phuong 7 quan 5 tphcm") read from their first unit marker on.
+
+    The street part (house number and street: every address differs there) is cut off before the
+    first marker phrase of any level, so it holds none; the tail is read once per distinct (tail,
+    the street part's last two words where they are marker words, mode) by ``_read_cut_tails``.
+    Returns the rows read (_row + result columns), the rows naming a split old unit (for
+    ``_read_splits``: evidence is looked for in the whole address) and the rows left to read whole.
+    """
+    fits = (pl.col("_length") <= MAX_INPUT_CHARS) & ~pl.col("_clean").str.contains(r"[,;|()\[\]]")
+    groups = pl.col("_clean").str.extract_groups(_CUT)
+    # No marker, glued or spaced, may end the street part or run from it into the tail ("thanhpho",
+    # "t p", "th" + "i xa"): stripped as a glued marker, it would leave a key of the tail (_may_extend).
+    straddle = pl.concat_str(groups.struct.field("1"), pl.lit("|"), groups.struct.field("2")).str.contains(_STRADDLE)
+    fits = fits & ~pl.coalesce(straddle, pl.lit(False))
+    words = groups.struct.field("1").str.split(" ")
+    sig = [
+        pl.when(w.is_in(_MARKER_WORDS)).then(w).otherwise(pl.lit("0")).alias(name)
+        for w, name in ((words.list.get(-2, null_on_oob=True), "_s2"), (words.list.get(-1), "_s1"))
+    ]
+    w0 = words.list.first()
+    known = [*_MARKER_WORDS, *STREET_MARKERS]
+    sig.append(
+        pl.when(w0.str.contains("^[0-9]")).then(pl.lit("0")).when(w0.is_in(known)).then(w0).otherwise(pl.lit("a"))
+    )
+    sig[-1] = sig[-1].alias("_s0")
+    cut = left.filter(fits).with_columns(groups.struct.field("2").alias("_cut"), *sig).drop_nulls("_cut")
+    if cut.is_empty():
+        return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS}), cut.head(0), left
+    final, splits = _read_cut_tails(idx, cut.select(_CUT_KEYS).unique())
+    read = cut.join(final, on=_CUT_KEYS, how="inner")
+    split_rows = cut.join(splits, on=_CUT_KEYS, how="inner")
+    taken = pl.concat([read["_row"], split_rows["_row"]])
+    rest = left.filter(~pl.col("_row").is_in(taken.implode()))
+    return read.select("_row", *_RESULT_COLUMNS), split_rows, rest
+
+
+def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read each distinct cut tail with the whole-address logic, the street part standing as two
+    words: its last two words where they are marker words (they decide whether a word after them is
+    anchored), else "0". Every lookup that would read further into the street part sets
+    ``_Tokens.edge`` (``_exact_span`` only where a known key could start there, ``_may_extend``):
+    those tails are not used. As ``_read_tails``: the tails naming a split old unit with its district
+    go to the split path; a reading that looked for split evidence is not used."""
+    final, splits = [], []
+    for t, s0, s2, s1, m in keys.iter_rows():
+        hint, side = m.split("/")
+        tail = _tokenise(t)
+        n = len(tail.words)
+        flags = [True, False, False, *tail.boundary_before[1:]]
+        tokens = _Tokens([s2, s1, *tail.words], flags, [True] + [False] * (n + 1), cut=2, first=s0)
+        _EVIDENCE_READ.flag = False
+        res = _read_tokens(idx, f"{s2} {s1} {t}", tokens, None if hint == "-" else hint, None if side == "-" else side)
+        if tokens.edge:
+            continue
+        if res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
+            parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
+            if len(parts) > 1:
+                splits.append((t, s0, s2, s1, m, res.redo[0], confidence, reason))
+        elif not _EVIDENCE_READ.flag:
+            final.append((t, s0, s2, s1, m, *_row(res)))
+    key_schema = dict.fromkeys(_CUT_KEYS, pl.String)
+    final = pl.DataFrame(final, schema={**key_schema, **_RESULT_COLUMNS}, orient="row")
+    split_schema = {"_split_uid": pl.String, "_split_conf": pl.Float64, "_split_reason": pl.String}
+    splits = pl.DataFrame(splits, schema={**key_schema, **split_schema}, orient="row")
+    return final, splits
 
 
 def _read_rows_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:

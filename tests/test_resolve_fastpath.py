@@ -53,7 +53,50 @@ HEADS = [
     " - ",
 ]
 
+# Street parts put before comma-less addresses: the comma-less path cuts before the first unit
+# marker, so these end with marker words, parts of markers ("t p", "thanhpho", "th" + "i xa"), unit
+# names, house numbers that are ward numbers, " - ".
+COMMALESS_HEADS = [
+    "12 Lê Thị",
+    "12 Nguyễn Chí Thanh",
+    "45 Trần",
+    "12 Lạc Long Quân",
+    "7",
+    "12",
+    "so 12",
+    "Hẻm 5",
+    "12 thanhpho",
+    "12 T",
+    "12 t p",
+    "12 th",
+    "12 Đắc",
+    "12 Khu",
+    "12 Phố",
+    "88 trần hưng đạo 7",
+    "12 Lê Lợi Phước Trung",
+    "12 Tân Định",
+    "12 Bến Nghé",
+    "12 Đại lộ Bình Dương",
+    "12 Vũng Tàu",
+    "12 Dĩ An",
+    "12 Thủ Đức",
+    "12 Gò Vấp",
+    "12 Xà",
+    "12 Phú",
+    "Bình",
+    "An Phú",
+    "12 - Lê Lợi",
+    "12 Lê Lợi -",
+]
+
 EDGE = [
+    # Comma-less, where the street part and the tail make a ward name read without marker: the tail
+    # alone must not be used ("Mỹ P Hước" is "Mỹ Phước" read whole).
+    "12 Mỹ P Hước Thành phố Bến Cát",
+    "12 Long P Hước Thành phố Bà Rịa",
+    "12 Tân P Hước Khánh Thành phố Tân Uyên Bình Dương",
+    "12 Lê Thanhpho Xã An Phú Huyện Củ Chi",
+    "12 Lê T P Hồ Chí Minh Phường 5 Quận 3",
     "so 12 Đường Nguyễn Trãi 2 Quận 5 tphcm",
     "88 trần hưng đạo 7 quận 5 hcm",
     "45/2 NGUYEN VAN CU PHUONG AN PHU THUAN AN T. BINH DUONG",
@@ -99,7 +142,12 @@ def addresses(reference) -> list[str | None]:
     heads = HEADS + [f"{rnd.randint(1, 300)} {name}" for name in rnd.sample(gazetteer_names, 40)]
     with_commas = [a for a in generated if a and "," in a]
     swapped = [f"{rnd.choice(heads)}, {a.split(',', 1)[1]}" for a in rnd.sample(with_commas, 1000)]
-    return generated + swapped + EDGE
+    # Comma-less: whole addresses and administrative parts alone behind the street parts above.
+    commaless = [
+        f"{rnd.choice(COMMALESS_HEADS)} {(a if rnd.random() < 0.5 else a.split(',', 1)[1]).replace(',', ' ')}"
+        for a in rnd.sample(with_commas, 1500)
+    ]
+    return generated + swapped + commaless + EDGE
 
 
 def _compare(addresses, reference, **hints) -> int:
