@@ -366,7 +366,7 @@ def match_increment(
     # the saved pairs in new row numbers (pairs of removed records gone); the graph: candidates and reviewed pairs
     old_scored = state.scored
     if removed_rows.len():
-        removed_links = old_scored.filter(
+        removed_links = old_scored.select(L, R, "_inner", "match_probability", "veto", "_reviewed_same").filter(
             (pl.col(L).is_in(removed_rows.implode()) | pl.col(R).is_in(removed_rows.implode()))
             & ~pl.col("_inner")
             & _is_link(spec)
@@ -377,7 +377,11 @@ def match_increment(
     else:
         neighbours = pl.Series(dtype=pl.UInt32)
     reviewed = _reviewed_pairs(work, spec, state.labelled, state.cannot_link)
-    graph_old = old_scored.filter(~pl.col("_inner")).select(_packed(), "rules")
+    # per saved pair, computed once (tens of millions of pairs at city scale): its key, inner or not, link or not
+    k_old = old_scored.select(_packed())["k"]
+    inner_old = old_scored["_inner"]
+    link_old = old_scored.select(_is_link(spec).alias("x"))["x"]
+    graph_old = pl.DataFrame({"k": k_old, "rules": old_scored["rules"]}).filter(~inner_old)
     changed = (
         delta.with_columns(_packed())
         .join(graph_old, on="k", how="left")
@@ -407,12 +411,13 @@ def match_increment(
     # seeds: what changes the link graph (new records, links gained or lost, a removed record's neighbours)
     entering_k = entering.select(_packed())["k"].implode()
     leaving_k = leaving.select(_packed())["k"].implode()
-    lost_links = old_scored.filter(_packed().is_in(leaving_k) & _is_link(spec)).select(L, R)
+    leaving_old = k_old.is_in(leaving_k) & ~inner_old
+    lost_links = old_scored.select(L, R).filter(leaving_old & link_old)
     fresh_links = fresh.filter(_is_link(spec)).select(L, R)
     seeds = pl.concat([new_rows, neighbours, *(p[c] for p in (lost_links, fresh_links) for c in (L, R))])
     seeds = seeds.unique().sort()
-    in_graph = ~pl.col("_inner") & ~_packed().is_in(leaving_k)
-    links = pl.concat([old_scored.filter(in_graph & _is_link(spec)).select(L, R), fresh_links])
+    in_graph = ~inner_old & ~leaving_old
+    links = pl.concat([old_scored.select(L, R).filter(in_graph & link_old), fresh_links])
     touched = _closure(seeds, links)
     in_t = pl.Series(np.zeros(work.height, dtype=bool)).scatter(touched, True)
     lap("components")
@@ -422,7 +427,8 @@ def match_increment(
     codes = frozen.prime(ValueCodes(sub))
     tf_sub = frozen.tf_tables(sub)
     sub_reviewed = _reviewed_pairs(sub, spec, state.labelled, state.cannot_link)
-    kept_graph = old_scored.filter(_both(old_scored, in_t)).filter(in_graph).drop("_same", "reason", "decision")
+    both_t = _both(old_scored, in_t)
+    kept_graph = old_scored.filter(both_t & in_graph).drop("_same", "reason", "decision")
     if recoded.height:
         kept_graph = (
             kept_graph.with_columns(_packed())
@@ -485,16 +491,15 @@ def match_increment(
     lap("entities")
 
     # the whole new state
-    outside = old_scored.filter(
-        ~_both(old_scored, in_t) & ~_packed().is_in(leaving_k).fill_null(False) & ~_packed().is_in(entering_k)
-    )
-    if recoded.height:
-        outside = (
-            outside.with_columns(_packed())
-            .join(recoded, on="k", how="left", maintain_order="left")
-            .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
-            .drop("k", "new_rules")
+    # saved pairs kept as they are: not re-decided, not leaving, not an old guard pair now a candidate
+    kept_mask = ~both_t & ~leaving_old & ~(inner_old & k_old.is_in(entering_k))
+    outside = old_scored.filter(kept_mask)
+    if recoded.height:  # found by other rules now: only their rules change
+        k_out = k_old.filter(kept_mask)
+        hit = pl.DataFrame({"k": k_out, "i": pl.int_range(len(k_out), eager=True, dtype=pl.UInt32)}).join(
+            recoded, on="k"
         )
+        outside = outside.with_columns(outside["rules"].scatter(hit["i"], hit["new_rules"]))
     scored = pl.concat([outside, redecided])
     old_entity_ids = pl.concat([state.records["entity_id"].filter(removed), previous["entity_id"]]).unique()
     retired = old_entity_ids.filter(~old_entity_ids.is_in(entity_ids.implode())).sort()
