@@ -275,3 +275,32 @@ def test_a_new_record_whose_founder_id_an_untouched_entity_still_holds_gets_anot
     assert by(increment.state.records, "record_id").equals(by(full.state.records, "record_id"))
     ids = dict(increment.state.records.select("record_id", "entity_id").iter_rows())
     assert ids[held_by] == name and ids["back-1"] != name
+
+
+def test_a_pair_lost_in_one_block_of_a_list_key_and_kept_by_another_touched_one(spec):
+    """Name + year + day-or-month keys (a list): A and B share two keys; the increment windows one of their
+    blocks (past max_block) so A-B is lost there, and enters the other without capping it: A-B stays."""
+    import dataclasses
+
+    small = dataclasses.replace(
+        spec,
+        blocking=tuple(
+            dataclasses.replace(r, max_block=3, window=1) if r.name == "name_year_day_or_month" else r
+            for r in spec.blocking
+        ),
+    )
+
+    def tu(key: str, day: int, month: int) -> dict:
+        return person_row(key, key, "Đinh Văn Tú", dt.date(1990, month, day), "M")
+
+    people = background(200, seed=4)
+    base_rows = frame([tu("tu-a", 5, 3), tu("tu-c", 20, 5), tu("tu-b", 3, 5)])  # keys 1990-5 (a, c, b), 1990-3 (a, b)
+    new_rows = frame([tu("tu-d", 5, 7), tu("tu-e", 25, 3)])  # d: 1990-5 grows past max_block; e: 1990-3 stays small
+    base = match(pl.concat([people, base_rows]), small, keep_state=True)
+    increment = match_increment(base.state, new_rows, small)
+    full = match(
+        pl.concat([people, base_rows, new_rows]), small, model=base.state.frozen, previous=base.records, keep_state=True
+    )
+    rule = increment.blocking.filter(pl.col("rule") == "name_year_day_or_month").row(0, named=True)
+    assert rule["capped_blocks_touched"] == 1
+    assert by(increment.state.scored, "l", "r").equals(by(full.state.scored, "l", "r"))

@@ -202,7 +202,7 @@ def _blocking_delta(
         )
         lost = before.join(after, on=[L, R], how="anti")
         if lost.height and any(isinstance(old_work.schema[c], pl.List) for c in on):
-            lost = _still_found(lost, old_work, touched, mapping, rule, i)
+            lost = _still_found(lost, old_work, whole, mapping, rule, i)
         plain = touched.join(whole, on=on, how="anti")
         members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
         added_plain = added.join(plain, on=on, how="semi")
@@ -244,12 +244,13 @@ def _near(keys: pl.DataFrame, scalar: list[str]) -> pl.Expr:
 def _still_found(
     lost: pl.DataFrame,
     old_work: pl.DataFrame,
-    touched: pl.DataFrame,
+    whole: pl.DataFrame,
     mapping: pl.Series,
     rule: BlockingRule,
     index: int,
 ) -> pl.DataFrame:
-    """Lost pairs of a list-keyed rule that another, untouched block of the rule still pairs (kept, not lost)."""
+    """Lost pairs of a list-keyed rule that another block of the rule still pairs (kept, not lost): a block
+    not paired whole (untouched, or within max_block before and after) pairs its existing records as before."""
     on = list(rule.on)
     scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
     ends = pl.concat([lost[L], lost[R]]).unique().sort()
@@ -257,7 +258,7 @@ def _still_found(
     old_rows = mapping.is_not_null().arg_true().cast(pl.UInt32).gather(ends)
     mine = _renumber(_keyed(old_work[old_rows], rule), mapping, (ROW,)).select(ROW, *on)
     shared = (
-        lost.join(mine.rename({ROW: L}), on=L).join(mine.rename({ROW: R}), on=[R, *on]).join(touched, on=on, how="anti")
+        lost.join(mine.rename({ROW: L}), on=L).join(mine.rename({ROW: R}), on=[R, *on]).join(whole, on=on, how="anti")
     )
     if not shared.height:
         return lost
