@@ -49,20 +49,6 @@ from quality.rules import (
 
 CHUNK_ROWS = 500_000
 ONE_PASS_ROWS = 50_000  # chunks up to this size are validated by the whole suite at once
-# Frames above this size have their per-value expectations validated on each column's distinct values
-# first (when a column has at most a quarter as many distinct values as rows): see _GxRun.validate_distinct
-DISTINCT_MIN_ROWS = 50_000
-# Expectations decided by each value alone (a row passes if and only if its value does): validating the
-# column's distinct values decides them for every row. Uniqueness and any ``mostly`` threshold are not.
-PER_VALUE = frozenset(
-    {
-        "ExpectColumnToExist",
-        "ExpectColumnValuesToNotBeNull",
-        "ExpectColumnValuesToBeInSet",
-        "ExpectColumnValuesToMatchRegex",
-        "ExpectColumnValuesToBeBetween",
-    }
-)
 
 T = TypeVar("T")
 
@@ -255,12 +241,9 @@ def validate(
     else:
         run = _GxRun(table.name, gx_expects, keys, max_examples, docs_dir, run_name)
         gate_dir = docs_dir
-    if frame.height > DISTINCT_MIN_ROWS:
-        run.validate_distinct(frame)
-    pending = [e for i, e in enumerate(gx_expects) if i not in run.settled]
     for label, chunk, index in chunks:
         part = chunk.select(needed)
-        derived = {name: fn(chunk) for e in pending for name, fn in e.derive.items()}
+        derived = {name: fn(chunk) for e in gx_expects for name, fn in e.derive.items()}
         if derived:
             part = part.with_columns(s.alias(n) for n, s in derived.items())
         run.validate_chunk(label, part, index)
@@ -505,7 +488,6 @@ class _GxRun:
         self.groups = list(groups.items())
         self._make = make
         self._suites: dict[tuple[int, ...], Any] = {tuple(range(len(expects))): self.suite}
-        self.settled: set[int] = set()  # decided on the distinct values: not validated again per chunk
         self.acc = [_Acc() for _ in expects]
         self.result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": max_examples}
         if keys:
@@ -520,62 +502,6 @@ class _GxRun:
             )
         return self._suites[idxs]
 
-    def validate_distinct(self, frame: pl.DataFrame) -> None:
-        """Validate the per-value expectations (``PER_VALUE``) of low-cardinality columns on the columns'
-        distinct values, in one GX run, instead of on every row of every chunk.
-
-        A row passes such an expectation if and only if its value does, so the distinct values decide it
-        for all rows. Each column's distinct values (null included) are repeated cyclically to a common
-        length to share one frame (repeating a value changes no outcome). Only passing expectations are
-        settled (element count: the frame's rows): a failing one is left to the chunks, which count its
-        rows and name their keys exactly as without this step.
-        """
-        by_column: dict[str, list[int]] = {}
-        for i, e in enumerate(self.expects):
-            cols = _kwargs_columns(e.kwargs)
-            if e.gx_type in PER_VALUE and "mostly" not in e.kwargs and len(cols) == 1:
-                by_column.setdefault(cols[0], []).append(i)
-        values: dict[str, pl.Series] = {}
-        chosen: list[int] = []
-        for column, idxs in by_column.items():
-            derive = next((e.derive[column] for i in idxs if column in (e := self.expects[i]).derive), None)
-            if derive is None and column not in frame.columns:
-                continue  # a missing column: its failures are reported by the chunks
-            if derive is not None and not all(c in frame.columns for i in idxs for c in self.expects[i].columns):
-                continue
-            series = derive(frame) if derive is not None else frame[column]
-            distinct = series.unique(maintain_order=True)
-            if distinct.len() * 4 > frame.height:
-                continue  # nearly unique: nothing to gain
-            values[column] = distinct.alias(column)
-            chosen += idxs
-        if not chosen:
-            return
-        length = max(v.len() for v in values.values())
-        cycled = pl.DataFrame(
-            [v.gather(pl.int_range(0, length, eager=True) % v.len()) for v in values.values()]
-        ).to_pandas(use_pyarrow_extension_array=True)
-        validator = self.validator_cls(
-            batch_definition=self.batch_def,
-            batch_parameters={"dataframe": cycled},
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 0},
-        )
-        res = validator.validate_expectation_suite(self._suite(tuple(chosen)))
-        passed = [r for r in res.results if r.success and not (r.exception_info or {}).get("raised_exception")]
-        for r in passed:
-            i = r.expectation_config.meta[_INDEX_META]
-            self.settled.add(i)
-            acc = self.acc[i]
-            acc.unexpected = 0
-            acc.elements = frame.height if "element_count" in (r.result or {}) else None  # as the chunks count
-            acc.detail = (
-                f"decided on the column's {values[_kwargs_columns(self.expects[i].kwargs)[0]].len()} distinct values"
-            )
-        if self.docs_dir is not None and passed:
-            res.results[:] = sorted(passed, key=lambda r: r.expectation_config.meta[_INDEX_META])
-            self._finish_result(res)
-            self._store(f"distinct values of {len(values)} columns", res)
-
     def _finish_result(self, res) -> None:  # noqa: ANN001 - statistics of a merged / filtered result
         ok = sum(bool(r.success) for r in res.results)
         res.success = ok == len(res.results)
@@ -587,20 +513,15 @@ class _GxRun:
         )
 
     def validate_chunk(self, label: str, part: pl.DataFrame, index) -> None:
-        pending = [i for i in range(len(self.expects)) if i not in self.settled]
-        if not pending:
+        if not self.expects:
             return
         res = None
         # a small chunk in one pass: the per-column split pays off only where GX's filtering of the
         # whole frame per expectation costs more than a validator run (~20 ms each)
         if part.height <= ONE_PASS_ROWS:
-            groups = [((), self._suite(tuple(pending)))]
+            groups = [((), self.suite)]
         else:
-            groups = [
-                (cols, self._suite(left))
-                for cols, idxs in self.groups
-                if (left := tuple(i for i in idxs if i not in self.settled))
-            ]
+            groups = [(cols, self._suite(tuple(idxs))) for cols, idxs in self.groups]
         for cols, suite in groups:
             if cols:
                 wanted = set(cols) | set(self.keys)

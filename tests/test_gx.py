@@ -348,41 +348,6 @@ def test_small_chunks_in_one_pass_give_the_same_outcomes_as_per_column_groups(mo
     assert sum(not o[3] for o in one_pass) == 2  # the check sees the failures it must compare
 
 
-def test_per_value_expectations_decided_on_distinct_values_give_the_same_outcomes(monkeypatch):
-    """Low-cardinality columns are validated on their distinct values; a failure is recounted on every row."""
-    frame = pl.concat([good_population(12)] * 4).with_columns(
-        record_key=pl.format("r{}", pl.int_range(pl.len()))  # 48 rows, sex has 2 values, wards 2
-    )
-    bad = frame.with_row_index("i").with_columns(
-        sex=pl.when(pl.col("i").is_in([5, 40])).then(pl.lit("?")).otherwise(pl.col("sex")),
-        new_uid=pl.when(pl.col("i") == 7).then(pl.lit("2025:99999")).otherwise(pl.col("new_uid")),
-        full_name=pl.when(pl.col("i") == 9).then(None).otherwise(pl.col("full_name")),
-    )
-    bad = bad.drop("i")
-
-    def outcomes(f: pl.DataFrame) -> list[tuple]:
-        result = qgx.validate(POP, f, rules=POP_RULES, chunk_rows=20)
-        return sorted(
-            (o.name, o.rule, o.columns, o.success, o.unexpected_count, o.element_count, tuple(keys(o)))
-            for o in result.outcomes
-        )
-
-    monkeypatch.setattr(qgx, "DISTINCT_MIN_ROWS", 10**9)  # every row of every chunk
-    every_row = {"good": outcomes(frame), "bad": outcomes(bad)}
-    monkeypatch.setattr(qgx, "DISTINCT_MIN_ROWS", 0)  # distinct values first
-    assert outcomes(frame) == every_row["good"] and outcomes(bad) == every_row["bad"]
-    failed = {(o[1], o[2]): (o[4], o[6]) for o in every_row["bad"] if not o[3]}
-    assert failed == {
-        ("allowed", ("sex",)): (2, ("r5", "r40")),
-        ("ward_in_dimension", ("new_uid",)): (1, ("r7",)),
-        ("required", ("full_name",)): (1, ("r9",)),
-    }
-    result = qgx.validate(POP, frame, rules=POP_RULES, chunk_rows=20)
-    sex = [o for o in result.outcomes if o.rule == "allowed" and o.columns == ("sex",)][0]
-    assert sex.success and sex.element_count == 48 and "2 distinct values" in sex.detail
-    assert [o for o in result.outcomes if o.rule == "required" and o.columns == ("record_key",)][0].detail is None
-
-
 def test_the_gx_suite_of_every_mart_table_covers_its_declaration_check():
     """The marts are gated by GX alone: each constraint ``Table.validate`` checks is an expectation too."""
     from pipelines.schema import ANALYTICS_TABLES, RESTRICTED_TABLES
