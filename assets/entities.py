@@ -49,6 +49,24 @@ def _stats_metadata(stats: dict) -> dict:
     return {**scalar, **nested}
 
 
+def _log_labels(log, kind: str, stats: dict) -> None:  # noqa: ANN001 - Dagster logger
+    """Officials' labels: a warning when some name records this run did not match, and the thresholds they argue for."""
+    if "labels" not in stats:
+        return
+    counts, proposal = stats["labels"], stats["thresholds_from_labels"]
+    if counts["unknown"]:
+        log.warning(
+            f"{kind}: {counts['unknown']} officials' match decisions name records not in this run "
+            "(an older extract?): they were not applied"
+        )
+    log.info(
+        f"{kind}: {counts['used']} labelled pairs; thresholds the labels argue for: link "
+        f"{proposal['link_threshold']:.4f}, review {proposal['review_threshold']:.4f} ("
+        + "; ".join(proposal["reasons"])
+        + f"). Set them in mappings/match/{kind}.toml to apply them."
+    )
+
+
 class MatchConfig(dg.Config):
     allow_incomplete: bool = Field(
         default=False,
@@ -140,6 +158,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         result = resolve_entities(kind, staged, previous, labelled_pairs=same, cannot_link_pairs=different)
         if result.result is not None:
             context.log.info(result.result.summary())
+        _log_labels(context.log, kind, result.stats)
         published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))
         stats = result.stats
         yield dg.MaterializeResult(

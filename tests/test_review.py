@@ -18,10 +18,11 @@ import pytest
 from assets.definitions import defs, review_job
 from assets.resources import WarehouseResource
 from assets.review import JOB, review_decisions, review_queues
-from pipelines.entities.resolve import resolve_entities
+from pipelines.entities.resolve import labels_report, resolve_entities, spec_path
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import stage
+from pipelines.match import load_spec
 from pipelines.reference import load_reference
 from pipelines.review.decisions import (
     DECISIONS_ENV,
@@ -537,3 +538,26 @@ def test_match_decisions_link_and_no_match_decisions_keep_apart(runs):
     assert vetoed["decision"] != "link" and vetoed["decision_reason"] == "reviewer: different entities"
     # every record still in exactly one entity
     assert decided.lineage["record_key"].is_unique().all() and decided.lineage.height == sample.height
+
+
+def test_labels_report_counts_labels_and_proposes_thresholds(runs):
+    """Officials' labels: counted as used or naming records this run did not match; thresholds proposed
+    only with enough labels (a handful moves nothing)."""
+    sample, plain = runs["people"]
+    spec = load_spec(spec_path("people"))
+    pairs = plain.result.pairs.sort("match_probability", descending=True)
+    few = pairs.head(3).select("left_id", "right_id")
+    stranger = pl.DataFrame({"left_id": ["nobody#1"], "right_id": [pairs["left_id"][0]]})
+    report = labels_report(plain.result, pl.concat([few, stranger]), None, spec)
+    assert report["labels"] == {"used": 3, "not_scored": 0, "unknown": 1}
+    assert report["thresholds_from_labels"]["link_threshold"] == spec.link_threshold
+    assert "thresholds kept" in report["thresholds_from_labels"]["reasons"][0]
+    # 40 labels below the link threshold all answered "same": the link threshold may drop, never rise
+    below = pairs.filter(pl.col("match_probability") < spec.link_threshold).head(40)
+    moved = labels_report(plain.result, below.select("left_id", "right_id"), None, spec)
+    assert moved["labels"]["used"] == below.height
+    assert moved["thresholds_from_labels"]["link_threshold"] <= spec.link_threshold
+    # the same pairs answered "different": no threshold drops
+    refused = labels_report(plain.result, None, below.select("left_id", "right_id"), spec)
+    assert refused["thresholds_from_labels"]["link_threshold"] >= spec.link_threshold
+    assert labels_report(plain.result, None, None, spec) == {}

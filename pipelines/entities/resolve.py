@@ -15,6 +15,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.match import MatchResult, load_spec, match
+from pipelines.match.learning import refine_thresholds
+from pipelines.match.spec import MatchSpec
 from pipelines.schema import ENTITY_KINDS, Table, entities_table, lineage_table, review_table
 from pipelines.warehouse import REPO_ROOT
 
@@ -75,7 +77,40 @@ def resolve_entities(
     lineage = staged.select("record_key", "source_id", "extract_date").join(
         result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"
     )
-    return EntityTables(kind, result.entities, lineage, result.review, result.stats, result)
+    stats = {**result.stats, **labels_report(result, labelled_pairs, cannot_link_pairs, spec)}
+    return EntityTables(kind, result.entities, lineage, result.review, stats, result)
+
+
+def labels_report(
+    result: MatchResult, same: pl.DataFrame | None, different: pl.DataFrame | None, spec: MatchSpec
+) -> dict:
+    """What officials' labels say: how many were used, how many name records this run did not match
+    (e.g. from an older extract), and the thresholds the labels argue for (proposed, not applied: an
+    engineer sets them in mappings/match/<kind>.toml; with too few labels nothing moves)."""
+    given = [(f, v) for f, v in ((same, True), (different, False)) if f is not None and f.height]
+    if not given:
+        return {}
+    labels = pl.concat([f.select("left_id", "right_id", pl.lit(v).alias("same")) for f, v in given])
+    ordered = [pl.min_horizontal("left_id", "right_id").alias("a"), pl.max_horizontal("left_id", "right_id").alias("b")]
+    labels = labels.select(*ordered, "same").unique(["a", "b"], keep="last")
+    pairs = result.pairs.select(*ordered, "match_probability")
+    labelled = labels.join(pairs, on=["a", "b"], how="inner")
+    known = result.records["record_id"].cast(pl.String)
+    unknown = labels.filter(~pl.col("a").is_in(known.implode()) | ~pl.col("b").is_in(known.implode())).height
+    open_p = pairs.join(labels, on=["a", "b"], how="anti")["match_probability"]
+    choice = refine_thresholds(labelled, open_p, result.records.height, spec.link_threshold, spec.review_threshold)
+    return {
+        "labels": {
+            "used": labelled.height,
+            "not_scored": labels.height - labelled.height - unknown,
+            "unknown": unknown,
+        },
+        "thresholds_from_labels": {
+            "link_threshold": choice.link_threshold,
+            "review_threshold": choice.review_threshold,
+            "reasons": choice.reasons,
+        },
+    }
 
 
 def lineage_problems(staged: pl.DataFrame, lineage: pl.DataFrame) -> list[str]:
