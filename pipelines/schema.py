@@ -531,8 +531,9 @@ ISSUES_FIELD = _f(
     pl.String,
     "What was found wrong with the staged row, '; '-separated ('date_of_birth: missing; phone: not a phone number "
     "(wrong length)'), null when nothing: flagged fields (see each field's policy) and the reader's notes (source_key: "
-    "missing, values beyond the header). Never holds the values themselves: they stay in raw. A review queue lists "
-    "the rows where it is not null.",
+    "missing, values beyond the header) and dates read in the other day/month order because it was the only valid one "
+    "('date_of_birth: read month-first (the only valid order)'). Never holds the values themselves: they stay in "
+    "raw. A review queue lists the rows where it is not null.",
 )
 ID_FLAGS = (
     "Structure problems of the {what} (non_digit, wrong_length, unknown_province_code, century_sex_mismatch ...)."

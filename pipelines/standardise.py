@@ -255,8 +255,9 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
     zero -> Excel serial (days since 1899-12-30, 1000..80000 = 1902-09-26..2119-01-11).
 
     ``day_first=False`` reads d/m forms as m/d (sources declared month-first). A value
-    impossible in the declared order but valid the other way round is NOT swapped; its
-    error ends with "(valid month-first)" / "(valid day-first)" so review can see it.
+    impossible in the declared order but valid the other way round is NOT swapped here; its
+    error ends with "(valid month-first)" / "(valid day-first)". Staging decides: it keeps
+    that only valid reading and notes it in the row's ``issues`` (pipelines/ingest/stage.py ``_dates``).
     """
     first, second = ("d", "m") if day_first else ("m", "d")
     flip = "month-first" if day_first else "day-first"

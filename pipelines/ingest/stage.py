@@ -110,14 +110,46 @@ def _blank(col: str) -> pl.Expr:
     return pl.col(col).is_null() | (pl.col(col).str.strip_chars() == "")
 
 
+# date prefix -> staged field whose source order may be overridden (see _dates): noted in ``issues``
+_SWAPPABLE = {"dob": "date_of_birth", "reg": "registered_on"}
+
+
 def _dates(frame: pl.DataFrame, col: str, day_first: bool, prefix: str) -> pl.DataFrame:
+    """Parse ``col`` in the source's declared day/month order, keeping the only valid reading.
+
+    A value impossible in the declared order but valid in the other (a day-first registry's
+    "03/25/1990": there is no month 25) is staged in the other order, not left empty:
+    ``{prefix}_swapped`` marks it and :func:`_swap_notes` lists it in the row's ``issues``.
+    parse_dates itself never swaps; this is where the decision is made. Values that are
+    ambiguous (both parts <= 12) keep the declared order and their ``ambiguous`` flag.
+    """
     parsed = std.parse_dates(frame[col], day_first=day_first)
-    return frame.with_columns(
-        parsed["date"].alias(f"{prefix}_date"),
-        parsed["error"].alias(f"{prefix}_error"),
-        parsed["precision"].alias(f"{prefix}_precision"),
-        parsed["ambiguous"].alias(f"{prefix}_ambiguous"),
+    flip = "month-first" if day_first else "day-first"
+    candidate = parsed["error"].str.ends_with(f"(valid {flip})").fill_null(False)
+    # only the few candidate values are parsed again (null elsewhere: parse_dates works on distinct values)
+    other = std.parse_dates(
+        frame[col].zip_with(candidate, pl.Series([None], dtype=frame[col].dtype)), day_first=not day_first
     )
+    swapped = candidate & other["date"].is_not_null()
+    return frame.with_columns(
+        pl.when(swapped).then(other["date"]).otherwise(parsed["date"]).alias(f"{prefix}_date"),
+        pl.when(swapped).then(None).otherwise(parsed["error"]).alias(f"{prefix}_error"),
+        pl.when(swapped).then(other["precision"]).otherwise(parsed["precision"]).alias(f"{prefix}_precision"),
+        pl.when(swapped).then(other["ambiguous"]).otherwise(parsed["ambiguous"]).alias(f"{prefix}_ambiguous"),
+        swapped.alias(f"{prefix}_swapped"),
+    )
+
+
+def _swap_notes(frame: pl.DataFrame, day_first: bool) -> list[pl.Expr]:
+    """Issue texts for dates staged in the other day/month order (value-free); none once a later check voided the date."""
+    order = "month-first" if day_first else "day-first"
+    return [
+        pl.when(pl.col(f"{prefix}_swapped") & pl.col(f"{prefix}_date").is_not_null()).then(
+            pl.lit(f"{field}: read {order} (the only valid order)")
+        )
+        for prefix, field in _SWAPPABLE.items()
+        if f"{prefix}_swapped" in frame.columns
+    ]
 
 
 @dataclass(frozen=True)
@@ -428,7 +460,9 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
     reason = pl.concat_str(
         [pl.when(cond).then(why) for cond, _, why in quarantine_checks], separator="; ", ignore_nulls=True
     )
-    issues = pl.concat_str([*issue_texts, *_reader_notes()], separator="; ", ignore_nulls=True).replace("", None)
+    issues = pl.concat_str(
+        [*issue_texts, *_swap_notes(frame, day_first), *_reader_notes()], separator="; ", ignore_nulls=True
+    ).replace("", None)
     frame = frame.with_columns(_field=field, _reason=reason, issues=issues)
     failing = frame.filter(pl.col("_field").is_not_null())
     rejected = None
