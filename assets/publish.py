@@ -6,16 +6,41 @@ visible: ``row_accounting`` (every raw row merged, quarantined or under review, 
 and ``marts_gates`` (each table against its declaration in pipelines/schema.py and its domain
 rules, with Great Expectations through quality/gx.py). A failing check leaves the
 previous marts in place and fails the step, so nothing downstream (exports) runs on them.
+
+The checks re-run alone (assets/rerun.py): a run that selects only them reads the *published* marts and
+writes nothing. ``row_accounting`` then checks the published record flow (restricted.duckdb) against the
+warehouse's raw, staged, quarantined and lineage rows and the published ``marts.flow_accounting`` counts;
+``marts_gates`` runs the same GX gate over every table of analytics.duckdb and restricted.duckdb and checks
+that the Parquet copies hold the DuckDB tables' rows and columns. The two marts are written together:
+selecting one of them alone fails naming the other.
 """
 
+from pathlib import Path
+
 import dagster as dg
+import duckdb
+import polars as pl
 
 from assets.metadata import table_schema
+from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
-from pipelines.publish.marts import build_marts, read_inputs
+from pipelines.publish.marts import KIND_OF_REGISTRY, accounting_problems, build_marts, read_inputs
 from pipelines.publish.pseudonym import key_fingerprint, pseudonym_key
-from pipelines.publish.store import PublishRejected, publish_marts
-from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS, REGISTRY_LINKS, WARD_SUMMARY, lineage_table
+from pipelines.publish.store import ANALYTICS_FILENAME, PARQUET_DIR, RESTRICTED_FILENAME, PublishRejected, publish_marts
+from pipelines.schema import (
+    ANALYTICS_TABLES,
+    ENTITY_KINDS,
+    FLOW_ACCOUNTING,
+    MART_SCHEMA,
+    RECORD_FLOW,
+    REGISTRY_KINDS,
+    REGISTRY_LINKS,
+    RESTRICTED_SCHEMA,
+    RESTRICTED_TABLES,
+    WARD_PARTITIONED,
+    WARD_SUMMARY,
+    lineage_table,
+)
 
 GROUP = "marts"
 JOB = "wardbridge_marts"
@@ -34,6 +59,138 @@ def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator
     from quality import gx
 
     return gx.session_validator(docs_root)
+
+
+# --------------------------------------------------------------------------- checks re-run on what is published
+
+STATES = {"merged": "merged", "quarantined": "quarantined", "under_review": "under_review"}
+
+
+def _published_files(root: Path) -> list[str]:
+    return [
+        f"{name} is not published in {root}"
+        for name in (ANALYTICS_FILENAME, RESTRICTED_FILENAME)
+        if not (root / name).is_file()
+    ]
+
+
+def published_accounting_problems(wh) -> list[str]:  # noqa: ANN001 - pipelines.warehouse.Warehouse
+    """row_accounting on the published marts: the warehouse's rows accounted for (as when publishing), the
+    published record flow holding every raw row once with a state, and marts.flow_accounting its counts."""
+    if missing := _published_files(wh.root):
+        return missing
+    inputs = read_inputs(wh)
+    problems = [
+        p
+        for registry in REGISTRY_KINDS
+        for p in accounting_problems(
+            registry,
+            inputs.raw[registry],
+            inputs.staged[registry],
+            inputs.quarantine[registry],
+            inputs.lineage[KIND_OF_REGISTRY[registry]],
+        )
+    ]
+    with duckdb.connect(str(wh.root / RESTRICTED_FILENAME), read_only=True) as con:
+        flow = con.sql(f"SELECT record_key, registry, state FROM {RESTRICTED_SCHEMA}.{RECORD_FLOW.name}").pl()
+    with duckdb.connect(str(wh.root / ANALYTICS_FILENAME), read_only=True) as con:
+        counts = con.sql(f"SELECT * FROM {MART_SCHEMA}.{FLOW_ACCOUNTING.name}").pl()
+    where = f"{RESTRICTED_SCHEMA}.{RECORD_FLOW.name}"
+    for registry in REGISTRY_KINDS:
+        raw = inputs.raw[registry].select("record_key").unique()
+        published = flow.filter(pl.col("registry") == registry)
+        found = {
+            "raw rows missing": raw.join(published, on="record_key", how="anti").height,
+            "rows not in the raw table": published.join(raw, on="record_key", how="anti").height,
+            "rows more than once": published.height - published["record_key"].n_unique(),
+            "rows without a state (lost)": published["state"].null_count(),
+        }
+        problems += [f"{where}, {registry}: {n} {what}" for what, n in found.items() if n]
+        row = counts.filter(pl.col("registry") == registry)
+        if row.height != 1:
+            problems.append(f"{MART_SCHEMA}.{FLOW_ACCOUNTING.name}: {row.height} rows for {registry} (expected 1)")
+            continue
+        expected = {"raw": raw.height} | {
+            column: published.filter(pl.col("state") == state).height for column, state in STATES.items()
+        }
+        problems += [
+            f"{MART_SCHEMA}.{FLOW_ACCOUNTING.name}, {registry}, field {column}: {row[column][0]} published, "
+            f"{n} in the warehouse and the record flow"
+            for column, n in expected.items()
+            if row[column][0] != n
+        ]
+    return problems
+
+
+def published_gate_problems(root: Path) -> tuple[list[str], int]:
+    """marts_gates on the published marts: the GX gate over every DuckDB table, the Parquet copies' rows and
+    columns equal to the tables'. Returns (problems, tables checked)."""
+    if missing := _published_files(root):
+        return missing, 0
+    validate = gx_validator(None)
+    problems: list[str] = []
+    checked = 0
+    for name, schema, tables in (
+        (ANALYTICS_FILENAME, MART_SCHEMA, ANALYTICS_TABLES),
+        (RESTRICTED_FILENAME, RESTRICTED_SCHEMA, RESTRICTED_TABLES),
+    ):
+        with duckdb.connect(str(root / name), read_only=True) as con:
+            for table in tables:
+                try:
+                    frame = con.sql(f'SELECT * FROM {schema}."{table.name}"').pl()
+                except duckdb.Error:
+                    problems.append(f"{name}: table {schema}.{table.name} is missing")
+                    continue
+                checked += 1
+                problems += validate(table, frame)
+                if schema == MART_SCHEMA:
+                    problems += _parquet_problems(root, table.name, frame)
+    validate.finish()
+    return problems, checked
+
+
+def _parquet_problems(root: Path, name: str, frame: pl.DataFrame) -> list[str]:
+    where = PARQUET_DIR / (name if name in WARD_PARTITIONED else f"{name}.parquet")
+    path = root / where
+    if not path.exists():
+        return [f"{where}: missing"]
+    source = f"{path}/**/*.parquet" if path.is_dir() else path
+    copy = pl.scan_parquet(source, hive_partitioning=path.is_dir())
+    columns = set(copy.collect_schema().names())
+    rows = copy.select(pl.len()).collect().item()
+    problems = []
+    if columns != set(frame.columns):
+        problems.append(f"{where}: columns {sorted(columns ^ set(frame.columns))} differ from {MART_SCHEMA}.{name}")
+    if rows != frame.height:
+        problems.append(f"{where}: {rows} rows, {MART_SCHEMA}.{name} has {frame.height}")
+    return problems
+
+
+def _rerun_checks(context: dg.AssetExecutionContext, wh) -> list[dg.AssetCheckResult]:  # noqa: ANN001
+    wanted = {k.name for k in context.selected_asset_check_keys}
+    results = []
+    if "row_accounting" in wanted:
+        problems = published_accounting_problems(wh)
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=ANALYTICS,
+                check_name="row_accounting",
+                passed=not problems,
+                description="; ".join(problems[:20])
+                or "published record flow and flow_accounting: every raw row merged, quarantined or under review once",
+            )
+        )
+    if "marts_gates" in wanted:
+        problems, checked = published_gate_problems(wh.root)
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=ANALYTICS,
+                check_name="marts_gates",
+                passed=not problems,
+                description="; ".join(problems[:20]) or f"{checked} published tables passed the GX gate again",
+            )
+        )
+    return results
 
 
 @dg.multi_asset(
@@ -72,12 +229,18 @@ def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator
         ),
     ],
     description="Build the marts and publish them atomically (write aside, validate, swap in).",
+    can_subset=True,  # the checks re-run alone on the published marts (assets/rerun.py)
 )
 def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     from quality import gx
 
-    gx.preload()  # GX's import overlaps reading and building the marts
     wh = warehouse.get()
+    if check_only(context):
+        rerun_note(context)
+        yield from _rerun_checks(context, wh)
+        return
+    require_whole(context, "the analytics and restricted marts", [ANALYTICS, RESTRICTED])
+    gx.preload()  # GX's import overlaps reading and building the marts
     key = pseudonym_key()
     marts = build_marts(read_inputs(wh), key)
     docs_root = wh.root / "marts" / "gx" / context.run.run_id
@@ -96,17 +259,22 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
         )
     except PublishRejected as exc:
         gate_problems = [p for p in exc.problems if p not in accounting["problems"]]
-        yield dg.AssetCheckResult(
-            asset_key=ANALYTICS,
-            check_name="row_accounting",
-            passed=not marts.problems,
-            description="; ".join(marts.problems[:20]) or "every raw row accounted for",
-        )
-        yield dg.AssetCheckResult(
-            asset_key=ANALYTICS,
-            check_name="marts_gates",
-            passed=not gate_problems,
-            description="; ".join(gate_problems[:20]) or "passed",
+        yield from selected(
+            context,
+            [
+                dg.AssetCheckResult(
+                    asset_key=ANALYTICS,
+                    check_name="row_accounting",
+                    passed=not marts.problems,
+                    description="; ".join(marts.problems[:20]) or "every raw row accounted for",
+                ),
+                dg.AssetCheckResult(
+                    asset_key=ANALYTICS,
+                    check_name="marts_gates",
+                    passed=not gate_problems,
+                    description="; ".join(gate_problems[:20]) or "passed",
+                ),
+            ],
         )
         raise dg.Failure(description=f"marts not published, the previous ones stay in place: {exc}") from exc
     accounting_frame = marts.analytics_frame("flow_accounting")
@@ -130,18 +298,23 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "rows": dg.MetadataValue.json({k: v for k, v in published.rows.items() if not k.startswith("marts.")}),
         },
     )
-    yield dg.AssetCheckResult(
-        asset_key=ANALYTICS,
-        check_name="row_accounting",
-        passed=True,
-        metadata={"accounting": dg.MetadataValue.json(accounting_frame.drop("reference_date").to_dicts())},
-        description=f"{int(accounting_frame['raw'].sum())} raw rows: each merged, quarantined or under review once",
-    )
-    yield dg.AssetCheckResult(
-        asset_key=ANALYTICS,
-        check_name="marts_gates",
-        passed=True,
-        description=f"{len(published.rows)} tables passed {len(validators)} gate(s) before swap-in",
+    yield from selected(
+        context,
+        [
+            dg.AssetCheckResult(
+                asset_key=ANALYTICS,
+                check_name="row_accounting",
+                passed=True,
+                metadata={"accounting": dg.MetadataValue.json(accounting_frame.drop("reference_date").to_dicts())},
+                description=f"{int(accounting_frame['raw'].sum())} raw rows: each merged, quarantined or under review once",
+            ),
+            dg.AssetCheckResult(
+                asset_key=ANALYTICS,
+                check_name="marts_gates",
+                passed=True,
+                description=f"{len(published.rows)} tables passed {len(validators)} gate(s) before swap-in",
+            ),
+        ],
     )
 
 

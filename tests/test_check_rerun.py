@@ -151,3 +151,73 @@ def test_decision_check_reruns_on_the_published_errors(main_warehouse, tmp_path)
     again = _run([review_decisions], main_warehouse, check)
     assert _outcomes(again) == {check[0]: False} and again.get_asset_materialization_events() == []
     assert "1 decision rows not applied" in again.get_asset_check_evaluations()[0].description
+
+
+# --------------------------------------------------------------------------- marts and exports (publishing)
+
+MARTS_CHECKS = ["analytics_mart:row_accounting", "analytics_mart:marts_gates"]
+EXPORT_KEY = "rerun-test-key-0123456789abcdef0123456789"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A copy of the sample's published warehouse (tests/marts_fixture.py) with every export published."""
+    import shutil
+
+    from tests.marts_fixture import sample_marts
+
+    source, results = sample_marts(tmp_path_factory.getbasetemp())
+    assert results["wardbridge_marts"].success
+    root = tmp_path_factory.mktemp("rerun_published") / "wh"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("exports"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WARDBRIDGE_PSEUDONYM_KEY", EXPORT_KEY)
+        assert _run(EXPORT_ASSETS, root).success
+    return root
+
+
+def _published_files(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def test_marts_checks_rerun_alone_pass_then_fail_on_a_corrupted_published_mart(published, tmp_path):
+    import shutil
+
+    root = tmp_path / "wh"
+    shutil.copytree(published, root)
+    before = _published_files(root)
+    again = _run(MARTS_ASSETS, root, MARTS_CHECKS)
+    assert again.success, [e.step_failure_data.error for e in again.get_step_failure_events()]
+    assert _outcomes(again) == dict.fromkeys(MARTS_CHECKS, True)
+    assert again.get_asset_materialization_events() == []
+    assert _published_files(root) == before  # nothing written (no Data Docs either)
+
+    with duckdb.connect(str(root / "restricted.duckdb")) as con:  # a raw row lost from the published record flow
+        con.execute(
+            "DELETE FROM entities.record_flow WHERE record_key = (SELECT min(record_key) FROM entities.record_flow)"
+        )
+    with duckdb.connect(str(root / "analytics.duckdb")) as con:  # a ward listed twice in the 2025 dimension
+        con.execute("INSERT INTO marts.dim_ward_2025 SELECT * FROM marts.dim_ward_2025 LIMIT 1")
+    broken = _run(MARTS_ASSETS, root, MARTS_CHECKS)
+    assert not broken.success  # blocking checks failed
+    assert _outcomes(broken) == dict.fromkeys(MARTS_CHECKS, False)
+    assert broken.get_asset_materialization_events() == []
+    described = {e.check_name: e.description for e in broken.get_asset_check_evaluations()}
+    assert "record_flow" in described["row_accounting"] and "1 raw rows missing" in described["row_accounting"]
+    assert "dim_ward_2025" in described["marts_gates"]
+    # one check alone: only that one is evaluated
+    one = _run(MARTS_ASSETS, root, MARTS_CHECKS[1:])
+    assert _outcomes(one) == {MARTS_CHECKS[1]: False}
+
+
+def test_part_of_the_marts_cannot_be_materialised_alone(published, tmp_path):
+    import shutil
+
+    root = tmp_path / "wh"
+    shutil.copytree(published, root)
+    before = _published_files(root)
+    partial = _run(MARTS_ASSETS, root, selection=dg.AssetSelection.assets("analytics_mart"))
+    assert not partial.success
+    failure = partial.get_step_failure_events()[0].step_failure_data.error.message
+    assert "written together" in failure and "restricted_mart" in failure
+    assert _published_files(root) == before
