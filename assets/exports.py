@@ -9,12 +9,34 @@ datapackage.json are the runs of those assets' latest materialisations. The bloc
 ``export_gate`` reports the gate, evaluated *before* the package becomes visible: a failing gate
 leaves the previous export in place and fails the step. Data Docs are linked from the metadata
 (inside the export folder once published; ``.<recipient>.rejected/validation/`` when rejected).
+
+The check re-runs alone (assets/rerun.py): a run that selects only ``export_gate`` checks the *published*
+package and writes nothing: every file datapackage.json lists is there with its size, SHA-256 hash and (CSV)
+row count, as frictionless checks them, and each resource's published data passes the GX gate again against
+the published marts' dimensions and city totals.
 """
 
-import dagster as dg
+import hashlib
+import json
+from pathlib import Path
 
+import dagster as dg
+import polars as pl
+
+from assets.rerun import check_only, rerun_note, selected
 from assets.resources import WarehouseResource
-from pipelines.publish.exports import ExportDeclaration, GateRejected, export, load_declarations
+from pipelines.publish.exports import (
+    EXPORTS_SUBDIR,
+    MISSING,
+    ExportDeclaration,
+    ExportError,
+    GateRejected,
+    export,
+    export_table,
+    gate_context,
+    gate_resource,
+    load_declarations,
+)
 
 GROUP = "exports"
 JOB = "wardbridge_exports"
@@ -37,18 +59,85 @@ def _source_runs(context: dg.AssetExecutionContext, declaration: ExportDeclarati
     return runs
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return f"sha256:{digest.hexdigest()}"
+
+
+def _package_problems(folder: Path) -> list[str]:
+    """The files datapackage.json describes, checked as frictionless does: present, bytes, hash, CSV rows."""
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    problems = []
+    for described in package.get("resources", []):
+        where = f"{folder.name}/{described['path']}"
+        path = folder / described["path"]
+        if not path.is_file():
+            problems.append(f"{where}: listed in datapackage.json but missing")
+            continue
+        if "bytes" in described and path.stat().st_size != described["bytes"]:
+            problems.append(f"{where}: {path.stat().st_size} bytes, datapackage.json says {described['bytes']}")
+        if "hash" in described and _sha256(path) != described["hash"]:
+            problems.append(f"{where}: SHA-256 differs from datapackage.json's (the file changed after publishing)")
+        if "rows" in described and described.get("format") == "csv":
+            rows = pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item()
+            if rows != described["rows"]:
+                problems.append(f"{where}: {rows} rows, datapackage.json says {described['rows']}")
+    return problems
+
+
+def _published_frame(declaration: ExportDeclaration, resource, folder: Path) -> pl.DataFrame:  # noqa: ANN001
+    if "parquet" in declaration.formats:
+        return pl.read_parquet(folder / f"{resource.name}.parquet")
+    schema = export_table(resource).polars_schema
+    return pl.read_csv(folder / f"{resource.name}.csv", schema=schema, null_values=MISSING)
+
+
+def published_gate(declaration: ExportDeclaration, warehouse, run_name: str | None = None):  # noqa: ANN001, ANN201
+    """export_gate on the published package: (problems, {resource: GateResult}); writes nothing."""
+    folder = warehouse.root / EXPORTS_SUBDIR / declaration.recipient
+    if not (folder / "datapackage.json").is_file():
+        return [f"{declaration.recipient}: no export published in {folder.parent}"], {}
+    problems = _package_problems(folder)
+    try:
+        ctx = gate_context(warehouse, declaration)
+    except ExportError as exc:
+        return [*problems, str(exc)], {}
+    results = {}
+    for resource in declaration.resources:
+        try:
+            frame = _published_frame(declaration, resource, folder)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            problems.append(f"{folder.name}/{resource.name}: unreadable ({type(exc).__name__})")
+            continue
+        results[resource.name] = result = gate_resource(resource, frame, ctx, None, run_name)
+        if not result.passed:
+            problems.append(result.summary())
+    return problems, results
+
+
 def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
     recipient = declaration.recipient
     name = f"export_{recipient}"
 
-    @dg.asset(
+    @dg.multi_asset(
         name=name,
-        group_name=GROUP,
-        deps=sorted({ANALYTICS_ASSET, *(source_asset(r.source) for r in declaration.resources)}),
-        description=f"{declaration.title}: Data Package <warehouse>/exports/{recipient}/ "
-        f"(declared in mappings/exports/{declaration.path.name}).",
-        kinds={"csv", "parquet", "polars"},
-        metadata={"declaration": f"mappings/exports/{declaration.path.name}", "formats": list(declaration.formats)},
+        specs=[
+            dg.AssetSpec(
+                name,
+                group_name=GROUP,
+                deps=sorted({ANALYTICS_ASSET, *(source_asset(r.source) for r in declaration.resources)}),
+                description=f"{declaration.title}: Data Package <warehouse>/exports/{recipient}/ "
+                f"(declared in mappings/exports/{declaration.path.name}).",
+                kinds={"csv", "parquet", "polars"},
+                metadata={
+                    "declaration": f"mappings/exports/{declaration.path.name}",
+                    "formats": list(declaration.formats),
+                },
+            )
+        ],
         check_specs=[
             dg.AssetCheckSpec(
                 GATE_CHECK,
@@ -58,26 +147,57 @@ def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
                 "digits, ages, city totals equal to the marts'), before swap-in.",
             )
         ],
+        can_subset=True,  # the gate re-runs alone on the published package (assets/rerun.py)
     )
     def export_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        if check_only(context):
+            rerun_note(context)
+            problems, results = published_gate(declaration, warehouse.get(), context.run.run_id)
+            yield dg.AssetCheckResult(
+                asset_key=name,
+                check_name=GATE_CHECK,
+                passed=not problems,
+                description="\n".join(problems)[:4000]
+                or f"published package intact; {len(results)} resources passed "
+                f"{sum(len(g.outcomes) for g in results.values())} expectations again",
+                metadata={
+                    "failures": dg.MetadataValue.json(
+                        [o.describe() for g in results.values() for o in g.failures][:50]
+                    ),
+                },
+            )
+            return
         try:
             result = export(
                 declaration, warehouse.get(), run_id=context.run.run_id, source_runs=_source_runs(context, declaration)
             )
         except GateRejected as exc:
-            yield dg.AssetCheckResult(
-                check_name=GATE_CHECK,
-                passed=False,
-                description=str(exc)[:4000],
-                metadata={
-                    "failures": dg.MetadataValue.json([o.describe() for g in exc.results for o in g.failures][:50]),
-                    **({"gx_data_docs": dg.MetadataValue.path(str(exc.docs / "index.html"))} if exc.docs else {}),
-                },
+            yield from selected(
+                context,
+                [
+                    dg.AssetCheckResult(
+                        asset_key=name,
+                        check_name=GATE_CHECK,
+                        passed=False,
+                        description=str(exc)[:4000],
+                        metadata={
+                            "failures": dg.MetadataValue.json(
+                                [o.describe() for g in exc.results for o in g.failures][:50]
+                            ),
+                            **(
+                                {"gx_data_docs": dg.MetadataValue.path(str(exc.docs / "index.html"))}
+                                if exc.docs
+                                else {}
+                            ),
+                        },
+                    )
+                ],
             )
             raise dg.Failure(description=f"{recipient}: export not published, the previous one stays: {exc}") from exc
         context.log.info(f"{recipient}: published {result.path} ({result.rows})")
         gates = result.gate_results.values()
         yield dg.MaterializeResult(
+            asset_key=name,
             metadata={
                 "path": dg.MetadataValue.path(str(result.path)),
                 "datapackage": dg.MetadataValue.path(str(result.path / "datapackage.json")),
@@ -87,18 +207,26 @@ def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
                 "rows": dg.MetadataValue.json(result.rows),
                 "files": dg.MetadataValue.json(result.package["wardbridge"]["files"]),
                 "created": result.package["created"],
-            }
-        )
-        yield dg.AssetCheckResult(
-            check_name=GATE_CHECK,
-            passed=True,
-            description=f"{len(result.gate_results)} resources passed "
-            f"{sum(len(g.outcomes) for g in gates)} expectations before swap-in",
-            metadata={
-                "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
-                "expectations": dg.MetadataValue.json({r: len(g.outcomes) for r, g in result.gate_results.items()}),
-                "gate_seconds": round(sum(g.seconds for g in gates), 3),
             },
+        )
+        yield from selected(
+            context,
+            [
+                dg.AssetCheckResult(
+                    asset_key=name,
+                    check_name=GATE_CHECK,
+                    passed=True,
+                    description=f"{len(result.gate_results)} resources passed "
+                    f"{sum(len(g.outcomes) for g in gates)} expectations before swap-in",
+                    metadata={
+                        "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
+                        "expectations": dg.MetadataValue.json(
+                            {r: len(g.outcomes) for r, g in result.gate_results.items()}
+                        ),
+                        "gate_seconds": round(sum(g.seconds for g in gates), 3),
+                    },
+                )
+            ],
         )
 
     return export_asset

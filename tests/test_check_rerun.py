@@ -221,3 +221,34 @@ def test_part_of_the_marts_cannot_be_materialised_alone(published, tmp_path):
     failure = partial.get_step_failure_events()[0].step_failure_data.error.message
     assert "written together" in failure and "restricted_mart" in failure
     assert _published_files(root) == before
+
+
+def test_export_gate_reruns_alone_on_the_published_package_then_fails_on_a_tampered_file(published, tmp_path):
+    import shutil
+
+    root = tmp_path / "wh"
+    shutil.copytree(published, root)
+    asset = next(a for a in EXPORT_ASSETS if a.op.name == "export_statistics")
+    check = ["export_statistics:export_gate"]
+    before = _published_files(root)
+    again = _run([asset], root, check)
+    assert again.success and _outcomes(again) == {check[0]: True}
+    assert again.get_asset_materialization_events() == []
+    assert _published_files(root) == before  # nothing written
+
+    folder = root / "exports" / "statistics"
+    parquet = sorted(folder.glob("*.parquet"))[0]
+    frame = pl.read_parquet(parquet)
+    pl.concat([frame, frame.head(1)]).write_parquet(parquet)  # a row published twice (a duplicate key)
+    broken = _run([asset], root, check)
+    assert not broken.success and _outcomes(broken) == {check[0]: False}
+    assert broken.get_asset_materialization_events() == []
+    description = broken.get_asset_check_evaluations()[0].description
+    assert f"statistics/{parquet.name}: SHA-256 differs" in description  # the package's hash
+    assert parquet.stem in description.split("SHA-256")[1]  # and the GX gate on the published rows
+
+    frame.write_parquet(parquet)
+    (folder / "datapackage.json").unlink()
+    gone = _run([asset], root, check)
+    assert _outcomes(gone) == {check[0]: False}
+    assert "no export published" in gone.get_asset_check_evaluations()[0].description
