@@ -413,9 +413,10 @@ def match_increment(
     entering_k = entering.select(_packed())["k"].implode()
     leaving_k = leaving.select(_packed())["k"].implode()
     leaving_old = k_old.is_in(leaving_k) & ~inner_old
-    lost_links = old_scored.select(L, R).filter(leaving_old & link_old)
     fresh_links = fresh.filter(_is_link(spec)).select(L, R)
-    seeds = pl.concat([new_rows, neighbours, *(p[c] for p in (lost_links, fresh_links) for c in (L, R))])
+    # a pair leaving the candidates inside a suspicious component becomes one of the guard's pairs there:
+    # the records of every leaving pair are seeds, links or not
+    seeds = pl.concat([new_rows, neighbours, *(p[c] for p in (leaving, fresh_links) for c in (L, R))])
     seeds = seeds.unique().sort()
     in_graph = ~inner_old & ~leaving_old
     links = pl.concat([old_scored.select(L, R).filter(in_graph & link_old), fresh_links])
