@@ -3,10 +3,11 @@ with a check selection).
 
 Every asset that carries checks is a subsettable multi-asset (``can_subset=True``). A run that selects only
 checks of it runs its op with no asset selected: the op then re-evaluates the selected checks from what is
-published in the warehouse (DuckDB tables, Parquet partitions, the ingest status) and writes nothing. A run that
-selects the assets works as before: it materialises them and evaluates the checks on what it wrote. Steps that
-write several tables at once (the reference tables, an ingest step's raw/staged/quarantine, an entity kind's
-three tables) cannot write part of them: a selection of some of their assets fails naming the rest.
+published in the warehouse (DuckDB tables, Parquet partitions, the ingest status; the published marts and export
+packages: assets/publish.py, assets/exports.py) and writes nothing. A run that selects the assets works as before:
+it materialises them and evaluates the checks on what it wrote. Steps that write several tables at once (the
+reference tables, an ingest step's raw/staged/quarantine, an entity kind's three tables, the two marts) cannot
+write part of them: a selection of some of their assets fails naming the rest.
 """
 
 from __future__ import annotations
