@@ -1171,6 +1171,75 @@ def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, 
     return final, splits
 
 
+# The last comma-like segment of a tail, and the text before it (ending with its separator).
+_LAST_SEGMENT = r"^(.*[,;|()\[\]])([^,;|()\[\]]*)$"
+_MULTI_MARKER_SECOND = frozenset(
+    m.split(" ")[1] for m in (*WARD_MARKERS, *WARD_MARKERS_2025, *DISTRICT_MARKERS, *PROVINCE_MARKERS) if " " in m
+)
+
+
+def _province_segment(idx: ResolverIndex, segment: str) -> str | None:
+    """The provinces a tail's last segment names, as a key ("old codes/new codes"), where that is all
+    the parser can read in it; else None.
+
+    Every lookup of the parser that ends at the end of the text sees that segment only (no unit name
+    spans a comma; a segment starting with the second word of a two-word marker is excluded, as
+    ``_is_anchored`` looks one word further left there). If the segment reads as a province of each
+    scheme over its whole length, and as nothing else (no district, no old ward of the default
+    provinces, no 2025 ward, not a trailing country), the reading of the tail depends on the provinces
+    only: lookups of the province readings end where the segment starts, and those of the readings
+    without province find nothing in it. Such segments naming the same provinces are interchangeable.
+    """
+    tokens = _tokenise("0, " + segment)
+    end = len(tokens.words)
+    if end < 2 or _drop_country(tokens) != end or tokens.words[1] in _MULTI_MARKER_SECOND:
+        return None
+    old = _exact_span(tokens, end, idx.province_keys, PROVINCE_MARKERS, anchored_only=False)
+    new = _exact_span(tokens, end, idx.new_province_keys, PROVINCE_MARKERS, anchored_only=False)
+    if old is None or new is None or old.start != 1 or new.start != 1:
+        return None
+    scope = list(idx.scope_provinces)
+    if (
+        _find_districts_uncached(idx, tokens, end, scope, False)
+        or (wards := _ward_without_district(idx, tokens, end, scope, False, "")).old_uid is not None
+        or wards.old_hits
+        or _ward_2025(idx, tokens, end, list(idx.new_scope), False, need_marker=True) is not None
+        or _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025) is not None
+        or tokens.edge
+    ):
+        return None
+    return ";".join(sorted(old.codes)) + "/" + ";".join(sorted(new.codes))
+
+
+def _read_province_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``_read_tails`` with tails that differ only in how their last segment writes the same
+    provinces ("..., TP.HCM", "..., Thành phố Hồ Chí Minh": see ``_province_segment``) read once."""
+    parts = tails.with_columns(pl.col("_tail").str.extract_groups(_LAST_SEGMENT).struct.unnest())
+    parts = parts.rename({"1": "_pre", "2": "_last"})
+    ok = pl.col("_pre").str.contains("[a-z0-9]")
+    segments = parts.filter(ok).select(pl.col("_last").unique())
+    keys = [_province_segment(idx, s) for s in segments["_last"]]
+    segments = segments.with_columns(_prov=pl.Series(keys, dtype=pl.String))
+    # One spelling per province key: the shortest (then first in order) of those seen.
+    canon = (
+        segments.drop_nulls("_prov")
+        .sort(pl.col("_last").str.len_chars(), "_last")
+        .group_by("_prov", maintain_order=True)
+        .agg(_canon=pl.col("_last").first())
+    )
+    segments = segments.join(canon, on="_prov", how="left")
+    parts = parts.join(segments.select("_last", "_canon"), on="_last", how="left").with_columns(
+        _read=pl.when(ok & pl.col("_canon").is_not_null())
+        .then(pl.col("_pre") + pl.col("_canon"))
+        .otherwise(pl.col("_tail"))
+    )
+    final, splits = _read_tails(idx, parts.select(pl.col("_read").alias("_tail"), "_mode").unique())
+    keys = parts.select("_tail", "_mode", "_read")
+    final = keys.join(final.rename({"_tail": "_read"}), on=["_read", "_mode"]).drop("_read")
+    splits = keys.join(splits.rename({"_tail": "_read"}), on=["_read", "_mode"]).drop("_read")
+    return final, splits
+
+
 def _gazetteer_frame(idx: ResolverIndex) -> pl.DataFrame:
     if idx.gazetteer_frame is None:
         rows = [
@@ -1313,7 +1382,7 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("_tail").str.contains("[a-z0-9]")
     )
     rows = rows.join(raw_tails, on="_raw", how="left").drop("_raw")
-    final, splits = _read_tails(idx, rows.select("_tail", "_mode").drop_nulls().unique())
+    final, splits = _read_province_tails(idx, rows.select("_tail", "_mode").drop_nulls().unique())
     done, left = _tail_readings(idx, rows.join(final, on=["_tail", "_mode"], how="left"), "status")
     split_rows, left = _tail_readings(
         idx, left.select(rows.columns).join(splits, on=["_tail", "_mode"], how="left"), "_split_uid"

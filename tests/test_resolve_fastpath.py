@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from pipelines.reference import load_reference
-from pipelines.resolve import _SEPARATOR_MAKERS, resolve_addresses
+from pipelines.resolve import _SEPARATOR_MAKERS, _province_segment, index_for, resolve_addresses
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
 
 N = 5_000
@@ -197,3 +197,19 @@ def test_only_the_listed_characters_become_separators_when_cleaned():
         and separators & set(unicodedata.normalize("NFD", c.lower()) + unicodedata.normalize("NFD", c))
     }
     assert makers == set(_SEPARATOR_MAKERS)
+
+
+def test_province_segments_read_once_only_where_they_name_provinces_alone(reference):
+    """Tails whose last segment spells the same provinces are read once; a segment that also reads as
+    something else (a district, a 2025 ward, a trailing country) keeps its own reading."""
+    idx = index_for(reference)
+    hcm = _province_segment(idx, "tp hcm")
+    assert hcm is not None
+    assert _province_segment(idx, "thanh pho ho chi minh") == hcm
+    assert _province_segment(idx, "tinh binh duong") not in (None, hcm)  # old Bình Dương, 2025 HCMC
+    for segment in ("vung tau", "tinh ba ria - vung tau", "binh duong", "thu duc", "phuong sai gon", "tp hcm vn"):
+        assert _province_segment(idx, segment) is None, segment
+    # Read through the tail path, the spellings give the same rows as read whole (see _compare above).
+    rows = [f"{n} Lê Lợi, P. Bến Nghé, Q.1, {p}" for n in (1, 2) for p in ("TP.HCM", "tp hcm", "Thành phố Hồ Chí Minh")]
+    rows += ["3 Lê Lợi, Phường Bình Dương, Bình Dương", "4 Lê Lợi, Phường Thắng Tam, Vũng Tàu"]
+    assert _compare(rows, reference) == len(rows)
