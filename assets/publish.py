@@ -63,7 +63,7 @@ def gx_validator(docs_root):  # noqa: ANN001, ANN201 - Path | None -> Validator
 
 # --------------------------------------------------------------------------- checks re-run on what is published
 
-STATES = {"merged": "merged", "quarantined": "quarantined", "under_review": "under_review"}
+STATES = ("merged", "quarantined", "under_review")  # record_flow.state; also flow_accounting's count columns
 
 
 def _published_files(root: Path) -> list[str]:
@@ -110,9 +110,7 @@ def published_accounting_problems(wh) -> list[str]:  # noqa: ANN001 - pipelines.
         if row.height != 1:
             problems.append(f"{MART_SCHEMA}.{FLOW_ACCOUNTING.name}: {row.height} rows for {registry} (expected 1)")
             continue
-        expected = {"raw": raw.height} | {
-            column: published.filter(pl.col("state") == state).height for column, state in STATES.items()
-        }
+        expected = {"raw": raw.height} | {state: published.filter(pl.col("state") == state).height for state in STATES}
         problems += [
             f"{MART_SCHEMA}.{FLOW_ACCOUNTING.name}, {registry}, field {column}: {row[column][0]} published, "
             f"{n} in the warehouse and the record flow"
