@@ -517,6 +517,7 @@ def _add_new_typos(units: list[_NewUnit], old_keys: set[str]) -> None:
         by_province[u.province_code].append(spelling_key(u.short))
     all_new = {spelling_key(u.short) for u in units}
     old_keys = old_keys | {spelling_key(k) for k in old_keys}
+    known = all_new | old_keys
     for u in units:
         key = spelling_key(u.short)
         if len(key) < 5 or any(c.isdigit() for c in key):
@@ -533,7 +534,7 @@ def _add_new_typos(units: list[_NewUnit], old_keys: set[str]) -> None:
             if d >= 2
             and k not in all_new
             and k not in old_keys
-            and not any(k.startswith(m) and k[len(m) :] in all_new | old_keys for m in (*_MARKERS, "dk"))
+            and not any(k.startswith(m) and k[len(m) :] in known for m in (*_MARKERS, "dk"))
         ]
 
 
