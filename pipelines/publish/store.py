@@ -82,7 +82,9 @@ def lock_timeout() -> float:
 def write_duckdb(path: Path, schema: str, tables: Iterable[tuple[Table, pl.DataFrame]], mode: int) -> None:
     """A new DuckDB file with one real table per declaration (comments from schema.py)."""
     path.unlink(missing_ok=True)
-    with duckdb.connect(str(path)) as con:
+    # one DuckDB thread: the write runs beside the validators on a shared machine, and DuckDB's parallel
+    # insert and compression cost ~30 % more CPU for the same file (1M run, restricted mart: 19.6 -> 14.1 CPU s)
+    with duckdb.connect(str(path), config={"threads": 1}) as con:
         con.execute(f"CREATE SCHEMA {_quote_ident(schema)}")
         for table, frame in tables:
             con.execute(create_table_sql(table, schema))
