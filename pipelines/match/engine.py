@@ -33,6 +33,19 @@ log = logging.getLogger("wardbridge.match")
 DECISIONS = ("link", "review", "non_match", "refused")
 
 
+class StepTimer:
+    """Wall time of each step of a run (``seconds``), logged with the peak memory so far."""
+
+    def __init__(self, message: str) -> None:
+        self.message, self.seconds, self._t = message, {}, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = now - self._t
+        log.info(self.message, name, now - self._t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        self._t = now
+
+
 @dataclass
 class MatchResult:
     records: pl.DataFrame
@@ -256,20 +269,8 @@ def match(
     frozen_given = model
     if frozen_given is not None:
         frozen_given.check(spec)
-    seconds: dict[str, float] = {}
-    t = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal t
-        now = time.perf_counter()
-        seconds[name] = now - t
-        log.info(
-            "%s: %.1f s (peak memory so far %.0f MiB)",
-            name,
-            now - t,
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        )
-        t = now
+    lap = StepTimer("%s: %.1f s (peak memory so far %.0f MiB)")
+    seconds = lap.seconds
 
     dates: dict[str, dict] = {}
     work = prepare(frame, spec, source=source, report=dates)

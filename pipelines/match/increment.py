@@ -34,8 +34,6 @@ their order. It is built so:
 from __future__ import annotations
 
 import logging
-import resource
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +43,7 @@ from pipelines.match.blocking import _rule_pairs
 from pipelines.match.cluster import guarded_clusters
 from pipelines.match.compare import ValueCodes
 from pipelines.match.engine import (
+    StepTimer,
     _lineage,
     _pair_table,
     _review_queue,
@@ -323,20 +322,8 @@ def match_increment(
     state: MatchState, frame: pl.DataFrame, spec: MatchSpec, *, source: str = "increment"
 ) -> IncrementResult:
     """Match new or changed records (``frame``, the spec's input columns) against a saved run's state."""
-    seconds: dict[str, float] = {}
-    t = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal t
-        now = time.perf_counter()
-        seconds[name] = now - t
-        log.info(
-            "increment %s: %.2f s (peak %.0f MiB)",
-            name,
-            now - t,
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        )
-        t = now
+    lap = StepTimer("increment %s: %.2f s (peak %.0f MiB)")
+    seconds = lap.seconds
 
     state.frozen.check(spec, "the saved run")
     frozen, model = state.frozen, state.frozen.model
