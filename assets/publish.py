@@ -24,7 +24,11 @@ import polars as pl
 from assets.metadata import table_schema
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
-from pipelines.publish.marts import KIND_OF_REGISTRY, accounting_problems, build_marts, read_inputs
+from pipelines.publish.marts import (
+    build_marts,
+    input_accounting_problems,
+    read_inputs,
+)
 from pipelines.publish.pseudonym import key_fingerprint, pseudonym_key
 from pipelines.publish.store import ANALYTICS_FILENAME, PARQUET_DIR, RESTRICTED_FILENAME, PublishRejected, publish_marts
 from pipelines.schema import (
@@ -80,17 +84,7 @@ def published_accounting_problems(wh) -> list[str]:  # noqa: ANN001 - pipelines.
     if missing := _published_files(wh.root):
         return missing
     inputs = read_inputs(wh)
-    problems = [
-        p
-        for registry in REGISTRY_KINDS
-        for p in accounting_problems(
-            registry,
-            inputs.raw[registry],
-            inputs.staged[registry],
-            inputs.quarantine[registry],
-            inputs.lineage[KIND_OF_REGISTRY[registry]],
-        )
-    ]
+    problems = input_accounting_problems(inputs)
     with duckdb.connect(str(wh.root / RESTRICTED_FILENAME), read_only=True) as con:
         flow = con.sql(f"SELECT record_key, registry, state FROM {RESTRICTED_SCHEMA}.{RECORD_FLOW.name}").pl()
     with duckdb.connect(str(wh.root / ANALYTICS_FILENAME), read_only=True) as con:

@@ -452,13 +452,9 @@ def _dimensions(inputs: MartInputs) -> tuple[pl.DataFrame, pl.DataFrame, pl.Data
     return wards, old, crosswalk
 
 
-def build_marts(inputs: MartInputs, key: bytes) -> Marts:
-    """Every analytics and restricted table, from the warehouse's inputs."""
-    wards, old_units, crosswalk = _dimensions(inputs)
-    shares = crosswalk.select("old_uid", "new_uid", "allocation_share")
-    sections = read_vsic_sections()
-    flow = record_flow(inputs)
-    problems = [
+def input_accounting_problems(inputs: MartInputs) -> list[str]:
+    """Every registry's raw rows accounted for: published, merged into an entity, quarantined or under review."""
+    return [
         p
         for registry in REGISTRY_KINDS
         for p in accounting_problems(
@@ -469,6 +465,15 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
             inputs.lineage[KIND_OF_REGISTRY[registry]],
         )
     ]
+
+
+def build_marts(inputs: MartInputs, key: bytes) -> Marts:
+    """Every analytics and restricted table, from the warehouse's inputs."""
+    wards, old_units, crosswalk = _dimensions(inputs)
+    shares = crosswalk.select("old_uid", "new_uid", "allocation_share")
+    sections = read_vsic_sections()
+    flow = record_flow(inputs)
+    problems = input_accounting_problems(inputs)
     population = inputs.staged["population"]
     reference_date = population["extract_date"].max() if population.height else None
 
