@@ -242,6 +242,8 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
       d/m and m/d cannot be told apart from the value alone (see :func:`column_day_first`).
     * ``error``: null, or the reason ("impossible date 31/02/1990", "unparseable 'abc'",
       "year out of range 15/03/0199", "excel serial out of range 99999").
+    * ``other_order`` (Date): where the value is impossible in the declared day/month order but
+      valid in the other, that other reading (its error ends "(valid month-first)"); else null.
 
     Separators ``/ - .`` and spaces are accepted (mixed too), as are a trailing time
     (``1990-03-15 00:00:00``) and a float serial (``36526.0``).
@@ -255,8 +257,9 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
     zero -> Excel serial (days since 1899-12-30, 1000..80000 = 1902-09-26..2119-01-11).
 
     ``day_first=False`` reads d/m forms as m/d (sources declared month-first). A value
-    impossible in the declared order but valid the other way round is NOT swapped here; its
-    error ends with "(valid month-first)" / "(valid day-first)". Staging decides: it keeps
+    impossible in the declared order but valid the other way round is NOT swapped here: ``date``
+    stays null, ``other_order`` holds the other reading and the error ends with "(valid month-first)"
+    / "(valid day-first)". Staging decides: it keeps
     that only valid reading and notes it in the row's ``issues`` (pipelines/ingest/stage.py ``_dates``).
     """
     first, second = ("d", "m") if day_first else ("m", "d")
@@ -355,6 +358,12 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
             .then(pl.concat_str(pl.lit("impossible date "), shown))
         )
         present = ~_blank(pl.col(_KEY))
+        other_ok = (~valid & pl.col("_pair") & pl.col("_swap_ok") & year_ok).fill_null(False)
+        swapped = pl.date(  # the other day/month order, built only where it is a valid date
+            pl.when(other_ok).then(y).otherwise(2000),
+            pl.when(other_ok).then(day).otherwise(1),
+            pl.when(other_ok).then(month).otherwise(1),
+        )
         return f.select(
             pl.col(_KEY),
             pl.when(present).then(pl.when(serial_ok).then(from_serial).when(safe).then(built)).alias("date"),
@@ -362,6 +371,7 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
             pl.when(present).then(precision).alias("precision"),
             pl.when(present).then(ambiguous).alias("ambiguous"),
             pl.when(present).then(error).alias("error"),
+            pl.when(present & other_ok).then(swapped).alias("other_order"),
         )
 
     return _via_distinct(values, compute)

@@ -84,7 +84,7 @@ DATE_CASES = [
 def test_parse_dates_known_values():
     values = pl.Series([c[0] for c in DATE_CASES])
     out = parse_dates(values, reference_year=2026)
-    assert out.columns == ["date", "date_format", "precision", "ambiguous", "error"]
+    assert out.columns == ["date", "date_format", "precision", "ambiguous", "error", "other_order"]
     assert out.schema["date"] == pl.Date and out.schema["ambiguous"] == pl.Boolean
     for (value, d, fmt, precision, ambiguous, error), row in zip(DATE_CASES, _rows(out), strict=True):
         assert row["date"] == d, value
@@ -706,3 +706,11 @@ def test_amount_notation_of_a_column():
     assert amount_notation(pl.Series(["500.000", "300000"])) is None  # no evidence
     assert amount_notation(pl.Series(["1.234.567", "1,234,567"])) is None  # a tie
     assert amount_notation(pl.Series([None], dtype=pl.String)) is None
+
+
+def test_parse_dates_gives_the_other_order_only_where_it_alone_is_valid():
+    values = pl.Series(["03/25/1990", "31/02/1990", "05/04/1990", "25/03/1990", None])
+    day_first = parse_dates(values)
+    assert day_first["date"].to_list() == [None, None, date(1990, 4, 5), date(1990, 3, 25), None]
+    assert day_first["other_order"].to_list() == [date(1990, 3, 25), None, None, None, None]
+    assert parse_dates(values, day_first=False)["other_order"].to_list() == [None, None, None, date(1990, 3, 25), None]

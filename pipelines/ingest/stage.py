@@ -124,18 +124,13 @@ def _dates(frame: pl.DataFrame, col: str, day_first: bool, prefix: str) -> pl.Da
     ambiguous (both parts <= 12) keep the declared order and their ``ambiguous`` flag.
     """
     parsed = std.parse_dates(frame[col], day_first=day_first)
-    flip = "month-first" if day_first else "day-first"
-    candidate = parsed["error"].str.ends_with(f"(valid {flip})").fill_null(False)
-    # only the few candidate values are parsed again (null elsewhere: parse_dates works on distinct values)
-    other = std.parse_dates(
-        frame[col].zip_with(candidate, pl.Series([None], dtype=frame[col].dtype)), day_first=not day_first
-    )
-    swapped = candidate & other["date"].is_not_null()
+    swapped = parsed["other_order"].is_not_null()
     return frame.with_columns(
-        pl.when(swapped).then(other["date"]).otherwise(parsed["date"]).alias(f"{prefix}_date"),
+        pl.coalesce(parsed["date"], parsed["other_order"]).alias(f"{prefix}_date"),
         pl.when(swapped).then(None).otherwise(parsed["error"]).alias(f"{prefix}_error"),
-        pl.when(swapped).then(other["precision"]).otherwise(parsed["precision"]).alias(f"{prefix}_precision"),
-        pl.when(swapped).then(other["ambiguous"]).otherwise(parsed["ambiguous"]).alias(f"{prefix}_ambiguous"),
+        pl.when(swapped).then(pl.lit("day")).otherwise(parsed["precision"]).alias(f"{prefix}_precision"),
+        # a reading valid in one order only is not ambiguous
+        pl.when(swapped).then(False).otherwise(parsed["ambiguous"]).alias(f"{prefix}_ambiguous"),
         swapped.alias(f"{prefix}_swapped"),
     )
 
