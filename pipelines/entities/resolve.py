@@ -95,8 +95,8 @@ def labels_report(
     labels = labels.select(*ordered, "same").unique(["a", "b"], keep="last")
     pairs = result.pairs.select(*ordered, "match_probability")
     labelled = labels.join(pairs, on=["a", "b"], how="inner")
-    known = result.records["record_id"].cast(pl.String)
-    unknown = labels.filter(~pl.col("a").is_in(known.implode()) | ~pl.col("b").is_in(known.implode())).height
+    known = result.records["record_id"].cast(pl.String).implode()
+    unknown = labels.filter(~pl.col("a").is_in(known) | ~pl.col("b").is_in(known)).height
     open_p = pairs.join(labels, on=["a", "b"], how="anti")["match_probability"]
     choice = refine_thresholds(labelled, open_p, result.records.height, spec.link_threshold, spec.review_threshold)
     return {
