@@ -16,8 +16,6 @@ row count, as frictionless checks them, and each resource's published data passe
 the published marts' dimensions and city totals.
 """
 
-import hashlib
-import json
 from pathlib import Path
 
 import dagster as dg
@@ -36,6 +34,7 @@ from pipelines.publish.exports import (
     gate_context,
     gate_resource,
     load_declarations,
+    package_problems,
 )
 
 GROUP = "exports"
@@ -59,35 +58,6 @@ def _source_runs(context: dg.AssetExecutionContext, declaration: ExportDeclarati
     return runs
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return f"sha256:{digest.hexdigest()}"
-
-
-def _package_problems(folder: Path) -> list[str]:
-    """The files datapackage.json describes, checked as frictionless does: present, bytes, hash, CSV rows."""
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    problems = []
-    for described in package.get("resources", []):
-        where = f"{folder.name}/{described['path']}"
-        path = folder / described["path"]
-        if not path.is_file():
-            problems.append(f"{where}: listed in datapackage.json but missing")
-            continue
-        if "bytes" in described and path.stat().st_size != described["bytes"]:
-            problems.append(f"{where}: {path.stat().st_size} bytes, datapackage.json says {described['bytes']}")
-        if "hash" in described and _sha256(path) != described["hash"]:
-            problems.append(f"{where}: SHA-256 differs from datapackage.json's (the file changed after publishing)")
-        if "rows" in described and described.get("format") == "csv":
-            rows = pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item()
-            if rows != described["rows"]:
-                problems.append(f"{where}: {rows} rows, datapackage.json says {described['rows']}")
-    return problems
-
-
 def _published_frame(declaration: ExportDeclaration, resource, folder: Path) -> pl.DataFrame:  # noqa: ANN001
     if "parquet" in declaration.formats:
         return pl.read_parquet(folder / f"{resource.name}.parquet")
@@ -100,7 +70,7 @@ def published_gate(declaration: ExportDeclaration, warehouse, run_name: str | No
     folder = warehouse.root / EXPORTS_SUBDIR / declaration.recipient
     if not (folder / "datapackage.json").is_file():
         return [f"{declaration.recipient}: no export published in {folder.parent}"], {}
-    problems = _package_problems(folder)
+    problems = package_problems(folder)
     try:
         ctx = gate_context(warehouse, declaration)
     except ExportError as exc:

@@ -250,3 +250,10 @@ def test_export_gate_reruns_alone_on_the_published_package_then_fails_on_a_tampe
     gone = _run([asset], root, check)
     assert _outcomes(gone) == {check[0]: False}
     assert "no export published" in gone.get_asset_check_evaluations()[0].description
+
+    (folder / "datapackage.json").write_text('{"resources": [{"bytes": 1}]', encoding="utf-8")  # cut short
+    cut = _run([asset], root, check)
+    assert _outcomes(cut) == {check[0]: False}  # a failed check with a reason, not a crashed step
+    assert (
+        "statistics/datapackage.json: unreadable (JSONDecodeError)" in cut.get_asset_check_evaluations()[0].description
+    )

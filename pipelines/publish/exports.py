@@ -863,6 +863,32 @@ def _file_facts(path: Path) -> dict[str, Any]:
     return {"bytes": path.stat().st_size, "hash": f"sha256:{digest.hexdigest()}"}
 
 
+def package_problems(folder: Path) -> list[str]:
+    """The files a published datapackage.json describes, checked as frictionless does: present, bytes, hash,
+    CSV rows. An unreadable datapackage.json or a resource without a path is a problem, not an error."""
+    try:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        described_files = [(d, d["path"]) for d in package.get("resources", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return [f"{folder.name}/datapackage.json: unreadable ({type(exc).__name__})"]
+    problems = []
+    for described, name in described_files:
+        where, path = f"{folder.name}/{name}", folder / name
+        if not path.is_file():
+            problems.append(f"{where}: listed in datapackage.json but missing")
+            continue
+        facts = _file_facts(path)
+        if "bytes" in described and facts["bytes"] != described["bytes"]:
+            problems.append(f"{where}: {facts['bytes']} bytes, datapackage.json says {described['bytes']}")
+        if "hash" in described and facts["hash"] != described["hash"]:
+            problems.append(f"{where}: SHA-256 differs from datapackage.json's (the file changed after publishing)")
+        if "rows" in described and described.get("format") == "csv":
+            rows = pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item()
+            if rows != described["rows"]:
+                problems.append(f"{where}: {rows} rows, datapackage.json says {described['rows']}")
+    return problems
+
+
 def write_resource(resource: ExportResource, frame: pl.DataFrame, formats: tuple[str, ...], folder: Path) -> list:
     """Write the resource in each format; return its Data Package resource descriptors."""
     descriptors = []
