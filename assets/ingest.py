@@ -42,7 +42,7 @@ from dagster._core.types.pagination import PaginatedResults
 from assets.metadata import static_table_metadata
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
-from pipelines.entities.reresolve import record_staging_reference
+from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
@@ -234,7 +234,8 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.error(status.describe())
         return
     try:
-        result = stage(loaded.frame, registry, day_first=extract.source.day_first)
+        reference = default_reference()  # the one its addresses are resolved with, recorded below
+        result = stage(loaded.frame, registry, day_first=extract.source.day_first, reference=reference)
     except Exception as exc:  # noqa: BLE001 - staging crashed on this extract: nothing of it is written
         status = PartitionStatus(
             key, registry, "failed", f"staging failed: {_cause(exc)}", location, loaded.frame.height, run_id=run_id
@@ -244,10 +245,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.error(status.describe())
         return
     PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame, refresh=False)
+    # the reference its addresses were resolved with (address_corrections re-resolves when it changes):
+    # forgotten before the new rows are written, so a crash in between leaves it unknown (re-resolved whole)
+    forget_staging_reference(wh, registry, key)
     PartitionedLayer(wh, "staged").write(staged_decl, key, result.staged, refresh=False)
-    # the reference its addresses were resolved with (address_corrections re-resolves when it changes)
-    if record_staging_reference(wh, registry, key, default_reference()) != result.reference:
-        raise RuntimeError(f"{key}: staged with another reference than the one recorded")
+    record_staging_reference(wh, registry, key, reference)
     PartitionedLayer(wh, "quarantine").write(
         QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}", refresh=False
     )  # views refreshed once per run (load_asset)

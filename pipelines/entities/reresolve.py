@@ -123,6 +123,11 @@ def record_staging_reference(warehouse: Warehouse, registry: str, partition: str
     return fp
 
 
+def forget_staging_reference(warehouse: Warehouse, registry: str, partition: str) -> None:
+    """The partition's reference unknown (before its staged rows are replaced)."""
+    _fingerprint_path(warehouse, registry, partition).unlink(missing_ok=True)
+
+
 def staging_reference(warehouse: Warehouse, registry: str, partition: str) -> str | None:
     """The fingerprint of the reference the partition's staged readings are those of: the one it was staged
     with, or a later one under which none of them reads differently (``corrections(adopt=True)``);
