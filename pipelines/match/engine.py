@@ -204,9 +204,11 @@ def score_pairs(
     model: Model,
     tf_tables: dict,
     reviewed: pl.DataFrame,
+    gamma: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Levels, weights, probability, cannot-link veto and reviewers' verdicts of (l, r) row pairs of ``work``."""
-    g = _levels_in_chunks(work, pairs, spec, codes)
+    """Levels, weights, probability, cannot-link veto and reviewers' verdicts of (l, r) row pairs of ``work``
+    (``gamma``: their comparison levels when already computed)."""
+    g = _levels_in_chunks(work, pairs, spec, codes) if gamma is None else gamma
     scored = pl.concat([pairs, g, score(pairs["l"], g, model, spec, tf_tables)], how="horizontal")
     return _with_reviews(scored.with_columns(_veto(spec)), reviewed)
 
@@ -301,8 +303,7 @@ def match(
     def rescore(extra: pl.DataFrame) -> pl.DataFrame:
         return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
 
-    scored = pl.concat([pairs, gamma, score(pairs["l"], gamma, model, spec, tf_tables)], how="horizontal")
-    scored = _with_reviews(scored.with_columns(_veto(spec)), reviewed)
+    scored = score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma)
     unblocked = reviewed.join(scored.select("l", "r"), on=["l", "r"], how="anti")
     if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
         extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
