@@ -207,9 +207,9 @@ def _squashed(column: str) -> pl.Expr:
 def affected(staged: pl.DataFrame, diff: ReferenceDiff | None) -> pl.Series:
     """Boolean per staged row: may its reading change under ``diff``? (``None``: unknown reference: all rows.)"""
     if diff is None:
-        return pl.Series("affected", [True] * staged.height, dtype=pl.Boolean)
+        return pl.repeat(True, staged.height, dtype=pl.Boolean, eager=True).alias("affected")
     if diff.empty or staged.height == 0:
-        return pl.Series("affected", [False] * staged.height, dtype=pl.Boolean)
+        return pl.repeat(False, staged.height, dtype=pl.Boolean, eager=True).alias("affected")
     units = sorted(diff.units)
     by_unit = (
         pl.col("old_uid").is_in(units).fill_null(False)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.entities.io import ENTITY_SCHEMA, apply_address_corrections
+from pipelines.entities.io import ENTITY_SCHEMA
+from pipelines.entities.reresolve import apply_corrections, published_corrections
 from pipelines.review.decisions import apply_placements
 from pipelines.review.queues import ReviewInputs
 from pipelines.schema import (
@@ -47,11 +48,13 @@ def split_placements(wh: Warehouse) -> pl.DataFrame | None:
 def staged_with_placements(wh: Warehouse, review_placements: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
     """Every registry's staged rows, with the address corrections, the learned split placements and then officials' placements applied."""
     learned = split_placements(wh)
+    corrections = published_corrections(wh)  # read once for every registry
     out = {}
     for registry in REGISTRY_KINDS:
         decl = staged_table(registry)
         staged = _scan(wh, "staged", decl.name, decl.polars_schema, decl.columns)  # as staged, no placements
-        staged = apply_address_corrections(wh, registry, staged)  # readings under a corrected reference
+        if corrections is not None:  # readings under a corrected reference
+            staged = apply_corrections(staged, corrections, registry)
         if learned is not None and learned.height:
             staged = apply_placements(staged, registry, learned)
         if review_placements is not None and review_placements.height:
