@@ -270,14 +270,20 @@ def registry_links(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
 
 def _link_differences(published: pl.DataFrame, rebuilt: pl.DataFrame) -> list[str]:
-    """Rows per link type that the published links table has and the published lineage does not imply."""
-    counts = {
-        name: dict(frame.group_by("link_type").len().iter_rows()) for name, frame in (("p", published), ("r", rebuilt))
+    """Rows per link type that the published links table and the links the published lineage implies do not
+    share (compared row for row, not only counted)."""
+    columns = [c for c in rebuilt.columns if c in published.columns]
+    only = {
+        side: a.select(columns)
+        .join(b.select(columns), on=columns, how="anti", nulls_equal=True)
+        .group_by("link_type")
+        .len()
+        for side, a, b in (("published", published, rebuilt), ("implied", rebuilt, published))
     }
     return [
-        f"{link}: {counts['p'].get(link, 0)} published rows, the lineage implies {counts['r'].get(link, 0)}"
-        for link in sorted(set(counts["p"]) | set(counts["r"]))
-        if counts["p"].get(link, 0) != counts["r"].get(link, 0)
+        f"{link}: {n} {side} rows {'the lineage does not imply' if side == 'published' else 'not published'}"
+        for side, frame in only.items()
+        for link, n in frame.sort("link_type").iter_rows()
     ]
 
 

@@ -236,6 +236,12 @@ def test_entity_checks_rerun_alone_on_the_published_tables(runs, tmp_path):
         return {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
 
     assert rerun() == {"people_lineage": True, "registry_links": True}
+    with duckdb.connect(str(wh.duckdb_path)) as con:  # same counts, one link pointing elsewhere
+        con.execute(
+            "UPDATE entities.registry_links SET to_entity_id = 'X' || to_entity_id WHERE rowid = "
+            "(SELECT min(rowid) FROM entities.registry_links WHERE to_entity_id IS NOT NULL)"
+        )
+    assert rerun() == {"people_lineage": True, "registry_links": False}
     lineage_path = wh.parquet_path(ENTITY_SCHEMA, lineage_table("people").name)
     pl.read_parquet(lineage_path).slice(3).write_parquet(lineage_path)  # three records lost from the lineage
     with duckdb.connect(str(wh.duckdb_path)) as con:
