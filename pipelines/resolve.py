@@ -456,11 +456,14 @@ _SUFFIXES: dict[int, tuple[dict, int, frozenset[str]]] = {}
 
 def _suffixes(table: dict[str, set[str]] | None) -> frozenset[str]:
     """Every proper suffix of every key of ``table`` (not the whole key), computed once per table
-    (kept alive with it, so that its id is not reused)."""
+    (kept alive with it, so that its id is not reused; a few tables at most, so that reloaded
+    references are not kept for the life of the process)."""
     if table is None:
         return frozenset()
     hit = _SUFFIXES.get(id(table))
-    if hit is None or hit[0] is not table or hit[1] != len(table):
+    if hit is None or hit[1] != len(table):
+        if len(_SUFFIXES) >= 8:
+            _SUFFIXES.clear()
         hit = _SUFFIXES[id(table)] = (table, len(table), frozenset(k[i:] for k in table for i in range(1, len(k))))
     return hit[2]
 

@@ -532,8 +532,7 @@ def _add_new_typos(units: list[_NewUnit], old_keys: set[str]) -> None:
             t
             for t, k, d in zip(variants, keys, nearest, strict=True)
             if d >= 2
-            and k not in all_new
-            and k not in old_keys
+            and k not in known
             and not any(k.startswith(m) and k[len(m) :] in known for m in (*_MARKERS, "dk"))
         ]
 
