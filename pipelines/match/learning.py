@@ -337,14 +337,22 @@ def _link(lab: pl.DataFrame, open_p: pl.Series, current: float, floor: float, ta
             f"{precision_at(new):.4f} (target {targets.precision})"
         )
     lowest_label = float(lab["p"].min())  # never below the evidence
-    for t in ok.filter((pl.col("p") < current) & (pl.col("p") >= lowest_label))["p"]:  # lowest first
-        zone = lab.filter((pl.col("p") >= t) & (pl.col("p") < current))
-        if zone.height >= targets.min_labels and zone["same"].mean() >= targets.precision:
-            return float(t), (
-                f"link_threshold lowered to {t:.4f}: {int(zone['same'].sum())} of {zone.height} labelled pairs "
-                f"between it and {current:.4f} are the same entity; estimated precision of the links "
-                f"{precision_at(float(t)):.4f} (target {targets.precision})"
-            )
+    candidates = ok.filter((pl.col("p") < current) & (pl.col("p") >= lowest_label))["p"].to_numpy()  # ascending
+    # labels in [t, current) for every candidate t at once: counts from the labels sorted by probability
+    below = lab.filter(pl.col("p") < current).sort("p")
+    p_sorted = below["p"].to_numpy()
+    same_after = np.concatenate([np.cumsum(below["same"].to_numpy()[::-1])[::-1], [0]])
+    start = np.searchsorted(p_sorted, candidates, side="left")
+    n, same = len(p_sorted) - start, same_after[start]
+    fits = (n >= targets.min_labels) & (same >= targets.precision * np.maximum(n, 1))
+    if fits.any():  # the lowest that fits
+        k = int(np.argmax(fits))
+        t = float(candidates[k])
+        return t, (
+            f"link_threshold lowered to {t:.4f}: {int(same[k])} of {int(n[k])} labelled pairs "
+            f"between it and {current:.4f} are the same entity; estimated precision of the links "
+            f"{precision_at(t):.4f} (target {targets.precision})"
+        )
     return current, f"link_threshold kept at {current:.4f}: estimated precision of the links {now:.4f}"
 
 
