@@ -213,20 +213,31 @@ def score_pairs(
     return _with_reviews(scored.with_columns(_veto(spec)), reviewed)
 
 
+def is_link(spec: MatchSpec) -> pl.Expr:
+    """A scored pair is a link: over the link threshold and not vetoed, or judged the same by a reviewer."""
+    return ((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null()) | pl.col("_reviewed_same")
+
+
+def pair_key(l: pl.Expr | str = "l", r: pl.Expr | str = "r") -> pl.Expr:  # noqa: E741 - the pair's sides
+    """(l, r) row numbers packed into one UInt64 ``k``: a cheap key to mark or find pairs by."""
+    l, r = (pl.col(x) if isinstance(x, str) else x for x in (l, r))  # noqa: E741
+    return (l.cast(pl.UInt64) * (1 << 32) + r.cast(pl.UInt64)).alias("k")
+
+
 def decide(scored: pl.DataFrame, same_cluster: pl.Series, refused: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
     """Each pair's decision (link, review, non_match, refused) and its reason, once its records are clustered.
 
     ``same_cluster``: per pair, whether its records ended in one cluster; ``refused``: l, r, reason of the
     links the chaining guard refused."""
     # refused links marked by a packed pair key: a join would copy every column of every pair
-    pair_key = pl.col("l").cast(pl.UInt64) * (1 << 32) + pl.col("r").cast(pl.UInt64)
-    refused_key = refused.select(pair_key.alias("k"), "reason")
+    key = pair_key()
+    refused_key = refused.select(key, "reason")
     return (
         scored.with_columns(
             same_cluster.alias("_same"),
-            pair_key.replace_strict(
-                refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String
-            ).alias("reason"),
+            key.replace_strict(refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String).alias(
+                "reason"
+            ),
         )
         .with_columns(
             pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias(
@@ -310,9 +321,7 @@ def match(
         scored = pl.concat([scored, extra.select(scored.columns)])
     lap("score")
 
-    links = scored.filter(
-        ((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null()) | pl.col("_reviewed_same")
-    )
+    links = scored.filter(is_link(spec))
     clusters, refused, inner, cluster_info = guarded_clusters(
         work.height,
         links.select("l", "r", "match_weight", "match_probability", "veto"),

@@ -49,6 +49,8 @@ from pipelines.match.engine import (
     _review_queue,
     _reviewed_pairs,
     decide,
+    is_link,
+    pair_key,
     score_pairs,
 )
 from pipelines.match.entities import assign_entity_ids, golden_records
@@ -94,11 +96,6 @@ class IncrementResult:
             )
         lines.append("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in s["seconds"].items()))
         return "\n".join(lines)
-
-
-def _packed(l: pl.Expr | str = L, r: pl.Expr | str = R) -> pl.Expr:
-    l, r = (pl.col(x) if isinstance(x, str) else x for x in (l, r))
-    return (l.cast(pl.UInt64) * (1 << 32) + r.cast(pl.UInt64)).alias("k")
 
 
 def _keyed(work: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
@@ -295,10 +292,6 @@ def _local(pairs: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
     )
 
 
-def _is_link(spec: MatchSpec) -> pl.Expr:
-    return ((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null()) | pl.col("_reviewed_same")
-
-
 def _aligned(new: pl.DataFrame, old: pl.DataFrame, what: str, source: str) -> pl.DataFrame:
     """``new`` with the columns ``old`` has, in their types (a column it lacks is missing)."""
     out = []
@@ -357,7 +350,7 @@ def match_increment(
         removed_links = old_scored.select(L, R, "_inner", "match_probability", "veto", "_reviewed_same").filter(
             (pl.col(L).is_in(removed_rows.implode()) | pl.col(R).is_in(removed_rows.implode()))
             & ~pl.col("_inner")
-            & _is_link(spec)
+            & is_link(spec)
         )
         neighbours = pl.concat([removed_links[L], removed_links[R]]).unique()
         neighbours = mapping.gather(neighbours).drop_nulls()
@@ -366,14 +359,14 @@ def match_increment(
         neighbours = pl.Series(dtype=pl.UInt32)
     reviewed = _reviewed_pairs(work, spec, state.labelled, state.cannot_link)
     # per saved pair, computed once (tens of millions of pairs at city scale): its key, inner or not, link or not
-    k_old = old_scored.select(_packed())["k"]
+    k_old = old_scored.select(pair_key())["k"]
     inner_old = old_scored["_inner"]
-    link_old = old_scored.select(_is_link(spec).alias("x"))["x"]
+    link_old = old_scored.select(is_link(spec).alias("x"))["x"]
     graph_old = pl.DataFrame({"k": k_old, "rules": old_scored["rules"]}).filter(~inner_old)
     changed = (
-        delta.with_columns(_packed())
+        delta.with_columns(pair_key())
         .join(graph_old, on="k", how="left")
-        .join(reviewed.select(_packed(), pl.lit(True).alias("_rev")), on="k", how="left")
+        .join(reviewed.select(pair_key(), pl.lit(True).alias("_rev")), on="k", how="left")
         .with_columns(
             pl.col("rules").is_not_null().alias("_was"),
             ((pl.col("rules").fill_null(0) & ~pl.col("clear")) | pl.col("set")).alias("_rules"),
@@ -382,7 +375,7 @@ def match_increment(
     )
     entering = changed.filter(~pl.col("_was") & pl.col("_is")).select(L, R, pl.col("_rules").alias("rules"))
     unblocked = (
-        reviewed.select(L, R).join(entering, on=[L, R], how="anti").filter(~_packed().is_in(graph_old["k"].implode()))
+        reviewed.select(L, R).join(entering, on=[L, R], how="anti").filter(~pair_key().is_in(graph_old["k"].implode()))
     )  # reviewed pairs of new records that no rule proposes
     entering = pl.concat([entering, unblocked.with_columns(pl.lit(0, pl.UInt32).alias("rules"))])
     leaving = changed.filter(pl.col("_was") & ~pl.col("_is")).select(L, R)
@@ -397,10 +390,10 @@ def match_increment(
     lap("score")
 
     # seeds: what changes the link graph (new records, links gained or lost, a removed record's neighbours)
-    entering_k = entering.select(_packed())["k"].implode()
-    leaving_k = leaving.select(_packed())["k"].implode()
+    entering_k = entering.select(pair_key())["k"].implode()
+    leaving_k = leaving.select(pair_key())["k"].implode()
     leaving_old = k_old.is_in(leaving_k) & ~inner_old
-    fresh_links = fresh.filter(_is_link(spec)).select(L, R)
+    fresh_links = fresh.filter(is_link(spec)).select(L, R)
     # a pair leaving the candidates inside a suspicious component becomes one of the guard's pairs there:
     # the records of every leaving pair are seeds, links or not
     seeds = pl.concat([new_rows, neighbours, *(p[c] for p in (leaving, fresh_links) for c in (L, R))])
@@ -420,14 +413,14 @@ def match_increment(
     kept_graph = old_scored.filter(both_t & in_graph).drop("_same", "reason", "decision")
     if recoded.height:
         kept_graph = (
-            kept_graph.with_columns(_packed())
+            kept_graph.with_columns(pair_key())
             .join(recoded, on="k", how="left")
             .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
             .drop("k", "new_rules")
         )
     fresh_in = _both(fresh, in_t)
     inside = _local(pl.concat([kept_graph, fresh.filter(fresh_in).select(kept_graph.columns)]), touched)
-    local_links = inside.filter(_is_link(spec)).select(L, R, "match_weight", "match_probability", "veto")
+    local_links = inside.filter(is_link(spec)).select(L, R, "match_weight", "match_probability", "veto")
     clusters, refused, inner, info = guarded_clusters(
         touched.len(),
         local_links,
