@@ -7,8 +7,9 @@ and merged in at load time, so local knowledge survives a rebuild.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import polars as pl
@@ -26,6 +27,8 @@ USER_GAZETTEER = MAPPINGS_DIR / "gazetteer.csv"
 HCMC_OLD_UNITS_BY_PROVINCE = {"79": 273, "74": 91, "77": 78}  # old HCMC, Binh Duong, Ba Ria - Vung Tau
 HCMC_OLD_PROVINCES = tuple(HCMC_OLD_UNITS_BY_PROVINCE)
 HCMC_NEW_PROVINCE = "79"
+# the tables the resolver reads (source_disagreements is documentation only)
+RESOLVER_TABLES = ("units_pre2025", "units_2025", "crosswalk", "aliases", "gazetteer")
 
 
 def read_table(path: Path, table: Table) -> pl.DataFrame:
@@ -78,6 +81,14 @@ class Reference:
             "gazetteer": self.gazetteer,
             "source_disagreements": self.source_disagreements,
         }
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 (16 hex digits) of the resolver's tables as loaded: same reference, same fingerprint."""
+        digest = hashlib.sha256()
+        for name in RESOLVER_TABLES:
+            digest.update(name.encode() + b"\0" + getattr(self, name).write_csv().encode() + b"\0")
+        return digest.hexdigest()[:16]
 
     def hcmc_old_units(self) -> pl.DataFrame:
         return self.units_pre2025.filter(pl.col("province_code").is_in(HCMC_OLD_PROVINCES))

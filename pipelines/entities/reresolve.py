@@ -29,14 +29,13 @@ re-staged with the current reference needs none. No dagster here: assets/correct
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.reference import Reference
+from pipelines.reference import RESOLVER_TABLES, Reference
 from pipelines.resolve import (
     DISTRICT_MARKERS,
     PROVINCE_MARKERS,
@@ -59,8 +58,6 @@ RESOLVER_COLUMNS = (
     "ward_reason",
 )
 CORRECTIONS_SCHEMA = "resolved"
-# the tables the resolver reads (source_disagreements is documentation only)
-RESOLVER_TABLES = ("units_pre2025", "units_2025", "crosswalk", "aliases", "gazetteer")
 FINGERPRINT_FILE = "reference_fingerprint"
 HISTORY_DIR = "reference_history"
 _NOT_EXACT = ("unresolved", "scheme_review", "fuzzy")
@@ -69,22 +66,10 @@ _READ = ("record_key", "address", "registered_on", *RESOLVER_COLUMNS)
 
 # --------------------------------------------------------------------------- fingerprints and snapshots
 
-_FINGERPRINTS: dict[int, tuple[Reference, str]] = {}
-
 
 def reference_fingerprint(reference: Reference) -> str:
-    """sha256 (16 hex digits) of the resolver's tables as loaded: same reference, same fingerprint."""
-    hit = _FINGERPRINTS.get(id(reference))
-    if hit is not None and hit[0] is reference:
-        return hit[1]
-    digest = hashlib.sha256()
-    for name in RESOLVER_TABLES:
-        digest.update(name.encode() + b"\0" + getattr(reference, name).write_csv().encode() + b"\0")
-    fp = digest.hexdigest()[:16]
-    if len(_FINGERPRINTS) > 8:
-        _FINGERPRINTS.clear()
-    _FINGERPRINTS[id(reference)] = (reference, fp)
-    return fp
+    """The resolver tables' fingerprint (computed once per loaded reference, see ``Reference.fingerprint``)."""
+    return reference.fingerprint
 
 
 def snapshot_dir(warehouse: Warehouse, fingerprint: str) -> Path:

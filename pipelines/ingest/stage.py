@@ -20,7 +20,6 @@ import polars as pl
 
 from pipelines import standardise as std
 from pipelines.encodings import repair_column
-from pipelines.entities.reresolve import reference_fingerprint
 from pipelines.reference import default_reference
 from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
@@ -486,7 +485,7 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
     )
     staged = staged_table(registry).cast(good)
     status = dict(staged["ward_status"].value_counts().iter_rows()) if staged.height else {}
-    fingerprint = reference_fingerprint(reference or default_reference())  # recorded per staged partition
+    fingerprint = (reference or default_reference()).fingerprint  # recorded per staged partition
     return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected, fingerprint)
 
 
