@@ -62,7 +62,7 @@ def split(staged: pl.DataFrame, id_column: str, new: int, changed: int, seed: in
     return base, pl.concat([staged.filter(pl.col(id_column).is_in(held.implode())), renamed])
 
 
-def child(step: str, work: Path) -> dict:
+def child(step: str, work: Path, spec_path: Path) -> dict:
     import logging
 
     from pipelines.match import load_spec, match
@@ -70,7 +70,7 @@ def child(step: str, work: Path) -> dict:
     from pipelines.match.state import load_state, save_state
 
     logging.basicConfig(level=logging.INFO, format=f"  {step}: %(message)s", stream=sys.stderr)
-    spec = load_spec(PEOPLE_SPEC)
+    spec = load_spec(spec_path)
     out: dict = {"step": step}
     if step == "base":
         base = pl.read_parquet(work / "base.parquet")
@@ -145,6 +145,7 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=50_000, help="records in the increment (default 50,000)")
     parser.add_argument("--changed", type=int, default=500, help="of them, changed base records (default 500)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--spec", type=Path, default=PEOPLE_SPEC, help="match spec (default the people spec)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/wardbridge-increment-bench"))
     parser.add_argument("--step", choices=("base", "increment", "full"), help=argparse.SUPPRESS)
     parser.add_argument("--no-full", action="store_true", help="skip the full re-match (timing the increment only)")
@@ -155,7 +156,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.step:
-        print(json.dumps(child(args.step, args.work), default=str))
+        print(json.dumps(child(args.step, args.work, args.spec), default=str))
         return
     reuse = args.reuse and (args.work / "state" / "manifest.json").exists()
     if not reuse:
@@ -163,7 +164,7 @@ def main() -> None:
             parser.error("give --staged")
         from pipelines.match import load_spec
 
-        spec = load_spec(PEOPLE_SPEC)
+        spec = load_spec(args.spec)
         if args.work.exists():
             shutil.rmtree(args.work)
         args.work.mkdir(parents=True)
@@ -181,7 +182,7 @@ def main() -> None:
     for step in steps:
         print(f"running {step} ...", flush=True)
         done = subprocess.run(
-            [sys.executable, __file__, "--step", step, "--work", str(args.work)],
+            [sys.executable, __file__, "--step", step, "--work", str(args.work), "--spec", str(args.spec)],
             check=False,
             capture_output=False,
             stdout=subprocess.PIPE,

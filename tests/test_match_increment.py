@@ -304,3 +304,70 @@ def test_a_pair_lost_in_one_block_of_a_list_key_and_kept_by_another_touched_one(
     rule = increment.blocking.filter(pl.col("rule") == "name_year_day_or_month").row(0, named=True)
     assert rule["capped_blocks_touched"] == 1
     assert by(increment.state.scored, "l", "r").equals(by(full.state.scored, "l", "r"))
+
+
+def test_windowed_blocks_changed_at_start_middle_and_end_are_diffed_locally_and_equal_a_full_rematch(spec):
+    """Two windowed blocks (the phone, and family + given name of records without a date, sorted by name;
+    window 2): records enter at the start, the middle and the end of their sorted order, one moves (renamed)
+    and one leaves the phone block (its phone changed); only pairs near those places are looked at. Pairs
+    lost start one or two places before an insertion (Hữu-Minh and Khắc-Ngọc around Lâm)."""
+    import dataclasses
+
+    windowed = {"phone", "family_given_no_birth_date"}
+    small = dataclasses.replace(
+        spec,
+        blocking=tuple(
+            dataclasses.replace(r, max_block=4, window=2, sort_by=("name",)) if r.name in windowed else r
+            for r in spec.blocking
+        ),
+    )
+    middles = ["Bá", "Công", "Đình", "Gia", "Hữu", "Khắc", "Minh", "Ngọc", "Quang", "Thế", "Văn", "Xuân"]
+
+    def hung(key: str, middle: str, i: int, phone: str = PLACEHOLDER, dated: bool | None = None) -> dict:
+        dob = dt.date(1960 + i, 1 + i % 12, 1 + i % 28) if (i % 2 if dated is None else dated) else None
+        return person_row(key, key, f"Phạm {middle} Hùng", dob, "M", phone=phone)
+
+    people = background(200, seed=6)
+    base_rows = frame([hung(f"hg-{i:02d}", m, i) for i, m in enumerate(middles)])
+    new_rows = frame(
+        [
+            hung("hg-start", "An", 20),  # before every name of the block
+            hung("hg-mid", "Lâm", 21),  # between Khắc and Minh
+            hung("hg-end", "Yên", 22),  # after Xuân
+            hung("hg-00", "Sơn", 0),  # Bá renamed: leaves the start, enters between Quang and Thế
+            hung("hg-02", "Đình", 2, phone="0987654321"),  # leaves the phone block: Công and Hữu 2 places apart
+        ]
+    )
+    changed = ["hg-00", "hg-02"]
+    base = match(pl.concat([people, base_rows]), small, keep_state=True)
+    increment = match_increment(base.state, new_rows, small)
+    full = match(
+        pl.concat([people, base_rows.filter(~pl.col("record_key").is_in(changed)), new_rows]),
+        small,
+        model=base.state.frozen,
+        previous=base.records,
+        keep_state=True,
+    )
+    report = {r["rule"]: r for r in increment.blocking.to_dicts()}
+    for name in windowed:
+        assert report[name]["windowed_blocks_touched"] == 1 and report[name]["blocks_paired_whole"] == 0
+        assert report[name]["pairs_gained"] > 0 and report[name]["pairs_lost"] > 0
+    inc, ref = increment.state, full.state
+    assert by(inc.scored, "l", "r").equals(by(ref.scored, "l", "r"))
+    assert by(inc.records, "record_id").equals(by(ref.records, "record_id"))
+    assert by(inc.review, "left_id", "right_id").equals(by(ref.review, "left_id", "right_id"))
+    # a pair the phone window lost is gone from the full run too: Quang, Thế, Văn became Quang, Sơn, Thế, Văn
+    key = base.state.work.select("record_key", pl.col("name"))
+    ids = dict(zip(key["name"].to_list(), key["record_key"].to_list(), strict=True))
+    before = set(
+        base.pairs.filter(pl.col("blocked_by").cast(pl.String).str.contains("phone"))
+        .select("left_id", "right_id")
+        .iter_rows()
+    )
+    after = set(
+        full.pairs.filter(pl.col("blocked_by").cast(pl.String).str.contains("phone"))
+        .select("left_id", "right_id")
+        .iter_rows()
+    )
+    pair = tuple(sorted((ids["pham quang hung"], ids["pham van hung"])))
+    assert pair in before and pair not in after

@@ -143,6 +143,15 @@ def _gained_in_plain_blocks(members: pl.DataFrame, added: pl.DataFrame, rule: Bl
     ).unique()
 
 
+def _big(rule: BlockingRule, n: str, k: str) -> pl.Expr:
+    """Whether a block of ``n`` records (``k`` of them missing ``rule.missing``) is sorted-window paired,
+    as ``_rule_pairs`` decides it."""
+    if not rule.missing:
+        return pl.col(n) > rule.max_block
+    full = rule.max_block * (rule.max_block - 1) // 2
+    return (pl.col(k) > 0) & (pl.col(k) * (pl.col(n) - pl.col(k)) + pl.col(k) * (pl.col(k) - 1) // 2 > full)
+
+
 def _blocking_delta(
     old_work: pl.DataFrame,
     added_work: pl.DataFrame,
@@ -152,10 +161,12 @@ def _blocking_delta(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per pair whose rules change: the rule bits it gains (``set``) and loses (``clear``); a report per rule.
 
-    Pairs are in new row numbers; ``added_work`` is already numbered after the kept records. A touched
-    block within ``max_block`` before and after and without a removed record gains the pairs of its new
-    records; any other touched block (capped before or after, or losing a record) is paired whole
-    before and after, and the difference taken."""
+    Pairs are in new row numbers; ``added_work`` is already numbered after the kept records. Per touched
+    block: one compared all-against-all before and after gains the pairs of its new records (pairs of two
+    kept records stay, those of a removed record leave with it); one sorted-window paired before and after
+    changes only around its inserted and removed records (``_window_delta``); any other (it crosses
+    ``max_block``, or a windowed block of a list-keyed rule) is paired whole before and after, and the
+    difference taken."""
     parts, report = [], []
     keep = mapping.is_not_null()
     for i, rule in enumerate(spec.blocking):
@@ -171,24 +182,35 @@ def _blocking_delta(
             gaps = pl.concat([old_keyed, added.select(old_keyed.columns)]).filter(pl.col(rule.missing).is_null())
             touched = touched.join(gaps.select(on), on=on, how="semi")
         old_blocks = old_keyed.join(touched, on=on, how="semi")
+        added_t = added.join(touched, on=on, how="semi")
+        gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
         sizes = (
             pl.concat(
                 [
-                    old_blocks.select(*on, before=pl.lit(1), after=keep.gather(old_blocks[ROW]).cast(pl.Int64)),
-                    added.join(touched, on=on, how="semi").select(*on, before=pl.lit(0), after=pl.lit(1)),
+                    old_blocks.select(
+                        *on, kept=keep.gather(old_blocks[ROW]).cast(pl.Int64), gap=gap.cast(pl.Int64), old=pl.lit(1)
+                    ),
+                    added_t.select(*on, kept=pl.lit(1), gap=gap.cast(pl.Int64), old=pl.lit(0)),
                 ],
                 how="vertical_relaxed",
             )
             .group_by(on)
-            .agg(pl.col("before").sum(), pl.col("after").sum())
+            .agg(
+                n0=pl.col("old").sum(),
+                n1=pl.col("kept").sum(),
+                k0=(pl.col("gap") * pl.col("old")).sum(),
+                k1=(pl.col("gap") * pl.col("kept")).sum(),
+            )
+            .with_columns(_big(rule, "n0", "k0").alias("big0"), _big(rule, "n1", "k1").alias("big1"))
         )
-        whole = sizes.filter((pl.col("before") > rule.max_block) | (pl.col("after") > rule.max_block)).select(on)
-        gone_keys = gone.select(on).unique()
-        whole = pl.concat([whole, gone_keys.join(touched, on=on, how="semi")]).unique()
+        lists = len(scalar) < len(on)
+        both_big = pl.col("big0") & pl.col("big1")
+        windowed = sizes.filter(both_big & (not lists)).select(on)
+        whole = sizes.filter((pl.col("big0") != pl.col("big1")) | (both_big & lists)).select(on)
         old_whole = old_blocks.join(whole, on=on, how="semi")
         before, _ = _pairs_of(old_whole, rule, i)
         before = _renumber(before, mapping, (L, R))
-        added_whole = added.join(whole, on=on, how="semi")
+        added_whole = added_t.join(whole, on=on, how="semi")
         after, capped = _pairs_of(
             pl.concat(
                 [_renumber(old_whole, mapping, (ROW,)), added_whole.select(old_whole.columns)], how="vertical_relaxed"
@@ -197,21 +219,30 @@ def _blocking_delta(
             i,
         )
         lost = before.join(after, on=[L, R], how="anti")
-        if lost.height and any(isinstance(old_work.schema[c], pl.List) for c in on):
+        if lost.height and lists:
             lost = _still_found(lost, old_work, whole, mapping, rule, i)
-        plain = touched.join(whole, on=on, how="anti")
+        gained = [after.join(before, on=[L, R], how="anti")]
+        if windowed.height:
+            w_gained, w_lost = _window_delta(
+                old_blocks.join(windowed, on=on, how="semi"),
+                added_t.join(windowed, on=on, how="semi"),
+                keep,
+                mapping,
+                rule,
+            )
+            gained.append(w_gained)
+            lost = pl.concat([lost, w_lost])
+        plain = sizes.filter(~pl.col("big0") & ~pl.col("big1")).select(on)
         members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
-        added_plain = added.join(plain, on=on, how="semi")
-        gained = pl.concat(
-            [
-                after.join(before, on=[L, R], how="anti"),
-                _gained_in_plain_blocks(
-                    pl.concat([members, added_plain.select(members.columns)], how="vertical_relaxed"),
-                    added_plain,
-                    rule,
-                ),
-            ]
-        ).unique()  # a list-keyed rule may pair a new record with another through several keys
+        added_plain = added_t.join(plain, on=on, how="semi")
+        gained.append(
+            _gained_in_plain_blocks(
+                pl.concat([members, added_plain.select(members.columns)], how="vertical_relaxed"), added_plain, rule
+            )
+        )
+        gained = pl.concat(gained)
+        if lists:  # a list-keyed rule may pair a new record with another through several keys
+            gained = gained.unique()
         parts += [
             gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
             lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
@@ -221,13 +252,108 @@ def _blocking_delta(
                 "rule": rule.name,
                 "touched_blocks": touched.height,
                 "blocks_paired_whole": whole.height,
+                "windowed_blocks_touched": windowed.height,
                 "pairs_gained": gained.height,
                 "pairs_lost": lost.height,
-                "capped_blocks_touched": capped.height,
+                "capped_blocks_touched": capped.height + windowed.height,
             }
         )
     delta = pl.concat(parts).group_by(L, R).agg(pl.col("set").sum(), pl.col("clear").sum())
     return delta, pl.DataFrame(report)
+
+
+def _window_delta(
+    old_blocks: pl.DataFrame, added: pl.DataFrame, keep: pl.Series, mapping: pl.Series, rule: BlockingRule
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Pairs gained and lost (new row numbers) by blocks sorted-window paired before and after.
+
+    Each block is sorted once with its old, kept and new records together (a removed record sits where
+    its old row put it among the kept ones): the old order is that sequence without the new records, the
+    new order without the removed ones. A pair (x, y) of a window of ``w`` changes only when a record
+    entered or left between them, so only pairs starting within ``w`` places before an inserted or
+    removed record are looked at: lost when their new distance exceeds ``w``, gained when a side is new
+    or their old distance exceeded ``w``."""
+    on, w = list(rule.on), rule.window
+    u32 = pl.UInt32
+    rows = old_blocks[ROW]
+    extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in on]
+    cols = [*on, *dict.fromkeys(extra)]
+    seq = pl.concat(
+        [
+            old_blocks.with_columns(
+                keep.gather(rows).cast(pl.UInt8).alias("_s"),  # 1 kept, 0 removed; 2 new
+                mapping.gather(rows).alias("_row"),
+                (keep.cast(u32).cum_sum() - keep.cast(u32)).gather(rows).cast(pl.UInt64).alias("_before"),
+            ).select(
+                *cols,
+                "_s",
+                "_row",
+                pl.when(pl.col("_s") == 1)
+                .then(pl.col("_row").cast(pl.UInt64) * 2 + 1)
+                .otherwise(pl.col("_before") * 2)
+                .alias("_key"),
+                pl.col(ROW).alias("_old"),  # removed records between the same two kept ones: in their old order
+            ),
+            added.select(
+                *cols,
+                pl.lit(2, pl.UInt8).alias("_s"),
+                pl.col(ROW).cast(u32).alias("_row"),
+                (pl.col(ROW).cast(pl.UInt64) * 2 + 1).alias("_key"),
+                pl.lit(0, pl.UInt32).alias("_old"),
+            ),
+        ],
+        how="vertical_relaxed",
+    ).sort([*on, *rule.sort_by, "_key", "_old"])
+    gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
+    seq = (
+        seq.select(
+            pl.struct(on).rle_id().alias("_b"),
+            "_s",
+            "_row",
+            gap.alias("_gap"),
+            (pl.col("_s") < 2).cast(pl.Int64).alias("_is_old"),
+            (pl.col("_s") > 0).cast(pl.Int64).alias("_is_new"),
+        )
+        .with_columns(
+            (pl.col("_is_old").cum_sum().over("_b") - 1).alias("_o"),
+            (pl.col("_is_new").cum_sum().over("_b") - 1).alias("_n"),
+        )
+        .drop("_is_old", "_is_new")
+    )
+    old = seq.filter(pl.col("_s") < 2)
+    new = seq.filter(pl.col("_s") > 0)
+
+    def starts(frame: pl.DataFrame, rank: str, first: pl.Expr) -> pl.DataFrame:
+        """Left ends (block, rank) of the window pairs to look at: from ``first`` to the change's own rank."""
+        return (
+            frame.select("_b", pl.int_ranges(pl.max_horizontal(first, 0), pl.col(rank) + 1).alias(rank))
+            .explode(rank)
+            .unique()
+            .with_columns(pl.int_ranges(pl.col(rank) + 1, pl.col(rank) + w + 1).alias(f"{rank}_y"))
+            .explode(f"{rank}_y")
+        )
+
+    def ends(candidates: pl.DataFrame, table: pl.DataFrame, rank: str) -> pl.DataFrame:
+        side = table.select("_b", "_s", "_row", "_gap", "_o", "_n")
+        return candidates.join(side, on=["_b", rank]).join(
+            side.rename(lambda c: c if c == "_b" else f"{c}_y"), on=["_b", f"{rank}_y"]
+        )
+
+    def pairs(frame: pl.DataFrame) -> pl.DataFrame:
+        if rule.missing:
+            frame = frame.filter(pl.col("_gap") | pl.col("_gap_y"))
+        return frame.select(pl.min_horizontal("_row", "_row_y").alias(L), pl.max_horizontal("_row", "_row_y").alias(R))
+
+    # lost: old pairs of two kept records with a new record now between them, more than w places apart
+    # (the o rank of a new record is that of the old record before it: pairs starting there or up to w-1 before)
+    lost = ends(starts(seq.filter(pl.col("_s") == 2), "_o", pl.col("_o") - w + 1), old, "_o")
+    lost = pairs(lost.filter((pl.col("_s") == 1) & (pl.col("_s_y") == 1) & (pl.col("_n_y") - pl.col("_n") > w)))
+    # gained: new pairs with a new record (starting at it or up to w places before), or of two kept records
+    # a removed one stood between (the n rank of a removed record is that of the new-order record before it)
+    first = pl.col("_n") - w + (pl.col("_s") == 0).cast(pl.Int64)
+    gained = ends(starts(seq.filter(pl.col("_s") != 1), "_n", first), new, "_n")
+    gained = pairs(gained.filter((pl.col("_s") == 2) | (pl.col("_s_y") == 2) | (pl.col("_o_y") - pl.col("_o") > w)))
+    return gained, lost
 
 
 def _near(keys: pl.DataFrame, scalar: list[str]) -> pl.Expr:
