@@ -1,20 +1,25 @@
 """The landing-folder sensor: a new extract -> its dynamic partition registered and a run of exactly that partition.
 
-Watches ``$WARDBRIDGE_LANDING`` (default ``data/landing/`` in the repository) and the source catalogue.
-A file whose name matches a catalogue source's path pattern (the file-name part of ``path``, a glob) and,
-when the source has one, its ``extract_date_pattern``, is that source's extract for that date: partition
-``<source_id>@<date>``. At each tick:
+Watches ``$WARDBRIDGE_LANDING`` (default ``data/landing/`` in the repository), the source catalogue and the
+SQL sources whose table holds several extracts (catalogue ``extract_date_column``). A file whose name matches
+a catalogue source's path pattern (the file-name part of ``path``, a glob) and, when the source has one, its
+``extract_date_pattern``, is that source's extract for that date: partition ``<source_id>@<date>``. At each tick:
 
 * new or changed files (name, size, modification time; kept in the cursor) affect their partitions;
 * the catalogue's extracts not yet registered in the instance (a new source, a new extract date of a
   glob source or of a SQL source's ``extract_date``) are new partitions;
+* a SQL source with ``extract_date_column``: one ``SELECT DISTINCT`` of that column (read-only, SQLAlchemy);
+  each date not seen before (the cursor keeps the dates seen per source; a sensor without them starts from
+  the partitions already registered) is a partition, registered when new and requested once. A database
+  that cannot be reached is named in the skip reason (password masked), its partitions are kept, and the
+  next tick tries again;
 * new partitions are registered (dynamic partitions ``<registry>_extracts``) in the same tick and run in
   one ranged run per registry; a changed file of a registered partition gets a run of that partition;
   registered partitions whose source left the catalogue are deleted. Nothing new -> a skip.
 
-No code reload is needed: the catalogue is read at every tick and the partitions live in the instance.
-A file whose name matches a source but that the catalogue's ``base_dir``/``path`` does not reach is
-named in the skip reason (fix the catalogue: the next tick picks it up).
+No code reload is needed: the catalogue (and the SQL sources' dates) is read at every tick and the
+partitions live in the instance. A file whose name matches a source but that the catalogue's
+``base_dir``/``path`` does not reach is named in the skip reason (fix the catalogue: the next tick picks it up).
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.ingest import INGEST_JOBS, catalogue_paths, partitions_name, sync_requests
-from pipelines.ingest.catalogue import PARTITION_SEPARATOR, _parse_date, extracts_by_partition, load_catalogue
+from assets.ingest import INGEST_JOBS, catalogue_paths, partitions_name
+from pipelines.ingest.catalogue import PARTITION_SEPARATOR, Extract, _parse_date, load_catalogue
+from pipelines.ingest.sql import SqlSourceError, source_groups
 from pipelines.schema import REGISTRY_KINDS
 from pipelines.warehouse import REPO_ROOT
 
@@ -59,27 +65,68 @@ def partition_for(file: Path, sources) -> tuple[str, str] | None:  # noqa: ANN00
     return None
 
 
-def _changed_files(folder: Path, cursor: str | None) -> tuple[dict[str, str], list[str]]:
-    seen = json.loads(cursor) if cursor else {}
+_CURSOR_VERSION = 2  # {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]}}
+
+
+def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(file signatures, SQL extract dates seen per source); a version-1 cursor was the file signatures alone."""
+    state = json.loads(cursor) if cursor else {}
+    if state.get("v") == _CURSOR_VERSION:
+        return dict(state.get("files", {})), dict(state.get("sql_dates", {}))
+    return state, {}
+
+
+def _changed_files(folder: Path, seen: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     if not folder.is_dir():
         return seen, []
     now = {f.name: f"{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in sorted(folder.iterdir()) if f.is_file()}
     return now, [name for name, sig in now.items() if seen.get(name) != sig]
 
 
+def _catalogue_extracts(sources) -> tuple[dict, dict[str, list[str]], dict[str, str], list[str]]:  # noqa: ANN001
+    """(partition key -> Extract, SQL dates per date-column source, unreachable source -> why, notes).
+
+    Each source with ``extract_date_column`` is asked for its dates on its own: one database that cannot be
+    reached (or a variable of its URL that is not set) leaves the others alone.
+    """
+    extracts, dates, unreachable, notes = {}, {}, {}, []
+    for spec in sources.values():
+        if not spec.extract_date_column:
+            for extract in spec.extracts():
+                extracts[extract.partition_key] = extract
+            continue
+        try:
+            groups = source_groups(spec)
+        except SqlSourceError as exc:  # messages mask the URL's password (sql.py)
+            unreachable[spec.id] = str(exc)
+            continue
+        dates[spec.id] = [d.isoformat() for d in groups.dates]
+        for day in groups.dates:
+            extract = Extract(spec, day, None)
+            extracts[extract.partition_key] = extract
+        if groups.has_undated:
+            where = f"the latest extract {spec.id}{PARTITION_SEPARATOR}{groups.latest}" if groups.latest else "none"
+            notes.append(
+                f"source {spec.id}: rows with an empty or unreadable date in column {spec.extract_date_column!r} "
+                f"belong to no extract; they are quarantined with {where}"
+            )
+    return dict(sorted(extracts.items())), dates, unreachable, notes
+
+
 @dg.sensor(
     name="landing_folder_sensor",
     jobs=INGEST_JOBS,
     minimum_interval_seconds=60,
-    description="New or changed extract files in $WARDBRIDGE_LANDING (default data/landing/) and new catalogue "
-    "extracts (incl. new SQL extract dates) -> registered as dynamic partitions, and an ingest run of exactly "
-    "the partitions they are.",
+    description="New or changed extract files in $WARDBRIDGE_LANDING (default data/landing/), new catalogue "
+    "extracts and new extract dates in SQL sources (catalogue extract_date_column) -> registered as dynamic "
+    "partitions, and an ingest run of exactly the partitions they are.",
 )
 def landing_folder_sensor(context: dg.SensorEvaluationContext):
     folder = landing_dir()
-    signatures, changed = _changed_files(folder, context.cursor)
+    seen_files, seen_dates = _read_cursor(context.cursor)
+    signatures, changed = _changed_files(folder, seen_files)
     sources = load_catalogue(catalogue_paths())
-    extracts = extracts_by_partition(sources)
+    extracts, dates, unreachable, notes = _catalogue_extracts(sources)
     instance = context.instance
     affected: dict[str, dict[str, str]] = {}  # registry -> partition key -> run key suffix
     unclaimed, unreached = [], []
@@ -93,29 +140,46 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
             unreached.append(key)
             continue
         affected.setdefault(registry, {})[key] = signatures[name]
+    tick = hashlib.sha1((context.cursor or "").encode()).hexdigest()[:8]  # a date that comes back runs again
     add, delete, requests = [], [], []
     for registry in REGISTRY_KINDS:
-        new, gone = sync_requests(registry, instance)
         name = partitions_name(registry)
+        registered = list(instance.get_dynamic_partitions(name))
+        known = set(registered)
+        gone = sorted(k for k in known if k not in extracts and k.rpartition(PARTITION_SEPARATOR)[0] not in unreachable)
         if gone:
             delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
-        for key in new:
-            affected.setdefault(registry, {}).setdefault(key, "new")
         keys = affected.get(registry, {})
+        new = []
+        for key, extract in extracts.items():
+            spec = extract.source
+            if spec.registry != registry:
+                continue
+            if key not in known:
+                new.append(key)
+                keys.setdefault(key, "new")
+            elif spec.extract_date_column:
+                before = seen_dates.get(spec.id)
+                if before is None:  # this sensor has not seen the source yet: what is registered is known
+                    before = [d for s, _, d in (k.rpartition(PARTITION_SEPARATOR) for k in registered) if s == spec.id]
+                if extract.extract_date.isoformat() not in before:
+                    keys.setdefault(key, f"date:{tick}")
         fresh = [k for k in new if k in keys]  # registered now: appended to the instance's order, in this order
         if fresh:
             add.append(dg.AddDynamicPartitionsRequest(name, fresh))
             requests.append(_request(registry, fresh, ":".join(keys[k] for k in fresh)))
-        for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts of known partitions
+        for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
             requests.append(_request(registry, [key], keys[key]))
-    notes = []
     if not folder.is_dir():
         notes.append(f"landing folder {folder} does not exist")
     if unclaimed:
         notes.append(f"no catalogue source matches {unclaimed}")
     if unreached:
         notes.append(f"the catalogue's base_dir/path does not reach {unreached} (fix the catalogue; no reload needed)")
-    cursor = json.dumps(signatures, sort_keys=True)
+    for source_id, why in sorted(unreachable.items()):
+        notes.append(f"SQL source {source_id}: extract dates not checked, its database cannot be read ({why})")
+    sql_dates = {**{k: v for k, v in seen_dates.items() if k in unreachable}, **dates}
+    cursor = json.dumps({"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates}, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
         return dg.SensorResult(skip_reason=dg.SkipReason(reason), cursor=cursor, dynamic_partitions_requests=delete)

@@ -21,7 +21,10 @@ Catalogue files are TOML (``mappings/sources/*.toml``)::
 
 SQL sources name a SQLAlchemy URL whose credentials come from environment
 variables, never from the file: ``url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}/${WB_PG_DB}"``
-with ``table``, optional ``db_schema`` and ``key_column``.
+with ``table``, optional ``db_schema`` and ``key_column``, and either ``extract_date`` (the table is one
+extract) or ``extract_date_column = "ngay_trich_xuat"``: the table holds several extracts, one per distinct
+date in that column, found in the database (``SELECT DISTINCT``) whenever the catalogue's extracts are listed
+(pipelines/ingest/sql.py ``extract_date_groups``).
 
 Adding an old unit's export is adding one entry: no code.
 """
@@ -67,6 +70,7 @@ class SourceSpec:
     day_first: bool = True
     extract_date: date | None = None
     extract_date_pattern: str | None = None
+    extract_date_column: str | None = None  # sql: one extract per distinct date in this column of the table
     old_units: tuple[str, ...] = ()
     description: str = ""
     allow_outside_base: bool = False  # read files outside base_dir (absolute paths, '..', symlinks leading out)
@@ -101,6 +105,10 @@ class SourceSpec:
     def extracts(self) -> list[Extract]:
         """The extracts this source has: one per matching file (or one for a database table)."""
         if self.format == "sql":
+            if self.extract_date_column:  # the database says which extracts there are
+                from pipelines.ingest.sql import source_extract_dates
+
+                return [Extract(self, day, None) for day in source_extract_dates(self)]
             if self.extract_date is None:
                 raise CatalogueError(f"{self.catalogue_file}: source {self.id}: a sql source needs extract_date")
             return [Extract(self, self.extract_date, None)]
@@ -186,11 +194,28 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
         raise CatalogueError(f"{where}: a sqlite source needs table")
     if not isinstance(raw.get("allow_outside_base", False), bool):
         raise CatalogueError(f"{where}: allow_outside_base must be true or false")
+    column = raw.get("extract_date_column")
+    if column is not None:
+        if raw["format"] != "sql":
+            raise CatalogueError(
+                f"{where}: field 'extract_date_column' is for sql sources only (this one is {raw['format']!r})"
+            )
+        if not isinstance(column, str) or not column.strip():
+            raise CatalogueError(f"{where}: field 'extract_date_column' must name a column of table {raw['table']!r}")
+        clash = [k for k in ("extract_date", "extract_date_pattern") if k in raw]
+        if clash:
+            raise CatalogueError(
+                f"{where}: field 'extract_date_column' reads the extract dates from the table; "
+                f"remove {' and '.join(repr(k) for k in clash)}"
+            )
     extract = raw.get("extract_date")
     if extract is not None and not isinstance(extract, date):
         extract = _parse_date(str(extract), where)
-    if extract is None and not raw.get("extract_date_pattern"):
-        raise CatalogueError(f"{where}: give extract_date or extract_date_pattern")
+    if extract is None and not raw.get("extract_date_pattern") and column is None:
+        raise CatalogueError(
+            f"{where}: give extract_date or extract_date_pattern"
+            + (" (or extract_date_column)" if raw["format"] == "sql" else "")
+        )
     spec = SourceSpec(
         **{k: v for k, v in raw.items() if k not in ("extract_date", "old_units", "columns")},
         columns=dict(raw["columns"]),

@@ -440,22 +440,23 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
 # --------------------------------------------------------------------------- sql, sqlite, pg_dump
 
 
-def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
+def _read_sql_like(extract: Extract, url: str, batch_rows: int, **only: object) -> ReadResult:
+    """``only``: ``filter_column``/``filter_values``/``filter_null`` of read_sql_table (one extract of a table)."""
+    return ReadResult(_keyed_sql(extract, url, batch_rows, **only), [], None)
+
+
+def _keyed_sql(extract: Extract, url: str, batch_rows: int, **only: object) -> Iterator[pl.DataFrame]:
     from pipelines.ingest.sql import read_sql_table
 
     spec = extract.source
-    batches = read_sql_table(url, spec.table, schema=spec.db_schema, key_column=spec.key_column, batch_rows=batch_rows)
-
-    def keyed() -> Iterator[pl.DataFrame]:
-        offset = 0
-        for batch in batches:
-            batch = batch.with_columns(
-                pl.format("row:{}", pl.int_range(offset + 1, offset + batch.height + 1)).alias(LINE)
-            )
-            offset += batch.height
-            yield _with_keys(batch, extract)
-
-    return ReadResult(keyed(), [], None)
+    batches = read_sql_table(
+        url, spec.table, schema=spec.db_schema, key_column=spec.key_column, batch_rows=batch_rows, **only
+    )
+    offset = 0
+    for batch in batches:
+        batch = batch.with_columns(pl.format("row:{}", pl.int_range(offset + 1, offset + batch.height + 1)).alias(LINE))
+        offset += batch.height
+        yield _with_keys(batch, extract)
 
 
 def _read_sqlite(extract: Extract, batch_rows: int) -> ReadResult:
@@ -466,7 +467,58 @@ def _read_sql(extract: Extract, batch_rows: int) -> ReadResult:
     from pipelines.ingest.sql import resolve_url
 
     spec = extract.source
-    return _read_sql_like(extract, resolve_url(spec.url, source=spec.id, base_dir=spec.base_dir), batch_rows)
+    url = resolve_url(spec.url, source=spec.id, base_dir=spec.base_dir)
+    if spec.extract_date_column:
+        return _read_sql_extract(extract, url, batch_rows)
+    return _read_sql_like(extract, url, batch_rows)
+
+
+def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult:
+    """One extract of a table that holds several (catalogue ``extract_date_column``): the rows of its date.
+
+    The database filters (``column IN (...)``, values bound: the column's distinct values that are this
+    date). Rows whose date is NULL or no date belong to no extract; they are read with the table's latest
+    extract (the newest partition, the one a new delivery is requested for) as ``RowProblem``s, so they are
+    counted and quarantined with the reason instead of vanishing. A date the table no longer holds is an
+    unreadable extract (nothing is written for it).
+    """
+    from pipelines.ingest.sql import source_groups
+
+    spec, column = extract.source, extract.source.extract_date_column
+    groups = source_groups(spec)
+    values = groups.dated.get(extract.extract_date)
+    if not values:
+        raise SourceReadError(
+            f"{extract.location}: no row has {extract.extract_date.isoformat()} in column {column!r} any more "
+            f"(source {spec.id}, catalogue {spec.catalogue_file.name})"
+        )
+    problems: list[RowProblem] = []
+    batches = _keyed_sql(extract, url, batch_rows, filter_column=column, filter_values=values)
+    if groups.has_undated and extract.extract_date == groups.latest:
+        reason = (
+            f"extract date column {column!r} is empty or not a date (YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY): "
+            f"the row belongs to no extract; reported with the latest extract {groups.latest.isoformat()}"
+        )
+        undated = _keyed_sql(
+            extract, url, batch_rows, filter_column=column, filter_values=groups.undated, filter_null=groups.has_null
+        )
+        batches = _chain(batches, _as_problems(undated, reason, problems))
+    return ReadResult(batches, problems, None)
+
+
+def _chain(*parts: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    for part in parts:
+        yield from part
+
+
+def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[RowProblem]) -> Iterator[pl.DataFrame]:
+    """Turn every row of ``batches`` into a RowProblem (kept whole as JSON for the quarantine); yields nothing."""
+    for batch in batches:
+        data = [c for c in batch.columns if c not in INTERNAL]
+        rows = batch.select(pl.col(KEY), pl.struct(data).struct.json_encode().alias("row"))
+        problems.extend(RowProblem(key, reason, row) for key, row in rows.iter_rows())
+    return
+    yield  # a generator: runs when load_raw reads the batches, before it reads the problems
 
 
 _COPY = re.compile(r"^COPY\s+(\S+)\s+\((.*)\)\s+FROM\s+stdin;\s*$")

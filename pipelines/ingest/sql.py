@@ -19,6 +19,13 @@ Two pieces, no Dagster:
   through bound parameters; everything runs in a read-only transaction
   (:func:`read_only_connection`) with a server-side cursor.
 
+* :func:`extract_date_groups` lists the extracts of a table that holds several (catalogue
+  ``extract_date_column``): one ``SELECT DISTINCT`` of that column, each distinct value read as
+  a date (:func:`parse_extract_date`); values that are NULL or no date are kept apart, so their
+  rows can be quarantined (readers.py reports them with the table's latest extract).
+  :func:`read_sql_table` reads one extract with ``filter_column``/``filter_values``: the
+  condition ``column IN (...)`` with every value a bound parameter, evaluated by the database.
+
 (Loading the generator's PostgreSQL dumps into a server is a test helper: tests/sqlhelpers.py.)
 
 Errors are :class:`SqlSourceError` subclasses; their messages show URLs with the
@@ -33,6 +40,7 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
@@ -43,16 +51,20 @@ from sqlalchemy.pool import NullPool
 
 __all__ = [
     "SOURCE_KEY",
+    "ExtractDates",
     "LiteralPasswordError",
     "MissingColumnError",
     "MissingTableError",
     "MissingVariableError",
     "SqlSourceError",
     "UrlTemplateError",
+    "extract_date_groups",
     "mask_url",
+    "parse_extract_date",
     "read_only_connection",
     "read_sql_table",
     "resolve_url",
+    "source_extract_dates",
 ]
 
 SOURCE_KEY = "_source_key"
@@ -403,7 +415,21 @@ def _where_clause(where: str | None, params: Mapping[str, object] | None) -> sa.
         raise SqlSourceError(f"where clause: {exc}") from None
 
 
-def _statement(plan: _Plan, where: sa.TextClause | None, sqlite: bool) -> sa.Select:
+@dataclass(frozen=True)
+class _Filter:
+    """``column IN (values)`` [``OR column IS NULL``]: every value a bound parameter."""
+
+    column: str
+    values: tuple[object, ...]
+    null: bool
+
+    def condition(self, columns) -> sa.ColumnElement[bool]:  # noqa: ANN001 - a table's or subquery's .c
+        col = columns[self.column]
+        cond = col.in_(self.values)
+        return sa.or_(cond, col.is_(None)) if self.null else cond
+
+
+def _statement(plan: _Plan, where: sa.TextClause | None, sqlite: bool, only: _Filter | None = None) -> sa.Select:
     t = plan.table
     text_cols = [sa.cast(t.c[c], sa.Text).label(f"c{i}") for i, c in enumerate(plan.columns)]
     if plan.key_is_value:
@@ -411,6 +437,8 @@ def _statement(plan: _Plan, where: sa.TextClause | None, sqlite: bool) -> sa.Sel
         stmt = sa.select(*text_cols, sa.cast(k, sa.Text).label("k")).select_from(t)
         if where is not None:
             stmt = stmt.where(where)
+        if only is not None:
+            stmt = stmt.where(only.condition(t.c))
         return stmt.order_by(k)
     # Row numbers over the whole table in key order, filtered afterwards: a row keeps
     # its number whatever the filter.
@@ -425,6 +453,8 @@ def _statement(plan: _Plan, where: sa.TextClause | None, sqlite: bool) -> sa.Sel
     ).select_from(numbered)
     if where is not None:
         stmt = stmt.where(where)
+    if only is not None:
+        stmt = stmt.where(only.condition(numbered.c))
     return stmt.order_by(numbered.c.wb_row_number)
 
 
@@ -437,6 +467,9 @@ def read_sql_table(
     key_column: str | None = None,
     where: str | None = None,
     params: Mapping[str, object] | None = None,
+    filter_column: str | None = None,
+    filter_values: Sequence[object] = (),
+    filter_null: bool = False,
     batch_rows: int = 50_000,
 ) -> Iterator[pl.DataFrame]:
     """Stream ``schema.table`` from ``url`` as DataFrames of at most ``batch_rows`` rows.
@@ -454,6 +487,11 @@ def read_sql_table(
     become SQL. Identifiers in ``where`` refer to the table's columns (quote mixed-case
     or non-ASCII names with double quotes).
 
+    ``filter_column`` keeps the rows whose value in that column is one of ``filter_values``
+    (each a bound parameter, compared by the database in the column's own type; a Python
+    ``date`` for a DATE column), and also those where it is NULL when ``filter_null``. Row
+    numbers (tables without a key) are still counted over the whole table.
+
     The table, schema and columns are checked against the database before anything
     runs (:class:`MissingTableError`, :class:`MissingColumnError`, naming them and the
     database with its password masked); the query runs in a read-only transaction
@@ -467,9 +505,16 @@ def read_sql_table(
     engine, u = _engine(url)
     try:
         clause = _where_clause(where, params)
+        only = None if filter_column is None else _Filter(filter_column, tuple(filter_values), filter_null)
         with _read_only(engine, u) as conn:
             plan = _plan(conn, u, table, schema, columns, key_column)
-            stmt = _statement(plan, clause, _is_sqlite(u))
+            if only is not None and only.column not in plan.all_columns:
+                qualified = f"{schema}.{table}" if schema else table
+                raise MissingColumnError(
+                    f"column {only.column!r} not found in table {qualified!r} in {mask_url(u)} "
+                    f"(it has: {', '.join(plan.all_columns)})"
+                )
+            stmt = _statement(plan, clause, _is_sqlite(u), only)
             # Run it once without rows so a broken where clause fails now, not mid-stream.
             try:
                 conn.execute(stmt.limit(0)).close()
@@ -497,3 +542,125 @@ def _stream(engine: Engine, url: URL, stmt: sa.Select, columns: list[str], batch
                 yield pl.DataFrame(schema=schema)
     finally:
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- extracts held in one table
+
+
+def parse_extract_date(value: object, day_first: bool = True) -> date | None:
+    """The extract date a distinct value of an ``extract_date_column`` stands for, or None (no date).
+
+    DATE and TIMESTAMP values are dates; text (and integers such as 20250831) is read as
+    ``YYYY-MM-DD`` (optionally followed by a time), ``YYYYMMDD``, or ``DD/MM/YYYY``, ``DD-MM-YYYY``,
+    ``DD.MM.YYYY`` (``MM/DD/YYYY``... when ``day_first`` is false).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        return None
+    if len(text) > 10 and text[10] in " T":  # 2025-08-31 00:00:00
+        text = text[:10]
+    dm = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y") if day_first else ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y")
+    for fmt in ("%Y-%m-%d", "%Y%m%d", *dm):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class ExtractDates:
+    """The distinct values of a table's extract-date column, by the extract date they stand for."""
+
+    column: str
+    dated: dict[date, tuple[object, ...]]  # extract date -> the column's values that are that date
+    undated: tuple[object, ...]  # non-null values that are no date
+    has_null: bool  # some rows have no value
+
+    @property
+    def dates(self) -> list[date]:
+        return sorted(self.dated)
+
+    @property
+    def latest(self) -> date | None:
+        return max(self.dated) if self.dated else None
+
+    @property
+    def has_undated(self) -> bool:
+        return self.has_null or bool(self.undated)
+
+
+def extract_date_groups(
+    url: str | URL, table: str, column: str, *, schema: str | None = None, day_first: bool = True
+) -> ExtractDates:
+    """``SELECT DISTINCT column FROM schema.table`` (read-only), grouped by the date each value stands for.
+
+    The table and column are checked first (:class:`MissingTableError`, :class:`MissingColumnError`);
+    a database that cannot be reached raises :class:`SqlSourceError` with the URL's password masked.
+    """
+    engine, u = _engine(url)
+    qualified = f"{schema}.{table}" if schema else table
+    try:
+        with _read_only(engine, u) as conn:
+            plan = _plan(conn, u, table, schema, [column], None)
+            try:
+                values = conn.execute(sa.select(plan.table.c[column]).distinct()).scalars().all()
+            except sa.exc.DBAPIError as exc:
+                raise SqlSourceError(
+                    f"reading the distinct values of column {column!r} of table {qualified!r} in {mask_url(u)} "
+                    f"failed: {type(exc.orig).__name__}"
+                ) from None
+    finally:
+        engine.dispose()
+    dated: dict[date, list[object]] = {}
+    undated: list[object] = []
+    has_null = False
+    for value in values:  # one per distinct value, not per row
+        if value is None:
+            has_null = True
+            continue
+        day = parse_extract_date(value, day_first)
+        if day is None:
+            undated.append(value)
+        else:
+            dated.setdefault(day, []).append(value)
+    return ExtractDates(column, {d: tuple(v) for d, v in sorted(dated.items())}, tuple(undated), has_null)
+
+
+def _scrub(message: str, url: str) -> str:
+    """``message`` without the URL's password (in clear or URL-quoted), whatever a driver put in it."""
+    try:
+        password = make_url(url).password
+    except Exception:  # noqa: BLE001 - an unparseable URL: nothing to scrub by
+        return message
+    if password:
+        for form in {str(password), quote(str(password), safe="")}:
+            message = message.replace(form, "***")
+    return message
+
+
+def source_groups(spec) -> ExtractDates:  # noqa: ANN001 - catalogue SourceSpec with extract_date_column
+    """:func:`extract_date_groups` of a catalogue SQL source; errors name the source and catalogue file."""
+    where = f"{spec.catalogue_file}: source {spec.id!r}"
+    url = resolve_url(spec.url, source=spec.id, base_dir=spec.base_dir)
+    try:
+        return extract_date_groups(
+            url, spec.table, spec.extract_date_column, schema=spec.db_schema, day_first=spec.day_first
+        )
+    except SqlSourceError as exc:
+        message = _scrub(f"{where}: extract dates from column {spec.extract_date_column!r}: {exc}", url)
+        raise SqlSourceError(message) from exc  # the chain keeps the driver's error (transient or not)
+
+
+def source_extract_dates(spec) -> list[date]:  # noqa: ANN001 - catalogue SourceSpec with extract_date_column
+    """The extract dates of a catalogue SQL source whose table holds several extracts (sorted)."""
+    return source_groups(spec).dates

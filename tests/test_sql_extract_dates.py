@@ -1,0 +1,330 @@
+"""SQL sources whose table holds several extracts (catalogue ``extract_date_column``).
+
+Against the real PostgreSQL server of conftest.py (``postgres_*`` fixtures): the landing sensor registers
+and requests one dynamic partition per new date in the column, once; a partition reads only its date's
+rows (filtered by the database through bound parameters); rows with an empty or unreadable date are
+counted and quarantined with the latest extract; a database that cannot be read makes the sensor skip
+naming the source, never showing the password.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from assets.ingest import CATALOGUE_ENV, partitions_name
+from pipelines.ingest.catalogue import CatalogueError, Extract, load_catalogue
+from pipelines.ingest.raw import load_raw
+from pipelines.ingest.stage import account, stage
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CSV = REPO / "data" / "sample" / "registries" / "households" / "households_718.csv"
+REGISTRY = "households"
+SOURCE = "households_pgdates"
+COLUMNS = ["ma", "so_ho_khau", "ten_chu_ho", "cccd_chu_ho", "dia_chi", "so_nhan_khau", "ngay_dang_ky"]
+URL = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:${WB_PG_PORT}/${WB_PG_DB}"
+
+
+def _catalogue(tmp_path: Path, schema: str, *, url: str = URL, extra: str = "", source: str = SOURCE) -> Path:
+    path = tmp_path / f"{source}.toml"
+    path.write_text(
+        "\n".join(
+            [
+                "[[source]]",
+                f'id = "{source}"',
+                f'registry = "{REGISTRY}"',
+                'format = "sql"',
+                f'url = "{url}"',
+                f'db_schema = "{schema}"',
+                'table = "households"',
+                'key_column = "ma"',
+                'extract_date_column = "ngay_trich_xuat"',
+                extra,
+                "[source.columns]",
+                '"so_ho_khau" = "household_no"',
+                '"ten_chu_ho" = "head_name"',
+                '"cccd_chu_ho" = "head_personal_id"',
+                '"dia_chi" = "address"',
+                '"so_nhan_khau" = "members"',
+                '"ngay_dang_ky" = "registered_on"',
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _sample_rows(n: int) -> list[tuple]:
+    frame = pl.read_csv(SAMPLE_CSV, infer_schema=False, n_rows=n)
+    return [(int(r[0]), *r[1:]) for r in frame.select(["ma_ban_ghi", *COLUMNS[1:]]).iter_rows()]
+
+
+def _connect(server):  # noqa: ANN001, ANN202 - conftest PostgresServer
+    return psycopg.connect(
+        host=server.host, port=server.port, user=server.user, password=server.password, dbname=server.dbname
+    )
+
+
+def _make_table(server, column_type: str, dates: list) -> str:  # noqa: ANN001 - conftest PostgresServer
+    """A fresh schema with table households: sample household rows, ``ngay_trich_xuat`` = dates[i] for row i."""
+    schema = f"wb_dates_{secrets.token_hex(4)}"
+    rows = _sample_rows(len(dates))
+    with _connect(server) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+        conn.execute(
+            f"CREATE TABLE {schema}.households (ma integer PRIMARY KEY, "
+            + ", ".join(f"{c} text" for c in COLUMNS[1:])
+            + f", ngay_trich_xuat {column_type})"
+        )
+        with conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {schema}.households VALUES ({', '.join(['%s'] * (len(COLUMNS) + 1))})",
+                [(*row, d) for row, d in zip(rows, dates, strict=True)],
+            )
+    return schema
+
+
+def _keys_where(server, schema: str, condition: str) -> set[str]:  # noqa: ANN001
+    """The key column of the rows matching ``condition``, read straight from the server (not by the code)."""
+    with _connect(server) as conn:
+        return {str(r[0]) for r in conn.execute(f"SELECT ma FROM {schema}.households WHERE {condition}")}
+
+
+@pytest.fixture
+def pg_catalogue(postgres_server, postgres_env, tmp_path, monkeypatch):
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WARDBRIDGE_LANDING", str(tmp_path / "no_landing"))
+
+    def make(column_type: str, dates: list, **kwargs) -> tuple[str, Path]:
+        schema = _make_table(postgres_server, column_type, dates)
+        path = _catalogue(tmp_path, schema, **kwargs)
+        monkeypatch.setenv(CATALOGUE_ENV, str(path))
+        return schema, path
+
+    return make
+
+
+def _tick(instance: dg.DagsterInstance, cursor: str | None = None) -> dg.SensorResult:
+    """One evaluation of the landing sensor; its partition requests applied as the sensor daemon does."""
+    from assets.sensors import landing_folder_sensor
+
+    result = landing_folder_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+    for request in result.dynamic_partitions_requests or []:
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
+    return result
+
+
+def _requested(result: dg.SensorResult) -> list[tuple[str, str | None, str | None, str | None]]:
+    """(job, partition key, range start, range end) of each run request."""
+    return [
+        (
+            r.job_name,
+            r.partition_key,
+            r.tags.get("dagster/asset_partition_range_start"),
+            r.tags.get("dagster/asset_partition_range_end"),
+        )
+        for r in result.run_requests
+    ]
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def test_catalogue_validates_extract_date_column(tmp_path):
+    base = _catalogue(tmp_path, "s").read_text(encoding="utf-8")
+    sources = load_catalogue([_catalogue(tmp_path, "s")])
+    assert sources[SOURCE].extract_date_column == "ngay_trich_xuat" and sources[SOURCE].extract_date is None
+
+    cases = {
+        "both": (base.replace('table = "households"', 'table = "households"\nextract_date = "2025-08-31"'), "remove"),
+        "empty": (base.replace('"ngay_trich_xuat"', '""'), "must name a column"),
+        "csv": (
+            base.replace('format = "sql"', 'format = "csv"\npath = "x_*.csv"'),
+            "for sql sources only",
+        ),
+    }
+    for name, (text, cause) in cases.items():
+        path = tmp_path / f"bad_{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(CatalogueError) as err:
+            load_catalogue([path])
+        message = str(err.value)
+        assert str(path) in message and SOURCE in message and "extract_date_column" in message, message
+        assert cause in message, message
+
+
+# --------------------------------------------------------------------------- sensor
+
+
+def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, postgres_server):
+    schema, _ = pg_catalogue("date", [date(2025, 8, 31)] * 5 + [date(2025, 9, 30)] * 3)
+    name = partitions_name(REGISTRY)
+    aug, sep, oct_ = (f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@2025-10-31")
+    with dg.instance_for_test() as instance:
+        first = _tick(instance)
+        # both dates registered in this tick and run as one ranged run over exactly them
+        assert instance.get_dynamic_partitions(name) == [aug, sep]
+        assert _requested(first) == [("ingest_households", None, aug, sep)]
+
+        second = _tick(instance, first.cursor)
+        assert not second.run_requests and second.skip_reason is not None
+
+        with _connect(postgres_server) as conn:  # a new extract lands in the table: no catalogue edit, no reload
+            conn.execute(
+                f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
+                "VALUES (9001, '1', 'A', 'B', DATE '2025-10-31'), (9002, '2', 'C', 'D', DATE '2025-10-31')"
+            )
+        third = _tick(instance, second.cursor)
+        assert _requested(third) == [("ingest_households", oct_, None, None)]
+        assert [list(r.partition_keys) for r in third.dynamic_partitions_requests] == [[oct_]]
+        assert instance.get_dynamic_partitions(name) == [aug, sep, oct_]
+        print("sensor tick after a third date:", third.run_requests, third.dynamic_partitions_requests)
+
+        assert not _tick(instance, third.cursor).run_requests  # nothing new: nothing requested
+
+        # a sensor started without a cursor on an instance that already knows the dates requests nothing
+        assert not _tick(instance, None).run_requests
+
+        # dates already registered (e.g. by the nightly schedule) but not seen in this cursor are requested once
+        with _connect(postgres_server) as conn:
+            conn.execute(f"UPDATE {schema}.households SET ngay_trich_xuat = DATE '2025-11-30' WHERE ma = 9002")
+        instance.add_dynamic_partitions(name, [f"{SOURCE}@2025-11-30"])
+        fourth = _tick(instance, third.cursor)
+        assert _requested(fourth) == [("ingest_households", f"{SOURCE}@2025-11-30", None, None)]
+
+
+def test_unreachable_database_skips_naming_the_source_without_the_password(
+    pg_catalogue, postgres_env, tmp_path, monkeypatch
+):
+    pg_catalogue("date", [date(2025, 8, 31)] * 2)
+    secret = "Zx9-" + secrets.token_hex(8)
+    name = partitions_name(REGISTRY)
+    with socket.socket() as s:  # a port with nobody listening: the database is down
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("WB_PG_PORT", str(port))
+    monkeypatch.setenv("WB_PG_PASSWORD", secret)
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(name, [f"{SOURCE}@2025-08-31"])
+        down = _tick(instance)
+        assert not down.run_requests and not down.dynamic_partitions_requests  # its partitions are kept
+        message = down.skip_reason.skip_message
+        assert SOURCE in message and "cannot be read" in message and str(port) in message, message
+        assert secret not in message
+
+        # the server answers but refuses the password: named too, the wrong password never shown
+        monkeypatch.setenv("WB_PG_PORT", postgres_env["WB_PG_PORT"])
+        refused = _tick(instance)
+        message = refused.skip_reason.skip_message
+        assert SOURCE in message and "password authentication failed" in message, message
+        assert secret not in message and instance.get_dynamic_partitions(name) == [f"{SOURCE}@2025-08-31"]
+
+        monkeypatch.setenv("WB_PG_PASSWORD", postgres_env["WB_PG_PASSWORD"])  # back up: the next tick reads it
+        assert not _tick(instance, refused.cursor).run_requests  # 2025-08-31 was registered before: not again
+
+
+# --------------------------------------------------------------------------- reading one extract
+
+
+def test_one_partition_reads_only_its_dates_rows_filtered_by_the_database(pg_catalogue, postgres_server, tmp_path):
+    from assets.ingest import build_registry_assets
+    from assets.resources import WarehouseResource
+    from pipelines.warehouse import PartitionedLayer, Warehouse
+
+    schema, _ = pg_catalogue("date", [date(2025, 8, 31)] * 7 + [date(2025, 9, 30)] * 4 + [date(2025, 10, 31)] * 2)
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append((statement, parameters))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", seen)
+    try:
+        load = build_registry_assets(REGISTRY)
+        job = dg.define_asset_job("one", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
+        warehouse = tmp_path / "wh"
+        defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = defs.resolve_job_def("one").execute_in_process(
+                instance=instance, partition_key=f"{SOURCE}@2025-09-30"
+            )
+        assert result.success
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", seen)
+
+    wh = Warehouse(warehouse)
+    key = f"{SOURCE}@2025-09-30"
+    raw = pl.read_parquet(PartitionedLayer(wh, "raw").path(f"raw_{REGISTRY}", key))
+    expected = _keys_where(postgres_server, schema, "ngay_trich_xuat = DATE '2025-09-30'")
+    assert len(expected) == 4 and raw.height == 4
+    assert set(raw["source_key"]) == expected and set(raw["extract_date"]) == {date(2025, 9, 30)}
+    staged = pl.read_parquet(PartitionedLayer(wh, "staged").path(f"staged_{REGISTRY}", key))
+    quarantine_path = PartitionedLayer(wh, "quarantine").path(f"quarantine_{REGISTRY}", key)
+    quarantined = pl.read_parquet(quarantine_path) if quarantine_path.is_file() else staged.clear()
+    assert staged.height + quarantined.height == raw.height  # rows in = staged + quarantined, this partition
+    for other in ("2025-08-31", "2025-10-31"):  # the other extracts were not touched
+        assert not PartitionedLayer(wh, "raw").path(f"raw_{REGISTRY}", f"{SOURCE}@{other}").exists()
+
+    # the database filtered: the row query binds the date as a parameter, never as SQL text
+    reads = [(s, p) for s, p in statements if "households" in s and " IN " in s.upper()]
+    assert reads, [s for s, _ in statements]
+    assert all("2025-09-30" not in s for s, _ in reads)
+    assert any(date(2025, 9, 30) in (p.values() if isinstance(p, dict) else p) for _, p in reads)
+
+
+def _load(spec, day: date):  # noqa: ANN001, ANN202
+    loaded = load_raw(Extract(spec, day, None), "test-run")
+    return loaded, stage(loaded.frame, REGISTRY, day_first=spec.day_first)
+
+
+def test_empty_and_unreadable_dates_are_counted_and_quarantined_with_the_latest_extract(pg_catalogue, postgres_server):
+    dates = ["2025-08-31"] * 3 + ["31/08/2025"] * 2 + ["2025-09-30"] * 4 + [None] * 2 + ["chưa rõ", "2025-13-45"]
+    schema, path = pg_catalogue("text", dates)
+    spec = load_catalogue([path])[SOURCE]
+    assert [e.partition_key for e in spec.extracts()] == [f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"]
+
+    aug, aug_staged = _load(spec, date(2025, 8, 31))  # both spellings of the date are this extract
+    assert set(aug.frame["source_key"]) == _keys_where(
+        postgres_server, schema, "ngay_trich_xuat IN ('2025-08-31', '31/08/2025')"
+    )
+    assert aug.read_problems == 0 and aug.frame.height == 5
+
+    sep, sep_staged = _load(spec, date(2025, 9, 30))  # the latest extract also reports the undated rows
+    undated = _keys_where(
+        postgres_server, schema, "ngay_trich_xuat IS NULL OR ngay_trich_xuat IN ('chưa rõ', '2025-13-45')"
+    )
+    assert len(undated) == 4 and sep.read_problems == 4
+    assert set(sep.frame["source_key"]) == undated | _keys_where(
+        postgres_server, schema, "ngay_trich_xuat = '2025-09-30'"
+    )
+    problems = sep.frame.filter(pl.col("read_problem").is_not_null())
+    assert set(problems["source_key"]) == undated
+    quarantined = sep_staged.quarantine.filter(pl.col("source_key").is_in(list(undated)))
+    assert quarantined.height == 4
+    assert quarantined["reason"].str.contains("'ngay_trich_xuat' is empty or not a date").all()
+    for loaded, result in ((aug, aug_staged), (sep, sep_staged)):
+        counts = account(loaded.frame, result)
+        assert counts["balanced"] and counts["raw"] == counts["staged"] + counts["quarantined"], counts
+    assert not any("chưa rõ" in str(r) for r in quarantined["reason"])  # no cell value in a reason
+
+
+def test_a_date_that_left_the_table_is_an_unreadable_extract(pg_catalogue):
+    from pipelines.ingest.readers import SourceReadError
+
+    _, path = pg_catalogue("date", [date(2025, 8, 31)] * 2)
+    spec = load_catalogue([path])[SOURCE]
+    with pytest.raises(SourceReadError, match="no row has 2025-07-31 in column 'ngay_trich_xuat'"):
+        load_raw(Extract(spec, date(2025, 7, 31), None), "test-run")
