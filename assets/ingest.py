@@ -324,8 +324,11 @@ def published_outcome(wh: Warehouse, registry: str) -> IngestOutcome:
         staged_table(registry).name,
         f"quarantine_{registry}",
     )
+    from pipelines.ingest.stage import StageResult
+
     outcome = IngestOutcome()
     declared = catalogue_keys(registry)
+    no_rows = pl.DataFrame(schema={"record_key": pl.String})
     for key in declared:
         raw_path = PartitionedLayer(wh, "raw").path(raw_name, key)
         if not raw_path.is_file():
@@ -333,19 +336,10 @@ def published_outcome(wh: Warehouse, registry: str) -> IngestOutcome:
         keys = {}
         for layer, name in (("raw", raw_name), ("staged", staged_name), ("quarantine", quarantine_name)):
             path = PartitionedLayer(wh, layer).path(name, key)
-            keys[layer] = pl.read_parquet(path, columns=["record_key"])["record_key"] if path.is_file() else None
-        empty = pl.Series([], dtype=pl.String)
-        raw = keys["raw"]
-        staged = keys["staged"] if keys["staged"] is not None else empty
-        quarantined = keys["quarantine"] if keys["quarantine"] is not None else empty
-        both = pl.concat([staged, quarantined])  # disjoint, and together exactly the raw keys
-        outcome.written[key] = {
-            "raw": raw.len(),
-            "staged": staged.len(),
-            "quarantined": quarantined.len(),
-            "balanced": raw.len() == both.len() == both.n_unique() == raw.n_unique()
-            and bool(both.is_in(raw.implode()).all()),
-        }
+            keys[layer] = pl.read_parquet(path, columns=["record_key"]) if path.is_file() else no_rows
+        # the ingest's own balance (pipelines/ingest/stage.account), on the record keys as written
+        written = StageResult(staged=keys["staged"], quarantine=keys["quarantine"], repairs={}, ward_status={})
+        outcome.written[key] = account(keys["raw"], written)
     for key, status in read_status(wh, registry).items():
         if status.state != "ok" and key in declared:
             outcome.failed[key] = status

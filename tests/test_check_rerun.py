@@ -257,3 +257,26 @@ def test_export_gate_reruns_alone_on_the_published_package_then_fails_on_a_tampe
     assert (
         "statistics/datapackage.json: unreadable (JSONDecodeError)" in cut.get_asset_check_evaluations()[0].description
     )
+
+
+@pytest.mark.parametrize("column", ["pending_split", "no_ward"])
+def test_row_accounting_rerun_fails_on_a_tampered_pending_split_or_no_ward_count(published, tmp_path, column):
+    """The re-run recomputes marts.flow_accounting with the marts' own function: every column is compared."""
+    import shutil
+
+    root = tmp_path / "wh"
+    shutil.copytree(published, root)
+    check = MARTS_CHECKS[:1]
+    with duckdb.connect(str(root / "analytics.duckdb"), read_only=True) as con:
+        registry, value = con.sql(
+            f"SELECT registry, {column} FROM marts.flow_accounting ORDER BY {column} DESC, registry LIMIT 1"
+        ).fetchone()
+    assert value > 0  # the sample has rows of split units without evidence and rows without a ward
+    with duckdb.connect(str(root / "analytics.duckdb")) as con:  # the figure changed, every other count intact
+        con.execute(f"UPDATE marts.flow_accounting SET {column} = {column} - 1 WHERE registry = ?", [registry])
+    broken = _run(MARTS_ASSETS, root, check)
+    assert not broken.success and _outcomes(broken) == {check[0]: False}
+    description = broken.get_asset_check_evaluations()[0].description
+    assert (
+        f"flow_accounting, {registry}, field {column}: {value - 1} published, {value} in the warehouse" in description
+    )

@@ -474,8 +474,7 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
     sections = read_vsic_sections()
     flow = record_flow(inputs)
     problems = input_accounting_problems(inputs)
-    population = inputs.staged["population"]
-    reference_date = population["extract_date"].max() if population.height else None
+    reference_date = reference_date_of(inputs)
 
     placement = {
         kind: _placement(inputs.entities[kind], inputs.lineage[kind], inputs.staged[registry], wards["unit_uid"])
@@ -550,7 +549,7 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
 
     summary = _ward_summary(wards, shares, flow, people, households, businesses, taxpayers)
     reconciliation, flows = _reconciliation(old_units, crosswalk, flow)
-    accounting = _flow_accounting(flow, reference_date)
+    accounting = flow_accounting(flow, reference_date)
 
     pseudonyms: dict[str, pl.DataFrame] = {}
     entity_marts = {}
@@ -713,7 +712,14 @@ def _reconciliation(
     return reconciliation, flows
 
 
-def _flow_accounting(flow: pl.DataFrame, reference_date: dt.date | None) -> pl.DataFrame:
+def reference_date_of(inputs: MartInputs) -> dt.date | None:
+    """The date ages are computed at: the latest extract date of the staged population registry."""
+    population = inputs.staged["population"]
+    return population["extract_date"].max() if population.height else None
+
+
+def flow_accounting(flow: pl.DataFrame, reference_date: dt.date | None) -> pl.DataFrame:
+    """FLOW_ACCOUNTING from a record flow (registry, state, ward_status, new_uid; state null for a lost row)."""
     counts = flow.group_by("registry").agg(
         raw=pl.len().cast(pl.Int64),
         merged=(pl.col("state") == "merged").sum().cast(pl.Int64),
