@@ -296,9 +296,7 @@ def match(
         ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
     )
     lap("blocking")
-    codes = ValueCodes(work)
-    if frozen_given is not None:
-        frozen_given.prime(codes)
+    codes = ValueCodes(work) if frozen_given is None else frozen_given.codes(work)
     gamma = _levels_in_chunks(work, pairs, spec, codes)
     lap("compare")
     reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)

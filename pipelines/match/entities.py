@@ -35,9 +35,16 @@ def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
 
 
 def assign_entity_ids(
-    record_ids: pl.Series, clusters: pl.Series, prefix: str, previous: pl.DataFrame | None = None
+    record_ids: pl.Series,
+    clusters: pl.Series,
+    prefix: str,
+    previous: pl.DataFrame | None = None,
+    held: pl.Series | None = None,
 ) -> tuple[pl.Series, pl.DataFrame]:
-    """Entity id per record, and the history of previous entities merged into others."""
+    """Entity id per record, and the history of previous entities merged into others.
+
+    ``held``: entity ids records outside ``record_ids`` keep (an increment's untouched entities): a new
+    entity is never named with one, as the assignment over every record would not."""
     frame = pl.DataFrame({"record_id": record_ids.cast(pl.String), "c": clusters})
     per_cluster = frame.group_by("c").agg(pl.col("record_id").min().alias("founder"), pl.len().alias("size"))
     history = pl.DataFrame(schema={"entity_id": pl.String, "merged_into": pl.String})
@@ -63,13 +70,16 @@ def assign_entity_ids(
         per_cluster = per_cluster.with_columns(pl.lit(None, pl.String).alias("kept"))
     fresh = per_cluster.filter(pl.col("kept").is_null())
     fresh_ids = _founder_ids(fresh["founder"], prefix)
-    taken = set(per_cluster["kept"].drop_nulls().to_list())
-    if taken:  # a founder hash equal to an id still in use (a record left the entity named after it)
-        clash = fresh_ids.is_in(list(taken))
+    taken = per_cluster["kept"].drop_nulls()
+    if held is not None:
+        taken = pl.concat([taken, held.cast(pl.String).drop_nulls()])
+    if len(taken):  # a founder hash equal to an id still in use (a record left the entity named after it)
+        taken = taken.unique().implode()
+        clash = fresh_ids.is_in(taken)
         salt = 1
         while clash.any():
             fresh_ids = fresh_ids.zip_with(~clash, _founder_ids(fresh["founder"], prefix, f"#{salt}"))
-            clash = fresh_ids.is_in(list(taken))
+            clash = fresh_ids.is_in(taken)
             salt += 1
     per_cluster = pl.concat(
         [

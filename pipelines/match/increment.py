@@ -40,8 +40,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.blocking import _rule_pairs
-from pipelines.match.cluster import guarded_clusters
-from pipelines.match.compare import ValueCodes
+from pipelines.match.cluster import connected_components, guarded_clusters
 from pipelines.match.engine import (
     StepTimer,
     _lineage,
@@ -390,18 +389,30 @@ def _still_found(
     return lost.join(others, on=[L, R], how="anti")
 
 
-def _closure(seeds: pl.Series, edges: pl.DataFrame) -> pl.Series:
+def _closure(n: int, seeds: pl.Series, edges: pl.DataFrame) -> pl.Series:
     """Rows connected to any seed through ``edges`` (l, r): whole connected components, sorted."""
-    both = pl.concat(
-        [edges.select(pl.col(L).alias("a"), pl.col(R).alias("b")), edges.select(R, L).rename({R: "a", L: "b"})]
-    )
-    reached = seeds.unique()
-    frontier = reached
-    while len(frontier):
-        step = both.filter(pl.col("a").is_in(frontier.implode()))["b"].unique()
-        frontier = step.filter(~step.is_in(reached.implode()))
-        reached = pl.concat([reached, frontier])
-    return reached.sort().cast(pl.UInt32)
+    labels = connected_components(n, edges.select(L, R))
+    return labels.is_in(labels.gather(seeds).unique().implode()).arg_true().cast(pl.UInt32)
+
+
+class _Scorer:
+    """Scores pairs of some rows of ``work`` with the frozen model, on a table of those rows alone (its
+    value codes and term frequencies computed once, the reviewers' verdicts among them taken from
+    ``reviewed``, the verdicts on the whole table)."""
+
+    def __init__(
+        self, work: pl.DataFrame, rows: pl.Series, state: MatchState, spec: MatchSpec, reviewed: pl.DataFrame
+    ) -> None:
+        self.rows, self.spec, self.model = rows, spec, state.frozen.model
+        self.table = _sub(work, rows)
+        self.codes = state.frozen.codes(self.table)
+        self.tf = state.frozen.tf_tables(self.table)
+        inside = reviewed.filter(pl.col(L).is_in(rows.implode()) & pl.col(R).is_in(rows.implode()))
+        self.reviewed = _local(inside, rows)
+
+    def local(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """(l, r) pairs of positions in ``rows`` scored (levels, weights, probability, veto, verdicts)."""
+        return score_pairs(self.table, pairs, self.spec, self.codes, self.model, self.tf, self.reviewed)
 
 
 def _sub(work: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
@@ -512,7 +523,7 @@ def match_increment(
     lap("delta")
 
     # new candidate pairs, scored with the frozen model on their records alone
-    fresh = _score_entering(work, entering, state, spec)
+    fresh = _score_entering(work, entering, state, spec, reviewed)
     lap("score")
 
     # seeds: what changes the link graph (new records, links gained or lost, a removed record's neighbours)
@@ -526,15 +537,13 @@ def match_increment(
     seeds = seeds.unique().sort()
     in_graph = ~inner_old & ~leaving_old
     links = pl.concat([old_scored.select(L, R).filter(in_graph & link_old), fresh_links])
-    touched = _closure(seeds, links)
+    touched = _closure(work.height, seeds, links)
     in_t = pl.Series(np.zeros(work.height, dtype=bool)).scatter(touched, True)
     lap("components")
 
     # the touched components clustered again, in their own numbering (order kept)
-    sub = _sub(work, touched)
-    codes = frozen.prime(ValueCodes(sub))
-    tf_sub = frozen.tf_tables(sub)
-    sub_reviewed = _reviewed_pairs(sub, spec, state.labelled, state.cannot_link)
+    scorer = _Scorer(work, touched, state, spec, reviewed)
+    sub = scorer.table
     both_t = _both(old_scored, in_t)
     kept_graph = old_scored.filter(both_t & in_graph).drop("_same", "reason", "decision")
     if recoded.height:
@@ -551,7 +560,7 @@ def match_increment(
         touched.len(),
         local_links,
         spec.max_cluster_size,
-        lambda extra: score_pairs(sub, extra, spec, codes, model, tf_sub, sub_reviewed),
+        scorer.local,
         spec.link_threshold,
         model.prior_bits,
     )
@@ -566,18 +575,11 @@ def match_increment(
     # entity ids as a full run with the previous lineage gives them
     sub_ids = ids.gather(touched)
     previous = state.records.select("record_id", "entity_id").filter(pl.col("record_id").is_in(sub_ids.implode()))
-    entity_ids, merged = assign_entity_ids(sub_ids, clusters, spec.entity_prefix, previous)
     untouched_records = state.records.filter(keep).filter(~in_t.head(n_keep))
-    prior_ids = set(previous["entity_id"].to_list())
-    clash = entity_ids.filter(~entity_ids.is_in(list(prior_ids))).is_in(untouched_records["entity_id"].implode())
-    if clash.any():  # a fresh founder id still held by an untouched entity: the full assignment decides
-        all_ids, merged = assign_entity_ids(
-            ids,
-            _cluster_labels(work.height, touched, clusters, state, keep),
-            spec.entity_prefix,
-            state.records.select("record_id", "entity_id"),
-        )
-        entity_ids = all_ids.gather(touched)
+    # a new entity is not named with an id an untouched entity keeps (as the assignment over all records)
+    entity_ids, merged = assign_entity_ids(
+        sub_ids, clusters, spec.entity_prefix, previous, held=untouched_records["entity_id"]
+    )
     # new pairs reaching outside the touched components: not links, decided on their records' entities
     eid = pl.concat([state.records["entity_id"].filter(keep), pl.Series([None] * k, dtype=pl.String)])
     eid = eid.scatter(touched, entity_ids)
@@ -689,20 +691,12 @@ def match_increment(
     )
 
 
-def _score_entering(work: pl.DataFrame, entering: pl.DataFrame, state: MatchState, spec: MatchSpec) -> pl.DataFrame:
+def _score_entering(
+    work: pl.DataFrame, entering: pl.DataFrame, state: MatchState, spec: MatchSpec, reviewed: pl.DataFrame
+) -> pl.DataFrame:
     """Pairs new to the candidates (l, r, rules), scored with the frozen model on their records alone."""
     rows = pl.concat([entering[L], entering[R]]).unique().sort()
-    part = _sub(work, rows)
-    frozen = state.frozen
-    fresh = score_pairs(
-        part,
-        _local(entering.select(L, R), rows),
-        spec,
-        frozen.prime(ValueCodes(part)),
-        frozen.model,
-        frozen.tf_tables(part),
-        _reviewed_pairs(part, spec, state.labelled, state.cannot_link),
-    )
+    fresh = _Scorer(work, rows, state, spec, reviewed).local(_local(entering.select(L, R), rows))
     return fresh.with_columns(
         rows.gather(fresh[L]).alias(L),
         rows.gather(fresh[R]).alias(R),
@@ -714,12 +708,3 @@ def _score_entering(work: pl.DataFrame, entering: pl.DataFrame, state: MatchStat
 def _both(pairs: pl.DataFrame, rows: pl.Series) -> pl.Series:
     """Per pair, whether both its records are flagged in ``rows`` (a boolean per row)."""
     return rows.gather(pairs[L]) & rows.gather(pairs[R])
-
-
-def _cluster_labels(n: int, touched: pl.Series, clusters: pl.Series, state: MatchState, keep: pl.Series) -> pl.Series:
-    """Cluster label per row of the whole table: untouched records by their entity, touched ones by the guard's."""
-    kept_entities = state.records["entity_id"].filter(keep)
-    codes = kept_entities.rank("dense").cast(pl.UInt32) + n  # apart from the guard's labels
-    labels = pl.Series(np.zeros(n, dtype=np.uint32))
-    labels = labels.scatter(pl.int_range(len(codes), dtype=pl.UInt32, eager=True), codes)
-    return labels.scatter(touched, touched.gather(clusters))

@@ -19,12 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from pipelines.match.compare import ValueCodes
 from pipelines.match.model import Model
 from pipelines.match.spec import MatchSpec
 
@@ -42,28 +44,49 @@ def spec_fingerprint(spec: MatchSpec) -> str:
     return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
 
 
+class FrozenCodes(ValueCodes):
+    """Value codes of a table whose table-wide word shares are a frozen model's (for the columns it has)."""
+
+    def __init__(self, work: pl.DataFrame, shares: dict[str, pl.DataFrame]) -> None:
+        super().__init__(work)
+        self.frozen_shares = shares
+
+    def word_shares(self, column: str) -> pl.DataFrame:
+        if column in self.frozen_shares:
+            return self.frozen_shares[column]
+        return super().word_shares(column)
+
+
+def word_share_columns(spec: MatchSpec) -> list[str]:
+    """Columns whose word shares a comparison reads (levels with ``common_words``)."""
+    return sorted(
+        {
+            (level.columns or comp.columns)[0]
+            for comp in spec.comparisons
+            for level in comp.levels
+            if level.common_words is not None
+        }
+    )
+
+
 @dataclass
 class FrozenModel:
     model: Model
     tf: dict[tuple[str, str], pl.DataFrame]  # (comparison, column) -> value, tf
     tf_unseen: dict[tuple[str, str], float]  # tf of a value the table has not seen (seen once)
     spec_fingerprint: str
-    # table-wide statistics comparisons read (ValueCodes' word shares per column, when the engine has them):
-    # frozen with the model so a pair's levels do not depend on which other records are in the table
+    # table-wide statistics comparisons read (word shares per column, see ValueCodes.word_shares): frozen
+    # with the model so a pair's levels do not depend on which other records are in the table
     word_shares: dict[str, pl.DataFrame] = field(default_factory=dict)
+    word_columns: tuple[str, ...] = ()  # the columns whose shares ``keep_statistics`` takes
 
-    def prime(self, codes: object) -> object:
-        """Give ``codes`` (a ValueCodes) the frozen table-wide statistics instead of the table's own."""
-        shares = getattr(codes, "_word_shares", None)
-        if isinstance(shares, dict):
-            shares.update(self.word_shares)
-        return codes
+    def codes(self, work: pl.DataFrame) -> ValueCodes:
+        """Value codes of ``work`` that read the frozen word shares instead of the table's own."""
+        return FrozenCodes(work, self.word_shares)
 
-    def keep_statistics(self, codes: object) -> None:
-        """Take the table-wide statistics a fitted run's comparisons computed (see ``prime``)."""
-        shares = getattr(codes, "_word_shares", None)
-        if isinstance(shares, dict):
-            self.word_shares = {**shares, **self.word_shares}
+    def keep_statistics(self, codes: ValueCodes) -> None:
+        """Take the word shares of the fitted run's table (``codes``: its value codes, computed once there)."""
+        self.word_shares = {c: codes.word_shares(c) for c in self.word_columns} | self.word_shares
 
     @classmethod
     def freeze(cls, model: Model, work: pl.DataFrame, spec: MatchSpec) -> FrozenModel:
@@ -81,7 +104,7 @@ class FrozenModel:
                         values.drop_nulls().group_by("value").len().select("value", (pl.col("len") / total).alias("tf"))
                     )
                     unseen[(comp.name, column)] = 1.0 / total
-        return cls(model, tf, unseen, spec_fingerprint(spec))
+        return cls(model, tf, unseen, spec_fingerprint(spec), word_columns=tuple(word_share_columns(spec)))
 
     def tf_tables(self, work: pl.DataFrame) -> dict[tuple[str, str], pl.Series]:
         """Per record of ``work`` its value's frozen share (as ``fit`` returns them; null when missing)."""
@@ -145,14 +168,27 @@ class FrozenModel:
             table = self.word_shares[column]
             table = table.sort(table.columns)
             digest.update(f"words:{column}:{table.height}".encode())
-            digest.update(table.to_series(0).cast(pl.String).str.join("\x1f").item().encode())
+            _digest_values(digest.update, table.to_series(0))
             digest.update(table.to_series(1).cast(pl.Float64).to_numpy().tobytes())
         for key in sorted(self.tf):
             table = self.tf[key].sort("value")
             digest.update(f"{key}:{table.height}".encode())
-            digest.update(table["value"].cast(pl.String).str.join("\x1f").item().encode())
+            _digest_values(digest.update, table["value"])
             digest.update(table["tf"].to_numpy().tobytes())
         return digest.hexdigest()[:16]
+
+
+DIGEST_CHUNK = 65_536  # values hashed at a time: one joined string per chunk, never one of a whole table
+
+
+def _digest_values(update: Callable[[bytes], object], values: pl.Series) -> None:
+    """Feed ``values`` as text joined by a separator to a digest (its ``update``) a chunk at a time (the same bytes as one
+    joined string, so fingerprints saved before stay valid)."""
+    text = values.cast(pl.String).drop_nulls()
+    for start in range(0, len(text), DIGEST_CHUNK):
+        if start:
+            update(b"\x1f")
+        update(text.slice(start, DIGEST_CHUNK).str.join("\x1f").item().encode())
 
 
 @dataclass
