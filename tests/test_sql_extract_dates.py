@@ -192,7 +192,8 @@ def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, po
         assert _requested(third) == [("ingest_households", oct_, None, None)]
         assert [list(r.partition_keys) for r in third.dynamic_partitions_requests] == [[oct_]]
         assert instance.get_dynamic_partitions(name) == [aug, sep, oct_]
-        print("sensor tick after a third date:", third.run_requests, third.dynamic_partitions_requests)
+        print("first tick:", first.run_requests, first.dynamic_partitions_requests)  # quoted in the closing note
+        print("tick after a third date:", third.run_requests, third.dynamic_partitions_requests)
 
         assert not _tick(instance, third.cursor).run_requests  # nothing new: nothing requested
 
@@ -328,3 +329,43 @@ def test_a_date_that_left_the_table_is_an_unreadable_extract(pg_catalogue):
     spec = load_catalogue([path])[SOURCE]
     with pytest.raises(SourceReadError, match="no row has 2025-07-31 in column 'ngay_trich_xuat'"):
         load_raw(Extract(spec, date(2025, 7, 31), None), "test-run")
+
+
+def test_sqlite_table_without_a_key_keeps_whole_table_row_numbers_per_extract(tmp_path, monkeypatch):
+    """Row numbers (no key column, no primary key) count over the whole table, not over one date's rows."""
+    import sqlite3
+
+    db = tmp_path / "households.sqlite"
+    rows = _sample_rows(9)
+    dates = ["20250831", "2025-09-30", "20250831", None, "2025-09-30 08:15:00", "20250831", "x", "2025-09-30", "1"]
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"CREATE TABLE households ({', '.join(COLUMNS)}, ngay_trich_xuat)")
+        conn.executemany(
+            f"INSERT INTO households VALUES ({', '.join(['?'] * (len(COLUMNS) + 1))})",
+            [(*r, d) for r, d in zip(rows, dates, strict=True)],
+        )
+    monkeypatch.delenv("WB_PG_PASSWORD", raising=False)
+    text = (
+        _catalogue(tmp_path, "main", url=f"sqlite:///{db.as_posix()}", source="households_lite")
+        .read_text(encoding="utf-8")
+        .replace('key_column = "ma"\n', "")
+        .replace('db_schema = "main"\n', "")
+    )
+    path = tmp_path / "lite.toml"
+    path.write_text(text, encoding="utf-8")
+    spec = load_catalogue([path])["households_lite"]
+    assert [e.extract_date for e in spec.extracts()] == [date(2025, 8, 31), date(2025, 9, 30)]
+    with sqlite3.connect(db) as conn:  # rowids straight from the database
+        aug = {str(r[0]) for r in conn.execute("SELECT rowid FROM households WHERE ngay_trich_xuat = '20250831'")}
+        sep = {str(r[0]) for r in conn.execute("SELECT rowid FROM households WHERE ngay_trich_xuat LIKE '2025-09-30%'")}
+        bad = {
+            str(r[0])
+            for r in conn.execute(
+                "SELECT rowid FROM households WHERE ngay_trich_xuat IS NULL OR ngay_trich_xuat IN ('x', '1')"
+            )
+        }
+    first, _ = _load(spec, date(2025, 8, 31))
+    assert set(first.frame["source_key"]) == aug and first.read_problems == 0
+    latest, staged = _load(spec, date(2025, 9, 30))
+    assert set(latest.frame["source_key"]) == sep | bad and latest.read_problems == len(bad) == 3
+    assert account(latest.frame, staged)["balanced"]
