@@ -43,7 +43,7 @@ from assets.metadata import static_table_metadata
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
-from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue
+from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
 from pipelines.ingest.status import PartitionStatus, read_status, retire_partitions, write_status
@@ -60,11 +60,15 @@ def catalogue_paths() -> list[Path] | None:
     return [Path(p) for p in value.split(os.pathsep) if p] if value else None
 
 
-def _extracts():
-    return extracts_by_partition(load_catalogue(catalogue_paths()))
+def _catalogue_extracts() -> tuple[dict, dict[str, tuple[str, Exception]]]:
+    """(every extract by partition key, SQL sources whose extract dates could not be read: id -> (registry, error))."""
+    sources = load_catalogue(catalogue_paths())
+    unlisted: dict[str, Exception] = {}
+    extracts = extracts_by_partition(sources, unlisted=unlisted)
+    return extracts, {sid: (sources[sid].registry, exc) for sid, exc in unlisted.items()}
 
 
-_KEYS_CACHE: dict[tuple, tuple[float, dict[str, list[str]]]] = {}
+_KEYS_CACHE: dict[tuple, tuple[float, dict[str, list[str]], dict[str, tuple[str, Exception]]]] = {}
 _KEYS_TTL = 2.0  # seconds: Dagster asks for the partitions many times per run
 
 
@@ -73,21 +77,35 @@ def _catalogue_stamp() -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns if p.is_file() else None) for p in paths)
 
 
+def _listing(fresh: bool) -> tuple[float, dict[str, list[str]], dict[str, tuple[str, Exception]]]:
+    stamp, now = _catalogue_stamp(), time.monotonic()
+    cached = _KEYS_CACHE.get(stamp)
+    if fresh or cached is None or now - cached[0] > _KEYS_TTL:
+        extracts, unlisted = _catalogue_extracts()
+        by_registry: dict[str, list[str]] = {}
+        for key, extract in extracts.items():
+            by_registry.setdefault(extract.source.registry, []).append(key)
+        _KEYS_CACHE.clear()
+        _KEYS_CACHE[stamp] = cached = (now, {r: sorted(keys) for r, keys in by_registry.items()}, unlisted)
+    return cached
+
+
 def catalogue_keys(registry: str, fresh: bool = False) -> list[str]:
     """The partitions (source extracts) of ``registry`` the catalogue declares today (sorted).
 
     Read again when a catalogue file changed, else at most every 2 s (a glob source's new file shows
-    within 2 s); ``fresh``: read now (what registers partitions does).
+    within 2 s); ``fresh``: read now (what registers partitions does). The extracts of a SQL source whose
+    database cannot list its dates are not among them (see ``unlisted_sources``).
     """
-    stamp, now = _catalogue_stamp(), time.monotonic()
-    cached = _KEYS_CACHE.get(stamp)
-    if fresh or cached is None or now - cached[0] > _KEYS_TTL:
-        by_registry: dict[str, list[str]] = {}
-        for key, extract in _extracts().items():
-            by_registry.setdefault(extract.source.registry, []).append(key)
-        _KEYS_CACHE.clear()
-        _KEYS_CACHE[stamp] = cached = (now, {r: sorted(keys) for r, keys in by_registry.items()})
-    return list(cached[1].get(registry, []))
+    return list(_listing(fresh)[1].get(registry, []))
+
+
+def unlisted_sources(registry: str, fresh: bool = False) -> dict[str, str]:
+    """SQL sources of ``registry`` whose extract dates could not be read today: id -> why (password masked).
+
+    Their partitions are kept (never retired or deleted as "left the catalogue"): the database may be back tomorrow.
+    """
+    return {sid: str(exc) for sid, (reg, exc) in _listing(fresh)[2].items() if reg == registry}
 
 
 def partitions_name(registry: str) -> str:
@@ -143,7 +161,9 @@ def sync_requests(registry: str, store) -> tuple[list[str], list[str]]:  # noqa:
     """(catalogue extracts not registered in the instance yet, registered partitions that left the catalogue)."""
     registered = set(store.get_dynamic_partitions(partitions_name(registry)))
     declared = catalogue_keys(registry, fresh=True)
-    return [k for k in declared if k not in registered], sorted(registered - set(declared))
+    unlisted = unlisted_sources(registry)  # cannot tell which of its extracts are gone: none is
+    gone = {k for k in registered - set(declared) if source_of(k) not in unlisted}
+    return [k for k in declared if k not in registered], sorted(gone)
 
 
 def register_catalogue(registry: str, instance) -> list[str]:  # noqa: ANN001 - DagsterInstance
@@ -173,8 +193,10 @@ class IngestFailed(dg.Failure):
 
 def is_transient(extract, exc: BaseException) -> bool:  # noqa: ANN001 - catalogue Extract
     """A database source that could not be reached or dropped the connection: worth another try later."""
-    if extract.source.format != "sql":
-        return False
+    return extract.source.format == "sql" and _connection_error(exc)
+
+
+def _connection_error(exc: BaseException | None) -> bool:
     seen = 0
     while exc is not None and seen < 10:
         if any(cls.__name__ in _TRANSIENT_NAMES for cls in type(exc).__mro__):
@@ -284,6 +306,19 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
     )
     log.info(outcome.notes[-1])
+
+
+def _unlisted_failure(
+    wh: Warehouse, registry: str, key: str, exc: Exception, run_id: str, outcome: IngestOutcome, log
+) -> None:  # noqa: ANN001
+    """A partition of a SQL source whose extract dates could not be read: failed with the reason, retried if transient."""
+    reason = f"cannot read: {exc}"  # SqlSourceError: names the catalogue file and source, password masked
+    status = PartitionStatus(key, registry, "failed", reason, f"source {source_of(key)}", run_id=run_id)
+    write_status(wh, status)
+    outcome.failed[key] = status
+    if _connection_error(exc):
+        outcome.transient.append(key)
+    log.error(status.describe())
 
 
 def accounting_check(registry: str, outcome: IngestOutcome) -> dg.AssetCheckResult:
@@ -411,19 +446,26 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
             raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
 
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        extracts = _extracts()
+        extracts, unlisted = _catalogue_extracts()
+        unlisted = {sid: exc for sid, (reg, exc) in unlisted.items() if reg == registry}
         wh = warehouse.get()
-        retired = retire_partitions(
-            wh,
-            registry,
-            {"raw": raw_key, "staged": staged_key, "quarantine": quarantine_key},
-            catalogue_keys(registry),
-            context.run.run_id,
-        )
-        if retired:
-            context.log.warning(f"retired (source no longer in the catalogue): {retired}")
+        if unlisted:  # which of their extracts left the catalogue is unknown: retire nothing this run
+            context.log.warning(f"sources whose extract dates could not be read (kept as they were): {list(unlisted)}")
+        else:
+            retired = retire_partitions(
+                wh,
+                registry,
+                {"raw": raw_key, "staged": staged_key, "quarantine": quarantine_key},
+                catalogue_keys(registry),
+                context.run.run_id,
+            )
+            if retired:
+                context.log.warning(f"retired (source no longer in the catalogue): {retired}")
         outcome = IngestOutcome()
         for key in context.partition_keys:
+            if source_of(key) in unlisted:  # its database is down or refused: this partition fails, the others go on
+                _unlisted_failure(wh, registry, key, unlisted[source_of(key)], context.run.run_id, outcome, context.log)
+                continue
             if key not in extracts:  # registered in the instance, since dropped from the catalogue (retired above)
                 context.log.warning(f"partition {key} is not in the catalogue any more: skipped")
                 continue

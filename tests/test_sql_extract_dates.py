@@ -9,6 +9,8 @@ naming the source, never showing the password.
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
 import socket
 from datetime import date
@@ -369,3 +371,70 @@ def test_sqlite_table_without_a_key_keeps_whole_table_row_numbers_per_extract(tm
     latest, staged = _load(spec, date(2025, 9, 30))
     assert set(latest.frame["source_key"]) == sep | bad and latest.read_problems == len(bad) == 3
     assert account(latest.frame, staged)["balanced"]
+
+
+# --------------------------------------------------------------------------- one database down, the others go on
+
+
+def test_a_database_that_is_down_fails_only_its_own_partitions(pg_catalogue, postgres_env, tmp_path, monkeypatch):
+    """The households CSV source is listed, loaded and staged while the SQL source's database is down; the SQL
+    source's registered partition is kept (not retired, not deleted), fails with the source named and no
+    password, and the run's failure is marked transient (retried with backoff)."""
+    from assets.ingest import build_registry_assets, catalogue_keys, sync_requests, unlisted_sources
+    from assets.resources import WarehouseResource
+    from pipelines.ingest.status import read_status
+    from pipelines.warehouse import Warehouse
+
+    _, sql_catalogue = pg_catalogue("date", [date(2025, 8, 31)] * 2)
+    sample = (REPO / "mappings" / "sources" / "sample.toml").read_text(encoding="utf-8")
+    block = next(b for b in sample.split("[[source]]") if 'id = "households_718"' in b)
+    csv_catalogue = tmp_path / "households_csv.toml"
+    csv_catalogue.write_text(f'base_dir = "{SAMPLE_CSV.parents[1].as_posix()}"\n\n[[source]]{block}', encoding="utf-8")
+    monkeypatch.setenv(CATALOGUE_ENV, f"{sql_catalogue}{os.pathsep}{csv_catalogue}")
+    sql_key = f"{SOURCE}@2025-08-31"
+    assert sql_key in catalogue_keys(REGISTRY, fresh=True)  # the database is up: listed
+    csv_keys = [k for k in catalogue_keys(REGISTRY) if k != sql_key]
+    assert len(csv_keys) == 1
+
+    secret = "Qd7-" + secrets.token_hex(8)
+    with socket.socket() as s:  # a port with nobody listening: the database is down
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("WB_PG_PORT", str(port))
+    monkeypatch.setenv("WB_PG_PASSWORD", secret)
+    assert catalogue_keys(REGISTRY, fresh=True) == csv_keys  # the CSV source is still listed
+    why = unlisted_sources(REGISTRY)
+    assert list(why) == [SOURCE] and secret not in why[SOURCE]
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(partitions_name(REGISTRY), [*csv_keys, sql_key])
+        new, gone = sync_requests(REGISTRY, instance)
+        assert new == [] and gone == []  # its partition is not "gone from the catalogue"
+
+        load = build_registry_assets(REGISTRY, retry_policy=None)
+        job = dg.define_asset_job("one", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
+        warehouse = tmp_path / "wh"
+        defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
+        result = defs.resolve_job_def("one").execute_in_process(
+            instance=instance,
+            tags={"dagster/asset_partition_range_start": csv_keys[0], "dagster/asset_partition_range_end": sql_key},
+            raise_on_error=False,
+        )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert "transient, retried with backoff" in failure.step_failure_data.error.message  # SOURCE_RETRY applies
+    statuses = read_status(Warehouse(warehouse), REGISTRY)
+    assert statuses[csv_keys[0]].state == "ok" and statuses[csv_keys[0]].staged_rows > 0  # the other source went on
+    assert statuses[sql_key].state == "failed"
+    assert SOURCE in statuses[sql_key].cause and str(port) in statuses[sql_key].cause
+    assert secret not in statuses[sql_key].cause
+
+    # the entities are not rebuilt without that source's rows unless told to (allow_incomplete)
+    from assets.entities import MatchConfig, RegistryIncomplete, accounted_partitions
+
+    with pytest.raises(RegistryIncomplete, match=f"source {SOURCE}: its extract dates could not be read"):
+        accounted_partitions(Warehouse(warehouse), REGISTRY, MatchConfig(), logging.getLogger("test"))
+    used, left_out = accounted_partitions(
+        Warehouse(warehouse), REGISTRY, MatchConfig(allow_incomplete=True), logging.getLogger("test")
+    )
+    assert used == csv_keys and list(left_out) == [f"source {SOURCE}"]

@@ -251,13 +251,36 @@ def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]
     return sources
 
 
-def extracts_by_partition(sources: dict[str, SourceSpec], registry: str | None = None) -> dict[str, Extract]:
+def extracts_by_partition(
+    sources: dict[str, SourceSpec], registry: str | None = None, unlisted: dict[str, Exception] | None = None
+) -> dict[str, Extract]:
+    """Every extract of the catalogue (of ``registry``) by partition key.
+
+    ``unlisted``: when given, a SQL source whose database cannot tell its extract dates (down, refusing,
+    table gone) is recorded there (source id -> reason, password masked) and skipped, so one database
+    does not stop the others' runs; without it the error is raised.
+    """
+    from pipelines.ingest.sql import SqlSourceError
+
     out: dict[str, Extract] = {}
     for spec in sources.values():
-        if registry is None or spec.registry == registry:
-            for extract in spec.extracts():
-                out[extract.partition_key] = extract
+        if registry is not None and spec.registry != registry:
+            continue
+        try:
+            extracts = spec.extracts()
+        except SqlSourceError as exc:
+            if unlisted is None:
+                raise
+            unlisted[spec.id] = exc
+            continue
+        for extract in extracts:
+            out[extract.partition_key] = extract
     return dict(sorted(out.items()))
+
+
+def source_of(partition_key: str) -> str:
+    """The source id of a partition key (``<source id>@<extract date>``)."""
+    return partition_key.rsplit(PARTITION_SEPARATOR, 1)[0]
 
 
 def catalogue_from_manifest(manifest: dict, base_dir: str, *, broken: bool = False, source: str | None = None) -> str:
