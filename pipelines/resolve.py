@@ -136,23 +136,38 @@ def _strip_prefixes(key: str, markers: Sequence[str]) -> list[tuple[str, str | N
     return out
 
 
+class KeyTable(defaultdict):
+    """Folded key -> unit uids, with what the lookups derive from its keys (the proper suffixes of its
+    keys, the names long enough to correct a typo in) computed once and kept with the table."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(set, *args)
+        self._derived: dict[str, tuple[int, object]] = {}
+
+    def derived(self, name: str, compute):
+        hit = self._derived.get(name)
+        if hit is None or hit[0] != len(self):  # recomputed if keys were added since
+            hit = self._derived[name] = (len(self), compute(self))
+        return hit[1]
+
+
+def _key_tables() -> defaultdict[str, KeyTable]:
+    return defaultdict(KeyTable)
+
+
 @dataclass
 class ResolverIndex:
     """Lookup tables built once per reference: folded key -> units, per parent."""
 
-    province_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    district_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-    ward_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-    ward_alias_keys: dict[str, dict[str, set[str]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(set))
-    )
-    wards_by_province: dict[str, dict[str, set[str]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(set))
-    )
-    district_keys_merged: dict[tuple[str, ...], dict[str, set[str]]] = field(default_factory=dict)
+    province_keys: KeyTable = field(default_factory=KeyTable)
+    district_keys: dict[str, KeyTable] = field(default_factory=_key_tables)
+    ward_keys: dict[str, KeyTable] = field(default_factory=_key_tables)
+    ward_alias_keys: dict[str, KeyTable] = field(default_factory=_key_tables)
+    wards_by_province: dict[str, KeyTable] = field(default_factory=_key_tables)
+    district_keys_merged: dict[tuple[str, ...], KeyTable] = field(default_factory=dict)
     district_cache: dict[tuple, tuple] = field(default_factory=dict)  # see _find_districts
     ward_cache: dict[tuple, tuple] = field(default_factory=dict)  # see _find_ward
-    ward_choices: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # names and aliases, for typos
+    ward_choices: dict[str, KeyTable] = field(default_factory=dict)  # names and aliases, for typos
     district_province: dict[str, str] = field(default_factory=dict)
     district_name: dict[str, str] = field(default_factory=dict)
     island_district_uid: dict[str, str] = field(default_factory=dict)  # districts without communes
@@ -165,9 +180,9 @@ class ResolverIndex:
     scope_provinces: tuple[str, ...] = HCMC_OLD_PROVINCES
     # The 2025 scheme: province -> ward keys, every ward key in the country, the provinces searched
     # when an address names none (those the old scope provinces became), old province -> new.
-    new_province_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    new_ward_keys: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-    new_ward_all: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    new_province_keys: KeyTable = field(default_factory=KeyTable)
+    new_ward_keys: dict[str, KeyTable] = field(default_factory=_key_tables)
+    new_ward_all: KeyTable = field(default_factory=KeyTable)
     new_ward_type: dict[str, str] = field(default_factory=dict)
     new_ward_key: dict[str, str] = field(default_factory=dict)
     new_scope: tuple[str, ...] = ()
@@ -396,7 +411,7 @@ class _Match:
 
 
 def _exact_span(
-    tokens: _Tokens, end: int, keys: dict[str, set[str]], markers: Markers, alias_keys=None, anchored_only: bool = True
+    tokens: _Tokens, end: int, keys: KeyTable, markers: Markers, alias_keys=None, anchored_only: bool = True
 ) -> _Match | None:
     """Longest anchored span ending at ``end`` whose key (minus a leading marker) is known.
 
@@ -451,21 +466,11 @@ def _exact_span(
     return best
 
 
-_SUFFIXES: dict[int, tuple[dict, int, frozenset[str]]] = {}
-
-
-def _suffixes(table: dict[str, set[str]] | None) -> frozenset[str]:
-    """Every proper suffix of every key of ``table`` (not the whole key), computed once per table
-    (kept alive with it, so that its id is not reused; a few tables at most, so that reloaded
-    references are not kept for the life of the process)."""
+def _suffixes(table: KeyTable | None) -> frozenset[str]:
+    """Every proper suffix of every key of ``table`` (not the whole key), computed once per table."""
     if table is None:
         return frozenset()
-    hit = _SUFFIXES.get(id(table))
-    if hit is None or hit[1] != len(table):
-        if len(_SUFFIXES) >= 8:
-            _SUFFIXES.clear()
-        hit = _SUFFIXES[id(table)] = (table, len(table), frozenset(k[i:] for k in table for i in range(1, len(k))))
-    return hit[2]
+    return table.derived("suffixes", lambda t: frozenset(k[i:] for k in t for i in range(1, len(k))))
 
 
 def _may_extend(key: str, keys, alias_keys) -> bool:
@@ -489,19 +494,12 @@ def _segment_start(tokens: _Tokens, end: int) -> int:
     return start
 
 
-_FUZZY_NAMES: dict[int, tuple[dict, list[str]]] = {}
-
-
-def _fuzzy_names(choices: dict[str, set[str]]) -> list[str]:
+def _fuzzy_names(choices: KeyTable) -> list[str]:
     """The names of ``choices`` long enough to correct a typo in, computed once per lookup table."""
-    hit = _FUZZY_NAMES.get(id(choices))
-    if hit is None or hit[0] is not choices:
-        names = [k for k in choices if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()]
-        hit = _FUZZY_NAMES[id(choices)] = (choices, names)  # the table is kept alive: its id stays unique
-    return hit[1]
+    return choices.derived("fuzzy", lambda t: [k for k in t if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()])
 
 
-def _fuzzy_span(tokens: _Tokens, end: int, choices: dict[str, set[str]], markers: Markers) -> _Match | None:
+def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> _Match | None:
     """Typo-tolerant match of the segment ending at ``end`` against one parent's children.
 
     The name is taken after a unit-type marker of the segment, trying the
@@ -576,16 +574,15 @@ class Resolution:
     complete: bool = False  # the unit's parent was found too (old district, 2025 province): safe to reuse as a tail
 
 
-def _district_keys_of(idx: ResolverIndex, provinces: tuple[str, ...]) -> dict[str, set[str]]:
+def _district_keys_of(idx: ResolverIndex, provinces: tuple[str, ...]) -> KeyTable:
     if len(provinces) == 1:
         return idx.district_keys[provinces[0]]
     merged = idx.district_keys_merged.get(provinces)
     if merged is None:
-        merged = defaultdict(set)
+        merged = idx.district_keys_merged[provinces] = KeyTable()
         for p in provinces:
             for key, codes in idx.district_keys[p].items():
                 merged[key] |= codes
-        merged = idx.district_keys_merged[provinces] = dict(merged)
     return merged
 
 
@@ -596,33 +593,40 @@ def _hard_start(tokens: _Tokens, end: int) -> int:
     return start
 
 
+def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -> list[tuple[int, _Match]]:
+    """``lookup()`` (matches ending at ``end``, as (tag, match) pairs), memoised on the text it can see.
+
+    Every lookup stops at the comma-like boundary before ``end`` (no unit name spans one), so the
+    words and soft boundaries from there to ``end``, the street part's length in them (a cut tail)
+    and ``extra`` (the lookup's other arguments) decide the result: the same segment in many
+    addresses is read once. Whether the lookup stopped at the start of the text (``_Tokens.edge``)
+    is cached with it; the matches are cached relative to the boundary and copied out.
+    """
+    h = _hard_start(tokens, end)
+    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), max(tokens.cut - h, 0), *extra)
+    hit = cache.get(key)
+    if hit is None:
+        edge, tokens.edge = tokens.edge, False
+        found = lookup()
+        hit = (tuple((tag, m.start - h, m) for tag, m in found), tokens.edge)
+        tokens.edge = tokens.edge or edge
+        if len(cache) < 500_000:
+            cache[key] = hit
+    tokens.edge = tokens.edge or hit[1]  # a cut tail's lookup that would read its street part
+    return [(tag, _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)) for tag, rel, m in hit[0]]
+
+
 def _find_districts(
     idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False
 ) -> list[tuple[str, _Match]]:
-    """``_find_districts_uncached``, memoised on the text it can see.
-
-    Every lookup stops at the comma-like boundary before ``end`` (no unit name spans one),
-    so the words and soft boundaries from there to ``end`` decide the result: the same
-    district segment in many addresses is read once.
-    """
-    h = _hard_start(tokens, end)
-    key = (
-        tuple(tokens.words[h:end]),
-        tuple(tokens.boundary_before[h:end]),
-        tuple(provinces),
-        province_given,
-        max(tokens.cut - h, 0),
+    """``_find_districts_uncached``, memoised on the text it can see (``_seen_lookup``)."""
+    return _seen_lookup(
+        idx.district_cache,
+        tokens,
+        end,
+        (tuple(provinces), province_given),
+        lambda: _find_districts_uncached(idx, tokens, end, provinces, province_given),
     )
-    hit = idx.district_cache.get(key)
-    if hit is None:
-        edge, tokens.edge = tokens.edge, False
-        found = _find_districts_uncached(idx, tokens, end, provinces, province_given)
-        hit = (tuple((p, m.start - h, m) for p, m in found), tokens.edge)
-        tokens.edge = tokens.edge or edge
-        if len(idx.district_cache) < 500_000:
-            idx.district_cache[key] = hit
-    tokens.edge = tokens.edge or hit[1]  # a cut tail's lookup that would read its street part
-    return [(p, _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)) for p, rel, m in hit[0]]
 
 
 def _find_districts_uncached(
@@ -653,22 +657,14 @@ def _find_districts_uncached(
 
 
 def _find_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
-    """``_find_ward_uncached``, memoised on the text it can see (as ``_find_districts``)."""
-    h = _hard_start(tokens, end)
-    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), district, max(tokens.cut - h, 0))
-    hit = idx.ward_cache.get(key)
-    if hit is None:
-        edge, tokens.edge = tokens.edge, False
+    """``_find_ward_uncached``, memoised on the text it can see (``_seen_lookup``)."""
+
+    def lookup() -> list[tuple[None, _Match]]:
         m = _find_ward_uncached(idx, tokens, end, district)
-        hit = (None if m is None else (m.start - h, m), tokens.edge)
-        tokens.edge = tokens.edge or edge
-        if len(idx.ward_cache) < 500_000:
-            idx.ward_cache[key] = hit
-    tokens.edge = tokens.edge or hit[1]
-    if hit[0] is None:
-        return None
-    rel, m = hit[0]
-    return _Match(set(m.codes), rel + h, m.score, m.how, m.marker, m.text)
+        return [] if m is None else [(None, m)]
+
+    found = _seen_lookup(idx.ward_cache, tokens, end, (district,), lookup)
+    return found[0][1] if found else None
 
 
 def _find_ward_uncached(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
@@ -676,7 +672,9 @@ def _find_ward_uncached(idx: ResolverIndex, tokens: _Tokens, end: int, district:
     if match is None:
         choices = idx.ward_choices.get(district)
         if choices is None:
-            choices = idx.ward_choices[district] = {**idx.ward_alias_keys[district], **idx.ward_keys[district]}
+            choices = idx.ward_choices[district] = KeyTable(
+                {**idx.ward_alias_keys[district], **idx.ward_keys[district]}
+            )
         match = _fuzzy_span(tokens, end, choices, WARD_MARKERS)
     if match is None:
         match = _unmarked_ward(idx, tokens, end, district)
@@ -1012,15 +1010,17 @@ def _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original) -> R
     if len(parts) == 1:
         return Resolution(old_uid, "fuzzy" if fuzzy else "exact", confidence, parts[0], reason)
     # Split old unit: only evidence may pick a part.
+    entries = idx.gazetteer.get(old_uid, ())
     padded = f" {original} "
-    evidence = {
-        (new_uid, kind, name) for needle, kind, name, new_uid in idx.gazetteer.get(old_uid, []) if needle in padded
-    }
-    _EVIDENCE_READ.flag = True
+    evidence = {(new_uid, kind, name) for needle, kind, name, new_uid in entries if needle in padded}
+    if entries:  # the outcome depends on the text: more text (before a tail) may hold evidence
+        _EVIDENCE_READ.flag = True
     return _split_outcome(old_uid, parts, confidence, reason, evidence)
 
 
-_EVIDENCE_READ = threading.local()  # set when a reading looked for split evidence in its text (_read_tails)
+# Set when a reading looked for split evidence in its text, where the gazetteer has entries to find
+# (_read_tail_keys): a split unit without entries reads the same whatever the text around it.
+_EVIDENCE_READ = threading.local()
 
 
 def _split_outcome(old_uid, parts, confidence, reason, evidence: set[tuple[str, str, str]]) -> Resolution:
@@ -1133,45 +1133,45 @@ _RAW_TAIL = r"(?s)^[^,;|()\[\]]*[,;|()\[\]](.*)$"
 _KEY_SCHEMA = {"_tail": pl.String, "_mode": pl.String}
 
 
-def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read each distinct (tail, mode) once with the whole-address logic.
+_SPLIT_SCHEMA = {"_split_uid": pl.String, "_split_conf": pl.Float64, "_split_reason": pl.String}
+
+
+def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read each distinct key (a row of ``keys``, all text columns, the mode last) once with the
+    whole-address logic: ``tokens_of(*key)`` gives the text and its tokens.
 
     Every lookup of the parser stops at a comma-like boundary, except the few that extend left
-    from a position; where one of those stopped at the start of the tail (``_Tokens.edge``), the
-    text before the tail could change the reading and the tail is not used. Returns the tails
-    whose reading is the address's whatever stands before them (``_skip``: unless that text ends
-    with a district, see ``_tail_readings``), and the tails naming a split old unit with its
-    district, whose part only gazetteer evidence in the whole address can pick (old unit,
-    confidence and reason without evidence).
+    from a position; where one of those stopped at the start of the text (``_Tokens.edge``), the
+    text before it could change the reading and the key is not used. Returns the keys whose reading
+    is the address's whatever stands before them (``_skip``: unless that text ends with a district,
+    see ``_tail_readings``), and the keys naming a split old unit with its district, whose part only
+    gazetteer evidence in the whole address can pick (old unit, confidence and reason without
+    evidence). A reading that looked for split evidence in the text is not used.
     """
     final, splits = [], []
-    for t, m in tails.iter_rows():
-        hint, side = m.split("/")
-        tokens = _tokenise(t)
+    for key in keys.iter_rows():
+        hint, side = key[-1].split("/")
+        text, tokens = tokens_of(*key)
         _EVIDENCE_READ.flag = False
-        res = _read_tokens(idx, t, tokens, None if hint == "-" else hint, None if side == "-" else side)
+        res = _read_tokens(idx, text, tokens, None if hint == "-" else hint, None if side == "-" else side)
         if tokens.edge:
             continue  # a lookup would have read on into the text before the tail
         skip = bool(tokens.skips)  # valid only if no exact district ends the text before the tail
         if res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
             parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
             if len(parts) > 1:
-                splits.append((t, m, skip, res.redo[0], confidence, reason))
+                splits.append((*key, skip, res.redo[0], confidence, reason))
         elif not _EVIDENCE_READ.flag:  # else it looked for split evidence: the text before the tail may hold some
-            final.append((t, m, skip, *_row(res)))
-    final = pl.DataFrame(final, schema={**_KEY_SCHEMA, "_skip": pl.Boolean, **_RESULT_COLUMNS}, orient="row")
-    splits = pl.DataFrame(
-        splits,
-        schema={
-            **_KEY_SCHEMA,
-            "_skip": pl.Boolean,
-            "_split_uid": pl.String,
-            "_split_conf": pl.Float64,
-            "_split_reason": pl.String,
-        },
-        orient="row",
-    )
+            final.append((*key, skip, *_row(res)))
+    key_schema = {**dict.fromkeys(keys.columns, pl.String), "_skip": pl.Boolean}
+    final = pl.DataFrame(final, schema={**key_schema, **_RESULT_COLUMNS}, orient="row")
+    splits = pl.DataFrame(splits, schema={**key_schema, **_SPLIT_SCHEMA}, orient="row")
     return final, splits
+
+
+def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each distinct (tail, mode) read once (``_read_tail_keys``)."""
+    return _read_tail_keys(idx, tails.select(list(_KEY_SCHEMA)), lambda t, _m: (t, _tokenise(t)))
 
 
 # The last comma-like segment of a tail, and the text before it (ending with its separator).
@@ -1390,12 +1390,13 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     split_rows, left = _tail_readings(
         idx, left.select(rows.columns).join(splits, on=["_tail", "_mode"], how="left"), "_split_uid"
     )
-    split_rows = _read_splits(idx, split_rows)
     left = left.select(rows.columns).with_columns(_clean=clean_expr(pl.col("input")))
     cut_done, cut_splits, left = _read_cuts(idx, left)
+    split_columns = ["_row", "input", *_SPLIT_SCHEMA]
+    splits = _read_splits(idx, pl.concat([split_rows.select(split_columns), cut_splits.select(split_columns)]))
     done = done.select("_row", *_RESULT_COLUMNS)
     whole = _read_whole(idx, left.select("_row", "_clean", "_mode", "_length"))
-    return pl.concat([done, split_rows, cut_done, _read_splits(idx, cut_splits), whole])
+    return pl.concat([done, cut_done, splits, whole])
 
 
 # Every unit-type marker phrase (any level, either scheme), longest first, and every word of one.
@@ -1449,7 +1450,8 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
     sig[-1] = sig[-1].alias("_s0")
     cut = left.filter(fits).with_columns(groups.struct.field("2").alias("_cut"), *sig).drop_nulls("_cut")
     if cut.is_empty():
-        return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS}), cut.head(0), left
+        no_splits = pl.DataFrame(schema={"_row": pl.UInt32, "input": pl.String, **_SPLIT_SCHEMA})
+        return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS}), no_splits, left
     final, splits = _read_cut_tails(idx, cut.select(_CUT_KEYS).unique())
     read = cut.join(final, on=_CUT_KEYS, how="inner")
     split_rows = cut.join(splits, on=_CUT_KEYS, how="inner")
@@ -1459,34 +1461,20 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
 
 
 def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read each distinct cut tail with the whole-address logic, the street part standing as two
-    words: its last two words where they are marker words (they decide whether a word after them is
-    anchored), else "0". Every lookup that would read further into the street part sets
-    ``_Tokens.edge`` (``_exact_span`` only where a known key could start there, ``_may_extend``):
-    those tails are not used. As ``_read_tails``: the tails naming a split old unit with its district
-    go to the split path; a reading that looked for split evidence is not used."""
-    final, splits = [], []
-    for t, s0, s2, s1, m in keys.iter_rows():
-        hint, side = m.split("/")
+    """Read each distinct cut tail with ``_read_tail_keys``, the street part standing as two words: its
+    last two words where they are marker words (they decide whether a word after them is anchored),
+    else "0". Every lookup that would read further into the street part sets ``_Tokens.edge``
+    (``_exact_span`` only where a known key could start there, ``_may_extend``): those tails are not
+    used. ``_skip`` is not needed: the street part holds no boundary, so a lookup one segment further
+    left stops at its start in the cut tail as in the whole address."""
+
+    def tokens_of(t: str, s0: str, s2: str, s1: str, _mode: str) -> tuple[str, _Tokens]:
         tail = _tokenise(t)
         n = len(tail.words)
         flags = [True, False, False, *tail.boundary_before[1:]]
-        tokens = _Tokens([s2, s1, *tail.words], flags, [True] + [False] * (n + 1), cut=2, first=s0)
-        _EVIDENCE_READ.flag = False
-        res = _read_tokens(idx, f"{s2} {s1} {t}", tokens, None if hint == "-" else hint, None if side == "-" else side)
-        if tokens.edge:
-            continue
-        if res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
-            parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
-            if len(parts) > 1:
-                splits.append((t, s0, s2, s1, m, res.redo[0], confidence, reason))
-        elif not _EVIDENCE_READ.flag:
-            final.append((t, s0, s2, s1, m, *_row(res)))
-    key_schema = dict.fromkeys(_CUT_KEYS, pl.String)
-    final = pl.DataFrame(final, schema={**key_schema, **_RESULT_COLUMNS}, orient="row")
-    split_schema = {"_split_uid": pl.String, "_split_conf": pl.Float64, "_split_reason": pl.String}
-    splits = pl.DataFrame(splits, schema={**key_schema, **split_schema}, orient="row")
-    return final, splits
+        return f"{s2} {s1} {t}", _Tokens([s2, s1, *tail.words], flags, [True] + [False] * (n + 1), cut=2, first=s0)
+
+    return _read_tail_keys(idx, keys.select(_CUT_KEYS), tokens_of)
 
 
 def _read_rows_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
