@@ -347,6 +347,7 @@ def rematch(kind: str, staged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
         pl.col("right_id").cast(pl.String),
         pl.col("blocked_by").cast(pl.String),
         pl.col("decision").cast(pl.String),
+        "match_probability",
     )
     stats = {"match_seconds": round(seconds, 1), "steps": {k: round(v, 1) for k, v in tables.stats["seconds"].items()}}
     return lineage, tables.review, pairs, stats
