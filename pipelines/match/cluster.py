@@ -1,7 +1,7 @@
 """Clusters of linked records, with a guard against chaining.
 
 Linked pairs (probability at or above the link threshold) form connected components,
-found by label propagation with pointer jumping in Polars (no per-pair loop).
+found by label propagation with pointer jumping over arrays (no per-pair loop).
 
 Transitive closure can chain weak links: A~B and B~C put A and C together even
 when A and C are clearly different people (B had no ID, say). A component is
@@ -28,53 +28,33 @@ GUARD_FULL_PAIRS_UP_TO = 200  # components up to this size get every internal pa
 
 
 def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
-    """Component label (smallest row number in it) for each of n rows; edges has columns l, r."""
-    labels = pl.DataFrame({"node": pl.arange(0, n, eager=True, dtype=pl.UInt32)}).with_columns(
-        pl.col("node").alias("c")
-    )
+    """Component label (smallest row number in it) for each of n rows; edges has columns l, r.
+
+    Over the rows the edges touch (numbered densely in row order, so the smallest number is the
+    smallest row), each row points to a smaller or equal one, starting at itself: every round, the
+    ends of an edge in two trees hook the larger root under the smaller, then every pointer jumps to
+    its root. A component's smallest row is never hooked, so it ends as the root of all its rows.
+    Rows without an edge are their own component."""
+    labels = np.arange(n, dtype=np.uint32)
     if not edges.height:
-        return labels["c"]
-    both = pl.concat(
-        [
-            edges.select(pl.col(L).alias("a"), pl.col(R).alias("b")),
-            edges.select(pl.col(R).alias("a"), pl.col(L).alias("b")),
-        ]
-    )
-    active = labels.join(both.select(pl.col("a").alias("node")).unique(), on="node", how="semi")
+        return pl.Series("c", labels)
+    ends = np.concatenate([edges[L].to_numpy(), edges[R].to_numpy()])
+    nodes, inverse = np.unique(ends, return_inverse=True)
+    a, b = inverse[: edges.height], inverse[edges.height :]
+    parent = np.arange(len(nodes), dtype=np.int64)
     while True:
-        # hook: each node takes the smallest label among itself and its neighbours
-        neighbour_min = (
-            both.join(active, left_on="b", right_on="node", maintain_order="left")
-            .group_by("a")
-            .agg(pl.col("c").min().alias("nc"))
-        )
-        step = (
-            active.join(neighbour_min, left_on="node", right_on="a", how="left", maintain_order="left")
-            .with_columns(pl.min_horizontal("c", "nc").alias("c"))
-            .drop("nc")
-        )
-        # jump: take the label of your label until it stops changing
-        while True:
-            jumped = (
-                step.join(
-                    step.select(pl.col("node").alias("c"), pl.col("c").alias("cc")),
-                    on="c",
-                    how="left",
-                    maintain_order="left",
-                )
-                .with_columns(pl.coalesce("cc", "c").alias("c"))
-                .drop("cc")
-            )
-            if jumped["c"].equals(step["c"]):
-                break
-            step = jumped
-        changed = not step.sort("node")["c"].equals(active.sort("node")["c"])
-        active = step
-        if not changed:
+        pa, pb = parent[a], parent[b]
+        apart = pa != pb
+        if not apart.any():
             break
-    return labels.join(active, on="node", how="left", suffix="_new", maintain_order="left").select(
-        pl.coalesce("c_new", "c").alias("c")
-    )["c"]
+        np.minimum.at(parent, np.maximum(pa, pb)[apart], np.minimum(pa, pb)[apart])  # hook roots
+        while True:  # jump to the root
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                break
+            parent = up
+    labels[nodes] = nodes[parent]
+    return pl.Series("c", labels)
 
 
 AMBIGUOUS = "ambiguity guard: about as strong a link to a record its evidence says is someone else"

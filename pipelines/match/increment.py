@@ -97,10 +97,13 @@ class IncrementResult:
         return "\n".join(lines)
 
 
-def _keyed(work: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
-    """One row per record and key of the rule (lists exploded), with what ``_rule_pairs`` reads."""
+def _keyed(work: pl.DataFrame, rule: BlockingRule, near: pl.Expr | None = None) -> pl.DataFrame:
+    """One row per record and key of the rule (lists exploded), with what ``_rule_pairs`` reads; with
+    ``near``, of the records it holds for (filtered on those columns only, not the whole table)."""
     extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in rule.on]
     keyed = work.select(ROW, *rule.on, *dict.fromkeys(extra))
+    if near is not None:
+        keyed = keyed.filter(near)
     lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
     if lists:
         keyed = keyed.explode(lists)
@@ -126,16 +129,19 @@ def _renumber(frame: pl.DataFrame, mapping: pl.Series, columns: tuple[str, ...])
 
 
 def _gained_in_plain_blocks(members: pl.DataFrame, added: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
-    """Pairs with a new record in blocks compared all-against-all before and after (no record removed):
-    every pair of the block (with ``missing``: every pair where a side misses the column); the pairs of
-    two existing records are the same before and after, so only those with a new record are made."""
+    """Pairs with a new record in blocks compared all-against-all before and after: every pair of the block
+    (with ``missing``: every pair where a side misses the column); the pairs of two existing records are the
+    same before and after, so only those with a new record are made."""
     on = list(rule.on)
-    pairs = added.select(ROW, *on, *([rule.missing] if rule.missing else [])).join(
-        members.select(ROW, *on, *([rule.missing] if rule.missing else [])), on=on, suffix="_o"
-    )
-    pairs = pairs.filter(pl.col(ROW) != pl.col(f"{ROW}_o"))
-    if rule.missing:
-        pairs = pairs.filter(pl.col(rule.missing).is_null() | pl.col(f"{rule.missing}_o").is_null())
+    if rule.missing:  # a new record missing the column meets every member; one that has it, those missing it
+        gap = pl.col(rule.missing).is_null()
+        joined = [
+            added.filter(gap).select(ROW, *on).join(members.select(ROW, *on), on=on, suffix="_o"),
+            added.filter(~gap).select(ROW, *on).join(members.filter(gap).select(ROW, *on), on=on, suffix="_o"),
+        ]
+    else:
+        joined = [added.select(ROW, *on).join(members.select(ROW, *on), on=on, suffix="_o")]
+    pairs = pl.concat(joined).filter(pl.col(ROW) != pl.col(f"{ROW}_o"))
     return pairs.select(
         pl.min_horizontal(ROW, f"{ROW}_o").cast(pl.UInt32).alias(L),
         pl.max_horizontal(ROW, f"{ROW}_o").cast(pl.UInt32).alias(R),
@@ -176,7 +182,7 @@ def _blocking_delta(
         touched = pl.concat([added.select(on), gone.select(on)]).unique()
         # the records that can be in a touched block: a value of each plain key column among the touched
         scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
-        old_keyed = _keyed(old_work.filter(_near(touched, scalar)), rule)
+        old_keyed = _keyed(old_work, rule, _near(touched, scalar))
         if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
             gaps = pl.concat([old_keyed, added.select(old_keyed.columns)]).filter(pl.col(rule.missing).is_null())
             touched = touched.join(gaps.select(on), on=on, how="semi")
@@ -384,7 +390,7 @@ def _still_found(
     if not shared.height:
         return lost
     keys = shared.select(on).unique()
-    blocks = _keyed(old_work.filter(_near(keys, scalar)), rule).join(keys, on=on, how="semi")
+    blocks = _keyed(old_work, rule, _near(keys, scalar)).join(keys, on=on, how="semi")
     others, _ = _pairs_of(_renumber(blocks, mapping, (ROW,)), rule, index)
     return lost.join(others, on=[L, R], how="anti")
 
