@@ -4,7 +4,7 @@ Run on demand (not part of the pipeline; production code does not know the gener
 
     uv run wardbridge run
     uv run python benchmarks/entity_accuracy.py [--warehouse DIR] [--truth DIR] [--kinds K ...]
-        [--rematch] [--noise SEED] [--links] [--json FILE]
+        [--rematch] [--noise SEED] [--splink] [--links] [--json FILE]
 
 Per registry / entity kind: records, pairwise precision and recall of the published entities
 (pipelines.match.evaluate.pairwise), linked-or-queued recall (a true pair counts as caught when
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import sys
 import time
@@ -353,6 +354,67 @@ def rematch(kind: str, staged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     return lineage, tables.review, pairs, stats
 
 
+def splink_households(staged: pl.DataFrame, threshold: float = 0.9) -> tuple[pl.DataFrame, float]:
+    """Peer: the households deduplicated by Splink 5 (DuckDB, 2 threads) on the columns and blocking rules
+    of mappings/match/households.toml, trained by Splink's documented recipe (prior from deterministic rules,
+    u by random sampling, EM per rule; benchmarks/splink_peer.py does the same for people).
+    Returns (record_key, entity_id) and the wall seconds. Needs the 'bench' dependency group."""
+    import duckdb
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from benchmarks.splink_peer import SEED, THREADS, _fold
+
+    start = time.perf_counter()
+    data = staged.select(
+        pl.col("record_key").alias("unique_id"),
+        "household_no",
+        "head_personal_id",
+        _fold(pl.col("head_name")).alias("head_name"),
+        pl.col("registered_on").dt.strftime("%Y-%m-%d").alias("registered_on"),
+        pl.col("members").cast(pl.String).alias("members"),
+        _fold(pl.col("address")).alias("address"),
+    ).with_columns(
+        pl.col("head_name").str.split(" ").list.eval(pl.element().str.slice(0, 1)).list.join("").alias("initials")
+    )
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            cl.LevenshteinAtThresholds("household_no", 1),
+            cl.NameComparison("head_name"),
+            cl.LevenshteinAtThresholds("head_personal_id", 1),
+            cl.ExactMatch("registered_on"),
+            cl.ExactMatch("members"),
+            cl.JaroWinklerAtThresholds("address", [0.9, 0.8]),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("household_no"),
+            block_on("head_personal_id"),
+            block_on("initials", "registered_on"),
+            block_on("head_name", "members"),
+        ],
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+    con = duckdb.connect(":memory:", config={"threads": THREADS})
+    households = DuckDBAPI(connection=con).register(data.to_arrow(), dataset_display_name="households")
+    linker = Linker(households, settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match([block_on("household_no", "head_name")], recall=0.9)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=SEED)
+    for rule in (block_on("household_no"), block_on("head_personal_id")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    clusters = pl.from_arrow(
+        con.sql(f"select unique_id as record_key, cluster_id as entity_id from {clustered.physical_name}").arrow()
+    )
+    con.close()
+    return clusters.with_columns(pl.col("entity_id").cast(pl.String)), time.perf_counter() - start
+
+
 def registry_accuracy(
     warehouse: Warehouse,
     kinds: list[str],
@@ -360,9 +422,11 @@ def registry_accuracy(
     *,
     with_rematch: bool = False,
     noise_seed: int | None = None,
+    splink: bool = False,
 ) -> dict[str, dict]:
     """kind_accuracy of each kind on the warehouse (or on a re-match of its staged records, with clerk noise
-    put on them first when ``noise_seed`` is given; people have no NOISE: the generator makes theirs)."""
+    put on them first when ``noise_seed`` is given; people have no NOISE: the generator makes theirs).
+    ``splink``: households are also deduplicated by Splink 5 on the same input (``households_splink``)."""
     out = {}
     for kind in kinds:
         lineage = read_lineage(warehouse, kind)
@@ -373,13 +437,35 @@ def registry_accuracy(
             labels = noisy.select("record_key", "noise")
             result = kind_accuracy(kind, staged, lineage, review, truth_dir, pairs, labels)
             out[kind] = {"source": f"rematch with clerk noise (seed {noise_seed})", **result, **stats}
+            if splink and kind == "households":
+                out["households_splink"] = _splink_accuracy(noisy.drop("noise"), truth_dir)
         elif with_rematch or noise_seed is not None:
             lineage, review, pairs, stats = rematch(kind, staged)
             out[kind] = {"source": "rematch", **kind_accuracy(kind, staged, lineage, review, truth_dir, pairs), **stats}
+            if splink and kind == "households":
+                out["households_splink"] = _splink_accuracy(staged, truth_dir)
         else:
             review = pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, review_table(kind).name))
             out[kind] = {"source": "published", **kind_accuracy(kind, staged, lineage, review, truth_dir)}
     return out
+
+
+def _splink_accuracy(staged: pl.DataFrame, truth_dir: Path) -> dict:
+    clusters, seconds = splink_households(staged)
+    recs = _truth_records("households", staged, clusters, truth_dir)
+    s = pairwise(recs, "entity_id", TRUTH["households"][1])
+    s["records_with_truth"] = s.pop("records")
+    review = pl.DataFrame(schema={"left_id": pl.String, "right_id": pl.String, "decision": pl.String})
+    return {
+        "source": "Splink 5 on the same input (no review queue: linked-or-queued = recall)",
+        "records": staged.height,
+        **s,
+        "linked_or_queued": s["recall"],
+        "review_pairs": review.height,
+        "review_share": 0.0,
+        "pair_completeness": None,
+        "match_seconds": round(seconds, 1),
+    }
 
 
 # the targets of issue 14, per registry
@@ -392,16 +478,16 @@ def _misses(s: dict) -> list[str]:
 
 
 def table(results: dict[str, dict]) -> str:
-    head = f"{'kind':<11}{'records':>10}{'true pairs':>11}{'precision':>10}{'recall':>8}{'linked|q':>9}{'pair compl':>11}{'review %':>9}{'match s':>8}  misses"
+    head = f"{'kind':<18}{'records':>10}{'true pairs':>11}{'precision':>10}{'recall':>8}{'linked|q':>9}{'pair compl':>11}{'review %':>9}{'match s':>8}  misses"
     lines = [head]
     for kind, s in results.items():
         pc = "n/a" if s["pair_completeness"] is None else f"{s['pair_completeness']:.4f}"
         secs = f"{s['match_seconds']:.1f}" if "match_seconds" in s else "-"
         lines.append(
-            f"{kind:<11}{s['records']:>10,}{s['true_pairs']:>11,}{s['precision']:>10.4f}{s['recall']:>8.4f}"
+            f"{kind:<18}{s['records']:>10,}{s['true_pairs']:>11,}{s['precision']:>10.4f}{s['recall']:>8.4f}"
             f"{s['linked_or_queued']:>9.4f}{pc:>11}{100 * s['review_share']:>9.2f}{secs:>8}  {','.join(_misses(s)) or '-'}"
         )
-    if any(s["pair_completeness"] is None for s in results.values()):
+    if any(s["pair_completeness"] is None and "pair_completeness_note" in s for s in results.values()):
         lines.append(f"pair compl n/a: {NOT_PUBLISHED}")
     for kind, s in results.items():
         if "categories" not in s:
@@ -441,13 +527,19 @@ def main(argv: list[str] | None = None) -> None:
         help="Re-match (as --rematch) after putting clerk errors on households', businesses' and taxpayers' "
         "records of multi-record entities (NOISE); measures per error category.",
     )
+    parser.add_argument(
+        "--splink",
+        action="store_true",
+        help="With --rematch or --noise: households also by Splink 5 on the same input, with its wall time "
+        "(uv run --group bench ...).",
+    )
     parser.add_argument("--links", action="store_true", help="Also link accuracy per link type (reads every kind).")
     parser.add_argument("--json", type=Path, default=None, help="Write the results as JSON to this file.")
     args = parser.parse_args(argv)
     warehouse = Warehouse(args.warehouse.resolve()) if args.warehouse else Warehouse.default()
     results = {"warehouse": str(warehouse.root), "truth": str(args.truth.resolve()), "targets": TARGETS}
     results["registries"] = registry_accuracy(
-        warehouse, args.kinds, args.truth, with_rematch=args.rematch, noise_seed=args.noise
+        warehouse, args.kinds, args.truth, with_rematch=args.rematch, noise_seed=args.noise, splink=args.splink
     )
     if args.links:
         staged, lineage, links = read_published(warehouse)
