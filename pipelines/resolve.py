@@ -37,7 +37,7 @@ from rapidfuzz.distance import OSA
 
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.schema import RESOLVED_ADDRESS
-from pipelines.text import strip_accents, strip_accents_expr
+from pipelines.text import strip_accents, strip_accents_fast_expr
 
 MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is not an address
 FUZZY_MIN_CHARS = 5  # shorter names are too close to each other to correct a typo safely
@@ -593,17 +593,22 @@ def _hard_start(tokens: _Tokens, end: int) -> int:
     return start
 
 
-def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -> list[tuple[int, _Match]]:
+def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -> list[tuple[object, _Match]]:
     """``lookup()`` (matches ending at ``end``, as (tag, match) pairs), memoised on the text it can see.
 
     Every lookup stops at the comma-like boundary before ``end`` (no unit name spans one), so the
-    words and soft boundaries from there to ``end``, the street part's length in them (a cut tail)
-    and ``extra`` (the lookup's other arguments) decide the result: the same segment in many
-    addresses is read once. Whether the lookup stopped at the start of the text (``_Tokens.edge``)
-    is cached with it; the matches are cached relative to the boundary and copied out.
+    words and soft boundaries from there to ``end`` decide the result, with: the street part's length
+    in them and its first word (a cut tail), the word before the boundary where the first word after
+    it ends a two-word marker (``_is_anchored`` looks that far), and ``extra`` (the lookup's other
+    arguments). The same segment in many addresses is read once. Whether the lookup stopped at the
+    start of the text (``_Tokens.edge``) is cached with it; the matches are cached relative to the
+    boundary and copied out (callers change them).
     """
     h = _hard_start(tokens, end)
-    key = (tuple(tokens.words[h:end]), tuple(tokens.boundary_before[h:end]), max(tokens.cut - h, 0), *extra)
+    words = tokens.words
+    cut = tokens.cut - h if tokens.cut > h else 0
+    before = words[h - 1] if h > 0 and words[h] in _MULTI_MARKER_SECOND else None
+    key = (tuple(words[h:end]), tuple(tokens.boundary_before[h:end]), cut, tokens.first if cut else "", before, *extra)
     hit = cache.get(key)
     if hit is None:
         edge, tokens.edge = tokens.edge, False
@@ -1049,7 +1054,7 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
     """Columnar clean-up applied before parsing: NFC, no control characters, folded accents, and
     everything the tokeniser ignores made one space ("p. ben nghe ,q.1" -> "p ben nghe,q 1"), so
     spellings that read the same are one distinct string."""
-    folded = strip_accents_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ")
+    folded = strip_accents_fast_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ")
     return (
         folded.str.replace_all(" - ", "~", literal=True)
         .str.replace_all(r"[^a-z0-9,;|()\[\]~]+", " ")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 import polars as pl
 
@@ -44,6 +45,44 @@ def strip_accents_expr(column: pl.Expr) -> pl.Expr:
         .str.replace_all(r"\p{Mn}", "")
         .str.replace_all("đ", "d", literal=True)
     )
+
+
+# Code points whose strip_accents_expr form is ASCII (or empty: combining marks), looked up once.
+_FOLD_RANGES = ((0x00C0, 0x0250), (0x0300, 0x0370), (0x1E00, 0x1F00))
+_NON_ASCII = r"[^\x00-\x7f]"
+
+
+@cache
+def _fold_table() -> tuple[list[str], list[str]]:
+    """Each Latin letter with diacritics (and each combining mark) and its ``strip_accents_expr`` form,
+    where that form is ASCII: computed by that expression itself, so the two cannot disagree."""
+    chars = pl.Series("c", [chr(c) for lo, hi in _FOLD_RANGES for c in range(lo, hi)])
+    table = chars.to_frame().select("c", f=strip_accents_expr(pl.col("c")))
+    table = table.filter(~pl.col("f").str.contains(_NON_ASCII))
+    return table["c"].to_list(), table["f"].to_list()
+
+
+def strip_accents_series(text: pl.Series) -> pl.Series:
+    """``strip_accents_expr`` on a Series, about three times faster on Vietnamese text.
+
+    Every letter with diacritics is replaced by its folded form in one pass (Aho-Corasick) and the
+    text lower-cased; where that leaves only ASCII, the result is the expression's (each of those
+    characters folds on its own; lower-casing and removing marks commute for them). The few values
+    with other characters left are folded by the expression itself.
+    """
+    keys, values = _fold_table()
+    fast = text.str.replace_many(keys, values).str.to_lowercase()
+    rest = fast.str.contains(_NON_ASCII).fill_null(False)
+    if not rest.any():
+        return fast
+    rows = rest.arg_true()
+    slow = text.gather(rows).to_frame("t").select(strip_accents_expr(pl.col("t")))["t"]
+    return fast.scatter(rows, slow)
+
+
+def strip_accents_fast_expr(column: pl.Expr) -> pl.Expr:
+    """``strip_accents_expr`` computed by ``strip_accents_series`` (same values, elementwise)."""
+    return column.map_batches(strip_accents_series, return_dtype=pl.String, is_elementwise=True)
 
 
 def fold_expr(column: pl.Expr) -> pl.Expr:
