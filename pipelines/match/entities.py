@@ -70,17 +70,20 @@ def assign_entity_ids(
         per_cluster = per_cluster.with_columns(pl.lit(None, pl.String).alias("kept"))
     fresh = per_cluster.filter(pl.col("kept").is_null())
     fresh_ids = _founder_ids(fresh["founder"], prefix)
-    taken = per_cluster["kept"].drop_nulls()
+    taken = pl.DataFrame({"e": per_cluster["kept"].drop_nulls()})
     if held is not None:
-        taken = pl.concat([taken, held.cast(pl.String).drop_nulls()])
-    if len(taken):  # a founder hash equal to an id still in use (a record left the entity named after it)
-        taken = taken.unique().implode()
-        clash = fresh_ids.is_in(taken)
-        salt = 1
-        while clash.any():
-            fresh_ids = fresh_ids.zip_with(~clash, _founder_ids(fresh["founder"], prefix, f"#{salt}"))
-            clash = fresh_ids.is_in(taken)
-            salt += 1
+        taken = pl.concat([taken, pl.DataFrame({"e": held.cast(pl.String)})])
+
+    def clash(ids: pl.Series) -> pl.Series:  # a founder hash equal to an id still in use
+        found = taken.join(pl.DataFrame({"e": ids}), on="e", how="semi")["e"]  # probes the few new ids
+        return ids.is_in(found.implode())
+
+    clashing = clash(fresh_ids)  # (a record left the entity named after it)
+    salt = 1
+    while clashing.any():
+        fresh_ids = fresh_ids.zip_with(~clashing, _founder_ids(fresh["founder"], prefix, f"#{salt}"))
+        clashing = clash(fresh_ids)
+        salt += 1
     per_cluster = pl.concat(
         [
             per_cluster.filter(pl.col("kept").is_not_null()).select("c", pl.col("kept").alias("entity_id")),

@@ -401,6 +401,18 @@ def _closure(n: int, seeds: pl.Series, edges: pl.DataFrame) -> pl.Series:
     return labels.is_in(labels.gather(seeds).unique().implode()).arg_true().cast(pl.UInt32)
 
 
+def _scored_columns(work: pl.DataFrame, spec: MatchSpec) -> list[str]:
+    """The columns of ``work`` scoring may read: all but those only blocking keys or shown in the review."""
+    compared = {
+        c
+        for comp in spec.comparisons
+        for c in (*comp.columns, *(c for level in comp.levels for c in (level.columns or ())))
+    }
+    keys = {c for rule in spec.blocking for c in (*rule.on, *rule.sort_by, *([rule.missing] if rule.missing else []))}
+    other = (keys | set(spec.show_columns)) - compared
+    return [c for c in work.columns if c not in other]
+
+
 class _Scorer:
     """Scores pairs of some rows of ``work`` with the frozen model, on a table of those rows alone (its
     value codes and term frequencies computed once, the reviewers' verdicts among them taken from
@@ -410,7 +422,7 @@ class _Scorer:
         self, work: pl.DataFrame, rows: pl.Series, state: MatchState, spec: MatchSpec, reviewed: pl.DataFrame
     ) -> None:
         self.rows, self.spec, self.model = rows, spec, state.frozen.model
-        self.table = _sub(work, rows)
+        self.table = _sub(work.select(_scored_columns(work, spec)), rows)
         self.codes = state.frozen.codes(self.table)
         self.tf = state.frozen.tf_tables(self.table)
         inside = reviewed.filter(pl.col(L).is_in(rows.implode()) & pl.col(R).is_in(rows.implode()))
