@@ -509,15 +509,17 @@ def match_increment(
         )
         neighbours = pl.concat([removed_links[L], removed_links[R]]).unique()
         neighbours = mapping.gather(neighbours).drop_nulls()
-        old_scored = _renumber(old_scored, mapping, (L, R))
     else:
         neighbours = pl.Series(dtype=pl.UInt32)
+    # the saved pairs' records in new row numbers (null: a removed record), the table itself copied once at the end
+    ends = pl.DataFrame({L: mapping.gather(old_scored[L]), R: mapping.gather(old_scored[R])})
+    alive = ends[L].is_not_null() & ends[R].is_not_null()
     reviewed = _reviewed_pairs(work, spec, state.labelled, state.cannot_link)
     # per saved pair, computed once (tens of millions of pairs at city scale): its key, inner or not, link or not
-    k_old = old_scored.select(pair_key())["k"]
+    k_old = ends.select(pair_key())["k"]
     inner_old = old_scored["_inner"]
     link_old = old_scored.select(is_link(spec).alias("x"))["x"]
-    graph_old = pl.DataFrame({"k": k_old, "rules": old_scored["rules"]}).filter(~inner_old)
+    graph_old = pl.DataFrame({"k": k_old, "rules": old_scored["rules"]}).filter(~inner_old & alive)
     changed = (
         delta.with_columns(pair_key())
         .join(graph_old, on="k", how="left")
@@ -547,14 +549,14 @@ def match_increment(
     # seeds: what changes the link graph (new records, links gained or lost, a removed record's neighbours)
     entering_k = entering.select(pair_key())["k"].implode()
     leaving_k = leaving.select(pair_key())["k"].implode()
-    leaving_old = k_old.is_in(leaving_k) & ~inner_old
+    leaving_old = k_old.is_in(leaving_k).fill_null(False) & ~inner_old
     fresh_links = fresh.filter(is_link(spec)).select(L, R)
     # a pair leaving the candidates inside a suspicious component becomes one of the guard's pairs there:
     # the records of every leaving pair are seeds, links or not
     seeds = pl.concat([new_rows, neighbours, *(p[c] for p in (leaving, fresh_links) for c in (L, R))])
     seeds = seeds.unique().sort()
-    in_graph = ~inner_old & ~leaving_old
-    links = pl.concat([old_scored.select(L, R).filter(in_graph & link_old), fresh_links])
+    in_graph = ~inner_old & ~leaving_old & alive
+    links = pl.concat([ends.filter(in_graph & link_old), fresh_links])
     touched = _closure(work.height, seeds, links)
     in_t = pl.Series(np.zeros(work.height, dtype=bool)).scatter(touched, True)
     lap("components")
@@ -562,8 +564,10 @@ def match_increment(
     # the touched components clustered again, in their own numbering (order kept)
     scorer = _Scorer(work, touched, state, spec, reviewed)
     sub = scorer.table
-    both_t = _both(old_scored, in_t)
-    kept_graph = old_scored.filter(both_t & in_graph).drop("_same", "reason", "decision")
+    both_t = _both(ends, in_t).fill_null(False)
+    mask = both_t & in_graph
+    kept_graph = old_scored.filter(mask).drop("_same", "reason", "decision")
+    kept_graph = kept_graph.with_columns(ends[L].filter(mask), ends[R].filter(mask))
     if recoded.height:
         kept_graph = (
             kept_graph.with_columns(pair_key())
@@ -620,8 +624,12 @@ def match_increment(
 
     # the whole new state
     # saved pairs kept as they are: not re-decided, not leaving, not an old guard pair now a candidate
-    kept_mask = ~both_t & ~leaving_old & ~(inner_old & k_old.is_in(entering_k))
-    outside = old_scored.filter(kept_mask)
+    inner_rows = inner_old.arg_true()  # few: only those can be a guard pair now a candidate
+    reentering = pl.Series(np.zeros(len(k_old), dtype=bool)).scatter(
+        inner_rows.filter(k_old.gather(inner_rows).is_in(entering_k).fill_null(False)), True
+    )
+    kept_mask = alive & ~both_t & ~leaving_old & ~reentering
+    outside = old_scored.filter(kept_mask).with_columns(ends[L].filter(kept_mask), ends[R].filter(kept_mask))
     if recoded.height:  # found by other rules now: only their rules change
         k_out = k_old.filter(kept_mask)
         hit = pl.DataFrame({"k": k_out, "i": pl.int_range(len(k_out), eager=True, dtype=pl.UInt32)}).join(
