@@ -193,9 +193,9 @@ def validate(
       primary key when present in the frame, else the 0-based row index). Keys are
       shown as examples; choose non-personal ones (record_key, entity_id, ward uid).
     * ``chunk_rows`` / ``partition_by``: GX sees at most ``chunk_rows`` rows at a time,
-      or one partition (value of ``partition_by``) at a time. With several chunks,
-      uniqueness is checked in Polars over the whole frame (per-chunk uniqueness would
-      miss duplicates across chunks).
+      or one partition (value of ``partition_by``) at a time. With several chunks (or more than
+      ``ONE_PASS_ROWS`` rows), uniqueness is checked in Polars over the whole frame (per-chunk
+      uniqueness would miss duplicates across chunks; pandas' factorize was most of a big gate's time).
     * ``docs_dir``: write Data Docs (``index.html``) and ``gate.json`` there.
     * ``session``: a :class:`GxSession` shared by many gates: one GX context, and (with the
       session's ``docs_dir``) one Data Docs site for all of them, built by ``session.finish()``;
@@ -225,7 +225,9 @@ def validate(
     ]
     expects = [e for e in expects if e not in unrunnable]
     gx_expects = expects
-    if len(chunks) > 1:
+    # Uniqueness over the whole frame in Polars when GX sees it in parts (chunks, or per-column groups above
+    # ONE_PASS_ROWS): the same outcome (count, row keys) for a fraction of pandas' factorize over every row
+    if len(chunks) > 1 or frame.height > ONE_PASS_ROWS:
         polars_out += [
             polars_unique_outcome(frame, e, keys)
             for e in expects
@@ -492,6 +494,7 @@ class _GxRun:
         self.result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": max_examples}
         if keys:
             self.result_format["unexpected_index_column_names"] = list(keys)
+        self.first_format: dict[str, Any] = {"result_format": "BASIC", "partial_unexpected_count": max_examples}
         self.stored: list[Any] = []
 
     def _suite(self, idxs: tuple[int, ...]):  # noqa: ANN202 - an unsaved GX suite of these expectations
@@ -501,6 +504,20 @@ class _GxRun:
                 name=self.name, expectations=[self._make(i, self.expects[i]) for i in idxs]
             )
         return self._suites[idxs]
+
+    @staticmethod
+    def _pandas(part: pl.DataFrame, columns: list[str], index):  # noqa: ANN001, ANN205
+        pdf = part.select(columns).to_pandas(use_pyarrow_extension_array=True)
+        pdf.index = index
+        return pdf
+
+    def _run_suite(self, pdf, suite, result_format: dict[str, Any]):  # noqa: ANN001, ANN202
+        # The validator ValidationDefinition.run uses, without its storing of unscrubbed results;
+        # Batch.validate would load (and fingerprint) the frame twice.
+        validator = self.validator_cls(
+            batch_definition=self.batch_def, batch_parameters={"dataframe": pdf}, result_format=result_format
+        )
+        return validator.validate_expectation_suite(suite)
 
     def _finish_result(self, res) -> None:  # noqa: ANN001 - statistics of a merged / filtered result
         ok = sum(bool(r.success) for r in res.results)
@@ -523,19 +540,24 @@ class _GxRun:
         else:
             groups = [(cols, self._suite(tuple(idxs))) for cols, idxs in self.groups]
         for cols, suite in groups:
-            if cols:
-                wanted = set(cols) | set(self.keys)
-                narrow = part.select([c for c in part.columns if c in wanted])
-            else:
-                narrow = part
-            pdf = narrow.to_pandas(use_pyarrow_extension_array=True)
-            pdf.index = index
-            # The validator ValidationDefinition.run uses, without its storing of unscrubbed results;
-            # Batch.validate would load (and fingerprint) the frame twice.
-            validator = self.validator_cls(
-                batch_definition=self.batch_def, batch_parameters={"dataframe": pdf}, result_format=self.result_format
+            # first pass: the group's columns only, results counted (BASIC); an expectation that failed is
+            # validated again with the key columns and the failing rows' keys (SUMMARY). When every row
+            # passes, GX neither carries the keys through its filters nor builds index lists of all rows.
+            wanted = [c for c in part.columns if c in set(cols)] if cols else part.columns
+            with_keys = [c for c in part.columns if c in set(wanted) | set(self.keys)]
+            got = self._run_suite(self._pandas(part, wanted or with_keys, index), suite, self.first_format)
+            failed = sorted(
+                r.expectation_config.meta[_INDEX_META]
+                for r in got.results
+                if not r.success or (r.exception_info or {}).get("raised_exception")
             )
-            got = validator.validate_expectation_suite(suite)
+            if failed:
+                pdf = self._pandas(part, with_keys, index)
+                again = {
+                    r.expectation_config.meta[_INDEX_META]: r
+                    for r in self._run_suite(pdf, self._suite(tuple(failed)), self.result_format).results
+                }
+                got.results = [again.get(r.expectation_config.meta[_INDEX_META], r) for r in got.results]
             if res is None:
                 res = got
             else:  # one validation result per chunk (one Data Docs page), as with a single suite
