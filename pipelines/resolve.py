@@ -56,6 +56,7 @@ class Markers(tuple):
             self.by_first.setdefault(marker.split(" ")[0], []).append(marker)
         self.last_words = {m.split(" ")[-1] for m in markers}
         self.letters = {m[0] for m in markers}
+        self.longest = max((len(m) - m.count(" ") for m in markers), default=0)  # squashed
         return self
 
 
@@ -421,6 +422,9 @@ def _exact_span(
     words = tokens.words
     best: _Match | None = None
     key = ""
+    # Every candidate from here leftwards is the squashed span minus at most a marker: once that is
+    # longer than every key (and, past the marker, not all digits, which lose their zeros), stop.
+    longest = _longest_key(keys, alias_keys) + markers.longest
     for start in range(end - 1, max(-1, end - MAX_SPAN - 1), -1):
         if start < tokens.cut:
             # The street part of a comma-less address: the lookup would read on into it, unless no
@@ -430,6 +434,8 @@ def _exact_span(
             break
         word = words[start]
         key = word + key
+        if len(key) > longest and not key[markers.longest :].isdigit():
+            break
         marker = _marker_at(words, start, end, markers) if word in markers.by_first else None
         if marker is not None:
             marker_len = len(marker) - marker.count(" ")
@@ -471,6 +477,13 @@ def _suffixes(table: KeyTable | None) -> frozenset[str]:
     if table is None:
         return frozenset()
     return table.derived("suffixes", lambda t: frozenset(k[i:] for k in t for i in range(1, len(k))))
+
+
+def _longest_key(keys: KeyTable, alias_keys: KeyTable | None) -> int:
+    longest = keys.derived("longest", lambda t: max(map(len, t), default=0))
+    if alias_keys is not None:
+        longest = max(longest, alias_keys.derived("longest", lambda t: max(map(len, t), default=0)))
+    return longest
 
 
 def _may_extend(key: str, keys, alias_keys) -> bool:
@@ -1067,7 +1080,10 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
 # The administrative tail: the cleaned text after the first separator (see _RAW_TAIL).
 _TAIL = r"^[^,;|()\[\]]*[,;|()\[\]][ ]*(.*[a-z0-9].*)$"
 _SCHEME_WORDS = {"pre2025": "pre2025", "old": "pre2025", "2025": "2025", "new": "2025"}
-_RESULT_COLUMNS = {**_RESULT_SCHEMA, "scheme": pl.String, "_cands": pl.List(pl.String)}
+# _cands: a reading's own candidates (2025 readings, scheme_review) joined by _CANDS_SEP, split at the end
+# (a list column built from Python rows costs several times the rest of the frame).
+_RESULT_COLUMNS = {**_RESULT_SCHEMA, "scheme": pl.String, "_cands": pl.String}
+_CANDS_SEP = "\x1f"
 
 
 def _as_series(value, n: int, name: str, label: str) -> pl.Series:
@@ -1125,7 +1141,8 @@ def _read_mode(idx: ResolverIndex, clean: str, mode: str) -> Resolution:
 
 
 def _row(res: Resolution) -> tuple:
-    return (res.old_uid, res.new_uid, res.status, res.confidence, res.reason, res.scheme, res.candidates)
+    cands = None if res.candidates is None else _CANDS_SEP.join(res.candidates)
+    return (res.old_uid, res.new_uid, res.status, res.confidence, res.reason, res.scheme, cands)
 
 
 # A raw character whose lower case or canonical decomposition holds a separator (U+037E GREEK QUESTION
@@ -1523,7 +1540,9 @@ def resolve_addresses(
         confidence=pl.col("confidence").fill_null(0.0),
         reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
     )
-    out = _add_unit_columns(idx, out).with_columns(candidates=pl.coalesce("_cands", "candidates"))
+    cands = pl.col("_cands")
+    own = pl.when(cands == "").then(pl.lit([], pl.List(pl.String))).otherwise(cands.str.split(_CANDS_SEP))
+    out = _add_unit_columns(idx, out).with_columns(candidates=pl.coalesce(own, "candidates"))
     return out.select("input", *RESOLVED_ADDRESS.columns)
 
 
