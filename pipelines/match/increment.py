@@ -338,11 +338,17 @@ def _window_delta(
             .explode(f"{rank}_y")
         )
 
+    blocks = int(seq["_b"].max()) + 1
+
     def ends(candidates: pl.DataFrame, table: pl.DataFrame, rank: str) -> pl.DataFrame:
-        side = table.select("_b", "_s", "_row", "_gap", "_o", "_n")
-        return candidates.join(side, on=["_b", rank]).join(
-            side.rename(lambda c: c if c == "_b" else f"{c}_y"), on=["_b", f"{rank}_y"]
-        )
+        """Both ends' columns, found by position: ``table`` is sorted by block and rank, ranks 0.. per block."""
+        sizes = np.bincount(table["_b"].to_numpy(), minlength=blocks)
+        start = pl.Series(np.cumsum(sizes) - sizes, dtype=pl.Int64)
+        candidates = candidates.filter(pl.col(f"{rank}_y") < pl.Series(sizes, dtype=pl.Int64).gather(candidates["_b"]))
+        side = table.select("_s", "_row", "_gap", "_o", "_n")
+        first = start.gather(candidates["_b"])
+        at_x, at_y = first + candidates[rank], first + candidates[f"{rank}_y"]
+        return pl.concat([side[at_x], side[at_y].rename(lambda c: f"{c}_y")], how="horizontal")
 
     def pairs(frame: pl.DataFrame) -> pl.DataFrame:
         if rule.missing:
@@ -520,9 +526,12 @@ def match_increment(
     inner_old = old_scored["_inner"]
     link_old = old_scored.select(is_link(spec).alias("x"))["x"]
     graph_old = pl.DataFrame({"k": k_old, "rules": old_scored["rules"]}).filter(~inner_old & alive)
+    delta = delta.with_columns(pair_key())
+    # the saved pairs among the changes: the millions of saved pairs probe the changes' keys (a join the other
+    # way would hash every saved pair)
+    was = graph_old.join(delta.select("k"), on="k", how="semi")
     changed = (
-        delta.with_columns(pair_key())
-        .join(graph_old, on="k", how="left")
+        delta.join(was, on="k", how="left")
         .join(reviewed.select(pair_key(), pl.lit(True).alias("_rev")), on="k", how="left")
         .with_columns(
             pl.col("rules").is_not_null().alias("_was"),
@@ -531,9 +540,9 @@ def match_increment(
         .with_columns(((pl.col("_rules") != 0) | pl.col("_rev").fill_null(False)).alias("_is"))
     )
     entering = changed.filter(~pl.col("_was") & pl.col("_is")).select(L, R, pl.col("_rules").alias("rules"))
-    unblocked = (
-        reviewed.select(L, R).join(entering, on=[L, R], how="anti").filter(~pair_key().is_in(graph_old["k"].implode()))
-    )  # reviewed pairs of new records that no rule proposes
+    unblocked = reviewed.select(L, R).join(entering, on=[L, R], how="anti")  # reviewed pairs no rule proposes
+    if unblocked.height:  # (of new records: one already saved is among the saved pairs)
+        unblocked = unblocked.filter(~pair_key().is_in(graph_old["k"].implode()))
     entering = pl.concat([entering, unblocked.with_columns(pl.lit(0, pl.UInt32).alias("rules"))])
     leaving = changed.filter(pl.col("_was") & ~pl.col("_is")).select(L, R)
     recoded = changed.filter(pl.col("_was") & pl.col("_is") & (pl.col("_rules") != pl.col("rules"))).select(
