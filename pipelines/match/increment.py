@@ -605,17 +605,26 @@ def match_increment(
 
     # entity ids as a full run with the previous lineage gives them
     sub_ids = ids.gather(touched)
-    previous = state.records.select("record_id", "entity_id").filter(pl.col("record_id").is_in(sub_ids.implode()))
-    untouched_records = state.records.filter(keep).filter(~in_t.head(n_keep))
+    # old rows: of the re-clustered kept records, and the removed ones (their new versions are re-clustered)
+    kept_rows = keep.arg_true().cast(pl.UInt32)  # old row of each kept record
+    touched_old = kept_rows.gather(touched.filter(touched < n_keep))
+    untouched_old = keep.scatter(touched_old, False)
+    previous = state.records.select("record_id", "entity_id")[pl.concat([touched_old, removed_rows]).sort()]
+    untouched_records = state.records.filter(untouched_old)
     # a new entity is not named with an id an untouched entity keeps (as the assignment over all records)
     entity_ids, merged = assign_entity_ids(
         sub_ids, clusters, spec.entity_prefix, previous, held=untouched_records["entity_id"]
     )
     # new pairs reaching outside the touched components: not links, decided on their records' entities
-    eid = pl.concat([state.records["entity_id"].filter(keep), pl.Series([None] * k, dtype=pl.String)])
-    eid = eid.scatter(touched, entity_ids)
     crossing = fresh.filter(~fresh_in)
-    crossing = decide(crossing, eid.gather(crossing[L]) == eid.gather(crossing[R]), refused.clear(), spec)
+
+    def entity_of(rows: pl.Series) -> pl.Series:  # a re-clustered record's new entity, another's saved one
+        mine = in_t.gather(rows)
+        at = pl.Series(np.searchsorted(touched.to_numpy(), rows.to_numpy()), dtype=pl.UInt32)
+        saved = state.records["entity_id"].gather(kept_rows.gather(rows.clip(0, max(n_keep - 1, 0))))
+        return entity_ids.gather(at.clip(0, len(touched) - 1)).zip_with(mine, saved)
+
+    crossing = decide(crossing, entity_of(crossing[L]) == entity_of(crossing[R]), refused.clear(), spec)
     redecided = pl.concat(
         [
             inside.with_columns(touched.gather(inside[L]).alias(L), touched.gather(inside[R]).alias(R)).select(
@@ -651,9 +660,7 @@ def match_increment(
     records = (
         pl.concat(
             [
-                state.records.filter(keep)
-                .with_columns(pl.int_range(n_keep, dtype=pl.UInt32).alias("_r"))
-                .filter(~in_t.head(n_keep)),
+                untouched_records.with_columns(mapping.filter(untouched_old).alias("_r")),
                 lineage.with_columns(touched.alias("_r")),
             ]
         )
