@@ -419,24 +419,26 @@ def _scored_columns(work: pl.DataFrame, spec: MatchSpec) -> list[str]:
     return [c for c in work.columns if c not in other]
 
 
-class _Scorer:
-    """Scores pairs of some rows of ``work`` with the frozen model, on a table of those rows alone (its
-    value codes and term frequencies computed once, the reviewers' verdicts among them taken from
-    ``reviewed``, the verdicts on the whole table)."""
-
-    def __init__(
-        self, work: pl.DataFrame, rows: pl.Series, state: MatchState, spec: MatchSpec, reviewed: pl.DataFrame
-    ) -> None:
-        self.rows, self.spec, self.model = rows, spec, state.frozen.model
-        self.table = _sub(work.select(_scored_columns(work, spec)), rows)
-        self.codes = state.frozen.codes(self.table)
-        self.tf = state.frozen.tf_tables(self.table)
-        inside = reviewed.filter(pl.col(L).is_in(rows.implode()) & pl.col(R).is_in(rows.implode()))
-        self.reviewed = _local(inside, rows)
-
-    def local(self, pairs: pl.DataFrame) -> pl.DataFrame:
-        """(l, r) pairs of positions in ``rows`` scored (levels, weights, probability, veto, verdicts)."""
-        return score_pairs(self.table, pairs, self.spec, self.codes, self.model, self.tf, self.reviewed)
+def _score(
+    work: pl.DataFrame, pairs: pl.DataFrame, state: MatchState, spec: MatchSpec, reviewed: pl.DataFrame
+) -> pl.DataFrame:
+    """(l, r) pairs of rows of ``work`` scored with the frozen model on a table of their records alone (its
+    value codes and term frequencies computed for those records; the reviewers' verdicts among them taken
+    from ``reviewed``, the verdicts on the whole table). Row numbers in and out are ``work``'s."""
+    rows = pl.concat([pairs[L], pairs[R]]).unique().sort()
+    table = _sub(work.select(_scored_columns(work, spec)), rows)
+    inside = reviewed.filter(pl.col(L).is_in(rows.implode()) & pl.col(R).is_in(rows.implode()))
+    frozen = state.frozen
+    scored = score_pairs(
+        table,
+        _local(pairs.select(L, R), rows),
+        spec,
+        frozen.codes(table),
+        frozen.model,
+        frozen.tf_tables(table),
+        _local(inside, rows),
+    )
+    return scored.with_columns(rows.gather(scored[L]).alias(L), rows.gather(scored[R]).alias(R))
 
 
 def _sub(work: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
@@ -571,8 +573,11 @@ def match_increment(
     lap("components")
 
     # the touched components clustered again, in their own numbering (order kept)
-    scorer = _Scorer(work, touched, state, spec, reviewed)
-    sub = scorer.table
+
+    def guard_scores(extra: pl.DataFrame) -> pl.DataFrame:  # pairs inside suspicious components, local numbers
+        extra = extra.select(touched.gather(extra[L]).alias(L), touched.gather(extra[R]).alias(R))
+        return _local(_score(work, extra, state, spec, reviewed), touched)
+
     both_t = _both(ends, in_t).fill_null(False)
     mask = both_t & in_graph
     kept_graph = old_scored.filter(mask).drop("_same", "reason", "decision")
@@ -591,7 +596,7 @@ def match_increment(
         touched.len(),
         local_links,
         spec.max_cluster_size,
-        scorer.local,
+        guard_scores,
         spec.link_threshold,
         model.prior_bits,
     )
@@ -633,7 +638,9 @@ def match_increment(
             crossing.select(old_scored.columns),
         ]
     )
-    lineage = _lineage(inside, sub, sub_ids, entity_ids, spec)
+    lineage = _lineage(
+        inside, pl.DataFrame({ROW: pl.int_range(touched.len(), dtype=pl.UInt32, eager=True)}), sub_ids, entity_ids, spec
+    )
     pair_rows = _pair_table(redecided, ids, spec)
     shown = pl.concat([redecided[L], redecided[R]]).unique().sort()
     review = _review_queue(pair_rows, _sub(work, shown), spec)
@@ -737,13 +744,8 @@ def _score_entering(
     work: pl.DataFrame, entering: pl.DataFrame, state: MatchState, spec: MatchSpec, reviewed: pl.DataFrame
 ) -> pl.DataFrame:
     """Pairs new to the candidates (l, r, rules), scored with the frozen model on their records alone."""
-    rows = pl.concat([entering[L], entering[R]]).unique().sort()
-    fresh = _Scorer(work, rows, state, spec, reviewed).local(_local(entering.select(L, R), rows))
-    return fresh.with_columns(
-        rows.gather(fresh[L]).alias(L),
-        rows.gather(fresh[R]).alias(R),
-        entering["rules"].alias("rules"),
-        pl.lit(False).alias("_inner"),
+    return _score(work, entering, state, spec, reviewed).with_columns(
+        entering["rules"].alias("rules"), pl.lit(False).alias("_inner")
     )
 
 
