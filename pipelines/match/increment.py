@@ -14,14 +14,16 @@ their order. It is built so:
 1. A *changed* record (a record id the state holds) is its old version removed and its
    new version added. Row numbers of the remaining records keep their order.
 2. Blocking: per rule, only the blocks (key values) holding a new or removed record are
-   looked at. One within ``max_block`` before and after, losing no record, gains the pairs
-   of its new records (its other pairs are the same). Any other (capped before or after,
-   or losing a changed record) is paired whole before and after and the difference
-   taken: a capped block (sorted window) shifts when a record enters it, and a block
-   that grows past ``max_block`` is windowed from then on, so pairs of two existing
-   records can be lost or gained too; a rule keyed on a list keeps a lost pair when
-   another (untouched) block of it still pairs them. Pairs the rules no longer find leave
-   the candidates; new ones are scored with the frozen model.
+   looked at. One compared all-against-all before and after (within ``max_block``) gains the
+   pairs of its new records; its other pairs stay (those of a removed record leave with it).
+   One sorted-window paired before and after changes only near its inserted and removed
+   records: a window of ``w`` pairs records at most ``w`` places apart in the block's order, so
+   only pairs starting up to ``w`` places before a change are looked at, and their old and new
+   distances say whether they were and are paired (pairs of two existing records can be lost
+   or gained). A block that crosses ``max_block`` (or a windowed block of a rule keyed on a
+   list, where another block of the rule may still pair a lost pair) is paired whole before
+   and after and the difference taken. Pairs the rules no longer find leave the candidates;
+   new ones are scored with the frozen model.
 3. Re-clustering: new records, both records of every link gained or lost, and every
    linked neighbour of a removed record are seeds; the seeds' connected components of
    the new link graph (which hold whole old components) go through the same chaining
@@ -71,7 +73,7 @@ class IncrementResult:
     retired_entities: pl.DataFrame  # entity_id: previous entities no record holds any more
     review: pl.DataFrame  # review-queue rows among the re-clustered records
     merged_entities: pl.DataFrame  # previous entities merged into others (entity_id, merged_into)
-    blocking: pl.DataFrame  # per rule: pairs found in the touched blocks, gained, lost, capped touched blocks
+    blocking: pl.DataFrame  # per rule: touched blocks, those paired whole / diffed by window, pairs gained and lost
     state: MatchState
     stats: dict = field(default_factory=dict)
 
@@ -90,7 +92,7 @@ class IncrementResult:
         capped = self.blocking.filter(pl.col("capped_blocks_touched") > 0)
         if capped.height:
             lines.append(
-                "capped blocks touched (windows re-paired): "
+                "capped blocks touched (windows diffed or re-paired): "
                 + ", ".join(f"{r} {n:,}" for r, n in capped.select("rule", "capped_blocks_touched").iter_rows())
             )
         lines.append("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in s["seconds"].items()))
@@ -613,7 +615,7 @@ def match_increment(
     # old rows: of the re-clustered kept records, and the removed ones (their new versions are re-clustered)
     kept_rows = keep.arg_true().cast(pl.UInt32)  # old row of each kept record
     touched_old = kept_rows.gather(touched.filter(touched < n_keep))
-    untouched_old = keep.scatter(touched_old, False)
+    untouched_old = keep.clone().scatter(touched_old, False)
     previous = state.records.select("record_id", "entity_id")[pl.concat([touched_old, removed_rows]).sort()]
     untouched_records = state.records.filter(untouched_old)
     # a new entity is not named with an id an untouched entity keeps (as the assignment over all records)
