@@ -51,10 +51,14 @@ class Markers(tuple):
 
     def __new__(cls, *markers: str):
         self = super().__new__(cls, markers)
-        self.by_first = {}
+        self.by_first = {}  # first word -> (marker, its words), longest first
+        self.by_last = {}  # last word -> the words of each marker ending with it
         for marker in markers:
-            self.by_first.setdefault(marker.split(" ")[0], []).append(marker)
-        self.last_words = {m.split(" ")[-1] for m in markers}
+            parts = marker.split(" ")
+            self.by_first.setdefault(parts[0], []).append((marker, parts))
+            self.by_last.setdefault(parts[-1], []).append(parts)
+        self.last_words = frozenset(self.by_last)
+        self.squashed = [(m.replace(" ", ""), m) for m in markers]
         self.letters = {m[0] for m in markers}
         self.longest = max((len(m) - m.count(" ") for m in markers), default=0)  # squashed
         return self
@@ -127,11 +131,10 @@ def _alias_forms(key: str, markers: Sequence[str]) -> list[str]:
     return forms
 
 
-def _strip_prefixes(key: str, markers: Sequence[str]) -> list[tuple[str, str | None]]:
+def _strip_prefixes(key: str, markers: Markers) -> list[tuple[str, str | None]]:
     """A squashed key with and without each unit-type prefix it could carry."""
     out = [(key, None)]
-    for marker in markers:
-        squashed = marker.replace(" ", "")
+    for squashed, marker in markers.squashed:
         if key.startswith(squashed) and len(key) > len(squashed):
             out.append((_normalise_number(key[len(squashed) :]), marker))
     return out
@@ -144,6 +147,13 @@ class KeyTable(defaultdict):
     def __init__(self, *args) -> None:
         super().__init__(set, *args)
         self._derived: dict[str, tuple[int, object]] = {}
+        self._longest = (-1, 0)
+
+    def longest(self) -> int:
+        """The length of the longest key (hot path: an attribute, not ``derived``)."""
+        if self._longest[0] != len(self):
+            self._longest = (len(self), max(map(len, self), default=0))
+        return self._longest[1]
 
     def derived(self, name: str, compute):
         hit = self._derived.get(name)
@@ -380,9 +390,9 @@ def _tokenise(text: str) -> _Tokens:
 
 def _marker_at(words: list[str], start: int, end: int, markers: Markers) -> str | None:
     """The unit-type marker that starts at token ``start`` (and ends before ``end``), if any."""
-    for marker in markers.by_first.get(words[start], ()):
-        parts = marker.split(" ")
-        if start + len(parts) <= end and words[start : start + len(parts)] == parts:
+    for marker, parts in markers.by_first.get(words[start], ()):
+        n = len(parts)
+        if start + n <= end and (n == 1 or words[start : start + n] == parts):
             return marker
     return None
 
@@ -392,11 +402,9 @@ def _is_anchored(tokens: _Tokens, start: int, markers: Markers) -> bool:
     if tokens.boundary_before[start]:
         return True
     words = tokens.words
-    if words[start - 1] not in markers.last_words:
-        return False
-    for marker in markers:
-        parts = marker.split(" ")
-        if start >= len(parts) and words[start - len(parts) : start] == parts:
+    for parts in markers.by_last.get(words[start - 1], ()):
+        n = len(parts)
+        if start >= n and (n == 1 or words[start - n : start] == parts):
             return True
     return False
 
@@ -480,10 +488,7 @@ def _suffixes(table: KeyTable | None) -> frozenset[str]:
 
 
 def _longest_key(keys: KeyTable, alias_keys: KeyTable | None) -> int:
-    longest = keys.derived("longest", lambda t: max(map(len, t), default=0))
-    if alias_keys is not None:
-        longest = max(longest, alias_keys.derived("longest", lambda t: max(map(len, t), default=0)))
-    return longest
+    return keys.longest() if alias_keys is None else max(keys.longest(), alias_keys.longest())
 
 
 def _may_extend(key: str, keys, alias_keys) -> bool:
