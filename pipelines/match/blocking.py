@@ -27,7 +27,8 @@ class BlockingReport:
     largest_block: dict[str, int]  # per rule, the most records sharing one key (capped blocks included)
 
 
-def _rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """One rule's pairs (l, r, rules: its bit), its capped blocks, and its largest block's size."""
     extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in rule.on]
     keyed = work.select(ROW, *rule.on, *dict.fromkeys(extra))
     lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
@@ -107,7 +108,7 @@ def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, 
         raise ValueError("at most 31 blocking rules")
     per_rule, capped, parts, largest = {}, [], [], {}
     for i, rule in enumerate(spec.blocking):
-        pairs, rule_capped, largest[rule.name] = _rule_pairs(work, rule, i)
+        pairs, rule_capped, largest[rule.name] = rule_pairs(work, rule, i)
         per_rule[rule.name] = pairs.height
         parts.append(pairs)
         capped.append(rule_capped)

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipelines.match.blocking import _rule_pairs
+from pipelines.match.blocking import rule_pairs
 from pipelines.match.cluster import connected_components, guarded_clusters
 from pipelines.match.engine import (
     StepTimer,
@@ -100,7 +100,7 @@ class IncrementResult:
 
 
 def _keyed(work: pl.DataFrame, rule: BlockingRule, near: pl.Expr | None = None) -> pl.DataFrame:
-    """One row per record and key of the rule (lists exploded), with what ``_rule_pairs`` reads; with
+    """One row per record and key of the rule (lists exploded), with what ``rule_pairs`` reads; with
     ``near``, of the records it holds for (filtered on those columns only, not the whole table)."""
     extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in rule.on]
     keyed = work.select(ROW, *rule.on, *dict.fromkeys(extra))
@@ -117,7 +117,7 @@ def _pairs_of(keyed: pl.DataFrame, rule: BlockingRule, index: int) -> tuple[pl.D
     if not keyed.height:
         empty = pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32})
         return empty, pl.DataFrame(schema={"rule": pl.String, "key": pl.String, "size": pl.Int64})
-    pairs, capped, _ = _rule_pairs(keyed, rule, index)
+    pairs, capped, _ = rule_pairs(keyed, rule, index)
     return pairs.select(pl.col(L).cast(pl.UInt32), pl.col(R).cast(pl.UInt32)).unique(), capped
 
 
@@ -152,7 +152,7 @@ def _gained_in_plain_blocks(members: pl.DataFrame, added: pl.DataFrame, rule: Bl
 
 def _big(rule: BlockingRule, n: str, k: str) -> pl.Expr:
     """Whether a block of ``n`` records (``k`` of them missing ``rule.missing``) is sorted-window paired,
-    as ``_rule_pairs`` decides it."""
+    as ``rule_pairs`` decides it."""
     if not rule.missing:
         return pl.col(n) > rule.max_block
     full = rule.max_block * (rule.max_block - 1) // 2
