@@ -99,16 +99,19 @@ class IncrementResult:
         return "\n".join(lines)
 
 
-def _keyed(work: pl.DataFrame, rule: BlockingRule, near: pl.Expr | None = None) -> pl.DataFrame:
+def _keyed(work: pl.DataFrame, rule: BlockingRule, blocks: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per record and key of the rule (lists exploded), with what ``rule_pairs`` reads; with
-    ``near``, of the records it holds for (filtered on those columns only, not the whole table)."""
+    ``blocks`` (key values), only the rows of those blocks (joined on the key columns only, not the table)."""
     extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in rule.on]
     keyed = work.select(ROW, *rule.on, *dict.fromkeys(extra))
-    if near is not None:
-        keyed = keyed.filter(near)
     lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
+    scalar = [c for c in rule.on if c not in lists]
+    if blocks is not None and lists and scalar:  # fewer rows to explode
+        keyed = keyed.join(blocks.select(scalar).unique(), on=scalar, how="semi")
     if lists:
         keyed = keyed.explode(lists)
+    if blocks is not None:
+        return keyed.join(blocks, on=list(rule.on), how="semi")
     return keyed.drop_nulls(list(rule.on))
 
 
@@ -182,13 +185,12 @@ def _blocking_delta(
         added = _keyed(added_work, rule)
         gone = _keyed(old_work[removed_rows], rule) if removed_rows.len() else added.clear()
         touched = pl.concat([added.select(on), gone.select(on)]).unique()
-        # the records that can be in a touched block: a value of each plain key column among the touched
         scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
-        old_keyed = _keyed(old_work, rule, _near(touched, scalar))
+        old_blocks = _keyed(old_work, rule, touched)  # the existing records of the touched blocks
         if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
-            gaps = pl.concat([old_keyed, added.select(old_keyed.columns)]).filter(pl.col(rule.missing).is_null())
+            gaps = pl.concat([old_blocks, added.select(old_blocks.columns)]).filter(pl.col(rule.missing).is_null())
             touched = touched.join(gaps.select(on), on=on, how="semi")
-        old_blocks = old_keyed.join(touched, on=on, how="semi")
+            old_blocks = old_blocks.join(touched, on=on, how="semi")
         added_t = added.join(touched, on=on, how="semi")
         gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
         sizes = (
@@ -369,13 +371,6 @@ def _window_delta(
     return gained, lost
 
 
-def _near(keys: pl.DataFrame, scalar: list[str]) -> pl.Expr:
-    """Records whose every plain key column holds a value found in ``keys`` (all that can share one)."""
-    if not scalar:
-        return pl.lit(True)
-    return pl.all_horizontal(pl.col(c).is_in(keys[c].unique().implode()) for c in scalar)
-
-
 def _still_found(
     lost: pl.DataFrame,
     old_work: pl.DataFrame,
@@ -387,7 +382,6 @@ def _still_found(
     """Lost pairs of a list-keyed rule that another block of the rule still pairs (kept, not lost): a block
     not paired whole (untouched, or within max_block before and after) pairs its existing records as before."""
     on = list(rule.on)
-    scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
     ends = pl.concat([lost[L], lost[R]]).unique().sort()
     # lost pairs are in new row numbers: their records' old rows
     old_rows = mapping.is_not_null().arg_true().cast(pl.UInt32).gather(ends)
@@ -398,7 +392,7 @@ def _still_found(
     if not shared.height:
         return lost
     keys = shared.select(on).unique()
-    blocks = _keyed(old_work, rule, _near(keys, scalar)).join(keys, on=on, how="semi")
+    blocks = _keyed(old_work, rule, keys)
     others, _ = _pairs_of(_renumber(blocks, mapping, (ROW,)), rule, index)
     return lost.join(others, on=[L, R], how="anti")
 
