@@ -638,8 +638,8 @@ def match_increment(
         inside, pl.DataFrame({ROW: pl.int_range(touched.len(), dtype=pl.UInt32, eager=True)}), sub_ids, entity_ids, spec
     )
     pair_rows = _pair_table(redecided, ids, spec)
-    shown = pl.concat([redecided[L], redecided[R]]).unique().sort()
-    review = _review_queue(pair_rows, _sub(work, shown), spec)
+    queued = redecided.filter(pl.col("decision").is_in(["review", "refused"]))
+    review = _review_queue(pair_rows, work[pl.concat([queued[L], queued[R]]).unique().sort()], spec)
     golden = golden_records(frame[touched].with_columns(pl.col(idc).cast(pl.String)), entity_ids, spec)
     lap("entities")
 
