@@ -96,12 +96,13 @@ class MartInputs:
 def _scan_layer(wh: Warehouse, layer: str, table: Table, columns: list[str] | None = None) -> pl.DataFrame:
     root = wh.root / "parquet" / layer / table.name
     if not any(root.glob("part=*/data.parquet")):
-        frame = pl.DataFrame(schema=table.polars_schema)
+        scan = pl.DataFrame(schema=table.polars_schema).lazy()
     else:
-        frame = PartitionedLayer(wh, layer).scan(table.name).collect()
-    if columns is not None:
-        frame = frame.select([c for c in columns if c in frame.columns])
-    return frame  # partitions in path order; every output is sorted by its key (``_sorted``, record_flow)
+        scan = PartitionedLayer(wh, layer).scan(table.name)
+    if columns is not None:  # only these columns are read from the files
+        present = scan.collect_schema().names()
+        scan = scan.select([c for c in columns if c in present])
+    return scan.collect()  # partitions in path order; every output is sorted by its key (``_sorted``, record_flow)
 
 
 def _scan_named(wh: Warehouse, layer: str, name: str, table: Table) -> pl.DataFrame:

@@ -10,7 +10,7 @@ Layout under the warehouse directory ``<root>``::
 
 Every table is a real DuckDB table (no view over a Parquet path), so the files hold no
 absolute path and the folder can be moved. A publication builds ``analytics.duckdb.tmp-<run>``,
-``restricted.duckdb.tmp-<run>`` and ``marts/.analytics.tmp-<run>/`` in a background thread while
+``restricted.duckdb.tmp-<run>`` and ``marts/.analytics.tmp-<run>/`` in two background threads while
 the validators run on the frames, and only when both are done and every gate passed renames them
 over the published ones (``os.replace``; the Parquet folder
 by two renames). An analyst's open read-only connection keeps reading the old file, which
@@ -189,15 +189,20 @@ def publish_marts(
         }
         staged_dir = root / PARQUET_DIR.parent / f".analytics.tmp-{run}"
 
-        def write_aside() -> None:
-            for final, (schema, tables, mode) in targets.items():
-                write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), schema, tables, mode)
+        def write_restricted() -> None:
+            final = root / RESTRICTED_FILENAME
+            write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), *targets[final])
+
+        def write_analytics() -> None:
+            final = root / ANALYTICS_FILENAME
+            write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), *targets[final])
             write_parquet_tree(staged_dir, analytics)
 
-        # Writing aside (DuckDB and Arrow, which release the GIL) overlaps the validators (GX on
-        # pandas, mostly Python): nothing becomes visible before both are done and every gate passed.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marts-write") as pool:
-            writing = pool.submit(write_aside)
+        # Writing aside (DuckDB and Arrow, which release the GIL: the two files in two threads, each DuckDB with
+        # one thread) overlaps the validators (GX on pandas, mostly Python): nothing becomes visible before all
+        # are done and every gate passed.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="marts-write") as pool:
+            writing = [pool.submit(write_restricted), pool.submit(write_analytics)]
             try:
                 problems = list(extra_problems)
                 for validate in validators:
@@ -206,10 +211,10 @@ def publish_marts(
                     if callable(finish := getattr(validate, "finish", None)):
                         finish()  # a validator gating every table in one session (quality/gx.session_validator)
             except BaseException:
-                wait([writing])
+                wait(writing)
                 _clean_leftovers(root)
                 raise
-            write_error = writing.exception()  # waits for the write
+            write_error = next((e for e in (w.exception() for w in writing) if e is not None), None)  # waits
         if problems or write_error is not None:
             _clean_leftovers(root)
             if problems:
