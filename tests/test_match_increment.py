@@ -371,3 +371,24 @@ def test_windowed_blocks_changed_at_start_middle_and_end_are_diffed_locally_and_
     )
     pair = tuple(sorted((ids["pham quang hung"], ids["pham van hung"])))
     assert pair in before and pair not in after
+
+
+def test_the_model_fingerprint_hashes_long_tables_in_chunks_as_one_joined_string(runs):
+    """States saved before the chunked hashing keep their fingerprint: the digest is fed the same bytes."""
+    import dataclasses
+    import hashlib
+
+    from pipelines.match.state import DIGEST_CHUNK
+
+    frozen = runs["base"].state.frozen
+    values = pl.Series([f"tên {i}" for i in range(DIGEST_CHUNK * 2 + 7)])
+    table = pl.DataFrame({"value": values, "tf": pl.Series([1.0 / len(values)] * len(values))})
+    key = next(iter(frozen.tf))
+    big = dataclasses.replace(frozen, tf={key: table}, word_shares={})
+    digest = hashlib.sha256(json.dumps(big.model_json(), sort_keys=True, default=str).encode())
+    digest.update(f"{key}:{table.height}".encode())
+    digest.update(table.sort("value")["value"].str.join("\x1f").item().encode())
+    digest.update(table.sort("value")["tf"].to_numpy().tobytes())
+    assert big.fingerprint() == digest.hexdigest()[:16]
+    changed = dataclasses.replace(big, tf={key: table.with_columns(pl.col("value").str.replace("tên 5", "tên 6"))})
+    assert changed.fingerprint() != big.fingerprint()  # a value changed inside a later chunk changes it
