@@ -231,3 +231,18 @@ def test_fast_accent_folding_equals_the_expression():
     # Both ways were taken: Vietnamese letters through the table, Greek (not in it) through the expression.
     keys, _values = _fold_table()
     assert "ệ" in keys and "Đ" in keys and "\u0301" in keys and "Σ" not in keys
+
+
+def test_key_tables_keep_what_lookups_derive_from_them():
+    """Each key table computes its keys' suffixes once, however many tables are in use (a shared cache
+    of a few tables was cleared on nearly every lookup), and again only when keys are added."""
+    from pipelines.resolve import KeyTable, _longest_key, _suffixes
+
+    tables = [KeyTable({f"phuong{i}": {f"u{i}"}, "tanđinh": {"x"}}) for i in range(50)]
+    first = [_suffixes(t) for t in tables]
+    assert all(_suffixes(t) is s for t, s in zip(tables, first, strict=True))
+    assert "inh" in first[0] and "phuong0" not in first[0]  # proper suffixes only
+    tables[0]["benthanhmarket"].add("y")
+    assert "market" in _suffixes(tables[0]) and _suffixes(tables[1]) is first[1]
+    assert _longest_key(tables[0], None) == len("benthanhmarket")
+    assert _longest_key(tables[1], KeyTable({"a" * 30: {"z"}})) == 30
