@@ -898,3 +898,145 @@ def test_a_record_torn_between_two_different_people_is_linked_to_neither():
     # 1 and 2 the same person (their pair a link): no conflict, one cluster
     clusters, refused = _guard({(0, 1): 10.0, (0, 2): 9.0, (1, 2): 12.0})
     assert len(set(clusters)) == 1 and not refused
+
+
+def test_levels_with_different_common_words_thresholds_on_one_column_each_give_their_own_answer():
+    # one lookup of the rarest differing word per pair; each level compares it with its own threshold
+    ladder = [
+        {"kind": "levenshtein", "label": "very_common", "distance": 1, "common_words": 0.5},
+        {"kind": "levenshtein", "label": "common", "distance": 1, "common_words": 0.2},
+        {"kind": "levenshtein", "label": "typo", "distance": 1},
+    ]
+    spec = parse_spec(
+        {"match": {"id": "id"}, "blocking": [{"on": "city"}], "compare": [{"column": "name", "levels": ladder}]}
+    )
+    names = ["nguyen thi ha", "nguyen thi kha", "nguyen thi haa"] + ["le van ha", "le van kha"] * 4 + ["tran an"]
+    table = pl.DataFrame({"id": [str(i) for i in range(len(names))], "city": ["x"] * len(names), "name": names})
+    levels = comparison_levels(
+        prepare(table, spec), pl.Series([0, 0], dtype=pl.UInt32), pl.Series([1, 2], dtype=pl.UInt32), spec.comparisons
+    )
+    # ha and kha each in 5 of 12 names (42 %): common, not very common; haa in one name: a typo
+    assert levels["name"].to_list() == [1, 2]
+
+
+def _two_comparison_model(spec, m_name, u_name, m_sex, u_sex):
+    import numpy as np
+
+    from pipelines.match.model import Model
+
+    return Model(
+        {c.name: len(c.levels) + 1 for c in spec.scored_comparisons},
+        {"name": np.array(m_name), "sex": np.array(m_sex)},
+        {"name": np.array(u_name), "sex": np.array(u_sex)},
+        0.1,
+        1e-4,
+        1,
+        True,
+        1000,
+        {},
+    )
+
+
+def test_an_agreement_implied_by_another_comparison_adds_no_weight_and_a_disagreement_still_counts():
+    import numpy as np
+
+    from pipelines.match.model import score
+
+    def spec_with(sex: dict):
+        return parse_spec(
+            {
+                "match": {"id": "id"},
+                "blocking": [{"on": "name"}],
+                "compare": [{"column": "name", "levels": [{"kind": "exact"}]}, {"column": "sex", **sex}],
+            }
+        )
+
+    spec = spec_with({"implied_by": "name"})
+    model = _two_comparison_model(spec, [0.9, 0.1], [0.01, 0.99], [0.98, 0.02], [0.5, 0.5])
+    # name: exact, exact, different, missing; sex: agree, differ, agree, agree
+    gamma = pl.DataFrame({"name": [0, 0, 1, None], "sex": [0, 1, 0, 0]}, schema={"name": pl.Int8, "sex": pl.Int8})
+    l = pl.Series([0, 1, 2, 3], dtype=pl.UInt32)  # noqa: E741
+    w = score(l, gamma, model, spec, {})["w_sex"].to_list()
+    agree, differ = pytest.approx(float(np.log2(0.98 / 0.5)), rel=1e-4), pytest.approx(float(np.log2(0.02 / 0.5)))
+    assert w[0] == 0.0  # namesakes agree on sex as well: no evidence
+    assert w[1] == differ  # a disagreement is evidence whatever the name says
+    assert w[2] == agree and w[3] == agree  # names differ or are missing: sex agreeing tells something
+    assert score(l, gamma, model, spec_with({}), {})["w_sex"].to_list()[0] == agree  # without implied_by: counted
+
+
+@pytest.mark.parametrize(
+    ("implied_by", "message"),
+    [
+        ("nonexistent", r"\[\[compare\]\] #2 \(sex\): `implied_by` must name another scored comparison"),
+        ("sex", r"`implied_by` must name another scored comparison \(one of \['name'\]\), got 'sex'"),
+        ("given", r"`implied_by` must name another scored comparison"),  # not scored
+    ],
+)
+def test_implied_by_must_name_another_scored_comparison(implied_by, message):
+    with pytest.raises(SpecError, match=message):
+        parse_spec(
+            {
+                "match": {"id": "id"},
+                "blocking": [{"on": "name"}],
+                "compare": [
+                    {"column": "name", "levels": [{"kind": "exact"}]},
+                    {"column": "sex", "implied_by": implied_by},
+                    {"name": "given", "column": "name", "score": False},
+                ],
+            }
+        )
+
+
+def test_a_typo_next_to_a_common_name_is_weaker_evidence_than_next_to_a_rare_one():
+    import numpy as np
+
+    from pipelines.match.model import TF_MAX_BOOST_BITS, Model, score, term_frequencies
+
+    spec = parse_spec(
+        {
+            "match": {"id": "id"},
+            "blocking": [{"on": "city"}],
+            "compare": [
+                {
+                    "column": "name",
+                    "tf_adjust": True,
+                    "levels": [{"kind": "exact"}, {"kind": "levenshtein", "label": "typo", "distance": 1}],
+                }
+            ],
+        }
+    )
+    names = ["nguyen van an"] * 30 + ["nguyen van ann", "quach dieu khue", "quach dieu khuee"] + ["tran b"] * 67
+    table = pl.DataFrame({"id": [str(i) for i in range(len(names))], "city": ["x"] * len(names), "name": names})
+    work = prepare(table, spec)
+    tf = {("name", "name"): term_frequencies(work, "name")}
+    m, u = np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.001, 0.899])
+    model = Model({"name": 3}, {"name": m}, {"name": u}, 0.1, 1e-4, 1, True, 1000, {})
+    gamma = pl.DataFrame({"name": [1, 1]}, schema={"name": pl.Int8})
+    l, r = pl.Series([30, 31], dtype=pl.UInt32), pl.Series([0, 32], dtype=pl.UInt32)  # typo of common / of rare
+    common, rare = score(l, gamma, model, spec, tf, r)["w_name"].to_list()
+    base = float(np.log2(0.2 / 0.001))
+    # the commoner side decides: "nguyen van an" in 30 of 100 names; u of agreeing on the name is 0.1
+    assert common == pytest.approx(base + np.log2(0.1 / 0.30), rel=1e-4)
+    assert rare == pytest.approx(base + min(np.log2(0.1 / 0.01), TF_MAX_BOOST_BITS), rel=1e-4)  # boost capped
+    assert common < base < rare
+    # without the right-hand records only exact levels are adjusted (the typo keeps its average weight)
+    assert score(l, gamma, model, spec, tf)["w_name"].to_list() == pytest.approx([base, base], rel=1e-4)
+
+
+def test_people_spec_finds_typos_in_both_family_and_given_name_on_the_same_birth_date():
+    spec = load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
+    rows = background(300)
+    born = dt.date(2021, 7, 23)
+    extra = [
+        person_row("x1", "px", "Nguyễn Anh Khang", born, "M", household="111"),
+        person_row("x2", "px", "Nguễn Anh Khhang", born, "M", household="222"),  # family and given name mistyped
+        person_row("y1", "py", "Trần Thùy Thương", dt.date(2011, 1, 15), "F", household="333"),
+        person_row("y2", "py", "Tần Thùy Thương", dt.date(2012, 1, 15), "F", household="444"),  # and year off
+    ]
+    table = pl.concat([rows, frame(extra)], how="diagonal_relaxed")
+    work = prepare(table, spec)
+    pairs, _ = candidate_pairs(work, spec)
+    row = dict(zip(work["record_key"].to_list(), work["_row"].to_list(), strict=True))
+    found = set(zip(pairs["l"].to_list(), pairs["r"].to_list(), strict=True))
+    for a, b in (("x1", "x2"), ("y1", "y2")):
+        assert (min(row[a], row[b]), max(row[a], row[b])) in found

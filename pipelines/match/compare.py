@@ -146,8 +146,8 @@ class _PairColumns:
             if len(distinct):
                 left = by_code.gather(pl.Series((distinct >> np.uint64(32)).astype(np.int64) - 1))
                 right = by_code.gather(pl.Series((distinct & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1))
-                if kind == "common_words":  # 1.0 when the values differ in words, all of them common
-                    values = _common_words(left, right, self.value_codes.word_shares(column), cutoff)
+                if kind == "common_words":  # share of the rarest word the values differ in (0: no word on a side)
+                    values = _rarest_differing_word(left, right, self.value_codes.word_shares(column))
                 elif kind == "word_subset":  # 1.0 when every word of one value is a word of the other
                     wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
                     subset = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
@@ -170,9 +170,10 @@ class _PairColumns:
         return self._scores[key]
 
 
-def _common_words(left: pl.Series, right: pl.Series, shares: pl.DataFrame, least: float) -> np.ndarray:
-    """1.0 per value pair whose words differ on both sides, every differing word in at least ``least``
-    of the column's values (one common name in place of another), else 0.0."""
+def _rarest_differing_word(left: pl.Series, right: pl.Series, shares: pl.DataFrame) -> np.ndarray:
+    """Per value pair, the share of the rarest word the two values differ in (0.0 unless both sides have a
+    word the other lacks): a level's ``common_words`` holds where it is at least the level's threshold, so
+    the words are split and looked up once per column, whatever thresholds the levels ask."""
     wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
     pairs = pl.DataFrame({"a": left, "b": right}).with_row_index("i")
     diff = pairs.select("i", wa.list.set_difference(wb).alias("da"), wb.list.set_difference(wa).alias("db"))
@@ -184,9 +185,10 @@ def _common_words(left: pl.Series, right: pl.Series, shares: pl.DataFrame, least
         .agg(pl.col("share").fill_null(0.0).min().alias("rarest"))
     )
     out = diff.join(rarest, on="i", how="left", maintain_order="left").select(
-        ((pl.col("da").list.len() > 0) & (pl.col("db").list.len() > 0) & (pl.col("rarest") >= least))
-        .fill_null(False)
-        .cast(pl.Float64)
+        pl.when((pl.col("da").list.len() > 0) & (pl.col("db").list.len() > 0))
+        .then(pl.col("rarest"))
+        .otherwise(0.0)
+        .fill_null(0.0)
     )
     return out.to_series().to_numpy()
 
@@ -264,7 +266,7 @@ def _common(
     """``holds`` and, with the level's ``common_words``, the values differ only in common words."""
     if level.common_words is None:
         return holds
-    return holds & (cols.score(column, "common_words", level.common_words, other, space) == 1.0)
+    return holds & (cols.score(column, "common_words", None, other, space) >= level.common_words)
 
 
 def _cutoffs(comp: Comparison) -> dict[str, float]:

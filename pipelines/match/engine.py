@@ -209,7 +209,7 @@ def score_pairs(
     """Levels, weights, probability, cannot-link veto and reviewers' verdicts of (l, r) row pairs of ``work``
     (``gamma``: their comparison levels when already computed)."""
     g = _levels_in_chunks(work, pairs, spec, codes) if gamma is None else gamma
-    scored = pl.concat([pairs, g, score(pairs["l"], g, model, spec, tf_tables)], how="horizontal")
+    scored = pl.concat([pairs, g, score(pairs["l"], g, model, spec, tf_tables, pairs["r"])], how="horizontal")
     return _with_reviews(scored.with_columns(_veto(spec)), reviewed)
 
 

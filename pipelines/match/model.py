@@ -288,10 +288,49 @@ def term_frequencies(work: pl.DataFrame, column: str) -> pl.Series:
     return values.join(table, on="value", how="left", maintain_order="left")["tf"]
 
 
+# String-similarity level kinds whose weight is term-frequency adjusted like an exact level on the same column
+TF_FUZZY_KINDS = ("levenshtein", "word_subset", "jaro_winkler", "ratio", "token_set")
+
+
+def _tf_adjustments(
+    comp: Comparison, model: Model, tf_tables: dict, l: pl.Series, r: pl.Series | None
+) -> list[tuple[int, pl.Series]]:
+    """(level, bits added per pair where it holds) of a term-frequency adjusted comparison.
+
+    An exact level: u is the value's share (its chance agreement), in place of the level's average u.
+    A string-similarity level on a column an exact level adjusts ("Nguuyễn Minh Toàn" / "Nguyễn Minh
+    Toàn", a typo): its chance agreement grows with how common the names near it are, so its weight
+    moves by log2(average share / the commoner value's share), the average share being u of agreeing on
+    that column (the u of the exact levels up to the column's own). Boosts are capped at
+    TF_MAX_BOOST_BITS; a common name lowers the weight without a floor."""
+    out = []
+    u = model.u[comp.name]
+    exact_at: dict[str, int] = {}
+    for k, level in enumerate(comp.levels):
+        column = (level.columns or comp.columns)[0]
+        if level.kind == "exact":
+            exact_at.setdefault(column, k)
+            tf = tf_tables[(comp.name, column)].gather(l)  # per record, computed once in fit
+            out.append((k, (np.log2(u[k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)))
+        elif level.kind in TF_FUZZY_KINDS and r is not None and column in exact_at:
+            table = tf_tables[(comp.name, column)]
+            a, b = table.gather(l), table.gather(r)
+            commoner = a.zip_with((a >= b).fill_null(False), b)
+            agree = float(sum(u[j] for j in range(exact_at[column] + 1) if comp.levels[j].kind == "exact"))
+            out.append((k, (np.log2(agree) - commoner.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)))
+    return out
+
+
 def score(
-    l: pl.Series, gamma: pl.DataFrame, model: Model, spec: MatchSpec, tf_tables: dict[tuple[str, str], pl.Series]
+    l: pl.Series,
+    gamma: pl.DataFrame,
+    model: Model,
+    spec: MatchSpec,
+    tf_tables: dict[tuple[str, str], pl.Series],
+    r: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """match_weight (bits) and match_probability per pair, with each comparison's contribution."""
+    """match_weight (bits) and match_probability per pair (rows ``l``, ``r``), with each comparison's
+    contribution. Without ``r`` only exact levels are term-frequency adjusted."""
     weights = model.weights()
     prior_bits = model.prior_bits
     contributions = {}
@@ -303,13 +342,12 @@ def score(
             .zip_with(g.is_not_null(), pl.Series([0.0] * len(g)))
         )
         if comp.tf_adjust:
-            for k, level in enumerate(comp.levels):
-                if level.kind != "exact":
-                    continue
-                column = (level.columns or comp.columns)[0]
-                tf = tf_tables[(comp.name, column)].gather(l)  # per record, computed once in fit
-                adjust = (np.log2(model.u[comp.name][k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
+            for k, adjust in _tf_adjustments(comp, model, tf_tables, l, r):
                 w = w + (adjust.fill_null(0.0) * (g == k).fill_null(False).cast(pl.Float64))
+        if comp.implied_by is not None:  # agreement here follows from agreement there: no weight for it
+            other = gamma[comp.implied_by]
+            holds = (other < model.levels[comp.implied_by] - 1).fill_null(False)
+            w = w.zip_with(~(holds & (w > 0)), pl.Series([0.0] * len(g)))
         contributions[f"w_{comp.name}"] = w.cast(pl.Float32)
     frame = pl.DataFrame(contributions)
     total = (

@@ -246,7 +246,12 @@ COMPARE_KEYS = {
     "column": Key("columns", None, "same as `columns`"),
     "preset": Key("choice", "exact", "level ladder for a field type", choices=PRESETS),
     "levels": Key("tables", None, "levels tried in order (instead of a preset)"),
-    "tf_adjust": Key("bool", None, "term-frequency adjustment of exact levels (default: true for preset name)"),
+    "tf_adjust": Key(
+        "bool",
+        None,
+        "term-frequency adjustment of exact levels, and of string-similarity levels on a column an exact level "
+        "adjusts (by the commoner of the two values) (default: true for preset name)",
+    ),
     "score": Key("bool", True, "false: for cannot-link rules and review only, adds no weight"),
     "m_prior": Key(
         "numbers",
@@ -254,6 +259,12 @@ COMPARE_KEYS = {
         "m per level and 'different' (normalised): EM's prior, and m where EM is degenerate on every rule "
         "(default: 0.7 on the first level, 0.25 halving over the others, 0.05 on different)",
         gt=0,
+    ),
+    "implied_by": Key(
+        "str",
+        None,
+        "another scored comparison whose agreement implies this one's (sex follows from the given name): where "
+        "it holds any level, agreeing here adds no weight; disagreeing still counts",
     ),
     "mixed": Key(
         "bool",
@@ -377,6 +388,7 @@ class Comparison:
     score: bool = COMPARE_KEYS["score"].default  # false: computed for cannot-link rules and review only, adds no weight
     mixed: bool = COMPARE_KEYS["mixed"].default  # ID kinds by length, compared across the columns
     m_prior: tuple[float, ...] | None = None  # m per level and "different": EM's prior and fallback
+    implied_by: str | None = None  # a comparison whose agreement implies this one's: agreeing then adds no weight
 
 
 @dataclass(frozen=True)
@@ -618,6 +630,7 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
         score=values["score"],
         mixed=values["mixed"],
         m_prior=values["m_prior"],
+        implied_by=values["implied_by"],
     )
 
 
@@ -673,6 +686,15 @@ def parse_spec(raw: dict) -> MatchSpec:
     if not any(c.score for c in comparisons):
         raise SpecError("[[compare]]: at least one comparison must be scored")
     by_name = {c.name: c for c in comparisons}
+    for i, c in enumerate(comparisons):
+        if c.implied_by is not None and (
+            c.implied_by == c.name or c.implied_by not in by_name or not by_name[c.implied_by].score
+        ):
+            scored = [x.name for x in comparisons if x.score and x.name != c.name]
+            raise SpecError(
+                f"[[compare]] #{i + 1} ({c.name}): `implied_by` must name another scored comparison "
+                f"(one of {scored}), got {c.implied_by!r}"
+            )
     cannot_link = [
         _parse_cannot_link(entry, f"[[cannot_link]] #{i + 1}", by_name, i + 1)
         for i, entry in enumerate(_section(raw, "cannot_link"))
