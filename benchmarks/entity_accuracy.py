@@ -308,9 +308,8 @@ def kind_accuracy(
     if noise is not None:
         recs = recs.join(noise, on="record_key", how="left")
     truth = TRUTH[kind][1]
-    out = {"records": staged.height, **pairwise(recs, "entity_id", truth)}
-    out["records_with_truth"] = out.pop("records")
-    out["records"] = staged.height
+    scores = pairwise(recs, "entity_id", truth)
+    out = {"records": staged.height, "records_with_truth": scores.pop("records"), **scores}
     queued = review.select("left_id", "right_id", pl.col("decision").cast(pl.String))
     given = pairs if pairs is not None else queued.with_columns(pl.lit(None, pl.String).alias("blocked_by"))
     found = true_pair_recall(
