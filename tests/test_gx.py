@@ -387,3 +387,28 @@ def test_preload_imports_gx_in_the_background_once():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
     assert out.stdout.split() == ["True", "True", "great_expectations"], out.stderr
+
+
+@pytest.mark.parametrize("order", ["sorted", "unsorted"])
+def test_uniqueness_in_polars_counts_the_same_duplicates_as_gx(monkeypatch, order):
+    """Above ONE_PASS_ROWS uniqueness runs in Polars (a sorted key is proven by comparing each row with the
+    previous one): the same failing rows as GX's one-pass check, single and compound keys, sorted or not."""
+    frame = good_population(12)
+    frame = pl.concat([frame, frame.slice(4, 1), frame.slice(9, 1)])  # keys of rows 4 and 9 twice
+    frame = frame.sort("record_key") if order == "sorted" else frame
+    compound = Table("pop2", "", POP.fields, ("source_id", "record_key"))
+
+    def failing(table: Table) -> list[tuple]:
+        result = qgx.validate(table, frame, key_columns=())
+        return [(o.rule, o.columns, o.unexpected_count, o.examples, o.engine) for o in result.failures]
+
+    in_gx = {t.name: failing(t) for t in (POP, compound)}
+    assert [f[:3] for f in in_gx[POP.name]] == [("primary_key", ("record_key",), 4)]
+    assert [f[:3] for f in in_gx["pop2"]] == [("primary_key", ("source_id", "record_key"), 4)]
+    monkeypatch.setattr(qgx, "ONE_PASS_ROWS", 0)  # as for a big table
+    in_polars = {t.name: failing(t) for t in (POP, compound)}
+    for name, found in in_gx.items():
+        assert [f[:4] for f in in_polars[name]] == [f[:4] for f in found]  # same count and rows
+        assert in_polars[name][0][4] == "polars" and found[0][4] == "gx"
+    unique = qgx.validate(POP, frame.unique("record_key", keep="first", maintain_order=True), key_columns=())
+    assert unique.passed, unique.summary()
