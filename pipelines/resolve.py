@@ -116,15 +116,14 @@ def _normalise_number(key: str) -> str:
     return key.lstrip("0") or key if key.isdigit() else key
 
 
-def _alias_forms(key: str, markers: Sequence[str]) -> list[str]:
+def _alias_forms(key: str, markers: Markers) -> list[str]:
     """An alias key and its forms without a unit-type prefix.
 
     A one-letter prefix is only removed before a digit ("p13" -> "13"): removing
     it before a name would turn "phuthanh" into the non-name "huthanh".
     """
     forms = [key]
-    for marker in markers:
-        squashed = marker.replace(" ", "")
+    for squashed, _marker in markers.squashed:
         rest = key[len(squashed) :]
         if key.startswith(squashed) and rest and (len(squashed) > 1 or rest[0].isdigit()):
             forms.append(_normalise_number(rest))
@@ -290,10 +289,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         old_uid="unit_uid", old_code="code", old_name="name", old_district="district_name", old_province="province_name"
     )
     idx.new_units = reference.units_2025.select(new_uid="unit_uid", new_code="code", new_name="name")
-    idx.candidates = pl.DataFrame(
-        {"old_uid": list(idx.parts), "candidates": list(idx.parts.values())},
-        schema={"old_uid": pl.String, "candidates": pl.List(pl.String)},
-    )
+    idx.candidates = crosswalk.group_by("old_uid", maintain_order=True).agg(candidates=pl.col("new_uid"))  # as parts
     return idx
 
 
