@@ -314,21 +314,15 @@ def _window_delta(
         how="vertical_relaxed",
     ).sort([*on, *rule.sort_by, "_key", "_old"])
     gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
-    seq = (
-        seq.select(
-            pl.struct(on).rle_id().alias("_b"),
-            "_s",
-            "_row",
-            gap.alias("_gap"),
-            (pl.col("_s") < 2).cast(pl.Int64).alias("_is_old"),
-            (pl.col("_s") > 0).cast(pl.Int64).alias("_is_new"),
-        )
-        .with_columns(
-            (pl.col("_is_old").cum_sum().over("_b") - 1).alias("_o"),
-            (pl.col("_is_new").cum_sum().over("_b") - 1).alias("_n"),
-        )
-        .drop("_is_old", "_is_new")
-    )
+    seq = seq.select(pl.struct(on).rle_id().alias("_b"), "_s", "_row", gap.alias("_gap"))
+    # rank of each record in the old and in the new order of its block: running counts less the block's start
+    b, side = seq["_b"].to_numpy(), seq["_s"].to_numpy()
+    first = np.r_[0, np.flatnonzero(np.diff(b)) + 1]  # each block's first row
+    ranks = {}
+    for name, member in (("_o", side < 2), ("_n", side > 0)):
+        count = np.cumsum(member, dtype=np.int64)
+        ranks[name] = count - 1 - (count - member)[first][b]
+    seq = seq.with_columns(pl.Series("_o", ranks["_o"]), pl.Series("_n", ranks["_n"]))
     old = seq.filter(pl.col("_s") < 2)
     new = seq.filter(pl.col("_s") > 0)
 
