@@ -1078,7 +1078,7 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
     )
 
 
-# The administrative tail: the cleaned text after the first separator (see _RAW_TAIL).
+# The administrative tail: the cleaned text after the first separator (see _RAW_HEAD).
 _TAIL = r"^[^,;|()\[\]]*[,;|()\[\]][ ]*(.*[a-z0-9].*)$"
 _SCHEME_WORDS = {"pre2025": "pre2025", "old": "pre2025", "2025": "2025", "new": "2025"}
 # _cands: a reading's own candidates (2025 readings, scheme_review) joined by _CANDS_SEP, split at the end
@@ -1149,10 +1149,12 @@ def _row(res: Resolution) -> tuple:
 # A raw character whose lower case or canonical decomposition holds a separator (U+037E GREEK QUESTION
 # MARK decomposes to ';'; no other code point does): a row with one is cleaned whole (see _read_rows).
 _SEPARATOR_MAKERS = "\u037e"
-# The raw text after the first separator. Cleaning maps each character on its own (NFC/NFD reordering
-# never crosses a separator; spaces around a separator are dropped), so cleaning this part gives the
-# cleaned address's text after its first separator (its _TAIL, when that has a letter or digit).
-_RAW_TAIL = r"(?s)^[^,;|()\[\]]*[,;|()\[\]](.*)$"
+# The raw text after the first separator (the text with _RAW_HEAD removed, where it has a separator).
+# Cleaning maps each character on its own (NFC/NFD reordering never crosses a separator; spaces around
+# a separator are dropped), so cleaning this part gives the cleaned address's text after its first
+# separator (its _TAIL, when that has a letter or digit).
+_RAW_SEPARATOR = r"[,;|()\[\]]"
+_RAW_HEAD = r"^[^,;|()\[\]]*[,;|()\[\]]"
 _KEY_SCHEMA = {"_tail": pl.String, "_mode": pl.String}
 
 
@@ -1402,7 +1404,8 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     """
     length = pl.col("input").str.len_chars()
     fits = (length <= MAX_INPUT_CHARS) & ~pl.col("input").str.contains(_SEPARATOR_MAKERS, literal=True)
-    rows = rows.with_columns(_length=length, _raw=pl.when(fits).then(pl.col("input").str.extract(_RAW_TAIL, 1)))
+    fits = fits & pl.col("input").str.contains(_RAW_SEPARATOR)
+    rows = rows.with_columns(_length=length, _raw=pl.when(fits).then(pl.col("input").str.replace(_RAW_HEAD, "")))
     raw_tails = rows.select(pl.col("_raw").drop_nulls().unique())
     raw_tails = raw_tails.with_columns(_tail=clean_expr(pl.col("_raw"))).filter(
         pl.col("_tail").str.contains("[a-z0-9]")
@@ -1455,12 +1458,12 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
     ``_read_splits``: evidence is looked for in the whole address) and the rows left to read whole.
     """
     fits = (pl.col("_length") <= MAX_INPUT_CHARS) & ~pl.col("_clean").str.contains(r"[,;|()\[\]]")
-    groups = pl.col("_clean").str.extract_groups(_CUT)
-    # No marker, glued or spaced, may end the street part or run from it into the tail ("thanhpho",
+    # The cut once per row (street part "1", tail "2"; null where no marker phrase cuts), then:
+    # no marker, glued or spaced, may end the street part or run from it into the tail ("thanhpho",
     # "t p", "th" + "i xa"): stripped as a glued marker, it would leave a key of the tail (_may_extend).
-    straddle = pl.concat_str(groups.struct.field("1"), pl.lit("|"), groups.struct.field("2")).str.contains(_STRADDLE)
-    fits = fits & ~pl.coalesce(straddle, pl.lit(False))
-    words = groups.struct.field("1").str.split(" ")
+    street, tail = pl.col("_g").struct.field("1"), pl.col("_g").struct.field("2")
+    straddle = pl.concat_str(street, pl.lit("|"), tail).str.contains(_STRADDLE)
+    words = street.str.split(" ")
     sig = [
         pl.when(w.is_in(_MARKER_WORDS)).then(w).otherwise(pl.lit("0")).alias(name)
         for w, name in ((words.list.get(-2, null_on_oob=True), "_s2"), (words.list.get(-1), "_s1"))
@@ -1471,7 +1474,8 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
         pl.when(w0.str.contains("^[0-9]")).then(pl.lit("0")).when(w0.is_in(known)).then(w0).otherwise(pl.lit("a"))
     )
     sig[-1] = sig[-1].alias("_s0")
-    cut = left.filter(fits).with_columns(groups.struct.field("2").alias("_cut"), *sig).drop_nulls("_cut")
+    cut = left.filter(fits).with_columns(_g=pl.col("_clean").str.extract_groups(_CUT))
+    cut = cut.filter(tail.is_not_null() & ~straddle).with_columns(tail.alias("_cut"), *sig).drop("_g")
     if cut.is_empty():
         no_splits = pl.DataFrame(schema={"_row": pl.UInt32, "input": pl.String, **_SPLIT_SCHEMA})
         return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS}), no_splits, left
@@ -1530,13 +1534,15 @@ def resolve_addresses(
     series = addresses if isinstance(addresses, pl.Series) else pl.Series(list(addresses), dtype=pl.String)
     series = series.cast(pl.String).rename("input")
     idx = index or index_for(reference)
-    frame = pl.DataFrame([series, _modes(series.len(), scheme, as_of)])
     keys = ["input", "_mode"]
-    # Each distinct (raw address, mode) once.
-    rows = frame.filter(pl.col("input").is_not_null()).unique(keys).with_row_index("_row")
+    # Each distinct (raw address, mode) once, as the row where it first occurs (_first): mapped back
+    # on that row number (an integer join; one on the text cost several times more).
+    frame = pl.DataFrame([series, _modes(series.len(), scheme, as_of)]).with_row_index("_i")
+    frame = frame.with_columns(_first=pl.col("_i").first().over(keys))
+    first = (pl.col("_i") == pl.col("_first")) & pl.col("input").is_not_null()
+    rows = frame.filter(first).select(pl.col("_i").alias("_row"), *keys)
     resolved = (_read_rows if by_tail else _read_rows_whole)(idx, rows)
-    resolved = rows.select("_row", *keys).join(resolved, on="_row").drop("_row")
-    out = frame.join(resolved, on=keys, how="left", maintain_order="left").with_columns(
+    out = frame.join(resolved, left_on="_first", right_on="_row", how="left", maintain_order="left").with_columns(
         status=pl.col("status").fill_null("unresolved"),
         confidence=pl.col("confidence").fill_null(0.0),
         reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
