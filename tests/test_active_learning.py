@@ -10,11 +10,9 @@ import pytest
 
 from pipelines.match import load_spec, match
 from pipelines.match.learning import (
-    LabelError,
     Targets,
     ThresholdChoice,
     band_rates,
-    check_labels,
     rank_informative,
     refine_thresholds,
 )
@@ -188,10 +186,7 @@ def test_a_labelled_different_pair_is_never_linked(people_frame):
     plain = match(people_frame, spec)
     ids = dict(plain.records.select("record_id", "entity_id").iter_rows())
     assert ids["look-1"] == ids["look-2"]  # failure path: without the label the two are one entity
-    verdicts = check_labels(
-        pl.DataFrame({"left_id": ["look-2"], "right_id": ["look-1"], "label": ["no_match"]}), people_frame["record_key"]
-    )
-    different = verdicts.filter(~pl.col("same")).select("left_id", "right_id")
+    different = pl.DataFrame({"left_id": ["look-2"], "right_id": ["look-1"]})
     for link in (spec.link_threshold, 0.06):  # as spec'd, and with a link threshold as loose as labels could make it
         tuned = ThresholdChoice(link, link / 2).apply(spec)
         result = match(people_frame, tuned, cannot_link_pairs=different)
@@ -201,37 +196,3 @@ def test_a_labelled_different_pair_is_never_linked(people_frame):
             pl.col("left_id").is_in(["look-1", "look-2"]) & pl.col("right_id").is_in(["look-1", "look-2"])
         )
         assert row["decision"][0] != "link" and row["decision_reason"][0] == "reviewer: different entities"
-
-
-def test_labels_on_unknown_records_are_refused_naming_file_and_row_not_values():
-    known = pl.Series(["population_1@2025-08-31#1", "population_1@2025-08-31#2"])
-    secret = "population_9@2025-08-31#079190001234"
-    bad = pl.DataFrame(
-        {
-            "left_id": ["population_1@2025-08-31#1", secret, "population_1@2025-08-31#2"],
-            "right_id": ["population_1@2025-08-31#2", "population_1@2025-08-31#1", "population_1@2025-08-31#2"],
-            "label": ["match", "no_match", "maybe"],
-            "source_file": ["decisions/ward_26740.csv"] * 3,
-            "source_row": [2, 3, 4],
-        }
-    )
-    with pytest.raises(LabelError) as error:
-        check_labels(bad, known)
-    message = str(error.value)
-    assert "decisions/ward_26740.csv row 3: field left_id: record not among the matched records" in message
-    assert "row 4: field right_id: the same record on both sides" in message
-    assert "row 4: field label: not match / no_match" in message
-    assert "row 2" not in message
-    assert secret not in message and "079190001234" not in message and "maybe" not in message
-    # the good row alone passes and becomes a label
-    good = check_labels(bad.head(1), known)
-    assert good.to_dicts() == [
-        {"left_id": "population_1@2025-08-31#1", "right_id": "population_1@2025-08-31#2", "same": True}
-    ]
-    # without a file: the item id names the row
-    with pytest.raises(LabelError, match=r"match_labels item mp-00ff: field left_id"):
-        check_labels(
-            bad.drop("source_file", "source_row").with_columns(item_id=pl.lit("mp-00ff")).slice(1, 1),
-            known,
-            "match_labels",
-        )

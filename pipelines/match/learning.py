@@ -37,8 +37,8 @@ unbiased is P(match | vector): the sound use is a semi-supervised EM, where a la
 posterior is fixed to its label in the E step (a hook in ``model.fit``), not counting its levels as
 extra matches (``refine_m_with_labels`` does that with the "same" pairs today).
 
-Labels must name records of the matched table: ``check_labels`` refuses unknown record ids with the
-file and row (or item id) and never the value.
+Verdicts on records the matched table does not hold are left out by the engine (``match``): a record
+may have left its source since it was reviewed.
 """
 
 from __future__ import annotations
@@ -50,10 +50,6 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.spec import MatchSpec
-
-
-class LabelError(ValueError):
-    """Labels that cannot be used: names where (file, row or item), which field and why; never a value."""
 
 
 @dataclass(frozen=True)
@@ -75,72 +71,6 @@ class ThresholdChoice:
         from dataclasses import replace
 
         return replace(spec, link_threshold=self.link_threshold, review_threshold=self.review_threshold)
-
-
-LABEL_VALUES = {"match": True, "same": True, "no_match": False, "different": False}
-
-
-def _where(frame: pl.DataFrame, source: str) -> pl.Expr:
-    """Where a label row came from: its file and row, else its item id, else its row in ``source``."""
-    if {"source_file", "source_row"} <= set(frame.columns):
-        return pl.concat_str(pl.col("source_file"), pl.lit(" row "), pl.col("source_row").cast(pl.String))
-    if "item_id" in frame.columns:
-        return pl.concat_str(pl.lit(f"{source} item "), pl.col("item_id"))
-    return pl.concat_str(pl.lit(f"{source} row "), (pl.int_range(pl.len()) + 1).cast(pl.String))
-
-
-def check_labels(labels: pl.DataFrame, known_ids: pl.Series, source: str = "labels") -> pl.DataFrame:
-    """Reviewers' labels as (left_id, right_id, same), checked against the matched table's record ids.
-
-    ``labels``: left_id, right_id and either ``same`` (bool) or ``label`` (match / no_match); optional
-    ``source_file`` + ``source_row`` or ``item_id`` to say where a row came from. Raises ``LabelError``
-    naming every bad row (the first 10), its field and the cause: a missing or unknown record id, the
-    same record on both sides, a label that is neither match nor no_match. Never shows an id's value."""
-    missing = [c for c in ("left_id", "right_id") if c not in labels.columns]
-    if "same" not in labels.columns and "label" not in labels.columns:
-        missing.append("same or label")
-    if missing:
-        raise LabelError(f"{source}: missing column(s) {', '.join(missing)}")
-    same = (
-        pl.col("same").cast(pl.Boolean)
-        if "same" in labels.columns
-        else pl.col("label").cast(pl.String).str.to_lowercase().replace_strict(LABEL_VALUES, default=None)
-    )
-    known = known_ids.cast(pl.String).unique().to_frame("_id")
-    checked = labels.with_columns(
-        _where(labels, source).alias("_where"),
-        pl.col("left_id").cast(pl.String),
-        pl.col("right_id").cast(pl.String),
-        same.alias("_same"),
-    ).with_columns(
-        pl.col("left_id").is_in(known["_id"].implode()).alias("_left_known"),
-        pl.col("right_id").is_in(known["_id"].implode()).alias("_right_known"),
-    )
-    problems = [
-        (pl.col("left_id").is_null(), "left_id", "no record id"),
-        (pl.col("right_id").is_null(), "right_id", "no record id"),
-        (pl.col("left_id").is_not_null() & ~pl.col("_left_known"), "left_id", "record not among the matched records"),
-        (
-            pl.col("right_id").is_not_null() & ~pl.col("_right_known"),
-            "right_id",
-            "record not among the matched records",
-        ),
-        (pl.col("left_id") == pl.col("right_id"), "right_id", "the same record on both sides"),
-        (pl.col("_same").is_null(), "same" if "same" in labels.columns else "label", "not match / no_match"),
-    ]
-    errors = pl.concat(
-        [
-            checked.filter(condition.fill_null(False)).select(
-                "_where", pl.lit(name).alias("field"), pl.lit(cause).alias("cause")
-            )
-            for condition, name, cause in problems
-        ]
-    )
-    if errors.height:
-        shown = [f"{w}: field {f}: {c}" for w, f, c in errors.head(10).iter_rows()]
-        more = f" (and {errors.height - 10} more)" if errors.height > 10 else ""
-        raise LabelError(f"{source}: {errors.height} label(s) refused{more}: " + "; ".join(shown))
-    return checked.select("left_id", "right_id", pl.col("_same").alias("same"))
 
 
 def pattern(spec: MatchSpec) -> pl.Expr:
