@@ -1067,15 +1067,20 @@ def _split_outcome(old_uid, parts, confidence, reason, evidence: set[tuple[str, 
 def clean_expr(column: pl.Expr) -> pl.Expr:
     """Columnar clean-up applied before parsing: NFC, no control characters, folded accents, and
     everything the tokeniser ignores made one space ("p. ben nghe ,q.1" -> "p ben nghe,q 1"), so
-    spellings that read the same are one distinct string."""
-    folded = strip_accents_fast_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ")
+    spellings that read the same are one distinct string. A hyphen between whitespace is the " - "
+    boundary; the space on either side of a separator is dropped (literal patterns, leftmost and
+    longest first: as the regex ' ?([,;|()\\[\\]~]) ?' -> '$1')."""
+    folded = strip_accents_fast_expr(column.str.replace_all(_CONTROL, " "))
     return (
-        folded.str.replace_all(" - ", "~", literal=True)
+        folded.str.replace_all(r"\s+-\s+", "~")
         .str.replace_all(r"[^a-z0-9,;|()\[\]~]+", " ")
-        .str.replace_all(r" ?([,;|()\[\]~]) ?", "$1")
+        .str.replace_many(_SEP_SPACES, leftmost=True)
         .str.replace_all("~", " - ", literal=True)
         .str.strip_chars()
     )
+
+
+_SEP_SPACES = {form: sep for sep in ",;|()[]~" for form in (f" {sep} ", f" {sep}", f"{sep} ")}
 
 
 # The administrative tail: the cleaned text after the first separator (see _RAW_HEAD).
