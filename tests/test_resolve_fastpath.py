@@ -246,3 +246,32 @@ def test_key_tables_keep_what_lookups_derive_from_them():
     assert "market" in _suffixes(tables[0]) and _suffixes(tables[1]) is first[1]
     assert _longest_key(tables[0], None) == len("benthanhmarket")
     assert _longest_key(tables[1], KeyTable({"a" * 30: {"z"}})) == 30
+
+
+def test_clean_up_equals_the_regex_chain_it_replaces():
+    """clean_expr (one regex for ' - ' over whitespace runs, literal patterns for the spaces around
+    separators, the fast accent fold) gives the text of the plain regex chain on random strings of
+    the characters that make those steps differ: whitespace kinds, hyphens, every separator, '~',
+    marks, punctuation."""
+    from pipelines.resolve import _CONTROL, clean_expr
+    from pipelines.text import strip_accents_expr
+
+    def reference(column: pl.Expr) -> pl.Expr:
+        folded = strip_accents_expr(column.str.replace_all(_CONTROL, " ")).str.replace_all(r"\s+", " ")
+        return (
+            folded.str.replace_all(" - ", "~", literal=True)
+            .str.replace_all(r"[^a-z0-9,;|()\[\]~]+", " ")
+            .str.replace_all(r" ?([,;|()\[\]~]) ?", "$1")
+            .str.replace_all("~", " - ", literal=True)
+            .str.strip_chars()
+        )
+
+    alphabet = ["a", "B", "1", " ", "  ", "\t", "\n", "\u00a0", "-", " - ", ",", ";", "|", "(", ")", "[", "]", "~"]
+    alphabet += [".", "đ", "Á", "\u0301", "\x07", "Σ"]
+    rng = random.Random(SEED)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)] + [None]
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    got = frame.select(clean_expr(pl.col("t")))["t"]
+    want = frame.select(reference(pl.col("t")))["t"]
+    assert got.to_list() == want.to_list()
+    assert want.str.contains(" - ").any() and want.str.contains(",").any()  # the cases occur
