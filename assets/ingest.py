@@ -157,13 +157,28 @@ class CataloguePartitions(dg.DynamicPartitionsDefinition):
         return hashlib.sha1("\n".join(self.get_partition_keys()).encode()).hexdigest()
 
 
+def history_sources(registry: str | None = None) -> set[str]:
+    """Catalogue sources (of ``registry``) whose extracts are never "gone": SQL sources with ``extract_date_column``.
+
+    A database that purges old extract dates (retention) does not retire their history: such a date stays
+    registered and its data stays live (a source removed from the catalogue still retires its extracts).
+    """
+    sources = load_catalogue(catalogue_paths())
+    return {s.id for s in sources.values() if s.extract_date_column and registry in (None, s.registry)}
+
+
+def gone_keys(registered, declared, kept_sources: set[str]) -> list[str]:  # noqa: ANN001 - collections of keys
+    """Registered partitions that left the catalogue, except those of ``kept_sources`` (a database that cannot
+    list its dates today, a date-column source's dates that left its table: see ``history_sources``)."""
+    return sorted(k for k in set(registered) - set(declared) if source_of(k) not in kept_sources)
+
+
 def sync_requests(registry: str, store) -> tuple[list[str], list[str]]:  # noqa: ANN001 - DynamicPartitionsStore
     """(catalogue extracts not registered in the instance yet, registered partitions that left the catalogue)."""
     registered = set(store.get_dynamic_partitions(partitions_name(registry)))
     declared = catalogue_keys(registry, fresh=True)
-    unlisted = unlisted_sources(registry)  # cannot tell which of its extracts are gone: none is
-    gone = {k for k in registered - set(declared) if source_of(k) not in unlisted}
-    return [k for k in declared if k not in registered], sorted(gone)
+    kept = set(unlisted_sources(registry)) | history_sources(registry)  # unlisted: cannot tell what is gone
+    return [k for k in declared if k not in registered], gone_keys(registered, declared, kept)
 
 
 def register_catalogue(registry: str, instance) -> list[str]:  # noqa: ANN001 - DagsterInstance
@@ -452,11 +467,13 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
         if unlisted:  # which of their extracts left the catalogue is unknown: retire nothing this run
             context.log.warning(f"sources whose extract dates could not be read (kept as they were): {list(unlisted)}")
         else:
+            kept = history_sources(registry)  # dates that left a date-column source's table stay live
+            live = catalogue_keys(registry) + [k for k in read_status(wh, registry) if source_of(k) in kept]
             retired = retire_partitions(
                 wh,
                 registry,
                 {"raw": raw_key, "staged": staged_key, "quarantine": quarantine_key},
-                catalogue_keys(registry),
+                live,
                 context.run.run_id,
             )
             if retired:
@@ -466,8 +483,8 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
             if source_of(key) in unlisted:  # its database is down or refused: this partition fails, the others go on
                 _unlisted_failure(wh, registry, key, unlisted[source_of(key)], context.run.run_id, outcome, context.log)
                 continue
-            if key not in extracts:  # registered in the instance, since dropped from the catalogue (retired above)
-                context.log.warning(f"partition {key} is not in the catalogue any more: skipped")
+            if key not in extracts:  # dropped from the catalogue (retired above), or a date its table no longer holds
+                context.log.warning(f"partition {key} is not in the catalogue any more: skipped (data kept as it was)")
                 continue
             ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
         if outcome.written:

@@ -29,13 +29,14 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import dagster as dg
 
-from assets.ingest import INGEST_JOBS, catalogue_paths, partitions_name
-from pipelines.ingest.catalogue import PARTITION_SEPARATOR, Extract, _parse_date, load_catalogue
-from pipelines.ingest.sql import SqlSourceError, source_groups
+from assets.ingest import INGEST_JOBS, catalogue_paths, gone_keys, partitions_name
+from pipelines.ingest.catalogue import PARTITION_SEPARATOR, Extract, _parse_date, load_catalogue, source_of
+from pipelines.ingest.sql import ExtractDates, SqlSourceError, source_groups
 from pipelines.schema import REGISTRY_KINDS
 from pipelines.warehouse import REPO_ROOT
 
@@ -83,8 +84,8 @@ def _changed_files(folder: Path, seen: dict[str, str]) -> tuple[dict[str, str], 
     return now, [name for name, sig in now.items() if seen.get(name) != sig]
 
 
-def _catalogue_extracts(sources) -> tuple[dict, dict[str, list[str]], dict[str, str], list[str]]:  # noqa: ANN001
-    """(partition key -> Extract, SQL dates per date-column source, unreachable source -> why, notes).
+def _catalogue_extracts(sources) -> tuple[dict, dict[str, ExtractDates], dict[str, str], list[str]]:  # noqa: ANN001
+    """(partition key -> Extract, SQL date groups per date-column source, unreachable source -> why, notes).
 
     Each source with ``extract_date_column`` is asked for its dates on its own: one database that cannot be
     reached (or a variable of its URL that is not set) leaves the others alone.
@@ -100,7 +101,7 @@ def _catalogue_extracts(sources) -> tuple[dict, dict[str, list[str]], dict[str, 
         except SqlSourceError as exc:  # messages mask the URL's password (sql.py)
             unreachable[spec.id] = str(exc)
             continue
-        dates[spec.id] = [d.isoformat() for d in groups.dates]
+        dates[spec.id] = groups
         for day in groups.dates:
             extract = Extract(spec, day, None)
             extracts[extract.partition_key] = extract
@@ -126,7 +127,8 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     seen_files, seen_dates = _read_cursor(context.cursor)
     signatures, changed = _changed_files(folder, seen_files)
     sources = load_catalogue(catalogue_paths())
-    extracts, dates, unreachable, notes = _catalogue_extracts(sources)
+    extracts, groups, unreachable, notes = _catalogue_extracts(sources)
+    kept_history = {s.id for s in sources.values() if s.extract_date_column}
     instance = context.instance
     affected: dict[str, dict[str, str]] = {}  # registry -> partition key -> run key suffix
     unclaimed, unreached = [], []
@@ -140,13 +142,14 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
             unreached.append(key)
             continue
         affected.setdefault(registry, {})[key] = signatures[name]
-    tick = hashlib.sha1((context.cursor or "").encode()).hexdigest()[:8]  # a date that comes back runs again
+    # unique per evaluation: Dagster drops a run key it has seen, and a SQL date may leave the table and come back
+    tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
     add, delete, requests = [], [], []
     for registry in REGISTRY_KINDS:
         name = partitions_name(registry)
         registered = list(instance.get_dynamic_partitions(name))
         known = set(registered)
-        gone = sorted(k for k in known if k not in extracts and k.rpartition(PARTITION_SEPARATOR)[0] not in unreachable)
+        gone = gone_keys(known, extracts, set(unreachable) | kept_history)
         if gone:
             delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
         keys = affected.get(registry, {})
@@ -157,12 +160,19 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
                 continue
             if key not in known:
                 new.append(key)
-                keys.setdefault(key, "new")
+                keys.setdefault(key, f"date:{tick}" if spec.extract_date_column else "new")
             elif spec.extract_date_column:
-                before = seen_dates.get(spec.id)
-                if before is None:  # this sensor has not seen the source yet: what is registered is known
-                    before = [d for s, _, d in (k.rpartition(PARTITION_SEPARATOR) for k in registered) if s == spec.id]
-                if extract.extract_date.isoformat() not in before:
+                if extract.extract_date.isoformat() not in _seen(seen_dates, spec.id, registered):
+                    keys.setdefault(key, f"date:{tick}")
+        for source_id in sorted(s for s, g in groups.items() if sources[s].registry == registry):
+            # undated rows go with the latest extract: when the latest date changes, the previous latest is
+            # read again (without them), so each such row is in exactly one partition
+            before = _seen(seen_dates, source_id, registered)
+            previous = max(before) if before else None
+            latest = groups[source_id].latest
+            if groups[source_id].has_undated and previous and latest and previous < latest.isoformat():
+                key = f"{source_id}{PARTITION_SEPARATOR}{previous}"
+                if key in extracts:
                     keys.setdefault(key, f"date:{tick}")
         fresh = [k for k in new if k in keys]  # registered now: appended to the instance's order, in this order
         if fresh:
@@ -178,7 +188,8 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         notes.append(f"the catalogue's base_dir/path does not reach {unreached} (fix the catalogue; no reload needed)")
     for source_id, why in sorted(unreachable.items()):
         notes.append(f"SQL source {source_id}: extract dates not checked, its database cannot be read ({why})")
-    sql_dates = {**{k: v for k, v in seen_dates.items() if k in unreachable}, **dates}
+    sql_dates = {**{k: v for k, v in seen_dates.items() if k in unreachable}}
+    sql_dates.update({k: [d.isoformat() for d in g.dates] for k, g in groups.items()})
     cursor = json.dumps({"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates}, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
@@ -186,6 +197,14 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     for note in notes:
         context.log.warning(note)
     return dg.SensorResult(run_requests=requests, cursor=cursor, dynamic_partitions_requests=[*delete, *add])
+
+
+def _seen(seen_dates: dict[str, list[str]], source_id: str, registered: list[str]) -> list[str]:
+    """The ISO dates of a date-column source this sensor has seen (else: those registered in the instance)."""
+    before = seen_dates.get(source_id)
+    if before is None:  # this sensor has not seen the source yet: what is registered is known
+        before = [k.rpartition(PARTITION_SEPARATOR)[2] for k in registered if source_of(k) == source_id]
+    return before
 
 
 def _request(registry: str, keys: list[str], signature: str) -> dg.RunRequest:

@@ -438,3 +438,41 @@ def test_a_database_that_is_down_fails_only_its_own_partitions(pg_catalogue, pos
         Warehouse(warehouse), REGISTRY, MatchConfig(allow_incomplete=True), logging.getLogger("test")
     )
     assert used == csv_keys and list(left_out) == [f"source {SOURCE}"]
+
+
+# --------------------------------------------------------------------------- dates that leave the table
+
+
+def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_history(
+    pg_catalogue, postgres_server, tmp_path
+):
+    """A database purging an old date does not retire it (registered, data live); back in the table, it is
+    requested again under a run key Dagster has not seen (a reused run key is dropped silently)."""
+    from assets.ingest import sync_requests
+
+    schema, _ = pg_catalogue("date", [date(2025, 8, 31)] * 3)
+    name = partitions_name(REGISTRY)
+    aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
+    with dg.instance_for_test() as instance:
+        first = _tick(instance)
+        with _connect(postgres_server) as conn:
+            conn.execute(
+                f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
+                "VALUES (9001, '1', 'A', 'B', DATE '2025-09-30')"
+            )
+        arrived = _tick(instance, first.cursor)
+        assert _requested(arrived) == [("ingest_households", sep, None, None)]
+        with _connect(postgres_server) as conn:
+            conn.execute(f"DELETE FROM {schema}.households WHERE ma = 9001")
+        left = _tick(instance, arrived.cursor)
+        assert not left.run_requests and not left.dynamic_partitions_requests  # nothing deleted
+        assert instance.get_dynamic_partitions(name) == [aug, sep]
+        assert sync_requests(REGISTRY, instance) == ([], [])  # not "gone from the catalogue" either
+        with _connect(postgres_server) as conn:
+            conn.execute(
+                f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
+                "VALUES (9001, '1', 'A', 'B', DATE '2025-09-30')"
+            )
+        back = _tick(instance, left.cursor)
+        assert _requested(back) == [("ingest_households", sep, None, None)]
+        assert back.run_requests[0].run_key != arrived.run_requests[0].run_key
