@@ -106,11 +106,17 @@ def _catalogue_extracts(sources) -> tuple[dict, dict[str, ExtractDates], dict[st
             extract = Extract(spec, day, None)
             extracts[extract.partition_key] = extract
         if groups.has_undated:
-            where = f"the latest extract {spec.id}{PARTITION_SEPARATOR}{groups.latest}" if groups.latest else "none"
-            notes.append(
-                f"source {spec.id}: rows with an empty or unreadable date in column {spec.extract_date_column!r} "
-                f"belong to no extract; they are quarantined with {where}"
-            )
+            rows = f"source {spec.id}: {groups.undated_rows} rows with an empty or unreadable date in column "
+            if groups.latest:
+                where = f"{spec.id}{PARTITION_SEPARATOR}{groups.latest}"
+                notes.append(
+                    f"{rows}{spec.extract_date_column!r} belong to no extract; quarantined with the latest {where}"
+                )
+            else:
+                notes.append(
+                    f"{rows}{spec.extract_date_column!r} and no dated row: NOT LOADED anywhere (no extract to "
+                    "quarantine them with until the table holds a date)"
+                )
     return dict(sorted(extracts.items())), dates, unreachable, notes
 
 

@@ -476,3 +476,31 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
         back = _tick(instance, left.cursor)
         assert _requested(back) == [("ingest_households", sep, None, None)]
         assert back.run_requests[0].run_key != arrived.run_requests[0].run_key
+
+
+def test_undated_rows_move_to_the_new_latest_extract_and_are_reported_when_no_date_exists(
+    pg_catalogue, postgres_server
+):
+    """Undated rows are read with the latest extract only: when a newer date arrives the previous latest is
+    requested again (so it is re-read without them); a table with no dated row says they are loaded nowhere."""
+    schema, _ = pg_catalogue("text", ["2025-08-31"] * 3 + [None, "chưa rõ"])
+    aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
+    with dg.instance_for_test() as instance:
+        first = _tick(instance)
+        assert _requested(first) == [("ingest_households", aug, None, None)]
+        with _connect(postgres_server) as conn:
+            conn.execute(
+                f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
+                "VALUES (9001, '1', 'A', 'B', '2025-09-30')"
+            )
+        second = _tick(instance, first.cursor)
+        assert sorted(p for _, p, _, _ in _requested(second)) == [aug, sep]
+        assert not _tick(instance, second.cursor).run_requests  # once
+
+        with _connect(postgres_server) as conn:
+            conn.execute(f"UPDATE {schema}.households SET ngay_trich_xuat = NULL WHERE ngay_trich_xuat LIKE '2025%'")
+        undated = len(_keys_where(postgres_server, schema, "ngay_trich_xuat IS NULL OR ngay_trich_xuat = 'chưa rõ'"))
+        nowhere = _tick(instance, second.cursor)
+        message = nowhere.skip_reason.skip_message
+        assert f"{undated} rows with an empty or unreadable date" in message and "NOT LOADED" in message, message
+        assert "chưa rõ" not in message

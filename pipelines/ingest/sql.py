@@ -585,6 +585,7 @@ class ExtractDates:
     dated: dict[date, tuple[object, ...]]  # extract date -> the column's values that are that date
     undated: tuple[object, ...]  # non-null values that are no date
     has_null: bool  # some rows have no value
+    undated_rows: int = 0  # rows whose value is NULL or no date
 
     @property
     def dates(self) -> list[date]:
@@ -602,7 +603,8 @@ class ExtractDates:
 def extract_date_groups(
     url: str | URL, table: str, column: str, *, schema: str | None = None, day_first: bool = True
 ) -> ExtractDates:
-    """``SELECT DISTINCT column FROM schema.table`` (read-only), grouped by the date each value stands for.
+    """``SELECT column, COUNT(*) FROM schema.table GROUP BY column`` (read-only), grouped by the date each value
+    stands for (the count tells how many rows have no date).
 
     The table and column are checked first (:class:`MissingTableError`, :class:`MissingColumnError`);
     a database that cannot be reached raises :class:`SqlSourceError` with the URL's password masked.
@@ -613,7 +615,8 @@ def extract_date_groups(
         with _read_only(engine, u) as conn:
             plan = _plan(conn, u, table, schema, [column], None)
             try:
-                values = conn.execute(sa.select(plan.table.c[column]).distinct()).scalars().all()
+                col = plan.table.c[column]
+                counted = conn.execute(sa.select(col, sa.func.count()).group_by(col)).all()
             except sa.exc.DBAPIError as exc:
                 raise SqlSourceError(
                     f"reading the distinct values of column {column!r} of table {qualified!r} in {mask_url(u)} "
@@ -623,17 +626,19 @@ def extract_date_groups(
         engine.dispose()
     dated: dict[date, list[object]] = {}
     undated: list[object] = []
-    has_null = False
-    for value in values:  # one per distinct value, not per row
+    has_null, undated_rows = False, 0
+    for value, rows in counted:  # one per distinct value, not per row
         if value is None:
-            has_null = True
+            has_null, undated_rows = True, undated_rows + rows
             continue
         day = parse_extract_date(value, day_first)
         if day is None:
             undated.append(value)
+            undated_rows += rows
         else:
             dated.setdefault(day, []).append(value)
-    return ExtractDates(column, {d: tuple(v) for d, v in sorted(dated.items())}, tuple(undated), has_null)
+    dated_values = {d: tuple(v) for d, v in sorted(dated.items())}
+    return ExtractDates(column, dated_values, tuple(undated), has_null, undated_rows)
 
 
 def _scrub(message: str, url: str) -> str:
