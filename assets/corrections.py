@@ -17,7 +17,7 @@ import polars as pl
 
 from assets.metadata import published_metadata, static_table_metadata
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
-from pipelines.entities.reresolve import CORRECTIONS_SCHEMA, corrections, reference_fingerprint
+from pipelines.entities.reresolve import CORRECTIONS_SCHEMA, corrections
 from pipelines.reference import load_reference
 from pipelines.schema import ADDRESS_CORRECTIONS, REGISTRY_KINDS
 
@@ -44,7 +44,7 @@ def address_corrections(context: dg.AssetExecutionContext, warehouse: WarehouseR
         states[state] = states.get(state, 0) + 1
     context.log.info(
         f"address corrections: {result.reresolved} of {result.records} staged records re-resolved, "
-        f"{result.changed} read differently under reference {reference_fingerprint(reference)}"
+        f"{result.changed} read differently under reference {reference.fingerprint}"
     )
     if states.get("unknown"):
         context.log.warning(
@@ -56,7 +56,7 @@ def address_corrections(context: dg.AssetExecutionContext, warehouse: WarehouseR
     return dg.MaterializeResult(
         metadata={
             **published_metadata(ADDRESS_CORRECTIONS, published),
-            "reference": reference_fingerprint(reference),
+            "reference": reference.fingerprint,
             "records": result.records,
             "records_reresolved": result.reresolved,
             "records_changed": result.changed,

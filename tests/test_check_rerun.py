@@ -18,7 +18,7 @@ from assets.exports import EXPORT_ASSETS
 from assets.ingest import CATALOGUE_ENV
 from assets.publish import MARTS_ASSETS
 from assets.resources import WarehouseResource
-from pipelines.entities.reresolve import reference_fingerprint, staging_reference
+from pipelines.entities.reresolve import staging_reference
 from pipelines.reference import default_reference
 from pipelines.schema import staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse
@@ -114,7 +114,7 @@ def test_ingest_check_reruns_on_the_partitions_on_disk(tmp_path, monkeypatch):
     loaded = _run([HOUSEHOLDS], tmp_path, partition_key=PARTITION)
     assert loaded.success
     # the ingest notes the reference the partition was resolved with (pipelines/entities/reresolve.py)
-    assert staging_reference(Warehouse(tmp_path), "households", PARTITION) == reference_fingerprint(default_reference())
+    assert staging_reference(Warehouse(tmp_path), "households", PARTITION) == default_reference().fingerprint
     checks = ["staged_households:rows_accounted", "raw_households:extracts_readable"]
     again = _run([HOUSEHOLDS], tmp_path, checks)  # no partition: every partition on disk
     assert again.success and _outcomes(again) == dict.fromkeys(checks, True)

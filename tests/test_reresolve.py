@@ -20,7 +20,6 @@ from pipelines.entities.reresolve import (
     RESOLVER_COLUMNS,
     corrections,
     record_staging_reference,
-    reference_fingerprint,
     staging_reference,
 )
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
@@ -102,7 +101,7 @@ def test_a_gazetteer_entry_re_resolves_only_the_records_of_its_unit_and_name(sta
     assert street_rows.height <= result.reresolved < split.height
     assert result.changed == street_rows.height
     assert set(result.overlay["ward_status"]) == {"split_resolved"} and set(result.overlay["new_uid"]) == {part}
-    assert set(result.overlay["staged_reference"]) == {reference_fingerprint(ref)}
+    assert set(result.overlay["staged_reference"]) == {ref.fingerprint}
 
 
 def test_an_alias_and_a_crosswalk_correction_equal_re_staging(staged):
@@ -149,7 +148,7 @@ def test_a_partition_without_a_recorded_reference_is_re_resolved_whole(tmp_path,
     assert found.reresolved == found.records == result.staged.height and found.changed == 0
     assert found.partitions == {f"tax/{key}": "unknown"}
     # nothing read differently: the partition is noted as resolved with this reference, the next run skips it
-    assert staging_reference(wh, "tax", key) == reference_fingerprint(default_reference())
+    assert staging_reference(wh, "tax", key) == default_reference().fingerprint
     again = corrections(wh, default_reference())
     assert again.reresolved == 0 and again.partitions == {f"tax/{key}": "current"}
 

@@ -1,7 +1,7 @@
 """A corrected crosswalk, alias or gazetteer entry re-resolves only the staged records it affects.
 
 Staging resolves every record's address with the reference of the day (pipelines/ingest/stage.py). Each
-staged partition records that reference's fingerprint (``reference_fingerprint``, a file next to its Parquet
+staged partition records that reference's fingerprint (``Reference.fingerprint``, a file next to its Parquet
 data) and the reference itself is kept once per fingerprint under ``<warehouse>/reference_history/<fp>/``.
 
 When the reference in mappings/ changes, ``corrections`` compares, per staged partition, the reference it was
@@ -41,6 +41,7 @@ from pipelines.resolve import (
     PROVINCE_MARKERS,
     WARD_MARKERS,
     WARD_MARKERS_2025,
+    Markers,
     _alias_forms,
     _keys,
     clean_expr,
@@ -67,18 +68,13 @@ _READ = ("record_key", "address", "registered_on", *RESOLVER_COLUMNS)
 # --------------------------------------------------------------------------- fingerprints and snapshots
 
 
-def reference_fingerprint(reference: Reference) -> str:
-    """The resolver tables' fingerprint (computed once per loaded reference, see ``Reference.fingerprint``)."""
-    return reference.fingerprint
-
-
 def snapshot_dir(warehouse: Warehouse, fingerprint: str) -> Path:
     return warehouse.root / HISTORY_DIR / fingerprint
 
 
 def save_snapshot(warehouse: Warehouse, reference: Reference) -> str:
     """Keep the resolver's tables of ``reference`` under reference_history/<fingerprint>/ (once); its fingerprint."""
-    fp = reference_fingerprint(reference)
+    fp = reference.fingerprint
     folder = snapshot_dir(warehouse, fp)
     for name in RESOLVER_TABLES:
         path = folder / f"{name}.parquet"
@@ -149,7 +145,10 @@ def _changed(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _name_forms(names: Iterable[str | None], markers: tuple[str, ...] = ()) -> set[str]:
+_NO_MARKERS = Markers()
+
+
+def _name_forms(names: Iterable[str | None], markers: Markers = _NO_MARKERS) -> set[str]:
     out = set()
     for name in names:
         if not name:
@@ -176,7 +175,7 @@ def diff_references(old: dict[str, pl.DataFrame], new: dict[str, pl.DataFrame]) 
     their_aliases = pl.concat([ref["aliases"] for ref in (old, new)]).filter(pl.col("target_uid").is_in(wanted))
     # an alias or a gazetteer entry applies only where its name is in the text (exactly, or typo-tolerant
     # for aliases: the not-exact rule below), so a changed one adds its name, not its target's records
-    all_markers = (*PROVINCE_MARKERS, *DISTRICT_MARKERS, *WARD_MARKERS, *WARD_MARKERS_2025)
+    all_markers = Markers(*dict.fromkeys((*PROVINCE_MARKERS, *DISTRICT_MARKERS, *WARD_MARKERS, *WARD_MARKERS_2025)))
     alias_keys = pl.concat([changed["aliases"]["alias_key"], their_aliases["alias_key"]]).to_list()
     names = _name_forms(alias_keys, all_markers)
     names |= _name_forms(changed["gazetteer"]["name"].to_list())
@@ -269,7 +268,7 @@ def partition_corrections(
         partition=pl.lit(partition),
         **{c: pl.col(f"_new_{c}") for c in RESOLVER_COLUMNS},
         staged_reference=pl.lit(staged_fp, dtype=pl.String),
-        reference=pl.lit(reference_fingerprint(reference)),
+        reference=pl.lit(reference.fingerprint),
     )
     return ADDRESS_CORRECTIONS.cast(out), rows.height
 
@@ -289,7 +288,7 @@ def corrections(
     re-resolved to what was staged; the others cannot change) is noted as resolved with ``reference``, so the
     next run skips it: a partition staged before fingerprints were kept is re-resolved whole once only.
     """
-    current = reference_fingerprint(reference)
+    current = reference.fingerprint
     now_tables = {name: getattr(reference, name) for name in RESOLVER_TABLES}
     diffs: dict[str | None, ReferenceDiff | None] = {None: None}
     parts, total, redone, report = [], 0, 0, {}
