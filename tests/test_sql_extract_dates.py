@@ -281,11 +281,12 @@ def test_one_partition_reads_only_its_dates_rows_filtered_by_the_database(pg_cat
     for other in ("2025-08-31", "2025-10-31"):  # the other extracts were not touched
         assert not PartitionedLayer(wh, "raw").path(f"raw_{REGISTRY}", f"{SOURCE}@{other}").exists()
 
-    # the database filtered: the row query binds the date as a parameter, never as SQL text
-    reads = [(s, p) for s, p in statements if "households" in s and " IN " in s.upper()]
+    # the database filtered: the row query binds the day and the next as parameters, never as SQL text
+    reads = [(s, p) for s, p in statements if "households" in s and "ngay_trich_xuat >=" in s]
     assert reads, [s for s, _ in statements]
     assert all("2025-09-30" not in s for s, _ in reads)
-    assert any(date(2025, 9, 30) in (p.values() if isinstance(p, dict) else p) for _, p in reads)
+    bound = [set(p.values() if isinstance(p, dict) else p) for _, p in reads]
+    assert all({date(2025, 9, 30), date(2025, 10, 1)} <= b for b in bound), bound
 
 
 def _load(spec, day: date):  # noqa: ANN001, ANN202
@@ -504,3 +505,43 @@ def test_undated_rows_move_to_the_new_latest_extract_and_are_reported_when_no_da
         message = nowhere.skip_reason.skip_message
         assert f"{undated} rows with an empty or unreadable date" in message and "NOT LOADED" in message, message
         assert "chưa rõ" not in message
+
+
+def test_a_timestamp_column_with_more_distinct_times_than_bound_parameters_reads_by_day(pg_catalogue, postgres_server):
+    """70,000 distinct timestamps on one day (PostgreSQL binds at most 65,535 parameters): one extract per day,
+    read with two bound dates (``>= day AND < day + 1``), every row of that day and none of the next."""
+    from pipelines.ingest.readers import read_extract
+
+    schema, path = pg_catalogue("timestamp", [None])
+    with _connect(postgres_server) as conn:
+        conn.execute(
+            f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
+            "SELECT g, g::text, 'A', 'B', TIMESTAMP '2025-08-31 00:00:00' + g * INTERVAL '1 second' "
+            "FROM generate_series(10, 70009) g"
+        )
+        conn.execute(
+            f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
+            "VALUES (80001, '1', 'A', 'B', TIMESTAMP '2025-09-01 00:00:00')"
+        )
+    spec = load_catalogue([path])[SOURCE]
+    assert [e.extract_date for e in spec.extracts()] == [date(2025, 8, 31), date(2025, 9, 1)]
+    expected = len(_keys_where(postgres_server, schema, "ngay_trich_xuat::date = DATE '2025-08-31'"))
+    assert expected > 65_535
+    read = read_extract(Extract(spec, date(2025, 8, 31), None), batch_rows=100_000)
+    assert sum(b.height for b in read.batches) == expected and not read.problems
+
+
+def test_too_many_filter_values_are_refused_before_any_query(tmp_path):
+    import sqlite3
+
+    from pipelines.ingest.sql import MAX_FILTER_VALUES, SqlSourceError, read_sql_table
+
+    db = tmp_path / "t.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (k integer primary key, d text)")
+        conn.execute("INSERT INTO t VALUES (1, '20250831')")
+    url = f"sqlite:///{db.as_posix()}"
+    ok = list(read_sql_table(url, "t", filter_column="d", filter_values=["20250831"] * MAX_FILTER_VALUES))
+    assert sum(b.height for b in ok) == 1
+    with pytest.raises(SqlSourceError, match=f"{MAX_FILTER_VALUES + 1} values to filter by"):
+        read_sql_table(url, "t", filter_column="d", filter_values=["x"] * (MAX_FILTER_VALUES + 1))

@@ -493,7 +493,11 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
             f"(source {spec.id}, catalogue {spec.catalogue_file.name})"
         )
     problems: list[RowProblem] = []
-    batches = _keyed_sql(extract, url, batch_rows, filter_column=column, filter_values=values)
+    if groups.temporal:  # DATE/TIMESTAMP: a day range, two bound dates
+        only: dict = {"filter_column": column, "filter_day": extract.extract_date}
+    else:  # text/integer: the few spellings of this date, each bound
+        only = {"filter_column": column, "filter_values": values}
+    batches = _keyed_sql(extract, url, batch_rows, **only)
     if groups.has_undated and extract.extract_date == groups.latest:
         reason = (
             f"extract date column {column!r} is empty or not a date (YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY): "

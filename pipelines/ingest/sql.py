@@ -39,8 +39,8 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
@@ -339,6 +339,7 @@ class _Plan:
     all_columns: list[str]
     key: list[str]  # ORDER BY columns; empty for SQLite rowid order
     key_is_value: bool  # _source_key is the key column's value (else a row number)
+    types: dict[str, object] = field(default_factory=dict)  # column -> SQLAlchemy type (reflected)
 
 
 def _plan(
@@ -356,7 +357,8 @@ def _plan(
         raise MissingTableError(f"schema {schema!r} (for table {qualified!r}) not found in {where}")
     if not insp.has_table(table, schema=schema):
         raise MissingTableError(f"table {qualified!r} not found in {where}")
-    all_columns = [c["name"] for c in insp.get_columns(table, schema=schema)]
+    reflected = insp.get_columns(table, schema=schema)
+    all_columns = [c["name"] for c in reflected]
     if SOURCE_KEY in all_columns:
         raise SqlSourceError(f"table {qualified!r} in {where} already has a column named {SOURCE_KEY!r}")
     if columns is None:
@@ -387,7 +389,7 @@ def _plan(
         else:
             key, key_is_value = list(all_columns), False  # content order: same rows, same numbers
     t = sa.table(table, *(sa.column(c) for c in all_columns), schema=schema)
-    return _Plan(t, chosen, all_columns, key, key_is_value)
+    return _Plan(t, chosen, all_columns, key, key_is_value, {c["name"]: c["type"] for c in reflected})
 
 
 _FORBIDDEN_IN_WHERE = (";", "--", "/*", "'", "$")
@@ -415,17 +417,26 @@ def _where_clause(where: str | None, params: Mapping[str, object] | None) -> sa.
         raise SqlSourceError(f"where clause: {exc}") from None
 
 
+MAX_FILTER_VALUES = 10_000
+"""Most values ``filter_values`` may bind (PostgreSQL takes at most 65,535 parameters per statement)."""
+
+
 @dataclass(frozen=True)
 class _Filter:
-    """``column IN (values)`` [``OR column IS NULL``]: every value a bound parameter."""
+    """``column IN (values)`` or, with ``day``, ``column >= day AND column < day + 1`` [``OR column IS NULL``]:
+    every value a bound parameter."""
 
     column: str
     values: tuple[object, ...]
     null: bool
+    day: date | None = None
 
     def condition(self, columns) -> sa.ColumnElement[bool]:  # noqa: ANN001 - a table's or subquery's .c
         col = columns[self.column]
-        cond = col.in_(self.values)
+        if self.day is not None:
+            cond = sa.and_(col >= self.day, col < self.day + timedelta(days=1))
+        else:
+            cond = col.in_(self.values)
         return sa.or_(cond, col.is_(None)) if self.null else cond
 
 
@@ -470,6 +481,7 @@ def read_sql_table(
     filter_column: str | None = None,
     filter_values: Sequence[object] = (),
     filter_null: bool = False,
+    filter_day: date | None = None,
     batch_rows: int = 50_000,
 ) -> Iterator[pl.DataFrame]:
     """Stream ``schema.table`` from ``url`` as DataFrames of at most ``batch_rows`` rows.
@@ -490,7 +502,10 @@ def read_sql_table(
     ``filter_column`` keeps the rows whose value in that column is one of ``filter_values``
     (each a bound parameter, compared by the database in the column's own type; a Python
     ``date`` for a DATE column), and also those where it is NULL when ``filter_null``. Row
-    numbers (tables without a key) are still counted over the whole table.
+    numbers (tables without a key) are still counted over the whole table. At most
+    :data:`MAX_FILTER_VALUES` values (else :class:`SqlSourceError`). ``filter_day`` instead keeps
+    the rows with ``filter_column >= filter_day AND filter_column < filter_day + 1 day`` (two bound
+    dates: a DATE or TIMESTAMP column, however many distinct times that day has).
 
     The table, schema and columns are checked against the database before anything
     runs (:class:`MissingTableError`, :class:`MissingColumnError`, naming them and the
@@ -505,7 +520,12 @@ def read_sql_table(
     engine, u = _engine(url)
     try:
         clause = _where_clause(where, params)
-        only = None if filter_column is None else _Filter(filter_column, tuple(filter_values), filter_null)
+        if len(filter_values) > MAX_FILTER_VALUES:
+            raise SqlSourceError(
+                f"column {filter_column!r} of table {table!r}: {len(filter_values)} values to filter by "
+                f"(at most {MAX_FILTER_VALUES}; use a DATE or TIMESTAMP column)"
+            )
+        only = None if filter_column is None else _Filter(filter_column, tuple(filter_values), filter_null, filter_day)
         with _read_only(engine, u) as conn:
             plan = _plan(conn, u, table, schema, columns, key_column)
             if only is not None and only.column not in plan.all_columns:
@@ -586,6 +606,7 @@ class ExtractDates:
     undated: tuple[object, ...]  # non-null values that are no date
     has_null: bool  # some rows have no value
     undated_rows: int = 0  # rows whose value is NULL or no date
+    temporal: bool = False  # a DATE/TIMESTAMP column: grouped by CAST(column AS DATE), read by day ranges
 
     @property
     def dates(self) -> list[date]:
@@ -616,6 +637,9 @@ def extract_date_groups(
             plan = _plan(conn, u, table, schema, [column], None)
             try:
                 col = plan.table.c[column]
+                temporal = not _is_sqlite(u) and isinstance(plan.types.get(column), (sa.Date, sa.DateTime))
+                if temporal:  # one value per day, however many distinct times
+                    col = sa.cast(col, sa.Date)  # unlabelled: GROUP BY the expression, not the raw column
                 counted = conn.execute(sa.select(col, sa.func.count()).group_by(col)).all()
             except sa.exc.DBAPIError as exc:
                 raise SqlSourceError(
@@ -638,7 +662,7 @@ def extract_date_groups(
         else:
             dated.setdefault(day, []).append(value)
     dated_values = {d: tuple(v) for d, v in sorted(dated.items())}
-    return ExtractDates(column, dated_values, tuple(undated), has_null, undated_rows)
+    return ExtractDates(column, dated_values, tuple(undated), has_null, undated_rows, temporal)
 
 
 def _scrub(message: str, url: str) -> str:
