@@ -988,6 +988,8 @@ def test_implied_by_must_name_another_scored_comparison(implied_by, message):
 
 
 def test_a_typo_next_to_a_common_name_is_weaker_evidence_than_next_to_a_rare_one():
+    from dataclasses import replace
+
     import numpy as np
 
     from pipelines.match.model import TF_MAX_BOOST_BITS, Model, score, term_frequencies
@@ -1000,6 +1002,7 @@ def test_a_typo_next_to_a_common_name_is_weaker_evidence_than_next_to_a_rare_one
                 {
                     "column": "name",
                     "tf_adjust": True,
+                    "tf_similar": True,
                     "levels": [{"kind": "exact"}, {"kind": "levenshtein", "label": "typo", "distance": 1}],
                 }
             ],
@@ -1019,8 +1022,11 @@ def test_a_typo_next_to_a_common_name_is_weaker_evidence_than_next_to_a_rare_one
     assert common == pytest.approx(base + np.log2(0.1 / 0.30), rel=1e-4)
     assert rare == pytest.approx(base + min(np.log2(0.1 / 0.01), TF_MAX_BOOST_BITS), rel=1e-4)  # boost capped
     assert common < base < rare
-    # without the right-hand records only exact levels are adjusted (the typo keeps its average weight)
+    # without the right-hand records, or without tf_similar, only exact levels are adjusted (the typo keeps its
+    # average weight)
     assert score(l, gamma, model, spec, tf)["w_name"].to_list() == pytest.approx([base, base], rel=1e-4)
+    exact_only = replace(spec, comparisons=(replace(spec.comparisons[0], tf_similar=False),))
+    assert score(l, gamma, model, exact_only, tf, r)["w_name"].to_list() == pytest.approx([base, base], rel=1e-4)
 
 
 def test_people_spec_finds_typos_in_both_family_and_given_name_on_the_same_birth_date():

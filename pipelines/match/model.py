@@ -298,8 +298,8 @@ def _tf_adjustments(
     """(level, bits added per pair where it holds) of a term-frequency adjusted comparison.
 
     An exact level: u is the value's share (its chance agreement), in place of the level's average u.
-    A string-similarity level on a column an exact level adjusts ("Nguuyễn Minh Toàn" / "Nguyễn Minh
-    Toàn", a typo): its chance agreement grows with how common the names near it are, so its weight
+    With ``tf_similar``, a string-similarity level on a column an exact level adjusts ("Nguuyễn Minh
+    Toàn" / "Nguyễn Minh Toàn", a typo): its chance agreement grows with how common the names near it are, so its weight
     moves by log2(average share / the commoner value's share), the average share being u of agreeing on
     that column (the u of the exact levels up to the column's own). Boosts are capped at
     TF_MAX_BOOST_BITS; a common name lowers the weight without a floor."""
@@ -312,7 +312,7 @@ def _tf_adjustments(
             exact_at.setdefault(column, k)
             tf = tf_tables[(comp.name, column)].gather(l)  # per record, computed once in fit
             out.append((k, (np.log2(u[k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)))
-        elif level.kind in TF_FUZZY_KINDS and r is not None and column in exact_at:
+        elif comp.tf_similar and level.kind in TF_FUZZY_KINDS and r is not None and column in exact_at:
             table = tf_tables[(comp.name, column)]
             a, b = table.gather(l), table.gather(r)
             commoner = a.zip_with((a >= b).fill_null(False), b)

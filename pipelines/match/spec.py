@@ -246,11 +246,12 @@ COMPARE_KEYS = {
     "column": Key("columns", None, "same as `columns`"),
     "preset": Key("choice", "exact", "level ladder for a field type", choices=PRESETS),
     "levels": Key("tables", None, "levels tried in order (instead of a preset)"),
-    "tf_adjust": Key(
+    "tf_adjust": Key("bool", None, "term-frequency adjustment of exact levels (default: true for preset name)"),
+    "tf_similar": Key(
         "bool",
-        None,
-        "term-frequency adjustment of exact levels, and of string-similarity levels on a column an exact level "
-        "adjusts (by the commoner of the two values) (default: true for preset name)",
+        False,
+        "with tf_adjust: string-similarity levels on a column an exact level adjusts are adjusted too, by the "
+        "commoner of the two values (a typo next to a common name is weak evidence)",
     ),
     "score": Key("bool", True, "false: for cannot-link rules and review only, adds no weight"),
     "m_prior": Key(
@@ -389,6 +390,7 @@ class Comparison:
     mixed: bool = COMPARE_KEYS["mixed"].default  # ID kinds by length, compared across the columns
     m_prior: tuple[float, ...] | None = None  # m per level and "different": EM's prior and fallback
     implied_by: str | None = None  # a comparison whose agreement implies this one's: agreeing then adds no weight
+    tf_similar: bool = False  # string-similarity levels term-frequency adjusted too (by the commoner value)
 
 
 @dataclass(frozen=True)
@@ -631,6 +633,7 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
         mixed=values["mixed"],
         m_prior=values["m_prior"],
         implied_by=values["implied_by"],
+        tf_similar=values["tf_similar"],
     )
 
 
