@@ -545,3 +545,61 @@ def test_too_many_filter_values_are_refused_before_any_query(tmp_path):
     assert sum(b.height for b in ok) == 1
     with pytest.raises(SqlSourceError, match=f"{MAX_FILTER_VALUES + 1} values to filter by"):
         read_sql_table(url, "t", filter_column="d", filter_values=["x"] * (MAX_FILTER_VALUES + 1))
+
+
+def test_a_connection_dropped_while_inspecting_the_table_skips_the_source_naming_the_error_type(
+    pg_catalogue, postgres_server
+):
+    """The server ends the session during the table's inspection (``_plan``): a SqlSourceError naming the
+    source and the error's type, never the driver's text; the sensor skips instead of crashing."""
+    pg_catalogue("date", [date(2025, 8, 31)])
+    dropped = []
+
+    def drop(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        if "pg_namespace" in statement and not dropped:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            with _connect(postgres_server) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+            dropped.append(pid)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", drop)
+    try:
+        with dg.instance_for_test() as instance:
+            result = _tick(instance)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", drop)
+    assert dropped and not result.run_requests
+    message = result.skip_reason.skip_message
+    assert SOURCE in message and "inspecting table" in message and "AdminShutdown" in message, message
+    assert "terminat" not in message.lower()
+
+
+def test_a_host_that_never_answers_fails_after_the_connect_timeout(pg_catalogue, monkeypatch):
+    """A port that accepts TCP but never speaks (a black-holed server): the connection attempt gives up after
+    ``CONNECT_TIMEOUT`` seconds (1 here) instead of hanging the sensor tick."""
+    import threading
+
+    from pipelines.ingest import sql
+    from pipelines.ingest.sql import SqlSourceError, source_groups
+
+    _, path = pg_catalogue("date", [date(2025, 8, 31)])
+    monkeypatch.setattr(sql, "CONNECT_TIMEOUT", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel accepts the connection; nobody answers
+        monkeypatch.setenv("WB_PG_PORT", str(silent.getsockname()[1]))
+        spec = load_catalogue([path])[SOURCE]
+        outcome: list[BaseException] = []
+
+        def attempt() -> None:
+            try:
+                source_groups(spec)
+            except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+                outcome.append(exc)
+
+        worker = threading.Thread(target=attempt, daemon=True)
+        worker.start()
+        worker.join(timeout=8)
+        assert not worker.is_alive(), "the connection attempt still hangs"
+    assert len(outcome) == 1 and isinstance(outcome[0], SqlSourceError), outcome
+    assert SOURCE in str(outcome[0])

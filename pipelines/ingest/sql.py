@@ -286,7 +286,9 @@ def _engine(url: str | URL) -> tuple[Engine, URL]:
 
         return sa.create_engine("sqlite://", creator=creator, poolclass=NullPool), u
     if backend == "postgresql":
-        return sa.create_engine(u, poolclass=NullPool), u
+        # a host that does not answer fails after CONNECT_TIMEOUT s instead of hanging (a sensor tick, a run)
+        args = {} if "connect_timeout" in u.query else {"connect_timeout": CONNECT_TIMEOUT}
+        return sa.create_engine(u, poolclass=NullPool, connect_args=args), u
     raise SqlSourceError(
         f"{mask_url(u)}: read-only access is implemented for PostgreSQL and SQLite only, not {backend}"
     )
@@ -416,6 +418,9 @@ def _where_clause(where: str | None, params: Mapping[str, object] | None) -> sa.
     except sa.exc.ArgumentError as exc:
         raise SqlSourceError(f"where clause: {exc}") from None
 
+
+CONNECT_TIMEOUT = 10
+"""Seconds a PostgreSQL connection attempt may take (unless the URL sets ``connect_timeout``)."""
 
 MAX_FILTER_VALUES = 10_000
 """Most values ``filter_values`` may bind (PostgreSQL takes at most 65,535 parameters per statement)."""
@@ -646,6 +651,8 @@ def extract_date_groups(
                     f"reading the distinct values of column {column!r} of table {qualified!r} in {mask_url(u)} "
                     f"failed: {type(exc.orig).__name__}"
                 ) from None
+    except sa.exc.SQLAlchemyError as exc:  # inspecting the table: permission, dropped connection, timeout
+        raise SqlSourceError(f"inspecting table {qualified!r} in {mask_url(u)} failed: {_error_type(exc)}") from exc
     finally:
         engine.dispose()
     dated: dict[date, list[object]] = {}
@@ -663,6 +670,11 @@ def extract_date_groups(
             dated.setdefault(day, []).append(value)
     dated_values = {d: tuple(v) for d, v in sorted(dated.items())}
     return ExtractDates(column, dated_values, tuple(undated), has_null, undated_rows, temporal)
+
+
+def _error_type(exc: BaseException) -> str:
+    """The name of a database error's type (the driver's, when SQLAlchemy wraps one): never its text."""
+    return type(getattr(exc, "orig", None) or exc).__name__
 
 
 def _scrub(message: str, url: str) -> str:
@@ -688,6 +700,10 @@ def source_groups(spec) -> ExtractDates:  # noqa: ANN001 - catalogue SourceSpec 
     except SqlSourceError as exc:
         message = _scrub(f"{where}: extract dates from column {spec.extract_date_column!r}: {exc}", url)
         raise SqlSourceError(message) from exc  # the chain keeps the driver's error (transient or not)
+    except sa.exc.SQLAlchemyError as exc:  # anything else the database said: its type only (no driver text)
+        raise SqlSourceError(
+            f"{where}: extract dates from column {spec.extract_date_column!r}: {_error_type(exc)}"
+        ) from exc
 
 
 def source_extract_dates(spec) -> list[date]:  # noqa: ANN001 - catalogue SourceSpec with extract_date_column
