@@ -35,8 +35,14 @@ from pathlib import Path
 import dagster as dg
 
 from assets.ingest import INGEST_JOBS, catalogue_paths, gone_keys, partitions_name
-from pipelines.ingest.catalogue import PARTITION_SEPARATOR, Extract, _parse_date, load_catalogue, source_of
-from pipelines.ingest.sql import ExtractDates, SqlSourceError, source_groups
+from pipelines.ingest.catalogue import (
+    PARTITION_SEPARATOR,
+    _parse_date,
+    extracts_by_partition,
+    load_catalogue,
+    source_of,
+)
+from pipelines.ingest.sql import ExtractDates
 from pipelines.schema import REGISTRY_KINDS
 from pipelines.warehouse import REPO_ROOT
 
@@ -84,40 +90,21 @@ def _changed_files(folder: Path, seen: dict[str, str]) -> tuple[dict[str, str], 
     return now, [name for name, sig in now.items() if seen.get(name) != sig]
 
 
-def _catalogue_extracts(sources) -> tuple[dict, dict[str, ExtractDates], dict[str, str], list[str]]:  # noqa: ANN001
-    """(partition key -> Extract, SQL date groups per date-column source, unreachable source -> why, notes).
-
-    Each source with ``extract_date_column`` is asked for its dates on its own: one database that cannot be
-    reached (or a variable of its URL that is not set) leaves the others alone.
-    """
-    extracts, dates, unreachable, notes = {}, {}, {}, []
-    for spec in sources.values():
-        if not spec.extract_date_column:
-            for extract in spec.extracts():
-                extracts[extract.partition_key] = extract
+def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # noqa: ANN001 - {id: SourceSpec}
+    """Where each date-column source's rows with no readable date went (or that they went nowhere)."""
+    notes = []
+    for source_id, found in sorted(groups.items()):
+        if not found.has_undated:
             continue
-        try:
-            groups = source_groups(spec)
-        except SqlSourceError as exc:  # messages mask the URL's password (sql.py)
-            unreachable[spec.id] = str(exc)
-            continue
-        dates[spec.id] = groups
-        for day in groups.dates:
-            extract = Extract(spec, day, None)
-            extracts[extract.partition_key] = extract
-        if groups.has_undated:
-            rows = f"source {spec.id}: {groups.undated_rows} rows with an empty or unreadable date in column "
-            if groups.latest:
-                where = f"{spec.id}{PARTITION_SEPARATOR}{groups.latest}"
-                notes.append(
-                    f"{rows}{spec.extract_date_column!r} belong to no extract; quarantined with the latest {where}"
-                )
-            else:
-                notes.append(
-                    f"{rows}{spec.extract_date_column!r} and no dated row: NOT LOADED anywhere (no extract to "
-                    "quarantine them with until the table holds a date)"
-                )
-    return dict(sorted(extracts.items())), dates, unreachable, notes
+        column = sources[source_id].extract_date_column
+        rows = f"source {source_id}: {found.undated_rows} rows with an empty or unreadable date in column {column!r}"
+        if found.latest:
+            notes.append(
+                f"{rows} belong to no extract; quarantined with the latest {source_id}{PARTITION_SEPARATOR}{found.latest}"
+            )
+        else:
+            notes.append(f"{rows} and no dated row: NOT LOADED anywhere (no extract to quarantine them with)")
+    return notes
 
 
 @dg.sensor(
@@ -133,7 +120,10 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     seen_files, seen_dates = _read_cursor(context.cursor)
     signatures, changed = _changed_files(folder, seen_files)
     sources = load_catalogue(catalogue_paths())
-    extracts, groups, unreachable, notes = _catalogue_extracts(sources)
+    failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
+    extracts = extracts_by_partition(sources, unlisted=failed, groups=groups)
+    unreachable = {source_id: str(exc) for source_id, exc in failed.items()}  # messages mask the password
+    notes = _undated_notes(sources, groups)
     kept_history = {s.id for s in sources.values() if s.extract_date_column}
     instance = context.instance
     affected: dict[str, dict[str, str]] = {}  # registry -> partition key -> run key suffix

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -102,13 +102,18 @@ class SourceSpec:
                 f"{base} (set allow_outside_base = true in the entry to read it)"
             )
 
-    def extracts(self) -> list[Extract]:
+    def extract_groups(self):  # noqa: ANN201 - sql.ExtractDates
+        """``extract_date_column``: the table's distinct dates, grouped (one query; sql.source_groups)."""
+        from pipelines.ingest.sql import source_groups
+
+        return source_groups(self)
+
+    def extracts(self, groups=None) -> list[Extract]:  # noqa: ANN001 - sql.ExtractDates already listed, or None
         """The extracts this source has: one per matching file (or one for a database table)."""
         if self.format == "sql":
             if self.extract_date_column:  # the database says which extracts there are
-                from pipelines.ingest.sql import source_extract_dates
-
-                return [Extract(self, day, None) for day in source_extract_dates(self)]
+                groups = groups if groups is not None else self.extract_groups()
+                return [Extract(self, day, None, groups) for day in groups.dates]
             if self.extract_date is None:
                 raise CatalogueError(f"{self.catalogue_file}: source {self.id}: a sql source needs extract_date")
             return [Extract(self, self.extract_date, None)]
@@ -136,6 +141,9 @@ class Extract:
     source: SourceSpec
     extract_date: date
     file: Path | None
+    # extract_date_column: the table's date groups (sql.ExtractDates) as listed with this extract, so reading it
+    # does not list them again (None: the reader lists them)
+    groups: object = field(default=None, compare=False, repr=False)
 
     @property
     def partition_key(self) -> str:
@@ -252,13 +260,17 @@ def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]
 
 
 def extracts_by_partition(
-    sources: dict[str, SourceSpec], registry: str | None = None, unlisted: dict[str, Exception] | None = None
+    sources: dict[str, SourceSpec],
+    registry: str | None = None,
+    unlisted: dict[str, Exception] | None = None,
+    groups: dict | None = None,
 ) -> dict[str, Extract]:
     """Every extract of the catalogue (of ``registry``) by partition key.
 
     ``unlisted``: when given, a SQL source whose database cannot tell its extract dates (down, refusing,
     table gone) is recorded there (source id -> reason, password masked) and skipped, so one database
-    does not stop the others' runs; without it the error is raised.
+    does not stop the others' runs; without it the error is raised. ``groups``: when given, receives the
+    date groups (sql.ExtractDates) of each listed ``extract_date_column`` source.
     """
     from pipelines.ingest.sql import SqlSourceError
 
@@ -267,12 +279,15 @@ def extracts_by_partition(
         if registry is not None and spec.registry != registry:
             continue
         try:
-            extracts = spec.extracts()
+            found = spec.extract_groups() if spec.extract_date_column else None
+            extracts = spec.extracts(found)
         except SqlSourceError as exc:
             if unlisted is None:
                 raise
             unlisted[spec.id] = exc
             continue
+        if groups is not None and spec.extract_date_column:
+            groups[spec.id] = found
         for extract in extracts:
             out[extract.partition_key] = extract
     return dict(sorted(out.items()))

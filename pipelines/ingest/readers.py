@@ -485,7 +485,7 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
     from pipelines.ingest.sql import source_groups
 
     spec, column = extract.source, extract.source.extract_date_column
-    groups = source_groups(spec)
+    groups = extract.groups if extract.groups is not None else source_groups(spec)  # listed with the extract
     values = groups.dated.get(extract.extract_date)
     if not values:
         raise SourceReadError(
