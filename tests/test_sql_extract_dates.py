@@ -176,7 +176,7 @@ def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, po
     schema, _ = pg_catalogue("date", [date(2025, 8, 31)] * 5 + [date(2025, 9, 30)] * 3)
     name = partitions_name(REGISTRY)
     aug, sep, oct_ = (f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@2025-10-31")
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         first = _tick(instance)
         # both dates registered in this tick and run as one ranged run over exactly them
         assert instance.get_dynamic_partitions(name) == [aug, sep]
@@ -221,7 +221,7 @@ def test_unreachable_database_skips_naming_the_source_without_the_password(
         port = s.getsockname()[1]
     monkeypatch.setenv("WB_PG_PORT", str(port))
     monkeypatch.setenv("WB_PG_PASSWORD", secret)
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions(name, [f"{SOURCE}@2025-08-31"])
         down = _tick(instance)
         assert not down.run_requests and not down.dynamic_partitions_requests  # its partitions are kept
@@ -407,7 +407,7 @@ def test_a_database_that_is_down_fails_only_its_own_partitions(pg_catalogue, pos
     why = unlisted_sources(REGISTRY)
     assert list(why) == [SOURCE] and secret not in why[SOURCE]
 
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions(partitions_name(REGISTRY), [*csv_keys, sql_key])
         new, gone = sync_requests(REGISTRY, instance)
         assert new == [] and gone == []  # its partition is not "gone from the catalogue"
@@ -454,7 +454,7 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
     schema, _ = pg_catalogue("date", [date(2025, 8, 31)] * 3)
     name = partitions_name(REGISTRY)
     aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         first = _tick(instance)
         with _connect(postgres_server) as conn:
             conn.execute(
@@ -486,7 +486,7 @@ def test_undated_rows_move_to_the_new_latest_extract_and_are_reported_when_no_da
     requested again (so it is re-read without them); a table with no dated row says they are loaded nowhere."""
     schema, _ = pg_catalogue("text", ["2025-08-31"] * 3 + [None, "chưa rõ"])
     aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         first = _tick(instance)
         assert _requested(first) == [("ingest_households", aug, None, None)]
         with _connect(postgres_server) as conn:
@@ -575,7 +575,7 @@ def test_a_connection_dropped_while_inspecting_the_table_skips_the_source_naming
 
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", drop)
     try:
-        with dg.instance_for_test() as instance:
+        with dg.DagsterInstance.ephemeral() as instance:
             result = _tick(instance)
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", drop)
