@@ -9,6 +9,7 @@ naming the source, never showing the password.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -316,6 +317,15 @@ def test_empty_and_unreadable_dates_are_counted_and_quarantined_with_the_latest_
     )
     problems = sep.frame.filter(pl.col("read_problem").is_not_null())
     assert set(problems["source_key"]) == undated
+    kept = [json.loads(json.loads(e)["_unparsed"]) for e in problems["extra_columns"]]  # each row kept whole
+    assert sorted(str(r["ngay_trich_xuat"]) for r in kept) == sorted(["None", "None", "chưa rõ", "2025-13-45"])
+    assert {r["ma"] for r in kept} == undated
+    from pipelines.ingest.readers import read_extract
+
+    read = read_extract(Extract(spec, date(2025, 9, 30), None))
+    dated = _keys_where(postgres_server, schema, "ngay_trich_xuat = '2025-09-30'")
+    assert sum(b.height for b in read.batches) == len(dated)  # the undated rows come as frames, no per-row objects
+    assert not read.problems and sum(f.height for f in read.problem_frames) == len(undated)
     quarantined = sep_staged.quarantine.filter(pl.col("source_key").is_in(list(undated)))
     assert quarantined.height == 4
     assert quarantined["reason"].str.contains("'ngay_trich_xuat' is empty or not a date").all()

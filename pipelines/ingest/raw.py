@@ -132,6 +132,8 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
             }
         )
         out = pl.concat([out, bad], how="diagonal_relaxed")
+    if result.problem_frames:  # rows a reader quarantined whole, column-wise (SQL rows with no extract date)
+        out = pl.concat([out, *result.problem_frames], how="diagonal_relaxed")
     # A key the source repeats still gets its own record: occurrence n > 1 is suffixed.
     occurrence = pl.col("source_key").cum_count().over("source_key")
     record_key = pl.format("{}@{}#{}", pl.lit(spec.id), pl.lit(extract.extract_date.isoformat()), "source_key")
@@ -147,7 +149,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         result.encoding,
         extra,
         missing_optional,
-        read_problems=len(result.problems),
+        read_problems=len(result.problems) + sum(f.height for f in result.problem_frames),
         blank_lines=result.blank_lines,
         synthetic_keys=int(counts["synthetic"] or 0),
         overflow_rows=int(counts["overflow"] or 0),

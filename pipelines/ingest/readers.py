@@ -61,6 +61,8 @@ class ReadResult:
     problems: list[RowProblem] = field(default_factory=list)
     encoding: str | None = None  # the file's character encoding (declared or detected)
     blank_lines: int = 0
+    # rows quarantined whole, column-wise: source_key, extra_columns ({"_unparsed": row JSON}), read_problem
+    problem_frames: list[pl.DataFrame] = field(default_factory=list)
 
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
@@ -492,7 +494,7 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
             f"{extract.location}: no row has {extract.extract_date.isoformat()} in column {column!r} any more "
             f"(source {spec.id}, catalogue {spec.catalogue_file.name})"
         )
-    problems: list[RowProblem] = []
+    problems: list[pl.DataFrame] = []
     if groups.temporal:  # DATE/TIMESTAMP: a day range, two bound dates
         only: dict = {"filter_column": column, "filter_day": extract.extract_date}
     else:  # text/integer: the few spellings of this date, each bound
@@ -507,7 +509,7 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
             extract, url, batch_rows, filter_column=column, filter_values=groups.undated, filter_null=groups.has_null
         )
         batches = _chain(batches, _as_problems(undated, reason, problems))
-    return ReadResult(batches, problems, None)
+    return ReadResult(batches, [], None, problem_frames=problems)
 
 
 def _chain(*parts: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
@@ -515,12 +517,19 @@ def _chain(*parts: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
         yield from part
 
 
-def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[RowProblem]) -> Iterator[pl.DataFrame]:
-    """Turn every row of ``batches`` into a RowProblem (kept whole as JSON for the quarantine); yields nothing."""
+def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """Every row of ``batches`` as a problem row (kept whole as JSON for the quarantine), column-wise, appended
+    to ``problems`` (ReadResult.problem_frames); yields nothing."""
     for batch in batches:
         data = [c for c in batch.columns if c not in INTERNAL]
-        rows = batch.select(pl.col(KEY), pl.struct(data).struct.json_encode().alias("row"))
-        problems.extend(RowProblem(key, reason, row) for key, row in rows.iter_rows())
+        row = pl.struct(data).struct.json_encode().alias("_unparsed")
+        problems.append(
+            batch.select(
+                source_key=pl.col(KEY),
+                extra_columns=pl.struct(row).struct.json_encode(),
+                read_problem=pl.lit(reason, dtype=pl.String),
+            )
+        )
     return
     yield  # a generator: runs when load_raw reads the batches, before it reads the problems
 
