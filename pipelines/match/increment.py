@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import polars as pl
@@ -176,99 +177,156 @@ def _blocking_delta(
     kept records stay, those of a removed record leave with it); one sorted-window paired before and after
     changes only around its inserted and removed records (``_window_delta``); any other (it crosses
     ``max_block``, or a windowed block of a list-keyed rule) is paired whole before and after, and the
-    difference taken."""
+    difference taken (``_whole_delta``)."""
     parts, report = [], []
     keep = mapping.is_not_null()
     for i, rule in enumerate(spec.blocking):
         bit = 1 << i
-        on = list(rule.on)
-        added = _keyed(added_work, rule)
-        gone = _keyed(old_work[removed_rows], rule) if removed_rows.len() else added.clear()
-        touched = pl.concat([added.select(on), gone.select(on)]).unique()
-        scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
-        old_blocks = _keyed(old_work, rule, touched)  # the existing records of the touched blocks
-        if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
-            gaps = pl.concat([old_blocks, added.select(old_blocks.columns)]).filter(pl.col(rule.missing).is_null())
-            touched = touched.join(gaps.select(on), on=on, how="semi")
-            old_blocks = old_blocks.join(touched, on=on, how="semi")
-        added_t = added.join(touched, on=on, how="semi")
-        gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
-        sizes = (
-            pl.concat(
-                [
-                    old_blocks.select(
-                        *on, kept=keep.gather(old_blocks[ROW]).cast(pl.Int64), gap=gap.cast(pl.Int64), old=pl.lit(1)
-                    ),
-                    added_t.select(*on, kept=pl.lit(1), gap=gap.cast(pl.Int64), old=pl.lit(0)),
-                ],
-                how="vertical_relaxed",
-            )
-            .group_by(on)
-            .agg(
-                n0=pl.col("old").sum(),
-                n1=pl.col("kept").sum(),
-                k0=(pl.col("gap") * pl.col("old")).sum(),
-                k1=(pl.col("gap") * pl.col("kept")).sum(),
-            )
-            .with_columns(_big(rule, "n0", "k0").alias("big0"), _big(rule, "n1", "k1").alias("big1"))
-        )
-        lists = len(scalar) < len(on)
-        both_big = pl.col("big0") & pl.col("big1")
-        windowed = sizes.filter(both_big & (not lists)).select(on)
-        whole = sizes.filter((pl.col("big0") != pl.col("big1")) | (both_big & lists)).select(on)
-        old_whole = old_blocks.join(whole, on=on, how="semi")
-        before, _ = _pairs_of(old_whole, rule, i)
-        before = _renumber(before, mapping, (L, R))
-        added_whole = added_t.join(whole, on=on, how="semi")
-        after, capped = _pairs_of(
-            pl.concat(
-                [_renumber(old_whole, mapping, (ROW,)), added_whole.select(old_whole.columns)], how="vertical_relaxed"
-            ),
-            rule,
-            i,
-        )
-        lost = before.join(after, on=[L, R], how="anti")
-        if lost.height and lists:
-            lost = _still_found(lost, old_work, whole, mapping, rule, i)
-        gained = [after.join(before, on=[L, R], how="anti")]
-        if windowed.height:
-            w_gained, w_lost = _window_delta(
-                old_blocks.join(windowed, on=on, how="semi"),
-                added_t.join(windowed, on=on, how="semi"),
-                keep,
-                mapping,
-                rule,
-            )
-            gained.append(w_gained)
-            lost = pl.concat([lost, w_lost])
-        plain = sizes.filter(~pl.col("big0") & ~pl.col("big1")).select(on)
-        members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
-        added_plain = added_t.join(plain, on=on, how="semi")
-        gained.append(
-            _gained_in_plain_blocks(
-                pl.concat([members, added_plain.select(members.columns)], how="vertical_relaxed"), added_plain, rule
-            )
-        )
-        gained = pl.concat(gained)
-        if lists:  # a list-keyed rule may pair a new record with another through several keys
-            gained = gained.unique()
+        gained, lost, row = _rule_delta(old_work, added_work, removed_rows, mapping, keep, rule, i)
         parts += [
             gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
             lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
         ]
-        report.append(
-            {
-                "rule": rule.name,
-                "touched_blocks": touched.height,
-                "blocks_paired_whole": whole.height,
-                "windowed_blocks_touched": windowed.height,
-                "pairs_gained": gained.height,
-                "pairs_lost": lost.height,
-                "capped_blocks_touched": capped.height + windowed.height,
-            }
-        )
+        report.append(row)
     delta = pl.concat(parts).group_by(L, R).agg(pl.col("set").sum(), pl.col("clear").sum())
     return delta, pl.DataFrame(report)
+
+
+def _rule_delta(
+    old_work: pl.DataFrame,
+    added_work: pl.DataFrame,
+    removed_rows: pl.Series,
+    mapping: pl.Series,
+    keep: pl.Series,
+    rule: BlockingRule,
+    index: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """One rule's pairs gained and lost, and its report row. Its touched blocks are sorted by how they pair
+    before and after (all-against-all, sorted window, or a change of kind), as each kind has its own cheap
+    way to the difference."""
+    on = list(rule.on)
+    scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
+    lists = len(scalar) < len(on)
+    touched, old_blocks, added_t = _touched_blocks(old_work, added_work, removed_rows, rule)
+    sizes = _block_sizes(old_blocks, added_t, keep, rule)
+    both_big = pl.col("big0") & pl.col("big1")
+    windowed = sizes.filter(both_big & (not lists)).select(on)
+    whole = sizes.filter((pl.col("big0") != pl.col("big1")) | (both_big & lists)).select(on)
+    whole_gained, lost, capped = _whole_delta(old_work, old_blocks, added_t, whole, mapping, rule, index, lists)
+    gained = [whole_gained]
+    if windowed.height:
+        w_gained, w_lost = _window_delta(
+            old_blocks.join(windowed, on=on, how="semi"),
+            added_t.join(windowed, on=on, how="semi"),
+            keep,
+            mapping,
+            rule,
+        )
+        gained.append(w_gained)
+        lost = pl.concat([lost, w_lost])
+    plain = sizes.filter(~pl.col("big0") & ~pl.col("big1")).select(on)
+    gained.append(_plain_delta(old_blocks, added_t, plain, mapping, rule))
+    gained = pl.concat(gained)
+    if lists:  # a list-keyed rule may pair a new record with another through several keys
+        gained = gained.unique()
+    report = {
+        "rule": rule.name,
+        "touched_blocks": touched.height,
+        "blocks_paired_whole": whole.height,
+        "windowed_blocks_touched": windowed.height,
+        "pairs_gained": gained.height,
+        "pairs_lost": lost.height,
+        "capped_blocks_touched": capped.height + windowed.height,
+    }
+    return gained, lost, report
+
+
+def _touched_blocks(
+    old_work: pl.DataFrame, added_work: pl.DataFrame, removed_rows: pl.Series, rule: BlockingRule
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The rule's blocks (key values) holding a new or removed record, their existing records (old row
+    numbers) and their new records: only those blocks can pair differently."""
+    on = list(rule.on)
+    added = _keyed(added_work, rule)
+    gone = _keyed(old_work[removed_rows], rule) if removed_rows.len() else added.clear()
+    touched = pl.concat([added.select(on), gone.select(on)]).unique()
+    old_blocks = _keyed(old_work, rule, touched)  # the existing records of the touched blocks
+    if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
+        gaps = pl.concat([old_blocks, added.select(old_blocks.columns)]).filter(pl.col(rule.missing).is_null())
+        touched = touched.join(gaps.select(on), on=on, how="semi")
+        old_blocks = old_blocks.join(touched, on=on, how="semi")
+    added_t = added.join(touched, on=on, how="semi")
+    return touched, old_blocks, added_t
+
+
+def _block_sizes(old_blocks: pl.DataFrame, added_t: pl.DataFrame, keep: pl.Series, rule: BlockingRule) -> pl.DataFrame:
+    """Per touched block: its size (and records missing ``rule.missing``) before and after, and whether it is
+    sorted-window paired before (``big0``) and after (``big1``), as ``rule_pairs`` decides it."""
+    on = list(rule.on)
+    gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
+    return (
+        pl.concat(
+            [
+                old_blocks.select(
+                    *on, kept=keep.gather(old_blocks[ROW]).cast(pl.Int64), gap=gap.cast(pl.Int64), old=pl.lit(1)
+                ),
+                added_t.select(*on, kept=pl.lit(1), gap=gap.cast(pl.Int64), old=pl.lit(0)),
+            ],
+            how="vertical_relaxed",
+        )
+        .group_by(on)
+        .agg(
+            n0=pl.col("old").sum(),
+            n1=pl.col("kept").sum(),
+            k0=(pl.col("gap") * pl.col("old")).sum(),
+            k1=(pl.col("gap") * pl.col("kept")).sum(),
+        )
+        .with_columns(_big(rule, "n0", "k0").alias("big0"), _big(rule, "n1", "k1").alias("big1"))
+    )
+
+
+def _whole_delta(
+    old_work: pl.DataFrame,
+    old_blocks: pl.DataFrame,
+    added_t: pl.DataFrame,
+    whole: pl.DataFrame,
+    mapping: pl.Series,
+    rule: BlockingRule,
+    index: int,
+    lists: bool,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Pairs gained and lost, and the capped blocks after, of the ``whole`` blocks: those that cross
+    ``max_block`` (or windowed blocks of a list-keyed rule) have no cheaper difference than pairing them
+    whole before and after. A lost pair of a list-keyed rule another untouched block still pairs is kept."""
+    on = list(rule.on)
+    old_whole = old_blocks.join(whole, on=on, how="semi")
+    before, _ = _pairs_of(old_whole, rule, index)
+    before = _renumber(before, mapping, (L, R))
+    added_whole = added_t.join(whole, on=on, how="semi")
+    after, capped = _pairs_of(
+        pl.concat(
+            [_renumber(old_whole, mapping, (ROW,)), added_whole.select(old_whole.columns)], how="vertical_relaxed"
+        ),
+        rule,
+        index,
+    )
+    lost = before.join(after, on=[L, R], how="anti")
+    if lost.height and lists:
+        lost = _still_found(lost, old_work, whole, mapping, rule, index)
+    return after.join(before, on=[L, R], how="anti"), lost, capped
+
+
+def _plain_delta(
+    old_blocks: pl.DataFrame, added_t: pl.DataFrame, plain: pl.DataFrame, mapping: pl.Series, rule: BlockingRule
+) -> pl.DataFrame:
+    """Pairs gained in the ``plain`` blocks (all-against-all before and after): only pairs with a new record
+    (``_gained_in_plain_blocks``); none is lost but those of a removed record, which leave with it."""
+    on = list(rule.on)
+    members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
+    added_plain = added_t.join(plain, on=on, how="semi")
+    return _gained_in_plain_blocks(
+        pl.concat([members, added_plain.select(members.columns)], how="vertical_relaxed"), added_plain, rule
+    )
 
 
 def _window_delta(
@@ -276,13 +334,36 @@ def _window_delta(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Pairs gained and lost (new row numbers) by blocks sorted-window paired before and after.
 
-    Each block is sorted once with its old, kept and new records together (a removed record sits where
-    its old row put it among the kept ones): the old order is that sequence without the new records, the
-    new order without the removed ones. A pair (x, y) of a window of ``w`` changes only when a record
-    entered or left between them, so only pairs starting within ``w`` places before an inserted or
-    removed record are looked at: lost when their new distance exceeds ``w``, gained when a side is new
-    or their old distance exceeded ``w``."""
-    on, w = list(rule.on), rule.window
+    Each block is sorted once with its old, kept and new records together (``_window_sequence``): the old
+    order is that sequence without the new records, the new order without the removed ones. A pair (x, y)
+    of a window of ``w`` changes only when a record entered or left between them, so only pairs starting
+    within ``w`` places before an inserted or removed record are looked at: lost when their new distance
+    exceeds ``w``, gained when a side is new or their old distance exceeded ``w``."""
+    w = rule.window
+    seq = _window_sequence(old_blocks, added, keep, mapping, rule)
+    old = seq.filter(pl.col("_s") < 2)
+    new = seq.filter(pl.col("_s") > 0)
+    blocks = int(seq["_b"].max()) + 1
+    # lost: old pairs of two kept records with a new record now between them, more than w places apart
+    # (the o rank of a new record is that of the old record before it: pairs starting there or up to w-1 before)
+    lost = _window_ends(_window_starts(seq.filter(pl.col("_s") == 2), "_o", pl.col("_o") - w + 1, w), old, "_o", blocks)
+    lost = lost.filter((pl.col("_s") == 1) & (pl.col("_s_y") == 1) & (pl.col("_n_y") - pl.col("_n") > w))
+    # gained: new pairs with a new record (starting at it or up to w places before), or of two kept records
+    # a removed one stood between (the n rank of a removed record is that of the new-order record before it)
+    first = pl.col("_n") - w + (pl.col("_s") == 0).cast(pl.Int64)
+    gained = _window_ends(_window_starts(seq.filter(pl.col("_s") != 1), "_n", first, w), new, "_n", blocks)
+    gained = gained.filter((pl.col("_s") == 2) | (pl.col("_s_y") == 2) | (pl.col("_o_y") - pl.col("_o") > w))
+    return _window_pairs(gained, rule), _window_pairs(lost, rule)
+
+
+def _window_sequence(
+    old_blocks: pl.DataFrame, added: pl.DataFrame, keep: pl.Series, mapping: pl.Series, rule: BlockingRule
+) -> pl.DataFrame:
+    """The touched windowed blocks' old, kept and new records in one sorted sequence: block (``_b``), side
+    (``_s``: 0 removed, 1 kept, 2 new), new row, missing flag, and the rank in the old (``_o``) and new
+    (``_n``) order of the block. A removed record sits where its old row put it among the kept ones, so both
+    orders are read off one sort."""
+    on = list(rule.on)
     u32 = pl.UInt32
     rows = old_blocks[ROW]
     extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in on]
@@ -322,47 +403,38 @@ def _window_delta(
     for name, member in (("_o", side < 2), ("_n", side > 0)):
         count = np.cumsum(member, dtype=np.int64)
         ranks[name] = count - 1 - (count - member)[first][b]
-    seq = seq.with_columns(pl.Series("_o", ranks["_o"]), pl.Series("_n", ranks["_n"]))
-    old = seq.filter(pl.col("_s") < 2)
-    new = seq.filter(pl.col("_s") > 0)
+    return seq.with_columns(pl.Series("_o", ranks["_o"]), pl.Series("_n", ranks["_n"]))
 
-    def starts(frame: pl.DataFrame, rank: str, first: pl.Expr) -> pl.DataFrame:
-        """Left ends (block, rank) of the window pairs to look at: from ``first`` to the change's own rank."""
-        return (
-            frame.select("_b", pl.int_ranges(pl.max_horizontal(first, 0), pl.col(rank) + 1).alias(rank))
-            .explode(rank)
-            .unique()
-            .with_columns(pl.int_ranges(pl.col(rank) + 1, pl.col(rank) + w + 1).alias(f"{rank}_y"))
-            .explode(f"{rank}_y")
-        )
 
-    blocks = int(seq["_b"].max()) + 1
+def _window_starts(frame: pl.DataFrame, rank: str, first: pl.Expr, w: int) -> pl.DataFrame:
+    """Window pairs (block, ``rank``, ``rank``_y) to look at: left ends from ``first`` to each change's own
+    rank, each with the ``w`` places after it."""
+    return (
+        frame.select("_b", pl.int_ranges(pl.max_horizontal(first, 0), pl.col(rank) + 1).alias(rank))
+        .explode(rank)
+        .unique()
+        .with_columns(pl.int_ranges(pl.col(rank) + 1, pl.col(rank) + w + 1).alias(f"{rank}_y"))
+        .explode(f"{rank}_y")
+    )
 
-    def ends(candidates: pl.DataFrame, table: pl.DataFrame, rank: str) -> pl.DataFrame:
-        """Both ends' columns, found by position: ``table`` is sorted by block and rank, ranks 0.. per block."""
-        sizes = np.bincount(table["_b"].to_numpy(), minlength=blocks)
-        start = pl.Series(np.cumsum(sizes) - sizes, dtype=pl.Int64)
-        candidates = candidates.filter(pl.col(f"{rank}_y") < pl.Series(sizes, dtype=pl.Int64).gather(candidates["_b"]))
-        side = table.select("_s", "_row", "_gap", "_o", "_n")
-        first = start.gather(candidates["_b"])
-        at_x, at_y = first + candidates[rank], first + candidates[f"{rank}_y"]
-        return pl.concat([side[at_x], side[at_y].rename(lambda c: f"{c}_y")], how="horizontal")
 
-    def pairs(frame: pl.DataFrame) -> pl.DataFrame:
-        if rule.missing:
-            frame = frame.filter(pl.col("_gap") | pl.col("_gap_y"))
-        return frame.select(pl.min_horizontal("_row", "_row_y").alias(L), pl.max_horizontal("_row", "_row_y").alias(R))
+def _window_ends(candidates: pl.DataFrame, table: pl.DataFrame, rank: str, blocks: int) -> pl.DataFrame:
+    """Both ends' columns, found by position: ``table`` is sorted by block and rank, ranks 0.. per block
+    (a candidate past its block's end is dropped)."""
+    sizes = np.bincount(table["_b"].to_numpy(), minlength=blocks)
+    start = pl.Series(np.cumsum(sizes) - sizes, dtype=pl.Int64)
+    candidates = candidates.filter(pl.col(f"{rank}_y") < pl.Series(sizes, dtype=pl.Int64).gather(candidates["_b"]))
+    side = table.select("_s", "_row", "_gap", "_o", "_n")
+    first = start.gather(candidates["_b"])
+    at_x, at_y = first + candidates[rank], first + candidates[f"{rank}_y"]
+    return pl.concat([side[at_x], side[at_y].rename(lambda c: f"{c}_y")], how="horizontal")
 
-    # lost: old pairs of two kept records with a new record now between them, more than w places apart
-    # (the o rank of a new record is that of the old record before it: pairs starting there or up to w-1 before)
-    lost = ends(starts(seq.filter(pl.col("_s") == 2), "_o", pl.col("_o") - w + 1), old, "_o")
-    lost = pairs(lost.filter((pl.col("_s") == 1) & (pl.col("_s_y") == 1) & (pl.col("_n_y") - pl.col("_n") > w)))
-    # gained: new pairs with a new record (starting at it or up to w places before), or of two kept records
-    # a removed one stood between (the n rank of a removed record is that of the new-order record before it)
-    first = pl.col("_n") - w + (pl.col("_s") == 0).cast(pl.Int64)
-    gained = ends(starts(seq.filter(pl.col("_s") != 1), "_n", first), new, "_n")
-    gained = pairs(gained.filter((pl.col("_s") == 2) | (pl.col("_s_y") == 2) | (pl.col("_o_y") - pl.col("_o") > w)))
-    return gained, lost
+
+def _window_pairs(frame: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
+    """Window pairs as (l, r) new rows; with ``missing``, only those where a side misses the column."""
+    if rule.missing:
+        frame = frame.filter(pl.col("_gap") | pl.col("_gap_y"))
+    return frame.select(pl.min_horizontal("_row", "_row_y").alias(L), pl.max_horizontal("_row", "_row_y").alias(R))
 
 
 def _still_found(
@@ -467,21 +539,105 @@ def _aligned(new: pl.DataFrame, old: pl.DataFrame, what: str, source: str) -> pl
 def match_increment(
     state: MatchState, frame: pl.DataFrame, spec: MatchSpec, *, source: str = "increment"
 ) -> IncrementResult:
-    """Match new or changed records (``frame``, the spec's input columns) against a saved run's state."""
+    """Match new or changed records (``frame``, the spec's input columns) against a saved run's state.
+
+    The steps (timed under the names given to ``lap``) each hand explicit values to the next: the rows
+    renumbered, the blocking delta, the candidates that enter or leave, their scores, the components to
+    re-cluster, the clusters, the entity ids, and the new state."""
     lap = StepTimer("increment %s: %.2f s (peak %.0f MiB)")
-    seconds = lap.seconds
 
     state.frozen.check(spec, "the saved run")
-    frozen, model = state.frozen, state.frozen.model
+    rows = _renumbered_rows(state, frame, spec, source)
+    lap("prepare")
+
+    delta, blocking = _blocking_delta(rows.old_work, rows.added_work, rows.removed_rows, rows.mapping, spec)
+    lap("blocking")
+
+    saved = _saved_pairs(state.scored, rows, spec)
+    reviewed = _reviewed_pairs(rows.work, spec, state.labelled, state.cannot_link)
+    entering, leaving, recoded = _candidate_changes(delta, saved, reviewed)
+    lap("delta")
+
+    fresh = _score_entering(rows.work, entering, state, spec, reviewed)
+    lap("score")
+
+    touched = _touched_components(rows, saved, leaving, fresh, spec)
+    lap("components")
+
+    clustered = _recluster(rows.work, saved, touched, recoded, fresh, state, spec, reviewed)
+    lap("cluster")
+
+    ids = _entity_ids(rows, touched, clustered.clusters, state, spec)
+    out = _redecided_outputs(rows, touched, clustered, ids, fresh, state, spec)
+    lap("entities")
+
+    new_state, retired = _new_state(rows, saved, touched, clustered, ids, out, entering, leaving, recoded, state)
+    dropped = leaving.select(
+        rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
+    )
+    lap("state")
+    previous_entities = set(ids.previous["entity_id"].to_list())
+    stats = {
+        "state_records": rows.old_work.height,
+        "new_records": int(rows.new_rows.len() - rows.removed.sum()),
+        "changed_records": int(rows.removed.sum()),
+        "records": rows.work.height,
+        "seed_records": touched.seeds.len(),
+        "reclustered_records": touched.rows.len(),
+        "unchanged_entities": ids.untouched_records["entity_id"].n_unique(),
+        "entities": new_state.entities.height,
+        "new_entities": int((~ids.entity_ids.unique().is_in(list(previous_entities))).sum()),
+        "merged_entities": ids.merged.height,
+        "retired_entities": retired.len(),
+        "pairs_entered": entering.height,
+        "pairs_left": leaving.height,
+        "pairs_rules_changed": recoded.height,
+        "pairs": new_state.scored.height,
+        "decisions": dict(out.pair_rows.group_by("decision").len().sort("decision").iter_rows()),
+        **{f"guard_{k}": v for k, v in clustered.info.items()},
+        "seconds": lap.seconds,
+    }
+    return IncrementResult(
+        out.lineage,
+        out.pair_rows,
+        dropped.with_columns(pl.lit("no blocking rule pairs them any more").alias("reason")),
+        out.golden,
+        pl.DataFrame({"entity_id": retired}),
+        out.review,
+        ids.merged,
+        blocking,
+        new_state,
+        stats,
+    )
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The increment's records after the saved ones, and how old row numbers map to new ones."""
+
+    old_work: pl.DataFrame  # the saved run's prepared records (old row numbers)
+    added_work: pl.DataFrame  # the increment's prepared records, numbered after the kept ones
+    work: pl.DataFrame  # kept records renumbered 0.., then the increment's records
+    frame: pl.DataFrame  # the input rows in the same order
+    ids: pl.Series  # record id per new row
+    removed: pl.Series  # per old row: a changed record (its new version is in the increment)
+    keep: pl.Series  # per old row: not removed
+    mapping: pl.Series  # per old row: its new row (null: removed)
+    removed_rows: pl.Series  # old rows of the removed records
+    n_keep: int
+    new_rows: pl.Series  # new rows of the increment's records
+
+
+def _renumbered_rows(state: MatchState, frame: pl.DataFrame, spec: MatchSpec, source: str) -> _Rows:
+    """The increment prepared, and the data a full re-match would see: the saved records without the changed
+    ones (their order kept), followed by the increment's records in their order."""
     idc = spec.id_column
     new_work = prepare(frame, spec, source=source)
     old_work = state.work
-    new_ids = new_work[idc]
-    removed = old_work[idc].is_in(new_ids.implode())
+    removed = old_work[idc].is_in(new_work[idc].implode())
     keep = ~removed
     n_keep, k = int(keep.sum()), new_work.height
     mapping = (keep.cast(pl.UInt32).cum_sum() - 1).zip_with(keep, pl.Series([None], dtype=pl.UInt32))
-    removed_rows = removed.arg_true().cast(pl.UInt32)
     added_work = _aligned(new_work, old_work, "prepared table", source).with_columns(
         (pl.col(ROW) + n_keep).cast(pl.UInt32)
     )
@@ -490,15 +646,38 @@ def match_increment(
         how="diagonal_relaxed",
     )
     frame = pl.concat([state.frame.filter(keep), _aligned(frame, state.frame, "input", source)], how="diagonal_relaxed")
-    ids = work[idc]
-    new_rows = pl.int_range(n_keep, n_keep + k, dtype=pl.UInt32, eager=True)
-    lap("prepare")
+    return _Rows(
+        old_work=old_work,
+        added_work=added_work,
+        work=work,
+        frame=frame,
+        ids=work[idc],
+        removed=removed,
+        keep=keep,
+        mapping=mapping,
+        removed_rows=removed.arg_true().cast(pl.UInt32),
+        n_keep=n_keep,
+        new_rows=pl.int_range(n_keep, n_keep + k, dtype=pl.UInt32, eager=True),
+    )
 
-    delta, blocking = _blocking_delta(old_work, added_work, removed_rows, mapping, spec)
-    lap("blocking")
 
-    # the saved pairs in new row numbers (pairs of removed records gone); the graph: candidates and reviewed pairs
-    old_scored = state.scored
+@dataclass(frozen=True)
+class _Saved:
+    """Per saved pair (tens of millions at city scale, so each computed once): its records in new row numbers
+    and what the later steps ask of it."""
+
+    ends: pl.DataFrame  # l, r in new row numbers (null: a removed record)
+    alive: pl.Series  # both records kept
+    k: pl.Series  # pair key (of the new row numbers)
+    inner: pl.Series  # a guard pair, not a candidate
+    link: pl.Series  # a link
+    graph: pl.DataFrame  # k, rules of the candidates between kept records
+    neighbours: pl.Series  # new rows of the kept records a removed record was linked to
+
+
+def _saved_pairs(old_scored: pl.DataFrame, rows: _Rows, spec: MatchSpec) -> _Saved:
+    """The saved pairs seen in new row numbers; the table itself is copied once, in ``_new_state``."""
+    mapping, removed_rows = rows.mapping, rows.removed_rows
     if removed_rows.len():
         removed_links = old_scored.select(L, R, "_inner", "match_probability", "veto", "_reviewed_same").filter(
             (pl.col(L).is_in(removed_rows.implode()) | pl.col(R).is_in(removed_rows.implode()))
@@ -509,19 +688,30 @@ def match_increment(
         neighbours = mapping.gather(neighbours).drop_nulls()
     else:
         neighbours = pl.Series(dtype=pl.UInt32)
-    # the saved pairs' records in new row numbers (null: a removed record), the table itself copied once at the end
     ends = pl.DataFrame({L: mapping.gather(old_scored[L]), R: mapping.gather(old_scored[R])})
     alive = ends[L].is_not_null() & ends[R].is_not_null()
-    reviewed = _reviewed_pairs(work, spec, state.labelled, state.cannot_link)
-    # per saved pair, computed once (tens of millions of pairs at city scale): its key, inner or not, link or not
-    k_old = ends.select(pair_key())["k"]
-    inner_old = old_scored["_inner"]
-    link_old = old_scored.select(is_link(spec).alias("x"))["x"]
-    graph_old = pl.DataFrame({"k": k_old, "rules": old_scored["rules"]}).filter(~inner_old & alive)
+    k = ends.select(pair_key())["k"]
+    inner = old_scored["_inner"]
+    return _Saved(
+        ends=ends,
+        alive=alive,
+        k=k,
+        inner=inner,
+        link=old_scored.select(is_link(spec).alias("x"))["x"],
+        graph=pl.DataFrame({"k": k, "rules": old_scored["rules"]}).filter(~inner & alive),
+        neighbours=neighbours,
+    )
+
+
+def _candidate_changes(
+    delta: pl.DataFrame, saved: _Saved, reviewed: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The blocking delta applied to the saved candidates: pairs entering (l, r, rules; reviewed pairs no rule
+    proposes included), leaving (l, r), and saved candidates found by other rules now (k, new_rules)."""
     delta = delta.with_columns(pair_key())
     # the saved pairs among the changes: the millions of saved pairs probe the changes' keys (a join the other
     # way would hash every saved pair)
-    was = graph_old.join(delta.select("k"), on="k", how="semi")
+    was = saved.graph.join(delta.select("k"), on="k", how="semi")
     changed = (
         delta.join(was, on="k", how="left")
         .join(reviewed.select(pair_key(), pl.lit(True).alias("_rev")), on="k", how="left")
@@ -534,44 +724,75 @@ def match_increment(
     entering = changed.filter(~pl.col("_was") & pl.col("_is")).select(L, R, pl.col("_rules").alias("rules"))
     unblocked = reviewed.select(L, R).join(entering, on=[L, R], how="anti")  # reviewed pairs no rule proposes
     if unblocked.height:  # (of new records: one already saved is among the saved pairs)
-        unblocked = unblocked.filter(~pair_key().is_in(graph_old["k"].implode()))
+        unblocked = unblocked.filter(~pair_key().is_in(saved.graph["k"].implode()))
     entering = pl.concat([entering, unblocked.with_columns(pl.lit(0, pl.UInt32).alias("rules"))])
     leaving = changed.filter(pl.col("_was") & ~pl.col("_is")).select(L, R)
     recoded = changed.filter(pl.col("_was") & pl.col("_is") & (pl.col("_rules") != pl.col("rules"))).select(
-        L, R, "k", pl.col("_rules").alias("new_rules")
+        "k", pl.col("_rules").alias("new_rules")
     )
-    recoded = recoded.select("k", "new_rules")
-    lap("delta")
+    return entering, leaving, recoded
 
-    # new candidate pairs, scored with the frozen model on their records alone
-    fresh = _score_entering(work, entering, state, spec, reviewed)
-    lap("score")
 
-    # seeds: what changes the link graph (new records, links gained or lost, a removed record's neighbours)
-    entering_k = entering.select(pair_key())["k"].implode()
+@dataclass(frozen=True)
+class _Touched:
+    """The records to re-cluster and the link graph they were found on."""
+
+    seeds: pl.Series  # new rows whose links change (sorted)
+    rows: pl.Series  # new rows of the seeds' whole connected components (sorted)
+    flag: pl.Series  # per new row: among ``rows``
+    leaving_old: pl.Series  # per saved pair: a candidate leaving
+    in_graph: pl.Series  # per saved pair: a candidate staying, both records kept
+
+
+def _touched_components(
+    rows: _Rows, saved: _Saved, leaving: pl.DataFrame, fresh: pl.DataFrame, spec: MatchSpec
+) -> _Touched:
+    """Seeds are what changes the link graph (new records, links gained or lost, a removed record's
+    neighbours); their connected components in the new link graph are re-clustered, as only there can a
+    full run's clusters differ."""
     leaving_k = leaving.select(pair_key())["k"].implode()
-    leaving_old = k_old.is_in(leaving_k).fill_null(False) & ~inner_old
+    leaving_old = saved.k.is_in(leaving_k).fill_null(False) & ~saved.inner
     fresh_links = fresh.filter(is_link(spec)).select(L, R)
     # a pair leaving the candidates inside a suspicious component becomes one of the guard's pairs there:
     # the records of every leaving pair are seeds, links or not
-    seeds = pl.concat([new_rows, neighbours, *(p[c] for p in (leaving, fresh_links) for c in (L, R))])
+    seeds = pl.concat([rows.new_rows, saved.neighbours, *(p[c] for p in (leaving, fresh_links) for c in (L, R))])
     seeds = seeds.unique().sort()
-    in_graph = ~inner_old & ~leaving_old & alive
-    links = pl.concat([ends.filter(in_graph & link_old), fresh_links])
-    touched = _closure(work.height, seeds, links)
-    in_t = pl.Series(np.zeros(work.height, dtype=bool)).scatter(touched, True)
-    lap("components")
+    in_graph = ~saved.inner & ~leaving_old & saved.alive
+    links = pl.concat([saved.ends.filter(in_graph & saved.link), fresh_links])
+    touched = _closure(rows.work.height, seeds, links)
+    flag = pl.Series(np.zeros(rows.work.height, dtype=bool)).scatter(touched, True)
+    return _Touched(seeds=seeds, rows=touched, flag=flag, leaving_old=leaving_old, in_graph=in_graph)
 
-    # the touched components clustered again, in their own numbering (order kept)
 
-    def guard_scores(extra: pl.DataFrame) -> pl.DataFrame:  # pairs inside suspicious components, local numbers
-        extra = extra.select(touched.gather(extra[L]).alias(L), touched.gather(extra[R]).alias(R))
-        return _local(_score(work, extra, state, spec, reviewed), touched)
+@dataclass(frozen=True)
+class _Clustered:
+    """The touched components clustered again, in their own numbering (positions in ``_Touched.rows``)."""
 
-    both_t = _both(ends, in_t).fill_null(False)
-    mask = both_t & in_graph
+    inside: pl.DataFrame  # decided pairs among the touched records (guard pairs included), local numbers
+    clusters: pl.Series  # cluster label per touched record
+    refused: pl.DataFrame  # links the chaining guard refused
+    info: dict  # the guard's figures
+    both_t: pl.Series  # per saved pair: both records touched
+    fresh_in: pl.Series  # per new candidate: both records touched
+
+
+def _recluster(
+    work: pl.DataFrame,
+    saved: _Saved,
+    touched: _Touched,
+    recoded: pl.DataFrame,
+    fresh: pl.DataFrame,
+    state: MatchState,
+    spec: MatchSpec,
+    reviewed: pl.DataFrame,
+) -> _Clustered:
+    """The touched components' candidates (saved ones staying, new ones) through the same chaining guard
+    as a full run, and their pairs decided on the new clusters."""
+    old_scored = state.scored
+    both_t = _both(saved.ends, touched.flag).fill_null(False)
+    mask = both_t & touched.in_graph
     kept_graph = old_scored.filter(mask).drop("_same", "reason", "decision")
-    kept_graph = kept_graph.with_columns(ends[L].filter(mask), ends[R].filter(mask))
+    kept_graph = kept_graph.with_columns(saved.ends[L].filter(mask), saved.ends[R].filter(mask))
     if recoded.height:
         kept_graph = (
             kept_graph.with_columns(pair_key())
@@ -579,16 +800,16 @@ def match_increment(
             .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
             .drop("k", "new_rules")
         )
-    fresh_in = _both(fresh, in_t)
-    inside = _local(pl.concat([kept_graph, fresh.filter(fresh_in).select(kept_graph.columns)]), touched)
+    fresh_in = _both(fresh, touched.flag)
+    inside = _local(pl.concat([kept_graph, fresh.filter(fresh_in).select(kept_graph.columns)]), touched.rows)
     local_links = inside.filter(is_link(spec)).select(L, R, "match_weight", "match_probability", "veto")
     clusters, refused, inner, info = guarded_clusters(
-        touched.len(),
+        touched.rows.len(),
         local_links,
         spec.max_cluster_size,
-        guard_scores,
+        partial(_guard_scores, work=work, touched=touched.rows, state=state, spec=spec, reviewed=reviewed),
         spec.link_threshold,
-        model.prior_bits,
+        state.frozen.model.prior_bits,
     )
     if inner.height:
         inner = inner.join(inside.select(L, R), on=[L, R], how="anti").with_columns(
@@ -596,138 +817,196 @@ def match_increment(
         )
         inside = pl.concat([inside, inner.select(inside.columns)])
     inside = decide(inside, clusters.gather(inside[L]) == clusters.gather(inside[R]), refused, spec)
-    lap("cluster")
+    return _Clustered(inside, clusters, refused, info, both_t, fresh_in)
 
-    # entity ids as a full run with the previous lineage gives them
-    sub_ids = ids.gather(touched)
+
+def _guard_scores(
+    extra: pl.DataFrame,
+    *,
+    work: pl.DataFrame,
+    touched: pl.Series,
+    state: MatchState,
+    spec: MatchSpec,
+    reviewed: pl.DataFrame,
+) -> pl.DataFrame:
+    """The guard's extra pairs inside suspicious components (local numbers in and out), scored as new pairs."""
+    extra = extra.select(touched.gather(extra[L]).alias(L), touched.gather(extra[R]).alias(R))
+    return _local(_score(work, extra, state, spec, reviewed), touched)
+
+
+@dataclass(frozen=True)
+class _Ids:
+    """Entity ids of the re-clustered records, and the saved records left as they are."""
+
+    sub_ids: pl.Series  # record id per touched record
+    kept_rows: pl.Series  # old row of each kept record
+    untouched_old: pl.Series  # per old row: kept and not re-clustered
+    untouched_records: pl.DataFrame  # their saved lineage rows
+    previous: pl.DataFrame  # record_id, entity_id of the saved records re-clustered or removed
+    entity_ids: pl.Series  # entity id per touched record
+    merged: pl.DataFrame  # previous entities merged into others
+
+
+def _entity_ids(rows: _Rows, touched: _Touched, clusters: pl.Series, state: MatchState, spec: MatchSpec) -> _Ids:
+    """Entity ids as a full run with the previous lineage gives them; a new entity is not named with an id an
+    untouched entity keeps (as the assignment over all records)."""
+    sub_ids = rows.ids.gather(touched.rows)
     # old rows: of the re-clustered kept records, and the removed ones (their new versions are re-clustered)
-    kept_rows = keep.arg_true().cast(pl.UInt32)  # old row of each kept record
-    touched_old = kept_rows.gather(touched.filter(touched < n_keep))
-    untouched_old = keep.clone().scatter(touched_old, False)
-    previous = state.records.select("record_id", "entity_id")[pl.concat([touched_old, removed_rows]).sort()]
+    kept_rows = rows.keep.arg_true().cast(pl.UInt32)
+    touched_old = kept_rows.gather(touched.rows.filter(touched.rows < rows.n_keep))
+    untouched_old = rows.keep.clone().scatter(touched_old, False)
+    previous = state.records.select("record_id", "entity_id")[pl.concat([touched_old, rows.removed_rows]).sort()]
     untouched_records = state.records.filter(untouched_old)
-    # a new entity is not named with an id an untouched entity keeps (as the assignment over all records)
     entity_ids, merged = assign_entity_ids(
         sub_ids, clusters, spec.entity_prefix, previous, held=untouched_records["entity_id"]
     )
-    # new pairs reaching outside the touched components: not links, decided on their records' entities
-    crossing = fresh.filter(~fresh_in)
+    return _Ids(sub_ids, kept_rows, untouched_old, untouched_records, previous, entity_ids, merged)
 
-    def entity_of(rows: pl.Series) -> pl.Series:  # a re-clustered record's new entity, another's saved one
-        mine = in_t.gather(rows)
-        at = pl.Series(np.searchsorted(touched.to_numpy(), rows.to_numpy()), dtype=pl.UInt32)
-        saved = state.records["entity_id"].gather(kept_rows.gather(rows.clip(0, max(n_keep - 1, 0))))
-        return entity_ids.gather(at.clip(0, len(touched) - 1)).zip_with(mine, saved)
 
-    crossing = decide(crossing, entity_of(crossing[L]) == entity_of(crossing[R]), refused.clear(), spec)
+def _entity_of(rows: pl.Series, touched: _Touched, ids: _Ids, n_keep: int, state: MatchState) -> pl.Series:
+    """Per new row: a re-clustered record's new entity, another's saved one."""
+    mine = touched.flag.gather(rows)
+    at = pl.Series(np.searchsorted(touched.rows.to_numpy(), rows.to_numpy()), dtype=pl.UInt32)
+    saved = state.records["entity_id"].gather(ids.kept_rows.gather(rows.clip(0, max(n_keep - 1, 0))))
+    return ids.entity_ids.gather(at.clip(0, len(touched.rows) - 1)).zip_with(mine, saved)
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """What the increment reports on the re-clustered records."""
+
+    redecided: pl.DataFrame  # pairs re-decided (new row numbers, the saved table's columns)
+    lineage: pl.DataFrame
+    pair_rows: pl.DataFrame
+    review: pl.DataFrame
+    golden: pl.DataFrame
+
+
+def _redecided_outputs(
+    rows: _Rows,
+    touched: _Touched,
+    clustered: _Clustered,
+    ids: _Ids,
+    fresh: pl.DataFrame,
+    state: MatchState,
+    spec: MatchSpec,
+) -> _Outputs:
+    """Pairs re-decided (inside the touched components, and new pairs reaching outside them: not links,
+    decided on their records' entities as a full run decides them), with the lineage, pair table, review
+    rows and golden records of the re-clustered records."""
+    columns, inside = state.scored.columns, clustered.inside
+    crossing = fresh.filter(~clustered.fresh_in)
+    left, right = (_entity_of(crossing[c], touched, ids, rows.n_keep, state) for c in (L, R))
+    crossing = decide(crossing, left == right, clustered.refused.clear(), spec)
     redecided = pl.concat(
         [
-            inside.with_columns(touched.gather(inside[L]).alias(L), touched.gather(inside[R]).alias(R)).select(
-                old_scored.columns
-            ),
-            crossing.select(old_scored.columns),
+            inside.with_columns(
+                touched.rows.gather(inside[L]).alias(L), touched.rows.gather(inside[R]).alias(R)
+            ).select(columns),
+            crossing.select(columns),
         ]
     )
-    lineage = _lineage(
-        inside, pl.DataFrame({ROW: pl.int_range(touched.len(), dtype=pl.UInt32, eager=True)}), sub_ids, entity_ids, spec
-    )
-    pair_rows = _pair_table(redecided, ids, spec)
+    local_rows = pl.DataFrame({ROW: pl.int_range(touched.rows.len(), dtype=pl.UInt32, eager=True)})
+    lineage = _lineage(inside, local_rows, ids.sub_ids, ids.entity_ids, spec)
+    pair_rows = _pair_table(redecided, rows.ids, spec)
     queued = redecided.filter(pl.col("decision").is_in(["review", "refused"]))
-    review = _review_queue(pair_rows, work[pl.concat([queued[L], queued[R]]).unique().sort()], spec)
-    golden = golden_records(frame[touched].with_columns(pl.col(idc).cast(pl.String)), entity_ids, spec)
-    lap("entities")
-
-    # the whole new state
-    # saved pairs kept as they are: not re-decided, not leaving, not an old guard pair now a candidate
-    inner_rows = inner_old.arg_true()  # few: only those can be a guard pair now a candidate
-    reentering = pl.Series(np.zeros(len(k_old), dtype=bool)).scatter(
-        inner_rows.filter(k_old.gather(inner_rows).is_in(entering_k).fill_null(False)), True
+    review = _review_queue(pair_rows, rows.work[pl.concat([queued[L], queued[R]]).unique().sort()], spec)
+    golden = golden_records(
+        rows.frame[touched.rows].with_columns(pl.col(spec.id_column).cast(pl.String)), ids.entity_ids, spec
     )
-    kept_mask = alive & ~both_t & ~leaving_old & ~reentering
-    outside = old_scored.filter(kept_mask).with_columns(ends[L].filter(kept_mask), ends[R].filter(kept_mask))
-    if recoded.height:  # found by other rules now: only their rules change
-        k_out = k_old.filter(kept_mask)
-        hit = pl.DataFrame({"k": k_out, "i": pl.int_range(len(k_out), eager=True, dtype=pl.UInt32)}).join(
-            recoded, on="k"
-        )
-        outside = outside.with_columns(outside["rules"].scatter(hit["i"], hit["new_rules"]))
-    scored = pl.concat([outside, redecided])
-    old_entity_ids = pl.concat([state.records["entity_id"].filter(removed), previous["entity_id"]]).unique()
-    retired = old_entity_ids.filter(~old_entity_ids.is_in(entity_ids.implode())).sort()
+    return _Outputs(redecided, lineage, pair_rows, review, golden)
+
+
+def _new_state(
+    rows: _Rows,
+    saved: _Saved,
+    touched: _Touched,
+    clustered: _Clustered,
+    ids: _Ids,
+    out: _Outputs,
+    entering: pl.DataFrame,
+    leaving: pl.DataFrame,
+    recoded: pl.DataFrame,
+    state: MatchState,
+) -> tuple[MatchState, pl.Series]:
+    """The whole updated state (what a full re-match would save) and the retired entity ids: untouched
+    records, pairs and entities as saved, the re-clustered ones replaced."""
+    old_entity_ids = pl.concat([state.records["entity_id"].filter(rows.removed), ids.previous["entity_id"]]).unique()
+    retired = old_entity_ids.filter(~old_entity_ids.is_in(ids.entity_ids.implode())).sort()
     records = (
         pl.concat(
             [
-                untouched_records.with_columns(mapping.filter(untouched_old).alias("_r")),
-                lineage.with_columns(touched.alias("_r")),
+                ids.untouched_records.with_columns(rows.mapping.filter(ids.untouched_old).alias("_r")),
+                out.lineage.with_columns(touched.rows.alias("_r")),
             ]
         )
         .sort("_r")
         .drop("_r")
     )
-    # review rows re-decided (both records re-clustered, or a pair that entered or left the candidates)
-    # or gone (a changed record's old version)
-    redone, changed_ids = sub_ids.implode(), state.records["record_id"].filter(removed).implode()
+    entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), out.golden])
+    new_state = MatchState(
+        frozen=state.frozen,
+        frame=rows.frame,
+        work=rows.work,
+        scored=_new_scored(state.scored, saved, touched, clustered.both_t, entering, recoded, out.redecided),
+        records=records,
+        entities=entities,
+        merged=ids.merged,
+        review=_new_review(state, rows, ids, out.review, entering, leaving),
+        labelled=state.labelled,
+        cannot_link=state.cannot_link,
+    )
+    return new_state, retired
+
+
+def _new_scored(
+    old_scored: pl.DataFrame,
+    saved: _Saved,
+    touched: _Touched,
+    both_t: pl.Series,
+    entering: pl.DataFrame,
+    recoded: pl.DataFrame,
+    redecided: pl.DataFrame,
+) -> pl.DataFrame:
+    """Saved pairs kept as they are (not re-decided, not leaving, not an old guard pair now a candidate; those
+    found by other rules now with their new rules), then the re-decided ones."""
+    entering_k = entering.select(pair_key())["k"].implode()
+    inner_rows = saved.inner.arg_true()  # few: only those can be a guard pair now a candidate
+    reentering = pl.Series(np.zeros(len(saved.k), dtype=bool)).scatter(
+        inner_rows.filter(saved.k.gather(inner_rows).is_in(entering_k).fill_null(False)), True
+    )
+    kept_mask = saved.alive & ~both_t & ~touched.leaving_old & ~reentering
+    outside = old_scored.filter(kept_mask).with_columns(
+        saved.ends[L].filter(kept_mask), saved.ends[R].filter(kept_mask)
+    )
+    if recoded.height:  # found by other rules now: only their rules change
+        k_out = saved.k.filter(kept_mask)
+        hit = pl.DataFrame({"k": k_out, "i": pl.int_range(len(k_out), eager=True, dtype=pl.UInt32)}).join(
+            recoded, on="k"
+        )
+        outside = outside.with_columns(outside["rules"].scatter(hit["i"], hit["new_rules"]))
+    return pl.concat([outside, redecided])
+
+
+def _new_review(
+    state: MatchState, rows: _Rows, ids: _Ids, review: pl.DataFrame, entering: pl.DataFrame, leaving: pl.DataFrame
+) -> pl.DataFrame:
+    """The saved review queue without rows re-decided (both records re-clustered, or a pair that entered or
+    left the candidates) or gone (a changed record's old version), with the re-decided rows added."""
+    redone, changed_ids = ids.sub_ids.implode(), state.records["record_id"].filter(rows.removed).implode()
     stale = (
         (pl.col("left_id").is_in(redone) & pl.col("right_id").is_in(redone))
         | pl.col("left_id").is_in(changed_ids)
         | pl.col("right_id").is_in(changed_ids)
     )
     moved = pl.concat([entering.select(L, R), leaving.select(L, R)])
-    moved = moved.select(ids.gather(moved[L]).alias("left_id"), ids.gather(moved[R]).alias("right_id"))
-    entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), golden])
-    full_review = pl.concat(
+    moved = moved.select(rows.ids.gather(moved[L]).alias("left_id"), rows.ids.gather(moved[R]).alias("right_id"))
+    return pl.concat(
         [
             state.review.filter(~stale).join(moved, on=["left_id", "right_id"], how="anti"),
             review.select(state.review.columns) if state.review.width else review,
         ]
     ).sort(["match_probability", "left_id", "right_id"], descending=[True, False, False])
-    new_state = MatchState(
-        frozen=frozen,
-        frame=frame,
-        work=work,
-        scored=scored,
-        records=records,
-        entities=entities,
-        merged=merged,
-        review=full_review,
-        labelled=state.labelled,
-        cannot_link=state.cannot_link,
-    )
-    dropped = leaving.select(ids.gather(leaving[L]).alias("left_id"), ids.gather(leaving[R]).alias("right_id"))
-    lap("state")
-    previous_entities = set(previous["entity_id"].to_list())
-    stats = {
-        "state_records": old_work.height,
-        "new_records": int(k - removed.sum()),
-        "changed_records": int(removed.sum()),
-        "records": work.height,
-        "seed_records": seeds.len(),
-        "reclustered_records": touched.len(),
-        "unchanged_entities": untouched_records["entity_id"].n_unique(),
-        "entities": entities.height,
-        "new_entities": int((~entity_ids.unique().is_in(list(previous_entities))).sum()),
-        "merged_entities": merged.height,
-        "retired_entities": retired.len(),
-        "pairs_entered": entering.height,
-        "pairs_left": leaving.height,
-        "pairs_rules_changed": recoded.height,
-        "pairs": scored.height,
-        "decisions": dict(pair_rows.group_by("decision").len().sort("decision").iter_rows()),
-        **{f"guard_{k}": v for k, v in info.items()},
-        "seconds": seconds,
-    }
-    return IncrementResult(
-        lineage,
-        pair_rows,
-        dropped.with_columns(pl.lit("no blocking rule pairs them any more").alias("reason")),
-        golden,
-        pl.DataFrame({"entity_id": retired}),
-        review,
-        merged,
-        blocking,
-        new_state,
-        stats,
-    )
 
 
 def _score_entering(
