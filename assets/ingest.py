@@ -264,11 +264,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         loaded = load_raw(extract, run_id)
     except Exception as exc:  # noqa: BLE001 - this partition fails, the others go on
         status = PartitionStatus(key, registry, "failed", f"cannot read: {_cause(exc)}", location, run_id=run_id)
-        write_status(wh, status)
-        outcome.failed[key] = status
-        if is_transient(extract, exc):
-            outcome.transient.append(key)
-        log.error(status.describe())
+        _fail(wh, outcome, log, status, transient=is_transient(extract, exc))
         return
     try:
         reference = default_reference()  # the one its addresses are resolved with, recorded below
@@ -277,9 +273,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         status = PartitionStatus(
             key, registry, "failed", f"staging failed: {_cause(exc)}", location, loaded.frame.height, run_id=run_id
         )
-        write_status(wh, status)
-        outcome.failed[key] = status
-        log.error(status.describe())
+        _fail(wh, outcome, log, status)
         return
     PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame, refresh=False)
     # the reference its addresses were resolved with (address_corrections re-resolves when it changes):
@@ -323,16 +317,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     log.info(outcome.notes[-1])
 
 
-def _unlisted_failure(
-    wh: Warehouse, registry: str, key: str, exc: Exception, run_id: str, outcome: IngestOutcome, log
-) -> None:  # noqa: ANN001
-    """A partition of a SQL source whose extract dates could not be read: failed with the reason, retried if transient."""
-    reason = f"cannot read: {exc}"  # SqlSourceError: names the catalogue file and source, password masked
-    status = PartitionStatus(key, registry, "failed", reason, f"source {source_of(key)}", run_id=run_id)
+def _fail(wh: Warehouse, outcome: IngestOutcome, log, status: PartitionStatus, transient: bool = False) -> None:  # noqa: ANN001
+    """Record a failed partition: its status written, the run's outcome told (retried when ``transient``), logged."""
     write_status(wh, status)
-    outcome.failed[key] = status
-    if _connection_error(exc):
-        outcome.transient.append(key)
+    outcome.failed[status.partition] = status
+    if transient:
+        outcome.transient.append(status.partition)
     log.error(status.describe())
 
 
@@ -481,7 +471,16 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
         outcome = IngestOutcome()
         for key in context.partition_keys:
             if source_of(key) in unlisted:  # its database is down or refused: this partition fails, the others go on
-                _unlisted_failure(wh, registry, key, unlisted[source_of(key)], context.run.run_id, outcome, context.log)
+                exc = unlisted[source_of(key)]  # SqlSourceError: names the catalogue file and source, password masked
+                status = PartitionStatus(
+                    key,
+                    registry,
+                    "failed",
+                    f"cannot read: {exc}",
+                    f"source {source_of(key)}",
+                    run_id=context.run.run_id,
+                )
+                _fail(wh, outcome, context.log, status, transient=_connection_error(exc))
                 continue
             if key not in extracts:  # dropped from the catalogue (retired above), or a date its table no longer holds
                 context.log.warning(f"partition {key} is not in the catalogue any more: skipped (data kept as it was)")
