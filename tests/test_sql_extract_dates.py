@@ -289,6 +289,20 @@ def test_one_partition_reads_only_its_dates_rows_filtered_by_the_database(pg_cat
     bound = [set(p.values() if isinstance(p, dict) else p) for _, p in reads]
     assert all({date(2025, 9, 30), date(2025, 10, 1)} <= b for b in bound), bound
 
+    # the database purges 2025-09-30 (retention): the next run keeps its loaded data live, not retired
+    from pipelines.ingest.status import read_status
+
+    with _connect(postgres_server) as conn:
+        conn.execute(f"DELETE FROM {schema}.households WHERE ngay_trich_xuat = DATE '2025-09-30'")
+    from assets.ingest import catalogue_keys
+
+    assert key not in catalogue_keys(REGISTRY, fresh=True)  # listed again now (not from a 2 s cache)
+    with dg.DagsterInstance.ephemeral() as instance:
+        later = defs.resolve_job_def("one").execute_in_process(instance=instance, partition_key=f"{SOURCE}@2025-10-31")
+    assert later.success
+    assert pl.read_parquet(PartitionedLayer(wh, "raw").path(f"raw_{REGISTRY}", key)).height == 4
+    assert read_status(wh, REGISTRY)[key].state == "ok"
+
 
 def _load(spec, day: date):  # noqa: ANN001, ANN202
     loaded = load_raw(Extract(spec, day, None), "test-run")
