@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from assets.ingest import CATALOGUE_ENV, partitions_name, register_catalogue
+from tests.sensorhelpers import sensor_tick
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCTION_YAML = REPO / "docs" / "production-dagster.yaml"
@@ -254,7 +255,7 @@ def _landing_catalogue(tmp_path: Path, landing: Path) -> Path:
 
 
 def test_landing_sensor_registers_and_requests_the_new_extract_partition_only(tmp_path, monkeypatch):
-    from assets.sensors import LANDING_ENV, landing_folder_sensor
+    from assets.sensors import LANDING_ENV
 
     landing = tmp_path / "landing"
     landing.mkdir()
@@ -264,14 +265,7 @@ def test_landing_sensor_registers_and_requests_the_new_extract_partition_only(tm
     with dg.instance_for_test() as instance:
 
         def tick(cursor: str | None = None) -> dg.SensorResult:
-            result = landing_folder_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
-            for request in result.dynamic_partitions_requests or []:  # as the sensor daemon applies them
-                if isinstance(request, dg.AddDynamicPartitionsRequest):
-                    instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-                else:
-                    for key in request.partition_keys:
-                        instance.delete_dynamic_partition(request.partitions_def_name, key)
-            return result
+            return sensor_tick(instance, cursor)
 
         empty = tick()
         assert not empty.run_requests and "no new extract files" in empty.skip_reason.skip_message

@@ -27,6 +27,7 @@ from assets.ingest import CATALOGUE_ENV, partitions_name
 from pipelines.ingest.catalogue import CatalogueError, Extract, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
+from tests.sensorhelpers import sensor_tick
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = REPO / "data" / "sample" / "registries" / "households" / "households_718.csv"
@@ -117,20 +118,6 @@ def pg_catalogue(postgres_server, postgres_env, tmp_path, monkeypatch):
     return make
 
 
-def _tick(instance: dg.DagsterInstance, cursor: str | None = None) -> dg.SensorResult:
-    """One evaluation of the landing sensor; its partition requests applied as the sensor daemon does."""
-    from assets.sensors import landing_folder_sensor
-
-    result = landing_folder_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
-    for request in result.dynamic_partitions_requests or []:
-        if isinstance(request, dg.AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        else:
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
-    return result
-
-
 def _requested(result: dg.SensorResult) -> list[tuple[str, str | None, str | None, str | None]]:
     """(job, partition key, range start, range end) of each run request."""
     return [
@@ -178,12 +165,12 @@ def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, po
     name = partitions_name(REGISTRY)
     aug, sep, oct_ = (f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@2025-10-31")
     with dg.DagsterInstance.ephemeral() as instance:
-        first = _tick(instance)
+        first = sensor_tick(instance)
         # both dates registered in this tick and run as one ranged run over exactly them
         assert instance.get_dynamic_partitions(name) == [aug, sep]
         assert _requested(first) == [("ingest_households", None, aug, sep)]
 
-        second = _tick(instance, first.cursor)
+        second = sensor_tick(instance, first.cursor)
         assert not second.run_requests and second.skip_reason is not None
 
         with _connect(postgres_server) as conn:  # a new extract lands in the table: no catalogue edit, no reload
@@ -191,23 +178,23 @@ def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, po
                 f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
                 "VALUES (9001, '1', 'A', 'B', DATE '2025-10-31'), (9002, '2', 'C', 'D', DATE '2025-10-31')"
             )
-        third = _tick(instance, second.cursor)
+        third = sensor_tick(instance, second.cursor)
         assert _requested(third) == [("ingest_households", oct_, None, None)]
         assert [list(r.partition_keys) for r in third.dynamic_partitions_requests] == [[oct_]]
         assert instance.get_dynamic_partitions(name) == [aug, sep, oct_]
         print("first tick:", first.run_requests, first.dynamic_partitions_requests)  # quoted in the closing note
         print("tick after a third date:", third.run_requests, third.dynamic_partitions_requests)
 
-        assert not _tick(instance, third.cursor).run_requests  # nothing new: nothing requested
+        assert not sensor_tick(instance, third.cursor).run_requests  # nothing new: nothing requested
 
         # a sensor started without a cursor on an instance that already knows the dates requests nothing
-        assert not _tick(instance, None).run_requests
+        assert not sensor_tick(instance, None).run_requests
 
         # dates already registered (e.g. by the nightly schedule) but not seen in this cursor are requested once
         with _connect(postgres_server) as conn:
             conn.execute(f"UPDATE {schema}.households SET ngay_trich_xuat = DATE '2025-11-30' WHERE ma = 9002")
         instance.add_dynamic_partitions(name, [f"{SOURCE}@2025-11-30"])
-        fourth = _tick(instance, third.cursor)
+        fourth = sensor_tick(instance, third.cursor)
         assert _requested(fourth) == [("ingest_households", f"{SOURCE}@2025-11-30", None, None)]
 
 
@@ -224,7 +211,7 @@ def test_unreachable_database_skips_naming_the_source_without_the_password(
     monkeypatch.setenv("WB_PG_PASSWORD", secret)
     with dg.DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions(name, [f"{SOURCE}@2025-08-31"])
-        down = _tick(instance)
+        down = sensor_tick(instance)
         assert not down.run_requests and not down.dynamic_partitions_requests  # its partitions are kept
         message = down.skip_reason.skip_message
         assert SOURCE in message and "cannot be read" in message and str(port) in message, message
@@ -232,13 +219,13 @@ def test_unreachable_database_skips_naming_the_source_without_the_password(
 
         # the server answers but refuses the password: named too, the wrong password never shown
         monkeypatch.setenv("WB_PG_PORT", postgres_env["WB_PG_PORT"])
-        refused = _tick(instance)
+        refused = sensor_tick(instance)
         message = refused.skip_reason.skip_message
         assert SOURCE in message and "password authentication failed" in message, message
         assert secret not in message and instance.get_dynamic_partitions(name) == [f"{SOURCE}@2025-08-31"]
 
         monkeypatch.setenv("WB_PG_PASSWORD", postgres_env["WB_PG_PASSWORD"])  # back up: the next tick reads it
-        assert not _tick(instance, refused.cursor).run_requests  # 2025-08-31 was registered before: not again
+        assert not sensor_tick(instance, refused.cursor).run_requests  # 2025-08-31 was registered before: not again
 
 
 # --------------------------------------------------------------------------- reading one extract
@@ -479,17 +466,17 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
     name = partitions_name(REGISTRY)
     aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
     with dg.DagsterInstance.ephemeral() as instance:
-        first = _tick(instance)
+        first = sensor_tick(instance)
         with _connect(postgres_server) as conn:
             conn.execute(
                 f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
                 "VALUES (9001, '1', 'A', 'B', DATE '2025-09-30')"
             )
-        arrived = _tick(instance, first.cursor)
+        arrived = sensor_tick(instance, first.cursor)
         assert _requested(arrived) == [("ingest_households", sep, None, None)]
         with _connect(postgres_server) as conn:
             conn.execute(f"DELETE FROM {schema}.households WHERE ma = 9001")
-        left = _tick(instance, arrived.cursor)
+        left = sensor_tick(instance, arrived.cursor)
         assert not left.run_requests and not left.dynamic_partitions_requests  # nothing deleted
         assert instance.get_dynamic_partitions(name) == [aug, sep]
         assert sync_requests(REGISTRY, instance) == ([], [])  # not "gone from the catalogue" either
@@ -498,7 +485,7 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
                 f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
                 "VALUES (9001, '1', 'A', 'B', DATE '2025-09-30')"
             )
-        back = _tick(instance, left.cursor)
+        back = sensor_tick(instance, left.cursor)
         assert _requested(back) == [("ingest_households", sep, None, None)]
         assert back.run_requests[0].run_key != arrived.run_requests[0].run_key
 
@@ -511,21 +498,21 @@ def test_undated_rows_move_to_the_new_latest_extract_and_are_reported_when_no_da
     schema, _ = pg_catalogue("text", ["2025-08-31"] * 3 + [None, "chưa rõ"])
     aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
     with dg.DagsterInstance.ephemeral() as instance:
-        first = _tick(instance)
+        first = sensor_tick(instance)
         assert _requested(first) == [("ingest_households", aug, None, None)]
         with _connect(postgres_server) as conn:
             conn.execute(
                 f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
                 "VALUES (9001, '1', 'A', 'B', '2025-09-30')"
             )
-        second = _tick(instance, first.cursor)
+        second = sensor_tick(instance, first.cursor)
         assert sorted(p for _, p, _, _ in _requested(second)) == [aug, sep]
-        assert not _tick(instance, second.cursor).run_requests  # once
+        assert not sensor_tick(instance, second.cursor).run_requests  # once
 
         with _connect(postgres_server) as conn:
             conn.execute(f"UPDATE {schema}.households SET ngay_trich_xuat = NULL WHERE ngay_trich_xuat LIKE '2025%'")
         undated = len(_keys_where(postgres_server, schema, "ngay_trich_xuat IS NULL OR ngay_trich_xuat = 'chưa rõ'"))
-        nowhere = _tick(instance, second.cursor)
+        nowhere = sensor_tick(instance, second.cursor)
         message = nowhere.skip_reason.skip_message
         assert f"{undated} rows with an empty or unreadable date" in message and "NOT LOADED" in message, message
         assert "chưa rõ" not in message
@@ -600,7 +587,7 @@ def test_a_connection_dropped_while_inspecting_the_table_skips_the_source_naming
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", drop)
     try:
         with dg.DagsterInstance.ephemeral() as instance:
-            result = _tick(instance)
+            result = sensor_tick(instance)
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", drop)
     assert dropped and not result.run_requests
