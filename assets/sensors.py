@@ -8,14 +8,18 @@ a catalogue source's path pattern (the file-name part of ``path``, a glob) and, 
 * new or changed files (name, size, modification time; kept in the cursor) affect their partitions;
 * the catalogue's extracts not yet registered in the instance (a new source, a new extract date of a
   glob source or of a SQL source's ``extract_date``) are new partitions;
-* a SQL source with ``extract_date_column``: one ``SELECT DISTINCT`` of that column (read-only, SQLAlchemy);
-  each date not seen before (the cursor keeps the dates seen per source; a sensor without them starts from
-  the partitions already registered) is a partition, registered when new and requested once. A database
-  that cannot be reached is named in the skip reason (password masked), its partitions are kept, and the
-  next tick tries again;
+* a SQL source with ``extract_date_column``: one ``GROUP BY`` of that column with row counts (read-only,
+  SQLAlchemy); each date not seen before (the cursor keeps the dates seen per source; a sensor without them
+  starts from the partitions already registered) is a partition, registered when new and requested once
+  under a run key unique to the tick (a date that leaves the table and comes back runs again). When the
+  latest date changes and rows have no readable date, the previous latest is requested too (re-read without
+  them). Dates that left the table stay registered (their history is kept). A database that cannot be
+  reached is named in the skip reason (password masked), its partitions are kept, and the next tick tries
+  again;
 * new partitions are registered (dynamic partitions ``<registry>_extracts``) in the same tick and run in
   one ranged run per registry; a changed file of a registered partition gets a run of that partition;
-  registered partitions whose source left the catalogue are deleted. Nothing new -> a skip.
+  registered partitions whose source left the catalogue are deleted (``assets.ingest.gone_keys``). Nothing
+  new -> a skip.
 
 No code reload is needed: the catalogue (and the SQL sources' dates) is read at every tick and the
 partitions live in the instance. A file whose name matches a source but that the catalogue's

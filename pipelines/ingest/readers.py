@@ -478,8 +478,9 @@ def _read_sql(extract: Extract, batch_rows: int) -> ReadResult:
 def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult:
     """One extract of a table that holds several (catalogue ``extract_date_column``): the rows of its date.
 
-    The database filters (``column IN (...)``, values bound: the column's distinct values that are this
-    date). Rows whose date is NULL or no date belong to no extract; they are read with the table's latest
+    The database filters (DATE/TIMESTAMP: ``column >= day AND column < day + 1``; text/integer:
+    ``column IN (...)`` over the column's distinct values that are this date; values bound). The date
+    groups come with the extract as listed (``Extract.groups``), else they are listed here. Rows whose date is NULL or no date belong to no extract; they are read with the table's latest
     extract (the newest partition, the one a new delivery is requested for) as ``RowProblem``s, so they are
     counted and quarantined with the reason instead of vanishing. A date the table no longer holds is an
     unreadable extract (nothing is written for it).

@@ -20,11 +20,13 @@ Two pieces, no Dagster:
   (:func:`read_only_connection`) with a server-side cursor.
 
 * :func:`extract_date_groups` lists the extracts of a table that holds several (catalogue
-  ``extract_date_column``): one ``SELECT DISTINCT`` of that column, each distinct value read as
-  a date (:func:`parse_extract_date`); values that are NULL or no date are kept apart, so their
-  rows can be quarantined (readers.py reports them with the table's latest extract).
-  :func:`read_sql_table` reads one extract with ``filter_column``/``filter_values``: the
-  condition ``column IN (...)`` with every value a bound parameter, evaluated by the database.
+  ``extract_date_column``): one ``GROUP BY`` of that column with row counts (a DATE/TIMESTAMP
+  column grouped by ``CAST(column AS DATE)``), each distinct value read as a date
+  (:func:`parse_extract_date`); values that are NULL or no date are kept apart (and counted), so
+  their rows can be quarantined (readers.py reports them with the table's latest extract).
+  :func:`read_sql_table` reads one extract with ``filter_column`` and ``filter_values`` (text:
+  ``column IN (...)``, every value a bound parameter, at most :data:`MAX_FILTER_VALUES`) or
+  ``filter_day`` (``column >= :day AND column < :day + 1``), evaluated by the database.
 
 (Loading the generator's PostgreSQL dumps into a server is a test helper: tests/sqlhelpers.py.)
 
