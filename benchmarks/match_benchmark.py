@@ -149,6 +149,47 @@ def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clust
     print("  m from: " + ", ".join(f"{k} {v}" for k, v in info.get("m_source", {}).items()))
 
 
+REVIEW_BUDGET_THRESHOLDS = (0.1, 0.07, 0.05, 0.03, 0.02, 0.01)
+
+
+def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
+    """What a lower review threshold would buy: linked-or-queued recall against review items, per threshold.
+
+    Two ways of counting: every pair in the band (as the engine queues them today), and one item per pair
+    of entities with pairs inside one entity left out (what a reviewer of entities would see)."""
+    records = (
+        staged.select("record_key", "source_id", "source_key")
+        .join(
+            truth.select("source_id", pl.col("record_no").cast(pl.String).alias("source_key"), "person_id"),
+            on=["source_id", "source_key"],
+        )
+        .join(clusters.select("record_key", pl.col("cluster_id").cast(pl.String)), on="record_key")
+        .select(pl.col("record_key").alias("record_id"), pl.col("cluster_id").alias("entity_id"), "person_id")
+    )
+    entity = records.select("record_id", "entity_id")
+    scored = (
+        pl.read_parquet(pairs, columns=["left_id", "right_id", "blocked_by", "decision", "match_probability"])
+        .with_columns(pl.col("decision").cast(pl.String))
+        .join(entity.rename({"record_id": "left_id", "entity_id": "le"}), on="left_id")
+        .join(entity.rename({"record_id": "right_id", "entity_id": "re"}), on="right_id")
+    )
+    n = max(staged.height, 1)
+    print("\nreview budget: linked-or-queued recall if every unlinked pair scoring at least t were queued")
+    print(f"  {'t':>6}{'pairs':>10}{'% records':>11}{'entity pairs':>14}{'% records':>11}{'linked or queued':>18}")
+    for t in REVIEW_BUDGET_THRESHOLDS:
+        band = (pl.col("decision") == "refused") | ((pl.col("decision") != "link") & (pl.col("match_probability") >= t))
+        queued = scored.with_columns(pl.when(band).then(pl.lit("review")).otherwise("decision").alias("decision"))
+        cross = queued.filter((pl.col("decision") == "review") & (pl.col("le") != pl.col("re")))
+        items = (
+            cross.select(pl.min_horizontal("le", "re").alias("x"), pl.max_horizontal("le", "re").alias("y")).n_unique()
+            if cross.height
+            else 0
+        )
+        band_pairs = queued.filter(pl.col("decision") == "review").height
+        loq = true_pair_recall(records, queued.drop("le", "re"), "person_id")["categories"]["linked_or_queued"][0]
+        print(f"  {t:>6.3f}{band_pairs:>10,}{band_pairs / n:>11.2%}{items:>14,}{items / n:>11.2%}{loq:>18.4f}")
+
+
 def false_link_kind() -> pl.Expr:
     """What a false link (two different people linked directly) looks like, from its comparison levels."""
     level = {name: pl.col(f"{name}_level").cast(pl.String) for name in ("name", "date_of_birth", "ids", "home")}
@@ -264,6 +305,7 @@ def main() -> None:
             clusters = pl.read_parquet(work / f"{figures['engine']}.parquet")
             print_recall(figures, staged, truth, clusters, pairs_file)
             print_false_links(staged, truth, clusters, pairs_file)
+            print_review_budget(staged, truth, clusters, pairs_file)
             review = figures["info"].get("review_pairs", 0)
             print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
     print()
