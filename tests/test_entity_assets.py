@@ -203,8 +203,11 @@ def test_links_on_known_sample_rows(runs):
 def test_accuracy_against_the_sample_truth(runs):
     staged, lineage, links = read_published(runs[0])
     scores = sample_accuracy(staged, lineage, links)
+    # issue 14's targets (precision >= 0.995, recall >= 0.97); the people spec is tuned for them at 1M, where
+    # namesakes are common: on the small sample it gives up some recall (sex agreement adds nothing once the
+    # names agree: 0.981 -> 0.973) for precision at scale
     for kind, s in scores["entities"].items():
-        assert s["precision"] >= 0.99 and s["recall"] >= 0.98, (kind, s)
+        assert s["precision"] >= 0.995 and s["recall"] >= 0.97, (kind, s)
     for name, s in scores["links"].items():
         assert s["judged"] > 0 and s["accuracy"] >= 0.99, (name, s)
     assert scores["links"]["taxpayer_of"]["recall"] >= 0.99 and scores["links"]["branch_of"]["recall"] == 1.0
