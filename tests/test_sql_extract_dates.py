@@ -455,6 +455,14 @@ def test_a_database_that_is_down_fails_only_its_own_partitions(pg_catalogue, pos
 # --------------------------------------------------------------------------- dates that leave the table
 
 
+def _add_september_row(server, schema: str) -> None:  # noqa: ANN001 - conftest PostgresServer
+    with _connect(server) as conn:
+        conn.execute(
+            f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
+            "VALUES (9001, '1', 'A', 'B', DATE '2025-09-30')"
+        )
+
+
 def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_history(
     pg_catalogue, postgres_server, tmp_path
 ):
@@ -467,11 +475,7 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
     aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
     with dg.DagsterInstance.ephemeral() as instance:
         first = sensor_tick(instance)
-        with _connect(postgres_server) as conn:
-            conn.execute(
-                f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
-                "VALUES (9001, '1', 'A', 'B', DATE '2025-09-30')"
-            )
+        _add_september_row(postgres_server, schema)
         arrived = sensor_tick(instance, first.cursor)
         assert _requested(arrived) == [("ingest_households", sep, None, None)]
         with _connect(postgres_server) as conn:
@@ -480,11 +484,7 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
         assert not left.run_requests and not left.dynamic_partitions_requests  # nothing deleted
         assert instance.get_dynamic_partitions(name) == [aug, sep]
         assert sync_requests(REGISTRY, instance) == ([], [])  # not "gone from the catalogue" either
-        with _connect(postgres_server) as conn:
-            conn.execute(
-                f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
-                "VALUES (9001, '1', 'A', 'B', DATE '2025-09-30')"
-            )
+        _add_september_row(postgres_server, schema)
         back = sensor_tick(instance, left.cursor)
         assert _requested(back) == [("ingest_households", sep, None, None)]
         assert back.run_requests[0].run_key != arrived.run_requests[0].run_key
