@@ -127,10 +127,39 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
     extracts = extracts_by_partition(sources, unlisted=failed, groups=groups)
     unreachable = {source_id: str(exc) for source_id, exc in failed.items()}  # messages mask the password
-    notes = _undated_notes(sources, groups)
-    kept_history = {s.id for s in sources.values() if s.extract_date_column}
-    instance = context.instance
-    affected: dict[str, dict[str, str]] = {}  # registry -> partition key -> run key suffix
+    affected, unclaimed, unreached = _landed(folder, changed, signatures, sources, extracts)
+    # unique per evaluation: Dagster drops a run key it has seen, and a SQL date may leave the table and come back
+    tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
+    keep = set(unreachable) | {s.id for s in sources.values() if s.extract_date_column}  # never "gone"
+    add, delete, requests = [], [], []
+    for registry in REGISTRY_KINDS:
+        name = partitions_name(registry)
+        registered = list(context.instance.get_dynamic_partitions(name))
+        gone = gone_keys(set(registered), extracts, keep)
+        if gone:
+            delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
+        keys, fresh = _registry_keys(registry, registered, extracts, groups, seen_dates, tick)
+        keys.update(affected.get(registry, {}))  # a landed file's signature is its run key
+        if fresh:  # registered now: appended to the instance's order, in this order
+            add.append(dg.AddDynamicPartitionsRequest(name, fresh))
+            requests.append(_request(registry, fresh, ":".join(keys[k] for k in fresh)))
+        for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
+            requests.append(_request(registry, [key], keys[key]))
+    notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable)
+    sql_dates = {k: v for k, v in seen_dates.items() if k in unreachable}
+    sql_dates.update({k: [d.isoformat() for d in g.dates] for k, g in groups.items()})
+    cursor = json.dumps({"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates}, sort_keys=True)
+    if not requests:
+        reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
+        return dg.SensorResult(skip_reason=dg.SkipReason(reason), cursor=cursor, dynamic_partitions_requests=delete)
+    for note in notes:
+        context.log.warning(note)
+    return dg.SensorResult(run_requests=requests, cursor=cursor, dynamic_partitions_requests=[*delete, *add])
+
+
+def _landed(folder: Path, changed: list[str], signatures: dict[str, str], sources, extracts):  # noqa: ANN001, ANN202
+    """(registry -> partition key -> file signature, files no source claims, partitions the catalogue misses)."""
+    affected: dict[str, dict[str, str]] = {}
     unclaimed, unreached = [], []
     for name in changed:
         found = partition_for(folder / name, sources)
@@ -142,44 +171,39 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
             unreached.append(key)
             continue
         affected.setdefault(registry, {})[key] = signatures[name]
-    # unique per evaluation: Dagster drops a run key it has seen, and a SQL date may leave the table and come back
-    tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
-    add, delete, requests = [], [], []
-    for registry in REGISTRY_KINDS:
-        name = partitions_name(registry)
-        registered = list(instance.get_dynamic_partitions(name))
-        known = set(registered)
-        gone = gone_keys(known, extracts, set(unreachable) | kept_history)
-        if gone:
-            delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
-        keys = affected.get(registry, {})
-        new = []
-        for key, extract in extracts.items():
-            spec = extract.source
-            if spec.registry != registry:
-                continue
-            if key not in known:
-                new.append(key)
-                keys.setdefault(key, f"date:{tick}" if spec.extract_date_column else "new")
-            elif spec.extract_date_column:
-                if extract.extract_date.isoformat() not in _seen(seen_dates, spec.id, registered):
-                    keys.setdefault(key, f"date:{tick}")
-        for source_id in sorted(s for s, g in groups.items() if sources[s].registry == registry):
-            # undated rows go with the latest extract: when the latest date changes, the previous latest is
-            # read again (without them), so each such row is in exactly one partition
-            before = _seen(seen_dates, source_id, registered)
-            previous = max(before) if before else None
-            latest = groups[source_id].latest
-            if groups[source_id].has_undated and previous and latest and previous < latest.isoformat():
-                key = f"{source_id}{PARTITION_SEPARATOR}{previous}"
-                if key in extracts:
-                    keys.setdefault(key, f"date:{tick}")
-        fresh = [k for k in new if k in keys]  # registered now: appended to the instance's order, in this order
-        if fresh:
-            add.append(dg.AddDynamicPartitionsRequest(name, fresh))
-            requests.append(_request(registry, fresh, ":".join(keys[k] for k in fresh)))
-        for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
-            requests.append(_request(registry, [key], keys[key]))
+    return affected, unclaimed, unreached
+
+
+def _registry_keys(registry: str, registered: list[str], extracts, groups, seen_dates, tick: str):  # noqa: ANN001, ANN202
+    """(partition key -> run key suffix, keys new to the instance) of one registry's catalogue extracts."""
+    known = set(registered)
+    keys: dict[str, str] = {}
+    new = []
+    for key, extract in extracts.items():
+        spec = extract.source
+        if spec.registry != registry:
+            continue
+        if key not in known:
+            new.append(key)
+            keys[key] = f"date:{tick}" if spec.extract_date_column else "new"
+        elif spec.extract_date_column and extract.extract_date.isoformat() not in _seen(
+            seen_dates, spec.id, registered
+        ):
+            keys[key] = f"date:{tick}"
+    for source_id, found in sorted(groups.items()):
+        # undated rows go with the latest extract: when the latest date changes, the previous latest is
+        # read again (without them), so each such row is in exactly one partition
+        before = _seen(seen_dates, source_id, registered)
+        previous = max(before) if before else None
+        key = f"{source_id}{PARTITION_SEPARATOR}{previous}"
+        if found.has_undated and previous and found.latest and previous < found.latest.isoformat() and key in extracts:
+            if extracts[key].source.registry == registry:
+                keys.setdefault(key, f"date:{tick}")
+    return keys, new
+
+
+def _notes(folder: Path, sources, groups, unclaimed, unreached, unreachable) -> list[str]:  # noqa: ANN001
+    notes = _undated_notes(sources, groups)
     if not folder.is_dir():
         notes.append(f"landing folder {folder} does not exist")
     if unclaimed:
@@ -188,15 +212,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         notes.append(f"the catalogue's base_dir/path does not reach {unreached} (fix the catalogue; no reload needed)")
     for source_id, why in sorted(unreachable.items()):
         notes.append(f"SQL source {source_id}: extract dates not checked, its database cannot be read ({why})")
-    sql_dates = {**{k: v for k, v in seen_dates.items() if k in unreachable}}
-    sql_dates.update({k: [d.isoformat() for d in g.dates] for k, g in groups.items()})
-    cursor = json.dumps({"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates}, sort_keys=True)
-    if not requests:
-        reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
-        return dg.SensorResult(skip_reason=dg.SkipReason(reason), cursor=cursor, dynamic_partitions_requests=delete)
-    for note in notes:
-        context.log.warning(note)
-    return dg.SensorResult(run_requests=requests, cursor=cursor, dynamic_partitions_requests=[*delete, *add])
+    return notes
 
 
 def _seen(seen_dates: dict[str, list[str]], source_id: str, registered: list[str]) -> list[str]:
