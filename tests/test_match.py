@@ -1046,3 +1046,31 @@ def test_people_spec_finds_typos_in_both_family_and_given_name_on_the_same_birth
     found = set(zip(pairs["l"].to_list(), pairs["r"].to_list(), strict=True))
     for a, b in (("x1", "x2"), ("y1", "y2")):
         assert (min(row[a], row[b]), max(row[a], row[b])) in found
+
+
+def test_people_spec_gives_a_dropped_middle_name_with_a_family_name_typo_its_own_name_level():
+    spec = load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
+    names = ["Lê Hiền", "Lle Thị Hiền", "Nguyễn Thị Hiền", "Lê Hiền", "Lê Thị Hiền", "Lê Thị Hiềnn", "Lê Văn Hòa"]
+    names += ["Trần Thị Hiền", "Phạm Hiền Thu"]
+    table = frame([person_row(f"r{i}", f"p{i}", n, dt.date(1990, 1, 1), "F") for i, n in enumerate(names)])
+    work = prepare(table, spec)
+    comp = next(c for c in spec.comparisons if c.name == "name")
+    labels = [lv.label for lv in comp.levels] + ["different"]
+    # (dropped middle + family typo), (namesake: only the given name), (dropped middle, no typo),
+    # (extra middle + given typo), (two words missing/extra and the given name differs), (a typo in a word
+    # not left out, but one more word differs too), (the same word count: never this level)
+    pairs = [(0, 1), (0, 2), (3, 4), (0, 5), (0, 6), (0, 7), (1, 8)]
+    levels = comparison_levels(
+        work,
+        pl.Series([a for a, _ in pairs], dtype=pl.UInt32),
+        pl.Series([b for _, b in pairs], dtype=pl.UInt32),
+        [comp],
+    )
+    got = [labels[v] for v in levels["name"]]
+    assert got[0] == "words_missing_typo"
+    assert got[1] == "same_given"  # Lê / Nguyễn: a namesake, not a typo
+    assert got[2] == "words_missing"
+    assert got[3] == "words_missing_typo"  # "hien" / "hienn" after "thi" left out
+    assert got[4] == "different"
+    assert got[5] == "same_given"  # le / tran: not one edit apart
+    assert got[6] != "words_missing_typo"

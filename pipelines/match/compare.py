@@ -154,6 +154,8 @@ class _PairColumns:
                     values = (
                         pl.DataFrame({"a": left, "b": right}).select(subset.cast(pl.Float64)).to_series().to_numpy()
                     )
+                elif kind == "word_subset_typo":
+                    values = _words_missing_typo(left, right)
                 else:
                     scorer, kwargs = _SCORERS[kind]
                     values = process.cpdist(
@@ -191,6 +193,40 @@ def _rarest_differing_word(left: pl.Series, right: pl.Series, shares: pl.DataFra
         .fill_null(0.0)
     )
     return out.to_series().to_numpy()
+
+
+def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
+    """Per value pair, 1.0 when the values have different numbers of words, the shorter has exactly one word
+    the longer lacks, and that word is one edit from a word only the longer has ("le hien" / "lle thi hien":
+    a middle name dropped and a typo in the family name); else 0.0."""
+    wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
+    pairs = pl.DataFrame({"a": left, "b": right}).with_row_index("i")
+    diff = pairs.select(
+        "i",
+        wa.list.len().alias("na"),
+        wb.list.len().alias("nb"),
+        wa.list.set_difference(wb).alias("da"),
+        wb.list.set_difference(wa).alias("db"),
+    )
+    a_short = pl.col("na") < pl.col("nb")
+    sides = diff.filter(pl.col("na") != pl.col("nb")).select(
+        "i",
+        pl.when(a_short).then(pl.col("da")).otherwise(pl.col("db")).alias("short"),
+        pl.when(a_short).then(pl.col("db")).otherwise(pl.col("da")).alias("long"),
+    )
+    words = (
+        sides.filter((pl.col("short").list.len() == 1) & (pl.col("long").list.len() > 0))
+        .select("i", pl.col("short").list.first(), "long")
+        .explode("long")
+    )
+    out = np.zeros(len(pairs))
+    if words.height:
+        distance = process.cpdist(
+            words["short"].to_list(), words["long"].to_list(), scorer=Levenshtein.distance, score_cutoff=1, workers=-1
+        )
+        hit = words["i"].filter(pl.Series(np.asarray(distance) <= 1)).unique().to_numpy()
+        out[hit] = 1.0
+    return out
 
 
 def _holds(
@@ -233,7 +269,7 @@ def _holds(
                 & (da.dt.day() == db.dt.day())
             )
             expr = year_off | (digits_apart(ta, tb) <= 1) | (digits_apart(ta, tb_swapped) <= 1)
-        case "word_subset":
+        case "word_subset" | "word_subset_typo":
             return (cols.score(column, level.kind, None, other, space) == 1.0).alias("holds")
         case "numeric_within":
             expr = (pl.col("a").cast(pl.Float64) - pl.col("b").cast(pl.Float64)).abs() <= level.distance

@@ -289,7 +289,7 @@ def term_frequencies(work: pl.DataFrame, column: str) -> pl.Series:
 
 
 # String-similarity level kinds whose weight is term-frequency adjusted like an exact level on the same column
-TF_FUZZY_KINDS = ("levenshtein", "word_subset", "jaro_winkler", "ratio", "token_set")
+TF_FUZZY_KINDS = ("levenshtein", "word_subset", "word_subset_typo", "jaro_winkler", "ratio", "token_set")
 
 
 def _tf_adjustments(

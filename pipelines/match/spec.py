@@ -44,6 +44,7 @@ LEVEL_KINDS = (
     "ratio",  # rapidfuzz ratio / 100 (normalised Indel similarity) >= threshold
     "token_set",  # rapidfuzz token_set_ratio / 100 >= threshold (word order and extra words ignored; slower)
     "word_subset",  # every word of one value is a word of the other ("nguyen an" / "nguyen van an")
+    "word_subset_typo",  # words missing or added and one other word a typo apart ("le hien" / "lle thi hien")
     "one_digit",  # same length, at most `distance` differing characters (Hamming); IDs with a wrong digit
     "date_swap",  # dates whose day and month are swapped (same year)
     "date_within",  # dates at most `days` apart
