@@ -1431,14 +1431,14 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
 
 
 # Every unit-type marker phrase (any level, either scheme), longest first, and every word of one.
-_ALL_MARKERS = sorted(
+ALL_MARKERS = sorted(
     {m for ms in (WARD_MARKERS, WARD_MARKERS_2025, DISTRICT_MARKERS, PROVINCE_MARKERS) for m in ms},
     key=lambda m: (-len(m), m),
 )
-_MARKER_WORDS = sorted({w for m in _ALL_MARKERS for w in m.split(" ")})
+_MARKER_WORDS = sorted({w for m in ALL_MARKERS for w in m.split(" ")})
 # A cleaned address without comma-like separators, cut before its first marker phrase: the street
 # part (words and single spaces only: no " - ") and a tail of at least two words.
-_CUT = r"^([a-z0-9 ]*?[a-z0-9]) ((?:" + "|".join(_ALL_MARKERS) + r") [a-z0-9].*)$"
+_CUT = r"^([a-z0-9 ]*?[a-z0-9]) ((?:" + "|".join(ALL_MARKERS) + r") [a-z0-9].*)$"
 _CUT_KEYS = ["_cut", "_s0", "_s2", "_s1", "_mode"]
 # "street part|tail" where a squashed marker starts at a word of the street part and ends at its end
 # or in the tail, its letters perhaps split into words.
@@ -1446,7 +1446,7 @@ _STRADDLE = (
     r"(?:^| )(?:"
     + "|".join(
         " ?".join(sq[:k]) + r"\|" + " ?".join(sq[k:])
-        for sq in sorted({m.replace(" ", "") for m in _ALL_MARKERS})
+        for sq in sorted({m.replace(" ", "") for m in ALL_MARKERS})
         for k in range(1, len(sq) + 1)
     )
     + ")"

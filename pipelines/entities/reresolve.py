@@ -37,10 +37,7 @@ import polars as pl
 
 from pipelines.reference import RESOLVER_TABLES, Reference
 from pipelines.resolve import (
-    DISTRICT_MARKERS,
-    PROVINCE_MARKERS,
-    WARD_MARKERS,
-    WARD_MARKERS_2025,
+    ALL_MARKERS,
     Markers,
     _alias_forms,
     _keys,
@@ -146,6 +143,7 @@ def _changed(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
 
 
 _NO_MARKERS = Markers()
+_ALL_MARKERS = Markers(*ALL_MARKERS)  # any level, either scheme
 
 
 def _name_forms(names: Iterable[str | None], markers: Markers = _NO_MARKERS) -> set[str]:
@@ -175,9 +173,8 @@ def diff_references(old: dict[str, pl.DataFrame], new: dict[str, pl.DataFrame]) 
     their_aliases = pl.concat([ref["aliases"] for ref in (old, new)]).filter(pl.col("target_uid").is_in(wanted))
     # an alias or a gazetteer entry applies only where its name is in the text (exactly, or typo-tolerant
     # for aliases: the not-exact rule below), so a changed one adds its name, not its target's records
-    all_markers = Markers(*dict.fromkeys((*PROVINCE_MARKERS, *DISTRICT_MARKERS, *WARD_MARKERS, *WARD_MARKERS_2025)))
     alias_keys = pl.concat([changed["aliases"]["alias_key"], their_aliases["alias_key"]]).to_list()
-    names = _name_forms(alias_keys, all_markers)
+    names = _name_forms(alias_keys, _ALL_MARKERS)
     names |= _name_forms(changed["gazetteer"]["name"].to_list())
     names |= _name_forms(unit_names["short_name"].to_list())
     names_changed = bool(changed["aliases"].height or changed["units_pre2025"].height or changed["units_2025"].height)

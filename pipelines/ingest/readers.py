@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -442,9 +443,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
 # --------------------------------------------------------------------------- sql, sqlite, pg_dump
 
 
-def _read_sql_like(extract: Extract, url: str, batch_rows: int, **only: object) -> ReadResult:
-    """``only``: ``filter_column``/``filter_values``/``filter_null`` of read_sql_table (one extract of a table)."""
-    return ReadResult(_keyed_sql(extract, url, batch_rows, **only), [], None)
+def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
+    return ReadResult(_keyed_sql(extract, url, batch_rows), [], None)
 
 
 def _keyed_sql(extract: Extract, url: str, batch_rows: int, **only: object) -> Iterator[pl.DataFrame]:
@@ -480,9 +480,10 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
 
     The database filters (DATE/TIMESTAMP: ``column >= day AND column < day + 1``; text/integer:
     ``column IN (...)`` over the column's distinct values that are this date; values bound). The date
-    groups come with the extract as listed (``Extract.groups``), else they are listed here. Rows whose date is NULL or no date belong to no extract; they are read with the table's latest
-    extract (the newest partition, the one a new delivery is requested for) as ``RowProblem``s, so they are
-    counted and quarantined with the reason instead of vanishing. A date the table no longer holds is an
+    groups come with the extract as listed (``Extract.groups``), else they are listed here. Rows whose date
+    is NULL or no date belong to no extract; they are read with the table's latest extract (the newest
+    partition, the one a new delivery is requested for) as problem rows (``ReadResult.problem_frames``), so
+    they are counted and quarantined with the reason instead of vanishing. A date the table no longer holds is an
     unreadable extract (nothing is written for it).
     """
     from pipelines.ingest.sql import source_groups
@@ -509,13 +510,8 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
         undated = _keyed_sql(
             extract, url, batch_rows, filter_column=column, filter_values=groups.undated, filter_null=groups.has_null
         )
-        batches = _chain(batches, _as_problems(undated, reason, problems))
+        batches = itertools.chain(batches, _as_problems(undated, reason, problems))
     return ReadResult(batches, [], None, problem_frames=problems)
-
-
-def _chain(*parts: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-    for part in parts:
-        yield from part
 
 
 def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:
@@ -531,8 +527,7 @@ def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl
                 read_problem=pl.lit(reason, dtype=pl.String),
             )
         )
-    return
-    yield  # a generator: runs when load_raw reads the batches, before it reads the problems
+    yield from ()  # a generator: runs when load_raw reads the batches, before it reads the problems
 
 
 _COPY = re.compile(r"^COPY\s+(\S+)\s+\((.*)\)\s+FROM\s+stdin;\s*$")

@@ -66,7 +66,6 @@ __all__ = [
     "read_only_connection",
     "read_sql_table",
     "resolve_url",
-    "source_extract_dates",
 ]
 
 SOURCE_KEY = "_source_key"
@@ -706,8 +705,3 @@ def source_groups(spec) -> ExtractDates:  # noqa: ANN001 - catalogue SourceSpec 
         raise SqlSourceError(
             f"{where}: extract dates from column {spec.extract_date_column!r}: {_error_type(exc)}"
         ) from exc
-
-
-def source_extract_dates(spec) -> list[date]:  # noqa: ANN001 - catalogue SourceSpec with extract_date_column
-    """The extract dates of a catalogue SQL source whose table holds several extracts (sorted)."""
-    return source_groups(spec).dates
