@@ -430,19 +430,18 @@ def registry_accuracy(
     for kind in kinds:
         lineage = read_lineage(warehouse, kind)
         staged = staged_in_lineage(read_staged(warehouse, ENTITY_KINDS[kind]), lineage)
-        if noise_seed is not None and kind in NOISE:
-            noisy = clerk_noise(kind, staged, truth_dir, noise_seed)
-            lineage, review, pairs, stats = rematch(kind, noisy.drop("noise"))
-            labels = noisy.select("record_key", "noise")
+        if with_rematch or noise_seed is not None:
+            noisy = (
+                clerk_noise(kind, staged, truth_dir, noise_seed) if noise_seed is not None and kind in NOISE else None
+            )
+            data = staged if noisy is None else noisy.drop("noise")
+            labels = None if noisy is None else noisy.select("record_key", "noise")
+            lineage, review, pairs, stats = rematch(kind, data)
             result = kind_accuracy(kind, staged, lineage, review, truth_dir, pairs, labels)
-            out[kind] = {"source": f"rematch with clerk noise (seed {noise_seed})", **result, **stats}
+            source = "rematch" if noisy is None else f"rematch with clerk noise (seed {noise_seed})"
+            out[kind] = {"source": source, **result, **stats}
             if splink and kind == "households":
-                out["households_splink"] = _splink_accuracy(noisy.drop("noise"), truth_dir)
-        elif with_rematch or noise_seed is not None:
-            lineage, review, pairs, stats = rematch(kind, staged)
-            out[kind] = {"source": "rematch", **kind_accuracy(kind, staged, lineage, review, truth_dir, pairs), **stats}
-            if splink and kind == "households":
-                out["households_splink"] = _splink_accuracy(staged, truth_dir)
+                out["households_splink"] = _splink_accuracy(data, truth_dir)
         else:
             review = pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, review_table(kind).name))
             out[kind] = {"source": "published", **kind_accuracy(kind, staged, lineage, review, truth_dir)}
@@ -454,13 +453,12 @@ def _splink_accuracy(staged: pl.DataFrame, truth_dir: Path) -> dict:
     recs = _truth_records("households", staged, clusters, truth_dir)
     s = pairwise(recs, "entity_id", TRUTH["households"][1])
     s["records_with_truth"] = s.pop("records")
-    review = pl.DataFrame(schema={"left_id": pl.String, "right_id": pl.String, "decision": pl.String})
     return {
         "source": "Splink 5 on the same input (no review queue: linked-or-queued = recall)",
         "records": staged.height,
         **s,
         "linked_or_queued": s["recall"],
-        "review_pairs": review.height,
+        "review_pairs": 0,
         "review_share": 0.0,
         "pair_completeness": None,
         "match_seconds": round(seconds, 1),

@@ -441,7 +441,6 @@ class _Acc:
     elements: int | None = 0
     examples: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
-    detail: str | None = None
 
 
 class _GxRun:
@@ -616,7 +615,6 @@ class _GxRun:
                 examples=tuple(a.examples),
                 engine="gx",
                 error=a.error,
-                detail=a.detail,
             )
             for e, a in zip(self.expects, self.acc, strict=True)
         ]
