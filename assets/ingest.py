@@ -60,16 +60,40 @@ def catalogue_paths() -> list[Path] | None:
     return [Path(p) for p in value.split(os.pathsep) if p] if value else None
 
 
-def _catalogue_extracts() -> tuple[dict, dict[str, tuple[str, Exception]]]:
-    """(every extract by partition key, SQL sources whose extract dates could not be read: id -> (registry, error))."""
+@dataclass(frozen=True)
+class Listing:
+    """The catalogue as read at one moment: its sources, every extract by partition key, and the SQL sources
+    whose database could not list its extract dates (id -> the error; its message masks the password)."""
+
+    sources: dict
+    extracts: dict
+    unlisted: dict[str, Exception]
+
+    def keys(self, registry: str) -> list[str]:
+        return [k for k, e in self.extracts.items() if e.source.registry == registry]  # sorted by the catalogue
+
+    def unlisted_of(self, registry: str) -> dict[str, Exception]:
+        return {sid: exc for sid, exc in self.unlisted.items() if self.sources[sid].registry == registry}
+
+    def kept(self, registry: str | None = None) -> set[str]:
+        """Sources whose registered partitions are never "gone": those whose database cannot list its dates today
+        (what is gone is unknown) and SQL sources with ``extract_date_column`` (a database purging old dates
+        for retention does not retire their history; a source removed from the catalogue still retires)."""
+        return {
+            s.id
+            for s in self.sources.values()
+            if registry in (None, s.registry) and (s.extract_date_column or s.id in self.unlisted)
+        }
+
+
+def read_listing() -> Listing:
     sources = load_catalogue(catalogue_paths())
     unlisted: dict[str, Exception] = {}
-    extracts = extracts_by_partition(sources, unlisted=unlisted)
-    return extracts, {sid: (sources[sid].registry, exc) for sid, exc in unlisted.items()}
+    return Listing(sources, extracts_by_partition(sources, unlisted=unlisted), unlisted)
 
 
-_KEYS_CACHE: dict[tuple, tuple[float, dict[str, list[str]], dict[str, tuple[str, Exception]]]] = {}
-_KEYS_TTL = 2.0  # seconds: Dagster asks for the partitions many times per run
+_LISTING_CACHE: dict[tuple, tuple[float, Listing]] = {}
+_LISTING_TTL = 2.0  # seconds: Dagster asks for the partitions many times per run
 
 
 def _catalogue_stamp() -> tuple:
@@ -77,27 +101,21 @@ def _catalogue_stamp() -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns if p.is_file() else None) for p in paths)
 
 
-def _listing(fresh: bool) -> tuple[float, dict[str, list[str]], dict[str, tuple[str, Exception]]]:
+def listing(fresh: bool = False) -> Listing:
+    """The catalogue's listing: read again when a catalogue file changed, else at most every 2 s (a glob
+    source's new file shows within 2 s); ``fresh``: read now (what registers or loads partitions does)."""
     stamp, now = _catalogue_stamp(), time.monotonic()
-    cached = _KEYS_CACHE.get(stamp)
-    if fresh or cached is None or now - cached[0] > _KEYS_TTL:
-        extracts, unlisted = _catalogue_extracts()
-        by_registry: dict[str, list[str]] = {}
-        for key, extract in extracts.items():
-            by_registry.setdefault(extract.source.registry, []).append(key)
-        _KEYS_CACHE.clear()
-        _KEYS_CACHE[stamp] = cached = (now, {r: sorted(keys) for r, keys in by_registry.items()}, unlisted)
-    return cached
+    cached = _LISTING_CACHE.get(stamp)
+    if fresh or cached is None or now - cached[0] > _LISTING_TTL:
+        _LISTING_CACHE.clear()
+        _LISTING_CACHE[stamp] = cached = (now, read_listing())
+    return cached[1]
 
 
 def catalogue_keys(registry: str, fresh: bool = False) -> list[str]:
-    """The partitions (source extracts) of ``registry`` the catalogue declares today (sorted).
-
-    Read again when a catalogue file changed, else at most every 2 s (a glob source's new file shows
-    within 2 s); ``fresh``: read now (what registers partitions does). The extracts of a SQL source whose
-    database cannot list its dates are not among them (see ``unlisted_sources``).
-    """
-    return list(_listing(fresh)[1].get(registry, []))
+    """The partitions (source extracts) of ``registry`` the catalogue declares today (sorted). The extracts of a
+    SQL source whose database cannot list its dates are not among them (see ``unlisted_sources``)."""
+    return listing(fresh).keys(registry)
 
 
 def unlisted_sources(registry: str, fresh: bool = False) -> dict[str, str]:
@@ -105,7 +123,7 @@ def unlisted_sources(registry: str, fresh: bool = False) -> dict[str, str]:
 
     Their partitions are kept (never retired or deleted as "left the catalogue"): the database may be back tomorrow.
     """
-    return {sid: str(exc) for sid, (reg, exc) in _listing(fresh)[2].items() if reg == registry}
+    return {sid: str(exc) for sid, exc in listing(fresh).unlisted_of(registry).items()}
 
 
 def partitions_name(registry: str) -> str:
@@ -157,28 +175,18 @@ class CataloguePartitions(dg.DynamicPartitionsDefinition):
         return hashlib.sha1("\n".join(self.get_partition_keys()).encode()).hexdigest()
 
 
-def history_sources(registry: str | None = None) -> set[str]:
-    """Catalogue sources (of ``registry``) whose extracts are never "gone": SQL sources with ``extract_date_column``.
-
-    A database that purges old extract dates (retention) does not retire their history: such a date stays
-    registered and its data stays live (a source removed from the catalogue still retires its extracts).
-    """
-    sources = load_catalogue(catalogue_paths())
-    return {s.id for s in sources.values() if s.extract_date_column and registry in (None, s.registry)}
-
-
 def gone_keys(registered, declared, kept_sources: set[str]) -> list[str]:  # noqa: ANN001 - collections of keys
     """Registered partitions that left the catalogue, except those of ``kept_sources`` (a database that cannot
-    list its dates today, a date-column source's dates that left its table: see ``history_sources``)."""
+    list its dates today, a date-column source's dates that left its table: see ``Listing.kept``)."""
     return sorted(k for k in set(registered) - set(declared) if source_of(k) not in kept_sources)
 
 
 def sync_requests(registry: str, store) -> tuple[list[str], list[str]]:  # noqa: ANN001 - DynamicPartitionsStore
     """(catalogue extracts not registered in the instance yet, registered partitions that left the catalogue)."""
     registered = set(store.get_dynamic_partitions(partitions_name(registry)))
-    declared = catalogue_keys(registry, fresh=True)
-    kept = set(unlisted_sources(registry)) | history_sources(registry)  # unlisted: cannot tell what is gone
-    return [k for k in declared if k not in registered], gone_keys(registered, declared, kept)
+    now = listing(fresh=True)
+    declared = now.keys(registry)
+    return [k for k in declared if k not in registered], gone_keys(registered, declared, now.kept(registry))
 
 
 def register_catalogue(registry: str, instance) -> list[str]:  # noqa: ANN001 - DagsterInstance
@@ -451,14 +459,14 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
             raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
 
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        extracts, unlisted = _catalogue_extracts()
-        unlisted = {sid: exc for sid, (reg, exc) in unlisted.items() if reg == registry}
+        now = listing(fresh=True)  # one read of the catalogue and its databases for this step
+        extracts, unlisted = now.extracts, now.unlisted_of(registry)
         wh = warehouse.get()
         if unlisted:  # which of their extracts left the catalogue is unknown: retire nothing this run
             context.log.warning(f"sources whose extract dates could not be read (kept as they were): {list(unlisted)}")
         else:
-            kept = history_sources(registry)  # dates that left a date-column source's table stay live
-            live = catalogue_keys(registry) + [k for k in read_status(wh, registry) if source_of(k) in kept]
+            kept = now.kept(registry)  # dates that left a date-column source's table stay live
+            live = now.keys(registry) + [k for k in read_status(wh, registry) if source_of(k) in kept]
             retired = retire_partitions(
                 wh,
                 registry,

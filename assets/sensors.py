@@ -38,7 +38,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.ingest import INGEST_JOBS, catalogue_paths, gone_keys, partitions_name
+from assets.ingest import INGEST_JOBS, Listing, catalogue_paths, gone_keys, partitions_name
 from pipelines.ingest.catalogue import (
     PARTITION_SEPARATOR,
     _parse_date,
@@ -130,7 +130,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     affected, unclaimed, unreached = _landed(folder, changed, signatures, sources, extracts)
     # unique per evaluation: Dagster drops a run key it has seen, and a SQL date may leave the table and come back
     tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
-    keep = set(unreachable) | {s.id for s in sources.values() if s.extract_date_column}  # never "gone"
+    keep = Listing(sources, extracts, failed).kept()  # their registered partitions are never "gone"
     add, delete, requests = [], [], []
     for registry in REGISTRY_KINDS:
         name = partitions_name(registry)
