@@ -45,7 +45,7 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
-from pipelines.ingest.stage import account, stage
+from pipelines.ingest.stage import StageResult, account, stage
 from pipelines.ingest.status import PartitionStatus, read_status, retire_partitions, write_status
 from pipelines.reference import default_reference
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
@@ -372,8 +372,6 @@ def published_outcome(wh: Warehouse, registry: str) -> IngestOutcome:
         staged_table(registry).name,
         f"quarantine_{registry}",
     )
-    from pipelines.ingest.stage import StageResult
-
     outcome = IngestOutcome()
     declared = catalogue_keys(registry)
     no_rows = pl.DataFrame(schema={"record_key": pl.String})

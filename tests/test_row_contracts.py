@@ -379,6 +379,12 @@ def test_account_reports_a_lost_row(tmp_path):
     assert not account(loaded.frame, lost)["balanced"]
     both = StageResult(result.staged, result.staged.head(1).select(result.quarantine.columns[:6]), {}, {})
     assert not account(loaded.frame, both)["balanced"]
+    # same counts, but one key out is not a raw key (and a raw key is missing)
+    renamed = result.staged.with_columns(pl.col("record_key").str.replace("#1$", "#x"))
+    assert not account(loaded.frame, StageResult(renamed, result.quarantine, {}, {}))["balanced"]
+    # same counts, one key out twice (the other raw key missing)
+    twice = result.staged.with_columns(pl.lit(result.staged["record_key"][0]).alias("record_key"))
+    assert not account(loaded.frame, StageResult(twice, result.quarantine, {}, {}))["balanced"]
 
 
 # ----------------------------------------------------------------------- unbalanced quotes never swallow rows

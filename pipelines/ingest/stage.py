@@ -490,15 +490,16 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
 
 
 def account(raw: pl.DataFrame, result: StageResult) -> dict:
-    """Row accounting for one partition: staged + quarantined must equal raw, keys disjoint."""
-    staged_keys = set(result.staged["record_key"])
-    quarantine_keys = set(result.quarantine["record_key"])
-    raw_keys = set(raw["record_key"])
+    """Row accounting for one partition: staged + quarantined must equal raw, keys unique and disjoint.
+
+    Column-wise: raw keys unique (load_raw numbers repeated source keys), as many rows out as in, no key out
+    twice and every key out a raw key -- together, the same keys."""
+    raw_keys = raw["record_key"]
+    out_keys = pl.concat([result.staged["record_key"], result.quarantine["record_key"]])
     return {
         "raw": raw.height,
         "staged": result.staged.height,
         "quarantined": result.quarantine.height,
-        "balanced": raw.height == result.staged.height + result.quarantine.height
-        and staged_keys | quarantine_keys == raw_keys
-        and not staged_keys & quarantine_keys,
+        "balanced": raw.height == out_keys.len() == out_keys.n_unique() == raw_keys.n_unique()
+        and bool(out_keys.is_in(raw_keys.implode()).all()),
     }
