@@ -385,6 +385,30 @@ def test_sqlite_table_without_a_key_keeps_whole_table_row_numbers_per_extract(tm
     assert account(latest.frame, staged)["balanced"]
 
 
+def test_more_unreadable_date_spellings_than_one_statement_binds_are_still_quarantined(tmp_path, monkeypatch):
+    """Garbage in the date column is read in several queries of at most MAX_FILTER_VALUES spellings (the NULLs
+    with the first): every such row lands in the quarantine, none is lost or read twice, nothing is refused."""
+    import sqlite3
+
+    db = tmp_path / "households.sqlite"
+    dates = ["20250831", "a", None, "b", "20250831", "c", "d", None]
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"CREATE TABLE households ({', '.join(COLUMNS)}, ngay_trich_xuat)")
+        conn.executemany(
+            f"INSERT INTO households VALUES ({', '.join(['?'] * (len(COLUMNS) + 1))})",
+            [(*r, d) for r, d in zip(_sample_rows(len(dates)), dates, strict=True)],
+        )
+    monkeypatch.delenv("WB_PG_PASSWORD", raising=False)
+    monkeypatch.setattr("pipelines.ingest.sql.MAX_FILTER_VALUES", 3)  # 4 unreadable spellings: two queries
+    path = _catalogue(tmp_path, "main", url=f"sqlite:///{db.as_posix()}", source="households_lite")
+    path.write_text(path.read_text(encoding="utf-8").replace('db_schema = "main"\n', ""), encoding="utf-8")
+    spec = load_catalogue([path])["households_lite"]
+    loaded, staged = _load(spec, date(2025, 8, 31))
+    assert loaded.frame.height == len(dates) and loaded.frame["source_key"].n_unique() == len(dates)
+    assert loaded.read_problems == 6 and staged.quarantine.height >= 6
+    assert account(loaded.frame, staged)["balanced"]
+
+
 # --------------------------------------------------------------------------- one database down, the others go on
 
 

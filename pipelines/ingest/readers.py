@@ -507,11 +507,21 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
             f"extract date column {column!r} is empty or not a date (YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY): "
             f"the row belongs to no extract; reported with the latest extract {groups.latest.isoformat()}"
         )
-        undated = _keyed_sql(
-            extract, url, batch_rows, filter_column=column, filter_values=groups.undated, filter_null=groups.has_null
-        )
+        undated = _undated_rows(extract, url, batch_rows, groups)
         batches = itertools.chain(batches, _as_problems(undated, reason, problems))
     return ReadResult(batches, [], None, problem_frames=problems)
+
+
+def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterator[pl.DataFrame]:  # noqa: ANN001
+    """The rows whose date is NULL or no date: one query per MAX_FILTER_VALUES unreadable spellings (a column of
+    garbage may hold more than a statement can bind), the NULLs with the first -- never refused."""
+    from pipelines.ingest import sql
+
+    spellings, column = groups.undated, extract.source.extract_date_column
+    for start in range(0, max(len(spellings), 1), sql.MAX_FILTER_VALUES):
+        chunk = spellings[start : start + sql.MAX_FILTER_VALUES]
+        null = groups.has_null and start == 0
+        yield from _keyed_sql(extract, url, batch_rows, filter_column=column, filter_values=chunk, filter_null=null)
 
 
 def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:
