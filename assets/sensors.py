@@ -11,11 +11,11 @@ a catalogue source's path pattern (the file-name part of ``path``, a glob) and, 
 * a SQL source with ``extract_date_column``: one ``GROUP BY`` of that column with row counts (read-only,
   SQLAlchemy); each date not seen before (the cursor keeps the dates seen per source; a sensor without them
   starts from the partitions already registered) is a partition, registered when new and requested once
-  under a run key unique to the tick (a date that leaves the table and comes back runs again). When the
-  latest date changes and rows have no readable date, the previous latest is requested too (re-read without
-  them). Dates that left the table stay registered (their history is kept). A database that cannot be
-  reached is named in the skip reason (password masked), its partitions are kept, and the next tick tries
-  again;
+  under a run key unique to the tick (a date that leaves the table and comes back runs again). Rows with
+  no readable date are the source's partition ``<source_id>@undated`` (one partition whatever the dates do),
+  requested again when their count or spellings change (kept in the cursor). Dates that left the table stay
+  registered (their history is kept). A database that cannot be reached is named in the skip reason
+  (password masked), its partitions are kept, and the next tick tries again;
 * new partitions are registered (dynamic partitions ``<registry>_extracts``) in the same tick and run in
   one ranged run per registry; a changed file of a registered partition gets a run of that partition;
   registered partitions whose source left the catalogue are deleted (``assets.ingest.gone_keys``). Nothing
@@ -41,6 +41,7 @@ import dagster as dg
 from assets.ingest import INGEST_JOBS, Listing, catalogue_paths, gone_keys, partitions_name
 from pipelines.ingest.catalogue import (
     PARTITION_SEPARATOR,
+    UNDATED,
     _parse_date,
     extracts_by_partition,
     load_catalogue,
@@ -76,15 +77,24 @@ def partition_for(file: Path, sources) -> tuple[str, str] | None:  # noqa: ANN00
     return None
 
 
-_CURSOR_VERSION = 2  # {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]}}
+_CURSOR_VERSION = 2
+# {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]},
+#  "sql_undated": {source id: signature of its rows with no readable date}} ("sql_undated" may be absent)
 
 
-def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """(file signatures, SQL extract dates seen per source); a version-1 cursor was the file signatures alone."""
+def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+    """(file signatures, SQL extract dates seen per source, undated rows' signature per source); a version-1
+    cursor was the file signatures alone."""
     state = json.loads(cursor) if cursor else {}
     if state.get("v") == _CURSOR_VERSION:
-        return dict(state.get("files", {})), dict(state.get("sql_dates", {}))
-    return state, {}
+        return dict(state.get("files", {})), dict(state.get("sql_dates", {})), dict(state.get("sql_undated", {}))
+    return state, {}, {}
+
+
+def _undated_signature(found: ExtractDates) -> str:
+    """How many rows have no readable date and which spellings they have (hashed: no cell value in the cursor)."""
+    spellings = sorted(repr(v) for v in found.undated) + (["NULL"] if found.has_null else [])
+    return f"{found.undated_rows}:{hashlib.sha1(json.dumps(spellings).encode()).hexdigest()[:12]}"
 
 
 def _changed_files(folder: Path, seen: dict[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -102,12 +112,7 @@ def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # no
             continue
         column = sources[source_id].extract_date_column
         rows = f"source {source_id}: {found.undated_rows} rows with an empty or unreadable date in column {column!r}"
-        if found.latest:
-            notes.append(
-                f"{rows} belong to no extract; quarantined with the latest {source_id}{PARTITION_SEPARATOR}{found.latest}"
-            )
-        else:
-            notes.append(f"{rows} and no dated row: NOT LOADED anywhere (no extract to quarantine them with)")
+        notes.append(f"{rows} belong to no extract; quarantined in {source_id}{PARTITION_SEPARATOR}{UNDATED}")
     return notes
 
 
@@ -121,7 +126,7 @@ def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # no
 )
 def landing_folder_sensor(context: dg.SensorEvaluationContext):
     folder = landing_dir()
-    seen_files, seen_dates = _read_cursor(context.cursor)
+    seen_files, seen_dates, seen_undated = _read_cursor(context.cursor)
     signatures, changed = _changed_files(folder, seen_files)
     sources = load_catalogue(catalogue_paths())
     failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
@@ -138,7 +143,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         gone = gone_keys(set(registered), extracts, keep)
         if gone:
             delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
-        keys, fresh = _registry_keys(registry, registered, extracts, groups, seen_dates, tick)
+        keys, fresh = _registry_keys(registry, registered, extracts, (groups, seen_dates, seen_undated), tick)
         keys.update(affected.get(registry, {}))  # a landed file's signature is its run key
         if fresh:  # registered now: appended to the instance's order, in this order
             add.append(dg.AddDynamicPartitionsRequest(name, fresh))
@@ -148,7 +153,10 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable)
     sql_dates = {k: v for k, v in seen_dates.items() if k in unreachable}
     sql_dates.update({k: [d.isoformat() for d in g.dates] for k, g in groups.items()})
-    cursor = json.dumps({"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates}, sort_keys=True)
+    sql_undated = {k: v for k, v in seen_undated.items() if k in unreachable}
+    sql_undated.update({k: _undated_signature(g) for k, g in groups.items()})
+    state = {"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates, "sql_undated": sql_undated}
+    cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
         return dg.SensorResult(skip_reason=dg.SkipReason(reason), cursor=cursor, dynamic_partitions_requests=delete)
@@ -174,8 +182,11 @@ def _landed(folder: Path, changed: list[str], signatures: dict[str, str], source
     return affected, unclaimed, unreached
 
 
-def _registry_keys(registry: str, registered: list[str], extracts, groups, seen_dates, tick: str):  # noqa: ANN001, ANN202
-    """(partition key -> run key suffix, keys new to the instance) of one registry's catalogue extracts."""
+def _registry_keys(registry: str, registered: list[str], extracts, seen, tick: str):  # noqa: ANN001, ANN202
+    """(partition key -> run key suffix, keys new to the instance) of one registry's catalogue extracts.
+
+    ``seen``: (date groups listed now, dates seen per source, undated rows' signature per source)."""
+    groups, seen_dates, seen_undated = seen
     known = set(registered)
     keys: dict[str, str] = {}
     new = []
@@ -186,19 +197,15 @@ def _registry_keys(registry: str, registered: list[str], extracts, groups, seen_
         if key not in known:
             new.append(key)
             keys[key] = f"date:{tick}" if spec.extract_date_column else "new"
+        elif extract.undated:  # the rows with no readable date changed (or this sensor does not know them yet)
+            found, before = groups.get(spec.id), seen_undated.get(spec.id)
+            changed = found is not None and _undated_signature(found) != before
+            if changed and (before is not None or found.has_undated):  # unknown before: run only if it holds rows
+                keys[key] = f"date:{tick}"
         elif spec.extract_date_column and extract.extract_date.isoformat() not in _seen(
             seen_dates, spec.id, registered
         ):
             keys[key] = f"date:{tick}"
-    for source_id, found in sorted(groups.items()):
-        # undated rows go with the latest extract: when the latest date changes, the previous latest is
-        # read again (without them), so each such row is in exactly one partition
-        before = _seen(seen_dates, source_id, registered)
-        previous = max(before) if before else None
-        key = f"{source_id}{PARTITION_SEPARATOR}{previous}"
-        if found.has_undated and previous and found.latest and previous < found.latest.isoformat() and key in extracts:
-            if extracts[key].source.registry == registry:
-                keys.setdefault(key, f"date:{tick}")
     return keys, new
 
 
@@ -220,7 +227,7 @@ def _seen(seen_dates: dict[str, list[str]], source_id: str, registered: list[str
     before = seen_dates.get(source_id)
     if before is None:  # this sensor has not seen the source yet: what is registered is known
         before = [k.rpartition(PARTITION_SEPARATOR)[2] for k in registered if source_of(k) == source_id]
-    return before
+    return [d for d in before if d != UNDATED]
 
 
 def _request(registry: str, keys: list[str], signature: str) -> dg.RunRequest:

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from assets.ingest import CATALOGUE_ENV, partitions_name
-from pipelines.ingest.catalogue import CatalogueError, Extract, load_catalogue
+from pipelines.ingest.catalogue import CatalogueError, Extract, extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
 from tests.sensorhelpers import sensor_tick
@@ -164,11 +164,12 @@ def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, po
     schema, _ = pg_catalogue("date", [date(2025, 8, 31)] * 5 + [date(2025, 9, 30)] * 3)
     name = partitions_name(REGISTRY)
     aug, sep, oct_ = (f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@2025-10-31")
+    undated = f"{SOURCE}@undated"  # the rows with no date (none here): always its own partition
     with dg.DagsterInstance.ephemeral() as instance:
         first = sensor_tick(instance)
         # both dates registered in this tick and run as one ranged run over exactly them
-        assert instance.get_dynamic_partitions(name) == [aug, sep]
-        assert _requested(first) == [("ingest_households", None, aug, sep)]
+        assert instance.get_dynamic_partitions(name) == [aug, sep, undated]
+        assert _requested(first) == [("ingest_households", None, aug, undated)]
 
         second = sensor_tick(instance, first.cursor)
         assert not second.run_requests and second.skip_reason is not None
@@ -181,7 +182,7 @@ def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, po
         third = sensor_tick(instance, second.cursor)
         assert _requested(third) == [("ingest_households", oct_, None, None)]
         assert [list(r.partition_keys) for r in third.dynamic_partitions_requests] == [[oct_]]
-        assert instance.get_dynamic_partitions(name) == [aug, sep, oct_]
+        assert instance.get_dynamic_partitions(name) == [aug, sep, undated, oct_]
         print("first tick:", first.run_requests, first.dynamic_partitions_requests)  # quoted in the closing note
         print("tick after a third date:", third.run_requests, third.dynamic_partitions_requests)
 
@@ -225,7 +226,8 @@ def test_unreachable_database_skips_naming_the_source_without_the_password(
         assert secret not in message and instance.get_dynamic_partitions(name) == [f"{SOURCE}@2025-08-31"]
 
         monkeypatch.setenv("WB_PG_PASSWORD", postgres_env["WB_PG_PASSWORD"])  # back up: the next tick reads it
-        assert not sensor_tick(instance, refused.cursor).run_requests  # 2025-08-31 was registered before: not again
+        back = sensor_tick(instance, refused.cursor)  # 2025-08-31 was registered before: not again
+        assert _requested(back) == [("ingest_households", f"{SOURCE}@undated", None, None)]  # new to the instance
 
 
 # --------------------------------------------------------------------------- reading one extract
@@ -291,16 +293,22 @@ def test_one_partition_reads_only_its_dates_rows_filtered_by_the_database(pg_cat
     assert read_status(wh, REGISTRY)[key].state == "ok"
 
 
-def _load(spec, day: date):  # noqa: ANN001, ANN202
-    loaded = load_raw(Extract(spec, day, None), "test-run")
+def _load(spec, day: date | None):  # noqa: ANN001, ANN202
+    """One extract loaded and staged: the date's, or with ``None`` the rows with no date (``<source>@undated``)."""
+    extract = Extract(spec, day, None) if day else next(e for e in spec.extracts() if e.undated)
+    loaded = load_raw(extract, "test-run")
     return loaded, stage(loaded.frame, REGISTRY, day_first=spec.day_first)
 
 
-def test_empty_and_unreadable_dates_are_counted_and_quarantined_with_the_latest_extract(pg_catalogue, postgres_server):
+def test_empty_and_unreadable_dates_are_counted_and_quarantined_in_their_own_partition(pg_catalogue, postgres_server):
     dates = ["2025-08-31"] * 3 + ["31/08/2025"] * 2 + ["2025-09-30"] * 4 + [None] * 2 + ["chưa rõ", "2025-13-45"]
     schema, path = pg_catalogue("text", dates)
     spec = load_catalogue([path])[SOURCE]
-    assert [e.partition_key for e in spec.extracts()] == [f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"]
+    assert [e.partition_key for e in spec.extracts()] == [
+        f"{SOURCE}@2025-08-31",
+        f"{SOURCE}@2025-09-30",
+        f"{SOURCE}@undated",
+    ]
 
     aug, aug_staged = _load(spec, date(2025, 8, 31))  # both spellings of the date are this extract
     assert set(aug.frame["source_key"]) == _keys_where(
@@ -308,32 +316,32 @@ def test_empty_and_unreadable_dates_are_counted_and_quarantined_with_the_latest_
     )
     assert aug.read_problems == 0 and aug.frame.height == 5
 
-    sep, sep_staged = _load(spec, date(2025, 9, 30))  # the latest extract also reports the undated rows
+    sep, sep_staged = _load(spec, date(2025, 9, 30))  # the latest date's extract: its rows only
+    assert sep.read_problems == 0
+    assert set(sep.frame["source_key"]) == _keys_where(postgres_server, schema, "ngay_trich_xuat = '2025-09-30'")
+
+    none, none_staged = _load(spec, None)  # the rows with no date: their own partition
     undated = _keys_where(
         postgres_server, schema, "ngay_trich_xuat IS NULL OR ngay_trich_xuat IN ('chưa rõ', '2025-13-45')"
     )
-    assert len(undated) == 4 and sep.read_problems == 4
-    assert set(sep.frame["source_key"]) == undated | _keys_where(
-        postgres_server, schema, "ngay_trich_xuat = '2025-09-30'"
-    )
-    problems = sep.frame.filter(pl.col("read_problem").is_not_null())
-    assert set(problems["source_key"]) == undated
-    kept = [json.loads(json.loads(e)["_unparsed"]) for e in problems["extra_columns"]]  # each row kept whole
+    assert len(undated) == 4 and none.read_problems == 4 and set(none.frame["source_key"]) == undated
+    assert set(none.frame["record_key"]) == {f"{SOURCE}@undated#{k}" for k in undated}  # the same on every read
+    kept = [json.loads(json.loads(e)["_unparsed"]) for e in none.frame["extra_columns"]]  # each row kept whole
     assert sorted(str(r["ngay_trich_xuat"]) for r in kept) == sorted(["None", "None", "chưa rõ", "2025-13-45"])
     assert {r["ma"] for r in kept} == undated
     from pipelines.ingest.readers import read_extract
 
-    read = read_extract(Extract(spec, date(2025, 9, 30), None))
-    dated = _keys_where(postgres_server, schema, "ngay_trich_xuat = '2025-09-30'")
-    assert sum(b.height for b in read.batches) == len(dated)  # the undated rows come as frames, no per-row objects
+    read = read_extract(next(e for e in spec.extracts() if e.undated))
+    assert sum(b.height for b in read.batches) == 0  # the undated rows come as frames, no per-row objects
     assert not read.problems and sum(f.height for f in read.problem_frames) == len(undated)
-    quarantined = sep_staged.quarantine.filter(pl.col("source_key").is_in(list(undated)))
-    assert quarantined.height == 4
-    assert quarantined["reason"].str.contains("'ngay_trich_xuat' is empty or not a date").all()
-    for loaded, result in ((aug, aug_staged), (sep, sep_staged)):
+    assert none_staged.staged.height == 0 and set(none_staged.quarantine["source_key"]) == undated
+    reasons = none_staged.quarantine["reason"]
+    assert reasons.str.contains("'ngay_trich_xuat' is empty or not a date").all()
+    assert reasons.str.contains(f"partition {SOURCE}@undated", literal=True).all()
+    for loaded, result in ((aug, aug_staged), (sep, sep_staged), (none, none_staged)):
         counts = account(loaded.frame, result)
         assert counts["balanced"] and counts["raw"] == counts["staged"] + counts["quarantined"], counts
-    assert not any("chưa rõ" in str(r) for r in quarantined["reason"])  # no cell value in a reason
+    assert not any("chưa rõ" in str(r) for r in reasons)  # no cell value in a reason
 
 
 def test_a_date_that_left_the_table_is_an_unreadable_extract(pg_catalogue):
@@ -368,7 +376,7 @@ def test_sqlite_table_without_a_key_keeps_whole_table_row_numbers_per_extract(tm
     path = tmp_path / "lite.toml"
     path.write_text(text, encoding="utf-8")
     spec = load_catalogue([path])["households_lite"]
-    assert [e.extract_date for e in spec.extracts()] == [date(2025, 8, 31), date(2025, 9, 30)]
+    assert [e.partition_key.rpartition("@")[2] for e in spec.extracts()] == ["2025-08-31", "2025-09-30", "undated"]
     with sqlite3.connect(db) as conn:  # rowids straight from the database
         aug = {str(r[0]) for r in conn.execute("SELECT rowid FROM households WHERE ngay_trich_xuat = '20250831'")}
         sep = {str(r[0]) for r in conn.execute("SELECT rowid FROM households WHERE ngay_trich_xuat LIKE '2025-09-30%'")}
@@ -380,9 +388,11 @@ def test_sqlite_table_without_a_key_keeps_whole_table_row_numbers_per_extract(tm
         }
     first, _ = _load(spec, date(2025, 8, 31))
     assert set(first.frame["source_key"]) == aug and first.read_problems == 0
-    latest, staged = _load(spec, date(2025, 9, 30))
-    assert set(latest.frame["source_key"]) == sep | bad and latest.read_problems == len(bad) == 3
-    assert account(latest.frame, staged)["balanced"]
+    latest, _ = _load(spec, date(2025, 9, 30))
+    assert set(latest.frame["source_key"]) == sep and latest.read_problems == 0
+    undated, staged = _load(spec, None)
+    assert set(undated.frame["source_key"]) == bad and undated.read_problems == len(bad) == 3
+    assert account(undated.frame, staged)["balanced"]
 
 
 def test_more_unreadable_date_spellings_than_one_statement_binds_are_still_quarantined(tmp_path, monkeypatch):
@@ -403,9 +413,9 @@ def test_more_unreadable_date_spellings_than_one_statement_binds_are_still_quara
     path = _catalogue(tmp_path, "main", url=f"sqlite:///{db.as_posix()}", source="households_lite")
     path.write_text(path.read_text(encoding="utf-8").replace('db_schema = "main"\n', ""), encoding="utf-8")
     spec = load_catalogue([path])["households_lite"]
-    loaded, staged = _load(spec, date(2025, 8, 31))
-    assert loaded.frame.height == len(dates) and loaded.frame["source_key"].n_unique() == len(dates)
-    assert loaded.read_problems == 6 and staged.quarantine.height >= 6
+    loaded, staged = _load(spec, None)
+    assert loaded.frame.height == 6 and loaded.frame["source_key"].n_unique() == 6
+    assert loaded.read_problems == 6 and staged.quarantine.height == 6
     assert account(loaded.frame, staged)["balanced"]
 
 
@@ -429,7 +439,7 @@ def test_a_database_that_is_down_fails_only_its_own_partitions(pg_catalogue, pos
     monkeypatch.setenv(CATALOGUE_ENV, f"{sql_catalogue}{os.pathsep}{csv_catalogue}")
     sql_key = f"{SOURCE}@2025-08-31"
     assert sql_key in catalogue_keys(REGISTRY, fresh=True)  # the database is up: listed
-    csv_keys = [k for k in catalogue_keys(REGISTRY) if k != sql_key]
+    csv_keys = [k for k in catalogue_keys(REGISTRY) if not k.startswith(f"{SOURCE}@")]
     assert len(csv_keys) == 1
 
     secret = "Qd7-" + secrets.token_hex(8)
@@ -506,7 +516,7 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
             conn.execute(f"DELETE FROM {schema}.households WHERE ma = 9001")
         left = sensor_tick(instance, arrived.cursor)
         assert not left.run_requests and not left.dynamic_partitions_requests  # nothing deleted
-        assert instance.get_dynamic_partitions(name) == [aug, sep]
+        assert instance.get_dynamic_partitions(name) == [aug, f"{SOURCE}@undated", sep]
         assert sync_requests(REGISTRY, instance) == ([], [])  # not "gone from the catalogue" either
         _add_september_row(postgres_server, schema)
         back = sensor_tick(instance, left.cursor)
@@ -514,32 +524,45 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
         assert back.run_requests[0].run_key != arrived.run_requests[0].run_key
 
 
-def test_undated_rows_move_to_the_new_latest_extract_and_are_reported_when_no_date_exists(
+def test_the_undated_partition_is_requested_when_its_rows_change_and_named_in_the_skip_reason(
     pg_catalogue, postgres_server
 ):
-    """Undated rows are read with the latest extract only: when a newer date arrives the previous latest is
-    requested again (so it is re-read without them); a table with no dated row says they are loaded nowhere."""
+    """Rows with no date are the partition ``<source>@undated``: a new date does not re-request an older one;
+    the undated partition runs again when its rows change (count or spellings), not otherwise; the skip reason
+    counts them and names the partition, never a cell value."""
     schema, _ = pg_catalogue("text", ["2025-08-31"] * 3 + [None, "chưa rõ"])
-    aug, sep = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30"
+    aug, sep, undated = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@undated"
+
+    def sql(statement: str) -> None:
+        with _connect(postgres_server) as conn:
+            conn.execute(statement.format(t=f"{schema}.households"))
+
     with dg.DagsterInstance.ephemeral() as instance:
         first = sensor_tick(instance)
-        assert _requested(first) == [("ingest_households", aug, None, None)]
-        with _connect(postgres_server) as conn:
-            conn.execute(
-                f"INSERT INTO {schema}.households (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) "
-                "VALUES (9001, '1', 'A', 'B', '2025-09-30')"
-            )
+        assert _requested(first) == [("ingest_households", None, aug, undated)]
+        sql(
+            "INSERT INTO {t} (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) VALUES (9001, '1', 'A', 'B', '2025-09-30')"
+        )
         second = sensor_tick(instance, first.cursor)
-        assert sorted(p for _, p, _, _ in _requested(second)) == [aug, sep]
-        assert not sensor_tick(instance, second.cursor).run_requests  # once
+        assert _requested(second) == [("ingest_households", sep, None, None)]  # the new date only
+        quiet = sensor_tick(instance, second.cursor)
+        assert not quiet.run_requests
+        message = quiet.skip_reason.skip_message
+        assert "2 rows with an empty or unreadable date in column 'ngay_trich_xuat'" in message, message
+        assert f"quarantined in {undated}" in message and "chưa rõ" not in message, message
 
-        with _connect(postgres_server) as conn:
-            conn.execute(f"UPDATE {schema}.households SET ngay_trich_xuat = NULL WHERE ngay_trich_xuat LIKE '2025%'")
-        undated = len(_keys_where(postgres_server, schema, "ngay_trich_xuat IS NULL OR ngay_trich_xuat = 'chưa rõ'"))
-        nowhere = sensor_tick(instance, second.cursor)
-        message = nowhere.skip_reason.skip_message
-        assert f"{undated} rows with an empty or unreadable date" in message and "NOT LOADED" in message, message
-        assert "chưa rõ" not in message
+        sql("UPDATE {t} SET ngay_trich_xuat = 'không rõ' WHERE ngay_trich_xuat = 'chưa rõ'")  # same count
+        respelled = sensor_tick(instance, quiet.cursor)
+        assert _requested(respelled) == [("ingest_households", undated, None, None)]
+        sql("UPDATE {t} SET ngay_trich_xuat = '2025-08-31' WHERE ngay_trich_xuat IS NULL")  # a row gets a date
+        dated = sensor_tick(instance, respelled.cursor)
+        assert _requested(dated) == [("ingest_households", undated, None, None)]
+        assert not sensor_tick(instance, dated.cursor).run_requests  # once
+
+        # a sensor without a cursor on an instance that knows the partitions: the undated one again (it holds rows)
+        assert _requested(sensor_tick(instance, None)) == [("ingest_households", undated, None, None)]
+        sql("DELETE FROM {t} WHERE ngay_trich_xuat = 'không rõ'")
+        assert not sensor_tick(instance, None).run_requests  # no rows without a date, nothing it does not know
 
 
 def test_a_timestamp_column_with_more_distinct_times_than_bound_parameters_reads_by_day(pg_catalogue, postgres_server):
@@ -559,7 +582,7 @@ def test_a_timestamp_column_with_more_distinct_times_than_bound_parameters_reads
             "VALUES (80001, '1', 'A', 'B', TIMESTAMP '2025-09-01 00:00:00')"
         )
     spec = load_catalogue([path])[SOURCE]
-    assert [e.extract_date for e in spec.extracts()] == [date(2025, 8, 31), date(2025, 9, 1)]
+    assert [e.extract_date for e in spec.extracts() if not e.undated] == [date(2025, 8, 31), date(2025, 9, 1)]
     expected = len(_keys_where(postgres_server, schema, "ngay_trich_xuat::date = DATE '2025-08-31'"))
     assert expected > 65_535
     listed = spec.extracts()[0]  # reading an extract as listed does not list the dates again (no N+1)
@@ -649,3 +672,73 @@ def test_a_host_that_never_answers_fails_after_the_connect_timeout(pg_catalogue,
         assert not worker.is_alive(), "the connection attempt still hangs"
     assert len(outcome) == 1 and isinstance(outcome[0], SqlSourceError), outcome
     assert SOURCE in str(outcome[0])
+
+
+# --------------------------------------------------------------------------- undated rows over a sequence of ticks
+
+
+def _run_keys(instance: dg.DagsterInstance, result: dg.SensorResult) -> list[str]:
+    """The partition keys the sensor's run requests cover (a ranged run: the registered keys from start to end)."""
+    registered = list(instance.get_dynamic_partitions(partitions_name(REGISTRY)))
+    keys: list[str] = []
+    for request in result.run_requests:
+        if request.partition_key:
+            keys.append(request.partition_key)
+        else:
+            start = registered.index(request.tags["dagster/asset_partition_range_start"])
+            keys.extend(registered[start : registered.index(request.tags["dagster/asset_partition_range_end"]) + 1])
+    return keys
+
+
+def _ingest(path: Path, keys, store: dict[str, set[str]]) -> None:  # noqa: ANN001
+    """What a run of ``keys`` leaves in the warehouse: each key the catalogue lists now is read again (its rows
+    replace what it held); a key it does not list (a date the table purged) is skipped, its data kept as it was."""
+    listed = extracts_by_partition(load_catalogue([path]), REGISTRY)
+    for key in keys:
+        if key in listed:
+            store[key] = set(load_raw(listed[key], "test-run").frame["source_key"])
+
+
+def test_undated_rows_are_in_exactly_one_partition_whatever_the_table_does(pg_catalogue, postgres_server):
+    """Rows with an empty or unreadable date are held by exactly one partition after every tick and every
+    nightly reload, while a new date arrives, the latest date is purged, every date is purged and only undated
+    rows are left; a row that gets a date leaves them. Dated rows are in their own date's partition only."""
+    schema, path = pg_catalogue("text", ["2025-08-31"] * 3 + ["2025-09-30"] * 2 + [None, "chưa rõ"])
+    undated_sql = "ngay_trich_xuat IS NULL OR ngay_trich_xuat !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
+    store: dict[str, set[str]] = {}
+
+    def check(step: str) -> None:
+        undated = _keys_where(postgres_server, schema, undated_sql)
+        for ma in undated:  # read from the server, not by the code under test
+            holders = sorted(k for k, held in store.items() if ma in held)
+            assert len(holders) == 1, f"{step}: undated row {ma} held by {holders}"
+        for day in {k.rpartition("@")[2] for k in store} - {"undated"}:
+            dated = _keys_where(postgres_server, schema, f"ngay_trich_xuat = '{day}'")
+            for ma in dated:
+                holders = sorted(k for k, held in store.items() if ma in held)
+                assert holders == [f"{SOURCE}@{day}"], f"{step}: row {ma} of {day} held by {holders}"
+
+    def sql(statement: str) -> None:
+        with _connect(postgres_server) as conn:
+            conn.execute(statement.format(t=f"{schema}.households"))
+
+    def tick(cursor: str | None, step: str) -> str:
+        result = sensor_tick(instance, cursor)
+        _ingest(path, _run_keys(instance, result), store)
+        check(f"{step}, after the sensor's runs")
+        _ingest(path, instance.get_dynamic_partitions(partitions_name(REGISTRY)), store)  # the nightly reload
+        check(f"{step}, after the nightly reload")
+        return result.cursor
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        cursor = tick(None, "first tick")
+        insert = "INSERT INTO {t} (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) VALUES "
+        sql(insert + "(9001, '1', 'A', 'B', '2025-10-31'), (9002, '2', 'C', 'D', NULL)")
+        cursor = tick(cursor, "a new date and one more undated row")
+        sql("DELETE FROM {t} WHERE ngay_trich_xuat = '2025-10-31'")
+        cursor = tick(cursor, "the latest date purged")
+        sql("DELETE FROM {t} WHERE ngay_trich_xuat LIKE '2025-%'")
+        cursor = tick(cursor, "every date purged: undated rows only")
+        sql("UPDATE {t} SET ngay_trich_xuat = '2025-11-30' WHERE ma = 9002")
+        cursor = tick(cursor, "an undated row gets a date")
+        assert [k for k, held in store.items() if "9002" in held] == [f"{SOURCE}@2025-11-30"]

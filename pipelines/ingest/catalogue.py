@@ -24,7 +24,9 @@ variables, never from the file: ``url = "postgresql+psycopg://${WB_PG_USER}:${WB
 with ``table``, optional ``db_schema`` and ``key_column``, and either ``extract_date`` (the table is one
 extract) or ``extract_date_column = "ngay_trich_xuat"``: the table holds several extracts, one per distinct
 date in that column, found in the database (``SELECT DISTINCT``) whenever the catalogue's extracts are listed
-(pipelines/ingest/sql.py ``extract_date_groups``).
+(pipelines/ingest/sql.py ``extract_date_groups``), plus one partition ``<source id>@undated`` that holds the rows
+whose date is empty or no date (quarantined; often none). It is listed whatever dates the table holds, so those
+rows are in that one partition however dates arrive or are purged.
 
 Adding an old unit's export is adding one entry: no code.
 """
@@ -35,7 +37,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REGISTRY_KINDS, REQUIRED_FIELDS
@@ -45,6 +47,8 @@ CATALOGUE_DIR = REPO_ROOT / "mappings" / "sources"
 FORMATS = ("csv", "xlsx", "jsonl", "sqlite", "pg_dump", "sql")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "detect")
 PARTITION_SEPARATOR = "@"
+UNDATED = "undated"
+"""Partition key suffix (``<source id>@undated``) of the rows of an ``extract_date_column`` table with no date."""
 
 
 class CatalogueError(ValueError):
@@ -113,7 +117,9 @@ class SourceSpec:
         if self.format == "sql":
             if self.extract_date_column:  # the database says which extracts there are
                 groups = groups if groups is not None else self.extract_groups()
-                return [Extract(self, day, None, groups) for day in groups.dates]
+                # the rows with no date: one partition whatever the dates do (a stable key, never a date's)
+                undated = Extract(self, datetime.now(UTC).date(), None, groups, undated=True)
+                return [*(Extract(self, day, None, groups) for day in groups.dates), undated]
             if self.extract_date is None:
                 raise CatalogueError(f"{self.catalogue_file}: source {self.id}: a sql source needs extract_date")
             return [Extract(self, self.extract_date, None)]
@@ -144,10 +150,18 @@ class Extract:
     # extract_date_column: the table's date groups (sql.ExtractDates) as listed with this extract, so reading it
     # does not list them again (None: the reader lists them)
     groups: object = field(default=None, compare=False, repr=False)
+    # extract_date_column: the table's rows whose date is empty or no date (partition ``<id>@undated``); their
+    # ``extract_date`` is the day they were listed (the raw and quarantine tables need one), not in the key
+    undated: bool = False
 
     @property
     def partition_key(self) -> str:
-        return f"{self.source.id}{PARTITION_SEPARATOR}{self.extract_date.isoformat()}"
+        return f"{self.source.id}{PARTITION_SEPARATOR}{self.key_date}"
+
+    @property
+    def key_date(self) -> str:
+        """The partition key's date part (in record keys too): the ISO extract date, or ``undated``."""
+        return UNDATED if self.undated else self.extract_date.isoformat()
 
     @property
     def location(self) -> str:

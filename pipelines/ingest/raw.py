@@ -136,7 +136,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         out = pl.concat([out, *result.problem_frames], how="diagonal_relaxed")
     # A key the source repeats still gets its own record: occurrence n > 1 is suffixed.
     occurrence = pl.col("source_key").cum_count().over("source_key")
-    record_key = pl.format("{}@{}#{}", pl.lit(spec.id), pl.lit(extract.extract_date.isoformat()), "source_key")
+    record_key = pl.format("{}@{}#{}", pl.lit(spec.id), pl.lit(extract.key_date), "source_key")  # '...@undated#7' too
     out = out.with_columns(
         record_key=pl.when(occurrence > 1).then(pl.format("{}~{}", record_key, occurrence)).otherwise(record_key),
         source_id=pl.lit(spec.id),

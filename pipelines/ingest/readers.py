@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import re
 import unicodedata
@@ -481,35 +480,34 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
     The database filters (DATE/TIMESTAMP: ``column >= day AND column < day + 1``; text/integer:
     ``column IN (...)`` over the column's distinct values that are this date; values bound). The date
     groups come with the extract as listed (``Extract.groups``), else they are listed here. Rows whose date
-    is NULL or no date belong to no extract; they are read with the table's latest extract (the newest
-    partition, the one a new delivery is requested for) as problem rows (``ReadResult.problem_frames``), so
-    they are counted and quarantined with the reason instead of vanishing. A date the table no longer holds is an
-    unreadable extract (nothing is written for it).
+    is NULL or no date belong to no date's extract: they are the partition ``<source>@undated``
+    (``Extract.undated``), read as problem rows (``ReadResult.problem_frames``), so they are counted and
+    quarantined with the reason instead of vanishing, in that one partition whatever dates come or go. A date
+    the table no longer holds is an unreadable extract (nothing is written for it).
     """
     from pipelines.ingest.sql import source_groups
 
     spec, column = extract.source, extract.source.extract_date_column
     groups = extract.groups if extract.groups is not None else source_groups(spec)  # listed with the extract
+    if extract.undated:
+        reason = (
+            f"extract date column {column!r} is empty or not a date (YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY): "
+            f"the row belongs to no extract (partition {extract.partition_key})"
+        )
+        problems: list[pl.DataFrame] = []
+        batches = _as_problems(_undated_rows(extract, url, batch_rows, groups), reason, problems)
+        return ReadResult(batches, [], None, problem_frames=problems)
     values = groups.dated.get(extract.extract_date)
     if not values:
         raise SourceReadError(
             f"{extract.location}: no row has {extract.extract_date.isoformat()} in column {column!r} any more "
             f"(source {spec.id}, catalogue {spec.catalogue_file.name})"
         )
-    problems: list[pl.DataFrame] = []
     if groups.temporal:  # DATE/TIMESTAMP: a day range, two bound dates
         only: dict = {"filter_column": column, "filter_day": extract.extract_date}
     else:  # text/integer: the few spellings of this date, each bound
         only = {"filter_column": column, "filter_values": values}
-    batches = _keyed_sql(extract, url, batch_rows, **only)
-    if groups.has_undated and extract.extract_date == groups.latest:
-        reason = (
-            f"extract date column {column!r} is empty or not a date (YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY): "
-            f"the row belongs to no extract; reported with the latest extract {groups.latest.isoformat()}"
-        )
-        undated = _undated_rows(extract, url, batch_rows, groups)
-        batches = itertools.chain(batches, _as_problems(undated, reason, problems))
-    return ReadResult(batches, [], None, problem_frames=problems)
+    return ReadResult(_keyed_sql(extract, url, batch_rows, **only), [], None)
 
 
 def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterator[pl.DataFrame]:  # noqa: ANN001
@@ -526,7 +524,7 @@ def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterat
 
 def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:
     """Every row of ``batches`` as a problem row (kept whole as JSON for the quarantine), column-wise, appended
-    to ``problems`` (ReadResult.problem_frames); yields nothing."""
+    to ``problems`` (ReadResult.problem_frames); yields the batches without rows (the table's columns)."""
     for batch in batches:
         data = [c for c in batch.columns if c not in INTERNAL]
         row = pl.struct(data).struct.json_encode().alias("_unparsed")
@@ -537,7 +535,7 @@ def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl
                 read_problem=pl.lit(reason, dtype=pl.String),
             )
         )
-    yield from ()  # a generator: runs when load_raw reads the batches, before it reads the problems
+        yield batch.clear()  # the columns (load_raw checks them), no row: a generator run before the problems are read
 
 
 _COPY = re.compile(r"^COPY\s+(\S+)\s+\((.*)\)\s+FROM\s+stdin;\s*$")
