@@ -4,7 +4,7 @@ Run on demand (not part of the pipeline; production code does not know the gener
 
     uv run wardbridge run
     uv run python benchmarks/entity_accuracy.py [--warehouse DIR] [--truth DIR] [--kinds K ...]
-        [--rematch] [--noise SEED] [--splink] [--links] [--json FILE]
+        [--rematch] [--splink] [--links] [--json FILE]
 
 Per registry / entity kind: records, pairwise precision and recall of the published entities
 (pipelines.match.evaluate.pairwise), linked-or-queued recall (a true pair counts as caught when
@@ -14,10 +14,10 @@ the records together), review pairs as % of records and, with ``--rematch``, pai
 candidate pairs, so ``--rematch`` re-runs the engine under today's mappings/match/<kind>.toml on
 the warehouse's staged records (what the entities step matched; a fresh warehouse has no review
 labels, so the result is the run's) and measures that match, with its wall time. Without it,
-pair completeness is reported as not available. ``--noise SEED`` re-matches after putting clerk errors
-(NOISE: typos in book numbers, tax codes, names, missing IDs) on the records of multi-record entities, which the
-generator leaves clean in these registries, and reports each error category. ``--links`` adds, per link type, the share of
-links whose target is the true one and the share of linkable entities linked (reads every kind).
+pair completeness is reported as not available. Where the truth labels the clerk errors the generator put on a
+record (its ``noise`` column: pipelines.synth.registry_noise for households, businesses and taxpayers,
+person_mess for people), the measures are also given per error category. ``--links`` adds, per link type, the
+share of links whose target is the true one and the share of linkable entities linked (reads every kind).
 """
 
 from __future__ import annotations
@@ -25,16 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import random
 import sys
 import time
-import unicodedata
-from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
 
-from pipelines import standardise as std
 from pipelines.entities.io import ENTITY_SCHEMA, read_lineage, read_published, read_staged, staged_in_lineage
 from pipelines.match.evaluate import pairwise, true_pair_recall
 from pipelines.schema import ENTITY_KINDS, review_table
@@ -175,116 +171,6 @@ def sample_accuracy(
     return out
 
 
-# Clerk errors put on the records of entities with more than one record (``--noise``): the generator makes these
-# registries' duplicates clean copies (book number, head, tax code agree), so the published run never exercises the
-# specs' typo paths. kind -> category -> (staged column, error). Households and businesses: every extra copy
-# (truth is_duplicate) gets one category, a third of them a second; taxpayers: NOISE_RATE of the rows of a
-# taxpayer with several rows.
-NOISE = {
-    "households": {
-        "book_no_typo": ("household_no", "digit"),
-        "head_name_typo": ("head_name", "typo"),
-        "head_name_unaccented": ("head_name", "unaccent"),
-        "head_id_missing": ("head_personal_id", "null"),
-        "head_id_typo": ("head_personal_id", "digit"),
-        "registered_on_typo": ("registered_on", "date"),
-        "members_off": ("members", "plus_one"),
-    },
-    "businesses": {
-        "tax_code_typo": ("tax_code", "digit"),
-        "tax_code_missing": ("tax_code", "null"),
-        "registration_no_typo": ("registration_no", "digit"),
-        "name_typo": ("business_name", "typo"),
-        "owner_id_missing": ("owner_personal_id", "null"),
-        "owner_name_unaccented": ("owner_name", "unaccent"),
-    },
-    "taxpayers": {
-        "code_typo": ("taxpayer_code", "digit"),
-        "name_typo": ("taxpayer_name", "typo"),
-        "name_unaccented": ("taxpayer_name", "unaccent"),
-        "address_missing": ("address", "null"),
-    },
-}
-NOISE_RATE = 0.1
-TAX_CODE_COLUMNS = {"tax_code": "businesses", "taxpayer_code": "taxpayers"}
-
-
-def _unaccent(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    )
-
-
-def _error(value, error: str, rnd: random.Random):
-    if value is None or error == "null":
-        return None
-    if error == "digit":
-        digits = [i for i, c in enumerate(value) if c.isdigit()]
-        if not digits:
-            return value
-        i = rnd.choice(digits)
-        return value[:i] + rnd.choice([d for d in "0123456789" if d != value[i]]) + value[i + 1 :]
-    if error == "typo":
-        letters = [i for i, c in enumerate(value) if c.isalpha()]
-        i = rnd.choice(letters[1:] or letters)
-        how = rnd.randrange(3)
-        if how == 0:  # dropped
-            return value[:i] + value[i + 1 :]
-        if how == 1 and i + 1 < len(value):  # swapped with the next
-            return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
-        return value[:i] + rnd.choice("aeiouynhtmgc") + value[i + 1 :]
-    if error == "unaccent":
-        return _unaccent(value)
-    if error == "date":
-        if rnd.random() < 0.5 and value.day <= 12 and value.day != value.month:  # day and month swapped
-            return date(value.year, value.day, value.month)
-        return value + timedelta(days=rnd.choice([-365, 365, -1, 1, 10, -10]))
-    if error == "plus_one":
-        return value + rnd.choice([-1, 1]) if value > 1 else value + 1
-    raise ValueError(error)
-
-
-def clerk_noise(kind: str, staged: pl.DataFrame, truth_dir: Path, seed: int = 0) -> pl.DataFrame:
-    """``staged`` with NOISE[kind] errors on records of multi-record true entities and a ``noise`` column
-    (categories, "; "-separated; null on untouched records). Tax codes touched are re-classified by staging's
-    check_tax_code, so the code kind and validity follow the error as they would from a source file."""
-    truth = TRUTH[kind][1]
-    recs = staged.select("record_key", "source_id", "source_key").join(
-        pl.read_parquet(truth_dir / f"{TRUTH[kind][0]}.parquet"),
-        left_on=["source_id", "source_key"],
-        right_on=["source_id", "record_no"],
-        how="left",
-        maintain_order="left",
-    )
-    rng = random.Random(seed)
-    if "is_duplicate" in recs.columns:
-        chosen = recs["is_duplicate"].fill_null(False).to_list()
-    else:
-        several = recs.select((pl.len().over(truth) > 1) & pl.col(truth).is_not_null()).to_series().to_list()
-        chosen = [bool(c) and rng.random() < NOISE_RATE for c in several]
-    categories = list(NOISE[kind])
-    columns = {c: staged[c].to_list() for c, _ in NOISE[kind].values()}
-    labels: list[str | None] = [None] * staged.height
-    for row in (i for i, c in enumerate(chosen) if c):
-        picked = rng.sample(categories, 2 if rng.random() < 1 / 3 else 1)
-        for category in picked:
-            column, error = NOISE[kind][category]
-            columns[column][row] = _error(columns[column][row], error, rng)
-        labels[row] = "; ".join(sorted(picked))
-    out = staged.with_columns(
-        *(pl.Series(c, v, dtype=staged.schema[c]) for c, v in columns.items()), pl.Series("noise", labels, pl.String)
-    )
-    for column in set(columns) & set(TAX_CODE_COLUMNS):
-        codes = std.check_tax_code(out[column])
-        out = out.with_columns(
-            codes["tax_code"].alias(column),
-            codes["tax_code_kind"].alias("tax_code_kind"),
-            codes["check_digit_ok"].alias("tax_code_valid"),
-        )
-    return out
-
-
 NOT_PUBLISHED = "not available: the run's candidate pairs are not in the warehouse (use --rematch)"
 
 
@@ -295,26 +181,22 @@ def kind_accuracy(
     review: pl.DataFrame,
     truth_dir: Path = TRUTH_DIR,
     pairs: pl.DataFrame | None = None,
-    noise: pl.DataFrame | None = None,
 ) -> dict:
     """One registry's entities against the truth: pairwise precision/recall, linked-or-queued recall, review share.
 
     ``review``: the review pairs (left_id, right_id record keys; decision review or refused), as published.
     ``pairs``: the match's full pair table (left_id, right_id, blocked_by, decision) when known: then pair
     completeness overall and per blocking rule, else it is reported as not available.
-    ``noise``: (record_key, noise) categories of clerk errors put on records: the measures per category too.
+    When the truth has a ``noise`` column (the generator's clerk errors per record), the measures per category too.
     """
     recs = _truth_records(kind, staged, lineage, truth_dir)
-    if noise is not None:
-        recs = recs.join(noise, on="record_key", how="left")
+    noise = "noise" in recs.columns
     truth = TRUTH[kind][1]
     scores = pairwise(recs, "entity_id", truth)
     out = {"records": staged.height, "records_with_truth": scores.pop("records"), **scores}
     queued = review.select("left_id", "right_id", pl.col("decision").cast(pl.String))
     given = pairs if pairs is not None else queued.with_columns(pl.lit(None, pl.String).alias("blocked_by"))
-    found = true_pair_recall(
-        recs.rename({"record_key": "record_id"}), given, truth, "noise" if noise is not None else None
-    )
+    found = true_pair_recall(recs.rename({"record_key": "record_id"}), given, truth, "noise" if noise else None)
     row = found["categories"].row(0, named=True)
     out["linked_or_queued"] = row["linked_or_queued"] if row["true_pairs"] else 1.0
     decisions = queued["decision"].value_counts()
@@ -329,7 +211,7 @@ def kind_accuracy(
         out["pair_completeness"] = row["pair_completeness"] if row["true_pairs"] else 1.0
         out["candidate_pairs"] = pairs.filter(pl.col("blocked_by").cast(pl.String) != "cluster_check").height
         out["rules"] = found["rules"].to_dicts()
-    if noise is not None:
+    if noise:
         out["categories"] = found["categories"].to_dicts()
     return out
 
@@ -415,33 +297,19 @@ def splink_households(staged: pl.DataFrame, threshold: float = 0.9) -> tuple[pl.
 
 
 def registry_accuracy(
-    warehouse: Warehouse,
-    kinds: list[str],
-    truth_dir: Path,
-    *,
-    with_rematch: bool = False,
-    noise_seed: int | None = None,
-    splink: bool = False,
+    warehouse: Warehouse, kinds: list[str], truth_dir: Path, *, with_rematch: bool = False, splink: bool = False
 ) -> dict[str, dict]:
-    """kind_accuracy of each kind on the warehouse (or on a re-match of its staged records, with clerk noise
-    put on them first when ``noise_seed`` is given; people have no NOISE: the generator makes theirs).
+    """kind_accuracy of each kind on the warehouse (or on a re-match of its staged records).
     ``splink``: households are also deduplicated by Splink 5 on the same input (``households_splink``)."""
     out = {}
     for kind in kinds:
         lineage = read_lineage(warehouse, kind)
         staged = staged_in_lineage(read_staged(warehouse, ENTITY_KINDS[kind]), lineage)
-        if with_rematch or noise_seed is not None:
-            noisy = (
-                clerk_noise(kind, staged, truth_dir, noise_seed) if noise_seed is not None and kind in NOISE else None
-            )
-            data = staged if noisy is None else noisy.drop("noise")
-            labels = None if noisy is None else noisy.select("record_key", "noise")
-            lineage, review, pairs, stats = rematch(kind, data)
-            result = kind_accuracy(kind, staged, lineage, review, truth_dir, pairs, labels)
-            source = "rematch" if noisy is None else f"rematch with clerk noise (seed {noise_seed})"
-            out[kind] = {"source": source, **result, **stats}
+        if with_rematch:
+            lineage, review, pairs, stats = rematch(kind, staged)
+            out[kind] = {"source": "rematch", **kind_accuracy(kind, staged, lineage, review, truth_dir, pairs), **stats}
             if splink and kind == "households":
-                out["households_splink"] = _splink_accuracy(data, truth_dir)
+                out["households_splink"] = _splink_accuracy(staged, truth_dir)
         else:
             review = pl.read_parquet(warehouse.parquet_path(ENTITY_SCHEMA, review_table(kind).name))
             out[kind] = {"source": "published", **kind_accuracy(kind, staged, lineage, review, truth_dir)}
@@ -489,10 +357,11 @@ def table(results: dict[str, dict]) -> str:
     for kind, s in results.items():
         if "categories" not in s:
             continue
-        lines.append(f"{kind} per clerk-noise category (true pairs: pair completeness, recall, linked|q):")
+        lines.append(f"{kind} per clerk-error category (true pairs: pair completeness, recall, linked|q):")
         for c in s["categories"]:
+            cpc = "n/a" if s["pair_completeness"] is None else f"{c['pair_completeness']:.4f}"
             lines.append(
-                f"  {c['category']:<24}{c['true_pairs']:>9,}{c['pair_completeness']:>9.4f}{c['recall']:>9.4f}{c['linked_or_queued']:>9.4f}"
+                f"  {c['category']:<24}{c['true_pairs']:>9,}{cpc:>9}{c['recall']:>9.4f}{c['linked_or_queued']:>9.4f}"
             )
     return "\n".join(lines)
 
@@ -517,17 +386,9 @@ def main(argv: list[str] | None = None) -> None:
         help="Re-run each kind's match on the warehouse's staged records under today's spec (gives pair completeness).",
     )
     parser.add_argument(
-        "--noise",
-        type=int,
-        default=None,
-        metavar="SEED",
-        help="Re-match (as --rematch) after putting clerk errors on households', businesses' and taxpayers' "
-        "records of multi-record entities (NOISE); measures per error category.",
-    )
-    parser.add_argument(
         "--splink",
         action="store_true",
-        help="With --rematch or --noise: households also by Splink 5 on the same input, with its wall time "
+        help="With --rematch: households also by Splink 5 on the same input, with its wall time "
         "(uv run --group bench ...).",
     )
     parser.add_argument("--links", action="store_true", help="Also link accuracy per link type (reads every kind).")
@@ -536,7 +397,7 @@ def main(argv: list[str] | None = None) -> None:
     warehouse = Warehouse(args.warehouse.resolve()) if args.warehouse else Warehouse.default()
     results = {"warehouse": str(warehouse.root), "truth": str(args.truth.resolve()), "targets": TARGETS}
     results["registries"] = registry_accuracy(
-        warehouse, args.kinds, args.truth, with_rematch=args.rematch, noise_seed=args.noise, splink=args.splink
+        warehouse, args.kinds, args.truth, with_rematch=args.rematch, splink=args.splink
     )
     if args.links:
         staged, lineage, links = read_published(warehouse)

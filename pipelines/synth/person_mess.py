@@ -27,7 +27,6 @@ case has thousands of pairs at 100k people.
 from __future__ import annotations
 
 import random
-import unicodedata
 from collections import Counter
 from datetime import date
 
@@ -35,6 +34,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.synth.names import SECOND_MIDDLE
+from pipelines.synth.registry_noise import strip_accents
 
 YEAR_ONLY = "_dob_year_only"  # column read by registries._emit: write the birth date as its year only
 
@@ -69,11 +69,6 @@ def _letter_typo(word: str, rnd: random.Random) -> str:
     return word[:i] + (other.upper() if word[i].isupper() else other) + word[i + 1 :]
 
 
-def _strip(text: str) -> str:
-    folded = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return folded.replace("đ", "d").replace("Đ", "D")
-
-
 def name_variant(name: str, case: str, rnd: random.Random) -> str:
     words = name.split()
     if len(words) < 2:
@@ -88,7 +83,7 @@ def name_variant(name: str, case: str, rnd: random.Random) -> str:
     elif case == "family name typo":
         words[0] = _letter_typo(words[0], rnd)
     elif case == "no diacritics":
-        return _strip(name)
+        return strip_accents(name)
     return " ".join(words)
 
 

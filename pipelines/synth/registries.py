@@ -13,6 +13,9 @@ What it models (see design.md §3 for the facts):
   diacritics, dropped middle names, other date formats, day/month swapped, ID
   missing or one digit wrong, CMND in one copy and CCCD in another; households
   registered in two units; household businesses registered at district and ward level;
+  those copies, and some of a taxpayer's period rows, with clerk errors too (typos in
+  book numbers, tax codes and names, missing IDs, lost accents, a wrong member count or
+  date: ``pipelines.synth.registry_noise``), labelled in the truth's ``noise`` column;
 * enterprises with valid MSTs (check digit; a few deliberately invalid),
   branches (13 digits), household businesses with numbers of every era, owners
   linked to people, VSIC sectors; tax records per old district tax office.
@@ -61,6 +64,7 @@ from pipelines.synth.addresses import (
     synthetic_gazetteer,
 )
 from pipelines.synth.formats import TableWriter, truncate_file
+from pipelines.synth.registry_noise import TAX_NOISE_RATE, put_noise, several_rows, strip_accents
 
 REGISTRIES = ("population", "households", "businesses", "tax")
 
@@ -656,16 +660,6 @@ def _people(
 # --------------------------------------------------------------------------- noise
 
 
-def _strip_accents(text: str) -> str:
-    import unicodedata
-
-    return (
-        "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-        .replace("đ", "d")
-        .replace("Đ", "D")
-    )
-
-
 def _typo(text: str, rnd: random.Random) -> str:
     letters = [i for i, c in enumerate(text) if c.isalpha()]
     if len(letters) < 3:
@@ -695,7 +689,7 @@ def _noisy_copies(
         elif r < 0.32:
             name, note = _typo(name, rnd), ["name typo"]
         if rnd.random() < 0.2:
-            name = _strip_accents(name)
+            name = strip_accents(name)
             note.append("no diacritics")
         if rnd.random() < 0.06:
             name = name.upper()
@@ -963,6 +957,10 @@ class RegistryGenerator:
             hh.select("household_id", "old_uid", "new_uid", "street", "locality", "evidence", "size"),
         )
 
+    def _noise_rnd(self, registry: str) -> random.Random:
+        """Own stream of a chunk's clerk errors on a registry (registry_noise): the other streams are untouched."""
+        return random.Random(f"registry noise:{self.config.seed}:{self.stats.people}:{registry}")
+
     def _source_for(self, registry: str, unit_idx: np.ndarray, district_of: list[str]) -> list[str]:
         return [f"{registry}_{district_of[u]}" for u in unit_idx.tolist()]
 
@@ -1119,6 +1117,14 @@ class RegistryGenerator:
                 "registered_on": registered,
             }
         ).hstack(addr.drop("label"))
+        frame, noise = put_noise(
+            "households",
+            frame,
+            np.arange(len(rows)) >= n,
+            self._noise_rnd("households"),
+            self.stats.noise,
+            self.config.extract_date,
+        )
         truth = pl.DataFrame(
             {
                 "_row": np.arange(len(rows)),
@@ -1126,6 +1132,7 @@ class RegistryGenerator:
                 "true_old_uid": [self.units.units[u].uid for u in unit.tolist()],
                 "true_new_uid": new_uid,
                 "is_duplicate": np.arange(len(rows)) >= n,
+                "noise": noise,
                 "address_mess": addr["label"],
                 "address_form": np.where(post, "2025", "pre2025"),
             }
@@ -1257,7 +1264,7 @@ class RegistryGenerator:
         )
         names = base["name"].to_list()
         for i in range(m, len(rows)):
-            names[i] = _strip_accents(names[i]) if rnd.random() < 0.5 else names[i].replace("Hộ kinh doanh", "HKD")
+            names[i] = strip_accents(names[i]) if rnd.random() < 0.5 else names[i].replace("Hộ kinh doanh", "HKD")
         frame = pl.DataFrame(
             {
                 "_row": np.arange(len(rows)),
@@ -1274,6 +1281,9 @@ class RegistryGenerator:
                 "address": addr["address"],
             }
         )
+        frame, noise = put_noise(
+            "businesses", frame, np.arange(len(rows)) >= m, self._noise_rnd("businesses"), self.stats.noise
+        )
         truth = pl.DataFrame(
             {
                 "_row": np.arange(len(rows)),
@@ -1284,6 +1294,7 @@ class RegistryGenerator:
                 "true_new_uid": new_uid,
                 "true_candidates": [self.units.parts[u] for u in unit.tolist()],
                 "is_duplicate": np.arange(len(rows)) >= m,
+                "noise": noise,
                 "mst_intended_valid": base["mst_valid"],
                 "address_mess": addr["label"],
                 "address_form": np.where(post, "2025", "pre2025"),
@@ -1330,11 +1341,16 @@ class RegistryGenerator:
                 "amount_vnd": amount,
             }
         )
+        noise_rnd = self._noise_rnd("tax")
+        frame, noise = put_noise(
+            "tax", frame, several_rows(rows, TAX_NOISE_RATE, noise_rnd), noise_rnd, self.stats.noise
+        )
         truth = pl.DataFrame(
             {
                 "_row": np.arange(len(rows)),
                 "business_id": base["business_id"],
                 "owner_person_id": base["owner_person_id"],
+                "noise": noise,
                 "true_old_uid": [self.units.units[u].uid for u in unit.tolist()],
                 "true_new_uid": [new_uid[r] for r in rows.tolist()],
             },

@@ -26,9 +26,9 @@ CREATE TABLE "businesses_ward_767"."businesses" (
 );
 
 COPY "businesses_ward_767"."businesses" (source_pk, "STT", "Số giấy chứng nhận ĐKKD", "Tên doanh nghiệp/hộ KD", "Loại hình", "Mã số thuế", "Người đại diện", "Số giấy tờ người đại diện", "Địa chỉ thường trú", "Ngành nghề chính", "Ngày đăng ký", "Trạng thái") FROM stdin;
-1	1	079052549662	HKD Nguyễn Minh Phong	Hộ kinh doanh	8005007620	Nguyễn Minh Phong	079052549662	434/52 Hùng Vương, P. Phú Trung, Quận Tân Phú	4722	30/01/2024	Đang hoạt động
-2	2	41C8815600	Quan pho Khoi	Hộ kinh doanh	8034125770	Trần Quốc Khôi	079069933412	58/41 Đồng Khởi, Phường Hiệp Tân, Quận Tân Phú, TP Hồ Chí Minh	6810	20/02/2011	Đang hoạt động
-3	3	8013050958	Tạp hóa Quý	Hộ kinh doanh	8013050958	Lê Minh Quý	079078537633	376 Nguyễn Oanh, Phường Phú Trung, Quận Tân Phú, Tp. Hồ Chí Minh	4711	03/02/2019	Đang hoạt động
+1	1	079052549662	HKD Nguyễn Minh Phong	Hộ kinh doanh	8005047620	Nguyễn Minh Phong	079052549662	434/52 Hùng Vương, P. Phú Trung, Quận Tân Phú	4722	30/01/2024	Đang hoạt động
+2	2	41C8815600	Qua pho Khoi	Hộ kinh doanh	\N	Trần Quốc Khôi	079069933412	58/41 Đồng Khởi, Phường Hiệp Tân, Quận Tân Phú, TP Hồ Chí Minh	6810	20/02/2011	Đang hoạt động
+3	3	8063050958	Tạp hóa Quý	Hộ kinh doanh	8013050958	Lê Minh Quý	\N	376 Nguyễn Oanh, Phường Phú Trung, Quận Tân Phú, Tp. Hồ Chí Minh	4711	03/02/2019	Đang hoạt động
 \.
 
 

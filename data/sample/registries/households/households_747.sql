@@ -332,15 +332,15 @@ COPY "households_747"."households" (source_pk, "MA", "SOHK", "CHUHO", "CCCDCH", 
 308	308	022068965	Trần Quốc Huy	\N	95 Võ Nguyên Giáp, F.1, Thành phố Vũng Tàu, BR-VT	2	24/12/2011
 309	309	688114436	Bùi Bình	\N	116B An Dương Vương, F.12, Thành phố Vũng Tàu	3	29/07/2016
 310	310	300747156	Bùi Văn Hạnh	077065232065	239/60 Quang Trung, F.12, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	17/02/2011
-311	311	820208999	Nguyễn Văn Gia Ngân	079069737816	426/48 Đỗ Xuân Hợp, Phường 1, Thành phố Vũng Tàu, BR-VT	3	15/10/2019
-312	312	699402945	Nguyễn Trung Út	079072848904	Hẻm 223 Nguyễn Ảnh Thủ Phường 1 TP. Vũng Tàu	4	08/06/1996
-313	313	444447095	Lê Thị Hân	022195447817	396/19/1 Quang Trung, F. 10, Thành phố Vũng Tàu	2	18/03/2022
-314	314	236632487	Nguyễn Văn Trí	079095811232	405/41 Ba Cu, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	12/09/2005
-315	315	160077567	Nguyễn Hữu Lân	079096329070	312 Nguyễn Chí Thanh, 10, Thành phố Vũng Tàu, BR-VT	3	12/02/1995
-316	316	983753470	Nguyễn Hoài Hương	079301189927	226/22 Quang Trung, P. 12, TP. Vũng Tàu, BRVT	1	05/02/2012
-317	317	787910634	Lê Văn Bình	087087411025	478 Đỗ Xuân Hợp, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	25/01/2001
-318	318	925667068	Hoàng Văn Thông	\N	300 Mai Chí Thọ, Phường 2, TP Vũng Tàu, BR-VT	2	27/08/2003
-319	319	104449960	Trương Đức Lực	079096312311	28B Mai Chí Thọ, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	12/04/2011
+311	311	820208999	Nguyễn Văn Gia Ngân	079069737816	426/48 Đỗ Xuân Hợp, Phường 1, Thành phố Vũng Tàu, BR-VT	3	14/10/2019
+312	312	699402945	Nguyen Trung Ut	079072848904	Hẻm 223 Nguyễn Ảnh Thủ Phường 1 TP. Vũng Tàu	3	08/06/1996
+313	313	444447095	Lê Thị Hân	022195447817	396/19/1 Quang Trung, F. 10, Thành phố Vũng Tàu	1	18/03/2022
+314	314	236632487	Nguyen Van Tri	079095811232	405/41 Ba Cu, Phường 1, Thành phố Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	12/09/2005
+315	315	160077567	Nguyễn Hữu Lân	079096359070	312 Nguyễn Chí Thanh, 10, Thành phố Vũng Tàu, BR-VT	3	12/02/1995
+316	316	983753470	Nguyễn Hoài Hương	079001189927	226/22 Quang Trung, P. 12, TP. Vũng Tàu, BRVT	1	05/02/2012
+317	317	587910634	Lê Văn Bìhn	087087411025	478 Đỗ Xuân Hợp, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	3	25/01/2001
+318	318	925667088	Hoàng Văn Thông	\N	300 Mai Chí Thọ, Phường 2, TP Vũng Tàu, BR-VT	2	27/08/2003
+319	319	104449960	Trương Đức Lực	079096312311	28B Mai Chí Thọ, Phường 10, TP Vũng Tàu, Tỉnh Bà Rịa - Vũng Tàu	4	04/12/2011
 \.
 
 

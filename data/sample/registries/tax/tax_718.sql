@@ -24,7 +24,7 @@ CREATE TABLE "tax_718"."tax" (
 
 COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue", "dia_chi", "co_quan_thue", "ky_thue", "loai_thue", "so_tien") FROM stdin;
 1	1	3742167675	Công ty TNHH Kỹ thuật Thiên Phú 50	3/31 NGUYỄN VĂN TRỖI, P. PHÚ CƯỜNG, THÀNH PHỐ THỦ DẦU MỘT, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế khoán hộ kinh doanh	12297000
-2	2	3785194031	Công ty TNHH May mặc Nam Long 34	257/53 Ba Tháng Hai, Phường Phú Cường, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế TNDN	12882000
+2	2	3785194031	Cong ty TNHH May mac Nam Long 34	257/53 Ba Tháng Hai, Phường Phú Cường, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế TNDN	12882000
 3	3	3785194031	Công ty TNHH May mặc Nam Long 34	257/53 Ba Tháng Hai, Phường Phú Cường, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Lệ phí môn bài	6024000
 4	4	8048126774	Quán cơm Lợi	290/2 Khánh Hội, Phường Hân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNDN	415000
 5	5	8048126774	Quán cơm Lợi	290/2 Khánh Hội, Phường Hân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Lệ phí môn bài	9251000
@@ -52,10 +52,10 @@ COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue
 27	27	3786007220	Công ty TNHH Kỹ thuật Sài Gòn	310 Trần Phú, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Thuế TNCN	3173000
 28	28	3786007220	Công ty TNHH Kỹ thuật Sài Gòn	310 Trần Phú, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế khoán hộ kinh doanh	35178000
 29	29	3786007220	Công ty TNHH Kỹ thuật Sài Gòn	310 Trần Phú, P. Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế TNDN	10936000
-30	30	3738797949	Công ty TNHH MTV Đầu tư An Khang	337 LÝ TỰ TRỌNG, PHƯỜNG HÂN AN, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Thuế TNDN	12547000
+30	30	3738997949	Công ty THH MTV Đầu tư An Khang	337 LÝ TỰ TRỌNG, PHƯỜNG HÂN AN, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	2024-05	Thuế TNDN	12547000
 31	31	3738797949	Công ty TNHH MTV Đầu tư An Khang	337 LÝ TỰ TRỌNG, PHƯỜNG HÂN AN, THÀNH PHỐ THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNCN	1005000
 32	32	3731532051	Doanh nghiệp tư nhân Kỹ thuật Thiên Phú	Hẻm 96 Nguyễn Sơn, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNDN	425000
-33	33	8025091726	Hộ kinh doanh Lê Hoàng Tỷ	278 Nguyễn Văn Cừ, PTân An, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNCN	1659000
+33	33	8025091726	Hộ kinh doah Lê Hoàng Tỷ	\N	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNCN	1659000
 34	34	8025091726	Hộ kinh doanh Lê Hoàng Tỷ	278 Nguyễn Văn Cừ, PTân An, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Thuế TNCN	7043000
 35	35	8067434076	Tạp hóa Ý	HẺM 93 HOÀNG HOA THÁM, P. PHÚ AN, TP HCM	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNCN	5645000
 36	36	3750641112	Công ty Cổ phần Dịch vụ Bình Minh	147 Xô Viết Nghệ Tĩnh, Phường Hiệp Thành, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế TNCN	5708000
@@ -74,7 +74,7 @@ COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue
 49	49	8011694393	Nhà thuốc Quyên	Hẻm 64 Nguyễn Sơn, Phường Hòa Phú, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2025	Thuế khoán hộ kinh doanh	5465000
 50	50	3772639847	Công ty Cổ phần Giáo dục Toàn Cầu	333/5 Đường DX 032, P.Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế TNDN	2084000
 51	51	3772639847	Công ty Cổ phần Giáo dục Toàn Cầu	333/5 Đường DX 032, P.Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-01	Thuế khoán hộ kinh doanh	1831000
-52	52	3772639847	Công ty Cổ phần Giáo dục Toàn Cầu	333/5 Đường DX 032, P.Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	4396000
+52	52	3772639847	Cong ty Co phan Giao duc Toan Cau	333/5 Đường DX 032, P.Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	4396000
 53	53	8072172771	Bánh mì Đào	284 Nguyễn Huệ, Phường Phú Cường, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế GTGT	1016000
 54	54	8073488457	Hộ kinh doanh Nguyễn Ngọc Mến	360 Nguyễn Văn Lượng Phường Hòa Phú TP. Thủ Dầu Một BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế TNCN	8476000
 55	55	8085012743	Hộ kinh doanh Hà Trúc	135 Đường DX 095, Phường Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Thuế GTGT	2658000
@@ -83,7 +83,7 @@ COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue
 58	58	8079278953	Tiệm tóc Hân	237 Trần Phú, Phường Tân An, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế GTGT	1379000
 59	59	8073087991	Hộ kinh doanh Nguyễn Anh Lợi	Số 42 Nguyễn Tất Thành, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế khoán hộ kinh doanh	1997000
 60	60	3747138621	Doanh nghiệp tư nhân Dịch vụ Sài Gòn 21	16 Hoàng Hoa Thám, Phường Kiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-01	Thuế TNCN	1008000
-61	61	3747138621	Doanh nghiệp tư nhân Dịch vụ Sài Gòn 21	16 Hoàng Hoa Thám, Phường Kiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế TNCN	18769000
+61	61	3747138621	Doanh nghiệp tư nhân Dịch vụ Sài Gan 21	16 Hoàng Hoa Thám, Phường Kiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế TNCN	18769000
 62	62	8086201493	Quán phở Khải	260/1 Ba Tháng Hai, Phường Phú Cường, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế TNDN	7908000
 63	63	3767445596	Công ty TNHH Công nghệ Phương Nam	Số 70 Nguyễn Văn Lượng, P. Hòa Phú, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-04	Thuế GTGT	1118000
 64	64	3767445596	Công ty TNHH Công nghệ Phương Nam	Số 70 Nguyễn Văn Lượng, P. Hòa Phú, TP. Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Thuế khoán hộ kinh doanh	23678000
@@ -94,7 +94,7 @@ COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue
 69	69	3784457425	Công ty TNHH Giáo dục Thành Công	328/20 Xo Viet Nghe Tinh, P. Phu An, HCM	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế khoán hộ kinh doanh	17734000
 70	70	3784457425	Công ty TNHH Giáo dục Thành Công	328/20 Xo Viet Nghe Tinh, P. Phu An, HCM	Chi cục Thuế Thành phố Thủ Dầu Một	2024-10	Thuế khoán hộ kinh doanh	15737000
 71	71	3708906492	Công ty TNHH May mặc Trường Sơn	227/51 Vo Van Tan, Phuong Phu Cuong, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế GTGT	105747000
-72	72	3708906492	Công ty TNHH May mặc Trường Sơn	227/51 Vo Van Tan, Phuong Phu Cuong, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Lệ phí môn bài	2142000
+72	72	3908906492	Công ty TNHH May mặc Trường Sơn	227/51 Vo Van Tan, Phuong Phu Cuong, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	2024-03	Lệ phí môn bài	2142000
 73	73	3748966882	Công ty TNHH Kỹ thuật Sao Mai	99/34 Lê Trọng Tấn, Phường Hòa Phú, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-03	Lệ phí môn bài	3166000
 74	74	8057598445	Quán cơm Đệ	289C NGUYỄN VĂN TRỖI, PHƯỜNG PHÚ CƯỜNG, TP. THỦ DẦU MỘT, TỈNH BÌNH DƯƠNG	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế GTGT	6400000
 75	75	3749912304	Công ty TNHH MTV Thương mại Đại Việt 41	100/22 Đồng Khởi, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-09	Thuế TNDN	1767000
@@ -114,13 +114,13 @@ COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue
 89	89	3703693522	Doanh nghiệp tư nhân Xuất nhập khẩu Thành Công	455/36 Trần Quang Khải, Phường Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNCN	7754000
 90	90	8089161591	Hộ kinh doanh Nguyễn Thị Bích	41 Hong Bang, Phuong Hoa Phu, Thanh pho Thu Dau Mot, Tinh Binh Duong	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	88181000
 91	91	8093357614	Quán cơm Dung	9/29 Rừng Sác, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Lệ phí môn bài	3514000
-92	92	8093357614	Quán cơm Dung	9/29 Rừng Sác, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế khoán hộ kinh doanh	20201000
+92	92	8093357614	Quan com Dnug	9/29 Rừng Sác, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế khoán hộ kinh doanh	20201000
 93	93	8007577351	Hộ kinh doanh Hà Thị Hạnh	Hẻm 379 Trường Chinh, Phường Thủ Dầu Một, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	2024-11	Thuế TNCN	4008000
 94	94	8007577351	Hộ kinh doanh Hà Thị Hạnh	Hẻm 379 Trường Chinh, Phường Thủ Dầu Một, Thành phố Hồ Chí Minh	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNCN	17117000
 95	95	3729901801	Doanh nghiệp tư nhân Thương mại Sài Gòn 89	251A Lê Hồng Phong, Phường Tân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Thuế TNDN	4166000
 96	96	3729901801	Doanh nghiệp tư nhân Thương mại Sài Gòn 89	251A Lê Hồng Phong, Phường Tân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Thuế khoán hộ kinh doanh	12136000
-97	97	3729901801	Doanh nghiệp tư nhân Thương mại Sài Gòn 89	251A Lê Hồng Phong, Phường Tân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Lệ phí môn bài	1679000
-98	98	3748670564	Công ty TNHH Sản xuất Phương Nam 29	408 Nguyễn Văn Cừ, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNCN	2652000
+97	97	3729901821	Doanh nghiệp tư hân Thương mại Sài Gòn 89	251A Lê Hồng Phong, Phường Tân An, Tp. Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-04	Lệ phí môn bài	1679000
+98	98	3748680564	Công ty TNHH Sản xuất Phương Nam 29	408 Nguyễn Văn Cừ, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế TNCN	2652000
 99	99	3748670564	Công ty TNHH Sản xuất Phương Nam 29	408 Nguyễn Văn Cừ, Phường Tân An, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-02	Thuế GTGT	13190000
 100	100	8051364881	Cà phê Quyết	439A Đường DX 032, Phường Hiệp Thành, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế TNDN	9270000
 101	101	8065548092	Hộ kinh doanh Đỗ Văn Xuân	421 Nguyễn Thị Thập, Phường Hiệp Thành, Tp Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Thuế GTGT	6728000
@@ -149,7 +149,7 @@ COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue
 124	124	8076829056	Tiệm tóc Cẩm	457 Lê Trọng Tấn, P. Hòa Phú, Thành phố Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2024-08	Lệ phí môn bài	46168000
 125	125	8050529428	Hộ kinh doanh Đỗ Hữu Chiến	Hẻm 384 Trần Phú, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q4/2024	Lệ phí môn bài	6896000
 126	126	3727904638	Công ty Cổ phần Công nghệ Bảo Tín	Số 96 Lê Duẩn, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế TNDN	1395000
-127	127	3780892177	Công ty Cổ phần Thương mại Đông Á 59	343 Xô Viết Nghệ Tĩnh, Phường Kiệp Thành, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế GTGT	49819000
+127	127	3780892177	Công ty ổC phần Thương mại Đông Á 59	343 Xô Viết Nghệ Tĩnh, Phường Kiệp Thành, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2024	Thuế GTGT	49819000
 128	128	3780892177	Công ty Cổ phần Thương mại Đông Á 59	343 Xô Viết Nghệ Tĩnh, Phường Kiệp Thành, TP.Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	1708000
 129	129	8039751683	Hộ kinh doanh Nguyễn Quốc Phú	62 Nguyễn Văn Tiết, P.Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương	Chi cục Thuế Thành phố Thủ Dầu Một	2024-12	Thuế GTGT	32691000
 130	130	3588771258-001	Chi nhánh Công ty Cổ phần Đầu tư Phương Nam - Chi nhánh 1	175 Khánh Hội, Phường Tân An, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-06	Thuế TNDN	6166000
@@ -160,7 +160,7 @@ COPY "tax_718"."tax" (source_pk, "ma_ban_ghi", "ma_so_thue", "ten_nguoi_nop_thue
 135	135	0376686527-001	Chi nhánh Công ty TNHH Xây dựng Phương Nam - Chi nhánh 1	179/28/4 Ung Văn Khiêm, P. Hiệp Thành, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2024-07	Thuế khoán hộ kinh doanh	2665000
 136	136	0376686527-001	Chi nhánh Công ty TNHH Xây dựng Phương Nam - Chi nhánh 1	179/28/4 Ung Văn Khiêm, P. Hiệp Thành, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Lệ phí môn bài	3437000
 137	137	0376686527-001	Chi nhánh Công ty TNHH Xây dựng Phương Nam - Chi nhánh 1	179/28/4 Ung Văn Khiêm, P. Hiệp Thành, TP.Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	2025-02	Lệ phí môn bài	28185000
-138	138	3584713505-001	Chi nhánh Công ty Cổ phần Phát triển Hưng Thịnh - Chi nhánh 1	Hẻm 125 Hồng Bàng, Phường Hiệp Thành, Tp Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	42630000
+138	138	3584613505-001	Chi nhánh Công ty Cổ phần Phát triển Hưng Thịnh - Chi nhánh 1	Hẻm 125 Hồng Bàng, Phường Hiệp Thành, Tp Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q1/2024	Lệ phí môn bài	42630000
 139	139	3584713505-001	Chi nhánh Công ty Cổ phần Phát triển Hưng Thịnh - Chi nhánh 1	Hẻm 125 Hồng Bàng, Phường Hiệp Thành, Tp Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	2025-06	Thuế TNCN	2190000
 140	140	3584713505-001	Chi nhánh Công ty Cổ phần Phát triển Hưng Thịnh - Chi nhánh 1	Hẻm 125 Hồng Bàng, Phường Hiệp Thành, Tp Thủ Dầu Một	Chi cục Thuế Thành phố Thủ Dầu Một	Q3/2024	Thuế khoán hộ kinh doanh	3848000
 141	141	3559293906-002	Chi nhánh Công ty Cổ phần Bất động sản Thành Công - Chi nhánh 2	271 Đường DX 070, Phường Hiệp Thành, Thành phố Thủ Dầu Một, BD	Chi cục Thuế Thành phố Thủ Dầu Một	Q2/2025	Thuế GTGT	21045000

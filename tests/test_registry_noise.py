@@ -1,0 +1,95 @@
+"""Clerk errors on the duplicates of households, businesses and taxpayers (pipelines.synth.registry_noise)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipelines.synth.registries import SynthConfig, generate, sample_units
+from pipelines.synth.registry_noise import NOISE, _error, put_noise, several_rows, strip_accents
+
+
+def test_strip_accents_keeps_case():
+    assert strip_accents("Đỗ Thị Ánh Nguyệt") == "Do Thi Anh Nguyet"
+    assert strip_accents("đường") == "duong"
+
+
+def test_digit_error_never_in_the_branch_suffix():
+    rnd = random.Random(1)
+    for _ in range(300):
+        out = _error("0312345678-001", "digit", rnd)
+        assert out.endswith("-001") and out != "0312345678-001"
+        assert sum(a != b for a, b in zip(out, "0312345678-001", strict=True)) == 1
+
+
+def test_date_error_not_after_the_latest_date():
+    rnd, latest = random.Random(2), date(2025, 8, 31)
+    outs = [_error(date(2025, 8, 30), "date", rnd, latest) for _ in range(200)]
+    assert all(o <= latest and o != date(2025, 8, 30) for o in outs)
+    # without the bound a shift of a year or ten days forward happens
+    free = [_error(date(2025, 8, 30), "date", rnd) for _ in range(200)]
+    assert any(o > latest for o in free)
+
+
+def test_put_noise_touches_only_chosen_rows_and_labels_them():
+    n = 400
+    frame = pl.DataFrame(
+        {
+            "household_no": [f"{i:09d}" for i in range(n)],
+            "head_name": ["Nguyễn Văn Đức"] * n,
+            "head_personal_id": [f"0790{i:08d}" for i in range(n)],
+            "members": [3] * n,
+            "registered_on": [date(2010, 5, 20)] * n,
+        }
+    )
+    chosen = np.arange(n) % 2 == 1
+    out, labels = put_noise("households", frame, chosen, random.Random(5))
+    assert out.schema == frame.schema
+    assert labels.filter(pl.Series(~chosen)).eq("").all()
+    assert labels.filter(pl.Series(chosen)).ne("").all()
+    for row, label in enumerate(labels.to_list()):
+        before, after = frame.row(row, named=True), out.row(row, named=True)
+        if not label:
+            assert before == after
+            continue
+        cats = label.split("; ")
+        assert 1 <= len(cats) <= 2 and set(cats) <= set(NOISE["households"])
+        changed = {c for c in before if before[c] != after[c]}
+        # every changed column is named by a category, and every category changed its column
+        assert changed == {NOISE["households"][c][0] for c in cats}, (label, before, after)
+    counts = labels.filter(labels != "").str.split("; ").explode().value_counts()
+    assert counts.height == len(NOISE["households"])  # every category used on 200 rows
+
+
+def test_several_rows_only_groups_of_more_than_one():
+    group = np.array([0, 0, 1, 2, 2, 2, 3])
+    picked = several_rows(group, 1.0, random.Random(0))
+    assert picked.tolist() == [True, True, False, True, True, True, False]
+    assert not several_rows(group, 0.0, random.Random(0)).any()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("noise")
+    generate(SynthConfig(people=3000, seed=11, unit_uids=sample_units(), progress=False), out)
+    return out
+
+
+def test_generated_duplicates_carry_labelled_clerk_errors(generated):
+    households = pl.read_parquet(generated / "truth" / "households.parquet")
+    assert (households.filter(~pl.col("is_duplicate"))["noise"] == "").all()
+    dups = households.filter(pl.col("is_duplicate"))
+    assert dups.height > 10 and (dups["noise"] != "").all()
+    businesses = pl.read_parquet(generated / "truth" / "businesses.parquet")
+    assert (businesses.filter(~pl.col("is_duplicate"))["noise"] == "").all()
+    assert (businesses.filter(pl.col("is_duplicate"))["noise"] != "").all()
+    tax = pl.read_parquet(generated / "truth" / "tax.parquet")
+    noisy = tax.filter(pl.col("noise") != "")
+    assert noisy.height > 5
+    # only rows of a taxpayer with several rows
+    sizes = tax.group_by("business_id").len()
+    assert noisy.join(sizes, on="business_id")["len"].min() > 1
