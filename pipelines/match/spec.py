@@ -32,6 +32,8 @@ TRANSFORMS = (
     "month_day_unordered",  # "a-b" with a <= b of day and month: the same for a wrong year, and for a swap
     "year_typo_keys",  # ["198", "199", "19_9"] for 1989 (list, blocking): shared by years one apart or one digit apart
     "year_day_month",  # ["YYYY-D", "YYYY-M"]: a list of keys (blocking): shared when day or month is right
+    "tax_base",  # a tax code without its branch suffix: "0312345678" for "0312345678-001" (other codes: their digits)
+    "tax_branch",  # the branch suffix of a 13-digit tax code, "000" for a 10-digit one, missing for other codes
     "lower",
     "upper",
 )
@@ -368,6 +370,11 @@ class BlockingRule:
         "train"
     ].default  # use this rule's pairs to estimate m (false when its non-matches share more than the key)
     missing: str | None = None  # only pairs where this column is missing on at least one side
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns blocking reads: the key, then the sort and ``missing`` columns not in it (no repeats)."""
+        return tuple(dict.fromkeys((*self.on, *self.sort_by, *((self.missing,) if self.missing else ()))))
 
 
 @dataclass(frozen=True)
