@@ -480,6 +480,7 @@ def match(
 
     from pipelines.match import SpecError, load_spec
     from pipelines.match import match as run_match
+    from pipelines.match.learning import verdict_coverage
     from pipelines.match.state import StateError, load_frozen, save_state
 
     started = time.perf_counter()
@@ -530,6 +531,14 @@ def match(
             raise click.BadParameter(f"{labels_path}: needs columns left_id and right_id", param_hint="--labels")
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
+    if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
+        coverage = verdict_coverage(frame[spec.id_column], labels)
+        if coverage["unknown_records"] or coverage["same_record"]:
+            _echo(
+                f"--labels {labels_path}: {coverage['usable']:,} of {coverage['pairs']:,} pairs used; "
+                f"{coverage['unknown_records']:,} name a record id {input_path} does not hold (or none) and "
+                f"{coverage['same_record']:,} pair a record with itself: left out"
+            )
     try:
         result = run_match(
             frame,

@@ -1,4 +1,5 @@
-"""Taxpayer branches: a tax code's base (10-digit MST) and branch part (-001) are compared apart.
+"""Taxpayer branches: a tax code's base (10-digit MST) and branch part (-001) are compared apart;
+and verdicts (`wardbridge match --labels`) on records the input does not hold are counted.
 
 A branch and its parent, or two branches of one MST, are different taxpayers: they must never meet
 at the "one digit off" level (a clerk's typo) nor be linked, even with the same name, office and
@@ -15,9 +16,11 @@ import polars as pl
 import pytest
 
 from pipelines.match import load_spec, match
+from pipelines.match.learning import verdict_coverage
 from pipelines.match.prepare import _transform
 from pipelines.standardise import check_tax_code
 from pipelines.synth.registries import _msts
+from tests.test_cli import wardbridge
 
 SPEC = Path(__file__).resolve().parents[1] / "mappings" / "match" / "taxpayers.toml"
 NAME, ADDRESS, OFFICE = "Công ty TNHH Minh Phát", "12 Lê Lợi, Phường 1", "Chi cục Thuế Quận 1"
@@ -130,3 +133,35 @@ def test_the_old_code_levels_merge_sibling_branches(city, tmp_path):
     branches = ours.filter(pl.col("truth").str.starts_with("branch"))
     assert branches["entity_id"].n_unique() == 1  # two branches made one taxpayer
     assert (pairs["code_level"].cast(pl.String) == "one_digit_off").any()
+
+
+def test_verdict_coverage_counts_unknown_and_same_record_pairs():
+    ids = pl.Series(["a", "b", "c"])
+    same = pl.DataFrame({"left_id": ["a", "a", "x", None], "right_id": ["b", "a", "b", "c"]})
+    different = pl.DataFrame({"left_id": ["c"], "right_id": ["y"]})
+    assert verdict_coverage(ids, same, different) == {"pairs": 5, "unknown_records": 3, "same_record": 1, "usable": 1}
+    assert verdict_coverage(ids, None) == {"pairs": 0, "unknown_records": 0, "same_record": 0, "usable": 0}
+    # integer ids compare as text, as the engine compares them
+    assert verdict_coverage(pl.Series([1, 2]), pl.DataFrame({"left_id": [1], "right_id": [2]}))["usable"] == 1
+
+
+def test_match_labels_on_records_the_input_lacks_are_counted(city, tmp_path):
+    data = tmp_path / "tax.parquet"
+    city.drop("raw", "truth").write_parquet(data)
+    parent = city.filter(pl.col("truth") == "parent")["record_key"]
+    labels = tmp_path / "labels.csv"
+    pl.DataFrame(
+        {
+            "left_id": [parent[0], parent[0], "gone-1", parent[1]],
+            "right_id": [parent[1], "gone-2", parent[2], parent[1]],
+        }
+    ).write_csv(labels)
+    args = ["match", "--input", str(data), "--spec", str(SPEC), "--output", str(tmp_path / "out.parquet")]
+    proc = wardbridge(*args, "--labels", str(labels))
+    assert proc.returncode == 0, proc.stderr
+    assert "1 of 4 pairs used; 2 name a record id" in proc.stderr and "1 pair a record with itself" in proc.stderr
+    assert NAME not in proc.stderr and "gone-1" not in proc.stderr  # counts, no values
+    clean = tmp_path / "clean.csv"
+    pl.DataFrame({"left_id": [parent[0]], "right_id": [parent[1]]}).write_csv(clean)
+    proc = wardbridge(*args[:-1], str(tmp_path / "out2.parquet"), "--labels", str(clean))
+    assert proc.returncode == 0 and "pairs used" not in proc.stderr

@@ -38,7 +38,8 @@ posterior is fixed to its label in the E step (a hook in ``model.fit``), not cou
 extra matches (``refine_m_with_labels`` does that with the "same" pairs today).
 
 Verdicts on records the matched table does not hold are left out by the engine (``match``): a record
-may have left its source since it was reviewed.
+may have left its source since it was reviewed. ``verdict_coverage`` counts them (and pairs of a record
+with itself, also left out), so a caller can say how many verdicts were not used without naming any.
 """
 
 from __future__ import annotations
@@ -50,6 +51,26 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.spec import MatchSpec
+
+
+def verdict_coverage(ids: pl.Series, *verdicts: pl.DataFrame | None) -> dict[str, int]:
+    """Verdict pairs (``left_id``, ``right_id``) against the record ids a table holds: ``pairs`` given,
+    ``unknown_records`` naming an id the table does not hold (or none), ``same_record`` pairing a record with
+    itself, and ``usable`` the rest. The engine leaves the unknown and same-record pairs out; ids compare as
+    text, as the engine compares them."""
+    given = [v for v in verdicts if v is not None and v.height]
+    if not given:
+        return {"pairs": 0, "unknown_records": 0, "same_record": 0, "usable": 0}
+    pairs = pl.concat([v.select(pl.col("left_id", "right_id").cast(pl.String)) for v in given])
+    known = ids.cast(pl.String).unique().implode()
+    unknown = ~(pl.col("left_id").is_in(known).fill_null(False) & pl.col("right_id").is_in(known).fill_null(False))
+    counts = pairs.select(
+        unknown.sum().alias("unknown_records"),
+        (~unknown & (pl.col("left_id") == pl.col("right_id"))).sum().alias("same_record"),
+    ).row(0, named=True)
+    out = {"pairs": pairs.height, **{k: int(v) for k, v in counts.items()}}
+    out["usable"] = out["pairs"] - out["unknown_records"] - out["same_record"]
+    return out
 
 
 @dataclass(frozen=True)
