@@ -419,6 +419,30 @@ def test_more_unreadable_date_spellings_than_one_statement_binds_are_still_quara
     assert account(loaded.frame, staged)["balanced"]
 
 
+def test_undated_rows_read_in_several_queries_are_numbered_on_without_restarting(tmp_path, monkeypatch):
+    """The undated partition's rows come in several queries (at most MAX_FILTER_VALUES spellings each): their
+    ``row:N`` places run on from one query to the next, so rows with no key get distinct synthetic keys."""
+    import sqlite3
+
+    db = tmp_path / "households.sqlite"
+    dates = ["20250831", "a", None, "b", "c", "d", None]
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"CREATE TABLE households ({', '.join(COLUMNS)}, ngay_trich_xuat)")
+        conn.executemany(
+            f"INSERT INTO households VALUES ({', '.join(['?'] * (len(COLUMNS) + 1))})",
+            [(None, *r[1:], d) for r, d in zip(_sample_rows(len(dates)), dates, strict=True)],  # no key at all
+        )
+    monkeypatch.delenv("WB_PG_PASSWORD", raising=False)
+    monkeypatch.setattr("pipelines.ingest.sql.MAX_FILTER_VALUES", 2)  # 4 unreadable spellings: two queries
+    path = _catalogue(tmp_path, "main", url=f"sqlite:///{db.as_posix()}", source="households_lite")
+    path.write_text(path.read_text(encoding="utf-8").replace('db_schema = "main"\n', ""), encoding="utf-8")
+    loaded, staged = _load(load_catalogue([path])["households_lite"], None)
+    assert loaded.read_problems == 6
+    assert sorted(loaded.frame["source_key"]) == sorted(f"row:{n}" for n in range(1, 7))
+    assert not loaded.frame["record_key"].str.contains("~").any()  # no key numbered as a repeat
+    assert account(loaded.frame, staged)["balanced"]
+
+
 # --------------------------------------------------------------------------- one database down, the others go on
 
 

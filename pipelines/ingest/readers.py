@@ -26,7 +26,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -446,18 +446,21 @@ def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
     return ReadResult(_keyed_sql(extract, url, batch_rows), [], None)
 
 
-def _keyed_sql(extract: Extract, url: str, batch_rows: int, **only: object) -> Iterator[pl.DataFrame]:
+def _keyed_sql(extract: Extract, url: str, batch_rows: int, queries: Iterable[dict] = ({},)) -> Iterator[pl.DataFrame]:
+    """The rows of one or more reads of the table (each ``queries`` item: read_sql_table's filter arguments), keyed;
+    ``row:N`` places count on across all of them (one partition's rows, however many queries it takes)."""
     from pipelines.ingest.sql import read_sql_table
 
     spec = extract.source
-    batches = read_sql_table(
-        url, spec.table, schema=spec.db_schema, key_column=spec.key_column, batch_rows=batch_rows, **only
-    )
     offset = 0
-    for batch in batches:
-        batch = batch.with_columns(pl.format("row:{}", pl.int_range(offset + 1, offset + batch.height + 1)).alias(LINE))
-        offset += batch.height
-        yield _with_keys(batch, extract)
+    for only in queries:
+        batches = read_sql_table(
+            url, spec.table, schema=spec.db_schema, key_column=spec.key_column, batch_rows=batch_rows, **only
+        )
+        for batch in batches:
+            place = pl.int_range(offset + 1, offset + batch.height + 1)
+            offset += batch.height
+            yield _with_keys(batch.with_columns(pl.format("row:{}", place).alias(LINE)), extract)
 
 
 def _read_sqlite(extract: Extract, batch_rows: int) -> ReadResult:
@@ -507,7 +510,7 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
         only: dict = {"filter_column": column, "filter_day": extract.extract_date}
     else:  # text/integer: the few spellings of this date, each bound
         only = {"filter_column": column, "filter_values": values}
-    return ReadResult(_keyed_sql(extract, url, batch_rows, **only), [], None)
+    return ReadResult(_keyed_sql(extract, url, batch_rows, [only]), [], None)
 
 
 def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterator[pl.DataFrame]:  # noqa: ANN001
@@ -515,11 +518,16 @@ def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterat
     garbage may hold more than a statement can bind), the NULLs with the first -- never refused."""
     from pipelines.ingest import sql
 
-    spellings, column = groups.undated, extract.source.extract_date_column
-    for start in range(0, max(len(spellings), 1), sql.MAX_FILTER_VALUES):
-        chunk = spellings[start : start + sql.MAX_FILTER_VALUES]
-        null = groups.has_null and start == 0
-        yield from _keyed_sql(extract, url, batch_rows, filter_column=column, filter_values=chunk, filter_null=null)
+    spellings, column, cap = groups.undated, extract.source.extract_date_column, sql.MAX_FILTER_VALUES
+    queries = (
+        {
+            "filter_column": column,
+            "filter_values": spellings[start : start + cap],
+            "filter_null": groups.has_null and not start,
+        }
+        for start in range(0, max(len(spellings), 1), cap)
+    )
+    return _keyed_sql(extract, url, batch_rows, queries)
 
 
 def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:

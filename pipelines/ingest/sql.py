@@ -23,7 +23,7 @@ Two pieces, no Dagster:
   ``extract_date_column``): one ``GROUP BY`` of that column with row counts (a DATE/TIMESTAMP
   column grouped by ``CAST(column AS DATE)``), each distinct value read as a date
   (:func:`parse_extract_date`); values that are NULL or no date are kept apart (and counted), so
-  their rows can be quarantined (readers.py reports them with the table's latest extract).
+  their rows can be quarantined (readers.py reads them as the partition ``<source>@undated``).
   :func:`read_sql_table` reads one extract with ``filter_column`` and ``filter_values`` (text:
   ``column IN (...)``, every value a bound parameter, at most :data:`MAX_FILTER_VALUES`) or
   ``filter_day`` (``column >= :day AND column < :day + 1``), evaluated by the database.
