@@ -344,6 +344,8 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
             .otherwise(pl.lit("day"))
         )
         ambiguous = (valid & pl.col("_pair") & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
+        # impossible as declared, a valid date with day and month swapped: the error says so, other_order holds it
+        other_ok = (~valid & pl.col("_pair") & pl.col("_swap_ok") & year_ok).fill_null(False)
         shown = pl.col("_text")
         error = (
             pl.when(form.is_null())
@@ -352,13 +354,12 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
             .then(pl.concat_str(pl.lit("excel serial out of range "), shown))
             .when(~serial & ~year_ok)
             .then(pl.concat_str(pl.lit("year out of range "), shown))
-            .when(~valid & pl.col("_pair") & pl.col("_swap_ok"))
+            .when(other_ok)
             .then(pl.concat_str(pl.lit("impossible date "), shown, pl.lit(f" (valid {flip})")))
             .when(~valid)
             .then(pl.concat_str(pl.lit("impossible date "), shown))
         )
         present = ~_blank(pl.col(_KEY))
-        other_ok = (~valid & pl.col("_pair") & pl.col("_swap_ok") & year_ok).fill_null(False)
         swapped = pl.date(  # the other day/month order, built only where it is a valid date
             pl.when(other_ok).then(y).otherwise(2000),
             pl.when(other_ok).then(day).otherwise(1),

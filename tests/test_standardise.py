@@ -714,3 +714,26 @@ def test_parse_dates_gives_the_other_order_only_where_it_alone_is_valid():
     assert day_first["date"].to_list() == [None, None, date(1990, 4, 5), date(1990, 3, 25), None]
     assert day_first["other_order"].to_list() == [date(1990, 3, 25), None, None, None, None]
     assert parse_dates(values, day_first=False)["other_order"].to_list() == [None, None, None, date(1990, 3, 25), None]
+
+
+def test_the_swap_note_and_the_other_order_come_together():
+    """'(valid month-first)' / '(valid day-first)' in the error exactly where other_order holds a date, and that
+    date is the value read the other way round (checked with datetime, not with the code under test)."""
+    from datetime import datetime
+
+    values = pl.Series(
+        ["03/25/1990", "25/03/1990", "12/31/99", "31/12/99", "02/30/1990", "13/13/1990", "03/25/3000"]
+        + ["03251990", "25031990", "03.25.1990", "31-02-1990", "1990-13-25", "2/29/2024", "29/2/2023", "", None]
+    )
+    for day_first, other in ((True, "%m/%d/%Y"), (False, "%d/%m/%Y")):
+        out = parse_dates(values, day_first=day_first)
+        noted = out["error"].str.ends_with("-first)").fill_null(False)
+        assert noted.to_list() == out["other_order"].is_not_null().to_list(), (day_first, out)
+        assert noted.any() and (~noted).any()
+        for text, got in zip(values, out["other_order"], strict=True):
+            if got is not None:
+                text = text.replace(".", "/").replace("-", "/")
+                if "/" not in text:  # compact ddmmyyyy / mmddyyyy
+                    text = f"{text[:2]}/{text[2:4]}/{text[4:]}"
+                fmt = other if len(text.rsplit("/", 1)[1]) == 4 else other.replace("%Y", "%y")
+                assert got == datetime.strptime(text, fmt).date(), (text, got)
