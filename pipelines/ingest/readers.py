@@ -202,7 +202,7 @@ def _with_field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame:
 
 
 def _split_header(text: str, delimiter: str) -> list[str]:
-    return next(csv.reader([text], delimiter=delimiter, strict=False), [])
+    return _split_line(text, delimiter)
 
 
 def _csv_fast(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | None:
@@ -235,7 +235,7 @@ def _csv_tolerant(data: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.Da
         if text.count('"') % 2 and (text.startswith('"') or f'{delimiter}"' in text):
             bad.append(line_no)  # a quoted field that never closes: its fields cannot be told apart
             continue
-        values = next(csv.reader([text], delimiter=delimiter, strict=False), [])
+        values = _split_line(text, delimiter)
         rows.append((values + [None] * width)[:width])
         overflow.append(values[width:] or None)
         keep.append(line_no)
@@ -243,6 +243,16 @@ def _csv_tolerant(data: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.Da
     frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
     frame = frame.with_columns(pl.Series(OVERFLOW, overflow, dtype=pl.List(pl.String)))
     return frame.with_columns(pl.Series("_kept", keep, dtype=pl.Int64)), bad
+
+
+def _split_line(text: str, delimiter: str) -> list[str]:
+    """The fields of one physical line. A bare CR inside it (a line break typed in a cell) is a character of its
+    field, as polars reads it, not an error of Python's csv module ('new-line character seen in unquoted field')."""
+    if "\r" not in text:
+        return next(csv.reader([text], delimiter=delimiter, strict=False), [])
+    stand_in = next(chr(c) for c in range(0xE000, 0xF8FF) if chr(c) not in text)  # a private-use character
+    values = next(csv.reader([text.replace("\r", stand_in)], delimiter=delimiter, strict=False), [])
+    return [v.replace(stand_in, "\r") for v in values]
 
 
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
