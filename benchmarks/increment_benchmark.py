@@ -78,7 +78,7 @@ def child(step: str, work: Path, spec_path: Path) -> dict:
         result = match(base, spec, keep_state=True)
         out["match_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        save_state(result.state, work / "state")
+        save_state(result.state, work / "state", spec)  # with the block hashes the increment reads
         out["save_s"] = time.perf_counter() - started
         out["records"], out["pairs"] = base.height, result.state.scored.height
     elif step == "increment":

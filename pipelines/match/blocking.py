@@ -27,40 +27,103 @@ class BlockingReport:
     largest_block: dict[str, int]  # per rule, the most records sharing one key (capped blocks included)
 
 
+def keyed_rows(work: pl.DataFrame, rule: BlockingRule, blocks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per record and key of the rule (a list key exploded: a record is in the block of each), with the
+    columns blocking reads (``rule.columns``), records without a key left out; with ``blocks`` (key values), only
+    the rows of those blocks."""
+    keyed = work.select(ROW, *rule.columns)
+    lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
+    scalar = [c for c in rule.on if c not in lists]
+    if blocks is not None and lists and scalar:  # fewer rows to explode
+        keyed = keyed.join(blocks.select(scalar).unique(), on=scalar, how="semi")
+    if lists:
+        keyed = keyed.explode(lists)
+    if blocks is not None:
+        return keyed.join(blocks, on=list(rule.on), how="semi")
+    return keyed.drop_nulls(list(rule.on))
+
+
+def windowed(rule: BlockingRule, n: str = "_n", k: str = "_k") -> pl.Expr:
+    """Whether a block of ``n`` records (``k`` of them missing ``rule.missing``) is sorted-window paired instead
+    of all-against-all: it would give more pairs than a block of ``max_block`` compared all-against-all."""
+    if not rule.missing:
+        return pl.col(n) > rule.max_block
+    full = rule.max_block * (rule.max_block - 1) // 2
+    return (pl.col(k) > 0) & (pl.col(k) * (pl.col(n) - pl.col(k)) + pl.col(k) * (pl.col(k) - 1) // 2 > full)
+
+
+def plain_pairs(left: pl.DataFrame, right: pl.DataFrame, rule: BlockingRule, *, same: bool = False) -> pl.DataFrame:
+    """Pairs (l < r, not unique) of a record of ``left`` and one of ``right`` in the same block (all-against-all;
+    with ``rule.missing``, only where a side misses that column). ``same``: ``left`` is ``right`` (each pair once
+    per direction it is found in, not twice as two directions)."""
+    on, other = list(rule.on), f"{ROW}_r"
+    if not rule.missing:
+        joined = left.select(ROW, *on).join(right.select(ROW, *on), on=on, suffix="_r")
+        if same:
+            return joined.filter(pl.col(ROW) < pl.col(other)).select(pl.col(ROW).alias(L), pl.col(other).alias(R))
+        joined = [joined]
+    else:  # a record missing the column meets every other; one that has it, those missing it
+        gap = pl.col(rule.missing).is_null()
+        joined = [left.filter(gap).select(ROW, *on).join(right.select(ROW, *on), on=on, suffix="_r")]
+        if not same:  # (with ``same`` the second is the first's pairs the other way round)
+            joined.append(
+                left.filter(~gap).select(ROW, *on).join(right.filter(gap).select(ROW, *on), on=on, suffix="_r")
+            )
+    return (
+        pl.concat(joined)
+        .filter(pl.col(ROW) != pl.col(other))
+        .select(pl.min_horizontal(ROW, other).alias(L), pl.max_horizontal(ROW, other).alias(R))
+    )
+
+
+BLOCK_HASH = "_h"
+
+
+def block_hash(rule: BlockingRule) -> pl.Expr:
+    """A block's id: a 64-bit hash of its key values (the same within one Polars version; two keys may share one)."""
+    return pl.struct(list(rule.on)).hash().alias(BLOCK_HASH)
+
+
+def block_ids(work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
+    """Per record of ``work`` (row order) and blocking rule (a column named after it): the ``block_hash`` of its
+    key, missing without one; a list of them for a rule keyed on a list (one per key). Saved with a run's state,
+    so an increment finds the blocks of its records among the saved ones without hashing every key again."""
+    out = {}
+    work = work.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))  # positions, whatever its numbers
+    for rule in spec.blocking:
+        if any(isinstance(work.schema[c], pl.List) for c in rule.on):
+            per_row = keyed_rows(work, rule).select(ROW, block_hash(rule)).group_by(ROW).agg(BLOCK_HASH)
+            rows = pl.DataFrame({ROW: pl.int_range(work.height, dtype=pl.UInt32, eager=True)})
+            out[rule.name] = rows.join(per_row, on=ROW, how="left", maintain_order="left")[BLOCK_HASH]
+        else:
+            has_key = pl.all_horizontal(pl.col(c).is_not_null() for c in rule.on)
+            out[rule.name] = work.select(pl.when(has_key).then(block_hash(rule)))[BLOCK_HASH]
+    return pl.DataFrame(out, schema={name: series.dtype for name, series in out.items()})
+
+
+def hashed_rows(ids: pl.Series) -> pl.DataFrame:
+    """A ``block_ids`` column as one row per record (row number) and block hash, records without a key left out."""
+    frame = pl.DataFrame({ROW: pl.int_range(ids.len(), dtype=pl.UInt32, eager=True), BLOCK_HASH: ids})
+    if isinstance(ids.dtype, pl.List):
+        frame = frame.explode(BLOCK_HASH)
+    return frame.drop_nulls(BLOCK_HASH)
+
+
 def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """One rule's pairs (l, r, rules: its bit), its capped blocks, and its largest block's size."""
-    extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in rule.on]
-    keyed = work.select(ROW, *rule.on, *dict.fromkeys(extra))
-    lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
-    if lists:  # a list of keys per record: a record is in the block of each
-        keyed = keyed.explode(lists)
-    keyed = keyed.drop_nulls(list(rule.on))
+    keyed = keyed_rows(work, rule)
+    lists = any(isinstance(work.schema[c], pl.List) for c in rule.on)
     keyed = keyed.with_columns(pl.len().over(rule.on).alias("_n"))
-    full = rule.max_block * (rule.max_block - 1) // 2  # pairs of the largest block compared all-against-all
-    if rule.missing:  # only pairs with a record missing the column: k such records in a block of n
-        keyed = keyed.with_columns(pl.col(rule.missing).is_null().alias("_gap")).with_columns(
-            pl.col("_gap").sum().over(rule.on).alias("_k")
+    if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
+        keyed = (
+            keyed.with_columns(pl.col(rule.missing).is_null().alias("_gap"))
+            .with_columns(pl.col("_gap").sum().over(rule.on).alias("_k"))
+            .filter(pl.col("_k") > 0)
         )
-        keyed = keyed.filter(pl.col("_k") > 0).with_columns(
-            (pl.col("_k") * (pl.col("_n") - pl.col("_k")) + pl.col("_k") * (pl.col("_k") - 1) // 2).alias("_pairs")
-        )
-        small = keyed.filter((pl.col("_n") > 1) & (pl.col("_pairs") <= full))
-        gaps = small.filter("_gap").select(ROW, *rule.on)
-        pairs = (
-            gaps.join(small.select(ROW, *rule.on), on=list(rule.on), suffix="_r")
-            .filter(pl.col(ROW) != pl.col(f"{ROW}_r"))
-            .select(pl.min_horizontal(ROW, f"{ROW}_r").alias(L), pl.max_horizontal(ROW, f"{ROW}_r").alias(R))
-            .unique()
-        )
-        keyed = keyed.with_columns(pl.when(pl.col("_pairs") > full).then(rule.max_block + 1).otherwise(1).alias("_n"))
-    else:
-        small = keyed.filter((pl.col("_n") > 1) & (pl.col("_n") <= rule.max_block)).select(ROW, *rule.on)
-        pairs = (
-            small.join(small, on=list(rule.on), suffix="_r")
-            .filter(pl.col(ROW) < pl.col(f"{ROW}_r"))
-            .select(pl.col(ROW).alias(L), pl.col(f"{ROW}_r").alias(R))
-        )
-    big = keyed.filter(pl.col("_n") > rule.max_block)
+    keyed = keyed.with_columns(windowed(rule).alias("_big"))
+    small = keyed.filter((pl.col("_n") > 1) & ~pl.col("_big"))
+    pairs = plain_pairs(small, small, rule, same=True)
+    big = keyed.filter("_big")
     capped = pl.DataFrame(
         schema={"rule": pl.String, "key": pl.String, "size": pl.Int64, "pairs_all": pl.Int64, "pairs_kept": pl.Int64}
     )
@@ -96,7 +159,7 @@ def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple
             )
             .sort("size", descending=True)
         )
-    largest = int(keyed.group_by(rule.on).len()["len"].max() or 0) if keyed.height else 0
+    largest = int(keyed["_n"].max() or 0) if keyed.height else 0
     if lists or rule.missing:  # a pair may be in several blocks of the rule
         pairs = pairs.unique()
     return pairs.with_columns(pl.lit(1 << rule_index, pl.UInt32).alias("rules")), capped, largest

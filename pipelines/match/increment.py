@@ -36,13 +36,22 @@ their order. It is built so:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
 import polars as pl
 
-from pipelines.match.blocking import rule_pairs
+from pipelines.match.blocking import (
+    BLOCK_HASH,
+    block_hash,
+    block_ids,
+    hashed_rows,
+    keyed_rows,
+    plain_pairs,
+    rule_pairs,
+    windowed,
+)
 from pipelines.match.cluster import connected_components, guarded_clusters
 from pipelines.match.engine import (
     StepTimer,
@@ -63,6 +72,7 @@ from pipelines.match.state import MatchState, StateError
 log = logging.getLogger("wardbridge.match")
 
 L, R = "l", "r"
+BLOCK = "_blk"  # a touched block's number, the key of the rule ``_rule_delta`` hands on
 
 
 @dataclass
@@ -100,22 +110,6 @@ class IncrementResult:
         return "\n".join(lines)
 
 
-def _keyed(work: pl.DataFrame, rule: BlockingRule, blocks: pl.DataFrame | None = None) -> pl.DataFrame:
-    """One row per record and key of the rule (lists exploded), with what ``rule_pairs`` reads; with
-    ``blocks`` (key values), only the rows of those blocks (joined on the key columns only, not the table)."""
-    extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in rule.on]
-    keyed = work.select(ROW, *rule.on, *dict.fromkeys(extra))
-    lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
-    scalar = [c for c in rule.on if c not in lists]
-    if blocks is not None and lists and scalar:  # fewer rows to explode
-        keyed = keyed.join(blocks.select(scalar).unique(), on=scalar, how="semi")
-    if lists:
-        keyed = keyed.explode(lists)
-    if blocks is not None:
-        return keyed.join(blocks, on=list(rule.on), how="semi")
-    return keyed.drop_nulls(list(rule.on))
-
-
 def _pairs_of(keyed: pl.DataFrame, rule: BlockingRule, index: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rule's pairs (l < r) of the whole blocks in ``keyed``, and its capped blocks among them."""
     if not keyed.height:
@@ -134,40 +128,12 @@ def _renumber(frame: pl.DataFrame, mapping: pl.Series, columns: tuple[str, ...])
     return frame.with_columns(mapping.gather(frame[c]).alias(c) for c in columns)
 
 
-def _gained_in_plain_blocks(members: pl.DataFrame, added: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
-    """Pairs with a new record in blocks compared all-against-all before and after: every pair of the block
-    (with ``missing``: every pair where a side misses the column); the pairs of two existing records are the
-    same before and after, so only those with a new record are made."""
-    on = list(rule.on)
-    if rule.missing:  # a new record missing the column meets every member; one that has it, those missing it
-        gap = pl.col(rule.missing).is_null()
-        joined = [
-            added.filter(gap).select(ROW, *on).join(members.select(ROW, *on), on=on, suffix="_o"),
-            added.filter(~gap).select(ROW, *on).join(members.filter(gap).select(ROW, *on), on=on, suffix="_o"),
-        ]
-    else:
-        joined = [added.select(ROW, *on).join(members.select(ROW, *on), on=on, suffix="_o")]
-    pairs = pl.concat(joined).filter(pl.col(ROW) != pl.col(f"{ROW}_o"))
-    return pairs.select(
-        pl.min_horizontal(ROW, f"{ROW}_o").cast(pl.UInt32).alias(L),
-        pl.max_horizontal(ROW, f"{ROW}_o").cast(pl.UInt32).alias(R),
-    ).unique()
-
-
-def _big(rule: BlockingRule, n: str, k: str) -> pl.Expr:
-    """Whether a block of ``n`` records (``k`` of them missing ``rule.missing``) is sorted-window paired,
-    as ``rule_pairs`` decides it."""
-    if not rule.missing:
-        return pl.col(n) > rule.max_block
-    full = rule.max_block * (rule.max_block - 1) // 2
-    return (pl.col(k) > 0) & (pl.col(k) * (pl.col(n) - pl.col(k)) + pl.col(k) * (pl.col(k) - 1) // 2 > full)
-
-
 def _blocking_delta(
     old_work: pl.DataFrame,
     added_work: pl.DataFrame,
     removed_rows: pl.Series,
     mapping: pl.Series,
+    old_ids: pl.DataFrame,
     spec: MatchSpec,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per pair whose rules change: the rule bits it gains (``set``) and loses (``clear``); a report per rule.
@@ -182,7 +148,7 @@ def _blocking_delta(
     keep = mapping.is_not_null()
     for i, rule in enumerate(spec.blocking):
         bit = 1 << i
-        gained, lost, row = _rule_delta(old_work, added_work, removed_rows, mapping, keep, rule, i)
+        gained, lost, row = _rule_delta(old_work, added_work, removed_rows, mapping, keep, old_ids[rule.name], rule, i)
         parts += [
             gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
             lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
@@ -198,26 +164,30 @@ def _rule_delta(
     removed_rows: pl.Series,
     mapping: pl.Series,
     keep: pl.Series,
+    old_ids: pl.Series,
     rule: BlockingRule,
     index: int,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
     """One rule's pairs gained and lost, and its report row. Its touched blocks are sorted by how they pair
     before and after (all-against-all, sorted window, or a change of kind), as each kind has its own cheap
-    way to the difference."""
-    on = list(rule.on)
-    scalar = [c for c in on if not isinstance(old_work.schema[c], pl.List)]
-    lists = len(scalar) < len(on)
-    touched, old_blocks, added_t = _touched_blocks(old_work, added_work, removed_rows, rule)
+    way to the difference. From the touched blocks on, a block is named by its number (``_blk``): the
+    steps after read ``rule`` keyed on it (``numbered``)."""
+    lists = any(isinstance(old_work.schema[c], pl.List) for c in rule.on)
+    touched, old_blocks, added_t = _touched_blocks(old_work, added_work, removed_rows, old_ids, rule)
+    rule, original = replace(rule, on=(BLOCK,)), rule
+    on = [BLOCK]
     sizes = _block_sizes(old_blocks, added_t, keep, rule)
     both_big = pl.col("big0") & pl.col("big1")
-    windowed = sizes.filter(both_big & (not lists)).select(on)
+    sliding = sizes.filter(both_big & (not lists)).select(on)
     whole = sizes.filter((pl.col("big0") != pl.col("big1")) | (both_big & lists)).select(on)
-    whole_gained, lost, capped = _whole_delta(old_work, old_blocks, added_t, whole, mapping, rule, index, lists)
+    whole_gained, lost, capped = _whole_delta(old_blocks, added_t, whole, mapping, rule, index)
+    if lost.height and lists:
+        lost = _still_found(lost, old_work, touched.join(whole, on=BLOCK).drop(BLOCK), mapping, original, index)
     gained = [whole_gained]
-    if windowed.height:
+    if sliding.height:
         w_gained, w_lost = _window_delta(
-            old_blocks.join(windowed, on=on, how="semi"),
-            added_t.join(windowed, on=on, how="semi"),
+            old_blocks.join(sliding, on=on, how="semi"),
+            added_t.join(sliding, on=on, how="semi"),
             keep,
             mapping,
             rule,
@@ -230,40 +200,56 @@ def _rule_delta(
     if lists:  # a list-keyed rule may pair a new record with another through several keys
         gained = gained.unique()
     report = {
-        "rule": rule.name,
+        "rule": original.name,
         "touched_blocks": touched.height,
         "blocks_paired_whole": whole.height,
-        "windowed_blocks_touched": windowed.height,
+        "windowed_blocks_touched": sliding.height,
         "pairs_gained": gained.height,
         "pairs_lost": lost.height,
-        "capped_blocks_touched": capped.height + windowed.height,
+        "capped_blocks_touched": capped.height + sliding.height,
     }
     return gained, lost, report
 
 
 def _touched_blocks(
-    old_work: pl.DataFrame, added_work: pl.DataFrame, removed_rows: pl.Series, rule: BlockingRule
+    old_work: pl.DataFrame, added_work: pl.DataFrame, removed_rows: pl.Series, old_ids: pl.Series, rule: BlockingRule
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The rule's blocks (key values) holding a new or removed record, their existing records (old row
-    numbers) and their new records: only those blocks can pair differently."""
+    """The rule's blocks (key values, numbered ``_blk``) holding a new or removed record, their existing records
+    (old row numbers) and their new records, both with the block's number: only those blocks can pair
+    differently. The existing records are found by their saved block hashes (``old_ids``), then joined on
+    the key itself (two keys of one hash are not one block)."""
     on = list(rule.on)
-    added = _keyed(added_work, rule)
-    gone = _keyed(old_work[removed_rows], rule) if removed_rows.len() else added.clear()
-    touched = pl.concat([added.select(on), gone.select(on)]).unique()
-    old_blocks = _keyed(old_work, rule, touched)  # the existing records of the touched blocks
+    added = keyed_rows(added_work, rule).with_columns(block_hash(rule))
+    gone = keyed_rows(old_work[removed_rows], rule).with_columns(block_hash(rule)) if removed_rows.len() else None
+    touched = pl.concat([added.select(*on, BLOCK_HASH), *([gone.select(*on, BLOCK_HASH)] if gone is not None else [])])
+    touched = touched.unique(on)
+    saved = hashed_rows(old_ids)
     if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
-        gaps = pl.concat([old_blocks, added.select(old_blocks.columns)]).filter(pl.col(rule.missing).is_null())
-        touched = touched.join(gaps.select(on), on=on, how="semi")
-        old_blocks = old_blocks.join(touched, on=on, how="semi")
-    added_t = added.join(touched, on=on, how="semi")
-    return touched, old_blocks, added_t
+        old_gap = old_work[rule.missing].is_null()
+        gaps = pl.concat([saved.filter(old_gap.gather(saved[ROW]))[BLOCK_HASH], added.filter(_gap(rule))[BLOCK_HASH]])
+        touched = touched.join(gaps.to_frame(), on=BLOCK_HASH, how="semi")
+    hit = saved.join(touched.select(BLOCK_HASH), on=BLOCK_HASH, how="semi")
+    touched = touched.with_row_index(BLOCK)
+    if isinstance(old_ids.dtype, pl.List):  # the hit records' keys, hashed again (a record has several)
+        rows = hit[ROW].unique().sort()
+        old_blocks = keyed_rows(old_work.select(ROW, *rule.columns)[rows], rule).with_columns(block_hash(rule))
+    else:  # one key a record: its saved hash
+        old_blocks = old_work.select(ROW, *rule.columns)[hit[ROW]].with_columns(hit[BLOCK_HASH])
+    return touched.drop(BLOCK_HASH), _in_block(old_blocks, touched, on), _in_block(added, touched, on)
+
+
+def _in_block(keyed: pl.DataFrame, touched: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """The rows of ``keyed`` (with their block hash) in a touched block, with its number: joined on the hash,
+    then the key compared (two keys of one hash are not one block)."""
+    joined = keyed.join(touched.rename({c: f"{c}_t" for c in on}), on=BLOCK_HASH)
+    return joined.filter(*(pl.col(c) == pl.col(f"{c}_t") for c in on)).drop(BLOCK_HASH, *(f"{c}_t" for c in on))
 
 
 def _block_sizes(old_blocks: pl.DataFrame, added_t: pl.DataFrame, keep: pl.Series, rule: BlockingRule) -> pl.DataFrame:
     """Per touched block: its size (and records missing ``rule.missing``) before and after, and whether it is
     sorted-window paired before (``big0``) and after (``big1``), as ``rule_pairs`` decides it."""
     on = list(rule.on)
-    gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
+    gap = _gap(rule)
     return (
         pl.concat(
             [
@@ -281,23 +267,21 @@ def _block_sizes(old_blocks: pl.DataFrame, added_t: pl.DataFrame, keep: pl.Serie
             k0=(pl.col("gap") * pl.col("old")).sum(),
             k1=(pl.col("gap") * pl.col("kept")).sum(),
         )
-        .with_columns(_big(rule, "n0", "k0").alias("big0"), _big(rule, "n1", "k1").alias("big1"))
+        .with_columns(windowed(rule, "n0", "k0").alias("big0"), windowed(rule, "n1", "k1").alias("big1"))
     )
 
 
 def _whole_delta(
-    old_work: pl.DataFrame,
     old_blocks: pl.DataFrame,
     added_t: pl.DataFrame,
     whole: pl.DataFrame,
     mapping: pl.Series,
     rule: BlockingRule,
     index: int,
-    lists: bool,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Pairs gained and lost, and the capped blocks after, of the ``whole`` blocks: those that cross
     ``max_block`` (or windowed blocks of a list-keyed rule) have no cheaper difference than pairing them
-    whole before and after. A lost pair of a list-keyed rule another untouched block still pairs is kept."""
+    whole before and after."""
     on = list(rule.on)
     old_whole = old_blocks.join(whole, on=on, how="semi")
     before, _ = _pairs_of(old_whole, rule, index)
@@ -310,23 +294,19 @@ def _whole_delta(
         rule,
         index,
     )
-    lost = before.join(after, on=[L, R], how="anti")
-    if lost.height and lists:
-        lost = _still_found(lost, old_work, whole, mapping, rule, index)
-    return after.join(before, on=[L, R], how="anti"), lost, capped
+    return after.join(before, on=[L, R], how="anti"), before.join(after, on=[L, R], how="anti"), capped
 
 
 def _plain_delta(
     old_blocks: pl.DataFrame, added_t: pl.DataFrame, plain: pl.DataFrame, mapping: pl.Series, rule: BlockingRule
 ) -> pl.DataFrame:
     """Pairs gained in the ``plain`` blocks (all-against-all before and after): only pairs with a new record
-    (``_gained_in_plain_blocks``); none is lost but those of a removed record, which leave with it."""
+    (``plain_pairs``); none is lost but those of a removed record, which leave with it."""
     on = list(rule.on)
     members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
     added_plain = added_t.join(plain, on=on, how="semi")
-    return _gained_in_plain_blocks(
-        pl.concat([members, added_plain.select(members.columns)], how="vertical_relaxed"), added_plain, rule
-    )
+    members = pl.concat([members, added_plain.select(members.columns)], how="vertical_relaxed")
+    return plain_pairs(added_plain, members, rule).select(pl.col(L, R).cast(pl.UInt32)).unique()
 
 
 def _window_delta(
@@ -366,8 +346,7 @@ def _window_sequence(
     on = list(rule.on)
     u32 = pl.UInt32
     rows = old_blocks[ROW]
-    extra = [c for c in (*rule.sort_by, *([rule.missing] if rule.missing else [])) if c not in on]
-    cols = [*on, *dict.fromkeys(extra)]
+    cols = list(rule.columns)
     seq = pl.concat(
         [
             old_blocks.with_columns(
@@ -394,8 +373,7 @@ def _window_sequence(
         ],
         how="vertical_relaxed",
     ).sort([*on, *rule.sort_by, "_key", "_old"])
-    gap = pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
-    seq = seq.select(pl.struct(on).rle_id().alias("_b"), "_s", "_row", gap.alias("_gap"))
+    seq = seq.select(pl.struct(on).rle_id().alias("_b"), "_s", "_row", _gap(rule).alias("_gap"))
     # rank of each record in the old and in the new order of its block: running counts less the block's start
     b, side = seq["_b"].to_numpy(), seq["_s"].to_numpy()
     first = np.r_[0, np.flatnonzero(np.diff(b)) + 1]  # each block's first row
@@ -451,16 +429,21 @@ def _still_found(
     ends = pl.concat([lost[L], lost[R]]).unique().sort()
     # lost pairs are in new row numbers: their records' old rows
     old_rows = mapping.is_not_null().arg_true().cast(pl.UInt32).gather(ends)
-    mine = _renumber(_keyed(old_work[old_rows], rule), mapping, (ROW,)).select(ROW, *on)
+    mine = _renumber(keyed_rows(old_work[old_rows], rule), mapping, (ROW,)).select(ROW, *on)
     shared = (
         lost.join(mine.rename({ROW: L}), on=L).join(mine.rename({ROW: R}), on=[R, *on]).join(whole, on=on, how="anti")
     )
     if not shared.height:
         return lost
     keys = shared.select(on).unique()
-    blocks = _keyed(old_work, rule, keys)
+    blocks = keyed_rows(old_work, rule, keys)
     others, _ = _pairs_of(_renumber(blocks, mapping, (ROW,)), rule, index)
     return lost.join(others, on=[L, R], how="anti")
+
+
+def _gap(rule: BlockingRule) -> pl.Expr:
+    """Whether a record misses the rule's ``missing`` column (never, without one)."""
+    return pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
 
 
 def _closure(n: int, seeds: pl.Series, edges: pl.DataFrame) -> pl.Series:
@@ -476,7 +459,7 @@ def _scored_columns(work: pl.DataFrame, spec: MatchSpec) -> list[str]:
         for comp in spec.comparisons
         for c in (*comp.columns, *(c for level in comp.levels for c in (level.columns or ())))
     }
-    keys = {c for rule in spec.blocking for c in (*rule.on, *rule.sort_by, *([rule.missing] if rule.missing else []))}
+    keys = {c for rule in spec.blocking for c in rule.columns}
     other = (keys | set(spec.show_columns)) - compared
     return [c for c in work.columns if c not in other]
 
@@ -550,7 +533,8 @@ def match_increment(
     rows = _renumbered_rows(state, frame, spec, source)
     lap("prepare")
 
-    delta, blocking = _blocking_delta(rows.old_work, rows.added_work, rows.removed_rows, rows.mapping, spec)
+    old_ids = _saved_block_ids(state, spec)
+    delta, blocking = _blocking_delta(rows.old_work, rows.added_work, rows.removed_rows, rows.mapping, old_ids, spec)
     lap("blocking")
 
     saved = _saved_pairs(state.scored, rows, spec)
@@ -572,6 +556,7 @@ def match_increment(
     lap("entities")
 
     new_state, retired = _new_state(rows, saved, touched, clustered, ids, out, entering, leaving, recoded, state)
+    new_state.blocks = pl.concat([old_ids.filter(rows.keep), block_ids(rows.added_work, spec)])
     dropped = leaving.select(
         rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
     )
@@ -609,6 +594,15 @@ def match_increment(
         new_state,
         stats,
     )
+
+
+def _saved_block_ids(state: MatchState, spec: MatchSpec) -> pl.DataFrame:
+    """The state's block ids of its records (``block_ids``), computed when it holds none (a state saved without
+    them, or by another Polars version, whose hashes may differ)."""
+    names = [rule.name for rule in spec.blocking]
+    if state.blocks is not None and state.blocks.columns == names and state.blocks.height == state.work.height:
+        return state.blocks
+    return block_ids(state.work, spec)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ capped at ``TF_MAX_BOOST_BITS``).
 
 A *state* (``MatchResult.state`` of ``match(..., keep_state=True)``, or of an increment)
 holds the frozen model, the input rows, the prepared table, every scored pair (internal
-form, row numbers), the lineage, the golden records and the reviewers' verdicts.
-``save_state`` writes it to a folder (Parquet + JSON, written to a temporary folder and
-swapped in); ``load_state`` reads it back and checks its fingerprints.
+form, row numbers), the lineage, the golden records and the reviewers' verdicts, and, once
+computed, each record's block hash per blocking rule (so an increment need not hash every
+saved key again). ``save_state`` writes it to a folder (Parquet + JSON, written to a
+temporary folder and swapped in); ``load_state`` reads it back and checks its fingerprints.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from pipelines.match.blocking import block_ids
 from pipelines.match.compare import ValueCodes
 from pipelines.match.model import Model
 from pipelines.match.spec import MatchSpec
 
 STATE_VERSION = 1
 MANIFEST = "manifest.json"
+BLOCKS = "blocks.parquet"
 TABLES = ("frame", "work", "scored", "records", "entities", "merged", "review", "labelled", "cannot_link")
 
 
@@ -205,6 +208,9 @@ class MatchState:
     review: pl.DataFrame  # the review queue
     labelled: pl.DataFrame  # reviewers' "same entity" verdicts (left_id, right_id) the run applied
     cannot_link: pl.DataFrame  # reviewers' "different entities" verdicts
+    # per record and blocking rule, its block's hash (``blocking.block_ids``; None: not computed). Hashes are
+    # only stable within one Polars version: a state saved by another is read without them
+    blocks: pl.DataFrame | None = None
 
 
 def verdicts(pairs: pl.DataFrame | None) -> pl.DataFrame:
@@ -214,9 +220,14 @@ def verdicts(pairs: pl.DataFrame | None) -> pl.DataFrame:
     return pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
 
 
-def save_state(state: MatchState, folder: str | Path) -> Path:
-    """Write ``state`` to ``folder`` (replaced whole: written beside it, then swapped in)."""
+def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = None) -> Path:
+    """Write ``state`` to ``folder`` (replaced whole: written beside it, then swapped in). With ``spec`` (the
+    state's), a state without block hashes (a full run's) gets them first, so the next increment reads them."""
     folder = Path(folder)
+    blocks = state.blocks
+    if spec is not None and blocks is None and spec.blocking:
+        state.frozen.check(spec, "the state to save")
+        blocks = block_ids(state.work, spec)
     tmp = folder.with_name(folder.name + ".writing")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -231,6 +242,8 @@ def save_state(state: MatchState, folder: str | Path) -> Path:
     for i, (column, table) in enumerate(sorted(state.frozen.word_shares.items())):
         word_files[f"words_{i}.parquet"] = column
         table.write_parquet(tmp / f"words_{i}.parquet")
+    if blocks is not None:
+        blocks.write_parquet(tmp / BLOCKS, compression="lz4")
     manifest = {
         "version": STATE_VERSION,
         "spec_fingerprint": state.frozen.spec_fingerprint,
@@ -240,6 +253,8 @@ def save_state(state: MatchState, folder: str | Path) -> Path:
         "model": state.frozen.model_json(),
         "tf_files": tf_files,
         "word_files": word_files,
+        # block hashes are Polars' (stable within one version only)
+        "blocks": None if blocks is None else {"polars": pl.__version__, "rules": blocks.columns},
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
     old = folder.with_name(folder.name + ".old")
@@ -284,4 +299,9 @@ def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:
     tables = {name: pl.read_parquet(folder / f"{name}.parquet") for name in TABLES}
     if tables["work"].height != manifest["records"] or tables["scored"].height != manifest["pairs"]:
         raise StateError(f"{folder}: its tables do not hold the records and pairs its manifest counts: damaged")
-    return MatchState(frozen=frozen, **tables)
+    blocks, saved = None, manifest.get("blocks")
+    if saved and saved["polars"] == pl.__version__:  # (another version's hashes are computed again when needed)
+        blocks = pl.read_parquet(folder / BLOCKS)
+        if blocks.height != manifest["records"] or blocks.columns != saved["rules"]:
+            raise StateError(f"{folder}: its block hashes do not cover the records its manifest counts: damaged")
+    return MatchState(frozen=frozen, **tables, blocks=blocks)
