@@ -433,3 +433,17 @@ def test_two_keys_of_one_saved_hash_are_still_two_blocks(runs, data, spec):
         blocks = blocks.with_columns(blocks[rule.name].scatter(rows.arg_true(), collided_hash))
     again = match_increment(replace(base, blocks=blocks), data["increment"], spec)
     assert by(again.state.scored, "l", "r").equals(by(runs["increment"].state.scored, "l", "r"))
+
+
+def test_increment_pairs_come_in_the_order_of_their_records_rows(runs, spec):
+    inc = runs["increment"]
+    row_of = inc.state.work.select(pl.col(spec.id_column).alias("id"), pl.int_range(pl.len()).alias("row"))
+    rows = (
+        inc.pairs.select("left_id", "right_id")
+        .with_row_index("i")
+        .join(row_of.rename({"id": "left_id", "row": "l"}), on="left_id")
+        .join(row_of.rename({"id": "right_id", "row": "r"}), on="right_id")
+        .sort("i")
+    )
+    assert rows.height == inc.pairs.height > 100
+    assert rows.select("l", "r").equals(rows.select("l", "r").sort("l", "r"))

@@ -78,7 +78,7 @@ BLOCK = "_blk"  # a touched block's number, the key of the rule ``_rule_delta`` 
 @dataclass
 class IncrementResult:
     records: pl.DataFrame  # lineage of the re-clustered records (new and changed ones included), row order
-    pairs: pl.DataFrame  # pair-table rows of every pair among re-clustered records (scored or re-decided)
+    pairs: pl.DataFrame  # pair-table rows of every pair among re-clustered records (scored or re-decided), in row order
     dropped_pairs: pl.DataFrame  # left_id, right_id, reason: pairs no longer candidates
     entities: pl.DataFrame  # golden records of the re-clustered entities
     retired_entities: pl.DataFrame  # entity_id: previous entities no record holds any more
@@ -672,11 +672,11 @@ class _Saved:
 def _saved_pairs(old_scored: pl.DataFrame, rows: _Rows, spec: MatchSpec) -> _Saved:
     """The saved pairs seen in new row numbers; the table itself is copied once, in ``_new_state``."""
     mapping, removed_rows = rows.mapping, rows.removed_rows
+    inner = old_scored["_inner"]
+    link = old_scored.select(is_link(spec).alias("x"))["x"]  # once: the removed records' links are among these
     if removed_rows.len():
-        removed_links = old_scored.select(L, R, "_inner", "match_probability", "veto", "_reviewed_same").filter(
-            (pl.col(L).is_in(removed_rows.implode()) | pl.col(R).is_in(removed_rows.implode()))
-            & ~pl.col("_inner")
-            & is_link(spec)
+        removed_links = old_scored.select(L, R).filter(
+            (pl.col(L).is_in(removed_rows.implode()) | pl.col(R).is_in(removed_rows.implode())) & ~inner & link
         )
         neighbours = pl.concat([removed_links[L], removed_links[R]]).unique()
         neighbours = mapping.gather(neighbours).drop_nulls()
@@ -685,13 +685,12 @@ def _saved_pairs(old_scored: pl.DataFrame, rows: _Rows, spec: MatchSpec) -> _Sav
     ends = pl.DataFrame({L: mapping.gather(old_scored[L]), R: mapping.gather(old_scored[R])})
     alive = ends[L].is_not_null() & ends[R].is_not_null()
     k = ends.select(pair_key())["k"]
-    inner = old_scored["_inner"]
     return _Saved(
         ends=ends,
         alive=alive,
         k=k,
         inner=inner,
-        link=old_scored.select(is_link(spec).alias("x"))["x"],
+        link=link,
         graph=pl.DataFrame({"k": k, "rules": old_scored["rules"]}).filter(~inner & alive),
         neighbours=neighbours,
     )
@@ -899,7 +898,7 @@ def _redecided_outputs(
             ).select(columns),
             crossing.select(columns),
         ]
-    )
+    ).sort(L, R)  # the pair rows in one order, run after run
     local_rows = pl.DataFrame({ROW: pl.int_range(touched.rows.len(), dtype=pl.UInt32, eager=True)})
     lineage = _lineage(inside, local_rows, ids.sub_ids, ids.entity_ids, spec)
     pair_rows = _pair_table(redecided, rows.ids, spec)
