@@ -33,13 +33,15 @@ import polars as pl
 
 from pipelines import encodings
 from pipelines.ingest.catalogue import Extract
+from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 
 KEY = "_source_key"
 LINE = "_line"  # where the row is in the source: 'line:17', 'Sheet1!row:17', 'row:17'
 OVERFLOW = "_overflow"
 SHORT = "_short"
 SYNTHETIC = "_key_synthetic"
-INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC)
+UNDECODABLE = _SQL_UNDECODABLE  # SQLite rows: the columns whose text is not UTF-8 (quarantined by _keyed_sql)
+INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE)
 csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
 MAX_RECORD_LINES = 100  # a quoted field spanning more physical lines than this is taken for an unbalanced quote
 
@@ -453,12 +455,20 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
 
 
 def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
-    return ReadResult(_keyed_sql(extract, url, batch_rows), [], None)
+    problems: list[pl.DataFrame] = []
+    return ReadResult(_keyed_sql(extract, url, batch_rows, problems=problems), [], None, problem_frames=problems)
 
 
-def _keyed_sql(extract: Extract, url: str, batch_rows: int, queries: Iterable[dict] = ({},)) -> Iterator[pl.DataFrame]:
+def _keyed_sql(
+    extract: Extract,
+    url: str,
+    batch_rows: int,
+    queries: Iterable[dict] = ({},),
+    problems: list[pl.DataFrame] | None = None,
+) -> Iterator[pl.DataFrame]:
     """The rows of one or more reads of the table (each ``queries`` item: read_sql_table's filter arguments), keyed;
-    ``row:N`` places count on across all of them (one partition's rows, however many queries it takes)."""
+    ``row:N`` places count on across all of them (one partition's rows, however many queries it takes). Rows with
+    a cell that is not UTF-8 go to ``problems`` (when given) as problem rows naming the row and the columns."""
     from pipelines.ingest.sql import read_sql_table
 
     spec = extract.source
@@ -470,7 +480,13 @@ def _keyed_sql(extract: Extract, url: str, batch_rows: int, queries: Iterable[di
         for batch in batches:
             place = pl.int_range(offset + 1, offset + batch.height + 1)
             offset += batch.height
-            yield _with_keys(batch.with_columns(pl.format("row:{}", place).alias(LINE)), extract)
+            batch = _with_keys(batch.with_columns(pl.format("row:{}", place).alias(LINE)), extract)
+            if problems is not None and UNDECODABLE in batch.columns:
+                bad = pl.col(UNDECODABLE).is_not_null()
+                reason = pl.format("{}: column(s) {} not valid UTF-8 text", pl.col(LINE), pl.col(UNDECODABLE))
+                problems.extend(_problem_rows(batch.filter(bad), reason))
+                batch = batch.filter(~bad)
+            yield batch
 
 
 def _read_sqlite(extract: Extract, batch_rows: int) -> ReadResult:
@@ -520,7 +536,8 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
         only: dict = {"filter_column": column, "filter_day": extract.extract_date}
     else:  # text/integer: the few spellings of this date, each bound
         only = {"filter_column": column, "filter_values": values}
-    return ReadResult(_keyed_sql(extract, url, batch_rows, [only]), [], None)
+    problems: list[pl.DataFrame] = []
+    return ReadResult(_keyed_sql(extract, url, batch_rows, [only], problems), [], None, problem_frames=problems)
 
 
 def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterator[pl.DataFrame]:  # noqa: ANN001
@@ -540,19 +557,20 @@ def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterat
     return _keyed_sql(extract, url, batch_rows, queries)
 
 
+def _problem_rows(batch: pl.DataFrame, reason: pl.Expr) -> list[pl.DataFrame]:
+    """The rows of ``batch`` as problem rows (kept whole as JSON for the quarantine), column-wise (none if empty)."""
+    if not batch.height:
+        return []
+    row = pl.struct([c for c in batch.columns if c not in INTERNAL]).struct.json_encode().alias("_unparsed")
+    frame = batch.select(source_key=pl.col(KEY), extra_columns=pl.struct(row).struct.json_encode(), read_problem=reason)
+    return [frame]
+
+
 def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-    """Every row of ``batches`` as a problem row (kept whole as JSON for the quarantine), column-wise, appended
-    to ``problems`` (ReadResult.problem_frames); yields the batches without rows (the table's columns)."""
+    """Every row of ``batches`` as a problem row, appended to ``problems`` (ReadResult.problem_frames); yields the
+    batches without rows (the table's columns)."""
     for batch in batches:
-        data = [c for c in batch.columns if c not in INTERNAL]
-        row = pl.struct(data).struct.json_encode().alias("_unparsed")
-        problems.append(
-            batch.select(
-                source_key=pl.col(KEY),
-                extra_columns=pl.struct(row).struct.json_encode(),
-                read_problem=pl.lit(reason, dtype=pl.String),
-            )
-        )
+        problems.extend(_problem_rows(batch, pl.lit(reason, dtype=pl.String)))
         yield batch.clear()  # the columns (load_raw checks them), no row: a generator run before the problems are read
 
 

@@ -261,7 +261,21 @@ def mask_url(url: str | URL) -> str:
 # --------------------------------------------------------------------------- read-only access
 
 
-def _engine(url: str | URL) -> tuple[Engine, URL]:
+UNDECODABLE = "_undecodable"
+"""Column of a SQLite read's frames naming, per row, the columns whose TEXT is not valid UTF-8 (else null); only
+present when the table has such a cell (:func:`read_sql_table`)."""
+_MARK = "\x00\ufffdwb-undecodable\x00"  # prefixes a text value sqlite3 could not decode (lenient reads only)
+
+
+def _lenient_text(raw: bytes) -> str:
+    """sqlite3 text_factory of a lenient read: UTF-8, or the bytes with U+FFFD for what is not UTF-8, marked."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _MARK + raw.decode("utf-8", "replace")
+
+
+def _engine(url: str | URL, *, lenient: bool = False) -> tuple[Engine, URL]:
     u = make_url(url)
     backend = u.get_backend_name()
     if backend == "sqlite":
@@ -283,6 +297,8 @@ def _engine(url: str | URL) -> tuple[Engine, URL]:
         def creator() -> sqlite3.Connection:
             conn = sqlite3.connect(uri, uri=True)
             conn.execute("PRAGMA query_only = ON")
+            if lenient:  # a cell that is not UTF-8 is marked instead of failing the fetch
+                conn.text_factory = _lenient_text
             return conn
 
         return sa.create_engine("sqlite://", creator=creator, poolclass=NullPool), u
@@ -554,20 +570,55 @@ def read_sql_table(
 
 
 def _stream(engine: Engine, url: URL, stmt: sa.Select, columns: list[str], batch_rows: int) -> Iterator[pl.DataFrame]:
+    """The rows of ``stmt`` as frames. A SQLite cell that is not UTF-8 (TEXT with other bytes, a BLOB) makes
+    sqlite3 fail the fetch: the read starts again leniently after the rows already sent, and from there frames
+    carry :data:`UNDECODABLE` (the row's undecodable columns; their bytes shown with U+FFFD)."""
     names = [*columns, SOURCE_KEY]
     schema = dict.fromkeys(names, pl.String)
+    sent, lenient = [0], False  # rows sent so far (kept by _fetch)
     try:
-        with _read_only(engine, url) as conn:
-            result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(stmt)
-            sent = False
-            for rows in result.partitions():
-                cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-                yield pl.DataFrame(dict(zip(names, cols, strict=True)), schema=schema)
-                sent = True
-            if not sent:
-                yield pl.DataFrame(schema=schema)
+        while True:
+            try:
+                yield from _fetch(engine, url, stmt, (names, schema), batch_rows, lenient, sent)
+                return
+            except sa.exc.OperationalError as exc:  # the driver's text may quote the cell: never shown
+                if lenient or not _is_sqlite(url) or "decode" not in str(exc.orig):
+                    raise
+                engine.dispose()
+                engine, _ = _engine(url, lenient=True)
+                lenient = True
     finally:
         engine.dispose()
+
+
+def _fetch(engine, url, stmt, shape, batch_rows, lenient, counter):  # noqa: ANN001, ANN202
+    """One pass of :func:`_stream`: frames of the rows after the ``counter[0]`` sent before; counts what it sends."""
+    names, schema = shape
+    skip = counter[0]
+    with _read_only(engine, url) as conn:
+        result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(stmt)
+        sent = False
+        for rows in result.partitions():
+            if skip:  # sent by the pass before
+                rows, skip = rows[skip:], max(skip - len(rows), 0)
+                if not rows:
+                    continue
+            cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+            frame = pl.DataFrame(dict(zip(names, cols, strict=True)), schema=schema)
+            yield _undecodable(frame, names) if lenient else frame
+            counter[0] += len(rows)
+            sent = True
+        if not sent and not counter[0]:
+            yield pl.DataFrame(schema=schema)
+
+
+def _undecodable(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """:data:`UNDECODABLE` (names of the marked columns, or null) added, the marks taken off the values."""
+    marked = [pl.when(pl.col(c).str.starts_with(_MARK)).then(pl.lit(c)) for c in names]
+    return frame.with_columns(
+        pl.concat_str(marked, separator=", ", ignore_nulls=True).replace("", None).alias(UNDECODABLE),
+        *(pl.col(c).str.strip_prefix(_MARK) for c in names),
+    )
 
 
 # --------------------------------------------------------------------------- extracts held in one table
