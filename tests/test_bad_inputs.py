@@ -170,3 +170,31 @@ def test_a_sqlite_read_that_meets_undecodable_bytes_mid_stream_sends_each_row_on
     marked = pl.concat([f for f in frames if UNDECODABLE in f.columns]).filter(pl.col(UNDECODABLE).is_not_null())
     assert marked[SOURCE_KEY].to_list() == ["25b"] and marked[UNDECODABLE].to_list() == ["so_ho_khau"]
     assert marked["so_ho_khau"].to_list() == ["H\ufffdK"]
+
+
+# --------------------------------------------------------------------------- pg_dump
+
+
+def _dump(table: str, header: list[str], rows: list[list[str]]) -> str:
+    body = "".join("\t".join(r) + "\n" for r in rows)
+    return f"COPY {table} ({', '.join(header)}) FROM stdin;\n{body}\\.\n\n"
+
+
+def test_a_dump_reads_only_the_copy_blocks_of_the_catalogued_table(tmp_path):
+    """Other tables' COPY blocks in the same dump were read as this source's rows (same columns: merged silently;
+    other columns: the whole file failed)."""
+    old = [["9", "HK009", "Hồ Văn Cũ", "079085007777", "1 Cũ, Quận 1", "2", "01/01/2000"]]
+    dump = (
+        "SET client_encoding = 'UTF8';\n"
+        + _dump("public.audit_log", ["id", "what"], [["1", "login"]])
+        + _dump("public.households_2019", HEADER, old)
+        + _dump("public.households", HEADER, ROWS)
+        + _dump('"public"."other"', HEADER, old)
+    )
+    result = _ingest(tmp_path, "pg_dump", "many.sql", dump.encode("utf-8"))
+    assert result.state == "ok", result.cause
+    assert sorted(result.raw["source_key"]) == ["1", "2", "3"]
+
+    missing = _ingest(tmp_path, "pg_dump", "none.sql", _dump("public.audit_log", ["id", "what"], [["1", "x"]]).encode())
+    assert missing.state == "failed"
+    assert "none.sql" in missing.cause and "no COPY block of table public.households" in missing.cause, missing.cause

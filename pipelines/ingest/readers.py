@@ -583,26 +583,52 @@ def _unescape_copy(value: str) -> str:
     return _COPY_ESCAPE.sub(lambda m: _COPY_CHARS.get(m.group(1), m.group(1)), value)
 
 
+def _identifier(name: str) -> str:
+    """A PostgreSQL identifier as the server names it: quotes taken off, or folded to lower case when unquoted."""
+    return name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name.lower()
+
+
+def _copy_target(target: str) -> tuple[str | None, str]:
+    """(schema or None, table) of a COPY statement's target (``schema.table``, either part quoted or not)."""
+    parts = [_identifier(p) for p in re.findall(r'"(?:[^"]|"")*"|[^.]+', target)]
+    return (parts[-2] if len(parts) > 1 else None), parts[-1]
+
+
 def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
-    """Rows of the COPY blocks of a plain-text PostgreSQL dump, without a server."""
+    """Rows of the COPY blocks of a plain-text PostgreSQL dump, without a server.
+
+    With the catalogue's ``table`` (and ``db_schema``), only that table's COPY blocks: a dump of a whole database
+    holds other tables too."""
+    spec = extract.source
     columns: list[str] | None = None
     lines: list[tuple[int, str]] = []
-    in_copy = False
+    in_copy, wanted, tables = False, False, []
     text, encoding, bad_lines = _decode(extract.file.read_bytes(), "utf-8", extract.location, nfc=False)
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if in_copy:
             if line == "\\.":
                 in_copy = False
-            else:
+            elif wanted:
                 lines.append((n, line))
             continue
         m = _COPY.match(line)
         if m:
+            schema, table = _copy_target(m.group(1))
+            tables.append(f"{schema}.{table}" if schema else table)
+            in_copy, wanted = True, _is_table(spec, schema, table)
+            if not wanted:
+                continue
             cols = [c.strip().strip('"') for c in m.group(2).split(",")]
             if columns is not None and cols != columns:
-                raise SourceReadError(f"{extract.location}: COPY blocks with different columns")
-            columns, in_copy = cols, True
+                raise SourceReadError(f"{extract.location}: COPY blocks of table {tables[-1]} with different columns")
+            columns = cols
+    if columns is None and tables:
+        wanted_name = f"{spec.db_schema}.{spec.table}" if spec.db_schema else spec.table
+        raise SourceReadError(
+            f"{extract.location}: no COPY block of table {wanted_name} (the dump has {sorted(set(tables))}; "
+            f"source {spec.id}, catalogue {spec.catalogue_file.name})"
+        )
     if columns is None:
         raise SourceReadError(f"{extract.location}: no COPY ... FROM stdin block found")
     if in_copy:
@@ -640,6 +666,13 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     )
     frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
     return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, blank)
+
+
+def _is_table(spec, schema: str | None, table: str) -> bool:  # noqa: ANN001 - catalogue SourceSpec
+    """Whether a COPY block's table is the catalogue's (any table when the entry names none)."""
+    if not spec.table:
+        return True
+    return table == spec.table and (schema is None or spec.db_schema is None or schema == spec.db_schema)
 
 
 _READERS = {
