@@ -93,3 +93,25 @@ def test_generated_duplicates_carry_labelled_clerk_errors(generated):
     # only rows of a taxpayer with several rows
     sizes = tax.group_by("business_id").len()
     assert noisy.join(sizes, on="business_id")["len"].min() > 1
+
+
+def test_pairs_without_clerk_errors_are_scored_as_none():
+    """true_pair_recall per category: a true pair neither of whose records was touched is 'none'
+    (it had been left out of the per-category table: the when/then column was added unnamed)."""
+    from pipelines.match.evaluate import true_pair_recall
+
+    records = pl.DataFrame(
+        {
+            "record_id": ["a", "b", "c", "d", "e"],
+            "entity_id": ["1", "1", "2", "2", "3"],
+            "true": ["x", "x", "y", "y", "y"],
+            "noise": ["", None, "book_no_typo", "", ""],
+        }
+    )
+    pairs = pl.DataFrame(
+        {"left_id": ["a", "c"], "right_id": ["b", "d"], "blocked_by": ["r", "r"], "decision": ["link"] * 2}
+    )
+    cats = {r["category"]: r for r in true_pair_recall(records, pairs, "true", "noise")["categories"].to_dicts()}
+    assert set(cats) == {"all", "book_no_typo", "none"}
+    assert cats["none"]["true_pairs"] == 2 and cats["none"]["recall"] == 0.5  # (a, b) linked, (d, e) not
+    assert cats["book_no_typo"]["true_pairs"] == 2 and cats["all"]["true_pairs"] == 4

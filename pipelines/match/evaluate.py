@@ -95,7 +95,12 @@ def true_pair_recall(records: pl.DataFrame, pairs: pl.DataFrame, truth: str, cat
                 .list.unique()
                 .alias("category")
             )
-            .with_columns(pl.when(pl.col("category").list.len() == 0).then(pl.lit(["none"])).otherwise("category"))
+            .with_columns(  # named: a when/then takes its name from the then branch
+                pl.when(pl.col("category").list.len() == 0)
+                .then(pl.concat_list(pl.lit("none")))
+                .otherwise("category")
+                .alias("category")
+            )
         )
         per = true.explode("category")
     else:
