@@ -603,6 +603,20 @@ def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
     return max(_DETECT_ORDER, key=lambda enc: scores[enc])
 
 
+def utf8_read_as_legacy(data: bytes, encoding: str, sample_size: int = 1 << 16) -> bool:
+    """Whether bytes declared ``encoding`` (cp1258, vni or tcvn3) are in fact UTF-8 Vietnamese: the first
+    ``sample_size`` bytes are valid UTF-8, not all ASCII, and look more Vietnamese read as UTF-8 than as declared.
+    (Read as TCVN3 or VNI, every byte is some letter: each UTF-8 letter would become two or three wrong ones.)"""
+    sample = bytes(data[:sample_size])
+    if sample.isascii():
+        return False
+    try:
+        as_utf8 = codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == len(data))
+    except UnicodeDecodeError:
+        return False
+    return vietnamese_score(as_utf8) > vietnamese_score(_decode_as(sample, encoding))
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> str:
     """Decode a file's bytes (detecting the encoding when not given) to NFC text."""
     encoding = encoding or detect_encoding(data)

@@ -198,3 +198,32 @@ def test_a_dump_reads_only_the_copy_blocks_of_the_catalogued_table(tmp_path):
     missing = _ingest(tmp_path, "pg_dump", "none.sql", _dump("public.audit_log", ["id", "what"], [["1", "x"]]).encode())
     assert missing.state == "failed"
     assert "none.sql" in missing.cause and "no COPY block of table public.households" in missing.cause, missing.cause
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_a_utf8_file_declared_as_a_legacy_encoding_fails_naming_the_encodings_not_staged_as_garbage(tmp_path):
+    """UTF-8 bytes decoded as TCVN3 or VNI are staged as garbled names with no issue (every byte is a letter in those
+    tables), and as cp1258 every line with a Vietnamese letter was quarantined; the file is refused with the cause."""
+    data = _csv(ROWS).encode("utf-8")
+    for encoding in ("tcvn3", "vni", "cp1258"):
+        result = _ingest(tmp_path, "csv", f"{encoding}.csv", data, f'encoding = "{encoding}"')
+        assert result.state == "failed", (
+            encoding,
+            result.staged["head_name"].to_list() if result.staged is not None else None,
+        )
+        assert f"{encoding}.csv" in result.cause and f"declared {encoding}" in result.cause, result.cause
+        assert "UTF-8" in result.cause, result.cause
+    for encoding, encode in (("utf-8", str.encode), ("detect", str.encode)):  # the right declaration reads it
+        ok = _ingest(tmp_path, "csv", f"ok_{encoding}.csv", encode(_csv(ROWS)), f'encoding = "{encoding}"')
+        assert ok.state == "ok" and sorted(ok.staged["head_name"]) == sorted(r[2] for r in ROWS)
+
+
+def test_a_legacy_encoded_file_declared_as_such_is_still_read(tmp_path):
+    from pipelines.encodings import encode_cp1258, encode_tcvn3, encode_vni
+
+    for encoding, encode in (("tcvn3", encode_tcvn3), ("vni", encode_vni), ("cp1258", encode_cp1258)):
+        result = _ingest(tmp_path, "csv", f"legacy_{encoding}.csv", encode(_csv(ROWS)), f'encoding = "{encoding}"')
+        assert result.state == "ok", (encoding, result.cause)
+        assert result.staged.height == 3 and "Bình" in " ".join(result.staged["head_name"]), encoding

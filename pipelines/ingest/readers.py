@@ -140,6 +140,11 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
     """
     if encoding == "detect":
         encoding = encodings.detect_encoding(data)
+    elif encoding in ("cp1258", "tcvn3", "vni") and encodings.utf8_read_as_legacy(data, encoding):
+        raise SourceReadError(  # read as declared, its names would be staged garbled, with no issue
+            f"{location}: declared {encoding}, but the file is UTF-8 (its Vietnamese letters read right as UTF-8, "
+            f"not as {encoding}): set the catalogue's encoding to utf-8 (or detect)"
+        )
 
     def decode(raw: bytes, enc: str) -> str:
         if not nfc and enc in ("utf-8", "utf-8-sig"):
