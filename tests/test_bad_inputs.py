@@ -227,3 +227,45 @@ def test_a_legacy_encoded_file_declared_as_such_is_still_read(tmp_path):
         result = _ingest(tmp_path, "csv", f"legacy_{encoding}.csv", encode(_csv(ROWS)), f'encoding = "{encoding}"')
         assert result.state == "ok", (encoding, result.cause)
         assert result.staged.height == 3 and "Bình" in " ".join(result.staged["head_name"]), encoding
+
+
+# --------------------------------------------------------------------------- files that cannot be read at all
+
+
+def _xlsx(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> bytes:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    for i, row in enumerate([header, *rows]):
+        for j, value in enumerate(row):
+            sheet.write_string(i, j, value)
+    book.close()
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def test_a_file_that_cannot_be_read_at_all_fails_with_a_cause_that_says_why(tmp_path):
+    """The partition fails, and its cause names the file and why, not only a library's exception type
+    ('CalamineError', 'DatabaseError', 'reading stopped: MissingTableError')."""
+    workbook = _xlsx(tmp_path / "made.xlsx", ROWS)
+    database = _sqlite(tmp_path / "made.sqlite", ROWS)
+    cases = {
+        ("xlsx", "cut.xlsx"): (workbook[: len(workbook) // 2], "not a complete zip archive"),
+        ("xlsx", "empty.xlsx"): (b"", "the file is empty"),
+        ("xlsx", "text.xlsx"): (_csv(ROWS).encode(), "not a complete zip archive"),
+        ("sqlite", "cut.sqlite"): (database[: len(database) // 2], "damaged or cut off"),
+        ("sqlite", "text.sqlite"): (_csv(ROWS).encode(), "not a SQLite database"),
+        ("sqlite", "empty.sqlite"): (b"", "the file is empty"),
+        ("jsonl", "empty.jsonl"): (b"", "the file is empty"),
+        ("jsonl", "blank.jsonl"): (b"\n\n  \n", "the file is empty"),
+    }
+    with sqlite3.connect(tmp_path / "notable.sqlite") as conn:
+        conn.execute("CREATE TABLE something_else (a)")
+    conn.close()
+    cases[("sqlite", "notable.sqlite")] = ((tmp_path / "notable.sqlite").read_bytes(), "table 'households' not found")
+    for (fmt, filename), (data, cause) in cases.items():
+        result = _ingest(tmp_path, fmt, filename, data)
+        assert result.state == "failed", (filename, result)
+        assert filename in result.cause and cause in result.cause, (filename, result.cause)

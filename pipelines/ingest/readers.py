@@ -73,6 +73,8 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
         raise SourceReadError(
             f"{extract.location}: file not found (source {spec.id}, catalogue {spec.catalogue_file.name})"
         )
+    if extract.file is not None and extract.file.stat().st_size == 0:
+        raise SourceReadError(f"{extract.location}: the file is empty")
     try:
         reader = _READERS[spec.format]
         return reader(extract, batch_rows)
@@ -367,12 +369,29 @@ def _find_header(rows: list[list], expected: set[str]) -> int | None:
     return best if best_hits >= max(2, len(expected) // 2) else None
 
 
+def _damaged_zip(path) -> str:  # noqa: ANN001 - Path
+    """Why a workbook (a zip archive of XML parts) cannot be opened, without its contents."""
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        return "not a complete zip archive (an .xlsx workbook is one): cut off in transfer, or another format"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        return f"its zip archive is damaged ({type(exc).__name__})"
+    return f"its zip archive is damaged (part {bad})" if bad else "the workbook's parts are not valid xlsx"
+
+
 def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     import fastexcel
 
     spec = extract.source
     expected = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
-    reader = fastexcel.read_excel(str(extract.file))
+    try:
+        reader = fastexcel.read_excel(str(extract.file))
+    except Exception as exc:  # noqa: BLE001 - the library's message may quote the sheet: say what is wrong instead
+        raise SourceReadError(f"{extract.location}: cannot read as xlsx: {_damaged_zip(extract.file)}") from exc
     frames, offset, blank_rows = [], 0, 0
     for name in reader.sheet_names:
         probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
@@ -410,6 +429,8 @@ def _json_text(value) -> str | None:
 
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
+    if not data.strip():
+        raise SourceReadError(f"{extract.location}: the file is empty")
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
     text = text.removeprefix("\ufeff")
@@ -495,7 +516,28 @@ def _keyed_sql(
 
 
 def _read_sqlite(extract: Extract, batch_rows: int) -> ReadResult:
-    return _read_sql_like(extract, f"sqlite:///{extract.file}", batch_rows)
+    with extract.file.open("rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise SourceReadError(f"{extract.location}: not a SQLite database file (another format, or not its start)")
+    read = _read_sql_like(extract, f"sqlite:///{extract.file}", batch_rows)
+    read.batches = _sqlite_failures(read.batches, extract.location)
+    return read
+
+
+def _sqlite_failures(batches: Iterator[pl.DataFrame], location: str) -> Iterator[pl.DataFrame]:
+    """A SQLite file's read, its failures named: a missing table (the source's own message), a damaged file."""
+    import sqlalchemy as sa
+
+    from pipelines.ingest.sql import SqlSourceError
+
+    try:
+        yield from batches
+    except SqlSourceError as exc:  # names the table and the file, never a cell
+        raise SourceReadError(f"{location}: {exc}") from exc
+    except sa.exc.DatabaseError as exc:  # SQLite's text may quote a cell: its type only
+        raise SourceReadError(
+            f"{location}: the SQLite database is damaged or cut off ({type(exc.orig).__name__})"
+        ) from exc
 
 
 def _read_sql(extract: Extract, batch_rows: int) -> ReadResult:
