@@ -260,6 +260,7 @@ def test_a_file_that_cannot_be_read_at_all_fails_with_a_cause_that_says_why(tmp_
         ("sqlite", "empty.sqlite"): (b"", "the file is empty"),
         ("jsonl", "empty.jsonl"): (b"", "the file is empty"),
         ("jsonl", "blank.jsonl"): (b"\n\n  \n", "the file is empty"),
+        ("jsonl", "csv.jsonl"): (_csv(ROWS).encode(), "none of its 4 lines is a JSON object (line 1: "),
     }
     with sqlite3.connect(tmp_path / "notable.sqlite") as conn:
         conn.execute("CREATE TABLE something_else (a)")

@@ -453,7 +453,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
             frame = None
     problems = []
     if frame is None:
-        rows, kept = [], []
+        rows, kept, first = [], [], None
         for n, line in lines.iter_rows():
             try:
                 if n in bad_lines:
@@ -468,6 +468,12 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                     str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else exc.msg
                 )
                 problems.append(RowProblem(f"line:{n}", f"line {n} is not a JSON object: {cause}", line[:2000]))
+                first = first or f"line {n}: {cause}"
+        if not rows:  # not one line is a record: the file is not JSON lines (a CSV, a JSON array...)
+            raise SourceReadError(
+                f"{extract.location}: none of its {len(problems)} lines is a JSON object ({first}); "
+                f"is the source's format right?"
+            )
         columns = list(dict.fromkeys(k for r in rows for k in r))
         frame = pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String))
         lines = lines.filter(pl.col("line").is_in(kept))
