@@ -270,3 +270,25 @@ def test_a_file_that_cannot_be_read_at_all_fails_with_a_cause_that_says_why(tmp_
         result = _ingest(tmp_path, fmt, filename, data)
         assert result.state == "failed", (filename, result)
         assert filename in result.cause and cause in result.cause, (filename, result.cause)
+
+
+# --------------------------------------------------------------------------- jsonl
+
+
+def test_a_json_line_that_repeats_a_key_is_quarantined_not_read_with_one_of_its_values(tmp_path):
+    """A line with the same key twice lost one of its values silently (polars kept one, Python's json the other):
+    which one the source meant is unknown, so the line is quarantined naming the line and the key."""
+    lines = [json.dumps(dict(zip(HEADER, r, strict=True)), ensure_ascii=False) for r in ROWS]
+    lines[1] = lines[1].replace('"ten_chu_ho": ', '"ten_chu_ho": "Trần Văn Khác", "ten_chu_ho": ')
+    text = (
+        "\n".join(lines)
+        + '\n{"stt": "8", "note": "a \\": quoted colon", "so_ho_khau": "HK8", "ten_chu_ho": "Mai Lan", "dia_chi": "x"}\n'
+    )
+    for damaged in (False, True):  # the polars path, and the line-by-line path a broken line sends the file to
+        data = (text + ('{"stt": "9", "so_ho' if damaged else "")).encode("utf-8")
+        result = _ingest(tmp_path, "jsonl", f"dup_{damaged}.jsonl", data)
+        assert result.state == "ok", result.cause
+        reasons = _quarantined(result)
+        assert "line 2" in reasons["line:2"] and "'ten_chu_ho' more than once" in reasons["line:2"], reasons
+        assert sorted(result.staged["source_key"]) == ["1", "3", "8"], damaged  # a quoted ": is not a key
+        assert result.raw.height == 4 + damaged

@@ -427,6 +427,38 @@ def _json_text(value) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _pairs_noting_repeats(repeats: list[str]):  # noqa: ANN202 - a json object_pairs_hook
+    """A ``json.loads`` object hook that builds the dict and notes in ``repeats`` each key an object repeats."""
+
+    def hook(pairs: list[tuple[str, object]]) -> dict:
+        names = [k for k, _ in pairs]
+        repeats.extend(sorted({k for k in names if names.count(k) > 1}))
+        return dict(pairs)
+
+    return hook
+
+
+def _repeat_reason(line: int, keys: list[str]) -> str:
+    named = ", ".join(repr(k) for k in keys)
+    return f"line {line}: key{'s' if len(keys) > 1 else ''} {named} more than once (which value is meant is unknown)"
+
+
+def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int, list[str]]:
+    """line -> keys it repeats, for the lines polars read (``frame``, one row per line of ``lines``). Column-wise
+    first: a line with more ``"key":`` than values read (less its explicit nulls) is parsed again in Python."""
+    text = pl.col("text")
+    keys = text.str.count_matches(r'"\s*:') - text.str.count_matches(r'"\s*:\s*null\b')
+    values = frame.select(pl.sum_horizontal(pl.all().is_not_null()).alias("values"))
+    suspects = lines.hstack(values).filter(keys > pl.col("values"))
+    out = {}
+    for n, line in suspects.select("line", "text").iter_rows():
+        repeats: list[str] = []
+        json.loads(line, object_pairs_hook=_pairs_noting_repeats(repeats))
+        if repeats:
+            out[n] = repeats
+    return out
+
+
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     if not data.strip():
@@ -452,15 +484,26 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
         except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines
             frame = None
     problems = []
+    if frame is not None and frame.width:  # lines that repeat a key: polars kept one of the values
+        repeated = _lines_repeating_keys(lines, frame)
+        if repeated:
+            mask = lines["line"].is_in(list(repeated))
+            for n, line in lines.filter(mask).iter_rows():
+                problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeated[n]), line[:2000]))
+            frame, lines = frame.filter(~mask), lines.filter(~mask)
     if frame is None:
         rows, kept, first = [], [], None
         for n, line in lines.iter_rows():
             try:
                 if n in bad_lines:
                     raise ValueError(f"not valid {encoding}")
-                obj = json.loads(line)
+                repeats: list[str] = []
+                obj = json.loads(line, object_pairs_hook=_pairs_noting_repeats(repeats))
                 if not isinstance(obj, dict):
                     raise ValueError("not a JSON object")
+                if repeats:
+                    problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeats), line[:2000]))
+                    continue
                 rows.append({k: _json_text(v) for k, v in obj.items()})
                 kept.append(n)
             except ValueError as exc:
