@@ -113,6 +113,7 @@ def test_only_the_touched_components_are_reclustered_and_every_other_entity_keep
     after = inc.state.records.join(before, on="record_id")
     untouched = after.filter(~pl.col("record_id").is_in(list(redone)))
     assert untouched.height > 1000 and (untouched["entity_id"] == untouched["before"]).all()
+    assert inc.stats["unchanged_entities"] == untouched["entity_id"].n_unique()
     # every base entity none of whose records was re-clustered is still there, same id, same records
     kept = base.entities.filter(
         ~pl.col("entity_id").is_in(after.filter(pl.col("record_id").is_in(list(redone)))["before"].implode())

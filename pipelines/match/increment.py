@@ -372,8 +372,11 @@ def _window_sequence(
             ),
         ],
         how="vertical_relaxed",
-    ).sort([*on, *rule.sort_by, "_key", "_old"])
-    seq = seq.select(pl.struct(on).rle_id().alias("_b"), "_s", "_row", _gap(rule).alias("_gap"))
+    )
+    # sorted by a permutation gathering only the small columns the ranks read (not the sort's strings)
+    order = seq.select(pl.arg_sort_by([*on, *rule.sort_by, "_key", "_old"]))[:, 0]
+    seq = seq.select(*on, "_s", "_row", _gap(rule).alias("_gap"))[order]
+    seq = seq.select(pl.struct(on).rle_id().alias("_b"), "_s", "_row", "_gap")
     # rank of each record in the old and in the new order of its block: running counts less the block's start
     b, side = seq["_b"].to_numpy(), seq["_s"].to_numpy()
     first = np.r_[0, np.flatnonzero(np.diff(b)) + 1]  # each block's first row
@@ -561,7 +564,7 @@ def match_increment(
         rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
     )
     lap("state")
-    previous_entities = set(ids.previous["entity_id"].to_list())
+    old_entities = ids.previous["entity_id"].n_unique()  # the saved entities of re-clustered or removed records
     stats = {
         "state_records": rows.old_work.height,
         "new_records": int(rows.new_rows.len() - rows.removed.sum()),
@@ -569,9 +572,10 @@ def match_increment(
         "records": rows.work.height,
         "seed_records": touched.seeds.len(),
         "reclustered_records": touched.rows.len(),
-        "unchanged_entities": ids.untouched_records["entity_id"].n_unique(),
+        # (an entity with a re-clustered or removed record is among old_entities: the others are untouched)
+        "unchanged_entities": state.entities.height - old_entities,
         "entities": new_state.entities.height,
-        "new_entities": int((~ids.entity_ids.unique().is_in(list(previous_entities))).sum()),
+        "new_entities": int((~ids.entity_ids.unique().is_in(ids.previous["entity_id"].implode())).sum()),
         "merged_entities": ids.merged.height,
         "retired_entities": retired.len(),
         "pairs_entered": entering.height,
