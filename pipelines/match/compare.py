@@ -46,6 +46,27 @@ class ValueCodes:
         self._codes: dict[str, tuple[pl.Series, pl.Series]] = {}
         self._shared: dict[tuple[str, ...], dict[str, tuple[pl.Series, pl.Series]]] = {}
         self._word_shares: dict[str, pl.DataFrame] = {}
+        self._per_code: dict[tuple, np.ndarray] = {}
+
+    def per_code(self, what: str, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
+        """An array over the column's codes (index = code - 1), computed once: ``length`` of each value in
+        characters, ``words`` its number of words (split on spaces), ``bloom`` a 64-bit mask of its words (a
+        word's bit from its hash): a value whose words are all in another's has no bit the other lacks."""
+        key = (what, space if space is not None and len(space) > 1 else column)
+        if key not in self._per_code:
+            values = self.get(column, space)[1].cast(pl.String)
+            if what == "length":
+                self._per_code[key] = values.str.len_chars().to_numpy().astype(np.int64)
+            elif what == "words":
+                self._per_code[key] = values.str.split(" ").list.len().to_numpy().astype(np.int64)
+            else:
+                words = values.str.split(" ")
+                starts = np.concatenate([[0], np.cumsum(words.list.len().to_numpy())[:-1]]).astype(np.int64)
+                bits = np.left_shift(np.uint64(1), words.explode().hash().to_numpy() & np.uint64(63))
+                self._per_code[key] = (
+                    np.bitwise_or.reduceat(bits, starts) if len(values) else np.zeros(0, dtype=np.uint64)
+                )
+        return self._per_code[key]
 
     def word_shares(self, column: str) -> pl.DataFrame:
         """``word``, ``share``: each word of the column and the share of its non-missing values that hold it
@@ -96,7 +117,8 @@ class _PairColumns:
 
     String scorers work on value *codes* (dense ranks of the column's values): the
     distinct pairs are found on two integers, not two strings, and the scores are joined
-    back the same way; rapidfuzz sees each distinct value pair once.
+    back the same way; rapidfuzz sees each distinct value pair once, and only when a pair
+    that still needs it (``need``: not yet given a stronger level) has that value pair.
     """
 
     def __init__(self, work: pl.DataFrame, l: pl.Series, r: pl.Series, codes: ValueCodes) -> None:
@@ -104,7 +126,8 @@ class _PairColumns:
         self._left: dict[str, pl.Series] = {}
         self._right: dict[str, pl.Series] = {}
         self._codes: dict[tuple, tuple[pl.Series, pl.Series, pl.Series]] = {}
-        self._scores: dict[tuple, pl.Series] = {}
+        self._distinct: dict[tuple, tuple[np.ndarray, np.ndarray, pl.Series]] = {}
+        self._scores: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def sides(self, column: str, other: str | None = None) -> tuple[pl.Series, pl.Series]:
         """Left record's ``column`` and right record's ``other`` (default: the same column)."""
@@ -125,6 +148,33 @@ class _PairColumns:
             self._codes[key] = (codes.gather(self.l).rename("a"), other_codes.gather(self.r).rename("b"), by_code)
         return self._codes[key]
 
+    def same(self, what: str, column: str, other: str | None, space: tuple[str, ...] | None) -> pl.Series:
+        """Whether ``ValueCodes.per_code`` of the left and right values are equal, per pair (null when either
+        is missing)."""
+        if other not in (None, column) and not (space is not None and len(space) > 1):  # two code tables
+            a, b = self.sides(column, other)
+            return a.cast(pl.String).str.len_chars() == b.cast(pl.String).str.len_chars()
+        ca, cb, _ = self.codes(column, other, space)
+        table = pl.Series(self.value_codes.per_code(what, column, space))
+        return table.gather(ca.cast(pl.Int64) - 1) == table.gather(cb.cast(pl.Int64) - 1)
+
+    def distinct(
+        self, column: str, other: str | None = None, space: tuple[str, ...] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, pl.Series]:
+        """Distinct (left code, right code) pairs packed in a UInt64, each pair's index among them (-1 when a
+        value is missing), and the value of each code."""
+        key = (column, other or column, space)
+        if key not in self._distinct:
+            ca, cb, by_code = self.codes(column, other, space)
+            a, b = ca.fill_null(0).to_numpy(), cb.fill_null(0).to_numpy()  # codes are 1-based: 0 is missing
+            valid = (a != 0) & (b != 0)
+            packed = (a[valid].astype(np.uint64) << np.uint64(32)) | b[valid].astype(np.uint64)
+            distinct, inverse = np.unique(packed, return_inverse=True)
+            index = np.full(len(a), -1, dtype=np.int64)
+            index[valid] = inverse
+            self._distinct[key] = (distinct, index, by_code)
+        return self._distinct[key]
+
     def score(
         self,
         column: str,
@@ -132,44 +182,80 @@ class _PairColumns:
         cutoff: float | None,
         other: str | None = None,
         space: tuple[str, ...] | None = None,
+        need: np.ndarray | None = None,
     ) -> pl.Series:
         """Scorer value per pair. ``cutoff`` is the weakest threshold any level asks of this
         scorer: rapidfuzz stops early below it (similarity 0 / distance cutoff + 1).
-        ``other`` and ``space``: the right record's column, and the columns sharing value codes."""
+        ``other`` and ``space``: the right record's column, and the columns sharing value codes.
+        ``need`` (bool per pair): the pairs whose value is read; others may be null. Each distinct
+        value pair is scored once per call, whichever level asks first."""
+        distinct, index, by_code = self.distinct(column, other, space)
         key = (column, kind, cutoff, other, space)
         if key not in self._scores:
-            ca, cb, by_code = self.codes(column, other, space)
-            valid = (ca.is_not_null() & cb.is_not_null()).to_numpy()
-            packed = (ca.to_numpy()[valid].astype(np.uint64) << np.uint64(32)) | cb.to_numpy()[valid].astype(np.uint64)
-            distinct, inverse = np.unique(packed, return_inverse=True)
-            values = np.zeros(0)
-            if len(distinct):
-                left = by_code.gather(pl.Series((distinct >> np.uint64(32)).astype(np.int64) - 1))
-                right = by_code.gather(pl.Series((distinct & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1))
-                if kind == "common_words":  # share of the rarest word the values differ in (0: no word on a side)
-                    values = _rarest_differing_word(left, right, self.value_codes.word_shares(column))
-                elif kind == "word_subset":  # 1.0 when every word of one value is a word of the other
-                    wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
-                    subset = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
-                    values = (
-                        pl.DataFrame({"a": left, "b": right}).select(subset.cast(pl.Float64)).to_series().to_numpy()
-                    )
-                elif kind == "word_subset_typo":
-                    values = _words_missing_typo(left, right)
-                else:
-                    scorer, kwargs = _SCORERS[kind]
-                    values = process.cpdist(
-                        left.to_list(),
-                        right.to_list(),
-                        scorer=scorer,
-                        scorer_kwargs=kwargs,
-                        score_cutoff=cutoff,
-                        workers=-1,
-                    )
-            out = np.full(len(valid), np.nan)
-            out[valid] = np.asarray(values, dtype=np.float64)[inverse]
-            self._scores[key] = pl.Series("score", out).fill_nan(None)
-        return self._scores[key]
+            self._scores[key] = (np.full(len(distinct), np.nan), np.zeros(len(distinct), dtype=bool))
+        values, done = self._scores[key]
+        wanted = np.zeros(len(distinct), dtype=bool)
+        wanted[index[index >= 0] if need is None else index[need & (index >= 0)]] = True
+        todo = np.flatnonzero(wanted & ~done)
+        if len(todo):
+            values[todo] = self._compute(kind, cutoff, column, space, distinct[todo], by_code)
+            done[todo] = True
+        out = np.full(len(index), np.nan)
+        valid = index >= 0
+        out[valid] = values[index[valid]]
+        return pl.Series("score", out).fill_nan(None)
+
+    def _compute(
+        self,
+        kind: str,
+        cutoff: float | None,
+        column: str,
+        space: tuple[str, ...] | None,
+        packed: np.ndarray,
+        by_code: pl.Series,
+    ) -> np.ndarray:
+        """Scorer value of each distinct (left code, right code) pair in ``packed``. Pairs a cheap per-value test
+        rules out (word masks, lengths) get the scorer's answer without running it."""
+        a = (packed >> np.uint64(32)).astype(np.int64) - 1
+        b = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1
+        per_code = self.value_codes.per_code
+        values = np.zeros(len(packed))
+        if kind == "word_subset":  # 1.0 when every word of one value is a word of the other
+            bloom = per_code("bloom", column, space)
+            ba, bb = bloom[a], bloom[b]
+            maybe = np.flatnonzero(((ba & ~bb) == 0) | ((bb & ~ba) == 0))
+            if len(maybe):
+                wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
+                subset = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
+                left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
+                frame = pl.DataFrame({"a": left, "b": right})
+                values[maybe] = frame.select(subset.cast(pl.Float64)).to_series().to_numpy()
+            return values
+        if kind == "word_subset_typo":  # the shorter value has at most one word the longer lacks
+            bloom, words = per_code("bloom", column, space), per_code("words", column, space)
+            a_short = words[a] < words[b]
+            short, long = np.where(a_short, bloom[a], bloom[b]), np.where(a_short, bloom[b], bloom[a])
+            maybe = np.flatnonzero((words[a] != words[b]) & (np.bitwise_count(short & ~long) <= 1))
+            if len(maybe):
+                left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
+                values[maybe] = _words_missing_typo(left, right)
+            return values
+        if kind == "levenshtein" and cutoff is not None:  # more characters apart than the cutoff: cutoff + 1
+            length = per_code("length", column, space)
+            maybe = np.flatnonzero(np.abs(length[a] - length[b]) <= cutoff)
+            values[:] = cutoff + 1
+            a, b = a[maybe], b[maybe]
+        else:
+            maybe = slice(None)
+        left, right = by_code.gather(pl.Series(a)), by_code.gather(pl.Series(b))
+        if kind == "common_words":  # share of the rarest word the values differ in (0: no word on a side)
+            values[maybe] = _rarest_differing_word(left, right, self.value_codes.word_shares(column))
+        elif len(left):
+            scorer, kwargs = _SCORERS[kind]
+            values[maybe] = process.cpdist(
+                left.to_list(), right.to_list(), scorer=scorer, scorer_kwargs=kwargs, score_cutoff=cutoff, workers=-1
+            )
+        return values
 
 
 def _rarest_differing_word(left: pl.Series, right: pl.Series, shares: pl.DataFrame) -> np.ndarray:
@@ -229,6 +315,34 @@ def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
     return out
 
 
+# dtypes whose values are equal exactly when their text is: exact levels compare their value codes
+_CODED_EXACT = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
+
+
+def _date_typo(a: pl.Series, b: pl.Series) -> pl.Series:
+    """A year off by one, or the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart
+    from the other with its day and month swapped; null when either is missing."""
+    parts = pl.DataFrame({"a": a, "b": b}).select(
+        ya=pl.col("a").dt.year(),
+        ma=pl.col("a").dt.month(),
+        da=pl.col("a").dt.day(),
+        yb=pl.col("b").dt.year(),
+        mb=pl.col("b").dt.month(),
+        db=pl.col("b").dt.day(),
+    )
+    ya, ma, da, yb, mb, db = (parts[c].fill_null(0).to_numpy().astype(np.int64) for c in parts.columns)
+    left, right, swapped = ya * 10_000 + ma * 100 + da, yb * 10_000 + mb * 100 + db, yb * 10_000 + db * 100 + mb
+    apart = np.zeros(len(left), dtype=np.int8)
+    apart_swapped = np.zeros(len(left), dtype=np.int8)
+    for power in (10**i for i in range(8)):
+        digit = (left // power) % 10
+        apart += digit != (right // power) % 10
+        apart_swapped += digit != (swapped // power) % 10
+    holds = ((np.abs(ya - yb) == 1) & (ma == mb) & (da == db)) | (apart <= 1) | (apart_swapped <= 1)
+    both = (a.is_not_null() & b.is_not_null()).rename("both")
+    return pl.DataFrame({"holds": holds, "both": both}).select(pl.when("both").then("holds")).to_series()
+
+
 def _holds(
     level: Level,
     column: str,
@@ -236,8 +350,17 @@ def _holds(
     cutoffs: dict[str, float],
     other: str | None = None,
     space: tuple[str, ...] | None = None,
+    need: np.ndarray | None = None,
 ) -> pl.Series:
-    """Boolean per pair (null when either value is missing); ``other``: the right record's column."""
+    """Boolean per pair (null when either value is missing); ``other``: the right record's column.
+    ``need``: the pairs whose answer is read (string scorers run only for these)."""
+    if (
+        level.kind == "exact"
+        and (other is None or space is not None)
+        and isinstance(cols.work.schema[column], _CODED_EXACT)
+    ):
+        ca, cb, _ = cols.codes(column, other, space)  # equal values have equal codes; null when missing
+        return (ca == cb).alias("holds")
     a, b = cols.sides(column, other)
     frame = pl.DataFrame({"a": a, "b": b})
     both = pl.col("a").is_not_null() & pl.col("b").is_not_null()
@@ -257,34 +380,21 @@ def _holds(
         case "same_year" | "year_only":  # year_only: only on pairs where a side is coarser than a day
             expr = pl.col("a").dt.year() == pl.col("b").dt.year()
         case "date_typo":
-            da, db = pl.col("a"), pl.col("b")
-            ta, tb, tb_swapped = da.dt.strftime("%Y%m%d"), db.dt.strftime("%Y%m%d"), db.dt.strftime("%Y%d%m")
-
-            def digits_apart(x: pl.Expr, y: pl.Expr) -> pl.Expr:
-                return pl.sum_horizontal([(x.str.slice(i, 1) != y.str.slice(i, 1)).cast(pl.Int8) for i in range(8)])
-
-            year_off = (
-                ((da.dt.year() - db.dt.year()).abs() == 1)
-                & (da.dt.month() == db.dt.month())
-                & (da.dt.day() == db.dt.day())
-            )
-            expr = year_off | (digits_apart(ta, tb) <= 1) | (digits_apart(ta, tb_swapped) <= 1)
+            return _date_typo(a, b).alias("holds")
         case "word_subset" | "word_subset_typo":
-            return (cols.score(column, level.kind, None, other, space) == 1.0).alias("holds")
+            return (cols.score(column, level.kind, None, other, space, need) == 1.0).alias("holds")
         case "numeric_within":
             expr = (pl.col("a").cast(pl.Float64) - pl.col("b").cast(pl.Float64)).abs() <= level.distance
         case "jaro_winkler" | "token_set" | "ratio":
-            score = cols.score(column, level.kind, cutoffs.get(level.kind), other, space)
+            score = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
             scale = 1.0 if level.kind == "jaro_winkler" else 100.0
-            return _common(score >= level.threshold * scale, level, column, cols, other, space).alias("holds")
+            return _common(score >= level.threshold * scale, level, column, cols, other, space, need).alias("holds")
         case "levenshtein":
-            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space) <= level.distance
-            return _common(holds, level, column, cols, other, space).alias("holds")
+            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need) <= level.distance
+            return _common(holds, level, column, cols, other, space, need).alias("holds")
         case "one_digit":
-            same_length = frame.select(
-                pl.col("a").cast(pl.String).str.len_chars() == pl.col("b").cast(pl.String).str.len_chars()
-            ).to_series()
-            distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space)
+            same_length = cols.same("length", column, other, space)
+            distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
             return (same_length & (distance <= level.distance)).alias("holds")
         case _:
             raise ValueError(f"unknown level kind {level.kind}")
@@ -298,11 +408,15 @@ def _common(
     cols: _PairColumns,
     other: str | None,
     space: tuple[str, ...] | None,
+    need: np.ndarray | None = None,
 ) -> pl.Series:
-    """``holds`` and, with the level's ``common_words``, the values differ only in common words."""
+    """``holds`` and, with the level's ``common_words``, the values differ only in common words (looked up
+    only for needed pairs where ``holds`` is true)."""
     if level.common_words is None:
         return holds
-    return holds & (cols.score(column, "common_words", None, other, space) >= level.common_words)
+    where = holds.fill_null(False).to_numpy()
+    where = where if need is None else where & need
+    return holds & (cols.score(column, "common_words", None, other, space, where) >= level.common_words)
 
 
 def _cutoffs(comp: Comparison) -> dict[str, float]:
@@ -356,13 +470,17 @@ def comparison_levels(
                 )
         return coarse_cache[(a, b)]
 
-    def same_length(a: str, b: str) -> pl.Series:
+    def same_length(a: str, b: str, space: tuple[str, ...] | None) -> pl.Series:
         if (a, b) not in length_cache:
-            va, vb = cols.sides(a, b)
-            length_cache[(a, b)] = (va.cast(pl.String).str.len_chars() == vb.cast(pl.String).str.len_chars()).fill_null(
-                False
-            )
+            length_cache[(a, b)] = cols.same("length", a, b if b != a else None, space).fill_null(False)
         return length_cache[(a, b)]
+
+    def both_present(a: str, b: str, space: tuple[str, ...] | None) -> pl.Series:
+        if a == b or space is not None:  # a value is missing exactly when its code is
+            ca, cb, _ = cols.codes(a, b if b != a else None, space)
+            return ca.is_not_null() & cb.is_not_null()
+        va, vb = cols.sides(a, b)
+        return va.is_not_null() & vb.is_not_null()
 
     out = {}
     for comp in comparisons:
@@ -372,10 +490,9 @@ def comparison_levels(
         year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
         present = None
         for a, b in _column_pairs(comp, comp.columns):
-            va, vb = cols.sides(a, b)
-            has = va.is_not_null() & vb.is_not_null()
+            has = both_present(a, b, space)
             if comp.mixed:
-                has = has & same_length(a, b)
+                has = has & same_length(a, b, space)
             rough = coarse(a, b)
             if rough is not None and not year_level:
                 has = has & ~rough
@@ -383,12 +500,14 @@ def comparison_levels(
         level_idx = pl.Series("level", np.full(n, len(comp.levels), dtype=np.int8))
         decided = pl.Series(np.zeros(n, dtype=bool))
         for index, level in enumerate(comp.levels):
+            # a pair already given a stronger level, or with a value missing, does not need this one's scorer
+            need = (present.fill_null(False) & ~decided).to_numpy()
             holds = None
             for a, b in _column_pairs(comp, level.columns or comp.columns):
                 other = b if b != a else None
-                h = _holds(level, a, cols, cutoffs, other, space).fill_null(False)
+                h = _holds(level, a, cols, cutoffs, other, space, need).fill_null(False)
                 if comp.mixed:
-                    h = h & same_length(a, b)
+                    h = h & same_length(a, b, space)
                 rough = coarse(a, b)
                 if level.kind == "year_only":  # only where a side is coarser than a day
                     h = h & rough if rough is not None else h & False
