@@ -139,14 +139,21 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
     """Text, encoding used, and the 1-based lines whose bytes are not valid in that encoding.
 
     ``nfc=False`` keeps UTF-8 text exactly as written (dumps and JSON lines are verbatim; staging normalises).
+    A file declared cp1258, TCVN3 or VNI whose bytes are UTF-8 Vietnamese is read as UTF-8, and the encoding
+    says so (``utf-8 (declared tcvn3)``): read as declared, every letter would become two or three wrong ones,
+    staged with no issue (TCVN3 and VNI give every byte a letter).
     """
+    label = None
     if encoding == "detect":
         encoding = encodings.detect_encoding(data)
     elif encoding in ("cp1258", "tcvn3", "vni") and encodings.utf8_read_as_legacy(data, encoding):
-        raise SourceReadError(  # read as declared, its names would be staged garbled, with no issue
-            f"{location}: declared {encoding}, but the file is UTF-8 (its Vietnamese letters read right as UTF-8, "
-            f"not as {encoding}): set the catalogue's encoding to utf-8 (or detect)"
-        )
+        encoding, label = "utf-8", f"utf-8 (declared {encoding})"
+    text, bad = _decode_lines(data, encoding, location, nfc)
+    return text, label or encoding, bad
+
+
+def _decode_lines(data: bytes, encoding: str, location: str, nfc: bool) -> tuple[str, set[int]]:
+    """``data`` decoded, line by line when the whole fails: (text, the lines that are not ``encoding``)."""
 
     def decode(raw: bytes, enc: str) -> str:
         if not nfc and enc in ("utf-8", "utf-8-sig"):
@@ -154,7 +161,7 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
         return encodings.decode_bytes(raw, enc)
 
     try:
-        return decode(data, encoding), encoding, set()
+        return decode(data, encoding), set()
     except (UnicodeDecodeError, ValueError):
         pass
     # Decode line by line: the lines that fail are damaged rows, not a failed file.
@@ -173,7 +180,7 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
         raise SourceReadError(
             f"{location}: {len(bad)} of {len(raw_lines)} lines are not valid {encoding}: is the encoding right?"
         )
-    return "\n".join(lines), encoding, bad
+    return "\n".join(lines), bad
 
 
 # --------------------------------------------------------------------------- csv
