@@ -125,8 +125,9 @@ def test_business_spec_merges_two_offices_and_never_a_branch_with_its_parent():
     assert lineage_problems(frame, result.lineage) == []
     assert result.entities.height == 2 + len(others)
     assert entities_table("businesses").validate(entities_table("businesses").cast(result.entities)) == []
-    # the branch and its parent were compared (same owner, same name) and kept apart by the tax code
-    pairs = result.result.pairs.filter(pl.col("tax_code_level") == "different")
+    # the branch and its parent were compared (same owner, same name) and kept apart by the tax code:
+    # same base MST, other branch part (not a one-digit typo)
+    pairs = result.result.pairs.filter(pl.col("tax_code_level") == "same_base_other_branch")
     assert pairs.height == 4
     assert set(pairs["decision"]) <= {"non_match", "refused"} and not pairs["same_entity"].any()
 
