@@ -826,7 +826,8 @@ def _clean_name_frame(frame: pl.DataFrame) -> pl.DataFrame:
         _missing=_blank(raw), _n=raw.str.normalize("NFC").str.replace_all("[\u2019\u02bc`\u00b4]", "'")
     )
     n = pl.col("_n")
-    x = n.str.replace_all(r"[^\p{L}\p{M}\s'\-]", " ")
+    # a control character (a NUL of a legacy export) inside a word is dropped, not taken for a word break
+    x = n.str.replace_all(r"[^\P{Cc}\s]", "").str.replace_all(r"[^\p{L}\p{M}\s'\-]", " ")
     x = x.str.replace_all(r"['\-]*\s+['\-]*", " ").str.strip_chars(" '-")  # a stray ' or - next to a space
     f = f.with_columns(
         _x=x.str.replace_all(r"\s+", " ").str.strip_chars(),

@@ -737,3 +737,11 @@ def test_the_swap_note_and_the_other_order_come_together():
                     text = f"{text[:2]}/{text[2:4]}/{text[4:]}"
                 fmt = other if len(text.rsplit("/", 1)[1]) == 4 else other.replace("%Y", "%y")
                 assert got == datetime.strptime(text, fmt).date(), (text, got)
+
+
+def test_a_control_character_inside_a_name_is_dropped_not_taken_for_a_space():
+    """A NUL (or other control character) in a legacy export's name cell split the word it sat in ('Tr\\x00ần' ->
+    'Tr Ần'): it is dropped, and the name is flagged; whitespace still separates words."""
+    out = clean_person_name(pl.Series(["Tr\x00ần Thị Bình", "Nguyễn\x00\x00", "Lê Vă\x1fn\x7f An", "Võ\tThị\x0bHoa"]))
+    assert out["name"].to_list() == ["Trần Thị Bình", "Nguyễn", "Lê Văn An", "Võ Thị Hoa"]
+    assert [("punctuation_removed" in f) for f in out["name_flags"]] == [True, True, True, False]
