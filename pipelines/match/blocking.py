@@ -80,8 +80,9 @@ BLOCK_HASH = "_h"
 
 
 def block_hash(rule: BlockingRule) -> pl.Expr:
-    """A block's id: a 64-bit hash of its key values (the same within one Polars version; two keys may share one)."""
-    return pl.struct(list(rule.on)).hash().alias(BLOCK_HASH)
+    """A block's id: a 32-bit hash of its key values (the same within one Polars version). Two keys may share one
+    (a few in a million keys): whoever reads it compares the keys too. 32 bits halve what a state holds."""
+    return (pl.struct(list(rule.on)).hash() & 0xFFFFFFFF).cast(pl.UInt32).alias(BLOCK_HASH)
 
 
 def block_ids(work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:

@@ -14,7 +14,9 @@ their order. It is built so:
 1. A *changed* record (a record id the state holds) is its old version removed and its
    new version added. Row numbers of the remaining records keep their order.
 2. Blocking: per rule, only the blocks (key values) holding a new or removed record are
-   looked at. One compared all-against-all before and after (within ``max_block``) gains the
+   looked at. Their existing records are found by the block hash the state keeps per record
+   and rule (``blocking.block_ids``, computed once when a state has none), then their keys
+   compared (two keys of one hash are two blocks). One compared all-against-all before and after (within ``max_block``) gains the
    pairs of its new records; its other pairs stay (those of a removed record leave with it).
    One sorted-window paired before and after changes only near its inserted and removed
    records: a window of ``w`` pairs records at most ``w`` places apart in the block's order, so
