@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.match import SpecError, load_spec, match, parse_spec
-from pipelines.match.blocking import block_hash, block_ids
+from pipelines.match.blocking import BLOCK_HASH_SCHEME, block_hash, block_ids
 from pipelines.match.increment import match_increment
 from pipelines.match.prepare import prepare
 from pipelines.match.spec import MatchSpec
@@ -412,6 +412,10 @@ def test_block_hashes_are_saved_read_back_and_recomputed_when_absent_or_of_anoth
     (folder / "manifest.json").write_text(json.dumps(manifest))
     assert load_state(folder, spec).blocks is None
     manifest["blocks"]["polars"] = pl.__version__
+    manifest["blocks"]["scheme"] = "64 bits"  # nor those hashed another way
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert load_state(folder, spec).blocks is None
+    manifest["blocks"]["scheme"] = BLOCK_HASH_SCHEME
     (folder / "manifest.json").write_text(json.dumps(manifest))
     pl.read_parquet(folder / "blocks.parquet").head(10).write_parquet(folder / "blocks.parquet")
     with pytest.raises(StateError, match="block hashes"):

@@ -77,6 +77,7 @@ def plain_pairs(left: pl.DataFrame, right: pl.DataFrame, rule: BlockingRule, *, 
 
 
 BLOCK_HASH = "_h"
+BLOCK_HASH_SCHEME = "struct hash, low 32 bits"  # saved with the hashes: others' are not read
 
 
 def block_hash(rule: BlockingRule) -> pl.Expr:

@@ -605,9 +605,11 @@ def match_increment(
 def _saved_block_ids(state: MatchState, spec: MatchSpec) -> pl.DataFrame:
     """The state's block ids of its records (``block_ids``), computed when it holds none (a state saved without
     them, or by another Polars version, whose hashes may differ)."""
-    names = [rule.name for rule in spec.blocking]
-    if state.blocks is not None and state.blocks.columns == names and state.blocks.height == state.work.height:
-        return state.blocks
+    names, blocks = [rule.name for rule in spec.blocking], state.blocks
+    hashed = (pl.UInt32, pl.List(pl.UInt32))
+    if blocks is not None and blocks.columns == names and blocks.height == state.work.height:
+        if all(dtype in hashed for dtype in blocks.dtypes):
+            return blocks
     return block_ids(state.work, spec)
 
 

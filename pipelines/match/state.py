@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.match.blocking import block_ids
+from pipelines.match.blocking import BLOCK_HASH_SCHEME, block_ids
 from pipelines.match.compare import ValueCodes
 from pipelines.match.model import Model
 from pipelines.match.spec import MatchSpec
@@ -254,7 +254,9 @@ def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = N
         "tf_files": tf_files,
         "word_files": word_files,
         # block hashes are Polars' (stable within one version only)
-        "blocks": None if blocks is None else {"polars": pl.__version__, "rules": blocks.columns},
+        "blocks": None
+        if blocks is None
+        else {"polars": pl.__version__, "scheme": BLOCK_HASH_SCHEME, "rules": blocks.columns},
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
     old = folder.with_name(folder.name + ".old")
@@ -300,7 +302,8 @@ def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:
     if tables["work"].height != manifest["records"] or tables["scored"].height != manifest["pairs"]:
         raise StateError(f"{folder}: its tables do not hold the records and pairs its manifest counts: damaged")
     blocks, saved = None, manifest.get("blocks")
-    if saved and saved["polars"] == pl.__version__:  # (another version's hashes are computed again when needed)
+    if saved and (saved["polars"], saved.get("scheme")) == (pl.__version__, BLOCK_HASH_SCHEME):
+        # (hashes of another Polars version or scheme are computed again when needed)
         blocks = pl.read_parquet(folder / BLOCKS)
         if blocks.height != manifest["records"] or blocks.columns != saved["rules"]:
             raise StateError(f"{folder}: its block hashes do not cover the records its manifest counts: damaged")
