@@ -43,6 +43,11 @@ def keyed_rows(work: pl.DataFrame, rule: BlockingRule, blocks: pl.DataFrame | No
     return keyed.drop_nulls(list(rule.on))
 
 
+def gap(rule: BlockingRule) -> pl.Expr:
+    """Whether a record misses the rule's ``missing`` column (never, without one)."""
+    return pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
+
+
 def windowed(rule: BlockingRule, n: str = "_n", k: str = "_k") -> pl.Expr:
     """Whether a block of ``n`` records (``k`` of them missing ``rule.missing``) is sorted-window paired instead
     of all-against-all: it would give more pairs than a block of ``max_block`` compared all-against-all."""
@@ -63,11 +68,12 @@ def plain_pairs(left: pl.DataFrame, right: pl.DataFrame, rule: BlockingRule, *, 
             return joined.filter(pl.col(ROW) < pl.col(other)).select(pl.col(ROW).alias(L), pl.col(other).alias(R))
         joined = [joined]
     else:  # a record missing the column meets every other; one that has it, those missing it
-        gap = pl.col(rule.missing).is_null()
-        joined = [left.filter(gap).select(ROW, *on).join(right.select(ROW, *on), on=on, suffix="_r")]
+        joined = [left.filter(gap(rule)).select(ROW, *on).join(right.select(ROW, *on), on=on, suffix="_r")]
         if not same:  # (with ``same`` the second is the first's pairs the other way round)
             joined.append(
-                left.filter(~gap).select(ROW, *on).join(right.filter(gap).select(ROW, *on), on=on, suffix="_r")
+                left.filter(~gap(rule))
+                .select(ROW, *on)
+                .join(right.filter(gap(rule)).select(ROW, *on), on=on, suffix="_r")
             )
     return (
         pl.concat(joined)
@@ -118,7 +124,7 @@ def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple
     keyed = keyed.with_columns(pl.len().over(rule.on).alias("_n"))
     if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
         keyed = (
-            keyed.with_columns(pl.col(rule.missing).is_null().alias("_gap"))
+            keyed.with_columns(gap(rule).alias("_gap"))
             .with_columns(pl.col("_gap").sum().over(rule.on).alias("_k"))
             .filter(pl.col("_k") > 0)
         )

@@ -48,6 +48,7 @@ from pipelines.match.blocking import (
     BLOCK_HASH,
     block_hash,
     block_ids,
+    gap,
     hashed_rows,
     keyed_rows,
     plain_pairs,
@@ -228,7 +229,7 @@ def _touched_blocks(
     saved = hashed_rows(old_ids)
     if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
         old_gap = old_work[rule.missing].is_null()
-        gaps = pl.concat([saved.filter(old_gap.gather(saved[ROW]))[BLOCK_HASH], added.filter(_gap(rule))[BLOCK_HASH]])
+        gaps = pl.concat([saved.filter(old_gap.gather(saved[ROW]))[BLOCK_HASH], added.filter(gap(rule))[BLOCK_HASH]])
         touched = touched.join(gaps.to_frame(), on=BLOCK_HASH, how="semi")
     hit = saved.join(touched.select(BLOCK_HASH), on=BLOCK_HASH, how="semi")
     touched = touched.with_row_index(BLOCK)
@@ -251,14 +252,12 @@ def _block_sizes(old_blocks: pl.DataFrame, added_t: pl.DataFrame, keep: pl.Serie
     """Per touched block: its size (and records missing ``rule.missing``) before and after, and whether it is
     sorted-window paired before (``big0``) and after (``big1``), as ``rule_pairs`` decides it."""
     on = list(rule.on)
-    gap = _gap(rule)
+    missing = gap(rule).cast(pl.Int64)
     return (
         pl.concat(
             [
-                old_blocks.select(
-                    *on, kept=keep.gather(old_blocks[ROW]).cast(pl.Int64), gap=gap.cast(pl.Int64), old=pl.lit(1)
-                ),
-                added_t.select(*on, kept=pl.lit(1), gap=gap.cast(pl.Int64), old=pl.lit(0)),
+                old_blocks.select(*on, kept=keep.gather(old_blocks[ROW]).cast(pl.Int64), gap=missing, old=pl.lit(1)),
+                added_t.select(*on, kept=pl.lit(1), gap=missing, old=pl.lit(0)),
             ],
             how="vertical_relaxed",
         )
@@ -377,7 +376,7 @@ def _window_sequence(
     )
     # sorted by a permutation gathering only the small columns the ranks read (not the sort's strings)
     order = seq.select(pl.arg_sort_by([*on, *rule.sort_by, "_key", "_old"]))[:, 0]
-    seq = seq.select(*on, "_s", "_row", _gap(rule).alias("_gap"))[order]
+    seq = seq.select(*on, "_s", "_row", gap(rule).alias("_gap"))[order]
     seq = seq.select(pl.struct(on).rle_id().alias("_b"), "_s", "_row", "_gap")
     # rank of each record in the old and in the new order of its block: running counts less the block's start
     b, side = seq["_b"].to_numpy(), seq["_s"].to_numpy()
@@ -444,11 +443,6 @@ def _still_found(
     blocks = keyed_rows(old_work, rule, keys)
     others, _ = _pairs_of(_renumber(blocks, mapping, (ROW,)), rule, index)
     return lost.join(others, on=[L, R], how="anti")
-
-
-def _gap(rule: BlockingRule) -> pl.Expr:
-    """Whether a record misses the rule's ``missing`` column (never, without one)."""
-    return pl.col(rule.missing).is_null() if rule.missing else pl.lit(False)
 
 
 def _closure(n: int, seeds: pl.Series, edges: pl.DataFrame) -> pl.Series:
