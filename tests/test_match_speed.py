@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
 import polars as pl
 import pytest
 from rapidfuzz.distance import Levenshtein
@@ -134,8 +135,13 @@ def test_date_typo_equals_comparing_the_written_digits():
         or apart(written(x), written(y, swapped=True)) <= 1
         for x, y in zip(a, b, strict=True)
     ]
-    got = compare._date_typo(pl.Series(a, dtype=pl.Date), pl.Series(b, dtype=pl.Date)).to_list()
+    left, right = pl.Series(a, dtype=pl.Date), pl.Series(b, dtype=pl.Date)
+    got = compare._date_typo(left, right).to_list()
     assert got == expected
+    # the same pairs as rows of two columns, shuffled: digits taken once per row
+    order = np.random.default_rng(2).permutation(len(a))
+    rows = compare._date_typo(left, right, order, order).to_list()
+    assert rows == [expected[i] for i in order]
     assert 100 < sum(bool(v) for v in got) < len(got) - 100
 
 
@@ -166,3 +172,12 @@ def test_word_subset_mask_keeps_every_subset(work):
         for j, y in enumerate(by_code):
             if set(x.split(" ")) <= set(y.split(" ")):
                 assert bloom[i] & ~bloom[j] == 0, (i, j)
+
+
+def test_a_column_missing_everywhere_gives_missing_levels_not_an_error(work, spec):
+    """No value at all in a compared column (no codes to look up): every pair's level is missing."""
+    empty = work.with_columns(pl.lit(None, pl.String).alias(c) for c in ("personal_id", "old_id_number", "full_name"))
+    comps = tuple(c for c in spec.comparisons if c.name in ("ids", "name"))
+    l, r = random_pairs(empty.height, 500, seed=1)
+    levels = comparison_levels(empty, l, r, comps, ValueCodes(empty))
+    assert levels["ids"].null_count() == levels["name"].null_count() == 500

@@ -47,6 +47,14 @@ class ValueCodes:
         self._shared: dict[tuple[str, ...], dict[str, tuple[pl.Series, pl.Series]]] = {}
         self._word_shares: dict[str, pl.DataFrame] = {}
         self._per_code: dict[tuple, np.ndarray] = {}
+        self._arrays: dict[tuple, np.ndarray] = {}
+
+    def array(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
+        """``get``'s codes per row as a numpy array, 0 for a missing value."""
+        key = (column, space)
+        if key not in self._arrays:
+            self._arrays[key] = self.get(column, space)[0].fill_null(0).to_numpy()
+        return self._arrays[key]
 
     def per_code(self, what: str, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
         """An array over the column's codes (index = code - 1), computed once: ``length`` of each value in
@@ -115,19 +123,22 @@ class ValueCodes:
 class _PairColumns:
     """Both sides of each pair for the columns a call compares, gathered once.
 
-    String scorers work on value *codes* (dense ranks of the column's values): the
-    distinct pairs are found on two integers, not two strings, and the scores are joined
-    back the same way; rapidfuzz sees each distinct value pair once, and only when a pair
-    that still needs it (``need``: not yet given a stronger level) has that value pair.
+    Most levels work on value *codes* (dense ranks of the column's values, 0 when missing),
+    gathered per pair as numpy arrays: equal values have equal codes, and string scorers
+    find the distinct value pairs on two integers, not two strings; rapidfuzz sees each
+    distinct value pair once, and only when a pair that still needs it (``need``: not yet
+    given a stronger level) has that value pair.
     """
 
     def __init__(self, work: pl.DataFrame, l: pl.Series, r: pl.Series, codes: ValueCodes) -> None:
         self.work, self.l, self.r, self.value_codes = work, l, r, codes
+        self._l, self._r = l.to_numpy(), r.to_numpy()
         self._left: dict[str, pl.Series] = {}
         self._right: dict[str, pl.Series] = {}
-        self._codes: dict[tuple, tuple[pl.Series, pl.Series, pl.Series]] = {}
+        self._codes: dict[tuple, tuple[np.ndarray, np.ndarray, pl.Series]] = {}
         self._distinct: dict[tuple, tuple[np.ndarray, np.ndarray, pl.Series]] = {}
         self._scores: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._same: dict[tuple, np.ndarray] = {}
 
     def sides(self, column: str, other: str | None = None) -> tuple[pl.Series, pl.Series]:
         """Left record's ``column`` and right record's ``other`` (default: the same column)."""
@@ -140,23 +151,31 @@ class _PairColumns:
 
     def codes(
         self, column: str, other: str | None = None, space: tuple[str, ...] | None = None
-    ) -> tuple[pl.Series, pl.Series, pl.Series]:
+    ) -> tuple[np.ndarray, np.ndarray, pl.Series]:
+        """Left record's code of ``column``, right record's of ``other`` (0: missing), and each code's value."""
         key = (column, other or column, space)
         if key not in self._codes:
-            codes, by_code = self.value_codes.get(column, space)
-            other_codes, _ = self.value_codes.get(other or column, space)
-            self._codes[key] = (codes.gather(self.l).rename("a"), other_codes.gather(self.r).rename("b"), by_code)
+            by_code = self.value_codes.get(column, space)[1]
+            left = self.value_codes.array(column, space)[self._l]
+            right = self.value_codes.array(other or column, space)[self._r]
+            self._codes[key] = (left, right, by_code)
         return self._codes[key]
 
-    def same(self, what: str, column: str, other: str | None, space: tuple[str, ...] | None) -> pl.Series:
-        """Whether ``ValueCodes.per_code`` of the left and right values are equal, per pair (null when either
+    def same(self, what: str, column: str, other: str | None, space: tuple[str, ...] | None) -> np.ndarray:
+        """Whether ``ValueCodes.per_code`` of the left and right values are equal, per pair (False when either
         is missing)."""
-        if other not in (None, column) and not (space is not None and len(space) > 1):  # two code tables
-            a, b = self.sides(column, other)
-            return a.cast(pl.String).str.len_chars() == b.cast(pl.String).str.len_chars()
-        ca, cb, _ = self.codes(column, other, space)
-        table = pl.Series(self.value_codes.per_code(what, column, space))
-        return table.gather(ca.cast(pl.Int64) - 1) == table.gather(cb.cast(pl.Int64) - 1)
+        key = (what, column, other, space)
+        if key not in self._same:
+            if other not in (None, column) and not (space is not None and len(space) > 1):  # two code tables
+                a, b = self.sides(column, other)
+                equal = a.cast(pl.String).str.len_chars() == b.cast(pl.String).str.len_chars()
+                self._same[key] = equal.fill_null(False).to_numpy()
+            else:
+                ca, cb, _ = self.codes(column, other, space)
+                table = self.value_codes.per_code(what, column, space)
+                table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked below
+                self._same[key] = (table[ca] == table[cb]) & (ca != 0) & (cb != 0)
+        return self._same[key]
 
     def distinct(
         self, column: str, other: str | None = None, space: tuple[str, ...] | None = None
@@ -165,8 +184,7 @@ class _PairColumns:
         value is missing), and the value of each code."""
         key = (column, other or column, space)
         if key not in self._distinct:
-            ca, cb, by_code = self.codes(column, other, space)
-            a, b = ca.fill_null(0).to_numpy(), cb.fill_null(0).to_numpy()  # codes are 1-based: 0 is missing
+            a, b, by_code = self.codes(column, other, space)  # codes are 1-based: 0 is missing
             valid = (a != 0) & (b != 0)
             packed = (a[valid].astype(np.uint64) << np.uint64(32)) | b[valid].astype(np.uint64)
             distinct, inverse = np.unique(packed, return_inverse=True)
@@ -183,11 +201,11 @@ class _PairColumns:
         other: str | None = None,
         space: tuple[str, ...] | None = None,
         need: np.ndarray | None = None,
-    ) -> pl.Series:
-        """Scorer value per pair. ``cutoff`` is the weakest threshold any level asks of this
-        scorer: rapidfuzz stops early below it (similarity 0 / distance cutoff + 1).
+    ) -> np.ndarray:
+        """Scorer value per pair (NaN when a value is missing). ``cutoff`` is the weakest threshold any level
+        asks of this scorer: rapidfuzz stops early below it (similarity 0 / distance cutoff + 1).
         ``other`` and ``space``: the right record's column, and the columns sharing value codes.
-        ``need`` (bool per pair): the pairs whose value is read; others may be null. Each distinct
+        ``need`` (bool per pair): the pairs whose value is read; others may be NaN. Each distinct
         value pair is scored once per call, whichever level asks first."""
         distinct, index, by_code = self.distinct(column, other, space)
         key = (column, kind, cutoff, other, space)
@@ -200,10 +218,9 @@ class _PairColumns:
         if len(todo):
             values[todo] = self._compute(kind, cutoff, column, space, distinct[todo], by_code)
             done[todo] = True
-        out = np.full(len(index), np.nan)
-        valid = index >= 0
-        out[valid] = values[index[valid]]
-        return pl.Series("score", out).fill_nan(None)
+        if not len(values):
+            return np.full(len(index), np.nan)
+        return np.where(index >= 0, values[index], np.nan)
 
     def _compute(
         self,
@@ -319,28 +336,33 @@ def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
 _CODED_EXACT = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
 
 
-def _date_typo(a: pl.Series, b: pl.Series) -> pl.Series:
-    """A year off by one, or the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart
-    from the other with its day and month swapped; null when either is missing."""
-    parts = pl.DataFrame({"a": a, "b": b}).select(
-        ya=pl.col("a").dt.year(),
-        ma=pl.col("a").dt.month(),
-        da=pl.col("a").dt.day(),
-        yb=pl.col("b").dt.year(),
-        mb=pl.col("b").dt.month(),
-        db=pl.col("b").dt.day(),
+def _date_digits(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per date: the eight digits written YYYYMMDD (years 0-9999), the same with day and month swapped,
+    the year and the month*100+day (0 when missing)."""
+    parts = pl.DataFrame({"v": values}).select(
+        y=pl.col("v").dt.year(), m=pl.col("v").dt.month(), d=pl.col("v").dt.day()
     )
-    ya, ma, da, yb, mb, db = (parts[c].fill_null(0).to_numpy().astype(np.int64) for c in parts.columns)
-    left, right, swapped = ya * 10_000 + ma * 100 + da, yb * 10_000 + mb * 100 + db, yb * 10_000 + db * 100 + mb
-    apart = np.zeros(len(left), dtype=np.int8)
-    apart_swapped = np.zeros(len(left), dtype=np.int8)
-    for power in (10**i for i in range(8)):
-        digit = (left // power) % 10
-        apart += digit != (right // power) % 10
-        apart_swapped += digit != (swapped // power) % 10
-    holds = ((np.abs(ya - yb) == 1) & (ma == mb) & (da == db)) | (apart <= 1) | (apart_swapped <= 1)
-    both = (a.is_not_null() & b.is_not_null()).rename("both")
-    return pl.DataFrame({"holds": holds, "both": both}).select(pl.when("both").then("holds")).to_series()
+    y, m, d = (parts[c].fill_null(0).to_numpy().astype(np.int64) for c in ("y", "m", "d"))
+    powers = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+    written = ((y * 10_000 + m * 100 + d)[:, None] // powers % 10).astype(np.int8)
+    swapped = ((y * 10_000 + d * 100 + m)[:, None] // powers % 10).astype(np.int8)
+    return written, swapped, y, m * 100 + d
+
+
+def _date_typo(a: pl.Series, b: pl.Series, l: np.ndarray | None = None, r: np.ndarray | None = None) -> pl.Series:
+    """A year off by one, or the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart
+    from the other with its day and month swapped; null when either is missing. With ``l`` and ``r``,
+    ``a`` and ``b`` are the columns and the pairs are their rows ``l`` and ``r`` (digits taken once per row)."""
+    wa, _, ya, mda = _date_digits(a)
+    wb, sb, yb, mdb = _date_digits(b)
+    both = (a.is_not_null().to_numpy(), b.is_not_null().to_numpy())
+    if l is not None and r is not None:
+        wa, ya, mda, wb, sb, yb, mdb = wa[l], ya[l], mda[l], wb[r], sb[r], yb[r], mdb[r]
+        both = (both[0][l], both[1][r])
+    apart = (wa != wb).sum(axis=1)
+    apart_swapped = (wa != sb).sum(axis=1)
+    holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (apart <= 1) | (apart_swapped <= 1)
+    return pl.DataFrame({"holds": holds, "both": both[0] & both[1]}).select(pl.when("both").then("holds")).to_series()
 
 
 def _holds(
@@ -351,19 +373,29 @@ def _holds(
     other: str | None = None,
     space: tuple[str, ...] | None = None,
     need: np.ndarray | None = None,
-) -> pl.Series:
-    """Boolean per pair (null when either value is missing); ``other``: the right record's column.
+) -> np.ndarray:
+    """Boolean per pair (False when either value is missing); ``other``: the right record's column.
     ``need``: the pairs whose answer is read (string scorers run only for these)."""
-    if (
-        level.kind == "exact"
-        and (other is None or space is not None)
-        and isinstance(cols.work.schema[column], _CODED_EXACT)
-    ):
-        ca, cb, _ = cols.codes(column, other, space)  # equal values have equal codes; null when missing
-        return (ca == cb).alias("holds")
+    match level.kind:
+        case "exact" if (other is None or space is not None) and isinstance(cols.work.schema[column], _CODED_EXACT):
+            ca, cb, _ = cols.codes(column, other, space)  # equal values have equal codes
+            return (ca == cb) & (ca != 0)
+        case "word_subset" | "word_subset_typo":
+            return cols.score(column, level.kind, None, other, space, need) == 1.0
+        case "jaro_winkler" | "token_set" | "ratio":
+            score = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
+            scale = 1.0 if level.kind == "jaro_winkler" else 100.0
+            return _common(score >= level.threshold * scale, level, column, cols, other, space, need)
+        case "levenshtein":
+            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need) <= level.distance
+            return _common(holds, level, column, cols, other, space, need)
+        case "one_digit":
+            distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
+            return cols.same("length", column, other, space) & (distance <= level.distance)
+    if level.kind == "date_typo":  # digits of each record's date once, then compared per pair
+        typo = _date_typo(cols.work[column], cols.work[other or column], cols._l, cols._r)
+        return typo.fill_null(False).to_numpy()
     a, b = cols.sides(column, other)
-    frame = pl.DataFrame({"a": a, "b": b})
-    both = pl.col("a").is_not_null() & pl.col("b").is_not_null()
     match level.kind:
         case "exact":
             expr = pl.col("a") == pl.col("b")
@@ -379,43 +411,27 @@ def _holds(
             expr = (pl.col("a") - pl.col("b")).dt.total_days().abs() <= level.days
         case "same_year" | "year_only":  # year_only: only on pairs where a side is coarser than a day
             expr = pl.col("a").dt.year() == pl.col("b").dt.year()
-        case "date_typo":
-            return _date_typo(a, b).alias("holds")
-        case "word_subset" | "word_subset_typo":
-            return (cols.score(column, level.kind, None, other, space, need) == 1.0).alias("holds")
         case "numeric_within":
             expr = (pl.col("a").cast(pl.Float64) - pl.col("b").cast(pl.Float64)).abs() <= level.distance
-        case "jaro_winkler" | "token_set" | "ratio":
-            score = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
-            scale = 1.0 if level.kind == "jaro_winkler" else 100.0
-            return _common(score >= level.threshold * scale, level, column, cols, other, space, need).alias("holds")
-        case "levenshtein":
-            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need) <= level.distance
-            return _common(holds, level, column, cols, other, space, need).alias("holds")
-        case "one_digit":
-            same_length = cols.same("length", column, other, space)
-            distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
-            return (same_length & (distance <= level.distance)).alias("holds")
         case _:
             raise ValueError(f"unknown level kind {level.kind}")
-    return frame.select(pl.when(both).then(expr).alias("holds")).to_series()
+    return pl.DataFrame({"a": a, "b": b}).select(expr.fill_null(False)).to_series().to_numpy()
 
 
 def _common(
-    holds: pl.Series,
+    holds: np.ndarray,
     level: Level,
     column: str,
     cols: _PairColumns,
     other: str | None,
     space: tuple[str, ...] | None,
     need: np.ndarray | None = None,
-) -> pl.Series:
+) -> np.ndarray:
     """``holds`` and, with the level's ``common_words``, the values differ only in common words (looked up
     only for needed pairs where ``holds`` is true)."""
     if level.common_words is None:
         return holds
-    where = holds.fill_null(False).to_numpy()
-    where = where if need is None else where & need
+    where = holds if need is None else holds & need
     return holds & (cols.score(column, "common_words", None, other, space, where) >= level.common_words)
 
 
@@ -453,34 +469,32 @@ def comparison_levels(
     Pass the same ``codes`` to every call on one table so value codes are built once."""
     cols = _PairColumns(work, l, r, codes or ValueCodes(work))
     n = len(l)
-    coarse_cache: dict[tuple[str, str], pl.Series | None] = {}
-    length_cache: dict[tuple[str, str], pl.Series] = {}
+    coarse_cache: dict[tuple[str, str], np.ndarray | None] = {}
 
-    def coarse(a: str, b: str) -> pl.Series | None:
+    def coarser_than_day(column: str, side: int) -> np.ndarray:
+        """Per pair, whether the left (side 0) or right record's date precision is there and not "day"."""
+        codes, by_code = cols.value_codes.array(column), cols.value_codes.get(column)[1]
+        table = np.concatenate([[False], (by_code != "day").fill_null(False).to_numpy()])
+        return table[codes[cols._l if side == 0 else cols._r]]
+
+    def coarse(a: str, b: str) -> np.ndarray | None:
         """True where either side's date is coarser than a day (None: no coarse dates in these columns)."""
         if (a, b) not in coarse_cache:
             pa, pb = precision_column(a), precision_column(b)
             if pa not in work.columns and pb not in work.columns:
                 coarse_cache[(a, b)] = None
             else:
-                left = cols.sides(pa)[0] if pa in work.columns else pl.Series([None] * n, dtype=pl.String)
-                right = cols.sides(pb, pb)[1] if pb in work.columns else pl.Series([None] * n, dtype=pl.String)
-                coarse_cache[(a, b)] = ((left != "day").fill_null(False) | (right != "day").fill_null(False)).rename(
-                    "coarse"
-                )
+                left = coarser_than_day(pa, 0) if pa in work.columns else np.zeros(n, dtype=bool)
+                right = coarser_than_day(pb, 1) if pb in work.columns else np.zeros(n, dtype=bool)
+                coarse_cache[(a, b)] = left | right
         return coarse_cache[(a, b)]
 
-    def same_length(a: str, b: str, space: tuple[str, ...] | None) -> pl.Series:
-        if (a, b) not in length_cache:
-            length_cache[(a, b)] = cols.same("length", a, b if b != a else None, space).fill_null(False)
-        return length_cache[(a, b)]
-
-    def both_present(a: str, b: str, space: tuple[str, ...] | None) -> pl.Series:
+    def both_present(a: str, b: str, space: tuple[str, ...] | None) -> np.ndarray:
         if a == b or space is not None:  # a value is missing exactly when its code is
             ca, cb, _ = cols.codes(a, b if b != a else None, space)
-            return ca.is_not_null() & cb.is_not_null()
+            return (ca != 0) & (cb != 0)
         va, vb = cols.sides(a, b)
-        return va.is_not_null() & vb.is_not_null()
+        return (va.is_not_null() & vb.is_not_null()).to_numpy()
 
     out = {}
     for comp in comparisons:
@@ -488,36 +502,44 @@ def comparison_levels(
         space = tuple(sorted(set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}))
         space = space if comp.mixed else None
         year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
-        present = None
+        present = np.zeros(n, dtype=bool)
         for a, b in _column_pairs(comp, comp.columns):
             has = both_present(a, b, space)
             if comp.mixed:
-                has = has & same_length(a, b, space)
+                has = has & cols.same("length", a, b if b != a else None, space)
             rough = coarse(a, b)
             if rough is not None and not year_level:
                 has = has & ~rough
-            present = has if present is None else (present | has)
-        level_idx = pl.Series("level", np.full(n, len(comp.levels), dtype=np.int8))
-        decided = pl.Series(np.zeros(n, dtype=bool))
+            present |= has
+        level_idx = np.full(n, len(comp.levels), dtype=np.int8)
+        decided = np.zeros(n, dtype=bool)
         for index, level in enumerate(comp.levels):
             # a pair already given a stronger level, or with a value missing, does not need this one's scorer
-            need = (present.fill_null(False) & ~decided).to_numpy()
-            holds = None
+            need = present & ~decided
+            holds = np.zeros(n, dtype=bool)
             for a, b in _column_pairs(comp, level.columns or comp.columns):
                 other = b if b != a else None
-                h = _holds(level, a, cols, cutoffs, other, space, need).fill_null(False)
-                if comp.mixed:
-                    h = h & same_length(a, b, space)
                 rough = coarse(a, b)
+                # only values of the same length are compared in a mixed comparison, and only full dates
+                # outside the year levels: the scorers need not see the other pairs
+                need_here = need & cols.same("length", a, other, space) if comp.mixed else need
+                if rough is not None and level.kind not in ("same_year", "year_only"):
+                    need_here = need_here & ~rough
+                h = _holds(level, a, cols, cutoffs, other, space, need_here)
+                if comp.mixed:
+                    h = h & cols.same("length", a, other, space)
                 if level.kind == "year_only":  # only where a side is coarser than a day
                     h = h & rough if rough is not None else h & False
                 elif rough is not None and level.kind != "same_year":
                     h = h & ~rough
-                holds = h if holds is None else (holds | h)
-            new = holds & ~decided
-            level_idx = level_idx.zip_with(~new, pl.Series(np.full(n, index, dtype=np.int8)))
-            decided = decided | holds
-        out[comp.name] = pl.Series(comp.name, level_idx).zip_with(present, pl.Series([None] * n, dtype=pl.Int8))
+                holds |= h
+            level_idx[holds & ~decided] = index
+            decided |= holds
+        out[comp.name] = (
+            pl.DataFrame({"level": level_idx, "present": present})
+            .select(pl.when("present").then("level").alias(comp.name))
+            .to_series()
+        )
     return pl.DataFrame(out) if out else pl.DataFrame()
 
 
