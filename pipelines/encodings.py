@@ -581,15 +581,17 @@ def _decode_as(data: bytes, encoding: str) -> str:
 
 
 def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
-    """Encoding of a file's bytes: 'utf-8-sig', 'utf-8', 'cp1258', 'vni' or 'tcvn3'.
+    """Encoding of a file's bytes: 'utf-8-sig', 'utf-16', 'utf-8', 'cp1258', 'vni' or 'tcvn3'.
 
-    A BOM means 'utf-8-sig'; bytes that are valid UTF-8 (pure ASCII included) are
+    A BOM means 'utf-8-sig' (or 'utf-16': Excel's "Unicode text" export); bytes that are valid UTF-8 (pure ASCII included) are
     'utf-8'. Otherwise the first ``sample_size`` bytes are decoded as cp1258, VNI and
     TCVN3 and the most Vietnamese-looking result wins (ties: in that order).
     """
     data = bytes(data)
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if has_utf16_bom(data):
+        return "utf-16"
     sample = data[:sample_size]
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == len(data))
@@ -617,10 +619,15 @@ def utf8_read_as_legacy(data: bytes, encoding: str, sample_size: int = 1 << 16) 
     return vietnamese_score(as_utf8) > vietnamese_score(_decode_as(sample, encoding))
 
 
+def has_utf16_bom(data: bytes) -> bool:
+    """Whether bytes start with a UTF-16 byte order mark (and are not UTF-32's, which starts the same)."""
+    return data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and data[:4] != codecs.BOM_UTF32_LE
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> str:
     """Decode a file's bytes (detecting the encoding when not given) to NFC text."""
     encoding = encoding or detect_encoding(data)
-    if encoding in ("utf-8", "utf-8-sig"):
+    if encoding in ("utf-8", "utf-8-sig", "utf-16"):
         return _nfc(bytes(data).decode(encoding))
     if encoding == "cp1258":
         return decode_cp1258(data)

@@ -291,3 +291,28 @@ def test_a_json_line_that_repeats_a_key_is_quarantined_not_read_with_one_of_its_
         assert "line 2" in reasons["line:2"] and "'ten_chu_ho' more than once" in reasons["line:2"], reasons
         assert sorted(result.staged["source_key"]) == ["1", "3", "8"], damaged  # a quoted ": is not a key
         assert result.raw.height == 4 + damaged
+
+
+def test_a_utf16_file_with_its_byte_order_mark_is_read_as_utf16(tmp_path):
+    """Excel's 'Unicode text' export is UTF-16 with a BOM: detected as TCVN3 it was staged with garbled names
+    (NULs between letters, taken for separators); declared utf-8 every row was quarantined; as JSON lines no line
+    was an object. The BOM says what it is, whatever the catalogue declares."""
+    from pipelines.ingest.raw import load_raw
+
+    text = _csv(ROWS)
+    cases = [
+        ("csv", "u16.csv", text.encode("utf-16"), "detect", "utf-16"),
+        ("csv", "u16be.csv", b"\xfe\xff" + text.encode("utf-16-be"), "utf-8", "utf-16 (declared utf-8)"),
+        ("jsonl", "u16.jsonl", "".join(json.dumps(dict(zip(HEADER, r, strict=True))) + "\n" for r in ROWS).encode("utf-16"), "utf-8", "utf-16 (declared utf-8)"),
+    ]  # fmt: skip
+    for fmt, filename, data, declared, used in cases:
+        result = _ingest(tmp_path, fmt, filename, data, f'encoding = "{declared}"')
+        assert result.state == "ok", (filename, result.cause)
+        assert sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS), filename
+        assert sorted(result.staged["head_personal_id"]) == sorted(r[3] for r in ROWS), filename
+        (extract,) = extracts_by_partition(load_catalogue([tmp_path / f"{filename}.toml"])).values()
+        assert load_raw(extract, "test-run").encoding == used, filename
+
+    cut = _ingest(tmp_path, "csv", "u16cut.csv", text.encode("utf-16")[:-3], 'encoding = "detect"')  # odd bytes
+    assert cut.state == "ok", cut.cause
+    assert sorted(cut.staged["source_key"]) == ["1", "2"] and list(_quarantined(cut)) == ["line:4"]

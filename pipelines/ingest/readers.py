@@ -146,6 +146,8 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
     label = None
     if encoding == "detect":
         encoding = encodings.detect_encoding(data)
+    elif encodings.has_utf16_bom(data):  # Excel's "Unicode text": NULs between letters in any 8-bit reading
+        encoding, label = "utf-16", f"utf-16 (declared {encoding})"
     elif encoding in ("cp1258", "tcvn3", "vni") and encodings.utf8_read_as_legacy(data, encoding):
         encoding, label = "utf-8", f"utf-8 (declared {encoding})"
     text, bad = _decode_lines(data, encoding, location, nfc)
@@ -156,14 +158,17 @@ def _decode_lines(data: bytes, encoding: str, location: str, nfc: bool) -> tuple
     """``data`` decoded, line by line when the whole fails: (text, the lines that are not ``encoding``)."""
 
     def decode(raw: bytes, enc: str) -> str:
-        if not nfc and enc in ("utf-8", "utf-8-sig"):
+        if not nfc and enc in ("utf-8", "utf-8-sig", "utf-16"):
             return bytes(raw).decode(enc)
         return encodings.decode_bytes(raw, enc)
 
     try:
         return decode(data, encoding), set()
     except (UnicodeDecodeError, ValueError):
-        pass
+        if encoding == "utf-16":  # its lines cannot be split as bytes: the damaged ones hold U+FFFD
+            text = data.decode("utf-16", "replace")
+            text = unicodedata.normalize("NFC", text) if nfc else text
+            return text, {n for n, line in enumerate(text.split("\n"), start=1) if "\ufffd" in line}
     # Decode line by line: the lines that fail are damaged rows, not a failed file.
     raw_lines = data.split(b"\n")
     if encoding == "utf-8-sig" and raw_lines[0].startswith(b"\xef\xbb\xbf"):
