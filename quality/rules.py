@@ -379,25 +379,17 @@ def totals_equal(name: str, totals: Mapping[str, int | None]) -> Outcome:
 def polars_unique_outcome(frame: pl.DataFrame, e: Expect, key_columns: Sequence[str]) -> Outcome:
     """A uniqueness expectation over the whole frame (used when GX only sees chunks or columns)."""
     cols = list(e.columns)
-    if not _has_duplicates(frame, cols):  # the usual case, proven cheaply: no row is duplicated
-        return Outcome(
-            name=_snake(e.gx_type),
-            rule=e.rule,
-            columns=tuple(cols),
-            success=True,
-            unexpected_count=0,
-            element_count=frame.height,
-            engine="polars",
+    n, examples = 0, ()
+    if _has_duplicates(frame, cols):  # False (the usual case) is proven cheaply: no row is duplicated
+        dup = (
+            frame.select(pl.struct(cols).is_duplicated().alias("d"))["d"]
+            if len(cols) > 1
+            else frame[cols[0]].is_duplicated()
         )
-    dup = (
-        frame.select(pl.struct(cols).is_duplicated().alias("d"))["d"]
-        if len(cols) > 1
-        else frame[cols[0]].is_duplicated()
-    )
-    if len(cols) == 1:
-        dup = dup & frame[cols[0]].is_not_null()  # GX ignores nulls for single-column uniqueness
-    n = int(dup.sum())
-    rows = frame.with_row_index("__row").filter(dup).head(MAX_EXAMPLES)
+        if len(cols) == 1:
+            dup = dup & frame[cols[0]].is_not_null()  # GX ignores nulls for single-column uniqueness
+        n = int(dup.sum())
+        examples = tuple(_key_dicts(frame.with_row_index("__row").filter(dup).head(MAX_EXAMPLES), key_columns))
     return Outcome(
         name=_snake(e.gx_type),
         rule=e.rule,
@@ -405,7 +397,7 @@ def polars_unique_outcome(frame: pl.DataFrame, e: Expect, key_columns: Sequence[
         success=n == 0,
         unexpected_count=n,
         element_count=frame.height,
-        examples=tuple(_key_dicts(rows, key_columns)),
+        examples=examples,
         engine="polars",
     )
 

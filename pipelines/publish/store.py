@@ -189,20 +189,16 @@ def publish_marts(
         }
         staged_dir = root / PARQUET_DIR.parent / f".analytics.tmp-{run}"
 
-        def write_restricted() -> None:
-            final = root / RESTRICTED_FILENAME
+        def write_aside(final: Path) -> None:
             write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), *targets[final])
-
-        def write_analytics() -> None:
-            final = root / ANALYTICS_FILENAME
-            write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), *targets[final])
-            write_parquet_tree(staged_dir, analytics)
+            if final.name == ANALYTICS_FILENAME:
+                write_parquet_tree(staged_dir, analytics)
 
         # Writing aside (DuckDB and Arrow, which release the GIL: the two files in two threads, each DuckDB with
         # one thread) overlaps the validators (GX on pandas, mostly Python): nothing becomes visible before all
         # are done and every gate passed.
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="marts-write") as pool:
-            writing = [pool.submit(write_restricted), pool.submit(write_analytics)]
+            writing = [pool.submit(write_aside, final) for final in targets]
             try:
                 problems = list(extra_problems)
                 for validate in validators:
