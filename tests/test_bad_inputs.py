@@ -245,6 +245,20 @@ def _xlsx(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> byte
     return data
 
 
+def _cut_sheet(workbook: bytes, tmp: Path) -> bytes:
+    """The workbook with its sheet's XML cut in the middle (a complete zip archive around it)."""
+    import zipfile
+
+    out = tmp / "cut_sheet.xlsx"
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            target.writestr(item, part[: len(part) // 2] if item.filename.endswith("sheet1.xml") else part)
+    data = out.read_bytes()
+    out.unlink()
+    return data
+
+
 def test_a_file_that_cannot_be_read_at_all_fails_with_a_cause_that_says_why(tmp_path):
     """The partition fails, and its cause names the file and why, not only a library's exception type
     ('CalamineError', 'DatabaseError', 'reading stopped: MissingTableError')."""
@@ -265,6 +279,7 @@ def test_a_file_that_cannot_be_read_at_all_fails_with_a_cause_that_says_why(tmp_
         conn.execute("CREATE TABLE something_else (a)")
     conn.close()
     cases[("sqlite", "notable.sqlite")] = ((tmp_path / "notable.sqlite").read_bytes(), "table 'households' not found")
+    cases[("xlsx", "cutsheet.xlsx")] = (_cut_sheet(workbook, tmp_path), "sheet 'Sheet1' is damaged or cut off")
     for (fmt, filename), (data, cause) in cases.items():
         result = _ingest(tmp_path, fmt, filename, data)
         assert result.state == "failed", (filename, result)

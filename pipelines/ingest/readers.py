@@ -406,13 +406,21 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         raise SourceReadError(f"{extract.location}: cannot read as xlsx: {_damaged_zip(extract.file)}") from exc
     frames, offset, blank_rows = [], 0, 0
     for name in reader.sheet_names:
-        probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
-        header = (
-            spec.header_row if spec.header_row is not None else _find_header([list(r) for r in probe.rows()], expected)
-        )
-        if header is None:
-            continue  # a notes sheet, not data
-        sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
+        try:
+            probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
+            header = (
+                spec.header_row
+                if spec.header_row is not None
+                else _find_header([list(r) for r in probe.rows()], expected)
+            )
+            if header is None:
+                continue  # a notes sheet, not data
+            sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
+        except Exception as exc:  # noqa: BLE001 - the library's message may quote cells: the sheet and type only
+            raise SourceReadError(
+                f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
+                "its rows cannot be read"
+            ) from exc
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(header + 2, header + 2 + sheet.height)).alias(LINE)
         )
