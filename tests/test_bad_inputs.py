@@ -331,3 +331,26 @@ def test_a_utf16_file_with_its_byte_order_mark_is_read_as_utf16(tmp_path):
     cut = _ingest(tmp_path, "csv", "u16cut.csv", text.encode("utf-16")[:-3], 'encoding = "detect"')  # odd bytes
     assert cut.state == "ok", cut.cause
     assert sorted(cut.staged["source_key"]) == ["1", "2"] and list(_quarantined(cut)) == ["line:4"]
+
+
+# --------------------------------------------------------------------------- a header that names a column twice
+
+
+def test_a_mapped_column_named_twice_quarantines_the_rows_where_the_two_differ(tmp_path):
+    """The first of two same-named columns was mapped and the other kept aside, silently, even where they disagree:
+    such rows are quarantined naming the row and the column; rows where they agree (or one is empty) load."""
+    header = [*HEADER, "ten_chu_ho"]
+    rows = [[*ROWS[0], ROWS[0][2]], [*ROWS[1], "Trần Văn Khác"], [*ROWS[2], ""]]
+    dump = f"COPY public.households ({', '.join(header)}) FROM stdin;\n" + "".join("\t".join(r) + "\n" for r in rows)
+    files = {
+        "csv": ("twice.csv", _csv(rows, header=header).encode("utf-8")),
+        "xlsx": ("twice.xlsx", _xlsx(tmp_path / "made.xlsx", rows, header=header)),
+        "pg_dump": ("twice.sql", (dump + "\\.\n").encode("utf-8")),
+    }
+    for fmt, (filename, data) in files.items():
+        result = _ingest(tmp_path, fmt, filename, data)
+        assert result.state == "ok", (fmt, result.cause)
+        assert sorted(result.staged["source_key"]) == ["1", "3"], fmt
+        (reason,) = _quarantined(result).values()
+        assert "'ten_chu_ho'" in reason and "more than once" in reason and "differ" in reason, (fmt, reason)
+        assert list(_quarantined(result)) == ["2"] and ("line:3" in reason or "row:3" in reason), (fmt, reason)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.ingest.catalogue import Extract
-from pipelines.ingest.readers import INTERNAL, KEY, OVERFLOW, SHORT, SYNTHETIC, SourceReadError, read_extract
+from pipelines.ingest.readers import INTERNAL, KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, SourceReadError, read_extract
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REQUIRED_FIELDS, raw_table
 
 
@@ -75,6 +75,27 @@ def _check_columns(extract: Extract, columns: list[str]) -> tuple[list[str], lis
     return extra, sorted(missing)
 
 
+def _repeats_differ(repeated: dict[str, list[str]], spec, columns: list[str]) -> pl.Expr:  # noqa: ANN001
+    """Why a row is not read (else null): a column the catalogue maps is named twice in the header and this row's
+    values in them differ, so which one the source meant is unknown (where they agree, or one is empty, it loads)."""
+    problem = pl.lit(None, dtype=pl.String)
+    used = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
+    where = pl.col(LINE) if LINE in columns else pl.lit("a row")
+    for first, others in sorted(repeated.items(), reverse=True):  # the first listed wins: built last
+        if first not in used:
+            continue
+        value = pl.col(first).str.strip_chars()
+        other = [pl.col(o).str.strip_chars() for o in others]
+        differ = pl.any_horizontal([(value != "") & (o != "") & (o != value) for o in other])
+        reason = pl.format(
+            "{}: column {} is named more than once in the header and its values differ (which one is meant is unknown)",
+            where,
+            pl.lit(repr(first)),
+        )
+        problem = pl.when(differ.fill_null(False)).then(reason).otherwise(problem)
+    return problem
+
+
 def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
@@ -117,7 +138,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         source_key=pl.col(KEY),
         **{canon: (pl.col(src) if src else pl.lit(None, dtype=pl.String)) for canon, src in canonical.items()},
         extra_columns=extra_json,
-        read_problem=pl.lit(None, dtype=pl.String),
+        read_problem=_repeats_differ(result.repeated, spec, frame.columns),
         row_flags=row_flags,
     )
     counts = frame.select(

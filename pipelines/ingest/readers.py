@@ -65,6 +65,8 @@ class ReadResult:
     blank_lines: int = 0
     # rows quarantined whole, column-wise: source_key, extra_columns ({"_unparsed": row JSON}), read_problem
     problem_frames: list[pl.DataFrame] = field(default_factory=list)
+    # a header naming a column more than once: the first one's name -> the names the others were given
+    repeated: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
@@ -118,10 +120,23 @@ def _locators(lines: pl.Series) -> pl.Series:
     return ("line:" + lines.cast(pl.String)).rename(LINE)
 
 
+def _clean_name(name: str | None, i: int) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", "", name or "").strip() or f"column_{i + 1}"
+
+
+def _repeated_names(names: list[str], given: list[str]) -> dict[str, list[str]]:
+    """For a header naming a column more than once: the name its first column was given -> the others' names
+    (``given``: the frame's names, position by position)."""
+    groups: dict[str, list[str]] = {}
+    for i, (name, out) in enumerate(zip(names, given, strict=True)):
+        groups.setdefault(_clean_name(name, i), []).append(out)
+    return {group[0]: group[1:] for group in groups.values() if len(group) > 1}
+
+
 def _unique_names(names: list[str]) -> list[str]:
     out: list[str] = []
     for i, name in enumerate(names):
-        name = re.sub(r"[\x00-\x1f\x7f]", "", name or "").strip() or f"column_{i + 1}"
+        name = _clean_name(name, i)
         base, n = name, 1
         while name in out or name in INTERNAL:
             n += 1
@@ -296,7 +311,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header_at = spec.header_row or 0
     if records.height <= header_at:
         raise SourceReadError(f"{extract.location}: no header at row {header_at} (the file has {records.height} rows)")
-    header = _unique_names(_split_header(records["text"][header_at], spec.delimiter))
+    cells = _split_header(records["text"][header_at], spec.delimiter)
+    header = _unique_names(cells)
     width = len(header)
     rest = records.slice(header_at + 1)
     blank = rest["text"].str.strip_chars() == ""
@@ -335,7 +351,9 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         _locators(rest["line"]),
         pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
     )
-    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
+    read = ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
+    read.repeated = _repeated_names(cells, header)
+    return read
 
 
 def _split_suspect_records(rest: pl.DataFrame, width: int, delimiter: str, bad_lines: set[int]) -> pl.DataFrame:
@@ -404,7 +422,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         reader = fastexcel.read_excel(str(extract.file))
     except Exception as exc:  # noqa: BLE001 - the library's message may quote the sheet: say what is wrong instead
         raise SourceReadError(f"{extract.location}: cannot read as xlsx: {_damaged_zip(extract.file)}") from exc
-    frames, offset, blank_rows = [], 0, 0
+    frames, offset, blank_rows, repeated = [], 0, 0, {}
     for name in reader.sheet_names:
         try:
             probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
@@ -416,11 +434,14 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             if header is None:
                 continue  # a notes sheet, not data
             sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
+            cells = list(probe.row(header)) if header < probe.height else []
         except Exception as exc:  # noqa: BLE001 - the library's message may quote cells: the sheet and type only
             raise SourceReadError(
                 f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                 "its rows cannot be read"
             ) from exc
+        if len(cells) == sheet.width:  # the workbook's names, position by position
+            repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(header + 2, header + 2 + sheet.height)).alias(LINE)
         )
@@ -435,7 +456,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         raise SourceReadError(
             f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}...)"
         )
-    return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None, blank_rows)
+    return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None, blank_rows, repeated=repeated)
 
 
 # --------------------------------------------------------------------------- jsonl
@@ -766,6 +787,7 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
             good.append(line)
             numbers.append(n)
     names = _unique_names(columns)
+    repeated = _repeated_names(columns, names)
     split = pl.DataFrame({"line": good}, schema={"line": pl.String})
     split = split.select(pl.col("line").str.split_exact("\t", len(columns) - 1)).unnest("line")
     split.columns = names
@@ -781,7 +803,7 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
         for c in names
     )
     frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
-    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, blank)
+    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, blank, repeated=repeated)
 
 
 def _is_table(spec, schema: str | None, table: str) -> bool:  # noqa: ANN001 - catalogue SourceSpec
