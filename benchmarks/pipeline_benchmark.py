@@ -16,7 +16,11 @@ pipeline_benchmark.json a full run wrote), shown as "(from --rest)".
 
 Stages, with the engine only (no Dagster), each in its own Python process so that its peak
 RSS is its own (the parent samples the process tree's RSS with psutil; the child reports its
-ru_maxrss):
+ru_maxrss), except the two publishing stages: marts and exports run one after the other in one
+process, as ``wardbridge run`` runs the jobs wardbridge_marts and wardbridge_exports (``dg.execute_job``
+in one process, in-process executor): Python, Polars and GX are imported once for both, as in a
+run. Each stage's CPU time is its own (``os.times`` around it); the exports' peak RSS is the highest
+sample taken while they ran (the process still holds what the marts left to the allocator):
 
 * synth     ``pipelines.synth.registries.generate`` (skipped with --from: an existing output)
 * reference the reference tables published into the warehouse (as assets/reference.py)
@@ -242,31 +246,38 @@ def registries_dir(work: Path) -> Path:
     return Path(pointer.read_text(encoding="utf-8")) if pointer.is_file() else work / "registries"
 
 
-def run_stage(name: str, work: Path, people: int) -> None:
-    """Child process: run one stage, print its result as one JSON line."""
-    clock = Clock()
-    cpu = os.times()
-    t = time.perf_counter()
-    facts = globals()[f"stage_{name}"](work, people, clock)
-    seconds = time.perf_counter() - t
-    cpu_end = os.times()
-    usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    usage_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result = {
-        "stage": name,
-        "seconds": seconds,
-        "cpu_seconds": (cpu_end.user - cpu.user) + (cpu_end.system - cpu.system),
-        "maxrss_mib": max(usage_self, usage_children),
-        "parts": clock.parts,
-        "facts": facts,
-    }
-    print(RESULT_PREFIX + json.dumps(result), flush=True)
+def run_stages(names: list[str], work: Path, people: int) -> None:
+    """Child process: run the stages one after another, print each one's result as one JSON line."""
+    for name in names:
+        clock = Clock()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cpu = os.times()
+        started = time.monotonic()  # CLOCK_MONOTONIC: comparable with the parent's RSS samples
+        t = time.perf_counter()
+        facts = globals()[f"stage_{name}"](work, people, clock)
+        seconds = time.perf_counter() - t
+        cpu_end = os.times()
+        usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        # a later stage of the process owns ru_maxrss only when it raised it; else its sampled peak counts
+        own_peak = usage_self if name == names[0] or usage_self > rss_before else 0.0
+        result = {
+            "stage": name,
+            "seconds": seconds,
+            "cpu_seconds": (cpu_end.user - cpu.user) + (cpu_end.system - cpu.system),
+            "maxrss_mib": max(own_peak, usage_children),
+            "parts": clock.parts,
+            "facts": facts,
+            "window": [started, time.monotonic()],
+            "process": "+".join(names),
+        }
+        print(RESULT_PREFIX + json.dumps(result), flush=True)
 
 
 # --------------------------------------------------------------------------- the parent
 
 
-def sample_rss(pid: int, stop: threading.Event, peak: list[float]) -> None:
+def sample_rss(pid: int, stop: threading.Event, samples: list[tuple[float, float]]) -> None:
     import psutil
 
     try:
@@ -278,33 +289,40 @@ def sample_rss(pid: int, stop: threading.Event, peak: list[float]) -> None:
             rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
         except psutil.Error:
             break
-        peak[0] = max(peak[0], rss / 2**20)
+        samples.append((time.monotonic(), rss / 2**20))
         stop.wait(0.1)
 
 
-def launch(name: str, work: Path, people: int, env: dict[str, str]) -> dict:
+def launch(names: list[str], work: Path, people: int, env: dict[str, str]) -> list[dict]:
+    """Run ``names`` in one child process; one result per stage (a failed stage ends the list)."""
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--stage", name, "--work", str(work), "--people", str(people)],
+        [sys.executable, __file__, "--stage", ",".join(names), "--work", str(work), "--people", str(people)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
         cwd=REPO,
     )
-    stop, peak = threading.Event(), [0.0]
-    sampler = threading.Thread(target=sample_rss, args=(proc.pid, stop, peak), daemon=True)
+    stop, samples = threading.Event(), []
+    sampler = threading.Thread(target=sample_rss, args=(proc.pid, stop, samples), daemon=True)
     sampler.start()
     out, _ = proc.communicate()
     stop.set()
     sampler.join()
     wall = time.perf_counter() - started
-    lines = [ln for ln in out.splitlines() if ln.startswith(RESULT_PREFIX)]
-    if proc.returncode != 0 or not lines:
-        return {"stage": name, "failed": proc.returncode, "wall": wall, "sampled_mib": peak[0], "load": load_before}
-    result = json.loads(lines[-1][len(RESULT_PREFIX) :])
-    result.update(wall=wall, sampled_mib=peak[0], load=load_before, load_after=os.getloadavg()[0])
-    return result
+    results = [json.loads(ln[len(RESULT_PREFIX) :]) for ln in out.splitlines() if ln.startswith(RESULT_PREFIX)]
+    load = load_before
+    for result in results:
+        begin, end = result["window"]
+        peak = max((rss for at, rss in samples if begin <= at <= end), default=0.0)
+        result.update(wall=wall, sampled_mib=peak, load=load, load_after=os.getloadavg()[0])
+        load = result["load_after"]
+    if proc.returncode != 0 or len(results) < len(names):
+        failed = names[len(results)]
+        peak = max((rss for _, rss in samples), default=0.0)
+        results.append({"stage": failed, "failed": proc.returncode, "wall": wall, "sampled_mib": peak, "load": load})
+    return results
 
 
 def mib(value: float) -> str:
@@ -374,11 +392,14 @@ def main() -> None:
         metavar="JSON",
         help="with --publish-only: pipeline_benchmark.json of a full run, for the other stages' seconds",
     )
-    parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)  # internal: run one stage
+    parser.add_argument("--stage", help=argparse.SUPPRESS)  # internal: run these stages (comma-separated)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
-        run_stage(args.stage, args.work, args.people)
+        names = args.stage.split(",")
+        if unknown := [n for n in names if n not in STAGES]:
+            parser.error(f"--stage: unknown {unknown}")
+        run_stages(names, args.work, args.people)
         return
     if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
         parser.error(f"--keep {args.keep} is not empty (the warehouse must start empty)")
@@ -405,12 +426,16 @@ def main() -> None:
     command = " ".join(["uv run --group bench python benchmarks/pipeline_benchmark.py", *sys.argv[1:]])
     print(f"work directory {work}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     results = list(earlier)
-    for name in stages:
-        result = launch(name, work, args.people, env)
-        results.append(result)
-        status = f"FAILED (exit {result['failed']})" if "failed" in result else f"{result['seconds']:.1f} s"
-        print(f"  {name}: {status}, load {os.getloadavg()[0]:.2f}", flush=True)
-        if "failed" in result:
+    # one process per stage, except publishing: marts then exports in one process, as `wardbridge run` does
+    groups = [[n] for n in stages if n not in PUBLISHING] + [[n for n in stages if n in PUBLISHING]]
+    groups = [g for g in groups if g]
+    for names in groups:
+        for result in launch(names, work, args.people, env):
+            results.append(result)
+            name = result["stage"]
+            status = f"FAILED (exit {result['failed']})" if "failed" in result else f"{result['seconds']:.1f} s"
+            print(f"  {name}: {status}, load {os.getloadavg()[0]:.2f}", flush=True)
+        if any("failed" in r for r in results):
             break
     source = f"from {args.source_dir}" if args.source_dir else "generated"
     if args.publish_only is not None:
