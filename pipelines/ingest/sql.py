@@ -514,7 +514,8 @@ def read_sql_table(
     otherwise a 1-based row number over the whole table in key order (composite
     primary key, else SQLite ``rowid``, else all columns), so reruns give the same
     keys. Rows come in key order. A query with no rows yields one empty frame with the
-    schema.
+    schema. A SQLite table with a cell that is not UTF-8 (TEXT holding other bytes, a BLOB) is read on
+    leniently from there: those frames add :data:`UNDECODABLE` naming each row's undecodable columns.
 
     ``where`` is a SQL condition whose values are bound parameters (``:name``, given
     in ``params``); quotes, ``$``, ``;`` and comments are refused, so a value can never
