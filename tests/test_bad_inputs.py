@@ -274,6 +274,12 @@ def test_a_file_that_cannot_be_read_at_all_fails_with_a_cause_that_says_why(tmp_
         ("jsonl", "empty.jsonl"): (b"", "the file is empty"),
         ("jsonl", "blank.jsonl"): (b"\n\n  \n", "the file is empty"),
         ("jsonl", "csv.jsonl"): (_csv(ROWS).encode(), "none of its 4 lines is a JSON object (line 1: "),
+        ("csv", "bom.csv"): (b"\xef\xbb\xbf", "the file is empty"),
+        ("csv", "bom16.csv"): (b"\xff\xfe", "the file is empty"),
+        ("jsonl", "bom.jsonl"): (b"\xef\xbb\xbf\n", "the file is empty"),
+        ("csv", "zeros.csv"): (b"\x00" * 5000, "only NUL bytes"),
+        ("jsonl", "zeros.jsonl"): (b"\x00" * 100, "only NUL bytes"),
+        ("xlsx", "zeros.xlsx"): (b"\x00" * 100, "only NUL bytes"),
     }
     with sqlite3.connect(tmp_path / "notable.sqlite") as conn:
         conn.execute("CREATE TABLE something_else (a)")

@@ -77,6 +77,10 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
         )
     if extract.file is not None and extract.file.stat().st_size == 0:
         raise SourceReadError(f"{extract.location}: the file is empty")
+    if extract.file is not None and _all_nul(extract.file):
+        raise SourceReadError(
+            f"{extract.location}: the file holds only NUL bytes (zero-filled: a copy that never finished?)"
+        )
     try:
         reader = _READERS[spec.format]
         return reader(extract, batch_rows)
@@ -84,6 +88,15 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to read is reported with the file named
         raise SourceReadError(f"{extract.location}: cannot read as {spec.format}: {_cause(exc)}") from exc
+
+
+def _all_nul(path) -> bool:  # noqa: ANN001 - Path
+    """Whether every byte of the file is NUL (read in blocks, stopping at the first other byte)."""
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            if block.strip(b"\x00"):
+                return False
+    return True
 
 
 def _cause(exc: Exception) -> str:
@@ -297,6 +310,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     if not data.strip():
         raise SourceReadError(f"{extract.location}: the file is empty")
     text, encoding, bad_lines = _decode(data, spec.encoding, extract.location)
+    if not text.strip():  # a byte order mark and nothing else
+        raise SourceReadError(f"{extract.location}: the file is empty")
     # A file whose every line was double-decoded (UTF-8 read as cp1252 and saved again)
     # shows it in the header already: repair the whole text the same way.
     first_line = text.split("\n", 1)[0]
@@ -507,6 +522,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
     text = text.removeprefix("\ufeff")
+    if not text.strip():  # a byte order mark and nothing else
+        raise SourceReadError(f"{extract.location}: the file is empty")
     lines = (
         pl.DataFrame({"text": text.split("\n")})
         .with_row_index("line", offset=1)
