@@ -39,6 +39,7 @@ from pipelines.publish.exports import (
     load_declarations,
     pseudonym_key,
     recover,
+    shape,
 )
 from pipelines.schema import POPULATION_BY_SEX_AGE, entities_table
 from pipelines.warehouse import Warehouse
@@ -715,3 +716,23 @@ def test_declarations_are_checked_before_any_data_is_read(tmp_path):
     with pytest.raises(ExportError, match="wardbridge.duckdb does not exist"):
         export(declaration, empty, run_id="x", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY})
     assert not (tmp_path / "no_warehouse" / "exports" / "finance_tax").exists()
+
+
+def test_shape_orders_rows_by_the_key_and_by_every_column_when_keys_repeat():
+    """shape sorts by the primary key alone when it is unique; repeated keys are ordered by the other columns too
+    (the gate rejects them, but the order stays the full one). Reference: Polars' sort over every column."""
+    resource = load_declarations()["public_security"].resources[0]
+    columns = list(dict.fromkeys(f.source for f in resource.exported))
+    n = 400
+    frame = pl.DataFrame(
+        {c: [None if i % 7 == 0 else f"v{(i * 13 + j) % 5}" for i in range(n)] for j, c in enumerate(columns)}
+    ).with_columns(
+        entity_id=pl.Series([f"P-{(i * 37) % 120:04d}" for i in range(n)]),  # 120 keys, each about 3 times
+        date_of_birth=pl.lit(None, pl.Date),
+        new_uid=pl.lit("2025:26734"),
+    )
+    for source in (frame, frame.unique("entity_id", keep="first", maintain_order=True)):
+        shaped = shape(resource, source, None, "test")
+        order = [*resource.primary_key, *(c for c in shaped.columns if c not in resource.primary_key)]
+        assert shaped.equals(shaped.sort(order, nulls_last=True, maintain_order=True))
+        assert shaped.height == source.height

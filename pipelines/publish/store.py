@@ -88,7 +88,9 @@ def write_duckdb(path: Path, schema: str, tables: Iterable[tuple[Table, pl.DataF
         con.execute(f"CREATE SCHEMA {_quote_ident(schema)}")
         for table, frame in tables:
             con.execute(create_table_sql(table, schema))
-            con.register("_incoming", arrow_table(table, frame))
+            # Arrow with Polars' own string views (zero-copy; DuckDB reads them): the comments go in below, so the
+            # Parquet field metadata of ``arrow_table`` (and its copy into large strings) is not needed here
+            con.register("_incoming", table.cast(frame).to_arrow(compat_level=pl.CompatLevel.newest()))
             con.execute(f"INSERT INTO {_quote_ident(schema)}.{_quote_ident(table.name)} SELECT * FROM _incoming")
             con.unregister("_incoming")
             for statement in comment_sql(table, schema):
