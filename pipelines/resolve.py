@@ -59,6 +59,9 @@ class Markers(tuple):
             self.by_last.setdefault(parts[-1], []).append(parts)
         self.last_words = frozenset(self.by_last)
         self.squashed = [(m.replace(" ", ""), m) for m in markers]
+        self.squashed_by_letter = {}  # first letter -> the squashed markers starting with it, in order
+        for squashed, marker in self.squashed:
+            self.squashed_by_letter.setdefault(squashed[0], []).append((squashed, marker))
         self.letters = {m[0] for m in markers}
         self.longest = max((len(m) - m.count(" ") for m in markers), default=0)  # squashed
         return self
@@ -71,6 +74,7 @@ DISTRICT_MARKERS = Markers("thanh pho", "thi xa", "district", "quan", "huyen", "
 PROVINCE_MARKERS = Markers("thanh pho", "tinh", "tp", "t")
 STREET_MARKERS = frozenset(("duong", "dai", "hem", "ngo", "ngach", "kiet", "so", "to", "lo", "km", "quoc", "tinh lo"))
 TRAILING_COUNTRY = (("viet", "nam"), ("vietnam",), ("vn",))
+_COUNTRY_BY_LAST = {w: [c for c in TRAILING_COUNTRY if c[-1] == w] for w in {c[-1] for c in TRAILING_COUNTRY}}
 MARKER_TYPES = {  # marker -> unit types it may introduce (for disambiguation)
     "phuong": {"Phường"},
     "p": {"Phường"},
@@ -132,8 +136,14 @@ def _alias_forms(key: str, markers: Markers) -> list[str]:
 
 def _strip_prefixes(key: str, markers: Markers) -> list[tuple[str, str | None]]:
     """A squashed key with and without each unit-type prefix it could carry."""
-    out = [(key, None)]
-    for squashed, marker in markers.squashed:
+    return [(key, None), *_glued_forms(key, markers)]
+
+
+def _glued_forms(key: str, markers: Markers) -> list[tuple[str, str]]:
+    """A squashed key without each unit-type prefix it could carry (hot path: only the markers
+    starting with its first letter are tried, in the markers' order)."""
+    out = []
+    for squashed, marker in markers.squashed_by_letter.get(key[:1], ()):
         if key.startswith(squashed) and len(key) > len(squashed):
             out.append((_normalise_number(key[len(squashed) :]), marker))
     return out
@@ -175,6 +185,7 @@ class ResolverIndex:
     ward_alias_keys: dict[str, KeyTable] = field(default_factory=_key_tables)
     wards_by_province: dict[str, KeyTable] = field(default_factory=_key_tables)
     district_keys_merged: dict[tuple[str, ...], KeyTable] = field(default_factory=dict)
+    wards_merged: dict[tuple[str, ...], KeyTable] = field(default_factory=dict)  # see _wards_of_provinces
     district_cache: dict[tuple, tuple] = field(default_factory=dict)  # see _find_districts
     ward_cache: dict[tuple, tuple] = field(default_factory=dict)  # see _find_ward
     ward_choices: dict[str, KeyTable] = field(default_factory=dict)  # names and aliases, for typos
@@ -423,14 +434,15 @@ def _exact_span(
     Spans grow leftwards one token at a time, so the squashed key is extended
     instead of rebuilt; the last hit is the longest.
     """
-    words = tokens.words
-    best: _Match | None = None
+    words, boundary, hard, cut = tokens.words, tokens.boundary_before, tokens.hard_before, tokens.cut
+    by_first, marker_longest = markers.by_first, markers.longest
+    best = None  # (table, key, start, how, marker) of the longest hit so far
     key = ""
     # Every candidate from here leftwards is the squashed span minus at most a marker: once that is
     # longer than every key (and, past the marker, not all digits, which lose their zeros), stop.
-    longest = _longest_key(keys, alias_keys) + markers.longest
+    longest = _longest_key(keys, alias_keys) + marker_longest
     for start in range(end - 1, max(-1, end - MAX_SPAN - 1), -1):
-        if start < tokens.cut:
+        if start < cut:
             # The street part of a comma-less address: the lookup would read on into it, unless no
             # span reaching into it can be a known key whatever its words (_may_extend).
             if _may_extend(key, keys, alias_keys):
@@ -438,42 +450,44 @@ def _exact_span(
             break
         word = words[start]
         key = word + key
-        if len(key) > longest and not key[markers.longest :].isdigit():
+        if len(key) > longest and not key[marker_longest:].isdigit():
             break
-        marker = _marker_at(words, start, end, markers) if word in markers.by_first else None
+        marker = _marker_at(words, start, end, markers) if word in by_first else None
         if marker is not None:
             marker_len = len(marker) - marker.count(" ")
             if len(key) == marker_len:
                 continue  # the marker alone
-            candidates = [(_normalise_number(key[marker_len:]), marker)]
+            candidates = ((_normalise_number(key[marker_len:]), marker),)
+        elif start == end - 1 and len(word) <= 3 and (compact := _COMPACT_MARKER.match(word)) is not None:
+            candidates = ((_normalise_number(compact.group(2)), compact.group(1)),)
+        elif anchored_only and not (boundary[start] or _is_anchored(tokens, start, markers)):
+            if hard[start]:
+                break
+            continue
         else:
-            compact = _COMPACT_MARKER.match(word) if start == end - 1 else None
-            if compact is not None:
-                candidates = [(_normalise_number(compact.group(2)), compact.group(1))]
-            elif anchored_only and not _is_anchored(tokens, start, markers):
-                if tokens.hard_before[start]:
-                    break
-                continue
+            plain = (key.lstrip("0") or key) if key.isdigit() else key  # _normalise_number
+            # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
+            # would be a second unit type: that is a typo, not "TT. Ân Bình".
+            if word[0] in markers.letters and (
+                start == 0 or boundary[start] or words[start - 1] not in markers.last_words
+            ):
+                # glued marker: "pbennghe", "tphcm", "ptanquy"
+                candidates = ((plain, None), *_glued_forms(key, markers))
             else:
-                candidates = [(_normalise_number(key), None)]
-                # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
-                # would be a second unit type: that is a typo, not "TT. Ân Bình".
-                if word[0] in markers.letters and (
-                    start == 0 or tokens.boundary_before[start] or words[start - 1] not in markers.last_words
-                ):
-                    candidates += _strip_prefixes(key, markers)[1:]  # glued marker: "pbennghe", "tphcm", "ptanquy"
+                candidates = ((plain, None),)
         for candidate, used_marker in candidates:
             if candidate in keys:
-                best = _Match(set(keys[candidate]), start, 100.0, "exact", used_marker, " ".join(words[start:end]))
+                best = (keys, candidate, start, "exact", used_marker)
                 break
             if alias_keys is not None and candidate in alias_keys:
-                best = _Match(
-                    set(alias_keys[candidate]), start, 100.0, "alias", used_marker, " ".join(words[start:end])
-                )
+                best = (alias_keys, candidate, start, "alias", used_marker)
                 break
-        if tokens.hard_before[start]:
+        if hard[start]:
             break  # no unit name spans a comma
-    return best
+    if best is None:
+        return None
+    table, candidate, start, how, used_marker = best
+    return _Match(set(table[candidate]), start, 100.0, how, used_marker, " ".join(words[start:end]))
 
 
 def _suffixes(table: KeyTable | None) -> frozenset[str]:
@@ -484,7 +498,10 @@ def _suffixes(table: KeyTable | None) -> frozenset[str]:
 
 
 def _longest_key(keys: KeyTable, alias_keys: KeyTable | None) -> int:
-    return keys.longest() if alias_keys is None else max(keys.longest(), alias_keys.longest())
+    if alias_keys is None:
+        return keys.longest()
+    a, b = keys.longest(), alias_keys.longest()
+    return a if a >= b else b
 
 
 def _may_extend(key: str, keys, alias_keys) -> bool:
@@ -525,10 +542,11 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
     words = tokens.words
     seg_start = _segment_start(tokens, end)
     starts = []
+    by_first = markers.by_first
     for i in range(seg_start, end):
-        marker = _marker_at(words, i, end, markers)
-        if marker is not None and i + marker.count(" ") + 1 < end:
-            starts.append((i + marker.count(" ") + 1, marker))
+        if words[i] in by_first and (marker := _marker_at(words, i, end, markers)) is not None:
+            if i + marker.count(" ") + 1 < end:
+                starts.append((i + marker.count(" ") + 1, marker))
     first = words[seg_start] if seg_start >= tokens.cut else tokens.first  # a cut tail: the street's first word
     if (
         not starts
@@ -543,12 +561,15 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
     if not starts:
         return None
     names = _fuzzy_names(choices)
+    longest = choices.derived("fuzzy_longest", lambda t: max(map(len, _fuzzy_names(t)), default=0))
     for name_start, marker in starts:
         query = _squash(words[name_start:end])
         if len(query) < FUZZY_MIN_CHARS - 1 or query.isdigit():
             continue
         # Optimal string alignment distance counts a swap of two letters as one edit.
         max_edits = 1 if len(query) < 9 else 2
+        if len(query) - longest > max_edits:
+            continue  # at least one edit per letter more than the longest name has: nothing is that close
         best = process.extract(query, names, scorer=OSA.distance, limit=8, score_cutoff=max_edits)
         if not best:
             continue
@@ -563,10 +584,11 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
 
 
 def _drop_country(tokens: _Tokens) -> int:
-    end = len(tokens.words)
-    for suffix in TRAILING_COUNTRY:
+    words = tokens.words
+    end = len(words)
+    for suffix in _COUNTRY_BY_LAST.get(words[-1], ()) if words else ():
         n = len(suffix)
-        if end >= n and tuple(tokens.words[end - n : end]) == suffix:
+        if end >= n and tuple(words[end - n : end]) == suffix:
             return end - n
     return end
 
@@ -596,6 +618,17 @@ def _district_keys_of(idx: ResolverIndex, provinces: tuple[str, ...]) -> KeyTabl
         merged = idx.district_keys_merged[provinces] = KeyTable()
         for p in provinces:
             for key, codes in idx.district_keys[p].items():
+                merged[key] |= codes
+    return merged
+
+
+def _wards_of_provinces(idx: ResolverIndex, provinces: tuple[str, ...]) -> KeyTable:
+    """The ward keys of several provinces in one table (``_ward_without_district``), built once."""
+    merged = idx.wards_merged.get(provinces)
+    if merged is None:
+        merged = idx.wards_merged[provinces] = KeyTable()
+        for p in provinces:
+            for key, codes in idx.wards_by_province[p].items():
                 merged[key] |= codes
     return merged
 
@@ -794,6 +827,15 @@ def _ward_without_district(idx, tokens, end: int, provinces, province_given: boo
         return Resolution(reason="no ward or district found")
     hits: set[str] = set()
     match = None
+    if len(provinces) > 1:
+        # One lookup over the provinces' wards together first: it explores at least the spans of each
+        # province's lookup (its longest key is at least theirs) and knows each of their keys and
+        # suffixes, so where it finds nothing and does not stop at a cut street part, none of them would.
+        edge, tokens.edge = tokens.edge, False
+        found = _exact_span(tokens, end, _wards_of_provinces(idx, tuple(provinces)), WARD_MARKERS)
+        stopped, tokens.edge = tokens.edge, edge
+        if found is None and not stopped:
+            return Resolution(reason="no district found")
     for province in provinces:
         match_p = _exact_span(tokens, end, idx.wards_by_province[province], WARD_MARKERS)
         if match_p is not None and (match_p.marker is not None or province_given):
