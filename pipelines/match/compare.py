@@ -76,6 +76,12 @@ class ValueCodes:
                 )
         return self._per_code[key]
 
+    def date_digits(self, column: str) -> tuple[np.ndarray, ...]:
+        """``_date_digits`` of each record's date in the column, computed once."""
+        if ("date_digits", column) not in self._per_code:
+            self._per_code[("date_digits", column)] = _date_digits(self.work[column])
+        return self._per_code[("date_digits", column)]
+
     def word_shares(self, column: str) -> pl.DataFrame:
         """``word``, ``share``: each word of the column and the share of its non-missing values that hold it
         (0 for a word in fewer than COMMON_WORDS_MIN_VALUES values: on a small table no word is common by chance)."""
@@ -336,9 +342,9 @@ def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
 _CODED_EXACT = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
 
 
-def _date_digits(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _date_digits(values: pl.Series) -> tuple[np.ndarray, ...]:
     """Per date: the eight digits written YYYYMMDD (years 0-9999), the same with day and month swapped,
-    the year and the month*100+day (0 when missing)."""
+    the year, month*100+day (0 when missing) and whether it is there."""
     parts = pl.DataFrame({"v": values}).select(
         y=pl.col("v").dt.year(), m=pl.col("v").dt.month(), d=pl.col("v").dt.day()
     )
@@ -346,23 +352,28 @@ def _date_digits(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     powers = 10 ** np.arange(7, -1, -1, dtype=np.int64)
     written = ((y * 10_000 + m * 100 + d)[:, None] // powers % 10).astype(np.int8)
     swapped = ((y * 10_000 + d * 100 + m)[:, None] // powers % 10).astype(np.int8)
-    return written, swapped, y, m * 100 + d
+    return written, swapped, y, m * 100 + d, values.is_not_null().to_numpy()
+
+
+def _typo_of_digits(
+    left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...], l: np.ndarray | None, r: np.ndarray | None
+) -> pl.Series:
+    """``_date_typo`` from ``_date_digits`` of both sides (of rows ``l`` and ``r`` when given)."""
+    (wa, _, ya, mda, ha), (wb, sb, yb, mdb, hb) = left, right
+    if l is not None and r is not None:
+        wa, ya, mda, ha = wa[l], ya[l], mda[l], ha[l]
+        wb, sb, yb, mdb, hb = wb[r], sb[r], yb[r], mdb[r], hb[r]
+    apart = (wa != wb).sum(axis=1)
+    apart_swapped = (wa != sb).sum(axis=1)
+    holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (apart <= 1) | (apart_swapped <= 1)
+    return pl.DataFrame({"holds": holds, "both": ha & hb}).select(pl.when("both").then("holds")).to_series()
 
 
 def _date_typo(a: pl.Series, b: pl.Series, l: np.ndarray | None = None, r: np.ndarray | None = None) -> pl.Series:
     """A year off by one, or the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart
     from the other with its day and month swapped; null when either is missing. With ``l`` and ``r``,
     ``a`` and ``b`` are the columns and the pairs are their rows ``l`` and ``r`` (digits taken once per row)."""
-    wa, _, ya, mda = _date_digits(a)
-    wb, sb, yb, mdb = _date_digits(b)
-    both = (a.is_not_null().to_numpy(), b.is_not_null().to_numpy())
-    if l is not None and r is not None:
-        wa, ya, mda, wb, sb, yb, mdb = wa[l], ya[l], mda[l], wb[r], sb[r], yb[r], mdb[r]
-        both = (both[0][l], both[1][r])
-    apart = (wa != wb).sum(axis=1)
-    apart_swapped = (wa != sb).sum(axis=1)
-    holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (apart <= 1) | (apart_swapped <= 1)
-    return pl.DataFrame({"holds": holds, "both": both[0] & both[1]}).select(pl.when("both").then("holds")).to_series()
+    return _typo_of_digits(_date_digits(a), _date_digits(b), l, r)
 
 
 def _holds(
@@ -393,7 +404,8 @@ def _holds(
             distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
             return cols.same("length", column, other, space) & (distance <= level.distance)
     if level.kind == "date_typo":  # digits of each record's date once, then compared per pair
-        typo = _date_typo(cols.work[column], cols.work[other or column], cols._l, cols._r)
+        digits = cols.value_codes.date_digits
+        typo = _typo_of_digits(digits(column), digits(other or column), cols._l, cols._r)
         return typo.fill_null(False).to_numpy()
     a, b = cols.sides(column, other)
     match level.kind:

@@ -101,15 +101,18 @@ class MatchResult:
         return "\n".join(lines)
 
 
+def _labelled(column: str, labels: list[str], dtype: pl.DataType) -> pl.Expr:
+    """A level index column as its labels (null stays null): the labels gathered by index, no hash lookup."""
+    return pl.lit(pl.Series(labels, dtype=dtype)).gather(pl.col(column).cast(pl.UInt32))
+
+
 def _evidence(spec: MatchSpec) -> pl.Expr:
     """'name=exact; date_of_birth=day_month_swapped; ...' from the integer level columns of scored pairs."""
     labels = level_labels(spec)
     parts = [
         pl.concat_str(
             pl.lit(f"{c.name}="),
-            pl.col(c.name)
-            .replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.String)
-            .fill_null("missing"),
+            _labelled(c.name, labels[c.name], pl.String).fill_null("missing"),
         )
         for c in spec.comparisons
     ]
@@ -432,9 +435,7 @@ def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.Dat
         ids.gather(scored["r"]).alias("right_id"),
         _blocked_by(scored["rules"], spec),
         *[
-            pl.col(c.name)
-            .replace_strict(list(range(len(labels[c.name]))), labels[c.name], return_dtype=pl.Enum(labels[c.name]))
-            .alias(f"{c.name}_level")
+            _labelled(c.name, labels[c.name], pl.Enum(labels[c.name])).alias(f"{c.name}_level")
             for c in spec.comparisons
         ],
         *[pl.col(f"w_{c.name}").cast(pl.Float32).alias(f"{c.name}_weight") for c in spec.scored_comparisons],
