@@ -343,16 +343,37 @@ _CODED_EXACT = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
 
 
 def _date_digits(values: pl.Series) -> tuple[np.ndarray, ...]:
-    """Per date: the eight digits written YYYYMMDD (years 0-9999), the same with day and month swapped,
-    the year, month*100+day (0 when missing) and whether it is there."""
+    """Per date: its eight digits written YYYYMMDD (years 0-9999) as the eight bytes of a UInt64, the same
+    with day and month swapped, the year, month*100+day (0 when missing) and whether it is there."""
     parts = pl.DataFrame({"v": values}).select(
         y=pl.col("v").dt.year(), m=pl.col("v").dt.month(), d=pl.col("v").dt.day()
     )
     y, m, d = (parts[c].fill_null(0).to_numpy().astype(np.int64) for c in ("y", "m", "d"))
     powers = 10 ** np.arange(7, -1, -1, dtype=np.int64)
-    written = ((y * 10_000 + m * 100 + d)[:, None] // powers % 10).astype(np.int8)
-    swapped = ((y * 10_000 + d * 100 + m)[:, None] // powers % 10).astype(np.int8)
-    return written, swapped, y, m * 100 + d, values.is_not_null().to_numpy()
+
+    def packed(number: np.ndarray) -> np.ndarray:
+        digits = np.ascontiguousarray((number[:, None] // powers % 10).astype(np.uint8))
+        return digits.view(np.uint64).ravel()
+
+    return (
+        packed(y * 10_000 + m * 100 + d),
+        packed(y * 10_000 + d * 100 + m),
+        y,
+        m * 100 + d,
+        values.is_not_null().to_numpy(),
+    )
+
+
+_LOW_NIBBLES, _LOW_PAIRS, _LOW_BITS = (np.uint64(int(f"0x{b * 8}", 16)) for b in ("0f", "03", "01"))
+
+
+def _bytes_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """How many of the eight bytes of two UInt64s differ."""
+    z = x ^ y
+    z = (z | (z >> np.uint64(4))) & _LOW_NIBBLES
+    z = (z | (z >> np.uint64(2))) & _LOW_PAIRS
+    z = (z | (z >> np.uint64(1))) & _LOW_BITS
+    return np.bitwise_count(z)
 
 
 def _typo_of_digits(
@@ -363,9 +384,7 @@ def _typo_of_digits(
     if l is not None and r is not None:
         wa, ya, mda, ha = wa[l], ya[l], mda[l], ha[l]
         wb, sb, yb, mdb, hb = wb[r], sb[r], yb[r], mdb[r], hb[r]
-    apart = (wa != wb).sum(axis=1)
-    apart_swapped = (wa != sb).sum(axis=1)
-    holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (apart <= 1) | (apart_swapped <= 1)
+    holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (_bytes_apart(wa, wb) <= 1) | (_bytes_apart(wa, sb) <= 1)
     return pl.DataFrame({"holds": holds, "both": ha & hb}).select(pl.when("both").then("holds")).to_series()
 
 
