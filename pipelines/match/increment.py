@@ -149,9 +149,10 @@ def _blocking_delta(
     difference taken (``_whole_delta``)."""
     parts, report = [], []
     keep = mapping.is_not_null()
+    removed_work = old_work[removed_rows]  # gathered once (every rule keys the removed records)
     for i, rule in enumerate(spec.blocking):
         bit = 1 << i
-        gained, lost, row = _rule_delta(old_work, added_work, removed_rows, mapping, keep, old_ids[rule.name], rule, i)
+        gained, lost, row = _rule_delta(old_work, added_work, removed_work, mapping, keep, old_ids[rule.name], rule, i)
         parts += [
             gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
             lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
@@ -164,7 +165,7 @@ def _blocking_delta(
 def _rule_delta(
     old_work: pl.DataFrame,
     added_work: pl.DataFrame,
-    removed_rows: pl.Series,
+    removed_work: pl.DataFrame,
     mapping: pl.Series,
     keep: pl.Series,
     old_ids: pl.Series,
@@ -176,7 +177,7 @@ def _rule_delta(
     way to the difference. From the touched blocks on, a block is named by its number (``_blk``): the
     steps after read ``rule`` keyed on it (``numbered``)."""
     lists = any(isinstance(old_work.schema[c], pl.List) for c in rule.on)
-    touched, old_blocks, added_t = _touched_blocks(old_work, added_work, removed_rows, old_ids, rule)
+    touched, old_blocks, added_t = _touched_blocks(old_work, added_work, removed_work, old_ids, rule)
     rule, original = replace(rule, on=(BLOCK,)), rule
     on = [BLOCK]
     sizes = _block_sizes(old_blocks, added_t, keep, rule)
@@ -215,7 +216,7 @@ def _rule_delta(
 
 
 def _touched_blocks(
-    old_work: pl.DataFrame, added_work: pl.DataFrame, removed_rows: pl.Series, old_ids: pl.Series, rule: BlockingRule
+    old_work: pl.DataFrame, added_work: pl.DataFrame, removed_work: pl.DataFrame, old_ids: pl.Series, rule: BlockingRule
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The rule's blocks (key values, numbered ``_blk``) holding a new or removed record, their existing records
     (old row numbers) and their new records, both with the block's number: only those blocks can pair
@@ -223,7 +224,7 @@ def _touched_blocks(
     the key itself (two keys of one hash are not one block)."""
     on = list(rule.on)
     added = keyed_rows(added_work, rule).with_columns(block_hash(rule))
-    gone = keyed_rows(old_work[removed_rows], rule).with_columns(block_hash(rule)) if removed_rows.len() else None
+    gone = keyed_rows(removed_work, rule).with_columns(block_hash(rule)) if removed_work.height else None
     touched = pl.concat([added.select(*on, BLOCK_HASH), *([gone.select(*on, BLOCK_HASH)] if gone is not None else [])])
     touched = touched.unique(on)
     saved = hashed_rows(old_ids)
