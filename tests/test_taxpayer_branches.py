@@ -27,13 +27,22 @@ NAME, ADDRESS, OFFICE = "Công ty TNHH Minh Phát", "12 Lê Lợi, Phường 1",
 
 
 def test_base_and_branch_parts():
-    codes = pl.Series("c", ["0312345678", "0312345678-001", "0312345678001", "079012345678", None, "abc"])
-    out = codes.to_frame().select(
-        base=_transform(pl.col("c"), "tax_base"), branch=_transform(pl.col("c"), "tax_branch")
+    codes = pl.Series(
+        "c", ["0312345678", "0312345678-001", "0312345678001", "079012345678", None, "abc", "0312345678-000"]
     )
-    assert out["base"].to_list() == ["0312345678", "0312345678", "0312345678", "079012345678", None, ""]
+    out = codes.to_frame().select(
+        base=_transform(pl.col("c"), "tax_base"),
+        branch=_transform(pl.col("c"), "tax_branch"),
+        code=_transform(pl.col("c"), "tax_canonical"),
+    )
+    # text without a digit has no base (it is no code: it must not share one with other such text)
+    assert out["base"].to_list() == ["0312345678", "0312345678", "0312345678", "079012345678", None, None, "0312345678"]
     # the MST itself is branch "000" (so it differs from a branch); a personal ID has no branch part
-    assert out["branch"].to_list() == ["000", "001", "001", None, None, None]
+    assert out["branch"].to_list() == ["000", "001", "001", None, None, None, "000"]
+    # the code however written; "-000" is the head office, the MST itself
+    assert out["code"].to_list() == [
+        "0312345678", "0312345678001", "0312345678001", "079012345678", None, None, "0312345678"
+    ]  # fmt: skip
 
 
 def _city(x: str) -> pl.DataFrame:
@@ -111,6 +120,55 @@ def test_branch_and_parent_never_a_typo_level_match(city):
         (pl.col("lt") == pl.col("rt")) & (pl.col("lt") == "branch 1") & (pl.col("lraw") != pl.col("rraw"))
     )
     assert typo.height and (typo["code_level"] == "one_digit_off").all() and (typo["decision"] == "link").all()
+
+
+def _pairs_of(pairs: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    """Pairs with a record whose key starts with ``prefix``, levels and decisions as text."""
+    return pairs.filter(pl.col("left_id").str.starts_with(prefix) | pl.col("right_id").str.starts_with(prefix)).select(
+        "left_id", "right_id", pl.col("code_level", "decision").cast(pl.String)
+    )
+
+
+def test_the_mst_written_with_000_or_without_its_dash_is_the_same_taxpayer(city):
+    """ "MST-000" (kept by check_tax_code, kind invalid) is the head office, the MST itself: not "another branch"
+    of it; a branch's code written without its dash (input not staged) is that branch."""
+    x = city.filter(pl.col("truth") == "parent")["raw"][0]
+    parent = city.filter(pl.col("raw") == x)
+    head = parent.head(2).with_columns(raw=pl.lit(f"{x}-000"), record_key=pl.format("z{}", pl.int_range(pl.len())))
+    codes = check_tax_code(head["raw"])
+    head = head.with_columns(codes["tax_code"].alias("taxpayer_code"), codes["tax_code_kind"])
+    assert head["taxpayer_code"].to_list() == [f"{x}-000"] * 2  # as staging keeps it
+    branch = city.filter(pl.col("raw") == f"{x}-001").head(1)
+    branch = branch.with_columns(raw=pl.lit(f"{x}001"), taxpayer_code=pl.lit(f"{x}001"), record_key=pl.lit("y0"))
+    records, pairs = _entities(pl.concat([city, head, branch]), SPEC)
+    ours = records.filter(pl.col("taxpayer_name") == NAME)
+    per_truth = ours.group_by("truth").agg(pl.col("entity_id").n_unique().alias("n"), pl.col("entity_id").first())
+    assert per_truth.height == 3 and per_truth["n"].to_list() == [1, 1, 1]  # -000 joined the parent, -001 branch 1
+    assert per_truth["entity_id"].n_unique() == 3  # still three taxpayers
+    with_parent = _pairs_of(pairs, "z").filter(pl.col("left_id").is_in(parent["record_key"].to_list()))
+    assert with_parent.height and (with_parent["code_level"] == "exact").all()
+    assert (with_parent["decision"] == "link").all()
+
+
+def test_text_without_a_digit_is_no_code_and_refuses_nothing(city):
+    """Unstaged input with a placeholder in the code column: the code comparison is missing (neutral),
+    the records join on name, office and address instead of being refused as taxpayers of one kind."""
+    rows = city.filter(pl.col("truth") == "parent").head(3)
+    placeholders = pl.Series(["N/A", "chưa có", "-"])
+    rows = rows.with_columns(
+        raw=placeholders,
+        taxpayer_code=placeholders,
+        tax_code_kind=pl.lit("invalid"),
+        taxpayer_name=pl.lit("Tiệm Vàng Kim Ngân"),
+        truth=pl.lit("no code"),
+        record_key=pl.format("z{}", pl.int_range(pl.len())),
+    )
+    records, pairs = _entities(pl.concat([city, rows]), SPEC)
+    assert records.filter(pl.col("truth") == "no code")["entity_id"].n_unique() == 1
+    among = _pairs_of(pairs, "z").filter(
+        pl.col("left_id").str.starts_with("z") & pl.col("right_id").str.starts_with("z")
+    )
+    assert among.height == 3 and among["code_level"].is_null().all() and (among["decision"] == "link").all()
 
 
 def test_the_old_code_levels_merge_sibling_branches(city, tmp_path):

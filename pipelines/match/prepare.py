@@ -69,11 +69,14 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             year = expr.dt.year().cast(pl.String)
             both = pl.concat_list(pl.format("{}-{}", year, expr.dt.day()), pl.format("{}-{}", year, expr.dt.month()))
             return pl.when(expr.is_not_null()).then(both.list.unique(maintain_order=True))
-        case "tax_base" | "tax_branch":  # 10-digit MST, 13 digits = MST + branch suffix (standardise.check_tax_code)
+        case "tax_base" | "tax_branch" | "tax_canonical":  # 10-digit MST, 13 = MST + branch suffix (check_tax_code)
             digits = expr.cast(pl.String).str.replace_all(r"\D+", "")
             length = digits.str.len_chars()
-            if name == "tax_base":
-                return pl.when(length == 13).then(digits.str.slice(0, 10)).otherwise(digits)
+            if name == "tax_base":  # missing when there is no digit: text that is no code shares no base
+                return pl.when(length == 13).then(digits.str.slice(0, 10)).when(length > 0).then(digits)
+            if name == "tax_canonical":  # "MST-000" is the MST itself (the head office), however it is written
+                head = (length == 13) & (digits.str.slice(10, 3) == "000")
+                return pl.when(head).then(digits.str.slice(0, 10)).when(length > 0).then(digits)
             return pl.when(length == 13).then(digits.str.slice(10, 3)).when(length == 10).then(pl.lit("000"))
         case "lower":
             return expr.cast(pl.String).str.to_lowercase()
