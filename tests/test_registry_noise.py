@@ -35,6 +35,16 @@ def test_date_error_not_after_the_latest_date():
     assert any(o > latest for o in free)
 
 
+@pytest.mark.parametrize("day", [date(2025, 8, 9), date(2025, 3, 12), date(2025, 8, 5)])
+def test_a_day_month_swap_is_not_after_the_latest_date_either(day):
+    """Day <= 12: the swap path runs (2025-08-09 swapped is 2025-09-08, after an extract of 2025-08-31)."""
+    rnd, latest = random.Random(4), date(2025, 8, 31)
+    outs = [_error(day, "date", rnd, latest) for _ in range(300)]
+    assert all(o <= latest and o != day for o in outs)
+    swapped = date(day.year, day.day, day.month)
+    assert (swapped in outs) == (swapped <= latest)  # the swap is still made where it stays before the extract
+
+
 def test_put_noise_touches_only_chosen_rows_and_labels_them():
     n = 400
     frame = pl.DataFrame(

@@ -87,9 +87,11 @@ def _error(value, error: str, rnd: random.Random, latest: date | None = None):  
         return value[:i] + rnd.choice("aeiouynhtmgc") + value[i + 1 :]
     if error == "unaccent":
         return strip_accents(value)
-    if error == "date":  # day and month swapped, or a year, a day or ten days off (not after ``latest``)
+    if error == "date":  # day and month swapped, or a year, a day or ten days off (none after ``latest``)
         if rnd.random() < 0.5 and value.day <= 12 and value.day != value.month:
-            return date(value.year, value.day, value.month)
+            swapped = date(value.year, value.day, value.month)
+            if latest is None or swapped <= latest:
+                return swapped
         shift = rnd.choice(DATE_SHIFTS)
         out = value + timedelta(days=shift)
         return value - timedelta(days=abs(shift)) if latest is not None and out > latest else out
