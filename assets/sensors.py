@@ -11,9 +11,12 @@ a catalogue source's path pattern (the file-name part of ``path``, a glob) and, 
 * a SQL source with ``extract_date_column``: one ``GROUP BY`` of that column with row counts (read-only,
   SQLAlchemy); each date not seen before (the cursor keeps the dates seen per source; a sensor without them
   starts from the partitions already registered) is a partition, registered when new and requested once
-  under a run key unique to the tick (a date that leaves the table and comes back runs again). Rows with
-  no readable date are the source's partition ``<source_id>@undated`` (one partition whatever the dates do),
-  requested again when their count or spellings change (kept in the cursor). Dates that left the table stay
+  under a run key unique to the tick (a date that leaves the table and comes back runs again). A registered
+  date whose row count changed is requested again (rows per date kept in the cursor). Rows with no readable
+  date are the source's partition ``<source_id>@undated`` (one partition whatever the dates do), requested
+  again when their count or spellings change (kept in the cursor) or, while it holds rows, when any date's
+  count or the set of dates changes: a row that gets, loses or changes its date is read again by both the
+  partitions it left and joined (see ``_registry_keys``). Dates that left the table stay
   registered (their history is kept). A database that cannot be reached is named in the skip reason
   (password masked), its partitions are kept, and the next tick tries again;
 * new partitions are registered (dynamic partitions ``<registry>_extracts``) in the same tick and run in
@@ -79,16 +82,18 @@ def partition_for(file: Path, sources) -> tuple[str, str] | None:  # noqa: ANN00
 
 _CURSOR_VERSION = 2
 # {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]},
-#  "sql_undated": {source id: signature of its rows with no readable date}} ("sql_undated" may be absent)
+#  "sql_undated": {source id: signature of its rows with no readable date},
+#  "sql_counts": {source id: {iso date: rows}}} ("sql_undated" and "sql_counts" may be absent: older cursors)
 
 
-def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
-    """(file signatures, SQL extract dates seen per source, undated rows' signature per source); a version-1
-    cursor was the file signatures alone."""
+def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str], dict]:
+    """(file signatures, SQL extract dates seen per source, undated rows' signature per source, rows per date per
+    source); a version-1 cursor was the file signatures alone."""
     state = json.loads(cursor) if cursor else {}
     if state.get("v") == _CURSOR_VERSION:
-        return dict(state.get("files", {})), dict(state.get("sql_dates", {})), dict(state.get("sql_undated", {}))
-    return state, {}, {}
+        files, dates = dict(state.get("files", {})), dict(state.get("sql_dates", {}))
+        return files, dates, dict(state.get("sql_undated", {})), dict(state.get("sql_counts", {}))
+    return state, {}, {}, {}
 
 
 def _undated_signature(found: ExtractDates) -> str:
@@ -126,7 +131,7 @@ def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # no
 )
 def landing_folder_sensor(context: dg.SensorEvaluationContext):
     folder = landing_dir()
-    seen_files, seen_dates, seen_undated = _read_cursor(context.cursor)
+    seen_files, seen_dates, seen_undated, seen_counts = _read_cursor(context.cursor)
     signatures, changed = _changed_files(folder, seen_files)
     sources = load_catalogue(catalogue_paths())
     failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
@@ -143,7 +148,9 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         gone = gone_keys(set(registered), extracts, keep)
         if gone:
             delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
-        keys, fresh = _registry_keys(registry, registered, extracts, (groups, seen_dates, seen_undated), tick)
+        keys, fresh = _registry_keys(
+            registry, registered, extracts, (groups, seen_dates, seen_undated, seen_counts), tick
+        )
         keys.update(affected.get(registry, {}))  # a landed file's signature is its run key
         if fresh:  # registered now: appended to the instance's order, in this order
             add.append(dg.AddDynamicPartitionsRequest(name, fresh))
@@ -155,7 +162,10 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     sql_dates.update({k: [d.isoformat() for d in g.dates] for k, g in groups.items()})
     sql_undated = {k: v for k, v in seen_undated.items() if k in unreachable}
     sql_undated.update({k: _undated_signature(g) for k, g in groups.items()})
+    sql_counts = {k: v for k, v in seen_counts.items() if k in unreachable}
+    sql_counts.update({k: g.counts for k, g in groups.items()})
     state = {"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates, "sql_undated": sql_undated}
+    state["sql_counts"] = sql_counts
     cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
@@ -185,8 +195,16 @@ def _landed(folder: Path, changed: list[str], signatures: dict[str, str], source
 def _registry_keys(registry: str, registered: list[str], extracts, seen, tick: str):  # noqa: ANN001, ANN202
     """(partition key -> run key suffix, keys new to the instance) of one registry's catalogue extracts.
 
-    ``seen``: (date groups listed now, dates seen per source, undated rows' signature per source)."""
-    groups, seen_dates, seen_undated = seen
+    ``seen``: (date groups listed now, dates seen per source, undated rows' signature per source, rows per date
+    per source).
+
+    A row moves between partitions when its date is set, changed or cleared; only the partitions it left and
+    the one it joined can put that right, so a date-column source's registered date is requested again when
+    its row count changed, and its ``@undated`` partition when its rows' signature changed or, while it holds
+    rows, when any date's count or the set of dates changed (a row may have swapped places with an undated one,
+    leaving the undated count as it was). Dates are compared by row count only: an edit that keeps every count
+    (a row replaced by another of the same date) is the nightly reload's to pick up."""
+    groups, seen_dates, seen_undated, seen_counts = seen
     known = set(registered)
     keys: dict[str, str] = {}
     new = []
@@ -199,14 +217,33 @@ def _registry_keys(registry: str, registered: list[str], extracts, seen, tick: s
             keys[key] = f"date:{tick}" if spec.extract_date_column else "new"
         elif extract.undated:  # the rows with no readable date changed (or this sensor does not know them yet)
             found, before = groups.get(spec.id), seen_undated.get(spec.id)
-            changed = found is not None and _undated_signature(found) != before
+            if found is None:
+                continue
+            changed = _undated_signature(found) != before
             if changed and (before is not None or found.has_undated):  # unknown before: run only if it holds rows
                 keys[key] = f"date:{tick}"
-        elif spec.extract_date_column and extract.extract_date.isoformat() not in _seen(
-            seen_dates, spec.id, registered
-        ):
-            keys[key] = f"date:{tick}"
+            elif found.has_undated and _dates_changed(found, seen_counts.get(spec.id), seen_dates, spec.id, registered):
+                keys[key] = f"date:{tick}"
+        elif spec.extract_date_column:
+            day, before = extract.extract_date.isoformat(), seen_counts.get(spec.id)
+            found = groups.get(spec.id)
+            if day not in _seen(seen_dates, spec.id, registered):
+                keys[key] = f"date:{tick}"
+            # Counts unknown (a cursor from before they were kept, or no cursor): not requested. Requesting every
+            # registered date of every source once on upgrade would reload whole tables for changes that most
+            # likely did not happen; the counts are kept from this tick on, and the nightly load reads every
+            # date anyway. A date this sensor has not seen is requested above whatever the counts.
+            elif before is not None and found is not None and before.get(day) != found.counts.get(day):
+                keys[key] = f"date:{tick}"
     return keys, new
+
+
+def _dates_changed(found: ExtractDates, before: dict[str, int] | None, seen_dates, source_id, registered) -> bool:  # noqa: ANN001
+    """Whether a date-column source's dates changed since the last tick: any date's row count, or (counts
+    unknown: an older cursor or none) the set of dates."""
+    if before is not None:
+        return before != found.counts
+    return set(_seen(seen_dates, source_id, registered)) != {d.isoformat() for d in found.dates}
 
 
 def _notes(folder: Path, sources, groups, unclaimed, unreached, unreachable) -> list[str]:  # noqa: ANN001

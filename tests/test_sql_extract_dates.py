@@ -191,12 +191,32 @@ def test_sensor_requests_each_new_date_of_a_postgres_table_once(pg_catalogue, po
         # a sensor started without a cursor on an instance that already knows the dates requests nothing
         assert not sensor_tick(instance, None).run_requests
 
-        # dates already registered (e.g. by the nightly schedule) but not seen in this cursor are requested once
+        # dates already registered (e.g. by the nightly schedule) but not seen in this cursor are requested once;
+        # the date the row left (its count changed) too, or the row would stay in it as well
         with _connect(postgres_server) as conn:
             conn.execute(f"UPDATE {schema}.households SET ngay_trich_xuat = DATE '2025-11-30' WHERE ma = 9002")
         instance.add_dynamic_partitions(name, [f"{SOURCE}@2025-11-30"])
         fourth = sensor_tick(instance, third.cursor)
-        assert _requested(fourth) == [("ingest_households", f"{SOURCE}@2025-11-30", None, None)]
+        nov = f"{SOURCE}@2025-11-30"
+        assert _requested(fourth) == [("ingest_households", oct_, None, None), ("ingest_households", nov, None, None)]
+
+        # a cursor from before row counts were kept: a changed count is not known as one (no reload of every date
+        # on upgrade); the counts are kept from that tick on, so the next change is seen
+        old = json.loads(fourth.cursor)
+        del old["sql_counts"]
+
+        def delete_one(day: str) -> None:
+            with _connect(postgres_server) as conn:
+                conn.execute(
+                    f"DELETE FROM {schema}.households WHERE ma = "
+                    f"(SELECT min(ma) FROM {schema}.households WHERE ngay_trich_xuat = DATE '{day}')"
+                )
+
+        delete_one("2025-08-31")
+        upgraded = sensor_tick(instance, json.dumps(old))
+        assert not upgraded.run_requests and json.loads(upgraded.cursor)["sql_counts"][SOURCE]["2025-08-31"] == 4
+        delete_one("2025-09-30")
+        assert _requested(sensor_tick(instance, upgraded.cursor)) == [("ingest_households", sep, None, None)]
 
 
 def test_unreachable_database_skips_naming_the_source_without_the_password(
@@ -551,9 +571,10 @@ def test_a_date_that_leaves_the_table_and_comes_back_runs_again_and_keeps_its_hi
 def test_the_undated_partition_is_requested_when_its_rows_change_and_named_in_the_skip_reason(
     pg_catalogue, postgres_server
 ):
-    """Rows with no date are the partition ``<source>@undated``: a new date does not re-request an older one;
-    the undated partition runs again when its rows change (count or spellings), not otherwise; the skip reason
-    counts them and names the partition, never a cell value."""
+    """Rows with no date are the partition ``<source>@undated``: a new date does not re-request an older one
+    whose count is unchanged; the undated partition runs again when its rows change (count or spellings) or,
+    while it holds rows, when the dates' counts change (a row may have swapped places with an undated one), not
+    otherwise; the skip reason counts them and names the partition, never a cell value."""
     schema, _ = pg_catalogue("text", ["2025-08-31"] * 3 + [None, "chưa rõ"])
     aug, sep, undated = f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@undated"
 
@@ -568,7 +589,11 @@ def test_the_undated_partition_is_requested_when_its_rows_change_and_named_in_th
             "INSERT INTO {t} (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) VALUES (9001, '1', 'A', 'B', '2025-09-30')"
         )
         second = sensor_tick(instance, first.cursor)
-        assert _requested(second) == [("ingest_households", sep, None, None)]  # the new date only
+        # the new date, and the undated rows (the new row might have been one of them): not the older date
+        assert _requested(second) == [
+            ("ingest_households", sep, None, None),
+            ("ingest_households", undated, None, None),
+        ]
         quiet = sensor_tick(instance, second.cursor)
         assert not quiet.run_requests
         message = quiet.skip_reason.skip_message
@@ -579,8 +604,8 @@ def test_the_undated_partition_is_requested_when_its_rows_change_and_named_in_th
         respelled = sensor_tick(instance, quiet.cursor)
         assert _requested(respelled) == [("ingest_households", undated, None, None)]
         sql("UPDATE {t} SET ngay_trich_xuat = '2025-08-31' WHERE ngay_trich_xuat IS NULL")  # a row gets a date
-        dated = sensor_tick(instance, respelled.cursor)
-        assert _requested(dated) == [("ingest_households", undated, None, None)]
+        dated = sensor_tick(instance, respelled.cursor)  # the row leaves @undated and joins its date's partition
+        assert _requested(dated) == [("ingest_households", aug, None, None), ("ingest_households", undated, None, None)]
         assert not sensor_tick(instance, dated.cursor).run_requests  # once
 
         # a sensor without a cursor on an instance that knows the partitions: the undated one again (it holds rows)
@@ -726,7 +751,8 @@ def _ingest(path: Path, keys, store: dict[str, set[str]]) -> None:  # noqa: ANN0
 def test_undated_rows_are_in_exactly_one_partition_whatever_the_table_does(pg_catalogue, postgres_server):
     """Rows with an empty or unreadable date are held by exactly one partition after every tick and every
     nightly reload, while a new date arrives, the latest date is purged, every date is purged and only undated
-    rows are left; a row that gets a date leaves them. Dated rows are in their own date's partition only."""
+    rows are left; a row that gets a date leaves them, a row that loses its date joins them, also when that keeps
+    every count but one date's. Dated rows are in their own date's partition only."""
     schema, path = pg_catalogue("text", ["2025-08-31"] * 3 + ["2025-09-30"] * 2 + [None, "chưa rõ"])
     undated_sql = "ngay_trich_xuat IS NULL OR ngay_trich_xuat !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
     store: dict[str, set[str]] = {}
@@ -757,8 +783,9 @@ def test_undated_rows_are_in_exactly_one_partition_whatever_the_table_does(pg_ca
     with dg.DagsterInstance.ephemeral() as instance:
         cursor = tick(None, "first tick")
         insert = "INSERT INTO {t} (ma, so_ho_khau, ten_chu_ho, dia_chi, ngay_trich_xuat) VALUES "
-        sql(insert + "(9001, '1', 'A', 'B', '2025-10-31'), (9002, '2', 'C', 'D', NULL)")
-        cursor = tick(cursor, "a new date and one more undated row")
+        sql(insert + "(9001, '1', 'A', 'B', '2025-10-31'), (9002, '2', 'C', 'D', NULL), (9003, '3', 'E', 'F', NULL)")
+        sql(insert + "(9004, '4', 'G', 'H', NULL)")
+        cursor = tick(cursor, "a new date and three more undated rows")
         sql("DELETE FROM {t} WHERE ngay_trich_xuat = '2025-10-31'")
         cursor = tick(cursor, "the latest date purged")
         sql("DELETE FROM {t} WHERE ngay_trich_xuat LIKE '2025-%'")
@@ -766,3 +793,14 @@ def test_undated_rows_are_in_exactly_one_partition_whatever_the_table_does(pg_ca
         sql("UPDATE {t} SET ngay_trich_xuat = '2025-11-30' WHERE ma = 9002")
         cursor = tick(cursor, "an undated row gets a date")
         assert [k for k, held in store.items() if "9002" in held] == [f"{SOURCE}@2025-11-30"]
+        # rows moving between a date that stays and the undated rows: both partitions must run again
+        sql("UPDATE {t} SET ngay_trich_xuat = '2025-11-30' WHERE ma IN (9003, 9004)")
+        cursor = tick(cursor, "an undated row gets a date already registered")
+        sql("UPDATE {t} SET ngay_trich_xuat = NULL WHERE ma = 9003")
+        cursor = tick(cursor, "a dated row loses its date")
+        # the undated rows' count and spellings stay as they were (one NULL out, one NULL in)
+        sql("UPDATE {t} SET ngay_trich_xuat = '2025-12-31' WHERE ma = 9003")
+        sql("UPDATE {t} SET ngay_trich_xuat = NULL WHERE ma = 9004")
+        cursor = tick(cursor, "an undated row and a dated row swap places")
+        assert [k for k, held in store.items() if "9004" in held] == [f"{SOURCE}@undated"]
+        assert [k for k, held in store.items() if "9003" in held] == [f"{SOURCE}@2025-12-31"]

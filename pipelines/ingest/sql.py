@@ -665,6 +665,12 @@ class ExtractDates:
     has_null: bool  # some rows have no value
     undated_rows: int = 0  # rows whose value is NULL or no date
     temporal: bool = False  # a DATE/TIMESTAMP column: grouped by CAST(column AS DATE), read by day ranges
+    rows: dict[date, int] = field(default_factory=dict)  # extract date -> how many rows it has
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows per extract date, by ISO date (the landing sensor keeps them: a changed count re-runs the date)."""
+        return {d.isoformat(): self.rows.get(d, 0) for d in self.dates}
 
     @property
     def dates(self) -> list[date]:
@@ -709,6 +715,7 @@ def extract_date_groups(
     finally:
         engine.dispose()
     dated: dict[date, list[object]] = {}
+    per_day: dict[date, int] = {}
     undated: list[object] = []
     has_null, undated_rows = False, 0
     for value, rows in counted:  # one per distinct value, not per row
@@ -721,8 +728,9 @@ def extract_date_groups(
             undated_rows += rows
         else:
             dated.setdefault(day, []).append(value)
+            per_day[day] = per_day.get(day, 0) + rows
     dated_values = {d: tuple(v) for d, v in sorted(dated.items())}
-    return ExtractDates(column, dated_values, tuple(undated), has_null, undated_rows, temporal)
+    return ExtractDates(column, dated_values, tuple(undated), has_null, undated_rows, temporal, per_day)
 
 
 def _error_type(exc: BaseException) -> str:
