@@ -344,9 +344,12 @@ def test_a_utf16_file_with_its_byte_order_mark_is_read_as_utf16(tmp_path):
 
 def test_a_mapped_column_named_twice_quarantines_the_rows_where_the_two_differ(tmp_path):
     """The first of two same-named columns was mapped and the other kept aside, silently, even where they disagree:
-    such rows are quarantined naming the row and the column; rows where they agree (or one is empty) load."""
+    such rows are quarantined naming the row and the column; rows where they agree (or one is empty) load, with
+    the value of the copy that holds one (a first copy empty or blank and the second filled was read as missing)."""
     header = [*HEADER, "ten_chu_ho"]
     rows = [[*ROWS[0], ROWS[0][2]], [*ROWS[1], "Trần Văn Khác"], [*ROWS[2], ""]]
+    for key, blank, name in (("4", "", "Phạm Thị Dung"), ("5", "  ", "Võ Văn Em")):  # first copy empty, second not
+        rows.append([key, f"HK00{key}", blank, f"07909000{key}321", ROWS[0][4], "1", "01/01/2022", name])
     dump = f"COPY public.households ({', '.join(header)}) FROM stdin;\n" + "".join("\t".join(r) + "\n" for r in rows)
     files = {
         "csv": ("twice.csv", _csv(rows, header=header).encode("utf-8")),
@@ -356,7 +359,9 @@ def test_a_mapped_column_named_twice_quarantines_the_rows_where_the_two_differ(t
     for fmt, (filename, data) in files.items():
         result = _ingest(tmp_path, fmt, filename, data)
         assert result.state == "ok", (fmt, result.cause)
-        assert sorted(result.staged["source_key"]) == ["1", "3"], fmt
+        assert sorted(result.staged["source_key"]) == ["1", "3", "4", "5"], fmt
+        names = dict(result.staged.select("source_key", "head_name").iter_rows())
+        assert names == {"1": ROWS[0][2], "3": ROWS[2][2], "4": "Phạm Thị Dung", "5": "Võ Văn Em"}, fmt
         (reason,) = _quarantined(result).values()
         assert "'ten_chu_ho'" in reason and "more than once" in reason and "differ" in reason, (fmt, reason)
         assert list(_quarantined(result)) == ["2"] and ("line:3" in reason or "row:3" in reason), (fmt, reason)

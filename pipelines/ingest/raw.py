@@ -96,6 +96,19 @@ def _repeats_differ(repeated: dict[str, list[str]], spec, columns: list[str]) ->
     return problem
 
 
+def _mapped(src: str | None, repeated: dict[str, list[str]], columns: list[str]) -> pl.Expr:
+    """The value of the source column ``src`` (None: not in the source). A column named more than once in the
+    header is the first of its copies that is not blank (empty or spaces), else the first copy as it is: where
+    the copies hold different values the row is not read (:func:`_repeats_differ`)."""
+    if not src:
+        return pl.lit(None, dtype=pl.String)
+    copies = [c for c in [src, *repeated.get(src, [])] if c in columns]
+    if len(copies) == 1:
+        return pl.col(src)
+    filled = [pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)) for c in copies]
+    return pl.coalesce(*filled, pl.col(src))
+
+
 def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
@@ -136,7 +149,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     ).replace("", None)
     out = frame.select(
         source_key=pl.col(KEY),
-        **{canon: (pl.col(src) if src else pl.lit(None, dtype=pl.String)) for canon, src in canonical.items()},
+        **{canon: _mapped(src, result.repeated, frame.columns) for canon, src in canonical.items()},
         extra_columns=extra_json,
         read_problem=_repeats_differ(result.repeated, spec, frame.columns),
         row_flags=row_flags,
