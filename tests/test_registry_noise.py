@@ -75,6 +75,59 @@ def test_put_noise_touches_only_chosen_rows_and_labels_them():
     assert counts.height == len(NOISE["households"])  # every category used on 200 rows
 
 
+def _clean_frame(registry: str, n: int) -> pl.DataFrame:
+    """Rows for ``registry``'s noise columns: a fifth of the values missing where a category can blank them,
+    names with doubled letters and names without accents, dates that a day/month swap would push too late."""
+    rng = np.random.default_rng(8)
+    names = ["Nguyễn Văn Đức", "Hoàng Thị Loan", "Lê Văn Anh", "Nguyen Thi Hoa", "Tiệm Tạp Hoá Ngọc Anh", "Hồ Văn Mmm"]
+    columns: dict[str, list] = {}
+    for column, kind in NOISE[registry].values():
+        blank = any(k == "null" for c, k in NOISE[registry].values() if c == column)
+        if kind in ("typo", "unaccent"):
+            values = [names[i % len(names)] for i in range(n)]
+        elif kind == "date":
+            values = [date(2025, 8, 9)] * n
+        elif kind == "plus_one":
+            values = rng.integers(1, 6, n).tolist()
+        else:
+            values = [f"0{d:011d}" for d in rng.integers(0, 10**11, n)]
+        if blank:
+            values = [None if i % 5 == 0 else v for i, v in enumerate(values)]
+        columns.setdefault(column, values)
+    return pl.DataFrame(columns)
+
+
+@pytest.mark.parametrize("registry", list(NOISE))
+def test_every_labelled_error_was_made(registry):
+    """A label names an error only when its column differs from the clean value: a typo's new letter is never the
+    old one, nor a swap of two equal letters; an ID already missing gets no 'missing' or 'typo' label; a name
+    without accents no 'unaccented' one."""
+    n = 3000
+    frame = _clean_frame(registry, n)
+    out, labels = put_noise(registry, frame, np.ones(n, bool), random.Random(7), None, date(2025, 8, 31))
+    labelled = 0
+    for category, (column, _) in NOISE[registry].items():
+        has = labels.str.split("; ").list.contains(category)
+        before, after = frame[column].filter(has), out[column].filter(has)
+        unchanged = (before.is_null() & after.is_null()) | (before == after).fill_null(False)
+        assert has.sum() > 50 and not unchanged.any(), (category, int(unchanged.sum()), int(has.sum()))
+        labelled += int(has.sum())
+    # and every change is labelled: a column that differs is named by a category of its row
+    for column in frame.columns:
+        changed = ~((frame[column].is_null() & out[column].is_null()) | (frame[column] == out[column]).fill_null(False))
+        named = np.logical_or.reduce(
+            [
+                labels.str.split("; ").list.contains(c).to_numpy()
+                for c, (col, _) in NOISE[registry].items()
+                if col == column
+            ]
+        )
+        assert not (changed.to_numpy() & ~named).any(), column
+    assert (labels != "").sum() > 0.95 * n and labelled >= n
+    if "registered_on" in frame.columns:
+        assert (out["registered_on"] <= date(2025, 8, 31)).all()
+
+
 def test_several_rows_only_groups_of_more_than_one():
     group = np.array([0, 0, 1, 2, 2, 2, 3])
     picked = several_rows(group, 1.0, random.Random(0))

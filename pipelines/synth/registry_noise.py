@@ -3,9 +3,9 @@
 People get their clerk errors in ``registries._noisy_copies`` and ``person_mess``. The other
 registries' duplicates would otherwise be exact copies of book number, head ID and tax code, and a
 matcher would score 1.0 on them without trying. ``put_noise`` gives each chosen record one error
-category of ``NOISE[registry]`` (a third of them a second), and returns the categories per record
-for the truth's ``noise`` column ("; "-separated, "" when untouched), so a benchmark can score
-true pairs per category (``benchmarks/entity_accuracy.py``).
+category of ``NOISE[registry]`` (a third of them a second) among those that can change its value, and
+returns the categories that did per record for the truth's ``noise`` column ("; "-separated, "" when
+untouched), so a benchmark can score true pairs per category (``benchmarks/entity_accuracy.py``).
 
 Which records: households and businesses, every extra registration (truth ``is_duplicate``);
 taxpayers, ``TAX_NOISE_RATE`` of the rows of a taxpayer with several rows (one row per period).
@@ -74,7 +74,7 @@ def _error(value, error: str, rnd: random.Random, latest: date | None = None):  
             return value
         i = rnd.choice(digits)
         return value[:i] + rnd.choice([d for d in "0123456789" if d != value[i]]) + value[i + 1 :]
-    if error == "typo":  # a letter dropped, swapped with the next or replaced (never the first)
+    if error == "typo":  # a letter dropped, swapped with the next or replaced (never the first); always a change
         letters = [i for i, c in enumerate(value) if c.isalpha()]
         if not letters:
             return value
@@ -82,9 +82,9 @@ def _error(value, error: str, rnd: random.Random, latest: date | None = None):  
         how = rnd.randrange(3)
         if how == 0:
             return value[:i] + value[i + 1 :]
-        if how == 1 and i + 1 < len(value):
+        if how == 1 and i + 1 < len(value) and value[i + 1] != value[i]:  # swapping two equal letters is none
             return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
-        return value[:i] + rnd.choice("aeiouynhtmgc") + value[i + 1 :]
+        return value[:i] + rnd.choice([c for c in "aeiouynhtmgc" if c != value[i]]) + value[i + 1 :]
     if error == "unaccent":
         return strip_accents(value)
     if error == "date":  # day and month swapped, or a year, a day or ten days off (none after ``latest``)
@@ -98,6 +98,20 @@ def _error(value, error: str, rnd: random.Random, latest: date | None = None):  
     if error == "plus_one":
         return value + rnd.choice([-1, 1]) if value > 1 else value + 1
     raise ValueError(f"unknown clerk error kind {error!r}")
+
+
+def _can_change(value, error: str) -> bool:  # noqa: ANN001 - any cell
+    """Whether an error of kind ``error`` can change ``value`` (an ID already missing cannot go missing or get a
+    typo; a name without accents cannot lose them)."""
+    if value is None:
+        return False
+    if error == "digit":
+        return any(c.isdigit() for c in value.split("-")[0])
+    if error == "typo":
+        return any(c.isalpha() for c in value)
+    if error == "unaccent":
+        return strip_accents(value) != value
+    return True
 
 
 def put_noise(
@@ -119,13 +133,19 @@ def put_noise(
     columns = sorted({column for column, _ in table.values()})
     values = {c: frame[c].gather(rows).to_list() for c in columns}
     for k, row in enumerate(rows.tolist()):
-        picked = sorted(rnd.sample(categories, 2 if rnd.random() < SECOND_CATEGORY else 1))
+        # only categories that can change the row's value (no ID category for a missing ID)
+        possible = [c for c in categories if _can_change(values[table[c][0]][k], table[c][1])]
+        picked = sorted(rnd.sample(possible, min(2 if rnd.random() < SECOND_CATEGORY else 1, len(possible))))
+        made = []
         for category in picked:
             column, error = table[category]
-            values[column][k] = _error(values[column][k], error, rnd, latest)
-            if counts is not None:
-                counts[f"{registry}: {category}"] += 1
-        labels[row] = "; ".join(picked)
+            before = values[column][k]
+            values[column][k] = _error(before, error, rnd, latest)
+            if values[column][k] != before:  # labelled only when made (a typo after the ID went missing is not)
+                made.append(category)
+                if counts is not None:
+                    counts[f"{registry}: {category}"] += 1
+        labels[row] = "; ".join(made)
     index = pl.Series(rows, dtype=pl.UInt32)
     frame = frame.with_columns(
         frame[c].scatter(index, pl.Series(c, v, dtype=frame.schema[c])) for c, v in values.items()
