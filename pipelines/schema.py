@@ -354,11 +354,18 @@ LINEAGE_FIELDS = (
     _f(
         "record_key",
         pl.String,
-        "Unique id of the source row: '<source_id>@<extract_date>#<source_key>'.",
+        "Unique id of the source row: '<source_id>@<extract_date>#<source_key>' ('<source_id>@undated#<source_key>' "
+        "for a SQL source's row whose extract-date column is empty or no date).",
         required=True,
     ),
     _f("source_id", pl.String, "Catalogue id of the source system (mappings/sources/*.toml).", required=True),
-    _f("extract_date", pl.Date, "Date of the source's extract this row comes from.", required=True),
+    _f(
+        "extract_date",
+        pl.Date,
+        "Date of the source's extract this row comes from; 1900-01-01 for the rows of a partition "
+        "'<source_id>@undated' (a SQL source's rows whose extract-date column is empty or no date).",
+        required=True,
+    ),
     _f(
         "source_file",
         pl.String,
@@ -1224,10 +1231,18 @@ RECORD_FLOW = Table(
     "lineage back to the source file and row. Restricted: record keys lead to personal values.",
     primary_key=("record_key",),
     fields=(
-        _f("record_key", pl.String, "The raw row ('<source_id>@<extract_date>#<source_key>').", required=True),
+        _f(
+            "record_key",
+            pl.String,
+            "The raw row ('<source_id>@<extract_date>#<source_key>', or '<source_id>@undated#<source_key>' for a row "
+            "with no readable extract date).",
+            required=True,
+        ),
         _f("registry", pl.String, "Registry kind.", required=True, allowed=REGISTRY_KINDS),
         _f("source_id", pl.String, "Catalogue id of the source system.", required=True),
-        _f("extract_date", pl.Date, "Extract date.", required=True),
+        _f(
+            "extract_date", pl.Date, "Extract date (1900-01-01 for a row with no readable extract date).", required=True
+        ),
         _f("source_file", pl.String, "File (or table) relative to the catalogue's base directory.", required=True),
         _f("source_key", pl.String, "Row number or key in the source.", required=True),
         _f("state", pl.String, "merged, quarantined or under_review.", required=True, allowed=RECORD_STATES),
@@ -1293,7 +1308,12 @@ _ITEM_KEY_FIELDS = (
         "Registry of the record(s) (null for a match pair and a named split item).",
         allowed=REGISTRY_KINDS,
     ),
-    _f("record_key", pl.String, "The record ('<source_id>@<extract_date>#<source_key>') of a one-record item."),
+    _f(
+        "record_key",
+        pl.String,
+        "The record ('<source_id>@<extract_date>#<source_key>', or '<source_id>@undated#<source_key>' for a row with "
+        "no readable extract date) of a one-record item.",
+    ),
     _f("entity_kind", pl.String, "Entity kind of a match pair.", allowed=tuple(ENTITY_KINDS)),
     _f("left_id", pl.String, "record_key of one record of a match pair (the smaller)."),
     _f("right_id", pl.String, "record_key of the other."),

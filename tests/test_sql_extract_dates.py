@@ -346,6 +346,9 @@ def test_empty_and_unreadable_dates_are_counted_and_quarantined_in_their_own_par
     )
     assert len(undated) == 4 and none.read_problems == 4 and set(none.frame["source_key"]) == undated
     assert set(none.frame["record_key"]) == {f"{SOURCE}@undated#{k}" for k in undated}  # the same on every read
+    # their extract date is the documented fixed 1900-01-01 (schema.py), not the day they were read: re-runs on
+    # other days write the same raw and quarantine rows
+    assert set(none.frame["extract_date"]) == {date(1900, 1, 1)} == set(none_staged.quarantine["extract_date"])
     kept = [json.loads(json.loads(e)["_unparsed"]) for e in none.frame["extra_columns"]]  # each row kept whole
     assert sorted(str(r["ngay_trich_xuat"]) for r in kept) == sorted(["None", "None", "chưa rõ", "2025-13-45"])
     assert {r["ma"] for r in kept} == undated

@@ -37,7 +37,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REGISTRY_KINDS, REQUIRED_FIELDS
@@ -49,6 +49,9 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "detect")
 PARTITION_SEPARATOR = "@"
 UNDATED = "undated"
 """Partition key suffix (``<source id>@undated``) of the rows of an ``extract_date_column`` table with no date."""
+UNDATED_EXTRACT_DATE = date(1900, 1, 1)
+"""The ``extract_date`` of the ``<source id>@undated`` partition's rows in the raw and quarantine tables (which
+need a date): fixed, so every run writes the same rows, and before any real extract, so never the latest."""
 
 
 class CatalogueError(ValueError):
@@ -118,7 +121,7 @@ class SourceSpec:
             if self.extract_date_column:  # the database says which extracts there are
                 groups = groups if groups is not None else self.extract_groups()
                 # the rows with no date: one partition whatever the dates do (a stable key, never a date's)
-                undated = Extract(self, datetime.now(UTC).date(), None, groups, undated=True)
+                undated = Extract(self, UNDATED_EXTRACT_DATE, None, groups, undated=True)
                 return [*(Extract(self, day, None, groups) for day in groups.dates), undated]
             if self.extract_date is None:
                 raise CatalogueError(f"{self.catalogue_file}: source {self.id}: a sql source needs extract_date")
@@ -151,7 +154,7 @@ class Extract:
     # does not list them again (None: the reader lists them)
     groups: object = field(default=None, compare=False, repr=False)
     # extract_date_column: the table's rows whose date is empty or no date (partition ``<id>@undated``); their
-    # ``extract_date`` is the day they were listed (the raw and quarantine tables need one), not in the key
+    # ``extract_date`` is UNDATED_EXTRACT_DATE (1900-01-01: the raw and quarantine tables need one), not in the key
     undated: bool = False
 
     @property
