@@ -3,8 +3,9 @@
 Against the real PostgreSQL server of conftest.py (``postgres_*`` fixtures): the landing sensor registers
 and requests one dynamic partition per new date in the column, once; a partition reads only its date's
 rows (filtered by the database through bound parameters); rows with an empty or unreadable date are
-counted and quarantined with the latest extract; a database that cannot be read makes the sensor skip
-naming the source, never showing the password.
+counted and quarantined in their own partition ``<source>@undated`` (extract date 1900-01-01), and the
+sensor re-requests the partitions a row moves between; a database that cannot be read makes the sensor
+skip naming the source, never showing the password.
 """
 
 from __future__ import annotations
