@@ -552,7 +552,7 @@ def match(
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
     if save_state_dir is not None:
-        save_state(result.state, save_state_dir)
+        save_state(result.state, save_state_dir, spec)
         _echo(f"state saved in {save_state_dir} (model {result.state.frozen.fingerprint()})")
     tables = [
         result.records,

@@ -232,6 +232,7 @@ def test_cli_full_run_saves_state_and_an_increment_updates_it(data, tmp_path):
         [*common, "--input", str(base), "--output", str(tmp_path / "base_out.parquet"), "--save-state", str(state)],
     )
     assert done.exit_code == 0, done.output
+    assert (state / "blocks.parquet").exists()  # the full run saves the block hashes the increment joins on
     out = tmp_path / "inc_out.parquet"
     done = runner.invoke(main, [*common, "--increment", str(new), "--state", str(state), "--output", str(out)])
     assert done.exit_code == 0, done.output
