@@ -610,27 +610,26 @@ class Resolution:
     complete: bool = False  # the unit's parent was found too (old district, 2025 province): safe to reuse as a tail
 
 
+def _merged_keys(cache: dict, per_province: dict, provinces: tuple[str, ...]) -> KeyTable:
+    """One key table for several provinces (the union of their tables), built once and kept in ``cache``."""
+    merged = cache.get(provinces)
+    if merged is None:
+        merged = cache[provinces] = KeyTable()
+        for p in provinces:
+            for key, codes in per_province[p].items():
+                merged[key] |= codes
+    return merged
+
+
 def _district_keys_of(idx: ResolverIndex, provinces: tuple[str, ...]) -> KeyTable:
     if len(provinces) == 1:
         return idx.district_keys[provinces[0]]
-    merged = idx.district_keys_merged.get(provinces)
-    if merged is None:
-        merged = idx.district_keys_merged[provinces] = KeyTable()
-        for p in provinces:
-            for key, codes in idx.district_keys[p].items():
-                merged[key] |= codes
-    return merged
+    return _merged_keys(idx.district_keys_merged, idx.district_keys, provinces)
 
 
 def _wards_of_provinces(idx: ResolverIndex, provinces: tuple[str, ...]) -> KeyTable:
     """The ward keys of several provinces in one table (``_ward_without_district``), built once."""
-    merged = idx.wards_merged.get(provinces)
-    if merged is None:
-        merged = idx.wards_merged[provinces] = KeyTable()
-        for p in provinces:
-            for key, codes in idx.wards_by_province[p].items():
-                merged[key] |= codes
-    return merged
+    return _merged_keys(idx.wards_merged, idx.wards_by_province, provinces)
 
 
 def _hard_start(tokens: _Tokens, end: int) -> int:
