@@ -559,15 +559,15 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
         raise ExportError(f"resource '{resource.name}': pseudonymised fields need a key")
     if hidden:
         shaped = shaped.with_columns(pseudonymise(shaped[f.name], f.pseudonym_kind or recipient, key) for f in hidden)
-    key = list(resource.primary_key)
-    if key:
+    pk = list(resource.primary_key)
+    if pk:
         # a unique key orders every row: sorting by the other columns too (row-encoding every column) gives the
         # same rows in the same order; only repeated keys (the gate rejects them) need the other columns as ties
-        by_key = shaped.sort(key, nulls_last=True, maintain_order=True)
-        repeated = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in key).slice(1).any()
+        by_key = shaped.sort(pk, nulls_last=True, maintain_order=True)
+        repeated = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in pk).slice(1).any()
         if by_key.height < 2 or not by_key.select(repeated).item():
             return by_key
-    order = [*key, *(c for c in shaped.columns if c not in key)]
+    order = [*pk, *(c for c in shaped.columns if c not in pk)]
     return shaped.sort(order, nulls_last=True, maintain_order=True)
 
 
