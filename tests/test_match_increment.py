@@ -418,9 +418,34 @@ def test_block_hashes_are_saved_read_back_and_recomputed_when_absent_or_of_anoth
     assert load_state(folder, spec).blocks is None
     manifest["blocks"]["scheme"] = BLOCK_HASH_SCHEME
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    pl.read_parquet(folder / "blocks.parquet").head(10).write_parquet(folder / "blocks.parquet")
-    with pytest.raises(StateError, match="block hashes"):
-        load_state(folder, spec)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "not parquet", "cut short", "too few rows"])
+def test_missing_or_damaged_block_hashes_are_recomputed_with_a_warning(runs, data, spec, tmp_path, caplog, damage):
+    """The saved block hashes are a cache: a state whose hashes are missing or damaged is read without them
+    (a warning names the file and the cause), and its increment equals the one from the intact state."""
+    folder = save_state(runs["base"].state, tmp_path / "state", spec)
+    path = folder / "blocks.parquet"
+    if damage == "deleted":
+        path.unlink()
+    elif damage == "not parquet":
+        path.write_bytes(b"not a parquet file at all")
+    elif damage == "cut short":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        pl.read_parquet(path).head(10).write_parquet(path)
+    with caplog.at_level("WARNING", logger="wardbridge.match"):
+        loaded = load_state(folder, spec)
+    assert loaded.blocks is None
+    warning = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and "block hashes" in r.getMessage()]
+    assert len(warning) == 1 and str(path) in warning[0]
+    cause = {"deleted": "missing", "too few rows": "damaged (10 rows"}.get(damage, "unreadable")
+    assert cause in warning[0]
+    again = match_increment(loaded, data["increment"], spec)
+    expected = runs["increment"].state
+    assert by(again.state.scored, "l", "r").equals(by(expected.scored, "l", "r"))
+    assert by(again.state.records, "record_id").equals(by(expected.records, "record_id"))
+    assert again.state.blocks.equals(block_ids(again.state.work, spec))  # computed again for the next one
 
 
 def test_two_keys_of_one_saved_hash_are_still_two_blocks(runs, data, spec):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from pipelines.match.blocking import BLOCK_HASH_SCHEME, block_ids
 from pipelines.match.compare import ValueCodes
 from pipelines.match.model import Model
 from pipelines.match.spec import MatchSpec
+
+log = logging.getLogger("wardbridge.match")
 
 STATE_VERSION = 1
 MANIFEST = "manifest.json"
@@ -304,7 +307,28 @@ def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:
     blocks, saved = None, manifest.get("blocks")
     if saved and (saved["polars"], saved.get("scheme")) == (pl.__version__, BLOCK_HASH_SCHEME):
         # (hashes of another Polars version or scheme are computed again when needed)
-        blocks = pl.read_parquet(folder / BLOCKS)
-        if blocks.height != manifest["records"] or blocks.columns != saved["rules"]:
-            raise StateError(f"{folder}: its block hashes do not cover the records its manifest counts: damaged")
+        blocks = _read_blocks(folder / BLOCKS, manifest["records"], saved["rules"])
     return MatchState(frozen=frozen, **tables, blocks=blocks)
+
+
+def _read_blocks(path: Path, records: int, rules: list[str]) -> pl.DataFrame | None:
+    """A state's saved block hashes, or None (a warning logged) when the file is missing, unreadable or does not
+    cover the records: they are a cache, which the next increment computes again."""
+    try:
+        blocks = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        # (the file holds hashes only: the error names no personal value)
+        cause = "missing" if isinstance(error, FileNotFoundError) else f"unreadable ({type(error).__name__}: {error})"
+        log.warning("%s: block hashes %s; the increment computes them again", path, cause)
+        return None
+    if blocks.height != records or blocks.columns != rules:
+        log.warning(
+            "%s: block hashes damaged (%d rows for %d records, rules %s for %s); the increment computes them again",
+            path,
+            blocks.height,
+            records,
+            blocks.columns,
+            rules,
+        )
+        return None
+    return blocks
