@@ -296,7 +296,7 @@ def sample_rss(pid: int, stop: threading.Event, samples: list[tuple[float, float
 def launch(names: list[str], work: Path, people: int, env: dict[str, str]) -> list[dict]:
     """Run ``names`` in one child process; one result per stage (a failed stage ends the list)."""
     load_before = os.getloadavg()[0]
-    started = time.perf_counter()
+    launched = time.monotonic()  # the clock of the child's stage windows
     proc = subprocess.Popen(
         [sys.executable, __file__, "--stage", ",".join(names), "--work", str(work), "--people", str(people)],
         stdout=subprocess.PIPE,
@@ -307,20 +307,25 @@ def launch(names: list[str], work: Path, people: int, env: dict[str, str]) -> li
     stop, samples = threading.Event(), []
     sampler = threading.Thread(target=sample_rss, args=(proc.pid, stop, samples), daemon=True)
     sampler.start()
-    out, _ = proc.communicate()
-    stop.set()
-    sampler.join()
-    wall = time.perf_counter() - started
-    results = [json.loads(ln[len(RESULT_PREFIX) :]) for ln in out.splitlines() if ln.startswith(RESULT_PREFIX)]
-    load = load_before
-    for result in results:
+    # each stage's result is read as it is printed: its load_after is the load at the end of its own window
+    results, load, boundary = [], load_before, launched
+    for line in proc.stdout:
+        if not line.startswith(RESULT_PREFIX):
+            continue
+        result = json.loads(line[len(RESULT_PREFIX) :])
         begin, end = result["window"]
         peak = max((rss for at, rss in samples if begin <= at <= end), default=0.0)
-        result.update(wall=wall, sampled_mib=peak, load=load, load_after=os.getloadavg()[0])
-        load = result["load_after"]
+        # a stage's wall runs from the end of the previous stage's window (the first: from the launch, so
+        # the child's start-up counts once) to the end of its own
+        result.update(wall=end - boundary, sampled_mib=peak, load=load, load_after=os.getloadavg()[0])
+        results.append(result)
+        load, boundary = result["load_after"], end
+    proc.wait()
+    stop.set()
+    sampler.join()
     if proc.returncode != 0 or len(results) < len(names):
-        failed = names[len(results)]
-        peak = max((rss for _, rss in samples), default=0.0)
+        failed, wall = names[len(results)], time.monotonic() - boundary  # the failed stage: since the last window
+        peak = max((rss for at, rss in samples if at >= boundary), default=0.0)
         results.append({"stage": failed, "failed": proc.returncode, "wall": wall, "sampled_mib": peak, "load": load})
     return results
 
