@@ -466,6 +466,46 @@ def test_two_keys_of_one_saved_hash_are_still_two_blocks(runs, data, spec):
     assert by(again.state.scored, "l", "r").equals(by(runs["increment"].state.scored, "l", "r"))
 
 
+def colliding_hashes(monkeypatch, names: set[str]) -> None:
+    """A test seam: every key of the rules ``names`` gets one block hash (every block collides with every other),
+    in the saved hashes and the increment's alike; what is under test is the key comparison after the hash join."""
+    from pipelines.match import blocking, increment
+
+    real = blocking.block_hash
+
+    def hashed(rule):
+        return pl.lit(7, pl.UInt32).alias(blocking.BLOCK_HASH) if rule.name in names else real(rule)
+
+    monkeypatch.setattr(blocking, "block_hash", hashed)
+    monkeypatch.setattr(increment, "block_hash", hashed)
+
+
+GAP_RULES = {"name_no_birth_date", "family_given_no_birth_date"}  # scalar keys, with ``missing``
+
+
+def test_a_touched_key_colliding_with_a_gap_block_is_not_counted_touched(runs, data, spec, monkeypatch):
+    """With ``missing``, only blocks holding a record missing the column are touched, decided on the key: a
+    touched key whose hash is that of a gap block (here every hash is one) is not counted among them."""
+    base = runs["base"].state
+    colliding_hashes(monkeypatch, GAP_RULES)
+    again = match_increment(replace(base, blocks=None), data["increment"], spec)
+    added = prepare(data["increment"], spec)
+    removed = base.work.filter(pl.col(spec.id_column).is_in(data["changed"]))
+    report = {r["rule"]: r for r in again.blocking.iter_rows(named=True)}
+    for rule in (r for r in spec.blocking if r.name in GAP_RULES):
+        on = list(rule.on)
+        keys = pl.concat([added.select(on), removed.select(on)]).drop_nulls().unique()
+        gaps = pl.concat([base.work, added], how="diagonal_relaxed").filter(pl.col(rule.missing).is_null())
+        expected = keys.join(gaps.select(on).drop_nulls().unique(), on=on, how="semi").height
+        assert 0 < expected < keys.height  # some touched keys have no gap block: they must not count
+        assert report[rule.name]["touched_blocks"] == expected
+        real = runs["increment"].blocking.filter(pl.col("rule") == rule.name)["touched_blocks"].item()
+        assert real == expected
+    full = runs["full"].state
+    assert by(again.state.scored, "l", "r").equals(by(full.scored, "l", "r"))
+    assert by(again.state.records, "record_id").equals(by(full.records, "record_id"))
+
+
 def test_increment_pairs_come_in_the_order_of_their_records_rows(runs, spec):
     inc = runs["increment"]
     row_of = inc.state.work.select(pl.col(spec.id_column).alias("id"), pl.int_range(pl.len()).alias("row"))

@@ -221,7 +221,8 @@ def _touched_blocks(
     """The rule's blocks (key values, numbered ``_blk``) holding a new or removed record, their existing records
     (old row numbers) and their new records, both with the block's number: only those blocks can pair
     differently. The existing records are found by their saved block hashes (``old_ids``), then joined on
-    the key itself (two keys of one hash are not one block)."""
+    the key itself (two keys of one hash are not one block). With ``rule.missing``, only blocks holding a
+    record missing that column (before or after) are kept, also decided on the key itself."""
     on = list(rule.on)
     added = keyed_rows(added_work, rule).with_columns(block_hash(rule))
     gone = keyed_rows(removed_work, rule).with_columns(block_hash(rule)) if removed_work.height else None
@@ -229,6 +230,7 @@ def _touched_blocks(
     touched = touched.unique(on)
     saved = hashed_rows(old_ids)
     if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
+        # (by hash first, which keeps every gap block and fewer rows to look at; by key below)
         old_gap = old_work[rule.missing].is_null()
         gaps = pl.concat([saved.filter(old_gap.gather(saved[ROW]))[BLOCK_HASH], added.filter(gap(rule))[BLOCK_HASH]])
         touched = touched.join(gaps.to_frame(), on=BLOCK_HASH, how="semi")
@@ -239,7 +241,13 @@ def _touched_blocks(
         old_blocks = keyed_rows(old_work.select(ROW, *rule.columns)[rows], rule).with_columns(block_hash(rule))
     else:  # one key a record: its saved hash
         old_blocks = old_work.select(ROW, *rule.columns)[hit[ROW]].with_columns(hit[BLOCK_HASH])
-    return touched.drop(BLOCK_HASH), _in_block(old_blocks, touched, on), _in_block(added, touched, on)
+    old_blocks, added_t = _in_block(old_blocks, touched, on), _in_block(added, touched, on)
+    if rule.missing:  # the gap blocks by key: a touched key sharing only its hash with a gap block is no gap block
+        gaps = pl.concat([old_blocks.filter(gap(rule))[BLOCK], added_t.filter(gap(rule))[BLOCK]]).unique()
+        touched, old_blocks, added_t = (
+            f.filter(pl.col(BLOCK).is_in(gaps.implode())) for f in (touched, old_blocks, added_t)
+        )
+    return touched.drop(BLOCK_HASH), old_blocks, added_t
 
 
 def _in_block(keyed: pl.DataFrame, touched: pl.DataFrame, on: list[str]) -> pl.DataFrame:
