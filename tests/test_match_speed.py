@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import numpy as np
 import polars as pl
 import pytest
 from rapidfuzz.distance import Levenshtein
@@ -20,7 +19,7 @@ from pipelines.match import load_spec
 from pipelines.match.blocking import candidate_pairs
 from pipelines.match.compare import ValueCodes, comparison_levels
 from pipelines.match.model import random_pairs
-from pipelines.match.prepare import prepare
+from pipelines.match.prepare import precision_column, prepare
 from pipelines.warehouse import REPO_ROOT
 from tests.match_cases import background
 
@@ -101,48 +100,143 @@ def test_name_levels_equal_a_plain_per_pair_computation(work, pairs, spec, name)
     assert counts.height >= min(4, len(comp.levels) + 1)  # the pairs reach several levels, not only "different"
 
 
-def test_date_typo_equals_comparing_the_written_digits():
-    rnd = random.Random(5)
-    days = [dt.date(1900, 1, 1) + dt.timedelta(days=rnd.randrange(0, 48_000)) for _ in range(3000)]
-    a, b = [], []
-    for d in days:  # pairs that are a typo, a swap with a typo, a year off, or unrelated
-        a.append(d)
-        kind = rnd.randrange(5)
-        if kind == 0:
-            b.append(d.replace(year=d.year + rnd.choice((-1, 1, 10, -10))) if d.month != 2 else d)
-        elif kind == 1:
-            b.append(d.replace(day=max(1, min(28, (d.day % 10) + 10 * rnd.randrange(3)))))
-        elif kind == 2 and d.day <= 12:
-            b.append(dt.date(d.year + rnd.choice((0, 1, 100)), d.day, d.month))
-        elif kind == 3:
-            b.append(None)
-        else:
-            b.append(rnd.choice(days))
-    a += [dt.date(999, 3, 4), dt.date(1999, 3, 4)]
-    b += [dt.date(1999, 3, 4), dt.date(999, 4, 3)]
+def _reference_ids(comp, row_a: dict, row_b: dict) -> int | None:
+    """A mixed ID comparison evaluated plainly: every column of one record against every column of the other,
+    only values of the same length (a CMND with CMNDs); the strongest level of any such value pair, None when
+    there is none."""
+    found = []
+    for ca in comp.columns:
+        for cb in comp.columns:
+            a, b = row_a[ca], row_b[cb]
+            if a is None or b is None or len(a) != len(b):
+                continue
+            apart = sum(x != y for x, y in zip(a, b, strict=True))
+            for index, level in enumerate(comp.levels):
+                if level.kind == "exact" and a == b or level.kind == "one_digit" and apart <= level.distance:
+                    found.append(index)
+                    break
+                assert level.kind in ("exact", "one_digit"), f"no reference for {level.kind}"
+            else:
+                found.append(len(comp.levels))
+    return min(found, default=None)
 
-    def written(d: dt.date, swapped: bool = False) -> str:
-        return f"{d.year:04d}{d.day if swapped else d.month:02d}{d.month if swapped else d.day:02d}"
+
+def test_mixed_id_levels_equal_a_plain_per_pair_computation(spec):
+    """CCCDs (12 digits) and CMNDs (9) in either ID column, copied with digits wrong or into the other column."""
+    comp = next(c for c in spec.comparisons if c.name == "ids")
+    assert comp.mixed and [lv.kind for lv in comp.levels] == ["exact", "one_digit", "one_digit"]
+    rnd = random.Random(8)
+    cccd = [f"079{rnd.randrange(10**9):09d}" for _ in range(40)]
+    cmnd = [f"02{rnd.randrange(10**7):07d}" for _ in range(40)]
+
+    def copy(value: str | None) -> str | None:
+        if value is None or rnd.random() < 0.4:
+            return value
+        digits = list(value)
+        for i in rnd.sample(range(len(digits)), rnd.choice((1, 1, 2, 3))):
+            digits[i] = rnd.choice("0123456789")
+        return "".join(digits)
+
+    rows = []
+    for _ in range(1200):
+        values = [rnd.choice(cccd) if rnd.random() < 0.6 else None, rnd.choice(cmnd) if rnd.random() < 0.5 else None]
+        if rnd.random() < 0.3:  # a CMND left in personal_id, or a CCCD in the old ID column
+            values.reverse()
+        rows.append({"personal_id": copy(values[0]), "old_id_number": copy(values[1])})
+    work = pl.DataFrame(rows, schema={"personal_id": pl.String, "old_id_number": pl.String})
+    l, r = random_pairs(work.height, 30_000, seed=4)
+    got = comparison_levels(work, l, r, (comp,), ValueCodes(work))["ids"].to_list()
+    expected = [_reference_ids(comp, rows[a], rows[b]) for a, b in zip(l, r, strict=True)]
+    assert got == expected
+    reached = set(got)
+    assert reached >= {None, 0, 1, 2, 3}, reached  # every level and neutral pairs
+    # a shared code across the columns is what lets a CMND in personal_id meet the same CMND in old_id_number
+    crossed = [
+        i
+        for i, (a, b) in enumerate(zip(l, r, strict=True))
+        if rows[a]["personal_id"] is not None
+        and rows[a]["personal_id"] == rows[b]["old_id_number"]
+        and rows[a]["old_id_number"] != rows[b]["old_id_number"]
+    ]
+    assert crossed and all(got[i] == 0 for i in crossed)
+
+
+def _written(d: dt.date, swapped: bool = False) -> str:
+    return f"{d.year:04d}{d.day if swapped else d.month:02d}{d.month if swapped else d.day:02d}"
+
+
+def _reference_date(a: dt.date | None, pa: str | None, b: dt.date | None, pb: str | None) -> int | None:
+    """The people spec's date ladder evaluated plainly: exact, day/month swapped, typo, year only, within 31
+    days, same year, else different (6); a year-only date (either side) holds only the year levels."""
+    if a is None or b is None:
+        return None
+    if "year" in (pa, pb):
+        return 3 if a.year == b.year else 6
 
     def apart(x: str, y: str) -> int:
         return sum(p != q for p, q in zip(x, y, strict=True))
 
-    expected = [
-        None
-        if y is None
-        else (abs(x.year - y.year) == 1 and (x.month, x.day) == (y.month, y.day))
-        or apart(written(x), written(y)) <= 1
-        or apart(written(x), written(y, swapped=True)) <= 1
-        for x, y in zip(a, b, strict=True)
+    checks = (
+        a == b,
+        a != b and a.year == b.year and (a.month, a.day) == (b.day, b.month),
+        (abs(a.year - b.year) == 1 and (a.month, a.day) == (b.month, b.day))
+        or apart(_written(a), _written(b)) <= 1
+        or apart(_written(a), _written(b, swapped=True)) <= 1,
+        False,  # year_only: only with a year-only side
+        abs((a - b).days) <= 31,
+        a.year == b.year,
+    )
+    return next((i for i, holds in enumerate(checks) if holds), len(checks))
+
+
+def test_date_levels_equal_a_plain_per_pair_computation(spec):
+    """The date ladder through comparison_levels: typos, swaps, years off, year-only and missing dates."""
+    comp = next(c for c in spec.comparisons if c.name == "date_of_birth")
+    assert [lv.kind for lv in comp.levels] == [
+        "exact",
+        "date_swap",
+        "date_typo",
+        "year_only",
+        "date_within",
+        "same_year",
     ]
-    left, right = pl.Series(a, dtype=pl.Date), pl.Series(b, dtype=pl.Date)
-    got = compare._date_typo(left, right).to_list()
+    rnd = random.Random(5)
+    days = [dt.date(1900, 1, 1) + dt.timedelta(days=rnd.randrange(0, 48_000)) for _ in range(1500)]
+    dates, precisions = [], []
+    for d in days:  # each date and a copy: a typo, a swap with a typo, a year off, close, unrelated, missing
+        kind = rnd.randrange(9)
+        if kind == 0:
+            other = d.replace(year=d.year + rnd.choice((-1, 1, 10, -10))) if d.month != 2 else d
+        elif kind == 1:
+            other = d.replace(day=max(1, min(28, (d.day % 10) + 10 * rnd.randrange(3))))
+        elif kind == 2 and d.day <= 12:
+            other = dt.date(d.year + rnd.choice((0, 0, 1, 100)), d.day, d.month)
+        elif kind == 3:
+            other = None
+        elif kind == 4:
+            other = d + dt.timedelta(days=rnd.randrange(-40, 40))
+        else:
+            other = rnd.choice(days)
+        for value in (d, other):
+            year_only = value is not None and rnd.random() < 0.1
+            dates.append(value.replace(month=1, day=1) if year_only else value)
+            precisions.append(None if value is None else "year" if year_only else "day")
+    dates += [dt.date(999, 3, 4), dt.date(1999, 3, 4), dt.date(1999, 3, 4), dt.date(999, 4, 3)]
+    precisions += ["day"] * 4
+    work = pl.DataFrame(
+        {"date_of_birth": dates, precision_column("date_of_birth"): precisions},
+        schema={"date_of_birth": pl.Date, precision_column("date_of_birth"): pl.String},
+    )
+    n = work.height
+    rest_l, rest_r = random_pairs(n, 20_000, seed=6)  # unrelated pairs, rows in any order
+    l = pl.concat([pl.Series(range(0, n, 2), dtype=rest_l.dtype), rest_l])
+    r = pl.concat([pl.Series(range(1, n, 2), dtype=rest_r.dtype), rest_r])
+    got = comparison_levels(work, l, r, (comp,), ValueCodes(work))["date_of_birth"].to_list()
+    expected = [_reference_date(dates[a], precisions[a], dates[b], precisions[b]) for a, b in zip(l, r, strict=True)]
     assert got == expected
-    # the same pairs as rows of two columns, shuffled: digits taken once per row
-    order = np.random.default_rng(2).permutation(len(a))
-    rows = compare._date_typo(left, right, order, order).to_list()
-    assert rows == [expected[i] for i in order]
-    assert 100 < sum(bool(v) for v in got) < len(got) - 100
+    counts = pl.Series(got).value_counts()
+    assert set(got) == {None, *range(len(comp.levels) + 1)}, counts  # every level, and missing
+    assert got[n // 2 - 2 : n // 2] == [2, 2]  # year 999 vs 1999: one digit apart, also with day/month swapped
 
 
 def test_rarest_word_is_looked_up_only_where_the_edit_distance_holds(work, pairs, spec, monkeypatch):

@@ -379,20 +379,15 @@ def _bytes_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def _typo_of_digits(
     left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...], l: np.ndarray | None, r: np.ndarray | None
 ) -> pl.Series:
-    """``_date_typo`` from ``_date_digits`` of both sides (of rows ``l`` and ``r`` when given)."""
+    """From ``_date_digits`` of both sides (of rows ``l`` and ``r`` when given), per pair: a year off by one, or
+    the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart from the other with its day
+    and month swapped; null when either is missing."""
     (wa, _, ya, mda, ha), (wb, sb, yb, mdb, hb) = left, right
     if l is not None and r is not None:
         wa, ya, mda, ha = wa[l], ya[l], mda[l], ha[l]
         wb, sb, yb, mdb, hb = wb[r], sb[r], yb[r], mdb[r], hb[r]
     holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (_bytes_apart(wa, wb) <= 1) | (_bytes_apart(wa, sb) <= 1)
     return pl.DataFrame({"holds": holds, "both": ha & hb}).select(pl.when("both").then("holds")).to_series()
-
-
-def _date_typo(a: pl.Series, b: pl.Series, l: np.ndarray | None = None, r: np.ndarray | None = None) -> pl.Series:
-    """A year off by one, or the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart
-    from the other with its day and month swapped; null when either is missing. With ``l`` and ``r``,
-    ``a`` and ``b`` are the columns and the pairs are their rows ``l`` and ``r`` (digits taken once per row)."""
-    return _typo_of_digits(_date_digits(a), _date_digits(b), l, r)
 
 
 def _holds(
