@@ -506,6 +506,25 @@ def test_a_touched_key_colliding_with_a_gap_block_is_not_counted_touched(runs, d
     assert by(again.state.records, "record_id").equals(by(full.records, "record_id"))
 
 
+LIST_RULES = {"name_year_day_or_month", "name_birth_month_day", "middle_given_birth_month_day"}  # keyed on a list
+
+
+@pytest.mark.parametrize("names", [LIST_RULES, GAP_RULES, None], ids=["list keys", "missing", "every rule"])
+def test_blocks_of_one_hash_are_told_apart_by_their_keys(runs, data, spec, monkeypatch, names):
+    """Every key of the rules given one hash (all of them collide): each touched block's records are still those
+    of its key (a record of a list-keyed rule in each block of its keys; a block with ``missing`` only when it
+    holds a record missing the column), and the increment equals the full re-match."""
+    names = names or {r.name for r in spec.blocking}
+    assert all(any(r.name == n for r in spec.blocking) for n in names)
+    colliding_hashes(monkeypatch, names)
+    again = match_increment(replace(runs["base"].state, blocks=None), data["increment"], spec)
+    full = runs["full"].state
+    assert by(again.state.scored, "l", "r").equals(by(full.scored, "l", "r"))
+    assert by(again.state.records, "record_id").equals(by(full.records, "record_id"))
+    assert by(again.state.review, "left_id", "right_id").equals(by(full.review, "left_id", "right_id"))
+    assert again.stats["pairs_entered"] == runs["increment"].stats["pairs_entered"] > 0
+
+
 def test_increment_pairs_come_in_the_order_of_their_records_rows(runs, spec):
     inc = runs["increment"]
     row_of = inc.state.work.select(pl.col(spec.id_column).alias("id"), pl.int_range(pl.len()).alias("row"))
