@@ -172,15 +172,12 @@ class _PairColumns:
         is missing)."""
         key = (what, column, other, space)
         if key not in self._same:
-            if other not in (None, column) and not (space is not None and len(space) > 1):  # two code tables
-                a, b = self.sides(column, other)
-                equal = a.cast(pl.String).str.len_chars() == b.cast(pl.String).str.len_chars()
-                self._same[key] = equal.fill_null(False).to_numpy()
-            else:
-                ca, cb, _ = self.codes(column, other, space)
-                table = self.value_codes.per_code(what, column, space)
-                table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked below
-                self._same[key] = (table[ca] == table[cb]) & (ca != 0) & (cb != 0)
+            # two columns are compared only in a mixed comparison, whose columns share value codes
+            assert other in (None, column) or (space is not None and other in space and column in space)
+            ca, cb, _ = self.codes(column, other, space)
+            table = self.value_codes.per_code(what, column, space)
+            table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked below
+            self._same[key] = (table[ca] == table[cb]) & (ca != 0) & (cb != 0)
         return self._same[key]
 
     def distinct(
@@ -402,7 +399,7 @@ def _holds(
     """Boolean per pair (False when either value is missing); ``other``: the right record's column.
     ``need``: the pairs whose answer is read (string scorers run only for these)."""
     match level.kind:
-        case "exact" if (other is None or space is not None) and isinstance(cols.work.schema[column], _CODED_EXACT):
+        case "exact" if isinstance(cols.work.schema[column], _CODED_EXACT):  # ``other``: only with shared codes
             ca, cb, _ = cols.codes(column, other, space)  # equal values have equal codes
             return (ca == cb) & (ca != 0)
         case "word_subset" | "word_subset_typo":
@@ -516,11 +513,27 @@ def comparison_levels(
         return coarse_cache[(a, b)]
 
     def both_present(a: str, b: str, space: tuple[str, ...] | None) -> np.ndarray:
-        if a == b or space is not None:  # a value is missing exactly when its code is
-            ca, cb, _ = cols.codes(a, b if b != a else None, space)
-            return (ca != 0) & (cb != 0)
-        va, vb = cols.sides(a, b)
-        return (va.is_not_null() & vb.is_not_null()).to_numpy()
+        assert a == b or space is not None  # two columns only in a mixed comparison: shared codes
+        ca, cb, _ = cols.codes(a, b if b != a else None, space)  # a value is missing exactly when its code is
+        return (ca != 0) & (cb != 0)
+
+    compared_cache: dict[tuple, np.ndarray] = {}
+
+    def compared(a: str, b: str, space: tuple[str, ...] | None, kind: str | None) -> np.ndarray:
+        """Per pair, where column ``a`` against ``b`` may hold a level of ``kind`` (None: any level): in a mixed
+        comparison values of the same length; a ``year_only`` level only where a side's date is coarser than a
+        day, a ``same_year`` level anywhere, other levels only on full dates."""
+        year = kind if kind in ("same_year", "year_only") else None
+        key = (a, b, space, year)
+        if key not in compared_cache:
+            mask = cols.same("length", a, b if b != a else None, space) if space is not None else np.ones(n, bool)
+            rough = coarse(a, b)
+            if year == "year_only":
+                mask = mask & rough if rough is not None else np.zeros(n, dtype=bool)
+            elif year is None and rough is not None:
+                mask = mask & ~rough
+            compared_cache[key] = mask
+        return compared_cache[key]
 
     out = {}
     for comp in comparisons:
@@ -530,13 +543,7 @@ def comparison_levels(
         year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
         present = np.zeros(n, dtype=bool)
         for a, b in _column_pairs(comp, comp.columns):
-            has = both_present(a, b, space)
-            if comp.mixed:
-                has = has & cols.same("length", a, b if b != a else None, space)
-            rough = coarse(a, b)
-            if rough is not None and not year_level:
-                has = has & ~rough
-            present |= has
+            present |= both_present(a, b, space) & compared(a, b, space, "same_year" if year_level else None)
         level_idx = np.full(n, len(comp.levels), dtype=np.int8)
         decided = np.zeros(n, dtype=bool)
         for index, level in enumerate(comp.levels):
@@ -544,21 +551,9 @@ def comparison_levels(
             need = present & ~decided
             holds = np.zeros(n, dtype=bool)
             for a, b in _column_pairs(comp, level.columns or comp.columns):
-                other = b if b != a else None
-                rough = coarse(a, b)
-                # only values of the same length are compared in a mixed comparison, and only full dates
-                # outside the year levels: the scorers need not see the other pairs
-                need_here = need & cols.same("length", a, other, space) if comp.mixed else need
-                if rough is not None and level.kind not in ("same_year", "year_only"):
-                    need_here = need_here & ~rough
-                h = _holds(level, a, cols, cutoffs, other, space, need_here)
-                if comp.mixed:
-                    h = h & cols.same("length", a, other, space)
-                if level.kind == "year_only":  # only where a side is coarser than a day
-                    h = h & rough if rough is not None else h & False
-                elif rough is not None and level.kind != "same_year":
-                    h = h & ~rough
-                holds |= h
+                # the scorers need not see the pairs this column pair cannot hold the level on
+                where = compared(a, b, space, level.kind)
+                holds |= _holds(level, a, cols, cutoffs, b if b != a else None, space, need & where) & where
             level_idx[holds & ~decided] = index
             decided |= holds
         out[comp.name] = (
