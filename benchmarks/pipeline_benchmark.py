@@ -19,7 +19,8 @@ RSS is its own (the parent samples the process tree's RSS with psutil; the child
 ru_maxrss), except the two publishing stages: marts and exports run one after the other in one
 process, as ``wardbridge run`` runs the jobs wardbridge_marts and wardbridge_exports (``dg.execute_job``
 in one process, in-process executor): Python, Polars and GX are imported once for both, as in a
-run. Each stage's CPU time is its own (``os.times`` around it); the exports' peak RSS is the highest
+run. Each stage's CPU time is its own (``os.times`` around it), so are its wall time (from the end of the
+previous stage's window, the first from the launch) and its load at the end; the exports' peak RSS is the highest
 sample taken while they ran (the process still holds what the marts left to the allocator):
 
 * synth     ``pipelines.synth.registries.generate`` (skipped with --from: an existing output)
