@@ -196,3 +196,17 @@ def test_a_labelled_different_pair_is_never_linked(people_frame):
             pl.col("left_id").is_in(["look-1", "look-2"]) & pl.col("right_id").is_in(["look-1", "look-2"])
         )
         assert row["decision"][0] != "link" and row["decision_reason"][0] == "reviewer: different entities"
+
+
+def test_the_engine_counts_verdicts_it_leaves_out(people_frame):
+    spec = load_spec(PEOPLE_SPEC)
+    same = pl.DataFrame({"left_id": ["look-1", "gone-9", "look-2"], "right_id": ["look-2", "look-1", "look-2"]})
+    different = pl.DataFrame(
+        {"left_id": ["nobody"], "right_id": [None]}, schema={"left_id": pl.String, "right_id": pl.String}
+    )
+    result = match(people_frame, spec, labelled_pairs=same, cannot_link_pairs=different)
+    assert result.stats["verdicts"] == {"pairs": 4, "unknown_records": 2, "same_record": 1, "usable": 1}
+    summary = result.summary()
+    assert "1 of 4 pairs used; 2 name a record id" in summary and "gone-9" not in summary
+    clean = match(people_frame, spec, labelled_pairs=same.head(1))
+    assert clean.stats["verdicts"]["usable"] == 1 and "verdicts:" not in clean.summary()

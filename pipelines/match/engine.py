@@ -23,6 +23,7 @@ from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_names
 from pipelines.match.cluster import guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_records
+from pipelines.match.learning import verdict_coverage
 from pipelines.match.model import Model, fit, score
 from pipelines.match.prepare import ROW, prepare, raw_column
 from pipelines.match.spec import MatchSpec
@@ -96,6 +97,12 @@ class MatchResult:
             lines.append(
                 f"dates {column}: {d['values']:,} values, {d['unreadable']:,} unreadable ({share:.1%})"
                 + (f", {coarse} (compared on the year)" if coarse else "")
+            )
+        v = s.get("verdicts", {})
+        if v.get("unknown_records") or v.get("same_record"):
+            lines.append(
+                f"verdicts: {v['usable']:,} of {v['pairs']:,} pairs used; {v['unknown_records']:,} name a record id the "
+                f"input does not hold (or none), {v['same_record']:,} pair a record with itself: left out"
             )
         lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s["seconds"].items()))
         return "\n".join(lines)
@@ -395,6 +402,7 @@ def match(
         **cluster_info,
         "merged_previous_entities": merged.height,
         "dates": dates,
+        "verdicts": verdict_coverage(ids, labelled_pairs, cannot_link_pairs),
         "model": f"frozen {frozen_given.fingerprint()}" if frozen_given is not None else "fitted",
         "seconds": seconds,
         "cpu_seconds": lap.cpu_seconds,
