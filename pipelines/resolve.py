@@ -465,7 +465,7 @@ def _exact_span(
                 break
             continue
         else:
-            plain = (key.lstrip("0") or key) if key.isdigit() else key  # _normalise_number
+            plain = _normalise_number(key)
             # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
             # would be a second unit type: that is a typo, not "TT. Ân Bình".
             if word[0] in markers.letters and (
