@@ -454,7 +454,9 @@ def test_two_keys_of_one_saved_hash_are_still_two_blocks(runs, data, spec):
     base = runs["base"].state
     blocks = block_ids(base.work, spec)
     added = prepare(data["increment"], spec)
-    for rule in (r for r in spec.blocking if r.name in ("phone", "given_birth_date")):
+    names = {"phone", "given_birth_date"}
+    assert names <= {r.name for r in spec.blocking}  # a renamed rule must not leave the loop below empty
+    for rule in (r for r in spec.blocking if r.name in names):
         on = list(rule.on)
         new_keys = added.drop_nulls(on)
         collided_hash = new_keys.head(1).select(block_hash(rule)).item()
@@ -492,6 +494,7 @@ def test_a_touched_key_colliding_with_a_gap_block_is_not_counted_touched(runs, d
     added = prepare(data["increment"], spec)
     removed = base.work.filter(pl.col(spec.id_column).is_in(data["changed"]))
     report = {r["rule"]: r for r in again.blocking.iter_rows(named=True)}
+    assert GAP_RULES <= {r.name for r in spec.blocking}  # a renamed rule must not leave the loop below empty
     for rule in (r for r in spec.blocking if r.name in GAP_RULES):
         on = list(rule.on)
         keys = pl.concat([added.select(on), removed.select(on)]).drop_nulls().unique()
