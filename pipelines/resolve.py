@@ -134,11 +134,6 @@ def _alias_forms(key: str, markers: Markers) -> list[str]:
     return forms
 
 
-def _strip_prefixes(key: str, markers: Markers) -> list[tuple[str, str | None]]:
-    """A squashed key with and without each unit-type prefix it could carry."""
-    return [(key, None), *_glued_forms(key, markers)]
-
-
 def _glued_forms(key: str, markers: Markers) -> list[tuple[str, str]]:
     """A squashed key without each unit-type prefix it could carry (hot path: only the markers
     starting with its first letter are tried, in the markers' order)."""
@@ -500,8 +495,7 @@ def _suffixes(table: KeyTable | None) -> frozenset[str]:
 def _longest_key(keys: KeyTable, alias_keys: KeyTable | None) -> int:
     if alias_keys is None:
         return keys.longest()
-    a, b = keys.longest(), alias_keys.longest()
-    return a if a >= b else b
+    return max(keys.longest(), alias_keys.longest())
 
 
 def _may_extend(key: str, keys, alias_keys) -> bool:
@@ -1200,7 +1194,8 @@ _SEPARATOR_MAKERS = "\u037e"
 # a separator are dropped), so cleaning this part gives the cleaned address's text after its first
 # separator (its _TAIL, when that has a letter or digit).
 _RAW_SEPARATOR = r"[,;|()\[\]]"
-_RAW_HEAD = r"^[^,;|()\[\]]*[,;|()\[\]]"
+_RAW_HEAD = rf"^[^,;|()\[\]]*{_RAW_SEPARATOR}"
+_RAW_HEAD_GROUP = rf"^([^,;|()\[\]]*){_RAW_SEPARATOR}"  # the text before the first separator, as group 1
 _KEY_SCHEMA = {"_tail": pl.String, "_mode": pl.String}
 
 
@@ -1406,9 +1401,7 @@ def _may_end_with_district(idx: ResolverIndex, addresses: pl.Series) -> pl.Serie
     a " - " boundary, a compact last word ("q1"), or is itself a district key, with or without a
     glued marker ("govap", "tpthuduc"); cleaned only for the rows that ask.
     """
-    head = pl.DataFrame({"a": addresses}).select(
-        h=clean_expr(pl.col("a").str.extract(r"(?s)^([^,;|()\[\]]*)[,;|()\[\]]", 1))
-    )
+    head = pl.DataFrame({"a": addresses}).select(h=clean_expr(pl.col("a").str.extract(_RAW_HEAD_GROUP, 1)))
     head = head.with_columns(s=pl.col("h").str.replace_all(r"[^a-z0-9]", ""))
     keys = dict.fromkeys(_district_key_list(idx), True)
     # The text, and without a glued marker: the longest word marker, or a one-letter one.
@@ -1503,7 +1496,7 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
     Returns the rows read (_row + result columns), the rows naming a split old unit (for
     ``_read_splits``: evidence is looked for in the whole address) and the rows left to read whole.
     """
-    fits = (pl.col("_length") <= MAX_INPUT_CHARS) & ~pl.col("_clean").str.contains(r"[,;|()\[\]]")
+    fits = (pl.col("_length") <= MAX_INPUT_CHARS) & ~pl.col("_clean").str.contains(_RAW_SEPARATOR)
     # The cut once per row (street part "1", tail "2"; null where no marker phrase cuts), then:
     # no marker, glued or spaced, may end the street part or run from it into the tail ("thanhpho",
     # "t p", "th" + "i xa"): stripped as a glued marker, it would leave a key of the tail (_may_extend).

@@ -8,8 +8,8 @@
   where that finds nothing: on every segment end of generated addresses, wherever the merged lookup
   finds nothing and does not stop at a cut street part, no province's own lookup finds anything or
   stops there either. A merged table missing a province is caught by the same check.
-- End to end, junk-heavy input (long junk, marker words repeated) reads the same through the tail
-  path and whole.
+- Junk-heavy input (long junk, marker words repeated) reads the same through the tail path and whole.
+  Both paths use the two shortcuts above, so this checks tail against whole, not the shortcuts.
 """
 
 from __future__ import annotations
