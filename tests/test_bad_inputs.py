@@ -302,7 +302,9 @@ def test_a_json_line_that_repeats_a_key_is_quarantined_not_read_with_one_of_its_
     lines[1] = lines[1].replace('"ten_chu_ho": ', '"ten_chu_ho": "Trần Văn Khác", "ten_chu_ho": ')
     text = (
         "\n".join(lines)
-        + '\n{"stt": "8", "note": "a \\": quoted colon", "so_ho_khau": "HK8", "ten_chu_ho": "Mai Lan", "dia_chi": "x"}\n'
+        + '\n{"stt": "8", "note": "a \\": quoted colon", "so_ho_khau": "HK8", "ten_chu_ho": "Mai Lan", "dia_chi": "x"}'
+        # the repeat's second value an explicit null: polars kept the first value, Python's json the null
+        + '\n{"stt": "10", "so_ho_khau": "HK10", "ten_chu_ho": "Mai Lan", "ten_chu_ho": null, "dia_chi": "y"}\n'
     )
     for damaged in (False, True):  # the polars path, and the line-by-line path a broken line sends the file to
         data = (text + ('{"stt": "9", "so_ho' if damaged else "")).encode("utf-8")
@@ -310,8 +312,9 @@ def test_a_json_line_that_repeats_a_key_is_quarantined_not_read_with_one_of_its_
         assert result.state == "ok", result.cause
         reasons = _quarantined(result)
         assert "line 2" in reasons["line:2"] and "'ten_chu_ho' more than once" in reasons["line:2"], reasons
+        assert "line 5" in reasons["line:5"] and "'ten_chu_ho' more than once" in reasons["line:5"], reasons
         assert sorted(result.staged["source_key"]) == ["1", "3", "8"], damaged  # a quoted ": is not a key
-        assert result.raw.height == 4 + damaged
+        assert result.raw.height == 5 + damaged
 
 
 def test_a_utf16_file_with_its_byte_order_mark_is_read_as_utf16(tmp_path):

@@ -501,9 +501,9 @@ def _repeat_reason(line: int, keys: list[str]) -> str:
 
 def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int, list[str]]:
     """line -> keys it repeats, for the lines polars read (``frame``, one row per line of ``lines``). Column-wise
-    first: a line with more ``"key":`` than values read (less its explicit nulls) is parsed again in Python."""
-    text = pl.col("text")
-    keys = text.str.count_matches(r'"\s*:') - text.str.count_matches(r'"\s*:\s*null\b')
+    first: a line with more ``"key":`` than non-null values read is parsed again in Python (explicit nulls are not
+    subtracted: a key repeated with a null second value leaves polars one value fewer than keys all the same)."""
+    keys = pl.col("text").str.count_matches(r'"\s*:')
     values = frame.select(pl.sum_horizontal(pl.all().is_not_null()).alias("values"))
     suspects = lines.hstack(values).filter(keys > pl.col("values"))
     out = {}
