@@ -245,11 +245,9 @@ class _PairColumns:
             ba, bb = bloom[a], bloom[b]
             maybe = np.flatnonzero(((ba & ~bb) == 0) | ((bb & ~ba) == 0))
             if len(maybe):
-                wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
-                subset = (wa.list.set_difference(wb).list.len() == 0) | (wb.list.set_difference(wa).list.len() == 0)
                 left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
-                frame = pl.DataFrame({"a": left, "b": right})
-                values[maybe] = frame.select(subset.cast(pl.Float64)).to_series().to_numpy()
+                subset = (pl.col("da").list.len() == 0) | (pl.col("db").list.len() == 0)
+                values[maybe] = _word_diff(left, right).select(subset.cast(pl.Float64)).to_series().to_numpy()
             return values
         if kind == "word_subset_typo":  # the shorter value has at most one word the longer lacks
             bloom, words = per_code("bloom", column, space), per_code("words", column, space)
@@ -278,13 +276,24 @@ class _PairColumns:
         return values
 
 
+def _word_diff(left: pl.Series, right: pl.Series, counts: bool = False) -> pl.DataFrame:
+    """Per value pair (row ``i``), the words of the left value the right lacks (``da``) and those of the right
+    the left lacks (``db``), values split on spaces; with ``counts`` also each side's number of words
+    (``na``, ``nb``)."""
+    wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
+    lengths = [wa.list.len().alias("na"), wb.list.len().alias("nb")] if counts else []
+    return (
+        pl.DataFrame({"a": left, "b": right})
+        .with_row_index("i")
+        .select("i", *lengths, wa.list.set_difference(wb).alias("da"), wb.list.set_difference(wa).alias("db"))
+    )
+
+
 def _rarest_differing_word(left: pl.Series, right: pl.Series, shares: pl.DataFrame) -> np.ndarray:
     """Per value pair, the share of the rarest word the two values differ in (0.0 unless both sides have a
     word the other lacks): a level's ``common_words`` holds where it is at least the level's threshold, so
     the words are split and looked up once per column, whatever thresholds the levels ask."""
-    wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
-    pairs = pl.DataFrame({"a": left, "b": right}).with_row_index("i")
-    diff = pairs.select("i", wa.list.set_difference(wb).alias("da"), wb.list.set_difference(wa).alias("db"))
+    diff = _word_diff(left, right)
     rarest = (
         diff.select("i", pl.concat_list("da", "db").alias("word"))
         .explode("word")
@@ -305,15 +314,7 @@ def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
     """Per value pair, 1.0 when the values have different numbers of words, the shorter has exactly one word
     the longer lacks, and that word is one edit from a word only the longer has ("le hien" / "lle thi hien":
     a middle name dropped and a typo in the family name); else 0.0."""
-    wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
-    pairs = pl.DataFrame({"a": left, "b": right}).with_row_index("i")
-    diff = pairs.select(
-        "i",
-        wa.list.len().alias("na"),
-        wb.list.len().alias("nb"),
-        wa.list.set_difference(wb).alias("da"),
-        wb.list.set_difference(wa).alias("db"),
-    )
+    diff = _word_diff(left, right, counts=True)
     a_short = pl.col("na") < pl.col("nb")
     sides = diff.filter(pl.col("na") != pl.col("nb")).select(
         "i",
@@ -325,7 +326,7 @@ def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
         .select("i", pl.col("short").list.first(), "long")
         .explode("long")
     )
-    out = np.zeros(len(pairs))
+    out = np.zeros(len(diff))
     if words.height:
         distance = process.cpdist(
             words["short"].to_list(), words["long"].to_list(), scorer=Levenshtein.distance, score_cutoff=1, workers=-1
