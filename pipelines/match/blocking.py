@@ -27,12 +27,18 @@ class BlockingReport:
     largest_block: dict[str, int]  # per rule, the most records sharing one key (capped blocks included)
 
 
+def list_columns(schema: pl.Schema, rule: BlockingRule) -> list[str]:
+    """The rule's key columns holding lists (a record is in the block of each of their values); empty for a
+    rule keyed on scalars only."""
+    return [c for c in rule.on if isinstance(schema[c], pl.List)]
+
+
 def keyed_rows(work: pl.DataFrame, rule: BlockingRule, blocks: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per record and key of the rule (a list key exploded: a record is in the block of each), with the
     columns blocking reads (``rule.columns``), records without a key left out; with ``blocks`` (key values), only
     the rows of those blocks."""
     keyed = work.select(ROW, *rule.columns)
-    lists = [c for c in rule.on if isinstance(keyed.schema[c], pl.List)]
+    lists = list_columns(keyed.schema, rule)
     scalar = [c for c in rule.on if c not in lists]
     if blocks is not None and lists and scalar:  # fewer rows to explode
         keyed = keyed.join(blocks.select(scalar).unique(), on=scalar, how="semi")
@@ -99,7 +105,7 @@ def block_ids(work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
     out = {}
     work = work.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))  # positions, whatever its numbers
     for rule in spec.blocking:
-        if any(isinstance(work.schema[c], pl.List) for c in rule.on):
+        if list_columns(work.schema, rule):
             per_row = keyed_rows(work, rule).select(ROW, block_hash(rule)).group_by(ROW).agg(BLOCK_HASH)
             rows = pl.DataFrame({ROW: pl.int_range(work.height, dtype=pl.UInt32, eager=True)})
             out[rule.name] = rows.join(per_row, on=ROW, how="left", maintain_order="left")[BLOCK_HASH]
@@ -120,7 +126,7 @@ def hashed_rows(ids: pl.Series) -> pl.DataFrame:
 def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """One rule's pairs (l, r, rules: its bit), its capped blocks, and its largest block's size."""
     keyed = keyed_rows(work, rule)
-    lists = any(isinstance(work.schema[c], pl.List) for c in rule.on)
+    lists = bool(list_columns(work.schema, rule))
     keyed = keyed.with_columns(pl.len().over(rule.on).alias("_n"))
     if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
         keyed = (

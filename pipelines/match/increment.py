@@ -51,6 +51,7 @@ from pipelines.match.blocking import (
     gap,
     hashed_rows,
     keyed_rows,
+    list_columns,
     plain_pairs,
     rule_pairs,
     windowed,
@@ -176,7 +177,7 @@ def _rule_delta(
     before and after (all-against-all, sorted window, or a change of kind), as each kind has its own cheap
     way to the difference. From the touched blocks on, a block is named by its number (``_blk``): the
     steps after read ``rule`` keyed on it (``numbered``)."""
-    lists = any(isinstance(old_work.schema[c], pl.List) for c in rule.on)
+    lists = bool(list_columns(old_work.schema, rule))
     touched, old_blocks, added_t = _touched_blocks(old_work, added_work, removed_work, old_ids, rule)
     rule, original = replace(rule, on=(BLOCK,)), rule
     on = [BLOCK]
