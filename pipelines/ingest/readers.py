@@ -90,6 +90,12 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
         raise SourceReadError(f"{extract.location}: cannot read as {spec.format}: {_cause(exc)}") from exc
 
 
+def _require_text(data: bytes, text: str, location: str) -> None:
+    """A text file whose bytes, or decoded text, hold nothing but blanks (or a byte order mark) is an empty file."""
+    if not data.strip() or not text.removeprefix("\ufeff").strip():
+        raise SourceReadError(f"{location}: the file is empty")
+
+
 def _all_nul(path) -> bool:  # noqa: ANN001 - Path
     """Whether every byte of the file is NUL (read in blocks, stopping at the first other byte)."""
     with path.open("rb") as f:
@@ -307,11 +313,8 @@ def _split_line(text: str, delimiter: str) -> list[str]:
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
     data = extract.file.read_bytes()
-    if not data.strip():
-        raise SourceReadError(f"{extract.location}: the file is empty")
     text, encoding, bad_lines = _decode(data, spec.encoding, extract.location)
-    if not text.strip():  # a byte order mark and nothing else
-        raise SourceReadError(f"{extract.location}: the file is empty")
+    _require_text(data, text, extract.location)
     # A file whose every line was double-decoded (UTF-8 read as cp1252 and saved again)
     # shows it in the header already: repair the whole text the same way.
     first_line = text.split("\n", 1)[0]
@@ -517,13 +520,10 @@ def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int,
 
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
-    if not data.strip():
-        raise SourceReadError(f"{extract.location}: the file is empty")
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
     text = text.removeprefix("\ufeff")
-    if not text.strip():  # a byte order mark and nothing else
-        raise SourceReadError(f"{extract.location}: the file is empty")
+    _require_text(data, text, extract.location)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
         .with_row_index("line", offset=1)
