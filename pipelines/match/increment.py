@@ -71,7 +71,7 @@ from pipelines.match.engine import (
 from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.prepare import ROW, prepare
 from pipelines.match.spec import BlockingRule, MatchSpec
-from pipelines.match.state import MatchState, StateError
+from pipelines.match.state import MatchState, StateError, ensure_block_ids
 
 log = logging.getLogger("wardbridge.match")
 
@@ -542,7 +542,7 @@ def match_increment(
     rows = _renumbered_rows(state, frame, spec, source)
     lap("prepare")
 
-    old_ids = _saved_block_ids(state, spec)
+    old_ids = ensure_block_ids(state, spec, "the saved run")
     delta, blocking = _blocking_delta(rows.old_work, rows.added_work, rows.removed_rows, rows.mapping, old_ids, spec)
     lap("blocking")
 
@@ -604,17 +604,6 @@ def match_increment(
         new_state,
         stats,
     )
-
-
-def _saved_block_ids(state: MatchState, spec: MatchSpec) -> pl.DataFrame:
-    """The state's block ids of its records (``block_ids``), computed when it holds none (a state saved without
-    them, or by another Polars version, whose hashes may differ)."""
-    names, blocks = [rule.name for rule in spec.blocking], state.blocks
-    hashed = (pl.UInt32, pl.List(pl.UInt32))
-    if blocks is not None and blocks.columns == names and blocks.height == state.work.height:
-        if all(dtype in hashed for dtype in blocks.dtypes):
-            return blocks
-    return block_ids(state.work, spec)
 
 
 @dataclass(frozen=True)

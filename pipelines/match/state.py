@@ -223,14 +223,28 @@ def verdicts(pairs: pl.DataFrame | None) -> pl.DataFrame:
     return pairs.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
 
 
+def ensure_block_ids(state: MatchState, spec: MatchSpec, what: str = "the state") -> pl.DataFrame:
+    """The state's block ids of its records (``block_ids``): its saved ones when they fit ``spec`` (a column per
+    blocking rule, in order, a row per record, hash dtypes), else computed again (a state saved without them,
+    or by another Polars version, whose hashes may differ), after checking the state was fitted under ``spec``
+    (``what`` names it in the error)."""
+    names, blocks = [rule.name for rule in spec.blocking], state.blocks
+    hashed = (pl.UInt32, pl.List(pl.UInt32))
+    if blocks is not None and blocks.columns == names and blocks.height == state.work.height:
+        if all(dtype in hashed for dtype in blocks.dtypes):
+            return blocks
+    state.frozen.check(spec, what)
+    return block_ids(state.work, spec)
+
+
 def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = None) -> Path:
     """Write ``state`` to ``folder`` (replaced whole: written beside it, then swapped in). With ``spec`` (the
-    state's), a state without block hashes (a full run's) gets them first, so the next increment reads them."""
+    state's), a state without fitting block hashes (a full run's) gets them first (``ensure_block_ids``), so the
+    next increment reads them."""
     folder = Path(folder)
     blocks = state.blocks
-    if spec is not None and blocks is None and spec.blocking:
-        state.frozen.check(spec, "the state to save")
-        blocks = block_ids(state.work, spec)
+    if spec is not None and spec.blocking:
+        blocks = ensure_block_ids(state, spec, "the state to save")
     tmp = folder.with_name(folder.name + ".writing")
     if tmp.exists():
         shutil.rmtree(tmp)
