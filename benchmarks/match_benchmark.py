@@ -179,13 +179,12 @@ def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.
     for t in REVIEW_BUDGET_THRESHOLDS:
         band = (pl.col("decision") == "refused") | ((pl.col("decision") != "link") & (pl.col("match_probability") >= t))
         queued = scored.with_columns(pl.when(band).then(pl.lit("review")).otherwise("decision").alias("decision"))
-        cross = queued.filter((pl.col("decision") == "review") & (pl.col("le") != pl.col("re")))
-        items = (
-            cross.select(pl.min_horizontal("le", "re").alias("x"), pl.max_horizontal("le", "re").alias("y")).n_unique()
-            if cross.height
-            else 0
-        )
-        band_pairs = queued.filter(pl.col("decision") == "review").height
+        review = queued.filter(pl.col("decision") == "review")
+        cross = review.filter(pl.col("le") != pl.col("re"))
+        items = cross.select(
+            pl.min_horizontal("le", "re").alias("x"), pl.max_horizontal("le", "re").alias("y")
+        ).n_unique()
+        band_pairs = review.height
         loq = true_pair_recall(records, queued.drop("le", "re"), "person_id")["categories"]["linked_or_queued"][0]
         print(f"  {t:>6.3f}{band_pairs:>10,}{band_pairs / n:>11.2%}{items:>14,}{items / n:>11.2%}{loq:>18.4f}")
 
