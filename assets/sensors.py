@@ -158,12 +158,9 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
             requests.append(_request(registry, [key], keys[key]))
     notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable)
-    sql_dates = {k: v for k, v in seen_dates.items() if k in unreachable}
-    sql_dates.update({k: [d.isoformat() for d in g.dates] for k, g in groups.items()})
-    sql_undated = {k: v for k, v in seen_undated.items() if k in unreachable}
-    sql_undated.update({k: _undated_signature(g) for k, g in groups.items()})
-    sql_counts = {k: v for k, v in seen_counts.items() if k in unreachable}
-    sql_counts.update({k: g.counts for k, g in groups.items()})
+    sql_dates = _carry(seen_dates, {k: [d.isoformat() for d in g.dates] for k, g in groups.items()}, unreachable)
+    sql_undated = _carry(seen_undated, {k: _undated_signature(g) for k, g in groups.items()}, unreachable)
+    sql_counts = _carry(seen_counts, {k: g.counts for k, g in groups.items()}, unreachable)
     state = {"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates, "sql_undated": sql_undated}
     state["sql_counts"] = sql_counts
     cursor = json.dumps(state, sort_keys=True)
@@ -173,6 +170,13 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     for note in notes:
         context.log.warning(note)
     return dg.SensorResult(run_requests=requests, cursor=cursor, dynamic_partitions_requests=[*delete, *add])
+
+
+def _carry(seen: dict, fresh: dict, unreachable: dict[str, str]) -> dict:
+    """The cursor's entry per SQL source group: the one read now, else the last one seen when it was unreachable."""
+    kept = {k: v for k, v in seen.items() if k in unreachable}
+    kept.update(fresh)
+    return kept
 
 
 def _landed(folder: Path, changed: list[str], signatures: dict[str, str], sources, extracts):  # noqa: ANN001, ANN202
