@@ -635,16 +635,14 @@ def _sqlite_failures(batches: Iterator[pl.DataFrame], location: str) -> Iterator
     """A SQLite file's read, its failures named: a missing table (the source's own message), a damaged file."""
     import sqlalchemy as sa
 
-    from pipelines.ingest.sql import SqlSourceError
+    from pipelines.ingest.sql import SqlSourceError, _error_type
 
     try:
         yield from batches
     except SqlSourceError as exc:  # names the table and the file, never a cell
         raise SourceReadError(f"{location}: {exc}") from exc
     except sa.exc.DatabaseError as exc:  # SQLite's text may quote a cell: its type only
-        raise SourceReadError(
-            f"{location}: the SQLite database is damaged or cut off ({type(exc.orig).__name__})"
-        ) from exc
+        raise SourceReadError(f"{location}: the SQLite database is damaged or cut off ({_error_type(exc)})") from exc
 
 
 def _read_sql(extract: Extract, batch_rows: int) -> ReadResult:

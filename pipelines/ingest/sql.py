@@ -708,7 +708,7 @@ def extract_date_groups(
             except sa.exc.DBAPIError as exc:
                 raise SqlSourceError(
                     f"reading the distinct values of column {column!r} of table {qualified!r} in {mask_url(u)} "
-                    f"failed: {type(exc.orig).__name__}"
+                    f"failed: {_error_type(exc)}"
                 ) from None
     except sa.exc.SQLAlchemyError as exc:  # inspecting the table: permission, dropped connection, timeout
         raise SqlSourceError(f"inspecting table {qualified!r} in {mask_url(u)} failed: {_error_type(exc)}") from exc
