@@ -256,10 +256,6 @@ def _with_field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame:
     return out
 
 
-def _split_header(text: str, delimiter: str) -> list[str]:
-    return _split_line(text, delimiter)
-
-
 def _csv_fast(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | None:
     """Polars' parser over the records (None when it fails or disagrees with the record split)."""
     wide = max(width, int(data["nfields"].max() or 0))
@@ -329,7 +325,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header_at = spec.header_row or 0
     if records.height <= header_at:
         raise SourceReadError(f"{extract.location}: no header at row {header_at} (the file has {records.height} rows)")
-    cells = _split_header(records["text"][header_at], spec.delimiter)
+    cells = _split_line(records["text"][header_at], spec.delimiter)
     header = _unique_names(cells)
     width = len(header)
     rest = records.slice(header_at + 1)
