@@ -26,6 +26,7 @@ import io
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -486,8 +487,8 @@ def _pairs_noting_repeats(repeats: list[str]):  # noqa: ANN202 - a json object_p
     """A ``json.loads`` object hook that builds the dict and notes in ``repeats`` each key an object repeats."""
 
     def hook(pairs: list[tuple[str, object]]) -> dict:
-        names = [k for k, _ in pairs]
-        repeats.extend(sorted({k for k in names if names.count(k) > 1}))
+        counts = Counter(k for k, _ in pairs)
+        repeats.extend(sorted(k for k, n in counts.items() if n > 1))
         return dict(pairs)
 
     return hook
