@@ -540,3 +540,22 @@ def test_increment_pairs_come_in_the_order_of_their_records_rows(runs, spec):
     )
     assert rows.height == inc.pairs.height > 100
     assert rows.select("l", "r").equals(rows.select("l", "r").sort("l", "r"))
+
+
+def test_saved_pairs_found_by_other_rules_now_take_their_new_rules(spec):
+    """A capped placeholder block shrinking back under ``max_block`` (changed records lose the phone) pairs all
+    against all again: saved pairs of untouched records found so far by their name alone are now found by the
+    phone too; their rules equal a full re-match's."""
+
+    def rec(key: str, i: int, phone: str | None = PLACEHOLDER) -> dict:
+        return person_row(key, key, f"Phạm Văn Người{i}", dt.date(1950 + i, 1 + i % 12, 1 + i % 28), "M", phone=phone)
+
+    base = frame([rec(f"ph-{i:02d}", i) for i in range(40)] + [rec(f"tw-{i:02d}", i) for i in (4, 9, 17)])
+    added = frame([rec(f"ph-{i:02d}", i, phone="0912345678") for i in range(20, 35)])
+    before = match(base, spec, keep_state=True)
+    again = match_increment(before.state, added, spec)
+    assert again.stats["pairs_rules_changed"] > 0
+    whole = pl.concat([base.filter(~pl.col("record_key").is_in(added["record_key"].implode())), added])
+    full = match(whole, spec, model=before.state.frozen, previous=before.records, keep_state=True)
+    assert by(again.state.scored, "l", "r").equals(by(full.state.scored, "l", "r"))
+    assert by(again.state.records, "record_id").equals(by(full.state.records, "record_id"))

@@ -557,14 +557,15 @@ def match_increment(
     touched = _touched_components(rows, saved, leaving, fresh, spec)
     lap("components")
 
-    clustered = _recluster(rows.work, saved, touched, recoded, fresh, state, spec, reviewed)
+    saved_rules = _saved_rules(state.scored, saved, recoded)
+    clustered = _recluster(rows.work, saved, touched, saved_rules, fresh, state, spec, reviewed)
     lap("cluster")
 
     ids = _entity_ids(rows, touched, clustered.clusters, state, spec)
     out = _redecided_outputs(rows, touched, clustered, ids, fresh, state, spec)
     lap("entities")
 
-    new_state, retired = _new_state(rows, saved, touched, clustered, ids, out, entering, leaving, recoded, state)
+    new_state, retired = _new_state(rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state)
     new_state.blocks = pl.concat([old_ids.filter(rows.keep), block_ids(rows.added_work, spec)])
     dropped = leaving.select(
         rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
@@ -770,11 +771,24 @@ class _Clustered:
     fresh_in: pl.Series  # per new candidate: both records touched
 
 
+def _saved_rules(old_scored: pl.DataFrame, saved: _Saved, recoded: pl.DataFrame) -> pl.Series:
+    """Per saved pair, its rules: a candidate other rules find now (``recoded``) gets its new ones. Computed once
+    for the re-clustered candidates (``_recluster``) and the pairs kept as they are (``_new_scored``)."""
+    if not recoded.height:
+        return old_scored["rules"]
+    return (
+        pl.DataFrame({"k": saved.k, "rules": old_scored["rules"]})
+        .join(recoded, on="k", how="left", maintain_order="left")
+        .select(pl.coalesce("new_rules", "rules").alias("rules"))
+        .to_series()
+    )
+
+
 def _recluster(
     work: pl.DataFrame,
     saved: _Saved,
     touched: _Touched,
-    recoded: pl.DataFrame,
+    saved_rules: pl.Series,
     fresh: pl.DataFrame,
     state: MatchState,
     spec: MatchSpec,
@@ -786,14 +800,9 @@ def _recluster(
     both_t = _both(saved.ends, touched.flag).fill_null(False)
     mask = both_t & touched.in_graph
     kept_graph = old_scored.filter(mask).drop("_same", "reason", "decision")
-    kept_graph = kept_graph.with_columns(saved.ends[L].filter(mask), saved.ends[R].filter(mask))
-    if recoded.height:
-        kept_graph = (
-            kept_graph.with_columns(pair_key())
-            .join(recoded, on="k", how="left")
-            .with_columns(pl.coalesce("new_rules", "rules").alias("rules"))
-            .drop("k", "new_rules")
-        )
+    kept_graph = kept_graph.with_columns(
+        saved.ends[L].filter(mask), saved.ends[R].filter(mask), saved_rules.filter(mask)
+    )
     fresh_in = _both(fresh, touched.flag)
     inside = _local(pl.concat([kept_graph, fresh.filter(fresh_in).select(kept_graph.columns)]), touched.rows)
     local_links = inside.filter(is_link(spec)).select(L, R, "match_weight", "match_probability", "veto")
@@ -920,7 +929,7 @@ def _new_state(
     out: _Outputs,
     entering: pl.DataFrame,
     leaving: pl.DataFrame,
-    recoded: pl.DataFrame,
+    saved_rules: pl.Series,
     state: MatchState,
 ) -> tuple[MatchState, pl.Series]:
     """The whole updated state (what a full re-match would save) and the retired entity ids: untouched
@@ -942,7 +951,7 @@ def _new_state(
         frozen=state.frozen,
         frame=rows.frame,
         work=rows.work,
-        scored=_new_scored(state.scored, saved, touched, clustered.both_t, entering, recoded, out.redecided),
+        scored=_new_scored(state.scored, saved, touched, clustered.both_t, entering, saved_rules, out.redecided),
         records=records,
         entities=entities,
         merged=ids.merged,
@@ -959,7 +968,7 @@ def _new_scored(
     touched: _Touched,
     both_t: pl.Series,
     entering: pl.DataFrame,
-    recoded: pl.DataFrame,
+    saved_rules: pl.Series,
     redecided: pl.DataFrame,
 ) -> pl.DataFrame:
     """Saved pairs kept as they are (not re-decided, not leaving, not an old guard pair now a candidate; those
@@ -970,15 +979,9 @@ def _new_scored(
         inner_rows.filter(saved.k.gather(inner_rows).is_in(entering_k).fill_null(False)), True
     )
     kept_mask = saved.alive & ~both_t & ~touched.leaving_old & ~reentering
-    outside = old_scored.filter(kept_mask).with_columns(
-        saved.ends[L].filter(kept_mask), saved.ends[R].filter(kept_mask)
+    outside = old_scored.filter(kept_mask).with_columns(  # found by other rules now: only their rules change
+        saved.ends[L].filter(kept_mask), saved.ends[R].filter(kept_mask), saved_rules.filter(kept_mask)
     )
-    if recoded.height:  # found by other rules now: only their rules change
-        k_out = saved.k.filter(kept_mask)
-        hit = pl.DataFrame({"k": k_out, "i": pl.int_range(len(k_out), eager=True, dtype=pl.UInt32)}).join(
-            recoded, on="k"
-        )
-        outside = outside.with_columns(outside["rules"].scatter(hit["i"], hit["new_rules"]))
     return pl.concat([outside, redecided])
 
 
