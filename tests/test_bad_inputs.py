@@ -368,3 +368,15 @@ def test_a_mapped_column_named_twice_quarantines_the_rows_where_the_two_differ(t
         (reason,) = _quarantined(result).values()
         assert "'ten_chu_ho'" in reason and "more than once" in reason and "differ" in reason, (fmt, reason)
         assert list(_quarantined(result)) == ["2"] and ("line:3" in reason or "row:3" in reason), (fmt, reason)
+
+
+def test_a_row_differing_in_two_columns_named_twice_is_quarantined_naming_the_first_in_header_order(tmp_path):
+    """The reason named the column first by name (dia_chi before ten_chu_ho), not the first in the header, as it says."""
+    header = [*HEADER, "dia_chi", "ten_chu_ho"]  # the second copies listed in the other order
+    rows = [[*ROWS[0], ROWS[0][4]], [*ROWS[1], "Nơi Khác", "Trần Văn Khác"]]
+    rows[0].append(ROWS[0][2])
+    result = _ingest(tmp_path, "csv", "twice2.csv", _csv(rows, header=header).encode("utf-8"))
+    assert result.state == "ok", result.cause
+    assert sorted(result.staged["source_key"]) == ["1"]
+    (reason,) = _quarantined(result).values()
+    assert "column 'ten_chu_ho' is named more than once" in reason and "dia_chi" not in reason, reason

@@ -81,7 +81,8 @@ def _repeats_differ(repeated: dict[str, list[str]], spec, columns: list[str]) ->
     problem = pl.lit(None, dtype=pl.String)
     used = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
     where = pl.col(LINE) if LINE in columns else pl.lit("a row")
-    for first, others in sorted(repeated.items(), reverse=True):  # the first listed wins: built last
+    # ``repeated`` is in header order (first copies' positions): the first listed is built last, so its reason wins
+    for first, others in reversed(list(repeated.items())):
         if first not in used:
             continue
         value = pl.col(first).str.strip_chars()
