@@ -580,6 +580,15 @@ def _decode_as(data: bytes, encoding: str) -> str:
     raise ValueError(encoding)
 
 
+def _utf8_sample(sample: bytes, size: int) -> str | None:
+    """The first bytes of a ``size``-byte file read as UTF-8 (None when they are not UTF-8). A sample shorter than
+    the file may end inside a letter: that is not an error."""
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == size)
+    except UnicodeDecodeError:
+        return None
+
+
 def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
     """Encoding of a file's bytes: 'utf-8-sig', 'utf-16', 'utf-8', 'cp1258', 'vni' or 'tcvn3'.
 
@@ -593,11 +602,8 @@ def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
     if has_utf16_bom(data):
         return "utf-16"
     sample = data[:sample_size]
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == len(data))
+    if _utf8_sample(sample, len(data)) is not None:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     if len(sample) < len(data):  # do not cut a line (or a VNI letter) in two
         cut = sample.rfind(b"\n")
         sample = sample[: cut + 1] if cut > 0 else sample
@@ -612,9 +618,8 @@ def utf8_read_as_legacy(data: bytes, encoding: str, sample_size: int = 1 << 16) 
     sample = bytes(data[:sample_size])
     if sample.isascii():
         return False
-    try:
-        as_utf8 = codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == len(data))
-    except UnicodeDecodeError:
+    as_utf8 = _utf8_sample(sample, len(data))
+    if as_utf8 is None:
         return False
     return vietnamese_score(as_utf8) > vietnamese_score(_decode_as(sample, encoding))
 
