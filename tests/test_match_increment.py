@@ -559,3 +559,118 @@ def test_saved_pairs_found_by_other_rules_now_take_their_new_rules(spec):
     full = match(whole, spec, model=before.state.frozen, previous=before.records, keep_state=True)
     assert by(again.state.scored, "l", "r").equals(by(full.state.scored, "l", "r"))
     assert by(again.state.records, "record_id").equals(by(full.state.records, "record_id"))
+
+
+def _ids(pairs: list[tuple[str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(pairs, schema={"left_id": pl.String, "right_id": pl.String}, orient="row")
+
+
+def _entity(records: pl.DataFrame, key: str) -> str:
+    return records.filter(pl.col("record_id") == key)["entity_id"].item()
+
+
+def _assert_equal_runs(inc, full) -> None:
+    """An increment's state equals a full re-match's: lineage, every pair, review queue, golden records."""
+    assert by(inc.state.records, "record_id").equals(by(full.state.records, "record_id"))
+    assert by(inc.state.scored, "l", "r").equals(by(full.state.scored, "l", "r"))
+    assert by(inc.state.review, "left_id", "right_id").equals(by(full.state.review, "left_id", "right_id"))
+    sort_ids = pl.col("record_ids").list.sort()
+    assert by(inc.state.entities.with_columns(sort_ids), "entity_id").equals(
+        by(full.state.entities.with_columns(sort_ids), "entity_id")
+    )
+    assert by(inc.merged_entities, "entity_id").equals(by(full.merged_entities, "entity_id"))
+
+
+@pytest.fixture(scope="module")
+def verdict_runs(runs, data, spec) -> dict:
+    """Verdicts given with the increment: "same" on a review pair, on a non-match and on a pair no rule proposes,
+    and on a new record with a saved one; "different" on a saved link of two kept records, on the two records
+    the increment's bridge record links, and on a pair also judged "same" (the safer verdict wins); one naming
+    a record nobody holds."""
+    base = runs["base"]
+    keys = set(data["base"]["record_key"].to_list()) | set(data["increment"]["record_key"].to_list())
+    moving = set(data["changed"]) | set(data["held"])
+    # "same" verdicts join records of no other entity (a record with a copy would refuse a stranger: the guard)
+    alone = base.records.filter((pl.col("entity_size") == 1) & ~pl.col("record_id").is_in(list(moving)))
+    alone = [k for k in alone["record_id"].to_list() if k.startswith("bg-") and f"{k}-copy" not in keys]
+    one = pl.col("left_id").is_in(alone) & pl.col("right_id").is_in(alone)
+    kept = ~pl.col("left_id").is_in(list(moving)) & ~pl.col("right_id").is_in(list(moving))
+    bg = pl.col("left_id").str.starts_with("bg-") & pl.col("right_id").str.starts_with("bg-")
+    pairs = base.pairs.filter(kept)
+    review = pairs.filter(pl.col("left_id").str.starts_with("ph-") & (pl.col("decision") == "review"))
+    review = review.select("left_id", "right_id").row(0)
+    non_match = pairs.filter(one & (pl.col("decision") == "non_match")).select("left_id", "right_id").row(0)
+    link, turned = pairs.filter(bg & (pl.col("decision") == "link")).select("left_id", "right_id").rows()[:2]
+    paired = set(base.pairs.select("left_id", "right_id").iter_rows())
+    loose = [k for k in alone if k not in non_match][:40]
+    unblocked = next((a, b) for a, b in zip(loose[::2], loose[1::2], strict=True) if (a, b) not in paired)
+    assert _entity(base.records, unblocked[0]) != _entity(base.records, unblocked[1])
+    newcomer = next(k for k in data["held"] if f"{k}-copy" not in keys and not k.endswith("-copy"))
+    new_pair = (newcomer, loose[-1])
+    same = _ids([review, non_match, unblocked, new_pair, turned, ("nobody", loose[0])])
+    different = _ids([link, ("dy-a", "dy-b"), turned])
+    inc = match_increment(base.state, data["increment"], spec, labelled_pairs=same, cannot_link_pairs=different)
+    whole = pl.concat(
+        [data["base"].filter(~pl.col("record_key").is_in(data["changed"])), data["increment"]], how="diagonal_relaxed"
+    )
+    full = match(
+        whole,
+        spec,
+        model=base.state.frozen,
+        previous=base.records,
+        labelled_pairs=inc.state.labelled,
+        cannot_link_pairs=inc.state.cannot_link,
+        keep_state=True,
+    )
+    named = {"review": review, "non_match": non_match, "unblocked": unblocked, "new": new_pair}
+    return {"inc": inc, "full": full, "same": named, "different": {"link": link, "bridge": ("dy-a", "dy-b")}} | {
+        "turned": turned
+    }
+
+
+def test_verdicts_given_with_an_increment_equal_a_full_rematch_with_them(verdict_runs):
+    _assert_equal_runs(verdict_runs["inc"], verdict_runs["full"])
+
+
+def test_verdicts_given_with_an_increment_link_and_never_link(verdict_runs, runs):
+    inc, plain = verdict_runs["inc"], runs["increment"]
+    records, without = inc.state.records, plain.state.records
+    for a, b in verdict_runs["same"].values():
+        assert _entity(records, a) == _entity(records, b)
+    for a, b in [*verdict_runs["different"].values(), verdict_runs["turned"]]:
+        assert _entity(records, a) != _entity(records, b)
+    # each verdict changed what the increment without it gives
+    assert all(_entity(without, a) != _entity(without, b) for a, b in verdict_runs["same"].values())
+    assert all(_entity(without, a) == _entity(without, b) for a, b in verdict_runs["different"].values())
+    reasons = dict(
+        ((a, b), why) for a, b, why in inc.state.review.select("left_id", "right_id", "decision_reason").iter_rows()
+    ) | dict(((a, b), why) for a, b, why in inc.pairs.select("left_id", "right_id", "decision_reason").iter_rows())
+    assert reasons[verdict_runs["same"]["non_match"]] == "reviewer: same entity"
+    assert reasons[verdict_runs["different"]["link"]] == "reviewer: different entities"
+    v = inc.stats["verdicts"]
+    assert (v["pairs"], v["unknown_records"], v["usable"]) == (9, 1, 8)
+    assert inc.stats["verdicts_changed"] == 7  # the turned pair counts once, the unknown one not at all
+    assert "verdicts: 8 of 9 given pairs used (1 name a record id" in inc.summary()
+    assert "nobody" in inc.state.labelled["left_id"].to_list()  # kept, as a full run keeps what it was given
+
+
+def test_verdicts_alone_re_decide_only_their_components_and_equal_a_full_rematch(verdict_runs, spec):
+    """An increment without records (verdicts only), on the state an increment with verdicts left: the new ones
+    are added to the saved ones; a second "different" on a saved "same" pair turns it."""
+    before = verdict_runs["inc"]
+    a, b = verdict_runs["same"]["review"]
+    again = match_increment(before.state, None, spec, cannot_link_pairs=_ids([(a, b)]))
+    assert again.stats["new_records"] == 0 and again.stats["verdicts_changed"] == 1
+    assert _entity(again.state.records, a) != _entity(again.state.records, b)
+    assert set(again.records["record_id"].to_list()) >= {a, b}
+    assert again.records.height <= 10  # their component only
+    full = match(
+        before.state.frame,
+        spec,
+        model=before.state.frozen,
+        previous=before.state.records,
+        labelled_pairs=again.state.labelled,
+        cannot_link_pairs=again.state.cannot_link,
+        keep_state=True,
+    )
+    _assert_equal_runs(again, full)

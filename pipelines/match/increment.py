@@ -6,8 +6,9 @@
     result.pairs     # every pair scored or re-decided, with the same decision/reason columns as a full run
     result.state     # the whole updated state (save_state it for the next increment)
 
-The result equals a full re-match of the same data with the same frozen model
-(``match(all_records, spec, model=state.frozen, previous=state.records)``), where the data
+The result equals a full re-match of the same data with the same frozen model and verdicts
+(``match(all_records, spec, model=state.frozen, previous=state.records, labelled_pairs=result.state.labelled,
+cannot_link_pairs=result.state.cannot_link)``), where the data
 is the state's records without the changed ones, followed by the increment's records in
 their order. It is built so:
 
@@ -33,6 +34,10 @@ their order. It is built so:
    reaches outside those components is decided on its records' entities (as a full run
    decides it). Entity ids of the re-clustered records are assigned from the previous
    lineage as in a full run; every other entity keeps its id and its records.
+4. Verdicts: reviewers' decisions given with the increment (``labelled_pairs``, ``cannot_link_pairs``)
+   are added to the state's, and the full re-match it equals is given all of them. A saved pair whose
+   verdict is new (or turns to "different") gets its veto and forced link again as a full run scores it,
+   one no rule proposes enters as a candidate (rules 0); both its records are seeds (step 3).
 """
 
 from __future__ import annotations
@@ -63,15 +68,18 @@ from pipelines.match.engine import (
     _pair_table,
     _review_queue,
     _reviewed_pairs,
+    _veto,
+    _with_reviews,
     decide,
     is_link,
     pair_key,
     score_pairs,
 )
 from pipelines.match.entities import assign_entity_ids, golden_records
+from pipelines.match.learning import verdict_coverage
 from pipelines.match.prepare import ROW, prepare
 from pipelines.match.spec import BlockingRule, MatchSpec
-from pipelines.match.state import MatchState, StateError, ensure_block_ids
+from pipelines.match.state import MatchState, StateError, ensure_block_ids, verdicts
 
 log = logging.getLogger("wardbridge.match")
 
@@ -104,6 +112,13 @@ class IncrementResult:
             f"entities: {s['entities']:,} now ({s['new_entities']:,} new, {s['merged_entities']:,} merged into "
             f"another, {s['retired_entities']:,} retired)",
         ]
+        v = s.get("verdicts", {})
+        if v.get("pairs"):  # counts only: a verdict names records
+            lines.append(
+                f"verdicts: {v['usable']:,} of {v['pairs']:,} given pairs used ({v['unknown_records']:,} name a record "
+                f"id the data does not hold, {v['same_record']:,} pair a record with itself: left out); "
+                f"{s['verdicts_changed']:,} pairs with a new verdict re-decided"
+            )
         capped = self.blocking.filter(pl.col("capped_blocks_touched") > 0)
         if capped.height:
             lines.append(
@@ -529,9 +544,21 @@ def _aligned(new: pl.DataFrame, old: pl.DataFrame, what: str, source: str) -> pl
 
 
 def match_increment(
-    state: MatchState, frame: pl.DataFrame, spec: MatchSpec, *, source: str = "increment"
+    state: MatchState,
+    frame: pl.DataFrame | None,
+    spec: MatchSpec,
+    *,
+    labelled_pairs: pl.DataFrame | None = None,
+    cannot_link_pairs: pl.DataFrame | None = None,
+    source: str = "increment",
 ) -> IncrementResult:
-    """Match new or changed records (``frame``, the spec's input columns) against a saved run's state.
+    """Match new or changed records (``frame``, the spec's input columns; None: none) against a saved run's state.
+
+    labelled_pairs / cannot_link_pairs: reviewers' verdicts given since the saved run (left_id, right_id:
+    "same entity" / "different entities"), added to the state's. They take effect as in a full run given all
+    of them: a "same" pair is linked whatever its score (scored first if no rule proposes it), a "different"
+    pair is never linked, directly or through a third record; both records of every pair whose verdict is new
+    (or turns from "same" to "different": a pair judged both ways counts as different) are re-clustered.
 
     The steps (timed under the names given to ``lap``) each hand explicit values to the next: the rows
     renumbered, the blocking delta, the candidates that enter or leave, their scores, the components to
@@ -539,7 +566,7 @@ def match_increment(
     lap = StepTimer("increment %s: %.2f s (peak %.0f MiB)")
 
     state.frozen.check(spec, "the saved run")
-    rows = _renumbered_rows(state, frame, spec, source)
+    rows = _renumbered_rows(state, state.frame.clear() if frame is None else frame, spec, source)
     lap("prepare")
 
     old_ids = ensure_block_ids(state, spec, "the saved run")
@@ -547,14 +574,16 @@ def match_increment(
     lap("blocking")
 
     saved = _saved_pairs(state.scored, rows, spec)
-    reviewed = _reviewed_pairs(rows.work, spec, state.labelled, state.cannot_link)
+    given = _given_verdicts(state, rows, spec, labelled_pairs, cannot_link_pairs)
+    state, saved = _apply_verdicts(state, saved, given, spec)
+    reviewed = given.reviewed
     entering, leaving, recoded = _candidate_changes(delta, saved, reviewed)
     lap("delta")
 
     fresh = _score_entering(rows.work, entering, state, spec, reviewed)
     lap("score")
 
-    touched = _touched_components(rows, saved, leaving, fresh, spec)
+    touched = _touched_components(rows, saved, leaving, fresh, given.changed, spec)
     lap("components")
 
     saved_rules = _saved_rules(state.scored, saved, recoded)
@@ -588,6 +617,8 @@ def match_increment(
         "pairs_entered": entering.height,
         "pairs_left": leaving.height,
         "pairs_rules_changed": recoded.height,
+        "verdicts": given.coverage,
+        "verdicts_changed": given.changed.height,
         "pairs": new_state.scored.height,
         "decisions": dict(out.pair_rows.group_by("decision").len().sort("decision").iter_rows()),
         **{f"guard_{k}": v for k, v in clustered.info.items()},
@@ -698,6 +729,57 @@ def _saved_pairs(old_scored: pl.DataFrame, rows: _Rows, spec: MatchSpec) -> _Sav
     )
 
 
+@dataclass(frozen=True)
+class _Verdicts:
+    """Reviewers' verdicts after the increment: the saved ones and those it was given."""
+
+    same: pl.DataFrame  # left_id, right_id: every "same entity" verdict (saved first, repeats dropped)
+    different: pl.DataFrame  # every "different entities" verdict
+    reviewed: pl.DataFrame  # l, r, same: all of them on the new rows (``_reviewed_pairs``)
+    changed: pl.DataFrame  # l, r, same: pairs whose verdict the given ones add or turn to "different"
+    coverage: dict  # verdict_coverage of the given ones (counts, never values)
+
+
+def _given_verdicts(
+    state: MatchState, rows: _Rows, spec: MatchSpec, same: pl.DataFrame | None, different: pl.DataFrame | None
+) -> _Verdicts:
+    """The saved verdicts with the given ones added, as row pairs of the new rows, and the pairs they change."""
+    all_same, all_different = (
+        pl.concat([verdicts(saved), verdicts(new)]).unique(maintain_order=True)
+        for saved, new in ((state.labelled, same), (state.cannot_link, different))
+    )
+    reviewed = _reviewed_pairs(rows.work, spec, all_same, all_different)
+    changed = reviewed.clear()
+    if any(v is not None and v.height for v in (same, different)):
+        before = _reviewed_pairs(rows.work, spec, state.labelled, state.cannot_link)
+        changed = (
+            reviewed.join(before, on=[L, R], how="left", suffix="_before")
+            .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
+            .select(L, R, "same")
+        )
+    coverage = verdict_coverage(rows.ids, same, different)
+    return _Verdicts(all_same, all_different, reviewed, changed, coverage)
+
+
+def _apply_verdicts(state: MatchState, saved: _Saved, given: _Verdicts, spec: MatchSpec) -> tuple[MatchState, _Saved]:
+    """The state with every verdict, its saved pairs' veto and forced link as a full run with those verdicts
+    scores them (only the pairs whose verdict changed are touched), and the saved links re-read for them."""
+    state = replace(state, labelled=given.same, cannot_link=given.different)
+    changed = given.changed.select(pair_key())["k"]
+    at = (saved.k.is_in(changed.implode()).fill_null(False) & saved.alive).arg_true() if changed.len() else None
+    if at is None or not at.len():  # (a changed pair no rule proposed enters as a new candidate instead)
+        return state, saved
+    old = state.scored
+    mine = old[at].with_columns(saved.ends[L].gather(at), saved.ends[R].gather(at)).with_columns(_veto(spec))
+    mine = _with_reviews(mine, given.changed)  # the pair's cannot-link rule again, then the verdict over it
+    scored = old.with_columns(
+        old["veto"].clone().scatter(at, mine["veto"]),
+        old["_reviewed_same"].clone().scatter(at, mine["_reviewed_same"]),
+    )
+    link = saved.link.clone().scatter(at, mine.select(is_link(spec))[:, 0])
+    return replace(state, scored=scored), replace(saved, link=link)
+
+
 def _candidate_changes(
     delta: pl.DataFrame, saved: _Saved, reviewed: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -740,17 +822,19 @@ class _Touched:
 
 
 def _touched_components(
-    rows: _Rows, saved: _Saved, leaving: pl.DataFrame, fresh: pl.DataFrame, spec: MatchSpec
+    rows: _Rows, saved: _Saved, leaving: pl.DataFrame, fresh: pl.DataFrame, reverdicted: pl.DataFrame, spec: MatchSpec
 ) -> _Touched:
     """Seeds are what changes the link graph (new records, links gained or lost, a removed record's
-    neighbours); their connected components in the new link graph are re-clustered, as only there can a
-    full run's clusters differ."""
+    neighbours, both records of a pair whose verdict changed); their connected components in the new link graph
+    are re-clustered, as only there can a full run's clusters differ."""
     leaving_k = leaving.select(pair_key())["k"].implode()
     leaving_old = saved.k.is_in(leaving_k).fill_null(False) & ~saved.inner
     fresh_links = fresh.filter(is_link(spec)).select(L, R)
     # a pair leaving the candidates inside a suspicious component becomes one of the guard's pairs there:
-    # the records of every leaving pair are seeds, links or not
-    seeds = pl.concat([rows.new_rows, saved.neighbours, *(p[c] for p in (leaving, fresh_links) for c in (L, R))])
+    # the records of every leaving pair are seeds, links or not; so are those of a new verdict (a "different"
+    # one between records linked through others splits their cluster only in the guard)
+    ends = (p[c] for p in (leaving, fresh_links, reverdicted) for c in (L, R))
+    seeds = pl.concat([rows.new_rows, saved.neighbours, *ends])
     seeds = seeds.unique().sort()
     in_graph = ~saved.inner & ~leaving_old & saved.alive
     links = pl.concat([saved.ends.filter(in_graph & saved.link), fresh_links])
@@ -871,6 +955,8 @@ def _entity_of(rows: pl.Series, touched: _Touched, ids: _Ids, n_keep: int, state
     mine = touched.flag.gather(rows)
     at = pl.Series(np.searchsorted(touched.rows.to_numpy(), rows.to_numpy()), dtype=pl.UInt32)
     saved = state.records["entity_id"].gather(ids.kept_rows.gather(rows.clip(0, max(n_keep - 1, 0))))
+    if not touched.rows.len():  # nothing re-clustered (an increment of verdicts or withdrawals alone may do that)
+        return saved
     return ids.entity_ids.gather(at.clip(0, len(touched.rows) - 1)).zip_with(mine, saved)
 
 
