@@ -674,3 +674,76 @@ def test_verdicts_alone_re_decide_only_their_components_and_equal_a_full_rematch
         keep_state=True,
     )
     _assert_equal_runs(again, full)
+
+
+@pytest.fixture(scope="module")
+def withdrawal_runs(runs, data, spec) -> dict:
+    """An increment that also withdraws a linked record (its copy stays), a record alone in its entity, a record
+    of the capped placeholder block (the window shifts) and an id nobody holds."""
+    base = runs["base"]
+    moving = set(data["changed"]) | set(data["held"])
+    records = base.records.filter(~pl.col("record_id").is_in(list(moving)) & pl.col("record_id").str.starts_with("bg-"))
+    linked = records.filter(pl.col("entity_size") == 2).sort("record_id")["record_id"][0]
+    alone = records.filter(pl.col("entity_size") == 1).sort("record_id")["record_id"][0]
+    gone = [linked, alone, "ph-05"]
+    inc = match_increment(base.state, data["increment"], spec, withdrawn=[*gone, "nobody"])
+    whole = pl.concat(
+        [data["base"].filter(~pl.col("record_key").is_in(data["changed"] + gone)), data["increment"]],
+        how="diagonal_relaxed",
+    )
+    full = match(whole, spec, model=base.state.frozen, previous=base.records, keep_state=True)
+    return {"inc": inc, "full": full, "linked": linked, "alone": alone, "gone": gone}
+
+
+def test_an_increment_withdrawing_records_equals_a_full_rematch_without_them(withdrawal_runs):
+    _assert_equal_runs(withdrawal_runs["inc"], withdrawal_runs["full"])
+    phone = withdrawal_runs["inc"].blocking.filter(pl.col("rule") == "phone").row(0, named=True)
+    assert phone["touched_blocks"] >= 1  # the placeholder block lost a record: its window was diffed
+
+
+def test_withdrawn_records_leave_their_entities_and_an_entity_they_alone_made_is_retired(withdrawal_runs, runs):
+    inc, base = withdrawal_runs["inc"], runs["base"]
+    gone = withdrawal_runs["gone"]
+    assert not inc.state.records["record_id"].is_in(gone).any()
+    assert not inc.state.work["record_key"].is_in(gone).any()
+    assert not inc.state.entities["record_ids"].list.eval(pl.element().is_in(gone)).list.any().any()
+    assert not (inc.state.review["left_id"].is_in(gone) | inc.state.review["right_id"].is_in(gone)).any()
+    alone_entity = _entity(base.records, withdrawal_runs["alone"])
+    assert alone_entity in inc.retired_entities["entity_id"].to_list()
+    linked_entity = _entity(base.records, withdrawal_runs["linked"])
+    (mate,) = set(base.records.filter(pl.col("entity_id") == linked_entity)["record_id"].to_list()) - set(gone)
+    assert _entity(inc.state.records, mate) == linked_entity  # the copy left behind keeps the entity and its id
+    assert linked_entity not in inc.retired_entities["entity_id"].to_list()
+    s = inc.stats
+    assert (s["withdrawn_records"], s["withdrawn_unknown"], s["changed_records"]) == (3, 1, 5)
+    assert inc.state.records.height == base.records.height + s["new_records"] - 3
+    assert "and 3 withdrawn records against 1,514 (1 withdrawn ids it does not hold);" in inc.summary()
+
+
+def test_withdrawing_the_record_that_bridged_two_records_splits_their_entity(runs, spec):
+    """Withdrawals alone (no records): the bridge record goes, the two it held together part; the larger share
+    of the entity keeps its id (as a full run with the previous lineage names them)."""
+    before = runs["increment"]
+    assert _entity(before.state.records, "dy-a") == _entity(before.state.records, "dy-b")
+    after = match_increment(before.state, None, spec, withdrawn=pl.Series(["dy-c"]))
+    assert _entity(after.state.records, "dy-a") != _entity(after.state.records, "dy-b")
+    assert _entity(before.state.records, "dy-a") in {
+        _entity(after.state.records, "dy-a"),
+        _entity(after.state.records, "dy-b"),
+    }
+    assert set(after.records["record_id"].to_list()) == {"dy-a", "dy-b"}  # only they are re-clustered
+    full = match(
+        before.state.frame.filter(pl.col("record_key") != "dy-c"),
+        spec,
+        model=before.state.frozen,
+        previous=before.state.records,
+        keep_state=True,
+    )
+    _assert_equal_runs(after, full)
+
+
+def test_a_record_both_withdrawn_and_sent_again_is_refused(runs, data, spec):
+    key = data["increment"]["record_key"][0]
+    with pytest.raises(StateError, match="1 withdrawn record ids are also among the increment's records") as error:
+        match_increment(runs["base"].state, data["increment"], spec, withdrawn=[key])
+    assert key not in str(error.value)  # counts, never the id

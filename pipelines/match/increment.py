@@ -9,11 +9,12 @@
 The result equals a full re-match of the same data with the same frozen model and verdicts
 (``match(all_records, spec, model=state.frozen, previous=state.records, labelled_pairs=result.state.labelled,
 cannot_link_pairs=result.state.cannot_link)``), where the data
-is the state's records without the changed ones, followed by the increment's records in
+is the state's records without the changed and withdrawn ones, followed by the increment's records in
 their order. It is built so:
 
 1. A *changed* record (a record id the state holds) is its old version removed and its
-   new version added. Row numbers of the remaining records keep their order.
+   new version added; a *withdrawn* one (``withdrawn``: deleted in its source) is removed.
+   Row numbers of the remaining records keep their order.
 2. Blocking: per rule, only the blocks (key values) holding a new or removed record are
    looked at. Their existing records are found by the block hash the state keeps per record
    and rule (``blocking.block_ids``, computed once when a state has none), then their keys
@@ -43,6 +44,7 @@ their order. It is built so:
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -103,8 +105,10 @@ class IncrementResult:
     def summary(self) -> str:
         s = self.stats
         lines = [
-            f"increment: {s['new_records']:,} new and {s['changed_records']:,} changed records against "
-            f"{s['state_records']:,}; {s['reclustered_records']:,} records re-clustered "
+            f"increment: {s['new_records']:,} new, {s['changed_records']:,} changed and {s['withdrawn_records']:,} "
+            f"withdrawn records against {s['state_records']:,}"
+            + (f" ({s['withdrawn_unknown']:,} withdrawn ids it does not hold)" if s.get("withdrawn_unknown") else "")
+            + f"; {s['reclustered_records']:,} records re-clustered "
             f"({s['seed_records']:,} seeds), {s['unchanged_entities']:,} entities untouched",
             f"pairs: {s['pairs_entered']:,} new candidates, {s['pairs_left']:,} no longer candidates, "
             f"{s['pairs_rules_changed']:,} found by other rules; decisions among re-clustered records: "
@@ -550,6 +554,7 @@ def match_increment(
     *,
     labelled_pairs: pl.DataFrame | None = None,
     cannot_link_pairs: pl.DataFrame | None = None,
+    withdrawn: pl.Series | Sequence[str] | None = None,
     source: str = "increment",
 ) -> IncrementResult:
     """Match new or changed records (``frame``, the spec's input columns; None: none) against a saved run's state.
@@ -560,13 +565,17 @@ def match_increment(
     pair is never linked, directly or through a third record; both records of every pair whose verdict is new
     (or turns from "same" to "different": a pair judged both ways counts as different) are re-clustered.
 
+    withdrawn: record ids deleted in their source since the saved run: removed with their pairs (their linked
+    records re-clustered: an entity they held together may split; one they alone made is retired). An id the
+    state does not hold is counted (``stats["withdrawn_unknown"]``); one also in ``frame`` is refused.
+
     The steps (timed under the names given to ``lap``) each hand explicit values to the next: the rows
     renumbered, the blocking delta, the candidates that enter or leave, their scores, the components to
     re-cluster, the clusters, the entity ids, and the new state."""
     lap = StepTimer("increment %s: %.2f s (peak %.0f MiB)")
 
     state.frozen.check(spec, "the saved run")
-    rows = _renumbered_rows(state, state.frame.clear() if frame is None else frame, spec, source)
+    rows = _renumbered_rows(state, state.frame.clear() if frame is None else frame, spec, source, withdrawn)
     lap("prepare")
 
     old_ids = ensure_block_ids(state, spec, "the saved run")
@@ -603,8 +612,10 @@ def match_increment(
     old_entities = ids.previous["entity_id"].n_unique()  # the saved entities of re-clustered or removed records
     stats = {
         "state_records": rows.old_work.height,
-        "new_records": int(rows.new_rows.len() - rows.removed.sum()),
-        "changed_records": int(rows.removed.sum()),
+        "new_records": int(rows.new_rows.len() - rows.changed),
+        "changed_records": rows.changed,
+        "withdrawn_records": int(rows.removed.sum()) - rows.changed,
+        "withdrawn_unknown": rows.withdrawn_unknown,
         "records": rows.work.height,
         "seed_records": touched.seeds.len(),
         "reclustered_records": touched.rows.len(),
@@ -647,21 +658,41 @@ class _Rows:
     work: pl.DataFrame  # kept records renumbered 0.., then the increment's records
     frame: pl.DataFrame  # the input rows in the same order
     ids: pl.Series  # record id per new row
-    removed: pl.Series  # per old row: a changed record (its new version is in the increment)
+    removed: pl.Series  # per old row: a changed record (its new version is in the increment) or a withdrawn one
     keep: pl.Series  # per old row: not removed
     mapping: pl.Series  # per old row: its new row (null: removed)
     removed_rows: pl.Series  # old rows of the removed records
     n_keep: int
     new_rows: pl.Series  # new rows of the increment's records
+    changed: int  # removed records with a new version
+    withdrawn_unknown: int  # withdrawn ids the state does not hold
 
 
-def _renumbered_rows(state: MatchState, frame: pl.DataFrame, spec: MatchSpec, source: str) -> _Rows:
-    """The increment prepared, and the data a full re-match would see: the saved records without the changed
-    ones (their order kept), followed by the increment's records in their order."""
+def _renumbered_rows(
+    state: MatchState, frame: pl.DataFrame, spec: MatchSpec, source: str, withdrawn: pl.Series | Sequence[str] | None
+) -> _Rows:
+    """The increment prepared, and the data a full re-match would see: the saved records without the changed and
+    withdrawn ones (their order kept), followed by the increment's records in their order."""
     idc = spec.id_column
     new_work = prepare(frame, spec, source=source)
     old_work = state.work
-    removed = old_work[idc].is_in(new_work[idc].implode())
+    changed = old_work[idc].is_in(new_work[idc].implode())
+    removed, unknown = changed, 0
+    if withdrawn is not None and len(withdrawn):
+        gone = pl.Series("withdrawn", withdrawn).cast(pl.String).unique()
+        both = gone.is_in(new_work[idc].cast(pl.String).implode()).sum()
+        if both:  # (counts only: ids are personal values)
+            raise StateError(
+                f"{source}: {both:,} withdrawn record ids are also among the increment's records: a record is either "
+                "withdrawn or sent again, not both"
+            )
+        held = old_work[idc].cast(pl.String)
+        unknown = int((~gone.is_in(held.implode())).sum())
+        removed = changed | held.is_in(gone.implode())
+        if unknown:
+            log.warning(
+                "%s: %d withdrawn record ids are not in the saved run (already gone?): ignored", source, unknown
+            )
     keep = ~removed
     n_keep, k = int(keep.sum()), new_work.height
     mapping = (keep.cast(pl.UInt32).cum_sum() - 1).zip_with(keep, pl.Series([None], dtype=pl.UInt32))
@@ -685,6 +716,8 @@ def _renumbered_rows(state: MatchState, frame: pl.DataFrame, spec: MatchSpec, so
         removed_rows=removed.arg_true().cast(pl.UInt32),
         n_keep=n_keep,
         new_rows=pl.int_range(n_keep, n_keep + k, dtype=pl.UInt32, eager=True),
+        changed=int(changed.sum()),
+        withdrawn_unknown=unknown,
     )
 
 
