@@ -732,6 +732,7 @@ def test_withdrawing_the_record_that_bridged_two_records_splits_their_entity(run
         _entity(after.state.records, "dy-b"),
     }
     assert set(after.records["record_id"].to_list()) == {"dy-a", "dy-b"}  # only they are re-clustered
+    assert after.state.blocks.equals(block_ids(after.state.work, spec))  # no record added: the kept ones' hashes
     full = match(
         before.state.frame.filter(pl.col("record_key") != "dy-c"),
         spec,

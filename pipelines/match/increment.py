@@ -54,7 +54,6 @@ import polars as pl
 from pipelines.match.blocking import (
     BLOCK_HASH,
     block_hash,
-    block_ids,
     gap,
     hashed_rows,
     keyed_rows,
@@ -158,8 +157,9 @@ def _blocking_delta(
     mapping: pl.Series,
     old_ids: pl.DataFrame,
     spec: MatchSpec,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per pair whose rules change: the rule bits it gains (``set``) and loses (``clear``); a report per rule.
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Per pair whose rules change: the rule bits it gains (``set``) and loses (``clear``); a report per rule;
+    the added records' ``block_ids`` (their keys are hashed once, here, for both).
 
     Pairs are in new row numbers; ``added_work`` is already numbered after the kept records. Per touched
     block: one compared all-against-all before and after gains the pairs of its new records (pairs of two
@@ -167,24 +167,35 @@ def _blocking_delta(
     changes only around its inserted and removed records (``_window_delta``); any other (it crosses
     ``max_block``, or a windowed block of a list-keyed rule) is paired whole before and after, and the
     difference taken (``_whole_delta``)."""
-    parts, report = [], []
+    parts, report, added_ids = [], [], {}
     keep = mapping.is_not_null()
     removed_work = old_work[removed_rows]  # gathered once (every rule keys the removed records)
     for i, rule in enumerate(spec.blocking):
         bit = 1 << i
-        gained, lost, row = _rule_delta(old_work, added_work, removed_work, mapping, keep, old_ids[rule.name], rule, i)
+        added = keyed_rows(added_work, rule).with_columns(block_hash(rule))
+        added_ids[rule.name] = _id_column(added, added_work[ROW], bool(list_columns(added_work.schema, rule)))
+        gained, lost, row = _rule_delta(old_work, added, removed_work, mapping, keep, old_ids[rule.name], rule, i)
         parts += [
             gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
             lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
         ]
         report.append(row)
     delta = pl.concat(parts).group_by(L, R).agg(pl.col("set").sum(), pl.col("clear").sum())
-    return delta, pl.DataFrame(report)
+    return delta, pl.DataFrame(report), pl.DataFrame(added_ids, schema={k: v.dtype for k, v in added_ids.items()})
+
+
+def _id_column(added: pl.DataFrame, rows: pl.Series, lists: bool) -> pl.Series:
+    """A ``block_ids`` column of the records ``rows`` from their keyed rows with hashes (``added``): the hash,
+    missing without a key; a list of them for a rule keyed on a list (the keyed rows' order, as ``block_ids``)."""
+    hashed = added.select(ROW, BLOCK_HASH)
+    if lists:
+        hashed = hashed.group_by(ROW).agg(BLOCK_HASH)
+    return rows.to_frame(ROW).join(hashed, on=ROW, how="left", maintain_order="left")[BLOCK_HASH]
 
 
 def _rule_delta(
     old_work: pl.DataFrame,
-    added_work: pl.DataFrame,
+    added: pl.DataFrame,
     removed_work: pl.DataFrame,
     mapping: pl.Series,
     keep: pl.Series,
@@ -195,9 +206,9 @@ def _rule_delta(
     """One rule's pairs gained and lost, and its report row. Its touched blocks are sorted by how they pair
     before and after (all-against-all, sorted window, or a change of kind), as each kind has its own cheap
     way to the difference. From the touched blocks on, a block is named by its number (``_blk``): the
-    steps after read ``rule`` keyed on it (``numbered``)."""
+    steps after read ``rule`` keyed on it (``numbered``). ``added``: the added records' keyed rows with hashes."""
     lists = bool(list_columns(old_work.schema, rule))
-    touched, old_blocks, added_t = _touched_blocks(old_work, added_work, removed_work, old_ids, rule)
+    touched, old_blocks, added_t = _touched_blocks(old_work, added, removed_work, old_ids, rule)
     rule, original = replace(rule, on=(BLOCK,)), rule
     on = [BLOCK]
     sizes = _block_sizes(old_blocks, added_t, keep, rule)
@@ -236,15 +247,15 @@ def _rule_delta(
 
 
 def _touched_blocks(
-    old_work: pl.DataFrame, added_work: pl.DataFrame, removed_work: pl.DataFrame, old_ids: pl.Series, rule: BlockingRule
+    old_work: pl.DataFrame, added: pl.DataFrame, removed_work: pl.DataFrame, old_ids: pl.Series, rule: BlockingRule
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The rule's blocks (key values, numbered ``_blk``) holding a new or removed record, their existing records
     (old row numbers) and their new records, both with the block's number: only those blocks can pair
     differently. The existing records are found by their saved block hashes (``old_ids``), then joined on
     the key itself (two keys of one hash are not one block). With ``rule.missing``, only blocks holding a
-    record missing that column (before or after) are kept, also decided on the key itself."""
+    record missing that column (before or after) are kept, also decided on the key itself. ``added``: the added
+    records' keyed rows (``keyed_rows``) with their hashes."""
     on = list(rule.on)
-    added = keyed_rows(added_work, rule).with_columns(block_hash(rule))
     gone = keyed_rows(removed_work, rule).with_columns(block_hash(rule)) if removed_work.height else None
     touched = pl.concat([added.select(*on, BLOCK_HASH), *([gone.select(*on, BLOCK_HASH)] if gone is not None else [])])
     touched = touched.unique(on)
@@ -579,7 +590,9 @@ def match_increment(
     lap("prepare")
 
     old_ids = ensure_block_ids(state, spec, "the saved run")
-    delta, blocking = _blocking_delta(rows.old_work, rows.added_work, rows.removed_rows, rows.mapping, old_ids, spec)
+    delta, blocking, added_ids = _blocking_delta(
+        rows.old_work, rows.added_work, rows.removed_rows, rows.mapping, old_ids, spec
+    )
     lap("blocking")
 
     saved = _saved_pairs(state.scored, rows, spec)
@@ -604,7 +617,7 @@ def match_increment(
     lap("entities")
 
     new_state, retired = _new_state(rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state)
-    new_state.blocks = pl.concat([old_ids.filter(rows.keep), block_ids(rows.added_work, spec)])
+    new_state.blocks = pl.concat([old_ids.filter(rows.keep), added_ids])
     dropped = leaving.select(
         rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
     )
