@@ -748,3 +748,31 @@ def test_a_record_both_withdrawn_and_sent_again_is_refused(runs, data, spec):
     with pytest.raises(StateError, match="1 withdrawn record ids are also among the increment's records") as error:
         match_increment(runs["base"].state, data["increment"], spec, withdrawn=[key])
     assert key not in str(error.value)  # counts, never the id
+
+
+def test_a_saved_pair_found_by_other_rules_now_inside_a_reclustered_component_takes_its_new_rules(spec):
+    """As above, but a new record (a third registration of the twin's person, another phone) links to both
+    records of a saved pair whose rules change: that pair is re-decided with the component (``_recluster``) and
+    must carry its new rules there too."""
+
+    def rec(key: str, i: int, phone: str | None = PLACEHOLDER) -> dict:
+        return person_row(key, key, f"Phạm Văn Người{i}", dt.date(1950 + i, 1 + i % 12, 1 + i % 28), "M", phone=phone)
+
+    base = frame([rec(f"ph-{i:02d}", i) for i in range(40)] + [rec(f"tw-{i:02d}", i) for i in (4, 9, 17)])
+    added = frame(
+        [rec(f"ph-{i:02d}", i, phone="0912345678") for i in range(20, 35)] + [rec("tw-04-again", 4, "0987654321")]
+    )
+    before = match(base, spec, keep_state=True)
+    again = match_increment(before.state, added, spec)
+    pair = again.pairs.filter((pl.col("left_id") == "ph-04") & (pl.col("right_id") == "tw-04"))
+    assert pair.height == 1  # re-decided: among the re-clustered records' pairs
+    assert {"ph-04", "tw-04", "tw-04-again"} <= set(again.records["record_id"].to_list())
+    was = before.pairs.filter((pl.col("left_id") == "ph-04") & (pl.col("right_id") == "tw-04"))
+    assert "phone" not in was["blocked_by"].cast(pl.String).item().split(",")  # the capped block's window missed it
+    assert "phone" in pair["blocked_by"].cast(pl.String).item().split(",")  # the block paired whole finds it now
+    whole = pl.concat([base.filter(~pl.col("record_key").is_in(added["record_key"].implode())), added])
+    full = match(whole, spec, model=before.state.frozen, previous=before.records, keep_state=True)
+    assert by(again.state.scored, "l", "r").equals(by(full.state.scored, "l", "r"))
+    theirs = full.pairs.filter((pl.col("left_id") == "ph-04") & (pl.col("right_id") == "tw-04"))
+    text = pl.col("blocked_by").cast(pl.String)
+    assert pair.with_columns(text).equals(theirs.with_columns(text))
