@@ -7,9 +7,9 @@ Catalogue files are TOML (``mappings/sources/*.toml``)::
     [[source]]
     id = "population_770"                  # unique; used in partition keys and lineage
     registry = "population"                # population | households | businesses | tax
-    format = "csv"                         # csv | xlsx | jsonl | sqlite | pg_dump | sql
+    format = "csv"                         # csv | xlsx | jsonl | dbf | sqlite | pg_dump | sql
     path = "population/population_770.csv" # a file, or a glob with one file per extract
-    encoding = "detect"                    # utf-8 | utf-8-sig | cp1258 | tcvn3 | vni | detect (csv only)
+    encoding = "detect"                    # utf-8 | utf-8-sig | cp1258 | tcvn3 | vni | detect (csv, jsonl, dbf)
     delimiter = ","                        # csv only
     header_row = 0                         # 0-based row of the header (csv/xlsx; xlsx finds it when omitted)
     day_first = true                       # dates written d/m (Vietnamese convention)
@@ -44,7 +44,7 @@ from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REGISTRY_KINDS, RE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE_DIR = REPO_ROOT / "mappings" / "sources"
-FORMATS = ("csv", "xlsx", "jsonl", "sqlite", "pg_dump", "sql")
+FORMATS = ("csv", "xlsx", "jsonl", "dbf", "sqlite", "pg_dump", "sql")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "detect")
 PARTITION_SEPARATOR = "@"
 UNDATED = "undated"
@@ -356,6 +356,8 @@ def catalogue_from_manifest(manifest: dict, base_dir: str, *, broken: bool = Fal
         if fmt == "csv":
             lines.append('encoding = "detect"')
             lines.append('delimiter = ","')
+        if fmt == "dbf":
+            lines.append('encoding = "detect"  # on the character fields\' bytes')
         if s.get("header_row") and fmt in ("csv", "xlsx"):
             lines.append(f"header_row = {s['header_row']}")
         lines.append(f"day_first = {'false' if s.get('date_format') == 'mdy' else 'true'}")

@@ -27,6 +27,7 @@ class RawLoad:
     synthetic_keys: int = 0  # rows whose key cell was empty: keyed by their line ('line:17')
     overflow_rows: int = 0  # rows with values beyond the header's last column (kept in extra_columns._overflow)
     short_rows: int = 0  # rows with fewer fields than the header (the missing ones are null)
+    deleted_records: int = 0  # records the file marks deleted (dbf): quarantined with their values, not loaded
 
     @property
     def counts(self) -> dict[str, int]:
@@ -38,6 +39,7 @@ class RawLoad:
             "synthetic_keys": self.synthetic_keys,
             "overflow_rows": self.overflow_rows,
             "short_rows": self.short_rows,
+            "deleted_records": self.deleted_records,
         }
 
 
@@ -184,9 +186,10 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         result.encoding,
         extra,
         missing_optional,
-        read_problems=len(result.problems) + sum(f.height for f in result.problem_frames),
+        read_problems=len(result.problems) + sum(f.height for f in result.problem_frames) - result.deleted,
         blank_lines=result.blank_lines,
         synthetic_keys=int(counts["synthetic"] or 0),
         overflow_rows=int(counts["overflow"] or 0),
         short_rows=int(counts["short"] or 0),
+        deleted_records=result.deleted,
     )

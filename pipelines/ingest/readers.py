@@ -68,6 +68,7 @@ class ReadResult:
     problem_frames: list[pl.DataFrame] = field(default_factory=list)
     # a header naming a column more than once: the first one's name -> the names the others were given
     repeated: dict[str, list[str]] = field(default_factory=dict)
+    deleted: int = 0  # records the file marks deleted (dbf): among problem_frames, flagged DELETED_FLAG
 
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
@@ -581,6 +582,85 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
 
 
+# --------------------------------------------------------------------------- dbf
+
+DELETED_FLAG = "deleted_record"  # row_flags of a record the file marks deleted (quarantined; not a reading failure)
+
+
+def _dbf_encoding(sample: bytes, declared: str) -> tuple[str, str]:
+    """(codec, label) of a table's text: declared, or detected on its character fields' bytes (``sample``)."""
+    if declared == "detect":
+        found = encodings.detect_encoding(b"\n" + sample)  # a leading newline: no cell is taken for a byte order mark
+        found = found if found in ("cp1258", "tcvn3", "vni") else "utf-8"
+        return found, found
+    if declared in ("cp1258", "tcvn3", "vni") and encodings.utf8_read_as_legacy(sample, declared):
+        return "utf-8", f"utf-8 (declared {declared})"
+    return ("utf-8", declared) if declared == "utf-8-sig" else (declared, declared)
+
+
+def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
+    """A dBase III / FoxPro table (pipelines/ingest/dbf.py): each record one row keyed ``record:N`` (its
+    record number, FoxPro's RECNO(), deleted records counted), fields read as text.
+
+    A record marked deleted (flag ``*``: deleted, never packed) is not loaded: it is quarantined whole, with
+    its values and the reason, and counted (``ReadResult.deleted``). A record whose flag byte is neither
+    live nor deleted, or with a field its encoding cannot decode, is quarantined naming the record and
+    the fields. A damaged or cut-off file, or one with a memo or binary field, fails naming the file.
+    """
+    import numpy as np
+
+    from pipelines.ingest import dbf
+
+    data = extract.file.read_bytes()
+    try:
+        table = dbf.parse(data)
+    except dbf.DbfError as exc:
+        raise SourceReadError(f"{extract.location}: cannot read as dbf: {exc}") from None
+    encoding, label = _dbf_encoding(dbf.text_sample(table), extract.source.encoding)
+    n = table.records.shape[0]
+    names = _unique_names([f.name for f in table.fields])
+    columns, undecodable, any_bad = {}, {}, np.zeros(n, dtype=bool)
+    for f, name in zip(table.fields, names, strict=True):
+        values, bad = dbf.decode_field(table, f, lambda raw: encodings.decode_bytes(raw, encoding))
+        columns[name] = values.rename(name)
+        if bad.any():
+            undecodable[name] = pl.Series(bad)
+            any_bad |= bad
+    if any_bad.sum() > max(10, n // 2):
+        raise SourceReadError(
+            f"{extract.location}: {int(any_bad.sum())} of {n} records have fields that are not valid {encoding}: "
+            "is the encoding right?"
+        )
+    place = pl.Series(LINE, np.arange(1, n + 1)).cast(pl.String)
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String)).with_columns(
+        ("record:" + place).alias(LINE), place.alias(KEY)
+    )
+    frame = _with_keys(frame, extract)
+    flag = pl.Series(table.flags)
+    damaged = ~flag.is_in([dbf.LIVE, dbf.DELETED])
+    deleted = (flag == dbf.DELETED) & ~damaged
+    fields = [pl.when(pl.lit(mask)).then(pl.lit(name)) for name, mask in undecodable.items()]
+    bad_fields = frame.select(pl.concat_str(fields, separator=", ", ignore_nulls=True) if fields else pl.lit(""))
+    undecoded = bad_fields.to_series().fill_null("") != ""
+    where = frame[LINE]
+    kinds = (  # (rows, reason, row flag): the first that applies to a record wins
+        (damaged, where + ": its deletion flag byte is neither ' ' nor '*': the record is damaged", None),
+        (deleted, where + ": the file marks the record deleted (dBase flag '*', not packed): not loaded", DELETED_FLAG),
+        (undecoded, where + ": field(s) " + bad_fields.to_series() + f" not valid {encoding}", None),
+    )
+    problems: list[pl.DataFrame] = []
+    taken = pl.Series([False] * n, dtype=pl.Boolean)
+    for rows, reason, row_flag in kinds:
+        rows = rows & ~taken
+        taken = taken | rows
+        for problem in _problem_rows(frame.filter(rows), pl.lit(reason.filter(rows))):
+            problems.append(problem.with_columns(row_flags=pl.lit(row_flag, dtype=pl.String)))
+    frame = frame.filter(~taken)
+    read = ReadResult(iter([frame]), [], label, problem_frames=problems, deleted=int(deleted.sum()))
+    read.repeated = _repeated_names([f.name for f in table.fields], names)
+    return read
+
+
 # --------------------------------------------------------------------------- sql, sqlite, pg_dump
 
 
@@ -827,6 +907,7 @@ def _is_table(spec, schema: str | None, table: str) -> bool:  # noqa: ANN001 - c
 
 _READERS = {
     "csv": _read_csv,
+    "dbf": _read_dbf,
     "xlsx": _read_xlsx,
     "jsonl": _read_jsonl,
     "sqlite": _read_sqlite,

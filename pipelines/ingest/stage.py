@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines import standardise as std
 from pipelines.encodings import repair_column
+from pipelines.ingest.readers import DELETED_FLAG
 from pipelines.reference import default_reference
 from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
@@ -458,12 +459,14 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
         [*issue_texts, *_swap_notes(frame, day_first), *_reader_notes()], separator="; ", ignore_nulls=True
     ).replace("", None)
     frame = frame.with_columns(_field=field, _reason=reason, issues=issues)
-    failing = frame.filter(pl.col("_field").is_not_null())
+    # records the file itself marks deleted (dbf) are quarantined but say nothing about whether the extract is one
+    judged = frame.filter(~pl.col("row_flags").fill_null("").str.contains(DELETED_FLAG, literal=True))
+    failing = judged.filter(pl.col("_field").is_not_null())
     rejected = None
-    if frame.height >= REJECT_MIN_ROWS and failing.height > REJECT_SHARE * frame.height:
+    if judged.height >= REJECT_MIN_ROWS and failing.height > REJECT_SHARE * judged.height:
         top = failing["_field"].value_counts(sort=True).head(3).iter_rows()
         rejected = (
-            f"extract rejected: {failing.height} of {frame.height} rows lack required fields or cannot be read "
+            f"extract rejected: {failing.height} of {judged.height} rows lack required fields or cannot be read "
             f"({', '.join(f'{name}: {n}' for name, n in top)}); is it a {registry} registry extract?"
         )
         frame = frame.with_columns(

@@ -44,7 +44,18 @@ Formats (:data:`FORMATS`):
   NUL characters (PostgreSQL text cannot hold them) become ``?`` and are counted as
   unencodable.
 
-:func:`truncate_file` makes a genuinely bad file out of a good one (a cut download).
+* ``dbf`` — a dBase III table (version 0x03) as FoxPro applications exported them: one field
+  per column (names of 1-10 ASCII letters, digits and ``_``), type ``C`` unless ``field_types``
+  says ``N``, ``F``, ``D`` or ``L``, each as wide as its longest encoded value (at most 254 bytes;
+  a longer value raises ``ValueError``), text left-aligned and space-padded, numbers
+  right-aligned; live records (flag byte ``' '``), then 0x1A. ``encoding`` one of
+  :data:`DBF_ENCODINGS` (the language driver byte is 0: old Vietnamese systems did not mark
+  TCVN3 or VNI). A null and an empty string are both blanks, and trailing spaces are padding:
+  neither survives the format. The header states the widths, so chunks are encoded into a
+  temporary directory beside the file and the table is written at close.
+
+:func:`truncate_file` makes a genuinely bad file out of a good one (a cut download);
+:func:`mark_deleted` marks .dbf records deleted as FoxPro's DELETE does.
 A file "declared" with one delimiter but written with another needs nothing here:
 pass the other ``delimiter``.
 """
@@ -53,13 +64,17 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 import sqlite3
+import struct
+import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from pipelines.encodings import encode_cp1258, encode_tcvn3, encode_vni, make_mojibake
@@ -72,12 +87,16 @@ __all__ = [
     "TableWriter",
     "open_writer",
     "truncate_file",
+    "mark_deleted",
     "TruncateResult",
     "copy_escape",
 ]
 
-FORMATS = ("csv", "xlsx", "jsonl", "sqlite", "postgres_dump")
+FORMATS = ("csv", "xlsx", "jsonl", "sqlite", "postgres_dump", "dbf")
 CSV_ENCODINGS = ("utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "mojibake")
+DBF_ENCODINGS = ("utf-8", "cp1258", "tcvn3", "vni")
+DBF_TYPES = ("C", "N", "F", "D", "L")
+DBF_MAX_WIDTH = 254  # bytes of a character field (dBase III / FoxPro)
 DELIMITERS = (",", ";", "\t", "|")
 LINE_TERMINATORS = ("\n", "\r\n")
 XLSX_MAX_ROWS = 1_048_576
@@ -229,6 +248,7 @@ class TableWriter:
         line_terminator: str = "\n",
         note: str | None = None,
         created: datetime | None = None,
+        field_types: dict[str, str] | None = None,
     ):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
@@ -244,9 +264,15 @@ class TableWriter:
                 raise ValueError(f"delimiter {delimiter!r} not one of {DELIMITERS}")
             if line_terminator not in LINE_TERMINATORS:
                 raise ValueError(f"line_terminator {line_terminator!r} not one of {LINE_TERMINATORS}")
+        elif fmt == "dbf":
+            if encoding not in DBF_ENCODINGS:
+                raise ValueError(f"unknown DBF encoding {encoding!r}; expected one of {DBF_ENCODINGS}")
+            _check_dbf_names(columns)
+            if delimiter != ",":
+                raise ValueError("delimiter is for csv only, not dbf")
         else:
             if encoding != "utf-8":
-                raise ValueError(f"encoding {encoding!r} is for csv only ({fmt} is UTF-8)")
+                raise ValueError(f"encoding {encoding!r} is for csv and dbf only ({fmt} is UTF-8)")
             if delimiter != ",":
                 raise ValueError(f"delimiter is for csv only, not {fmt}")
         if title_rows and fmt not in ("csv", "xlsx"):
@@ -257,6 +283,12 @@ class TableWriter:
             raise ValueError(f"schema is for postgres_dump only, not {fmt}")
         if fmt == "postgres_dump" and "source_pk" in columns:
             raise ValueError("'source_pk' is the dump's own key column")
+        field_types = dict(field_types or {})
+        if field_types and fmt != "dbf":
+            raise ValueError(f"field_types is for dbf only, not {fmt}")
+        unknown = {c: t for c, t in field_types.items() if c not in columns or t not in DBF_TYPES}
+        if unknown:
+            raise ValueError(f"field_types {unknown}: columns must be declared and types one of {DBF_TYPES}")
 
         self.path = Path(path)
         self.fmt = fmt
@@ -270,6 +302,7 @@ class TableWriter:
         self.schema = schema
         self.note = note
         self.created = created or DEFAULT_CREATED
+        self.field_types = {c: field_types.get(c, "C") for c in columns}
         self.rows = 0
         self.unencodable = 0
         self.header_row: int | None = None
@@ -334,11 +367,11 @@ class TableWriter:
         if self._closed:
             return
         self._closed = True
-        for name in ("_fh", "_db", "_wb"):
+        for name in ("_fh", "_db", "_wb", "_spill"):
             obj = getattr(self, name, None)
             if obj is not None:
                 with contextlib.suppress(Exception):  # best effort while an error propagates
-                    obj.close()
+                    obj.close() if name != "_spill" else obj.cleanup()
 
     # ------------------------------------------------------------------ csv
 
@@ -541,6 +574,105 @@ class TableWriter:
             ).encode()
         )
         self._fh.close()
+
+    # ------------------------------------------------------------------ dbf
+
+    def _open_dbf(self) -> None:
+        # A dBase header states every field's width before the records: chunks are encoded and kept in a
+        # temporary directory (memory stays bounded by a chunk), the file is written at close.
+        self._encode = _text_encoder(self.encoding)
+        self._spill = tempfile.TemporaryDirectory(prefix=".dbf-", dir=self.path.parent)
+        self._parts: list[Path] = []
+        self._widths = dict.fromkeys(self.columns, 1)
+
+    def _write_dbf(self, chunk: pl.DataFrame) -> None:
+        encoded = {}
+        for c in self.columns:
+            values, bad = _encode_cells(chunk[c].fill_null(""), self._encode)
+            self.unencodable += bad
+            longest = int(values.bin.size().max() or 0)
+            if longest > DBF_MAX_WIDTH:
+                raise ValueError(
+                    f"column {c!r}: a value of {longest} bytes does not fit a dBase field ({DBF_MAX_WIDTH})"
+                )
+            self._widths[c] = max(self._widths[c], longest)
+            encoded[c] = values
+        part = Path(self._spill.name) / f"{len(self._parts)}.arrow"
+        pl.DataFrame(encoded).write_ipc(part)
+        self._parts.append(part)
+
+    def _close_dbf(self) -> None:
+        widths = [self._widths[c] for c in self.columns]
+        record_length = 1 + sum(widths)
+        header_length = 32 + 32 * len(self.columns) + 1
+        with open(self.path, "wb") as fh:
+            day = self.created
+            fh.write(
+                struct.pack(
+                    "<BBBBIHH20x", 0x03, day.year - 1900, day.month, day.day, self.rows, header_length, record_length
+                )
+            )
+            for c, w in zip(self.columns, widths, strict=True):
+                kind = self.field_types[c]
+                fh.write(struct.pack("<11sc4xBB14x", c.encode("ascii"), kind.encode("ascii"), w, 0))
+            fh.write(b"\r")
+            for part in self._parts:
+                frame = pl.read_ipc(part)
+                out = np.full((frame.height, record_length), 0x20, dtype=np.uint8)
+                offset = 1
+                for c, w in zip(self.columns, widths, strict=True):
+                    out[:, offset : offset + w] = _fixed_width(frame[c], w, right=self.field_types[c] in ("N", "F"))
+                    offset += w
+                fh.write(out.tobytes())
+            fh.write(b"\x1a")
+        self._spill.cleanup()
+        self._spill = None
+
+
+def _check_dbf_names(columns: Sequence[str]) -> None:
+    """dBase field names: 1-10 ASCII letters, digits or '_', starting with a letter."""
+    bad = [c for c in columns if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,9}", c)]
+    if bad:
+        raise ValueError(f"columns {bad} cannot be dBase field names (1-10 ASCII letters, digits, '_')")
+
+
+def _encode_cells(values: pl.Series, encode: Callable[[str], tuple[bytes, int]]) -> tuple[pl.Series, int]:
+    """Each cell encoded (Binary series) and the count of characters replaced by '?'. The column is encoded in
+    one call, cells joined by a control character none of them holds."""
+    sep = next(
+        chr(c) for c in (0x1E, 0x1F, 0x1D, 0x1C, 0x0A, 0x01) if not values.str.contains(chr(c), literal=True).any()
+    )
+    data, bad = encode(sep.join(values.to_list()))
+    cells = data.split(sep.encode("ascii"))
+    return pl.Series(values.name, cells, dtype=pl.Binary), bad
+
+
+def _fixed_width(values: pl.Series, width: int, *, right: bool) -> np.ndarray:
+    """(rows, width) uint8: each cell's bytes padded with spaces (on the left when ``right``)."""
+    n = values.len()
+    lengths = values.bin.size().to_numpy()
+    cells = (
+        np.array(values.to_list(), dtype=f"S{width}").view(np.uint8).reshape(n, width)
+        if n
+        else np.zeros((0, width), np.uint8)
+    )
+    columns = np.arange(width)
+    if right:  # shift each cell right by its padding
+        shift = (width - lengths)[:, None]
+        source = np.clip(columns - shift, 0, width - 1)
+        return np.where(columns >= shift, np.take_along_axis(cells, source, axis=1), 0x20).astype(np.uint8)
+    return np.where(columns < lengths[:, None], cells, 0x20).astype(np.uint8)
+
+
+def mark_deleted(path: Path | str, records: Sequence[int]) -> None:
+    """Mark records (1-based) of a .dbf file deleted, as FoxPro's DELETE does (the flag byte '*'; PACK never ran)."""
+    path = Path(path)
+    with open(path, "r+b") as fh:
+        head = fh.read(12)
+        header_length, record_length = struct.unpack_from("<HH", head, 8)
+        for n in records:
+            fh.seek(header_length + (n - 1) * record_length)
+            fh.write(b"*")
 
 
 def open_writer(

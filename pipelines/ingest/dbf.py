@@ -1,0 +1,214 @@
+"""dBase III / FoxPro tables (``.dbf``), parsed without a library.
+
+Many old commune systems were FoxPro applications; their exports are ``.dbf`` files. The layout
+(dBase III, kept by FoxBASE, FoxPro and Visual FoxPro):
+
+* a 32-byte header: version byte, last update (YY MM DD), record count (uint32 LE), header length
+  and record length (uint16 LE each), a language driver byte (offset 29, not trusted here: old
+  Vietnamese systems wrote TCVN3 or VNI text under a cp1252 driver, or none);
+* 32-byte field descriptors (name: 11 bytes NUL-padded, type letter, length, decimal count,
+  flags), ended by 0x0D (Visual FoxPro adds a 263-byte back-link, inside the header length);
+* fixed-width records: one deletion flag byte (``' '`` live, ``'*'`` deleted: FoxPro's DELETE
+  marks a record, PACK removes it) then each field's bytes, text left-aligned and space-padded,
+  numbers right-aligned; then an end-of-file byte 0x1A.
+
+Types C (character), N and F (numbers as text), D (``YYYYMMDD``) and L (``T``/``F``/``Y``/``N``/``?``)
+are read as text. Memo, binary and the Visual FoxPro binary types are refused with the field named
+(their values are elsewhere or not text). System columns (flag 0x01: Visual FoxPro ``_NullFlags``)
+are skipped. Records are sliced column-wise from one numpy view of the record bytes.
+
+Messages name fields, types, counts and sizes, never a value (cells hold personal data).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+VERSIONS = {
+    0x02: "FoxBASE",
+    0x03: "dBase III",
+    0x30: "Visual FoxPro",
+    0x31: "Visual FoxPro (autoincrement)",
+    0x32: "Visual FoxPro (varchar)",
+    0x43: "dBase IV SQL table",
+    0x63: "dBase IV SQL system",
+    0x83: "dBase III with memo",
+    0x8B: "dBase IV with memo",
+    0x8E: "dBase IV SQL table with memo",
+    0xCB: "dBase IV SQL table with memo",
+    0xF5: "FoxPro with memo",
+    0xFB: "FoxBASE",
+}
+TEXT_TYPES = {"C": "character", "N": "numeric", "F": "float", "D": "date", "L": "logical"}
+UNSUPPORTED_TYPES = {
+    "M": "memo: its text is in a separate .dbt/.fpt file",
+    "B": "binary or memo block",
+    "G": "general (OLE object)",
+    "P": "picture",
+    "I": "integer (binary)",
+    "Y": "currency (binary)",
+    "T": "date-time (binary)",
+    "@": "timestamp (binary)",
+    "+": "autoincrement (binary)",
+    "O": "double (binary)",
+    "V": "varchar",
+    "Q": "varbinary",
+    "W": "blob",
+}
+LIVE, DELETED = 0x20, 0x2A  # the record's first byte
+EOF = 0x1A
+_SEPARATORS = (0x1E, 0x1F, 0x1D, 0x1C, 0x0A, 0x01, 0x02, 0x03)  # between cells when a column is decoded whole
+
+
+class DbfError(ValueError):
+    """The file is not a readable dBase table; the message says why (no value of the file)."""
+
+
+@dataclass(frozen=True)
+class DbfField:
+    name: str
+    type: str  # one of TEXT_TYPES
+    offset: int  # first byte in the record (the deletion flag is byte 0)
+    length: int
+    decimals: int = 0
+
+
+@dataclass
+class DbfTable:
+    version: int
+    fields: list[DbfField]  # the readable columns, in file order (system columns left out)
+    records: np.ndarray  # (record count, record length) uint8: a view of the file's record bytes
+    header_length: int
+    record_length: int
+
+    @property
+    def flags(self) -> np.ndarray:
+        return self.records[:, 0]
+
+    def cells(self, f: DbfField) -> np.ndarray:
+        """(records, f.length) uint8: the field's bytes of every record."""
+        return self.records[:, f.offset : f.offset + f.length]
+
+
+def parse(data: bytes) -> DbfTable:
+    """The header, field descriptors and record bytes of a .dbf file (raises DbfError saying what is wrong)."""
+    if len(data) < 32:
+        raise DbfError(f"only {len(data)} bytes, shorter than a dBase header (32 bytes): cut off, or not a .dbf file")
+    version = data[0]
+    if version not in VERSIONS:
+        raise DbfError(f"its first byte (0x{version:02X}) is not a dBase/FoxPro version: not a .dbf file")
+    count, header_length, record_length = struct.unpack_from("<IHH", data, 4)
+    if header_length < 33 or record_length < 1:
+        raise DbfError(
+            f"its header says the header is {header_length} bytes and a record {record_length}: a damaged header"
+        )
+    if len(data) < header_length:
+        raise DbfError(f"the file ({len(data)} bytes) ends inside its {header_length}-byte header (truncated)")
+    fields = _fields(data, header_length, record_length)
+    expected = count * record_length
+    body = len(data) - header_length
+    if body < expected:
+        whole, part = divmod(body, record_length)
+        raise DbfError(
+            f"the file is cut off (truncated): its header declares {count} records of {record_length} bytes, "
+            f"it holds {whole} whole record(s)" + (f" and {part} byte(s) of the next" if part else "")
+        )
+    tail = data[header_length + expected :]
+    extra = (tail[1:] if tail[:1] == bytes([EOF]) else tail).strip(b"\x00\x1a")
+    if len(extra) >= record_length:
+        raise DbfError(
+            f"the file holds {len(extra) // record_length} more record(s) after the {count} its header declares "
+            "(a stale record count: a program stopped mid-write?); repair or re-export the table"
+        )
+    records = np.frombuffer(data, dtype=np.uint8, count=expected, offset=header_length).reshape(count, record_length)
+    return DbfTable(version, fields, records, header_length, record_length)
+
+
+def _fields(data: bytes, header_length: int, record_length: int) -> list[DbfField]:
+    descriptors, pos = [], 32
+    while pos < header_length and data[pos] != 0x0D:
+        if pos + 32 > header_length:
+            raise DbfError("its field descriptors run past the header (a damaged header)")
+        descriptors.append(data[pos : pos + 32])
+        pos += 32
+    if pos >= header_length:
+        raise DbfError("its field descriptors have no end mark (0x0D) inside the header (a damaged header)")
+    if not descriptors:
+        raise DbfError("its header declares no field")
+    lengths = [d[16] for d in descriptors]
+    if sum(lengths) + 1 != record_length:  # Clipper: a character field's length has its high byte in 'decimals'
+        lengths = [d[16] + (d[17] << 8 if chr(d[11]).upper() == "C" else 0) for d in descriptors]
+    if sum(lengths) + 1 != record_length:
+        raise DbfError(
+            f"its {len(descriptors)} fields take {sum(lengths)} bytes but its records are {record_length} bytes "
+            "(flag byte included): a damaged header"
+        )
+    fields, offset = [], 1
+    for n, (d, length) in enumerate(zip(descriptors, lengths, strict=True), start=1):
+        name = d[:11].split(b"\x00", 1)[0].decode("latin-1").strip() or f"column_{n}"
+        kind = chr(d[11]).upper()
+        if d[18] & 0x01:  # a system column (Visual FoxPro _NullFlags): not data
+            pass
+        elif kind in UNSUPPORTED_TYPES:
+            raise DbfError(
+                f"field {name!r} (column {n}) has type {kind} ({UNSUPPORTED_TYPES[kind]}), which is not supported: "
+                "export the table without it (or as CSV)"
+            )
+        elif kind not in TEXT_TYPES:
+            raise DbfError(f"field {name!r} (column {n}) has an unknown type (byte 0x{d[11]:02X}): a damaged header?")
+        else:
+            fields.append(DbfField(name, kind, offset, length, d[17] if kind != "C" else 0))
+        offset += length
+    return fields
+
+
+def text_sample(table: DbfTable, size: int = 1 << 16) -> bytes:
+    """The first ``size`` bytes or so of the live records' character fields (all fields when none is C), one
+    record a line: what the encoding detector reads."""
+    chosen = [f for f in table.fields if f.type == "C"] or table.fields
+    live = table.records[table.flags == LIVE]
+    width = sum(f.length for f in chosen) + 1
+    rows = live[: max(1, size // width)]
+    parts = [rows[:, f.offset : f.offset + f.length] for f in chosen]
+    parts.append(np.full((rows.shape[0], 1), 0x0A, dtype=np.uint8))
+    return np.hstack(parts).tobytes()
+
+
+def decode_field(table: DbfTable, f: DbfField, decode: Callable[[bytes], str]) -> tuple[pl.Series, np.ndarray]:
+    """The field's values as text (padding removed, blank -> null) and a mask of the records whose bytes
+    ``decode`` refuses (their value is the bytes read as latin-1, for the quarantine's copy of the row).
+
+    The column is decoded in one call (cells joined by a byte none of them holds); only a column that fails
+    as a whole is decoded cell by cell, to find the cells.
+    """
+    cells = table.cells(f)
+    n = cells.shape[0]
+    bad = np.zeros(n, dtype=bool)
+    values = None
+    used = np.bincount(cells.ravel(), minlength=256) if n else np.zeros(256, dtype=np.int64)
+    sep = next((s for s in _SEPARATORS if not used[s]), None)
+    if n and sep is not None:
+        blob = np.hstack([cells, np.full((n, 1), sep, dtype=np.uint8)]).tobytes()
+        try:
+            split = pl.Series(f.name, [decode(blob)]).str.split(chr(sep)).explode()
+        except (UnicodeDecodeError, ValueError):
+            split = None
+        if split is not None and split.len() == n + 1:
+            values = split.head(n)
+    if values is None:
+        texts = []
+        for i in range(n):
+            raw = cells[i].tobytes()
+            try:
+                texts.append(decode(raw))
+            except (UnicodeDecodeError, ValueError):
+                bad[i] = True
+                texts.append(raw.decode("latin-1"))
+        values = pl.Series(f.name, texts, dtype=pl.String)
+    stripped = values.str.strip_chars_end(" \x00") if f.type == "C" else values.str.strip_chars(" \x00")
+    return stripped.replace("", None).rename(f.name), bad

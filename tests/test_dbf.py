@@ -1,0 +1,271 @@
+"""dBase III / FoxPro tables (.dbf): the generator's writer and the reader, through the real ingest path.
+
+Every record of a file ends in exactly one place (staged, or quarantined with a reason naming the record);
+deleted records are quarantined and counted, never loaded or dropped; a file that cannot be read fails its
+partition with the file and the cause named, never a cell.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from assets.ingest import IngestOutcome, ingest_partition
+from pipelines.encodings import TCVN3_CASE_LOST
+from pipelines.ingest import dbf
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from pipelines.ingest.raw import load_raw
+from pipelines.ingest.readers import SourceReadError, read_extract
+from pipelines.ingest.status import read_status
+from pipelines.synth.formats import TableWriter, mark_deleted, open_writer
+from pipelines.warehouse import PartitionedLayer, Warehouse
+
+REGISTRY = "households"
+COLUMNS = {
+    "SOHK": "household_no",
+    "CHUHO": "head_name",
+    "CCCD": "head_personal_id",
+    "DIACHI": "address",
+    "SONK": "members",
+    "NGAYDK": "registered_on",
+}
+TYPES = {"SONK": "N", "NGAYDK": "D"}
+ROWS = [
+    ["1", "HK001", "Nguyễn Văn An", "079085001234", "12 Lê Lợi, Phường Bến Nghé, Quận 1", "3", "20200201"],
+    ["2", "HK002", "TRẦN THỊ BÌNH", "079190004321", "5 Hai Bà Trưng, Phường 6, Quận 3", "12", "20190615"],
+    ["3", "HK003", "Lê Văn Cường", "079088005555", "7 Pasteur, Phường Bến Thành, Quận 1", "4", "20210303"],
+    ["4", "HK004", "Đặng Thị Ánh Tuyết", "079301000001", "45 Nguyễn Huệ, Phường Bến Nghé, Quận 1", "1", ""],
+]
+HEADER = ["STT", *COLUMNS]
+PERSONAL = [v for row in ROWS for v in row[2:5]]
+
+
+def frame(rows: list[list[str]] = ROWS) -> pl.DataFrame:
+    return pl.DataFrame([dict(zip(HEADER, r, strict=True)) for r in rows], schema=dict.fromkeys(HEADER, pl.String))
+
+
+def write_dbf(path: Path, rows: list[list[str]] = ROWS, encoding: str = "utf-8", chunk: int = 2) -> Path:
+    data = frame(rows)
+    with open_writer(path, "dbf", REGISTRY, HEADER, encoding=encoding, field_types=TYPES) as w:
+        for start in range(0, max(data.height, 1), chunk):
+            w.write(data.slice(start, chunk))
+    return path
+
+
+def catalogue(tmp: Path, filename: str, options: str = 'key_column = "STT"\n') -> Path:
+    path = tmp / f"{filename}.toml"
+    path.write_text(
+        f'base_dir = "{tmp.as_posix()}"\n[[source]]\nid = "hk_dbf"\nregistry = "{REGISTRY}"\nformat = "dbf"\n'
+        f'path = "{filename}"\nextract_date = "2025-08-31"\n{options}\n'
+        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
+        encoding="utf-8",
+    )
+    return path
+
+
+def extract_of(tmp: Path, filename: str, options: str = 'key_column = "STT"\n'):  # noqa: ANN201
+    (extract,) = extracts_by_partition(load_catalogue([catalogue(tmp, filename, options)])).values()
+    return extract
+
+
+@dataclass
+class Ingested:
+    state: str
+    cause: str | None
+    raw: pl.DataFrame | None = None
+    staged: pl.DataFrame | None = None
+    quarantine: pl.DataFrame | None = None
+
+
+def ingest(tmp: Path, filename: str, options: str = 'key_column = "STT"\n') -> Ingested:
+    extract = extract_of(tmp, filename, options)
+    wh = Warehouse(tmp / f"wh_{filename}")
+    key = extract.partition_key
+    ingest_partition(wh, REGISTRY, key, extract, "test-run", IngestOutcome(), logging.getLogger("test"))
+    status = read_status(wh, REGISTRY)[key]
+    assert not [v for v in PERSONAL if v in (status.cause or "")], status.cause
+    if status.state != "ok":
+        return Ingested(status.state, status.cause)
+    raw, staged = (pl.read_parquet(PartitionedLayer(wh, n).path(f"{n}_{REGISTRY}", key)) for n in ("raw", "staged"))
+    quarantine = pl.read_parquet(PartitionedLayer(wh, "quarantine").path(f"quarantine_{REGISTRY}", key))
+    assert raw.height == staged.height + quarantine.height
+    assert set(staged["record_key"]).isdisjoint(quarantine["record_key"])
+    for reason in quarantine["reason"]:
+        assert not [v for v in PERSONAL if v in reason], reason
+    return Ingested(status.state, status.cause, raw, staged, quarantine)
+
+
+def names_as(encoding: str) -> list[str]:
+    """The head names as a file in ``encoding`` gives them back (TCVN3: toned capitals lose their case)."""
+    names = [r[2] for r in ROWS]
+    if encoding == "tcvn3":
+        return ["".join(c.lower() if c in TCVN3_CASE_LOST else c for c in n) for n in names]
+    return names
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1258", "tcvn3", "vni"])
+@pytest.mark.parametrize("declared", ["detect", "as written"])
+def test_round_trip_every_legacy_encoding(tmp_path, encoding, declared):
+    write_dbf(tmp_path / "hk.dbf", encoding=encoding)
+    options = 'key_column = "STT"\n' + (f'encoding = "{encoding}"\n' if declared != "detect" else "")
+    extract = extract_of(tmp_path, "hk.dbf", options)
+    read = read_extract(extract)
+    assert read.encoding == encoding
+    (batch,) = list(read.batches)
+    assert batch["CHUHO"].to_list() == names_as(encoding)
+    assert batch["DIACHI"].to_list()[1:3] == [ROWS[1][4], ROWS[2][4]]  # no toned capital in these
+    assert batch["SONK"].to_list() == ["3", "12", "4", "1"]  # N: right-aligned in the file, read as text
+    assert batch["NGAYDK"].to_list() == ["20200201", "20190615", "20210303", None]  # D: blank is no date
+    assert batch["_source_key"].to_list() == ["1", "2", "3", "4"]
+    assert batch["_line"].to_list() == ["record:1", "record:2", "record:3", "record:4"]
+
+    result = ingest(tmp_path, "hk.dbf", options)
+    assert result.state == "ok" and result.staged.height == 4 and result.quarantine.height == 0
+    staged = result.staged.sort("record_key")
+    assert staged["registered_on"].cast(pl.String).to_list() == ["2020-02-01", "2019-06-15", "2021-03-03", None]
+
+
+def test_without_key_column_records_are_keyed_by_record_number(tmp_path):
+    write_dbf(tmp_path / "hk.dbf")
+    mark_deleted(tmp_path / "hk.dbf", [1])
+    loaded = load_raw(extract_of(tmp_path, "hk.dbf", options=""), "r")
+    assert sorted(loaded.frame["source_key"].to_list()) == ["1", "2", "3", "4"]  # RECNO, deleted ones counted
+
+
+def test_writer_chunks_give_the_same_bytes_and_refuse_what_dbase_cannot_hold(tmp_path):
+    one = write_dbf(tmp_path / "one.dbf", chunk=10).read_bytes()
+    many = write_dbf(tmp_path / "many.dbf", chunk=1).read_bytes()
+    assert one == many and one.endswith(b"\x1a") and one[0] == 0x03
+    assert struct.unpack_from("<I", one, 4)[0] == len(ROWS)
+    assert not list(tmp_path.glob(".dbf-*"))  # the spill directory is gone
+    with pytest.raises(ValueError, match="dBase field names"):
+        TableWriter(tmp_path / "x.dbf", "dbf", "t", ["ten_chu_ho_dai"])
+    with pytest.raises(ValueError, match="dBase field names"):
+        TableWriter(tmp_path / "x.dbf", "dbf", "t", ["HỌTÊN"])
+    with pytest.raises(ValueError, match="DBF encoding"):
+        TableWriter(tmp_path / "x.dbf", "dbf", "t", ["A"], encoding="mojibake")
+    with pytest.raises(ValueError, match="field_types"):
+        TableWriter(tmp_path / "x.csv", "csv", "t", ["A"], field_types={"A": "N"})
+    with pytest.raises(ValueError, match="does not fit"), open_writer(tmp_path / "x.dbf", "dbf", "t", ["A"]) as w:
+        w.write(pl.DataFrame({"A": ["x" * 255]}))
+
+
+def test_empty_table_has_columns_and_no_rows(tmp_path):
+    write_dbf(tmp_path / "hk.dbf", rows=[])
+    loaded = load_raw(extract_of(tmp_path, "hk.dbf"), "r")
+    assert loaded.frame.height == 0 and loaded.read_problems == 0
+
+
+# --------------------------------------------------------------------------- deleted and damaged records
+
+
+def test_deleted_records_are_quarantined_and_counted_not_loaded(tmp_path):
+    write_dbf(tmp_path / "hk.dbf")
+    mark_deleted(tmp_path / "hk.dbf", [2, 4])
+    loaded = load_raw(extract_of(tmp_path, "hk.dbf"), "r")
+    assert loaded.deleted_records == 2 and loaded.read_problems == 0 and loaded.frame.height == 4
+    result = ingest(tmp_path, "hk.dbf")
+    assert result.state == "ok"
+    assert sorted(result.staged["source_key"]) == ["1", "3"]
+    reasons = dict(zip(result.quarantine["source_key"], result.quarantine["reason"], strict=True))
+    assert sorted(reasons) == ["2", "4"]
+    assert all("marks the record deleted" in r and r.startswith(f"record:{k}") for k, r in reasons.items())
+    assert set(result.quarantine["field"]) == {"*"}
+    kept = result.quarantine.filter(pl.col("source_key") == "2")["raw_values"][0]
+    assert "HK002" in kept  # the deleted record's values are kept in the (restricted) quarantine
+
+
+def test_a_table_of_mostly_deleted_records_is_not_rejected(tmp_path):
+    rows = [[str(i), f"HK{i:03d}", "Lê Văn Cường", "079088005555", ROWS[0][4], "2", "20200201"] for i in range(1, 31)]
+    write_dbf(tmp_path / "hk.dbf", rows=rows, chunk=7)
+    mark_deleted(tmp_path / "hk.dbf", range(1, 26))  # 25 of 30 deleted, never packed
+    result = ingest(tmp_path, "hk.dbf")
+    assert result.state == "ok" and result.staged.height == 5 and result.quarantine.height == 25
+
+
+def test_damaged_flag_byte_and_undecodable_field_quarantine_their_record(tmp_path):
+    path = write_dbf(tmp_path / "hk.dbf")
+    data = bytearray(path.read_bytes())
+    header_length, record_length = struct.unpack_from("<HH", data, 8)
+    data[header_length + record_length] = ord("X")  # record 2: flag byte neither ' ' nor '*'
+    table = dbf.parse(bytes(data))
+    name = next(f for f in table.fields if f.name == "CHUHO")
+    data[header_length + 2 * record_length + name.offset] = 0xFF  # record 3: not UTF-8
+    path.write_bytes(bytes(data))
+    result = ingest(tmp_path, "hk.dbf", 'key_column = "STT"\nencoding = "utf-8"\n')
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "4"]
+    reasons = dict(zip(result.quarantine["source_key"], result.quarantine["reason"], strict=True))
+    assert "record:2" in reasons["2"] and "damaged" in reasons["2"]
+    assert reasons["3"].startswith("record:3: field(s) CHUHO not valid utf-8")
+
+
+# --------------------------------------------------------------------------- files that cannot be read
+
+
+def test_truncated_file_fails_naming_the_file(tmp_path):
+    path = write_dbf(tmp_path / "hk.dbf")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 40])  # cut inside the last record
+    result = ingest(tmp_path, "hk.dbf")
+    assert result.state == "failed"
+    assert "hk.dbf" in result.cause and "truncated" in result.cause and "declares 4 records" in result.cause
+    path.write_bytes(data[:50])  # cut inside the header
+    result = ingest(tmp_path, "hk.dbf")
+    assert result.state == "failed" and "hk.dbf" in result.cause and "header" in result.cause
+
+
+def test_memo_field_is_refused_naming_the_field(tmp_path):
+    path = write_dbf(tmp_path / "hk.dbf")
+    data = bytearray(path.read_bytes())
+    data[0] = 0x83  # dBase III with memo
+    position = 32 + 32 * HEADER.index("DIACHI")
+    data[position + 11] = ord("M")  # the address field declared a memo (its text would be in a .dbt file)
+    path.write_bytes(bytes(data))
+    result = ingest(tmp_path, "hk.dbf")
+    assert result.state == "failed"
+    assert "hk.dbf" in result.cause and "'DIACHI'" in result.cause and "type M (memo" in result.cause
+
+
+def test_stale_record_count_fails_rather_than_dropping_records(tmp_path):
+    path = write_dbf(tmp_path / "hk.dbf")
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, 4, 2)  # the header says 2 records; 4 follow
+    path.write_bytes(bytes(data))
+    result = ingest(tmp_path, "hk.dbf")
+    assert result.state == "failed" and "2 more record(s)" in result.cause
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"STT,SOHK\n1,HK001\n" * 3, "not a dBase/FoxPro version"),
+        (b"\x03\x01\x02", "shorter than a dBase header"),
+        (b"\x03" + b"\x00" * 40, "damaged header"),
+    ],
+)
+def test_not_a_dbf_fails_naming_the_cause(tmp_path, content, expected):
+    (tmp_path / "hk.dbf").write_bytes(content)
+    with pytest.raises(SourceReadError, match=expected) as info:
+        read_extract(extract_of(tmp_path, "hk.dbf"))
+    assert str(info.value).startswith("hk.dbf: ")
+
+
+def test_reading_is_column_wise(tmp_path):
+    """A guard against a per-record Python loop: 200,000 records read in well under the budget."""
+    rows = [[str(i), f"HK{i}", ROWS[i % 4][2], ROWS[i % 4][3], ROWS[i % 4][4], "3", "20200201"] for i in range(2000)]
+    path = write_dbf(tmp_path / "hk.dbf", rows=rows * 100, chunk=50_000, encoding="vni")
+    assert path.stat().st_size > 10_000_000
+    t0 = time.perf_counter()
+    (batch,) = list(read_extract(extract_of(tmp_path, "hk.dbf")).batches)
+    elapsed = time.perf_counter() - t0
+    assert batch.height == 200_000 and batch["CHUHO"][5] == ROWS[1][2]
+    assert elapsed < 10, elapsed
