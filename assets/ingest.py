@@ -321,6 +321,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         f", encoding {loaded.encoding or 'n/a'}"
         + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
+        + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
     )
     log.info(outcome.notes[-1])
 

@@ -173,6 +173,12 @@ def test_deleted_records_are_quarantined_and_counted_not_loaded(tmp_path):
     mark_deleted(tmp_path / "hk.dbf", [2, 4])
     loaded = load_raw(extract_of(tmp_path, "hk.dbf"), "r")
     assert loaded.deleted_records == 2 and loaded.read_problems == 0 and loaded.frame.height == 4
+    extract = extract_of(tmp_path, "hk.dbf")
+    outcome = IngestOutcome()
+    ingest_partition(
+        Warehouse(tmp_path / "wh"), REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("t")
+    )
+    assert "2 records marked deleted (quarantined)" in outcome.notes[-1]
     result = ingest(tmp_path, "hk.dbf")
     assert result.state == "ok"
     assert sorted(result.staged["source_key"]) == ["1", "3"]
