@@ -46,7 +46,7 @@ from pipelines.entities.reresolve import forget_staging_reference, record_stagin
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import StageResult, account, stage
-from pipelines.ingest.status import PartitionStatus, read_status, retire_partitions, write_status
+from pipelines.ingest.status import PartitionStatus, read_status, release_moved_rows, retire_partitions, write_status
 from pipelines.reference import default_reference
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refresh_views
@@ -326,6 +326,35 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     log.info(outcome.notes[-1])
 
 
+def release_left_rows(wh: Warehouse, registry: str, key: str, spec, now: Listing, run_id: str, log) -> None:  # noqa: ANN001
+    """After partition ``key`` of an ``extract_date_column`` source is written: its rows that a date which has left
+    the table still holds (the date's rows all lost their date, or moved to another date) are taken out of that
+    date's kept partition, so each row is counted once (pipelines/ingest/status.release_moved_rows). Only when the
+    source's keys identify rows (a key column or a one-column primary key)."""
+    if not spec.extract_date_column:
+        return
+    left = [k for k in read_status(wh, registry) if source_of(k) == spec.id and k not in now.extracts]
+    if not left:
+        return
+    from pipelines.ingest.sql import SqlSourceError, identifying_key
+
+    try:
+        if identifying_key(spec) is None:
+            log.warning(f"{key}: rows of dates that left the table cannot be matched (rows keyed by row number)")
+            return
+    except SqlSourceError as exc:
+        log.warning(f"{key}: rows of dates that left the table not checked: {exc}")
+        return
+    tables = {
+        "raw": raw_table(registry).name,
+        "staged": staged_table(registry).name,
+        "quarantine": f"quarantine_{registry}",
+    }
+    taken = release_moved_rows(wh, registry, tables, holder=key, left=left, run_id=run_id)
+    for gone, n in taken.items():
+        log.warning(f"{gone}: {n} rows now read by {key} taken out of it (its date left the table)")
+
+
 def _fail(wh: Warehouse, outcome: IngestOutcome, log, status: PartitionStatus, transient: bool = False) -> None:  # noqa: ANN001
     """Record a failed partition: its status written, the run's outcome told (retried when ``transient``), logged."""
     write_status(wh, status)
@@ -493,6 +522,8 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
                 context.log.warning(f"partition {key} is not in the catalogue any more: skipped (data kept as it was)")
                 continue
             ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
+            if key in outcome.written:
+                release_left_rows(wh, registry, key, extracts[key].source, now, context.run.run_id, context.log)
         if outcome.written:
             refresh_views(wh, ingest_views(registry))
             PartitionedLayer(wh, "staged").refresh_flagged_view(staged_key)

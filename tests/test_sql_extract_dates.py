@@ -808,3 +808,52 @@ def test_undated_rows_are_in_exactly_one_partition_whatever_the_table_does(pg_ca
         cursor = tick(cursor, "an undated row and a dated row swap places")
         assert [k for k, held in store.items() if "9004" in held] == [f"{SOURCE}@undated"]
         assert [k for k, held in store.items() if "9003" in held] == [f"{SOURCE}@2025-12-31"]
+
+
+def test_a_date_whose_rows_all_lose_their_date_is_not_counted_twice(pg_catalogue, postgres_server, tmp_path):
+    """Every row of 2025-09-30 loses its date: the date leaves the table (its partition kept, as for a purge),
+    the rows are read by ``@undated``, and are taken out of 2025-09-30's kept partition, so each row is in one
+    partition. A purged date's rows (deleted from the table) stay in its partition as history."""
+    from assets.ingest import build_registry_assets
+    from assets.resources import WarehouseResource
+    from pipelines.ingest.status import read_status
+    from pipelines.warehouse import PartitionedLayer, Warehouse
+
+    schema, _ = pg_catalogue("text", ["2025-08-31"] * 3 + ["2025-09-30"] * 4 + ["2025-10-31"] * 2)
+    load = build_registry_assets(REGISTRY)
+    job = dg.define_asset_job("one", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
+    warehouse = tmp_path / "wh"
+    defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
+    wh = Warehouse(warehouse)
+
+    def run(*keys: str) -> None:
+        with dg.DagsterInstance.ephemeral() as instance:
+            for key in keys:
+                assert defs.resolve_job_def("one").execute_in_process(instance=instance, partition_key=key).success
+
+    def holders() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for key in read_status(wh, REGISTRY):
+            path = PartitionedLayer(wh, "raw").path(f"raw_{REGISTRY}", key)
+            for ma in pl.read_parquet(path)["source_key"] if path.is_file() else []:
+                out.setdefault(ma, []).append(key.rpartition("@")[2])
+        return out
+
+    run(f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@2025-10-31", f"{SOURCE}@undated")
+    moved = _keys_where(postgres_server, schema, "ngay_trich_xuat = '2025-09-30'")
+    purged = _keys_where(postgres_server, schema, "ngay_trich_xuat = '2025-10-31'")
+    with _connect(postgres_server) as conn:
+        conn.execute(f"UPDATE {schema}.households SET ngay_trich_xuat = NULL WHERE ngay_trich_xuat = '2025-09-30'")
+        conn.execute(f"DELETE FROM {schema}.households WHERE ngay_trich_xuat = '2025-10-31'")
+    run(f"{SOURCE}@undated")  # what the sensor requests: the undated rows' count changed
+    held = holders()
+    assert {ma: held[ma] for ma in moved} == dict.fromkeys(moved, ["undated"])  # was ['2025-09-30', 'undated']
+    assert {ma: held[ma] for ma in purged} == dict.fromkeys(purged, ["2025-10-31"])  # a purge keeps its history
+    assert all(len(h) == 1 for h in held.values())
+    status = read_status(wh, REGISTRY)[f"{SOURCE}@2025-09-30"]
+    assert status.raw_rows == 0 and "4 of its rows are now read by" in status.cause
+    for layer in ("staged", "quarantine"):  # the record keys left every layer, so the partition still balances
+        path = PartitionedLayer(wh, layer).path(f"{layer}_{REGISTRY}", f"{SOURCE}@2025-09-30")
+        assert not path.is_file() or pl.read_parquet(path).height == 0
+    run(f"{SOURCE}@undated", f"{SOURCE}@2025-08-31")  # a rerun changes nothing
+    assert holders() == held

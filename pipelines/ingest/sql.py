@@ -765,3 +765,21 @@ def source_groups(spec) -> ExtractDates:  # noqa: ANN001 - catalogue SourceSpec 
         raise SqlSourceError(
             f"{where}: extract dates from column {spec.extract_date_column!r}: {_error_type(exc)}"
         ) from exc
+
+
+def identifying_key(spec) -> str | None:  # noqa: ANN001 - catalogue SourceSpec of a sql source
+    """The column whose value identifies a row of the source's table whatever its other rows do: the catalogue's
+    ``key_column``, else a one-column primary key; None when rows are keyed by their row number (which shifts
+    when rows before them are deleted, so it cannot say that a row in one extract is a row of another)."""
+    if spec.key_column:
+        return spec.key_column
+    url = resolve_url(spec.url, source=spec.id, base_dir=spec.base_dir)
+    engine, u = _engine(url)
+    try:
+        with _read_only(engine, u) as conn:
+            pk = sa.inspect(conn).get_pk_constraint(spec.table, schema=spec.db_schema).get("constrained_columns") or []
+    except sa.exc.SQLAlchemyError as exc:
+        raise SqlSourceError(f"source {spec.id!r}: inspecting table {spec.table!r} failed: {_error_type(exc)}") from exc
+    finally:
+        engine.dispose()
+    return pk[0] if len(pk) == 1 else None

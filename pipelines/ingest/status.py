@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir, write_text_atomic
+from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir, write_parquet_atomic, write_text_atomic
 
 STATES = ("ok", "failed", "rejected", "retired")
 LAYERS = ("raw", "staged", "quarantine")
@@ -176,3 +176,72 @@ def retire_partitions(
         )
         retired.add(name)
     return sorted(retired)
+
+
+def release_moved_rows(
+    warehouse: Warehouse,
+    registry: str,
+    tables: dict[str, str],
+    *,
+    holder: str,
+    left: list[str],
+    run_id: str,
+) -> dict[str, int]:
+    """Take out of ``left`` partitions the rows that partition ``holder`` now holds; returns key -> rows taken.
+
+    ``left``: partitions of the same ``extract_date_column`` source whose date has left the table. They keep
+    their history (a database purging old extracts), but a row still in the table -- its date emptied, made
+    unreadable or changed -- is read again by ``holder`` (``<source>@undated`` or another date) and would be
+    counted twice. Rows are matched on ``source_key``, so the source's keys must identify rows (a key column or
+    a one-column primary key; the caller checks); keys made from the row's place (``row:N``) never match.
+    Each layer's file is rewritten without them (raw = staged + quarantined still holds: the same record keys
+    leave all three); the status says how many left and where to. A partition whose every row moved stays,
+    empty. ``tables``: layer -> table name.
+    """
+    held_path = PartitionedLayer(warehouse, "raw").path(tables["raw"], holder)
+    if not held_path.is_file():
+        return {}
+    held = pl.read_parquet(held_path, columns=["source_key"]).filter(~pl.col("source_key").str.starts_with("row:"))
+    statuses = read_status(warehouse, registry)
+    taken: dict[str, int] = {}
+    for key in left:
+        raw_path = PartitionedLayer(warehouse, "raw").path(tables["raw"], key)
+        if key == holder or not raw_path.is_file():
+            continue
+        raw = pl.read_parquet(raw_path, columns=["record_key", "source_key"])
+        moved = raw.join(held, on="source_key", how="semi")["record_key"]
+        if moved.is_empty():
+            continue
+        counts = {}
+        for layer, table in tables.items():
+            path = PartitionedLayer(warehouse, layer).path(table, key)
+            if path.is_file():
+                frame = pl.read_parquet(path)
+                kept = frame.filter(~pl.col("record_key").is_in(moved.implode()))
+                _rewrite(path, kept)
+                counts[layer] = kept.height
+        taken[key] = moved.len()
+        previous = statuses.get(key)
+        write_status(
+            warehouse,
+            PartitionStatus(
+                partition=key,
+                registry=registry,
+                state=previous.state if previous else "ok",
+                cause=f"its date left the table; {moved.len()} of its rows are now read by {holder} and were "
+                "taken out of it (counted once)",
+                file=previous.file if previous else None,
+                raw_rows=counts.get("raw"),
+                staged_rows=counts.get("staged"),
+                quarantined_rows=counts.get("quarantine"),
+                run_id=run_id,
+            ),
+        )
+    return taken
+
+
+def _rewrite(path: Path, frame: pl.DataFrame) -> None:
+    """Replace a partition's Parquet file with ``frame``, in the file's own schema (its metadata kept), atomically."""
+    import pyarrow.parquet as pq
+
+    write_parquet_atomic(frame.to_arrow().cast(pq.read_schema(path)), path)
