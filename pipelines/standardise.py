@@ -597,15 +597,17 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
       still the link between registries; filter on ``tax_code_kind``); null when the
       shape is not a tax code.
     * ``tax_code_kind``: ``enterprise`` (10 digits, valid check digit — individuals' old
-      10-digit MSTs have the same structure and land here too), ``branch`` (13 digits,
+      10-digit MSTs have the same structure and land here too; also ``NNNNNNNNNN-000``, the
+      head office written with the branch suffix 000: the MST itself, as matching's
+      ``tax_canonical`` reads it; the code is kept as written), ``branch`` (13 digits,
       valid check digit on the first 10, suffix not 000; household-business numbers
       'MST-00X' have this shape as well), ``personal_id`` (12 digits: from 1 July 2025
       individuals and household businesses file under the personal ID, Circular
       86/2024/TT-BTC), ``invalid``; null when missing.
     * ``check_digit_ok``: bool for 10/13-digit codes, null otherwise.
     * ``tax_code_error``: null or the reason ("check digit mismatch: expected 7, got 3",
-      "no valid check digit exists for stem 031234567", "branch suffix 000",
-      "wrong length (9 digits)", "unrecognised '...'").
+      "no valid check digit exists for stem 031234567", "wrong length (9 digits)",
+      "unrecognised '...'").
 
     Check digit: digit 10 = 10 − (Σ wᵢ·dᵢ mod 11), weights 31,29,23,19,17,13,7,5,3 over
     digits 1–9; a stem giving 10 has no valid code.
@@ -645,6 +647,8 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
             .then(pl.lit("enterprise"))
             .when(is13 & ok & suffix_ok)
             .then(pl.lit("branch"))
+            .when(is13 & ok)  # 'MST-000': the head office, the MST itself (as matching reads it: tax_canonical)
+            .then(pl.lit("enterprise"))
             .when(is12)
             .then(pl.lit("personal_id"))
             .otherwise(pl.lit("invalid"))
@@ -657,8 +661,6 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
             .then(pl.concat_str(pl.lit("no valid check digit exists for stem "), first10.str.slice(0, 9)))
             .when(shaped & ~ok)
             .then(pl.format("check digit mismatch: expected {}, got {}", expected, got))
-            .when(is13 & ~suffix_ok)
-            .then(pl.lit("branch suffix 000"))
             .when(digits_only.str.contains(r"^\d+$"))
             .then(pl.format("wrong length ({} digits)", digits_only.str.len_chars()))
             .otherwise(pl.concat_str(pl.lit("unrecognised '"), raw.str.strip_chars(), pl.lit("'")))

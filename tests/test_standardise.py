@@ -267,7 +267,7 @@ def test_check_tax_code_known_values():
         "branch",
         "enterprise",
         "invalid",
-        "invalid",
+        "enterprise",  # MST-000: the head office, the MST itself
         "personal_id",
         "invalid",
         "invalid",
@@ -290,9 +290,8 @@ def test_check_tax_code_known_values():
         None,
     ]
     errors = out["tax_code_error"].to_list()
-    assert errors[:6] == [None] * 6 and errors[8] is None and errors[11:] == [None, None]
+    assert errors[:6] == [None] * 6 and errors[7:9] == [None, None] and errors[11:] == [None, None]
     assert errors[6] == "check digit mismatch: expected 3, got 8"
-    assert errors[7] == "branch suffix 000"
     assert errors[9] == "wrong length (9 digits)"
     assert errors[10] == "unrecognised 'abc'"
 
@@ -745,3 +744,19 @@ def test_a_control_character_inside_a_name_is_dropped_not_taken_for_a_space():
     out = clean_person_name(pl.Series(["Tr\x00ần Thị Bình", "Nguyễn\x00\x00", "Lê Vă\x1fn\x7f An", "Võ\tThị\x0bHoa"]))
     assert out["name"].to_list() == ["Trần Thị Bình", "Nguyễn", "Lê Văn An", "Võ Thị Hoa"]
     assert [("punctuation_removed" in f) for f in out["name_flags"]] == [True, True, True, False]
+
+
+def test_check_tax_code_reads_mst_000_as_matching_does():
+    """'MST-000' is the head office, the MST itself: staged as an enterprise code (not invalid) and given the
+    same canonical code by matching (pipelines/match/prepare.py, transform tax_canonical) as the bare MST."""
+    from pipelines.match.prepare import _transform
+
+    written = ["0300588569-000", "0300588569000", "0300588569 - 000", "0300588569", "0300588569-001", "0300588568-000"]
+    out = check_tax_code(pl.Series(written))
+    assert out["tax_code_kind"].to_list() == ["enterprise"] * 4 + ["branch", "invalid"]
+    assert out["tax_code_error"].to_list()[:5] == [None] * 5
+    assert out["tax_code_error"][5].startswith("check digit mismatch")  # a wrong MST stays wrong with -000
+    canonical = out.select(_transform(pl.col("tax_code"), "tax_canonical"))["tax_code"].to_list()
+    assert canonical[:4] == ["0300588569"] * 4 and canonical[4] == "0300588569001"
+    kinds = dict(zip(canonical, out["tax_code_kind"], strict=True))
+    assert kinds["0300588569"] == "enterprise"  # one code, one kind, in staging and in matching
