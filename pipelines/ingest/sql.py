@@ -574,43 +574,56 @@ def _stream(engine: Engine, url: URL, stmt: sa.Select, columns: list[str], batch
     """The rows of ``stmt`` as frames. A SQLite cell that is not UTF-8 (TEXT with other bytes, a BLOB) makes
     sqlite3 fail the fetch: the read starts again leniently after the rows already sent, and from there frames
     carry :data:`UNDECODABLE` (the row's undecodable columns; their bytes shown with U+FFFD)."""
-    names = [*columns, SOURCE_KEY]
-    schema = dict.fromkeys(names, pl.String)
-    sent, lenient = [0], False  # rows sent so far (kept by _fetch)
+    read = _Read(url, stmt, [*columns, SOURCE_KEY], batch_rows)
     try:
         while True:
             try:
-                yield from _fetch(engine, url, stmt, (names, schema), batch_rows, lenient, sent)
+                yield from _fetch(engine, read)
                 return
             except sa.exc.OperationalError as exc:  # the driver's text may quote the cell: never shown
-                if lenient or not _is_sqlite(url) or "decode" not in str(exc.orig):
+                if read.lenient or not _is_sqlite(url) or "decode" not in str(exc.orig):
                     raise
                 engine.dispose()
                 engine, _ = _engine(url, lenient=True)
-                lenient = True
+                read.lenient = True
     finally:
         engine.dispose()
 
 
-def _fetch(engine, url, stmt, shape, batch_rows, lenient, counter):  # noqa: ANN001, ANN202
-    """One pass of :func:`_stream`: frames of the rows after the ``counter[0]`` sent before; counts what it sends."""
-    names, schema = shape
-    skip = counter[0]
-    with _read_only(engine, url) as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(stmt)
+@dataclass
+class _Read:
+    """One statement read by :func:`_stream`, in one pass or more: what a pass needs, and the rows sent so far."""
+
+    url: URL
+    stmt: sa.Select
+    names: list[str]  # the frames' columns (the statement's, then SOURCE_KEY)
+    batch_rows: int
+    lenient: bool = False  # SQLite opened with a text factory that marks undecodable cells (a pass after a failure)
+    sent: int = 0  # rows yielded by the passes so far: a later pass skips them
+
+    @property
+    def schema(self) -> dict[str, pl.DataType]:
+        return dict.fromkeys(self.names, pl.String)
+
+
+def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
+    """One pass of :func:`_stream`: frames of the rows after the ``read.sent`` sent before; counts what it sends."""
+    skip = read.sent
+    with _read_only(engine, read.url) as conn:
+        result = conn.execution_options(stream_results=True, yield_per=read.batch_rows).execute(read.stmt)
         sent = False
         for rows in result.partitions():
             if skip:  # sent by the pass before
                 rows, skip = rows[skip:], max(skip - len(rows), 0)
                 if not rows:
                     continue
-            cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-            frame = pl.DataFrame(dict(zip(names, cols, strict=True)), schema=schema)
-            yield _undecodable(frame, names) if lenient else frame
-            counter[0] += len(rows)
+            cols = list(zip(*rows, strict=True)) if rows else [() for _ in read.names]
+            frame = pl.DataFrame(dict(zip(read.names, cols, strict=True)), schema=read.schema)
+            yield _undecodable(frame, read.names) if read.lenient else frame
+            read.sent += len(rows)
             sent = True
-        if not sent and not counter[0]:
-            yield pl.DataFrame(schema=schema)
+        if not sent and not read.sent:
+            yield pl.DataFrame(schema=read.schema)
 
 
 def _undecodable(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
