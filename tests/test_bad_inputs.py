@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from assets.ingest import IngestOutcome, ingest_partition
+from pipelines.encodings import encode_cp1258
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.status import read_status
 from pipelines.warehouse import PartitionedLayer, Warehouse
@@ -380,3 +381,61 @@ def test_a_row_differing_in_two_columns_named_twice_is_quarantined_naming_the_fi
     assert sorted(result.staged["source_key"]) == ["1"]
     (reason,) = _quarantined(result).values()
     assert "column 'ten_chu_ho' is named more than once" in reason and "dia_chi" not in reason, reason
+
+
+def test_a_utf8_byte_order_mark_before_legacy_bytes_is_read_as_the_legacy_encoding(tmp_path):
+    """A BOM followed by cp1258 bytes (a tool added the mark, the text stayed Windows-1258): detected as cp1258
+    after the mark, every row staged with its Vietnamese text; before, every line was an undecodable UTF-8 one."""
+    result = _ingest(tmp_path, "csv", "bom1258.csv", b"\xef\xbb\xbf" + encode_cp1258(_csv(ROWS)))
+    assert result.state == "ok" and result.staged.height == 3 and result.quarantine.height == 0
+    assert sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS)
+    declared = _ingest(tmp_path, "csv", "bom8.csv", b"\xef\xbb\xbf" + encode_cp1258(_csv(ROWS)), 'encoding = "utf-8"\n')
+    assert (
+        declared.state == "ok" and declared.quarantine.height == 3
+    )  # declared UTF-8: as declared, each row quarantined
+    assert all("not valid utf-8" in r for r in declared.quarantine["reason"])
+
+
+def test_a_line_of_nul_bytes_is_quarantined_as_such_keyed_by_its_place(tmp_path):
+    """A zero-filled block inside a CSV (a copy that never finished writing) is one quarantined row naming the
+    line and the cause, keyed by its line (a key cell of NUL bytes identifies nothing); the other rows stage."""
+    data = (_csv(ROWS[:2]) + "\x00" * 64 + "\n" + _csv(ROWS[2:], header=[]).lstrip("\n")).encode()
+    result = _ingest(tmp_path, "csv", "zeros.csv", data)
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
+    assert _quarantined(result) == {
+        "line:4": "line 4 holds only NUL bytes (a zero-filled block: a copy or write that never finished?)"
+    }
+    nul_key = _csv([["\x00\x00", *ROWS[0][1:]]]).encode()  # a key cell of NULs in a readable row
+    keyed = _ingest(tmp_path, "csv", "nulkey.csv", nul_key)
+    assert keyed.raw["source_key"].to_list() == ["line:2"] and "key_synthetic" in keyed.raw["row_flags"][0]
+
+
+def test_a_json_lines_file_cut_inside_its_last_line_quarantines_that_line_only(tmp_path):
+    lines = [json.dumps(dict(zip(HEADER, r, strict=True)), ensure_ascii=False) for r in ROWS]
+    result = _ingest(tmp_path, "jsonl", "cut.jsonl", ("\n".join(lines) + '\n{"stt": "4", "so_ho').encode())
+    assert result.state == "ok" and result.staged.height == 3
+    (reason,) = _quarantined(result).values()
+    assert reason.startswith("line 4 is not a JSON object")
+
+
+def test_a_workbook_with_a_notes_sheet_and_data_on_several_sheets_under_merged_titles_loses_no_row(tmp_path):
+    import xlsxwriter
+
+    book_path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(book_path), {"strings_to_numbers": False})
+    book.add_worksheet("Ghi chu").write_string(0, 0, "Danh sách xuất từ hệ thống cũ")
+    for name, rows in (("Trang 1", ROWS[:2]), ("Trang 2", ROWS[2:])):
+        sheet = book.add_worksheet(name)
+        sheet.merge_range(0, 0, 0, len(HEADER) - 1, "DANH SÁCH HỘ KHẨU")
+        for r, row in enumerate([HEADER, *rows], start=2):
+            for c, value in enumerate(row):
+                sheet.write_string(r, c, value)
+    book.close()
+    result = _ingest(tmp_path, "xlsx", "book2.xlsx", book_path.read_bytes())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
+
+
+def test_a_header_without_rows_loads_nothing_and_fails_nothing(tmp_path):
+    for name, data in (("h.csv", ",".join(HEADER) + "\n"), ("h2.csv", ",".join(HEADER))):
+        result = _ingest(tmp_path, "csv", name, data.encode())
+        assert result.state == "ok" and result.raw.height == 0

@@ -123,7 +123,8 @@ def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.Dat
         frame = frame.with_columns(pl.format("row:{}", pl.int_range(offset + 1, offset + frame.height + 1)).alias(LINE))
     if key_column and key_column in frame.columns:
         value = pl.col(key_column).str.strip_chars()
-        usable = value.is_not_null() & (value != "")
+        # a key of control characters only (NUL bytes of a damaged row) identifies nothing: keyed by its place
+        usable = value.is_not_null() & (value.str.replace_all(r"[\x00-\x1f\x7f]", "").str.strip_chars() != "")
         return frame.drop(KEY, strict=False).with_columns(
             pl.when(usable).then(value).otherwise(pl.col(LINE)).alias(KEY), (~usable).alias(SYNTHETIC)
         )  # the key column itself stays: raw.py leaves it out of extra_columns
@@ -182,6 +183,10 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
     label = None
     if encoding == "detect":
         encoding = encodings.detect_encoding(data)
+        if encoding == "utf-8-sig" and (rest := encodings.detect_encoding(data[3:])) in ("cp1258", "tcvn3", "vni"):
+            # a UTF-8 byte order mark before legacy bytes (a tool added it, or converted the BOM only): read the
+            # bytes after it as what they are, not every line as an undecodable UTF-8 one
+            data, encoding, label = data[3:], rest, f"{rest} (after a UTF-8 byte order mark)"
     elif encodings.has_utf16_bom(data):  # Excel's "Unicode text": NULs between letters in any 8-bit reading
         encoding, label = "utf-16", f"utf-16 (declared {encoding})"
     elif encoding in ("cp1258", "tcvn3", "vni") and encodings.utf8_read_as_legacy(data, encoding):
@@ -343,6 +348,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
 
     if truncated and rest.height:
         problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} (truncated)")
+    zeroed = pl.col("text").str.contains("\x00", literal=True) & (pl.col("text").str.replace_all(r"[\x00\s]", "") == "")
+    problem(zeroed, "line {line} holds only NUL bytes (a zero-filled block: a copy or write that never finished?)")
     if bad_lines:
         lines_of = pl.int_ranges("line", pl.col("line") + pl.col("lines"))
         problem(
