@@ -439,3 +439,44 @@ def test_a_header_without_rows_loads_nothing_and_fails_nothing(tmp_path):
     for name, data in (("h.csv", ",".join(HEADER) + "\n"), ("h2.csv", ",".join(HEADER))):
         result = _ingest(tmp_path, "csv", name, data.encode())
         assert result.state == "ok" and result.raw.height == 0
+
+
+def _workbook(
+    path: Path, rows: list[list[str]], *, at: tuple[int, int] = (0, 0), merged_address: bool = False
+) -> bytes:
+    """A one-sheet workbook 'S' with the header and ``rows`` from cell ``at`` (0-based row, column); with
+    ``merged_address`` the address of the first row is merged down over every data row (the others empty)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("S")
+    address = HEADER.index("dia_chi")
+    for r, row in enumerate([HEADER, *rows]):
+        for c, value in enumerate(row):
+            if not (merged_address and r > 1 and c == address) and value:
+                sheet.write_string(at[0] + r, at[1] + c, value)
+    if merged_address:
+        sheet.merge_range(at[0] + 1, at[1] + address, at[0] + len(rows), at[1] + address, rows[0][address])
+    book.close()
+    return path.read_bytes()
+
+
+def test_a_cell_merged_down_the_rows_gives_its_value_to_each_row(tmp_path):
+    """Official lists merge a household's address over its members' rows: the value is in the top cell only,
+    the rows below read empty and were quarantined ('address: missing'); each row now has the address."""
+    data = _workbook(tmp_path / "m.xlsx", ROWS, merged_address=True)
+    result = _ingest(tmp_path, "xlsx", "merged.xlsx", data)
+    assert result.state == "ok" and result.quarantine.height == 0
+    assert result.raw["address"].to_list() == [ROWS[0][4]] * 3
+
+
+def test_a_sheet_whose_table_starts_below_and_right_of_a1_names_its_rows_as_excel_does(tmp_path):
+    """The table starts at C5 (header on sheet row 5): a row without a key is keyed by its sheet row (7), not by
+    its place in the reader's range (which starts at the first filled cell); merged cells are found there too."""
+    rows = [ROWS[0], ["", *ROWS[1][1:]], ROWS[2]]
+    result = _ingest(tmp_path, "xlsx", "offset.xlsx", _workbook(tmp_path / "o.xlsx", rows, at=(4, 2)))
+    assert result.state == "ok" and sorted(result.raw["source_key"]) == ["1", "3", "S!row:7"]
+    merged = _ingest(
+        tmp_path, "xlsx", "offm.xlsx", _workbook(tmp_path / "om.xlsx", ROWS, at=(4, 2), merged_address=True)
+    )
+    assert merged.state == "ok" and merged.raw["address"].to_list() == [ROWS[0][4]] * 3

@@ -445,6 +445,12 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         reader = fastexcel.read_excel(str(extract.file))
     except Exception as exc:  # noqa: BLE001 - the library's message may quote the sheet: say what is wrong instead
         raise SourceReadError(f"{extract.location}: cannot read as xlsx: {_damaged_zip(extract.file)}") from exc
+    from pipelines.ingest import xlsx_layout
+
+    try:
+        layouts = xlsx_layout.read_layouts(extract.file)
+    except Exception:  # noqa: BLE001 - no layout: rows are numbered from the range's start, merges not filled
+        layouts = {}
     frames, offset, blank_rows, repeated = [], 0, 0, {}
     for name in reader.sheet_names:
         try:
@@ -465,8 +471,11 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             ) from exc
         if len(cells) == sheet.width:  # the workbook's names, position by position
             repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
+        layout = layouts.get(name, xlsx_layout.SheetLayout())
+        first = layout.origin[0] + header + 1  # the sheet row (1-based) of the first data row
+        sheet = _fill_merged(sheet, layout, first)
         sheet = sheet.with_columns(
-            pl.format("{}!row:{}", pl.lit(name), pl.int_range(header + 2, header + 2 + sheet.height)).alias(LINE)
+            pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE)
         )
         empty = pl.all_horizontal(
             pl.exclude(LINE).is_null() | (pl.exclude(LINE).cast(pl.String).str.strip_chars() == "")
@@ -480,6 +489,29 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}...)"
         )
     return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None, blank_rows, repeated=repeated)
+
+
+def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout
+    """Data cells under a merged cell given its value: a range merged down rows of the data (an address over a
+    household's members) holds its value in its top-left cell only, the rows below read empty. Filled in the
+    range's first column only, and only where the cell is empty; ranges above the data (titles) are left."""
+    import numpy as np
+
+    sources: dict[int, np.ndarray] = {}
+    for row1, row2, col1, _ in layout.merges:
+        column = col1 - layout.origin[1]
+        top, bottom = row1 - first, min(row2 - first, sheet.height - 1)
+        if top < 0 or bottom <= top or not 0 <= column < sheet.width:
+            continue
+        index = sources.setdefault(column, np.arange(sheet.height))
+        index[top + 1 : bottom + 1] = top
+    if not sources:
+        return sheet
+    fills = []
+    for column, index in sources.items():
+        name = sheet.columns[column]
+        fills.append(pl.coalesce(pl.col(name), pl.col(name).gather(pl.Series(index))).alias(name))
+    return sheet.with_columns(fills)
 
 
 # --------------------------------------------------------------------------- jsonl

@@ -1,0 +1,101 @@
+"""Where a workbook sheet's cells really are, and which of them are merged: read from the sheet's XML.
+
+The xlsx reader (fastexcel/calamine) returns a sheet's used range starting at its first cell holding a value,
+so a sheet whose table starts below empty rows (or right of empty columns) loses its position: row numbers
+named in quarantine reasons would be off. A merged cell holds its value in its top-left cell only; the
+rows under it read as empty (a household's address merged over its members' rows, a common layout of
+official lists). This module reads, without loading the sheet:
+
+* ``origin``: the 1-based row and column of the first cell with a value (the reader's range start);
+* ``merges``: the merged ranges, as 1-based (first row, last row, first column, last column).
+
+The sheet XML is streamed in blocks (``zipfile``), scanning only for cell references and ``mergeCell``
+elements; nothing of a cell's value is read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL = re.compile(rb"<c\s[^>]*?\br=\"([A-Z]{1,3})(\d+)\"[^>]*?(/?)>")
+_MERGE = re.compile(rb"<mergeCell\s[^>]*?\bref=\"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\"")
+_BLOCK = 1 << 20
+
+
+@dataclass
+class SheetLayout:
+    origin: tuple[int, int] = (1, 1)  # (row, column) of the first cell with a value, 1-based
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, row2, col1, col2), 1-based
+
+
+def column_number(letters: bytes | str) -> int:
+    """'A' -> 1, 'Z' -> 26, 'AA' -> 27."""
+    n = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part in the archive (from the workbook and its relationships)."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    out = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        if target:
+            part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            out[sheet.get("name", "")] = part
+    return out
+
+
+def read_layouts(path: Path) -> dict[str, SheetLayout]:
+    """Each sheet's layout by name (an empty dict when the workbook's parts cannot be found)."""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            parts = sheet_parts(archive)
+        except (KeyError, ElementTree.ParseError):
+            return {}
+        return {name: _layout(archive, part) for name, part in parts.items() if part in archive.namelist()}
+
+
+def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
+    first_row, first_col, merges = None, None, []
+    carry = b""
+    with archive.open(part) as stream:
+        while block := stream.read(_BLOCK):
+            text = carry + block
+            cut = text.rfind(b"<")  # an element may straddle two blocks: scanned with the next one
+            text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            if first_col != 1:
+                for m in _CELL.finditer(text):
+                    if m.group(3):  # <c .../>: no value (a formatted empty cell, a merged range's other cells)
+                        continue
+                    row, col = int(m.group(2)), column_number(m.group(1))
+                    first_row = row if first_row is None else min(first_row, row)
+                    first_col = col if first_col is None else min(first_col, col)
+                    if first_col == 1:
+                        break
+            if b"<mergeCell" in text:
+                for m in _MERGE.finditer(text):
+                    c1, r1, c2, r2 = (
+                        column_number(m.group(1)),
+                        int(m.group(2)),
+                        column_number(m.group(3)),
+                        int(m.group(4)),
+                    )
+                    merges.append((r1, r2, c1, c2))
+        if carry:
+            merges.extend(
+                (int(m.group(2)), int(m.group(4)), column_number(m.group(1)), column_number(m.group(3)))
+                for m in _MERGE.finditer(carry)
+            )
+    return SheetLayout((first_row or 1, first_col or 1), merges)
