@@ -371,6 +371,9 @@ class _Tokens:
     # address; a lookup that would read them sets ``edge``. 0 for a whole text or a comma tail.
     cut: int = 0
     first: str = ""  # ... and the street part's first word: "0" for a number, else as written or "a" (_read_cuts)
+    # ... and the two words before ``cut`` are the classes (``_CLASS_WORDS``) of the street part's last two
+    # words, not only its marker words: a ward read without marker may start right at ``cut``.
+    classes: bool = False
 
 
 def _tokenise(text: str) -> _Tokens:
@@ -648,7 +651,8 @@ def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -
     words = tokens.words
     cut = tokens.cut - h if tokens.cut > h else 0
     before = words[h - 1] if h > 0 and words[h] in _MULTI_MARKER_SECOND else None
-    key = (tuple(words[h:end]), tuple(tokens.boundary_before[h:end]), cut, tokens.first if cut else "", before, *extra)
+    first = (tokens.first, tokens.classes) if cut else ""
+    key = (tuple(words[h:end]), tuple(tokens.boundary_before[h:end]), cut, first, before, *extra)
     hit = cache.get(key)
     if hit is None:
         edge, tokens.edge = tokens.edge, False
@@ -1025,7 +1029,7 @@ def _unmarked_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str)
     m = _exact_span(tokens, end, idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district], False)
     if m is None or m.start == 0 or tokens.hard_before[m.start]:
         return None
-    if tokens.cut and m.start - 2 < tokens.cut:
+    if tokens.cut and m.start - (0 if tokens.classes else 2) < tokens.cut:
         tokens.edge = True  # the words before the ward are in the street part of a cut tail
         return None
     words = tokens.words
@@ -1493,43 +1497,88 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
     The street part (house number and street: every address differs there) is cut off before the
     first marker phrase of any level, so it holds none; the tail is read once per distinct (tail,
     the street part's last two words where they are marker words, mode) by ``_read_cut_tails``.
+    Where that reading would look into the street part (a ward written without marker between the
+    street and the district: "12 le loi phuoc trung thanh pho ba ria"), the cut is moved left by
+    ``_MOVED_CUTS`` words in turn, the two words before it standing as their classes (``_cut_keys``).
     Returns the rows read (_row + result columns), the rows naming a split old unit (for
     ``_read_splits``: evidence is looked for in the whole address) and the rows left to read whole.
     """
     fits = (pl.col("_length") <= MAX_INPUT_CHARS) & ~pl.col("_clean").str.contains(_RAW_SEPARATOR)
-    # The cut once per row (street part "1", tail "2"; null where no marker phrase cuts), then:
-    # no marker, glued or spaced, may end the street part or run from it into the tail ("thanhpho",
-    # "t p", "th" + "i xa"): stripped as a glued marker, it would leave a key of the tail (_may_extend).
-    street, tail = pl.col("_g").struct.field("1"), pl.col("_g").struct.field("2")
-    straddle = pl.concat_str(street, pl.lit("|"), tail).str.contains(_STRADDLE)
-    words = street.str.split(" ")
-    sig = [
-        pl.when(w.is_in(_MARKER_WORDS)).then(w).otherwise(pl.lit("0")).alias(name)
-        for w, name in ((words.list.get(-2, null_on_oob=True), "_s2"), (words.list.get(-1), "_s1"))
-    ]
-    w0 = words.list.first()
-    known = [*_MARKER_WORDS, *STREET_MARKERS]
-    sig.append(
-        pl.when(w0.str.contains("^[0-9]")).then(pl.lit("0")).when(w0.is_in(known)).then(w0).otherwise(pl.lit("a"))
-    )
-    sig[-1] = sig[-1].alias("_s0")
+    g = pl.col("_g")
     cut = left.filter(fits).with_columns(_g=pl.col("_clean").str.extract_groups(_CUT))
-    cut = cut.filter(tail.is_not_null() & ~straddle).with_columns(tail.alias("_cut"), *sig).drop("_g")
-    if cut.is_empty():
+    cut = cut.filter(g.struct.field("2").is_not_null()).select(
+        "_row", "input", "_mode", _street=g.struct.field("1"), _tail=g.struct.field("2")
+    )
+    reads, split_parts = [], []
+    for moved in (0, *_MOVED_CUTS):
+        if cut.is_empty():
+            break
+        keyed = _cut_keys(cut, moved)
+        final, splits = _read_cut_tails(idx, keyed.select(_CUT_KEYS).unique(), classes=moved > 0)
+        read = keyed.join(final, on=_CUT_KEYS, how="inner")
+        split_rows = keyed.join(splits, on=_CUT_KEYS, how="inner")
+        reads.append(read.select("_row", *_RESULT_COLUMNS))
+        split_parts.append(split_rows.select("_row", "input", *_SPLIT_SCHEMA))
+        taken = pl.concat([read["_row"], split_rows["_row"]])
+        cut = cut.filter(~pl.col("_row").is_in(taken.implode()))
+    if not reads:
         no_splits = pl.DataFrame(schema={"_row": pl.UInt32, "input": pl.String, **_SPLIT_SCHEMA})
         return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS}), no_splits, left
-    final, splits = _read_cut_tails(idx, cut.select(_CUT_KEYS).unique())
-    read = cut.join(final, on=_CUT_KEYS, how="inner")
-    split_rows = cut.join(splits, on=_CUT_KEYS, how="inner")
+    read, split_rows = pl.concat(reads), pl.concat(split_parts)
     taken = pl.concat([read["_row"], split_rows["_row"]])
     rest = left.filter(~pl.col("_row").is_in(taken.implode()))
-    return read.select("_row", *_RESULT_COLUMNS), split_rows, rest
+    return read, split_rows, rest
 
 
-def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+# Words moved from the street part into a cut tail, tried in this order (a ward written without marker
+# has mostly two words; a numbered one needs the street word before it): see _read_cuts.
+_MOVED_CUTS = (2, 3, 1, 4)
+# Street words a cut tail's lookups tell apart (``_unmarked_ward``, ``_is_anchored``): any other word
+# stands as "0" (it starts with a digit) or "a".
+_CLASS_WORDS = sorted({*_MARKER_WORDS, *STREET_MARKERS})
+
+
+def _cut_keys(cut: pl.DataFrame, moved: int) -> pl.DataFrame:
+    """The rows of ``cut`` (columns _street, _tail: the cut before the first marker phrase) with the
+    key of their cut tail, the last ``moved`` words of the street part moved into the tail (rows whose
+    street part would keep fewer than two words are dropped). The key (``_CUT_KEYS``): the tail, the
+    street part's first word ("0" for a number, else as written where a marker or street word, else
+    "a"), its last two words (moved 0: as written where they are marker words, else "0"; else their
+    class, see ``_CLASS_WORDS``) and the mode. No marker, glued or spaced, may end the street part or
+    run from it into the tail ("thanhpho", "t p", "th" + "i xa"): stripped as a glued marker, it
+    would leave a key of the tail (``_may_extend``); such rows are dropped."""
+    words = pl.col("_street").str.split(" ")
+    if moved:
+        n = words.list.len()
+        cut = cut.filter(n - moved >= 2).with_columns(
+            _street=words.list.head(n - moved).list.join(" "),
+            _tail=pl.concat_str(words.list.tail(moved).list.join(" "), pl.lit(" "), pl.col("_tail")),
+        )
+    straddle = pl.concat_str("_street", pl.lit("|"), "_tail").str.contains(_STRADDLE)
+    last = ((words.list.get(-2, null_on_oob=True), "_s2"), (words.list.get(-1), "_s1"))
+    if moved:
+        sig = [
+            pl.when(w.is_in(_CLASS_WORDS))
+            .then(w)
+            .when(w.str.contains("^[0-9]"))
+            .then(pl.lit("0"))
+            .otherwise(pl.lit("a"))
+            .alias(name)
+            for w, name in last
+        ]
+    else:
+        sig = [pl.when(w.is_in(_MARKER_WORDS)).then(w).otherwise(pl.lit("0")).alias(name) for w, name in last]
+    w0 = words.list.first()
+    known = [*_MARKER_WORDS, *STREET_MARKERS]
+    s0 = pl.when(w0.str.contains("^[0-9]")).then(pl.lit("0")).when(w0.is_in(known)).then(w0).otherwise(pl.lit("a"))
+    return cut.filter(~straddle).with_columns(pl.col("_tail").alias("_cut"), *sig, s0.alias("_s0"))
+
+
+def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame, classes: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read each distinct cut tail with ``_read_tail_keys``, the street part standing as two words: its
     last two words where they are marker words (they decide whether a word after them is anchored),
-    else "0". Every lookup that would read further into the street part sets ``_Tokens.edge``
+    else "0"; with ``classes``, their classes (``_cut_keys``: a ward without marker may then start the
+    tail). Every lookup that would read further into the street part sets ``_Tokens.edge``
     (``_exact_span`` only where a known key could start there, ``_may_extend``): those tails are not
     used. ``_skip`` is not needed: the street part holds no boundary, so a lookup one segment further
     left stops at its start in the cut tail as in the whole address."""
@@ -1538,7 +1587,8 @@ def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame) -> tuple[pl.DataFram
         tail = _tokenise(t)
         n = len(tail.words)
         flags = [True, False, False, *tail.boundary_before[1:]]
-        return f"{s2} {s1} {t}", _Tokens([s2, s1, *tail.words], flags, [True] + [False] * (n + 1), cut=2, first=s0)
+        hard = [True] + [False] * (n + 1)
+        return f"{s2} {s1} {t}", _Tokens([s2, s1, *tail.words], flags, hard, cut=2, first=s0, classes=classes)
 
     return _read_tail_keys(idx, keys.select(_CUT_KEYS), tokens_of)
 

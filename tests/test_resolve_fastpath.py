@@ -275,3 +275,35 @@ def test_clean_up_equals_the_regex_chain_it_replaces():
     want = frame.select(reference(pl.col("t")))["t"]
     assert got.to_list() == want.to_list()
     assert want.str.contains(" - ").any() and want.str.contains(",").any()  # the cases occur
+
+
+def test_moved_cuts_read_wards_without_marker_as_whole_addresses(reference):
+    """Comma-less addresses whose ward has no marker ("298 Điện Biên Phủ Hòa Bình Huyện Xuyên Mộc BRVT")
+    are read from a cut moved into the street part (the two street words before it standing as their
+    classes); behind street parts that end with street words, house numbers, unit words and names,
+    they give the rows read whole — and most are read by a moved cut, not whole."""
+    from pipelines import resolve
+
+    truth = generate_addresses(600, seed=SEED + 2, reference=reference, mess_types=("no_markers",))
+    rnd = random.Random(SEED + 2)
+    streets = ["Hẻm 5", "12 Đường", "12 Lê Lợi 7", "so 12 Tân", "12 Phú", "45 Lê Thị", "12 Xà", "9 Ngõ Huế"]
+    rows = truth["address"].to_list()
+    rows += [f"{rnd.choice(streets)} {a.split(' ', 1)[1]}" for a in rows]
+    rows += [f"{rnd.choice(streets)} {a}" for a in rows[:300]]
+    # A street word starting the street (after a house number) makes the name after it a street's.
+    units = ["Tân Định Quận 1 TPHCM", "7 Quận 3 HCM", "Bến Nghé Quận 1", "An Phú Thành phố Thủ Đức", "2 Quận 5 SG"]
+    rows += [f"{h} {u}" for h in ("12 Đường", "Hẻm 22", "so 5 Hẻm", "12 Lê Đường", "5 Kiệt", "a b Ngõ") for u in units]
+    seen = []
+    original = resolve._read_cut_tails
+
+    def spy(idx, keys, classes=False):
+        final, splits = original(idx, keys, classes)
+        seen.append((classes, final.height + splits.height))
+        return final, splits
+
+    resolve._read_cut_tails = spy
+    try:
+        assert _compare(rows, reference) == len(rows)
+    finally:
+        resolve._read_cut_tails = original
+    assert sum(n for classes, n in seen if classes) > len(truth) // 4  # keys read by a moved cut
