@@ -268,6 +268,8 @@ def main() -> None:
         f"{i['load_1min_before']:.1f} -> {i['load_1min_after']:.1f}), peak {i['peak_mib']:,.0f} MiB "
         f"(state loaded in {i['load_s']:.1f} s, saved in {i['save_s']:.1f} s)"
     )
+    steps, cpu = i["stats"]["seconds"], i["stats"].get("cpu_seconds", {})
+    print("  steps: " + ", ".join(f"{k} {v:.2f} s (CPU {cpu.get(k, float('nan')):.2f})" for k, v in steps.items()))
     if f:
         print(f"full frozen re-match:  {f['full_s']:8.1f} s, peak {f['peak_mib']:,.0f} MiB")
         print(f"increment == full re-match: {f['equal']}")

@@ -2,7 +2,9 @@
 
 Officials' decisions on ``match_pair`` items (``review.match_labels``) are labels: ``same`` (match) or
 not (no_match). The engine already links a "same" pair whatever its score, never links a "different"
-pair, and refines m from the "same" pairs (``match(labelled_pairs=, cannot_link_pairs=)``). This module
+pair, and refines m from the "same" pairs (``match(labelled_pairs=, cannot_link_pairs=)``). Verdicts given
+since a saved run take effect in an increment too (``match_increment(..., labelled_pairs=,
+cannot_link_pairs=)``: linked / never linked as a full run with every verdict, m stays frozen). This module
 adds the two other uses:
 
 * **informativeness** (``rank_informative``): which open pair teaches most. A pair is worth asking
