@@ -480,3 +480,31 @@ def test_a_sheet_whose_table_starts_below_and_right_of_a1_names_its_rows_as_exce
         tmp_path, "xlsx", "offm.xlsx", _workbook(tmp_path / "om.xlsx", ROWS, at=(4, 2), merged_address=True)
     )
     assert merged.state == "ok" and merged.raw["address"].to_list() == [ROWS[0][4]] * 3
+
+
+def test_a_workbook_column_named_like_a_readers_own_column_is_kept_apart(tmp_path):
+    """Header cells '_line', '_source_key', '_overflow' (the reader's own columns) failed the whole workbook with a
+    withheld polars error; they are renamed apart (as in CSV) and kept in extra_columns."""
+    rows = [[*r, "a", "b", "c"] for r in ROWS]
+    path = tmp_path / "own.xlsx"
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("S")
+    for r, row in enumerate([[*HEADER, "_line", "_source_key", "_overflow"], *rows]):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    result = _ingest(tmp_path, "xlsx", "own2.xlsx", path.read_bytes())
+    assert result.state == "ok" and sorted(result.raw["source_key"]) == ["1", "2", "3"]
+    assert json.loads(result.raw["extra_columns"][0]) == {"_line_2": "a", "_source_key_2": "b", "_overflow_2": "c"}
+
+
+def test_a_json_array_declared_as_json_lines_fails_saying_what_it_is(tmp_path):
+    objects = [dict(zip(HEADER, r, strict=True)) for r in ROWS]
+    for name, text in (
+        ("a.jsonl", json.dumps(objects, ensure_ascii=False)),
+        ("b.jsonl", json.dumps(objects, indent=1)),
+    ):
+        result = _ingest(tmp_path, "jsonl", name, text.encode())
+        assert result.state == "failed" and f"{name}: the file is one JSON array" in result.cause

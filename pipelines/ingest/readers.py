@@ -155,6 +155,18 @@ def _repeated_names(names: list[str], given: list[str]) -> dict[str, list[str]]:
     return {group[0]: group[1:] for group in groups.values() if len(group) > 1}
 
 
+def _renamed_apart(clashes: list[str], taken: list[str]) -> list[str]:
+    """New names for the columns named like a reader's own (``clashes``): ``_line`` -> ``_line_2`` (as in CSV)."""
+    out: list[str] = []
+    for base in clashes:
+        n, name = 2, f"{base}_2"
+        while name in taken or name in out or name in INTERNAL:
+            n += 1
+            name = f"{base}_{n}"
+        out.append(name)
+    return out
+
+
 def _unique_names(names: list[str]) -> list[str]:
     out: list[str] = []
     for i, name in enumerate(names):
@@ -469,6 +481,9 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                 f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                 "its rows cannot be read"
             ) from exc
+        # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
+        clashes = [c for c in sheet.columns if c in INTERNAL]
+        sheet = sheet.rename(dict(zip(clashes, _renamed_apart(clashes, sheet.columns), strict=True)))
         if len(cells) == sheet.width:  # the workbook's names, position by position
             repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
         layout = layouts.get(name, xlsx_layout.SheetLayout())
@@ -607,6 +622,11 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 )
                 problems.append(RowProblem(f"line:{n}", f"line {n} is not a JSON object: {cause}", line[:2000]))
                 first = first or f"line {n}: {cause}"
+        if not rows and text.lstrip().startswith("["):
+            raise SourceReadError(
+                f"{extract.location}: the file is one JSON array (a .json document), not JSON lines (one object "
+                f"per line): export it as JSON lines, or convert it (jq -c '.[]')"
+            )
         if not rows:  # not one line is a record: the file is not JSON lines (a CSV, a JSON array...)
             raise SourceReadError(
                 f"{extract.location}: none of its {len(problems)} lines is a JSON object ({first}); "
