@@ -427,12 +427,25 @@ class _Match:
 
 
 def _exact_span(
-    tokens: _Tokens, end: int, keys: KeyTable, markers: Markers, alias_keys=None, anchored_only: bool = True
+    tokens: _Tokens,
+    end: int,
+    keys: KeyTable,
+    markers: Markers,
+    alias_keys=None,
+    anchored_only: bool = True,
+    prune: bool = True,
 ) -> _Match | None:
     """Longest anchored span ending at ``end`` whose key (minus a leading marker) is known.
 
     Spans grow leftwards one token at a time, so the squashed key is extended
     instead of rebuilt; the last hit is the longest.
+
+    ``prune``: stop once the squashed span is *dead*, neither a proper suffix of a known key nor all
+    digits, and has grown more than a marker's length past that point. Every candidate further left
+    is the span minus at most a marker (written or glued) at its left end, so it ends with the dead
+    span and is longer, or it is shorter only where a marker's letters reach into the dead span
+    (at most ``markers.longest`` letters left of it): a longer string ending with a dead one is no
+    key. False: the full search (for tests).
     """
     words, boundary, hard, cut = tokens.words, tokens.boundary_before, tokens.hard_before, tokens.cut
     by_first, marker_longest = markers.by_first, markers.longest
@@ -441,6 +454,8 @@ def _exact_span(
     # Every candidate from here leftwards is the squashed span minus at most a marker: once that is
     # longer than every key (and, past the marker, not all digits, which lose their zeros), stop.
     longest = _longest_key(keys, alias_keys) + marker_longest
+    suffixes, alias_suffixes = _suffixes(keys), _suffixes(alias_keys)
+    dead_at = -1 if prune else 1 << 30  # the length of the span when it died
     for start in range(end - 1, max(-1, end - MAX_SPAN - 1), -1):
         if start < cut:
             # The street part of a comma-less address: the lookup would read on into it, unless no
@@ -451,6 +466,11 @@ def _exact_span(
         word = words[start]
         key = word + key
         if len(key) > longest and not key[marker_longest:].isdigit():
+            break
+        if dead_at < 0:
+            if not (key in suffixes or key in alias_suffixes or key.isdigit()):
+                dead_at = len(key)
+        elif len(key) - dead_at > marker_longest:
             break
         marker = _marker_at(words, start, end, markers) if word in by_first else None
         if marker is not None:

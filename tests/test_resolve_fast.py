@@ -163,3 +163,41 @@ def test_junk_heavy_input_reads_the_same_by_tail_and_whole(idx, cleaned):
     whole = resolve_addresses(texts, index=idx, by_tail=False)
     assert by_tail.equals(whole)
     assert (by_tail["status"] == "exact").sum() >= 10  # the junk before a good tail does not hide it
+
+
+def _exact_answers(tokens_list, tables, prune: bool):
+    out = []
+    for tokens in tokens_list:
+        for end in range(1, len(tokens.words) + 1):
+            for table, markers, aliases, anchored in tables:
+                tokens.edge = False
+                m = _exact_span(tokens, end, table, markers, aliases, anchored, prune=prune)
+                out.append((None if m is None else (sorted(m.codes), m.start, m.how, m.marker, m.text), tokens.edge))
+    return out
+
+
+def test_pruned_exact_lookup_gives_the_full_search_answer(idx, cleaned):
+    """``_exact_span`` stops once the span is no suffix of a known key (plus a marker's length): on every
+    end of generated addresses (whole and as cut tails), glued and two-word markers right before a
+    name, and long digit runs, it returns the match and edge flag of the full search, for every kind
+    of table it is used with (provinces, districts, wards with aliases, 2025 wards, the country)."""
+    from pipelines.resolve import PROVINCE_MARKERS
+
+    district = sorted(idx.ward_keys)[0]
+    tables = [
+        (idx.province_keys, PROVINCE_MARKERS, None, False),
+        (idx.new_province_keys, PROVINCE_MARKERS, None, False),
+        (idx.district_keys[idx.scope_provinces[0]], DISTRICT_MARKERS, None, True),
+        (idx.district_keys[idx.scope_provinces[0]], DISTRICT_MARKERS, None, False),
+        (idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district], True),
+        (idx.ward_keys[district], WARD_MARKERS, idx.ward_alias_keys[district], False),
+        (_wards_of_provinces(idx, tuple(idx.scope_provinces)), WARD_MARKERS, None, True),
+        (idx.new_ward_all, WARD_MARKERS_2025, None, True),
+    ]
+    texts = cleaned[:400] + ["le loi thanh pho thu duc", "so 5 t phcm", "12 thi tran cu chi", "x 0 0 0 0 12"]
+    texts += ["tphcm", "ptanquy", "12 le p ben nghe q 1", "0 0 0 0 0 0 0 9", "a b c d e f thanh pho ho chi minh"]
+    tokens_list = [t for text in texts for t in (_tokenise(text), _cut_tokens(text))]
+    pruned = _exact_answers(tokens_list, tables, prune=True)
+    full = _exact_answers(tokens_list, tables, prune=False)
+    assert pruned == full
+    assert sum(a is not None for a, _edge in pruned) > 1_000 and sum(edge for _a, edge in pruned) > 50
