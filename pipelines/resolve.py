@@ -1393,20 +1393,42 @@ def _read_splits(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     return rows.join(by_key, on=keys, how="left", nulls_equal=True).select("_row", *_RESULT_COLUMNS)
 
 
+def _with_clean(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` (columns input, _length) with the cleaned address (_clean), cleaned only where the
+    address is not too long to be one (null there: such input can be 10 kB of junk)."""
+    fits = pl.col("_length") <= MAX_INPUT_CHARS
+    return pl.concat(
+        [
+            rows.filter(fits).with_columns(_clean=clean_expr(pl.col("input"))),
+            rows.filter(~fits).with_columns(_clean=pl.lit(None, dtype=pl.String)),
+        ]
+    )
+
+
 def _read_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
-    """Rows read as whole addresses: each distinct (cleaned address, mode) once."""
-    distinct = rows.group_by("_clean", "_mode").agg(pl.col("_length").max())
+    """Rows read as whole addresses: each distinct (cleaned address, mode) once; an address too long
+    to be one is unresolved (saying its length), without being read."""
+    too_long = rows.filter(pl.col("_length") > MAX_INPUT_CHARS).select(
+        "_row",
+        *(pl.lit(None, dtype=dtype).alias(name) for name, dtype in _RESULT_COLUMNS.items() if name != "reason"),
+        reason=pl.format(
+            "input too long ({} characters; an address has at most {})", "_length", pl.lit(MAX_INPUT_CHARS)
+        ),
+    )
+    too_long = too_long.with_columns(status=pl.lit("unresolved"), confidence=pl.lit(0.0)).select(
+        "_row", *_RESULT_COLUMNS
+    )
+    rows = rows.filter(pl.col("_length") <= MAX_INPUT_CHARS)
     out = []
-    for clean, mode, length in distinct.iter_rows():
-        if length > MAX_INPUT_CHARS:
-            res = Resolution(reason=f"input too long ({length} characters; an address has at most {MAX_INPUT_CHARS})")
-        elif not clean:
+    for clean, mode in rows.select("_clean", "_mode").unique().iter_rows():
+        if not clean:
             res = Resolution(reason="empty after removing control characters and spaces")
         else:
             res = _read_mode(idx, clean, mode)
         out.append((clean, mode, *_row(res)))
     by_clean = pl.DataFrame(out, schema={"_clean": pl.String, "_mode": pl.String, **_RESULT_COLUMNS}, orient="row")
-    return rows.join(by_clean, on=["_clean", "_mode"], how="left").select("_row", *_RESULT_COLUMNS)
+    read = rows.join(by_clean, on=["_clean", "_mode"], how="left").select("_row", *_RESULT_COLUMNS)
+    return pl.concat([read, too_long])
 
 
 def _district_key_list(idx: ResolverIndex) -> pl.Series:
@@ -1481,7 +1503,7 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     split_rows, left = _tail_readings(
         idx, left.select(rows.columns).join(splits, on=["_tail", "_mode"], how="left"), "_split_uid"
     )
-    left = left.select(rows.columns).with_columns(_clean=clean_expr(pl.col("input")))
+    left = _with_clean(left.select(rows.columns))
     cut_done, cut_splits, left = _read_cuts(idx, left)
     split_columns = ["_row", "input", *_SPLIT_SCHEMA]
     splits = _read_splits(idx, pl.concat([split_rows.select(split_columns), cut_splits.select(split_columns)]))
@@ -1617,8 +1639,7 @@ def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame, classes: bool = Fals
 
 def _read_rows_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     """The per-address path: every row read whole (the reference the tail path must equal)."""
-    rows = rows.with_columns(_length=pl.col("input").str.len_chars(), _clean=clean_expr(pl.col("input")))
-    return _read_whole(idx, rows)
+    return _read_whole(idx, _with_clean(rows.with_columns(_length=pl.col("input").str.len_chars())))
 
 
 @contextmanager

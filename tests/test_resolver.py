@@ -487,3 +487,22 @@ def test_a_written_ward_matching_nothing_is_unresolved_with_the_closest_names():
     row = one("12 Lê Lợi, Xã Qwerty, Huyện Côn Đảo, BRVT")
     assert row["status"] == "unresolved" and row["old_uid"] is None and "no wards" in row["reason"]
     assert one("Huyện Côn Đảo, BRVT")["old_uid"] == "pre2025-district:755"
+
+
+def test_input_too_long_is_unresolved_with_its_own_length():
+    """Text longer than an address can be (MAX_INPUT_CHARS) is not read (nor cleaned): unresolved, the
+    reason giving that row's length, also where two such rows clean to the same text; the rows
+    around it read as usual, through the tail path and whole alike."""
+    from pipelines.resolve import MAX_INPUT_CHARS
+
+    long = "12 Lê Lợi, " + "x" * 600
+    rows = [long, long + " \t ", "12 Lê Lợi, P. Bến Nghé, Q.1, TP.HCM", "x" * MAX_INPUT_CHARS]
+    for by_tail in (True, False):
+        out = resolve_addresses(rows, by_tail=by_tail)
+        assert out["status"].to_list()[:2] == ["unresolved", "unresolved"]
+        assert out["reason"].to_list()[:2] == [
+            f"input too long ({n} characters; an address has at most {MAX_INPUT_CHARS})" for n in (611, 614)
+        ]
+        assert out["new_uid"][:2].is_null().all() and out["candidates"][:2].is_null().all()
+        assert out["status"][2] == "exact"
+        assert "too long" not in (out["reason"][3] or "")  # the limit itself is still read
