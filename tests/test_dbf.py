@@ -275,3 +275,33 @@ def test_reading_is_column_wise(tmp_path):
     elapsed = time.perf_counter() - t0
     assert batch.height == 200_000 and batch["CHUHO"][5] == ROWS[1][2]
     assert elapsed < 10, elapsed
+
+
+def _vfp_table(rows: list[list[str]]) -> bytes:
+    """A Visual FoxPro table written by hand: version 0x30, a 263-byte back-link after the descriptors, a hidden
+    _NullFlags system column, character fields padded with NULs (as some exporters do), a Clipper-style empty date."""
+    fields = [("STT", "C", 4, 0), ("SOHK", "C", 8, 0), ("CHUHO", "C", 40, 0), ("DIACHI", "C", 60, 0)]
+    fields += [("NGAYDK", "D", 8, 0), ("_NullFlags", "0", 1, 0)]
+    record_length = 1 + sum(f[2] for f in fields)
+    header_length = 32 + 32 * len(fields) + 1 + 263
+    out = bytearray(struct.pack("<BBBBIHH20x", 0x30, 125, 8, 31, len(rows), header_length, record_length))
+    for name, kind, length, decimals in fields:
+        flags = 0x01 if kind == "0" else 0
+        out += struct.pack("<11sc4xBBB13x", name.encode(), kind.encode(), length, decimals, flags)
+    out += b"\r" + b"\x00" * 263
+    for row in rows:
+        cells = [v.encode("utf-8").ljust(n, b"\x00") for v, (_, _, n, _) in zip(row[:4], fields[:4], strict=True)]
+        out += b" " + b"".join(cells) + (row[4] or "00000000").encode() + b"\x00"
+    return bytes(out) + b"\x1a"
+
+
+def test_visual_foxpro_table_with_backlink_null_flags_and_nul_padding(tmp_path):
+    rows = [[r[0], r[1], r[2], r[4], r[6]] for r in ROWS]
+    (tmp_path / "vfp.dbf").write_bytes(_vfp_table(rows))
+    (batch,) = list(read_extract(extract_of(tmp_path, "vfp.dbf")).batches)
+    assert [c for c in batch.columns if not c.startswith("_")] == ["STT", "SOHK", "CHUHO", "DIACHI", "NGAYDK"]
+    assert batch["CHUHO"].to_list() == [r[2] for r in ROWS]  # NUL padding is padding
+    assert batch["NGAYDK"].to_list() == ["20200201", "20190615", "20210303", "00000000"]  # as written: staging judges
+    result = ingest(tmp_path, "vfp.dbf")
+    assert result.state == "ok" and result.staged.height == 4
+    assert result.staged.sort("source_key")["registered_on"][3] is None  # '00000000' is no date: flagged, not made up
