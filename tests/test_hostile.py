@@ -1,6 +1,6 @@
 """Hostile-input suite: generated extracts in every format and encoding against the row contract.
 
-Each example writes one extract (csv in every encoding, xlsx, jsonl, sqlite, plain-text
+Each example writes one extract (csv in every encoding, xlsx, jsonl, sqlite, dbf, plain-text
 pg_dump) with random blank lines, ragged and short rows, unbalanced quotes, NUL and control
 characters, huge cells, empty and duplicate keys, impossible dates, amounts and periods and
 wrongly declared encodings, declares it in a catalogue TOML in a temporary directory, and
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from pipelines.ingest.raw import SourceSchemaError, load_raw
 from pipelines.ingest.readers import SourceReadError
 from pipelines.ingest.stage import stage
 from pipelines.schema import ENTITY_KINDS, REQUIRED_FIELDS
-from pipelines.synth.formats import _text_encoder
+from pipelines.synth.formats import _text_encoder, mark_deleted, open_writer
 
 KIND_OF = {registry: kind for kind, registry in ENTITY_KINDS.items()}
 EXTRACT_DATE = "2025-08-31"
@@ -360,6 +361,7 @@ def pg_dump_extract(draw, registry: str):
 
 
 def _catalogue(tmp: Path, registry: str, fmt: str, filename: str, options: dict) -> Path:
+    names = DBF_NAMES if fmt == "dbf" else {}
     lines = [
         f'base_dir = "{tmp}"',
         "[[source]]",
@@ -367,7 +369,7 @@ def _catalogue(tmp: Path, registry: str, fmt: str, filename: str, options: dict)
         f'registry = "{registry}"',
         f'format = "{fmt}"',
         f'path = "{filename}"',
-        f'key_column = "{KEY}"',
+        f'key_column = "{names.get(KEY, KEY)}"',
         f'extract_date = "{EXTRACT_DATE}"',
     ]
     if fmt in ("sqlite", "pg_dump"):
@@ -377,7 +379,7 @@ def _catalogue(tmp: Path, registry: str, fmt: str, filename: str, options: dict)
     for key, value in options.items():
         lines.append(f"{key} = {json.dumps(value)}")  # JSON strings and integers are TOML too
     lines.append("[source.columns]")
-    lines += [f'{src} = "{canon}"' for src, canon in COLUMNS[registry].items()]
+    lines += [f'{names.get(src, src)} = "{canon}"' for src, canon in COLUMNS[registry].items()]
     path = tmp / "catalogue.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -488,6 +490,42 @@ def test_pg_dump_extracts_keep_the_row_contract(tmp_path_factory, registry, data
     encoded, written = data.draw(pg_dump_extract(registry))
     (tmp / "extract.sql").write_bytes(encoded)
     check_row_contract(tmp, registry, "pg_dump", "extract.sql", {}, written)
+
+
+DBF_NAMES = {src: src[:10] for columns in COLUMNS.values() for src in columns}  # dBase: names of 1-10 characters
+assert all(len(set(DBF_NAMES[c] for c in columns)) == len(columns) for columns in COLUMNS.values())
+
+
+@st.composite
+def dbf_extract(draw, registry: str):
+    """(file bytes, catalogue options, Written) for a .dbf table in a legacy encoding, some records marked deleted
+    (quarantined, still one raw row each), values cut to fit a dBase field."""
+    encoding = draw(st.sampled_from(["utf-8", "cp1258", "tcvn3", "vni"]))
+    declared = draw(st.sampled_from([encoding, "detect"]))
+    header = [KEY, *COLUMNS[registry]]
+    rows = [{k: (v[:80] if v else v) for k, v in row.items()} for row in draw(records(registry, allow_huge=False))]
+    written = Written()
+    frame = pl.DataFrame(
+        [[row[c] for c in header] for row in rows], schema=[DBF_NAMES.get(c, c) for c in header], orient="row"
+    )
+    path = Path(tempfile.mkdtemp()) / "t.dbf"
+    with open_writer(path, "dbf", registry, frame.columns, encoding=encoding) as w:
+        w.write(frame)
+    deleted = draw(st.lists(st.integers(1, len(rows)), max_size=3, unique=True))
+    mark_deleted(path, deleted)
+    for i, row in enumerate(rows, start=1):
+        _note(written, registry, row)
+        if i in deleted and not _missing_required(registry, row):
+            written.missing_required += 1  # a deleted record is quarantined whatever it holds
+    return path.read_bytes(), {"encoding": declared}, written
+
+
+@given(registry=REGISTRIES, data=st.data())
+def test_dbf_extracts_keep_the_row_contract(tmp_path_factory, registry, data):
+    tmp = tmp_path_factory.mktemp("dbf")
+    encoded, options, written = data.draw(dbf_extract(registry))
+    (tmp / "extract.dbf").write_bytes(encoded)
+    check_row_contract(tmp, registry, "dbf", "extract.dbf", options, written)
 
 
 # --------------------------------------------------------------------------- the checks can fail
