@@ -154,12 +154,19 @@ class KeyTable(defaultdict):
         super().__init__(set, *args)
         self._derived: dict[str, tuple[int, object]] = {}
         self._longest = (-1, 0)
+        self._suffixes: tuple[int, frozenset[str]] = (-1, frozenset())
 
     def longest(self) -> int:
         """The length of the longest key (hot path: an attribute, not ``derived``)."""
         if self._longest[0] != len(self):
             self._longest = (len(self), max(map(len, self), default=0))
         return self._longest[1]
+
+    def suffixes(self) -> frozenset[str]:
+        """Every proper suffix of every key (not the whole key); hot path: an attribute, as ``longest``."""
+        if self._suffixes[0] != len(self):
+            self._suffixes = (len(self), frozenset(k[i:] for k in self for i in range(1, len(k))))
+        return self._suffixes[1]
 
     def derived(self, name: str, compute):
         hit = self._derived.get(name)
@@ -453,8 +460,12 @@ def _exact_span(
     key = ""
     # Every candidate from here leftwards is the squashed span minus at most a marker: once that is
     # longer than every key (and, past the marker, not all digits, which lose their zeros), stop.
-    longest = _longest_key(keys, alias_keys) + marker_longest
-    suffixes, alias_suffixes = _suffixes(keys), _suffixes(alias_keys)
+    if alias_keys is None:
+        longest = keys.longest() + marker_longest
+        suffixes, alias_suffixes = keys.suffixes(), _NO_SUFFIXES
+    else:
+        longest = max(keys.longest(), alias_keys.longest()) + marker_longest
+        suffixes, alias_suffixes = keys.suffixes(), alias_keys.suffixes()
     dead_at = -1 if prune else 1 << 30  # the length of the span when it died
     for start in range(end - 1, max(-1, end - MAX_SPAN - 1), -1):
         if start < cut:
@@ -510,11 +521,14 @@ def _exact_span(
     return _Match(set(table[candidate]), start, 100.0, how, used_marker, " ".join(words[start:end]))
 
 
+_NO_SUFFIXES: frozenset[str] = frozenset()
+
+
 def _suffixes(table: KeyTable | None) -> frozenset[str]:
     """Every proper suffix of every key of ``table`` (not the whole key), computed once per table."""
     if table is None:
         return frozenset()
-    return table.derived("suffixes", lambda t: frozenset(k[i:] for k in t for i in range(1, len(k))))
+    return table.suffixes()
 
 
 def _longest_key(keys: KeyTable, alias_keys: KeyTable | None) -> int:
@@ -1702,12 +1716,16 @@ def resolve_addresses(
 
 
 def _add_unit_columns(idx: ResolverIndex, frame: pl.DataFrame) -> pl.DataFrame:
-    """Names and codes of the old and new unit, and every candidate part of the old unit."""
-    return (
-        frame.join(idx.old_units, on="old_uid", how="left", maintain_order="left")
-        .join(idx.new_units, on="new_uid", how="left", maintain_order="left")
-        .join(idx.candidates, on="old_uid", how="left", maintain_order="left")
+    """Names and codes of the old and new unit, and every candidate part of the old unit: looked up
+    once per distinct (old unit, new unit) pair and joined to the rows in one join."""
+    pairs = (
+        frame.select("old_uid", "new_uid")
+        .unique()
+        .join(idx.old_units, on="old_uid", how="left")
+        .join(idx.new_units, on="new_uid", how="left")
+        .join(idx.candidates, on="old_uid", how="left")
     )
+    return frame.join(pairs, on=["old_uid", "new_uid"], how="left", nulls_equal=True, maintain_order="left")
 
 
 def resolve_table(
