@@ -5,6 +5,7 @@ in it (subfolders included; hidden files and Excel's ``~$`` lock files skipped) 
 Columns (any order, other columns ignored, so a per-ward export filled in is a decisions file):
 ``item_id, decision, reviewer, decided_on, note, new_ward_code``; Vietnamese headers are accepted
 (``HEADER_ALIASES``), and a Vietnamese header row followed by an English one (as the exports write) too.
+A cell starting with an apostrophe before = + - @ tab or CR (the exports' CSV formula escape) is read without it.
 
 A row with an item id and no decision is an item not decided yet (counted, not an error). Every other
 row either passes validation or is reported in ``decision_errors`` with file, row, field and cause (never
@@ -86,6 +87,11 @@ def _error(file: str, sheet: str | None, row: int, field: str, cause: str) -> di
     return {"source_file": file, "sheet": sheet, "source_row": row, "field": field, "cause": cause}
 
 
+def unescape_cell(column: pl.Expr) -> pl.Expr:
+    """Undo the exports' CSV formula escape: a leading apostrophe before = + - @ tab CR is dropped."""
+    return pl.when(column.str.contains(r"^'[=+\-@\t\r]")).then(column.str.slice(1)).otherwise(column)
+
+
 def _header_map(cells: list[str | None]) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, cell in enumerate(cells):
@@ -115,7 +121,11 @@ def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[p
         frame.select(
             pl.col("source_row").cast(pl.UInt32),
             *[
-                (pl.col(names[mapping[c]]).cast(pl.String) if c in mapping else pl.lit(None, pl.String)).alias(c)
+                (
+                    unescape_cell(pl.col(names[mapping[c]]).cast(pl.String))
+                    if c in mapping
+                    else pl.lit(None, pl.String)
+                ).alias(c)
                 for c in COLUMNS
             ],
         ).with_columns(pl.lit(file).alias("source_file"), pl.lit(sheet, pl.String).alias("sheet")),

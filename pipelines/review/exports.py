@@ -7,11 +7,16 @@ frozen, filters, column widths to fit). Items with only candidate wards appear i
 (column ``candidate`` true); items with neither go to ``wards/unplaced/``. The decision columns
 (decision, reviewer, decided_on, note, new_ward_code) are left blank: a filled-in file dropped into the
 decisions folder is a decisions file. These files hold personal values (names, addresses, IDs): restricted.
+
+Source text is never live in these files: the workbook stores every string as text (no formulas, no links), and a
+CSV text cell starting with = + - @ tab or carriage return gets a leading apostrophe (OWASP CSV injection), which
+the decisions reader strips again (pipelines.review.decisions.unescape_cell).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +25,8 @@ import polars as pl
 from pipelines.schema import REVIEW_KINDS
 
 UNPLACED = "unplaced"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
 DECISION_COLUMNS = ("decision", "reviewer", "decided_on", "note", "new_ward_code")
 VI_LABELS = {
     "rank": "Thứ tự",
@@ -122,20 +129,31 @@ def _kind_table(rows: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
     return table.with_columns([pl.lit(None, pl.String).alias(c) for c in DECISION_COLUMNS]).sort("rank")
 
 
+def escape_formulas(table: pl.DataFrame) -> pl.DataFrame:
+    """Text cells a spreadsheet would evaluate (starting with = + - @ tab CR) prefixed with an apostrophe."""
+    live = "^[" + re.escape("".join(FORMULA_STARTS)) + "]"
+    return table.with_columns(
+        pl.when(pl.col(c).str.contains(live)).then(pl.lit(ESCAPE) + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in table.columns
+        if table.schema[c] == pl.String
+    )
+
+
 def _write_csv(table: pl.DataFrame, path: Path, headers: str) -> None:
     lines = []
     if headers in ("vi", "both"):
         lines.append(",".join(f'"{vi_label(c)}"' for c in table.columns))
     if headers in ("en", "both"):
         lines.append(",".join(table.columns))
-    body = table.with_columns(pl.col(pl.Boolean).cast(pl.String)).write_csv(include_header=False)
+    body = escape_formulas(table.with_columns(pl.col(pl.Boolean).cast(pl.String))).write_csv(include_header=False)
     path.write_text("\ufeff" + "\n".join(lines) + "\n" + body, encoding="utf-8")
 
 
 def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
     import xlsxwriter
 
-    with xlsxwriter.Workbook(str(path)) as book:
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with xlsxwriter.Workbook(str(path), options) as book:
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
         key = book.add_format({"italic": True, "font_color": "#595959", "bg_color": "#F2F2F2", "border": 1})
         for kind in REVIEW_KINDS:
