@@ -18,6 +18,8 @@ from assets.rerun import check_only, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.review.decisions import (
     append_audit,
+    conflict_errors,
+    decision_conflicts,
     decisions_dir,
     effective_decisions,
     load_decisions,
@@ -108,6 +110,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, today=now.date())
     audit, added = append_audit(previous_review_table(wh, REVIEW_DECISION_AUDIT), loaded.rows, now)
     decisions = effective_decisions(audit, items)
+    errors = pl.concat([loaded.errors, conflict_errors(decision_conflicts(audit))])
     labels = match_labels(decisions)
     staged = staged_with_placements(wh, None)
     groups = split_groups(staged, read_optional(wh, SPLIT_SCHEMA, "split_evidence"))
@@ -116,13 +119,13 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         REVIEW_SCHEMA,
         [
             (REVIEW_DECISION_AUDIT, audit),
-            (REVIEW_DECISION_ERRORS, loaded.errors),
+            (REVIEW_DECISION_ERRORS, errors),
             (REVIEW_DECISIONS_TABLE, decisions),
             (REVIEW_MATCH_LABELS, labels),
             (REVIEW_PLACEMENTS, placed),
         ],
     )
-    for row in loaded.errors.head(20).iter_rows(named=True):
+    for row in errors.head(20).iter_rows(named=True):
         context.log.warning(
             f"decisions: {row['source_file']}{'' if row['sheet'] is None else ' sheet ' + row['sheet']} "
             f"row {row['source_row']}, {row['field']}: {row['cause']}"
@@ -137,6 +140,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "rows_valid": loaded.rows.height,
             "rows_undecided": loaded.undecided,
             "rows_rejected": loaded.errors.height,
+            "rows_in_conflict": errors.height - loaded.errors.height,
             "audit_rows_added": added.height,
             "audit_rows": audit.height,
             "items_closed": closed,
@@ -144,7 +148,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "records_placed": placed.height,
         },
     )
-    yield from selected(context, [_decisions_check(loaded.errors.height, f"{loaded.rows.height} decision rows valid")])
+    yield from selected(context, [_decisions_check(errors.height, f"{loaded.rows.height} decision rows valid")])
 
 
 def _decisions_check(errors: int, valid: str) -> dg.AssetCheckResult:

@@ -1423,15 +1423,22 @@ REVIEW_DECISION_ERRORS = Table(
 REVIEW_DECISIONS_TABLE = Table(
     name="decisions",
     description="The effective decision per item after every decision in the audit: the latest by decision date "
-    "(then load order) wins; 'reverse' undoes the decision before it. state 'closed' items leave the open queue; "
-    "'reopened' items (every decision reversed) are open again. Keys of the item are repeated for the consumers "
+    "wins; 'reverse' undoes the decision before it. state 'closed' items leave the open queue; 'reopened' items "
+    "(every decision reversed) are open again; 'conflict' items (different decisions on the latest date) stay open "
+    "and their rows are in decision_errors. Keys of the item are repeated for the consumers "
     "(split evidence, match labels, placements).",
     primary_key=("item_id",),
     fields=(
         ITEM_ID,
         _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
-        _f("state", pl.String, "closed or reopened.", required=True, allowed=("closed", "reopened")),
-        _f("decision", pl.String, "Effective decision (null when reopened).", allowed=REVIEW_DECISIONS),
+        _f(
+            "state",
+            pl.String,
+            "closed, reopened, or conflict (different decisions on the same latest date: open, see decision_errors).",
+            required=True,
+            allowed=("closed", "reopened", "conflict"),
+        ),
+        _f("decision", pl.String, "Effective decision (null when reopened or in conflict).", allowed=REVIEW_DECISIONS),
         _f("new_uid", pl.String, "Ward given by the effective place/reject decision."),
         _f("reviewer", pl.String, "Who made the effective decision (or the last reversal)."),
         _f("decided_on", pl.Date, "Its date."),

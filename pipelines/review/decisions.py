@@ -13,8 +13,12 @@ the value) and is not applied; a broken file never stops the run.
 
 Valid rows enter the audit once (``audit_id`` = MD5 of item, decision, ward, reviewer, date, note) and
 stay there: decisions survive re-runs, re-ingestion and the removal of their file. The effective
-decision per item is the latest by ``decided_on`` (then load order, file, row); ``reverse`` undoes the
-decision before it (two reverses undo two decisions); an item whose decisions are all reversed is open again.
+decision per item is the latest by ``decided_on``; ``reverse`` undoes the decision before it (two reverses
+undo two decisions; among rows of one date, load order, file and row say which is "before"); an item whose
+decisions are all reversed is open again. Two different decisions (or wards) for one item on its latest
+date are a conflict, whatever file or run they came from: nothing decides between them, so the item stays
+open (state ``conflict``) and each of those rows is reported in ``decision_errors`` (field ``decision``,
+cause naming the other row's file and row) on every run until a later-dated decision settles it.
 """
 
 from __future__ import annotations
@@ -457,19 +461,25 @@ def append_audit(
 # --------------------------------------------------------------------------- effective decisions
 
 
+def _stack(group: pl.DataFrame) -> tuple[list[dict], dict]:
+    """An item's decisions replayed in order ('reverse' pops the one before it): (the stack left, the last row)."""
+    stack: list[dict] = []
+    last: dict = {}
+    for row in group.iter_rows(named=True):
+        last = row
+        if row["decision"] == "reverse":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(row)
+    return stack, last
+
+
 def _fold_with_reversals(rows: pl.DataFrame) -> pl.DataFrame:
     """Items with a 'reverse': replay their decisions in order on a stack (few rows: plain Python)."""
     out = []
     for (item_id,), group in rows.group_by("item_id", maintain_order=True):
-        stack: list[dict] = []
-        last = None
-        for row in group.iter_rows(named=True):
-            last = row
-            if row["decision"] == "reverse":
-                if stack:
-                    stack.pop()
-            else:
-                stack.append(row)
+        stack, last = _stack(group)
         top = stack[-1] if stack else None
         out.append(
             {
@@ -487,8 +497,76 @@ def _fold_with_reversals(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(out, schema={c: REVIEW_DECISIONS_TABLE.polars_schema[c] for c in out[0]} if out else None)
 
 
+CONFLICT_COLUMNS = ["item_id", "decided_on", "decision", "new_uid", "source_file", "sheet", "source_row"]
+
+
+def _standing_rows(ordered: pl.DataFrame) -> pl.DataFrame:
+    """Per item, the decision rows still standing (not reversed) on the date of its effective decision."""
+    reversed_items = ordered.filter(pl.col("decision") == "reverse").select("item_id").unique()
+    simple = ordered.join(reversed_items, on="item_id", how="anti")
+    standing = [
+        simple.filter(pl.col("decided_on") == pl.col("decided_on").max().over("item_id")).select(CONFLICT_COLUMNS)
+    ]
+    replayed = ordered.join(reversed_items, on="item_id", how="semi")
+    for _, group in replayed.group_by("item_id", maintain_order=True):  # few items: plain Python
+        stack, _ = _stack(group)
+        if stack:
+            day = stack[-1]["decided_on"]
+            rows = [r for r in stack if r["decided_on"] == day]
+            standing.append(pl.DataFrame(rows).select(CONFLICT_COLUMNS).cast(standing[0].schema))
+    return pl.concat(standing)
+
+
+def decision_conflicts(audit: pl.DataFrame) -> pl.DataFrame:
+    """Audit rows that contradict another standing row of the same item and date (a different decision or ward):
+    item_id, source_file, sheet, source_row and the other row's other_file, other_sheet, other_row (the first
+    contradicting row in load order). Nothing decides between them: the item stays open."""
+    ordered = audit.sort(ORDER, nulls_last=False)
+    standing = _standing_rows(ordered).with_columns(
+        pl.concat_str(pl.col("decision"), pl.col("new_uid").fill_null(""), separator="|").alias("_what")
+    )
+    contested = standing.filter(pl.col("_what").n_unique().over("item_id") > 1)
+    other = contested.select(
+        "item_id",
+        pl.col("_what").alias("_other_what"),
+        pl.col("source_file").alias("other_file"),
+        pl.col("sheet").alias("other_sheet"),
+        pl.col("source_row").alias("other_row"),
+    )
+    return (
+        contested.join(other, on="item_id", how="left", maintain_order="left")
+        .filter(pl.col("_what") != pl.col("_other_what"))
+        .unique(["item_id", "source_file", "sheet", "source_row"], keep="first", maintain_order=True)
+        .select("item_id", "source_file", "sheet", "source_row", "other_file", "other_sheet", "other_row")
+    )
+
+
+def conflict_errors(conflicts: pl.DataFrame) -> pl.DataFrame:
+    """REVIEW_DECISION_ERRORS rows for decision_conflicts (field 'decision'; the cause names the other row)."""
+    other = pl.concat_str(
+        pl.col("other_file"),
+        pl.when(pl.col("other_sheet").is_not_null())
+        .then(pl.concat_str(pl.lit(" sheet "), pl.col("other_sheet")))
+        .otherwise(pl.lit("")),
+        pl.lit(" row "),
+        pl.col("other_row").cast(pl.String),
+    )
+    cause = pl.concat_str(
+        pl.lit("conflicts with "),
+        other,
+        pl.lit(
+            ": a different decision for the same item on the same date; the item stays open until a "
+            "later-dated decision settles it"
+        ),
+    )
+    return conflicts.select(
+        "source_file", "sheet", "source_row", pl.lit("decision").alias("field"), cause.alias("cause")
+    ).cast(REVIEW_DECISION_ERRORS.polars_schema)
+
+
 def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.DataFrame:
-    """REVIEW_DECISIONS_TABLE: one row per decided item, with the item's keys from `items` (REVIEW_ITEM_KEYS)."""
+    """REVIEW_DECISIONS_TABLE: one row per decided item, with the item's keys from `items` (REVIEW_ITEM_KEYS).
+    An item with conflicting decisions on its latest date (decision_conflicts) has state 'conflict', no decision."""
     ordered = audit.sort(ORDER, nulls_last=False)
     reversed_items = ordered.filter(pl.col("decision") == "reverse").select("item_id").unique()
     simple = (
@@ -506,6 +584,16 @@ def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.D
     if replayed.height:
         frames.append(_fold_with_reversals(replayed).select(simple.columns).cast(simple.schema))
     effective = pl.concat(frames)
+    contested = decision_conflicts(audit).select("item_id").unique()
+    if contested.height:
+        in_conflict = pl.col("item_id").is_in(contested["item_id"].implode())
+        effective = effective.with_columns(
+            pl.when(in_conflict).then(pl.lit("conflict")).otherwise(pl.col("state")).alias("state"),
+            *[
+                pl.when(in_conflict).then(pl.lit(None, effective.schema[c])).otherwise(pl.col(c)).alias(c)
+                for c in ("decision", "new_uid", "reviewer", "note")
+            ],
+        )
     key_columns = [
         c
         for c in REVIEW_DECISIONS_TABLE.columns
