@@ -330,7 +330,8 @@ def release_left_rows(wh: Warehouse, registry: str, key: str, spec, now: Listing
     """After partition ``key`` of an ``extract_date_column`` source is written: its rows that a date which has left
     the table still holds (the date's rows all lost their date, or moved to another date) are taken out of that
     date's kept partition, so each row is counted once (pipelines/ingest/status.release_moved_rows). Only when the
-    source's keys identify rows (a key column or a one-column primary key)."""
+    source's keys identify rows (sql.identifying_key: a key column the database holds unique, or a one-column
+    primary key)."""
     if not spec.extract_date_column:
         return
     left = [k for k in read_status(wh, registry) if source_of(k) == spec.id and k not in now.extracts]
@@ -340,7 +341,10 @@ def release_left_rows(wh: Warehouse, registry: str, key: str, spec, now: Listing
 
     try:
         if identifying_key(spec) is None:
-            log.warning(f"{key}: rows of dates that left the table cannot be matched (rows keyed by row number)")
+            log.warning(
+                f"{key}: rows of dates that left the table are not matched: the table's key is not unique "
+                "(no primary key or unique constraint on the key column)"
+            )
             return
     except SqlSourceError as exc:
         log.warning(f"{key}: rows of dates that left the table not checked: {exc}")

@@ -857,3 +857,23 @@ def test_a_date_whose_rows_all_lose_their_date_is_not_counted_twice(pg_catalogue
         assert not path.is_file() or pl.read_parquet(path).height == 0
     run(f"{SOURCE}@undated", f"{SOURCE}@2025-08-31")  # a rerun changes nothing
     assert holders() == held
+
+
+def test_rows_are_matched_across_dates_only_on_a_key_the_database_holds_unique(pg_catalogue, postgres_server):
+    """A record number that restarts with each extract would take a purged date's rows for undated ones: the key
+    column must be the primary key, or carry a unique constraint or index, else nothing is matched."""
+    from pipelines.ingest.sql import identifying_key
+
+    schema, path = pg_catalogue("text", ["2025-08-31"] * 2)
+    spec = load_catalogue([path])[SOURCE]
+    assert identifying_key(spec) == "ma"  # the primary key
+    with _connect(postgres_server) as conn:
+        conn.execute(f"ALTER TABLE {schema}.households DROP CONSTRAINT households_pkey")
+    assert identifying_key(spec) is None  # a plain column: maybe repeated across extracts
+    with _connect(postgres_server) as conn:
+        conn.execute(f"CREATE UNIQUE INDEX ma_once ON {schema}.households (ma)")
+    assert identifying_key(spec) == "ma"
+    with _connect(postgres_server) as conn:
+        conn.execute(f"DROP INDEX {schema}.ma_once")
+        conn.execute(f"ALTER TABLE {schema}.households ADD CONSTRAINT two UNIQUE (ma, so_ho_khau)")
+    assert identifying_key(spec) is None  # unique only with another column

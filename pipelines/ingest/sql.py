@@ -781,18 +781,30 @@ def source_groups(spec) -> ExtractDates:  # noqa: ANN001 - catalogue SourceSpec 
 
 
 def identifying_key(spec) -> str | None:  # noqa: ANN001 - catalogue SourceSpec of a sql source
-    """The column whose value identifies a row of the source's table whatever its other rows do: the catalogue's
-    ``key_column``, else a one-column primary key; None when rows are keyed by their row number (which shifts
-    when rows before them are deleted, so it cannot say that a row in one extract is a row of another)."""
-    if spec.key_column:
-        return spec.key_column
+    """The column whose value identifies one row of the source's table, whatever its other rows do: the catalogue's
+    ``key_column`` when the database holds it unique (primary key, unique constraint or unique index on that
+    column alone), else a one-column primary key. None otherwise: a record number that restarts with each
+    extract, or a row number (which shifts when rows before it are deleted), cannot say that a row read under
+    one date is a row kept under another."""
     url = resolve_url(spec.url, source=spec.id, base_dir=spec.base_dir)
     engine, u = _engine(url)
     try:
         with _read_only(engine, u) as conn:
-            pk = sa.inspect(conn).get_pk_constraint(spec.table, schema=spec.db_schema).get("constrained_columns") or []
+            insp = sa.inspect(conn)
+            pk = insp.get_pk_constraint(spec.table, schema=spec.db_schema).get("constrained_columns") or []
+            unique = [
+                c.get("column_names") or [] for c in insp.get_unique_constraints(spec.table, schema=spec.db_schema)
+            ]
+            unique += [
+                i.get("column_names") or []
+                for i in insp.get_indexes(spec.table, schema=spec.db_schema)
+                if i.get("unique")
+            ]
     except sa.exc.SQLAlchemyError as exc:
         raise SqlSourceError(f"source {spec.id!r}: inspecting table {spec.table!r} failed: {_error_type(exc)}") from exc
     finally:
         engine.dispose()
+    single = {cols[0] for cols in [pk, *unique] if len(cols) == 1}
+    if spec.key_column:
+        return spec.key_column if spec.key_column in single else None
     return pk[0] if len(pk) == 1 else None
