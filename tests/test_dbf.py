@@ -337,3 +337,17 @@ def test_a_sample_extract_written_as_dbf_stages_exactly_as_the_original(tmp_path
         result = stage(loaded.frame, spec.registry, day_first=spec.day_first)
         staged.append(result.staged.drop("source_file", "run_id").sort("record_key"))
     assert staged[0].height > 50 and staged[0].equals(staged[1])
+
+
+def test_a_manifest_source_written_as_dbf_is_catalogued_with_detected_encoding(tmp_path):
+    from pipelines.ingest.catalogue import catalogue_from_manifest
+
+    write_dbf(tmp_path / "hk.dbf", encoding="vni")
+    source = {"id": "hk", "registry": REGISTRY, "fmt": "dbf", "path": "hk.dbf", "unit_uids": ["pre2025:26740"]}
+    source["columns"] = {"record_no": "STT", **{canon: src for src, canon in COLUMNS.items()}}
+    text = catalogue_from_manifest({"sources": [source], "extract_date": "2025-08-31"}, tmp_path.as_posix())
+    assert 'format = "dbf"' in text and 'encoding = "detect"' in text and 'key_column = "STT"' in text
+    (tmp_path / "c.toml").write_text(text, encoding="utf-8")
+    (extract,) = load_catalogue([tmp_path / "c.toml"])["hk"].extracts()
+    loaded = load_raw(extract, "r")
+    assert loaded.encoding == "vni" and loaded.frame["head_name"].to_list() == names_as("vni")
