@@ -195,6 +195,39 @@ def _job_plan(defs, registries: list[str]) -> list[tuple[str, str, tuple]]:  # n
     return plan
 
 
+# A failed ingest does not stop what follows: wardbridge_entities decides per registry (an entity kind is not
+# published over an incomplete registry unless --allow-incomplete, README "Entities"), and the marts' blocking
+# check row_accounting refuses entities that miss staged records.
+SOFT_UPSTREAM_PREFIX = "ingest_"
+# Inputs a job reads outside the asset graph: the report shows review/queue_summary.parquet (wardbridge_review).
+EXTRA_NEEDS = {"wardbridge_report": {"wardbridge_review"}}
+
+
+def _job_needs(defs, names: list[str]) -> dict[str, set[str]]:  # noqa: ANN001 - dagster Definitions
+    """For each job of the plan, the other jobs of the plan it reads from: when one of them fails (or is itself
+    skipped), ``wardbridge run`` skips the job instead of publishing from what that run refused or left old.
+
+    Derived from the asset graph (a job needs the jobs owning its assets' upstream assets), minus ingest jobs
+    (``SOFT_UPSTREAM_PREFIX``), plus ``EXTRA_NEEDS``. So the marts need the entities, the exports the marts and
+    the entities, the report the marts and the review; the report does not need the exports (one recipient's
+    failed export does not hold back the leadership report), and nothing needs wardbridge_main's sample.
+    """
+    graph = defs.resolve_asset_graph()
+    keys = {name: set(defs.resolve_job_def(name).asset_layer.selected_asset_keys) for name in names}
+    owner: dict = {}
+    for name in names:
+        for key in keys[name]:
+            owner.setdefault(key, name)
+    needs = {}
+    for name in names:
+        upstream = {owner.get(parent) for key in keys[name] for parent in graph.get(key).parent_keys}
+        upstream |= EXTRA_NEEDS.get(name, set())
+        needs[name] = {
+            job for job in upstream if job in keys and job != name and not job.startswith(SOFT_UPSTREAM_PREFIX)
+        }
+    return needs
+
+
 def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow_incomplete: bool, say):  # noqa: ANN001, ANN202
     """Every job of the plan, one after another; the summary, or None when nothing could start."""
     import logging
@@ -236,7 +269,16 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
         "loggers": {PROGRESS_LOGGER: {"config": {"log_level": log_level, "quiet": quiet}}},
     }
+    needs = _job_needs(defs, [name for name, _, _ in plan])
+    failed_because: dict[str, list[str]] = {}  # job that failed or was skipped -> the failed jobs at the root
     for number, (name, reconstructor, args) in enumerate(plan, start=1):
+        blocked = [job for job, _, _ in plan if job in needs[name] and job in failed_because]
+        if blocked:
+            roots = list(dict.fromkeys(root for job in blocked for root in failed_because[job]))
+            failed_because[name] = roots
+            summary.skip(name, roots)
+            say(f"[{number}/{len(plan)}] {name}  skipped: {', '.join(roots)} failed")
+            continue
         run_config, tags = base, _launch_tags()
         detail = ""
         if args:  # an ingest job: all the registry's catalogue partitions (registered first) in one ranged run
@@ -257,6 +299,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
             for line in missed_step_lines(result):
                 say(line)
             if not result.success:
+                failed_because[name] = [name]
                 say(f"  run {result.run_id} FAILED")
     return summary
 

@@ -186,10 +186,18 @@ class RunSummary:
     outputs: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     marked_failed: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"job", "because"}: jobs not run after a failed upstream
 
     @property
     def success(self) -> bool:
-        return all(r["success"] for r in self.runs)
+        return all(r["success"] for r in self.runs) and not self.skipped
+
+    def skip(self, job: str, because: list[str]) -> None:
+        """Record a job ``wardbridge run`` did not start because the jobs ``because`` (upstream) failed."""
+        self.skipped.append({"job": job, "because": list(because)})
+
+    def skipped_lines(self) -> list[str]:
+        return [f"  {s['job']} skipped: {', '.join(s['because'])} failed" for s in self.skipped]
 
     def _row(self, registry: str) -> dict:
         return self.rows.setdefault(registry, dict.fromkeys(STAGES))
@@ -304,20 +312,25 @@ class RunSummary:
             "dagster_home": str(self.home),
             "dagster_ui": self._ui_command(),
             "marked_failed": self.marked_failed,
+            "skipped": self.skipped,
         }
 
     def lines(self, errors_only: bool = False) -> list[str]:
         """The summary for people; ``errors_only``: just the failures and where to look (``--quiet`` on failure)."""
         failed = [r for r in self.runs if not r["success"]]
-        state = "SUCCEEDED" if self.success else f"FAILED ({len(failed)} of {len(self.runs)} runs failed)"
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        state = "SUCCEEDED" if self.success else f"FAILED ({len(failed)} of {len(self.runs)} runs failed{skipped})"
         head = f"wardbridge run {state} in {time.perf_counter() - self.started:.0f}s"
         problems = [f"  {p.line()}" for p in self.problems]
         where = [
             "  Full errors and traces: the Dagster event log of each run named above (Dagster UI -> Runs);",
             f"  UI: {self._ui_command()}",
         ]
+        skips = (
+            ["Skipped (they read what a failed run did not publish):", *self.skipped_lines()] if self.skipped else []
+        )
         if errors_only:
-            return [head, *problems, *(where if problems or failed else [])]
+            return [head, *problems, *skips, *(where if problems or failed else [])]
         out = ["", head, ""]
         if self.rows:
             width = max(16, *(len(r) + 2 for r in self.rows))
@@ -332,6 +345,7 @@ class RunSummary:
         out.append(f"Checks: {self.checks_passed} passed, {self.checks_failed} failed")
         if problems:
             out += ["Problems:", *problems, *where]
+        out += skips
         out.append("Outputs:")
         out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")
         out.append(f"             review, ...; Parquet copies in {self.warehouse / 'parquet'})")

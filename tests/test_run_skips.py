@@ -1,0 +1,86 @@
+"""``wardbridge run`` skips the jobs that read what a failed run refused (review h6, F4 / F8 c).
+
+Before, marts, exports and the report ran after the entities had failed, re-stamping ministry files and the
+leadership page as current from entities that had not been rebuilt.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
+BROKEN = REPO / "mappings" / "sources" / "broken" / "sample_broken.toml"
+
+
+def test_job_needs_follow_the_asset_graph_except_ingest():
+    from assets.cli import _job_needs
+    from assets.definitions import defs
+
+    names = [
+        "wardbridge_main",
+        "ingest_households",
+        "ingest_tax",
+        "wardbridge_entities",
+        "wardbridge_review",
+        "wardbridge_marts",
+        "wardbridge_exports",
+        "wardbridge_report",
+    ]
+    needs = _job_needs(defs, names)
+    # a failed ingest leaves the decision to the entities (RegistryIncomplete / --allow-incomplete)
+    assert needs["wardbridge_entities"] == set()
+    assert not any(job.startswith("ingest_") for need in needs.values() for job in need)
+    assert needs["wardbridge_review"] == {"wardbridge_entities"}
+    assert "wardbridge_entities" in needs["wardbridge_marts"]
+    assert "wardbridge_marts" in needs["wardbridge_exports"]
+    # the report reads the marts and the review queue summary, not the exports
+    assert needs["wardbridge_report"] == {"wardbridge_marts", "wardbridge_review"}
+    assert needs["wardbridge_main"] == set() and needs["ingest_tax"] == set()
+
+
+def test_run_skips_marts_exports_and_report_after_failed_entities(tmp_path):
+    """Broken household extracts: ingest_households fails, match_households refuses (RegistryIncomplete), so
+    wardbridge_entities fails; review, marts, exports and report must not run (nothing written), the summary
+    says why, exit status 1."""
+    home, warehouse = tmp_path / "home", tmp_path / "wh"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
+    env["WARDBRIDGE_PSEUDONYM_KEY"] = "5e" * 32  # the exports are in the plan
+    proc = subprocess.run(
+        [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--json"]
+        + ["--catalogue", str(BROKEN)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=900,
+    )
+    assert proc.returncode == 1, proc.stderr[-5000:]
+    summary = json.loads(proc.stdout)
+    ran = {r["job"]: r["success"] for r in summary["runs"]}
+    assert ran["wardbridge_main"] is True
+    assert ran["ingest_households"] is False and ran["wardbridge_entities"] is False
+    skipped = {s["job"]: s["because"] for s in summary["skipped"]}
+    assert skipped == {
+        "wardbridge_review": ["wardbridge_entities"],
+        "wardbridge_marts": ["wardbridge_entities"],
+        "wardbridge_exports": ["wardbridge_entities"],
+        "wardbridge_report": ["wardbridge_entities"],
+    }
+    assert not set(skipped) & set(ran)
+    assert summary["exit_code"] == 1 and summary["success"] is False
+    for job in skipped:
+        assert f"{job}  skipped: wardbridge_entities failed" in proc.stderr  # the progress line
+        assert f"  {job} skipped: wardbridge_entities failed" in proc.stderr  # the summary
+    assert "4 skipped" in proc.stderr
+    # nothing downstream was written
+    assert not (warehouse / "analytics.duckdb").exists()
+    assert not (warehouse / "restricted.duckdb").exists()
+    assert not (warehouse / "exports").exists()
+    assert not (warehouse / "reports" / "latest.html").exists()
