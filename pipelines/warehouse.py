@@ -15,7 +15,11 @@ violation is reported by a check instead of aborting the write.
 DuckDB allows one writer per file. ``publish`` writes all tables it is given in
 one transaction, and serialises writers from several processes with an advisory
 lock file next to the database (``<root>/.wardbridge.lock``), so parallel runs
-wait for each other instead of failing on DuckDB's file lock.
+wait for each other instead of failing on DuckDB's file lock. Another program holding
+the file open (even read-only: a ``duckdb`` CLI, DBeaver or notebook session) keeps a
+writer out: every write opens the file with ``connect_for_writing``, which waits up to
+``$WARDBRIDGE_LOCK_TIMEOUT`` seconds (default 120) for it to close, then fails naming the
+file and the holding process (``WarehouseBusy``).
 
 Crash safety (a run killed at any point, even by SIGKILL, leaves a readable warehouse
 and a rerun produces what a clean run does):
@@ -40,7 +44,9 @@ Plain Python on Polars/DuckDB/PyArrow: no Dagster imports.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import signal
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -65,6 +71,11 @@ WAREHOUSE_ENV = "WARDBRIDGE_WAREHOUSE"
 DUCKDB_FILENAME = "wardbridge.duckdb"
 LOCK_FILENAME = ".wardbridge.lock"
 INPUT_COLUMN_DESCRIPTION = "Input column, carried through unchanged."
+LOCK_TIMEOUT_ENV = "WARDBRIDGE_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT_S = 120.0
+LOCK_NOTE_EVERY_S = 30.0
+
+log = logging.getLogger("wardbridge.warehouse")
 
 
 FAULT_ENV = "WARDBRIDGE_FAULT_AT"
@@ -198,6 +209,81 @@ def file_lock(path: Path, timeout_s: float, busy: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class WarehouseBusy(TimeoutError):
+    """Another process (an analyst's or official's DuckDB session, even read-only) held the DuckDB file
+    for longer than the lock timeout, so it could not be opened for writing."""
+
+
+_GAVE_UP: set[str] = set()  # files this process already waited the full timeout for: later writers do not wait again
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for a DuckDB file another process holds: ``$WARDBRIDGE_LOCK_TIMEOUT``, else 120."""
+    text = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_LOCK_TIMEOUT_S
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"${LOCK_TIMEOUT_ENV} must be a number of seconds, not {text!r}") from None
+    if value < 0:
+        raise ValueError(f"${LOCK_TIMEOUT_ENV} must be 0 or more seconds, not {text!r}")
+    return value
+
+
+def _lock_holder(message: str) -> str:
+    """'program (PID n)' from DuckDB's 'Conflicting lock is held in <program> (PID <n>)', else 'another process'."""
+    found = re.search(r"Conflicting lock is held in (.*?) \(PID (\d+)\)", message)
+    return f"{found.group(1)} (PID {found.group(2)})" if found else "another process"
+
+
+def connect_for_writing(path: Path, timeout_s: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-write DuckDB connection to ``path``, waiting while another process holds the file.
+
+    DuckDB cannot open a file for writing while any other process has it open, even read-only
+    (a ``duckdb -readonly`` session, DBeaver, a notebook): it raises IOException "Could not set lock
+    on file ... Conflicting lock is held in <program> (PID n)". Then this retries every second for up
+    to ``timeout_s`` (default :func:`lock_timeout`), logging a warning at the start and every 30 s, and
+    finally raises :class:`WarehouseBusy` naming the file and the holding process. Once a wait in this
+    process has timed out for a file, later calls try once and do not wait again, so a run whose
+    warehouse stays held fails in one timeout, not one per step.
+    """
+    timeout = lock_timeout() if timeout_s is None else timeout_s
+    key = str(Path(path).resolve())
+    started = time.monotonic()
+    deadline = started + (0.0 if key in _GAVE_UP else timeout)
+    next_note = started
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "Could not set lock" not in str(exc):
+                raise
+            holder, now = _lock_holder(str(exc)), time.monotonic()
+            if now >= deadline:
+                how = (
+                    "not waiting again: an earlier wait of this process timed out"
+                    if key in _GAVE_UP
+                    else f"waited {now - started:.0f}s"
+                )
+                _GAVE_UP.add(key)
+                raise WarehouseBusy(
+                    f"{path} is open in {holder}, so wardbridge cannot write to it ({how}; "
+                    f"${LOCK_TIMEOUT_ENV}={timeout:g}s): close that session (a duckdb/DBeaver/Python connection, "
+                    "even a read-only one), then run again"
+                ) from None
+            if now >= next_note:
+                log.warning(
+                    f"{path} is open in {holder}: waiting up to {deadline - now:.0f}s more for it to close "
+                    f"(${LOCK_TIMEOUT_ENV})"
+                )
+                next_note = now + LOCK_NOTE_EVERY_S
+            time.sleep(min(1.0, max(deadline - now, 0.05)))
+            continue
+        _GAVE_UP.discard(key)
+        return con
 
 
 # --------------------------------------------------------------------------- types
@@ -373,7 +459,7 @@ class Warehouse:
         """
         prepared = [(table, arrow_table(table, frame)) for table, frame in tables]
         with self._writer_lock():
-            with duckdb.connect(str(self.duckdb_path)) as con:
+            with connect_for_writing(self.duckdb_path) as con:
                 con.execute("BEGIN TRANSACTION")
                 try:
                     con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(schema)}")
@@ -473,7 +559,7 @@ class PartitionedLayer:
         """
         view = f"{name}_flagged"
         with self.warehouse._writer_lock():
-            with duckdb.connect(str(self.warehouse.duckdb_path)) as con:
+            with connect_for_writing(self.warehouse.duckdb_path) as con:
                 con.execute("CREATE SCHEMA IF NOT EXISTS review")
                 con.execute(
                     f"CREATE OR REPLACE VIEW review.{_quote_ident(view)} AS SELECT record_key, source_id, extract_date, "
@@ -494,7 +580,7 @@ def refresh_views(warehouse: Warehouse, views: Iterable[tuple[str, Table, str]])
     if not views:
         return
     with warehouse._writer_lock():
-        with duckdb.connect(str(warehouse.duckdb_path)) as con:
+        with connect_for_writing(warehouse.duckdb_path) as con:
             for layer, table, name in views:
                 glob = warehouse.root / "parquet" / layer / name / "part=*" / "data.parquet"
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(layer)}")

@@ -1,0 +1,111 @@
+"""A DuckDB session another process holds on wardbridge.duckdb, even read-only, delays a writer instead of
+failing it at once; after $WARDBRIDGE_LOCK_TIMEOUT the writer fails naming the file and the holder's PID
+(review h6, F8 b). The holder is a real second process, as an analyst's ``duckdb -readonly`` session is."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines import warehouse as wh_module
+from pipelines.schema import Field, Table
+from pipelines.warehouse import LOCK_TIMEOUT_ENV, Warehouse, WarehouseBusy, lock_timeout, refresh_views
+
+TABLE = Table(name="t", description="test table", fields=(Field("x", pl.Int64, "a number"),))
+
+HOLDER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.sql("select 1").fetchall()
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+print("released", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_give_ups():
+    wh_module._GAVE_UP.clear()
+    yield
+    wh_module._GAVE_UP.clear()
+
+
+def _hold(path: Path, seconds: float) -> subprocess.Popen:
+    """A second process holding ``path`` open read-only for ``seconds`` (then keeping on living)."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def _warehouse(tmp_path: Path) -> Warehouse:
+    wh = Warehouse(tmp_path / "wh")
+    wh.publish("s", [(TABLE, pl.DataFrame({"x": [1]}))])
+    return wh
+
+
+def test_a_read_only_session_of_another_process_fails_the_writer_after_the_timeout(tmp_path, monkeypatch, caplog):
+    wh = _warehouse(tmp_path)
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "2")
+    holder = _hold(wh.duckdb_path, 120)
+    try:
+        started = time.monotonic()
+        with caplog.at_level("WARNING", logger="wardbridge.warehouse"):
+            with pytest.raises(WarehouseBusy) as failed:
+                wh.publish("s", [(TABLE, pl.DataFrame({"x": [2]}))])
+        waited = time.monotonic() - started
+        message = str(failed.value)
+        assert 1.5 <= waited < 10, waited  # it waited the timeout, not more
+        assert str(wh.duckdb_path) in message and f"PID {holder.pid}" in message
+        assert "close" in message and LOCK_TIMEOUT_ENV in message
+        assert any("waiting up to" in r.getMessage() and f"PID {holder.pid}" in r.getMessage() for r in caplog.records)
+        # a second writer of the same process does not wait the timeout again
+        started = time.monotonic()
+        with pytest.raises(WarehouseBusy, match="not waiting again"):
+            refresh_views(wh, [("s", TABLE, "v")])
+        assert time.monotonic() - started < 1.5
+    finally:
+        holder.kill()
+        holder.wait()
+    assert wh.read("s", "t")["x"].to_list() == [1]  # nothing half written
+    wh.publish("s", [(TABLE, pl.DataFrame({"x": [3]}))])  # the holder gone: writes again, no wait left over
+    assert wh.read("s", "t")["x"].to_list() == [3]
+
+
+def test_the_writer_goes_ahead_once_the_session_closes(tmp_path, monkeypatch):
+    wh = _warehouse(tmp_path)
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "30")
+    holder = _hold(wh.duckdb_path, 2)
+    try:
+        started = time.monotonic()
+        wh.publish("s", [(TABLE, pl.DataFrame({"x": [2]}))])
+        waited = time.monotonic() - started
+        assert holder.stdout.readline().strip() == "released"
+    finally:
+        holder.kill()
+        holder.wait()
+    assert 1.0 <= waited < 20, waited
+    assert wh.read("s", "t")["x"].to_list() == [2]
+
+
+def test_other_io_errors_are_not_retried(tmp_path, monkeypatch):
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "30")
+    started = time.monotonic()
+    with pytest.raises(duckdb.IOException):
+        wh_module.connect_for_writing(tmp_path / "no" / "such" / "dir" / "x.duckdb")
+    assert time.monotonic() - started < 5
+
+
+def test_lock_timeout_setting(monkeypatch):
+    monkeypatch.delenv(LOCK_TIMEOUT_ENV, raising=False)
+    assert lock_timeout() == 120
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "7.5")
+    assert lock_timeout() == 7.5
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "soon")
+    with pytest.raises(ValueError, match=LOCK_TIMEOUT_ENV):
+        lock_timeout()
