@@ -686,7 +686,7 @@ def withdrawal_runs(runs, data, spec) -> dict:
     linked = records.filter(pl.col("entity_size") == 2).sort("record_id")["record_id"][0]
     alone = records.filter(pl.col("entity_size") == 1).sort("record_id")["record_id"][0]
     gone = [linked, alone, "ph-05"]
-    inc = match_increment(base.state, data["increment"], spec, withdrawn=[*gone, "nobody"])
+    inc = match_increment(base.state, data["increment"], spec, withdrawn=[*gone, "nobody", None])
     whole = pl.concat(
         [data["base"].filter(~pl.col("record_key").is_in(data["changed"] + gone)), data["increment"]],
         how="diagonal_relaxed",

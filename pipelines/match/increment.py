@@ -699,7 +699,7 @@ def _renumbered_rows(
     changed = old_work[idc].is_in(new_work[idc].implode())
     removed, unknown = changed, 0
     if withdrawn is not None and len(withdrawn):
-        gone = pl.Series("withdrawn", withdrawn).cast(pl.String).unique()
+        gone = pl.Series("withdrawn", withdrawn).cast(pl.String).drop_nulls().unique()
         both = gone.is_in(new_work[idc].cast(pl.String).implode()).sum()
         if both:  # (counts only: ids are personal values)
             raise StateError(
