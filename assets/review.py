@@ -19,9 +19,12 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.review.decisions import (
     append_audit,
     conflict_errors,
+    contradiction_errors,
     decision_conflicts,
     decisions_dir,
     effective_decisions,
+    hold_contradictions,
+    label_contradictions,
     load_decisions,
     match_labels,
     placements,
@@ -83,7 +86,7 @@ class QueuesConfig(dg.Config):
             kinds={"duckdb", "parquet", "polars"},
             description="Officials' decisions: read the decisions folder, validate each row (errors with file, row, "
             "field, cause), append to the audit, publish review.decisions, review.match_labels (labels for the "
-            "matcher) and review.placements (wards officials gave).",
+            "matcher: contradicting labels are held back and reported) and review.placements (wards officials gave).",
             metadata=static_table_metadata(REVIEW_DECISIONS_TABLE, REVIEW_SCHEMA),
         )
     ],
@@ -110,7 +113,11 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, today=now.date())
     audit, added = append_audit(previous_review_table(wh, REVIEW_DECISION_AUDIT), loaded.rows, now)
     decisions = effective_decisions(audit, items)
-    errors = pl.concat([loaded.errors, conflict_errors(decision_conflicts(audit))])
+    contradictions = label_contradictions(decisions)
+    decisions = hold_contradictions(decisions, contradictions)
+    errors = pl.concat(
+        [loaded.errors, conflict_errors(decision_conflicts(audit)), contradiction_errors(audit, contradictions)]
+    )
     labels = match_labels(decisions)
     staged = staged_with_placements(wh, None)
     groups = split_groups(staged, read_optional(wh, SPLIT_SCHEMA, "split_evidence"))

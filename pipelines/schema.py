@@ -1424,8 +1424,8 @@ REVIEW_DECISIONS_TABLE = Table(
     name="decisions",
     description="The effective decision per item after every decision in the audit: the latest by decision date "
     "wins; 'reverse' undoes the decision before it. state 'closed' items leave the open queue; 'reopened' items "
-    "(every decision reversed) are open again; 'conflict' items (different decisions on the latest date) stay open "
-    "and their rows are in decision_errors. Keys of the item are repeated for the consumers "
+    "(every decision reversed) are open again; 'conflict' items (different decisions on the latest date, or "
+    "match labels contradicting a no_match) stay open and their rows are in decision_errors. Keys of the item are repeated for the consumers "
     "(split evidence, match labels, placements).",
     primary_key=("item_id",),
     fields=(
@@ -1434,7 +1434,7 @@ REVIEW_DECISIONS_TABLE = Table(
         _f(
             "state",
             pl.String,
-            "closed, reopened, or conflict (different decisions on the same latest date: open, see decision_errors).",
+            "closed, reopened, or conflict (decisions that cannot all hold: open, see decision_errors).",
             required=True,
             allowed=("closed", "reopened", "conflict"),
         ),

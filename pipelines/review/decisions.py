@@ -28,6 +28,7 @@ import io
 import os
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -643,6 +644,76 @@ def match_labels(decisions: pl.DataFrame) -> pl.DataFrame:
     return pairs.select(
         "item_id", "entity_kind", "left_id", "right_id", pl.col("decision").alias("label"), "reviewer", "decided_on"
     ).cast(REVIEW_MATCH_LABELS.polars_schema)
+
+
+def _root(parent: dict[str, str], x: str) -> str:
+    """Union-find root of x (path halving)."""
+    while parent.setdefault(x, x) != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def label_contradictions(decisions: pl.DataFrame) -> pl.DataFrame:
+    """Closed match_pair decisions that contradict each other: a no_match pair whose two records are joined by a
+    chain of match decisions (of the same entity kind). Returns item_id, others (the other items of that chain and
+    its no_match pairs, sorted). Such labels cannot all hold: the items go back to a person. Officials' labels are
+    few: plain Python union-find."""
+    pairs = _closed(decisions, "match_pair", ("match", "no_match")).filter(
+        pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
+    )
+    found: dict[str, set[str]] = {}
+    for _, group in pairs.group_by("entity_kind", maintain_order=True):
+        parent: dict[str, str] = {}
+        root = partial(_root, parent)
+        rows = group.select("item_id", "decision", "left_id", "right_id").rows()
+        for _, decision, left, right in rows:
+            if decision == "match":
+                parent[root(left)] = root(right)
+        members: dict[str, list[str]] = {}
+        for item, decision, left, _ in rows:
+            if decision == "match":
+                members.setdefault(root(left), []).append(item)
+        for item, decision, left, right in rows:
+            if decision == "no_match" and root(left) == root(right):
+                chain = [item, *members[root(left)]]
+                for one in chain:
+                    found.setdefault(one, set()).update(c for c in chain if c != one)
+    return pl.DataFrame(
+        {"item_id": list(found), "others": [sorted(v) for v in found.values()]},
+        schema={"item_id": pl.String, "others": pl.List(pl.String)},
+    ).sort("item_id")
+
+
+def hold_contradictions(decisions: pl.DataFrame, contradictions: pl.DataFrame) -> pl.DataFrame:
+    """review.decisions with the contradicting items in state 'conflict' (no decision: open, no label)."""
+    if contradictions.height == 0:
+        return decisions
+    held = pl.col("item_id").is_in(contradictions["item_id"].implode())
+    return decisions.with_columns(
+        pl.when(held).then(pl.lit("conflict")).otherwise(pl.col("state")).alias("state"),
+        *[
+            pl.when(held).then(pl.lit(None, decisions.schema[c])).otherwise(pl.col(c)).alias(c)
+            for c in ("decision", "new_uid", "reviewer", "note")
+        ],
+    )
+
+
+def contradiction_errors(audit: pl.DataFrame, contradictions: pl.DataFrame) -> pl.DataFrame:
+    """REVIEW_DECISION_ERRORS for label_contradictions: the standing row(s) of each item, field 'decision',
+    cause naming the other items (ids, never values)."""
+    rows = _standing_rows(audit.sort(ORDER, nulls_last=False)).join(contradictions, on="item_id", how="inner")
+    cause = pl.concat_str(
+        pl.lit("contradicts decisions "),
+        pl.col("others").list.join(", "),
+        pl.lit(
+            ": a no_match pair inside a chain of match decisions cannot all hold; these items stay open until "
+            "one of them is changed by a later-dated decision"
+        ),
+    )
+    return rows.select(
+        "source_file", "sheet", "source_row", pl.lit("decision").alias("field"), cause.alias("cause")
+    ).cast(REVIEW_DECISION_ERRORS.polars_schema)
 
 
 def labelled_pairs(labels: pl.DataFrame, entity_kind: str, label: str = "match") -> pl.DataFrame:

@@ -412,6 +412,40 @@ def _item_frame(kind: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFr
     return common, evidence
 
 
+def unhonoured_matches(inputs: ReviewInputs, decisions: pl.DataFrame) -> pl.DataFrame:
+    """item_id, _reopened (the new summary) of match_pair items closed as 'match' whose pair the matcher still
+    refused (entities.<kind>_review decision 'refused', the records in different entities)."""
+    frames = []
+    for kind, review in inputs.review.items():
+        if not review.height or "same_entity" not in review.columns:
+            continue
+        refused = review.filter((pl.col("decision") == "refused") & ~pl.col("same_entity").fill_null(False))
+        swap = pl.col("left_id") > pl.col("right_id")
+        keyed = refused.select(
+            pl.lit(kind).alias("entity_kind"),
+            pl.when(swap).then("right_id").otherwise("left_id").alias("left_id"),
+            pl.when(swap).then("left_id").otherwise("right_id").alias("right_id"),
+            pl.col("decision_reason"),
+        )
+        frames.append(keyed.with_columns(item_ids(keyed, "match_pair", ["entity_kind", "left_id", "right_id"])))
+    matched = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == "match")).select("item_id")
+    if not frames:
+        return pl.DataFrame(schema={"item_id": pl.String, "_reopened": pl.String})
+    return (
+        pl.concat(frames)
+        .join(matched, on="item_id", how="semi")
+        .select(
+            "item_id",
+            pl.concat_str(
+                pl.lit("reopened: the 'match' decision was not applied, the matcher refused the link ("),
+                pl.col("decision_reason").fill_null("no reason given"),
+                pl.lit("); change a contradicting decision or decide again"),
+            ).alias("_reopened"),
+        )
+        .unique("item_id", keep="first")
+    )
+
+
 def build_queues(
     inputs: ReviewInputs, decisions: pl.DataFrame, previous_keys: pl.DataFrame | None, now: dt.datetime
 ) -> Queues:
@@ -425,6 +459,13 @@ def build_queues(
     everything = pl.concat([c.cast(schema) for c in commons]).unique("item_id", keep="first", maintain_order=True)
     # a 'reject' (not this ward) informs the split-evidence step but leaves the item open until placed or dismissed
     closed_ids = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") != "reject")).select("item_id")
+    # a 'match' the matcher did not honour (refused, records still apart) goes back to a person, with the reason
+    unhonoured = unhonoured_matches(inputs, decisions)
+    closed_ids = closed_ids.join(unhonoured, on="item_id", how="anti")
+    everything = everything.join(unhonoured, on="item_id", how="left").with_columns(
+        pl.coalesce("_reopened", "summary").alias("summary")
+    )
+    everything = everything.drop("_reopened")
     open_items = everything.join(closed_ids, on="item_id", how="anti")
     # within a kind, items blocking more records first; match pairs (two records each) most informative first
     pairs = evidence["match_pair"]
