@@ -4,7 +4,7 @@ Thin: pipelines/review/ does the work. ``review_decisions`` runs before the enti
 the decisions folder, validates, appends to the audit, and publishes the effective decisions, the match
 labels the matcher uses and the officials' placements. ``review_queues`` runs after the entities (and
 before the marts): one queue per kind, per-ward CSV/XLSX files under <warehouse>/review/wards/, and
-review.queue_summary (no personal values). Everything else in schema "review" is restricted.
+review.queue_summary and review.queue_totals (no personal values). Everything else in schema "review" is restricted.
 """
 
 import datetime as dt
@@ -38,7 +38,7 @@ from pipelines.review.io import (
     read_review_inputs,
     staged_with_placements,
 )
-from pipelines.review.queues import build_queues, queue_summary, split_groups
+from pipelines.review.queues import build_queues, queue_summary, queue_totals, split_groups
 from pipelines.schema import (
     ENTITY_KINDS,
     REGISTRY_KINDS,
@@ -50,6 +50,7 @@ from pipelines.schema import (
     REVIEW_PLACEMENTS,
     REVIEW_QUEUE_ITEMS,
     REVIEW_QUEUE_SUMMARY,
+    REVIEW_QUEUE_TOTALS,
     REVIEW_SCHEMA,
     review_table,
 )
@@ -186,13 +187,19 @@ def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     placed = wh.read(REVIEW_SCHEMA, REVIEW_PLACEMENTS.name)
     inputs = read_review_inputs(wh, placed)
     queues = build_queues(inputs, decisions, previous_review_table(wh, REVIEW_ITEM_KEYS), now)
-    summary = queue_summary(queues)
+    summary, totals = queue_summary(queues), queue_totals(queues)
     published = wh.publish(
         REVIEW_SCHEMA,
-        [(REVIEW_QUEUE_ITEMS, queues.items), (REVIEW_ITEM_KEYS, queues.item_keys), (REVIEW_QUEUE_SUMMARY, summary)],
+        [
+            (REVIEW_QUEUE_ITEMS, queues.items),
+            (REVIEW_ITEM_KEYS, queues.item_keys),
+            (REVIEW_QUEUE_SUMMARY, summary),
+            (REVIEW_QUEUE_TOTALS, totals),
+        ],
     )
     root = wh.root / "review"
     write_parquet_atomic(summary.to_arrow(), root / "queue_summary.parquet")
+    write_parquet_atomic(totals.to_arrow(), root / "queue_totals.parquet")
     wards = write_ward_exports(queues.items, queues.evidence, inputs.ward_names, root, headers=config.csv_headers)
     per_kind = {
         kind: {"open": n, "records_blocked": int(r)}
@@ -213,6 +220,7 @@ def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             "ward_folders": len(wards),
             "exports": dg.MetadataValue.path(str(root / "wards")),
             "queue_summary": dg.MetadataValue.path(str(root / "queue_summary.parquet")),
+            "queue_totals": dg.MetadataValue.path(str(root / "queue_totals.parquet")),
         }
     )
 

@@ -1277,7 +1277,7 @@ RESTRICTED_TABLES: tuple[Table, ...] = (*ENTITY_TABLES, RECORD_FLOW, PSEUDONYMS)
 # Review: officials' queues and decisions (pipelines/review/, assets/review.py). Schema "review" of
 # wardbridge.duckdb and warehouse/parquet/review/. Restricted: queue items and decisions lead to
 # personal values (record keys, addresses, names, IDs side by side); none of these tables goes into
-# analytics.duckdb. Only review.queue_summary (counts per ward) is free of personal values.
+# analytics.duckdb. Only review.queue_summary and review.queue_totals (counts) are free of personal values.
 # ---------------------------------------------------------------------------
 
 REVIEW_SCHEMA = "review"
@@ -1499,6 +1499,18 @@ REVIEW_QUEUE_SUMMARY = Table(
         _f("closed_items", pl.UInt32, "Items closed by a decision.", required=True),
     ),
 )
+REVIEW_QUEUE_TOTALS = Table(
+    name="queue_totals",
+    description="City-wide review figures per kind, each item and record counted once (queue_summary counts an item "
+    "with only candidate wards in every candidate ward); no personal values (also warehouse/review/queue_totals.parquet).",
+    primary_key=("kind",),
+    fields=(
+        _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
+        _f("open_items", pl.UInt32, "Open items.", required=True),
+        _f("records_blocked", pl.UInt32, "Records the open items block.", required=True),
+        _f("closed_items", pl.UInt32, "Items closed by a decision.", required=True),
+    ),
+)
 REVIEW_TABLES: tuple[Table, ...] = (
     REVIEW_QUEUE_ITEMS,
     REVIEW_ITEM_KEYS,
@@ -1508,6 +1520,7 @@ REVIEW_TABLES: tuple[Table, ...] = (
     REVIEW_MATCH_LABELS,
     REVIEW_PLACEMENTS,
     REVIEW_QUEUE_SUMMARY,
+    REVIEW_QUEUE_TOTALS,
 )
 
 # --------------------------------------------------------------------------- the consolidation report

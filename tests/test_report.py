@@ -276,6 +276,45 @@ def test_queue_summary_drives_review_figures_and_text_is_escaped(built: dict, tm
     assert city["value"].to_list() == [18]  # items with a ward or none; candidate rows not counted twice
 
 
+def test_queue_totals_count_candidate_only_items_once_city_wide(built: dict, tmp_path: Path):
+    root = tmp_path / "wh"
+    shutil.copytree(built["root"] / GATES_DIR, root / GATES_DIR)
+    shutil.copy2(built["root"] / "analytics.duckdb", root / "analytics.duckdb")
+    (root / "review").mkdir()
+    # 3 split items only with candidate wards (each in two wards' rows), 1 closed; 2 match pairs closed
+    pl.DataFrame(
+        {
+            "new_uid": ["2025:27154", "2025:27139", "2025:27154", "2025:27139", "2025:27154"],
+            "kind": ["split_unit", "split_unit", "split_unit", "split_unit", "match_pair"],
+            "open_items": [3, 3, 0, 0, 1],
+            "records_blocked": [40, 40, 0, 0, 2],
+            "closed_items": [0, 0, 1, 1, 0],
+            "candidate": [True, True, True, True, True],
+        }
+    ).write_parquet(root / "review" / "queue_summary.parquet")
+    pl.DataFrame(
+        {
+            "kind": ["split_unit", "match_pair", "invalid_id"],
+            "open_items": [3, 1, 0],
+            "records_blocked": [40, 2, 0],
+            "closed_items": [1, 2, 0],
+        }
+    ).write_parquet(root / "review" / "queue_totals.parquet")
+    result = write_report(root, "cli-totals")
+    dom = Elements(browse(result.path, tmp_path / "profile", "--dump-dom"))
+    (table,) = dom.find("table", id="queue-kinds")
+    assert table["data-scope"] == "city"
+    got = {
+        r["data-kind"]: tuple(int(r[f"data-{c}"]) for c in ("open", "candidate", "blocked", "closed"))
+        for r in dom.find("tr", class_="kind-row")
+    }
+    assert got == {"split_unit": (3, 6, 40, 1), "match_pair": (1, 1, 2, 2), "invalid_id": (0, 0, 0, 0)}
+    # failure path: a totals file without its columns names the file and the columns
+    pl.DataFrame({"kind": ["split_unit"]}).write_parquet(root / "review" / "queue_totals.parquet")
+    with pytest.raises(ReportInputError, match=r"queue_totals\.parquet: missing column\(s\) open_items"):
+        write_report(root, "cli-totals-bad")
+
+
 def test_rerun_of_a_run_replaces_its_history_rows(built: dict, tmp_path: Path):
     root = tmp_path / "wh"
     root.mkdir()

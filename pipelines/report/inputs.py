@@ -19,6 +19,8 @@ ANALYTICS_FILENAME = "analytics.duckdb"
 GATES_DIR = Path("marts") / "gx"
 QUEUE_SUMMARY = Path("review") / "queue_summary.parquet"
 QUEUE_COLUMNS = ("new_uid", "kind", "open_items", "records_blocked")
+QUEUE_TOTALS = Path("review") / "queue_totals.parquet"
+TOTALS_COLUMNS = ("kind", "open_items", "records_blocked", "closed_items")
 WARD_MEASURES = ("records_in", "merged", "quarantined", "under_review", "under_review_estimated")
 ENTITY_MEASURES = tuple(f"{kind}{suffix}" for kind in ENTITY_KINDS for suffix in ("", "_estimated"))
 
@@ -58,6 +60,7 @@ class ReportInputs:
     gates: Gates
     queue: pl.DataFrame | None  # review queue summary, None when not produced
     reference_date: object = None
+    queue_totals: pl.DataFrame | None = None  # city-wide per kind, each item once; None when not produced
 
 
 def ward_centroids(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
@@ -171,6 +174,22 @@ def read_queue_summary(path: Path) -> pl.DataFrame | None:
     )
 
 
+def read_queue_totals(path: Path) -> pl.DataFrame | None:
+    """review.queue_totals (city-wide figures per kind, each item once) when present, else None."""
+    if not path.is_file():
+        return None
+    try:
+        frame = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise ReportInputError(f"{path}: unreadable ({type(exc).__name__})") from exc
+    missing = [c for c in TOTALS_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ReportInputError(f"{path}: missing column(s) {', '.join(missing)}")
+    return frame.select(
+        pl.col("kind").cast(pl.String), *[pl.col(c).cast(pl.Int64).fill_null(0) for c in TOTALS_COLUMNS[1:]]
+    )
+
+
 def open_review_by_ward(queue: pl.DataFrame) -> pl.DataFrame:
     """Open review items per ward: items of the ward, plus items that only have candidates (counted in every
     candidate ward, so these do not add up across wards)."""
@@ -215,4 +234,5 @@ def read_inputs(root: Path, gates_dir: Path | None = None, reference_dir: Path =
         gates=read_gates(gates_dir if gates_dir is not None else latest_gates_dir(root)),
         queue=queue,
         reference_date=reference_date,
+        queue_totals=read_queue_totals(root / QUEUE_TOTALS) if queue is not None else None,
     )

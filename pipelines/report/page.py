@@ -321,18 +321,32 @@ def _queue_source(inputs: ReportInputs) -> str:
         )
         .sort("kind")
     )
+    scope = "ward"  # an older queue without city-wide totals: items with only candidate wards are not in these
+    if inputs.queue_totals is not None:  # city-wide, each item and record once (candidate-only items included)
+        scope = "city"
+        by_kind = (
+            inputs.queue_totals.join(by_kind.select("kind", "candidate_items"), on="kind", how="full", coalesce=True)
+            .with_columns(pl.col("open_items", "records_blocked", "closed_items", "candidate_items").fill_null(0))
+            .sort("kind")
+        )
     rows = "".join(
         f'<tr class="kind-row" data-kind="{esc(r["kind"])}"><td>{esc(r["kind"])}</td>'
         f"{_td(r['open_items'], 'open')}{_td(r['candidate_items'], 'candidate')}"
         f"{_td(r['records_blocked'], 'blocked')}{_td(r['closed_items'], 'closed')}</tr>"
         for r in by_kind.iter_rows(named=True)
     )
+    counted = (
+        "Đang mở, bị chặn, đã đóng: toàn thành phố, mỗi việc và mỗi hồ sơ tính một lần (open, blocked, closed: "
+        "city-wide, each item and record once, from warehouse/review/queue_totals.parquet). "
+        if scope == "city"
+        else "Đang mở, bị chặn, đã đóng: chỉ việc đã có phường (open, blocked, closed: items with a ward or none). "
+    )
     return (
         '<p class="muted" id="queue-source" data-source="queue_summary">Nguồn: '
-        "warehouse/review/queue_summary.parquet (review queues). Việc chỉ có phường ứng viên được tính ở mỗi phường "
-        "ứng viên (items with only candidate wards count in each candidate ward).</p>"
-        '<table id="queue-kinds"><thead><tr><th>Loại (kind)</th><th class="n">Đang mở (open)</th>'
-        '<th class="n">Mở, chỉ có phường ứng viên (open, per candidate ward)</th><th class="n">Hồ sơ bị chặn '
+        f"warehouse/review/queue_summary.parquet (review queues). {counted}Cột “mở, chỉ có phường ứng viên” tính "
+        "việc ở mỗi phường ứng viên (that column counts items with only candidate wards in each candidate ward).</p>"
+        f'<table id="queue-kinds" data-scope="{scope}"><thead><tr><th>Loại (kind)</th><th class="n">Đang mở (open)'
+        '</th><th class="n">Mở, chỉ có phường ứng viên (open, per candidate ward)</th><th class="n">Hồ sơ bị chặn '
         f'(records blocked)</th><th class="n">Đã đóng (closed)</th></tr></thead><tbody>{rows}</tbody></table>'
     )
 

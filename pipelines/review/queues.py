@@ -39,6 +39,7 @@ from pipelines.schema import (
     REVIEW_KINDS,
     REVIEW_QUEUE_ITEMS,
     REVIEW_QUEUE_SUMMARY,
+    REVIEW_QUEUE_TOTALS,
 )
 
 ADDRESS_REVIEW_STATUSES = ("unresolved", "scheme_review")
@@ -552,4 +553,21 @@ def queue_summary(queues: Queues) -> pl.DataFrame:
         .select(REVIEW_QUEUE_SUMMARY.columns)
         .cast(REVIEW_QUEUE_SUMMARY.polars_schema)
         .sort("new_uid", "kind", "candidate", nulls_last=True)
+    )
+
+
+def queue_totals(queues: Queues) -> pl.DataFrame:
+    """REVIEW_QUEUE_TOTALS: per kind, open items, the records they block and closed items, each counted once city-wide
+    (every kind listed, zeros included)."""
+    kinds = pl.DataFrame({"kind": list(REVIEW_KINDS)})
+    opened = queues.items.group_by("kind").agg(
+        pl.len().alias("open_items"), pl.col("records_blocked").sum().alias("records_blocked")
+    )
+    closed = queues.closed.group_by("kind").agg(pl.len().alias("closed_items"))
+    return (
+        kinds.join(opened, on="kind", how="left")
+        .join(closed, on="kind", how="left")
+        .with_columns(pl.col("open_items", "records_blocked", "closed_items").fill_null(0))
+        .select(REVIEW_QUEUE_TOTALS.columns)
+        .cast(REVIEW_QUEUE_TOTALS.polars_schema)
     )
