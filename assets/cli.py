@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli import _echo, main
-from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir
+from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir, private_umask
 
 LAUNCHED_BY = {"wardbridge/launched_by": "wardbridge run"}
 PID_TAG, HOST_TAG = "wardbridge/pid", "wardbridge/host"
@@ -124,6 +124,7 @@ def run(
     wardbridge_review and wardbridge_marts, wardbridge_exports (only with $WARDBRIDGE_PSEUDONYM_KEY set) and
     wardbridge_report (review and report when the code location defines them). Prints one line per step,
     actionable warnings, and one summary at the end."""
+    private_umask()  # nothing the runs write is world-readable (README "Who may read what")
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
     say = (lambda message="": None) if quiet else _echo

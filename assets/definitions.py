@@ -23,6 +23,11 @@ from assets.resources import WarehouseResource
 from assets.review import REVIEW_ASSETS, REVIEW_JOB
 from assets.schedules import SCHEDULES
 from assets.sensors import landing_folder_sensor, nightly_refresh
+from pipelines.warehouse import private_umask
+
+# Every process that loads the code location (dagster dev's run workers, `wardbridge run`) writes with umask
+# 0o027 at least: no file it creates is world-readable (the warehouse modes themselves: pipelines/warehouse.py).
+private_umask()
 
 MAIN_JOB = "wardbridge_main"
 

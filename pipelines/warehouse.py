@@ -21,6 +21,12 @@ writer out: every write opens the file with ``connect_for_writing``, which waits
 ``$WARDBRIDGE_LOCK_TIMEOUT`` seconds (default 120) for it to close, then fails naming the
 file and the holding process (``WarehouseBusy``).
 
+File modes: every write first calls ``Warehouse.prepare``: the root is 0750 (the analysts'
+group reaches analytics.duckdb, marts/ and reports/), wardbridge.duckdb is 0600 and
+parquet/, review/, exports/ and status/ are 0700 (person-level data: the pipeline's account
+only); modes of an existing warehouse are tightened, never widened. ``private_umask`` adds
+0o027 to the process umask (``wardbridge run`` and the Dagster code location call it).
+
 Crash safety (a run killed at any point, even by SIGKILL, leaves a readable warehouse
 and a rerun produces what a clean run does):
 
@@ -74,6 +80,17 @@ INPUT_COLUMN_DESCRIPTION = "Input column, carried through unchanged."
 LOCK_TIMEOUT_ENV = "WARDBRIDGE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 120.0
 LOCK_NOTE_EVERY_S = 30.0
+
+# File modes (README "Who may read what"). The root lets the analysts' group through to analytics.duckdb (0640,
+# pipelines/publish/store.py), marts/ and reports/; others get nothing. Person-level data stays with the
+# pipeline's account: wardbridge.duckdb 0600 and the folders below 0700 (raw/staged/entity Parquet copies, the
+# officials' per-ward files, the ministry exports, the ingest status). Enforced on every write: an existing
+# warehouse is tightened (bits removed, never added).
+ROOT_MODE = 0o750
+PRIVATE_DIRS = ("parquet", "review", "exports", "status")
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_UMASK = 0o027
 
 log = logging.getLogger("wardbridge.warehouse")
 
@@ -209,6 +226,32 @@ def file_lock(path: Path, timeout_s: float, busy: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def private_umask() -> int:
+    """Add ``PRIVATE_UMASK`` (no write for the group, nothing for others) to this process's umask; returns the old
+    one. ``wardbridge run`` and the Dagster code location (assets/definitions.py) call it, so what a run writes
+    anywhere is never world-readable."""
+    old = os.umask(PRIVATE_UMASK)
+    os.umask(old | PRIVATE_UMASK)
+    return old
+
+
+_MODE_WARNED: set[str] = set()
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Remove from ``path``'s mode the bits ``mode`` does not have (never adds any); warns once if it cannot."""
+    try:
+        current = path.stat().st_mode & 0o7777
+        if current & ~mode & 0o777:
+            os.chmod(path, current & mode)
+    except FileNotFoundError:
+        return
+    except PermissionError as exc:  # not our file: say so once, the write itself decides whether it can go on
+        if str(path) not in _MODE_WARNED:
+            _MODE_WARNED.add(str(path))
+            log.warning(f"cannot restrict the mode of {path} to {mode:o}: {exc.strerror}")
 
 
 class WarehouseBusy(TimeoutError):
@@ -447,8 +490,27 @@ class Warehouse:
     def parquet_path(self, schema: str, name: str) -> Path:
         return self.root / "parquet" / schema / f"{name}.parquet"
 
+    def prepare(self) -> None:
+        """Create the root (``ROOT_MODE``) and the private folders (``PRIVATE_DIR_MODE``), and tighten them and
+        wardbridge.duckdb when they exist with wider modes. Called before every write."""
+        if not self.root.is_dir():
+            self.root.mkdir(parents=True, exist_ok=True)
+        _tighten(self.root, ROOT_MODE)
+        for name in PRIVATE_DIRS:
+            folder = self.root / name
+            folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+            _tighten(folder, PRIVATE_DIR_MODE)
+        _tighten(self.duckdb_path, PRIVATE_FILE_MODE)
+
     def _writer_lock(self, timeout_s: float = 600.0) -> contextlib.AbstractContextManager[None]:
+        self.prepare()
         return file_lock(self.root / LOCK_FILENAME, timeout_s, f"another process has been writing to {self.root}")
+
+    def connect_writer(self) -> duckdb.DuckDBPyConnection:
+        """wardbridge.duckdb opened for writing (``connect_for_writing``), mode 0600. Take ``_writer_lock`` first."""
+        con = connect_for_writing(self.duckdb_path)
+        _tighten(self.duckdb_path, PRIVATE_FILE_MODE)
+        return con
 
     def publish(self, schema: str, tables: Sequence[tuple[Table, pl.DataFrame]]) -> list[PublishedTable]:
         """Write each (declaration, frame) to ``<schema>.<table>`` in DuckDB and to Parquet.
@@ -459,7 +521,7 @@ class Warehouse:
         """
         prepared = [(table, arrow_table(table, frame)) for table, frame in tables]
         with self._writer_lock():
-            with connect_for_writing(self.duckdb_path) as con:
+            with self.connect_writer() as con:
                 con.execute("BEGIN TRANSACTION")
                 try:
                     con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(schema)}")
@@ -535,6 +597,7 @@ class PartitionedLayer:
     ) -> Path:
         """Write one partition; ``refresh=False`` leaves the view to a later :func:`refresh_views`."""
         name = name or table.name
+        self.warehouse.prepare()
         target = write_parquet_atomic(arrow_table(table, frame), self.path(name, partition_key))
         fault_point("parquet-after-rename")
         if refresh:
@@ -559,7 +622,7 @@ class PartitionedLayer:
         """
         view = f"{name}_flagged"
         with self.warehouse._writer_lock():
-            with connect_for_writing(self.warehouse.duckdb_path) as con:
+            with self.warehouse.connect_writer() as con:
                 con.execute("CREATE SCHEMA IF NOT EXISTS review")
                 con.execute(
                     f"CREATE OR REPLACE VIEW review.{_quote_ident(view)} AS SELECT record_key, source_id, extract_date, "
@@ -580,7 +643,7 @@ def refresh_views(warehouse: Warehouse, views: Iterable[tuple[str, Table, str]])
     if not views:
         return
     with warehouse._writer_lock():
-        with connect_for_writing(warehouse.duckdb_path) as con:
+        with warehouse.connect_writer() as con:
             for layer, table, name in views:
                 glob = warehouse.root / "parquet" / layer / name / "part=*" / "data.parquet"
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(layer)}")

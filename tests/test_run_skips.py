@@ -82,5 +82,5 @@ def test_run_skips_marts_exports_and_report_after_failed_entities(tmp_path):
     # nothing downstream was written
     assert not (warehouse / "analytics.duckdb").exists()
     assert not (warehouse / "restricted.duckdb").exists()
-    assert not (warehouse / "exports").exists()
+    assert not list((warehouse / "exports").glob("*/datapackage.json"))
     assert not (warehouse / "reports" / "latest.html").exists()

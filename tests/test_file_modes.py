@@ -1,0 +1,130 @@
+"""The warehouse is private by default (review h6, F7): under the usual umask 022, only restricted.duckdb used to
+be 0600 while wardbridge.duckdb, the Parquet copies, the officials' per-ward files and the ministry exports (the
+same names, IDs and birth dates) were world-readable. Now: root 0750, wardbridge.duckdb 0600, parquet/, review/,
+exports/, status/ 0700, nothing world-readable; analytics.duckdb stays 0640 for the analysts' group."""
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.schema import Field, Table
+from pipelines.warehouse import PRIVATE_DIRS, PartitionedLayer, Warehouse, private_umask
+
+REPO = Path(__file__).resolve().parents[1]
+WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
+TABLE = Table(name="t", description="test table", fields=(Field("x", pl.Int64, "a number"),))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_a_new_warehouse_is_private(tmp_path, umask_022):
+    wh = Warehouse(tmp_path / "new" / "wh")
+    wh.publish("s", [(TABLE, pl.DataFrame({"x": [1]}))])
+    PartitionedLayer(wh, "staged").write(TABLE, "src@2025-08-31", pl.DataFrame({"x": [2]}))
+    assert mode(wh.root) == 0o750
+    assert mode(wh.duckdb_path) == 0o600
+    for name in PRIVATE_DIRS:
+        assert mode(wh.root / name) == 0o700, name
+    # without wardbridge's umask the engine's files are 0644, but nobody else reaches them
+    assert _readable_by(wh.root, "other") == set()
+    assert _readable_by(wh.root, "group") <= {".wardbridge.lock"}
+    assert wh.read("s", "t")["x"].to_list() == [1]
+
+
+def test_an_existing_world_readable_warehouse_is_tightened_never_widened(tmp_path, umask_022):
+    root = tmp_path / "wh"
+    (root / "parquet").mkdir(parents=True, mode=0o755)
+    (root / "review").mkdir(mode=0o700)
+    (root / "exports").mkdir(mode=0o750)
+    os.chmod(root, 0o755)
+    os.chmod(root / "exports", 0o750)
+    wh = Warehouse(root)
+    wh.publish("s", [(TABLE, pl.DataFrame({"x": [1]}))])
+    os.chmod(wh.duckdb_path, 0o644)  # as an earlier version left it
+    wh.publish("s", [(TABLE, pl.DataFrame({"x": [2]}))])
+    assert mode(root) == 0o750
+    assert mode(wh.duckdb_path) == 0o600
+    assert {name: mode(root / name) for name in PRIVATE_DIRS} == dict.fromkeys(PRIVATE_DIRS, 0o700)
+    os.chmod(root, 0o700)  # an operator's stricter choice stays
+    wh.publish("s", [(TABLE, pl.DataFrame({"x": [3]}))])
+    assert mode(root) == 0o700
+
+
+def test_private_umask_adds_bits_and_keeps_a_stricter_umask():
+    old = os.umask(0o022)
+    try:
+        assert private_umask() == 0o022
+        assert os.umask(0o077) == 0o027
+        private_umask()
+        assert os.umask(0o022) == 0o077
+    finally:
+        os.umask(old)
+
+
+def _readable_by(root: Path, who: str) -> set[str]:
+    """Files under root that someone in class ``who`` ("group": in the file's group, not the owner; "other")
+    can reach (search permission on every folder down from root) and read."""
+    search, read = {"group": (0o010, 0o040), "other": (0o001, 0o004)}[who]
+    found = set()
+
+    def walk(folder: Path) -> None:
+        for path in folder.iterdir():
+            if path.is_dir():
+                if mode(path) & search:
+                    walk(path)
+            elif mode(path) & read:
+                found.add(str(path.relative_to(root)))
+
+    if mode(root) & search:
+        walk(root)
+    return found
+
+
+def test_modes_after_a_run_under_umask_022(tmp_path):
+    home, warehouse = tmp_path / "home", tmp_path / "wh"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
+    env["WARDBRIDGE_PSEUDONYM_KEY"] = "5e" * 32  # the exports (clear personal fields for public_security) run
+    proc = subprocess.run(
+        [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--quiet"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=900,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    assert (warehouse / "exports" / "public_security" / "datapackage.json").is_file()
+    assert list((warehouse / "review" / "wards").glob("*/*.csv"))
+    assert mode(warehouse) == 0o750
+    assert mode(warehouse / "wardbridge.duckdb") == 0o600
+    assert mode(warehouse / "restricted.duckdb") == 0o600
+    assert mode(warehouse / "analytics.duckdb") == 0o640  # the analysts' group, as documented
+    for name in PRIVATE_DIRS:
+        assert mode(warehouse / name) == 0o700, name
+    every = [warehouse, *warehouse.rglob("*")]
+    assert [str(p) for p in every if mode(p) & 0o007] == []  # nothing for others, at any depth
+    assert [str(p) for p in every if mode(p) & 0o020] == []  # the group writes nothing
+    assert _readable_by(warehouse, "other") == set()
+    readable = _readable_by(warehouse, "group")
+    assert "analytics.duckdb" in readable and any(p.startswith("reports/") for p in readable)
+    tops = {p.split("/")[0] for p in readable}
+    assert tops <= {"analytics.duckdb", "marts", "reports", "history", "reference_history", ".wardbridge.lock"}, tops
