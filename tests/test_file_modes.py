@@ -128,3 +128,19 @@ def test_modes_after_a_run_under_umask_022(tmp_path):
     assert "analytics.duckdb" in readable and any(p.startswith("reports/") for p in readable)
     tops = {p.split("/")[0] for p in readable}
     assert tops <= {"analytics.duckdb", "marts", "reports", "history", "reference_history", ".wardbridge.lock"}, tops
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="not a git checkout")
+def test_decisions_and_landing_folders_are_git_ignored_examples_are_not():
+    """Decisions files and landed extracts hold names, IDs and addresses side by side (review h6, F12)."""
+    ignored = ["decisions/ward_27154.csv", "decisions/sub/x.xlsx", "data/landing/population_770.csv"]
+    kept = [
+        "docs/examples/decisions.csv",
+        "pipelines/review/decisions.py",
+        "tests/data/decisions/a.csv",
+        "data/sample/x.csv",
+    ]
+    proc = subprocess.run(
+        ["git", "check-ignore", "--no-index", *ignored, *kept], cwd=REPO, capture_output=True, text=True
+    )
+    assert proc.stdout.split() == ignored, proc.stderr
