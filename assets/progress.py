@@ -196,6 +196,10 @@ class RunSummary:
         """Record a job ``wardbridge run`` did not start because the jobs ``because`` (upstream) failed."""
         self.skipped.append({"job": job, "because": list(because)})
 
+    def report_written(self) -> bool:
+        """Whether a wardbridge_report run of this ``wardbridge run`` succeeded."""
+        return any(r["job"] == "wardbridge_report" and r["success"] for r in self.runs)
+
     def skipped_lines(self) -> list[str]:
         return [f"  {s['job']} skipped: {', '.join(s['because'])} failed" for s in self.skipped]
 
@@ -360,14 +364,16 @@ class RunSummary:
         for name, path in (self.outputs.get("data_docs") or {}).items():
             out.append(f"  Data Docs  {path} ({name})")
         report = self.report_path()
-        if report:
+        if report and self.report_written():
             out.append(f"  report     {report}")
+        elif report:
+            out.append(f"  report     {report} (an earlier run's: not rewritten by this run)")
         for note in self.notes:
             out.append(f"Note: {note}")
         out.append("Next:")
         if problems or failed:
             out.append("  fix what the problems above name, then run `wardbridge run` again")
-        if report:
+        if report and self.report_written():
             out.append(f"  open the report: {report}")
         out.append(f"  review queues: duckdb {self.warehouse / 'wardbridge.duckdb'} -> review.* and entities.*_review")
         if self.outputs.get("analytics"):

@@ -84,3 +84,20 @@ def test_run_skips_marts_exports_and_report_after_failed_entities(tmp_path):
     assert not (warehouse / "restricted.duckdb").exists()
     assert not list((warehouse / "exports").glob("*/datapackage.json"))
     assert not (warehouse / "reports" / "latest.html").exists()
+
+
+def test_summary_says_an_old_report_was_not_rewritten(tmp_path):
+    """A report left by an earlier run is not offered as this run's when wardbridge_report was skipped."""
+    from assets.progress import RunSummary
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "latest.html").write_text("<html></html>")
+    summary = RunSummary(warehouse=tmp_path, home=tmp_path)
+    summary.runs.append({"job": "wardbridge_entities", "run_id": "r1", "success": False, "seconds": 1.0})
+    summary.skip("wardbridge_report", ["wardbridge_entities"])
+    text = "\n".join(summary.lines())
+    assert "latest.html (an earlier run's: not rewritten by this run)" in text
+    assert "open the report" not in text
+    assert "  wardbridge_report skipped: wardbridge_entities failed" in text
+    assert "FAILED (1 of 1 runs failed, 1 skipped)" in text
+    assert summary.as_dict()["exit_code"] == 1
