@@ -375,7 +375,13 @@ class RunSummary:
             out.append("  fix what the problems above name, then run `wardbridge run` again")
         if report and self.report_written():
             out.append(f"  open the report: {report}")
-        out.append(f"  review queues: duckdb {self.warehouse / 'wardbridge.duckdb'} -> review.* and entities.*_review")
+        out.append(
+            f"  review queues: duckdb -readonly {self.warehouse / 'wardbridge.duckdb'} -> review.* and entities.*_review"
+        )
+        out.append(
+            "    (close that session when done: while it is open the next run's writers wait, "
+            "then fail after $WARDBRIDGE_LOCK_TIMEOUT s)"
+        )
         if self.outputs.get("analytics"):
             out.append(f"  query the marts: duckdb -readonly {self.outputs['analytics']}")
         out.append(f"  the runs, assets and checks: {self._ui_command()}")

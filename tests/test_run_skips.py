@@ -101,3 +101,5 @@ def test_summary_says_an_old_report_was_not_rewritten(tmp_path):
     assert "  wardbridge_report skipped: wardbridge_entities failed" in text
     assert "FAILED (1 of 1 runs failed, 1 skipped)" in text
     assert summary.as_dict()["exit_code"] == 1
+    # officials are told to open the warehouse read-only and to close it: a held session blocks the next run
+    assert "review queues: duckdb -readonly " in text and "$WARDBRIDGE_LOCK_TIMEOUT" in text
