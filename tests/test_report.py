@@ -223,6 +223,14 @@ def test_numbers_equal_the_marts(built: dict, dom: Elements):
         (row,) = dom.find("tr", class_="dup-row", data_registry=registry)
         assert (int(row["data-records"]), int(row["data-entities"])) == (records, entities)
         assert int(row["data-duplicates"]) == records - entities
+    # tax records are filings (one per period): shown as filings per taxpayer, never as duplicates or a share
+    records, entities = query(root, "SELECT sum(record_count), count(*) FROM marts.taxpayers").row(0)
+    (row,) = dom.find("tr", class_="dup-row", data_registry="tax")
+    assert (int(row["data-records"]), int(row["data-entities"])) == (records, entities) and records > entities
+    assert row["data-duplicates"] == "" and row["shown-duplicates"] == "–"
+    assert row["data-filings-per-entity"] == f"{int(records) / int(entities):.2f}"
+    shown = row["shown-filings-per-entity"]
+    assert "filings per taxpayer" in shown and "%" not in shown
     unplaced = query(root, "SELECT old_uid, still_unplaced FROM marts.old_unit_reconciliation WHERE still_unplaced > 0")
     got = {r["data-old"]: int(r["data-still-unplaced"]) for r in dom.find("tr", class_="unplaced-row")}
     assert got == dict(unplaced.iter_rows())

@@ -262,16 +262,31 @@ def _registry(registry: str) -> str:
     return REGISTRY_LABELS.get(registry, registry)
 
 
+# registries whose records are filings (one per period), not registrations: several per entity are expected,
+# so records - entities is not a count of duplicates there
+FILINGS = {"tax": "tờ khai / người nộp thuế (filings per taxpayer)"}
+
+
+def _dup_row(r: dict) -> str:
+    head = (
+        f'<tr class="dup-row" data-registry="{esc(r["registry"])}"><td>{esc(_registry(r["registry"]))}</td>'
+        f"{_td(r['records'], 'records')}{_td(r['entities'], 'entities')}"
+    )
+    if r["registry"] in FILINGS:
+        per = r["records"] / r["entities"] if r["entities"] else 0.0
+        shown = f"{per:.2f}".replace(".", ",")  # Vietnamese decimal comma
+        return (
+            f'{head}<td class="n" data-duplicates="">–</td><td class="n" data-filings-per-entity="{per:.2f}">'
+            f"{shown} {FILINGS[r['registry']]}</td></tr>"
+        )
+    share = 100 * (r["records"] - r["entities"]) / r["records"] if r["records"] else 0
+    return f'{head}{_td(r["records"] - r["entities"], "duplicates")}<td class="n">{share:.1f} %</td></tr>'
+
+
 def duplicates_section(inputs: ReportInputs) -> str:
     d = inputs.duplicates
     items = [(_registry(r["registry"]), int(r["records"]), int(r["entities"])) for r in d.iter_rows(named=True)]
-    rows = "".join(
-        f'<tr class="dup-row" data-registry="{esc(r["registry"])}"><td>{esc(_registry(r["registry"]))}</td>'
-        f"{_td(r['records'], 'records')}{_td(r['entities'], 'entities')}"
-        f'{_td(r["records"] - r["entities"], "duplicates")}<td class="n">'
-        f"{(100 * (r['records'] - r['entities']) / r['records'] if r['records'] else 0):.1f} %</td></tr>"
-        for r in d.iter_rows(named=True)
-    )
+    rows = "".join(_dup_row(r) for r in d.iter_rows(named=True))
     return f"""<section id="duplicates" data-section="duplicates">
 <h2>Trùng lặp đã phát hiện <small>(duplicates found: records in vs entities, per registry)</small></h2>
 <div class="two"><div>{
@@ -280,7 +295,10 @@ def duplicates_section(inputs: ReportInputs) -> str:
 <div><table id="dup-table"><thead><tr><th>Sổ (registry)</th><th class="n">Hồ sơ (records)</th>
 <th class="n">Thực thể (entities)</th><th class="n">Trùng (duplicates)</th><th class="n">Tỉ lệ (share)</th></tr></thead>
 <tbody>{rows}</tbody></table>
-<p class="muted">Hồ sơ đã đưa vào thực thể (staged records merged into entities, incl. those under review).</p></div></div>
+<p class="muted">Hồ sơ đã đưa vào thực thể (staged records merged into entities, incl. those under review).
+Thuế: mỗi tờ khai là một hồ sơ, một người nộp thuế có nhiều kỳ kê khai, nên không tính là trùng lặp (tax: a record
+is a filing, several periods per taxpayer are expected, so no duplicate count is shown: filings per taxpayer).</p>
+</div></div>
 </section>"""
 
 
