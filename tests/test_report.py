@@ -392,3 +392,11 @@ def test_failures_name_the_file_and_cause(built: dict, tmp_path: Path):
     (later / "gate.json").write_text(json.dumps({"table": "ward_summary"}), encoding="utf-8")
     with pytest.raises(ReportInputError, match=r"gate\.json: not a gate result \(KeyError"):
         write_report(root, "cli-badgate", gates_dir=later.parent)
+
+
+def test_tax_with_no_taxpayers_shows_no_ratio():
+    from pipelines.report.page import _dup_row
+
+    row = _dup_row({"registry": "tax", "records": 0, "entities": 0})
+    assert 'data-filings-per-entity=""' in row and "0,00" not in row and 'data-duplicates=""' in row
+    assert 'data-duplicates="2"' in _dup_row({"registry": "population", "records": 10, "entities": 8})

@@ -273,10 +273,10 @@ def _dup_row(r: dict) -> str:
         f"{_td(r['records'], 'records')}{_td(r['entities'], 'entities')}"
     )
     if r["registry"] in FILINGS:
-        per = r["records"] / r["entities"] if r["entities"] else 0.0
-        shown = f"{per:.2f}".replace(".", ",")  # Vietnamese decimal comma
+        per = f"{r['records'] / r['entities']:.2f}" if r["entities"] else ""
+        shown = per.replace(".", ",") or "–"  # Vietnamese decimal comma; no taxpayers: no ratio
         return (
-            f'{head}<td class="n" data-duplicates="">–</td><td class="n" data-filings-per-entity="{per:.2f}">'
+            f'{head}<td class="n" data-duplicates="">–</td><td class="n" data-filings-per-entity="{per}">'
             f"{shown} {FILINGS[r['registry']]}</td></tr>"
         )
     share = 100 * (r["records"] - r["entities"]) / r["records"] if r["records"] else 0
