@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from pipelines.match.prepare import ROW
@@ -123,85 +124,211 @@ def hashed_rows(ids: pl.Series) -> pl.DataFrame:
     return frame.drop_nulls(BLOCK_HASH)
 
 
-def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """One rule's pairs (l, r, rules: its bit), its capped blocks, and its largest block's size."""
-    keyed = keyed_rows(work, rule)
-    lists = bool(list_columns(work.schema, rule))
-    keyed = keyed.with_columns(pl.len().over(rule.on).alias("_n"))
-    if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
-        keyed = (
-            keyed.with_columns(gap(rule).alias("_gap"))
-            .with_columns(pl.col("_gap").sum().over(rule.on).alias("_k"))
-            .filter(pl.col("_k") > 0)
+def _key_hash(keyed: pl.DataFrame, on: list[str]) -> np.ndarray:
+    """A 64-bit hash of each keyed row's key (equal keys, equal hashes)."""
+    return keyed.select(pl.struct(on).hash() if len(on) > 1 else pl.col(on[0]).hash()).to_series().to_numpy()
+
+
+def _sorted_blocks(keyed: pl.DataFrame, on: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blocks of the keyed rows: an order of the rows that puts each block's rows together, and each block's
+    start (in that order) and size. Rows are ordered by a 64-bit hash of their key; where two rows in one run
+    of equal hashes hold different keys (a hash collision, checked on the rows of runs of two or more only),
+    the blocks are numbered by the keys themselves instead."""
+    hashed = _key_hash(keyed, on)
+    order = np.argsort(hashed)
+    key = hashed[order]
+    starts, sizes = _runs(key)
+    shared = np.repeat(sizes > 1, sizes)  # rows (in ``order``) of a run of two or more
+    if shared.any():
+        rows = pl.Series(order[shared])
+        within = np.repeat(np.arange(len(sizes))[sizes > 1], sizes[sizes > 1])  # the run of each such row
+        same_run = within[1:] == within[:-1]
+        for column in on:
+            values = keyed[column].gather(rows)
+            differ = (values.slice(1) != values.slice(0, len(values) - 1)).to_numpy()
+            if (same_run & differ).any():  # a collision: blocks from the keys (exact, slower)
+                number = keyed.select(pl.struct(on).rank("dense")).to_series().to_numpy()
+                order = np.argsort(number)
+                starts, sizes = _runs(number[order])
+                break
+    return order, starts, sizes
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of each run of equal values in a sorted array."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([[0], np.flatnonzero(values[1:] != values[:-1]) + 1])
+    return starts, np.diff(np.append(starts, len(values)))
+
+
+def _segments(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For segments of ``counts`` items: each item's segment and its index inside it (0, 1, ...)."""
+    segment = np.repeat(np.arange(len(counts)), counts)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else np.zeros(0, dtype=np.int64)
+    return segment, np.arange(len(segment)) - first[segment]
+
+
+def _all_pairs(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (p < q) of every pair inside each block (``starts``, ``sizes``)."""
+    block, offset = _segments(sizes)
+    later = sizes[block] - offset - 1  # each position pairs with the later ones of its block
+    position = starts[block] + offset
+    which, step = _segments(later)
+    p = position[which]
+    return p, p + 1 + step
+
+
+def _gap_pairs(starts: np.ndarray, sizes: np.ndarray, gaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of every pair inside each block where a side is a gap (``gaps``: per position), each once."""
+    block, offset = _segments(sizes)
+    position = starts[block] + offset
+    mine = gaps[position]
+    position, block = position[mine], block[mine]
+    which, step = _segments(sizes[block] - 1)  # a gap position meets every other position of its block
+    p = position[which]
+    q = starts[block[which]] + step
+    q = q + (q >= p)  # skip itself
+    keep = ~gaps[q] | (q > p)  # two gaps: once
+    return p[keep], q[keep]
+
+
+def _window_pairs(big: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.DataFrame]:
+    """Sorted-window pairs of the keyed rows of capped blocks (``_b``: a block's number) as packed keys (l < r),
+    and the capped blocks. Each row is paired with its next ``window`` rows of its block ordered by ``sort_by``
+    (then row number); with ``missing``, only pairs where a side misses that column."""
+    big = big.sort(["_b", *rule.sort_by, ROW])
+    block, rows = big["_b"].to_numpy(), big[ROW].to_numpy().astype(np.uint64)
+    gaps = big.select(gap(rule)).to_series().to_numpy() if rule.missing else None
+    keys = []
+    for k in range(1, rule.window + 1):
+        p = np.flatnonzero(block[k:] == block[:-k])
+        if gaps is not None:
+            p = p[gaps[p] | gaps[p + k]]
+        a, b = rows[p], rows[p + k]
+        keys.append((np.minimum(a, b) << np.uint64(32)) | np.maximum(a, b))
+    w = rule.window
+    capped = (
+        big.group_by(rule.on)
+        .agg(pl.len().cast(pl.Int64).alias("size"))
+        .select(
+            pl.lit(rule.name).alias("rule"),
+            pl.concat_str([pl.col(c).cast(pl.String) for c in rule.on], separator=" | ").alias("key"),
+            "size",
+            (pl.col("size") * (pl.col("size") - 1) // 2).alias("pairs_all"),
+            (w * (pl.col("size") - w) + w * (w - 1) // 2).alias("pairs_kept"),
         )
-    keyed = keyed.with_columns(windowed(rule).alias("_big"))
-    small = keyed.filter((pl.col("_n") > 1) & ~pl.col("_big"))
-    pairs = plain_pairs(small, small, rule, same=True)
-    big = keyed.filter("_big")
-    capped = pl.DataFrame(
-        schema={"rule": pl.String, "key": pl.String, "size": pl.Int64, "pairs_all": pl.Int64, "pairs_kept": pl.Int64}
+        .sort("size", descending=True)
     )
-    if big.height:
-        order = [*rule.on, *rule.sort_by, ROW]
-        big = big.sort(order).with_columns(pl.int_range(pl.len()).over(rule.on).alias("_rank"))
-        slim = big.select(ROW, *rule.on, "_rank")
-        windows = [
-            slim.with_columns(pl.col("_rank") + k)
-            .join(slim, on=[*rule.on, "_rank"], suffix="_r")
-            .select(pl.min_horizontal(ROW, f"{ROW}_r").alias(L), pl.max_horizontal(ROW, f"{ROW}_r").alias(R))
-            for k in range(1, rule.window + 1)
-        ]
-        if rule.missing:
-            gap_rows = big.filter("_gap").select(pl.col(ROW).alias("_g"))
-            windows = [
-                w.join(gap_rows, left_on=L, right_on="_g", how="semi").vstack(
-                    w.join(gap_rows, left_on=R, right_on="_g", how="semi")
-                )
-                for w in windows
-            ]
-        pairs = pl.concat([pairs, *windows])
-        w = rule.window
-        capped = (
-            big.group_by(rule.on)
-            .agg(pl.len().cast(pl.Int64).alias("size"))
-            .select(
-                pl.lit(rule.name).alias("rule"),
-                pl.concat_str([pl.col(c).cast(pl.String) for c in rule.on], separator=" | ").alias("key"),
-                "size",
-                (pl.col("size") * (pl.col("size") - 1) // 2).alias("pairs_all"),
-                (w * (pl.col("size") - w) + w * (w - 1) // 2).alias("pairs_kept"),
+    return np.concatenate(keys), capped
+
+
+CAPPED_SCHEMA = {"rule": pl.String, "key": pl.String, "size": pl.Int64, "pairs_all": pl.Int64, "pairs_kept": pl.Int64}
+
+
+def _rule_keys(work: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.DataFrame, int]:
+    """One rule's pairs as packed keys (``l << 32 | r``, l < r; a pair in several blocks of a rule keyed on a list
+    or with ``missing`` may repeat), its capped blocks, and its largest block's size.
+
+    Blocks are runs of rows sorted by their key's hash (``_sorted_blocks``); the pairs of the blocks compared
+    all-against-all are numbered in numpy, those of capped blocks sorted-window paired in Polars."""
+    keyed = keyed_rows(work, rule)
+    on = list(rule.on)
+    if not keyed.height:
+        return np.zeros(0, dtype=np.uint64), pl.DataFrame(schema=CAPPED_SCHEMA), 0
+    order, starts, sizes = _sorted_blocks(keyed, on)
+    rows = keyed[ROW].to_numpy()[order].astype(np.uint64)
+    if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
+        gaps = keyed.select(gap(rule)).to_series().to_numpy()[order]
+        k = np.add.reduceat(gaps.astype(np.int64), starts) if len(starts) else np.zeros(0, dtype=np.int64)
+        full = rule.max_block * (rule.max_block - 1) // 2
+        big = (k > 0) & (k * (sizes - k) + k * (k - 1) // 2 > full)
+        considered = k > 0
+    else:
+        big = sizes > rule.max_block
+        considered = np.ones(len(sizes), dtype=bool)
+    largest = int(sizes[considered].max()) if considered.any() else 0
+    small = considered & ~big & (sizes > 1)
+    if rule.missing:
+        p, q = _gap_pairs(starts[small], sizes[small], gaps)
+    else:
+        p, q = _all_pairs(starts[small], sizes[small])
+    a, b = rows[p], rows[q]
+    keys = [(np.minimum(a, b) << np.uint64(32)) | np.maximum(a, b)]
+    capped = pl.DataFrame(schema=CAPPED_SCHEMA)
+    if big.any():
+        positions = order[np.repeat(big, sizes)]
+        number = np.repeat(np.arange(len(sizes))[big], sizes[big])
+        big_rows = keyed[positions].with_columns(pl.Series("_b", number))
+        windows, capped = _window_pairs(big_rows, rule)
+        keys.append(windows)
+    return np.concatenate(keys), capped, largest
+
+
+def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """One rule's pairs (l, r, rules: its bit; each once), its capped blocks, and its largest block's size."""
+    keys, capped, largest = _rule_keys(work, rule)
+    if list_columns(work.schema, rule) or rule.missing:  # a pair may be in several blocks of the rule
+        keys = np.unique(keys)
+    pairs = pl.DataFrame(
+        {
+            L: (keys >> np.uint64(32)).astype(np.uint32),
+            R: (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32),
+            "rules": np.full(len(keys), 1 << rule_index, dtype=np.uint32),
+        }
+    )
+    return pairs, capped, largest
+
+
+def _merge(keys: list[np.ndarray], records: int) -> pl.DataFrame:
+    """Pairs (l, r, sorted) with ``rules``: the bits of the rules whose packed keys (``keys[i]``: rule i's) hold the
+    pair. Sorted as one array of l, r and the rule's number packed in 64 bits (a pair repeated within a rule
+    counts once), else, for tables too large to pack, by an argsort."""
+    if not keys:
+        return pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "rules": pl.UInt32})
+    bits = max(int(records - 1).bit_length(), 1)
+    if 2 * bits + 5 <= 64:  # l, r and a rule number (< 32) in one word
+        shift, mask = np.uint64(bits), np.uint64((1 << bits) - 1)
+        packed = np.sort(
+            np.concatenate(
+                [
+                    ((((k >> np.uint64(32)) << shift) | (k & mask)) << np.uint64(5)) | np.uint64(i)
+                    for i, k in enumerate(keys)
+                ]
             )
-            .sort("size", descending=True)
         )
-    largest = int(keyed["_n"].max() or 0) if keyed.height else 0
-    if lists or rule.missing:  # a pair may be in several blocks of the rule
-        pairs = pairs.unique()
-    return pairs.with_columns(pl.lit(1 << rule_index, pl.UInt32).alias("rules")), capped, largest
+        pair, rule = packed >> np.uint64(5), (packed & np.uint64(31)).astype(np.uint32)
+        starts, _ = _runs(pair)
+        pair = pair[starts]
+        left, right = pair >> shift, pair & mask
+    else:
+        key = np.concatenate(keys)
+        rule = np.concatenate([np.full(len(k), i, dtype=np.uint32) for i, k in enumerate(keys)])
+        order = np.argsort(key, kind="stable")
+        key, rule = key[order], rule[order]
+        starts, _ = _runs(key)
+        left, right = key[starts] >> np.uint64(32), key[starts] & np.uint64(0xFFFFFFFF)
+    rules = np.bitwise_or.reduceat(np.left_shift(np.uint32(1), rule), starts) if len(starts) else rule[:0]
+    return pl.DataFrame({L: left.astype(np.uint32), R: right.astype(np.uint32), "rules": rules.astype(np.uint32)})
 
 
 def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, BlockingReport]:
-    """Distinct pairs (l < r, row numbers) with ``rules``: a bit per blocking rule that found the pair."""
+    """Distinct pairs (l < r, row numbers, sorted) with ``rules``: a bit per blocking rule that found the pair."""
     if len(spec.blocking) > 31:
         raise ValueError("at most 31 blocking rules")
-    per_rule, capped, parts, largest = {}, [], [], {}
-    for i, rule in enumerate(spec.blocking):
-        pairs, rule_capped, largest[rule.name] = rule_pairs(work, rule, i)
-        per_rule[rule.name] = pairs.height
-        parts.append(pairs)
+    capped, keys, largest = [], [], {}
+    for rule in spec.blocking:
+        rule_keys, rule_capped, largest[rule.name] = _rule_keys(work, rule)
+        keys.append(rule_keys)
         capped.append(rule_capped)
-    pairs = (
-        pl.concat(parts).group_by(L, R).agg(pl.col("rules").sum()).sort(L, R)
-        if parts
-        else pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "rules": pl.UInt32})
-    )
+    pairs = _merge(keys, work.height)
+    rules = pairs["rules"].to_numpy()
+    per_rule = {rule.name: int(((rules >> i) & 1).sum()) for i, rule in enumerate(spec.blocking)}
     # a pair is "new" for the first rule (in spec order) that found it
-    first_rule = pairs.select((pl.col("rules").cast(pl.Int64) & -pl.col("rules").cast(pl.Int64)).alias("bit"))[
-        "bit"
-    ].value_counts()
-    new = {rule.name: 0 for rule in spec.blocking}
-    for bit, count in first_rule.iter_rows():
-        new[spec.blocking[int(bit).bit_length() - 1].name] = count
-    report = BlockingReport(per_rule, new, pl.concat(capped), pairs.height, largest)
+    first = rules & (~rules + np.uint32(1))
+    new = {rule.name: int((first == (1 << i)).sum()) for i, rule in enumerate(spec.blocking)}
+    capped_all = pl.concat(capped) if capped else pl.DataFrame(schema=CAPPED_SCHEMA)
+    report = BlockingReport(per_rule, new, capped_all, pairs.height, largest)
     return pairs, report
 
 
