@@ -590,10 +590,14 @@ def _utf8_sample(sample: bytes, size: int) -> str | None:
 
 
 def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
-    """Encoding of a file's bytes: 'utf-8-sig', 'utf-16', 'utf-8', 'cp1258', 'vni' or 'tcvn3'.
+    """Encoding of a file's bytes: 'utf-8-sig', 'utf-16', 'utf-16-le', 'utf-16-be', 'utf-8', 'cp1258', 'vni' or 'tcvn3'.
 
-    A BOM means 'utf-8-sig' (or 'utf-16': Excel's "Unicode text" export); bytes that are valid UTF-8 (pure ASCII included) are
-    'utf-8'. Otherwise the first ``sample_size`` bytes are decoded as cp1258, VNI and
+    A BOM means 'utf-8-sig' (or 'utf-16': Excel's "Unicode text" export); UTF-16 text without a BOM shows
+    as NUL bytes in every other position ('utf-16-le' / 'utf-16-be'); bytes that are valid UTF-8 (pure ASCII
+    included) are 'utf-8', and so is a file whose lines with non-ASCII bytes are mostly valid UTF-8 (a
+    UTF-8 file with a few damaged or foreign lines: legacy Vietnamese text is practically never valid UTF-8,
+    and reading the whole file as a legacy encoding would garble every UTF-8 letter; the bad lines are the
+    reader's to report). Otherwise the first ``sample_size`` bytes are decoded as cp1258, VNI and
     TCVN3 and the most Vietnamese-looking result wins (ties: in that order).
     """
     data = bytes(data)
@@ -602,13 +606,43 @@ def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
     if has_utf16_bom(data):
         return "utf-16"
     sample = data[:sample_size]
+    unmarked = _utf16_without_bom(sample)
+    if unmarked:
+        return unmarked
     if _utf8_sample(sample, len(data)) is not None:
+        return "utf-8"
+    if _mostly_utf8(sample):
         return "utf-8"
     if len(sample) < len(data):  # do not cut a line (or a VNI letter) in two
         cut = sample.rfind(b"\n")
         sample = sample[: cut + 1] if cut > 0 else sample
     scores = {enc: _score(_analyse(_decode_as(sample, enc))) for enc in _DETECT_ORDER}
     return max(_DETECT_ORDER, key=lambda enc: scores[enc])
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when NUL bytes fill most odd (even) positions and almost no even (odd) one: the
+    ASCII characters (digits, separators, Latin letters) of UTF-16 text without a byte order mark."""
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.02 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.02 * half:
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """Whether most of the sample's lines holding non-ASCII bytes (at least two of them) are valid UTF-8 (the
+    sample's last line left out: it may be cut). A line of legacy Vietnamese text is valid UTF-8 only by a rare
+    accident (every byte above 0x7F would have to fall into a well-formed sequence)."""
+    lines = [line for line in sample.split(b"\n")[:-1] if not line.isascii()]
+    if len(lines) < 2:
+        return False
+    valid = sum(_utf8_sample(line, len(line)) is not None for line in lines)
+    return valid >= 2 and valid * 2 > len(lines)
 
 
 def utf8_read_as_legacy(data: bytes, encoding: str, sample_size: int = 1 << 16) -> bool:
@@ -632,7 +666,7 @@ def has_utf16_bom(data: bytes) -> bool:
 def decode_bytes(data: bytes, encoding: str | None = None) -> str:
     """Decode a file's bytes (detecting the encoding when not given) to NFC text."""
     encoding = encoding or detect_encoding(data)
-    if encoding in ("utf-8", "utf-8-sig", "utf-16"):
+    if encoding in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"):
         return _nfc(bytes(data).decode(encoding))
     if encoding == "cp1258":
         return decode_cp1258(data)

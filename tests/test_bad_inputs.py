@@ -508,3 +508,22 @@ def test_a_json_array_declared_as_json_lines_fails_saying_what_it_is(tmp_path):
     ):
         result = _ingest(tmp_path, "jsonl", name, text.encode())
         assert result.state == "failed" and f"{name}: the file is one JSON array" in result.cause
+
+
+def test_utf16_without_byte_order_mark_is_read_as_utf16_not_staged_garbled(tmp_path):
+    """UTF-16 text without a BOM is valid UTF-8 wherever it is ASCII: it was read with NULs between letters, its
+    Vietnamese letters garbled and staged with no issue, plus a phantom last row. Detected by its NUL pattern."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        result = _ingest(tmp_path, "csv", f"{codec}.csv", _csv(ROWS).encode(codec))
+        assert result.state == "ok" and result.raw.height == 3 and result.quarantine.height == 0, codec
+        assert sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS)
+
+
+def test_a_utf8_file_with_one_legacy_line_quarantines_that_line_and_stages_the_others_intact(tmp_path):
+    """A UTF-8 export with one line appended by a cp1258 system was detected as cp1258 as a whole: every UTF-8
+    letter of the other rows was garbled (some staged as is). Now it is UTF-8 and the foreign line is quarantined."""
+    foreign = encode_cp1258('4,HK004,Lê Văn Dũng,079088005556,"9 Pasteur, Phường Bến Thành, Quận 1",2,01/01/2020\n')
+    result = _ingest(tmp_path, "csv", "mixed.csv", _csv(ROWS).encode() + foreign)
+    assert result.state == "ok" and sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS)
+    assert result.staged["text_repairs"].null_count() == 3  # nothing needed repairing
+    assert _quarantined(result) == {"line:5": "line 5 is not valid utf-8"}

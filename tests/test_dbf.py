@@ -266,13 +266,14 @@ def test_not_a_dbf_fails_naming_the_cause(tmp_path, content, expected):
 
 
 def test_reading_is_column_wise(tmp_path):
-    """A guard against a per-record Python loop: 200,000 records read in well under the budget."""
+    """A guard against a per-record Python loop: 200,000 VNI records read in well under the budget (about 2 CPU s
+    measured; a loop over records would take several times that)."""
     rows = [[str(i), f"HK{i}", ROWS[i % 4][2], ROWS[i % 4][3], ROWS[i % 4][4], "3", "20200201"] for i in range(2000)]
     path = write_dbf(tmp_path / "hk.dbf", rows=rows * 100, chunk=50_000, encoding="vni")
     assert path.stat().st_size > 10_000_000
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU seconds (all threads): a shared, loaded machine does not fail it
     (batch,) = list(read_extract(extract_of(tmp_path, "hk.dbf")).batches)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     assert batch.height == 200_000 and batch["CHUHO"][5] == ROWS[1][2]
     assert elapsed < 10, elapsed
 

@@ -283,6 +283,26 @@ def test_detect_encoding_decomposed_cp1258_and_sampling():
     assert detect_encoding(b"plain ascii") == "utf-8"
 
 
+def test_detect_utf16_without_byte_order_mark():
+    text = "".join(line + "\r\n" for line in LINES)
+    for codec in ("utf-16-le", "utf-16-be"):
+        data = text.encode(codec)
+        assert detect_encoding(data) == codec
+        assert decode_bytes(data) == text
+    for legacy in ("cp1258", "vni", "tcvn3"):  # single-byte text has no NUL: never taken for UTF-16
+        assert detect_encoding(ENCODERS[legacy](text)) == legacy
+
+
+def test_a_utf8_file_with_a_few_legacy_lines_is_utf8():
+    """Most non-ASCII lines valid UTF-8, one cp1258 line appended by another system: the file is UTF-8 (the
+    reader reports the bad line); read as cp1258 instead, every UTF-8 letter of the other lines was garbled."""
+    utf8 = "".join(line + "\n" for line in LINES).encode("utf-8")
+    for legacy in ("cp1258", "vni", "tcvn3"):
+        assert detect_encoding(utf8 + ENCODERS[legacy](LINES[0] + "\n")) == "utf-8"
+        legacy_file = ENCODERS[legacy]("".join(line + "\n" for line in LINES))
+        assert detect_encoding(legacy_file + "Nguyễn Văn An\n".encode()) == legacy  # the mirror case: legacy
+
+
 def test_vietnamese_score_separates_clean_from_garbled():
     for line in LINES:
         clean = vietnamese_score(line)

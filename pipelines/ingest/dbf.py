@@ -176,7 +176,8 @@ def text_sample(table: DbfTable, size: int = 1 << 16) -> bytes:
     rows = live[: max(1, size // width)]
     parts = [rows[:, f.offset : f.offset + f.length] for f in chosen]
     parts.append(np.full((rows.shape[0], 1), 0x0A, dtype=np.uint8))
-    return np.hstack(parts).tobytes()
+    sample = np.hstack(parts)
+    return np.where(sample == 0, 0x20, sample).astype(np.uint8).tobytes()  # NUL padding is padding, not UTF-16
 
 
 def decode_field(table: DbfTable, f: DbfField, decode: Callable[[bytes], str]) -> tuple[pl.Series, np.ndarray]:

@@ -211,15 +211,15 @@ def _decode_lines(data: bytes, encoding: str, location: str, nfc: bool) -> tuple
     """``data`` decoded, line by line when the whole fails: (text, the lines that are not ``encoding``)."""
 
     def decode(raw: bytes, enc: str) -> str:
-        if not nfc and enc in ("utf-8", "utf-8-sig", "utf-16"):
+        if not nfc and enc in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"):
             return bytes(raw).decode(enc)
         return encodings.decode_bytes(raw, enc)
 
     try:
         return decode(data, encoding), set()
     except (UnicodeDecodeError, ValueError):
-        if encoding == "utf-16":  # its lines cannot be split as bytes: the damaged ones hold U+FFFD
-            text = data.decode("utf-16", "replace")
+        if encoding.startswith("utf-16"):  # its lines cannot be split as bytes: the damaged ones hold U+FFFD
+            text = data.decode(encoding, "replace")
             text = unicodedata.normalize("NFC", text) if nfc else text
             return text, {n for n, line in enumerate(text.split("\n"), start=1) if "\ufffd" in line}
     # Decode line by line: the lines that fail are damaged rows, not a failed file.
