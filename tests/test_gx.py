@@ -412,3 +412,34 @@ def test_uniqueness_in_polars_counts_the_same_duplicates_as_gx(monkeypatch, orde
         assert in_polars[name][0][4] == "polars" and found[0][4] == "gx"
     unique = qgx.validate(POP, frame.unique("record_key", keep="first", maintain_order=True), key_columns=())
     assert unique.passed, unique.summary()
+
+
+def test_configuration_read_once_per_call_gives_gx_own_kwargs():
+    """quality.gx replaces GX's _get_domain/_success/_runtime_kwargs (configuration read once per call, not per
+    key): for expectations of every kind the gates use, and for runtime configurations with and without a result
+    format, the replacements return exactly what GX's originals return."""
+    _, gxe = qgx._gx()
+    from great_expectations.expectations.expectation import Expectation
+
+    originals = Expectation._wardbridge_originals
+    expectations = [
+        gxe.ExpectColumnValuesToNotBeNull(column="a", meta={"x": 1}),
+        gxe.ExpectColumnValuesToBeInSet(column="a", value_set=["x", "y"], mostly=0.9),
+        gxe.ExpectColumnValuesToBeBetween(column="n", min_value=0, max_value=120, strict_max=True),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="c", regex="^[0-9]{5}$", row_condition="n>1", condition_parser="pandas"
+        ),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["a", "b"]),
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="a", column_B="b"),
+    ]
+    runtimes = [
+        None,
+        {},
+        {"result_format": "BASIC"},
+        {"result_format": {"result_format": "SUMMARY", "unexpected_index_column_names": ["k"]}},
+    ]
+    for e in expectations:
+        assert e._get_domain_kwargs() == originals["_get_domain_kwargs"](e)
+        assert e._get_success_kwargs() == originals["_get_success_kwargs"](e)
+        for runtime in runtimes:
+            assert e._get_runtime_kwargs(runtime) == originals["_get_runtime_kwargs"](e, runtime)
