@@ -801,16 +801,19 @@ def _given_verdicts(
         pl.concat([verdicts(saved), verdicts(new)]).unique(maintain_order=True)
         for saved, new in ((state.labelled, same), (state.cannot_link, different))
     )
-    reviewed = _reviewed_pairs(rows.work, spec, all_same, all_different)
+    # the records the verdicts name, found once (the lookups below then join a few rows, not every record's id)
+    named = pl.concat([f[c] for f in (all_same, all_different) for c in ("left_id", "right_id")]).unique()
+    held = rows.work.select(spec.id_column, ROW).filter(pl.col(spec.id_column).cast(pl.String).is_in(named.implode()))
+    reviewed = _reviewed_pairs(held, spec, all_same, all_different)
     changed = reviewed.clear()
     if any(v is not None and v.height for v in (same, different)):
-        before = _reviewed_pairs(rows.work, spec, state.labelled, state.cannot_link)
+        before = _reviewed_pairs(held, spec, state.labelled, state.cannot_link)
         changed = (
             reviewed.join(before, on=[L, R], how="left", suffix="_before")
             .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
             .select(L, R, "same")
         )
-    coverage = verdict_coverage(rows.ids, same, different)
+    coverage = verdict_coverage(held[spec.id_column], same, different)
     return _Verdicts(all_same, all_different, reviewed, changed, coverage)
 
 
