@@ -340,13 +340,69 @@ def test_personal_fields_are_withheld_or_pseudonymised_as_declared(run):
             else hmac.new(KEY.encode(), f"finance_tax:{owner_id}".encode(), hashlib.sha256).hexdigest()[:32]
         )
         assert key == expected
-    text = (_folder(wh, "finance_tax") / "businesses.csv").read_text(encoding="utf-8")
-    # an owner's ID may also be a household business's included registration number or tax code
-    included = set(businesses["registration_no"].drop_nulls()) | set(businesses["tax_code"].drop_nulls())
-    owners_only = [v for v in golden["owner_personal_id"].drop_nulls().unique() if v not in included]
-    assert owners_only and not any(v in text for v in owners_only)
+    folder = _folder(wh, "finance_tax")
+    text = "".join((folder / f).read_text(encoding="utf-8") for f in ("businesses.csv", "taxpayers.csv"))
+    # no owner's ID anywhere in the package (review h6 F10: household businesses are registered under it)
+    owners = golden["owner_personal_id"].drop_nulls().unique().to_list()
+    assert owners and not any(v in text for v in owners)
+    # a 12-digit registration number is the owner's ID: exported as the owner's pseudonym (the same kind)
+    source = _entities(wh, "businesses").select("entity_id", "registration_no", "tax_code_kind")
+    rows = businesses.join(source, left_on="business_id", right_on="entity_id", suffix="_src")
+    personal = rows.filter(pl.col("registration_no_src").str.contains("^[0-9]{12}$"))
+    assert personal.height > 0
+    assert personal["registration_no"].to_list() == [
+        hmac.new(KEY.encode(), f"finance_tax:{v}".encode(), hashlib.sha256).hexdigest()[:32]
+        for v in personal["registration_no_src"]
+    ]
+    owned = personal.filter(pl.col("owner_key").is_not_null())
+    assert owned.height > 0 and (owned["registration_no"] == owned["owner_key"]).all()
+    others = rows.filter(~pl.col("registration_no_src").str.contains("^[0-9]{12}$"))
+    assert others["registration_no"].to_list() == others["registration_no_src"].to_list()  # in clear elsewhere
+    # taxpayers: personal codes pseudonymised, persons' and household businesses' names withheld
+    taxpayers = pl.read_parquet(folder / "taxpayers.parquet")
+    tp = taxpayers.join(
+        _entities(wh, "taxpayers").select("entity_id", "taxpayer_code", "taxpayer_name"),
+        left_on="taxpayer_id",
+        right_on="entity_id",
+        suffix="_src",
+    )
+    is_person = pl.col("tax_code_kind") == "personal_id"
+    assert tp.filter(is_person).height > 0
+    assert tp.filter(is_person)["taxpayer_code"].str.contains("^[0-9a-f]{32}$").all()
+    assert tp.filter(~is_person)["taxpayer_code"].to_list() == tp.filter(~is_person)["taxpayer_code_src"].to_list()
+    withheld = is_person | pl.col("taxpayer_name_src").str.starts_with("Hộ kinh doanh")
+    assert (
+        tp.filter(withheld).height > 0
+        and tp.filter(withheld)["taxpayer_name"].null_count() == tp.filter(withheld).height
+    )
+    assert tp.filter(~withheld)["taxpayer_name"].to_list() == tp.filter(~withheld)["taxpayer_name_src"].to_list()
+    # no withheld name is exported as a name (whole values: names of persons recur inside company names)
+    exported_names = set(taxpayers["taxpayer_name"].drop_nulls()) | set(businesses["business_name"].drop_nulls())
+    household_names = tp.filter(pl.col("taxpayer_name_src").str.starts_with("Hộ kinh doanh"))["taxpayer_name_src"]
+    assert household_names.len() > 0 and exported_names.isdisjoint(household_names)
+    # household businesses are named after their owner: withheld there too (in clear for the others)
+    named = rows.join(
+        _entities(wh, "businesses").select("entity_id", "business_name"),
+        left_on="business_id",
+        right_on="entity_id",
+        suffix="_src",
+    )
+    household = pl.col("business_name_src").str.starts_with("Hộ kinh doanh")
+    assert named.filter(household).height > 0 and named.filter(household)["business_name"].is_null().all()
+    assert (
+        named.filter(~household)["business_name"].to_list() == named.filter(~household)["business_name_src"].to_list()
+    )
+    owner_names = _entities(wh, "businesses")["owner_name"].drop_nulls().unique().to_list()
+    assert owner_names and not any(f"Hộ kinh doanh {n}" in exported_names for n in owner_names)
+    described = {
+        f["name"]: f["description"] for f in _resource(_package(wh, "finance_tax"), "taxpayers")["schema"]["fields"]
+    }
+    assert "Pseudonymised on the rows where tax_code_kind is one of 'personal_id'" in described["taxpayer_code"]
+    assert "Withheld (empty) on the rows where tax_code_kind is one of 'personal_id'" in described["taxpayer_name"]
     meta = _package(wh, "finance_tax")["wardbridge"]
     assert meta["personal_fields"]["businesses"]["owner_name"] == "withhold"
+    assert meta["personal_fields"]["businesses"]["registration_no"].startswith("include; pseudonymise where")
+    assert meta["pseudonymisation"]["kinds"]["businesses.registration_no"] == "finance_tax"
     assert meta["pseudonymisation"]["key_env"] == "WARDBRIDGE_PSEUDONYM_KEY"
     assert KEY not in json.dumps(meta)
 
@@ -553,6 +609,56 @@ def test_gate_rejects_a_bad_mst_check_digit_exported_in_clear(run, tmp_path):
     assert _all_files(target) == before
 
 
+def _without_row_policies(text: str) -> str:
+    """finance_tax.toml as it was before review h6 F10: registration/tax codes included on every row."""
+    lines = [line for line in text.splitlines() if not line.startswith(("pseudonymise_when", "withhold_when"))]
+    return "\n".join(lines) + "\n"
+
+
+def test_gate_rejects_a_pseudonymised_value_exported_in_clear(run, tmp_path):
+    """Review h6 F10: owner_personal_id is pseudonymised, but household businesses' registration numbers and
+    personal taxpayer codes are the same IDs in clear. The gate names the declaration, resource, column and
+    number of rows, never a value, and leaves the published export as it was."""
+    wh = run[0]
+    target = _folder(wh, "finance_tax")
+    before = _all_files(target)
+    old = _without_row_policies((EXPORTS_DIR / "finance_tax.toml").read_text(encoding="utf-8"))
+    assert "pseudonymise_when" not in old
+    path = tmp_path / "finance_tax.toml"
+    path.write_text(old, encoding="utf-8")
+    with pytest.raises(GateRejected) as failure:
+        export(
+            load_declaration(path),
+            wh,
+            run_id="bad",
+            root=wh.root / "exports",
+            environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY},
+        )
+    exc = failure.value
+    assert _failed(exc) == {
+        ("businesses", "no_clear_pseudonymised_value", ("registration_no",)),
+        ("taxpayers", "no_clear_pseudonymised_value", ("taxpayer_code",)),
+    }
+    businesses = _entities(wh, "businesses")
+    owners = businesses["owner_personal_id"].drop_nulls().unique()
+    in_clear = int(businesses["registration_no"].is_in(owners.implode()).sum())
+    message = str(exc)
+    assert message.startswith("finance_tax.toml: export not published")
+    assert (
+        f"pseudonymised_value_in_clear(registration_no) [no_clear_pseudonymised_value]: {in_clear} of "
+        f"{businesses.height} rows unexpected (values pseudonymised in businesses.owner_key appear in clear in "
+        "businesses.registration_no)" in message
+    )
+    assert "in clear in taxpayers.taxpayer_code" in message
+    assert not any(v in message for v in owners.to_list())
+    assert _all_files(target) == before
+    # the published declaration passes the same rule
+    report = json.loads((target / "validation.json").read_text(encoding="utf-8"))
+    rule = [o for r in report["resources"] for o in r["outcomes"] if o["rule"] == "no_clear_pseudonymised_value"]
+    assert len(rule) == 2 and all(o["success"] for o in rule)
+    shutil.rmtree(wh.root / "exports" / ".finance_tax.rejected", ignore_errors=True)
+
+
 def test_a_mart_disagreeing_with_the_city_totals_fails_the_blocking_check(run, tmp_path):
     """marts.population_by_sex_age no longer sums to ward_summary's people: the statistics export's
     own total still equals its source's, but not the city total; the Dagster check fails before swap-in."""
@@ -678,6 +784,15 @@ ID_FIELD = 'source = "entity_id"\nname = "person_id"'
         (BASE.replace('["csv", "parquet"]', '["xlsx"]') + _fields(ID_FIELD), "[export] key 'formats': must be a non-empty list of csv, parquet"),
         (BASE.replace('recipient = "{name}"', 'recipient = "someone_else"') + _fields(ID_FIELD), "[export] key 'recipient': must equal the file name"),
         (BASE, "resource 'people': key 'fields': missing or empty"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {column = "nope", in = ["x"]}'), "field 'pid': key 'pseudonymise_when': no column 'nope' in people_entities"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {column = "sex"}'), "field 'pid': key 'pseudonymise_when': give exactly one of 'in' (a list of values) or 'matches' (a regex)"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {column = "sex", in = "M"}'), "field 'pid': key 'pseudonymise_when': 'in' must be a non-empty list of strings"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {matches = "([0-9"}'), "field 'pid': key 'pseudonymise_when': 'matches' must be a valid regular expression"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {colum = "sex", in = ["M"]}'), "field 'pid': key 'pseudonymise_when': unknown key colum"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = "sex"'), "field 'pid': key 'pseudonymise_when': must be a table"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "pseudonymise"\nwithhold_when = {column = "sex", in = ["M"]}'), "field 'pid': key 'withhold_when': only for fields with personal = 'include'"),
+        (BASE + _fields(ID_FIELD, 'source = "record_count"\nname = "n"\ntype = "integer"\nwithhold_when = {column = "sex", in = ["M"]}'), "field 'n': key 'withhold_when': only for fields with personal = 'include'"),
+        (BASE + 'primary_key = ["pid"]\n' + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\nwithhold_when = {column = "sex", in = ["M"]}'), "field 'pid': key 'withhold_when': not on a required or primary-key field"),
     ],
 )  # fmt: skip
 def test_declaration_errors_name_file_resource_field_and_key(tmp_path, body, expected):

@@ -64,7 +64,7 @@ import pyarrow.parquet as pq
 
 from pipelines import schema as S
 from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
-from pipelines.publish.pseudonym import key_fingerprint, pseudonymise
+from pipelines.publish.pseudonym import PSEUDONYM_HEX, key_fingerprint, pseudonymise
 from pipelines.schema import Table
 from pipelines.warehouse import REPO_ROOT, Warehouse, file_lock
 from quality import gx as gates
@@ -161,7 +161,11 @@ _FIELD_KEYS = {
     "unit",
     "scheme",
     "pseudonym_kind",
+    "pseudonymise_when",
+    "withhold_when",
 }
+_CONDITION_KEYS = {"column", "in", "matches"}
+PSEUDONYM_SHAPE = f"^[0-9a-f]{{{PSEUDONYM_HEX}}}$"
 
 
 class DeclarationError(ValueError):
@@ -192,6 +196,29 @@ class GateRejected(ExportError):
 
 
 @dataclass(frozen=True)
+class RowCondition:
+    """Rows where source ``column`` is one of ``values`` (``in``) or matches the regex ``matches``."""
+
+    column: str
+    values: tuple[str, ...] | None = None
+    matches: str | None = None
+
+    def expr(self) -> pl.Expr:
+        col = pl.col(self.column).cast(pl.String)
+        hit = col.is_in(list(self.values)) if self.values is not None else col.str.contains(self.matches or "")
+        return hit.fill_null(False)
+
+    def describe(self) -> str:
+        if self.values is not None:
+            return f"{self.column} is one of {', '.join(repr(v) for v in self.values)}"
+        return f"{self.column} matches the pattern {self.matches!r}"
+
+
+def _any(conditions: tuple[RowCondition, ...]) -> pl.Expr:
+    return pl.any_horizontal(c.expr() for c in conditions)
+
+
+@dataclass(frozen=True)
 class ExportField:
     source: str
     name: str
@@ -203,10 +230,28 @@ class ExportField:
     unit: str | None = None  # uid | code: an administrative unit of `scheme`
     scheme: str | None = None
     pseudonym_kind: str | None = None  # HMAC message prefix '<kind>:'; default: the recipient
+    # included fields only: pseudonymised / withheld (empty) on the rows where any condition holds
+    pseudonymise_when: tuple[RowCondition, ...] = ()
+    withhold_when: tuple[RowCondition, ...] = ()
 
     @property
     def exported(self) -> bool:
         return self.personal != "withhold"
+
+    @property
+    def pseudonymised(self) -> bool:
+        """Pseudonymised on every row or on some rows."""
+        return self.personal == "pseudonymise" or bool(self.pseudonymise_when)
+
+    @property
+    def policy(self) -> str:
+        """The personal-field policy as said in datapackage.json."""
+        out = self.personal or ""
+        if self.pseudonymise_when:
+            out += "; pseudonymise where " + " or ".join(c.describe() for c in self.pseudonymise_when)
+        if self.withhold_when:
+            out += "; withhold where " + " or ".join(c.describe() for c in self.withhold_when)
+        return out
 
     @property
     def pattern(self) -> str | None:
@@ -240,7 +285,7 @@ class ExportDeclaration:
 
     @property
     def pseudonymises(self) -> bool:
-        return any(f.personal == "pseudonymise" for r in self.resources for f in r.fields)
+        return any(f.pseudonymised for r in self.resources for f in r.fields)
 
 
 def source_tables() -> dict[str, Table]:
@@ -291,6 +336,51 @@ def _dtype_fits(export_type: str, dtype: pl.DataType) -> bool:
     if export_type == "string":
         return True
     return dtype.base_type() in _COMPATIBLE[export_type]
+
+
+def _parse_conditions(
+    p: _Problems, raw: Any, key: str, where: str, own: str | None, table: Table | None
+) -> tuple[RowCondition, ...]:
+    """``key = {column = "...", in = [...]}`` or ``{matches = "regex"}`` (column: default the field's own
+    source column), or a list of such tables (any of them)."""
+    items = raw if isinstance(raw, list) else [raw]
+    out: list[RowCondition] = []
+    if not items:
+        p.add(where, key, "must be a table {column = ..., in = [...]} or {matches = ...}, or a list of them")
+    columns = {f.name for f in table.fields} if table is not None else None
+    for item in items:
+        if not isinstance(item, dict):
+            p.add(where, key, "must be a table {column = ..., in = [...]} or {matches = ...}, or a list of them")
+            continue
+        bad = sorted(set(item) - _CONDITION_KEYS)
+        if bad:
+            p.add(where, key, f"unknown key {', '.join(bad)} (allowed: column, in, matches)")
+        column = item.get("column", own)
+        if not isinstance(column, str) or not column:
+            p.add(where, key, "'column' must be a source column name")
+            continue
+        if columns is not None and column not in columns:
+            p.add(where, key, f"no column '{column}' in {table.name} (pipelines/schema.py)")
+        values, matches = item.get("in"), item.get("matches")
+        if (values is None) == (matches is None):
+            p.add(where, key, "give exactly one of 'in' (a list of values) or 'matches' (a regex)")
+            continue
+        if values is not None and (
+            not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values)
+        ):
+            p.add(where, key, "'in' must be a non-empty list of strings")
+            continue
+        if matches is not None:
+            try:
+                if not isinstance(matches, str) or not matches:
+                    raise re.error("empty")
+                re.compile(matches)
+                pl.select(pl.lit("").str.contains(matches))  # Polars' (Rust) regex syntax
+            except (re.error, pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+                p.add(where, key, "'matches' must be a valid regular expression")
+                continue
+        out.append(RowCondition(column, tuple(values) if values is not None else None, matches))
+    return tuple(out)
 
 
 def _parse_field(
@@ -345,13 +435,27 @@ def _parse_field(
         p.add(where, "scheme", "only unit fields (unit = 'uid' or 'code') take a scheme")
     description = raw.get("description") or (source_field.description if source_field is not None else "")
     kind = raw.get("pseudonym_kind")
-    if kind is not None and (personal != "pseudonymise" or not isinstance(kind, str) or not NAME_PATTERN.match(kind)):
+    pseudonymising = personal == "pseudonymise" or "pseudonymise_when" in raw
+    if kind is not None and (not pseudonymising or not isinstance(kind, str) or not NAME_PATTERN.match(kind)):
         p.add(where, "pseudonym_kind", "only for pseudonymised fields; lowercase letters, digits and '_'")
+    when: dict[str, tuple[RowCondition, ...]] = {}
+    for key in ("pseudonymise_when", "withhold_when"):
+        if key not in raw:
+            continue
+        when[key] = _parse_conditions(p, raw[key], key, where, source, table)
+        if personal != "include":
+            p.add(where, key, "only for fields with personal = 'include' (in clear on the other rows)")
+        elif type_ != "string":
+            p.add(where, key, "only for string fields")
+    hmac_text = f"first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>'), key ${PSEUDONYM_KEY_ENV}"
     if personal == "pseudonymise":
-        description = (
-            f"{description} Pseudonymised: first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>'), "
-            f"key ${PSEUDONYM_KEY_ENV}."
-        )
+        description = f"{description} Pseudonymised: {hmac_text}."
+    if when.get("pseudonymise_when"):
+        cond = " or ".join(c.describe() for c in when["pseudonymise_when"])
+        description = f"{description} Pseudonymised on the rows where {cond} ({hmac_text}); in clear on the others."
+    if when.get("withhold_when"):
+        cond = " or ".join(c.describe() for c in when["withhold_when"])
+        description = f"{description} Withheld (empty) on the rows where {cond}."
     if source is None or name is None:
         return None
     return ExportField(
@@ -365,6 +469,8 @@ def _parse_field(
         unit=unit if unit in UNIT_FORMS else None,
         scheme=scheme if unit in UNIT_FORMS else None,
         pseudonym_kind=kind if isinstance(kind, str) else None,
+        pseudonymise_when=when.get("pseudonymise_when", ()),
+        withhold_when=when.get("withhold_when", ()),
     )
 
 
@@ -417,6 +523,13 @@ def _parse_resource(p: _Problems, raw: Any, tables: Mapping[str, Table], code_sc
         p.add(where, "fields", "every field is withheld")
     primary_key = _primary_key(p, raw, name, fields, table)
     fields = [replace(f, required=True) if f.exported and f.name in primary_key else f for f in fields]
+    for f in fields:
+        if f.required and (f.withhold_when or f.pseudonymise_when):
+            p.add(
+                _where(name, f.name),
+                "withhold_when" if f.withhold_when else "pseudonymise_when",
+                "not on a required or primary-key field",
+            )
     return ExportResource(
         name=name,
         source=source or "?",
@@ -504,7 +617,7 @@ def pseudonym_key(declaration: ExportDeclaration, environ: Mapping[str, str] | N
         return None
     value = (os.environ if environ is None else environ).get(PSEUDONYM_KEY_ENV, "")
     if len(value.encode("utf-8")) < MIN_KEY_BYTES:
-        fields = [f"{r.name}.{f.name}" for r in declaration.resources for f in r.fields if f.personal == "pseudonymise"]
+        fields = [f"{r.name}.{f.name}" for r in declaration.resources for f in r.fields if f.pseudonymised]
         state = "is not set" if not value else f"is shorter than {MIN_KEY_BYTES} bytes"
         raise DeclarationError(
             [
@@ -553,12 +666,29 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
                 .otherwise(col)
             )
         columns.append(col.cast(EXPORT_TYPES[f.type]).alias(f.name))
-    shaped = frame.select(columns)
-    hidden = [f for f in resource.exported if f.personal == "pseudonymise"]
+    masks = {
+        f"__{what}__{f.name}": _any(conds)
+        for f in resource.exported
+        for what, conds in (("p", f.pseudonymise_when), ("w", f.withhold_when))
+        if conds
+    }
+    shaped = frame.select(*columns, *(m.alias(n) for n, m in masks.items()))
+    hidden = [f for f in resource.exported if f.pseudonymised]
     if hidden and key is None:
         raise ExportError(f"resource '{resource.name}': pseudonymised fields need a key")
     if hidden:
         shaped = shaped.with_columns(pseudonymise(shaped[f.name], f.pseudonym_kind or recipient, key) for f in hidden)
+        # conditional fields: the pseudonym on the rows the condition selects, the clear value elsewhere
+        shaped = shaped.with_columns(
+            pl.when(pl.col(f"__p__{f.name}")).then(shaped[f.name]).otherwise(frame[f.source]).alias(f.name)
+            for f in hidden
+            if f.pseudonymise_when
+        )
+    shaped = shaped.with_columns(
+        pl.when(pl.col(f"__w__{f.name}")).then(None).otherwise(pl.col(f.name)).alias(f.name)
+        for f in resource.exported
+        if f.withhold_when
+    ).drop(list(masks))
     pk = list(resource.primary_key)
     if pk:
         # a unique key orders every row: sorting by the other columns too (row-encoding every column) gives the
@@ -569,6 +699,66 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
             return by_key
     order = [*pk, *(c for c in shaped.columns if c not in pk)]
     return shaped.sort(order, nulls_last=True, maintain_order=True)
+
+
+def condition_columns(resource: ExportResource) -> list[str]:
+    """Source columns a resource reads: the exported ones and those its row conditions test."""
+    conds = [c.column for f in resource.exported for c in (*f.pseudonymise_when, *f.withhold_when)]
+    return list(dict.fromkeys([*(f.source for f in resource.exported), *conds]))
+
+
+def hidden_values(resource: ExportResource, frame: pl.DataFrame) -> dict[str, pl.Series]:
+    """The distinct clear values a resource pseudonymises (source rows), by '<resource>.<field>'."""
+    out = {}
+    for f in resource.exported:
+        if not f.pseudonymised:
+            continue
+        col = pl.col(f.source).cast(pl.String)
+        selected = frame.lazy().filter(_any(f.pseudonymise_when)) if f.pseudonymise_when else frame.lazy()
+        out[f"{resource.name}.{f.name}"] = selected.select(col.drop_nulls().unique()).collect().to_series()
+    return out
+
+
+def clear_value_checks(resource: ExportResource, frame: pl.DataFrame, hidden: Mapping[str, pl.Series]) -> list:
+    """No value pseudonymised anywhere in the package is exported in clear: every string column of
+    ``resource`` against the distinct pseudonymised source values (set membership, Polars). Outcomes name
+    the column and the number of rows, never a value."""
+    if not hidden:
+        return []
+    values = pl.concat(list(hidden.values())).unique() if len(hidden) > 1 else next(iter(hidden.values()))
+    sources = ", ".join(sorted(hidden))
+    out = []
+    checked = [f.name for f in resource.exported if f.type == "string"]
+    failing = False
+    for name in checked:
+        n = int(frame.select(pl.col(name).is_in(values.implode(), nulls_equal=False).sum()).item())
+        if n:
+            failing = True
+            out.append(
+                Q.Outcome(
+                    name="pseudonymised_value_in_clear",
+                    rule="no_clear_pseudonymised_value",
+                    columns=(name,),
+                    success=False,
+                    unexpected_count=n,
+                    element_count=frame.height,
+                    engine="polars",
+                    detail=f"values pseudonymised in {sources} appear in clear in {resource.name}.{name}",
+                )
+            )
+    if not failing:
+        out.append(
+            Q.Outcome(
+                name="pseudonymised_value_in_clear",
+                rule="no_clear_pseudonymised_value",
+                columns=tuple(checked),
+                success=True,
+                unexpected_count=0,
+                element_count=frame.height,
+                engine="polars",
+            )
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- quality gate (GX)
@@ -692,16 +882,21 @@ def _unit_rule(f: ExportField, ctx: GateContext) -> Q.Rule:
     return Q.Rule("unit_in_dimension", (expect,))
 
 
-def _mst_rule(column: str, kind_column: str | None) -> Q.Rule:
+def _mst_rule(column: str, kind_column: str | None, partly_pseudonymised: bool = False) -> Q.Rule:
     """MST check digits; with an exported tax_code_kind, rows flagged 'invalid' there are exempt
-    (the registered code is kept and said to be invalid) and every other row must be valid."""
-    if kind_column is None:
+    (the registered code is kept and said to be invalid) and every other row must be valid. A field
+    pseudonymised on some rows (pseudonymise_when) is exempt on the rows holding a pseudonym."""
+    if kind_column is None and not partly_pseudonymised:
         return Q.mst_check_digit(column)
     derived = f"{Q.DERIVED_PREFIX}mst_valid__{column}"
 
     def derive(frame: pl.DataFrame) -> pl.Series:
         valid = Q.mst_valid(frame[column])
-        flagged = frame[kind_column] == "invalid"
+        flagged = (
+            frame[kind_column] == "invalid" if kind_column is not None else pl.repeat(False, frame.height, eager=True)
+        )
+        if partly_pseudonymised:
+            flagged = flagged | frame[column].str.contains(PSEUDONYM_SHAPE)
         return pl.select(pl.when(flagged.fill_null(False)).then(None).otherwise(valid).alias(derived)).to_series()
 
     expect = Q.Expect(
@@ -724,7 +919,7 @@ def gate_rules(resource: ExportResource, ctx: GateContext) -> list[Q.Rule]:
         if f.unit is not None:
             rules.append(_unit_rule(f, ctx))
         if f.source in Q.TAX_CODE_COLUMNS and f.personal == "include":
-            rules.append(_mst_rule(f.name, kind))
+            rules.append(_mst_rule(f.name, kind, bool(f.pseudonymise_when)))
         if f.source in Q.BIRTH_DATE_COLUMNS and f.personal == "include" and f.type == "date":
             rules.append(Q.age_range(f.name, as_of=ctx.reference_date))
     return rules
@@ -761,16 +956,22 @@ def total_checks(resource: ExportResource, frame: pl.DataFrame, ctx: GateContext
 
 
 def gate_resource(
-    resource: ExportResource, frame: pl.DataFrame, ctx: GateContext, docs_dir: Path | None, run_name: str | None = None
+    resource: ExportResource,
+    frame: pl.DataFrame,
+    ctx: GateContext,
+    docs_dir: Path | None,
+    run_name: str | None = None,
+    hidden: Mapping[str, pl.Series] | None = None,
 ) -> gates.GateResult:
-    """Validate one exported frame with GX (suite from the declaration + domain rules + totals)."""
+    """Validate one exported frame with GX (suite from the declaration + domain rules + totals + no
+    pseudonymised value of the package in clear, given ``hidden``: see :func:`hidden_values`)."""
     personal_key = any(f.personal is not None for f in resource.exported if f.name in resource.primary_key)
     return gates.validate(
         export_table(resource),
         frame,
         rules=gate_rules(resource, ctx),
         docs_dir=docs_dir,
-        checks=total_checks(resource, frame, ctx),
+        checks=[*total_checks(resource, frame, ctx), *clear_value_checks(resource, frame, hidden or {})],
         key_columns=() if personal_key else resource.primary_key,  # row indices when the key is personal
         run_name=run_name,
     )
@@ -815,6 +1016,7 @@ def run_gates(
     ctx: GateContext,
     folder: Path,
     run_name: str | None = None,
+    hidden: Mapping[str, pl.Series] | None = None,
 ) -> list[tuple[ExportResource, gates.GateResult]]:
     """Gate every resource; Data Docs under ``folder/validation/<resource>/`` with an index."""
     docs = folder / VALIDATION_DIR
@@ -822,7 +1024,7 @@ def run_gates(
     for resource in declaration.resources:
         target = docs / resource.name
         target.mkdir(parents=True, exist_ok=True)
-        result = gate_resource(resource, frames[resource.name], ctx, target, run_name)
+        result = gate_resource(resource, frames[resource.name], ctx, target, run_name, hidden)
         # gate.json names the docs relative to the export (the build folder is renamed when published)
         (target / "gate.json").write_text(
             json.dumps(result.as_dict() | {"docs_index": "index.html"}, indent=2, default=str), encoding="utf-8"
@@ -931,7 +1133,7 @@ def _json_bytes(value: Any) -> bytes:
 
 def _personal_summary(declaration: ExportDeclaration) -> dict[str, dict[str, str]]:
     return {
-        r.name: {f.source: f.personal for f in r.fields if f.personal is not None}
+        r.name: {f.source: f.policy for f in r.fields if f.personal is not None}
         for r in declaration.resources
         if any(f.personal is not None for f in r.fields)
     }
@@ -977,7 +1179,7 @@ def package_descriptor(
                 f"{r.name}.{f.name}": f.pseudonym_kind or declaration.recipient
                 for r in declaration.resources
                 for f in r.fields
-                if f.personal == "pseudonymise"
+                if f.pseudonymised
             },
             "key_env": PSEUDONYM_KEY_ENV,
             "key_fingerprint": key_fingerprint(key),
@@ -1049,11 +1251,12 @@ def build_package(
 ) -> tuple[dict[str, int], dict[str, Any], dict[str, Any], list[tuple[ExportResource, gates.GateResult]]]:
     """Write the package into ``folder`` (not yet visible) and gate it; raise GateRejected when a gate fails."""
     frames: dict[str, pl.DataFrame] = {}
+    hidden: dict[str, pl.Series] = {}
     for resource in declaration.resources:
-        columns = list(dict.fromkeys(f.source for f in resource.exported))
-        frames[resource.name] = shape(
-            resource, read_source(warehouse, resource.source, columns), key, declaration.recipient
-        )
+        source = read_source(warehouse, resource.source, condition_columns(resource))
+        hidden |= hidden_values(resource, source)
+        frames[resource.name] = shape(resource, source, key, declaration.recipient)
+        del source
     ctx = gate_context(warehouse, declaration)
 
     def write_all() -> list[dict[str, Any]]:
@@ -1067,7 +1270,7 @@ def build_package(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-write") as pool:
         writing = pool.submit(write_all)
         try:
-            results = run_gates(declaration, frames, ctx, folder, run_name=run_id)
+            results = run_gates(declaration, frames, ctx, folder, run_name=run_id, hidden=hidden)
         finally:
             wait([writing])
     descriptors = writing.result()
