@@ -342,7 +342,8 @@ _CODED_EXACT = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
 
 def _date_digits(values: pl.Series) -> tuple[np.ndarray, ...]:
     """Per date: its eight digits written YYYYMMDD (years 0-9999) as the eight bytes of a UInt64, the same
-    with day and month swapped, the year, month*100+day (0 when missing) and whether it is there."""
+    with day and month swapped, the year, month*100+day (0 when missing) and whether it is there. The digits
+    are worked out once per distinct date (a city has tens of thousands of birth dates, not millions)."""
     parts = pl.DataFrame({"v": values}).select(
         y=pl.col("v").dt.year(), m=pl.col("v").dt.month(), d=pl.col("v").dt.day()
     )
@@ -350,8 +351,9 @@ def _date_digits(values: pl.Series) -> tuple[np.ndarray, ...]:
     powers = 10 ** np.arange(7, -1, -1, dtype=np.int64)
 
     def packed(number: np.ndarray) -> np.ndarray:
-        digits = np.ascontiguousarray((number[:, None] // powers % 10).astype(np.uint8))
-        return digits.view(np.uint64).ravel()
+        distinct, inverse = np.unique(number, return_inverse=True)
+        digits = np.ascontiguousarray((distinct[:, None] // powers % 10).astype(np.uint8))
+        return digits.view(np.uint64).ravel()[inverse]
 
     return (
         packed(y * 10_000 + m * 100 + d),
