@@ -94,38 +94,38 @@ def assign_entity_ids(
     return ids, history
 
 
-def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None) -> pl.DataFrame:
-    """One value of `column` per entity_id under a survivorship rule (nulls never win)."""
-    base = frame.select("entity_id", "_order", column, *([recency] if recency and recency != column else [])).filter(
+def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None, key: str = "entity_id") -> pl.DataFrame:
+    """One value of `column` per entity (``key``: its id, or any column equal exactly for its records) under a
+    survivorship rule (nulls never win)."""
+    base = frame.select(key, "_order", column, *([recency] if recency and recency != column else [])).filter(
         pl.col(column).is_not_null()
     )
     if rule == "most_frequent":
         tie = [pl.col(recency).max().alias("_recent")] if recency else []
-        counted = base.group_by("entity_id", column).agg(
-            pl.len().alias("_n"), pl.col("_order").min().alias("_first"), *tie
-        )
+        counted = base.group_by(key, column).agg(pl.len().alias("_n"), pl.col("_order").min().alias("_first"), *tie)
         order = ["_n", *(["_recent"] if recency else []), "_first"]
-        ranked = counted.sort(["entity_id", *order], descending=[False, True, *([True] if recency else []), False])
+        ranked = counted.sort([key, *order], descending=[False, True, *([True] if recency else []), False])
     elif rule == "most_recent":
-        ranked = base.sort(["entity_id", recency, "_order"], descending=[False, True, False], nulls_last=True)
+        ranked = base.sort([key, recency, "_order"], descending=[False, True, False], nulls_last=True)
     elif rule == "longest":
         ranked = base.with_columns(pl.col(column).cast(pl.String).str.len_chars().alias("_len")).sort(
-            ["entity_id", "_len", "_order"], descending=[False, True, False]
+            [key, "_len", "_order"], descending=[False, True, False]
         )
     elif rule == "first":
-        ranked = base.sort(["entity_id", "_order"])
+        ranked = base.sort([key, "_order"])
     elif rule in ("max", "min"):
-        ranked = base.sort(["entity_id", column, "_order"], descending=[False, rule == "max", False])
+        ranked = base.sort([key, column, "_order"], descending=[False, rule == "max", False])
     else:
         raise ValueError(f"unknown survivorship rule {rule}")
-    return ranked.unique("entity_id", keep="first", maintain_order=True).select("entity_id", column)
+    return ranked.unique(key, keep="first", maintain_order=True).select(key, column)
 
 
 def golden_records(frame: pl.DataFrame, entity_ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
     """One row per entity: record count, source record ids, and each survivorship field.
 
     Most entities have one record, which is its own golden record; survivorship rules
-    run only over the entities that merged several records.
+    run only over the entities that merged several records, grouped by an integer (the
+    rank of the entity id among theirs), not by the id's text.
     """
     fields = list(spec.survivorship)
     work = frame.with_columns(entity_ids.alias("entity_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"))
@@ -133,12 +133,15 @@ def golden_records(frame: pl.DataFrame, entity_ids: pl.Series, spec: MatchSpec) 
     single = work.filter(pl.col("record_count") == 1).select(
         "entity_id", "record_count", pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"), *fields
     )
-    multi = work.filter(pl.col("record_count") > 1)
-    golden = multi.group_by("entity_id").agg(
+    multi = work.filter(pl.col("record_count") > 1).with_columns(pl.col("entity_id").rank("dense").alias("_g"))
+    golden = multi.group_by("_g").agg(
+        pl.col("entity_id").first(),
         pl.len().cast(pl.UInt32).alias("record_count"),
         pl.col(spec.id_column).cast(pl.String).sort().alias("record_ids"),
     )
     for column, rule in spec.survivorship.items():
-        golden = golden.join(_survive(multi, column, rule, spec.recency_column), on="entity_id", how="left")
-    # merged entities by id, then single-record ones in input order: deterministic without sorting everything
-    return pl.concat([golden.sort("entity_id"), single.select(golden.columns)])
+        golden = golden.join(_survive(multi, column, rule, spec.recency_column, "_g"), on="_g", how="left")
+    # merged entities by id (the rank's order), then single-record ones in input order: deterministic without
+    # sorting everything
+    golden = golden.sort("_g").drop("_g")
+    return pl.concat([golden, single.select(golden.columns)])
