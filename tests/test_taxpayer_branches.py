@@ -130,7 +130,7 @@ def _pairs_of(pairs: pl.DataFrame, prefix: str) -> pl.DataFrame:
 
 
 def test_the_mst_written_with_000_or_without_its_dash_is_the_same_taxpayer(city):
-    """ "MST-000" (kept by check_tax_code, kind invalid) is the head office, the MST itself: not "another branch"
+    """ "MST-000" (staged by check_tax_code as kind enterprise, written form kept) is the head office, the MST itself: not "another branch"
     of it; a branch's code written without its dash (input not staged) is that branch."""
     x = city.filter(pl.col("truth") == "parent")["raw"][0]
     parent = city.filter(pl.col("raw") == x)

@@ -26,7 +26,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir, write_parquet_atomic, write_text_atomic
@@ -132,7 +131,7 @@ def _drop_or_refresh_view(warehouse: Warehouse, layer: str, table: str) -> None:
         sql = f'DROP VIEW IF EXISTS "{layer}"."{table}"'
     if not warehouse.duckdb_path.exists():
         return
-    with warehouse._writer_lock(), duckdb.connect(str(warehouse.duckdb_path)) as con:
+    with warehouse._writer_lock(), warehouse.connect_writer() as con:
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
         con.execute(sql)
 
