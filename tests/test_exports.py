@@ -833,6 +833,31 @@ def test_declarations_are_checked_before_any_data_is_read(tmp_path):
     assert not (tmp_path / "no_warehouse" / "exports" / "finance_tax").exists()
 
 
+def test_marts_and_exports_refuse_the_same_short_key(tmp_path, monkeypatch):
+    """Review h6 F17: one check (pseudonym.checked_key, >= 16 bytes) for the marts' key and the exports' key,
+    before any data is read; the error names the variable, never the value."""
+    from pipelines.publish.pseudonym import MIN_KEY_BYTES, WeakKeyError
+    from pipelines.publish.pseudonym import pseudonym_key as marts_key
+
+    short = "k3y" * 5  # 15 bytes
+    assert MIN_KEY_BYTES == 16 and len(short.encode()) == MIN_KEY_BYTES - 1
+    monkeypatch.setenv("WARDBRIDGE_PSEUDONYM_KEY", short)
+    with pytest.raises(WeakKeyError) as failure:
+        marts_key()
+    message = str(failure.value)
+    assert "WARDBRIDGE_PSEUDONYM_KEY is shorter than 16 bytes" in message and short not in message
+    empty = Warehouse(tmp_path / "no_warehouse")
+    declaration = load_declarations()["finance_tax"]
+    with pytest.raises(DeclarationError) as failure:
+        export(declaration, empty, run_id="x", environ={"WARDBRIDGE_PSEUDONYM_KEY": short})
+    message = str(failure.value)
+    assert "finance_tax.toml" in message and "WARDBRIDGE_PSEUDONYM_KEY is shorter than 16 bytes" in message
+    assert short not in message
+    ok = "k3y" * 5 + "!"  # 16 bytes: accepted by both
+    monkeypatch.setenv("WARDBRIDGE_PSEUDONYM_KEY", ok)
+    assert marts_key() == ok.encode() == pseudonym_key(declaration, {"WARDBRIDGE_PSEUDONYM_KEY": ok})
+
+
 def test_shape_orders_rows_by_the_key_and_by_every_column_when_keys_repeat():
     """shape sorts by the primary key alone when it is unique; repeated keys are ordered by the other columns too
     (the gate rejects them, but the order stays the full one). Reference: Polars' sort over every column."""

@@ -64,7 +64,14 @@ import pyarrow.parquet as pq
 
 from pipelines import schema as S
 from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
-from pipelines.publish.pseudonym import PSEUDONYM_HEX, key_fingerprint, pseudonymise
+from pipelines.publish.pseudonym import (
+    MIN_KEY_BYTES,
+    PSEUDONYM_HEX,
+    WeakKeyError,
+    checked_key,
+    key_fingerprint,
+    pseudonymise,
+)
 from pipelines.schema import Table
 from pipelines.warehouse import REPO_ROOT, Warehouse, file_lock
 from quality import gx as gates
@@ -72,7 +79,6 @@ from quality import rules as Q
 
 EXPORTS_DIR = REPO_ROOT / "mappings" / "exports"
 EXPORTS_SUBDIR = "exports"  # under the warehouse root
-MIN_KEY_BYTES = 16
 ANALYTICS_FILENAME = "analytics.duckdb"
 
 # Table Schema type -> Polars dtype the column is cast to
@@ -616,16 +622,16 @@ def pseudonym_key(declaration: ExportDeclaration, environ: Mapping[str, str] | N
     if not declaration.pseudonymises:
         return None
     value = (os.environ if environ is None else environ).get(PSEUDONYM_KEY_ENV, "")
-    if len(value.encode("utf-8")) < MIN_KEY_BYTES:
-        fields = [f"{r.name}.{f.name}" for r in declaration.resources for f in r.fields if f.pseudonymised]
-        state = "is not set" if not value else f"is shorter than {MIN_KEY_BYTES} bytes"
+    fields = [f"{r.name}.{f.name}" for r in declaration.resources for f in r.fields if f.pseudonymised]
+    where = f"{declaration.path.name}: fields {', '.join(fields)}: pseudonymising needs ${PSEUDONYM_KEY_ENV}"
+    if not value.strip():
         raise DeclarationError(
-            [
-                f"{declaration.path.name}: fields {', '.join(fields)}: key 'personal' = 'pseudonymise' needs "
-                f"${PSEUDONYM_KEY_ENV}, which {state} (use 32 random bytes, e.g. `openssl rand -hex 32`)"
-            ]
+            [f"{where}, which is not set (use {MIN_KEY_BYTES}+ random bytes, e.g. `openssl rand -hex 32`)"]
         )
-    return value.encode("utf-8")
+    try:
+        return checked_key(value)  # the marts' check (pipelines/publish/pseudonym.py)
+    except WeakKeyError as exc:
+        raise DeclarationError([f"{where}: {exc}"]) from None
 
 
 # --------------------------------------------------------------------------- reading sources

@@ -26,6 +26,7 @@ import polars as pl
 KEY_ENV = "WARDBRIDGE_PSEUDONYM_KEY"
 DEV_KEY = "wardbridge-DEVELOPMENT-ONLY-pseudonym-key-NOT-SECRET"
 PSEUDONYM_HEX = 32
+MIN_KEY_BYTES = 16  # marts and exports alike (a short key makes the pseudonyms guessable)
 _BLOCK = 64  # SHA-256 block size in bytes
 
 
@@ -33,11 +34,27 @@ class DevelopmentKeyWarning(UserWarning):
     """The pseudonym key is the public development key."""
 
 
+class WeakKeyError(ValueError):
+    """``$WARDBRIDGE_PSEUDONYM_KEY`` is set but shorter than ``MIN_KEY_BYTES`` (the message never holds it)."""
+
+
+def checked_key(value: str) -> bytes:
+    """``value`` as the key's bytes; :class:`WeakKeyError` when shorter than ``MIN_KEY_BYTES``."""
+    key = value.encode("utf-8")
+    if len(key) < MIN_KEY_BYTES:
+        raise WeakKeyError(
+            f"${KEY_ENV} is shorter than {MIN_KEY_BYTES} bytes: set it to at least {MIN_KEY_BYTES} random bytes "
+            "(e.g. `openssl rand -hex 32`) before publishing marts or exports"
+        )
+    return key
+
+
 def pseudonym_key() -> bytes:
-    """``$WARDBRIDGE_PSEUDONYM_KEY`` as bytes, or the development key (with a warning)."""
+    """``$WARDBRIDGE_PSEUDONYM_KEY`` as bytes (at least ``MIN_KEY_BYTES``, else :class:`WeakKeyError`),
+    or the development key (with a warning) when it is not set."""
     value = os.environ.get(KEY_ENV, "")
     if value.strip():
-        return value.encode("utf-8")
+        return checked_key(value)
     warnings.warn(
         f"{KEY_ENV} is not set: pseudonyms use the public DEVELOPMENT key and can be reversed by anyone with the "
         "code; set the variable before publishing marts for real use",
