@@ -453,7 +453,9 @@ def raw_table(registry: str) -> Table:
             pl.String,
             "What the reader noticed about the row ('; '-separated, null if nothing): key_synthetic (the key cell was "
             "empty: source_key is the row's place in the file, 'line:17'), overflow:N (N values beyond the header's last "
-            "column, kept in extra_columns._overflow), short:N (N fields fewer than the header, read as null).",
+            "column, kept in extra_columns._overflow), short:N (N fields fewer than the header, read as null), "
+            "key_repeated (another row of the extract has the same source_key: every such row is flagged, and "
+            "record_key gets ~2, ~3... in the order of the rows' values, not their place in the file).",
         )
     )
     return Table(

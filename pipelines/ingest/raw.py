@@ -28,6 +28,7 @@ class RawLoad:
     overflow_rows: int = 0  # rows with values beyond the header's last column (kept in extra_columns._overflow)
     short_rows: int = 0  # rows with fewer fields than the header (the missing ones are null)
     deleted_records: int = 0  # records the file marks deleted (dbf): quarantined with their values, not loaded
+    repeated_key_rows: int = 0  # rows whose source key another row of the extract has too (flagged key_repeated)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -40,6 +41,7 @@ class RawLoad:
             "overflow_rows": self.overflow_rows,
             "short_rows": self.short_rows,
             "deleted_records": self.deleted_records,
+            "repeated_key_rows": self.repeated_key_rows,
         }
 
 
@@ -112,6 +114,30 @@ def _mapped(src: str | None, repeated: dict[str, list[str]], columns: list[str])
     return pl.coalesce(*filled, pl.col(src))
 
 
+def _number_repeated(out: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Add ``_occurrence`` (1 for a key the extract holds once) and flag every row of a repeated key.
+
+    A key the source repeats still gets a record of its own: occurrence n > 1 is suffixed ``~n`` by the caller.
+    Among the rows of one key, n follows the order of the rows' values (their JSON text), not their place in the
+    file, so a re-export in another row order gives each row the same record key; rows equal in every value
+    keep file order (they are interchangeable). Every row of a repeated key gets ``key_repeated`` in row_flags
+    (staged: listed in ``issues``), since which source row a key means is then the source's ambiguity."""
+    repeated = pl.len().over("source_key") > 1
+    out = out.with_row_index("_row").with_columns(_repeated=repeated.fill_null(False))
+    n = int(out["_repeated"].sum())
+    if not n:
+        return out.drop("_row", "_repeated").with_columns(_occurrence=pl.lit(1, dtype=pl.UInt32)), 0
+    content = pl.struct(pl.all().exclude("_row", "_repeated", "source_key", "row_flags")).struct.json_encode()
+    ranks = out.filter("_repeated").select("_row", _occurrence=content.rank("ordinal").over("source_key"))
+    out = out.join(ranks, on="_row", how="left", maintain_order="left").with_columns(
+        _occurrence=pl.col("_occurrence").fill_null(1),
+        row_flags=pl.when("_repeated")
+        .then(pl.concat_str([pl.col("row_flags"), pl.lit("key_repeated")], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col("row_flags")),
+    )
+    return out.drop("_row", "_repeated"), n
+
+
 def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
@@ -171,16 +197,16 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         out = pl.concat([out, bad], how="diagonal_relaxed")
     if result.problem_frames:  # rows a reader quarantined whole, column-wise (SQL rows with no extract date)
         out = pl.concat([out, *result.problem_frames], how="diagonal_relaxed")
-    # A key the source repeats still gets its own record: occurrence n > 1 is suffixed.
-    occurrence = pl.col("source_key").cum_count().over("source_key")
+    out, repeated_rows = _number_repeated(out)
     record_key = pl.format("{}@{}#{}", pl.lit(spec.id), pl.lit(extract.key_date), "source_key")  # '...@undated#7' too
+    occurrence = pl.col("_occurrence")
     out = out.with_columns(
         record_key=pl.when(occurrence > 1).then(pl.format("{}~{}", record_key, occurrence)).otherwise(record_key),
         source_id=pl.lit(spec.id),
         extract_date=pl.lit(extract.extract_date),
         source_file=pl.lit(extract.location),
         run_id=pl.lit(run_id),
-    )
+    ).drop("_occurrence")
     return RawLoad(
         table.cast(out),
         result.encoding,
@@ -192,4 +218,5 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         overflow_rows=int(counts["overflow"] or 0),
         short_rows=int(counts["short"] or 0),
         deleted_records=result.deleted,
+        repeated_key_rows=repeated_rows,
     )

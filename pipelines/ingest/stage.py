@@ -395,6 +395,7 @@ _REGISTRY_STEPS = {"population": _population, "households": _households, "busine
 
 _READER_NOTES = (
     (r"(?:^|; )key_synthetic(?:;|$)", None, "source_key: missing (the row is keyed by its place in the file)"),
+    (r"(?:^|; )key_repeated(?:;|$)", None, "source_key: repeated in the extract (another row has the same key)"),
     (r"(?:^|; )overflow:(\d+)", "overflow", "row: {} values beyond the header (kept in raw extra_columns)"),
     (r"(?:^|; )short:(\d+)", "short", "row: {} fields fewer than the header"),
 )
@@ -495,7 +496,7 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
 def account(raw: pl.DataFrame, result: StageResult) -> dict:
     """Row accounting for one partition: staged + quarantined must equal raw, keys unique and disjoint.
 
-    Column-wise: raw keys unique (load_raw numbers repeated source keys), as many rows out as in, no key out
+    Column-wise: raw keys unique (load_raw numbers repeated source keys, flagged key_repeated), as many rows out as in, no key out
     twice and every key out a raw key -- together, the same keys."""
     raw_keys = raw["record_key"]
     out_keys = pl.concat([result.staged["record_key"], result.quarantine["record_key"]])
