@@ -322,6 +322,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
+        + (
+            f", {loaded.repeated_key_rows} rows share a source key with another row (flagged key_repeated)"
+            if loaded.repeated_key_rows
+            else ""
+        )
     )
     log.info(outcome.notes[-1])
 
