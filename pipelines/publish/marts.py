@@ -102,7 +102,7 @@ def _scan_layer(wh: Warehouse, layer: str, table: Table, columns: list[str] | No
     if columns is not None:  # only these columns are read from the files
         present = scan.collect_schema().names()
         scan = scan.select([c for c in columns if c in present])
-    return scan.collect()  # partitions in path order; every output is sorted by its key (``_sorted``, record_flow)
+    return scan.collect()  # partitions in path order (deterministic); the analytics tables are sorted (``_sorted``)
 
 
 def _scan_named(wh: Warehouse, layer: str, name: str, table: Table) -> pl.DataFrame:
@@ -217,7 +217,8 @@ def _quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFra
 
 
 def record_flow(inputs: MartInputs) -> pl.DataFrame:
-    """RECORD_FLOW: every raw row once, its state, entity and ward (state null for a lost row)."""
+    """RECORD_FLOW: every raw row once, in the raw rows' order, its state, entity and ward (state null for a lost
+    row)."""
     frames = []
     for registry in REGISTRY_KINDS:
         kind = KIND_OF_REGISTRY[registry]
@@ -236,9 +237,9 @@ def record_flow(inputs: MartInputs) -> pl.DataFrame:
         )
         flow = (
             raw.select(RAW_COLUMNS)
-            .join(placed, on="record_key", how="left")
-            .join(q, on="record_key", how="left", suffix="_q")
-            .join(lineage, on="record_key", how="left")
+            .join(placed, on="record_key", how="left", maintain_order="left")
+            .join(q, on="record_key", how="left", suffix="_q", maintain_order="left")
+            .join(lineage, on="record_key", how="left", maintain_order="left")
             .with_columns(
                 old_uid=pl.coalesce("old_uid", "old_uid_q"),
                 new_uid=pl.coalesce("new_uid", "new_uid_q"),
@@ -255,7 +256,9 @@ def record_flow(inputs: MartInputs) -> pl.DataFrame:
             )
         )
         frames.append(flow.select(*RECORD_FLOW.columns, "ward_status"))
-    return pl.concat(frames).sort("record_key")
+    # in the raw rows' order (registry by registry, partitions in path order): deterministic, and every use is a
+    # group-by or the restricted copy, whose readers do not rely on row order (sorting 1.7M rows cost CPU)
+    return pl.concat(frames)
 
 
 # --------------------------------------------------------------------------- allocation
@@ -569,9 +572,11 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
         ("taxpayers", taxpayers, MART_TAXPAYERS, "taxpayer_key", {"business_id": ("businesses", "business_key")}),
     ):
         frame = _pseudo(frame, "entity_id", kind, key, key_col)
+        # each kind's map sorted by its one id column: concatenated in kind order they are in PSEUDONYMS' key
+        # order (entity_kind, entity_id), so ``_sorted`` needs no two-column sort of every kind's rows
         pseudonyms[kind] = frame.select(
             pl.lit(kind).alias("entity_kind"), "entity_id", pl.col(key_col).alias("pseudo_key")
-        )
+        ).sort("entity_id")
         for column, (ref_kind, alias) in refs.items():
             frame = _pseudo_ref(frame, column, ref_kind, key, alias, pseudonyms.get(ref_kind))
         entity_marts[table.name] = (table, frame)
@@ -611,9 +616,14 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
         ):
             restricted[table.name] = (table, frame)
     restricted[REGISTRY_LINKS.name] = (REGISTRY_LINKS, inputs.links)
-    restricted[RECORD_FLOW.name] = (RECORD_FLOW, flow.filter(pl.col("state").is_not_null()))
-    restricted[PSEUDONYMS.name] = (PSEUDONYMS, pl.concat([pseudonyms[k] for k in sorted(ENTITY_KINDS)]))
-    restricted = {name: (t, _sorted(t, f)) for name, (t, f) in restricted.items()}
+    # the copies of the entity stage's tables keep the order it wrote them in (deterministic; a DuckDB table
+    # has no row order without ORDER BY): sorting them by key cost CPU (~2.7M wide rows at 1M people)
+    restricted = {name: (t, t.cast(f)) for name, (t, f) in restricted.items()}
+    restricted[RECORD_FLOW.name] = (RECORD_FLOW, RECORD_FLOW.cast(flow.filter(pl.col("state").is_not_null())))
+    restricted[PSEUDONYMS.name] = (
+        PSEUDONYMS,
+        _sorted(PSEUDONYMS, pl.concat([pseudonyms[k] for k in sorted(ENTITY_KINDS)])),
+    )
     return Marts(analytics, restricted, reference_date, problems)
 
 
