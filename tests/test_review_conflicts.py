@@ -122,3 +122,26 @@ def test_agreeing_rows_are_not_a_conflict_and_a_reverse_back_to_a_tie_is(tmp_pat
     )
     audit, _ = append_audit(audit, _load(tmp_path).rows, NOW)
     assert _state(audit)[ADDRESS]["state"] == "conflict"  # the reverse undoes the 21st: back to the tie of the 20th
+
+
+def test_an_official_correcting_their_own_row_the_same_day_is_not_a_conflict(tmp_path):
+    ward = tmp_path / "ward.csv"
+    ward.write_text(HEADER + f"{SPLIT},place,Official A,{DAY},,27139\n")
+    audit, _ = append_audit(None, _load(tmp_path).rows, NOW)
+    assert _state(audit)[SPLIT]["new_uid"] == "2025:27139"
+    ward.write_text(HEADER + f"{SPLIT},place,Official A,{DAY},,27154\n")  # same row, same date, corrected ward
+    audit, _ = append_audit(audit, _load(tmp_path).rows, NOW + dt.timedelta(hours=1))
+    assert audit.height == 2  # the audit keeps both versions
+    item = _state(audit)[SPLIT]
+    assert item["state"] == "closed" and item["decision"] == "place" and item["new_uid"] == "2025:27154"
+    assert decision_conflicts(audit).height == 0
+    # a reverse under the corrected row undoes the correction, not back to the replaced ward
+    ward.write_text(HEADER + f"{SPLIT},place,Official A,{DAY},,27154\n{SPLIT},reverse,Official A,{DAY},undo,\n")
+    audit, _ = append_audit(audit, _load(tmp_path).rows, NOW + dt.timedelta(hours=2))
+    item = _state(audit)[SPLIT]
+    assert item["state"] == "reopened" and item["new_uid"] is None
+    # a different row of the same file with another ward on the same date is still a conflict
+    ward.write_text(HEADER + f"{SPLIT},place,Official A,{DAY},,27154\n{SPLIT},place,Official B,{DAY},,27139\n")
+    audit, _ = append_audit(audit, _load(tmp_path).rows, NOW + dt.timedelta(hours=3))
+    assert _state(audit)[SPLIT]["state"] == "conflict"
+    assert sorted(decision_conflicts(audit)["source_row"].to_list()) == [2, 3]

@@ -12,11 +12,12 @@ row either passes validation or is reported in ``decision_errors`` with file, ro
 the value) and is not applied; a broken file never stops the run.
 
 Valid rows enter the audit once (``audit_id`` = MD5 of item, decision, ward, reviewer, date, note) and
-stay there: decisions survive re-runs, re-ingestion and the removal of their file. The effective
-decision per item is the latest by ``decided_on``; ``reverse`` undoes the decision before it (two reverses
+stay there: decisions survive re-runs, re-ingestion and the removal of their file. A row edited in place
+(same item, file, sheet and row, new content) is a correction: the version loaded last replaces the earlier
+ones (the audit keeps them all). The effective decision per item is the latest by ``decided_on``; ``reverse`` undoes the decision before it (two reverses
 undo two decisions; among rows of one date, load order, file and row say which is "before"); an item whose
 decisions are all reversed is open again. Two different decisions (or wards) for one item on its latest
-date are a conflict, whatever file or run they came from: nothing decides between them, so the item stays
+date from different places (files, sheets or rows) are a conflict, whatever run they came from: nothing decides between them, so the item stays
 open (state ``conflict``) and each of those rows is reported in ``decision_errors`` (field ``decision``,
 cause naming the other row's file and row) on every run until a later-dated decision settles it.
 """
@@ -501,6 +502,14 @@ def _fold_with_reversals(rows: pl.DataFrame) -> pl.DataFrame:
 CONFLICT_COLUMNS = ["item_id", "decided_on", "decision", "new_uid", "source_file", "sheet", "source_row"]
 
 
+def _in_force(audit: pl.DataFrame) -> pl.DataFrame:
+    """The audit rows in force, in ORDER: a row of a file edited in place (same item, source_file, sheet and
+    source_row) replaces the versions of that row loaded before it (a correction, not a second opinion; the audit
+    keeps them all)."""
+    latest = pl.col("loaded_at") == pl.col("loaded_at").max().over("item_id", "source_file", "sheet", "source_row")
+    return audit.filter(latest).sort(ORDER, nulls_last=False)
+
+
 def _standing_rows(ordered: pl.DataFrame) -> pl.DataFrame:
     """Per item, the decision rows still standing (not reversed) on the date of its effective decision."""
     reversed_items = ordered.filter(pl.col("decision") == "reverse").select("item_id").unique()
@@ -519,10 +528,11 @@ def _standing_rows(ordered: pl.DataFrame) -> pl.DataFrame:
 
 
 def decision_conflicts(audit: pl.DataFrame) -> pl.DataFrame:
-    """Audit rows that contradict another standing row of the same item and date (a different decision or ward):
+    """Audit rows in force (_in_force) that contradict another standing row of the same item and date (a different
+    decision or ward) from another place (file, sheet or row):
     item_id, source_file, sheet, source_row and the other row's other_file, other_sheet, other_row (the first
     contradicting row in load order). Nothing decides between them: the item stays open."""
-    ordered = audit.sort(ORDER, nulls_last=False)
+    ordered = _in_force(audit)
     standing = _standing_rows(ordered).with_columns(
         pl.concat_str(pl.col("decision"), pl.col("new_uid").fill_null(""), separator="|").alias("_what")
     )
@@ -568,7 +578,7 @@ def conflict_errors(conflicts: pl.DataFrame) -> pl.DataFrame:
 def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.DataFrame:
     """REVIEW_DECISIONS_TABLE: one row per decided item, with the item's keys from `items` (REVIEW_ITEM_KEYS).
     An item with conflicting decisions on its latest date (decision_conflicts) has state 'conflict', no decision."""
-    ordered = audit.sort(ORDER, nulls_last=False)
+    ordered = _in_force(audit)
     reversed_items = ordered.filter(pl.col("decision") == "reverse").select("item_id").unique()
     simple = (
         ordered.join(reversed_items, on="item_id", how="anti")
@@ -702,7 +712,7 @@ def hold_contradictions(decisions: pl.DataFrame, contradictions: pl.DataFrame) -
 def contradiction_errors(audit: pl.DataFrame, contradictions: pl.DataFrame) -> pl.DataFrame:
     """REVIEW_DECISION_ERRORS for label_contradictions: the standing row(s) of each item, field 'decision',
     cause naming the other items (ids, never values)."""
-    rows = _standing_rows(audit.sort(ORDER, nulls_last=False)).join(contradictions, on="item_id", how="inner")
+    rows = _standing_rows(_in_force(audit)).join(contradictions, on="item_id", how="inner")
     cause = pl.concat_str(
         pl.lit("contradicts decisions "),
         pl.col("others").list.join(", "),
