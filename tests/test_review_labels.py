@@ -108,3 +108,26 @@ def test_a_match_the_matcher_refused_reopens_its_item_with_the_reason():
     nothing = review.with_columns(pl.lit(True).alias("same_entity"))
     assert unhonoured_matches(_inputs(nothing), decisions).height == 0
     assert unhonoured_matches(_inputs(review.clear()), decisions).height == 0
+
+
+def test_only_the_matches_on_a_chain_between_the_no_match_records_are_held():
+    # a chain p1..p7 and a no_match p1-p3: p3-p4 .. p6-p7 are on no path between p1 and p3
+    chain = [(f"p#{i}", f"p#{i + 1}", "match") for i in range(1, 7)]
+    audit, items, ids = _pairs([*chain, ("p#1", "p#3", "no_match")])
+    found = label_contradictions(effective_decisions(audit, items))
+    assert sorted(found["item_id"]) == sorted([ids[0], ids[1], ids[6]])
+    # a square p1-p2-p3-p4-p1 with a tail p3-p5 and a branch p2-p6: both ways round the square are chains, the
+    # tail and the branch are not
+    square = [("p#1", "p#2", "match"), ("p#2", "p#3", "match"), ("p#3", "p#4", "match"), ("p#4", "p#1", "match")]
+    extra = [("p#3", "p#5", "match"), ("p#2", "p#6", "match"), ("p#1", "p#3", "no_match")]
+    audit, items, ids = _pairs([*square, *extra])
+    decisions = effective_decisions(audit, items)
+    found = label_contradictions(decisions)
+    assert sorted(found["item_id"]) == sorted([*ids[:4], ids[6]])
+    assert found.filter(pl.col("item_id") == ids[6])["others"].to_list()[0] == sorted(ids[:4])
+    held = hold_contradictions(decisions, found)
+    assert sorted(match_labels(held)["item_id"]) == sorted(ids[4:6])  # tail and branch still reach the matcher
+    # two no_match pairs in one group: the union of their chains
+    audit, items, ids = _pairs([*chain, ("p#1", "p#3", "no_match"), ("p#7", "p#5", "no_match")])
+    found = label_contradictions(effective_decisions(audit, items))
+    assert sorted(found["item_id"]) == sorted([ids[0], ids[1], ids[4], ids[5], ids[6], ids[7]])

@@ -664,11 +664,55 @@ def _root(parent: dict[str, str], x: str) -> str:
     return x
 
 
+def _block_of_first_edge(edges: list[tuple[str, str]]) -> set[int]:
+    """Indices of the edges in the same biconnected block as edges[0] (edges on a common simple cycle with it;
+    parallel edges allowed). Iterative Tarjan from edges[0]'s first end: plain Python, officials' labels are few."""
+    adjacent: dict[str, list[tuple[str, int]]] = {}
+    for i, (a, b) in enumerate(edges):
+        if a != b:
+            adjacent.setdefault(a, []).append((b, i))
+            adjacent.setdefault(b, []).append((a, i))
+    start = edges[0][0]
+    order, low = {start: 0}, {start: 0}
+    edge_stack: list[int] = []
+    work = [(start, -1, iter(adjacent.get(start, [])))]
+    while work:
+        v, via, neighbours = work[-1]
+        for w, i in neighbours:
+            if i == via:
+                continue
+            if w not in order:
+                edge_stack.append(i)
+                order[w] = low[w] = len(order)
+                work.append((w, i, iter(adjacent[w])))
+                break
+            if order[w] < order[v]:  # back edge to an ancestor
+                edge_stack.append(i)
+                low[v] = min(low[v], order[w])
+        else:
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+                if low[v] >= order[u]:  # v's subtree and the edge (u, v) close a block
+                    block = set()
+                    while True:
+                        i = edge_stack.pop()
+                        block.add(i)
+                        if i == via:
+                            break
+                    if 0 in block:
+                        return block
+    return {0}
+
+
 def label_contradictions(decisions: pl.DataFrame) -> pl.DataFrame:
     """Closed match_pair decisions that contradict each other: a no_match pair whose two records are joined by a
-    chain of match decisions (of the same entity kind). Returns item_id, others (the other items of that chain and
-    its no_match pairs, sorted). Such labels cannot all hold: the items go back to a person. Officials' labels are
-    few: plain Python union-find."""
+    chain of match decisions (of the same entity kind), with the match decisions lying on any such chain (any
+    simple path between the two records; matches elsewhere in the same group of linked records are not held).
+    Returns item_id, others (the other items of those chains and their no_match pairs, sorted). Such labels cannot
+    all hold: the items go back to a person. Officials' labels are few: plain Python union-find, then the
+    biconnected block of the no_match pair added to its component's matches."""
     pairs = _closed(decisions, "match_pair", ("match", "no_match")).filter(
         pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
     )
@@ -680,13 +724,15 @@ def label_contradictions(decisions: pl.DataFrame) -> pl.DataFrame:
         for _, decision, left, right in rows:
             if decision == "match":
                 parent[root(left)] = root(right)
-        members: dict[str, list[str]] = {}
-        for item, decision, left, _ in rows:
-            if decision == "match":
-                members.setdefault(root(left), []).append(item)
+        members: dict[str, list[tuple[str, str, str]]] = {}
         for item, decision, left, right in rows:
-            if decision == "no_match" and root(left) == root(right):
-                chain = [item, *members[root(left)]]
+            if decision == "match":
+                members.setdefault(root(left), []).append((item, left, right))
+        for item, decision, left, right in rows:
+            if decision == "no_match" and left != right and root(left) == root(right):
+                matches = members[root(left)]
+                block = _block_of_first_edge([(left, right), *[(a, b) for _, a, b in matches]])
+                chain = [item, *[matches[i - 1][0] for i in sorted(block) if i > 0]]
                 for one in chain:
                     found.setdefault(one, set()).update(c for c in chain if c != one)
     return pl.DataFrame(
