@@ -556,13 +556,41 @@ def queue_summary(queues: Queues) -> pl.DataFrame:
     )
 
 
+def _pair_records(queues: Queues) -> pl.DataFrame | None:
+    """kind 'match_pair', records_blocked: the distinct records of the open match pairs (a record in several pairs
+    once), from item_keys; pairs without keys count their two records. None without item_keys."""
+    if queues.item_keys is None:
+        return None
+    pairs = (
+        queues.items.filter(pl.col("kind") == "match_pair")
+        .select("item_id")
+        .join(queues.item_keys.select("item_id", "entity_kind", "left_id", "right_id"), on="item_id", how="left")
+    )
+    keyed = pairs.filter(pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null())
+    ids = pl.concat(
+        [keyed.select("entity_kind", pl.col(side).alias("record_id")) for side in ("left_id", "right_id")]
+    ).unique()
+    return pl.DataFrame(
+        {"kind": ["match_pair"], "_pair_records": [ids.height + 2 * (pairs.height - keyed.height)]},
+        schema={"kind": pl.String, "_pair_records": pl.UInt32},
+    )
+
+
 def queue_totals(queues: Queues) -> pl.DataFrame:
     """REVIEW_QUEUE_TOTALS: per kind, open items, the records they block and closed items, each counted once city-wide
-    (every kind listed, zeros included)."""
+    (every kind listed, zeros included). A record in several open match pairs counts once (from item_keys; without
+    them each pair counts its two records). Other kinds' items do not share records."""
     kinds = pl.DataFrame({"kind": list(REVIEW_KINDS)})
     opened = queues.items.group_by("kind").agg(
         pl.len().alias("open_items"), pl.col("records_blocked").sum().alias("records_blocked")
     )
+    pair_records = _pair_records(queues)
+    if pair_records is not None:
+        opened = (
+            opened.join(pair_records, on="kind", how="left")
+            .with_columns(pl.coalesce("_pair_records", "records_blocked").alias("records_blocked"))
+            .drop("_pair_records")
+        )
     closed = queues.closed.group_by("kind").agg(pl.len().alias("closed_items"))
     return (
         kinds.join(opened, on="kind", how="left")
