@@ -26,6 +26,10 @@ group reaches analytics.duckdb, marts/ and reports/), wardbridge.duckdb is 0600 
 parquet/, review/, exports/ and status/ are 0700 (person-level data: the pipeline's account
 only); modes of an existing warehouse are tightened, never widened. ``private_umask`` adds
 0o027 to the process umask (``wardbridge run`` and the Dagster code location call it).
+DuckDB's write-ahead log wardbridge.duckdb.wal holds the same rows until a checkpoint (and stays
+behind after a crash); DuckDB creates it at a commit, deletes it at each checkpoint and creates it
+again at the next commit, so ``connect_writer`` holds umask 077 for the whole life of the writing
+connection (the log, and a new database file, are born 0600) and ``prepare`` tightens a leftover log.
 
 Crash safety (a run killed at any point, even by SIGKILL, leaves a readable warehouse
 and a rerun produces what a clean run does):
@@ -91,6 +95,7 @@ PRIVATE_DIRS = ("parquet", "review", "exports", "status")
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_UMASK = 0o027
+WRITER_UMASK = 0o077  # while wardbridge.duckdb is open for writing: its write-ahead log is created 0600
 
 log = logging.getLogger("wardbridge.warehouse")
 
@@ -501,16 +506,39 @@ class Warehouse:
             folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
             _tighten(folder, PRIVATE_DIR_MODE)
         _tighten(self.duckdb_path, PRIVATE_FILE_MODE)
+        _tighten(self.wal_path, PRIVATE_FILE_MODE)  # left behind by a crash (or by a version before umask 077)
 
     def _writer_lock(self, timeout_s: float = 600.0) -> contextlib.AbstractContextManager[None]:
         self.prepare()
         return file_lock(self.root / LOCK_FILENAME, timeout_s, f"another process has been writing to {self.root}")
 
-    def connect_writer(self) -> duckdb.DuckDBPyConnection:
-        """wardbridge.duckdb opened for writing (``connect_for_writing``), mode 0600. Take ``_writer_lock`` first."""
-        con = connect_for_writing(self.duckdb_path)
-        _tighten(self.duckdb_path, PRIVATE_FILE_MODE)
-        return con
+    @property
+    def wal_path(self) -> Path:
+        """DuckDB's write-ahead log of wardbridge.duckdb (committed rows not yet checkpointed)."""
+        return self.root / f"{DUCKDB_FILENAME}.wal"
+
+    @contextlib.contextmanager
+    def connect_writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``with wh.connect_writer() as con``: wardbridge.duckdb opened for writing (``connect_for_writing``),
+        mode 0600, closed on exit. Take ``_writer_lock`` first.
+
+        The process umask is ``WRITER_UMASK`` (077, added to the current one) until the connection is closed:
+        DuckDB creates wardbridge.duckdb.wal at a commit, not at connect, and again after every checkpoint,
+        so a chmod at connect would not cover it. The umask is process-wide: another thread creating a file
+        meanwhile gets 0600 too (stricter, never wider); the writers that matter are serialised by the writer
+        lock (the marts' threads run under it, so never beside this connection)."""
+        old = os.umask(WRITER_UMASK)
+        os.umask(old | WRITER_UMASK)
+        try:
+            con = connect_for_writing(self.duckdb_path)
+            try:
+                _tighten(self.duckdb_path, PRIVATE_FILE_MODE)
+                _tighten(self.wal_path, PRIVATE_FILE_MODE)
+                yield con
+            finally:
+                con.close()  # checkpoints: DuckDB removes the log
+        finally:
+            os.umask(old)
 
     def publish(self, schema: str, tables: Sequence[tuple[Table, pl.DataFrame]]) -> list[PublishedTable]:
         """Write each (declaration, frame) to ``<schema>.<table>`` in DuckDB and to Parquet.

@@ -76,6 +76,39 @@ def test_private_umask_adds_bits_and_keeps_a_stricter_umask():
         os.umask(old)
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=["umask022", "umask027"])
+def test_the_write_ahead_log_of_an_open_write_is_private(tmp_path, umask):
+    """wardbridge.duckdb.wal holds the same person-level rows as wardbridge.duckdb until a checkpoint (and stays
+    behind after a crash): it used to be created 0644 under umask 022, 0640 under the pipeline's 027 (review r2)."""
+    old = os.umask(umask)
+    try:
+        wh = Warehouse(tmp_path / "wh")
+        wh.prepare()
+        wal = wh.duckdb_path.with_name(wh.duckdb_path.name + ".wal")
+        with wh.connect_writer() as con:
+            con.execute("CREATE TABLE t AS SELECT range AS x, md5(range::VARCHAR) AS y FROM range(1000)")
+            con.execute("INSERT INTO t SELECT * FROM t")  # committed, not checkpointed: in the log
+            assert wal.is_file()
+            assert mode(wal) & 0o077 == 0, oct(mode(wal))
+            assert mode(wh.duckdb_path) == 0o600
+            con.execute("CHECKPOINT")  # DuckDB removes the log; the next commit creates a new one
+            con.execute("INSERT INTO t SELECT * FROM t")
+            assert wal.is_file() and mode(wal) & 0o077 == 0, oct(mode(wal))
+        assert os.umask(umask) == umask  # the process's umask is back once the connection is closed
+    finally:
+        os.umask(old)
+
+
+def test_a_write_ahead_log_left_by_a_crash_is_tightened(tmp_path, umask_022):
+    wh = Warehouse(tmp_path / "wh")
+    wh.publish("s", [(TABLE, pl.DataFrame({"x": [1]}))])
+    wal = wh.duckdb_path.with_name(wh.duckdb_path.name + ".wal")
+    wal.write_bytes(b"")  # as an earlier version (or a killed run) left it
+    os.chmod(wal, 0o644)
+    wh.prepare()
+    assert mode(wal) == 0o600
+
+
 def _readable_by(root: Path, who: str) -> set[str]:
     """Files under root that someone in class ``who`` ("group": in the file's group, not the owner; "other")
     can reach (search permission on every folder down from root) and read."""
