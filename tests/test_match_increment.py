@@ -750,6 +750,17 @@ def test_a_record_both_withdrawn_and_sent_again_is_refused(runs, data, spec):
     assert key not in str(error.value)  # counts, never the id
 
 
+def test_a_single_string_of_withdrawn_ids_is_refused_not_split_into_characters(runs, data, spec):
+    """A str is a Sequence[str]: ``withdrawn="123"`` used to withdraw records "1", "2" and "3" (review r2)."""
+    key = runs["base"].records["record_id"][0]
+    for given in (key, "123"):
+        with pytest.raises(TypeError, match="withdrawn takes a list or Series of record ids, not one str") as error:
+            match_increment(runs["base"].state, data["increment"], spec, withdrawn=given)
+        assert given not in str(error.value)  # never the id
+    inc = match_increment(runs["base"].state, None, spec, withdrawn=[key])  # one id, in a list, is withdrawn
+    assert inc.stats["withdrawn_records"] == 1
+
+
 def test_a_saved_pair_found_by_other_rules_now_inside_a_reclustered_component_takes_its_new_rules(spec):
     """As above, but a new record (a third registration of the twin's person, another phone) links to both
     records of a saved pair whose rules change: that pair is re-decided with the component (``_recluster``) and

@@ -584,11 +584,17 @@ def match_increment(
 
     withdrawn: record ids deleted in their source since the saved run: removed with their pairs (their linked
     records re-clustered: an entity they held together may split; one they alone made is retired). An id the
-    state does not hold is counted (``stats["withdrawn_unknown"]``); one also in ``frame`` is refused.
+    state does not hold is counted (``stats["withdrawn_unknown"]``); one also in ``frame`` is refused; a bare
+    str (not a list of ids) is refused with a TypeError.
 
     The steps (timed under the names given to ``lap``) each hand explicit values to the next: the rows
     renumbered, the blocking delta, the candidates that enter or leave, their scores, the components to
     re-cluster, the clusters, the entity ids, and the new state."""
+    if isinstance(withdrawn, str | bytes):  # a str is a Sequence[str]: "123" would withdraw "1", "2" and "3"
+        raise TypeError(
+            f"{source}: withdrawn takes a list or Series of record ids, not one {type(withdrawn).__name__}: "
+            "give one id as [id]"
+        )
     lap = StepTimer("increment %s: %.2f s (peak %.0f MiB)")
 
     state.frozen.check(spec, "the saved run")
