@@ -451,6 +451,13 @@ def resolve(
     type=click.Path(path_type=Path, file_okay=False),
     help="With --increment: the saved state to extend; it is replaced by the new state unless --save-state is given.",
 )
+@click.option(
+    "--withdrawn",
+    "withdrawn_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --increment: record ids deleted in their source (.csv or .parquet, column record_id or the spec's id "
+    "column): removed with their pairs, their linked records re-clustered.",
+)
 def match(
     input_path: Path | None,
     spec_path: Path,
@@ -461,6 +468,7 @@ def match(
     model_dir: Path | None,
     increment_path: Path | None,
     state_dir: Path | None,
+    withdrawn_path: Path | None,
 ) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
@@ -474,7 +482,8 @@ def match(
     OUTPUT holds the lineage of every record re-clustered, .pairs their pairs, .review the
     review rows among them, .entities their golden records, .blocking what each blocking
     rule re-paired and .merged the previous entities merged into others; the state is
-    updated (README "Increments").
+    updated (README "Increments"). --labels there are reviewers' verdicts given since the
+    saved run; --withdrawn names records deleted in their source.
     """
     import logging
 
@@ -485,6 +494,8 @@ def match(
 
     started = time.perf_counter()
     _check_match_options(input_path, previous_path, labels_path, model_dir, increment_path, state_dir)
+    if withdrawn_path is not None and increment_path is None:
+        raise click.UsageError("--withdrawn goes with --increment (records deleted since the saved --state)")
     out_fmt = file_format(output_path, "--output")
     outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
     inputs = [
@@ -493,6 +504,7 @@ def match(
         ("--previous", previous_path),
         ("--labels", labels_path),
         ("--increment", increment_path),
+        ("--withdrawn", withdrawn_path),
     ]
     for path in outputs:
         check_output(path, "--output", inputs)
@@ -501,7 +513,11 @@ def match(
     except SpecError as exc:
         raise click.BadParameter(str(exc), param_hint="--spec") from None
     if increment_path is not None:
-        _match_increment(spec, increment_path, state_dir, save_state_dir, outputs, out_fmt, started)
+        verdicts = _read_pairs(labels_path, "--labels") if labels_path is not None else None
+        withdrawn = _read_withdrawn(withdrawn_path, spec.id_column) if withdrawn_path is not None else None
+        _match_increment(
+            spec, increment_path, state_dir, save_state_dir, outputs, out_fmt, started, verdicts, withdrawn
+        )
         return
     frozen = None
     if model_dir is not None:
@@ -524,11 +540,7 @@ def match(
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
             )
-    labels = None
-    if labels_path is not None:
-        labels = read_frame(labels_path, "--labels")
-        if not {"left_id", "right_id"} <= set(labels.columns):
-            raise click.BadParameter(f"{labels_path}: needs columns left_id and right_id", param_hint="--labels")
+    labels = _read_pairs(labels_path, "--labels") if labels_path is not None else None
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
@@ -587,12 +599,26 @@ def _check_match_options(
         raise click.UsageError("give either --input (a whole table) or --increment (new records), not both")
     if state_dir is None:
         raise click.UsageError("--increment needs --state: the folder a run saved with --save-state")
-    for option, value in (("--previous", previous_path), ("--labels", labels_path), ("--model", model_dir)):
+    for option, value in (("--previous", previous_path), ("--model", model_dir)):
         if value is not None:
-            raise click.UsageError(
-                f"{option} does not go with --increment: the state holds the lineage, verdicts and model "
-                "(new reviewer verdicts need a full run: --input with --model and --labels)"
-            )
+            raise click.UsageError(f"{option} does not go with --increment: the state holds the lineage and model")
+
+
+def _read_pairs(path: Path, option: str) -> pl.DataFrame:
+    """Reviewers' pairs (left_id, right_id) from a CSV or Parquet file."""
+    pairs = read_frame(path, option)
+    if not {"left_id", "right_id"} <= set(pairs.columns):
+        raise click.BadParameter(f"{path}: needs columns left_id and right_id", param_hint=option)
+    return pairs
+
+
+def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
+    """Record ids deleted in their source: column record_id, else the spec's id column (as text)."""
+    table = read_frame(path, "--withdrawn")
+    column = next((c for c in ("record_id", id_column) if c in table.columns), None)
+    if column is None:
+        raise click.BadParameter(f"{path}: needs a column record_id (or {id_column})", param_hint="--withdrawn")
+    return table[column].cast(pl.String)
 
 
 def _match_increment(
@@ -603,6 +629,8 @@ def _match_increment(
     outputs: list[Path],
     out_fmt: str,
     started: float,
+    verdicts: pl.DataFrame | None = None,
+    withdrawn: pl.Series | None = None,
 ) -> None:
     import logging
 
@@ -618,7 +646,9 @@ def _match_increment(
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
     try:
-        result = match_increment(state, frame, spec, source=str(increment_path))
+        result = match_increment(
+            state, frame, spec, labelled_pairs=verdicts, withdrawn=withdrawn, source=str(increment_path)
+        )
     except (SpecError, StateError) as exc:
         raise click.ClickException(str(exc)) from None
     tables = [result.records, result.pairs, result.review, result.entities, result.blocking, result.merged_entities]

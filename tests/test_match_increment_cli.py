@@ -1,0 +1,118 @@
+"""`wardbridge match --increment` with reviewers' verdicts (--labels) and withdrawn records (--withdrawn)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from pipelines.match import load_spec
+from pipelines.match.increment import match_increment
+from pipelines.match.state import load_state
+from pipelines.warehouse import REPO_ROOT
+from tests.match_cases import background
+
+PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> dict:
+    """A full run of 400 people saved with --save-state, and 40 of them held out as the increment."""
+    folder = tmp_path_factory.mktemp("inc_cli")
+    people = background(400, seed=21).drop("person")
+    held = people["record_key"].sample(40, seed=3)
+    base = people.filter(~pl.col("record_key").is_in(held.implode()))
+    new = people.filter(pl.col("record_key").is_in(held.implode()))
+    base.write_parquet(folder / "base.parquet")
+    new.write_parquet(folder / "new.parquet")
+    done = CliRunner().invoke(
+        main,
+        [
+            "match",
+            "--spec",
+            str(PEOPLE_SPEC),
+            "--input",
+            str(folder / "base.parquet"),
+            "--output",
+            str(folder / "base_out.parquet"),
+            "--save-state",
+            str(folder / "state"),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    return {"folder": folder, "base": base, "new": new}
+
+
+def _apart(state_dir, k: int = 2) -> list[str]:
+    """k record ids of the saved run that are in k different entities."""
+    records = load_state(state_dir).records
+    firsts = records.group_by("entity_id", maintain_order=True).agg(pl.col("record_id").first())
+    return firsts["record_id"].head(k).to_list()
+
+
+def _increment(folder, state, out, *extra) -> object:
+    args = ["match", "--spec", str(PEOPLE_SPEC), "--increment", str(folder / "new.parquet"), "--state", str(state)]
+    return CliRunner().invoke(main, [*args, "--output", str(out), *extra])
+
+
+def test_an_increment_takes_verdicts_and_withdrawals_from_the_command_line_as_the_api_does(saved, tmp_path):
+    folder = saved["folder"]
+    left, right, gone = _apart(folder / "state", 3)
+    labels = pl.DataFrame({"left_id": [left], "right_id": [right]})
+    labels.write_csv(tmp_path / "labels.csv")
+    pl.DataFrame({"record_id": [gone]}).write_csv(tmp_path / "withdrawn.csv")
+    spec = load_spec(PEOPLE_SPEC)
+    expected = match_increment(
+        load_state(folder / "state", spec),
+        saved["new"],
+        spec,
+        labelled_pairs=labels,
+        withdrawn=[gone],
+        source=str(folder / "new.parquet"),
+    )
+    done = _increment(
+        folder,
+        folder / "state",
+        tmp_path / "out.parquet",
+        "--labels",
+        str(tmp_path / "labels.csv"),
+        "--withdrawn",
+        str(tmp_path / "withdrawn.csv"),
+        "--save-state",
+        str(tmp_path / "new_state"),
+    )
+    assert done.exit_code == 0, done.output
+    after = load_state(tmp_path / "new_state").records
+    entity = dict(after.select("record_id", "entity_id").iter_rows())
+    assert entity[left] == entity[right]  # the reviewer's "same" verdict links two entities that were apart
+    assert gone not in entity  # the withdrawn record left the state
+    key = ["record_id"]
+    assert after.sort(key).equals(expected.state.records.sort(key))
+
+
+def test_increment_options_that_do_not_fit_are_refused_naming_the_option(saved, tmp_path):
+    folder = saved["folder"]
+    pl.DataFrame({"id": ["x"]}).write_csv(tmp_path / "no_column.csv")
+    done = _increment(folder, folder / "state", tmp_path / "a.parquet", "--withdrawn", str(tmp_path / "no_column.csv"))
+    assert done.exit_code == 2 and "--withdrawn" in done.output and "record_id" in done.output
+    sent_again = saved["new"]["record_key"][0]  # withdrawn and sent in the same increment
+    pl.DataFrame({"record_id": [sent_again]}).write_csv(tmp_path / "both.csv")
+    done = _increment(folder, folder / "state", tmp_path / "b.parquet", "--withdrawn", str(tmp_path / "both.csv"))
+    assert done.exit_code == 1 and "withdrawn or sent again" in done.output
+    assert sent_again not in done.output  # counts only: record ids are personal values
+    done = CliRunner().invoke(
+        main,
+        [
+            "match",
+            "--spec",
+            str(PEOPLE_SPEC),
+            "--input",
+            str(folder / "base.parquet"),
+            "--output",
+            str(tmp_path / "c.parquet"),
+            "--withdrawn",
+            str(tmp_path / "both.csv"),
+        ],
+    )
+    assert done.exit_code == 2 and "--withdrawn goes with --increment" in done.output
