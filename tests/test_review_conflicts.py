@@ -52,6 +52,7 @@ def test_two_wards_placing_the_same_split_street_on_one_day_is_a_conflict(tmp_pa
     audit, _ = append_audit(None, loaded.rows, NOW)
     item = _state(audit)[SPLIT]
     assert item["state"] == "conflict" and item["decision"] is None and item["new_uid"] is None
+    assert item["reviewer"] is None and item["note"] is None  # held like contradicting labels: no one's verdict
     errors = conflict_errors(decision_conflicts(audit))
     assert errors.schema == REVIEW_DECISION_ERRORS.polars_schema
     got = sorted(errors.select("source_file", "source_row", "field", "cause").rows())

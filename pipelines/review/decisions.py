@@ -570,7 +570,12 @@ def conflict_errors(conflicts: pl.DataFrame) -> pl.DataFrame:
             "later-dated decision settles it"
         ),
     )
-    return conflicts.select(
+    return _decision_errors(conflicts, cause)
+
+
+def _decision_errors(rows: pl.DataFrame, cause: pl.Expr) -> pl.DataFrame:
+    """REVIEW_DECISION_ERRORS rows (field 'decision') for the audit rows `rows` with `cause`."""
+    return rows.select(
         "source_file", "sheet", "source_row", pl.lit("decision").alias("field"), cause.alias("cause")
     ).cast(REVIEW_DECISION_ERRORS.polars_schema)
 
@@ -595,16 +600,7 @@ def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.D
     if replayed.height:
         frames.append(_fold_with_reversals(replayed).select(simple.columns).cast(simple.schema))
     effective = pl.concat(frames)
-    contested = decision_conflicts(audit).select("item_id").unique()
-    if contested.height:
-        in_conflict = pl.col("item_id").is_in(contested["item_id"].implode())
-        effective = effective.with_columns(
-            pl.when(in_conflict).then(pl.lit("conflict")).otherwise(pl.col("state")).alias("state"),
-            *[
-                pl.when(in_conflict).then(pl.lit(None, effective.schema[c])).otherwise(pl.col(c)).alias(c)
-                for c in ("decision", "new_uid", "reviewer", "note")
-            ],
-        )
+    effective = hold_contradictions(effective, decision_conflicts(audit).select("item_id").unique())
     key_columns = [
         c
         for c in REVIEW_DECISIONS_TABLE.columns
@@ -742,7 +738,8 @@ def label_contradictions(decisions: pl.DataFrame) -> pl.DataFrame:
 
 
 def hold_contradictions(decisions: pl.DataFrame, contradictions: pl.DataFrame) -> pl.DataFrame:
-    """review.decisions with the contradicting items in state 'conflict' (no decision: open, no label)."""
+    """review.decisions with the items of `contradictions` (item_id) in state 'conflict' (no decision: open, no
+    label): same-date conflicts (effective_decisions) and labels that cannot all hold (label_contradictions)."""
     if contradictions.height == 0:
         return decisions
     held = pl.col("item_id").is_in(contradictions["item_id"].implode())
@@ -767,9 +764,7 @@ def contradiction_errors(audit: pl.DataFrame, contradictions: pl.DataFrame) -> p
             "one of them is changed by a later-dated decision"
         ),
     )
-    return rows.select(
-        "source_file", "sheet", "source_row", pl.lit("decision").alias("field"), cause.alias("cause")
-    ).cast(REVIEW_DECISION_ERRORS.polars_schema)
+    return _decision_errors(rows, cause)
 
 
 def labelled_pairs(labels: pl.DataFrame, entity_kind: str, label: str = "match") -> pl.DataFrame:
