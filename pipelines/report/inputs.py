@@ -149,17 +149,25 @@ def latest_gates_dir(root: Path) -> Path | None:
     return max(passed, key=lambda d: (max(runs[d]), d.name), default=None)
 
 
-def read_queue_summary(path: Path) -> pl.DataFrame | None:
-    """review.queue_summary (the review-queue helper's table) when present, else None."""
+def _read_review_table(path: Path, columns: tuple[str, ...]) -> pl.DataFrame | None:
+    """A review parquet table holding `columns`, None when absent; ReportInputError when unreadable or short."""
     if not path.is_file():
         return None
     try:
         frame = pl.read_parquet(path)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise ReportInputError(f"{path}: unreadable ({type(exc).__name__})") from exc
-    missing = [c for c in QUEUE_COLUMNS if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ReportInputError(f"{path}: missing column(s) {', '.join(missing)}")
+    return frame
+
+
+def read_queue_summary(path: Path) -> pl.DataFrame | None:
+    """review.queue_summary (the review-queue helper's table) when present, else None."""
+    frame = _read_review_table(path, QUEUE_COLUMNS)
+    if frame is None:
+        return None
     if "candidate" not in frame.columns:
         frame = frame.with_columns(pl.lit(False).alias("candidate"))
     if "closed_items" not in frame.columns:
@@ -175,16 +183,10 @@ def read_queue_summary(path: Path) -> pl.DataFrame | None:
 
 
 def read_queue_totals(path: Path) -> pl.DataFrame | None:
-    """review.queue_totals (city-wide figures per kind, each item once) when present, else None."""
-    if not path.is_file():
+    """review.queue_totals (city-wide figures per kind, each item and record once) when present, else None."""
+    frame = _read_review_table(path, TOTALS_COLUMNS)
+    if frame is None:
         return None
-    try:
-        frame = pl.read_parquet(path)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise ReportInputError(f"{path}: unreadable ({type(exc).__name__})") from exc
-    missing = [c for c in TOTALS_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ReportInputError(f"{path}: missing column(s) {', '.join(missing)}")
     return frame.select(
         pl.col("kind").cast(pl.String), *[pl.col(c).cast(pl.Int64).fill_null(0) for c in TOTALS_COLUMNS[1:]]
     )
