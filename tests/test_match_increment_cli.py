@@ -26,19 +26,8 @@ def saved(tmp_path_factory) -> dict:
     new = people.filter(pl.col("record_key").is_in(held.implode()))
     base.write_parquet(folder / "base.parquet")
     new.write_parquet(folder / "new.parquet")
-    done = CliRunner().invoke(
-        main,
-        [
-            "match",
-            "--spec",
-            str(PEOPLE_SPEC),
-            "--input",
-            str(folder / "base.parquet"),
-            "--output",
-            str(folder / "base_out.parquet"),
-            "--save-state",
-            str(folder / "state"),
-        ],
+    done = _match(
+        "--input", folder / "base.parquet", "--output", folder / "base_out.parquet", "--save-state", folder / "state"
     )
     assert done.exit_code == 0, done.output
     return {"folder": folder, "base": base, "new": new}
@@ -51,9 +40,13 @@ def _apart(state_dir, k: int = 2) -> list[str]:
     return firsts["record_id"].head(k).to_list()
 
 
+def _match(*args) -> object:
+    """`wardbridge match --spec <people spec> ARGS` (paths given as they are)."""
+    return CliRunner().invoke(main, ["match", "--spec", str(PEOPLE_SPEC), *(str(a) for a in args)])
+
+
 def _increment(folder, state, out, *extra) -> object:
-    args = ["match", "--spec", str(PEOPLE_SPEC), "--increment", str(folder / "new.parquet"), "--state", str(state)]
-    return CliRunner().invoke(main, [*args, "--output", str(out), *extra])
+    return _match("--increment", folder / "new.parquet", "--state", state, "--output", out, *extra)
 
 
 def test_an_increment_takes_verdicts_and_withdrawals_from_the_command_line_as_the_api_does(saved, tmp_path):
@@ -101,18 +94,7 @@ def test_increment_options_that_do_not_fit_are_refused_naming_the_option(saved, 
     done = _increment(folder, folder / "state", tmp_path / "b.parquet", "--withdrawn", str(tmp_path / "both.csv"))
     assert done.exit_code == 1 and "withdrawn or sent again" in done.output
     assert sent_again not in done.output  # counts only: record ids are personal values
-    done = CliRunner().invoke(
-        main,
-        [
-            "match",
-            "--spec",
-            str(PEOPLE_SPEC),
-            "--input",
-            str(folder / "base.parquet"),
-            "--output",
-            str(tmp_path / "c.parquet"),
-            "--withdrawn",
-            str(tmp_path / "both.csv"),
-        ],
+    done = _match(
+        "--input", folder / "base.parquet", "--output", tmp_path / "c.parquet", "--withdrawn", tmp_path / "both.csv"
     )
     assert done.exit_code == 2 and "--withdrawn goes with --increment" in done.output
