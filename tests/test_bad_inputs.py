@@ -10,18 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from assets.ingest import IngestOutcome, ingest_partition
 from pipelines.encodings import encode_cp1258
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
-from pipelines.ingest.status import read_status
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from tests.ingesthelpers import Ingested, ingest_extract
 
 REGISTRY = "households"
 HEADER = ["stt", "so_ho_khau", "ten_chu_ho", "cccd_chu_ho", "dia_chi", "so_nhan_khau", "ngay_dang_ky"]
@@ -40,15 +36,6 @@ ROWS = [
 PERSONAL = [v for row in ROWS for v in row[2:5]]  # names, IDs, addresses: never in a message
 
 
-@dataclass
-class Ingested:
-    state: str
-    cause: str | None
-    raw: pl.DataFrame | None = None
-    staged: pl.DataFrame | None = None
-    quarantine: pl.DataFrame | None = None
-
-
 def _ingest(tmp: Path, fmt: str, filename: str, data: bytes, options: str = "") -> Ingested:
     """Write ``data`` as the extract, catalogue it, and run the ingest of its one partition."""
     (tmp / filename).write_bytes(data)
@@ -62,20 +49,7 @@ def _ingest(tmp: Path, fmt: str, filename: str, data: bytes, options: str = "") 
         encoding="utf-8",
     )
     (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    wh = Warehouse(tmp / f"wh_{filename}")
-    key = extract.partition_key
-    ingest_partition(wh, REGISTRY, key, extract, "test-run", IngestOutcome(), logging.getLogger("test"))
-    status = read_status(wh, REGISTRY)[key]
-    for message in [status.cause or ""]:
-        assert not [v for v in PERSONAL if v in message], message
-    if status.state != "ok":
-        return Ingested(status.state, status.cause)
-    layers = {n: pl.read_parquet(PartitionedLayer(wh, n).path(f"{n}_{REGISTRY}", key)) for n in ("raw", "staged")}
-    quarantine = pl.read_parquet(PartitionedLayer(wh, "quarantine").path(f"quarantine_{REGISTRY}", key))
-    assert layers["raw"].height == layers["staged"].height + quarantine.height  # rows in = staged + quarantined
-    for reason in quarantine["reason"]:
-        assert not [v for v in PERSONAL if v in reason], reason
-    return Ingested(status.state, status.cause, layers["raw"], layers["staged"], quarantine)
+    return ingest_extract(tmp / f"wh_{filename}", REGISTRY, extract, PERSONAL)
 
 
 def _csv(rows: list[list[str]], header: list[str] = HEADER) -> str:

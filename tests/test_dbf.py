@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import struct
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -22,9 +21,9 @@ from pipelines.ingest import dbf
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.readers import SourceReadError, read_extract
-from pipelines.ingest.status import read_status
 from pipelines.synth.formats import TableWriter, mark_deleted, open_writer
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from pipelines.warehouse import Warehouse
+from tests.ingesthelpers import Ingested, ingest_extract
 
 REGISTRY = "households"
 COLUMNS = {
@@ -74,31 +73,8 @@ def extract_of(tmp: Path, filename: str, options: str = 'key_column = "STT"\n'):
     return extract
 
 
-@dataclass
-class Ingested:
-    state: str
-    cause: str | None
-    raw: pl.DataFrame | None = None
-    staged: pl.DataFrame | None = None
-    quarantine: pl.DataFrame | None = None
-
-
 def ingest(tmp: Path, filename: str, options: str = 'key_column = "STT"\n') -> Ingested:
-    extract = extract_of(tmp, filename, options)
-    wh = Warehouse(tmp / f"wh_{filename}")
-    key = extract.partition_key
-    ingest_partition(wh, REGISTRY, key, extract, "test-run", IngestOutcome(), logging.getLogger("test"))
-    status = read_status(wh, REGISTRY)[key]
-    assert not [v for v in PERSONAL if v in (status.cause or "")], status.cause
-    if status.state != "ok":
-        return Ingested(status.state, status.cause)
-    raw, staged = (pl.read_parquet(PartitionedLayer(wh, n).path(f"{n}_{REGISTRY}", key)) for n in ("raw", "staged"))
-    quarantine = pl.read_parquet(PartitionedLayer(wh, "quarantine").path(f"quarantine_{REGISTRY}", key))
-    assert raw.height == staged.height + quarantine.height
-    assert set(staged["record_key"]).isdisjoint(quarantine["record_key"])
-    for reason in quarantine["reason"]:
-        assert not [v for v in PERSONAL if v in reason], reason
-    return Ingested(status.state, status.cause, raw, staged, quarantine)
+    return ingest_extract(tmp / f"wh_{filename}", REGISTRY, extract_of(tmp, filename, options), PERSONAL)
 
 
 def names_as(encoding: str) -> list[str]:
