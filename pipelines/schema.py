@@ -1135,6 +1135,22 @@ FLOW_ACCOUNTING = Table(
     ),
 )
 
+CITY_SUMMARY = Table(
+    name="city_summary",
+    description="Entities per kind, city-wide: placed in a ward, pending a split old unit's review, or unplaced (no "
+    "ward and no candidate ward). The wards' estimates (ward_summary.<kind>_estimated) add up to placed + "
+    "pending_split; unplaced entities are in no ward's figure, so entities = estimated + unplaced.",
+    primary_key=("entity_kind",),
+    fields=(
+        _f("entity_kind", pl.String, "Entity kind.", required=True, allowed=tuple(ENTITY_KINDS)),
+        _f("entities", pl.Int64, "Entities of the kind (rows of marts.<kind>).", required=True),
+        _f("placed", pl.Int64, "Placed in a 2025 ward (sum of ward_summary.<kind>).", required=True),
+        _f("pending_split", pl.Int64, "Pending a split old unit's review, allocated to its parts.", required=True),
+        _f("unplaced", pl.Int64, "No ward and no candidate ward: in no ward's figure.", required=True),
+        _f("estimated", pl.Int64, "placed + pending_split = sum of ward_summary.<kind>_estimated.", required=True),
+    ),
+)
+
 _ENTITY_MART = (
     _f(
         "placement",
@@ -1217,6 +1233,7 @@ ANALYTICS_TABLES: tuple[Table, ...] = (
     OLD_UNIT_RECONCILIATION,
     OLD_UNIT_FLOWS,
     FLOW_ACCOUNTING,
+    CITY_SUMMARY,
     MART_PEOPLE,
     MART_HOUSEHOLDS,
     MART_BUSINESSES,

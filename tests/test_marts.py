@@ -28,6 +28,7 @@ from pipelines.publish.marts import (
     accounting_problems,
     allocate,
     build_marts,
+    city_total_problems,
     publish_from_warehouse,
     read_inputs,
     record_flow,
@@ -165,6 +166,46 @@ def test_marts_reconcile_with_staged_and_entity_tables(sample, inputs):
     assert (
         rec["merged"].sum() == staged.filter(pl.col("new_uid").is_not_null() & pl.col("old_uid").is_not_null()).height
     )
+
+
+def test_unplaced_entities_are_counted_in_the_city_summary(sample):
+    root = sample[0]
+    city = _analytics(root, "SELECT * FROM marts.city_summary ORDER BY entity_kind")
+    assert set(city["entity_kind"]) == {"people", "households", "businesses", "taxpayers"}
+    summary = _analytics(root, "SELECT * FROM marts.ward_summary")
+    for row in city.iter_rows(named=True):
+        kind = row["entity_kind"]
+        mart = dict(_analytics(root, f"SELECT placement, count(*) n FROM marts.{kind} GROUP BY ALL").iter_rows())
+        assert row["entities"] == sum(mart.values()) == row["estimated"] + row["unplaced"], kind
+        assert row["unplaced"] == mart.get("unplaced", 0), kind
+        assert row["estimated"] == summary[f"{kind}_estimated"].sum() == row["placed"] + row["pending_split"], kind
+    # the sample has taxpayers with no ward at all: they are in no ward's estimate, but counted here
+    taxpayers = city.filter(pl.col("entity_kind") == "taxpayers").row(0, named=True)
+    assert taxpayers["unplaced"] > 0
+    assert summary["taxpayers_estimated"].sum() < taxpayers["entities"]
+
+
+def test_city_totals_gate_catches_an_unplaced_entity_left_out(sample):
+    root = sample[0]
+    names = ("ward_summary", "city_summary", "people", "households", "businesses", "taxpayers")
+    analytics = {n: _analytics(root, f"SELECT * FROM marts.{n}") for n in names}
+    assert city_total_problems(analytics) == []
+    dropped = dict(
+        analytics,
+        city_summary=analytics["city_summary"].with_columns(
+            unplaced=pl.when(pl.col("entity_kind") == "taxpayers").then(0).otherwise("unplaced")
+        ),
+    )
+    problems = city_total_problems(dropped)
+    assert any("city_total_taxpayers_entities" in p for p in problems)
+    assert any("city_total_taxpayers_unplaced" in p for p in problems)
+    one_ward_short = dict(
+        analytics,
+        ward_summary=analytics["ward_summary"].with_columns(
+            people_estimated=pl.col("people_estimated") - (pl.int_range(pl.len()) == 0).cast(pl.Int64)
+        ),
+    )
+    assert any("city_total_people_estimated" in p for p in city_total_problems(one_ward_short))
 
 
 def test_split_records_never_get_a_ward_at_person_level(sample, inputs):

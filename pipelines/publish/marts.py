@@ -12,7 +12,9 @@ ward of its old unit (``*_pending_split``) and allocated to them in ``*_estimate
 part's area over the sum of the parts' areas from the crosswalk, equal shares when an area is
 unknown), rounded by largest remainder so the estimates of an old unit add up to its pending
 count exactly. A ward's estimate is its placed count plus its allocation, and the estimates of
-all wards add up to placed + pending: the city total is exact.
+all wards add up to placed + pending. An entity with no ward and no candidate ward is *unplaced*:
+in no ward's figure, counted city-wide in ``city_summary`` (entities = estimated + unplaced), and
+``city_total_problems`` blocks publication when these city totals disagree across the marts.
 
 Ages are computed at the *reference date*: the latest extract date of the staged population
 registry (``flow_accounting.reference_date``).
@@ -35,6 +37,7 @@ from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
     ADDRESS_PARTS,
     BUSINESSES_BY_SECTOR,
+    CITY_SUMMARY,
     CROSSWALK,
     DIM_CROSSWALK,
     DIM_UNIT_PRE2025,
@@ -68,6 +71,7 @@ from pipelines.schema import (
     staged_table,
 )
 from pipelines.warehouse import PartitionedLayer, Warehouse
+from quality.rules import totals_equal
 
 VSIC_SECTIONS_CSV = MAPPINGS_DIR / "vsic_sections.csv"
 NO_WARD = "none"
@@ -602,10 +606,12 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
             (OLD_UNIT_RECONCILIATION, reconciliation),
             (OLD_UNIT_FLOWS, flows),
             (FLOW_ACCOUNTING, accounting),
+            (CITY_SUMMARY, city_summary(placement)),
         )
     }
     analytics.update(entity_marts)
     analytics = {name: (t, _sorted(t, f)) for name, (t, f) in analytics.items()}
+    problems += city_total_problems({name: f for name, (_, f) in analytics.items()})
 
     restricted: dict[str, tuple[Table, pl.DataFrame]] = {}
     for kind in ENTITY_KINDS:
@@ -751,6 +757,65 @@ def flow_accounting(flow: pl.DataFrame, reference_date: dt.date | None) -> pl.Da
         .join(counts, on="registry", how="left")
         .with_columns(pl.exclude("registry").fill_null(0), reference_date=pl.lit(reference_date, dtype=pl.Date))
     )
+
+
+def city_summary(placement: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """CITY_SUMMARY: per entity kind, entities placed / pending_split / unplaced (from ``_placement``'s frames)."""
+    return pl.DataFrame({"entity_kind": list(ENTITY_KINDS)}).join(
+        pl.concat(
+            [
+                placement[kind].select(
+                    entity_kind=pl.lit(kind),
+                    entities=pl.len().cast(pl.Int64),
+                    placed=(pl.col("placement") == "placed").sum().cast(pl.Int64),
+                    pending_split=(pl.col("placement") == "pending_split").sum().cast(pl.Int64),
+                    unplaced=(pl.col("placement") == "unplaced").sum().cast(pl.Int64),
+                )
+                for kind in ENTITY_KINDS
+            ]
+        ).with_columns(estimated=pl.col("placed") + pl.col("pending_split")),
+        on="entity_kind",
+        how="left",
+    )
+
+
+def city_total_problems(analytics: dict[str, pl.DataFrame]) -> list[str]:
+    """City totals per entity kind equal across the marts: marts.<kind> rows = city_summary.entities =
+    estimated + unplaced, and city_summary's placed / pending_split / estimated = the sums of ward_summary's."""
+    summary, city = analytics[WARD_SUMMARY.name], analytics[CITY_SUMMARY.name]
+    problems = []
+    for kind in ENTITY_KINDS:
+        row = city.filter(pl.col("entity_kind") == kind)
+        if row.height != 1:
+            problems.append(f"marts.{CITY_SUMMARY.name}: {row.height} rows for {kind} (expected 1)")
+            continue
+        entities = analytics[kind]
+        checks = {
+            "entities": {
+                f"marts.{kind} rows": entities.height,
+                f"marts.{CITY_SUMMARY.name}.entities": row["entities"][0],
+                "estimated + unplaced": row["estimated"][0] + row["unplaced"][0],
+            },
+            "unplaced": {
+                f"marts.{kind} rows placement 'unplaced'": int((entities["placement"] == "unplaced").sum()),
+                f"marts.{CITY_SUMMARY.name}.unplaced": row["unplaced"][0],
+            },
+            **{
+                column: {
+                    f"marts.{WARD_SUMMARY.name}.{ward_column}": summary[ward_column].sum(),
+                    f"marts.{CITY_SUMMARY.name}.{column}": row[column][0],
+                }
+                for column, ward_column in (
+                    ("placed", kind),
+                    ("estimated", f"{kind}_estimated"),
+                )
+            },
+        }
+        for what, totals in checks.items():
+            outcome = totals_equal(f"city_total_{kind}_{what}", totals)
+            if not outcome.success:
+                problems.append(f"{outcome.name}: {outcome.detail}")
+    return problems
 
 
 def publish_from_warehouse(
