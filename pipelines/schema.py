@@ -936,7 +936,9 @@ PENDING = (
 )
 ESTIMATED = (
     "Placed count plus this ward's share of the pending ones, allocated per old unit by area share of the parts "
-    "(largest remainder; equal shares when an area is unknown): adds up exactly to the city total."
+    "(largest remainder; equal shares when an area is unknown): adds up to the city's placed + pending_split "
+    "(city_summary.estimated; unplaced entities are counted apart there). A ward's rows in a detail table add up "
+    "to its ward_summary estimate."
 )
 
 

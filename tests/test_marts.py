@@ -29,6 +29,7 @@ from pipelines.publish.marts import (
     allocate,
     build_marts,
     city_total_problems,
+    detail_ward_problems,
     publish_from_warehouse,
     read_inputs,
     record_flow,
@@ -251,6 +252,37 @@ def test_allocation_total_is_exact_for_awkward_shares():
         out = allocate(pl.DataFrame({"old_uid": ["a"], "n": [n]}), shares, [])
         assert out["allocated"].sum() == n
         assert out["allocated"].max() - out["allocated"].min() <= max(1, n)
+
+
+def test_allocation_over_dims_keeps_the_ward_totals_and_the_cell_totals():
+    # many small cells (1-2 per sex x age band): rounding each cell alone gave every remainder to the largest part
+    shares = pl.DataFrame({"old_uid": ["a"] * 3, "new_uid": ["x", "y", "z"], "allocation_share": [0.5, 0.3, 0.2]})
+    pending = pl.DataFrame({"old_uid": ["a"] * 12, "band": [f"{i:02d}" for i in range(12)], "n": [1, 2] * 6})
+    out = allocate(pending, shares, ["band"])
+    per_ward = dict(out.group_by("new_uid").agg(pl.col("allocated").sum()).iter_rows())
+    total = allocate(pending.group_by("old_uid").agg(pl.col("n").sum()), shares, [])
+    assert per_ward == dict(total.select("new_uid", "allocated").iter_rows()) == {"x": 9, "y": 5, "z": 4}
+    per_band = out.group_by("band").agg(pl.col("allocated").sum(), pl.col("pending_split").first()).sort("band")
+    assert per_band["allocated"].to_list() == pending["n"].to_list()
+    assert (out["allocated"] >= 0).all()
+    assert (out["pending_split"] == out.join(pending, on="band")["n"]).all()
+
+
+def test_detail_marts_add_up_to_the_ward_summary_per_ward(sample):
+    root = sample[0]
+    names = ("ward_summary", "population_by_sex_age", "household_size", "businesses_by_sector", "taxpayers_by_kind")
+    analytics = {n: _analytics(root, f"SELECT * FROM marts.{n}") for n in names}
+    assert detail_ward_problems(analytics) == []
+    summary = analytics["ward_summary"]
+    for name, kind in zip(names[1:], ("people", "households", "businesses", "taxpayers"), strict=True):
+        sums = analytics[name].group_by("new_uid").agg(pl.col(f"{kind}_estimated").sum().alias("d"))
+        joined = summary.join(sums, on="new_uid", how="left").with_columns(pl.col("d").fill_null(0))
+        assert (joined["d"] == joined[f"{kind}_estimated"]).all(), name
+    moved = analytics["population_by_sex_age"].with_columns(
+        people_estimated=pl.col("people_estimated") + (pl.int_range(pl.len()) == 0).cast(pl.Int64)
+    )
+    problems = detail_ward_problems(dict(analytics, population_by_sex_age=moved))
+    assert any("population_by_sex_age" in p and "people_estimated" in p for p in problems)
 
 
 # --------------------------------------------------------------------------- row accounting

@@ -12,7 +12,9 @@ ward of its old unit (``*_pending_split``) and allocated to them in ``*_estimate
 part's area over the sum of the parts' areas from the crosswalk, equal shares when an area is
 unknown), rounded by largest remainder so the estimates of an old unit add up to its pending
 count exactly. A ward's estimate is its placed count plus its allocation, and the estimates of
-all wards add up to placed + pending. An entity with no ward and no candidate ward is *unplaced*:
+all wards add up to placed + pending. In a detail table (sex x age, size, sector, kind) each part's
+allocation is spread over the old unit's cells keeping both margins, so a ward's rows add up to its
+ward_summary figures (``detail_ward_problems`` blocks publication otherwise). An entity with no ward and no candidate ward is *unplaced*:
 in no ward's figure, counted city-wide in ``city_summary`` (entities = estimated + unplaced), and
 ``city_total_problems`` blocks publication when these city totals disagree across the marts.
 
@@ -71,7 +73,7 @@ from pipelines.schema import (
     staged_table,
 )
 from pipelines.warehouse import PartitionedLayer, Warehouse
-from quality.rules import totals_equal
+from quality.rules import aggregate_equals, totals_equal
 
 VSIC_SECTIONS_CSV = MAPPINGS_DIR / "vsic_sections.csv"
 NO_WARD = "none"
@@ -280,24 +282,71 @@ def allocation_shares(crosswalk: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def allocate(pending: pl.DataFrame, shares: pl.DataFrame, dims: list[str]) -> pl.DataFrame:
-    """Allocate pending counts (old_uid, *dims, n) to the old units' parts by largest remainder.
-
-    Returns (new_uid, *dims, pending_split, allocated): pending_split is the whole pending count
-    of every old unit the ward is a candidate of; allocated its rounded share. For each
-    (old_uid, *dims) the allocations add up to n exactly.
-    """
-    group = ["old_uid", *dims]
+def _largest_remainder(pending: pl.DataFrame, shares: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """(*group, new_uid, n, allocated): each ``group``'s n split over its old unit's parts by largest remainder."""
     parts = pending.join(shares.select("old_uid", "new_uid", "allocation_share"), on="old_uid", how="inner")
     parts = parts.with_columns(quota=pl.col("n") * pl.col("allocation_share")).with_columns(
         base=pl.col("quota").floor().cast(pl.Int64)
     )
-    parts = (
+    return (
         parts.with_columns(frac=pl.col("quota") - pl.col("base"), left=pl.col("n") - pl.col("base").sum().over(group))
         .sort([*group, "frac", "new_uid"], descending=[False] * len(group) + [True, False])
         .with_columns(rank=pl.int_range(pl.len()).over(group))
         .with_columns(allocated=pl.col("base") + (pl.col("rank") < pl.col("left")).cast(pl.Int64))
+        .select(*group, "new_uid", "n", "allocated")
     )
+
+
+def _spread_over_dims(pending: pl.DataFrame, wards: pl.DataFrame, dims: list[str]) -> pl.DataFrame:
+    """(old_uid, new_uid, *dims, allocated): each part's allocation of its old unit (``wards``: old_uid, new_uid,
+    allocated) spread over the old unit's cells (``pending``: old_uid, *dims, n), keeping both margins exactly.
+
+    The parts' slots are interleaved in Sainte-Laguë order (slot k of a part with a slots at (k + 0.5) / a; ties by
+    new_uid), so every run of consecutive slots is shared out in proportion to the allocations; the cells take
+    consecutive runs of that sequence (cells in dims order). A part gets exactly its allocation, a cell exactly
+    its count, and a (part, cell) stays close to its proportional quota (no part takes every remainder)."""
+    slots = (
+        wards.filter(pl.col("allocated") > 0)
+        .with_columns(k=pl.int_ranges(pl.col("allocated")))
+        .explode("k")
+        .with_columns(priority=(pl.col("k") + 0.5) / pl.col("allocated"))
+        .sort("old_uid", "priority", "new_uid")
+        .select("old_uid", "new_uid", position=pl.int_range(pl.len()).over("old_uid"))
+    )
+    units = (
+        pending.filter(pl.col("n") > 0)
+        .sort("old_uid", *dims)
+        .with_columns(k=pl.int_ranges(pl.col("n")))
+        .explode("k")
+        .select("old_uid", *dims, position=pl.int_range(pl.len()).over("old_uid"))
+    )
+    return (
+        units.join(slots, on=["old_uid", "position"], how="inner")
+        .group_by("old_uid", "new_uid", *dims)
+        .agg(allocated=pl.len().cast(pl.Int64))
+    )
+
+
+def allocate(pending: pl.DataFrame, shares: pl.DataFrame, dims: list[str]) -> pl.DataFrame:
+    """Allocate pending counts (old_uid, *dims, n) to the old units' parts by largest remainder.
+
+    Returns (new_uid, *dims, pending_split, allocated): pending_split is the whole pending count
+    of every old unit the ward is a candidate of; allocated its rounded share. Each old unit's
+    pending total is split over its parts by largest remainder (the ward_summary figure); with
+    ``dims``, each part's allocation is then spread over the old unit's cells (``_spread_over_dims``):
+    for each (old_uid, *dims) the allocations add up to n, and for each (old_uid, new_uid) to the
+    part's allocation without dims, so a ward's detail rows add up to its ward_summary estimate.
+    """
+    if not dims:
+        parts = _largest_remainder(pending, shares, ["old_uid"])
+    else:
+        totals = pending.group_by("old_uid").agg(pl.col("n").sum())
+        wards = _largest_remainder(totals, shares, ["old_uid"])
+        spread = _spread_over_dims(pending, wards, dims)
+        candidates = pending.join(shares.select("old_uid", "new_uid"), on="old_uid", how="inner")
+        parts = candidates.join(spread, on=["old_uid", "new_uid", *dims], how="left").with_columns(
+            pl.col("allocated").fill_null(0)
+        )
     return parts.group_by(["new_uid", *dims]).agg(
         pending_split=pl.col("n").sum().cast(pl.Int64), allocated=pl.col("allocated").sum().cast(pl.Int64)
     )
@@ -611,7 +660,8 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
     }
     analytics.update(entity_marts)
     analytics = {name: (t, _sorted(t, f)) for name, (t, f) in analytics.items()}
-    problems += city_total_problems({name: f for name, (_, f) in analytics.items()})
+    frames = {name: f for name, (_, f) in analytics.items()}
+    problems += city_total_problems(frames) + detail_ward_problems(frames)
 
     restricted: dict[str, tuple[Table, pl.DataFrame]] = {}
     for kind in ENTITY_KINDS:
@@ -815,6 +865,32 @@ def city_total_problems(analytics: dict[str, pl.DataFrame]) -> list[str]:
             outcome = totals_equal(f"city_total_{kind}_{what}", totals)
             if not outcome.success:
                 problems.append(f"{outcome.name}: {outcome.detail}")
+    return problems
+
+
+DETAIL_MARTS = {
+    POPULATION_BY_SEX_AGE.name: "people",
+    HOUSEHOLD_SIZE.name: "households",
+    BUSINESSES_BY_SECTOR.name: "businesses",
+    TAXPAYERS_BY_KIND.name: "taxpayers",
+}
+
+
+def detail_ward_problems(analytics: dict[str, pl.DataFrame]) -> list[str]:
+    """Per ward, each detail mart's placed, pending and estimated counts add up to ward_summary's."""
+    summary = analytics[WARD_SUMMARY.name]
+    problems = []
+    for name, kind in DETAIL_MARTS.items():
+        for measure in (kind, f"{kind}_pending_split", f"{kind}_estimated"):
+            outcome = aggregate_equals(
+                f"ward_total_{name}_{measure}", summary, "new_uid", measure, analytics[name], detail_measure=measure
+            )
+            if not outcome.success:
+                wards = ", ".join(str(e["new_uid"]) for e in outcome.examples)
+                problems.append(
+                    f"{outcome.name}: {outcome.unexpected_count} ward(s) where marts.{name}.{measure} does not add "
+                    f"up to marts.{WARD_SUMMARY.name}.{measure}, e.g. {wards}"
+                )
     return problems
 
 
