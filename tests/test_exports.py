@@ -323,6 +323,15 @@ def test_exported_rows_are_the_warehouse_rows(run):
     assert exported["people_estimated"].sum() == summary["people_estimated"].sum()
     assert exported["ward_code"].cast(pl.String).str.zfill(5).to_list() == summary["new_ward_code"].to_list()
 
+    # the statistics package's city summary counts every entity: those of no ward too (unplaced)
+    city = pl.read_csv(_folder(wh, "statistics") / "city_summary.csv")
+    rows = dict(city.select("entity_kind", "entities").iter_rows())
+    taxpayers = pl.read_parquet(_folder(wh, "finance_tax") / "taxpayers.parquet")
+    assert rows["taxpayers"] == taxpayers.height and rows["people"] == population.height
+    assert (city["entities"] == city["estimated"] + city["unplaced"]).all()
+    estimated = dict(city.select("entity_kind", "estimated").iter_rows())
+    assert estimated["people"] == exported["people_estimated"].sum()
+
 
 def test_personal_fields_are_withheld_or_pseudonymised_as_declared(run):
     wh = run[0]
