@@ -334,6 +334,31 @@ def test_a_failing_gate_keeps_the_previous_marts(sample, tmp_path):
     assert not list(wh.root.glob("*.tmp-*")) and not list((wh.root / "marts").glob(".analytics.*"))
 
 
+def test_the_restricted_mart_is_written_aside_in_a_private_folder(sample, tmp_path, monkeypatch):
+    """restricted.duckdb and its write-ahead log are written in a 0700 folder (the run's umask 027 would let the
+    analysts' group read person-level rows meanwhile); the folder is gone once the file is swapped in."""
+    from pipelines.publish import store
+
+    wh = _copy(sample, tmp_path)
+    seen: dict[str, int] = {}
+    write = store.write_duckdb
+
+    def spying(path, *args):  # noqa: ANN001, ANN002, ANN202
+        seen[path.name] = stat.S_IMODE(path.parent.stat().st_mode) if path.parent != wh.root else -1
+        return write(path, *args)
+
+    monkeypatch.setattr(store, "write_duckdb", spying)
+    old = os.umask(0o022)
+    try:
+        publish_from_warehouse(wh, key=KEY)
+    finally:
+        os.umask(old)
+    assert seen["restricted.duckdb"] == 0o700  # written inside a private folder
+    assert seen[next(n for n in seen if n.startswith(ANALYTICS_FILENAME))] == -1  # the analysts' file beside it
+    assert (wh.root / "restricted.duckdb").is_file()
+    assert not list(wh.root.glob("*.tmp-*")) and not list(wh.root.glob(".*.tmp-*"))
+
+
 def test_a_failing_write_aside_keeps_the_previous_marts_and_says_why(sample, tmp_path):
     wh = _copy(sample, tmp_path)
     before = _parquet_bytes(wh.root)

@@ -10,8 +10,8 @@ Layout under the warehouse directory ``<root>``::
 
 Every table is a real DuckDB table (no view over a Parquet path), so the files hold no
 absolute path and the folder can be moved. A publication builds ``analytics.duckdb.tmp-<run>``,
-``restricted.duckdb.tmp-<run>`` and ``marts/.analytics.tmp-<run>/`` in two background threads while
-the validators run on the frames, and only when both are done and every gate passed renames them
+``.restricted.duckdb.tmp-<run>/restricted.duckdb`` (in a 0700 folder: person-level rows) and
+``marts/.analytics.tmp-<run>/`` in two background threads while the validators run on the frames, and only when both are done and every gate passed renames them
 over the published ones (``os.replace``; the Parquet folder
 by two renames). An analyst's open read-only connection keeps reading the old file, which
 stays valid until closed; a failed validation or a killed run leaves the previous publication
@@ -135,10 +135,21 @@ def write_parquet_tree(root: Path, tables: Iterable[tuple[Table, pl.DataFrame]])
             offset += n
 
 
+def _aside(final: Path, run: str) -> Path:
+    """Where a mart file is written before it is swapped in. The restricted file (and DuckDB's write-ahead log
+    beside it) is written inside a 0700 folder: under the run's umask (027) the analysts' group could otherwise
+    read its person-level rows while it is being written."""
+    if final.name == RESTRICTED_FILENAME:
+        return final.with_name(f".{final.name}.tmp-{run}") / final.name
+    return final.with_name(f"{final.name}.tmp-{run}")
+
+
 def _clean_leftovers(root: Path) -> None:
     for pattern in (f"{ANALYTICS_FILENAME}.tmp-*", f"{RESTRICTED_FILENAME}.tmp-*"):
         for stale in root.glob(pattern):
             stale.unlink(missing_ok=True)
+    for stale in root.glob(f".{RESTRICTED_FILENAME}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     marts = root / PARQUET_DIR.parent
     for stale in [*marts.glob(".analytics.tmp-*"), *marts.glob(".analytics.old-*")]:
         shutil.rmtree(stale, ignore_errors=True)
@@ -192,7 +203,11 @@ def publish_marts(
         staged_dir = root / PARQUET_DIR.parent / f".analytics.tmp-{run}"
 
         def write_aside(final: Path) -> None:
-            write_duckdb(final.with_name(f"{final.name}.tmp-{run}"), *targets[final])
+            aside = _aside(final, run)
+            if aside.parent != root:
+                aside.parent.mkdir(mode=0o700)
+                os.chmod(aside.parent, 0o700)  # whatever the umask
+            write_duckdb(aside, *targets[final])
             if final.name == ANALYTICS_FILENAME:
                 write_parquet_tree(staged_dir, analytics)
 
@@ -219,7 +234,9 @@ def publish_marts(
                 raise PublishRejected(problems)
             raise write_error
         for final in targets:
-            os.replace(final.with_name(f"{final.name}.tmp-{run}"), final)
+            os.replace(_aside(final, run), final)
+            if _aside(final, run).parent != root:
+                shutil.rmtree(_aside(final, run).parent, ignore_errors=True)  # its private folder (a leftover WAL)
         _swap_dir(staged_dir, root / PARQUET_DIR, run)
     finally:
         lock.__exit__(None, None, None)
