@@ -1506,6 +1506,13 @@ REVIEW_PLACEMENTS = Table(
         ITEM_ID,
     ),
 )
+# per kind: the figures of queue_summary (per ward) and queue_totals (city-wide)
+_QUEUE_COUNTS = (
+    _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
+    _f("open_items", pl.UInt32, "Open items.", required=True),
+    _f("records_blocked", pl.UInt32, "Records the open items block.", required=True),
+    _f("closed_items", pl.UInt32, "Items closed by a decision.", required=True),
+)
 REVIEW_QUEUE_SUMMARY = Table(
     name="queue_summary",
     description="Open and closed review items and the records they block per 2025 ward and kind; no personal values "
@@ -1514,10 +1521,7 @@ REVIEW_QUEUE_SUMMARY = Table(
     fields=(
         _f("new_uid", pl.String, "2025 ward, '2025:<code>'; null for items with no ward and no candidates."),
         _f("candidate", pl.Boolean, "The items are only candidates of this ward.", required=True),
-        _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
-        _f("open_items", pl.UInt32, "Open items.", required=True),
-        _f("records_blocked", pl.UInt32, "Records the open items block.", required=True),
-        _f("closed_items", pl.UInt32, "Items closed by a decision.", required=True),
+        *_QUEUE_COUNTS,
     ),
 )
 REVIEW_QUEUE_TOTALS = Table(
@@ -1525,12 +1529,7 @@ REVIEW_QUEUE_TOTALS = Table(
     description="City-wide review figures per kind, each item and record counted once (queue_summary counts an item "
     "with only candidate wards in every candidate ward); no personal values (also warehouse/review/queue_totals.parquet).",
     primary_key=("kind",),
-    fields=(
-        _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
-        _f("open_items", pl.UInt32, "Open items.", required=True),
-        _f("records_blocked", pl.UInt32, "Records the open items block.", required=True),
-        _f("closed_items", pl.UInt32, "Items closed by a decision.", required=True),
-    ),
+    fields=(*_QUEUE_COUNTS,),
 )
 REVIEW_TABLES: tuple[Table, ...] = (
     REVIEW_QUEUE_ITEMS,
