@@ -4,10 +4,8 @@ same names, IDs and birth dates) were world-readable. Now: root 0750, wardbridge
 exports/, status/ 0700, nothing world-readable; analytics.duckdb stays 0640 for the analysts' group."""
 
 import os
-import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -15,9 +13,8 @@ import pytest
 
 from pipelines.schema import Field, Table
 from pipelines.warehouse import PRIVATE_DIRS, PartitionedLayer, Warehouse, private_umask
+from tests.runhelpers import REPO, clean_env, dagster_home, wardbridge
 
-REPO = Path(__file__).resolve().parents[1]
-WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
 TABLE = Table(name="t", description="test table", fields=(Field("x", pl.Int64, "a number"),))
 
 
@@ -129,21 +126,12 @@ def _readable_by(root: Path, who: str) -> set[str]:
 
 
 def test_modes_after_a_run_under_umask_022(tmp_path):
-    home, warehouse = tmp_path / "home", tmp_path / "wh"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
-    env["WARDBRIDGE_PSEUDONYM_KEY"] = "5e" * 32  # the exports (clear personal fields for public_security) run
-    proc = subprocess.run(
-        [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--quiet"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
-        preexec_fn=lambda: os.umask(0o022),
-    )
+    home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
+    # with a key: the exports (clear personal fields for public_security) run
+    proc = wardbridge(
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--quiet",
+        cwd=tmp_path, env=clean_env(), timeout=900, preexec_fn=lambda: os.umask(0o022),
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-5000:]
     assert (warehouse / "exports" / "public_security" / "datapackage.json").is_file()
     assert list((warehouse / "review" / "wards").glob("*/*.csv"))

@@ -5,13 +5,11 @@ leadership page as current from entities that had not been rebuilt.
 """
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.runhelpers import REPO, clean_env, dagster_home, wardbridge
+
 WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
 BROKEN = REPO / "mappings" / "sources" / "broken" / "sample_broken.toml"
 
@@ -46,21 +44,11 @@ def test_run_skips_marts_exports_and_report_after_failed_entities(tmp_path):
     """Broken household extracts: ingest_households fails, match_households refuses (RegistryIncomplete), so
     wardbridge_entities fails; review, marts, exports and report must not run (nothing written), the summary
     says why, exit status 1."""
-    home, warehouse = tmp_path / "home", tmp_path / "wh"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
-    env["WARDBRIDGE_PSEUDONYM_KEY"] = "5e" * 32  # the exports are in the plan
-    proc = subprocess.run(
-        [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--json"]
-        + ["--catalogue", str(BROKEN)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
-    )
+    home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
+    proc = wardbridge(  # with a key: the exports are in the plan
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--json", "--catalogue", str(BROKEN),
+        cwd=tmp_path, env=clean_env(), timeout=900,
+    )  # fmt: skip
     assert proc.returncode == 1, proc.stderr[-5000:]
     summary = json.loads(proc.stdout)
     ran = {r["job"]: r["success"] for r in summary["runs"]}
