@@ -237,8 +237,13 @@ def private_umask() -> int:
     """Add ``PRIVATE_UMASK`` (no write for the group, nothing for others) to this process's umask; returns the old
     one. ``wardbridge run`` and the Dagster code location (assets/definitions.py) call it, so what a run writes
     anywhere is never world-readable."""
-    old = os.umask(PRIVATE_UMASK)
-    os.umask(old | PRIVATE_UMASK)
+    return _add_umask(PRIVATE_UMASK)
+
+
+def _add_umask(bits: int) -> int:
+    """Add ``bits`` to this process's umask; returns the old one."""
+    old = os.umask(bits)
+    os.umask(old | bits)
     return old
 
 
@@ -267,16 +272,17 @@ class WarehouseBusy(TimeoutError):
 _GAVE_UP: set[str] = set()  # files this process already waited the full timeout for: later writers do not wait again
 
 
-def lock_timeout() -> float:
-    """Seconds a writer waits for a DuckDB file another process holds: ``$WARDBRIDGE_LOCK_TIMEOUT``, else 120."""
+def lock_timeout(default: float = DEFAULT_LOCK_TIMEOUT_S) -> float:
+    """Seconds a writer waits: ``$WARDBRIDGE_LOCK_TIMEOUT``, else ``default`` (120: for a DuckDB file another
+    process holds; the marts' writer lock passes its own)."""
     text = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
     if not text:
-        return DEFAULT_LOCK_TIMEOUT_S
+        return default
     try:
         value = float(text)
     except ValueError:
         raise ValueError(f"${LOCK_TIMEOUT_ENV} must be a number of seconds, not {text!r}") from None
-    if value < 0:
+    if not value >= 0:  # (also refuses nan, which would make the wait endless)
         raise ValueError(f"${LOCK_TIMEOUT_ENV} must be 0 or more seconds, not {text!r}")
     return value
 
@@ -527,8 +533,7 @@ class Warehouse:
         so a chmod at connect would not cover it. The umask is process-wide: another thread creating a file
         meanwhile gets 0600 too (stricter, never wider); the writers that matter are serialised by the writer
         lock (the marts' threads run under it, so never beside this connection)."""
-        old = os.umask(WRITER_UMASK)
-        os.umask(old | WRITER_UMASK)
+        old = _add_umask(WRITER_UMASK)
         try:
             con = connect_for_writing(self.duckdb_path)
             try:

@@ -109,3 +109,14 @@ def test_lock_timeout_setting(monkeypatch):
     monkeypatch.setenv(LOCK_TIMEOUT_ENV, "soon")
     with pytest.raises(ValueError, match=LOCK_TIMEOUT_ENV):
         lock_timeout()
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "nan")  # would make the wait endless
+    with pytest.raises(ValueError, match="0 or more seconds"):
+        lock_timeout()
+    monkeypatch.delenv(LOCK_TIMEOUT_ENV)
+    assert lock_timeout(default=600.0) == 600  # the marts' writer lock reads the same variable
+    from pipelines.publish.store import lock_timeout as marts_lock_timeout
+
+    assert marts_lock_timeout() == 600
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "-1")
+    with pytest.raises(ValueError, match=LOCK_TIMEOUT_ENV):
+        marts_lock_timeout()  # checked as the writers' wait is (was: a negative wait accepted)

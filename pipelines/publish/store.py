@@ -38,7 +38,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.schema import MART_SCHEMA, RESTRICTED_SCHEMA, WARD_PARTITION, WARD_PARTITIONED, Table
-from pipelines.warehouse import Warehouse, _quote_ident, arrow_table, comment_sql, create_table_sql
+from pipelines.warehouse import LOCK_TIMEOUT_ENV, Warehouse, _quote_ident, arrow_table, comment_sql, create_table_sql
+from pipelines.warehouse import lock_timeout as warehouse_lock_timeout
 
 ANALYTICS_FILENAME = "analytics.duckdb"
 RESTRICTED_FILENAME = "restricted.duckdb"
@@ -46,7 +47,6 @@ PARQUET_DIR = Path("marts") / "analytics"
 ANALYTICS_MODE = 0o640  # analysts' group may read
 RESTRICTED_MODE = 0o600  # the pipeline's account only; grant per person
 ROW_GROUP_SIZE = 131_072
-LOCK_TIMEOUT_ENV = "WARDBRIDGE_LOCK_TIMEOUT"
 
 Validator = Callable[[Table, pl.DataFrame], list[str]]
 
@@ -76,7 +76,8 @@ def schema_validator(table: Table, frame: pl.DataFrame) -> list[str]:
 
 
 def lock_timeout() -> float:
-    return float(os.environ.get(LOCK_TIMEOUT_ENV) or 600)
+    """The marts' wait for the warehouse's writer lock: ``$WARDBRIDGE_LOCK_TIMEOUT``, else 600 s."""
+    return warehouse_lock_timeout(default=600.0)
 
 
 def write_duckdb(path: Path, schema: str, tables: Iterable[tuple[Table, pl.DataFrame]], mode: int) -> None:
@@ -234,9 +235,10 @@ def publish_marts(
                 raise PublishRejected(problems)
             raise write_error
         for final in targets:
-            os.replace(_aside(final, run), final)
-            if _aside(final, run).parent != root:
-                shutil.rmtree(_aside(final, run).parent, ignore_errors=True)  # its private folder (a leftover WAL)
+            aside = _aside(final, run)
+            os.replace(aside, final)
+            if aside.parent != root:
+                shutil.rmtree(aside.parent, ignore_errors=True)  # its private folder (a leftover WAL)
         _swap_dir(staged_dir, root / PARQUET_DIR, run)
     finally:
         lock.__exit__(None, None, None)
