@@ -425,7 +425,8 @@ def resolve(
     "--labels",
     "labels_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Known pairs of the same entity (columns left_id, right_id), e.g. decided by a reviewer: they refine the model's m.",
+    help="Known pairs of the same entity (columns left_id, right_id), e.g. decided by a reviewer: they refine the "
+    "model's m; with --increment, verdicts since the saved run, linked whatever their score (m is not refitted).",
 )
 @click.option(
     "--save-state",

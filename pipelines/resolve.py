@@ -1628,8 +1628,13 @@ def _cut_keys(cut: pl.DataFrame, moved: int) -> pl.DataFrame:
     else:
         sig = [pl.when(w.is_in(_MARKER_WORDS)).then(w).otherwise(pl.lit("0")).alias(name) for w, name in last]
     w0 = words.list.first()
-    known = [*_MARKER_WORDS, *STREET_MARKERS]
-    s0 = pl.when(w0.str.contains("^[0-9]")).then(pl.lit("0")).when(w0.is_in(known)).then(w0).otherwise(pl.lit("a"))
+    s0 = (
+        pl.when(w0.str.contains("^[0-9]"))
+        .then(pl.lit("0"))
+        .when(w0.is_in(_CLASS_WORDS))
+        .then(w0)
+        .otherwise(pl.lit("a"))
+    )
     return cut.filter(~straddle).with_columns(pl.col("_tail").alias("_cut"), *sig, s0.alias("_s0"))
 
 

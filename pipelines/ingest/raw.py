@@ -123,7 +123,7 @@ def _number_repeated(out: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     keep file order (they are interchangeable). Every row of a repeated key gets ``key_repeated`` in row_flags
     (staged: listed in ``issues``), since which source row a key means is then the source's ambiguity."""
     repeated = pl.len().over("source_key") > 1
-    out = out.with_row_index("_row").with_columns(_repeated=repeated.fill_null(False))
+    out = out.with_row_index("_row").with_columns(_repeated=repeated)
     n = int(out["_repeated"].sum())
     if not n:
         return out.drop("_row", "_repeated").with_columns(_occurrence=pl.lit(1, dtype=pl.UInt32)), 0

@@ -518,7 +518,9 @@ def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # no
         top, bottom = row1 - first, min(row2 - first, sheet.height - 1)
         if top < 0 or bottom <= top or not 0 <= column < sheet.width:
             continue
-        index = sources.setdefault(column, np.arange(sheet.height))
+        if column not in sources:  # (setdefault would build a full-height array for every merged range)
+            sources[column] = np.arange(sheet.height)
+        index = sources[column]
         index[top + 1 : bottom + 1] = top
     if not sources:
         return sheet
@@ -697,7 +699,7 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     frame = _with_keys(frame, extract)
     flag = pl.Series(table.flags)
     damaged = ~flag.is_in([dbf.LIVE, dbf.DELETED])
-    deleted = (flag == dbf.DELETED) & ~damaged
+    deleted = flag == dbf.DELETED
     fields = [pl.when(pl.lit(mask)).then(pl.lit(name)) for name, mask in undecodable.items()]
     bad_fields = frame.select(pl.concat_str(fields, separator=", ", ignore_nulls=True) if fields else pl.lit(""))
     undecoded = bad_fields.to_series().fill_null("") != ""
@@ -708,7 +710,7 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
         (undecoded, where + ": field(s) " + bad_fields.to_series() + f" not valid {encoding}", None),
     )
     problems: list[pl.DataFrame] = []
-    taken = pl.Series([False] * n, dtype=pl.Boolean)
+    taken = pl.zeros(n, pl.Boolean, eager=True)
     for rows, reason, row_flag in kinds:
         rows = rows & ~taken
         taken = taken | rows
