@@ -420,6 +420,24 @@ def test_block_hashes_are_saved_read_back_and_recomputed_when_absent_or_of_anoth
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
+def test_the_added_records_block_hashes_come_from_blocking_block_ids(runs, data, spec, monkeypatch):
+    """The increment hashes its records' blocks with ``blocking.block_ids`` (one definition of a block id, the one
+    the state keeps for its other records), not with a copy of its logic."""
+    import pipelines.match.increment as increment
+
+    calls = []
+
+    def spy(work: pl.DataFrame, spec_: MatchSpec) -> pl.DataFrame:
+        calls.append(work.height)
+        return block_ids(work, spec_)
+
+    monkeypatch.setattr(increment, "block_ids", spy)
+    again = match_increment(runs["base"].state, data["increment"], spec)
+    assert calls == [data["increment"].height]  # once, for the added records
+    assert again.state.blocks.equals(block_ids(again.state.work, spec))
+    assert by(again.state.scored, "l", "r").equals(by(runs["increment"].state.scored, "l", "r"))
+
+
 @pytest.mark.parametrize("damage", ["deleted", "not parquet", "cut short", "too few rows"])
 def test_missing_or_damaged_block_hashes_are_recomputed_with_a_warning(runs, data, spec, tmp_path, caplog, damage):
     """The saved block hashes are a cache: a state whose hashes are missing or damaged is read without them

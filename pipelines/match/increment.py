@@ -54,6 +54,7 @@ import polars as pl
 from pipelines.match.blocking import (
     BLOCK_HASH,
     block_hash,
+    block_ids,
     gap,
     hashed_rows,
     keyed_rows,
@@ -165,7 +166,7 @@ def _blocking_delta(
     spec: MatchSpec,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Per pair whose rules change: the rule bits it gains (``set``) and loses (``clear``); a report per rule;
-    the added records' ``block_ids`` (their keys are hashed once, here, for both).
+    the added records' ``block_ids`` (``blocking.block_ids``, the same hashes the state keeps for its records).
 
     Pairs are in new row numbers; ``added_work`` is already numbered after the kept records. Per touched
     block: one compared all-against-all before and after gains the pairs of its new records (pairs of two
@@ -173,13 +174,12 @@ def _blocking_delta(
     changes only around its inserted and removed records (``_window_delta``); any other (it crosses
     ``max_block``, or a windowed block of a list-keyed rule) is paired whole before and after, and the
     difference taken (``_whole_delta``)."""
-    parts, report, added_ids = [], [], {}
+    parts, report = [], []
     keep = mapping.is_not_null()
     removed_work = old_work[removed_rows]  # gathered once (every rule keys the removed records)
     for i, rule in enumerate(spec.blocking):
         bit = 1 << i
         added = keyed_rows(added_work, rule).with_columns(block_hash(rule))
-        added_ids[rule.name] = _id_column(added, added_work[ROW], bool(list_columns(added_work.schema, rule)))
         gained, lost, row = _rule_delta(old_work, added, removed_work, mapping, keep, old_ids[rule.name], rule, i)
         parts += [
             gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
@@ -187,16 +187,7 @@ def _blocking_delta(
         ]
         report.append(row)
     delta = pl.concat(parts).group_by(L, R).agg(pl.col("set").sum(), pl.col("clear").sum())
-    return delta, pl.DataFrame(report), pl.DataFrame(added_ids, schema={k: v.dtype for k, v in added_ids.items()})
-
-
-def _id_column(added: pl.DataFrame, rows: pl.Series, lists: bool) -> pl.Series:
-    """A ``block_ids`` column of the records ``rows`` from their keyed rows with hashes (``added``): the hash,
-    missing without a key; a list of them for a rule keyed on a list (the keyed rows' order, as ``block_ids``)."""
-    hashed = added.select(ROW, BLOCK_HASH)
-    if lists:
-        hashed = hashed.group_by(ROW).agg(BLOCK_HASH)
-    return rows.to_frame(ROW).join(hashed, on=ROW, how="left", maintain_order="left")[BLOCK_HASH]
+    return delta, pl.DataFrame(report), block_ids(added_work, spec)
 
 
 def _rule_delta(
