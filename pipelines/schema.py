@@ -1404,14 +1404,16 @@ _DECISION_FIELDS = (
 REVIEW_DECISION_AUDIT = Table(
     name="decision_audit",
     description="Append-only audit of every valid decision row ever loaded from the decisions folder: who, when, what "
-    "changed, file and row. A row is added once (same item, decision, ward, reviewer, date and note = same decision); "
+    "changed, file and row. A row is added once (same item, decision, ward, reviewer, date and note = same decision), "
+    "and again when its place (file, sheet, row) is edited back to it from another version; "
     "rows are never changed or removed.",
     primary_key=("audit_id",),
     fields=(
         _f(
             "audit_id",
             pl.String,
-            "MD5 of item, decision, ward, reviewer, date and note (32 hex digits).",
+            "MD5 of item, decision, ward, reviewer, date and note (32 hex digits); of those, the file, sheet, row "
+            "and load time for a row edited back to an earlier version.",
             required=True,
         ),
         ITEM_ID,

@@ -14,7 +14,8 @@ the value) and is not applied; a broken file never stops the run.
 Valid rows enter the audit once (``audit_id`` = MD5 of item, decision, ward, reviewer, date, note) and
 stay there: decisions survive re-runs, re-ingestion and the removal of their file. A row edited in place
 (same item, file, sheet and row, new content) is a correction: the version loaded last replaces the earlier
-ones (the audit keeps them all). The effective decision per item is the latest by ``decided_on``; ``reverse`` undoes the decision before it (two reverses
+ones (the audit keeps them all). A row edited back to an earlier version (A -> B -> A) enters the audit again
+(its ``audit_id`` then also hashes the place and the load time), so A is in force again, not B. The effective decision per item is the latest by ``decided_on``; ``reverse`` undoes the decision before it (two reverses
 undo two decisions; among rows of one date, load order, file and row say which is "before"); an item whose
 decisions are all reversed is open again. Two different decisions (or wards) for one item on its latest
 date from different places (files, sheets or rows) are a conflict, whatever run they came from: nothing decides between them, so the item stays
@@ -412,16 +413,34 @@ def _describe(prefix: str) -> pl.Expr:
     )
 
 
+PLACE = ["item_id", "source_file", "sheet", "source_row"]
+
+
 def append_audit(
     previous: pl.DataFrame | None, valid: pl.DataFrame, loaded_at: dt.datetime
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(the whole audit, the rows added now). Rows already audited (same audit_id) are not added again;
-    rows of `previous` are returned unchanged."""
+    """(the whole audit, the rows added now). Rows already audited (same audit_id) are not added again, unless
+    their place (item, file, sheet, row) now holds them again after another version: a row edited A -> B -> A is
+    added a third time (audit_id of its content, place and load time), so the latest version is in force (A), not
+    the last new one (B). Rows of `previous` are returned unchanged."""
     previous = empty_audit() if previous is None else previous.cast(REVIEW_DECISION_AUDIT.polars_schema)
-    incoming = valid.with_columns(md5_column(valid, AUDIT_KEY).alias("audit_id")).unique(
-        "audit_id", keep="first", maintain_order=True
-    )
-    new = incoming.join(previous.select("audit_id"), on="audit_id", how="anti").with_columns(
+    schema = REVIEW_DECISION_AUDIT.polars_schema
+    incoming = valid.cast({c: schema[c] for c in PLACE}).with_columns(md5_column(valid, AUDIT_KEY).alias("audit_id"))
+    # the content in force at each place (a place's latest load), by the content's MD5 (a restored row's id is not it)
+    standing = _in_force(previous)
+    standing = standing.select(*PLACE, md5_column(standing, AUDIT_KEY).alias("_standing"))
+    incoming = incoming.join(standing, on=PLACE, how="left", nulls_equal=True, maintain_order="left")
+    seen = pl.col("audit_id").is_in(previous["audit_id"].implode())
+    restored = seen & pl.col("_standing").is_not_null() & (pl.col("_standing") != pl.col("audit_id"))
+    stamp = loaded_at.astimezone(dt.UTC).isoformat()
+    incoming = incoming.filter(~seen | restored)
+    incoming = incoming.with_columns(
+        pl.when(restored)
+        .then(md5_column(incoming.with_columns(pl.lit(stamp).alias("_at")), [*AUDIT_KEY, *PLACE[1:], "_at"]))
+        .otherwise(pl.col("audit_id"))
+        .alias("audit_id")
+    ).unique("audit_id", keep="first", maintain_order=True)
+    new = incoming.with_columns(
         pl.lit(loaded_at).cast(pl.Datetime("us", "UTC")).alias("loaded_at"), pl.lit("").alias("change")
     )
     both = pl.concat([previous, new.select(REVIEW_DECISION_AUDIT.columns).cast(REVIEW_DECISION_AUDIT.polars_schema)])
@@ -532,8 +551,12 @@ def decision_conflicts(audit: pl.DataFrame) -> pl.DataFrame:
     decision or ward) from another place (file, sheet or row):
     item_id, source_file, sheet, source_row and the other row's other_file, other_sheet, other_row (the first
     contradicting row in load order). Nothing decides between them: the item stays open."""
-    ordered = _in_force(audit)
-    standing = _standing_rows(ordered).with_columns(
+    return _conflicts(_standing_rows(_in_force(audit)))
+
+
+def _conflicts(standing: pl.DataFrame) -> pl.DataFrame:
+    """decision_conflicts from the standing rows (_standing_rows of the rows in force)."""
+    standing = standing.with_columns(
         pl.concat_str(pl.col("decision"), pl.col("new_uid").fill_null(""), separator="|").alias("_what")
     )
     contested = standing.filter(pl.col("_what").n_unique().over("item_id") > 1)
@@ -584,6 +607,11 @@ def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.D
     """REVIEW_DECISIONS_TABLE: one row per decided item, with the item's keys from `items` (REVIEW_ITEM_KEYS).
     An item with conflicting decisions on its latest date (decision_conflicts) has state 'conflict', no decision."""
     ordered = _in_force(audit)
+    return _effective(ordered, _conflicts(_standing_rows(ordered)), items)
+
+
+def _effective(ordered: pl.DataFrame, conflicts: pl.DataFrame, items: pl.DataFrame | None) -> pl.DataFrame:
+    """effective_decisions from the rows in force (_in_force) and their same-date conflicts (_conflicts)."""
     reversed_items = ordered.filter(pl.col("decision") == "reverse").select("item_id").unique()
     simple = (
         ordered.join(reversed_items, on="item_id", how="anti")
@@ -600,7 +628,7 @@ def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.D
     if replayed.height:
         frames.append(_fold_with_reversals(replayed).select(simple.columns).cast(simple.schema))
     effective = pl.concat(frames)
-    effective = hold_contradictions(effective, decision_conflicts(audit).select("item_id").unique())
+    effective = hold_contradictions(effective, conflicts.select("item_id").unique())
     key_columns = [
         c
         for c in REVIEW_DECISIONS_TABLE.columns
@@ -615,6 +643,31 @@ def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.D
         .cast(REVIEW_DECISIONS_TABLE.polars_schema)
         .sort("item_id")
     )
+
+
+@dataclass
+class SettledDecisions:
+    """What the audit says now (settle_decisions): the decisions in effect and every row that could not take effect."""
+
+    decisions: (
+        pl.DataFrame
+    )  # REVIEW_DECISIONS_TABLE; same-date conflicts and contradicting labels held (state conflict)
+    errors: pl.DataFrame  # REVIEW_DECISION_ERRORS: conflict_errors, then contradiction_errors
+    conflicts: pl.DataFrame  # decision_conflicts
+    contradictions: pl.DataFrame  # label_contradictions: item_id, others
+
+
+def settle_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> SettledDecisions:
+    """effective_decisions, label_contradictions held (hold_contradictions), conflict_errors(decision_conflicts) and
+    contradiction_errors in one pass: the audit's rows in force and their standing rows are computed once (a run
+    that calls the four functions one by one filters the whole audit four times)."""
+    ordered = _in_force(audit)
+    standing = _standing_rows(ordered)
+    conflicts = _conflicts(standing)
+    decisions = _effective(ordered, conflicts, items)
+    contradictions = label_contradictions(decisions)
+    errors = pl.concat([conflict_errors(conflicts), _contradiction_errors(standing, contradictions)])
+    return SettledDecisions(hold_contradictions(decisions, contradictions), errors, conflicts, contradictions)
 
 
 # --------------------------------------------------------------------------- what decisions change
@@ -755,7 +808,11 @@ def hold_contradictions(decisions: pl.DataFrame, contradictions: pl.DataFrame) -
 def contradiction_errors(audit: pl.DataFrame, contradictions: pl.DataFrame) -> pl.DataFrame:
     """REVIEW_DECISION_ERRORS for label_contradictions: the standing row(s) of each item, field 'decision',
     cause naming the other items (ids, never values)."""
-    rows = _standing_rows(_in_force(audit)).join(contradictions, on="item_id", how="inner")
+    return _contradiction_errors(_standing_rows(_in_force(audit)), contradictions)
+
+
+def _contradiction_errors(standing: pl.DataFrame, contradictions: pl.DataFrame) -> pl.DataFrame:
+    rows = standing.join(contradictions, on="item_id", how="inner")
     cause = pl.concat_str(
         pl.lit("contradicts decisions "),
         pl.col("others").list.join(", "),
