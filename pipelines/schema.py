@@ -207,6 +207,10 @@ SOURCE_DISAGREEMENTS = Table(
 REFERENCE_TABLES: tuple[Table, ...] = (UNITS_PRE2025, UNITS_2025, CROSSWALK, ALIASES, GAZETTEER, SOURCE_DISAGREEMENTS)
 
 RESOLVE_STATUSES = ("exact", "fuzzy", "split_resolved", "split_review", "scheme_review", "unresolved")
+# a record's ward_status: the resolver's, or "official" where an official's decision placed it (review.placements,
+# a split street an official confirmed); the resolver never gives "official"
+OFFICIAL_STATUS = "official"
+WARD_STATUSES = (*RESOLVE_STATUSES, OFFICIAL_STATUS)
 ADDRESS_SCHEMES = (SCHEME_PRE2025, SCHEME_2025)
 
 RESOLVED_ADDRESS = Table(
@@ -334,7 +338,13 @@ SPLIT_PLACEMENTS = Table(
         _f("record_key", pl.String, "The staged record.", required=True),
         _f("old_uid", pl.String, "Split old unit of the record's address.", required=True),
         _f("new_uid", pl.String, "2025 ward the record is placed in.", required=True),
-        _f("ward_status", pl.String, "Always split_resolved.", required=True, allowed=("split_resolved",)),
+        _f(
+            "ward_status",
+            pl.String,
+            "split_resolved (learned), official (a street an official confirmed).",
+            required=True,
+            allowed=("split_resolved", OFFICIAL_STATUS),
+        ),
         _f(
             "ward_reason",
             pl.String,
@@ -472,9 +482,10 @@ RESOLUTION_FIELDS = (
     _f(
         "ward_status",
         pl.String,
-        "Resolver status: exact, fuzzy, split_resolved, split_review, scheme_review, unresolved.",
+        "Resolver status: exact, fuzzy, split_resolved, split_review, scheme_review, unresolved; official where an "
+        "official's decision placed the record (ward_reason names who and when).",
         required=True,
-        allowed=RESOLVE_STATUSES,
+        allowed=WARD_STATUSES,
     ),
     _f(
         "ward_scheme",
@@ -1500,9 +1511,9 @@ REVIEW_PLACEMENTS = Table(
         _f(
             "ward_status",
             pl.String,
-            "split_resolved for a split unit's record, fuzzy for an address an official placed (the reason says so).",
+            "Always official: placed by an official's decision (the reason says who and when).",
             required=True,
-            allowed=("split_resolved", "fuzzy"),
+            allowed=(OFFICIAL_STATUS,),
         ),
         _f("ward_reason", pl.String, "'official: placed by <reviewer> on <date> (item <id>)'.", required=True),
         ITEM_ID,

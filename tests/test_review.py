@@ -18,6 +18,7 @@ import pytest
 from assets.definitions import defs, review_job
 from assets.resources import WarehouseResource
 from assets.review import JOB, review_decisions, review_queues
+from pipelines.entities.io import read_staged
 from pipelines.entities.resolve import labels_report, resolve_entities, spec_path
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
@@ -39,6 +40,7 @@ from pipelines.schema import (
     REVIEW_DECISION_AUDIT,
     REVIEW_ITEM_KEYS,
     REVIEW_MATCH_LABELS,
+    REVIEW_PLACEMENTS,
     REVIEW_SCHEMA,
     REVIEW_TABLES,
     UNITS_2025,
@@ -191,9 +193,16 @@ def test_decision_applied_on_next_run_and_survives_reingestion(runs):
     row = placed.filter(pl.col("item_id") == address["item_id"])
     assert row.height == 1 and row["new_uid"][0] == "2025:26740" and row["record_key"][0] == address["record_key"]
     assert row["ward_reason"][0].startswith("official: placed by Nguyễn Văn A")
+    assert row["ward_status"][0] == "official"  # the official's decision placed it, not the resolver's fuzzy match
     split_rows = placed.filter(pl.col("item_id") == split["item_id"])
     assert split_rows.height == split["records_blocked"]
-    assert (split_rows["ward_status"] == "split_resolved").all()
+    assert (split_rows["ward_status"] == "official").all()
+    assert REVIEW_PLACEMENTS.validate(placed) == []  # the schema allows the label
+    # the entities read the record with the official's ward and label, which the staged schema allows
+    staged = read_staged(runs["wh"], address["registry"])
+    seen = staged.filter(pl.col("record_key") == address["record_key"])
+    assert seen.select("new_uid", "ward_status").row(0) == ("2025:26740", "official")
+    assert not [p for p in staged_table(address["registry"]).validate(seen) if ".ward_status" in p]
     assert runs["first"].filter(pl.col("item_id") == address["item_id"]).height == 1  # it was open before
 
 

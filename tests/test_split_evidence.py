@@ -220,6 +220,8 @@ def test_official_confirmation_wins_over_conflicting_data(units, reference):
     assert (e["state"], e["proposed_new_uid"], e["support"], e["conflicting"]) == ("confirmed", W2, 2, 8)
     assert set(result.placements["new_uid"]) == {W2} and result.placements.height == 3
     assert set(result.placements["ward_reason"]) == {"official: confirmed by Mr Minh on 2025-09-02; street Trần Phú"}
+    assert set(result.placements["ward_status"]) == {"official"}  # placed by the official's entry, not the data
+    assert SPLIT_PLACEMENTS.validate(result.placements) == []
 
 
 def test_official_entry_beats_a_learned_one_on_the_same_record(units, reference):
@@ -229,7 +231,9 @@ def test_official_entry_beats_a_learned_one_on_the_same_record(units, reference)
     r.new(W1, "Lê Lợi, Phường C", 4)  # street learned W1
     confirmed = official([(X, "quarter", "khupho3", W2, "confirm", "Mr Minh", dt.date(2025, 9, 2))])
     result = mine_split_evidence({"population": r.frame()}, reference, official=confirmed)
-    assert set(result.placements["new_uid"]) == {W2}
+    assert set(result.placements["new_uid"]) == {W2} and set(result.placements["ward_status"]) == {"official"}
+    learned = mine_split_evidence({"population": r.frame()}, reference)  # the street alone: learned from the data
+    assert set(learned.placements["new_uid"]) == {W1} and set(learned.placements["ward_status"]) == {"split_resolved"}
     # two learned names that disagree place nothing
     r.new(W2, "Khu phố 3, Phường D", 4)
     assert mine_split_evidence({"population": r.frame()}, reference).placements.height == 0
@@ -454,6 +458,10 @@ def test_asset_publishes_the_tables_and_applies_officials_verdicts(generated, re
     assert official.height == confirmed["records_placed"] and set(official["new_uid"]) == {ward}
     # the entities read the placed wards
     placed = pl.concat(
-        [read_staged(wh, r).filter(pl.col("ward_status") == "split_resolved").select("record_key") for r in parts]
+        [
+            read_staged(wh, r).filter(pl.col("ward_status").is_in(["split_resolved", "official"])).select("record_key")
+            for r in parts
+        ]
     )
     assert placements.select("record_key").join(placed, on="record_key", how="anti").height == 0
+    assert set(official["ward_status"]) == {"official"} and SPLIT_PLACEMENTS.validate(placements) == []

@@ -17,7 +17,8 @@ carry a street (or hamlet, quarter) *and* the 2025 ward. This module learns from
   ``thin`` (too little support) and ``rejected`` go to officials; ``confirmed`` entries (officials,
   ``official=``) always win, and a rejected (old unit, kind, name, ward) is never proposed by learning;
 * placements: a ``split_review`` record of X whose names have learned/confirmed entries that agree on
-  one ward (confirmed ones alone when any) is placed there (``split_resolved``).
+  one ward (confirmed ones alone when any) is placed there (``split_resolved``; ``official`` when placed by
+  confirmed entries: the official's decision, not the data, placed it).
 
 Everything runs as Polars expressions over distinct addresses and distinct (old unit, name) keys.
 No dagster here: assets/placement.py publishes the tables.
@@ -33,6 +34,7 @@ import polars as pl
 from pipelines.reference import Reference, default_reference
 from pipelines.resolve import clean_expr
 from pipelines.schema import (
+    OFFICIAL_STATUS,
     REGISTRY_KINDS,
     SCHEME_2025,
     SCHEME_PRE2025,
@@ -492,8 +494,11 @@ def _place(waiting: pl.DataFrame, evidence: pl.DataFrame) -> tuple[pl.DataFrame,
             pl.col("old_uid").first(),
             pl.col("proposed_new_uid").first().alias("new_uid"),
             pl.col("ward_reason").first(),
+            official.first().alias("_official"),  # a record placed by officials' entries has those alone
         )
-        .with_columns(ward_status=pl.lit("split_resolved"))
+        .with_columns(
+            ward_status=pl.when("_official").then(pl.lit(OFFICIAL_STATUS)).otherwise(pl.lit("split_resolved"))
+        )
         .select(SPLIT_PLACEMENTS.columns)
     )
     return placements, agreed.select(*RECORD, *NAME)

@@ -37,6 +37,7 @@ import polars as pl
 
 from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, md5_column
 from pipelines.schema import (
+    OFFICIAL_STATUS,
     REVIEW_DECISION_AUDIT,
     REVIEW_DECISION_ERRORS,
     REVIEW_DECISIONS,
@@ -873,14 +874,14 @@ def placements(
             .select("item_id", "old_uid", "new_uid", "reviewer", "decided_on")
             .join(keys.filter(pl.col("ward_status") == "split_review"), on="old_uid")
         )
-        for placed, status in ((placed_addresses, "fuzzy"), (placed_split, "split_resolved")):
+        for placed in (placed_addresses, placed_split):
             frames.append(
                 placed.select(
                     pl.lit(registry).alias("registry"),
                     "record_key",
                     "old_uid",
                     "new_uid",
-                    pl.lit(status).alias("ward_status"),
+                    pl.lit(OFFICIAL_STATUS).alias("ward_status"),
                     _reason(),
                     "item_id",
                 )
