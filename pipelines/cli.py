@@ -425,8 +425,10 @@ def resolve(
     "--labels",
     "labels_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Known pairs of the same entity (columns left_id, right_id), e.g. decided by a reviewer: they refine the "
-    "model's m; with --increment, verdicts since the saved run, linked whatever their score (m is not refitted).",
+    help="Reviewers' verdicts on record pairs (columns left_id, right_id, and label: match/same or "
+    "no_match/different; without label every pair is 'same'). 'Same' pairs are linked whatever their score and "
+    "refine the model's m; 'different' pairs are never linked, directly or through a third record. With "
+    "--increment: verdicts since the saved run (m is not refitted).",
 )
 @click.option(
     "--save-state",
@@ -483,8 +485,8 @@ def match(
     OUTPUT holds the lineage of every record re-clustered, .pairs their pairs, .review the
     review rows among them, .entities their golden records, .blocking what each blocking
     rule re-paired and .merged the previous entities merged into others; the state is
-    updated (README "Increments"). --labels there are reviewers' verdicts given since the
-    saved run; --withdrawn names records deleted in their source.
+    updated (README "Increments"). --labels there are reviewers' verdicts ('same' and
+    'different') given since the saved run; --withdrawn names records deleted in their source.
     """
     import logging
 
@@ -513,11 +515,11 @@ def match(
         spec = load_spec(spec_path)
     except SpecError as exc:
         raise click.BadParameter(str(exc), param_hint="--spec") from None
+    labels, different = _read_verdicts(labels_path, "--labels") if labels_path is not None else (None, None)
     if increment_path is not None:
-        verdicts = _read_pairs(labels_path, "--labels") if labels_path is not None else None
         withdrawn = _read_withdrawn(withdrawn_path, spec.id_column) if withdrawn_path is not None else None
         _match_increment(
-            spec, increment_path, state_dir, save_state_dir, outputs, out_fmt, started, verdicts, withdrawn
+            spec, increment_path, state_dir, save_state_dir, outputs, out_fmt, started, labels, withdrawn, different
         )
         return
     frozen = None
@@ -541,11 +543,10 @@ def match(
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
             )
-    labels = _read_pairs(labels_path, "--labels") if labels_path is not None else None
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
-        coverage = verdict_coverage(frame[spec.id_column], labels)
+        coverage = verdict_coverage(frame[spec.id_column], labels, different)
         if coverage["unknown_records"] or coverage["same_record"]:
             _echo(
                 f"--labels {labels_path}: {coverage['usable']:,} of {coverage['pairs']:,} pairs used; "
@@ -558,6 +559,7 @@ def match(
             spec,
             previous=previous,
             labelled_pairs=labels,
+            cannot_link_pairs=different,
             source=str(input_path),
             model=frozen,
             keep_state=save_state_dir is not None,
@@ -613,6 +615,34 @@ def _read_pairs(path: Path, option: str) -> pl.DataFrame:
     return pairs
 
 
+VERDICT_COLUMNS = ("label", "verdict", "decision")  # the first one present says each pair's verdict
+SAME_VERDICTS = ("match", "same")
+DIFFERENT_VERDICTS = ("no_match", "different")
+
+
+def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Reviewers' verdicts from a pairs file: (the 'same' pairs, the 'different' pairs or None without a verdict
+    column). A verdict column (label, verdict or decision, as review.match_labels and the ward files write it) holds
+    match/same or no_match/different (any case); without one every pair is 'same'. Another value is refused with
+    the count and first row, never the value."""
+    pairs = _read_pairs(path, option)
+    column = next((c for c in VERDICT_COLUMNS if c in pairs.columns), None)
+    if column is None:
+        return pairs.select("left_id", "right_id"), None
+    verdict = pairs[column].cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
+    bad = (~verdict.is_in([*SAME_VERDICTS, *DIFFERENT_VERDICTS])).fill_null(True)
+    if bad.any():
+        first = int(bad.arg_true()[0])
+        where = f"line {first + 2}" if file_format(path, option) == "csv" else f"row {first + 1}"
+        raise click.BadParameter(
+            f"{path}: {int(bad.sum()):,} rows whose {column} is not one of {', '.join(SAME_VERDICTS)} (same entity) "
+            f"or {', '.join(DIFFERENT_VERDICTS)} (different entities); the first at {where}",
+            param_hint=option,
+        )
+    same = verdict.is_in(SAME_VERDICTS)
+    return pairs.filter(same).select("left_id", "right_id"), pairs.filter(~same).select("left_id", "right_id")
+
+
 def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
     """Record ids deleted in their source: column record_id, else the spec's id column (as text)."""
     table = read_frame(path, "--withdrawn")
@@ -632,6 +662,7 @@ def _match_increment(
     started: float,
     verdicts: pl.DataFrame | None = None,
     withdrawn: pl.Series | None = None,
+    different: pl.DataFrame | None = None,
 ) -> None:
     import logging
 
@@ -648,7 +679,13 @@ def _match_increment(
     _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
     try:
         result = match_increment(
-            state, frame, spec, labelled_pairs=verdicts, withdrawn=withdrawn, source=str(increment_path)
+            state,
+            frame,
+            spec,
+            labelled_pairs=verdicts,
+            cannot_link_pairs=different,
+            withdrawn=withdrawn,
+            source=str(increment_path),
         )
     except (SpecError, StateError) as exc:
         raise click.ClickException(str(exc)) from None

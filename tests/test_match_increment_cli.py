@@ -98,3 +98,64 @@ def test_increment_options_that_do_not_fit_are_refused_naming_the_option(saved, 
         "--input", folder / "base.parquet", "--output", tmp_path / "c.parquet", "--withdrawn", tmp_path / "both.csv"
     )
     assert done.exit_code == 2 and "--withdrawn goes with --increment" in done.output
+
+
+def _linked(state_dir, avoid: set[str]) -> tuple[str, str]:
+    """Two record ids the saved run linked into one entity (neither in ``avoid``)."""
+    records = load_state(state_dir).records.filter(~pl.col("record_id").is_in(list(avoid)))
+    pairs = records.group_by("entity_id").agg(pl.col("record_id").sort()).filter(pl.col("record_id").list.len() == 2)
+    return tuple(pairs.sort("entity_id")["record_id"][0].to_list())
+
+
+def test_labels_with_a_label_column_carry_different_verdicts_to_the_increment(saved, tmp_path):
+    """--labels reads 'different' (no_match) verdicts too: the increment never links such a pair, as the API given
+    them as cannot_link_pairs; 'same' (match) ones are linked."""
+    folder = saved["folder"]
+    left, right = _apart(folder / "state")
+    one, other = _linked(folder / "state", set(saved["new"]["record_key"].to_list()))
+    labels = pl.DataFrame({"left_id": [left, one], "right_id": [right, other], "label": ["Match", "no_match"]})
+    labels.write_csv(tmp_path / "labels.csv")
+    spec = load_spec(PEOPLE_SPEC)
+    expected = match_increment(
+        load_state(folder / "state", spec),
+        saved["new"],
+        spec,
+        labelled_pairs=labels.head(1).select("left_id", "right_id"),
+        cannot_link_pairs=labels.tail(1).select("left_id", "right_id"),
+        source=str(folder / "new.parquet"),
+    )
+    done = _increment(
+        folder,
+        folder / "state",
+        tmp_path / "out.parquet",
+        "--labels",
+        str(tmp_path / "labels.csv"),
+        "--save-state",
+        str(tmp_path / "new_state"),
+    )
+    assert done.exit_code == 0, done.output
+    state = load_state(tmp_path / "new_state")
+    entity = dict(state.records.select("record_id", "entity_id").iter_rows())
+    assert entity[left] == entity[right] and entity[one] != entity[other]  # linked before: the verdict split them
+    assert state.cannot_link.select("left_id", "right_id").rows() == [(one, other)]
+    assert state.labelled.select("left_id", "right_id").rows() == [(left, right)]
+    key = ["record_id"]
+    assert state.records.sort(key).equals(expected.state.records.sort(key))
+
+
+def test_a_full_run_reads_different_verdicts_and_a_bad_verdict_is_refused_without_its_value(saved, tmp_path):
+    folder = saved["folder"]
+    one, other = _linked(folder / "state", set())
+    pl.DataFrame({"left_id": [one], "right_id": [other], "verdict": ["different"]}).write_csv(tmp_path / "diff.csv")
+    done = _match(
+        "--input", folder / "base.parquet", "--output", tmp_path / "full.parquet", "--labels", tmp_path / "diff.csv"
+    )
+    assert done.exit_code == 0, done.output
+    entity = dict(pl.read_parquet(tmp_path / "full.parquet").select("record_id", "entity_id").iter_rows())
+    assert entity[one] != entity[other]  # without the verdict the run links them (the saved state)
+    pl.DataFrame({"left_id": [one, one], "right_id": [other, other], "label": ["match", "perhaps-secret"]}).write_csv(
+        tmp_path / "bad.csv"
+    )
+    done = _increment(folder, folder / "state", tmp_path / "bad.parquet", "--labels", tmp_path / "bad.csv")
+    assert done.exit_code == 2 and "--labels" in done.output and "the first at line 3" in done.output
+    assert "perhaps-secret" not in done.output and one not in done.output
