@@ -14,6 +14,12 @@ birth date...) or that would exceed the size limit. A pair that is merely weak (
 typo on one side, a dropped middle name on the other) does not block a merge that
 stronger links support.
 Refused links go to the review queue with the reason.
+
+A link a reviewer forced (judged the same entity: ``_reviewed_same``) is not the
+guard's to refuse: forced links are applied first, whatever their evidence or the size
+limit, and a forced pair never counts as a conflict. Only another reviewer's verdict
+stops one: a forced link that would put together two records a reviewer judged
+different is refused with REVIEWERS_DISAGREE, so it is queued for a person to settle.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ import polars as pl
 
 L, R = "l", "r"
 GUARD_FULL_PAIRS_UP_TO = 200  # components up to this size get every internal pair scored
+FORCED = "_reviewed_same"  # a link a reviewer forced (judged the same entity)
+REVIEWED_DIFFERENT = "reviewer: different entities"  # the veto of a pair a reviewer judged different
+REVIEWERS_DISAGREE = (
+    "reviewers disagree: judged the same entity, but this link would put together records a reviewer judged different"
+)
 
 
 def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
@@ -96,6 +107,15 @@ def _ambiguous_links(
     return ordered.join(taken, on=[L, R], how="anti"), out.select(L, R, "match_weight", "match_probability")
 
 
+def _forced(links: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
+    """(l, r) of the links a reviewer forced: flagged ``_reviewed_same`` among the links or the guard's scored
+    pairs (a caller that passes links without the flag still has them found among the pairs the guard scores)."""
+    flagged = [f.filter(pl.col(FORCED)).select(L, R) for f in (links, scored) if FORCED in f.columns]
+    if not flagged:
+        return pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32})
+    return pl.concat(flagged).unique()
+
+
 def guarded_clusters(
     n: int,
     links: pl.DataFrame,
@@ -106,7 +126,9 @@ def guarded_clusters(
 ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict]:
     """Cluster label per row, refused links, and the extra pairs scored inside suspicious components.
 
-    ``links``: l, r, match_weight, match_probability, veto of pairs at or above the link threshold.
+    ``links``: l, r, match_weight, match_probability, veto of pairs at or above the link threshold, and
+    optionally ``_reviewed_same``: links a reviewer forced (never refused by the guard's evidence or size limit,
+    only by a reviewer's 'different' verdict; ``score_pairs`` may flag them too).
     ``score_pairs``: scores a frame of (l, r) pairs, returning match_weight, match_probability and
     veto (the cannot-link rule the pair falls under, or null).
     ``conflict_below_weight``: pairs with a match weight below this, or vetoed, cannot end in one cluster.
@@ -170,9 +192,13 @@ def guarded_clusters(
     known = pl.concat(
         [inner_scored.select(L, R, "match_weight", "veto"), susp_links.select(L, R, "match_weight", "veto")]
     ).unique([L, R])
+    forced = _forced(susp_links, inner_scored)
+    known = known.join(forced, on=[L, R], how="anti")  # a reviewer's 'same' is no conflict, whatever its evidence
     non_match = {(a, b) for a, b, w, veto in known.iter_rows() if w < conflict_below_weight or veto is not None}
+    disagree = {(a, b) for a, b, _, veto in known.iter_rows() if veto == REVIEWED_DIFFERENT}
 
-    # greedy union strongest link first; per component, Python over its few links only
+    # greedy union: forced links first, then the others strongest first; per component, Python over its few
+    # links only
     new_label = {}
     ordered = pl.concat(
         [
@@ -182,28 +208,42 @@ def guarded_clusters(
             ),
         ]
     )
-    ordered = ordered.unique([L, R])
+    ordered = ordered.unique([L, R]).join(forced, on=[L, R], how="anti")
     ordered, ambiguous = _ambiguous_links(ordered, known, conflict_below_weight, link_threshold)
     refused_rows = [(*row, AMBIGUOUS) for row in ambiguous.iter_rows()]
-    ordered = ordered.sort(["match_weight", L, R], descending=[True, False, False])
+    by_strength = ["match_weight", L, R]
+    ordered = ordered.sort(by_strength, descending=[True, False, False])
+    forced_links = (
+        susp_links.select(L, R, "match_weight", "match_probability")
+        .join(forced, on=[L, R], how="semi")
+        .sort(by_strength, descending=[True, False, False])
+    )
     group: dict[int, set[int]] = {}
     for row in members["row"].to_list():
         group[row] = {row}
-    for a, b, w, p in ordered.iter_rows():
-        ga, gb = group[a], group[b]
-        if ga is gb:
-            continue
-        reason = None
-        if len(ga) + len(gb) > max_cluster_size:
-            reason = f"chaining guard: would make a cluster of {len(ga) + len(gb)} records (max {max_cluster_size})"
-        elif any((min(x, y), max(x, y)) in non_match for x in ga for y in gb):
-            reason = "chaining guard: would put together records whose evidence says they differ"
-        if reason:
-            refused_rows.append((a, b, w, p, reason))
-            continue
-        merged = ga | gb
-        for x in merged:
-            group[x] = merged
+
+    def apart(ga: set[int], gb: set[int], pairs: set[tuple[int, int]]) -> bool:
+        return any((min(x, y), max(x, y)) in pairs for x in ga for y in gb)
+
+    for is_forced, links_in_order in ((True, forced_links), (False, ordered)):
+        for a, b, w, p in links_in_order.iter_rows():
+            ga, gb = group[a], group[b]
+            if ga is gb:
+                continue
+            reason = None
+            if is_forced:
+                if apart(ga, gb, disagree):
+                    reason = REVIEWERS_DISAGREE
+            elif len(ga) + len(gb) > max_cluster_size:
+                reason = f"chaining guard: would make a cluster of {len(ga) + len(gb)} records (max {max_cluster_size})"
+            elif apart(ga, gb, non_match):
+                reason = "chaining guard: would put together records whose evidence says they differ"
+            if reason:
+                refused_rows.append((a, b, w, p, reason))
+                continue
+            merged = ga | gb
+            for x in merged:
+                group[x] = merged
     for row, g in group.items():
         new_label[row] = min(g)
     relabel = pl.DataFrame(

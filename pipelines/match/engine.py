@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_names
-from pipelines.match.cluster import guarded_clusters
+from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.learning import verdict_coverage
@@ -160,7 +160,6 @@ def _veto(spec: MatchSpec) -> pl.Expr:
 
 
 REVIEWED_SAME = "reviewer: same entity"
-REVIEWED_DIFFERENT = "reviewer: different entities"
 
 
 def _reviewed_pairs(
@@ -335,7 +334,7 @@ def match(
     links = scored.filter(is_link(spec))
     clusters, refused, inner, cluster_info = guarded_clusters(
         work.height,
-        links.select("l", "r", "match_weight", "match_probability", "veto"),
+        links.select("l", "r", "match_weight", "match_probability", "veto", FORCED),
         spec.max_cluster_size,
         rescore,
         spec.link_threshold,
