@@ -315,7 +315,7 @@ def match(
     labelled = reviewed.filter(pl.col("same")).select("l", "r") if reviewed.height else None
     frozen = model
     if frozen is None:
-        model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes)
+        model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes, pairs.select("l", "r"))
         frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
     else:
         model, tf_tables = frozen.model, frozen.tf_tables(work)

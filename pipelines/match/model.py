@@ -92,17 +92,39 @@ def u_pair_count(records: int, spec: MatchSpec) -> int:
     return int(min(spec.u_sample_pairs, wanted, records * (records - 1) // 2))
 
 
+def _tiny_pairs(n: int, candidates: pl.DataFrame | None) -> tuple[pl.Series, pl.Series]:
+    """Every pair (l < r) of a table of ``n`` records, each once, but those in ``candidates`` (l, r)."""
+    l, r = np.triu_indices(n, 1)
+    pairs = pl.DataFrame({"l": l.astype(np.uint32), "r": r.astype(np.uint32)})
+    if candidates is not None and candidates.height:
+        pairs = pairs.join(candidates.select(pl.col("l", "r").cast(pl.UInt32)), on=["l", "r"], how="anti")
+    return pairs["l"], pairs["r"]
+
+
 def estimate_u(
-    work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None
+    work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None, candidates: pl.DataFrame | None = None
 ) -> tuple[dict[str, np.ndarray], int]:
-    l, r = random_pairs(work.height, u_pair_count(work.height, spec), spec.seed)
+    """u per comparison level and how many pairs it was counted on.
+
+    A table whose every pair fits in the sample (``u_pair_count``: a few hundred records or fewer) is a
+    *tiny* table: random pairs drawn with replacement would repeat pairs, and the table's own duplicates
+    would be a large share of them (three "Nguyễn Văn An" rows make name agreement look common; an identical
+    pair drawn once makes its ID look shared by chance). There u is counted on every pair once, leaving out
+    the ``candidates`` (the pairs blocking proposes, where the duplicates are), each level at least half a
+    pair, normalised to sum to one: with no pair left, every level is equally likely (no evidence either way).
+    Larger tables are counted on random pairs as before."""
+    n = work.height
+    count = u_pair_count(n, spec)
+    tiny = candidates is not None and count >= n * (n - 1) // 2
+    l, r = _tiny_pairs(n, candidates) if tiny else random_pairs(n, count, spec.seed)
     gamma = comparison_levels(work, l, r, spec.scored_comparisons, codes)
     u = {}
     for comp in spec.scored_comparisons:
         k = len(comp.levels) + 1
         counts = np.bincount(gamma[comp.name].drop_nulls().to_numpy().astype(np.int64), minlength=k).astype(float)
         # an agreement never seen among random pairs is still possible: half a pair of mass
-        u[comp.name] = np.maximum(counts, 0.5) / max(counts.sum(), 1.0)
+        floored = np.maximum(counts, 0.5)
+        u[comp.name] = floored / floored.sum() if tiny else floored / max(counts.sum(), 1.0)
     return u, len(l)
 
 
@@ -365,9 +387,11 @@ def fit(
     spec: MatchSpec,
     labelled: pl.DataFrame | None = None,
     codes: ValueCodes | None = None,
+    candidates: pl.DataFrame | None = None,
 ) -> tuple[Model, dict]:
-    """u from random pairs, m by EM (refined by labelled matching pairs of rows if given), term frequencies."""
-    u, n_random = estimate_u(work, spec, codes)
+    """u from random pairs (on a tiny table every pair but the ``candidates``: ``estimate_u``), m by EM (refined
+    by labelled matching pairs of rows if given), term frequencies."""
+    u, n_random = estimate_u(work, spec, codes, candidates)
     m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u)
     if labelled is not None and labelled.height:
         lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons, codes)
