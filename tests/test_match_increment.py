@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import replace
 
+import numpy as np
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -805,3 +806,43 @@ def test_a_saved_pair_found_by_other_rules_now_inside_a_reclustered_component_ta
     theirs = full.pairs.filter((pl.col("left_id") == "ph-04") & (pl.col("right_id") == "tw-04"))
     text = pl.col("blocked_by").cast(pl.String)
     assert pair.with_columns(text).equals(theirs.with_columns(text))
+
+
+def test_many_same_verdicts_keep_m_frozen_equal_a_full_rematch_and_advise_a_refit(runs, data, spec, tmp_path, caplog):
+    """An increment does not refit m (a refit changes every pair's weight: a full re-match). With many "same"
+    verdicts it still equals the full re-match with the frozen model, counts the verdicts m has not learned from
+    (kept in the saved state, added up over increments) and, from REFIT_AFTER of them, says a full run is due."""
+    from pipelines.match.learning import REFIT_AFTER
+
+    base = runs["base"]
+    moving = list(set(data["changed"]) | set(data["held"]))
+    kept = ~pl.col("left_id").is_in(moving) & ~pl.col("right_id").is_in(moving)
+    pairs = base.pairs.filter(kept & (pl.col("decision") != "link")).select("left_id", "right_id")
+    same = pairs.head(REFIT_AFTER + 5)
+    with caplog.at_level("WARNING", logger="wardbridge.match"):
+        inc = match_increment(base.state, data["increment"], spec, labelled_pairs=same)
+    whole = pl.concat(
+        [data["base"].filter(~pl.col("record_key").is_in(data["changed"])), data["increment"]], how="diagonal_relaxed"
+    )
+    full = match(
+        whole, spec, model=base.state.frozen, previous=base.records, labelled_pairs=inc.state.labelled, keep_state=True
+    )
+    _assert_equal_runs(inc, full)
+    assert inc.state.frozen.fingerprint() == base.state.frozen.fingerprint()  # m, u, prior: frozen
+    assert inc.stats["verdicts_since_fit"] == REFIT_AFTER + 5
+    assert "full run without --model refits m" in inc.summary() and "refits m" in caplog.text
+    # what the increment leaves out: a full run fitting the model refines m with these verdicts
+    refit = match(whole, spec, previous=base.records, labelled_pairs=inc.state.labelled)
+    frozen_m = base.state.frozen.model.m
+    assert any(not np.allclose(refit.model.m[name], frozen_m[name]) for name in frozen_m)
+    # the count is saved with the state and added up by the next increment (verdicts alone; repeats not counted)
+    loaded = load_state(save_state(inc.state, tmp_path / "state", spec), spec)
+    assert loaded.verdicts_since_fit == REFIT_AFTER + 5
+    more = match_increment(
+        loaded, None, spec, labelled_pairs=pl.concat([same.head(3), pairs.slice(REFIT_AFTER + 5, 2)])
+    )
+    assert more.stats["verdicts_since_fit"] == more.state.verdicts_since_fit == REFIT_AFTER + 7
+    # a few verdicts: counted, no refit advised
+    few = match_increment(base.state, data["increment"], spec, labelled_pairs=same.head(2))
+    assert few.stats["verdicts_since_fit"] == 2
+    assert "have not refined m" in few.summary() and "refits m" not in few.summary()

@@ -78,7 +78,7 @@ from pipelines.match.engine import (
     score_pairs,
 )
 from pipelines.match.entities import assign_entity_ids, golden_records
-from pipelines.match.learning import verdict_coverage
+from pipelines.match.learning import refit_advised, verdict_coverage
 from pipelines.match.prepare import ROW, prepare
 from pipelines.match.spec import BlockingRule, MatchSpec
 from pipelines.match.state import MatchState, StateError, ensure_block_ids, verdicts
@@ -122,6 +122,12 @@ class IncrementResult:
                 f"verdicts: {v['usable']:,} of {v['pairs']:,} given pairs used ({v['unknown_records']:,} name a record "
                 f"id the data does not hold, {v['same_record']:,} pair a record with itself: left out); "
                 f"{s['verdicts_changed']:,} pairs with a new verdict re-decided"
+            )
+        if s.get("verdicts_since_fit"):
+            lines.append(
+                f"model: m frozen (not refitted in an increment); {s['verdicts_since_fit']:,} 'same' verdicts since "
+                "it was fitted are linked but have not refined m"
+                + (": a full run without --model refits m from them" if refit_advised(s["verdicts_since_fit"]) else "")
             )
         capped = self.blocking.filter(pl.col("capped_blocks_touched") > 0)
         if capped.height:
@@ -600,6 +606,7 @@ def match_increment(
 
     saved = _saved_pairs(state.scored, rows, spec)
     given = _given_verdicts(state, rows, spec, labelled_pairs, cannot_link_pairs)
+    since_fit = state.verdicts_since_fit + given.same.height - verdicts(state.labelled).unique().height
     state, saved = _apply_verdicts(state, saved, given, spec)
     reviewed = given.reviewed
     entering, leaving, recoded = _candidate_changes(delta, saved, reviewed)
@@ -621,6 +628,13 @@ def match_increment(
 
     new_state, retired = _new_state(rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state)
     new_state.blocks = pl.concat([old_ids.filter(rows.keep), added_ids])
+    new_state.verdicts_since_fit = since_fit
+    if refit_advised(since_fit):
+        log.warning(
+            "increment: %d 'same' verdicts since the model was fitted are linked but have not refined m "
+            "(m stays frozen in an increment): a full run without --model refits m from every verdict",
+            since_fit,
+        )
     dropped = leaving.select(
         rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
     )
@@ -646,6 +660,7 @@ def match_increment(
         "pairs_rules_changed": recoded.height,
         "verdicts": given.coverage,
         "verdicts_changed": given.changed.height,
+        "verdicts_since_fit": since_fit,  # "same" ones the frozen m has not learned from (no refit here)
         "pairs": new_state.scored.height,
         "decisions": dict(out.pair_rows.group_by("decision").len().sort("decision").iter_rows()),
         **{f"guard_{k}": v for k, v in clustered.info.items()},

@@ -4,7 +4,10 @@ Officials' decisions on ``match_pair`` items (``review.match_labels``) are label
 not (no_match). The engine already links a "same" pair whatever its score, never links a "different"
 pair, and refines m from the "same" pairs (``match(labelled_pairs=, cannot_link_pairs=)``). Verdicts given
 since a saved run take effect in an increment too (``match_increment(..., labelled_pairs=,
-cannot_link_pairs=)``: linked / never linked as a full run with every verdict, m stays frozen). This module
+cannot_link_pairs=)``: linked / never linked as a full run with every verdict, m stays frozen). An increment
+does not refit m: refitting changes every pair's weight, so it would re-score and re-cluster every record (a
+full re-match); it counts the "same" verdicts given since the model was fitted (``MatchState.verdicts_since_fit``)
+and, from ``REFIT_AFTER`` of them (``refit_advised``), says a full run without ``--model`` is due. This module
 adds the two other uses:
 
 * **informativeness** (``rank_informative``): which open pair teaches most. A pair is worth asking
@@ -53,6 +56,17 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.spec import MatchSpec
+
+REFIT_AFTER = 20  # "same" verdicts since the model was fitted from which an increment advises a refit (min_labels)
+
+
+def refit_advised(verdicts_since_fit: int, after: int = REFIT_AFTER) -> bool:
+    """Whether the "same" verdicts given since a frozen model was fitted are enough to move m: an increment keeps m
+    frozen (its result is a full re-match with the frozen model), while a full run without ``--model`` refines m
+    with every "same" verdict (``model.refine_m_with_labels``, where EM counts as 20 pseudo-pairs: 20 labels weigh
+    as much as EM). From ``after`` of them on, the increment says so (summary, log) instead of refitting: a refit
+    changes every pair's weight, so it is a full re-match."""
+    return verdicts_since_fit >= after
 
 
 def verdict_coverage(ids: pl.Series, *verdicts: pl.DataFrame | None) -> dict[str, int]:

@@ -214,6 +214,9 @@ class MatchState:
     # per record and blocking rule, its block's hash (``blocking.block_ids``; None: not computed). Hashes are
     # only stable within one Polars version: a state saved by another is read without them
     blocks: pl.DataFrame | None = None
+    # "same" verdicts increments added since the model was fitted: they link their pairs, but the frozen m has
+    # not learned from them (a full run without --model refits m from every verdict; learning.refit_advised)
+    verdicts_since_fit: int = 0
 
 
 def verdicts(pairs: pl.DataFrame | None) -> pl.DataFrame:
@@ -267,6 +270,7 @@ def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = N
         "model_fingerprint": state.frozen.fingerprint(),
         "records": state.work.height,
         "pairs": state.scored.height,
+        "verdicts_since_fit": state.verdicts_since_fit,
         "model": state.frozen.model_json(),
         "tf_files": tf_files,
         "word_files": word_files,
@@ -322,7 +326,8 @@ def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:
     if saved and (saved["polars"], saved.get("scheme")) == (pl.__version__, BLOCK_HASH_SCHEME):
         # (hashes of another Polars version or scheme are computed again when needed)
         blocks = _read_blocks(folder / BLOCKS, manifest["records"], saved["rules"])
-    return MatchState(frozen=frozen, **tables, blocks=blocks)
+    since = int(manifest.get("verdicts_since_fit", 0))  # (a state saved before it was counted: 0)
+    return MatchState(frozen=frozen, **tables, blocks=blocks, verdicts_since_fit=since)
 
 
 def _read_blocks(path: Path, records: int, rules: list[str]) -> pl.DataFrame | None:
