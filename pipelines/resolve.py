@@ -1282,9 +1282,10 @@ def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, 
 
 # The last comma-like segment of a tail, and the text before it (ending with its separator).
 _LAST_SEGMENT = r"^(.*[,;|()\[\]])([^,;|()\[\]]*)$"
-_MULTI_MARKER_SECOND = frozenset(
-    m.split(" ")[1] for m in (*WARD_MARKERS, *WARD_MARKERS_2025, *DISTRICT_MARKERS, *PROVINCE_MARKERS) if " " in m
+_MULTI_MARKERS = frozenset(
+    m for m in (*WARD_MARKERS, *WARD_MARKERS_2025, *DISTRICT_MARKERS, *PROVINCE_MARKERS) if " " in m
 )
+_MULTI_MARKER_SECOND = frozenset(m.split(" ")[1] for m in _MULTI_MARKERS)
 
 
 def _province_segment(idx: ResolverIndex, segment: str) -> str | None:
@@ -1342,10 +1343,52 @@ def _read_province_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.Da
         .then(pl.col("_pre") + pl.col("_canon"))
         .otherwise(pl.col("_tail"))
     )
-    final, splits = _read_tails(idx, parts.select(pl.col("_read").alias("_tail"), "_mode").unique())
-    keys = parts.select("_tail", "_mode", "_read")
-    final = keys.join(final.rename({"_tail": "_read"}), on=["_read", "_mode"]).drop("_read")
-    splits = keys.join(splits.rename({"_tail": "_read"}), on=["_read", "_mode"]).drop("_read")
+    return _read_short_tails(idx, parts.select("_tail", "_mode", "_read"))
+
+
+# The last three comma-like segments of a tail of four or more (ward, district, province: "to 5,khu pho 2,
+# p 18,q 4,sg" -> "p 18,q 4,sg"), as group 1.
+_LAST_THREE = r"^(.*)[,;|()\[\]]([^,;|()\[\]]*[,;|()\[\]][^,;|()\[\]]*[,;|()\[\]][^,;|()\[\]]*)$"
+
+
+def _read_short_tails(idx: ResolverIndex, parts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``_read_tails`` on the text to read of each tail (column ``_read``), where a tail of four or more
+    segments is read from its last three first (hamlets and quarters before the ward make most such
+    tails distinct): one reading per distinct (last three segments, mode).
+
+    The last three segments are a tail cut at a separator, as the tail is the address cut at its first
+    one: ``_read_tail_keys`` keeps their reading only where no lookup stopped at their start (and
+    where it looked for no split evidence in the text), so the text before cannot change it. A reading
+    that looked one segment further left (``_skip``) is not used here (the check of the text before,
+    ``_tail_readings``, looks at the address's first segment only), nor a cut between the words of a
+    two-word marker ("thanh,pho ...": ``_is_anchored`` looks one word across the separator there), or
+    before a marker's second word whose word before is in the address's head. The tails whose
+    last three segments give no reading are read whole."""
+    cut = pl.col("_read").str.extract_groups(_LAST_THREE)
+    short = cut.struct.field("2")
+    first = short.str.extract(r"^[^a-z0-9]*([a-z0-9]+)", 1)
+    before = cut.struct.field("1").str.extract(r"([a-z0-9]+)[^a-z0-9]*$", 1)  # null: in the address's head
+    across = pl.concat_str(before.fill_null("?"), first, separator=" ").is_in(sorted(_MULTI_MARKERS))
+    usable = short.str.contains("[a-z0-9]") & ~(first.is_in(sorted(_MULTI_MARKER_SECOND)) & (before.is_null() | across))
+    parts = parts.with_columns(_short=pl.when(usable.fill_null(False)).then(short))
+    keys = parts.select(pl.coalesce("_short", "_read").alias("_tail"), "_mode").unique()
+    final, splits = _read_tails(idx, keys)
+    whole = parts.filter(pl.col("_short").is_null()).select("_tail", "_mode", "_read")
+    shortened = parts.filter(pl.col("_short").is_not_null()).select("_tail", "_mode", "_read", "_short")
+    on_short = ["_short", "_mode"]
+    final_short = shortened.join(final.filter(~pl.col("_skip")).rename({"_tail": "_short"}), on=on_short)
+    splits_short = shortened.join(splits.filter(~pl.col("_skip")).rename({"_tail": "_short"}), on=on_short)
+    taken = pl.concat([final_short.select("_tail", "_mode"), splits_short.select("_tail", "_mode")])
+    rest = shortened.join(taken, on=["_tail", "_mode"], how="anti").select("_tail", "_mode", "_read")
+    if not rest.is_empty():
+        final_rest, splits_rest = _read_tails(idx, rest.select(pl.col("_read").alias("_tail"), "_mode").unique())
+        final, splits = pl.concat([final, final_rest]), pl.concat([splits, splits_rest])
+        whole = pl.concat([whole, rest])
+    final = whole.join(final.rename({"_tail": "_read"}), on=["_read", "_mode"]).drop("_read")
+    splits = whole.join(splits.rename({"_tail": "_read"}), on=["_read", "_mode"]).drop("_read")
+    drop = ["_read", "_short"]
+    final = pl.concat([final, final_short.drop(drop)])
+    splits = pl.concat([splits, splits_short.drop(drop)])
     return final, splits
 
 

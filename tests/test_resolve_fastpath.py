@@ -307,3 +307,36 @@ def test_moved_cuts_read_wards_without_marker_as_whole_addresses(reference):
     finally:
         resolve._read_cut_tails = original
     assert sum(n for classes, n in seen if classes) > len(truth) // 4  # keys read by a moved cut
+
+
+def test_long_tails_read_from_their_last_three_segments(reference, monkeypatch):
+    """Tails of four or more segments (hamlets, quarters before the ward) are read once per distinct last
+    three segments; where that reading would need the text before it (the ward in the fourth-last
+    segment, a trailing country, a cut after the first word of a two-word marker, an empty segment),
+    the tail is read whole. Every row gives the reading of the per-address path."""
+    from pipelines import resolve
+
+    units = ["P. Bến Nghé, Q.1, TP.HCM", "Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh", "Xã An Phú, Huyện Củ Chi"]
+    units += ["Phường Tân Tạo A, Quận Bình Tân, SG", "Phường Tân Định, TP.HCM", "Xã Phú Hòa Đông, Tỉnh Bình Dương"]
+    heads = ["12 Lê Lợi, Khu phố {n}", "Tổ {n}, Ấp {n}B", "{n} Nguyễn Huệ, Tổ {n}, Khu phố 3", "Hẻm {n}, ,"]
+    rows = [f"{h.format(n=n)}, {u}" for h in heads for u in units for n in range(1, 6)]
+    # The last three segments alone do not read the address: the ward before them, a country after.
+    rows += [f"12 Lê Lợi, Khu phố {n}, P. Bến Nghé, Q.1, TP.HCM, Việt Nam" for n in range(1, 4)]
+    rows += [f"12 Lê Lợi, Thành, phố Thủ Đức, P. An Phú, TP.HCM{n}" for n in range(3)]
+    rows += [f"12 Lê Lợi, Khu phố {n}, Phường Bến Nghé,, Quận 1" for n in range(3)]
+    read = []
+    original = resolve._read_tails
+
+    def spy(idx, tails):
+        read.append(tails["_tail"].to_list())
+        return original(idx, tails)
+
+    monkeypatch.setattr(resolve, "_read_tails", spy)
+    assert _compare(rows, reference) == len(rows)
+    first, second = set(read[0]), set(read[1])
+    # One key for the hamlets' rows of each unit (the province written as its shortest spelling seen).
+    assert {t for t in first if "ben nghe" in t} == {"p ben nghe,q 1,sg", "phuong ben nghe,,quan 1"}
+    assert not any(t.startswith("to ") for t in first)  # "to n,khu pho 3,...": its last three segments read it
+    # Read whole after the last three segments failed: the ward before them, a two-word marker across.
+    assert {t for t in second if "viet nam" in t} == {f"khu pho {n},p ben nghe,q 1,tp hcm,viet nam" for n in (1, 2, 3)}
+    assert not any(t.startswith("pho thu duc") for t in first)
