@@ -426,13 +426,16 @@ def append_audit(
     the last new one (B). Rows of `previous` are returned unchanged."""
     previous = empty_audit() if previous is None else previous.cast(REVIEW_DECISION_AUDIT.polars_schema)
     schema = REVIEW_DECISION_AUDIT.polars_schema
-    incoming = valid.cast({c: schema[c] for c in PLACE}).with_columns(md5_column(valid, AUDIT_KEY).alias("audit_id"))
-    # the content in force at each place (a place's latest load), by the content's MD5 (a restored row's id is not it)
-    standing = _in_force(previous)
-    standing = standing.select(*PLACE, md5_column(standing, AUDIT_KEY).alias("_standing"))
+    incoming = valid.cast({c: schema[c] for c in {*PLACE, *AUDIT_KEY}}).with_columns(
+        md5_column(valid, AUDIT_KEY).alias("audit_id")
+    )
+    # the version in force at each place (its latest load), its content compared column by column
+    content = AUDIT_KEY[1:]
+    standing = previous.filter(_latest_at_place()).select(*PLACE, *[pl.col(c).alias(f"_s_{c}") for c in content])
     incoming = incoming.join(standing, on=PLACE, how="left", nulls_equal=True, maintain_order="left")
     seen = pl.col("audit_id").is_in(previous["audit_id"].implode())
-    restored = seen & pl.col("_standing").is_not_null() & (pl.col("_standing") != pl.col("audit_id"))
+    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"_s_{c}")) for c in content)
+    restored = seen & pl.col("_s_decision").is_not_null() & ~same
     stamp = loaded_at.astimezone(dt.UTC).isoformat()
     incoming = incoming.filter(~seen | restored)
     incoming = incoming.with_columns(
@@ -441,6 +444,8 @@ def append_audit(
         .otherwise(pl.col("audit_id"))
         .alias("audit_id")
     ).unique("audit_id", keep="first", maintain_order=True)
+    if incoming.height == 0:  # files loaded again unchanged: nothing to describe
+        return previous, empty_audit()
     new = incoming.with_columns(
         pl.lit(loaded_at).cast(pl.Datetime("us", "UTC")).alias("loaded_at"), pl.lit("").alias("change")
     )
@@ -526,8 +531,12 @@ def _in_force(audit: pl.DataFrame) -> pl.DataFrame:
     """The audit rows in force, in ORDER: a row of a file edited in place (same item, source_file, sheet and
     source_row) replaces the versions of that row loaded before it (a correction, not a second opinion; the audit
     keeps them all)."""
-    latest = pl.col("loaded_at") == pl.col("loaded_at").max().over("item_id", "source_file", "sheet", "source_row")
-    return audit.filter(latest).sort(ORDER, nulls_last=False)
+    return audit.filter(_latest_at_place()).sort(ORDER, nulls_last=False)
+
+
+def _latest_at_place() -> pl.Expr:
+    """Whether an audit row is its place's (item, source_file, sheet, source_row) latest load."""
+    return pl.col("loaded_at") == pl.col("loaded_at").max().over(PLACE)
 
 
 def _standing_rows(ordered: pl.DataFrame) -> pl.DataFrame:
