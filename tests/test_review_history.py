@@ -89,6 +89,7 @@ def test_loading_the_restored_row_again_adds_nothing_and_a_fourth_edit_wins(tmp_
     audit = _history(tmp_path, [(A, "2026-11-20"), (B, "2026-11-20"), (A, "2026-11-20")])
     again, added = append_audit(audit, _load(tmp_path).rows, NOW + dt.timedelta(days=1))
     assert added.height == 0 and again.equals(audit)  # A stands at its place: not added again
+    assert added.schema == REVIEW_DECISION_AUDIT.polars_schema
     (tmp_path / "ward.csv").write_text(HEADER + f"{ADDRESS},place,Official,2026-11-20,,{B}\n")
     again, added = append_audit(again, _load(tmp_path).rows, NOW + dt.timedelta(days=2))
     assert added.height == 1 and _effective(again)["new_uid"] == f"2025:{B}"  # A -> B -> A -> B: B
