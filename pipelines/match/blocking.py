@@ -193,32 +193,46 @@ def _gap_pairs(starts: np.ndarray, sizes: np.ndarray, gaps: np.ndarray) -> tuple
     return p[keep], q[keep]
 
 
+def _pack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row pairs as packed UInt64 keys ``l << 32 | r`` (l the smaller row of each)."""
+    a, b = a.astype(np.uint64, copy=False), b.astype(np.uint64, copy=False)
+    return (np.minimum(a, b) << np.uint64(32)) | np.maximum(a, b)
+
+
+def _unpack(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_pack``'s keys as their rows (l, r), UInt32."""
+    return (keys >> np.uint64(32)).astype(np.uint32), (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
 def _window_pairs(big: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.DataFrame]:
-    """Sorted-window pairs of the keyed rows of capped blocks (``_b``: a block's number) as packed keys (l < r),
-    and the capped blocks. Each row is paired with its next ``window`` rows of its block ordered by ``sort_by``
-    (then row number); with ``missing``, only pairs where a side misses that column."""
+    """Sorted-window pairs of the keyed rows of capped blocks (``_b``: a block's number; with ``missing``,
+    ``_gap``: whether the row misses that column, as ``_rule_keys`` worked out) as packed keys (l < r), and the
+    capped blocks. Each row is paired with its next ``window`` rows of its block ordered by ``sort_by`` (then
+    row number); with ``missing``, only pairs where a side misses that column."""
     big = big.sort(["_b", *rule.sort_by, ROW])
-    block, rows = big["_b"].to_numpy(), big[ROW].to_numpy().astype(np.uint64)
-    gaps = big.select(gap(rule)).to_series().to_numpy() if rule.missing else None
+    block, rows = big["_b"].to_numpy(), big[ROW].to_numpy()
+    gaps = big["_gap"].to_numpy() if rule.missing else None
     keys = []
     for k in range(1, rule.window + 1):
         p = np.flatnonzero(block[k:] == block[:-k])
         if gaps is not None:
             p = p[gaps[p] | gaps[p + k]]
-        a, b = rows[p], rows[p + k]
-        keys.append((np.minimum(a, b) << np.uint64(32)) | np.maximum(a, b))
+        keys.append(_pack(rows[p], rows[p + k]))
+    # one row per block (its first, sorted by block) and its size: the blocks are runs of ``_b`` already
+    starts, sizes = _runs(block)
     w = rule.window
     capped = (
-        big.group_by(rule.on)
-        .agg(pl.len().cast(pl.Int64).alias("size"))
+        big[starts]
         .select(
             pl.lit(rule.name).alias("rule"),
             pl.concat_str([pl.col(c).cast(pl.String) for c in rule.on], separator=" | ").alias("key"),
-            "size",
+            pl.Series("size", sizes, dtype=pl.Int64),
+        )
+        .with_columns(
             (pl.col("size") * (pl.col("size") - 1) // 2).alias("pairs_all"),
             (w * (pl.col("size") - w) + w * (w - 1) // 2).alias("pairs_kept"),
         )
-        .sort("size", descending=True)
+        .sort(["size", "key"], descending=[True, False])
     )
     return np.concatenate(keys), capped
 
@@ -237,7 +251,7 @@ def _rule_keys(work: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.D
     if not keyed.height:
         return np.zeros(0, dtype=np.uint64), pl.DataFrame(schema=CAPPED_SCHEMA), 0
     order, starts, sizes = _sorted_blocks(keyed, on)
-    rows = keyed[ROW].to_numpy()[order].astype(np.uint64)
+    rows = keyed[ROW].to_numpy()[order]
     if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
         gaps = keyed.select(gap(rule)).to_series().to_numpy()[order]
         k = np.add.reduceat(gaps.astype(np.int64), starts) if len(starts) else np.zeros(0, dtype=np.int64)
@@ -253,13 +267,14 @@ def _rule_keys(work: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.D
         p, q = _gap_pairs(starts[small], sizes[small], gaps)
     else:
         p, q = _all_pairs(starts[small], sizes[small])
-    a, b = rows[p], rows[q]
-    keys = [(np.minimum(a, b) << np.uint64(32)) | np.maximum(a, b)]
+    keys = [_pack(rows[p], rows[q])]
     capped = pl.DataFrame(schema=CAPPED_SCHEMA)
     if big.any():
-        positions = order[np.repeat(big, sizes)]
+        in_big = np.repeat(big, sizes)  # per row in ``order``: in a capped block
         number = np.repeat(np.arange(len(sizes))[big], sizes[big])
-        big_rows = keyed[positions].with_columns(pl.Series("_b", number))
+        big_rows = keyed[order[in_big]].with_columns(pl.Series("_b", number))
+        if rule.missing:  # the gaps already worked out, not again per row of the capped blocks
+            big_rows = big_rows.with_columns(pl.Series("_gap", gaps[in_big]))
         windows, capped = _window_pairs(big_rows, rule)
         keys.append(windows)
     return np.concatenate(keys), capped, largest
@@ -270,13 +285,8 @@ def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple
     keys, capped, largest = _rule_keys(work, rule)
     if list_columns(work.schema, rule) or rule.missing:  # a pair may be in several blocks of the rule
         keys = np.unique(keys)
-    pairs = pl.DataFrame(
-        {
-            L: (keys >> np.uint64(32)).astype(np.uint32),
-            R: (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32),
-            "rules": np.full(len(keys), 1 << rule_index, dtype=np.uint32),
-        }
-    )
+    left, right = _unpack(keys)
+    pairs = pl.DataFrame({L: left, R: right, "rules": np.full(len(keys), 1 << rule_index, dtype=np.uint32)})
     return pairs, capped, largest
 
 
@@ -307,7 +317,7 @@ def _merge(keys: list[np.ndarray], records: int) -> pl.DataFrame:
         order = np.argsort(key, kind="stable")
         key, rule = key[order], rule[order]
         starts, _ = _runs(key)
-        left, right = key[starts] >> np.uint64(32), key[starts] & np.uint64(0xFFFFFFFF)
+        left, right = _unpack(key[starts])
     rules = np.bitwise_or.reduceat(np.left_shift(np.uint32(1), rule), starts) if len(starts) else rule[:0]
     return pl.DataFrame({L: left.astype(np.uint32), R: right.astype(np.uint32), "rules": rules.astype(np.uint32)})
 
