@@ -1,0 +1,83 @@
+"""finance_tax withholds household businesses' names ("Hộ kinh doanh <owner>") as registries write them.
+
+A clerk's typo in "Hộ kinh doanh" used to give the owner's name back in clear in taxpayers.csv: the rule
+matched only the exact, accented prefix. These tests run the declared rule (the TOML, through the
+export's own condition expression) on every one-letter typo the registry generator makes.
+"""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from pipelines.publish.exports import EXPORTS_DIR, _any, load_declaration
+from pipelines.synth.registries import _typo
+from pipelines.text import strip_accents
+
+OWNER = "Lê Hoàng Tỷ"
+PREFIX = "Hộ kinh doanh"
+
+
+def _rule(resource: str, field: str) -> pl.Expr:
+    declaration = load_declaration(EXPORTS_DIR / "finance_tax.toml")
+    res = next(r for r in declaration.resources if r.name == resource)
+    fld = next(f for f in res.fields if f.name == field)
+    assert fld.withhold_when, f"{resource}.{field} declares no withhold_when"
+    return _any(fld.withhold_when)
+
+
+def _prefix_typos() -> set[str]:
+    """Every typo the generator's _typo makes that falls inside the prefix (many seeds)."""
+    out = set()
+    for seed in range(3000):
+        name = _typo(f"{PREFIX} {OWNER}", random.Random(seed))
+        if not name.endswith(f" {OWNER}") or name == f"{PREFIX} {OWNER}":
+            continue  # the typo fell on the owner's name (not what this test is about)
+        out.add(name)
+    return out
+
+
+WRITTEN_FORMS = [
+    f"{PREFIX} {OWNER}",
+    f"{PREFIX.upper()} {OWNER.upper()}",
+    strip_accents(f"{PREFIX} {OWNER}"),
+    f"HKD {OWNER}",
+    f"hkd {strip_accents(OWNER)}",
+    f"Hộ KD {OWNER}",
+    f"Hộ kinh doanh cá thể {OWNER}",
+]
+TRADE_NAMES = [
+    "Bánh mì Chi",
+    "Tạp hóa Phúc",
+    "Công ty TNHH Hồng Kông",
+    "Hợp tác xã Kinh Doanh Nông Sản",
+    "Hà Kinh Đô",
+    "Doanh nghiệp tư nhân Minh Khang",
+    "Chi nhánh Công ty Cổ phần Hoà Bình",
+]
+
+
+@pytest.mark.parametrize(("resource", "field"), [("businesses", "business_name"), ("taxpayers", "taxpayer_name")])
+def test_household_business_names_are_withheld_as_written(resource: str, field: str) -> None:
+    typos = _prefix_typos()
+    assert len(typos) > 50  # the generator's deletions, doublings and substitutions in the prefix
+    names = sorted(typos) + WRITTEN_FORMS
+    frame = pl.DataFrame({field: names, "tax_code_kind": ["enterprise"] * len(names)})
+    hit = frame.select(_rule(resource, field)).to_series()
+    missed = [n for n, h in zip(names, hit, strict=True) if not h]
+    assert not missed, f"{len(missed)} written forms of the prefix not withheld"
+
+
+@pytest.mark.parametrize(("resource", "field"), [("businesses", "business_name"), ("taxpayers", "taxpayer_name")])
+def test_trade_and_enterprise_names_are_kept(resource: str, field: str) -> None:
+    frame = pl.DataFrame({field: TRADE_NAMES, "tax_code_kind": ["enterprise"] * len(TRADE_NAMES)})
+    hit = frame.select(_rule(resource, field)).to_series()
+    assert not hit.any(), [n for n, h in zip(TRADE_NAMES, hit, strict=True) if h]
+
+
+def test_the_old_exact_prefix_rule_missed_a_typo() -> None:
+    """The failure this guards against: the old rule lets a typo'd prefix through."""
+    typos = pl.Series(sorted(_prefix_typos()))
+    assert (~typos.str.contains("^Hộ kinh doanh")).sum() > 0
