@@ -323,6 +323,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
         + (
+            ", undecodable cells (records quarantined): "
+            + ", ".join(f"{name} {n}" for name, n in loaded.undecodable_cells.items())
+            if loaded.undecodable_cells
+            else ""
+        )
+        + (
             f", {loaded.repeated_key_rows} rows share a source key with another row (flagged key_repeated)"
             if loaded.repeated_key_rows
             else ""
@@ -331,37 +337,57 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     log.info(outcome.notes[-1])
 
 
-def release_left_rows(wh: Warehouse, registry: str, key: str, spec, now: Listing, run_id: str, log) -> None:  # noqa: ANN001
-    """After partition ``key`` of an ``extract_date_column`` source is written: its rows that a date which has left
-    the table still holds (the date's rows all lost their date, or moved to another date) are taken out of that
-    date's kept partition, so each row is counted once (pipelines/ingest/status.release_moved_rows). Only when the
-    source's keys identify rows (sql.identifying_key: a key column the database holds unique, or a one-column
-    primary key)."""
-    if not spec.extract_date_column:
-        return
-    left = [k for k in read_status(wh, registry) if source_of(k) == spec.id and k not in now.extracts]
-    if not left:
-        return
-    from pipelines.ingest.sql import SqlSourceError, identifying_key
+class LeftRows:
+    """One run's release of rows read again under another date (:meth:`release`, after each partition written).
 
-    try:
-        if identifying_key(spec) is None:
-            log.warning(
-                f"{key}: rows of dates that left the table are not matched: the table's key is not unique "
-                "(no primary key or unique constraint on the key column)"
-            )
+    The ingest status is read once per run and each source's key inspected in its database once per run, not once
+    per partition (a run of a range of dates would connect to the database for every date)."""
+
+    def __init__(self, wh: Warehouse, registry: str, now: Listing, run_id: str, log) -> None:  # noqa: ANN001
+        self.wh, self.registry, self.now, self.run_id, self.log = wh, registry, now, run_id, log
+        self._statuses: dict[str, PartitionStatus] | None = None
+        self._identifies: dict[str, bool] = {}  # source id -> its keys identify rows (sql.identifying_key)
+
+    def release(self, key: str, spec) -> None:  # noqa: ANN001 - catalogue SourceSpec
+        """After partition ``key`` of an ``extract_date_column`` source is written: its rows that a date which has
+        left the table still holds (the date's rows all lost their date, or moved to another date) are taken out
+        of that date's kept partition, so each row is counted once (pipelines/ingest/status.release_moved_rows).
+        Only when the source's keys identify rows (sql.identifying_key: a key column the database holds unique, or
+        a one-column primary key)."""
+        if not spec.extract_date_column:
             return
-    except SqlSourceError as exc:
-        log.warning(f"{key}: rows of dates that left the table not checked: {exc}")
-        return
-    tables = {
-        "raw": raw_table(registry).name,
-        "staged": staged_table(registry).name,
-        "quarantine": f"quarantine_{registry}",
-    }
-    taken = release_moved_rows(wh, registry, tables, holder=key, left=left, run_id=run_id)
-    for gone, n in taken.items():
-        log.warning(f"{gone}: {n} rows now read by {key} taken out of it (its date left the table)")
+        if self._statuses is None:  # the partitions that left are not this run's: their statuses stay as read
+            self._statuses = read_status(self.wh, self.registry)
+        left = [k for k in self._statuses if source_of(k) == spec.id and k not in self.now.extracts]
+        if not left or not self._identifying(key, spec):
+            return
+        tables = {
+            "raw": raw_table(self.registry).name,
+            "staged": staged_table(self.registry).name,
+            "quarantine": f"quarantine_{self.registry}",
+        }
+        taken = release_moved_rows(
+            self.wh, self.registry, tables, holder=key, left=left, run_id=self.run_id, statuses=self._statuses
+        )
+        for gone, n in taken.items():
+            self.log.warning(f"{gone}: {n} rows now read by {key} taken out of it (its date left the table)")
+
+    def _identifying(self, key: str, spec) -> bool:  # noqa: ANN001
+        if spec.id not in self._identifies:
+            from pipelines.ingest.sql import SqlSourceError, identifying_key
+
+            try:
+                found = identifying_key(spec) is not None
+                if not found:
+                    self.log.warning(
+                        f"{key}: rows of dates that left the table are not matched: the table's key is not unique "
+                        "(no primary key or unique constraint on the key column)"
+                    )
+            except SqlSourceError as exc:
+                self.log.warning(f"{key}: rows of dates that left the table not checked: {exc}")
+                found = False
+            self._identifies[spec.id] = found
+        return self._identifies[spec.id]
 
 
 def _fail(wh: Warehouse, outcome: IngestOutcome, log, status: PartitionStatus, transient: bool = False) -> None:  # noqa: ANN001
@@ -514,6 +540,7 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
             if retired:
                 context.log.warning(f"retired (source no longer in the catalogue): {retired}")
         outcome = IngestOutcome()
+        left_rows = LeftRows(wh, registry, now, context.run.run_id, context.log)
         for key in context.partition_keys:
             if source_of(key) in unlisted:  # its database is down or refused: this partition fails, the others go on
                 exc = unlisted[source_of(key)]  # SqlSourceError: names the catalogue file and source, password masked
@@ -532,7 +559,7 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
                 continue
             ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
             if key in outcome.written:
-                release_left_rows(wh, registry, key, extracts[key].source, now, context.run.run_id, context.log)
+                left_rows.release(key, extracts[key].source)
         if outcome.written:
             refresh_views(wh, ingest_views(registry))
             PartitionedLayer(wh, "staged").refresh_flagged_view(staged_key)

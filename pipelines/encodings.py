@@ -60,6 +60,9 @@ __all__ = [
     "decode_cp1258",
     "make_mojibake",
     "repair_mojibake",
+    "LEGACY",
+    "UNICODE",
+    "choose_encoding",
     "detect_encoding",
     "decode_bytes",
     "vietnamese_score",
@@ -567,7 +570,12 @@ def vietnamese_score(text: str) -> int:
 
 # --------------------------------------------------------------------------- detection
 
-_DETECT_ORDER = ("cp1258", "vni", "tcvn3")
+#: The legacy Vietnamese encodings read here, in detection order (ties: the first wins). Declared once: the
+#: catalogue's encodings, detection, the readers and repair_column's column reading derive from it.
+LEGACY = ("cp1258", "vni", "tcvn3")
+#: Unicode encodings (Python's codecs): decoded as they are, then NFC.
+UNICODE = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be")
+_DETECT_ORDER = LEGACY
 
 
 def _decode_as(data: bytes, encoding: str) -> str:
@@ -658,6 +666,26 @@ def utf8_read_as_legacy(data: bytes, encoding: str, sample_size: int = 1 << 16) 
     return vietnamese_score(as_utf8) > vietnamese_score(_decode_as(sample, encoding))
 
 
+def choose_encoding(data: bytes, declared: str) -> tuple[str, str, int]:
+    """(codec, label, bytes to skip) to read ``data`` declared ``declared`` (an encoding, or 'detect').
+
+    'detect': :func:`detect_encoding`; a UTF-8 byte order mark before legacy bytes (a tool added it, or converted
+    the mark only) is skipped and the bytes after it read as what they are. Declared: a UTF-16 byte order mark
+    (Excel's "Unicode text": NULs between letters in any 8-bit reading) is read as UTF-16, and legacy-declared
+    bytes that are UTF-8 Vietnamese (:func:`utf8_read_as_legacy`) as UTF-8: as declared, every letter would become
+    two or three wrong ones. The label says what was read and, where it differs, what was declared."""
+    if declared == "detect":
+        found = detect_encoding(data)
+        if found == "utf-8-sig" and (rest := detect_encoding(data[3:])) in LEGACY:
+            return rest, f"{rest} (after a UTF-8 byte order mark)", 3
+        return found, found, 0
+    if has_utf16_bom(data):
+        return "utf-16", f"utf-16 (declared {declared})", 0
+    if declared in LEGACY and utf8_read_as_legacy(data, declared):
+        return "utf-8", f"utf-8 (declared {declared})", 0
+    return declared, declared, 0
+
+
 def has_utf16_bom(data: bytes) -> bool:
     """Whether bytes start with a UTF-16 byte order mark (and are not UTF-32's, which starts the same)."""
     return data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and data[:4] != codecs.BOM_UTF32_LE
@@ -666,7 +694,7 @@ def has_utf16_bom(data: bytes) -> bool:
 def decode_bytes(data: bytes, encoding: str | None = None) -> str:
     """Decode a file's bytes (detecting the encoding when not given) to NFC text."""
     encoding = encoding or detect_encoding(data)
-    if encoding in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"):
+    if encoding in UNICODE:
         return _nfc(bytes(data).decode(encoding))
     if encoding == "cp1258":
         return decode_cp1258(data)
@@ -805,7 +833,7 @@ def repair_column(series: pl.Series, *, column_context: bool = True) -> pl.DataF
         if labels:
             dominant, n = labels.most_common(1)[0]
             if (
-                dominant in ("vni", "tcvn3", "cp1258")
+                dominant in LEGACY
                 and n >= 5
                 and n >= 0.8 * sum(labels.values())
                 and clean_unicode <= 0.01 * len(non_ascii)

@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from pipelines.encodings import LEGACY
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REGISTRY_KINDS, REQUIRED_FIELDS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE_DIR = REPO_ROOT / "mappings" / "sources"
 FORMATS = ("csv", "xlsx", "jsonl", "dbf", "sqlite", "pg_dump", "sql")
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "detect")
+ENCODINGS = ("utf-8", "utf-8-sig", *LEGACY, "detect")
 PARTITION_SEPARATOR = "@"
 UNDATED = "undated"
 """Partition key suffix (``<source id>@undated``) of the rows of an ``extract_date_column`` table with no date."""

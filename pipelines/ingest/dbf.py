@@ -62,6 +62,7 @@ UNSUPPORTED_TYPES = {
 }
 LIVE, DELETED = 0x20, 0x2A  # the record's first byte
 EOF = 0x1A
+_BLOCK = 1 << 18  # bytes of a column decoded per call
 _SEPARATORS = (0x1E, 0x1F, 0x1D, 0x1C, 0x0A, 0x01, 0x02, 0x03)  # between cells when a column is decoded whole
 
 
@@ -184,32 +185,78 @@ def decode_field(table: DbfTable, f: DbfField, decode: Callable[[bytes], str]) -
     """The field's values as text (padding removed, blank -> null) and a mask of the records whose bytes
     ``decode`` refuses (their value is the bytes read as latin-1, for the quarantine's copy of the row).
 
-    The column is decoded in one call (cells joined by a byte none of them holds); only a column that fails
-    as a whole is decoded cell by cell, to find the cells.
+    The column is decoded in one call (cells joined by a byte none of them holds). When that fails, the error's
+    position names the bad cell: the cells before it are decoded in one call, the bad cell is kept apart and
+    decoding goes on after it, so a column with k bad cells takes about k + 2 calls, not one per cell. Only a
+    column holding every separator byte (or a decoder that gives no position) is cut in halves to find the cells.
     """
     cells = table.cells(f)
     n = cells.shape[0]
     bad = np.zeros(n, dtype=bool)
-    values = None
-    used = np.bincount(cells.ravel(), minlength=256) if n else np.zeros(256, dtype=np.int64)
+    if not n:
+        return pl.Series(f.name, [], dtype=pl.String), bad
+    used = np.bincount(cells.ravel(), minlength=256)
     sep = next((s for s in _SEPARATORS if not used[s]), None)
-    if n and sep is not None:
-        blob = np.hstack([cells, np.full((n, 1), sep, dtype=np.uint8)]).tobytes()
-        try:
-            split = pl.Series(f.name, [decode(blob)]).str.split(chr(sep)).explode()
-        except (UnicodeDecodeError, ValueError):
-            split = None
-        if split is not None and split.len() == n + 1:
+    values = None
+    if sep is not None:
+        blob = memoryview(np.hstack([cells, np.full((n, 1), sep, dtype=np.uint8)]).tobytes())
+        text = "".join(_decode_cells(blob, f.length + 1, n, decode, bad))
+        split = pl.Series(f.name, [text]).str.split(chr(sep)).explode()
+        if split.len() == n + 1:
             values = split.head(n)
+        else:  # the decoder turned the separator into something else (or made one): cell by cell
+            bad[:] = False
     if values is None:
-        texts = []
-        for i in range(n):
-            raw = cells[i].tobytes()
-            try:
-                texts.append(decode(raw))
-            except (UnicodeDecodeError, ValueError):
-                bad[i] = True
-                texts.append(raw.decode("latin-1"))
-        values = pl.Series(f.name, texts, dtype=pl.String)
+        width = f.length
+        blob = memoryview(cells.tobytes())
+        values = pl.Series(f.name, [_decode_one(blob, i, width, decode, bad) for i in range(n)], dtype=pl.String)
     stripped = values.str.strip_chars_end(" \x00") if f.type == "C" else values.str.strip_chars(" \x00")
     return stripped.replace("", None).rename(f.name), bad
+
+
+def _decode_one(blob: memoryview, i: int, width: int, decode: Callable[[bytes], str], bad: np.ndarray) -> str:
+    """Cell ``i`` (``width`` bytes each, from ``blob``) decoded, or read as latin-1 and marked in ``bad``."""
+    raw = bytes(blob[i * width : (i + 1) * width])
+    try:
+        return decode(raw)
+    except (UnicodeDecodeError, ValueError):
+        bad[i] = True
+        return raw.decode("latin-1")
+
+
+def _decode_cells(blob: memoryview, width: int, n: int, decode: Callable[[bytes], str], bad: np.ndarray) -> list[str]:
+    """The text of cells ``0..n`` of ``blob`` (``width`` bytes each, separator included), decoded in blocks of about
+    :data:`_BLOCK` bytes, each in runs between the cells ``decode`` refuses; those are marked in ``bad`` and given as
+    latin-1 (their separator kept). Blocks bound what a retry after a bad cell copies and decodes again."""
+    step = max(1, _BLOCK // width)
+    pieces: list[str] = []
+    for start in range(0, n, step):
+        lo, hi = start, min(n, start + step)
+        while lo < hi:
+            try:
+                pieces.append(decode(bytes(blob[lo * width : hi * width])))
+                break
+            except (UnicodeDecodeError, ValueError) as exc:
+                at = exc.start if isinstance(exc, UnicodeDecodeError) else None
+                i = lo + at // width if isinstance(at, int) and at >= 0 else hi
+                if i >= hi:  # no usable position: find the bad cells by halves
+                    pieces.extend(_bisect_cells(blob, width, lo, hi, decode, bad))
+                    break
+                if i > lo:
+                    pieces.extend(_bisect_cells(blob, width, lo, i, decode, bad))  # one call unless the codec is odd
+                pieces.append(_decode_one(blob, i, width, decode, bad))
+                lo = i + 1
+    return pieces
+
+
+def _bisect_cells(
+    blob: memoryview, width: int, lo: int, hi: int, decode: Callable[[bytes], str], bad: np.ndarray
+) -> list[str]:
+    """Cells ``lo..hi`` decoded in one call, or in halves when that fails (a single cell: :func:`_decode_one`)."""
+    try:
+        return [decode(bytes(blob[lo * width : hi * width]))]
+    except (UnicodeDecodeError, ValueError):
+        if hi - lo == 1:
+            return [_decode_one(blob, lo, width, decode, bad)]
+        mid = (lo + hi) // 2
+        return _bisect_cells(blob, width, lo, mid, decode, bad) + _bisect_cells(blob, width, mid, hi, decode, bad)

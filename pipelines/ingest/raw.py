@@ -29,6 +29,8 @@ class RawLoad:
     short_rows: int = 0  # rows with fewer fields than the header (the missing ones are null)
     deleted_records: int = 0  # records the file marks deleted (dbf): quarantined with their values, not loaded
     repeated_key_rows: int = 0  # rows whose source key another row of the extract has too (flagged key_repeated)
+    # cells not in the file's encoding, per source column (dbf): their records are quarantined, named with the field
+    undecodable_cells: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -42,6 +44,7 @@ class RawLoad:
             "short_rows": self.short_rows,
             "deleted_records": self.deleted_records,
             "repeated_key_rows": self.repeated_key_rows,
+            "undecodable_cells": sum(self.undecodable_cells.values()),
         }
 
 
@@ -219,4 +222,5 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         short_rows=int(counts["short"] or 0),
         deleted_records=result.deleted,
         repeated_key_rows=repeated_rows,
+        undecodable_cells=result.undecodable,
     )

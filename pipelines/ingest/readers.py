@@ -69,6 +69,8 @@ class ReadResult:
     # a header naming a column more than once: the first one's name -> the names the others were given
     repeated: dict[str, list[str]] = field(default_factory=dict)
     deleted: int = 0  # records the file marks deleted (dbf): among problem_frames, flagged DELETED_FLAG
+    # cells whose bytes are not the file's encoding (dbf), per column: their records are among problem_frames
+    undecodable: dict[str, int] = field(default_factory=dict)
 
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
@@ -155,26 +157,20 @@ def _repeated_names(names: list[str], given: list[str]) -> dict[str, list[str]]:
     return {group[0]: group[1:] for group in groups.values() if len(group) > 1}
 
 
-def _renamed_apart(clashes: list[str], taken: list[str]) -> list[str]:
-    """New names for the columns named like a reader's own (``clashes``): ``_line`` -> ``_line_2`` (as in CSV)."""
+def _unique_names(names: list, *, clean: bool = True) -> list[str]:
+    """A header's names made usable as columns, position by position: each cleaned (control characters out, blank ->
+    ``column_<n>``; ``clean=False`` keeps a workbook's names as its reader gave them), and a name an earlier column
+    has, or a reader's own (``_line``, ``_source_key``...), suffixed ``_2``, ``_3``... with a suffix no column has:
+    a column keeps its own name ('A, A, A_2' -> 'A, A_3, A_2'; '_line' -> '_line_2')."""
+    cleaned = [_clean_name(name, i) if clean else str(name) for i, name in enumerate(names)]
+    taken = set(cleaned) | set(INTERNAL)
     out: list[str] = []
-    for base in clashes:
-        n, name = 2, f"{base}_2"
-        while name in taken or name in out or name in INTERNAL:
-            n += 1
-            name = f"{base}_{n}"
-        out.append(name)
-    return out
-
-
-def _unique_names(names: list[str]) -> list[str]:
-    out: list[str] = []
-    for i, name in enumerate(names):
-        name = _clean_name(name, i)
-        base, n = name, 1
-        while name in out or name in INTERNAL:
-            n += 1
-            name = f"{base}_{n}"
+    for name in cleaned:
+        if name in INTERNAL or name in out:
+            base, n = name, 2
+            while (name := f"{base}_{n}") in taken:
+                n += 1
+            taken.add(name)
         out.append(name)
     return out
 
@@ -192,26 +188,17 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
     says so (``utf-8 (declared tcvn3)``): read as declared, every letter would become two or three wrong ones,
     staged with no issue (TCVN3 and VNI give every byte a letter).
     """
-    label = None
-    if encoding == "detect":
-        encoding = encodings.detect_encoding(data)
-        if encoding == "utf-8-sig" and (rest := encodings.detect_encoding(data[3:])) in ("cp1258", "tcvn3", "vni"):
-            # a UTF-8 byte order mark before legacy bytes (a tool added it, or converted the BOM only): read the
-            # bytes after it as what they are, not every line as an undecodable UTF-8 one
-            data, encoding, label = data[3:], rest, f"{rest} (after a UTF-8 byte order mark)"
-    elif encodings.has_utf16_bom(data):  # Excel's "Unicode text": NULs between letters in any 8-bit reading
-        encoding, label = "utf-16", f"utf-16 (declared {encoding})"
-    elif encoding in ("cp1258", "tcvn3", "vni") and encodings.utf8_read_as_legacy(data, encoding):
-        encoding, label = "utf-8", f"utf-8 (declared {encoding})"
+    encoding, label, skip = encodings.choose_encoding(data, encoding)
+    data = data[skip:]
     text, bad = _decode_lines(data, encoding, location, nfc)
-    return text, label or encoding, bad
+    return text, label, bad
 
 
 def _decode_lines(data: bytes, encoding: str, location: str, nfc: bool) -> tuple[str, set[int]]:
     """``data`` decoded, line by line when the whole fails: (text, the lines that are not ``encoding``)."""
 
     def decode(raw: bytes, enc: str) -> str:
-        if not nfc and enc in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"):
+        if not nfc and enc in encodings.UNICODE:
             return bytes(raw).decode(enc)
         return encodings.decode_bytes(raw, enc)
 
@@ -459,11 +446,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         raise SourceReadError(f"{extract.location}: cannot read as xlsx: {_damaged_zip(extract.file)}") from exc
     from pipelines.ingest import xlsx_layout
 
-    try:
-        layouts = xlsx_layout.read_layouts(extract.file)
-    except Exception:  # noqa: BLE001 - no layout: rows are numbered from the range's start, merges not filled
-        layouts = {}
-    frames, offset, blank_rows, repeated = [], 0, 0, {}
+    found = []  # (sheet name, header row, its rows, its header cells): the sheets ingested, in workbook order
     for name in reader.sheet_names:
         try:
             probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
@@ -481,9 +464,15 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                 f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                 "its rows cannot be read"
             ) from exc
+        found.append((name, header, sheet, cells))
+    try:  # the layouts of the sheets ingested only (a workbook's other sheets may be large)
+        layouts = xlsx_layout.read_layouts(extract.file, [name for name, *_ in found])
+    except Exception:  # noqa: BLE001 - no layout: rows are numbered from the range's start, merges not filled
+        layouts = {}
+    frames, offset, blank_rows, repeated = [], 0, 0, {}
+    for name, header, sheet, cells in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
-        clashes = [c for c in sheet.columns if c in INTERNAL]
-        sheet = sheet.rename(dict(zip(clashes, _renamed_apart(clashes, sheet.columns), strict=True)))
+        sheet.columns = _unique_names(sheet.columns, clean=False)
         if len(cells) == sheet.width:  # the workbook's names, position by position
             repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
         layout = layouts.get(name, xlsx_layout.SheetLayout())
@@ -649,14 +638,13 @@ DELETED_FLAG = "deleted_record"  # row_flags of a record the file marks deleted 
 
 
 def _dbf_encoding(sample: bytes, declared: str) -> tuple[str, str]:
-    """(codec, label) of a table's text: declared, or detected on its character fields' bytes (``sample``)."""
-    if declared == "detect":
-        found = encodings.detect_encoding(b"\n" + sample)  # a leading newline: no cell is taken for a byte order mark
-        found = found if found in ("cp1258", "tcvn3", "vni") else "utf-8"
-        return found, found
-    if declared in ("cp1258", "tcvn3", "vni") and encodings.utf8_read_as_legacy(sample, declared):
-        return "utf-8", f"utf-8 (declared {declared})"
-    return ("utf-8", declared) if declared == "utf-8-sig" else (declared, declared)
+    """(codec, label) of a table's text, chosen as a text file's (:func:`encodings.choose_encoding`) on its character
+    fields' bytes (``sample``). A leading newline: no cell is taken for a byte order mark. Cells hold no byte order
+    mark and no UTF-16 (NUL padding is padding): whatever is not a legacy encoding is read as UTF-8."""
+    codec, label, _ = encodings.choose_encoding(b"\n" + sample, declared)
+    if codec in encodings.LEGACY:
+        return codec, label
+    return "utf-8", "utf-8" if declared == "detect" else label
 
 
 def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
@@ -719,6 +707,7 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     frame = frame.filter(~taken)
     read = ReadResult(iter([frame]), [], label, problem_frames=problems, deleted=int(deleted.sum()))
     read.repeated = _repeated_names([f.name for f in table.fields], names)
+    read.undecodable = {name: int(mask.sum()) for name, mask in undecodable.items()}
     return read
 
 

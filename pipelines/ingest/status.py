@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir, write_parquet_atomic, write_text_atomic
 
@@ -185,6 +186,7 @@ def release_moved_rows(
     holder: str,
     left: list[str],
     run_id: str,
+    statuses: dict[str, PartitionStatus] | None = None,
 ) -> dict[str, int]:
     """Take out of ``left`` partitions the rows that partition ``holder`` now holds; returns key -> rows taken.
 
@@ -195,30 +197,38 @@ def release_moved_rows(
     a one-column primary key; the caller checks); keys made from the row's place (``row:N``) never match.
     Each layer's file is rewritten without them (raw = staged + quarantined still holds: the same record keys
     leave all three); the status says how many left and where to. A partition whose every row moved stays,
-    empty. ``tables``: layer -> table name.
+    empty. ``tables``: layer -> table name; ``statuses``: :func:`read_status` of the registry, when the caller has
+    it (read here otherwise). Each left partition's raw file is read once: its keys, then (only when rows moved)
+    its other columns.
     """
     held_path = PartitionedLayer(warehouse, "raw").path(tables["raw"], holder)
     if not held_path.is_file():
         return {}
     held = pl.read_parquet(held_path, columns=["source_key"]).filter(~pl.col("source_key").str.starts_with("row:"))
-    statuses = read_status(warehouse, registry)
+    statuses = read_status(warehouse, registry) if statuses is None else statuses
     taken: dict[str, int] = {}
     for key in left:
         raw_path = PartitionedLayer(warehouse, "raw").path(tables["raw"], key)
         if key == holder or not raw_path.is_file():
             continue
-        raw = pl.read_parquet(raw_path, columns=["record_key", "source_key"])
-        moved = raw.join(held, on="source_key", how="semi")["record_key"]
-        if moved.is_empty():
+        with pq.ParquetFile(raw_path) as raw:  # its keys first; the other columns only when rows moved (read once)
+            keys = pl.from_arrow(raw.read(columns=["record_key", "source_key"]))
+            moved = keys.join(held, on="source_key", how="semi")["record_key"]
+            whole = _whole(raw, keys) if not moved.is_empty() else None
+        if whole is None:
             continue
         counts = {}
         for layer, table in tables.items():
             path = PartitionedLayer(warehouse, layer).path(table, key)
-            if path.is_file():
+            if layer == "raw":
+                frame = whole
+            elif path.is_file():
                 frame = pl.read_parquet(path)
-                kept = frame.filter(~pl.col("record_key").is_in(moved.implode()))
-                _rewrite(path, kept)
-                counts[layer] = kept.height
+            else:
+                continue
+            kept = frame.filter(~pl.col("record_key").is_in(moved.implode()))
+            _rewrite(path, kept)
+            counts[layer] = kept.height
         taken[key] = moved.len()
         previous = statuses.get(key)
         write_status(
@@ -239,8 +249,13 @@ def release_moved_rows(
     return taken
 
 
+def _whole(parquet: pq.ParquetFile, keys: pl.DataFrame) -> pl.DataFrame:
+    """The file's every column, in its order: ``keys`` (columns already read) and the others read now."""
+    rest = [c for c in parquet.schema_arrow.names if c not in keys.columns]
+    frame = pl.concat([keys, pl.from_arrow(parquet.read(columns=rest))], how="horizontal") if rest else keys
+    return frame.select(parquet.schema_arrow.names)
+
+
 def _rewrite(path: Path, frame: pl.DataFrame) -> None:
     """Replace a partition's Parquet file with ``frame``, in the file's own schema (its metadata kept), atomically."""
-    import pyarrow.parquet as pq
-
     write_parquet_atomic(frame.to_arrow().cast(pq.read_schema(path)), path)

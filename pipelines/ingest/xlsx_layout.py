@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -57,14 +58,17 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def read_layouts(path: Path) -> dict[str, SheetLayout]:
-    """Each sheet's layout by name (an empty dict when the workbook's parts cannot be found)."""
+def read_layouts(path: Path, sheets: Iterable[str] | None = None) -> dict[str, SheetLayout]:
+    """The layout of each named sheet (every sheet when ``sheets`` is None) by name; an empty dict when the
+    workbook's parts cannot be found. A sheet not named is not read."""
     with zipfile.ZipFile(path) as archive:
         try:
             parts = sheet_parts(archive)
         except (KeyError, ElementTree.ParseError):
             return {}
-        return {name: _layout(archive, part) for name, part in parts.items() if part in archive.namelist()}
+        wanted = parts if sheets is None else {name: parts[name] for name in sheets if name in parts}
+        present = set(archive.namelist())
+        return {name: _layout(archive, part) for name, part in wanted.items() if part in present}
 
 
 def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
