@@ -623,14 +623,16 @@ DIFFERENT_VERDICTS = ("no_match", "different")
 def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Reviewers' verdicts from a pairs file: (the 'same' pairs, the 'different' pairs or None without a verdict
     column). A verdict column (label, verdict or decision, as review.match_labels and the ward files write it) holds
-    match/same or no_match/different (any case); without one every pair is 'same'. Another value is refused with
-    the count and first row, never the value."""
+    match/same or no_match/different (any case); without one every pair is 'same'. A row with an empty verdict is
+    a pair not decided yet (a ward file partly filled in): left out and counted. Another value is refused with the
+    count and first row, never the value."""
     pairs = _read_pairs(path, option)
     column = next((c for c in VERDICT_COLUMNS if c in pairs.columns), None)
     if column is None:
         return pairs.select("left_id", "right_id"), None
     verdict = pairs[column].cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
-    bad = (~verdict.is_in([*SAME_VERDICTS, *DIFFERENT_VERDICTS])).fill_null(True)
+    undecided = verdict.replace("", None).is_null()
+    bad = ~undecided & ~verdict.is_in([*SAME_VERDICTS, *DIFFERENT_VERDICTS]).fill_null(False)
     if bad.any():
         first = int(bad.arg_true()[0])
         where = f"line {first + 2}" if file_format(path, option) == "csv" else f"row {first + 1}"
@@ -639,8 +641,10 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
             f"or {', '.join(DIFFERENT_VERDICTS)} (different entities); the first at {where}",
             param_hint=option,
         )
-    same = verdict.is_in(SAME_VERDICTS)
-    return pairs.filter(same).select("left_id", "right_id"), pairs.filter(~same).select("left_id", "right_id")
+    if undecided.any():
+        _echo(f"{option} {path}: {int(undecided.sum()):,} rows without a {column} (not decided yet) left out")
+    same, different = verdict.is_in(SAME_VERDICTS).fill_null(False), verdict.is_in(DIFFERENT_VERDICTS).fill_null(False)
+    return pairs.filter(same).select("left_id", "right_id"), pairs.filter(different).select("left_id", "right_id")
 
 
 def _read_withdrawn(path: Path, id_column: str) -> pl.Series:

@@ -114,7 +114,8 @@ def test_labels_with_a_label_column_carry_different_verdicts_to_the_increment(sa
     left, right = _apart(folder / "state")
     one, other = _linked(folder / "state", set(saved["new"]["record_key"].to_list()))
     labels = pl.DataFrame({"left_id": [left, one], "right_id": [right, other], "label": ["Match", "no_match"]})
-    labels.write_csv(tmp_path / "labels.csv")
+    undecided = pl.DataFrame({"left_id": [left], "right_id": [other], "label": [""]})  # a ward file partly filled in
+    pl.concat([labels, undecided]).write_csv(tmp_path / "labels.csv")
     spec = load_spec(PEOPLE_SPEC)
     expected = match_increment(
         load_state(folder / "state", spec),
@@ -134,6 +135,7 @@ def test_labels_with_a_label_column_carry_different_verdicts_to_the_increment(sa
         str(tmp_path / "new_state"),
     )
     assert done.exit_code == 0, done.output
+    assert "1 rows without a label (not decided yet) left out" in done.output
     state = load_state(tmp_path / "new_state")
     entity = dict(state.records.select("record_id", "entity_id").iter_rows())
     assert entity[left] == entity[right] and entity[one] != entity[other]  # linked before: the verdict split them
@@ -153,9 +155,9 @@ def test_a_full_run_reads_different_verdicts_and_a_bad_verdict_is_refused_withou
     assert done.exit_code == 0, done.output
     entity = dict(pl.read_parquet(tmp_path / "full.parquet").select("record_id", "entity_id").iter_rows())
     assert entity[one] != entity[other]  # without the verdict the run links them (the saved state)
-    pl.DataFrame({"left_id": [one, one], "right_id": [other, other], "label": ["match", "perhaps-secret"]}).write_csv(
-        tmp_path / "bad.csv"
-    )
+    bad = pl.DataFrame({"left_id": [one] * 3, "right_id": [other] * 3, "label": ["match", None, "perhaps-secret"]})
+    bad.write_csv(tmp_path / "bad.csv")
     done = _increment(folder, folder / "state", tmp_path / "bad.parquet", "--labels", tmp_path / "bad.csv")
-    assert done.exit_code == 2 and "--labels" in done.output and "the first at line 3" in done.output
+    assert done.exit_code == 2 and "--labels" in done.output and "1 rows whose label" in done.output
+    assert "the first at line 4" in done.output
     assert "perhaps-secret" not in done.output and one not in done.output
