@@ -26,9 +26,10 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_lineage, read_staged, staged_in_lineage
 from pipelines.entities.links import build_links, link_problems
 from pipelines.entities.resolve import lineage_problems, resolve_entities
-from pipelines.ingest.status import partition_problems
+from pipelines.ingest.status import live_partitions, partition_problems
 from pipelines.review.io import official_match_labels
 from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, entities_table, lineage_table, review_table, staged_table
+from pipelines.warehouse import PartitionedLayer
 
 GROUP = "entities"
 JOB = "wardbridge_entities"
@@ -82,21 +83,41 @@ class RegistryIncomplete(Exception):
 def accounted_partitions(wh, registry: str, config: MatchConfig, log) -> tuple[list[str], dict[str, str]]:  # noqa: ANN001
     """The catalogue partitions to build from, and those left out (key -> why). Raises unless allowed."""
     keys = catalogue_keys(registry)
-    problems = partition_problems(wh, registry, staged_table(registry).name, keys)
+    staged_name = staged_table(registry).name
+    problems = partition_problems(wh, registry, staged_name, keys)
     for source, why in unlisted_sources(registry).items():  # its extracts are unknown today: not complete either
         problems[f"source {source}"] = f"source {source}: its extract dates could not be read: {why}"
+    stray = stray_partitions(wh, staged_name, keys)
+    if stray:  # e.g. a catalogue that lists other registries only: building would drop these rows silently
+        problems["stray"] = (
+            f"{len(stray)} staged extracts are not in today's catalogue and were not retired by an ingest of "
+            f"{registry} (a --catalogue / WARDBRIDGE_CATALOGUE that does not list {registry}?)"
+        )
     if problems and not config.allow_incomplete:
         raise RegistryIncomplete(
-            f"{registry}: {len(problems)} of {len(keys)} catalogue partitions are not accounted for, "
+            f"{registry}: {len(problems)} problem(s): extracts not accounted for (of {len(keys)} in the catalogue), "
             "so the published entities were left as they were (rerun the ingest, or give run config "
             "allow_incomplete: true to build from the rest): " + "; ".join(problems.values())
         )
+    used = [k for k in keys if k not in problems]
     if problems:
         log.warning(
-            f"{registry}: allow_incomplete: building from {len(keys) - len(problems)} of {len(keys)} partitions; "
+            f"{registry}: allow_incomplete: building from {len(used)} of {len(keys)} partitions; "
             "left out: " + "; ".join(problems.values())
         )
-    return [k for k in keys if k not in problems], problems
+    return used, problems
+
+
+def stray_partitions(wh, staged_name: str, keys: list[str]) -> list[str]:  # noqa: ANN001
+    """Live staged partitions (directory names) that are none of the catalogue's ``keys``.
+
+    Ingesting a registry retires the extracts that left its catalogue; a registry the catalogue no longer
+    lists at all is never ingested, so its staged extracts stay live: building from the catalogue's keys alone
+    would publish its entities without them.
+    """
+    layer = PartitionedLayer(wh, "staged")
+    listed = {layer.path(staged_name, key).parent.name for key in keys}
+    return sorted(set(live_partitions(wh, "staged", staged_name)) - listed)
 
 
 def _incomplete_metadata(used: list[str], left_out: dict[str, str]) -> dict:
