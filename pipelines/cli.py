@@ -95,7 +95,7 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
         return read_frame(path, option)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
-    from pipelines.encodings import decode_bytes, detect_encoding
+    from pipelines.encodings import LEGACY, decode_bytes, detect_encoding, utf8_read_as_legacy
 
     try:
         with path.open("rb") as f:
@@ -108,6 +108,11 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
     if encoding == "auto":
         chosen = detect_encoding(head if whole else head[: head.rfind(b"\n") + 1] or head)
         chosen = "utf-8" if chosen == "utf-8-sig" else chosen
+    elif encoding in LEGACY and utf8_read_as_legacy(
+        path.read_bytes(), encoding
+    ):  # as ingestion reads it (README, Ingestion)
+        chosen = "utf-8"
+        _echo(f"wardbridge: {path} is UTF-8 Vietnamese, not {encoding}: read as utf-8")
     else:
         chosen = encoding
     source: Path | bytes = path
@@ -325,8 +330,9 @@ def resolve(
     """Add the old unit and the new 2025 ward to every row of a table.
 
     The output has the input columns followed by old_uid, old_code, old_name, old_district,
-    old_province, new_uid, new_code, new_name, status, confidence, candidates, reason: one row
-    per input row, in input order. Rows with status split_review or unresolved need a person.
+    old_province, new_uid, new_code, new_name, status, scheme, confidence, candidates, reason: one
+    row per input row, in input order. Rows with status split_review, scheme_review or unresolved
+    need a person.
     """
     started = time.perf_counter()
     columns = {
