@@ -501,3 +501,62 @@ def test_a_utf8_file_with_one_legacy_line_quarantines_that_line_and_stages_the_o
     assert result.state == "ok" and sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS)
     assert result.staged["text_repairs"].null_count() == 3  # nothing needed repairing
     assert _quarantined(result) == {"line:5": "line 5 is not valid utf-8"}
+
+
+# --------------------------------------------------------------------------- hostile inputs (review of the ingest mends)
+
+
+def test_a_header_quote_that_is_never_closed_fails_naming_the_header_not_a_bare_error(tmp_path):
+    """A stray quote opening a header name swallowed the whole file into the header record; the csv module's
+    error reached the status as 'cannot read as csv: Error'. The cause now names the header line and the quote."""
+    for name, header in (("a.csv", '"stt,' + ",".join(HEADER[1:])), ("b.csv", 'stt,"' + ",".join(HEADER[1:]))):
+        text = header + "\n" + _csv(ROWS).split("\n", 1)[1]
+        result = _ingest(tmp_path, "csv", name, text.encode())
+        assert result.state == "failed"
+        assert f"{name}: the header (line 1) opens a quote that is never closed" in result.cause, result.cause
+    quoted = '"stt","so_ho_khau","ten_chu_ho","cccd_chu_ho","dia_chi","so_nhan_khau","ngay\nđăng ký"\n'
+    result = _ingest(tmp_path, "csv", "c.csv", (quoted + _csv(ROWS).split("\n", 1)[1]).encode())
+    assert result.state == "ok" and result.raw.height == 3  # a quoted name holding a line break is a name
+
+
+def test_json_lines_of_empty_objects_fail_as_a_schema_error_not_a_shape_error(tmp_path):
+    """Lines '{}' only: polars' frame of no column has no row, and the line numbers could not be added (ShapeError,
+    the partition failed with the library's error type). An empty object among records is a row (quarantined)."""
+    result = _ingest(tmp_path, "jsonl", "empty.jsonl", b"{}\n{}\n")
+    assert result.state == "failed" and "required column(s)" in result.cause and "Error" not in result.cause
+    record = json.dumps(dict(zip(HEADER, ROWS[0], strict=True)), ensure_ascii=False)
+    mixed = _ingest(tmp_path, "jsonl", "mixed.jsonl", f"{record}\n{{}}\n[1]\n".encode())
+    assert mixed.state == "ok" and mixed.raw.height == 3 and mixed.staged.height == 1
+    assert _quarantined(mixed)["line:3"] == "line 3 is not a JSON object: not a JSON object"
+
+
+def test_a_workbook_whose_sheet_list_is_damaged_says_so(tmp_path):
+    import zipfile
+
+    data = _workbook(tmp_path / "w.xlsx", ROWS)
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            target.writestr(
+                item, part.replace(b"<sheets>", b"<sheets><x") if item.filename == "xl/workbook.xml" else part
+            )
+    result = _ingest(tmp_path, "xlsx", "sheets.xlsx", out.getvalue())
+    assert result.state == "failed" and "sheets.xlsx: the workbook lists no sheet" in result.cause
+
+
+def test_a_workbook_header_below_the_rows_searched_names_the_remedy(tmp_path):
+    """A header under 35 title rows is not found: the cause says where it was looked for and what finds it."""
+    import xlsxwriter
+
+    path = tmp_path / "t.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("S")
+    for r, row in enumerate([["DANH SÁCH HỘ"]] * 35 + [HEADER, *ROWS]):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    result = _ingest(tmp_path, "xlsx", "low.xlsx", path.read_bytes())
+    assert result.state == "failed" and "in the first 30 rows" in result.cause and "header_row" in result.cause
+    result = _ingest(tmp_path, "xlsx", "low2.xlsx", path.read_bytes(), "header_row = 35\n")
+    assert result.state == "ok" and sorted(result.raw["source_key"]) == ["1", "2", "3"]

@@ -44,6 +44,7 @@ SYNTHETIC = "_key_synthetic"
 UNDECODABLE = _SQL_UNDECODABLE  # SQLite rows: the columns whose text is not UTF-8 (quarantined by _keyed_sql)
 INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE)
 csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
+HEADER_SEARCH_ROWS = 30  # a workbook's header is looked for in its sheets' first rows (else: catalogue header_row)
 MAX_RECORD_LINES = 100  # a quoted field spanning more physical lines than this is taken for an unbalanced quote
 
 
@@ -331,7 +332,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header_at = spec.header_row or 0
     if records.height <= header_at:
         raise SourceReadError(f"{extract.location}: no header at row {header_at} (the file has {records.height} rows)")
-    cells = _split_line(records["text"][header_at], spec.delimiter)
+    cells = _header_cells(records, header_at, spec.delimiter, extract.location)
     header = _unique_names(cells)
     width = len(header)
     rest = records.slice(header_at + 1)
@@ -378,6 +379,22 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     return read
 
 
+def _header_cells(records: pl.DataFrame, at: int, delimiter: str, location: str) -> list[str]:
+    """The header record's cells. A quote in it that no later quote closes swallowed the whole file into the header
+    (its names cannot be told apart): the file fails saying so, not with the csv module's bare 'Error'."""
+    text, line = records["text"][at], records["line"][at]
+    unclosed = SourceReadError(
+        f"{location}: the header (line {line}) opens a quote that is never closed: its column names cannot be told "
+        "apart (a stray '\"' in a name?)"
+    )
+    if text.count('"') % 2:
+        raise unclosed
+    try:
+        return _split_line(text, delimiter)
+    except csv.Error:
+        raise unclosed from None
+
+
 def _split_suspect_records(rest: pl.DataFrame, width: int, delimiter: str, bad_lines: set[int]) -> pl.DataFrame:
     """Multi-line records that are not one row with a multi-line cell, split back into their physical lines.
 
@@ -414,7 +431,7 @@ def _physical(records: pl.DataFrame) -> pl.DataFrame:
 
 def _find_header(rows: list[list], expected: set[str]) -> int | None:
     best, best_hits = None, 0
-    for i, row in enumerate(rows[:30]):
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         hits = sum(1 for v in row if isinstance(v, str) and v.strip() in expected)
         if hits > best_hits:
             best, best_hits = i, hits
@@ -444,6 +461,10 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         reader = fastexcel.read_excel(str(extract.file))
     except Exception as exc:  # noqa: BLE001 - the library's message may quote the sheet: say what is wrong instead
         raise SourceReadError(f"{extract.location}: cannot read as xlsx: {_damaged_zip(extract.file)}") from exc
+    if not reader.sheet_names:  # a workbook holds at least one sheet: its list of sheets is damaged
+        raise SourceReadError(
+            f"{extract.location}: the workbook lists no sheet (its part xl/workbook.xml is damaged or cut off)"
+        )
     from pipelines.ingest import xlsx_layout
 
     found = []  # (sheet name, header row, its rows, its header cells): the sheets ingested, in workbook order
@@ -490,7 +511,8 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         offset += sheet.height
     if not frames:
         raise SourceReadError(
-            f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}...)"
+            f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}... in the first "
+            f"{HEADER_SEARCH_ROWS} rows of each sheet; a header lower down needs the catalogue's header_row)"
         )
     return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None, blank_rows, repeated=repeated)
 
@@ -628,7 +650,10 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
         lines = lines.filter(pl.col("line").is_in(kept))
     frame = frame.select(pl.all().cast(pl.String))
     frame = frame.rename(dict(zip(frame.columns, _unique_names(frame.columns), strict=True)))
-    frame = frame.with_columns(_locators(lines["line"]))
+    if not frame.width:  # every object read is empty ({}): a frame of no column has no rows, the lines are kept
+        frame = _locators(lines["line"]).to_frame()
+    else:
+        frame = frame.with_columns(_locators(lines["line"]))
     return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
 
 
