@@ -67,9 +67,29 @@ def table_markdown(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+WHERE_THEY_LIVE = """\
+## Where the tables live
+
+- `warehouse/wardbridge.duckdb` (the pipeline's own file): reference tables, `resolved.*`, `raw.*`,
+  `staged.*`, `quarantine.*`, `entities.*`, `review.*`. The raw, staged and quarantine layers are views
+  over one Parquet file per source extract (`warehouse/parquet/<layer>/<table>/part=<key>/data.parquet`):
+  each view has one more column than declared below, `part` (text: the extract's directory name,
+  `part=<source_id>@<extract_date>`).
+- `quarantine` below is declared once and published once per registry: `quarantine.quarantine_<registry>`.
+- `review.staged_<registry>_flagged`: views of the staged rows with a flag (column `issues` not empty):
+  `record_key, source_id, extract_date, source_file, source_key, issues, old_uid, new_uid, ward_status`.
+- `resolved.sample_addresses_resolved`: the bundled sample addresses (`data/sample/old_addresses.csv`): a
+  row number, the input columns (with their ground truth), then the `resolved_address` columns;
+  `resolved.address_review_queue`: its rows a person must review (same columns).
+- `warehouse/analytics.duckdb` (schema `marts`) and `warehouse/restricted.duckdb` (schema `entities`): the
+  marts, see README "Querying the marts".
+
+"""
+
+
 def tables_markdown() -> str:
     head = "# Tables\n\nGenerated from `pipelines/schema.py` by `python -m pipelines.docs`; do not edit by hand.\n\n"
-    return head + "\n".join(table_markdown(t) for t in TABLES)
+    return head + WHERE_THEY_LIVE + "\n".join(table_markdown(t) for t in TABLES)
 
 
 def main() -> None:
