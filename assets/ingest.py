@@ -310,6 +310,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     if rejected:
         outcome.failed[key] = status
         log.error(status.describe())
+    elif result.quarantine["reason"].str.contains("(truncated)", literal=True).any():
+        # the extract loads (its other rows are good), but a file cut off in transfer lost the rows after the cut
+        log.warning(
+            f"{key}: {location} ends mid-row (cut off in transfer?): its last line is quarantined and any rows "
+            "after it never arrived; compare its row count with the source system's"
+        )
     outcome.flagged += int(result.staged["issues"].is_not_null().sum())
     for s, n in result.ward_status.items():
         outcome.ward_status[s] = outcome.ward_status.get(s, 0) + n
