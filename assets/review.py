@@ -18,16 +18,11 @@ from assets.rerun import check_only, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.review.decisions import (
     append_audit,
-    conflict_errors,
-    contradiction_errors,
-    decision_conflicts,
     decisions_dir,
-    effective_decisions,
-    hold_contradictions,
-    label_contradictions,
     load_decisions,
     match_labels,
     placements,
+    settle_decisions,
 )
 from pipelines.review.exports import write_ward_exports
 from pipelines.review.io import (
@@ -113,12 +108,9 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     items = previous_review_table(wh, REVIEW_ITEM_KEYS)
     loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, today=now.date())
     audit, added = append_audit(previous_review_table(wh, REVIEW_DECISION_AUDIT), loaded.rows, now)
-    decisions = effective_decisions(audit, items)
-    contradictions = label_contradictions(decisions)
-    decisions = hold_contradictions(decisions, contradictions)
-    errors = pl.concat(
-        [loaded.errors, conflict_errors(decision_conflicts(audit)), contradiction_errors(audit, contradictions)]
-    )
+    settled = settle_decisions(audit, items)  # the audit's rows in force worked out once
+    decisions = settled.decisions
+    errors = pl.concat([loaded.errors, settled.errors])
     labels = match_labels(decisions)
     staged = staged_with_placements(wh, None)
     groups = split_groups(staged, read_optional(wh, SPLIT_SCHEMA, "split_evidence"))
