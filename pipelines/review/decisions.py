@@ -35,6 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.review.exports import ESCAPE, ESCAPED_FORMULA
 from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, md5_column
 from pipelines.schema import (
     OFFICIAL_STATUS,
@@ -97,7 +98,7 @@ def _error(file: str, sheet: str | None, row: int, field: str, cause: str) -> di
 
 def unescape_cell(column: pl.Expr) -> pl.Expr:
     """Undo the exports' CSV formula escape: a leading apostrophe before = + - @ tab CR is dropped."""
-    return pl.when(column.str.contains(r"^'[=+\-@\t\r]")).then(column.str.slice(1)).otherwise(column)
+    return pl.when(column.str.contains(ESCAPED_FORMULA)).then(column.str.slice(len(ESCAPE))).otherwise(column)
 
 
 def _header_map(cells: list[str | None]) -> dict[str, int]:

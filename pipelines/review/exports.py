@@ -27,6 +27,9 @@ from pipelines.schema import REVIEW_KINDS
 UNPLACED = "unplaced"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+# a cell a spreadsheet would evaluate; its escaped form (decisions.unescape_cell reads it back)
+LIVE_FORMULA = "[" + re.escape("".join(FORMULA_STARTS)) + "]"
+ESCAPED_FORMULA = "^" + re.escape(ESCAPE) + LIVE_FORMULA
 DECISION_COLUMNS = ("decision", "reviewer", "decided_on", "note", "new_ward_code")
 VI_LABELS = {
     "rank": "Thứ tự",
@@ -131,9 +134,11 @@ def _kind_table(rows: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
 
 def escape_formulas(table: pl.DataFrame) -> pl.DataFrame:
     """Text cells a spreadsheet would evaluate (starting with = + - @ tab CR) prefixed with an apostrophe."""
-    live = "^[" + re.escape("".join(FORMULA_STARTS)) + "]"
     return table.with_columns(
-        pl.when(pl.col(c).str.contains(live)).then(pl.lit(ESCAPE) + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        pl.when(pl.col(c).str.contains("^" + LIVE_FORMULA))
+        .then(pl.lit(ESCAPE) + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
         for c in table.columns
         if table.schema[c] == pl.String
     )
