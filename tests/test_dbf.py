@@ -295,6 +295,23 @@ def test_stale_record_count_fails_rather_than_dropping_records(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "wrong", [40, 1, -1, 7, 40_000], ids=["too-small", "one-more", "one-less", "seven-more", "huge"]
+)
+def test_a_wrong_header_length_is_named_as_such_not_as_a_truncated_file(tmp_path, wrong):
+    """A damaged header-length field read as 'cut off (truncated)', 'no end mark' or 'descriptors run past the
+    header', sending whoever repairs it after the wrong cause. When the field list's end mark and the file's size
+    agree on where the records start, the cause says the header length is wrong and where the records are."""
+    path = write_dbf(tmp_path / "hk.dbf")
+    data = bytearray(path.read_bytes())
+    (real,) = struct.unpack_from("<H", data, 8)
+    struct.pack_into("<H", data, 8, wrong if wrong in (40, 40_000) else real + wrong)
+    path.write_bytes(bytes(data))
+    result = ingest(tmp_path, "hk.dbf")
+    assert result.state == "failed"
+    assert f"put them at byte {real}: a damaged header length" in result.cause, result.cause
+
+
+@pytest.mark.parametrize(
     ("content", "expected"),
     [
         (b"STT,SOHK\n1,HK001\n" * 3, "not a dBase/FoxPro version"),

@@ -108,6 +108,23 @@ def parse(data: bytes) -> DbfTable:
         raise DbfError(
             f"its header says the header is {header_length} bytes and a record {record_length}: a damaged header"
         )
+    fit = _fitting_header_length(data, count, record_length)
+    wrong = DbfError(
+        f"its header says its records start at byte {header_length}, but its field list and its size put them "
+        f"at byte {fit}: a damaged header length (repair the header or re-export the table)"
+    )
+    eaten = data[-1:] == bytes([EOF]) and len(data) - header_length == count * record_length
+    if fit is not None and fit < header_length and eaten:  # the records, read from there, end in the EOF byte
+        raise wrong  # each record would be read shifted: its values cut and moved, staged as if they were right
+    try:
+        return _parse(data, version, count, header_length, record_length)
+    except DbfError:
+        if fit is None or fit == header_length:
+            raise
+        raise wrong from None
+
+
+def _parse(data: bytes, version: int, count: int, header_length: int, record_length: int) -> DbfTable:
     if len(data) < header_length:
         raise DbfError(f"the file ({len(data)} bytes) ends inside its {header_length}-byte header (truncated)")
     fields = _fields(data, header_length, record_length)
@@ -128,6 +145,22 @@ def parse(data: bytes) -> DbfTable:
         )
     records = np.frombuffer(data, dtype=np.uint8, count=expected, offset=header_length).reshape(count, record_length)
     return DbfTable(version, fields, records, header_length, record_length)
+
+
+def _fitting_header_length(data: bytes, count: int, record_length: int) -> int | None:
+    """Where the records start if the header's length field is wrong: just after the field list's end mark (or a
+    NUL after it, or Visual FoxPro's 263-byte back-link), when the file's size then holds exactly the records its
+    header counts (an end-of-file byte allowed) and each starts with a live or deleted flag. None otherwise."""
+    pos = 32
+    while pos < len(data) and data[pos] != 0x0D:
+        pos += 32
+    size = count * record_length
+    for start in (pos + 1, pos + 2, pos + 1 + 263):
+        if pos < len(data) and len(data) - start in (size, size + 1):
+            flags = np.frombuffer(data, dtype=np.uint8, count=size, offset=start)[::record_length]
+            if np.isin(flags, [LIVE, DELETED]).all():
+                return start
+    return None
 
 
 def _fields(data: bytes, header_length: int, record_length: int) -> list[DbfField]:
