@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
         present = set(pl.read_parquet_schema(staged_path))
         used = spec.input_columns | (spec.optional_columns & present)  # what the spec uses (dob_precision too)
         staged = pl.read_parquet(staged_path, columns=sorted(used))
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = match(staged, spec)
         clusters = result.records.select(
             pl.col("record_id").alias("record_key"), pl.col("entity_id").alias("cluster_id")
@@ -98,13 +99,23 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
         from benchmarks.splink_peer import splink_dedupe
 
         staged = pl.read_parquet(staged_path, columns=SPLINK_COLUMNS)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         clusters, info = splink_dedupe(staged, **({"threshold": threshold} if threshold is not None else {}))
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started  # CPU: all the process's threads
     clusters.write_parquet(out.with_suffix(".parquet"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write_text(
-        json.dumps({"engine": engine, "wall_s": wall, "peak_rss_mib": peak, "info": info}, default=str),
+        json.dumps(
+            {
+                "engine": engine,
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "load": os.getloadavg(),
+                "peak_rss_mib": peak,
+                "info": info,
+            },
+            default=str,
+        ),
         encoding="utf-8",
     )
 
@@ -309,17 +320,19 @@ def main() -> None:
             print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
     print()
     print(
-        f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'peak MiB':>10}{'pred pairs':>12}{'true pairs':>12}"
+        f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'CPU s':>8}{'load':>6}{'peak MiB':>10}"
+        f"{'pred pairs':>12}{'true pairs':>12}"
     )
     for r in rows:
         print(
-            f"{r['engine']:<12}{r['precision']:>11.5f}{r['recall']:>9.5f}{r['f1']:>9.5f}{r['wall_s']:>9.1f}{r['peak_rss_mib']:>10,.0f}"
+            f"{r['engine']:<12}{r['precision']:>11.5f}{r['recall']:>9.5f}{r['f1']:>9.5f}{r['wall_s']:>9.1f}{r['cpu_s']:>8.1f}"
+            f"{r['load'][0]:>6.1f}{r['peak_rss_mib']:>10,.0f}"
             f"{r['predicted_pairs']:>12,}{r['true_pairs']:>12,}"
         )
     if len(rows) == 2:
         w, s = rows
         print(
-            f"\nwardbridge/splink: wall {w['wall_s'] / s['wall_s']:.3f}x, peak memory {w['peak_rss_mib'] / s['peak_rss_mib']:.2f}x, "
+            f"\nwardbridge/splink: wall {w['wall_s'] / s['wall_s']:.3f}x, CPU {w['cpu_s'] / s['cpu_s']:.3f}x, peak memory {w['peak_rss_mib'] / s['peak_rss_mib']:.2f}x, "
             f"F1 {w['f1'] - s['f1']:+.5f}"
         )
 

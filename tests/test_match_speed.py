@@ -341,8 +341,17 @@ def test_blocking_pairs_equal_a_plain_computation(work, spec, monkeypatch):
         assert found.get(i, set()) == expected, rule.name
         assert report.pairs_per_rule[rule.name] == len(expected)
     assert any(rule.missing for rule in rules) and any(found.get(i) for i, r in enumerate(rules) if r.missing)
+    # the capped blocks reported: the blocks over the cap, each with its size, as a plain count per key
+    for rule in rules:
+        counted = blocking.keyed_rows(work, rule).group_by(list(rule.on)).agg(_n=pl.len(), _k=blocking.gap(rule).sum())
+        over = counted.filter(blocking.windowed(rule))
+        got = report.capped_blocks.filter(pl.col("rule") == rule.name)
+        assert sorted(got["size"].to_list()) == sorted(over["_n"].to_list()), rule.name
+        assert (got["pairs_all"] == got["size"] * (got["size"] - 1) // 2).all()
+        assert got["size"].is_sorted(descending=True)  # largest first within a rule
 
     monkeypatch.setattr(blocking, "_key_hash", lambda keyed, on: np.zeros(keyed.height, dtype=np.uint64))
     collided, collided_report = candidate_pairs(work, capped_spec)
     assert collided.equals(pairs)
     assert collided_report.pairs_per_rule == report.pairs_per_rule
+    assert collided_report.capped_blocks.equals(report.capped_blocks)  # same blocks, in the same order
