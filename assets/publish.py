@@ -10,8 +10,9 @@ previous marts in place and fails the step, so nothing downstream (exports) runs
 The checks re-run alone (assets/rerun.py): a run that selects only them reads the *published* marts and
 writes nothing. ``row_accounting`` then checks the published record flow (restricted.duckdb) against the
 warehouse's raw, staged, quarantined and lineage rows and the published ``marts.flow_accounting`` counts;
-``marts_gates`` runs the same GX gate over every table of analytics.duckdb and restricted.duckdb and checks
-that the Parquet copies hold the DuckDB tables' rows and columns. The two marts are written together:
+``marts_gates`` runs the same GX gate over every table of analytics.duckdb and restricted.duckdb, the gates
+across tables that build_marts runs (city totals, detail marts per ward) and checks that the Parquet copies hold
+the DuckDB tables' rows and columns. The two marts are written together:
 selecting one of them alone fails naming the other.
 """
 
@@ -25,7 +26,10 @@ from assets.metadata import table_schema
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.publish.marts import (
+    DETAIL_MARTS,
     build_marts,
+    city_total_problems,
+    detail_ward_problems,
     flow_accounting,
     input_accounting_problems,
     read_inputs,
@@ -35,6 +39,7 @@ from pipelines.publish.pseudonym import key_fingerprint, pseudonym_key
 from pipelines.publish.store import ANALYTICS_FILENAME, PARQUET_DIR, RESTRICTED_FILENAME, PublishRejected, publish_marts
 from pipelines.schema import (
     ANALYTICS_TABLES,
+    CITY_SUMMARY,
     ENTITY_KINDS,
     FLOW_ACCOUNTING,
     MART_SCHEMA,
@@ -135,12 +140,14 @@ def _accounting_differences(expected: pl.DataFrame, published: pl.DataFrame) -> 
 
 def published_gate_problems(root: Path) -> tuple[list[str], int]:
     """marts_gates on the published marts: the GX gate over every DuckDB table, the Parquet copies' rows and
-    columns equal to the tables'. Returns (problems, tables checked)."""
+    columns equal to the tables', and the gates build_marts runs across tables (city totals equal across the marts,
+    each detail mart adding up per ward to ward_summary). Returns (problems, tables checked)."""
     if missing := _published_files(root):
         return missing, 0
     validate = gx_validator(None)
     problems: list[str] = []
     checked = 0
+    marts: dict[str, pl.DataFrame] = {}
     for name, schema, tables in (
         (ANALYTICS_FILENAME, MART_SCHEMA, ANALYTICS_TABLES),
         (RESTRICTED_FILENAME, RESTRICTED_SCHEMA, RESTRICTED_TABLES),
@@ -156,8 +163,23 @@ def published_gate_problems(root: Path) -> tuple[list[str], int]:
                 problems += validate(table, frame)
                 if schema == MART_SCHEMA:
                     problems += _parquet_problems(root, table.name, frame)
+                    marts[table.name] = frame
     validate.finish()
+    problems += _cross_table_problems(marts)
     return problems, checked
+
+
+def _cross_table_problems(marts: dict[str, pl.DataFrame]) -> list[str]:
+    """city_total_problems and detail_ward_problems (pipelines/publish/marts.py) on the published tables; a table
+    they read that is missing is reported above, so they are skipped then."""
+    problems = []
+    for gate, needs in (
+        (city_total_problems, [WARD_SUMMARY.name, CITY_SUMMARY.name, *ENTITY_KINDS]),
+        (detail_ward_problems, [WARD_SUMMARY.name, *DETAIL_MARTS]),
+    ):
+        if all(name in marts for name in needs):
+            problems += gate(marts)
+    return problems
 
 
 def _parquet_problems(root: Path, name: str, frame: pl.DataFrame) -> list[str]:
