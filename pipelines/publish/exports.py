@@ -70,7 +70,7 @@ from pipelines.publish.pseudonym import (
     WeakKeyError,
     checked_key,
     key_fingerprint,
-    pseudonymise,
+    pseudonymise_rows,
 )
 from pipelines.schema import Table
 from pipelines.warehouse import REPO_ROOT, Warehouse, file_lock
@@ -683,12 +683,15 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
     if hidden and key is None:
         raise ExportError(f"resource '{resource.name}': pseudonymised fields need a key")
     if hidden:
-        shaped = shaped.with_columns(pseudonymise(shaped[f.name], f.pseudonym_kind or recipient, key) for f in hidden)
-        # conditional fields: the pseudonym on the rows the condition selects, the clear value elsewhere
+        # the clear values are the shaped column's: pseudonyms on the selected rows, the same column elsewhere
         shaped = shaped.with_columns(
-            pl.when(pl.col(f"__p__{f.name}")).then(shaped[f.name]).otherwise(frame[f.source]).alias(f.name)
+            pseudonymise_rows(
+                shaped[f.name],
+                shaped[f"__p__{f.name}"] if f.pseudonymise_when else None,
+                f.pseudonym_kind or recipient,
+                key,
+            )
             for f in hidden
-            if f.pseudonymise_when
         )
     shaped = shaped.with_columns(
         pl.when(pl.col(f"__w__{f.name}")).then(None).otherwise(pl.col(f.name)).alias(f.name)
@@ -699,12 +702,13 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
     if pk:
         # a unique key orders every row: sorting by the other columns too (row-encoding every column) gives the
         # same rows in the same order; only repeated keys (the gate rejects them) need the other columns as ties
-        by_key = shaped.sort(pk, nulls_last=True, maintain_order=True)
+        # one thread: a multithreaded sort of 1M string keys took twice the CPU for the same order
+        by_key = shaped.sort(pk, nulls_last=True, maintain_order=True, multithreaded=False)
         repeated = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in pk).slice(1).any()
         if by_key.height < 2 or not by_key.select(repeated).item():
             return by_key
     order = [*pk, *(c for c in shaped.columns if c not in pk)]
-    return shaped.sort(order, nulls_last=True, maintain_order=True)
+    return shaped.sort(order, nulls_last=True, maintain_order=True, multithreaded=False)
 
 
 def condition_columns(resource: ExportResource) -> list[str]:
