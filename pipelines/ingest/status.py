@@ -211,12 +211,11 @@ def release_moved_rows(
         raw_path = PartitionedLayer(warehouse, "raw").path(tables["raw"], key)
         if key == holder or not raw_path.is_file():
             continue
-        with pq.ParquetFile(raw_path) as raw:  # its keys first; the other columns only when rows moved (read once)
-            keys = pl.from_arrow(raw.read(columns=["record_key", "source_key"]))
-            moved = keys.join(held, on="source_key", how="semi")["record_key"]
-            whole = _whole(raw, keys) if not moved.is_empty() else None
-        if whole is None:
+        keys = pl.read_parquet(raw_path, columns=["record_key", "source_key"])  # the other columns: if rows moved
+        moved = keys.join(held, on="source_key", how="semi")["record_key"]
+        if moved.is_empty():
             continue
+        whole = _whole(raw_path, keys)
         counts = {}
         for layer, table in tables.items():
             path = PartitionedLayer(warehouse, layer).path(table, key)
@@ -249,11 +248,11 @@ def release_moved_rows(
     return taken
 
 
-def _whole(parquet: pq.ParquetFile, keys: pl.DataFrame) -> pl.DataFrame:
+def _whole(path: Path, keys: pl.DataFrame) -> pl.DataFrame:
     """The file's every column, in its order: ``keys`` (columns already read) and the others read now."""
-    rest = [c for c in parquet.schema_arrow.names if c not in keys.columns]
-    frame = pl.concat([keys, pl.from_arrow(parquet.read(columns=rest))], how="horizontal") if rest else keys
-    return frame.select(parquet.schema_arrow.names)
+    names = pq.read_schema(path).names
+    rest = [c for c in names if c not in keys.columns]
+    return pl.concat([keys, pl.read_parquet(path, columns=rest)], how="horizontal").select(names) if rest else keys
 
 
 def _rewrite(path: Path, frame: pl.DataFrame) -> None:
