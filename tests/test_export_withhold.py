@@ -39,14 +39,34 @@ def _prefix_typos() -> set[str]:
     return out
 
 
+def _one_edit(word: str) -> set[str]:
+    """The word with one letter wrong, missing, added or swapped with the next (a few letters tried)."""
+    out = set()
+    for i in range(len(word) + 1):
+        out |= {word[:i] + c + word[i:] for c in "anhx"}  # added
+        if i < len(word):
+            out |= {word[:i] + c + word[i + 1 :] for c in "anhx"} | {word[:i] + word[i + 1 :]}  # wrong, missing
+        if i < len(word) - 1:
+            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # swapped
+    return out - {word}
+
+
 WRITTEN_FORMS = [
     f"{PREFIX} {OWNER}",
     f"{PREFIX.upper()} {OWNER.upper()}",
     strip_accents(f"{PREFIX} {OWNER}"),
     f"HKD {OWNER}",
+    f"H.K.D {OWNER}",
     f"hkd {strip_accents(OWNER)}",
     f"Hộ KD {OWNER}",
     f"Hộ kinh doanh cá thể {OWNER}",
+    *(f"{PREFIX}{sep}{OWNER}" for sep in (",", "/", "-", ": ")),
+    f"Hộ-kinh-doanh {OWNER}",
+    f"Hộ.kinh.doanh {OWNER}",
+    f"Hộ kinhdoanh {OWNER}",
+    f"Hộkinh doanh {OWNER}",
+    *(f"Hộ {k} doanh {OWNER}" for k in _one_edit("kinh")),
+    *(f"Hộ kinh {d} {OWNER}" for d in _one_edit("doanh")),
 ]
 TRADE_NAMES = [
     "Bánh mì Chi",
@@ -56,6 +76,16 @@ TRADE_NAMES = [
     "Hà Kinh Đô",
     "Doanh nghiệp tư nhân Minh Khang",
     "Chi nhánh Công ty Cổ phần Hoà Bình",
+    # short words after an H-word, the shape a loose pattern catches (a reviewer's list)
+    "Hải An Design",
+    "Hà Nội Dược phẩm",
+    "Hồ Tây Decor",
+    "Hải Âu Du lịch",
+    "Hoa Mai Dental",
+    "Hà My Dung",
+    "Hòa Bình Dân",
+    "Hải Khang Design",
+    "Hưng Khang Dược",
 ]
 
 

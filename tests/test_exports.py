@@ -407,6 +407,16 @@ def test_personal_fields_are_withheld_or_pseudonymised_as_declared(run):
     )
     owner_names = _entities(wh, "businesses")["owner_name"].drop_nulls().unique().to_list()
     assert owner_names and not any(f"Hộ kinh doanh {n}" in exported_names for n in owner_names)
+    # independent of the declared pattern: no exported name ends with the full name of a household business's
+    # owner (the shape "<prefix as written> <owner>"; a trade name like "Bánh mì Chi" has no full name in it)
+    household_owners = (
+        _entities(wh, "businesses")
+        .filter((pl.col("business_kind") == "Hộ kinh doanh") & (pl.col("owner_name").str.count_matches(" ") >= 2))
+        .get_column("owner_name")
+        .unique()
+    )
+    ends_with_owner = [n for n in exported_names if any(n.endswith(" " + o) for o in household_owners)]
+    assert household_owners.len() > 0 and ends_with_owner == []
     described = {
         f["name"]: f["description"] for f in _resource(_package(wh, "finance_tax"), "taxpayers")["schema"]["fields"]
     }
