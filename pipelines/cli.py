@@ -95,7 +95,7 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
         return read_frame(path, option)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
-    from pipelines.encodings import LEGACY, decode_bytes, detect_encoding, utf8_read_as_legacy
+    from pipelines.encodings import choose_encoding, decode_bytes, detect_encoding
 
     try:
         with path.open("rb") as f:
@@ -105,16 +105,14 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
         raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
     if not head.strip():
         raise click.ClickException(f"{path}: the file is empty")
+    sample = head if whole else head[: head.rfind(b"\n") + 1] or head  # whole lines: no character cut in two
     if encoding == "auto":
-        chosen = detect_encoding(head if whole else head[: head.rfind(b"\n") + 1] or head)
+        chosen = detect_encoding(sample)
         chosen = "utf-8" if chosen == "utf-8-sig" else chosen
-    elif encoding in LEGACY and utf8_read_as_legacy(
-        path.read_bytes(), encoding
-    ):  # as ingestion reads it (README, Ingestion)
-        chosen = "utf-8"
-        _echo(f"wardbridge: {path} is UTF-8 Vietnamese, not {encoding}: read as utf-8")
-    else:
-        chosen = encoding
+    else:  # as ingestion reads a declared encoding: UTF-16 with its mark, UTF-8 Vietnamese declared legacy
+        chosen, label, _ = choose_encoding(sample, encoding)
+        if chosen != encoding:
+            _echo(f"wardbridge: {path} read as {label}")
     source: Path | bytes = path
     if chosen == "utf-8":
         sep = delimiter or sniff_delimiter(head.decode("utf-8-sig", errors="replace"))

@@ -23,10 +23,21 @@ def test_utf8_file_declared_legacy_is_read_as_utf8(tmp_path, declared):
     args = ["resolve", "--input", str(source), "--column", "address", "--encoding", declared, "--output", str(out)]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert f"is UTF-8 Vietnamese, not {declared}" in result.output
+    assert f"read as utf-8 (declared {declared})" in result.output
     got = pl.read_csv(out, infer_schema=False)
     assert got["address"].to_list() == pl.read_csv(source, infer_schema=False)["address"].to_list()  # not garbled
     assert got["new_name"].to_list() == ["Phường Sài Gòn", "Phường Sài Gòn"]
+
+
+def test_utf16_file_declared_legacy_is_read_as_utf16(tmp_path):
+    """Excel's "Unicode text" (UTF-16 with its byte order mark) declared vni: read as UTF-16."""
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(ROWS, encoding="utf-16")
+    args = ["resolve", "--input", str(source), "--column", "address", "--encoding", "vni", "--output", str(out)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "read as utf-16 (declared vni)" in result.output
+    assert pl.read_csv(out, infer_schema=False)["new_name"].to_list() == ["Phường Sài Gòn", "Phường Sài Gòn"]
 
 
 def test_ascii_file_declared_legacy_is_read_as_declared(tmp_path):
@@ -36,5 +47,5 @@ def test_ascii_file_declared_legacy_is_read_as_declared(tmp_path):
     args = ["resolve", "--input", str(source), "--column", "address", "--encoding", "vni", "--output", str(out)]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "UTF-8 Vietnamese" not in result.output
+    assert "(declared" not in result.output
     assert pl.read_csv(out, infer_schema=False)["new_name"].to_list() == ["Phường Sài Gòn"]
