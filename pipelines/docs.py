@@ -73,8 +73,9 @@ WHERE_THEY_LIVE = """\
 - `warehouse/wardbridge.duckdb` (the pipeline's own file): reference tables, `resolved.*`, `raw.*`,
   `staged.*`, `quarantine.*`, `entities.*`, `review.*`. The raw, staged and quarantine layers are views
   over one Parquet file per source extract (`warehouse/parquet/<layer>/<table>/part=<key>/data.parquet`):
-  each view has one more column than declared below, `part` (text: the extract's directory name,
-  `part=<source_id>@<extract_date>`).
+  each view has one more column than declared below, `part` (text: the extract's directory name without
+  `part=`, i.e. its partition key `<source_id>@<extract_date>` with any character other than letters,
+  digits and `-_@.=` replaced by `_`).
 - `quarantine` below is declared once and published once per registry: `quarantine.quarantine_<registry>`.
 - `review.staged_<registry>_flagged`: views of the staged rows with a flag (column `issues` not empty):
   `record_key, source_id, extract_date, source_file, source_key, issues, old_uid, new_uid, ward_status`.
