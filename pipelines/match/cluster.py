@@ -109,11 +109,30 @@ def _ambiguous_links(
 
 def _forced(links: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
     """(l, r) of the links a reviewer forced: flagged ``_reviewed_same`` among the links or the guard's scored
-    pairs (a caller that passes links without the flag still has them found among the pairs the guard scores)."""
+    pairs. The guard scores pairs only in suspicious components of up to GUARD_FULL_PAIRS_UP_TO records: a caller
+    must pass the flag with its links, or forced links in larger components are guarded as ordinary ones."""
     flagged = [f.filter(pl.col(FORCED)).select(L, R) for f in (links, scored) if FORCED in f.columns]
     if not flagged:
         return pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32})
     return pl.concat(flagged).unique()
+
+
+def _different_inside(
+    cannot_link: pl.DataFrame | None, comp: pl.Series, suspicious: pl.DataFrame, weight: pl.DataType
+) -> pl.DataFrame:
+    """l, r, match_weight (-inf), veto (REVIEWED_DIFFERENT) of the reviewers' 'different' pairs whose records are
+    in one suspicious component, whatever its size."""
+    schema = {L: pl.UInt32, R: pl.UInt32, "match_weight": weight, "veto": pl.String}
+    if cannot_link is None or not cannot_link.height:
+        return pl.DataFrame(schema=schema)
+    c = comp.gather(cannot_link[L])
+    inside = cannot_link.select(L, R).filter((c == comp.gather(cannot_link[R])) & c.is_in(suspicious["c"].implode()))
+    return inside.select(
+        pl.col(L).cast(pl.UInt32),
+        pl.col(R).cast(pl.UInt32),
+        pl.lit(float("-inf"), weight).alias("match_weight"),
+        pl.lit(REVIEWED_DIFFERENT, pl.String).alias("veto"),
+    )
 
 
 def guarded_clusters(
@@ -123,6 +142,7 @@ def guarded_clusters(
     score_pairs: Callable[[pl.DataFrame], pl.DataFrame],
     link_threshold: float,
     conflict_below_weight: float,
+    cannot_link: pl.DataFrame | None = None,
 ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict]:
     """Cluster label per row, refused links, and the extra pairs scored inside suspicious components.
 
@@ -132,6 +152,9 @@ def guarded_clusters(
     ``score_pairs``: scores a frame of (l, r) pairs, returning match_weight, match_probability and
     veto (the cannot-link rule the pair falls under, or null).
     ``conflict_below_weight``: pairs with a match weight below this, or vetoed, cannot end in one cluster.
+    ``cannot_link``: (l, r), l < r, of the pairs a reviewer judged different. The guard scores every pair only in
+    suspicious components of up to GUARD_FULL_PAIRS_UP_TO records; in larger ones these verdicts would otherwise
+    be unknown to it (a vetoed pair is never a link), and forced links could join such a pair.
     """
     comp = connected_components(n, links.select(L, R))
     sizes = comp.value_counts(name="size").rename({comp.name: "c"})
@@ -188,10 +211,16 @@ def guarded_clusters(
             }
         )
     )
+    # the links' float types (an increment's are Float32): the frames below are concatenated with them
+    inner_scored = inner_scored.cast({c: links.schema[c] for c in ("match_weight", "match_probability")})
     susp_links = links.with_columns(comp.gather(links[L]).alias("c")).join(suspicious.select("c"), on="c", how="semi")
     known = pl.concat(
-        [inner_scored.select(L, R, "match_weight", "veto"), susp_links.select(L, R, "match_weight", "veto")]
-    ).unique([L, R])
+        [
+            _different_inside(cannot_link, comp, suspicious, links.schema["match_weight"]),
+            inner_scored.select(L, R, "match_weight", "veto"),
+            susp_links.select(L, R, "match_weight", "veto"),
+        ]
+    ).unique([L, R], keep="first")
     forced = _forced(susp_links, inner_scored)
     known = known.join(forced, on=[L, R], how="anti")  # a reviewer's 'same' is no conflict, whatever its evidence
     non_match = {(a, b) for a, b, w, veto in known.iter_rows() if w < conflict_below_weight or veto is not None}

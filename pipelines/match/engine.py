@@ -339,6 +339,7 @@ def match(
         rescore,
         spec.link_threshold,
         model.prior_bits,
+        cannot_link=reviewed.filter(~pl.col("same")).select("l", "r"),
     )
     lap("cluster")
 

@@ -63,7 +63,7 @@ from pipelines.match.blocking import (
     rule_pairs,
     windowed,
 )
-from pipelines.match.cluster import connected_components, guarded_clusters
+from pipelines.match.cluster import FORCED, connected_components, guarded_clusters
 from pipelines.match.engine import (
     StepTimer,
     _lineage,
@@ -957,7 +957,11 @@ def _recluster(
     )
     fresh_in = _both(fresh, touched.flag)
     inside = _local(pl.concat([kept_graph, fresh.filter(fresh_in).select(kept_graph.columns)]), touched.rows)
-    local_links = inside.filter(is_link(spec)).select(L, R, "match_weight", "match_probability", "veto")
+    # the reviewer-forced flag goes with the links, as in a full run: the guard finds it among its own pairs only
+    # in suspicious components of up to GUARD_FULL_PAIRS_UP_TO records
+    local_links = inside.filter(is_link(spec)).select(L, R, "match_weight", "match_probability", "veto", FORCED)
+    different = reviewed.filter(~pl.col("same")).select(L, R)
+    different = _local(different.filter(_both(different, touched.flag).fill_null(False)), touched.rows)
     clusters, refused, inner, info = guarded_clusters(
         touched.rows.len(),
         local_links,
@@ -965,6 +969,7 @@ def _recluster(
         partial(_guard_scores, work=work, touched=touched.rows, state=state, spec=spec, reviewed=reviewed),
         spec.link_threshold,
         state.frozen.model.prior_bits,
+        cannot_link=different,
     )
     if inner.height:
         inner = inner.join(inside.select(L, R), on=[L, R], how="anti").with_columns(
