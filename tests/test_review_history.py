@@ -105,6 +105,25 @@ def test_a_version_already_audited_elsewhere_is_not_added_for_a_new_place(tmp_pa
     assert added.height == 0 and again.height == 1
 
 
+def test_a_new_place_holding_a_version_superseded_elsewhere_is_added_as_with_any_other_note(tmp_path):
+    """w1's row said A, then was corrected to B; a second file now says A (same reviewer, date and note). A is no
+    longer in force anywhere: the new row is a second opinion against B and is added (a conflict), as the same
+    row with any other note is. Before, it was dropped silently because A had once been audited."""
+    audit = _history(tmp_path, [(A, "2026-11-20"), (B, "2026-11-20")], file="w1.csv")
+    (tmp_path / "w2.csv").write_text(HEADER + f"{ADDRESS},place,Official,2026-11-20,,{A}\n")
+    again, added = append_audit(audit, _load(tmp_path).rows, NOW + dt.timedelta(hours=5))
+    assert added.height == 1 and added["source_file"].item().endswith("w2.csv")
+    assert again["audit_id"].is_unique().all() and again.height == 3
+    assert _effective(again)["state"] == "conflict" and decision_conflicts(again).height == 2
+    # loaded again unchanged: A now stands at w2, nothing is added
+    same, added = append_audit(again, _load(tmp_path).rows, NOW + dt.timedelta(hours=6))
+    assert added.height == 0 and same.equals(again)
+    # the same row with another note: the same outcome
+    (tmp_path / "w2.csv").write_text(HEADER + f"{ADDRESS},place,Official,2026-11-20,x,{A}\n")
+    noted, _ = append_audit(audit, _load(tmp_path).rows, NOW + dt.timedelta(hours=5))
+    assert _effective(noted)["state"] == "conflict" and decision_conflicts(noted).height == 2
+
+
 def _match_items(pairs: list[tuple[str, str, str]]) -> tuple[pl.DataFrame, list[str]]:
     keys = pl.DataFrame({"entity_kind": ["people"] * len(pairs), "left_id": [p[0] for p in pairs]}).with_columns(
         pl.Series("right_id", [p[1] for p in pairs])

@@ -424,19 +424,26 @@ def append_audit(
     """(the whole audit, the rows added now). Rows already audited (same audit_id) are not added again, unless
     their place (item, file, sheet, row) now holds them again after another version: a row edited A -> B -> A is
     added a third time (audit_id of its content, place and load time), so the latest version is in force (A), not
-    the last new one (B). Rows of `previous` are returned unchanged."""
+    the last new one (B). A new place holding a version that is no longer in force anywhere (superseded at its
+    own place) is added the same way; one still in force at another place is the same decision, kept once. Rows
+    of `previous` are returned unchanged."""
     previous = empty_audit() if previous is None else previous.cast(REVIEW_DECISION_AUDIT.polars_schema)
     schema = REVIEW_DECISION_AUDIT.polars_schema
     incoming = valid.cast({c: schema[c] for c in {*PLACE, *AUDIT_KEY}}).with_columns(
         md5_column(valid, AUDIT_KEY).alias("audit_id")
     )
+    incoming = incoming.with_columns(pl.col("audit_id").alias("_key_id"))  # of its content (a stamped id is not)
     # the version in force at each place (its latest load), its content compared column by column
     content = AUDIT_KEY[1:]
     standing = previous.filter(_latest_at_place()).select(*PLACE, *[pl.col(c).alias(f"_s_{c}") for c in content])
     incoming = incoming.join(standing, on=PLACE, how="left", nulls_equal=True, maintain_order="left")
     seen = pl.col("audit_id").is_in(previous["audit_id"].implode())
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"_s_{c}")) for c in content)
-    restored = seen & pl.col("_s_decision").is_not_null() & ~same
+    # "seen" means ever audited: a version superseded at its place is no longer in force, so a new place
+    # holding it again is added too (not silently dropped); one still in force elsewhere is not repeated
+    in_force_ids = md5_column(previous.filter(_latest_at_place()), AUDIT_KEY)
+    elsewhere = pl.col("_key_id").is_in(in_force_ids.implode())
+    restored = seen & ~same & (pl.col("_s_decision").is_not_null() | ~elsewhere)
     stamp = loaded_at.astimezone(dt.UTC).isoformat()
     incoming = incoming.filter(~seen | restored)
     incoming = incoming.with_columns(
