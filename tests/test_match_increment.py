@@ -846,3 +846,17 @@ def test_many_same_verdicts_keep_m_frozen_equal_a_full_rematch_and_advise_a_refi
     few = match_increment(base.state, data["increment"], spec, labelled_pairs=same.head(2))
     assert few.stats["verdicts_since_fit"] == 2
     assert "have not refined m" in few.summary() and "refits m" not in few.summary()
+
+
+def test_verdicts_since_fit_count_a_pair_once_in_either_orientation_and_only_usable_ones(runs, data, spec):
+    """(b, a) after (a, b) is the same verdict; a pair naming a record nobody holds, or a record with itself, is
+    left out by the engine: none of them is a verdict m has not learned from."""
+    base = runs["base"]
+    pairs = base.pairs.filter(pl.col("decision") != "link").select("left_id", "right_id").rows()
+    (a, b), (c, d), (e, f) = pairs[:3]
+    one = match_increment(base.state, data["increment"], spec, labelled_pairs=_ids([(a, b), (c, d)]))
+    assert one.stats["verdicts_since_fit"] == 2
+    again = match_increment(
+        one.state, None, spec, labelled_pairs=_ids([(b, a), (d, c), (a, "nobody"), (a, a), (e, f), (f, e)])
+    )
+    assert again.stats["verdicts_since_fit"] == again.state.verdicts_since_fit == 3  # (e, f) only

@@ -606,7 +606,7 @@ def match_increment(
 
     saved = _saved_pairs(state.scored, rows, spec)
     given = _given_verdicts(state, rows, spec, labelled_pairs, cannot_link_pairs)
-    since_fit = state.verdicts_since_fit + given.same.height - verdicts(state.labelled).unique().height
+    since_fit = state.verdicts_since_fit + _new_same_verdicts(state.labelled, labelled_pairs, rows, spec)
     state, saved = _apply_verdicts(state, saved, given, spec)
     reviewed = given.reviewed
     entering, leaving, recoded = _candidate_changes(delta, saved, reviewed)
@@ -827,6 +827,23 @@ def _given_verdicts(
         )
     coverage = verdict_coverage(held[spec.id_column], same, different)
     return _Verdicts(all_same, all_different, reviewed, changed, coverage)
+
+
+def _new_same_verdicts(saved: pl.DataFrame | None, given: pl.DataFrame | None, rows: _Rows, spec: MatchSpec) -> int:
+    """The given "same" pairs m has not seen: in neither orientation among the saved ones or each other, and usable
+    (two different records the increment's data holds; the engine leaves the others out)."""
+
+    def oriented(pairs: pl.DataFrame | None) -> pl.DataFrame:
+        pairs = verdicts(pairs)
+        return pairs.select(
+            pl.min_horizontal("left_id", "right_id").alias("a"), pl.max_horizontal("left_id", "right_id").alias("b")
+        ).unique()
+
+    new = oriented(given).join(oriented(saved), on=["a", "b"], how="anti").filter(pl.col("a") != pl.col("b"))
+    if not new.height:
+        return 0
+    held = rows.work[spec.id_column].cast(pl.String).implode()
+    return new.filter(pl.col("a").is_in(held) & pl.col("b").is_in(held)).height
 
 
 def _apply_verdicts(state: MatchState, saved: _Saved, given: _Verdicts, spec: MatchSpec) -> tuple[MatchState, _Saved]:
