@@ -639,7 +639,8 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
     bad = ~undecided & ~verdict.is_in([*SAME_VERDICTS, *DIFFERENT_VERDICTS]).fill_null(False)
     if bad.any():
         first = int(bad.arg_true()[0])
-        where = f"line {first + 2}" if file_format(path, option) == "csv" else f"row {first + 1}"
+        # a CSV record is counted, not a line: a quoted cell (a note) may span lines before it
+        where = f"record {first + 1} after the header" if file_format(path, option) == "csv" else f"row {first + 1}"
         raise click.BadParameter(
             f"{path}: {int(bad.sum()):,} rows whose {column} is not one of {', '.join(SAME_VERDICTS)} (same entity) "
             f"or {', '.join(DIFFERENT_VERDICTS)} (different entities); the first at {where}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -159,5 +160,18 @@ def test_a_full_run_reads_different_verdicts_and_a_bad_verdict_is_refused_withou
     bad.write_csv(tmp_path / "bad.csv")
     done = _increment(folder, folder / "state", tmp_path / "bad.parquet", "--labels", tmp_path / "bad.csv")
     assert done.exit_code == 2 and "--labels" in done.output and "1 rows whose label" in done.output
-    assert "the first at line 4" in done.output
+    assert "the first at record 3 after the header" in done.output
     assert "perhaps-secret" not in done.output and one not in done.output
+
+
+def test_a_bad_verdicts_place_is_its_record_after_the_header_when_a_note_spans_lines(tmp_path):
+    """A quoted note over two lines before the bad row: the message counted lines as records ("line 3" for the
+    row on line 4); it names the record now."""
+    from pipelines.cli import _read_verdicts
+
+    path = tmp_path / "v.csv"
+    path.write_text('left_id,right_id,note,label\n1,2,"two\nlines",same\n3,4,x,maybe\n', encoding="utf-8")
+    with pytest.raises(click.BadParameter) as refused:
+        _read_verdicts(path, "--labels")
+    assert "the first at record 2 after the header" in refused.value.message
+    assert "maybe" not in refused.value.message
