@@ -23,6 +23,8 @@ from pathlib import Path
 import click
 import polars as pl
 
+from pipelines.encodings import LEGACY
+
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_SEPARATOR = ";"
 
@@ -66,7 +68,7 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
 
 
-ENCODINGS = ("auto", "utf-8", "cp1258", "vni", "tcvn3")
+ENCODINGS = ("auto", "utf-8", *LEGACY)  # the legacy names declared once, in pipelines/encodings.py
 SNIFF_DELIMITERS = ",;\t|"
 
 
