@@ -563,9 +563,10 @@ class _GxRun:
             )
         return self._suites[idxs]
 
-    @staticmethod
-    def _pandas(part: pl.DataFrame, columns: list[str], index):  # noqa: ANN001, ANN205
+    def _pandas(self, part: pl.DataFrame, columns: list[str], index):  # noqa: ANN001, ANN205
         pdf = part.select(columns).to_pandas(use_pyarrow_extension_array=True)
+        for name, values in _numpy_numeric(part, columns, self.keys).items():
+            pdf[name] = values
         pdf.index = index
         return pdf
 
@@ -709,6 +710,46 @@ class _GxRun:
             return None
         _build_site(self.ctx, Path(self.docs_dir))
         return Path(self.docs_dir) / "index.html"
+
+
+_INT_TYPES = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+_EXACT_IN_FLOAT = 2**53  # integers up to this magnitude are exact in float64
+
+
+def _numpy_numeric(part: pl.DataFrame, columns: list[str], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Numeric columns of ``part`` as numpy int64 / float64 arrays where that changes no GX result.
+
+    GX's pandas engine compares ``expect_column_values_to_be_between`` vectorised only when the
+    column's dtype is numpy int64 or float64 (``column.dtype in [int, float]``); on an Arrow-backed
+    (or int32, float32) column it calls a Python function per row. GX counts NaN as a missing value
+    like a null (pandas' isnull): nulls are skipped by the range check and counted by the not-null
+    check either way. So:
+
+    * an integer column without nulls -> int64 (uint64 above int64's range stays Arrow-backed);
+    * an integer column with nulls -> float64 with NaN for null, when every value is exact in float64
+      and the column is not a key (a key shown as an example would read 3.0 for 3); else Arrow;
+    * a float column -> float64 with NaN for null, unless it holds a NaN that is not a null (GX
+      would count that NaN as missing, Arrow-backed pandas does not); float32 widens exactly.
+
+    Strings, booleans, dates and the rest stay Arrow-backed."""
+    out: dict[str, Any] = {}
+    for name in columns:
+        s = part[name]
+        dtype = s.dtype
+        if dtype in _INT_TYPES:
+            has_null = s.null_count() > 0
+            if s.len() == s.null_count():
+                continue
+            lo, hi = s.min(), s.max()
+            if not has_null:
+                if hi <= 2**63 - 1:
+                    out[name] = s.cast(pl.Int64).to_numpy()
+            elif name not in keys and -_EXACT_IN_FLOAT <= lo and hi <= _EXACT_IN_FLOAT:
+                out[name] = s.cast(pl.Float64).to_numpy()  # nulls -> NaN
+        elif dtype in (pl.Float32, pl.Float64):
+            if not s.is_nan().any():
+                out[name] = s.cast(pl.Float64).to_numpy()  # nulls -> NaN
+    return out
 
 
 _INDEX_META = "wardbridge_expectation"  # meta key: the expectation's index in the gate's list
