@@ -12,7 +12,8 @@ Contract of a gate (used by the publish layer and the exports)::
 ``validate`` runs the table's suite — derived from its declaration in
 pipelines/schema.py plus attached domain rules (quality/rules.py) — on the Polars
 frame converted to pandas with Arrow-backed dtypes (GX 1.x has no Polars or DuckDB
-engine), chunk by chunk for large frames, and returns a :class:`GateResult`: passed,
+engine; numeric columns as numpy int64 / float64 where no result changes, so GX's range
+checks are vectorised: see ``_numpy_numeric``), chunk by chunk for large frames, and returns a :class:`GateResult`: passed,
 and per expectation the column(s), how many rows failed and a few record keys (or row
 indices) — never a checked value. With ``docs_dir`` it writes GX's Data Docs (HTML,
 ``<docs_dir>/index.html``) and ``<docs_dir>/gate.json`` for asset metadata; the stored
