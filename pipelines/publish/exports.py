@@ -1289,7 +1289,7 @@ def build_package(
         "valid": all(g.passed for _, g in results),
         "recipient": declaration.recipient,
         "declaration_sha256": declaration.sha256,
-        "engine": "great_expectations (quality/gx.py) on pandas with Arrow dtypes; totals in Polars",
+        "engine": "great_expectations (quality/gx.py) on pandas (Arrow dtypes; numpy int64/float64 for numeric columns where that changes no result); totals in Polars",
         "data_docs": f"{VALIDATION_DIR}/index.html",
         "resources": [_resource_report(r, g) for r, g in results],
     }
