@@ -103,14 +103,14 @@ def pseudonymise_rows(values: pl.Series, selected: pl.Series | None, kind: str, 
     selected rows is hashed once (:func:`pseudonymise`) and the pseudonyms joined back by value, so a value
     repeated on many rows, or rows the selection leaves in clear, cost no HMAC."""
     values = values.cast(pl.String)
-    chosen = values if selected is None else values.filter(selected.fill_null(False))
+    keep = None if selected is None else selected.fill_null(False)
+    chosen = values if keep is None else values.filter(keep)
     distinct = chosen.drop_nulls().unique().sort()  # sorted: the same DuckDB input whatever the row order
     if distinct.is_empty():  # nothing to hide: every selected value is null (or no row is selected)
         return values
     hashed = pseudonymise(distinct, kind, key)
     # a value missing from ``distinct`` (null, or only on rows not selected) maps to null
     mapped = values.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)
-    if selected is None:
+    if keep is None:
         return mapped.rename(values.name)
-    keep = selected.fill_null(False)
     return pl.select(pl.when(keep).then(mapped).otherwise(values)).to_series().rename(values.name)
