@@ -45,6 +45,7 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
+from pipelines.ingest.readers import TRUNCATED
 from pipelines.ingest.stage import StageResult, account, stage
 from pipelines.ingest.status import PartitionStatus, read_status, release_moved_rows, retire_partitions, write_status
 from pipelines.reference import default_reference
@@ -310,7 +311,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     if rejected:
         outcome.failed[key] = status
         log.error(status.describe())
-    elif result.quarantine["reason"].str.contains("(truncated)", literal=True).any():
+    elif result.quarantine["reason"].str.contains(TRUNCATED, literal=True).any():
         # the extract loads (its other rows are good), but a file cut off in transfer lost the rows after the cut
         log.warning(
             f"{key}: {location} ends mid-row (cut off in transfer?): its last line is quarantined and any rows "

@@ -36,6 +36,8 @@ from pipelines import encodings
 from pipelines.ingest.catalogue import Extract
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 
+TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row (assets/ingest.py warns on it)
+
 KEY = "_source_key"
 LINE = "_line"  # where the row is in the source: 'line:17', 'Sheet1!row:17', 'row:17'
 OVERFLOW = "_overflow"
@@ -347,7 +349,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         rest = rest.filter(~mask)
 
     if truncated and rest.height:
-        problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} (truncated)")
+        problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} " + TRUNCATED)
     zeroed = pl.col("text").str.contains("\x00", literal=True) & (pl.col("text").str.replace_all(r"[\x00\s]", "") == "")
     problem(zeroed, "line {line} holds only NUL bytes (a zero-filled block: a copy or write that never finished?)")
     if bad_lines:
