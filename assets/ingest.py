@@ -295,7 +295,9 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     )  # views refreshed once per run (load_asset)
     counts = account(loaded.frame, result)
     outcome.written[key] = counts
-    rejected = getattr(result, "rejected", None)  # the engine refused the extract as a whole (rows quarantined)
+    # the engine refused the extract as a whole (rows quarantined): on reading (a header whose names cannot be told
+    # apart) or on staging (most rows cannot be staged)
+    rejected = loaded.rejected or getattr(result, "rejected", None)
     status = PartitionStatus(
         key,
         registry,

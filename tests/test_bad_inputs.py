@@ -506,14 +506,15 @@ def test_a_utf8_file_with_one_legacy_line_quarantines_that_line_and_stages_the_o
 # --------------------------------------------------------------------------- hostile inputs (review of the ingest mends)
 
 
-def test_a_header_quote_that_is_never_closed_fails_naming_the_header_not_a_bare_error(tmp_path):
+def test_a_header_quote_that_is_never_closed_rejects_naming_the_header_not_a_bare_error(tmp_path):
     """A stray quote opening a header name swallowed the whole file into the header record; the csv module's
-    error reached the status as 'cannot read as csv: Error'. The cause now names the header line and the quote."""
-    for name, header in (("a.csv", '"stt,' + ",".join(HEADER[1:])), ("b.csv", 'stt,"' + ",".join(HEADER[1:]))):
+    error reached the status as 'cannot read as csv: Error'. The cause now names the header line, the field and the
+    quote, and the rows are quarantined (tests/test_ingest_header_quotes.py)."""
+    for name, header, n in (("a.csv", '"stt,' + ",".join(HEADER[1:]), 1), ("b.csv", 'stt,"' + ",".join(HEADER[1:]), 2)):
         text = header + "\n" + _csv(ROWS).split("\n", 1)[1]
         result = _ingest(tmp_path, "csv", name, text.encode())
-        assert result.state == "failed"
-        assert f"{name}: the header (line 1) opens a quote that is never closed" in result.cause, result.cause
+        assert result.state == "rejected"
+        assert f"{name}: header line 1, field {n} opens a quote that is never closed" in result.cause, result.cause
     quoted = '"stt","so_ho_khau","ten_chu_ho","cccd_chu_ho","dia_chi","so_nhan_khau","ngay\nđăng ký"\n'
     result = _ingest(tmp_path, "csv", "c.csv", (quoted + _csv(ROWS).split("\n", 1)[1]).encode())
     assert result.state == "ok" and result.raw.height == 3  # a quoted name holding a line break is a name

@@ -31,6 +31,7 @@ class RawLoad:
     repeated_key_rows: int = 0  # rows whose source key another row of the extract has too (flagged key_repeated)
     # cells not in the file's encoding, per source column (dbf): their records are quarantined, named with the field
     undecodable_cells: dict[str, int] = field(default_factory=dict)
+    rejected: str | None = None  # why the extract is rejected whole on reading (its rows are all quarantined)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -155,7 +156,10 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     for name, dtype in ((SYNTHETIC, pl.Boolean), (SHORT, pl.Int32), (OVERFLOW, pl.List(pl.String))):
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
-    extra, missing_optional = _check_columns(extract, frame.columns)
+    if result.header_problem:  # no column can be named: every row is a problem row, the extract is rejected
+        extra, missing_optional = [], []
+    else:
+        extra, missing_optional = _check_columns(extract, frame.columns)
     table = raw_table(spec.registry)
 
     canonical = {**{c: None for c in CANONICAL_FIELDS[spec.registry]}, **{p: None for p in ADDRESS_PARTS}}
@@ -223,4 +227,5 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         deleted_records=result.deleted,
         repeated_key_rows=repeated_rows,
         undecodable_cells=result.undecodable,
+        rejected=result.header_problem,
     )

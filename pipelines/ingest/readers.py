@@ -21,6 +21,7 @@ quotes a cell of the file (cells hold personal data).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -74,6 +75,8 @@ class ReadResult:
     deleted: int = 0  # records the file marks deleted (dbf): among problem_frames, flagged DELETED_FLAG
     # cells whose bytes are not the file's encoding (dbf), per column: their records are among problem_frames
     undecodable: dict[str, int] = field(default_factory=dict)
+    # why the file's header cannot be read (csv): its rows are all among problem_frames, the extract is rejected
+    header_problem: str | None = None
 
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
@@ -234,9 +237,10 @@ def _decode_lines(data: bytes, encoding: str, location: str, nfc: bool) -> tuple
 # --------------------------------------------------------------------------- csv
 
 
-def _records(text: str) -> pl.DataFrame:
-    """Physical lines grouped into CSV records by quote parity: ``line`` (first line), ``text``, ``lines``."""
-    lines = pl.Series("text", [text]).str.split("\n").explode().to_frame().with_row_index("line", offset=1)
+def _records(text: str, first_line: int = 1) -> pl.DataFrame:
+    """Physical lines grouped into CSV records by quote parity: ``line`` (first line), ``text``, ``lines``
+    (``first_line``: the file line number of the text's first line)."""
+    lines = pl.Series("text", [text]).str.split("\n").explode().to_frame().with_row_index("line", offset=first_line)
     lines = lines.with_columns(pl.col("line").cast(pl.Int64), pl.col("text").str.strip_suffix("\r"))
     quotes = pl.col("text").str.count_matches('"', literal=True)
     lines = lines.with_columns(_open=(quotes.cum_sum() % 2).cast(pl.Int8))
@@ -292,7 +296,8 @@ def _csv_tolerant(data: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.Da
     """
     rows, overflow, keep, bad = [], [], [], []
     for line_no, text in zip(data["line"].to_list(), data["text"].to_list(), strict=True):
-        if text.count('"') % 2 and (text.startswith('"') or f'{delimiter}"' in text):
+        suspect = text.count('"') % 2 and (text.startswith('"') or f'{delimiter}"' in text)
+        if suspect and _unclosed_field(text, delimiter) is not None:
             bad.append(line_no)  # a quoted field that never closes: its fields cannot be told apart
             continue
         values = _split_line(text, delimiter)
@@ -334,11 +339,14 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header_at = spec.header_row or 0
     if records.height <= header_at:
         raise SourceReadError(f"{extract.location}: no header at row {header_at} (the file has {records.height} rows)")
-    cells = _header_cells(records, header_at, spec.delimiter, extract.location)
+    cells, rest, unreadable = _header(text, records, header_at, spec.delimiter, extract.location)
+    blank = rest["text"].str.strip_chars() == ""
+    if unreadable:  # the header's names cannot be told apart: every row quarantined with the reason, none lost
+        frames = _problem_lines(_physical(rest.filter(~blank)), unreadable)
+        rejected = f"extract rejected: {unreadable}; its {sum(f.height for f in frames)} rows are quarantined"
+        return ReadResult(iter([]), [], encoding, int(blank.sum()), frames, header_problem=rejected)
     header = _unique_names(cells)
     width = len(header)
-    rest = records.slice(header_at + 1)
-    blank = rest["text"].str.strip_chars() == ""
     rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
     problems: list[RowProblem] = []
 
@@ -381,20 +389,85 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     return read
 
 
-def _header_cells(records: pl.DataFrame, at: int, delimiter: str, location: str) -> list[str]:
-    """The header record's cells. A quote in it that no later quote closes swallowed the whole file into the header
-    (its names cannot be told apart): the file fails saying so, not with the csv module's bare 'Error'."""
-    text, line = records["text"][at], records["line"][at]
-    unclosed = SourceReadError(
-        f"{location}: the header (line {line}) opens a quote that is never closed: its column names cannot be told "
-        "apart (a stray '\"' in a name?)"
-    )
-    if text.count('"') % 2:
-        raise unclosed
-    try:
-        return _split_line(text, delimiter)
-    except csv.Error:
-        raise unclosed from None
+def _header(
+    text: str, records: pl.DataFrame, at: int, delimiter: str, location: str
+) -> tuple[list[str], pl.DataFrame, str | None]:
+    """(header cells, the records after the header, why the header cannot be read or None).
+
+    The header record as quote parity grouped it is the header when it is one (a quoted name may hold a line
+    break). A quote inside a name (``so"cccd``) is a character of the name, as a tolerant reader (Python's csv,
+    Excel) reads it; parity grouping would have swallowed the rows below into the header: the header is then its
+    first line alone and the records are grouped again from the next line. A name that opens a quote which no
+    later quote closes as a name (``so_cccd,"ho_ten,ngay_sinh``) leaves the names unknown (where does the name
+    end?): ``why`` names the file, the header line and the field, and the caller quarantines every row."""
+    line, record = records["line"][at], records["text"][at]
+    first = record.split("\n", 1)[0]
+    opened = _unclosed_field(first, delimiter)
+    after = records.slice(at + 1)
+    if "\n" in record and opened is not None and _one_header(record, first, delimiter):
+        with contextlib.suppress(csv.Error):
+            return _split_line(record, delimiter), after, None  # a quoted name holding a line break
+    if "\n" in record or opened is not None:  # the header is its first physical line: the rows after it regrouped
+        tail = text.removesuffix("\n").split("\n")[line:]
+        after = _records("\n".join(tail), first_line=line + 1) if tail else records.clear()
+    if opened is not None:
+        why = (
+            f"{location}: header line {line}, field {opened + 1} opens a quote that is never closed: the column "
+            "names cannot be told apart (a stray '\"'?)"
+        )
+        return [], after, why
+    return _split_line(first, delimiter), after, None
+
+
+def _unclosed_field(line: str, delimiter: str) -> int | None:
+    """The 0-based field of ``line`` that opens a quote (its first character) that the line never closes, else
+    None. A quote inside a field is a character of it; a quote closes a field only before a delimiter or the line's
+    end ('"Lê Văn,0790,"7 Pasteur' does not close the second field: where it ends is unknown)."""
+    field, quoted, start, i = 0, False, True, 0
+    while i < len(line):
+        ch = line[i]
+        if quoted:
+            if ch == '"':
+                after = line[i + 1 : i + 2]
+                if after == '"':
+                    i += 1  # an escaped quote
+                elif after in ("", delimiter):
+                    quoted = False
+                else:
+                    return field
+        elif ch == delimiter:
+            field, start = field + 1, True
+            i += 1
+            continue
+        elif ch == '"' and start:
+            quoted = True
+        start = False
+        i += 1
+    return field if quoted else None
+
+
+def _one_header(record: str, first: str, delimiter: str) -> bool:
+    """Whether a header record spanning lines is one header whose quoted name holds a line break: its quotes close
+    within it and none of its later lines looks like a row (as many delimiters as the first line has)."""
+    if _unclosed_field(record.replace("\n", " "), delimiter) is not None:
+        return False
+    width = len(_split_line(first, delimiter))
+    later = record.split("\n")[1:]
+    return not any(part.count(delimiter) >= max(width - 1, 1) for part in later)
+
+
+def _problem_lines(lines: pl.DataFrame, reason: str) -> list[pl.DataFrame]:
+    """Physical lines (``line``, ``text``) as problem rows keyed ``line:N``, each kept whole (none if empty)."""
+    if not lines.height:
+        return []
+    where = pl.format("line:{}", pl.col("line"))
+    return [
+        lines.select(
+            source_key=where,
+            extra_columns=pl.struct(pl.col("text").alias("_unparsed")).struct.json_encode(),
+            read_problem=pl.format("{}: not read: {}", where, pl.lit(reason)),
+        )
+    ]
 
 
 def _split_suspect_records(rest: pl.DataFrame, width: int, delimiter: str, bad_lines: set[int]) -> pl.DataFrame:
