@@ -347,39 +347,51 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
 
 
 class LeftRows:
-    """One run's release of rows read again under another date (:meth:`release`, after each partition written).
+    """One run's release of rows read again under another date: :meth:`release` notes each partition written,
+    :meth:`flush` (once, after the run's partitions) takes the rows they now hold out of the dates that left.
 
-    The ingest status is read once per run and each source's key inspected in its database once per run, not once
-    per partition (a run of a range of dates would connect to the database for every date)."""
+    The ingest status is read once per run, each source's key inspected in its database once per run, and each
+    left partition rewritten once per run however many of the run's partitions took rows from it (a run of a range
+    of dates would otherwise connect to the database, and rewrite a left partition, for every date)."""
 
     def __init__(self, wh: Warehouse, registry: str, now: Listing, run_id: str, log) -> None:  # noqa: ANN001
         self.wh, self.registry, self.now, self.run_id, self.log = wh, registry, now, run_id, log
         self._statuses: dict[str, PartitionStatus] | None = None
         self._identifies: dict[str, bool] = {}  # source id -> its keys identify rows (sql.identifying_key)
+        self._holders: dict[str, tuple[object, list[str]]] = {}  # source id -> (its spec, the partitions written)
 
     def release(self, key: str, spec) -> None:  # noqa: ANN001 - catalogue SourceSpec
-        """After partition ``key`` of an ``extract_date_column`` source is written: its rows that a date which has
-        left the table still holds (the date's rows all lost their date, or moved to another date) are taken out
-        of that date's kept partition, so each row is counted once (pipelines/ingest/status.release_moved_rows).
-        Only when the source's keys identify rows (sql.identifying_key: a key column the database holds unique, or
-        a one-column primary key)."""
-        if not spec.extract_date_column:
-            return
-        if self._statuses is None:  # the partitions that left are not this run's: their statuses stay as read
-            self._statuses = read_status(self.wh, self.registry)
-        left = [k for k in self._statuses if source_of(k) == spec.id and k not in self.now.extracts]
-        if not left or not self._identifying(key, spec):
-            return
-        tables = {
-            "raw": raw_table(self.registry).name,
-            "staged": staged_table(self.registry).name,
-            "quarantine": f"quarantine_{self.registry}",
-        }
-        taken = release_moved_rows(
-            self.wh, self.registry, tables, holder=key, left=left, run_id=self.run_id, statuses=self._statuses
-        )
-        for gone, n in taken.items():
-            self.log.warning(f"{gone}: {n} rows now read by {key} taken out of it (its date left the table)")
+        """Note that partition ``key`` of an ``extract_date_column`` source was written: at :meth:`flush` its rows
+        that a date which has left the table still holds (the date's rows all lost their date, or moved to another
+        date) are taken out of that date's kept partition, so each row is counted once
+        (pipelines/ingest/status.release_moved_rows)."""
+        if spec.extract_date_column:
+            self._holders.setdefault(spec.id, (spec, []))[1].append(key)
+
+    def flush(self) -> None:
+        """Release the rows of every partition noted since the last flush: one rewrite per left partition. Only for
+        sources whose keys identify rows (sql.identifying_key: a key column the database holds unique, or a
+        one-column primary key)."""
+        holders, self._holders = self._holders, {}
+        for spec, keys in holders.values():
+            if self._statuses is None:  # the partitions that left are not this run's: their statuses stay as read
+                self._statuses = read_status(self.wh, self.registry)
+            left = [k for k in self._statuses if source_of(k) == spec.id and k not in self.now.extracts]
+            if not left or not self._identifying(keys[0], spec):
+                continue
+            tables = {
+                "raw": raw_table(self.registry).name,
+                "staged": staged_table(self.registry).name,
+                "quarantine": f"quarantine_{self.registry}",
+            }
+            taken = release_moved_rows(
+                self.wh, self.registry, tables, holders=keys, left=left, run_id=self.run_id, statuses=self._statuses
+            )
+            for gone, n in taken.items():
+                self.log.warning(
+                    f"{gone}: {n} rows read again by this run's partitions of {spec.id} taken out of it (its date "
+                    "left the table; its ingest status says where to)"
+                )
 
     def _identifying(self, key: str, spec) -> bool:  # noqa: ANN001
         if spec.id not in self._identifies:
@@ -532,7 +544,7 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
 
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         now = listing(fresh=True)  # one read of the catalogue and its databases for this step
-        extracts, unlisted = now.extracts, now.unlisted_of(registry)
+        unlisted = now.unlisted_of(registry)
         wh = warehouse.get()
         if unlisted:  # which of their extracts left the catalogue is unknown: retire nothing this run
             context.log.warning(f"sources whose extract dates could not be read (kept as they were): {list(unlisted)}")
@@ -550,25 +562,10 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
                 context.log.warning(f"retired (source no longer in the catalogue): {retired}")
         outcome = IngestOutcome()
         left_rows = LeftRows(wh, registry, now, context.run.run_id, context.log)
-        for key in context.partition_keys:
-            if source_of(key) in unlisted:  # its database is down or refused: this partition fails, the others go on
-                exc = unlisted[source_of(key)]  # SqlSourceError: names the catalogue file and source, password masked
-                status = PartitionStatus(
-                    key,
-                    registry,
-                    "failed",
-                    f"cannot read: {exc}",
-                    f"source {source_of(key)}",
-                    run_id=context.run.run_id,
-                )
-                _fail(wh, outcome, context.log, status, transient=_connection_error(exc))
-                continue
-            if key not in extracts:  # dropped from the catalogue (retired above), or a date its table no longer holds
-                context.log.warning(f"partition {key} is not in the catalogue any more: skipped (data kept as it was)")
-                continue
-            ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
-            if key in outcome.written:
-                left_rows.release(key, extracts[key].source)
+        try:
+            _load_partitions(context, wh, registry, now, outcome, left_rows)
+        finally:  # the rows the written partitions now hold leave the dates that left, once per run
+            left_rows.flush()
         if outcome.written:
             refresh_views(wh, ingest_views(registry))
             PartitionedLayer(wh, "staged").refresh_flagged_view(staged_key)
@@ -584,6 +581,32 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
             )
 
     return [load_asset]
+
+
+def _load_partitions(
+    context, wh: Warehouse, registry: str, now: Listing, outcome: IngestOutcome, left_rows: LeftRows
+) -> None:  # noqa: ANN001
+    """Ingest each partition of the run in turn (a failed one is recorded, the others go on)."""
+    extracts, unlisted = now.extracts, now.unlisted_of(registry)
+    for key in context.partition_keys:
+        if source_of(key) in unlisted:  # its database is down or refused: this partition fails, the others go on
+            exc = unlisted[source_of(key)]  # SqlSourceError: names the catalogue file and source, password masked
+            status = PartitionStatus(
+                key,
+                registry,
+                "failed",
+                f"cannot read: {exc}",
+                f"source {source_of(key)}",
+                run_id=context.run.run_id,
+            )
+            _fail(wh, outcome, context.log, status, transient=_connection_error(exc))
+            continue
+        if key not in extracts:  # dropped from the catalogue (retired above), or a date its table no longer holds
+            context.log.warning(f"partition {key} is not in the catalogue any more: skipped (data kept as it was)")
+            continue
+        ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
+        if key in outcome.written:
+            left_rows.release(key, extracts[key].source)
 
 
 def _materializations(registry: str, outcome: IngestOutcome, partial: bool):

@@ -73,6 +73,7 @@ def test_a_run_reads_the_status_once_and_inspects_each_sources_key_once(tmp_path
     left_rows = LeftRows(wh, REGISTRY, now, "run", logging.getLogger("t"))
     for key in now.extracts:
         left_rows.release(key, spec)
+    left_rows.flush()
     assert inspected == ["src"] and len(status_reads) == 1
     assert pl.read_parquet(PartitionedLayer(wh, "raw").path(TABLES["raw"], LEFT))["source_key"].to_list() == ["3"]
 
@@ -92,7 +93,7 @@ def test_a_left_partitions_raw_file_is_read_once_and_its_moved_rows_leave_every_
         return frame
 
     monkeypatch.setattr(pl, "read_parquet", pl_read)
-    taken = status.release_moved_rows(wh, REGISTRY, TABLES, holder="src@undated", left=[LEFT], run_id="run")
+    taken = status.release_moved_rows(wh, REGISTRY, TABLES, holders="src@undated", left=[LEFT], run_id="run")
     monkeypatch.undo()
     assert taken == {LEFT: 2}
     assert sorted(columns_read) == ["name", "record_key", "source_key"]  # each once
@@ -107,7 +108,7 @@ def test_a_left_partitions_raw_file_is_read_once_and_its_moved_rows_leave_every_
 def test_nothing_is_rewritten_when_no_row_moved(tmp_path):
     wh = _warehouse(tmp_path)
     before = {layer: PartitionedLayer(wh, layer).path(TABLES[layer], LEFT).stat().st_mtime_ns for layer in TABLES}
-    assert status.release_moved_rows(wh, REGISTRY, TABLES, holder="src@2025-10-31", left=[LEFT], run_id="r") == {}
+    assert status.release_moved_rows(wh, REGISTRY, TABLES, holders="src@2025-10-31", left=[LEFT], run_id="r") == {}
     after = {layer: PartitionedLayer(wh, layer).path(TABLES[layer], LEFT).stat().st_mtime_ns for layer in TABLES}
     assert before == after and read_status(wh, REGISTRY)[LEFT].cause is None
 

@@ -183,36 +183,37 @@ def release_moved_rows(
     registry: str,
     tables: dict[str, str],
     *,
-    holder: str,
+    holders: str | list[str],
     left: list[str],
     run_id: str,
     statuses: dict[str, PartitionStatus] | None = None,
 ) -> dict[str, int]:
-    """Take out of ``left`` partitions the rows that partition ``holder`` now holds; returns key -> rows taken.
+    """Take out of ``left`` partitions the rows that the partitions ``holders`` now hold; returns key -> rows taken.
 
     ``left``: partitions of the same ``extract_date_column`` source whose date has left the table. They keep
     their history (a database purging old extracts), but a row still in the table -- its date emptied, made
-    unreadable or changed -- is read again by ``holder`` (``<source>@undated`` or another date) and would be
+    unreadable or changed -- is read again by a holder (``<source>@undated`` or another date) and would be
     counted twice. Rows are matched on ``source_key``, so the source's keys must identify rows (a key column or
     a one-column primary key; the caller checks); keys made from the row's place (``row:N``) never match.
     Each layer's file is rewritten without them (raw = staged + quarantined still holds: the same record keys
-    leave all three); the status says how many left and where to. A partition whose every row moved stays,
-    empty. ``tables``: layer -> table name; ``statuses``: :func:`read_status` of the registry, when the caller has
-    it (read here otherwise). Each left partition's raw file is read once: its keys, then (only when rows moved)
-    its other columns.
+    leave all three), once for all the holders of a run (the rows a run moves into several partitions leave a
+    left partition in one rewrite, not one per holder); the status says how many left and where to. A partition
+    whose every row moved stays, empty. ``tables``: layer -> table name; ``statuses``: :func:`read_status` of the
+    registry, when the caller has it (read here otherwise). Each left partition's raw file is read once: its keys,
+    then (only when rows moved) its other columns.
     """
-    held_path = PartitionedLayer(warehouse, "raw").path(tables["raw"], holder)
-    if not held_path.is_file():
+    holders = [holders] if isinstance(holders, str) else list(dict.fromkeys(holders))
+    held = _held_keys(warehouse, tables["raw"], holders)
+    if held.is_empty():
         return {}
-    held = pl.read_parquet(held_path, columns=["source_key"]).filter(~pl.col("source_key").str.starts_with("row:"))
     statuses = read_status(warehouse, registry) if statuses is None else statuses
     taken: dict[str, int] = {}
     for key in left:
         raw_path = PartitionedLayer(warehouse, "raw").path(tables["raw"], key)
-        if key == holder or not raw_path.is_file():
+        if key in holders or not raw_path.is_file():
             continue
         keys = pl.read_parquet(raw_path, columns=["record_key", "source_key"])  # the other columns: if rows moved
-        moved = keys.join(held, on="source_key", how="semi")["record_key"]
+        moved = keys.join(held, on="source_key", how="inner")
         if moved.is_empty():
             continue
         whole = _whole(raw_path, keys)
@@ -225,10 +226,10 @@ def release_moved_rows(
                 frame = pl.read_parquet(path)
             else:
                 continue
-            kept = frame.filter(~pl.col("record_key").is_in(moved.implode()))
+            kept = frame.filter(~pl.col("record_key").is_in(moved["record_key"].implode()))
             _rewrite(path, kept)
             counts[layer] = kept.height
-        taken[key] = moved.len()
+        taken[key] = moved.height
         previous = statuses.get(key)
         write_status(
             warehouse,
@@ -236,8 +237,8 @@ def release_moved_rows(
                 partition=key,
                 registry=registry,
                 state=previous.state if previous else "ok",
-                cause=f"its date left the table; {moved.len()} of its rows are now read by {holder} and were "
-                "taken out of it (counted once)",
+                cause=f"its date left the table; {moved.height} of its rows are now read by {_where_to(moved)} and "
+                "were taken out of it (counted once)",
                 file=previous.file if previous else None,
                 raw_rows=counts.get("raw"),
                 staged_rows=counts.get("staged"),
@@ -246,6 +247,30 @@ def release_moved_rows(
             ),
         )
     return taken
+
+
+def _held_keys(warehouse: Warehouse, raw_table: str, holders: list[str]) -> pl.DataFrame:
+    """``source_key`` -> ``holder``: the keys the holders' raw files hold (a key held twice: the first holder),
+    keys made from a row's place (``row:N``) left out."""
+    frames = []
+    for holder in holders:
+        path = PartitionedLayer(warehouse, "raw").path(raw_table, holder)
+        if path.is_file():
+            keys = pl.read_parquet(path, columns=["source_key"])
+            frames.append(
+                keys.filter(~pl.col("source_key").str.starts_with("row:")).with_columns(holder=pl.lit(holder))
+            )
+    if not frames:
+        return pl.DataFrame(schema={"source_key": pl.String, "holder": pl.String})
+    return pl.concat(frames).unique("source_key", keep="first", maintain_order=True)
+
+
+def _where_to(moved: pl.DataFrame) -> str:
+    """The holders of moved rows: 'src@undated', or 'src@undated (2), src@2025-10-31 (1)' when several."""
+    counts = moved.group_by("holder", maintain_order=True).len().rows()
+    if len(counts) == 1:
+        return counts[0][0]
+    return ", ".join(f"{holder} ({n})" for holder, n in counts)
 
 
 def _whole(path: Path, keys: pl.DataFrame) -> pl.DataFrame:
