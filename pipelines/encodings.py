@@ -44,7 +44,8 @@ import codecs
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -61,6 +62,8 @@ __all__ = [
     "make_mojibake",
     "repair_mojibake",
     "LEGACY",
+    "LEGACY_CODECS",
+    "LegacyCodec",
     "UNICODE",
     "choose_encoding",
     "detect_encoding",
@@ -570,22 +573,38 @@ def vietnamese_score(text: str) -> int:
 
 # --------------------------------------------------------------------------- detection
 
-#: The legacy Vietnamese encodings read here, in detection order (ties: the first wins). Declared once: the
-#: catalogue's encodings, detection, the readers and repair_column's column reading derive from it.
-LEGACY = ("cp1258", "vni", "tcvn3")
+
+@dataclass(frozen=True)
+class LegacyCodec:
+    """One legacy encoding: ``encode`` (text -> bytes, character by character: a text's bytes are its characters'
+    bytes one after the other, which the generator's fast writer relies on), ``decode`` (bytes -> NFC text; raises
+    ``UnicodeDecodeError`` on bytes the encoding does not define) and ``sample`` (decodes any bytes: how a file's
+    sample reads, for detection)."""
+
+    encode: Callable[[str], bytes]
+    decode: Callable[[bytes], str]
+    sample: Callable[[bytes], str]
+
+
+#: The legacy Vietnamese encodings read here, in detection order (ties: the first wins), with their codecs. The one
+#: declaration: the catalogue's encodings, the CLI's choices, detection, the readers, repair_column's column reading
+#: and the generator's encodings and old systems (pipelines/synth) derive from it, so a codec added here is read,
+#: generated and tested.
+LEGACY_CODECS: dict[str, LegacyCodec] = {
+    "cp1258": LegacyCodec(encode_cp1258, decode_cp1258, lambda data: decode_cp1258(data, errors="replace")),
+    "vni": LegacyCodec(encode_vni, decode_vni, decode_vni),
+    "tcvn3": LegacyCodec(encode_tcvn3, decode_tcvn3, decode_tcvn3),
+}
+LEGACY = tuple(LEGACY_CODECS)
 #: Unicode encodings (Python's codecs): decoded as they are, then NFC.
 UNICODE = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be")
 _DETECT_ORDER = LEGACY
 
 
 def _decode_as(data: bytes, encoding: str) -> str:
-    if encoding == "cp1258":
-        return decode_cp1258(data, errors="replace")
-    if encoding == "vni":
-        return decode_vni(data)
-    if encoding == "tcvn3":
-        return decode_tcvn3(data)
-    raise ValueError(encoding)
+    if encoding not in LEGACY_CODECS:
+        raise ValueError(encoding)
+    return LEGACY_CODECS[encoding].sample(data)
 
 
 def _utf8_sample(sample: bytes, size: int) -> str | None:
@@ -696,9 +715,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> str:
     encoding = encoding or detect_encoding(data)
     if encoding in UNICODE:
         return _nfc(bytes(data).decode(encoding))
-    if encoding == "cp1258":
-        return decode_cp1258(data)
-    return _decode_as(data, encoding)
+    if encoding not in LEGACY_CODECS:
+        raise ValueError(encoding)
+    return LEGACY_CODECS[encoding].decode(data)
 
 
 # --------------------------------------------------------------------------- repair

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.encodings import encode_cp1258
+from pipelines.encodings import LEGACY, LEGACY_CODECS, encode_cp1258
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from tests.ingesthelpers import Ingested, ingest_extract
 
@@ -185,7 +185,7 @@ def test_a_utf8_file_declared_as_a_legacy_encoding_is_read_as_utf8_not_staged_as
     from pipelines.ingest.raw import load_raw
 
     data = _csv(ROWS).encode("utf-8")
-    for encoding in ("tcvn3", "vni", "cp1258", "utf-8", "detect"):
+    for encoding in (*LEGACY, "utf-8", "detect"):
         result = _ingest(tmp_path, "csv", f"{encoding}.csv", data, f'encoding = "{encoding}"')
         assert result.state == "ok", (encoding, result.cause)
         assert sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS), encoding
@@ -195,9 +195,8 @@ def test_a_utf8_file_declared_as_a_legacy_encoding_is_read_as_utf8_not_staged_as
 
 
 def test_a_legacy_encoded_file_declared_as_such_is_still_read(tmp_path):
-    from pipelines.encodings import encode_cp1258, encode_tcvn3, encode_vni
-
-    for encoding, encode in (("tcvn3", encode_tcvn3), ("vni", encode_vni), ("cp1258", encode_cp1258)):
+    for encoding, codec in LEGACY_CODECS.items():
+        encode = codec.encode
         result = _ingest(tmp_path, "csv", f"legacy_{encoding}.csv", encode(_csv(ROWS)), f'encoding = "{encoding}"')
         assert result.state == "ok", (encoding, result.cause)
         assert result.staged.height == 3 and "Bình" in " ".join(result.staged["head_name"]), encoding

@@ -254,9 +254,7 @@ def test_mojibake_repair_leaves_clean_text_alone():
 ENCODERS = {
     "utf-8": lambda s: s.encode("utf-8"),
     "utf-8-sig": lambda s: s.encode("utf-8-sig"),
-    "cp1258": encode_cp1258,
-    "vni": encode_vni,
-    "tcvn3": encode_tcvn3,
+    **{name: codec.encode for name, codec in enc.LEGACY_CODECS.items()},  # every legacy encoding declared
 }
 
 
@@ -269,7 +267,7 @@ def test_detect_encoding_of_a_file(encoding):
     assert decode_bytes(data) == expected
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "cp1258", "vni", "tcvn3"])
+@pytest.mark.parametrize("encoding", ["utf-8", *enc.LEGACY])
 def test_detect_encoding_of_single_lines(encoding):
     for line in LINES:
         assert detect_encoding(ENCODERS[encoding](line)) == encoding, line

@@ -19,11 +19,10 @@ import polars as pl
 import pytest
 
 from pipelines.encodings import (
+    LEGACY,
+    LEGACY_CODECS,
     TCVN3_CASE_LOST,
     VIETNAMESE_LETTERS,
-    decode_cp1258,
-    decode_tcvn3,
-    decode_vni,
     make_mojibake,
     repair_mojibake,
 )
@@ -80,9 +79,7 @@ def tcvn3_expected(frame: pl.DataFrame) -> pl.DataFrame:
 DECODERS = {
     "utf-8": lambda b: b.decode("utf-8"),
     "utf-8-sig": lambda b: b.decode("utf-8-sig"),
-    "cp1258": decode_cp1258,
-    "tcvn3": decode_tcvn3,
-    "vni": decode_vni,
+    **{name: codec.decode for name, codec in LEGACY_CODECS.items()},  # every legacy encoding declared
     "mojibake": lambda b: b.decode("utf-8"),  # cells are repaired after parsing
 }
 
@@ -107,7 +104,7 @@ def test_csv_round_trip_per_encoding(tmp_path, encoding):
     assert stats.bytes == path.stat().st_size and stats.header_row == 0
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
-    if encoding in ("cp1258", "tcvn3", "vni"):
+    if encoding in LEGACY:
         with pytest.raises(UnicodeDecodeError):
             raw.decode("utf-8")  # really a legacy file
     back = read_csv_back(path, encoding)
@@ -173,7 +170,7 @@ def test_csv_title_rows(tmp_path, encoding):
     assert read_csv_back(path, encoding, skip_rows=stats.header_row).equals(FRAME)
 
 
-@pytest.mark.parametrize("encoding", ["cp1258", "tcvn3", "vni"])
+@pytest.mark.parametrize("encoding", ["cp1258", "tcvn3", "vni"])  # what each holds of ñ is known per encoding
 def test_csv_unencodable_characters_become_question_marks(tmp_path, encoding):
     frame = pl.DataFrame(
         {"a": ["Trần 陳 Văn", "ok", "🙂🙂", "Peña"], "b": ["x", None, "Nguyễn", "Ñ"]},
@@ -194,7 +191,7 @@ def test_nfd_input_is_normalised_for_legacy_encodings(tmp_path):
 
     nfd = unicodedata.normalize("NFD", "Phường Tân Định")
     frame = pl.DataFrame({"a": [nfd]})
-    for encoding in ("cp1258", "tcvn3", "vni"):
+    for encoding in LEGACY:
         path = tmp_path / f"{encoding}.csv"
         assert write(path, "csv", frame, encoding=encoding).unencodable == 0
         assert read_csv_back(path, encoding)["a"][0] == "Phường Tân Định"

@@ -15,7 +15,8 @@ Formats (:data:`FORMATS`):
   delimiter, ``"``, CR or LF; an empty string is written ``""``, a null as nothing),
   ``delimiter`` ``,`` ``;`` tab or ``|``, ``line_terminator`` ``"\\n"`` (default) or
   ``"\\r\\n"``. Encodings (:data:`CSV_ENCODINGS`): ``utf-8``, ``utf-8-sig`` (BOM),
-  ``cp1258`` (Windows-1258, tone marks decomposed where cp1258 lacks the letter
+  the legacy encodings of :data:`pipelines.encodings.LEGACY` (one declared there is
+  written here too): ``cp1258`` (Windows-1258, tone marks decomposed where cp1258 lacks the letter
   precomposed), ``tcvn3`` (ABC; toned capitals are written with their lower-case
   byte, so they lose their case: see :mod:`pipelines.encodings`), ``vni``
   (VNI-Windows) and ``mojibake`` (a UTF-8 file whose text went through
@@ -77,7 +78,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.encodings import encode_cp1258, encode_tcvn3, encode_vni, make_mojibake
+from pipelines.encodings import LEGACY, LEGACY_CODECS, make_mojibake
 
 __all__ = [
     "FORMATS",
@@ -93,8 +94,9 @@ __all__ = [
 ]
 
 FORMATS = ("csv", "xlsx", "jsonl", "sqlite", "postgres_dump", "dbf")
-CSV_ENCODINGS = ("utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "mojibake")
-DBF_ENCODINGS = ("utf-8", "cp1258", "tcvn3", "vni")
+# The legacy encodings are those pipelines.encodings declares (LEGACY): one it adds is written here too.
+CSV_ENCODINGS = ("utf-8", "utf-8-sig", *LEGACY, "mojibake")
+DBF_ENCODINGS = ("utf-8", *LEGACY)
 DBF_TYPES = ("C", "N", "F", "D", "L")
 DBF_MAX_WIDTH = 254  # bytes of a character field (dBase III / FoxPro)
 DELIMITERS = (",", ";", "\t", "|")
@@ -184,12 +186,8 @@ def _text_encoder(encoding: str) -> Callable[[str], tuple[bytes, int]]:
         return lambda text: (text.encode("utf-8"), 0)
     if encoding == "mojibake":
         return lambda text: (make_mojibake(text).encode("utf-8"), 0)
-    if encoding == "tcvn3":
-        return _CharTableEncoder(encode_tcvn3).encode
-    if encoding == "vni":
-        return _CharTableEncoder(encode_vni).encode
-    if encoding == "cp1258":
-        return _CharTableEncoder(encode_cp1258).encode
+    if encoding in LEGACY_CODECS:
+        return _CharTableEncoder(LEGACY_CODECS[encoding].encode).encode
     raise ValueError(f"unknown CSV encoding {encoding!r}; expected one of {CSV_ENCODINGS}")
 
 

@@ -45,6 +45,7 @@ import polars as pl
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from pipelines import encodings
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.synth import names as N
 from pipelines.synth import person_mess
@@ -207,19 +208,38 @@ DIALECTS: dict[str, dict[str, str]] = {
     },
 }
 DATE_FORMATS = {"dmy": "%d/%m/%Y", "dmy_short": "%-d/%-m/%y", "iso": "%Y-%m-%d", "excel_serial": None}
-# (format, encoding) of each old system, assigned to sources in turn so every combination appears.
-SYSTEMS = (
+LEGACY_SLOT = "<legacy>"  # a place in SYSTEM_LAYOUT for a legacy encoding (pipelines.encodings.LEGACY)
+SYSTEM_LAYOUT = (
     ("csv", "utf-8"),
     ("xlsx", None),
-    ("csv", "cp1258"),
+    ("csv", LEGACY_SLOT),
     ("jsonl", None),
-    ("csv", "tcvn3"),
+    ("csv", LEGACY_SLOT),
     ("sqlite", None),
     ("csv", "utf-8-sig"),
-    ("csv", "vni"),
+    ("csv", LEGACY_SLOT),
     ("postgres_dump", None),
     ("csv", "mojibake"),
 )
+
+
+def old_systems(legacy: tuple[str, ...] = encodings.LEGACY) -> tuple[tuple[str, str | None], ...]:
+    """(format, encoding) of each old system, assigned to sources in turn so every combination appears: the
+    layout's legacy slots take the legacy encodings in alphabetical order (cp1258, tcvn3, vni: the bundled sample's
+    systems), those beyond the slots are csv systems after the others, so an encoding added to pipelines.encodings
+    is generated too (a slot left over is dropped). Adding one changes which sources get which system: a city
+    generated afterwards differs from one generated before (the bundled sample is regenerated on purpose only)."""
+    queue = sorted(legacy)
+    out = []
+    for fmt, encoding in SYSTEM_LAYOUT:
+        if encoding != LEGACY_SLOT:
+            out.append((fmt, encoding))
+        elif queue:
+            out.append((fmt, queue.pop(0)))
+    return (*out, *(("csv", encoding) for encoding in queue))
+
+
+SYSTEMS = old_systems()
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "jsonl": "jsonl", "sqlite": "sqlite", "postgres_dump": "sql"}
 CCCD_PROVINCE = {code: code.zfill(3) for code in HCMC_OLD_PROVINCES}  # province-of-birth digits
 MST_PREFIX = {"79": "03", "74": "37", "77": "35"}  # enterprise MSTs start with the issuing province's digits
