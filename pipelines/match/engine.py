@@ -139,7 +139,7 @@ def _levels_in_chunks(work: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, 
         chunk = pairs.slice(start, COMPARE_CHUNK)
         parts.append(comparison_levels(work, chunk["l"], chunk["r"], spec.comparisons, codes))
         log.info("compared %s of %s pairs", f"{min(start + COMPARE_CHUNK, pairs.height):,}", f"{pairs.height:,}")
-    return pl.concat(parts)
+    return pl.concat(parts, rechunk=True)  # one chunk: scoring gathers from it
 
 
 def _veto(spec: MatchSpec) -> pl.Expr:
@@ -236,6 +236,16 @@ def pair_key(l: pl.Expr | str = "l", r: pl.Expr | str = "r") -> pl.Expr:  # noqa
     return (l.cast(pl.UInt64) * (1 << 32) + r.cast(pl.UInt64)).alias("k")
 
 
+def _not_among(few: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``few`` (in order) whose (l, r) is not a pair of ``pairs``: ``pairs``' keys are probed against the
+    few's (an anti-join would hash all of ``pairs``, tens of millions at city scale)."""
+    if not few.height:
+        return few
+    wanted = few.select(pair_key())["k"]
+    found = pairs.select(pair_key()).filter(pl.col("k").is_in(wanted.implode()))["k"]
+    return few.filter(~wanted.is_in(found.implode()))
+
+
 def decide(scored: pl.DataFrame, same_cluster: pl.Series, refused: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
     """Each pair's decision (link, review, non_match, refused) and its reason, once its records are clustered.
 
@@ -325,7 +335,7 @@ def match(
         return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
 
     scored = score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma)
-    unblocked = reviewed.join(scored.select("l", "r"), on=["l", "r"], how="anti")
+    unblocked = _not_among(reviewed, scored)
     if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
         extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
         scored = pl.concat([scored, extra.select(scored.columns)])
@@ -346,7 +356,7 @@ def match(
     # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
     scored = scored.with_columns(pl.lit(False).alias("_inner"))
     if inner.height:
-        inner = inner.join(scored.select("l", "r"), on=["l", "r"], how="anti").with_columns(
+        inner = _not_among(inner, scored).with_columns(
             pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner")
         )
         scored = pl.concat([scored, inner.select(scored.columns)])
