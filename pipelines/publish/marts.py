@@ -156,6 +156,51 @@ def read_inputs(wh: Warehouse) -> MartInputs:
 # --------------------------------------------------------------------------- row accounting
 
 
+def _strictly_increasing(keys: pl.Series) -> bool:
+    """True when ``keys`` (no null) increase strictly: sorted and unique, told by one comparison with the previous
+    row (the entity stage writes each lineage table sorted by record key)."""
+    return keys.len() < 2 or bool((keys.slice(1) > keys.slice(0, keys.len() - 1)).all())
+
+
+def quarantined_rows(raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.DataFrame) -> pl.Series | None:
+    """Per raw row, whether its record key is quarantined, when the staged rows are exactly the raw rows that are
+    not, in the raw rows' order (as ingest writes them): a staged row is then found by position, with no join on
+    record keys. None when they are not (or a record key is null): the callers then join on the keys."""
+    keys = raw["record_key"]
+    if keys.null_count() or staged["record_key"].null_count() or quarantine["record_key"].null_count():
+        return None
+    if quarantine.height:
+        quarantined = keys.is_in(quarantine["record_key"].implode())
+        rest = keys.filter(~quarantined)
+    else:
+        quarantined, rest = pl.repeat(False, keys.len(), eager=True), keys
+    if rest.len() != staged.height or not (rest == staged["record_key"]).all():
+        return None
+    return quarantined.rename("quarantined")
+
+
+def _accounted_for(raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.DataFrame, lineage: pl.DataFrame) -> bool:
+    """True only when ``accounting_problems`` finds nothing, told without its group-by over every key: the staged rows
+    are the raw rows that are not quarantined, in order (``quarantined_rows``); the quarantined keys are distinct and
+    each on one raw row; the lineage's keys increase strictly (distinct), have an entity each and are the staged
+    keys, each once. Then every raw row is staged or quarantined, once, and every staged row merged. False says
+    nothing: ``accounting_problems`` then counts and names the problems."""
+    quarantined = quarantined_rows(raw, staged, quarantine)
+    if quarantined is None or lineage.height != staged.height:
+        return False
+    keys = lineage["record_key"]
+    if keys.null_count() or lineage["entity_id"].null_count() or not _strictly_increasing(keys):
+        return False
+    q = quarantine.height
+    if int(quarantined.sum()) != q or quarantine["record_key"].n_unique() != q:
+        return False
+    if q and raw["record_key"].filter(quarantined).n_unique() != q:
+        return False
+    # the staged keys are in the lineage and distinct: as many as the lineage's distinct keys, so they are them
+    staged_keys = staged["record_key"]
+    return bool(staged_keys.is_in(keys.implode()).all()) and staged_keys.n_unique() == staged.height
+
+
 def accounting_problems(
     registry: str, raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.DataFrame, lineage: pl.DataFrame
 ) -> list[str]:
@@ -165,6 +210,8 @@ def accounting_problems(
     states are told apart by staged/quarantined and the ward. Returns the violations (record keys
     only, never values).
     """
+    if _accounted_for(raw, staged, quarantine, lineage):
+        return []  # proven without counting every key (1M people: ~1.5 of 2 CPU s saved)
     # one group-by over every key of the four tables (instead of a join per condition): per record key,
     # how often it is in each table; every condition below reads these counts
     sources = (("raw", raw), ("staged", staged), ("quarantine", quarantine), ("lineage", lineage))
@@ -234,7 +281,9 @@ def record_flow(inputs: MartInputs) -> pl.DataFrame:
     for registry in REGISTRY_KINDS:
         kind = KIND_OF_REGISTRY[registry]
         raw, staged, quarantine = inputs.raw[registry], inputs.staged[registry], inputs.quarantine[registry]
-        lineage = inputs.lineage[kind].select("record_key", "entity_id").unique("record_key", keep="first")
+        lineage = inputs.lineage[kind].select("record_key", "entity_id")
+        if lineage["record_key"].null_count() or not _strictly_increasing(lineage["record_key"]):
+            lineage = lineage.unique("record_key", keep="first")  # else distinct already (sorted by the entity stage)
         placed = staged.select(
             "record_key",
             "old_uid",
@@ -246,25 +295,39 @@ def record_flow(inputs: MartInputs) -> pl.DataFrame:
         q = _quarantine_wards(raw, quarantine).with_columns(
             _quarantined=pl.lit(True), ward_status=pl.lit(None, pl.String)
         )
-        flow = (
-            raw.select(RAW_COLUMNS)
-            .join(placed, on="record_key", how="left", maintain_order="left")
-            .join(q, on="record_key", how="left", suffix="_q", maintain_order="left")
-            .join(lineage, on="record_key", how="left", maintain_order="left")
-            .with_columns(
-                old_uid=pl.coalesce("old_uid", "old_uid_q"),
-                new_uid=pl.coalesce("new_uid", "new_uid_q"),
-                candidates=pl.coalesce("candidates", "candidates_q"),
-                state=pl.when(pl.col("_quarantined"))
-                .then(pl.lit("quarantined"))
-                .when(pl.col("_staged") & pl.col("entity_id").is_not_null() & pl.col("new_uid").is_not_null())
-                .then(pl.lit("merged"))
-                .when(pl.col("_staged") & pl.col("entity_id").is_not_null())
-                .then(pl.lit("under_review")),
-                registry=pl.lit(registry),
-                entity_kind=pl.lit(kind),
-                entity_id=pl.when(pl.col("_quarantined")).then(None).otherwise(pl.col("entity_id")),
+        flow = raw.select(RAW_COLUMNS)
+        quarantined = quarantined_rows(raw, staged, quarantine)
+        if quarantined is None:
+            flow = flow.join(placed, on="record_key", how="left", maintain_order="left")
+        else:
+            # the staged rows are the raw rows not quarantined, in order: each raw row's staged row by position
+            # (null for a quarantined row), the same columns as the join on record_key, without hashing 1.7M keys
+            placed = placed.drop("record_key")
+            if quarantined.any():
+                position = pl.when(~quarantined).then((~quarantined).cum_sum() - 1)
+                placed = placed.select(pl.all().gather(position))
+            flow = flow.hstack(placed)
+        if q.height:
+            flow = flow.join(q, on="record_key", how="left", suffix="_q", maintain_order="left")
+        else:  # nothing quarantined: the join's columns, all null
+            flow = flow.with_columns(
+                pl.lit(None, dtype).alias(name if name == "_quarantined" else f"{name}_q")
+                for name, dtype in q.schema.items()
+                if name != "record_key"
             )
+        flow = flow.join(lineage, on="record_key", how="left", maintain_order="left").with_columns(
+            old_uid=pl.coalesce("old_uid", "old_uid_q"),
+            new_uid=pl.coalesce("new_uid", "new_uid_q"),
+            candidates=pl.coalesce("candidates", "candidates_q"),
+            state=pl.when(pl.col("_quarantined"))
+            .then(pl.lit("quarantined"))
+            .when(pl.col("_staged") & pl.col("entity_id").is_not_null() & pl.col("new_uid").is_not_null())
+            .then(pl.lit("merged"))
+            .when(pl.col("_staged") & pl.col("entity_id").is_not_null())
+            .then(pl.lit("under_review")),
+            registry=pl.lit(registry),
+            entity_kind=pl.lit(kind),
+            entity_id=pl.when(pl.col("_quarantined")).then(None).otherwise(pl.col("entity_id")),
         )
         frames.append(flow.select(*RECORD_FLOW.columns, "ward_status"))
     # in the raw rows' order (registry by registry, partitions in path order): deterministic, and every use is a
@@ -462,11 +525,14 @@ def vsic_section(vsic: pl.Expr, sections: pl.DataFrame) -> pl.Expr:
 
 def _first_link(links: pl.DataFrame, link_types: tuple[str, ...], from_kind: str) -> pl.DataFrame:
     """from_entity_id -> the smallest to_entity_id of the given link types (deterministic)."""
-    return (
-        links.filter(pl.col("link_type").is_in(link_types) & (pl.col("from_kind") == from_kind))
-        .group_by("from_entity_id")
-        .agg(to_entity_id=pl.col("to_entity_id").min())
+    found = links.filter(pl.col("link_type").is_in(link_types) & (pl.col("from_kind") == from_kind)).select(
+        "from_entity_id", "to_entity_id"
     )
+    if _in_key_order(found, ["from_entity_id", "to_entity_id"]):
+        # sorted (the entity stage writes the links in key order): the first row of each from_entity_id is its
+        # smallest to_entity_id, found by comparing each row with the previous one instead of a group-by
+        return found.filter(pl.col("from_entity_id").ne_missing(pl.col("from_entity_id").shift(1)))
+    return found.group_by("from_entity_id").agg(to_entity_id=pl.col("to_entity_id").min())
 
 
 def _pseudo(frame: pl.DataFrame, column: str, kind: str, key: bytes, alias: str) -> pl.DataFrame:
@@ -696,7 +762,30 @@ def _sorted(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     by = list(table.primary_key or table.columns[:1])
     if _in_key_order(frame, by):
         return frame  # already in key order (e.g. entity tables as the entity stage wrote them): no re-sort
+    if (by_number := _sorted_by_hex_prefix(frame, by)) is not None:
+        return by_number
     return frame.sort(by, nulls_last=True)
+
+
+HEX_PREFIX = 15  # hex digits: 60 bits, an Int64
+
+
+def _sorted_by_hex_prefix(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame | None:
+    """Rows sorted by a key of hex digits (a pseudonym) through the number its first ``HEX_PREFIX`` digits make: an
+    integer sort instead of a string sort (1M people: ~1 of 1.1 CPU s saved). Kept only when the keys then increase
+    strictly (checked row by row, vectorised): distinct keys have one sorted order, so it is the string sort's.
+    None otherwise (not hex, shorter, equal prefixes, duplicate keys): the caller sorts the strings."""
+    if len(by) != 1 or frame.schema[by[0]] != pl.String or frame.height < 2:
+        return None
+    keys = frame[by[0]]
+    prefix = keys.str.slice(0, HEX_PREFIX)
+    if keys.null_count() or (prefix.str.len_bytes() != HEX_PREFIX).any():
+        return None
+    number = prefix.str.to_integer(base=16, strict=False)
+    if number.null_count():
+        return None
+    out = frame[number.arg_sort()]
+    return out if _strictly_increasing(out[by[0]]) else None
 
 
 def _in_key_order(frame: pl.DataFrame, by: list[str]) -> bool:
