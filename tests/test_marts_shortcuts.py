@@ -23,6 +23,8 @@ from pipelines.publish.marts import (
     _sorted,
     _sorted_by_hex_prefix,
     accounting_problems,
+    flow_and_accounting,
+    input_accounting_problems,
     quarantined_rows,
     read_inputs,
     record_flow,
@@ -236,3 +238,26 @@ def test_the_ward_sort_of_the_parquet_tree_is_the_stable_string_sort():
     assert _stable_sort_by_ward(frame).equals(frame.sort("new_ward_code", maintain_order=True))
     with_null = frame.with_columns(new_ward_code=pl.when(pl.col("i") == 7).then(None).otherwise("new_ward_code"))
     assert _stable_sort_by_ward(with_null).equals(with_null.sort("new_ward_code", maintain_order=True))
+
+
+# --------------------------------------------------------------------------- accounting read off the record flow
+
+
+def test_the_accounting_read_off_the_record_flow_equals_the_general_one(inputs):
+    flow, problems = flow_and_accounting(inputs)
+    assert problems == [] == input_accounting_problems(inputs)
+    assert_frame_equal(flow, record_flow(inputs))
+    for registry in ("population", "households"):
+        kind = KIND_OF_REGISTRY[registry]
+        base = (inputs.raw[registry], inputs.staged[registry], inputs.quarantine[registry], inputs.lineage[kind])
+        for name, raw, staged, quarantine, lineage in _cases(*base):
+            broken = dataclasses.replace(
+                inputs,
+                raw={**inputs.raw, registry: raw},
+                staged={**inputs.staged, registry: staged},
+                quarantine={**inputs.quarantine, registry: quarantine},
+                lineage={**inputs.lineage, kind: lineage},
+            )
+            expected = input_accounting_problems(broken)
+            assert expected, name
+            assert flow_and_accounting(broken)[1] == expected, name

@@ -179,13 +179,16 @@ def quarantined_rows(raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.Dat
     return quarantined.rename("quarantined")
 
 
-def _accounted_for(raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.DataFrame, lineage: pl.DataFrame) -> bool:
-    """True only when ``accounting_problems`` finds nothing, told without its group-by over every key: the staged rows
-    are the raw rows that are not quarantined, in order (``quarantined_rows``); the quarantined keys are distinct and
-    each on one raw row; the lineage's keys increase strictly (distinct), have an entity each and are the staged
-    keys, each once. Then every raw row is staged or quarantined, once, and every staged row merged. False says
-    nothing: ``accounting_problems`` then counts and names the problems."""
-    quarantined = quarantined_rows(raw, staged, quarantine)
+def _lineage_outline_holds(
+    raw: pl.DataFrame,
+    staged: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    lineage: pl.DataFrame,
+    quarantined: pl.Series | None,
+) -> bool:
+    """The cheap half of ``_accounted_for`` (no hashing of the staged keys): the staged rows are the raw rows not
+    ``quarantined``, in order; the quarantined keys are distinct and each on one raw row; the lineage has as many
+    rows as the staged rows, an entity on each and keys that increase strictly (distinct)."""
     if quarantined is None or lineage.height != staged.height:
         return False
     keys = lineage["record_key"]
@@ -194,11 +197,20 @@ def _accounted_for(raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.DataF
     q = quarantine.height
     if int(quarantined.sum()) != q or quarantine["record_key"].n_unique() != q:
         return False
-    if q and raw["record_key"].filter(quarantined).n_unique() != q:
+    return not q or raw["record_key"].filter(quarantined).n_unique() == q
+
+
+def _accounted_for(raw: pl.DataFrame, staged: pl.DataFrame, quarantine: pl.DataFrame, lineage: pl.DataFrame) -> bool:
+    """True only when ``accounting_problems`` finds nothing, told without its group-by over every key: the staged rows
+    are the raw rows that are not quarantined, in order (``quarantined_rows``); the quarantined keys are distinct and
+    each on one raw row; the lineage's keys increase strictly (distinct), have an entity each and are the staged
+    keys, each once. Then every raw row is staged or quarantined, once, and every staged row merged. False says
+    nothing: ``accounting_problems`` then counts and names the problems."""
+    if not _lineage_outline_holds(raw, staged, quarantine, lineage, quarantined_rows(raw, staged, quarantine)):
         return False
     # the staged keys are in the lineage and distinct: as many as the lineage's distinct keys, so they are them
     staged_keys = staged["record_key"]
-    return bool(staged_keys.is_in(keys.implode()).all()) and staged_keys.n_unique() == staged.height
+    return bool(staged_keys.is_in(lineage["record_key"].implode()).all()) and staged_keys.n_unique() == staged.height
 
 
 def accounting_problems(
@@ -277,13 +289,24 @@ def _quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFra
 def record_flow(inputs: MartInputs) -> pl.DataFrame:
     """RECORD_FLOW: every raw row once, in the raw rows' order, its state, entity and ward (state null for a lost
     row)."""
-    frames = []
+    return flow_and_accounting(inputs, account=False)[0]
+
+
+def flow_and_accounting(inputs: MartInputs, *, account: bool = True) -> tuple[pl.DataFrame, list[str]]:
+    """``record_flow`` and, with ``account``, ``input_accounting_problems`` (the same list), in one pass: where the
+    staged rows are the raw rows in order, the record flow's join of the lineage shows that every staged row has
+    its own lineage row (``_accounted_for`` without hashing the staged keys again); elsewhere
+    ``accounting_problems`` counts every key."""
+    frames, problems = [], []
     for registry in REGISTRY_KINDS:
         kind = KIND_OF_REGISTRY[registry]
         raw, staged, quarantine = inputs.raw[registry], inputs.staged[registry], inputs.quarantine[registry]
         lineage = inputs.lineage[kind].select("record_key", "entity_id")
-        if lineage["record_key"].null_count() or not _strictly_increasing(lineage["record_key"]):
+        distinct = not lineage["record_key"].null_count() and _strictly_increasing(lineage["record_key"])
+        if not distinct:
             lineage = lineage.unique("record_key", keep="first")  # else distinct already (sorted by the entity stage)
+        elif account:
+            lineage = lineage.with_row_index("_lineage_row")
         placed = staged.select(
             "record_key",
             "old_uid",
@@ -329,10 +352,20 @@ def record_flow(inputs: MartInputs) -> pl.DataFrame:
             entity_kind=pl.lit(kind),
             entity_id=pl.when(pl.col("_quarantined")).then(None).otherwise(pl.col("entity_id")),
         )
+        if account:
+            # every staged row (by position: not quarantined) found a lineage row, and each a different one
+            proven = (
+                distinct
+                and _lineage_outline_holds(raw, staged, quarantine, inputs.lineage[kind], quarantined)
+                and (rows := flow["_lineage_row"].filter(~quarantined)).null_count() == 0
+                and rows.n_unique() == staged.height
+            )
+            if not proven:
+                problems += accounting_problems(registry, raw, staged, quarantine, inputs.lineage[kind])
         frames.append(flow.select(*RECORD_FLOW.columns, "ward_status"))
     # in the raw rows' order (registry by registry, partitions in path order): deterministic, and every use is a
     # group-by or the restricted copy, whose readers do not rely on row order (sorting 1.7M rows cost CPU)
-    return pl.concat(frames)
+    return pl.concat(frames), problems
 
 
 # --------------------------------------------------------------------------- allocation
@@ -600,8 +633,7 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
     wards, old_units, crosswalk = _dimensions(inputs)
     shares = crosswalk.select("old_uid", "new_uid", "allocation_share")
     sections = read_vsic_sections()
-    flow = record_flow(inputs)
-    problems = input_accounting_problems(inputs)
+    flow, problems = flow_and_accounting(inputs)  # the row accounting (input_accounting_problems) with the flow
     reference_date = reference_date_of(inputs)
 
     placement = {
