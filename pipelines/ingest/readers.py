@@ -197,7 +197,40 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
     encoding, label, skip = encodings.choose_encoding(data, encoding)
     data = data[skip:]
     text, bad = _decode_lines(data, encoding, location, nfc)
+    if encoding in encodings.LEGACY and _UTF8_LETTER.search(data):
+        text, switched = _utf8_lines(data, text, encoding, nfc)
+        label += f" ({len(switched)} line(s) utf-8)" if switched else ""
+        bad -= switched  # (bytes cp1258 does not define: the line-by-line reading had found them)
     return text, label, bad
+
+
+# a UTF-8 Vietnamese letter: Latin-1 / Latin Extended-A/B (à ă đ ơ ư ...), a combining tone mark, or ạ..ỹ
+_UTF8_LETTER = re.compile(rb"[\xc3\xc4\xc5\xc6][\x80-\xbf]|\xcc[\x80-\xbf]|\xcd[\x80-\xaf]|\xe1[\xba\xbb][\x80-\xbf]")
+
+
+def _utf8_lines(data: bytes, text: str, encoding: str, nfc: bool) -> tuple[str, set[int]]:
+    """``text`` (``data`` decoded as a legacy ``encoding``) with the lines that are UTF-8 Vietnamese read as UTF-8,
+    and how many. A file written by two systems (an old one's rows, then a newer one's appended in UTF-8): read as
+    the legacy encoding, every letter of those lines became two or three wrong ones, staged as they were. A line is
+    switched when it is valid UTF-8, not ASCII, and reads more Vietnamese as UTF-8 (legacy Vietnamese bytes are
+    practically never valid UTF-8). The legacy codecs give one text line per byte line. Returns the text and the
+    (1-based) lines switched."""
+    raw_lines, lines = data.split(b"\n"), text.split("\n")
+    switched: set[int] = set()
+    if len(raw_lines) != len(lines):
+        return text, switched
+    for i, raw in enumerate(raw_lines):
+        if not _UTF8_LETTER.search(raw):
+            continue
+        try:
+            as_utf8 = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        as_utf8 = unicodedata.normalize("NFC", as_utf8) if nfc else as_utf8
+        if encodings.vietnamese_score(as_utf8) > encodings.vietnamese_score(lines[i]):
+            lines[i] = as_utf8
+            switched.add(i + 1)
+    return ("\n".join(lines) if switched else text), switched
 
 
 def _decode_lines(data: bytes, encoding: str, location: str, nfc: bool) -> tuple[str, set[int]]:
@@ -320,6 +353,65 @@ def _split_line(text: str, delimiter: str) -> list[str]:
     return [v.replace(stand_in, "\r") for v in values]
 
 
+_BARE_CR = re.compile(r"\r(?!\n)")
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _bare_cr_line_ends(text: str, delimiter: str) -> tuple[str, dict[int, int]]:
+    """Bare CRs that end a row in a file whose other rows end in LF or CRLF (files joined from an old Mac export and
+    a newer one, or a tool that wrote some rows with CR only), turned into line ends; a bare CR typed in a cell stays.
+
+    A line holding bare CRs is cut into its CR segments, grouped greedily: a group ends once it is a whole row (its
+    quotes balance and it has at least as many fields as the file's rows less one, the rows without a bare CR
+    giving the count); a last group that is not a whole row joins the one before. Only lines holding a bare CR are
+    looked at (Python, but such lines are rare): without this, the rows after a bare CR line end were read as
+    values beyond the header's last column of the row before (silently not rows), or into the header.
+    Returns the text and, per line cut (1-based), the line ends added in it."""
+    ends_bare = text.endswith("\r")
+    lines = (text[:-1] + "\n" if ends_bare else text).split("\n")
+    suspects = [i for i, line in enumerate(lines) if "\r" in line.removesuffix("\r")]
+    split: dict[int, int] = {}
+    if not suspects:
+        return "\n".join(lines), split
+
+    def fields(part: str) -> int:
+        return _QUOTED.sub("", part).count(delimiter) + 1
+
+    others = Counter(fields(line) for line in lines[:2000] if line.strip() and "\r" not in line.removesuffix("\r"))
+    for i in suspects:
+        line = lines[i]
+        crlf = line.endswith("\r")
+        parts = line.removesuffix("\r").split("\r")
+        width = others.most_common(1)[0][0] if others else max(fields(p) for p in parts)
+        groups: list[str] = []
+        for part in parts:
+            if groups and not _whole_row(groups[-1], width, fields):
+                groups[-1] += "\r" + part
+            else:
+                groups.append(part)
+        if len(groups) > 1 and not _whole_row(groups[-1], width, fields):
+            groups[-2:] = [groups[-2] + "\r" + groups[-1]]
+        lines[i] = "\n".join(groups) + ("\r" if crlf else "")
+        if len(groups) > 1:
+            split[i + 1] = len(groups) - 1
+    return "\n".join(lines), split
+
+
+def _renumbered(lines: set[int], split: dict[int, int]) -> set[int]:
+    """Line numbers after the line ends ``split`` added (line -> how many): a line cut in several is each of them."""
+    if not lines or not split:
+        return lines
+    out = set()
+    for n in lines:
+        first = n + sum(added for m, added in split.items() if m < n)
+        out.update(range(first, first + split.get(n, 0) + 1))
+    return out
+
+
+def _whole_row(group: str, width: int, fields) -> bool:  # noqa: ANN001 - the field counter of _bare_cr_line_ends
+    return group.count('"') % 2 == 0 and fields(group) >= max(width - 1, 2)
+
+
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
     data = extract.file.read_bytes()
@@ -332,9 +424,16 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         repaired = encodings.repair_mojibake(text)
         if repaired != text:
             text, encoding = repaired, f"{encoding}+mojibake"
+    text = text.replace("\n\ufeff", "\n")  # a byte order mark inside: exports joined together (kept at the start)
+    eof_mark = text.endswith("\x1a")  # DOS programs ended a file with Ctrl-Z: the end of the file, not a row
+    text = text.rstrip("\x1a") if eof_mark else text
     if "\n" not in text and "\r" in text:  # old Mac line ends
         text = text.replace("\r", "\n")
-    truncated = not text.endswith("\n")  # a file cut off mid-row (interrupted transfer): its last row is incomplete
+    elif _BARE_CR.search(text):
+        text, split = _bare_cr_line_ends(text, spec.delimiter)
+        bad_lines = _renumbered(bad_lines, split)
+    # a file cut off mid-row (interrupted transfer): its last row is incomplete
+    truncated = not text.endswith("\n") and not eof_mark
     records = _records(text.removesuffix("\n"))
     header_at = spec.header_row or 0
     if records.height <= header_at:
@@ -384,9 +483,35 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         _locators(rest["line"]),
         pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
     )
-    read = ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
+    keyed, again = _header_again(_with_keys(frame, extract), header, cells)
+    read = ReadResult(iter([keyed]), problems, encoding, int(blank.sum()), again)
     read.repeated = _repeated_names(cells, header)
     return read
+
+
+def _header_again(frame: pl.DataFrame, columns: list[str], names: list) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """(the rows, the rows that repeat the header as problem rows). Exports joined together (each with its header,
+    a byte order mark before the second), or a report export repeating the header on each page, hold the header
+    again among the rows: staged, it was a record whose name is 'ten_chu_ho'. A row is the header again when at
+    least 80 % of the named columns (two at least) hold their own name (case, spaces and a byte order mark aside).
+    ``columns``: the frame's names for the header's columns, ``names``: the header's cells, position by position."""
+    pairs = [
+        (c, str(n).strip().lstrip("\ufeff").lower()) for c, n in zip(columns, names, strict=False) if str(n).strip()
+    ]
+    pairs = [(c, n) for c, n in pairs if c in frame.columns and n]
+    if len(pairs) < 2 or not frame.height:
+        return frame, []
+    value = [
+        pl.col(c).cast(pl.String).str.strip_chars().str.strip_chars_start("\ufeff").str.to_lowercase() for c, _ in pairs
+    ]
+    hits = pl.sum_horizontal([(v == n).fill_null(False).cast(pl.Int32) for v, (_, n) in zip(value, pairs, strict=True)])
+    mask = frame.select(hits >= max(2, -(-len(pairs) * 4 // 5))).to_series()
+    if not mask.any():
+        return frame, []
+    reason = pl.format(
+        "{}: the header again, not a record (exports joined together, or a header repeated per page)", pl.col(LINE)
+    )
+    return frame.filter(~mask), _problem_rows(frame.filter(mask).with_columns(pl.col(LINE).alias(KEY)), reason)
 
 
 def _header(
@@ -565,7 +690,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         layouts = xlsx_layout.read_layouts(extract.file, [name for name, *_ in found])
     except Exception:  # noqa: BLE001 - no layout: rows are numbered from the range's start, merges not filled
         layouts = {}
-    frames, offset, blank_rows, repeated = [], 0, 0, {}
+    frames, offset, blank_rows, repeated, headers_again = [], 0, 0, {}, []
     for name, header, sheet, cells in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
         sheet.columns = _unique_names(sheet.columns, clean=False)
@@ -582,14 +707,17 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         )
         blank_rows += sheet.filter(empty).height
         sheet = sheet.filter(~empty)
-        frames.append(_with_keys(sheet, extract, offset))
+        keyed, again = _header_again(_with_keys(sheet, extract, offset), sheet.columns, [str(c or "") for c in cells])
+        frames.append(keyed)
+        headers_again.extend(again)
         offset += sheet.height
     if not frames:
         raise SourceReadError(
             f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}... in the first "
             f"{HEADER_SEARCH_ROWS} rows of each sheet; a header lower down needs the catalogue's header_row)"
         )
-    return ReadResult(iter([pl.concat(frames, how="diagonal")]), [], None, blank_rows, repeated=repeated)
+    frame = pl.concat(frames, how="diagonal")
+    return ReadResult(iter([frame]), [], None, blank_rows, headers_again, repeated=repeated)
 
 
 def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout
@@ -662,7 +790,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
-    text = text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
     _require_text(data, text, extract.location)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
