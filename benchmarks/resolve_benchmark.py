@@ -19,7 +19,10 @@ Run on demand (not a test)::
    The peer geocodes split wards online (ArcGIS); this workplace has no network, so
    its geocoder is replaced by one that finds nothing, and the peer falls back to
    its default part, as it does when geocoding fails. It reads old-form addresses only.
-5. The same sample through ``onflow-location-platform`` 1.1.2 (a newer converter on the same
+5. With ``--breakdown``: where ``resolve_addresses`` spends its CPU on the distinct-heavy input,
+   in this process: the Python parser's reads timed per stage (comma tails, comma-less cut tails,
+   whole addresses) and outcome (status, scheme), the rest being Polars work and glue.
+6. The same sample through ``onflow-location-platform`` 1.1.2 (a newer converter on the same
    data, same API), run from its own virtual environment in a subprocess (``--onflow-python``;
    it is not a project dependency), its geocoder replaced the same way::
 
@@ -47,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import polars as pl  # noqa: E402
 
+from benchmarks.resolve_breakdown import breakdown  # noqa: E402
 from pipelines.reference import HCMC_NEW_PROVINCE, Reference, load_reference  # noqa: E402
 from pipelines.synth.addresses import (  # noqa: E402
     ALL_MESS_TYPES,
@@ -259,6 +263,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--peer-sample", type=int, default=2_000, help="rows given to the peer (0: skip the peer)")
     parser.add_argument("--seed", type=int, default=20250701)
     parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time the Python parser's reads per stage and outcome on the distinct-heavy input (in-process)",
+    )
+    parser.add_argument(
         "--onflow-python",
         help="python of a virtual environment with onflow-location-platform==1.1.2 (compared on the peer sample)",
     )
@@ -293,6 +302,10 @@ def main(argv: list[str] | None = None) -> None:
     print(fmt_table(evaluate(truth, out.select(out.columns[2:]))))
     rep = evaluate(repetitive, out_rep.select(out_rep.columns[2:]))
     print(f"repetitive run: overall correct {rep.filter(pl.col('mess_type') == 'ALL')['correct_rate'].item():.4f}")
+    if args.breakdown:
+        print()
+        print(f"## Where the CPU goes, distinct-heavy input ({n:,} rows, in-process, one core)")
+        print(fmt_table(breakdown(truth["address"], reference)))
 
     if args.peer_sample <= 0:
         return
