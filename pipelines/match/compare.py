@@ -76,6 +76,24 @@ class ValueCodes:
                 )
         return self._per_code[key]
 
+    def digit_bytes(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray | None:
+        """Per code (row 0: a missing value, zeros), the value's digits right-aligned in 16 bytes (two UInt64
+        per row), when every value of the column (of ``space``) is 1 to 16 digits; else None. Two values of
+        one length differ in as many characters as these bytes differ in (leading zeros pad both alike)."""
+        key = ("digit_bytes", space if space is not None and len(space) > 1 else column)
+        if key not in self._per_code:
+            values = self.get(column, space)[1].cast(pl.String)
+            if not values.str.contains(r"^[0-9]{1,16}$").all():
+                self._per_code[key] = None
+            else:
+                number = values.str.to_integer(base=10).to_numpy().astype(np.int64)
+                powers = 10 ** np.arange(15, -1, -1, dtype=np.int64)
+                digits = np.zeros((len(values) + 1, 16), dtype=np.uint8)
+                for i, power in enumerate(powers):  # a column at a time: no 16 x values int64 temporary
+                    digits[1:, i] = number // power % 10
+                self._per_code[key] = digits.view(np.uint64)  # shape (codes + 1, 2)
+        return self._per_code[key]
+
     def date_digits(self, column: str) -> tuple[np.ndarray, ...]:
         """``_date_digits`` of each record's date in the column, computed once."""
         if ("date_digits", column) not in self._per_code:
@@ -118,26 +136,41 @@ class ValueCodes:
         a value has the same code in each, so values of two columns can be compared."""
         if space is not None and len(space) > 1:
             if space not in self._shared:
-                values = {c: self.work[c].cast(pl.String) for c in space}
-                by_code = pl.concat([v.drop_nulls() for v in values.values()]).unique().rename("v")
-                table = pl.DataFrame(
-                    {"v": by_code, "code": pl.int_range(1, len(by_code) + 1, dtype=pl.UInt32, eager=True)}
-                )
+                values = [self.work[c].cast(pl.String) for c in space]
+                codes, by_code = _value_codes(pl.concat(values, rechunk=True))
+                starts = np.cumsum([0, *(len(v) for v in values)])
                 self._shared[space] = {
-                    c: (
-                        pl.DataFrame({"v": v}).join(table, on="v", how="left", maintain_order="left")["code"],
-                        by_code,
-                    )
-                    for c, v in values.items()
+                    c: (codes.slice(int(start), len(v)).rechunk(), by_code)
+                    for c, v, start in zip(space, values, starts, strict=False)
                 }
             return self._shared[space][column]
         if column not in self._codes:
-            values = self.work[column].cast(pl.String)
-            by_code = values.drop_nulls().unique()
-            table = pl.DataFrame({"v": by_code, "code": pl.int_range(1, len(by_code) + 1, dtype=pl.UInt32, eager=True)})
-            codes = pl.DataFrame({"v": values}).join(table, on="v", how="left", maintain_order="left")["code"]
-            self._codes[column] = (codes, by_code)
+            self._codes[column] = _value_codes(self.work[column].cast(pl.String))
         return self._codes[column]
+
+
+def _value_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(code per value, 1-based UInt32 and null where missing; the value of each code): equal values, equal
+    codes. Distinct values are found by their 64-bit hashes, sorted in numpy; every value is then checked
+    against its code's value, and on a hash collision (never seen) codes come from a join on the values."""
+    present = values.is_not_null()
+    given = values.filter(present) if values.null_count() else values
+    hashes = given.hash().to_numpy()
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    by_code = given.gather(pl.Series(first, dtype=pl.UInt32)).rename(values.name)
+    inverse = inverse.reshape(-1).astype(np.uint32)
+    if not (by_code.gather(pl.Series(inverse)) == given).all():  # a collision: exact, slower
+        by_code = given.unique()
+        table = pl.DataFrame({"v": by_code, "code": pl.int_range(1, len(by_code) + 1, dtype=pl.UInt32, eager=True)})
+        codes = pl.DataFrame({"v": values}).join(table, on="v", how="left", maintain_order="left")["code"]
+        return codes.rechunk(), by_code
+    if values.null_count():
+        full = np.zeros(len(values), dtype=np.uint32)
+        full[present.to_numpy()] = inverse + 1
+        codes = pl.DataFrame({"c": full, "p": present}).select(pl.when("p").then("c").alias("code"))["code"]
+    else:
+        codes = pl.Series("code", inverse + 1)
+    return codes, by_code
 
 
 class _PairColumns:
@@ -203,6 +236,19 @@ class _PairColumns:
             table = self.value_codes.per_code(what, column, space)
             table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked below
             self._same[key] = (table[ca] == table[cb]) & (ca != 0) & (cb != 0)
+        return self._same[key]
+
+    def digits_apart(self, column: str, other: str | None, space: tuple[str, ...] | None) -> np.ndarray | None:
+        """Per pair, how many of the 16 ``ValueCodes.digit_bytes`` of the left and right values differ (for values
+        of one length: their Hamming distance), or None when the values are not all digits."""
+        key = ("digits_apart", column, other, space)
+        if key not in self._same:
+            table = self.value_codes.digit_bytes(column, space)
+            if table is None:
+                self._same[key] = None
+            else:
+                ca, cb, _ = self.codes(column, other, space)
+                self._same[key] = _bytes_apart(table[ca, 0], table[cb, 0]) + _bytes_apart(table[ca, 1], table[cb, 1])
         return self._same[key]
 
     def distinct(
@@ -464,12 +510,22 @@ def _holds(
             holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need) <= level.distance
             return _common(holds, level, column, cols, other, space, need)
         case "one_digit":
-            distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
+            # digit strings (IDs): differing digits counted per pair in numpy, no string scorer
+            distance = cols.digits_apart(column, other, space)
+            if distance is None:
+                distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
             return cols.same("length", column, other, space) & (distance <= level.distance)
-    if level.kind == "date_typo":  # digits of each record's date once, then compared per pair
+    if level.kind == "date_typo":  # digits of each record's date once, then compared per needed pair
         digits = cols.value_codes.date_digits
-        typo = _typo_of_digits(digits(column), digits(other or column), cols._l, cols._r)
-        return typo.fill_null(False).to_numpy()
+        if need is None:
+            return (
+                _typo_of_digits(digits(column), digits(other or column), cols._l, cols._r).fill_null(False).to_numpy()
+            )
+        rows = np.flatnonzero(need)
+        holds = np.zeros(len(need), dtype=bool)
+        typo = _typo_of_digits(digits(column), digits(other or column), cols._l[rows], cols._r[rows])
+        holds[rows] = typo.fill_null(False).to_numpy()
+        return holds
     if level.kind in _DATE_PART_KINDS and cols.work.schema[column] == pl.Date == cols.work.schema[other or column]:
         return _date_level(level, *cols.date_sides(column, other or column))
     a, b = cols.sides(column, other)

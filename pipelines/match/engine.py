@@ -17,6 +17,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_names
@@ -108,9 +109,10 @@ class MatchResult:
         return "\n".join(lines)
 
 
-def _labelled(column: str, labels: list[str], dtype: pl.DataType) -> pl.Expr:
-    """A level index column as its labels (null stays null): the labels gathered by index, no hash lookup."""
-    return pl.lit(pl.Series(labels, dtype=dtype)).gather(pl.col(column).cast(pl.UInt32))
+def _labelled(column: str, labels: list[str], dtype: pl.DataType, index: pl.Expr | None = None) -> pl.Expr:
+    """A level index column (or ``index``) as its labels (null stays null): the labels gathered by index, no hash
+    lookup."""
+    return pl.lit(pl.Series(labels, dtype=dtype)).gather((pl.col(column) if index is None else index).cast(pl.UInt32))
 
 
 def _evidence(spec: MatchSpec) -> pl.Expr:
@@ -246,36 +248,48 @@ def _not_among(few: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     return few.filter(~wanted.is_in(found.implode()))
 
 
+def _refused_reason(scored: pl.DataFrame, refused: pl.DataFrame) -> pl.Series:
+    """Per scored pair, the reason the guard refused its link (null for the others): the few refused pairs' packed
+    keys sorted and every pair's key looked up among them by binary search (a join would copy every column of
+    every pair, a hash lookup hash every pair)."""
+    reason = pl.repeat(None, scored.height, dtype=pl.String, eager=True).alias("reason")
+    if not refused.height or not scored.height:
+        return reason
+    wanted = refused.select(pair_key())["k"].to_numpy()
+    order = np.argsort(wanted, kind="stable")
+    wanted = wanted[order]
+    keys = scored.select(pair_key())["k"].to_numpy()
+    at = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+    rows = np.flatnonzero(wanted[at] == keys)
+    return reason.scatter(rows, refused["reason"].gather(order[at[rows]]))
+
+
 def decide(scored: pl.DataFrame, same_cluster: pl.Series, refused: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
     """Each pair's decision (link, review, non_match, refused) and its reason, once its records are clustered.
 
     ``same_cluster``: per pair, whether its records ended in one cluster; ``refused``: l, r, reason of the
     links the chaining guard refused."""
-    # refused links marked by a packed pair key: a join would copy every column of every pair
-    key = pair_key()
-    refused_key = refused.select(key, "reason")
     return (
-        scored.with_columns(
-            same_cluster.alias("_same"),
-            key.replace_strict(refused_key["k"], refused_key["reason"], default=None, return_dtype=pl.String).alias(
-                "reason"
-            ),
-        )
+        scored.with_columns(same_cluster.alias("_same"), _refused_reason(scored, refused))
         .with_columns(
             pl.coalesce("reason", pl.when(pl.col("match_probability") >= spec.review_threshold).then("veto")).alias(
                 "reason"
             ),
         )
         .with_columns(
-            pl.when(pl.col("reason").is_not_null())
-            .then(pl.lit("refused"))
-            .when(pl.col("_reviewed_same") | (pl.col("match_probability") >= spec.link_threshold))
-            .then(pl.lit("link"))
-            .when(pl.col("match_probability") >= spec.review_threshold)
-            .then(pl.lit("review"))
-            .otherwise(pl.lit("non_match"))
-            .cast(pl.Enum(DECISIONS))
-            .alias("decision"),
+            # the decision's index in DECISIONS, then its Enum value gathered by index (no string per pair)
+            _labelled(
+                "_decision",
+                list(DECISIONS),
+                pl.Enum(DECISIONS),
+                pl.when(pl.col("reason").is_not_null())
+                .then(pl.lit(DECISIONS.index("refused"), pl.UInt32))
+                .when(pl.col("_reviewed_same") | (pl.col("match_probability") >= spec.link_threshold))
+                .then(pl.lit(DECISIONS.index("link"), pl.UInt32))
+                .when(pl.col("match_probability") >= spec.review_threshold)
+                .then(pl.lit(DECISIONS.index("review"), pl.UInt32))
+                .otherwise(pl.lit(DECISIONS.index("non_match"), pl.UInt32)),
+            ).alias("decision"),
         )
     )
 

@@ -29,9 +29,13 @@ def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
         hashed = pl.Series([hashlib.md5(v.encode()).hexdigest() for v in values], dtype=pl.String)
         return (prefix + "-" + hashed.str.slice(0, 16)).rename("entity_id")
     with duckdb.connect() as con:  # MD5 is stable across versions, unlike Polars' hash
-        con.register("founders", pl.DataFrame({"f": founders.cast(pl.String) + salt}).with_row_index("i"))
-        hashed = con.sql("SELECT md5(f) AS h FROM founders ORDER BY i").pl()["h"]
-    return (prefix + "-" + hashed.str.slice(0, 16)).rename("entity_id")
+        con.execute("SET preserve_insertion_order = true")  # (DuckDB's default) rows come back in input order
+        founders_frame = pl.DataFrame({"f": founders.cast(pl.String) + salt})
+        con.register("founders", founders_frame)
+        hashed = con.sql("SELECT substr(md5(f), 1, 16) AS h FROM founders").pl()["h"]
+    if len(hashed) != len(founders):
+        raise RuntimeError("DuckDB returned a different number of founder hashes")
+    return (prefix + "-" + hashed).rename("entity_id")
 
 
 def assign_entity_ids(

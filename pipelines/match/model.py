@@ -307,7 +307,8 @@ def term_frequencies(work: pl.DataFrame, column: str) -> pl.Series:
         .len()
         .select("value", (pl.col("len") / max(values.height - values.null_count().item(), 1)).alias("tf"))
     )
-    return values.join(table, on="value", how="left", maintain_order="left")["tf"]
+    # one chunk: scoring gathers it by the row numbers of millions of pairs
+    return values.join(table, on="value", how="left", maintain_order="left")["tf"].rechunk()
 
 
 # String-similarity level kinds whose weight is term-frequency adjusted like an exact level on the same column
