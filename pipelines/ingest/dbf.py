@@ -13,8 +13,9 @@ Many old commune systems were FoxPro applications; their exports are ``.dbf`` fi
   numbers right-aligned; then an end-of-file byte 0x1A.
 
 Types C (character), N and F (numbers as text), D (``YYYYMMDD``) and L (``T``/``F``/``Y``/``N``/``?``)
-are read as text. Memo, binary and the Visual FoxPro binary types are refused with the field named
-(their values are elsewhere or not text). System columns (flag 0x01: Visual FoxPro ``_NullFlags``)
+are read as text; M (memo) from the table's memo file (:func:`read_memos`: ``.fpt`` for FoxPro, ``.dbt`` for
+dBase III / IV), a damaged block naming its record. Binary and the Visual FoxPro binary types are refused with the
+field named (their values are not text). System columns (flag 0x01: Visual FoxPro ``_NullFlags``)
 are skipped. Records are sliced column-wise from one numpy view of the record bytes.
 
 Messages name fields, types, counts and sizes, never a value (cells hold personal data).
@@ -45,8 +46,8 @@ VERSIONS = {
     0xFB: "FoxBASE",
 }
 TEXT_TYPES = {"C": "character", "N": "numeric", "F": "float", "D": "date", "L": "logical"}
+MEMO = "M"  # memo: the record holds a block number, the text is in the table's .dbt/.fpt file (read_memos)
 UNSUPPORTED_TYPES = {
-    "M": "memo: its text is in a separate .dbt/.fpt file",
     "B": "binary or memo block",
     "G": "general (OLE object)",
     "P": "picture",
@@ -188,6 +189,8 @@ def _fields(data: bytes, header_length: int, record_length: int) -> list[DbfFiel
         kind = chr(d[11]).upper()
         if d[18] & 0x01:  # a system column (Visual FoxPro _NullFlags): not data
             pass
+        elif kind == MEMO:
+            fields.append(DbfField(name, kind, offset, length))
         elif kind in UNSUPPORTED_TYPES:
             raise DbfError(
                 f"field {name!r} (column {n}) has type {kind} ({UNSUPPORTED_TYPES[kind]}), which is not supported: "
@@ -204,7 +207,7 @@ def _fields(data: bytes, header_length: int, record_length: int) -> list[DbfFiel
 def text_sample(table: DbfTable, size: int = 1 << 16) -> bytes:
     """The first ``size`` bytes or so of the live records' character fields (all fields when none is C), one
     record a line: what the encoding detector reads."""
-    chosen = [f for f in table.fields if f.type == "C"] or table.fields
+    chosen = [f for f in table.fields if f.type == "C"] or [f for f in table.fields if f.type != MEMO] or table.fields
     live = table.records[table.flags == LIVE]
     width = sum(f.length for f in chosen) + 1
     rows = live[: max(1, size // width)]
@@ -293,3 +296,88 @@ def _bisect_cells(
             return [_decode_one(blob, lo, width, decode, bad)]
         mid = (lo + hi) // 2
         return _bisect_cells(blob, width, lo, mid, decode, bad) + _bisect_cells(blob, width, mid, hi, decode, bad)
+
+
+# --------------------------------------------------------------------------- memo files
+
+FOXPRO_VERSIONS = (0xF5, 0x30, 0x31, 0x32, 0xFB)  # memo text in a .fpt file (FoxPro); the others: a .dbt file
+
+
+@dataclass(frozen=True)
+class Memos:
+    """A memo field's values: the raw text bytes of each record (None: no memo) and, for a record whose block cannot
+    be read, why (else None). Problems name the block, never its text."""
+
+    raw: list[bytes | None]
+    problems: list[str | None]
+
+
+def memo_suffix(version: int) -> str:
+    return ".fpt" if version in FOXPRO_VERSIONS else ".dbt"
+
+
+def read_memos(table: DbfTable, f: DbfField, memo: bytes) -> Memos:
+    """The memo text of field ``f`` for every record, from the memo file's bytes ``memo``.
+
+    The record holds the block number: ten ASCII digits (dBase, FoxPro 2) or a 4-byte integer (Visual FoxPro);
+    blank or 0 is no memo. FoxPro ``.fpt``: block size at byte 6 (big-endian), each block a type and a length
+    (big-endian) before the text. dBase IV ``.dbt``: block size at byte 20, each block ``FF FF 08 00`` and a length
+    (the 8 bytes included). dBase III ``.dbt``: 512-byte blocks, the text ends at 0x1A. A block number that is not
+    a number, a block beyond the file, a damaged block header or a text running past the file's end is a problem
+    of that record only."""
+    fox = table.version in FOXPRO_VERSIONS
+    dbase4 = not fox and table.version != 0x83 and len(memo) >= 22 and struct.unpack_from("<H", memo, 20)[0] > 0
+    if fox:
+        block = struct.unpack_from(">H", memo, 6)[0] if len(memo) >= 8 else 0
+    elif dbase4:
+        block = struct.unpack_from("<H", memo, 20)[0]
+    else:
+        block = 512
+    raw: list[bytes | None] = []
+    problems: list[str | None] = []
+    for cell in table.cells(f):
+        value, problem = _memo_block(bytes(cell), memo, block or 512, fox, dbase4)
+        raw.append(value)
+        problems.append(problem)
+    return Memos(raw, problems)
+
+
+def _memo_block(cell: bytes, memo: bytes, block: int, fox: bool, dbase4: bool) -> tuple[bytes | None, str | None]:
+    if len(cell) == 4:  # Visual FoxPro: a binary block number
+        number = struct.unpack("<I", cell)[0]
+    else:
+        digits = cell.strip(b" \x00")
+        if not digits:
+            return None, None
+        if not digits.isdigit():
+            return None, "its block number is not a number (a damaged record)"
+        number = int(digits)
+    if number == 0:
+        return None, None
+    start = number * block
+    where = f"memo block {number}"
+    if start >= len(memo):
+        return (
+            None,
+            f"{where} is beyond the memo file ({len(memo)} bytes): the memo file is cut off or not this table's",
+        )
+    if fox:
+        if start + 8 > len(memo):
+            return None, f"{where} has no complete header (the memo file is cut off)"
+        length = struct.unpack_from(">I", memo, start + 4)[0]
+        end = start + 8 + length
+        if end > len(memo):
+            return None, f"{where} says {length} bytes but the memo file ends before (cut off?)"
+        return memo[start + 8 : end], None
+    if dbase4:
+        if memo[start : start + 4] != b"\xff\xff\x08\x00":
+            return None, f"{where} does not start with a dBase IV block mark (a damaged memo file)"
+        length = struct.unpack_from("<I", memo, start + 4)[0] if start + 8 <= len(memo) else 0
+        end = start + length
+        if length < 8 or end > len(memo):
+            return None, f"{where} says {length} bytes but the memo file ends before (cut off?)"
+        return memo[start + 8 : end], None
+    end = memo.find(b"\x1a", start)
+    if end < 0:
+        return None, f"{where} has no end mark (0x1A) before the memo file ends (cut off?)"
+    return memo[start:end], None

@@ -897,8 +897,13 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     n = table.records.shape[0]
     names = _unique_names([f.name for f in table.fields])
     columns, undecodable, any_bad = {}, {}, np.zeros(n, dtype=bool)
+    memo_file = _memo_file(extract, table) if any(f.type == dbf.MEMO for f in table.fields) else None
+    memo_problems: list[str | None] = [None] * n
     for f, name in zip(table.fields, names, strict=True):
-        values, bad = dbf.decode_field(table, f, lambda raw: encodings.decode_bytes(raw, encoding))
+        if f.type == dbf.MEMO:
+            values, bad = _memo_values(table, f, name, memo_file, encoding, memo_problems)
+        else:
+            values, bad = dbf.decode_field(table, f, lambda raw: encodings.decode_bytes(raw, encoding))
         columns[name] = values.rename(name)
         if bad.any():
             undecodable[name] = pl.Series(bad)
@@ -920,9 +925,11 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     bad_fields = frame.select(pl.concat_str(fields, separator=", ", ignore_nulls=True) if fields else pl.lit(""))
     undecoded = bad_fields.to_series().fill_null("") != ""
     where = frame[LINE]
+    memo_bad = pl.Series(memo_problems, dtype=pl.String)
     kinds = (  # (rows, reason, row flag): the first that applies to a record wins
         (damaged, where + ": its deletion flag byte is neither ' ' nor '*': the record is damaged", None),
         (deleted, where + ": the file marks the record deleted (dBase flag '*', not packed): not loaded", DELETED_FLAG),
+        (memo_bad.is_not_null(), where + ": " + memo_bad.fill_null(""), None),
         (undecoded, where + ": field(s) " + bad_fields.to_series() + f" not valid {encoding}", None),
     )
     problems: list[pl.DataFrame] = []
@@ -937,6 +944,48 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     read.repeated = _repeated_names([f.name for f in table.fields], names)
     read.undecodable = {name: int(mask.sum()) for name, mask in undecodable.items()}
     return read
+
+
+def _memo_file(extract: Extract, table) -> bytes:  # noqa: ANN001 - dbf.DbfTable
+    """The bytes of the table's memo file (``.fpt`` / ``.dbt`` beside it, any case); a missing one fails the file:
+    its memo values would be lost."""
+    from pipelines.ingest import dbf
+
+    suffix = dbf.memo_suffix(table.version)
+    path = extract.file
+    if path.with_suffix(suffix).is_file():
+        return path.with_suffix(suffix).read_bytes()
+    wanted = (path.stem + suffix).lower()  # old DOS systems wrote names in capitals: HK.FPT beside hk.dbf
+    near = sorted(p for p in path.parent.iterdir() if p.name.lower() == wanted and p.is_file())
+    if near:
+        return near[0].read_bytes()
+    raise SourceReadError(
+        f"{extract.location}: the table has memo field(s) but its memo file {path.with_suffix(suffix).name} is not "
+        "beside it: copy it with the table (its memo texts are there)"
+    )
+
+
+def _memo_values(table, f, name: str, memo: bytes, encoding: str, problems: list[str | None]):  # noqa: ANN001, ANN202
+    """A memo field's texts (decoded; a record whose text does not decode is marked in ``bad``) and, in ``problems``
+    (one per record, the first kept), why a record's memo block cannot be read."""
+    import numpy as np
+
+    from pipelines.ingest import dbf
+
+    memos = dbf.read_memos(table, f, memo)
+    bad = np.zeros(len(memos.raw), dtype=bool)
+    values: list[str | None] = []
+    for i, (raw, problem) in enumerate(zip(memos.raw, memos.problems, strict=True)):
+        if problem is not None and problems[i] is None:
+            problems[i] = f"field {name!r}: {problem}"
+        text = None
+        if raw is not None:
+            try:
+                text = encodings.decode_bytes(raw.rstrip(b"\x00"), encoding)
+            except (UnicodeDecodeError, ValueError):
+                bad[i], text = True, raw.decode("latin-1")
+        values.append(text.strip() or None if text is not None else None)
+    return pl.Series(name, values, dtype=pl.String), bad
 
 
 # --------------------------------------------------------------------------- sql, sqlite, pg_dump
