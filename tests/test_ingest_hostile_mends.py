@@ -104,3 +104,40 @@ def test_a_byte_order_mark_inside_json_lines_is_not_a_bad_line(tmp_path):
     data = ("\ufeff" + records[0] + "\n" + records[1] + "\n\ufeff" + records[2] + "\n").encode()
     result = _ingest(tmp_path, "jsonl", "bom.jsonl", data)
     assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
+
+
+def test_blank_lines_before_the_header_and_nul_padding_after_the_last_row_are_not_rows(tmp_path):
+    """Blank lines above the header made line 1 the (empty) header: the file failed with every column missing. NUL
+    padding after the last row (a pre-allocated file) was quarantined as a row cut off in transfer."""
+    result = _ingest(tmp_path, "csv", "lead.csv", ("\n\r\n" + TEXT).encode())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
+    padded = _ingest(tmp_path, "csv", "pad.csv", TEXT.encode() + b"\x00" * 64)
+    assert padded.state == "ok" and padded.raw.height == 3 and padded.quarantine.height == 0
+    cut = _ingest(tmp_path, "csv", "cut.csv", TEXT.encode() + b"4,HK004\x00\x00")  # NULs after a cut row: cut
+    assert "file ends mid-row on line 5 (truncated)" in _quarantined(cut)["line:5"]
+
+
+def _records() -> list[str]:
+    return [json.dumps(dict(zip(HEADER, r, strict=True)), ensure_ascii=False) for r in ROWS]
+
+
+def test_json_lines_with_old_mac_line_ends_or_a_dos_end_mark_are_read(tmp_path):
+    """CR line ends failed the whole file ('none of its lines is a JSON object'); a Ctrl-Z after the last line was
+    quarantined as a bad line."""
+    records = _records()
+    result = _ingest(tmp_path, "jsonl", "cr.jsonl", "\r".join(records).encode())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
+    result = _ingest(tmp_path, "jsonl", "eof.jsonl", ("\n".join(records) + "\n\x1a").encode())
+    assert result.state == "ok" and result.raw.height == 3 and result.quarantine.height == 0
+
+
+def test_json_objects_back_to_back_or_with_an_array_comma_are_each_a_row(tmp_path):
+    """'{...}{...}' on one line (a writer that forgot the line end) was one quarantined line for two records (the
+    rows did not reconcile); '{...},' lines (a JSON array's body) were all quarantined."""
+    records = _records()
+    result = _ingest(tmp_path, "jsonl", "joined.jsonl", (records[0] + records[1] + "\n" + records[2] + "\n").encode())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
+    assert sorted(result.raw.filter(result.raw["source_key"] != "3")["source_key"]) == ["1", "2"]
+    result = _ingest(tmp_path, "jsonl", "array.jsonl", ("[\n" + ",\n".join(records) + "\n]\n").encode())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
+    assert sorted(_quarantined(result)) == ["line:1", "line:5"]  # the brackets: kept, with the reason

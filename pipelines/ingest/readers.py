@@ -427,6 +427,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     text = text.replace("\n\ufeff", "\n")  # a byte order mark inside: exports joined together (kept at the start)
     eof_mark = text.endswith("\x1a")  # DOS programs ended a file with Ctrl-Z: the end of the file, not a row
     text = text.rstrip("\x1a") if eof_mark else text
+    if text.endswith("\x00") and text.rstrip("\x00").endswith("\n"):  # NUL padding after the last row (a
+        text = text.rstrip("\x00")  # pre-allocated file): not a row; NULs after a cut row are its truncation
     if "\n" not in text and "\r" in text:  # old Mac line ends
         text = text.replace("\r", "\n")
     elif _BARE_CR.search(text):
@@ -436,6 +438,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     truncated = not text.endswith("\n") and not eof_mark
     records = _records(text.removesuffix("\n"))
     header_at = spec.header_row or 0
+    while header_at < records.height - 1 and not records["text"][header_at].strip():
+        header_at += 1  # blank lines before the header: a header is never blank
     if records.height <= header_at:
         raise SourceReadError(f"{extract.location}: no header at row {header_at} (the file has {records.height} rows)")
     cells, rest, unreadable = _header(text, records, header_at, spec.delimiter, extract.location)
@@ -786,11 +790,33 @@ def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int,
     return out
 
 
+def _json_objects(line: str, hook) -> list:  # noqa: ANN001 - a json object_pairs_hook
+    """The JSON values of one line: one, or several written back to back ('{...}{...}': a writer that forgot the
+    line end); a comma after it (a JSON array's element line, '{...},') is not part of it. Raises ValueError."""
+    text = line.strip()
+    text = text[:-1].rstrip() if text.endswith(",") else text
+    try:
+        return [json.loads(text, object_pairs_hook=hook)]
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise
+    decoder, values, pos = json.JSONDecoder(object_pairs_hook=hook), [], 0
+    while pos < len(text):
+        value, pos = decoder.raw_decode(text, pos)
+        values.append(value)
+        while pos < len(text) and text[pos] in " \t,":
+            pos += 1
+    return values
+
+
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
     text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
+    text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
+    if not bad_lines and _BARE_CR.search(text):  # a raw CR cannot be inside a JSON string: a line end (old Mac)
+        text = _BARE_CR.sub("\n", text)
     _require_text(data, text, extract.location)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
@@ -824,14 +850,14 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 if n in bad_lines:
                     raise ValueError(f"not valid {encoding}")
                 repeats: list[str] = []
-                obj = json.loads(line, object_pairs_hook=_pairs_noting_repeats(repeats))
-                if not isinstance(obj, dict):
+                objects = _json_objects(line, _pairs_noting_repeats(repeats))
+                if not all(isinstance(obj, dict) for obj in objects):
                     raise ValueError("not a JSON object")
                 if repeats:
                     problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeats), line[:2000]))
                     continue
-                rows.append({k: _json_text(v) for k, v in obj.items()})
-                kept.append(n)
+                rows.extend({k: _json_text(v) for k, v in obj.items()} for obj in objects)
+                kept.extend([n] * len(objects))
             except ValueError as exc:
                 cause = (
                     str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else exc.msg
@@ -850,7 +876,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
             )
         columns = list(dict.fromkeys(k for r in rows for k in r))
         frame = pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String))
-        lines = lines.filter(pl.col("line").is_in(kept))
+        lines = pl.DataFrame({"line": kept}, schema={"line": pl.Int64})  # a line holding two objects: two rows
     frame = frame.select(pl.all().cast(pl.String))
     frame = frame.rename(dict(zip(frame.columns, _unique_names(frame.columns), strict=True)))
     if not frame.width:  # every object read is empty ({}): a frame of no column has no rows, the lines are kept
