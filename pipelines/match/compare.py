@@ -239,8 +239,8 @@ class _PairColumns:
         return self._same[key]
 
     def digits_apart(self, column: str, other: str | None, space: tuple[str, ...] | None) -> np.ndarray | None:
-        """Per pair, how many of the 16 ``ValueCodes.digit_bytes`` of the left and right values differ (for values
-        of one length: their Hamming distance), or None when the values are not all digits."""
+        """Per pair of values of one length, how many of their 16 ``ValueCodes.digit_bytes`` differ (their Hamming
+        distance); 16 for other pairs (a value missing, or lengths apart); None when the values are not all digits."""
         key = ("digits_apart", column, other, space)
         if key not in self._same:
             table = self.value_codes.digit_bytes(column, space)
@@ -248,7 +248,12 @@ class _PairColumns:
                 self._same[key] = None
             else:
                 ca, cb, _ = self.codes(column, other, space)
-                self._same[key] = _bytes_apart(table[ca, 0], table[cb, 0]) + _bytes_apart(table[ca, 1], table[cb, 1])
+                # counted only where both values are there and of one length (elsewhere the level cannot hold)
+                rows = np.flatnonzero(self.same("length", column, other, space))
+                ca, cb = ca[rows], cb[rows]
+                apart = np.full(len(self._l), 16, dtype=np.int64)
+                apart[rows] = _bytes_apart(table[ca, 0], table[cb, 0]) + _bytes_apart(table[ca, 1], table[cb, 1])
+                self._same[key] = apart
         return self._same[key]
 
     def distinct(
