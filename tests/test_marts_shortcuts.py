@@ -20,6 +20,7 @@ from pipelines.publish.marts import (
     KIND_OF_REGISTRY,
     _accounted_for,
     _first_link,
+    _join_entity_columns,
     _sorted,
     _sorted_by_hex_prefix,
     accounting_problems,
@@ -261,3 +262,22 @@ def test_the_accounting_read_off_the_record_flow_equals_the_general_one(inputs):
             expected = input_accounting_problems(broken)
             assert expected, name
             assert flow_and_accounting(broken)[1] == expected, name
+
+
+# --------------------------------------------------------------------------- entity columns set beside the rows
+
+
+def test_entity_columns_beside_the_rows_equal_the_join():
+    placed = pl.DataFrame({"entity_id": ["P-1", "P-2", "P-3"], "n": [1, 2, 3]})
+    columns = pl.DataFrame({"entity_id": ["P-1", "P-2", "P-3"], "sex": ["F", "M", "unknown"]})
+    expected = placed.join(columns, on="entity_id").sort("entity_id")
+    assert _join_entity_columns(placed, columns).equals(expected)
+    # not the same rows, or ids repeated / not increasing: the join, whose rows are what counts
+    for left, right in (
+        (placed, columns.reverse()),
+        (placed.head(2), columns),
+        (pl.concat([placed, placed.tail(1)]), pl.concat([columns, columns.tail(1)])),
+        (placed.reverse(), columns.reverse()),
+    ):
+        joined = left.join(right, on="entity_id")
+        assert_frame_equal(_join_entity_columns(left, right), joined, check_row_order=False)

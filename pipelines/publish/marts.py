@@ -492,7 +492,7 @@ def _placement(golden: pl.DataFrame, lineage: pl.DataFrame, staged: pl.DataFrame
     placed = pl.col("new_uid").is_in(wards.implode())
     return (
         golden.select("entity_id", "record_count", "new_uid")
-        .join(pending, on="entity_id", how="left")
+        .join(pending, on="entity_id", how="left", maintain_order="left")  # the golden records' order
         .with_columns(
             new_uid=pl.when(placed).then("new_uid"),
             placement=pl.when(placed)
@@ -568,6 +568,22 @@ def _first_link(links: pl.DataFrame, link_types: tuple[str, ...], from_kind: str
     return found.group_by("from_entity_id").agg(to_entity_id=pl.col("to_entity_id").min())
 
 
+def _join_entity_columns(placed: pl.DataFrame, columns: pl.DataFrame) -> pl.DataFrame:
+    """``placed.join(columns, on="entity_id")`` (inner). Both are rows of the same golden records; when they hold the
+    same ids in the same order, increasing strictly (distinct: the entity stage writes them sorted), the columns
+    are set beside the rows instead of hashing 1M ids (the same rows; their order is not published: every use is a
+    group-by, a per-row pseudonym, or a table sorted by its key)."""
+    ids = placed["entity_id"]
+    if (
+        ids.len() == columns.height
+        and not ids.null_count()
+        and _strictly_increasing(ids)
+        and bool((ids == columns["entity_id"]).all())
+    ):
+        return placed.hstack(columns.drop("entity_id"))
+    return placed.join(columns, on="entity_id")
+
+
 def _pseudo(frame: pl.DataFrame, column: str, kind: str, key: bytes, alias: str) -> pl.DataFrame:
     return frame.with_columns(pseudonymise(frame[column], kind, key).alias(alias))
 
@@ -640,13 +656,13 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
         kind: _placement(inputs.entities[kind], inputs.lineage[kind], inputs.staged[registry], wards["unit_uid"])
         for kind, registry in ENTITY_KINDS.items()
     }
-    people = placement["people"].join(
+    people = _join_entity_columns(
+        placement["people"],
         inputs.entities["people"].select(
             "entity_id",
             sex=pl.col("sex").fill_null("unknown"),
             age_band=age_band(pl.col("date_of_birth"), reference_date or dt.date.today()),
         ),
-        on="entity_id",
     )
     member_of = _first_link(inputs.links, ("member_of",), "people")
     people = people.join(
@@ -659,10 +675,9 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
         .rename({"to_entity_id": "entity_id"})
     )
     households = (
-        placement["households"]
-        .join(
+        _join_entity_columns(
+            placement["households"],
             inputs.entities["households"].select("entity_id", household_size=size_band(pl.col("members"))),
-            on="entity_id",
         )
         .join(linked, on="entity_id", how="left")
         .with_columns(pl.col("linked_people").fill_null(0))
@@ -730,9 +745,8 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
         frame = _pseudo(frame, "entity_id", kind, key, key_col)
         # each kind's map sorted by its one id column: concatenated in kind order they are in PSEUDONYMS' key
         # order (entity_kind, entity_id), so ``_sorted`` needs no two-column sort of every kind's rows
-        pseudonyms[kind] = frame.select(
-            pl.lit(kind).alias("entity_kind"), "entity_id", pl.col(key_col).alias("pseudo_key")
-        ).sort("entity_id")
+        mapping = frame.select(pl.lit(kind).alias("entity_kind"), "entity_id", pl.col(key_col).alias("pseudo_key"))
+        pseudonyms[kind] = mapping if _in_key_order(mapping, ["entity_id"]) else mapping.sort("entity_id")
         for column, (ref_kind, alias) in refs.items():
             frame = _pseudo_ref(frame, column, ref_kind, key, alias, pseudonyms.get(ref_kind))
         entity_marts[table.name] = (table, frame)
