@@ -329,6 +329,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
         f", encoding {loaded.encoding or 'n/a'}"
         + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
+        + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
         + (

@@ -141,3 +141,31 @@ def test_json_objects_back_to_back_or_with_an_array_comma_are_each_a_row(tmp_pat
     result = _ingest(tmp_path, "jsonl", "array.jsonl", ("[\n" + ",\n".join(records) + "\n]\n").encode())
     assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
     assert sorted(_quarantined(result)) == ["line:1", "line:5"]  # the brackets: kept, with the reason
+
+
+def test_a_header_in_capitals_is_read_by_the_catalogue_names(tmp_path):
+    """'STT,SO_HO_KHAU,...' (an old system's capitals; a TCVN3 header loses the capitals of toned letters the other
+    way): the file failed with every required column missing, and in a workbook no header was found. A column whose
+    name differs from a catalogue name in case and spacing only is read as that column (the key column too)."""
+    upper = [h.upper() for h in HEADER]
+    result = _ingest(tmp_path, "csv", "caps.csv", _csv(ROWS, upper).encode())
+    assert result.state == "ok", result.cause
+    assert sorted(result.staged["source_key"]) == ["1", "2", "3"] and result.raw["extra_columns"].null_count() == 3
+    spaced = _csv(ROWS).replace("dia_chi", " Dia_Chi ", 1)  # spaces around a name, capitals inside
+    assert _ingest(tmp_path, "csv", "spaced.csv", spaced.encode()).state == "ok"
+    path = tmp_path / "caps.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("S")
+    for r, row in enumerate([upper, *ROWS]):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    result = _ingest(tmp_path, "xlsx", "caps.xlsx", path.read_bytes())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"], result.cause
+
+
+def test_two_columns_differing_from_a_catalogue_name_only_in_case_are_not_guessed(tmp_path):
+    header = ["stt", "SO_HO_KHAU", "So_Ho_Khau", *HEADER[2:]]
+    rows = [[r[0], r[1], r[1], *r[2:]] for r in ROWS]
+    result = _ingest(tmp_path, "csv", "two.csv", _csv(rows, header).encode())
+    assert result.state == "failed" and "required column(s) ['so_ho_khau'] missing" in result.cause

@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.ingest.catalogue import Extract
-from pipelines.ingest.readers import INTERNAL, KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, SourceReadError, read_extract
+from pipelines.ingest.readers import (
+    INTERNAL,
+    KEY,
+    LINE,
+    OVERFLOW,
+    SHORT,
+    SYNTHETIC,
+    SourceReadError,
+    column_named,
+    read_extract,
+)
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REQUIRED_FIELDS, raw_table
 
 
@@ -32,6 +42,7 @@ class RawLoad:
     # cells not in the file's encoding, per source column (dbf): their records are quarantined, named with the field
     undecodable_cells: dict[str, int] = field(default_factory=dict)
     rejected: str | None = None  # why the extract is rejected whole on reading (its rows are all quarantined)
+    renamed: dict[str, str] = field(default_factory=dict)  # header name -> the catalogue name it was read as
 
     @property
     def counts(self) -> dict[str, int]:
@@ -142,6 +153,18 @@ def _number_repeated(out: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return out.drop("_row", "_repeated"), n
 
 
+def _names_as_catalogued(frame: pl.DataFrame, spec) -> tuple[pl.DataFrame, dict[str, str]]:  # noqa: ANN001
+    """The frame with each column whose name differs from a catalogue name in case and spacing only renamed to it
+    (readers.column_named: one such column, and no column of the catalogue's own name); the renames made."""
+    wanted = [*spec.columns, *([spec.key_column] if spec.key_column else [])]
+    renamed = {}
+    for name in wanted:
+        found = column_named(name, [c for c in frame.columns if c not in INTERNAL])
+        if found != name and found not in renamed and found not in wanted:
+            renamed[found] = name
+    return (frame.rename(renamed) if renamed else frame), renamed
+
+
 def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
@@ -156,6 +179,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     for name, dtype in ((SYNTHETIC, pl.Boolean), (SHORT, pl.Int32), (OVERFLOW, pl.List(pl.String))):
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
+    frame, renamed = _names_as_catalogued(frame, spec)
     if result.header_problem:  # no column can be named: every row is a problem row, the extract is rejected
         extra, missing_optional = [], []
     else:
@@ -228,4 +252,5 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         repeated_key_rows=repeated_rows,
         undecodable_cells=result.undecodable,
         rejected=result.header_problem,
+        renamed=renamed,
     )

@@ -124,8 +124,8 @@ def _cause(exc: Exception) -> str:
 
 def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.DataFrame:
     """Add ``_source_key`` (and ``_key_synthetic``) to a reader's frame of text columns plus ``_line``."""
-    key_column = extract.source.key_column
     data = [c for c in frame.columns if c not in INTERNAL]
+    key_column = column_named(extract.source.key_column, data)
     frame = frame.with_columns(pl.col(data).cast(pl.String))
     if LINE not in frame.columns:
         frame = frame.with_columns(pl.format("row:{}", pl.int_range(offset + 1, offset + frame.height + 1)).alias(LINE))
@@ -143,6 +143,20 @@ def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.Dat
         )
     ordinal = pl.int_range(offset + 1, offset + frame.height + 1, dtype=pl.Int64).cast(pl.String)
     return frame.with_columns(ordinal.alias(KEY), pl.lit(False).alias(SYNTHETIC))
+
+
+def _folded(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def column_named(name: str | None, columns: list[str]) -> str | None:
+    """The column a catalogue name means: the column of that name, else the one column whose name differs from it
+    in case and spacing only ('STT', 'Họ  và tên' for 'stt', 'Họ và tên': an old system's capitals, or a TCVN3
+    header that lost them); ``name`` itself when none or several do (the caller finds it missing)."""
+    if not name or name in columns:
+        return name
+    matches = [c for c in columns if _folded(c) == _folded(name)]
+    return matches[0] if len(matches) == 1 else name
 
 
 def _locators(lines: pl.Series) -> pl.Series:
@@ -634,9 +648,11 @@ def _physical(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _find_header(rows: list[list], expected: set[str]) -> int | None:
+    """The row naming most of the ``expected`` columns (case and spacing aside: readers.column_named)."""
     best, best_hits = None, 0
+    folded = {_folded(e) for e in expected}
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if isinstance(v, str) and v.strip() in expected)
+        hits = sum(1 for v in row if isinstance(v, str) and _folded(v) in folded)
         if hits > best_hits:
             best, best_hits = i, hits
     return best if best_hits >= max(2, len(expected) // 2) else None
