@@ -145,7 +145,11 @@ class ValueCodes:
                 }
             return self._shared[space][column]
         if column not in self._codes:
-            self._codes[column] = _value_codes(self.work[column].cast(pl.String))
+            values = self.work[column]
+            if values.dtype == pl.Date or values.dtype.is_integer():  # its text is one per value: coded as numbers
+                self._codes[column] = _number_codes(values)
+            else:
+                self._codes[column] = _value_codes(values.cast(pl.String))
         return self._codes[column]
 
 
@@ -171,6 +175,21 @@ def _value_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     else:
         codes = pl.Series("code", inverse + 1)
     return codes, by_code
+
+
+def _number_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """``_value_codes`` of dates or integers, from their numbers (distinct numbers have distinct text): the value of
+    each code as text, only the distinct values cast."""
+    present = values.is_not_null()
+    given = values.filter(present) if values.null_count() else values
+    _, first, inverse = np.unique(given.to_physical().to_numpy(), return_index=True, return_inverse=True)
+    by_code = given.gather(pl.Series(first, dtype=pl.UInt32)).cast(pl.String)
+    inverse = inverse.reshape(-1).astype(np.uint32) + 1
+    if not values.null_count():
+        return pl.Series("code", inverse), by_code
+    full = np.zeros(len(values), dtype=np.uint32)
+    full[present.to_numpy()] = inverse
+    return pl.DataFrame({"c": full, "p": present}).select(pl.when("p").then("c").alias("code"))["code"], by_code
 
 
 class _PairColumns:

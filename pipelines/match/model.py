@@ -329,6 +329,7 @@ def _tf_adjustments(
     out = []
     u = model.u[comp.name]
     exact_at: dict[str, int] = {}
+    commoner_bits: dict[str, pl.Series] = {}  # per column: log2 of the commoner side's share, per pair
     for k, level in enumerate(comp.levels):
         column = (level.columns or comp.columns)[0]
         if level.kind == "exact":
@@ -336,11 +337,12 @@ def _tf_adjustments(
             tf = tf_tables[(comp.name, column)].gather(l)  # per record, computed once in fit
             out.append((k, (np.log2(u[k]) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)))
         elif comp.tf_similar and level.kind in TF_FUZZY_KINDS and r is not None and column in exact_at:
-            table = tf_tables[(comp.name, column)]
-            a, b = table.gather(l), table.gather(r)
-            commoner = a.zip_with((a >= b).fill_null(False), b)
+            if column not in commoner_bits:  # the same for every similarity level on the column: once
+                table = tf_tables[(comp.name, column)]
+                a, b = table.gather(l), table.gather(r)
+                commoner_bits[column] = a.zip_with((a >= b).fill_null(False), b).log(2)
             agree = float(sum(u[j] for j in range(exact_at[column] + 1) if comp.levels[j].kind == "exact"))
-            out.append((k, (np.log2(agree) - commoner.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)))
+            out.append((k, (np.log2(agree) - commoner_bits[column]).clip(upper_bound=TF_MAX_BOOST_BITS)))
     return out
 
 
