@@ -78,3 +78,15 @@ def test_refused_reasons_land_on_their_pairs_only():
     assert _refused_reason(scored, refused).to_list() == [None, "conflict", None, None, "too big"]
     assert _refused_reason(scored, refused.head(0)).to_list() == [None] * 5
     assert _refused_reason(scored.head(0), refused).len() == 0
+
+
+def test_dates_are_coded_by_number_with_their_text_as_the_value_of_each_code():
+    import datetime as dt
+
+    days = [dt.date(1990, 3, 15), None, dt.date(2004, 11, 8), dt.date(1990, 3, 15), dt.date(1990, 15 // 5, 1)]
+    work = pl.DataFrame({"d": days}, schema={"d": pl.Date})
+    codes, by_code = ValueCodes(work).get("d")
+    assert by_code.dtype == pl.String
+    text = work["d"].cast(pl.String).to_list()
+    assert [by_code[c - 1] if c is not None else None for c in codes.to_list()] == text
+    assert by_code.n_unique() == len(by_code) == 3
