@@ -169,3 +169,13 @@ def test_two_columns_differing_from_a_catalogue_name_only_in_case_are_not_guesse
     rows = [[r[0], r[1], r[1], *r[2:]] for r in ROWS]
     result = _ingest(tmp_path, "csv", "two.csv", _csv(rows, header).encode())
     assert result.state == "failed" and "required column(s) ['so_ho_khau'] missing" in result.cause
+
+
+def test_a_column_named_twice_in_capitals_still_quarantines_the_rows_whose_two_values_differ(tmp_path):
+    """The repeat of a column read by its catalogue name is still its repeat: a row whose two values differ is not
+    read with one of them (as with a header in the catalogue's own spelling)."""
+    header = ["stt", "SO_HO_KHAU", *HEADER[2:], "SO_HO_KHAU"]
+    rows = [[*r, r[1] if r[0] != "2" else "HK999"] for r in ROWS]
+    result = _ingest(tmp_path, "csv", "twice.csv", _csv(rows, header).encode())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "3"]
+    assert "column 'so_ho_khau' is named more than once" in _quarantined(result)["2"]

@@ -180,6 +180,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
     frame, renamed = _names_as_catalogued(frame, spec)
+    repeated = {renamed.get(first, first): others for first, others in result.repeated.items()}
     if result.header_problem:  # no column can be named: every row is a problem row, the extract is rejected
         extra, missing_optional = [], []
     else:
@@ -209,9 +210,9 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     ).replace("", None)
     out = frame.select(
         source_key=pl.col(KEY),
-        **{canon: _mapped(src, result.repeated, frame.columns) for canon, src in canonical.items()},
+        **{canon: _mapped(src, repeated, frame.columns) for canon, src in canonical.items()},
         extra_columns=extra_json,
-        read_problem=_repeats_differ(result.repeated, spec, frame.columns),
+        read_problem=_repeats_differ(repeated, spec, frame.columns),
         row_flags=row_flags,
     )
     counts = frame.select(
