@@ -48,7 +48,7 @@ from quality.rules import (
     polars_unique_outcome,
 )
 
-CHUNK_ROWS = 2_000_000  # GX sees at most this many rows at a time (fewer validator runs: ~15 ms each)
+CHUNK_ROWS = 1_000_000  # GX sees at most this many rows at a time (fewer validator runs: ~15 ms each)
 ONE_PASS_ROWS = 50_000  # chunks up to this size are validated by the whole suite at once
 
 T = TypeVar("T")
