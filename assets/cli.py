@@ -63,8 +63,8 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
 
 
 EXIT_CODES = """Exit codes: 0 every run succeeded; 1 a run failed (a check, an extract, a step: the summary names
-each); 2 usage error (bad option, missing file); 3 nothing ran (the definitions or the Dagster instance
-could not be loaded)."""
+each); 2 usage error (bad option, missing file); 3 nothing ran (the catalogue, the definitions or the Dagster
+instance could not be loaded, or a SQL source's URL names an environment variable that is not set)."""
 
 
 @click.command(epilog=EXIT_CODES)
@@ -239,17 +239,27 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
 
         from assets.definitions import defs
         from assets.entities import ENTITY_ASSETS
-        from assets.ingest import catalogue_keys, register_catalogue
+        from assets.ingest import catalogue_keys, listing, register_catalogue
         from assets.progress import PROGRESS_LOGGER, RunSummary, missed_step_lines
+        from pipelines.ingest.catalogue import url_problems
         from pipelines.publish.pseudonym import KEY_ENV
         from pipelines.schema import REGISTRY_KINDS
 
         keys = {registry: catalogue_keys(registry) for registry in REGISTRY_KINDS}
+        unfilled = url_problems(listing().sources)  # an unset ${VAR} of a SQL source: said now, not after the run
         plan = _job_plan(defs, [r for r in REGISTRY_KINDS if keys[r]])
         instance = dg.DagsterInstance.get()
     except Exception as exc:  # noqa: BLE001 - a broken catalogue or dagster.yaml: say what, not a traceback
         _echo(
             f"wardbridge: nothing ran: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        )
+        return None
+    if unfilled:
+        for problem in unfilled:
+            _echo(f"wardbridge: nothing ran: {problem}")
+        _echo(
+            "wardbridge: set the variables in the environment (README 'Ingestion: the source catalogue'), "
+            "or leave the source out (--catalogue FILE)"
         )
         return None
     import assets.progress

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -309,6 +309,34 @@ def extracts_by_partition(
         for extract in extracts:
             out[extract.partition_key] = extract
     return dict(sorted(out.items()))
+
+
+def url_problem(exc: Exception) -> str:
+    """The message of a SQL source's error (pipelines.ingest.sql: written by wardbridge, the password masked),
+    without a variable's value: a malformed URL template quotes the text that filled its port, shown ``'…'``."""
+    from pipelines.ingest.sql import LiteralPasswordError, MissingVariableError, UrlTemplateError
+
+    text = str(exc)
+    if isinstance(exc, UrlTemplateError) and not isinstance(exc, (MissingVariableError, LiteralPasswordError)):
+        text = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "'…'", text)
+    return text
+
+
+def url_problems(sources: dict[str, SourceSpec], env: Mapping[str, str] | None = None) -> list[str]:
+    """What keeps a SQL source's URL template from being filled before anything is read: an environment variable
+    not set (named, never a value), a literal password, a malformed template. One line per source, naming the
+    catalogue file; [] when every SQL source's URL can be built (default ``env``: os.environ)."""
+    from pipelines.ingest.sql import UrlTemplateError, resolve_url
+
+    out = []
+    for spec in sources.values():
+        if spec.format != "sql" or not spec.url:
+            continue
+        try:
+            resolve_url(spec.url, env, source=spec.id, base_dir=spec.base_dir)
+        except UrlTemplateError as exc:
+            out.append(f"{spec.catalogue_file}: {url_problem(exc)}")
+    return out
 
 
 def source_of(partition_key: str) -> str:

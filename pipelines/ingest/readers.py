@@ -116,7 +116,14 @@ def _all_nul(path) -> bool:  # noqa: ANN001 - Path
 
 
 def _cause(exc: Exception) -> str:
-    """The kind of failure, without the library's message (which may quote cells of the file)."""
+    """The kind of failure, without the library's message (which may quote cells of the file). A SQL source's
+    own errors (an unset URL variable, a literal password, a missing table) are written by wardbridge and name
+    no cell: their message is the cause (catalogue.url_problem: a variable's value is never shown)."""
+    from pipelines.ingest.catalogue import url_problem
+    from pipelines.ingest.sql import SqlSourceError
+
+    if isinstance(exc, SqlSourceError):
+        return url_problem(exc)
     if isinstance(exc, OSError) and exc.strerror:
         return f"{type(exc).__name__}: {exc.strerror}"
     return type(exc).__name__

@@ -1,0 +1,85 @@
+"""Mends from a fresh user's review: what a first run says and writes (each test fails without its mend)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue, url_problems
+from pipelines.ingest.readers import SourceReadError, read_extract
+
+REPO = Path(__file__).resolve().parents[1]
+WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
+SECRET = "s3cr3t-value-never-shown"
+
+
+def _sql_catalogue(tmp_path: Path, url: str) -> Path:
+    path = tmp_path / "sql.toml"
+    path.write_text(
+        f"""base_dir = "{tmp_path}"
+[[source]]
+id = "pop_sql"
+registry = "population"
+format = "sql"
+url = "{url}"
+table = "population"
+extract_date = "2025-08-31"
+[source.columns]
+ho_ten = "full_name"
+ngay_sinh = "date_of_birth"
+dia_chi = "address"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+# --------------------------------------------------------------------------- 1. SQL URL variables
+
+
+def test_unset_url_variable_is_named_in_the_read_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("WB_TEST_NOPE_HOST", raising=False)
+    monkeypatch.setenv("WB_TEST_PW", SECRET)
+    catalogue = _sql_catalogue(tmp_path, "postgresql+psycopg://u:${WB_TEST_PW}@${WB_TEST_NOPE_HOST}/db")
+    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    with pytest.raises(SourceReadError) as err:
+        read_extract(extract)
+    text = str(err.value)
+    assert "WB_TEST_NOPE_HOST" in text and "not set" in text and "pop_sql" in text
+    assert SECRET not in text and "WB_TEST_PW" not in text  # only the unset variable, never a value
+
+
+def test_url_problems_before_a_run_name_variables_never_values(tmp_path):
+    catalogue = _sql_catalogue(tmp_path, "postgresql+psycopg://u:${WB_PW}@h:${WB_PORT}/db")
+    sources = load_catalogue([catalogue])
+    (missing,) = url_problems(sources, {"WB_PW": SECRET})
+    assert missing.startswith(f"{catalogue}: ") and "WB_PORT" in missing and "not set" in missing
+    (port,) = url_problems(sources, {"WB_PW": SECRET, "WB_PORT": SECRET})  # a password typed into the port
+    assert "WB_PORT" in port and "not a number" in port and SECRET not in port
+    assert url_problems(sources, {"WB_PW": SECRET, "WB_PORT": "5432"}) == []
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_", "WB_TEST_"))}
+    return {**env, **extra}
+
+
+def test_run_stops_before_any_job_when_a_sql_variable_is_unset(tmp_path):
+    catalogue = _sql_catalogue(tmp_path, "postgresql+psycopg://u:${WB_TEST_PW}@${WB_TEST_NOPE_HOST}/db")
+    home, warehouse = tmp_path / "home", tmp_path / "wh"
+    proc = subprocess.run(
+        [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)]
+        + ["--catalogue", str(catalogue)],
+        env=_env(WB_TEST_PW=SECRET),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    assert "nothing ran" in proc.stderr and "WB_TEST_NOPE_HOST" in proc.stderr and "pop_sql" in proc.stderr
+    assert SECRET not in proc.stderr + proc.stdout
+    assert "[1/" not in proc.stderr and not warehouse.exists()  # no job started
