@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue, url_problems
 from pipelines.ingest.readers import SourceReadError, read_extract
+from pipelines.report.history import run_measures
+from pipelines.report.inputs import WARD_MEASURES, Gates, ReportInputs
 
 REPO = Path(__file__).resolve().parents[1]
 WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
@@ -83,3 +87,39 @@ def test_run_stops_before_any_job_when_a_sql_variable_is_unset(tmp_path):
     assert "nothing ran" in proc.stderr and "WB_TEST_NOPE_HOST" in proc.stderr and "pop_sql" in proc.stderr
     assert SECRET not in proc.stderr + proc.stdout
     assert "[1/" not in proc.stderr and not warehouse.exists()  # no job started
+
+
+# --------------------------------------------------------------------------- 2. the report's open items
+
+
+def _inputs(queue: pl.DataFrame, totals: pl.DataFrame | None) -> ReportInputs:
+    wards = pl.DataFrame({"new_uid": ["2025:27154"], **{m: [0] for m in WARD_MEASURES}})
+    accounting = pl.DataFrame({m: [0] for m in ("raw", "merged", "quarantined", "under_review")})
+    duplicates = pl.DataFrame(schema={"kind": pl.String, "records": pl.Int64, "entities": pl.Int64})
+    return ReportInputs(wards, pl.DataFrame(), pl.DataFrame(), accounting, duplicates, Gates(None), queue, None, totals)
+
+
+def test_trend_open_items_equal_the_per_kind_table():
+    """The trend's city-wide "open items" is the open column of the per-kind table (queue_totals, each item once),
+    not the per-ward rows without the items that have only candidate wards."""
+    queue = pl.DataFrame(
+        {
+            "new_uid": ["2025:27154", "2025:27139", "2025:27154", None],
+            "kind": ["split_unit", "split_unit", "match_pair", "unresolved_address"],
+            "open_items": [3, 3, 2, 4],  # 3 split items with two candidate wards each
+            "records_blocked": [9, 9, 4, 4],
+            "closed_items": [0, 0, 0, 0],
+            "candidate": [True, True, False, False],
+        }
+    )
+    totals = pl.DataFrame(
+        {"kind": ["split_unit", "match_pair", "unresolved_address"], "open_items": [3, 2, 4]}
+    ).with_columns(records_blocked=pl.lit(1), closed_items=pl.lit(0))
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def city(inputs: ReportInputs) -> int:
+        rows = run_measures(inputs, "r1", now)
+        return rows.filter(pl.col("new_uid").is_null() & (pl.col("measure") == "open_review"))["value"].item()
+
+    assert city(_inputs(queue, totals)) == 9 == totals["open_items"].sum()
+    assert city(_inputs(queue, None)) == 6  # an older queue without totals: items with a ward or none

@@ -23,7 +23,8 @@ CITY_MEASURES = ("raw", "merged", "quarantined", "under_review")
 
 def run_measures(inputs: ReportInputs, run_id: str, run_time: dt.datetime) -> pl.DataFrame:
     """This run's rows: per ward (ward_summary measures, open review items when the queue exists) and city-wide
-    (row accounting, entities and records per kind, failed gates, open review items)."""
+    (row accounting, entities and records per kind, failed gates, open review items: review/queue_totals' sum,
+    each item once, the open column of the report's per-kind table)."""
     ward_cols = [*WARD_MEASURES, *(["open_review"] if "open_review" in inputs.wards.columns else [])]
     wards = inputs.wards.select("new_uid", *ward_cols).unpivot(
         index="new_uid", on=ward_cols, variable_name="measure", value_name="value"
@@ -34,7 +35,9 @@ def run_measures(inputs: ReportInputs, run_id: str, run_time: dt.datetime) -> pl
         city[f"entities_{row['kind']}"] = int(row["entities"])
     if inputs.gates.found:
         city["gates_failed"] = sum(1 for g in inputs.gates.tables if not g.passed)
-    if inputs.queue is not None:
+    if inputs.queue_totals is not None:  # city-wide, each item once: the figure of the report's per-kind table
+        city["open_review"] = int(inputs.queue_totals["open_items"].sum())
+    elif inputs.queue is not None:  # an older queue without totals: items with a ward or none (candidate-only left out)
         city["open_review"] = int(inputs.queue.filter(~pl.col("candidate"))["open_items"].sum())
     city_frame = pl.DataFrame(
         {"new_uid": [None] * len(city), "measure": list(city), "value": list(city.values())},

@@ -311,8 +311,8 @@ def _city_trend(inputs: ReportInputs, history: pl.DataFrame) -> tuple[str, int]:
         "đang xem xét (under review)": hist.series(history, "under_review", None, TREND_RUNS),
     }
     if inputs.queue is not None:
-        # items with a ward or with none; an item with only candidate wards is in the per-kind table (it cannot be
-        # counted once from the per-ward summary)
+        # every open item once (review/queue_totals: the per-kind table's open column summed); with an older queue
+        # without totals, items with a ward or with none (history.run_measures)
         lines["việc chờ xử lý (open items)"] = hist.series(history, "open_review", None, TREND_RUNS)
     chart = line_chart(labels, lines, chart_id="chart-trend")
     if last.height < 2:
