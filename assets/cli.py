@@ -63,7 +63,7 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
 
 
 EXIT_CODES = """Exit codes: 0 every run succeeded; 1 a run failed (a check, an extract, a step: the summary names
-each); 2 usage error (bad option, missing file); 3 nothing ran (the catalogue, the definitions or the Dagster
+each); 2 usage error (bad option, missing file, $WARDBRIDGE_PSEUDONYM_KEY shorter than 16 bytes); 3 nothing ran (the catalogue, the definitions or the Dagster
 instance could not be loaded, or a SQL source's URL names an environment variable that is not set)."""
 
 
@@ -124,6 +124,7 @@ def run(
     wardbridge_review and wardbridge_marts, wardbridge_exports (only with $WARDBRIDGE_PSEUDONYM_KEY set) and
     wardbridge_report (review and report when the code location defines them). Prints one line per step,
     actionable warnings, and one summary at the end."""
+    _check_pseudonym_key()  # a key too short fails the marts ~20 s in: said now (exit 2), the key never printed
     private_umask()  # nothing the runs write is world-readable (README "Who may read what")
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
@@ -163,6 +164,23 @@ def run(
         raise SystemExit(1)
 
 
+def _check_pseudonym_key() -> None:
+    """Exit 2 when $WARDBRIDGE_PSEUDONYM_KEY is set but not a usable key (shorter than 16 bytes), before anything
+    runs: the marts and exports would refuse it after the ingest. The message names the variable, never its value.
+    Unset or blank: the development key (the marts warn, the exports are skipped)."""
+    from pipelines.publish.pseudonym import KEY_ENV, WeakKeyError, checked_key
+
+    value = os.environ.get(KEY_ENV, "")
+    if not value.strip():
+        return
+    try:
+        checked_key(value)
+    except WeakKeyError as exc:
+        _echo(f"wardbridge: nothing ran: {exc}")
+        _echo(f"wardbridge: or unset ${KEY_ENV} to run with the development key (exports are then skipped)")
+        raise SystemExit(2) from None
+
+
 def _job_plan(defs, registries: list[str]) -> list[tuple[str, str, tuple]]:  # noqa: ANN001 - dagster Definitions
     """(job name, reconstructor in assets.definitions, its args) in the order ``wardbridge run`` runs them."""
     import assets.definitions as definitions
@@ -189,7 +207,7 @@ def _job_plan(defs, registries: list[str]) -> list[tuple[str, str, tuple]]:  # n
     if defined("wardbridge_review"):
         plan.append(("wardbridge_review", "review_job", ()))
     plan.append((MARTS, "marts_job", ()))
-    if os.environ.get(KEY_ENV):
+    if os.environ.get(KEY_ENV, "").strip():  # blank: the development key, as the marts read it
         plan.append((EXPORTS, "exports_job", ()))
     if defined("wardbridge_report"):
         plan.append(("wardbridge_report", "report_job", ()))
@@ -270,7 +288,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
     for run_id in fail_dead_runs(instance):
         _echo(f"wardbridge: marked run {run_id} FAILURE: left STARTED by a process that no longer exists")
         summary.marked_failed.append(run_id)
-    if not os.environ.get(KEY_ENV):
+    if not os.environ.get(KEY_ENV, "").strip():
         summary.notes.append(
             f"ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`) to build them "
             "(README 'Standard exports'); the marts used a development pseudonym key."

@@ -123,3 +123,21 @@ def test_trend_open_items_equal_the_per_kind_table():
 
     assert city(_inputs(queue, totals)) == 9 == totals["open_items"].sum()
     assert city(_inputs(queue, None)) == 6  # an older queue without totals: items with a ward or none
+
+
+# --------------------------------------------------------------------------- 4. the pseudonym key
+
+
+def test_run_refuses_a_short_pseudonym_key_before_anything_runs(tmp_path):
+    home, warehouse, key = tmp_path / "home", tmp_path / "wh", "shortkey-7f3a"
+    proc = subprocess.run(
+        [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)],
+        env=_env(WARDBRIDGE_PSEUDONYM_KEY=key),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert "$WARDBRIDGE_PSEUDONYM_KEY is shorter than 16 bytes" in proc.stderr
+    assert key not in proc.stderr + proc.stdout
+    assert not home.exists() and not warehouse.exists()  # nothing started
