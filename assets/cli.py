@@ -181,6 +181,22 @@ def _check_pseudonym_key() -> None:
         raise SystemExit(2) from None
 
 
+def _decisions_line() -> str:
+    """Which decisions folder the review runs read (the repository's decisions/, made 0700 when missing, or
+    $WARDBRIDGE_DECISIONS_DIR): the same folder for every --warehouse."""
+    from pipelines.review.decisions import DECISIONS_ENV, decisions_dir, ensure_default_decisions_dir
+
+    folder = decisions_dir()
+    state = "created, mode 0700; " if ensure_default_decisions_dir(folder) else ""
+    state += "" if folder.is_dir() else "no such folder: none read; "
+    if os.environ.get(DECISIONS_ENV, "").strip():
+        return f"wardbridge: officials' decisions read from {folder} ({state}${DECISIONS_ENV})"
+    return (
+        f"wardbridge: officials' decisions read from {folder} ({state}the repository's folder, read whatever the "
+        f"warehouse: set ${DECISIONS_ENV} to keep a warehouse's decisions apart)"
+    )
+
+
 def _job_plan(defs, registries: list[str]) -> list[tuple[str, str, tuple]]:  # noqa: ANN001 - dagster Definitions
     """(job name, reconstructor in assets.definitions, its args) in the order ``wardbridge run`` runs them."""
     import assets.definitions as definitions
@@ -294,6 +310,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
             "(README 'Standard exports'); the marts used a development pseudonym key."
         )
     say(f"wardbridge: {len(plan)} runs on the Dagster instance {home}, warehouse {warehouse_dir}")
+    say(_decisions_line())
     base = {
         "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
         "loggers": {PROGRESS_LOGGER: {"config": {"log_level": log_level, "quiet": quiet}}},

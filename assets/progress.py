@@ -265,6 +265,11 @@ class RunSummary:
                     self.outputs.setdefault("data_docs", {})["marts"] = meta["gx_data_docs"]
             elif name == "restricted_mart":
                 self.outputs["restricted"] = meta.get("duckdb_file")
+            elif name == "review_decisions" and meta.get("decisions_dir"):  # the folder this run's decisions came from
+                self.outputs["decisions"] = {
+                    "folder": str(meta["decisions_dir"]),
+                    **{k: meta.get(k) for k in ("files", "rows_valid", "rows_rejected", "rows_in_conflict")},
+                }
             elif name.startswith("export_") and meta.get("path"):
                 recipient = name.removeprefix("export_")
                 self.outputs.setdefault("exports", {})[recipient] = meta.get("datapackage") or meta["path"]
@@ -350,6 +355,14 @@ class RunSummary:
         if problems:
             out += ["Problems:", *problems, *where]
         out += skips
+        decisions = self.outputs.get("decisions")
+        if decisions:
+            rejected = (decisions.get("rows_rejected") or 0) + (decisions.get("rows_in_conflict") or 0)
+            out.append(
+                f"Decisions: {decisions.get('files') or 0} file(s) read from {decisions['folder']}: "
+                f"{decisions.get('rows_valid') or 0} valid row(s), {rejected} not applied"
+                + (" (review.decision_errors says why)" if rejected else "")
+            )
         out.append("Outputs:")
         out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")
         out.append(f"             review, ...; Parquet copies in {self.warehouse / 'parquet'})")

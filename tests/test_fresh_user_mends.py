@@ -141,3 +141,80 @@ def test_run_refuses_a_short_pseudonym_key_before_anything_runs(tmp_path):
     assert "$WARDBRIDGE_PSEUDONYM_KEY is shorter than 16 bytes" in proc.stderr
     assert key not in proc.stderr + proc.stdout
     assert not home.exists() and not warehouse.exists()  # nothing started
+
+
+# --------------------------------------------------------------------------- 3. the decisions folder
+
+
+def test_default_decisions_folder_is_created_private_and_an_open_one_is_warned_about(tmp_path, monkeypatch, caplog):
+    import logging
+
+    from pipelines.review import decisions as dec
+
+    default = tmp_path / "decisions"
+    monkeypatch.setattr(dec, "DEFAULT_DECISIONS_DIR", default)
+    old = os.umask(0o022)
+    try:
+        assert dec.ensure_default_decisions_dir(default) is True
+        assert dec.ensure_default_decisions_dir(default) is False  # there already
+        other = tmp_path / "typo"
+        assert dec.ensure_default_decisions_dir(other) is False and not other.exists()  # only the default is made
+    finally:
+        os.umask(old)
+    assert default.stat().st_mode & 0o777 == 0o700
+    assert dec.open_to_others(default) is None and dec.open_to_others(tmp_path / "none") is None
+    default.chmod(0o755)
+    message = dec.open_to_others(default)
+    assert "0755" in message and f"chmod 700 {default}" in message
+    with caplog.at_level(logging.INFO, logger="wardbridge.review"):
+        dec.load_decisions(default, ward_codes=set(), items=None, today=dt.date(2026, 1, 1))
+    texts = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert (logging.WARNING, message) in texts
+    assert (logging.INFO, f"decisions: 0 file(s) read from {default}") in texts
+
+
+def test_run_names_the_decisions_folder_it_reads(tmp_path, monkeypatch):
+    from assets import cli
+    from pipelines.review import decisions as dec
+
+    monkeypatch.setattr(dec, "DEFAULT_DECISIONS_DIR", tmp_path / "decisions")
+    monkeypatch.delenv("WARDBRIDGE_DECISIONS_DIR", raising=False)
+    line = cli._decisions_line()
+    assert f"read from {tmp_path / 'decisions'} (created, mode 0700; " in line
+    assert "whatever the warehouse" in line and "$WARDBRIDGE_DECISIONS_DIR" in line
+    monkeypatch.setenv("WARDBRIDGE_DECISIONS_DIR", str(tmp_path / "elsewhere"))
+    line = cli._decisions_line()
+    assert f"read from {tmp_path / 'elsewhere'} (no such folder: none read; $WARDBRIDGE_DECISIONS_DIR)" in line
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_summary_says_which_decisions_folder_the_run_read(tmp_path):
+    from types import SimpleNamespace
+
+    import dagster as dg
+
+    from assets.progress import RunSummary
+
+    meta = {
+        "decisions_dir": dg.MetadataValue.path(str(tmp_path / "decisions")),
+        "files": dg.MetadataValue.int(2),
+        "rows_valid": dg.MetadataValue.int(5),
+        "rows_rejected": dg.MetadataValue.int(1),
+        "rows_in_conflict": dg.MetadataValue.int(2),
+    }
+    event = SimpleNamespace(
+        asset_key=dg.AssetKey("review_decisions"),
+        materialization=SimpleNamespace(metadata=meta),
+    )
+    result = SimpleNamespace(
+        run_id="r1",
+        success=True,
+        all_events=[],
+        get_step_failure_events=lambda: [],
+        get_asset_materialization_events=lambda: [event],
+    )
+    summary = RunSummary(warehouse=tmp_path / "wh", home=tmp_path)
+    summary.add("wardbridge_entities", result, 1.0)
+    text = "\n".join(summary.lines())
+    assert f"Decisions: 2 file(s) read from {tmp_path / 'decisions'}: 5 valid row(s), 3 not applied" in text
+    assert summary.as_dict()["outputs"]["decisions"]["folder"] == str(tmp_path / "decisions")

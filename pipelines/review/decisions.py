@@ -1,7 +1,9 @@
 """Officials' decisions: the decisions folder, validation, the append-only audit, the effective decision per item.
 
 Folder: ``decisions/`` at the repository root, or ``$WARDBRIDGE_DECISIONS_DIR``. Every ``*.csv`` and ``*.xlsx``
-in it (subfolders included; hidden files and Excel's ``~$`` lock files skipped) is read on every run.
+in it (subfolders included; hidden files and Excel's ``~$`` lock files skipped) is read on every run, whatever
+the warehouse (``wardbridge run`` names the folder; it creates the repository's one, mode 0700, when missing). A
+folder other accounts can open (group/other permission bits) is warned about: its files hold names and IDs.
 Columns (any order, other columns ignored, so a per-ward export filled in is a decisions file):
 ``item_id, decision, reviewer, decided_on, note, new_ward_code``; Vietnamese headers are accepted
 (``HEADER_ALIASES``), and a Vietnamese header row followed by an English one (as the exports write) too.
@@ -27,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import partial
@@ -49,6 +53,7 @@ from pipelines.schema import (
 )
 from pipelines.warehouse import REPO_ROOT
 
+log = logging.getLogger("wardbridge.review")
 DECISIONS_ENV = "WARDBRIDGE_DECISIONS_DIR"
 DEFAULT_DECISIONS_DIR = REPO_ROOT / "decisions"
 COLUMNS = ("item_id", "decision", "reviewer", "decided_on", "note", "new_ward_code")
@@ -78,6 +83,31 @@ def decisions_dir(configured: str | None = None) -> Path:
     """The decisions folder: `configured`, else ``$WARDBRIDGE_DECISIONS_DIR``, else decisions/ in the repository."""
     value = (configured or os.environ.get(DECISIONS_ENV, "")).strip()
     return Path(value).expanduser().resolve() if value else DEFAULT_DECISIONS_DIR
+
+
+def ensure_default_decisions_dir(folder: Path) -> bool:
+    """Create the repository's decisions/ (mode 0700: officials' files hold personal values) when ``folder`` is it
+    and it is missing; True when created. A folder given by configuration or $WARDBRIDGE_DECISIONS_DIR is never
+    created (a mistyped path would read nothing, silently)."""
+    if folder != DEFAULT_DECISIONS_DIR or folder.exists():
+        return False
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)  # whatever the umask
+    return True
+
+
+def open_to_others(folder: Path) -> str | None:
+    """Why other accounts of the machine can read the decisions: the folder has group or other permission bits
+    (its files hold names and IDs). None when it is private (0700) or absent."""
+    if not folder.is_dir():
+        return None
+    mode = stat.S_IMODE(folder.stat().st_mode)
+    if not mode & 0o077:
+        return None
+    return (
+        f"decisions folder {folder} is mode {mode:04o}: other accounts can read the officials' files (names, IDs); "
+        f"chmod 700 {folder}"
+    )
 
 
 def fold_header(text: str | None) -> str:
@@ -388,6 +418,13 @@ def load_decisions(
 ) -> LoadedDecisions:
     rows, file_errors, files = read_decision_rows(folder)
     valid, errors, undecided = validate(rows, ward_codes=ward_codes, items=items, today=today)
+    if not folder.is_dir():
+        log.info("decisions: no folder %s: no decisions read", folder)
+    else:
+        log.info("decisions: %d file(s) read from %s", files, folder)
+    exposed = open_to_others(folder)
+    if exposed:
+        log.warning(exposed)
     return LoadedDecisions(valid, pl.concat([file_errors, errors]), files, undecided)
 
 
