@@ -13,7 +13,9 @@ where the outputs are; ``lines()`` renders it for people, ``as_dict()`` for ``--
 
 from __future__ import annotations
 
+import json
 import logging
+import shlex
 import sys
 import time
 from dataclasses import dataclass, field
@@ -160,6 +162,13 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
 
 
 # --------------------------------------------------------------------------- the summary
+
+
+def _query(database: Path | str, sql: str) -> str:
+    """A command that shows ``sql`` on ``database`` read-only with what `uv sync` installs (DuckDB's Python
+    package; the ``duckdb`` CLI is a separate program)."""
+    code = f"import duckdb; duckdb.connect({json.dumps(str(database))}, read_only=True).sql({json.dumps(sql)}).show()"
+    return f"uv run python -c {shlex.quote(code)}"
 
 
 @dataclass
@@ -388,14 +397,17 @@ class RunSummary:
             out.append("  fix what the problems above name, then run `wardbridge run` again")
         if report and self.report_written():
             out.append(f"  open the report: {report}")
+        database = self.warehouse / "wardbridge.duckdb"
         out.append(
-            f"  review queues: duckdb -readonly {self.warehouse / 'wardbridge.duckdb'} -> review.* and entities.*_review"
+            f"  review queues: duckdb -readonly {database} if you installed the DuckDB CLI (`uv sync` does not), "
+            "or with what `uv sync` installed:"
         )
+        out.append(f"    {_query(database, 'FROM review.queue_totals')}")
         out.append(
-            "    (close that session when done: while it is open the next run's writers wait, "
-            "then fail after $WARDBRIDGE_LOCK_TIMEOUT s)"
+            "    (then review.* and entities.*_review; close a session when done: while it is open the next run's "
+            "writers wait, then fail after $WARDBRIDGE_LOCK_TIMEOUT s)"
         )
         if self.outputs.get("analytics"):
-            out.append(f"  query the marts: duckdb -readonly {self.outputs['analytics']}")
+            out.append(f"  query the marts: {_query(self.outputs['analytics'], 'FROM marts.ward_summary LIMIT 10')}")
         out.append(f"  the runs, assets and checks: {self._ui_command()}")
         return out

@@ -218,3 +218,27 @@ def test_summary_says_which_decisions_folder_the_run_read(tmp_path):
     text = "\n".join(summary.lines())
     assert f"Decisions: 2 file(s) read from {tmp_path / 'decisions'}: 5 valid row(s), 3 not applied" in text
     assert summary.as_dict()["outputs"]["decisions"]["folder"] == str(tmp_path / "decisions")
+
+
+# --------------------------------------------------------------------------- 13. the "Next:" hints
+
+
+def test_next_hints_are_commands_that_work_after_the_readme_install(tmp_path):
+    """The summary's query hints run with what `uv sync` installs (DuckDB's Python package), not the duckdb CLI."""
+    import duckdb
+
+    from assets.progress import RunSummary
+
+    warehouse = tmp_path / "my wh"  # a space in the path: the hint is quoted for the shell
+    warehouse.mkdir()
+    with duckdb.connect(str(warehouse / "wardbridge.duckdb")) as con:
+        con.execute("CREATE SCHEMA review; CREATE TABLE review.queue_totals AS SELECT 'split_unit' AS kind, 7 AS n")
+    summary = RunSummary(warehouse=warehouse, home=tmp_path)
+    lines = summary.lines()
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("  review queues: ")]
+    assert "`uv sync` does not" in lines[at]  # the duckdb CLI is named as a separate install
+    command = lines[at + 1].strip()
+    assert command.startswith("uv run python -c ")
+    done = subprocess.run(["bash", "-c", command], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "split_unit" in done.stdout
