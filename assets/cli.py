@@ -10,6 +10,7 @@ Dagster is imported when ``run`` runs, so the other commands start fast.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -131,7 +132,10 @@ def run(
     say = (lambda message="": None) if quiet else _echo
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").is_file():
-        say(f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there")
+        say(
+            f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there "
+            "(telemetry off, as the repository's dagster.yaml has it)"
+        )
     if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
         os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(str(c.expanduser().resolve()) for c in catalogues)
     # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
@@ -162,6 +166,37 @@ def run(
             _echo(line)
     if not summary.success:
         raise SystemExit(1)
+
+
+class _Unless(logging.Filter):
+    """Drops the records whose message starts with ``prefix``."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self.prefix)
+
+
+def dagster_instance(home: Path):  # noqa: ANN201 - dagster.DagsterInstance
+    """The Dagster instance in ``home`` ($DAGSTER_HOME). Without a dagster.yaml there, Dagster's defaults, but with
+    telemetry off, as the repository's dagster.yaml has it: with it on, Dagster prints its telemetry and welcome
+    banner amid the progress lines at the first run; and its 'No dagster instance configuration file' warning is
+    left out (wardbridge's own note says so)."""
+    import dagster as dg
+
+    if (home / "dagster.yaml").is_file():
+        return dg.DagsterInstance.get()
+    from dagster._core.instance.ref import InstanceRef  # from_dir's overrides: not exported by dagster
+
+    quiet = _Unless("No dagster instance configuration file")
+    logging.getLogger("dagster").addFilter(quiet)
+    try:
+        ref = InstanceRef.from_dir(str(home), overrides={"telemetry": {"enabled": False}})
+    finally:
+        logging.getLogger("dagster").removeFilter(quiet)
+    return dg.DagsterInstance.from_ref(ref)
 
 
 def _check_pseudonym_key() -> None:
@@ -265,8 +300,6 @@ def _job_needs(defs, names: list[str]) -> dict[str, set[str]]:  # noqa: ANN001 -
 
 def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow_incomplete: bool, say):  # noqa: ANN001, ANN202
     """Every job of the plan, one after another; the summary, or None when nothing could start."""
-    import logging
-
     logging.captureWarnings(True)  # Python warnings of the steps reach Dagster's log (dagster.yaml python_logs)
     try:
         import dagster as dg
@@ -282,7 +315,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         keys = {registry: catalogue_keys(registry) for registry in REGISTRY_KINDS}
         unfilled = url_problems(listing().sources)  # an unset ${VAR} of a SQL source: said now, not after the run
         plan = _job_plan(defs, [r for r in REGISTRY_KINDS if keys[r]])
-        instance = dg.DagsterInstance.get()
+        instance = dagster_instance(home)
     except Exception as exc:  # noqa: BLE001 - a broken catalogue or dagster.yaml: say what, not a traceback
         _echo(
             f"wardbridge: nothing ran: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"

@@ -242,3 +242,32 @@ def test_next_hints_are_commands_that_work_after_the_readme_install(tmp_path):
     done = subprocess.run(["bash", "-c", command], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "split_unit" in done.stdout
+
+
+# --------------------------------------------------------------------------- 6. Dagster's own lines
+
+
+def test_an_instance_without_dagster_yaml_prints_no_dagster_banner(tmp_path, monkeypatch, capfd):
+    """A --dagster-home without dagster.yaml: no telemetry/welcome banner, no second 'no dagster.yaml' message
+    amid wardbridge's lines (wardbridge's own note says it); telemetry off as in the repository's dagster.yaml."""
+    import dagster as dg
+
+    from assets.cli import dagster_instance
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.chdir(home)
+    for name in ("CI", "GITHUB_ACTIONS", "BUILDKITE"):  # Dagster keeps the banner quiet on known CI systems
+        monkeypatch.delenv(name, raising=False)
+
+    @dg.asset
+    def one() -> int:
+        return 1
+
+    with dagster_instance(home) as instance:
+        assert instance.telemetry_enabled is False
+        assert dg.materialize([one], instance=instance).success
+    err = capfd.readouterr().err
+    assert "Telemetry" not in err and "Welcome to Dagster" not in err
+    assert "No dagster instance configuration file" not in err
