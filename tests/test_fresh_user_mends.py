@@ -271,3 +271,75 @@ def test_an_instance_without_dagster_yaml_prints_no_dagster_banner(tmp_path, mon
     err = capfd.readouterr().err
     assert "Telemetry" not in err and "Welcome to Dagster" not in err
     assert "No dagster instance configuration file" not in err
+
+
+# --------------------------------------------------------------------------- 10. messages people can act on
+
+
+def _csv_source(tmp_path: Path, text: str, header_row: int | None = None, fmt: str = "csv", name: str = "p.csv"):
+    if fmt == "csv":
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    catalogue = tmp_path / "c.toml"
+    catalogue.write_text(
+        f"""base_dir = "{tmp_path}"
+[[source]]
+id = "pop"
+registry = "population"
+format = "{fmt}"
+path = "{name}"
+extract_date = "2025-08-31"
+{"" if header_row is None else f"header_row = {header_row}"}
+[source.columns]
+ho_ten = "full_name"
+dia_chi = "address"
+ngay_sinh = "date_of_birth"
+""",
+        encoding="utf-8",
+    )
+    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    return extract
+
+
+def test_header_place_is_counted_from_one(tmp_path):
+    title = "Danh sách trích xuất\n"
+    extract = _csv_source(tmp_path, title + "ho_ten,dia_chi,ngay_sinh\nA,B,C\n", header_row=1)
+    assert read_extract(extract).header_at == "line 2"
+    extract = _csv_source(
+        tmp_path, "\n\nho_ten,dia_chi,ngay_sinh\nA,B,C\n"
+    )  # blank lines before the header are skipped
+    assert read_extract(extract).header_at == "line 3"
+    extract = _csv_source(tmp_path, "ho_ten,dia_chi,ngay_sinh\nA,B,C\n", header_row=5)
+    with pytest.raises(SourceReadError, match=r"no header at line 6 \(catalogue header_row 5, counted from 0\)"):
+        read_extract(extract)
+
+
+def test_xlsx_header_place_names_the_sheet_row(tmp_path):
+    pl.DataFrame(
+        {
+            "a": ["Danh sách", None, "ho_ten", "A"],
+            "b": [None, None, "dia_chi", "B"],
+            "c": [None, None, "ngay_sinh", "C"],
+        }
+    ).write_excel(tmp_path / "p.xlsx", worksheet="Data", include_header=False)
+    extract = _csv_source(tmp_path, "", fmt="xlsx", name="p.xlsx")
+    assert read_extract(extract).header_at == "sheet 'Data' row 3"
+
+
+def test_a_decision_the_kind_does_not_take_names_the_kind_and_its_decisions(tmp_path):
+    from pipelines.review.decisions import load_decisions
+
+    items = pl.DataFrame(
+        {"item_id": ["ua-0123456789abcdef"], "kind": ["unresolved_address"], "candidates": [[]], "name_key": [None]},
+        schema_overrides={"candidates": pl.List(pl.String), "name_key": pl.String},
+    )
+    (tmp_path / "d.csv").write_text(
+        "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
+        "ua-0123456789abcdef,match,A,2026-01-01,,\n"
+        "ua-0123456789abcdef,approve,A,2026-01-01,,\n",
+        encoding="utf-8",
+    )
+    loaded = load_decisions(tmp_path, ward_codes=set(), items=items, today=dt.date(2026, 1, 2))
+    causes = dict(loaded.errors.select("source_row", "cause").rows())
+    assert causes[2] == "not a decision for kind unresolved_address (it takes place, dismiss, reverse)"
+    assert causes[3] == "not a decision (kind unresolved_address takes place, dismiss, reverse)"
+    assert "approve" not in causes[3]  # never the cell's value

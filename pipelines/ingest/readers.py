@@ -77,6 +77,8 @@ class ReadResult:
     undecodable: dict[str, int] = field(default_factory=dict)
     # why the file's header cannot be read (csv): its rows are all among problem_frames, the extract is rejected
     header_problem: str | None = None
+    # where the header was read, as people count (csv "line 3", xlsx "sheet 'Data' row 2"); None: no header row
+    header_at: str | None = None
 
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
@@ -462,13 +464,24 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     while header_at < records.height - 1 and not records["text"][header_at].strip():
         header_at += 1  # blank lines before the header: a header is never blank
     if records.height <= header_at:
-        raise SourceReadError(f"{extract.location}: no header at row {header_at} (the file has {records.height} rows)")
+        raise SourceReadError(
+            f"{extract.location}: no header at line {header_at + 1} (catalogue header_row {header_at}, counted from 0): "
+            f"the file has {records.height} line(s)"
+        )
     cells, rest, unreadable = _header(text, records, header_at, spec.delimiter, extract.location)
     blank = rest["text"].str.strip_chars() == ""
     if unreadable:  # the header's names cannot be told apart: every row quarantined with the reason, none lost
         frames = _problem_lines(_physical(rest.filter(~blank)), unreadable)
         rejected = f"extract rejected: {unreadable}; its {sum(f.height for f in frames)} rows are quarantined"
-        return ReadResult(iter([]), [], encoding, int(blank.sum()), frames, header_problem=rejected)
+        return ReadResult(
+            iter([]),
+            [],
+            encoding,
+            int(blank.sum()),
+            frames,
+            header_problem=rejected,
+            header_at=f"line {records['line'][header_at]}",
+        )
     header = _unique_names(cells)
     width = len(header)
     rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
@@ -511,6 +524,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     keyed, again = _header_again(_with_keys(frame, extract), header, cells)
     read = ReadResult(iter([keyed]), problems, encoding, int(blank.sum()), again)
     read.repeated = _repeated_names(cells, header)
+    read.header_at = f"line {records['line'][header_at]}"
     return read
 
 
@@ -744,7 +758,11 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             f"{HEADER_SEARCH_ROWS} rows of each sheet; a header lower down needs the catalogue's header_row)"
         )
     frame = pl.concat(frames, how="diagonal")
-    return ReadResult(iter([frame]), [], None, blank_rows, headers_again, repeated=repeated)
+    at = ", ".join(  # the sheet row (1-based) of each sheet's header
+        f"sheet {name!r} row {layouts.get(name, xlsx_layout.SheetLayout()).origin[0] + header}"
+        for name, header, *_ in found
+    )
+    return ReadResult(iter([frame]), [], None, blank_rows, headers_again, repeated=repeated, header_at=at)
 
 
 def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout

@@ -328,7 +328,7 @@ def validate(
     )
     takes_ward = pl.col("decision").is_in(WARD_DECISIONS)
     valid_id = pl.col("item_id").str.contains(ITEM_ID_PATTERN)
-    checks: list[tuple[str, pl.Expr, str]] = [
+    checks: list[tuple[str, pl.Expr, str | pl.Expr]] = [
         ("item_id", pl.col("item_id").is_null(), "missing"),
         (
             "item_id",
@@ -340,14 +340,16 @@ def validate(
         (
             "decision",
             pl.col("decision").is_not_null() & ~pl.col("decision").is_in(REVIEW_DECISIONS),
-            f"not one of {', '.join(REVIEW_DECISIONS)}",
+            pl.when(pl.col("kind").is_not_null())
+            .then(pl.format("not a decision (kind {} takes {})", pl.col("kind"), allowed.str.replace_all(",", ", ")))
+            .otherwise(pl.lit(f"not a decision: one of {', '.join(REVIEW_DECISIONS)}")),
         ),
         (
             "decision",
             pl.col("decision").is_in(REVIEW_DECISIONS)
             & pl.col("kind").is_not_null()
             & ~allowed.str.split(",").list.contains(pl.col("decision")),
-            "not a decision this kind of item takes (see README 'Review queues and decisions')",
+            pl.format("not a decision for kind {} (it takes {})", pl.col("kind"), allowed.str.replace_all(",", ", ")),
         ),
         (
             "decision",
@@ -392,7 +394,7 @@ def validate(
     errors = pl.concat(
         [
             flagged.filter(pl.col(f"_e{i}")).select(
-                "source_file", "sheet", "source_row", pl.lit(field).alias("field"), pl.lit(cause).alias("cause")
+                "source_file", "sheet", "source_row", pl.lit(field).alias("field"), _cause_expr(cause).alias("cause")
             )
             for i, (field, _, cause) in enumerate(checks)
         ]
@@ -411,6 +413,11 @@ def validate(
         "source_row",
     )
     return valid, errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
+
+
+def _cause_expr(cause: str | pl.Expr) -> pl.Expr:
+    """A check's cause: fixed text, or per row (naming the item's kind and the decisions it takes, never a value)."""
+    return pl.lit(cause) if isinstance(cause, str) else cause.cast(pl.String)
 
 
 def load_decisions(
