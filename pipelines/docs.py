@@ -8,6 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
+import polars as pl
+
 from pipelines.schema import (
     ANALYTICS_TABLES,
     ENTITY_TABLES,
@@ -42,16 +45,13 @@ TABLES: tuple[Table, ...] = (
 )
 
 
-def _type_name(dtype) -> str:
-    return (
-        str(dtype)
-        .replace("String", "text")
-        .replace("Date", "date")
-        .replace("Int64", "bigint")
-        .replace("Float64", "double")
-        .replace("Int32", "int")
-        .replace("Boolean", "bool")
-    )
+def duckdb_types(table: Table) -> dict[str, str]:
+    """Each column's type as DuckDB spells it (``DESCRIBE``): the declared Polars types, read by DuckDB as the
+    warehouse's tables and the Parquet copies are (through Arrow), so the names are DuckDB's own, never mapped by
+    hand (e.g. String -> VARCHAR, UInt32 -> UINTEGER, List(String) -> VARCHAR[])."""
+    arrow = pl.DataFrame(schema={f.name: f.dtype for f in table.fields}).to_arrow()  # noqa: F841 - DuckDB reads it
+    with duckdb.connect() as con:
+        return {name: kind for name, kind, *_ in con.sql("DESCRIBE SELECT * FROM arrow").fetchall()}
 
 
 def table_markdown(table: Table) -> str:
@@ -59,11 +59,10 @@ def table_markdown(table: Table) -> str:
     if table.primary_key:
         lines += [f"Primary key: {', '.join(f'`{c}`' for c in table.primary_key)}", ""]
     lines += ["| column | type | required | description |", "| --- | --- | --- | --- |"]
+    types = duckdb_types(table)
     for f in table.fields:
         allowed = f" One of: {', '.join(f'`{a}`' for a in f.allowed)}." if f.allowed else ""
-        lines.append(
-            f"| `{f.name}` | {_type_name(f.dtype)} | {'yes' if f.required else ''} | {f.description}{allowed} |"
-        )
+        lines.append(f"| `{f.name}` | {types[f.name]} | {'yes' if f.required else ''} | {f.description}{allowed} |")
     return "\n".join(lines) + "\n"
 
 
@@ -73,7 +72,7 @@ WHERE_THEY_LIVE = """\
 - `warehouse/wardbridge.duckdb` (the pipeline's own file): reference tables, `resolved.*`, `raw.*`,
   `staged.*`, `quarantine.*`, `entities.*`, `review.*`. The raw, staged and quarantine layers are views
   over one Parquet file per source extract (`warehouse/parquet/<layer>/<table>/part=<key>/data.parquet`):
-  each view has one more column than declared below, `part` (text: the extract's directory name without
+  each view has one more column than declared below, `part` (VARCHAR: the extract's directory name without
   `part=`, i.e. its partition key `<source_id>@<extract_date>` with any character other than letters,
   digits and `-_@.=` replaced by `_`).
 - `quarantine` below is declared once and published once per registry: `quarantine.quarantine_<registry>`.
@@ -89,7 +88,11 @@ WHERE_THEY_LIVE = """\
 
 
 def tables_markdown() -> str:
-    head = "# Tables\n\nGenerated from `pipelines/schema.py` by `python -m pipelines.docs`; do not edit by hand.\n\n"
+    head = (
+        "# Tables\n\nGenerated from `pipelines/schema.py` by `python -m pipelines.docs`; do not edit by hand.\n\n"
+        "Types are DuckDB's, as `DESCRIBE` shows them in the warehouse's DuckDB files (VARCHAR is text, `[]` a "
+        "list); the Parquet copies hold the same types.\n\n"
+    )
     return head + WHERE_THEY_LIVE + "\n".join(table_markdown(t) for t in TABLES)
 
 

@@ -343,3 +343,21 @@ def test_a_decision_the_kind_does_not_take_names_the_kind_and_its_decisions(tmp_
     assert causes[2] == "not a decision for kind unresolved_address (it takes place, dismiss, reverse)"
     assert causes[3] == "not a decision (kind unresolved_address takes place, dismiss, reverse)"
     assert "approve" not in causes[3]  # never the cell's value
+
+
+# --------------------------------------------------------------------------- 11. docs/tables.md types
+
+
+def test_table_docs_spell_every_type_as_duckdb_does():
+    """One spelling: DuckDB's (DESCRIBE), not a mix of Polars names (UInt8, List(text), datetime(...)) and
+    hand-mapped ones ('Uint' for UInt32)."""
+    import duckdb
+
+    from pipelines.docs import DOC_PATH
+
+    text = DOC_PATH.read_text(encoding="utf-8")
+    types = {line.split("|")[2].strip() for line in text.splitlines() if line.startswith("| `")}
+    with duckdb.connect() as con:
+        for name in types:  # each is a type name DuckDB itself writes back unchanged
+            assert str(con.sql(f"SELECT NULL::{name} AS x").types[0]) == name
+    assert {"VARCHAR", "BIGINT", "UINTEGER", "VARCHAR[]", "TIMESTAMP WITH TIME ZONE"} <= types
