@@ -313,12 +313,12 @@ def extracts_by_partition(
 
 def url_problem(exc: Exception) -> str:
     """The message of a SQL source's error (pipelines.ingest.sql: written by wardbridge, the password masked),
-    without a variable's value: a malformed URL template quotes the text that filled its port, shown ``'…'``."""
+    without a variable's value: a malformed URL template quotes the text that filled its port, shown ``port '…'``."""
     from pipelines.ingest.sql import LiteralPasswordError, MissingVariableError, UrlTemplateError
 
     text = str(exc)
     if isinstance(exc, UrlTemplateError) and not isinstance(exc, (MissingVariableError, LiteralPasswordError)):
-        text = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "'…'", text)
+        text = re.sub(r"port (?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", "port '…'", text)
     return text
 
 
