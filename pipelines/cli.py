@@ -361,7 +361,7 @@ def resolve(
     as_of_value = _as_of_option(as_of, frame)
 
     from pipelines.reference import USER_GAZETTEER, load_reference
-    from pipelines.resolve import resolve_table
+    from pipelines.resolve import forget_readings, resolve_table
     from quality.checks import REVIEW_STATUSES, status_counts
 
     reference = None
@@ -384,6 +384,7 @@ def resolve(
         scheme=frame[scheme_column] if scheme_column else None,
     )
     write_frame(resolved, output_path, out_fmt)
+    forget_readings()  # the process ends here: dropping them now costs less than at the interpreter's exit
 
     status_column = "resolved_status" if "resolved_status" in resolved.columns else "status"
     counts = status_counts(resolved.select(pl.col(status_column).alias("status")))
