@@ -1,0 +1,76 @@
+"""The resolver's speed shortcuts give the plain answers: unit columns gathered through Enum codes equal
+the join on the uid pair; readings cached as plain tuples (no sets or matches the garbage collector
+tracks); dropping the cached readings (forget_readings, as `wardbridge resolve` does before it exits)
+changes no answer."""
+
+from __future__ import annotations
+
+import gc
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+import pipelines.resolve as r
+from pipelines.reference import default_reference
+
+ADDRESSES = [
+    "12 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM",
+    "45 đường số 7, P12, Gò Vấp, HCM",
+    "Phường Hiệp Thành, TP Thủ Dầu Một, Bình Dương",
+    "123 Lê Lợi",
+    "12 Nguyễn Huệ, Phường Sài Gòn, TP. Hồ Chí Minh",
+    "8 Hai Bà Trưng, Phường Tân Định",
+    "Xã Long Hải, TP Hồ Chí Minh",
+    "so 12 Đường Nguyễn Trãi 2 Quận 5 tphcm",
+    None,
+    "",
+    "12 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM",
+]
+
+
+def _fresh_index() -> r.ResolverIndex:
+    return r.build_index(default_reference())
+
+
+def test_unit_columns_by_enum_codes_equal_the_join():
+    idx = _fresh_index()
+    fast = r.resolve_addresses(ADDRESSES, index=idx)
+    assert idx.unit_tables  # the Enum path was taken
+    idx.unit_tables = ()  # as where a uid repeats: the join on the uid pair
+    slow = r.resolve_addresses(ADDRESSES, index=idx)
+    assert_frame_equal(fast, slow)
+    assert fast["old_name"].null_count() < fast.height and fast["new_name"].null_count() < fast.height
+    assert fast.filter(pl.col("status") == "split_review")["candidates"].list.len().min() >= 2
+
+
+def test_unknown_uid_gets_no_unit_columns():
+    idx = _fresh_index()
+    frame = pl.DataFrame({"old_uid": ["pre2025:99999", None], "new_uid": ["2025:26740", "2025:00000"]})
+    out = r._add_unit_columns(idx, frame)
+    assert out["old_name"].to_list() == [None, None]
+    assert out["new_name"][0] == "Phường Sài Gòn" and out["new_name"][1] is None
+    assert out["candidates"].to_list() == [None, None]
+
+
+def _atoms(value) -> bool:
+    if isinstance(value, tuple):
+        return all(_atoms(v) for v in value)
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def test_cached_readings_are_plain_tuples_and_forgetting_them_changes_nothing():
+    idx = _fresh_index()
+    r._INDEX_CACHE[id(idx)] = (idx, idx)  # kept like index_for's, so forget_readings sees it
+    try:
+        first = r.resolve_addresses(ADDRESSES * 3, index=idx)
+        entries = [*idx.ward_cache.items(), *idx.district_cache.items()]
+        assert idx.ward_cache and idx.district_cache
+        assert all(_atoms(key) and _atoms(hit) for key, hit in entries)
+        for _ in range(4):  # a collection untracks a tuple whose items are untracked: one level of nesting each
+            gc.collect()
+        assert not any(gc.is_tracked(key) or gc.is_tracked(hit) for key, hit in entries)  # no longer walked
+        r.forget_readings()
+        assert not idx.ward_cache and not idx.district_cache
+        assert_frame_equal(r.resolve_addresses(ADDRESSES * 3, index=idx), first)
+    finally:
+        r._INDEX_CACHE.pop(id(idx), None)
