@@ -36,7 +36,13 @@ from pipelines.publish.marts import (
     reference_date_of,
 )
 from pipelines.publish.pseudonym import key_fingerprint, pseudonym_key
-from pipelines.publish.store import ANALYTICS_FILENAME, PARQUET_DIR, RESTRICTED_FILENAME, PublishRejected, publish_marts
+from pipelines.publish.store import (
+    ANALYTICS_FILENAME,
+    PARQUET_DIR,
+    RESTRICTED_FILENAME,
+    MartsPublication,
+    PublishRejected,
+)
 from pipelines.schema import (
     ANALYTICS_TABLES,
     CITY_SUMMARY,
@@ -275,23 +281,25 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
     require_whole(context, "the analytics and restricted marts", [ANALYTICS, RESTRICTED])
     gx.preload()  # GX's import overlaps reading and building the marts
     key = pseudonym_key()
-    marts = build_marts(read_inputs(wh), key)
+    inputs = read_inputs(wh)
     docs_root = wh.root / "marts" / "gx" / context.run.run_id
     # the GX gate's suite is derived from the same declarations (every column, required, allowed, primary
     # key; exact dtypes in Polars): Table.validate (schema_validator) would repeat its checks
     validators = [gx_validator(docs_root)]
-    accounting = {"problems": marts.problems}
     try:
-        published = publish_marts(
-            wh.root,
-            marts.analytics.values(),
-            marts.restricted.values(),
-            validators=validators,
-            extra_problems=marts.problems,
-            run_id=context.run.run_id,
-        )
+        # the restricted mart is written aside while the rest is built (each table once final); nothing is
+        # visible before every gate passed
+        with MartsPublication(wh.root, run_id=context.run.run_id) as publication:
+            marts = build_marts(inputs, key, ready=publication.add_restricted)
+            del inputs
+            published = publication.publish(
+                marts.analytics.values(),
+                marts.restricted.values(),
+                validators=validators,
+                extra_problems=marts.problems,
+            )
     except PublishRejected as exc:
-        gate_problems = [p for p in exc.problems if p not in accounting["problems"]]
+        gate_problems = [p for p in exc.problems if p not in marts.problems]
         yield from selected(
             context,
             [

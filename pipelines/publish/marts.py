@@ -25,7 +25,7 @@ registry (``flow_accounting.reference_date``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -34,7 +34,7 @@ from pipelines.encodings import repair_column
 from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
-from pipelines.publish.store import Published, Validator, publish_marts, schema_validator
+from pipelines.publish.store import MartsPublication, Published, Validator, schema_validator
 from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
 from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
@@ -644,12 +644,38 @@ def input_accounting_problems(inputs: MartInputs) -> list[str]:
     ]
 
 
-def build_marts(inputs: MartInputs, key: bytes) -> Marts:
-    """Every analytics and restricted table, from the warehouse's inputs."""
+def build_marts(inputs: MartInputs, key: bytes, *, ready: Callable[[Table, pl.DataFrame], None] | None = None) -> Marts:
+    """Every analytics and restricted table, from the warehouse's inputs.
+
+    ``ready(table, frame)`` (e.g. ``MartsPublication.add_restricted``) is called with each restricted table as
+    soon as it is final, in the order of ``Marts.restricted``: the copies of the entity stage's tables before
+    anything is built, the record flow once computed, the pseudonym map last. Its writing then overlaps the
+    building of the rest."""
+    restricted: dict[str, tuple[Table, pl.DataFrame]] = {}
+
+    def final(table: Table, frame: pl.DataFrame) -> None:
+        restricted[table.name] = (table, frame)
+        if ready is not None:
+            ready(table, frame)
+
+    # the copies of the entity stage's tables keep the order it wrote them in (deterministic; a DuckDB table
+    # has no row order without ORDER BY): sorting them by key cost CPU (~2.7M wide rows at 1M people)
+    for kind in ENTITY_KINDS:
+        for table, frame in (
+            (entities_table(kind), inputs.entities[kind]),
+            (lineage_table(kind), inputs.lineage[kind]),
+            (review_table(kind), inputs.review[kind]),
+        ):
+            final(table, table.cast(frame))
+    final(REGISTRY_LINKS, REGISTRY_LINKS.cast(inputs.links))
+
     wards, old_units, crosswalk = _dimensions(inputs)
     shares = crosswalk.select("old_uid", "new_uid", "allocation_share")
     sections = read_vsic_sections()
     flow, problems = flow_and_accounting(inputs)  # the row accounting (input_accounting_problems) with the flow
+    # lost rows (no state) are reported by the row accounting and left out; none lost: no copy of 1.7M rows
+    stated = flow if flow["state"].null_count() == 0 else flow.filter(pl.col("state").is_not_null())
+    final(RECORD_FLOW, RECORD_FLOW.cast(stated))
     reference_date = reference_date_of(inputs)
 
     placement = {
@@ -780,25 +806,7 @@ def build_marts(inputs: MartInputs, key: bytes) -> Marts:
     frames = {name: f for name, (_, f) in analytics.items()}
     problems += city_total_problems(frames) + detail_ward_problems(frames)
 
-    restricted: dict[str, tuple[Table, pl.DataFrame]] = {}
-    for kind in ENTITY_KINDS:
-        for table, frame in (
-            (entities_table(kind), inputs.entities[kind]),
-            (lineage_table(kind), inputs.lineage[kind]),
-            (review_table(kind), inputs.review[kind]),
-        ):
-            restricted[table.name] = (table, frame)
-    restricted[REGISTRY_LINKS.name] = (REGISTRY_LINKS, inputs.links)
-    # the copies of the entity stage's tables keep the order it wrote them in (deterministic; a DuckDB table
-    # has no row order without ORDER BY): sorting them by key cost CPU (~2.7M wide rows at 1M people)
-    restricted = {name: (t, t.cast(f)) for name, (t, f) in restricted.items()}
-    # lost rows (no state) are reported by the row accounting and left out; none lost: no copy of 1.7M rows
-    stated = flow if flow["state"].null_count() == 0 else flow.filter(pl.col("state").is_not_null())
-    restricted[RECORD_FLOW.name] = (RECORD_FLOW, RECORD_FLOW.cast(stated))
-    restricted[PSEUDONYMS.name] = (
-        PSEUDONYMS,
-        _sorted(PSEUDONYMS, pl.concat([pseudonyms[k] for k in sorted(ENTITY_KINDS)])),
-    )
+    final(PSEUDONYMS, _sorted(PSEUDONYMS, pl.concat([pseudonyms[k] for k in sorted(ENTITY_KINDS)])))
     return Marts(analytics, restricted, reference_date, problems)
 
 
@@ -1047,14 +1055,14 @@ def publish_from_warehouse(
     run_id: str | None = None,
     key: bytes | None = None,
 ) -> tuple[Marts, Published]:
-    """Read the warehouse, build the marts, validate (row accounting included) and publish them atomically."""
-    marts = build_marts(read_inputs(wh), pseudonym_key() if key is None else key)
-    published = publish_marts(
-        wh.root,
-        marts.analytics.values(),
-        marts.restricted.values(),
-        validators=validators,
-        extra_problems=marts.problems,
-        run_id=run_id,
-    )
+    """Read the warehouse, build the marts, validate (row accounting included) and publish them atomically (the
+    restricted mart written while the rest is built: :class:`MartsPublication`)."""
+    inputs = read_inputs(wh)
+    key = pseudonym_key() if key is None else key
+    with MartsPublication(wh.root, run_id=run_id) as publication:
+        marts = build_marts(inputs, key, ready=publication.add_restricted)
+        del inputs
+        published = publication.publish(
+            marts.analytics.values(), marts.restricted.values(), validators=validators, extra_problems=marts.problems
+        )
     return marts, published
