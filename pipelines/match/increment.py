@@ -606,7 +606,7 @@ def match_increment(
 
     saved = _saved_pairs(state.scored, rows, spec)
     given = _given_verdicts(state, rows, spec, labelled_pairs, cannot_link_pairs)
-    since_fit = state.verdicts_since_fit + _new_same_verdicts(state.labelled, labelled_pairs, rows, spec)
+    since_fit = state.verdicts_since_fit + _new_same_verdicts(state.labelled, labelled_pairs, given.held)
     state, saved = _apply_verdicts(state, saved, given, spec)
     reviewed = given.reviewed
     entering, leaving, recoded = _candidate_changes(delta, saved, reviewed)
@@ -719,8 +719,10 @@ def _renumbered_rows(
                 "withdrawn or sent again, not both"
             )
         held = old_work[idc].cast(pl.String)
-        unknown = int((~gone.is_in(held.implode())).sum())
-        removed = changed | held.is_in(gone.implode())
+        withdrawn_rows = held.is_in(gone.implode())
+        # ids withdrawn the state does not hold (its ids are distinct; the few hit ones counted, not every id hashed)
+        unknown = gone.len() - held.filter(withdrawn_rows).n_unique()
+        removed = changed | withdrawn_rows
         if unknown:
             log.warning(
                 "%s: %d withdrawn record ids are not in the saved run (already gone?): ignored", source, unknown
@@ -731,9 +733,11 @@ def _renumbered_rows(
     added_work = _aligned(new_work, old_work, "prepared table", source).with_columns(
         (pl.col(ROW) + n_keep).cast(pl.UInt32)
     )
+    # in one chunk per column: the steps after gather from it (a concatenation is gathered chunk by chunk, slower)
     work = pl.concat(
         [old_work.filter(keep).with_columns(pl.int_range(n_keep, dtype=pl.UInt32).alias(ROW)), added_work],
         how="diagonal_relaxed",
+        rechunk=True,
     )
     frame = pl.concat([state.frame.filter(keep), _aligned(frame, state.frame, "input", source)], how="diagonal_relaxed")
     return _Rows(
@@ -803,6 +807,7 @@ class _Verdicts:
     reviewed: pl.DataFrame  # l, r, same: all of them on the new rows (``_reviewed_pairs``)
     changed: pl.DataFrame  # l, r, same: pairs whose verdict the given ones add or turn to "different"
     coverage: dict  # verdict_coverage of the given ones (counts, never values)
+    held: pl.Series  # the ids (text) of the records any verdict names that the data holds
 
 
 def _given_verdicts(
@@ -815,7 +820,7 @@ def _given_verdicts(
     )
     # the records the verdicts name, found once (the lookups below then join a few rows, not every record's id)
     named = pl.concat([f[c] for f in (all_same, all_different) for c in ("left_id", "right_id")]).unique()
-    held = rows.work.select(spec.id_column, ROW).filter(pl.col(spec.id_column).cast(pl.String).is_in(named.implode()))
+    held = _named_rows(rows, spec.id_column, named)
     reviewed = _reviewed_pairs(held, spec, all_same, all_different)
     changed = reviewed.clear()
     if any(v is not None and v.height for v in (same, different)):
@@ -826,12 +831,24 @@ def _given_verdicts(
             .select(L, R, "same")
         )
     coverage = verdict_coverage(held[spec.id_column], same, different)
-    return _Verdicts(all_same, all_different, reviewed, changed, coverage)
+    return _Verdicts(all_same, all_different, reviewed, changed, coverage, held[spec.id_column].cast(pl.String))
 
 
-def _new_same_verdicts(saved: pl.DataFrame | None, given: pl.DataFrame | None, rows: _Rows, spec: MatchSpec) -> int:
+def _named_rows(rows: _Rows, id_column: str, named: pl.Series) -> pl.DataFrame:
+    """The records (id, new row, in row order) whose id is among ``named`` (a few ids): looked up in the saved
+    table and in the increment's apart (the renumbered table is a concatenation, slow to scan whole), the saved
+    ones renumbered (a removed record is not held)."""
+    wanted = named.implode()
+    old = rows.old_work.select(id_column, ROW).filter(pl.col(id_column).cast(pl.String).is_in(wanted))
+    old = old.with_columns(rows.mapping.gather(old[ROW]).alias(ROW)).drop_nulls(ROW)
+    new = rows.added_work.select(id_column, ROW).filter(pl.col(id_column).cast(pl.String).is_in(wanted))
+    return pl.concat([old, new.select(old.columns)], how="vertical_relaxed")
+
+
+def _new_same_verdicts(saved: pl.DataFrame | None, given: pl.DataFrame | None, held: pl.Series) -> int:
     """The given "same" pairs m has not seen: in neither orientation among the saved ones or each other, and usable
-    (two different records the increment's data holds; the engine leaves the others out)."""
+    (two different records the increment's data holds, ``held``: the ids among those the verdicts name; the engine
+    leaves the others out)."""
 
     def oriented(pairs: pl.DataFrame | None) -> pl.DataFrame:
         pairs = verdicts(pairs)
@@ -842,7 +859,7 @@ def _new_same_verdicts(saved: pl.DataFrame | None, given: pl.DataFrame | None, r
     new = oriented(given).join(oriented(saved), on=["a", "b"], how="anti").filter(pl.col("a") != pl.col("b"))
     if not new.height:
         return 0
-    held = rows.work[spec.id_column].cast(pl.String).implode()
+    held = held.implode()
     return new.filter(pl.col("a").is_in(held) & pl.col("b").is_in(held)).height
 
 
@@ -886,7 +903,10 @@ def _candidate_changes(
     entering = changed.filter(~pl.col("_was") & pl.col("_is")).select(L, R, pl.col("_rules").alias("rules"))
     unblocked = reviewed.select(L, R).join(entering, on=[L, R], how="anti")  # reviewed pairs no rule proposes
     if unblocked.height:  # (of new records: one already saved is among the saved pairs)
-        unblocked = unblocked.filter(~pair_key().is_in(saved.graph["k"].implode()))
+        # (the saved pairs' keys probe the few reviewed ones: not a hash set of every saved pair)
+        wanted = unblocked.select(pair_key())["k"]
+        found = saved.graph["k"].filter(saved.graph["k"].is_in(wanted.implode()))
+        unblocked = unblocked.filter(~wanted.is_in(found.implode()))
     entering = pl.concat([entering, unblocked.with_columns(pl.lit(0, pl.UInt32).alias("rules"))])
     leaving = changed.filter(pl.col("_was") & ~pl.col("_is")).select(L, R)
     recoded = changed.filter(pl.col("_was") & pl.col("_is") & (pl.col("_rules") != pl.col("rules"))).select(
