@@ -134,10 +134,38 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
         if chosen == "utf-8" and "utf" in str(exc).lower():
             hint = "leave --encoding to auto-detection" if encoding == "utf-8" else "give --encoding"
             raise click.ClickException(f"{path}: not valid UTF-8 ({hint})") from None
+        line = quote_problem_line(source if isinstance(source, bytes) else path.read_bytes(), sep)
+        if line is not None:
+            raise click.ClickException(
+                f"{path}: line {line}: a quoted field opened in the row starting on this line is not closed "
+                '(or a quote inside it is not doubled as ""): fix the quoting there'
+            ) from None
         raise click.ClickException(
             f"{path}: cannot read as CSV with delimiter {sep!r} ({type(exc).__name__})"
         ) from None
     return frame
+
+
+def quote_problem_line(data: bytes, sep: str) -> int | None:
+    """The line where the CSV row holding a broken quoted field starts (a quote never closed, or one
+    inside a quoted field not doubled), read with Python's strict CSV reader; None if it finds none.
+    Only run once the fast reader has failed. Names a line, never a value."""
+    import csv
+    import io
+
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a runaway quoted field is the file's rest: no size error
+    start = 1
+    try:
+        for _row in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        return start
+    finally:
+        csv.field_size_limit(limit)
+    return None
 
 
 NESTED = (pl.List, pl.Array, pl.Struct)
@@ -224,7 +252,9 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
     """Write atomically (a partial file renamed into place); a failure is a ClickException naming the file."""
     partial = path.with_name(f".{path.name}.partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _echo(f"wardbridge: created the folder {path.parent} for {path.name}")
         if fmt == "parquet":
             frame.write_parquet(partial)
         else:
