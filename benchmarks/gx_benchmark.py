@@ -1,7 +1,7 @@
 """GX gate throughput on a staged_population-shaped frame (run on demand, not a test).
 
     uv run python benchmarks/gx_benchmark.py --rows 1000000
-    uv run python benchmarks/gx_benchmark.py --rows 1000000 --chunk-rows 250000
+    uv run python benchmarks/gx_benchmark.py --rows 1000000 --chunk-rows 250000   # default: quality.gx.CHUNK_ROWS
 
 Builds a frame with every staged_population column and declared dtype cheaply in
 Polars (synthetic values, not the synth registries), then runs the gate the publish
@@ -27,6 +27,7 @@ import polars as pl  # noqa: E402
 from pipelines.reference import default_reference  # noqa: E402
 from pipelines.schema import staged_table  # noqa: E402
 from quality import rules as qr  # noqa: E402
+from quality.gx import CHUNK_ROWS  # noqa: E402 - a constant: GX itself is imported lazily
 
 TABLE = staged_table("population")
 
@@ -84,7 +85,7 @@ def staged_population_frame(n: int, ward_uids: list[str], seed: int = 7) -> pl.D
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--chunk-rows", type=int, default=500_000)
+    parser.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS)  # as the gates: quality/gx.py, 1,000,000
     parser.add_argument("--docs", action="store_true", help="also build Data Docs (in a temp dir)")
     args = parser.parse_args()
     if args.rows > 1_000_000:
