@@ -262,19 +262,22 @@ def _touched_blocks(
     gone = keyed_rows(removed_work, rule).with_columns(block_hash(rule)) if removed_work.height else None
     touched = pl.concat([added.select(*on, BLOCK_HASH), *([gone.select(*on, BLOCK_HASH)] if gone is not None else [])])
     touched = touched.unique(on)
-    saved = hashed_rows(old_ids)
+    lists = isinstance(old_ids.dtype, pl.List)
+    saved = hashed_rows(old_ids) if lists else None  # (one key a record: its hash read off ``old_ids`` by row)
     if rule.missing:  # a block pairs only when it holds a record missing the column: others never pair
         # (by hash first, which keeps every gap block and fewer rows to look at; by key below)
         old_gap = old_work[rule.missing].is_null()
-        gaps = pl.concat([saved.filter(old_gap.gather(saved[ROW]))[BLOCK_HASH], added.filter(gap(rule))[BLOCK_HASH]])
+        old_gaps = saved.filter(old_gap.gather(saved[ROW]))[BLOCK_HASH] if lists else old_ids.filter(old_gap)
+        gaps = pl.concat([old_gaps.drop_nulls().alias(BLOCK_HASH), added.filter(gap(rule))[BLOCK_HASH]])
         touched = touched.join(gaps.to_frame(), on=BLOCK_HASH, how="semi")
-    hit = saved.join(touched.select(BLOCK_HASH), on=BLOCK_HASH, how="semi")
     touched = touched.with_row_index(BLOCK)
-    if isinstance(old_ids.dtype, pl.List):  # the hit records' keys, hashed again (a record has several)
+    if lists:  # the hit records' keys, hashed again (a record has several)
+        hit = saved.join(touched.select(BLOCK_HASH), on=BLOCK_HASH, how="semi")
         rows = hit[ROW].unique().sort()
         old_blocks = keyed_rows(old_work.select(ROW, *rule.columns)[rows], rule).with_columns(block_hash(rule))
-    else:  # one key a record: its saved hash
-        old_blocks = old_work.select(ROW, *rule.columns)[hit[ROW]].with_columns(hit[BLOCK_HASH])
+    else:  # one key a record: the rows whose saved hash is a touched one (a mask: no frame of every record's hash)
+        rows = old_ids.is_in(touched[BLOCK_HASH].implode()).fill_null(False).arg_true()
+        old_blocks = old_work.select(ROW, *rule.columns)[rows].with_columns(old_ids.gather(rows).alias(BLOCK_HASH))
     old_blocks, added_t = _in_block(old_blocks, touched, on), _in_block(added, touched, on)
     if rule.missing:  # the gap blocks by key: a touched key sharing only its hash with a gap block is no gap block
         gaps = pl.concat([old_blocks.filter(gap(rule))[BLOCK], added_t.filter(gap(rule))[BLOCK]]).unique()
@@ -733,11 +736,9 @@ def _renumbered_rows(
     added_work = _aligned(new_work, old_work, "prepared table", source).with_columns(
         (pl.col(ROW) + n_keep).cast(pl.UInt32)
     )
-    # in one chunk per column: the steps after gather from it (a concatenation is gathered chunk by chunk, slower)
     work = pl.concat(
         [old_work.filter(keep).with_columns(pl.int_range(n_keep, dtype=pl.UInt32).alias(ROW)), added_work],
         how="diagonal_relaxed",
-        rechunk=True,
     )
     frame = pl.concat([state.frame.filter(keep), _aligned(frame, state.frame, "input", source)], how="diagonal_relaxed")
     return _Rows(
@@ -745,7 +746,7 @@ def _renumbered_rows(
         added_work=added_work,
         work=work,
         frame=frame,
-        ids=work[idc],
+        ids=work[idc].rechunk(),  # gathered from by every step after: in one chunk
         removed=removed,
         keep=keep,
         mapping=mapping,
