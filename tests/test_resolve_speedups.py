@@ -6,6 +6,7 @@ changes no answer."""
 from __future__ import annotations
 
 import gc
+import random
 
 import polars as pl
 from polars.testing import assert_frame_equal
@@ -74,3 +75,30 @@ def test_cached_readings_are_plain_tuples_and_forgetting_them_changes_nothing():
         assert_frame_equal(r.resolve_addresses(ADDRESSES * 3, index=idx), first)
     finally:
         r._INDEX_CACHE.pop(id(idx), None)
+
+
+def test_reading_every_row_equals_reading_distinct_rows(monkeypatch):
+    """Nearly distinct input is read row by row (no search for repeats first): same output as the
+    distinct rows read once and mapped back, with and without null inputs and per-row dates."""
+    idx = _fresh_index()
+    distinct = [a for a in dict.fromkeys(ADDRESSES) if a is not None] + [
+        f"{n} Lê Lợi, P. Bến Nghé, Q.1" for n in range(40)
+    ]
+    dates = ["2025-08-01", "2024-01-01", None] * 20
+    for addresses, as_of in ((distinct, None), (distinct + [None], None), (distinct, dates[: len(distinct)])):
+        frame = pl.DataFrame({"input": addresses}).with_row_index("_i")
+        assert r._nearly_distinct(frame, "input")
+        row_by_row = r.resolve_addresses(addresses, index=idx, as_of=as_of)
+        monkeypatch.setattr(r, "DISTINCT_SHARE", 2.0)  # never nearly distinct: repeats searched first
+        assert not r._nearly_distinct(frame, "input")
+        assert_frame_equal(r.resolve_addresses(addresses, index=idx, as_of=as_of), row_by_row)
+        monkeypatch.undo()
+
+
+def test_repeats_are_estimated_from_the_first_rows():
+    draws = random.Random(1)
+    many = pl.DataFrame({"input": [str(draws.randrange(200_000)) for _ in range(1_000_000)]}).with_row_index("_i")
+    assert not r._nearly_distinct(many, "input")  # 200,000 addresses drawn a million times
+    assert r._nearly_distinct(pl.DataFrame({"input": [str(i) for i in range(100_000)]}).with_row_index("_i"), "input")
+    few = pl.DataFrame({"input": ["a", "b", "a"]}).with_row_index("_i")
+    assert not r._nearly_distinct(few, "input")
