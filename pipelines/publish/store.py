@@ -242,7 +242,11 @@ def _swap_dir(new: Path, final: Path, run: str) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-RESTRICTED_WRITERS = 2  # threads inserting the restricted mart's tables (its write is the marts' longest step)
+# threads inserting the restricted mart's tables: one, as its writing starts before the marts are built (the entity
+# stage's copies) and so overlaps the build (Polars, ~1.4 of the 2 cores) and then the gates. Two cursors side by side
+# made its write alone 9.3 -> 5.6 s wall, but beside the build they only slowed it (1M, back to back, load 2.6-3.0:
+# marts 18.2-23.3 s wall with one, 21.4-23.5 with two, ~100 MiB more peak RSS with two).
+RESTRICTED_WRITERS = 1
 _END, _ABORT = object(), object()
 
 
