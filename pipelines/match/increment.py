@@ -87,6 +87,7 @@ log = logging.getLogger("wardbridge.match")
 
 L, R = "l", "r"
 BLOCK = "_blk"  # a touched block's number, the key of the rule ``_rule_delta`` hands on
+GONE = 0xFFFFFFFF  # a removed record's side in a saved pair's key (no row has this number: the key matches none)
 
 
 @dataclass
@@ -765,7 +766,7 @@ class _Saved:
 
     ends: pl.DataFrame  # l, r in new row numbers (null: a removed record)
     alive: pl.Series  # both records kept
-    k: pl.Series  # pair key (of the new row numbers)
+    k: pl.Series  # pair key (of the new row numbers; a removed record's side is GONE, which no row is: no key matches)
     inner: pl.Series  # a guard pair, not a candidate
     link: pl.Series  # a link
     graph: pl.DataFrame  # k, rules of the candidates between kept records
@@ -787,7 +788,12 @@ def _saved_pairs(old_scored: pl.DataFrame, rows: _Rows, spec: MatchSpec) -> _Sav
         neighbours = pl.Series(dtype=pl.UInt32)
     ends = pl.DataFrame({L: mapping.gather(old_scored[L]), R: mapping.gather(old_scored[R])})
     alive = ends[L].is_not_null() & ends[R].is_not_null()
-    k = ends.select(pair_key())["k"]
+    # pair keys packed in numpy, in place (pair_key's expression makes a temporary per operation, millions long)
+    new_row = mapping.fill_null(GONE).to_numpy()
+    k = new_row[old_scored[L].to_numpy()].astype(np.uint64)
+    k <<= np.uint64(32)
+    k |= new_row[old_scored[R].to_numpy()]
+    k = pl.Series("k", k)
     return _Saved(
         ends=ends,
         alive=alive,
@@ -1176,8 +1182,12 @@ def _new_scored(
         inner_rows.filter(saved.k.gather(inner_rows).is_in(entering_k).fill_null(False)), True
     )
     kept_mask = saved.alive & ~both_t & ~touched.leaving_old & ~reentering
-    outside = old_scored.filter(kept_mask).with_columns(  # found by other rules now: only their rules change
-        saved.ends[L].filter(kept_mask), saved.ends[R].filter(kept_mask), saved_rules.filter(kept_mask)
+    # (l, r and rules are replaced: not copied with the rest; found by other rules now: only their rules change)
+    outside = (
+        old_scored.drop(L, R, "rules")
+        .filter(kept_mask)
+        .with_columns(saved.ends[L].filter(kept_mask), saved.ends[R].filter(kept_mask), saved_rules.filter(kept_mask))
+        .select(old_scored.columns)
     )
     return pl.concat([outside, redecided])
 
