@@ -1185,9 +1185,13 @@ def clean_expr(column: pl.Expr) -> pl.Expr:
     boundary; the space on either side of a separator is dropped (literal patterns, leftmost and
     longest first: as the regex ' ?([,;|()\\[\\]~]) ?' -> '$1')."""
     folded = strip_accents_fast_expr(column.str.replace_all(_CONTROL, " "))
+    # Each run of other characters made one space, in two passes that touch only punctuation and
+    # repeated spaces (one pass, "[^a-z0-9,;|()\[\]~]+" -> " ", replaced every single space too: twice
+    # the time): each run of other characters but spaces becomes a space, then each run of spaces one.
     return (
         folded.str.replace_all(r"\s+-\s+", "~")
-        .str.replace_all(r"[^a-z0-9,;|()\[\]~]+", " ")
+        .str.replace_all(r"[^a-z0-9,;|()\[\]~ ]+", " ")
+        .str.replace_all("  +", " ")
         .str.replace_many(_SEP_SPACES, leftmost=True)
         .str.replace_all("~", " - ", literal=True)
         .str.strip_chars()
@@ -1453,8 +1457,9 @@ def _gazetteer_frame(idx: ResolverIndex) -> pl.DataFrame:
 
 
 def _words_expr(clean: pl.Expr) -> pl.Expr:
-    """The words of a cleaned address joined by single spaces (``" ".join(_WORD.findall(clean))``)."""
-    return clean.str.extract_all(r"[a-z0-9]+").list.join(" ")
+    """The words of a cleaned address joined by single spaces (``" ".join(_WORD.findall(clean))``): every
+    run of other characters one space, none at either end (no list of words built per row)."""
+    return clean.str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars(" ")
 
 
 def _read_splits(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:

@@ -102,3 +102,29 @@ def test_repeats_are_estimated_from_the_first_rows():
     assert r._nearly_distinct(pl.DataFrame({"input": [str(i) for i in range(100_000)]}).with_row_index("_i"), "input")
     few = pl.DataFrame({"input": ["a", "b", "a"]}).with_row_index("_i")
     assert not r._nearly_distinct(few, "input")
+
+
+def test_clean_expr_equals_the_one_pass_clean_up():
+    """clean_expr's two passes (punctuation, then repeated spaces) give the one-pass regex's text."""
+    draws = random.Random(3)
+    alphabet = "ab0 ,;|()[]~-.\t\n/\u00a0\u2003xéẾĐ\x00\x85"
+    texts = ["".join(draws.choice(alphabet) for _ in range(draws.randint(0, 16))) for _ in range(20_000)]
+    texts += ["12 Nguyễn Huệ, P. Bến Nghé ,Q.1 - TP.HCM", " .. P12 /  Gò Vấp ; HCM ", None]
+    frame = pl.DataFrame({"t": texts})
+    folded = r.strip_accents_fast_expr(pl.col("t").str.replace_all(r._CONTROL, " "))
+    one_pass = (
+        folded.str.replace_all(r"\s+-\s+", "~")
+        .str.replace_all(r"[^a-z0-9,;|()\[\]~]+", " ")
+        .str.replace_many(r._SEP_SPACES, leftmost=True)
+        .str.replace_all("~", " - ", literal=True)
+        .str.strip_chars()
+    )
+    got = frame.select(new=r.clean_expr(pl.col("t")), old=one_pass)
+    assert got["new"].equals(got["old"])
+    assert got["new"][-3] == "12 nguyen hue,p ben nghe,q 1 - tp hcm"
+
+
+def test_words_expr_joins_the_words():
+    texts = ["p ben nghe,q 1 - tp hcm", ",,a  b;;c,", "", ",", None, "12/3 ab.cd"]
+    got = pl.DataFrame({"t": texts}).select(r._words_expr(pl.col("t")))["t"].to_list()
+    assert got == [" ".join(r._WORD.findall(t)) if t is not None else None for t in texts]
