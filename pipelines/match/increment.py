@@ -87,6 +87,7 @@ log = logging.getLogger("wardbridge.match")
 
 L, R = "l", "r"
 BLOCK = "_blk"  # a touched block's number, the key of the rule ``_rule_delta`` hands on
+PATCHED = "_at"  # a saved pair's row in the verdict patch
 GONE = 0xFFFFFFFF  # a removed record's side in a saved pair's key (no row has this number: the key matches none)
 
 
@@ -771,6 +772,8 @@ class _Saved:
     link: pl.Series  # a link
     graph: pl.DataFrame  # k, rules of the candidates between kept records
     neighbours: pl.Series  # new rows of the kept records a removed record was linked to
+    # saved pairs whose verdict changed (row ``PATCHED``) with their veto and forced link as a full run scores them
+    patch: pl.DataFrame | None = None
 
 
 def _saved_pairs(old_scored: pl.DataFrame, rows: _Rows, spec: MatchSpec) -> _Saved:
@@ -871,8 +874,9 @@ def _new_same_verdicts(saved: pl.DataFrame | None, given: pl.DataFrame | None, h
 
 
 def _apply_verdicts(state: MatchState, saved: _Saved, given: _Verdicts, spec: MatchSpec) -> tuple[MatchState, _Saved]:
-    """The state with every verdict, its saved pairs' veto and forced link as a full run with those verdicts
-    scores them (only the pairs whose verdict changed are touched), and the saved links re-read for them."""
+    """The state with every verdict; the saved pairs whose verdict changed get their veto and forced link as a full
+    run with those verdicts scores them, in a patch (``_Saved.patch``) the re-clustering reads (those pairs are
+    always re-clustered), and the saved links re-read for them."""
     state = replace(state, labelled=given.same, cannot_link=given.different)
     changed = given.changed.select(pair_key())["k"]
     at = (saved.k.is_in(changed.implode()).fill_null(False) & saved.alive).arg_true() if changed.len() else None
@@ -881,12 +885,25 @@ def _apply_verdicts(state: MatchState, saved: _Saved, given: _Verdicts, spec: Ma
     old = state.scored
     mine = old[at].with_columns(saved.ends[L].gather(at), saved.ends[R].gather(at)).with_columns(_veto(spec))
     mine = _with_reviews(mine, given.changed)  # the pair's cannot-link rule again, then the verdict over it
-    scored = old.with_columns(
-        old["veto"].clone().scatter(at, mine["veto"]),
-        old["_reviewed_same"].clone().scatter(at, mine["_reviewed_same"]),
-    )
+    # both records of such a pair are seeds: the pair is re-clustered (``_recluster`` reads the patch), never kept
+    # as saved, so the saved table's columns are not copied to patch a few rows
+    patch = mine.select(at.alias(PATCHED), "veto", "_reviewed_same")
     link = saved.link.clone().scatter(at, mine.select(is_link(spec))[:, 0])
-    return replace(state, scored=scored), replace(saved, link=link)
+    return state, replace(saved, link=link, patch=patch)
+
+
+def _patched(graph: pl.DataFrame, mask: pl.Series, patch: pl.DataFrame | None) -> pl.DataFrame:
+    """``graph`` (the saved pairs of ``mask``) with the verdict patch of ``_apply_verdicts`` on its rows."""
+    if patch is None:
+        return graph
+    patch = patch.filter(mask.gather(patch[PATCHED]))
+    if not patch.height:
+        return graph
+    at = pl.Series(np.searchsorted(mask.arg_true().to_numpy(), patch[PATCHED].to_numpy()), dtype=pl.UInt32)
+    return graph.with_columns(
+        graph["veto"].clone().scatter(at, patch["veto"]),
+        graph["_reviewed_same"].clone().scatter(at, patch["_reviewed_same"]),
+    )
 
 
 def _candidate_changes(
@@ -995,7 +1012,7 @@ def _recluster(
     old_scored = state.scored
     both_t = _both(saved.ends, touched.flag).fill_null(False)
     mask = both_t & touched.in_graph
-    kept_graph = old_scored.filter(mask).drop("_same", "reason", "decision")
+    kept_graph = _patched(old_scored.filter(mask).drop("_same", "reason", "decision"), mask, saved.patch)
     kept_graph = kept_graph.with_columns(
         saved.ends[L].filter(mask), saved.ends[R].filter(mask), saved_rules.filter(mask)
     )
