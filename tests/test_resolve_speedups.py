@@ -128,3 +128,17 @@ def test_words_expr_joins_the_words():
     texts = ["p ben nghe,q 1 - tp hcm", ",,a  b;;c,", "", ",", None, "12/3 ab.cd"]
     got = pl.DataFrame({"t": texts}).select(r._words_expr(pl.col("t")))["t"].to_list()
     assert got == [" ".join(r._WORD.findall(t)) if t is not None else None for t in texts]
+
+
+def test_cut_at_the_first_separator_by_bytes_equals_the_regex():
+    draws = random.Random(5)
+    alphabet = "aệ ,;|()[]Đ-.\u037e"
+    texts = ["".join(draws.choice(alphabet) for _ in range(draws.randint(0, 12))) for _ in range(20_000)] + [None]
+    got = pl.DataFrame({"t": texts}).select(
+        after=r._after_first_separator(pl.col("t")),
+        before=r._before_first_separator(pl.col("t")),
+        after_re=pl.when(pl.col("t").str.contains(r._RAW_SEPARATOR)).then(pl.col("t").str.replace(r._RAW_HEAD, "")),
+        before_re=pl.col("t").str.extract(r._RAW_HEAD_GROUP, 1),
+    )
+    assert got["after"].equals(got["after_re"]) and got["before"].equals(got["before_re"])
+    assert got["after"].null_count() > 1 and got["before"].drop_nulls().str.contains("ệ").any()
