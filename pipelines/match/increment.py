@@ -1062,7 +1062,7 @@ class _Ids:
     sub_ids: pl.Series  # record id per touched record
     kept_rows: pl.Series  # old row of each kept record
     untouched_old: pl.Series  # per old row: kept and not re-clustered
-    untouched_records: pl.DataFrame  # their saved lineage rows
+    untouched_entities: pl.Series  # their saved entity ids
     previous: pl.DataFrame  # record_id, entity_id of the saved records re-clustered or removed
     entity_ids: pl.Series  # entity id per touched record
     merged: pl.DataFrame  # previous entities merged into others
@@ -1077,11 +1077,9 @@ def _entity_ids(rows: _Rows, touched: _Touched, clusters: pl.Series, state: Matc
     touched_old = kept_rows.gather(touched.rows.filter(touched.rows < rows.n_keep))
     untouched_old = rows.keep.clone().scatter(touched_old, False)
     previous = state.records.select("record_id", "entity_id")[pl.concat([touched_old, rows.removed_rows]).sort()]
-    untouched_records = state.records.filter(untouched_old)
-    entity_ids, merged = assign_entity_ids(
-        sub_ids, clusters, spec.entity_prefix, previous, held=untouched_records["entity_id"]
-    )
-    return _Ids(sub_ids, kept_rows, untouched_old, untouched_records, previous, entity_ids, merged)
+    untouched_entities = state.records["entity_id"].filter(untouched_old)
+    entity_ids, merged = assign_entity_ids(sub_ids, clusters, spec.entity_prefix, previous, held=untouched_entities)
+    return _Ids(sub_ids, kept_rows, untouched_old, untouched_entities, previous, entity_ids, merged)
 
 
 def _entity_of(rows: pl.Series, touched: _Touched, ids: _Ids, n_keep: int, state: MatchState) -> pl.Series:
@@ -1156,16 +1154,11 @@ def _new_state(
     records, pairs and entities as saved, the re-clustered ones replaced."""
     old_entity_ids = pl.concat([state.records["entity_id"].filter(rows.removed), ids.previous["entity_id"]]).unique()
     retired = old_entity_ids.filter(~old_entity_ids.is_in(ids.entity_ids.implode())).sort()
-    records = (
-        pl.concat(
-            [
-                ids.untouched_records.with_columns(rows.mapping.filter(ids.untouched_old).alias("_r")),
-                out.lineage.with_columns(touched.rows.alias("_r")),
-            ]
-        )
-        .sort("_r")
-        .drop("_r")
-    )
+    # each new row's lineage row, gathered once: an untouched record's saved one, a re-clustered record's new one
+    source = np.empty(rows.work.height, dtype=np.uint32)
+    source[: rows.n_keep] = ids.kept_rows.to_numpy()
+    source[touched.rows.to_numpy()] = state.records.height + np.arange(touched.rows.len(), dtype=np.uint32)
+    records = pl.concat([state.records, out.lineage.select(state.records.columns)])[pl.Series(source)]
     entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), out.golden])
     new_state = MatchState(
         frozen=state.frozen,
