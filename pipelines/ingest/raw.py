@@ -60,7 +60,7 @@ class RawLoad:
         }
 
 
-def _check_columns(extract: Extract, columns: list[str]) -> tuple[list[str], list[str]]:
+def _check_columns(extract: Extract, columns: list[str], header_at: str | None = None) -> tuple[list[str], list[str]]:
     """Extra and missing optional columns; a missing required column raises, naming no header cell of the file.
 
     A wrong header row makes a data row (names, IDs) read as the header: the message says
@@ -86,7 +86,8 @@ def _check_columns(extract: Extract, columns: list[str]) -> tuple[list[str], lis
             hint = f"; the header reads as one column holding other separators: is the delimiter really {spec.delimiter!r}?"
         raise SourceSchemaError(
             f"{extract.location}: required column(s) {required_missing} missing (source {spec.id}, "
-            f"catalogue {spec.catalogue_file.name}); header row {spec.header_row or 0} has {len(found)} columns, "
+            f"catalogue {spec.catalogue_file.name}); {f'the header ({header_at})' if header_at else 'the source'} "
+            f"has {len(found)} columns, "
             f"of which {len(matching)} match the catalogue's column names {matching}"
             f" (the other {len(found) - len(matching)} are not shown: they may be data){hint}"
         )
@@ -184,7 +185,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     if result.header_problem:  # no column can be named: every row is a problem row, the extract is rejected
         extra, missing_optional = [], []
     else:
-        extra, missing_optional = _check_columns(extract, frame.columns)
+        extra, missing_optional = _check_columns(extract, frame.columns, result.header_at)
     table = raw_table(spec.registry)
 
     canonical = {**{c: None for c in CANONICAL_FIELDS[spec.registry]}, **{p: None for p in ADDRESS_PARTS}}
