@@ -1215,9 +1215,12 @@ def _new_review(
     )
     moved = pl.concat([entering.select(L, R), leaving.select(L, R)])
     moved = moved.select(rows.ids.gather(moved[L]).alias("left_id"), rows.ids.gather(moved[R]).alias("right_id"))
+    kept = state.review.filter(~stale)
+    # (the moved pairs a kept review row may be: probed by its left ids first, not every moved pair hashed)
+    moved = moved.filter(pl.col("left_id").is_in(kept["left_id"].implode()))
     return pl.concat(
         [
-            state.review.filter(~stale).join(moved, on=["left_id", "right_id"], how="anti"),
+            kept.join(moved, on=["left_id", "right_id"], how="anti"),
             review.select(state.review.columns) if state.review.width else review,
         ]
     ).sort(["match_probability", "left_id", "right_id"], descending=[True, False, False])
