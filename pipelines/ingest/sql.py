@@ -224,7 +224,7 @@ def resolve_url(
         if not port_text.isdigit():
             culprit = _PLACEHOLDER.findall(parts["port"] or "")
             named = f" (from {', '.join(culprit)})" if culprit else ""
-            raise UrlTemplateError(f"{where}: port {port_text!r}{named} is not a number")
+            raise UrlTemplateError(f"{where}: port{named} is not a number")  # never its value
         port = int(port_text)
     query: dict[str, str | list[str]] = {}
     for key, value in query_items:
