@@ -845,7 +845,7 @@ def _json_objects(line: str, hook) -> list:  # noqa: ANN001 - a json object_pair
     while pos < len(text):
         value, pos = decoder.raw_decode(text, pos)
         values.append(value)
-        while pos < len(text) and text[pos] in " \t,":
+        while pos < len(text) and text[pos] in " \t\r,":  # a bare CR between objects: a row end among LF ones
             pos += 1
     return values
 
@@ -856,8 +856,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
     text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
     text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
-    if not bad_lines and _BARE_CR.search(text):  # a raw CR cannot be inside a JSON string: a line end (old Mac)
-        text = _BARE_CR.sub("\n", text)
+    if not bad_lines and "\n" not in text and "\r" in text:  # old Mac line ends (as in a CSV file); among LF line
+        text = text.replace("\r", "\n")  # ends a bare CR is a raw one in a string (its line quarantined): no row end
     _require_text(data, text, extract.location)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
