@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from pipelines.ingest.readers import _bare_cr_line_ends
 from tests.test_bad_inputs import HEADER, ROWS, _ingest, _quarantined
 
 
@@ -25,3 +26,15 @@ def test_a_raw_cr_inside_a_json_string_among_lf_line_ends_is_not_a_line_end(tmp_
     assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
     mac = _ingest(tmp_path, "jsonl", "mac.jsonl", "\r".join(_records()).encode())  # old Mac line ends: still lines
     assert mac.state == "ok" and sorted(mac.staged["source_key"]) == ["1", "2", "3"]
+
+
+def test_a_bare_cr_typed_in_the_middle_cell_of_a_three_column_file_stays_in_the_cell():
+    """'1,Nguyen<CR>Van,26740': both pieces have 2 fields, which was enough for a 3-column row: the row was cut in two."""
+    text = "id,name,ward\n1,Nguyen\rVan,26740\n2,Tran,26737\n"
+    assert _bare_cr_line_ends(text, ",") == (text, {})
+    two = "id,name,ward\n1,Nguyen,26740\r2,Tran,26737\n3,Le,26734\n"  # a row ending in a bare CR: still a row end
+    assert _bare_cr_line_ends(two, ",") == (two.replace("\r", "\n"), {2: 1})
+    narrow = "id,name\n1,Ng\ruyen\n2,Tran\r3,Le\n"  # two columns: a cell's CR stays, a row's CR ends it
+    assert _bare_cr_line_ends(narrow, ",") == ("id,name\n1,Ng\ruyen\n2,Tran\n3,Le\n", {3: 1})
+    wide = "id,name,ward,x\n1,Nguyen\rVan,26740,a\n2,Tran,26737,b\r3,Le,26734\n"  # 4 columns: a row one short
+    assert _bare_cr_line_ends(wide, ",") == (wide.replace("b\r3", "b\n3"), {3: 1})

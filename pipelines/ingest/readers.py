@@ -385,10 +385,11 @@ def _bare_cr_line_ends(text: str, delimiter: str) -> tuple[str, dict[int, int]]:
     a newer one, or a tool that wrote some rows with CR only), turned into line ends; a bare CR typed in a cell stays.
 
     A line holding bare CRs is cut into its CR segments, grouped greedily: a group ends once it is a whole row (its
-    quotes balance and it has at least as many fields as the file's rows less one, the rows without a bare CR
-    giving the count); a last group that is not a whole row joins the one before. Only lines holding a bare CR are
-    looked at (Python, but such lines are rare): without this, the rows after a bare CR line end were read as
-    values beyond the header's last column of the row before (silently not rows), or into the header.
+    quotes balance and it has at least as many fields as the file's rows less one, or all of them in a file of 2 or
+    3 columns: ``_whole_row``; the rows without a bare CR giving the count); a last group that is not a whole row
+    joins the one before. Only lines holding a bare CR are looked at (Python, but such lines are rare): without
+    this, the rows after a bare CR line end were read as values beyond the header's last column of the row before
+    (silently not rows), or into the header.
     Returns the text and, per line cut (1-based), the line ends added in it."""
     ends_bare = text.endswith("\r")
     lines = (text[:-1] + "\n" if ends_bare else text).split("\n")
@@ -432,7 +433,11 @@ def _renumbered(lines: set[int], split: dict[int, int]) -> set[int]:
 
 
 def _whole_row(group: str, width: int, fields) -> bool:  # noqa: ANN001 - the field counter of _bare_cr_line_ends
-    return group.count('"') % 2 == 0 and fields(group) >= max(width - 1, 2)
+    """A CR typed in a cell cuts one row into two pieces holding width + 1 fields together; two rows hold 2 * width.
+    A piece needs width - 1 fields (a row one short still a row) only from 4 columns on, where two pieces of one
+    row cannot both reach it; in 2 or 3 columns every field (one-column files: never cut)."""
+    need = max(width - 1, min(width, 3), 2)
+    return group.count('"') % 2 == 0 and fields(group) >= need
 
 
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
