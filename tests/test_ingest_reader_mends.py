@@ -38,3 +38,13 @@ def test_a_bare_cr_typed_in_the_middle_cell_of_a_three_column_file_stays_in_the_
     assert _bare_cr_line_ends(narrow, ",") == ("id,name\n1,Ng\ruyen\n2,Tran\n3,Le\n", {3: 1})
     wide = "id,name,ward,x\n1,Nguyen\rVan,26740,a\n2,Tran,26737,b\r3,Le,26734\n"  # 4 columns: a row one short
     assert _bare_cr_line_ends(wide, ",") == (wide.replace("b\r3", "b\n3"), {3: 1})
+
+
+def test_a_key_repeated_in_the_first_of_two_objects_on_a_line_is_named_once(tmp_path):
+    """'{"a":1,"a":2}{"b":1}': the first object was read twice (json.loads, then object by object): 'keys 'a', 'a'
+    more than once'."""
+    records = _records()
+    first = records[0][:-1] + ', "ghi_chu": "x", "ghi_chu": "y"}'
+    result = _ingest(tmp_path, "jsonl", "rep.jsonl", (first + records[1] + "\n" + records[2] + "\n").encode())
+    reason = _quarantined(result)["line:1"]
+    assert "line 1: key 'ghi_chu' more than once" in reason and "'ghi_chu', 'ghi_chu'" not in reason

@@ -816,6 +816,7 @@ def _pairs_noting_repeats(repeats: list[str]):  # noqa: ANN202 - a json object_p
 
 
 def _repeat_reason(line: int, keys: list[str]) -> str:
+    keys = list(dict.fromkeys(keys))  # a key two objects of the line repeat: named once
     named = ", ".join(repr(k) for k in keys)
     return f"line {line}: key{'s' if len(keys) > 1 else ''} {named} more than once (which value is meant is unknown)"
 
@@ -836,9 +837,11 @@ def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int,
     return out
 
 
-def _json_objects(line: str, hook) -> list:  # noqa: ANN001 - a json object_pairs_hook
+def _json_objects(line: str, repeats: list[str]) -> list:
     """The JSON values of one line: one, or several written back to back ('{...}{...}': a writer that forgot the
-    line end); a comma after it (a JSON array's element line, '{...},') is not part of it. Raises ValueError."""
+    line end); a comma after it (a JSON array's element line, '{...},') is not part of it. ``repeats`` receives the
+    keys each object repeats (once per object). Raises ValueError."""
+    hook = _pairs_noting_repeats(repeats)
     text = line.strip()
     text = text[:-1].rstrip() if text.endswith(",") else text
     try:
@@ -846,6 +849,7 @@ def _json_objects(line: str, hook) -> list:  # noqa: ANN001 - a json object_pair
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise
+    repeats.clear()  # the first object's repeats were noted before the extra data stopped json.loads: read again
     decoder, values, pos = json.JSONDecoder(object_pairs_hook=hook), [], 0
     while pos < len(text):
         value, pos = decoder.raw_decode(text, pos)
@@ -896,7 +900,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 if n in bad_lines:
                     raise ValueError(f"not valid {encoding}")
                 repeats: list[str] = []
-                objects = _json_objects(line, _pairs_noting_repeats(repeats))
+                objects = _json_objects(line, repeats)
                 if not all(isinstance(obj, dict) for obj in objects):
                     raise ValueError("not a JSON object")
                 if repeats:
