@@ -105,3 +105,20 @@ def test_a_quoted_header_name_holding_a_line_break_is_still_one_name(tmp_path):
     result = _ingest(tmp_path, "csv", "break.csv", (quoted + BODY).encode())
     assert result.state == "ok" and result.raw.height == 3
     assert sorted(result.raw["source_key"]) == ["1", "2", "3"]
+
+
+def test_a_header_name_with_a_closed_quoted_part_followed_by_text_is_read_as_csv_reads_it(tmp_path):
+    """'"ghi chú"(cũ)' and '"ten"_chu_ho': the quoted part closes, the text after it joins the name (Python's csv,
+    Excel). Taken for a quote never closed, the whole extract was rejected; the names are 'ghi chú(cũ)' (kept as
+    an extra column) and 'ten_chu_ho' (mapped)."""
+    header = 'stt,"ghi chú"(cũ),' + ",".join(HEADER[1:]).replace("ten_chu_ho", '"ten"_chu_ho')
+    rows = "".join(line.replace(",", ",x,", 1) + "\n" for line in BODY.splitlines())
+    result = _ingest(tmp_path, "csv", "mid.csv", (header + "\n" + rows).encode())
+    assert result.state == "ok", result.cause
+    assert sorted(result.staged["source_key"]) == ["1", "2", "3"] and result.quarantine.height == 0
+    assert sorted(result.raw["head_name"]) == sorted(r[2] for r in ROWS)
+    assert {json.loads(e)["ghi chú(cũ)"] for e in result.raw["extra_columns"]} == {"x"}
+    still = 'stt,"ghi chú"(cũ),"' + ",".join(HEADER[1:]) + "\n" + rows  # a later name opening a quote never closed
+    status, _, quarantine, _ = _layers(tmp_path, "open.csv", still)
+    assert status.state == "rejected" and "header line 1, field 3 opens a quote that is never closed" in status.cause
+    assert quarantine.height == 3

@@ -571,7 +571,7 @@ def _header(
     end?): ``why`` names the file, the header line and the field, and the caller quarantines every row."""
     line, record = records["line"][at], records["text"][at]
     first = record.split("\n", 1)[0]
-    opened = _unclosed_field(first, delimiter)
+    opened = _unclosed_field(first, delimiter, as_csv=True)
     after = records.slice(at + 1)
     if "\n" in record and opened is not None and _one_header(record, first, delimiter):
         with contextlib.suppress(csv.Error):
@@ -588,10 +588,12 @@ def _header(
     return _split_line(first, delimiter), after, None
 
 
-def _unclosed_field(line: str, delimiter: str) -> int | None:
+def _unclosed_field(line: str, delimiter: str, as_csv: bool = False) -> int | None:
     """The 0-based field of ``line`` that opens a quote (its first character) that the line never closes, else
     None. A quote inside a field is a character of it; a quote closes a field only before a delimiter or the line's
-    end ('"Lê Văn,0790,"7 Pasteur' does not close the second field: where it ends is unknown)."""
+    end ('"Lê Văn,0790,"7 Pasteur' does not close the second field: where it ends is unknown). ``as_csv``: as
+    Python's csv (and Excel) read it, a quote followed by other text closes the quoted part and the text joins the
+    field ('"ghi chú"(cũ)' is the name 'ghi chú(cũ)'): for a header, whose names are not data."""
     field, quoted, start, i = 0, False, True, 0
     while i < len(line):
         ch = line[i]
@@ -600,7 +602,7 @@ def _unclosed_field(line: str, delimiter: str) -> int | None:
                 after = line[i + 1 : i + 2]
                 if after == '"':
                     i += 1  # an escaped quote
-                elif after in ("", delimiter):
+                elif after in ("", delimiter) or as_csv:
                     quoted = False
                 else:
                     return field
@@ -618,7 +620,7 @@ def _unclosed_field(line: str, delimiter: str) -> int | None:
 def _one_header(record: str, first: str, delimiter: str) -> bool:
     """Whether a header record spanning lines is one header whose quoted name holds a line break: its quotes close
     within it and none of its later lines looks like a row (as many delimiters as the first line has)."""
-    if _unclosed_field(record.replace("\n", " "), delimiter) is not None:
+    if _unclosed_field(record.replace("\n", " "), delimiter, as_csv=True) is not None:
         return False
     width = len(_split_line(first, delimiter))
     later = record.split("\n")[1:]
