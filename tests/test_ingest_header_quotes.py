@@ -122,3 +122,36 @@ def test_a_header_name_with_a_closed_quoted_part_followed_by_text_is_read_as_csv
     status, _, quarantine, _ = _layers(tmp_path, "open.csv", still)
     assert status.state == "rejected" and "header line 1, field 3 opens a quote that is never closed" in status.cause
     assert quarantine.height == 3
+
+
+def test_a_line_break_in_an_early_quoted_header_name_is_still_one_name(tmp_path):
+    """Excel's wrapped header cell (Alt+Enter) in the first or second column: the header's first line then holds one
+    or two names, its second line the rest, which looked like a row: the whole extract was rejected ('opens a quote
+    that is never closed') and the header's second line quarantined as a row. The record is one header when it has
+    as many names as the rows have fields and no part of a name on its second line looks like a row."""
+    body = "".join("x," + line + "\n" for line in BODY.splitlines())
+    for name, header in (
+        ("first.csv", '"ghi\nchú",' + ",".join(HEADER)),
+        ("second.csv", 'stt,"ghi\nchú",' + ",".join(HEADER[1:])),
+    ):
+        if name == "second.csv":
+            body = "".join(line.replace(",", ",x,", 1) + "\n" for line in BODY.splitlines())
+        result = _ingest(tmp_path, "csv", name, (header + "\n" + body).encode())
+        assert result.state == "ok", (name, result.cause)
+        assert sorted(result.staged["source_key"]) == ["1", "2", "3"] and result.quarantine.height == 0, name
+        assert sorted(result.raw["head_name"]) == sorted(r[2] for r in ROWS), name
+        assert [list(json.loads(e).values()) for e in result.raw["extra_columns"]] == [["x"]] * 3, name  # one name
+    last = ",".join(HEADER) + ',"ghi\nchú"\n' + "".join(line + ",x\n" for line in BODY.splitlines())
+    result = _ingest(tmp_path, "csv", "last.csv", last.encode())
+    assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"], result.cause
+
+
+def test_a_header_name_whose_quote_a_later_row_closes_is_still_refused(tmp_path):
+    """'stt,"so_ho_khau,...' closed by a stray quote in row 2 ('2,HK002",...'): the record from the header to row 2
+    has as many fields as a row, but row 1 inside a name looks like a row: the header is not read across the rows,
+    the extract is rejected naming the field, every row quarantined."""
+    plain = [[*r[:4], r[4].replace(",", ""), *r[5:]] for r in ROWS]  # no quoted cell to close the header's quote
+    body = _csv(plain).split("\n", 1)[1].replace("2,HK002,", '2,HK002",', 1)
+    status, raw, quarantine, _ = _layers(tmp_path, "swallow.csv", 'stt,"' + ",".join(HEADER[1:]) + "\n" + body)
+    assert status.state == "rejected" and "header line 1, field 2 opens a quote that is never closed" in status.cause
+    assert sorted(raw["source_key"]) == ["line:2", "line:3", "line:4"] and quarantine.height == 3

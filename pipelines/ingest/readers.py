@@ -573,7 +573,7 @@ def _header(
     first = record.split("\n", 1)[0]
     opened = _unclosed_field(first, delimiter, as_csv=True)
     after = records.slice(at + 1)
-    if "\n" in record and opened is not None and _one_header(record, first, delimiter):
+    if "\n" in record and opened is not None and _one_header(record, after["text"], delimiter):
         with contextlib.suppress(csv.Error):
             return _split_line(record, delimiter), after, None  # a quoted name holding a line break
     if "\n" in record or opened is not None:  # the header is its first physical line: the rows after it regrouped
@@ -617,14 +617,24 @@ def _unclosed_field(line: str, delimiter: str, as_csv: bool = False) -> int | No
     return field if quoted else None
 
 
-def _one_header(record: str, first: str, delimiter: str) -> bool:
-    """Whether a header record spanning lines is one header whose quoted name holds a line break: its quotes close
-    within it and none of its later lines looks like a row (as many delimiters as the first line has)."""
+def _one_header(record: str, rows: pl.Series, delimiter: str) -> bool:
+    """Whether a header record spanning lines is one header whose quoted names hold line breaks (Excel's wrapped
+    header cell, Alt+Enter), not a name opening a quote that swallowed rows into it (``stt,"so_ho,ten`` ...
+    ``3,x",y,z``): its quotes close within it, it has as many names as most records after it (``rows``) have fields,
+    and no part of a name on a later line looks like a row (all the row's fields less one, two at least). The first
+    line's own width says nothing: a break in an early name leaves most names on a later line."""
     if _unclosed_field(record.replace("\n", " "), delimiter, as_csv=True) is not None:
         return False
-    width = len(_split_line(first, delimiter))
-    later = record.split("\n")[1:]
-    return not any(part.count(delimiter) >= max(width - 1, 1) for part in later)
+    try:
+        names = _split_line(record, delimiter)
+    except csv.Error:
+        return False
+    counts = Counter(_QUOTED.sub("", r).count(delimiter) + 1 for r in rows.head(2000).to_list() if r.strip())
+    width = counts.most_common(1)[0][0] if counts else len(names)
+    if len(names) != width:
+        return False
+    later = [part for name in names for part in name.split("\n")[1:]]
+    return not any(part.count(delimiter) + 1 >= max(width - 1, 2) for part in later)
 
 
 def _problem_lines(lines: pl.DataFrame, reason: str) -> list[pl.DataFrame]:
