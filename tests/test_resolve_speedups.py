@@ -142,3 +142,25 @@ def test_cut_at_the_first_separator_by_bytes_equals_the_regex():
     )
     assert got["after"].equals(got["after_re"]) and got["before"].equals(got["before_re"])
     assert got["after"].null_count() > 1 and got["before"].drop_nulls().str.contains("ệ").any()
+
+
+def test_cli_resolves_with_the_collector_off_and_restores_it(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    seen = []
+    real = r.resolve_table
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(r, "resolve_table", spy)
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text('id,address\n1,"12 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM"\n', encoding="utf-8")
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["resolve", "--input", str(source), "--column", "address", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert seen == [False] and gc.isenabled()
+    assert not r._default_index().ward_cache and not r._default_index().district_cache  # readings dropped
