@@ -1299,6 +1299,11 @@ def _before_first_separator(text: pl.Expr) -> pl.Expr:
 _SPLIT_SCHEMA = {"_split_uid": pl.String, "_split_conf": pl.Float64, "_split_reason": pl.String}
 
 
+def _tuples(frame: pl.DataFrame):
+    """The rows of ``frame`` as tuples (``iter_rows``), built from its columns' lists: about half the time."""
+    return zip(*(frame[c].to_list() for c in frame.columns), strict=True)
+
+
 def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read each distinct key (a row of ``keys``, all text columns, the mode last) once with the
     whole-address logic: ``tokens_of(*key)`` gives the text and its tokens.
@@ -1312,7 +1317,7 @@ def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[
     evidence). A reading that looked for split evidence in the text is not used.
     """
     final, splits = [], []
-    for key in keys.iter_rows():
+    for key in _tuples(keys):
         hint, side = key[-1].split("/")
         text, tokens = tokens_of(*key)
         _EVIDENCE_READ.flag = False
@@ -1494,7 +1499,7 @@ def _read_splits(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     rows = rows.join(hits, on="_row", how="left").with_columns(pl.col("_ev").fill_null(""))
     keys = ["_split_uid", "_split_conf", "_split_reason", "_ev"]
     out = []
-    for old_uid, confidence, reason, ev in rows.select(keys).unique().iter_rows():
+    for old_uid, confidence, reason, ev in _tuples(rows.select(keys).unique()):
         evidence = {tuple(e.split("\x1f")) for e in ev.split("\x1e")} if ev else set()
         res = _split_outcome(old_uid, idx.parts[old_uid], confidence, reason, evidence)
         res.scheme = "pre2025"
@@ -1535,7 +1540,7 @@ def _read_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     )
     rows = rows.filter(pl.col("_length") <= MAX_INPUT_CHARS)
     out = []
-    for clean, mode in rows.select("_clean", "_mode").unique().iter_rows():
+    for clean, mode in _tuples(rows.select("_clean", "_mode").unique()):
         if not clean:
             res = Resolution(reason="empty after removing control characters and spaces")
         else:
