@@ -63,7 +63,7 @@ def test_url_problems_before_a_run_name_variables_never_values(tmp_path):
     (missing,) = url_problems(sources, {"WB_PW": SECRET})
     assert missing.startswith(f"{catalogue}: ") and "WB_PORT" in missing and "not set" in missing
     (port,) = url_problems(sources, {"WB_PW": SECRET, "WB_PORT": SECRET})  # a password typed into the port
-    assert "source 'pop_sql'" in port and "port '…' (from WB_PORT) is not a number" in port and SECRET not in port
+    assert "source 'pop_sql'" in port and "port (from WB_PORT) is not a number" in port and SECRET not in port
     assert url_problems(sources, {"WB_PW": SECRET, "WB_PORT": "5432"}) == []
 
 
