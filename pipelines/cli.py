@@ -808,7 +808,7 @@ def reference() -> None:
     type=click.IntRange(min=1),
     default=20_000,
     show_default=True,
-    help="People to generate (the whole city: 14000000).",
+    help="People to generate, a target: households are drawn for it and their sizes decide the total (about 4% more: 2000 gives 2095; the whole city: 14000000).",
 )
 @click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same bytes.")
 @click.option(
