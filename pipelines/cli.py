@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -508,6 +508,16 @@ def resolve(
     help="With --increment: record ids deleted in their source (.csv or .parquet, column record_id or the spec's id "
     "column): removed with their pairs, their linked records re-clustered.",
 )
+@click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS, case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="Encoding of a CSV --input or --increment; auto detects UTF-8, Windows-1258, VNI and TCVN3.",
+)
+@click.option(
+    "--delimiter", metavar="CHAR", help="CSV delimiter of --input or --increment (default: sniffed among , ; tab |)."
+)
 def match(
     input_path: Path | None,
     spec_path: Path,
@@ -519,6 +529,8 @@ def match(
     increment_path: Path | None,
     state_dir: Path | None,
     withdrawn_path: Path | None,
+    encoding: str = "auto",
+    delimiter: str | None = None,
 ) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
@@ -547,6 +559,7 @@ def match(
     if withdrawn_path is not None and increment_path is None:
         raise click.UsageError("--withdrawn goes with --increment (records deleted since the saved --state)")
     out_fmt = file_format(output_path, "--output")
+    read = _table_reader(encoding, delimiter)
     outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
     inputs = [
         ("--input", input_path),
@@ -566,7 +579,17 @@ def match(
     if increment_path is not None:
         withdrawn = _read_withdrawn(withdrawn_path, spec.id_column) if withdrawn_path is not None else None
         _match_increment(
-            spec, increment_path, state_dir, save_state_dir, outputs, out_fmt, started, labels, withdrawn, different
+            spec,
+            read(increment_path, "--increment"),
+            increment_path,
+            state_dir,
+            save_state_dir,
+            outputs,
+            out_fmt,
+            started,
+            labels,
+            withdrawn,
+            different,
         )
         return
     frozen = None
@@ -576,7 +599,7 @@ def match(
             frozen.check(spec, f"the model in {model_dir}")
         except StateError as exc:
             raise click.BadParameter(str(exc), param_hint="--model") from None
-    frame = read_frame(input_path, "--input")
+    frame = read(input_path, "--input")
     nested = [c for c in sorted(spec.input_columns) if c in frame.columns and _is_nested(frame.schema[c])]
     if nested:
         raise click.ClickException(
@@ -628,6 +651,16 @@ def match(
         write_frame(table, path, out_fmt)
     _echo(result.summary())
     _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s")
+
+
+def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str], pl.DataFrame]:
+    """How match reads the table it deduplicates (--input, --increment): as resolve reads its input, a CSV in
+    UTF-8, Windows-1258, VNI or TCVN3 (detected unless --encoding says) with the delimiter sniffed unless given."""
+    if delimiter is not None:
+        delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
+    return lambda path, option: read_table_file(path, option, encoding.lower(), delimiter)
 
 
 def _check_match_options(
@@ -706,6 +739,7 @@ def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
 
 def _match_increment(
     spec,  # noqa: ANN001 - a MatchSpec
+    frame: pl.DataFrame,
     increment_path: Path,
     state_dir: Path,
     save_state_dir: Path | None,
@@ -722,7 +756,6 @@ def _match_increment(
     from pipelines.match.increment import match_increment
     from pipelines.match.state import StateError, load_state, save_state
 
-    frame = read_frame(increment_path, "--increment")
     try:
         state = load_state(state_dir, spec)
     except StateError as exc:
