@@ -340,7 +340,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
     if not os.environ.get(KEY_ENV, "").strip():
         summary.notes.append(
             f"ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`) to build them "
-            "(README 'Standard exports'); the marts used a development pseudonym key."
+            f"(README 'Standard exports'){assets.progress.DEVELOPMENT_KEY_CLAUSE}"
         )
     say(f"wardbridge: {len(plan)} runs on the Dagster instance {home}, warehouse {warehouse_dir}")
     say(_decisions_line())

@@ -25,6 +25,8 @@ import dagster as dg
 
 PROGRESS_LOGGER = "wardbridge_progress"
 MAX_WARNINGS_PER_STEP = 3
+# the end of wardbridge run's note when no pseudonym key is set; left out of the summary when no marts were published
+DEVELOPMENT_KEY_CLAUSE = "; the marts used a development pseudonym key."
 STAGES = ("raw", "staged", "quarantined", "under_review", "merged", "entities", "match_review")
 STAGE_TITLES = {
     "raw": "raw",
@@ -274,6 +276,11 @@ class RunSummary:
                     self.outputs.setdefault("data_docs", {})["marts"] = meta["gx_data_docs"]
             elif name == "restricted_mart":
                 self.outputs["restricted"] = meta.get("duckdb_file")
+            elif name == "review_queues" and meta.get("exports"):  # the officials' per-ward files this run wrote
+                self.outputs["review"] = {
+                    "wards": str(meta["exports"]),
+                    **{k: meta.get(k) for k in ("open_items", "closed_items", "ward_folders")},
+                }
             elif name == "review_decisions" and meta.get("decisions_dir"):  # the folder this run's decisions came from
                 self.outputs["decisions"] = {
                     "folder": str(meta["decisions_dir"]),
@@ -306,6 +313,12 @@ class RunSummary:
             return f"cd {self.home} && DAGSTER_HOME=$PWD uv run dagster dev"
         return f"cd {self.home} && DAGSTER_HOME=$PWD uv run --project {REPO_ROOT} dagster dev -m assets.definitions"
 
+    def current_notes(self) -> list[str]:
+        """The notes, without the development key's clause when this run published no marts (none used it)."""
+        if self.outputs.get("analytics"):
+            return list(self.notes)
+        return [note.replace(DEVELOPMENT_KEY_CLAUSE, ".") for note in self.notes]
+
     def report_path(self) -> Path | None:
         report = self.warehouse / "reports" / "latest.html"
         return report if report.is_file() else None
@@ -326,7 +339,7 @@ class RunSummary:
                 **{k: v for k, v in self.outputs.items()},
                 "report": str(report) if report else None,
             },
-            "notes": self.notes,
+            "notes": self.current_notes(),
             "dagster_home": str(self.home),
             "dagster_ui": self._ui_command(),
             "marked_failed": self.marked_failed,
@@ -380,6 +393,12 @@ class RunSummary:
             out.append(f"             {self.outputs.get('restricted')} (person level, restricted)")
         else:
             out.append("  marts      not published by this run")
+        review = self.outputs.get("review")
+        if review:
+            out.append(
+                f"  review     {review['wards']}/<ward code>/ ({review.get('open_items') or 0} open items in "
+                f"{review.get('ward_folders') or 0} ward folders: CSV/XLSX for the officials, personal values)"
+            )
         exports = self.outputs.get("exports") or {}
         if exports:
             out.append(f"  exports    {self.warehouse / 'exports'}/<recipient>/datapackage.json: {', '.join(exports)}")
@@ -390,13 +409,19 @@ class RunSummary:
             out.append(f"  report     {report}")
         elif report:
             out.append(f"  report     {report} (an earlier run's: not rewritten by this run)")
-        for note in self.notes:
+        for note in self.current_notes():
             out.append(f"Note: {note}")
         out.append("Next:")
         if problems or failed:
             out.append("  fix what the problems above name, then run `wardbridge run` again")
         if report and self.report_written():
             out.append(f"  open the report: {report}")
+        if review:
+            folder = (self.outputs.get("decisions") or {}).get("folder") or "the decisions folder"
+            out.append(
+                f"  officials: hand each ward its folder of {review['wards']}; their files with the decision columns "
+                f"filled in go to {folder} and are applied by the next run (README 'Review queues and decisions')"
+            )
         database = self.warehouse / "wardbridge.duckdb"
         out.append(
             f"  review queues: duckdb -readonly {database} if you installed the DuckDB CLI (`uv sync` does not), "
