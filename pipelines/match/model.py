@@ -206,6 +206,17 @@ def _base(column: str) -> str:
     return column.split("__")[0]
 
 
+def _varying(patterns: np.ndarray, names: list[str]) -> list[str]:
+    """The comparisons whose pairs (``patterns``: distinct comparison vectors, missing = -1) hold two levels or more.
+
+    On a rule whose pairs EM finds all matching (a small table, where an ID or a name with a birth date is
+    shared by one person's records only) the share of matches is at its bound and m is simply each level's
+    share of the pairs, pulled to the prior: where the pairs spread over several levels (name typos, a wrong
+    day) that share is the evidence m needs; where every pair sits at one level it says nothing about how
+    often a match differs (every record of a household book agrees on it), and the prior keeps it."""
+    return [name for j, name in enumerate(names) if np.unique(patterns[:, j][patterns[:, j] >= 0]).size >= 2]
+
+
 def estimate_m(
     gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]
 ) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str]]:
@@ -215,11 +226,16 @@ def estimate_m(
     rule's key columns say nothing about matching there: each rule's EM leaves them
     out, and a comparison's m is the average over the rules that did not block on
     it and whose EM is well-posed. A rule's EM is *degenerate* when it does not
-    converge, or finds nearly all its pairs matching (over ``em_degenerate_share``:
-    nothing left to tell matches from non-matches, as on pairs keyed on a household or
-    a name and birth date) or nearly none; its estimates are then not used. A
-    comparison no usable rule estimated keeps its prior m (``m_prior``). The share of
-    matches among candidates is then fitted with m and u fixed.
+    converge or finds nearly no pair matching (under 1 - ``em_degenerate_share``);
+    its estimates are then not used. A rule finding nearly all its pairs matching
+    (over ``em_degenerate_share``: on a small table every pair sharing an ID, or a
+    name and a birth date, is one person) has its share at the bound, and m there is
+    each level's share of its pairs: it is taken for the comparisons whose pairs
+    spread over two levels or more (``_varying``) and not for those where every pair
+    sits at one level (then nothing tells how often a match differs); with no such
+    comparison the rule is degenerate. A comparison no usable rule estimated keeps its
+    prior m (``m_prior``). The share of matches among candidates is then fitted with m
+    and u fixed.
 
     Returns m, lambda, iterations (most of any rule), converged (every used rule),
     per-rule diagnostics, and per comparison where its m came from (``em`` or ``prior``).
@@ -248,15 +264,21 @@ def estimate_m(
             continue
         patterns, counts = _patterns(gamma.filter(mask).select(names))
         m_rule, share, it, ok, delta = _em(patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs)
+        taken = names
         if not ok:
             status = f"degenerate: not converged in {it} iterations (last change {delta:.1e})"
-        elif share > high:
-            status = f"degenerate: {share:.1%} of its pairs match"
         elif share < 1 - high:
             status = f"degenerate: {share:.2%} of its pairs match"
+        elif share > high:
+            taken = _varying(patterns, names)
+            status = (
+                f"all match ({share:.1%}): m taken where its pairs vary ({', '.join(taken)})"
+                if taken
+                else f"degenerate: {share:.1%} of its pairs match and no comparison varies among them"
+            )
         else:
             status = "ok"
-        used = status == "ok"
+        used = bool(taken) and not status.startswith("degenerate")
         per_rule[rule.name] = {
             "pairs": int(counts.sum()),
             "match_share": share,
@@ -271,7 +293,7 @@ def estimate_m(
             log.info("EM on blocking rule %r is %s: its m estimates are not used", rule.name, status)
             continue
         iterations, converged = max(iterations, it), converged and ok
-        for name in names:
+        for name in taken:
             estimates[name].append(m_rule[name])
     all_names = [c.name for c in comps]
     m, source = {}, {}
