@@ -409,11 +409,15 @@ def _bare_cr_line_ends(text: str, delimiter: str) -> tuple[str, dict[int, int]]:
         width = others.most_common(1)[0][0] if others else max(fields(p) for p in parts)
         groups: list[str] = []
         for part in parts:
-            if groups and not _whole_row(groups[-1], width, fields):
-                groups[-1] += "\r" + part
+            if groups and not _whole_row(groups[-1], width, fields) and fields(groups[-1]) + fields(part) - 1 <= width:
+                groups[-1] += "\r" + part  # a CR typed in a cell: the two pieces share that cell
             else:
                 groups.append(part)
-        if len(groups) > 1 and not _whole_row(groups[-1], width, fields):
+        if (
+            len(groups) > 1
+            and not _whole_row(groups[-1], width, fields)
+            and (fields(groups[-2]) + fields(groups[-1]) - 1 <= width)
+        ):
             groups[-2:] = [groups[-2] + "\r" + groups[-1]]
         lines[i] = "\n".join(groups) + ("\r" if crlf else "")
         if len(groups) > 1:
@@ -435,7 +439,9 @@ def _renumbered(lines: set[int], split: dict[int, int]) -> set[int]:
 def _whole_row(group: str, width: int, fields) -> bool:  # noqa: ANN001 - the field counter of _bare_cr_line_ends
     """A CR typed in a cell cuts one row into two pieces holding width + 1 fields together; two rows hold 2 * width.
     A piece needs width - 1 fields (a row one short still a row) only from 4 columns on, where two pieces of one
-    row cannot both reach it; in 2 or 3 columns every field (one-column files: never cut)."""
+    row cannot both reach it; in 2 or 3 columns every field (one-column files: never cut). A short piece is
+    joined to its neighbour only when the two hold at most width + 1 fields: a short row followed by the next
+    row is two rows, not one row cut by a CR."""
     need = max(width - 1, min(width, 3), 2)
     return group.count('"') % 2 == 0 and fields(group) >= need
 
@@ -631,7 +637,7 @@ def _one_header(record: str, rows: pl.Series, delimiter: str) -> bool:
         return False
     counts = Counter(_QUOTED.sub("", r).count(delimiter) + 1 for r in rows.head(2000).to_list() if r.strip())
     width = counts.most_common(1)[0][0] if counts else len(names)
-    if len(names) != width:
+    if not width - 1 <= len(names) <= width + 1:  # a trailing delimiter on the rows, or a last cell left out
         return False
     later = [part for name in names for part in name.split("\n")[1:]]
     return not any(part.count(delimiter) + 1 >= max(width - 1, 2) for part in later)
@@ -877,8 +883,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
     text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
     text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
-    if not bad_lines and "\n" not in text and "\r" in text:  # old Mac line ends (as in a CSV file); among LF line
-        text = text.replace("\r", "\n")  # ends a bare CR is a raw one in a string (its line quarantined): no row end
+    if not bad_lines and len(_BARE_CR.findall(text)) > text.count("\n"):  # old Mac line ends, a last LF or not;
+        text = _BARE_CR.sub("\n", text)  # among LF line ends a bare CR is a raw one in a string (its line quarantined)
     _require_text(data, text, extract.location)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
