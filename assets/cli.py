@@ -222,7 +222,10 @@ def _decisions_line() -> str:
     from pipelines.review.decisions import DECISIONS_ENV, decisions_dir, ensure_default_decisions_dir
 
     folder = decisions_dir()
-    state = "created, mode 0700; " if ensure_default_decisions_dir(folder) else ""
+    try:
+        state = "created, mode 0700; " if ensure_default_decisions_dir(folder) else ""
+    except OSError as exc:  # a checkout the account cannot write: said, and the run goes on reading none
+        state = f"could not be created: {exc.strerror or type(exc).__name__}; "
     state += "" if folder.is_dir() else "no such folder: none read; "
     if os.environ.get(DECISIONS_ENV, "").strip():
         return f"wardbridge: officials' decisions read from {folder} ({state}${DECISIONS_ENV})"

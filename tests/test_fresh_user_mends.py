@@ -188,6 +188,19 @@ def test_run_names_the_decisions_folder_it_reads(tmp_path, monkeypatch):
     assert not (tmp_path / "elsewhere").exists()
 
 
+def test_a_decisions_folder_that_cannot_be_created_is_said_not_raised(tmp_path, monkeypatch):
+    """A checkout the account cannot write (here: decisions/ under a file, which mkdir refuses even as root):
+    the run's first line says so and reads none; before, mkdir's error escaped wardbridge run as a traceback."""
+    from assets import cli
+    from pipelines.review import decisions as dec
+
+    (tmp_path / "checkout").write_text("a file, not a folder")
+    monkeypatch.setattr(dec, "DEFAULT_DECISIONS_DIR", tmp_path / "checkout" / "decisions")
+    monkeypatch.delenv("WARDBRIDGE_DECISIONS_DIR", raising=False)
+    line = cli._decisions_line()
+    assert "(could not be created: Not a directory; no such folder: none read; " in line
+
+
 def test_summary_says_which_decisions_folder_the_run_read(tmp_path):
     from types import SimpleNamespace
 
