@@ -877,6 +877,16 @@ def _json_objects(line: str, repeats: list[str]) -> list:
     return values
 
 
+def _json_error_cause(exc: ValueError, line: str) -> str:
+    """Why a JSON line is not read, with where on the line the parser stopped ('Unterminated string starting at
+    column 44', 'Expecting ',' delimiter at column 20'): json's own message without its position reads cut off, and
+    its full message counts the stripped text. A position, never the text."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return str(exc)
+    column = exc.pos + len(line) - len(line.lstrip()) + 1  # on the file's line, before _json_objects stripped it
+    return f"{exc.msg} column {column}" if exc.msg.endswith(" at") else f"{exc.msg} at column {column}"
+
+
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
@@ -927,9 +937,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 rows.extend({k: _json_text(v) for k, v in obj.items()} for obj in objects)
                 kept.extend([n] * len(objects))
             except ValueError as exc:
-                cause = (
-                    str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else exc.msg
-                )
+                cause = _json_error_cause(exc, line)
                 problems.append(RowProblem(f"line:{n}", f"line {n} is not a JSON object: {cause}", line[:2000]))
                 first = first or f"line {n}: {cause}"
         if not rows and text.lstrip().startswith("["):
