@@ -6,6 +6,8 @@ m came from the spec's priors for every comparison (recall 0.944 on 4,943 record
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 import pytest
@@ -15,7 +17,7 @@ from pipelines.match.evaluate import pairwise
 from pipelines.match.model import estimate_m, prior_m
 from pipelines.match.spec import parse_spec
 from pipelines.warehouse import REPO_ROOT
-from tests.match_cases import background
+from tests.match_cases import background, frame, person_row
 
 PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
 
@@ -93,3 +95,30 @@ def test_a_small_registry_takes_m_from_em_and_links_its_duplicates(small_registr
     # with m from the priors (every rule thrown away as degenerate) recall was 0.886
     assert accuracy["recall"] >= 0.97 and accuracy["precision"] >= 0.995
     assert "EM degenerate" not in result.summary()  # before: every trained rule was named there
+
+
+def test_a_placeholder_phone_shared_by_many_people_does_not_teach_m_that_matches_differ():
+    """30 different people (names a typo apart, birth dates all different) carry one placeholder phone: the
+    phone rule's EM reads its 435 pairs as matches too (the names agree to a typo). Its records are paired with
+    more records than an entity may hold (max_cluster_size), so its pairs are left out of the all-match
+    estimate: without that, m said 27 % of matches have another birth date and linked them."""
+    people = background(1000, seed=7).drop("person")
+    crowd = frame(
+        [
+            person_row(f"ph-{i:02d}", f"ph{i}", f"Phạm Văn Người{i}", dt.date(1950 + i, 1 + i % 12, 1 + i % 28), "M")
+            | {"phone": "0900000000"}
+            for i in range(30)
+        ]
+    ).drop("person")
+    result = match(pl.concat([people, crowd]), load_spec(PEOPLE_SPEC))
+    phone = result.stats["em_per_rule"]["phone"]
+    assert phone["pairs"] >= 435 and phone["used"] and phone["status"].startswith("all match")
+    labels = result.level_labels["date_of_birth"]
+    m_date = dict(zip(labels, result.model.m["date_of_birth"], strict=True))
+    assert m_date["different"] < 0.05  # 0.27 when the crowd's pairs were read as matches
+    crowd_pairs = result.pairs.filter(
+        pl.col("left_id").str.starts_with("ph-") & pl.col("right_id").str.starts_with("ph-")
+    )
+    assert crowd_pairs.height == 435 and (crowd_pairs["decision"] != "link").all()
+    entities = result.records.filter(pl.col("record_id").str.starts_with("ph-"))["entity_id"]
+    assert entities.n_unique() == 30

@@ -217,8 +217,23 @@ def _varying(patterns: np.ndarray, names: list[str]) -> list[str]:
     return [name for j, name in enumerate(names) if np.unique(patterns[:, j][patterns[:, j] >= 0]).size >= 2]
 
 
+def _uncrowded(pairs: pl.DataFrame, most: int) -> pl.Series:
+    """Per pair (``l``, ``r``: the pairs of one rule), whether both its records have fewer than ``most`` pairs there.
+
+    Reading every pair of a rule as a match says each key value is held by one entity's records; a record
+    paired with as many records as an entity may hold (``max_cluster_size``: a placeholder phone, a busy
+    name and birth date) contradicts it: its pairs hold different entities that agree on more than the key."""
+    ends = np.concatenate([pairs["l"].to_numpy(), pairs["r"].to_numpy()]).astype(np.int64)
+    degree = np.bincount(ends, minlength=int(ends.max(initial=-1)) + 1)
+    return pl.Series((degree[pairs["l"].to_numpy()] < most) & (degree[pairs["r"].to_numpy()] < most))
+
+
 def estimate_m(
-    gamma: pl.DataFrame, rules: pl.Series, spec: MatchSpec, u: dict[str, np.ndarray]
+    gamma: pl.DataFrame,
+    rules: pl.Series,
+    spec: MatchSpec,
+    u: dict[str, np.ndarray],
+    pairs: pl.DataFrame | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str]]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
@@ -270,17 +285,24 @@ def estimate_m(
         elif share < 1 - high:
             status = f"degenerate: {share:.2%} of its pairs match"
         elif share > high:
-            taken = _varying(patterns, names)
+            left_out = ""
+            if pairs is not None:  # the all-match reading holds only for pairs of records in no crowded key
+                alone = _uncrowded(pairs.filter(mask), spec.max_cluster_size)
+                if not alone.all():
+                    left_out = f"; {int((~alone).sum()):,} pairs of crowded keys left out"
+                    patterns, counts = _patterns(gamma.filter(mask).filter(alone).select(names))
+                    m_rule = _em(patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs)[0]
+            taken = _varying(patterns, names) if len(counts) else []
             status = (
-                f"all match ({share:.1%}): m taken where its pairs vary ({', '.join(taken)})"
+                f"all match ({share:.1%}{left_out}): m taken where its pairs vary ({', '.join(taken)})"
                 if taken
-                else f"degenerate: {share:.1%} of its pairs match and no comparison varies among them"
+                else f"degenerate: {share:.1%} of its pairs match{left_out}, no comparison varies among them"
             )
         else:
             status = "ok"
         used = bool(taken) and not status.startswith("degenerate")
         per_rule[rule.name] = {
-            "pairs": int(counts.sum()),
+            "pairs": int(mask.sum()),
             "match_share": share,
             "iterations": it,
             "converged": ok,
@@ -417,7 +439,7 @@ def fit(
     """u from random pairs (on a tiny table every pair but the ``candidates``: ``estimate_u``), m by EM (refined
     by labelled matching pairs of rows if given), term frequencies."""
     u, n_random = estimate_u(work, spec, codes, candidates)
-    m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u)
+    m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, candidates)
     if labelled is not None and labelled.height:
         lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons, codes)
         m = refine_m_with_labels(m, lg)
