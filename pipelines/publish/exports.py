@@ -50,7 +50,7 @@ import re
 import shutil
 import tomllib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -660,8 +660,17 @@ def read_source(warehouse: Warehouse, source: str, columns: list[str]) -> pl.Dat
 # --------------------------------------------------------------------------- shaping and checks
 
 
-def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, recipient: str) -> pl.DataFrame:
-    """Source rows -> exported columns: renamed, cast, unit uids checked/turned into codes, pseudonymised, sorted."""
+def shape(
+    resource: ExportResource,
+    frame: pl.DataFrame,
+    key: bytes | None,
+    recipient: str,
+    carry: Mapping[str, pl.Expr] | None = None,
+) -> pl.DataFrame:
+    """Source rows -> exported columns: renamed, cast, unit uids checked/turned into codes, pseudonymised, sorted.
+
+    ``carry`` adds columns computed from the source rows (named by its keys, after the exported ones) that ride
+    along in the same order, for the gate's row checks (:func:`withheld_on_rows`); the caller drops them."""
     columns = []
     for f in resource.exported:
         col = pl.col(f.source)
@@ -678,7 +687,8 @@ def shape(resource: ExportResource, frame: pl.DataFrame, key: bytes | None, reci
         for what, conds in (("p", f.pseudonymise_when), ("w", f.withhold_when))
         if conds
     }
-    shaped = frame.select(*columns, *(m.alias(n) for n, m in masks.items()))
+    carried = [e.alias(n) for n, e in (carry or {}).items()]
+    shaped = frame.select(*columns, *carried, *(m.alias(n) for n, m in masks.items()))
     hidden = [f for f in resource.exported if f.pseudonymised]
     if hidden and key is None:
         raise ExportError(f"resource '{resource.name}': pseudonymised fields need a key")
@@ -715,6 +725,224 @@ def condition_columns(resource: ExportResource) -> list[str]:
     """Source columns a resource reads: the exported ones and those its row conditions test."""
     conds = [c.column for f in resource.exported for c in (*f.pseudonymise_when, *f.withhold_when)]
     return list(dict.fromkeys([*(f.source for f in resource.exported), *conds]))
+
+
+def read_columns(resource: ExportResource) -> list[str]:
+    """Source columns an export reads: :func:`condition_columns` and the withheld fields' (for the gate's
+    ``no_clear_withheld_value``: their clear values must not be exported elsewhere)."""
+    withheld = [f.source for f in resource.fields if f.personal == "withhold"]
+    return list(dict.fromkeys([*condition_columns(resource), *withheld]))
+
+
+# Columns compared with withheld values as whole cells only: an address names streets, and streets are named after
+# people ('12 Lê Lợi' is not the name 'Lê Lợi' in clear)
+WHOLE_CELL_ONLY = frozenset({"address", *S.ADDRESS_PARTS})
+WITHHELD_PREFIX = "__withheld__"
+
+
+def normal_text(expr: pl.Expr) -> pl.Expr:
+    """Text as compared for copies of withheld values: without diacritics (NFD, combining marks dropped, đ -> d), lower
+    case, every run of characters other than letters and digits one space, trimmed ('Nguyễn  Văn-An' -> 'nguyen van
+    an'); a number written in groups is one number ('0903 123.456' -> '0903123456'); '' becomes null. A copy that
+    differs only in case, accents, punctuation or digit grouping is still found."""
+    text = expr.cast(pl.String).str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.to_lowercase()
+    text = text.str.replace_all("đ", "d", literal=True).str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    text = pl.when(text.str.contains(r"^[0-9 ]+$")).then(text.str.replace_all(" ", "", literal=True)).otherwise(text)
+    return pl.when(text != "").then(text)
+
+
+def withheld_values(resource: ExportResource, frame: pl.DataFrame) -> dict[str, pl.Series]:
+    """The distinct clear values (``normal_text``) of the fields a resource withholds on every row, by
+    '<resource>.<source column>': no exported cell of the package may be one of them."""
+    return {
+        f"{resource.name}.{f.source}": _normal_series(frame[f.source].cast(pl.String).unique().drop_nulls())
+        .unique()
+        .drop_nulls()
+        for f in resource.fields
+        if f.personal == "withhold" and f.source in frame.columns
+    }
+
+
+def withheld_on_rows(resource: ExportResource) -> dict[str, pl.Expr]:
+    """Per row, the clear value each withheld field would have had (null where it is exported): fields withheld on
+    every row and, on the rows their condition selects, fields with ``withhold_when``. For :func:`shape`'s
+    ``carry``; named ``__withheld__<source column>``."""
+    out = {}
+    for f in resource.fields:
+        if f.personal == "withhold":
+            out[f"{WITHHELD_PREFIX}{f.source}"] = pl.col(f.source).cast(pl.String)
+        elif f.exported and f.withhold_when:
+            out[f"{WITHHELD_PREFIX}{f.source}"] = pl.when(_any(f.withhold_when)).then(pl.col(f.source).cast(pl.String))
+    return out
+
+
+def withheld_value_checks(
+    resource: ExportResource, frame: pl.DataFrame, withheld: Mapping[str, pl.Series], rows: pl.DataFrame | None
+) -> list:
+    """No withheld value is exported in clear (Polars; outcomes name the column and the number of rows, never a
+    value). Two checks on every exported text column that can hold one (:func:`_text_fields`), compared as
+    ``normal_text``:
+
+    * whole cells, across the package: no cell *is* a value of a field withheld on every row anywhere in the package
+      (``withheld``, from :func:`withheld_values`: an owner's name, a phone);
+    * on the same row (``rows``: :func:`withheld_on_rows`, in ``frame``'s order): no cell is the value withheld on
+      that row, or (outside addresses) holds it as a run of whole words when it has two words or more (a household
+      business 'Hộ kih doanh <owner>' a typo kept in clear; an address '12 Lê Lợi' of owner 'Lê Lợi' is no copy).
+
+    Values withheld on some rows only (``withhold_when``) are checked on their own row, not across the package: the
+    same trade name may be withheld where it is a personal taxpayer's and exported where it is a business's."""
+    checked = _text_fields(resource)
+    values = pl.concat(list(withheld.values())).unique() if withheld else pl.Series(dtype=pl.String)
+    row_columns = [c for c in (rows.columns if rows is not None else []) if rows[c].null_count() < rows.height]
+    if not checked or (values.len() == 0 and not row_columns):
+        return []
+    out: list[Q.Outcome] = []
+
+    def fail(name: str, n: int, detail: str) -> None:
+        out.append(
+            Q.Outcome(
+                name="withheld_value_in_clear",
+                rule="no_clear_withheld_value",
+                columns=(name,),
+                success=False,
+                unexpected_count=n,
+                element_count=frame.height,
+                engine="polars",
+                detail=detail,
+            )
+        )
+
+    normaliser = _Normaliser()  # each distinct cell normalised once for both checks
+    if row_columns:
+        _row_checks(resource, frame, rows.select(row_columns), set(withheld), checked, fail, normaliser)
+    if values.len():
+        sources = ", ".join(sorted(withheld))
+        # a cell with a letter (a digit) normalises to text with one: it can only be a withheld value that has one
+        letters, digits = (bool(values.str.contains(p).any()) for p in (r"\p{L}", r"\p{N}"))
+        candidates = []
+        for f in checked:
+            column = frame[f.name].drop_nulls()
+            if not letters:
+                column = column.filter(~column.str.contains(r"\p{L}"))
+            if not digits:
+                column = column.filter(~column.str.contains(r"\p{N}"))
+            candidates.append(column.unique())
+        # every column's distinct candidates normalised and looked up at once (one hash of the withheld values)
+        distinct = normaliser.distinct(pl.concat(candidates).unique() if candidates else pl.Series(dtype=pl.String))
+        leaked = distinct.filter(pl.col("normal").is_in(values.implode()))["cell"]
+        for f in checked if leaked.len() else []:
+            if n := int(frame[f.name].is_in(leaked.implode()).sum()):
+                fail(f.name, n, f"values withheld in {sources} appear in clear in {resource.name}.{f.name}")
+    if not out:
+        out.append(
+            Q.Outcome(
+                name="withheld_value_in_clear",
+                rule="no_clear_withheld_value",
+                columns=tuple(f.name for f in checked),
+                success=True,
+                unexpected_count=0,
+                element_count=frame.height,
+                engine="polars",
+            )
+        )
+    return out
+
+
+# generated identifiers (the entity stage's stable ids: '<letter>-' + hex digits): no personal value can be in them
+GENERATED_ID_SOURCES = frozenset({"entity_id"})
+_NORMAL_ALREADY = r"^[a-z0-9]+(?: [a-z0-9]*[a-z][a-z0-9]*)*$"  # what ``normal_text`` leaves as it is (ids, phones)
+_TWO_WORDS = r"[\p{L}\p{N}][^\p{L}\p{N}]+[\p{L}\p{N}]"  # ``normal_text`` of such a text has a space
+
+
+def _text_fields(resource: ExportResource) -> list[ExportField]:
+    """The exported text fields a withheld value could be copied into: not units (a code pattern, checked), not
+    enums (declared values), not fields pseudonymised on every row (hex digits made here), not generated ids."""
+    return [
+        f
+        for f in resource.exported
+        if f.type == "string"
+        and f.unit is None
+        and f.enum is None
+        and f.personal != "pseudonymise"
+        and f.source not in GENERATED_ID_SOURCES
+    ]
+
+
+def _normal_series(values: pl.Series) -> pl.Series:
+    """``normal_text`` of each value, computed only for values it would change (ASCII ids and codes pass as they are)."""
+    already = values.str.contains(_NORMAL_ALREADY).fill_null(False)
+    if already.all():
+        return values
+    changed = pl.select(normal_text(pl.lit(values.filter(~already)))).to_series()
+    out = values.clone()
+    out.scatter((~already).arg_true(), changed)
+    return out
+
+
+class _Normaliser:
+    """``normal_text`` of distinct cells, each computed once (shared by the whole-cell and same-row checks)."""
+
+    def __init__(self) -> None:
+        self.known = pl.DataFrame(schema={"cell": pl.String, "normal": pl.String})
+
+    def distinct(self, values: pl.Series) -> pl.DataFrame:
+        """(cell, normal) of ``values`` (distinct, not null), in their order."""
+        cells = values.rename("cell").to_frame()
+        new = cells.join(self.known, on="cell", how="anti")["cell"]
+        if new.len():
+            self.known = pl.concat([self.known, pl.DataFrame({"cell": new, "normal": _normal_series(new)})])
+        return cells.join(self.known, on="cell", how="left", maintain_order="left")
+
+    def column(self, column: pl.Series) -> pl.Series:
+        """``normal_text`` of every cell of ``column``."""
+        mapping = self.distinct(column.unique().drop_nulls())
+        return column.rename("cell").to_frame().join(mapping, on="cell", how="left", maintain_order="left")["normal"]
+
+
+def _row_checks(
+    resource: ExportResource,
+    frame: pl.DataFrame,
+    rows: pl.DataFrame,
+    everywhere: set[str],
+    checked: list[ExportField],
+    fail: Callable[[str, int, str], None],
+    normaliser: _Normaliser,
+) -> None:
+    """The same-row half of :func:`withheld_value_checks`, on the rows that withhold something to look for there: a
+    value withheld on every row of its field (named in ``everywhere``) only when it has two words or more (its
+    whole-cell copies are found across the package)."""
+    row_columns = rows.columns
+
+    def looked_for(c: str) -> pl.Expr:
+        if f"{resource.name}.{c.removeprefix(WITHHELD_PREFIX)}" in everywhere:  # two words or more
+            return pl.when(pl.col(c).str.contains(_TWO_WORDS)).then(pl.col(c)).alias(c)
+        return pl.col(c)
+
+    rows = rows.select(looked_for(c) for c in row_columns)
+    relevant = rows.select(pl.any_horizontal(pl.col(row_columns).is_not_null())).to_series()
+    if not relevant.any():
+        return
+    frame = frame.filter(relevant)
+    rows = rows.filter(relevant)
+    normal_rows = rows.select(normaliser.column(rows[c]).alias(c) for c in row_columns)
+    for f in checked:
+        cell = pl.lit(normaliser.column(frame[f.name]))
+        hit = pl.lit(False)
+        for c in row_columns:
+            if c == f"{WITHHELD_PREFIX}{f.source}":
+                continue  # the field itself: null on the rows it is withheld
+            same = cell == pl.col(c)
+            if f.source not in WHOLE_CELL_ONLY:
+                words = pl.col(c).str.contains(" ", literal=True)
+                inside = (pl.lit(" ") + cell + pl.lit(" ")).str.contains(
+                    pl.lit(" ") + pl.col(c) + pl.lit(" "), literal=True
+                )
+                same = same | (words & inside)
+            hit = hit | same.fill_null(False)
+        n = int(normal_rows.select(hit.sum()).item())
+        if n:
+            withheld_here = ", ".join(f"{resource.name}.{c.removeprefix(WITHHELD_PREFIX)}" for c in row_columns)
+            fail(f.name, n, f"the value withheld on the same row ({withheld_here}) appears in {resource.name}.{f.name}")
 
 
 def hidden_values(resource: ExportResource, frame: pl.DataFrame) -> dict[str, pl.Series]:
@@ -972,16 +1200,23 @@ def gate_resource(
     docs_dir: Path | None,
     run_name: str | None = None,
     hidden: Mapping[str, pl.Series] | None = None,
+    withheld: Mapping[str, pl.Series] | None = None,
+    withheld_rows: pl.DataFrame | None = None,
 ) -> gates.GateResult:
     """Validate one exported frame with GX (suite from the declaration + domain rules + totals + no
-    pseudonymised value of the package in clear, given ``hidden``: see :func:`hidden_values`)."""
+    pseudonymised value of the package in clear, given ``hidden``: see :func:`hidden_values`; no withheld value
+    in clear, given ``withheld`` and ``withheld_rows``: see :func:`withheld_value_checks`)."""
     personal_key = any(f.personal is not None for f in resource.exported if f.name in resource.primary_key)
     return gates.validate(
         export_table(resource),
         frame,
         rules=gate_rules(resource, ctx),
         docs_dir=docs_dir,
-        checks=[*total_checks(resource, frame, ctx), *clear_value_checks(resource, frame, hidden or {})],
+        checks=[
+            *total_checks(resource, frame, ctx),
+            *clear_value_checks(resource, frame, hidden or {}),
+            *withheld_value_checks(resource, frame, withheld or {}, withheld_rows),
+        ],
         key_columns=() if personal_key else resource.primary_key,  # row indices when the key is personal
         run_name=run_name,
     )
@@ -1027,6 +1262,8 @@ def run_gates(
     folder: Path,
     run_name: str | None = None,
     hidden: Mapping[str, pl.Series] | None = None,
+    withheld: Mapping[str, pl.Series] | None = None,
+    withheld_rows: Mapping[str, pl.DataFrame] | None = None,
 ) -> list[tuple[ExportResource, gates.GateResult]]:
     """Gate every resource; Data Docs under ``folder/validation/<resource>/`` with an index."""
     docs = folder / VALIDATION_DIR
@@ -1034,7 +1271,8 @@ def run_gates(
     for resource in declaration.resources:
         target = docs / resource.name
         target.mkdir(parents=True, exist_ok=True)
-        result = gate_resource(resource, frames[resource.name], ctx, target, run_name, hidden)
+        rows = (withheld_rows or {}).get(resource.name)
+        result = gate_resource(resource, frames[resource.name], ctx, target, run_name, hidden, withheld, rows)
         # gate.json names the docs relative to the export (the build folder is renamed when published)
         (target / "gate.json").write_text(
             json.dumps(result.as_dict() | {"docs_index": "index.html"}, indent=2, default=str), encoding="utf-8"
@@ -1262,11 +1500,18 @@ def build_package(
     """Write the package into ``folder`` (not yet visible) and gate it; raise GateRejected when a gate fails."""
     frames: dict[str, pl.DataFrame] = {}
     hidden: dict[str, pl.Series] = {}
+    withheld: dict[str, pl.Series] = {}
+    withheld_rows: dict[str, pl.DataFrame] = {}
     for resource in declaration.resources:
-        source = read_source(warehouse, resource.source, condition_columns(resource))
+        source = read_source(warehouse, resource.source, read_columns(resource))
         hidden |= hidden_values(resource, source)
-        frames[resource.name] = shape(resource, source, key, declaration.recipient)
-        del source
+        withheld |= withheld_values(resource, source)
+        carry = withheld_on_rows(resource)
+        shaped = shape(resource, source, key, declaration.recipient, carry=carry)
+        frames[resource.name] = shaped.drop(list(carry))
+        if carry:
+            withheld_rows[resource.name] = shaped.select(list(carry))
+        del source, shaped
     ctx = gate_context(warehouse, declaration)
 
     def write_all() -> list[dict[str, Any]]:
@@ -1280,7 +1525,16 @@ def build_package(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-write") as pool:
         writing = pool.submit(write_all)
         try:
-            results = run_gates(declaration, frames, ctx, folder, run_name=run_id, hidden=hidden)
+            results = run_gates(
+                declaration,
+                frames,
+                ctx,
+                folder,
+                run_name=run_id,
+                hidden=hidden,
+                withheld=withheld,
+                withheld_rows=withheld_rows,
+            )
         finally:
             wait([writing])
     descriptors = writing.result()
