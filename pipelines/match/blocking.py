@@ -8,6 +8,7 @@ next ``window`` neighbours only. Every such block is reported, with what was kep
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,6 +238,8 @@ def _window_pairs(big: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl
     return np.concatenate(keys), capped
 
 
+BLOCKING_THREADS = 2  # rules worked out at a time (the machines this runs on have two cores or more)
+
 CAPPED_SCHEMA = {"rule": pl.String, "key": pl.String, "size": pl.Int64, "pairs_all": pl.Int64, "pairs_kept": pl.Int64}
 
 
@@ -327,10 +330,14 @@ def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, 
     if len(spec.blocking) > 31:
         raise ValueError("at most 31 blocking rules")
     capped, keys, largest = [], [], {}
-    for rule in spec.blocking:
-        rule_keys, rule_capped, largest[rule.name] = _rule_keys(work, rule)
-        keys.append(rule_keys)
-        capped.append(rule_capped)
+    # rules are independent: two at a time (numpy's sorts and Polars release the GIL), results in spec order
+    with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
+        for rule, (rule_keys, rule_capped, rule_largest) in zip(
+            spec.blocking, pool.map(lambda rule: _rule_keys(work, rule), spec.blocking), strict=True
+        ):
+            keys.append(rule_keys)
+            capped.append(rule_capped)
+            largest[rule.name] = rule_largest
     pairs = _merge(keys, work.height)
     rules = pairs["rules"].to_numpy()
     per_rule = {rule.name: int(((rules >> i) & 1).sum()) for i, rule in enumerate(spec.blocking)}

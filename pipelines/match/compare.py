@@ -13,6 +13,10 @@ String similarities run in rapidfuzz over the distinct value pairs only.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
@@ -48,86 +52,99 @@ class ValueCodes:
         self._word_shares: dict[str, pl.DataFrame] = {}
         self._per_code: dict[tuple, np.ndarray] = {}
         self._arrays: dict[tuple, np.ndarray] = {}
+        self._guard = threading.Lock()
+        self._filling: dict[tuple, threading.Lock] = {}
+
+    def _once(self, cache: dict, key: Any, compute: Callable[[], Any]) -> Any:
+        """``cache[key]``, computed by ``compute`` the first time: once, also when several threads ask at once
+        (chunks of pairs are compared side by side; each waits for the one computing a table it needs)."""
+        if key in cache:
+            return cache[key]
+        with self._guard:
+            lock = self._filling.setdefault((id(cache), key), threading.Lock())
+        with lock:
+            if key not in cache:
+                cache[key] = compute()
+        return cache[key]
 
     def array(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
         """``get``'s codes per row as a numpy array, 0 for a missing value."""
-        key = (column, space)
-        if key not in self._arrays:
-            self._arrays[key] = self.get(column, space)[0].fill_null(0).to_numpy()
-        return self._arrays[key]
+        return self._once(self._arrays, (column, space), lambda: self.get(column, space)[0].fill_null(0).to_numpy())
 
     def per_code(self, what: str, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
         """An array over the column's codes (index = code - 1), computed once: ``length`` of each value in
         characters, ``words`` its number of words (split on spaces), ``bloom`` a 64-bit mask of its words (a
         word's bit from its hash): a value whose words are all in another's has no bit the other lacks."""
         key = (what, space if space is not None and len(space) > 1 else column)
-        if key not in self._per_code:
+
+        def compute() -> np.ndarray:
             values = self.get(column, space)[1].cast(pl.String)
             if what == "length":
-                self._per_code[key] = values.str.len_chars().to_numpy().astype(np.int64)
-            elif what == "words":
-                self._per_code[key] = values.str.split(" ").list.len().to_numpy().astype(np.int64)
-            else:
-                words = values.str.split(" ")
-                starts = np.concatenate([[0], np.cumsum(words.list.len().to_numpy())[:-1]]).astype(np.int64)
-                bits = np.left_shift(np.uint64(1), words.explode().hash().to_numpy() & np.uint64(63))
-                self._per_code[key] = (
-                    np.bitwise_or.reduceat(bits, starts) if len(values) else np.zeros(0, dtype=np.uint64)
-                )
-        return self._per_code[key]
+                return values.str.len_chars().to_numpy().astype(np.int64)
+            if what == "words":
+                return values.str.split(" ").list.len().to_numpy().astype(np.int64)
+            words = values.str.split(" ")
+            starts = np.concatenate([[0], np.cumsum(words.list.len().to_numpy())[:-1]]).astype(np.int64)
+            bits = np.left_shift(np.uint64(1), words.explode().hash().to_numpy() & np.uint64(63))
+            return np.bitwise_or.reduceat(bits, starts) if len(values) else np.zeros(0, dtype=np.uint64)
+
+        return self._once(self._per_code, key, compute)
 
     def digit_bytes(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray | None:
         """Per code (row 0: a missing value, zeros), the value's digits right-aligned in 16 bytes (two UInt64
         per row), when every value of the column (of ``space``) is 1 to 16 digits; else None. Two values of
         one length differ in as many characters as these bytes differ in (leading zeros pad both alike)."""
         key = ("digit_bytes", space if space is not None and len(space) > 1 else column)
-        if key not in self._per_code:
+
+        def compute() -> np.ndarray | None:
             values = self.get(column, space)[1].cast(pl.String)
             if not values.str.contains(r"^[0-9]{1,16}$").all():
-                self._per_code[key] = None
-            else:
-                number = values.str.to_integer(base=10).to_numpy().astype(np.int64)
-                powers = 10 ** np.arange(15, -1, -1, dtype=np.int64)
-                digits = np.zeros((len(values) + 1, 16), dtype=np.uint8)
-                for i, power in enumerate(powers):  # a column at a time: no 16 x values int64 temporary
-                    digits[1:, i] = number // power % 10
-                self._per_code[key] = digits.view(np.uint64)  # shape (codes + 1, 2)
-        return self._per_code[key]
+                return None
+            number = values.str.to_integer(base=10).to_numpy().astype(np.int64)
+            powers = 10 ** np.arange(15, -1, -1, dtype=np.int64)
+            digits = np.zeros((len(values) + 1, 16), dtype=np.uint8)
+            for i, power in enumerate(powers):  # a column at a time: no 16 x values int64 temporary
+                digits[1:, i] = number // power % 10
+            return digits.view(np.uint64)  # shape (codes + 1, 2)
+
+        return self._once(self._per_code, key, compute)
 
     def date_digits(self, column: str) -> tuple[np.ndarray, ...]:
         """``_date_digits`` of each record's date in the column, computed once."""
-        if ("date_digits", column) not in self._per_code:
-            self._per_code[("date_digits", column)] = _date_digits(self.work[column])
-        return self._per_code[("date_digits", column)]
+        return self._once(self._per_code, ("date_digits", column), lambda: _date_digits(self.work[column]))
 
     def date_parts(self, column: str) -> tuple[np.ndarray, ...]:
         """Per record of a date column, computed once: year, month, day, days since 1970 and whether it is
         there (0 where missing)."""
-        if ("date_parts", column) not in self._per_code:
+
+        def compute() -> tuple[np.ndarray, ...]:
             values = self.work[column]
             parts = pl.DataFrame({"v": values}).select(
                 y=pl.col("v").dt.year(), m=pl.col("v").dt.month(), d=pl.col("v").dt.day(), x=pl.col("v").to_physical()
             )
-            self._per_code[("date_parts", column)] = (
+            return (
                 *(parts.to_series(i).fill_null(0).to_numpy().astype(np.int64) for i in range(4)),
                 values.is_not_null().to_numpy(),
             )
-        return self._per_code[("date_parts", column)]
+
+        return self._once(self._per_code, ("date_parts", column), compute)
 
     def word_shares(self, column: str) -> pl.DataFrame:
         """``word``, ``share``: each word of the column and the share of its non-missing values that hold it
         (0 for a word in fewer than COMMON_WORDS_MIN_VALUES values: on a small table no word is common by chance)."""
-        if column not in self._word_shares:
+
+        def compute() -> pl.DataFrame:
             values = self.work[column].cast(pl.String).drop_nulls()
             words = values.str.split(" ").list.unique().explode().drop_nulls().rename("word")
-            self._word_shares[column] = words.value_counts(name="n").select(
+            return words.value_counts(name="n").select(
                 "word",
                 pl.when(pl.col("n") >= COMMON_WORDS_MIN_VALUES)
                 .then(pl.col("n") / max(len(values), 1))
                 .otherwise(0.0)
                 .alias("share"),
             )
-        return self._word_shares[column]
+
+        return self._once(self._word_shares, column, compute)
 
     def get(self, column: str, space: tuple[str, ...] | None = None) -> tuple[pl.Series, pl.Series]:
         """(code per row, 1-based and null for a missing value; the value of each code).
@@ -135,22 +152,25 @@ class ValueCodes:
         With ``space`` (columns including ``column``), codes are shared by those columns:
         a value has the same code in each, so values of two columns can be compared."""
         if space is not None and len(space) > 1:
-            if space not in self._shared:
+
+            def shared() -> dict[str, tuple[pl.Series, pl.Series]]:
                 values = [self.work[c].cast(pl.String) for c in space]
                 codes, by_code = _value_codes(pl.concat(values, rechunk=True))
                 starts = np.cumsum([0, *(len(v) for v in values)])
-                self._shared[space] = {
+                return {
                     c: (codes.slice(int(start), len(v)).rechunk(), by_code)
                     for c, v, start in zip(space, values, starts, strict=False)
                 }
-            return self._shared[space][column]
-        if column not in self._codes:
+
+            return self._once(self._shared, space, shared)[column]
+
+        def coded() -> tuple[pl.Series, pl.Series]:
             values = self.work[column]
             if values.dtype == pl.Date or values.dtype.is_integer():  # its text is one per value: coded as numbers
-                self._codes[column] = _number_codes(values)
-            else:
-                self._codes[column] = _value_codes(values.cast(pl.String))
-        return self._codes[column]
+                return _number_codes(values)
+            return _value_codes(values.cast(pl.String))
+
+        return self._once(self._codes, column, coded)
 
 
 def _value_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:

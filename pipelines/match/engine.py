@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import resource
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,19 +129,30 @@ def _evidence(spec: MatchSpec) -> pl.Expr:
     return pl.concat_str(parts, separator="; ")
 
 
-COMPARE_CHUNK = 2_000_000  # pairs compared at a time: bounds the memory of the gathered values
+COMPARE_CHUNK = 2_000_000  # pairs compared at a time by one thread: bounds the memory of the gathered values
+COMPARE_THREADS = 2  # chunks compared side by side (numpy, Polars and rapidfuzz release the GIL)
+COMPARE_SPLIT = 200_000  # fewer pairs are compared in one piece (threads would not pay for themselves)
 
 
 def _levels_in_chunks(work: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, codes: ValueCodes) -> pl.DataFrame:
-    """comparison_levels over the pairs, a chunk at a time (both sides of every compared
-    column are gathered per chunk, which at tens of millions of pairs would not fit)."""
-    if pairs.height <= COMPARE_CHUNK:
+    """comparison_levels over the pairs, in chunks of at most COMPARE_CHUNK compared COMPARE_THREADS at a time
+    (both sides of every compared column are gathered per chunk, which at tens of millions of pairs would not
+    fit): a pair's levels depend on its two records alone, so the chunks' levels are those of the whole. The
+    chunks are of equal size, a multiple of the threads in number, so both threads finish together."""
+    if pairs.height <= COMPARE_SPLIT:
         return comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons, codes)
-    parts = []
-    for start in range(0, pairs.height, COMPARE_CHUNK):
-        chunk = pairs.slice(start, COMPARE_CHUNK)
-        parts.append(comparison_levels(work, chunk["l"], chunk["r"], spec.comparisons, codes))
-        log.info("compared %s of %s pairs", f"{min(start + COMPARE_CHUNK, pairs.height):,}", f"{pairs.height:,}")
+    rounds = -(-pairs.height // (COMPARE_CHUNK * COMPARE_THREADS))
+    size = -(-pairs.height // (rounds * COMPARE_THREADS))
+    starts = range(0, pairs.height, size)
+
+    def levels(start: int) -> pl.DataFrame:
+        chunk = pairs.slice(start, size)
+        out = comparison_levels(work, chunk["l"], chunk["r"], spec.comparisons, codes)
+        log.info("compared %s pairs from pair %s of %s", f"{chunk.height:,}", f"{start:,}", f"{pairs.height:,}")
+        return out
+
+    with ThreadPoolExecutor(max_workers=COMPARE_THREADS) as pool:
+        parts = list(pool.map(levels, starts))  # in the pairs' order
     return pl.concat(parts, rechunk=True)  # one chunk: scoring gathers from it
 
 
@@ -367,23 +379,30 @@ def match(
     )
     lap("cluster")
 
-    # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
-    scored = scored.with_columns(pl.lit(False).alias("_inner"))
-    if inner.height:
-        inner = _not_among(inner, scored).with_columns(
-            pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner")
-        )
-        scored = pl.concat([scored, inner.select(scored.columns)])
-    same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
-    scored = decide(scored, same_cluster, refused, spec)
-    entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
+    def entities_of_clusters() -> tuple[pl.Series, pl.DataFrame, pl.DataFrame]:
+        """Entity ids and golden records: they need the clusters only, so they are worked out on the other core
+        while the pairs are decided and tabled."""
+        entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
+        entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
+        return entity_ids, merged, entities
 
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        golden = pool.submit(entities_of_clusters)
+        # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
+        scored = scored.with_columns(pl.lit(False).alias("_inner"))
+        if inner.height:
+            inner = _not_among(inner, scored).with_columns(
+                pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner")
+            )
+            scored = pl.concat([scored, inner.select(scored.columns)])
+        same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
+        scored = decide(scored, same_cluster, refused, spec)
+        pair_table = _pair_table(scored, ids, spec)
+        entity_ids, merged, entities = golden.result()
     records = _lineage(scored, work, ids, entity_ids, spec)
-    pair_table = _pair_table(scored, ids, spec)
     kept = scored if keep_state else None
-    del scored  # tens of millions of rows at city scale: free before the golden records
+    del scored  # tens of millions of rows at city scale: freed before the review queue
 
-    entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
     review = _review_queue(pair_table, work, spec)
     lap("entities")
     state = None
