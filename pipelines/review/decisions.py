@@ -172,14 +172,33 @@ def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[p
     )
 
 
-def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
-    data = path.read_bytes()
+def _decode_csv(data: bytes) -> tuple[str | None, str]:
+    """A decisions CSV's text and encoding: UTF-8 (BOM or not), else what the ingestion's detector finds: Excel's
+    plain 'CSV' on a Vietnamese Windows is Windows-1258 (a VNI or TCVN3 file, UTF-16 with its mark too). None: no
+    such text."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
+        pass
+    from pipelines.encodings import LEGACY, decode_bytes, detect_encoding
+
+    encoding = detect_encoding(data)
+    if encoding not in (*LEGACY, "utf-16", "utf-16-le", "utf-16-be"):
+        return None, encoding
+    try:
+        return decode_bytes(data, encoding).removeprefix("\ufeff"), encoding
+    except (UnicodeDecodeError, ValueError):
+        return None, encoding
+
+
+def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
+    text, encoding = _decode_csv(path.read_bytes())
+    if text is None:
         return [], [_error(file, None, 0, "*", "not UTF-8 text: save the file as 'CSV UTF-8'")]
     first = text.split("\n", 1)[0]
-    separator = ";" if first.count(";") > first.count(",") else ","
+    # Excel writes ';' where ',' is the decimal mark, tabs in 'Unicode text'
+    counts = {sep: first.count(sep) for sep in ",;\t"}
+    separator = max(counts, key=counts.get)  # ties: ','
     try:
         grid = pl.read_csv(
             io.StringIO(text), has_header=False, infer_schema=False, separator=separator, truncate_ragged_lines=True
@@ -188,7 +207,8 @@ def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
         return [], [_error(file, None, 0, "*", f"not a readable CSV file ({type(exc).__name__})")]
     frame, errors = _rows_from_grid(grid, file, None)
     if frame is None and not errors:
-        errors = [_error(file, None, 0, "*", "no header row with item_id and decision in the first 10 lines")]
+        read_as = "" if encoding == "utf-8" else f" (not UTF-8; read as {encoding}: save the file as 'CSV UTF-8')"
+        errors = [_error(file, None, 0, "*", f"no header row with item_id and decision in the first 10 lines{read_as}")]
     return ([frame] if frame is not None else []), errors
 
 
