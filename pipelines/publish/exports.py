@@ -32,9 +32,9 @@ expectation and row keys, and keeps that attempt's Data Docs in ``.<recipient>.r
 Data files and validation.json are byte-identical when the inputs are (rows sorted by the
 primary key, no timestamps): the generation time lives only in datapackage.json (Data Docs are
 HTML with their run's time). The folder is built beside the published one
-(``.<recipient>.partial-*``) and swapped in (old one renamed aside, new one renamed in, old one
-deleted), so a failed or killed run leaves the previous export in place; a run finding only the
-renamed-aside folder puts it back first.
+(``.<recipient>.partial-*``) and swapped in (exchanged with the published one in one atomic step on
+Linux; elsewhere old one renamed aside, new one renamed in, old one deleted), so a failed or killed run
+leaves the previous export in place; a run finding only the renamed-aside folder puts it back first.
 
 No Dagster and no frictionless here: datapackage.json is plain JSON written to the Data
 Package / Table Schema specifications (tests validate it with frictionless).
@@ -72,8 +72,9 @@ from pipelines.publish.pseudonym import (
     key_fingerprint,
     pseudonymise_rows,
 )
+from pipelines.publish.store import exchange_paths
 from pipelines.schema import Table
-from pipelines.warehouse import REPO_ROOT, Warehouse, file_lock
+from pipelines.warehouse import REPO_ROOT, Warehouse, fault_point, file_lock
 from quality import gx as gates
 from quality import rules as Q
 
@@ -1474,7 +1475,13 @@ def recover(target: Path) -> None:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Publish ``staging`` as ``target``: old one renamed aside, new one renamed in, old one deleted."""
+    """Publish ``staging`` as ``target``: exchanged with the published folder in one step where Linux allows (the
+    previous export, then under the staging name, deleted), else old one renamed aside, new one renamed in, old one
+    deleted (a run killed between the renames leaves the old one aside: :func:`recover` puts it back)."""
+    if target.exists() and exchange_paths(staging, target):
+        fault_point("export-swapped")  # tests: killed with the previous export under the staging name
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     aside = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
     if target.exists():
         target.rename(aside)

@@ -324,7 +324,9 @@ def flow_and_accounting(inputs: MartInputs, *, account: bool = True) -> tuple[pl
             flow = flow.join(placed, on="record_key", how="left", maintain_order="left")
         else:
             # the staged rows are the raw rows not quarantined, in order: each raw row's staged row by position
-            # (null for a quarantined row), the same columns as the join on record_key, without hashing 1.7M keys
+            # (null for a quarantined row), without hashing 1.7M keys. The same rows as the join on record_key only
+            # while the raw keys are distinct: a key on two raw rows would be joined to both staged copies (4 rows),
+            # here each raw row keeps its own (2 rows); the accounting then reports the repeated key either way
             placed = placed.drop("record_key")
             if quarantined.any():
                 position = pl.when(~quarantined).then((~quarantined).cum_sum() - 1)

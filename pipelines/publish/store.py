@@ -13,7 +13,8 @@ absolute path and the folder can be moved. A publication builds ``analytics.duck
 ``.restricted.duckdb.tmp-<run>/restricted.duckdb`` (in a 0700 folder: person-level rows) and
 ``marts/.analytics.tmp-<run>/`` in two background threads while the validators run on the frames, and only when both are done and every gate passed renames them
 over the published ones (``os.replace``; the Parquet folder
-by two renames). An analyst's open read-only connection keeps reading the old file, which
+exchanged with the published one in one step where Linux allows, else by two renames, the one renamed aside put
+back by the next run if the process died between them). An analyst's open read-only connection keeps reading the old file, which
 stays valid until closed; a failed validation or a killed run leaves the previous publication
 in place (stale ``*.tmp-*`` leftovers are removed by the next run). Writers are serialised by
 the warehouse's lock file (pipelines/warehouse.py), waiting up to a timeout.
@@ -25,6 +26,8 @@ no timestamps, so the same inputs give byte-identical files.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import queue
 import shutil
@@ -40,7 +43,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.schema import MART_SCHEMA, RESTRICTED_SCHEMA, WARD_PARTITION, WARD_PARTITIONED, Table
-from pipelines.warehouse import LOCK_TIMEOUT_ENV, Warehouse, _quote_ident, arrow_table, comment_sql, create_table_sql
+from pipelines.warehouse import (
+    LOCK_TIMEOUT_ENV,
+    Warehouse,
+    _quote_ident,
+    arrow_table,
+    comment_sql,
+    create_table_sql,
+    fault_point,
+)
 from pipelines.warehouse import lock_timeout as warehouse_lock_timeout
 
 ANALYTICS_FILENAME = "analytics.duckdb"
@@ -224,20 +235,51 @@ def _aside(final: Path, run: str) -> Path:
 
 
 def _clean_leftovers(root: Path) -> None:
+    """Remove what a failed or killed publication left; a Parquet folder renamed aside by a run killed inside the
+    two-rename swap (systems without ``exchange_paths``) is put back first."""
     for pattern in (f"{ANALYTICS_FILENAME}.tmp-*", f"{RESTRICTED_FILENAME}.tmp-*"):
         for stale in root.glob(pattern):
             stale.unlink(missing_ok=True)
     for stale in root.glob(f".{RESTRICTED_FILENAME}.tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
     marts = root / PARQUET_DIR.parent
-    for stale in [*marts.glob(".analytics.tmp-*"), *marts.glob(".analytics.old-*")]:
+    aside = sorted(marts.glob(".analytics.old-*"), key=lambda p: p.stat().st_mtime)
+    if aside and not (root / PARQUET_DIR).exists():
+        aside.pop().rename(root / PARQUET_DIR)
+    for stale in [*marts.glob(".analytics.tmp-*"), *aside]:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100  # linux/fs.h, fcntl.h
+
+
+def exchange_paths(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``): a reader of either path
+    sees the old or the new folder, never none, whenever the process dies. False where the system or the file
+    system cannot (the caller then renames twice)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _swap_dir(new: Path, final: Path, run: str) -> None:
+    if final.exists() and exchange_paths(new, final):
+        fault_point("marts-parquet-swapped")  # tests: killed with the old folder under the new one's name
+        shutil.rmtree(new, ignore_errors=True)  # now the previous folder
+        return
     old = final.with_name(f".analytics.old-{run}")
     if final.exists():
         os.replace(final, old)
+        fault_point("marts-parquet-aside")  # tests: killed between the two renames (recovered by the next run)
     os.replace(new, final)
     shutil.rmtree(old, ignore_errors=True)
 
@@ -372,9 +414,11 @@ class MartsPublication:
             raise PublishRejected(problems)
         if write_error is not None:
             raise write_error
+        fault_point("marts-before-swap")  # tests: killed with every file written aside and gated
         for final in (self.root / ANALYTICS_FILENAME, self.root / RESTRICTED_FILENAME):
             aside = _aside(final, self.run)
             os.replace(aside, final)
+            fault_point("marts-mid-swap")  # tests: killed with analytics.duckdb swapped in, the rest not yet
             if aside.parent != self.root:
                 shutil.rmtree(aside.parent, ignore_errors=True)  # its private folder (a leftover WAL)
         _swap_dir(staged_dir, self.root / PARQUET_DIR, self.run)
