@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines import encodings
-from pipelines.ingest.catalogue import Extract
+from pipelines.ingest.catalogue import Extract, SourceSpec
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 
 TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row (assets/ingest.py warns on it)
@@ -81,11 +81,26 @@ class ReadResult:
     header_at: str | None = None
 
 
+def _base_dir_hint(spec: SourceSpec) -> str:
+    """For a file not found: a catalogue outside the repository whose base_dir was read against the repository
+    root (a relative base_dir is, not against the catalogue's folder) is told so."""
+    from pipelines.warehouse import REPO_ROOT
+
+    root, catalogue = REPO_ROOT.resolve(), spec.catalogue_file.resolve()
+    if catalogue.is_relative_to(root) or not spec.base_dir.resolve().is_relative_to(root):
+        return ""
+    return (
+        f"; a relative base_dir is read against the repository root {root}, not the catalogue's folder: "
+        "write base_dir as an absolute path"
+    )
+
+
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
     spec = extract.source
     if extract.file is not None and not extract.file.exists():
         raise SourceReadError(
-            f"{extract.location}: file not found (source {spec.id}, catalogue {spec.catalogue_file.name})"
+            f"{extract.location}: file not found (looked for {extract.file}; source {spec.id}, catalogue "
+            f"{spec.catalogue_file.name}){_base_dir_hint(spec)}"
         )
     if extract.file is not None and extract.file.stat().st_size == 0:
         raise SourceReadError(f"{extract.location}: the file is empty")
