@@ -1,0 +1,58 @@
+"""Without ``$WARDBRIDGE_PSEUDONYM_KEY`` the exports that pseudonymise nothing are still built and pass
+``frictionless validate datapackage.json``; the one that pseudonymises (finance_tax) is refused before any data is
+read, naming the variable. (With the key every export is validated in tests/test_exports.py.)"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from frictionless import validate as frictionless_validate
+
+from pipelines.publish.exports import DeclarationError, export, load_declarations
+from pipelines.warehouse import Warehouse
+from tests.marts_fixture import sample_marts
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
+    source, _ = sample_marts(tmp_path_factory.getbasetemp())
+    root = tmp_path_factory.mktemp("nokey") / "wh"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("exports", "marts"))
+    wh = Warehouse(root)
+    outcome: dict[str, object] = {}
+    for recipient, declaration in load_declarations().items():
+        try:
+            outcome[recipient] = export(declaration, wh, run_id="no-key", environ={})
+        except DeclarationError as exc:
+            outcome[recipient] = exc
+    return wh, outcome
+
+
+def test_only_the_pseudonymising_export_is_refused(exported):
+    wh, outcome = exported
+    refused = {r for r, o in outcome.items() if isinstance(o, DeclarationError)}
+    assert refused == {r for r, d in load_declarations().items() if d.pseudonymises} == {"finance_tax"}
+    assert "WARDBRIDGE_PSEUDONYM_KEY, which is not set" in str(outcome["finance_tax"])
+    assert not (wh.root / "exports" / "finance_tax").exists()
+
+
+@pytest.mark.parametrize("recipient", ["public_security", "statistics", "home_affairs"])
+def test_frictionless_validates_every_export_built_without_a_key(exported, recipient):
+    wh, _ = exported
+    folder = wh.root / "exports" / recipient
+    report = frictionless_validate(folder / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    proc = subprocess.run(
+        ["uv", "run", "--project", str(REPO), "frictionless", "validate", "datapackage.json"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0 and "INVALID" not in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "pseudonymisation" not in (folder / "datapackage.json").read_text(encoding="utf-8")
