@@ -78,3 +78,16 @@ def test_a_small_registry_with_shrunk_shares_links_its_duplicates(people, keeps_
     name = result.pairs.filter(pl.col("name_level") == "exact")["name_weight"]
     average = float(np.log2(result.model.m["name"][0] / result.model.u["name"][0]))
     assert name.len() > 20 and name.median() >= average
+
+
+def test_a_saved_state_keeps_the_table_sizes_and_scores_as_the_fit(people, tmp_path):
+    """Runs once the state keeps them (state.FrozenModel.SAVES_TF_RECORDS, see model._state_keeps_tf_records)."""
+    if not getattr(match_state.FrozenModel, "SAVES_TF_RECORDS", False):
+        pytest.skip("the saved state does not keep Model.tf_records yet: the fit does not use them")
+    spec = load_spec(PEOPLE_SPEC)
+    result = match(people.drop("person"), spec, keep_state=True)
+    match_state.save_state(result.state, tmp_path / "state", spec)
+    loaded = match_state.load_state(tmp_path / "state", spec)
+    assert loaded.frozen.model.tf_records == result.model.tf_records
+    again = match(people.drop("person"), spec, model=loaded.frozen)
+    assert again.pairs.drop("decision_reason").equals(result.pairs.drop("decision_reason"))
