@@ -393,11 +393,12 @@ def _tax(frame: pl.DataFrame, day_first: bool):
 _REGISTRY_STEPS = {"population": _population, "households": _households, "businesses": _businesses, "tax": _tax}
 
 
+_SHORT_FLAG, _SHORT_NOTE = r"(?:^|; )short:(\d+)", "row: {} fields fewer than the header"
 _READER_NOTES = (
     (r"(?:^|; )key_synthetic(?:;|$)", None, "source_key: missing (the row is keyed by its place in the file)"),
     (r"(?:^|; )key_repeated(?:;|$)", None, "source_key: repeated in the extract (another row has the same key)"),
     (r"(?:^|; )overflow:(\d+)", "overflow", "row: {} values beyond the header (kept in raw extra_columns)"),
-    (r"(?:^|; )short:(\d+)", "short", "row: {} fields fewer than the header"),
+    (_SHORT_FLAG, "short", _SHORT_NOTE),
 )
 
 
@@ -451,10 +452,17 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
         (~readable, "*", pl.col("read_problem")),
         *((readable & cond, name, why) for cond, name, why in quarantine_checks),
     ]
-    # First failing check names the field; the reason lists every failure.
+    # First failing check names the field; the reason lists every failure, and a row with fewer fields than the
+    # header says so: its 'missing' fields were never in the row (a line cut short), not left empty in the source.
     field = pl.coalesce([pl.when(cond).then(pl.lit(name)) for cond, name, _ in quarantine_checks])
+    short = pl.col("row_flags").str.extract(_SHORT_FLAG, 1)
     reason = pl.concat_str(
-        [pl.when(cond).then(why) for cond, _, why in quarantine_checks], separator="; ", ignore_nulls=True
+        [
+            *(pl.when(cond).then(why) for cond, _, why in quarantine_checks),
+            pl.when(readable & short.is_not_null()).then(pl.format(_SHORT_NOTE, short)),
+        ],
+        separator="; ",
+        ignore_nulls=True,
     )
     issues = pl.concat_str(
         [*issue_texts, *_swap_notes(frame, day_first), *_reader_notes()], separator="; ", ignore_nulls=True
