@@ -36,6 +36,11 @@ from pipelines.match.evaluate import pairwise, true_pair_recall  # noqa: E402
 
 SAMPLE_TRUTH = ROOT / "data" / "sample" / "registries" / "truth" / "population.parquet"
 PEOPLE_SPEC = ROOT / "mappings" / "match" / "people.toml"
+# jemalloc (Polars' allocator) keeping freed pages instead of giving them back to the system after 10 s: on this
+# project's virtual machine a page given back costs a page fault each time it is used again (about a third of
+# wardbridge's CPU seconds at 1M were the kernel's). Read when the process starts, so given to the child's
+# environment; the engine's results do not depend on it.
+RETAIN = "dirty_decay_ms:-1,muzzy_decay_ms:-1"
 SPLINK_COLUMNS = ["record_key", "full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "phone", "old_uid"]
 
 
@@ -275,6 +280,12 @@ def main() -> None:
     parser.add_argument("--sample", action="store_true", help="the bundled sample as staged by `wardbridge run`")
     parser.add_argument("--splink", action="store_true", help="also run Splink 5 (DuckDB) on the same table")
     parser.add_argument("--splink-threshold", type=float, help="Splink clustering threshold (default: splink_peer's)")
+    parser.add_argument(
+        "--retained",
+        action="store_true",
+        help="also run wardbridge with Polars' allocator keeping the memory it frees (" + RETAIN + "): "
+        "no page is given back and faulted in again, at the cost of a higher peak",
+    )
     parser.add_argument("--engine", choices=("wardbridge", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -291,17 +302,21 @@ def main() -> None:
     )
     work = Path(tempfile.mkdtemp(prefix="wardbridge-bench-"))
     rows = []
-    for engine in ["wardbridge", *(["splink"] if args.splink else [])]:
-        out = work / f"{engine}.json"
+    runs = ["wardbridge", *(["wardbridge-retained"] if args.retained else []), *(["splink"] if args.splink else [])]
+    for run in runs:
+        engine = run.removesuffix("-retained")
+        out = work / f"{run}.json"
         command = [sys.executable, __file__, "--engine", engine, "--staged", str(args.staged), "--out", str(out)]
         if args.splink_threshold is not None:
             command += ["--splink-threshold", str(args.splink_threshold)]
-        print(f"running {engine} ...", flush=True)
-        done = subprocess.run(command, check=False)
+        env = os.environ | ({"_RJEM_MALLOC_CONF": RETAIN} if run.endswith("-retained") else {})
+        print(f"running {run} ...", flush=True)
+        done = subprocess.run(command, check=False, env=env)
         if done.returncode:
             print(f"{engine} failed with exit code {done.returncode}")
             continue
         figures = json.loads(out.read_text(encoding="utf-8"))
+        figures["engine"] = run
         rows.append(figures)
         print(json.dumps(figures["info"], indent=None)[:2000], flush=True)
     # truth is loaded only now, so it does not add to the machine's load while an engine runs
@@ -329,10 +344,11 @@ def main() -> None:
             f"{r['load'][0]:>6.1f}{r['peak_rss_mib']:>10,.0f}"
             f"{r['predicted_pairs']:>12,}{r['true_pairs']:>12,}"
         )
-    if len(rows) == 2:
-        w, s = rows
+    peer = [r for r in rows if r["engine"] == "splink"]
+    for w in (r for r in rows if r["engine"] != "splink" and peer):
+        s = peer[0]
         print(
-            f"\nwardbridge/splink: wall {w['wall_s'] / s['wall_s']:.3f}x, CPU {w['cpu_s'] / s['cpu_s']:.3f}x, peak memory {w['peak_rss_mib'] / s['peak_rss_mib']:.2f}x, "
+            f"\n{w['engine']}/splink: wall {w['wall_s'] / s['wall_s']:.3f}x, CPU {w['cpu_s'] / s['cpu_s']:.3f}x, peak memory {w['peak_rss_mib'] / s['peak_rss_mib']:.2f}x, "
             f"F1 {w['f1'] - s['f1']:+.5f}"
         )
 

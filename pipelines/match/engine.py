@@ -347,46 +347,52 @@ def match(
     codes = ValueCodes(work) if frozen_given is None else frozen_given.codes(work)
     gamma = _levels_in_chunks(work, pairs, spec, codes)
     lap("compare")
-    reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
-    labelled = reviewed.filter(pl.col("same")).select("l", "r") if reviewed.height else None
-    frozen = model
-    if frozen is None:
-        model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes, pairs.select("l", "r"))
-        frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
-    else:
-        model, tf_tables = frozen.model, frozen.tf_tables(work)
-    lap("fit")
+    # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
+    # ids and golden records while the pairs are decided
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        head = pool.submit(
+            _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
+        )
+        reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
+        labelled = reviewed.filter(pl.col("same")).select("l", "r") if reviewed.height else None
+        frozen = model
+        if frozen is None:
+            model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes, pairs.select("l", "r"))
+            frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
+        else:
+            model, tf_tables = frozen.model, frozen.tf_tables(work)
+        lap("fit")
 
-    def rescore(extra: pl.DataFrame) -> pl.DataFrame:
-        return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
+        def rescore(extra: pl.DataFrame) -> pl.DataFrame:
+            return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
 
-    scored = score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma)
-    unblocked = _not_among(reviewed, scored)
-    if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
-        extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
-        scored = pl.concat([scored, extra.select(scored.columns)])
-    lap("score")
+        scored = score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma)
+        unblocked = _not_among(reviewed, scored)
+        if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
+            extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
+            scored = pl.concat([scored, extra.select(scored.columns)])
+        lap("score")
 
-    links = scored.filter(is_link(spec))
-    clusters, refused, inner, cluster_info = guarded_clusters(
-        work.height,
-        links.select("l", "r", "match_weight", "match_probability", "veto", FORCED),
-        spec.max_cluster_size,
-        rescore,
-        spec.link_threshold,
-        model.prior_bits,
-        cannot_link=reviewed.filter(~pl.col("same")).select("l", "r"),
-    )
-    lap("cluster")
+        links = scored.filter(is_link(spec))
+        clusters, refused, inner, cluster_info = guarded_clusters(
+            work.height,
+            links.select("l", "r", "match_weight", "match_probability", "veto", FORCED),
+            spec.max_cluster_size,
+            rescore,
+            spec.link_threshold,
+            model.prior_bits,
+            cannot_link=reviewed.filter(~pl.col("same")).select("l", "r"),
+        )
+        lap("cluster")
 
-    def entities_of_clusters() -> tuple[pl.Series, pl.DataFrame, pl.DataFrame]:
-        """Entity ids and golden records: they need the clusters only, so they are worked out on the other core
-        while the pairs are decided and tabled."""
-        entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
-        entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
-        return entity_ids, merged, entities
+        def entities_of_clusters() -> tuple[pl.Series, pl.DataFrame, pl.DataFrame]:
+            """Entity ids and golden records: they need the clusters only, so they are worked out on the other core
+            while the pairs are decided and tabled."""
+            entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
+            entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
+            return entity_ids, merged, entities
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
         golden = pool.submit(entities_of_clusters)
         # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
         scored = scored.with_columns(pl.lit(False).alias("_inner"))
@@ -397,14 +403,16 @@ def match(
             scored = pl.concat([scored, inner.select(scored.columns)])
         same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
         scored = decide(scored, same_cluster, refused, spec)
-        pair_table = _pair_table(scored, ids, spec)
+        pair_table = _pair_table(scored, ids, spec, head.result())
         entity_ids, merged, entities = golden.result()
-    records = _lineage(scored, work, ids, entity_ids, spec)
-    kept = scored if keep_state else None
-    del scored  # tens of millions of rows at city scale: freed before the review queue
+        records = _lineage(scored, work, ids, entity_ids, spec)
+        kept = scored if keep_state else None
+        del scored  # tens of millions of rows at city scale: freed before the review queue
 
-    review = _review_queue(pair_table, work, spec)
-    lap("entities")
+        review = _review_queue(pair_table, work, spec)
+        lap("entities")
+    finally:
+        pool.shutdown(wait=True)
     state = None
     if keep_state:
         if frozen_given is None:
@@ -478,25 +486,52 @@ def _blocked_by(rules: pl.Series, spec: MatchSpec) -> pl.Series:
     return rules.replace_strict(named["rules"], named["name"], return_dtype=pl.Enum(names)).alias("blocked_by")
 
 
-def _pair_table(scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
-    """Every scored pair with record ids, levels, weights, decision and evidence."""
+def _pair_ids_and_levels(pairs: pl.DataFrame, ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
+    """The pair table's record ids and level labels of pairs (``l``, ``r`` and a level column per comparison)."""
     labels = level_labels(spec)
-    return scored.select(
-        ids.gather(scored["l"]).alias("left_id"),
-        ids.gather(scored["r"]).alias("right_id"),
-        _blocked_by(scored["rules"], spec),
+    return pairs.select(
+        ids.gather(pairs["l"]).alias("left_id"),
+        ids.gather(pairs["r"]).alias("right_id"),
         *[
             _labelled(c.name, labels[c.name], pl.Enum(labels[c.name])).alias(f"{c.name}_level")
             for c in spec.comparisons
         ],
-        *[pl.col(f"w_{c.name}").cast(pl.Float32).alias(f"{c.name}_weight") for c in spec.scored_comparisons],
+    )
+
+
+def _pair_table(
+    scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec, head: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Every scored pair with record ids, levels, weights, decision and evidence. ``head``: the
+    ``_pair_ids_and_levels`` of the first rows of ``scored``, worked out already (the candidate pairs', while the
+    model was fitted); those of the rows after them are added here."""
+    if head is None:
+        head = _pair_ids_and_levels(scored.head(0), ids, spec)
+    if head.height < scored.height:
+        head = pl.concat([head, _pair_ids_and_levels(scored.slice(head.height), ids, spec)])
+    return head.hstack(
+        scored.select(
+            _blocked_by(scored["rules"], spec),
+            *[pl.col(f"w_{c.name}").cast(pl.Float32).alias(f"{c.name}_weight") for c in spec.scored_comparisons],
+            "match_weight",
+            "match_probability",
+            pl.col("decision").cast(pl.Enum(DECISIONS)),
+            pl.coalesce("reason", "veto", pl.when(pl.col("_reviewed_same")).then(pl.lit(REVIEWED_SAME))).alias(
+                "decision_reason"
+            ),
+            pl.col("_same").alias("same_entity"),
+        )
+    ).select(
+        "left_id",
+        "right_id",
+        "blocked_by",
+        *[f"{c.name}_level" for c in spec.comparisons],
+        *[f"{c.name}_weight" for c in spec.scored_comparisons],
         "match_weight",
         "match_probability",
-        pl.col("decision").cast(pl.Enum(DECISIONS)),
-        pl.coalesce("reason", "veto", pl.when(pl.col("_reviewed_same")).then(pl.lit(REVIEWED_SAME))).alias(
-            "decision_reason"
-        ),
-        pl.col("_same").alias("same_entity"),
+        "decision",
+        "decision_reason",
+        "same_entity",
     )
 
 

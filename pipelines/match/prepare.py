@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -85,37 +86,51 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
     raise SpecError(f"unknown transform {name!r} (choose from {TRANSFORMS})")
 
 
+def _derived_values(frame: pl.DataFrame, source: str, outputs: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+    """The wanted columns derived from one source column, per record of ``frame`` (its order), worked out on the
+    distinct source values: transform chains share their common prefix, and the steps of one depth are one
+    ``with_columns`` (Polars works them out side by side)."""
+    values = frame.select(pl.col(source).alias("_v")).unique()
+    steps: dict[tuple[str, ...], str] = {(): "_v"}
+    for depth in range(1, max(len(t) for t in outputs.values()) + 1):
+        added = []
+        for transforms in outputs.values():
+            prefix = transforms[:depth]
+            if len(prefix) == depth and prefix not in steps:
+                steps[prefix] = f"_s{len(steps)}"
+                added.append(_transform(pl.col(steps[prefix[:-1]]), prefix[-1]).alias(steps[prefix]))
+        if added:
+            values = values.with_columns(added)
+    done = []
+    for name, transforms in outputs.items():
+        step = pl.col(steps[transforms])
+        done.append(
+            step.alias(name)
+            if transforms[-1] in LIST_TRANSFORMS
+            else pl.when(step.cast(pl.String) != "").then(step).alias(name)
+        )
+    values = values.select("_v", *done)
+    # join only the source column, then add the new columns: joining the whole table would copy it
+    added = frame.select(source).join(
+        values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return added.select(*outputs)
+
+
 def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str, ...]]]) -> pl.DataFrame:
     """Add each wanted column name -> (source, transforms), computed on distinct source values.
 
     Transform chains share their common prefix ("fold" is computed once for the name,
     its initials and its first and last words). An empty result is a missing value.
+    The sources are worked out two at a time (Polars releases the GIL); columns are added in the order given.
     """
     by_source: dict[str, dict[str, tuple[str, ...]]] = {}
     for name, (source, transforms) in wanted.items():
         by_source.setdefault(source, {})[name] = transforms
-    for source, outputs in by_source.items():
-        values = frame.select(pl.col(source).alias("_v")).unique()
-        steps: dict[tuple[str, ...], str] = {(): "_v"}
-        for name, transforms in outputs.items():
-            for k in range(1, len(transforms) + 1):
-                prefix = transforms[:k]
-                if prefix not in steps:
-                    steps[prefix] = f"_s{len(steps)}"
-                    values = values.with_columns(
-                        _transform(pl.col(steps[prefix[:-1]]), prefix[-1]).alias(steps[prefix])
-                    )
-            done = pl.col(steps[transforms])
-            if transforms[-1] in LIST_TRANSFORMS:
-                values = values.with_columns(done.alias(name))
-            else:
-                values = values.with_columns(pl.when(done.cast(pl.String) != "").then(done).alias(name))
-        values = values.select("_v", *outputs)
-        # join only the source column, then add the new columns: joining the whole table would copy it
-        added = frame.select(source).join(
-            values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left"
-        )
-        frame = frame.hstack(added.select(*outputs))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        derived = list(pool.map(lambda item: _derived_values(frame, *item), by_source.items()))
+    for added in derived:
+        frame = frame.hstack(added)
     return frame
 
 
