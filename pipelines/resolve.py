@@ -816,9 +816,13 @@ def _disambiguate(idx: ResolverIndex, match: _Match) -> set[str]:
     return codes
 
 
-def parse_address(idx: ResolverIndex, text: str, original: str, tokens: _Tokens | None = None) -> Resolution:
-    """Read one cleaned (lower-case, diacritic-free) address in the old (pre-2025) form."""
+def parse_address(idx: ResolverIndex, text: str, original: str | None, tokens: _Tokens | None = None) -> Resolution:
+    """Read one cleaned (lower-case, diacritic-free) address in the old (pre-2025) form. ``original``: the
+    text split evidence is looked for in (its words joined by single spaces); None: the words of ``tokens``
+    (the same text: the tokeniser's words are the runs of letters and digits), joined only if needed."""
     tokens = tokens or _tokenise(text)
+    if original is None:
+        original = tokens
     if not tokens.words:
         return Resolution(reason="no letters or digits in the input")
     end = _drop_country(tokens)
@@ -945,7 +949,7 @@ def read_address(idx: ResolverIndex, clean: str, hint: str | None = None, side: 
 def _read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
     old = Resolution()
     if hint != "2025":
-        old = parse_address(idx, clean, " ".join(_WORD.findall(clean)), tokens)
+        old = parse_address(idx, clean, None, tokens)
         if old.old_uid is not None:
             old.scheme = "pre2025"
         if hint == "pre2025" or old.district:
@@ -1144,8 +1148,12 @@ def _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original) -> R
         return Resolution(old_uid, "fuzzy" if fuzzy else "exact", confidence, parts[0], reason)
     # Split old unit: only evidence may pick a part.
     entries = idx.gazetteer.get(old_uid, ())
-    padded = f" {original} "
-    evidence = {(new_uid, kind, name) for needle, kind, name, new_uid in entries if needle in padded}
+    if entries:
+        words = original if isinstance(original, str) else " ".join(original.words)
+        padded = f" {words} "
+        evidence = {(new_uid, kind, name) for needle, kind, name, new_uid in entries if needle in padded}
+    else:
+        evidence = set()
     if entries:  # the outcome depends on the text: more text (before a tail) may hold evidence
         _EVIDENCE_READ.flag = True
     return _split_outcome(old_uid, parts, confidence, reason, evidence)
@@ -1617,9 +1625,20 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     raw_tails = raw_tails.with_columns(_tail=clean_expr(pl.col("_raw"))).filter(
         pl.col("_tail").str.contains("[a-z0-9]")
     )
-    rows = rows.join(raw_tails, on="_raw", how="left").drop("_raw")
-    final, splits = _read_province_tails(idx, rows.select("_tail", "_mode").drop_nulls().unique())
-    done, left = _tail_readings(idx, rows.join(final, on=["_tail", "_mode"], how="left"), "status")
+    mode = rows["_mode"]
+    if mode.len() and mode.null_count() == 0 and (mode == mode[0]).all():
+        # One mode for every row (no --as-of or --scheme-column): the distinct tails are those of the
+        # distinct raw tails, and each raw tail gets its reading before the one join onto the rows.
+        final, splits = _read_province_tails(idx, raw_tails.select(pl.col("_tail").unique(), _mode=pl.lit(mode[0])))
+        by_raw = raw_tails.join(final.drop("_mode"), on="_tail", how="left")
+        keyed = rows.join(by_raw, on="_raw", how="left").drop("_raw")
+        rows = keyed.select(*(c for c in rows.columns if c != "_raw"), "_tail")
+        keyed = keyed.select(*rows.columns, *(c for c in final.columns if c not in ("_tail", "_mode")))
+    else:
+        rows = rows.join(raw_tails, on="_raw", how="left").drop("_raw")
+        final, splits = _read_province_tails(idx, rows.select("_tail", "_mode").drop_nulls().unique())
+        keyed = rows.join(final, on=["_tail", "_mode"], how="left")
+    done, left = _tail_readings(idx, keyed, "status")
     split_rows, left = _tail_readings(
         idx, left.select(rows.columns).join(splits, on=["_tail", "_mode"], how="left"), "_split_uid"
     )
