@@ -335,12 +335,12 @@ def main() -> None:
             print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
     print()
     print(
-        f"{'engine':<12}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'CPU s':>8}{'load':>6}{'peak MiB':>10}"
+        f"{'engine':<20}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'CPU s':>8}{'load':>6}{'peak MiB':>10}"
         f"{'pred pairs':>12}{'true pairs':>12}"
     )
     for r in rows:
         print(
-            f"{r['engine']:<12}{r['precision']:>11.5f}{r['recall']:>9.5f}{r['f1']:>9.5f}{r['wall_s']:>9.1f}{r['cpu_s']:>8.1f}"
+            f"{r['engine']:<20}{r['precision']:>11.5f}{r['recall']:>9.5f}{r['f1']:>9.5f}{r['wall_s']:>9.1f}{r['cpu_s']:>8.1f}"
             f"{r['load'][0]:>6.1f}{r['peak_rss_mib']:>10,.0f}"
             f"{r['predicted_pairs']:>12,}{r['true_pairs']:>12,}"
         )

@@ -293,23 +293,32 @@ def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple
     return pairs, capped, largest
 
 
-def _merge(keys: list[np.ndarray], records: int) -> pl.DataFrame:
+def _row_bits(records: int) -> int | None:
+    """Bits a row number of a table of ``records`` takes, when l, r and a rule number (< 32) fit in one 64-bit word
+    (``_word``); else None."""
+    bits = max(int(records - 1).bit_length(), 1)
+    return bits if 2 * bits + 5 <= 64 else None
+
+
+def _word(keys: np.ndarray, rule: int, bits: int) -> np.ndarray:
+    """Rule ``rule``'s packed keys (``l << 32 | r``) as words of l, r (``bits`` each) and the rule's number, which
+    sort as the keys do, the rule's number last."""
+    shift, mask = np.uint64(bits), np.uint64((1 << bits) - 1)
+    return ((((keys >> np.uint64(32)) << shift) | (keys & mask)) << np.uint64(5)) | np.uint64(rule)
+
+
+def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.DataFrame:
     """Pairs (l, r, sorted) with ``rules``: the bits of the rules whose packed keys (``keys[i]``: rule i's) hold the
     pair. Sorted as one array of l, r and the rule's number packed in 64 bits (a pair repeated within a rule
-    counts once), else, for tables too large to pack, by an argsort."""
+    counts once; ``words``: ``keys`` are such words already, ``_word``), else, for tables too large to pack, by
+    an argsort."""
     if not keys:
         return pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32, "rules": pl.UInt32})
-    bits = max(int(records - 1).bit_length(), 1)
-    if 2 * bits + 5 <= 64:  # l, r and a rule number (< 32) in one word
+    bits = _row_bits(records)
+    if bits is not None:
         shift, mask = np.uint64(bits), np.uint64((1 << bits) - 1)
-        packed = np.sort(
-            np.concatenate(
-                [
-                    ((((k >> np.uint64(32)) << shift) | (k & mask)) << np.uint64(5)) | np.uint64(i)
-                    for i, k in enumerate(keys)
-                ]
-            )
-        )
+        packed = np.concatenate(keys if words else [_word(k, i, bits) for i, k in enumerate(keys)])
+        packed.sort()
         pair, rule = packed >> np.uint64(5), (packed & np.uint64(31)).astype(np.uint32)
         starts, _ = _runs(pair)
         pair = pair[starts]
@@ -330,15 +339,21 @@ def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, 
     if len(spec.blocking) > 31:
         raise ValueError("at most 31 blocking rules")
     capped, keys, largest = [], [], {}
+    bits = _row_bits(work.height)
+
+    def one_rule(i: int) -> tuple[np.ndarray, pl.DataFrame, int]:
+        rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i])
+        return (rule_keys if bits is None else _word(rule_keys, i, bits)), rule_capped, rule_largest
+
     # rules are independent: two at a time (numpy's sorts and Polars release the GIL), results in spec order
     with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
         for rule, (rule_keys, rule_capped, rule_largest) in zip(
-            spec.blocking, pool.map(lambda rule: _rule_keys(work, rule), spec.blocking), strict=True
+            spec.blocking, pool.map(one_rule, range(len(spec.blocking))), strict=True
         ):
             keys.append(rule_keys)
             capped.append(rule_capped)
             largest[rule.name] = rule_largest
-    pairs = _merge(keys, work.height)
+    pairs = _merge(keys, work.height, words=bits is not None)
     rules = pairs["rules"].to_numpy()
     per_rule = {rule.name: int(((rules >> i) & 1).sum()) for i, rule in enumerate(spec.blocking)}
     # a pair is "new" for the first rule (in spec order) that found it

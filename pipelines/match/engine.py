@@ -431,7 +431,9 @@ def match(
         )
 
     decisions = dict(pair_table.group_by("decision").len().iter_rows())
-    sizes = records.group_by("entity_id").agg(pl.len().alias("n"))["n"]
+    # entities per size from the records' entity sizes (a size-s entity has s records): no group-by on the ids' text
+    per_record = records["entity_size"]
+    sizes = {int(size): int(n) // int(size) for size, n in per_record.value_counts().sort("entity_size").iter_rows()}
     stats = {
         "records": work.height,
         "entities": int(entities.height),
@@ -443,8 +445,8 @@ def match(
         "largest_block_per_rule": blocking.largest_block,
         "decisions": decisions,
         "review_pairs": review.height,
-        "entity_size_max": int(sizes.max() or 0),
-        "entity_size_counts": {int(k): int(v) for k, v in sizes.value_counts().sort(sizes.name).iter_rows()},
+        "entity_size_max": int(per_record.max() or 0),
+        "entity_size_counts": sizes,
         "prior": model.prior,
         "em_iterations": model.em_iterations,
         "em_converged": model.converged,
