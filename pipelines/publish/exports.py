@@ -115,6 +115,16 @@ UNIT_SCHEMES = (S.SCHEME_PRE2025, S.SCHEME_2025)
 UNIT_FORMS = ("uid", "code")
 
 
+def _code_description(scheme: str, uid_description: str) -> str:
+    """A bare-code field's description: what the code is, and when it is empty as its uid field says."""
+    if scheme == S.SCHEME_2025:
+        code = "5-digit GSO code of the 2025 ward or commune (Decision 19/2025/QĐ-TTg)"
+    else:
+        code = "GSO code of the pre-2025 unit (5 digits; 3 for an island district without communes)"
+    empty = uid_description.split(";", 1)[1].strip() if ";" in uid_description else ""
+    return code + (f"; {empty}" if empty else ".")
+
+
 def unit_pattern(unit: str, scheme: str) -> str:
     """Regex of a unit field's values: '<scheme>:<5 digits>' or the bare code. Pre-2025 island districts
     without communes (Côn Đảo) are units of their own: 'pre2025-district:<3 digits>'."""
@@ -441,6 +451,11 @@ def _parse_field(
     elif "scheme" in raw:
         p.add(where, "scheme", "only unit fields (unit = 'uid' or 'code') take a scheme")
     description = raw.get("description") or (source_field.description if source_field is not None else "")
+    if unit == "code" and "description" not in raw:  # the source's uid text ('2025:<code>') would misdescribe it
+        description = _code_description(scheme, description)
+    description = description.strip()
+    if description and not description.endswith((".", "?", "!", ")")):
+        description += "."  # the policy sentences below follow it
     kind = raw.get("pseudonym_kind")
     pseudonymising = personal == "pseudonymise" or "pseudonymise_when" in raw
     if kind is not None and (not pseudonymising or not isinstance(kind, str) or not NAME_PATTERN.match(kind)):
