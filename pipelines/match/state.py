@@ -134,9 +134,12 @@ class FrozenModel:
                 "run a full match to fit a new one"
             )
 
+    SAVES_TF_RECORDS = True  # model_json/from_json keep Model.tf_records: model.fit sets them only then
+
     def model_json(self) -> dict:
         m = self.model
-        return {
+        kept = {"tf_records": m.tf_records} if m.tf_records is not None else {}  # older states: same fingerprint
+        return kept | {
             "levels": m.levels,
             "m": {k: v.tolist() for k, v in m.m.items()},
             "u": {k: v.tolist() for k, v in m.u.items()},
@@ -164,6 +167,7 @@ class FrozenModel:
             data["random_pairs"],
             data["em_per_rule"],
             data["m_source"],
+            data.get("tf_records"),
         )
         unseen = {(c, col): v for c, col, v in data["tf_unseen"]}
         return cls(model, tf, unseen, data["spec_fingerprint"])
