@@ -213,8 +213,8 @@ MATCH_KEYS = {
     "em_degenerate_share": Key(
         "number",
         0.99,
-        "a rule whose EM finds more than this share of its pairs matching (or under 1 - it, or does not converge) "
-        "is degenerate: its m estimates are not used",
+        "a rule whose EM finds more than this share of its pairs matching takes m only where its pairs vary (pairs of "
+        "crowded keys left out); under 1 - it, or not converged, it is degenerate: its m estimates are not used",
         gt=0.5,
         lt=1,
     ),
@@ -261,7 +261,7 @@ COMPARE_KEYS = {
     "m_prior": Key(
         "numbers",
         None,
-        "m per level and 'different' (normalised): EM's prior, and m where EM is degenerate on every rule "
+        "m per level and 'different' (normalised): EM's prior, and m where no usable rule estimated the comparison "
         "(default: 0.7 on the first level, 0.25 halving over the others, 0.05 on different)",
         gt=0,
     ),
