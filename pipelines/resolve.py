@@ -1953,6 +1953,9 @@ def resolve_table(
     return pl.concat([frame, extra], how="horizontal")
 
 
+UNKNOWN_OLD_CODE = "old code is not a known pre-2025 commune code"
+
+
 def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:
     """Rows whose old code is a known pre-2025 commune code are resolved from the code.
 
@@ -1961,11 +1964,18 @@ def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Serie
     counts as gazetteer evidence for a split unit, and an address that reads another
     unit is noted in the reason.
     """
+    given = codes.cast(pl.String).str.strip_chars()
+    unknown = (given.str.len_chars() > 0) & ~("pre2025:" + given.str.zfill(5)).is_in(list(idx.parts))
+    if unknown.any():  # said, never silently ignored: the row keeps what its address reads
+        said = pl.when(pl.Series(unknown.fill_null(False))).then(pl.lit(UNKNOWN_OLD_CODE))
+        resolved = resolved.with_columns(
+            reason=pl.concat_str(said, pl.col("reason"), separator="; ", ignore_nulls=True)
+        )
     frame = (
         resolved.select(
             "input",
             _address_uid=pl.col("old_uid"),
-            _code_uid=pl.lit("pre2025:") + codes.cast(pl.String).str.strip_chars().str.zfill(5),
+            _code_uid=pl.lit("pre2025:") + given.str.zfill(5),
             _words=clean_expr(pl.col("input")).str.extract_all(r"[a-z0-9]+").list.join(" ").fill_null(""),
         )
         .with_row_index("_row")
