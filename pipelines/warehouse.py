@@ -537,6 +537,7 @@ class Warehouse:
         try:
             con = connect_for_writing(self.duckdb_path)
             try:
+                search_warehouse(con, self.root)
                 _tighten(self.duckdb_path, PRIVATE_FILE_MODE)
                 _tighten(self.wal_path, PRIVATE_FILE_MODE)
                 yield con
@@ -580,14 +581,21 @@ class Warehouse:
                 published.append(PublishedTable(schema, table.name, data.num_rows, self.duckdb_path, target))
         return published
 
-    def read(self, schema: str, name: str) -> pl.DataFrame:
-        """Read a published table back from DuckDB (read-only connection)."""
+    @contextlib.contextmanager
+    def connect_reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``with wh.connect_reader() as con``: wardbridge.duckdb read-only, with ``file_search_path`` set to
+        the warehouse root so the raw/staged/quarantine views (relative ``read_parquet`` paths) read."""
         with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+            yield search_warehouse(con, self.root)
+
+    def read(self, schema: str, name: str) -> pl.DataFrame:
+        """Read a published table (or view) back from DuckDB (read-only connection)."""
+        with self.connect_reader() as con:
             return con.sql(f"SELECT * FROM {_quote_ident(schema)}.{_quote_ident(name)}").pl()
 
     def comments(self, schema: str, name: str) -> tuple[str | None, dict[str, str | None]]:
         """(table comment, {column: comment}) as stored in DuckDB."""
-        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+        with self.connect_reader() as con:
             found = con.execute(
                 "SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, name]
             ).fetchone()
@@ -669,20 +677,41 @@ class PartitionedLayer:
         refresh_views(self.warehouse, [(self.layer, table, name)])
 
 
+def search_warehouse(con: duckdb.DuckDBPyConnection, root: Path) -> duckdb.DuckDBPyConnection:
+    """``SET file_search_path`` to the warehouse root on ``con`` (returned): the views over the partitioned
+    layers name their files relative to the root (``partition_view_sql``), so the folder can be moved.
+    DuckDB splits the setting at commas: a root whose path holds one cannot be searched (logged)."""
+    where = str(Path(root).resolve())
+    if "," in where:
+        log.warning(
+            f"{where}: a comma in the warehouse path: its raw/staged/quarantine views will not find their files"
+        )
+    con.execute(f"SET file_search_path = {_quote_literal(where)}")
+    return con
+
+
+def partition_view_sql(layer: str, name: str) -> str:
+    """The SELECT of the view ``<layer>.<name>`` over its partition files, with a path relative to the warehouse
+    root (no absolute path is stored in wardbridge.duckdb): it reads on a connection made by ``connect_writer`` /
+    ``connect_reader`` (``search_warehouse``), or by an analyst who runs ``SET file_search_path = '<warehouse>'``
+    or starts in the warehouse folder."""
+    glob = f"parquet/{layer}/{name}/part=*/data.parquet"
+    return f"SELECT * FROM read_parquet({_quote_literal(glob)}, union_by_name = true)"
+
+
 def refresh_views(warehouse: Warehouse, views: Iterable[tuple[str, Table, str]]) -> None:
     """(Re)create the views ``<layer>.<name>`` over the partition files of each (layer, table, name),
-    in one connection under the writer lock (after writes made with ``PartitionedLayer.write(refresh=False)``)."""
+    in one connection under the writer lock (after writes made with ``PartitionedLayer.write(refresh=False)``).
+    The views name their files relative to the warehouse root (``partition_view_sql``)."""
     views = list(views)
     if not views:
         return
     with warehouse._writer_lock():
         with warehouse.connect_writer() as con:
             for layer, table, name in views:
-                glob = warehouse.root / "parquet" / layer / name / "part=*" / "data.parquet"
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(layer)}")
                 con.execute(
-                    f"CREATE OR REPLACE VIEW {_quote_ident(layer)}.{_quote_ident(name)} AS "
-                    f"SELECT * FROM read_parquet({_quote_literal(str(glob))}, union_by_name = true)"
+                    f"CREATE OR REPLACE VIEW {_quote_ident(layer)}.{_quote_ident(name)} AS {partition_view_sql(layer, name)}"
                 )
                 con.execute(
                     f"COMMENT ON VIEW {_quote_ident(layer)}.{_quote_ident(name)} IS {_quote_literal(table_comment(table))}"

@@ -18,13 +18,12 @@ import sys
 import tomllib
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
 from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS
-from pipelines.warehouse import FAULT_ENV
+from pipelines.warehouse import FAULT_ENV, Warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample" / "registries"
@@ -129,7 +128,7 @@ def _run(root: Path, catalogue: Path, run_id: str, fault: str | None = None) -> 
 def _tables(root: Path) -> dict[str, pl.DataFrame]:
     """Every table and view of the warehouse's DuckDB file, opened read-only and read in full."""
     out = {}
-    with duckdb.connect(str(root / "wardbridge.duckdb"), read_only=True) as con:
+    with Warehouse(root).connect_reader() as con:  # the views' paths are relative to the warehouse root
         names = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT internal "
             "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal"

@@ -22,7 +22,6 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
@@ -254,7 +253,7 @@ def test_a_removed_source_is_retired_from_the_live_layers(stages):
     ):
         assert not PartitionedLayer(wh, layer).path(table, dropped).exists()
         assert (wh.root / "parquet" / "retired" / layer / table / f"part={dropped}" / "data.parquet").is_file()
-    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+    with wh.connect_reader() as con:  # the views' paths are relative to the warehouse root
         sources = {r[0] for r in con.execute("SELECT DISTINCT source_id FROM staged.staged_households").fetchall()}
     assert DROPPED not in sources and sources
 

@@ -2,8 +2,9 @@
 
 * Moved: every table of analytics.duckdb and restricted.duckdb reads from the new place, their files hold no view
   and no path of the old place, the Parquet copies read, and the marts publish again there. wardbridge.duckdb's
-  raw/staged/quarantine views are still ``read_parquet('<absolute path>/...')`` (pipelines/warehouse.py,
-  ``refresh_views``): the strict xfail below says so until they are relative.
+  raw/staged/quarantine views name their partition files relative to the warehouse root (pipelines/warehouse.py,
+  ``refresh_views``): after the move they read the same rows through ``file_search_path`` (set by the engine's
+  connections) or from the warehouse folder as working directory, and the file holds no byte of either old path.
 * A second run: a publication that finds the writer lock held waits for it and then publishes (the timeout's
   message is tested in tests/test_marts.py).
 """
@@ -21,24 +22,41 @@ import pytest
 
 from pipelines.publish.marts import publish_from_warehouse
 from pipelines.publish.store import ANALYTICS_FILENAME, PARQUET_DIR, RESTRICTED_FILENAME
-from pipelines.warehouse import DUCKDB_FILENAME, Warehouse
+from pipelines.schema import REGISTRY_KINDS
+from pipelines.warehouse import DUCKDB_FILENAME, Warehouse, ingest_views, refresh_views
 from tests.marts_fixture import sample_marts
 
 KEY = b"test-pseudonym-key-0123456789abcdef"
 
 
+BEFORE_MOVE: dict[str, object] = {}  # what wardbridge.duckdb's views read at the old place, set by ``moved``
+
+
 @pytest.fixture(scope="module")
 def moved(tmp_path_factory) -> tuple[Path, Path]:
-    """(old place, new place): a copy of the sample warehouse published at the old place, then moved."""
+    """(old place, new place): a copy of the sample warehouse published at the old place (its ingest views
+    written again there), then moved."""
     source, _ = sample_marts(tmp_path_factory.getbasetemp())
     base = tmp_path_factory.mktemp("portable")
     old = base / "wh"
     shutil.copytree(source, old, ignore=shutil.ignore_patterns("exports"))
+    refresh_views(Warehouse(old), [view for registry in REGISTRY_KINDS for view in ingest_views(registry)])
     publish_from_warehouse(Warehouse(old), key=KEY, run_id="before-move")
+    BEFORE_MOVE.update(source=source, views=_view_rows(Warehouse(old)))
     new = base / "elsewhere" / "warehouse"
     new.parent.mkdir()
     shutil.move(old, new)
     return old, new
+
+
+def _view_rows(wh: Warehouse) -> dict[str, list[tuple]]:
+    """Every row of every raw/staged/quarantine view (sorted), read with the engine's reader connection."""
+    with wh.connect_reader() as con:
+        names = con.sql(
+            "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
+            "AND schema_name IN ('raw', 'staged', 'quarantine')"
+        ).fetchall()
+        return {f"{s}.{v}": sorted(con.sql(f'FROM "{s}"."{v}"').fetchall(), key=repr) for s, v in names}
 
 
 def _relations(path: Path) -> tuple[dict[str, int], list[str]]:
@@ -70,16 +88,25 @@ def test_the_marts_publish_again_at_the_new_place(moved):
     assert _relations(new / ANALYTICS_FILENAME)[0] == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wardbridge.duckdb's raw/staged/quarantine views hold the absolute path of the Parquet partitions "
-    "(pipelines/warehouse.py refresh_views); relative paths plus file_search_path would make it portable",
-)
-def test_the_warehouse_views_name_no_absolute_path(moved):
-    _, new = moved
-    rows, views = _relations(new / DUCKDB_FILENAME)
-    assert rows and views
-    assert not [sql for sql in views if "read_parquet('/" in sql]  # fails: they name where they were created
+def test_the_warehouse_views_read_the_same_rows_after_the_move_and_name_no_path(moved, tmp_path, monkeypatch):
+    old, new = moved
+    before = BEFORE_MOVE["views"]
+    layers = {name.split(".")[0] for name in before}
+    assert layers == {"raw", "staged", "quarantine"} and sum(len(rows) for rows in before.values()) > 100
+    assert _view_rows(Warehouse(new)) == before  # the engine's connections search the new root
+    data = (new / DUCKDB_FILENAME).read_bytes()
+    assert str(old).encode() not in data and str(BEFORE_MOVE["source"]).encode() not in data
+    with duckdb.connect(str(new / DUCKDB_FILENAME), read_only=True) as con:
+        sql = [s for (s,) in con.sql("SELECT sql FROM duckdb_views() WHERE sql LIKE '%read_parquet%'").fetchall()]
+    assert len(sql) == len(before) and all("read_parquet('parquet/" in s for s in sql)
+    name = next(iter(before))
+    query = 'SELECT count(*) FROM "{}"."{}"'.format(*name.split("."))
+    monkeypatch.chdir(tmp_path)  # elsewhere, without file_search_path: the relative path finds nothing
+    with duckdb.connect(str(new / DUCKDB_FILENAME), read_only=True) as con, pytest.raises(duckdb.IOException):
+        con.sql(query).fetchall()
+    monkeypatch.chdir(new)  # an analyst who starts in the warehouse folder
+    with duckdb.connect(DUCKDB_FILENAME, read_only=True) as con:
+        assert con.sql(query).fetchone()[0] == len(before[name])
 
 
 def test_a_second_writer_waits_for_the_lock_and_then_publishes(moved, monkeypatch):

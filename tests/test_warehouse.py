@@ -339,7 +339,7 @@ def test_flagged_view_lists_the_staged_rows_with_issues(tmp_path):
     layer = PartitionedLayer(Warehouse(tmp_path), "staged")
     layer.write(table, "h@2025-08-31", frame)
     layer.refresh_flagged_view(table.name)
-    with duckdb.connect(str(tmp_path / "wardbridge.duckdb"), read_only=True) as con:
+    with Warehouse(tmp_path).connect_reader() as con:  # the views' paths are relative to the warehouse root
         rows = con.execute(f"SELECT source_key, issues FROM review.{table.name}_flagged").fetchall()
     assert rows == [("2", "members: unreadable (not a number)")]
 
@@ -353,12 +353,12 @@ def test_writes_without_refresh_are_seen_after_one_refresh_of_the_views(tmp_path
         assert con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'raw'").fetchone()[0] == 0
     layer.write(THINGS, "p2", things(3), refresh=False)
     refresh_views(wh, [("raw", THINGS, "things")])
-    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+    with wh.connect_reader() as con:  # the views' paths are relative to the warehouse root
         assert con.execute("SELECT count(*) FROM raw.things").fetchone()[0] == 5
         comment = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'things'").fetchone()[0]
     assert comment and "Things for a test" in comment
     layer.write(THINGS, "p3", things(1))  # the default still refreshes after each write
-    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+    with wh.connect_reader() as con:
         assert con.execute("SELECT count(*) FROM raw.things").fetchone()[0] == 6
     views = ingest_views("households")
     assert [(layer, name) for layer, _, name in views] == [

@@ -29,7 +29,14 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from pipelines.warehouse import PartitionedLayer, Warehouse, _partition_dir, write_parquet_atomic, write_text_atomic
+from pipelines.warehouse import (
+    PartitionedLayer,
+    Warehouse,
+    _partition_dir,
+    partition_view_sql,
+    write_parquet_atomic,
+    write_text_atomic,
+)
 
 STATES = ("ok", "failed", "rejected", "retired")
 LAYERS = ("raw", "staged", "quarantine")
@@ -126,8 +133,7 @@ def live_partitions(warehouse: Warehouse, layer: str, table: str) -> dict[str, P
 def _drop_or_refresh_view(warehouse: Warehouse, layer: str, table: str) -> None:
     glob = warehouse.root / "parquet" / layer / table / "part=*" / "data.parquet"
     if any(glob.parent.parent.glob("part=*/data.parquet")):
-        view = f"SELECT * FROM read_parquet('{str(glob).replace(chr(39), chr(39) * 2)}', union_by_name = true)"
-        sql = f'CREATE OR REPLACE VIEW "{layer}"."{table}" AS {view}'
+        sql = f'CREATE OR REPLACE VIEW "{layer}"."{table}" AS {partition_view_sql(layer, table)}'
     else:
         sql = f'DROP VIEW IF EXISTS "{layer}"."{table}"'
     if not warehouse.duckdb_path.exists():

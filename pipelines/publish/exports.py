@@ -74,7 +74,7 @@ from pipelines.publish.pseudonym import (
 )
 from pipelines.publish.store import exchange_paths
 from pipelines.schema import Table
-from pipelines.warehouse import REPO_ROOT, Warehouse, fault_point, file_lock
+from pipelines.warehouse import REPO_ROOT, Warehouse, fault_point, file_lock, search_warehouse
 from quality import gx as gates
 from quality import rules as Q
 
@@ -667,6 +667,7 @@ def read_source(warehouse: Warehouse, source: str, columns: list[str]) -> pl.Dat
         raise ExportError(f"{source}: {database.name} does not exist in {warehouse.root} (run the pipeline first)")
     quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
     with duckdb.connect(str(database), read_only=True) as con:
+        search_warehouse(con, warehouse.root)  # the raw/quarantine views name their files relative to the root
         try:
             return con.sql(f'SELECT {quoted} FROM "{schema}"."{table}"').pl()
         except duckdb.CatalogException as exc:
