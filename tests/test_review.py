@@ -162,7 +162,10 @@ def test_job_is_registered_between_entities_and_marts():
 
 def test_queues_have_every_kind_and_ids_are_stable(runs):
     first, third = runs["first"], runs["third"]
-    assert set(first["kind"]) == {"quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair"}
+    # a match_pair item for each review pair of the match (this one partition's match may queue none: since the
+    # shrunk term frequencies of cb5b51e its one pair scores clear of review; match_pair items: test_review_labels)
+    pairs = {"match_pair"} if runs["people"][1].review.height else set()
+    assert set(first["kind"]) == {"quarantined_row", "unresolved_address", "split_unit", "invalid_id"} | pairs
     assert first["item_id"].is_unique().all()
     assert first["item_id"].str.contains(r"^(qr|ua|su|ii|mp)-[0-9a-f]{16}$").all()
     # re-run and re-ingestion: the same items keep their ids (only the two decided ones left)
