@@ -55,10 +55,9 @@ def people() -> pl.DataFrame:
     return background(500, seed=1)  # 565 records, 65 true pairs
 
 
-def test_without_table_sizes_a_small_registrys_exact_names_weigh_too_little(people):
-    """The failure this fixes, measured with the state as it is (no table sizes kept)."""
-    if getattr(match_state.FrozenModel, "SAVES_TF_RECORDS", False):
-        pytest.skip("the state keeps table sizes: the fit always uses them")
+def test_without_table_sizes_a_small_registrys_exact_names_weigh_too_little(people, monkeypatch):
+    """The failure this fixes, measured with a state that keeps no table sizes (as before cb5b51e)."""
+    monkeypatch.setattr(match_state.FrozenModel, "SAVES_TF_RECORDS", False)
     result = match(people.drop("person"), load_spec(PEOPLE_SPEC))
     assert result.model.tf_records is None
     assert _accuracy(people, result)["recall"] < 0.95  # 0.892
