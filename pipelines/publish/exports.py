@@ -816,18 +816,7 @@ def withheld_value_checks(
     out: list[Q.Outcome] = []
 
     def fail(name: str, n: int, detail: str) -> None:
-        out.append(
-            Q.Outcome(
-                name="withheld_value_in_clear",
-                rule="no_clear_withheld_value",
-                columns=(name,),
-                success=False,
-                unexpected_count=n,
-                element_count=frame.height,
-                engine="polars",
-                detail=detail,
-            )
-        )
+        out.append(_in_clear("withheld_value_in_clear", "no_clear_withheld_value", name, n, frame.height, detail))
 
     normaliser = _Normaliser()  # each distinct cell normalised once for both checks
     if row_columns:
@@ -974,6 +963,20 @@ def hidden_values(resource: ExportResource, frame: pl.DataFrame) -> dict[str, pl
     return out
 
 
+def _in_clear(name: str, rule: str, column: str, n: int, rows: int, detail: str) -> Q.Outcome:
+    """A failed clear-value gate: ``n`` of ``rows`` rows of ``column`` hold a hidden value (counted, never shown)."""
+    return Q.Outcome(
+        name=name,
+        rule=rule,
+        columns=(column,),
+        success=False,
+        unexpected_count=n,
+        element_count=rows,
+        engine="polars",
+        detail=detail,
+    )
+
+
 def clear_value_checks(resource: ExportResource, frame: pl.DataFrame, hidden: Mapping[str, pl.Series]) -> list:
     """No value pseudonymised anywhere in the package is exported in clear: every string column of
     ``resource`` against the distinct pseudonymised source values (set membership, Polars). Outcomes name
@@ -989,17 +992,9 @@ def clear_value_checks(resource: ExportResource, frame: pl.DataFrame, hidden: Ma
         n = int(frame.select(pl.col(name).is_in(values.implode(), nulls_equal=False).sum()).item())
         if n:
             failing = True
+            detail = f"values pseudonymised in {sources} appear in clear in {resource.name}.{name}"
             out.append(
-                Q.Outcome(
-                    name="pseudonymised_value_in_clear",
-                    rule="no_clear_pseudonymised_value",
-                    columns=(name,),
-                    success=False,
-                    unexpected_count=n,
-                    element_count=frame.height,
-                    engine="polars",
-                    detail=f"values pseudonymised in {sources} appear in clear in {resource.name}.{name}",
-                )
+                _in_clear("pseudonymised_value_in_clear", "no_clear_pseudonymised_value", name, n, frame.height, detail)
             )
     if not failing:
         out.append(
