@@ -217,8 +217,12 @@ def test_side_by_side_inserts_give_the_same_tables_in_the_same_order(tmp_path):
 def test_a_failing_insert_is_raised_after_the_others_finished(tmp_path):
     tables = _frames()
     broken = (tables[1][0], tables[1][1].drop("d"))
+    inserting = threading.active_count()
     with pytest.raises(ValueError, match="missing columns"):
         write_duckdb(tmp_path / "x.duckdb", "s", [tables[0], broken, tables[2]], 0o600, "", 2)
+    assert threading.active_count() == inserting  # no insert left running
+    written = _tables(tmp_path / "x.duckdb")  # the inserts beside the failing one went to the end
+    assert written["s.t1"].equals(tables[0][1]) and written["s.t3"].equals(tables[2][1])
 
     def stream():  # noqa: ANN202 - the producer fails mid-way: the inserts under way finish, the error is raised
         yield tables[0]
@@ -226,3 +230,5 @@ def test_a_failing_insert_is_raised_after_the_others_finished(tmp_path):
 
     with pytest.raises(RuntimeError, match="producer failed"):
         write_duckdb(tmp_path / "y.duckdb", "s", stream(), 0o600, "", 2)
+    assert threading.active_count() == inserting
+    assert _tables(tmp_path / "y.duckdb")["s.t1"].equals(tables[0][1])  # the insert under way finished
