@@ -313,12 +313,16 @@ def extracts_by_partition(
 
 def url_problem(exc: Exception) -> str:
     """The message of a SQL source's error (pipelines.ingest.sql: written by wardbridge, the password masked),
-    without a variable's value: a malformed URL template quotes the text that filled its port, shown ``port '…'``."""
+    without a variable's value. sql.py names a port that is not a number by its variable, never by its text
+    (``port (from WB_PORT) is not a number``); as a second guard, in a malformed template's message (not a missing
+    variable's, not a literal password's) a quoted text right after the word ``port`` (``port '54x'``,
+    ``port "54x"``, as messages before 4932675 quoted it) is shown ``port '…'``. Every other quoted text is kept:
+    the source id (``source 'pop_sql'``) stays named."""
     from pipelines.ingest.sql import LiteralPasswordError, MissingVariableError, UrlTemplateError
 
     text = str(exc)
     if isinstance(exc, UrlTemplateError) and not isinstance(exc, (MissingVariableError, LiteralPasswordError)):
-        text = re.sub(r"port (?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", "port '…'", text)
+        text = re.sub(r"\bport (?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", "port '…'", text)
     return text
 
 
