@@ -7,7 +7,6 @@ Runs on a copy of the bundled sample's warehouse (tests/marts_fixture.py, shared
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import duckdb
@@ -189,7 +188,7 @@ def test_published_rows_must_be_the_rows_written(sample, tmp_path):
     assert _published(wh.root)[2] == before[2] and _no_leftovers(wh.root)
 
 
-# --------------------------------------------------------------------------- write_duckdb with several cursors
+# --------------------------------------------------------------------------- write_duckdb from a stream
 
 T1 = Table("t1", "first", (Field("k", pl.String, "key", required=True), Field("v", pl.Int64, "value")))
 T2 = Table("t2", "second", (Field("k", pl.String, "key", required=True), Field("d", pl.Float64, "number")))
@@ -202,33 +201,27 @@ def _frames() -> list[tuple[Table, pl.DataFrame]]:
     return [(T1, one), (T2, two), (Table("t3", "third", T1.fields), one.head(10))]
 
 
-def test_side_by_side_inserts_give_the_same_tables_in_the_same_order(tmp_path):
+def test_a_stream_of_tables_is_written_in_the_order_given_with_the_frames_rows(tmp_path):
     tables = _frames()
-    write_duckdb(tmp_path / "one.duckdb", "s", tables, 0o600, "", 1)
-    inserting = threading.active_count()
-    write_duckdb(tmp_path / "two.duckdb", "s", iter(tables), 0o600, "dictionary", 2)  # a stream, two cursors
-    assert threading.active_count() == inserting  # its threads are gone
-    one, two = _tables(tmp_path / "one.duckdb"), _tables(tmp_path / "two.duckdb")
-    assert list(two) == ["s.t1", "s.t2", "s.t3"]  # created in the order given
-    assert _equal(one, two)
-    assert two["s.t1"].equals(tables[0][1])  # rows in the frame's order
+    write_duckdb(tmp_path / "one.duckdb", "s", iter(tables), 0o600, "dictionary")  # a stream, as MartsPublication's
+    written = _tables(tmp_path / "one.duckdb")
+    assert list(written) == ["s.t1", "s.t2", "s.t3"]  # created in the order given
+    for (table, frame), got in zip(tables, written.values(), strict=True):
+        assert got.equals(frame), table.name  # rows in the frame's order
 
 
-def test_a_failing_insert_is_raised_after_the_others_finished(tmp_path):
+def test_a_failing_insert_or_producer_is_raised_after_the_tables_before_it_were_written(tmp_path):
     tables = _frames()
     broken = (tables[1][0], tables[1][1].drop("d"))
-    inserting = threading.active_count()
     with pytest.raises(ValueError, match="missing columns"):
-        write_duckdb(tmp_path / "x.duckdb", "s", [tables[0], broken, tables[2]], 0o600, "", 2)
-    assert threading.active_count() == inserting  # no insert left running
-    written = _tables(tmp_path / "x.duckdb")  # the inserts beside the failing one went to the end
-    assert written["s.t1"].equals(tables[0][1]) and written["s.t3"].equals(tables[2][1])
+        write_duckdb(tmp_path / "x.duckdb", "s", [tables[0], broken, tables[2]], 0o600)
+    written = _tables(tmp_path / "x.duckdb")  # the file is never swapped in; what it holds says how far it got
+    assert written["s.t1"].equals(tables[0][1]) and "s.t3" not in written
 
-    def stream():  # noqa: ANN202 - the producer fails mid-way: the inserts under way finish, the error is raised
+    def stream():  # noqa: ANN202 - the producer fails mid-way (MartsPublication's abandoned stream)
         yield tables[0]
         raise RuntimeError("producer failed")
 
     with pytest.raises(RuntimeError, match="producer failed"):
-        write_duckdb(tmp_path / "y.duckdb", "s", stream(), 0o600, "", 2)
-    assert threading.active_count() == inserting
-    assert _tables(tmp_path / "y.duckdb")["s.t1"].equals(tables[0][1])  # the insert under way finished
+        write_duckdb(tmp_path / "y.duckdb", "s", stream(), 0o600)
+    assert _tables(tmp_path / "y.duckdb")["s.t1"].equals(tables[0][1])

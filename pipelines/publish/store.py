@@ -104,29 +104,25 @@ def write_duckdb(
     tables: Iterable[tuple[Table, pl.DataFrame]],
     mode: int,
     disabled_compression: str = "",
-    workers: int = 1,
 ) -> None:
     """A new DuckDB file with one real table per declaration (comments from schema.py).
 
-    The tables are created in the order ``tables`` yields them (it may be a stream: each is written as it comes);
-    with ``workers`` > 1 their rows are inserted by that many threads, each on its own cursor of the one
-    connection (DuckDB appends to different tables side by side; each table by one INSERT, so its row order is
-    the frame's). The file is complete only when this returns; on an error nothing is swapped in by the caller.
+    The tables are created and filled in the order ``tables`` yields them (it may be a stream: each is written as
+    it comes; an error it raises is raised here), each by one INSERT, so its row order is the frame's. The file is
+    complete only when this returns; on an error nothing is swapped in by the caller.
     """
     path.unlink(missing_ok=True)
     # one DuckDB thread per connection: the write runs beside the validators on a shared machine, and DuckDB's
     # parallel insert and compression cost ~30 % more CPU for the same file (1M run, restricted mart: 19.6 -> 14.1
-    # CPU s); ``workers`` cursors instead insert whole tables side by side (the same CPU, less wall time)
+    # CPU s). Inserting whole tables side by side on several cursors was tried and dropped (09d8868: beside the
+    # marts' build a second cursor only competed with Polars; see MartsPublication).
     with duckdb.connect(str(path), config={"threads": 1}) as con:
         if disabled_compression:
             con.execute(f"SET disabled_compression_methods = '{disabled_compression}'")
         con.execute(f"CREATE SCHEMA {_quote_ident(schema)}")
-        if workers <= 1:
-            for table, frame in tables:
-                _create_table(con, schema, table)
-                _insert(con, schema, table, frame)
-        else:
-            _insert_side_by_side(con, schema, tables, workers)
+        for table, frame in tables:
+            _create_table(con, schema, table)
+            _insert(con, schema, table, frame)
         con.execute("CHECKPOINT")
     os.chmod(path, mode)
 
@@ -145,39 +141,6 @@ def _insert(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl
         con.execute(f"INSERT INTO {_quote_ident(schema)}.{_quote_ident(table.name)} SELECT * FROM _incoming")
     finally:
         con.unregister("_incoming")
-
-
-def _insert_side_by_side(
-    con: duckdb.DuckDBPyConnection, schema: str, tables: Iterable[tuple[Table, pl.DataFrame]], workers: int
-) -> None:
-    """Each table created here (catalogue in ``tables``' order), its rows inserted by one of ``workers`` threads,
-    each with its own cursor. Waits for every insert, also when ``tables`` raises; the first error is raised."""
-    cursors: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
-    opened = [con.cursor() for _ in range(workers)]
-    for cursor in opened:
-        cursors.put(cursor)
-
-    def insert(table: Table, frame: pl.DataFrame) -> None:
-        cursor = cursors.get()
-        try:
-            _insert(cursor, schema, table, frame)
-        finally:
-            cursors.put(cursor)
-
-    inserting = []
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="duckdb-insert") as pool:
-            try:
-                for table, frame in tables:
-                    _create_table(con, schema, table)
-                    inserting.append(pool.submit(insert, table, frame))
-            finally:
-                wait(inserting)
-        for done in inserting:
-            done.result()  # the first failed insert's error
-    finally:
-        for cursor in opened:
-            cursor.close()
 
 
 def _write_parquet(path: Path, table: Table, frame: pl.DataFrame) -> None:
@@ -284,11 +247,10 @@ def _swap_dir(new: Path, final: Path, run: str) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-# threads inserting the restricted mart's tables: one, as its writing starts before the marts are built (the entity
+# The restricted mart's tables are inserted by one thread: its writing starts before the marts are built (the entity
 # stage's copies) and so overlaps the build (Polars, ~1.4 of the 2 cores) and then the gates. Two cursors side by side
-# made its write alone 9.3 -> 5.6 s wall, but beside the build they only slowed it (1M, back to back, load 2.6-3.0:
-# marts 18.2-23.3 s wall with one, 21.4-23.5 with two, ~100 MiB more peak RSS with two).
-RESTRICTED_WRITERS = 1
+# (09d8868, removed since) made its write alone 9.3 -> 5.6 s wall, but beside the build they only slowed it (1M, back
+# to back, load 2.6-3.0: marts 18.2-23.3 s wall with one, 21.4-23.5 with two, ~100 MiB more peak RSS with two).
 _END, _ABORT = object(), object()
 
 
@@ -304,7 +266,7 @@ class MartsPublication:
             published = publication.publish(marts.analytics.values(), marts.restricted.values(), validators=[...])
 
     ``add_restricted`` hands a restricted table to the writer as soon as it is final (the entity stage's copies
-    before anything is built): its rows go into ``restricted.duckdb`` aside (``RESTRICTED_WRITERS`` threads, in
+    before anything is built): its rows go into ``restricted.duckdb`` aside (one thread, in
     the order added) while Polars builds the analytics tables (the restricted write was the marts' longest step
     after building, with both cores busy, and a core is partly idle while Polars builds). ``publish`` adds the
     restricted tables not added yet, writes the analytics file and its Parquet copy aside, runs the validators
@@ -356,7 +318,6 @@ class MartsPublication:
                     self._restricted_stream(),
                     RESTRICTED_MODE,
                     RESTRICTED_DISABLED_COMPRESSION,
-                    RESTRICTED_WRITERS,
                 )
             )
         except BaseException:
