@@ -172,3 +172,24 @@ def test_input_columns_named_like_the_output_are_kept_and_the_resolver_ones_pref
     assert (row["status"], row["reason"]) == ("active", "moved")
     assert (row["resolved_status"], row["new_uid"], row["resolved_reason"]) == ("exact", "2025:26740", None)
     assert "exact                  1" in result.output  # the summary counts the resolver's status
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["--as-of", "d"], 2, "--as-of"),  # a column of lists is not a date column
+        (["--scheme-column", "s"], 2, "--scheme-column"),  # nor is a struct a form
+        (["--encoding", "latin1"], 2, "--encoding"),
+        (["--gazetteer", "{tmp}/bad_gazetteer.csv"], 1, "bad_gazetteer.csv"),  # a data problem in a file
+    ],
+    ids=["as-of-lists", "scheme-struct", "unknown-encoding", "malformed-gazetteer"],
+)
+def test_exit_codes_of_option_and_file_mistakes(tmp_path, args, code, said):
+    source, out = tmp_path / "in.parquet", tmp_path / "out.csv"
+    pl.DataFrame({"address": ["P. Bến Nghé, Q.1"], "d": [["2025-01-01"]], "s": [{"k": 1}]}).write_parquet(source)
+    (tmp_path / "bad_gazetteer.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    argv = [a.format(tmp=tmp_path) for a in args]
+    result = _resolve("--input", str(source), "--column", "address", "--output", str(out), *argv)
+    assert result.exit_code == code, result.output
+    assert said in result.output and "Traceback" not in result.output and "Bến Nghé" not in result.output
+    assert not out.exists()
