@@ -135,16 +135,59 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
         if chosen == "utf-8" and "utf" in str(exc).lower():
             hint = "leave --encoding to auto-detection" if encoding == "utf-8" else "give --encoding"
             raise click.ClickException(f"{path}: not valid UTF-8 ({hint})") from None
-        line = quote_problem_line(source if isinstance(source, bytes) else path.read_bytes(), sep)
-        if line is not None:
-            raise click.ClickException(
-                f"{path}: line {line}: a quoted field opened in the row starting on this line is not closed "
-                '(or a quote inside it is not doubled as ""): fix the quoting there'
-            ) from None
-        raise click.ClickException(
-            f"{path}: cannot read as CSV with delimiter {sep!r} ({type(exc).__name__})"
-        ) from None
+        data = source if isinstance(source, bytes) else path.read_bytes()
+        raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
     return frame
+
+
+def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
+    """Why Polars could not read ``data`` as CSV (its ``error``), said with a line and never a value: a row with
+    more fields than the header (Polars: 'found more fields than defined'; line, the header's and the row's field
+    counts), else a quoted field not closed (the row's first line), else the bare error type. A row with fewer
+    fields is no error (Polars reads the missing ones as empty)."""
+    more = "more fields" in error
+    counted = field_count_problem(data, sep) if more else None
+    line = None if counted else quote_problem_line(data, sep)
+    if counted is None and line is None and not more:
+        counted = field_count_problem(data, sep)
+    if counted is not None:
+        line, expected, found = counted
+        return (
+            f"line {line}: the row starting on this line has {found} fields where the header has {expected} "
+            f"(delimiter {sep!r}): quote a value that holds the delimiter, or remove the extra delimiter"
+        )
+    if line is not None:
+        return (
+            f"line {line}: a quoted field opened in the row starting on this line is not closed "
+            '(or a quote inside it is not doubled as ""): fix the quoting there'
+        )
+    cause = "a row has more fields than the header" if more else error_type
+    return f"cannot read as CSV with delimiter {sep!r} ({cause})"
+
+
+def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
+    """The first CSV row with more fields than the header, read with Python's CSV reader (quoted fields as
+    Polars reads them): (the line where the row starts, the header's field count, the row's); None if every row
+    fits. Only run once the fast reader has failed."""
+    import csv
+    import io
+
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        expected = len(next(reader, []))
+        start = reader.line_num + 1
+        for row in reader:
+            if len(row) > expected:
+                return start, expected, len(row)
+            start = reader.line_num + 1
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    return None
 
 
 def quote_problem_line(data: bytes, sep: str) -> int | None:
