@@ -178,6 +178,14 @@ def _query(database: Path | str, sql: str) -> str:
     return f"uv run python -c {shlex.quote(code)}"
 
 
+def _duckdb_cli(database: Path) -> str:
+    """The DuckDB CLI command opening ``database`` read-only from any folder: ``file_search_path`` set to its
+    folder first (the views name their Parquet files relative to it), paths quoted for the shell."""
+    folder = str(Path(database).resolve().parent).replace("'", "''")
+    setting = f"SET file_search_path = '{folder}'"
+    return f"duckdb -readonly -cmd {shlex.quote(setting)} {shlex.quote(str(database))}"
+
+
 @dataclass
 class Problem:
     job: str
@@ -429,7 +437,7 @@ class RunSummary:
             )
         database = self.warehouse / "wardbridge.duckdb"
         out.append(
-            f"  review queues: duckdb -readonly {database} if you installed the DuckDB CLI (`uv sync` does not), "
+            f"  review queues: {_duckdb_cli(database)} if you installed the DuckDB CLI (`uv sync` does not), "
             "or with what `uv sync` installed:"
         )
         out.append(f"    {_query(database, 'FROM review.queue_totals')}")

@@ -69,10 +69,6 @@ def test_the_python_hint_reads_every_view_from_another_folder(warehouse, elsewhe
         assert sum(_read_every_view(con).values()) > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assets/progress.py's hint is `duckdb -readonly <db>` without file_search_path (fix sent to the lead)",
-)
 def test_the_duckdb_cli_hint_reads_every_view_from_another_folder(warehouse, elsewhere):
     cli, _ = _hints(warehouse)
     argv = shlex.split(cli)
