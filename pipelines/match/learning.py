@@ -32,7 +32,8 @@ adds the two other uses:
     still found at the bottom, so the queue is extended downwards until it holds ``review_fill`` of the
     review budget (``review_share`` of the records; labelled pairs are decided and do not count). If
     none of them is "same", the threshold is raised to the top of that band (at most to the lowest
-    "same" answer). A queue over the budget is cut back in any case.
+    "same" answer). A queue over the budget is cut back in any case, to the budget itself (not to
+    ``review_fill`` of it: cutting below the budget takes true pairs out of the queue for nothing).
 
 Why "different" answers do not refine u (or m): the labelled pairs are chosen by their comparison
 vector (the most uncertain ones first), so they are not a sample of non-matches (nor the "same" ones of
@@ -98,7 +99,8 @@ class Targets:
     review_share: float = 0.02  # open review pairs per record, at most
     min_labels: int = 20  # labels needed before a threshold moves
     queue_rate: float = 0.02  # share of "same" answers at the bottom of the queue that extends it
-    review_fill: float = 0.8  # extend the queue to this share of the review budget (room for new pairs)
+    review_fill: float = 0.8  # extend the queue to this share of the review budget (room for new pairs); a cut
+    # of a queue over the budget goes to the budget itself
 
 
 @dataclass
@@ -355,6 +357,9 @@ def refine_thresholds(
 def _choose_review(
     lab: pl.DataFrame, open_p: pl.Series, records: int, link: float, review: float, targets: Targets
 ) -> tuple[float, str]:
+    """The review threshold the labels argue for (see the module notes), and why. The queue is the open pairs from
+    it up to the link threshold; a queue over the review budget (``review_share`` of the records) is cut back to
+    the budget itself (an extension stops at ``review_fill`` of it, leaving room for new pairs)."""
     budget = targets.review_share * records
     p = np.sort(open_p.cast(pl.Float64).to_numpy())[::-1]
     p = p[p < link]  # descending, below the link threshold: the queue from the top down
@@ -369,45 +374,56 @@ def _choose_review(
             return float(p[-1]) if len(p) else review
         return float(np.nextafter(p[k], 1.0)) if k >= 0 else link
 
+    given = review
     review = min(review, float(np.nextafter(link, 0.0)))
+    findings = [] if review == given else [f"at most just below the link threshold {link:.4g}"]
     band = lab.filter(pl.col("p") < link).sort("p").head(targets.min_labels)
     if band.height < targets.min_labels:
-        why = f"review_threshold kept at {review:.4f}: fewer than {targets.min_labels} labels below the link threshold"
+        findings.append(f"fewer than {targets.min_labels} labels below the link threshold")
     else:
         rate = float(band["same"].mean())
         top = float(band["p"].max())
+        lowest = f"of the {band.height} lowest labelled pairs (up to probability {top:.4g})"
         if rate >= targets.queue_rate:
             lower = fitting(targets.review_fill * budget)
             if lower < review:
-                why = (
-                    f"review_threshold lowered to {lower:.4g}: {rate:.0%} of the {band.height} lowest labelled pairs "
-                    f"(up to probability {top:.4g}) are the same entity; the queue is filled to "
-                    f"{targets.review_fill:.0%} of the review budget ({budget:,.0f} pairs)"
-                )
                 review = lower
+                findings.append(
+                    f"{rate:.0%} {lowest} are the same entity: the queue is extended to {targets.review_fill:.0%} of "
+                    f"the review budget"
+                )
             else:
-                why = f"review_threshold kept at {review:.4g}: the queue already fills the review budget"
+                findings.append(
+                    f"{rate:.0%} {lowest} are the same entity, but the queue already holds "
+                    f"{targets.review_fill:.0%} of the review budget or more"
+                )
         elif rate == 0.0:
             same = lab.filter(pl.col("same") & (pl.col("p") < link))["p"]
-            higher = float(same.min()) if len(same) else top
-            higher = min(higher, top) if higher > review else review
-            why = (
-                f"review_threshold raised to {higher:.4g}: none of the {band.height} lowest labelled pairs is the same "
-                "entity"
-                if higher > review
-                else f"review_threshold kept at {review:.4g}"
-            )
-            review = higher
+            # up to the top of the band (at most to the lowest "same" answer), never down: a band of labels
+            # below the threshold (labelled under an earlier model) says nothing for queuing more
+            higher = min(float(same.min()), top) if len(same) else top
+            findings.append(f"none {lowest} is the same entity")
+            review = max(review, higher)
         else:
-            why = f"review_threshold kept at {review:.4g}: {rate:.1%} of the lowest labelled pairs are the same entity"
-    if queued(review) > budget:
-        cut = fitting(targets.review_fill * budget)
-        why += (
-            f"; raised to {cut:.4g} to keep the queue within {budget:,.0f} pairs ({targets.review_share:.0%} of "
-            f"records; filled to {targets.review_fill:.0%})"
+            findings.append(f"{rate:.1%} {lowest} are the same entity")
+    over = queued(review)
+    if over > budget:  # cut back to the budget, not below it
+        cut = fitting(budget)
+        findings.append(
+            f"at {review:.4g} the queue would hold {over:,} open pairs, over the review budget of {budget:,.0f} "
+            f"({targets.review_share:.0%} of records): cut back to {queued(max(review, cut)):,} pairs"
         )
         review = max(review, cut)
     review = min(review, float(np.nextafter(link, 0.0)))
     if not math.isfinite(review):
         review = float(np.nextafter(0.0, 1.0))
-    return review, why
+    moved = (
+        f"raised from {given:.4g} to"
+        if review > given
+        else f"lowered from {given:.4g} to"
+        if review < given
+        else "kept at"
+    )
+    return review, f"review_threshold {moved} {review:.4g} ({queued(review):,} open pairs queued): " + "; ".join(
+        findings
+    )
