@@ -93,6 +93,30 @@ def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
     return out
 
 
+def raw_shown_dates(wh: Warehouse, review: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Per registry: record_key and the shown date columns of its entity kind's review queue as the source wrote
+    them (raw layer), for the records of the queued pairs only. A registry with no such column or no pair is left out."""
+    from pipelines.review.queues import shown_date_columns
+
+    out = {}
+    for kind, pairs in review.items():
+        registry = ENTITY_KINDS[kind]
+        decl = raw_table(registry)
+        columns = [c for c in shown_date_columns(kind) if c in decl.columns]
+        root = wh.root / "parquet" / "raw" / decl.name
+        if not columns or not pairs.height or not any(root.glob("part=*/data.parquet")):
+            continue
+        keys = pl.concat([pairs["left_id"], pairs["right_id"]]).unique().implode()
+        out[registry] = (
+            PartitionedLayer(wh, "raw")
+            .scan(decl.name)
+            .select("record_key", *columns)
+            .filter(pl.col("record_key").is_in(keys))
+            .collect()
+        )
+    return out
+
+
 def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) -> ReviewInputs:
     def ref(table: Table) -> pl.DataFrame:
         return pl.read_parquet(wh.parquet_path("reference", table.name))
@@ -109,6 +133,7 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
         ward_names=names,
         split_evidence=read_optional(wh, SPLIT_SCHEMA, "split_evidence"),
         crosswalk=ref(CROSSWALK).select("old_uid", "new_uid"),
+        raw_dates=raw_shown_dates(wh, review),
     )
 
 

@@ -79,6 +79,8 @@ class ReviewInputs:
     ward_names: pl.DataFrame  # unit_uid, name of 2025 and pre-2025 units
     split_evidence: pl.DataFrame | None = None  # resolved.split_evidence when published
     crosswalk: pl.DataFrame | None = None  # old_uid -> new_uid parts (candidates of named split items)
+    # registry -> record_key + the shown date columns as the source wrote them (raw layer), for match pairs' records
+    raw_dates: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -319,19 +321,114 @@ def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
     )
 
 
+def shown_date_columns(kind: str) -> dict[str, str | None]:
+    """The date columns of an entity kind's review queue (typed dates among its spec's ``show`` columns), each with
+    the staged column holding its precision (the spec's [[dates]] ``precision``: day / month / year) or None."""
+    from pipelines.match import load_spec
+    from pipelines.schema import review_table
+
+    schema = review_table(kind).polars_schema
+    dates = [c for c in ENTITY_REVIEW_COLUMNS[kind] if schema.get(f"left_{c}") == pl.Date]
+    if not dates:
+        return {}
+    from pipelines.entities.resolve import spec_path
+
+    declared = {d.column: d.precision for d in load_spec(spec_path(kind)).dates}
+    return {c: declared.get(c) for c in dates}
+
+
+def date_as_known(date: pl.Expr, precision: pl.Expr | None) -> pl.Expr:
+    """A date as text to the precision it is known: '2001' for a year-only date (staged as 1 January),
+    '2001-03' for a month-only one, else the ISO date. What an official deciding a pair must see: a year-only
+    date shown as 2001-01-01 looks like a birthday that disagrees with the other record's."""
+    iso = date.cast(pl.String)
+    if precision is None:
+        return iso
+    return (
+        pl.when(precision == "year")
+        .then(date.dt.strftime("%Y"))
+        .when(precision == "month")
+        .then(date.dt.strftime("%Y-%m"))
+        .otherwise(iso)
+    )
+
+
+def _shown_sides(review: pl.DataFrame, kind: str, staged: pl.DataFrame | None, raw: pl.DataFrame | None) -> list:
+    """Both records' shown columns as text, side by side; a date column as known (``date_as_known``, its precision
+    from the staged record) and followed by ``<side>_<column>_raw``, the text the source wrote (raw layer; null
+    where the raw layer has no such column)."""
+    dates = shown_date_columns(kind)
+    out = []
+    for c in ENTITY_REVIEW_COLUMNS[kind]:
+        for s in ("left", "right"):
+            value = pl.col(f"{s}_{c}")
+            precision = dates.get(c)
+            if c in dates and precision and staged is not None and precision in staged.columns:
+                out.append(date_as_known(value, pl.col(f"_{s}_{precision}")).alias(f"{s}_{c}"))
+            else:
+                out.append(value.cast(pl.String))
+        if c in dates:
+            for s in ("left", "right"):
+                written = raw is not None and c in raw.columns
+                out.append((pl.col(f"_{s}_{c}_raw") if written else pl.lit(None, pl.String)).alias(f"{s}_{c}_raw"))
+    return out
+
+
+def _with_record_columns(
+    review: pl.DataFrame, frame: pl.DataFrame | None, columns: list[str], suffix: str
+) -> pl.DataFrame:
+    """``review`` with ``_left_<column><suffix>`` / ``_right_<column><suffix>`` of each side's record from ``frame``
+    (record_key + columns)."""
+    columns = [c for c in columns if frame is not None and c in frame.columns]
+    if not columns:
+        return review
+    values = frame.select("record_key", *columns).unique("record_key")
+    for s in ("left", "right"):
+        review = review.join(
+            values.rename({"record_key": f"{s}_id", **{c: f"_{s}_{c}{suffix}" for c in columns}}),
+            on=f"{s}_id",
+            how="left",
+            maintain_order="left",
+        )
+    return review
+
+
+def _smaller_id_left(review: pl.DataFrame) -> pl.DataFrame:
+    """The pairs with the smaller record key on the left (an item's key, whichever way the matcher wrote it), every
+    ``left_*`` column swapped with its ``right_*`` one where the keys are swapped, so each record's values stay beside
+    its own key (ids alone were swapped before: a swapped pair showed each record's values under the other's key)."""
+    swap = pl.col("left_id") > pl.col("right_id")
+    pairs = [(c, "right_" + c.removeprefix("left_")) for c in review.columns if c.startswith("left_")]
+    pairs += [
+        (f"_left_{c.removeprefix('_left_')}", f"_right_{c.removeprefix('_left_')}")
+        for c in review.columns
+        if c.startswith("_left_")
+    ]
+    pairs = [(a, b) for a, b in pairs if b in review.columns]
+    return review.with_columns(
+        *(pl.when(swap).then(pl.col(b)).otherwise(pl.col(a)).alias(a) for a, b in pairs),
+        *(pl.when(swap).then(pl.col(a)).otherwise(pl.col(b)).alias(b) for a, b in pairs),
+    )
+
+
 def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
     frames = []
     for kind, review in inputs.review.items():
         registry = ENTITY_KINDS[kind]
-        wards = inputs.staged[registry].select("record_key", "new_uid")
+        staged = inputs.staged[registry]
+        wards = staged.select("record_key", "new_uid")
         show = ENTITY_REVIEW_COLUMNS[kind]
-        sides = [pl.col(f"{s}_{c}").cast(pl.String) for c in show for s in ("left", "right")]
-        swap = pl.col("left_id") > pl.col("right_id")
+        dates = shown_date_columns(kind)
+        review = _with_record_columns(review, staged, [p for p in dates.values() if p], "")
+        raw = inputs.raw_dates.get(registry)
+        review = _with_record_columns(review, raw, list(dates), "_raw")
+        review = _smaller_id_left(review)
+        sides = _shown_sides(review, kind, staged, raw)
         frame = (
             review.select(
                 pl.lit(kind).alias("entity_kind"),
-                pl.when(swap).then("right_id").otherwise("left_id").alias("left_id"),
-                pl.when(swap).then("left_id").otherwise("right_id").alias("right_id"),
+                "left_id",
+                "right_id",
                 "match_probability",
                 pl.col("decision").alias("matcher_decision"),
                 "decision_reason",
