@@ -354,11 +354,13 @@ def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, 
             capped.append(rule_capped)
             largest[rule.name] = rule_largest
     pairs = _merge(keys, work.height, words=bits is not None)
-    rules = pairs["rules"].to_numpy()
-    per_rule = {rule.name: int(((rules >> i) & 1).sum()) for i, rule in enumerate(spec.blocking)}
+    # counted per distinct set of rules (a few hundred), not per pair and rule (a pass over every pair per rule)
+    sets = pairs["rules"].value_counts(name="n")
+    rules, n = sets["rules"].to_numpy(), sets["n"].to_numpy().astype(np.int64)
+    per_rule = {rule.name: int(n[((rules >> i) & 1) == 1].sum()) for i, rule in enumerate(spec.blocking)}
     # a pair is "new" for the first rule (in spec order) that found it
     first = rules & (~rules + np.uint32(1))
-    new = {rule.name: int((first == (1 << i)).sum()) for i, rule in enumerate(spec.blocking)}
+    new = {rule.name: int(n[first == (1 << i)].sum()) for i, rule in enumerate(spec.blocking)}
     capped_all = pl.concat(capped) if capped else pl.DataFrame(schema=CAPPED_SCHEMA)
     report = BlockingReport(per_rule, new, capped_all, pairs.height, largest)
     return pairs, report
