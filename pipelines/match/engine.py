@@ -26,7 +26,7 @@ from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.learning import verdict_coverage
-from pipelines.match.model import Model, fit, score
+from pipelines.match.model import Model, estimate_u, fit, is_tiny, score, term_frequency_tables
 from pipelines.match.prepare import ROW, prepare, raw_column
 from pipelines.match.spec import MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
@@ -337,16 +337,29 @@ def match(
     work = prepare(frame, spec, source=source, report=dates)
     ids = work[spec.id_column]
     lap("prepare")
-    pairs, blocking = candidate_pairs(work, spec)
-    log.info(
-        "blocking: %s candidate pairs (new per rule: %s)",
-        f"{pairs.height:,}",
-        ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
-    )
-    lap("blocking")
     codes = ValueCodes(work) if frozen_given is None else frozen_given.codes(work)
-    gamma = _levels_in_chunks(work, pairs, spec, codes)
-    lap("compare")
+    # u and the term frequencies need the table only (but on a tiny table, whose u leaves the candidates out):
+    # worked out on another core while the candidates are found and compared
+    early = ThreadPoolExecutor(max_workers=1)
+    try:
+        ahead = None
+        if frozen_given is None and not is_tiny(work.height, spec):
+            ahead = (
+                early.submit(estimate_u, work, spec, codes),
+                early.submit(term_frequency_tables, work, spec),
+            )
+        pairs, blocking = candidate_pairs(work, spec)
+        log.info(
+            "blocking: %s candidate pairs (new per rule: %s)",
+            f"{pairs.height:,}",
+            ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
+        )
+        lap("blocking")
+        gamma = _levels_in_chunks(work, pairs, spec, codes)
+        lap("compare")
+        u_ahead, tf_ahead = (ahead[0].result(), ahead[1].result()) if ahead is not None else (None, None)
+    finally:
+        early.shutdown(wait=True)
     # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
     # ids and golden records while the pairs are decided
     pool = ThreadPoolExecutor(max_workers=1)
@@ -358,7 +371,17 @@ def match(
         labelled = reviewed.filter(pl.col("same")).select("l", "r") if reviewed.height else None
         frozen = model
         if frozen is None:
-            model, tf_tables = fit(work, gamma, pairs["rules"], spec, labelled, codes, pairs.select("l", "r"))
+            model, tf_tables = fit(
+                work,
+                gamma,
+                pairs["rules"],
+                spec,
+                labelled,
+                codes,
+                pairs.select("l", "r"),
+                u=u_ahead,
+                tf_tables=tf_ahead,
+            )
             frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
         else:
             model, tf_tables = frozen.model, frozen.tf_tables(work)

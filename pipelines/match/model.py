@@ -451,6 +451,23 @@ def score(
     )
 
 
+def is_tiny(records: int, spec: MatchSpec) -> bool:
+    """Whether u is counted on every pair of the table but the candidates (``estimate_u``), not on random pairs."""
+    return u_pair_count(records, spec) >= records * (records - 1) // 2
+
+
+def term_frequency_tables(work: pl.DataFrame, spec: MatchSpec) -> dict[tuple[str, str], pl.Series]:
+    """``term_frequencies`` of each term-frequency adjusted comparison's exact levels' columns."""
+    tf_tables = {}
+    for comp in spec.scored_comparisons:
+        if comp.tf_adjust:
+            for level in comp.levels:
+                if level.kind == "exact":
+                    column = (level.columns or comp.columns)[0]
+                    tf_tables[(comp.name, column)] = term_frequencies(work, column)
+    return tf_tables
+
+
 def fit(
     work: pl.DataFrame,
     gamma: pl.DataFrame,
@@ -459,10 +476,15 @@ def fit(
     labelled: pl.DataFrame | None = None,
     codes: ValueCodes | None = None,
     candidates: pl.DataFrame | None = None,
+    *,
+    u: tuple[dict[str, np.ndarray], int] | None = None,
+    tf_tables: dict[tuple[str, str], pl.Series] | None = None,
 ) -> tuple[Model, dict]:
     """u from random pairs (on a tiny table every pair but the ``candidates``: ``estimate_u``), m by EM (refined
-    by labelled matching pairs of rows if given), term frequencies."""
-    u, n_random = estimate_u(work, spec, codes, candidates)
+    by labelled matching pairs of rows if given), term frequencies. ``u`` (``estimate_u``'s answer) and
+    ``tf_tables`` (``term_frequency_tables``'): worked out already (they need the table only, not the candidates
+    of a table that is not tiny, so the engine works them out on another core while it blocks and compares)."""
+    u, n_random = estimate_u(work, spec, codes, candidates) if u is None else u
     m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, candidates)
     if labelled is not None and labelled.height:
         lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons, codes)
@@ -482,13 +504,7 @@ def fit(
         per_rule,
         m_source,
     )
-    tf_tables = {}
-    for comp in spec.scored_comparisons:
-        if comp.tf_adjust:
-            for level in comp.levels:
-                if level.kind == "exact":
-                    column = (level.columns or comp.columns)[0]
-                    tf_tables[(comp.name, column)] = term_frequencies(work, column)
+    tf_tables = term_frequency_tables(work, spec) if tf_tables is None else tf_tables
     if _state_keeps_tf_records():
         model.tf_records = {column: max(int(tf.is_not_null().sum()), 1) for (_, column), tf in tf_tables.items()}
     return model, tf_tables
