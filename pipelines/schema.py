@@ -531,18 +531,24 @@ TEXT_REPAIR_FIELD = _f(
 ROW_POLICIES = ("quarantine", "flag")
 
 
-def _s(name, dtype, description, *, on_missing=None, on_invalid=None, **kw) -> Field:
-    """A staged field; its missing/invalid policy is stated at the end of its description (docs/tables.md)."""
-    for p in (on_missing, on_invalid):
-        if p not in (None, *ROW_POLICIES):
-            raise ValueError(f"field {name}: policy {p!r} is not one of {ROW_POLICIES}")
+def policy_sentences(on_missing: str | None, on_invalid: str | None) -> str:
+    """A staged field's missing/invalid policy as the warehouse's docs state it (docs/tables.md); an export says
+    it in its recipient's terms instead (pipelines/publish/exports.py)."""
     words = {"quarantine": "the row is quarantined", "flag": "the row is staged and flagged in `issues`"}
     policy = []
     if on_missing:
         policy.append(f"Missing: {words[on_missing]}.")
     if on_invalid:
         policy.append(f"Unreadable: {words[on_invalid]}.")
-    text = f"{description} {' '.join(policy)}".strip()
+    return " ".join(policy)
+
+
+def _s(name, dtype, description, *, on_missing=None, on_invalid=None, **kw) -> Field:
+    """A staged field; its missing/invalid policy is stated at the end of its description (docs/tables.md)."""
+    for p in (on_missing, on_invalid):
+        if p not in (None, *ROW_POLICIES):
+            raise ValueError(f"field {name}: policy {p!r} is not one of {ROW_POLICIES}")
+    text = f"{description} {policy_sentences(on_missing, on_invalid)}".strip()
     return Field(name, dtype, text, on_missing=on_missing, on_invalid=on_invalid, **kw)
 
 
@@ -756,6 +762,12 @@ def _staged_field(registry: str, name: str) -> Field:
     raise KeyError(f"staged_{registry} declares no field {name!r}")
 
 
+# the last sentence of a golden column's description (docs/tables.md; exports say the rule itself)
+GOLDEN_SENTENCE = (
+    "Golden value: chosen among the entity's records by the rule in mappings/match/{kind}.toml [survivorship]."
+)
+
+
 def entities_table(kind: str) -> Table:
     registry = ENTITY_KINDS[kind]
     golden = []
@@ -765,8 +777,7 @@ def entities_table(kind: str) -> Table:
             _f(
                 name,
                 f.dtype,
-                f"{f.description} Golden value: chosen among the entity's records by the rule in "
-                f"mappings/match/{kind}.toml [survivorship].",
+                f"{f.description} {GOLDEN_SENTENCE.format(kind=kind)}",
                 allowed=f.allowed,
             )
         )

@@ -125,6 +125,72 @@ def _code_description(scheme: str, uid_description: str) -> str:
     return code + (f"; {empty}" if empty else ".")
 
 
+# --------------------------------------------------------------------------- what a recipient reads
+# The warehouse's descriptions (pipelines/schema.py, docs/tables.md) are written for its developers and analysts:
+# a staged field's row policy ('flagged in `issues`'), the golden value's spec file, the marts' Parquet
+# partitioning, warehouse table names. An export's datapackage.json says what they mean for the exported rows.
+
+_ENTITY_NOUNS = {"people": "person", "households": "household", "businesses": "business", "taxpayers": "taxpayer"}
+_SURVIVOR_WORDS = {
+    "most_frequent": "the value most of them give (a tie: the most recent, then the first read)",
+    "most_recent": "the value of the most recent one",
+    "longest": "the longest value",
+    "first": "the value of the first one read",
+    "max": "the largest value",
+    "min": "the smallest value",
+}
+_HIVE_SENTENCE = re.compile(r"\s*Hive-partitioned by new_ward_code(?: in Parquet)?\.")
+_TABLE_REFERENCE = re.compile(r" \((?:marts|reference|entities|staged|resolved)\.\w+\)")  # '(marts.dim_ward_2025)'
+
+
+def _survivorship(kind: str) -> dict[str, str]:
+    with open(S.MATCH_SPEC_DIR / f"{kind}.toml", "rb") as fh:
+        return dict(tomllib.load(fh).get("survivorship", {}))
+
+
+def _row_policy_for_recipient(f: S.Field, noun: str) -> str:
+    """A staged field's missing/invalid policy as it shows in an entity's exported value."""
+    out = []
+    if "quarantine" in (f.on_missing, f.on_invalid):
+        what = {(True, True): "without it or with an unreadable one", (True, False): "without it"}.get(
+            (f.on_missing == "quarantine", f.on_invalid == "quarantine"), "with an unreadable one"
+        )
+        out.append(f"Source records {what} were set aside for correction and are not in this export.")
+    if "flag" in (f.on_missing, f.on_invalid):
+        what = "a readable value" if f.on_invalid == "flag" else "it"
+        out.append(f"Empty when no source record of the {noun} gives {what} (such records are listed for correction).")
+    return " ".join(out)
+
+
+def recipient_description(table: Table, source_field: S.Field) -> str:
+    """``source_field``'s description as an export recipient reads it: a golden column says its rule and what a
+    missing or unreadable source value gives, not the spec file and the `issues` column; references to warehouse
+    tables and the marts' Parquet partitioning are left out."""
+    text = source_field.description
+    kind = table.name.removesuffix("_entities") if table.name.endswith("_entities") else None
+    if kind in S.ENTITY_KINDS and source_field.name in S.ENTITY_GOLDEN_COLUMNS[kind]:
+        staged = S._staged_field(S.ENTITY_KINDS[kind], source_field.name)
+        policy = S.policy_sentences(staged.on_missing, staged.on_invalid)
+        base = staged.description.removesuffix(policy).strip()
+        noun = _ENTITY_NOUNS[kind]
+        rule = _SURVIVOR_WORDS[_survivorship(kind)[source_field.name]]
+        text = " ".join(
+            part
+            for part in (
+                base,
+                _row_policy_for_recipient(staged, noun),
+                f"When several source records describe the same {noun}: {rule}.",
+            )
+            if part
+        )
+    return recipient_text(text)
+
+
+def recipient_text(text: str) -> str:
+    """A table's or field's warehouse text without the marts' Parquet partitioning and warehouse table names."""
+    return _TABLE_REFERENCE.sub("", _HIVE_SENTENCE.sub("", text)).strip()
+
+
 def unit_pattern(unit: str, scheme: str) -> str:
     """Regex of a unit field's values: '<scheme>:<5 digits>' or the bare code. Pre-2025 island districts
     without communes (Côn Đảo) are units of their own: 'pre2025-district:<3 digits>'."""
@@ -181,7 +247,7 @@ _FIELD_KEYS = {
     "pseudonymise_when",
     "withhold_when",
 }
-_CONDITION_KEYS = {"column", "in", "matches"}
+_CONDITION_KEYS = {"column", "in", "matches", "says"}
 PSEUDONYM_SHAPE = f"^[0-9a-f]{{{PSEUDONYM_HEX}}}$"
 
 
@@ -214,11 +280,13 @@ class GateRejected(ExportError):
 
 @dataclass(frozen=True)
 class RowCondition:
-    """Rows where source ``column`` is one of ``values`` (``in``) or matches the regex ``matches``."""
+    """Rows where source ``column`` is one of ``values`` (``in``) or matches the regex ``matches``; ``says``: how
+    datapackage.json words it for the recipient (instead of the values or the pattern)."""
 
     column: str
     values: tuple[str, ...] | None = None
     matches: str | None = None
+    says: str | None = None
 
     def expr(self) -> pl.Expr:
         col = pl.col(self.column).cast(pl.String)
@@ -226,6 +294,8 @@ class RowCondition:
         return hit.fill_null(False)
 
     def describe(self) -> str:
+        if self.says:
+            return f"{self.column} {self.says}"
         if self.values is not None:
             return f"{self.column} is one of {', '.join(repr(v) for v in self.values)}"
         return f"{self.column} matches the pattern {self.matches!r}"
@@ -371,7 +441,7 @@ def _parse_conditions(
             continue
         bad = sorted(set(item) - _CONDITION_KEYS)
         if bad:
-            p.add(where, key, f"unknown key {', '.join(bad)} (allowed: column, in, matches)")
+            p.add(where, key, f"unknown key {', '.join(bad)} (allowed: column, in, matches, says)")
         column = item.get("column", own)
         if not isinstance(column, str) or not column:
             p.add(where, key, "'column' must be a source column name")
@@ -396,7 +466,11 @@ def _parse_conditions(
             except (re.error, pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
                 p.add(where, key, "'matches' must be a valid regular expression")
                 continue
-        out.append(RowCondition(column, tuple(values) if values is not None else None, matches))
+        says = item.get("says")
+        if says is not None and (not isinstance(says, str) or not says.strip()):
+            p.add(where, key, "'says' must be the condition in words (text)")
+            says = None
+        out.append(RowCondition(column, tuple(values) if values is not None else None, matches, says))
     return tuple(out)
 
 
@@ -450,7 +524,9 @@ def _parse_field(
             p.add(where, "unit", "a unit field is a string and not personal")
     elif "scheme" in raw:
         p.add(where, "scheme", "only unit fields (unit = 'uid' or 'code') take a scheme")
-    description = raw.get("description") or (source_field.description if source_field is not None else "")
+    description = raw.get("description") or (
+        recipient_description(table, source_field) if table is not None and source_field is not None else ""
+    )
     if unit == "code" and "description" not in raw:  # the source's uid text ('2025:<code>') would misdescribe it
         description = _code_description(scheme, description)
     description = description.strip()
@@ -469,12 +545,15 @@ def _parse_field(
             p.add(where, key, "only for fields with personal = 'include' (in clear on the other rows)")
         elif type_ != "string":
             p.add(where, key, "only for string fields")
-    hmac_text = f"first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>'), key ${PSEUDONYM_KEY_ENV}"
+    hmac_text = (
+        "the first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>') with a key the city keeps, so one value always "
+        "gives the same pseudonym (<kind> and the key's fingerprint are in wardbridge.pseudonymisation)"
+    )
     if personal == "pseudonymise":
-        description = f"{description} Pseudonymised: {hmac_text}."
+        description = f"{description} Pseudonymised: replaced by {hmac_text}."
     if when.get("pseudonymise_when"):
         cond = " or ".join(c.describe() for c in when["pseudonymise_when"])
-        description = f"{description} Pseudonymised on the rows where {cond} ({hmac_text}); in clear on the others."
+        description = f"{description} Pseudonymised on the rows where {cond}, in clear on the others: replaced there by {hmac_text}."
     if when.get("withhold_when"):
         cond = " or ".join(c.describe() for c in when["withhold_when"])
         description = f"{description} Withheld (empty) on the rows where {cond}."
@@ -556,7 +635,7 @@ def _parse_resource(p: _Problems, raw: Any, tables: Mapping[str, Table], code_sc
         name=name,
         source=source or "?",
         title=raw.get("title") or name,
-        description=raw.get("description") or (table.description if table is not None else ""),
+        description=raw.get("description") or (recipient_text(table.description) if table is not None else ""),
         fields=tuple(fields),
         primary_key=primary_key,
     )
