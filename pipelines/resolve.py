@@ -39,7 +39,7 @@ from rapidfuzz.distance import OSA
 
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.schema import RESOLVED_ADDRESS
-from pipelines.text import strip_accents, strip_accents_fast_expr
+from pipelines.text import _fold_table, strip_accents, strip_accents_fast_expr
 
 MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is not an address
 FUZZY_MIN_CHARS = 5  # shorter names are too close to each other to correct a typo safely
@@ -50,6 +50,7 @@ MAX_SPAN = 6  # longest unit name in tokens ("thanh pho ba ria vung tau")
 # only the work differs).
 DEDUPE_SAMPLE = 20_000
 DISTINCT_SHARE = 0.95
+UNCERTAIN = 0.9  # the highest confidence of an answer that is not exact (a default, a date or a typo decided)
 
 
 # Unit-type words as they appear after folding, longest first. Multi-word ones
@@ -109,6 +110,7 @@ _TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
 _WORD = re.compile(r"[a-z0-9]+")
 _COMPACT_MARKER = re.compile(r"^([pfqhx])(\d{1,2})$")
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+_DIGITS = re.compile(r"[^0-9]+")
 
 _RESULT_SCHEMA = {
     "old_uid": pl.String,
@@ -223,6 +225,9 @@ class ResolverIndex:
     new_ward_all: KeyTable = field(default_factory=KeyTable)
     new_ward_type: dict[str, str] = field(default_factory=dict)
     new_ward_key: dict[str, str] = field(default_factory=dict)
+    new_ward_old_provinces: dict[str, set[str]] = field(default_factory=dict)  # the provinces its territory was in
+    new_province_own_keys: KeyTable = field(default_factory=KeyTable)  # 2025 provinces by their own names only
+    old_province_name: dict[str, str] = field(default_factory=dict)
     new_scope: tuple[str, ...] = ()
     old_units: pl.DataFrame | None = None
     new_units: pl.DataFrame | None = None
@@ -338,6 +343,7 @@ def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
     for row in new.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
         for key in (_key(row["province_short_name"]), _key(row["province_name"])):
             idx.new_province_keys[key].add(row["province_code"])
+            idx.new_province_own_keys[key].add(row["province_code"])
     old_to_new = (
         reference.crosswalk.join(
             reference.units_pre2025.select("unit_uid", old_p="province_code"), left_on="old_uid", right_on="unit_uid"
@@ -349,8 +355,20 @@ def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
         .unique("old_p", keep="first")
     )
     old_to_new = dict(old_to_new.select("old_p", "new_p").iter_rows())
+    old_province = dict(reference.units_pre2025.select("unit_uid", "province_code").iter_rows())
+    for old_uid, new_uid in reference.crosswalk.select("old_uid", "new_uid").iter_rows():
+        if old_uid in old_province:
+            idx.new_ward_old_provinces.setdefault(new_uid, set()).add(old_province[old_uid])
     for key, codes in list(idx.province_keys.items()):
         idx.new_province_keys[key] |= {old_to_new[c] for c in codes if c in old_to_new}
+    # An old province that goes on under its name and code (HCMC, Hà Nội): its old spellings are current.
+    old_names = dict(reference.units_pre2025.select("province_code", "province_name").unique().iter_rows())
+    new_names = dict(new.select("province_code", "province_name").unique().iter_rows())
+    kept = {c for c, name in old_names.items() if new_names.get(c) == name}
+    idx.old_province_name.update(old_names)
+    for key, codes in list(idx.province_keys.items()):
+        if codes & kept:
+            idx.new_province_own_keys[key] |= codes & kept
     idx.new_scope = tuple(sorted({old_to_new[p] for p in idx.scope_provinces if p in old_to_new}))
 
 
@@ -599,12 +617,18 @@ def _fuzzy_names(choices: KeyTable) -> list[str]:
     return choices.derived("fuzzy", lambda t: [k for k in t if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()])
 
 
-def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> _Match | None:
+def _fuzzy_span(
+    tokens: _Tokens, end: int, choices: KeyTable, markers: Markers, after_number: bool = False
+) -> _Match | None:
     """Typo-tolerant match of the segment ending at ``end`` against one parent's children.
 
     The name is taken after a unit-type marker of the segment, trying the
     leftmost first (a name may itself start with a marker word: "Xã Xà Bang").
+    ``after_number``: instead, a name without marker right after a number or compact ward ("phuong 2
+    binh thanhh"), matched with how "fuzzy unanchored" (read only after a ward with its marker).
     """
+    if after_number:
+        return _fuzzy_after_number(tokens, end, choices, markers)
     if end <= 0:
         tokens.edge = True
         return None
@@ -640,6 +664,9 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
         if len(query) - longest > max_edits:
             continue  # at least one edit per letter more than the longest name has: nothing is that close
         best = process.extract(query, names, scorer=OSA.distance, limit=8, score_cutoff=max_edits)
+        if best and not query.isalpha():  # a typo never changes a number: "phuong 6 go vap" is no "Gò Vấp"
+            digits = _DIGITS.sub("", query)
+            best = [b for b in best if _DIGITS.sub("", b[0]) == digits]
         if not best:
             continue
         edits = best[0][1]
@@ -649,6 +676,30 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
         start = name_start if marker is None else name_start - marker.count(" ") - 1
         score = 100.0 * (1 - edits / len(query))
         return _Match(codes, start, score, "fuzzy", marker, " ".join(words[name_start:end]))
+    return None
+
+
+def _fuzzy_after_number(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> _Match | None:
+    """``_fuzzy_span`` of a name starting right after a number word ("2", "p12") of the segment."""
+    if end <= 0:
+        tokens.edge = True
+        return None
+    seg_start = _segment_start(tokens, end)
+    if seg_start < tokens.cut:
+        tokens.edge = True  # the number may stand in the street part of a cut tail
+        return None
+    words = tokens.words
+    for i in range(seg_start + 1, end):
+        if words[i - 1].isdigit() or _COMPACT_MARKER.match(words[i - 1]):
+            sub = _Tokens(
+                words[:end],
+                [*tokens.boundary_before[:i], True, *tokens.boundary_before[i + 1 : end]],
+                tokens.hard_before[:end],
+            )
+            m = _fuzzy_span(sub, end, choices, markers)
+            if m is not None and m.marker is None:
+                m.how = "fuzzy unanchored"
+                return m
     return None
 
 
@@ -779,6 +830,16 @@ def _find_districts_uncached(
     found = [(p, m) for p in provinces if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS))]
     if province_given:
         found += exact(False)
+    elif not found:
+        # No province: a district without type or comma after its ward ("Phường 6 Gò Vấp") counts only
+        # with a ward written with its type before it (_read_ward_of_district).
+        found = [(p, m) for p, m in exact(False) if m.marker is None and not m.text.isdigit()]  # "phuong 1"
+        for _p, m in found:
+            m.how = "unanchored"
+    if not found:  # a typo in a district without type or comma: "phuong 2 binh thanhh hcm" (same condition)
+        found = [
+            (p, m) for p in provinces if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, True))
+        ]
     return found
 
 
@@ -895,6 +956,8 @@ def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original:
         return Resolution(reason=f"ward not found in {idx.district_name[district]}{near}")
     if len(wmatch.codes) > 1:
         return Resolution(reason=f"'{wmatch.text}' matches {len(wmatch.codes)} wards of {idx.district_name[district]}")
+    if dmatch.how in _UNANCHORED and (wmatch.marker is None or wmatch.how not in ("exact", "alias")):
+        return Resolution(reason=f"'{dmatch.text}' without type or comma, and no ward with its type before it")
     return _finish(idx, next(iter(wmatch.codes)), min(dmatch.score, wmatch.score), [dmatch, wmatch], original)
 
 
@@ -949,6 +1012,10 @@ def read_address(idx: ResolverIndex, clean: str, hint: str | None = None, side: 
 
 
 def _read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
+    return _checked(idx, tokens, _read_either(idx, clean, tokens, hint, side))
+
+
+def _read_either(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
     old = Resolution()
     if hint != "2025":
         old = parse_address(idx, clean, None, tokens)
@@ -960,6 +1027,68 @@ def _read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | No
     if hint == "2025":
         return new
     return _decide(idx, old, new, side)
+
+
+def _checked(idx: ResolverIndex, tokens: _Tokens, res: Resolution) -> Resolution:
+    """What a reading must pass before it is an answer: an old name of several wards keeps them as
+    candidates; no ward written with its type in an earlier segment may contradict the one read
+    ("Phường Sài Gòn, Phường Bàn Cờ, TP.HCM": two wards, no answer, both candidates)."""
+    if res.old_uid is None and res.old_hits and res.candidates is None:
+        res.candidates = sorted(_old_targets(idx, res))
+    if res.new_uid is None and res.status != "split_review":
+        return res
+    matches = res.redo[2] if res.redo is not None else ()
+    start = min(m.start for m in matches) if matches else res.unit_start
+    if start < 0:
+        return res
+    targets = set(idx.parts.get(res.old_uid, ())) if res.old_uid is not None else {res.new_uid}
+    # The old wards an earlier name may be: those of the district read, else of the default provinces.
+    district = next(iter(matches[0].codes)) if len(matches) == 2 and len(matches[0].codes) == 1 else None
+    other = _other_ward_before(idx, tokens, start, targets, district)
+    if other is None:
+        return res
+    text, its = other
+    reason = f"two wards written: '{text}' before the one read (-> {';'.join(sorted(targets))})"
+    return Resolution(reason=reason, candidates=sorted(targets | (its if len(its) <= 4 else set())))
+
+
+_WARD_MARKER_FIRST = frozenset(m.split(" ")[0] for m in (*WARD_MARKERS, *WARD_MARKERS_2025))
+_COMPACT_WARD = re.compile(r"^[pfx]([0-9]{1,2})$")
+
+
+def _other_ward_before(
+    idx: ResolverIndex, tokens: _Tokens, start: int, targets: set[str], district: str | None
+) -> tuple | None:
+    """A ward written with its type ("phuong x", "p 5", "p5") in a segment before the one of token
+    ``start`` whose 2025 wards (its own, or an old ward's parts) are none of ``targets``: (its text,
+    those wards). Only the text's own segments are looked at: _read_rows reads an address whose
+    first segment may hold such a ward whole (``_head_ward_pattern``)."""
+    words = tokens.words
+    seg_end = _segment_start(tokens, start + 1)  # where the segment of the ward read starts
+    while seg_end > 0:
+        s = e = seg_end
+        s = seg_end = _segment_start(tokens, e)  # the segment before it: [s, e)
+        for i in range(s, e):
+            key = None
+            if words[i] in _WARD_MARKER_FIRST:
+                marker = _marker_at(words, i, e, WARD_MARKERS_2025) or _marker_at(words, i, e, WARD_MARKERS)
+                if marker is not None and i + marker.count(" ") + 1 < e:
+                    key = _squash(words[i + marker.count(" ") + 1 : e])
+            elif e - s == 1 and (compact := _COMPACT_WARD.match(words[i])) is not None:
+                key = _normalise_number(compact.group(1))
+            if key is None:
+                continue
+            its = set(idx.new_ward_all.get(key, ()))
+            if district is not None:
+                tables = (idx.ward_keys[district], idx.ward_alias_keys[district])
+            else:
+                tables = tuple(idx.wards_by_province[p] for p in idx.scope_provinces)
+            for old_uid in (uid for table in tables for uid in table.get(key, ())):
+                its.update(idx.parts.get(old_uid, ()))
+            if its and not its & targets:
+                return " ".join(words[i:e]), its
+            break
+    return None
 
 
 def _old_targets(idx: ResolverIndex, old: Resolution) -> set[str]:
@@ -988,6 +1117,8 @@ def _decide(idx: ResolverIndex, old: Resolution, new: Resolution, side: str | No
         note = f"name of both schemes; read in the {side} form by the as-of date"
         if chosen.status == "exact":
             chosen.status = "fuzzy"
+        if chosen.new_uid is not None:
+            chosen.confidence = min(chosen.confidence, UNCERTAIN)
         chosen.reason = "; ".join(filter(None, [note, chosen.reason]))
         return chosen
     if old_set == new_set and new.new_uid is not None:
@@ -1026,22 +1157,43 @@ def parse_2025(idx: ResolverIndex, tokens: _Tokens) -> Resolution:
         res = _ward_2025(idx, tokens, wend, provinces, given, need_marker=pmatch is not None and not given)
         if res is not None:
             res.complete = given
-            return res
+            return _outside_old_province(idx, tokens, end, pmatch, res) if given else res
     # No province written and no ward of the default provinces: a name unique in the country.
     match = _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025)
     if match is not None and match.marker is not None:
         codes = _typed(idx.new_ward_type, match)
         if len(codes) == 1:
             uid = next(iter(codes))
-            return Resolution(
-                None, "fuzzy", 0.9, uid, "province missing; 2025 ward name unique in the country", "2025", [uid]
-            )
+            reason = "province missing; 2025 ward name unique in the country"
+            return Resolution(None, "fuzzy", UNCERTAIN, uid, reason, "2025", [uid], unit_start=match.start)
+        return Resolution(
+            reason=f"province missing and '{match.text}' names {len(codes)} 2025 wards", candidates=sorted(codes)
+        )
     return Resolution(reason="no 2025 ward found")
 
 
-def _typed(types: dict[str, str], match: _Match) -> set[str]:
+def _outside_old_province(idx: ResolverIndex, tokens: _Tokens, end: int, pmatch: _Match, res: Resolution) -> Resolution:
+    """A 2025 ward read under a province written by its pre-2025 name ("Bình Dương", "BRVT": now part
+    of another province) must come from that old province: "Phường Sài Gòn, Bà Rịa - Vũng Tàu" or
+    "Xã Long Hải, Bình Dương" contradict themselves and are not answered (the ward stays a candidate)."""
+    if res.new_uid is None:
+        return res
+    current = _exact_span(tokens, end, idx.new_province_own_keys, PROVINCE_MARKERS, anchored_only=False)
+    if current is not None and current.start == pmatch.start:
+        return res  # the name of a 2025 province (some kept a predecessor's name, not its territory)
+    old = _exact_span(tokens, end, idx.province_keys, PROVINCE_MARKERS, anchored_only=False)
+    if old is None or old.start != pmatch.start or idx.new_ward_old_provinces.get(res.new_uid, set()) & old.codes:
+        return res
+    written = " / ".join(sorted(idx.old_province_name.get(c, c) for c in old.codes))  # not as written: see
+    reason = f"the 2025 ward {res.new_uid} lies outside the old province written ({written})"  # _province_segment
+    return Resolution(reason=reason, candidates=[res.new_uid])
+
+
+def _typed(types: dict[str, str], match: _Match, strict: bool = False) -> set[str]:
+    """The codes of the unit type the marker says; all codes when none has it (unless ``strict``)."""
     if match.marker in MARKER_TYPES:
-        return {c for c in match.codes if types.get(c) in MARKER_TYPES[match.marker]} or match.codes
+        typed = {c for c in match.codes if types.get(c) in MARKER_TYPES[match.marker]}
+        return typed if strict else typed or match.codes
     return match.codes
 
 
@@ -1058,24 +1210,37 @@ def _ward_2025(
             m.codes = _typed(idx.new_ward_type, m)
             hits |= m.codes
             matches.append(m)
-    if not hits:
+    # Without a province, a name written exactly elsewhere in the country is not corrected into a
+    # ward of the default provinces ("Phường Long Biên" is no typo of "Xã Long Điền"): parse_2025
+    # reads it in the whole country.
+    if not hits and (given or _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025) is None):
         for p in provinces:
             m = _fuzzy_span(tokens, end, idx.new_ward_keys[p], WARD_MARKERS_2025)
             if m is not None and (m.marker is not None or not need_marker):
-                hits |= _typed(idx.new_ward_type, m)
+                m.codes = _typed(idx.new_ward_type, m, strict=True)  # a typo never changes the unit type
+                hits |= m.codes
                 matches.append(m)
     if not hits:
         return None
     if len(hits) > 1:
         return Resolution(reason=f"'{matches[0].text}' names {len(hits)} 2025 wards", candidates=sorted(hits))
     uid = next(iter(hits))
-    m = matches[0]
+    m = next(m for m in matches if m.codes)
     notes = [f"fuzzy '{m.text}' ({m.score:.0f})"] if m.how == "fuzzy" else []
+    if m.marker is None:  # "12 Hùng Vương, Chợ Lớn, HCM": a place name as much as a ward
+        if _key(m.text) in idx.new_province_keys:  # "..., Sài Gòn, TP.HCM": the city's own name
+            reason = f"'{m.text}' is a province name as well as a 2025 ward written without its type"
+            return Resolution(reason=reason, candidates=[uid])
+        notes.append(f"2025 ward '{m.text}' written without its type")
+    elif m.marker in MARKER_TYPES and idx.new_ward_type.get(uid) not in MARKER_TYPES[m.marker]:
+        notes.append(f"written as '{m.marker}', the 2025 unit is a {idx.new_ward_type.get(uid)}")
     # Without a province, a name found in the default provinces is certain only if unique in the country.
     if not given and len(idx.new_ward_all[idx.new_ward_key[uid]]) > 1:
         notes.append("province missing; read in the default province")
     status = "fuzzy" if notes else "exact"
     confidence = round(m.score / 100 * (0.95 if m.how == "fuzzy" else 1.0), 4)
+    if notes:
+        confidence = min(confidence, UNCERTAIN)
     reason = "; ".join(notes) or None
     return Resolution(None, status, confidence, uid, reason, "2025", [uid], typo=m.how == "fuzzy", unit_start=m.start)
 
@@ -1123,13 +1288,20 @@ def _unmarked_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str)
     return _Match(m.codes, m.start, 90.0, "unmarked", m.marker, m.text)
 
 
+_UNANCHORED = ("unanchored", "fuzzy unanchored")  # districts read only after a ward with its marker
+
+
 def _finish_terms(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match]) -> tuple:
     """(parts, fuzzy matches, confidence, reason) of an old unit read with ``matches``."""
     parts = idx.parts.get(old_uid, [])
-    fuzzy = [m for m in matches if m.how in ("fuzzy", "unmarked")]
+    fuzzy = [m for m in matches if m.how in ("fuzzy", "unmarked", *_UNANCHORED)]
     confidence = round(score / 100.0 * (0.95 if fuzzy else 1.0), 4)
     notes = [
-        f"fuzzy '{m.text}' ({m.score:.0f})" if m.how == "fuzzy" else f"ward '{m.text}' without marker or comma"
+        f"fuzzy '{m.text}' ({m.score:.0f})"
+        if m.how == "fuzzy"
+        else f"district '{m.text}' without type or comma" + (" (fuzzy)" if m.how != "unanchored" else "")
+        if m.how in _UNANCHORED
+        else f"ward '{m.text}' without marker or comma"
         for m in fuzzy
     ] + [f"alias '{m.text}'" for m in matches if m.how == "alias"]
     return parts, fuzzy, confidence, "; ".join(notes) or None
@@ -1442,6 +1614,7 @@ def _read_short_tails(idx: ResolverIndex, parts: pl.DataFrame) -> tuple[pl.DataF
     before = cut.struct.field("1").str.extract(r"([a-z0-9]+)[^a-z0-9]*$", 1)  # null: in the address's head
     across = pl.concat_str(before.fill_null("?"), first, separator=" ").is_in(sorted(_MULTI_MARKERS))
     usable = short.str.contains("[a-z0-9]") & ~(first.is_in(sorted(_MULTI_MARKER_SECOND)) & (before.is_null() | across))
+    usable = usable & ~cut.struct.field("1").str.contains(_CLEAN_WARD_WORD)  # a ward before them: _checked
     parts = parts.with_columns(_short=pl.when(usable.fill_null(False)).then(short))
     keys = parts.select(pl.coalesce("_short", "_read").alias("_tail"), "_mode").unique()
     final, splits = _read_tails(idx, keys)
@@ -1607,6 +1780,34 @@ def _tail_readings(idx: ResolverIndex, keyed: pl.DataFrame, found: str) -> tuple
     return use, rest
 
 
+# A ward marker word (or compact "p12") in cleaned text: _checked looks for one before the ward read.
+_CLEAN_WARD_WORD = r"(?:^|[^a-z0-9])(?:" + "|".join(sorted(_WARD_MARKER_FIRST)) + r"|[pfx][0-9]{1,2})(?:[^a-z0-9]|$)"
+
+
+@cache
+def _head_ward_pattern() -> str:
+    """``_CLEAN_WARD_WORD`` on raw text: each letter stands for every character that cleans to it (the
+    folding table, either case, combining marks after it), a word boundary for any other character.
+    A superset of the raw texts whose cleaned form has such a word (a row with one in its first segment
+    is read whole: its tail's reading cannot see that ward)."""
+    keys, values = _fold_table()
+    same: dict[str, set[str]] = defaultdict(set)
+    for key, value in zip(keys, values, strict=True):
+        if len(value) == 1 and value.isalnum():
+            same[value].add(key)
+    word_chars = {c for v in "abcdefghijklmnopqrstuvwxyz" for c in (v, v.upper(), *same[v])}
+
+    def letter(v: str) -> str:
+        chars = "".join(sorted({v, v.upper(), *same[v]}))
+        return "[" + re.escape(chars) + r"]\p{Mn}*" if v.isalpha() else v
+
+    words = ["".join(letter(v) for v in w) for w in sorted(_WARD_MARKER_FIRST)]
+    compact = "".join(sorted({c for v in "pfx" for c in (v, v.upper(), *same[v])}))
+    words.append("[" + re.escape(compact) + r"]\p{Mn}*[0-9]{1,2}")
+    edge = "[^0-9" + re.escape("".join(sorted(word_chars))) + r"\p{Mn}]"
+    return f"(?:^|{edge})(?:" + "|".join(words) + f")(?:{edge}|$)"
+
+
 def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     """The reading of every row (columns _row, input (not null), _mode): _row plus the result columns.
 
@@ -1622,6 +1823,7 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     length = pl.col("input").str.len_chars()
     fits = (length <= MAX_INPUT_CHARS) & ~pl.col("input").str.contains(_SEPARATOR_MAKERS, literal=True)
     fits = fits & pl.col("input").str.contains(_RAW_SEPARATOR)
+    fits = fits & ~_before_first_separator(pl.col("input")).str.contains(_head_ward_pattern())  # _checked
     rows = rows.with_columns(_length=length, _raw=pl.when(fits).then(_after_first_separator(pl.col("input"))))
     raw_tails = rows.select(pl.col("_raw").drop_nulls().unique())
     raw_tails = raw_tails.with_columns(_tail=clean_expr(pl.col("_raw"))).filter(
