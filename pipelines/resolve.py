@@ -559,6 +559,8 @@ def _exact_span(
             best = (keys, plain, start, "exact", used)
         elif alias_keys is not None and plain in alias_keys:
             best = (alias_keys, plain, start, "alias", used)
+        elif used is not None and key in keys:  # a name starting with a marker's letters: "t p hcm"
+            best = (keys, key, start, "exact", None)
         elif glued:
             for candidate, used_marker in _glued_forms(key, markers):
                 if candidate in keys:
@@ -704,12 +706,17 @@ def _fuzzy_after_number(tokens: _Tokens, end: int, choices: KeyTable, markers: M
 
 
 def _drop_country(tokens: _Tokens) -> int:
+    """The end of the text without a trailing country ("Việt Nam") and postal code ("700000", "70000")."""
     words = tokens.words
     end = len(words)
-    for suffix in _COUNTRY_BY_LAST.get(words[-1], ()) if words else ():
-        n = len(suffix)
-        if end >= n and tuple(words[end - n : end]) == suffix:
-            return end - n
+    for _ in range(2):
+        if end and len(words[end - 1]) in (5, 6) and words[end - 1].isdigit():
+            end -= 1
+        for suffix in _COUNTRY_BY_LAST.get(words[end - 1], ()) if end else ():
+            n = len(suffix)
+            if end >= n and tuple(words[end - n : end]) == suffix:
+                end -= n
+                break
     return end
 
 

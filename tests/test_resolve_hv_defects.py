@@ -116,3 +116,20 @@ def test_d10_no_answer_that_is_not_exact_has_confidence_one():
     generated = _read(["Phường 6 Gò Vấp", "12 Lê Lợi, Chợ Lớn", "Phường Tân Định, TP.HCM"])
     frame = pl.DataFrame(generated)
     assert frame.filter((pl.col("status") != "exact") & (pl.col("confidence") >= 1.0)).height == 0
+
+
+def test_d6_city_spellings_and_a_postcode_do_not_hide_a_clean_address():
+    addresses = [
+        "Phường Sài Gòn, HCMC",
+        "P. Bến Nghé, Q.1, Ho Chi Minh City",
+        "Phường Sài Gòn, T.P HCM",
+        "Phường Sài Gòn, T.P.HCM",
+        "P. Bến Nghé, Q.1, TP.HCM 700000",
+        "12 Nguyễn Huệ, Phường Sài Gòn, TP. HCM 70000, Việt Nam",
+        "Phường Sài Gòn, HCM City",
+    ]
+    rows = _read(addresses)
+    assert [(r["new_uid"], r["status"]) for r in rows] == [(SAI_GON, "exact")] * len(addresses)
+    # a number of five or six digits is a postcode only at the end
+    (house,) = _read(["700000 Phường Sài Gòn"])
+    assert house["new_uid"] == SAI_GON
