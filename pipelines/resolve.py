@@ -1416,10 +1416,21 @@ def scheme_expr(column: pl.Expr) -> pl.Expr:
     return text.replace_strict(_SCHEME_WORDS, default=None, return_dtype=pl.String)
 
 
+_ISO_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}"
+_DATE_FORMATS = (  # (format, the text's shape: a four-digit year)
+    ("%Y-%m-%d", r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"),
+    ("%d/%m/%Y", r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"),
+    ("%d-%m-%Y", r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$"),
+    ("%d.%m.%Y", r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$"),
+    ("%Y%m%d", r"^[0-9]{8}$"),
+)
+
+
 def as_of_side_expr(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """'pre2025' for a date before 2025-07-01, '2025' from that day; null when missing or unreadable.
 
-    Text dates are read as ISO (2025-07-01), dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy or yyyymmdd.
+    Text dates are read as ISO (2025-07-01, also the date of an ISO datetime), dd/mm/yyyy, dd-mm-yyyy,
+    dd.mm.yyyy or yyyymmdd, with a four-digit year from 1900 on (a two-digit year is not guessed).
     """
     if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
         date = column.dt.date()
@@ -1427,10 +1438,14 @@ def as_of_side_expr(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         date = column
     else:
         text = column.cast(pl.String).str.strip_chars()
+        # An ISO datetime's date ("2025-09-15T08:00:00", "2025-09-15 08:00"); a year of four digits only:
+        # "15/9/25" is no date (year 25, or 1925, or 2025: never guessed).
+        text = pl.when(text.str.contains(_ISO_DATETIME)).then(text.str.slice(0, 10)).otherwise(text)
         date = pl.coalesce(
-            *(text.str.to_date(f, strict=False) for f in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d"))
+            *(pl.when(text.str.contains(shape)).then(text.str.to_date(f, strict=False)) for f, shape in _DATE_FORMATS)
         )
     reform = pl.lit(REFORM_DATE).str.to_date()
+    date = pl.when(date.dt.year() >= 1900).then(date)  # an earlier year is a typo or a two-digit year read as such
     return pl.when(date.is_null()).then(None).when(date < reform).then(pl.lit("pre2025")).otherwise(pl.lit("2025"))
 
 

@@ -133,3 +133,23 @@ def test_d6_city_spellings_and_a_postcode_do_not_hide_a_clean_address():
     # a number of five or six digits is a postcode only at the end
     (house,) = _read(["700000 Phường Sài Gòn"])
     assert house["new_uid"] == SAI_GON
+
+
+def test_d7_as_of_reads_four_digit_years_and_iso_datetimes_only():
+    from pipelines.resolve import as_of_side_expr
+
+    values = [
+        "15/9/25",
+        "2025-09-15T08:00:00",
+        "2025-09-15 08:00",
+        "15/09/2025",
+        "30/6/2025",
+        "0025-09-15",
+        "1899-12-31",
+    ]
+    sides = pl.select(as_of_side_expr(pl.Series(values, dtype=pl.String).implode().explode(), pl.String)).to_series()
+    assert sides.to_list() == [None, "2025", "2025", "2025", "pre2025", None, None]
+    # the date decides the reading of a name of both schemes; a two-digit year decides nothing
+    rows = _read(["Phường An Phú, TP.HCM"] * 3, as_of=["2025-09-15T08:00:00", "15/9/25", "15/9/2025"])
+    assert rows[0]["new_uid"] == "2025:25975" and rows[2]["new_uid"] == "2025:25975"
+    assert rows[1]["status"] == "scheme_review" and "2025:25975" in rows[1]["candidates"]
