@@ -2202,6 +2202,7 @@ def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Serie
         resolved.select(
             "input",
             _address_uid=pl.col("old_uid"),
+            _address_new=pl.col("new_uid"),
             _code_uid=pl.lit("pre2025:") + given.str.zfill(5),
             _words=clean_expr(pl.col("input")).str.extract_all(r"[a-z0-9]+").list.join(" ").fill_null(""),
         )
@@ -2224,18 +2225,35 @@ def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Serie
         orient="row",
     )
     disagrees = pl.col("_address_uid").is_not_null() & (pl.col("_address_uid") != pl.col("_code_uid"))
+    # The address answers a 2025 ward the code's unit did not become: no answer, both are candidates.
+    successors = pl.DataFrame(
+        {"_code_uid": list(idx.parts), "_parts": list(idx.parts.values())},
+        schema={"_code_uid": pl.String, "_parts": pl.List(pl.String)},
+    )
+    frame = frame.join(successors, on="_code_uid", how="left")
+    elsewhere = pl.col("_address_new").is_not_null() & ~pl.col("_parts").list.contains(pl.col("_address_new"))
     patch = frame.join(by_code, on=["_code_uid", "_words"], how="left").with_columns(
         old_uid=pl.col("_code_uid"),
         reason=pl.concat_str(
             pl.lit("from old code"),
             pl.col("reason"),
             pl.when(disagrees).then(pl.lit("the address reads ") + pl.col("_address_uid")),
+            pl.when(elsewhere).then(pl.lit("the address reads the 2025 ward ") + pl.col("_address_new")),
+            pl.when(elsewhere).then(pl.lit("code and address disagree")),
             separator="; ",
             ignore_nulls=True,
         ),
+        new_uid=pl.when(~elsewhere).then(pl.col("new_uid")),
+        status=pl.when(elsewhere).then(pl.lit("unresolved")).otherwise(pl.col("status")),
+        confidence=pl.when(elsewhere).then(0.0).otherwise(pl.col("confidence")),
+        _elsewhere=elsewhere,
     )
-    patch = _add_unit_columns(idx, patch.select("_row", "input", *_RESULT_SCHEMA)).with_columns(
-        scheme=pl.lit("pre2025")
+    patch = _add_unit_columns(idx, patch.select("_row", "input", *_RESULT_SCHEMA, "_address_new", "_elsewhere"))
+    patch = patch.with_columns(
+        scheme=pl.lit("pre2025"),
+        candidates=pl.when("_elsewhere")
+        .then(pl.concat_list("candidates", "_address_new").list.unique().list.sort())
+        .otherwise(pl.col("candidates")),
     )
     base = resolved.with_row_index("_row")
     kept = base.filter(~pl.col("_row").is_in(patch["_row"].implode()))

@@ -153,3 +153,19 @@ def test_d7_as_of_reads_four_digit_years_and_iso_datetimes_only():
     rows = _read(["Phường An Phú, TP.HCM"] * 3, as_of=["2025-09-15T08:00:00", "15/9/25", "15/9/2025"])
     assert rows[0]["new_uid"] == "2025:25975" and rows[2]["new_uid"] == "2025:25975"
     assert rows[1]["status"] == "scheme_review" and "2025:25975" in rows[1]["candidates"]
+
+
+def test_d9_an_old_code_and_a_2025_address_naming_another_ward_is_not_answered():
+    from pipelines.resolve import resolve_table
+
+    frame = pl.DataFrame(
+        {
+            "address": ["Phường Bàn Cờ, TP.HCM", "P.12, Gò Vấp", "Phường Sài Gòn, TP.HCM", "Phường Bến Nghé, Quận 1"],
+            "code": ["26740", "26740", "26740", "26740"],  # Bến Nghé, now Sài Gòn
+        }
+    )
+    rows = resolve_table(frame, address_column="address", old_code_column="code").to_dicts()
+    for row, other in zip(rows[:2], (BAN_CO, "2025:26882"), strict=True):
+        assert row["new_uid"] is None and row["new_name"] is None and row["status"] == "unresolved"
+        assert row["candidates"] == sorted([SAI_GON, other]) and "disagree" in row["reason"]
+    assert [(r["new_uid"], r["status"], r["reason"]) for r in rows[2:]] == [(SAI_GON, "exact", "from old code")] * 2
