@@ -1583,7 +1583,9 @@ REPORT_HISTORY = Table(
             "measure",
             pl.String,
             "ward_summary measures, open_review per ward; city-wide: raw, merged, quarantined, under_review, "
-            "records_<kind>, entities_<kind>, gates_failed, open_review.",
+            "records_<kind>, entities_<kind>, gates_failed, open_review and open_review_definition (how open_review "
+            "was counted: 2 every open item once, 1 items with a ward or none; absent in runs recorded before "
+            "it was kept, whose city-wide open_review may be either).",
             required=True,
         ),
         _f("value", pl.Int64, "The measure's value in that run.", required=True),

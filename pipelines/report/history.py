@@ -19,6 +19,16 @@ from pipelines.warehouse import write_parquet_atomic
 HISTORY = Path("history") / "runs.parquet"
 SCHEMA = dict(REPORT_HISTORY.polars_schema)  # declared once in pipelines/schema.py
 CITY_MEASURES = ("raw", "merged", "quarantined", "under_review")
+# How the city-wide open_review was counted, recorded beside it as the city measure "open_review_definition": the
+# definition changed in 969e847 (3 Dec 2026), and the store keeps figures only, so older points cannot be counted
+# again; runs recorded before this marker existed carry none (None below).
+OPEN_WITH_WARD, OPEN_EACH_ONCE = 1, 2
+OPEN_DEFINITIONS: dict[int | None, str] = {
+    OPEN_EACH_ONCE: "every open item once, items with only candidate wards included (the per-kind table's figure)",
+    OPEN_WITH_WARD: "items with a ward or with none; items with only candidate wards left out",
+    None: "not recorded with the figure (reports built before 3 Dec 2026 left out items with only candidate wards; "
+    "later ones counted every item once)",
+}
 
 
 def run_measures(inputs: ReportInputs, run_id: str, run_time: dt.datetime) -> pl.DataFrame:
@@ -37,8 +47,10 @@ def run_measures(inputs: ReportInputs, run_id: str, run_time: dt.datetime) -> pl
         city["gates_failed"] = sum(1 for g in inputs.gates.tables if not g.passed)
     if inputs.queue_totals is not None:  # city-wide, each item once: the figure of the report's per-kind table
         city["open_review"] = int(inputs.queue_totals["open_items"].sum())
+        city["open_review_definition"] = OPEN_EACH_ONCE
     elif inputs.queue is not None:  # an older queue without totals: items with a ward or none (candidate-only left out)
         city["open_review"] = int(inputs.queue.filter(~pl.col("candidate"))["open_items"].sum())
+        city["open_review_definition"] = OPEN_WITH_WARD
     city_frame = pl.DataFrame(
         {"new_uid": [None] * len(city), "measure": list(city), "value": list(city.values())},
         schema={"new_uid": pl.String, "measure": pl.String, "value": pl.Int64},
@@ -92,4 +104,20 @@ def ward_series(history: pl.DataFrame, measure: str, limit: int = 20) -> dict[st
         for i, v in zip(part["i"], part["value"], strict=True):
             row[i] = v
         out[uid[0]] = row
+    return out
+
+
+def definition_changes(
+    values: list[int | None], definitions: list[int | None]
+) -> list[tuple[int, int | None, int | None]]:
+    """Where a measure's definition changes between two runs that recorded it: (index of the first run counted the
+    new way, definition before, definition after), over ``series`` of the measure and of its definition."""
+    out: list[tuple[int, int | None, int | None]] = []
+    seen, before = False, None
+    for i, (value, definition) in enumerate(zip(values, definitions, strict=True)):
+        if value is None:
+            continue
+        if seen and definition != before:
+            out.append((i, before, definition))
+        seen, before = True, definition
     return out

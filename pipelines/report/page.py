@@ -310,14 +310,34 @@ def _city_trend(inputs: ReportInputs, history: pl.DataFrame) -> tuple[str, int]:
         "cách ly (quarantined)": hist.series(history, "quarantined", None, TREND_RUNS),
         "đang xem xét (under review)": hist.series(history, "under_review", None, TREND_RUNS),
     }
+    changes: list[tuple[int, int | None, int | None]] = []
     if inputs.queue is not None:
         # every open item once (review/queue_totals: the per-kind table's open column summed); with an older queue
-        # without totals, items with a ward or with none (history.run_measures)
-        lines["việc chờ xử lý (open items)"] = hist.series(history, "open_review", None, TREND_RUNS)
-    chart = line_chart(labels, lines, chart_id="chart-trend")
+        # without totals, items with a ward or with none (history.run_measures); a change of definition is marked
+        values = hist.series(history, "open_review", None, TREND_RUNS)
+        lines["việc chờ xử lý (open items)"] = values
+        changes = hist.definition_changes(values, hist.series(history, "open_review_definition", None, TREND_RUNS))
+    marks = [
+        (i, f"open items counted another way from {labels[i]}: {hist.OPEN_DEFINITIONS[after]}")
+        for i, _, after in changes
+    ]
+    chart = line_chart(labels, lines, chart_id="chart-trend", marks=marks)
     if last.height < 2:
         chart = '<p class="note">Lần chạy đầu tiên: chưa có xu hướng (first run recorded: no trend yet).</p>' + chart
-    return chart, last.height
+    return chart + _definition_notes(changes, labels), last.height
+
+
+def _definition_notes(changes: list[tuple[int, int | None, int | None]], labels: list[str]) -> str:
+    """Under the trend: where the city-wide open items were counted another way (the dashed line), so a step there
+    is read as a change of counting, not of the work waiting."""
+    return "".join(
+        f'<p class="note definition-change" data-run-index="{i}">Việc chờ xử lý được đếm theo cách khác từ lần chạy '
+        f"{esc(labels[i])} (đường nét đứt) — open items are counted another way from the run of {esc(labels[i])} "
+        f"(dashed line): before, {esc(hist.OPEN_DEFINITIONS[before])}; from then on, "
+        f"{esc(hist.OPEN_DEFINITIONS[after])}. A step there is the change of counting, not more or less work "
+        "waiting.</p>"
+        for i, before, after in changes
+    )
 
 
 def _queue_source(inputs: ReportInputs) -> str:

@@ -202,9 +202,17 @@ LINE_COLOURS = ("#d94801", "#3182bd", "#31a354", "#756bb1")
 
 
 def line_chart(
-    x_labels: Sequence[str], lines: dict[str, list[int | None]], *, chart_id: str, width: int = 640, height: int = 220
+    x_labels: Sequence[str],
+    lines: dict[str, list[int | None]],
+    *,
+    chart_id: str,
+    width: int = 640,
+    height: int = 220,
+    marks: Sequence[tuple[int, str]] = (),
 ) -> str:
-    """One polyline per measure over the runs (oldest left); a point per run with its value in a <title>."""
+    """One polyline per measure over the runs (oldest left); a point per run with its value in a <title>.
+    ``marks``: (run index, text) drawn as a dashed vertical line at that run, the text in its <title> (e.g. where
+    a measure's definition changed)."""
     left, right, top_pad, bottom = 56, 16, 12, 48
     n = len(x_labels)
     top = max((v for vals in lines.values() for v in vals if v is not None), default=0) or 1
@@ -227,6 +235,11 @@ def line_chart(
             parts.append(
                 f'<text x="{x(i)}" y="{height - bottom + 16}" text-anchor="{anchor}" class="small">{esc(label)}</text>'
             )
+    for i, text in marks:
+        parts.append(
+            f'<line class="definition-change" data-run-index="{i}" x1="{x(i)}" y1="{top_pad}" x2="{x(i)}" '
+            f'y2="{top_pad + plot_h}" stroke="#555" stroke-dasharray="4 3"><title>{esc(text)}</title></line>'
+        )
     lx = left
     for k, (name, values) in enumerate(lines.items()):
         c = LINE_COLOURS[k % len(LINE_COLOURS)]
