@@ -428,7 +428,7 @@ def match(
         scored = decide(scored, same_cluster, refused, spec)
         pair_table = _pair_table(scored, ids, spec, head.result())
         entity_ids, merged, entities = golden.result()
-        records = _lineage(scored, work, ids, entity_ids, spec)
+        records = _lineage(scored, work, ids, entity_ids, spec, clusters)
         kept = scored if keep_state else None
         del scored  # tens of millions of rows at city scale: freed before the review queue
 
@@ -561,9 +561,15 @@ def _pair_table(
 
 
 def _lineage(
-    scored: pl.DataFrame, work: pl.DataFrame, ids: pl.Series, entity_ids: pl.Series, spec: MatchSpec
+    scored: pl.DataFrame,
+    work: pl.DataFrame,
+    ids: pl.Series,
+    entity_ids: pl.Series,
+    spec: MatchSpec,
+    clusters: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """One row per record: its entity and the strongest accepted link that put it there."""
+    """One row per record: its entity and the strongest accepted link that put it there. ``clusters``: the records'
+    cluster numbers (one cluster, one entity), when known: entity sizes are counted on them, not on the ids' text."""
     accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
     evidence = _evidence(spec).alias("evidence")
     both = (
@@ -576,18 +582,29 @@ def _lineage(
         .sort(["row", "match_probability", "other"], descending=[False, True, False])
         .unique("row", keep="first", maintain_order=True)
     )
-    return (
-        pl.DataFrame({"row": work[ROW], "record_id": ids, "entity_id": entity_ids})
-        .join(both, on="row", how="left", maintain_order="left")
-        .join(pl.DataFrame({"other": work[ROW], "linked_to": ids}), on="other", how="left", maintain_order="left")
-        .select(
-            "record_id",
-            "entity_id",
-            pl.len().over("entity_id").cast(pl.UInt32).alias("entity_size"),
-            "linked_to",
-            pl.col("match_probability").alias("link_probability"),
-            pl.col("evidence").alias("link_evidence"),
+    if clusters is None:
+        size = pl.len().over("entity_id").cast(pl.UInt32)
+    else:
+        per_cluster = np.bincount(clusters.to_numpy())
+        size = pl.Series(per_cluster[clusters.to_numpy()], dtype=pl.UInt32)
+    lineage = pl.DataFrame({"row": work[ROW], "record_id": ids, "entity_id": entity_ids}).join(
+        both, on="row", how="left", maintain_order="left"
+    )
+    rows = work[ROW]
+    if rows.len() and rows[0] == 0 and rows[-1] == rows.len() - 1 and bool((rows.diff().drop_nulls() == 1).all()):
+        # rows numbered by position (as prepare numbers them): the linked record's id gathered, not joined
+        lineage = lineage.with_columns(ids.gather(lineage["other"]).alias("linked_to"))
+    else:
+        lineage = lineage.join(
+            pl.DataFrame({"other": rows, "linked_to": ids}), on="other", how="left", maintain_order="left"
         )
+    return lineage.select(
+        "record_id",
+        "entity_id",
+        size.alias("entity_size"),
+        "linked_to",
+        pl.col("match_probability").alias("link_probability"),
+        pl.col("evidence").alias("link_evidence"),
     )
 
 
