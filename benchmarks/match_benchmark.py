@@ -36,10 +36,12 @@ from pipelines.match.evaluate import pairwise, true_pair_recall  # noqa: E402
 
 SAMPLE_TRUTH = ROOT / "data" / "sample" / "registries" / "truth" / "population.parquet"
 PEOPLE_SPEC = ROOT / "mappings" / "match" / "people.toml"
-# jemalloc (Polars' allocator) keeping freed pages instead of giving them back to the system after 10 s: on this
-# project's virtual machine a page given back costs a page fault each time it is used again (about a third of
-# wardbridge's CPU seconds at 1M were the kernel's). Read when the process starts, so given to the child's
-# environment; the engine's results do not depend on it.
+# jemalloc (Polars' allocator) keeping freed pages instead of giving them back to the system (Polars' __init__ sets
+# dirty_decay_ms:500,muzzy_decay_ms:1000 in front of any value in the environment; the last value of a key wins).
+# A page given back costs a page fault and zeroing when used again (the kernel took a third of the 1M match's CPU
+# samples under perf, clear_page alone 16 %), yet keeping them measured no gain at 1M people on 2026-12-03 (three
+# alternated pairs at load ~3.1: wall 17.4 vs 17.0 s, CPU 26.5 vs 26.7 s, peak +250-400 MiB), so wardbridge does not
+# set it. Read when Polars loads, so given to the child's environment; the engine's results do not depend on it.
 RETAIN = "dirty_decay_ms:-1,muzzy_decay_ms:-1"
 SPLINK_COLUMNS = ["record_key", "full_name", "date_of_birth", "sex", "personal_id", "old_id_number", "phone", "old_uid"]
 
