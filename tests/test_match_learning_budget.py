@@ -62,3 +62,34 @@ def test_a_bottom_band_with_no_same_answer_never_lowers_the_threshold():
     assert choice.review_threshold == 0.5
     assert choice.reasons[-1].startswith("review_threshold kept at 0.5")
     assert "none of the 20 lowest labelled pairs" in choice.reasons[-1]
+
+
+def test_refused_links_take_part_of_the_budget():
+    # 50 links refused by a guard are queued whatever the threshold: 150 pairs below the link threshold fit beside them
+    refused = pl.DataFrame({"match_probability": [0.97] * 50, "decision": ["refused"] * 50})
+    scored = pl.concat([OPEN.to_frame("match_probability").with_columns(pl.lit("review").alias("decision")), refused])
+    p = [0.97] * 25
+    choice = refine_thresholds(labels(p, [True] * 25), scored, RECORDS, 0.95, 0.085)
+    assert queued(choice.review_threshold) == 150
+    assert "(50 of them refused links)" in choice.reasons[-1] and "cut back to 200 pairs" in choice.reasons[-1]
+    # given as probabilities alone, nothing is known of refusals (the pairs at 0.97 count as links): 200 below
+    alone = refine_thresholds(labels(p, [True] * 25), scored["match_probability"], RECORDS, 0.95, 0.085)
+    assert queued(alone.review_threshold) == 200
+
+
+def test_labels_of_one_look_alike_vector_do_not_speak_for_a_whole_band():
+    # 40 labelled links of a vector that is half wrong; the same bands hold 400 open links of another vector the
+    # labels never saw, and 20,000 sure links above
+    rng = np.random.default_rng(5)
+    p_bad = list(rng.uniform(0.951, 0.99, 40))
+    lab = labels(p_bad, [i % 2 == 0 for i in range(40)]).with_columns(pl.lit("ids=missing").alias("evidence"))
+    open_pairs = pl.DataFrame(
+        {
+            "match_probability": [0.9999] * 20_000 + list(rng.uniform(0.951, 0.99, 410)),
+            "evidence": ["ids=exact"] * 20_000 + ["ids=exact"] * 400 + ["ids=missing"] * 10,
+        }
+    )
+    pooled = refine_thresholds(lab.drop("evidence"), open_pairs["match_probability"], 1_000_000, 0.95, 0.5)
+    assert pooled.link_threshold > 0.95  # per band, the 40 labels' 50 % stood for all 410 pairs of their bands
+    per_vector = refine_thresholds(lab, open_pairs, 1_000_000, 0.95, 0.5)
+    assert per_vector.link_threshold == 0.95, per_vector.reasons[0]  # they stand for the 10 pairs of their vector

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.match import MatchResult, load_spec, match
-from pipelines.match.learning import refine_thresholds
+from pipelines.match.learning import pattern, refine_thresholds
 from pipelines.match.spec import MatchSpec
 from pipelines.schema import ENTITY_KINDS, Table, entities_table, lineage_table, review_table
 from pipelines.warehouse import REPO_ROOT
@@ -93,12 +93,13 @@ def labels_report(
     labels = pl.concat([f.select("left_id", "right_id", pl.lit(v).alias("same")) for f, v in given])
     ordered = [pl.min_horizontal("left_id", "right_id").alias("a"), pl.max_horizontal("left_id", "right_id").alias("b")]
     labels = labels.select(*ordered, "same").unique(["a", "b"], keep="last")
-    pairs = result.pairs.select(*ordered, "match_probability")
+    # the comparison vector (links' precision estimated per vector) and the decision (refused: queued anyway)
+    pairs = result.pairs.select(*ordered, "match_probability", pattern(spec), pl.col("decision").cast(pl.String))
     labelled = labels.join(pairs, on=["a", "b"], how="inner")
     known = result.records["record_id"].cast(pl.String).implode()
     unknown = labels.filter(~pl.col("a").is_in(known) | ~pl.col("b").is_in(known)).height
-    open_p = pairs.join(labels, on=["a", "b"], how="anti")["match_probability"]
-    choice = refine_thresholds(labelled, open_p, result.records.height, spec.link_threshold, spec.review_threshold)
+    open_pairs = pairs.join(labels, on=["a", "b"], how="anti")
+    choice = refine_thresholds(labelled, open_pairs, result.records.height, spec.link_threshold, spec.review_threshold)
     return {
         "labels": {
             "used": labelled.height,

@@ -136,22 +136,32 @@ def _band(p: pl.Expr) -> pl.Expr:
     return ((q / (1 - q)).log(2) / BAND_BITS).floor().cast(pl.Int32).alias("band")
 
 
-def band_rates(labelled: pl.DataFrame, open_probabilities: pl.Series) -> pl.DataFrame:
+def band_rates(
+    labelled: pl.DataFrame, open_probabilities: pl.Series | pl.DataFrame, by: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """Per band of match weight (``BAND_BITS`` wide): open pairs, labels, "same" answers, the model's mean
     probability and ``rate``, the estimated share of same-entity pairs: (same + PRIOR_LABELS x the model's
     mean) / (labels + PRIOR_LABELS). Labels are chosen by their comparison vector, which leaves the share of
-    matches at a given weight unbiased: a band's labels estimate its open pairs."""
-    opened = (
-        open_probabilities.cast(pl.Float64)
-        .to_frame("p")
-        .group_by(_band(pl.col("p")))
-        .agg(pl.len().alias("pairs"), pl.col("p").mean().alias("model"))
+    matches at a given comparison vector unbiased: a band's labels estimate its open pairs when the labelled
+    vectors are a fair share of the band's.
+
+    by: columns of both tables (e.g. ``evidence``, the comparison vector) that split a band further: then a cell
+    (band, vector) with labels is estimated from them, one without from the model alone (open_probabilities a
+    frame with ``p`` and those columns)."""
+    keys = ["band", *by]
+    opened_frame = (
+        open_probabilities.cast(pl.Float64).to_frame("p")
+        if isinstance(open_probabilities, pl.Series)
+        else open_probabilities.with_columns(pl.col("p").cast(pl.Float64))
     )
-    labels = labelled.group_by(_band(pl.col("p"))).agg(
+    opened = opened_frame.group_by(_band(pl.col("p")), *by).agg(
+        pl.len().alias("pairs"), pl.col("p").mean().alias("model")
+    )
+    labels = labelled.group_by(_band(pl.col("p")), *by).agg(
         pl.len().alias("labels"), pl.col("same").cast(pl.Int64).sum().alias("same"), pl.col("p").mean().alias("_lp")
     )
     return (
-        opened.join(labels, on="band", how="full", coalesce=True)
+        opened.join(labels, on=keys, how="full", coalesce=True)
         .with_columns(
             pl.col("pairs", "labels", "same").fill_null(0),
             pl.coalesce("model", "_lp").alias("model"),
@@ -160,7 +170,7 @@ def band_rates(labelled: pl.DataFrame, open_probabilities: pl.Series) -> pl.Data
             ((pl.col("same") + PRIOR_LABELS * pl.col("model")) / (pl.col("labels") + PRIOR_LABELS)).alias("rate")
         )
         .drop("_lp")
-        .sort("band")
+        .sort(keys)
     )
 
 
@@ -270,17 +280,20 @@ def rank_informative(
     )
 
 
-def _link(lab: pl.DataFrame, open_p: pl.Series, current: float, floor: float, targets: Targets) -> tuple[float, str]:
-    """The lowest link threshold whose links have an estimated precision >= the target (per-band rates of
-    ``band_rates``, over the open pairs at or above it), moved only on evidence: lowering needs min_labels
-    labels between the new and the current threshold that are themselves "same" in a share >= the target;
-    raising needs min_labels labels at or above the current one."""
-    rates = band_rates(lab, open_p)
+def _link(
+    lab: pl.DataFrame, open_pairs: pl.DataFrame, current: float, floor: float, targets: Targets
+) -> tuple[float, str]:
+    """The lowest link threshold whose links have an estimated precision >= the target (rates of ``band_rates``,
+    per band and, where both tables carry it, per comparison vector, over the open pairs at or above it that
+    are not refused), moved only on evidence: lowering needs min_labels labels between the new and the current
+    threshold that are themselves "same" in a share >= the target; raising needs min_labels labels at or above
+    the current one."""
+    by = ("evidence",) if "evidence" in lab.columns and "evidence" in open_pairs.columns else ()
+    linkable = open_pairs.filter(~pl.col("refused")).select("p", *by)
+    rates = band_rates(lab, linkable, by)
     pairs = (
-        open_p.cast(pl.Float64)
-        .to_frame("p")
-        .with_columns(_band(pl.col("p")))
-        .join(rates.select("band", "rate"), on="band", how="left")
+        linkable.with_columns(_band(pl.col("p")))
+        .join(rates.select("band", *by, "rate"), on=["band", *by], how="left")
         .sort("p", descending=True)
         .with_columns((pl.col("rate").cum_sum() / pl.int_range(1, pl.len() + 1)).alias("precision"))
         .group_by("p")
@@ -328,48 +341,73 @@ def _link(lab: pl.DataFrame, open_p: pl.Series, current: float, floor: float, ta
     return current, f"link_threshold kept at {current:.4f}: estimated precision of the links {now:.4f}"
 
 
+def _open_pairs(open_probabilities: pl.Series | pl.DataFrame) -> pl.DataFrame:
+    """p, refused (and evidence when given) of the open pairs."""
+    if isinstance(open_probabilities, pl.Series):
+        return open_probabilities.cast(pl.Float64).to_frame("p").with_columns(pl.lit(False).alias("refused"))
+    refused = (
+        (pl.col("decision").cast(pl.String) == "refused").fill_null(False)
+        if "decision" in open_probabilities.columns
+        else pl.lit(False)
+    )
+    evidence = ["evidence"] if "evidence" in open_probabilities.columns else []
+    return open_probabilities.select(
+        pl.col("match_probability").cast(pl.Float64).alias("p"), refused.alias("refused"), *evidence
+    )
+
+
 def refine_thresholds(
     labelled: pl.DataFrame,
-    open_probabilities: pl.Series,
+    open_probabilities: pl.Series | pl.DataFrame,
     records: int,
     link_threshold: float,
     review_threshold: float,
     targets: Targets = Targets(),
 ) -> ThresholdChoice:
-    """New thresholds from labelled pairs (``match_probability``, ``same``) under the current model.
+    """New thresholds from labelled pairs (``match_probability``, ``same``, optionally ``evidence``) under the
+    current model.
 
-    open_probabilities: match probability of every scored pair that is not labelled (what a threshold
-    decides); records: records matched (the review budget is ``targets.review_share`` of them).
+    open_probabilities: every scored pair that is not labelled (what a threshold decides): their match
+    probabilities, or a frame with ``match_probability`` and optionally ``evidence`` (the comparison vector,
+    ``pattern``: with it on both tables the links' precision is estimated per vector within a band, so labels
+    of a few look-alike vectors do not speak for a whole band) and ``decision`` (a 'refused' pair is queued
+    whatever the thresholds: it takes part of the review budget and is no link). records: records matched (the
+    review budget is ``targets.review_share`` of them).
     """
-    lab = labelled.select(pl.col("match_probability").cast(pl.Float64).alias("p"), pl.col("same").cast(pl.Boolean))
+    evidence = [pl.col("evidence")] if "evidence" in labelled.columns else []
+    lab = labelled.select(
+        pl.col("match_probability").cast(pl.Float64).alias("p"), pl.col("same").cast(pl.Boolean), *evidence
+    )
+    open_pairs = _open_pairs(open_probabilities)
     reasons: list[str] = []
     link, review = link_threshold, review_threshold
     if lab.height < targets.min_labels:
         reasons.append(f"thresholds kept: {lab.height} labels (at least {targets.min_labels} needed to move one)")
         return ThresholdChoice(link, review, reasons)
-    link, why = _link(lab, open_probabilities, link, review, targets)
+    link, why = _link(lab, open_pairs, link, review, targets)
     reasons.append(why)
-    review, why = _choose_review(lab, open_probabilities, records, link, review, targets)
+    review, why = _choose_review(lab, open_pairs, records, link, review, targets)
     reasons.append(why)
     return ThresholdChoice(link, review, reasons)
 
 
 def _choose_review(
-    lab: pl.DataFrame, open_p: pl.Series, records: int, link: float, review: float, targets: Targets
+    lab: pl.DataFrame, open_pairs: pl.DataFrame, records: int, link: float, review: float, targets: Targets
 ) -> tuple[float, str]:
     """The review threshold the labels argue for (see the module notes), and why. The queue is the open pairs from
     it up to the link threshold; a queue over the review budget (``review_share`` of the records) is cut back to
     the budget itself (an extension stops at ``review_fill`` of it, leaving room for new pairs)."""
     budget = targets.review_share * records
-    p = np.sort(open_p.cast(pl.Float64).to_numpy())[::-1]
+    anyway = int(open_pairs["refused"].sum())  # refused links: queued whatever the threshold
+    p = np.sort(open_pairs.filter(~pl.col("refused"))["p"].to_numpy())[::-1]
     p = p[p < link]  # descending, below the link threshold: the queue from the top down
 
     def queued(r: float) -> int:
-        return int((p >= r).sum())
+        return int((p >= r).sum()) + anyway
 
     def fitting(pairs: float) -> float:
-        """The threshold that queues at most ``pairs`` open pairs."""
-        k = int(pairs)
+        """The threshold that queues at most ``pairs`` open pairs (the refused ones first)."""
+        k = int(pairs) - anyway
         if k >= len(p):
             return float(p[-1]) if len(p) else review
         return float(np.nextafter(p[k], 1.0)) if k >= 0 else link
@@ -410,8 +448,10 @@ def _choose_review(
     if over > budget:  # cut back to the budget, not below it
         cut = fitting(budget)
         findings.append(
-            f"at {review:.4g} the queue would hold {over:,} open pairs, over the review budget of {budget:,.0f} "
-            f"({targets.review_share:.0%} of records): cut back to {queued(max(review, cut)):,} pairs"
+            f"at {review:.4g} the queue would hold {over:,} open pairs"
+            + (f" ({anyway:,} of them refused links)" if anyway else "")
+            + f", over the review budget of {budget:,.0f} ({targets.review_share:.0%} of records): cut back to "
+            f"{queued(max(review, cut)):,} pairs"
         )
         review = max(review, cut)
     review = min(review, float(np.nextafter(link, 0.0)))
