@@ -16,7 +16,10 @@ Functions (design.md §3 "Identifiers", "Text", "Dates"):
 * :func:`parse_dates` / :func:`column_day_first` — dd/mm/yyyy, d/m/yy, yyyy-mm-dd,
   yyyymmdd, Excel serials, year only, mm/yyyy, "ngày 5 tháng 3 năm 1990".
 * :func:`check_personal_id` — CCCD (12) / CMND (9) normalisation and soft structure
-  checks (province-of-birth code, century/sex digit, birth year digits).
+  checks (province-of-birth code, century/sex digit, birth year digits), placeholders
+  (:func:`id_placeholder`) kept out, a leading zero a number cell dropped put back;
+  :func:`route_id_kinds` sends each ID of a mixed CMND/CCCD column to its kind's column;
+  :func:`id_form_digits` the values matching's ``mixed`` comparison compares.
 * :func:`check_tax_code` — MST (10 digits, check digit), branch (13, NNNNNNNNNN-NNN),
   12-digit personal ID used as tax code from 1 July 2025 (Circular 86/2024/TT-BTC).
 * :func:`normalise_phone` — national form 0XXXXXXXXX; +84/84 prefixes; the 2018
@@ -50,6 +53,12 @@ __all__ = [
     "two_digit_year_pivot",
     "province_codes",
     "check_personal_id",
+    "route_id_kinds",
+    "id_digits",
+    "id_placeholder",
+    "id_form_digits",
+    "CMND_PREFIX_MAX",
+    "ID_PLACEHOLDER_RUN",
     "check_tax_code",
     "normalise_phone",
     "clean_person_name",
@@ -423,11 +432,81 @@ def _strip_float_suffix(s: pl.Expr) -> pl.Expr:
     return pl.when(s.str.contains(r"^\d+\.0+$")).then(s.str.replace(r"\.0+$", "")).otherwise(s)
 
 
+# Placeholders: what clerks type into an ID field when they have no ID. A digit string whose every digit
+# follows from the first -- one digit repeated ('0', '000000000', '111111111111') or a run of consecutive
+# digits up or down, wrapping 9 -> 0 ('123456789', '012345678', '987654321', '123456789012') -- carries no
+# information about a person. No issued CCCD has this form (000/111... are no province codes; a run's
+# digits 4-6 give an impossible or future birth year); a real CMND would have to be one of 30 strings in a
+# billion. Such a value is flagged ``placeholder`` and kept out of the ID columns used for matching.
+ID_PLACEHOLDER_RUN = (
+    3  # a run of consecutive digits is a placeholder from this length on (shorter ones are junk anyway)
+)
+_DIGITS = list("0123456789")
+# CMND series were issued per province police with 2-digit prefixes 01-38 (a few 3-digit: 095, 230, 280, 285):
+# a 9-digit number cell starting above 38 is no CMND but a longer value whose leading zero the cell dropped.
+CMND_PREFIX_MAX = 38
+
+
+def id_digits(raw: pl.Expr) -> pl.Expr:
+    """An ID's digits as written: surrounding space, inner spaces, dots, dashes, underscores and a spreadsheet's
+    trailing '.0' removed (non-digit characters other than these are kept: the caller tells them apart)."""
+    return _strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.\-_]", "")
+
+
+def id_placeholder(digits: pl.Expr) -> pl.Expr:
+    """True where ``digits`` (see :func:`id_digits`) is a placeholder: one digit repeated, or a run of
+    :data:`ID_PLACEHOLDER_RUN` or more consecutive digits up or down (9 -> 0 wraps). Null stays null."""
+    head, tail = digits.str.head(-1), digits.str.tail(-1)
+    up = head.str.replace_many(_DIGITS, [*_DIGITS[1:], "0"])
+    down = head.str.replace_many(_DIGITS, ["9", *_DIGITS[:-1]])
+    run = (digits.str.len_chars() >= ID_PLACEHOLDER_RUN) & ((up == tail) | (down == tail))
+    return digits.str.contains(r"^\d+$") & ((head == tail) | run)
+
+
+def _restore_leading_zero(digits: pl.Expr, numeric: pl.Expr, codes: list[str]) -> pl.Expr:
+    """Where a leading zero the value lost is put back (bool; ``digits`` all digits):
+
+    * 11 digits that a '0' in front turns into a known CCCD province code ('79080123456' -> '079...'): a
+      CCCD written in a number cell, whatever the reader knows (no 11-digit ID exists);
+    * from a cell the reader knows was a number (``numeric``): 8 digits (a CMND '023456789' -> 23456789),
+      and 9 digits starting above :data:`CMND_PREFIX_MAX` (no CMND: a 10-digit '0790801234' -> 790801234,
+      restored to the 10 digits it was, so it stays wrong_length instead of passing for a CMND).
+    """
+    n = digits.str.len_chars()
+    province = pl.concat_str(pl.lit("0"), digits.str.slice(0, 2)).is_in(codes)
+    above_cmnd = digits.str.slice(0, 2).cast(pl.Int32, strict=False) > CMND_PREFIX_MAX
+    number = numeric.fill_null(False)
+    return digits.str.contains(r"^\d+$").fill_null(False) & (
+        ((n == 11) & province) | (number & ((n == 8) | ((n == 9) & above_cmnd)))
+    ).fill_null(False)
+
+
+def _restored(digits: pl.Expr, restore: pl.Expr) -> pl.Expr:
+    return pl.when(restore).then(pl.concat_str(pl.lit("0"), digits)).otherwise(digits)
+
+
+def _numeric_flags(numeric: pl.Series | None, n: int) -> pl.Series:
+    if numeric is None:
+        return pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+    if len(numeric) != n:
+        raise ValueError(f"numeric has {len(numeric)} rows, ids has {n}")
+    return numeric.cast(pl.Boolean).fill_null(False)
+
+
+def id_form_digits(values: pl.Series) -> pl.Series:
+    """For comparing IDs of several kinds in one column (matching's ``mixed``): the digits (:func:`id_digits`)
+    where they are a CMND (9) or CCCD (12) and no placeholder; null otherwise (junk, other lengths, '0')."""
+    d = id_digits(pl.col("v"))
+    form = d.str.contains(r"^(?:\d{9}|\d{12})$") & ~id_placeholder(d)
+    return pl.DataFrame({"v": values.cast(pl.String)}).select(pl.when(form).then(d).alias(values.name))[values.name]
+
+
 def check_personal_id(
     ids: pl.Series,
     sex: pl.Series | None = None,
     birth_date: pl.Series | None = None,
     *,
+    numeric: pl.Series | None = None,
     valid_provinces: Iterable[str] | None = None,
     reference_year: int | None = None,
 ) -> pl.DataFrame:
@@ -436,12 +515,18 @@ def check_personal_id(
     Columns:
 
     * ``personal_id``: digits only (spaces, dots, dashes, underscores removed; leading
-      zeros kept; a spreadsheet's trailing '.0' removed); null when empty or when the
-      value holds other characters.
-    * ``id_kind``: ``cccd`` (12 digits) | ``cmnd`` (9 digits) | ``invalid`` | null (missing).
+      zeros kept; a spreadsheet's trailing '.0' removed; a lost leading zero put back, see
+      ``leading_zero_restored``); null when empty, when the value holds other characters, or
+      when it is a ``placeholder`` (kept out of matching; the value as written stays in raw).
+    * ``id_kind``: ``cccd`` (12 digits) | ``cmnd`` (9 digits) | ``invalid`` (also a placeholder)
+      | null (missing).
     * ``id_flags`` (list[str]; empty = no problem seen; null when missing):
-      ``non_digit``, ``wrong_length``, ``leading_zero_lost`` (11 digits that become a known
-      CCCD prefix with a '0' in front: a number cell in a spreadsheet), and for CCCDs:
+      ``non_digit``, ``wrong_length``, ``placeholder`` (one digit repeated or a run of consecutive
+      digits: '0', '000000000', '123456789'; see :func:`id_placeholder`),
+      ``leading_zero_restored`` (a '0' put back: 11 digits whose first two with a '0' in front are a
+      known CCCD province code, or, from a cell the reader knows was a number (``numeric``), 8 digits
+      (a CMND) or 9 digits starting above 38 (no CMND: a 10-digit value, then ``wrong_length``)),
+      and for CCCDs:
       ``unknown_province_code`` (digits 1-3 not a GSO province code), ``impossible_century``
       (digit 4 above 3: born 2100 or later), ``future_birth_year`` (digits 4-6 give a year
       after ``reference_year``/this year), ``century_sex_mismatch`` (digit 4: 0/1 male/female
@@ -452,7 +537,9 @@ def check_personal_id(
     evidence for review, not proof. CMNDs (9 digits) carry no checkable structure.
 
     ``sex`` may be any text :func:`normalise_sex` understands; ``birth_date`` a Date,
-    an integer year or date text (parsed with :func:`parse_dates`, day first).
+    an integer year or date text (parsed with :func:`parse_dates`, day first); ``numeric``
+    (bool per row) whether the reader read the value from a number cell (XLSX number,
+    SQL integer, dBase numeric field), which drops leading zeros.
     """
     n = len(ids)
     for other, label in ((sex, "sex"), (birth_date, "birth_date")):
@@ -467,24 +554,26 @@ def check_personal_id(
             "_year": _birth_years(birth_date)
             if birth_date is not None
             else pl.repeat(None, n, dtype=pl.Int32, eager=True),
+            "_numeric": _numeric_flags(numeric, n),
         }
     )
     raw = pl.col(_KEY)
-    frame = frame.with_columns(
-        _missing=_blank(raw),
-        _digits=_strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.\-_]", ""),
-    )
+    frame = frame.with_columns(_missing=_blank(raw), _written=id_digits(raw))
+    frame = frame.with_columns(_restore=_restore_leading_zero(pl.col("_written"), pl.col("_numeric"), codes))
+    frame = frame.with_columns(_digits=_restored(pl.col("_written"), pl.col("_restore")))
     missing, digits = pl.col("_missing"), pl.col("_digits")
     frame = frame.with_columns(
         _nd=~missing & ~digits.str.contains(r"^\d+$").fill_null(False),
         _len=digits.str.len_chars(),
         _century=digits.str.slice(3, 1).cast(pl.Int32, strict=False),
         _yy=digits.str.slice(4, 2).cast(pl.Int32, strict=False),
+        _placeholder=~missing & id_placeholder(digits).fill_null(False),
     )
     non_digit, length, century, yy = pl.col("_nd"), pl.col("_len"), pl.col("_century"), pl.col("_yy")
+    placeholder = pl.col("_placeholder")
     frame = frame.with_columns(
-        _cccd=~missing & ~non_digit & (length == 12),
-        _cmnd=~missing & ~non_digit & (length == 9),
+        _cccd=~missing & ~non_digit & ~placeholder & (length == 12),
+        _cmnd=~missing & ~non_digit & ~placeholder & (length == 9),
     )
     cccd, cmnd = pl.col("_cccd"), pl.col("_cmnd")
     id_year = 1900 + (century // 2) * 100 + yy
@@ -494,10 +583,8 @@ def check_personal_id(
     checks = (
         (non_digit, "non_digit"),
         (~missing & ~non_digit & ~length.is_in([9, 12]), "wrong_length"),
-        (
-            ~missing & ~non_digit & (length == 11) & pl.concat_str(pl.lit("0"), digits.str.slice(0, 2)).is_in(codes),
-            "leading_zero_lost",
-        ),
+        (placeholder, "placeholder"),
+        (~missing & pl.col("_restore"), "leading_zero_restored"),
         (cccd & ~digits.str.slice(0, 3).is_in(codes), "unknown_province_code"),
         (cccd & (century > 3), "impossible_century"),
         (cccd & (century <= 3) & (id_year > now), "future_birth_year"),
@@ -505,7 +592,7 @@ def check_personal_id(
         (cccd & year.is_not_null() & (yy != year % 100), "birth_year_mismatch"),
     )
     out = frame.select(
-        pl.when(~missing & ~non_digit).then(digits).alias("personal_id"),
+        pl.when(~missing & ~non_digit & ~placeholder).then(digits).alias("personal_id"),
         pl.when(missing)
         .then(None)
         .when(cccd)
@@ -522,16 +609,27 @@ def check_personal_id(
 ID_ROUTING_FLAGS = ("cmnd_in_personal_id", "cccd_in_old_id_number")
 
 
-def route_id_kinds(personal: pl.Series, old: pl.Series) -> pl.DataFrame:
+def route_id_kinds(
+    personal: pl.Series,
+    old: pl.Series,
+    *,
+    personal_numeric: pl.Series | None = None,
+    old_numeric: pl.Series | None = None,
+    valid_provinces: Iterable[str] | None = None,
+) -> pl.DataFrame:
     """Send each ID to the column of its kind, told by its form: a mixed "Số CMND/CCCD" column.
 
     Exports often hold one ID column with 12-digit CCCDs and 9-digit CMNDs mixed, mapped
     to ``personal_id`` (or to ``old_id_number``). Per row, on the digits (spaces, dots,
-    dashes, a spreadsheet '.0' ignored):
+    dashes, a spreadsheet '.0' ignored; a lost leading zero put back as
+    :func:`check_personal_id` does, so an 11-digit CCCD of a number cell is a CCCD and, when the
+    reader knows the cell was a number (``*_numeric``), an 8-digit one a CMND):
 
     * a CMND (9 digits) in ``personal_id`` moves to ``old_id_number`` when that is empty,
-      holds a CCCD (the two swap) or holds the same CMND (then it is dropped here);
+      holds a placeholder or a CCCD (the two swap) or holds the same CMND (then it is dropped here);
     * a CCCD (12 digits) in ``old_id_number`` moves to ``personal_id`` likewise;
+    * a placeholder (:func:`id_placeholder`) is no ID: it never moves by itself, and counts as free
+      room for the other column's ID (the two swap, so it is still flagged, in the other column);
     * anything else stays where it was: other forms are flagged by
       :func:`check_personal_id`, and a CMND or CCCD that could not move (the other column
       holds another ID of the same kind) gets ``cmnd_in_personal_id`` /
@@ -539,39 +637,72 @@ def route_id_kinds(personal: pl.Series, old: pl.Series) -> pl.DataFrame:
 
     Columns: ``personal_id``, ``old_id_number`` (the values as written, routed),
     ``personal_id_flag``, ``old_id_flag`` (null or the flag above), ``routed`` (bool:
-    something moved).
+    something moved), ``personal_id_numeric``, ``old_id_numeric`` (the ``*_numeric`` input of the
+    value now in that column, for :func:`check_personal_id`).
     """
     if len(personal) != len(old):
         raise ValueError(f"old has {len(old)} rows, personal has {len(personal)}")
-    frame = pl.DataFrame({"p": _as_string(personal), "o": _as_string(old)})
-    digits = {c: _strip_float_suffix(pl.col(c).str.strip_chars()).str.replace_all(r"[\s.\-_]", "") for c in ("p", "o")}
-    f = frame.with_columns(
-        _pd=digits["p"],
-        _od=digits["o"],
+    n = len(personal)
+    codes = sorted(valid_provinces) if valid_provinces is not None else sorted(province_codes())
+    frame = pl.DataFrame(
+        {
+            "p": _as_string(personal),
+            "o": _as_string(old),
+            "pn": _numeric_flags(personal_numeric, n),
+            "on": _numeric_flags(old_numeric, n),
+        }
+    )
+    f = frame.with_columns(_pw=id_digits(pl.col("p")), _ow=id_digits(pl.col("o")))
+    f = f.with_columns(
+        _pd=_restored(pl.col("_pw"), _restore_leading_zero(pl.col("_pw"), pl.col("pn"), codes)),
+        _od=_restored(pl.col("_ow"), _restore_leading_zero(pl.col("_ow"), pl.col("on"), codes)),
         _pblank=_blank(pl.col("p")),
         _oblank=_blank(pl.col("o")),
     )
     pd, od, p_blank, o_blank = pl.col("_pd"), pl.col("_od"), pl.col("_pblank"), pl.col("_oblank")
+    f = f.with_columns(_pph=id_placeholder(pd).fill_null(False), _oph=id_placeholder(od).fill_null(False))
+    p_ph, o_ph = pl.col("_pph"), pl.col("_oph")
     f = f.with_columns(
-        _pcccd=pd.str.contains(r"^\d{12}$").fill_null(False),
-        _pcmnd=pd.str.contains(r"^\d{9}$").fill_null(False),
-        _occcd=od.str.contains(r"^\d{12}$").fill_null(False),
-        _ocmnd=od.str.contains(r"^\d{9}$").fill_null(False),
+        _pcccd=pd.str.contains(r"^\d{12}$").fill_null(False) & ~p_ph,
+        _pcmnd=pd.str.contains(r"^\d{9}$").fill_null(False) & ~p_ph,
+        _occcd=od.str.contains(r"^\d{12}$").fill_null(False) & ~o_ph,
+        _ocmnd=od.str.contains(r"^\d{9}$").fill_null(False) & ~o_ph,
         _same=(pd == od).fill_null(False),
     )
     p_cccd, p_cmnd, o_cccd, o_cmnd, same = (pl.col(c) for c in ("_pcccd", "_pcmnd", "_occcd", "_ocmnd", "_same"))
     f = f.with_columns(
-        _pmove=p_cmnd & (o_blank | o_cccd | same),  # personal_id's CMND leaves it
-        _omove=o_cccd & (p_blank | p_cmnd | same),  # old_id_number's CCCD leaves it
+        _pmove=p_cmnd & (o_blank | o_ph | o_cccd | same),  # personal_id's CMND leaves it
+        _omove=o_cccd & (p_blank | p_ph | p_cmnd | same),  # old_id_number's CCCD leaves it
     )
     p_move, o_move = pl.col("_pmove"), pl.col("_omove")
     p, o = pl.col("p"), pl.col("o")
+
+    def routed(
+        own: pl.Expr, other: pl.Expr, keeps: pl.Expr, takes: pl.Expr, leaves: pl.Expr, other_ph: pl.Expr
+    ) -> pl.Expr:
+        # ``keeps``: own value is of this column's kind; ``takes``: the other's moves in; ``leaves``: own moves out
+        return (
+            pl.when(keeps)
+            .then(own)
+            .when(takes)
+            .then(other)
+            .when(leaves & other_ph)
+            .then(other)
+            .when(leaves)
+            .then(None)
+            .otherwise(own)
+        )
+
+    personal_side = (p_cccd, o_move, p_move, o_ph)
+    old_side = (o_cmnd, p_move, o_move, p_ph)
     return f.select(
-        pl.when(p_cccd).then(p).when(o_move).then(o).when(p_move).then(None).otherwise(p).alias("personal_id"),
-        pl.when(o_cmnd).then(o).when(p_move).then(p).when(o_move).then(None).otherwise(o).alias("old_id_number"),
+        routed(p, o, *personal_side).alias("personal_id"),
+        routed(o, p, *old_side).alias("old_id_number"),
         pl.when(p_cmnd & ~p_move).then(pl.lit(ID_ROUTING_FLAGS[0])).alias("personal_id_flag"),
         pl.when(o_cccd & ~o_move).then(pl.lit(ID_ROUTING_FLAGS[1])).alias("old_id_flag"),
         (p_move | o_move).alias("routed"),
+        routed(pl.col("pn"), pl.col("on"), *personal_side).fill_null(False).alias("personal_id_numeric"),
+        routed(pl.col("on"), pl.col("pn"), *old_side).fill_null(False).alias("old_id_numeric"),
     )
 
 

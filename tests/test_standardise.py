@@ -197,12 +197,12 @@ def test_check_personal_id_known_values():
         ("079482688035", "cccd", ["impossible_century"]),
         ("079182688035", "cccd", ["century_sex_mismatch"]),  # 1 = female 1900s, but Nam
         ("079099688035", "cccd", ["birth_year_mismatch"]),
-        ("79082688035", "invalid", ["wrong_length", "leading_zero_lost"]),
-        ("79082688035", "invalid", ["wrong_length", "leading_zero_lost"]),
+        ("079082688035", "cccd", ["leading_zero_restored"]),  # a number cell's CCCD: its 0 put back
+        ("079082688035", "cccd", ["leading_zero_restored"]),
         (None, "invalid", ["non_digit"]),
         (None, None, None),
         (None, None, None),
-        ("12345", "invalid", ["wrong_length"]),
+        (None, "invalid", ["wrong_length", "placeholder"]),  # a run of consecutive digits: no ID
         ("079299688035", "cccd", ["future_birth_year", "century_sex_mismatch", "birth_year_mismatch"]),
         ("001300123456", "cccd", []),  # 3 = female 2000s, born 2000
     ]

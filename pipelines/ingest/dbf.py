@@ -46,6 +46,7 @@ VERSIONS = {
     0xFB: "FoxBASE",
 }
 TEXT_TYPES = {"C": "character", "N": "numeric", "F": "float", "D": "date", "L": "logical"}
+NUMERIC_TYPES = ("N", "F")  # numbers written in ASCII, right-aligned: an ID stored in one has lost its leading zeros
 MEMO = "M"  # memo: the record holds a block number, the text is in the table's .dbt/.fpt file (read_memos)
 UNSUPPORTED_TYPES = {
     "B": "binary or memo block",

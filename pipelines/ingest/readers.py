@@ -10,6 +10,8 @@ Every reader yields batches of text columns exactly as the source holds them
   workbook, ``row:17`` in a table) and the flag ``_key_synthetic``.
 * ``_overflow`` (list of text): values beyond the header's last column (kept, never cut);
   ``_short`` (int): how many fields the row lacks against the header (they read as null).
+* ``_numeric`` (text, dbf only so far): the row's columns whose cell the source holds as a number
+  (comma-separated; null when none): their text lost any leading zero.
 
 Blank lines are not rows (``ReadResult.blank_lines`` counts them). Rows that cannot
 even be split into fields (a file cut off mid-row, an unbalanced quote, bytes that
@@ -45,7 +47,10 @@ OVERFLOW = "_overflow"
 SHORT = "_short"
 SYNTHETIC = "_key_synthetic"
 UNDECODABLE = _SQL_UNDECODABLE  # SQLite rows: the columns whose text is not UTF-8 (quarantined by _keyed_sql)
-INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE)
+# the row's columns whose cell the source holds as a number (dbf numeric/float fields), comma-separated, null when
+# none: a number drops an ID's leading zeros, which staging puts back only where it knows (standardise.check_personal_id)
+NUMERIC = "_numeric"
+INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, NUMERIC)
 csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
 HEADER_SEARCH_ROWS = 30  # a workbook's header is looked for in its sheets' first rows (else: catalogue header_row)
 MAX_RECORD_LINES = 100  # a quoted field spanning more physical lines than this is taken for an unbalanced quote
@@ -1034,7 +1039,8 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     frame = pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String)).with_columns(
         ("record:" + place).alias(LINE), place.alias(KEY)
     )
-    frame = _with_keys(frame, extract)
+    numeric = [name for f, name in zip(table.fields, names, strict=True) if f.type in dbf.NUMERIC_TYPES]
+    frame = _with_keys(frame, extract).with_columns(numeric_cells(numeric))
     flag = pl.Series(table.flags)
     damaged = ~flag.is_in([dbf.LIVE, dbf.DELETED])
     deleted = flag == dbf.DELETED
@@ -1061,6 +1067,14 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     read.repeated = _repeated_names([f.name for f in table.fields], names)
     read.undecodable = {name: int(mask.sum()) for name, mask in undecodable.items()}
     return read
+
+
+def numeric_cells(columns: list[str]) -> pl.Expr:
+    """``NUMERIC``: per row, the comma-separated ``columns`` (held as numbers by the source) whose cell is not empty."""
+    if not columns:
+        return pl.lit(None, dtype=pl.String).alias(NUMERIC)
+    named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in columns]
+    return pl.concat_str(named, separator=",", ignore_nulls=True).replace("", None).alias(NUMERIC)
 
 
 def _memo_file(extract: Extract, table) -> bytes:  # noqa: ANN001 - dbf.DbfTable

@@ -171,6 +171,19 @@ def _category(errors: pl.Expr) -> pl.Expr:
     return pl.coalesce(std.error_category(errors), pl.lit("unreadable"))
 
 
+NUMERIC_CELLS = (
+    "numeric"  # row_flags 'numeric:personal_id,old_id_number': the reader read these fields from number cells
+)
+
+
+def _numeric_cells(frame: pl.DataFrame, field: str) -> pl.Series:
+    """Per row, whether the reader marked ``field``'s cell as a number (row_flags ``numeric:<field>,...``): an XLSX
+    number cell, a SQL integer, a dBase numeric field, all of which drop an ID's leading zeros. False when the
+    reader said nothing (text cells, CSV, JSON)."""
+    pattern = rf"(?:^|; ){NUMERIC_CELLS}:(?:[a-z_]+,)*{field}(?:,|;|$)"
+    return frame.select(pl.col("row_flags").fill_null("").str.contains(pattern).alias(field))[field]
+
+
 def _id_check(field: str, ids: pl.DataFrame, flags_col: str) -> tuple[dict, Check]:
     flags = _joined(ids["id_flags"])
     columns = {field: ids["personal_id"], flags_col: flags}
@@ -194,8 +207,14 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
     )
     frame = _dates(frame, "registered_on", day_first, "reg")
     sex = std.normalise_sex(frame["sex"])
-    # one "Số CMND/CCCD" column holds both kinds: each value goes to the column of its form
-    routed = std.route_id_kinds(frame["personal_id"], frame["old_id_number"])
+    # one "Số CMND/CCCD" column holds both kinds: each value goes to the column of its form; a placeholder
+    # ('000000000', '0', '123456789') is flagged and kept out of the ID columns (its text stays in raw)
+    routed = std.route_id_kinds(
+        frame["personal_id"],
+        frame["old_id_number"],
+        personal_numeric=_numeric_cells(frame, "personal_id"),
+        old_numeric=_numeric_cells(frame, "old_id_number"),
+    )
 
     def with_flag(checked: pl.DataFrame, flag: pl.Series) -> pl.DataFrame:
         extra = pl.DataFrame({"f": flag}).select(pl.concat_list(pl.col("f")).list.drop_nulls())["f"]
@@ -203,12 +222,17 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
 
     ids, id_check = _id_check(
         "personal_id",
-        with_flag(std.check_personal_id(routed["personal_id"], sex, frame["dob_date"]), routed["personal_id_flag"]),
+        with_flag(
+            std.check_personal_id(routed["personal_id"], sex, frame["dob_date"], numeric=routed["personal_id_numeric"]),
+            routed["personal_id_flag"],
+        ),
         "id_flags",
     )
     cmnd, cmnd_check = _id_check(
         "old_id_number",
-        with_flag(std.check_personal_id(routed["old_id_number"]), routed["old_id_flag"]),
+        with_flag(
+            std.check_personal_id(routed["old_id_number"], numeric=routed["old_id_numeric"]), routed["old_id_flag"]
+        ),
         "old_id_flags",
     )
     phone = std.normalise_phone(frame["phone"])
@@ -276,7 +300,8 @@ def _registered_on() -> Check:
 def _households(frame: pl.DataFrame, day_first: bool):
     names = std.clean_person_name(frame["head_name"])
     frame = _dates(frame, "registered_on", day_first, "reg")
-    ids, id_check = _id_check("head_personal_id", std.check_personal_id(frame["head_personal_id"]), "head_id_flags")
+    head_ids = std.check_personal_id(frame["head_personal_id"], numeric=_numeric_cells(frame, "head_personal_id"))
+    ids, id_check = _id_check("head_personal_id", head_ids, "head_id_flags")
     members = frame["members"].str.strip_chars().cast(pl.Int32, strict=False)
     frame = frame.with_columns(
         head_name=names["name"],
@@ -305,7 +330,8 @@ def _businesses(frame: pl.DataFrame, day_first: bool):
     owner = std.clean_person_name(frame["owner_name"])
     frame = _dates(frame, "registered_on", day_first, "reg")
     codes = std.check_tax_code(frame["tax_code"])
-    ids, id_check = _id_check("owner_personal_id", std.check_personal_id(frame["owner_personal_id"]), "owner_id_flags")
+    owner_ids = std.check_personal_id(frame["owner_personal_id"], numeric=_numeric_cells(frame, "owner_personal_id"))
+    ids, id_check = _id_check("owner_personal_id", owner_ids, "owner_id_flags")
     frame = frame.with_columns(
         registration_no=pl.col("registration_no").str.replace_all(r"\s+", ""),
         tax_code=codes["tax_code"],

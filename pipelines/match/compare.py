@@ -24,6 +24,7 @@ from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
 
 from pipelines.match.prepare import precision_column
 from pipelines.match.spec import Comparison, Level, MatchSpec
+from pipelines.standardise import id_form_digits
 
 _SCORERS = {
     "jaro_winkler": (JaroWinkler.normalized_similarity, {}),
@@ -75,7 +76,7 @@ class ValueCodes:
         """An array over the column's codes (index = code - 1), computed once: ``length`` of each value in
         characters, ``words`` its number of words (split on spaces), ``bloom`` a 64-bit mask of its words (a
         word's bit from its hash): a value whose words are all in another's has no bit the other lacks."""
-        key = (what, space if space is not None and len(space) > 1 else column)
+        key = (what, space if space is not None else column)
 
         def compute() -> np.ndarray:
             values = self.get(column, space)[1].cast(pl.String)
@@ -94,7 +95,7 @@ class ValueCodes:
         """Per code (row 0: a missing value, zeros), the value's digits right-aligned in 16 bytes (two UInt64
         per row), when every value of the column (of ``space``) is 1 to 16 digits; else None. Two values of
         one length differ in as many characters as these bytes differ in (leading zeros pad both alike)."""
-        key = ("digit_bytes", space if space is not None and len(space) > 1 else column)
+        key = ("digit_bytes", space if space is not None else column)
 
         def compute() -> np.ndarray | None:
             values = self.get(column, space)[1].cast(pl.String)
@@ -149,12 +150,14 @@ class ValueCodes:
     def get(self, column: str, space: tuple[str, ...] | None = None) -> tuple[pl.Series, pl.Series]:
         """(code per row, 1-based and null for a missing value; the value of each code).
 
-        With ``space`` (columns including ``column``), codes are shared by those columns:
-        a value has the same code in each, so values of two columns can be compared."""
-        if space is not None and len(space) > 1:
+        With ``space`` (columns including ``column``: a ``mixed`` comparison's), codes are shared by those columns:
+        a value has the same code in each, so values of two columns can be compared. The values are IDs' digits
+        (spaces, dots, dashes ignored), only where they form a CMND (9) or CCCD (12) that is no placeholder
+        ('000000000', '123456789'): any other value is missing there (standardise.id_form_digits)."""
+        if space is not None:
 
             def shared() -> dict[str, tuple[pl.Series, pl.Series]]:
-                values = [self.work[c].cast(pl.String) for c in space]
+                values = [id_form_digits(self.work[c]) for c in space]
                 codes, by_code = _value_codes(pl.concat(values, rechunk=True))
                 starts = np.cumsum([0, *(len(v) for v in values)])
                 return {
