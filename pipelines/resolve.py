@@ -223,7 +223,7 @@ class ResolverIndex:
     new_province_keys: KeyTable = field(default_factory=KeyTable)
     new_ward_keys: dict[str, KeyTable] = field(default_factory=_key_tables)
     new_ward_all: KeyTable = field(default_factory=KeyTable)
-    new_ward_type: dict[str, str] = field(default_factory=dict)
+    new_ward_type: dict[str, str] = field(default_factory=dict)  # its type, and the type its name starts with
     new_ward_key: dict[str, str] = field(default_factory=dict)
     new_ward_old_provinces: dict[str, set[str]] = field(default_factory=dict)  # the provinces its territory was in
     new_province_own_keys: KeyTable = field(default_factory=KeyTable)  # 2025 provinces by their own names only
@@ -334,11 +334,14 @@ def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
     every old province key also stands for the new province most of its units went to.
     """
     new = reference.units_2025
-    for uid, short, utype, province in new.select("unit_uid", "short_name", "unit_type", "province_code").iter_rows():
+    for uid, name, short, utype, province in new.select(
+        "unit_uid", "name", "short_name", "unit_type", "province_code"
+    ).iter_rows():
         for key in _keys(short):
             idx.new_ward_keys[province][key].add(uid)
             idx.new_ward_all[key].add(uid)
-        idx.new_ward_type[uid] = utype
+        # Two units' names start with another type than theirs ("Phường Việt Hòa" is a Xã): either counts.
+        idx.new_ward_type[uid] = f"{utype}|{name.removesuffix(short).strip()}"
         idx.new_ward_key[uid] = _key(short)
     for row in new.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
         for key in (_key(row["province_short_name"]), _key(row["province_name"])):
@@ -619,18 +622,12 @@ def _fuzzy_names(choices: KeyTable) -> list[str]:
     return choices.derived("fuzzy", lambda t: [k for k in t if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()])
 
 
-def _fuzzy_span(
-    tokens: _Tokens, end: int, choices: KeyTable, markers: Markers, after_number: bool = False
-) -> _Match | None:
+def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> _Match | None:
     """Typo-tolerant match of the segment ending at ``end`` against one parent's children.
 
     The name is taken after a unit-type marker of the segment, trying the
     leftmost first (a name may itself start with a marker word: "Xã Xà Bang").
-    ``after_number``: instead, a name without marker right after a number or compact ward ("phuong 2
-    binh thanhh"), matched with how "fuzzy unanchored" (read only after a ward with its marker).
     """
-    if after_number:
-        return _fuzzy_after_number(tokens, end, choices, markers)
     if end <= 0:
         tokens.edge = True
         return None
@@ -681,11 +678,38 @@ def _fuzzy_span(
     return None
 
 
-def _fuzzy_after_number(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> _Match | None:
-    """``_fuzzy_span`` of a name starting right after a number word ("2", "p12") of the segment."""
+def _fuzzy_after_ward(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> list[_Match]:
+    """``_fuzzy_span`` of a name without marker that starts inside the segment after a ward written with
+    its type and at least its first word ("phuong 2 binh thanhh", "xa pham van coi cu ci"), shortest
+    first; matched with how "fuzzy unanchored" (read only with that ward exact: _read_ward_of_district)."""
     if end <= 0:
         tokens.edge = True
-        return None
+        return []
+    seg_start = _segment_start(tokens, end)
+    if seg_start < tokens.cut:
+        tokens.edge = True  # the ward may stand in the street part of a cut tail
+        return []
+    words = tokens.words
+    first = len(words)  # the first word a name may start at: after a ward marker and one word
+    for j in range(seg_start, end):
+        if (marker := _marker_at(words, j, end, WARD_MARKERS)) is not None:
+            first = j + marker.count(" ") + 2
+            break
+        if _COMPACT_MARKER.match(words[j]):
+            first = j + 1
+            break
+    found = []
+    for i in range(first, end):
+        sub = _Tokens(
+            words[:end],
+            [*tokens.boundary_before[:i], True, *tokens.boundary_before[i + 1 : end]],
+            tokens.hard_before[:end],
+        )
+        m = _fuzzy_span(sub, end, choices, markers)
+        if m is not None and m.marker is None:
+            m.how = "fuzzy unanchored"
+            found.append(m)
+    return found[::-1]  # the shortest name first: the ward before it keeps its words ("Bình Hưng Hòa B")
     seg_start = _segment_start(tokens, end)
     if seg_start < tokens.cut:
         tokens.edge = True  # the number may stand in the street part of a cut tail
@@ -843,9 +867,9 @@ def _find_districts_uncached(
         found = [(p, m) for p, m in exact(False) if m.marker is None and not m.text.isdigit()]  # "phuong 1"
         for _p, m in found:
             m.how = "unanchored"
-    if not found:  # a typo in a district without type or comma: "phuong 2 binh thanhh hcm" (same condition)
+    if not found:  # a typo in a district without type or comma after its ward: "phuong 2 binh thanhh hcm"
         found = [
-            (p, m) for p in provinces if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, True))
+            (p, m) for p in provinces for m in _fuzzy_after_ward(tokens, end, idx.district_keys[p], DISTRICT_MARKERS)
         ]
     return found
 
@@ -1199,7 +1223,7 @@ def _outside_old_province(idx: ResolverIndex, tokens: _Tokens, end: int, pmatch:
 def _typed(types: dict[str, str], match: _Match, strict: bool = False) -> set[str]:
     """The codes of the unit type the marker says; all codes when none has it (unless ``strict``)."""
     if match.marker in MARKER_TYPES:
-        typed = {c for c in match.codes if types.get(c) in MARKER_TYPES[match.marker]}
+        typed = {c for c in match.codes if not MARKER_TYPES[match.marker].isdisjoint(types.get(c, "").split("|"))}
         return typed if strict else typed or match.codes
     return match.codes
 
@@ -1214,7 +1238,7 @@ def _ward_2025(
     for p in provinces:
         m = _exact_span(tokens, end, idx.new_ward_keys[p], WARD_MARKERS_2025)
         if m is not None and (m.marker is not None or not need_marker):
-            m.codes = _typed(idx.new_ward_type, m)
+            m.codes = _typed(idx.new_ward_type, m, strict=True)  # "Xã Tân Hưng" is not "Phường Tân Hưng"
             hits |= m.codes
             matches.append(m)
     # Without a province, a name written exactly elsewhere in the country is not corrected into a
@@ -1223,7 +1247,7 @@ def _ward_2025(
     if not hits and (given or _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025) is None):
         for p in provinces:
             m = _fuzzy_span(tokens, end, idx.new_ward_keys[p], WARD_MARKERS_2025)
-            if m is not None and (m.marker is not None or not need_marker):
+            if m is not None and m.marker is not None:  # a name without type and with a typo: too little
                 m.codes = _typed(idx.new_ward_type, m, strict=True)  # a typo never changes the unit type
                 hits |= m.codes
                 matches.append(m)
@@ -1239,8 +1263,6 @@ def _ward_2025(
             reason = f"'{m.text}' is a province name as well as a 2025 ward written without its type"
             return Resolution(reason=reason, candidates=[uid])
         notes.append(f"2025 ward '{m.text}' written without its type")
-    elif m.marker in MARKER_TYPES and idx.new_ward_type.get(uid) not in MARKER_TYPES[m.marker]:
-        notes.append(f"written as '{m.marker}', the 2025 unit is a {idx.new_ward_type.get(uid)}")
     # Without a province, a name found in the default provinces is certain only if unique in the country.
     if not given and len(idx.new_ward_all[idx.new_ward_key[uid]]) > 1:
         notes.append("province missing; read in the default province")
@@ -1317,7 +1339,7 @@ def _finish_terms(idx: ResolverIndex, old_uid: str, score: float, matches: list[
 def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
     parts, fuzzy, confidence, reason = _finish_terms(idx, old_uid, score, matches)
     res = _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original)
-    res.typo = bool(fuzzy)
+    res.typo = any(m.how != "unanchored" for m in fuzzy)  # a district without type or comma is no typo
     res.redo = (old_uid, score, matches)
     return res
 

@@ -169,3 +169,33 @@ def test_d9_an_old_code_and_a_2025_address_naming_another_ward_is_not_answered()
         assert row["new_uid"] is None and row["new_name"] is None and row["status"] == "unresolved"
         assert row["candidates"] == sorted([SAI_GON, other]) and "disagree" in row["reason"]
     assert [(r["new_uid"], r["status"], r["reason"]) for r in rows[2:]] == [(SAI_GON, "exact", "from old code")] * 2
+
+
+def test_d2_a_typo_in_a_district_written_without_its_type_after_its_ward():
+    rows = _read(
+        [
+            "Phuong 2 Binh Thanhh HCM",
+            "12 Lê Lợi Phường 5 Bìnhh Thạnh TP.HCM",
+            "166 Âu Cơ Xã Phạm Văn Cội Củ Ci Thành phố Hồ Chí Minh",
+            "255A Lê Văn Sỹ, Phường Thắng Nhất, Vnũg Tàu, Tỉnh Bà Rịa - Vũng Tàu",
+        ]
+    )
+    assert [(r["old_name"], r["status"]) for r in rows] == [
+        ("Phường 2", "fuzzy"),
+        ("Phường 5", "fuzzy"),
+        ("Xã Phạm Văn Cội", "fuzzy"),
+        ("Phường Thắng Nhất", "fuzzy"),
+    ]
+    assert [r["old_district"] for r in rows[:2]] == ["Quận Bình Thạnh"] * 2
+    # the ward before must be written with its type and exactly: "Phường Bình Thạn" stays unread
+    (ambiguous,) = _read(["Phường 2, Bình Thạn, HCM"])  # Bình Thạnh or Bình Tân: one edit each
+    assert ambiguous["new_uid"] is None
+
+
+def test_a_2025_marker_of_another_unit_type_is_not_that_unit():
+    """'Xã Tân Hưng, Bà Rịa' is the old commune of Bà Rịa, not the 2025 'Phường Tân Hưng' of HCMC."""
+    (row,) = _read(["233D Lý Thường Kiệt Xã Tân Hưng Bà Rịa"])
+    assert row["new_uid"] == "2025:26566" and row["old_name"] == "Xã Tân Hưng"
+    # two 2025 units whose name starts with another type than theirs are found by either
+    rows = _read(["12 Lê Lợi, Phường Việt Hòa, Thành phố Hải Phòng", "Xã Phong Điền, Thành phố Cần Thơ"])
+    assert [r["new_uid"] for r in rows] == ["2025:10543", "2025:31299"]
