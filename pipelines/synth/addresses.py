@@ -84,7 +84,14 @@ NEW_FORM_MESS_TYPES: tuple[str, ...] = (
 # commas ("88 trần hưng đạo 7 quận 5 hcm"), a district without its type ("... An Phú, Thuận An,
 # T. Bình Dương"), the other spelling of a syllable-final i/y (Quý/Quí, Mỹ/Mĩ).
 HARD_OLD_MESS_TYPES: tuple[str, ...] = ("no_markers", "district_no_type", "iy_variant")
-ALL_MESS_TYPES: tuple[str, ...] = MESS_TYPES + HARD_OLD_MESS_TYPES + NEW_FORM_MESS_TYPES
+# Found by the resolver audit (HV, issue 11): a typo in a district written without its type; a district
+# without its type and no province; 2025 names that fold to one key within their province (only the
+# diacritics tell "Xã Thạnh An" from "Xã Thanh An"); 2025 names outside the new HCMC without province.
+AUDIT_OLD_MESS_TYPES: tuple[str, ...] = ("district_typo_no_type", "district_no_type_no_province")
+AUDIT_NEW_MESS_TYPES: tuple[str, ...] = ("new_folded_pair", "new_elsewhere_no_province")
+ALL_MESS_TYPES: tuple[str, ...] = (
+    MESS_TYPES + HARD_OLD_MESS_TYPES + AUDIT_OLD_MESS_TYPES + NEW_FORM_MESS_TYPES + AUDIT_NEW_MESS_TYPES
+)
 SPLIT_MESS_TYPES = ("split_evidence", "split_no_evidence")
 NON_SPLIT_MESS_TYPES = tuple(t for t in MESS_TYPES if t not in SPLIT_MESS_TYPES and t != "bad_input")
 
@@ -109,6 +116,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "bad_input": 3,
     **{t: 3 for t in HARD_OLD_MESS_TYPES},
     **{t: 3 for t in NEW_FORM_MESS_TYPES},
+    **{t: 2 for t in (*AUDIT_OLD_MESS_TYPES, *AUDIT_NEW_MESS_TYPES)},
 }
 
 # Secondary mess allowed per primary type, with its probability (kept sparse, and
@@ -422,6 +430,10 @@ def _build_catalogue(reference: Reference) -> _Catalogue:
     pools["no_markers"] = non_split
     pools["district_no_type"] = [i for i in non_split if not units[i].district_number and units[i].short]
     pools["iy_variant"] = [i for i in non_split if units[i].short and flip_iy(units[i].short) != units[i].short]
+    pools["district_typo_no_type"] = [i for i in pools["district_no_type"] if "district" in units[i].typos]
+    pools["district_no_type_no_province"] = [
+        i for i in pools["district_no_type"] if not units[i].number and unique_without_province[i]
+    ]
 
     streets, traps = _split_streets(units)
     named_wards = [(u.short, u.district_code) for u in units if u.short and not u.number]
@@ -483,6 +495,23 @@ def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int
     pools["new_province_missing"] = [i for i in ok if units[i].province_code == "79" and not units[i].both_missing]
     pools["new_typo"] = [i for i in ok if units[i].typos]
     pools["new_both_schemes"] = [i for i in single if units[i].both_written or units[i].both_missing]
+    pools["new_folded_pair"] = [
+        i for i, u in enumerate(units) if new_count[(u.province_code, fold(u.short))] > 1 and not u.both_written
+    ]
+    # Outside the new HCMC, without province: a name (with its type, i/y either way) unique in the
+    # country and no unit name of the old or new HCMC area (those are read there first).
+    by_name: dict[tuple[str, str], int] = defaultdict(int)
+    for u in units:
+        by_name[(u.type, spelling_key(u.short))] += 1
+    near_hcmc = {spelling_key(u.short) for u in units if u.province_code == "79"}
+    near_hcmc |= {spelling_key(k[2]) for k in old_by_key if k[0] in hcmc_old_keys}
+    pools["new_elsewhere_no_province"] = [
+        i
+        for i, u in enumerate(units)
+        if u.province_code != "79"
+        and by_name[(u.type, spelling_key(u.short))] == 1
+        and spelling_key(u.short) not in near_hcmc
+    ]
     return units, pools
 
 
@@ -919,6 +948,17 @@ def _render(
             province = "T. " + u.province_name.split(" ", 1)[1]  # 'T. Bình Dương'
         if rnd.random() < 0.4:
             sep = " "
+    elif mess == "district_typo_no_type":
+        op = rnd.choice(sorted(u.typos["district"]))
+        district = rnd.choice(u.typos["district"][op])
+        province = rnd.choice((u.province_name, _province_abbrev(u, rnd), *PROVINCE_SHORT[u.province_code]))
+        if rnd.random() < 0.4:
+            sep = " "
+        detail.append(f"{op} district: {district}")
+    elif mess == "district_no_type_no_province":
+        district, province = u.district_short, None
+        if rnd.random() < 0.4:
+            sep = " "
     elif mess == "iy_variant":
         ward = f"{u.type} {flip_iy(u.short)}"
         detail.append(flip_iy(u.short))
@@ -946,7 +986,7 @@ def _render(
     elif mess in NON_SPLIT_MESS_TYPES and mess != "clean" and rnd.random() < 0.06:
         locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(1, 12)}"
 
-    keep_street = ("clean", "street_unit_name", "split_evidence", "no_markers", "district_no_type")
+    keep_street = ("clean", "street_unit_name", "split_evidence", "no_markers", *_NO_TYPE)
     if mess not in keep_street and rnd.random() < 0.07:
         street = None  # some records carry the units only
     address = sep.join(p for p in (street, locality, ward, district, province) if p)
@@ -959,6 +999,7 @@ def _render(
     return _Row(address, mess, "; ".join(detail), transform, u.uid, true_new, u.candidates, u.is_split, evidence_uid)
 
 
+_NO_TYPE = ("district_no_type", "district_typo_no_type", "district_no_type_no_province")
 _NEW_ABBREV = {"Phường": ("P",), "Xã": ("X",), "Đặc khu": ("ĐK", "Đk")}
 HCMC_SHORT_2025 = ("HCM", "TPHCM", "TP.HCM", "Tp HCM", "SG", "TP. HCM")
 
@@ -981,7 +1022,7 @@ def _render_2025(u: _NewUnit, mess: str, rnd: random.Random, cat: _Catalogue) ->
         ward = f"{abbr}{'.' if dot else ''}{u.short}"  # 'PHương Thủy' would read 'Phường Thủy': dotted
     elif mess == "new_province_short":
         province = rnd.choice(HCMC_SHORT_2025) if u.province_code == "79" else u.province_short
-    elif mess == "new_province_missing":
+    elif mess in ("new_province_missing", "new_elsewhere_no_province"):
         province = None
     elif mess == "new_no_diacritics":
         transform = "strip"
@@ -1046,7 +1087,7 @@ def _generate_batch(
         if mess == "bad_input":
             text, detail = _bad_input(rnd)
             out.append(_Row(text, mess, detail, "", None, None, [], False, None))
-        elif mess in NEW_FORM_MESS_TYPES:
+        elif mess in NEW_FORM_MESS_TYPES or mess in AUDIT_NEW_MESS_TYPES:
             out.append(_render_2025(cat.new_units[ui], mess, rnd, cat))
         else:
             out.append(_render(cat.units[ui], mess, rnd, cat, gazetteer))
@@ -1209,6 +1250,9 @@ def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
     new_form = rows.filter(pl.col("mess_type").is_in(NEW_FORM_MESS_TYPES))
     if new_form.height:
         summary.append(new_form.select(pl.lit("ALL 2025-form").alias("mess_type"), *agg))
+    audit = rows.filter(pl.col("mess_type").is_in(AUDIT_OLD_MESS_TYPES + AUDIT_NEW_MESS_TYPES))
+    if audit.height:
+        summary.append(audit.select(pl.lit("ALL audit (HV) types").alias("mess_type"), *agg))
     summary.append(rows.select(pl.lit("ALL").alias("mess_type"), *agg))
     return pl.concat(summary, how="vertical_relaxed")
 
