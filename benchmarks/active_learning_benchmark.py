@@ -188,7 +188,12 @@ def _run_arm(arm, staged, people, spec, base, steps, audit_ceiling, seed, target
         result = match(staged, current, labelled_pairs=same, cannot_link_pairs=different)
         scored = result.pairs.with_columns(PAIR.alias("pair"))
         labelled_p = labels.join(scored.select("pair", "match_probability"), on="pair")
-        open_p = scored.join(labels.select("pair"), on="pair", how="anti")["match_probability"]
+        # open pairs with their comparison vector (links' precision per vector) and decision (refused: queued anyway)
+        open_p = (
+            scored.with_columns(pattern(current))
+            .join(labels.select("pair"), on="pair", how="anti")
+            .select("match_probability", "evidence", "decision")
+        )
         choice = refine_thresholds(
             labelled_p, open_p, staged.height, current.link_threshold, current.review_threshold, targets
         )
