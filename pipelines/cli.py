@@ -219,6 +219,40 @@ def _is_nested(dtype: pl.DataType) -> bool:
     return isinstance(dtype, NESTED)
 
 
+# Letters of Vietnamese (precomposed, both cases), its combining marks (NFD input) and ASCII: a cell with any other
+# character may be legacy-encoded or double-decoded text (Ã¡, Æ°, VNI's ö/ø, TCVN3's ¸/µ) and is worth repairing.
+_VIETNAMESE = (
+    "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+    "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ"
+    "\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323"
+)
+_MAY_NEED_REPAIR = f"[^\\x00-\\x7F{_VIETNAMESE}]"
+
+
+def _repaired_cells(frame: pl.DataFrame, columns: dict[str, str | None], path: Path) -> pl.DataFrame:
+    """``frame`` with the named text columns' mis-decoded cells repaired (mojibake, VNI or TCVN3 text inside a file
+    read as Unicode: ingestion's ``repair_column``), each repair counted on stderr. Only cells holding a character
+    outside Vietnamese and ASCII are looked at, so clean files cost one vectorised scan per column."""
+    from pipelines.encodings import repair_column
+
+    repaired = {}
+    for option, name in columns.items():
+        if not name or name in repaired or frame[name].dtype != pl.String:
+            continue
+        suspect = frame[name].str.contains(_MAY_NEED_REPAIR).fill_null(False)
+        if not suspect.any():
+            continue
+        fixed = repair_column(frame[name].filter(suspect))
+        done = fixed["repair"].drop_nulls()
+        if done.is_empty():
+            continue
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(done.value_counts().iter_rows()))
+        _echo(f"{path}: {option} {name!r}: {done.len()} cell(s) repaired before reading ({kinds})")
+        rows = suspect.arg_true()
+        repaired[name] = frame[name].scatter(rows, fixed["text"])
+    return frame.with_columns(**repaired) if repaired else frame
+
+
 def check_text_columns(frame: pl.DataFrame, columns: dict[str, str | None], path: Path) -> None:
     """Each named column exists and holds scalars that read as text (not a list, array, struct or bytes)."""
     for option, name in columns.items():
@@ -433,6 +467,8 @@ def resolve(
     frame = read_table_file(input_path, "--input", encoding.lower(), delimiter)
     check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
     as_of_value = _as_of_option(as_of, frame)
+    written = frame
+    frame = _repaired_cells(frame, {k: v for k, v in columns.items() if k != "--old-code-column"}, input_path)
 
     from pipelines.reference import USER_GAZETTEER, load_reference
     from pipelines.resolve import forget_readings, resolve_table
@@ -463,6 +499,8 @@ def resolve(
             as_of=as_of_value,
             scheme=frame[scheme_column] if scheme_column else None,
         )
+        if frame is not written:  # the output keeps the input's cells as written; the reading used the repaired text
+            resolved = resolved.with_columns(written.select(c for c in written.columns if c in resolved.columns))
         write_frame(resolved, output_path, out_fmt)
     finally:
         forget_readings()  # dropping them now costs less than at the next collection or the interpreter's exit
