@@ -681,23 +681,25 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
 def _fuzzy_after_ward(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> list[_Match]:
     """``_fuzzy_span`` of a name without marker that starts inside the segment after a ward written with
     its type and at least its first word ("phuong 2 binh thanhh", "xa pham van coi cu ci"), shortest
-    first; matched with how "fuzzy unanchored" (read only with that ward exact: _read_ward_of_district)."""
+    first; matched with how "fuzzy unanchored" (read only with that ward exact: _read_ward_of_district).
+    The last ward marker of the segment counts: in a cut tail it is never in the street part."""
     if end <= 0:
         tokens.edge = True
         return []
     seg_start = _segment_start(tokens, end)
-    if seg_start < tokens.cut:
-        tokens.edge = True  # the ward may stand in the street part of a cut tail
-        return []
     words = tokens.words
-    first = len(words)  # the first word a name may start at: after a ward marker and one word
-    for j in range(seg_start, end):
-        if (marker := _marker_at(words, j, end, WARD_MARKERS)) is not None:
+    first = None  # the first word a name may start at: after the ward marker and one word
+    for j in range(end - 2, max(seg_start, tokens.cut) - 1, -1):
+        if (marker := _marker_at(words, j, end, WARD_MARKERS)) is not None and j + marker.count(" ") + 1 < end:
             first = j + marker.count(" ") + 2
             break
         if _COMPACT_MARKER.match(words[j]):
             first = j + 1
             break
+    if first is None:
+        if seg_start < tokens.cut:
+            tokens.edge = True  # the ward may stand in the street part of a cut tail
+        return []
     found = []
     for i in range(first, end):
         sub = _Tokens(
@@ -710,23 +712,6 @@ def _fuzzy_after_ward(tokens: _Tokens, end: int, choices: KeyTable, markers: Mar
             m.how = "fuzzy unanchored"
             found.append(m)
     return found[::-1]  # the shortest name first: the ward before it keeps its words ("Bình Hưng Hòa B")
-    seg_start = _segment_start(tokens, end)
-    if seg_start < tokens.cut:
-        tokens.edge = True  # the number may stand in the street part of a cut tail
-        return None
-    words = tokens.words
-    for i in range(seg_start + 1, end):
-        if words[i - 1].isdigit() or _COMPACT_MARKER.match(words[i - 1]):
-            sub = _Tokens(
-                words[:end],
-                [*tokens.boundary_before[:i], True, *tokens.boundary_before[i + 1 : end]],
-                tokens.hard_before[:end],
-            )
-            m = _fuzzy_span(sub, end, choices, markers)
-            if m is not None and m.marker is None:
-                m.how = "fuzzy unanchored"
-                return m
-    return None
 
 
 def _drop_country(tokens: _Tokens) -> int:
@@ -868,9 +853,7 @@ def _find_districts_uncached(
         for _p, m in found:
             m.how = "unanchored"
     if not found:  # a typo in a district without type or comma after its ward: "phuong 2 binh thanhh hcm"
-        found = [
-            (p, m) for p in provinces for m in _fuzzy_after_ward(tokens, end, idx.district_keys[p], DISTRICT_MARKERS)
-        ]
+        found = [(",".join(provinces), m) for m in _fuzzy_after_ward(tokens, end, keys, DISTRICT_MARKERS)]
     return found
 
 
@@ -1825,7 +1808,12 @@ def _tail_readings(idx: ResolverIndex, keyed: pl.DataFrame, found: str) -> tuple
 
 
 # A ward marker word (or compact "p12") in cleaned text: _checked looks for one before the ward read.
-_CLEAN_WARD_WORD = r"(?:^|[^a-z0-9])(?:" + "|".join(sorted(_WARD_MARKER_FIRST)) + r"|[pfx][0-9]{1,2})(?:[^a-z0-9]|$)"
+_WARD_MARKER_PHRASES = sorted({*WARD_MARKERS, *WARD_MARKERS_2025})
+_CLEAN_WARD_WORD = (
+    r"(?:^|[^a-z0-9])(?:"
+    + "|".join(m.replace(" ", "[^a-z0-9]+") for m in _WARD_MARKER_PHRASES)
+    + r"|[pfx][0-9]{1,2})(?:[^a-z0-9]|$)"
+)
 
 
 @cache
@@ -1845,10 +1833,10 @@ def _head_ward_pattern() -> str:
         chars = "".join(sorted({v, v.upper(), *same[v]}))
         return "[" + re.escape(chars) + r"]\p{Mn}*" if v.isalpha() else v
 
-    words = ["".join(letter(v) for v in w) for w in sorted(_WARD_MARKER_FIRST)]
+    edge = "[^0-9" + re.escape("".join(sorted(word_chars))) + r"\p{Mn}]"
+    words = [f"(?:{edge})+".join("".join(map(letter, w)) for w in m.split(" ")) for m in _WARD_MARKER_PHRASES]
     compact = "".join(sorted({c for v in "pfx" for c in (v, v.upper(), *same[v])}))
     words.append("[" + re.escape(compact) + r"]\p{Mn}*[0-9]{1,2}")
-    edge = "[^0-9" + re.escape("".join(sorted(word_chars))) + r"\p{Mn}]"
     return f"(?:^|{edge})(?:" + "|".join(words) + f")(?:{edge}|$)"
 
 
