@@ -426,11 +426,9 @@ def match(
             scored = pl.concat([scored, inner.select(scored.columns)])
         same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
         scored = decide(scored, same_cluster, refused, spec)
-        # the records' links need no entity ids: worked out while the other core names the entities
-        records = _lineage(scored, work, ids, None, spec, clusters)
         pair_table = _pair_table(scored, ids, spec, head.result())
         entity_ids, merged, entities = golden.result()
-        records = records.with_columns(entity_ids.alias("entity_id"))
+        records = _lineage(scored, work, ids, entity_ids, spec, clusters)
         kept = scored if keep_state else None
         del scored  # tens of millions of rows at city scale: freed before the review queue
 
@@ -566,17 +564,12 @@ def _lineage(
     scored: pl.DataFrame,
     work: pl.DataFrame,
     ids: pl.Series,
-    entity_ids: pl.Series | None,
+    entity_ids: pl.Series,
     spec: MatchSpec,
     clusters: pl.Series | None = None,
 ) -> pl.DataFrame:
     """One row per record: its entity and the strongest accepted link that put it there. ``clusters``: the records'
-    cluster numbers (one cluster, one entity), when known: entity sizes are counted on them, not on the ids' text;
-    then ``entity_ids`` may be None (the column left empty, for the caller to fill when the ids are known)."""
-    if entity_ids is None:
-        if clusters is None:
-            raise ValueError("a lineage without entity ids needs the clusters to count entity sizes on")
-        entity_ids = pl.repeat(None, work.height, dtype=pl.String, eager=True)
+    cluster numbers (one cluster, one entity), when known: entity sizes are counted on them, not on the ids' text."""
     accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
     evidence = _evidence(spec).alias("evidence")
     both = (
