@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import re
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -235,6 +236,7 @@ class ResolverIndex:
     gazetteer_frame: pl.DataFrame | None = None  # idx.gazetteer as a table (vectorised split evidence)
     district_key_list: pl.Series | None = None  # every district key (see _may_end_with_district)
     unit_tables: tuple | None = None  # see _unit_tables
+    diacritic_needles: pl.DataFrame | None = None  # see _diacritic_needles
 
 
 def _words(text: str) -> str:
@@ -2104,6 +2106,7 @@ def _nearly_distinct(frame: pl.DataFrame, by) -> bool:
 def _finish_rows(idx: ResolverIndex, read: pl.DataFrame) -> pl.DataFrame:
     """Readings (``_read_rows``' columns and input) as the output columns: a row without reading is
     unresolved ("empty input (null)" where its input is null), units named, candidates listed."""
+    read = _diacritics_decide(idx, read)
     read = read.with_columns(
         status=pl.col("status").fill_null("unresolved"),
         confidence=pl.col("confidence").fill_null(0.0),
@@ -2113,6 +2116,85 @@ def _finish_rows(idx: ResolverIndex, read: pl.DataFrame) -> pl.DataFrame:
     own = pl.when(cands == "").then(pl.lit([], pl.List(pl.String))).otherwise(cands.str.split(_CANDS_SEP))
     read = _add_unit_columns(idx, read).with_columns(candidates=pl.coalesce(own, "candidates"))
     return read.select("input", *RESOLVED_ADDRESS.columns)
+
+
+_TONE = "\u0300\u0301\u0303\u0309\u0323"  # the five tone marks (NFD)
+
+
+def _tone_placements(text: str) -> set[str]:
+    """``text`` (NFC) with the tone of "oa", "oe", "uy" on either vowel ("hòa"/"hoà")."""
+    nfd = unicodedata.normalize("NFD", text)
+    moved = (re.sub(f"([ou])([{_TONE}])([aey])", r"\1\3\2", nfd), re.sub(f"([ou])([aey])([{_TONE}])", r"\1\3\2", nfd))
+    return {unicodedata.normalize("NFC", t) for t in (nfd, *moved)}
+
+
+def _diacritic_needles(idx: ResolverIndex) -> pl.DataFrame:
+    """2025 units whose name folds to another's (Xã Thạnh An / Xã Thanh An): uid, folded key, and
+    their full name as written (lower case, each tone placement) between spaces."""
+    if idx.diacritic_needles is None:
+        shared = {k for k, uids in idx.new_ward_all.items() if len(uids) > 1}
+        names = idx.new_units.filter(
+            pl.col("new_uid").map_elements(lambda u: idx.new_ward_key.get(u) in shared, return_dtype=pl.Boolean)
+        )
+        rows = [
+            (uid, idx.new_ward_key[uid], f" {' '.join(_LETTERS.findall(variant))} ")
+            for uid, name in names.select("new_uid", "new_name").iter_rows()
+            for variant in _tone_placements(name.lower())
+        ]
+        idx.diacritic_needles = pl.DataFrame(
+            rows, schema={"_c": pl.String, "_key": pl.String, "_needle": pl.String}, orient="row"
+        )
+    return idx.diacritic_needles
+
+
+_LETTERS = re.compile(r"[^\W_]+")
+
+
+def _diacritics_decide(idx: ResolverIndex, read: pl.DataFrame) -> pl.DataFrame:
+    """D4 (HV audit): a row left without answer whose candidates are all 2025 units of one folded name
+    ("Xã Cẩm Giàng" / "Xã Cẩm Giang") gets the one whose full name, type word included, the raw input
+    holds with its diacritics (a text without any diacritic decides nothing): fuzzy, never exact."""
+    ask = (
+        pl.col("new_uid").is_null()
+        & pl.col("_cands").str.contains(_CANDS_SEP, literal=True)
+        & pl.col("input").str.contains(r"[^\x00-\x7f]")
+    )
+    rows = read.with_row_index("_dr").filter(ask.fill_null(False))
+    if rows.is_empty():
+        return read
+    needles = _diacritic_needles(idx)
+    each = rows.select("_dr", "input", _c=pl.col("_cands").str.split(_CANDS_SEP)).explode("_c")
+    known = each.join(needles.unique(["_c", "_key"]), on="_c", how="left")
+    one_name = known.group_by("_dr").agg(ok=pl.col("_key").is_not_null().all() & (pl.col("_key").n_unique() == 1))
+    padded = (
+        pl.lit(" ")
+        + pl.col("input").str.normalize("NFC").str.to_lowercase().str.replace_all(r"[\W_]+", " ")
+        + pl.lit(" ")
+    )
+    hits = (
+        each.join(one_name.filter("ok").select("_dr"), on="_dr")
+        .join(needles, on="_c")
+        .filter(padded.str.contains(pl.col("_needle"), literal=True))
+        .group_by("_dr")
+        .agg(_uid=pl.col("_c").unique())
+        .filter(pl.col("_uid").list.len() == 1)
+        .select("_dr", _uid=pl.col("_uid").list.first())
+    )
+    if hits.is_empty():
+        return read
+    note = "the diacritics written decide between 2025 wards of one folded name"
+    out = read.with_row_index("_dr").join(hits, on="_dr", how="left")
+    chosen = pl.col("_uid").is_not_null()
+    return out.with_columns(
+        new_uid=pl.coalesce("_uid", "new_uid"),
+        status=pl.when(chosen).then(pl.lit("fuzzy")).otherwise("status"),
+        confidence=pl.when(chosen).then(pl.lit(UNCERTAIN)).otherwise("confidence"),
+        reason=pl.when(chosen)
+        .then(pl.concat_str(pl.lit(note), "reason", separator="; ", ignore_nulls=True))
+        .otherwise("reason"),
+        scheme=pl.when(chosen).then(pl.lit("2025")).otherwise("scheme"),
+        _cands=pl.coalesce("_uid", "_cands"),
+    ).drop("_dr", "_uid")
 
 
 def _unit_tables(idx: ResolverIndex) -> tuple:

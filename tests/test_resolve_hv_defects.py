@@ -95,9 +95,10 @@ def test_d1_a_ward_number_is_not_swallowed_into_a_fuzzy_2025_name(parts):
 
 
 def test_d3_a_2025_name_from_elsewhere_without_province_is_not_an_hcmc_unit_of_another_type():
-    rows = _read(["12 Lê Lợi, Phường Long Biên", "12 Lê Lợi, Phường Vĩnh Hưng"])
+    rows = _read(["12 Lê Lợi, Phường Long Biên", "12 Le Loi, Phuong Vinh Hung", "12 Lê Lợi, Phường Vĩnh Hưng"])
     assert rows[0]["new_uid"] == "2025:00145" and rows[0]["status"] == "fuzzy"  # Hà Nội's, the only one
-    assert rows[1]["new_uid"] is None and "2025:00301" in rows[1]["candidates"]  # two such wards
+    assert rows[1]["new_uid"] is None and "2025:00301" in rows[1]["candidates"]  # Vĩnh Hưng or Vinh Hưng
+    assert rows[2]["new_uid"] == "2025:00301" and rows[2]["status"] == "fuzzy"  # its diacritics decide (D4)
     assert all(r["confidence"] <= 0.9 for r in rows)
     # a typo in a 2025 ward is never corrected into a unit of another type
     (typo,) = _read(["Phường Long Điềnn, TP.HCM"])  # Long Điền is a commune (Xã)
@@ -223,7 +224,25 @@ def test_the_audit_mess_types_are_generated_and_read(tmp_path):
     assert (rows["got_new_uid"].is_not_null() & ~rows["correct"]).sum() == 0  # never another ward
     for mess_type in ("district_typo_no_type", "district_no_type_no_province", "new_elsewhere_no_province"):
         assert per_type[mess_type] >= 0.99, per_type
-    # names folding to one key in their province: only diacritics tell them apart (not read yet, D4);
-    # no answer then, with the truth among the candidates
+    # names folding to one key in their province: the diacritics written tell them apart (D4); where
+    # they do not, no answer, with the truth among the candidates
+    assert per_type["new_folded_pair"] >= 0.99, per_type
     folded = rows.filter((pl.col("mess_type") == "new_folded_pair") & ~pl.col("correct"))
     assert folded.filter(~pl.col("true_new_uid").is_in(pl.col("got_candidates"))).height == 0
+
+
+def test_d4_the_diacritics_written_decide_between_2025_names_of_one_folded_key():
+    rows = _read(
+        [
+            "Xã Cẩm Giàng, Hải Phòng",
+            "Xã Cẩm Giang, Hải Phòng",
+            "XÃ CẨM GIÀNG, HẢI PHÒNG",
+            "Xã Thạnh An, TP.HCM",
+            "Xã Thanh An, TP.HCM",
+        ]
+    )
+    assert [r["new_uid"] for r in rows] == ["2025:10903", "2025:10888", "2025:10903", "2025:27676", "2025:25807"]
+    assert all(r["status"] == "fuzzy" and r["confidence"] <= 0.9 for r in rows)
+    # without diacritics (or only where they do not decide) nothing is decided: both stay candidates
+    for row in _read(["Xa Cam Giang, Hai Phong", "X. Thanh An, HCM"]):
+        assert row["new_uid"] is None and len(row["candidates"]) == 2
