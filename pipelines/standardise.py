@@ -434,13 +434,13 @@ def _strip_float_suffix(s: pl.Expr) -> pl.Expr:
 
 # Placeholders: what clerks type into an ID field when they have no ID. A digit string whose every digit
 # follows from the first -- one digit repeated ('0', '000000000', '111111111111') or a run of consecutive
-# digits up or down, wrapping 9 -> 0 ('123456789', '012345678', '987654321', '123456789012') -- carries no
-# information about a person. No issued CCCD has this form (000/111... are no province codes; a run's
-# digits 4-6 give an impossible or future birth year); a real CMND would have to be one of 30 strings in a
-# billion. Such a value is flagged ``placeholder`` and kept out of the ID columns used for matching.
-ID_PLACEHOLDER_RUN = (
-    3  # a run of consecutive digits is a placeholder from this length on (shorter ones are junk anyway)
-)
+# digits up or down, as long as an ID (9 digits or more), wrapping 9 -> 0 ('123456789', '012345678',
+# '987654321', '123456789012') -- carries no information about a person. No issued CCCD has this form (000/111...
+# are no province codes; a run's digits 4-6 give an impossible or future birth year); a real CMND would have to
+# be one of 30 strings in a billion. Such a value is flagged ``placeholder`` and kept out of the ID columns used
+# for matching. A shorter run is junk of the wrong length anyway, and may be a real ID a number cell cut short
+# ('023456789' -> 23456789): not called a placeholder.
+ID_PLACEHOLDER_RUN = 9
 _DIGITS = list("0123456789")
 # CMND series were issued per province police with 2-digit prefixes 01-38 (a few 3-digit: 095, 230, 280, 285):
 # a 9-digit number cell starting above 38 is no CMND but a longer value whose leading zero the cell dropped.

@@ -43,8 +43,11 @@ def test_placeholders_are_values_whose_digits_follow_from_the_first(value):
     assert std.id_form_digits(pl.Series([value])).to_list() == [None]
 
 
-@pytest.mark.parametrize("value", ["023456789", "024999888", "079080123456", "001300123456", "280123456", "12"])
+@pytest.mark.parametrize(
+    "value", ["023456789", "024999888", "079080123456", "001300123456", "280123456", "12", "12345", "23456789"]
+)
 def test_real_ids_and_short_junk_are_no_placeholders(value):
+    """A run shorter than an ID is junk of the wrong length, or a CMND a number cell cut short (23456789)."""
     out = std.check_personal_id(pl.Series([value]))
     assert "placeholder" not in out["id_flags"][0]
     assert out["personal_id"][0] == value

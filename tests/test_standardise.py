@@ -202,7 +202,7 @@ def test_check_personal_id_known_values():
         (None, "invalid", ["non_digit"]),
         (None, None, None),
         (None, None, None),
-        (None, "invalid", ["wrong_length", "placeholder"]),  # a run of consecutive digits: no ID
+        ("12345", "invalid", ["wrong_length"]),
         ("079299688035", "cccd", ["future_birth_year", "century_sex_mismatch", "birth_year_mismatch"]),
         ("001300123456", "cccd", []),  # 3 = female 2000s, born 2000
     ]
