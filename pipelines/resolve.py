@@ -777,6 +777,13 @@ def _hard_start(tokens: _Tokens, end: int) -> int:
     return start
 
 
+# Every unit-type marker phrase of any level as words (see _seen_lookup), and the most words of one.
+_MARKER_SEGMENTS = frozenset(
+    tuple(m.split(" ")) for ms in (WARD_MARKERS, WARD_MARKERS_2025, DISTRICT_MARKERS, PROVINCE_MARKERS) for m in ms
+)
+_MARKER_SEGMENT_WORDS = max(map(len, _MARKER_SEGMENTS))
+
+
 def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -> list[tuple[object, _Match]]:
     """``lookup()`` (matches ending at ``end``, as (tag, match) pairs), memoised on the text it can see.
 
@@ -792,6 +799,10 @@ def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -
     """
     h = _hard_start(tokens, end)
     words = tokens.words
+    if end - h <= _MARKER_SEGMENT_WORDS and tuple(words[h:end]) in _MARKER_SEGMENTS:
+        # A marker alone after the boundary: _exact_span reads on past it ("tp ky anh (thi xa)"), so the
+        # words before the boundary decide too; not memoised (cached, the first text's reading was reused).
+        return lookup()
     cut = tokens.cut - h if tokens.cut > h else 0
     before = words[h - 1] if h > 0 and words[h] in _MULTI_MARKER_SECOND else None
     first = (tokens.first, tokens.classes) if cut else ""
