@@ -857,16 +857,20 @@ def _find_districts_uncached(
     if found:
         return found
     found = [(p, m) for p in provinces if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS))]
-    if province_given:
-        found += exact(False)
-    elif not found:
-        # No province: a district without type or comma after its ward ("Phường 6 Gò Vấp") counts only
-        # with a ward written with its type before it (_read_ward_of_district).
-        found = [(p, m) for p, m in exact(False) if m.marker is None and not m.text.isdigit()]  # "phuong 1"
-        for _p, m in found:
+    if province_given or not found:
+        # A district without type or comma after its ward ("Phường 6 Gò Vấp"; without a province only
+        # when nothing else reads) counts only with a ward written with its type before it, exactly
+        # (_read_ward_of_district); never read from a word of one letter ("Đông B ình Tân": the ward's B).
+        unanchored = [
+            (p, m)
+            for p, m in exact(False)
+            if m.marker is None and not m.text.isdigit() and len(m.text.split(" ", 1)[0]) > 1  # "phuong 1"
+        ]
+        for _p, m in unanchored:
             m.how = "unanchored"
-    if not found:  # a typo in a district without type or comma after its ward: "phuong 2 binh thanhh hcm"
-        found = [(",".join(provinces), m) for m in _fuzzy_after_ward(tokens, end, keys, DISTRICT_MARKERS)]
+        found += unanchored
+    if province_given or not found:  # a typo in a district without type or comma after its ward
+        found += [(",".join(provinces), m) for m in _fuzzy_after_ward(tokens, end, keys, DISTRICT_MARKERS)]
     return found
 
 

@@ -246,3 +246,19 @@ def test_d4_the_diacritics_written_decide_between_2025_names_of_one_folded_key()
     # without diacritics (or only where they do not decide) nothing is decided: both stay candidates
     for row in _read(["Xa Cam Giang, Hai Phong", "X. Thanh An, HCM"]):
         assert row["new_uid"] is None and len(row["candidates"]) == 2
+
+
+def test_a_district_without_type_or_comma_is_never_exact_nor_read_from_a_broken_word():
+    rows = _read(
+        [
+            "28 Nguyễn Trãi Phường Bình Trị Đông B ình Tân TPHCM",  # "B ình Tân" squashes to "binhtan"
+            "324 Huỳnh Tấn Phát Xã Tân Lập Bắcc Tân Uyên Tỉnh Bình Dương",  # "Tân Uyên" is another district
+            "Phường 6 Gò Vấp HCM",
+        ]
+    )
+    assert [(r["old_name"], r["old_district"]) for r in rows] == [
+        ("Phường Bình Trị Đông B", "Quận Bình Tân"),
+        ("Xã Tân Lập", "Huyện Bắc Tân Uyên"),
+        ("Phường 6", "Quận Gò Vấp"),
+    ]
+    assert [r["status"] for r in rows] == ["fuzzy"] * 3
