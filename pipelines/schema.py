@@ -465,7 +465,9 @@ def raw_table(registry: str) -> Table:
             "empty: source_key is the row's place in the file, 'line:17'), overflow:N (N values beyond the header's last "
             "column, kept in extra_columns._overflow), short:N (N fields fewer than the header, read as null), "
             "key_repeated (another row of the extract has the same source_key: every such row is flagged, and "
-            "record_key gets ~2, ~3... in the order of the rows' values, not their place in the file).",
+            "record_key gets ~2, ~3... in the order of the rows' values, not their place in the file), numeric:F1,F2 (the "
+            "reader read these fields from number cells, a dBase numeric field: staging puts back an ID's lost leading "
+            "zero).",
         )
     )
     return Table(
@@ -562,7 +564,8 @@ ISSUES_FIELD = _f(
     "raw. A review queue lists the rows where it is not null.",
 )
 ID_FLAGS = (
-    "Structure problems of the {what} (non_digit, wrong_length, unknown_province_code, century_sex_mismatch ...)."
+    "Structure problems of the {what} (non_digit, wrong_length, placeholder, leading_zero_restored, "
+    "unknown_province_code, century_sex_mismatch ...)."
 )
 DATE_FLAG = "Day and month both ≤ 12: d/m vs m/d cannot be told apart; read by the source's convention."
 

@@ -292,8 +292,8 @@ def test_wardbridge_match_on_the_people_spec_keeps_six_namesakes_with_placeholde
 
 
 def test_the_dbf_reader_names_the_cells_it_read_from_numeric_fields(tmp_path):
-    """The reader's side of D2: which cells were numbers (raw.py has yet to carry this into row_flags
-    'numeric:<field>', which staging reads: see the numeric-cells staging test above)."""
+    """The reader's side of D2: which cells were numbers (raw.py carries this into row_flags 'numeric:<field>',
+    which staging reads: tests/test_raw_numeric_cells.py)."""
     from pipelines.ingest.readers import NUMERIC, read_extract
     from tests import test_dbf
 

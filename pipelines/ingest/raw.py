@@ -12,6 +12,7 @@ from pipelines.ingest.readers import (
     INTERNAL,
     KEY,
     LINE,
+    NUMERIC,
     OVERFLOW,
     SHORT,
     SYNTHETIC,
@@ -200,11 +201,18 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     else:
         extra_json = extra_json.str.replace(r',"_overflow":null\}$', "}")
     short = pl.col(SHORT).fill_null(0)
+    if NUMERIC not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(NUMERIC))
+    cells = pl.col(NUMERIC).str.split(",")
+    marked = [pl.when(cells.list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src]
+    # the canonical fields of the cells the reader read as numbers (stage.NUMERIC_CELLS)
+    numeric = pl.concat_str(marked, separator=",", ignore_nulls=True) if marked else pl.lit("")
     row_flags = pl.concat_str(
         [
             pl.when(pl.col(SYNTHETIC).fill_null(False)).then(pl.lit("key_synthetic")),
             pl.when(overflow > 0).then(pl.format("overflow:{}", overflow)),
             pl.when(short > 0).then(pl.format("short:{}", short)),
+            pl.when(numeric != "").then(pl.format("numeric:{}", numeric)),
         ],
         separator="; ",
         ignore_nulls=True,
