@@ -275,7 +275,9 @@ COMPARE_KEYS = {
         "bool",
         False,
         "the columns hold IDs of several kinds told apart by length (9-digit CMND, 12-digit CCCD) in any of them: "
-        "values are compared across the columns, only with values of the same length; none such is neutral",
+        "values are compared as digits (spaces, dots, dashes ignored) across the columns, only with values of the "
+        "same length; any other value (other lengths, letters, a placeholder such as 000000000 or 123456789) is "
+        "missing (neutral)",
     ),
 }
 LEVEL_KEYS = {
