@@ -367,7 +367,9 @@ def _as_of_option(value: str | None, frame: pl.DataFrame):
     side = pl.select(as_of_side_expr(pl.lit(value), pl.String)).item()
     if side is None:
         raise click.BadParameter(
-            f"{value!r} is neither a column of the input nor a date (YYYY-MM-DD, dd/mm/yyyy)", param_hint="--as-of"
+            f"{value!r} is neither a column of the input nor a date (YYYY-MM-DD, dd/mm/yyyy, an ISO datetime; "
+            "the year in four digits, from 1900)",
+            param_hint="--as-of",
         )
     return value
 
