@@ -18,7 +18,8 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -170,23 +171,17 @@ def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
     Polars reads them): (the line where the row starts, the header's field count, the row's); None if every row
     fits. Only run once the fast reader has failed."""
     import csv
-    import io
 
-    text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
-    try:
-        expected = len(next(reader, []))
-        start = reader.line_num + 1
-        for row in reader:
-            if len(row) > expected:
-                return start, expected, len(row)
+    with _python_csv(data, sep, strict=False) as reader:
+        try:
+            expected = len(next(reader, []))
             start = reader.line_num + 1
-    except csv.Error:
-        return None
-    finally:
-        csv.field_size_limit(limit)
+            for row in reader:
+                if len(row) > expected:
+                    return start, expected, len(row)
+                start = reader.line_num + 1
+        except csv.Error:
+            return None
     return None
 
 
@@ -195,21 +190,31 @@ def quote_problem_line(data: bytes, sep: str) -> int | None:
     inside a quoted field not doubled), read with Python's strict CSV reader; None if it finds none.
     Only run once the fast reader has failed. Names a line, never a value."""
     import csv
+
+    start = 1
+    with _python_csv(data, sep, strict=True) as reader:
+        try:
+            for _row in reader:
+                start = reader.line_num + 1
+        except csv.Error:
+            return start
+    return None
+
+
+@contextmanager
+def _python_csv(data: bytes, sep: str, strict: bool) -> Iterator:
+    """Python's CSV reader over ``data`` (UTF-8, replacement characters for the rest), the field size limit
+    lifted while it reads: a runaway quoted field is the file's rest, not a size error."""
+    import csv
     import io
 
     text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))  # a runaway quoted field is the file's rest: no size error
-    start = 1
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        for _row in reader:
-            start = reader.line_num + 1
-    except csv.Error:
-        return start
+        yield csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=strict)
     finally:
         csv.field_size_limit(limit)
-    return None
 
 
 NESTED = (pl.List, pl.Array, pl.Struct)
