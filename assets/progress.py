@@ -183,7 +183,9 @@ def _duckdb_cli(database: Path) -> str:
     folder first (the views name their Parquet files relative to it), paths quoted for the shell."""
     folder = str(Path(database).resolve().parent).replace("'", "''")
     setting = f"SET file_search_path = '{folder}'"
-    return f"duckdb -readonly -cmd {shlex.quote(setting)} {shlex.quote(str(database))}"
+    # in double quotes when the shell would read nothing in it (the usual path): easier to read than shlex's
+    quoted = f'"{setting}"' if not set(setting) & set('"$`\\!') else shlex.quote(setting)
+    return f"duckdb -readonly -cmd {quoted} {shlex.quote(str(database))}"
 
 
 @dataclass
