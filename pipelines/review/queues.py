@@ -353,11 +353,12 @@ def date_as_known(date: pl.Expr, precision: pl.Expr | None) -> pl.Expr:
     )
 
 
-def _shown_sides(review: pl.DataFrame, kind: str, staged: pl.DataFrame | None, raw: pl.DataFrame | None) -> list:
-    """Both records' shown columns as text, side by side; a date column as known (``date_as_known``, its precision
-    from the staged record) and followed by ``<side>_<column>_raw``, the text the source wrote (raw layer; null
-    where the raw layer has no such column)."""
-    dates = shown_date_columns(kind)
+def _shown_sides(
+    kind: str, dates: dict[str, str | None], staged: pl.DataFrame | None, raw: pl.DataFrame | None
+) -> list:
+    """Both records' shown columns as text, side by side; a date column (``dates``: ``shown_date_columns``) as known
+    (``date_as_known``, its precision from the staged record) and followed by ``<side>_<column>_raw``, the text the
+    source wrote (raw layer; null where the raw layer has no such column)."""
     out = []
     for c in ENTITY_REVIEW_COLUMNS[kind]:
         for s in ("left", "right"):
@@ -423,7 +424,7 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
         raw = inputs.raw_dates.get(registry)
         review = _with_record_columns(review, raw, list(dates), "_raw")
         review = _smaller_id_left(review)
-        sides = _shown_sides(review, kind, staged, raw)
+        sides = _shown_sides(kind, dates, staged, raw)
         frame = (
             review.select(
                 pl.lit(kind).alias("entity_kind"),
