@@ -2210,8 +2210,20 @@ def _diacritics_decide(idx: ResolverIndex, read: pl.DataFrame) -> pl.DataFrame:
         new_uid=pl.coalesce("_uid", "new_uid"),
         status=pl.when(chosen).then(pl.lit("fuzzy")).otherwise("status"),
         confidence=pl.when(chosen).then(pl.lit(UNCERTAIN)).otherwise("confidence"),
+        # The reason of the reading without answer ("names 2 2025 wards", "nothing decides") no longer
+        # holds: the note replaces it, with the wards it chose between and a missing province kept.
         reason=pl.when(chosen)
-        .then(pl.concat_str(pl.lit(note), "reason", separator="; ", ignore_nulls=True))
+        .then(
+            pl.concat_str(
+                pl.lit(note + " ("),
+                pl.col("_cands").str.replace_all(_CANDS_SEP, ", ", literal=True),
+                pl.lit(")"),
+                pl.when(pl.col("reason").str.contains("province missing", literal=True)).then(
+                    pl.lit("; province missing")
+                ),
+                ignore_nulls=True,
+            )
+        )
         .otherwise("reason"),
         scheme=pl.when(chosen).then(pl.lit("2025")).otherwise("scheme"),
         _cands=pl.coalesce("_uid", "_cands"),
