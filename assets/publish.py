@@ -27,11 +27,11 @@ from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.publish.marts import (
     DETAIL_MARTS,
-    build_marts,
     city_total_problems,
     detail_ward_problems,
     flow_accounting,
     input_accounting_problems,
+    publish_from_warehouse,
     read_inputs,
     reference_date_of,
 )
@@ -40,7 +40,6 @@ from pipelines.publish.store import (
     ANALYTICS_FILENAME,
     PARQUET_DIR,
     RESTRICTED_FILENAME,
-    MartsPublication,
     PublishRejected,
 )
 from pipelines.schema import (
@@ -281,7 +280,6 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
     require_whole(context, "the analytics and restricted marts", [ANALYTICS, RESTRICTED])
     gx.preload()  # GX's import overlaps reading and building the marts
     key = pseudonym_key()
-    inputs = read_inputs(wh)
     docs_root = wh.root / "marts" / "gx" / context.run.run_id
     # the GX gate's suite is derived from the same declarations (every column, required, allowed, primary
     # key; exact dtypes in Polars): Table.validate (schema_validator) would repeat its checks
@@ -289,25 +287,17 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
     try:
         # the restricted mart is written aside while the rest is built (each table once final); nothing is
         # visible before every gate passed
-        with MartsPublication(wh.root, run_id=context.run.run_id) as publication:
-            marts = build_marts(inputs, key, ready=publication.add_restricted)
-            del inputs
-            published = publication.publish(
-                marts.analytics.values(),
-                marts.restricted.values(),
-                validators=validators,
-                extra_problems=marts.problems,
-            )
+        marts, published = publish_from_warehouse(wh, validators=validators, run_id=context.run.run_id, key=key)
     except PublishRejected as exc:
-        gate_problems = [p for p in exc.problems if p not in marts.problems]
+        gate_problems = [p for p in exc.problems if p not in exc.accounting]
         yield from selected(
             context,
             [
                 dg.AssetCheckResult(
                     asset_key=ANALYTICS,
                     check_name="row_accounting",
-                    passed=not marts.problems,
-                    description="; ".join(marts.problems[:20]) or "every raw row accounted for",
+                    passed=not exc.accounting,
+                    description="; ".join(exc.accounting[:20]) or "every raw row accounted for",
                 ),
                 dg.AssetCheckResult(
                     asset_key=ANALYTICS,

@@ -324,8 +324,9 @@ def test_a_lost_row_blocks_publication_and_keeps_the_previous_marts(sample, tmp_
     inputs.staged["tax"] = inputs.staged["tax"].slice(1)  # one staged row vanishes
     marts = build_marts(inputs, KEY)
     assert marts.problems
-    with pytest.raises(PublishRejected, match="lost"):
+    with pytest.raises(PublishRejected, match="lost") as rejected:
         publish_marts(wh.root, marts.analytics.values(), marts.restricted.values(), extra_problems=marts.problems)
+    assert rejected.value.accounting == marts.problems  # the row accounting's, told apart from the gates'
     assert _parquet_bytes(wh.root) == before
     assert (wh.root / ANALYTICS_FILENAME).read_bytes() == db_before
     assert not list(wh.root.glob("*.tmp-*")) and not list((wh.root / "marts").glob(".analytics.*"))
@@ -338,8 +339,9 @@ def test_a_failing_gate_keeps_the_previous_marts(sample, tmp_path):
     def reject_people(table, frame):  # noqa: ANN001, ANN202
         return [f"{table.name}: rejected for the test"] if table.name == "people" else []
 
-    with pytest.raises(PublishRejected, match="rejected for the test"):
+    with pytest.raises(PublishRejected, match="rejected for the test") as rejected:
         publish_from_warehouse(wh, validators=[reject_people], key=KEY)
+    assert rejected.value.accounting == []  # every row accounted for: only the gate failed
     assert _parquet_bytes(wh.root) == before
     # the files written aside while the gates ran are removed
     assert not list(wh.root.glob("*.tmp-*")) and not list((wh.root / "marts").glob(".analytics.*"))
@@ -584,6 +586,7 @@ def test_job_fails_and_keeps_previous_marts_when_row_accounting_fails(sample, tm
     assert not result.success
     failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
     assert "row_accounting" in failed and "lost" in failed["row_accounting"].description
+    assert "marts_gates" not in failed  # the lost rows are the accounting's problem, not the gates'
     assert _parquet_bytes(wh.root) == before
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -1056,15 +1057,24 @@ def publish_from_warehouse(
     validators: Iterable[Validator] = (schema_validator,),
     run_id: str | None = None,
     key: bytes | None = None,
+    timed: Callable[..., Any] = lambda _part, step, *args, **kwargs: step(*args, **kwargs),
 ) -> tuple[Marts, Published]:
     """Read the warehouse, build the marts, validate (row accounting included) and publish them atomically (the
-    restricted mart written while the rest is built: :class:`MartsPublication`)."""
-    inputs = read_inputs(wh)
+    restricted mart written while the rest is built: :class:`MartsPublication`). ``timed(part, step, *args)``
+    runs each part ("read inputs", "build", "publish"); benchmarks pass a clock.
+
+    Raises ``PublishRejected`` (its ``accounting`` holds the row-accounting problems, the rest are the gates')."""
+    inputs = timed("read inputs", read_inputs, wh)
     key = pseudonym_key() if key is None else key
     with MartsPublication(wh.root, run_id=run_id) as publication:
-        marts = build_marts(inputs, key, ready=publication.add_restricted)
+        marts = timed("build", build_marts, inputs, key, ready=publication.add_restricted)
         del inputs
-        published = publication.publish(
-            marts.analytics.values(), marts.restricted.values(), validators=validators, extra_problems=marts.problems
+        published = timed(
+            "publish",
+            publication.publish,
+            marts.analytics.values(),
+            marts.restricted.values(),
+            validators=validators,
+            extra_problems=marts.problems,
         )
     return marts, published

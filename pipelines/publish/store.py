@@ -72,8 +72,9 @@ Validator = Callable[[Table, pl.DataFrame], list[str]]
 class PublishRejected(Exception):
     """Validation failed: the previous marts were left in place."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], accounting: list[str] | None = None):
         self.problems = problems
+        self.accounting = accounting or []  # the caller's own problems (row accounting), the rest are the gates'
         super().__init__(f"{len(problems)} problem(s), previous marts kept: " + "; ".join(problems[:10]))
 
 
@@ -363,7 +364,8 @@ class MartsPublication:
         aside = _aside(self.root / ANALYTICS_FILENAME, self.run)
         self._writing.append(self._pool.submit(write_duckdb, aside, MART_SCHEMA, analytics, ANALYTICS_MODE))
         self._writing.append(self._pool.submit(write_parquet_tree, staged_dir, analytics))
-        problems = list(extra_problems)
+        accounting = list(extra_problems)
+        problems = list(accounting)
         for validate in validators:
             for table, frame in [*analytics, *restricted]:
                 problems += validate(table, frame)
@@ -372,7 +374,7 @@ class MartsPublication:
         wait(self._writing)
         write_error = next((e for e in (w.exception() for w in self._writing) if e is not None), None)
         if problems:
-            raise PublishRejected(problems)
+            raise PublishRejected(problems, accounting)
         if write_error is not None:
             raise write_error
         fault_point("marts-before-swap")  # tests: killed with every file written aside and gated
