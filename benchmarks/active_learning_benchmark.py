@@ -14,10 +14,11 @@ labels can also tell whether the link threshold is too low, the links below ``--
 evidence patterns first; from the second round on, uncertainty is that of the pair's band of match
 weight as the labels so far estimate it, with bands few labels have seen explored first); the random arm draws the
 batch uniformly from the same pool; the informative-keep-m arm is the informative one with the engine's
-refinement of m from "same" labels switched off (labels then only link, veto and move thresholds), to
-show what that refinement does with labels chosen for being uncertain. After each batch the labels go to ``match`` (same: linked and m
-refined; different: never linked), the thresholds are refined from the labels on the new model's
-probabilities (``refine_thresholds``), and the match is run again with them when they moved.
+semi-supervised EM switched off (EM reads no label; labels then only link, veto and move thresholds), to
+show what learning m from labels chosen for being uncertain does. After each batch the labels go to ``match``
+(same: linked, and EM's posterior for the pair fixed to 1 where it is a candidate pair; different: never linked),
+the thresholds are refined from the labels on the new model's probabilities (``refine_thresholds``), and the
+match is run again with them when they moved.
 
 Measured after each batch (pairwise, against truth): precision and recall of the links,
 linked-or-queued recall (the queue's open pairs counted; pairs labelled "different" are decided, not
@@ -138,15 +139,15 @@ def answer(batch: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
 
 @contextmanager
 def m_kept(keep: bool):
-    """With ``keep``, the engine's refinement of m from "same" labels is switched off for the arm (an
-    experiment: labels then only link, veto and move the thresholds)."""
-    original = model.refine_m_with_labels
+    """With ``keep``, the engine's semi-supervised EM is switched off for the arm (an experiment: EM reads no
+    label, and labels only link, veto and move the thresholds)."""
+    original = model.label_posteriors
     if keep:
-        model.refine_m_with_labels = lambda m, labelled_gamma, strength=20.0: m
+        model.label_posteriors = lambda candidates, labelled: None
     try:
         yield
     finally:
-        model.refine_m_with_labels = original
+        model.label_posteriors = original
 
 
 def run_arm(arm, staged, people, spec, base, steps, audit_ceiling, seed, targets) -> list[dict]:
@@ -248,7 +249,7 @@ def main() -> None:
     parser.add_argument(
         "--arms",
         default=f"informative,random,informative{KEEP_M}",
-        help=f"informative / random, with {KEEP_M}: m not refined from the labels",
+        help=f"informative / random, with {KEEP_M}: EM reads no label (m not learned from them)",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--min-labels", type=int, default=Targets.min_labels)

@@ -210,3 +210,34 @@ def test_the_engine_counts_verdicts_it_leaves_out(people_frame):
     assert "1 of 4 pairs used; 2 name a record id" in summary and "gone-9" not in summary
     clean = match(people_frame, spec, labelled_pairs=same.head(1))
     assert clean.stats["verdicts"]["usable"] == 1 and "verdicts:" not in clean.summary()
+
+
+def test_the_link_threshold_rises_only_when_the_labels_show_the_precision_below_target_beyond_their_error():
+    """At 1M with m kept, 9 "different" among 82 labels above the link threshold put the links' estimated precision
+    at 0.9946 (target 0.995); the threshold rose to 0.964 and recall fell under 0.97 (0.9716 -> 0.9698), though one
+    answer in a comparison vector stands for all its open pairs and says little about them. Now a rise needs the
+    estimate below the target by raise_z (1.645) standard errors of the labels' own error."""
+    rng = np.random.default_rng(6)
+    vectors = [f"v{i:02d}" for i in range(20)]
+    open_pairs = pl.DataFrame(
+        {
+            "match_probability": rng.uniform(0.9991, 0.9995, 20_000),  # one band; the model: precision 0.9993
+            "evidence": np.repeat(vectors, 1_000),
+        }
+    )
+    p = list(rng.uniform(0.9991, 0.9995, 25))
+    # 25 labelled links, one or two per vector; one "different" answer
+    lab = labels(p, [i != 0 for i in range(25)]).with_columns(
+        pl.Series("evidence", [vectors[i % 20] for i in range(25)])
+    )
+    noisy = refine_thresholds(lab, open_pairs, RECORDS, 0.95, 0.5)
+    assert noisy.link_threshold == 0.95, noisy.reasons[0]
+    assert "estimated precision 0.98" in noisy.reasons[0]  # below the target, on one answer
+    assert "within 1.645 standard errors" in noisy.reasons[0] and "24 of 25 labelled pairs" in noisy.reasons[0]
+    # the failure it replaces: on the point estimate alone (raise_z 0) the one answer raises the threshold
+    point = refine_thresholds(lab, open_pairs, RECORDS, 0.95, 0.5, Targets(raise_z=0.0))
+    assert point.link_threshold > 0.95 and "raised" in point.reasons[0]
+    # ten "different" of 25, across ten vectors: beyond the labels' error, the threshold rises
+    many = lab.with_columns(pl.Series("same", [i >= 10 for i in range(25)]))
+    raised = refine_thresholds(many, open_pairs, RECORDS, 0.95, 0.5)
+    assert raised.link_threshold > 0.95 and "raised" in raised.reasons[0] and "standard error" in raised.reasons[0]

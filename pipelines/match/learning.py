@@ -2,7 +2,8 @@
 
 Officials' decisions on ``match_pair`` items (``review.match_labels``) are labels: ``same`` (match) or
 not (no_match). The engine already links a "same" pair whatever its score, never links a "different"
-pair, and refines m from the "same" pairs (``match(labelled_pairs=, cannot_link_pairs=)``). Verdicts given
+pair, and fits m by semi-supervised EM (``match(labelled_pairs=, cannot_link_pairs=)``; ``model.label_posteriors``:
+a labelled candidate pair's posterior is its label in every E step, the pair counted once among all candidates). Verdicts given
 since a saved run take effect in an increment too (``match_increment(..., labelled_pairs=,
 cannot_link_pairs=)``: linked / never linked as a full run with every verdict, m stays frozen). An increment
 does not refit m: refitting changes every pair's weight, so it would re-score and re-cluster every record (a
@@ -28,7 +29,11 @@ adds the two other uses:
   to 0.9993 and recall fell to 0.91; per vector, 0.9643 and 0.97).
   - ``link_threshold``: the lowest one at which the links' estimated precision (the rates over the
     open pairs at or above it, refused links left out) is >= the target. It is *raised* only with at least ``min_labels``
-    labels at or above the current one; *lowered* only with ``min_labels`` labels between the new and
+    labels at or above the current one and an estimate below the target by more than ``raise_z`` (1.645) standard
+    errors of the labels' own error (a labelled (band, vector) cell's rate is a Beta posterior: one answer in a
+    vector stands for all its open pairs and says little about them; at 1M with m kept, 9 "different" of 82
+    labels above 0.95 put the estimate at 0.9946 and raised the threshold to 0.964, recall 0.9716 -> 0.9698);
+    *lowered* only with ``min_labels`` labels between the new and
     the current threshold that are themselves "same" in a share >= the target, and never below the
     lowest label. Without such evidence it stays where it is.
   - ``review_threshold``: the ``min_labels`` lowest-probability labelled pairs below the link threshold
@@ -40,16 +45,16 @@ adds the two other uses:
     (not to ``review_fill`` of it: cutting below the budget takes true pairs out of the queue for nothing).
     Refused links (``decision`` 'refused') are queued whatever the thresholds and take their part of it.
 
-Why "different" answers do not refine u (or m): the labelled pairs are chosen by their comparison
-vector (the most uncertain ones first), so they are not a sample of non-matches (nor the "same" ones of
-matches): a few hundred look-alike non-matches would raise u of the agreeing levels that the
-million random pairs behind u estimate without bias. What selection on the comparison vector leaves
-unbiased is P(match | vector): the sound use is a semi-supervised EM, where a labelled pair's
-posterior is fixed to its label in the E step (a hook in ``model.fit``), not counting its levels as
-extra matches (``refine_m_with_labels`` does that with the "same" pairs today). Measured at 1M
-(benchmarks/active_learning_benchmark.py, informative first, 50 / 200 / 1,000 labels): with m refined,
-precision 0.9956 / 0.9949 / 0.9940 and linked-or-queued 0.9945 / 0.9947 / 0.9956; with m kept, 0.9950 /
-0.9951 / 0.9966 and 0.9951 at each step, every target met at 50 and 200 labels.
+Why "different" answers do not refine u, and why m is learned by semi-supervised EM: the labelled pairs are
+chosen by their comparison vector (the most uncertain ones first), so they are not a sample of non-matches (nor
+the "same" ones of matches): a few hundred look-alike non-matches would raise u of the agreeing levels that the
+million random pairs behind u estimate without bias. What selection on the comparison vector leaves unbiased is
+P(match | vector), so a label says something about its own pair, not about a level's share among matches: in EM
+(``model.label_posteriors``) a labelled candidate pair's posterior is its label instead of the model's guess, and
+it counts once among the millions of candidate pairs EM reads. Before, "same" pairs were added to EM's m as a
+separate sample of matches, EM weighing 20 pseudo-pairs: at 1M (benchmarks/active_learning_benchmark.py,
+informative first, 50 / 200 / 1,000 labels) precision 0.9956 / 0.9949 / 0.9940 and linked-or-queued 0.9945 /
+0.9947 / 0.9956, against 0.9950 / 0.9951 / 0.9966 and 0.9951 at each step with m not learned from labels.
 
 Verdicts on records the matched table does not hold are left out by the engine (``match``): a record
 may have left its source since it was reviewed. ``verdict_coverage`` counts them (and pairs of a record
@@ -70,14 +75,15 @@ REFIT_AFTER = 20  # "same" verdicts since the model was fitted from which an inc
 
 
 def refit_advised(verdicts_since_fit: int, after: int = REFIT_AFTER) -> bool:
-    """Whether the "same" verdicts given since a frozen model was fitted are enough to move m: an increment keeps m
-    frozen (its result is a full re-match with the frozen model), while a full run without ``--model`` refines m
-    with every "same" verdict (``model.refine_m_with_labels``, where EM counts as 20 pseudo-pairs: 20 labels weigh
-    as much as EM). From ``after`` of them on, the increment says so (summary, log) instead of refitting: a refit
-    changes every pair's weight, so it is a full re-match. At 1M with 200 "same" and 200 "different" verdicts from
-    the review queue, a fitted full re-match took 84.5 s wall (39.6 CPU s) against the increment's 22.6 s (14.8 CPU
-    s), precision 0.9943 -> 0.9922, recall 0.9715 -> 0.9720 (at 44b0f2c; the figures README "Increments" quotes).
-    Verdicts chosen from the queue bias m (see the module notes), so a refit is said to be due, not done."""
+    """Whether the "same" verdicts given since a frozen model was fitted are worth a refit: an increment keeps m
+    frozen (its result is a full re-match with the frozen model), while a full run without ``--model`` fits m by
+    semi-supervised EM with every verdict on a candidate pair (``model.label_posteriors``: its posterior is its
+    label, the pair counted once among all candidate pairs, so a verdict moves m by its own pair's share). From
+    ``after`` of them on, the increment says so (summary, log) instead of refitting: a refit changes every pair's
+    weight, so it is a full re-match. At 1M with 200 "same" and 200 "different" verdicts from the review queue, a
+    fitted full re-match took 84.5 s wall (39.6 CPU s) against the increment's 22.6 s (14.8 CPU s), precision
+    0.9943 -> 0.9922, recall 0.9715 -> 0.9720 (at 44b0f2c, when "same" verdicts were still blended into m as extra
+    matches; the figures README "Increments" quotes)."""
     return verdicts_since_fit >= after
 
 
@@ -109,6 +115,8 @@ class Targets:
     queue_rate: float = 0.02  # share of "same" answers at the bottom of the queue that extends it
     review_fill: float = 0.8  # extend the queue to this share of the review budget (room for new pairs); a cut
     # of a queue over the budget goes to the budget itself
+    raise_z: float = 1.645  # the link threshold rises only when the links' estimated precision is this many standard
+    # errors below the target (one-sided 95 %): labels that leave it within noise of the target move nothing
 
 
 @dataclass
@@ -298,22 +306,36 @@ def _link(
     the current one."""
     by = ("evidence",) if "evidence" in lab.columns and "evidence" in open_pairs.columns else ()
     linkable = open_pairs.filter(~pl.col("refused")).select("p", *by)
-    rates = band_rates(lab, linkable, by)
+    rates = band_rates(lab, linkable, by).with_columns(
+        # a labelled cell's rate is a Beta posterior (same + PRIOR_LABELS x model, labels - same + ...): its variance;
+        # a cell nobody labelled is the model's own probability (no label error to add)
+        pl.when(pl.col("labels") > 0)
+        .then(pl.col("rate") * (1 - pl.col("rate")) / (pl.col("labels") + PRIOR_LABELS + 1))
+        .otherwise(0.0)
+        .alias("variance")
+    )
+    keys = ["band", *by]
+    n = pl.int_range(1, pl.len() + 1)
     pairs = (
         linkable.with_columns(_band(pl.col("p")))
-        .join(rates.select("band", *by, "rate"), on=["band", *by], how="left")
+        .join(rates.select(*keys, "rate", "variance"), on=keys, how="left")
         .sort("p", descending=True)
-        .with_columns((pl.col("rate").cum_sum() / pl.int_range(1, pl.len() + 1)).alias("precision"))
+        # the k-th pair of a cell from the top adds (k^2 - (k-1)^2) x its variance to that of the sum of rates
+        .with_columns((2 * pl.int_range(1, pl.len() + 1).over(keys) - 1).alias("_k"))
+        .with_columns(
+            (pl.col("rate").cum_sum() / n).alias("precision"),
+            ((pl.col("_k") * pl.col("variance")).cum_sum().sqrt() / n).alias("sd"),
+        )
         .group_by("p")
-        .agg(pl.col("precision").last())  # a threshold takes every pair of its probability
+        .agg(pl.col("precision", "sd").last())  # a threshold takes every pair of its probability
         .sort("p")
     )
 
-    def precision_at(t: float) -> float:
+    def precision_at(t: float) -> tuple[float, float]:
         above = pairs.filter(pl.col("p") >= t)
-        return float(above["precision"][0]) if above.height else 1.0
+        return (float(above["precision"][0]), float(above["sd"][0])) if above.height else (1.0, 0.0)
 
-    now = precision_at(current)
+    now, sd = precision_at(current)
     ok = pairs.filter((pl.col("precision") >= targets.precision) & (pl.col("p") >= floor))
     at_current = lab.filter(pl.col("p") >= current)
     if now < targets.precision:
@@ -323,11 +345,18 @@ def _link(
                 f"link_threshold kept at {current:.4f}: estimated precision {now:.4f} < {targets.precision}, but only "
                 f"{at_current.height} labels at or above it ({targets.min_labels} needed to raise it)"
             )
+        if now + targets.raise_z * sd >= targets.precision:
+            return current, (
+                f"link_threshold kept at {current:.4f}: estimated precision {now:.4f} (standard error {sd:.4f}) < "
+                f"{targets.precision}, but within {targets.raise_z:g} standard errors of it: "
+                f"{int(at_current['same'].sum())} of {at_current.height} labelled pairs at or above it are the same "
+                f"entity, too few to tell (the labels' own error, per band and comparison vector)"
+            )
         new = float(higher["p"][0]) if higher.height else float(np.nextafter(1.0, 0.0))
         return new, (
             f"link_threshold raised to {new:.4f}: {int(at_current['same'].sum())} of {at_current.height} labelled "
-            f"pairs at or above {current:.4f} are the same entity; estimated precision of the links {now:.4f} -> "
-            f"{precision_at(new):.4f} (target {targets.precision})"
+            f"pairs at or above {current:.4f} are the same entity; estimated precision of the links {now:.4f} "
+            f"(standard error {sd:.4f}) -> {precision_at(new)[0]:.4f} (target {targets.precision})"
         )
     lowest_label = float(lab["p"].min())  # never below the evidence
     candidates = ok.filter((pl.col("p") < current) & (pl.col("p") >= lowest_label))["p"].to_numpy()  # ascending
@@ -344,7 +373,7 @@ def _link(
         return t, (
             f"link_threshold lowered to {t:.4f}: {int(same[k])} of {int(n[k])} labelled pairs "
             f"between it and {current:.4f} are the same entity; estimated precision of the links "
-            f"{precision_at(t):.4f} (target {targets.precision})"
+            f"{precision_at(t)[0]:.4f} (target {targets.precision})"
         )
     return current, f"link_threshold kept at {current:.4f}: estimated precision of the links {now:.4f}"
 

@@ -3,8 +3,11 @@
 * u (P(level | two different records)) comes from random record pairs: almost all
   random pairs are non-matches.
 * m (P(level | same entity)) is estimated by expectation–maximisation over the
-  candidate pairs with u held fixed, so no labels are needed; labelled pairs, when
-  given, refine m (they act as extra observations on top of the EM estimate).
+  candidate pairs with u held fixed, so no labels are needed. Reviewers' verdicts, when
+  given, make it semi-supervised: a labelled candidate pair's posterior is its label (1
+  same, 0 different) in every E step instead of the model's guess, and it still counts
+  once among all candidate pairs, so a handful of labels picked for being uncertain
+  cannot outweigh the millions of pairs EM reads (``label_posteriors``).
 * The match weight of a pair is log2 of the prior odds plus, per comparison, log2(m/u)
   of its level (0 when the value is missing). With term-frequency adjustment an
   exact agreement on a common value (Nguyễn Văn Hùng) counts for less than on a rare
@@ -41,7 +44,7 @@ class Model:
     converged: bool
     random_pairs: int
     em_per_rule: dict  # blocking rule -> pairs, match_share, iterations, converged, final_change, status, used
-    m_source: dict = field(default_factory=dict)  # comparison -> em | prior | em+labels | prior+labels
+    m_source: dict = field(default_factory=dict)  # comparison -> em | prior | em+labels (semi-supervised EM)
     # term-frequency adjusted column -> records holding a value in the fitted table (``_shrunk_share``); None:
     # shares are used as counted (a model fitted before, or while the saved state cannot keep this)
     tf_records: dict[str, int] | None = None
@@ -131,10 +134,20 @@ def estimate_u(
     return u, len(l)
 
 
-def _patterns(gamma: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct comparison vectors (missing = -1) and how many pairs have each."""
-    grouped = gamma.fill_null(-1).group_by(gamma.columns).len()
-    return grouped.select(gamma.columns).to_numpy().astype(np.int64), grouped["len"].to_numpy().astype(float)
+LABEL = "_label"  # a candidate pair's verdict inside EM: 1 same, 0 different, null not labelled
+
+
+def _patterns(gamma: pl.DataFrame, label: pl.Series | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Distinct comparison vectors (missing = -1), how many pairs have each and, with ``label`` (per pair: 1 same,
+    0 different, null not labelled), each row's fixed posterior (NaN: not labelled). A vector some of whose pairs
+    are labelled is one row per verdict (its labelled pairs apart from the others)."""
+    names = gamma.columns
+    if label is None or label.null_count() == len(label):
+        grouped = gamma.fill_null(-1).group_by(names).len()
+        return grouped.select(names).to_numpy().astype(np.int64), grouped["len"].to_numpy().astype(float), None
+    grouped = gamma.fill_null(-1).with_columns(label.cast(pl.Float64).alias(LABEL)).group_by([*names, LABEL]).len()
+    fixed = grouped[LABEL].fill_null(float("nan")).to_numpy().astype(float)
+    return grouped.select(names).to_numpy().astype(np.int64), grouped["len"].to_numpy().astype(float), fixed
 
 
 def _log_likelihoods(patterns: np.ndarray, names: list[str], m: dict, u: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -172,18 +185,23 @@ def _em(
     iterations: int,
     prior_pairs: float = 0.0,
     fixed_m: dict[str, np.ndarray] | None = None,
+    fixed_posterior: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, float]:
     """EM (maximum a posteriori) for m, or only lambda when fixed_m is given, with u fixed.
 
     m starts at, and is pulled towards, ``priors`` (``prior_pairs`` pseudo-pairs: a Dirichlet
-    prior), so a level seen on a handful of pairs does not get m = 0 or 1. Returns m, lambda
-    (the share of matches), iterations, converged, and the last change of lambda or any m."""
+    prior), so a level seen on a handful of pairs does not get m = 0 or 1. ``fixed_posterior``
+    (per pattern row, NaN where free; ``_patterns``): rows of labelled pairs, whose posterior is
+    their label in every E step (semi-supervised EM). Returns m, lambda (the share of matches),
+    iterations, converged, and the last change of lambda or any m."""
     m = dict(fixed_m) if fixed_m is not None else {name: priors[name].copy() for name in names}
     lam, converged, it, delta = 0.3, False, 0, float("inf")
     total_pairs = counts.sum()
     for it in range(1, iterations + 1):  # noqa: B007 - the count is reported after the loop
         log_m, log_u = _log_likelihoods(patterns, names, m, u)
         p = 1.0 / (1.0 + np.exp(np.clip(np.log1p(-lam) + log_u - np.log(lam) - log_m, -700, 700)))
+        if fixed_posterior is not None:  # a labelled pair is what its reviewer said, whatever the model guesses
+            p = np.where(np.isnan(fixed_posterior), p, fixed_posterior)
         weight = counts * p
         new_m = m
         if fixed_m is None:
@@ -237,6 +255,7 @@ def estimate_m(
     spec: MatchSpec,
     u: dict[str, np.ndarray],
     pairs: pl.DataFrame | None = None,
+    label: pl.Series | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str]]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
@@ -254,6 +273,10 @@ def estimate_m(
     comparison the rule is degenerate. A comparison no usable rule estimated keeps its
     prior m (``m_prior``). The share of matches among candidates is then fitted with m
     and u fixed.
+
+    label: per candidate pair (rows of ``gamma``), a reviewer's verdict (1 same, 0 different, null none;
+    ``label_posteriors``): every EM here is then semi-supervised, a labelled pair's posterior fixed to its
+    verdict, each pair counted once.
 
     Returns m, lambda, iterations (most of any rule), converged (every used rule),
     per-rule diagnostics, and per comparison where its m came from (``em`` or ``prior``).
@@ -280,8 +303,11 @@ def estimate_m(
         if not names or not mask.any():
             per_rule[rule.name] = {"pairs": int(mask.sum()), "status": "no pairs or nothing to estimate", "used": False}
             continue
-        patterns, counts = _patterns(gamma.filter(mask).select(names))
-        m_rule, share, it, ok, delta = _em(patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs)
+        rule_label = label.filter(mask) if label is not None else None
+        patterns, counts, fixed = _patterns(gamma.filter(mask).select(names), rule_label)
+        m_rule, share, it, ok, delta = _em(
+            patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs, fixed_posterior=fixed
+        )
         taken = names
         if not ok:
             status = f"degenerate: not converged in {it} iterations (last change {delta:.1e})"
@@ -293,8 +319,20 @@ def estimate_m(
                 alone = _uncrowded(pairs.filter(mask), spec.max_cluster_size)
                 if not alone.all():
                     left_out = f"; {int((~alone).sum()):,} pairs of crowded keys left out"
-                    patterns, counts = _patterns(gamma.filter(mask).filter(alone).select(names))
-                    m_rule = _em(patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs)[0]
+                    patterns, counts, fixed = _patterns(
+                        gamma.filter(mask).filter(alone).select(names),
+                        rule_label.filter(alone) if rule_label is not None else None,
+                    )
+                    m_rule = _em(
+                        patterns,
+                        counts,
+                        names,
+                        priors,
+                        u,
+                        spec.em_iterations,
+                        spec.em_prior_pairs,
+                        fixed_posterior=fixed,
+                    )[0]
             taken = _varying(patterns, names) if len(counts) else []
             status = (
                 f"all match ({share:.1%}{left_out}): m taken where its pairs vary ({', '.join(taken)})"
@@ -327,22 +365,39 @@ def estimate_m(
             m[name], source[name] = np.mean(estimates[name], axis=0), "em"
         else:  # blocked on by every usable rule, or every rule degenerate: the prior
             m[name], source[name] = priors[name], "prior"
-    patterns, counts = _patterns(gamma.select(all_names))
-    _, lam, _, _, _ = _em(patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m)
+    patterns, counts, fixed = _patterns(gamma.select(all_names), label)
+    _, lam, _, _, _ = _em(patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m, fixed_posterior=fixed)
     return m, lam, iterations, converged, per_rule, source
 
 
-def refine_m_with_labels(
-    m: dict[str, np.ndarray], labelled_gamma: pl.DataFrame, strength: float = 20.0
-) -> dict[str, np.ndarray]:
-    """Blend EM's m with level counts of labelled true-match pairs (EM acts as `strength` pseudo-pairs)."""
-    out = {}
-    for name, mk in m.items():
-        values = labelled_gamma[name].drop_nulls().to_numpy().astype(np.int64)
-        counts = np.bincount(values, minlength=len(mk)).astype(float)
-        blended = counts + strength * mk
-        out[name] = np.maximum(blended / blended.sum(), M_FLOOR)
-    return out
+def label_posteriors(candidates: pl.DataFrame | None, labelled: pl.DataFrame | None) -> pl.Series | None:
+    """Per candidate pair (``candidates``: ``l``, ``r``, the rows EM reads), its reviewer's verdict as EM's fixed
+    posterior: 1.0 same, 0.0 different, null not labelled; None when no candidate pair is labelled.
+
+    ``labelled``: row pairs (``l``, ``r``, either order) with ``same`` (a frame without it holds "same" pairs). Only
+    candidate pairs are labelled here: a verdict on a pair no blocking rule proposed is not among the pairs EM
+    reads (it still links or vetoes its pair). Each labelled pair counts once, as it did unlabelled: its
+    verdict replaces the model's guess for that pair alone, so labels chosen for being uncertain move m by
+    what they tell about their own pairs (their share of all candidate pairs), not as a separate sample of
+    matches. (Before, "same" pairs were added to EM's m as extra observations with EM weighing 20 pseudo-pairs:
+    at 1M, 1,000 informative-first labels took precision from 0.9950 to 0.9940.)"""
+    if candidates is None or labelled is None or not labelled.height or not candidates.height:
+        return None
+    verdict = pl.col("same").cast(pl.Float64) if "same" in labelled.columns else pl.lit(1.0)
+    given = (
+        labelled.select(
+            pl.min_horizontal("l", "r").cast(pl.UInt32).alias("l"),
+            pl.max_horizontal("l", "r").cast(pl.UInt32).alias("r"),
+            verdict.alias(LABEL),
+        )
+        .group_by("l", "r")
+        .agg(pl.col(LABEL).min())  # judged both ways: different, the safer verdict (as the engine reads it)
+    )
+    ends = candidates.select(
+        pl.min_horizontal("l", "r").cast(pl.UInt32).alias("l"), pl.max_horizontal("l", "r").cast(pl.UInt32).alias("r")
+    )
+    label = ends.join(given, on=["l", "r"], how="left", maintain_order="left")[LABEL]
+    return None if label.null_count() == len(label) else label
 
 
 def term_frequencies(work: pl.DataFrame, column: str) -> pl.Series:
@@ -480,16 +535,16 @@ def fit(
     u: tuple[dict[str, np.ndarray], int] | None = None,
     tf_tables: dict[tuple[str, str], pl.Series] | None = None,
 ) -> tuple[Model, dict]:
-    """u from random pairs (on a tiny table every pair but the ``candidates``: ``estimate_u``), m by EM (refined
-    by labelled matching pairs of rows if given), term frequencies. ``u`` (``estimate_u``'s answer) and
+    """u from random pairs (on a tiny table every pair but the ``candidates``: ``estimate_u``), m by EM
+    (semi-supervised when ``labelled`` row pairs are given: ``l``, ``r`` and ``same``, or "same" pairs without it;
+    ``label_posteriors``), term frequencies. ``u`` (``estimate_u``'s answer) and
     ``tf_tables`` (``term_frequency_tables``'): worked out already (they need the table only, not the candidates
     of a table that is not tiny, so the engine works them out on another core while it blocks and compares)."""
     u, n_random = estimate_u(work, spec, codes, candidates) if u is None else u
-    m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, candidates)
-    if labelled is not None and labelled.height:
-        lg = comparison_levels(work, labelled["l"], labelled["r"], spec.scored_comparisons, codes)
-        m = refine_m_with_labels(m, lg)
-        m_source = {name: f"{how}+labels" for name, how in m_source.items()}
+    label = label_posteriors(candidates, labelled)
+    m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, candidates, label)
+    if label is not None:  # labels fixed posteriors in EM: an m from a prior is still the prior
+        m_source = {name: f"{how}+labels" if how == "em" else how for name, how in m_source.items()}
     all_pairs = work.height * (work.height - 1) / 2
     prior = min(max(lam * gamma.height / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
     model = Model(
