@@ -29,6 +29,9 @@ class Field:
     # problem is listed in its `issues` column; None: nothing (an optional field simply left empty).
     on_missing: str | None = None
     on_invalid: str | None = None
+    # A column added to a table after warehouses were published with it: a frame without it (a table published
+    # before, read back to be published again, e.g. by the marts) casts with it null instead of failing.
+    absent_as_null: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,14 @@ class Table:
         return {f.name: f.dtype for f in self.fields}
 
     def cast(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Select the declared columns in declared order with declared types."""
-        missing = [c for c in self.columns if c not in frame.columns]
+        """Select the declared columns in declared order with declared types (``absent_as_null`` ones null if absent)."""
+        missing = [f.name for f in self.fields if f.name not in frame.columns and not f.absent_as_null]
         if missing:
             raise ValueError(f"table {self.name}: missing columns {missing}")
-        return frame.select(pl.col(f.name).cast(f.dtype) for f in self.fields)
+        return frame.select(
+            (pl.col(f.name) if f.name in frame.columns else pl.lit(None)).cast(f.dtype).alias(f.name)
+            for f in self.fields
+        )
 
     def validate(self, frame: pl.DataFrame) -> list[str]:
         """Return human-readable violations of the declared constraints."""
@@ -739,17 +745,25 @@ ENTITY_KINDS: dict[str, str] = {
 MATCH_SPEC_DIR = Path(__file__).resolve().parents[1] / "mappings" / "match"
 
 
+def _spec(kind: str) -> dict:
+    with open(MATCH_SPEC_DIR / f"{kind}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
 def _spec_columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The [survivorship] columns (in order) and the [match] show columns of mappings/match/<kind>.toml.
 
     The spec is the one place these lists are written; the entity and review tables follow it.
     """
-    with open(MATCH_SPEC_DIR / f"{kind}.toml", "rb") as fh:
-        spec = tomllib.load(fh)
+    spec = _spec(kind)
     return tuple(spec.get("survivorship", {})), tuple(spec.get("match", {}).get("show", ()))
 
 
 _SPEC_COLUMNS = {kind: _spec_columns(kind) for kind in ENTITY_KINDS}
+# per entity kind, the spec's [[dates]]: date column -> the staged column saying how precisely it is known (or None)
+_SPEC_DATE_PRECISION = {
+    kind: {d["column"]: d.get("precision") for d in _spec(kind).get("dates", ())} for kind in ENTITY_KINDS
+}
 # [survivorship] columns of each spec, in the order they are published
 ENTITY_GOLDEN_COLUMNS: dict[str, tuple[str, ...]] = {kind: cols[0] for kind, cols in _SPEC_COLUMNS.items()}
 # [match] show columns of each spec: both records' values side by side in the review queue
@@ -841,13 +855,66 @@ def lineage_table(kind: str) -> Table:
     )
 
 
+def review_dates(kind: str) -> dict[str, str | None]:
+    """The date columns among an entity kind's review columns (``ENTITY_REVIEW_COLUMNS``, typed pl.Date when staged),
+    each with the staged column saying how precisely it is known (the spec's [[dates]] ``precision``: 'year' for a
+    year-only date, staged as 1 January) or None. Beside each, the review table carries per side that precision and
+    the text the source wrote (``review_date_columns``), so no reader takes a year-only date for 1 January."""
+    registry = ENTITY_KINDS[kind]
+    precision = _SPEC_DATE_PRECISION[kind]
+    return {
+        name: precision.get(name)
+        for name in ENTITY_REVIEW_COLUMNS[kind]
+        if _staged_field(registry, name).dtype == pl.Date
+    }
+
+
+def review_date_columns(kind: str, side: str, column: str) -> tuple[str | None, str]:
+    """The review table's columns beside ``<side>_<column>`` (a ``review_dates`` column): its precision
+    (``<side>_<precision column>``, None when the spec declares none) and its text as written (``<side>_<column>_raw``)."""
+    precision = review_dates(kind)[column]
+    return (f"{side}_{precision}" if precision else None), f"{side}_{column}_raw"
+
+
 def review_table(kind: str) -> Table:
     registry = ENTITY_KINDS[kind]
+    dates = review_dates(kind)
     shown = []
     for side in ("left", "right"):
         for name in ENTITY_REVIEW_COLUMNS[kind]:
             f = _staged_field(registry, name)
-            shown.append(_f(f"{side}_{name}", f.dtype, f"{side.capitalize()} record: {f.description}"))
+            if name not in dates:
+                shown.append(_f(f"{side}_{name}", f.dtype, f"{side.capitalize()} record: {f.description}"))
+                continue
+            precision, raw = review_date_columns(kind, side, name)
+            known = (
+                f"A date known to the year only is 1 January of that year here, not a birthday: {precision} says how "
+                f"precisely it is known, {raw} how the source wrote it."
+                if precision
+                else f"{raw} holds how the source wrote it."
+            )
+            shown.append(_f(f"{side}_{name}", f.dtype, f"{side.capitalize()} record: {f.description} {known}"))
+            if precision:
+                p = _staged_field(registry, dates[name])
+                shown.append(
+                    _f(
+                        precision,
+                        p.dtype,
+                        f"{side.capitalize()} record: how precisely {side}_{name} is known, as staged "
+                        f"({dates[name]}): {p.description}",
+                        allowed=p.allowed,
+                        absent_as_null=True,
+                    )
+                )
+            shown.append(
+                _f(
+                    raw,
+                    pl.String,
+                    f"{side.capitalize()} record: {name} as the source wrote it (raw layer); null where the "
+                    "matched table did not say.",
+                    absent_as_null=True,
+                )
+            )
     return Table(
         name=f"{kind}_review",
         description=f"Review queue of uncertain {kind} matches for a person to decide: record pairs with a match probability between "

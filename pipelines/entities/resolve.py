@@ -9,6 +9,7 @@ keeps entity ids stable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,15 @@ import polars as pl
 from pipelines.match import MatchResult, load_spec, match
 from pipelines.match.learning import pattern, refine_thresholds
 from pipelines.match.spec import MatchSpec
-from pipelines.schema import ENTITY_KINDS, Table, entities_table, lineage_table, review_table
+from pipelines.schema import (
+    ENTITY_KINDS,
+    Table,
+    entities_table,
+    lineage_table,
+    review_date_columns,
+    review_dates,
+    review_table,
+)
 from pipelines.warehouse import REPO_ROOT
 
 SPEC_DIR = REPO_ROOT / "mappings" / "match"
@@ -54,11 +63,16 @@ def resolve_entities(
     previous: pl.DataFrame | None = None,
     labelled_pairs: pl.DataFrame | None = None,
     cannot_link_pairs: pl.DataFrame | None = None,
+    raw_dates: Callable[[pl.DataFrame], pl.DataFrame | None] | None = None,
 ) -> EntityTables:
     """Deduplicate one staged registry under mappings/match/<kind>.toml into the published tables.
 
     labelled_pairs: (left_id, right_id) record keys officials decided are one entity (review.match_labels):
-    linked. cannot_link_pairs: those they decided are different entities: never linked.
+    linked (and EM's posterior for the pair fixed to 1, ``model.label_posteriors``). cannot_link_pairs: those
+    they decided are different entities: never linked (posterior fixed to 0 where the engine passes them).
+    raw_dates: given the review pairs (left_id, right_id), the records' date columns as the source wrote them
+    (record_key + columns; ``pipelines.review.io.raw_shown_dates``): the review table's ``<side>_<column>_raw``
+    (null without it). Each side's date precision comes from the staged records (``review_with_dates``).
     """
     spec = load_spec(spec_path(kind))
     if staged.height == 0:
@@ -78,7 +92,39 @@ def resolve_entities(
         result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"
     )
     stats = {**result.stats, **labels_report(result, labelled_pairs, cannot_link_pairs, spec)}
-    return EntityTables(kind, result.entities, lineage, result.review, stats, result)
+    review = review_with_dates(kind, result.review, staged, raw_dates(result.review) if raw_dates else None)
+    return EntityTables(kind, result.entities, lineage, review, stats, result)
+
+
+def review_with_dates(kind: str, review: pl.DataFrame, staged: pl.DataFrame, raw: pl.DataFrame | None) -> pl.DataFrame:
+    """The review pairs with, beside each shown date column (``schema.review_dates``), each side's precision (from the
+    ``staged`` records: 'year' where a year-only date was staged as 1 January) and its text as the source wrote it
+    (from ``raw``: record_key + the date columns; a column the engine already read from text is kept). Nothing is
+    shown as 1 January that was not written so: readers go by the precision."""
+    out = review
+    for column, precision in review_dates(kind).items():
+        taken = [(precision, "")] if precision and precision in staged.columns else []
+        written = raw is not None and column in raw.columns
+        for side in ("left", "right"):
+            precision_col, raw_col = review_date_columns(kind, side, column)
+            if precision_col and not taken:
+                out = out.with_columns(pl.lit(None, pl.String).alias(precision_col))
+            if not written and raw_col not in out.columns:
+                out = out.with_columns(pl.lit(None, pl.String).alias(raw_col))
+        sources = [(staged, precision, precision)] if taken else []
+        if written:
+            sources.append((raw, column, f"{column}_raw"))
+        for frame, source, name in sources:
+            values = frame.select("record_key", pl.col(source).cast(pl.String)).unique("record_key")
+            for side in ("left", "right"):
+                target = f"{side}_{precision}" if name == precision else f"{side}_{name}"
+                out = out.drop(target, strict=False).join(
+                    values.rename({"record_key": f"{side}_id", source: target}),
+                    on=f"{side}_id",
+                    how="left",
+                    maintain_order="left",
+                )
+    return out
 
 
 def labels_report(

@@ -117,6 +117,13 @@ def raw_shown_dates(wh: Warehouse, review: dict[str, pl.DataFrame]) -> dict[str,
     return out
 
 
+def raw_dates_reader(wh: Warehouse, kind: str):  # noqa: ANN201 - a callable for resolve_entities(raw_dates=)
+    """For ``resolve_entities(raw_dates=)``: given the review pairs, their records' shown date columns as the source
+    wrote them (``raw_shown_dates``; None when the raw layer has none), so entities.<kind>_review carries them."""
+    registry = ENTITY_KINDS[kind]
+    return lambda pairs: raw_shown_dates(wh, {kind: pairs}).get(registry)
+
+
 def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) -> ReviewInputs:
     def ref(table: Table) -> pl.DataFrame:
         return pl.read_parquet(wh.parquet_path("reference", table.name))

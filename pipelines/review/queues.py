@@ -323,18 +323,11 @@ def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
 
 def shown_date_columns(kind: str) -> dict[str, str | None]:
     """The date columns of an entity kind's review queue (typed dates among its spec's ``show`` columns), each with
-    the staged column holding its precision (the spec's [[dates]] ``precision``: day / month / year) or None."""
-    from pipelines.match import load_spec
-    from pipelines.schema import review_table
+    the staged column holding its precision (the spec's [[dates]] ``precision``: day / month / year) or None: as the
+    review table declares them (``schema.review_dates``)."""
+    from pipelines.schema import review_dates
 
-    schema = review_table(kind).polars_schema
-    dates = [c for c in ENTITY_REVIEW_COLUMNS[kind] if schema.get(f"left_{c}") == pl.Date]
-    if not dates:
-        return {}
-    from pipelines.entities.resolve import spec_path
-
-    declared = {d.column: d.precision for d in load_spec(spec_path(kind)).dates}
-    return {c: declared.get(c) for c in dates}
+    return review_dates(kind)
 
 
 def date_as_known(date: pl.Expr, precision: pl.Expr | None) -> pl.Expr:
