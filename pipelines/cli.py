@@ -561,9 +561,10 @@ def resolve(
     "labels_path",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Reviewers' verdicts on record pairs (columns left_id, right_id, and label: match/same or "
-    "no_match/different; without label every pair is 'same'). 'Same' pairs are linked whatever their score and "
-    "refine the model's m; 'different' pairs are never linked, directly or through a third record. With "
-    "--increment: verdicts since the saved run (m is not refitted).",
+    "no_match/different; without label every pair is 'same'). 'Same' pairs are linked whatever their score and, "
+    "where blocking proposed them, EM reads them as matches when it fits m (semi-supervised: each pair counts once "
+    "among all candidate pairs, so a few hundred labels move m little); 'different' pairs are never linked, "
+    "directly or through a third record. With --increment: verdicts since the saved run (m is not refitted).",
 )
 @click.option(
     "--save-state",

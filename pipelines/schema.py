@@ -1565,7 +1565,8 @@ REVIEW_DECISIONS_TABLE = Table(
 REVIEW_MATCH_LABELS = Table(
     name="match_labels",
     description="Officials' match_pair decisions as labels, applied on the next entities run: 'match' pairs are "
-    "linked (and refine the model's m), 'no_match' pairs are never linked, directly or through a third record.",
+    "linked (and, where blocking proposed them, EM reads them as matches: semi-supervised, each pair counted once "
+    "among all candidate pairs), 'no_match' pairs are never linked, directly or through a third record.",
     primary_key=("item_id",),
     fields=(
         ITEM_ID,
