@@ -27,7 +27,7 @@ from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_lineage,
 from pipelines.entities.links import build_links, link_problems
 from pipelines.entities.resolve import lineage_problems, resolve_entities
 from pipelines.ingest.status import live_partitions, partition_problems
-from pipelines.review.io import official_match_labels
+from pipelines.review.io import official_match_labels, raw_dates_reader
 from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, entities_table, lineage_table, review_table, staged_table
 from pipelines.warehouse import PartitionedLayer
 
@@ -178,7 +178,14 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         )
         # officials' match / no_match decisions (review_decisions): linked / never linked
         same, different = official_match_labels(wh, kind, "match"), official_match_labels(wh, kind, "no_match")
-        result = resolve_entities(kind, staged, previous, labelled_pairs=same, cannot_link_pairs=different)
+        result = resolve_entities(
+            kind,
+            staged,
+            previous,
+            labelled_pairs=same,
+            cannot_link_pairs=different,
+            raw_dates=raw_dates_reader(wh, kind),  # the review table's <side>_<date>_raw: the text as written
+        )
         if result.result is not None:
             context.log.info(result.result.summary())
         _log_labels(context.log, kind, result.stats)

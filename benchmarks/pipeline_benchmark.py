@@ -160,6 +160,7 @@ def stage_entities(work: Path, people: int, clock: Clock) -> dict:
     from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_staged, staged_in_lineage
     from pipelines.entities.links import build_links, link_problems
     from pipelines.entities.resolve import lineage_problems, resolve_entities
+    from pipelines.review.io import raw_dates_reader
     from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, lineage_table
     from pipelines.warehouse import Warehouse
 
@@ -168,7 +169,7 @@ def stage_entities(work: Path, people: int, clock: Clock) -> dict:
     for kind, registry in ENTITY_KINDS.items():
         t = time.perf_counter()
         staged = read_staged(wh, registry)
-        result = resolve_entities(kind, staged, previous_lineage(wh, kind))
+        result = resolve_entities(kind, staged, previous_lineage(wh, kind), raw_dates=raw_dates_reader(wh, kind))
         wh.publish(ENTITY_SCHEMA, result.tables())
         problems = lineage_problems(staged, result.lineage)
         clock.add(kind, time.perf_counter() - t)

@@ -27,7 +27,7 @@ from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.model import Model, estimate_u, fit, is_tiny, score, term_frequency_tables
-from pipelines.match.prepare import ROW, prepare, raw_column
+from pipelines.match.prepare import ROW, precision_column, prepare, raw_column
 from pipelines.match.spec import MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
 
@@ -321,9 +321,10 @@ def match(
 
     previous: the previous run's lineage (record_id, entity_id) to keep entity ids stable.
     labelled_pairs: optional known pairs (left_id, right_id) of the same entity (reviewers' "match"):
-        they refine m and are linked whatever their score (decision_reason says so).
+        linked whatever their score (decision_reason says so); where blocking proposed them, EM reads them as
+        matches when it fits m (semi-supervised: each counted once among all candidate pairs; model.label_posteriors).
     cannot_link_pairs: optional pairs (left_id, right_id) reviewers said are different entities: never
-        linked, directly or through a third record (the cluster guard refuses it).
+        linked, directly or through a third record (the cluster guard refuses it); EM reads them as non-matches.
     model: a frozen model (state.py): scored with it, nothing is fitted (a full re-match an increment equals).
     keep_state: keep what an increment needs in ``result.state`` (the frozen model, tables and pairs).
     """
@@ -368,7 +369,7 @@ def match(
             _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
         )
         reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
-        labelled = reviewed.filter(pl.col("same")).select("l", "r") if reviewed.height else None
+        labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
         frozen = model
         if frozen is None:
             model, tf_tables = fit(
@@ -622,11 +623,12 @@ def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> p
         "same_entity",
     )
     if spec.show_columns:
-        # a date read from text is shown as read and as written (<column>_raw)
+        # a date read from text is shown as read and as written (<column>_raw); one known to the year or month
+        # only (kept as its first day) with its precision (<column>_precision), so 1993 does not read 1993-01-01
         show = [
             (c, name)
             for col in spec.show_columns
-            for c, name in ((col, col), (raw_column(col), f"{col}_raw"))
+            for c, name in ((col, col), (precision_column(col), f"{col}_precision"), (raw_column(col), f"{col}_raw"))
             if c in work.columns
         ]
         shown = work.select(pl.col(spec.id_column).alias("_id"), *(pl.col(c).alias(name) for c, name in show))
