@@ -10,8 +10,10 @@ Every reader yields batches of text columns exactly as the source holds them
   workbook, ``row:17`` in a table) and the flag ``_key_synthetic``.
 * ``_overflow`` (list of text): values beyond the header's last column (kept, never cut);
   ``_short`` (int): how many fields the row lacks against the header (they read as null).
-* ``_numeric`` (text, dbf only so far): the row's columns whose cell the source holds as a number
-  (comma-separated; null when none): their text lost any leading zero.
+* ``_numeric`` (text): the row's columns whose cell the source holds as a number (comma-separated; null when
+  none): their text lost any leading zero. dBase numeric/float fields, XLSX number cells, SQL numeric columns
+  (PostgreSQL INTEGER/NUMERIC/REAL...) and SQLite cells stored as integer or real; CSV, JSON lines and pg_dump
+  text say nothing.
 
 Blank lines are not rows (``ReadResult.blank_lines`` counts them). Rows that cannot
 even be split into fields (a file cut off mid-row, an unbalanced quote, bytes that
@@ -37,6 +39,7 @@ import polars as pl
 
 from pipelines import encodings
 from pipelines.ingest.catalogue import Extract, SourceSpec
+from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 
 TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row (assets/ingest.py warns on it)
@@ -47,9 +50,10 @@ OVERFLOW = "_overflow"
 SHORT = "_short"
 SYNTHETIC = "_key_synthetic"
 UNDECODABLE = _SQL_UNDECODABLE  # SQLite rows: the columns whose text is not UTF-8 (quarantined by _keyed_sql)
-# the row's columns whose cell the source holds as a number (dbf numeric/float fields), comma-separated, null when
-# none: a number drops an ID's leading zeros, which staging puts back only where it knows (standardise.check_personal_id)
-NUMERIC = "_numeric"
+# the row's columns whose cell the source holds as a number (dbf numeric/float fields, xlsx number cells, SQL numeric
+# columns / SQLite integer and real cells), comma-separated, null when none: a number drops an ID's leading zeros,
+# which staging puts back only where it knows (standardise.check_personal_id)
+NUMERIC = _SQL_NUMERIC
 INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, NUMERIC)
 csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
 HEADER_SEARCH_ROWS = 30  # a workbook's header is looked for in its sheets' first rows (else: catalogue header_row)
@@ -769,13 +773,13 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                 f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                 "its rows cannot be read"
             ) from exc
-        found.append((name, header, sheet, cells))
+        found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet)))
     try:  # the layouts of the sheets ingested only (a workbook's other sheets may be large)
         layouts = xlsx_layout.read_layouts(extract.file, [name for name, *_ in found])
     except Exception:  # noqa: BLE001 - no layout: rows are numbered from the range's start, merges not filled
         layouts = {}
     frames, offset, blank_rows, repeated, headers_again = [], 0, 0, {}, []
-    for name, header, sheet, cells in found:
+    for name, header, sheet, cells, numbers in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
         sheet.columns = _unique_names(sheet.columns, clean=False)
         if len(cells) == sheet.width:  # the workbook's names, position by position
@@ -784,10 +788,11 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         first = layout.origin[0] + header + 1  # the sheet row (1-based) of the first data row
         sheet = _fill_merged(sheet, layout, first)
         sheet = sheet.with_columns(
-            pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE)
+            pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE),
+            _numeric_marks(numbers, sheet.columns),
         )
         empty = pl.all_horizontal(
-            pl.exclude(LINE).is_null() | (pl.exclude(LINE).cast(pl.String).str.strip_chars() == "")
+            pl.exclude(LINE, NUMERIC).is_null() | (pl.exclude(LINE, NUMERIC).cast(pl.String).str.strip_chars() == "")
         )
         blank_rows += sheet.filter(empty).height
         sheet = sheet.filter(~empty)
@@ -806,6 +811,42 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         for name, header, *_ in found
     )
     return ReadResult(iter([frame]), [], None, blank_rows, headers_again, repeated=repeated, header_at=at)
+
+
+def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> dict[int, pl.Series]:  # noqa: ANN001
+    """Which cells of ``sheet`` (the sheet read as text) the workbook holds as numbers: column position -> bool per
+    row. A number cell has lost an ID's leading zeros ('079080123456' typed into Excel is 79080123456), which
+    staging puts back only where the reader says the cell was a number (standardise.check_personal_id).
+
+    Only columns with a value of digits alone are looked at (a number cell reads as its digits). The sheet is read
+    again for them as booleans: the reader (calamine) turns a number cell into true/false and leaves a text cell
+    empty, whatever the text says ('079...', 'true'); a boolean cell, the only other cell read so, reads 'true' or
+    'false' as text and is not marked. {} when the second read fails or does not line up (no cell is marked: the
+    values stay as written)."""
+    if not sheet.width or not sheet.height:
+        return {}
+    hits = sheet.select(pl.all().cast(pl.String).str.contains(r"^\d+$").any()).row(0)
+    columns = [i for i, hit in enumerate(hits) if hit]
+    if not columns:
+        return {}
+    try:
+        typed = reader.load_sheet(name, header_row=header, use_columns=columns, dtypes="boolean").to_polars()
+    except Exception:  # noqa: BLE001 - no mark: as before the mark existed
+        return {}
+    if typed.height != sheet.height or typed.width != len(columns):
+        return {}
+    return {
+        i: typed.to_series(k).is_not_null() & ~sheet.to_series(i).is_in(["true", "false"]).fill_null(False)
+        for k, i in enumerate(columns)
+    }
+
+
+def _numeric_marks(numbers: dict[int, pl.Series], names: list[str]) -> pl.Expr:
+    """``NUMERIC`` from :func:`_number_cells`'s marks, named with the frame's column names (``names``)."""
+    marked = [pl.when(pl.lit(mask)).then(pl.lit(names[i])) for i, mask in numbers.items()]
+    if not marked:
+        return pl.lit(None, dtype=pl.String).alias(NUMERIC)
+    return pl.concat_str(marked, separator=",", ignore_nulls=True).replace("", None).alias(NUMERIC)
 
 
 def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout
@@ -1143,7 +1184,13 @@ def _keyed_sql(
     offset = 0
     for only in queries:
         batches = read_sql_table(
-            url, spec.table, schema=spec.db_schema, key_column=spec.key_column, batch_rows=batch_rows, **only
+            url,
+            spec.table,
+            schema=spec.db_schema,
+            key_column=spec.key_column,
+            batch_rows=batch_rows,
+            number_cells=True,
+            **only,
         )
         for batch in batches:
             place = pl.int_range(offset + 1, offset + batch.height + 1)

@@ -264,6 +264,10 @@ def mask_url(url: str | URL) -> str:
 UNDECODABLE = "_undecodable"
 """Column of a SQLite read's frames naming, per row, the columns whose TEXT is not valid UTF-8 (else null); only
 present when the table has such a cell (:func:`read_sql_table`)."""
+NUMERIC = "_numeric"
+"""Column of a read's frames (``number_cells=True``) naming, per row, the columns whose cell the database holds as a
+number (comma-separated, else null): an INTEGER/NUMERIC/REAL column of PostgreSQL, a SQLite cell whose storage class
+is integer or real. A number has no leading zeros: an ID stored in one lost them (staging puts them back)."""
 _MARK = "\x00\ufffdwb-undecodable\x00"  # prefixes a text value sqlite3 could not decode (lenient reads only)
 
 
@@ -462,12 +466,24 @@ class _Filter:
         return sa.or_(cond, col.is_(None)) if self.null else cond
 
 
-def _statement(plan: _Plan, where: sa.TextClause | None, sqlite: bool, only: _Filter | None = None) -> sa.Select:
+def _number_columns(plan: _Plan, sqlite: bool) -> tuple[list[str], list[str]]:
+    """(columns whose every cell is a number: a numeric SQL type; columns whose cells are told apart one by one:
+    SQLite's, whose type only suggests: a column of any declared type but text may hold numbers and text)."""
+    if sqlite:
+        return [], [c for c in plan.columns if not isinstance(plan.types.get(c), sa.String)]
+    return [c for c in plan.columns if isinstance(plan.types.get(c), (sa.Integer, sa.Numeric))], []
+
+
+def _statement(
+    plan: _Plan, where: sa.TextClause | None, sqlite: bool, only: _Filter | None = None, typed: Sequence[str] = ()
+) -> sa.Select:
+    """The read; ``typed``: columns whose SQLite storage class each row also carries (``t<i>``, typeof())."""
     t = plan.table
     text_cols = [sa.cast(t.c[c], sa.Text).label(f"c{i}") for i, c in enumerate(plan.columns)]
     if plan.key_is_value:
         k = t.c[plan.key[0]]
-        stmt = sa.select(*text_cols, sa.cast(k, sa.Text).label("k")).select_from(t)
+        types = [sa.func.typeof(t.c[c]).label(f"t{i}") for i, c in enumerate(typed)]
+        stmt = sa.select(*text_cols, sa.cast(k, sa.Text).label("k"), *types).select_from(t)
         if where is not None:
             stmt = stmt.where(where)
         if only is not None:
@@ -483,6 +499,7 @@ def _statement(plan: _Plan, where: sa.TextClause | None, sqlite: bool, only: _Fi
     stmt = sa.select(
         *(sa.cast(numbered.c[c], sa.Text).label(f"c{i}") for i, c in enumerate(plan.columns)),
         sa.cast(numbered.c.wb_row_number, sa.Text).label("k"),
+        *(sa.func.typeof(numbered.c[c]).label(f"t{i}") for i, c in enumerate(typed)),
     ).select_from(numbered)
     if where is not None:
         stmt = stmt.where(where)
@@ -505,6 +522,7 @@ def read_sql_table(
     filter_null: bool = False,
     filter_day: date | None = None,
     batch_rows: int = 50_000,
+    number_cells: bool = False,
 ) -> Iterator[pl.DataFrame]:
     """Stream ``schema.table`` from ``url`` as DataFrames of at most ``batch_rows`` rows.
 
@@ -516,6 +534,8 @@ def read_sql_table(
     keys. Rows come in key order. A query with no rows yields one empty frame with the
     schema. A SQLite table with a cell that is not UTF-8 (TEXT holding other bytes, a BLOB) is read on
     leniently from there: those frames add :data:`UNDECODABLE` naming each row's undecodable columns.
+    ``number_cells``: every frame adds :data:`NUMERIC`, naming each row's cells the database holds as numbers (not
+    added when the table has a column of that name: then nothing is marked).
 
     ``where`` is a SQL condition whose values are bound parameters (``:name``, given
     in ``params``); quotes, ``$``, ``;`` and comments are refused, so a value can never
@@ -557,7 +577,10 @@ def read_sql_table(
                     f"column {only.column!r} not found in table {qualified!r} in {mask_url(u)} "
                     f"(it has: {', '.join(plan.all_columns)})"
                 )
-            stmt = _statement(plan, clause, _is_sqlite(u), only)
+            numeric, typed = _number_columns(plan, _is_sqlite(u))
+            if not number_cells or NUMERIC in plan.all_columns:
+                numeric, typed = None, []
+            stmt = _statement(plan, clause, _is_sqlite(u), only, typed)
             # Run it once without rows so a broken where clause fails now, not mid-stream.
             try:
                 conn.execute(stmt.limit(0)).close()
@@ -567,14 +590,24 @@ def read_sql_table(
     except BaseException:
         engine.dispose()
         raise
-    return _stream(engine, u, stmt, plan.columns, batch_rows)
+    return _stream(engine, u, stmt, plan.columns, batch_rows, numeric, typed)
 
 
-def _stream(engine: Engine, url: URL, stmt: sa.Select, columns: list[str], batch_rows: int) -> Iterator[pl.DataFrame]:
+def _stream(
+    engine: Engine,
+    url: URL,
+    stmt: sa.Select,
+    columns: list[str],
+    batch_rows: int,
+    numeric: list[str] | None = None,
+    typed: list[str] = (),
+) -> Iterator[pl.DataFrame]:
     """The rows of ``stmt`` as frames. A SQLite cell that is not UTF-8 (TEXT with other bytes, a BLOB) makes
     sqlite3 fail the fetch: the read starts again leniently after the rows already sent, and from there frames
-    carry :data:`UNDECODABLE` (the row's undecodable columns; their bytes shown with U+FFFD)."""
-    read = _Read(url, stmt, [*columns, SOURCE_KEY], batch_rows)
+    carry :data:`UNDECODABLE` (the row's undecodable columns; their bytes shown with U+FFFD). ``numeric`` (not
+    None: frames carry :data:`NUMERIC`): columns whose non-null cells are numbers; ``typed``: columns whose
+    cells' SQLite storage class the statement reads (``t<i>``)."""
+    read = _Read(url, stmt, [*columns, SOURCE_KEY], batch_rows, numeric=numeric, typed=list(typed))
     try:
         while True:
             try:
@@ -600,10 +633,28 @@ class _Read:
     batch_rows: int
     lenient: bool = False  # SQLite opened with a text factory that marks undecodable cells (a pass after a failure)
     sent: int = 0  # rows yielded by the passes so far: a later pass skips them
+    numeric: list[str] | None = None  # not None: frames carry NUMERIC; these columns' non-null cells are numbers
+    typed: list[str] = field(default_factory=list)  # columns whose storage class the statement reads (t<i>)
+
+    @property
+    def columns(self) -> list[str]:  # the statement's columns (its data, SOURCE_KEY, the storage classes)
+        return [*self.names, *(f"t{i}" for i in range(len(self.typed)))]
 
     @property
     def schema(self) -> dict[str, pl.DataType]:
-        return dict.fromkeys(self.names, pl.String)
+        return dict.fromkeys(self.columns, pl.String)
+
+    def with_numbers(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with :data:`NUMERIC` (when asked for), its storage class columns dropped."""
+        if self.numeric is None:
+            return frame
+        marked = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in self.numeric]
+        marked += [
+            pl.when(pl.col(f"t{i}").is_in(["integer", "real"])).then(pl.lit(c)) for i, c in enumerate(self.typed)
+        ]
+        numbers = pl.concat_str(marked, separator=",", ignore_nulls=True) if marked else pl.lit("")
+        kinds = [f"t{i}" for i in range(len(self.typed))]
+        return frame.with_columns(numbers.replace("", None).cast(pl.String).alias(NUMERIC)).drop(kinds)
 
 
 def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
@@ -617,13 +668,13 @@ def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
                 rows, skip = rows[skip:], max(skip - len(rows), 0)
                 if not rows:
                     continue
-            cols = list(zip(*rows, strict=True)) if rows else [() for _ in read.names]
-            frame = pl.DataFrame(dict(zip(read.names, cols, strict=True)), schema=read.schema)
-            yield _undecodable(frame, read.names) if read.lenient else frame
+            cols = list(zip(*rows, strict=True)) if rows else [() for _ in read.columns]
+            frame = pl.DataFrame(dict(zip(read.columns, cols, strict=True)), schema=read.schema)
+            yield read.with_numbers(_undecodable(frame, read.names) if read.lenient else frame)
             read.sent += len(rows)
             sent = True
         if not sent and not read.sent:
-            yield pl.DataFrame(schema=read.schema)
+            yield read.with_numbers(pl.DataFrame(schema=read.schema))
 
 
 def _undecodable(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
