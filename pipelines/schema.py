@@ -59,12 +59,36 @@ class Table:
             for f in self.fields
         )
 
+    def absent(self, frame: pl.DataFrame) -> list[str]:
+        """The ``absent_as_null`` columns ``frame`` lacks: it was written before they were declared."""
+        return [f.name for f in self.fields if f.absent_as_null and f.name not in frame.columns]
+
+    def with_absent(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with its ``absent`` columns added, null and typed as declared (nothing else changed: a check
+        reading it still sees the other columns as written)."""
+        types = self.polars_schema
+        return frame.with_columns(pl.lit(None, types[c]).alias(c) for c in self.absent(frame))
+
+    def absent_problem(self, absent: list[str]) -> str:
+        """What a table written before its ``absent`` columns were declared lacks, and what to do about it."""
+        return (
+            f"{self.name}: columns {absent} absent: the table was written before they were declared. Publishing it "
+            "again writes them null (the marts: materialise publish_marts, no re-match needed); they hold values once "
+            "the step computing them has run again (entities.<kind>_review's dates: match_<kind>, then publish_marts)"
+        )
+
     def validate(self, frame: pl.DataFrame) -> list[str]:
-        """Return human-readable violations of the declared constraints."""
+        """Return human-readable violations of the declared constraints. A column declared ``absent_as_null`` that
+        the frame lacks is one problem saying so and what to do (``absent_problem``); the rest is checked as if it
+        were null. Any other missing column: that alone is reported."""
         problems: list[str] = []
-        missing = [c for c in self.columns if c not in frame.columns]
+        absent = self.absent(frame)
+        missing = [c for c in self.columns if c not in frame.columns and c not in absent]
         if missing:
             return [f"{self.name}: missing columns {missing}"]
+        if absent:
+            problems.append(self.absent_problem(absent))
+            frame = self.with_absent(frame)
         for f in self.fields:
             if f.required and (n := frame[f.name].null_count()):
                 problems.append(f"{self.name}.{f.name}: {n} null values in a required field")
