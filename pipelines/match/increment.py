@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -88,6 +89,7 @@ log = logging.getLogger("wardbridge.match")
 L, R = "l", "r"
 BLOCK = "_blk"  # a touched block's number, the key of the rule ``_rule_delta`` hands on
 PATCHED = "_at"  # a saved pair's row in the verdict patch
+DELTA_THREADS = 2  # blocking rules whose delta is worked out side by side (and the new state's tables)
 GONE = 0xFFFFFFFF  # a removed record's side in a saved pair's key (no row has this number: the key matches none)
 
 
@@ -185,17 +187,26 @@ def _blocking_delta(
     parts, report = [], []
     keep = mapping.is_not_null()
     removed_work = old_work[removed_rows]  # gathered once (every rule keys the removed records)
-    for i, rule in enumerate(spec.blocking):
-        bit = 1 << i
+
+    def one_rule(i: int) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+        rule = spec.blocking[i]
         added = keyed_rows(added_work, rule).with_columns(block_hash(rule))
-        gained, lost, row = _rule_delta(old_work, added, removed_work, mapping, keep, old_ids[rule.name], rule, i)
-        parts += [
-            gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
-            lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
-        ]
-        report.append(row)
+        return _rule_delta(old_work, added, removed_work, mapping, keep, old_ids[rule.name], rule, i)
+
+    # rules are independent: two at a time (Polars and numpy release the GIL), results in spec order; the added
+    # records' block ids beside them
+    with ThreadPoolExecutor(max_workers=DELTA_THREADS) as pool:
+        added_ids = pool.submit(block_ids, added_work, spec)
+        for i, (gained, lost, row) in enumerate(pool.map(one_rule, range(len(spec.blocking)))):
+            bit = 1 << i
+            parts += [
+                gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
+                lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
+            ]
+            report.append(row)
+        added_ids = added_ids.result()
     delta = pl.concat(parts).group_by(L, R).agg(pl.col("set").sum(), pl.col("clear").sum())
-    return delta, pl.DataFrame(report), block_ids(added_work, spec)
+    return delta, pl.DataFrame(report), added_ids
 
 
 def _rule_delta(
@@ -631,8 +642,9 @@ def match_increment(
     out = _redecided_outputs(rows, touched, clustered, ids, fresh, state, spec)
     lap("entities")
 
-    new_state, retired = _new_state(rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state)
-    new_state.blocks = pl.concat([old_ids.filter(rows.keep), added_ids])
+    new_state, retired = _new_state(
+        rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state, (old_ids, added_ids)
+    )
     new_state.verdicts_since_fit = since_fit
     if refit_advised(since_fit):
         log.warning(
@@ -1149,29 +1161,40 @@ def _new_state(
     leaving: pl.DataFrame,
     saved_rules: pl.Series,
     state: MatchState,
+    blocks: tuple[pl.DataFrame, pl.DataFrame],
 ) -> tuple[MatchState, pl.Series]:
     """The whole updated state (what a full re-match would save) and the retired entity ids: untouched
-    records, pairs and entities as saved, the re-clustered ones replaced."""
+    records, pairs and entities as saved, the re-clustered ones replaced. ``blocks``: the saved records' block ids
+    and the added ones'."""
     old_entity_ids = pl.concat([state.records["entity_id"].filter(rows.removed), ids.previous["entity_id"]]).unique()
     retired = old_entity_ids.filter(~old_entity_ids.is_in(ids.entity_ids.implode())).sort()
-    # each new row's lineage row, gathered once: an untouched record's saved one, a re-clustered record's new one
-    source = np.empty(rows.work.height, dtype=np.uint32)
-    source[: rows.n_keep] = ids.kept_rows.to_numpy()
-    source[touched.rows.to_numpy()] = state.records.height + np.arange(touched.rows.len(), dtype=np.uint32)
-    records = pl.concat([state.records, out.lineage.select(state.records.columns)])[pl.Series(source)]
-    entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), out.golden])
-    new_state = MatchState(
-        frozen=state.frozen,
-        frame=rows.frame,
-        work=rows.work,
-        scored=_new_scored(state.scored, saved, touched, clustered.both_t, entering, saved_rules, out.redecided),
-        records=records,
-        entities=entities,
-        merged=ids.merged,
-        review=_new_review(state, rows, ids, out.review, entering, leaving),
-        labelled=state.labelled,
-        cannot_link=state.cannot_link,
-    )
+    # the new pair table (a copy of most saved pairs, the largest table) and the block ids on the other core while
+    # the lineage, golden records and review queue are put together here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scored = pool.submit(
+            _new_scored, state.scored, saved, touched, clustered.both_t, entering, saved_rules, out.redecided
+        )
+        new_blocks = pool.submit(lambda: pl.concat([blocks[0].filter(rows.keep), blocks[1]]))
+        # each new row's lineage row, gathered once: an untouched record's saved one, a re-clustered record's new one
+        source = np.empty(rows.work.height, dtype=np.uint32)
+        source[: rows.n_keep] = ids.kept_rows.to_numpy()
+        source[touched.rows.to_numpy()] = state.records.height + np.arange(touched.rows.len(), dtype=np.uint32)
+        records = pl.concat([state.records, out.lineage.select(state.records.columns)])[pl.Series(source)]
+        entities = pl.concat([state.entities.filter(~pl.col("entity_id").is_in(old_entity_ids.implode())), out.golden])
+        review = _new_review(state, rows, ids, out.review, entering, leaving)
+        new_state = MatchState(
+            frozen=state.frozen,
+            frame=rows.frame,
+            work=rows.work,
+            scored=scored.result(),
+            records=records,
+            entities=entities,
+            merged=ids.merged,
+            review=review,
+            labelled=state.labelled,
+            cannot_link=state.cannot_link,
+            blocks=new_blocks.result(),
+        )
     return new_state, retired
 
 
