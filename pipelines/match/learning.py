@@ -55,12 +55,14 @@ it counts once among the millions of candidate pairs EM reads. Before, "same" pa
 separate sample of matches, EM weighing 20 pseudo-pairs: at 1M (benchmarks/active_learning_benchmark.py,
 informative first, 50 / 200 / 1,000 labels) precision 0.9956 / 0.9949 / 0.9940 and linked-or-queued 0.9945 /
 0.9947 / 0.9956, against 0.9950 / 0.9951 / 0.9966 and 0.9951 at each step with m not learned from labels.
-With the semi-supervised EM and the link threshold raised only beyond the labels' error (``Targets.raise_z``),
-every target holds at each step (same benchmark at c6f5d40, 4:02 wall, 222 user + 122 sys CPU s, 11.5 GB, load
-2.5-3.7): precision / recall / linked-or-queued / review 0.9950 / 0.9715 / 0.9951 / 1.90 % at 50 labels, 0.9951 /
-0.9716 / 0.9951 / 1.89 % at 200, 0.9952 / 0.9733 / 0.9951 / 1.83 % at 1,000; with EM reading no label, the same
-to the fourth decimal (1,000: 0.9952 / 0.9732 / 0.9951 / 1.83 %): a thousand labels among the candidate pairs
-move m by their share, as they should, and the gain comes from the labelled pairs themselves and the thresholds.
+With the semi-supervised EM ("same" and "different" verdicts both fixed posteriors: 67e4771) and the link threshold
+raised only beyond the labels' error (``Targets.raise_z``), every target holds at each step (same benchmark at
+7e75c87, 6:48 wall, 270 user + 146 sys CPU s, 11.4 GB, load 2.2-3.8): precision / recall / linked-or-queued /
+review 0.9950 / 0.9715 / 0.9951 / 1.90 % at 50 labels, 0.9951 / 0.9716 / 0.9951 / 1.89 % at 200, 0.9952 / 0.9732 /
+0.9951 / 1.83 % at 1,000 (with "same" verdicts alone in EM, c6f5d40: the same but recall 0.9733 at 1,000); with EM
+reading no label, the same to the fourth decimal at every step (one more open pair at 1,000): a thousand labels
+among the candidate pairs move m by their share, as they should, and the gain comes from the labelled pairs
+themselves and the thresholds.
 
 Verdicts on records the matched table does not hold are left out by the engine (``match``): a record
 may have left its source since it was reviewed. ``verdict_coverage`` counts them (and pairs of a record
