@@ -16,7 +16,7 @@ weight as the labels so far estimate it, with bands few labels have seen explore
 batch uniformly from the same pool; the informative-keep-m arm is the informative one with the engine's
 semi-supervised EM switched off (EM reads no label; labels then only link, veto and move thresholds), to
 show what learning m from labels chosen for being uncertain does. After each batch the labels go to ``match``
-(same: linked, and EM's posterior for the pair fixed to 1 where it is a candidate pair; different: never linked),
+(same: linked; different: never linked; where the pair is a candidate pair, EM's posterior for it fixed to 1 / 0),
 the thresholds are refined from the labels on the new model's probabilities (``refine_thresholds``), and the
 match is run again with them when they moved.
 
