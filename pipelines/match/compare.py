@@ -157,7 +157,7 @@ class ValueCodes:
         if space is not None:
 
             def shared() -> dict[str, tuple[pl.Series, pl.Series]]:
-                values = [id_form_digits(self.work[c]) for c in space]
+                values = [_id_form_digits(self.work[c]) for c in space]
                 codes, by_code = _value_codes(pl.concat(values, rechunk=True))
                 starts = np.cumsum([0, *(len(v) for v in values)])
                 return {
@@ -174,6 +174,30 @@ class ValueCodes:
             return _value_codes(values.cast(pl.String))
 
         return self._once(self._codes, column, coded)
+
+
+_ID_FORM = r"^(?:[0-9]{9}|[0-9]{12})$"  # a CMND or a CCCD, ASCII digits only (others: id_form_digits decides)
+
+
+def _id_form_digits(values: pl.Series) -> pl.Series:
+    """``standardise.id_form_digits`` of ``values``, worked out in full only where it may differ from the value
+    itself. A value already of 9 or 12 digits is its own digits unless it is a placeholder, and a placeholder
+    repeats its first digit or counts up or down from it (``id_placeholder``): a value whose first three digits do
+    neither (the step from the first to the second is not the step from the second to the third, or it is not 0, +1
+    or -1) is none. Every other value given (about 3 in 100 of clean IDs, and any of another form) goes through
+    ``id_form_digits``: at 1.1M records the regular expressions and digit maps over every value cost 2.2 CPU s."""
+    text = values.cast(pl.String)
+    digit = [pl.col("v").str.slice(i, 1).cast(pl.Int16, strict=False) for i in range(3)]
+    first, second = ((digit[1] - digit[0] + 10) % 10), ((digit[2] - digit[1] + 10) % 10)
+    counts = (first == second) & first.is_in([0, 1, 9])
+    own = (pl.col("v").str.contains(_ID_FORM) & ~counts).fill_null(False)
+    frame = pl.DataFrame({"v": text}).select(
+        pl.when(own).then("v").alias("out"), (~own & pl.col("v").is_not_null()).alias("rest")
+    )
+    out, rest = frame["out"].alias(values.name), frame["rest"].arg_true()  # (a missing value stays missing)
+    if rest.len():
+        out = out.scatter(rest, id_form_digits(text.gather(rest)))
+    return out
 
 
 def _value_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
