@@ -414,7 +414,9 @@ def match(
             """Entity ids and golden records: they need the clusters only, so they are worked out on the other core
             while the pairs are decided and tabled."""
             entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
-            entities = golden_records(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec)
+            entities = golden_records(
+                frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec, clusters
+            )
             return entity_ids, merged, entities
 
         golden = pool.submit(entities_of_clusters)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from pipelines.match.spec import MatchSpec
@@ -50,7 +51,7 @@ def assign_entity_ids(
     ``held``: entity ids records outside ``record_ids`` keep (an increment's untouched entities): a new
     entity is never named with one, as the assignment over every record would not."""
     frame = pl.DataFrame({"record_id": record_ids.cast(pl.String), "c": clusters})
-    per_cluster = frame.group_by("c").agg(pl.col("record_id").min().alias("founder"), pl.len().alias("size"))
+    per_cluster = _founders(frame)
     history = pl.DataFrame(schema={"entity_id": pl.String, "merged_into": pl.String})
     if previous is not None and previous.height:
         prev = previous.select(pl.col("record_id").cast(pl.String), pl.col("entity_id").alias("prev"))
@@ -94,8 +95,22 @@ def assign_entity_ids(
             fresh.select("c").with_columns(fresh_ids),
         ]
     )
-    ids = frame.join(per_cluster, on="c", how="left", maintain_order="left")["entity_id"]
+    # each record's cluster's id, gathered by the cluster's place among them (every record's cluster is there)
+    place = np.zeros(int(per_cluster["c"].max()) + 1 if per_cluster.height else 0, dtype=np.uint32)
+    place[per_cluster["c"].to_numpy()] = np.arange(per_cluster.height, dtype=np.uint32)
+    ids = per_cluster["entity_id"].gather(pl.Series(place[frame["c"].to_numpy()], dtype=pl.UInt32))
     return ids, history
+
+
+def _founders(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster (``c``) of ``frame`` (record_id, c): its founder, the smallest record id. Most clusters hold one
+    record, which is its own founder: only the records of larger clusters are grouped (a group-by over every
+    record's id text cost 0.37 CPU s at 1.1M records)."""
+    c = frame["c"].to_numpy()
+    alone = pl.Series(np.bincount(c)[c] == 1) if len(c) else pl.Series([], dtype=pl.Boolean)
+    single = frame.filter(alone).select("c", pl.col("record_id").alias("founder"))
+    multi = frame.filter(~alone).group_by("c").agg(pl.col("record_id").min().alias("founder"))
+    return pl.concat([multi, single])
 
 
 def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None, key: str = "entity_id") -> pl.DataFrame:
@@ -124,16 +139,24 @@ def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None, k
     return ranked.unique(key, keep="first", maintain_order=True).select(key, column)
 
 
-def golden_records(frame: pl.DataFrame, entity_ids: pl.Series, spec: MatchSpec) -> pl.DataFrame:
+def golden_records(
+    frame: pl.DataFrame, entity_ids: pl.Series, spec: MatchSpec, clusters: pl.Series | None = None
+) -> pl.DataFrame:
     """One row per entity: record count, source record ids, and each survivorship field.
 
     Most entities have one record, which is its own golden record; survivorship rules
     run only over the entities that merged several records, grouped by an integer (the
-    rank of the entity id among theirs), not by the id's text.
+    rank of the entity id among theirs), not by the id's text. ``clusters``: the records' cluster numbers
+    (``assign_entity_ids``' input: one cluster, one entity), when known: records per entity are counted on them.
     """
     fields = list(spec.survivorship)
     work = frame.with_columns(entity_ids.alias("entity_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"))
-    work = work.with_columns(pl.len().over("entity_id").cast(pl.UInt32).alias("record_count"))
+    if clusters is None or not len(clusters):
+        count = pl.len().over("entity_id").cast(pl.UInt32)
+    else:
+        c = clusters.to_numpy()
+        count = pl.Series(np.bincount(c)[c], dtype=pl.UInt32)
+    work = work.with_columns(count.alias("record_count"))
     single = work.filter(pl.col("record_count") == 1).select(
         "entity_id", "record_count", pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"), *fields
     )

@@ -1145,7 +1145,10 @@ def _redecided_outputs(
     queued = redecided.filter(pl.col("decision").is_in(["review", "refused"]))
     review = _review_queue(pair_rows, rows.work[pl.concat([queued[L], queued[R]]).unique().sort()], spec)
     golden = golden_records(
-        rows.frame[touched.rows].with_columns(pl.col(spec.id_column).cast(pl.String)), ids.entity_ids, spec
+        rows.frame[touched.rows].with_columns(pl.col(spec.id_column).cast(pl.String)),
+        ids.entity_ids,
+        spec,
+        clustered.clusters,
     )
     return _Outputs(redecided, lineage, pair_rows, review, golden)
 
