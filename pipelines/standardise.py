@@ -14,7 +14,7 @@ the distinct pass is usually much smaller than the column.
 Functions (design.md §3 "Identifiers", "Text", "Dates"):
 
 * :func:`parse_dates` / :func:`column_day_first` — dd/mm/yyyy, d/m/yy, yyyy-mm-dd,
-  yyyymmdd, Excel serials, year only, mm/yyyy, "ngày 5 tháng 3 năm 1990".
+  yyyymmdd, Excel serials, year only, mm/yyyy, "ngày 5 tháng 3 năm 1990", "năm 1996", "Năm sinh: 1996".
 * :func:`check_personal_id` — CCCD (12) / CMND (9) normalisation and soft structure
   checks (province-of-birth code, century/sex digit, birth year digits), placeholders
   (:func:`id_placeholder`) kept out, a leading zero a number cell dropped put back;
@@ -131,6 +131,13 @@ _EXCEL_EPOCH_OFFSET = 25_569  # serial of 1970-01-01 (Excel counts days from 189
 
 _TIME_SUFFIX = r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?$"
 _VN_TEXT = r"^(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{2,4})$"
+# Vietnamese words around a date on forms (accents folded, lower case): a field label before it ('Ngày sinh:',
+# 'Năm sinh:', 'NS:', 'Sinh năm'), and the words of a year or month alone: 'năm 1996', '1996 (năm)', 'tháng 3 năm
+# 1990', 'tháng 03/1990', 'ngày 05/03/1990'. Each is read as the bare form it names (year_only, month_year, dmy).
+_VN_LABEL = r"^(?:(?:ngay|thang|nam)\s*sinh|ns|sinh(?:\s*(?:ngay|thang|nam))?)\s*[:.\-]?\s*"
+_VN_YEAR = r"^nam\s*[:.]?\s*(\d{4})$|^(\d{4})\s*\(\s*nam\s*\)$"
+_VN_MONTH = r"^thang\s*[:.]?\s*(\d{1,2})\s*(?:nam|[/.\-])\s*(\d{4})$"
+_VN_DAY = r"^ngay\s*[:.]?\s*(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4})$"
 
 
 def two_digit_year_pivot(reference_year: int | None = None) -> int:
@@ -165,9 +172,19 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     s = pl.col(_KEY).str.strip_chars().str.replace_all(r"\s+", " ").str.replace(_TIME_SUFFIX, "")
     frame = frame.with_columns(_text=s)
     t = pl.col("_text")
+    folded = strip_accents_expr(t).str.to_lowercase().str.strip_chars().str.replace(_VN_LABEL, "")
+    year, month = folded.str.extract_groups(_VN_YEAR), folded.str.extract_groups(_VN_MONTH)
+    worded = pl.coalesce(  # a year, month or day in words: the bare form it names
+        year.struct.field("1"),
+        year.struct.field("2"),
+        pl.concat_str(month.struct.field("1"), month.struct.field("2"), separator="/"),
+        folded.str.extract(_VN_DAY, 1),
+    )
+    labelled = folded.str.contains(r"^\d[\d\s/.\-]*$")  # a label before a date in figures ('Năm sinh: 1996')
+    t = pl.when(worded.is_not_null()).then(worded).when(labelled & (folded != t)).then(folded).otherwise(t)
     frame = frame.with_columns(  # '36526.0' from spreadsheets; Vietnamese words with accents folded
         _text=pl.when(t.str.contains(r"^\d{4,5}\.0+$")).then(t.str.replace(r"\.0+$", "")).otherwise(t),
-        _vn=strip_accents_expr(t).str.strip_chars().str.extract_groups(_VN_TEXT),
+        _vn=folded.str.extract_groups(_VN_TEXT),
     )
     vn = pl.col("_vn")
     frame = frame.with_columns(_is_text=vn.struct.field("1").is_not_null())
@@ -255,7 +272,9 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
       valid in the other, that other reading (its error ends "(valid month-first)"); else null.
 
     Separators ``/ - .`` and spaces are accepted (mixed too), as are a trailing time
-    (``1990-03-15 00:00:00``) and a float serial (``36526.0``).
+    (``1990-03-15 00:00:00``) and a float serial (``36526.0``). Vietnamese words around a date, accents or not:
+    a field label before it ('Ngày sinh:', 'Năm sinh:', 'NS:', 'Sinh năm'), a year or month in words ('năm 1996',
+    '1996 (năm)' -> year_only; 'tháng 3 năm 1990', 'tháng 03/1990' -> month_year; 'ngày 05/03/1990' -> dmy).
 
     Two-digit years: ``yy <= pivot`` -> 20yy, else 19yy, with
     ``pivot = two_digit_year_pivot(reference_year)`` = current two-digit year + 1
@@ -463,6 +482,9 @@ def id_placeholder(digits: pl.Expr) -> pl.Expr:
     return digits.str.contains(r"^\d+$") & ((head == tail) | run)
 
 
+ID_REPAIR_FLAG = "leading_zero_restored"  # check_personal_id's flag of a repair (not a problem): a zero put back
+
+
 def _restore_leading_zero(digits: pl.Expr, numeric: pl.Expr, codes: list[str]) -> pl.Expr:
     """Where a leading zero the value lost is put back (bool; ``digits`` all digits):
 
@@ -584,7 +606,7 @@ def check_personal_id(
         (non_digit, "non_digit"),
         (~missing & ~non_digit & ~length.is_in([9, 12]), "wrong_length"),
         (placeholder, "placeholder"),
-        (~missing & pl.col("_restore"), "leading_zero_restored"),
+        (~missing & pl.col("_restore"), ID_REPAIR_FLAG),
         (cccd & ~digits.str.slice(0, 3).is_in(codes), "unknown_province_code"),
         (cccd & (century > 3), "impossible_century"),
         (cccd & (century <= 3) & (id_year > now), "future_birth_year"),

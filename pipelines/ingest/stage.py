@@ -14,7 +14,7 @@ exactly one of the two outputs; reasons and issues never quote a value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -46,10 +46,14 @@ TEXT_FIELDS = {
 class StageResult:
     staged: pl.DataFrame
     quarantine: pl.DataFrame
-    repairs: dict[str, dict[str, int]]  # field -> repair kind -> rows
+    repairs: dict[
+        str, dict[str, int]
+    ]  # field -> repair kind -> rows (text repairs; an ID field's leading_zero_restored)
     ward_status: dict[str, int]
     rejected: str | None = None  # why the whole extract was rejected (all rows quarantined): fail its partition
     reference: str | None = None  # fingerprint of the reference the addresses were resolved with (reresolve.py)
+    # date field -> rows whose value is written but could not be read as a date (each flagged in its row's issues)
+    unreadable: dict[str, int] = field(default_factory=dict)
 
 
 def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
@@ -171,6 +175,12 @@ def _category(errors: pl.Expr) -> pl.Expr:
     return pl.coalesce(std.error_category(errors), pl.lit("unreadable"))
 
 
+# registry -> (ID field, its staged flags column): where restored leading zeros are counted (StageResult.repairs)
+ID_FLAG_COLUMNS = {
+    "population": (("personal_id", "id_flags"), ("old_id_number", "old_id_flags")),
+    "households": (("head_personal_id", "head_id_flags"),),
+    "businesses": (("owner_personal_id", "owner_id_flags"),),
+}
 NUMERIC_CELLS = (
     "numeric"  # row_flags 'numeric:personal_id,old_id_number': the reader read these fields from number cells
 )
@@ -494,6 +504,7 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
         [*issue_texts, *_swap_notes(frame, day_first), *_reader_notes()], separator="; ", ignore_nulls=True
     ).replace("", None)
     frame = frame.with_columns(_field=field, _reason=reason, issues=issues)
+    unreadable = _unreadable_dates(frame.filter(readable))
     # records the file itself marks deleted (dbf) are quarantined but say nothing about whether the extract is one
     judged = frame.filter(~pl.col("row_flags").fill_null("").str.contains(DELETED_FLAG, literal=True))
     failing = judged.filter(pl.col("_field").is_not_null())
@@ -522,9 +533,25 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
         raw_values=pl.struct(raw_cols).struct.json_encode(),
     )
     staged = staged_table(registry).cast(good)
+    for name, flags in ID_FLAG_COLUMNS.get(registry, ()):  # a leading zero put back is a repair, counted as one
+        restored = int(staged[flags].str.contains(std.ID_REPAIR_FLAG, literal=True).sum())
+        if restored:
+            repairs.setdefault(name, {})[std.ID_REPAIR_FLAG] = restored
     status = dict(staged["ward_status"].value_counts().iter_rows()) if staged.height else {}
     fingerprint = (reference or default_reference()).fingerprint  # recorded per staged partition
-    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected, fingerprint)
+    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected, fingerprint, unreadable)
+
+
+def _unreadable_dates(frame: pl.DataFrame) -> dict[str, int]:
+    """Per date field, the rows whose written value could not be read (:func:`_dates`' error, also for an
+    implausible birth date): each is flagged in its row's issues; these are the counts, for reports."""
+    out = {}
+    for prefix, name in _SWAPPABLE.items():
+        if f"{prefix}_error" in frame.columns:
+            n = int(frame[f"{prefix}_error"].is_not_null().sum())
+            if n:
+                out[name] = n
+    return out
 
 
 def account(raw: pl.DataFrame, result: StageResult) -> dict:
