@@ -131,6 +131,7 @@ def main() -> None:
     rows.append(line("frozen re-match", measure(frozen, people, decided), wall, cpu))
     print(rows[-1], flush=True)
     frozen_model = state.frozen.model
+    frozen_pairs = frozen.pairs.select("left_id", "right_id", "match_probability", "decision")
     del frozen, state
 
     refit, wall, cpu = timed(match, staged, spec, labelled_pairs=same, cannot_link_pairs=different)
@@ -139,7 +140,23 @@ def main() -> None:
     shift = max(
         float(abs(refit.model.m[name] - frozen_model.m[name]).max()) for name in frozen_model.m if name in refit.model.m
     )
-    print(f"largest change of an m probability by the refit: {shift:.4f}")
+    share = refit.model.candidate_match_share - frozen_model.candidate_match_share
+    both = frozen_pairs.join(
+        refit.pairs.select("left_id", "right_id", "match_probability", "decision"),
+        on=["left_id", "right_id"],
+        how="full",
+        coalesce=True,
+        suffix="_refit",
+    )
+    moved = both.select(
+        (pl.col("decision").cast(pl.String) != pl.col("decision_refit").cast(pl.String)).fill_null(True).sum(),
+        (pl.col("match_probability") - pl.col("match_probability_refit")).abs().max(),
+    ).row(0)
+    print(
+        f"the refit against the frozen model: largest change of an m probability {shift:.2e}, of the candidate match "
+        f"share {share:+.2e}; of {both.height:,} pairs, {moved[0]:,} decided otherwise (or in one run only), "
+        f"match probability changed by {moved[1] or 0.0:.2e} at most"
+    )
 
     print("\n" + HEADER)
     for r in rows:
