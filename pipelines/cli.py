@@ -58,7 +58,7 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
         if fmt == "parquet":
             return pl.read_parquet(path)
         # infer_schema=False: codes and IDs keep their leading zeros. Polars drops a UTF-8 BOM.
-        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
     except pl.exceptions.NoDataError:
         raise click.ClickException(f"{path}: the file is empty") from None
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -68,6 +68,8 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
                 "(legacy TCVN3/VNI files need a conversion table)"
             ) from None
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
+    report_short_rows(frame, path, path, ",")
+    return frame
 
 
 ENCODINGS = ("auto", "utf-8", *LEGACY)  # the legacy names declared once, in pipelines/encodings.py
@@ -138,7 +140,52 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
             raise click.ClickException(f"{path}: not valid UTF-8 ({hint})") from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
+    report_short_rows(frame, path, source, sep)
     return frame
+
+
+SHORT_ROWS_SHOWN = 5
+
+
+def report_short_rows(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str) -> None:
+    """Say on stderr which rows of a CSV have fewer fields than its header (file, lines, field counts; never a value):
+    Polars reads their missing fields as empty, so such a row is read, but not silently. Only looked for when the last
+    column has an empty cell (a short row's last field is always missing), then with Python's CSV reader."""
+    if frame.width < 2 or not frame.height or not frame.to_series(frame.width - 1).null_count():
+        return
+    data = source if isinstance(source, bytes) else path.read_bytes()
+    found = short_rows(data, sep)
+    if found is None:
+        return
+    count, expected, shown = found
+    lines = ", ".join(f"line {line} ({fields})" for line, fields in shown) + (", ..." if count > len(shown) else "")
+    _echo(
+        f"wardbridge: {path}: {count} row{'s' if count > 1 else ''} with fewer fields than the header's {expected} "
+        f"(delimiter {sep!r}): {lines}; the missing fields are read as empty. Check those lines (a line cut short, "
+        "or a value holding a line break without quotes)"
+    )
+
+
+def short_rows(data: bytes, sep: str) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """The CSV rows with fewer fields than the header, read with Python's CSV reader (quoted fields as Polars reads
+    them; blank lines are no rows): (how many, the header's field count, the first few as (the line where the row
+    starts, its field count)); None when there is none or the file cannot be read so."""
+    import csv
+
+    count, shown = 0, []
+    with _python_csv(data, sep, strict=False) as reader:
+        try:
+            expected = len(next(reader, []))
+            start = reader.line_num + 1
+            for row in reader:
+                if row and len(row) < expected:
+                    count += 1
+                    if len(shown) < SHORT_ROWS_SHOWN:
+                        shown.append((start, len(row)))
+                start = reader.line_num + 1
+        except csv.Error:
+            return None
+    return (count, expected, shown) if count else None
 
 
 def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
