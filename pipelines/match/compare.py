@@ -136,8 +136,17 @@ class ValueCodes:
 
         def compute() -> pl.DataFrame:
             values = self.work[column].cast(pl.String).drop_nulls()
-            words = values.str.split(" ").list.unique().explode().drop_nulls().rename("word")
-            return words.value_counts(name="n").select(
+            # each distinct value split once, its words counted as many times as records hold it: a city's names
+            # repeat (165k distinct of 1.1M at 1M people: 0.34 -> 0.20 CPU s); values mostly distinct (addresses)
+            # are split record by record as before (the distinct count then costs 0.2-0.3 s more at 1M)
+            counted = values.rename("v").value_counts(name="_n")
+            if counted.height > len(values) // 2:
+                words = values.str.split(" ").list.unique().explode().drop_nulls().rename("word")
+                per_word = words.value_counts(name="n")
+            else:
+                words = counted.select(pl.col("v").str.split(" ").list.unique().alias("word"), "_n").explode("word")
+                per_word = words.drop_nulls("word").group_by("word").agg(pl.col("_n").sum().alias("n"))
+            return per_word.select(
                 "word",
                 pl.when(pl.col("n") >= COMMON_WORDS_MIN_VALUES)
                 .then(pl.col("n") / max(len(values), 1))
