@@ -64,7 +64,9 @@ def verdicts(base, people: pl.DataFrame, same: int, different: int, order: str, 
         queue = queue.sort(["match_probability", "pair"], descending=[True, False])
     else:
         queue = queue.sort("pair").sample(fraction=1.0, shuffle=True, seed=seed)
-    answered = answer(queue.select("pair", "left_id", "right_id", "evidence"), people)
+    order = queue.select("pair").with_row_index("_order")  # answer's joins do not keep the queue's order
+    answered = answer(queue.select("pair", "left_id", "right_id", "evidence"), people).join(order, on="pair")
+    answered = answered.sort("_order").drop("_order")
     chosen = pl.concat([answered.filter("same").head(same), answered.filter(~pl.col("same")).head(different)])
     if chosen.height < same + different:
         raise SystemExit(f"the review queue holds only {chosen.height:,} of the {same + different:,} verdicts asked")
