@@ -229,6 +229,46 @@ def postgres_env(postgres_server: PostgresServer) -> dict[str, str]:
     return postgres_server.env
 
 
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory):
+    """One ``wardbridge run --json`` over the bundled sample per session (tests/runhelpers.py ``run_sample``),
+    shared read-only by the tests that check what a whole run leaves."""
+    from tests.runhelpers import run_sample
+
+    return run_sample(tmp_path_factory.mktemp("sample_run"))
+
+
+# pytest-xdist (``-n 2 --dist loadgroup`` in pyproject.toml): each test file runs on one worker, so a module's
+# fixtures are built once; the files sharing a session build (the sample marts of tests/marts_fixture.py, the
+# ``sample_run`` fixture) run on one worker together, so that build is made once, not once per worker.
+SHARED_BUILDS = {"sample_marts": "tests.marts_fixture import sample_marts"}
+
+
+def _xdist_group(item: pytest.Item, sources: dict[Path, str]) -> str:
+    if "sample_run" in getattr(item, "fixturenames", ()):
+        return "sample_run"
+    path = Path(str(item.path))
+    if path not in sources:
+        sources[path] = path.read_text(encoding="utf-8") if path.suffix == ".py" else ""
+    for group, marker in SHARED_BUILDS.items():
+        if marker in sources[path]:
+            return group
+    return str(path.relative_to(Path(str(item.config.rootpath))))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # registered by pytest-xdist too; here for a run without it (-p no:xdist)
+    config.addinivalue_line("markers", "xdist_group(name): run the tests of one group on the same xdist worker")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    sources: dict[Path, str] = {}
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:  # a test's own group wins
+            item.add_marker(pytest.mark.xdist_group(_xdist_group(item, sources)))
+
+
 # Hypothesis profiles (tests/test_hostile.py): "ci" by default, bounded so the hostile suite
 # runs in under 3 minutes on 2 cores; HYPOTHESIS_PROFILE=long for a long run on demand.
 from hypothesis import HealthCheck  # noqa: E402

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,3 +49,49 @@ def dagster_home(tmp_path: Path) -> Path:
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     return home
+
+
+def stale_run(home: Path) -> str:
+    """A run record left STARTED in ``home``'s instance by a `wardbridge run` process that no longer exists."""
+    import dagster as dg
+
+    from assets.cli import _launch_tags
+
+    @dg.op
+    def noop():
+        pass
+
+    @dg.job
+    def killed_job():
+        noop()
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with contextlib.chdir(home), dg.DagsterInstance.from_config(str(home)) as instance:
+        tags = {**_launch_tags(), "wardbridge/pid": str(gone.pid)}
+        return instance.create_run_for_job(killed_job, status=dg.DagsterRunStatus.STARTED, tags=tags).run_id
+
+
+@dataclass(frozen=True)
+class SampleRun:
+    """One ``wardbridge run --json`` over the bundled sample (see :func:`run_sample`)."""
+
+    home: Path  # the Dagster home the run was recorded in
+    warehouse: Path
+    proc: subprocess.CompletedProcess
+    stale: str  # id of the run left STARTED before it, which the run marks failed
+
+
+def run_sample(tmp_path: Path) -> SampleRun:
+    """``wardbridge run --json`` over the bundled sample as a user runs it: a child process under umask 022,
+    with a pseudonym key (so the exports run), on a fresh Dagster home holding a run left STARTED by a killed
+    process. The whole run takes the longest of any test setup, so the session runs it once (the
+    ``sample_run`` fixture in tests/conftest.py) for the tests that only read what it left (test_cli's run
+    test, test_file_modes' modes test): none of them may write into its home or warehouse."""
+    home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
+    stale = stale_run(home)
+    proc = wardbridge(
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--json",
+        cwd=tmp_path, env=clean_env(), timeout=900, preexec_fn=lambda: os.umask(0o022),
+    )  # fmt: skip
+    return SampleRun(home, warehouse, proc, stale)

@@ -287,19 +287,13 @@ def test_reference_command_reports_counts_and_checks():
     assert "FAIL" not in proc.stdout
 
 
-def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
+def test_run_executes_the_job_on_a_persistent_instance(sample_run, monkeypatch):
     import json
     import re
 
-    home, warehouse = tmp_path / "home", tmp_path / "wh"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
-    env["WARDBRIDGE_PSEUDONYM_KEY"] = "5e" * 32  # exports run only with a key
-    stale = _stale_run(home, monkeypatch)  # a run left STARTED by a killed `wardbridge run`
-    proc = wardbridge(
-        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--json", cwd=tmp_path, env=env, timeout=900
-    )
+    # `wardbridge run --json` with a pseudonym key (exports run only with a key) on a fresh Dagster home holding
+    # a run left STARTED by a killed `wardbridge run` (tests/runhelpers.py run_sample, shared read-only)
+    home, warehouse, proc, stale = sample_run.home, sample_run.warehouse, sample_run.proc, sample_run.stale
     assert proc.returncode == 0, proc.stderr[-5000:]
     summary = json.loads(proc.stdout)  # --json: stdout is one JSON document and nothing else
     assert summary["success"] is True and summary["exit_code"] == 0
@@ -385,29 +379,6 @@ def test_run_executes_the_job_on_a_persistent_instance(tmp_path, monkeypatch):
         assert summary["outputs"]["report"] == str(warehouse / "reports" / "latest.html")
         assert f"report     {warehouse / 'reports' / 'latest.html'}" in proc.stderr
     assert "ministry exports skipped" not in proc.stderr
-
-
-def _stale_run(home: Path, monkeypatch) -> str:
-    """A run record left STARTED by a `wardbridge run` process that no longer exists."""
-    import dagster as dg
-
-    from assets.cli import _launch_tags
-
-    @dg.op
-    def noop():
-        pass
-
-    @dg.job
-    def killed_job():
-        noop()
-
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    with monkeypatch.context() as m:
-        m.chdir(home)
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            tags = {**_launch_tags(), "wardbridge/pid": str(gone.pid)}
-            return instance.create_run_for_job(killed_job, status=dg.DagsterRunStatus.STARTED, tags=tags).run_id
 
 
 def test_run_fails_with_non_zero_exit(tmp_path):

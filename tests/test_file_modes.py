@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.schema import Field, Table
 from pipelines.warehouse import PRIVATE_DIRS, PartitionedLayer, Warehouse, private_umask
-from tests.runhelpers import REPO, clean_env, dagster_home, wardbridge
+from tests.runhelpers import REPO
 
 TABLE = Table(name="t", description="test table", fields=(Field("x", pl.Int64, "a number"),))
 
@@ -125,13 +125,10 @@ def _readable_by(root: Path, who: str) -> set[str]:
     return found
 
 
-def test_modes_after_a_run_under_umask_022(tmp_path):
-    home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
-    # with a key: the exports (clear personal fields for public_security) run
-    proc = wardbridge(
-        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--quiet",
-        cwd=tmp_path, env=clean_env(), timeout=900, preexec_fn=lambda: os.umask(0o022),
-    )  # fmt: skip
+def test_modes_after_a_run_under_umask_022(sample_run):
+    # `wardbridge run` under umask 022 with a key: the exports (clear personal fields for public_security) run
+    # (tests/runhelpers.py run_sample, shared read-only with test_cli)
+    warehouse, proc = sample_run.warehouse, sample_run.proc
     assert proc.returncode == 0, proc.stderr[-5000:]
     assert (warehouse / "exports" / "public_security" / "datapackage.json").is_file()
     assert list((warehouse / "review" / "wards").glob("*/*.csv"))
