@@ -131,7 +131,12 @@ class IncrementResult:
             lines.append(
                 f"model: m frozen (not refitted in an increment); {s['verdicts_since_fit']:,} 'same' verdicts since "
                 "it was fitted are linked but have not refined m"
-                + (": a full run without --model refits m from them" if refit_advised(s["verdicts_since_fit"]) else "")
+                + (
+                    ": a full run without --model refits m from them (optional: the verdicts already link or veto "
+                    "here; a refit moves m only by their share of the candidate pairs)"
+                    if refit_advised(s["verdicts_since_fit"])
+                    else ""
+                )
             )
         capped = self.blocking.filter(pl.col("capped_blocks_touched") > 0)
         if capped.height:
@@ -649,7 +654,8 @@ def match_increment(
     if refit_advised(since_fit):
         log.warning(
             "increment: %d 'same' verdicts since the model was fitted are linked but have not refined m "
-            "(m stays frozen in an increment): a full run without --model refits m from every verdict",
+            "(m stays frozen in an increment): a full run without --model refits m from every verdict (optional: "
+            "the verdicts already link or veto here; a refit moves m only by their share of the candidate pairs)",
             since_fit,
         )
     dropped = leaving.select(
