@@ -89,10 +89,13 @@ def refit_advised(verdicts_since_fit: int, after: int = REFIT_AFTER) -> bool:
     semi-supervised EM with every verdict on a candidate pair (``model.label_posteriors``: its posterior is its
     label, the pair counted once among all candidate pairs, so a verdict moves m by its own pair's share). From
     ``after`` of them on, the increment says so (summary, log) instead of refitting: a refit changes every pair's
-    weight, so it is a full re-match. At 1M with 200 "same" and 200 "different" verdicts from the review queue, a
-    fitted full re-match took 84.5 s wall (39.6 CPU s) against the increment's 22.6 s (14.8 CPU s), precision
-    0.9943 -> 0.9922, recall 0.9715 -> 0.9720 (at 44b0f2c, when "same" verdicts were still blended into m as extra
-    matches; the figures README "Increments" quotes)."""
+    weight, so it is a full re-match. The advice is optional: the verdicts already link or veto in the increment,
+    and a refit moves m only by their share of the candidate pairs. At 1M (benchmarks/refit_benchmark.py, code of
+    4e77ae0; verdicts from the review queue answered from truth) a refit against the frozen model: 200 "same" + 200
+    "different" taken strongest first, precision / recall / linked-or-queued 0.9951 / 0.9722 / 0.9951 both, 3 of
+    5.6M pairs decided otherwise; in random order 0.9950 / 0.9728 / 0.9951 both, none; 2,000 + 2,000 strongest
+    first, 0.9957 / 0.9800 frozen, 0.9958 / 0.9799 refitted, 102 pairs. (With "same" verdicts blended into m as
+    extra matches, before c6f5d40, the 200 + 200 refit cost precision: 0.9943 -> 0.9922.)"""
     return verdicts_since_fit >= after
 
 
