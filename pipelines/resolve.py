@@ -227,6 +227,8 @@ class ResolverIndex:
     new_ward_type: dict[str, str] = field(default_factory=dict)  # its type, and the type its name starts with
     new_ward_key: dict[str, str] = field(default_factory=dict)
     new_ward_old_provinces: dict[str, set[str]] = field(default_factory=dict)  # the provinces its territory was in
+    new_hyphen_keys: dict[str, KeyTable] = field(default_factory=_key_tables)  # names with " - ", per province
+    new_ward_last_words: set[str] = field(default_factory=set)  # the last word of each 2025 name ("tinh")
     new_province_own_keys: KeyTable = field(default_factory=KeyTable)  # 2025 provinces by their own names only
     old_province_name: dict[str, str] = field(default_factory=dict)
     new_scope: tuple[str, ...] = ()
@@ -345,6 +347,10 @@ def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
         # Two units' names start with another type than theirs ("Phường Việt Hòa" is a Xã): either counts.
         idx.new_ward_type[uid] = f"{utype}|{name.removesuffix(short).strip()}"
         idx.new_ward_key[uid] = _key(short)
+        idx.new_ward_last_words.add(_words(short).rsplit(" ", 1)[-1])
+        if " - " in short:  # "Xuân Hương - Đà Lạt": a typo is corrected across the " - " (_ward_2025)
+            for key in _keys(short):
+                idx.new_hyphen_keys[province][key].add(uid)
     for row in new.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
         for key in (_key(row["province_short_name"]), _key(row["province_name"])):
             idx.new_province_keys[key].add(row["province_code"])
@@ -448,7 +454,29 @@ def _tokenise(text: str) -> _Tokens:
         else:
             pending = True
             pending_hard = pending_hard or tok != " - "
+    if "cu" in words:
+        _drop_old_notes(words, boundary, hard)
     return _Tokens(words, boundary, hard)
+
+
+# Words after "cũ" that start a note of where the unit was ("(cũ: Q.1)", "(cũ Quận 1)"); not "xa":
+# "(Cư xá Bắc Hải)" is a quarter.
+_OLD_NOTE_NEXT = frozenset(("q", "quan", "p", "phuong", "f", "huyen", "h", "tp", "tx", "tt", "thi", "thanh"))
+
+
+def _drop_old_notes(words: list[str], boundary: list[bool], hard: list[bool]) -> None:
+    """A segment that only notes that the unit before it is the old one ("Phường Tân Định (cũ), Quận 1")
+    or where it was ("P. Tân Định, TP.HCM (cũ: Q.1)") is no unit: its words are taken out (in place)."""
+    n = len(words)
+    starts = [i for i in range(n) if boundary[i]] + [n]
+    drop = []
+    for s, e in zip(starts[:-1], starts[1:], strict=True):
+        if s > 0 and words[s] == "cu" and (e - s == 1 or words[s + 1] in _OLD_NOTE_NEXT):
+            drop.append((s, e))
+    for s, e in reversed(drop):
+        if e < len(words):
+            hard[e] = hard[e] or hard[s]
+        del words[s:e], boundary[s:e], hard[s:e]
 
 
 def _marker_at(words: list[str], start: int, end: int, markers: Markers) -> str | None:
@@ -624,11 +652,16 @@ def _fuzzy_names(choices: KeyTable) -> list[str]:
     return choices.derived("fuzzy", lambda t: [k for k in t if len(k) >= FUZZY_MIN_CHARS and not k.isdigit()])
 
 
-def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> _Match | None:
+def _fuzzy_span(
+    tokens: _Tokens, end: int, choices: KeyTable, markers: Markers, street_ok: bool = False, ambiguous: bool = False
+) -> _Match | None:
     """Typo-tolerant match of the segment ending at ``end`` against one parent's children.
 
     The name is taken after a unit-type marker of the segment, trying the
     leftmost first (a name may itself start with a marker word: "Xã Xà Bang").
+    ``street_ok``: a segment without marker may start with a street word (a typo made "Gò" "Lò").
+    ``ambiguous``: where no name is closest alone, the first start's equally close units are returned,
+    with how "ambiguous" ("binh than": Bình Thạnh and Bình Tân), to be listed, never chosen from.
     """
     if end <= 0:
         tokens.edge = True
@@ -649,13 +682,16 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
     ):
         tokens.edge = True  # the name would be read from the street part
         return None
-    if not starts and not (first[0].isdigit() or first in STREET_MARKERS or first in _LOWER_UNIT_WORDS[markers]):
+    if not starts and not (
+        first[0].isdigit() or (first in STREET_MARKERS and not street_ok) or first in _LOWER_UNIT_WORDS[markers]
+    ):
         # no marker; a house number or street word would make it a street, a ward word a ward
         starts.append((seg_start, None))
     if not starts:
         return None
     names = _fuzzy_names(choices)
     longest = choices.derived("fuzzy_longest", lambda t: max(map(len, _fuzzy_names(t)), default=0))
+    tied = None
     for name_start, marker in starts:
         query = _squash(words[name_start:end])
         if len(query) < FUZZY_MIN_CHARS - 1 or query.isdigit():
@@ -672,15 +708,22 @@ def _fuzzy_span(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) 
             continue
         edits = best[0][1]
         codes = set().union(*(choices[key] for key, dist, _ in best if dist == edits))
-        if len(codes) != 1:
-            continue  # several units are equally close: do not guess
         start = name_start if marker is None else name_start - marker.count(" ") - 1
         score = 100.0 * (1 - edits / len(query))
+        if len(codes) != 1:  # several units are equally close: do not guess
+            if ambiguous and tied is None and edits == 1 and len(codes) <= 3:
+                # one letter from two or three names ("binh than"), of the same number if any
+                digits = _DIGITS.sub("", query)
+                if all(_DIGITS.sub("", k) == digits for k, dist, _ in best if dist == edits):
+                    tied = _Match(codes, start, score, "ambiguous", marker, " ".join(words[name_start:end]))
+            continue
         return _Match(codes, start, score, "fuzzy", marker, " ".join(words[name_start:end]))
-    return None
+    return tied
 
 
-def _fuzzy_after_ward(tokens: _Tokens, end: int, choices: KeyTable, markers: Markers) -> list[_Match]:
+def _fuzzy_after_ward(
+    tokens: _Tokens, end: int, choices: KeyTable, markers: Markers, ambiguous: bool = False
+) -> list[_Match]:
     """``_fuzzy_span`` of a name without marker that starts inside the segment after a ward written with
     its type and at least its first word ("phuong 2 binh thanhh", "xa pham van coi cu ci"), shortest
     first; matched with how "fuzzy unanchored" (read only with that ward exact: _read_ward_of_district).
@@ -709,9 +752,10 @@ def _fuzzy_after_ward(tokens: _Tokens, end: int, choices: KeyTable, markers: Mar
             [*tokens.boundary_before[:i], True, *tokens.boundary_before[i + 1 : end]],
             tokens.hard_before[:end],
         )
-        m = _fuzzy_span(sub, end, choices, markers)
+        # right after the ward, a street word is a typo ("phuong 5 lo vap": Gò Vấp)
+        m = _fuzzy_span(sub, end, choices, markers, street_ok=True, ambiguous=ambiguous)
         if m is not None and m.marker is None:
-            m.how = "fuzzy unanchored"
+            m.how = "ambiguous unanchored" if m.how == "ambiguous" else "fuzzy unanchored"
             found.append(m)
     return found[::-1]  # the shortest name first: the ward before it keeps its words ("Bình Hưng Hòa B")
 
@@ -856,7 +900,13 @@ def _find_districts_uncached(
     found = exact(True)
     if found:
         return found
-    found = [(p, m) for p in provinces if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS))]
+    fuzzy = [
+        (p, m)
+        for p in provinces
+        if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, ambiguous=True))
+    ]
+    found = [(p, m) for p, m in fuzzy if m.how == "fuzzy"]
+    tied = [(p, m) for p, m in fuzzy if m.how != "fuzzy"]  # a typo as close to several districts
     if province_given or not found:
         # A district without type or comma after its ward ("Phường 6 Gò Vấp"; without a province only
         # when nothing else reads) counts only with a ward written with its type before it, exactly
@@ -870,8 +920,10 @@ def _find_districts_uncached(
             m.how = "unanchored"
         found += unanchored
     if province_given or not found:  # a typo in a district without type or comma after its ward
-        found += [(",".join(provinces), m) for m in _fuzzy_after_ward(tokens, end, keys, DISTRICT_MARKERS)]
-    return found
+        after = _fuzzy_after_ward(tokens, end, keys, DISTRICT_MARKERS, ambiguous=True)
+        found += [(",".join(provinces), m) for m in after if m.how == "fuzzy unanchored"]
+        tied += [(",".join(provinces), m) for m in after if m.how != "fuzzy unanchored"]
+    return found or tied[:1]  # the districts a typo is as close to: listed, never chosen from
 
 
 def _find_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
@@ -936,7 +988,8 @@ def parse_address(idx: ResolverIndex, text: str, original: str | None, tokens: _
             _find_districts(idx, tokens, district_end, provinces, province_given) if district_end > 0 else []
         )
         tokens.edge = tokens.edge or district_end <= 0
-        if not district_hits and province_given and district_end > 0:
+        tied = all(m.how in _TIED for _p, m in district_hits)  # (True without hits)
+        if tied and province_given and district_end > 0:
             # Typo'd or unknown text between ward and province: try one segment further left.
             skip_to = _segment_start(tokens, district_end)
             if skip_to <= 0:
@@ -944,8 +997,14 @@ def parse_address(idx: ResolverIndex, text: str, original: str | None, tokens: _
             if skip_to > 0:
                 district_hits = [
                     (p, m) for p, m in _find_districts(idx, tokens, skip_to, provinces) if m.how == "exact"
-                ]
+                ] or district_hits
         for _province, dmatch in district_hits:
+            if dmatch.how in _TIED:
+                result = _read_in_tied_districts(idx, tokens, dmatch, province_given, original)
+                if result.old_hits and not (best_failure and best_failure.old_hits):
+                    best_failure = result
+                best_failure = best_failure or result
+                continue
             for district in sorted(dmatch.codes):
                 result = _resolve_in_district(idx, tokens, dmatch, district, province_given, original)
                 if result.old_uid is not None:
@@ -958,6 +1017,29 @@ def parse_address(idx: ResolverIndex, text: str, original: str | None, tokens: _
             return result
         best_failure = best_failure or result
     return best_failure or Resolution(reason="no administrative unit found")
+
+
+_TIED = ("ambiguous", "ambiguous unanchored")  # a district typo as close to several districts
+
+
+def _read_in_tied_districts(idx, tokens, dmatch: _Match, province_given: bool, original: str) -> Resolution:
+    """A district typo as close to several districts ("Bình Thạn": Bình Thạnh, Bình Tân): the ward is read
+    in each, and the old units found are listed (``old_hits``: their 2025 wards become the candidates),
+    never chosen from, even where one district alone has the ward."""
+    hits = []
+    for district in sorted(dmatch.codes):
+        how = "fuzzy unanchored" if dmatch.how == "ambiguous unanchored" else "fuzzy"
+        one = _Match({district}, dmatch.start, dmatch.score, how, dmatch.marker, dmatch.text)
+        res = _resolve_in_district(idx, tokens, one, district, province_given, original)
+        if res.old_uid is not None:
+            hits.append((idx.district_name[district], res.old_uid))
+    names = ", ".join(idx.district_name[d] for d in sorted(dmatch.codes))
+    reason = f"district '{dmatch.text}' is as close to {len(dmatch.codes)} districts ({names})"
+    if hits:
+        reason += "; the ward read in " + ", ".join(name for name, _uid in hits)
+    else:
+        reason += "; the ward read in none of them"
+    return Resolution(reason=reason, old_hits=tuple(sorted({uid for _name, uid in hits})))
 
 
 def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_given: bool, original: str) -> Resolution:
@@ -1052,12 +1134,73 @@ def _read_either(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | No
         old = parse_address(idx, clean, None, tokens)
         if old.old_uid is not None:
             old.scheme = "pre2025"
-        if hint == "pre2025" or old.district:
+        if hint == "pre2025":
+            return old
+        if old.district:
+            # No ward of that district, or one read with a typo: a 2025 ward written with its type and
+            # the old district it lay in ("Phường Bình Trưng, TP. Thủ Đức": no typo of "Linh Trung").
+            if (old.old_uid is None and not old.old_hits) or _ward_typo(old):
+                new = _ward_2025_before_old_district(idx, tokens, typo_ok=old.old_uid is None)
+                if new is not None and new.new_uid is None and old.old_uid is None:
+                    new.reason = "; ".join(filter(None, [old.reason, new.reason]))  # outside the district
+                    return new
+                if new is not None and new.new_uid is not None and (old.old_uid is None or not new.typo):
+                    return new
             return old
     new = parse_2025(idx, tokens)
+    if new.new_uid is None and new.candidates is None and (hint == "2025" or not _old_targets(idx, old)):
+        new = _ward_2025_before_old_district(idx, tokens) or new  # an old district of another old province
     if hint == "2025":
         return new
     return _decide(idx, old, new, side)
+
+
+def _ward_typo(res: Resolution) -> bool:
+    """Was the ward of an old reading (with its district) matched typo-tolerantly, after its type?"""
+    ward = res.redo[2][-1] if res.redo is not None and len(res.redo[2]) == 2 else None
+    return ward is not None and ward.how == "fuzzy" and ward.marker is not None
+
+
+def _ward_2025_before_old_district(idx: ResolverIndex, tokens: _Tokens, typo_ok: bool = True) -> Resolution | None:
+    """A 2025 ward written with its type and the old district it lies in, with its type, before the
+    province (or at the end): "Phường Hiệp Bình, TP. Thủ Đức, TP.HCM", as clerks still write. Fuzzy (the
+    form is mixed); a 2025 ward outside that district's territory is no answer (it stays a candidate).
+    ``typo_ok``: False where only a ward written exactly counts (no typo-tolerant search)."""
+    end = _drop_country(tokens)
+    pmatch = _exact_span(tokens, end, idx.new_province_keys, PROVINCE_MARKERS, anchored_only=False)
+    dend, provinces = (pmatch.start, sorted(pmatch.codes)) if pmatch is not None else (end, list(idx.new_scope))
+    if dend <= 0:
+        tokens.edge = True
+        return None
+    dmatch = _exact_span(tokens, dend, _district_keys_of(idx, idx.scope_provinces), DISTRICT_MARKERS)
+    if dmatch is None or dmatch.marker is None:
+        return None
+    if dmatch.start <= 0:
+        tokens.edge = True
+        return None
+    res = _ward_2025(idx, tokens, dmatch.start, provinces, pmatch is not None, True, typo_ok)
+    if res is None or res.new_uid is None:
+        return None
+    if pmatch is not None:
+        res = _outside_old_province(idx, tokens, end, pmatch, res)
+        if res.new_uid is None:
+            return res
+    territory = set().union(*(_district_parts(idx, d) for d in dmatch.codes))
+    if res.new_uid not in territory:
+        names = " / ".join(sorted(idx.district_name[d] for d in dmatch.codes))
+        reason = f"the 2025 ward {res.new_uid} lies outside the old district written ({names})"
+        return Resolution(reason=reason, candidates=[res.new_uid])
+    res.status = "fuzzy"
+    res.confidence = min(res.confidence, UNCERTAIN)
+    res.reason = "; ".join(filter(None, [f"2025 ward written with its old district '{dmatch.text}'", res.reason]))
+    return res
+
+
+def _district_parts(idx: ResolverIndex, district: str) -> frozenset[str]:
+    """The 2025 wards the old wards of a district became (worked out once per district)."""
+    return idx.ward_keys[district].derived(
+        "parts", lambda t: frozenset(n for uids in t.values() for u in uids for n in idx.parts.get(u, ()))
+    )
 
 
 def _checked(idx: ResolverIndex, tokens: _Tokens, res: Resolution) -> Resolution:
@@ -1090,12 +1233,29 @@ _COMPACT_WARD = re.compile(r"^[pfx]([0-9]{1,2})$")
 def _other_ward_before(
     idx: ResolverIndex, tokens: _Tokens, start: int, targets: set[str], district: str | None
 ) -> tuple | None:
-    """A ward written with its type ("phuong x", "p 5", "p5") in a segment before the one of token
-    ``start`` whose 2025 wards (its own, or an old ward's parts) are none of ``targets``: (its text,
-    those wards). Only the text's own segments are looked at: _read_rows reads an address whose
-    first segment may hold such a ward whole (``_head_ward_pattern``)."""
+    """A ward written with its type ("phuong x", "p 5", "p5") before the unit read at token ``start``,
+    in its segment ("phuong sai gon phuong ban co") or one before it, whose 2025 wards (its own, or an
+    old ward's parts) are none of ``targets``: (its text, those wards). Only the text's own segments
+    are looked at: _read_rows reads an address whose first segment may hold such a ward whole
+    (``_head_ward_pattern``)."""
     words = tokens.words
     seg_end = _segment_start(tokens, start + 1)  # where the segment of the ward read starts
+    # Its own segment, before the unit read: each ward marker in turn ("xa lo ha noi phuong 5": the
+    # street's "xa" names no ward). A cut tail's street part (_read_cuts) holds a marker word only as
+    # the text's first word: where that is one, the whole text decides.
+    first = seg_end
+    if seg_end < tokens.cut:
+        if tokens.first in _WARD_MARKER_FIRST:
+            tokens.edge = True
+            return None
+        first = tokens.cut
+    for i in range(first, start):
+        if words[i] in _WARD_MARKER_FIRST:
+            marker = _marker_at(words, i, start, WARD_MARKERS_2025) or _marker_at(words, i, start, WARD_MARKERS)
+            if marker is not None and i + marker.count(" ") + 1 < start:
+                its = _ward_targets(idx, _squash(words[i + marker.count(" ") + 1 : start]), district)
+                if its:
+                    return (" ".join(words[i:start]), its) if not its & targets else None
     while seg_end > 0:
         s = e = seg_end
         s = seg_end = _segment_start(tokens, e)  # the segment before it: [s, e)
@@ -1109,17 +1269,24 @@ def _other_ward_before(
                 key = _normalise_number(compact.group(1))
             if key is None:
                 continue
-            its = set(idx.new_ward_all.get(key, ()))
-            if district is not None:
-                tables = (idx.ward_keys[district], idx.ward_alias_keys[district])
-            else:
-                tables = tuple(idx.wards_by_province[p] for p in idx.scope_provinces)
-            for old_uid in (uid for table in tables for uid in table.get(key, ())):
-                its.update(idx.parts.get(old_uid, ()))
+            its = _ward_targets(idx, key, district)
             if its and not its & targets:
                 return " ".join(words[i:e]), its
             break
     return None
+
+
+def _ward_targets(idx: ResolverIndex, key: str, district: str | None) -> set[str]:
+    """The 2025 wards a ward key may mean: 2025 wards of that name, and the parts of the old wards of
+    that name in ``district`` (else in the default provinces)."""
+    its = set(idx.new_ward_all.get(key, ()))
+    if district is not None:
+        tables = (idx.ward_keys[district], idx.ward_alias_keys[district])
+    else:
+        tables = tuple(idx.wards_by_province[p] for p in idx.scope_provinces)
+    for old_uid in (uid for table in tables for uid in table.get(key, ())):
+        its.update(idx.parts.get(old_uid, ()))
+    return its
 
 
 def _old_targets(idx: ResolverIndex, old: Resolution) -> set[str]:
@@ -1180,6 +1347,18 @@ def parse_2025(idx: ResolverIndex, tokens: _Tokens) -> Resolution:
     end = _drop_country(tokens)
     pmatch = _exact_span(tokens, end, idx.new_province_keys, PROVINCE_MARKERS, anchored_only=False)
     readings = [(sorted(pmatch.codes), pmatch.start, True)] if pmatch is not None else []
+    if (
+        pmatch is not None
+        and pmatch.marker in idx.new_ward_last_words
+        and pmatch.start > 0
+        and (
+            (tail := tokens.words[pmatch.start - 1] + pmatch.marker.replace(" ", "")) in idx.new_ward_all.suffixes()
+            or tail in idx.new_ward_all
+        )
+    ):
+        # The province's type word may end the ward's name ("Xã Tuệ Tĩnh Hải Phòng": not "Tỉnh Hải
+        # Phòng"): read with the province's name alone where the type word leaves no ward before it.
+        readings.append((sorted(pmatch.codes), pmatch.start + pmatch.marker.count(" ") + 1, True))
     readings.append((list(idx.new_scope), end, False))
     for provinces, wend, given in readings:
         if wend <= 0:
@@ -1229,10 +1408,11 @@ def _typed(types: dict[str, str], match: _Match, strict: bool = False) -> set[st
 
 
 def _ward_2025(
-    idx: ResolverIndex, tokens: _Tokens, end: int, provinces, given: bool, need_marker: bool = False
+    idx: ResolverIndex, tokens: _Tokens, end: int, provinces, given: bool, need_marker: bool = False, typos=True
 ) -> Resolution | None:
     """The 2025 ward ending at ``end`` among ``provinces``; ``need_marker``: the text there also reads
-    as a province ("..., Bình Dương"), so only a ward written with its type counts."""
+    as a province ("..., Bình Dương"), so only a ward written with its type counts; ``typos``: False,
+    only names written exactly."""
     hits: set[str] = set()
     matches = []
     for p in provinces:
@@ -1244,13 +1424,29 @@ def _ward_2025(
     # Without a province, a name written exactly elsewhere in the country is not corrected into a
     # ward of the default provinces ("Phường Long Biên" is no typo of "Xã Long Điền"): parse_2025
     # reads it in the whole country.
-    if not hits and (given or _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025) is None):
+    if not hits and typos and (given or _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025) is None):
         for p in provinces:
             m = _fuzzy_span(tokens, end, idx.new_ward_keys[p], WARD_MARKERS_2025)
             if m is not None and m.marker is not None:  # a name without type and with a typo: too little
                 m.codes = _typed(idx.new_ward_type, m, strict=True)  # a typo never changes the unit type
                 hits |= m.codes
                 matches.append(m)
+        seg = _segment_start(tokens, end) if not hits and end > 0 else 0
+        if seg > 0 and not tokens.hard_before[seg]:
+            # A name with " - " in it ("Phường Xuân Hương - Đà Lạt"): the typo'd segment may be its second
+            # part. Read with that boundary taken away, among such names only.
+            bounds = tokens.boundary_before[:end]
+            bounds[seg] = False
+            sub = _Tokens(tokens.words[:end], bounds, tokens.hard_before[:end], cut=tokens.cut, first=tokens.first)
+            sub.classes = tokens.classes
+            for p in provinces:
+                table = idx.new_hyphen_keys.get(p)
+                m = _fuzzy_span(sub, end, table, WARD_MARKERS_2025) if table else None
+                if m is not None and m.marker is not None:
+                    m.codes = _typed(idx.new_ward_type, m, strict=True)
+                    hits |= m.codes
+                    matches.append(m)
+            tokens.edge = tokens.edge or sub.edge
     if not hits:
         return None
     if len(hits) > 1:
@@ -1284,6 +1480,9 @@ def _written_ward(tokens: _Tokens, end: int) -> str | None:
     for i in range(seg, end):
         marker = _marker_at(words, i, end, WARD_MARKERS)
         if marker is not None and i + marker.count(" ") + 1 < end:
+            if i + marker.count(" ") + 1 < tokens.cut:  # the name's words stand for a cut tail's street part
+                tokens.edge = True
+                return None
             return " ".join(words[i + marker.count(" ") + 1 : end])
     return None
 

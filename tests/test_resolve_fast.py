@@ -48,7 +48,7 @@ def idx():
 def cleaned(idx) -> list[str]:
     truth = generate_addresses(1_500, seed=SEED, mess_types=ALL_MESS_TYPES)
     frame = truth.select(c=clean_expr(pl.col("address"))).drop_nulls()
-    return [c for c in frame["c"].to_list() if c]
+    return [c for c in frame["c"].to_list() if c and _tokenise(c).words]  # not "," (bad input): no word to cut after
 
 
 def _with_longest(table: KeyTable, longest: int) -> KeyTable:

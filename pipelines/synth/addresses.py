@@ -89,8 +89,18 @@ HARD_OLD_MESS_TYPES: tuple[str, ...] = ("no_markers", "district_no_type", "iy_va
 # diacritics tell "Xã Thạnh An" from "Xã Thanh An"); 2025 names outside the new HCMC without province.
 AUDIT_OLD_MESS_TYPES: tuple[str, ...] = ("district_typo_no_type", "district_no_type_no_province")
 AUDIT_NEW_MESS_TYPES: tuple[str, ...] = ("new_folded_pair", "new_elsewhere_no_province")
+# Left over after the audit (issue 11, HS2): a typo in a 2025 name with a hyphen ("Xuân Hưng - Đà Lạt");
+# a ward clerk's 2025-form export (house numbers with slashes and letters, "Đ." for the street, "Tổ 3, Khu
+# phố 5" / "Ấp 2" / "Thôn 4" before the ward); a 2025 ward of the new HCMC written with the old district
+# its territory lay in ("Phường Hiệp Bình, TP. Thủ Đức, TP.HCM").
+LEFTOVER_NEW_MESS_TYPES: tuple[str, ...] = ("new_hyphen_typo", "new_clerk_export", "new_with_old_district")
 ALL_MESS_TYPES: tuple[str, ...] = (
-    MESS_TYPES + HARD_OLD_MESS_TYPES + AUDIT_OLD_MESS_TYPES + NEW_FORM_MESS_TYPES + AUDIT_NEW_MESS_TYPES
+    MESS_TYPES
+    + HARD_OLD_MESS_TYPES
+    + AUDIT_OLD_MESS_TYPES
+    + NEW_FORM_MESS_TYPES
+    + AUDIT_NEW_MESS_TYPES
+    + LEFTOVER_NEW_MESS_TYPES
 )
 SPLIT_MESS_TYPES = ("split_evidence", "split_no_evidence")
 NON_SPLIT_MESS_TYPES = tuple(t for t in MESS_TYPES if t not in SPLIT_MESS_TYPES and t != "bad_input")
@@ -117,6 +127,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     **{t: 3 for t in HARD_OLD_MESS_TYPES},
     **{t: 3 for t in NEW_FORM_MESS_TYPES},
     **{t: 2 for t in (*AUDIT_OLD_MESS_TYPES, *AUDIT_NEW_MESS_TYPES)},
+    "new_hyphen_typo": 0.5,  # seven names in the country
+    "new_clerk_export": 3,
+    "new_with_old_district": 2,
 }
 
 # Secondary mess allowed per primary type, with its probability (kept sparse, and
@@ -349,6 +362,7 @@ class _NewUnit:
     both_written: bool = False
     both_missing: bool = False
     typos: list[str] = field(default_factory=list)
+    old_district: str | None = None  # the one old district (name with type) its territory lay in, if one
 
 
 @dataclass
@@ -489,6 +503,7 @@ def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int
             u.both_missing = other_ward(missing, u.uid)
         units.append(u)
     _add_new_typos(units, {k[2] for k in old_by_key})
+    _add_old_districts(reference, units)
     single = [i for i, u in enumerate(units) if new_count[(u.province_code, fold(u.short))] == 1]
     ok = [i for i in single if not units[i].both_written]
     pools = {t: ok for t in NEW_FORM_MESS_TYPES}
@@ -512,7 +527,28 @@ def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int
         and by_name[(u.type, spelling_key(u.short))] == 1
         and spelling_key(u.short) not in near_hcmc
     ]
+    pools["new_hyphen_typo"] = [i for i in ok if " - " in units[i].short and units[i].typos]
+    pools["new_clerk_export"] = [i for i in ok if units[i].province_code == "79"]
+    pools["new_with_old_district"] = [i for i in ok if units[i].old_district]
     return units, pools
+
+
+def _add_old_districts(reference: Reference, units: list[_NewUnit]) -> None:
+    """The old district a 2025 unit of the new HCMC lay in, where its territory lay in one only and no
+    old ward of that district has its name (that address would read as the old ward)."""
+    old = reference.units_pre2025.filter(~pl.col("unit_uid").str.starts_with("pre2025-district:"))
+    district_of = dict(old.select("unit_uid", "district_name").iter_rows())
+    districts: dict[str, set[str]] = defaultdict(set)
+    for o, n in reference.crosswalk.select("old_uid", "new_uid").iter_rows():
+        if o in district_of:
+            districts[n].add(district_of[o])
+    names: dict[str, set[str]] = defaultdict(set)
+    for short, district in old.select("short_name", "district_name").iter_rows():
+        names[district].add(spelling_key(short))
+    for u in units:
+        (district,) = districts[u.uid] if len(districts[u.uid]) == 1 else (None,)
+        if u.province_code == "79" and district and spelling_key(u.short) not in names[district]:
+            u.old_district = district
 
 
 def flip_iy(name: str) -> str:
@@ -1004,6 +1040,24 @@ _NEW_ABBREV = {"Phường": ("P",), "Xã": ("X",), "Đặc khu": ("ĐK", "Đk")}
 HCMC_SHORT_2025 = ("HCM", "TPHCM", "TP.HCM", "Tp HCM", "SG", "TP. HCM")
 
 
+def _clerk_street(u: _NewUnit, rnd: random.Random, cat: _Catalogue) -> str:
+    """A ward clerk's street part: a house number with slashes and letters, the street with "Đ." or
+    "Đường" or bare, and the quarter/hamlet/group before the ward ("Tổ 3, Khu phố 5", "Ấp 2", "Thôn 4")."""
+    n = rnd.randint(1, 480)
+    house = rnd.choice(
+        (f"{n}/{rnd.randint(1, 60)}{rnd.choice('ABC')}", f"{n}{rnd.choice('ABCD')}/{rnd.randint(1, 20)}", f"Số {n}")
+    )
+    street = rnd.choice(cat.streets)
+    street = rnd.choice((f"Đ. {street}", f"Đ.{street}", f"Đường {street}", street))
+    group = f"Tổ {rnd.randint(1, 30)}"
+    if u.type == "Phường":
+        quarter = rnd.choice(("Khu phố {}", "KP {}", "KP.{}", "Tổ dân phố {}")).format(rnd.randint(1, 12))
+    else:
+        quarter = rnd.choice(("Ấp {}", "Thôn {}")).format(rnd.randint(1, 9))
+    parts = rnd.choice(([house, street], [house, street, quarter], [group, quarter], [house, street, group, quarter]))
+    return ", ".join(parts)
+
+
 def _render_2025(u: _NewUnit, mess: str, rnd: random.Random, cat: _Catalogue) -> _Row:
     """A 2025-form address: street, ward/commune/special zone, province (no district)."""
     street: str | None = f"{_house(rnd)} {rnd.choice(cat.streets)}"
@@ -1037,11 +1091,29 @@ def _render_2025(u: _NewUnit, mess: str, rnd: random.Random, cat: _Catalogue) ->
         detail.append(f"typo ward: {text}")
     elif mess == "new_no_commas":
         sep = " "
+    elif mess == "new_hyphen_typo":
+        text = rnd.choice(u.typos)
+        ward = f"{u.type} {text}"
+        detail.append(f"typo ward: {text}")
+    elif mess == "new_clerk_export":
+        street = _clerk_street(u, rnd, cat)
+        if rnd.random() < 0.4:
+            ward = f"{abbr}.{rnd.choice(('', ' '))}{u.short}"
+        province = rnd.choice((province, *HCMC_SHORT_2025, "TP. Hồ Chí Minh"))
+    elif mess == "new_with_old_district":
+        district = u.old_district
+        for long, short in (("Thành phố ", "TP. "), ("Quận ", "Q."), ("Huyện ", "H. "), ("Thị xã ", "TX. ")):
+            if district.startswith(long) and rnd.random() < 0.4:
+                district = short + district[len(long) :]
+        ward = f"{ward}, {district}"
+        detail.append(f"old district: {district}")
+        if rnd.random() < 0.3:
+            province = rnd.choice(HCMC_SHORT_2025)
     elif mess == "new_both_schemes":
         if not u.both_written or (u.both_missing and rnd.random() < 0.5):
             province = None
         detail.append("province written" if province else "province missing")
-    if mess not in ("new_clean", "new_no_commas") and rnd.random() < 0.07:
+    if mess not in ("new_clean", "new_no_commas", "new_clerk_export") and rnd.random() < 0.07:
         street = None
     address = sep.join(p for p in (street, ward, province) if p)
     return _Row(address, mess, "; ".join(detail), transform, None, u.uid, [u.uid], False, None)
@@ -1087,7 +1159,7 @@ def _generate_batch(
         if mess == "bad_input":
             text, detail = _bad_input(rnd)
             out.append(_Row(text, mess, detail, "", None, None, [], False, None))
-        elif mess in NEW_FORM_MESS_TYPES or mess in AUDIT_NEW_MESS_TYPES:
+        elif mess in NEW_FORM_MESS_TYPES or mess in AUDIT_NEW_MESS_TYPES or mess in LEFTOVER_NEW_MESS_TYPES:
             out.append(_render_2025(cat.new_units[ui], mess, rnd, cat))
         else:
             out.append(_render(cat.units[ui], mess, rnd, cat, gazetteer))
@@ -1253,6 +1325,9 @@ def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
     audit = rows.filter(pl.col("mess_type").is_in(AUDIT_OLD_MESS_TYPES + AUDIT_NEW_MESS_TYPES))
     if audit.height:
         summary.append(audit.select(pl.lit("ALL audit (HV) types").alias("mess_type"), *agg))
+    leftover = rows.filter(pl.col("mess_type").is_in(LEFTOVER_NEW_MESS_TYPES))
+    if leftover.height:
+        summary.append(leftover.select(pl.lit("ALL leftover (HS2) types").alias("mess_type"), *agg))
     summary.append(rows.select(pl.lit("ALL").alias("mess_type"), *agg))
     return pl.concat(summary, how="vertical_relaxed")
 
