@@ -818,14 +818,15 @@ def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> dict[i
     row. A number cell has lost an ID's leading zeros ('079080123456' typed into Excel is 79080123456), which
     staging puts back only where the reader says the cell was a number (standardise.check_personal_id).
 
-    Only columns with a value of digits alone are looked at (a number cell reads as its digits). The sheet is read
-    again for them as booleans: the reader (calamine) turns a number cell into true/false and leaves a text cell
+    Only columns with a value that may be an ID a number cell cut short are looked at: 8 digits or more, the first not
+    0 (a number cell reads as its digits, never with a leading 0; a text cell keeping its 0 needs no mark). The sheet
+    is read again for them as booleans: the reader (calamine) turns a number cell into true/false and leaves a text cell
     empty, whatever the text says ('079...', 'true'); a boolean cell, the only other cell read so, reads 'true' or
     'false' as text and is not marked. {} when the second read fails or does not line up (no cell is marked: the
     values stay as written)."""
     if not sheet.width or not sheet.height:
         return {}
-    hits = sheet.select(pl.all().cast(pl.String).str.contains(r"^\d+$").any()).row(0)
+    hits = sheet.select(pl.all().cast(pl.String).str.contains(r"^[1-9]\d{7,}$").any()).row(0)
     columns = [i for i, hit in enumerate(hits) if hit]
     if not columns:
         return {}
