@@ -149,3 +149,23 @@ def test_sql_reads_mark_nothing_unless_asked(tmp_path):
     (marked,) = read_sql_table(url, "t", number_cells=True)
     assert marked.columns == ["a", "b", SOURCE_KEY, NUMERIC]
     assert marked[NUMERIC].to_list() == ["a", None, None]  # 'y' in an INTEGER column is stored as text
+
+
+def test_pg_dump_number_columns(tmp_path):
+    """A plain-text dump: its CREATE TABLE says which columns are numbers (bigint, numeric); their COPY text lost the
+    zeros. The text rows (3, 5) come from another table of the same dump, whose ID columns are text."""
+    lines = ["SET client_encoding = 'UTF8';", ""]
+    for table, id_type, cmnd_type in (("numbers", "bigint", "numeric(12,0)"), ("texts", "text", "character varying")):
+        types = {"so_cmnd_cccd": id_type, "cmnd": cmnd_type}
+        lines += [f"CREATE TABLE public.{table} (", ",\n".join(f"    {c} {types.get(c, 'text')}" for c in COLUMNS)]
+        lines += [");", "", f"COPY public.{table} ({', '.join(COLUMNS)}) FROM stdin;"]
+        for row in _rows():
+            if isinstance(row[-1], str) == (table == "texts"):
+                lines.append("\t".join("\\N" if v is None else str(v) for v in row))
+        lines += ["\\.", ""]
+    (tmp_path / "d.sql").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frames = [
+        _load(tmp_path, "population", "pg_dump", "d.sql", MIXED_COLUMNS, key_column="ma", table=table).frame
+        for table in ("numbers", "texts")
+    ]
+    _check(pl.concat(frames))

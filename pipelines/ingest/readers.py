@@ -1310,6 +1310,12 @@ def _as_problems(batches: Iterator[pl.DataFrame], reason: str, problems: list[pl
 
 
 _COPY = re.compile(r"^COPY\s+(\S+)\s+\((.*)\)\s+FROM\s+stdin;\s*$")
+_CREATE = re.compile(r"^CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\S+)\s*\(\s*$", re.IGNORECASE)
+_COLUMN_TYPE = re.compile(r'^\s+("(?:[^"]|"")*"|[^\s"]+)\s+(.*?),?\s*$')
+# a number column's types (pg_dump writes PostgreSQL's own names): an ID stored in one has lost its leading zeros
+_NUMBER_TYPE = re.compile(
+    r"^(?:smallint|integer|bigint|int[248]?|numeric|decimal|real|double\s+precision|float[48]?)\b", re.IGNORECASE
+)
 _COPY_ESCAPE = re.compile(r"\\(.)")
 _COPY_CHARS = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "\\": "\\"}
 
@@ -1338,9 +1344,20 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     columns: list[str] | None = None
     lines: list[tuple[int, str]] = []
     in_copy, wanted, tables = False, False, []
+    creating, number_columns = False, set()  # in the wanted table's CREATE TABLE; its columns of a number type
     text, encoding, bad_lines = _decode(extract.file.read_bytes(), "utf-8", extract.location, nfc=False)
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
+        if creating:
+            column = _COLUMN_TYPE.match(line)
+            if line.lstrip().startswith(")"):
+                creating = False
+            elif column and _NUMBER_TYPE.match(column.group(2)):
+                number_columns.add(_identifier(column.group(1)))
+            continue
+        if not in_copy and (create := _CREATE.match(line)):
+            creating = _is_table(spec, *_copy_target(create.group(1)))
+            continue
         if in_copy:
             if line == "\\.":
                 in_copy = False
@@ -1401,7 +1418,9 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
         for c in names
     )
     frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
-    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, blank, repeated=repeated)
+    numeric = [name for name, column in zip(names, columns, strict=True) if column in number_columns]
+    frame = _with_keys(frame, extract).with_columns(numeric_cells(numeric))
+    return ReadResult(iter([frame]), problems, encoding, blank, repeated=repeated)
 
 
 def _is_table(spec, schema: str | None, table: str) -> bool:  # noqa: ANN001 - catalogue SourceSpec
