@@ -12,8 +12,8 @@ Every reader yields batches of text columns exactly as the source holds them
   ``_short`` (int): how many fields the row lacks against the header (they read as null).
 * ``_numeric`` (text): the row's columns whose cell the source holds as a number (comma-separated; null when
   none): their text lost any leading zero. dBase numeric/float fields, XLSX number cells, SQL numeric columns
-  (PostgreSQL INTEGER/NUMERIC/REAL...) and SQLite cells stored as integer or real; CSV, JSON lines and pg_dump
-  text say nothing.
+  (PostgreSQL INTEGER/NUMERIC/REAL..., a pg_dump's columns of such a type) and SQLite cells stored as integer or
+  real; CSV and JSON lines say nothing (a JSON number is read as its text, unmarked).
 
 Blank lines are not rows (``ReadResult.blank_lines`` counts them). Rows that cannot
 even be split into fields (a file cut off mid-row, an unbalanced quote, bytes that
@@ -50,8 +50,8 @@ OVERFLOW = "_overflow"
 SHORT = "_short"
 SYNTHETIC = "_key_synthetic"
 UNDECODABLE = _SQL_UNDECODABLE  # SQLite rows: the columns whose text is not UTF-8 (quarantined by _keyed_sql)
-# the row's columns whose cell the source holds as a number (dbf numeric/float fields, xlsx number cells, SQL numeric
-# columns / SQLite integer and real cells), comma-separated, null when none: a number drops an ID's leading zeros,
+# the row's columns whose cell the source holds as a number (dbf numeric/float fields, xlsx number cells, SQL and
+# pg_dump numeric columns, SQLite integer and real cells), comma-separated, null when none: a number drops an ID's leading zeros,
 # which staging puts back only where it knows (standardise.check_personal_id)
 NUMERIC = _SQL_NUMERIC
 INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, NUMERIC)
