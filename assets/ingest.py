@@ -254,6 +254,7 @@ class IngestOutcome:
     notes: list[str] = field(default_factory=list)
     ward_status: dict[str, int] = field(default_factory=dict)
     repairs: dict[str, int] = field(default_factory=dict)
+    unreadable: dict[str, int] = field(default_factory=dict)  # date field -> values that could not be read
     flagged: int = 0  # staged rows with issues (view review.staged_<registry>_flagged)
     transient: list[str] = field(default_factory=list)  # failed partitions worth retrying (database unreachable)
 
@@ -325,6 +326,8 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     for fld, kinds in result.repairs.items():
         for kind, n in kinds.items():
             outcome.repairs[f"{fld}:{kind}"] = outcome.repairs.get(f"{fld}:{kind}", 0) + n
+    for fld, n in result.unreadable.items():
+        outcome.unreadable[fld] = outcome.unreadable.get(fld, 0) + n
     outcome.notes.append(
         f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
         f", encoding {loaded.encoding or 'n/a'}"
@@ -617,6 +620,7 @@ def _materializations(registry: str, outcome: IngestOutcome, partial: bool):
         "flagged_rows": outcome.flagged,
         **{f"ward_status/{k}": v for k, v in sorted(outcome.ward_status.items())},
         **{f"repaired/{k}": v for k, v in sorted(outcome.repairs.items())},
+        **{f"unreadable/{k}": v for k, v in sorted(outcome.unreadable.items())},
     }
     if not partial:
         notes = dg.MetadataValue.md("\n".join(f"- {n}" for n in outcome.notes))

@@ -357,3 +357,14 @@ def test_a_rejected_extract_is_accounted_named_and_blocks_the_entities(tmp_path,
     assert PartitionedLayer(wh, "quarantine").read("quarantine_households", key).height == 30
     refused = _match(wh, instance)
     assert not refused.success and key in _failure_messages(refused)
+
+
+def test_unreadable_dates_are_counted_in_the_staged_metadata(stages):
+    """A date staging cannot read is flagged in its row's issues and counted per field in the staged asset's
+    metadata (unreadable/<field>), never a silent null."""
+    events = stages["ingest_good"].get_asset_materialization_events()
+    meta = {e.asset_key.to_user_string(): e.materialization.metadata for e in events}["staged_households"]
+    staged = read_staged(stages["wh"], REGISTRY, stages["keys_good"])
+    flagged = staged.filter(pl.col("issues").str.contains("registered_on: unreadable", literal=True)).height
+    assert flagged > 0, "the sample has households with an unreadable registration date"
+    assert meta["unreadable/registered_on"].value == flagged
