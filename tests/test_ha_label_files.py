@@ -1,0 +1,83 @@
+"""`wardbridge match --labels`: files as reviewers hand them in (HA audit).
+
+A pair judged both 'same' and 'different' used to reach the matcher as both, and 'different' silently won;
+a labels CSV saved by a Vietnamese Excel (Windows-1258, ';' between fields) was refused as not UTF-8, or
+with ';' as 'needs columns left_id and right_id'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+
+from pipelines.cli import _read_verdicts, main
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC = REPO / "docs" / "examples" / "customers.toml"
+
+
+def _customers(tmp_path: Path) -> Path:
+    frame = pl.read_csv(REPO / "docs" / "examples" / "customers.csv", infer_schema=False)
+    wanted = ["C00571-9", "C00571", "C01102-0", "C01102", "C00286"]
+    path = tmp_path / "tiny.csv"
+    frame.filter(pl.col("customer_id").is_in(wanted)).write_csv(path)
+    return path
+
+
+def test_a_pair_judged_both_ways_reaches_neither_side_and_is_said(tmp_path, capsys):
+    path = tmp_path / "labels.csv"
+    # the conflicting pair written once in each order; another pair decided once
+    path.write_text(
+        "left_id,right_id,label\nA1,B2,same\nC3,D4,different\nB2,A1,different\nE5,F6,same\n", encoding="utf-8"
+    )
+    same, different = _read_verdicts(path, "--labels")
+    assert same.rows() == [("E5", "F6")]
+    assert different.rows() == [("C3", "D4")]
+    err = capsys.readouterr().err
+    assert "1 pairs judged both same and different (2 rows, the first at record 1 after the header)" in err
+    assert "A1" not in err and "B2" not in err
+
+
+def test_a_pair_judged_twice_the_same_way_is_no_conflict(tmp_path, capsys):
+    path = tmp_path / "labels.csv"
+    path.write_text("left_id,right_id,label\nA1,B2,same\nB2,A1,match\n", encoding="utf-8")
+    same, different = _read_verdicts(path, "--labels")
+    assert same.height == 2 and different.height == 0
+    assert "judged both" not in capsys.readouterr().err
+
+
+def test_conflicting_verdicts_leave_the_pair_to_its_score(tmp_path):
+    """End to end: the pair's evidence links it (it linked with no labels); with 'same' + 'different' it was refused
+    as 'reviewer: different entities'."""
+    labels = tmp_path / "labels.csv"
+    labels.write_text("left_id,right_id,label\nC00571-9,C00571,same\nC00571,C00571-9,no_match\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    done = CliRunner().invoke(
+        main,
+        [
+            "match",
+            "--input",
+            str(_customers(tmp_path)),
+            "--spec",
+            str(SPEC),
+            "--output",
+            str(out),
+            "--labels",
+            str(labels),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    pairs = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False)
+    pair = pairs.filter((pl.col("left_id") == "C00571-9") & (pl.col("right_id") == "C00571"))
+    assert pair["decision"].to_list() == ["link"]
+    assert pair["decision_reason"].to_list() == [None]
+
+
+def test_a_labels_file_from_a_vietnamese_excel_is_read(tmp_path, capsys):
+    path = tmp_path / "labels.csv"
+    text = "left_id;right_id;label;ghi_chú\nA1;B2;same;Cùng\nC3;D4;different;Khác\n"
+    path.write_bytes(text.encode("cp1258"))
+    same, different = _read_verdicts(path, "--labels")
+    assert same.rows() == [("A1", "B2")] and different.rows() == [("C3", "D4")]
+    assert "read as cp1258" in capsys.readouterr().err
