@@ -862,20 +862,18 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
     if undecided.any():
         _echo(f"{option} {path}: {int(undecided.sum()):,} rows without a {column} (not decided yet) left out")
     same, different = verdict.is_in(SAME_VERDICTS).fill_null(False), verdict.is_in(DIFFERENT_VERDICTS).fill_null(False)
-    # one pair (either order) judged both same and different: nothing decides between the rows, so neither reaches
-    # the matcher (as the pipeline holds conflicting decisions), said with the count and the first, never an id
+    # one pair (either order) judged both same and different: the matcher reads it as different, the safer verdict
+    # (engine._reviewed_pairs); said with the count and the first row, never an id
     ids = [pl.col(c).cast(pl.String) for c in ("left_id", "right_id")]
     key = pairs.select(pl.concat_str(pl.min_horizontal(ids), pl.max_horizontal(ids), separator="\x1f")).to_series()
-    conflict = key.is_in(key.filter(same).implode()) & key.is_in(key.filter(different).implode())
-    conflict = conflict.fill_null(False)
+    conflict = (key.is_in(key.filter(same).implode()) & key.is_in(key.filter(different).implode())).fill_null(False)
     if conflict.any():
         first = int(conflict.arg_true()[0])
         where = f"record {first + 1} after the header" if file_format(path, option) == "csv" else f"row {first + 1}"
         _echo(
             f"{option} {path}: {int(key.filter(conflict).n_unique()):,} pairs judged both same and different "
-            f"({int(conflict.sum()):,} rows, the first at {where}): left out, decide them again"
+            f"({int(conflict.sum()):,} rows, the first at {where}): read as different (never linked); decide them again"
         )
-        same, different = same & ~conflict, different & ~conflict
     return pairs.filter(same).select("left_id", "right_id"), pairs.filter(different).select("left_id", "right_id")
 
 

@@ -1,6 +1,7 @@
 """`wardbridge match --labels`: files as reviewers hand them in (HA audit).
 
-A pair judged both 'same' and 'different' used to reach the matcher as both, and 'different' silently won;
+A pair judged both 'same' and 'different' reached the matcher as both, 'different' winning (the safer verdict)
+without a word: the user never learnt that a verdict of theirs was overruled;
 a labels CSV saved by a Vietnamese Excel (Windows-1258, ';' between fields) was refused as not UTF-8, or
 with ';' as 'needs columns left_id and right_id'."""
 
@@ -25,17 +26,18 @@ def _customers(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_pair_judged_both_ways_reaches_neither_side_and_is_said(tmp_path, capsys):
+def test_a_pair_judged_both_ways_is_said(tmp_path, capsys):
     path = tmp_path / "labels.csv"
     # the conflicting pair written once in each order; another pair decided once
     path.write_text(
         "left_id,right_id,label\nA1,B2,same\nC3,D4,different\nB2,A1,different\nE5,F6,same\n", encoding="utf-8"
     )
     same, different = _read_verdicts(path, "--labels")
-    assert same.rows() == [("E5", "F6")]
-    assert different.rows() == [("C3", "D4")]
+    assert same.rows() == [("A1", "B2"), ("E5", "F6")]  # the engine reads a pair in both as different
+    assert different.rows() == [("C3", "D4"), ("B2", "A1")]
     err = capsys.readouterr().err
     assert "1 pairs judged both same and different (2 rows, the first at record 1 after the header)" in err
+    assert "read as different" in err
     assert "A1" not in err and "B2" not in err
 
 
@@ -47,31 +49,19 @@ def test_a_pair_judged_twice_the_same_way_is_no_conflict(tmp_path, capsys):
     assert "judged both" not in capsys.readouterr().err
 
 
-def test_conflicting_verdicts_leave_the_pair_to_its_score(tmp_path):
-    """End to end: the pair's evidence links it (it linked with no labels); with 'same' + 'different' it was refused
-    as 'reviewer: different entities'."""
+def test_conflicting_verdicts_refuse_the_pair_and_say_so(tmp_path):
+    """End to end: the pair's evidence links it (it links with no labels); judged both ways it is refused as
+    'reviewer: different entities', and the run says why."""
     labels = tmp_path / "labels.csv"
     labels.write_text("left_id,right_id,label\nC00571-9,C00571,same\nC00571,C00571-9,no_match\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    done = CliRunner().invoke(
-        main,
-        [
-            "match",
-            "--input",
-            str(_customers(tmp_path)),
-            "--spec",
-            str(SPEC),
-            "--output",
-            str(out),
-            "--labels",
-            str(labels),
-        ],
-    )
+    args = ["match", "--input", str(_customers(tmp_path)), "--spec", str(SPEC), "--output", str(out)]
+    done = CliRunner().invoke(main, [*args, "--labels", str(labels)])
     assert done.exit_code == 0, done.output
+    assert "1 pairs judged both same and different" in done.output
     pairs = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False)
     pair = pairs.filter((pl.col("left_id") == "C00571-9") & (pl.col("right_id") == "C00571"))
-    assert pair["decision"].to_list() == ["link"]
-    assert pair["decision_reason"].to_list() == [None]
+    assert pair["decision_reason"].to_list() == ["reviewer: different entities"]
 
 
 def test_a_labels_file_from_a_vietnamese_excel_is_read(tmp_path, capsys):
