@@ -71,3 +71,21 @@ def test_a_labels_file_from_a_vietnamese_excel_is_read(tmp_path, capsys):
     same, different = _read_verdicts(path, "--labels")
     assert same.rows() == [("A1", "B2")] and different.rows() == [("C3", "D4")]
     assert "read as cp1258" in capsys.readouterr().err
+
+
+def test_the_summary_counts_add_up_with_pairs_beyond_blocking(tmp_path):
+    """Reviewers' pairs no rule proposed (and the guard's pairs) are decided in the pair table: the summary said
+    'candidate pairs 2: link 2, review 0, non-match 2, refused by the chaining guard 1' (5 decisions of 2 pairs)."""
+    import re
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("left_id,right_id,label\nC00286,C01102,same\nC00286,C00571,different\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    args = ["match", "--input", str(_customers(tmp_path)), "--spec", str(SPEC), "--output", str(out)]
+    done = CliRunner().invoke(main, [*args, "--labels", str(labels)])
+    assert done.exit_code == 0, done.output
+    line = next(x for x in done.output.splitlines() if x.startswith("candidate pairs"))
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", line)]
+    candidates, added, *decided = numbers
+    rows = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False).height
+    assert candidates + added == sum(decided) == rows, line

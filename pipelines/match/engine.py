@@ -73,7 +73,8 @@ class MatchResult:
         s = self.stats
         lines = [
             f"{s['records']:,} records -> {s['entities']:,} entities ({s['records_merged']:,} records merged into another record's entity)",
-            f"candidate pairs {s['candidate_pairs']:,}: link {s['decisions'].get('link', 0):,}, review {s['decisions'].get('review', 0):,}, "
+            f"candidate pairs {s['candidate_pairs']:,}{_added_pairs(s)}: link {s['decisions'].get('link', 0):,}, "
+            f"review {s['decisions'].get('review', 0):,}, "
             f"non-match {s['decisions'].get('non_match', 0):,}, refused by the chaining guard {s['decisions'].get('refused', 0):,}",
             "blocking: " + ", ".join(f"{k} {v:,} new" for k, v in self.blocking.new_pairs_per_rule.items()),
         ]
@@ -498,6 +499,14 @@ def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
         ],
         separator="; ",
     )
+
+
+def _added_pairs(stats: dict) -> str:
+    """The summary's note on pairs decided beyond blocking's candidates (the pair table's ``cluster_check`` rows: pairs
+    the chaining guard scored within a cluster, pairs reviewers named that no rule proposed), so its decision counts
+    add up."""
+    added = sum(stats["decisions"].values()) - stats["candidate_pairs"]
+    return f" (+{added:,} scored by the chaining guard or named by reviewers)" if added > 0 else ""
 
 
 def _blocked_by(rules: pl.Series, spec: MatchSpec) -> pl.Series:
