@@ -238,35 +238,37 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory):
     return run_sample(tmp_path_factory.mktemp("sample_run"))
 
 
-# pytest-xdist (``-n 2 --dist loadgroup`` in pyproject.toml): each test file runs on one worker, so a module's
+# pytest-xdist (``-n 2 --dist loadfile`` in pyproject.toml): each test file runs on one worker, so a module's
 # fixtures are built once; the files sharing a session build (the sample marts of tests/marts_fixture.py, the
-# ``sample_run`` fixture) run on one worker together, so that build is made once, not once per worker.
-SHARED_BUILDS = {"sample_marts": "tests.marts_fixture import sample_marts"}
+# ``sample_run`` fixture) are one unit together, so that build is made on one worker, not on both. (xdist's
+# xdist_group marks do nothing under pytest 9: xdist 3.8 renames the test ids through ``item._nodeid``, which
+# pytest 9 no longer reads.)
+SHARED_BUILDS = {"sample_marts": "tests.marts_fixture import sample_marts", "sample_run": "sample_run"}
+_TESTS = Path(__file__).resolve().parent
 
 
-def _xdist_group(item: pytest.Item, sources: dict[Path, str]) -> str:
-    if "sample_run" in getattr(item, "fixturenames", ()):
-        return "sample_run"
-    path = Path(str(item.path))
-    if path not in sources:
-        sources[path] = path.read_text(encoding="utf-8") if path.suffix == ".py" else ""
-    for group, marker in SHARED_BUILDS.items():
-        if marker in sources[path]:
-            return group
-    return str(path.relative_to(Path(str(item.config.rootpath))))
+def _scope_of_file(relative: str) -> str:
+    """The scheduling unit of a test file (path relative to the repository): its shared build, else itself."""
+    path = _TESTS.parent / relative
+    text = path.read_text(encoding="utf-8") if path.suffix == ".py" and path.is_file() else ""
+    return next((group for group, marker in SHARED_BUILDS.items() if marker in text), relative)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # registered by pytest-xdist too; here for a run without it (-p no:xdist)
-    config.addinivalue_line("markers", "xdist_group(name): run the tests of one group on the same xdist worker")
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201 - xdist's types
+    if config.getvalue("dist") != "loadfile":
+        return None
+    import functools
 
+    from xdist.scheduler import LoadFileScheduling
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    sources: dict[Path, str] = {}
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:  # a test's own group wins
-            item.add_marker(pytest.mark.xdist_group(_xdist_group(item, sources)))
+    scope = functools.cache(_scope_of_file)
+
+    class SharedBuildScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope(nodeid.split("::", 1)[0])
+
+    return SharedBuildScheduling(config, log)
 
 
 # Hypothesis profiles (tests/test_hostile.py): "ci" by default, bounded so the hostile suite
