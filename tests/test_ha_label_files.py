@@ -89,3 +89,20 @@ def test_the_summary_counts_add_up_with_pairs_beyond_blocking(tmp_path):
     candidates, added, *decided = numbers
     rows = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False).height
     assert candidates + added == sum(decided) == rows, line
+
+
+def test_a_pair_judged_different_is_not_queued_for_review_again(tmp_path):
+    """Its evidence links it, a reviewer said different: refused ('reviewer: different entities'), and it stayed in
+    .review (in the pipeline entities.<kind>_review: the summary's 'match review' counted decided pairs)."""
+    labels = tmp_path / "labels.csv"
+    labels.write_text("left_id,right_id,label\nC00571-9,C00571,different\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    args = ["match", "--input", str(_customers(tmp_path)), "--spec", str(SPEC), "--output", str(out)]
+    done = CliRunner().invoke(main, [*args, "--labels", str(labels)])
+    assert done.exit_code == 0, done.output
+    pairs = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False)
+    vetoed = pairs.filter(pl.col("left_id") == "C00571-9")
+    assert vetoed.select("decision", "decision_reason").rows() == [("refused", "reviewer: different entities")]
+    review = pl.read_csv(out.with_name("out.review.csv"), infer_schema=False)
+    assert "C00571-9" not in review["left_id"].to_list() + review["right_id"].to_list()
+    assert review.height == pairs.filter(pl.col("decision").is_in(["review", "refused"])).height - 1

@@ -621,8 +621,11 @@ def _lineage(
 
 
 def _review_queue(pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
-    """Uncertain and guard-refused pairs, strongest first, with both records' shown fields."""
-    queue = pairs.filter(pl.col("decision").is_in(["review", "refused"]))
+    """Uncertain and guard-refused pairs, strongest first, with both records' shown fields. A pair a reviewer judged
+    different (refused as REVIEWED_DIFFERENT) is decided, as a pair judged the same is (linked): not queued again."""
+    queued = pl.col("decision").is_in(["review", "refused"])
+    decided = pl.col("decision_reason").cast(pl.String).eq(REVIEWED_DIFFERENT).fill_null(False)
+    queue = pairs.filter(queued & ~decided)
     queue = queue.select(
         "left_id",
         "right_id",
