@@ -394,10 +394,13 @@ class RunSummary:
         out += skips
         decisions = self.outputs.get("decisions")
         if decisions:
-            rejected = (decisions.get("rows_rejected") or 0) + (decisions.get("rows_in_conflict") or 0)
+            # rows in conflict are valid rows (counted in rows_valid) that were not applied
+            valid, invalid = decisions.get("rows_valid") or 0, decisions.get("rows_rejected") or 0
+            conflicts = decisions.get("rows_in_conflict") or 0
+            rejected = invalid + conflicts
             out.append(
                 f"Decisions: {decisions.get('files') or 0} file(s) read from {decisions['folder']}: "
-                f"{decisions.get('rows_valid') or 0} valid row(s), {rejected} not applied"
+                f"{valid + invalid} row(s), {valid - conflicts} applied, {rejected} not applied"
                 + (" (review.decision_errors says why)" if rejected else "")
             )
         out.append("Outputs:")

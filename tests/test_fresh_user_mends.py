@@ -229,7 +229,7 @@ def test_summary_says_which_decisions_folder_the_run_read(tmp_path):
     summary = RunSummary(warehouse=tmp_path / "wh", home=tmp_path)
     summary.add("wardbridge_entities", result, 1.0)
     text = "\n".join(summary.lines())
-    assert f"Decisions: 2 file(s) read from {tmp_path / 'decisions'}: 5 valid row(s), 3 not applied" in text
+    assert f"Decisions: 2 file(s) read from {tmp_path / 'decisions'}: 6 row(s), 3 applied, 3 not applied" in text
     assert summary.as_dict()["outputs"]["decisions"]["folder"] == str(tmp_path / "decisions")
 
 
