@@ -878,8 +878,9 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
 
 
 def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
-    """Record ids deleted in their source: column record_id, else the spec's id column (as text)."""
-    table = read_frame(path, "--withdrawn")
+    """Record ids deleted in their source: column record_id, else the spec's id column (as text). The file comes
+    from a source system's export: read as --input is (encoding detected, delimiter sniffed)."""
+    table = read_table_file(path, "--withdrawn")
     column = next((c for c in ("record_id", id_column) if c in table.columns), None)
     if column is None:
         raise click.BadParameter(f"{path}: needs a column record_id (or {id_column})", param_hint="--withdrawn")

@@ -55,7 +55,8 @@ def test_an_increment_takes_verdicts_and_withdrawals_from_the_command_line_as_th
     left, right, gone = _apart(folder / "state", 3)
     labels = pl.DataFrame({"left_id": [left], "right_id": [right]})
     labels.write_csv(tmp_path / "labels.csv")
-    pl.DataFrame({"record_id": [gone]}).write_csv(tmp_path / "withdrawn.csv")
+    # as a source system exports it on Vietnamese Windows: Windows-1258, ';' between cells
+    (tmp_path / "withdrawn.csv").write_bytes(f"record_id;ghi chú\r\n{gone};đóng\r\n".encode("cp1258"))
     spec = load_spec(PEOPLE_SPEC)
     expected = match_increment(
         load_state(folder / "state", spec),
