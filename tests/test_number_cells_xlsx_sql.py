@@ -56,10 +56,12 @@ def _check(raw: pl.DataFrame, numbers: dict[str, str] = NUMBER_FIELDS, expected:
     assert got == expected
 
 
-def test_xlsx_number_cells(tmp_path):
+def xlsx_with_number_cells(path):  # noqa: ANN001, ANN201 - an open xlsxwriter book and sheet
+    """The header and _rows() written to an XLSX sheet, ints as number cells, text as text cells (the caller closes
+    the book)."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(tmp_path / "n.xlsx"))
+    book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Sheet1")
     sheet.write_row(0, 0, COLUMNS)
     for i, row in enumerate(_rows(), start=1):
@@ -68,6 +70,11 @@ def test_xlsx_number_cells(tmp_path):
                 sheet.write_number(i, j, value)
             elif value is not None:
                 sheet.write_string(i, j, value)
+    return book, sheet
+
+
+def test_xlsx_number_cells(tmp_path):
+    book, sheet = xlsx_with_number_cells(tmp_path / "n.xlsx")
     sheet.write_boolean(len(ROWS) + 1, len(COLUMNS) - 1, True)  # a boolean cell is no number
     sheet.write_row(len(ROWS) + 1, 0, _person("7")[:-1])
     book.close()

@@ -9,22 +9,12 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.review.queues import ReviewInputs, invalid_id
-from tests.test_number_cells_xlsx_sql import COLUMNS, MIXED_COLUMNS, _rows
+from tests.test_number_cells_xlsx_sql import MIXED_COLUMNS, xlsx_with_number_cells
 from tests.test_row_contracts import _load, _stage
 
 
 def _staged(tmp_path):
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(tmp_path / "n.xlsx"))
-    sheet = book.add_worksheet("Sheet1")
-    sheet.write_row(0, 0, COLUMNS)
-    for i, row in enumerate(_rows(), start=1):
-        for j, value in enumerate(row):
-            if isinstance(value, int):
-                sheet.write_number(i, j, value)
-            elif value is not None:
-                sheet.write_string(i, j, value)
+    book, _ = xlsx_with_number_cells(tmp_path / "n.xlsx")
     book.close()
     return _stage(_load(tmp_path, "population", "xlsx", "n.xlsx", MIXED_COLUMNS, key_column="ma"))
 
