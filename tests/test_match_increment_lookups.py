@@ -87,7 +87,9 @@ def test_verdicts_on_changed_withdrawn_and_new_records_count_and_link_as_a_full_
     assert inc.stats["withdrawn_records"] == 3
     v = inc.stats["verdicts"]
     assert (v["pairs"], v["unknown_records"], v["usable"]) == (4, 1, 3)  # the withdrawn record's pair is unusable
-    assert inc.stats["verdicts_since_fit"] == 2  # the changed and the new record's "same" pairs; not the gone one
+    # the changed and the new record's "same" pairs and the "different" one; not the gone record's
+    assert inc.stats["verdicts_since_fit"] == 3
+    assert inc.stats["verdicts_since_fit_given"] == {"same": 2, "different": 1}
     records = inc.state.records
     entity = dict(records.select("record_id", "entity_id").iter_rows())
     for (a, b), expected in (

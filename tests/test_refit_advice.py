@@ -1,5 +1,5 @@
-"""The increment's refit advice (learning.refit_advised, the summary and the log): from REFIT_AFTER "same" verdicts
-since the model was fitted it says a full run without --model refits m, and that this is optional: the verdicts
+"""The increment's refit advice (learning.refit_advised, the summary and the log): from REFIT_AFTER verdicts ("same"
+or "different") since the model was fitted it says a full run without --model refits m, and that this is optional: the verdicts
 already link or veto in the increment, and semi-supervised EM moves m only by their share of the candidate pairs
 (at 1M a refit with 200 + 200 or 2,000 + 2,000 verdicts changed no link figure by more than 0.0001:
 benchmarks/refit_benchmark.py). Measured before c6f5d40, when verdicts were blended into m, a refit cost precision
@@ -51,7 +51,10 @@ def test_many_verdicts_the_advice_says_a_refit_is_optional_and_they_already_take
     with caplog.at_level(logging.WARNING, logger="wardbridge.match"):
         inc = match_increment(base.state, None, spec, labelled_pairs=same)
     summary = inc.summary()
-    assert f"{REFIT_AFTER:,} 'same' verdicts since it was fitted are linked but have not refined m" in summary
+    assert f"{REFIT_AFTER:,} verdicts since it was fitted (this increment: {REFIT_AFTER:,} 'same', 0 'different') " in (
+        summary
+    )
+    assert "are applied (linked or vetoed) but have not refined m" in summary
     assert f"a full run without --model refits m from them {OPTIONAL}" in summary
     assert f"refits m from every verdict {OPTIONAL}" in caplog.text
     # what "already link here" says: every "same" pair is linked in the increment, m frozen
@@ -71,3 +74,30 @@ def test_few_verdicts_no_advice(run, caplog):
         inc = match_increment(base.state, None, spec, labelled_pairs=pairs.head(REFIT_AFTER - 1))
     assert "have not refined m" in inc.summary()
     assert "refits m" not in inc.summary() and "refits m" not in caplog.text
+
+
+def test_different_verdicts_count_toward_the_refit_advice(run, caplog):
+    """A "different" verdict is a label too: a full run fits m with it as a fixed posterior (model.label_posteriors),
+    so it counts among the verdicts m has not learned from. Before, only "same" ones were counted: REFIT_AFTER
+    "different" verdicts left the count at 0 and no refit advised."""
+    spec, base, pairs = run
+    different = pairs.head(REFIT_AFTER)
+    with caplog.at_level(logging.WARNING, logger="wardbridge.match"):
+        inc = match_increment(base.state, None, spec, cannot_link_pairs=different)
+    assert inc.stats["verdicts_since_fit"] == inc.state.verdicts_since_fit == REFIT_AFTER
+    assert inc.stats["verdicts_since_fit_given"] == {"same": 0, "different": REFIT_AFTER}
+    summary = inc.summary()
+    assert f"{REFIT_AFTER:,} verdicts since it was fitted (this increment: 0 'same', {REFIT_AFTER:,} 'different')" in (
+        summary
+    )
+    assert "refits m" in summary and "refits m" in caplog.text
+    # a pair judged "same" then "different" is a new label (its verdict turned); judged "same" again after that, or
+    # "different" twice, it is not: the pair stays read as different (the safer verdict)
+    same = match_increment(base.state, None, spec, labelled_pairs=pairs.head(3))
+    assert same.stats["verdicts_since_fit"] == 3
+    turned = match_increment(same.state, None, spec, cannot_link_pairs=pairs.head(2))
+    assert turned.stats["verdicts_since_fit"] == 5
+    assert turned.stats["verdicts_since_fit_given"] == {"same": 0, "different": 2}
+    again = match_increment(turned.state, None, spec, labelled_pairs=pairs.head(1), cannot_link_pairs=pairs.slice(1, 1))
+    assert again.stats["verdicts_since_fit"] == 5
+    assert again.stats["verdicts_since_fit_given"] == {"same": 0, "different": 0}

@@ -128,9 +128,11 @@ class IncrementResult:
                 f"{s['verdicts_changed']:,} pairs with a new verdict re-decided"
             )
         if s.get("verdicts_since_fit"):
+            given = s.get("verdicts_since_fit_given", {})
             lines.append(
-                f"model: m frozen (not refitted in an increment); {s['verdicts_since_fit']:,} 'same' verdicts since "
-                "it was fitted are linked but have not refined m"
+                f"model: m frozen (not refitted in an increment); {s['verdicts_since_fit']:,} verdicts since it was "
+                f"fitted (this increment: {given.get('same', 0):,} 'same', {given.get('different', 0):,} 'different') "
+                "are applied (linked or vetoed) but have not refined m"
                 + (
                     ": a full run without --model refits m from them (optional: the verdicts already link or veto "
                     "here; a refit moves m only by their share of the candidate pairs)"
@@ -627,7 +629,8 @@ def match_increment(
 
     saved = _saved_pairs(state.scored, rows, spec)
     given = _given_verdicts(state, rows, spec, labelled_pairs, cannot_link_pairs)
-    since_fit = state.verdicts_since_fit + _new_same_verdicts(state.labelled, labelled_pairs, given.held)
+    new_verdicts = _new_verdicts(given.changed)
+    since_fit = state.verdicts_since_fit + sum(new_verdicts.values())
     state, saved = _apply_verdicts(state, saved, given, spec)
     reviewed = given.reviewed
     entering, leaving, recoded = _candidate_changes(delta, saved, reviewed)
@@ -653,7 +656,8 @@ def match_increment(
     new_state.verdicts_since_fit = since_fit
     if refit_advised(since_fit):
         log.warning(
-            "increment: %d 'same' verdicts since the model was fitted are linked but have not refined m "
+            "increment: %d verdicts ('same' or 'different') since the model was fitted are applied (linked or "
+            "vetoed) but have not refined m "
             "(m stays frozen in an increment): a full run without --model refits m from every verdict (optional: "
             "the verdicts already link or veto here; a refit moves m only by their share of the candidate pairs)",
             since_fit,
@@ -683,7 +687,8 @@ def match_increment(
         "pairs_rules_changed": recoded.height,
         "verdicts": given.coverage,
         "verdicts_changed": given.changed.height,
-        "verdicts_since_fit": since_fit,  # "same" ones the frozen m has not learned from (no refit here)
+        "verdicts_since_fit": since_fit,  # "same" and "different" ones the frozen m has not learned from (no refit)
+        "verdicts_since_fit_given": new_verdicts,  # those this increment added, by verdict
         "pairs": new_state.scored.height,
         "decisions": dict(out.pair_rows.group_by("decision").len().sort("decision").iter_rows()),
         **{f"guard_{k}": v for k, v in clustered.info.items()},
@@ -835,7 +840,6 @@ class _Verdicts:
     reviewed: pl.DataFrame  # l, r, same: all of them on the new rows (``_reviewed_pairs``)
     changed: pl.DataFrame  # l, r, same: pairs whose verdict the given ones add or turn to "different"
     coverage: dict  # verdict_coverage of the given ones (counts, never values)
-    held: pl.Series  # the ids (text) of the records any verdict names that the data holds
 
 
 def _given_verdicts(
@@ -859,7 +863,7 @@ def _given_verdicts(
             .select(L, R, "same")
         )
     coverage = verdict_coverage(held[spec.id_column], same, different)
-    return _Verdicts(all_same, all_different, reviewed, changed, coverage, held[spec.id_column].cast(pl.String))
+    return _Verdicts(all_same, all_different, reviewed, changed, coverage)
 
 
 def _named_rows(rows: _Rows, id_column: str, named: pl.Series) -> pl.DataFrame:
@@ -873,22 +877,14 @@ def _named_rows(rows: _Rows, id_column: str, named: pl.Series) -> pl.DataFrame:
     return pl.concat([old, new.select(old.columns)], how="vertical_relaxed")
 
 
-def _new_same_verdicts(saved: pl.DataFrame | None, given: pl.DataFrame | None, held: pl.Series) -> int:
-    """The given "same" pairs m has not seen: in neither orientation among the saved ones or each other, and usable
-    (two different records the increment's data holds, ``held``: the ids among those the verdicts name; the engine
-    leaves the others out)."""
-
-    def oriented(pairs: pl.DataFrame | None) -> pl.DataFrame:
-        pairs = verdicts(pairs)
-        return pairs.select(
-            pl.min_horizontal("left_id", "right_id").alias("a"), pl.max_horizontal("left_id", "right_id").alias("b")
-        ).unique()
-
-    new = oriented(given).join(oriented(saved), on=["a", "b"], how="anti").filter(pl.col("a") != pl.col("b"))
-    if not new.height:
-        return 0
-    held = held.implode()
-    return new.filter(pl.col("a").is_in(held) & pl.col("b").is_in(held)).height
+def _new_verdicts(changed: pl.DataFrame) -> dict[str, int]:
+    """The labels m has not learned from that the given verdicts add: the pairs whose verdict they add or turn to
+    "different" (``_Verdicts.changed``: two different records the data holds, a pair once in either orientation; a
+    pair judged both ways is "different", so "same" given again for it, or a verdict repeated, adds none), by the
+    verdict now. A "different" verdict counts as a "same" one does: a full run fits m with both
+    (``model.label_posteriors``)."""
+    same = int(changed["same"].sum()) if changed.height else 0
+    return {"same": same, "different": changed.height - same}
 
 
 def _apply_verdicts(state: MatchState, saved: _Saved, given: _Verdicts, spec: MatchSpec) -> tuple[MatchState, _Saved]:

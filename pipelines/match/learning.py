@@ -7,7 +7,8 @@ a labelled candidate pair's posterior is its label in every E step, the pair cou
 since a saved run take effect in an increment too (``match_increment(..., labelled_pairs=,
 cannot_link_pairs=)``: linked / never linked as a full run with every verdict, m stays frozen). An increment
 does not refit m: refitting changes every pair's weight, so it would re-score and re-cluster every record (a
-full re-match); it counts the "same" verdicts given since the model was fitted (``MatchState.verdicts_since_fit``)
+full re-match); it counts the verdicts ("same" or "different": EM reads both) given since the model was fitted
+(``MatchState.verdicts_since_fit``)
 and, from ``REFIT_AFTER`` of them (``refit_advised``), says a full run without ``--model`` refits m (optional: at
 1M such a refit changed no link figure by more than 0.0001). This module
 adds the two other uses:
@@ -80,12 +81,13 @@ import polars as pl
 
 from pipelines.match.spec import MatchSpec
 
-REFIT_AFTER = 20  # "same" verdicts since the model was fitted from which an increment advises a refit (min_labels)
+REFIT_AFTER = 20  # verdicts ("same" or "different") since the model was fitted from which an increment advises a
+# refit (min_labels)
 
 
 def refit_advised(verdicts_since_fit: int, after: int = REFIT_AFTER) -> bool:
-    """Whether the "same" verdicts given since a frozen model was fitted are worth a refit: an increment keeps m
-    frozen (its result is a full re-match with the frozen model), while a full run without ``--model`` fits m by
+    """Whether the verdicts ("same" or "different") given since a frozen model was fitted are worth a refit: an
+    increment keeps m frozen (its result is a full re-match with the frozen model), while a full run without ``--model`` fits m by
     semi-supervised EM with every verdict on a candidate pair (``model.label_posteriors``: its posterior is its
     label, the pair counted once among all candidate pairs, so a verdict moves m by its own pair's share). From
     ``after`` of them on, the increment says so (summary, log) instead of refitting: a refit changes every pair's

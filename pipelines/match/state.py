@@ -219,8 +219,8 @@ class MatchState:
     # per record and blocking rule, its block's hash (``blocking.block_ids``; None: not computed). Hashes are
     # only stable within one Polars version: a state saved by another is read without them
     blocks: pl.DataFrame | None = None
-    # "same" verdicts increments added since the model was fitted: they link their pairs, but the frozen m has
-    # not learned from them (a full run without --model refits m from every verdict; learning.refit_advised)
+    # verdicts ("same" or "different") increments added since the model was fitted: they link or veto their
+    # pairs, but the frozen m has not learned from them (a full run without --model refits m from every verdict; learning.refit_advised)
     verdicts_since_fit: int = 0
 
 
