@@ -497,7 +497,7 @@ def raw_table(registry: str) -> Table:
             "key_repeated (another row of the extract has the same source_key: every such row is flagged, and "
             "record_key gets ~2, ~3... in the order of the rows' values, not their place in the file), numeric:F1,F2 (the "
             "reader read these fields from number cells: a dBase numeric field, an XLSX number cell, a PostgreSQL or "
-            "pg_dump number column, a SQLite integer/real cell: staging puts back an ID's lost leading "
+            "pg_dump number column, a SQLite integer/real cell, a JSON number: staging puts back an ID's lost leading "
             "zero).",
         )
     )

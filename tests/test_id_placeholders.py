@@ -305,5 +305,5 @@ def test_the_dbf_reader_names_the_cells_it_read_from_numeric_fields(tmp_path):
     ) as w:
         w.write(data)
     (batch,) = read_extract(test_dbf.extract_of(tmp_path, "hk.dbf")).batches
-    assert batch[NUMERIC].to_list() == ["CCCD,SONK", "CCCD,SONK", "CCCD,SONK", "CCCD"]
+    assert batch[NUMERIC].to_list() == [["CCCD", "SONK"], ["CCCD", "SONK"], ["CCCD", "SONK"], ["CCCD"]]
     assert batch["CCCD"].to_list()[0] == "79085001234"  # as the file holds it: the zero is put back in staging

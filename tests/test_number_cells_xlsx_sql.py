@@ -1,11 +1,13 @@
 """A number cell drops an ID's leading zero (every CCCD and every HCMC CMND starts with 0); the reader says which
 cells were numbers (raw row_flags ``numeric:<field>``) so staging puts the zero back and routes the ID (issue 14 §2,
 audit D2), as it already did for dBase numeric fields (tests/test_raw_numeric_cells.py). Here the other formats that
-hold numbers: XLSX number cells, SQLite cells stored as integer/real, PostgreSQL INTEGER/NUMERIC columns. Each
+hold numbers: XLSX number cells, SQLite cells stored as integer/real, PostgreSQL INTEGER/NUMERIC columns, JSON
+numbers. Each
 file holds the same digits once as a number and once as text: only the number is repaired."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from pathlib import Path
@@ -56,14 +58,14 @@ def _check(raw: pl.DataFrame, numbers: dict[str, str] = NUMBER_FIELDS, expected:
     assert got == expected
 
 
-def xlsx_with_number_cells(path):  # noqa: ANN001, ANN201 - an open xlsxwriter book and sheet
-    """The header and _rows() written to an XLSX sheet, ints as number cells, text as text cells (the caller closes
-    the book)."""
+def xlsx_with_number_cells(path, columns: list[str] = COLUMNS):  # noqa: ANN001, ANN201 - an open book and sheet
+    """The header (``columns``) and _rows() written to an XLSX sheet, ints as number cells, text as text cells (the
+    caller closes the book)."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Sheet1")
-    sheet.write_row(0, 0, COLUMNS)
+    sheet.write_row(0, 0, columns)
     for i, row in enumerate(_rows(), start=1):
         for j, value in enumerate(row):
             if isinstance(value, int):
@@ -155,7 +157,7 @@ def test_sql_reads_mark_nothing_unless_asked(tmp_path):
     assert plain.columns == ["a", "b", SOURCE_KEY]
     (marked,) = read_sql_table(url, "t", number_cells=True)
     assert marked.columns == ["a", "b", SOURCE_KEY, NUMERIC]
-    assert marked[NUMERIC].to_list() == ["a", None, None]  # 'y' in an INTEGER column is stored as text
+    assert marked[NUMERIC].to_list() == [["a"], None, None]  # 'y' in an INTEGER column is stored as text
 
 
 def test_pg_dump_number_columns(tmp_path):
@@ -176,3 +178,50 @@ def test_pg_dump_number_columns(tmp_path):
         for table in ("numbers", "texts")
     ]
     _check(pl.concat(frames))
+
+
+def _jsonl(path: Path, columns: list[str], malformed: bool) -> None:
+    """_rows() as JSON lines, ints as JSON numbers (23456789), text as JSON strings ("23456789"); ``malformed``: a
+    line that is no JSON object first (quarantined) and the rows written as an array's body ('{...},'), which the
+    reader reads line by line in Python instead of with Polars."""
+    lines = ['{"ma": "9", "ho_ten": "Nguyễn Văn An"'] if malformed else []
+    for row in _rows():
+        obj = json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=malformed)  # \u escapes in the keys too
+        lines.append(obj + ("," if malformed else ""))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("malformed", [False, True], ids=["polars", "line-by-line"])
+def test_jsonl_number_values(tmp_path, malformed):
+    """A JSON number (23456789) is a number cell as an XLSX one is: marked, so staging puts the zero back; the same
+    digits as a JSON string ("23456789") are left as written. Read by Polars (every line valid) or line by line."""
+    _jsonl(tmp_path / "n.jsonl", COLUMNS, malformed)
+    raw = _load(tmp_path, "population", "jsonl", "n.jsonl", MIXED_COLUMNS, key_column="ma").frame
+    assert raw.height == len(ROWS) + malformed
+    _check(raw.filter(pl.col("read_problem").is_null()))
+
+
+COMMA = "Số CMND, CCCD"  # a column name with a comma in it (Excel headers: 'Số CMND, CCCD')
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "jsonl", "csv"])
+def test_a_comma_in_the_column_name_keeps_the_marks(tmp_path, fmt):
+    """The reader's number marks name source columns; a name holding a comma is one name, not two: its number cells
+    are still marked (XLSX, JSON lines) and CSV, which has no number cells, maps it and marks nothing."""
+    columns = {**{k: v for k, v in MIXED_COLUMNS.items() if k != "so_cmnd_cccd"}, COMMA: "personal_id"}
+    names = list(columns)
+    if fmt == "xlsx":
+        xlsx_with_number_cells(tmp_path / "n.xlsx", names)[0].close()
+    elif fmt == "jsonl":
+        _jsonl(tmp_path / "n.jsonl", names, malformed=False)
+    else:
+        text = [",".join(f'"{n}"' for n in names)]
+        text += [",".join("" if v is None else f'"{v}"' for v in row) for row in _rows()]
+        (tmp_path / "n.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    raw = _load(tmp_path, "population", fmt, f"n.{fmt}", columns, key_column="ma").frame
+    assert raw.height == len(ROWS)
+    if fmt != "csv":
+        _check(raw)
+    else:  # every cell text: nothing marked, the 8 digits left as written
+        assert not raw["row_flags"].fill_null("").str.contains("numeric:").any()
+        assert dict(zip(raw["source_key"], raw["personal_id"], strict=True))["2"] == "23456789"

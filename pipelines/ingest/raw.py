@@ -202,8 +202,8 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         extra_json = extra_json.str.replace(r',"_overflow":null\}$', "}")
     short = pl.col(SHORT).fill_null(0)
     if NUMERIC not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(NUMERIC))
-    cells = pl.col(NUMERIC).str.split(",")
+        frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(NUMERIC))
+    cells = pl.col(NUMERIC)  # a list of source column names (a name may hold a comma: never split on one)
     marked = [pl.when(cells.list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src]
     # the canonical fields of the cells the reader read as numbers (stage.NUMERIC_CELLS)
     numeric = pl.concat_str(marked, separator=",", ignore_nulls=True) if marked else pl.lit("")

@@ -10,10 +10,10 @@ Every reader yields batches of text columns exactly as the source holds them
   workbook, ``row:17`` in a table) and the flag ``_key_synthetic``.
 * ``_overflow`` (list of text): values beyond the header's last column (kept, never cut);
   ``_short`` (int): how many fields the row lacks against the header (they read as null).
-* ``_numeric`` (text): the row's columns whose cell the source holds as a number (comma-separated; null when
-  none): their text lost any leading zero. dBase numeric/float fields, XLSX number cells, SQL numeric columns
-  (PostgreSQL INTEGER/NUMERIC/REAL..., a pg_dump's columns of such a type) and SQLite cells stored as integer or
-  real; CSV and JSON lines say nothing (a JSON number is read as its text, unmarked).
+* ``_numeric`` (list of text): the row's columns whose cell the source holds as a number (null when none; a list,
+  as a column name may hold a comma): their text lost any leading zero. dBase numeric/float fields, XLSX number
+  cells, SQL numeric columns (PostgreSQL INTEGER/NUMERIC/REAL..., a pg_dump's columns of such a type), SQLite cells
+  stored as integer or real and JSON numbers (23456789, not "23456789"); CSV says nothing (every cell is text).
 
 Blank lines are not rows (``ReadResult.blank_lines`` counts them). Rows that cannot
 even be split into fields (a file cut off mid-row, an unbalanced quote, bytes that
@@ -41,6 +41,7 @@ from pipelines import encodings
 from pipelines.ingest.catalogue import Extract, SourceSpec
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
+from pipelines.ingest.sql import number_marks
 
 TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row (assets/ingest.py warns on it)
 
@@ -51,8 +52,8 @@ SHORT = "_short"
 SYNTHETIC = "_key_synthetic"
 UNDECODABLE = _SQL_UNDECODABLE  # SQLite rows: the columns whose text is not UTF-8 (quarantined by _keyed_sql)
 # the row's columns whose cell the source holds as a number (dbf numeric/float fields, xlsx number cells, SQL and
-# pg_dump numeric columns, SQLite integer and real cells), comma-separated, null when none: a number drops an ID's leading zeros,
-# which staging puts back only where it knows (standardise.check_personal_id)
+# pg_dump numeric columns, SQLite integer and real cells, JSON numbers), a list, null when none: a number drops an ID's
+# leading zeros, which staging puts back only where it knows (standardise.check_personal_id)
 NUMERIC = _SQL_NUMERIC
 INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, NUMERIC)
 csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
@@ -843,11 +844,9 @@ def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> dict[i
 
 
 def _numeric_marks(numbers: dict[int, pl.Series], names: list[str]) -> pl.Expr:
-    """``NUMERIC`` from :func:`_number_cells`'s marks, named with the frame's column names (``names``)."""
-    marked = [pl.when(pl.lit(mask)).then(pl.lit(names[i])) for i, mask in numbers.items()]
-    if not marked:
-        return pl.lit(None, dtype=pl.String).alias(NUMERIC)
-    return pl.concat_str(marked, separator=",", ignore_nulls=True).replace("", None).alias(NUMERIC)
+    """``NUMERIC`` from per-column masks of number cells (column position -> bool per row: :func:`_number_cells`,
+    :func:`_json_numbers`), named with the frame's column names (``names``)."""
+    return number_marks([pl.when(pl.lit(mask)).then(pl.lit(names[i])) for i, mask in numbers.items()])
 
 
 def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout
@@ -882,6 +881,37 @@ def _json_text(value) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def _json_number(value) -> bool:  # noqa: ANN001 - a json.loads value
+    """Whether a JSON value is a number (23456789, 1.5; not true/false, which Python holds as ints)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# a JSON number as Polars writes one read into a text column (a column of numbers and strings is read as text)
+_JSON_NUMBER_TEXT = r"^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$"
+
+
+def _json_numbers(frame: pl.DataFrame, body: bytes) -> dict[int, pl.Series]:
+    """Which cells of ``frame`` (Polars' read of the JSON lines ``body``, types inferred) were JSON numbers: column
+    position -> bool per row, like :func:`_number_cells` for XLSX. A number has lost an ID's leading zeros (the CMND
+    023456789 written as 23456789), which staging puts back only where the reader says the cell was a number. A
+    column read as numbers: its non-null cells. A column read as text holding some text a number reads as (numbers
+    and strings mixed: Polars reads both as text, '23456789' either way): the lines read again for those columns as
+    numbers, where a string is null (never parsed into a number) and a number is not. A column of true/false or of
+    text alone: no mark. Raises when the second read fails (the caller then reads the lines one by one, where each
+    value's type is known: never an unmarked number)."""
+    numbers = {i: frame.to_series(i).is_not_null() for i, dtype in enumerate(frame.dtypes) if dtype.is_numeric()}
+    texts = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    if texts:
+        hits = frame.select(pl.col(texts).str.contains(_JSON_NUMBER_TEXT).any()).row(0)
+        mixed = [c for c, hit in zip(texts, hits, strict=True) if hit]
+        if mixed:
+            typed = pl.read_ndjson(io.BytesIO(body), schema=dict.fromkeys(mixed, pl.Float64), ignore_errors=True)
+            if typed.height != frame.height:
+                raise ValueError("the second read of the number values does not line up")
+            numbers.update({frame.get_column_index(c): typed[c].is_not_null() for c in mixed})
+    return numbers
 
 
 def _pairs_noting_repeats(repeats: list[str]):  # noqa: ANN202 - a json object_pairs_hook
@@ -965,15 +995,16 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     )
     blank = lines["text"].str.strip_chars() == ""
     lines = lines.filter(~blank)
-    frame = None
+    frame, numbers = None, {}
     if not bad_lines:
         try:
-            frame = pl.read_ndjson(
-                io.BytesIO("\n".join(lines["text"].to_list()).encode("utf-8")), infer_schema_length=None
-            )
+            body = "\n".join(lines["text"].to_list()).encode("utf-8")
+            frame = pl.read_ndjson(io.BytesIO(body), infer_schema_length=None)
             if frame.height != lines.height or any(d.is_nested() for d in frame.dtypes):
                 frame = None
-        except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines
+            else:
+                numbers = _json_numbers(frame, body)
+        except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines (and the number values)
             frame = None
     problems = []
     if frame is not None and frame.width:  # lines that repeat a key: polars kept one of the values
@@ -983,8 +1014,9 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
             for n, line in lines.filter(mask).iter_rows():
                 problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeated[n]), line[:2000]))
             frame, lines = frame.filter(~mask), lines.filter(~mask)
+            numbers = {i: m.filter(~mask) for i, m in numbers.items()}
     if frame is None:
-        rows, kept, first = [], [], None
+        rows, kept, first, numeric = [], [], None, []
         for n, line in lines.iter_rows():
             try:
                 if n in bad_lines:
@@ -997,6 +1029,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                     problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeats), line[:2000]))
                     continue
                 rows.extend({k: _json_text(v) for k, v in obj.items()} for obj in objects)
+                numeric.extend({k for k, v in obj.items() if _json_number(v)} for obj in objects)
                 kept.extend([n] * len(objects))
             except ValueError as exc:
                 cause = _json_error_cause(exc, line)
@@ -1015,12 +1048,18 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
         columns = list(dict.fromkeys(k for r in rows for k in r))
         frame = pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String))
         lines = pl.DataFrame({"line": kept}, schema={"line": pl.Int64})  # a line holding two objects: two rows
+        in_rows = {c for marked in numeric for c in marked}
+        numbers = {
+            i: pl.Series([c in marked for marked in numeric], dtype=pl.Boolean)
+            for i, c in enumerate(columns)
+            if c in in_rows
+        }
     frame = frame.select(pl.all().cast(pl.String))
     frame = frame.rename(dict(zip(frame.columns, _unique_names(frame.columns), strict=True)))
     if not frame.width:  # every object read is empty ({}): a frame of no column has no rows, the lines are kept
         frame = _locators(lines["line"]).to_frame()
     else:
-        frame = frame.with_columns(_locators(lines["line"]))
+        frame = frame.with_columns(_locators(lines["line"]), _numeric_marks(numbers, frame.columns))
     return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
 
 
@@ -1112,11 +1151,8 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
 
 
 def numeric_cells(columns: list[str]) -> pl.Expr:
-    """``NUMERIC``: per row, the comma-separated ``columns`` (held as numbers by the source) whose cell is not empty."""
-    if not columns:
-        return pl.lit(None, dtype=pl.String).alias(NUMERIC)
-    named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in columns]
-    return pl.concat_str(named, separator=",", ignore_nulls=True).replace("", None).alias(NUMERIC)
+    """``NUMERIC``: per row, the ``columns`` (held as numbers by the source) whose cell is not empty."""
+    return number_marks([pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in columns])
 
 
 def _memo_file(extract: Extract, table) -> bytes:  # noqa: ANN001 - dbf.DbfTable

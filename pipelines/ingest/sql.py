@@ -266,8 +266,20 @@ UNDECODABLE = "_undecodable"
 present when the table has such a cell (:func:`read_sql_table`)."""
 NUMERIC = "_numeric"
 """Column of a read's frames (``number_cells=True``) naming, per row, the columns whose cell the database holds as a
-number (comma-separated, else null): an INTEGER/NUMERIC/REAL column of PostgreSQL, a SQLite cell whose storage class
-is integer or real. A number has no leading zeros: an ID stored in one lost them (staging puts them back)."""
+number (a list of names, null when none: a name may hold a comma, 'Số CMND, CCCD'): an INTEGER/NUMERIC/REAL column
+of PostgreSQL, a SQLite cell whose storage class is integer or real. A number has no leading zeros: an ID stored in
+one lost them (staging puts them back)."""
+
+
+def number_marks(marked: list[pl.Expr]) -> pl.Expr:
+    """:data:`NUMERIC` from one expression per column that is the column's name where the row's cell is a number and
+    null elsewhere: the row's names as a list, null when none (every reader marking number cells builds it so)."""
+    if not marked:
+        return pl.lit(None, dtype=pl.List(pl.String)).alias(NUMERIC)
+    names = pl.concat_list(marked).list.drop_nulls()
+    return pl.when(names.list.len() > 0).then(names).alias(NUMERIC)
+
+
 _MARK = "\x00\ufffdwb-undecodable\x00"  # prefixes a text value sqlite3 could not decode (lenient reads only)
 
 
@@ -652,9 +664,8 @@ class _Read:
         marked += [
             pl.when(pl.col(f"t{i}").is_in(["integer", "real"])).then(pl.lit(c)) for i, c in enumerate(self.typed)
         ]
-        numbers = pl.concat_str(marked, separator=",", ignore_nulls=True) if marked else pl.lit("")
         kinds = [f"t{i}" for i in range(len(self.typed))]
-        return frame.with_columns(numbers.replace("", None).cast(pl.String).alias(NUMERIC)).drop(kinds)
+        return frame.with_columns(number_marks(marked)).drop(kinds)
 
 
 def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:

@@ -188,8 +188,8 @@ NUMERIC_CELLS = (
 
 def _numeric_cells(frame: pl.DataFrame, field: str) -> pl.Series:
     """Per row, whether the reader marked ``field``'s cell as a number (row_flags ``numeric:<field>,...``): an XLSX
-    number cell, a SQL integer, a dBase numeric field, all of which drop an ID's leading zeros. False when the
-    reader said nothing (text cells, CSV, JSON)."""
+    number cell, a SQL integer, a dBase numeric field, a JSON number, all of which drop an ID's leading zeros. False
+    when the reader said nothing (text cells, CSV, JSON strings)."""
     pattern = rf"(?:^|; ){NUMERIC_CELLS}:(?:[a-z_]+,)*{field}(?:,|;|$)"
     return frame.select(pl.col("row_flags").fill_null("").str.contains(pattern).alias(field))[field]
 
