@@ -574,12 +574,31 @@ def _stack(group: pl.DataFrame) -> tuple[list[dict], dict]:
     return stack, last
 
 
+def _in_effect(stack: list[dict]) -> dict | None:
+    """The decision in effect among the standing ones (in order): the last, except that a split item's 'reject'
+    of one ward leaves a 'place' in another ward (or a 'dismiss') standing: "not in ward X" and "in ward Y" both
+    hold, so wards that decline a split street and the ward that takes it do not undo each other. A 'reject' of
+    the very ward placed supersedes the 'place' (the item opens again)."""
+    top = None
+    for row in stack:
+        keeps = (
+            row["decision"] == "reject"
+            and top is not None
+            and top["decision"] != "reject"
+            and top["new_uid"] != row["new_uid"]
+        )
+        if not keeps:
+            top = row
+    return top
+
+
 def _fold_with_reversals(rows: pl.DataFrame) -> pl.DataFrame:
-    """Items with a 'reverse': replay their decisions in order on a stack (few rows: plain Python)."""
+    """Items with a 'reverse' or a split 'reject': replay their decisions in order on a stack ('reverse' pops the
+    one before it) and take the one in effect (_in_effect; few rows: plain Python)."""
     out = []
     for (item_id,), group in rows.group_by("item_id", maintain_order=True):
         stack, last = _stack(group)
-        top = stack[-1] if stack else None
+        top = _in_effect(stack)
         out.append(
             {
                 "item_id": item_id,
@@ -645,13 +664,21 @@ def _conflicts(standing: pl.DataFrame) -> pl.DataFrame:
     other = contested.select(
         "item_id",
         pl.col("_what").alias("_other_what"),
+        pl.col("decision").alias("_other_decision"),
+        pl.col("new_uid").alias("_other_uid"),
         pl.col("source_file").alias("other_file"),
         pl.col("sheet").alias("other_sheet"),
         pl.col("source_row").alias("other_row"),
     )
+    # a split item's 'reject' (not in ward X) holds beside a reject of another ward, a dismiss, or a place in
+    # another ward; it contradicts only a place in ward X itself
+    one_reject = (pl.col("decision") == "reject") | (pl.col("_other_decision") == "reject")
+    same_ward_place = ((pl.col("decision") == "place") | (pl.col("_other_decision") == "place")) & (
+        pl.col("new_uid") == pl.col("_other_uid")
+    ).fill_null(False)
     return (
         contested.join(other, on="item_id", how="left", maintain_order="left")
-        .filter(pl.col("_what") != pl.col("_other_what"))
+        .filter((pl.col("_what") != pl.col("_other_what")) & ~(one_reject & ~same_ward_place))
         .unique(["item_id", "source_file", "sheet", "source_row"], keep="first", maintain_order=True)
         .select("item_id", "source_file", "sheet", "source_row", "other_file", "other_sheet", "other_row")
     )
@@ -694,7 +721,8 @@ def effective_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> pl.D
 
 def _effective(ordered: pl.DataFrame, conflicts: pl.DataFrame, items: pl.DataFrame | None) -> pl.DataFrame:
     """effective_decisions from the rows in force (_in_force) and their same-date conflicts (_conflicts)."""
-    reversed_items = ordered.filter(pl.col("decision") == "reverse").select("item_id").unique()
+    # replayed in Python: items with a 'reverse', and split items with a 'reject' (_in_effect: not simply the last)
+    reversed_items = ordered.filter(pl.col("decision").is_in(["reverse", "reject"])).select("item_id").unique()
     simple = (
         ordered.join(reversed_items, on="item_id", how="anti")
         .group_by("item_id", maintain_order=True)
