@@ -255,6 +255,7 @@ class IngestOutcome:
     ward_status: dict[str, int] = field(default_factory=dict)
     repairs: dict[str, int] = field(default_factory=dict)
     unreadable: dict[str, int] = field(default_factory=dict)  # date field -> values that could not be read
+    numbers_unknown: dict[str, int] = field(default_factory=dict)  # field -> cells not told number or text (xlsx)
     flagged: int = 0  # staged rows with issues (view review.staged_<registry>_flagged)
     transient: list[str] = field(default_factory=list)  # failed partitions worth retrying (database unreachable)
 
@@ -328,6 +329,15 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
             outcome.repairs[f"{fld}:{kind}"] = outcome.repairs.get(f"{fld}:{kind}", 0) + n
     for fld, n in result.unreadable.items():
         outcome.unreadable[fld] = outcome.unreadable.get(fld, 0) + n
+    for fld, n in loaded.numbers_unknown.items():
+        outcome.numbers_unknown[fld] = outcome.numbers_unknown.get(fld, 0) + n
+    if loaded.numbers_unknown:
+        log.warning(
+            f"{key}: {location}: the workbook could not be read a second time to tell number cells from text (file "
+            "replaced or damaged while read?): leading zeros of IDs in number cells are not restored in "
+            + ", ".join(f"{fld} ({n} cells)" for fld, n in loaded.numbers_unknown.items())
+            + "; load the partition again"
+        )
     outcome.notes.append(
         f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
         f", encoding {loaded.encoding or 'n/a'}"
@@ -335,6 +345,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
+        + (
+            ", cells not told number or text (leading zeros not restored): "
+            + ", ".join(f"{fld} {n}" for fld, n in loaded.numbers_unknown.items())
+            if loaded.numbers_unknown
+            else ""
+        )
         + (
             ", undecodable cells (records quarantined): "
             + ", ".join(f"{name} {n}" for name, n in loaded.undecodable_cells.items())
@@ -621,6 +637,7 @@ def _materializations(registry: str, outcome: IngestOutcome, partial: bool):
         **{f"ward_status/{k}": v for k, v in sorted(outcome.ward_status.items())},
         **{f"repaired/{k}": v for k, v in sorted(outcome.repairs.items())},
         **{f"unreadable/{k}": v for k, v in sorted(outcome.unreadable.items())},
+        **{f"numbers_unknown/{k}": v for k, v in sorted(outcome.numbers_unknown.items())},
     }
     if not partial:
         notes = dg.MetadataValue.md("\n".join(f"- {n}" for n in outcome.notes))

@@ -225,3 +225,12 @@ def test_a_comma_in_the_column_name_keeps_the_marks(tmp_path, fmt):
     else:  # every cell text: nothing marked, the 8 digits left as written
         assert not raw["row_flags"].fill_null("").str.contains("numeric:").any()
         assert dict(zip(raw["source_key"], raw["personal_id"], strict=True))["2"] == "23456789"
+
+
+def test_a_header_read_by_its_catalogue_name_keeps_the_marks(tmp_path):
+    """A header that differs from the catalogue's name in case and spacing only ('SO_CMND_CCCD') is read as that
+    column (raw._names_as_catalogued); its number cells keep their marks under the new name."""
+    names = [*COLUMNS[:-1], "  SO_CMND_CCCD "]
+    xlsx_with_number_cells(tmp_path / "n.xlsx", names)[0].close()
+    raw = _load(tmp_path, "population", "xlsx", "n.xlsx", MIXED_COLUMNS, key_column="ma").frame
+    _check(raw)

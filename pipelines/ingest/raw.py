@@ -44,6 +44,9 @@ class RawLoad:
     undecodable_cells: dict[str, int] = field(default_factory=dict)
     rejected: str | None = None  # why the extract is rejected whole on reading (its rows are all quarantined)
     renamed: dict[str, str] = field(default_factory=dict)  # header name -> the catalogue name it was read as
+    # per mapped field, cells that may be numbers cut short whose kind (number or text) the reader could not tell
+    # (xlsx: a second read of the sheet failed): not marked numeric, so staging restores no leading zero in them
+    numbers_unknown: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -58,6 +61,7 @@ class RawLoad:
             "deleted_records": self.deleted_records,
             "repeated_key_rows": self.repeated_key_rows,
             "undecodable_cells": sum(self.undecodable_cells.values()),
+            "numbers_unknown": sum(self.numbers_unknown.values()),
         }
 
 
@@ -182,6 +186,9 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
     frame, renamed = _names_as_catalogued(frame, spec)
+    if renamed and NUMERIC in frame.columns:  # the reader's number marks name the header's columns: renamed too
+        frame = frame.with_columns(pl.col(NUMERIC).list.eval(pl.element().replace(renamed)))
+    unknown = {renamed.get(src, src): n for src, n in result.numbers_unknown.items()}
     repeated = {renamed.get(first, first): others for first, others in result.repeated.items()}
     if result.header_problem:  # no column can be named: every row is a problem row, the extract is rejected
         extra, missing_optional = [], []
@@ -263,4 +270,5 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         undecodable_cells=result.undecodable,
         rejected=result.header_problem,
         renamed=renamed,
+        numbers_unknown={canon: unknown[src] for canon, src in canonical.items() if src and src in unknown},
     )

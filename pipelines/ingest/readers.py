@@ -89,6 +89,9 @@ class ReadResult:
     header_problem: str | None = None
     # where the header was read, as people count (csv "line 3", xlsx "sheet 'Data' row 2"); None: no header row
     header_at: str | None = None
+    # cells that may be numbers cut short (8+ digits, not 0 first) whose kind (number or text) could not be read, per
+    # column (xlsx: the second read of a sheet failed or did not line up): not marked, their leading zeros not restored
+    numbers_unknown: dict[str, int] = field(default_factory=dict)
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
@@ -779,10 +782,11 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         layouts = xlsx_layout.read_layouts(extract.file, [name for name, *_ in found])
     except Exception:  # noqa: BLE001 - no layout: rows are numbered from the range's start, merges not filled
         layouts = {}
-    frames, offset, blank_rows, repeated, headers_again = [], 0, 0, {}, []
-    for name, header, sheet, cells, numbers in found:
+    frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
+    for name, header, sheet, cells, (numbers, not_told) in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
         sheet.columns = _unique_names(sheet.columns, clean=False)
+        unknown.update({sheet.columns[i]: n for i, n in not_told.items()})
         if len(cells) == sheet.width:  # the workbook's names, position by position
             repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
         layout = layouts.get(name, xlsx_layout.SheetLayout())
@@ -811,10 +815,19 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         f"sheet {name!r} row {layouts.get(name, xlsx_layout.SheetLayout()).origin[0] + header}"
         for name, header, *_ in found
     )
-    return ReadResult(iter([frame]), [], None, blank_rows, headers_again, repeated=repeated, header_at=at)
+    return ReadResult(
+        iter([frame]),
+        [],
+        None,
+        blank_rows,
+        headers_again,
+        repeated=repeated,
+        header_at=at,
+        numbers_unknown=dict(unknown),
+    )
 
 
-def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> dict[int, pl.Series]:  # noqa: ANN001
+def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> tuple[dict[int, pl.Series], dict[int, int]]:  # noqa: ANN001
     """Which cells of ``sheet`` (the sheet read as text) the workbook holds as numbers: column position -> bool per
     row. A number cell has lost an ID's leading zeros ('079080123456' typed into Excel is 79080123456), which
     staging puts back only where the reader says the cell was a number (standardise.check_personal_id).
@@ -823,24 +836,29 @@ def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> dict[i
     0 (a number cell reads as its digits, never with a leading 0; a text cell keeping its 0 needs no mark). The sheet
     is read again for them as booleans: the reader (calamine) turns a number cell into true/false and leaves a text cell
     empty, whatever the text says ('079...', 'true'); a boolean cell, the only other cell read so, reads 'true' or
-    'false' as text and is not marked. {} when the second read fails or does not line up (no cell is marked: the
-    values stay as written)."""
+    'false' as text and is not marked.
+
+    Returns (the marks, {}); when the second read fails or does not line up (the file replaced while it was read: the
+    library reads the file again), ({}, column position -> how many of its cells may be such numbers): no cell is
+    marked, the values stay as written, and the caller counts them (``ReadResult.numbers_unknown``), never silent."""
     if not sheet.width or not sheet.height:
-        return {}
-    hits = sheet.select(pl.all().cast(pl.String).str.contains(r"^[1-9]\d{7,}$").any()).row(0)
-    columns = [i for i, hit in enumerate(hits) if hit]
+        return {}, {}
+    maybe = sheet.select(pl.all().cast(pl.String).str.contains(r"^[1-9]\d{7,}$").sum()).row(0)
+    columns = [i for i, n in enumerate(maybe) if n]
     if not columns:
-        return {}
+        return {}, {}
+    not_told = {i: int(maybe[i]) for i in columns}
     try:
         typed = reader.load_sheet(name, header_row=header, use_columns=columns, dtypes="boolean").to_polars()
-    except Exception:  # noqa: BLE001 - no mark: as before the mark existed
-        return {}
+    except Exception:  # noqa: BLE001 - no mark, counted by the caller
+        return {}, not_told
     if typed.height != sheet.height or typed.width != len(columns):
-        return {}
-    return {
+        return {}, not_told
+    marks = {
         i: typed.to_series(k).is_not_null() & ~sheet.to_series(i).is_in(["true", "false"]).fill_null(False)
         for k, i in enumerate(columns)
     }
+    return marks, {}
 
 
 def _numeric_marks(numbers: dict[int, pl.Series], names: list[str]) -> pl.Expr:
