@@ -744,7 +744,9 @@ def match(
         )
     previous = None
     if previous_path is not None:
-        previous = read_frame(previous_path, "--previous")
+        # an earlier --output, maybe opened and saved again in Excel: read as --labels is (encoding detected,
+        # delimiter sniffed)
+        previous = read_table_file(previous_path, "--previous")
         if not {"record_id", "entity_id"} <= set(previous.columns):
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"

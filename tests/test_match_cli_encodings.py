@@ -152,3 +152,21 @@ def test_match_increment_reads_a_legacy_encoded_csv(tmp_path, expected):
     assert "read as vni" in proc.stderr
     entities = pl.read_csv(out.with_name("inc.entities.csv"), infer_schema=False)
     assert {"Lê Văn Cường", "Phạm Thị Thuỷ", "Đặng Quốc Bảo"} <= set(entities["name"])
+
+
+def test_match_previous_reads_a_legacy_encoded_csv(tmp_path, expected):
+    """--previous (the earlier --output whose entity ids are kept) is read as --input is: the earlier output opened
+    and saved again by a Vietnamese Excel (Windows-1258, ';', a note column added) keeps its entity ids. Before, it
+    was read as UTF-8 with commas: refused as not UTF-8."""
+    records = expected[0]
+    names = {e: f"hộ-cũ-{i}" for i, e in enumerate(records["entity_id"].unique(maintain_order=True))}
+    previous = records.select("record_id", pl.col("entity_id").replace(names), ghi_chú=pl.lit("Đã xem"))
+    lines = [";".join(previous.columns), *(";".join(row) for row in previous.rows())]
+    path = tmp_path / "previous.csv"
+    path.write_bytes(encode_cp1258("\r\n".join(lines) + "\r\n"))
+    source = tmp_path / "utf8.csv"
+    proc, out = _match(tmp_path, source, "--previous", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "previous.csv read as cp1258" in proc.stderr
+    again = pl.read_csv(out, infer_schema=False).sort("record_id")
+    assert again.select("record_id", "entity_id").equals(previous.select("record_id", "entity_id"))
