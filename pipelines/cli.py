@@ -68,7 +68,7 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
                 "(legacy TCVN3/VNI files need a conversion table)"
             ) from None
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
-    report_short_rows(frame, path, path, ",")
+    report_short_rows(frame, path, path, ",", option)
     return frame
 
 
@@ -140,17 +140,33 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
             raise click.ClickException(f"{path}: not valid UTF-8 ({hint})") from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
-    report_short_rows(frame, path, source, sep)
+    report_short_rows(frame, path, source, sep, option)
     return frame
 
 
 SHORT_ROWS_SHOWN = 5
 
 
-def report_short_rows(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str) -> None:
+# rows with fewer fields than the header per option (--input, --labels...) of the files the command read: a command
+# clears it when it starts and its final summary line counts them (short_rows_note)
+SHORT_ROWS_READ: dict[str, int] = {}
+
+
+def short_rows_note() -> str:
+    """For a command's final summary line: the short rows of the CSV files it read, per option ('' when none)."""
+    found = {option: n for option, n in SHORT_ROWS_READ.items() if n}
+    if not found:
+        return ""
+    total = sum(found.values())
+    per = ", ".join(f"{option} {n:,}" for option, n in found.items())
+    return f"; {total:,} row{'s' if total > 1 else ''} with fewer fields than the header, read as empty ({per})"
+
+
+def report_short_rows(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str, option: str = "") -> None:
     """Say on stderr which rows of a CSV have fewer fields than its header (file, lines, field counts; never a value):
     Polars reads their missing fields as empty, so such a row is read, but not silently. Only looked for when the last
-    column has an empty cell (a short row's last field is always missing), then with Python's CSV reader."""
+    column has an empty cell (a short row's last field is always missing), then with Python's CSV reader. Their
+    count is kept under ``option`` in SHORT_ROWS_READ for the command's summary line."""
     if frame.width < 2 or not frame.height or not frame.to_series(frame.width - 1).null_count():
         return
     data = source if isinstance(source, bytes) else path.read_bytes()
@@ -158,6 +174,8 @@ def report_short_rows(frame: pl.DataFrame, path: Path, source: Path | bytes, sep
     if found is None:
         return
     count, expected, shown = found
+    if option:
+        SHORT_ROWS_READ[option] = SHORT_ROWS_READ.get(option, 0) + count
     lines = ", ".join(f"line {line} ({fields})" for line, fields in shown) + (", ..." if count > len(shown) else "")
     _echo(
         f"wardbridge: {path}: {count} row{'s' if count > 1 else ''} with fewer fields than the header's {expected} "
@@ -497,6 +515,7 @@ def resolve(
     need a person.
     """
     started = time.perf_counter()
+    SHORT_ROWS_READ.clear()
     columns = {
         "--column": address_column,
         "--ward-column": ward_column,
@@ -564,7 +583,10 @@ def resolve(
     status_column = "resolved_status" if "resolved_status" in resolved.columns else "status"
     counts = status_counts(resolved.select(pl.col(status_column).alias("status")))
     elapsed = time.perf_counter() - started
-    _echo(f"wardbridge: resolved {resolved.height} rows from {input_path} -> {output_path} in {elapsed:.1f}s")
+    _echo(
+        f"wardbridge: resolved {resolved.height} rows from {input_path} -> {output_path} in {elapsed:.1f}s"
+        + short_rows_note()
+    )
     for status, n in counts.items():
         share = f"{n / resolved.height:6.1%}" if resolved.height else "     -"
         _echo(f"  {status:<15}{n:>9}  {share}")
@@ -691,6 +713,7 @@ def match(
     from pipelines.match.state import StateError, load_frozen, save_state
 
     started = time.perf_counter()
+    SHORT_ROWS_READ.clear()
     _check_match_options(input_path, previous_path, labels_path, model_dir, increment_path, state_dir)
     if withdrawn_path is not None and increment_path is None:
         raise click.UsageError("--withdrawn goes with --increment (records deleted since the saved --state)")
@@ -788,7 +811,7 @@ def match(
     for path, table in zip(outputs, tables, strict=True):
         write_frame(table, path, out_fmt)
     _echo(result.summary())
-    _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s")
+    _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s{short_rows_note()}")
 
 
 def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str], pl.DataFrame]:
@@ -932,7 +955,10 @@ def _match_increment(
     target = save_state_dir or state_dir
     save_state(result.state, target)
     _echo(result.summary())
-    _echo(f"wrote {', '.join(str(p) for p in outputs)} and the state {target} in {time.perf_counter() - started:.1f}s")
+    _echo(
+        f"wrote {', '.join(str(p) for p in outputs)} and the state {target} in {time.perf_counter() - started:.1f}s"
+        + short_rows_note()
+    )
 
 
 def increment_outputs(output_path: Path) -> list[Path]:

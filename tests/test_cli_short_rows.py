@@ -56,3 +56,37 @@ def test_match_input_and_previous_output_report_short_rows(tmp_path, capsys):
     assert f"{previous}: 1 row with fewer fields than the header's 2 (delimiter ','): line 3 (1)" in (
         capsys.readouterr().err
     )
+
+
+def test_the_final_summary_line_counts_the_short_rows(tmp_path):
+    """Said on stderr while reading, and counted again in the command's final line (which a log keeps when the lines
+    above scroll away): resolve's 'resolved ...' line, match's 'wrote ...' line, per option read."""
+    source, out = tmp_path / "in.csv", tmp_path / "out.parquet"
+    rows = [f"1,x,{ADDRESS}", f"2,{SECRET}", f"3,y,{ADDRESS}", "4"]
+    source.write_text("id,note,address\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = _resolve(source, out)
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.output.splitlines() if x.startswith("wardbridge: resolved")]
+    assert line.endswith("; 2 rows with fewer fields than the header, read as empty (--input 2)"), line
+    whole = tmp_path / "whole.csv"
+    whole.write_text("id,note,address\n" + f"1,x,{ADDRESS}\n", encoding="utf-8")
+    result = _resolve(whole, tmp_path / "whole.out.csv")
+    (line,) = [x for x in result.output.splitlines() if x.startswith("wardbridge: resolved")]
+    assert "fewer fields" not in line  # the earlier command's count is not carried over
+
+    from tests.test_match_cli_encodings import HEADER, ROWS, SPEC
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    people = tmp_path / "people.csv"
+    lines = [",".join(HEADER), *(",".join(r) for r in ROWS[:-1]), ",".join(ROWS[-1][:-1])]  # the last one short
+    people.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("left_id,right_id,label\n1,2,same\n4,6\n", encoding="utf-8")  # the second not decided: short
+    args = ["match", "--input", str(people), "--spec", str(spec), "--output", str(tmp_path / "m.csv")]
+    result = CliRunner().invoke(main, [*args, "--labels", str(labels)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("wrote ") and last.endswith(
+        "; 2 rows with fewer fields than the header, read as empty (--labels 1, --input 1)"
+    ), last
