@@ -299,7 +299,16 @@ class RunSummary:
             elif name == "review_decisions" and meta.get("decisions_dir"):  # the folder this run's decisions came from
                 self.outputs["decisions"] = {
                     "folder": str(meta["decisions_dir"]),
-                    **{k: meta.get(k) for k in ("files", "rows_valid", "rows_rejected", "rows_in_conflict")},
+                    **{
+                        k: meta.get(k)
+                        for k in (
+                            "files",
+                            "rows_valid",
+                            "rows_rejected",
+                            "rows_in_conflict",
+                            "earlier_rows_in_conflict",
+                        )
+                    },
                 }
             elif name.startswith("export_") and meta.get("path"):
                 recipient = name.removeprefix("export_")
@@ -397,11 +406,15 @@ class RunSummary:
             # rows in conflict are valid rows (counted in rows_valid) that were not applied
             valid, invalid = decisions.get("rows_valid") or 0, decisions.get("rows_rejected") or 0
             conflicts = decisions.get("rows_in_conflict") or 0
+            # rows of earlier runs' files (not read now) still held by a conflict are counted apart: they are not
+            # among this run's rows (counted in, 0 rows read gave '-2 applied, 2 not applied')
+            earlier = decisions.get("earlier_rows_in_conflict") or 0
             rejected = invalid + conflicts
             out.append(
                 f"Decisions: {decisions.get('files') or 0} file(s) read from {decisions['folder']}: "
                 f"{valid + invalid} row(s), {valid - conflicts} applied, {rejected} not applied"
-                + (" (review.decision_errors says why)" if rejected else "")
+                + (f"; {earlier} earlier row(s) still in conflict (their files were not read now)" if earlier else "")
+                + (" (review.decision_errors says why)" if rejected or earlier else "")
             )
         out.append("Outputs:")
         out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")

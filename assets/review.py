@@ -22,6 +22,7 @@ from pipelines.review.decisions import (
     load_decisions,
     match_labels,
     placements,
+    rows_held,
     settle_decisions,
 )
 from pipelines.review.exports import write_ward_exports
@@ -131,6 +132,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             f"row {row['source_row']}, {row['field']}: {row['cause']}"
         )
     closed = decisions.filter(pl.col("state") == "closed").height
+    held_now, held_before = rows_held(settled, loaded)
     yield dg.MaterializeResult(
         asset_key=DECISIONS_ASSET,
         metadata={
@@ -140,7 +142,8 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "rows_valid": loaded.rows.height,
             "rows_undecided": loaded.undecided,
             "rows_rejected": loaded.errors.height,
-            "rows_in_conflict": errors.height - loaded.errors.height,
+            "rows_in_conflict": held_now,  # of rows_valid: read now, not applied
+            "earlier_rows_in_conflict": held_before,  # audit rows of files this run did not read
             "audit_rows_added": added.height,
             "audit_rows": audit.height,
             "items_closed": closed,

@@ -780,6 +780,16 @@ def settle_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> Settled
     return SettledDecisions(hold_contradictions(decisions, contradictions), errors, conflicts, contradictions)
 
 
+def rows_held(settled: SettledDecisions, loaded: LoadedDecisions) -> tuple[int, int]:
+    """(rows of this run's files that are held by a conflict or contradiction, earlier audit rows held: their file
+    was not read by this run, e.g. removed or in another decisions folder). settled.errors name audit rows in force,
+    whichever run read them; only the first count is part of this run's rows (loaded.rows)."""
+    places = settled.errors.select("source_file", "sheet", "source_row").unique()
+    read_now = loaded.rows.select("source_file", "sheet", "source_row").unique()
+    now = places.join(read_now, on=["source_file", "sheet", "source_row"], how="semi", nulls_equal=True).height
+    return now, places.height - now
+
+
 # --------------------------------------------------------------------------- what decisions change
 
 
