@@ -48,7 +48,7 @@ def _rows() -> list[list]:
 def _check(raw: pl.DataFrame, numbers: dict[str, str] = NUMBER_FIELDS, expected: dict = EXPECTED) -> None:
     """The raw rows' number marks and the staged IDs are those expected (and nothing is quarantined)."""
     flags = dict(zip(raw["source_key"], raw["row_flags"].fill_null(""), strict=True))
-    for key, _, _ in ROWS:
+    for key in flags:  # (a row missing from raw is missing from the staged rows compared below)
         want = numbers.get(key)
         assert (f"numeric:{want}" in flags[key]) if want else ("numeric:" not in flags[key]), (key, flags[key])
     result = _stage(SimpleNamespace(frame=raw))
@@ -204,21 +204,42 @@ def test_jsonl_number_values(tmp_path, malformed):
 COMMA = "Số CMND, CCCD"  # a column name with a comma in it (Excel headers: 'Số CMND, CCCD')
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "jsonl", "csv"])
+@pytest.mark.parametrize("fmt", ["xlsx", "jsonl", "pg_dump", "csv"])
 def test_a_comma_in_the_column_name_keeps_the_marks(tmp_path, fmt):
     """The reader's number marks name source columns; a name holding a comma is one name, not two: its number cells
-    are still marked (XLSX, JSON lines) and CSV, which has no number cells, maps it and marks nothing."""
+    are still marked (XLSX, JSON lines, a pg_dump's quoted column, whose COPY list was split on the comma: every row
+    refused as one field short) and CSV, which has no number cells, maps it and marks nothing."""
     columns = {**{k: v for k, v in MIXED_COLUMNS.items() if k != "so_cmnd_cccd"}, COMMA: "personal_id"}
     names = list(columns)
     if fmt == "xlsx":
         xlsx_with_number_cells(tmp_path / "n.xlsx", names)[0].close()
     elif fmt == "jsonl":
         _jsonl(tmp_path / "n.jsonl", names, malformed=False)
+    elif (
+        fmt == "pg_dump"
+    ):  # the ID columns numbers (bigint), in the numbers' rows only (as test_pg_dump_number_columns)
+        quoted = [f'"{n}"' if n == COMMA else n for n in names]
+        types = {COMMA: "bigint", "cmnd": "bigint"}
+        lines = [
+            "CREATE TABLE public.people (",
+            ",\n".join(f"    {q} {types.get(n, 'text')}" for q, n in zip(quoted, names, strict=True)),
+        ]
+        lines += [");", "", f"COPY public.people ({', '.join(quoted)}) FROM stdin;"]
+        lines += [
+            "\t".join("\\N" if v is None else str(v) for v in row) for row in _rows() if not isinstance(row[-1], str)
+        ]
+        lines += ["\\.", ""]
+        (tmp_path / "n.pg_dump").write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:
         text = [",".join(f'"{n}"' for n in names)]
         text += [",".join("" if v is None else f'"{v}"' for v in row) for row in _rows()]
         (tmp_path / "n.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
-    raw = _load(tmp_path, "population", fmt, f"n.{fmt}", columns, key_column="ma").frame
+    extra = {"table": "people"} if fmt == "pg_dump" else {}
+    raw = _load(tmp_path, "population", fmt, f"n.{fmt}", columns, key_column="ma", **extra).frame
+    if fmt == "pg_dump":  # the text rows (3, 5) cannot be in a bigint column
+        assert raw.height == len(ROWS) - 2 and raw["read_problem"].null_count() == raw.height
+        _check(raw, expected={k: v for k, v in EXPECTED.items() if k not in ("3", "5")})
+        return
     assert raw.height == len(ROWS)
     if fmt != "csv":
         _check(raw)

@@ -1425,7 +1425,8 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
             in_copy, wanted = True, _is_table(spec, schema, table)
             if not wanted:
                 continue
-            cols = [c.strip().strip('"') for c in m.group(2).split(",")]
+            # quoted names may hold a comma ("Số CMND, CCCD") or a doubled quote: named as the CREATE TABLE's are
+            cols = [_identifier(c.strip()) for c in re.findall(r'\s*("(?:[^"]|"")*"|[^,"]+)', m.group(2))]
             if columns is not None and cols != columns:
                 raise SourceReadError(f"{extract.location}: COPY blocks of table {tables[-1]} with different columns")
             columns = cols
