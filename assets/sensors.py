@@ -180,7 +180,12 @@ def _carry(seen: dict, fresh: dict, unreachable: dict[str, str]) -> dict:
 
 
 def _landed(folder: Path, changed: list[str], signatures: dict[str, str], sources, extracts):  # noqa: ANN001, ANN202
-    """(registry -> partition key -> file signature, files no source claims, partitions the catalogue misses)."""
+    """(registry -> partition key -> file signature, files no source claims, partitions the catalogue misses).
+
+    A landed file whose partition reads another file (the catalogue's base_dir is not the landing folder: the
+    default catalogue reads data/sample/registries, the default landing folder is data/landing) requests nothing:
+    its run would load the catalogue's file, not the one delivered. It is listed with the partitions the catalogue
+    misses, naming the file the partition reads."""
     affected: dict[str, dict[str, str]] = {}
     unclaimed, unreached = [], []
     for name in changed:
@@ -192,8 +197,19 @@ def _landed(folder: Path, changed: list[str], signatures: dict[str, str], source
         if key not in extracts:
             unreached.append(key)
             continue
+        reads = extracts[key].file
+        if reads is not None and not _same_file(reads, folder / name):
+            unreached.append(f"{key} (reads {reads}, not the landed {name})")
+            continue
         affected.setdefault(registry, {})[key] = signatures[name]
     return affected, unclaimed, unreached
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or a.samefile(b)
+    except OSError:
+        return False
 
 
 def _registry_keys(registry: str, registered: list[str], extracts, seen, tick: str):  # noqa: ANN001, ANN202
