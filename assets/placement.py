@@ -35,13 +35,15 @@ class PlacementConfig(dg.Config):
 
 
 def official_verdicts(wh) -> pl.DataFrame | None:  # noqa: ANN001 - Warehouse
-    """Officials' split verdicts from the published review.decisions table (None before any review run)."""
+    """Officials' split verdicts from the published review.decisions table and its audit (every standing 'reject',
+    not only the decision in effect; None before any review run)."""
     path = wh.parquet_path("review", "decisions")
     if not path.is_file():
         return None
     from pipelines.review.decisions import official_split_evidence
 
-    return official_split_evidence(pl.read_parquet(path))
+    audit = wh.parquet_path("review", "decision_audit")
+    return official_split_evidence(pl.read_parquet(path), pl.read_parquet(audit) if audit.is_file() else None)
 
 
 @dg.asset(

@@ -109,3 +109,30 @@ def test_declines_by_two_wards_do_not_conflict_and_a_reverse_still_pops_the_last
     )
     settled, item = _settle(undo)
     assert (item["state"], item["decision"], item["new_uid"]) == ("closed", "place", "2025:27019")
+
+
+def test_every_ward_that_declined_a_three_way_split_street_reaches_the_split_evidence(tmp_path):
+    """Two of three candidate wards decline the street on different days: both are official 'reject' verdicts, so
+    the evidence step proposes neither (before, only the decision in effect reached it: the latest reject)."""
+    _excel_file(tmp_path, "phuong_27013.csv", [("reject", "Trần Thị Hoà", "01/12/2026", "27013")])
+    _excel_file(tmp_path, "phuong_27439.csv", [("reject", "Phạm Đức Huy", "02/12/2026", "27439")])
+    loaded = load_decisions(tmp_path, ward_codes=set(WARDS), items=_items(), today=dt.date(2026, 12, 3))
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    settled = settle_decisions(audit, _items())
+    verdicts = official_split_evidence(settled.decisions, audit)
+    assert verdicts.select("new_uid", "verdict", "reviewer").rows() == [
+        ("2025:27013", "reject", "Trần Thị Hoà"),
+        ("2025:27439", "reject", "Phạm Đức Huy"),
+    ]
+    assert official_split_evidence(settled.decisions).height == 1  # the decisions table alone: the one in effect
+
+
+def test_a_ward_placed_after_it_was_declined_is_no_longer_a_reject_verdict(tmp_path):
+    _excel_file(tmp_path, "a.csv", [("reject", "Trần Thị Hoà", "01/12/2026", "27013")])
+    _excel_file(tmp_path, "b.csv", [("reject", "Phạm Đức Huy", "01/12/2026", "27439")])
+    _excel_file(tmp_path, "c.csv", [("place", "Lê Văn Tám", "02/12/2026", "27013")])
+    loaded = load_decisions(tmp_path, ward_codes=set(WARDS), items=_items(), today=dt.date(2026, 12, 3))
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    settled = settle_decisions(audit, _items())
+    verdicts = official_split_evidence(settled.decisions, audit)
+    assert verdicts.select("new_uid", "verdict").rows() == [("2025:27013", "confirm"), ("2025:27439", "reject")]

@@ -797,13 +797,23 @@ def _closed(decisions: pl.DataFrame, kind: str, which: tuple[str, ...]) -> pl.Da
     return decisions.filter((pl.col("state") == "closed") & (pl.col("kind") == kind) & pl.col("decision").is_in(which))
 
 
-def official_split_evidence(decisions: pl.DataFrame) -> pl.DataFrame:
+def official_split_evidence(decisions: pl.DataFrame, audit: pl.DataFrame | None = None) -> pl.DataFrame:
     """Officials' verdicts on named split items (the contract with the split-evidence step):
     old_uid, kind (street|hamlet|quarter), name_key, new_uid, verdict ('confirm'|'reject'), reviewer, decided_on.
 
-    `decisions` is the review.decisions table (REVIEW_DECISIONS_TABLE). place -> confirm, reject -> reject.
+    `decisions` is the review.decisions table (REVIEW_DECISIONS_TABLE). place -> confirm, reject -> reject. With
+    the audit (review.decision_audit), every standing 'reject' of a closed split item is a verdict (standing_rejects),
+    not only the one in effect: two candidate wards of a three-way split that each decline a street both rule
+    themselves out, so learning proposes neither.
     """
     named = _closed(decisions, "split_unit", WARD_DECISIONS).filter(pl.col("name_key").is_not_null())
+    if audit is not None and audit.height:
+        rejects = standing_rejects(audit).join(named.select("item_id"), on="item_id", how="semi")
+        keys = named.drop("decision", "new_uid", "reviewer", "decided_on")
+        extra = rejects.join(keys, on="item_id").with_columns(pl.lit("reject").alias("decision"))
+        named = pl.concat([named, extra.select(named.columns).cast(named.schema)]).unique(
+            ["item_id", "decision", "new_uid"], keep="first", maintain_order=True
+        )
     return named.select(
         pl.col("old_uid").cast(pl.String),
         pl.col("name_kind").cast(pl.String).alias("kind"),
@@ -814,7 +824,26 @@ def official_split_evidence(decisions: pl.DataFrame) -> pl.DataFrame:
         .alias("verdict"),
         pl.col("reviewer").cast(pl.String),
         pl.col("decided_on").cast(pl.Date),
-    ).sort("old_uid", "kind", "name_key")
+    ).sort("old_uid", "kind", "name_key", "verdict", "new_uid")
+
+
+def standing_rejects(audit: pl.DataFrame) -> pl.DataFrame:
+    """item_id, new_uid, reviewer, decided_on of every 'reject' still standing in the audit's rows in force: not
+    undone by a 'reverse', and its ward not placed by a later 'place' (few rows: plain Python)."""
+    ordered = _in_force(audit)
+    with_reject = ordered.filter(pl.col("decision") == "reject").select("item_id").unique()
+    out = []
+    for _, group in ordered.join(with_reject, on="item_id", how="semi").group_by("item_id", maintain_order=True):
+        stack, _ = _stack(group)
+        standing: dict[str | None, dict] = {}
+        for row in stack:
+            if row["decision"] == "reject":
+                standing[row["new_uid"]] = row
+            elif row["decision"] == "place":
+                standing.pop(row["new_uid"], None)
+        out += [{c: r[c] for c in ("item_id", "new_uid", "reviewer", "decided_on")} for r in standing.values()]
+    schema = {c: REVIEW_DECISION_AUDIT.polars_schema[c] for c in ("item_id", "new_uid", "reviewer", "decided_on")}
+    return pl.DataFrame(out, schema=schema)
 
 
 def match_labels(decisions: pl.DataFrame) -> pl.DataFrame:
