@@ -280,7 +280,8 @@ def _dup_row(r: dict) -> str:
             f"{shown} {FILINGS[r['registry']]}</td></tr>"
         )
     share = 100 * (r["records"] - r["entities"]) / r["records"] if r["records"] else 0
-    return f'{head}{_td(r["records"] - r["entities"], "duplicates")}<td class="n">{share:.1f} %</td></tr>'
+    shown = f"{share:.1f}".replace(".", ",")  # Vietnamese decimal comma, as the filings ratio ('.' groups thousands)
+    return f'{head}{_td(r["records"] - r["entities"], "duplicates")}<td class="n">{shown} %</td></tr>'
 
 
 def duplicates_section(inputs: ReportInputs) -> str:
