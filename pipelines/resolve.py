@@ -438,9 +438,14 @@ class _Tokens:
     # ... and the two words before ``cut`` are the classes (``_CLASS_WORDS``) of the street part's last two
     # words, not only its marker words: a ward read without marker may start right at ``cut``.
     classes: bool = False
+    # Notes taken out of the words (_take_notes): the old district a "(Quận 1 cũ)" note names, and the
+    # 2025 unit a "(nay là Phường Tân Mỹ)" note names (their words; empty without such a note).
+    old_note: tuple[str, ...] = ()
+    now_note: tuple[str, ...] = ()
+    source: str = ""  # the text tokenised, where it held notes
 
 
-def _tokenise(text: str) -> _Tokens:
+def _tokenise(text: str, notes: bool = True) -> _Tokens:
     words: list[str] = []
     boundary: list[bool] = []
     hard: list[bool] = []
@@ -454,9 +459,32 @@ def _tokenise(text: str) -> _Tokens:
         else:
             pending = True
             pending_hard = pending_hard or tok != " - "
-    if "cu" in words:
-        _drop_old_notes(words, boundary, hard)
+    if notes and ("cu" in words or "nay" in words or "moi" in words):
+        return _noted_tokens(text, words, boundary, hard)
     return _Tokens(words, boundary, hard)
+
+
+# A note in brackets naming the 2025 unit, with a province perhaps: "(nay là Phường Bà Rịa, TP.HCM)".
+_NOW_NOTE = re.compile(r"\((?:nay la|nay thuoc|nay|moi la|moi) ((?:phuong|xa|p|x|f|dac khu|dk|ward) [^()]*)\)")
+_NOTE_LEADS = frozenset(("cu", "nay", "moi", "thuoc"))
+
+
+def _noted_tokens(text: str, words: list[str], boundary: list[bool], hard: list[bool]) -> _Tokens:
+    """The tokens of a text holding a note word ("cũ", "nay", "mới"): notes on the old district or the
+    2025 unit taken out of the words and kept (``_Tokens.old_note``, ``now_note``). A text starting with
+    what would be a note after a separator is the tail of a longer address whose reading may differ
+    (``edge``)."""
+    now: tuple[str, ...] = ()
+    if "(" in text and (m := _NOW_NOTE.search(text)) is not None:
+        now = (m.group(1),)  # as text: it may hold a segment boundary and a province
+        full = _tokenise(text[: m.start()] + "," + text[m.end() :], notes=False)
+        words, boundary, hard = full.words, full.boundary_before, full.hard_before
+    old = _drop_old_notes(words, boundary, hard) if "cu" in words else ()
+    if not now and ("nay" in words or "moi" in words) and (taken := _take_now_note(words, boundary, hard)):
+        now = (" ".join(taken),)
+    first_end = next((i for i in range(1, len(words)) if boundary[i]), len(words))
+    edge = bool(words) and (words[0] in _NOTE_LEADS or words[first_end - 1] == "cu")
+    return _Tokens(words, boundary, hard, edge=edge, old_note=old, now_note=now, source=text)
 
 
 # Words after "cũ" that start a note of where the unit was ("(cũ: Q.1)", "(cũ Quận 1)"); not "xa":
@@ -464,19 +492,71 @@ def _tokenise(text: str) -> _Tokens:
 _OLD_NOTE_NEXT = frozenset(("q", "quan", "p", "phuong", "f", "huyen", "h", "tp", "tx", "tt", "thi", "thanh"))
 
 
-def _drop_old_notes(words: list[str], boundary: list[bool], hard: list[bool]) -> None:
+def _district_note(words: list[str], s: int, e: int) -> bool:
+    """Do ``words[s:e]`` start with a district's type and hold a name after it ("quan 1", "tp vung tau",
+    "q1")?"""
+    if e - s == 1:
+        return _COMPACT_MARKER.match(words[s]) is not None and words[s][0] in "qh"
+    marker = _marker_at(words, s, e, DISTRICT_MARKERS)
+    return marker is not None and s + marker.count(" ") + 1 < e
+
+
+def _drop_old_notes(words: list[str], boundary: list[bool], hard: list[bool]) -> tuple[str, ...]:
     """A segment that only notes that the unit before it is the old one ("Phường Tân Định (cũ), Quận 1")
-    or where it was ("P. Tân Định, TP.HCM (cũ: Q.1)") is no unit: its words are taken out (in place)."""
+    or where it was ("P. Tân Định, TP.HCM (cũ: Q.1)", "(Quận 1 cũ)", "(TP. Vũng Tàu cũ)") is no unit: its
+    words are taken out (in place). Returns the words of the first old district such a note names (a hint
+    read by ``_with_old_district``, never the address's own unit), or ()."""
     n = len(words)
     starts = [i for i in range(n) if boundary[i]] + [n]
     drop = []
+    district: tuple[str, ...] = ()
     for s, e in zip(starts[:-1], starts[1:], strict=True):
-        if s > 0 and words[s] == "cu" and (e - s == 1 or words[s + 1] in _OLD_NOTE_NEXT):
+        if s == 0:
+            continue
+        first = None  # where the old district's words start, if the note names one
+        if words[s] == "cu" and (e - s == 1 or words[s + 1] in _OLD_NOTE_NEXT):
             drop.append((s, e))
+            first = s + 1
+        elif words[s] == "cu" and hard[s] and words[s + 1] in ("la", "thuoc") and _district_note(words, s + 2, e):
+            drop.append((s, e))  # "(cũ thuộc Q.1)"; not "(cũ là P.5)": another ward, not a note on this one
+            first = s + 2
+        elif words[e - 1] == "cu" and e - s >= 2 and hard[s]:
+            first = s + (words[s] == "thuoc")  # "(Quận 1 cũ)", "(thuộc Quận 1 cũ)"
+            if not _district_note(words, first, e - 1):
+                continue
+            drop.append((s, e))
+            district = district or tuple(words[first:e])  # with its "cu": see _with_old_district
+            continue
+        if first is not None and not district and first < e and _district_note(words, first, e):
+            district = tuple(words[first:e])
     for s, e in reversed(drop):
         if e < len(words):
             hard[e] = hard[e] or hard[s]
         del words[s:e], boundary[s:e], hard[s:e]
+    return district
+
+
+# "(nay là Phường Tân Mỹ)", "(nay thuộc Phường Tân Mỹ)", "(nay: P. Tân Mỹ)", "(mới: Phường Tân Mỹ)".
+_NOW_NOTE_WORDS = (("nay", "la"), ("nay", "thuoc"), ("nay",), ("moi", "la"), ("moi",))
+
+
+def _take_now_note(words: list[str], boundary: list[bool], hard: list[bool]) -> tuple[str, ...]:
+    """A segment noting the unit's 2025 name ("(nay là Phường Tân Mỹ)": "now: Tân Mỹ ward") is taken out of
+    the words (in place); returns the words after its lead ("phuong tan my") of the first, or ()."""
+    n = len(words)
+    starts = [i for i in range(n) if boundary[i]] + [n]
+    for s, e in zip(starts[:-1], starts[1:], strict=True):
+        if s == 0 or not hard[s] or words[s] not in ("nay", "moi"):
+            continue
+        for lead in _NOW_NOTE_WORDS:
+            k = len(lead)
+            if tuple(words[s : s + k]) == lead and s + k < e and words[s + k] in _WARD_WORDS:
+                note = tuple(words[s + k : e])
+                if e < n:
+                    hard[e] = hard[e] or hard[s]
+                del words[s:e], boundary[s:e], hard[s:e]
+                return note
+    return ()
 
 
 def _marker_at(words: list[str], start: int, end: int, markers: Markers) -> str | None:
@@ -869,18 +949,25 @@ def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -
 def _find_districts(
     idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False
 ) -> list[tuple[str, _Match]]:
-    """``_find_districts_uncached``, memoised on the text it can see (``_seen_lookup``)."""
+    """``_find_districts_uncached``, memoised on the text it can see (``_seen_lookup``) and on whether a
+    ward with its type is the segment before (``_after_typed_ward``: that is outside the text seen)."""
+    street_ok = end > 0 and _after_typed_ward(tokens, end)
     return _seen_lookup(
         idx.district_cache,
         tokens,
         end,
-        (tuple(provinces), province_given),
-        lambda: _find_districts_uncached(idx, tokens, end, provinces, province_given),
+        (tuple(provinces), province_given, street_ok),
+        lambda: _find_districts_uncached(idx, tokens, end, provinces, province_given, street_ok),
     )
 
 
 def _find_districts_uncached(
-    idx: ResolverIndex, tokens: _Tokens, end: int, provinces: Sequence[str], province_given: bool = False
+    idx: ResolverIndex,
+    tokens: _Tokens,
+    end: int,
+    provinces: Sequence[str],
+    province_given: bool = False,
+    street_ok: bool = False,
 ) -> list[tuple[str, _Match]]:
     """District readings ending at ``end``, most trusted first.
 
@@ -900,10 +987,11 @@ def _find_districts_uncached(
     found = exact(True)
     if found:
         return found
+    # street_ok: "Phường 5, Lò Vấp": a typo made "Gò" a street word (_after_typed_ward)
     fuzzy = [
         (p, m)
         for p in provinces
-        if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, ambiguous=True))
+        if (m := _fuzzy_span(tokens, end, idx.district_keys[p], DISTRICT_MARKERS, street_ok, ambiguous=True))
     ]
     found = [(p, m) for p, m in fuzzy if m.how == "fuzzy"]
     tied = [(p, m) for p, m in fuzzy if m.how != "fuzzy"]  # a typo as close to several districts
@@ -926,6 +1014,24 @@ def _find_districts_uncached(
     return found or tied[:1]  # the districts a typo is as close to: listed, never chosen from
 
 
+def _after_typed_ward(tokens: _Tokens, end: int) -> bool:
+    """Does the segment ending at ``end`` start with a street word and follow a segment that is a ward
+    written with its type ("phuong 5, lo vap", "p5, lo vap")? Then its first word may be a typo in a
+    district's name, as right after a ward in one segment (``_fuzzy_after_ward``)."""
+    words = tokens.words
+    seg = _segment_start(tokens, end)
+    if words[seg] not in STREET_MARKERS or tokens.cut:  # a cut tail has no separators
+        return False
+    if seg <= 0:
+        tokens.edge = True  # the ward would stand before the text
+        return False
+    prev = _segment_start(tokens, seg)
+    if seg - prev == 1:
+        return _COMPACT_WARD.match(words[prev]) is not None
+    marker = _marker_at(words, prev, seg, WARD_MARKERS)
+    return marker is not None and prev + marker.count(" ") + 1 < seg
+
+
 def _find_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str) -> _Match | None:
     """``_find_ward_uncached``, memoised on the text it can see (``_seen_lookup``)."""
 
@@ -946,6 +1052,11 @@ def _find_ward_uncached(idx: ResolverIndex, tokens: _Tokens, end: int, district:
                 {**idx.ward_alias_keys[district], **idx.ward_keys[district]}
             )
         match = _fuzzy_span(tokens, end, choices, WARD_MARKERS)
+        if match is not None and match.marker in MARKER_TYPES:
+            # A typo never changes the unit type written, as in the 2025 form: "Phường Xuân Hương - Đà Lạc"
+            # is no typo of the old Xã Xuân Trường of Đà Lạt.
+            match.codes = {c for c in match.codes if idx.ward_type.get(c) in MARKER_TYPES[match.marker]}
+            match = match if match.codes else None
     if match is None:
         match = _unmarked_ward(idx, tokens, end, district)
     if match is not None and len(match.codes) > 1:
@@ -1125,7 +1236,143 @@ def read_address(idx: ResolverIndex, clean: str, hint: str | None = None, side: 
 
 
 def _read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
-    return _checked(idx, tokens, _read_either(idx, clean, tokens, hint, side))
+    res = _checked(idx, tokens, _read_either(idx, clean, tokens, hint, side))
+    if tokens.old_note:
+        res = _with_old_district(idx, clean, tokens, hint, side, res)
+    if tokens.now_note:
+        res = _with_2025_note(idx, tokens, res)
+    return res
+
+
+def _targets(idx: ResolverIndex, res: Resolution) -> set[str]:
+    """The 2025 wards a reading leads to: its answer, else its old unit's parts or its candidates."""
+    if res.new_uid is not None:
+        return {res.new_uid}
+    if res.old_uid is not None:
+        return set(idx.parts.get(res.old_uid, ()))
+    return set(res.candidates or ())
+
+
+def _province_start(idx: ResolverIndex, tokens: _Tokens, end: int) -> int:
+    """Where a province written at the end of the text (before ``end``) starts, in either scheme; else ``end``."""
+    starts = [
+        m.start
+        for keys in (idx.province_keys, idx.new_province_keys)
+        if (m := _exact_span(tokens, end, keys, PROVINCE_MARKERS, anchored_only=False)) is not None
+    ]
+    return min(starts, default=end)
+
+
+def _inserted(tokens: _Tokens, at: int, words: tuple[str, ...], upto: int | None = None) -> _Tokens:
+    """``tokens`` (up to ``upto``) with ``words`` inserted as a segment of their own before token ``at``."""
+    upto = len(tokens.words) if upto is None else upto
+    n = len(words)
+    flags = [True] + [False] * (n - 1)
+    after = [True] if at < upto else []
+    return _Tokens(
+        [*tokens.words[:at], *words, *tokens.words[at:upto]],
+        [*tokens.boundary_before[:at], *flags, *after, *tokens.boundary_before[at + 1 : upto]],
+        [*tokens.hard_before[:at], *flags, *after, *tokens.hard_before[at + 1 : upto]],
+        cut=tokens.cut,
+        first=tokens.first,
+        classes=tokens.classes,
+    )
+
+
+def _with_old_district(
+    idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None, base: Resolution
+) -> Resolution:
+    """An address with a note naming the old district it lay in ("Phường Tân Định, TP.HCM (Quận 1 cũ)",
+    "(cũ: Q.1)"): the note is a hint, never the address's own unit. The address is read again with that
+    district written before its province (as "Phường Tân Định, Quận 1, TP.HCM": an old ward of that
+    district, or a 2025 ward lying in it); where that reading and the one without the note (``base``)
+    lead to different wards, or the note's district holds no ward read, there is no answer and both are
+    candidates."""
+    note = tokens.old_note
+
+    def district(words: tuple[str, ...], provinces: tuple[str, ...]) -> _Match | None:
+        mini = _Tokens(list(words), [True] + [False] * (len(words) - 1), [True] + [False] * (len(words) - 1))
+        m = _exact_span(mini, len(words), _district_keys_of(idx, provinces), DISTRICT_MARKERS)
+        return m if m is not None and m.start == 0 else None
+
+    if note[-1] == "cu":  # "(Quận 1 cũ)": a note only if it names a district, and "Huyện Trà Cú" is a name
+        note = note[:-1]
+        if district(note, idx.scope_provinces) is None or district(tokens.old_note, tuple(idx.district_keys)):
+            plain = _tokenise(tokens.source, notes=False)
+            res = _read_tokens(idx, clean, plain, hint, side)
+            tokens.edge = tokens.edge or plain.edge
+            tokens.skips.extend(plain.skips)
+            return res
+    dmatch = district(note, idx.scope_provinces)
+    if dmatch is None or base.district or not tokens.words:
+        return base  # not a district read (the note stays out of the reading), or a district is written
+    sub = _inserted(tokens, _province_start(idx, tokens, _drop_country(tokens)), note)
+    hinted = _checked(idx, sub, _read_either(idx, clean, sub, hint, side))
+    tokens.edge = tokens.edge or sub.edge
+    tokens.skips.extend(sub.skips)
+    written = " ".join(note)
+    theirs, ours = _targets(idx, base), _targets(idx, hinted)
+    if hinted.new_uid is not None or hinted.status == "split_review":
+        if base.new_uid is None or base.new_uid in ours:
+            if hinted.status in ("split_review", "split_resolved"):
+                return hinted  # read as a split unit is (its evidence looked for in the whole address)
+            hinted.reason = "; ".join(filter(None, [f"old district noted '{written}'", hinted.reason]))
+            return hinted
+    elif hinted.candidates is None and base.new_uid is None:
+        return base  # nothing read either way: the reading without the note says why
+    both = sorted(theirs | ours)
+    reason = f"the old district noted '{written}' does not hold the ward read" + (
+        f" ({hinted.reason})" if hinted.reason else ""
+    )
+    return Resolution(reason=reason, candidates=both or None)
+
+
+def _with_2025_note(idx: ResolverIndex, tokens: _Tokens, base: Resolution) -> Resolution:
+    """An address with a note naming its 2025 unit ("Phường Tân Phong, Quận 7 (nay là Phường Tân Mỹ)"):
+    the note is read as a 2025 address (with the province written at the end of the address) and is the
+    2025 answer; the rest is the old reading (``base``). Where both lead to one ward the answer is
+    certain; where they disagree there is no answer and both are candidates. A split old unit whose part
+    the note names is placed by it."""
+    noted = _tokenise(tokens.now_note[0])
+    if not noted.words:
+        return base
+    written = " ".join(noted.words)
+    if _province_start(idx, noted, _drop_country(noted)) == len(noted.words):
+        # no province in the note: the one written at the end of the address, if any
+        end = _drop_country(tokens)
+        at = _province_start(idx, tokens, end)
+        flags = [True] + [False] * (end - at - 1) if at < end else []
+        noted = _Tokens(
+            [*noted.words, *tokens.words[at:end]],
+            [*noted.boundary_before, *flags],
+            [*noted.hard_before, *flags],
+        )
+    new = parse_2025(idx, noted)
+    note = f"2025 unit noted '{written}'"
+    mine = {new.new_uid} if new.new_uid is not None else set(new.candidates or ())
+    old = _targets(idx, base)
+    if not mine:
+        base.reason = "; ".join(filter(None, [base.reason, f"{note} not read ({new.reason})"]))
+        base.redo = None  # (a split reading with this reason is final)
+        return base
+    agreed = mine & old if old else mine
+    if len(agreed) == 1 and (new.new_uid is not None or not old or base.new_uid is not None):
+        uid = next(iter(agreed))
+        certain = old and (base.status == "exact" or new.status == "exact")
+        if base.new_uid == uid:
+            status = "exact" if certain else base.status
+        elif base.status == "split_review":
+            status = "split_resolved"
+        else:
+            status = new.status if old else "fuzzy"
+        reason = f"{note} agrees with the old form read" if old else f"{note}; the old form not read ({base.reason})"
+        if base.new_uid is not None and base.reason:
+            reason = f"{reason}; {base.reason}"
+        confidence = 1.0 if status == "exact" else min(max(base.confidence, new.confidence), UNCERTAIN)
+        scheme = base.scheme if old else "2025"
+        return Resolution(base.old_uid, status, confidence, uid, reason, scheme, [uid])
+    reason = f"{note} ({';'.join(sorted(mine))}) and the old form read ({';'.join(sorted(old))}) disagree"
+    return Resolution(reason=reason, candidates=sorted(mine | old))
 
 
 def _read_either(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
@@ -1151,6 +1398,18 @@ def _read_either(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | No
     if new.new_uid is None and new.candidates is None and (hint == "2025" or not _old_targets(idx, old)):
         new = _ward_2025_before_old_district(idx, tokens) or new  # an old district of another old province
     if hint == "2025":
+        return new
+    if (
+        new.new_uid is not None
+        and new.typo
+        and old.old_uid is not None
+        and not old.typo
+        and 0 <= new.unit_start < old.unit_start
+        and not tokens.hard_before[old.unit_start]
+        and tokens.words[new.unit_start] in _WARD_WORDS
+    ):
+        # "Phường Lâm Viên - Xà Lạt": a 2025 name with a hyphen and a typo (Lâm Viên - Đà Lạt), read by the
+        # old form from its part after " - " only (the old Xã Lát), the ward written before it left out
         return new
     return _decide(idx, old, new, side)
 
@@ -1310,6 +1569,20 @@ def _decide(idx: ResolverIndex, old: Resolution, new: Resolution, side: str | No
     # A name written exactly in one scheme beats a typo-tolerant reading in the other.
     if old.typo != new.typo and new.new_uid is not None and old.old_uid is not None:
         return old if new.typo else new
+    if old_set == new_set and new.new_uid is not None:
+        # Every reading lands on one 2025 ward: the answer is as certain as the 2025 reading alone (an
+        # old reading without its district is fuzzy only for what it may mean; here it means the same),
+        # unless the old reading needed a typo. A date changes nothing but the form named.
+        status = "fuzzy" if old.typo and new.status == "exact" else new.status
+        confidence = min(old.confidence, new.confidence) if old.typo else new.confidence
+        reason = "either form (no district, no date); both read as " + new.new_uid
+        if side is not None:
+            reason = f"either form; both read as {new.new_uid}; the as-of date says the {side} form"
+        reason = "; ".join(filter(None, [reason, new.reason]))
+        start = new.unit_start if old.unit_start == new.unit_start else -1
+        return Resolution(
+            None, status, confidence, new.new_uid, reason, side, [new.new_uid], complete=new.complete, unit_start=start
+        )
     if side is not None:
         chosen = old if side == "pre2025" else new
         note = f"name of both schemes; read in the {side} form by the as-of date"
@@ -1319,14 +1592,6 @@ def _decide(idx: ResolverIndex, old: Resolution, new: Resolution, side: str | No
             chosen.confidence = min(chosen.confidence, UNCERTAIN)
         chosen.reason = "; ".join(filter(None, [note, chosen.reason]))
         return chosen
-    if old_set == new_set and new.new_uid is not None:
-        worst = "fuzzy" if "fuzzy" in (old.status, new.status) else new.status
-        reason = f"either form (no district, no date); both read as {new.new_uid}"
-        confidence = min(old.confidence, new.confidence) if old.old_uid else new.confidence
-        start = new.unit_start if old.unit_start == new.unit_start else -1
-        return Resolution(
-            None, worst, confidence, new.new_uid, reason, None, [new.new_uid], complete=new.complete, unit_start=start
-        )
     old_read = old.old_uid or f"{len(old.old_hits)} old units"
     reason = (
         f"name of both schemes and nothing decides (no district, date or scheme): old form {old_read} "

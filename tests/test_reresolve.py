@@ -124,7 +124,12 @@ def test_an_alias_and_a_crosswalk_correction_equal_re_staging(staged):
     )
     result = _assert_equals_restaging(staged, _with(ref, crosswalk=crosswalk))
     moved = frame.filter(pl.col("old_uid") == old_uid).height
-    assert result.changed == moved and 0 < result.reresolved < _total(staged)
+    # and the rows whose two readings (old form: that unit; 2025 form) agreed on its 2025 ward: they no longer do
+    agreed = sum(
+        f.filter(pl.col("old_uid").is_null() & pl.col("ward_reason").str.contains(f"both read as {new_uid}")).height
+        for f in staged[2].values()
+    )
+    assert result.changed == moved + agreed and 0 < result.reresolved < _total(staged)
 
 
 def test_an_unrelated_correction_re_resolves_nothing(staged):

@@ -61,9 +61,13 @@ def test_a_typo_in_a_2025_name_with_a_hyphen_is_corrected_across_it():
     )
     assert [r["new_uid"] for r in rows] == [XUAN_HUONG, CHAN_MAY]
     assert all(r["status"] == "fuzzy" and r["confidence"] <= 0.9 for r in rows)
-    # a typo that the old form reads too (old Đà Lạt's Xuân Trường): both readings listed, no answer
-    (both,) = _read(["12 Lê Lợi, Phường Xuân Hương - Đà Lạc, Lâm Đồng"])
-    assert both["new_uid"] is None and XUAN_HUONG in both["candidates"]
+    # a typo that the old form read too, as old Đà Lạt's Xã Xuân Trường (two typos, and "Phường" written):
+    # a typo never changes the unit type written (since HS3; before, both readings listed, no answer)
+    (typo,) = _read(["12 Lê Lợi, Phường Xuân Hương - Đà Lạc, Lâm Đồng"])
+    assert typo["new_uid"] == XUAN_HUONG and typo["status"] == "fuzzy"
+    # "Xã Xuân Trường" written so: the old reading stands (a 2025 ward of that name lies elsewhere)
+    (commune,) = _read(["12 Lê Lợi, Xã Xuân Truòng, Đà Lạt, Lâm Đồng"])
+    assert commune["old_uid"] == "pre2025:24811"
     # written right, with or without the hyphen: exact as before
     exact = _read(["Phường Xuân Hương - Đà Lạt, Lâm Đồng", "Phường Xuân Hương Đà Lạt, Lâm Đồng"])
     assert [(r["new_uid"], r["status"]) for r in exact] == [(XUAN_HUONG, "exact")] * 2
@@ -186,3 +190,49 @@ def test_a_note_that_the_unit_is_the_old_one_is_no_unit():
     # a note naming another old ward is no such note: two wards, no answer
     (other,) = _read(["Phường 12 (cũ là P.5), Quận Gò Vấp"])
     assert other["new_uid"] is None and "two wards written" in other["reason"]
+
+
+def test_a_district_typo_starting_like_a_street_word_in_its_own_segment():
+    # "Lò Vấp" (Gò Vấp) after a ward written with its type, with commas: before, unresolved ("no district found")
+    rows = _read(["Phường 5, Lò Vấp, TP.HCM", "12 Lê Lợi, P.5, Lò Vấp", "12 Lê Lợi, P5, Lò Vấp, HCM"])
+    assert [r["new_uid"] for r in rows] == [GO_VAP_5] * 3
+    assert all(r["status"] == "fuzzy" and r["confidence"] <= 0.9 for r in rows)
+    assert "fuzzy 'lo vap'" in rows[0]["reason"]
+    # no typed ward before it, or a street word no typo of a district: no answer
+    for row in _read(["12 Lê Lợi, Lò Vấp, HCM", "Số 5, Lò Vấp, HCM", "12 Lê Lợi, Phường 5, Hẻm Vấp, HCM"]):
+        assert row["new_uid"] is None, row
+
+
+def test_readings_of_both_schemes_landing_on_one_2025_ward_are_certain():
+    # "Phường Tân Định, TP.HCM": the 2025 ward Tân Định, or the old Tân Định of Quận 1 (now that ward):
+    # before, fuzzy 0.9 although every reading gives 2025:26737
+    rows = _read(["Phường Tân Định, TP.HCM", "P. Dĩ An", "Xã Kha Sơn, Thái Nguyên"])
+    assert [r["new_uid"] for r in rows] == ["2025:26737", "2025:25942", "2025:05953"]
+    assert all(r["status"] == "exact" and r["confidence"] == 1.0 and r["scheme"] is None for r in rows)
+    assert "both read as 2025:26737" in rows[0]["reason"]
+    # a date decides nothing then, and names the form; the answer stays certain
+    (dated,) = _read(["Phường Tân Định, TP.HCM"], as_of="2024-01-01")
+    assert (dated["new_uid"], dated["status"], dated["scheme"]) == ("2025:26737", "exact", "pre2025")
+    # what stays uncertain: a reading that needed the province (read in the default one) or a typo
+    (no_province,) = _read(["12 Nguyễn Huệ, Phường An Khánh"])
+    assert no_province["status"] == "fuzzy" and no_province["confidence"] <= 0.9
+    # readings landing on different wards: still review ("Phường Tân Định" alone: Quận 1 or Bình Dương)
+    (both,) = _read(["Phường Tân Định"])
+    assert both["new_uid"] is None and both["status"] == "scheme_review"
+
+
+def test_a_hyphen_typo_is_not_read_as_its_second_part_alone():
+    # "Phường Lâm Viên - Xà Lạt" (Lâm Viên - Đà Lạt): the old form read "Xà Lạt" as the old Xã Lát and answered
+    # it (fuzzy, 2025:24846), or found "two wards written" ("Cam Ly - Xà Lạt"); the typo is across the hyphen
+    rows = _read(
+        [
+            "12 Lê Lợi, Phường Lâm Viên - Xà Lạt, Tỉnh Lâm Đồng",
+            "Phường Cam Ly - Xà Lạt, Tỉnh Lâm Đồng",
+            "12 Lê Lợi, Phường Cam Ly - Đà Lạy, Tỉnh Lâm Đồng",
+        ]
+    )
+    assert [r["new_uid"] for r in rows] == ["2025:24778", "2025:24787", "2025:24787"]
+    assert all(r["status"] == "fuzzy" and r["confidence"] <= 0.9 for r in rows)
+    # the old Xã Lát written as such stays itself
+    (lat,) = _read(["12 Lê Lợi, Xã Lát, Tỉnh Lâm Đồng"])
+    assert lat["new_uid"] == "2025:24846"

@@ -359,9 +359,10 @@ def test_a_name_of_both_schemes_goes_to_review_unless_something_decides():
     assert before["new_uid"] is None and before["status"] == "unresolved"  # two old Tân Định, no district
 
 
-def test_readings_that_agree_give_the_ward_but_no_scheme_and_not_exact():
+def test_readings_that_agree_give_the_ward_but_no_scheme():
     row = one("Phường Tân Định, TP.HCM")  # old Tân Định of HCMC went wholly into the new Tân Định
-    assert (row["new_uid"], row["scheme"], row["status"]) == (TAN_DINH_2025, None, "fuzzy")
+    # every reading lands on that ward: certain (exact since HS3; fuzzy before), the form unknown
+    assert (row["new_uid"], row["scheme"], row["status"]) == (TAN_DINH_2025, None, "exact")
     assert row["old_uid"] is None
 
 

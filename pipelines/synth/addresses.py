@@ -94,6 +94,10 @@ AUDIT_NEW_MESS_TYPES: tuple[str, ...] = ("new_folded_pair", "new_elsewhere_no_pr
 # phố 5" / "Ấp 2" / "Thôn 4" before the ward); a 2025 ward of the new HCMC written with the old district
 # its territory lay in ("Phường Hiệp Bình, TP. Thủ Đức, TP.HCM").
 LEFTOVER_NEW_MESS_TYPES: tuple[str, ...] = ("new_hyphen_typo", "new_clerk_export", "new_with_old_district")
+# Notes clerks add after the reform (issue 11, HS3): a 2025-form address with the old district its ward lay
+# in as a note ("Phường Tân Định, TP.HCM (Quận 1 cũ)", "(cũ: Q.1)"); an old-form address with its 2025
+# ward as a note ("Phường Tân Phong, Quận 7 (nay là Phường Tân Hưng), TP.HCM").
+NOTE_MESS_TYPES: tuple[str, ...] = ("new_old_district_note", "old_now_note")
 ALL_MESS_TYPES: tuple[str, ...] = (
     MESS_TYPES
     + HARD_OLD_MESS_TYPES
@@ -101,6 +105,7 @@ ALL_MESS_TYPES: tuple[str, ...] = (
     + NEW_FORM_MESS_TYPES
     + AUDIT_NEW_MESS_TYPES
     + LEFTOVER_NEW_MESS_TYPES
+    + NOTE_MESS_TYPES
 )
 SPLIT_MESS_TYPES = ("split_evidence", "split_no_evidence")
 NON_SPLIT_MESS_TYPES = tuple(t for t in MESS_TYPES if t not in SPLIT_MESS_TYPES and t != "bad_input")
@@ -130,6 +135,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "new_hyphen_typo": 0.5,  # seven names in the country
     "new_clerk_export": 3,
     "new_with_old_district": 2,
+    "new_old_district_note": 2,
+    "old_now_note": 2,
 }
 
 # Secondary mess allowed per primary type, with its probability (kept sparse, and
@@ -373,6 +380,7 @@ class _Catalogue:
     traps: list[str]
     named_wards: list[tuple[str, str]]  # (short name, district code)
     new_units: list[_NewUnit] = field(default_factory=list)
+    new_names: dict[str, str] = field(default_factory=dict)  # 2025 uid -> name (old_now_note)
 
 
 _CATALOGUES: dict[int, tuple[Reference, _Catalogue]] = {}
@@ -453,7 +461,9 @@ def _build_catalogue(reference: Reference) -> _Catalogue:
     named_wards = [(u.short, u.district_code) for u in units if u.short and not u.number]
     new_units, new_pools = _new_units(reference)
     pools.update(new_pools)
-    return _Catalogue(units, pools, streets, traps, named_wards, new_units)
+    pools["old_now_note"] = [i for i in non_split if units[i].name]
+    new_names = {u.uid: u.name for u in new_units}
+    return _Catalogue(units, pools, streets, traps, named_wards, new_units, new_names)
 
 
 def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int]]]:
@@ -530,6 +540,7 @@ def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int
     pools["new_hyphen_typo"] = [i for i in ok if " - " in units[i].short and units[i].typos]
     pools["new_clerk_export"] = [i for i in ok if units[i].province_code == "79"]
     pools["new_with_old_district"] = [i for i in ok if units[i].old_district]
+    pools["new_old_district_note"] = pools["new_with_old_district"]
     return units, pools
 
 
@@ -1019,6 +1030,14 @@ def _render(
             locality = None
         if locality:
             detail.append(f"unlisted {locality}")
+    elif mess == "old_now_note":
+        lead = rnd.choice(("nay là", "nay thuộc", "nay:", "mới:", "Nay là"))
+        note = f"({lead} {cat.new_names[u.candidates[0]]})"
+        if rnd.random() < 0.5:
+            district = f"{district} {note}"  # before the province
+        else:
+            province = f"{province} {note}" if province else note
+        detail.append(note)
     elif mess in NON_SPLIT_MESS_TYPES and mess != "clean" and rnd.random() < 0.06:
         locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(1, 12)}"
 
@@ -1109,6 +1128,17 @@ def _render_2025(u: _NewUnit, mess: str, rnd: random.Random, cat: _Catalogue) ->
         detail.append(f"old district: {district}")
         if rnd.random() < 0.3:
             province = rnd.choice(HCMC_SHORT_2025)
+    elif mess == "new_old_district_note":
+        district = u.old_district
+        for long, short in (("Thành phố ", "TP. "), ("Quận ", "Q."), ("Huyện ", "H. "), ("Thị xã ", "TX. ")):
+            if district.startswith(long) and rnd.random() < 0.3:
+                district = short + district[len(long) :]
+        note = rnd.choice((f"({district} cũ)", f"(cũ: {district})", f"(thuộc {district} cũ)", f"({district} cũ)"))
+        if rnd.random() < 0.6:
+            province = f"{province} {note}"  # at the end
+        else:
+            ward = f"{ward} {note}"  # after the ward
+        detail.append(note)
     elif mess == "new_both_schemes":
         if not u.both_written or (u.both_missing and rnd.random() < 0.5):
             province = None
@@ -1159,7 +1189,7 @@ def _generate_batch(
         if mess == "bad_input":
             text, detail = _bad_input(rnd)
             out.append(_Row(text, mess, detail, "", None, None, [], False, None))
-        elif mess in NEW_FORM_MESS_TYPES or mess in AUDIT_NEW_MESS_TYPES or mess in LEFTOVER_NEW_MESS_TYPES:
+        elif mess in (*NEW_FORM_MESS_TYPES, *AUDIT_NEW_MESS_TYPES, *LEFTOVER_NEW_MESS_TYPES, "new_old_district_note"):
             out.append(_render_2025(cat.new_units[ui], mess, rnd, cat))
         else:
             out.append(_render(cat.units[ui], mess, rnd, cat, gazetteer))
@@ -1328,6 +1358,9 @@ def evaluate(truth: pl.DataFrame, resolved: pl.DataFrame) -> pl.DataFrame:
     leftover = rows.filter(pl.col("mess_type").is_in(LEFTOVER_NEW_MESS_TYPES))
     if leftover.height:
         summary.append(leftover.select(pl.lit("ALL leftover (HS2) types").alias("mess_type"), *agg))
+    notes = rows.filter(pl.col("mess_type").is_in(NOTE_MESS_TYPES))
+    if notes.height:
+        summary.append(notes.select(pl.lit("ALL note (HS3) types").alias("mess_type"), *agg))
     summary.append(rows.select(pl.lit("ALL").alias("mess_type"), *agg))
     return pl.concat(summary, how="vertical_relaxed")
 
