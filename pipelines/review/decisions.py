@@ -1,7 +1,8 @@
 """Officials' decisions: the decisions folder, validation, the append-only audit, the effective decision per item.
 
-Folder: ``decisions/`` at the repository root, or ``$WARDBRIDGE_DECISIONS_DIR``. Every ``*.csv`` and ``*.xlsx``
-in it (subfolders included; hidden files and Excel's ``~$`` lock files skipped) is read on every run, whatever
+Folder: ``decisions/`` at the repository root, or ``$WARDBRIDGE_DECISIONS_DIR``. Every ``*.csv``, ``*.txt`` (Excel's
+'Unicode text') and workbook (``*.xlsx``, ``*.xlsm``, ``*.xls``, ``*.ods``) in it (subfolders included; hidden files,
+Excel's ``~$`` lock files, Thumbs.db and desktop.ini skipped; any other file is named in the errors, not read) is read on every run, whatever
 the warehouse (``wardbridge run`` names the folder; it creates the repository's one, mode 0700, when missing). A
 folder other accounts can open (group/other permission bits) is warned about: its files hold names and IDs.
 Columns (any order, other columns ignored, so a per-ward export filled in is a decisions file):
@@ -221,7 +222,7 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
             (name, reader.load_sheet(name, header_row=None, dtypes="string").to_polars()) for name in reader.sheet_names
         ]
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is reported, the run goes on
-        return [], [_error(file, None, 0, "*", f"not a readable XLSX workbook ({type(exc).__name__})")]
+        return [], [_error(file, None, 0, "*", f"not a readable workbook ({type(exc).__name__})")]
     frames, errors = [], []
     for name, grid in sheets:
         if grid.height == 0:
@@ -235,26 +236,47 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     return frames, errors
 
 
-def decision_files(folder: Path) -> list[Path]:
+# Excel saves 'Unicode text' and 'Text (tab delimited)' as .txt; workbooks as .xlsx, .xlsm (with macros), .xls (97-2003)
+TEXT_SUFFIXES = (".csv", ".txt")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# what Windows and macOS leave in a shared folder: not an official's file
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
+
+
+def _candidate_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
         p
         for p in folder.rglob("*")
         if p.is_file()
-        and p.suffix.lower() in (".csv", ".xlsx")
         and not p.name.startswith((".", "~$"))
+        and p.name.lower() not in SYSTEM_FILES
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
 
 
+def decision_files(folder: Path) -> list[Path]:
+    """The files read as decisions: text (CSV, Excel's .txt) and workbooks."""
+    return [p for p in _candidate_files(folder) if p.suffix.lower() in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES)]
+
+
 def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """Every row of every decisions file as strings (COLUMNS + source_file, sheet, source_row), file errors, file count."""
+    """Every row of every decisions file as strings (COLUMNS + source_file, sheet, source_row), file errors, file count.
+    A file of another kind in the folder (a PDF, a .docx, a .numbers export) is not read and is named in the errors,
+    so an official's decisions are never skipped without a word."""
     frames, errors = [], []
     files = decision_files(folder)
+    for path in _candidate_files(folder):
+        if path not in files:
+            cause = (
+                f"not read: a {path.suffix or 'suffix-less'} file is not a decisions file; save it as 'CSV UTF-8' "
+                "(.csv) or 'Excel Workbook' (.xlsx)"
+            )
+            errors.append(_error(str(path.relative_to(folder)), None, 0, "*", cause))
     for path in files:
         file = str(path.relative_to(folder))
-        reader = _read_csv if path.suffix.lower() == ".csv" else _read_xlsx
+        reader = _read_csv if path.suffix.lower() in TEXT_SUFFIXES else _read_xlsx
         found, problems = reader(path, file)
         frames += found
         errors += problems
