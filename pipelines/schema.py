@@ -1563,7 +1563,9 @@ REVIEW_DECISION_ERRORS = Table(
 REVIEW_DECISIONS_TABLE = Table(
     name="decisions",
     description="The effective decision per item after every decision in the audit: the latest by decision date "
-    "wins; 'reverse' undoes the decision before it. state 'closed' items leave the open queue; 'reopened' items "
+    "wins; 'reverse' undoes the decision before it; a split item's 'reject' (one ward ruled out) leaves a 'place' in "
+    "another ward or a 'dismiss' in effect. state 'closed' items leave the open queue, except a split item whose "
+    "decision in effect is 'reject' (ruled out of that ward, not placed: it stays open); 'reopened' items "
     "(every decision reversed) are open again; 'conflict' items (different decisions on the latest date, or "
     "match labels contradicting a no_match) stay open and their rows are in decision_errors. Keys of the item are repeated for the consumers "
     "(split evidence, match labels, placements).",
