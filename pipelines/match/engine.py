@@ -348,7 +348,7 @@ def match(
         if frozen_given is None and not is_tiny(work.height, spec):
             ahead = (
                 early.submit(estimate_u, work, spec, codes),
-                early.submit(term_frequency_tables, work, spec),
+                early.submit(term_frequency_tables, work, spec, codes),  # (after u: its value codes are ready)
             )
         pairs, blocking = candidate_pairs(work, spec)
         log.info(

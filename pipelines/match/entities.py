@@ -161,7 +161,11 @@ def golden_records(
     (``assign_entity_ids``' input: one cluster, one entity), when known: records per entity are counted on them.
     """
     fields = list(spec.survivorship)
-    work = frame.with_columns(entity_ids.alias("entity_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"))
+    read = [spec.id_column, *fields, *([spec.recency_column] if spec.recency_column else [])]
+    # only the columns read here (the input may hold many more, each filtered twice below)
+    work = frame.select(c for c in dict.fromkeys(read) if c in frame.columns).with_columns(
+        entity_ids.alias("entity_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order")
+    )
     if clusters is None or not len(clusters):
         count = pl.len().over("entity_id").cast(pl.UInt32)
     else:

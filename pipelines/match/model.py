@@ -400,8 +400,18 @@ def label_posteriors(candidates: pl.DataFrame | None, labelled: pl.DataFrame | N
     return None if label.null_count() == len(label) else label
 
 
-def term_frequencies(work: pl.DataFrame, column: str) -> pl.Series:
-    """Per record, the share of non-missing records with the same value of a column (null if missing)."""
+def term_frequencies(work: pl.DataFrame, column: str, codes: ValueCodes | None = None) -> pl.Series:
+    """Per record, the share of non-missing records with the same value of a column (null if missing).
+
+    ``codes``: the table's value codes (text, dates and integers: equal values, equal codes), when worked out
+    already: the shares are then counted on them (a count per code), with no group-by and join on the values
+    (0.1 s instead of 1.2 s for the five columns of people at 1M)."""
+    dtype = work.schema[column]
+    if codes is not None and (dtype in (pl.String, pl.Date) or dtype.is_integer()):
+        code = codes.array(column)  # 0: missing
+        counts = np.bincount(code)
+        share = counts[code] / max(len(code) - int(counts[0]), 1)
+        return pl.DataFrame({"tf": share, "p": code != 0}).select(pl.when("p").then("tf").alias("tf"))["tf"]
     values = work.select(pl.col(column).alias("value"))
     table = (
         values.drop_nulls()
@@ -519,15 +529,18 @@ def is_tiny(records: int, spec: MatchSpec) -> bool:
     return u_pair_count(records, spec) >= records * (records - 1) // 2
 
 
-def term_frequency_tables(work: pl.DataFrame, spec: MatchSpec) -> dict[tuple[str, str], pl.Series]:
-    """``term_frequencies`` of each term-frequency adjusted comparison's exact levels' columns."""
+def term_frequency_tables(
+    work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None
+) -> dict[tuple[str, str], pl.Series]:
+    """``term_frequencies`` of each term-frequency adjusted comparison's exact levels' columns (``codes``: the
+    table's value codes, when worked out already)."""
     tf_tables = {}
     for comp in spec.scored_comparisons:
         if comp.tf_adjust:
             for level in comp.levels:
                 if level.kind == "exact":
                     column = (level.columns or comp.columns)[0]
-                    tf_tables[(comp.name, column)] = term_frequencies(work, column)
+                    tf_tables[(comp.name, column)] = term_frequencies(work, column, codes)
     return tf_tables
 
 
@@ -567,7 +580,7 @@ def fit(
         per_rule,
         m_source,
     )
-    tf_tables = term_frequency_tables(work, spec) if tf_tables is None else tf_tables
+    tf_tables = term_frequency_tables(work, spec, codes) if tf_tables is None else tf_tables
     if _state_keeps_tf_records():
         model.tf_records = {column: max(int(tf.is_not_null().sum()), 1) for (_, column), tf in tf_tables.items()}
     return model, tf_tables
