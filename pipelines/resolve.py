@@ -80,7 +80,7 @@ class Markers(tuple):
 WARD_MARKERS = Markers("thi tran", "phuong", "ward", "xa", "tt", "p", "f", "x")
 # The 2025 form has no district and no township (thị trấn); it adds the special zone (đặc khu, ĐK).
 WARD_MARKERS_2025 = Markers("dac khu", "phuong", "ward", "xa", "dk", "p", "f", "x")
-DISTRICT_MARKERS = Markers("thanh pho", "thi xa", "district", "quan", "huyen", "tp", "tx", "q", "h")
+DISTRICT_MARKERS = Markers("thanh pho", "thi xa", "district", "quan", "huyen", "dist", "tp", "tx", "q", "h")
 PROVINCE_MARKERS = Markers("thanh pho", "tinh", "tp", "t")
 STREET_MARKERS = frozenset(("duong", "dai", "hem", "ngo", "ngach", "kiet", "so", "to", "lo", "km", "quoc", "tinh lo"))
 TRAILING_COUNTRY = (("viet", "nam"), ("vietnam",), ("vn",))
@@ -104,7 +104,7 @@ _LOWER_UNIT_WORDS = {
     WARD_MARKERS: frozenset(),
     WARD_MARKERS_2025: frozenset(),
     DISTRICT_MARKERS: _WARD_WORDS,
-    PROVINCE_MARKERS: _WARD_WORDS | {"quan", "huyen", "q", "h", "tx", "district"},
+    PROVINCE_MARKERS: _WARD_WORDS | {"quan", "huyen", "q", "h", "tx", "district", "dist"},
 }
 REFORM_DATE = "2025-07-01"  # Resolution 202/2025/QH15: the two-tier form from this day
 _TOKEN = re.compile(r"[a-z0-9]+|[,;|()\[\]\n]| - ")
@@ -296,6 +296,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
     ):
         for key in (*_keys(row["district_short_name"]), *_keys(row["district_name"])):
             idx.district_keys[row["province_code"]][key].add(row["district_code"])
+    _add_district_initials(idx, units)
     for row in units.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
         for key in (_key(row["province_short_name"]), _key(row["province_name"])):
             idx.province_keys[key].add(row["province_code"])
@@ -329,6 +330,26 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
     idx.new_units = reference.units_2025.select(new_uid="unit_uid", new_code="code", new_name="name")
     idx.candidates = crosswalk.group_by("old_uid", maintain_order=True).agg(candidates=pl.col("new_uid"))  # as parts
     return idx
+
+
+INITIALS_PROVINCES = ("79",)  # where districts go by their initials ("Q.GV", "Q.PN", "Q.TB": HCMC)
+
+
+def _add_district_initials(idx: ResolverIndex, units: pl.DataFrame) -> None:
+    """The initials of a district's two-word name as one of its keys ("P.12, Q.GV": Gò Vấp, "Q.PN": Phú
+    Nhuận), in the provinces where that is written (``INITIALS_PROVINCES``), where no other district of the
+    province has the same ("BT": Bình Thạnh or Bình Tân) and they are no unit-type word ("TP": Tân Phú)."""
+    names = units.filter(pl.col("province_code").is_in(INITIALS_PROVINCES)).select(
+        "province_code", "district_code", "district_short_name"
+    )
+    by_initials: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for province, district, short in names.unique().iter_rows():
+        words = _words(short).split(" ")
+        if len(words) == 2 and not any(w.isdigit() for w in words):
+            by_initials[(province, words[0][0] + words[1][0])].add(district)
+    for (province, initials), districts in by_initials.items():
+        if len(districts) == 1 and initials not in _ALL_MARKER_FIRST and initials not in idx.district_keys[province]:
+            idx.district_keys[province][initials] |= districts
 
 
 def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
@@ -459,14 +480,43 @@ def _tokenise(text: str, notes: bool = True) -> _Tokens:
         else:
             pending = True
             pending_hard = pending_hard or tok != " - "
+    if "ward" in words or "district" in words or "dist" in words:
+        _english_order(words, boundary)
     if notes and ("cu" in words or "nay" in words or "moi" in words):
         return _noted_tokens(text, words, boundary, hard)
     return _Tokens(words, boundary, hard)
 
 
+_ENGLISH_TYPES = frozenset(("ward", "district", "dist"))
+_ALL_MARKER_FIRST = frozenset(
+    m.split(" ")[0] for ms in (WARD_MARKERS, WARD_MARKERS_2025, DISTRICT_MARKERS, PROVINCE_MARKERS) for m in ms
+)
+
+
+def _english_order(words: list[str], boundary: list[bool]) -> None:
+    """A segment that is a name followed by its English type ("Ben Nghe Ward", "Go Vap District", "Binh
+    Thanh Dist."), in place: the type put before the name, where Vietnamese writes it. Not a segment
+    starting with a house number or a unit-type word."""
+    n = len(words)
+    starts = [i for i in range(n) if boundary[i]] + [n]
+    for s, e in zip(starts[:-1], starts[1:], strict=True):
+        if (
+            2 <= e - s <= MAX_SPAN + 1
+            and words[e - 1] in _ENGLISH_TYPES
+            and not words[s][0].isdigit()
+            and words[s] not in _ALL_MARKER_FIRST
+        ):
+            words[s:e] = [words[e - 1], *words[s : e - 1]]
+
+
 # A note in brackets naming the 2025 unit, with a province perhaps: "(nay là Phường Bà Rịa, TP.HCM)".
 _NOW_NOTE = re.compile(r"\((?:nay la|nay thuoc|nay|moi la|moi) ((?:phuong|xa|p|x|f|dac khu|dk|ward) [^()]*)\)")
 _NOTE_LEADS = frozenset(("cu", "nay", "moi", "thuoc"))
+# A bracketed note naming the old district and more, ending with "cũ": "(Huyện Long Điền, tỉnh Bà Rịa -
+# Vũng Tàu cũ)": the district is its first part.
+_OLD_NOTE_LISTED = re.compile(
+    r"\((?:thuoc )?((?:quan|huyen|thanh pho|thi xa|tp|tx|q|h|district|dist) ?[a-z0-9][a-z0-9 ]*),[^()]* cu\)"
+)
 
 
 def _noted_tokens(text: str, words: list[str], boundary: list[bool], hard: list[bool]) -> _Tokens:
@@ -475,15 +525,24 @@ def _noted_tokens(text: str, words: list[str], boundary: list[bool], hard: list[
     what would be a note after a separator is the tail of a longer address whose reading may differ
     (``edge``)."""
     now: tuple[str, ...] = ()
-    if "(" in text and (m := _NOW_NOTE.search(text)) is not None:
-        now = (m.group(1),)  # as text: it may hold a segment boundary and a province
-        full = _tokenise(text[: m.start()] + "," + text[m.end() :], notes=False)
-        words, boundary, hard = full.words, full.boundary_before, full.hard_before
-    old = _drop_old_notes(words, boundary, hard) if "cu" in words else ()
+    bracketed: tuple[str, ...] = ()
+    if "(" in text:
+        rest = text
+        if (m := _NOW_NOTE.search(rest)) is not None:
+            now = (m.group(1),)  # as text: it may hold a segment boundary and a province
+            rest = rest[: m.start()] + "," + rest[m.end() :]
+        if (m := _OLD_NOTE_LISTED.search(rest)) is not None:
+            bracketed = (*_WORD.findall(m.group(1)), "cu")  # as an end-form note (_with_old_district)
+            rest = rest[: m.start()] + "," + rest[m.end() :]
+        if rest is not text:
+            full = _tokenise(rest, notes=False)
+            words, boundary, hard = full.words, full.boundary_before, full.hard_before
+    old = (_drop_old_notes(words, boundary, hard) if "cu" in words else ()) or bracketed
     if not now and ("nay" in words or "moi" in words) and (taken := _take_now_note(words, boundary, hard)):
         now = (" ".join(taken),)
     first_end = next((i for i in range(1, len(words)) if boundary[i]), len(words))
     edge = bool(words) and (words[0] in _NOTE_LEADS or words[first_end - 1] == "cu")
+    edge = edge or text.count(")") > text.count("(")  # cut inside brackets: a note may have begun before
     return _Tokens(words, boundary, hard, edge=edge, old_note=old, now_note=now, source=text)
 
 

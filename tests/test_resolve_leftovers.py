@@ -236,3 +236,30 @@ def test_a_hyphen_typo_is_not_read_as_its_second_part_alone():
     # the old Xã Lát written as such stays itself
     (lat,) = _read(["12 Lê Lợi, Xã Lát, Tỉnh Lâm Đồng"])
     assert lat["new_uid"] == "2025:24846"
+
+
+GO_VAP_12 = "2025:26882"  # old Phường 12 of Gò Vấp
+
+
+def test_english_forms_and_district_initials_of_a_messy_export():
+    rows = _read(
+        [
+            "Ben Nghe Ward, District 1, HCMC",  # the type after the name, as English writes it
+            "12 Nguyen Hue, Ben Nghe Ward, Dist 1, HCM City",  # "Dist." for District
+            "Ward 5, Dist. 3, Ho Chi Minh City",
+            "12 Le Loi Street, Ward 14, Go Vap District, Ho Chi Minh City",
+            "Sai Gon Ward, Ho Chi Minh City",  # the 2025 form in English
+            "P.12, Q.GV, TP.HCM",  # HCMC districts by their initials: Gò Vấp, Phú Nhuận
+            "P.7, Q.PN, TP.HCM",
+        ]
+    )
+    assert [r["new_uid"] for r in rows] == [
+        "2025:26740", "2025:26740", "2025:27154", GO_VAP_12, "2025:26740", GO_VAP_12, "2025:27058",
+    ]  # fmt: skip
+    assert all(r["status"] == "exact" for r in rows)
+    # initials shared by two districts (Bình Thạnh, Bình Tân: "BT") are no key: no answer rather than a guess
+    (bt,) = _read(["P.25, Q.BT, TP.HCM"])
+    assert bt["new_uid"] is None
+    # a name ending a segment with a house number first stays a street ("12 Ward Street")
+    (street,) = _read(["12 Le Loi Ward, Phường 5, Quận 3"])
+    assert street["new_uid"] == "2025:27154"

@@ -131,3 +131,10 @@ def test_the_note_mess_types_are_generated_and_read():
     # a 2025 ward with the old district noted: fuzzy, as with the district written
     noted = rows.filter(pl.col("mess_type") == "new_old_district_note")
     assert (noted["status"] == "fuzzy").all() and noted["reason"].str.contains("old district noted").all()
+
+
+def test_a_bracketed_note_listing_the_old_district_and_province():
+    # "(Huyện Long Điền, tỉnh Bà Rịa - Vũng Tàu cũ)": before, its segments were read as units (unresolved)
+    (row,) = _read(["Ấp 2, Xã Long Hải, TP.HCM (Huyện Long Điền, tỉnh Bà Rịa - Vũng Tàu cũ)"])
+    assert row["new_uid"] == "2025:26662" and row["status"] == "fuzzy"
+    assert "old district noted 'huyen long dien'" in row["reason"]
