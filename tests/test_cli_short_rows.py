@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 from click.testing import CliRunner
 
-from pipelines.cli import _table_reader, main, read_frame
+from pipelines.cli import _table_reader, main, read_table_file
 
 SECRET = "Nguyễn Thị Bí Mật"  # a cell of a short row: never printed
 ADDRESS = '"12 Nguyễn Huệ, Phường Sài Gòn, TP.HCM"'
@@ -52,7 +52,7 @@ def test_match_input_and_previous_output_report_short_rows(tmp_path, capsys):
     assert SECRET not in err
     previous = tmp_path / "previous.csv"
     previous.write_text("record_id,entity_id\na,e1\nb\n", encoding="utf-8")
-    assert read_frame(previous, "--previous").height == 2  # a --previous output is read the same way
+    assert read_table_file(previous, "--previous").height == 2  # what match reads its --previous output with
     assert f"{previous}: 1 row with fewer fields than the header's 2 (delimiter ','): line 3 (1)" in (
         capsys.readouterr().err
     )
