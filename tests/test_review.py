@@ -513,6 +513,37 @@ def test_reject_leaves_a_named_split_item_open_and_place_closes_it(runs):
     assert named["item_id"][0] not in decided("place")
 
 
+def test_a_ward_that_declined_a_split_street_no_longer_gets_it_but_may_still_place_it(runs):
+    """HA2: after ward X's 'reject' the item stays open for the other candidates only (X's officials saw the street
+    they declined again in every file); the item's keys keep X, so X may still place it later."""
+    from pipelines.review.io import read_review_inputs
+    from pipelines.review.queues import build_queues, queue_summary
+
+    inputs = read_review_inputs(runs["wh"], None)
+    now = dt.datetime.now(dt.UTC)
+    none = pl.DataFrame(schema={"item_id": pl.String, "state": pl.String, "decision": pl.String, "new_uid": pl.String})
+    before = build_queues(inputs, none, None, now)
+    split = before.items.filter((pl.col("kind") == "split_unit") & (pl.col("candidates").list.len() > 1)).row(
+        0, named=True
+    )
+    ruled_out = split["candidates"][0]
+    rejected = pl.DataFrame(
+        {"item_id": [split["item_id"]], "state": ["closed"], "decision": ["reject"], "new_uid": [ruled_out]}
+    )
+    after = build_queues(inputs, rejected, None, now)
+    item = after.items.filter(pl.col("item_id") == split["item_id"]).row(0, named=True)
+    assert item["candidates"] == [c for c in split["candidates"] if c != ruled_out]
+    assert item["summary"].endswith(f"; ruled out by an official: {ruled_out}")
+    keys = after.item_keys.filter(pl.col("item_id") == split["item_id"]).row(0, named=True)
+    assert keys["candidates"] == split["candidates"]  # X may still place it: a decision names a candidate of the keys
+    summary = queue_summary(after)
+    in_ruled_ward = summary.filter((pl.col("new_uid") == ruled_out) & (pl.col("kind") == "split_unit"))
+    in_ruled_ward_before = queue_summary(before).filter(
+        (pl.col("new_uid") == ruled_out) & (pl.col("kind") == "split_unit")
+    )
+    assert in_ruled_ward["open_items"].sum() == in_ruled_ward_before["open_items"].sum() - 1
+
+
 def test_match_decisions_link_and_no_match_decisions_keep_apart(runs):
     """An official's 'match' links a pair the model would not; 'no_match' splits a pair it would link,
     also when a third record joins them."""

@@ -590,6 +590,7 @@ def build_queues(
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
         .select(REVIEW_QUEUE_ITEMS.columns)
     )
+    ranked = _without_ruled_out_ward(ranked, decisions)
     keys = update_item_keys(previous_keys, everything, now)
     closed = keys.join(closed_ids, on="item_id", how="semi").select(
         "item_id", "kind", "new_uid", "candidates", "records_blocked", "name_key"
@@ -600,6 +601,38 @@ def build_queues(
         closed=closed,
         evidence={k: v.join(open_ids, on="item_id", how="semi") for k, v in evidence.items()},
         item_keys=keys,
+    )
+
+
+def _without_ruled_out_ward(items: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """An open split item whose decision in effect is a 'reject' leaves the candidates of the ward it ruled out (while
+    another candidate remains), so that ward's officials do not get the street they declined again in their files;
+    its summary says so. The item's keys (review.item_keys) keep every candidate: that ward may still place it."""
+    if "new_uid" not in decisions.columns or items.height == 0:
+        return items
+    ruled = decisions.filter(
+        (pl.col("state") == "closed") & (pl.col("decision") == "reject") & pl.col("new_uid").is_not_null()
+    ).select("item_id", pl.col("new_uid").alias("_ruled_out"))
+    hit = items.join(ruled, on="item_id", how="inner").filter(
+        pl.col("candidates").list.contains(pl.col("_ruled_out")) & (pl.col("candidates").list.len() > 1)
+    )
+    if hit.height == 0:
+        return items
+    kept = (
+        hit.select("item_id", "_ruled_out", pl.col("candidates").alias("_c"))
+        .explode("_c")
+        .filter(pl.col("_c") != pl.col("_ruled_out"))
+        .group_by("item_id", maintain_order=True)
+        .agg(pl.col("_c").alias("_kept"), pl.col("_ruled_out").first())
+    )
+    note = pl.concat_str(pl.col("summary"), pl.lit("; ruled out by an official: "), pl.col("_ruled_out"))
+    return (
+        items.join(kept, on="item_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("_kept", "candidates").alias("candidates"),
+            pl.when(pl.col("_kept").is_not_null()).then(note).otherwise(pl.col("summary")).alias("summary"),
+        )
+        .select(items.columns)
     )
 
 
