@@ -15,6 +15,7 @@ log = logging.getLogger("wardbridge.match")
 
 LIST_TRANSFORMS = {"year_day_month", "year_typo_keys"}  # give a list of keys per record (blocking only)
 ROW = "_row"  # dense row number: pairs refer to records by it
+BLANK = r"^\s*$"  # a text value that is missing: empty or only white space
 PRECISION = "_precision_"  # + date column: day | month | year (only when some value is coarser than a day)
 RAW = "_raw_"  # + date column: the text as written (for the review queue, date columns it shows)
 DAY_TRANSFORMS = {
@@ -104,10 +105,10 @@ def _derived_values(frame: pl.DataFrame, source: str, outputs: dict[str, tuple[s
     done = []
     for name, transforms in outputs.items():
         step = pl.col(steps[transforms])
-        done.append(
+        done.append(  # blank (empty or only spaces) is missing, found here on the distinct values
             step.alias(name)
             if transforms[-1] in LIST_TRANSFORMS
-            else pl.when(step.cast(pl.String) != "").then(step).alias(name)
+            else pl.when(~step.cast(pl.String).str.contains(BLANK)).then(step).alias(name)
         )
     values = values.select("_v", *done)
     # join only the source column, then add the new columns: joining the whole table would copy it
@@ -281,13 +282,14 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
     keep = [ROW, *[c for c in spec.referenced_columns if c != ROW]]
     extra = [c for c in work.columns if c.startswith((PRECISION, RAW)) and c not in keep]
     work = work.select(keep + extra)
-    # strings compared as text: blank means missing (rewritten only where there is a blank)
-    texts = [c for c in keep if c not in (ROW, spec.id_column) and work.schema[c] == pl.String]
-    blanks = work.select(pl.col(c).str.contains(r"^\s*$").any() for c in texts).row(0) if texts else ()
+    # strings compared as text: blank means missing (rewritten only where there is a blank; derived columns have
+    # none, _derived_values made them missing on the distinct values: 0.3 CPU s at 1M people)
+    texts = [c for c in keep if c not in (ROW, spec.id_column, *wanted) and work.schema[c] == pl.String]
+    blanks = work.select(pl.col(c).str.contains(BLANK).any() for c in texts).row(0) if texts else ()
     blank_columns = [c for c, has in zip(texts, blanks, strict=True) if has]
     if blank_columns:
         work = work.with_columns(
-            pl.when(pl.col(c).str.contains(r"^\s*$")).then(None).otherwise(pl.col(c)).alias(c) for c in blank_columns
+            pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in blank_columns
         )
     # one chunk per column: pairs gather values by random row numbers, which on a table read in many chunks
     # (Parquet row groups) costs about ten times as much
