@@ -895,10 +895,98 @@ def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # no
 # --------------------------------------------------------------------------- jsonl
 
 
+class _JsonInt(int):
+    """A JSON integer read with the text it was written as (json.loads' parse_int)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _JsonInt:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+class _JsonFloat(float):
+    """A JSON number with a fraction or an exponent read with the text it was written as (parse_float)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _JsonFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def _json_text(value) -> str | None:
+    """A top-level JSON value's text in raw: a string as it is, a number as its token was written (made the same
+    text whichever path read it by :func:`_json_number_texts`), anything else (true, a list) as JSON."""
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, _JsonInt | _JsonFloat):
+        return value.text
     return json.dumps(value, ensure_ascii=False)
+
+
+def _exponent_number_text(token: str) -> str:
+    """A JSON number written with an exponent: its integer text where it is a whole number of at most 40 digits
+    (1e3 -> 1000, 7.908012345E10 -> 79080123456, 0.5e1 -> 5), else the token as written (1.5e-7, 1e300)."""
+    found = re.fullmatch(r"(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)", token)
+    if found is None:
+        return token
+    sign, whole, fraction, exponent = found.group(1), found.group(2), found.group(3) or "", int(found.group(4))
+    digits = (whole + fraction).rstrip("0")
+    point = len(whole) + exponent  # where the decimal point falls in ``digits``
+    if not digits.strip("0"):
+        return sign + "0"
+    if point < len(digits) or point > 40:
+        return token
+    return sign + (digits + "0" * (point - len(digits))).lstrip("0")
+
+
+def _json_number_texts(tokens: pl.Series) -> pl.Series:
+    """The raw text of JSON numbers from the tokens the file wrote (``tokens``; null stays null), the same whichever
+    path read the file: an integer-valued number as its integer text (79080123456.0 -> 79080123456, 1e3 -> 1000:
+    an ID a writer held as a float), a real fraction as written (1.50, 1.5e-7). Worked on the digits, never through
+    a float (12345678901234567.0 keeps its last digit); exponent forms on their distinct tokens."""
+    exponents = tokens.filter(tokens.str.contains("[eE]")).unique().to_list()
+    t = pl.col("t")
+    plain = pl.when(t.str.contains(r"^-?\d+\.0+$")).then(t.str.replace(r"\.0+$", "")).otherwise(t)
+    text = (
+        pl.when(t.is_in(exponents)).then(t.replace({e: _exponent_number_text(e) for e in exponents}))
+        if exponents
+        else None
+    )
+    out = (text.otherwise(plain) if text is not None else plain).alias(tokens.name)
+    return pl.DataFrame({"t": tokens}, schema={"t": pl.String}).select(out).to_series()
+
+
+_REGEX_META = set("\\.+*?()|[]{}^$#&-~")  # escaped in a key put in a regex
+
+
+def _json_key_value(key: str) -> str:
+    """A regex finding ``key``'s number token in a JSON object line (group 1): the key written as JSON writes it
+    (UTF-8 or \\u escapes), after '{' or ',' (so never inside a string: a quote there is escaped)."""
+    forms = {json.dumps(key, ensure_ascii=False), json.dumps(key)}
+    keys = "|".join("".join("\\" + c if c in _REGEX_META else c for c in form) for form in forms)
+    return r"[{,]\s*(?:" + keys + r")\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+
+
+def _json_written_numbers(frame: pl.DataFrame, lines: pl.Series, numbers: dict[int, pl.Series]) -> pl.DataFrame:
+    """``frame`` (Polars' read of the JSON ``lines``, one row per line) with its number cells (``numbers``) as
+    written (:func:`_json_number_texts`) instead of Polars' text of them (79080123456.0 read into a column of
+    numbers reads '79080123456.0', into a column of numbers and strings '79080123456'; 1.50 '1.5';
+    12345678901234567.0 '12345678901234568'). Every column as text. Raises when a number's token is not found on its
+    line (the caller then reads the lines one by one)."""
+    columns = []
+    for i, name in enumerate(frame.columns):
+        cell = pl.col(name).cast(pl.String)
+        if i in numbers:
+            tokens = lines.str.extract(_json_key_value(name), 1)
+            if (numbers[i] & tokens.is_null()).any():
+                raise ValueError(f"a number of column {i + 1} is not found as written")
+            cell = pl.when(pl.lit(numbers[i])).then(pl.lit(_json_number_texts(tokens))).otherwise(cell)
+        columns.append(cell.alias(name))
+    return frame.select(columns)
 
 
 def _json_number(value) -> bool:  # noqa: ANN001 - a json.loads value
@@ -973,12 +1061,12 @@ def _json_objects(line: str, repeats: list[str]) -> list:
     text = line.strip()
     text = text[:-1].rstrip() if text.endswith(",") else text
     try:
-        return [json.loads(text, object_pairs_hook=hook)]
+        return [json.loads(text, object_pairs_hook=hook, parse_int=_JsonInt, parse_float=_JsonFloat)]
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise
     repeats.clear()  # the first object's repeats were noted before the extra data stopped json.loads: read again
-    decoder, values, pos = json.JSONDecoder(object_pairs_hook=hook), [], 0
+    decoder, values, pos = json.JSONDecoder(object_pairs_hook=hook, parse_int=_JsonInt, parse_float=_JsonFloat), [], 0
     while pos < len(text):
         value, pos = decoder.raw_decode(text, pos)
         values.append(value)
@@ -1022,6 +1110,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 frame = None
             else:
                 numbers = _json_numbers(frame, body)
+                frame = _json_written_numbers(frame, lines["text"], numbers)
         except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines (and the number values)
             frame = None
     problems = []
@@ -1072,6 +1161,11 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
             for i, c in enumerate(columns)
             if c in in_rows
         }
+        frame = frame.with_columns(  # the tokens written, as the Polars path has them (_json_written_numbers)
+            pl.when(pl.lit(numbers[i])).then(pl.lit(_json_number_texts(frame[c]))).otherwise(pl.col(c)).alias(c)
+            for i, c in enumerate(columns)
+            if i in numbers
+        )
     frame = frame.select(pl.all().cast(pl.String))
     frame = frame.rename(dict(zip(frame.columns, _unique_names(frame.columns), strict=True)))
     if not frame.width:  # every object read is empty ({}): a frame of no column has no rows, the lines are kept
