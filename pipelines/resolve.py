@@ -809,10 +809,14 @@ def _fuzzy_span(
     seg_start = _segment_start(tokens, end)
     starts = []
     by_first = markers.by_first
+    lower = _LOWER_UNIT_WORDS[markers]
     for i in range(seg_start, end):
         if words[i] in by_first and (marker := _marker_at(words, i, end, markers)) is not None:
-            if i + marker.count(" ") + 1 < end:
-                starts.append((i + marker.count(" ") + 1, marker))
+            name_start = i + marker.count(" ") + 1
+            # not a name starting with a lower unit's type ("Lạc Long Quân Xã Phong Điền": the street's
+            # "quân" and "xa phong dien" are no typo of the district Phong Điền; no district name starts so)
+            if name_start < end and words[name_start] not in lower:
+                starts.append((name_start, marker))
     first = words[seg_start] if seg_start >= tokens.cut else tokens.first  # a cut tail: the street's first word
     if (
         not starts

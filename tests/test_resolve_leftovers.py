@@ -263,3 +263,18 @@ def test_english_forms_and_district_initials_of_a_messy_export():
     # a name ending a segment with a house number first stays a street ("12 Ward Street")
     (street,) = _read(["12 Le Loi Ward, Phường 5, Quận 3"])
     assert street["new_uid"] == "2025:27154"
+
+
+def test_a_street_ending_with_a_district_word_is_no_district_marker_for_a_typo():
+    # "Lạc Long Quân" ends with "quân": "quan xa phong dien" was read as a typo of the district Phong Điền
+    # (two edits), so the old form was decided and failed ("ward not found in Huyện Phong Điền")
+    rows = _read(
+        [
+            "305/12/15 Lạc Long Quân Xã Phong Điền Thành phố Cần Thơ",
+            "Hẻm 302 Lạc Long Quân Xã Kiến Thụy Thành phố Hải Phòng",
+        ]
+    )
+    assert [(r["new_uid"], r["status"]) for r in rows] == [("2025:31299", "exact"), ("2025:11680", "exact")]
+    # a district typo after its own marker still reads
+    (typo,) = _read(["12 Lê Lợi, Phường 5, Quận Gò Vậpp, TP.HCM"])
+    assert typo["new_uid"] == GO_VAP_5 and typo["status"] == "fuzzy"
