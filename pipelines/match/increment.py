@@ -629,7 +629,7 @@ def match_increment(
 
     saved = _saved_pairs(state.scored, rows, spec)
     given = _given_verdicts(state, rows, spec, labelled_pairs, cannot_link_pairs)
-    new_verdicts = _new_verdicts(given.changed)
+    new_verdicts = _new_verdicts(given.counted)
     since_fit = state.verdicts_since_fit + sum(new_verdicts.values())
     state, saved = _apply_verdicts(state, saved, given, spec)
     reviewed = given.reviewed
@@ -839,6 +839,9 @@ class _Verdicts:
     different: pl.DataFrame  # every "different entities" verdict
     reviewed: pl.DataFrame  # l, r, same: all of them on the new rows (``_reviewed_pairs``)
     changed: pl.DataFrame  # l, r, same: pairs whose verdict the given ones add or turn to "different"
+    # l, r, same: pairs whose verdict is usable now and was not before the increment (a record it names arrived, or
+    # the verdict is given now) or turns to "different": the labels m has not learned from that the increment adds
+    counted: pl.DataFrame
     coverage: dict  # verdict_coverage of the given ones (counts, never values)
 
 
@@ -862,29 +865,49 @@ def _given_verdicts(
             .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
             .select(L, R, "same")
         )
+    # a saved verdict on a record that arrives now becomes usable now: counted now (once: the next increment's state
+    # holds both records). Against the verdicts usable on the records held before (a changed record was held)
+    usable_before = _reviewed_pairs(held.filter(_HELD_BEFORE), spec, state.labelled, state.cannot_link)
+    counted = (
+        reviewed.join(usable_before, on=[L, R], how="left", suffix="_before")
+        .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
+        .select(L, R, "same")
+    )
     coverage = verdict_coverage(held[spec.id_column], same, different)
-    return _Verdicts(all_same, all_different, reviewed, changed, coverage)
+    return _Verdicts(all_same, all_different, reviewed, changed, counted, coverage)
+
+
+_HELD_BEFORE = "_held_before"  # a record the saved state held (kept, or changed: its new version)
 
 
 def _named_rows(rows: _Rows, id_column: str, named: pl.Series) -> pl.DataFrame:
-    """The records (id, new row, in row order) whose id is among ``named`` (a few ids): looked up in the saved
-    table and in the increment's apart (the renumbered table is a concatenation, slow to scan whole), the saved
-    ones renumbered (a removed record is not held)."""
+    """The records (id, new row, in row order; ``_HELD_BEFORE``: the saved state held its id) whose id is among
+    ``named`` (a few ids): looked up in the saved table and in the increment's apart (the renumbered table is a
+    concatenation, slow to scan whole), the saved ones renumbered (a removed record is not held)."""
     wanted = named.implode()
     old = rows.old_work.select(id_column, ROW).filter(pl.col(id_column).cast(pl.String).is_in(wanted))
+    saved_ids = old[id_column].cast(pl.String).implode()
     old = old.with_columns(rows.mapping.gather(old[ROW]).alias(ROW)).drop_nulls(ROW)
     new = rows.added_work.select(id_column, ROW).filter(pl.col(id_column).cast(pl.String).is_in(wanted))
-    return pl.concat([old, new.select(old.columns)], how="vertical_relaxed")
+    return pl.concat(
+        [
+            old.with_columns(pl.lit(True).alias(_HELD_BEFORE)),
+            new.select(old.columns).with_columns(
+                pl.col(id_column).cast(pl.String).is_in(saved_ids).alias(_HELD_BEFORE)
+            ),
+        ],
+        how="vertical_relaxed",
+    )
 
 
-def _new_verdicts(changed: pl.DataFrame) -> dict[str, int]:
-    """The labels m has not learned from that the given verdicts add: the pairs whose verdict they add or turn to
-    "different" (``_Verdicts.changed``: two different records the data holds, a pair once in either orientation; a
-    pair judged both ways is "different", so "same" given again for it, or a verdict repeated, adds none), by the
-    verdict now. A "different" verdict counts as a "same" one does: a full run fits m with both
-    (``model.label_posteriors``)."""
-    same = int(changed["same"].sum()) if changed.height else 0
-    return {"same": same, "different": changed.height - same}
+def _new_verdicts(counted: pl.DataFrame) -> dict[str, int]:
+    """The labels m has not learned from that the increment adds: the pairs whose verdict becomes usable (given now,
+    or saved and naming a record that arrives now) or turns to "different" (``_Verdicts.counted``: two different
+    records the data holds, a pair once in either orientation; a pair judged both ways is "different", so "same"
+    given again for it, or a verdict repeated, adds none), by the verdict now. A "different" verdict counts as a
+    "same" one does: a full run fits m with both (``model.label_posteriors``)."""
+    same = int(counted["same"].sum()) if counted.height else 0
+    return {"same": same, "different": counted.height - same}
 
 
 def _apply_verdicts(state: MatchState, saved: _Saved, given: _Verdicts, spec: MatchSpec) -> tuple[MatchState, _Saved]:
