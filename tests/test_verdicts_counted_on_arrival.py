@@ -1,7 +1,8 @@
 """A verdict counts toward the refit advice (``verdicts_since_fit``) when it becomes usable: both its records in the
 data. One saved naming a record that only arrives in a later increment is counted in that increment, once. Before,
 the count compared the verdicts with the saved ones on the records held after the increment, so a saved verdict whose
-record arrived was never counted (and an increment given no verdicts counted none)."""
+record arrived was never counted (and an increment given no verdicts counted none). The state keeps the verdicts
+usable since the fit (verdicts_seen), so a record withdrawn and sent again does not count its verdicts twice."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from pipelines.match import load_spec, match
 from pipelines.match.increment import match_increment
+from pipelines.match.state import load_state, save_state
 from pipelines.warehouse import REPO_ROOT
 from tests.match_cases import background
 
@@ -60,3 +62,21 @@ def test_verdicts_a_full_run_could_not_use_count_when_their_records_arrive(case)
     assert base.state.verdicts_since_fit == 0 and base.state.labelled.height == 2
     arrived = match_increment(base.state, case["late"], spec)
     assert _counts(arrived) == (3, {"same": 2, "different": 1})
+
+
+def test_a_record_withdrawn_and_sent_again_does_not_count_its_verdicts_twice(case, tmp_path):
+    """The verdicts seen travel with the saved state: the increments below each start from a state read back."""
+    spec = case["spec"]
+    base = match(case["base"], spec, labelled_pairs=case["same"], cannot_link_pairs=case["different"], keep_state=True)
+    arrived = match_increment(base.state, case["late"], spec)
+    assert _counts(arrived)[0] == 3
+    save_state(arrived.state, tmp_path / "s1", spec)
+    late = case["same"]["left_id"][0]
+    gone = match_increment(load_state(tmp_path / "s1", spec), None, spec, withdrawn=[late])
+    assert _counts(gone) == (3, {"same": 0, "different": 0})
+    save_state(gone.state, tmp_path / "s2", spec)
+    back = match_increment(load_state(tmp_path / "s2", spec), case["late"].filter(pl.col("record_key") == late), spec)
+    assert _counts(back) == (3, {"same": 0, "different": 0})  # before verdicts_seen: 4
+    # a verdict turned to "different" after it was seen still counts
+    turned = match_increment(back.state, None, spec, cannot_link_pairs=case["same"].head(1))
+    assert _counts(turned) == (4, {"same": 0, "different": 1})

@@ -653,7 +653,7 @@ def match_increment(
     new_state, retired = _new_state(
         rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state, (old_ids, added_ids)
     )
-    new_state.verdicts_since_fit = since_fit
+    new_state.verdicts_since_fit, new_state.verdicts_seen = since_fit, given.seen
     if refit_advised(since_fit):
         log.warning(
             "increment: %d verdicts ('same' or 'different') since the model was fitted are applied (linked or "
@@ -839,9 +839,11 @@ class _Verdicts:
     different: pl.DataFrame  # every "different entities" verdict
     reviewed: pl.DataFrame  # l, r, same: all of them on the new rows (``_reviewed_pairs``)
     changed: pl.DataFrame  # l, r, same: pairs whose verdict the given ones add or turn to "different"
-    # l, r, same: pairs whose verdict is usable now and was not before the increment (a record it names arrived, or
-    # the verdict is given now) or turns to "different": the labels m has not learned from that the increment adds
+    # left_id, right_id, same: pairs whose verdict is usable now and was never usable since the model was fitted (a
+    # record it names arrived, or the verdict is given now) or turns to "different": the labels m has not learned
+    # from that the increment adds
     counted: pl.DataFrame
+    seen: pl.DataFrame  # left_id, right_id, same: every verdict usable since the fit (MatchState.verdicts_seen)
     coverage: dict  # verdict_coverage of the given ones (counts, never values)
 
 
@@ -865,16 +867,34 @@ def _given_verdicts(
             .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
             .select(L, R, "same")
         )
-    # a saved verdict on a record that arrives now becomes usable now: counted now (once: the next increment's state
-    # holds both records). Against the verdicts usable on the records held before (a changed record was held)
+    # a saved verdict on a record that arrives now becomes usable now: counted now, once. Against the verdicts usable
+    # on the records held before (a changed record was held) and those usable since the fit (a record withdrawn and
+    # sent again: its verdicts were counted when first usable)
     usable_before = _reviewed_pairs(held.filter(_HELD_BEFORE), spec, state.labelled, state.cannot_link)
+    seen_before = _seen(state.verdicts_seen, _id_pairs(usable_before, held, spec.id_column))
+    usable = _id_pairs(reviewed, held, spec.id_column)
     counted = (
-        reviewed.join(usable_before, on=[L, R], how="left", suffix="_before")
+        usable.join(seen_before, on=["left_id", "right_id"], how="left", suffix="_before")
         .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
-        .select(L, R, "same")
+        .select("left_id", "right_id", "same")
     )
     coverage = verdict_coverage(held[spec.id_column], same, different)
-    return _Verdicts(all_same, all_different, reviewed, changed, counted, coverage)
+    return _Verdicts(all_same, all_different, reviewed, changed, counted, _seen(seen_before, usable), coverage)
+
+
+def _id_pairs(pairs: pl.DataFrame, held: pl.DataFrame, id_column: str) -> pl.DataFrame:
+    """Row pairs (l, r, same) as the ids of their records (left_id < right_id as text, same)."""
+    index = held.select(pl.col(id_column).cast(pl.String).alias("id"), pl.col(ROW).cast(pl.UInt32))
+    named = pairs.join(index.rename({"id": "a", ROW: L}), on=L).join(index.rename({"id": "b", ROW: R}), on=R)
+    return named.select(
+        pl.min_horizontal("a", "b").alias("left_id"), pl.max_horizontal("a", "b").alias("right_id"), "same"
+    )
+
+
+def _seen(*frames: pl.DataFrame | None) -> pl.DataFrame:
+    """Verdict pairs (left_id, right_id, same) together, once each: a pair seen both ways is "different"."""
+    kept = [f for f in frames if f is not None]
+    return pl.concat(kept).group_by("left_id", "right_id", maintain_order=True).agg(pl.col("same").all())
 
 
 _HELD_BEFORE = "_held_before"  # a record the saved state held (kept, or changed: its new version)

@@ -38,6 +38,7 @@ log = logging.getLogger("wardbridge.match")
 STATE_VERSION = 1
 MANIFEST = "manifest.json"
 BLOCKS = "blocks.parquet"
+SEEN = "verdicts_seen.parquet"
 TABLES = ("frame", "work", "scored", "records", "entities", "merged", "review", "labelled", "cannot_link")
 CONTIGUOUS = ("frame", "work")  # read back in one chunk per column: a gather from many chunks is several times slower
 
@@ -222,6 +223,10 @@ class MatchState:
     # verdicts ("same" or "different") increments added since the model was fitted: they link or veto their
     # pairs, but the frozen m has not learned from them (a full run without --model refits m from every verdict; learning.refit_advised)
     verdicts_since_fit: int = 0
+    # left_id, right_id (in text order), same: the verdicts usable at some point since the model was fitted (as an
+    # increment began, or made usable by it), each counted once in verdicts_since_fit: a record withdrawn and sent
+    # again does not count its verdicts twice. None: a full run's state (m fitted with the verdicts usable then)
+    verdicts_seen: pl.DataFrame | None = None
 
 
 def verdicts(pairs: pl.DataFrame | None) -> pl.DataFrame:
@@ -269,6 +274,8 @@ def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = N
         table.write_parquet(tmp / f"words_{i}.parquet")
     if blocks is not None:
         blocks.write_parquet(tmp / BLOCKS, compression="lz4")
+    if state.verdicts_seen is not None:
+        state.verdicts_seen.write_parquet(tmp / SEEN)
     manifest = {
         "version": STATE_VERSION,
         "spec_fingerprint": state.frozen.spec_fingerprint,
@@ -276,6 +283,7 @@ def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = N
         "records": state.work.height,
         "pairs": state.scored.height,
         "verdicts_since_fit": state.verdicts_since_fit,
+        "verdicts_seen": state.verdicts_seen is not None,
         "model": state.frozen.model_json(),
         "tf_files": tf_files,
         "word_files": word_files,
@@ -334,7 +342,8 @@ def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:
         # (hashes of another Polars version or scheme are computed again when needed)
         blocks = _read_blocks(folder / BLOCKS, manifest["records"], saved["rules"])
     since = int(manifest.get("verdicts_since_fit", 0))  # (a state saved before it was counted: 0)
-    return MatchState(frozen=frozen, **tables, blocks=blocks, verdicts_since_fit=since)
+    seen = pl.read_parquet(folder / SEEN) if manifest.get("verdicts_seen") else None
+    return MatchState(frozen=frozen, **tables, blocks=blocks, verdicts_since_fit=since, verdicts_seen=seen)
 
 
 def _read_blocks(path: Path, records: int, rules: list[str]) -> pl.DataFrame | None:
