@@ -463,6 +463,7 @@ class _Tokens:
     # 2025 unit a "(nay là Phường Tân Mỹ)" note names (their words; empty without such a note).
     old_note: tuple[str, ...] = ()
     now_note: tuple[str, ...] = ()
+    ward_note: tuple[str, ...] = ()  # the old ward a "(Phường 5 cũ)" note names (_with_old_ward)
     source: str = ""  # the text tokenised, where it held notes
 
 
@@ -512,6 +513,9 @@ def _english_order(words: list[str], boundary: list[bool]) -> None:
 # A note in brackets naming the 2025 unit, with a province perhaps: "(nay là Phường Bà Rịa, TP.HCM)".
 _NOW_NOTE = re.compile(r"\((?:nay la|nay thuoc|nay|moi la|moi) ((?:phuong|xa|p|x|f|dac khu|dk|ward) [^()]*)\)")
 _NOTE_LEADS = frozenset(("cu", "nay", "moi", "thuoc"))
+# A bracketed note naming the old ward it was: "(Phường 5 cũ)", "(P. Bến Nghé cũ)", "(P5 cũ)" (one to four
+# words after the type).
+_OLD_WARD_NOTE = re.compile(r"\(((?:phuong|xa|thi tran|p|x|tt|f) ?[a-z0-9]+(?: [a-z0-9]+){0,3}) cu\)")
 # A bracketed note naming the old district and more, ending with "cũ": "(Huyện Long Điền, tỉnh Bà Rịa -
 # Vũng Tàu cũ)": the district is its first part.
 _OLD_NOTE_LISTED = re.compile(
@@ -526,6 +530,7 @@ def _noted_tokens(text: str, words: list[str], boundary: list[bool], hard: list[
     (``edge``)."""
     now: tuple[str, ...] = ()
     bracketed: tuple[str, ...] = ()
+    wards: tuple[str, ...] = ()
     if "(" in text:
         rest = text
         if (m := _NOW_NOTE.search(rest)) is not None:
@@ -533,6 +538,9 @@ def _noted_tokens(text: str, words: list[str], boundary: list[bool], hard: list[
             rest = rest[: m.start()] + "," + rest[m.end() :]
         if (m := _OLD_NOTE_LISTED.search(rest)) is not None:
             bracketed = (*_WORD.findall(m.group(1)), "cu")  # as an end-form note (_with_old_district)
+            rest = rest[: m.start()] + "," + rest[m.end() :]
+        if (m := _OLD_WARD_NOTE.search(rest)) is not None:
+            wards = tuple(_WORD.findall(m.group(1)))  # "(Phường 5 cũ)": the old ward, a hint (_with_old_ward)
             rest = rest[: m.start()] + "," + rest[m.end() :]
         if rest is not text:
             full = _tokenise(rest, notes=False)
@@ -543,7 +551,9 @@ def _noted_tokens(text: str, words: list[str], boundary: list[bool], hard: list[
     first_end = next((i for i in range(1, len(words)) if boundary[i]), len(words))
     edge = bool(words) and (words[0] in _NOTE_LEADS or words[first_end - 1] == "cu")
     edge = edge or text.count(")") > text.count("(")  # cut inside brackets: a note may have begun before
-    return _Tokens(words, boundary, hard, edge=edge, old_note=old, now_note=now, source=text)
+    tokens = _Tokens(words, boundary, hard, edge=edge, old_note=old, now_note=now, source=text)
+    tokens.ward_note = tuple(wards)
+    return tokens
 
 
 # Words after "cũ" that start a note of where the unit was ("(cũ: Q.1)", "(cũ Quận 1)"); not "xa":
@@ -1300,6 +1310,8 @@ def read_address(idx: ResolverIndex, clean: str, hint: str | None = None, side: 
 
 def _read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
     res = _checked(idx, tokens, _read_either(idx, clean, tokens, hint, side))
+    if tokens.ward_note:
+        res = _with_old_ward(idx, clean, tokens, hint, side, res)
     if tokens.old_note:
         res = _with_old_district(idx, clean, tokens, hint, side, res)
     if tokens.now_note:
@@ -1388,6 +1400,61 @@ def _with_old_district(
         f" ({hinted.reason})" if hinted.reason else ""
     )
     return Resolution(reason=reason, candidates=both or None)
+
+
+def _with_old_ward(
+    idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None, base: Resolution
+) -> Resolution:
+    """An address with a note naming the OLD ward it was ("Phường Bàn Cờ (Phường 5 cũ), TP.HCM"): a hint,
+    never a second ward. The old wards of that name (in the old provinces of the ward read, else of the
+    default provinces) must have become the ward read: then the answer stands (reason "old ward noted");
+    else there is no answer and the ward read is a candidate. Without a ward read, an old name that
+    became one 2025 ward gives it (fuzzy). A ward whose name ends with "cũ" ("Xã An Cư") is no note."""
+    note = list(tokens.ward_note)
+    marker = _marker_at(note, 0, len(note), WARD_MARKERS)
+    name = note[marker.count(" ") + 1 :] if marker is not None else [_COMPACT_WARD.match(note[0]).group(1)]
+    key = _normalise_number(_squash(name))
+    with_cu = _squash([*name, "cu"])
+    provinces = sorted(idx.new_ward_old_provinces.get(base.new_uid, ())) or list(idx.scope_provinces)
+    if with_cu in idx.new_ward_all or any(with_cu in idx.wards_by_province[p] for p in provinces):
+        plain = _tokenise(tokens.source, notes=False)
+        res = _read_tokens(idx, clean, plain, hint, side)
+        tokens.edge = tokens.edge or plain.edge
+        tokens.skips.extend(plain.skips)
+        return res
+    wanted = MARKER_TYPES.get(marker or "p", set())
+    lower = {w.lower().split(" ")[0] for w in wanted}
+    olds = {
+        uid
+        for d, p in idx.district_province.items()
+        if p in provinces
+        for table in (idx.ward_keys[d], idx.ward_alias_keys[d])
+        for uid in table.get(key, ())
+        # its type, or the type its name starts with ("Phường 15" of Phú Nhuận is a Xã in the reference)
+        if idx.ward_type.get(uid) in wanted or idx.ward_accented.get(uid, "").split(" ")[0] in lower
+    }
+    became = {n for uid in olds for n in idx.parts.get(uid, ())}
+    written = " ".join(note)
+    if not became:  # no old ward of that name: no such note ("(Xã Minh Tân, Huyện Phù Cừ)" is read as written)
+        plain = _tokenise(tokens.source, notes=False)
+        res = _read_tokens(idx, clean, plain, hint, side)
+        tokens.edge = tokens.edge or plain.edge
+        tokens.skips.extend(plain.skips)
+        return res
+    if base.new_uid is not None and base.new_uid in became:
+        if base.status in ("split_review", "split_resolved"):
+            return base
+        base.reason = "; ".join(filter(None, [f"old ward noted '{written}'", base.reason]))
+        return base
+    if base.new_uid is None and base.candidates is None and base.old_uid is None and len(became) == 1:
+        uid = next(iter(became))
+        reason = f"old ward noted '{written}' became {uid}; the ward written not read ({base.reason})"
+        return Resolution(None, "fuzzy", UNCERTAIN, uid, reason, "pre2025", [uid])
+    ours = _targets(idx, base)
+    reason = f"the old ward noted '{written}' did not become the ward read" + (
+        f" ({';'.join(sorted(ours))})" if ours else ""
+    )
+    return Resolution(reason=reason, candidates=sorted(ours | (became if len(became) <= 4 else set())) or None)
 
 
 def _with_2025_note(idx: ResolverIndex, tokens: _Tokens, base: Resolution) -> Resolution:

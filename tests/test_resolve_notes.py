@@ -138,3 +138,27 @@ def test_a_bracketed_note_listing_the_old_district_and_province():
     (row,) = _read(["Ấp 2, Xã Long Hải, TP.HCM (Huyện Long Điền, tỉnh Bà Rịa - Vũng Tàu cũ)"])
     assert row["new_uid"] == "2025:26662" and row["status"] == "fuzzy"
     assert "old district noted 'huyen long dien'" in row["reason"]
+
+
+BAN_CO = "2025:27154"  # old Phường 5 of Quận 3 became Bàn Cờ
+
+
+def test_an_old_ward_note_is_a_hint_never_a_second_ward():
+    # before: "(Phường 5 cũ)" was read as a segment of its own (unresolved: "no district found"), and
+    # "(P. Tân Định cũ)" as a second ward ("two wards written")
+    rows = _read(
+        [
+            "12 Lê Lợi, Phường Bàn Cờ (Phường 5 cũ), TP.HCM",
+            "12 Lê Lợi, Phường Bàn Cờ (P5 cũ), TP.HCM",
+            "12 Lê Lợi, Phường Sài Gòn, TP.HCM (Phường Bến Nghé cũ)",
+            "12 Lê Lợi, Phường Tân Định (Phường Đa Kao cũ), TP.HCM",
+        ]
+    )
+    assert [r["new_uid"] for r in rows] == [BAN_CO, BAN_CO, SAI_GON, TAN_DINH]
+    assert all(r["status"] == "exact" and "old ward noted" in r["reason"] for r in rows)
+    # an old ward that did not become the ward read: no answer
+    for row in _read(["12 Lê Lợi, Phường Sài Gòn (P. Tân Định cũ), TP.HCM", "Phường Bàn Cờ (Phường 12 cũ), TP.HCM"]):
+        assert row["new_uid"] is None and "did not become the ward read" in row["reason"], row
+    # the ward written unreadable: the old ward noted, if it became one ward, answers (fuzzy)
+    (only,) = _read(["12 Lê Lợi, Phường Xyz (P. Bến Nghé cũ), TP.HCM"])
+    assert only["new_uid"] == SAI_GON and only["status"] == "fuzzy"

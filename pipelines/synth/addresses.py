@@ -97,7 +97,7 @@ LEFTOVER_NEW_MESS_TYPES: tuple[str, ...] = ("new_hyphen_typo", "new_clerk_export
 # Notes clerks add after the reform (issue 11, HS3): a 2025-form address with the old district its ward lay
 # in as a note ("Phường Tân Định, TP.HCM (Quận 1 cũ)", "(cũ: Q.1)"); an old-form address with its 2025
 # ward as a note ("Phường Tân Phong, Quận 7 (nay là Phường Tân Hưng), TP.HCM").
-NOTE_MESS_TYPES: tuple[str, ...] = ("new_old_district_note", "old_now_note")
+NOTE_MESS_TYPES: tuple[str, ...] = ("new_old_district_note", "old_now_note", "new_old_ward_note")
 ALL_MESS_TYPES: tuple[str, ...] = (
     MESS_TYPES
     + HARD_OLD_MESS_TYPES
@@ -137,6 +137,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "new_with_old_district": 2,
     "new_old_district_note": 2,
     "old_now_note": 2,
+    "new_old_ward_note": 2,
 }
 
 # Secondary mess allowed per primary type, with its probability (kept sparse, and
@@ -370,6 +371,7 @@ class _NewUnit:
     both_missing: bool = False
     typos: list[str] = field(default_factory=list)
     old_district: str | None = None  # the one old district (name with type) its territory lay in, if one
+    old_wards: list[str] = field(default_factory=list)  # old wards (names with type) its territory came from
 
 
 @dataclass
@@ -514,6 +516,7 @@ def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int
         units.append(u)
     _add_new_typos(units, {k[2] for k in old_by_key})
     _add_old_districts(reference, units)
+    _add_old_wards(reference, units)
     single = [i for i, u in enumerate(units) if new_count[(u.province_code, fold(u.short))] == 1]
     ok = [i for i in single if not units[i].both_written]
     pools = {t: ok for t in NEW_FORM_MESS_TYPES}
@@ -541,7 +544,23 @@ def _new_units(reference: Reference) -> tuple[list[_NewUnit], dict[str, list[int
     pools["new_clerk_export"] = [i for i in ok if units[i].province_code == "79"]
     pools["new_with_old_district"] = [i for i in ok if units[i].old_district]
     pools["new_old_district_note"] = pools["new_with_old_district"]
+    pools["new_old_ward_note"] = [i for i in ok if units[i].old_wards]
     return units, pools
+
+
+def _add_old_wards(reference: Reference, units: list[_NewUnit]) -> None:
+    """The old wards of the new HCMC's 2025 units (their names with type), for "(Phường 5 cũ)" notes."""
+    old = reference.units_pre2025.filter(
+        pl.col("province_code").is_in(HCMC_OLD_PROVINCES) & ~pl.col("unit_uid").str.starts_with("pre2025-district:")
+    )
+    name_of = dict(old.select("unit_uid", "name").iter_rows())
+    olds: dict[str, list[str]] = defaultdict(list)
+    for o, n in reference.crosswalk.sort("old_uid").select("old_uid", "new_uid").iter_rows():
+        if o in name_of:
+            olds[n].append(name_of[o])
+    for u in units:
+        if u.province_code == "79":
+            u.old_wards = olds.get(u.uid, [])
 
 
 def _add_old_districts(reference: Reference, units: list[_NewUnit]) -> None:
@@ -1054,6 +1073,7 @@ def _render(
     return _Row(address, mess, "; ".join(detail), transform, u.uid, true_new, u.candidates, u.is_split, evidence_uid)
 
 
+_NEW_NOTE_TYPES = ("new_old_district_note", "new_old_ward_note")  # notes on 2025-form addresses
 _NO_TYPE = ("district_no_type", "district_typo_no_type", "district_no_type_no_province")
 _NEW_ABBREV = {"Phường": ("P",), "Xã": ("X",), "Đặc khu": ("ĐK", "Đk")}
 HCMC_SHORT_2025 = ("HCM", "TPHCM", "TP.HCM", "Tp HCM", "SG", "TP. HCM")
@@ -1139,6 +1159,16 @@ def _render_2025(u: _NewUnit, mess: str, rnd: random.Random, cat: _Catalogue) ->
         else:
             ward = f"{ward} {note}"  # after the ward
         detail.append(note)
+    elif mess == "new_old_ward_note":
+        old_ward = rnd.choice(u.old_wards)
+        if rnd.random() < 0.3:
+            old_ward = old_ward.replace("Phường ", "P. ").replace("Xã ", "X. ").replace("Thị trấn ", "TT. ")
+        note = f"({old_ward} cũ)"
+        if rnd.random() < 0.6:
+            ward = f"{ward} {note}"  # after the ward
+        else:
+            province = f"{province} {note}"  # at the end
+        detail.append(note)
     elif mess == "new_both_schemes":
         if not u.both_written or (u.both_missing and rnd.random() < 0.5):
             province = None
@@ -1189,7 +1219,7 @@ def _generate_batch(
         if mess == "bad_input":
             text, detail = _bad_input(rnd)
             out.append(_Row(text, mess, detail, "", None, None, [], False, None))
-        elif mess in (*NEW_FORM_MESS_TYPES, *AUDIT_NEW_MESS_TYPES, *LEFTOVER_NEW_MESS_TYPES, "new_old_district_note"):
+        elif mess in (*NEW_FORM_MESS_TYPES, *AUDIT_NEW_MESS_TYPES, *LEFTOVER_NEW_MESS_TYPES, *_NEW_NOTE_TYPES):
             out.append(_render_2025(cat.new_units[ui], mess, rnd, cat))
         else:
             out.append(_render(cat.units[ui], mess, rnd, cat, gazetteer))
