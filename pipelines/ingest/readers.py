@@ -895,26 +895,23 @@ def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # no
 # --------------------------------------------------------------------------- jsonl
 
 
-class _JsonInt(int):
-    """A JSON integer read with the text it was written as (json.loads' parse_int)."""
+class _Written:
+    """A JSON number read with the text it was written as (json.loads' parse_int / parse_float give the text)."""
 
     text: str
 
-    def __new__(cls, text: str) -> _JsonInt:
-        number = super().__new__(cls, text)
+    def __new__(cls, text: str) -> _Written:
+        number = super().__new__(cls, text)  # int's or float's
         number.text = text
         return number
 
 
-class _JsonFloat(float):
-    """A JSON number with a fraction or an exponent read with the text it was written as (parse_float)."""
+class _JsonInt(_Written, int):
+    """A JSON integer and its text."""
 
-    text: str
 
-    def __new__(cls, text: str) -> _JsonFloat:
-        number = super().__new__(cls, text)
-        number.text = text
-        return number
+class _JsonFloat(_Written, float):
+    """A JSON number with a fraction or an exponent and its text."""
 
 
 def _json_text(value) -> str | None:
