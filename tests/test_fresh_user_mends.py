@@ -202,11 +202,9 @@ def test_a_decisions_folder_that_cannot_be_created_is_said_not_raised(tmp_path, 
 
 
 def test_summary_says_which_decisions_folder_the_run_read(tmp_path):
-    from types import SimpleNamespace
-
     import dagster as dg
 
-    from assets.progress import RunSummary
+    from tests.summaryhelpers import decisions_summary
 
     meta = {
         "decisions_dir": dg.MetadataValue.path(str(tmp_path / "decisions")),
@@ -215,19 +213,7 @@ def test_summary_says_which_decisions_folder_the_run_read(tmp_path):
         "rows_rejected": dg.MetadataValue.int(1),
         "rows_in_conflict": dg.MetadataValue.int(2),
     }
-    event = SimpleNamespace(
-        asset_key=dg.AssetKey("review_decisions"),
-        materialization=SimpleNamespace(metadata=meta),
-    )
-    result = SimpleNamespace(
-        run_id="r1",
-        success=True,
-        all_events=[],
-        get_step_failure_events=lambda: [],
-        get_asset_materialization_events=lambda: [event],
-    )
-    summary = RunSummary(warehouse=tmp_path / "wh", home=tmp_path)
-    summary.add("wardbridge_entities", result, 1.0)
+    summary = decisions_summary(tmp_path, meta)
     text = "\n".join(summary.lines())
     assert f"Decisions: 2 file(s) read from {tmp_path / 'decisions'}: 6 row(s), 3 applied, 3 not applied" in text
     assert summary.as_dict()["outputs"]["decisions"]["folder"] == str(tmp_path / "decisions")

@@ -6,14 +6,13 @@ applied'."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import dagster as dg
 import polars as pl
 
-from assets.progress import RunSummary
 from pipelines.review.decisions import append_audit, load_decisions, rows_held, settle_decisions
 from pipelines.schema import REVIEW_ITEM_KEYS
+from tests.summaryhelpers import decisions_summary
 
 HEADER = "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
 SPLIT = "su-5b93a4f51b160983"
@@ -42,17 +41,7 @@ def _summary_line(tmp_path, folder, loaded, settled) -> str:
         "rows_in_conflict": dg.MetadataValue.int(now),
         "earlier_rows_in_conflict": dg.MetadataValue.int(earlier),
     }
-    event = SimpleNamespace(asset_key=dg.AssetKey("review_decisions"), materialization=SimpleNamespace(metadata=meta))
-    result = SimpleNamespace(
-        run_id="r1",
-        success=True,
-        all_events=[],
-        get_step_failure_events=lambda: [],
-        get_asset_materialization_events=lambda: [event],
-    )
-    summary = RunSummary(warehouse=tmp_path / "wh", home=tmp_path)
-    summary.add("wardbridge_entities", result, 1.0)
-    return next(line for line in summary.lines() if line.startswith("Decisions:"))
+    return next(line for line in decisions_summary(tmp_path, meta).lines() if line.startswith("Decisions:"))
 
 
 def test_a_conflict_from_files_not_read_now_is_not_subtracted_from_this_runs_rows(tmp_path):

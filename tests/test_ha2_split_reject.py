@@ -50,11 +50,16 @@ def _items() -> pl.DataFrame:
     return pl.DataFrame([row], schema=REVIEW_ITEM_KEYS.polars_schema)
 
 
-def _settle(folder):
+def _settled(folder):
+    """The folder's decisions read (every row valid on its own), put in a new audit and settled: (settled, audit)."""
     loaded = load_decisions(folder, ward_codes=set(WARDS), items=_items(), today=dt.date(2026, 12, 3))
     assert loaded.errors.height == 0, loaded.errors.rows()  # every row is valid on its own
     audit, _ = append_audit(None, loaded.rows, NOW)
-    settled = settle_decisions(audit, _items())
+    return settle_decisions(audit, _items()), audit
+
+
+def _settle(folder):
+    settled, _ = _settled(folder)
     return settled, settled.decisions.row(0, named=True)
 
 
@@ -116,9 +121,7 @@ def test_every_ward_that_declined_a_three_way_split_street_reaches_the_split_evi
     the evidence step proposes neither (before, only the decision in effect reached it: the latest reject)."""
     _excel_file(tmp_path, "phuong_27013.csv", [("reject", "Trần Thị Hoà", "01/12/2026", "27013")])
     _excel_file(tmp_path, "phuong_27439.csv", [("reject", "Phạm Đức Huy", "02/12/2026", "27439")])
-    loaded = load_decisions(tmp_path, ward_codes=set(WARDS), items=_items(), today=dt.date(2026, 12, 3))
-    audit, _ = append_audit(None, loaded.rows, NOW)
-    settled = settle_decisions(audit, _items())
+    settled, audit = _settled(tmp_path)
     verdicts = official_split_evidence(settled.decisions, audit)
     assert verdicts.select("new_uid", "verdict", "reviewer").rows() == [
         ("2025:27013", "reject", "Trần Thị Hoà"),
@@ -131,8 +134,6 @@ def test_a_ward_placed_after_it_was_declined_is_no_longer_a_reject_verdict(tmp_p
     _excel_file(tmp_path, "a.csv", [("reject", "Trần Thị Hoà", "01/12/2026", "27013")])
     _excel_file(tmp_path, "b.csv", [("reject", "Phạm Đức Huy", "01/12/2026", "27439")])
     _excel_file(tmp_path, "c.csv", [("place", "Lê Văn Tám", "02/12/2026", "27013")])
-    loaded = load_decisions(tmp_path, ward_codes=set(WARDS), items=_items(), today=dt.date(2026, 12, 3))
-    audit, _ = append_audit(None, loaded.rows, NOW)
-    settled = settle_decisions(audit, _items())
+    settled, audit = _settled(tmp_path)
     verdicts = official_split_evidence(settled.decisions, audit)
     assert verdicts.select("new_uid", "verdict").rows() == [("2025:27013", "confirm"), ("2025:27439", "reject")]
