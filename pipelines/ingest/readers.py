@@ -1082,11 +1082,26 @@ def _json_error_cause(exc: ValueError, line: str) -> str:
     return f"{exc.msg} column {column}" if exc.msg.endswith(" at") else f"{exc.msg} at column {column}"
 
 
+def _cut_off(lines: pl.DataFrame, bad_lines: set[int]) -> bool:
+    """Whether the last of a JSON lines file's ``lines`` (its file ends with no line end) is not whole: its bytes
+    are not valid in the encoding (a character cut in two) or it is not JSON. A last line that is whole JSON is
+    a row (a writer that ends without a line end); any JSON value counts as whole (not an object: said so later)."""
+    n, line = lines.row(-1)
+    if n in bad_lines:
+        return True
+    try:
+        _json_objects(line, [])
+    except ValueError:
+        return True
+    return False
+
+
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
     text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
     text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
+    eof_mark = text.endswith("\x1a")  # a DOS end mark ends the file: what comes before it is not cut off
     text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
     if not bad_lines and len(_BARE_CR.findall(text)) > text.count("\n"):  # old Mac line ends, a last LF or not;
         text = _BARE_CR.sub("\n", text)  # among LF line ends a bare CR is a raw one in a string (its line quarantined)
@@ -1098,6 +1113,11 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     )
     blank = lines["text"].str.strip_chars() == ""
     lines = lines.filter(~blank)
+    problems = []
+    if not eof_mark and not text.endswith("\n") and lines.height > 1 and _cut_off(lines, bad_lines):
+        n, line = lines.row(-1)  # a file cut off mid-line (interrupted transfer), as a CSV's last row (_read_csv)
+        problems.append(RowProblem(f"line:{n}", f"file ends mid-row on line {n} {TRUNCATED}", line[:2000]))
+        lines = lines.head(-1)
     frame, numbers = None, {}
     if not bad_lines:
         try:
@@ -1110,7 +1130,6 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 frame = _json_written_numbers(frame, lines["text"], numbers)
         except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines (and the number values)
             frame = None
-    problems = []
     if frame is not None and frame.width:  # lines that repeat a key: polars kept one of the values
         repeated = _lines_repeating_keys(lines, frame)
         if repeated:
