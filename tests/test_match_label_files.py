@@ -1,4 +1,4 @@
-"""`wardbridge match --labels`: files as reviewers hand them in (HA audit).
+"""`wardbridge match --labels`: files as reviewers hand them in (an audit).
 
 A pair judged both 'same' and 'different' reached the matcher as both, 'different' winning (the safer verdict)
 without a word: the user never learnt that a verdict of theirs was overruled;
@@ -24,6 +24,17 @@ def _customers(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.csv"
     frame.filter(pl.col("customer_id").is_in(wanted)).write_csv(path)
     return path
+
+
+def _match_with_labels(tmp_path: Path, labels_text: str):
+    """`wardbridge match` of the tiny customers table with these labels; the CLI's result and its --output path."""
+    labels = tmp_path / "labels.csv"
+    labels.write_text(labels_text, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    args = ["match", "--input", str(_customers(tmp_path)), "--spec", str(SPEC), "--output", str(out)]
+    done = CliRunner().invoke(main, [*args, "--labels", str(labels)])
+    assert done.exit_code == 0, done.output
+    return done, out
 
 
 def test_a_pair_judged_both_ways_is_said(tmp_path, capsys):
@@ -52,12 +63,7 @@ def test_a_pair_judged_twice_the_same_way_is_no_conflict(tmp_path, capsys):
 def test_conflicting_verdicts_refuse_the_pair_and_say_so(tmp_path):
     """End to end: the pair's evidence links it (it links with no labels); judged both ways it is refused as
     'reviewer: different entities', and the run says why."""
-    labels = tmp_path / "labels.csv"
-    labels.write_text("left_id,right_id,label\nC00571-9,C00571,same\nC00571,C00571-9,no_match\n", encoding="utf-8")
-    out = tmp_path / "out.csv"
-    args = ["match", "--input", str(_customers(tmp_path)), "--spec", str(SPEC), "--output", str(out)]
-    done = CliRunner().invoke(main, [*args, "--labels", str(labels)])
-    assert done.exit_code == 0, done.output
+    done, out = _match_with_labels(tmp_path, "left_id,right_id,label\nC00571-9,C00571,same\nC00571,C00571-9,no_match\n")
     assert "1 pairs judged both same and different" in done.output
     pairs = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False)
     pair = pairs.filter((pl.col("left_id") == "C00571-9") & (pl.col("right_id") == "C00571"))
@@ -78,12 +84,7 @@ def test_the_summary_counts_add_up_with_pairs_beyond_blocking(tmp_path):
     'candidate pairs 2: link 2, review 0, non-match 2, refused by the chaining guard 1' (5 decisions of 2 pairs)."""
     import re
 
-    labels = tmp_path / "labels.csv"
-    labels.write_text("left_id,right_id,label\nC00286,C01102,same\nC00286,C00571,different\n", encoding="utf-8")
-    out = tmp_path / "out.csv"
-    args = ["match", "--input", str(_customers(tmp_path)), "--spec", str(SPEC), "--output", str(out)]
-    done = CliRunner().invoke(main, [*args, "--labels", str(labels)])
-    assert done.exit_code == 0, done.output
+    done, out = _match_with_labels(tmp_path, "left_id,right_id,label\nC00286,C01102,same\nC00286,C00571,different\n")
     line = next(x for x in done.output.splitlines() if x.startswith("candidate pairs"))
     numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", line)]
     candidates, added, *decided = numbers
@@ -94,12 +95,7 @@ def test_the_summary_counts_add_up_with_pairs_beyond_blocking(tmp_path):
 def test_a_pair_judged_different_is_not_queued_for_review_again(tmp_path):
     """Its evidence links it, a reviewer said different: refused ('reviewer: different entities'), and it stayed in
     .review (in the pipeline entities.<kind>_review: the summary's 'match review' counted decided pairs)."""
-    labels = tmp_path / "labels.csv"
-    labels.write_text("left_id,right_id,label\nC00571-9,C00571,different\n", encoding="utf-8")
-    out = tmp_path / "out.csv"
-    args = ["match", "--input", str(_customers(tmp_path)), "--spec", str(SPEC), "--output", str(out)]
-    done = CliRunner().invoke(main, [*args, "--labels", str(labels)])
-    assert done.exit_code == 0, done.output
+    done, out = _match_with_labels(tmp_path, "left_id,right_id,label\nC00571-9,C00571,different\n")
     pairs = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False)
     vetoed = pairs.filter(pl.col("left_id") == "C00571-9")
     assert vetoed.select("decision", "decision_reason").rows() == [("refused", "reviewer: different entities")]
