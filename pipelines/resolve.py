@@ -1374,6 +1374,22 @@ def _inserted(tokens: _Tokens, at: int, words: tuple[str, ...], upto: int | None
     )
 
 
+def _took_part(tokens: _Tokens, reading: _Tokens) -> None:
+    """What a second reading of the address (``reading``) met counts for the address's own ``tokens``."""
+    tokens.edge = tokens.edge or reading.edge
+    tokens.skips.extend(reading.skips)
+
+
+def _read_without_notes(
+    idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None
+) -> Resolution:
+    """The address read as written, its bracketed notes not taken as notes (they name no unit of theirs)."""
+    plain = _tokenise(tokens.source, notes=False)
+    res = _read_tokens(idx, clean, plain, hint, side)
+    _took_part(tokens, plain)
+    return res
+
+
 def _with_old_district(
     idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None, base: Resolution
 ) -> Resolution:
@@ -1393,18 +1409,13 @@ def _with_old_district(
     if note[-1] == "cu":  # "(Quận 1 cũ)": a note only if it names a district, and "Huyện Trà Cú" is a name
         note = note[:-1]
         if district(note, idx.scope_provinces) is None or district(tokens.old_note, tuple(idx.district_keys)):
-            plain = _tokenise(tokens.source, notes=False)
-            res = _read_tokens(idx, clean, plain, hint, side)
-            tokens.edge = tokens.edge or plain.edge
-            tokens.skips.extend(plain.skips)
-            return res
+            return _read_without_notes(idx, clean, tokens, hint, side)
     dmatch = district(note, idx.scope_provinces)
     if dmatch is None or base.district or not tokens.words:
         return base  # not a district read (the note stays out of the reading), or a district is written
     sub = _inserted(tokens, _province_start(idx, tokens, _drop_country(tokens)), note)
     hinted = _checked(idx, sub, _read_either(idx, clean, sub, hint, side))
-    tokens.edge = tokens.edge or sub.edge
-    tokens.skips.extend(sub.skips)
+    _took_part(tokens, sub)
     written = " ".join(note)
     theirs, ours = _targets(idx, base), _targets(idx, hinted)
     if hinted.new_uid is not None or hinted.status == "split_review":
@@ -1437,11 +1448,7 @@ def _with_old_ward(
     with_cu = _squash([*name, "cu"])
     provinces = sorted(idx.new_ward_old_provinces.get(base.new_uid, ())) or list(idx.scope_provinces)
     if with_cu in idx.new_ward_all or any(with_cu in idx.wards_by_province[p] for p in provinces):
-        plain = _tokenise(tokens.source, notes=False)
-        res = _read_tokens(idx, clean, plain, hint, side)
-        tokens.edge = tokens.edge or plain.edge
-        tokens.skips.extend(plain.skips)
-        return res
+        return _read_without_notes(idx, clean, tokens, hint, side)
     wanted = MARKER_TYPES.get(marker or "p", set())
     lower = {w.lower().split(" ")[0] for w in wanted}
     olds = {
@@ -1456,11 +1463,7 @@ def _with_old_ward(
     became = {n for uid in olds for n in idx.parts.get(uid, ())}
     written = " ".join(note)
     if not became:  # no old ward of that name: no such note ("(Xã Minh Tân, Huyện Phù Cừ)" is read as written)
-        plain = _tokenise(tokens.source, notes=False)
-        res = _read_tokens(idx, clean, plain, hint, side)
-        tokens.edge = tokens.edge or plain.edge
-        tokens.skips.extend(plain.skips)
-        return res
+        return _read_without_notes(idx, clean, tokens, hint, side)
     if base.new_uid is not None and base.new_uid in became:
         if base.status in ("split_review", "split_resolved"):
             return base
