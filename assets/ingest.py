@@ -55,6 +55,12 @@ from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refre
 CATALOGUE_ENV = "WARDBRIDGE_CATALOGUE"
 GROUP = "ingest"
 
+# the ingest status cause of an extract that loads but whose file ends mid-row (its last line quarantined)
+CUT_OFF = (
+    "ends mid-row (cut off in transfer?): its last line is quarantined, not queued for the officials, and any rows "
+    "after it never arrived; fetch the file again and compare its row count with the source system's"
+)
+
 
 def catalogue_paths() -> list[Path] | None:
     value = os.environ.get(CATALOGUE_ENV)
@@ -300,11 +306,13 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     # the engine refused the extract as a whole (rows quarantined): on reading (a header whose names cannot be told
     # apart) or on staging (most rows cannot be staged)
     rejected = loaded.rejected or getattr(result, "rejected", None)
+    # a file cut off in transfer: it loads, but its cut last line is the data engineer's (not in the review queues)
+    cut = not rejected and result.quarantine["reason"].str.contains(TRUNCATED, literal=True).any()
     status = PartitionStatus(
         key,
         registry,
         "rejected" if rejected else "ok",
-        rejected or None,
+        rejected or (CUT_OFF if cut else None),
         location,
         counts["raw"],
         counts["staged"],
@@ -315,12 +323,8 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     if rejected:
         outcome.failed[key] = status
         log.error(status.describe())
-    elif result.quarantine["reason"].str.contains(TRUNCATED, literal=True).any():
-        # the extract loads (its other rows are good), but a file cut off in transfer lost the rows after the cut
-        log.warning(
-            f"{key}: {location} ends mid-row (cut off in transfer?): its last line is quarantined and any rows "
-            "after it never arrived; compare its row count with the source system's"
-        )
+    elif cut:  # the extract loads (its other rows are good), but a file cut off in transfer lost the rows after the cut
+        log.warning(f"{key}: {location} {CUT_OFF}")
     outcome.flagged += int(result.staged["issues"].is_not_null().sum())
     for s, n in result.ward_status.items():
         outcome.ward_status[s] = outcome.ward_status.get(s, 0) + n

@@ -55,7 +55,8 @@ TODAY = dt.date.today()
 HEADER = "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
 
 
-# split units and ID flags, unknown units (unresolved), a truncated file (a quarantined row), businesses, tax
+# split units and ID flags, unknown units (unresolved; its first row without a head name: a quarantined row), a
+# truncated file (its cut last line quarantined, a data engineer's matter: not queued), businesses, tax
 KEYS = [
     "population_718@2025-08-31",
     "households_767_unknown_units@2025-08-31",
@@ -63,6 +64,7 @@ KEYS = [
     "businesses_723@2025-08-31",
     "tax_723@2025-08-31",
 ]
+NO_HEAD_NAME = "households_767_unknown_units@2025-08-31"  # its first row as if the clerk had left the name empty
 
 
 def _stage(wh: Warehouse, keys: list[str], extracts: dict) -> None:
@@ -70,6 +72,9 @@ def _stage(wh: Warehouse, keys: list[str], extracts: dict) -> None:
         extract = extracts[key]
         registry = extract.source.registry
         raw = load_raw(extract, "test").frame
+        if key == NO_HEAD_NAME:
+            first = pl.int_range(pl.len()) == 0
+            raw = raw.with_columns(pl.when(first).then(None).otherwise(pl.col("head_name")).alias("head_name"))
         result = stage(raw, registry, day_first=extract.source.day_first)
         PartitionedLayer(wh, "raw").write(raw_table(registry), key, raw)
         PartitionedLayer(wh, "staged").write(staged_table(registry), key, result.staged)
@@ -172,6 +177,19 @@ def test_queues_have_every_kind_and_ids_are_stable(runs):
     decided = {runs["address"]["item_id"], runs["split"]["item_id"]}
     assert set(third["item_id"]) == set(first["item_id"]) - decided
     assert set(third["item_id"]) != set(first["item_id"])  # failure path: a changed set is noticed
+
+
+def test_only_rows_an_official_can_repair_are_queued(runs):
+    """The row without a head name is a quarantined_row item; the truncated file's cut last line (a transfer problem:
+    the data engineer fetches the file again) is not, though it is quarantined with its reason. Before, it was."""
+    wh, items = runs["wh"], runs["first"]
+    quarantine = PartitionedLayer(wh, "quarantine").read("quarantine_households", KEYS[2])
+    (cut,) = quarantine.filter(pl.col("reason").str.contains("(truncated)", literal=True))["record_key"]
+    queued = items.filter(pl.col("kind") == "quarantined_row")
+    assert cut not in set(queued["record_key"])
+    (blank,) = queued.select("registry", "record_key", "evidence").rows()
+    assert blank[0] == "households" and blank[1].startswith(f"{NO_HEAD_NAME}#")
+    assert '"reason":"head_name: missing"' in blank[2]
 
 
 def test_priority_urgent_kinds_first_then_records_blocked(runs):

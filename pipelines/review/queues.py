@@ -5,7 +5,9 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
 1. quarantined_row    a row that could not be staged is missing from every count. Only rows a person can
                       repair: a missing or unreadable field, or a line the reader could not split (re-enter it
                       from the source system). Rows of a rejected extract ("extract rejected: ...": a wrong file
-                      or mapping) are a data engineer's matter and not queued.
+                      or mapping) and the last line of a file cut off in transfer ("file ends mid-row on line N
+                      (truncated)": the file is fetched again) are a data engineer's matter and not queued; they
+                      stay in quarantine.* with their reason and are named in the run's log and ingest status.
 2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One record each.
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
                       placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipelines.ingest.readers import TRUNCATED
 from pipelines.review.ids import URGENCY, item_ids
 from pipelines.schema import (
     ENTITY_KINDS,
@@ -69,6 +72,10 @@ ID_CHECKS: dict[str, tuple[tuple[str, pl.Expr], ...]] = {
 }
 SPLIT_OPEN_STATES = ("thin", "conflicting", "rejected")
 NOT_REPAIRABLE = "extract rejected"  # quarantine reasons starting with this are not queued
+# a quarantine reason a ward official cannot act on: the data engineer re-fetches or re-maps the extract
+ENGINEERS_MATTER = pl.col("reason").str.starts_with(NOT_REPAIRABLE) | pl.col("reason").str.contains(
+    TRUNCATED, literal=True
+)
 
 
 @dataclass
@@ -316,7 +323,7 @@ def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
 def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
     frames = []
     for registry, rows in inputs.quarantine.items():
-        repairable = rows.filter(~pl.col("reason").str.starts_with(NOT_REPAIRABLE))
+        repairable = rows.filter(~ENGINEERS_MATTER.fill_null(False))
         frames.append(
             repairable.select(
                 *_source_row(registry),
