@@ -709,8 +709,8 @@ def match(
 
     from pipelines.match import SpecError, load_spec
     from pipelines.match import match as run_match
-    from pipelines.match.learning import verdict_coverage
-    from pipelines.match.state import StateError, load_frozen, save_state
+    from pipelines.match.learning import frozen_model_note, usable_verdicts, verdict_coverage, verdicts_since_fit
+    from pipelines.match.state import StateError, load_frozen, save_state, verdict_history
 
     started = time.perf_counter()
     SHORT_ROWS_READ.clear()
@@ -751,11 +751,12 @@ def match(
             different,
         )
         return
-    frozen = None
+    frozen = history = None
     if model_dir is not None:
         try:
             frozen, _ = load_frozen(model_dir)
             frozen.check(spec, f"the model in {model_dir}")
+            history = verdict_history(model_dir, spec.id_column)  # (what its m has learned from reviewers)
         except StateError as exc:
             raise click.BadParameter(str(exc), param_hint="--model") from None
     frame = read(input_path, "--input")
@@ -797,6 +798,11 @@ def match(
         )
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
+    since_fit = None
+    if history is not None:  # m frozen: the verdicts it has not learned from, counted as an increment counts them
+        since_fit = verdicts_since_fit(*history, usable_verdicts(frame[spec.id_column], labels, different))
+        if result.state is not None:
+            result.state.verdicts_since_fit, result.state.verdicts_seen = since_fit.count, since_fit.seen
     if save_state_dir is not None:
         save_state(result.state, save_state_dir, spec)
         _echo(f"state saved in {save_state_dir} (model {result.state.frozen.fingerprint()})")
@@ -811,6 +817,8 @@ def match(
     for path, table in zip(outputs, tables, strict=True):
         write_frame(table, path, out_fmt)
     _echo(result.summary())
+    if since_fit is not None and since_fit.count:
+        _echo(frozen_model_note(since_fit.count, since_fit.given, "this run"))
     _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s{short_rows_note()}")
 
 

@@ -79,7 +79,13 @@ from pipelines.match.engine import (
     score_pairs,
 )
 from pipelines.match.entities import assign_entity_ids, golden_records
-from pipelines.match.learning import refit_advised, verdict_coverage
+from pipelines.match.learning import (
+    VerdictsSinceFit,
+    frozen_model_note,
+    refit_advised,
+    verdict_coverage,
+    verdicts_since_fit,
+)
 from pipelines.match.prepare import ROW, prepare
 from pipelines.match.spec import BlockingRule, MatchSpec
 from pipelines.match.state import MatchState, StateError, ensure_block_ids, verdicts
@@ -128,17 +134,8 @@ class IncrementResult:
                 f"{s['verdicts_changed']:,} pairs with a new verdict re-decided"
             )
         if s.get("verdicts_since_fit"):
-            given = s.get("verdicts_since_fit_given", {})
             lines.append(
-                f"model: m frozen (not refitted in an increment); {s['verdicts_since_fit']:,} verdicts since it was "
-                f"fitted (this increment: {given.get('same', 0):,} 'same', {given.get('different', 0):,} 'different') "
-                "are applied (linked or vetoed) but have not refined m"
-                + (
-                    ": a full run without --model refits m from them (optional: the verdicts already link or veto "
-                    "here; a refit moves m only by their share of the candidate pairs)"
-                    if refit_advised(s["verdicts_since_fit"])
-                    else ""
-                )
+                frozen_model_note(s["verdicts_since_fit"], s.get("verdicts_since_fit_given", {}), "this increment")
             )
         capped = self.blocking.filter(pl.col("capped_blocks_touched") > 0)
         if capped.height:
@@ -629,8 +626,7 @@ def match_increment(
 
     saved = _saved_pairs(state.scored, rows, spec)
     given = _given_verdicts(state, rows, spec, labelled_pairs, cannot_link_pairs)
-    new_verdicts = _new_verdicts(given.counted)
-    since_fit = state.verdicts_since_fit + sum(new_verdicts.values())
+    since_fit = given.since_fit.count
     state, saved = _apply_verdicts(state, saved, given, spec)
     reviewed = given.reviewed
     entering, leaving, recoded = _candidate_changes(delta, saved, reviewed)
@@ -653,7 +649,7 @@ def match_increment(
     new_state, retired = _new_state(
         rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state, (old_ids, added_ids)
     )
-    new_state.verdicts_since_fit, new_state.verdicts_seen = since_fit, given.seen
+    new_state.verdicts_since_fit, new_state.verdicts_seen = since_fit, given.since_fit.seen
     if refit_advised(since_fit):
         log.warning(
             "increment: %d verdicts ('same' or 'different') since the model was fitted are applied (linked or "
@@ -688,7 +684,7 @@ def match_increment(
         "verdicts": given.coverage,
         "verdicts_changed": given.changed.height,
         "verdicts_since_fit": since_fit,  # "same" and "different" ones the frozen m has not learned from (no refit)
-        "verdicts_since_fit_given": new_verdicts,  # those this increment added, by verdict
+        "verdicts_since_fit_given": given.since_fit.given,  # those this increment added, by verdict
         "pairs": new_state.scored.height,
         "decisions": dict(out.pair_rows.group_by("decision").len().sort("decision").iter_rows()),
         **{f"guard_{k}": v for k, v in clustered.info.items()},
@@ -839,11 +835,11 @@ class _Verdicts:
     different: pl.DataFrame  # every "different entities" verdict
     reviewed: pl.DataFrame  # l, r, same: all of them on the new rows (``_reviewed_pairs``)
     changed: pl.DataFrame  # l, r, same: pairs whose verdict the given ones add or turn to "different"
-    # left_id, right_id, same: pairs whose verdict is usable now and was never usable since the model was fitted (a
-    # record it names arrived, or the verdict is given now) or turns to "different": the labels m has not learned
-    # from that the increment adds
-    counted: pl.DataFrame
-    seen: pl.DataFrame  # left_id, right_id, same: every verdict usable since the fit (MatchState.verdicts_seen)
+    # the labels m has not learned from after the increment (``learning.verdicts_since_fit``): the pairs whose verdict
+    # becomes usable (given now, or saved and naming a record that arrives now) or turns to "different", each counted
+    # once in either orientation (a verdict repeated, or "same" given for a pair judged different, adds none); every
+    # verdict usable since the fit (``seen``: a record withdrawn and sent again does not count its verdicts twice)
+    since_fit: VerdictsSinceFit
     coverage: dict  # verdict_coverage of the given ones (counts, never values)
 
 
@@ -873,13 +869,9 @@ def _given_verdicts(
     usable_before = _reviewed_pairs(held.filter(_HELD_BEFORE), spec, state.labelled, state.cannot_link)
     seen_before = _seen(state.verdicts_seen, _id_pairs(usable_before, held, spec.id_column))
     usable = _id_pairs(reviewed, held, spec.id_column)
-    counted = (
-        usable.join(seen_before, on=["left_id", "right_id"], how="left", suffix="_before")
-        .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
-        .select("left_id", "right_id", "same")
-    )
+    since_fit = verdicts_since_fit(state.verdicts_since_fit, seen_before, usable)
     coverage = verdict_coverage(held[spec.id_column], same, different)
-    return _Verdicts(all_same, all_different, reviewed, changed, counted, _seen(seen_before, usable), coverage)
+    return _Verdicts(all_same, all_different, reviewed, changed, since_fit, coverage)
 
 
 def _id_pairs(pairs: pl.DataFrame, held: pl.DataFrame, id_column: str) -> pl.DataFrame:
@@ -918,16 +910,6 @@ def _named_rows(rows: _Rows, id_column: str, named: pl.Series) -> pl.DataFrame:
         ],
         how="vertical_relaxed",
     )
-
-
-def _new_verdicts(counted: pl.DataFrame) -> dict[str, int]:
-    """The labels m has not learned from that the increment adds: the pairs whose verdict becomes usable (given now,
-    or saved and naming a record that arrives now) or turns to "different" (``_Verdicts.counted``: two different
-    records the data holds, a pair once in either orientation; a pair judged both ways is "different", so "same"
-    given again for it, or a verdict repeated, adds none), by the verdict now. A "different" verdict counts as a
-    "same" one does: a full run fits m with both (``model.label_posteriors``)."""
-    same = int(counted["same"].sum()) if counted.height else 0
-    return {"same": same, "different": counted.height - same}
 
 
 def _apply_verdicts(state: MatchState, saved: _Saved, given: _Verdicts, spec: MatchSpec) -> tuple[MatchState, _Saved]:

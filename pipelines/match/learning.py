@@ -121,6 +121,80 @@ def verdict_coverage(ids: pl.Series, *verdicts: pl.DataFrame | None) -> dict[str
     return out
 
 
+_VERDICT_SCHEMA = {"left_id": pl.String, "right_id": pl.String, "same": pl.Boolean}
+
+
+def usable_verdicts(ids: pl.Series, same: pl.DataFrame | None, different: pl.DataFrame | None) -> pl.DataFrame:
+    """The verdicts a table holding record ``ids`` can use: ``left_id``, ``right_id`` (in text order), ``same``;
+    a pair once, a pair judged both ways "different" (as the engine reads it); a pair naming an id the table does
+    not hold, or a record with itself, left out (``verdict_coverage`` counts those)."""
+    parts = [
+        v.select(pl.col("left_id", "right_id").cast(pl.String), pl.lit(flag).alias("same"))
+        for v, flag in ((same, True), (different, False))
+        if v is not None and v.height
+    ]
+    if not parts:
+        return pl.DataFrame(schema=_VERDICT_SCHEMA)
+    known = ids.cast(pl.String).unique().implode()
+    held = pl.col("left_id").is_in(known).fill_null(False) & pl.col("right_id").is_in(known).fill_null(False)
+    return (
+        pl.concat(parts)
+        .filter(held & (pl.col("left_id") != pl.col("right_id")))
+        .select(
+            pl.min_horizontal("left_id", "right_id").alias("left_id"),
+            pl.max_horizontal("left_id", "right_id").alias("right_id"),
+            "same",
+        )
+        .group_by("left_id", "right_id", maintain_order=True)
+        .agg(pl.col("same").all())
+    )
+
+
+@dataclass(frozen=True)
+class VerdictsSinceFit:
+    """The verdicts a frozen m has not learned from, after a run that applied ``given`` ones."""
+
+    count: int  # since the model was fitted (MatchState.verdicts_since_fit)
+    given: dict[str, int]  # those the run added, by verdict ("same", "different")
+    seen: pl.DataFrame  # every verdict usable since the fit (MatchState.verdicts_seen)
+
+
+def verdicts_since_fit(count_before: int, seen_before: pl.DataFrame, usable: pl.DataFrame) -> VerdictsSinceFit:
+    """A frozen model's verdict count after a run given the ``usable`` verdicts (``usable_verdicts``): each pair
+    usable now that was not usable since the fit (``seen_before``: the saved state's ``verdicts_seen`` with the
+    verdicts its own records could use), or turns from "same" to "different", counts once; a verdict repeated
+    counts none. An increment counts so; a full run with a frozen model (``--model``) too."""
+    counted = (
+        usable.join(seen_before, on=["left_id", "right_id"], how="left", suffix="_before")
+        .filter(pl.col("same_before").is_null() | (pl.col("same") != pl.col("same_before")))
+        .select("same")
+    )
+    same = int(counted["same"].sum()) if counted.height else 0
+    given = {"same": same, "different": counted.height - same}
+    seen = (
+        pl.concat([seen_before.select(list(_VERDICT_SCHEMA)), usable.select(list(_VERDICT_SCHEMA))])
+        .group_by("left_id", "right_id", maintain_order=True)
+        .agg(pl.col("same").all())
+    )
+    return VerdictsSinceFit(count_before + counted.height, given, seen)
+
+
+def frozen_model_note(count: int, given: dict[str, int], run: str) -> str:
+    """The summary line of a run scored by a frozen model (``run``: "this increment", "this run") that verdicts
+    since its fit have not refined."""
+    return (
+        f"model: m frozen (not refitted); {count:,} verdicts since it was fitted ({run}: "
+        f"{given.get('same', 0):,} 'same', {given.get('different', 0):,} 'different') are applied (linked or vetoed) "
+        "but have not refined m"
+        + (
+            ": a full run without --model refits m from them (optional: the verdicts already link or veto here; a "
+            "refit moves m only by their share of the candidate pairs)"
+            if refit_advised(count)
+            else ""
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Targets:
     precision: float = 0.995  # of links

@@ -30,6 +30,7 @@ import polars as pl
 
 from pipelines.match.blocking import BLOCK_HASH_SCHEME, block_ids
 from pipelines.match.compare import ValueCodes
+from pipelines.match.learning import usable_verdicts, verdicts_since_fit
 from pipelines.match.model import Model
 from pipelines.match.spec import MatchSpec
 
@@ -324,6 +325,22 @@ def load_frozen(folder: str | Path) -> tuple[FrozenModel, dict]:
             f"({manifest['model_fingerprint']}): the state was changed or damaged; run a full match"
         )
     return frozen, manifest
+
+
+def verdict_history(folder: str | Path, id_column: str) -> tuple[int, pl.DataFrame]:
+    """What the frozen m of a saved state has not learned, and what it has seen: its count of verdicts since the fit
+    and every verdict usable since the fit (its ``verdicts_seen`` with the verdicts its own records could use), as
+    ``learning.verdicts_since_fit`` reads them for a run scored by that model (``--model``). Reads the manifest, the
+    verdict tables and the records' ids, not the whole state."""
+    folder = Path(folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    ids = pl.read_parquet(folder / "work.parquet", columns=[id_column])[id_column]
+    usable = usable_verdicts(
+        ids, pl.read_parquet(folder / "labelled.parquet"), pl.read_parquet(folder / "cannot_link.parquet")
+    )
+    if manifest.get("verdicts_seen"):
+        usable = verdicts_since_fit(0, pl.read_parquet(folder / SEEN), usable).seen
+    return int(manifest.get("verdicts_since_fit", 0)), usable
 
 
 def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:
