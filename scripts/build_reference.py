@@ -276,10 +276,23 @@ def build_disagreements(units_new: pl.DataFrame, vietnam_provinces: list[dict]) 
     ).sort("code")
 
 
+def correct_unit_types(units: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
+    """The unit type a unit's own name states ("Phường 15", "Xã Phong Điền"), where vietnamadminunits' type field
+    says another (7 units in 1.0.4, e.g. Phú Nhuận's Phường 5 and 15 typed Xã; vietnam-provinces names the 2025
+    ones alike): the name is the legal one, the type field a slip. Returns the units and one correction per unit."""
+    stated = pl.col("name").str.extract(r"^(Phường|Xã|Thị trấn|Đặc khu) ", 1)
+    wrong = units.filter(stated.is_not_null() & (stated != pl.col("unit_type")))
+    corrections = [
+        {"unit_uid": uid, "name": name, "field": "unit_type", "upstream": was, "corrected": now}
+        for uid, name, was, now in wrong.select("unit_uid", "name", "unit_type", stated.alias("now")).iter_rows()
+    ]
+    return units.with_columns(unit_type=pl.coalesce(stated, pl.col("unit_type"))), corrections
+
+
 def main() -> None:
     legacy, current, converter, vietnam_provinces = load_upstream()
-    units_old = build_units_pre2025(legacy)
-    units_new = build_units_2025(current)
+    units_old, old_fixes = correct_unit_types(build_units_pre2025(legacy))
+    units_new, new_fixes = correct_unit_types(build_units_2025(current))
     crosswalk = build_crosswalk(legacy, current, converter, units_old)
     aliases = build_upstream_aliases(legacy, units_old)
     disagreements = build_disagreements(units_new, vietnam_provinces)
@@ -318,6 +331,8 @@ def main() -> None:
             "2025 code list": "Decision 19/2025/QĐ-TTg",
         },
         "effective_date_2025_scheme": "2025-07-01",
+        # where wardbridge's files differ from vietnamadminunits' on purpose (correct_unit_types)
+        "corrections": old_fixes + new_fixes,
         "row_counts": {name: frame.height for name, frame in outputs.items()},
     }
     (OUT / "provenance.json").write_text(json.dumps(provenance, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,10 +1,13 @@
 """Invariants of the administrative reference data (Resolution 1685/NQ-UBTVQH15)."""
 
+import json
+
 import polars as pl
 import pytest
 
 from pipelines.reference import HCMC_NEW_PROVINCE, HCMC_OLD_PROVINCES, load_reference
 from pipelines.schema import REFERENCE_TABLES
+from pipelines.warehouse import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,26 @@ def test_47_split_units_each_with_one_default_part(ref, hcmc_crosswalk):
     assert per_old.filter(pl.col("parts") != pl.col("n_parts")).height == 0
     assert per_old["parts"].min() >= 2
     assert hcmc_crosswalk.filter(~pl.col("is_split"))["n_parts"].unique().to_list() == [1]
+
+
+def test_a_units_type_is_the_one_its_name_states_and_corrections_carry_provenance(ref):
+    # vietnamadminunits 1.0.4 types Phú Nhuận's "Phường 5" and "Phường 15" (and 5 more) as Xã: the generator then
+    # wrote "Xã 15, Quận Phú Nhuận" and the marts typed them so. scripts/build_reference.py takes the type the name
+    # states and lists each change in provenance.json
+    units = pl.concat(
+        [
+            ref.units_pre2025.select("unit_uid", "name", "unit_type"),
+            ref.units_2025.select("unit_uid", "name", "unit_type"),
+        ]
+    )
+    stated = units["name"].str.extract(r"^(Phường|Xã|Thị trấn|Đặc khu) ", 1)
+    contradicting = units.filter(stated.is_not_null() & (stated != units["unit_type"]))
+    assert contradicting.height == 0, contradicting.head(5)
+    provenance = json.loads((REPO_ROOT / "mappings" / "reference" / "provenance.json").read_text(encoding="utf-8"))
+    corrected = {c["unit_uid"]: c["corrected"] for c in provenance["corrections"]}
+    assert corrected["pre2025:27076"] == "Phường" and len(corrected) == 7
+    types = dict(units.select("unit_uid", "unit_type").iter_rows())
+    assert all(types[uid] == now for uid, now in corrected.items())
 
 
 def test_codes_are_scheme_qualified_and_reused_codes_stay_distinct(ref):
