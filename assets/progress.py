@@ -307,6 +307,7 @@ class RunSummary:
                             "rows_rejected",
                             "rows_in_conflict",
                             "earlier_rows_in_conflict",
+                            "files_not_tables",
                         )
                     },
                 }
@@ -410,11 +411,14 @@ class RunSummary:
             # among this run's rows (counted in, 0 rows read gave '-2 applied, 2 not applied')
             earlier = decisions.get("earlier_rows_in_conflict") or 0
             rejected = invalid + conflicts
+            # a file that is not a decisions table (a PDF, a text without the header) is named, never counted a row
+            not_tables = decisions.get("files_not_tables") or []
             out.append(
                 f"Decisions: {decisions.get('files') or 0} file(s) read from {decisions['folder']}: "
                 f"{valid + invalid} row(s), {valid - conflicts} applied, {rejected} not applied"
                 + (f"; {earlier} earlier row(s) still in conflict (their files were not read now)" if earlier else "")
-                + (" (review.decision_errors says why)" if rejected or earlier else "")
+                + (f"; {len(not_tables)} file(s) not a decisions table: {', '.join(not_tables)}" if not_tables else "")
+                + (" (review.decision_errors says why)" if rejected or earlier or not_tables else "")
             )
         out.append("Outputs:")
         out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")

@@ -17,10 +17,12 @@ from assets.metadata import published_metadata, static_table_metadata
 from assets.rerun import check_only, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.review.decisions import (
+    NOT_A_TABLE,
     append_audit,
     decisions_dir,
     load_decisions,
     match_labels,
+    not_table_files,
     placements,
     rows_held,
     settle_decisions,
@@ -100,7 +102,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     wh = warehouse.get()
     if check_only(context):
         rerun_note(context)
-        errors = wh.read(REVIEW_SCHEMA, REVIEW_DECISION_ERRORS.name).height
+        errors = wh.read(REVIEW_SCHEMA, REVIEW_DECISION_ERRORS.name)
         valid = wh.read(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name).height
         yield from selected(context, [_decisions_check(errors, f"{valid} effective decisions")])
         return
@@ -141,7 +143,8 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "files": loaded.files,
             "rows_valid": loaded.rows.height,
             "rows_undecided": loaded.undecided,
-            "rows_rejected": loaded.errors.height,
+            "rows_rejected": loaded.rows_rejected,  # rows read and not valid; a file that is no table is no row
+            "files_not_tables": dg.MetadataValue.json(loaded.not_tables),  # names: a PDF, a text without the header
             "rows_in_conflict": held_now,  # of rows_valid: read now, not applied
             "earlier_rows_in_conflict": held_before,  # audit rows of files this run did not read
             "audit_rows_added": added.height,
@@ -151,17 +154,24 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "records_placed": placed.height,
         },
     )
-    yield from selected(context, [_decisions_check(errors.height, f"{loaded.rows.height} decision rows valid")])
+    yield from selected(context, [_decisions_check(errors, f"{loaded.rows.height} decision rows valid")])
 
 
-def _decisions_check(errors: int, valid: str) -> dg.AssetCheckResult:
+def _decisions_check(errors: pl.DataFrame, valid: str) -> dg.AssetCheckResult:
+    """Passes when no row is in review.decision_errors; a file that is not a decisions table (a PDF) is named as a
+    file, not counted as a row."""
+    files = not_table_files(errors)
+    rows = errors.filter(~NOT_A_TABLE).height
+    said = [f"{rows} decision rows not applied"] if rows else []
+    if files:
+        said.append(f"{len(files)} file(s) not a decisions table ({', '.join(files)})")
     return dg.AssetCheckResult(
         check_name="decision_rows_valid",
         asset_key=DECISIONS_ASSET,
-        passed=errors == 0,
+        passed=errors.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rows_rejected": errors},
-        description=f"{errors} decision rows not applied: see review.decision_errors" if errors else valid,
+        metadata={"rows_rejected": rows, "files_not_tables": dg.MetadataValue.json(files)},
+        description=f"{'; '.join(said)}: see review.decision_errors" if said else valid,
     )
 
 

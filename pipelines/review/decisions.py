@@ -123,6 +123,9 @@ def fold_header(text: str | None) -> str:
 _ALIAS = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in (fold_header(column), *aliases)}
 
 
+NO_COLUMN = "no such column in the header"  # the cause of a header that lacks a required column
+
+
 def _error(file: str, sheet: str | None, row: int, field: str, cause: str) -> dict:
     return {"source_file": file, "sheet": sheet, "source_row": row, "field": field, "cause": cause}
 
@@ -154,7 +157,7 @@ def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[p
         data_start += 1
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
     if missing:
-        return None, [_error(file, sheet, start + 1, c, "no such column in the header") for c in missing]
+        return None, [_error(file, sheet, start + 1, c, NO_COLUMN) for c in missing]
     names = grid.columns
     frame = grid.with_row_index("source_row", offset=1).slice(data_start)
     return (
@@ -298,6 +301,30 @@ class LoadedDecisions:
     errors: pl.DataFrame  # REVIEW_DECISION_ERRORS
     files: int
     undecided: int  # rows naming an item with no decision yet (an export not filled in)
+
+    @property
+    def not_tables(self) -> list[str]:
+        """The files not read as a decisions table, by name: :func:`not_table_files` of the errors."""
+        return not_table_files(self.errors)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows of the decisions tables that were read and are not valid (a file that is no table is no row)."""
+        return self.errors.filter(~NOT_A_TABLE).height
+
+
+# an error about a whole file (or a workbook's sheet), not a row of it: a file of another kind (a PDF), a text file or
+# workbook without a decisions header, one that cannot be read (row 0), or a header lacking a required column
+NOT_A_TABLE = ((pl.col("source_row") == 0) | (pl.col("cause") == NO_COLUMN)).fill_null(False)
+
+
+def not_table_files(errors: pl.DataFrame) -> list[str]:
+    """The names of the files of REVIEW_DECISION_ERRORS rows that are about a file not read as a decisions table
+    (:data:`NOT_A_TABLE`; a workbook's sheet as 'book.xlsx sheet S'), each once, sorted: they are files, not rows."""
+    named = errors.filter(NOT_A_TABLE & pl.col("source_file").is_not_null()).select(
+        pl.concat_str("source_file", pl.lit(" sheet ") + pl.col("sheet"), ignore_nulls=True)
+    )
+    return sorted(set(named.to_series().to_list()))
 
 
 def _blank(column: str) -> pl.Expr:

@@ -1,0 +1,97 @@
+"""A file in the decisions folder that is not a decisions table (a scanned PDF, a text note) is named as a file, never
+counted as a row of decisions.
+
+Before, `wardbridge run` with only a PDF in the decisions folder printed 'Decisions: 0 file(s) read from ...: 1 row(s),
+0 applied, 1 not applied' and the check decision_rows_valid said '1 decision rows not applied': the PDF's error in
+review.decision_errors (row 0, field '*') was counted as a row. Now the rows are the decisions tables' rows and the
+summary and the check name the files that are not tables.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+
+from assets.progress import RunSummary
+from assets.resources import WarehouseResource
+from assets.review import review_decisions
+from pipelines.reference import load_reference
+from pipelines.schema import CROSSWALK, UNITS_2025, UNITS_PRE2025
+from pipelines.warehouse import Warehouse
+
+HEADER = "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
+
+
+def _run(tmp_path, folder) -> tuple[dg.ExecuteInProcessResult, list[str]]:
+    wh = Warehouse(tmp_path / "wh")
+    ref = load_reference()
+    wh.publish(
+        "reference", [(UNITS_PRE2025, ref.units_pre2025), (UNITS_2025, ref.units_2025), (CROSSWALK, ref.crosswalk)]
+    )
+    result = dg.materialize(
+        [review_decisions],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(path=str(wh.root))},
+        run_config={"ops": {"review_decisions": {"config": {"decisions_dir": str(folder)}}}},
+    )
+    summary = RunSummary(warehouse=wh.root, home=tmp_path)
+    summary.add("wardbridge_entities", result, 1.0)
+    return result, summary.lines()
+
+
+def test_a_pdf_and_a_note_are_named_as_files_not_counted_as_rows(tmp_path):
+    folder = tmp_path / "decisions"
+    folder.mkdir(mode=0o700)
+    (folder / "quyet_dinh.pdf").write_bytes(b"%PDF-1.4 a scanned signed decision")
+    (folder / "ghi_chu.txt").write_text("ghi chú của phường\n", encoding="utf-8")  # a .txt without the header
+    # one real row, for an item no run has published: a row not applied
+    (folder / "phuong_26740.csv").write_text(HEADER + "ua-0000000000000000,dismiss,Lê Văn Tám,2025-09-01,,\n")
+    result, lines = _run(tmp_path, folder)
+    (line,) = [x for x in lines if x.startswith("Decisions: ")]
+    assert line.endswith(
+        ": 1 row(s), 0 applied, 1 not applied; 2 file(s) not a decisions table: ghi_chu.txt, quyet_dinh.pdf"
+        " (review.decision_errors says why)"
+    ), line
+    (check,) = result.get_asset_check_evaluations()
+    assert not check.passed
+    assert check.description == (
+        "1 decision rows not applied; 2 file(s) not a decisions table (ghi_chu.txt, quyet_dinh.pdf): "
+        "see review.decision_errors"
+    )
+    # every one of them is still listed in review.decision_errors, with its file
+    errors = Warehouse(tmp_path / "wh").read("review", "decision_errors")
+    assert sorted(errors["source_file"]) == ["ghi_chu.txt", "phuong_26740.csv", "quyet_dinh.pdf"]
+    assert errors.filter(pl.col("source_file") == "phuong_26740.csv")["source_row"].to_list() == [2]
+
+
+def test_only_a_pdf_is_no_row(tmp_path):
+    folder = tmp_path / "decisions"
+    folder.mkdir(mode=0o700)
+    (folder / "quyet_dinh.pdf").write_bytes(b"%PDF-1.4")
+    result, lines = _run(tmp_path, folder)
+    (line,) = [x for x in lines if x.startswith("Decisions: ")]
+    assert ": 0 row(s), 0 applied, 0 not applied; 1 file(s) not a decisions table: quyet_dinh.pdf" in line, line
+    (check,) = result.get_asset_check_evaluations()
+    assert check.description.startswith("1 file(s) not a decisions table (quyet_dinh.pdf)")
+    assert "rows" not in check.description
+
+
+def test_a_sheet_whose_header_lacks_a_required_column_is_named_once_not_counted_per_column(tmp_path):
+    import datetime as dt
+
+    import xlsxwriter
+
+    from pipelines.review.decisions import load_decisions
+
+    folder = tmp_path / "decisions"
+    folder.mkdir(mode=0o700)
+    book = xlsxwriter.Workbook(folder / "phuong.xlsx")
+    sheet = book.add_worksheet("Sheet1")
+    for col, value in enumerate(["item_id", "decision", "note"]):  # no reviewer, no decided_on
+        sheet.write_string(0, col, value)
+    for col, value in enumerate(["ua-0000000000000000", "dismiss", ""]):
+        sheet.write_string(1, col, value)
+    book.close()
+    loaded = load_decisions(folder, ward_codes=set(), items=None, today=dt.date(2026, 12, 3))
+    assert loaded.errors.height == 2  # one per missing column, in review.decision_errors
+    assert loaded.not_tables == ["phuong.xlsx sheet Sheet1"] and loaded.rows_rejected == 0
