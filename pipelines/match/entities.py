@@ -91,6 +91,8 @@ def assign_entity_ids(
         taken = pl.concat([taken, pl.DataFrame({"e": held.cast(pl.String)})])
 
     def clash(ids: pl.Series) -> pl.Series:  # a founder hash equal to an id still in use
+        if not taken.height:  # (no history: nothing to clash with, and no join over every new id)
+            return pl.repeat(False, len(ids), dtype=pl.Boolean, eager=True)
         found = taken.join(pl.DataFrame({"e": ids}), on="e", how="semi")["e"]  # probes the few new ids
         return ids.is_in(found.implode())
 
@@ -168,14 +170,18 @@ def golden_records(
     )
     if clusters is None or not len(clusters):
         count = pl.len().over("entity_id").cast(pl.UInt32)
+        group = pl.col("entity_id").rank("dense")
     else:
         c = clusters.to_numpy()
         count = pl.Series(np.bincount(c)[c], dtype=pl.UInt32)
+        group = pl.Series(c, dtype=pl.UInt32)  # one cluster, one entity: grouped by its number, not the id's text
+        work = work.with_columns(group.alias("_g"))
+        group = pl.col("_g")
     work = work.with_columns(count.alias("record_count"))
     single = work.filter(pl.col("record_count") == 1).select(
         "entity_id", "record_count", pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"), *fields
     )
-    multi = work.filter(pl.col("record_count") > 1).with_columns(pl.col("entity_id").rank("dense").alias("_g"))
+    multi = work.filter(pl.col("record_count") > 1).with_columns(group.alias("_g"))
     golden = multi.group_by("_g").agg(
         pl.col("entity_id").first(),
         pl.len().cast(pl.UInt32).alias("record_count"),
@@ -183,7 +189,6 @@ def golden_records(
     )
     for column, rule in spec.survivorship.items():
         golden = golden.join(_survive(multi, column, rule, spec.recency_column, "_g"), on="_g", how="left")
-    # merged entities by id (the rank's order), then single-record ones in input order: deterministic without
-    # sorting everything
-    golden = golden.sort("_g").drop("_g")
+    # merged entities by id, then single-record ones in input order: deterministic without sorting everything
+    golden = golden.sort("entity_id" if clusters is not None and len(clusters) else "_g").drop("_g")
     return pl.concat([golden, single.select(golden.columns)])
