@@ -243,20 +243,122 @@ BLOCKING_THREADS = 2  # rules worked out at a time (the machines this runs on ha
 CAPPED_SCHEMA = {"rule": pl.String, "key": pl.String, "size": pl.Int64, "pairs_all": pl.Int64, "pairs_kept": pl.Int64}
 
 
-def _rule_keys(work: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.DataFrame, int]:
+KeyCodes = dict[str, tuple[np.ndarray, np.ndarray | None, int]]  # column -> (codes, rows of list elements, count)
+
+_CODED_DTYPES = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)  # equal exactly when their codes are
+
+
+def _exact_codes(values: pl.Series) -> tuple[np.ndarray, int]:
+    """Per value, a code (UInt32, 1.. for the distinct values, 0 where missing) and how many codes there are with
+    0: equal values, equal codes, exactly. Codes number the values' distinct 64-bit hashes: through a join on them
+    when they are few, a sort when they are many (IDs, phones: a join's table of hundreds of thousands costs twice
+    a sort); when there are fewer distinct hashes than values (a collision), they number the values themselves."""
+    present = values.is_not_null()
+    given = values.filter(present) if values.null_count() else values
+    hashes = given.hash().rename("v")
+    distinct = hashes.unique()
+    if len(distinct) != given.n_unique():  # a collision: the values joined instead (slower)
+        hashes, distinct = given.rename("v"), given.unique().rename("v")
+    elif len(distinct) > len(given) // 8:
+        inverse = np.unique(hashes.to_numpy(), return_inverse=True)[1].reshape(-1).astype(np.uint32) + 1
+        return _spread(inverse, present, values.null_count()), len(distinct) + 1
+    table = distinct.to_frame().with_row_index("c", offset=1)
+    codes = hashes.to_frame().join(table, on="v", how="left", maintain_order="left")["c"].to_numpy()
+    return _spread(codes.astype(np.uint32, copy=False), present, values.null_count()), len(distinct) + 1
+
+
+def _spread(codes: np.ndarray, present: pl.Series, missing: int) -> np.ndarray:
+    """Codes of the values present, placed at their rows of the whole column (0 where a value is missing)."""
+    if not missing:
+        return codes
+    full = np.zeros(len(present), dtype=np.uint32)
+    full[present.to_numpy()] = codes
+    return full
+
+
+def key_codes(work: pl.DataFrame, columns: list[str]) -> KeyCodes:
+    """Exact codes (``_exact_codes``) of the given key columns of ``work``, per record; a list column's per element
+    of its lists exploded, with each element's position in ``work``. Worked out once per column, whatever number
+    of rules key on it. A column of another type (floats, nested) is left out: its rules hash their keys."""
+    out: KeyCodes = {}
+    for column in columns:
+        dtype = work.schema[column]
+        inner = dtype.inner if isinstance(dtype, pl.List) else dtype
+        if not (isinstance(inner, _CODED_DTYPES) or inner.is_integer()):
+            continue
+        if isinstance(dtype, pl.List):
+            exploded = work.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), column).explode(column)
+            codes, count = _exact_codes(exploded[column])
+            out[column] = (codes, exploded["_i"].to_numpy(), count)
+        else:
+            codes, count = _exact_codes(work[column])
+            out[column] = (codes, None, count)
+    return out
+
+
+def _coded_keys(work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes) -> tuple[np.ndarray, np.ndarray] | None:
+    """The rule's keyed rows as positions in ``work`` (a list key's records once per element, as ``keyed_rows``
+    explodes them) and each one's key: its columns' exact codes in one UInt64 (mixed radix), records missing a
+    key column left out; None when a column has no codes, two are lists, or the codes do not fit in 64 bits."""
+    on = list(rule.on)
+    if any(c not in codes for c in on) or sum(codes[c][1] is not None for c in on) > 1:
+        return None
+    if float(np.prod([float(codes[c][2]) for c in on])) >= 2.0**63:
+        return None
+    lists = [c for c in on if codes[c][1] is not None]
+    positions = codes[lists[0]][1] if lists else None  # the records of the exploded rows
+    key = np.zeros(work.height if positions is None else len(positions), dtype=np.uint64)
+    there = np.ones(len(key), dtype=bool)
+    for column in on:
+        column_codes, _, count = codes[column]
+        if positions is not None and column not in lists:
+            column_codes = column_codes[positions]
+        key = key * np.uint64(count) + column_codes
+        there &= column_codes != 0
+    if positions is None:
+        return np.flatnonzero(there), key[there]
+    return positions[there].astype(np.int64), key[there]
+
+
+def _rule_keys(
+    work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes | None = None
+) -> tuple[np.ndarray, pl.DataFrame, int]:
     """One rule's pairs as packed keys (``l << 32 | r``, l < r; a pair in several blocks of a rule keyed on a list
     or with ``missing`` may repeat), its capped blocks, and its largest block's size.
 
-    Blocks are runs of rows sorted by their key's hash (``_sorted_blocks``); the pairs of the blocks compared
-    all-against-all are numbered in numpy, those of capped blocks sorted-window paired in Polars."""
-    keyed = keyed_rows(work, rule)
+    Blocks are runs of keyed rows sorted by their key: the key columns' exact codes in one integer (``key_codes``,
+    ``codes`` when worked out already), else a 64-bit hash of the key values (``_sorted_blocks``). The pairs of
+    the blocks compared all-against-all are numbered in numpy, those of capped blocks sorted-window paired."""
     on = list(rule.on)
-    if not keyed.height:
-        return np.zeros(0, dtype=np.uint64), pl.DataFrame(schema=CAPPED_SCHEMA), 0
-    order, starts, sizes = _sorted_blocks(keyed, on)
-    rows = keyed[ROW].to_numpy()[order]
+    if codes is None:
+        codes = key_codes(work, on)
+    coded = _coded_keys(work, rule, codes)
+    keyed = None
+    if coded is not None:
+        positions, key = coded
+        if not len(key):
+            return np.zeros(0, dtype=np.uint64), pl.DataFrame(schema=CAPPED_SCHEMA), 0
+        bits = max(int(len(key)).bit_length(), 1)
+        if int(key.max()).bit_length() + bits <= 64:  # key and position in one word: a sort, no argsort
+            word = np.sort((key << np.uint64(bits)) | np.arange(len(key), dtype=np.uint64))
+            order = (word & np.uint64((1 << bits) - 1)).astype(np.int64)
+            starts, sizes = _runs(word >> np.uint64(bits))
+        else:
+            order = np.argsort(key, kind="stable")
+            starts, sizes = _runs(key[order])
+        positions = positions[order]
+        rows = work[ROW].to_numpy()[positions]
+    else:
+        keyed = keyed_rows(work, rule)
+        if not keyed.height:
+            return np.zeros(0, dtype=np.uint64), pl.DataFrame(schema=CAPPED_SCHEMA), 0
+        order, starts, sizes = _sorted_blocks(keyed, on)
+        rows = keyed[ROW].to_numpy()[order]
     if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
-        gaps = keyed.select(gap(rule)).to_series().to_numpy()[order]
+        if keyed is None:
+            gaps = work[rule.missing].is_null().to_numpy()[positions]
+        else:
+            gaps = keyed.select(gap(rule)).to_series().to_numpy()[order]
         k = np.add.reduceat(gaps.astype(np.int64), starts) if len(starts) else np.zeros(0, dtype=np.int64)
         full = rule.max_block * (rule.max_block - 1) // 2
         big = (k > 0) & (k * (sizes - k) + k * (k - 1) // 2 > full)
@@ -273,9 +375,15 @@ def _rule_keys(work: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.D
     keys = [_pack(rows[p], rows[q])]
     capped = pl.DataFrame(schema=CAPPED_SCHEMA)
     if big.any():
-        in_big = np.repeat(big, sizes)  # per row in ``order``: in a capped block
+        in_big = np.repeat(big, sizes)  # per keyed row in block order: in a capped block
         number = np.repeat(np.arange(len(sizes))[big], sizes[big])
-        big_rows = keyed[order[in_big]].with_columns(pl.Series("_b", number))
+        if keyed is None:
+            if list_columns(work.schema, rule):  # the exploded rows' key values: blocks from hashed keyed rows
+                return _rule_keys(work, rule, {})
+            big_rows = work.select(ROW, *rule.columns)[pl.Series(positions[in_big])]
+        else:
+            big_rows = keyed[order[in_big]]
+        big_rows = big_rows.with_columns(pl.Series("_b", number))
         if rule.missing:  # the gaps already worked out, not again per row of the capped blocks
             big_rows = big_rows.with_columns(pl.Series("_gap", gaps[in_big]))
         windows, capped = _window_pairs(big_rows, rule)
@@ -341,8 +449,15 @@ def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, 
     capped, keys, largest = [], [], {}
     bits = _row_bits(work.height)
 
+    # every key column coded once (most are keys of several rules), two at a time
+    columns = list(dict.fromkeys(c for rule in spec.blocking for c in rule.on))
+    with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
+        codes: KeyCodes = {}
+        for part in pool.map(lambda column: key_codes(work, [column]), columns):
+            codes.update(part)
+
     def one_rule(i: int) -> tuple[np.ndarray, pl.DataFrame, int]:
-        rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i])
+        rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i], codes)
         return (rule_keys if bits is None else _word(rule_keys, i, bits)), rule_capped, rule_largest
 
     # rules are independent: two at a time (numpy's sorts and Polars release the GIL), results in spec order

@@ -251,6 +251,9 @@ def _number_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     return pl.DataFrame({"c": full, "p": present}).select(pl.when("p").then("c").alias("code"))["code"], by_code
 
 
+_TABLE_PAIRS = 1 << 24  # up to this many possible code pairs (4,095 values), distinct pairs are found by a table
+
+
 class _PairColumns:
     """Both sides of each pair for the columns a call compares, gathered once.
 
@@ -343,13 +346,24 @@ class _PairColumns:
         if key not in self._distinct:
             a, b, by_code = self.codes(column, other, space)  # codes are 1-based: 0 is missing
             valid = (a != 0) & (b != 0)
-            packed = (a[valid].astype(np.uint64) << np.uint64(32)) | b[valid].astype(np.uint64)
-            # np.unique's sorted distinct values and inverse, from Polars' dense rank (multi-threaded, about
-            # half numpy's time on millions of pairs)
-            inverse = pl.Series(packed).rank("dense").to_numpy().astype(np.int64) - 1
-            distinct = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype=np.uint64)
-            distinct[inverse] = packed
-            index = np.full(len(a), -1, dtype=np.int64)
+            a, b, codes = a[valid], b[valid], len(by_code) + 1
+            if codes * codes <= _TABLE_PAIRS:
+                # few values (given names): every possible code pair has a slot, which pairs occur is marked and
+                # counted up (no sort; the same distinct pairs, in the same order, as the dense rank below)
+                slot = a.astype(np.int64) * codes + b
+                seen = np.zeros(codes * codes, dtype=bool)
+                seen[slot] = True
+                found = np.flatnonzero(seen)
+                inverse = (np.cumsum(seen, dtype=np.int32) - 1)[slot].astype(np.int64)
+                distinct = ((found // codes).astype(np.uint64) << np.uint64(32)) | (found % codes).astype(np.uint64)
+            else:
+                packed = (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+                # np.unique's sorted distinct values and inverse, from Polars' dense rank (multi-threaded, about
+                # half numpy's time on millions of pairs)
+                inverse = pl.Series(packed).rank("dense").to_numpy().astype(np.int64) - 1
+                distinct = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype=np.uint64)
+                distinct[inverse] = packed
+            index = np.full(len(valid), -1, dtype=np.int64)
             index[valid] = inverse
             self._distinct[key] = (distinct, index, by_code)
         return self._distinct[key]
