@@ -9,6 +9,8 @@ summary and the check name the files that are not tables.
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 import polars as pl
 
@@ -22,7 +24,7 @@ from pipelines.warehouse import Warehouse
 HEADER = "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
 
 
-def _run(tmp_path, folder) -> tuple[dg.ExecuteInProcessResult, list[str]]:
+def _run(tmp_path, folder) -> tuple[dg.ExecuteInProcessResult, RunSummary]:
     wh = Warehouse(tmp_path / "wh")
     ref = load_reference()
     wh.publish(
@@ -36,7 +38,7 @@ def _run(tmp_path, folder) -> tuple[dg.ExecuteInProcessResult, list[str]]:
     )
     summary = RunSummary(warehouse=wh.root, home=tmp_path)
     summary.add("wardbridge_entities", result, 1.0)
-    return result, summary.lines()
+    return result, summary
 
 
 def test_a_pdf_and_a_note_are_named_as_files_not_counted_as_rows(tmp_path):
@@ -46,8 +48,8 @@ def test_a_pdf_and_a_note_are_named_as_files_not_counted_as_rows(tmp_path):
     (folder / "ghi_chu.txt").write_text("ghi chú của phường\n", encoding="utf-8")  # a .txt without the header
     # one real row, for an item no run has published: a row not applied
     (folder / "phuong_26740.csv").write_text(HEADER + "ua-0000000000000000,dismiss,Lê Văn Tám,2025-09-01,,\n")
-    result, lines = _run(tmp_path, folder)
-    (line,) = [x for x in lines if x.startswith("Decisions: ")]
+    result, summary = _run(tmp_path, folder)
+    (line,) = [x for x in summary.lines() if x.startswith("Decisions: ")]
     assert line.endswith(
         ": 1 row(s), 0 applied, 1 not applied; 2 file(s) not a decisions table: ghi_chu.txt, quyet_dinh.pdf"
         " (review.decision_errors says why)"
@@ -68,12 +70,15 @@ def test_only_a_pdf_is_no_row(tmp_path):
     folder = tmp_path / "decisions"
     folder.mkdir(mode=0o700)
     (folder / "quyet_dinh.pdf").write_bytes(b"%PDF-1.4")
-    result, lines = _run(tmp_path, folder)
-    (line,) = [x for x in lines if x.startswith("Decisions: ")]
+    result, summary = _run(tmp_path, folder)
+    (line,) = [x for x in summary.lines() if x.startswith("Decisions: ")]
     assert ": 0 row(s), 0 applied, 0 not applied; 1 file(s) not a decisions table: quyet_dinh.pdf" in line, line
     (check,) = result.get_asset_check_evaluations()
     assert check.description.startswith("1 file(s) not a decisions table (quyet_dinh.pdf)")
     assert "rows" not in check.description
+    # `wardbridge run --json`: the same, as a list of names beside the row counts
+    decisions = json.loads(json.dumps(summary.as_dict()))["outputs"]["decisions"]
+    assert decisions["files_not_tables"] == ["quyet_dinh.pdf"] and decisions["rows_rejected"] == 0
 
 
 def test_a_sheet_whose_header_lacks_a_required_column_is_named_once_not_counted_per_column(tmp_path):
