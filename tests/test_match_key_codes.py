@@ -88,9 +88,17 @@ def test_key_codes_are_equal_exactly_for_equal_values_also_on_a_hash_collision(m
 
 def test_distinct_value_pairs_by_table_equal_those_by_rank(work, spec, monkeypatch):
     """Comparison levels are the same whether distinct value pairs come from a table of every code pair (columns of
-    few values) or a dense rank of the packed pairs (the only way for columns of many values)."""
+    few values), a sort of code pairs with their places in one word, or a dense rank of the packed pairs (code pairs
+    too wide for a word); the sort finds the rank's distinct pairs in its order."""
     candidates, _ = candidate_pairs(work, spec)
     by_table = comparison_levels(work, candidates["l"], candidates["r"], spec.comparisons, ValueCodes(work))
     monkeypatch.setattr(compare, "_TABLE_PAIRS", 0)
+    by_sort = comparison_levels(work, candidates["l"], candidates["r"], spec.comparisons, ValueCodes(work))
+    monkeypatch.setattr(compare, "_WORD_BITS", 0)
     by_rank = comparison_levels(work, candidates["l"], candidates["r"], spec.comparisons, ValueCodes(work))
     assert by_table.equals(by_rank)
+    assert by_sort.equals(by_rank)
+    ranked = compare._PairColumns(work, candidates["l"], candidates["r"], ValueCodes(work)).distinct("name")
+    monkeypatch.setattr(compare, "_WORD_BITS", 64)
+    found = compare._PairColumns(work, candidates["l"], candidates["r"], ValueCodes(work)).distinct("name")
+    assert np.array_equal(found[0], ranked[0]) and np.array_equal(found[1], ranked[1])  # same pairs, same order

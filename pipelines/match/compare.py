@@ -252,6 +252,7 @@ def _number_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 _TABLE_PAIRS = 1 << 24  # up to this many possible code pairs (4,095 values), distinct pairs are found by a table
+_WORD_BITS = 64  # a code pair and its place fit in a word of this many bits: distinct pairs found by a sort
 
 
 class _PairColumns:
@@ -356,6 +357,21 @@ class _PairColumns:
                 found = np.flatnonzero(seen)
                 inverse = (np.cumsum(seen, dtype=np.int32) - 1)[slot].astype(np.int64)
                 distinct = ((found // codes).astype(np.uint64) << np.uint64(32)) | (found % codes).astype(np.uint64)
+            elif 2 * (bits := codes.bit_length()) + (place := max(len(a).bit_length(), 1)) <= _WORD_BITS:
+                # each pair's code pair and its place in one word, sorted (numpy's sort of plain integers: about a
+                # third of Polars' dense rank of 5.1M pairs); the runs of equal code pairs are the distinct pairs,
+                # in the dense rank's order, and each place gets its run's number
+                word = (a.astype(np.uint64) << np.uint64(bits)) | b.astype(np.uint64)
+                word = np.sort((word << np.uint64(place)) | np.arange(len(a), dtype=np.uint64))
+                pair = word >> np.uint64(place)
+                first = np.empty(len(pair), dtype=bool)
+                first[:1] = True
+                np.not_equal(pair[1:], pair[:-1], out=first[1:])
+                inverse = np.empty(len(pair), dtype=np.int64)
+                inverse[(word & np.uint64((1 << place) - 1)).astype(np.int64)] = np.cumsum(first) - 1
+                found = pair[first]
+                low = np.uint64((1 << bits) - 1)
+                distinct = ((found >> np.uint64(bits)) << np.uint64(32)) | (found & low)
             else:
                 packed = (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
                 # np.unique's sorted distinct values and inverse, from Polars' dense rank (multi-threaded, about
