@@ -50,6 +50,7 @@ def test_a_pdf_and_a_note_are_named_as_files_not_counted_as_rows(tmp_path):
     (folder / "phuong_26740.csv").write_text(HEADER + "ua-0000000000000000,dismiss,Lê Văn Tám,2025-09-01,,\n")
     result, summary = _run(tmp_path, folder)
     (line,) = [x for x in summary.lines() if x.startswith("Decisions: ")]
+    assert line.startswith("Decisions: 1 file(s) read from "), line  # the .txt without the header is not read as one
     assert line.endswith(
         ": 1 row(s), 0 applied, 1 not applied; 2 file(s) not a decisions table: ghi_chu.txt, quyet_dinh.pdf"
         " (review.decision_errors says why)"

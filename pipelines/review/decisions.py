@@ -265,7 +265,8 @@ def decision_files(folder: Path) -> list[Path]:
 
 
 def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """Every row of every decisions file as strings (COLUMNS + source_file, sheet, source_row), file errors, file count.
+    """Every row of every decisions file as strings (COLUMNS + source_file, sheet, source_row), file errors, and how
+    many files were read as decisions tables (a text file or workbook without the decisions header is not one).
     A file of another kind in the folder (a PDF, a .docx, a .numbers export) is not read and is named in the errors,
     so an official's decisions are never skipped without a word."""
     frames, errors = [], []
@@ -277,12 +278,14 @@ def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
                 "(.csv) or 'Excel Workbook' (.xlsx)"
             )
             errors.append(_error(str(path.relative_to(folder)), None, 0, "*", cause))
+    read = 0  # files read as a decisions table: a text file or workbook that is none is named, not counted here
     for path in files:
         file = str(path.relative_to(folder))
         reader = _read_csv if path.suffix.lower() in TEXT_SUFFIXES else _read_xlsx
         found, problems = reader(path, file)
         frames += found
         errors += problems
+        read += bool(found) or not any(_whole_file(p) for p in problems)
     schema = {
         "source_row": pl.UInt32,
         **dict.fromkeys(COLUMNS, pl.String),
@@ -290,7 +293,7 @@ def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
         "sheet": pl.String,
     }
     rows = pl.concat([f.cast(schema) for f in frames]) if frames else pl.DataFrame(schema=schema)
-    return rows, pl.DataFrame(errors, schema=REVIEW_DECISION_ERRORS.polars_schema), len(files)
+    return rows, pl.DataFrame(errors, schema=REVIEW_DECISION_ERRORS.polars_schema), read
 
 
 @dataclass
@@ -316,6 +319,11 @@ class LoadedDecisions:
 # an error about a whole file (or a workbook's sheet), not a row of it: a file of another kind (a PDF), a text file or
 # workbook without a decisions header, one that cannot be read (row 0), or a header lacking a required column
 NOT_A_TABLE = ((pl.col("source_row") == 0) | (pl.col("cause") == NO_COLUMN)).fill_null(False)
+
+
+def _whole_file(error: dict) -> bool:
+    """Whether a decisions error (``_error``) is about a whole file or sheet (:data:`NOT_A_TABLE`), not a row."""
+    return error["source_row"] == 0 or error["cause"] == NO_COLUMN
 
 
 def not_table_files(errors: pl.DataFrame) -> list[str]:
