@@ -24,7 +24,7 @@ import polars as pl
 from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_names
 from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
-from pipelines.match.entities import assign_entity_ids, golden_records
+from pipelines.match.entities import assign_entity_ids, golden_by_cluster, name_golden
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.model import Model, estimate_u, fit, is_tiny, score, term_frequency_tables
 from pipelines.match.prepare import ROW, precision_column, prepare, raw_column
@@ -158,9 +158,12 @@ def _levels_in_chunks(work: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, 
 
 
 def _veto(spec: MatchSpec) -> pl.Expr:
-    """Name of the first cannot-link rule a pair falls under (null if none)."""
-    expr = pl.lit(None, pl.String)
-    for rule in reversed(spec.cannot_link):
+    """Name of the first cannot-link rule a pair falls under (null if none): the rule's number per pair, then its
+    name gathered by number (no string written per pair by the conditions)."""
+    if not spec.cannot_link:
+        return pl.lit(None, pl.String).alias("veto")
+    first = pl.lit(None, pl.UInt32)
+    for k, rule in reversed(list(enumerate(spec.cannot_link))):
         holds = pl.all_horizontal(
             [
                 (
@@ -170,8 +173,9 @@ def _veto(spec: MatchSpec) -> pl.Expr:
                 for comp, levels in rule.levels.items()
             ]
         )
-        expr = pl.when(holds).then(pl.lit(f"cannot-link rule {rule.name!r}")).otherwise(expr)
-    return expr.alias("veto")
+        first = pl.when(holds).then(pl.lit(k, pl.UInt32)).otherwise(first)
+    names = [f"cannot-link rule {rule.name!r}" for rule in spec.cannot_link]
+    return _labelled("", names, pl.String, first).alias("veto")
 
 
 REVIEWED_SAME = "reviewer: same entity"
@@ -367,7 +371,7 @@ def match(
     finally:
         early.shutdown(wait=True)
     # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
-    # ids and golden records while the pairs are decided
+    # ids and the lineage while the pairs are decided and the golden records worked out
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         head = pool.submit(
@@ -415,16 +419,9 @@ def match(
         )
         lap("cluster")
 
-        def entities_of_clusters() -> tuple[pl.Series, pl.DataFrame, pl.DataFrame]:
-            """Entity ids and golden records: they need the clusters only, so they are worked out on the other core
-            while the pairs are decided and tabled."""
-            entity_ids, merged = assign_entity_ids(ids, clusters, spec.entity_prefix, previous)
-            entities = golden_records(
-                frame.with_columns(pl.col(spec.id_column).cast(pl.String)), entity_ids, spec, clusters
-            )
-            return entity_ids, merged, entities
-
-        golden = pool.submit(entities_of_clusters)
+        # the entity ids need the clusters only: worked out on the other core (and the lineage after them) while this
+        # one decides and tables the pairs, queues the uncertain ones and works out the golden records by cluster
+        named = pool.submit(assign_entity_ids, ids, clusters, spec.entity_prefix, previous)
         # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
         scored = scored.with_columns(pl.lit(False).alias("_inner"))
         if inner.height:
@@ -434,13 +431,20 @@ def match(
             scored = pl.concat([scored, inner.select(scored.columns)])
         same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
         scored = decide(scored, same_cluster, refused, spec)
+
+        def lineage_of(decided: pl.DataFrame) -> pl.DataFrame:  # (on the other core, after the entity ids)
+            return _lineage(decided, work, ids, named.result()[0], spec, clusters)
+
+        lineage = pool.submit(lineage_of, scored)
         pair_table = _pair_table(scored, ids, spec, head.result())
-        entity_ids, merged, entities = golden.result()
-        records = _lineage(scored, work, ids, entity_ids, spec, clusters)
         kept = scored if keep_state else None
-        del scored  # tens of millions of rows at city scale: freed before the review queue
+        del scored  # tens of millions of rows at city scale: freed once the lineage is drawn
 
         review = _review_queue(pair_table, work, spec)
+        by_cluster = golden_by_cluster(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), spec, clusters)
+        entity_ids, merged = named.result()
+        entities = name_golden(by_cluster, entity_ids)
+        records = lineage.result()
         lap("entities")
     finally:
         pool.shutdown(wait=True)
@@ -615,16 +619,23 @@ def _lineage(
     else:
         per_cluster = np.bincount(clusters.to_numpy())
         size = pl.Series(per_cluster[clusters.to_numpy()], dtype=pl.UInt32)
-    lineage = pl.DataFrame({"row": work[ROW], "record_id": ids, "entity_id": entity_ids}).join(
-        both, on="row", how="left", maintain_order="left"
-    )
     rows = work[ROW]
     if rows.len() and rows[0] == 0 and rows[-1] == rows.len() - 1 and bool((rows.diff().drop_nulls() == 1).all()):
-        # rows numbered by position (as prepare numbers them): the linked record's id gathered, not joined
-        lineage = lineage.with_columns(ids.gather(lineage["other"]).alias("linked_to"))
+        # rows numbered by position (as prepare numbers them): each record's link set at its place, the linked
+        # record's id gathered (joins would hash every record's row)
+        at = both["row"]
+        placed = {
+            c: pl.repeat(None, rows.len(), dtype=both.schema[c], eager=True).scatter(at, both[c])
+            for c in ("other", "match_probability", "evidence")
+        }
+        lineage = pl.DataFrame(
+            {"record_id": ids, "entity_id": entity_ids, **placed, "linked_to": ids.gather(placed["other"])}
+        )
     else:
-        lineage = lineage.join(
-            pl.DataFrame({"other": rows, "linked_to": ids}), on="other", how="left", maintain_order="left"
+        lineage = (
+            pl.DataFrame({"row": rows, "record_id": ids, "entity_id": entity_ids})
+            .join(both, on="row", how="left", maintain_order="left")
+            .join(pl.DataFrame({"other": rows, "linked_to": ids}), on="other", how="left", maintain_order="left")
         )
     return lineage.select(
         "record_id",

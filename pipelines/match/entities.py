@@ -159,36 +159,68 @@ def golden_records(
 
     Most entities have one record, which is its own golden record; survivorship rules
     run only over the entities that merged several records, grouped by an integer (the
-    rank of the entity id among theirs), not by the id's text. ``clusters``: the records' cluster numbers
-    (``assign_entity_ids``' input: one cluster, one entity), when known: records per entity are counted on them.
+    record's cluster), not by the id's text. ``clusters``: the records' cluster numbers
+    (``assign_entity_ids``' input: one cluster, one entity), when known; without them the rank of the entity id.
     """
+    if clusters is None or not len(clusters):
+        clusters = entity_ids.rank("dense").cast(pl.UInt32)
+    return name_golden(golden_by_cluster(frame, spec, clusters), entity_ids)
+
+
+def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series) -> pl.DataFrame:
+    """``golden_records`` before the entities are named (it needs the clusters only, so the engine works it out
+    while the ids are): one row per cluster (``_g``) with a record of it (``_at``, its row in ``frame``), the
+    merged clusters first, then the single-record ones in input order. ``name_golden`` names them."""
     fields = list(spec.survivorship)
     read = [spec.id_column, *fields, *([spec.recency_column] if spec.recency_column else [])]
     # only the columns read here (the input may hold many more, each filtered twice below)
+    cluster = clusters.to_numpy()
     work = frame.select(c for c in dict.fromkeys(read) if c in frame.columns).with_columns(
-        entity_ids.alias("entity_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order")
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"),
+        pl.Series(cluster, dtype=pl.UInt32).alias("_g"),  # one cluster, one entity: grouped by its number
+        pl.Series(np.bincount(cluster)[cluster] if len(cluster) else cluster, dtype=pl.UInt32).alias("record_count"),
     )
-    if clusters is None or not len(clusters):
-        count = pl.len().over("entity_id").cast(pl.UInt32)
-        group = pl.col("entity_id").rank("dense")
-    else:
-        c = clusters.to_numpy()
-        count = pl.Series(np.bincount(c)[c], dtype=pl.UInt32)
-        group = pl.Series(c, dtype=pl.UInt32)  # one cluster, one entity: grouped by its number, not the id's text
-        work = work.with_columns(group.alias("_g"))
-        group = pl.col("_g")
-    work = work.with_columns(count.alias("record_count"))
     single = work.filter(pl.col("record_count") == 1).select(
-        "entity_id", "record_count", pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"), *fields
+        "_g",
+        pl.col("_order").alias("_at"),
+        "record_count",
+        pl.concat_list(pl.col(spec.id_column).cast(pl.String)).alias("record_ids"),
+        *fields,
     )
-    multi = work.filter(pl.col("record_count") > 1).with_columns(group.alias("_g"))
+    multi = work.filter(pl.col("record_count") > 1)
     golden = multi.group_by("_g").agg(
-        pl.col("entity_id").first(),
+        pl.col("_order").first().alias("_at"),
         pl.len().cast(pl.UInt32).alias("record_count"),
         pl.col(spec.id_column).cast(pl.String).sort().alias("record_ids"),
     )
+    recency = spec.recency_column
+    latest = [c for c, rule in spec.survivorship.items() if rule == "most_recent"] if recency else []
     for column, rule in spec.survivorship.items():
-        golden = golden.join(_survive(multi, column, rule, spec.recency_column, "_g"), on="_g", how="left")
-    # merged entities by id, then single-record ones in input order: deterministic without sorting everything
-    golden = golden.sort("entity_id" if clusters is not None and len(clusters) else "_g").drop("_g")
-    return pl.concat([golden, single.select(golden.columns)])
+        if column not in latest:
+            golden = golden.join(_survive(multi, column, rule, recency, "_g"), on="_g", how="left")
+    if latest:
+        # the most recent fields in one sort: per entity, each field's first value that is not null in the order
+        # _survive's most_recent sorts in (one sort and one join for all of them, not one each)
+        ordered = multi.select("_g", "_order", *dict.fromkeys([*latest, recency])).sort(
+            ["_g", recency, "_order"], descending=[False, True, False], nulls_last=True
+        )
+        golden = golden.join(
+            ordered.group_by("_g", maintain_order=True).agg(pl.col(c).drop_nulls().first() for c in latest),
+            on="_g",
+            how="left",
+        )
+    golden = golden.select("_g", "_at", "record_count", "record_ids", *fields)
+    return pl.concat(
+        [
+            golden.with_columns(pl.lit(True).alias("_merged")),
+            single.select(golden.columns).with_columns(pl.lit(False).alias("_merged")),
+        ]
+    )
+
+
+def name_golden(golden: pl.DataFrame, entity_ids: pl.Series) -> pl.DataFrame:
+    """``golden_by_cluster``'s rows named by their entity ids (per record): the merged entities by id, then the
+    single-record ones in input order (deterministic without sorting everything)."""
+    named = golden.select(entity_ids.gather(golden["_at"]).alias("entity_id"), pl.all().exclude("_g", "_at"))
+    merged = named.filter(pl.col("_merged")).sort("entity_id")
+    return pl.concat([merged, named.filter(~pl.col("_merged"))]).drop("_merged")
