@@ -1194,6 +1194,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
 # --------------------------------------------------------------------------- dbf
 
 DELETED_FLAG = "deleted_record"  # row_flags of a record the file marks deleted (quarantined; not a reading failure)
+DELETED_NOTE = "the file marks the record deleted (dBase flag '*', not packed)"  # its quarantine reason says so
 
 
 def _dbf_encoding(sample: bytes, declared: str) -> tuple[str, str]:
@@ -1260,7 +1261,7 @@ def _read_dbf(extract: Extract, batch_rows: int) -> ReadResult:
     memo_bad = pl.Series(memo_problems, dtype=pl.String)
     kinds = (  # (rows, reason, row flag): the first that applies to a record wins
         (damaged, where + ": its deletion flag byte is neither ' ' nor '*': the record is damaged", None),
-        (deleted, where + ": the file marks the record deleted (dBase flag '*', not packed): not loaded", DELETED_FLAG),
+        (deleted, where + f": {DELETED_NOTE}: not loaded", DELETED_FLAG),
         (memo_bad.is_not_null(), where + ": " + memo_bad.fill_null(""), None),
         (undecoded, where + ": field(s) " + bad_fields.to_series() + f" not valid {encoding}", None),
     )

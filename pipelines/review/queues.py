@@ -8,6 +8,7 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
                       or mapping) and the last line of a file cut off in transfer ("file ends mid-row on line N
                       (truncated)": the file is fetched again) are a data engineer's matter and not queued; they
                       stay in quarantine.* with their reason and are named in the run's log and ingest status.
+                      Nor is a record its source marked deleted (dBase '*'): there is nothing to re-enter.
 2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One record each.
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
                       placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.ingest.readers import TRUNCATED
+from pipelines.ingest.readers import DELETED_NOTE, TRUNCATED
 from pipelines.review.ids import URGENCY, item_ids
 from pipelines.schema import (
     ENTITY_KINDS,
@@ -72,9 +73,12 @@ ID_CHECKS: dict[str, tuple[tuple[str, pl.Expr], ...]] = {
 }
 SPLIT_OPEN_STATES = ("thin", "conflicting", "rejected")
 NOT_REPAIRABLE = "extract rejected"  # quarantine reasons starting with this are not queued
-# a quarantine reason a ward official cannot act on: the data engineer re-fetches or re-maps the extract
-ENGINEERS_MATTER = pl.col("reason").str.starts_with(NOT_REPAIRABLE) | pl.col("reason").str.contains(
-    TRUNCATED, literal=True
+# a quarantine reason a ward official cannot act on: the data engineer re-fetches or re-maps the extract, or the
+# source system itself deleted the record (a dBase record marked deleted: nothing to re-enter)
+ENGINEERS_MATTER = (
+    pl.col("reason").str.starts_with(NOT_REPAIRABLE)
+    | pl.col("reason").str.contains(TRUNCATED, literal=True)
+    | pl.col("reason").str.contains(DELETED_NOTE, literal=True)
 )
 
 
