@@ -138,8 +138,13 @@ class ValueCodes:
             values = self.work[column].cast(pl.String).drop_nulls()
             # each distinct value split once, its words counted as many times as records hold it: a city's names
             # repeat (165k distinct of 1.1M at 1M people: 0.34 -> 0.20 CPU s); values mostly distinct (addresses)
-            # are split record by record as before (the distinct count then costs 0.2-0.3 s more at 1M)
-            counted = values.rename("v").value_counts(name="_n")
+            # are split record by record as before. The records per distinct value are counted on its value code
+            # (the column's codes are worked out for its comparisons anyway; a count of the strings cost 0.2 s)
+            if values.dtype == self.work.schema[column]:
+                per_code = np.bincount(self.array(column), minlength=len(self.get(column)[1]) + 1)[1:]
+                counted = pl.DataFrame({"v": self.get(column)[1], "_n": per_code.astype(np.uint32)})
+            else:
+                counted = values.rename("v").value_counts(name="_n")
             if counted.height > len(values) // 2:
                 words = values.str.split(" ").list.unique().explode().drop_nulls().rename("word")
                 per_word = words.value_counts(name="n")
@@ -291,10 +296,22 @@ class _PairColumns:
         key = (column, other or column, space)
         if key not in self._codes:
             by_code = self.value_codes.get(column, space)[1]
-            left = self.value_codes.array(column, space)[self._l]
-            right = self.value_codes.array(other or column, space)[self._r]
-            self._codes[key] = (left, right, by_code)
+            self._codes[key] = (self._side(column, space, 0), self._side(other or column, space, 1), by_code)
         return self._codes[key]
+
+    def _side(self, column: str, space: tuple[str, ...] | None, side: int, what: str | None = None) -> np.ndarray:
+        """The left (``side`` 0) or right record's code of ``column`` per pair, or with ``what`` its
+        ``ValueCodes.per_code`` (0 where missing): gathered once per column and side, whatever column the other
+        side is compared with (a mixed comparison compares each column with each)."""
+        key = ("side", column, space, side, what)
+        if key not in self._same:
+            if what is None:
+                self._same[key] = self.value_codes.array(column, space)[self._r if side else self._l]
+            else:
+                table = self.value_codes.per_code(what, column, space)
+                table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked by callers
+                self._same[key] = table[self._side(column, space, side)]
+        return self._same[key]
 
     def date_sides(self, column: str, other: str) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
         """``ValueCodes.date_parts`` of the left record's ``column`` and the right record's ``other``, per pair,
@@ -315,9 +332,9 @@ class _PairColumns:
             # two columns are compared only in a mixed comparison, whose columns share value codes
             assert other in (None, column) or (space is not None and other in space and column in space)
             ca, cb, _ = self.codes(column, other, space)
-            table = self.value_codes.per_code(what, column, space)
-            table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked below
-            self._same[key] = (table[ca] == table[cb]) & (ca != 0) & (cb != 0)
+            # (a space's columns share one table: code c's entry is the same whichever column it came from)
+            ta, tb = self._side(column, space, 0, what), self._side(other or column, space, 1, what)
+            self._same[key] = (ta == tb) & (ca != 0) & (cb != 0)
         return self._same[key]
 
     def digits_apart(self, column: str, other: str | None, space: tuple[str, ...] | None) -> np.ndarray | None:
