@@ -82,6 +82,7 @@ from pipelines.match.entities import assign_entity_ids, golden_records
 from pipelines.match.learning import (
     VerdictsSinceFit,
     frozen_model_note,
+    merged_verdicts,
     refit_advised,
     verdict_coverage,
     verdicts_since_fit,
@@ -867,7 +868,7 @@ def _given_verdicts(
     # on the records held before (a changed record was held) and those usable since the fit (a record withdrawn and
     # sent again: its verdicts were counted when first usable)
     usable_before = _reviewed_pairs(held.filter(_HELD_BEFORE), spec, state.labelled, state.cannot_link)
-    seen_before = _seen(state.verdicts_seen, _id_pairs(usable_before, held, spec.id_column))
+    seen_before = merged_verdicts(state.verdicts_seen, _id_pairs(usable_before, held, spec.id_column))
     usable = _id_pairs(reviewed, held, spec.id_column)
     since_fit = verdicts_since_fit(state.verdicts_since_fit, seen_before, usable)
     coverage = verdict_coverage(held[spec.id_column], same, different)
@@ -881,12 +882,6 @@ def _id_pairs(pairs: pl.DataFrame, held: pl.DataFrame, id_column: str) -> pl.Dat
     return named.select(
         pl.min_horizontal("a", "b").alias("left_id"), pl.max_horizontal("a", "b").alias("right_id"), "same"
     )
-
-
-def _seen(*frames: pl.DataFrame | None) -> pl.DataFrame:
-    """Verdict pairs (left_id, right_id, same) together, once each: a pair seen both ways is "different"."""
-    kept = [f for f in frames if f is not None]
-    return pl.concat(kept).group_by("left_id", "right_id", maintain_order=True).agg(pl.col("same").all())
 
 
 _HELD_BEFORE = "_held_before"  # a record the saved state held (kept, or changed: its new version)

@@ -124,6 +124,15 @@ def verdict_coverage(ids: pl.Series, *verdicts: pl.DataFrame | None) -> dict[str
 _VERDICT_SCHEMA = {"left_id": pl.String, "right_id": pl.String, "same": pl.Boolean}
 
 
+def merged_verdicts(*frames: pl.DataFrame | None) -> pl.DataFrame:
+    """Verdict pairs (``left_id``, ``right_id``, ``same``) together, once each, in order: a pair judged both ways is
+    "different" (as the engine reads it)."""
+    kept = [f.select(list(_VERDICT_SCHEMA)) for f in frames if f is not None]
+    if not kept:
+        return pl.DataFrame(schema=_VERDICT_SCHEMA)
+    return pl.concat(kept).group_by("left_id", "right_id", maintain_order=True).agg(pl.col("same").all())
+
+
 def usable_verdicts(ids: pl.Series, same: pl.DataFrame | None, different: pl.DataFrame | None) -> pl.DataFrame:
     """The verdicts a table holding record ``ids`` can use: ``left_id``, ``right_id`` (in text order), ``same``;
     a pair once, a pair judged both ways "different" (as the engine reads it); a pair naming an id the table does
@@ -137,7 +146,7 @@ def usable_verdicts(ids: pl.Series, same: pl.DataFrame | None, different: pl.Dat
         return pl.DataFrame(schema=_VERDICT_SCHEMA)
     known = ids.cast(pl.String).unique().implode()
     held = pl.col("left_id").is_in(known).fill_null(False) & pl.col("right_id").is_in(known).fill_null(False)
-    return (
+    return merged_verdicts(
         pl.concat(parts)
         .filter(held & (pl.col("left_id") != pl.col("right_id")))
         .select(
@@ -145,8 +154,6 @@ def usable_verdicts(ids: pl.Series, same: pl.DataFrame | None, different: pl.Dat
             pl.max_horizontal("left_id", "right_id").alias("right_id"),
             "same",
         )
-        .group_by("left_id", "right_id", maintain_order=True)
-        .agg(pl.col("same").all())
     )
 
 
@@ -171,12 +178,7 @@ def verdicts_since_fit(count_before: int, seen_before: pl.DataFrame, usable: pl.
     )
     same = int(counted["same"].sum()) if counted.height else 0
     given = {"same": same, "different": counted.height - same}
-    seen = (
-        pl.concat([seen_before.select(list(_VERDICT_SCHEMA)), usable.select(list(_VERDICT_SCHEMA))])
-        .group_by("left_id", "right_id", maintain_order=True)
-        .agg(pl.col("same").all())
-    )
-    return VerdictsSinceFit(count_before + counted.height, given, seen)
+    return VerdictsSinceFit(count_before + counted.height, given, merged_verdicts(seen_before, usable))
 
 
 def frozen_model_note(count: int, given: dict[str, int], run: str) -> str:

@@ -30,7 +30,7 @@ import polars as pl
 
 from pipelines.match.blocking import BLOCK_HASH_SCHEME, block_ids
 from pipelines.match.compare import ValueCodes
-from pipelines.match.learning import usable_verdicts, verdicts_since_fit
+from pipelines.match.learning import merged_verdicts, usable_verdicts
 from pipelines.match.model import Model
 from pipelines.match.spec import MatchSpec
 
@@ -338,9 +338,8 @@ def verdict_history(folder: str | Path, id_column: str) -> tuple[int, pl.DataFra
     usable = usable_verdicts(
         ids, pl.read_parquet(folder / "labelled.parquet"), pl.read_parquet(folder / "cannot_link.parquet")
     )
-    if manifest.get("verdicts_seen"):
-        usable = verdicts_since_fit(0, pl.read_parquet(folder / SEEN), usable).seen
-    return int(manifest.get("verdicts_since_fit", 0)), usable
+    seen = pl.read_parquet(folder / SEEN) if manifest.get("verdicts_seen") else None
+    return int(manifest.get("verdicts_since_fit", 0)), merged_verdicts(seen, usable)
 
 
 def load_state(folder: str | Path, spec: MatchSpec | None = None) -> MatchState:

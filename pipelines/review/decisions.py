@@ -278,14 +278,15 @@ def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
                 "(.csv) or 'Excel Workbook' (.xlsx)"
             )
             errors.append(_error(str(path.relative_to(folder)), None, 0, "*", cause))
-    read = 0  # files read as a decisions table: a text file or workbook that is none is named, not counted here
+    tabled = set()  # files that gave a decisions table (rows or none)
     for path in files:
         file = str(path.relative_to(folder))
         reader = _read_csv if path.suffix.lower() in TEXT_SUFFIXES else _read_xlsx
         found, problems = reader(path, file)
         frames += found
         errors += problems
-        read += bool(found) or not any(_whole_file(p) for p in problems)
+        if found:
+            tabled.add(file)
     schema = {
         "source_row": pl.UInt32,
         **dict.fromkeys(COLUMNS, pl.String),
@@ -293,7 +294,10 @@ def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
         "sheet": pl.String,
     }
     rows = pl.concat([f.cast(schema) for f in frames]) if frames else pl.DataFrame(schema=schema)
-    return rows, pl.DataFrame(errors, schema=REVIEW_DECISION_ERRORS.polars_schema), read
+    errors = pl.DataFrame(errors, schema=REVIEW_DECISION_ERRORS.polars_schema)
+    # a file read as a decisions table gave a table or no whole-file error (a text or workbook without the header)
+    not_read = set(errors.filter(NOT_A_TABLE)["source_file"]) - tabled
+    return rows, errors, sum(str(p.relative_to(folder)) not in not_read for p in files)
 
 
 @dataclass
@@ -319,11 +323,6 @@ class LoadedDecisions:
 # an error about a whole file (or a workbook's sheet), not a row of it: a file of another kind (a PDF), a text file or
 # workbook without a decisions header, one that cannot be read (row 0), or a header lacking a required column
 NOT_A_TABLE = ((pl.col("source_row") == 0) | (pl.col("cause") == NO_COLUMN)).fill_null(False)
-
-
-def _whole_file(error: dict) -> bool:
-    """Whether a decisions error (``_error``) is about a whole file or sheet (:data:`NOT_A_TABLE`), not a row."""
-    return error["source_row"] == 0 or error["cause"] == NO_COLUMN
 
 
 def not_table_files(errors: pl.DataFrame) -> list[str]:

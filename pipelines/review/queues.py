@@ -75,7 +75,7 @@ SPLIT_OPEN_STATES = ("thin", "conflicting", "rejected")
 NOT_REPAIRABLE = "extract rejected"  # quarantine reasons starting with this are not queued
 # a quarantine reason a ward official cannot act on: the data engineer re-fetches or re-maps the extract, or the
 # source system itself deleted the record (a dBase record marked deleted: nothing to re-enter)
-ENGINEERS_MATTER = (
+NOT_FOR_OFFICIALS = (
     pl.col("reason").str.starts_with(NOT_REPAIRABLE)
     | pl.col("reason").str.contains(TRUNCATED, literal=True)
     | pl.col("reason").str.contains(DELETED_NOTE, literal=True)
@@ -327,7 +327,7 @@ def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
 def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
     frames = []
     for registry, rows in inputs.quarantine.items():
-        repairable = rows.filter(~ENGINEERS_MATTER.fill_null(False))
+        repairable = rows.filter(~NOT_FOR_OFFICIALS.fill_null(False))
         frames.append(
             repairable.select(
                 *_source_row(registry),
