@@ -45,7 +45,6 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
-from pipelines.ingest.readers import TRUNCATED
 from pipelines.ingest.stage import StageResult, account, stage
 from pipelines.ingest.status import PartitionStatus, read_status, release_moved_rows, retire_partitions, write_status
 from pipelines.reference import default_reference
@@ -307,7 +306,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
     # apart) or on staging (most rows cannot be staged)
     rejected = loaded.rejected or getattr(result, "rejected", None)
     # a file cut off in transfer: it loads, but its cut last line is the data engineer's (not in the review queues)
-    cut = not rejected and result.quarantine["reason"].str.contains(TRUNCATED, literal=True).any()
+    cut = not rejected and (result.quarantine["reason_kind"] == "cut_off").any()
     status = PartitionStatus(
         key,
         registry,

@@ -498,7 +498,9 @@ def raw_table(registry: str) -> Table:
             "record_key gets ~2, ~3... in the order of the rows' values, not their place in the file), numeric:F1,F2 (the "
             "reader read these fields from number cells: a dBase numeric field, an XLSX number cell, a PostgreSQL or "
             "pg_dump number column, a SQLite integer/real cell, a JSON number: staging puts back an ID's lost leading "
-            "zero).",
+            "zero); and on a row the reader quarantines whole, who acts on it (quarantine.reason_kind): deleted_record "
+            "(a dBase record its file marks deleted), cut_off (the last row of a file that ends mid-row), "
+            "header_unreadable (the extract's header names cannot be told apart: every row, the extract rejected).",
         )
     )
     return Table(
@@ -723,6 +725,23 @@ def staged_table(registry: str) -> Table:
 REJECT_MIN_ROWS = 20
 REJECT_SHARE = 0.5
 
+# Why a row is in quarantine, by kind (quarantine.reason_kind), and so who acts on it. The reason text says the
+# particulars; the kind routes the row: only QUARANTINE_KINDS_FOR_OFFICIALS go to the officials' quarantined_row queue
+# (pipelines/review/queues.py), the others stay in quarantine.* for the data engineer (the run's log, ingest status).
+QUARANTINE_REASON_KINDS: dict[str, str] = {
+    "field": "a field's declared policy quarantines the row (a required field missing or unreadable): an official "
+    "re-enters it from the source system",
+    "unread_row": "the reader could not split the row into fields (an unbalanced quote, bytes not in the file's "
+    "encoding, a repeated column with two values, a damaged record): an official re-enters it",
+    "extract_rejected": "the whole extract was rejected (most rows cannot be staged, or its header names cannot be told "
+    "apart): a wrong file or mapping, the data engineer's",
+    "cut_off": "the last row of a file that ends mid-row (cut off in transfer): the data engineer fetches the file "
+    "again",
+    "source_deleted": "a record its source system marks deleted (a dBase record flagged '*', never packed): nothing "
+    "to re-enter",
+}
+QUARANTINE_KINDS_FOR_OFFICIALS = ("field", "unread_row")
+
 QUARANTINE = Table(
     name="quarantine",
     description="Source rows that could not be staged, with the field and the reason. Staged + quarantined = raw, per "
@@ -745,6 +764,17 @@ QUARANTINE = Table(
             "reader's cause with the file line ('line 17 has an unbalanced quote'), or 'extract rejected: N of M rows "
             "...'. Names fields and lines, never quotes a value (the values are in raw_values).",
             required=True,
+        ),
+        _f(
+            "reason_kind",
+            pl.String,
+            "Who acts on the row, by the kind of its reason: "
+            + "; ".join(f"{kind}: {why}" for kind, why in QUARANTINE_REASON_KINDS.items())
+            + ". Only "
+            + " and ".join(QUARANTINE_KINDS_FOR_OFFICIALS)
+            + " rows are review items (review queue quarantined_row).",
+            required=True,
+            allowed=tuple(QUARANTINE_REASON_KINDS),
         ),
         _f("raw_values", pl.String, "The raw row as JSON (canonical names), for review and re-entry.", required=True),
     ),

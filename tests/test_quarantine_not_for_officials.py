@@ -11,7 +11,7 @@ from pipelines.ingest.readers import DELETED_NOTE, TRUNCATED
 from pipelines.review.queues import ReviewInputs, quarantined_row
 
 
-def _quarantine(reasons: list[str]) -> pl.DataFrame:
+def _quarantine(reasons: list[str], kinds: list[str]) -> pl.DataFrame:
     n = len(reasons)
     return pl.DataFrame(
         {
@@ -20,6 +20,7 @@ def _quarantine(reasons: list[str]) -> pl.DataFrame:
             "source_key": [f"record:{i + 1}" for i in range(n)],
             "field": ["head_name", "*", "*"][:n],
             "reason": reasons,
+            "reason_kind": kinds,
             "raw_values": ["{}"] * n,
             "new_uid": [None] * n,
             "candidates": [["2025:26740"]] * n,
@@ -28,9 +29,9 @@ def _quarantine(reasons: list[str]) -> pl.DataFrame:
     )
 
 
-def _queued(reasons: list[str]) -> list[str]:
+def _queued(reasons: list[str], kinds: list[str]) -> list[str]:
     inputs = ReviewInputs(
-        staged={}, quarantine={"households": _quarantine(reasons)}, review={}, ward_names=pl.DataFrame()
+        staged={}, quarantine={"households": _quarantine(reasons, kinds)}, review={}, ward_names=pl.DataFrame()
     )
     return quarantined_row(inputs)["record_key"].to_list()
 
@@ -41,5 +42,6 @@ def test_a_record_the_source_deleted_is_not_an_officials_item():
         f"record:2: {DELETED_NOTE}: not loaded",
         f"line 3: file ends mid-row on line 3 {TRUNCATED}",
     ]
-    assert _queued(reasons) == ["hh-0"]  # the repairable row only
-    assert _queued(reasons[:1] + ["record:2: a field its encoding cannot decode"]) == ["hh-0", "hh-1"]
+    assert _queued(reasons, ["field", "source_deleted", "cut_off"]) == ["hh-0"]  # the repairable row only
+    undecodable = reasons[:1] + ["record:2: a field its encoding cannot decode"]
+    assert _queued(undecodable, ["field", "unread_row"]) == ["hh-0", "hh-1"]

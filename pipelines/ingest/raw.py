@@ -240,7 +240,9 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
                 "source_key": [p.source_key for p in result.problems],
                 "extra_columns": [json.dumps({"_unparsed": p.raw_text}, ensure_ascii=False) for p in result.problems],
                 "read_problem": [p.reason for p in result.problems],
-            }
+                "row_flags": [p.flag for p in result.problems],
+            },
+            schema_overrides={"row_flags": pl.String},
         )
         out = pl.concat([out, bad], how="diagonal_relaxed")
     if result.problem_frames:  # rows a reader quarantined whole, column-wise (SQL rows with no extract date)

@@ -43,7 +43,10 @@ from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 from pipelines.ingest.sql import number_marks
 
-TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row (assets/ingest.py warns on it)
+TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row
+# row_flags of rows a reader quarantines whole that no official can repair (quarantine.reason_kind, stage.py):
+CUT_OFF_FLAG = "cut_off"  # the last row of a file that ends mid-row (assets/ingest.py warns on it)
+HEADER_FLAG = "header_unreadable"  # every row of an extract whose header names cannot be told apart (rejected)
 
 KEY = "_source_key"
 LINE = "_line"  # where the row is in the source: 'line:17', 'Sheet1!row:17', 'row:17'
@@ -70,6 +73,7 @@ class RowProblem:
     source_key: str
     reason: str
     raw_text: str
+    flag: str | None = None  # the raw row's row_flags (CUT_OFF_FLAG for a cut last row)
 
 
 @dataclass
@@ -510,7 +514,10 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     cells, rest, unreadable = _header(text, records, header_at, spec.delimiter, extract.location)
     blank = rest["text"].str.strip_chars() == ""
     if unreadable:  # the header's names cannot be told apart: every row quarantined with the reason, none lost
-        frames = _problem_lines(_physical(rest.filter(~blank)), unreadable)
+        frames = [
+            f.with_columns(row_flags=pl.lit(HEADER_FLAG))
+            for f in _problem_lines(_physical(rest.filter(~blank)), unreadable)
+        ]
         rejected = f"extract rejected: {unreadable}; its {sum(f.height for f in frames)} rows are quarantined"
         return ReadResult(
             iter([]),
@@ -526,14 +533,14 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
     problems: list[RowProblem] = []
 
-    def problem(mask: pl.Expr, reason: str) -> None:
+    def problem(mask: pl.Expr, reason: str, flag: str | None = None) -> None:
         nonlocal rest
         for line, raw in rest.filter(mask).select("line", "text").iter_rows():
-            problems.append(RowProblem(f"line:{line}", reason.format(line=line), raw[:2000]))
+            problems.append(RowProblem(f"line:{line}", reason.format(line=line), raw[:2000], flag))
         rest = rest.filter(~mask)
 
     if truncated and rest.height:
-        problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} " + TRUNCATED)
+        problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} " + TRUNCATED, CUT_OFF_FLAG)
     zeroed = pl.col("text").str.contains("\x00", literal=True) & (pl.col("text").str.replace_all(r"[\x00\s]", "") == "")
     problem(zeroed, "line {line} holds only NUL bytes (a zero-filled block: a copy or write that never finished?)")
     if bad_lines:
@@ -1116,7 +1123,9 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     problems = []
     if not eof_mark and not text.endswith("\n") and lines.height > 1 and _cut_off(lines, bad_lines):
         n, line = lines.row(-1)  # a file cut off mid-line (interrupted transfer), as a CSV's last row (_read_csv)
-        problems.append(RowProblem(f"line:{n}", f"file ends mid-row on line {n} {TRUNCATED}", line[:2000]))
+        problems.append(
+            RowProblem(f"line:{n}", f"file ends mid-row on line {n} {TRUNCATED}", line[:2000], CUT_OFF_FLAG)
+        )
         lines = lines.head(-1)
     frame, numbers = None, {}
     if not bad_lines:

@@ -20,7 +20,7 @@ import polars as pl
 
 from pipelines import standardise as std
 from pipelines.encodings import repair_column
-from pipelines.ingest.readers import DELETED_FLAG
+from pipelines.ingest.readers import CUT_OFF_FLAG, DELETED_FLAG, HEADER_FLAG
 from pipelines.reference import default_reference
 from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
@@ -449,6 +449,19 @@ def _reader_notes() -> list[pl.Expr]:
     return out
 
 
+# a row the reader quarantined whole and flagged -> its quarantine.reason_kind (otherwise: unread_row)
+_READER_KINDS = ((HEADER_FLAG, "extract_rejected"), (DELETED_FLAG, "source_deleted"), (CUT_OFF_FLAG, "cut_off"))
+
+
+def _reason_kind(readable: pl.Expr) -> pl.Expr:
+    """quarantine.reason_kind of a row that cannot be staged: the reader's flag, else unread_row for a row the reader
+    could not split, else field (a field's declared policy quarantines it). A rejected extract's rows are all
+    extract_rejected (set in :func:`stage`)."""
+    flags = pl.col("row_flags").fill_null("").str.split("; ")
+    by_flag = [pl.when(flags.list.contains(flag)).then(pl.lit(kind)) for flag, kind in _READER_KINDS]
+    return pl.coalesce(*by_flag, pl.when(~readable).then(pl.lit("unread_row")), pl.lit("field"))
+
+
 def _policies(registry: str, checks: list[Check]) -> tuple[list[tuple[pl.Expr, str, pl.Expr]], list[pl.Expr]]:
     """(quarantine condition, field label, reason) and issue texts, from each field's declared policy."""
     declared = {f.name: f for f in STAGED_FIELDS[registry]}
@@ -520,16 +533,18 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
             _reason=pl.concat_str([pl.lit(rejected), pl.col("_reason")], separator="; ", ignore_nulls=True),
         )
     bad = frame.filter(pl.col("_field").is_not_null())
+    bad = bad.with_columns(_kind=pl.lit("extract_rejected") if rejected else _reason_kind(readable))
     good = frame.filter(pl.col("_field").is_null())
     good = _resolve(good, reference)
     raw_cols = [c for c in raw.columns if c not in LINEAGE and c not in ("read_problem", "row_flags")]
     quarantine = raw.join(
-        bad.select("record_key", "_field", "_reason"), on="record_key", how="inner", maintain_order="left"
+        bad.select("record_key", "_field", "_reason", "_kind"), on="record_key", how="inner", maintain_order="left"
     ).select(
         *LINEAGE,
         registry=pl.lit(registry),
         field=pl.col("_field"),
         reason=pl.col("_reason"),
+        reason_kind=pl.col("_kind"),
         raw_values=pl.struct(raw_cols).struct.json_encode(),
     )
     staged = staged_table(registry).cast(good)

@@ -4,11 +4,11 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
 
 1. quarantined_row    a row that could not be staged is missing from every count. Only rows a person can
                       repair: a missing or unreadable field, or a line the reader could not split (re-enter it
-                      from the source system). Rows of a rejected extract ("extract rejected: ...": a wrong file
-                      or mapping) and the last line of a file cut off in transfer ("file ends mid-row on line N
-                      (truncated)": the file is fetched again) are a data engineer's matter and not queued; they
-                      stay in quarantine.* with their reason and are named in the run's log and ingest status.
-                      Nor is a record its source marked deleted (dBase '*'): there is nothing to re-enter.
+                      from the source system): quarantine.reason_kind field or unread_row. Rows of a rejected
+                      extract (extract_rejected: a wrong file or mapping) and the last line of a file cut off in
+                      transfer (cut_off: the file is fetched again) are a data engineer's matter and not queued;
+                      they stay in quarantine.* with their reason and are named in the run's log and ingest
+                      status. Nor is a record its source marked deleted (source_deleted, dBase '*').
 2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One record each.
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
                       placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.ingest.readers import DELETED_NOTE, TRUNCATED
 from pipelines.review.ids import URGENCY, item_ids
 from pipelines.schema import (
     ENTITY_KINDS,
     ENTITY_REVIEW_COLUMNS,
+    QUARANTINE_KINDS_FOR_OFFICIALS,
     REVIEW_ITEM_KEYS,
     REVIEW_KINDS,
     REVIEW_QUEUE_ITEMS,
@@ -72,14 +72,9 @@ ID_CHECKS: dict[str, tuple[tuple[str, pl.Expr], ...]] = {
     ),
 }
 SPLIT_OPEN_STATES = ("thin", "conflicting", "rejected")
-NOT_REPAIRABLE = "extract rejected"  # quarantine reasons starting with this are not queued
-# a quarantine reason a ward official cannot act on: the data engineer re-fetches or re-maps the extract, or the
-# source system itself deleted the record (a dBase record marked deleted: nothing to re-enter)
-NOT_FOR_OFFICIALS = (
-    pl.col("reason").str.starts_with(NOT_REPAIRABLE)
-    | pl.col("reason").str.contains(TRUNCATED, literal=True)
-    | pl.col("reason").str.contains(DELETED_NOTE, literal=True)
-)
+# quarantine rows a ward official can act on, by the kind of their reason (schema.QUARANTINE_REASON_KINDS): the
+# others are the data engineer's (re-fetch or re-map the extract) or nobody's (the source system deleted the record)
+FOR_OFFICIALS = pl.col("reason_kind").is_in(QUARANTINE_KINDS_FOR_OFFICIALS)
 
 
 @dataclass
@@ -327,7 +322,7 @@ def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
 def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
     frames = []
     for registry, rows in inputs.quarantine.items():
-        repairable = rows.filter(~NOT_FOR_OFFICIALS.fill_null(False))
+        repairable = rows.filter(FOR_OFFICIALS)
         frames.append(
             repairable.select(
                 *_source_row(registry),
