@@ -730,9 +730,13 @@ def _exact_span(
         elif start == end - 1 and len(word) <= 3 and (compact := _COMPACT_MARKER.match(word)) is not None:
             plain, used, glued = compact.group(2), compact.group(1), False
         elif anchored_only and not (boundary[start] or _is_anchored(tokens, start, markers)):
-            if hard[start]:
-                break
-            continue
+            if start == end - 1 and _after_compact(words, start, letters):
+                # "P12 QGV": a glued marker right after a compact ward anchors its word (glued forms only)
+                plain, used, glued = "", None, True
+            else:
+                if hard[start]:
+                    break
+                continue
         else:
             plain, used = key, None
             # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
@@ -765,6 +769,12 @@ def _exact_span(
 
 
 _NO_SUFFIXES: frozenset[str] = frozenset()
+
+
+def _after_compact(words: list[str], start: int, letters) -> bool:
+    """Does the word at ``start`` begin with a marker letter and follow a compact ward ("p12", "f7", "x3")?
+    Then a glued marker there ("P12 QGV": Phường 12, Quận Gò Vấp) stands where a written one would."""
+    return start > 0 and words[start][0] in letters and _COMPACT_WARD.match(words[start - 1]) is not None
 
 
 # The most words a segment remembered by _province_span has: a province name with its type and a ward or

@@ -278,3 +278,31 @@ def test_a_street_ending_with_a_district_word_is_no_district_marker_for_a_typo()
     # a district typo after its own marker still reads
     (typo,) = _read(["12 Lê Lợi, Phường 5, Quận Gò Vậpp, TP.HCM"])
     assert typo["new_uid"] == GO_VAP_5 and typo["status"] == "fuzzy"
+
+
+PHU_NHUAN_12 = "2025:27073"  # Phường 12 of Phú Nhuận
+
+
+def test_a_district_written_as_glued_initials_after_a_compact_ward():
+    """ "P12 QGV": Phường 12, Quận Gò Vấp with the district's initials glued to its marker, right after the
+    compact ward (before: unresolved, "no district found"); also with a street, a province, "F12"."""
+    rows = _read(
+        ["P12 QGV", "12 Lê Lợi, P12 QGV", "12 Lê Lợi P12 QGV HCM", "12 Lê Lợi, P12 QGV, TP.HCM", "F12 QGV", "P12 QPN"]
+    )
+    assert [r["new_uid"] for r in rows] == [GO_VAP_12] * 5 + [PHU_NHUAN_12]
+    assert {r["status"] for r in rows} == {"exact"}
+    # Only there: initials of two districts ("QBT": Bình Thạnh or Bình Tân), no compact ward before them, or
+    # a word between them read nothing.
+    for row in _read(["P7 QBT", "12 Lê Lợi QGV", "P12 Trần QGV"]):
+        assert row["new_uid"] is None and row["status"] == "unresolved", row
+
+
+def test_district_one_written_in_words():
+    """ "Quận Nhất" (Quận 1 in words, on older records): an alias of Quận 1 (mappings/aliases.csv)."""
+    rows = _read(
+        ["P.Bến Nghé, Quận Nhất", "12 Lê Lợi P Bến Nghé Quận Nhất HCM", "12 Lê Lợi, Phường Bến Nghé, Quận Nhất, TP.HCM"]
+    )
+    assert [(r["old_uid"], r["status"]) for r in rows] == [("pre2025:26740", "exact")] * 3
+    # Quận 1 has no Phường 12: no other unit of the district is answered
+    (row,) = _read(["12 Lê Lợi, Phường 12, Quận Nhất, TP.HCM"])
+    assert row["new_uid"] is None and row["reason"].startswith("ward not found in Quận 1")
