@@ -49,6 +49,26 @@ def file_format(path: Path, option: str) -> str:
     return fmt
 
 
+def undecodable_lines(data: bytes, decode: Callable[[bytes], object]) -> str:
+    """Where ``data`` cannot be decoded, as people count: 'line 7' or 'lines 7, 9 and 3 more' (the lines whose
+    bytes ``decode`` refuses; a line number, never a value). Empty when every line decodes."""
+    bad = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            decode(line.removesuffix(b"\r"))
+        except (UnicodeDecodeError, ValueError):
+            bad.append(number)
+    if not bad:
+        return ""
+    more = f" and {len(bad) - 2} more" if len(bad) > 2 else ""
+    return f"line{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad[:2]))}{more}"
+
+
+def _not_valid(path: Path, data: bytes, name: str, decode: Callable[[bytes], object], hint: str) -> str:
+    where = undecodable_lines(data, decode)
+    return f"{path}: {where + ' ' if where else ''}not valid {name} ({hint})"
+
+
 def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
     """CSV (UTF-8, with or without BOM; every column read as text) or Parquet."""
     fmt = file_format(path, option)
@@ -123,10 +143,12 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
     if chosen == "utf-8":
         sep = delimiter or sniff_delimiter(head.decode("utf-8-sig", errors="replace"))
     else:
+        data = path.read_bytes()
         try:
-            text = decode_bytes(path.read_bytes(), chosen)
+            text = decode_bytes(data, chosen)
         except (UnicodeDecodeError, ValueError):
-            raise click.ClickException(f"{path}: not valid {chosen}; try another --encoding") from None
+            problem = _not_valid(path, data, chosen, lambda b: decode_bytes(b, chosen), "try another --encoding")
+            raise click.ClickException(problem) from None
         sep = delimiter or sniff_delimiter(text[: 1 << 16])
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
@@ -137,7 +159,8 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
     except (pl.exceptions.PolarsError, OSError) as exc:
         if chosen == "utf-8" and "utf" in str(exc).lower():
             hint = "leave --encoding to auto-detection" if encoding == "utf-8" else "give --encoding"
-            raise click.ClickException(f"{path}: not valid UTF-8 ({hint})") from None
+            data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+            raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
     report_short_rows(frame, path, source, sep, option)
