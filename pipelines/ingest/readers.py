@@ -798,6 +798,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
         layout = layouts.get(name, xlsx_layout.SheetLayout())
         first = layout.origin[0] + header + 1  # the sheet row (1-based) of the first data row
+        _refuse_wide_header(extract, name, sheet, layout, first - 1)
         sheet = _fill_merged(sheet, layout, first)
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE),
@@ -872,6 +873,41 @@ def _numeric_marks(numbers: dict[int, pl.Series], names: list[str]) -> pl.Expr:
     """``NUMERIC`` from per-column masks of number cells (column position -> bool per row: :func:`_number_cells`,
     :func:`_json_numbers`), named with the frame's column names (``names``)."""
     return number_marks([pl.when(pl.lit(mask)).then(pl.lit(names[i])) for i, mask in numbers.items()])
+
+
+def _cell_ref(row: int, column: int) -> str:
+    """1-based (row, column) -> 'E1'."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+def _refuse_wide_header(extract: Extract, sheet_name: str, sheet: pl.DataFrame, layout, header_row: int) -> None:  # noqa: ANN001
+    """A mapped header cell merged across columns (a two-row header: 'dia_chi' over 'so_nha' | 'phuong') whose other
+    columns hold values fails the extract: those columns have no name, the mapped field would get the first column's
+    part only (an address without its ward) and the rest would pass as an unnamed extra column. Names the file,
+    sheet, cell range, column and what to do; never a value."""
+    spec = extract.source
+    mapped = {*spec.columns, *([spec.key_column] if spec.key_column else [])}
+    for row1, row2, col1, col2 in layout.merges:
+        first = col1 - layout.origin[1]
+        if not row1 <= header_row <= row2 or col2 <= col1 or not 0 <= first < sheet.width:
+            continue
+        name = sheet.columns[first]
+        covered = sheet.columns[first + 1 : col2 - layout.origin[1] + 1]
+        if name not in mapped or not covered:
+            continue
+        held = sheet.select(pl.any_horizontal(pl.col(c).cast(pl.String).str.strip_chars() != "" for c in covered))
+        if held.to_series().fill_null(False).any():
+            cells = f"{_cell_ref(row1, col1)}:{_cell_ref(row2, col2)}"
+            raise SourceReadError(
+                f"{extract.location}: sheet {sheet_name!r}: the header cell {name!r} is merged over {cells}, and the "
+                f"{len(covered)} column(s) under it after the first hold values but have no name: {name!r} would "
+                "get the first column's part only. Unmerge the header cell and name each column (then map them, e.g. "
+                "to the address parts street_address / ward / district / province)"
+            )
 
 
 def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout
