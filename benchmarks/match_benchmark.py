@@ -75,7 +75,9 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
         used = spec.input_columns | (spec.optional_columns & present)  # what the spec uses (dob_precision too)
         staged = pl.read_parquet(staged_path, columns=sorted(used))
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = match(staged, spec)
+        result = match(staged, spec, keep_candidates=True)
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started  # CPU: all the process's threads
+        peak_match = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the engine's, before any writing
         clusters = result.records.select(
             pl.col("record_id").alias("record_key"), pl.col("entity_id").alias("cluster_id")
         )
@@ -95,20 +97,26 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
                 "pairs_per_rule",
                 "new_pairs_per_rule",
                 "seconds",
+                "cpu_seconds",
                 "entities",
+                "pairs_below_floor",
             )
         }
         levels = [c for c in result.pairs.columns if c.endswith("_level")]
         result.pairs.select(
             "left_id", "right_id", "blocked_by", "decision", "match_probability", *levels
         ).write_parquet(out.with_suffix(".pairs.parquet"))
+        # every candidate pair (row numbers, rules), those under the pair floor too: pair completeness counts them
+        result.candidates.write_parquet(out.with_suffix(".candidates.parquet"))
+        result.records.select("record_id").write_parquet(out.with_suffix(".rows.parquet"))
     else:
         from benchmarks.splink_peer import splink_dedupe
 
         staged = pl.read_parquet(staged_path, columns=SPLINK_COLUMNS)
         started, cpu_started = time.perf_counter(), time.process_time()
         clusters, info = splink_dedupe(staged, **({"threshold": threshold} if threshold is not None else {}))
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started  # CPU: all the process's threads
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        peak_match = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     clusters.write_parquet(out.with_suffix(".parquet"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write_text(
@@ -118,13 +126,53 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
                 "wall_s": wall,
                 "cpu_s": cpu,
                 "load": os.getloadavg(),
-                "peak_rss_mib": peak,
+                "peak_rss_mib": peak_match,
+                "peak_rss_after_writing_mib": peak,
                 "info": info,
             },
             default=str,
         ),
         encoding="utf-8",
     )
+
+
+def _recall_pairs(records: pl.DataFrame, pairs: Path) -> pl.DataFrame:
+    """What ``true_pair_recall`` reads (left_id, right_id, blocked_by, decision): the pair table, or, where the run
+    kept every candidate pair apart (``.candidates.parquet``, row numbers of ``.rows.parquet``), the true pairs among
+    the candidates (those under the pair floor too) for pair completeness and the pair table's queued pairs for
+    linked-or-queued (named ``cluster_check``: not counted as found by blocking twice)."""
+    table = pl.read_parquet(pairs, columns=["left_id", "right_id", "blocked_by", "decision"])
+    candidates_file = pairs.with_name(pairs.name.replace(".pairs.", ".candidates."))
+    if not candidates_file.exists():
+        return table
+    from pipelines.match import load_spec
+    from pipelines.match.blocking import rule_names
+
+    ids = pl.read_parquet(pairs.with_name(pairs.name.replace(".pairs.", ".rows.")))["record_id"]
+    person = (
+        ids.to_frame()
+        .join(records.select("record_id", "person_id"), on="record_id", how="left", maintain_order="left")["person_id"]
+        .cast(pl.Categorical)
+        .to_physical()
+        .fill_null(-1)
+        .cast(pl.Int64)
+        .to_numpy()
+    )
+    candidates = pl.read_parquet(candidates_file)
+    left, right = candidates["l"].to_numpy(), candidates["r"].to_numpy()
+    true = (person[left] == person[right]) & (person[left] >= 0)
+    found = candidates.filter(pl.Series(true))
+    spec = load_spec(PEOPLE_SPEC)
+    blocked = found.select(
+        ids.gather(found["l"]).alias("left_id"),
+        ids.gather(found["r"]).alias("right_id"),
+        rule_names(pl.col("rules"), spec).alias("blocked_by"),
+        pl.lit("non_match").alias("decision"),
+    )
+    queued = table.filter(pl.col("decision").cast(pl.String).is_in(["review", "refused"])).select(
+        "left_id", "right_id", pl.lit("cluster_check").alias("blocked_by"), pl.col("decision").cast(pl.String)
+    )
+    return pl.concat([blocked, queued])
 
 
 def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
@@ -138,7 +186,7 @@ def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clust
         .join(clusters.select("record_key", pl.col("cluster_id").cast(pl.String)), on="record_key")
         .select(pl.col("record_key").alias("record_id"), pl.col("cluster_id").alias("entity_id"), "person_id", "noise")
     )
-    report = true_pair_recall(records, pl.read_parquet(pairs), "person_id", "noise")
+    report = true_pair_recall(records, _recall_pairs(records, pairs), "person_id", "noise")
     info = figures["info"]
     with pl.Config(tbl_rows=60, tbl_cols=12, fmt_str_lengths=60, tbl_width_chars=160, float_precision=4):
         print(f"\n{figures['engine']}: true pairs per category (a pair counts in each label of its two records)")

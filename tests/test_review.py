@@ -9,6 +9,7 @@ and after a reversal.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import dagster as dg
 import fastexcel
@@ -23,7 +24,7 @@ from pipelines.entities.resolve import labels_report, resolve_entities, spec_pat
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import stage
-from pipelines.match import load_spec
+from pipelines.match import load_spec, match
 from pipelines.reference import load_reference
 from pipelines.review.decisions import (
     DECISIONS_ENV,
@@ -604,22 +605,24 @@ def test_match_decisions_link_and_no_match_decisions_keep_apart(runs):
 def test_labels_report_counts_labels_and_proposes_thresholds(runs):
     """Officials' labels: counted as used or naming records this run did not match; thresholds proposed
     only with enough labels (a handful moves nothing)."""
-    sample, plain = runs["people"]
-    spec = load_spec(spec_path("people"))
-    pairs = plain.result.pairs.sort("match_probability", descending=True)
+    sample, _ = runs["people"]
+    # every pair in the pair table (the sample keeps 13 pairs under the link threshold from people.toml's floor up)
+    spec = replace(load_spec(spec_path("people")), pair_floor=0.0)
+    result = match(sample, spec)
+    pairs = result.pairs.sort("match_probability", descending=True)
     few = pairs.head(3).select("left_id", "right_id")
     stranger = pl.DataFrame({"left_id": ["nobody#1"], "right_id": [pairs["left_id"][0]]})
-    report = labels_report(plain.result, pl.concat([few, stranger]), None, spec)
+    report = labels_report(result, pl.concat([few, stranger]), None, spec)
     assert report["labels"] == {"used": 3, "not_scored": 0, "unknown": 1}
     assert report["thresholds_from_labels"]["link_threshold"] == spec.link_threshold
     assert "thresholds kept" in report["thresholds_from_labels"]["reasons"][0]
     # 40 labels below the link threshold, all answered "same": true pairs at the bottom of the queue,
     # so the review band is extended downwards; answered "different": it is not
     below = pairs.filter(pl.col("match_probability") < spec.link_threshold).head(40).select("left_id", "right_id")
-    same = labels_report(plain.result, below, None, spec)["thresholds_from_labels"]
+    same = labels_report(result, below, None, spec)["thresholds_from_labels"]
     assert same["review_threshold"] < spec.review_threshold and "lowered" in same["reasons"][1]
-    different = labels_report(plain.result, None, below, spec)
+    different = labels_report(result, None, below, spec)
     assert different["labels"]["used"] == below.height
     assert different["thresholds_from_labels"]["review_threshold"] == spec.review_threshold
     assert different["thresholds_from_labels"]["link_threshold"] == spec.link_threshold
-    assert labels_report(plain.result, None, None, spec) == {}
+    assert labels_report(result, None, None, spec) == {}

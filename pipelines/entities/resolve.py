@@ -145,7 +145,11 @@ def labels_report(
     known = result.records["record_id"].cast(pl.String).implode()
     unknown = labels.filter(~pl.col("a").is_in(known) | ~pl.col("b").is_in(known)).height
     open_pairs = pairs.join(labels, on=["a", "b"], how="anti")
-    choice = refine_thresholds(labelled, open_pairs, result.records.height, spec.link_threshold, spec.review_threshold)
+    below = result.stats.get("pairs_below_floor", {})
+    floor = below["floor"] if below.get("pairs") else 0.0  # the pair table's pairs start there
+    choice = refine_thresholds(
+        labelled, open_pairs, result.records.height, spec.link_threshold, spec.review_threshold, floor=floor
+    )
     return {
         "labels": {
             "used": labelled.height,

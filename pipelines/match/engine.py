@@ -3,7 +3,7 @@
     from pipelines.match import load_spec, match
     result = match(table, load_spec("people.toml"))
     result.records     # one row per input record: record_id, entity_id, how it got there
-    result.pairs       # every scored candidate pair with its evidence and decision
+    result.pairs       # scored pairs with their evidence and decision (from spec.pair_floor up; the rest counted)
     result.entities    # golden records
     result.review      # uncertain pairs for a person to decide
 
@@ -64,6 +64,9 @@ class MatchResult:
     level_labels: dict[str, list[str]]
     stats: dict = field(default_factory=dict)
     state: MatchState | None = None  # with keep_state=True: what an increment or a frozen-model run needs
+    # with keep_candidates=True: every candidate pair, l and r row numbers of ``records`` (l < r) and ``rules`` (a bit
+    # per blocking rule, ``blocking.rule_names``), those under the pair floor too (for pair completeness)
+    candidates: pl.DataFrame | None = None
 
     def model_table(self) -> pl.DataFrame:
         """m, u and weight (bits) of every level of every scored comparison."""
@@ -78,6 +81,12 @@ class MatchResult:
             f"non-match {s['decisions'].get('non_match', 0):,}, refused by the chaining guard {s['decisions'].get('refused', 0):,}",
             "blocking: " + ", ".join(f"{k} {v:,} new" for k, v in self.blocking.new_pairs_per_rule.items()),
         ]
+        below = s.get("pairs_below_floor", {})
+        if below.get("pairs"):
+            lines.append(
+                f"pair table: {below['pairs']:,} non-matches scoring under {below['floor']:g} counted, not kept "
+                f"({below['same_entity']:,} of them within one entity)"
+            )
         if self.blocking.capped_blocks.height:
             cb = self.blocking.capped_blocks
             lines.append(
@@ -244,6 +253,110 @@ def score_pairs(
     return _with_reviews(scored.with_columns(_veto(spec)), reviewed)
 
 
+SCORE_CHUNK = 2_000_000  # candidate pairs scored at a time when the pair table keeps only pairs from spec.pair_floor
+
+
+@dataclass
+class BelowFloor:
+    """Candidate pairs scored under the pair floor (``spec.pair_floor``) that no reviewer judged: non-matches counted,
+    not kept in the pair table. ``per_rules``: how many per set of blocking rules (bits, ``rules``) and cannot-link
+    veto (null: none); ``kept``: per candidate pair, whether it was kept (None: every pair was)."""
+
+    floor: float
+    per_rules: pl.DataFrame
+    kept: pl.Series | None = None
+
+    @property
+    def pairs(self) -> int:
+        return int(self.per_rules["pairs"].sum() or 0)
+
+    def stats(self, spec: MatchSpec, same_entity: int) -> dict:
+        """The run's statistics of the pairs left out: in all, per blocking rule that proposed them (a pair under
+        each of its rules, as ``pairs_per_rule``), per cannot-link veto, and how many join records of one entity."""
+        rows = self.per_rules
+        per_rule = {
+            rule.name: int(rows.filter((pl.col("rules") & (1 << i)) != 0)["pairs"].sum() or 0)
+            for i, rule in enumerate(spec.blocking)
+        }
+        vetoes = rows.group_by(pl.col("veto").fill_null("none")).agg(pl.col("pairs").sum()).sort("veto")
+        return {
+            "floor": self.floor,
+            "pairs": self.pairs,
+            "per_rule": per_rule,
+            "per_veto": dict(zip(vetoes["veto"].to_list(), [int(x) for x in vetoes["pairs"]], strict=True)),
+            "same_entity": same_entity,
+        }
+
+
+def _score_kept(
+    work: pl.DataFrame,
+    pairs: pl.DataFrame,
+    gamma: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    model: Model,
+    tf_tables: dict,
+    reviewed: pl.DataFrame,
+    floor: float,
+) -> tuple[pl.DataFrame, BelowFloor]:
+    """``score_pairs`` of the candidate pairs, with only the pairs at or above ``floor`` kept (and those a reviewer
+    judged, either way): scored SCORE_CHUNK pairs at a time, so the weights, probabilities and vetoes of every
+    candidate pair are never held at once (at 1M people 95 % of the 5.6M candidate pairs score under 0.001). The
+    pairs left out are non-matches whatever the clustering (under the review threshold, not forced by a
+    reviewer), counted per set of rules and veto. ``floor`` 0: every pair kept, scored in one piece."""
+    empty = pl.DataFrame(schema={"rules": pl.UInt32, "veto": pl.String, "pairs": pl.UInt32})
+    if floor <= 0:
+        return score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma), BelowFloor(floor, empty)
+    parts, counts, masks = [], [empty], []
+    for start in range(0, max(pairs.height, 1), SCORE_CHUNK):
+        scored = score_pairs(
+            work,
+            pairs.slice(start, SCORE_CHUNK),
+            spec,
+            codes,
+            model,
+            tf_tables,
+            reviewed,
+            gamma.slice(start, SCORE_CHUNK),
+        )
+        keep = scored.select(_kept(floor))["keep"]
+        parts.append(scored.filter(keep))
+        counts.append(_counted(scored.filter(~keep)))
+        masks.append(keep)
+    per_rules = pl.concat(counts).group_by("rules", "veto").agg(pl.col("pairs").sum()).sort("rules", "veto")
+    return pl.concat(parts), BelowFloor(floor, per_rules, pl.concat(masks))
+
+
+def _kept(floor: float) -> pl.Expr:
+    """Whether a scored pair is kept in the pair table: at or above ``floor``, or judged by a reviewer either way, or
+    not a candidate (scored by the chaining guard, or named by a reviewer: ``rules`` 0)."""
+    return (
+        (pl.col("match_probability") >= floor)
+        | pl.col("_reviewed_same")
+        | pl.col("veto").eq(REVIEWED_DIFFERENT).fill_null(False)
+        | (pl.col("rules") == 0)
+    ).alias("keep")
+
+
+def _counted(below: pl.DataFrame) -> pl.DataFrame:
+    """Scored pairs left out of the pair table, counted per set of rules and veto."""
+    return below.group_by("rules", "veto").agg(pl.len().cast(pl.UInt32).alias("pairs")).cast({"rules": pl.UInt32})
+
+
+def _same_entity_below(clusters: pl.Series, pairs: pl.DataFrame, below: BelowFloor) -> int:
+    """How many pairs left out of the pair table join two records of one cluster (one entity), counted a chunk at a
+    time."""
+    if below.kept is None or not below.pairs:
+        return 0
+    same = 0
+    for start in range(0, pairs.height, SCORE_CHUNK):
+        out = ~below.kept.slice(start, SCORE_CHUNK)
+        chunk = pairs.slice(start, SCORE_CHUNK)
+        l, r = chunk["l"].filter(out), chunk["r"].filter(out)  # noqa: E741 - the pairs' sides
+        same += int((clusters.gather(l) == clusters.gather(r)).sum())
+    return same
+
+
 def is_link(spec: MatchSpec) -> pl.Expr:
     """A scored pair is a link: over the link threshold and not vetoed, or judged the same by a reviewer."""
     return ((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null()) | pl.col("_reviewed_same")
@@ -325,6 +438,7 @@ def match(
     source: str = "input",
     model: FrozenModel | None = None,
     keep_state: bool = False,
+    keep_candidates: bool = False,
 ) -> MatchResult:
     """Deduplicate `frame` under `spec`.
 
@@ -336,6 +450,7 @@ def match(
         linked, directly or through a third record (the cluster guard refuses it); EM reads them as non-matches.
     model: a frozen model (state.py): scored with it, nothing is fitted (a full re-match an increment equals).
     keep_state: keep what an increment needs in ``result.state`` (the frozen model, tables and pairs).
+    keep_candidates: keep every candidate pair's row numbers and rules in ``result.candidates`` (12 bytes a pair).
     """
     frozen_given = model
     if frozen_given is not None:
@@ -372,11 +487,17 @@ def match(
         early.shutdown(wait=True)
     # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
     # ids and the lineage while the pairs are decided and the golden records worked out
+    # pairs under spec.pair_floor are counted, not kept: with a floor the ids and labels are worked out for the kept
+    # pairs only, once they are known. A state keeps every pair (an increment re-decides pairs from them): then every
+    # pair is scored and decided, and the pair table left the same as without a state
+    floor = 0.0 if keep_state else spec.pair_floor
     pool = ThreadPoolExecutor(max_workers=1)
     try:
-        head = pool.submit(
-            _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
-        )
+        head = None
+        if spec.pair_floor <= 0:
+            head = pool.submit(
+                _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
+            )
         reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
         labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
         frozen = model
@@ -400,7 +521,8 @@ def match(
         def rescore(extra: pl.DataFrame) -> pl.DataFrame:
             return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
 
-        scored = score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma)
+        scored, below = _score_kept(work, pairs, gamma, spec, codes, model, tf_tables, reviewed, floor)
+        del gamma  # every candidate pair's levels: the kept pairs' are in scored
         unblocked = _not_among(reviewed, scored)
         if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
             extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
@@ -425,9 +547,10 @@ def match(
         # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
         scored = scored.with_columns(pl.lit(False).alias("_inner"))
         if inner.height:
-            inner = _not_among(inner, scored).with_columns(
-                pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner")
-            )
+            inner = _not_among(inner, scored)
+            if below.pairs:  # a candidate pair left under the floor stays out (a non-match: under the link threshold)
+                inner = _not_among(inner, pairs)
+            inner = inner.with_columns(pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner"))
             scored = pl.concat([scored, inner.select(scored.columns)])
         same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
         scored = decide(scored, same_cluster, refused, spec)
@@ -436,9 +559,22 @@ def match(
             return _lineage(decided, work, ids, named.result()[0], spec, clusters)
 
         lineage = pool.submit(lineage_of, scored)
-        pair_table = _pair_table(scored, ids, spec, head.result())
+        table_rows = scored
+        if keep_state and spec.pair_floor > 0:
+            keep = scored.select(_kept(spec.pair_floor) | pl.col("_inner"))["keep"]
+            table_rows = scored.filter(keep)
+            below = BelowFloor(
+                spec.pair_floor, _counted(scored.filter(~keep)).sort("rules", "veto"), keep.head(pairs.height)
+            )
+        pair_table = _pair_table(
+            table_rows,
+            ids,
+            spec,
+            head.result() if head is not None else None,
+            pairs["rules"].unique() if below.pairs else None,
+        )
         kept = scored if keep_state else None
-        del scored  # tens of millions of rows at city scale: freed once the lineage is drawn
+        del scored, table_rows  # tens of millions of rows at city scale: freed once the lineage is drawn
 
         review = _review_queue(pair_table, work, spec)
         by_cluster = golden_by_cluster(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), spec, clusters)
@@ -466,6 +602,8 @@ def match(
         )
 
     decisions = dict(pair_table.group_by("decision").len().iter_rows())
+    if below.pairs:  # non-matches counted, not kept
+        decisions["non_match"] = decisions.get("non_match", 0) + below.pairs
     # entities per size from the records' entity sizes (a size-s entity has s records): no group-by on the ids' text
     per_record = records["entity_size"]
     sizes = {int(size): int(n) // int(size) for size, n in per_record.value_counts().sort("entity_size").iter_rows()}
@@ -479,6 +617,7 @@ def match(
         "capped_blocks": blocking.capped_blocks.height,
         "largest_block_per_rule": blocking.largest_block,
         "decisions": decisions,
+        "pairs_below_floor": below.stats(spec, _same_entity_below(clusters, pairs, below)),
         "review_pairs": review.height,
         "entity_size_max": int(per_record.max() or 0),
         "entity_size_counts": sizes,
@@ -495,7 +634,10 @@ def match(
         "seconds": seconds,
         "cpu_seconds": lap.cpu_seconds,
     }
-    return MatchResult(records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state)
+    candidates = pairs.select("l", "r", "rules") if keep_candidates else None
+    return MatchResult(
+        records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state, candidates
+    )
 
 
 def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
@@ -517,9 +659,11 @@ def _added_pairs(stats: dict) -> str:
     return f" (+{added:,} scored by the chaining guard or named by reviewers)" if added > 0 else ""
 
 
-def _blocked_by(rules: pl.Series, spec: MatchSpec) -> pl.Series:
-    """Rule names per pair, worked out once per distinct set of rules (there are few)."""
-    distinct = pl.DataFrame({"rules": rules.unique()})
+def _blocked_by(rules: pl.Series, spec: MatchSpec, also: pl.Series | None = None) -> pl.Series:
+    """Rule names per pair, worked out once per distinct set of rules (there are few). ``also``: further sets of rules
+    whose names are among the Enum's categories (those of candidate pairs left out of the pair table, so its type is
+    that of a table of every pair)."""
+    distinct = pl.DataFrame({"rules": rules.unique() if also is None else pl.concat([rules, also]).unique()})
     named = distinct.select(
         "rules",
         pl.when(pl.col("rules") == 0)
@@ -558,18 +702,23 @@ def _decision_reason(scored: pl.DataFrame) -> pl.Series:
 
 
 def _pair_table(
-    scored: pl.DataFrame, ids: pl.Series, spec: MatchSpec, head: pl.DataFrame | None = None
+    scored: pl.DataFrame,
+    ids: pl.Series,
+    spec: MatchSpec,
+    head: pl.DataFrame | None = None,
+    rule_sets: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Every scored pair with record ids, levels, weights, decision and evidence. ``head``: the
     ``_pair_ids_and_levels`` of the first rows of ``scored``, worked out already (the candidate pairs', while the
-    model was fitted); those of the rows after them are added here."""
+    model was fitted); those of the rows after them are added here. ``rule_sets``: the distinct ``rules`` of
+    candidate pairs not in ``scored`` (left under the pair floor), named among ``blocked_by``'s categories."""
     if head is None:
         head = _pair_ids_and_levels(scored.head(0), ids, spec)
     if head.height < scored.height:
         head = pl.concat([head, _pair_ids_and_levels(scored.slice(head.height), ids, spec)])
     return head.hstack(
         scored.select(
-            _blocked_by(scored["rules"], spec),
+            _blocked_by(scored["rules"], spec, rule_sets),
             *[pl.col(f"w_{c.name}").cast(pl.Float32).alias(f"{c.name}_weight") for c in spec.scored_comparisons],
             "match_weight",
             "match_probability",

@@ -3,7 +3,7 @@
     state = load_state("people.state", spec)          # or match(..., keep_state=True).state
     result = match_increment(state, new_records, spec)
     result.records   # lineage of every record whose entity was re-clustered (new ones included)
-    result.pairs     # every pair scored or re-decided, with the same decision/reason columns as a full run
+    result.pairs     # pairs scored or re-decided (from spec.pair_floor up), the same decision/reason columns as a full run
     result.state     # the whole updated state (save_state it for the next increment)
 
 The result equals a full re-match of the same data with the same frozen model and verdicts
@@ -67,6 +67,7 @@ from pipelines.match.blocking import (
 from pipelines.match.cluster import FORCED, connected_components, guarded_clusters
 from pipelines.match.engine import (
     StepTimer,
+    _kept,
     _lineage,
     _pair_table,
     _review_queue,
@@ -103,7 +104,8 @@ GONE = 0xFFFFFFFF  # a removed record's side in a saved pair's key (no row has t
 @dataclass
 class IncrementResult:
     records: pl.DataFrame  # lineage of the re-clustered records (new and changed ones included), row order
-    pairs: pl.DataFrame  # pair-table rows of every pair among re-clustered records (scored or re-decided), in row order
+    pairs: pl.DataFrame  # pair-table rows of pairs among re-clustered records (scored or re-decided), from
+    # spec.pair_floor up, in row order
     dropped_pairs: pl.DataFrame  # left_id, right_id, reason: pairs no longer candidates
     entities: pl.DataFrame  # golden records of the re-clustered entities
     retired_entities: pl.DataFrame  # entity_id: previous entities no record holds any more
@@ -687,7 +689,8 @@ def match_increment(
         "verdicts_since_fit": since_fit,  # "same" and "different" ones the frozen m has not learned from (no refit)
         "verdicts_since_fit_given": given.since_fit.given,  # those this increment added, by verdict
         "pairs": new_state.scored.height,
-        "decisions": dict(out.pair_rows.group_by("decision").len().sort("decision").iter_rows()),
+        # every re-decided pair (the pair table holds those from spec.pair_floor up)
+        "decisions": dict(out.redecided.group_by("decision").len().sort("decision").iter_rows()),
         **{f"guard_{k}": v for k, v in clustered.info.items()},
         "seconds": lap.seconds,
         "cpu_seconds": lap.cpu_seconds,  # all threads: on a busy machine the steadier figure
@@ -1163,7 +1166,9 @@ def _redecided_outputs(
     ).sort(L, R)  # the pair rows in one order, run after run
     local_rows = pl.DataFrame({ROW: pl.int_range(touched.rows.len(), dtype=pl.UInt32, eager=True)})
     lineage = _lineage(inside, local_rows, ids.sub_ids, ids.entity_ids, spec)
-    pair_rows = _pair_table(redecided, rows.ids, spec)
+    # the pair table from spec.pair_floor up, as a full run's (the state keeps every pair)
+    table = redecided.filter(_kept(spec.pair_floor) | pl.col("_inner")) if spec.pair_floor > 0 else redecided
+    pair_rows = _pair_table(table, rows.ids, spec)
     queued = redecided.filter(pl.col("decision").is_in(["review", "refused"]))
     review = _review_queue(pair_rows, rows.work[pl.concat([queued[L], queued[R]]).unique().sort()], spec)
     golden = golden_records(

@@ -490,6 +490,7 @@ def refine_thresholds(
     link_threshold: float,
     review_threshold: float,
     targets: Targets = Targets(),
+    floor: float = 0.0,
 ) -> ThresholdChoice:
     """New thresholds from labelled pairs (``match_probability``, ``same``, optionally ``evidence``) under the
     current model.
@@ -499,7 +500,8 @@ def refine_thresholds(
     ``pattern``: with it on both tables the links' precision is estimated per vector within a band, so labels
     of a few look-alike vectors do not speak for a whole band) and ``decision`` (a 'refused' pair is queued
     whatever the thresholds: it takes part of the review budget and is no link). records: records matched (the
-    review budget is ``targets.review_share`` of them).
+    review budget is ``targets.review_share`` of them). floor: the open pairs are those at or above it (a pair table
+    that keeps pairs from ``pair_floor`` up): a review band extended past every open pair stops at it.
     """
     evidence = [pl.col("evidence")] if "evidence" in labelled.columns else []
     lab = labelled.select(
@@ -513,13 +515,19 @@ def refine_thresholds(
         return ThresholdChoice(link, review, reasons)
     link, why = _link(lab, open_pairs, link, review, targets)
     reasons.append(why)
-    review, why = _choose_review(lab, open_pairs, records, link, review, targets)
+    review, why = _choose_review(lab, open_pairs, records, link, review, targets, floor)
     reasons.append(why)
     return ThresholdChoice(link, review, reasons)
 
 
 def _choose_review(
-    lab: pl.DataFrame, open_pairs: pl.DataFrame, records: int, link: float, review: float, targets: Targets
+    lab: pl.DataFrame,
+    open_pairs: pl.DataFrame,
+    records: int,
+    link: float,
+    review: float,
+    targets: Targets,
+    floor: float = 0.0,
 ) -> tuple[float, str]:
     """The review threshold the labels argue for (see the module notes), and why. The queue is the open pairs from
     it up to the link threshold; a queue over the review budget (``review_share`` of the records) is cut back to
@@ -535,8 +543,8 @@ def _choose_review(
     def fitting(pairs: float) -> float:
         """The threshold that queues at most ``pairs`` open pairs (the refused ones first)."""
         k = int(pairs) - anyway
-        if k >= len(p):
-            return float(p[-1]) if len(p) else review
+        if k >= len(p):  # every open pair: from the lowest one, or the floor under which pairs were not kept
+            return floor if floor > 0 else float(p[-1]) if len(p) else review
         return float(np.nextafter(p[k], 1.0)) if k >= 0 else link
 
     given = review

@@ -153,16 +153,28 @@ def _patterns(gamma: pl.DataFrame, label: pl.Series | None = None) -> tuple[np.n
 RULES, PAIRS = "_rules", "_pairs"  # in _pattern_table: the pairs' blocking rules (bits) and how many pairs
 
 
+PATTERN_CHUNK = 4_000_000  # pairs grouped at a time into the pattern table (bounds the copy of their levels)
+
+
 def _pattern_table(gamma: pl.DataFrame, rules: pl.Series, label: pl.Series | None = None) -> pl.DataFrame:
     """The candidate pairs grouped once by their rules (``RULES``), comparison vector (missing = -1) and, with
     ``label``, verdict (``LABEL``), with how many pairs hold each (``PAIRS``): a few thousand rows for millions of
-    pairs, from which each rule's patterns (``_patterns_of``) are summed without filtering the pairs again."""
-    frame = gamma.fill_null(-1).with_columns(rules.alias(RULES))
-    keys = [RULES, *gamma.columns]
-    if label is not None:
-        frame = frame.with_columns(label.cast(pl.Float64).alias(LABEL))
-        keys.append(LABEL)
-    return frame.group_by(keys).len(PAIRS)
+    pairs, from which each rule's patterns (``_patterns_of``) are summed without filtering the pairs again. Grouped
+    PATTERN_CHUNK pairs at a time and the chunks' counts summed (the levels of every pair are not copied at once: at
+    3M people 45M pairs, a GiB more than the levels themselves)."""
+    keys = [RULES, *gamma.columns, *([LABEL] if label is not None else [])]
+    parts = []
+    for start in range(0, max(gamma.height, 1), PATTERN_CHUNK):
+        frame = (
+            gamma.slice(start, PATTERN_CHUNK).fill_null(-1).with_columns(rules.slice(start, PATTERN_CHUNK).alias(RULES))
+        )
+        if label is not None:
+            frame = frame.with_columns(label.slice(start, PATTERN_CHUNK).cast(pl.Float64).alias(LABEL))
+        parts.append(frame.group_by(keys).len(PAIRS))
+    if len(parts) == 1:
+        return parts[0]
+    # a verdict's null is a key like any other (group_by keeps null keys apart)
+    return pl.concat(parts).group_by(keys).agg(pl.col(PAIRS).sum())
 
 
 def _rule_rows(table: pl.DataFrame, bit: int) -> pl.DataFrame:

@@ -192,6 +192,14 @@ MATCH_KEYS = {
     "id": Key("str", REQUIRED, "the column that identifies a record (unique, no nulls)"),
     "link_threshold": Key("number", 0.99, "link at or above this match probability", gt=0, lt=1),
     "review_threshold": Key("number", 0.5, "review queue from here up to link_threshold", gt=0, lt=1),
+    "pair_floor": Key(
+        "number",
+        0.0,
+        "pairs scoring under this match probability (non-matches no reviewer judged) are counted per blocking rule "
+        "in the run's statistics, not kept in the pair table; at most review_threshold (0: keep every pair)",
+        ge=0,
+        lt=1,
+    ),
     "max_cluster_size": Key("int", 20, "larger clusters are rebuilt by the chaining guard", ge=2),
     "entity_prefix": Key("str", "E", "entity ids look like <prefix>-<16 hex digits>"),
     "u_sample_pairs": Key("int", 1_000_000, "most random pairs u is counted on", ge=1),
@@ -431,6 +439,8 @@ class MatchSpec:
     cannot_link: tuple[CannotLink, ...] = ()
     link_threshold: float = MATCH_KEYS["link_threshold"].default
     review_threshold: float = MATCH_KEYS["review_threshold"].default
+    # not in the spec's repr (its fingerprint): it changes which pairs the pair table keeps, no score or decision
+    pair_floor: float = field(default=MATCH_KEYS["pair_floor"].default, repr=False)
     max_cluster_size: int = MATCH_KEYS["max_cluster_size"].default
     entity_prefix: str = MATCH_KEYS["entity_prefix"].default
     u_sample_pairs: int = MATCH_KEYS["u_sample_pairs"].default
@@ -728,6 +738,10 @@ def parse_spec(raw: dict) -> MatchSpec:
             f"[match]: `review_threshold` ({top['review_threshold']}) must be below "
             f"`link_threshold` ({top['link_threshold']})"
         )
+    if top["pair_floor"] > top["review_threshold"]:
+        raise SpecError(
+            f"[match]: `pair_floor` ({top['pair_floor']}) must be at most `review_threshold` ({top['review_threshold']})"
+        )
     spec = MatchSpec(
         id_column=top["id"],
         derive=tuple(derive),
@@ -736,6 +750,7 @@ def parse_spec(raw: dict) -> MatchSpec:
         cannot_link=tuple(cannot_link),
         link_threshold=top["link_threshold"],
         review_threshold=top["review_threshold"],
+        pair_floor=top["pair_floor"],
         max_cluster_size=top["max_cluster_size"],
         entity_prefix=top["entity_prefix"],
         u_sample_pairs=top["u_sample_pairs"],
