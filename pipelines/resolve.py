@@ -33,12 +33,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any, cast
 
 import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
+from pipelines.resolve_tables import KeyTable, Markers
 from pipelines.schema import RESOLVED_ADDRESS
 from pipelines.text import _fold_table, strip_accents, strip_accents_fast_expr
 
@@ -55,28 +57,7 @@ UNCERTAIN = 0.9  # the highest confidence of an answer that is not exact (a defa
 
 
 # Unit-type words as they appear after folding, longest first. Multi-word ones
-# are written with spaces and matched on consecutive tokens.
-class Markers(tuple):
-    """Unit-type words, longest first, with lookups by first and last word (hot path)."""
-
-    def __new__(cls, *markers: str):
-        self = super().__new__(cls, markers)
-        self.by_first = {}  # first word -> (marker, its words), longest first
-        self.by_last = {}  # last word -> the words of each marker ending with it
-        for marker in markers:
-            parts = marker.split(" ")
-            self.by_first.setdefault(parts[0], []).append((marker, parts))
-            self.by_last.setdefault(parts[-1], []).append(parts)
-        self.last_words = frozenset(self.by_last)
-        self.squashed = [(m.replace(" ", ""), m) for m in markers]
-        self.squashed_by_letter = {}  # first letter -> the squashed markers starting with it, in order
-        for squashed, marker in self.squashed:
-            self.squashed_by_letter.setdefault(squashed[0], []).append((squashed, marker))
-        self.letters = {m[0] for m in markers}
-        self.longest = max((len(m) - m.count(" ") for m in markers), default=0)  # squashed
-        return self
-
-
+# are written with spaces and matched on consecutive tokens (Markers: pipelines/resolve_tables.py).
 WARD_MARKERS = Markers("thi tran", "phuong", "ward", "xa", "tt", "p", "f", "x")
 # The 2025 form has no district and no township (thị trấn); it adds the special zone (đặc khu, ĐK).
 WARD_MARKERS_2025 = Markers("dac khu", "phuong", "ward", "xa", "dk", "p", "f", "x")
@@ -155,43 +136,6 @@ def _glued_forms(key: str, markers: Markers) -> list[tuple[str, str]]:
     return out
 
 
-class KeyTable(defaultdict):
-    """Folded key -> unit uids, with what the lookups derive from its keys (the proper suffixes of its
-    keys, the names long enough to correct a typo in) computed once and kept with the table."""
-
-    def __init__(self, *args) -> None:
-        super().__init__(set, *args)
-        self._derived: dict[str, tuple[int, object]] = {}
-        self._longest = (-1, 0)
-        self._suffixes: tuple[int, frozenset[str]] = (-1, frozenset())
-        self.span_info: tuple[int, int, frozenset[str]] = (-1, 0, frozenset())  # see refresh_span_info
-        self.province_spans: tuple[int, dict] = (-1, {})  # see _province_span
-
-    def refresh_span_info(self) -> tuple[int, int, frozenset[str]]:
-        """(number of keys, ``longest()``, ``suffixes()``) in one attribute, for ``_exact_span`` (hot path:
-        read without a call while the number of keys is the one recorded)."""
-        self.span_info = (len(self), self.longest(), self.suffixes())
-        return self.span_info
-
-    def longest(self) -> int:
-        """The length of the longest key (hot path: an attribute, not ``derived``)."""
-        if self._longest[0] != len(self):
-            self._longest = (len(self), max(map(len, self), default=0))
-        return self._longest[1]
-
-    def suffixes(self) -> frozenset[str]:
-        """Every proper suffix of every key (not the whole key); hot path: an attribute, as ``longest``."""
-        if self._suffixes[0] != len(self):
-            self._suffixes = (len(self), frozenset(k[i:] for k in self for i in range(1, len(k))))
-        return self._suffixes[1]
-
-    def derived(self, name: str, compute):
-        hit = self._derived.get(name)
-        if hit is None or hit[0] != len(self):  # recomputed if keys were added since
-            hit = self._derived[name] = (len(self), compute(self))
-        return hit[1]
-
-
 def _key_tables() -> defaultdict[str, KeyTable]:
     return defaultdict(KeyTable)
 
@@ -233,9 +177,9 @@ class ResolverIndex:
     new_province_own_keys: KeyTable = field(default_factory=KeyTable)  # 2025 provinces by their own names only
     old_province_name: dict[str, str] = field(default_factory=dict)
     new_scope: tuple[str, ...] = ()
-    old_units: pl.DataFrame | None = None
-    new_units: pl.DataFrame | None = None
-    candidates: pl.DataFrame | None = None
+    old_units: Any = None
+    new_units: Any = None
+    candidates: Any = None
     gazetteer_frame: pl.DataFrame | None = None  # idx.gazetteer as a table (vectorised split evidence)
     district_key_list: pl.Series | None = None  # every district key (see _may_end_with_district)
     unit_tables: tuple | None = None  # see _unit_tables
@@ -687,7 +631,7 @@ def _exact_span(
     """
     words, boundary, hard, cut = tokens.words, tokens.boundary_before, tokens.hard_before, tokens.cut
     by_first, marker_longest, letters = markers.by_first, markers.longest, markers.letters
-    best = None  # (table, key, start, how, marker) of the longest hit so far
+    best: Any = None  # (table, key, start, how, marker) of the longest hit so far
     key = ""
     # Every candidate from here leftwards is the squashed span minus at most a marker: once that is
     # longer than every key (and, past the marker, not all digits, which lose their zeros), stop.
@@ -764,8 +708,8 @@ def _exact_span(
             break  # no unit name spans a comma
     if best is None:
         return None
-    table, candidate, start, how, used_marker = best
-    return _Match(set(table[candidate]), start, 100.0, how, used_marker, " ".join(words[start:end]))
+    table, candidate, start, how, best_marker = best
+    return _Match(set(table[candidate]), start, 100.0, how, best_marker, " ".join(words[start:end]))
 
 
 _NO_SUFFIXES: frozenset[str] = frozenset()
@@ -902,7 +846,7 @@ def _fuzzy_span(
         return None
     words = tokens.words
     seg_start = _segment_start(tokens, end)
-    starts = []
+    starts: list[Any] = []
     by_first = markers.by_first
     lower = _LOWER_UNIT_WORDS[markers]
     for i in range(seg_start, end):
@@ -1063,7 +1007,7 @@ _MARKER_SEGMENTS = frozenset(
 _MARKER_SEGMENT_WORDS = max(map(len, _MARKER_SEGMENTS))
 
 
-def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -> list[tuple[object, _Match]]:
+def _seen_lookup(cache: dict, tokens: _Tokens, end: int, extra: tuple, lookup) -> list[Any]:
     """``lookup()`` (matches ending at ``end``, as (tag, match) pairs), memoised on the text it can see.
 
     Every lookup stops at the comma-like boundary before ``end`` (no unit name spans one), so the
@@ -1228,7 +1172,7 @@ def _disambiguate(idx: ResolverIndex, match: _Match) -> set[str]:
     return codes
 
 
-def parse_address(idx: ResolverIndex, text: str, original: str | None, tokens: _Tokens | None = None) -> Resolution:
+def parse_address(idx: ResolverIndex, text: str, original: Any, tokens: _Tokens | None = None) -> Resolution:
     """Read one cleaned (lower-case, diacritic-free) address in the old (pre-2025) form. ``original``: the
     text split evidence is looked for in (its words joined by single spaces); None: the words of ``tokens``
     (the same text: the tokeniser's words are the runs of letters and digits), joined only if needed."""
@@ -1288,7 +1232,7 @@ def parse_address(idx: ResolverIndex, text: str, original: str | None, tokens: _
 _TIED = ("ambiguous", "ambiguous unanchored")  # a district typo as close to several districts
 
 
-def _read_in_tied_districts(idx, tokens, dmatch: _Match, province_given: bool, original: str) -> Resolution:
+def _read_in_tied_districts(idx, tokens, dmatch: _Match, province_given: bool, original: Any) -> Resolution:
     """A district typo as close to several districts ("Bình Thạn": Bình Thạnh, Bình Tân): the ward is read
     in each, and the old units found are listed (``old_hits``: their 2025 wards become the candidates),
     never chosen from, even where one district alone has the ward."""
@@ -1308,7 +1252,7 @@ def _read_in_tied_districts(idx, tokens, dmatch: _Match, province_given: bool, o
     return Resolution(reason=reason, old_hits=tuple(sorted({uid for _name, uid in hits})))
 
 
-def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_given: bool, original: str) -> Resolution:
+def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_given: bool, original: Any) -> Resolution:
     res = _read_ward_of_district(idx, tokens, dmatch, district, original)
     # A district with its own marker or segment is the old form; one glued to a ward marker
     # ("Phường Gò Vấp") is the name of a 2025 ward.
@@ -1321,7 +1265,7 @@ def _resolve_in_district(idx, tokens, dmatch: _Match, district: str, province_gi
     return res
 
 
-def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original: str) -> Resolution:
+def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original: Any) -> Resolution:
     tokens.edge = tokens.edge or dmatch.start <= 0  # the ward would be looked for before the district
     written = _written_ward(tokens, dmatch.start)
     if district in idx.island_district_uid:
@@ -1340,13 +1284,13 @@ def _read_ward_of_district(idx, tokens, dmatch: _Match, district: str, original:
     return _finish(idx, next(iter(wmatch.codes)), min(dmatch.score, wmatch.score), [dmatch, wmatch], original)
 
 
-def _ward_without_district(idx, tokens, end: int, provinces, province_given: bool, original: str) -> Resolution:
+def _ward_without_district(idx, tokens, end: int, provinces, province_given: bool, original: Any) -> Resolution:
     """No district written: accept a ward name only if it is unique in the province(s)."""
     if end <= 0:
         tokens.edge = True
         return Resolution(reason="no ward or district found")
     hits: set[str] = set()
-    match = None
+    match: Any = None
     if len(provinces) > 1:
         # One lookup over the provinces' wards together first: it explores at least the spans of each
         # province's lookup (its longest key is at least theirs) and knows each of their keys and
@@ -1505,10 +1449,10 @@ def _with_old_ward(
     became one 2025 ward gives it (fuzzy). A ward whose name ends with "cũ" ("Xã An Cư") is no note."""
     note = list(tokens.ward_note)
     marker = _marker_at(note, 0, len(note), WARD_MARKERS)
-    name = note[marker.count(" ") + 1 :] if marker is not None else [_COMPACT_WARD.match(note[0]).group(1)]
+    name = note[marker.count(" ") + 1 :] if marker is not None else [cast(Any, _COMPACT_WARD.match(note[0])).group(1)]
     key = _normalise_number(_squash(name))
     with_cu = _squash([*name, "cu"])
-    provinces = sorted(idx.new_ward_old_provinces.get(base.new_uid, ())) or list(idx.scope_provinces)
+    provinces = sorted(idx.new_ward_old_provinces.get(cast(Any, base.new_uid), ())) or list(idx.scope_provinces)
     if with_cu in idx.new_ward_all or any(with_cu in idx.wards_by_province[p] for p in provinces):
         return _read_without_notes(idx, clean, tokens, hint, side)
     wanted = MARKER_TYPES.get(marker or "p", set())
@@ -1676,7 +1620,7 @@ def _ward_2025_before_old_district(idx: ResolverIndex, tokens: _Tokens, typo_ok:
     if res.new_uid not in territory:
         names = " / ".join(sorted(idx.district_name[d] for d in dmatch.codes))
         reason = f"the 2025 ward {res.new_uid} lies outside the old district written ({names})"
-        return Resolution(reason=reason, candidates=[res.new_uid])
+        return Resolution(reason=reason, candidates=[cast(Any, res.new_uid)])
     res.status = "fuzzy"
     res.confidence = min(res.confidence, UNCERTAIN)
     res.reason = "; ".join(filter(None, [f"2025 ward written with its old district '{dmatch.text}'", res.reason]))
@@ -1698,11 +1642,11 @@ def _checked(idx: ResolverIndex, tokens: _Tokens, res: Resolution) -> Resolution
         res.candidates = sorted(_old_targets(idx, res))
     if res.new_uid is None and res.status != "split_review":
         return res
-    matches = res.redo[2] if res.redo is not None else ()
+    matches: Any = res.redo[2] if res.redo is not None else ()
     start = min(m.start for m in matches) if matches else res.unit_start
     if start < 0:
         return res
-    targets = set(idx.parts.get(res.old_uid, ())) if res.old_uid is not None else {res.new_uid}
+    targets: Any = set(idx.parts.get(res.old_uid, ())) if res.old_uid is not None else {res.new_uid}
     # The old wards an earlier name may be: those of the district read, else of the default provinces.
     district = next(iter(matches[0].codes)) if len(matches) == 2 and len(matches[0].codes) == 1 else None
     other = _other_ward_before(idx, tokens, start, targets, district)
@@ -1768,7 +1712,7 @@ def _ward_targets(idx: ResolverIndex, key: str, district: str | None) -> set[str
     that name in ``district`` (else in the default provinces)."""
     its = set(idx.new_ward_all.get(key, ()))
     if district is not None:
-        tables = (idx.ward_keys[district], idx.ward_alias_keys[district])
+        tables: Any = (idx.ward_keys[district], idx.ward_alias_keys[district])
     else:
         tables = tuple(idx.wards_by_province[p] for p in idx.scope_provinces)
     for old_uid in (uid for table in tables for uid in table.get(key, ())):
@@ -1778,7 +1722,7 @@ def _ward_targets(idx: ResolverIndex, key: str, district: str | None) -> set[str
 
 def _old_targets(idx: ResolverIndex, old: Resolution) -> set[str]:
     if old.status == "split_resolved":
-        return {old.new_uid}
+        return {cast(Any, old.new_uid)}
     if old.old_uid is not None:
         return set(idx.parts.get(old.old_uid, ()))
     return {uid for hit in old.old_hits for uid in idx.parts.get(hit, ())}
@@ -1860,7 +1804,7 @@ def parse_2025(idx: ResolverIndex, tokens: _Tokens) -> Resolution:
         res = _ward_2025(idx, tokens, wend, provinces, given, need_marker=pmatch is not None and not given)
         if res is not None:
             res.complete = given
-            return _outside_old_province(idx, tokens, end, pmatch, res) if given else res
+            return _outside_old_province(idx, tokens, end, cast(Any, pmatch), res) if given else res
     # No province written and no ward of the default provinces: a name unique in the country.
     match = _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025)
     if match is not None and match.marker is not None:
@@ -1949,7 +1893,7 @@ def _ward_2025(
     notes = [f"fuzzy '{m.text}' ({m.score:.0f})"] if m.how == "fuzzy" else []
     if m.marker is None:  # "12 Hùng Vương, Chợ Lớn, HCM": a place name as much as a ward
         if _key(m.text) in idx.new_province_keys:  # "..., Sài Gòn, TP.HCM": the city's own name
-            reason = f"'{m.text}' is a province name as well as a 2025 ward written without its type"
+            reason: Any = f"'{m.text}' is a province name as well as a 2025 ward written without its type"
             return Resolution(reason=reason, candidates=[uid])
         notes.append(f"2025 ward '{m.text}' written without its type")
     # Without a province, a name found in the default provinces is certain only if unique in the country.
@@ -2016,12 +1960,13 @@ def _unmarked_ward(idx: ResolverIndex, tokens: _Tokens, end: int, district: str)
 
 
 _UNANCHORED = ("unanchored", "fuzzy unanchored")  # districts read only after a ward with its marker
+_FUZZY_HOWS = ("fuzzy", "unmarked", *_UNANCHORED)  # (not written in the test of _finish_terms: mypyc)
 
 
 def _finish_terms(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match]) -> tuple:
     """(parts, fuzzy matches, confidence, reason) of an old unit read with ``matches``."""
     parts = idx.parts.get(old_uid, [])
-    fuzzy = [m for m in matches if m.how in ("fuzzy", "unmarked", *_UNANCHORED)]
+    fuzzy = [m for m in matches if m.how in _FUZZY_HOWS]
     confidence = round(score / 100.0 * (0.95 if fuzzy else 1.0), 4)
     notes = [
         f"fuzzy '{m.text}' ({m.score:.0f})"
@@ -2034,7 +1979,7 @@ def _finish_terms(idx: ResolverIndex, old_uid: str, score: float, matches: list[
     return parts, fuzzy, confidence, "; ".join(notes) or None
 
 
-def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: str) -> Resolution:
+def _finish(idx: ResolverIndex, old_uid: str, score: float, matches: list[_Match], original: Any) -> Resolution:
     parts, fuzzy, confidence, reason = _finish_terms(idx, old_uid, score, matches)
     res = _finish_parts(idx, old_uid, parts, fuzzy, confidence, reason, original)
     res.typo = any(m.how != "unanchored" for m in fuzzy)  # a district without type or comma is no typo
@@ -2240,7 +2185,8 @@ def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[
     gazetteer evidence in the whole address can pick (old unit, confidence and reason without
     evidence). A reading that looked for split evidence in the text is not used.
     """
-    final, splits = [], []
+    final_rows: list[tuple] = []
+    split_rows: list[tuple] = []
     for key in _tuples(keys):
         hint, side = key[-1].split("/")
         text, tokens = tokens_of(*key)
@@ -2252,12 +2198,12 @@ def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[
         if res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
             parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
             if len(parts) > 1:
-                splits.append((*key, skip, res.redo[0], confidence, reason))
+                split_rows.append((*key, skip, res.redo[0], confidence, reason))
         elif not _EVIDENCE_READ.flag:  # else it looked for split evidence: the text before the tail may hold some
-            final.append((*key, skip, *_row(res)))
+            final_rows.append((*key, skip, *_row(res)))
     key_schema = {**dict.fromkeys(keys.columns, pl.String), "_skip": pl.Boolean}
-    final = pl.DataFrame(final, schema={**key_schema, **_RESULT_COLUMNS}, orient="row")
-    splits = pl.DataFrame(splits, schema={**key_schema, **_SPLIT_SCHEMA}, orient="row")
+    final = pl.DataFrame(final_rows, schema={**key_schema, **_RESULT_COLUMNS}, orient="row")
+    splits = pl.DataFrame(split_rows, schema={**key_schema, **_SPLIT_SCHEMA}, orient="row")
     return final, splits
 
 

@@ -1,0 +1,124 @@
+"""The resolver compiled with mypyc, measured against the same source run by the interpreter.
+
+An experiment, not the shipped path: ``wardbridge resolve`` runs ``pipelines/resolve.py`` as Python. This
+script copies the ``pipelines`` package into a build directory, compiles ``pipelines/resolve.py`` there with
+mypyc (its type annotations become C types; ``pipelines/resolve_tables.py`` stays Python), then runs
+``resolve_addresses`` on the first ``--n`` addresses of the benchmark input (``generate_addresses``, all mess
+types, the resolver benchmark's seed) in one process per run, pinned to one core, alternating the
+interpreted and the compiled module, and checks that both give the same DataFrame::
+
+    uv run --with mypy --with setuptools python benchmarks/resolve_native.py --n 200000 --pairs 3
+
+``--build DIR`` keeps the build (``PYTHONPATH=DIR python -m pipelines.cli resolve ...`` then runs the CLI on
+the compiled resolver; its tests and ``benchmarks/resolve_fuzz.py`` run there too, from a copy of the
+repository's ``tests``/``benchmarks`` next to it). A module compiled by mypyc checks its annotations at
+run time (a ``str`` parameter given None raises TypeError), and module attributes replaced from outside
+(``benchmarks/resolve_breakdown.py``'s wrappers, monkeypatched tests) no longer reach its own calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RUN = r"""
+import os, sys, time, gc
+os.environ["POLARS_MAX_THREADS"] = "1"
+from pathlib import Path
+import polars as pl
+from pipelines.reference import load_reference
+import pipelines.resolve as r
+data, n, out = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+reference = load_reference(gazetteers=(data / "gazetteer.csv",))
+addresses = pl.read_parquet(data / "addresses.parquet")["address"].head(n)
+index = r.build_index(reference)
+gc.collect()
+started = time.process_time()
+resolved = r.resolve_addresses(addresses, index=index)
+cpu = time.process_time() - started
+resolved.write_parquet(out)
+print(f"{cpu:.3f} {r.__file__}")
+"""
+
+
+def build(target: Path) -> Path:
+    """``pipelines`` copied into ``target`` with ``pipelines/resolve.py`` compiled there (mypyc); the
+    repository's ``mappings`` linked beside it (the package finds its reference data there)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "pipelines", target / "pipelines", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    for name in ("mappings",):
+        if not (target / name).exists():
+            (target / name).symlink_to(ROOT / name)
+    cmd = [sys.executable, "-m", "mypyc", "--ignore-missing-imports", "--follow-imports=skip", "pipelines/resolve.py"]
+    done = subprocess.run(cmd, cwd=target, capture_output=True, text=True)
+    if done.returncode != 0 or not list((target / "pipelines").glob("resolve.*.so")):
+        raise SystemExit(f"mypyc failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return target
+
+
+def write_input(data: Path, n: int, seed: int) -> None:
+    """The benchmark's addresses (first ``n``) and synthetic gazetteer, as resolve_benchmark.py makes them."""
+    sys.path.insert(0, str(ROOT))
+    from pipelines.reference import load_reference
+    from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
+
+    write_synthetic_gazetteer(data / "gazetteer.csv", seed)
+    reference = load_reference(gazetteers=(data / "gazetteer.csv",))
+    truth = generate_addresses(n, seed=seed, reference=reference, mess_types=ALL_MESS_TYPES)
+    truth.select("address").write_parquet(data / "addresses.parquet")
+
+
+def run(path: Path, data: Path, n: int, out: Path, core: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(path), "POLARS_MAX_THREADS": "1", "RAYON_NUM_THREADS": "1"}
+    argv = ["taskset", "-c", str(core), sys.executable, "-c", RUN, str(data), str(n), str(out)]
+    done = subprocess.run(argv, env=env, cwd=path, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"run failed in {path}:\n{done.stderr[-4000:]}")
+    cpu, module = done.stdout.split()[-2:]
+    expected = "resolve.py" if path == ROOT else ".so"
+    if not module.endswith(expected):
+        raise SystemExit(f"{path}: ran {module}, expected a module ending with {expected}")
+    return float(cpu)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=200_000, help="addresses resolved per run")
+    parser.add_argument("--pairs", type=int, default=3, help="alternated (interpreted, compiled) pairs")
+    parser.add_argument("--core", type=int, default=1, help="the core each run is pinned to")
+    parser.add_argument("--seed", type=int, default=20250701)
+    parser.add_argument("--build", type=Path, help="build here and keep it (default: a temporary directory)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="wardbridge-native-") as tmp_name:
+        tmp = Path(tmp_name)
+        target = build(args.build or tmp / "build")
+        data = tmp / "data"
+        data.mkdir()
+        write_input(data, args.n, args.seed)
+        import polars as pl
+
+        for pair in range(args.pairs):
+            load = os.getloadavg()[0]
+            plain = run(ROOT, data, args.n, tmp / "plain.parquet", args.core)
+            native = run(target, data, args.n, tmp / "native.parquet", args.core)
+            same = pl.read_parquet(tmp / "plain.parquet").equals(pl.read_parquet(tmp / "native.parquet"))
+            print(
+                f"pair {pair + 1}: resolve_addresses on {args.n:,} rows, one core: interpreted {plain:.2f} CPU s, "
+                f"compiled {native:.2f} CPU s ({native / plain - 1:+.0%}); output identical: {same}; "
+                f"load {load:.1f}",
+                flush=True,
+            )
+            if not same:
+                raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
