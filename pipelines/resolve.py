@@ -296,6 +296,16 @@ def _add_district_initials(idx: ResolverIndex, units: pl.DataFrame) -> None:
     for (province, initials), districts in by_initials.items():
         if len(districts) == 1 and initials not in _ALL_MARKER_FIRST and initials not in idx.district_keys[province]:
             idx.district_keys[province][initials] |= districts
+    # Numbered districts written in words ("Quận Nhất": Quận 1), as one key with the marker: the word alone is
+    # common ("Chưa cập nhật": not yet updated) and must not read as a district.
+    for province, district, short in names.unique().iter_rows():
+        for key in _DISTRICT_WORDS.get(_key(short), ()):
+            if key not in idx.district_keys[province]:
+                idx.district_keys[province][key].add(district)
+
+
+# A numbered district's short name (its key) -> its keys in words, with the marker ("Nhứt": the southern form).
+_DISTRICT_WORDS = {"quan1": ("quannhat", "quannhut")}
 
 
 def _build_2025(idx: ResolverIndex, reference: Reference) -> None:

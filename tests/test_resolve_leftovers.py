@@ -298,11 +298,20 @@ def test_a_district_written_as_glued_initials_after_a_compact_ward():
 
 
 def test_district_one_written_in_words():
-    """ "Quận Nhất" (Quận 1 in words, on older records): an alias of Quận 1 (mappings/aliases.csv)."""
+    """ "Quận Nhất" (Quận 1 in words, on older records; "Nhứt" in the south): keys of Quận 1 with the marker
+    (before: unresolved, "no district found")."""
     rows = _read(
-        ["P.Bến Nghé, Quận Nhất", "12 Lê Lợi P Bến Nghé Quận Nhất HCM", "12 Lê Lợi, Phường Bến Nghé, Quận Nhất, TP.HCM"]
+        [
+            "P.Bến Nghé, Quận Nhất",
+            "12 Lê Lợi P Bến Nghé Quận Nhất HCM",
+            "12 Lê Lợi, Phường Bến Nghé, Quận Nhất, TP.HCM",
+            "Phường Bến Nghé, Quận Nhứt",
+        ]
     )
-    assert [(r["old_uid"], r["status"]) for r in rows] == [("pre2025:26740", "exact")] * 3
+    assert [(r["old_uid"], r["status"]) for r in rows] == [("pre2025:26740", "exact")] * 4
     # Quận 1 has no Phường 12: no other unit of the district is answered
     (row,) = _read(["12 Lê Lợi, Phường 12, Quận Nhất, TP.HCM"])
     assert row["new_uid"] is None and row["reason"].startswith("ward not found in Quận 1")
+    # the word alone is no district: "Chưa cập nhật" (not yet updated) is junk, not "a ward of Quận 1"
+    for row in _read(["Chưa cập nhật (16154)", "Nhất, TP.HCM"]):
+        assert row["reason"] == "no district found; no 2025 ward either", row
