@@ -35,7 +35,7 @@ def work(spec) -> pl.DataFrame:
 
 def _hashed(monkeypatch) -> None:
     """Blocks from hashed keyed rows only (the way before key codes): no column coded."""
-    monkeypatch.setattr(blocking, "key_codes", lambda work, columns: {})
+    monkeypatch.setattr(blocking, "key_codes", lambda work, columns, values=None: {})
 
 
 def _rules(spec):

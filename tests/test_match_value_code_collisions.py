@@ -3,6 +3,8 @@ join on the values), and a match must give what it gives without the collision."
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import polars as pl
 import pytest
@@ -63,10 +65,12 @@ def test_a_match_with_every_value_hash_colliding_equals_the_plain_match(monkeypa
     spec = load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
     people = background(400, seed=11)
     plain = match(people, spec, keep_state=True)
-    real, calls = compare._value_codes, []
+    real, calls, one_at_a_time = compare._value_codes, [], threading.Lock()
 
     def colliding(values: pl.Series):  # noqa: ANN202 - every hash 0 inside _value_codes only
-        with monkeypatch.context() as m:
+        # one thread at a time (blocking and u code columns side by side): two contexts entered and left
+        # interleaved would leave the fake hash in place for the tests that follow
+        with one_at_a_time, monkeypatch.context() as m:
             m.setattr(pl.Series, "hash", _colliding())
             codes, by_code = real(values)
         calls.append(by_code.len())

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
-from pipelines.match.prepare import ROW
+from pipelines.match.prepare import ROW, derived_sources
 from pipelines.match.spec import BlockingRule, MatchSpec
+
+if TYPE_CHECKING:
+    from pipelines.match.compare import ValueCodes
 
 L, R = "l", "r"
 
@@ -276,15 +280,20 @@ def _spread(codes: np.ndarray, present: pl.Series, missing: int) -> np.ndarray:
     return full
 
 
-def key_codes(work: pl.DataFrame, columns: list[str]) -> KeyCodes:
+def key_codes(work: pl.DataFrame, columns: list[str], values: ValueCodes | None = None) -> KeyCodes:
     """Exact codes (``_exact_codes``) of the given key columns of ``work``, per record; a list column's per element
     of its lists exploded, with each element's position in ``work``. Worked out once per column, whatever number
-    of rules key on it. A column of another type (floats, nested) is left out: its rules hash their keys."""
+    of rules key on it. A column of another type (floats, nested) is left out: its rules hash their keys.
+    ``values``: the table's value codes, which code a column not a list (the comparisons and u read the same
+    codes; a column derived from another is coded on its source's distinct values there)."""
     out: KeyCodes = {}
     for column in columns:
         dtype = work.schema[column]
         inner = dtype.inner if isinstance(dtype, pl.List) else dtype
         if not (isinstance(inner, _CODED_DTYPES) or inner.is_integer()):
+            continue
+        if values is not None and not isinstance(dtype, pl.List):  # (1.. for the values, 0 where missing)
+            out[column] = (values.array(column), None, len(values.get(column)[1]) + 1)
             continue
         if isinstance(dtype, pl.List):
             exploded = work.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), column).explode(column)
@@ -442,22 +451,29 @@ def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.Data
     return pl.DataFrame({L: left.astype(np.uint32), R: right.astype(np.uint32), "rules": rules.astype(np.uint32)})
 
 
-def candidate_pairs(work: pl.DataFrame, spec: MatchSpec) -> tuple[pl.DataFrame, BlockingReport]:
-    """Distinct pairs (l < r, row numbers, sorted) with ``rules``: a bit per blocking rule that found the pair."""
+def candidate_pairs(
+    work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None
+) -> tuple[pl.DataFrame, BlockingReport]:
+    """Distinct pairs (l < r, row numbers, sorted) with ``rules``: a bit per blocking rule that found the pair.
+    ``codes``: the table's value codes, shared with the comparisons (made here when not given)."""
     if len(spec.blocking) > 31:
         raise ValueError("at most 31 blocking rules")
     capped, keys, largest = [], [], {}
     bits = _row_bits(work.height)
 
+    if codes is None:
+        from pipelines.match.compare import ValueCodes  # noqa: PLC0415 - compare's codes, blocking's own module
+
+        codes = ValueCodes(work, derived_sources(spec))
     # every key column coded once (most are keys of several rules), two at a time
     columns = list(dict.fromkeys(c for rule in spec.blocking for c in rule.on))
     with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
-        codes: KeyCodes = {}
-        for part in pool.map(lambda column: key_codes(work, [column]), columns):
-            codes.update(part)
+        keyed: KeyCodes = {}
+        for part in pool.map(lambda column: key_codes(work, [column], codes), columns):
+            keyed.update(part)
 
     def one_rule(i: int) -> tuple[np.ndarray, pl.DataFrame, int]:
-        rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i], codes)
+        rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i], keyed)
         return (rule_keys if bits is None else _word(rule_keys, i, bits)), rule_capped, rule_largest
 
     # rules are independent: two at a time (numpy's sorts and Polars release the GIL), results in spec order

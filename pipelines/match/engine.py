@@ -27,7 +27,7 @@ from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_by_cluster, name_golden
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.model import Model, estimate_u, fit, is_tiny, score, term_frequency_tables
-from pipelines.match.prepare import ROW, precision_column, prepare, raw_column
+from pipelines.match.prepare import ROW, derived_sources, precision_column, prepare, raw_column
 from pipelines.match.spec import MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
 
@@ -462,7 +462,7 @@ def match(
     work = prepare(frame, spec, source=source, report=dates)
     ids = work[spec.id_column]
     lap("prepare")
-    codes = ValueCodes(work) if frozen_given is None else frozen_given.codes(work)
+    codes = ValueCodes(work, derived_sources(spec)) if frozen_given is None else frozen_given.codes(work)
     # u and the term frequencies need the table only (but on a tiny table, whose u leaves the candidates out):
     # worked out on another core while the candidates are found and compared
     early = ThreadPoolExecutor(max_workers=1)
@@ -473,7 +473,7 @@ def match(
                 early.submit(estimate_u, work, spec, codes),
                 early.submit(term_frequency_tables, work, spec, codes),  # (after u: its value codes are ready)
             )
-        pairs, blocking = candidate_pairs(work, spec)
+        pairs, blocking = candidate_pairs(work, spec, codes)
         log.info(
             "blocking: %s candidate pairs (new per rule: %s)",
             f"{pairs.height:,}",

@@ -234,6 +234,27 @@ def _read_dates(work: pl.DataFrame, spec: MatchSpec, source: str, report: dict) 
     return work, coarse
 
 
+def derived_columns(spec: MatchSpec, columns: list[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The columns ``prepare`` derives (those of ``[[derive]]`` and the "<column>__<transform>" names not among the
+    input's ``columns``): name -> (source column, transforms from it)."""
+    derived = {d.name: d for d in spec.derive}
+    wanted = {d.name: (d.source, d.transforms) for d in spec.derive}
+    for name in spec.referenced_columns:
+        if "__" in name and name not in columns:
+            base, *transforms = name.split("__")
+            if base in derived:
+                wanted[name] = (derived[base].source, derived[base].transforms + tuple(transforms))
+            else:
+                wanted[name] = (base, tuple(transforms))
+    return wanted
+
+
+def derived_sources(spec: MatchSpec) -> dict[str, str]:
+    """Per column ``prepare`` derives, the input column it is derived from (``ValueCodes`` codes it on the
+    source's distinct values)."""
+    return {name: source for name, (source, _) in derived_columns(spec, []).items()}
+
+
 def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", report: dict | None = None) -> pl.DataFrame:
     """The working table: row number, id, and every column the spec uses (derived ones added).
 
@@ -255,15 +276,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
     work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
     # dates written as text (CSV, spreadsheets) are read in the forms people write them
     work, coarse = _read_dates(work, spec, source, report if report is not None else {})
-    derived = {d.name: d for d in spec.derive}
-    wanted = {d.name: (d.source, d.transforms) for d in spec.derive}
-    for name in spec.referenced_columns:
-        if "__" in name and name not in work.columns:
-            base, *transforms = name.split("__")
-            if base in derived:
-                wanted[name] = (derived[base].source, derived[base].transforms + tuple(transforms))
-            else:
-                wanted[name] = (base, tuple(transforms))
+    wanted = derived_columns(spec, work.columns)
     bad = sorted({t for _, ts in wanted.values() for t in ts if t not in TRANSFORMS})
     if bad:
         raise SpecError(f"unknown transform(s) {bad} in a derived column name (choose from {TRANSFORMS})")
