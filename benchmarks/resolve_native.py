@@ -9,6 +9,11 @@ interpreted and the compiled module, and checks that both give the same DataFram
 
     uv run --with mypy --with setuptools python benchmarks/resolve_native.py --n 200000 --pairs 3
 
+``--cli`` runs ``wardbridge resolve`` end to end instead (CSV in, Parquet out, ``python -m pipelines.cli``
+with ``PYTHONPATH`` the repository or the build), timing each run's user + sys CPU and peak RSS::
+
+    uv run --with mypy --with setuptools python benchmarks/resolve_native.py --cli --n 1000000 --pairs 3
+
 ``--build DIR`` keeps the build (``PYTHONPATH=DIR python -m pipelines.cli resolve ...`` then runs the CLI on
 the compiled resolver; its tests and ``benchmarks/resolve_fuzz.py`` run there too, from a copy of the
 repository's ``tests``/``benchmarks`` next to it). A module compiled by mypyc checks its annotations at
@@ -52,7 +57,12 @@ def build(target: Path) -> Path:
     """``pipelines`` copied into ``target`` with ``pipelines/resolve.py`` compiled there (mypyc); the
     repository's ``mappings`` linked beside it (the package finds its reference data there)."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "pipelines", target / "pipelines", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    shutil.copytree(
+        ROOT / "pipelines",
+        target / "pipelines",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so"),
+        dirs_exist_ok=True,
+    )
     for name in ("mappings",):
         if not (target / name).exists():
             (target / name).symlink_to(ROOT / name)
@@ -66,6 +76,8 @@ def build(target: Path) -> Path:
 def write_input(data: Path, n: int, seed: int) -> None:
     """The benchmark's addresses (first ``n``) and synthetic gazetteer, as resolve_benchmark.py makes them."""
     sys.path.insert(0, str(ROOT))
+    import polars as pl
+
     from pipelines.reference import load_reference
     from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
 
@@ -73,6 +85,7 @@ def write_input(data: Path, n: int, seed: int) -> None:
     reference = load_reference(gazetteers=(data / "gazetteer.csv",))
     truth = generate_addresses(n, seed=seed, reference=reference, mess_types=ALL_MESS_TYPES)
     truth.select("address").write_parquet(data / "addresses.parquet")
+    truth.select(pl.int_range(truth.height).alias("id"), "address").write_csv(data / "addresses.csv")
 
 
 def run(path: Path, data: Path, n: int, out: Path, core: int) -> float:
@@ -88,6 +101,23 @@ def run(path: Path, data: Path, n: int, out: Path, core: int) -> float:
     return float(cpu)
 
 
+def run_cli(path: Path, data: Path, out: Path, core: int) -> tuple[float, float]:
+    """``wardbridge resolve`` on the input CSV with the resolver of ``path``: (user + sys CPU s, peak RSS MiB)."""
+    env = {**os.environ, "PYTHONPATH": str(path), "POLARS_MAX_THREADS": "1", "RAYON_NUM_THREADS": "1"}
+    argv = ["taskset", "-c", str(core), sys.executable, "-m", "pipelines.cli", "resolve"]
+    argv += ["--input", str(data / "addresses.csv"), "--column", "address", "--gazetteer", str(data / "gazetteer.csv")]
+    argv += ["--output", str(out)]
+    out.unlink(missing_ok=True)
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(argv, env=env, cwd=path, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # this run's own rusage (taskset execs the program)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"wardbridge resolve failed in {path}:\n{err.read()[-4000:]}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: kB on Linux
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200_000, help="addresses resolved per run")
@@ -95,6 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--core", type=int, default=1, help="the core each run is pinned to")
     parser.add_argument("--seed", type=int, default=20250701)
     parser.add_argument("--build", type=Path, help="build here and keep it (default: a temporary directory)")
+    parser.add_argument("--cli", action="store_true", help="time wardbridge resolve end to end (CSV in, Parquet out)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="wardbridge-native-") as tmp_name:
@@ -105,7 +136,21 @@ def main(argv: list[str] | None = None) -> None:
         write_input(data, args.n, args.seed)
         import polars as pl
 
-        for pair in range(args.pairs):
+        for pair in range(args.pairs if args.cli else 0):
+            load = os.getloadavg()[0]
+            plain, plain_rss = run_cli(ROOT, data, tmp / "plain.parquet", args.core)
+            native, native_rss = run_cli(target, data, tmp / "native.parquet", args.core)
+            same = pl.read_parquet(tmp / "plain.parquet").equals(pl.read_parquet(tmp / "native.parquet"))
+            print(
+                f"pair {pair + 1}: wardbridge resolve on {args.n:,} rows, one core: interpreted {plain:.2f} CPU s "
+                f"({args.n / plain:,.0f}/s), compiled {native:.2f} CPU s ({args.n / native:,.0f}/s, "
+                f"{native / plain - 1:+.0%}); peak RSS {plain_rss:,.0f} / {native_rss:,.0f} MiB; "
+                f"output identical: {same}; load {load:.1f}",
+                flush=True,
+            )
+            if not same:
+                raise SystemExit(1)
+        for pair in range(0 if args.cli else args.pairs):
             load = os.getloadavg()[0]
             plain = run(ROOT, data, args.n, tmp / "plain.parquet", args.core)
             native = run(target, data, args.n, tmp / "native.parquet", args.core)
