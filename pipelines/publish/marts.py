@@ -34,6 +34,7 @@ import polars as pl
 from pipelines.encodings import repair_column
 from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
+from pipelines.ingest.quarantine import scan_quarantine
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from pipelines.publish.store import MartsPublication, Published, Validator, schema_validator
 from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
@@ -107,6 +108,8 @@ def _scan_layer(wh: Warehouse, layer: str, table: Table, columns: list[str] | No
     root = wh.root / "parquet" / layer / table.name
     if not any(root.glob("part=*/data.parquet")):
         scan = pl.DataFrame(schema=table.polars_schema).lazy()
+    elif layer == "quarantine":  # a partition written before reason_kind was declared gets it from its reason
+        scan = scan_quarantine(wh, table.name)
     else:
         scan = PartitionedLayer(wh, layer).scan(table.name)
     if columns is not None:  # only these columns are read from the files

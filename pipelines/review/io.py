@@ -6,6 +6,7 @@ import polars as pl
 
 from pipelines.entities.io import ENTITY_SCHEMA
 from pipelines.entities.reresolve import apply_corrections, published_corrections
+from pipelines.ingest.quarantine import scan_quarantine
 from pipelines.review.decisions import apply_placements
 from pipelines.review.queues import ReviewInputs
 from pipelines.schema import (
@@ -67,6 +68,8 @@ def _scan(wh: Warehouse, layer: str, name: str, schema: dict, columns: list[str]
     root = wh.root / "parquet" / layer / name
     if not any(root.glob("part=*/data.parquet")):
         frame = pl.DataFrame(schema=schema)
+    elif layer == "quarantine":  # a partition written before reason_kind was declared gets it from its reason
+        frame = scan_quarantine(wh, name).collect()
     else:
         frame = PartitionedLayer(wh, layer).scan(name).collect()
     if columns is not None:
