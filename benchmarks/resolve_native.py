@@ -10,7 +10,7 @@ interpreted and the compiled module, and checks that both give the same DataFram
     uv run --with mypy --with setuptools python benchmarks/resolve_native.py --n 200000 --pairs 3
 
 ``--cli`` runs ``wardbridge resolve`` end to end instead (CSV in, Parquet out, ``python -m pipelines.cli``
-with ``PYTHONPATH`` the repository or the build), timing each run's user + sys CPU and peak RSS::
+with ``PYTHONPATH`` the repository or the build), timing each run's user + sys CPU and peak RSS (VmHWM, polled)::
 
     uv run --with mypy --with setuptools python benchmarks/resolve_native.py --cli --n 1000000 --pairs 3
 
@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,12 +111,25 @@ def run_cli(path: Path, data: Path, out: Path, core: int) -> tuple[float, float]
     out.unlink(missing_ok=True)
     with tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(argv, env=env, cwd=path, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)  # this run's own rusage (taskset execs the program)
+        # The rusage of this run alone (taskset execs the program); its peak RSS from /proc while it runs
+        # (ru_maxrss of a forked child starts from this process's own, over a GB here).
+        peak, status, usage = 0, 0, None
+        while usage is None:
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    peak = max([peak] + [int(line.split()[1]) for line in f if line.startswith("VmHWM:")])
+            except (OSError, ValueError):
+                pass
+            pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                usage = rusage
+            else:
+                time.sleep(0.02)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
             raise SystemExit(f"wardbridge resolve failed in {path}:\n{err.read()[-4000:]}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: kB on Linux
+    return usage.ru_utime + usage.ru_stime, peak / 1024  # VmHWM: kB
 
 
 def main(argv: list[str] | None = None) -> None:
