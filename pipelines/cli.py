@@ -447,6 +447,26 @@ def main() -> None:
     """wardbridge: remap pre-2025 Vietnamese addresses (old ward/district/province) to the 2025 units."""
 
 
+def _report_unread_dates(frame: pl.DataFrame, column: str) -> None:
+    """The --as-of column's cells that are written but are not dates (31/02/2025, a two-digit year, words): counted
+    and named by row (the first data row is row 1), never quoted. Such a row is read as undated: its reason says
+    'no date', so without this note a typo in the dates passes for missing dates."""
+    from pipelines.resolve import as_of_side_expr
+
+    cell = pl.col(column)
+    written = cell.is_not_null() & (cell.cast(pl.String).str.strip_chars() != "")
+    unread = frame.select(
+        (written & as_of_side_expr(cell, frame.schema[column]).is_null()).arg_true().alias("row")
+    ).to_series()
+    if unread.len():
+        rows = ", ".join(str(r + 1) for r in unread.head(5).to_list()) + (", ..." if unread.len() > 5 else "")
+        _echo(
+            f"wardbridge: --as-of column {column!r}: {unread.len()} of {frame.height} cell(s) are written but not dates "
+            f"(rows {rows}; YYYY-MM-DD, dd/mm/yyyy or an ISO datetime, the year in four digits): those rows are read "
+            "as undated"
+        )
+
+
 def _as_of_option(value: str | None, frame: pl.DataFrame):
     """--as-of: a column of the input (one date per row) or one date for every row; else a usage error."""
     if value is None:
@@ -454,6 +474,7 @@ def _as_of_option(value: str | None, frame: pl.DataFrame):
     if value in frame.columns:
         if _is_nested(frame.schema[value]):
             raise click.BadParameter(f"column {value!r} holds lists or structs, not dates", param_hint="--as-of")
+        _report_unread_dates(frame, value)
         return frame[value]
     from pipelines.resolve import as_of_side_expr
 
