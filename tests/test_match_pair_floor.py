@@ -133,3 +133,42 @@ def test_the_pattern_table_grouped_in_chunks_counts_what_one_piece_counts(monkey
         on = keys if lab is not None else keys[:-1]
         assert_frame_equal(chunked.sort(on), whole[lab is None].sort(on), check_dtypes=False)
         assert int(chunked[model.PAIRS].sum()) == n
+
+
+def test_merged_candidate_pairs_are_each_pair_once_with_every_rule_that_found_it():
+    """blocking._merge unpacks the sorted words in place (no run lengths, l and r made 32-bit one at a time, the
+    rules' keys freed once copied): the distinct pairs, sorted, each with the bits of every rule holding it, pairs
+    repeated within a rule once, as a plain group-by gives them, whether the keys come as words or not."""
+    from pipelines.match.blocking import _merge, _word
+
+    rng = np.random.default_rng(9)
+    records = 500
+    per_rule = []
+    for _ in range(3):
+        left = rng.integers(0, records - 1, 4_000)
+        right = left + 1 + rng.integers(0, 20, 4_000) % (records - 1 - left)
+        per_rule.append((left.astype(np.uint64) << np.uint64(32)) | right.astype(np.uint64))  # l << 32 | r
+    plain = (
+        pl.concat(
+            [
+                pl.DataFrame({"k": k, "rule": pl.Series([1 << i] * len(k), dtype=pl.UInt32)})
+                for i, k in enumerate(per_rule)
+            ]
+        )
+        .group_by("k")
+        .agg(pl.col("rule").unique().sum().alias("rules"))
+        .sort("k")
+        .select(
+            (pl.col("k") // (1 << 32)).cast(pl.UInt32).alias("l"),
+            (pl.col("k") % (1 << 32)).cast(pl.UInt32).alias("r"),
+            pl.col("rules").cast(pl.UInt32),
+        )
+    )
+    bits = max(int(records - 1).bit_length(), 1)
+    for keys, words in (
+        ([k.copy() for k in per_rule], False),
+        ([_word(k, i, bits) for i, k in enumerate(per_rule)], True),
+    ):
+        merged = _merge(keys, records, words=words)
+        assert_frame_equal(merged, plain)
+        assert keys == []  # the caller's keys are freed once copied
