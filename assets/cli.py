@@ -65,7 +65,8 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
 
 EXIT_CODES = """Exit codes: 0 every run succeeded; 1 a run failed (a check, an extract, a step: the summary names
 each); 2 usage error (bad option, missing file, $WARDBRIDGE_PSEUDONYM_KEY shorter than 16 bytes); 3 nothing ran (the catalogue, the definitions or the Dagster
-instance could not be loaded, or a SQL source's URL names an environment variable that is not set)."""
+instance could not be loaded, a SQL source's URL names an environment variable that is not set, or the warehouse
+folder cannot be written)."""
 
 
 @click.command(epilog=EXIT_CODES)
@@ -130,6 +131,9 @@ def run(
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
     say = (lambda message="": None) if quiet else _echo
+    if problem := _warehouse_problem(warehouse_dir):  # every step would fail on it: said before any run starts
+        _echo(f"wardbridge: nothing ran: {problem}")
+        raise SystemExit(3)
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").is_file():
         say(
@@ -197,6 +201,21 @@ def dagster_instance(home: Path):  # noqa: ANN201 - dagster.DagsterInstance
     finally:
         logging.getLogger("dagster").removeFilter(quiet)
     return dg.DagsterInstance.from_ref(ref)
+
+
+def _warehouse_problem(folder: Path) -> str | None:
+    """Why the warehouse folder cannot be made or written (a file in its path, no permission, a file system that
+    takes no folders), or None: the folder is made (as the first step would) and a file made and removed in it."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        return f"the warehouse {folder} cannot be made or written: {why} (give --warehouse another path)"
+    return None
 
 
 def _check_pseudonym_key() -> None:

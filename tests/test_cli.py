@@ -382,15 +382,17 @@ def test_run_executes_the_job_on_a_persistent_instance(sample_run, monkeypatch):
 
 
 def test_run_fails_with_non_zero_exit(tmp_path):
-    """A warehouse path that cannot be a directory makes the job fail; --quiet prints only the errors, once each."""
+    """A warehouse whose Parquet folder cannot be a directory makes the jobs fail; --quiet prints only the errors,
+    once each. (A warehouse folder that cannot be made stops before any run: test_run_warehouse_unwritable.)"""
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    blocker = tmp_path / "not_a_dir"
-    blocker.write_text("a file where the warehouse directory should be")
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    (warehouse / "parquet").write_text("a file where the warehouse's parquet directory should be")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
     proc = wardbridge(
-        "run", "--dagster-home", str(home), "--warehouse", str(blocker / "wh"), "--quiet", env=env, timeout=300
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--quiet", env=env, timeout=300
     )
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert proc.stdout == ""
