@@ -59,6 +59,10 @@ CUT_OFF = (
     "ends mid-row (cut off in transfer?): its last line is quarantined, not queued for the officials, and any rows "
     "after it never arrived; fetch the file again and compare its row count with the source system's"
 )
+NO_ROWS = (
+    "has no rows (a header only): an export that stopped before its rows, or the wrong file? The partition now holds "
+    "none of this source's records for the date; compare the file with the source system's"
+)
 
 
 def catalogue_paths() -> list[Path] | None:
@@ -324,6 +328,8 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.error(status.describe())
     elif cut:  # the extract loads (its other rows are good), but a file cut off in transfer lost the rows after the cut
         log.warning(f"{key}: {location} {CUT_OFF}")
+    elif not counts["raw"] and extract.file is not None:  # a file of a header alone (a SQL date may hold no row)
+        log.warning(f"{key}: {location} {NO_ROWS}")
     outcome.flagged += int(result.staged["issues"].is_not_null().sum())
     for s, n in result.ward_status.items():
         outcome.ward_status[s] = outcome.ward_status.get(s, 0) + n
