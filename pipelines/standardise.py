@@ -172,7 +172,15 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     s = pl.col(_KEY).str.strip_chars().str.replace_all(r"\s+", " ").str.replace(_TIME_SUFFIX, "")
     frame = frame.with_columns(_text=s)
     t = pl.col("_text")
-    folded = strip_accents_expr(t).str.to_lowercase().str.strip_chars().str.replace(_VN_LABEL, "")
+    # Folded once, and only where the text is more than figures and separators: for those the fold is the
+    # text itself and no word form can match, so null there reads the same and spares the regexes below.
+    plain = t.str.contains(r"^(?:[0-9/.\-:](?:[0-9\s/.\-:]*[0-9/.\-:])?)?$")
+    frame = frame.with_columns(
+        _folded=pl.when(plain)
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(strip_accents_expr(t).str.to_lowercase().str.strip_chars().str.replace(_VN_LABEL, ""))
+    )
+    folded = pl.col("_folded")
     year, month = folded.str.extract_groups(_VN_YEAR), folded.str.extract_groups(_VN_MONTH)
     worded = pl.coalesce(  # a year, month or day in words: the bare form it names
         year.struct.field("1"),
