@@ -205,16 +205,23 @@ def dagster_instance(home: Path):  # noqa: ANN201 - dagster.DagsterInstance
 
 def _warehouse_problem(folder: Path) -> str | None:
     """Why the warehouse folder cannot be made or written (a file in its path, no permission, a file system that
-    takes no folders), or None: the folder is made (as the first step would) and a file made and removed in it."""
+    takes no folders), or None: the folder is made, a file made and removed in it, and the folders it made removed."""
     import tempfile
 
-    try:
+    made = [p for p in (folder, *folder.parents) if not p.exists()]  # removed again: a run that stops later for
+    try:  # another reason (an unset SQL variable) leaves no empty warehouse behind
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
         return f"the warehouse {folder} cannot be made or written: {why} (give --warehouse another path)"
+    finally:
+        for path in made:  # the deepest first
+            try:
+                path.rmdir()
+            except OSError:
+                break
     return None
 
 

@@ -70,8 +70,12 @@ def warehouse(tmp_path_factory) -> Path:
 def test_readme_statement_returns_rows(warehouse, db, sql):
     statement = sql.replace("'warehouse/", f"'{warehouse}/")
     if db is None and "read_parquet" not in statement:
-        db = "analytics.duckdb"  # an inline SELECT without a file is about the marts
+        # an inline SELECT without a file is about the marts, or the warehouse's layer views (raw, staged, quarantine)
+        layer = re.search(r"\b(raw|staged|quarantine)\.", statement)
+        db = "wardbridge.duckdb" if layer else "analytics.duckdb"
     with duckdb.connect(str(warehouse / db) if db else ":memory:", read_only=bool(db)) as con:
+        if db == "wardbridge.duckdb":  # its views name their files relative to the warehouse folder
+            con.execute(f"SET file_search_path = '{warehouse}'")
         assert con.sql(statement).fetchall(), f"no rows: {sql}"
 
 
