@@ -7,6 +7,7 @@ import datetime as dt
 import random
 
 import polars as pl
+import pytest
 
 FAMILY = (
     ["Nguyễn"] * 12
@@ -179,3 +180,20 @@ def frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(
         rows, schema={c: (pl.Date if c in ("date_of_birth", "extract_date") else pl.String) for c in COLUMNS}
     )
+
+
+@pytest.fixture(scope="module", name="spec")
+def people_spec():
+    """The people spec: a module's ``spec`` fixture where a test module imports it."""
+    from pipelines.match import load_spec
+    from pipelines.warehouse import REPO_ROOT
+
+    return load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
+
+
+@pytest.fixture(scope="module", name="work")
+def people_work(spec) -> pl.DataFrame:
+    """1,500 background people prepared under ``spec``: a module's ``work`` fixture where a test module imports it."""
+    from pipelines.match.prepare import prepare
+
+    return prepare(background(people=1500, seed=11), spec)

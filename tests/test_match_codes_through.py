@@ -9,17 +9,12 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
-import pytest
 
 import pipelines.match.compare as compare
-from pipelines.match import load_spec
 from pipelines.match.blocking import candidate_pairs
 from pipelines.match.compare import ValueCodes
-from pipelines.match.prepare import derived_sources, precision_column, prepare
-from pipelines.warehouse import REPO_ROOT
-from tests.match_cases import background
-
-PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+from pipelines.match.prepare import derived_sources, precision_column
+from tests.match_cases import background, people_spec, people_work  # noqa: F401 - the spec and work fixtures
 
 
 def _same_partition(codes: pl.Series, by_code: pl.Series, values: pl.Series) -> None:
@@ -30,16 +25,6 @@ def _same_partition(codes: pl.Series, by_code: pl.Series, values: pl.Series) -> 
         by_code.gather(codes.filter(present) - 1).cast(values.dtype).equals(values.filter(present), check_names=False)
     )
     assert len(by_code) == values.drop_nulls().n_unique()
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return load_spec(PEOPLE_SPEC)
-
-
-@pytest.fixture(scope="module")
-def work(spec) -> pl.DataFrame:
-    return prepare(background(people=1500, seed=11), spec)
 
 
 def _coded_lengths(monkeypatch) -> list[int]:

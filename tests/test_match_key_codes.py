@@ -12,25 +12,10 @@ import pytest
 
 import pipelines.match.blocking as blocking
 import pipelines.match.compare as compare
-from pipelines.match import load_spec
 from pipelines.match.blocking import candidate_pairs
 from pipelines.match.compare import ValueCodes, comparison_levels
-from pipelines.match.prepare import prepare
-from pipelines.warehouse import REPO_ROOT
-from tests.match_cases import background
+from tests.match_cases import background, people_spec, people_work  # noqa: F401 - the spec and work fixtures
 from tests.test_match_speed import _reference_rule_pairs
-
-PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return load_spec(PEOPLE_SPEC)
-
-
-@pytest.fixture(scope="module")
-def work(spec) -> pl.DataFrame:
-    return prepare(background(people=1500, seed=11), spec)
 
 
 def _hashed(monkeypatch) -> None:

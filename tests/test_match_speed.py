@@ -15,25 +15,11 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 import pipelines.match.compare as compare
-from pipelines.match import load_spec
 from pipelines.match.blocking import candidate_pairs
 from pipelines.match.compare import ValueCodes, comparison_levels
 from pipelines.match.model import random_pairs
-from pipelines.match.prepare import precision_column, prepare
-from pipelines.warehouse import REPO_ROOT
-from tests.match_cases import background
-
-PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return load_spec(PEOPLE_SPEC)
-
-
-@pytest.fixture(scope="module")
-def work(spec) -> pl.DataFrame:
-    return prepare(background(people=1500, seed=11), spec)
+from pipelines.match.prepare import precision_column
+from tests.match_cases import background, people_spec, people_work  # noqa: F401 - the spec and work fixtures
 
 
 @pytest.fixture(scope="module")
