@@ -177,6 +177,22 @@ def _pattern_table(gamma: pl.DataFrame, rules: pl.Series, label: pl.Series | Non
     return pl.concat(parts).group_by(keys).agg(pl.col(PAIRS).sum())
 
 
+CROWDED = "_crowded"  # in a pattern table made shard by shard: the bits of the rules where a pair is crowded
+
+
+def crowded_bits(pairs: pl.DataFrame, degrees: dict[int, np.ndarray], most: int) -> pl.Series:
+    """Per pair (``l``, ``r``, ``rules``), the bits of the rules (``degrees``: rule number -> each record's number of
+    pairs under the rule, over every candidate pair) under which it is not ``_uncrowded``: one of its records has
+    ``most`` pairs there or more. A pattern table of shards of the pairs keyed by it (``CROWDED``) gives each rule's
+    uncrowded patterns as the pairs themselves would."""
+    left, right, rules = (pairs[c].to_numpy() for c in ("l", "r", "rules"))
+    bits = np.zeros(len(left), dtype=np.uint32)
+    for i, degree in degrees.items():
+        crowded = ((rules >> np.uint32(i)) & 1).astype(bool) & ((degree[left] >= most) | (degree[right] >= most))
+        bits |= crowded.astype(np.uint32) << np.uint32(i)
+    return pl.Series(CROWDED, bits)
+
+
 def _rule_rows(table: pl.DataFrame, bit: int) -> pl.DataFrame:
     """The rows of a ``_pattern_table`` whose pairs a rule (its ``bit`` among the rules) proposed."""
     return table.filter((pl.col(RULES) & bit) != 0)
@@ -300,6 +316,8 @@ def estimate_m(
     u: dict[str, np.ndarray],
     pairs: pl.DataFrame | None = None,
     label: pl.Series | None = None,
+    *,
+    table: pl.DataFrame | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str]]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
@@ -322,6 +340,10 @@ def estimate_m(
     ``label_posteriors``): every EM here is then semi-supervised, a labelled pair's posterior fixed to its
     verdict, each pair counted once.
 
+    table: the pairs' ``_pattern_table`` made already (the sharded engine sums its shards'; with a ``CROWDED``
+    column, ``crowded_bits``, the "all match" reading leaves crowded pairs out from it): ``gamma``, ``rules``,
+    ``pairs`` and ``label`` are then not read.
+
     Returns m, lambda, iterations (most of any rule), converged (every used rule),
     per-rule diagnostics, and per comparison where its m came from (``em`` or ``prior``).
     """
@@ -340,7 +362,8 @@ def estimate_m(
     all_names = [c.name for c in comps]
     # the pairs grouped once by rules, comparison vector and verdict: each rule's patterns are summed from this
     # table (filtering millions of pairs per rule and grouping them cost 0.4 CPU s at 5.6M pairs)
-    table = _pattern_table(gamma.select(all_names), rules, label)
+    if table is None:
+        table = _pattern_table(gamma.select(all_names), rules, label)
     for i, rule in enumerate(spec.blocking):
         rows = _rule_rows(table, 1 << i)
         rule_pairs = int(rows[PAIRS].sum())
@@ -363,7 +386,23 @@ def estimate_m(
             status = f"degenerate: {share:.2%} of its pairs match"
         elif share > high:
             left_out = ""
-            if pairs is not None:  # the all-match reading holds only for pairs of records in no crowded key
+            if CROWDED in table.columns:  # (the same, the crowded pairs marked in the table)
+                crowded = (pl.col(CROWDED) & (1 << i)) != 0
+                out = int(rows.filter(crowded)[PAIRS].sum())
+                if out:
+                    left_out = f"; {out:,} pairs of crowded keys left out"
+                    patterns, counts, fixed = _patterns_of(rows.filter(~crowded), names)
+                    m_rule = _em(
+                        patterns,
+                        counts,
+                        names,
+                        priors,
+                        u,
+                        spec.em_iterations,
+                        spec.em_prior_pairs,
+                        fixed_posterior=fixed,
+                    )[0]
+            elif pairs is not None:  # the all-match reading holds only for pairs of records in no crowded key
                 mask = (rules & (1 << i)) != 0
                 rule_label = label.filter(mask) if label is not None else None
                 alone = _uncrowded(pairs.filter(mask), spec.max_cluster_size)
@@ -601,19 +640,28 @@ def fit(
     *,
     u: tuple[dict[str, np.ndarray], int] | None = None,
     tf_tables: dict[tuple[str, str], pl.Series] | None = None,
+    table: pl.DataFrame | None = None,
 ) -> tuple[Model, dict]:
     """u from random pairs (on a tiny table every pair but the ``candidates``: ``estimate_u``), m by EM
     (semi-supervised when ``labelled`` row pairs are given: ``l``, ``r`` and ``same``, or "same" pairs without it;
     ``label_posteriors``), term frequencies. ``u`` (``estimate_u``'s answer) and
     ``tf_tables`` (``term_frequency_tables``'): worked out already (they need the table only, not the candidates
-    of a table that is not tiny, so the engine works them out on another core while it blocks and compares)."""
+    of a table that is not tiny, so the engine works them out on another core while it blocks and compares).
+    ``table``: the candidate pairs' pattern table, verdicts in it, made shard by shard (``estimate_m``): ``gamma``,
+    ``rules``, ``labelled`` and ``candidates`` are then not read (``u`` must be given: a table that is not tiny)."""
     u, n_random = estimate_u(work, spec, codes, candidates) if u is None else u
-    label = label_posteriors(candidates, labelled)
-    m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, candidates, label)
-    if label is not None:  # labels fixed posteriors in EM: an m from a prior is still the prior
+    if table is None:
+        label = label_posteriors(candidates, labelled)
+        m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, candidates, label)
+        labelled_in_em, n_pairs = label is not None, gamma.height
+    else:
+        m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, table=table)
+        labelled_in_em = LABEL in table.columns and table[LABEL].null_count() < table.height
+        n_pairs = int(table[PAIRS].sum())
+    if labelled_in_em:  # labels fixed posteriors in EM: an m from a prior is still the prior
         m_source = {name: f"{how}+labels" if how == "em" else how for name, how in m_source.items()}
     all_pairs = work.height * (work.height - 1) / 2
-    prior = min(max(lam * gamma.height / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
+    prior = min(max(lam * n_pairs / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
     model = Model(
         {c.name: len(c.levels) + 1 for c in spec.scored_comparisons},
         m,
