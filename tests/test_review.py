@@ -626,3 +626,28 @@ def test_labels_report_counts_labels_and_proposes_thresholds(runs):
     assert different["thresholds_from_labels"]["review_threshold"] == spec.review_threshold
     assert different["thresholds_from_labels"]["link_threshold"] == spec.link_threshold
     assert labels_report(result, None, None, spec) == {}
+
+
+def test_row_without_decision_and_a_mangled_item_id_is_reported_not_counted_undecided(tmp_path):
+    """An id a spreadsheet turned into a number (or a note typed in the column) on a row without a decision is no
+    item left undecided: the row is reported with file, row and field, never its value."""
+    items = pl.DataFrame(
+        {"item_id": ["ua-0123456789abcdef"], "kind": ["unresolved_address"], "candidates": [[]], "name_key": [None]},
+        schema_overrides={"candidates": pl.List(pl.String), "name_key": pl.String},
+    )
+    (tmp_path / "w.csv").write_text(
+        HEADER
+        + "ua-0123456789abcdef,,,,,\n"  # undecided
+        + "1.23457E+17,,,,,\n"  # the id as Excel shows a long number
+        + "call the household back,,,,,\n",  # a note in the id column
+        encoding="utf-8",
+    )
+    loaded = load_decisions(tmp_path, ward_codes={"26740"}, items=items, today=TODAY)
+    assert loaded.undecided == 1
+    assert loaded.errors.select("source_file", "source_row", "field").rows() == [
+        ("w.csv", 3, "item_id"),
+        ("w.csv", 4, "item_id"),
+    ]
+    assert all("not a review item id" in c and "no decision" in c for c in loaded.errors["cause"])
+    assert not any("household" in c or "E+17" in c for c in loaded.errors["cause"])
+    assert loaded.rows_rejected == 2

@@ -10,7 +10,8 @@ Columns (any order, other columns ignored, so a per-ward export filled in is a d
 (``HEADER_ALIASES``), and a Vietnamese header row followed by an English one (as the exports write) too.
 A cell starting with an apostrophe before = + - @ tab or CR (the exports' CSV formula escape) is read without it.
 
-A row with an item id and no decision is an item not decided yet (counted, not an error). Every other
+A row with a review item id and no decision is an item not decided yet (counted, not an error); a row with no
+decision and an id that is not a review item id (mangled by a spreadsheet, a note in the column) is an error. Every other
 row either passes validation or is reported in ``decision_errors`` with file, row, field and cause (never
 the value) and is not applied; a broken file never stops the run.
 
@@ -123,7 +124,10 @@ def fold_header(text: str | None) -> str:
 _ALIAS = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in (fold_header(column), *aliases)}
 
 
-NO_COLUMN = "no such column in the header"  # the cause of a header that lacks a required column
+NO_COLUMN = "no such column in the header"
+BAD_ID = "not a review item id (two letters, '-', 16 hex digits)"
+# a row with no decision and an id that is not a review item id: not an item left undecided, a row not read
+UNDECIDED_BAD_ID = f"{BAD_ID}; the row has no decision either: copy the item id from the review file again"  # the cause of a header that lacks a required column
 
 
 def _error(file: str, sheet: str | None, row: int, field: str, cause: str) -> dict:
@@ -373,11 +377,18 @@ def validate(
         .alias("new_uid"),
     )
     empty = pl.all_horizontal(pl.col(c).is_null() for c in ("item_id", "decision", "reviewer", "decided_on_text"))
-    undecided = work.filter(
+    valid_id = pl.col("item_id").str.contains(ITEM_ID_PATTERN)
+    no_decision = work.filter(
         pl.col("item_id").is_not_null() & pl.col("decision").is_null() & pl.col("reviewer").is_null()
     )
+    # a row without a decision is an item not decided yet only when its id is a review item id: a mangled id (Excel
+    # made it a number, a note typed in the column) is reported, so the official learns the row was not read
+    undecided = no_decision.filter(valid_id)
+    mangled = no_decision.filter(~valid_id).select(
+        "source_file", "sheet", "source_row", pl.lit("item_id").alias("field"), pl.lit(UNDECIDED_BAD_ID).alias("cause")
+    )
     work = work.filter(~empty).join(
-        undecided.select("source_file", "sheet", "source_row"),
+        no_decision.select("source_file", "sheet", "source_row"),
         on=["source_file", "sheet", "source_row"],
         how="anti",
         nulls_equal=True,
@@ -403,13 +414,12 @@ def validate(
         {k: ",".join((*v, "reverse")) for k, v in KIND_DECISIONS.items()}, default=""
     )
     takes_ward = pl.col("decision").is_in(WARD_DECISIONS)
-    valid_id = pl.col("item_id").str.contains(ITEM_ID_PATTERN)
     checks: list[tuple[str, pl.Expr, str | pl.Expr]] = [
         ("item_id", pl.col("item_id").is_null(), "missing"),
         (
             "item_id",
             pl.col("item_id").is_not_null() & ~valid_id,
-            "not a review item id (two letters, '-', 16 hex digits)",
+            BAD_ID,
         ),
         ("item_id", valid_id & pl.col("_known").is_null(), "no published review item has this id (yet)"),
         ("decision", pl.col("decision").is_null(), "missing"),
@@ -474,6 +484,7 @@ def validate(
             )
             for i, (field, _, cause) in enumerate(checks)
         ]
+        + [mangled.cast({"field": pl.String, "cause": pl.String})]
     ).sort("source_file", "sheet", "source_row", "field", nulls_last=False)
     bad = pl.any_horizontal(pl.col(f"_e{i}") for i in range(len(checks)))
     valid = flagged.filter(~bad).select(
