@@ -17,13 +17,13 @@ from assets.metadata import published_metadata, static_table_metadata
 from assets.rerun import check_only, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.review.decisions import (
-    NOT_A_TABLE,
     append_audit,
     decisions_dir,
     load_decisions,
     match_labels,
     not_table_files,
     placements,
+    rejected_rows,
     rows_held,
     settle_decisions,
 )
@@ -161,7 +161,7 @@ def _decisions_check(errors: pl.DataFrame, valid: str) -> dg.AssetCheckResult:
     """Passes when no row is in review.decision_errors; a file that is not a decisions table (a PDF) is named as a
     file, not counted as a row."""
     files = not_table_files(errors)
-    rows = errors.filter(~NOT_A_TABLE).height
+    rows = rejected_rows(errors)
     said = [f"{rows} decision rows not applied"] if rows else []
     if files:
         said.append(f"{len(files)} file(s) not a decisions table ({', '.join(files)})")

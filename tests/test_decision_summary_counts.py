@@ -10,6 +10,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
+from assets.review import _decisions_check
 from pipelines.review.decisions import append_audit, load_decisions, rows_held, settle_decisions
 from pipelines.schema import REVIEW_ITEM_KEYS
 from tests.summaryhelpers import decisions_summary
@@ -37,7 +38,7 @@ def _summary_line(tmp_path, folder, loaded, settled) -> str:
         "decisions_dir": dg.MetadataValue.path(str(folder)),
         "files": dg.MetadataValue.int(loaded.files),
         "rows_valid": dg.MetadataValue.int(loaded.rows.height),
-        "rows_rejected": dg.MetadataValue.int(loaded.errors.height),
+        "rows_rejected": dg.MetadataValue.int(loaded.rows_rejected),
         "rows_in_conflict": dg.MetadataValue.int(now),
         "earlier_rows_in_conflict": dg.MetadataValue.int(earlier),
     }
@@ -84,3 +85,20 @@ def test_xlsx_sheet_rows_are_matched_by_sheet_too(tmp_path):
     loaded, _, settled = _run(folder, None)
     assert loaded.rows.height == 2 and settled.errors.height == 2
     assert rows_held(settled, loaded) == (2, 0)
+
+
+def test_a_row_with_several_faults_is_one_row_not_applied(tmp_path):
+    """A row with no reviewer, a date in the future and no ward is one row not applied (three errors name its three
+    fields); before, the summary counted errors as rows: '4 row(s), 1 applied, 3 not applied' for two rows."""
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    later = (NOW + dt.timedelta(days=400)).date()
+    (folder / "split_27154.csv").write_text(
+        HEADER + f"{SPLIT},place,Official A,2026-12-02,,27154\n" + f"{SPLIT},place,,{later},,\n"
+    )
+    loaded, _, settled = _run(folder, None)
+    assert loaded.errors.height == 3 and loaded.rows_rejected == 1
+    line = _summary_line(tmp_path, folder, loaded, settled)
+    assert line.endswith(": 2 row(s), 1 applied, 1 not applied (review.decision_errors says why)")
+    check = _decisions_check(loaded.errors, "")  # the asset's check says rows too
+    assert check.metadata["rows_rejected"].value == 1 and check.description.startswith("1 decision rows not applied")

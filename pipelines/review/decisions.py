@@ -321,12 +321,18 @@ class LoadedDecisions:
     @property
     def rows_rejected(self) -> int:
         """Rows of the decisions tables that were read and are not valid (a file that is no table is no row)."""
-        return self.errors.filter(~NOT_A_TABLE).height
+        return rejected_rows(self.errors)
 
 
 # an error about a whole file (or a workbook's sheet), not a row of it: a file of another kind (a PDF), a text file or
 # workbook without a decisions header, one that cannot be read (row 0), or a header lacking a required column
 NOT_A_TABLE = ((pl.col("source_row") == 0) | (pl.col("cause") == NO_COLUMN)).fill_null(False)
+
+
+def rejected_rows(errors: pl.DataFrame) -> int:
+    """How many rows of decisions tables the REVIEW_DECISION_ERRORS rows are about: a row with three faults (no
+    reviewer, a date in the future, no ward) is one row not applied, not three; a file that is no table is no row."""
+    return errors.filter(~NOT_A_TABLE).select("source_file", "sheet", "source_row").unique().height
 
 
 def not_table_files(errors: pl.DataFrame) -> list[str]:
