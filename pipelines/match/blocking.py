@@ -8,6 +8,7 @@ next ``window`` neighbours only. Every such block is reported, with what was kep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -209,20 +210,20 @@ def _unpack(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (keys >> np.uint64(32)).astype(np.uint32), (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
-def _window_pairs(big: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl.DataFrame]:
+def _window_pairs(big: pl.DataFrame, rule: BlockingRule, emit: Callable[[np.ndarray], None]) -> pl.DataFrame:
     """Sorted-window pairs of the keyed rows of capped blocks (``_b``: a block's number; with ``missing``,
-    ``_gap``: whether the row misses that column, as ``_rule_keys`` worked out) as packed keys (l < r), and the
-    capped blocks. Each row is paired with its next ``window`` rows of its block ordered by ``sort_by`` (then
-    row number); with ``missing``, only pairs where a side misses that column."""
+    ``_gap``: whether the row misses that column, as ``_rule_keys`` worked out) as packed keys (l < r), given to
+    ``emit`` a window step at a time; returns the capped blocks. Each row is paired with its next ``window`` rows
+    of its block ordered by ``sort_by`` (then row number); with ``missing``, only pairs where a side misses that
+    column."""
     big = big.sort(["_b", *rule.sort_by, ROW])
     block, rows = big["_b"].to_numpy(), big[ROW].to_numpy()
     gaps = big["_gap"].to_numpy() if rule.missing else None
-    keys = []
     for k in range(1, rule.window + 1):
         p = np.flatnonzero(block[k:] == block[:-k])
         if gaps is not None:
             p = p[gaps[p] | gaps[p + k]]
-        keys.append(_pack(rows[p], rows[p + k]))
+        emit(_pack(rows[p], rows[p + k]))
     # one row per block (its first, sorted by block) and its size: the blocks are runs of ``_b`` already
     starts, sizes = _runs(block)
     w = rule.window
@@ -239,7 +240,7 @@ def _window_pairs(big: pl.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, pl
         )
         .sort(["size", "key"], descending=[True, False])
     )
-    return np.concatenate(keys), capped
+    return capped
 
 
 BLOCKING_THREADS = 2  # rules worked out at a time (the machines this runs on have two cores or more)
@@ -333,7 +334,34 @@ def _rule_keys(
     work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes | None = None
 ) -> tuple[np.ndarray, pl.DataFrame, int]:
     """One rule's pairs as packed keys (``l << 32 | r``, l < r; a pair in several blocks of a rule keyed on a list
-    or with ``missing`` may repeat), its capped blocks, and its largest block's size.
+    or with ``missing`` may repeat), its capped blocks, and its largest block's size (``rule_key_chunks`` in one
+    piece)."""
+    keys: list[np.ndarray] = []
+    capped, largest = rule_key_chunks(work, rule, keys.append, codes)
+    return (np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)), capped, largest
+
+
+def _block_chunks(pairs: np.ndarray, budget: int | None) -> list[np.ndarray]:
+    """Consecutive groups of blocks (their indices) of at most ``budget`` pairs each (``pairs``: per block; a block
+    of more is a group of its own); one group of all with no budget."""
+    if budget is None or not len(pairs) or int(pairs.sum()) <= budget:
+        return [np.arange(len(pairs))]
+    group = np.cumsum(pairs) // budget  # a block's group: where its pairs end, in budgets
+    starts, _ = _runs(group)
+    return np.split(np.arange(len(pairs)), starts[1:])
+
+
+def rule_key_chunks(
+    work: pl.DataFrame,
+    rule: BlockingRule,
+    emit: Callable[[np.ndarray], None],
+    codes: KeyCodes | None = None,
+    budget: int | None = None,
+) -> tuple[pl.DataFrame, int]:
+    """One rule's pairs as packed keys (``l << 32 | r``, l < r; a pair in several blocks of a rule keyed on a list
+    or with ``missing`` may repeat), given to ``emit`` in pieces of at most about ``budget`` pairs (whole blocks;
+    the sorted-window pairs of capped blocks a window step at a time); returns its capped blocks and its largest
+    block's size. With a budget the pairs of a rule are never all held at once (the sharded engine, shards.py).
 
     Blocks are runs of keyed rows sorted by their key: the key columns' exact codes in one integer (``key_codes``,
     ``codes`` when worked out already), else a 64-bit hash of the key values (``_sorted_blocks``). The pairs of
@@ -346,7 +374,7 @@ def _rule_keys(
     if coded is not None:
         positions, key = coded
         if not len(key):
-            return np.zeros(0, dtype=np.uint64), pl.DataFrame(schema=CAPPED_SCHEMA), 0
+            return pl.DataFrame(schema=CAPPED_SCHEMA), 0
         bits = max(int(len(key)).bit_length(), 1)
         if int(key.max()).bit_length() + bits <= 64:  # key and position in one word: a sort, no argsort
             word = np.sort((key << np.uint64(bits)) | np.arange(len(key), dtype=np.uint64))
@@ -360,7 +388,7 @@ def _rule_keys(
     else:
         keyed = keyed_rows(work, rule)
         if not keyed.height:
-            return np.zeros(0, dtype=np.uint64), pl.DataFrame(schema=CAPPED_SCHEMA), 0
+            return pl.DataFrame(schema=CAPPED_SCHEMA), 0
         order, starts, sizes = _sorted_blocks(keyed, on)
         rows = keyed[ROW].to_numpy()[order]
     if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
@@ -376,28 +404,37 @@ def _rule_keys(
         big = sizes > rule.max_block
         considered = np.ones(len(sizes), dtype=bool)
     largest = int(sizes[considered].max()) if considered.any() else 0
+    if keyed is None and big.any() and list_columns(work.schema, rule):
+        # capped blocks of exploded rows: their key values are not at hand here, so the blocks come from the hashed
+        # keyed rows instead (before any pair is given out)
+        return rule_key_chunks(work, rule, emit, {}, budget)
     small = considered & ~big & (sizes > 1)
+    small_starts, small_sizes = starts[small], sizes[small]
     if rule.missing:
-        p, q = _gap_pairs(starts[small], sizes[small], gaps)
+        k_small = k[small]
+        block_pairs = k_small * (small_sizes - k_small) + k_small * (k_small - 1) // 2
     else:
-        p, q = _all_pairs(starts[small], sizes[small])
-    keys = [_pack(rows[p], rows[q])]
+        block_pairs = small_sizes * (small_sizes - 1) // 2
+    for group in _block_chunks(block_pairs, budget):
+        if rule.missing:
+            p, q = _gap_pairs(small_starts[group], small_sizes[group], gaps)
+        else:
+            p, q = _all_pairs(small_starts[group], small_sizes[group])
+        emit(_pack(rows[p], rows[q]))
+        del p, q
     capped = pl.DataFrame(schema=CAPPED_SCHEMA)
     if big.any():
         in_big = np.repeat(big, sizes)  # per keyed row in block order: in a capped block
         number = np.repeat(np.arange(len(sizes))[big], sizes[big])
         if keyed is None:
-            if list_columns(work.schema, rule):  # the exploded rows' key values: blocks from hashed keyed rows
-                return _rule_keys(work, rule, {})
             big_rows = work.select(ROW, *rule.columns)[pl.Series(positions[in_big])]
         else:
             big_rows = keyed[order[in_big]]
         big_rows = big_rows.with_columns(pl.Series("_b", number))
         if rule.missing:  # the gaps already worked out, not again per row of the capped blocks
             big_rows = big_rows.with_columns(pl.Series("_gap", gaps[in_big]))
-        windows, capped = _window_pairs(big_rows, rule)
-        keys.append(windows)
-    return np.concatenate(keys), capped, largest
+        capped = _window_pairs(big_rows, rule, emit)
+    return capped, largest
 
 
 def rule_pairs(work: pl.DataFrame, rule: BlockingRule, rule_index: int) -> tuple[pl.DataFrame, pl.DataFrame, int]:
@@ -468,6 +505,21 @@ def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.Data
     )
 
 
+def rule_key_codes(work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None) -> KeyCodes:
+    """``key_codes`` of every key column of the spec's rules, each coded once (most are keys of several rules), two
+    at a time. ``codes``: the table's value codes (made here when not given)."""
+    if codes is None:
+        from pipelines.match.compare import ValueCodes  # noqa: PLC0415 - compare's codes, blocking's own module
+
+        codes = ValueCodes(work, derived_sources(spec))
+    columns = list(dict.fromkeys(c for rule in spec.blocking for c in rule.on))
+    keyed: KeyCodes = {}
+    with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
+        for part in pool.map(lambda column: key_codes(work, [column], codes), columns):
+            keyed.update(part)
+    return keyed
+
+
 def candidate_pairs(
     work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None
 ) -> tuple[pl.DataFrame, BlockingReport]:
@@ -477,17 +529,7 @@ def candidate_pairs(
         raise ValueError("at most 31 blocking rules")
     capped, keys, largest = [], [], {}
     bits = _row_bits(work.height)
-
-    if codes is None:
-        from pipelines.match.compare import ValueCodes  # noqa: PLC0415 - compare's codes, blocking's own module
-
-        codes = ValueCodes(work, derived_sources(spec))
-    # every key column coded once (most are keys of several rules), two at a time
-    columns = list(dict.fromkeys(c for rule in spec.blocking for c in rule.on))
-    with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
-        keyed: KeyCodes = {}
-        for part in pool.map(lambda column: key_codes(work, [column], codes), columns):
-            keyed.update(part)
+    keyed = rule_key_codes(work, spec, codes)
 
     def one_rule(i: int) -> tuple[np.ndarray, pl.DataFrame, int]:
         rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i], keyed)

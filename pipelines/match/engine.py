@@ -17,17 +17,33 @@ import resource
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_names
+from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_key_codes, rule_names
 from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_by_cluster, name_golden
 from pipelines.match.learning import verdict_coverage
-from pipelines.match.model import Model, estimate_u, fit, is_tiny, score, term_frequency_tables
+from pipelines.match.model import (
+    CROWDED,
+    LABEL,
+    PAIRS,
+    PATTERN_CHUNK,
+    RULES,
+    Model,
+    crowded_bits,
+    estimate_u,
+    fit,
+    is_tiny,
+    label_posteriors,
+    score,
+    term_frequency_tables,
+)
 from pipelines.match.prepare import ROW, derived_sources, precision_column, prepare, raw_column
+from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, shard_setting, spill_candidates
 from pipelines.match.spec import MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
 
@@ -357,6 +373,87 @@ def _same_entity_below(clusters: pl.Series, pairs: pl.DataFrame, below: BelowFlo
     return same
 
 
+def _pattern_part(
+    gamma: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, label: pl.Series | None, degrees: dict
+) -> pl.DataFrame:
+    """A shard's pairs grouped as ``model._pattern_table`` groups all of them (rules, comparison vector, verdict),
+    and by the rules under which each is crowded (``model.crowded_bits``: the degrees are every candidate pair's),
+    PATTERN_CHUNK pairs at a time."""
+    names = [c.name for c in spec.scored_comparisons]
+    keys = [RULES, CROWDED, *names, *([LABEL] if label is not None else [])]
+    crowded = crowded_bits(pairs, degrees, spec.max_cluster_size)
+    parts = []
+    for start in range(0, max(pairs.height, 1), PATTERN_CHUNK):
+        frame = (
+            gamma.select(names)
+            .slice(start, PATTERN_CHUNK)
+            .fill_null(-1)
+            .with_columns(pairs["rules"].slice(start, PATTERN_CHUNK).alias(RULES), crowded.slice(start, PATTERN_CHUNK))
+        )
+        if label is not None:
+            frame = frame.with_columns(label.slice(start, PATTERN_CHUNK).cast(pl.Float64).alias(LABEL))
+        parts.append(frame.group_by(keys).len(PAIRS))
+    return pl.concat(parts).group_by(keys).agg(pl.col(PAIRS).sum())
+
+
+def _compare_shards(
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    spilled: ShardedPairs,
+    labelled: pl.DataFrame | None,
+    fitting: bool,
+) -> pl.DataFrame | None:
+    """Each shard's comparison levels, saved beside its pairs; with ``fitting``, EM's pattern table of every candidate
+    pair, the shards' counts summed (``model.estimate_m``'s ``table``: a few thousand rows)."""
+    parts = []
+    for s in range(spilled.count):
+        pairs = spilled.pairs(s)
+        gamma = _levels_in_chunks(work, pairs, spec, codes)
+        spilled.save(s, "gamma", gamma)
+        if fitting:
+            label = None
+            if labelled is not None:  # (a shard without a labelled pair: a null verdict on each, as unlabelled)
+                label = label_posteriors(pairs.select("l", "r"), labelled)
+                if label is None:
+                    label = pl.repeat(None, pairs.height, dtype=pl.Float64, eager=True)
+            parts.append(_pattern_part(gamma, pairs, spec, label, spilled.degrees))
+        log.info("shard %d of %d: %s pairs compared", s + 1, spilled.count, f"{pairs.height:,}")
+        del pairs, gamma
+    if not fitting:
+        return None
+    keys = [c for c in parts[0].columns if c != PAIRS]
+    return pl.concat(parts).group_by(keys).agg(pl.col(PAIRS).sum())
+
+
+def _score_shards(
+    work: pl.DataFrame,
+    spilled: ShardedPairs,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    model: Model,
+    tf_tables: dict,
+    reviewed: pl.DataFrame,
+) -> tuple[pl.DataFrame, BelowFloor]:
+    """``_score_kept`` a shard at a time: the kept pairs of every shard in (l, r) order, as the candidate pairs of
+    one piece are; those under the floor counted (each shard's kept mask saved for ``same_entity_below``)."""
+    parts, counts = [], []
+    for s in range(spilled.count):
+        pairs, gamma = spilled.pairs(s), spilled.load(s, "gamma")
+        scored, below = _score_kept(work, pairs, gamma, spec, codes, model, tf_tables, reviewed, spec.pair_floor)
+        spilled.path(s, "gamma").unlink()
+        parts.append(scored)
+        counts.append(below.per_rules)
+        spilled.save(s, "kept", below.kept.to_frame("keep"))
+        log.info("shard %d of %d: %s of %s pairs kept", s + 1, spilled.count, f"{scored.height:,}", f"{pairs.height:,}")
+        del pairs, gamma, scored
+    scored = pl.concat(parts)
+    if spilled.count > 1:
+        scored = scored.sort("l", "r")
+    per_rules = pl.concat(counts).group_by("rules", "veto").agg(pl.col("pairs").sum()).sort("rules", "veto")
+    return scored, BelowFloor(spec.pair_floor, per_rules)
+
+
 def is_link(spec: MatchSpec) -> pl.Expr:
     """A scored pair is a link: over the link threshold and not vetoed, or judged the same by a reviewer."""
     return ((pl.col("match_probability") >= spec.link_threshold) & pl.col("veto").is_null()) | pl.col("_reviewed_same")
@@ -438,7 +535,9 @@ def match(
     source: str = "input",
     model: FrozenModel | None = None,
     keep_state: bool = False,
-    keep_candidates: bool = False,
+    keep_candidates: bool | Path = False,
+    shards: int | None = None,
+    shard_pairs: int = SHARD_PAIRS,
 ) -> MatchResult:
     """Deduplicate `frame` under `spec`.
 
@@ -450,7 +549,13 @@ def match(
         linked, directly or through a third record (the cluster guard refuses it); EM reads them as non-matches.
     model: a frozen model (state.py): scored with it, nothing is fitted (a full re-match an increment equals).
     keep_state: keep what an increment needs in ``result.state`` (the frozen model, tables and pairs).
-    keep_candidates: keep every candidate pair's row numbers and rules in ``result.candidates`` (12 bytes a pair).
+    keep_candidates: keep every candidate pair's row numbers and rules in ``result.candidates`` (12 bytes a pair);
+        a folder: written there as Parquet files instead (candidates-NN.parquet, one per shard), not kept.
+    shards: the candidate pairs are blocked, compared, fitted on and scored this many shards at a time, spilled to
+        a temporary folder between the steps (shards.py): memory bounded by a shard's pairs, not by all of them;
+        1: in one piece. None: in one piece under shards.SHARD_FROM_RECORDS records, else in as many shards as
+        hold at most ``shard_pairs`` pairs each. The result is the same either way. A run keeping a state (every
+        pair) or with no pair floor (every pair in the pair table) is never sharded.
     """
     frozen_given = model
     if frozen_given is not None:
@@ -463,6 +568,13 @@ def match(
     ids = work[spec.id_column]
     lap("prepare")
     codes = ValueCodes(work, derived_sources(spec)) if frozen_given is None else frozen_given.codes(work)
+    setting = shard_setting(work.height, shards)
+    sharded = setting != 1 and spec.pair_floor > 0 and not keep_state
+    if setting != 1 and not sharded:
+        log.info("not sharded: %s", "a state keeps every pair" if keep_state else "no pair floor: every pair is kept")
+    reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
+    labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
+    spilled, table, pairs, gamma = None, None, None, None
     # u and the term frequencies need the table only (but on a tiny table, whose u leaves the candidates out):
     # worked out on another core while the candidates are found and compared
     early = ThreadPoolExecutor(max_workers=1)
@@ -473,14 +585,22 @@ def match(
                 early.submit(estimate_u, work, spec, codes),
                 early.submit(term_frequency_tables, work, spec, codes),  # (after u: its value codes are ready)
             )
-        pairs, blocking = candidate_pairs(work, spec, codes)
+        if sharded:
+            spilled = spill_candidates(work, spec, rule_key_codes(work, spec, codes), setting, shard_pairs)
+            blocking = spilled.report
+        else:
+            pairs, blocking = candidate_pairs(work, spec, codes)
         log.info(
-            "blocking: %s candidate pairs (new per rule: %s)",
-            f"{pairs.height:,}",
+            "blocking: %s candidate pairs%s (new per rule: %s)",
+            f"{blocking.candidate_pairs:,}",
+            f" in {spilled.count} shards" if spilled is not None else "",
             ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
         )
         lap("blocking")
-        gamma = _levels_in_chunks(work, pairs, spec, codes)
+        if spilled is None:
+            gamma = _levels_in_chunks(work, pairs, spec, codes)
+        else:
+            table = _compare_shards(work, spec, codes, spilled, labelled, frozen_given is None)
         lap("compare")
         u_ahead, tf_ahead = (ahead[0].result(), ahead[1].result()) if ahead is not None else (None, None)
     finally:
@@ -498,10 +618,13 @@ def match(
             head = pool.submit(
                 _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
             )
-        reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
-        labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
         frozen = model
-        if frozen is None:
+        if frozen is None and spilled is not None:
+            if u_ahead is None:  # a tiny table: u leaves the candidates out
+                u_ahead = estimate_u(work, spec, codes, spilled.all_pairs().select("l", "r"))
+            model, tf_tables = fit(work, None, None, spec, codes=codes, u=u_ahead, tf_tables=tf_ahead, table=table)
+            frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
+        elif frozen is None:
             model, tf_tables = fit(
                 work,
                 gamma,
@@ -521,7 +644,10 @@ def match(
         def rescore(extra: pl.DataFrame) -> pl.DataFrame:
             return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
 
-        scored, below = _score_kept(work, pairs, gamma, spec, codes, model, tf_tables, reviewed, floor)
+        if spilled is None:
+            scored, below = _score_kept(work, pairs, gamma, spec, codes, model, tf_tables, reviewed, floor)
+        else:
+            scored, below = _score_shards(work, spilled, spec, codes, model, tf_tables, reviewed)
         del gamma  # every candidate pair's levels: the kept pairs' are in scored
         unblocked = _not_among(reviewed, scored)
         if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
@@ -549,7 +675,7 @@ def match(
         if inner.height:
             inner = _not_among(inner, scored)
             if below.pairs:  # a candidate pair left under the floor stays out (a non-match: under the link threshold)
-                inner = _not_among(inner, pairs)
+                inner = _not_among(inner, pairs) if spilled is None else spilled.not_among(inner)
             inner = inner.with_columns(pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner"))
             scored = pl.concat([scored, inner.select(scored.columns)])
         same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
@@ -571,7 +697,7 @@ def match(
             ids,
             spec,
             head.result() if head is not None else None,
-            pairs["rules"].unique() if below.pairs else None,
+            (pairs["rules"].unique() if spilled is None else spilled.rule_sets) if below.pairs else None,
         )
         kept = scored if keep_state else None
         del scored, table_rows  # tens of millions of rows at city scale: freed once the lineage is drawn
@@ -617,7 +743,10 @@ def match(
         "capped_blocks": blocking.capped_blocks.height,
         "largest_block_per_rule": blocking.largest_block,
         "decisions": decisions,
-        "pairs_below_floor": below.stats(spec, _same_entity_below(clusters, pairs, below)),
+        "pairs_below_floor": below.stats(
+            spec, _same_entity_below(clusters, pairs, below) if spilled is None else spilled.same_entity_below(clusters)
+        ),
+        "shards": spilled.count if spilled is not None else 1,
         "review_pairs": review.height,
         "entity_size_max": int(per_record.max() or 0),
         "entity_size_counts": sizes,
@@ -634,7 +763,17 @@ def match(
         "seconds": seconds,
         "cpu_seconds": lap.cpu_seconds,
     }
-    candidates = pairs.select("l", "r", "rules") if keep_candidates else None
+    candidates = None
+    if isinstance(keep_candidates, Path):
+        if spilled is None:
+            keep_candidates.mkdir(parents=True, exist_ok=True)
+            pairs.select("l", "r", "rules").write_parquet(keep_candidates / "candidates-00.parquet")
+        else:
+            spilled.write_candidates(keep_candidates)
+    elif keep_candidates:
+        candidates = pairs.select("l", "r", "rules") if spilled is None else spilled.all_pairs()
+    if spilled is not None:
+        spilled.remove()
     return MatchResult(
         records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state, candidates
     )
