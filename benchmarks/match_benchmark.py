@@ -60,8 +60,9 @@ def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) 
     return pairwise(labelled, "cluster_id", "person_id")
 
 
-def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | None) -> None:
-    """Child process: run one engine, write its clusters and figures."""
+def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | None, shards: int | None = None) -> None:
+    """Child process: run one engine, write its clusters and figures. ``shards``: wardbridge's (``match``'s
+    ``shards``; None: automatic)."""
     if engine == "wardbridge":
         import logging
 
@@ -75,8 +76,13 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
         used = spec.input_columns | (spec.optional_columns & present)  # what the spec uses (dob_precision too)
         staged = pl.read_parquet(staged_path, columns=sorted(used))
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = match(staged, spec, keep_candidates=True)
+        # every candidate pair (row numbers, rules), those under the pair floor too: pair completeness counts them.
+        # Written by the engine (a sharded run holds them a shard at a time), timed apart ("candidates" step) and
+        # left out of the engine's wall and CPU time below
+        result = match(staged, spec, keep_candidates=out.with_suffix(".candidates"), shards=shards)
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started  # CPU: all the process's threads
+        wall -= result.stats["seconds"].get("candidates", 0.0)
+        cpu -= result.stats["cpu_seconds"].get("candidates", 0.0)
         peak_match = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the engine's, before any writing
         clusters = result.records.select(
             pl.col("record_id").alias("record_key"), pl.col("entity_id").alias("cluster_id")
@@ -100,14 +106,13 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
                 "cpu_seconds",
                 "entities",
                 "pairs_below_floor",
+                "shards",
             )
         }
         levels = [c for c in result.pairs.columns if c.endswith("_level")]
         result.pairs.select(
             "left_id", "right_id", "blocked_by", "decision", "match_probability", *levels
         ).write_parquet(out.with_suffix(".pairs.parquet"))
-        # every candidate pair (row numbers, rules), those under the pair floor too: pair completeness counts them
-        result.candidates.write_parquet(out.with_suffix(".candidates.parquet"))
         result.records.select("record_id").write_parquet(out.with_suffix(".rows.parquet"))
     else:
         from benchmarks.splink_peer import splink_dedupe
@@ -138,12 +143,12 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
 
 def _recall_pairs(records: pl.DataFrame, pairs: Path) -> pl.DataFrame:
     """What ``true_pair_recall`` reads (left_id, right_id, blocked_by, decision): the pair table, or, where the run
-    kept every candidate pair apart (``.candidates.parquet``, row numbers of ``.rows.parquet``), the true pairs among
-    the candidates (those under the pair floor too) for pair completeness and the pair table's queued pairs for
-    linked-or-queued (named ``cluster_check``: not counted as found by blocking twice)."""
+    kept every candidate pair apart (``.candidates/``, a Parquet file per shard, row numbers of ``.rows.parquet``),
+    the true pairs among the candidates (those under the pair floor too) for pair completeness and the pair table's
+    queued pairs for linked-or-queued (named ``cluster_check``: not counted as found by blocking twice)."""
     table = pl.read_parquet(pairs, columns=["left_id", "right_id", "blocked_by", "decision"])
-    candidates_file = pairs.with_name(pairs.name.replace(".pairs.", ".candidates."))
-    if not candidates_file.exists():
+    candidates_folder = pairs.with_name(pairs.name.replace(".pairs.parquet", ".candidates"))
+    if not candidates_folder.is_dir():
         return table
     from pipelines.match import load_spec
     from pipelines.match.blocking import rule_names
@@ -158,10 +163,13 @@ def _recall_pairs(records: pl.DataFrame, pairs: Path) -> pl.DataFrame:
         .cast(pl.Int64)
         .to_numpy()
     )
-    candidates = pl.read_parquet(candidates_file)
-    left, right = candidates["l"].to_numpy(), candidates["r"].to_numpy()
-    true = (person[left] == person[right]) & (person[left] >= 0)
-    found = candidates.filter(pl.Series(true))
+    found = []
+    for part in sorted(candidates_folder.glob("candidates-*.parquet")):  # a file at a time: the true pairs kept
+        candidates = pl.read_parquet(part)
+        left, right = candidates["l"].to_numpy(), candidates["r"].to_numpy()
+        found.append(candidates.filter(pl.Series((person[left] == person[right]) & (person[left] >= 0))))
+        del candidates, left, right
+    found = pl.concat(found)
     spec = load_spec(PEOPLE_SPEC)
     blocked = found.select(
         ids.gather(found["l"]).alias("left_id"),
@@ -336,11 +344,17 @@ def main() -> None:
         help="also run wardbridge with Polars' allocator keeping the memory it frees (" + RETAIN + "): "
         "no page is given back and faulted in again, at the cost of a higher peak",
     )
+    parser.add_argument(
+        "--shards",
+        type=int,
+        help="wardbridge's candidate pairs in this many shards (1: in one piece; default: automatic, in shards "
+        "from 2M records up)",
+    )
     parser.add_argument("--engine", choices=("wardbridge", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:  # child
-        run_engine(args.engine, args.staged, args.out, args.splink_threshold)
+        run_engine(args.engine, args.staged, args.out, args.splink_threshold, args.shards)
         return
     if args.sample:
         args.staged, args.truth = staged_sample(), args.truth or SAMPLE_TRUTH
@@ -359,6 +373,8 @@ def main() -> None:
         command = [sys.executable, __file__, "--engine", engine, "--staged", str(args.staged), "--out", str(out)]
         if args.splink_threshold is not None:
             command += ["--splink-threshold", str(args.splink_threshold)]
+        if args.shards is not None:
+            command += ["--shards", str(args.shards)]
         env = os.environ | ({"_RJEM_MALLOC_CONF": RETAIN} if run.endswith("-retained") else {})
         print(f"running {run} ...", flush=True)
         done = subprocess.run(command, check=False, env=env)
@@ -384,6 +400,15 @@ def main() -> None:
             review = figures["info"].get("review_pairs", 0)
             print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
     print()
+    for r in rows:
+        info = r["info"]
+        print(
+            f"{r['engine']}: {info.get('candidate_pairs', 0):,} candidate pairs in {info.get('shards', 1)} shard(s); "
+            "per step wall/CPU s: "
+            + ", ".join(
+                f"{k} {v:.1f}/{info.get('cpu_seconds', {}).get(k, 0):.1f}" for k, v in info.get("seconds", {}).items()
+            )
+        )
     print(
         f"{'engine':<20}{'precision':>11}{'recall':>9}{'F1':>9}{'wall s':>9}{'CPU s':>8}{'load':>6}{'peak MiB':>10}"
         f"{'pred pairs':>12}{'true pairs':>12}"

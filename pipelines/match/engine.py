@@ -770,6 +770,7 @@ def match(
             pairs.select("l", "r", "rules").write_parquet(keep_candidates / "candidates-00.parquet")
         else:
             spilled.write_candidates(keep_candidates)
+        lap("candidates")  # (timed apart: not the engine's work)
     elif keep_candidates:
         candidates = pairs.select("l", "r", "rules") if spilled is None else spilled.all_pairs()
     if spilled is not None:
