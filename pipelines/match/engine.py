@@ -435,8 +435,8 @@ def _score_shards(
     tf_tables: dict,
     reviewed: pl.DataFrame,
 ) -> tuple[pl.DataFrame, BelowFloor]:
-    """``_score_kept`` a shard at a time: the kept pairs of every shard in (l, r) order, as the candidate pairs of
-    one piece are; those under the floor counted (each shard's kept mask saved for ``same_entity_below``)."""
+    """``_score_kept`` a shard at a time: the kept pairs of every shard, one shard after the other (in (l, r) order, as
+    the candidate pairs of one piece are); those under the floor counted (each shard's kept mask saved for ``same_entity_below``)."""
     parts, counts = [], []
     for s in range(spilled.count):
         pairs, gamma = spilled.pairs(s), spilled.load(s, "gamma")
@@ -447,9 +447,7 @@ def _score_shards(
         spilled.save(s, "kept", below.kept.to_frame("keep"))
         log.info("shard %d of %d: %s of %s pairs kept", s + 1, spilled.count, f"{scored.height:,}", f"{pairs.height:,}")
         del pairs, gamma, scored
-    scored = pl.concat(parts)
-    if spilled.count > 1:
-        scored = scored.sort("l", "r")
+    scored = pl.concat(parts)  # (the shards hold consecutive ranges of left records: in (l, r) order)
     per_rules = pl.concat(counts).group_by("rules", "veto").agg(pl.col("pairs").sum()).sort("rules", "veto")
     return scored, BelowFloor(spec.pair_floor, per_rules)
 

@@ -3,10 +3,11 @@ number of candidate pairs (issue 14: ~0.9 billion candidate pairs at 14M people)
 
 Each blocking rule's pairs are numbered a group of whole blocks at a time (``blocking.rule_key_chunks``, at most
 about KEY_BUDGET pairs a piece) and written, as blocking's packed words (l, r and the rule's number), to one of
-BUCKETS files by their left record (``l mod BUCKETS``); a pair found by several rules lands in one bucket whatever
-the rule. A shard is the buckets ``b`` with ``b mod shards == s``: read back, its pairs are merged across rules
-(``blocking._merge``: sorted, each pair once with the bits of its rules) and saved; every pair is in exactly one
-shard. The engine then compares, counts EM's patterns, scores and keeps a shard at a time (engine.py): EM reads
+BUCKETS files by their left record's row range (bucket ``l * BUCKETS // records``); a pair found by several rules
+lands in one bucket whatever the rule. A shard is a run of consecutive buckets holding about its share of the
+pairs: read back, its pairs are merged across rules (``blocking._merge``: sorted, each pair once with the bits of
+its rules) and saved; every pair is in exactly one shard, and the shards one after the other hold the pairs in
+the order of the candidate pairs made in one piece (l, then r). The engine then compares, counts EM's patterns, scores and keeps a shard at a time (engine.py): EM reads
 the pattern counts, not the pairs, and the pair table keeps only the pairs from ``pair_floor`` up.
 
 Number of shards: given (``shards``), else enough for at most ``shard_pairs`` pairs (as rules found them, a pair
@@ -171,7 +172,7 @@ def _spill(
         def emit(keys: np.ndarray) -> None:
             if not len(keys):
                 return
-            bucket = ((keys >> np.uint64(32)) % np.uint64(BUCKETS)).astype(np.uint8)
+            bucket = ((keys >> np.uint64(32)) * np.uint64(BUCKETS) // np.uint64(work.height)).astype(np.uint8)
             order = np.argsort(bucket, kind="stable")  # (a radix sort of bytes)
             words = _word(keys[order], i, bits)
             del order
@@ -193,6 +194,9 @@ def _spill(
             if f.exists():
                 per_bucket[b] += f.stat().st_size // 8
     count = shards if shards is not None else max(1, min(BUCKETS, math.ceil(int(per_bucket.sum()) / shard_pairs)))
+    # shard s: the buckets from first[s] on, up to where the pairs before them reach (s + 1) / count of all
+    ends = np.searchsorted(np.cumsum(per_bucket), int(per_bucket.sum()) * np.arange(1, count) / count, side="right")
+    first = np.concatenate([[0], ends, [BUCKETS]]).astype(np.int64)
 
     trained = [i for i, rule in enumerate(rules) if rule.train]
     degrees = {i: np.zeros(work.height, dtype=np.uint32) for i in trained}
@@ -200,7 +204,7 @@ def _spill(
     spilled = ShardedPairs(folder, count, work.height, None, None, degrees)  # type: ignore[arg-type]
     for s in range(count):
         words = []
-        for b in range(s, BUCKETS, count):
+        for b in range(int(first[s]), int(first[s + 1])):
             for i in range(len(rules)):
                 f = _bucket_file(folder, b, i)
                 if f.exists():
