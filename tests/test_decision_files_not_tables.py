@@ -101,3 +101,25 @@ def test_a_sheet_whose_header_lacks_a_required_column_is_named_once_not_counted_
     loaded = load_decisions(folder, ward_codes=set(), items=None, today=dt.date(2026, 12, 3))
     assert loaded.errors.height == 2  # one per missing column, in review.decision_errors
     assert loaded.not_tables == ["phuong.xlsx sheet Sheet1"] and loaded.rows_rejected == 0
+
+
+def test_a_header_naming_a_decision_column_twice_is_named_not_read_as_an_empty_decision(tmp_path):
+    """An official who did not see the export's decision column (far right of a wide match_pair file) and added one
+    of their own: before, the first (empty) column was read and the row reported as 'decision: missing', the
+    decision typed in the second never said. Now the file is named as not read, with the two column letters."""
+    import datetime as dt
+
+    from pipelines.review.decisions import load_decisions
+
+    folder = tmp_path / "decisions"
+    folder.mkdir(mode=0o700)
+    header = "item_id,decision,reviewer,decided_on,note,new_ward_code,Quyết định\n"  # 'decision' in Vietnamese
+    (folder / "ward_26740.csv").write_text(header + "ua-0000000000000000,,Official A,2026-12-01,,,dismiss\n")
+    (folder / "ok.csv").write_text(HEADER + "ua-0000000000000000,,,,,\n")  # one header row naming each column once
+    loaded = load_decisions(folder, ward_codes=set(), items=None, today=dt.date(2026, 12, 3))
+    assert loaded.errors.select("source_file", "source_row", "field").rows() == [("ward_26740.csv", 1, "decision")]
+    assert loaded.errors["cause"][0] == (
+        "the header names this column twice (columns B and G): keep one, delete the other"
+    )
+    assert loaded.not_tables == ["ward_26740.csv"] and loaded.rows_rejected == 0
+    assert loaded.rows.height == 0 and loaded.undecided == 1

@@ -125,6 +125,7 @@ _ALIAS = {alias: column for column, aliases in HEADER_ALIASES.items() for alias 
 
 
 NO_COLUMN = "no such column in the header"
+NAMED_TWICE = "the header names this column twice"  # the cause (its start) of a header naming a column twice
 BAD_ID = "not a review item id (two letters, '-', 16 hex digits)"
 # a row with no decision and an id that is not a review item id: not an item left undecided, a row not read
 UNDECIDED_BAD_ID = f"{BAD_ID}; the row has no decision either: copy the item id from the review file again"  # the cause of a header that lacks a required column
@@ -148,6 +149,27 @@ def _header_map(cells: list[str | None]) -> dict[str, int]:
     return found
 
 
+def _named_twice(header_rows: list[tuple], mapping: dict[str, int]) -> dict[str, list[int]]:
+    """Decision columns that the header row(s) name at more than one position: {column: positions (0-based)}.
+    The two header rows the exports write name a column at the same position, which is once."""
+    found: dict[str, set[int]] = {}
+    for cells in header_rows:
+        for i, cell in enumerate(cells):
+            column = _ALIAS.get(fold_header(cell))
+            if column:
+                found.setdefault(column, {mapping[column]}).add(i)
+    return {c: sorted(at) for c, at in found.items() if len(at) > 1}
+
+
+def _column_label(position: int) -> str:
+    """0 -> 'A', 26 -> 'AA': the spreadsheet's column letters (a CSV opened in Excel shows them too)."""
+    label, n = "", position + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
 def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[pl.DataFrame | None, list[dict]]:
     """The decision columns of a sheet of strings (no header read yet), with spreadsheet row numbers."""
     head = grid.head(10).rows()
@@ -162,6 +184,18 @@ def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[p
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
     if missing:
         return None, [_error(file, sheet, start + 1, c, NO_COLUMN) for c in missing]
+    twice = _named_twice(head[start:data_start], mapping)
+    if twice:  # which of the two holds the official's decision cannot be told: the file is not read, and said so
+        return None, [
+            _error(
+                file,
+                sheet,
+                start + 1,
+                c,
+                f"{NAMED_TWICE} (columns {' and '.join(_column_label(i) for i in at)}): keep one, delete the other",
+            )
+            for c, at in twice.items()
+        ]
     names = grid.columns
     frame = grid.with_row_index("source_row", offset=1).slice(data_start)
     return (
@@ -325,8 +359,11 @@ class LoadedDecisions:
 
 
 # an error about a whole file (or a workbook's sheet), not a row of it: a file of another kind (a PDF), a text file or
-# workbook without a decisions header, one that cannot be read (row 0), or a header lacking a required column
-NOT_A_TABLE = ((pl.col("source_row") == 0) | (pl.col("cause") == NO_COLUMN)).fill_null(False)
+# workbook without a decisions header, one that cannot be read (row 0), a header lacking a required column or naming
+# one twice
+NOT_A_TABLE = (
+    (pl.col("source_row") == 0) | (pl.col("cause") == NO_COLUMN) | pl.col("cause").str.starts_with(NAMED_TWICE)
+).fill_null(False)
 
 
 def rejected_rows(errors: pl.DataFrame) -> int:
