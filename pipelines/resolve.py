@@ -2228,6 +2228,7 @@ _MULTI_MARKERS = frozenset(
     m for m in (*WARD_MARKERS, *WARD_MARKERS_2025, *DISTRICT_MARKERS, *PROVINCE_MARKERS) if " " in m
 )
 _MULTI_MARKER_SECOND = frozenset(m.split(" ")[1] for m in _MULTI_MARKERS)
+_DISTRICT_MARKER_SECOND = frozenset(m.split(" ")[1] for m in DISTRICT_MARKERS if " " in m)  # "pho", "xa"
 
 
 def _province_segment(idx: ResolverIndex, segment: str) -> str | None:
@@ -2292,35 +2293,73 @@ def _read_province_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.Da
 # p 18,q 4,sg" -> "p 18,q 4,sg"), as group 1.
 _LAST_THREE = r"^(.*)[,;|()\[\]]([^,;|()\[\]]*[,;|()\[\]][^,;|()\[\]]*[,;|()\[\]][^,;|()\[\]]*)$"
 
+# A tail cut before its first segment that opens with a ward marker phrase (the word, then a word or a
+# number: "phuong tan dinh", "p 12", "p12"; not glued to a name), where no bracket stands before it (the
+# cut is not inside a note): the text before (group 1, without the separator) and from the marker on.
+_WARD_CUT = (
+    r"^([^()\[\]]*?)[,;|]((?:"
+    + "|".join(sorted({*WARD_MARKERS, *WARD_MARKERS_2025}, key=lambda m: (-len(m), m)))
+    + r")(?: [a-z0-9]|[0-9]).*)$"
+)
 
-def _read_short_tails(idx: ResolverIndex, parts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``_read_tails`` on the text to read of each tail (column ``_read``), where a tail of four or more
-    segments is read from its last three first (hamlets and quarters before the ward make most such
-    tails distinct): one reading per distinct (last three segments, mode).
 
-    The last three segments are a tail cut at a separator, as the tail is the address cut at its first
-    one: ``_read_tail_keys`` keeps their reading only where no lookup stopped at their start (and
-    where it looked for no split evidence in the text), so the text before cannot change it. A reading
-    that looked one segment further left (``_skip``) is not used here (the check of the text before,
-    ``_tail_readings``, looks at the address's first segment only), nor a cut between the words of a
-    two-word marker ("thanh,pho ...": ``_is_anchored`` looks one word across the separator there), or
-    before a marker's second word whose word before is in the address's head. The tails whose
-    last three segments give no reading are read whole."""
-    cut = pl.col("_read").str.extract_groups(_LAST_THREE)
-    short = cut.struct.field("2")
+def _usable_cut(head: pl.Expr, short: pl.Expr) -> pl.Expr:
+    """``short`` (a tail's end, cut at a separator after ``head``), null where its reading may depend on
+    ``head`` in a way ``_read_tail_keys`` does not see: see ``_read_short_tails``."""
     first = short.str.extract(r"^[^a-z0-9]*([a-z0-9]+)", 1)
-    before = cut.struct.field("1").str.extract(r"([a-z0-9]+)[^a-z0-9]*$", 1)  # null: in the address's head
+    before = head.str.extract(r"([a-z0-9]+)[^a-z0-9]*$", 1)  # null: in the address's head
     across = pl.concat_str(before.fill_null("?"), first, separator=" ").is_in(sorted(_MULTI_MARKERS))
     usable = short.str.contains("[a-z0-9]") & ~(first.is_in(sorted(_MULTI_MARKER_SECOND)) & (before.is_null() | across))
-    usable = usable & ~cut.struct.field("1").str.contains(_CLEAN_WARD_WORD)  # a ward before them: _checked
-    parts = parts.with_columns(_short=pl.when(usable.fill_null(False)).then(short))
+    usable = usable & ~head.str.contains(_CLEAN_WARD_WORD)  # a ward before them: _checked
+    return pl.when(usable.fill_null(False)).then(short)
+
+
+def _no_district_before(idx: ResolverIndex, head: pl.Expr) -> pl.Expr:
+    """Can no exact district reading end ``head`` (a tail's text before a cut)? Its last comma-like segment
+    with a word is checked as ``_may_end_with_district`` checks an address's first one; false where it has
+    none (the segment before is then the address's head) or opens with the second word of a two-word
+    district marker ("thanh,pho 4": ``_is_anchored`` reads one word across the separator before it)."""
+    last = head.str.replace(r"[^a-z0-9]+$", "").str.extract(r"([^,;|()\[\]]*)$", 1)
+    first = last.str.extract(r"^[^a-z0-9]*([a-z0-9]+)", 1)
+    unsafe = _segment_may_end_with_district(idx, last) | first.is_in(sorted(_DISTRICT_MARKER_SECOND))
+    return (last.str.contains("[a-z0-9]") & ~unsafe).fill_null(False)
+
+
+def _read_short_tails(idx: ResolverIndex, parts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``_read_tails`` on the text to read of each tail (column ``_read``), where a tail is read from a
+    shorter end of it first: from its first segment that opens with a ward marker ("kp 10,phuong tan
+    dinh,sg" -> "phuong tan dinh,sg", ``_WARD_CUT``), else, for a tail of four or more segments, from
+    its last three (hamlets, quarters and streets before the ward make most such tails distinct): one
+    reading per distinct (shorter end, mode).
+
+    Either is a tail cut at a separator, as the tail is the address cut at its first one:
+    ``_read_tail_keys`` keeps their reading only where no lookup stopped at their start (and where it
+    looked for no split evidence in the text), so the text before cannot change it. A reading that
+    looked one segment further left (``_skip``) is not used here (the check of the text before,
+    ``_tail_readings``, looks at the address's first segment only), nor a cut between the words of a
+    two-word marker ("thanh,pho ...": ``_is_anchored`` looks one word across the separator there), or
+    before a marker's second word whose word before is in the address's head, or after text holding a
+    ward word (``_checked`` looks for one before the ward read). The tails whose shorter end gives no
+    reading are read whole."""
+    ward, three = pl.col("_read").str.extract_groups(_WARD_CUT), pl.col("_read").str.extract_groups(_LAST_THREE)
+    by_ward = _usable_cut(ward.struct.field("1"), ward.struct.field("2"))
+    short = pl.coalesce(by_ward, _usable_cut(three.struct.field("1"), three.struct.field("2")))
+    head = pl.when(by_ward.is_not_null()).then(ward.struct.field("1")).otherwise(three.struct.field("1"))
+    parts = parts.with_columns(_short=short, _head=head)
     keys = parts.select(pl.coalesce("_short", "_read").alias("_tail"), "_mode").unique()
     final, splits = _read_tails(idx, keys)
     whole = parts.filter(pl.col("_short").is_null()).select("_tail", "_mode", "_read")
-    shortened = parts.filter(pl.col("_short").is_not_null()).select("_tail", "_mode", "_read", "_short")
+    shortened = parts.filter(pl.col("_short").is_not_null()).select("_tail", "_mode", "_read", "_short", "_head")
+    # A reading that looked one segment further left (_skip) is the tail's where that segment, the last one
+    # of the text cut off, cannot end with a district (as _tail_readings checks the address's first one).
+    shortened = shortened.with_columns(_skip_ok=_no_district_before(idx, pl.col("_head")))
     on_short = ["_short", "_mode"]
-    final_short = shortened.join(final.filter(~pl.col("_skip")).rename({"_tail": "_short"}), on=on_short)
-    splits_short = shortened.join(splits.filter(~pl.col("_skip")).rename({"_tail": "_short"}), on=on_short)
+    ok = ~pl.col("_skip") | pl.col("_skip_ok")
+    final_short = shortened.join(final.rename({"_tail": "_short"}), on=on_short).filter(ok)
+    splits_short = shortened.join(splits.rename({"_tail": "_short"}), on=on_short).filter(ok)
+    final_short, splits_short = (
+        f.with_columns(_skip=False).drop("_head", "_skip_ok") for f in (final_short, splits_short)
+    )
     taken = pl.concat([final_short.select("_tail", "_mode"), splits_short.select("_tail", "_mode")])
     rest = shortened.join(taken, on=["_tail", "_mode"], how="anti").select("_tail", "_mode", "_read")
     if not rest.is_empty():
@@ -2451,17 +2490,21 @@ def _may_end_with_district(idx: ResolverIndex, addresses: pl.Series) -> pl.Serie
     glued marker ("govap", "tpthuduc"); cleaned only for the rows that ask.
     """
     head = pl.DataFrame({"a": addresses}).select(h=clean_expr(_before_first_separator(pl.col("a"))))
-    head = head.with_columns(s=pl.col("h").str.replace_all(r"[^a-z0-9]", ""))
+    return head.select(_segment_may_end_with_district(idx, pl.col("h"))).to_series()
+
+
+def _segment_may_end_with_district(idx: ResolverIndex, segment: pl.Expr) -> pl.Expr:
+    """``_may_end_with_district`` on cleaned text of one comma-like segment."""
+    squashed = segment.str.replace_all(r"[^a-z0-9]", "")
     keys = dict.fromkeys(_district_key_list(idx), True)
     # The text, and without a glued marker: the longest word marker, or a one-letter one.
     long = "|".join(m.replace(" ", "") for m in DISTRICT_MARKERS if len(m) > 1)
     short = "".join(m for m in DISTRICT_MARKERS if len(m) == 1)
-    forms = [pl.col("s"), pl.col("s").str.replace(f"^(?:{long})", ""), pl.col("s").str.replace(f"^[{short}]", "")]
+    forms = [squashed, squashed.str.replace(f"^(?:{long})", ""), squashed.str.replace(f"^[{short}]", "")]
     numbers = [f.str.replace(r"^0+([1-9][0-9]*)$", "$1") for f in forms]  # as _normalise_number
-    return head.select(
-        pl.col("h").str.contains(_DISTRICT_MARKER_BOUNDARY_COMPACT)
-        | pl.any_horizontal(*(f.replace_strict(keys, default=False, return_dtype=pl.Boolean) for f in forms + numbers))
-    ).to_series()
+    return segment.str.contains(_DISTRICT_MARKER_BOUNDARY_COMPACT) | pl.any_horizontal(
+        *(f.replace_strict(keys, default=False, return_dtype=pl.Boolean) for f in forms + numbers)
+    )
 
 
 def _tail_readings(idx: ResolverIndex, keyed: pl.DataFrame, found: str) -> tuple[pl.DataFrame, pl.DataFrame]:
