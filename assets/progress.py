@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shlex
 import sys
 import time
@@ -188,6 +189,35 @@ def _duckdb_cli(database: Path) -> str:
     return f"duckdb -readonly -cmd {quoted} {shlex.quote(str(database))}"
 
 
+# a failed step's message when it read a Parquet file that is not whole (Polars, PyArrow and DuckDB word it apart);
+# none of them names the file, so the summary looks for it
+PARQUET_READ_ERROR = re.compile(
+    r"magic bytes|PAR1|out of specification|parquet.*(corrupt|footer|thrift)", re.IGNORECASE
+)
+PARQUET_MAGIC = b"PAR1"
+
+
+def damaged_parquet(warehouse: Path) -> list[str]:
+    """The warehouse's Parquet files (paths relative to it, sorted) that are not whole: shorter than a Parquet
+    file can be, or without its 'PAR1' marker at the start and at the end (cut off by a full disk, a copy
+    stopped half-way, a disk fault). Reads 8 bytes of each file."""
+    found = []
+    for path in sorted(warehouse.glob("**/*.parquet")):
+        if any(part.startswith(".") for part in path.relative_to(warehouse).parts):
+            continue  # a file being written aside (.<name>.partial-...) is not published yet
+        try:
+            with path.open("rb") as f:
+                head = f.read(4)
+                size = f.seek(0, 2)
+                f.seek(max(size - 4, 0))
+                tail = f.read(4)
+        except OSError:
+            continue  # a file that vanished or cannot be opened is another step's error
+        if size < 12 or head != PARQUET_MAGIC or tail != PARQUET_MAGIC:
+            found.append(str(path.relative_to(warehouse)))
+    return found
+
+
 @dataclass
 class Problem:
     job: str
@@ -213,6 +243,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     marked_failed: list[str] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # {"job", "because"}: jobs not run after a failed upstream
+    damaged: list[str] | None = None  # damaged Parquet files, looked for once a step failed reading one
 
     @property
     def success(self) -> bool:
@@ -225,6 +256,17 @@ class RunSummary:
     def report_written(self) -> bool:
         """Whether a wardbridge_report run of this ``wardbridge run`` succeeded."""
         return any(r["job"] == "wardbridge_report" and r["success"] for r in self.runs)
+
+    def damaged_lines(self) -> list[str]:
+        """The damaged Parquet files a failed step read, by name (its error does not name them), and what to do."""
+        if not self.damaged:
+            return []
+        shown = ", ".join(self.damaged[:5]) + (f" and {len(self.damaged) - 5} more" if len(self.damaged) > 5 else "")
+        return [
+            f"  DAMAGED {len(self.damaged)} Parquet file(s) in {self.warehouse} (not whole: a full disk, a copy cut "
+            f"off?): {shown}. A part=<extract> file is written again when its extract loads (is its source there?); "
+            "restore any other from a backup, then run again"
+        ]
 
     def skipped_lines(self) -> list[str]:
         return [f"  {s['job']} skipped: {', '.join(s['because'])} failed" for s in self.skipped]
@@ -275,6 +317,8 @@ class RunSummary:
                     message = message[len(prefix) - len(error.cls_name) :]
                 why = message
             self.problems.append(Problem(job, result.run_id, f"step {event.step_key}", _short(why, 400)))
+            if self.damaged is None and PARQUET_READ_ERROR.search(why):
+                self.damaged = damaged_parquet(self.warehouse)
         kinds = {f"{kind}_entities": registry for kind, registry in ENTITY_KINDS.items()}
         reviews = {f"{kind}_review": registry for kind, registry in ENTITY_KINDS.items()}
         for event in result.get_asset_materialization_events():
@@ -369,6 +413,7 @@ class RunSummary:
             "dagster_ui": self._ui_command(),
             "marked_failed": self.marked_failed,
             "skipped": self.skipped,
+            "damaged_files": self.damaged or [],
         }
 
     def lines(self, errors_only: bool = False) -> list[str]:
@@ -377,7 +422,7 @@ class RunSummary:
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         state = "SUCCEEDED" if self.success else f"FAILED ({len(failed)} of {len(self.runs)} runs failed{skipped})"
         head = f"wardbridge run {state} in {time.perf_counter() - self.started:.0f}s"
-        problems = [f"  {p.line()}" for p in self.problems]
+        problems = [f"  {p.line()}" for p in self.problems] + self.damaged_lines()
         where = [
             "  Full errors and traces: the Dagster event log of each run named above (Dagster UI -> Runs);",
             f"  UI: {self._ui_command()}",
