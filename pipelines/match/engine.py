@@ -54,7 +54,7 @@ DECISIONS = ("link", "review", "non_match", "refused")
 
 class StepTimer:
     """Wall time of each step of a run (``seconds``) and its CPU time (``cpu_seconds``, all threads: on a
-    busy machine the steadier figure), logged with the peak memory so far."""
+    busy machine the steadier figure), logged with the peak memory so far and the memory held now."""
 
     def __init__(self, message: str) -> None:
         self.message, self.seconds, self.cpu_seconds = message, {}, {}
@@ -64,8 +64,18 @@ class StepTimer:
         now, cpu = time.perf_counter(), time.process_time()
         self.seconds[name], self.cpu_seconds[name] = now - self._t, cpu - self._cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        log.info(self.message + ", CPU %.1f s", name, now - self._t, peak, cpu - self._cpu)
+        log.info(self.message + ", now %s, CPU %.1f s", name, now - self._t, peak, _resident(), cpu - self._cpu)
         self._t, self._cpu = now, cpu
+
+
+def _resident() -> str:
+    """The process's resident memory now ('? MiB' where /proc is not there): what a step leaves held, beside the
+    peak (which a step's passing copies set)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return f"{int(statm.read().split()[1]) * resource.getpagesize() / 2**20:.0f} MiB"
+    except (OSError, ValueError, IndexError):
+        return "? MiB"
 
 
 @dataclass
@@ -109,7 +119,7 @@ class MatchResult:
                 f"capped blocks: {cb.height:,} (largest {cb['size'].max():,} records; sorted-window pairs kept instead of all pairs)"
             )
         lines.append(
-            f"model: {self.model.candidate_match_share:.1%} of candidate pairs match, prior {self.model.prior:.2e}, EM {self.model.em_iterations} iterations ({'converged' if self.model.converged else 'NOT converged'}), u from {self.model.random_pairs:,} random pairs"
+            f"model: {self.model.candidate_match_share:.1%} of candidate pairs match, prior {self.model.prior:.2e}{_prior_from(self.model)}, EM {self.model.em_iterations} iterations ({'converged' if self.model.converged else 'NOT converged'}), u from {self.model.random_pairs:,} random pairs"
         )
         degenerate = {k: v["status"] for k, v in self.model.em_per_rule.items() if v["status"].startswith("degenerate")}
         if degenerate:
@@ -134,6 +144,14 @@ class MatchResult:
             )
         lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s["seconds"].items()))
         return "\n".join(lines)
+
+
+def _prior_from(model: Model) -> str:
+    """How the prior was estimated, for the summary: by capture-recapture, with EM's for comparison."""
+    how = model.prior_estimate
+    if how.get("method") != "capture-recapture":
+        return ""
+    return f" (capture-recapture: {how['true_pairs']:,.0f} true pairs; EM's share would give {how['prior_em']:.2e})"
 
 
 def _labelled(column: str, labels: list[str], dtype: pl.DataType, index: pl.Expr | None = None) -> pl.Expr:
@@ -749,6 +767,7 @@ def match(
         "entity_size_max": int(per_record.max() or 0),
         "entity_size_counts": sizes,
         "prior": model.prior,
+        "prior_estimate": model.prior_estimate,  # capture-recapture or EM, both priors (model.true_pairs_estimate)
         "em_iterations": model.em_iterations,
         "em_converged": model.converged,
         "em_per_rule": model.em_per_rule,
