@@ -196,7 +196,7 @@ def test_saved_state_loads_back_and_gives_the_same_increment(runs, data, spec, t
 
 
 def test_an_increment_under_another_spec_or_a_damaged_state_is_refused(runs, data, spec, tmp_path):
-    other = parse_spec({**_raw_spec(), "match": {**_raw_spec()["match"], "link_threshold": 0.9}})
+    other = parse_spec({**_raw_spec(), "match": {**_raw_spec()["match"], "link_threshold": 0.95}})
     with pytest.raises(StateError, match="another spec"):
         match_increment(runs["base"].state, data["increment"], other)
     with pytest.raises(StateError, match="another spec"):
@@ -245,7 +245,7 @@ def test_cli_full_run_saves_state_and_an_increment_updates_it(data, tmp_path):
     done = runner.invoke(main, [*common, "--increment", str(new), "--output", str(tmp_path / "x.parquet")])
     assert done.exit_code != 0 and "--state" in done.output
     other = tmp_path / "other.toml"
-    other.write_text(PEOPLE_SPEC.read_text(encoding="utf-8").replace("link_threshold = 0.95", "link_threshold = 0.9"))
+    other.write_text(PEOPLE_SPEC.read_text(encoding="utf-8").replace("link_threshold = 0.9 ", "link_threshold = 0.95 "))
     done = runner.invoke(
         main,
         [

@@ -60,7 +60,9 @@ def test_without_table_sizes_a_small_registrys_exact_names_weigh_too_little(peop
     monkeypatch.setattr(match_state.FrozenModel, "SAVES_TF_RECORDS", False)
     result = match(people.drop("person"), load_spec(PEOPLE_SPEC))
     assert result.model.tf_records is None
-    assert _accuracy(people, result)["recall"] < 0.95  # 0.892
+    assert (
+        _accuracy(people, result)["recall"] < 0.97
+    )  # 0.892 at link_threshold 0.95, 0.954 at 0.9 (with the shares: 1.0)
 
 
 def test_a_small_registry_with_shrunk_shares_links_its_duplicates(people, keeps_tf_records):

@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.compare import ValueCodes, comparison_levels
-from pipelines.match.spec import Comparison, MatchSpec
+from pipelines.match.spec import BlockingRule, Comparison, MatchSpec
 
 log = logging.getLogger("wardbridge.match")
 
@@ -48,6 +48,8 @@ class Model:
     # term-frequency adjusted column -> records holding a value in the fitted table (``_shrunk_share``); None:
     # shares are used as counted (a model fitted before, or while the saved state cannot keep this)
     tf_records: dict[str, int] | None = None
+    # how the prior was estimated (``true_pairs_estimate``): method, true pairs, both priors; not saved with a state
+    prior_estimate: dict = field(default_factory=dict)
 
     @property
     def prior_bits(self) -> float:
@@ -246,8 +248,10 @@ def _em(
     prior_pairs: float = 0.0,
     fixed_m: dict[str, np.ndarray] | None = None,
     fixed_posterior: np.ndarray | None = None,
+    fixed_lambda: float | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, float]:
-    """EM (maximum a posteriori) for m, or only lambda when fixed_m is given, with u fixed.
+    """EM (maximum a posteriori) for m, or only lambda when fixed_m is given, with u fixed; with
+    ``fixed_lambda`` the share of matches is held there and only m is fitted.
 
     m starts at, and is pulled towards, ``priors`` (``prior_pairs`` pseudo-pairs: a Dirichlet
     prior), so a level seen on a handful of pairs does not get m = 0 or 1. ``fixed_posterior``
@@ -255,7 +259,7 @@ def _em(
     their label in every E step (semi-supervised EM). Returns m, lambda (the share of matches),
     iterations, converged, and the last change of lambda or any m."""
     m = dict(fixed_m) if fixed_m is not None else {name: priors[name].copy() for name in names}
-    lam, converged, it, delta = 0.3, False, 0, float("inf")
+    lam, converged, it, delta = 0.3 if fixed_lambda is None else fixed_lambda, False, 0, float("inf")
     total_pairs = counts.sum()
     for it in range(1, iterations + 1):  # noqa: B007 - the count is reported after the loop
         log_m, log_u = _log_likelihoods(patterns, names, m, u)
@@ -275,6 +279,8 @@ def _em(
                 new_m[name] = np.maximum(sums / total, M_FLOOR) if total > 0 else m[name]
                 new_m[name] = new_m[name] / new_m[name].sum()
         new_lam = float(np.clip(weight.sum() / total_pairs, 1e-9, 1 - 1e-9)) if total_pairs else lam
+        if fixed_lambda is not None:
+            new_lam = lam
         delta = max(abs(new_lam - lam), *(float(np.abs(new_m[nm] - m[nm]).max()) for nm in names))
         m, lam = new_m, new_lam
         if delta < EM_TOLERANCE:
@@ -309,6 +315,64 @@ def _uncrowded(pairs: pl.DataFrame, most: int) -> pl.Series:
     return pl.Series((degree[pairs["l"].to_numpy()] < most) & (degree[pairs["r"].to_numpy()] < most))
 
 
+def _key_sources(rule: BlockingRule, spec: MatchSpec) -> set[str]:
+    """The source columns a blocking rule's key is read from (a derived column counts as its source's)."""
+    sources = {d.name: d.source for d in spec.derive}
+    return {sources.get(_base(col), _base(col)) for col in rule.on}
+
+
+def chance_pairs(work: pl.DataFrame, spec: MatchSpec) -> dict[str, float]:
+    """Per trained blocking rule whose key is read from two source columns or more (a name and a birth date),
+    how many of its pairs different entities would give by chance: all pairs x the product, over the key's
+    source columns, of the share of record pairs agreeing on that source's part of the key (sum over its values
+    of c (c - 1), over n (n - 1)).
+
+    Different people's names and birth dates are close to independent, so their chance agreements multiply;
+    the pairs a rule finds beyond them are its matches. This is what tells a rule's share of matches without
+    labels when EM cannot: on a large table many namesakes share a name and a birth date, and EM's two classes
+    read the namesakes with nothing else to tell them apart as matches (the family + middle name + birth date
+    rule: truth 21 % matching at 1M, EM 28 %; at 3M EM 79 %), learning that a match's IDs and phones often
+    differ. On the 1M city the estimate gave 40.3 / 19.3 / 20.6 % for the three trained name + date rules
+    (truth 40.5 / 19.7 / 20.7 %). Counted on each source's part of the key jointly, so columns of one source
+    (a family name and a given name's initial) need not be independent. A key read from one source only (an
+    ID, a phone) has no estimate: without labels its agreement between entities cannot be told from its
+    agreement within one. Left out too: rules with ``missing`` (only some pairs of a block), keys holding
+    lists (a record in several blocks) and rules with a block over ``max_block`` (window paired: fewer pairs
+    than counted)."""
+    n = work.height
+    if n < 2:
+        return {}
+    sources = {d.name: d.source for d in spec.derive}
+    shares: dict[tuple[str, ...], float] = {}  # a source's key columns -> share of record pairs agreeing on them
+
+    def agreeing(columns: tuple[str, ...]) -> pl.Series:
+        return work.select(columns).drop_nulls().group_by(columns).len()["len"].cast(pl.Float64)
+
+    out = {}
+    for rule in spec.blocking:
+        if not rule.train or rule.missing or list_of(work.schema, rule.on):
+            continue
+        groups: dict[str, list[str]] = {}
+        for col in rule.on:
+            groups.setdefault(sources.get(_base(col), _base(col)), []).append(col)
+        if len(groups) < 2 or (agreeing(tuple(rule.on)).max() or 0) > rule.max_block:
+            continue
+        product = 1.0
+        for columns in groups.values():
+            key = tuple(sorted(columns))
+            if key not in shares:
+                c = agreeing(key)
+                shares[key] = float((c * (c - 1)).sum()) / (n * (n - 1))
+            product *= shares[key]
+        out[rule.name] = n * (n - 1) / 2 * product
+    return out
+
+
+def list_of(schema: pl.Schema, columns: tuple[str, ...]) -> bool:
+    """Whether any of ``columns`` holds lists."""
+    return any(isinstance(schema[c], pl.List) for c in columns)
+
+
 def estimate_m(
     gamma: pl.DataFrame,
     rules: pl.Series,
@@ -318,6 +382,7 @@ def estimate_m(
     label: pl.Series | None = None,
     *,
     table: pl.DataFrame | None = None,
+    chance: dict[str, float] | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str]]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
@@ -339,6 +404,15 @@ def estimate_m(
     label: per candidate pair (rows of ``gamma``), a reviewer's verdict (1 same, 0 different, null none;
     ``label_posteriors``): every EM here is then semi-supervised, a labelled pair's posterior fixed to its
     verdict, each pair counted once.
+
+    chance: per blocking rule, how many of its pairs different entities give by chance (``chance_pairs``).
+    Such a rule's share of matches is known without EM: its pairs less those, over its pairs. Where that is
+    under ``em_degenerate_share`` its EM fits m with the share held there (EM's own share is kept in the
+    diagnostics, ``em_share``): left free, EM's match class takes in the namesakes nothing else tells apart
+    (the family + middle name + birth date rule: 79 % at 3M people for 16 % expected), and m of the comparisons
+    that do tell them apart (IDs, phones) learns that a match often differs there. Under 1 -
+    ``em_degenerate_share`` the rule is degenerate (chance explains its pairs). Over ``em_degenerate_share``
+    (a small table: nearly every pair sharing a name and a birth date is one person) EM runs as above.
 
     table: the pairs' ``_pattern_table`` made already (the sharded engine sums its shards'; with a ``CROWDED``
     column, ``crowded_bits``, the "all match" reading leaves crowded pairs out from it): ``gamma``, ``rules``,
@@ -379,11 +453,29 @@ def estimate_m(
         m_rule, share, it, ok, delta = _em(
             patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs, fixed_posterior=fixed
         )
+        free, held = share, ""
+        expected = (chance or {}).get(rule.name)
+        known = None if expected is None else max(1.0 - expected / rule_pairs, 0.0)
+        if known is not None and known <= high:  # the share is known: EM fits m with it held there
+            held = f" (share held at {known:.1%}: {rule_pairs:,} pairs, {expected:,.0f} by chance; EM alone {free:.1%})"
+            share = known
+            if known >= 1 - high:
+                m_rule, _, it, ok, delta = _em(
+                    patterns,
+                    counts,
+                    names,
+                    priors,
+                    u,
+                    spec.em_iterations,
+                    spec.em_prior_pairs,
+                    fixed_posterior=fixed,
+                    fixed_lambda=known,
+                )
         taken = names
         if not ok:
-            status = f"degenerate: not converged in {it} iterations (last change {delta:.1e})"
+            status = f"degenerate: not converged in {it} iterations (last change {delta:.1e}){held}"
         elif share < 1 - high:
-            status = f"degenerate: {share:.2%} of its pairs match"
+            status = f"degenerate: {share:.2%} of its pairs match{held}"
         elif share > high:
             left_out = ""
             if CROWDED in table.columns:  # (the same, the crowded pairs marked in the table)
@@ -429,11 +521,13 @@ def estimate_m(
                 else f"degenerate: {share:.1%} of its pairs match{left_out}, no comparison varies among them"
             )
         else:
-            status = "ok"
+            status = f"ok{held}"
         used = bool(taken) and not status.startswith("degenerate")
         per_rule[rule.name] = {
             "pairs": rule_pairs,
             "match_share": share,
+            "em_share": free,
+            "chance_pairs": expected,
             "iterations": it,
             "converged": ok,
             "final_change": delta,
@@ -629,6 +723,46 @@ def term_frequency_tables(
     return tf_tables
 
 
+def true_pairs_estimate(rule_pairs: pl.DataFrame, spec: MatchSpec, per_rule: dict) -> tuple[float | None, list]:
+    """How many pairs of the table are one entity's, by capture-recapture over two kinds of blocking rule, and the
+    pairs of rules it is worked out from; None where no such pair of rules overlaps.
+
+    ``rule_pairs``: the candidate pairs counted by their rules (``RULES``, bits, and ``PAIRS``). A rule keyed on one
+    source column (an ID) and a rule keyed on others (a name and a birth date, with ``chance_pairs``) catch a
+    match by independent chances (a clerk's slip in an ID and in a name are independent), so, with t_a and t_b
+    the matches each catches (its pairs x its share of matches) and t_ab the pairs both catch (all matches:
+    they agree on an ID and a name and a birth date), the matches in all are t_a t_b / t_ab (Lincoln-Petersen),
+    pooled over every such pair of rules (sums over the pairs of rules of t_a t_b and of t_ab). The prior
+    (``fit``) is this over all pairs: unlike EM's share of matches among the candidate pairs, it does not take
+    in the namesakes of a larger table (on the generated cities, EM's prior was 3.5 times the truth's at 1M
+    people and 25 times at 3M). A single-source rule counts only where its EM converged and finds over 1 -
+    ``em_degenerate_share`` of its pairs matching; a rule on several sources only where its share is known from
+    its chance agreements."""
+    sources = {rule.name: _key_sources(rule, spec) for rule in spec.blocking}
+    low = 1 - spec.em_degenerate_share
+
+    def caught(rule: BlockingRule) -> float | None:
+        d = per_rule.get(rule.name, {})
+        ok = d.get("converged") and d.get("match_share", 0.0) >= low and d.get("pairs", 0) > 0
+        return d["pairs"] * d["match_share"] if ok else None
+
+    bits, pairs = rule_pairs[RULES].to_numpy(), rule_pairs[PAIRS].to_numpy().astype(float)
+    numerator, overlap, used = 0.0, 0.0, []
+    for i, a in enumerate(spec.blocking):
+        t_a = caught(a) if len(sources[a.name]) == 1 else None
+        if t_a is None:
+            continue
+        for j, b in enumerate(spec.blocking):
+            t_b = caught(b) if per_rule.get(b.name, {}).get("chance_pairs") is not None else None
+            if t_b is None or sources[a.name] & sources[b.name]:
+                continue
+            both = float(pairs[((bits & (1 << i)) != 0) & ((bits & (1 << j)) != 0)].sum())
+            if both:
+                numerator, overlap = numerator + t_a * t_b, overlap + both
+                used.append({"rules": [a.name, b.name], "caught": [t_a, t_b], "both": int(both)})
+    return (numerator / overlap if overlap else None), used
+
+
 def fit(
     work: pl.DataFrame,
     gamma: pl.DataFrame,
@@ -650,18 +784,29 @@ def fit(
     ``table``: the candidate pairs' pattern table, verdicts in it, made shard by shard (``estimate_m``): ``gamma``,
     ``rules``, ``labelled`` and ``candidates`` are then not read (``u`` must be given: a table that is not tiny)."""
     u, n_random = estimate_u(work, spec, codes, candidates) if u is None else u
+    chance = chance_pairs(work, spec)
     if table is None:
         label = label_posteriors(candidates, labelled)
-        m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, candidates, label)
+        m, lam, iterations, converged, per_rule, m_source = estimate_m(
+            gamma, rules, spec, u, candidates, label, chance=chance
+        )
         labelled_in_em, n_pairs = label is not None, gamma.height
+        by_rules = rules.rename(RULES).value_counts(name=PAIRS)
     else:
-        m, lam, iterations, converged, per_rule, m_source = estimate_m(gamma, rules, spec, u, table=table)
+        m, lam, iterations, converged, per_rule, m_source = estimate_m(
+            gamma, rules, spec, u, table=table, chance=chance
+        )
         labelled_in_em = LABEL in table.columns and table[LABEL].null_count() < table.height
         n_pairs = int(table[PAIRS].sum())
+        by_rules = table.group_by(RULES).agg(pl.col(PAIRS).sum())
     if labelled_in_em:  # labels fixed posteriors in EM: an m from a prior is still the prior
         m_source = {name: f"{how}+labels" if how == "em" else how for name, how in m_source.items()}
     all_pairs = work.height * (work.height - 1) / 2
-    prior = min(max(lam * n_pairs / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
+    prior_em = min(max(lam * n_pairs / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
+    true_pairs, from_rules = true_pairs_estimate(by_rules, spec, per_rule)
+    # the prior from the matches capture-recapture counts; EM's share of matches among the candidates only where no
+    # pair of rules allows it (then a larger table's namesakes raise it: kept in the diagnostics either way)
+    prior = min(max(true_pairs / all_pairs, 1e-12), 0.5) if true_pairs and all_pairs else prior_em
     model = Model(
         {c.name: len(c.levels) + 1 for c in spec.scored_comparisons},
         m,
@@ -673,6 +818,13 @@ def fit(
         n_random,
         per_rule,
         m_source,
+        prior_estimate={
+            "method": "capture-recapture" if true_pairs else "em",
+            "true_pairs": true_pairs,
+            "prior": prior,
+            "prior_em": float(f"{prior_em:.12g}"),  # (a diagnostic: summed in another order, shards differ at 1e-15)
+            "rules": from_rules,
+        },
     )
     tf_tables = term_frequency_tables(work, spec, codes) if tf_tables is None else tf_tables
     if _state_keeps_tf_records():
