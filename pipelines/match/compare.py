@@ -420,21 +420,26 @@ class _PairColumns:
     def distinct(
         self, column: str, other: str | None = None, space: tuple[str, ...] | None = None
     ) -> tuple[np.ndarray, np.ndarray, pl.Series]:
-        """Distinct (left code, right code) pairs packed in a UInt64, each pair's index among them (-1 when a
-        value is missing), and the value of each code."""
+        """Distinct (left code, right code) pairs packed in a UInt64 (a code 0: a value missing), each pair's index
+        among them, and the value of each code. Pairs with a value missing are not left out first: they get pairs of
+        their own (code 0 on a side), which ``score`` never scores (the gathers that left them out cost more)."""
         key = (column, other or column, space)
         if key not in self._distinct:
             a, b, by_code = self.codes(column, other, space)  # codes are 1-based: 0 is missing
-            valid = (a != 0) & (b != 0)
-            a, b, codes = a[valid], b[valid], len(by_code) + 1
+            codes = len(by_code) + 1
+            small = np.int32 if len(a) < 1 << 31 else np.int64  # the index: a place per pair
             if codes * codes <= _TABLE_PAIRS:
                 # few values (given names): every possible code pair has a slot, which pairs occur is marked and
-                # counted up (no sort; the same distinct pairs, in the same order, as the dense rank below)
+                # numbered in slot order (no sort; the same distinct pairs, in the same order, as the dense rank
+                # below). The numbers are written at the used slots only (a running count over every slot cost
+                # more than the pairs' own work on a column of thousands of values)
                 slot = a.astype(np.int64) * codes + b
                 seen = np.zeros(codes * codes, dtype=bool)
                 seen[slot] = True
                 found = np.flatnonzero(seen)
-                inverse = (np.cumsum(seen, dtype=np.int32) - 1)[slot].astype(np.int64)
+                number = np.empty(codes * codes, dtype=small)
+                number[found] = np.arange(len(found), dtype=small)
+                inverse = number[slot]
                 distinct = ((found // codes).astype(np.uint64) << np.uint64(32)) | (found % codes).astype(np.uint64)
             elif 2 * (bits := codes.bit_length()) + (place := max(len(a).bit_length(), 1)) <= _WORD_BITS:
                 # each pair's code pair and its place in one word, sorted (numpy's sort of plain integers: about a
@@ -446,8 +451,8 @@ class _PairColumns:
                 first = np.empty(len(pair), dtype=bool)
                 first[:1] = True
                 np.not_equal(pair[1:], pair[:-1], out=first[1:])
-                inverse = np.empty(len(pair), dtype=np.int64)
-                inverse[(word & np.uint64((1 << place) - 1)).astype(np.int64)] = np.cumsum(first) - 1
+                inverse = np.empty(len(pair), dtype=small)
+                inverse[(word & np.uint64((1 << place) - 1)).astype(np.int64)] = np.cumsum(first, dtype=small) - 1
                 found = pair[first]
                 low = np.uint64((1 << bits) - 1)
                 distinct = ((found >> np.uint64(bits)) << np.uint64(32)) | (found & low)
@@ -455,12 +460,10 @@ class _PairColumns:
                 packed = (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
                 # np.unique's sorted distinct values and inverse, from Polars' dense rank (multi-threaded, about
                 # half numpy's time on millions of pairs)
-                inverse = pl.Series(packed).rank("dense").to_numpy().astype(np.int64) - 1
+                inverse = pl.Series(packed).rank("dense").to_numpy().astype(small) - 1
                 distinct = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype=np.uint64)
                 distinct[inverse] = packed
-            index = np.full(len(valid), -1, dtype=np.int64)
-            index[valid] = inverse
-            self._distinct[key] = (distinct, index, by_code)
+            self._distinct[key] = (distinct, inverse, by_code)
         return self._distinct[key]
 
     def score(
@@ -471,28 +474,33 @@ class _PairColumns:
         other: str | None = None,
         space: tuple[str, ...] | None = None,
         need: np.ndarray | None = None,
+        test: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> np.ndarray:
         """Scorer value per pair (NaN when a value is missing). ``cutoff`` is the weakest threshold any level
         asks of this scorer: rapidfuzz stops early below it (similarity 0 / distance cutoff + 1).
         ``other`` and ``space``: the right record's column, and the columns sharing value codes.
         ``need`` (bool per pair): the pairs whose value is read; others may be NaN. Each distinct
-        value pair is scored once per call, whichever level asks first."""
+        value pair is scored once per call, whichever level asks first. ``test``: instead of the values, the
+        test's answer (a boolean per value) per pair, worked out on the distinct value pairs and gathered
+        (a byte per pair, not eight; the test's answer is the same as on each pair's value)."""
         distinct, index, by_code = self.distinct(column, other, space)
         key = (column, kind, cutoff, other, space)
         if key not in self._scores:
-            self._scores[key] = (np.full(len(distinct), np.nan), np.zeros(len(distinct), dtype=bool))
+            values = np.full(len(distinct), np.nan)
+            low = np.uint64(0xFFFFFFFF)
+            missing = ((distinct >> np.uint64(32)) == 0) | ((distinct & low) == 0)  # NaN, never scored
+            self._scores[key] = (values, missing)
         values, done = self._scores[key]
         if not done.all():
             wanted = np.zeros(len(distinct), dtype=bool)
-            wanted[index[index >= 0] if need is None else index[need & (index >= 0)]] = True
+            wanted[index if need is None else index[need]] = True
             todo = np.flatnonzero(wanted & ~done)
             if len(todo):
                 values[todo] = self._compute(kind, cutoff, column, space, distinct[todo], by_code)
                 done[todo] = True
-        if not len(values):
-            return np.full(len(index), np.nan)
-        # index -1 (a value missing) reads the extra NaN at the end
-        return np.append(values, np.nan)[index]
+        if test is not None:
+            return test(values)[index]
+        return values[index]
 
     def _compute(
         self,
@@ -701,13 +709,14 @@ def _holds(
             ca, cb, _ = cols.codes(column, other, space)  # equal values have equal codes
             return (ca == cb) & (ca != 0)
         case "word_subset" | "word_subset_typo":
-            return cols.score(column, level.kind, None, other, space, need) == 1.0
+            return cols.score(column, level.kind, None, other, space, need, lambda s: s == 1.0)
         case "jaro_winkler" | "token_set" | "ratio":
-            score = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
-            scale = 1.0 if level.kind == "jaro_winkler" else 100.0
-            return _common(score >= level.threshold * scale, level, column, cols, other, space, need)
+            least = level.threshold * (1.0 if level.kind == "jaro_winkler" else 100.0)
+            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need, lambda s: s >= least)
+            return _common(holds, level, column, cols, other, space, need)
         case "levenshtein":
-            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need) <= level.distance
+            most = level.distance
+            holds = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need, lambda s: s <= most)
             return _common(holds, level, column, cols, other, space, need)
         case "one_digit":
             # digit strings (IDs): differing digits counted per pair in numpy, no string scorer
@@ -765,7 +774,8 @@ def _common(
     if level.common_words is None:
         return holds
     where = holds if need is None else holds & need
-    return holds & (cols.score(column, "common_words", None, other, space, where) >= level.common_words)
+    least = level.common_words
+    return holds & cols.score(column, "common_words", None, other, space, where, lambda s: s >= least)
 
 
 def _cutoffs(comp: Comparison) -> dict[str, float]:

@@ -1,0 +1,63 @@
+"""``_PairColumns.score``: each distinct value pair scored once, then read per pair, gives what scoring every pair's
+own two strings gives; a pair with a value missing reads NaN and is never handed to the scorer; a level's test
+worked out on the distinct pairs and gathered is the test of each pair's score."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from pipelines.match import compare
+from pipelines.match.compare import ValueCodes, _PairColumns
+
+NAMES = ["le van an", "le van anh", "le an", "tran thi binh", "tran thi bich", "nguyen van an", "nguyen an", ""]
+
+
+@pytest.fixture(params=[1 << 24, 0], ids=["table", "sort"])  # distinct pairs from a table of code pairs or a sort
+def pair_columns(request, monkeypatch):
+    monkeypatch.setattr(compare, "_TABLE_PAIRS", request.param)
+    rng = np.random.default_rng(5)
+    values = [None if rng.random() < 0.15 else NAMES[i] for i in rng.integers(0, len(NAMES), 400)]
+    work = pl.DataFrame({"name": values}, schema={"name": pl.String})
+    l = pl.Series(rng.integers(0, 400, 5_000).astype(np.uint32))  # noqa: E741
+    r = pl.Series(rng.integers(0, 400, 5_000).astype(np.uint32))
+    return (
+        _PairColumns(work, l, r, ValueCodes(work)),
+        work["name"].gather(l).to_list(),
+        work["name"].gather(r).to_list(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "cutoff", "plain"),
+    [
+        ("levenshtein", 2, lambda a, b: min(Levenshtein.distance(a, b), 3)),
+        ("jaro_winkler", 0.8, lambda a, b: s if (s := JaroWinkler.normalized_similarity(a, b)) >= 0.8 else 0.0),
+    ],
+)
+def test_scores_per_pair_are_each_pairs_own_and_nan_where_a_value_is_missing(pair_columns, kind, cutoff, plain):
+    cols, left, right = pair_columns
+    handed = []
+    compute = cols._compute
+    cols._compute = lambda *args: handed.append(args[4]) or compute(*args)  # what the scorer is handed
+    got = cols.score("name", kind, cutoff)
+    for x, y, s in zip(left, right, got, strict=True):
+        if x is None or y is None:
+            assert np.isnan(s)
+        else:
+            assert s == pytest.approx(plain(x, y)), (x, y)
+    packed = np.concatenate(handed)
+    assert ((packed >> np.uint64(32)) != 0).all() and ((packed & np.uint64(0xFFFFFFFF)) != 0).all()
+    assert len(packed) == len(np.unique(packed))  # each distinct value pair once
+
+
+def test_a_test_on_distinct_pairs_is_the_test_of_each_pairs_score(pair_columns):
+    cols, left, _ = pair_columns
+    need = np.arange(len(left)) % 3 != 0  # only some pairs read: others may be NaN, never True
+    scores = cols.score("name", "levenshtein", 2, need=need)
+    tested = cols.score("name", "levenshtein", 2, need=need, test=lambda s: s <= 1)
+    assert tested.dtype == np.bool_
+    assert np.array_equal(tested, scores <= 1)
+    assert tested[need].any() and not tested[np.isnan(scores)].any()
