@@ -94,6 +94,17 @@ class ValueCodes:
 
         return self._once(self._per_code, key, compute)
 
+    def strings(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
+        """The value of each code (index = code - 1) as a numpy array of Python strings, made once."""
+        key = ("strings", space if space is not None else column)
+
+        def compute() -> np.ndarray:
+            out = np.empty(len(self.get(column, space)[1]), dtype=object)
+            out[:] = self.get(column, space)[1].cast(pl.String).to_list()
+            return out
+
+        return self._once(self._per_code, key, compute)
+
     def digit_bytes(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray | None:
         """Per code (row 0: a missing value, zeros), the value's digits right-aligned in 16 bytes (two UInt64
         per row), when every value of the column (of ``space``) is 1 to 16 digits; else None. Two values of
@@ -542,13 +553,21 @@ class _PairColumns:
             a, b = a[maybe], b[maybe]
         else:
             maybe = slice(None)
-        left, right = by_code.gather(pl.Series(a)), by_code.gather(pl.Series(b))
         if kind == "common_words":  # share of the rarest word the values differ in (0: no word on a side)
+            left, right = by_code.gather(pl.Series(a)), by_code.gather(pl.Series(b))
             values[maybe] = _rarest_differing_word(left, right, self.value_codes.word_shares(column))
-        elif len(left):
+        elif len(a):
+            # the values' Python strings made once per code and gathered by reference (made per pair, the string
+            # lists cost as much as the scorer)
+            strings = self.value_codes.strings(column, space)
             scorer, kwargs = _SCORERS[kind]
             values[maybe] = process.cpdist(
-                left.to_list(), right.to_list(), scorer=scorer, scorer_kwargs=kwargs, score_cutoff=cutoff, workers=-1
+                strings[a].tolist(),
+                strings[b].tolist(),
+                scorer=scorer,
+                scorer_kwargs=kwargs,
+                score_cutoff=cutoff,
+                workers=-1,
             )
         return values
 
