@@ -154,6 +154,32 @@ def _write_csv(table: pl.DataFrame, path: Path, headers: str) -> None:
     path.write_text("\ufeff" + "\n".join(lines) + "\n" + body, encoding="utf-8")
 
 
+def _decision_choices(sheet, kind: str, table: pl.DataFrame) -> None:  # noqa: ANN001 - an xlsxwriter Worksheet
+    """The decision column of a sheet offers the decisions its kind takes (a drop-down list; a value typed that is
+    not one of them is warned about on entry, as the run would reject its row), ``reverse`` included."""
+    from pipelines.review.decisions import KIND_DECISIONS  # decisions imports this module
+
+    if "decision" not in table.columns or not table.height:
+        return
+    column = table.columns.index("decision")
+    choices = [*KIND_DECISIONS[kind], "reverse"]
+    sheet.data_validation(
+        2,
+        column,
+        table.height + 1,
+        column,
+        {
+            "validate": "list",
+            "source": choices,
+            "error_type": "warning",
+            "error_title": "Not a decision",
+            "error_message": f"Quyết định / decision: one of {', '.join(choices)}",
+            "input_title": "Quyết định",
+            "input_message": ", ".join(choices),
+        },
+    )
+
+
 def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
     import xlsxwriter
 
@@ -172,6 +198,7 @@ def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
                 longest = table[column].cast(pl.String).str.len_chars().max() if table.height else 0
                 width = max(len(vi_label(column)) * 0.8, len(column), longest or 0) + 2
                 sheet.set_column(c, c, min(width, 60))
+            _decision_choices(sheet, kind, table)
             sheet.freeze_panes(2, 2)
             sheet.autofilter(1, 0, max(1, table.height + 1), max(0, len(table.columns) - 1))
             sheet.set_row(0, 30)
