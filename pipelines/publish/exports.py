@@ -1564,17 +1564,32 @@ def recover(target: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _cannot_replace(target: Path, exc: OSError) -> ExportError:
+    return ExportError(
+        f"{target} cannot be replaced ({exc.strerror}): the previous export is left as it was and this run's is not "
+        "published; make the folder and its parent writable by this account (permissions, chattr -i, a read-only "
+        "mount) and run again"
+    )
+
+
 def swap_in(staging: Path, target: Path) -> None:
     """Publish ``staging`` as ``target``: exchanged with the published folder in one step where Linux allows (the
     previous export, then under the staging name, deleted), else old one renamed aside, new one renamed in, old one
     deleted (a run killed between the renames leaves the old one aside: :func:`recover` puts it back)."""
-    if target.exists() and exchange_paths(staging, target):
+    try:
+        exchanged = target.exists() and exchange_paths(staging, target)
+    except OSError as exc:  # no permission to rename in the exports folder
+        raise _cannot_replace(target, exc) from exc
+    if exchanged:
         fault_point("export-swapped")  # tests: killed with the previous export under the staging name
         shutil.rmtree(staging, ignore_errors=True)
         return
     aside = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
     if target.exists():
-        target.rename(aside)
+        try:
+            target.rename(aside)
+        except OSError as exc:  # the folder is immutable, on a read-only mount...
+            raise _cannot_replace(target, exc) from exc
     try:
         staging.rename(target)
     except BaseException:

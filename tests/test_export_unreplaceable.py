@@ -1,0 +1,44 @@
+"""An export folder this account cannot replace (read-only, immutable, a read-only mount): the run says which folder,
+that the previous export is left as it was and this run's is not published, and what to do. Before, the step failed
+with the rename's own words naming a folder that never existed ('PermissionError: [Errno 1] Operation not
+permitted: '.../exports/statistics' -> '.../exports/.statistics.old-84f49c73'', found auditing with `chattr +i`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from pipelines.publish.exports import ExportError, swap_in
+
+
+def _lock_folder(target):  # noqa: ANN001, ANN202 - returns the undo
+    """Make ``target`` impossible to rename: immutable for root (permissions do not stop root), else a read-only
+    parent. Skips when the file system cannot."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not available here")
+        return lambda: subprocess.run(["chattr", "-i", str(target)], check=True)
+    target.parent.chmod(0o555)
+    return lambda: target.parent.chmod(0o755)
+
+
+def test_an_export_folder_that_cannot_be_replaced_is_named_and_left_as_it_was(tmp_path):
+    root = tmp_path / "exports"
+    target, staging = root / "statistics", root / ".statistics.partial-1"
+    target.mkdir(parents=True)
+    (target / "datapackage.json").write_text("previous")
+    staging.mkdir()
+    (staging / "datapackage.json").write_text("new")
+    undo = _lock_folder(target)
+    try:
+        with pytest.raises(ExportError) as caught:
+            swap_in(staging, target)
+    finally:
+        undo()
+    message = str(caught.value)
+    assert message.startswith(f"{target} cannot be replaced (")
+    assert "previous export is left as it was" in message and ".old-" not in message
+    assert (target / "datapackage.json").read_text() == "previous"
+    assert sorted(p.name for p in root.iterdir()) == [".statistics.partial-1", "statistics"]  # the caller removes it
