@@ -109,6 +109,11 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
                 "shards",
             )
         }
+        info["prior_estimate"] = result.stats.get("prior_estimate", {})
+        table = result.model_table()
+        info["weight_bits"] = {  # each comparison's weight of its strongest and its "different" level
+            c: [float(t["weight_bits"][0]), float(t["weight_bits"][-1])] for (c,), t in table.group_by("comparison")
+        }
         levels = [c for c in result.pairs.columns if c.endswith("_level")]
         result.pairs.select(
             "left_id", "right_id", "blocked_by", "decision", "match_probability", *levels
@@ -221,6 +226,17 @@ def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clust
             f"  EM {rule}: {d['status']}, pairs {d['pairs']:,}, match share {share}, iterations {d.get('iterations', '-')}"
         )
     print("  m from: " + ", ".join(f"{k} {v}" for k, v in info.get("m_source", {}).items()))
+    prior = info.get("prior_estimate") or {}
+    if prior:
+        print(
+            f"  prior {prior['prior']:.3e} ({prior['method']}, {prior['true_pairs'] or 0:,.0f} true pairs); "
+            f"EM's share would give {prior['prior_em']:.3e}"
+        )
+    weights = info.get("weight_bits", {})
+    print(
+        "  weights (strongest / different level, bits): "
+        + ", ".join(f"{c} {a:.1f} / {b:.1f}" for c, (a, b) in weights.items())
+    )
 
 
 REVIEW_BUDGET_THRESHOLDS = (0.1, 0.07, 0.05, 0.03, 0.02, 0.01)
