@@ -61,3 +61,30 @@ def test_a_test_on_distinct_pairs_is_the_test_of_each_pairs_score(pair_columns):
     assert tested.dtype == np.bool_
     assert np.array_equal(tested, scores <= 1)
     assert tested[need].any() and not tested[np.isnan(scores)].any()
+
+
+def test_date_levels_gathered_by_code_are_each_pairs_own():
+    """Date levels read each date's parts and digits from tables per value code, gathered by the pairs' codes: every
+    pair's level is the one its two records get compared alone (a two-record table, codes of its own)."""
+    from pipelines.match import load_spec
+    from pipelines.match.compare import comparison_levels
+    from pipelines.warehouse import REPO_ROOT
+
+    spec = load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
+    (dates,) = [c for c in spec.comparisons if c.name == "date_of_birth"]
+    rng = np.random.default_rng(11)
+    base = np.datetime64("1980-01-01") + rng.integers(0, 400, 120).astype("timedelta64[D]")
+    days = [None if rng.random() < 0.1 else d for d in base.astype("datetime64[D]").tolist()]
+    # near dates: a day/month swap, a year one off, one digit off
+    days += [d.replace(month=d.day, day=d.month) if d and d.day <= 12 else d for d in days[:40]]
+    days += [d.replace(year=d.year + 1) if d and (d.month, d.day) != (2, 29) else d for d in days[40:80]]
+    work = pl.DataFrame({"date_of_birth": days}, schema={"date_of_birth": pl.Date})
+    n = work.height
+    l = pl.Series(rng.integers(0, n, 600).astype(np.uint32))  # noqa: E741
+    r = pl.Series(((l.to_numpy() + rng.choice([120, 160, 1, 7], 600)) % n).astype(np.uint32))
+    levels = comparison_levels(work, l, r, (dates,))["date_of_birth"].to_list()
+    for a, b, level in zip(l.to_list(), r.to_list(), levels, strict=True):
+        alone = work[[a, b]]
+        one = pl.Series([0], dtype=pl.UInt32)
+        assert comparison_levels(alone, one, one + 1, (dates,))["date_of_birth"][0] == level, (days[a], days[b])
+    assert len(set(levels)) >= 4

@@ -124,16 +124,32 @@ class ValueCodes:
 
         return self._once(self._per_code, key, compute)
 
+    def dates_by_code(self, column: str) -> pl.Series:
+        """The date of each code of a date column (index = code; index 0, a value missing: null), computed once: the
+        date levels work out their parts per code (tens of thousands of birth dates) and gather them by the pairs'
+        codes from tables that stay in the cache, instead of gathering per-record arrays (millions of records)."""
+
+        def compute() -> pl.Series:
+            code, count = self.array(column), len(self.get(column)[1]) + 1
+            days = np.zeros(count, dtype=np.int32)
+            days[code] = self.work[column].to_physical().fill_null(0).to_numpy()  # equal codes: equal dates
+            present = np.ones(count, dtype=bool)
+            present[0] = False
+            frame = pl.DataFrame({"d": days, "p": present})
+            return frame.select(pl.when("p").then(pl.col("d").cast(pl.Date)).alias(column)).to_series()
+
+        return self._once(self._per_code, ("dates_by_code", column), compute)
+
     def date_digits(self, column: str) -> tuple[np.ndarray, ...]:
-        """``_date_digits`` of each record's date in the column, computed once."""
-        return self._once(self._per_code, ("date_digits", column), lambda: _date_digits(self.work[column]))
+        """``_date_digits`` of each code's date in the column (index = code, 0: missing), computed once."""
+        return self._once(self._per_code, ("date_digits", column), lambda: _date_digits(self.dates_by_code(column)))
 
     def date_parts(self, column: str) -> tuple[np.ndarray, ...]:
-        """Per record of a date column, computed once: year, month, day, days since 1970 and whether it is
-        there (0 where missing)."""
+        """Per code of a date column (index = code, 0: missing), computed once: year, month, day, days since 1970
+        and whether it is there (0 where missing)."""
 
         def compute() -> tuple[np.ndarray, ...]:
-            values = self.work[column]
+            values = self.dates_by_code(column)
             parts = pl.DataFrame({"v": values}).select(
                 y=pl.col("v").dt.year(), m=pl.col("v").dt.month(), d=pl.col("v").dt.day(), x=pl.col("v").to_physical()
             )
@@ -391,9 +407,9 @@ class _PairColumns:
         gathered once for every date level."""
         key = ("date_sides", column, other)
         if key not in self._same:
-            parts = self.value_codes.date_parts
-            left = tuple(part[self._l] for part in parts(column))
-            right = tuple(part[self._r] for part in parts(other))
+            parts = self.value_codes.date_parts  # per code: gathered by each pair's codes
+            left = tuple(part[self._side(column, None, 0)] for part in parts(column))
+            right = tuple(part[self._side(other, None, 1)] for part in parts(other))
             self._same[key] = (left, right)
         return self._same[key]
 
@@ -683,7 +699,7 @@ def _bytes_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def _typo_of_digits(
     left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...], l: np.ndarray | None, r: np.ndarray | None
 ) -> pl.Series:
-    """From ``_date_digits`` of both sides (of rows ``l`` and ``r`` when given), per pair: a year off by one, or
+    """From ``_date_digits`` of both sides (of rows, or codes, ``l`` and ``r`` when given), per pair: a year off by one, or
     the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart from the other with its day
     and month swapped; null when either is missing."""
     (wa, _, ya, mda, ha), (wb, sb, yb, mdb, hb) = left, right
@@ -743,15 +759,14 @@ def _holds(
             if distance is None:
                 distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
             return cols.same("length", column, other, space) & (distance <= level.distance)
-    if level.kind == "date_typo":  # digits of each record's date once, then compared per needed pair
+    if level.kind == "date_typo":  # digits of each date (per code) once, then compared per needed pair
         digits = cols.value_codes.date_digits
+        ca, cb = cols._side(column, None, 0), cols._side(other or column, None, 1)
         if need is None:
-            return (
-                _typo_of_digits(digits(column), digits(other or column), cols._l, cols._r).fill_null(False).to_numpy()
-            )
+            return _typo_of_digits(digits(column), digits(other or column), ca, cb).fill_null(False).to_numpy()
         rows = np.flatnonzero(need)
         holds = np.zeros(len(need), dtype=bool)
-        typo = _typo_of_digits(digits(column), digits(other or column), cols._l[rows], cols._r[rows])
+        typo = _typo_of_digits(digits(column), digits(other or column), ca[rows], cb[rows])
         holds[rows] = typo.fill_null(False).to_numpy()
         return holds
     if level.kind in _DATE_PART_KINDS and cols.work.schema[column] == pl.Date == cols.work.schema[other or column]:
