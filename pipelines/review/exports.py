@@ -217,21 +217,59 @@ def write_ward_exports(
     if headers not in ("en", "vi", "both"):
         raise ValueError(f"headers must be en, vi or both, not {headers!r}")
     rows = ward_frames(items, evidence, ward_names)
+    target = root / "wards"
+    _remove_leftovers(root, target)
     building = root / f".wards.{os.getpid()}.partial"
     shutil.rmtree(building, ignore_errors=True)
     counts = {}
-    for (code,), ward_rows in rows.group_by("ward_code", maintain_order=True):
-        folder = building / code
-        folder.mkdir(parents=True)
-        tables = {kind: _kind_table(ward_rows.filter(pl.col("kind") == kind), evidence[kind]) for kind in REVIEW_KINDS}
-        for kind, table in tables.items():
-            _write_csv(table, folder / f"{kind}.csv", headers)
-        _write_xlsx(tables, folder / f"review_{code}.xlsx")
-        counts[code] = ward_rows.height
-    building.mkdir(parents=True, exist_ok=True)
-    target, old = root / "wards", root / f".wards.{os.getpid()}.old"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(building, target)
+    try:
+        for (code,), ward_rows in rows.group_by("ward_code", maintain_order=True):
+            folder = building / code
+            folder.mkdir(parents=True)
+            tables = {
+                kind: _kind_table(ward_rows.filter(pl.col("kind") == kind), evidence[kind]) for kind in REVIEW_KINDS
+            }
+            for kind, table in tables.items():
+                _write_csv(table, folder / f"{kind}.csv", headers)
+            _write_xlsx(tables, folder / f"review_{code}.xlsx")
+            counts[code] = ward_rows.height
+        building.mkdir(parents=True, exist_ok=True)
+        old = root / f".wards.{os.getpid()}.old"
+        if target.exists():
+            try:
+                os.replace(target, old)
+            except OSError as exc:  # immutable, a read-only mount...
+                raise OSError(
+                    exc.errno,
+                    f"{target} cannot be replaced ({exc.strerror}): the officials' previous files are left as they "
+                    "were and this run's are not written; make the folder writable by this account (permissions, "
+                    "chattr -i, a read-only mount) and run again",
+                ) from exc
+        os.replace(building, target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)  # personal values: no half-written copy is left behind
     shutil.rmtree(old, ignore_errors=True)
     return dict(sorted(counts.items()))
+
+
+def _remove_leftovers(root: Path, target: Path) -> None:
+    """What a killed run left beside wards/ (copies holding personal values, named by its process id): a previous
+    folder renamed aside is put back when wards/ is missing, the rest deleted. A live process's are left alone."""
+    for path in sorted(root.glob(".wards.*.old")) + sorted(root.glob(".wards.*.partial")):
+        pid = path.name.split(".")[2]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        if path.suffix == ".old" and not target.exists():
+            os.replace(path, target)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
