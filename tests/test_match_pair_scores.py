@@ -88,3 +88,28 @@ def test_date_levels_gathered_by_code_are_each_pairs_own():
         one = pl.Series([0], dtype=pl.UInt32)
         assert comparison_levels(alone, one, one + 1, (dates,))["date_of_birth"][0] == level, (days[a], days[b])
     assert len(set(levels)) >= 4
+
+
+def test_words_missing_typo_on_word_codes_is_the_answer_on_the_words_text():
+    """A word dropped and a typo in another, worked out on word codes: the same per value pair as on the text
+    (duplicate words, empty words from double spaces, either side the shorter, values of one word)."""
+    from pipelines.match.compare import _words_missing_typo, _words_missing_typo_coded
+
+    rng = np.random.default_rng(7)
+    vocabulary = ["le", "lee", "lle", "van", "thi", "an", "anh", "hien", "hieen", "", "nguyen", "nguyenn"]
+    values = sorted({" ".join(rng.choice(vocabulary, size=rng.integers(1, 6))) for _ in range(3_000)})
+    work = pl.DataFrame({"name": values})
+    codes = ValueCodes(work)
+    matrix, strings = codes.word_matrix("name")
+    words = codes.per_code("words", "name")
+    by_code = codes.get("name")[1]
+    a, b = rng.integers(0, len(by_code), 20_000), rng.integers(0, len(by_code), 20_000)
+    coded = _words_missing_typo_coded(matrix, strings, a, b, words[a], words[b])
+    plain = _words_missing_typo(by_code.gather(pl.Series(a)), by_code.gather(pl.Series(b)))
+    assert np.array_equal(coded, plain)
+    assert 100 < coded.sum() < len(a) - 100  # both answers met
+
+
+def test_values_of_many_words_are_compared_on_their_text():
+    work = pl.DataFrame({"v": [" ".join(["w"] * 20), "a b", None]})
+    assert ValueCodes(work).word_matrix("v") is None
