@@ -2341,11 +2341,16 @@ def _read_short_tails(idx: ResolverIndex, parts: pl.DataFrame) -> tuple[pl.DataF
     before a marker's second word whose word before is in the address's head, or after text holding a
     ward word (``_checked`` looks for one before the ward read). The tails whose shorter end gives no
     reading are read whole."""
-    ward, three = pl.col("_read").str.extract_groups(_WARD_CUT), pl.col("_read").str.extract_groups(_LAST_THREE)
-    by_ward = _usable_cut(ward.struct.field("1"), ward.struct.field("2"))
-    short = pl.coalesce(by_ward, _usable_cut(three.struct.field("1"), three.struct.field("2")))
-    head = pl.when(by_ward.is_not_null()).then(ward.struct.field("1")).otherwise(three.struct.field("1"))
-    parts = parts.with_columns(_short=short, _head=head)
+    # The cuts made columns first: an expression naming a field of extract_groups' struct runs the regex again.
+    parts = parts.with_columns(
+        _ward=pl.col("_read").str.extract_groups(_WARD_CUT), _three=pl.col("_read").str.extract_groups(_LAST_THREE)
+    )
+    ward, three = pl.col("_ward").struct, pl.col("_three").struct
+    parts = parts.with_columns(_by_ward=_usable_cut(ward.field("1"), ward.field("2")))
+    by_ward = pl.col("_by_ward")
+    short = pl.coalesce(by_ward, _usable_cut(three.field("1"), three.field("2")))
+    head = pl.when(by_ward.is_not_null()).then(ward.field("1")).otherwise(three.field("1"))
+    parts = parts.with_columns(_short=short, _head=head).drop("_ward", "_three", "_by_ward")
     keys = parts.select(pl.coalesce("_short", "_read").alias("_tail"), "_mode").unique()
     final, splits = _read_tails(idx, keys)
     whole = parts.filter(pl.col("_short").is_null()).select("_tail", "_mode", "_read")
