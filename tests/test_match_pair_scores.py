@@ -113,3 +113,27 @@ def test_words_missing_typo_on_word_codes_is_the_answer_on_the_words_text():
 def test_values_of_many_words_are_compared_on_their_text():
     work = pl.DataFrame({"v": [" ".join(["w"] * 20), "a b", None]})
     assert ValueCodes(work).word_matrix("v") is None
+
+
+def test_word_subset_and_rarest_differing_word_on_word_codes_are_the_answers_on_the_text():
+    from pipelines.match.compare import _only_words, _rarest_differing_word, _rarest_differing_word_coded, _word_diff
+
+    rng = np.random.default_rng(8)
+    vocabulary = ["le", "van", "thi", "an", "anh", "", "nguyen", "tran", "hoa", "mai"]
+    values = sorted({" ".join(rng.choice(vocabulary, size=rng.integers(1, 5))) for _ in range(2_000)})
+    codes = ValueCodes(pl.DataFrame({"name": values * 3 + values[:50]}))  # (some words common, some not)
+    matrix, _ = codes.word_matrix("name")
+    by_code = codes.get("name")[1]
+    a, b = rng.integers(0, len(by_code), 10_000), rng.integers(0, len(by_code), 10_000)
+    left, right = by_code.gather(pl.Series(a)), by_code.gather(pl.Series(b))
+    x, y = matrix[a], matrix[b]
+    diff = _word_diff(left, right)
+    subset = ((diff["da"].list.len() == 0) | (diff["db"].list.len() == 0)).to_numpy()
+    assert np.array_equal(
+        ~_only_words(x, y, once=False).any(axis=1) | ~_only_words(y, x, once=False).any(axis=1), subset
+    )
+    assert 100 < subset.sum() < len(a) - 100
+    coded = _rarest_differing_word_coded(x, y, codes.word_code_shares("name"))
+    plain = _rarest_differing_word(left, right, codes.word_shares("name"))
+    assert np.array_equal(coded, plain)
+    assert (coded > 0).sum() > 100 and (coded == 0).sum() > 100

@@ -229,13 +229,16 @@ def test_rarest_word_is_looked_up_only_where_the_edit_distance_holds(work, pairs
     """common_words is only read where its levenshtein level holds: it must not run on every distinct pair."""
     comp = next(c for c in spec.comparisons if c.name == "name")
     seen: list[int] = []
-    inner = compare._rarest_differing_word
 
-    def counted(left, right, shares):
-        seen.append(len(left))
-        return inner(left, right, shares)
+    def counted(inner):
+        def call(left, right, shares):
+            seen.append(len(left))
+            return inner(left, right, shares)
 
-    monkeypatch.setattr(compare, "_rarest_differing_word", counted)
+        return call
+
+    for name in ("_rarest_differing_word", "_rarest_differing_word_coded"):  # on the words' text or their codes
+        monkeypatch.setattr(compare, name, counted(getattr(compare, name)))
     comparison_levels(work, *pairs, (comp,), ValueCodes(work))
     names = work["name"]
     close = [Levenshtein.distance(names[int(a)], names[int(b)]) <= 2 for a, b in zip(*pairs, strict=True)]

@@ -129,6 +129,17 @@ class ValueCodes:
 
         return self._once(self._per_code, key, compute)
 
+    def word_code_shares(self, column: str) -> np.ndarray:
+        """``word_shares`` per word code of ``word_matrix`` (index = word code - 1; 0.0 for a word it lacks)."""
+
+        def compute() -> np.ndarray:
+            _, by_word = self.word_matrix(column)
+            words = pl.DataFrame({"word": pl.Series(by_word.tolist(), dtype=pl.String)})
+            found = words.join(self.word_shares(column), on="word", how="left", maintain_order="left")
+            return found["share"].fill_null(0.0).to_numpy().astype(np.float64)
+
+        return self._once(self._per_code, ("word_code_shares", column), compute)
+
     def digit_bytes(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray | None:
         """Per code (row 0: a missing value, zeros), the value's digits right-aligned in 16 bytes (two UInt64
         per row), when every value of the column (of ``space``) is 1 to 16 digits; else None. Two values of
@@ -572,7 +583,11 @@ class _PairColumns:
             bloom = per_code("bloom", column, space)
             ba, bb = bloom[a], bloom[b]
             maybe = np.flatnonzero(((ba & ~bb) == 0) | ((bb & ~ba) == 0))
-            if len(maybe):
+            table = self.value_codes.word_matrix(column, space) if len(maybe) else None
+            if table is not None:  # on word codes: a value lacking no word of the other
+                x, y = table[0][a[maybe]], table[0][b[maybe]]
+                values[maybe] = ~_only_words(x, y, once=False).any(axis=1) | ~_only_words(y, x, once=False).any(axis=1)
+            elif len(maybe):
                 left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
                 subset = (pl.col("da").list.len() == 0) | (pl.col("db").list.len() == 0)
                 values[maybe] = _word_diff(left, right).select(subset.cast(pl.Float64)).to_series().to_numpy()
@@ -599,7 +614,12 @@ class _PairColumns:
             a, b = a[maybe], b[maybe]
         else:
             maybe = slice(None)
-        if kind == "common_words":  # share of the rarest word the values differ in (0: no word on a side)
+        table = self.value_codes.word_matrix(column, space) if kind == "common_words" and space is None else None
+        if table is not None:  # on word codes: each word code's share looked up once per column
+            values[maybe] = _rarest_differing_word_coded(
+                table[0][a], table[0][b], self.value_codes.word_code_shares(column)
+            )
+        elif kind == "common_words":  # share of the rarest word the values differ in (0: no word on a side)
             left, right = by_code.gather(pl.Series(a)), by_code.gather(pl.Series(b))
             values[maybe] = _rarest_differing_word(left, right, self.value_codes.word_shares(column))
         elif len(a):
@@ -686,16 +706,28 @@ def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
     return out
 
 
-def _only_words(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _only_words(x: np.ndarray, y: np.ndarray, once: bool = True) -> np.ndarray:
     """Per row of two word-code tables (0: no word), where ``x`` holds a word ``y`` lacks, each such word once (its
-    first place): a row's set difference. A column at a time (a handful of words): one pass over the rows each."""
+    first place; every place without ``once``): a row's set difference. A column at a time (a handful of words): one
+    pass over the rows each."""
     only = x != 0
     for k in range(y.shape[1]):
         only &= x != y[:, k : k + 1]
-    for j in range(1, x.shape[1]):  # a word repeated in the row counts at its first place only
+    for j in range(1, x.shape[1] if once else 0):  # a word repeated in the row counts at its first place only
         for k in range(j):
             only[:, j] &= x[:, j] != x[:, k]
     return only
+
+
+def _rarest_differing_word_coded(x: np.ndarray, y: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """``_rarest_differing_word`` of value pairs given as rows of word codes (``ValueCodes.word_matrix``), ``shares``
+    the share of each word code (index = word code - 1): the same minimum over the same words, in numpy."""
+    only_x, only_y = _only_words(x, y, once=False), _only_words(y, x, once=False)
+    rarest = np.minimum(
+        np.where(only_x, shares[x - 1], np.inf).min(axis=1, initial=np.inf),
+        np.where(only_y, shares[y - 1], np.inf).min(axis=1, initial=np.inf),
+    )
+    return np.where(only_x.any(axis=1) & only_y.any(axis=1), rarest, 0.0)
 
 
 def _words_missing_typo_coded(
