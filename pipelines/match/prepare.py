@@ -43,8 +43,10 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return pl.concat_str(words.list.first(), words.list.last(), separator=" ")
         case "drop_first":
             return words.list.slice(1).list.join(" ")
-        case "drop_last":
-            return words.list.head(words.list.len() - 1).list.join(" ")
+        case "drop_last":  # the text before its last space, "" for one word (the words' list cost twice the time)
+            text = expr.cast(pl.String).str.strip_chars()
+            some = text.str.contains(" ", literal=True)
+            return pl.when(some).then(text.str.replace(r" [^ ]*$", "")).when(text.is_not_null()).then(pl.lit(""))
         case "initials":
             return words.list.eval(pl.element().str.slice(0, 1)).list.join("")
         case "sorted_tokens":
