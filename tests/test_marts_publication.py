@@ -225,3 +225,31 @@ def test_a_failing_insert_or_producer_is_raised_after_the_tables_before_it_were_
     with pytest.raises(RuntimeError, match="producer failed"):
         write_duckdb(tmp_path / "y.duckdb", "s", stream(), 0o600)
     assert _tables(tmp_path / "y.duckdb")["s.t1"].equals(tables[0][1])
+
+
+@pytest.mark.parametrize("locked", [PARQUET_DIR, Path(RESTRICTED_FILENAME)])
+def test_a_published_mart_that_cannot_be_replaced_keeps_all_three_as_they_were(sample, tmp_path, locked):
+    """analytics.duckdb, restricted.duckdb and marts/analytics are published together: one that cannot be replaced
+    (immutable here; permissions do not stop root) is found before the first swap. Before, analytics.duckdb and
+    restricted.duckdb were swapped in and the Parquet folder's rename then failed ('Operation not permitted: ...
+    marts/analytics -> ... .analytics.old-<run>'): DuckDB files and Parquet copies of two different runs."""
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("made unreplaceable with chattr +i, which needs root")
+    wh = _copy(sample, tmp_path / "wh")
+    before = _published(wh.root)
+    marts = build_marts(read_inputs(wh), KEY)
+    if subprocess.run(["chattr", "+i", str(wh.root / locked)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        with pytest.raises(PermissionError) as caught:
+            publish_marts(wh.root, marts.analytics.values(), marts.restricted.values(), run_id="stuck")
+    finally:
+        subprocess.run(["chattr", "-i", str(wh.root / locked)], check=True)
+    assert str(caught.value).startswith("marts not published, the previous ones are left in place: ")
+    assert f"{wh.root / locked} (immutable" in str(caught.value)
+    after = _published(wh.root)
+    assert _equal(before[0], after[0]) and _equal(before[1], after[1]) and before[2] == after[2]
+    assert _no_leftovers(wh.root)

@@ -31,6 +31,7 @@ import errno
 import os
 import queue
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -215,6 +216,30 @@ def _clean_leftovers(root: Path) -> None:
 
 
 _RENAME_EXCHANGE, _AT_FDCWD = 2, -100  # linux/fs.h, fcntl.h
+_FS_IOC_GETFLAGS, _FS_IMMUTABLE_FL, _FS_APPEND_FL = 0x80086601, 0x10, 0x20  # linux/fs.h
+
+
+def unreplaceable(path: Path) -> str | None:
+    """Why the published ``path`` (a file or folder) cannot be replaced by a rename, else None: its folder is not
+    writable by this account, or it is immutable or append-only (``chattr +i``: root's permissions do not help).
+    Looked at before the marts' three swaps, so that one failing cannot leave the others swapped in."""
+    if not path.exists():
+        return None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"{path.parent} is not writable by this account"
+    try:
+        import fcntl
+
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
+        try:
+            flags = int.from_bytes(fcntl.ioctl(fd, _FS_IOC_GETFLAGS, bytes(8))[:4], sys.byteorder)
+        finally:
+            os.close(fd)
+    except (OSError, ImportError):  # a file system without these flags: the rename says
+        return None
+    if flags & (_FS_IMMUTABLE_FL | _FS_APPEND_FL):
+        return "immutable or append-only: lsattr shows it, chattr -i / -a undoes it"
+    return None
 
 
 def exchange_paths(a: Path, b: Path) -> bool:
@@ -378,6 +403,13 @@ class MartsPublication:
         if write_error is not None:
             raise write_error
         fault_point("marts-before-swap")  # tests: killed with every file written aside and gated
+        finals = (self.root / ANALYTICS_FILENAME, self.root / RESTRICTED_FILENAME, self.root / PARQUET_DIR)
+        stuck = [f"{path} ({why})" for path in finals if (why := unreplaceable(path))]
+        if stuck:  # found before the first swap: the three are published together or not at all
+            raise PermissionError(
+                f"marts not published, the previous ones are left in place: {'; '.join(stuck)} cannot be replaced; "
+                "make them replaceable by this account and run again"
+            )
         for final in (self.root / ANALYTICS_FILENAME, self.root / RESTRICTED_FILENAME):
             aside = _aside(final, self.run)
             os.replace(aside, final)
