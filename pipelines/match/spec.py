@@ -222,7 +222,9 @@ MATCH_KEYS = {
         "number",
         0.99,
         "a rule whose EM finds more than this share of its pairs matching takes m only where its pairs vary (pairs of "
-        "crowded keys left out); under 1 - it, or not converged, it is degenerate: its m estimates are not used",
+        "crowded keys left out); under 1 - it, or not converged, it is degenerate: its m estimates are not used; a rule "
+        "keyed on two source columns or more whose pairs less their chance agreements make a share under it has its "
+        "EM's share held there (Fellegi–Sunter model, above)",
         gt=0.5,
         lt=1,
     ),
