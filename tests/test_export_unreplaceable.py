@@ -5,23 +5,10 @@ permitted: '.../exports/statistics' -> '.../exports/.statistics.old-84f49c73'', 
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
 
 from pipelines.publish.exports import ExportError, swap_in
-
-
-def _lock_folder(target):  # noqa: ANN001, ANN202 - returns the undo
-    """Make ``target`` impossible to rename: immutable for root (permissions do not stop root), else a read-only
-    parent. Skips when the file system cannot."""
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not available here")
-        return lambda: subprocess.run(["chattr", "-i", str(target)], check=True)
-    target.parent.chmod(0o555)
-    return lambda: target.parent.chmod(0o755)
+from tests.fshelpers import lock_folder
 
 
 def test_an_export_folder_that_cannot_be_replaced_is_named_and_left_as_it_was(tmp_path):
@@ -31,7 +18,7 @@ def test_an_export_folder_that_cannot_be_replaced_is_named_and_left_as_it_was(tm
     (target / "datapackage.json").write_text("previous")
     staging.mkdir()
     (staging / "datapackage.json").write_text("new")
-    undo = _lock_folder(target)
+    undo = lock_folder(target)
     try:
         with pytest.raises(ExportError) as caught:
             swap_in(staging, target)

@@ -9,33 +9,14 @@ import fastexcel
 import polars as pl
 
 from pipelines.review.decisions import load_decisions
-from pipelines.review.exports import write_ward_exports
-from pipelines.schema import REVIEW_KINDS
+from tests.fshelpers import ITEM, write_one_address_item
 
 TODAY = dt.date.today()
 LIVE = '=HYPERLINK("http://example.invalid/x","Xem chi tiết")'
-ITEM = "ua-0123456789abcdef"
 
 
 def _files(tmp_path):
-    items = pl.DataFrame(
-        {
-            "item_id": [ITEM],
-            "kind": ["unresolved_address"],
-            "rank": [1],
-            "records_blocked": [1],
-            "new_uid": ["2025:26740"],
-            "candidates": [[]],
-            "summary": ["+1 street @ward"],
-        },
-        schema_overrides={"candidates": pl.List(pl.String), "rank": pl.UInt32, "records_blocked": pl.UInt32},
-    )
-    evidence = {kind: pl.DataFrame(schema={"item_id": pl.String}) for kind in REVIEW_KINDS}
-    evidence["unresolved_address"] = pl.DataFrame(
-        {"item_id": [ITEM], "address": [LIVE], "name": ["-A"], "source_key": ["\tx"]}
-    )
-    names = pl.DataFrame({"unit_uid": ["2025:26740"], "name": ["Phường Sài Gòn"]})
-    write_ward_exports(items, evidence, names, tmp_path)
+    write_one_address_item(tmp_path, "+1 street @ward", {"address": LIVE, "name": "-A", "source_key": "\tx"})
     return tmp_path / "wards" / "26740"
 
 

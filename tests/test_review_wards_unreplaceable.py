@@ -6,43 +6,13 @@ with chattr +i on review/wards)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-
-import polars as pl
 import pytest
 
-from pipelines.review.exports import write_ward_exports
-from pipelines.schema import REVIEW_KINDS
-
-ITEM = "ua-0123456789abcdef"
+from tests.fshelpers import lock_folder, write_one_address_item
 
 
 def _write(root):  # noqa: ANN001, ANN202
-    items = pl.DataFrame(
-        {
-            "item_id": [ITEM],
-            "kind": ["unresolved_address"],
-            "rank": [1],
-            "records_blocked": [1],
-            "new_uid": ["2025:26740"],
-            "candidates": [[]],
-            "summary": ["1 record"],
-        },
-        schema_overrides={"candidates": pl.List(pl.String), "rank": pl.UInt32, "records_blocked": pl.UInt32},
-    )
-    evidence = {kind: pl.DataFrame(schema={"item_id": pl.String}) for kind in REVIEW_KINDS}
-    names = pl.DataFrame({"unit_uid": ["2025:26740"], "name": ["Phường Sài Gòn"]})
-    return write_ward_exports(items, evidence, names, root)
-
-
-def _lock_folder(target):  # noqa: ANN001, ANN202 - returns the undo
-    if os.geteuid() == 0:  # permissions do not stop root: immutable
-        if subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not available here")
-        return lambda: subprocess.run(["chattr", "-i", str(target)], check=True)
-    target.parent.chmod(0o555)
-    return lambda: target.parent.chmod(0o700)
+    return write_one_address_item(root, "1 record")
 
 
 def test_a_wards_folder_that_cannot_be_replaced_is_named_and_no_copy_is_left(tmp_path):
@@ -50,7 +20,7 @@ def test_a_wards_folder_that_cannot_be_replaced_is_named_and_no_copy_is_left(tmp
     root.mkdir()
     _write(root)
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
-    undo = _lock_folder(root / "wards")
+    undo = lock_folder(root / "wards")
     try:
         with pytest.raises(OSError) as caught:
             _write(root)

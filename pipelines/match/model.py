@@ -438,6 +438,7 @@ def estimate_m(
     # table (filtering millions of pairs per rule and grouping them cost 0.4 CPU s at 5.6M pairs)
     if table is None:
         table = _pattern_table(gamma.select(all_names), rules, label)
+    em_settings = (spec.em_iterations, spec.em_prior_pairs)
     for i, rule in enumerate(spec.blocking):
         rows = _rule_rows(table, 1 << i)
         rule_pairs = int(rows[PAIRS].sum())
@@ -484,16 +485,7 @@ def estimate_m(
                 if out:
                     left_out = f"; {out:,} pairs of crowded keys left out"
                     patterns, counts, fixed = _patterns_of(rows.filter(~crowded), names)
-                    m_rule = _em(
-                        patterns,
-                        counts,
-                        names,
-                        priors,
-                        u,
-                        spec.em_iterations,
-                        spec.em_prior_pairs,
-                        fixed_posterior=fixed,
-                    )[0]
+                    m_rule = _em(patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed)[0]
             elif pairs is not None:  # the all-match reading holds only for pairs of records in no crowded key
                 mask = (rules & (1 << i)) != 0
                 rule_label = label.filter(mask) if label is not None else None
@@ -504,16 +496,7 @@ def estimate_m(
                         gamma.filter(mask).filter(alone).select(names),
                         rule_label.filter(alone) if rule_label is not None else None,
                     )
-                    m_rule = _em(
-                        patterns,
-                        counts,
-                        names,
-                        priors,
-                        u,
-                        spec.em_iterations,
-                        spec.em_prior_pairs,
-                        fixed_posterior=fixed,
-                    )[0]
+                    m_rule = _em(patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed)[0]
             taken = _varying(patterns, names) if len(counts) else []
             status = (
                 f"all match ({share:.1%}{left_out}): m taken where its pairs vary ({', '.join(taken)})"
