@@ -28,12 +28,9 @@ from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids, golden_by_cluster, name_golden
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.model import (
-    CROWDED,
-    LABEL,
     PAIRS,
-    PATTERN_CHUNK,
-    RULES,
     Model,
+    _pattern_table,
     crowded_bits,
     estimate_u,
     fit,
@@ -395,23 +392,10 @@ def _pattern_part(
     gamma: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, label: pl.Series | None, degrees: dict
 ) -> pl.DataFrame:
     """A shard's pairs grouped as ``model._pattern_table`` groups all of them (rules, comparison vector, verdict),
-    and by the rules under which each is crowded (``model.crowded_bits``: the degrees are every candidate pair's),
-    PATTERN_CHUNK pairs at a time."""
+    and by the rules under which each is crowded (``model.crowded_bits``: the degrees are every candidate pair's)."""
     names = [c.name for c in spec.scored_comparisons]
-    keys = [RULES, CROWDED, *names, *([LABEL] if label is not None else [])]
     crowded = crowded_bits(pairs, degrees, spec.max_cluster_size)
-    parts = []
-    for start in range(0, max(pairs.height, 1), PATTERN_CHUNK):
-        frame = (
-            gamma.select(names)
-            .slice(start, PATTERN_CHUNK)
-            .fill_null(-1)
-            .with_columns(pairs["rules"].slice(start, PATTERN_CHUNK).alias(RULES), crowded.slice(start, PATTERN_CHUNK))
-        )
-        if label is not None:
-            frame = frame.with_columns(label.slice(start, PATTERN_CHUNK).cast(pl.Float64).alias(LABEL))
-        parts.append(frame.group_by(keys).len(PAIRS))
-    return pl.concat(parts).group_by(keys).agg(pl.col(PAIRS).sum())
+    return _pattern_table(gamma.select(names), pairs["rules"], label, crowded)
 
 
 def _compare_shards(

@@ -158,18 +158,23 @@ RULES, PAIRS = "_rules", "_pairs"  # in _pattern_table: the pairs' blocking rule
 PATTERN_CHUNK = 4_000_000  # pairs grouped at a time into the pattern table (bounds the copy of their levels)
 
 
-def _pattern_table(gamma: pl.DataFrame, rules: pl.Series, label: pl.Series | None = None) -> pl.DataFrame:
+def _pattern_table(
+    gamma: pl.DataFrame, rules: pl.Series, label: pl.Series | None = None, crowded: pl.Series | None = None
+) -> pl.DataFrame:
     """The candidate pairs grouped once by their rules (``RULES``), comparison vector (missing = -1) and, with
     ``label``, verdict (``LABEL``), with how many pairs hold each (``PAIRS``): a few thousand rows for millions of
     pairs, from which each rule's patterns (``_patterns_of``) are summed without filtering the pairs again. Grouped
     PATTERN_CHUNK pairs at a time and the chunks' counts summed (the levels of every pair are not copied at once: at
-    3M people 45M pairs, a GiB more than the levels themselves)."""
-    keys = [RULES, *gamma.columns, *([LABEL] if label is not None else [])]
+    3M people 45M pairs, a GiB more than the levels themselves). ``crowded`` (``crowded_bits``, a shard's pairs):
+    grouped by it too, as ``CROWDED``."""
+    keys = [RULES, *([CROWDED] if crowded is not None else []), *gamma.columns, *([LABEL] if label is not None else [])]
     parts = []
     for start in range(0, max(gamma.height, 1), PATTERN_CHUNK):
         frame = (
             gamma.slice(start, PATTERN_CHUNK).fill_null(-1).with_columns(rules.slice(start, PATTERN_CHUNK).alias(RULES))
         )
+        if crowded is not None:
+            frame = frame.with_columns(crowded.slice(start, PATTERN_CHUNK).alias(CROWDED))
         if label is not None:
             frame = frame.with_columns(label.slice(start, PATTERN_CHUNK).cast(pl.Float64).alias(LABEL))
         parts.append(frame.group_by(keys).len(PAIRS))
@@ -445,15 +450,13 @@ def estimate_m(
         if not rule.train:
             per_rule[rule.name] = {"pairs": rule_pairs, "status": "not trained (train = false)", "used": False}
             continue
-        keys = {sources.get(_base(col), _base(col)) for col in rule.on}
+        keys = _key_sources(rule, spec)
         names = [c.name for c in comps if not (uses[c.name] & keys)]
         if not names or not rule_pairs:
             per_rule[rule.name] = {"pairs": rule_pairs, "status": "no pairs or nothing to estimate", "used": False}
             continue
         patterns, counts, fixed = _patterns_of(rows, names)
-        m_rule, share, it, ok, delta = _em(
-            patterns, counts, names, priors, u, spec.em_iterations, spec.em_prior_pairs, fixed_posterior=fixed
-        )
+        m_rule, share, it, ok, delta = _em(patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed)
         free, held = share, ""
         expected = (chance or {}).get(rule.name)
         known = None if expected is None else max(1.0 - expected / rule_pairs, 0.0)
@@ -462,15 +465,7 @@ def estimate_m(
             share = known
             if known >= 1 - high:
                 m_rule, _, it, ok, delta = _em(
-                    patterns,
-                    counts,
-                    names,
-                    priors,
-                    u,
-                    spec.em_iterations,
-                    spec.em_prior_pairs,
-                    fixed_posterior=fixed,
-                    fixed_lambda=known,
+                    patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, fixed_lambda=known
                 )
         taken = names
         if not ok:
