@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli import _echo, main
-from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir, private_umask
+from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir, pid_alive, private_umask
 
 LAUNCHED_BY = {"wardbridge/launched_by": "wardbridge run"}
 PID_TAG, HOST_TAG = "wardbridge/pid", "wardbridge/host"
@@ -29,16 +29,6 @@ PID_TAG, HOST_TAG = "wardbridge/pid", "wardbridge/host"
 def _launch_tags() -> dict[str, str]:
     """Tags of every run ``wardbridge run`` starts: who launched it, and the process executing it."""
     return {**LAUNCHED_BY, PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
 
 
 def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
@@ -56,7 +46,7 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=statuses, tags=LAUNCHED_BY)):
         run = record.dagster_run
         pid = run.tags.get(PID_TAG, "")
-        if run.tags.get(HOST_TAG) != host or not pid.isdigit() or _pid_alive(int(pid)):
+        if run.tags.get(HOST_TAG) != host or not pid.isdigit() or pid_alive(int(pid)):
             continue
         instance.report_run_failed(run, f"the process running it (pid {pid}) is gone: killed or crashed")
         failed.append(run.run_id)

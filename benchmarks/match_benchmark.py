@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,9 +61,16 @@ def accuracy(clusters: pl.DataFrame, staged: pl.DataFrame, truth: pl.DataFrame) 
     return pairwise(labelled, "cluster_id", "person_id")
 
 
-def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | None, shards: int | None = None) -> None:
+def run_engine(
+    engine: str,
+    staged_path: Path,
+    out: Path,
+    threshold: float | None,
+    shards: int | None = None,
+    spec_path: Path = PEOPLE_SPEC,
+) -> None:
     """Child process: run one engine, write its clusters and figures. ``shards``: wardbridge's (``match``'s
-    ``shards``; None: automatic)."""
+    ``shards``; None: automatic); ``spec_path``: wardbridge's spec (people.toml unless a variant is tried)."""
     if engine == "wardbridge":
         import logging
 
@@ -71,10 +79,12 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
         logging.basicConfig(
             level=logging.INFO, format=f"  {engine}: %(message)s", stream=sys.stderr
         )  # phase times and memory
-        spec = load_spec(PEOPLE_SPEC)
+        spec = load_spec(spec_path)
         present = set(pl.read_parquet_schema(staged_path))
         used = spec.input_columns | (spec.optional_columns & present)  # what the spec uses (dob_precision too)
-        staged = pl.read_parquet(staged_path, columns=sorted(used))
+        # one chunk a column (a Parquet file reads a row group a chunk): the engine's table then shares these columns
+        # instead of copying them into one chunk (`wardbridge match` reads its input so too)
+        staged = pl.read_parquet(staged_path, columns=sorted(used)).rechunk()
         started, cpu_started = time.perf_counter(), time.process_time()
         # every candidate pair (row numbers, rules), those under the pair floor too: pair completeness counts them.
         # Written by the engine (a sharded run holds them a shard at a time), timed apart ("candidates" step) and
@@ -111,10 +121,11 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
         }
         info["prior_estimate"] = result.stats.get("prior_estimate", {})
         table = result.model_table()
+        table.write_parquet(out.with_suffix(".model.parquet"))  # m, u and weight per level (for what-ifs)
         info["weight_bits"] = {  # each comparison's weight of its strongest and its "different" level
             c: [float(t["weight_bits"][0]), float(t["weight_bits"][-1])] for (c,), t in table.group_by("comparison")
         }
-        levels = [c for c in result.pairs.columns if c.endswith("_level")]
+        levels = [c for c in result.pairs.columns if c.endswith(("_level", "_weight"))]  # levels, weights (bits)
         result.pairs.select(
             "left_id", "right_id", "blocked_by", "decision", "match_probability", *levels
         ).write_parquet(out.with_suffix(".pairs.parquet"))
@@ -146,7 +157,7 @@ def run_engine(engine: str, staged_path: Path, out: Path, threshold: float | Non
     )
 
 
-def _recall_pairs(records: pl.DataFrame, pairs: Path) -> pl.DataFrame:
+def _recall_pairs(records: pl.DataFrame, pairs: Path, spec_path: Path = PEOPLE_SPEC) -> pl.DataFrame:
     """What ``true_pair_recall`` reads (left_id, right_id, blocked_by, decision): the pair table, or, where the run
     kept every candidate pair apart (``.candidates/``, a Parquet file per shard, row numbers of ``.rows.parquet``),
     the true pairs among the candidates (those under the pair floor too) for pair completeness and the pair table's
@@ -175,7 +186,7 @@ def _recall_pairs(records: pl.DataFrame, pairs: Path) -> pl.DataFrame:
         found.append(candidates.filter(pl.Series((person[left] == person[right]) & (person[left] >= 0))))
         del candidates, left, right
     found = pl.concat(found)
-    spec = load_spec(PEOPLE_SPEC)
+    spec = load_spec(spec_path)
     blocked = found.select(
         ids.gather(found["l"]).alias("left_id"),
         ids.gather(found["r"]).alias("right_id"),
@@ -188,7 +199,14 @@ def _recall_pairs(records: pl.DataFrame, pairs: Path) -> pl.DataFrame:
     return pl.concat([blocked, queued])
 
 
-def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
+def print_recall(
+    figures: dict,
+    staged: pl.DataFrame,
+    truth: pl.DataFrame,
+    clusters: pl.DataFrame,
+    pairs: Path,
+    spec_path: Path = PEOPLE_SPEC,
+) -> None:
     """Where true pairs are lost, per mess category of the generator's truth and per blocking rule."""
     records = (
         staged.select("record_key", "source_id", "source_key")
@@ -199,7 +217,7 @@ def print_recall(figures: dict, staged: pl.DataFrame, truth: pl.DataFrame, clust
         .join(clusters.select("record_key", pl.col("cluster_id").cast(pl.String)), on="record_key")
         .select(pl.col("record_key").alias("record_id"), pl.col("cluster_id").alias("entity_id"), "person_id", "noise")
     )
-    report = true_pair_recall(records, _recall_pairs(records, pairs), "person_id", "noise")
+    report = true_pair_recall(records, _recall_pairs(records, pairs, spec_path), "person_id", "noise")
     info = figures["info"]
     with pl.Config(tbl_rows=60, tbl_cols=12, fmt_str_lengths=60, tbl_width_chars=160, float_precision=4):
         print(f"\n{figures['engine']}: true pairs per category (a pair counts in each label of its two records)")
@@ -277,6 +295,60 @@ def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.
         band_pairs = review.height
         loq = true_pair_recall(records, queued.drop("le", "re"), "person_id")["categories"]["linked_or_queued"][0]
         print(f"  {t:>6.3f}{band_pairs:>10,}{band_pairs / n:>11.2%}{items:>14,}{items / n:>11.2%}{loq:>18.4f}")
+
+
+THRESHOLD_WHATIF = ((0.95, 0.05), (0.9, 0.03), (0.88, 0.03), (0.85, 0.025), (0.85, 0.02), (0.8, 0.02))
+
+
+def print_threshold_whatif(staged: pl.DataFrame, truth: pl.DataFrame, pairs: Path) -> None:
+    """What other (link, review) thresholds would give, from the kept pair table: entities as the connected
+    components of the pairs at or over the link threshold but those the run refused (no guard run again, no cluster
+    size limit: the run's own thresholds reproduce its figures to about 1e-5 at 1M), the refused and the pairs in
+    [review, link) queued, linked-or-queued as in ``true_pair_recall``."""
+    from pipelines.match.evaluate import _components
+
+    person = (
+        staged.select("record_key", "source_id", "source_key")
+        .join(
+            truth.select("source_id", pl.col("record_no").cast(pl.String).alias("source_key"), "person_id"),
+            on=["source_id", "source_key"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_row_index("i")
+    )
+    n = person.height
+    index = person.select("record_key", "i")
+    table = (
+        pl.read_parquet(pairs, columns=["left_id", "right_id", "decision", "match_probability"])
+        .with_columns(pl.col("decision").cast(pl.String))
+        .join(index.rename({"record_key": "left_id", "i": "a"}), on="left_id")
+        .join(index.rename({"record_key": "right_id", "i": "b"}), on="right_id")
+    )
+    truth_code = person["person_id"].cast(pl.Categorical).to_physical().to_numpy()
+
+    def same_pairs(labels: np.ndarray, with_truth: bool) -> int:
+        frame = pl.DataFrame({"c": labels, "t": truth_code})
+        keys = ["c", "t"] if with_truth else ["c"]
+        return int(
+            frame.group_by(keys).len().select((pl.col("len").cast(pl.Int64) * (pl.col("len") - 1) // 2).sum()).item()
+        )
+
+    true_pairs = same_pairs(truth_code, False)  # (every staged record is in the truth: ``accuracy`` checks it)
+    print("\nthresholds what-if (pair table, no chaining guard): link / review -> P, R, linked or queued, review pairs")
+    for link, review in THRESHOLD_WHATIF:
+        linked = table.filter((pl.col("match_probability") >= link) & (pl.col("decision") != "refused"))
+        entity = _components(n, linked["a"].to_numpy(), linked["b"].to_numpy())
+        queued = table.filter(
+            pl.col("match_probability").is_between(review, link, closed="left") | (pl.col("decision") == "refused")
+        )
+        joined = _components(n, entity[queued["a"].to_numpy()], entity[queued["b"].to_numpy()])[entity]
+        predicted, correct = same_pairs(entity, False), same_pairs(entity, True)
+        print(
+            f"  {link:.3f} / {review:.3f}: P {correct / max(predicted, 1):.5f}  R {correct / max(true_pairs, 1):.5f}  "
+            f"linked or queued {same_pairs(joined, True) / max(true_pairs, 1):.5f}  "
+            f"review {queued.height:,} ({queued.height / max(n, 1):.2%} of records)"
+        )
 
 
 def false_link_kind() -> pl.Expr:
@@ -366,11 +438,14 @@ def main() -> None:
         help="wardbridge's candidate pairs in this many shards (1: in one piece; default: automatic, in shards "
         "from 2M records up)",
     )
+    parser.add_argument(
+        "--spec", type=Path, default=PEOPLE_SPEC, help="wardbridge's match spec (default: mappings/match/people.toml)"
+    )
     parser.add_argument("--engine", choices=("wardbridge", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:  # child
-        run_engine(args.engine, args.staged, args.out, args.splink_threshold, args.shards)
+        run_engine(args.engine, args.staged, args.out, args.splink_threshold, args.shards, args.spec)
         return
     if args.sample:
         args.staged, args.truth = staged_sample(), args.truth or SAMPLE_TRUTH
@@ -391,6 +466,7 @@ def main() -> None:
             command += ["--splink-threshold", str(args.splink_threshold)]
         if args.shards is not None:
             command += ["--shards", str(args.shards)]
+        command += ["--spec", str(args.spec)]
         env = os.environ | ({"_RJEM_MALLOC_CONF": RETAIN} if run.endswith("-retained") else {})
         print(f"running {run} ...", flush=True)
         done = subprocess.run(command, check=False, env=env)
@@ -410,9 +486,10 @@ def main() -> None:
         pairs_file = work / f"{figures['engine']}.pairs.parquet"
         if pairs_file.exists():
             clusters = pl.read_parquet(work / f"{figures['engine']}.parquet")
-            print_recall(figures, staged, truth, clusters, pairs_file)
+            print_recall(figures, staged, truth, clusters, pairs_file, args.spec)
             print_false_links(staged, truth, clusters, pairs_file)
             print_review_budget(staged, truth, clusters, pairs_file)
+            print_threshold_whatif(staged, truth, pairs_file)
             review = figures["info"].get("review_pairs", 0)
             print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
     print()

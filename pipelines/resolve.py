@@ -1807,16 +1807,20 @@ def parse_2025(idx: ResolverIndex, tokens: _Tokens) -> Resolution:
         # Phòng"): read with the province's name alone where the type word leaves no ward before it.
         readings.append((sorted(pmatch.codes), pmatch.start + pmatch.marker.count(" ") + 1, True))
     readings.append((list(idx.new_scope), end, False))
+    country: dict[int, _Match | None] = {}  # the lookup in the whole country, by end (see _ward_2025)
     for provinces, wend, given in readings:
         if wend <= 0:
             tokens.edge = True
             continue
-        res = _ward_2025(idx, tokens, wend, provinces, given, need_marker=pmatch is not None and not given)
+        res = _ward_2025(
+            idx, tokens, wend, provinces, given, need_marker=pmatch is not None and not given, country=country
+        )
         if res is not None:
             res.complete = given
             return _outside_old_province(idx, tokens, end, cast(Any, pmatch), res) if given else res
-    # No province written and no ward of the default provinces: a name unique in the country.
-    match = _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025)
+    # No province written and no ward of the default provinces: a name unique in the country (looked up
+    # already by the last reading's _ward_2025 where it got that far: the same lookup on the same tokens).
+    match = country[end] if end in country else _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025)
     if match is not None and match.marker is not None:
         codes = _typed(idx.new_ward_type, match)
         if len(codes) == 1:
@@ -1855,11 +1859,19 @@ def _typed(types: dict[str, str], match: _Match, strict: bool = False) -> set[st
 
 
 def _ward_2025(
-    idx: ResolverIndex, tokens: _Tokens, end: int, provinces, given: bool, need_marker: bool = False, typos=True
+    idx: ResolverIndex,
+    tokens: _Tokens,
+    end: int,
+    provinces,
+    given: bool,
+    need_marker: bool = False,
+    typos=True,
+    country: dict[int, _Match | None] | None = None,
 ) -> Resolution | None:
     """The 2025 ward ending at ``end`` among ``provinces``; ``need_marker``: the text there also reads
     as a province ("..., Bình Dương"), so only a ward written with its type counts; ``typos``: False,
-    only names written exactly."""
+    only names written exactly. ``country``: where the name is looked up in the whole country, that
+    match (or None) is kept there under ``end`` (parse_2025 reads it again when nothing else reads)."""
     hits: set[str] = set()
     matches = []
     for p in provinces:
@@ -1871,7 +1883,12 @@ def _ward_2025(
     # Without a province, a name written exactly elsewhere in the country is not corrected into a
     # ward of the default provinces ("Phường Long Biên" is no typo of "Xã Long Điền"): parse_2025
     # reads it in the whole country.
-    if not hits and typos and (given or _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025) is None):
+    in_country = None
+    if not hits and typos and not given:
+        in_country = _exact_span(tokens, end, idx.new_ward_all, WARD_MARKERS_2025)
+        if country is not None:
+            country[end] = in_country
+    if not hits and typos and (given or in_country is None):
         for p in provinces:
             m = _fuzzy_span(tokens, end, idx.new_ward_keys[p], WARD_MARKERS_2025)
             if m is not None and m.marker is not None:  # a name without type and with a typo: too little

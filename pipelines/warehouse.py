@@ -141,7 +141,8 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (another user's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -155,7 +156,7 @@ def _remove_stale_partials(target: Path) -> None:
     """Temporary files of ``target`` left by processes that no longer run (killed mid-write)."""
     for partial in target.parent.glob(f".{target.name}.*.partial"):
         pid = partial.name.removeprefix(f".{target.name}.").removesuffix(".partial")
-        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             partial.unlink(missing_ok=True)
 
 

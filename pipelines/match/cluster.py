@@ -143,6 +143,7 @@ def guarded_clusters(
     link_threshold: float,
     conflict_below_weight: float,
     cannot_link: pl.DataFrame | None = None,
+    ambiguity_threshold: float | None = None,
 ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict]:
     """Cluster label per row, refused links, and the extra pairs scored inside suspicious components.
 
@@ -155,6 +156,9 @@ def guarded_clusters(
     ``cannot_link``: (l, r), l < r, of the pairs a reviewer judged different. The guard scores every pair only in
     suspicious components of up to GUARD_FULL_PAIRS_UP_TO records; in larger ones these verdicts would otherwise
     be unknown to it (a vetoed pair is never a link), and forced links could join such a pair.
+    ``ambiguity_threshold``: the odds by which a record's stronger of two conflicting links must lead to be kept
+    (``_ambiguous_links``), at least ``link_threshold``'s; None: ``link_threshold``'s (a spec that links lower keeps
+    a wider margin with it).
     """
     comp = connected_components(n, links.select(L, R))
     sizes = comp.value_counts(name="size").rename({comp.name: "c"})
@@ -238,7 +242,9 @@ def guarded_clusters(
         ]
     )
     ordered = ordered.unique([L, R]).join(forced, on=[L, R], how="anti")
-    ordered, ambiguous = _ambiguous_links(ordered, known, conflict_below_weight, link_threshold)
+    # the spec's margin if set, never under the link threshold's (learning may raise that one: learning.py)
+    margin_at = link_threshold if ambiguity_threshold is None else max(link_threshold, ambiguity_threshold)
+    ordered, ambiguous = _ambiguous_links(ordered, known, conflict_below_weight, margin_at)
     refused_rows = [(*row, AMBIGUOUS) for row in ambiguous.iter_rows()]
     by_strength = ["match_weight", L, R]
     ordered = ordered.sort(by_strength, descending=[True, False, False])

@@ -40,7 +40,7 @@ from pipelines.match.model import (
     term_frequency_tables,
 )
 from pipelines.match.prepare import ROW, derived_sources, precision_column, prepare, raw_column
-from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, shard_setting, spill_candidates
+from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, give_back, shard_setting, spill_candidates
 from pipelines.match.spec import MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
 
@@ -58,6 +58,7 @@ class StepTimer:
         self._t, self._cpu = time.perf_counter(), time.process_time()
 
     def __call__(self, name: str) -> None:
+        give_back()  # (the step's freed C heap: 'now' below is what it holds)
         now, cpu = time.perf_counter(), time.process_time()
         self.seconds[name], self.cpu_seconds[name] = now - self._t, cpu - self._cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -422,6 +423,7 @@ def _compare_shards(
             parts.append(_pattern_part(gamma, pairs, spec, label, spilled.degrees))
         log.info("shard %d of %d: %s pairs compared", s + 1, spilled.count, f"{pairs.height:,}")
         del pairs, gamma
+        give_back()
     if not fitting:
         return None
     keys = [c for c in parts[0].columns if c != PAIRS]
@@ -449,6 +451,7 @@ def _score_shards(
         spilled.save(s, "kept", below.kept.to_frame("keep"))
         log.info("shard %d of %d: %s of %s pairs kept", s + 1, spilled.count, f"{scored.height:,}", f"{pairs.height:,}")
         del pairs, gamma, scored
+        give_back()
     scored = pl.concat(parts)  # (the shards hold consecutive ranges of left records: in (l, r) order)
     per_rules = pl.concat(counts).group_by("rules", "veto").agg(pl.col("pairs").sum()).sort("rules", "veto")
     return scored, BelowFloor(spec.pair_floor, per_rules)
@@ -537,7 +540,7 @@ def match(
     keep_state: bool = False,
     keep_candidates: bool | Path = False,
     shards: int | None = None,
-    shard_pairs: int = SHARD_PAIRS,
+    shard_pairs: int | None = None,
 ) -> MatchResult:
     """Deduplicate `frame` under `spec`.
 
@@ -554,9 +557,48 @@ def match(
     shards: the candidate pairs are blocked, compared, fitted on and scored this many shards at a time, spilled to
         a temporary folder between the steps (shards.py): memory bounded by a shard's pairs, not by all of them;
         1: in one piece. None: in one piece under shards.SHARD_FROM_RECORDS records, else in as many shards as
-        hold at most ``shard_pairs`` pairs each. The result is the same either way. A run keeping a state (every
-        pair) or with no pair floor (every pair in the pair table) is never sharded.
+        hold at most ``shard_pairs`` pairs each (None: shards.SHARD_PAIRS; given: sharded so whatever the records).
+        The result is the same either way. A run keeping a state (every
+        pair) or with no pair floor (every pair in the pair table) is never sharded. The spill folder is removed when
+        the run ends, also when it fails; one left by a killed run is removed by the next (shards.spill_folder).
     """
+    spills: list[ShardedPairs] = []  # the run's spill folder, removed however the run ends
+    try:
+        return _match(
+            frame,
+            spec,
+            spills,
+            previous=previous,
+            labelled_pairs=labelled_pairs,
+            cannot_link_pairs=cannot_link_pairs,
+            source=source,
+            model=model,
+            keep_state=keep_state,
+            keep_candidates=keep_candidates,
+            shards=shards,
+            shard_pairs=shard_pairs,
+        )
+    finally:
+        for spilled in spills:
+            spilled.remove()
+
+
+def _match(
+    frame: pl.DataFrame,
+    spec: MatchSpec,
+    spills: list[ShardedPairs],
+    *,
+    previous: pl.DataFrame | None,
+    labelled_pairs: pl.DataFrame | None,
+    cannot_link_pairs: pl.DataFrame | None,
+    source: str,
+    model: FrozenModel | None,
+    keep_state: bool,
+    keep_candidates: bool | Path,
+    shards: int | None,
+    shard_pairs: int | None,
+) -> MatchResult:
+    """``match``'s run; a spilled run's pairs are added to ``spills`` (``match`` removes them)."""
     frozen_given = model
     if frozen_given is not None:
         frozen_given.check(spec)
@@ -569,7 +611,7 @@ def match(
     lap("prepare")
     sources = derived_sources(spec)
     codes = ValueCodes(work, sources) if frozen_given is None else frozen_given.codes(work, sources)
-    setting = shard_setting(work.height, shards)
+    setting = shard_setting(work.height, shards, by_pairs=shard_pairs is not None)
     sharded = setting != 1 and spec.pair_floor > 0 and not keep_state
     if setting != 1 and not sharded:
         log.info("not sharded: %s", "a state keeps every pair" if keep_state else "no pair floor: every pair is kept")
@@ -587,7 +629,10 @@ def match(
                 early.submit(term_frequency_tables, work, spec, codes),  # (after u: its value codes are ready)
             )
         if sharded:
-            spilled = spill_candidates(work, spec, rule_key_codes(work, spec, codes), setting, shard_pairs)
+            spilled = spill_candidates(
+                work, spec, rule_key_codes(work, spec, codes), setting, shard_pairs or SHARD_PAIRS
+            )
+            spills.append(spilled)
             blocking = spilled.report
         else:
             pairs, blocking = candidate_pairs(work, spec, codes)
@@ -602,6 +647,7 @@ def match(
             gamma = _levels_in_chunks(work, pairs, spec, codes)
         else:
             table = _compare_shards(work, spec, codes, spilled, labelled, frozen_given is None)
+            spilled.degrees = {}  # (each record's pairs per trained rule: read by EM's pattern table only)
         lap("compare")
         u_ahead, tf_ahead = (ahead[0].result(), ahead[1].result()) if ahead is not None else (None, None)
     finally:
@@ -665,8 +711,12 @@ def match(
             spec.link_threshold,
             model.prior_bits,
             cannot_link=reviewed.filter(~pl.col("same")).select("l", "r"),
+            ambiguity_threshold=spec.ambiguity_threshold,
         )
         lap("cluster")
+        if not keep_state:  # nothing after the guard reads the value codes or the term frequencies (at 1M people
+            # some 300 bytes a record): dropped before the tables and golden records are made
+            codes = tf_tables = ahead = None
 
         # the entity ids need the clusters only: worked out on the other core (and the lineage after them) while this
         # one decides and tables the pairs, queues the uncertain ones and works out the golden records by cluster
@@ -775,8 +825,6 @@ def match(
         lap("candidates")  # (timed apart: not the engine's work)
     elif keep_candidates:
         candidates = pairs.select("l", "r", "rules") if spilled is None else spilled.all_pairs()
-    if spilled is not None:
-        spilled.remove()
     return MatchResult(
         records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state, candidates
     )

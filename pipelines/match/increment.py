@@ -1068,6 +1068,7 @@ def _recluster(
         spec.link_threshold,
         state.frozen.model.prior_bits,
         cannot_link=different,
+        ambiguity_threshold=spec.ambiguity_threshold,
     )
     if inner.height:
         inner = inner.join(inside.select(L, R), on=[L, R], how="anti").with_columns(

@@ -11,14 +11,21 @@ the order of the candidate pairs made in one piece (l, then r). The engine then 
 the pattern counts, not the pairs, and the pair table keeps only the pairs from ``pair_floor`` up.
 
 Number of shards: given (``shards``), else enough for at most ``shard_pairs`` pairs (as rules found them, a pair
-found by two rules counted twice) per shard. Files live in a temporary folder removed when the run ends.
+found by two rules counted twice) per shard. Files live in a folder of the run's own (``spill_folder``: named after
+the process and its start time) removed when the run ends, however it ends; a folder left by a run that was killed
+(its process gone) is removed by the next run that spills into the same place (``remove_stale_spills``).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
+import os
+import re
 import shutil
 import tempfile
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +44,7 @@ from pipelines.match.blocking import (
     rule_key_chunks,
 )
 from pipelines.match.spec import MatchSpec
+from pipelines.warehouse import pid_alive
 
 BUCKETS = 64  # files a rule's pairs are spread over (by left record): the most shards a run can have
 KEY_BUDGET = 8_000_000  # pairs a rule numbers at a time (whole blocks): bounds blocking's working memory
@@ -44,15 +52,89 @@ SHARD_PAIRS = 40_000_000  # default: pairs (per rule that found them) a shard ho
 SHARD_FROM_RECORDS = 2_000_000  # default: tables of this many records or more are matched in shards
 
 
-def shard_setting(records: int, shards: int | None) -> int | None:
+def _trimmer():
+    """glibc's malloc_trim, None elsewhere."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+_TRIM = _trimmer()
+
+
+def give_back() -> None:
+    """Give the C heap's free pages back to the system (glibc ``malloc_trim``; nothing elsewhere). numpy's arrays come
+    from malloc, which past its first frees keeps arrays of up to 32 MB in the heap and keeps the heap's freed pages:
+    the arrays of a step (a shard's pairs, blocking's keys) would stay in the process's memory after it. Called
+    between shards and steps: on 400k records of the 1M city in 4 shards, held after comparing 957 / 913 -> 575 /
+    586 MiB, peak 977 / 1,003 -> 925 / 918 MiB (two alternated pairs, load 5-6). (A fixed mmap threshold,
+    MALLOC_MMAP_THRESHOLD_=1048576, held 555 MiB, at a page fault and zeroing on every large allocation.)"""
+    if _TRIM is not None:
+        _TRIM(0)
+
+
+SPILL_PREFIX = "wardbridge-shards-"  # + owner's pid, its start time and a random part: a run's spill folder
+_SPILL_NAME = re.compile(rf"^{SPILL_PREFIX}(\d+)-(\d+)-")
+
+
+def _started(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks after boot, /proc/<pid>/stat's 22nd field): told apart from a later
+    process given the same pid. None when there is no such process; 0 where /proc is not there."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[19])  # (after the command, which may hold spaces)
+    except FileNotFoundError:
+        if not os.path.isdir("/proc/self"):
+            return 0 if pid_alive(pid) else None
+        return None
+    except (OSError, ValueError, IndexError):
+        return 0 if pid_alive(pid) else None
+
+
+def spill_folder(directory: Path | None = None) -> Path:
+    """A new folder for this run's spilled pairs in ``directory`` (default: the temporary directory), named after
+    this process and its start time, once the folders of runs whose process is gone are removed."""
+    base = Path(directory) if directory is not None else Path(tempfile.gettempdir())
+    remove_stale_spills(base)
+    pid = os.getpid()
+    return Path(tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{pid}-{_started(pid) or 0}-", dir=base))
+
+
+def remove_stale_spills(directory: Path) -> list[Path]:
+    """Remove the spill folders in ``directory`` whose run is over (its process gone, or its pid now another
+    process's): a run killed before it could remove its own. A live run's folder, and folders named otherwise, are
+    left alone. Returns the folders removed."""
+    removed = []
+    try:
+        folders = sorted(Path(directory).glob(f"{SPILL_PREFIX}*"))
+    except OSError:
+        return removed
+    for folder in folders:
+        named = _SPILL_NAME.match(folder.name)
+        if named is None or not folder.is_dir():
+            continue
+        pid, started = int(named[1]), int(named[2])
+        now = _started(pid)
+        if now is not None and (now == started or not now or not started):
+            continue  # the owner (or a process we cannot tell from it) is running
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def shard_setting(records: int, shards: int | None, by_pairs: bool = False) -> int | None:
     """How a run of ``records`` records is sharded: ``shards`` when given (1: not sharded, the engine as it always
     was), else automatically (None: the count worked out from the pairs) from SHARD_FROM_RECORDS records up, 1
-    below."""
+    below; ``by_pairs`` (a most pairs a shard given): automatically whatever the records."""
     if shards is not None:
         if shards < 1 or shards > BUCKETS:
             raise ValueError(f"shards must be between 1 and {BUCKETS}, not {shards}")
         return shards
-    return None if records >= SHARD_FROM_RECORDS else 1
+    return None if by_pairs or records >= SHARD_FROM_RECORDS else 1
 
 
 @dataclass
@@ -66,7 +148,6 @@ class ShardedPairs:
     rule_sets: pl.Series  # the distinct ``rules`` of all candidate pairs
     degrees: dict[int, np.ndarray]  # trained rule's number -> each record's pairs under it
     sizes: list[int] = field(default_factory=list)  # distinct pairs per shard
-    folder: tempfile.TemporaryDirectory | None = None  # ``directory``'s owner: removed with it
 
     @property
     def height(self) -> int:
@@ -119,10 +200,7 @@ class ShardedPairs:
             self.pairs(s).write_parquet(folder / f"candidates-{s:02d}.parquet")
 
     def remove(self) -> None:
-        if self.folder is not None:
-            self.folder.cleanup()
-        else:
-            shutil.rmtree(self.directory, ignore_errors=True)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def spill_candidates(
@@ -141,13 +219,13 @@ def spill_candidates(
     bits = _row_bits(work.height)
     if bits is None:
         raise ValueError(f"{work.height:,} records are too many to match in shards (row numbers of {bits} bits)")
-    folder = tempfile.TemporaryDirectory(prefix="wardbridge-shards-", dir=directory)  # removed when dropped too
+    folder = spill_folder(directory)
     try:
-        spilled = _spill(work, spec, keyed, shards, shard_pairs, Path(folder.name), bits)
+        spilled = _spill(work, spec, keyed, shards, shard_pairs, folder, bits)
     except BaseException:
-        folder.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    spilled.folder = folder
+    weakref.finalize(spilled, shutil.rmtree, folder, ignore_errors=True)  # also when dropped (the engine removes it)
     return spilled
 
 
@@ -186,6 +264,7 @@ def _spill(
 
     with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
         list(pool.map(one_rule, range(len(rules))))
+    give_back()
 
     per_bucket = np.zeros(BUCKETS, dtype=np.int64)
     for b in range(BUCKETS):
@@ -220,6 +299,7 @@ def _spill(
             for ends in (left[mine], right[mine]):
                 np.add(degrees[i], np.bincount(ends, minlength=work.height), out=degrees[i], casting="unsafe")
         del pairs, left, right, bits_of
+        give_back()
 
     counted = (
         pl.concat(sets).group_by("rules").agg(pl.col("n").sum()) if sets else pl.DataFrame(schema={"rules": pl.UInt32})

@@ -192,6 +192,14 @@ MATCH_KEYS = {
     "id": Key("str", REQUIRED, "the column that identifies a record (unique, no nulls)"),
     "link_threshold": Key("number", 0.99, "link at or above this match probability", gt=0, lt=1),
     "review_threshold": Key("number", 0.5, "review queue from here up to link_threshold", gt=0, lt=1),
+    "ambiguity_threshold": Key(
+        "number",
+        None,
+        "a record linked to two records that cannot be one person keeps the stronger link only when it is this much "
+        "likelier than the other (default, and at least: link_threshold); both go to review otherwise",
+        gt=0,
+        lt=1,
+    ),
     "pair_floor": Key(
         "number",
         0.0,
@@ -441,6 +449,9 @@ class MatchSpec:
     cannot_link: tuple[CannotLink, ...] = ()
     link_threshold: float = MATCH_KEYS["link_threshold"].default
     review_threshold: float = MATCH_KEYS["review_threshold"].default
+    # the chaining guard's margin between a record's two conflicting links (``cluster._ambiguous_links``); None:
+    # link_threshold's. Out of the repr: state.spec_fingerprint adds it when set (specs without it keep theirs)
+    ambiguity_threshold: float | None = field(default=MATCH_KEYS["ambiguity_threshold"].default, repr=False)
     # not in the spec's repr (its fingerprint): it changes which pairs the pair table keeps, no score or decision
     pair_floor: float = field(default=MATCH_KEYS["pair_floor"].default, repr=False)
     max_cluster_size: int = MATCH_KEYS["max_cluster_size"].default
@@ -752,6 +763,7 @@ def parse_spec(raw: dict) -> MatchSpec:
         cannot_link=tuple(cannot_link),
         link_threshold=top["link_threshold"],
         review_threshold=top["review_threshold"],
+        ambiguity_threshold=top["ambiguity_threshold"],
         pair_floor=top["pair_floor"],
         max_cluster_size=top["max_cluster_size"],
         entity_prefix=top["entity_prefix"],

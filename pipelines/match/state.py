@@ -49,8 +49,12 @@ class StateError(ValueError):
 
 
 def spec_fingerprint(spec: MatchSpec) -> str:
-    """16 hex digits of SHA-256 over the parsed spec (every key, defaults included)."""
-    return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
+    """16 hex digits of SHA-256 over the parsed spec (every key, defaults included; ``ambiguity_threshold`` only when
+    set, so a spec without it keeps the fingerprint it had before the key existed)."""
+    text = repr(spec)
+    if spec.ambiguity_threshold is not None:
+        text += f" ambiguity_threshold={spec.ambiguity_threshold!r}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class FrozenCodes(ValueCodes):
@@ -142,9 +146,15 @@ class FrozenModel:
 
     SAVES_TF_RECORDS = True  # model_json/from_json keep Model.tf_records: model.fit sets them only then
 
-    def model_json(self) -> dict:
+    def model_json(self, diagnostics: bool = False) -> dict:
+        """The model as JSON (what ``fingerprint`` hashes). ``diagnostics``: with ``Model.prior_estimate`` too (how
+        the prior was worked out; ``save_state`` keeps it, so a run scored with a frozen model reports the prior's
+        method and both priors as its fitted run did). Not hashed: it changes no weight, and its sums differ at
+        1e-15 between shard counts."""
         m = self.model
         kept = {"tf_records": m.tf_records} if m.tf_records is not None else {}  # older states: same fingerprint
+        if diagnostics and m.prior_estimate:
+            kept["prior_estimate"] = m.prior_estimate
         return kept | {
             "levels": m.levels,
             "m": {k: v.tolist() for k, v in m.m.items()},
@@ -174,6 +184,7 @@ class FrozenModel:
             data["em_per_rule"],
             data["m_source"],
             data.get("tf_records"),
+            data.get("prior_estimate", {}),  # states saved before it was kept: no diagnostics
         )
         unseen = {(c, col): v for c, col, v in data["tf_unseen"]}
         return cls(model, tf, unseen, data["spec_fingerprint"])
@@ -289,7 +300,7 @@ def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = N
         "pairs": state.scored.height,
         "verdicts_since_fit": state.verdicts_since_fit,
         "verdicts_seen": state.verdicts_seen is not None,
-        "model": state.frozen.model_json(),
+        "model": state.frozen.model_json(diagnostics=True),
         "tf_files": tf_files,
         "word_files": word_files,
         # block hashes are Polars' (stable within one version only)

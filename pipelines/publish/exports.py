@@ -72,9 +72,9 @@ from pipelines.publish.pseudonym import (
     key_fingerprint,
     pseudonymise_rows,
 )
-from pipelines.publish.store import exchange_paths
+from pipelines.publish.store import cannot_replace, put_back, swap_folder
 from pipelines.schema import Table
-from pipelines.warehouse import REPO_ROOT, Warehouse, fault_point, file_lock, search_warehouse
+from pipelines.warehouse import REPO_ROOT, Warehouse, file_lock, search_warehouse
 from quality import gx as gates
 from quality import rules as Q
 
@@ -1557,46 +1557,18 @@ def _lock(root: Path, timeout_s: float = 600.0) -> contextlib.AbstractContextMan
 
 def recover(target: Path) -> None:
     """Undo what a killed run left: put an export renamed aside back, delete unfinished builds."""
-    aside = sorted(target.parent.glob(f".{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if aside and not target.exists():
-        aside.pop().rename(target)
-    for leftover in [*aside, *target.parent.glob(f".{target.name}.partial-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _cannot_replace(target: Path, exc: OSError) -> ExportError:
-    return ExportError(
-        f"{target} cannot be replaced ({exc.strerror}): the previous export is left as it was and this run's is not "
-        "published; make the folder and its parent writable by this account (permissions, chattr -i, a read-only "
-        "mount) and run again"
-    )
+    put_back(target, target.parent.glob(f".{target.name}.old-*"), target.parent.glob(f".{target.name}.partial-*"))
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Publish ``staging`` as ``target``: exchanged with the published folder in one step where Linux allows (the
-    previous export, then under the staging name, deleted), else old one renamed aside, new one renamed in, old one
-    deleted (a run killed between the renames leaves the old one aside: :func:`recover` puts it back)."""
+    """Publish ``staging`` as ``target`` (:func:`~pipelines.publish.store.swap_folder`; a run killed between its
+    renames leaves the old export aside: :func:`recover` puts it back)."""
     try:
-        exchanged = target.exists() and exchange_paths(staging, target)
-    except OSError as exc:  # no permission to rename in the exports folder
-        raise _cannot_replace(target, exc) from exc
-    if exchanged:
-        fault_point("export-swapped")  # tests: killed with the previous export under the staging name
-        shutil.rmtree(staging, ignore_errors=True)
-        return
-    aside = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-    if target.exists():
-        try:
-            target.rename(aside)
-        except OSError as exc:  # the folder is immutable, on a read-only mount...
-            raise _cannot_replace(target, exc) from exc
-    try:
-        staging.rename(target)
-    except BaseException:
-        if aside.exists() and not target.exists():
-            aside.rename(target)
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
+        swap_folder(staging, target, target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}"), "export")
+    except OSError as exc:  # no permission to rename in the exports folder, immutable, a read-only mount...
+        raise ExportError(
+            cannot_replace(target, exc, "the previous export is left as it was and this run's is not published")
+        ) from exc
 
 
 def build_package(

@@ -208,11 +208,7 @@ def _clean_leftovers(root: Path) -> None:
     for stale in root.glob(f".{RESTRICTED_FILENAME}.tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
     marts = root / PARQUET_DIR.parent
-    aside = sorted(marts.glob(".analytics.old-*"), key=lambda p: p.stat().st_mtime)
-    if aside and not (root / PARQUET_DIR).exists():
-        aside.pop().rename(root / PARQUET_DIR)
-    for stale in [*marts.glob(".analytics.tmp-*"), *aside]:
-        shutil.rmtree(stale, ignore_errors=True)
+    put_back(root / PARQUET_DIR, marts.glob(".analytics.old-*"), marts.glob(".analytics.tmp-*"))
 
 
 _RENAME_EXCHANGE, _AT_FDCWD = 2, -100  # linux/fs.h, fcntl.h
@@ -260,17 +256,44 @@ def exchange_paths(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def _swap_dir(new: Path, final: Path, run: str) -> None:
+def swap_folder(new: Path, final: Path, aside: Path, fault: str) -> None:
+    """Publish the folder ``new`` as ``final``: exchanged with the published folder in one atomic step where Linux
+    allows (the previous one, then under ``new``'s name, deleted), else the previous one renamed to ``aside``, the
+    new one renamed in and the previous one deleted. A run killed between the two renames leaves the previous folder
+    at ``aside`` (:func:`put_back` restores it); a failed second rename puts it back at once. ``fault`` names the
+    fault points (``<fault>-swapped``, ``<fault>-aside``) tests kill the process at."""
     if final.exists() and exchange_paths(new, final):
-        fault_point("marts-parquet-swapped")  # tests: killed with the old folder under the new one's name
-        shutil.rmtree(new, ignore_errors=True)  # now the previous folder
+        fault_point(f"{fault}-swapped")  # tests: killed with the previous folder under the new one's name
+        shutil.rmtree(new, ignore_errors=True)
         return
-    old = final.with_name(f".analytics.old-{run}")
     if final.exists():
-        os.replace(final, old)
-        fault_point("marts-parquet-aside")  # tests: killed between the two renames (recovered by the next run)
-    os.replace(new, final)
-    shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, aside)
+        fault_point(f"{fault}-aside")  # tests: killed between the two renames
+    try:
+        os.replace(new, final)
+    except BaseException:
+        if aside.exists() and not final.exists():
+            os.replace(aside, final)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def put_back(final: Path, asides: Iterable[Path], leftovers: Iterable[Path] = ()) -> None:
+    """Undo what a run killed inside :func:`swap_folder` left: the newest folder renamed aside goes back to
+    ``final`` when ``final`` is missing; the other asides and the ``leftovers`` (unfinished builds) are deleted."""
+    asides = sorted(asides, key=lambda p: p.stat().st_mtime)
+    if asides and not final.exists():
+        os.replace(asides.pop(), final)
+    for stale in [*asides, *leftovers]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def cannot_replace(target: Path, exc: OSError, kept: str) -> str:
+    """The message for a published folder this account cannot rename; ``kept`` says what is left as it was."""
+    return (
+        f"{target} cannot be replaced ({exc.strerror}): {kept}; make the folder and its parent writable by this "
+        "account (permissions, chattr -i, a read-only mount) and run again"
+    )
 
 
 # The restricted mart's tables are inserted by one thread: its writing starts before the marts are built (the entity
@@ -416,7 +439,8 @@ class MartsPublication:
             fault_point("marts-mid-swap")  # tests: killed with analytics.duckdb swapped in, the rest not yet
             if aside.parent != self.root:
                 shutil.rmtree(aside.parent, ignore_errors=True)  # its private folder (a leftover WAL)
-        _swap_dir(staged_dir, self.root / PARQUET_DIR, self.run)
+        parquet = self.root / PARQUET_DIR
+        swap_folder(staged_dir, parquet, parquet.with_name(f".analytics.old-{self.run}"), "marts-parquet")
         self._published = True
         rows = {f"{MART_SCHEMA}.{t.name}": f.height for t, f in analytics}
         rows |= {f"{RESTRICTED_SCHEMA}.{t.name}": f.height for t, f in restricted}

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.publish.store import cannot_replace, put_back, swap_folder
 from pipelines.schema import REVIEW_KINDS
+from pipelines.warehouse import pid_alive
 
 UNPLACED = "unplaced"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -234,42 +236,26 @@ def write_ward_exports(
             _write_xlsx(tables, folder / f"review_{code}.xlsx")
             counts[code] = ward_rows.height
         building.mkdir(parents=True, exist_ok=True)
-        old = root / f".wards.{os.getpid()}.old"
-        if target.exists():
-            try:
-                os.replace(target, old)
-            except OSError as exc:  # immutable, a read-only mount...
-                raise OSError(
-                    exc.errno,
-                    f"{target} cannot be replaced ({exc.strerror}): the officials' previous files are left as they "
-                    "were and this run's are not written; make the folder writable by this account (permissions, "
-                    "chattr -i, a read-only mount) and run again",
-                ) from exc
-        os.replace(building, target)
+        try:
+            swap_folder(building, target, root / f".wards.{os.getpid()}.old", "review-wards")
+        except OSError as exc:  # immutable, a read-only mount...
+            kept = "the officials' previous files are left as they were and this run's are not written"
+            raise OSError(exc.errno, cannot_replace(target, exc, kept)) from exc
     finally:
         shutil.rmtree(building, ignore_errors=True)  # personal values: no half-written copy is left behind
-    shutil.rmtree(old, ignore_errors=True)
     return dict(sorted(counts.items()))
 
 
 def _remove_leftovers(root: Path, target: Path) -> None:
     """What a killed run left beside wards/ (copies holding personal values, named by its process id): a previous
     folder renamed aside is put back when wards/ is missing, the rest deleted. A live process's are left alone."""
-    for path in sorted(root.glob(".wards.*.old")) + sorted(root.glob(".wards.*.partial")):
-        pid = path.name.split(".")[2]
-        if pid.isdigit() and _alive(int(pid)):
-            continue
-        if path.suffix == ".old" and not target.exists():
-            os.replace(path, target)
-        else:
-            shutil.rmtree(path, ignore_errors=True)
+
+    def dead(pattern: str) -> list[Path]:
+        return [path for path in root.glob(pattern) if not _owner_alive(path)]
+
+    put_back(target, dead(".wards.*.old"), dead(".wards.*.partial"))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _owner_alive(path: Path) -> bool:
+    pid = path.name.split(".")[2]
+    return pid.isdigit() and pid_alive(int(pid))
