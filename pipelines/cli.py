@@ -208,9 +208,16 @@ def report_short_rows(frame: pl.DataFrame, path: Path, source: Path | bytes, sep
 
 
 def short_rows(data: bytes, sep: str) -> tuple[int, int, list[tuple[int, int]]] | None:
-    """The CSV rows with fewer fields than the header, read with Python's CSV reader (quoted fields as Polars reads
+    """The CSV rows with fewer fields than the header, as Python's CSV reader reads them (quoted fields as Polars reads
     them; blank lines are no rows): (how many, the header's field count, the first few as (the line where the row
-    starts, its field count)); None when there is none or the file cannot be read so."""
+    starts, its field count)); None when there is none or the file cannot be read so. Counted over columns where the
+    quoting allows (_short_rows_by_columns), else with the reader itself."""
+    counted = _short_rows_by_columns(data, sep)
+    return _short_rows_read(data, sep) if counted is NotImplemented else counted
+
+
+def _short_rows_read(data: bytes, sep: str) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """short_rows with Python's CSV reader, row by row (any file)."""
     import csv
 
     count, shown = 0, []
@@ -227,6 +234,62 @@ def short_rows(data: bytes, sep: str) -> tuple[int, int, list[tuple[int, int]]] 
         except csv.Error:
             return None
     return (count, expected, shown) if count else None
+
+
+def _short_rows_by_columns(data: bytes, sep: str):  # -> short_rows' answer, or NotImplemented
+    """short_rows' answer computed over byte positions with numpy (about 0.1 CPU s for 100 MB, where Python's CSV
+    reader takes a second), for the files whose quoting leaves no doubt: an even number of quotes, each opening one
+    at a field's start (after the delimiter, a line end, the file's start or the quote closing the field before:
+    a doubled quote). There a delimiter or line end (LF, CRLF, a lone CR) is inside a quoted field exactly when an
+    odd number of quotes stands before it, which is how Python's reader splits such a file. Anything else (a quote
+    inside an unquoted field, a quoted field never closed, a multi-byte delimiter...) is NotImplemented: the caller
+    reads the file with Python's reader."""
+    import numpy as np
+
+    if len(sep) != 1 or not sep.isascii() or sep in '"\r\n':
+        return NotImplemented
+    body = data.removeprefix(b"\xef\xbb\xbf")  # the BOM Python's utf-8-sig decoding drops
+    text = np.frombuffer(body, dtype=np.uint8)
+    quote, delimiter, lf, cr = ord('"'), ord(sep), ord("\n"), ord("\r")
+    table = bytearray(256)
+    for byte in (quote, delimiter, lf, cr):
+        table[byte] = 1
+    at = np.flatnonzero(np.frombuffer(body.translate(table), dtype=np.bool_))  # every quote, delimiter, CR and LF
+    kind = text[at]
+    is_quote = kind == quote
+    odd = (np.cumsum(is_quote, dtype=np.int32) & 1).astype(bool)  # an odd number of quotes up to here (included)
+    if odd.size and odd[-1]:
+        return NotImplemented
+    outside = ~odd  # for a delimiter or line end: not inside a quoted field
+    opening = at[is_quote & odd]
+    before = text[np.maximum(opening - 1, 0)]
+    if not ((opening == 0) | np.isin(before, [delimiter, lf, cr, quote])).all():
+        return NotImplemented
+    line_end = kind == lf  # a line ends at LF, CRLF (at its LF) or a lone CR, as Python's reader splits lines
+    if b"\r" in body:
+        line_end |= (kind == cr) & (text[np.minimum(at + 1, text.size - 1)] != lf)
+    lines_to = np.cumsum(line_end, dtype=np.int64)
+    delimiters_to = np.cumsum((kind == delimiter) & outside, dtype=np.int64)
+    ends = np.flatnonzero(line_end & outside)  # the events that end a row
+    starts = np.concatenate(([0], at[ends] + 1))
+    stops = np.concatenate((at[ends], [text.size]))
+    first_line = np.concatenate(([1], lines_to[ends] + 1))  # the line where each row starts
+    before_row = np.concatenate(([0], delimiters_to[ends]))
+    in_row = np.concatenate((delimiters_to[ends], delimiters_to[-1:] if at.size else [0])) - before_row
+    if starts[-1] == text.size:  # the file ends with a line end: no row after it
+        starts, stops, first_line, in_row = starts[:-1], stops[:-1], first_line[:-1], in_row[:-1]
+    if not starts.size:
+        return None
+    lengths = stops - starts
+    blank = (lengths == 0) | ((lengths == 1) & (text[np.minimum(starts, text.size - 1)] == cr))  # no row in Python
+    fields = in_row + 1
+    expected = 0 if blank[0] else int(fields[0])
+    short = np.flatnonzero(~blank[1:] & (fields[1:] < expected)) + 1
+    if not short.size:
+        return None
+    first = short[:SHORT_ROWS_SHOWN]
+    shown = [(int(line), int(n)) for line, n in zip(first_line[first], fields[first], strict=True)]
+    return int(short.size), expected, shown
 
 
 def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
