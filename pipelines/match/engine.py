@@ -286,6 +286,7 @@ def score_pairs(
 
 
 SCORE_CHUNK = 2_000_000  # candidate pairs scored at a time when the pair table keeps only pairs from spec.pair_floor
+SCORE_THREADS = 2  # chunks of candidate pairs scored side by side
 
 
 @dataclass
@@ -339,23 +340,27 @@ def _score_kept(
     empty = pl.DataFrame(schema={"rules": pl.UInt32, "veto": pl.String, "pairs": pl.UInt32})
     if floor <= 0:
         return score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma), BelowFloor(floor, empty)
-    parts, counts, masks = [], [empty], []
-    for start in range(0, max(pairs.height, 1), SCORE_CHUNK):
+
+    def scored_part(start: int, size: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
         scored = score_pairs(
-            work,
-            pairs.slice(start, SCORE_CHUNK),
-            spec,
-            codes,
-            model,
-            tf_tables,
-            reviewed,
-            gamma.slice(start, SCORE_CHUNK),
+            work, pairs.slice(start, size), spec, codes, model, tf_tables, reviewed, gamma.slice(start, size)
         )
         keep = scored.select(_kept(floor))["keep"]
-        parts.append(scored.filter(keep))
-        counts.append(_counted(scored.filter(~keep)))
-        masks.append(keep)
-    per_rules = pl.concat(counts).group_by("rules", "veto").agg(pl.col("pairs").sum()).sort("rules", "veto")
+        # the pairs left out are counted on their rules and veto alone (not every scored column filtered)
+        return scored.filter(keep), _counted(scored.select("rules", "veto").filter(~keep)), keep
+
+    # chunks of equal size, a multiple of SCORE_THREADS in number, scored side by side (numpy and Polars release the
+    # GIL): a pair's score depends on its own levels and records alone, and the parts are joined in the pairs' order
+    rounds = -(-max(pairs.height, 1) // (SCORE_CHUNK * SCORE_THREADS))
+    size = max(-(-pairs.height // (rounds * SCORE_THREADS)), 1)
+    starts = range(0, max(pairs.height, 1), size)
+    if len(starts) == 1:
+        results = [scored_part(0, size)]
+    else:
+        with ThreadPoolExecutor(max_workers=SCORE_THREADS) as pool:
+            results = list(pool.map(lambda start: scored_part(start, size), starts))
+    parts, counts, masks = (list(x) for x in zip(*results, strict=True))
+    per_rules = pl.concat([empty, *counts]).group_by("rules", "veto").agg(pl.col("pairs").sum()).sort("rules", "veto")
     return pl.concat(parts), BelowFloor(floor, per_rules, pl.concat(masks))
 
 
@@ -659,6 +664,7 @@ def _match(
     # pair is scored and decided, and the pair table left the same as without a state
     floor = 0.0 if keep_state else spec.pair_floor
     pool = ThreadPoolExecutor(max_workers=1)
+    beside = ThreadPoolExecutor(max_workers=1)
     try:
         head = None
         if spec.pair_floor <= 0:
@@ -719,8 +725,12 @@ def _match(
             codes = tf_tables = ahead = None
 
         # the entity ids need the clusters only: worked out on the other core (and the lineage after them) while this
-        # one decides and tables the pairs, queues the uncertain ones and works out the golden records by cluster
+        # one decides and tables the pairs and queues the uncertain ones; the golden records by cluster (the clusters
+        # and the input only) on a thread of their own beside both
         named = pool.submit(assign_entity_ids, ids, clusters, spec.entity_prefix, previous)
+        golden = beside.submit(
+            golden_by_cluster, frame.with_columns(pl.col(spec.id_column).cast(pl.String)), spec, clusters
+        )
         # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
         scored = scored.with_columns(pl.lit(False).alias("_inner"))
         if inner.height:
@@ -754,13 +764,13 @@ def _match(
         del scored, table_rows  # tens of millions of rows at city scale: freed once the lineage is drawn
 
         review = _review_queue(pair_table, work, spec)
-        by_cluster = golden_by_cluster(frame.with_columns(pl.col(spec.id_column).cast(pl.String)), spec, clusters)
         entity_ids, merged = named.result()
-        entities = name_golden(by_cluster, entity_ids)
+        entities = name_golden(golden.result(), entity_ids)
         records = lineage.result()
         lap("entities")
     finally:
         pool.shutdown(wait=True)
+        beside.shutdown(wait=True)
     state = None
     if keep_state:
         if frozen_given is None:
