@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 import polars as pl
 import pytest
@@ -30,7 +31,7 @@ def pairs(work, spec) -> tuple[pl.Series, pl.Series]:
 
 
 def _rarest(a: list[str], b: list[str], shares: dict[str, float]) -> float:
-    da, db = set(a) - set(b), set(b) - set(a)
+    da, db = Counter(a) - Counter(b), Counter(b) - Counter(a)  # words with their repeats
     return min(shares.get(w, 0.0) for w in da | db) if da and db else 0.0
 
 
@@ -38,9 +39,11 @@ def _missing_typo(a: list[str], b: list[str]) -> bool:
     if len(a) == len(b):
         return False
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    only_short, only_long = set(short) - set(long), set(long) - set(short)
+    only_short, only_long = Counter(short) - Counter(long), Counter(long) - Counter(short)
     return (
-        len(only_short) == 1 and bool(only_long) and any(Levenshtein.distance(*only_short, w) <= 1 for w in only_long)
+        only_short.total() == 1
+        and bool(only_long)
+        and any(Levenshtein.distance(*only_short, w) <= 1 for w in only_long)
     )
 
 
@@ -60,7 +63,7 @@ def _reference_level(comp, row_a: dict, row_b: dict, shares: dict[str, dict[str,
             case "levenshtein":
                 holds = Levenshtein.distance(a, b) <= level.distance
             case "word_subset":
-                holds = set(wa) <= set(wb) or set(wb) <= set(wa)
+                holds = Counter(wa) <= Counter(wb) or Counter(wb) <= Counter(wa)
             case "word_subset_typo":
                 holds = _missing_typo(wa, wb)
             case _:

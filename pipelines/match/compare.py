@@ -641,14 +641,35 @@ class _PairColumns:
 def _word_diff(left: pl.Series, right: pl.Series, counts: bool = False) -> pl.DataFrame:
     """Per value pair (row ``i``), the words of the left value the right lacks (``da``) and those of the right
     the left lacks (``db``), values split on spaces; with ``counts`` also each side's number of words
-    (``na``, ``nb``)."""
+    (``na``, ``nb``). Words are counted with their repeats (a multiset): "vu van vu" lacks no word of "vu van"
+    but "vu van lan" lacks its second "vu", so "vu van vu" / "vu van lan" differ in a word on each side (two
+    people's given names, Vũ and Lan), not in a dropped middle name."""
     wa, wb = pl.col("a").str.split(" "), pl.col("b").str.split(" ")
     lengths = [wa.list.len().alias("na"), wb.list.len().alias("nb")] if counts else []
-    return (
-        pl.DataFrame({"a": left, "b": right})
-        .with_row_index("i")
-        .select("i", *lengths, wa.list.set_difference(wb).alias("da"), wb.list.set_difference(wa).alias("db"))
+    frame = pl.DataFrame({"a": left, "b": right}).with_row_index("i")
+
+    # each word with its repeat number in the value after _REPEAT ("vu" 1, "van" 1, "vu" 2), listed per row: the set
+    # difference of these lists is the multiset difference of the words
+    def tagged(side: str) -> pl.DataFrame:
+        words = frame.select("i", pl.col(side).str.split(" ").alias("w")).explode("w")
+        words = words.with_columns(
+            pl.when(pl.col("w").is_not_null()).then(
+                pl.concat_str(pl.col("w"), pl.lit(_REPEAT), pl.col("w").cum_count().over("i", "w").cast(pl.String))
+            )
+        )
+        return words.group_by("i", maintain_order=True).agg(pl.col("w").drop_nulls()).sort("i")
+
+    untag = pl.element().str.split(_REPEAT).list.first()
+    ta, tb = tagged("a")["w"], tagged("b")["w"]
+    return frame.select(
+        "i",
+        *lengths,
+        ta.list.set_difference(tb).list.eval(untag).alias("da"),
+        tb.list.set_difference(ta).list.eval(untag).alias("db"),
     )
+
+
+_REPEAT = "\x00"  # in _word_diff: between a word and its repeat number (no name holds it)
 
 
 def _rarest_differing_word(left: pl.Series, right: pl.Series, shares: pl.DataFrame) -> np.ndarray:
@@ -707,15 +728,16 @@ def _words_missing_typo(left: pl.Series, right: pl.Series) -> np.ndarray:
 
 
 def _only_words(x: np.ndarray, y: np.ndarray, once: bool = True) -> np.ndarray:
-    """Per row of two word-code tables (0: no word), where ``x`` holds a word ``y`` lacks, each such word once (its
-    first place; every place without ``once``): a row's set difference. A column at a time (a handful of words): one
-    pass over the rows each."""
-    only = x != 0
-    for k in range(y.shape[1]):
-        only &= x != y[:, k : k + 1]
-    for j in range(1, x.shape[1] if once else 0):  # a word repeated in the row counts at its first place only
-        for k in range(j):
-            only[:, j] &= x[:, j] != x[:, k]
+    """Per row of two word-code tables (0: no word), where ``x`` holds a word ``y`` lacks, words counted with their
+    repeats (``_word_diff``): a word's k-th place in its row is marked when ``y``'s row holds it fewer than k times.
+    A column at a time (a handful of words): one pass over the rows each. (``once`` is kept for the callers: a
+    repeated word's places are each a word of their own.)"""
+    only = np.zeros(x.shape, dtype=bool)
+    for j in range(x.shape[1]):
+        word = x[:, j : j + 1]
+        seen = (x[:, : j + 1] == word).sum(axis=1)  # this place is the word's seen-th in the row
+        held = (y == word).sum(axis=1)
+        only[:, j] = (x[:, j] != 0) & (seen > held)
     return only
 
 
