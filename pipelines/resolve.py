@@ -2936,16 +2936,18 @@ def _diacritics_decide(idx: ResolverIndex, read: pl.DataFrame) -> pl.DataFrame:
             ignore_nulls=True,
         ),
     )
-    out = read.with_row_index("_dr").join(hits, on="_dr", how="left")
-    chosen = pl.col("_uid").is_not_null()
-    return out.with_columns(
-        new_uid=pl.coalesce("_uid", "new_uid"),
-        status=pl.when(chosen).then(pl.lit("fuzzy")).otherwise("status"),
-        confidence=pl.when(chosen).then(pl.lit(UNCERTAIN)).otherwise("confidence"),
-        reason=pl.when(chosen).then("_why").otherwise("reason"),
-        scheme=pl.when(chosen).then(pl.lit("2025")).otherwise("scheme"),
-        _cands=pl.coalesce("_uid", "_cands"),
-    ).drop("_dr", "_uid", "_why")
+    # The decided rows' cells put in place (Series.scatter: a copy of each column, the others kept): a join of
+    # every row on its row number and a choice per row cost about twice as much.
+    at, uid, k = hits["_dr"], hits["_uid"], hits.height
+    decided = {
+        "new_uid": uid,
+        "status": pl.repeat("fuzzy", k, eager=True, dtype=pl.String),
+        "confidence": pl.repeat(UNCERTAIN, k, eager=True, dtype=read.schema["confidence"]),
+        "reason": hits["_why"],
+        "scheme": pl.repeat("2025", k, eager=True, dtype=pl.String),
+        "_cands": uid,
+    }
+    return read.with_columns(read[name].clone().scatter(at, values) for name, values in decided.items())
 
 
 def _unit_tables(idx: ResolverIndex) -> tuple:
