@@ -52,11 +52,13 @@ class ValueCodes:
         coded on one record per distinct source value when its values are those of its source's (``_through``)."""
         self.work = work
         self.sources = {c: s for c, s in (sources or {}).items() if c in work.columns and s in work.columns}
-        self._codes: dict[str, tuple[pl.Series, pl.Series]] = {}
-        self._shared: dict[tuple[str, ...], dict[str, tuple[pl.Series, pl.Series]]] = {}
+        # each column's codes are held once, as a numpy array with 0 for a missing value (``array``); ``get``'s Series
+        # with nulls is made from it when asked for (a Series held beside the array took 4 more bytes a record and
+        # column: some 1.6 GB at 14M people)
+        self._codes: dict[str, tuple[np.ndarray, pl.Series]] = {}
+        self._shared: dict[tuple[str, ...], dict[str, tuple[np.ndarray, pl.Series]]] = {}
         self._word_shares: dict[str, pl.DataFrame] = {}
         self._per_code: dict[tuple, np.ndarray] = {}
-        self._arrays: dict[tuple, np.ndarray] = {}
         self._guard = threading.Lock()
         self._filling: dict[tuple, threading.Lock] = {}
 
@@ -74,7 +76,7 @@ class ValueCodes:
 
     def array(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
         """``get``'s codes per row as a numpy array, 0 for a missing value."""
-        return self._once(self._arrays, (column, space), lambda: self.get(column, space)[0].fill_null(0).to_numpy())
+        return self._held(column, space)[0]
 
     def per_code(self, what: str, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
         """An array over the column's codes (index = code - 1), computed once: ``length`` of each value in
@@ -233,24 +235,31 @@ class ValueCodes:
         a value has the same code in each, so values of two columns can be compared. The values are IDs' digits
         (spaces, dots, dashes ignored), only where they form a CMND (9) or CCCD (12) that is no placeholder
         ('000000000', '123456789'): any other value is missing there (standardise.id_form_digits)."""
+        codes, by_code = self._held(column, space)
+        return pl.DataFrame({"c": codes}).select(pl.when(pl.col("c") != 0).then("c").alias("code"))["code"], by_code
+
+    def _held(self, column: str, space: tuple[str, ...] | None = None) -> tuple[np.ndarray, pl.Series]:
+        """``get``'s codes as held, computed once: a numpy array (0 for a missing value) and the value of each code."""
         if space is not None:
 
-            def shared() -> dict[str, tuple[pl.Series, pl.Series]]:
+            def shared() -> dict[str, tuple[np.ndarray, pl.Series]]:
                 values = [_id_form_digits(self.work[c]) for c in space]
                 codes, by_code = _value_codes(pl.concat(values, rechunk=True))
+                codes = _array(codes)
                 starts = np.cumsum([0, *(len(v) for v in values)])
                 return {
-                    c: (codes.slice(int(start), len(v)).rechunk(), by_code)
+                    c: (codes[int(start) : int(start) + len(v)], by_code)
                     for c, v, start in zip(space, values, starts, strict=False)
                 }
 
             return self._once(self._shared, space, shared)[column]
 
-        def coded() -> tuple[pl.Series, pl.Series]:
+        def coded() -> tuple[np.ndarray, pl.Series]:
             values = self.work[column]
             source = self.source_codes(self.sources[column]) if column in self.sources else None
             through = _through(values, *source) if source is not None else None
-            return through if through is not None else _coded(values)
+            codes, by_code = through if through is not None else _coded(values)
+            return _array(codes), by_code
 
         return self._once(self._codes, column, coded)
 
@@ -305,6 +314,12 @@ def _id_form_digits(values: pl.Series) -> pl.Series:
     if rest.len():
         out = out.scatter(rest, id_form_digits(text.gather(rest)))
     return out
+
+
+def _array(codes: pl.Series) -> np.ndarray:
+    """Codes as ``ValueCodes`` holds them: a numpy array, 0 for a missing value (a view of the Series' one buffer
+    where it has no nulls)."""
+    return codes.fill_null(0).rechunk().to_numpy()
 
 
 def _coded(values: pl.Series) -> tuple[pl.Series, pl.Series]:
