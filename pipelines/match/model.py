@@ -19,6 +19,7 @@ EM runs over distinct comparison vectors with their counts, never over pairs one
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -326,7 +327,7 @@ def _key_sources(rule: BlockingRule, spec: MatchSpec) -> set[str]:
     return {sources.get(_base(col), _base(col)) for col in rule.on}
 
 
-def chance_pairs(work: pl.DataFrame, spec: MatchSpec) -> dict[str, float]:
+def chance_pairs(work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None) -> dict[str, float]:
     """Per trained blocking rule whose key is read from two source columns or more (a name and a birth date),
     how many of its pairs different entities would give by chance: all pairs x the product, over the key's
     source columns, of the share of record pairs agreeing on that source's part of the key (sum over its values
@@ -343,7 +344,7 @@ def chance_pairs(work: pl.DataFrame, spec: MatchSpec) -> dict[str, float]:
     ID, a phone) has no estimate: without labels its agreement between entities cannot be told from its
     agreement within one. Left out too: rules with ``missing`` (only some pairs of a block), keys holding
     lists (a record in several blocks) and rules with a block over ``max_block`` (window paired: fewer pairs
-    than counted)."""
+    than counted). ``codes``: the table's value codes: the records agreeing on a key are counted on them."""
     n = work.height
     if n < 2:
         return {}
@@ -351,6 +352,18 @@ def chance_pairs(work: pl.DataFrame, spec: MatchSpec) -> dict[str, float]:
     shares: dict[tuple[str, ...], float] = {}  # a source's key columns -> share of record pairs agreeing on them
 
     def agreeing(columns: tuple[str, ...]) -> pl.Series:
+        """The records of each distinct key (its columns all given)."""
+        if codes is not None:
+            # the key's value codes (equal values, equal codes; 0 missing) in one integer, mixed radix: the same
+            # groups as the values' (at 1M people the trained rules' keys 1.18 -> 0.22 CPU s)
+            sizes = [len(codes.get(c)[1]) + 1 for c in columns]
+            if math.prod(sizes) < 1 << 62:
+                key, given = np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
+                for column, size in zip(columns, sizes, strict=True):
+                    code = codes.array(column)
+                    key = key * size + code
+                    given &= code != 0
+                return pl.Series(np.unique(key[given], return_counts=True)[1], dtype=pl.Float64)
         return work.select(columns).drop_nulls().group_by(columns).len()["len"].cast(pl.Float64)
 
     out = {}
@@ -764,7 +777,7 @@ def fit(
     ``table``: the candidate pairs' pattern table, verdicts in it, made shard by shard (``estimate_m``): ``gamma``,
     ``rules``, ``labelled`` and ``candidates`` are then not read (``u`` must be given: a table that is not tiny)."""
     u, n_random = estimate_u(work, spec, codes, candidates) if u is None else u
-    chance = chance_pairs(work, spec)
+    chance = chance_pairs(work, spec, codes)
     if table is None:
         label = label_posteriors(candidates, labelled)
         m, lam, iterations, converged, per_rule, m_source = estimate_m(
