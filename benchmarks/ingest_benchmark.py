@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -45,6 +46,13 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="write staged_<registry>.parquet files here")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="wardbridge-ingest-"))
+    try:
+        run(args, work)
+    finally:  # the catalogue (and the registries generated without --from) are this run's alone
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, work: Path) -> None:
     root = args.source_dir
     if root is None:
         root = work / "registries"
