@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -442,6 +443,9 @@ def main() -> None:
         "--spec", type=Path, default=PEOPLE_SPEC, help="wardbridge's match spec (default: mappings/match/people.toml)"
     )
     parser.add_argument("--engine", choices=("wardbridge", "splink"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--keep", type=Path, help="write the engines' outputs (entities, pair tables, models) here and keep them"
+    )
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:  # child
@@ -455,7 +459,20 @@ def main() -> None:
         f"{pl.scan_parquet(args.staged).select(pl.len()).collect().item():,} staged population records from {args.staged}",
         flush=True,
     )
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        compare(args, args.keep)
+        print(f"\nthe engines' outputs (entities, pair tables, models) are kept in {args.keep}")
+        return
     work = Path(tempfile.mkdtemp(prefix="wardbridge-bench-"))
+    try:
+        compare(args, work)
+    finally:  # a run at city scale leaves gigabytes here: kept only when asked (--keep)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def compare(args: argparse.Namespace, work: Path) -> None:
+    """Each engine in its own child process on the staged table, then the accuracy of each against the truth."""
     rows = []
     runs = ["wardbridge", *(["wardbridge-retained"] if args.retained else []), *(["splink"] if args.splink else [])]
     for run in runs:
