@@ -385,6 +385,14 @@ def _blank(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().replace("", None)
 
 
+# the year written with four digits from 1900 on (chrono's %Y reads `26` as the year 26: `1/12/26` was decided in
+# 0026, and the audit keeps a row as it was read); a time after the date (Excel's date-time cell saved as CSV) is
+# not part of it
+ISO_DATE = r"^((?:19|20)\d{2}-\d{1,2}-\d{1,2})(?:[ T]|$)"
+DMY_DATE = r"^(\d{1,2}/\d{1,2}/(?:19|20)\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+NOT_A_DATE = "not a date (YYYY-MM-DD or DD/MM/YYYY, a four-digit year from 1900 on)"
+
+
 def _parse_date(column: str) -> pl.Expr:
     text = pl.col(column)
     serial = text.str.contains(r"^\d{5}(\.0+)?$")  # an Excel date cell read as its serial number
@@ -392,8 +400,8 @@ def _parse_date(column: str) -> pl.Expr:
         pl.when(serial).then(
             pl.lit(EXCEL_EPOCH) + pl.duration(days=text.str.extract(r"^(\d{5})").cast(pl.Int64, strict=False))
         ),
-        text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
-        text.str.to_date("%d/%m/%Y", strict=False),
+        text.str.extract(ISO_DATE).str.to_date("%Y-%m-%d", strict=False),
+        text.str.extract(DMY_DATE).str.to_date("%d/%m/%Y", strict=False),
     )
 
 
@@ -490,7 +498,7 @@ def validate(
         (
             "decided_on",
             pl.col("decided_on_text").is_not_null() & pl.col("decided_on").is_null(),
-            "not a date (YYYY-MM-DD or DD/MM/YYYY)",
+            NOT_A_DATE,
         ),
         ("decided_on", pl.col("decided_on") > pl.lit(today), "in the future"),
         (
