@@ -5,6 +5,7 @@ Run on demand (not part of the pipeline; production code does not know the gener
     uv run wardbridge run
     uv run python benchmarks/entity_accuracy.py [--warehouse DIR] [--truth DIR] [--kinds K ...]
         [--rematch] [--splink] [--links] [--json FILE]
+    uv run python benchmarks/entity_accuracy.py --staged-dir DIR --truth <city>/truth --kinds K ...
 
 Per registry / entity kind: records, pairwise precision and recall of the published entities
 (pipelines.match.evaluate.pairwise), linked-or-queued recall (a true pair counts as caught when
@@ -13,7 +14,10 @@ the records together), review pairs as % of records and, with ``--rematch``, pai
 (true pairs blocking made candidates, per rule). The warehouse does not publish the run's
 candidate pairs, so ``--rematch`` re-runs the engine under today's mappings/match/<kind>.toml on
 the warehouse's staged records (what the entities step matched; a fresh warehouse has no review
-labels, so the result is the run's) and measures that match, with its wall time. Without it,
+labels, so the result is the run's) and measures that match, with its wall time, CPU time and the
+process's peak RSS when it ended. ``--staged-dir DIR`` matches the staged_<registry>.parquet files of
+``benchmarks/ingest_benchmark.py --save DIR`` instead (no warehouse: every staged record, without the
+warehouse's address corrections or ward overlays; implies --rematch). Without it,
 pair completeness is reported as not available. Where the truth labels the clerk errors the generator put on a
 record (its ``noise`` column: pipelines.synth.registry_noise for households, businesses and taxpayers,
 person_mess for people), the measures are also given per error category. ``--links`` adds, per link type, the
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import resource
 import sys
 import time
 from pathlib import Path
@@ -33,7 +38,7 @@ import polars as pl
 
 from pipelines.entities.io import ENTITY_SCHEMA, read_lineage, read_published, read_staged, staged_in_lineage
 from pipelines.match.evaluate import pairwise, true_pair_recall
-from pipelines.schema import ENTITY_KINDS, review_table
+from pipelines.schema import ENTITY_KINDS, review_table, staged_table
 from pipelines.warehouse import REPO_ROOT, Warehouse
 
 TRUTH_DIR = REPO_ROOT / "data" / "sample" / "registries" / "truth"
@@ -220,9 +225,9 @@ def rematch(kind: str, staged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     """Re-run the entities step's match on ``staged`` under today's spec: lineage, review, pairs and its stats."""
     from pipelines.entities.resolve import resolve_entities
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     tables = resolve_entities(kind, staged)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     lineage = tables.lineage.select("record_key", "entity_id")
     pairs = tables.result.pairs.select(
         pl.col("left_id").cast(pl.String),
@@ -231,7 +236,13 @@ def rematch(kind: str, staged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
         pl.col("decision").cast(pl.String),
         "match_probability",
     )
-    stats = {"match_seconds": round(seconds, 1), "steps": {k: round(v, 1) for k, v in tables.stats["seconds"].items()}}
+    stats = {
+        "match_seconds": round(seconds, 1),
+        "match_cpu_seconds": round(cpu, 1),
+        # the process's peak so far: reading the staged records and this match (and any kind matched before it)
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "steps": {k: round(v, 1) for k, v in tables.stats["seconds"].items()},
+    }
     return lineage, tables.review, pairs, stats
 
 
@@ -296,15 +307,39 @@ def splink_households(staged: pl.DataFrame, threshold: float = 0.9) -> tuple[pl.
     return clusters.with_columns(pl.col("entity_id").cast(pl.String)), time.perf_counter() - start
 
 
+def read_staged_file(staged_dir: Path, kind: str) -> pl.DataFrame:
+    """A kind's staged records from ``staged_dir``/staged_<registry>.parquet (ingest_benchmark.py --save),
+    in the warehouse's columns and order (read_staged without corrections or overlays: there is no warehouse)."""
+    decl = staged_table(ENTITY_KINDS[kind])
+    path = staged_dir / f"{decl.name}.parquet"
+    if not path.is_file():
+        raise SystemExit(
+            f"{path} not found: stage it with benchmarks/ingest_benchmark.py --registry "
+            f"{ENTITY_KINDS[kind]} --save {staged_dir}"
+        )
+    return pl.read_parquet(path, columns=list(decl.columns)).sort("record_key")
+
+
 def registry_accuracy(
-    warehouse: Warehouse, kinds: list[str], truth_dir: Path, *, with_rematch: bool = False, splink: bool = False
+    warehouse: Warehouse | None,
+    kinds: list[str],
+    truth_dir: Path,
+    *,
+    with_rematch: bool = False,
+    splink: bool = False,
+    staged_dir: Path | None = None,
 ) -> dict[str, dict]:
     """kind_accuracy of each kind on the warehouse (or on a re-match of its staged records).
-    ``splink``: households are also deduplicated by Splink 5 on the same input (``households_splink``)."""
+    ``splink``: households are also deduplicated by Splink 5 on the same input (``households_splink``).
+    ``staged_dir``: re-match the staged files there instead of a warehouse's (``warehouse`` is not read)."""
     out = {}
     for kind in kinds:
-        lineage = read_lineage(warehouse, kind)
-        staged = staged_in_lineage(read_staged(warehouse, ENTITY_KINDS[kind]), lineage)
+        if staged_dir is not None:
+            staged, with_rematch = read_staged_file(staged_dir, kind), True
+        else:
+            assert warehouse is not None
+            lineage = read_lineage(warehouse, kind)
+            staged = staged_in_lineage(read_staged(warehouse, ENTITY_KINDS[kind]), lineage)
         if with_rematch:
             lineage, review, pairs, stats = rematch(kind, staged)
             out[kind] = {"source": "rematch", **kind_accuracy(kind, staged, lineage, review, truth_dir, pairs), **stats}
@@ -343,14 +378,16 @@ def _misses(s: dict) -> list[str]:
 
 
 def table(results: dict[str, dict]) -> str:
-    head = f"{'kind':<18}{'records':>10}{'true pairs':>11}{'precision':>10}{'recall':>8}{'linked|q':>9}{'pair compl':>11}{'review %':>9}{'match s':>8}  misses"
+    head = f"{'kind':<18}{'records':>10}{'true pairs':>11}{'precision':>10}{'recall':>8}{'linked|q':>9}{'pair compl':>11}{'review %':>9}{'match s':>8}{'cpu s':>8}{'peak MiB':>9}  misses"
     lines = [head]
     for kind, s in results.items():
         pc = "n/a" if s["pair_completeness"] is None else f"{s['pair_completeness']:.4f}"
         secs = f"{s['match_seconds']:.1f}" if "match_seconds" in s else "-"
+        cpu = f"{s['match_cpu_seconds']:.1f}" if "match_cpu_seconds" in s else "-"
+        peak = f"{s['peak_rss_mib']:,}" if "peak_rss_mib" in s else "-"
         lines.append(
             f"{kind:<18}{s['records']:>10,}{s['true_pairs']:>11,}{s['precision']:>10.4f}{s['recall']:>8.4f}"
-            f"{s['linked_or_queued']:>9.4f}{pc:>11}{100 * s['review_share']:>9.2f}{secs:>8}  {','.join(_misses(s)) or '-'}"
+            f"{s['linked_or_queued']:>9.4f}{pc:>11}{100 * s['review_share']:>9.2f}{secs:>8}{cpu:>8}{peak:>9}  {','.join(_misses(s)) or '-'}"
         )
     if any(s["pair_completeness"] is None and "pair_completeness_note" in s for s in results.values()):
         lines.append(f"pair compl n/a: {NOT_PUBLISHED}")
@@ -391,15 +428,30 @@ def main(argv: list[str] | None = None) -> None:
         help="With --rematch: households also by Splink 5 on the same input, with its wall time "
         "(uv run --group bench ...).",
     )
+    parser.add_argument(
+        "--staged-dir",
+        type=Path,
+        default=None,
+        help="Re-match the staged_<registry>.parquet files of ingest_benchmark.py --save DIR instead of a "
+        "warehouse's staged records (implies --rematch; not with --links).",
+    )
     parser.add_argument("--links", action="store_true", help="Also link accuracy per link type (reads every kind).")
     parser.add_argument("--json", type=Path, default=None, help="Write the results as JSON to this file.")
     args = parser.parse_args(argv)
-    warehouse = Warehouse(args.warehouse.resolve()) if args.warehouse else Warehouse.default()
-    results = {"warehouse": str(warehouse.root), "truth": str(args.truth.resolve()), "targets": TARGETS}
+    if args.staged_dir is not None and args.links:
+        parser.error("--links reads a warehouse's published links: not with --staged-dir")
+    if args.staged_dir is not None:
+        warehouse = None
+        results = {"staged_dir": str(args.staged_dir.resolve())}
+    else:
+        warehouse = Warehouse(args.warehouse.resolve()) if args.warehouse else Warehouse.default()
+        results = {"warehouse": str(warehouse.root)}
+    results |= {"truth": str(args.truth.resolve()), "targets": TARGETS}
     results["registries"] = registry_accuracy(
-        warehouse, args.kinds, args.truth, with_rematch=args.rematch, splink=args.splink
+        warehouse, args.kinds, args.truth, with_rematch=args.rematch, splink=args.splink, staged_dir=args.staged_dir
     )
     if args.links:
+        assert warehouse is not None
         staged, lineage, links = read_published(warehouse)
         results["links"] = sample_accuracy(staged, lineage, links, args.truth)["links"]
     print(table(results["registries"]))
