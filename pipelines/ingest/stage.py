@@ -313,13 +313,16 @@ def _households(frame: pl.DataFrame, day_first: bool):
     head_ids = std.check_personal_id(frame["head_personal_id"], numeric=_numeric_cells(frame, "head_personal_id"))
     ids, id_check = _id_check("head_personal_id", head_ids, "head_id_flags")
     members = frame["members"].str.strip_chars().cast(pl.Int32, strict=False)
+    # a household has at least its head: 0 or fewer members is flagged and not kept (as an implausible birth date)
+    implausible = (members < 1).fill_null(False)
     frame = frame.with_columns(
         head_name=names["name"],
         head_name_original=names["name_original"],
         **ids,
-        members=members,
+        members=pl.Series("members", members).set(implausible, None),
         registered_on="reg_date",
         _members_raw=frame["members"],
+        _members_implausible=implausible,
     )
     checks = [
         Check("household_no", _blank("household_no"), _never(), pl.lit("")),
@@ -329,7 +332,9 @@ def _households(frame: pl.DataFrame, day_first: bool):
             "members",
             _never(),
             pl.col("members").is_null() & ~_blank("_members_raw"),
-            pl.lit("unreadable (not a number of members)"),
+            pl.when(pl.col("_members_implausible"))
+            .then(pl.lit("implausible (fewer than 1 member)"))
+            .otherwise(pl.lit("unreadable (not a number of members)")),
         ),
         _registered_on(),
     ]
