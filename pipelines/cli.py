@@ -892,6 +892,8 @@ def match(
             f"{input_path}: column(s) {nested} used by the spec hold lists or structs ({frame.schema[nested[0]]}); "
             "the spec compares one value per record"
         )
+    if not frame.height:  # a data problem, as an empty file is (the engine has nothing to fit a model on)
+        raise click.ClickException(f"{input_path}: has no rows (a header only): nothing to match")
     previous = None
     if previous_path is not None:
         # an earlier --output, maybe opened and saved again in Excel: read as --labels is (encoding detected,
