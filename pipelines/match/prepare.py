@@ -169,6 +169,33 @@ def _date_columns(spec: MatchSpec) -> set[str]:
     return out | {d.column for d in spec.dates}
 
 
+TEXT_KINDS = {"jaro_winkler", "levenshtein", "ratio", "token_set", "word_subset", "word_subset_typo", "one_digit"}
+
+
+def _as_text(work: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
+    """Numbers and booleans where the spec reads text, as text (a Parquet or database table's typed columns).
+
+    A date column holding numbers (19900315, 1990, a spreadsheet's serial 32947) is read like the same digits
+    written in a CSV; a column a transform derives from or a text level compares (names, IDs stored as integers)
+    is compared on its digits. Columns compared as numbers (numeric_within) or only as equal values keep
+    their type."""
+    dates = _date_columns(spec)
+    texts = set(derived_sources(spec).values())
+    for comp in spec.comparisons:
+        if any(level.kind in TEXT_KINDS for level in comp.levels):
+            texts.update(comp.columns)
+    cast = []
+    for column in sorted((dates | texts) & set(work.columns)):
+        dtype = work.schema[column]
+        if dtype == pl.String or dtype.is_temporal() or not (dtype.is_numeric() or dtype == pl.Boolean):
+            continue
+        expr = pl.col(column)
+        if dtype.is_float():  # 19900315.0 read as its digits; a fraction (a spreadsheet's time of day) dropped
+            expr = expr.floor().cast(pl.Int64, strict=False)
+        cast.append(expr.cast(pl.String).alias(column))
+    return work.with_columns(cast) if cast else work
+
+
 def _read_dates(work: pl.DataFrame, spec: MatchSpec, source: str, report: dict) -> tuple[pl.DataFrame, dict[str, bool]]:
     """Text date columns read in their declared forms ([[dates]], else every form, day first).
 
@@ -283,6 +310,7 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
 
     work = frame.select(c for c in frame.columns if c in spec.input_columns | spec.optional_columns)
     work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
+    work = _as_text(work, spec)
     # dates written as text (CSV, spreadsheets) are read in the forms people write them
     work, coarse = _read_dates(work, spec, source, report if report is not None else {})
     wanted = derived_columns(spec, work.columns)
