@@ -903,6 +903,7 @@ def match(
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
             )
+        previous = _one_entity_per_record(previous, previous_path)
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
@@ -960,6 +961,21 @@ def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str],
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
     return lambda path, option: read_table_file(path, option, encoding.lower(), delimiter)
+
+
+def _one_entity_per_record(previous: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """A previous --output has one entity id per record: rows repeated as they were are read once; a record
+    given two entity ids is refused (which one it keeps would be a guess), naming the data rows, not the ids."""
+    torn = previous.with_row_index("row", offset=1).filter(pl.col("entity_id").n_unique().over("record_id") > 1)
+    if torn.height:
+        records = torn["record_id"].n_unique()
+        rows = torn["row"].head(6).to_list()
+        raise click.BadParameter(
+            f"{path}: {records:,} record(s) have more than one entity_id (data rows {rows}): a previous --output has "
+            "one row per record",
+            param_hint="--previous",
+        )
+    return previous.unique(subset=["record_id"], keep="first", maintain_order=True)
 
 
 def _check_match_options(
