@@ -485,9 +485,26 @@ def _msts(rng: np.random.Generator, prefixes: np.ndarray, valid: np.ndarray) -> 
     while (bad := check == 10).any():  # no valid code for this stem: draw new digits
         d[bad, 2:] = rng.integers(0, 10, size=(int(bad.sum()), 7))
         check = mst_check_digit(d)
+    check = _unique_stems(d, check)
     wrong = (check + rng.integers(1, 10, size=n)) % 10
     check = np.where(valid, check, wrong)
     return ["".join(map(str, row)) + str(c) for row, c in zip(d.tolist(), check.tolist(), strict=True)]
+
+
+def _unique_stems(d: np.ndarray, check: np.ndarray) -> np.ndarray:
+    """One MST per taxpayer: a stem drawn twice (7 random digits a province: at 14M people some 32,000 businesses
+    shared one) is drawn again, from a generator of its own so that the city's other values stay as they were.
+    Returns the check digits of the stems as they end (``d`` is changed in place)."""
+    again = np.random.default_rng(len(d))
+    place = 10 ** np.arange(d.shape[1] - 1, -1, -1, dtype=np.int64)
+    while True:
+        repeated = np.ones(len(d), dtype=bool)
+        repeated[np.unique(d @ place, return_index=True)[1]] = False  # every stem's first holder keeps it
+        bad = repeated | (check == 10)
+        if not bad.any():
+            return check
+        d[bad, 2:] = again.integers(0, 10, size=(int(bad.sum()), d.shape[1] - 2))
+        check = mst_check_digit(d)
 
 
 def _dates(rng: np.random.Generator, years: np.ndarray) -> np.ndarray:
