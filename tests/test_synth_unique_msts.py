@@ -26,7 +26,16 @@ def test_only_repeated_stems_are_drawn_again():
     d[4] = d[1]  # a stem drawn twice
     d[5] = d[1]  # and a third time
     before = d.copy()
-    check = _unique_stems(d, mst_check_digit(d))
+    check = _unique_stems(d, mst_check_digit(d), set())
     assert (d[[0, 1, 2, 3]] == before[[0, 1, 2, 3]]).all()  # the first holder and the others keep theirs
     assert len({tuple(row) for row in d.tolist()}) == 6
     assert (check == mst_check_digit(d)).all() and (check != 10).all()
+
+
+def test_no_code_of_an_earlier_chunk_is_given_again():
+    given: set[int] = set()
+    n = 100_000  # a city is generated in chunks of people, each drawing its own businesses' codes
+    first = _msts(np.random.default_rng(1), np.array(["80"] * n), np.ones(n, dtype=bool), given)
+    second = _msts(np.random.default_rng(2), np.array(["80"] * n), np.ones(n, dtype=bool), given)
+    assert len(given) == 2 * n
+    assert not set(first) & set(second)

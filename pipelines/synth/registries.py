@@ -474,8 +474,11 @@ def is_valid_mst(code: str) -> bool:
     return int(mst_check_digit(d[None, :9])[0]) == d[9]
 
 
-def _msts(rng: np.random.Generator, prefixes: np.ndarray, valid: np.ndarray) -> list[str]:
-    """10-digit MSTs: issuing-province prefix, 7 random digits, check digit (wrong where not ``valid``)."""
+def _msts(
+    rng: np.random.Generator, prefixes: np.ndarray, valid: np.ndarray, given: set[int] | None = None
+) -> list[str]:
+    """10-digit MSTs: issuing-province prefix, 7 random digits, check digit (wrong where not ``valid``); none of
+    them on a stem in ``given`` (the city's earlier chunks), which receives this call's stems."""
     n = len(prefixes)
     d = np.zeros((n, 9), dtype=np.int64)
     d[:, 0] = [int(p[0]) for p in prefixes]
@@ -485,23 +488,26 @@ def _msts(rng: np.random.Generator, prefixes: np.ndarray, valid: np.ndarray) -> 
     while (bad := check == 10).any():  # no valid code for this stem: draw new digits
         d[bad, 2:] = rng.integers(0, 10, size=(int(bad.sum()), 7))
         check = mst_check_digit(d)
-    check = _unique_stems(d, check)
+    check = _unique_stems(d, check, set() if given is None else given)
     wrong = (check + rng.integers(1, 10, size=n)) % 10
     check = np.where(valid, check, wrong)
     return ["".join(map(str, row)) + str(c) for row, c in zip(d.tolist(), check.tolist(), strict=True)]
 
 
-def _unique_stems(d: np.ndarray, check: np.ndarray) -> np.ndarray:
-    """One MST per taxpayer: a stem drawn twice (7 random digits a province: at 14M people some 32,000 businesses
-    shared one) is drawn again, from a generator of its own so that the city's other values stay as they were.
-    Returns the check digits of the stems as they end (``d`` is changed in place)."""
-    again = np.random.default_rng(len(d))
+def _unique_stems(d: np.ndarray, check: np.ndarray, given: set[int]) -> np.ndarray:
+    """One MST per taxpayer: a stem drawn twice or already ``given`` (7 random digits a province: at 14M people some
+    32,000 businesses shared one) is drawn again, from a generator of its own so that the city's other values stay
+    as they were. ``given`` receives the stems; returns their check digits (``d`` is changed in place)."""
+    again = np.random.default_rng(len(d) + len(given))
     place = 10 ** np.arange(d.shape[1] - 1, -1, -1, dtype=np.int64)
+    taken = np.fromiter(given, dtype=np.int64, count=len(given))
     while True:
+        stems = d @ place
         repeated = np.ones(len(d), dtype=bool)
-        repeated[np.unique(d @ place, return_index=True)[1]] = False  # every stem's first holder keeps it
-        bad = repeated | (check == 10)
+        repeated[np.unique(stems, return_index=True)[1]] = False  # every stem's first holder keeps it
+        bad = repeated | np.isin(stems, taken) | (check == 10)
         if not bad.any():
+            given.update(stems.tolist())
             return check
         d[bad, 2:] = again.integers(0, 10, size=(int(bad.sum()), d.shape[1] - 2))
         check = mst_check_digit(d)
@@ -905,6 +911,7 @@ class RegistryGenerator:
         self.sources = plan_sources(self.units, self.out, config.seed)
         self.birth_provinces = sorted({f"{int(c):03d}" for c in self.reference.units_pre2025["province_code"].unique()})
         self.stats = SynthStats()
+        self._msts_given: set[int] = set()  # MST stems of earlier chunks: one MST per taxpayer in the city
         self._writers: dict[str, TableWriter] = {}
         self._seq: Counter = Counter()
         self._truth = _Truth()
@@ -1190,8 +1197,8 @@ class RegistryGenerator:
         )
         province = [self.units.units[u].province_code for u in unit.tolist()]
         mst_valid = rng.random(n) >= 0.01
-        mst = _msts(rng, np.array([MST_PREFIX[p] for p in province]), mst_valid)
-        personal_mst = _msts(rng, np.array(["80"] * n), np.ones(n, bool))
+        mst = _msts(rng, np.array([MST_PREFIX[p] for p in province]), mst_valid, self._msts_given)
+        personal_mst = _msts(rng, np.array(["80"] * n), np.ones(n, bool), self._msts_given)
         reg_date = _dates(rng, rng.integers(2005, 2026, size=n))
         reg_date = np.minimum(reg_date, np.datetime64(self.config.extract_date))
         era = rng.choice(4, size=n, p=[0.35, 0.25, 0.15, 0.25])
