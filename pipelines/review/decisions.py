@@ -13,7 +13,9 @@ A cell starting with an apostrophe before = + - @ tab or CR (the exports' CSV fo
 A row with a review item id and no decision is an item not decided yet (counted, not an error); a row with no
 decision and an id that is not a review item id (mangled by a spreadsheet, a note in the column) is an error. Every other
 row either passes validation or is reported in ``decision_errors`` with file, row, field and cause (never
-the value) and is not applied; a broken file never stops the run.
+the value) and is not applied; a broken file never stops the run. A CSV row with more fields than its header row (a
+note holding the delimiter unquoted: every cell after it moved right) is such a row (field ``*``), never cut to the
+header's width.
 
 Valid rows enter the audit once (``audit_id`` = MD5 of item, decision, ward, reviewer, date, note) and
 stay there: decisions survive re-runs, re-ingestion and the removal of their file. A row edited in place
@@ -29,6 +31,7 @@ cause naming the other row's file and row) on every run until a later-dated deci
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import logging
@@ -170,8 +173,11 @@ def _column_label(position: int) -> str:
     return label
 
 
-def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[pl.DataFrame | None, list[dict]]:
-    """The decision columns of a sheet of strings (no header read yet), with spreadsheet row numbers."""
+def _rows_from_grid(
+    grid: pl.DataFrame, file: str, sheet: str | None, widths: list[int] | None = None, separator: str = ","
+) -> tuple[pl.DataFrame | None, list[dict]]:
+    """The decision columns of a sheet of strings (no header read yet), with spreadsheet row numbers. ``widths``: a
+    CSV's field count per record; a row with more fields than its header row is refused (:func:`_wider_rows`)."""
     head = grid.head(10).rows()
     start = next((i for i, cells in enumerate(head) if {"item_id", "decision"} <= set(_header_map(list(cells)))), None)
     if start is None:
@@ -198,6 +204,10 @@ def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[p
         ]
     names = grid.columns
     frame = grid.with_row_index("source_row", offset=1).slice(data_start)
+    wider: list[dict] = []
+    if widths is not None:
+        wider = _wider_rows(widths, start, data_start, mapping, file, separator)
+        frame = frame.filter(~pl.col("source_row").is_in([e["source_row"] for e in wider]))
     return (
         frame.select(
             pl.col("source_row").cast(pl.UInt32),
@@ -210,8 +220,33 @@ def _rows_from_grid(grid: pl.DataFrame, file: str, sheet: str | None) -> tuple[p
                 for c in COLUMNS
             ],
         ).with_columns(pl.lit(file).alias("source_file"), pl.lit(sheet, pl.String).alias("sheet")),
-        [],
+        wider,
     )
+
+
+def _wider_rows(
+    widths: list[int], start: int, data_start: int, mapping: dict[str, int], file: str, separator: str
+) -> list[dict]:
+    """A CSV row with more fields than its header row: a cell holds the delimiter unquoted (a note 'see A; B' in a
+    ';' file), so every cell after it moved right and which column holds what cannot be told: the row is refused,
+    naming the counts and the cure, never a value. (Spreadsheets pad every row of a sheet to one width, the header
+    too, and quote a cell holding the delimiter.)"""
+    header = max(widths[start:data_start])
+    named = ", ".join(c for c in COLUMNS if c in mapping)
+    return [
+        _error(
+            file,
+            None,
+            i + 1,
+            "*",
+            f"the row has {n} fields where the header row has {header} (delimiter {separator!r}): a cell holds the "
+            "delimiter without double quotes (a note?), so the cells after it moved right and the columns "
+            f"({named}) cannot be told apart: put that cell in double quotes, or save the file from the spreadsheet "
+            "as 'CSV UTF-8'; the row is not read",
+        )
+        for i, n in enumerate(widths[data_start:], start=data_start)
+        if n > header
+    ]
 
 
 def _decode_csv(data: bytes) -> tuple[str | None, str]:
@@ -242,12 +277,19 @@ def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     counts = {sep: first.count(sep) for sep in ",;\t"}
     separator = max(counts, key=counts.get)  # ties: ','
     try:
-        grid = pl.read_csv(
-            io.StringIO(text), has_header=False, infer_schema=False, separator=separator, truncate_ragged_lines=True
-        )
-    except Exception as exc:  # noqa: BLE001 - any unreadable CSV is reported, the run goes on
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as exc:  # any unreadable CSV is reported, the run goes on
         return [], [_error(file, None, 0, "*", f"not a readable CSV file ({type(exc).__name__})")]
-    frame, errors = _rows_from_grid(grid, file, None)
+    # every record, a spreadsheet's rows (a blank line one too): the grid is as wide as the widest, so a title line
+    # above the header narrows nothing and a row wider than its header is seen, not cut to it
+    widths = [len(r) for r in records]
+    width = max(widths, default=0)
+    grid = pl.DataFrame(
+        [[*r, *[None] * (width - len(r))] for r in records],
+        schema=[f"column_{i + 1}" for i in range(width)],
+        orient="row",
+    ).select(pl.all().cast(pl.String).replace("", None))
+    frame, errors = _rows_from_grid(grid, file, None, widths, separator)
     if frame is None and not errors:
         read_as = "" if encoding == "utf-8" else f" (not UTF-8; read as {encoding}: save the file as 'CSV UTF-8')"
         errors = [_error(file, None, 0, "*", f"no header row with item_id and decision in the first 10 lines{read_as}")]
