@@ -425,6 +425,21 @@ def check_text_columns(frame: pl.DataFrame, columns: dict[str, str | None], path
             )
 
 
+def check_address_column(frame: pl.DataFrame, name: str | None, path: Path) -> None:
+    """The free-text address column holds text: a column of numbers, booleans or dates (a Parquet's house
+    numbers or IDs named by mistake) is refused, not read as "Quận 12" and the like. Unit columns may hold
+    numbers (ward 12 in --ward-column)."""
+    if not name:
+        return
+    dtype = frame.schema[name]
+    if dtype.is_numeric() or dtype.is_temporal() or dtype == pl.Boolean:
+        raise click.BadParameter(
+            f"column {name!r} of {path} has type {dtype}: the address column must hold text (a number alone is "
+            "not an address; a ward's number goes in --ward-column)",
+            param_hint="--column",
+        )
+
+
 def _same_file(a: Path, b: Path) -> bool:
     if a.exists() and b.exists():
         return a.samefile(b)
@@ -646,6 +661,7 @@ def resolve(
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
     frame = read_table_file(input_path, "--input", encoding.lower(), delimiter)
     check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
+    check_address_column(frame, address_column, input_path)
     as_of_value = _as_of_option(as_of, frame)
     written = frame
     frame = _repaired_cells(frame, {k: v for k, v in columns.items() if k != "--old-code-column"}, input_path)

@@ -2852,10 +2852,31 @@ def _finish_rows(idx: ResolverIndex, read: pl.DataFrame) -> pl.DataFrame:
         confidence=pl.col("confidence").fill_null(0.0),
         reason=pl.when(pl.col("input").is_null()).then(pl.lit("empty input (null)")).otherwise(pl.col("reason")),
     )
+    read = _bare_numbers_said(read)
     cands = pl.col("_cands")
     own = pl.when(cands == "").then(pl.lit([], pl.List(pl.String))).otherwise(cands.str.split(_CANDS_SEP))
     read = _add_unit_columns(idx, read).with_columns(candidates=pl.coalesce(own, "candidates"))
     return read.select("input", *RESOLVED_ADDRESS.columns)
+
+
+# A cell holding one number and nothing else that names anything ("12", "-12", "# 12"): no letter, one run of
+# digits. It never names a unit (a ward number needs its district), though its reading finds "Quận 12".
+_BARE_NUMBER = r"^[^\p{L}\p{N}]*[0-9]+[^\p{L}\p{N}]*$"
+BARE_NUMBER_REASON = "a number alone is not an address (no unit named)"
+
+
+def _bare_numbers_said(read: pl.DataFrame) -> pl.DataFrame:
+    """``read`` (input, status, reason) with the reason of each unresolved row whose input is a number alone
+    saying so. Only the unresolved rows are looked at (a number alone is never read as a unit)."""
+    unresolved = (read["status"] == "unresolved").arg_true()
+    if unresolved.is_empty():
+        return read
+    inputs = read["input"].gather(unresolved)
+    bare = inputs.str.contains(_BARE_NUMBER).fill_null(False)
+    if not bare.any():
+        return read
+    rows = unresolved.filter(bare)
+    return read.with_columns(read["reason"].scatter(rows, BARE_NUMBER_REASON))
 
 
 _TONE = "\u0300\u0301\u0303\u0309\u0323"  # the five tone marks (NFD)
