@@ -487,6 +487,23 @@ def _policies(registry: str, checks: list[Check]) -> tuple[list[tuple[pl.Expr, s
     return quarantine, issues
 
 
+def _commonest_read_problem(failing: pl.DataFrame) -> str:
+    """'; 20 rows not read: column 'ho_ten' is named more than once ...': the reader's commonest cause among the rows
+    it could not read (field '*'), its line numbers taken out, so the extract's cause says why they were not read
+    (a reader's cause names lines and columns, never a value); '' when every row was read."""
+    causes = failing.filter(pl.col("_field") == "*").select(
+        pl.col("read_problem")
+        .str.replace(r"^line:\d+: ", "")
+        .str.replace_all(r"\bline[: ]\d+", "line N")
+        .alias("cause")
+    )
+    counts = causes["cause"].drop_nulls().value_counts(sort=True)
+    if not counts.height:
+        return ""
+    cause, n = counts.row(0)
+    return f"; {n} rows not read: {cause}"
+
+
 def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference=None) -> StageResult:
     """Turn one partition's raw rows into staged rows and quarantine rows (together: all of them).
 
@@ -531,7 +548,8 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
         top = failing["_field"].value_counts(sort=True).head(3).iter_rows()
         rejected = (
             f"extract rejected: {failing.height} of {judged.height} rows lack required fields or cannot be read "
-            f"({', '.join(f'{name}: {n}' for name, n in top)}); is it a {registry} registry extract?"
+            f"({', '.join(f'{name}: {n}' for name, n in top)}){_commonest_read_problem(failing)}; "
+            f"is it a {registry} registry extract?"
         )
         frame = frame.with_columns(
             _field=pl.lit("*"),
