@@ -165,10 +165,27 @@ class Check:
     invalid: pl.Expr
     why: pl.Expr
     label: str | None = None
+    missing_why: pl.Expr | None = None  # the reason of a missing value per row (default 'missing')
 
 
 def _never() -> pl.Expr:
     return pl.lit(False)
+
+
+NOT_A_NAME = "written but no letters (digits or punctuation only): not a name"
+
+
+def _name_check(field: str) -> Check:
+    """A person's name the cleaning left empty: 'missing' where nothing was written, else why (a SQLite INTEGER, a
+    '12345' or '???' typed in the column is not a missing name: the source holds something there)."""
+    written = ~_blank(f"{field}_original")
+    return Check(
+        field,
+        pl.col(field).is_null(),
+        _never(),
+        pl.lit(""),
+        missing_why=pl.when(written).then(pl.lit(NOT_A_NAME)).otherwise(pl.lit("missing")),
+    )
 
 
 def _category(errors: pl.Expr) -> pl.Expr:
@@ -271,7 +288,7 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
         ).replace("", None),
     )
     checks = [
-        Check("full_name", pl.col("full_name").is_null(), _never(), pl.lit("")),
+        _name_check("full_name"),
         Check(
             "date_of_birth",
             _blank("_dob_raw"),
@@ -326,7 +343,7 @@ def _households(frame: pl.DataFrame, day_first: bool):
     )
     checks = [
         Check("household_no", _blank("household_no"), _never(), pl.lit("")),
-        Check("head_name", pl.col("head_name").is_null(), _never(), pl.lit("")),
+        _name_check("head_name"),
         id_check,
         Check(
             "members",
@@ -478,7 +495,8 @@ def _policies(registry: str, checks: list[Check]) -> tuple[list[tuple[pl.Expr, s
     for c in checks:
         f = declared[c.field]
         label = c.label or c.field
-        for cond, policy, why in ((c.missing, f.on_missing, pl.lit("missing")), (c.invalid, f.on_invalid, c.why)):
+        missing = c.missing_why if c.missing_why is not None else pl.lit("missing")
+        for cond, policy, why in ((c.missing, f.on_missing, missing), (c.invalid, f.on_invalid, c.why)):
             text = pl.format("{}: {}", pl.lit(label), why)
             if policy == "quarantine":
                 quarantine.append((cond.fill_null(False), label, text))
