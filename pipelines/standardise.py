@@ -494,25 +494,43 @@ ID_REPAIR_FLAG = "leading_zero_restored"  # check_personal_id's flag of a repair
 
 
 def _restore_leading_zero(digits: pl.Expr, numeric: pl.Expr, codes: list[str]) -> pl.Expr:
-    """Where a leading zero the value lost is put back (bool; ``digits`` all digits):
+    """How many leading zeros the value lost are put back (0, 1 or 2; ``digits`` all digits):
 
     * 11 digits that a '0' in front turns into a known CCCD province code ('79080123456' -> '079...'): a
       CCCD written in a number cell, whatever the reader knows (no 11-digit ID exists);
     * from a cell the reader knows was a number (``numeric``): 8 digits (a CMND '023456789' -> 23456789),
       and 9 digits starting above :data:`CMND_PREFIX_MAX` (no CMND: a 10-digit '0790801234' -> 790801234,
-      restored to the 10 digits it was, so it stays wrong_length instead of passing for a CMND).
+      restored to the 10 digits it was, so it stays wrong_length instead of passing for a CMND);
+    * from such a cell, two zeros: 10 digits that '00' in front turns into a known province code (001-009: Hà Nội,
+      Hà Giang, ...) followed by a century digit 0-3 ('001090123456' -> 1090123456; no 10-digit ID exists).
     """
     n = digits.str.len_chars()
     province = pl.concat_str(pl.lit("0"), digits.str.slice(0, 2)).is_in(codes)
+    province_of_two = pl.concat_str(pl.lit("00"), digits.str.slice(0, 1)).is_in(codes) & digits.str.slice(1, 1).is_in(
+        ["0", "1", "2", "3"]
+    )
     above_cmnd = digits.str.slice(0, 2).cast(pl.Int32, strict=False) > CMND_PREFIX_MAX
     number = numeric.fill_null(False)
-    return digits.str.contains(r"^\d+$").fill_null(False) & (
-        ((n == 11) & province) | (number & ((n == 8) | ((n == 9) & above_cmnd)))
-    ).fill_null(False)
+    all_digits = digits.str.contains(r"^\d+$").fill_null(False)
+    one = ((n == 11) & province) | (number & ((n == 8) | ((n == 9) & above_cmnd)))
+    two = number & (n == 10) & province_of_two
+    return (
+        pl.when(all_digits & two.fill_null(False))
+        .then(pl.lit(2, pl.Int8))
+        .when(all_digits & one.fill_null(False))
+        .then(pl.lit(1, pl.Int8))
+        .otherwise(pl.lit(0, pl.Int8))
+    )
 
 
 def _restored(digits: pl.Expr, restore: pl.Expr) -> pl.Expr:
-    return pl.when(restore).then(pl.concat_str(pl.lit("0"), digits)).otherwise(digits)
+    return (
+        pl.when(restore == 2)
+        .then(pl.concat_str(pl.lit("00"), digits))
+        .when(restore == 1)
+        .then(pl.concat_str(pl.lit("0"), digits))
+        .otherwise(digits)
+    )
 
 
 def _numeric_flags(numeric: pl.Series | None, n: int) -> pl.Series:
@@ -555,7 +573,8 @@ def check_personal_id(
       digits: '0', '000000000', '123456789'; see :func:`id_placeholder`),
       ``leading_zero_restored`` (a '0' put back: 11 digits whose first two with a '0' in front are a
       known CCCD province code, or, from a cell the reader knows was a number (``numeric``), 8 digits
-      (a CMND) or 9 digits starting above 38 (no CMND: a 10-digit value, then ``wrong_length``)),
+      (a CMND) or 9 digits starting above 38 (no CMND: a 10-digit value, then ``wrong_length``); two: 10 digits
+      from such a cell that '00' in front makes a CCCD of provinces 001-009),
       and for CCCDs:
       ``unknown_province_code`` (digits 1-3 not a GSO province code), ``impossible_century``
       (digit 4 above 3: born 2100 or later), ``future_birth_year`` (digits 4-6 give a year
@@ -614,7 +633,7 @@ def check_personal_id(
         (non_digit, "non_digit"),
         (~missing & ~non_digit & ~length.is_in([9, 12]), "wrong_length"),
         (placeholder, "placeholder"),
-        (~missing & pl.col("_restore"), ID_REPAIR_FLAG),
+        (~missing & (pl.col("_restore") > 0), ID_REPAIR_FLAG),
         (cccd & ~digits.str.slice(0, 3).is_in(codes), "unknown_province_code"),
         (cccd & (century > 3), "impossible_century"),
         (cccd & (century <= 3) & (id_year > now), "future_birth_year"),
