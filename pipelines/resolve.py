@@ -2867,12 +2867,14 @@ BARE_NUMBER_REASON = "a number alone is not an address (no unit named)"
 
 def _bare_numbers_said(read: pl.DataFrame) -> pl.DataFrame:
     """``read`` (input, status, reason) with the reason of each unresolved row whose input is a number alone
-    saying so. Only the unresolved rows are looked at (a number alone is never read as a unit)."""
+    saying so. Only the unresolved rows are looked at (a number alone is never read as a unit); an input too
+    long to be an address keeps that reason ("#####...123", 10 kB)."""
     unresolved = (read["status"] == "unresolved").arg_true()
     if unresolved.is_empty():
         return read
     inputs = read["input"].gather(unresolved)
-    bare = inputs.str.contains(_BARE_NUMBER).fill_null(False)
+    bare = (inputs.str.len_chars() <= MAX_INPUT_CHARS) & inputs.str.contains(_BARE_NUMBER)  # too long: said so
+    bare = bare.fill_null(False)
     if not bare.any():
         return read
     rows = unresolved.filter(bare)

@@ -46,7 +46,7 @@ def test_numbers_in_unit_columns_are_still_read(tmp_path):
 
 
 BARE = ["12", "-12", "# 12", "0012", "(7)", "12;", ",12", "\x00\x01.,12", " 9 "]
-NOT_BARE = ["12, hcm", "12.0", "7/5", "12a"]
+NOT_BARE = ["12, hcm", "12.0", "7/5", "12a", "#" * 600 + "12"]  # the last: too long to be an address
 
 
 @pytest.mark.parametrize("by_tail", [True, False])
@@ -56,6 +56,7 @@ def test_a_number_alone_is_unresolved_saying_so(by_tail):
     reasons = got["reason"].to_list()
     assert reasons[: len(BARE)] == [BARE_NUMBER_REASON] * len(BARE)
     assert BARE_NUMBER_REASON not in reasons[len(BARE) :]
+    assert reasons[-1].startswith("input too long")
 
 
 def test_a_text_cell_holding_a_number_in_the_cli(tmp_path):
