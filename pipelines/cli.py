@@ -89,7 +89,26 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
             ) from None
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
     report_short_rows(frame, path, path, ",", option)
+    report_repeated_columns(frame, path)
     return frame
+
+
+def report_repeated_columns(frame: pl.DataFrame, path: Path) -> None:
+    """Say on stderr which columns a CSV's header names more than once (Polars reads the first under the name and
+    renames the others '<name>_duplicated_<n>'): a spec or option naming the column reads the first copy, which may
+    not be the one meant, so it is not done silently. Names and positions only, never a value."""
+    import re
+
+    columns = frame.columns
+    for i, name in enumerate(columns):
+        found = re.fullmatch(r"(.+)_duplicated_\d+", name)
+        if found and found.group(1) in columns[:i]:
+            first = columns.index(found.group(1))
+            _echo(
+                f"wardbridge: {path}: the header names column {found.group(1)!r} more than once (columns {first + 1} "
+                f"and {i + 1}): column {first + 1} is read as {found.group(1)!r}, column {i + 1} as {name!r}; "
+                "rename one in the header if the other is meant"
+            )
 
 
 ENCODINGS = ("auto", "utf-8", *LEGACY)  # the legacy names declared once, in pipelines/encodings.py
@@ -164,6 +183,7 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
     report_short_rows(frame, path, source, sep, option)
+    report_repeated_columns(frame, path)
     return frame
 
 
