@@ -1291,10 +1291,12 @@ def catalogue(manifest_path: Path, output_path: Path | None, broken: bool) -> No
         raise click.BadParameter(f"file not found: {manifest_path}", param_hint="--manifest")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):  # a JSON list, string or number: no manifest's keys to read
+            raise TypeError(f"a JSON {type(manifest).__name__}, not an object")
         root = manifest_path.parent.resolve()
         base_dir = str(root.relative_to(REPO_ROOT)) if root.is_relative_to(REPO_ROOT) else str(root)
         text = catalogue_from_manifest(manifest, base_dir, broken=broken, source=str(manifest_path))
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise click.ClickException(
             f"{manifest_path}: not a manifest written by `wardbridge synth` ({type(exc).__name__}: {exc})"
         ) from None
