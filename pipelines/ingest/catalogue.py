@@ -190,15 +190,81 @@ def _parse_date(text: str, where: str) -> date:
     raise CatalogueError(f"{where}: extract date {text!r} is not YYYY-MM-DD or YYYYMMDD")
 
 
+# the type each key of an entry takes (extract_date: a TOML date or its text, checked by _parse_date)
+KEY_TYPES: dict[str, tuple[type, str]] = {
+    **dict.fromkeys(
+        (
+            "id",
+            "registry",
+            "format",
+            "path",
+            "url",
+            "table",
+            "db_schema",
+            "key_column",
+            "encoding",
+            "delimiter",
+            "extract_date_pattern",
+            "extract_date_column",
+            "description",
+        ),
+        (str, "a text in quotes"),
+    ),
+    "header_row": (int, "a whole number from 0 (no quotes)"),
+    "day_first": (bool, "true or false (no quotes)"),
+    "allow_outside_base": (bool, "true or false (no quotes)"),
+    "old_units": (list, 'a list of texts, ["pre2025:27139"]'),
+    "columns": (dict, 'a table of source column = "canonical field" ([source.columns])'),
+}
+# a source id names its partitions' folders (part=<id>@<date>, other characters written '_'): two ids differing in
+# such a character only would write one folder, each load replacing the other's rows
+ID_PATTERN = re.compile(r"[\w.-]+")
+
+
+def _check_types(raw: dict, where: str) -> None:
+    """Every key of an entry of the type it takes, named with the entry (a TOML value of another type was taken as it
+    was: day_first = "no" read as true, old_units = "pre2025:1" as its characters, columns = "x" an AttributeError)."""
+    for key, (kind, words) in KEY_TYPES.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise CatalogueError(f"{where}: {key} must be {words}")
+    if any(not isinstance(v, str) for v in raw.get("old_units", [])):
+        raise CatalogueError(f"{where}: old_units must be {KEY_TYPES['old_units'][1]}")
+    if any(not isinstance(v, str) for v in raw.get("columns", {}).values()):
+        raise CatalogueError(f"{where}: columns must be {KEY_TYPES['columns'][1]}")
+    if raw.get("header_row", 0) < 0:
+        raise CatalogueError(f"{where}: header_row must be {KEY_TYPES['header_row'][1]}")
+    if "delimiter" in raw and len(raw["delimiter"]) != 1:
+        raise CatalogueError(f'{where}: delimiter must be one character ("," ";" "\\t" "|")')
+    if "id" in raw and not ID_PATTERN.fullmatch(raw["id"]):
+        raise CatalogueError(
+            f"{where}: id must be letters, digits, '_', '-' or '.' (it names the partitions' folders, where other "
+            "characters would be written '_' and two sources could share one)"
+        )
+    pattern = raw.get("extract_date_pattern")
+    if pattern is not None:
+        try:
+            groups = re.compile(pattern).groups
+        except re.error as exc:
+            raise CatalogueError(f"{where}: extract_date_pattern is not a regular expression ({exc})") from None
+        if groups < 1:
+            raise CatalogueError(f"{where}: extract_date_pattern needs a group around the date, e.g. 'x_(\\d{{8}})'")
+
+
 def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{catalogue_file}: each source is a [[source]] table")
     where = f"{catalogue_file}: source {raw.get('id', '?')!r}"
     known = set(SourceSpec.__dataclass_fields__) - {"catalogue_file", "base_dir"}
     unknown = set(raw) - known
     if unknown:
-        raise CatalogueError(f"{where}: unknown keys {sorted(unknown)}")
+        raise CatalogueError(f"{where}: unknown keys {sorted(unknown)}; an entry takes {sorted(known)}")
     for key in ("id", "registry", "format", "columns"):
         if key not in raw:
             raise CatalogueError(f"{where}: missing key {key!r}")
+    _check_types(raw, where)
     if raw["registry"] not in REGISTRY_KINDS:
         raise CatalogueError(f"{where}: registry {raw['registry']!r} is not one of {REGISTRY_KINDS}")
     if raw["format"] not in FORMATS:
@@ -263,10 +329,16 @@ def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]
     files = sorted(CATALOGUE_DIR.glob("*.toml")) if paths is None else [Path(p) for p in paths]
     sources: dict[str, SourceSpec] = {}
     for path in files:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        try:  # a byte-order mark (Windows Notepad writes one) is no part of the TOML
+            data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise CatalogueError(f"{path}: not UTF-8 text: save the catalogue as UTF-8") from None
         except tomllib.TOMLDecodeError as exc:
             raise CatalogueError(f"{path}: not valid TOML: {exc}") from None
+        if not isinstance(data.get("base_dir", "."), str):
+            raise CatalogueError(f"{path}: base_dir must be a text in quotes (a folder)")
+        if not isinstance(data.get("source", []), list):
+            raise CatalogueError(f"{path}: sources are written [[source]] (an array of tables), not [source]")
         base = Path(data.get("base_dir", "."))
         base = base if base.is_absolute() else (REPO_ROOT / base)
         for raw in data.get("source", []):
