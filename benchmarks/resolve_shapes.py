@@ -14,8 +14,8 @@ process on one core. Each read's text is then given a *shape* (``shape``): a tex
 province, or a 2025 ward and perhaps a province, each spelled exactly as a key of the index (a marker phrase
 before it allowed) is *exact-spelled*: what a pre-pass joining segments against the index's keys could read
 without the parser; every other read (typos, names without marker or comma, notes, cut tails) stays in Python
-whatever such a pass does. Prints the reads and CPU per shape and outcome; the exact-spelled reads ending
-``exact`` are the most such a pass could take out of Python (at no cost of its own).
+whatever such a pass does. Prints the reads and CPU per shape and outcome, and per scheme read; the exact-spelled
+reads ending ``exact`` are the most such a pass could take out of Python (at no cost of its own).
 """
 
 from __future__ import annotations
@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     with pl.Config(tbl_rows=80, tbl_width_chars=160, fmt_str_lengths=50, tbl_hide_dataframe_shape=True):
         print(reads.group_by("shape").agg(agg).sort("cpu_s", descending=True))
         print(reads.group_by("shape", "status").agg(agg).sort("cpu_s", descending=True))
+        # The form each read ended in (null: undecided or unread): a 2025-form read runs the old reading first.
+        print(reads.group_by("scheme").agg(agg).sort("cpu_s", descending=True))
     spelled = reads.filter(pl.col("shape").str.contains("exact-spelled"))
     settled = spelled.filter(pl.col("status") == "exact")
     print(
