@@ -327,7 +327,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         from assets.entities import ENTITY_ASSETS
         from assets.ingest import catalogue_keys, listing, register_catalogue
         from assets.progress import PROGRESS_LOGGER, RunSummary, missed_step_lines
-        from pipelines.ingest.catalogue import url_problems
+        from pipelines.ingest.catalogue import sources_without_extracts, url_problems
         from pipelines.publish.pseudonym import KEY_ENV
         from pipelines.schema import REGISTRY_KINDS
 
@@ -363,6 +363,9 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         )
     say(f"wardbridge: {len(plan)} runs on the Dagster instance {home}, warehouse {warehouse_dir}")
     say(_decisions_line())
+    for line in sources_without_extracts(listing().sources, listing().extracts):  # a mistyped glob: not silent
+        say(f"wardbridge: warning: {line}")
+        summary.notes.append(line)
     base = {
         "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
         "loggers": {PROGRESS_LOGGER: {"config": {"log_level": log_level, "quiet": quiet}}},

@@ -383,6 +383,28 @@ def extracts_by_partition(
     return dict(sorted(out.items()))
 
 
+def sources_without_extracts(sources: dict[str, SourceSpec], extracts: dict[str, Extract]) -> list[str]:
+    """Why each file source of the catalogue has no extract today, one line each: its glob matches no file, or no
+    matching file's name matches its extract_date_pattern. Such a source loads nothing and fails nothing, so
+    without this line a mistyped path made a run that succeeded with nothing of the source in it."""
+    having = {e.source.id for e in extracts.values()}
+    lines = []
+    for spec in sources.values():
+        if spec.format == "sql" or spec.id in having or spec.path is None:
+            continue
+        pattern = spec.base_dir / spec.path
+        where = f"source {spec.id!r} ({spec.catalogue_file.name})"
+        files = [f for f in pattern.parent.glob(pattern.name) if f.is_file()] if pattern.parent.is_dir() else []
+        if not files:
+            lines.append(f"{where}: path {spec.path!r} matches no file in {pattern.parent}: nothing of it is loaded")
+        else:
+            lines.append(
+                f"{where}: {len(files)} file(s) match path {spec.path!r}, none of their names matches "
+                f"extract_date_pattern {spec.extract_date_pattern!r}: nothing of it is loaded"
+            )
+    return lines
+
+
 def url_problem(exc: Exception) -> str:
     """The message of a SQL source's error (pipelines.ingest.sql: written by wardbridge, the password masked),
     without a variable's value. sql.py names a port that is not a number by its variable, never by its text

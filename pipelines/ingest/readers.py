@@ -119,12 +119,20 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
             f"{extract.location}: file not found (looked for {extract.file}; source {spec.id}, catalogue "
             f"{spec.catalogue_file.name}){_base_dir_hint(spec)}"
         )
-    if extract.file is not None and extract.file.stat().st_size == 0:
-        raise SourceReadError(f"{extract.location}: the file is empty")
-    if extract.file is not None and _all_nul(extract.file):
+    if extract.file is not None and extract.file.is_dir():
         raise SourceReadError(
-            f"{extract.location}: the file holds only NUL bytes (zero-filled: a copy that never finished?)"
+            f"{extract.location}: a folder, not a file (source {spec.id}, catalogue {spec.catalogue_file.name}): "
+            "name a file, or a glob such as 'folder/*.csv' (one file per extract)"
         )
+    try:
+        if extract.file is not None and extract.file.stat().st_size == 0:
+            raise SourceReadError(f"{extract.location}: the file is empty")
+        if extract.file is not None and _all_nul(extract.file):
+            raise SourceReadError(
+                f"{extract.location}: the file holds only NUL bytes (zero-filled: a copy that never finished?)"
+            )
+    except OSError as exc:  # a file that cannot be opened (no permission): named, with the system's reason
+        raise SourceReadError(f"{extract.location}: cannot open: {_cause(exc)}") from exc
     try:
         reader = _READERS[spec.format]
         return reader(extract, batch_rows)
