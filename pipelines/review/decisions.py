@@ -276,10 +276,14 @@ def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     # Excel writes ';' where ',' is the decimal mark, tabs in 'Unicode text'
     counts = {sep: first.count(sep) for sep in ",;\t"}
     separator = max(counts, key=counts.get)  # ties: ','
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a long note is a cell like any other (the default is 128 kB)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except csv.Error as exc:  # any unreadable CSV is reported, the run goes on
         return [], [_error(file, None, 0, "*", f"not a readable CSV file ({type(exc).__name__})")]
+    finally:
+        csv.field_size_limit(limit)
     # every record, a spreadsheet's rows (a blank line one too): the grid is as wide as the widest, so a title line
     # above the header narrows nothing and a row wider than its header is seen, not cut to it
     widths = [len(r) for r in records]
@@ -437,7 +441,8 @@ NOT_A_DATE = "not a date (YYYY-MM-DD or DD/MM/YYYY, a four-digit year from 1900 
 
 def _parse_date(column: str) -> pl.Expr:
     text = pl.col(column)
-    serial = text.str.contains(r"^\d{5}(\.0+)?$")  # an Excel date cell read as its serial number
+    # an Excel date cell read as its serial number; a date-time cell's has the time as its fraction (46357.395833)
+    serial = text.str.contains(r"^\d{5}(\.\d+)?$")
     return pl.coalesce(
         pl.when(serial).then(
             pl.lit(EXCEL_EPOCH) + pl.duration(days=text.str.extract(r"^(\d{5})").cast(pl.Int64, strict=False))
