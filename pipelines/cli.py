@@ -88,9 +88,38 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
                 "(legacy TCVN3/VNI files need a conversion table)"
             ) from None
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
+    frame = without_trailing_blank_lines(frame, path)
     report_short_rows(frame, path, path, ",", option)
     report_repeated_columns(frame, path)
     return frame
+
+
+def without_trailing_blank_lines(frame: pl.DataFrame, source: Path | bytes) -> pl.DataFrame:
+    """The CSV's rows without those Polars made of empty lines at the file's end (a file saved with an extra line
+    break or two): Polars reads an empty line as a row of nulls, so `wardbridge match` refused such a file ('1 rows
+    have no id') and `resolve` wrote an unresolved row more than the file holds. Only the rows of nulls that empty
+    lines at the very end account for are dropped; an empty row inside the file stays a row."""
+    if not frame.height or not frame.width:
+        return frame
+    if isinstance(source, bytes):
+        tail = source[-256:]
+    else:
+        with source.open("rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - 256))
+            tail = f.read()
+    for end in (b"\r\n", b"\n", b"\r"):  # the last line's own line break
+        if tail.endswith(end):
+            tail = tail[: -len(end)]
+            break
+    blank = 0
+    while tail.endswith((b"\n", b"\r")):
+        tail = tail[:-2] if tail.endswith(b"\r\n") else tail[:-1]
+        blank += 1
+    if not blank:
+        return frame
+    nulls = frame.select(pl.all_horizontal(pl.all().is_null()))[:, 0].to_list()
+    trailing = len(nulls) - next((i for i in range(len(nulls) - 1, -1, -1) if not nulls[i]), -1) - 1
+    return frame.head(frame.height - min(blank, trailing))
 
 
 def report_repeated_columns(frame: pl.DataFrame, path: Path) -> None:
@@ -182,6 +211,7 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
             raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
+    frame = without_trailing_blank_lines(frame, source)
     report_short_rows(frame, path, source, sep, option)
     report_repeated_columns(frame, path)
     return frame
