@@ -82,3 +82,10 @@ def test_encoding_and_byte_order_mark(tmp_path):
 def test_a_single_source_table_is_named(tmp_path):
     with pytest.raises(CatalogueError, match=r"written \[\[source\]\]"):
         _load(tmp_path, data=b'[source]\nid = "x"\n')
+
+
+@pytest.mark.parametrize("text", ['[[sources]]\nid = "x"\n', 'basedir = "/data"\n'])
+def test_an_unknown_top_level_key_is_named(tmp_path, text):
+    """'[[sources]]' (a plural) or 'basedir' was ignored: a catalogue of no source, or read against the repository."""
+    with pytest.raises(CatalogueError, match="unknown top-level keys"):
+        _load(tmp_path, data=text.encode())

@@ -39,3 +39,12 @@ def test_sources_without_a_file_are_named(tmp_path):
         "source 'dashes' (c.toml): 1 file(s) match path 'pop_*.csv', none of their names matches "
         "extract_date_pattern '_(\\\\d{8})\\\\.csv': nothing of it is loaded",
     ]  # a plain path to a missing file is an extract that fails, named by the reader: not listed here
+
+
+def test_a_catalogue_listing_no_source_is_said(tmp_path):
+    catalogue = tmp_path / "c.toml"
+    catalogue.write_text(f'base_dir = "{tmp_path.as_posix()}"\n', encoding="utf-8")
+    sources = load_catalogue([catalogue])
+    assert sources_without_extracts(sources, {}) == [
+        "the catalogue lists no source: no extract is loaded (README 'Ingestion: the source catalogue')"
+    ]

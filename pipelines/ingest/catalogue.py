@@ -335,6 +335,11 @@ def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]
             raise CatalogueError(f"{path}: not UTF-8 text: save the catalogue as UTF-8") from None
         except tomllib.TOMLDecodeError as exc:
             raise CatalogueError(f"{path}: not valid TOML: {exc}") from None
+        unknown = sorted(set(data) - {"base_dir", "source"})
+        if unknown:  # '[[sources]]' or 'basedir': the sources or the folder would be ignored without a word
+            raise CatalogueError(
+                f"{path}: unknown top-level keys {unknown}; a catalogue holds base_dir and [[source]] entries"
+            )
         if not isinstance(data.get("base_dir", "."), str):
             raise CatalogueError(f"{path}: base_dir must be a text in quotes (a folder)")
         if not isinstance(data.get("source", []), list):
@@ -386,7 +391,10 @@ def extracts_by_partition(
 def sources_without_extracts(sources: dict[str, SourceSpec], extracts: dict[str, Extract]) -> list[str]:
     """Why each file source of the catalogue has no extract today, one line each: its glob matches no file, or no
     matching file's name matches its extract_date_pattern. Such a source loads nothing and fails nothing, so
-    without this line a mistyped path made a run that succeeded with nothing of the source in it."""
+    without this line a mistyped path made a run that succeeded with nothing of the source in it. A catalogue
+    listing no source at all is one line too."""
+    if not sources:
+        return ["the catalogue lists no source: no extract is loaded (README 'Ingestion: the source catalogue')"]
     having = {e.source.id for e in extracts.values()}
     lines = []
     for spec in sources.values():
