@@ -775,28 +775,35 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     from pipelines.ingest import xlsx_layout
 
     found = []  # (sheet name, header row, its rows, its header cells): the sheets ingested, in workbook order
+    layouts: dict[str, xlsx_layout.SheetLayout] = {}  # of the sheets ingested only (others may be large)
     for name in reader.sheet_names:
         try:
             probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
-            header = (
-                spec.header_row
-                if spec.header_row is not None
-                else _find_header([list(r) for r in probe.rows()], expected)
-            )
+            rows = [list(r) for r in probe.rows()]
+            header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
             if header is None:
                 continue  # a notes sheet, not data
+            layouts.update(_sheet_layout(extract, name))
+            rows = _merged_down(rows, layouts.get(name))  # a two-row header: its lower row names every column
+            if spec.header_row is None:
+                header = _find_header(rows, expected)
             sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
-            cells = list(probe.row(header)) if header < probe.height else []
+            cells = rows[header] if header < len(rows) else []
+            merged_names = header < probe.height and cells != list(probe.row(header))
+            if merged_names and len(cells) == sheet.width:  # names merged down from above
+                sheet.columns = _unique_names(
+                    [
+                        c if p in (None, "") and c not in (None, "") else n
+                        for c, p, n in zip(cells, probe.row(header), sheet.columns, strict=True)
+                    ],
+                    clean=False,
+                )
         except Exception as exc:  # noqa: BLE001 - the library's message may quote cells: the sheet and type only
             raise SourceReadError(
                 f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                 "its rows cannot be read"
             ) from exc
         found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet)))
-    try:  # the layouts of the sheets ingested only (a workbook's other sheets may be large)
-        layouts = xlsx_layout.read_layouts(extract.file, [name for name, *_ in found])
-    except Exception:  # noqa: BLE001 - no layout: rows are numbered from the range's start, merges not filled
-        layouts = {}
     frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
     for name, header, sheet, cells, (numbers, not_told) in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
@@ -890,6 +897,36 @@ def _cell_ref(row: int, column: int) -> str:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
     return f"{letters}{row}"
+
+
+def _sheet_layout(extract: Extract, name: str) -> dict:
+    """{name: the sheet's layout} (xlsx_layout.read_layouts), {} when it cannot be read: rows are then numbered from
+    the range's start, merges not filled."""
+    from pipelines.ingest import xlsx_layout
+
+    try:
+        return xlsx_layout.read_layouts(extract.file, [name])
+    except Exception:  # noqa: BLE001 - no layout: the sheet is read as its cells hold it
+        return {}
+
+
+def _merged_down(rows: list[list], layout) -> list[list]:  # noqa: ANN001 - xlsx_layout.SheetLayout or None
+    """The first rows of a sheet with each cell merged down over rows (a two-row header: 'Họ tên' merged over rows 1-2
+    beside 'Địa chỉ' over 'Số nhà' | 'Phường' in row 2) given to the rows below it in its range, so the lower header
+    row names every column; before, it named the address parts only and the extract failed ('address' missing),
+    with no header_row that could read it."""
+    if layout is None or not layout.merges:
+        return rows
+    rows = [list(r) for r in rows]
+    top, left = layout.origin
+    for row1, row2, col1, _ in layout.merges:
+        first, column = row1 - top, col1 - left
+        if row2 <= row1 or not (0 <= first < len(rows) and 0 <= column < len(rows[first])):
+            continue
+        for below in range(first + 1, min(row2 - top + 1, len(rows))):
+            if column < len(rows[below]) and rows[below][column] in (None, ""):
+                rows[below][column] = rows[first][column]
+    return rows
 
 
 def _refuse_wide_header(extract: Extract, sheet_name: str, sheet: pl.DataFrame, layout, header_row: int) -> None:  # noqa: ANN001
