@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from dataclasses import replace
 
 import polars as pl
 import pytest
@@ -11,11 +12,11 @@ import pytest
 from pipelines.match import SpecError, load_spec, match, parse_spec
 from pipelines.match.blocking import candidate_pairs
 from pipelines.match.cluster import AMBIGUOUS, guarded_clusters
-from pipelines.match.compare import comparison_levels
+from pipelines.match.compare import comparison_levels, level_labels
 from pipelines.match.entities import assign_entity_ids
 from pipelines.match.evaluate import pairwise
 from pipelines.match.prepare import prepare
-from pipelines.match.spec import BLOCKING_KEYS, DATES_KEYS, LEVEL_KEYS, MATCH_KEYS, keys_markdown
+from pipelines.match.spec import BLOCKING_KEYS, DATES_KEYS, LEVEL_KEYS, MATCH_KEYS, _preset_levels, keys_markdown
 from pipelines.warehouse import REPO_ROOT
 from tests.match_cases import background, frame, person_row
 
@@ -69,7 +70,8 @@ def hand_built() -> pl.DataFrame:
                 relation="Vợ",
                 address="80 Võ Văn Tần, Phường An Đông",
             ),
-            # CCCD on one record, only the old CMND on the other: neutral, the rest decides
+            # CCCD on one record, only the old CMND on the other: not comparable (weaker than neutral, never a
+            # disagreement), the rest decides
             r(
                 "cccd-1",
                 "cccd",
@@ -237,10 +239,15 @@ def test_swap_level_is_what_links_the_swapped_dates(result):
     assert pair["decision"].item() == "link"
 
 
-def test_cmnd_against_cccd_is_neutral_not_a_disagreement(result):
+def test_cmnd_against_cccd_is_not_comparable_not_a_disagreement(result, spec):
     pair = result.pairs.filter((pl.col("left_id") == "cccd-1") & (pl.col("right_id") == "cccd-2"))
-    assert pair["ids_level"].item() is None
-    assert pair["ids_weight"].item() == 0.0
+    assert pair["ids_level"].item() == "not_comparable"
+    weight = dict(zip(level_labels(spec)["ids"], result.model.weights()["ids"], strict=True))
+    # two people hold IDs of no common kind more often than one person's copies do, but far less
+    # surely than two different IDs say two people
+    assert weight["different"] < weight["not_comparable"] < 0 < weight["exact"]
+    assert pair["ids_weight"].item() == pytest.approx(weight["not_comparable"], abs=1e-5)
+    assert pair["decision_reason"].item() is None
 
 
 def test_chaining_guard_keeps_records_with_different_ids_apart(result):
@@ -386,8 +393,20 @@ def test_comparison_levels_missing_is_null_and_id_digits_counted(spec):
     )
     ids = spec.comparisons[[c.name for c in spec.comparisons].index("ids")]
     labels = [lv.label for lv in ids.levels] + ["different"]
-    assert [None if v is None else labels[v] for v in levels["ids"]] == ["one_digit_off", None, "exact", None]
+    # a CCCD against only a CMND: not comparable; a CMND against no ID: one side only
+    assert [None if v is None else labels[v] for v in levels["ids"]] == [
+        "one_digit_off",
+        "not_comparable",
+        "exact",
+        "one_side",
+    ]
     assert levels["date_of_birth"][0] == 1  # day_month_swapped
+    # without those levels in the ladder (the `id` preset) both pairs are neutral: missing
+    preset = replace(ids, levels=_preset_levels("id", ids.columns, "ids")[0])
+    plain = comparison_levels(
+        work, pl.Series([0, 0, 1, 2], dtype=pl.UInt32), pl.Series([1, 2, 2, 3], dtype=pl.UInt32), (preset,)
+    )
+    assert [None if v is None else labels[v] for v in plain["ids"]] == ["one_digit_off", None, "exact", None]
 
 
 def test_spec_errors_name_the_section_and_key(tmp_path):
@@ -820,7 +839,7 @@ def test_a_cmnd_in_personal_id_never_disagrees_with_a_cccd(spec):
     table = pl.concat([background(300), _mixed_cases()])
     result = match(table, spec)
     mix = _pair(result, "mix-1", "mix-2")
-    assert mix["ids_level"] is None and mix["ids_weight"] == 0.0 and mix["decision_reason"] is None
+    assert mix["ids_level"] == "not_comparable" and mix["decision_reason"] is None
     assert entity(result, "mix-1") == entity(result, "mix-2")
     cross = _pair(result, "cross-1", "cross-2")
     assert cross["ids_level"] == "exact" and cross["decision"] == "link"  # found across the two columns
@@ -852,8 +871,9 @@ def test_mixed_comparison_levels_across_columns(spec):
     labels = [lv.label for lv in ids.levels] + ["different"]
     got = [None if v is None else labels[v] for v in comparison_levels(work, l, r, (ids,))["ids"]]
     # a: CMND ...001 in personal_id; b: CMND ...007 in old_id_number: one digit off across the columns;
-    # a vs c: CMND against CCCD only: neutral; b vs c: two CCCDs one digit apart; a vs d: the same CMND
-    assert got == ["one_digit_off", None, "one_digit_off", "exact", None]
+    # a vs c: CMND against CCCD only: not comparable; b vs c: two CCCDs one digit apart; a vs d: the same
+    # CMND; c vs d: a CCCD against a CMND
+    assert got == ["one_digit_off", "not_comparable", "one_digit_off", "exact", "not_comparable"]
 
 
 def test_typed_dates_with_a_precision_column_compare_a_year_only_date_on_its_year(spec):

@@ -65,7 +65,9 @@ def test_many_verdicts_the_advice_says_a_refit_is_optional_and_they_already_take
     refit = match(background(1500, seed=11), spec, labelled_pairs=same)
     frozen = base.state.frozen.model.m
     shift = max(float(np.abs(refit.model.m[name] - frozen[name]).max()) for name in frozen)
-    assert 0 < shift < 0.05
+    # (these pairs, records alone in their entity, lie in no trained rule's pairs: m moves by float rounding only,
+    # 8.7e-19 at 50d826d and exactly 0 since the ID levels' m is averaged over the phone rule alone)
+    assert shift < 0.05
 
 
 def test_few_verdicts_no_advice(run, caplog):

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
 
 from pipelines.match.prepare import precision_column
-from pipelines.match.spec import Comparison, Level, MatchSpec
+from pipelines.match.spec import SIDE_KINDS, Comparison, Level, MatchSpec
 from pipelines.standardise import id_form_digits
 
 _SCORERS = {
@@ -984,7 +984,9 @@ def comparison_levels(
     A date column with year-only (or month-only) values holds only ``same_year`` levels
     where either side is coarser than a day; without such a level that pair is missing.
     A ``mixed`` comparison compares values of the same length across all its columns;
-    values of different lengths (a CMND against a CCCD) are not compared: neutral.
+    values of different lengths (a CMND against a CCCD) are not compared: neutral, unless the
+    ladder has a ``not_comparable`` level, and a value on one side only is its ``one_side``
+    level if it has one (``SIDE_KINDS``: they hold only where no value pair is compared).
 
     Pass the same ``codes`` to every call on one table so value codes are built once."""
     cols = _PairColumns(work, l, r, codes or ValueCodes(work))
@@ -1044,6 +1046,8 @@ def comparison_levels(
         level_idx = np.full(n, len(comp.levels), dtype=np.int8)
         decided = np.zeros(n, dtype=bool)
         for index, level in enumerate(comp.levels):
+            if level.kind in SIDE_KINDS:
+                continue
             # a pair already given a stronger level, or with a value missing, does not need this one's scorer
             need = present & ~decided
             holds = np.zeros(n, dtype=bool)
@@ -1053,6 +1057,19 @@ def comparison_levels(
                 holds |= _holds(level, a, cols, cutoffs, b if b != a else None, space, need & where) & where
             level_idx[holds & ~decided] = index
             decided |= holds
+        sided = np.zeros(n, dtype=bool)
+        for index, level in enumerate(comp.levels):
+            if level.kind in SIDE_KINDS:  # no value pair compared: which sides hold a value
+                left, right = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+                for column in level.columns or comp.columns:
+                    ca, cb, _ = cols.codes(column, None, space)
+                    left |= ca != 0
+                    right |= cb != 0
+                holds = (left ^ right) if level.kind == "one_side" else (left & right)
+                holds &= ~present & ~sided
+                level_idx[holds] = index
+                sided |= holds
+        present |= sided
         out[comp.name] = (
             pl.DataFrame({"level": level_idx, "present": present})
             .select(pl.when("present").then("level").alias(comp.name))

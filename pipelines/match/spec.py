@@ -55,7 +55,12 @@ LEVEL_KINDS = (
     "year_only",  # one date known only to its year (or month), in the same year as the other
     "same_year",  # dates in the same year
     "numeric_within",  # numbers at most `distance` apart
+    # the two below hold where the values are not compared (neutral without them): a value's absence says something
+    "one_side",  # a value on one side only: the other record has none in any of the comparison's columns
+    "not_comparable",  # values on both sides, none comparable with the other's (a mixed comparison's CMND and CCCD)
 )
+# level kinds that hold only where the comparison has no value pair to compare (``compare.comparison_levels``)
+SIDE_KINDS = ("one_side", "not_comparable")
 
 PRESETS = ("name", "date", "id", "exact", "text")
 
@@ -283,6 +288,12 @@ COMPARE_KEYS = {
         "(default: 0.7 on the first level, 0.25 halving over the others, 0.05 on different)",
         gt=0,
     ),
+    "m_rules": Key(
+        "columns",
+        None,
+        "the trained blocking rules whose EM estimates this comparison's m (default: every trained rule not keyed "
+        "on its columns); where none of them is usable, the others' as by default",
+    ),
     "implied_by": Key(
         "str",
         None,
@@ -420,6 +431,7 @@ class Comparison:
     m_prior: tuple[float, ...] | None = None  # m per level and "different": EM's prior and fallback
     implied_by: str | None = None  # a comparison whose agreement implies this one's: agreeing then adds no weight
     tf_similar: bool = False  # string-similarity levels term-frequency adjusted too (by the commoner value)
+    m_rules: tuple[str, ...] | None = None  # the blocking rules whose EM estimates m (None: every usable one)
 
 
 @dataclass(frozen=True)
@@ -668,6 +680,7 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
         m_prior=values["m_prior"],
         implied_by=values["implied_by"],
         tf_similar=values["tf_similar"],
+        m_rules=values["m_rules"],
     )
 
 
@@ -731,6 +744,14 @@ def parse_spec(raw: dict) -> MatchSpec:
             raise SpecError(
                 f"[[compare]] #{i + 1} ({c.name}): `implied_by` must name another scored comparison "
                 f"(one of {scored}), got {c.implied_by!r}"
+            )
+    trained = [rule.name for rule in blocking if rule.train]
+    for i, c in enumerate(comparisons):
+        unknown = [name for name in c.m_rules or () if name not in trained]
+        if unknown:
+            raise SpecError(
+                f"[[compare]] #{i + 1} ({c.name}): `m_rules` must name trained blocking rules (one of {trained}), "
+                f"got {unknown}"
             )
     cannot_link = [
         _parse_cannot_link(entry, f"[[cannot_link]] #{i + 1}", by_name, i + 1)
