@@ -231,6 +231,9 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
         .then(pl.lit("implausible date (after the extract or over 120 years before)"))
         .otherwise("dob_error"),
         dob_date=pl.when(implausible).then(None).otherwise("dob_date"),
+        # no date kept, no precision either (it said 'day' beside an empty date_of_birth)
+        dob_precision=pl.when(implausible).then(None).otherwise("dob_precision"),
+        dob_ambiguous=pl.when(implausible).then(None).otherwise("dob_ambiguous"),
     )
     frame = _dates(frame, "registered_on", day_first, "reg")
     sex = std.normalise_sex(frame["sex"])
