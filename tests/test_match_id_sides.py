@@ -184,3 +184,38 @@ def test_a_folded_name_weighs_against_the_chance_of_agreeing_on_the_folded_name(
     tables[("name", "full_name__fold")] = pl.Series([folded_share * 4] * 4)  # a common name: 2 bits less
     _tf_adjust(w, g, comp, model, tables, pl.Series([0, 2], dtype=pl.UInt32), pl.Series([1, 3], dtype=pl.UInt32))
     assert w == pytest.approx([0.0, -2.0], abs=1e-9)
+
+
+def test_a_comparison_implied_by_another_is_not_silenced_by_its_side_levels():
+    # "b" implied by "ids": agreeing on b adds no weight where the IDs agree, but an ID on one side only (or of no
+    # common kind) is no agreement: b's agreement counts there, as where the IDs are missing
+    from pipelines.match.model import Model, score
+
+    spec = parse_spec(
+        {
+            "match": {"id": "record_key"},
+            "blocking": [{"on": "full_name"}],
+            "compare": [
+                {"name": "ids", "columns": ["personal_id", "old_id_number"], "mixed": True, "levels": SIDES},
+                {"name": "b", "column": "sex", "preset": "exact", "implied_by": "ids"},
+            ],
+        }
+    )
+    u = {"ids": np.array([0.01, 0.3, 0.1, 0.59]), "b": np.array([0.5, 0.5])}
+    m = {"ids": np.array([0.9, 0.05, 0.04, 0.01]), "b": np.array([0.9, 0.1])}
+    model = Model(
+        levels={"ids": 4, "b": 2},
+        m=m,
+        u=u,
+        candidate_match_share=0.1,
+        prior=1e-3,
+        em_iterations=1,
+        converged=True,
+        random_pairs=1,
+        em_per_rule={},
+    )
+    # ids: exact, one_side, not_comparable, different, missing; b agrees on every pair
+    gamma = pl.DataFrame({"ids": [0, 1, 2, 3, None], "b": [0, 0, 0, 0, 0]}, schema={"ids": pl.Int8, "b": pl.Int8})
+    w = score(pl.Series(range(5), dtype=pl.UInt32), gamma, model, spec, {})["w_b"].to_list()
+    agree = float(np.log2(0.9 / 0.5))
+    assert w == pytest.approx([0.0, agree, agree, agree, agree], abs=1e-6)

@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.compare import ValueCodes, comparison_levels
-from pipelines.match.spec import BlockingRule, Comparison, MatchSpec
+from pipelines.match.spec import SIDE_KINDS, BlockingRule, Comparison, MatchSpec
 
 log = logging.getLogger("wardbridge.match")
 
@@ -694,7 +694,11 @@ def score(
             _tf_adjust(w, level, comp, model, tf_tables, l, r)
         if comp.implied_by is not None:  # agreement here follows from agreement there: no weight for it
             other = gamma[comp.implied_by].fill_null(-1).to_numpy()
-            holds = (other >= 0) & (other < model.levels[comp.implied_by] - 1)
+            # the levels that are agreement: not "different" (the last), not a value on one side only or values of
+            # no common kind (SIDE_KINDS), nor missing (-1, the appended False)
+            by = next(c for c in spec.comparisons if c.name == comp.implied_by)
+            agrees = np.array([lv.kind not in SIDE_KINDS for lv in by.levels] + [False, False])
+            holds = agrees[other]
             w[holds & (w > 0)] = 0.0
         # cast in numpy (the same rounding as Polars' cast; a float64 Series made and cast per comparison cost a
         # fifth of scoring)
