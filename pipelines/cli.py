@@ -88,17 +88,85 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
                 "(legacy TCVN3/VNI files need a conversion table)"
             ) from None
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
-    frame = without_trailing_blank_lines(frame, path)
+    frame = without_blank_lines(frame, path, path, ",")
     report_short_rows(frame, path, path, ",", option)
     report_repeated_columns(frame, path)
     return frame
+
+
+BLANK_LINES_SHOWN = 3
+
+
+def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str) -> pl.DataFrame:
+    """The CSV's rows without those Polars made of blank lines (a line with nothing on it, outside a quoted field):
+    Polars reads each as a row of nulls, so a 4-row file with blank lines between its rows was resolved as 8 rows,
+    and `match` refused it ('rows have no id'). A blank line is no record: it is dropped, and those inside the file
+    are said on stderr (how many, the first few line numbers; never a value). Blank lines at the end (a file saved
+    with a line break too many) are dropped without a word. A row of delimiters only (',,,') is a row of empty
+    fields, and stays one. Only looked for when a row is all null; when the file's rows as Python's CSV reader
+    splits them do not match Polars' rows one for one (a lone CR as line end...), only the blank lines at the end
+    are dropped (without_trailing_blank_lines)."""
+    import numpy as np
+
+    if not frame.height or not frame.width:
+        return frame
+    empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series().to_numpy()
+    if not empty.any():
+        return frame
+    data = source if isinstance(source, bytes) else path.read_bytes()
+    rows = _rows_by_columns(data, sep)
+    if rows is NotImplemented:
+        rows = _rows_read(data, sep)
+    if rows is None:
+        return without_trailing_blank_lines(frame, source)
+    first_line, blank = rows[0], rows[1]
+    header = int(np.argmin(blank))  # Polars skips blank lines before the header
+    first_line, blank = first_line[header + 1 :], blank[header + 1 :]
+    if blank.size != frame.height or not empty[blank].all():
+        return without_trailing_blank_lines(frame, source)
+    if not blank.any():
+        return frame
+    last = np.flatnonzero(~blank)
+    inside = np.flatnonzero(blank[: last[-1]]) if last.size else np.array([], dtype=np.int64)
+    if inside.size:
+        lines = [str(int(line)) for line in first_line[inside[:BLANK_LINES_SHOWN]]]
+        more = f" and {inside.size - len(lines)} more" if inside.size > len(lines) else ""
+        plural = "s" if inside.size > 1 else ""
+        _echo(
+            f"wardbridge: {path}: {inside.size} blank line{plural} skipped (line{plural} {', '.join(lines)}{more}): "
+            "a blank line is no record; row numbers in later messages count the rows without them"
+        )
+    return frame.filter(pl.Series(~blank))
+
+
+def _rows_read(data: bytes, sep: str):  # -> (first_line, blank) arrays, or None
+    """_rows_by_columns' first two answers with Python's CSV reader, row by row (any file); None when it cannot
+    read the file."""
+    import csv
+
+    import numpy as np
+
+    first_line, blank = [], []
+    with _python_csv(data, sep, strict=False) as reader:
+        try:
+            start = 1
+            for row in reader:
+                first_line.append(start)
+                blank.append(not row)
+                start = reader.line_num + 1
+        except csv.Error:
+            return None
+    if not first_line:
+        return None
+    return np.array(first_line, dtype=np.int64), np.array(blank, dtype=bool)
 
 
 def without_trailing_blank_lines(frame: pl.DataFrame, source: Path | bytes) -> pl.DataFrame:
     """The CSV's rows without those Polars made of empty lines at the file's end (a file saved with an extra line
     break or two): Polars reads an empty line as a row of nulls, so `wardbridge match` refused such a file ('1 rows
     have no id') and `resolve` wrote an unresolved row more than the file holds. Only the rows of nulls that empty
-    lines at the very end account for are dropped; an empty row inside the file stays a row."""
+    lines at the very end account for are dropped: without_blank_lines' fallback, when it cannot tell which rows
+    the blank lines inside the file made."""
     if not frame.height or not frame.width:
         return frame
     if isinstance(source, bytes):
@@ -211,7 +279,7 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
             raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
-    frame = without_trailing_blank_lines(frame, source)
+    frame = without_blank_lines(frame, path, source, sep)
     report_short_rows(frame, path, source, sep, option)
     report_repeated_columns(frame, path)
     return frame
@@ -286,9 +354,11 @@ def _short_rows_read(data: bytes, sep: str) -> tuple[int, int, list[tuple[int, i
     return (count, expected, shown) if count else None
 
 
-def _short_rows_by_columns(data: bytes, sep: str):  # -> short_rows' answer, or NotImplemented
-    """short_rows' answer computed over byte positions with numpy (about 0.1 CPU s for 100 MB, where Python's CSV
-    reader takes a second), for the files whose quoting leaves no doubt: an even number of quotes, each opening one
+def _rows_by_columns(data: bytes, sep: str):  # -> (first_line, blank, fields) arrays, None, or NotImplemented
+    """The CSV's rows (the header included) as Python's CSV reader splits them, computed over byte positions with
+    numpy: per row the line where it starts, whether it is a blank line (no row for Python's reader, a row of nulls
+    for Polars) and its field count; None when the file holds no row. About 0.1 CPU s for 100 MB, where Python's CSV
+    reader takes a second; only for the files whose quoting leaves no doubt: an even number of quotes, each opening one
     at a field's start (after the delimiter, a line end, the file's start or the quote closing the field before:
     a doubled quote). There a delimiter or line end (LF, CRLF, a lone CR) is inside a quoted field exactly when an
     odd number of quotes stands before it, which is how Python's reader splits such a file. Anything else (a quote
@@ -332,7 +402,18 @@ def _short_rows_by_columns(data: bytes, sep: str):  # -> short_rows' answer, or 
         return None
     lengths = stops - starts
     blank = (lengths == 0) | ((lengths == 1) & (text[np.minimum(starts, text.size - 1)] == cr))  # no row in Python
-    fields = in_row + 1
+    return first_line, blank, in_row + 1
+
+
+def _short_rows_by_columns(data: bytes, sep: str):  # -> short_rows' answer, or NotImplemented
+    """short_rows' answer from _rows_by_columns (numpy over byte positions), or NotImplemented where that cannot
+    split the file."""
+    import numpy as np
+
+    rows = _rows_by_columns(data, sep)
+    if rows is NotImplemented or rows is None:
+        return rows
+    first_line, blank, fields = rows
     expected = 0 if blank[0] else int(fields[0])
     short = np.flatnonzero(~blank[1:] & (fields[1:] < expected)) + 1
     if not short.size:
