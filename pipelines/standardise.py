@@ -138,6 +138,18 @@ _VN_LABEL = r"^(?:(?:ngay|thang|nam)\s*sinh|ns|sinh(?:\s*(?:ngay|thang|nam))?)\s
 _VN_YEAR = r"^nam\s*[:.]?\s*(\d{4})$|^(\d{4})\s*\(\s*nam\s*\)$"
 _VN_MONTH = r"^thang\s*[:.]?\s*(\d{1,2})\s*(?:nam|[/.\-])\s*(\d{4})$"
 _VN_DAY = r"^ngay\s*[:.]?\s*(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4})$"
+# English month names as spreadsheets write dates ('Jan 22 1997', 'January 22, 1997', '22-Jan-97', '22 January 1997',
+# lower-cased): the name says which part is the month, so the order is never in doubt (form ``month_name``). A day
+# and year need a separator between them ('Jan 1997' is no 'Jan 19 97').
+_EN_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_EN_DMY = rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s/.,\-]*{_EN_MONTH}[\s/.,\-]*(\d{{4}}|\d{{2}})$"
+_EN_MDY = rf"^{_EN_MONTH}[\s/.,\-]*(\d{{1,2}})(?:st|nd|rd|th)?[\s/.,\-]+(\d{{4}}|\d{{2}})$"
+_EN_MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 
 
 def two_digit_year_pivot(reference_year: int | None = None) -> int:
@@ -158,6 +170,19 @@ def _days_in_month(y: pl.Expr, m: pl.Expr) -> pl.Expr:
 
 def _day_month_ok(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
     return m.is_between(1, 12) & (d >= 1) & (d <= _days_in_month(y, m))
+
+
+def _english_month_date(folded: pl.Expr, pivot: int) -> pl.Expr:
+    """'yyyy-mm-dd' for a date written with an English month name (_EN_DMY, _EN_MDY; lower case), else null. A
+    two-digit year is read as in d/m/yy (``pivot``)."""
+    dmy, mdy = folded.str.extract_groups(_EN_DMY), folded.str.extract_groups(_EN_MDY)
+    day = pl.coalesce(dmy.struct.field("1"), mdy.struct.field("2"))
+    month = pl.coalesce(dmy.struct.field("2"), mdy.struct.field("1")).str.slice(0, 3)
+    year = pl.coalesce(dmy.struct.field("3"), mdy.struct.field("3"))
+    yy = year.cast(pl.Int32, strict=False)
+    full = pl.when(year.str.len_chars() == 4).then(yy).when(yy > pivot).then(1900 + yy).otherwise(2000 + yy)
+    number = month.replace_strict(_EN_MONTHS, default=None, return_dtype=pl.Int32)
+    return pl.concat_str(full.cast(pl.String), number.cast(pl.String).str.zfill(2), day.str.zfill(2), separator="-")
 
 
 def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame:
@@ -189,10 +214,24 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
         folded.str.extract(_VN_DAY, 1),
     )
     labelled = folded.str.contains(r"^\d[\d\s/.\-]*$")  # a label before a date in figures ('Năm sinh: 1996')
-    t = pl.when(worded.is_not_null()).then(worded).when(labelled & (folded != t)).then(folded).otherwise(t)
+    named = _english_month_date(folded, two_digit_year_pivot(reference_year))  # 'Jan 22 1997' -> '1997-01-22'
+    t = (
+        pl.when(named.is_not_null())
+        .then(named)
+        .when(worded.is_not_null())
+        .then(worded)
+        .when(labelled & (folded != t))
+        .then(folded)
+        .otherwise(t)
+    )
     frame = frame.with_columns(  # '36526.0' from spreadsheets; Vietnamese words with accents folded
-        _text=pl.when(t.str.contains(r"^\d{4,5}\.0+$")).then(t.str.replace(r"\.0+$", "")).otherwise(t),
+        _text=pl.when(t.str.contains(r"^\d{4,5}\.0+$"))
+        .then(t.str.replace(r"\.0+$", ""))
+        .when(named.is_not_null())
+        .then(pl.col("_text"))  # errors quote the value as written ('Feb 30 1997'), not its ISO reading
+        .otherwise(t),
         _vn=folded.str.extract_groups(_VN_TEXT),
+        _named=named.is_not_null(),
     )
     vn = pl.col("_vn")
     frame = frame.with_columns(_is_text=vn.struct.field("1").is_not_null())
@@ -222,7 +261,7 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     )
     frame = frame.with_columns(
         _form=pl.when(p1.is_not_null() & (n1 == 4) & (n3 <= 2))
-        .then(pl.lit("iso"))
+        .then(pl.when(pl.col("_named")).then(pl.lit("month_name")).otherwise(pl.lit("iso")))
         .when(p1.is_not_null() & (n1 <= 2) & (n3 == 4))
         .then(pl.when(is_text).then(pl.lit("dmy_text")).otherwise(pl.lit("dmy")))
         .when(p1.is_not_null() & (n1 <= 2) & (n3 == 2))
@@ -242,7 +281,7 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     form, i1, i2, i3 = pl.col("_form"), pl.col("_i1"), pl.col("_i2"), pl.col("_i3")
     pivot = two_digit_year_pivot(reference_year)
     frame = frame.with_columns(
-        _y=pl.when(form == "iso")
+        _y=pl.when(form.is_in(["iso", "month_name"]))
         .then(i1)
         .when(form.is_in(["dmy", "dmy_text"]) & (n3 == 4))
         .then(i3)
@@ -252,7 +291,11 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
         .then(pl.col("_q2"))
         .when(form == "year_only")
         .then(num.cast(pl.Int32)),
-        _a=pl.when(form == "iso").then(i3).when(form == "month_year").then(pl.lit(1, pl.Int32)).otherwise(i1),
+        _a=pl.when(form.is_in(["iso", "month_name"]))
+        .then(i3)
+        .when(form == "month_year")
+        .then(pl.lit(1, pl.Int32))
+        .otherwise(i1),
         _b=pl.when(form == "month_year").then(pl.col("_q1")).otherwise(i2),
     )
     return frame
@@ -265,7 +308,7 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
 
     * ``date`` (Date): null when missing or when the value cannot be a date.
     * ``date_format``: which form matched — ``dmy`` (d/m/yyyy), ``dmy_short`` (d/m/yy),
-      ``dmy_text`` ("ngày 5 tháng 3 năm 1990"), ``iso`` (yyyy-mm-dd), ``ymd_compact``
+      ``dmy_text`` ("ngày 5 tháng 3 năm 1990"), ``iso`` (yyyy-mm-dd), ``month_name`` ("Jan 22 1997"), ``ymd_compact``
       (yyyymmdd), ``dmy_compact`` (ddmmyyyy, when yyyymmdd is impossible),
       ``month_year`` (mm/yyyy -> first of the month), ``year_only`` ("1965" -> 1965-01-01),
       ``excel_serial``. With ``day_first=False`` the day/month forms are named ``mdy``,
@@ -283,6 +326,8 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
     (``1990-03-15 00:00:00``) and a float serial (``36526.0``). Vietnamese words around a date, accents or not:
     a field label before it ('Ngày sinh:', 'Năm sinh:', 'NS:', 'Sinh năm'), a year or month in words ('năm 1996',
     '1996 (năm)' -> year_only; 'tháng 3 năm 1990', 'tháng 03/1990' -> month_year; 'ngày 05/03/1990' -> dmy).
+    English month names ('Jan 22 1997', 'January 22, 1997', '22-Jan-97', '22 January 1997') -> ``month_name``,
+    read the same whatever ``day_first`` says (the name is the month) and never ambiguous.
 
     Two-digit years: ``yy <= pivot`` -> 20yy, else 19yy, with
     ``pivot = two_digit_year_pivot(reference_year)`` = current two-digit year + 1
@@ -304,7 +349,7 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
     def compute(frame: pl.DataFrame) -> pl.DataFrame:
         f = _date_parts(frame, reference_year)
         form, a, b, y, num = (pl.col(k) for k in ("_form", "_a", "_b", "_y", "_num"))
-        fixed = form.is_in(["iso", "month_year", "year_only"])
+        fixed = form.is_in(["iso", "month_name", "month_year", "year_only"])
         straight = fixed | pl.lit(day_first)
         # compact: yyyymmdd first, then ddmmyyyy (mmddyyyy when month-first)
         digits = pl.col("_canon")
