@@ -108,9 +108,9 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
     are dropped (without_trailing_blank_lines)."""
     import numpy as np
 
-    if not frame.height or not frame.width:
-        return frame
-    empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series().to_numpy()
+    if not frame.height or not frame.width or not all(column.null_count() for column in frame.iter_columns()):
+        return frame  # a column without a null: no row is all null
+    empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
     if not empty.any():
         return frame
     data = source if isinstance(source, bytes) else path.read_bytes()
@@ -122,7 +122,7 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
     first_line, blank = rows[0], rows[1]
     header = int(np.argmin(blank))  # Polars skips blank lines before the header
     first_line, blank = first_line[header + 1 :], blank[header + 1 :]
-    if blank.size != frame.height or not empty[blank].all():
+    if blank.size != frame.height or not empty.filter(pl.Series(blank)).all():
         return without_trailing_blank_lines(frame, source)
     if not blank.any():
         return frame
