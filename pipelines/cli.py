@@ -106,13 +106,13 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
     fields, and stays one. Only looked for when a row is all null; when the file's rows as Python's CSV reader
     splits them do not match Polars' rows one for one (a lone CR as line end...), only the blank lines at the end
     are dropped (without_trailing_blank_lines)."""
-    import numpy as np
-
     if not frame.height or not frame.width or not all(column.null_count() for column in frame.iter_columns()):
         return frame  # a column without a null: no row is all null
     empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
     if not empty.any():
         return frame
+    import numpy as np  # here: its import is no cost of every CSV read
+
     data = source if isinstance(source, bytes) else path.read_bytes()
     rows = _rows_by_columns(data, sep)
     if rows is NotImplemented:
