@@ -1094,3 +1094,20 @@ def test_people_spec_gives_a_dropped_middle_name_with_a_family_name_typo_its_own
     assert got[4] == "different"
     assert got[5] == "same_given"  # le / tran: not one edit apart
     assert got[6] != "words_missing_typo"
+
+
+def test_english_month_name_dates_are_read_by_default_and_only_when_declared():
+    # 'Jan 22 1997' as spreadsheets write it: staging reads it (form month_name), so match must too
+    base = {
+        "match": {"id": "id", "allow_unreadable_dates": True},
+        "blocking": [{"on": "city"}],
+        "compare": [{"name": "born", "column": "born", "preset": "date"}],
+    }
+    table = pl.DataFrame({"id": ["a", "b", "c"], "city": ["x"] * 3, "born": ["Jan 22 1997", "22-Jan-97", "22/01/1997"]})
+    report: dict = {}
+    assert prepare(table, parse_spec(base), report=report)["born"].to_list() == [D(1997, 1, 22)] * 3
+    assert report["born"]["unreadable"] == 0
+    report = {}
+    dmy_only = parse_spec({**base, "dates": [{"column": "born", "formats": ["dmy"]}]})
+    assert prepare(table, dmy_only, report=report)["born"].to_list() == [None, None, D(1997, 1, 22)]
+    assert report["born"]["unreadable"] == 2

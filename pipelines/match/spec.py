@@ -71,6 +71,7 @@ DATE_FORMATS = (
     "dmy_short",  # 15/03/90 (two-digit year)
     "dmy_text",  # ngày 15 tháng 3 năm 1990
     "iso",  # 1990-03-15
+    "month_name",  # Jan 22 1997, 22-Jan-97, 22 January 1997 (English month names, as spreadsheets write them)
     "ymd_compact",  # 19900315
     "dmy_compact",  # 15031990 (when yyyymmdd is impossible)
     "month_year",  # 03/1990: kept as a month (compared on the year only)
