@@ -527,7 +527,7 @@ def test_json_lines_of_empty_objects_fail_as_a_schema_error_not_a_shape_error(tm
     record = json.dumps(dict(zip(HEADER, ROWS[0], strict=True)), ensure_ascii=False)
     mixed = _ingest(tmp_path, "jsonl", "mixed.jsonl", f"{record}\n{{}}\n[1]\n".encode())
     assert mixed.state == "ok" and mixed.raw.height == 3 and mixed.staged.height == 1
-    assert _quarantined(mixed)["line:3"] == "line 3 is not a JSON object: not a JSON object"
+    assert _quarantined(mixed)["line:3"] == "line 3 is not a JSON object: it is a list"
 
 
 def test_a_workbook_whose_sheet_list_is_damaged_says_so(tmp_path):

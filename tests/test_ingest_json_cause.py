@@ -19,3 +19,15 @@ def test_a_malformed_json_line_names_the_column_where_it_breaks_never_the_text(t
     assert reasons["line:3"] == "line 3 is not a JSON object: Expecting ',' delimiter at column 13"
     assert "Bí mật" not in " ".join(reasons.values()) and "Riêng" not in " ".join(reasons.values())
     assert sorted(result.staged["source_key"]) == ["1", "3"]
+
+
+def test_a_json_line_that_is_not_an_object_says_what_it_is_once_never_the_value(tmp_path):
+    record = json.dumps(dict(zip(HEADER, ROWS[0], strict=True)), ensure_ascii=False)
+    others = ['["Bí mật"]', '"Bí mật"', "123456789", "true", "null", f"{record}{{}}[1]"]
+    result = _ingest(tmp_path, "jsonl", "others.jsonl", "\n".join([record, *others]).encode())
+    assert result.state == "ok"
+    reasons = _quarantined(result)
+    kinds = ["a list", "a string", "a number", "true or false", "null", "a list"]
+    for n, kind in enumerate(kinds, start=2):
+        assert reasons[f"line:{n}"] == f"line {n} is not a JSON object: it is {kind}"
+    assert "Bí mật" not in " ".join(reasons.values()) and "123456789" not in " ".join(reasons.values())

@@ -1160,6 +1160,19 @@ def _json_objects(line: str, repeats: list[str]) -> list:
     return values
 
 
+def _json_kind(value: object) -> str:
+    """What a JSON value that is not an object is ('a list', 'a string', 'a number'): never the value itself."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
 def _json_error_cause(exc: ValueError, line: str) -> str:
     """Why a JSON line is not read, with where on the line the parser stopped ('Unterminated string starting at
     column 44', 'Expecting ',' delimiter at column 20'): json's own message without its position reads cut off, and
@@ -1236,8 +1249,9 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                     raise ValueError(f"not valid {encoding}")
                 repeats: list[str] = []
                 objects = _json_objects(line, repeats)
-                if not all(isinstance(obj, dict) for obj in objects):
-                    raise ValueError("not a JSON object")
+                others = [obj for obj in objects if not isinstance(obj, dict)]
+                if others or not objects:
+                    raise ValueError(f"it is {_json_kind(others[0]) if others else 'empty'}")
                 if repeats:
                     problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeats), line[:2000]))
                     continue
