@@ -96,6 +96,38 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
 
 BLANK_LINES_SHOWN = 3
 
+# per CSV file read (str(path)) whose blank lines inside were skipped: their 0-based positions among the rows Polars
+# read (a blank line a row of nulls), so a message naming data rows can name the file's (file_data_rows)
+BLANK_ROWS_SKIPPED: dict[str, object] = {}
+
+
+def file_data_rows(path: Path | str, rows: list[int]) -> list[int]:
+    """The 1-based data rows ``rows`` of a CSV read by without_blank_lines as numbered in the file, each blank line
+    inside it counted as a row (as Polars read them before they were skipped, and as a user counts lines below
+    the header); ``rows`` unchanged when none was skipped."""
+    skipped = BLANK_ROWS_SKIPPED.get(str(path))
+    if skipped is None or not rows:
+        return rows
+    import numpy as np
+
+    kept_before = skipped - np.arange(skipped.size)  # rows kept before each skipped one
+    kept = np.asarray(rows, dtype=np.int64) - 1
+    return (kept + np.searchsorted(kept_before, kept, side="right") + 1).tolist()
+
+
+def with_file_data_rows(message: str, path: Path | str) -> str:
+    """``message`` (a match SpecError about ``path``) with its '(data rows [..])' as the file numbers them."""
+    import re
+
+    if str(path) not in BLANK_ROWS_SKIPPED or not message.startswith(f"{path}: "):
+        return message
+
+    def file_rows(found: re.Match) -> str:
+        rows = [int(n) for n in found.group(1).split(",") if n.strip()]
+        return f"(data rows {file_data_rows(path, rows)}, blank lines counted)"
+
+    return re.sub(r"\(data rows \[([0-9, ]*)\]\)", file_rows, message)
+
 
 def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str) -> pl.DataFrame:
     """The CSV's rows without those Polars made of blank lines (a line with nothing on it, outside a quoted field):
@@ -106,6 +138,7 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
     fields, and stays one. Only looked for when a row is all null; when the file's rows as Python's CSV reader
     splits them do not match Polars' rows one for one (a lone CR as line end...), only the blank lines at the end
     are dropped (without_trailing_blank_lines)."""
+    BLANK_ROWS_SKIPPED.pop(str(path), None)
     if not frame.height or not frame.width or not all(column.null_count() for column in frame.iter_columns()):
         return frame  # a column without a null: no row is all null
     empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
@@ -134,8 +167,9 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
         plural = "s" if inside.size > 1 else ""
         _echo(
             f"wardbridge: {path}: {inside.size} blank line{plural} skipped (line{plural} {', '.join(lines)}{more}): "
-            "a blank line is no record; row numbers in later messages count the rows without them"
+            "a blank line is no record; data rows named in later messages count them as rows"
         )
+        BLANK_ROWS_SKIPPED[str(path)] = inside
     return frame.filter(pl.Series(~blank))
 
 
@@ -1075,7 +1109,7 @@ def match(
             shard_pairs=max_shard_pairs,
         )
     except SpecError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(with_file_data_rows(str(exc), input_path)) from None
     since_fit = None
     if history is not None:  # m frozen: the verdicts it has not learned from, counted as an increment counts them
         since_fit = verdicts_since_fit(*history, usable_verdicts(frame[spec.id_column], labels, different))
@@ -1116,7 +1150,7 @@ def _one_entity_per_record(previous: pl.DataFrame, path: Path) -> pl.DataFrame:
     torn = previous.with_row_index("row", offset=1).filter(pl.col("entity_id").n_unique().over("record_id") > 1)
     if torn.height:
         records = torn["record_id"].n_unique()
-        rows = torn["row"].head(6).to_list()
+        rows = file_data_rows(path, torn["row"].head(6).to_list())
         raise click.BadParameter(
             f"{path}: {records:,} record(s) have more than one entity_id (data rows {rows}): a previous --output has "
             "one row per record",
@@ -1249,7 +1283,7 @@ def _match_increment(
             source=str(increment_path),
         )
     except (SpecError, StateError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(with_file_data_rows(str(exc), increment_path)) from None
     tables = [result.records, result.pairs, result.review, result.entities, result.blocking, result.merged_entities]
     for path, table in zip(outputs, tables, strict=True):
         write_frame(table, path, out_fmt)

@@ -97,3 +97,42 @@ def test_match_reads_a_file_with_blank_lines_between_rows(tmp_path):
     assert done.exit_code == 0, done.output
     assert "2 blank lines skipped (lines 6, 12)" in done.output
     assert pl.read_csv(out).height == pl.read_csv(CUSTOMERS).height
+
+
+def test_match_names_the_files_data_rows_when_blank_lines_were_skipped(tmp_path):
+    """'rows have no customer_id (data rows N)' names the row as the file has it (a blank line counted as a row, as
+    a user counts the lines under the header), not its place among the rows left after the blank lines."""
+    path = tmp_path / "in.csv"
+    lines = CUSTOMERS.read_bytes().split(b"\n")
+    lines[12] = b"," + lines[12].split(b",", 1)[1]  # data row 12 has no id
+    path.write_bytes(b"\n".join([*lines[:5], b"", b"", *lines[5:10], b"", *lines[10:]]))  # data rows 5, 6, 11 blank
+    out = tmp_path / "out.csv"
+    done = CliRunner().invoke(main, ["match", "--input", str(path), "--spec", str(SPEC), "--output", str(out)])
+    assert done.exit_code != 0
+    assert "3 blank lines skipped (lines 6, 7, 13)" in done.output
+    assert "1 rows have no 'customer_id' (data rows [15], blank lines counted)" in done.output, done.output
+
+
+def test_file_data_rows_maps_around_skipped_rows(tmp_path):
+    import numpy as np
+
+    from pipelines.cli import BLANK_ROWS_SKIPPED, file_data_rows
+
+    BLANK_ROWS_SKIPPED["f.csv"] = np.array([0, 3, 4])  # the file's data rows 1, 4, 5 were blank
+    try:
+        assert file_data_rows("f.csv", [1, 2, 3, 4]) == [2, 3, 6, 7]
+        assert file_data_rows("other.csv", [1, 2]) == [1, 2]
+    finally:
+        del BLANK_ROWS_SKIPPED["f.csv"]
+
+
+def test_previous_output_torn_record_names_the_files_data_rows(tmp_path):
+    import click
+    import pytest
+
+    from pipelines.cli import _one_entity_per_record
+
+    path = tmp_path / "previous.csv"
+    path.write_text("record_id,entity_id\nA,1\n\nB,2\nA,3\n", encoding="utf-8")  # data row 2 blank
+    with pytest.raises(click.BadParameter, match=r"data rows \[1, 4\]"):
+        _one_entity_per_record(read_table_file(path, "--previous"), path)
