@@ -93,6 +93,19 @@ class Shapes:
         return "other"
 
 
+def in_stage(stage: list[str], name: str, fn):
+    """``fn`` wrapped so that ``stage[0]`` names the resolver stage while it runs (the reads are timed by stage)."""
+
+    def run(*args, **kwargs):
+        before, stage[0] = stage[0], name
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            stage[0] = before
+
+    return run
+
+
 def timed_reads(addresses: pl.Series, idx: r.ResolverIndex) -> tuple[pl.DataFrame, float]:
     """Every read of ``resolve_addresses(addresses)``: stage, text, cut, status, scheme, reason, CPU s; and the
     call's CPU s. The parser's functions are wrapped for the call only (restored after)."""
@@ -107,19 +120,9 @@ def timed_reads(addresses: pl.Series, idx: r.ResolverIndex) -> tuple[pl.DataFram
         reads.append((stage[0], clean, tokens.cut, res.status, res.scheme, res.reason, time.process_time() - t))
         return res
 
-    def staged(name: str, fn):
-        def run(*args, **kwargs):
-            before, stage[0] = stage[0], name
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                stage[0] = before
-
-        return run
-
     r._read_tokens = timed
     for name, label in zip(names[1:], ("comma tails", "comma-less cut tails", "whole addresses"), strict=True):
-        setattr(r, name, staged(label, saved[name]))
+        setattr(r, name, in_stage(stage, label, saved[name]))
     try:
         gc.collect()
         started = time.process_time()

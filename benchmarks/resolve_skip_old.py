@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import polars as pl  # noqa: E402
 
 import pipelines.resolve as r  # noqa: E402
+from benchmarks.resolve_shapes import in_stage  # noqa: E402
 from pipelines.reference import load_reference  # noqa: E402
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer  # noqa: E402
 
@@ -99,21 +100,11 @@ def reads_with_replay(addresses: pl.Series, idx: r.ResolverIndex) -> pl.DataFram
         reads.append((stage[0], tokens.cut, res.scheme, klass, spent, cpu))
         return res
 
-    def staged(name: str, fn):
-        def run(*args, **kwargs):
-            before, stage[0] = stage[0], name
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                stage[0] = before
-
-        return run
-
     names = ("_read_tails", "_read_cut_tails", "_read_whole")
     saved_stages = {name: getattr(r, name) for name in names}
     r._read_tokens, r.parse_address = timed_read, timed_parse
     for name, label in zip(names, ("comma tails", "comma-less cut tails", "whole addresses"), strict=True):
-        setattr(r, name, staged(label, saved_stages[name]))
+        setattr(r, name, in_stage(stage, label, saved_stages[name]))
     try:
         r.resolve_addresses(addresses, index=idx)
     finally:
