@@ -219,8 +219,8 @@ def without_trailing_blank_lines(frame: pl.DataFrame, source: Path | bytes) -> p
         blank += 1
     if not blank:
         return frame
-    nulls = frame.select(pl.all_horizontal(pl.all().is_null()))[:, 0].to_list()
-    trailing = len(nulls) - next((i for i in range(len(nulls) - 1, -1, -1) if not nulls[i]), -1) - 1
+    filled = frame.select(~pl.all_horizontal(pl.all().is_null())).to_series().arg_true()  # rows not all null
+    trailing = frame.height - (int(filled[-1]) + 1 if filled.len() else 0)
     return frame.head(frame.height - min(blank, trailing))
 
 
