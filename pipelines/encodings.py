@@ -818,6 +818,14 @@ def _column_reading(text: str, label: str) -> str | None:
     return cand if bad == 0 and junk == 0 else None
 
 
+# A Han ideograph (Polars' regex): no carrier holds it (cp1252/latin-1 bytes, cp1258, either form), so a cell with
+# one is no mojibake nor legacy text (``_repair`` tries nothing and returns its NFC form, no repair), and being a
+# letter outside Vietnamese it makes a word that is no syllable (``_analyse`` counts it bad: never clean Unicode for
+# the column context). ``repair_column`` gives such cells that result without reading them: junk cells of
+# thousands of CJK characters cost a few ms each to read (tests/test_encodings_uncarried.py checks both agree).
+_UNCARRIED = r"\p{Han}"
+
+
 def repair_column(series: pl.Series, *, column_context: bool = True) -> pl.DataFrame:
     """Vectorised :func:`repair_text` for a string column: a frame with ``text``
     (repaired NFC text, null for null) and ``repair`` (the repair applied or null),
@@ -837,11 +845,16 @@ def repair_column(series: pl.Series, *, column_context: bool = True) -> pl.DataF
     """
     s = series.cast(pl.String) if series.dtype != pl.String else series
     uniq = s.drop_nulls().unique()
-    non_ascii = uniq.filter(uniq.str.contains(r"[^\x00-\x7F]")).to_list()
+    non_ascii_values = uniq.filter(uniq.str.contains(r"[^\x00-\x7F]"))
+    non_ascii = non_ascii_values.to_list()
+    uncarried = set(non_ascii_values.filter(non_ascii_values.str.contains(_UNCARRIED)).to_list())
 
     results: dict[str, tuple[str, str | None]] = {}
     clean_unicode = 0
     for value in non_ascii:
+        if value in uncarried:  # what _repair gives it, without reading it (see _UNCARRIED)
+            results[value] = (_nfc(value), None)
+            continue
         text, label, counts = _repair(value)
         results[value] = (text, label)
         if label is None and counts[2] == 0 and counts[3] == 0 and _sloppy_1252_encode(value) is None:
