@@ -5,7 +5,8 @@ SQL sources whose table holds several extracts (catalogue ``extract_date_column`
 a catalogue source's path pattern (the file-name part of ``path``, a glob) and, when the source has one, its
 ``extract_date_pattern``, is that source's extract for that date: partition ``<source_id>@<date>``. At each tick:
 
-* new or changed files (name, size, modification time; kept in the cursor) affect their partitions;
+* new or changed files, in the folder or its subfolders (path, size, modification time; kept in the cursor) affect
+  their partitions;
 * the catalogue's extracts not yet registered in the instance (a new source, a new extract date of a
   glob source or of a SQL source's ``extract_date``) are new partitions;
 * a SQL source with ``extract_date_column``: one ``GROUP BY`` of that column with row counts (read-only,
@@ -62,11 +63,19 @@ def landing_dir() -> Path:
     return Path(value).expanduser() if value else REPO_ROOT / "data" / "landing"
 
 
-def partition_for(file: Path, sources) -> tuple[str, str] | None:  # noqa: ANN001 - {id: SourceSpec}
-    """(registry, partition key) of a landed file, or None when no catalogue source claims it."""
-    for spec in sources.values():
-        if spec.format == "sql" or not spec.path or not fnmatch.fnmatch(file.name, Path(spec.path).name):
-            continue
+def partition_for(file: Path, sources, relative: str | None = None) -> tuple[str, str] | None:  # noqa: ANN001 - {id: SourceSpec}
+    """(registry, partition key) of a landed file, or None when no catalogue source claims it. ``relative``: the
+    file's path inside the landing folder ('population/population_718.csv'); a source whose whole ``path`` glob
+    matches it is preferred to one that matches the file name only (two sources may name their files alike in
+    different folders)."""
+    claims = [
+        spec
+        for spec in sources.values()
+        if spec.format != "sql" and spec.path and fnmatch.fnmatch(file.name, Path(spec.path).name)
+    ]
+    if relative is not None:
+        claims.sort(key=lambda spec: not fnmatch.fnmatch(relative, spec.path))
+    for spec in claims:
         if spec.extract_date_pattern:
             m = re.search(spec.extract_date_pattern, file.name)
             if not m:
@@ -81,9 +90,12 @@ def partition_for(file: Path, sources) -> tuple[str, str] | None:  # noqa: ANN00
 
 
 _CURSOR_VERSION = 2
+# cursor key: its "files" name the files of the landing folder's subfolders too ('population/a.csv')
+SUBFOLDERS = "subfolders"
 # {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]},
 #  "sql_undated": {source id: signature of its rows with no readable date},
-#  "sql_counts": {source id: {iso date: rows}}} ("sql_undated" and "sql_counts" may be absent: older cursors)
+#  "sql_counts": {source id: {iso date: rows}}, "subfolders": true} ("sql_undated", "sql_counts" and "subfolders" may
+#  be absent: older cursors)
 
 
 def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str], dict]:
@@ -102,11 +114,30 @@ def _undated_signature(found: ExtractDates) -> str:
     return f"{found.undated_rows}:{hashlib.sha1(json.dumps(spellings).encode()).hexdigest()[:12]}"
 
 
-def _changed_files(folder: Path, seen: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+def _landed_files(folder: Path) -> list[Path]:
+    """The files of the landing folder and of its subfolders (a catalogue's ``path`` may name one:
+    'population/population_718.csv', as `wardbridge catalogue` writes for a synth output), hidden folders left out."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root, name) for name in sorted(files)]
+    return [f for f in found if f.is_file()]
+
+
+def _changed_files(
+    folder: Path, seen: dict[str, str], subfolders_seen: bool = True
+) -> tuple[dict[str, str], list[str]]:
+    """(signature per file, the files new or changed since ``seen``), each file named by its path inside the folder
+    ('a.csv' at the top, as the cursor has always named them; 'population/a.csv' in a subfolder).
+    ``subfolders_seen`` False (a cursor from before subfolders were watched, see :data:`SUBFOLDERS`): the files in
+    subfolders are recorded, not reported, so an upgrade does not run every extract of the folder again."""
     if not folder.is_dir():
         return seen, []
-    now = {f.name: f"{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in sorted(folder.iterdir()) if f.is_file()}
-    return now, [name for name, sig in now.items() if seen.get(name) != sig]
+    now = {}
+    for f in _landed_files(folder):
+        stat = f.stat()
+        now[f.relative_to(folder).as_posix()] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    return now, [name for name, sig in now.items() if seen.get(name) != sig and (subfolders_seen or "/" not in name)]
 
 
 def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # noqa: ANN001 - {id: SourceSpec}
@@ -132,7 +163,8 @@ def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # no
 def landing_folder_sensor(context: dg.SensorEvaluationContext):
     folder = landing_dir()
     seen_files, seen_dates, seen_undated, seen_counts = _read_cursor(context.cursor)
-    signatures, changed = _changed_files(folder, seen_files)
+    subfolders_seen = not context.cursor or bool(json.loads(context.cursor).get(SUBFOLDERS))
+    signatures, changed = _changed_files(folder, seen_files, subfolders_seen)
     sources = load_catalogue(catalogue_paths())
     failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
     extracts = extracts_by_partition(sources, unlisted=failed, groups=groups)
@@ -163,6 +195,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     sql_counts = _carry(seen_counts, {k: g.counts for k, g in groups.items()}, unreachable)
     state = {"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates, "sql_undated": sql_undated}
     state["sql_counts"] = sql_counts
+    state[SUBFOLDERS] = True
     cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
@@ -189,7 +222,7 @@ def _landed(folder: Path, changed: list[str], signatures: dict[str, str], source
     affected: dict[str, dict[str, str]] = {}
     unclaimed, unreached = [], []
     for name in changed:
-        found = partition_for(folder / name, sources)
+        found = partition_for(folder / name, sources, name)
         if found is None:
             unclaimed.append(name)
             continue
