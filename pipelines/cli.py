@@ -21,11 +21,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 import polars as pl
 
 from pipelines.encodings import LEGACY
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_SEPARATOR = ";"
@@ -69,14 +73,28 @@ def _not_valid(path: Path, data: bytes, name: str, decode: Callable[[bytes], obj
     return f"{path}: {where + ' ' if where else ''}not valid {name} ({hint})"
 
 
+class TableRead(NamedTuple):
+    """A table file as read: its rows, and the file's data-row number of each row (1-based, the header not
+    counted) when those are not 1..height: blank lines inside a CSV are skipped (no record) but counted as rows,
+    as a user counts the lines under the header; None when no row was skipped."""
+
+    frame: pl.DataFrame
+    data_rows: np.ndarray | None = None
+
+
 def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
     """CSV (UTF-8, with or without BOM; every column read as text) or Parquet."""
+    return read_frame_rows(path, option).frame
+
+
+def read_frame_rows(path: Path, option: str = "--input") -> TableRead:
+    """read_frame's table with the file's data-row numbers (TableRead)."""
     fmt = file_format(path, option)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
     try:
         if fmt == "parquet":
-            return pl.read_parquet(path)
+            return TableRead(pl.read_parquet(path))
         # infer_schema=False: codes and IDs keep their leading zeros. Polars drops a UTF-8 BOM.
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
     except pl.exceptions.NoDataError:
@@ -88,48 +106,16 @@ def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
                 "(legacy TCVN3/VNI files need a conversion table)"
             ) from None
         raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
-    frame = without_blank_lines(frame, path, path, ",")
+    frame, data_rows = without_blank_lines(frame, path, path, ",")
     report_short_rows(frame, path, path, ",", option)
     report_repeated_columns(frame, path)
-    return frame
+    return TableRead(frame, data_rows)
 
 
 BLANK_LINES_SHOWN = 3
 
-# per CSV file read (str(path)) whose blank lines inside were skipped: their 0-based positions among the rows Polars
-# read (a blank line a row of nulls), so a message naming data rows can name the file's (file_data_rows)
-BLANK_ROWS_SKIPPED: dict[str, object] = {}
 
-
-def file_data_rows(path: Path | str, rows: list[int]) -> list[int]:
-    """The 1-based data rows ``rows`` of a CSV read by without_blank_lines as numbered in the file, each blank line
-    inside it counted as a row (as Polars read them before they were skipped, and as a user counts lines below
-    the header); ``rows`` unchanged when none was skipped."""
-    skipped = BLANK_ROWS_SKIPPED.get(str(path))
-    if skipped is None or not rows:
-        return rows
-    import numpy as np
-
-    kept_before = skipped - np.arange(skipped.size)  # rows kept before each skipped one
-    kept = np.asarray(rows, dtype=np.int64) - 1
-    return (kept + np.searchsorted(kept_before, kept, side="right") + 1).tolist()
-
-
-def with_file_data_rows(message: str, path: Path | str) -> str:
-    """``message`` (a match SpecError about ``path``) with its '(data rows [..])' as the file numbers them."""
-    import re
-
-    if str(path) not in BLANK_ROWS_SKIPPED or not message.startswith(f"{path}: "):
-        return message
-
-    def file_rows(found: re.Match) -> str:
-        rows = [int(n) for n in found.group(1).split(",") if n.strip()]
-        return f"(data rows {file_data_rows(path, rows)}, blank lines counted)"
-
-    return re.sub(r"\(data rows \[([0-9, ]*)\]\)", file_rows, message)
-
-
-def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str) -> pl.DataFrame:
+def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str) -> TableRead:
     """The CSV's rows without those Polars made of blank lines (a line with nothing on it, outside a quoted field):
     Polars reads each as a row of nulls, so a 4-row file with blank lines between its rows was resolved as 8 rows,
     and `match` refused it ('rows have no id'). A blank line is no record: it is dropped, and those inside the file
@@ -137,13 +123,13 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
     with a line break too many) are dropped without a word. A row of delimiters only (',,,') is a row of empty
     fields, and stays one. Only looked for when a row is all null; when the file's rows as Python's CSV reader
     splits them do not match Polars' rows one for one (a lone CR as line end...), only the blank lines at the end
-    are dropped (without_trailing_blank_lines)."""
-    BLANK_ROWS_SKIPPED.pop(str(path), None)
+    are dropped (without_trailing_blank_lines). The rows kept come with their data-row numbers in the file
+    (TableRead.data_rows) when blank lines inside were skipped, for messages that name data rows."""
     if not frame.height or not frame.width or not all(column.null_count() for column in frame.iter_columns()):
-        return frame  # a column without a null: no row is all null
+        return TableRead(frame)  # a column without a null: no row is all null
     empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
     if not empty.any():
-        return frame
+        return TableRead(frame)
     import numpy as np  # here: its import is no cost of every CSV read
 
     data = source if isinstance(source, bytes) else path.read_bytes()
@@ -151,14 +137,14 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
     if rows is NotImplemented:
         rows = _rows_read(data, sep)
     if rows is None:
-        return without_trailing_blank_lines(frame, source)
+        return TableRead(without_trailing_blank_lines(frame, source))
     first_line, blank = rows[0], rows[1]
     header = int(np.argmin(blank))  # Polars skips blank lines before the header
     first_line, blank = first_line[header + 1 :], blank[header + 1 :]
     if blank.size != frame.height or not empty.filter(pl.Series(blank)).all():
-        return without_trailing_blank_lines(frame, source)
+        return TableRead(without_trailing_blank_lines(frame, source))
     if not blank.any():
-        return frame
+        return TableRead(frame)
     last = np.flatnonzero(~blank)
     inside = np.flatnonzero(blank[: last[-1]]) if last.size else np.array([], dtype=np.int64)
     if inside.size:
@@ -169,8 +155,9 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
             f"wardbridge: {path}: {inside.size} blank line{plural} skipped (line{plural} {', '.join(lines)}{more}): "
             "a blank line is no record; data rows named in later messages count them as rows"
         )
-        BLANK_ROWS_SKIPPED[str(path)] = inside
-    return frame.filter(pl.Series(~blank))
+    kept = ~blank
+    data_rows = np.flatnonzero(kept) + 1 if inside.size else None
+    return TableRead(frame.filter(pl.Series(kept)), data_rows)
 
 
 def _rows_read(data: bytes, sep: str):  # -> (first_line, blank) arrays, or None
@@ -262,13 +249,18 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: str | None = None) -> pl.DataFrame:
+    """read_table's rows."""
+    return read_table(path, option, encoding, delimiter).frame
+
+
+def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str | None = None) -> TableRead:
     """Like read_frame, for CSV in any encoding: 'auto' detects UTF-8 (BOM or not), Windows-1258,
     VNI-Windows and TCVN3 (pipelines.encodings.detect_encoding, on the first 64 kB); the delimiter
     is sniffed unless given. Legacy encodings are decoded to NFC text; UTF-8 cells are kept as they
-    are. An undecodable file is a data problem (exit 1)."""
+    are. An undecodable file is a data problem (exit 1). With the file's data-row numbers (TableRead)."""
     fmt = file_format(path, option)
     if fmt == "parquet":
-        return read_frame(path, option)
+        return read_frame_rows(path, option)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
     from pipelines.encodings import choose_encoding, decode_bytes, detect_encoding
@@ -313,10 +305,10 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
             raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
-    frame = without_blank_lines(frame, path, source, sep)
+    frame, data_rows = without_blank_lines(frame, path, source, sep)
     report_short_rows(frame, path, source, sep, option)
     report_repeated_columns(frame, path)
-    return frame
+    return TableRead(frame, data_rows)
 
 
 SHORT_ROWS_SHOWN = 5
@@ -1013,6 +1005,7 @@ def match(
     from pipelines.match import SpecError, load_spec
     from pipelines.match import match as run_match
     from pipelines.match.learning import frozen_model_note, usable_verdicts, verdict_coverage, verdicts_since_fit
+    from pipelines.match.prepare import check_input
     from pipelines.match.state import StateError, load_frozen, save_state, verdict_history
 
     started = time.perf_counter()
@@ -1044,7 +1037,7 @@ def match(
         withdrawn = _read_withdrawn(withdrawn_path, spec.id_column) if withdrawn_path is not None else None
         _match_increment(
             spec,
-            read(increment_path, "--increment"),
+            *read(increment_path, "--increment"),
             increment_path,
             state_dir,
             save_state_dir,
@@ -1066,7 +1059,8 @@ def match(
             raise click.BadParameter(str(exc), param_hint="--model") from None
     # one chunk a column: the engine's table shares the columns it takes from it instead of copying them into one
     # chunk (a Parquet file is read a row group a chunk; at 1M people 185 bytes a record less after preparing)
-    frame = read(input_path, "--input").rechunk()
+    frame, data_rows = read(input_path, "--input")
+    frame = frame.rechunk()
     nested = [c for c in sorted(spec.input_columns) if c in frame.columns and _is_nested(frame.schema[c])]
     if nested:
         raise click.ClickException(
@@ -1079,12 +1073,12 @@ def match(
     if previous_path is not None:
         # an earlier --output, maybe opened and saved again in Excel: read as --labels is (encoding detected,
         # delimiter sniffed)
-        previous = read_table_file(previous_path, "--previous")
+        previous, previous_rows = read_table(previous_path, "--previous")
         if not {"record_id", "entity_id"} <= set(previous.columns):
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
             )
-        previous = _one_entity_per_record(previous, previous_path)
+        previous = _one_entity_per_record(previous, previous_path, previous_rows)
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
@@ -1096,6 +1090,8 @@ def match(
                 f"{coverage['same_record']:,} pair a record with itself: left out"
             )
     try:
+        if data_rows is not None:  # rows without an id named as the file numbers them (match's prepare checks again)
+            check_input(frame, spec, str(input_path), data_rows)
         result = run_match(
             frame,
             spec,
@@ -1109,7 +1105,7 @@ def match(
             shard_pairs=max_shard_pairs,
         )
     except SpecError as exc:
-        raise click.ClickException(with_file_data_rows(str(exc), input_path)) from None
+        raise click.ClickException(str(exc)) from None
     since_fit = None
     if history is not None:  # m frozen: the verdicts it has not learned from, counted as an increment counts them
         since_fit = verdicts_since_fit(*history, usable_verdicts(frame[spec.id_column], labels, different))
@@ -1134,23 +1130,26 @@ def match(
     _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s{short_rows_note()}")
 
 
-def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str], pl.DataFrame]:
+def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str], TableRead]:
     """How match reads the table it deduplicates (--input, --increment): as resolve reads its input, a CSV in
-    UTF-8, Windows-1258, VNI or TCVN3 (detected unless --encoding says) with the delimiter sniffed unless given."""
+    UTF-8, Windows-1258, VNI or TCVN3 (detected unless --encoding says) with the delimiter sniffed unless given;
+    with the file's data-row numbers (TableRead)."""
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    return lambda path, option: read_table_file(path, option, encoding.lower(), delimiter)
+    return lambda path, option: read_table(path, option, encoding.lower(), delimiter)
 
 
-def _one_entity_per_record(previous: pl.DataFrame, path: Path) -> pl.DataFrame:
+def _one_entity_per_record(previous: pl.DataFrame, path: Path, data_rows: np.ndarray | None = None) -> pl.DataFrame:
     """A previous --output has one entity id per record: rows repeated as they were are read once; a record
-    given two entity ids is refused (which one it keeps would be a guess), naming the data rows, not the ids."""
-    torn = previous.with_row_index("row", offset=1).filter(pl.col("entity_id").n_unique().over("record_id") > 1)
+    given two entity ids is refused (which one it keeps would be a guess), naming the data rows, not the ids:
+    the file's (``data_rows``, TableRead's, when blank lines were skipped)."""
+    torn = previous.with_row_index("row").filter(pl.col("entity_id").n_unique().over("record_id") > 1)
     if torn.height:
         records = torn["record_id"].n_unique()
-        rows = file_data_rows(path, torn["row"].head(6).to_list())
+        at = torn["row"].head(6)
+        rows = (at + 1).to_list() if data_rows is None else data_rows[at.to_numpy()].tolist()
         raise click.BadParameter(
             f"{path}: {records:,} record(s) have more than one entity_id (data rows {rows}): a previous --output has "
             "one row per record",
@@ -1250,6 +1249,7 @@ def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
 def _match_increment(
     spec,  # noqa: ANN001 - a MatchSpec
     frame: pl.DataFrame,
+    data_rows: np.ndarray | None,
     increment_path: Path,
     state_dir: Path,
     save_state_dir: Path | None,
@@ -1264,6 +1264,7 @@ def _match_increment(
 
     from pipelines.match import SpecError
     from pipelines.match.increment import match_increment
+    from pipelines.match.prepare import check_input
     from pipelines.match.state import StateError, load_state, save_state
 
     try:
@@ -1273,6 +1274,8 @@ def _match_increment(
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
     try:
+        if data_rows is not None:  # rows without an id named as the file numbers them (prepare checks again)
+            check_input(frame, spec, str(increment_path), data_rows)
         result = match_increment(
             state,
             frame,
@@ -1283,7 +1286,7 @@ def _match_increment(
             source=str(increment_path),
         )
     except (SpecError, StateError) as exc:
-        raise click.ClickException(with_file_data_rows(str(exc), increment_path)) from None
+        raise click.ClickException(str(exc)) from None
     tables = [result.records, result.pairs, result.review, result.entities, result.blocking, result.merged_entities]
     for path, table in zip(outputs, tables, strict=True):
         write_frame(table, path, out_fmt)

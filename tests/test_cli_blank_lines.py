@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 from click.testing import CliRunner
 
-from pipelines.cli import _rows_by_columns, _rows_read, main, read_table_file
+from pipelines.cli import _rows_by_columns, _rows_read, main, read_table, read_table_file
 from pipelines.encodings import encode_cp1258
 
 SPEC = Path(__file__).resolve().parents[1] / "docs" / "examples" / "customers.toml"
@@ -113,17 +113,50 @@ def test_match_names_the_files_data_rows_when_blank_lines_were_skipped(tmp_path)
     assert "1 rows have no 'customer_id' (data rows [15], blank lines counted)" in done.output, done.output
 
 
-def test_file_data_rows_maps_around_skipped_rows(tmp_path):
-    import numpy as np
+def test_read_table_gives_the_files_data_rows_of_the_rows_kept(tmp_path):
+    """Each row kept carries its data-row number in the file (a blank line inside counted); None when no blank line
+    inside was skipped (trailing ones number no row); nothing kept between reads (no state per path)."""
+    from pipelines.cli import read_frame_rows, read_table
 
-    from pipelines.cli import BLANK_ROWS_SKIPPED, file_data_rows
+    path = tmp_path / "f.csv"
+    path.write_text("id,x\n\na,1\nb,2\n\n\nc,3\n\n", encoding="utf-8")  # data rows 1, 4, 5 blank, 7 trailing
+    for read in (read_table, read_frame_rows):
+        frame, data_rows = read(path, "--input")
+        assert frame["id"].to_list() == ["a", "b", "c"]
+        assert data_rows.tolist() == [2, 3, 6]
+    path.write_text("id,x\na,1\nb,2\n\n\n", encoding="utf-8")  # trailing blank lines only
+    frame, data_rows = read_table(path, "--input")
+    assert frame.height == 2 and data_rows is None
 
-    BLANK_ROWS_SKIPPED["f.csv"] = np.array([0, 3, 4])  # the file's data rows 1, 4, 5 were blank
-    try:
-        assert file_data_rows("f.csv", [1, 2, 3, 4]) == [2, 3, 6, 7]
-        assert file_data_rows("other.csv", [1, 2]) == [1, 2]
-    finally:
-        del BLANK_ROWS_SKIPPED["f.csv"]
+
+def test_match_increment_names_the_files_data_rows_when_blank_lines_were_skipped(tmp_path):
+    """As --input: an --increment row without an id is named by its data row in the file."""
+    state, out = tmp_path / "state", tmp_path / "out.csv"
+    args = ["match", "--spec", str(SPEC), "--input", str(CUSTOMERS), "--output", str(out), "--save-state", str(state)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    lines = CUSTOMERS.read_bytes().split(b"\n")
+    lines[3] = b"," + lines[3].split(b",", 1)[1]  # data row 3 has no id
+    path = tmp_path / "new.csv"
+    path.write_bytes(b"\n".join([lines[0], b"", *lines[1:4], b"", b"", *lines[4:6]]))  # data rows 1, 5, 6 blank
+    args = ["match", "--spec", str(SPEC), "--increment", str(path), "--state", str(state), "--output", str(out)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code != 0
+    assert "3 blank lines skipped (lines 2, 6, 7)" in done.output, done.output
+    assert "1 rows have no 'customer_id' (data rows [4], blank lines counted)" in done.output, done.output
+    assert SECRET not in done.output
+
+
+def test_match_numbers_data_rows_plainly_without_blank_lines(tmp_path):
+    """No blank line skipped: the data rows are the frame's and no 'blank lines counted' is said."""
+    path = tmp_path / "in.csv"
+    lines = CUSTOMERS.read_bytes().split(b"\n")
+    lines[12] = b"," + lines[12].split(b",", 1)[1]
+    path.write_bytes(b"\n".join(lines))
+    out = tmp_path / "out.csv"
+    done = CliRunner().invoke(main, ["match", "--input", str(path), "--spec", str(SPEC), "--output", str(out)])
+    assert done.exit_code != 0
+    assert "1 rows have no 'customer_id' (data rows [12])" in done.output, done.output
 
 
 def test_previous_output_torn_record_names_the_files_data_rows(tmp_path):
@@ -134,5 +167,17 @@ def test_previous_output_torn_record_names_the_files_data_rows(tmp_path):
 
     path = tmp_path / "previous.csv"
     path.write_text("record_id,entity_id\nA,1\n\nB,2\nA,3\n", encoding="utf-8")  # data row 2 blank
+    frame, data_rows = read_table(path, "--previous")
     with pytest.raises(click.BadParameter, match=r"data rows \[1, 4\]"):
-        _one_entity_per_record(read_table_file(path, "--previous"), path)
+        _one_entity_per_record(frame, path, data_rows)
+    with pytest.raises(click.BadParameter, match=r"data rows \[1, 3\]"):  # the rows as read, when none skipped
+        _one_entity_per_record(frame, path)
+
+
+def test_match_previous_names_the_files_data_rows_when_blank_lines_were_skipped(tmp_path):
+    previous, out = tmp_path / "previous.csv", tmp_path / "out.csv"
+    previous.write_text("record_id,entity_id\n\n\nA,1\nB,2\n\nA,3\n", encoding="utf-8")  # data rows 1, 2, 5 blank
+    args = ["match", "--spec", str(SPEC), "--input", str(CUSTOMERS), "--previous", str(previous), "--output", str(out)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code != 0
+    assert "1 record(s) have more than one entity_id (data rows [3, 6])" in done.output, done.output

@@ -45,7 +45,7 @@ def test_match_input_and_previous_output_report_short_rows(tmp_path, capsys):
     source = tmp_path / "people.csv"
     lines = [f"r{i};Tên {i};0903{i:06d}" for i in range(8)] + [f"r9;{SECRET}"]
     source.write_text("id;name;phone\n" + "\n".join(lines) + "\n", encoding="cp1258", errors="replace")
-    frame = _table_reader("auto", None)(source, "--input")  # what `wardbridge match` reads its --input with
+    frame = _table_reader("auto", None)(source, "--input").frame  # what `wardbridge match` reads its --input with
     assert frame.height == 9 and frame["phone"].null_count() == 1
     err = capsys.readouterr().err
     assert f"{source}: 1 row with fewer fields than the header's 3 (delimiter ';'): line 10 (2)" in err

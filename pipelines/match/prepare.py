@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from pipelines.match.spec import TRANSFORMS, UNREADABLE_DATES_LIMIT, DateColumn, MatchSpec, SpecError
 from pipelines.standardise import parse_dates
 from pipelines.text import strip_accents_fast_expr
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger("wardbridge.match")
 
@@ -291,10 +295,12 @@ def derived_sources(spec: MatchSpec) -> dict[str, str]:
     return {name: source for name, (source, _) in derived_columns(spec, []).items()}
 
 
-def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", report: dict | None = None) -> pl.DataFrame:
-    """The working table: row number, id, and every column the spec uses (derived ones added).
-
-    ``report``, when given, receives per text date column how its values were read."""
+def check_input(
+    frame: pl.DataFrame, spec: MatchSpec, source: str = "input", data_rows: np.ndarray | None = None
+) -> None:
+    """SpecError unless ``frame`` has every column the spec uses and an id on every row, unique (prepare's first
+    checks). ``data_rows`` (a numpy array), when given, is each row's data-row number in its file where those are
+    not 1..height (a CSV's blank lines, skipped, counted as rows): the rows without an id are named by it."""
     missing = sorted(c for c in spec.input_columns if c not in frame.columns)
     if missing:
         raise SpecError(
@@ -302,12 +308,22 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
         )
     ids = frame[spec.id_column]
     if ids.null_count():
-        rows = (ids.is_null().arg_true() + 1).head(5).to_list()
-        raise SpecError(f"{source}: {ids.null_count()} rows have no {spec.id_column!r} (data rows {rows})")
+        at = ids.is_null().arg_true().head(5)
+        if data_rows is None:
+            where = f"data rows {(at + 1).to_list()}"
+        else:
+            where = f"data rows {data_rows[at.to_numpy()].tolist()}, blank lines counted"
+        raise SpecError(f"{source}: {ids.null_count()} rows have no {spec.id_column!r} ({where})")
     if ids.n_unique() != frame.height:
         dupes = ids.filter(ids.is_duplicated()).unique().sort().head(5).to_list()
         raise SpecError(f"{source}: {spec.id_column!r} is not unique, e.g. {dupes}")
 
+
+def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", report: dict | None = None) -> pl.DataFrame:
+    """The working table: row number, id, and every column the spec uses (derived ones added).
+
+    ``report``, when given, receives per text date column how its values were read."""
+    check_input(frame, spec, source)
     work = frame.select(c for c in frame.columns if c in spec.input_columns | spec.optional_columns)
     work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
     work = _as_text(work, spec)
