@@ -776,34 +776,37 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
 
     found = []  # (sheet name, header row, its rows, its header cells): the sheets ingested, in workbook order
     layouts: dict[str, xlsx_layout.SheetLayout] = {}  # of the sheets ingested only (others may be large)
-    for name in reader.sheet_names:
-        try:
-            probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
-            rows = [list(r) for r in probe.rows()]
-            header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
-            if header is None:
-                continue  # a notes sheet, not data
-            layouts.update(_sheet_layout(extract, name))
-            rows = _merged_down(rows, layouts.get(name))  # a two-row header: its lower row names every column
-            if spec.header_row is None:
-                header = _find_header(rows, expected)
-            sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
-            cells = rows[header] if header < len(rows) else []
-            merged_names = header < probe.height and cells != list(probe.row(header))
-            if merged_names and len(cells) == sheet.width:  # names merged down from above
-                sheet.columns = _unique_names(
-                    [
-                        c if p in (None, "") and c not in (None, "") else n
-                        for c, p, n in zip(cells, probe.row(header), sheet.columns, strict=True)
-                    ],
-                    clean=False,
-                )
-        except Exception as exc:  # noqa: BLE001 - the library's message may quote cells: the sheet and type only
-            raise SourceReadError(
-                f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
-                "its rows cannot be read"
-            ) from exc
-        found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet)))
+    with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # opened once for every sheet's layout
+        for name in reader.sheet_names:
+            try:
+                probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
+                rows = [list(r) for r in probe.rows()]
+                header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
+                if header is None:
+                    continue  # a notes sheet, not data
+                layout = workbook.layout(name)
+                if layout is not None:
+                    layouts[name] = layout
+                rows = _merged_down(rows, layouts.get(name))  # a two-row header: its lower row names every column
+                if spec.header_row is None:
+                    header = _find_header(rows, expected)
+                sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
+                cells = rows[header] if header < len(rows) else []
+                merged_names = header < probe.height and cells != list(probe.row(header))
+                if merged_names and len(cells) == sheet.width:  # names merged down from above
+                    sheet.columns = _unique_names(
+                        [
+                            c if p in (None, "") and c not in (None, "") else n
+                            for c, p, n in zip(cells, probe.row(header), sheet.columns, strict=True)
+                        ],
+                        clean=False,
+                    )
+            except Exception as exc:  # noqa: BLE001 - the library's message may quote cells: the sheet and type only
+                raise SourceReadError(
+                    f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
+                    "its rows cannot be read"
+                ) from exc
+            found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet)))
     frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
     for name, header, sheet, cells, (numbers, not_told) in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
@@ -897,17 +900,6 @@ def _cell_ref(row: int, column: int) -> str:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
     return f"{letters}{row}"
-
-
-def _sheet_layout(extract: Extract, name: str) -> dict:
-    """{name: the sheet's layout} (xlsx_layout.read_layouts), {} when it cannot be read: rows are then numbered from
-    the range's start, merges not filled."""
-    from pipelines.ingest import xlsx_layout
-
-    try:
-        return xlsx_layout.read_layouts(extract.file, [name])
-    except Exception:  # noqa: BLE001 - no layout: the sheet is read as its cells hold it
-        return {}
 
 
 def _merged_down(rows: list[list], layout) -> list[list]:  # noqa: ANN001 - xlsx_layout.SheetLayout or None

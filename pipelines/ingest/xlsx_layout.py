@@ -71,6 +71,44 @@ def read_layouts(path: Path, sheets: Iterable[str] | None = None) -> dict[str, S
         return {name: _layout(archive, part) for name, part in wanted.items() if part in present}
 
 
+class WorkbookLayouts:
+    """The layouts of a workbook's sheets, each read when asked for (``layout(name)``), from one opening of the
+    workbook: its archive and its list of sheets are read once, however many sheets are asked for. A workbook
+    whose archive or list of sheets cannot be read gives no layout (None), as does a sheet not found or not
+    readable. Close it (or use it in a ``with``)."""
+
+    def __init__(self, path: Path) -> None:
+        self._archive: zipfile.ZipFile | None = None
+        self._parts: dict[str, str] = {}
+        try:
+            self._archive = zipfile.ZipFile(path)
+            present = set(self._archive.namelist())
+            self._parts = {name: part for name, part in sheet_parts(self._archive).items() if part in present}
+        except Exception:  # noqa: BLE001 - no layouts: sheets are read as their cells hold them
+            self.close()
+
+    def layout(self, name: str) -> SheetLayout | None:
+        part = self._parts.get(name)
+        if part is None or self._archive is None:
+            return None
+        try:
+            return _layout(self._archive, part)
+        except Exception:  # noqa: BLE001 - this sheet's layout only is missing
+            return None
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+        self._parts = {}
+
+    def __enter__(self) -> WorkbookLayouts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
     first_row, first_col, merges = None, None, []
     carry = b""
