@@ -59,6 +59,7 @@ class ValueCodes:
         self._shared: dict[tuple[str, ...], dict[str, tuple[np.ndarray, pl.Series]]] = {}
         self._word_shares: dict[str, pl.DataFrame] = {}
         self._per_code: dict[tuple, np.ndarray] = {}
+        self._via_source: set[str] = set()  # derived columns coded through their source (``_through``'s check held)
         self._guard = threading.Lock()
         self._filling: dict[tuple, threading.Lock] = {}
 
@@ -258,10 +259,22 @@ class ValueCodes:
             values = self.work[column]
             source = self.source_codes(self.sources[column]) if column in self.sources else None
             through = _through(values, *source) if source is not None else None
+            if through is not None:
+                self._via_source.add(column)
             codes, by_code = through if through is not None else _coded(values)
             return _array(codes), by_code
 
         return self._once(self._codes, column, coded)
+
+    def follows(self, column: str, source: str) -> bool:
+        """Whether ``column``'s value is one per ``source_codes`` code of ``source``: the source itself, or a column
+        derived from it and coded through it (``_through`` compared every record's value with its code's)."""
+        if column == source:
+            return True
+        if self.sources.get(column) != source:
+            return False
+        self._held(column)
+        return column in self._via_source
 
     def source_codes(self, source: str) -> tuple[np.ndarray, int] | None:
         """Per record, a code of its ``source`` value and, when the table has one, its precision (a year-only
@@ -976,8 +989,67 @@ def _column_pairs(comp: Comparison, columns: tuple[str, ...]) -> list[tuple[str,
     return [(c, c) for c in columns]
 
 
+BY_VALUES_SHARE = 0.6  # a comparison is worked out on distinct value pairs when they are fewer than this share
+
+
+def _source_of(comp: Comparison, work: pl.DataFrame, codes: ValueCodes) -> str | None:
+    """The one column whose value decides every value the comparison reads (a pair's level is then a function of
+    its two records' ``ValueCodes.source_codes`` of it): each column it reads is that column or derived from it and
+    coded through it, a date's precision is the source's own (in its source codes); None for any other comparison
+    (a mixed one, one of exact levels only, columns of two sources, a source without codes)."""
+    if comp.mixed or all(level.kind == "exact" for level in comp.levels):  # (codes compared per pair cost less)
+        return None
+    read = set(comp.columns) | {c for level in comp.levels for c in (level.columns or ())}
+    sources = {codes.sources.get(c, c) for c in read}
+    if len(sources) != 1:
+        return None
+    source = sources.pop()
+    if source not in work.columns or any(
+        c != source and precision_column(c) in work.columns for c in read
+    ):  # (a derived column's own precision would be read beside it)
+        return None
+    if not all(codes.follows(c, source) for c in read):
+        return None
+    return source if codes.source_codes(source) is not None else None
+
+
+def _distinct_pairs(a: np.ndarray, b: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """For code pairs (``a``, ``b``: codes under ``count``), a position of each distinct pair (the first) and each
+    position's distinct pair (its number among them); None when they are not fewer than BY_VALUES_SHARE of the pairs.
+    Found by one sort of the pair and its position packed in a word, else by ``np.unique``."""
+    n = len(a)
+    if not n:
+        return None
+    key = a.astype(np.uint64) * np.uint64(count) + b.astype(np.uint64)
+    place = max((n - 1).bit_length(), 1)
+    if (count * count - 1).bit_length() + place <= _WORD_BITS:
+        key <<= np.uint64(place)
+        key |= np.arange(n, dtype=np.uint64)
+        key.sort()
+        position = (key & np.uint64((1 << place) - 1)).astype(np.int64)
+        key >>= np.uint64(place)
+        first = np.empty(n, dtype=bool)
+        first[:1] = True
+        np.not_equal(key[1:], key[:-1], out=first[1:])
+        del key
+        if np.count_nonzero(first) >= BY_VALUES_SHARE * n:
+            return None
+        inverse = np.empty(n, dtype=np.uint32 if n < 1 << 32 else np.uint64)
+        inverse[position] = np.cumsum(first, dtype=inverse.dtype) - 1
+        return position[first], inverse
+    _, some, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if len(some) >= BY_VALUES_SHARE * n:
+        return None
+    return some, inverse.reshape(-1)
+
+
 def comparison_levels(
-    work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...], codes: ValueCodes | None = None
+    work: pl.DataFrame,
+    l: pl.Series,
+    r: pl.Series,
+    comparisons: tuple[Comparison, ...],
+    codes: ValueCodes | None = None,
+    by_values: bool = False,
 ) -> pl.DataFrame:
     """One Int8 column per comparison: the level index of each (l, r) pair, null when missing.
 
@@ -988,8 +1060,45 @@ def comparison_levels(
     ladder has a ``not_comparable`` level, and a value on one side only is its ``one_side``
     level if it has one (``SIDE_KINDS``: they hold only where no value pair is compared).
 
-    Pass the same ``codes`` to every call on one table so value codes are built once."""
-    cols = _PairColumns(work, l, r, codes or ValueCodes(work))
+    Pass the same ``codes`` to every call on one table so value codes are built once.
+
+    ``by_values``: a comparison whose values all follow one column (``_source_of``: the name's levels read the full
+    name and columns derived from it) is worked out once per distinct pair of that column's values and gathered
+    back to the pairs (candidate pairs repeat them: at 1M people 2.0M distinct full-name pairs of 5.6M pairs), when
+    they are fewer than BY_VALUES_SHARE of the pairs; the same levels either way."""
+    codes = codes or ValueCodes(work)
+    if not by_values or not len(l):
+        return _levels(work, l, r, comparisons, codes)
+    groups: dict[str, list[Comparison]] = {}
+    for comp in comparisons:
+        source = _source_of(comp, work, codes)
+        if source is not None:
+            groups.setdefault(source, []).append(comp)
+    out: dict[str, pl.Series] = {}
+    left, right = l.to_numpy(), r.to_numpy()
+    for source, comps in groups.items():
+        code, count = codes.source_codes(source)
+        found = _distinct_pairs(code[left], code[right], count)
+        if found is None:
+            continue
+        some, inverse = found
+        taken = pl.Series(some.astype(np.uint32) if len(l) < 1 << 32 else some)
+        levels = _levels(work, l.gather(taken), r.gather(taken), tuple(comps), codes)
+        back = pl.Series(inverse)
+        for comp in comps:
+            out[comp.name] = levels[comp.name].gather(back)
+    rest = tuple(comp for comp in comparisons if comp.name not in out)
+    if rest:
+        levels = _levels(work, l, r, rest, codes)
+        out.update({comp.name: levels[comp.name] for comp in rest})
+    return pl.DataFrame([out[comp.name] for comp in comparisons]) if comparisons else pl.DataFrame()
+
+
+def _levels(
+    work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...], codes: ValueCodes
+) -> pl.DataFrame:
+    """``comparison_levels`` of every pair (l, r), one by one."""
+    cols = _PairColumns(work, l, r, codes)
     n = len(l)
     coarse_cache: dict[tuple[str, str], np.ndarray | None] = {}
 

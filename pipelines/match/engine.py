@@ -182,14 +182,14 @@ def _levels_in_chunks(work: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, 
     fit): a pair's levels depend on its two records alone, so the chunks' levels are those of the whole. The
     chunks are of equal size, a multiple of the threads in number, so both threads finish together."""
     if pairs.height <= COMPARE_SPLIT:
-        return comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons, codes)
+        return comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons, codes, by_values=True)
     rounds = -(-pairs.height // (COMPARE_CHUNK * COMPARE_THREADS))
     size = -(-pairs.height // (rounds * COMPARE_THREADS))
     starts = range(0, pairs.height, size)
 
     def levels(start: int) -> pl.DataFrame:
         chunk = pairs.slice(start, size)
-        out = comparison_levels(work, chunk["l"], chunk["r"], spec.comparisons, codes)
+        out = comparison_levels(work, chunk["l"], chunk["r"], spec.comparisons, codes, by_values=True)
         log.info("compared %s pairs from pair %s of %s", f"{chunk.height:,}", f"{start:,}", f"{pairs.height:,}")
         return out
 
