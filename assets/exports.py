@@ -164,6 +164,19 @@ def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
                 ],
             )
             raise dg.Failure(description=f"{recipient}: export not published, the previous one stays: {exc}") from exc
+        except ExportError as exc:  # a source table or column the export or its gate reads is not there
+            yield from selected(
+                context,
+                [
+                    dg.AssetCheckResult(
+                        asset_key=name,
+                        check_name=GATE_CHECK,
+                        passed=False,
+                        description=f"the gate could not run: {exc}"[:4000],
+                    )
+                ],
+            )
+            raise dg.Failure(description=f"{recipient}: export not published, the previous one stays: {exc}") from exc
         context.log.info(f"{recipient}: published {result.path} ({result.rows})")
         gates = result.gate_results.values()
         yield dg.MaterializeResult(

@@ -715,6 +715,46 @@ def test_a_mart_disagreeing_with_the_city_totals_fails_the_blocking_check(run, t
     assert _all_files(target) == before
 
 
+def test_a_mart_column_renamed_fails_the_gate_names_it_and_publishes_nothing(run, tmp_path):
+    """marts.ward_summary.people renamed (an edited or older analytics.duckdb): the export and its gate read it.
+    Before, DuckDB's BinderException ('Referenced column "people" not found') ended the step, naming no table, and
+    the blocking export_gate was never evaluated; the re-run of the check alone crashed the same way."""
+    from assets.exports import published_gate
+
+    wh = _gate_copy(run, tmp_path)
+    target = _folder(wh, "statistics")
+    before = _all_files(target)
+    with duckdb.connect(str(wh.root / "analytics.duckdb")) as con:
+        con.execute("ALTER TABLE marts.ward_summary RENAME COLUMN people TO persons")
+    asset = build_export_asset(load_declarations()["statistics"])
+    result = dg.materialize(
+        [asset], resources={"warehouse": WarehouseResource(path=str(wh.root))}, raise_on_error=False
+    )
+    assert not result.success
+    assert not result.get_asset_materialization_events()
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.check_name == GATE_CHECK and not evaluation.passed
+    assert "marts.ward_summary: column(s) ['people'] not in analytics.duckdb" in evaluation.description
+    assert _all_files(target) == before
+    problems, _ = published_gate(load_declarations()["statistics"], wh)  # the check re-run alone
+    assert any("marts.ward_summary: column(s) ['people']" in p for p in problems), problems
+
+
+def test_an_entity_column_renamed_is_named_and_nothing_is_published(run, tmp_path):
+    wh = _gate_copy(run, tmp_path)
+    declaration = load_declarations()["public_security"]
+    target = _folder(wh, "public_security")
+    before = _all_files(target)
+    resource = declaration.resources[0]
+    column = resource.fields[0].source
+    path = wh.parquet_path(*resource.source.split(".", 1))
+    pl.read_parquet(path).rename({column: column + "_old"}).write_parquet(path)
+    with pytest.raises(ExportError) as failure:
+        export(declaration, wh, run_id="test", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY})
+    assert f"{resource.source}: column(s) [{column!r}] not in parquet/" in str(failure.value)
+    assert _all_files(target) == before
+
+
 # --------------------------------------------------------------------------- declarations
 
 

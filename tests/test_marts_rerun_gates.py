@@ -64,3 +64,14 @@ def test_rerun_fails_when_a_detail_mart_does_not_add_up_to_its_ward(published, t
     problems, _ = published_gate_problems(root)
     assert any(p.startswith("ward_total_population_by_sex_age_people:") for p in problems), problems
     assert any(ward in p for p in problems if p.startswith("ward_total_population_by_sex_age_people:")), problems
+
+
+def test_rerun_names_a_renamed_mart_column_instead_of_crashing(published, tmp_path):
+    """A published mart lacking a declared column (renamed in analytics.duckdb): the gate says which column; the
+    cross-table gates, which read it, used to end the check with Polars' ColumnNotFoundError instead."""
+    root = _copy(published, tmp_path)
+    _tamper(root, "ALTER TABLE marts.ward_summary RENAME COLUMN people TO persons")
+    problems, _ = published_gate_problems(root)
+    text = "\n".join(problems)
+    assert "expect_column_to_exist(people)" in text, problems
+    assert "no_undeclared_columns(persons)" in text, problems

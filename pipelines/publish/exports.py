@@ -732,15 +732,33 @@ def pseudonym_key(declaration: ExportDeclaration, environ: Mapping[str, str] | N
 # --------------------------------------------------------------------------- reading sources
 
 
+def missing_columns_error(source: str, where: str, missing: list[str]) -> ExportError:
+    """A source table that lacks columns the declaration (or the gate) reads: renamed or dropped, or published by
+    another version of wardbridge. Names the table, the file and the columns (never a value)."""
+    return ExportError(
+        f"{source}: column(s) {missing} not in {where} (renamed or dropped, or the table was published by another "
+        "version: publish it again with this code, the marts by materialising publish_marts)"
+    )
+
+
+def _check_columns(source: str, where: str, present: list[str], columns: list[str]) -> None:
+    if missing := [c for c in columns if c not in present]:
+        raise missing_columns_error(source, where, missing)
+
+
 def read_source(warehouse: Warehouse, source: str, columns: list[str]) -> pl.DataFrame:
-    """Read ``columns`` of ``<schema>.<table>``: the Parquet copy when there is one, else DuckDB (read-only)."""
+    """Read ``columns`` of ``<schema>.<table>``: the Parquet copy when there is one, else DuckDB (read-only). A
+    column the table lacks is an :class:`ExportError` naming the table and the columns."""
     schema, table = source.split(".", 1)
     parquet = warehouse.parquet_path(schema, table)
     if schema != "marts" and parquet.is_file():
+        _check_columns(source, str(parquet.relative_to(warehouse.root)), pq.read_schema(parquet).names, columns)
         return pl.read_parquet(parquet, columns=columns)
     partitioned = warehouse.root / "parquet" / schema / table
     if schema == "staged" and partitioned.is_dir():
-        return pl.scan_parquet(partitioned / "part=*" / "data.parquet").select(columns).collect()
+        scan = pl.scan_parquet(partitioned / "part=*" / "data.parquet")
+        _check_columns(source, str(partitioned.relative_to(warehouse.root)), scan.collect_schema().names(), columns)
+        return scan.select(columns).collect()
     database = warehouse.root / ANALYTICS_FILENAME if schema == "marts" else warehouse.duckdb_path
     if not database.is_file():
         raise ExportError(f"{source}: {database.name} does not exist in {warehouse.root} (run the pipeline first)")
@@ -748,9 +766,11 @@ def read_source(warehouse: Warehouse, source: str, columns: list[str]) -> pl.Dat
     with duckdb.connect(str(database), read_only=True) as con:
         search_warehouse(con, warehouse.root)  # the raw/quarantine views name their files relative to the root
         try:
-            return con.sql(f'SELECT {quoted} FROM "{schema}"."{table}"').pl()
+            present = con.sql(f'SELECT * FROM "{schema}"."{table}" LIMIT 0').columns
         except duckdb.CatalogException as exc:
             raise ExportError(f"{source}: not found in {database.name} ({str(exc).splitlines()[0]})") from None
+        _check_columns(source, database.name, present, columns)
+        return con.sql(f'SELECT {quoted} FROM "{schema}"."{table}"').pl()
 
 
 # --------------------------------------------------------------------------- shaping and checks
@@ -1162,6 +1182,23 @@ def gate_context(warehouse: Warehouse, declaration: ExportDeclaration) -> GateCo
         )
     sums_of = {r.source for r in declaration.resources if r.source.startswith("marts.")} | {MARTS_SUMMARY}
     with duckdb.connect(str(database), read_only=True) as con:
+
+        def columns(source: str, needed: list[str]) -> None:  # the gate reads them: a missing one is named
+            try:
+                present = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
+            except duckdb.CatalogException:
+                raise ExportError(
+                    f"{declaration.path.name}: the quality gate reads {source}, which is not in {database.name} "
+                    "(publish the marts again: materialise publish_marts)"
+                ) from None
+            _check_columns(source, database.name, present, needed)
+
+        for source, needed in (
+            ("marts.dim_ward_2025", ["unit_uid", "code"]),
+            ("marts.dim_unit_pre2025", ["unit_uid", "code"]),
+            ("marts.flow_accounting", ["reference_date"]),
+        ):
+            columns(source, needed)
         wards = con.sql("SELECT unit_uid, code FROM marts.dim_ward_2025").pl()
         old = con.sql("SELECT unit_uid, code FROM marts.dim_unit_pre2025").pl()
         ref = con.sql("SELECT max(reference_date) FROM marts.flow_accounting").fetchone()[0]
@@ -1175,6 +1212,7 @@ def gate_context(warehouse: Warehouse, declaration: ExportDeclaration) -> GateCo
             ]
             if not ints:
                 continue
+            columns(source, ints)
             row = con.sql(
                 "SELECT " + ", ".join(f'coalesce(sum("{c}"), 0)::BIGINT' for c in ints) + f" FROM {source}"
             ).fetchone()
