@@ -110,3 +110,33 @@ def test_distinct_pairs_positions_and_numbers():
         assert (a[some][inverse] == a).all() and (b[some][inverse] == b).all()
     assert _distinct_pairs(np.arange(5), np.arange(5), 5) is None  # every pair distinct: not worth it
     assert _distinct_pairs(a[:0], b[:0], 4) is None
+
+
+def _digits_coded_per_record(work: pl.DataFrame, space: tuple[str, ...]) -> tuple[list[np.ndarray], pl.Series]:
+    """A mixed comparison's shared codes as worked out before: every record's digits coded together."""
+    values = [compare._id_form_digits(work[c]) for c in space]
+    codes, by_code = compare._value_codes(pl.concat(values, rechunk=True))
+    codes = compare._array(codes)
+    return [codes[i * work.height : (i + 1) * work.height] for i in range(len(space))], by_code
+
+
+def test_shared_id_codes_from_each_columns_distinct_values(work):
+    # the digits of each column's distinct values, spread through its codes: the codes of every record's digits
+    space = ("old_id_number", "personal_id")
+    for table in (
+        work,
+        pl.DataFrame(
+            {
+                "personal_id": ["001090012345", "001-090-012-345", None, "000000000000", "12345678", "001090012345"],
+                "old_id_number": ["012345678", None, "012.345.678", "123456789", "001090012345", None],
+            }
+        ),
+        pl.DataFrame(
+            {"personal_id": [1090012345, None, 12345678, 1090012345], "old_id_number": [None, 12345678, 7, 7]}
+        ),
+    ):
+        expected, values = _digits_coded_per_record(table, space)
+        codes = ValueCodes(table)
+        for column, want in zip(space, expected, strict=True):
+            assert np.array_equal(codes.array(column, space), want), column
+        assert codes.get("personal_id", space)[1].equals(values)

@@ -244,14 +244,20 @@ class ValueCodes:
         if space is not None:
 
             def shared() -> dict[str, tuple[np.ndarray, pl.Series]]:
-                values = [_id_form_digits(self.work[c]) for c in space]
+                # the digits of each column's distinct values (its own codes'), coded together and spread to the
+                # records through the column's codes: the same codes as coding every record's digits (equal values,
+                # equal digits), from 1.1M distinct IDs instead of 2.4M records (a third of them missing) at 1M people
+                own = [self._held(c) for c in space]
+                values = [_id_form_digits(by_code) for _, by_code in own]  # (a number's or date's as text)
                 codes, by_code = _value_codes(pl.concat(values, rechunk=True))
                 codes = _array(codes)
                 starts = np.cumsum([0, *(len(v) for v in values)])
-                return {
-                    c: (codes[int(start) : int(start) + len(v)], by_code)
-                    for c, v, start in zip(space, values, starts, strict=False)
-                }
+                out = {}
+                for c, (per_record, _), v, start in zip(space, own, values, starts[:-1], strict=True):
+                    table = np.zeros(len(v) + 1, dtype=codes.dtype)  # (code 0: missing, stays missing)
+                    table[1:] = codes[int(start) : int(start) + len(v)]
+                    out[c] = (table[per_record], by_code)
+                return out
 
             return self._once(self._shared, space, shared)[column]
 
