@@ -720,6 +720,31 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> str:
     return LEGACY_CODECS[encoding].decode(data)
 
 
+def certain_legacy_reading(data: bytes) -> tuple[str, str] | None:
+    """(NFC text, encoding) of a cell's bytes that are not UTF-8 when exactly one legacy encoding (cp1258, VNI,
+    TCVN3) reads them as clean Vietnamese: every non-ASCII word a Vietnamese syllable, no stray symbol or control
+    character, a syllable of two letters or more with a diacritic and a frequent one among them; None when no
+    reading is clean, when more than one is and they differ (too few letters to tell: VNI 'Hồ' is Windows-1258
+    'Hoà') or when the one clean reading holds no frequent syllable (b'H\\xffK' reads 'HỐK').
+    A TCVN3 reading gets its lost capitals back where the context says (:func:`restore_tcvn3_case`)."""
+    data = bytes(data)
+    if data.isascii():
+        return None
+    clean: dict[str, str] = {}
+    for encoding in _DETECT_ORDER:
+        try:
+            text = LEGACY_CODECS[encoding].decode(data)
+        except (UnicodeDecodeError, ValueError):
+            continue
+        _good, common, bad, junk, longer = _analyse(text)
+        if not bad and not junk and longer:
+            clean[encoding] = (restore_tcvn3_case(text) if encoding == "tcvn3" else text, common)
+    if len({text for text, _ in clean.values()}) != 1:
+        return None
+    encoding, (text, common) = next(iter(clean.items()))
+    return (text, encoding) if common else None
+
+
 # --------------------------------------------------------------------------- repair
 
 

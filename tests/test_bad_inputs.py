@@ -144,7 +144,7 @@ def test_a_sqlite_read_that_meets_undecodable_bytes_mid_stream_sends_each_row_on
     assert sorted(keys) == expected and keys.n_unique() == len(expected) == 21
     marked = pl.concat([f for f in frames if UNDECODABLE in f.columns]).filter(pl.col(UNDECODABLE).is_not_null())
     assert marked[SOURCE_KEY].to_list() == ["25b"] and marked[UNDECODABLE].to_list() == ["so_ho_khau"]
-    assert marked["so_ho_khau"].to_list() == ["H\ufffdK"]
+    assert marked["so_ho_khau"].to_list() == ["\\x48ff4b"]  # its bytes as hex (no reading is certain)
 
 
 # --------------------------------------------------------------------------- pg_dump

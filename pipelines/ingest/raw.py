@@ -9,6 +9,7 @@ import polars as pl
 
 from pipelines.ingest.catalogue import Extract
 from pipelines.ingest.readers import (
+    DECODED,
     INTERNAL,
     KEY,
     LINE,
@@ -171,6 +172,26 @@ def _names_as_catalogued(frame: pl.DataFrame, spec) -> tuple[pl.DataFrame, dict[
     return (frame.rename(renamed) if renamed else frame), renamed
 
 
+def _decoded_flag(frame: pl.DataFrame, canonical: dict[str, str | None]) -> pl.Expr:
+    """row_flags 'decoded:address=tcvn3,head_name=vni': the fields whose cell the reader read in a legacy encoding
+    (readers.DECODED: a SQLite cell not UTF-8; staging counts them as text repairs); null when none."""
+    from pipelines.encodings import LEGACY
+
+    if DECODED not in frame.columns:
+        return pl.lit(None, dtype=pl.String)
+    cells = pl.col(DECODED)
+    marked = [
+        pl.when(cells.list.contains(f"{encoding}:{src}")).then(pl.lit(f"{canon}={encoding}"))
+        for canon, src in canonical.items()
+        if src
+        for encoding in LEGACY
+    ]
+    if not marked:
+        return pl.lit(None, dtype=pl.String)
+    fields = pl.concat_str(marked, separator=",", ignore_nulls=True)
+    return pl.when(fields != "").then(pl.format("decoded:{}", fields))
+
+
 def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
@@ -220,6 +241,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
             pl.when(overflow > 0).then(pl.format("overflow:{}", overflow)),
             pl.when(short > 0).then(pl.format("short:{}", short)),
             pl.when(numeric != "").then(pl.format("numeric:{}", numeric)),
+            _decoded_flag(frame, canonical),
         ],
         separator="; ",
         ignore_nulls=True,

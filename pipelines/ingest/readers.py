@@ -39,6 +39,7 @@ import polars as pl
 
 from pipelines import encodings
 from pipelines.ingest.catalogue import Extract, SourceSpec
+from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 from pipelines.ingest.sql import number_marks
@@ -54,11 +55,13 @@ OVERFLOW = "_overflow"
 SHORT = "_short"
 SYNTHETIC = "_key_synthetic"
 UNDECODABLE = _SQL_UNDECODABLE  # SQLite rows: the columns whose text is not UTF-8 (quarantined by _keyed_sql)
+# SQLite rows: the cells not UTF-8 read in a legacy encoding, 'encoding:column' (raw.py flags them 'decoded:...')
+DECODED = _SQL_DECODED
 # the row's columns whose cell the source holds as a number (dbf numeric/float fields, xlsx number cells, SQL and
 # pg_dump numeric columns, SQLite integer and real cells, JSON numbers), a list, null when none: a number drops an ID's
 # leading zeros, which staging puts back only where it knows (standardise.check_personal_id)
 NUMERIC = _SQL_NUMERIC
-INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, NUMERIC)
+INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, DECODED, NUMERIC)
 csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
 HEADER_SEARCH_ROWS = 30  # a workbook's header is looked for in its sheets' first rows (else: catalogue header_row)
 MAX_RECORD_LINES = 100  # a quoted field spanning more physical lines than this is taken for an unbalanced quote
@@ -1439,7 +1442,8 @@ def _keyed_sql(
 ) -> Iterator[pl.DataFrame]:
     """The rows of one or more reads of the table (each ``queries`` item: read_sql_table's filter arguments), keyed;
     ``row:N`` places count on across all of them (one partition's rows, however many queries it takes). Rows with
-    a cell that is not UTF-8 go to ``problems`` (when given) as problem rows naming the row and the columns."""
+    a cell that is not UTF-8 nor certainly a legacy encoding go to ``problems`` (when given) as problem rows naming
+    the row and the columns (sql._lenient_text: such a cell is kept as hex; one in a legacy encoding is read)."""
     from pipelines.ingest.sql import read_sql_table
 
     spec = extract.source
@@ -1460,7 +1464,11 @@ def _keyed_sql(
             batch = _with_keys(batch.with_columns(pl.format("row:{}", place).alias(LINE)), extract)
             if problems is not None and UNDECODABLE in batch.columns:
                 bad = pl.col(UNDECODABLE).is_not_null()
-                reason = pl.format("{}: column(s) {} not valid UTF-8 text", pl.col(LINE), pl.col(UNDECODABLE))
+                reason = pl.format(
+                    "{}: column(s) {} not valid UTF-8 text nor certainly a legacy encoding (bytes kept as hex, \\x...)",
+                    pl.col(LINE),
+                    pl.col(UNDECODABLE),
+                )
                 problems.extend(_problem_rows(batch.filter(bad), reason))
                 batch = batch.filter(~bad)
             yield batch

@@ -262,8 +262,13 @@ def mask_url(url: str | URL) -> str:
 
 
 UNDECODABLE = "_undecodable"
-"""Column of a SQLite read's frames naming, per row, the columns whose TEXT is not valid UTF-8 (else null); only
-present when the table has such a cell (:func:`read_sql_table`)."""
+"""Column of a SQLite read's frames naming, per row, the columns whose TEXT is not valid UTF-8 nor certainly a legacy
+encoding (else null): their bytes are kept as hex, ``\\x48ff4b``; only present when the table has a cell that is not
+UTF-8 (:func:`read_sql_table`)."""
+DECODED = "_decoded"
+"""Column of a SQLite read's frames listing, per row, the cells whose bytes are not UTF-8 but were read in the one
+legacy encoding that reads them as clean Vietnamese (encodings.certain_legacy_reading), as 'encoding:column' (null
+when none); present with :data:`UNDECODABLE`."""
 NUMERIC = "_numeric"
 """Column of a read's frames (``number_cells=True``) naming, per row, the columns whose cell the database holds as a
 number (a list of names, null when none: a name may hold a comma, 'Số CMND, CCCD'): an INTEGER/NUMERIC/REAL column
@@ -281,14 +286,24 @@ def number_marks(marked: list[pl.Expr]) -> pl.Expr:
 
 
 _MARK = "\x00\ufffdwb-undecodable\x00"  # prefixes a text value sqlite3 could not decode (lenient reads only)
+_LEGACY_MARK = "\x00wb-decoded:"  # '<mark><encoding>\x00<text>': a value read in a legacy encoding (lenient reads)
+_LEGACY_VALUE = r"^\x00wb-decoded:([a-z0-9]+)\x00"
 
 
 def _lenient_text(raw: bytes) -> str:
-    """sqlite3 text_factory of a lenient read: UTF-8, or the bytes with U+FFFD for what is not UTF-8, marked."""
+    """sqlite3 text_factory of a lenient read: UTF-8; else the text of the one legacy encoding that reads the bytes
+    as clean Vietnamese (a TCVN3/VNI/Windows-1258 cell of an old system), marked with it; else the bytes as hex
+    (``\\x`` and two digits a byte, as PostgreSQL writes bytea: nothing lost, no U+FFFD), marked undecodable."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return _MARK + raw.decode("utf-8", "replace")
+        pass
+    from pipelines.encodings import certain_legacy_reading
+
+    reading = certain_legacy_reading(raw)
+    if reading is not None:
+        return f"{_LEGACY_MARK}{reading[1]}\x00{reading[0]}"
+    return _MARK + "\\x" + bytes(raw).hex()
 
 
 def _engine(url: str | URL, *, lenient: bool = False) -> tuple[Engine, URL]:
@@ -545,7 +560,8 @@ def read_sql_table(
     primary key, else SQLite ``rowid``, else all columns), so reruns give the same
     keys. Rows come in key order. A query with no rows yields one empty frame with the
     schema. A SQLite table with a cell that is not UTF-8 (TEXT holding other bytes, a BLOB) is read on
-    leniently from there: those frames add :data:`UNDECODABLE` naming each row's undecodable columns.
+    leniently from there: those frames add :data:`DECODED` (cells read in a legacy encoding) and
+    :data:`UNDECODABLE` naming each row's undecodable columns (kept as hex).
     ``number_cells``: every frame adds :data:`NUMERIC`, naming each row's cells the database holds as numbers (not
     added when the table has a column of that name: then nothing is marked).
 
@@ -616,7 +632,7 @@ def _stream(
 ) -> Iterator[pl.DataFrame]:
     """The rows of ``stmt`` as frames. A SQLite cell that is not UTF-8 (TEXT with other bytes, a BLOB) makes
     sqlite3 fail the fetch: the read starts again leniently after the rows already sent, and from there frames
-    carry :data:`UNDECODABLE` (the row's undecodable columns; their bytes shown with U+FFFD). ``numeric`` (not
+    carry :data:`DECODED` and :data:`UNDECODABLE` (_lenient_text). ``numeric`` (not
     None: frames carry :data:`NUMERIC`): columns whose non-null cells are numbers; ``typed``: columns whose
     cells' SQLite storage class the statement reads (``t<i>``)."""
     read = _Read(url, stmt, [*columns, SOURCE_KEY], batch_rows, numeric=numeric, typed=list(typed))
@@ -689,11 +705,15 @@ def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
 
 
 def _undecodable(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    """:data:`UNDECODABLE` (names of the marked columns, or null) added, the marks taken off the values."""
+    """:data:`UNDECODABLE` (names of the marked columns, or null) and :data:`DECODED` added, the marks taken off
+    the values."""
     marked = [pl.when(pl.col(c).str.starts_with(_MARK)).then(pl.lit(c)) for c in names]
+    decoded = [pl.format("{}:{}", pl.col(c).str.extract(_LEGACY_VALUE, 1), pl.lit(c)) for c in names]
+    listed = pl.concat_list(decoded).list.drop_nulls() if decoded else pl.lit(None, dtype=pl.List(pl.String))
     return frame.with_columns(
         pl.concat_str(marked, separator=", ", ignore_nulls=True).replace("", None).alias(UNDECODABLE),
-        *(pl.col(c).str.strip_prefix(_MARK) for c in names),
+        pl.when(listed.list.len() > 0).then(listed).alias(DECODED),
+        *(pl.col(c).str.strip_prefix(_MARK).str.replace(_LEGACY_VALUE, "") for c in names),
     )
 
 

@@ -56,10 +56,22 @@ class StageResult:
     unreadable: dict[str, int] = field(default_factory=dict)
 
 
+DECODED_FLAG = r"(?:^|; )decoded:([^;]+)"  # row_flags 'decoded:address=tcvn3,...' (raw.py): read in that encoding
+
+
 def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
-    """NFC + legacy-encoding repair of every text field; notes which repair each row got."""
+    """NFC + legacy-encoding repair of every text field; notes which repair each row got. A field the reader
+    already read in a legacy encoding (row_flags 'decoded:field=encoding': a SQLite cell not UTF-8) counts as
+    repaired by that encoding, and the row's note says so, as for a repair made here."""
     repairs: dict[str, dict[str, int]] = {}
     notes = []
+    if "row_flags" in raw.columns:
+        decoded = raw.select(pl.col("row_flags").str.extract(DECODED_FLAG, 1).str.split(",")).to_series()
+        if decoded.drop_nulls().len():
+            for item, n in decoded.explode().drop_nulls().value_counts().iter_rows():
+                name, encoding = item.split("=", 1)
+                repairs.setdefault(name, {})[encoding] = n
+            notes.append(pl.lit(decoded.list.eval(pl.element().str.replace("=", ":", literal=True)).list.join("; ")))
     columns = {}
     for name in TEXT_FIELDS[registry]:
         if name not in raw.columns or raw[name].null_count() == raw.height:
@@ -67,8 +79,8 @@ def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[s
         fixed = repair_column(raw[name])
         columns[name] = fixed["text"]
         counts = fixed["repair"].drop_nulls().value_counts()
-        if counts.height:
-            repairs[name] = dict(counts.iter_rows())
+        for kind, n in counts.iter_rows():
+            repairs.setdefault(name, {})[kind] = repairs.get(name, {}).get(kind, 0) + n
         notes.append(pl.when(fixed["repair"].is_not_null()).then(pl.format("{}:{}", pl.lit(name), fixed["repair"])))
     frame = raw.with_columns(**columns)
     if notes:

@@ -1,0 +1,90 @@
+"""A SQLite cell whose bytes are not UTF-8 (a BLOB, or TEXT written by an old system in TCVN3, VNI or Windows-1258):
+the row was quarantined and the copy kept had U+FFFD in place of the bytes. Now the cell is read in the one legacy
+encoding that reads it as clean Vietnamese (encodings.certain_legacy_reading) and counted as a text repair of its
+field; a cell no encoding reads with certainty keeps its row quarantined, its bytes kept as hex (\\x..., lossless),
+never a replacement character."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import polars as pl
+
+from assets.ingest import IngestOutcome, ingest_partition
+from pipelines.encodings import certain_legacy_reading, encode_cp1258, encode_tcvn3, encode_vni
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from pipelines.ingest.status import read_status
+from pipelines.warehouse import PartitionedLayer, Warehouse
+from tests.test_bad_inputs import COLUMNS, REGISTRY, ROWS, _sqlite
+
+NAME, ADDRESS, STREET = "Nguyễn Văn An", "12 Lê Lợi, Phường Bến Nghé, Quận 1", "Phường Bến Thành"
+
+
+def _ingest(tmp_path, *statements: str):
+    data = _sqlite(tmp_path / "made.sqlite", ROWS, *statements)
+    (tmp_path / "t.sqlite").write_bytes(data)
+    catalogue = tmp_path / "t.toml"
+    catalogue.write_text(
+        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sqlite"\n'
+        f'path = "t.sqlite"\nkey_column = "stt"\nextract_date = "2025-08-31"\ntable = "{REGISTRY}"\n'
+        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
+        encoding="utf-8",
+    )
+    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
+    ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
+    status = read_status(wh, REGISTRY)[extract.partition_key]
+    tables = {
+        layer: PartitionedLayer(wh, layer).read(f"{name}_{REGISTRY}", extract.partition_key)
+        for layer, name in (("raw", "raw"), ("staged", "staged"), ("quarantine", "quarantine"))
+    }
+    return status, outcome, tables
+
+
+def test_legacy_cells_are_read_and_counted_as_repairs(tmp_path):
+    status, outcome, tables = _ingest(
+        tmp_path,
+        f"INSERT INTO {REGISTRY} VALUES ('5', 'HK5', X'{encode_tcvn3(NAME).hex()}', NULL, 'x', '1', NULL)",
+        f"INSERT INTO {REGISTRY} VALUES ('6', 'HK6', 'Võ An', NULL, CAST(X'{encode_vni(ADDRESS).hex()}' AS TEXT),"
+        " '1', NULL)",
+        f"INSERT INTO {REGISTRY} VALUES ('7', 'HK7', 'Võ An', NULL, X'{encode_cp1258(STREET).hex()}', '1', NULL)",
+    )
+    assert status.state == "ok", status.cause
+    staged = {r["source_key"]: r for r in tables["staged"].iter_rows(named=True)}
+    assert set(staged) == {"1", "2", "3", "5", "6", "7"} and tables["quarantine"].height == 0
+    assert staged["5"]["head_name"] == NAME and staged["5"]["text_repairs"] == "head_name:tcvn3"
+    assert staged["6"]["address"] == ADDRESS and staged["6"]["text_repairs"] == "address:vni"
+    assert staged["7"]["address"] == STREET and staged["7"]["text_repairs"] == "address:cp1258"
+    assert staged["1"]["text_repairs"] is None
+    assert outcome.repairs == {"head_name:tcvn3": 1, "address:vni": 1, "address:cp1258": 1}
+    assert not tables["raw"].select(pl.all().cast(pl.String).str.contains("\ufffd").any()).row(0).count(True)
+
+
+def test_a_cell_no_encoding_reads_for_certain_is_quarantined_with_its_bytes_as_hex(tmp_path):
+    status, _, tables = _ingest(
+        tmp_path,
+        f"INSERT INTO {REGISTRY} VALUES ('5', CAST(X'48FF4B' AS TEXT), 'Võ An', NULL, 'x', '1', NULL)",
+        f"INSERT INTO {REGISTRY} VALUES ('6', 'HK6', X'00FFFE', NULL, 'x', '1', NULL)",
+        f"INSERT INTO {REGISTRY} VALUES ('7', 'HK7', X'{encode_vni('Hồ').hex()}', NULL, 'x', '1', NULL)",
+    )
+    assert status.state == "ok", status.cause
+    quarantine = {r["source_key"]: r for r in tables["quarantine"].iter_rows(named=True)}
+    assert set(quarantine) == {"5", "6", "7"}
+    assert "so_ho_khau not valid UTF-8 text nor certainly a legacy encoding" in quarantine["5"]["reason"]
+    kept = {  # the row as read, in the quarantine's raw_values
+        k: json.loads(json.loads(json.loads(r["raw_values"])["extra_columns"])["_unparsed"])
+        for k, r in quarantine.items()
+    }
+    assert kept["5"]["so_ho_khau"] == "\\x48ff4b" and kept["6"]["ten_chu_ho"] == "\\x00fffe"
+    assert kept["7"]["ten_chu_ho"] == "\\x486fe0"  # VNI 'Hồ' is cp1258 'Hoà' too: not certain
+    assert bytes.fromhex(kept["5"]["so_ho_khau"][2:]) == b"H\xffK"  # nothing lost
+    assert not any("\ufffd" in str(r) for r in quarantine.values())
+
+
+def test_certain_legacy_reading():
+    for encode, name in ((encode_tcvn3, "tcvn3"), (encode_vni, "vni"), (encode_cp1258, "cp1258")):
+        assert certain_legacy_reading(encode(ADDRESS)) == (ADDRESS, name)
+    assert certain_legacy_reading(b"H\xffK") is None  # one clean reading ('HỐK') but no frequent syllable
+    assert certain_legacy_reading(encode_vni("Hồ")) is None  # two clean readings that differ ('Hoà' in cp1258)
+    assert certain_legacy_reading(b"plain ascii") is None
