@@ -140,3 +140,22 @@ def test_shared_id_codes_from_each_columns_distinct_values(work):
         for column, want in zip(space, expected, strict=True):
             assert np.array_equal(codes.array(column, space), want), column
         assert codes.get("personal_id", space)[1].equals(values)
+
+
+def test_dense_codes_are_np_uniques():
+    # a few distinct values (binary search among them), numbers in a narrow range (a table of the span), and many
+    rng = np.random.default_rng(5)
+    cases = [
+        rng.integers(0, 2**63, size=7, dtype=np.uint64)[rng.integers(0, 7, size=50_000)],  # hashes of a few values
+        rng.integers(-20_000, 20_000, size=50_000).astype(np.int32),  # days of dates, before and after 1970
+        rng.integers(0, 2**63, size=50_000, dtype=np.uint64),  # hashes, every one distinct
+        np.concatenate([np.arange(5_000, dtype=np.uint64), np.zeros(60_000, dtype=np.uint64)]),  # the sample misleads
+        np.array([], dtype=np.uint64),
+        np.array([3, 3, 1], dtype=np.int64),
+        np.full(9, 2**64 - 5, dtype=np.uint64),  # one value past 2**63
+    ]
+    for values in cases:
+        distinct, inverse = compare._dense(values)
+        want, want_inverse = np.unique(values, return_inverse=True)
+        assert np.array_equal(distinct, want) and distinct.dtype == want.dtype
+        assert np.array_equal(inverse, want_inverse.reshape(-1))

@@ -374,6 +374,33 @@ def _some_of_each(inverse: np.ndarray, count: int) -> pl.Series:
     return pl.Series(some, dtype=pl.UInt32)
 
 
+_FEW_SAMPLE = 4096  # values looked at first to guess whether a column has few distinct values
+_FEW_SHARE = 64  # few: under one distinct value in this many
+
+
+def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``: the sorted distinct values and each value's place among them. Where
+    they are few (a sex, a relation, a date's precision: a handful for a million records), the distinct values are
+    found by Polars' hash table and each value placed by a binary search among them instead of every value sorted; a
+    first sample of values tells the few from the many (for those the hash table would cost on top of the sort). Whole
+    numbers spanning fewer than four per value (a birth date's days) are marked in a table of the span instead."""
+    n = len(values)
+    if n and values.dtype.kind in "iu":  # numbers in a narrow range (dates' days): each marked in a table, no sort
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * n:
+            unsigned = values.dtype.kind == "u"  # (a hash past 2**63 held by one value: no int64)
+            at = (values - values.dtype.type(low)).astype(np.int64) if unsigned else values.astype(np.int64) - low
+            used = np.zeros(high - low + 1, dtype=bool)
+            used[at] = True
+            return np.flatnonzero(used).astype(values.dtype) + values.dtype.type(low), (np.cumsum(used) - 1)[at]
+    if n >= _FEW_SAMPLE * 4 and len(np.unique(values[:_FEW_SAMPLE])) * _FEW_SHARE <= _FEW_SAMPLE:
+        distinct = np.sort(pl.Series(values).unique().to_numpy())
+        if len(distinct) * _FEW_SHARE <= n:
+            return distinct, np.searchsorted(distinct, values)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return distinct, inverse.reshape(-1)
+
+
 def _value_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(code per value, 1-based UInt32 and null where missing; the value of each code): equal values, equal
     codes. Distinct values are found by their 64-bit hashes, sorted in numpy; every value is then checked
@@ -381,8 +408,8 @@ def _value_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     present = values.is_not_null()
     given = values.filter(present) if values.null_count() else values
     hashes = given.hash().to_numpy()
-    distinct, inverse = np.unique(hashes, return_inverse=True)
-    inverse = inverse.reshape(-1).astype(np.uint32)
+    distinct, inverse = _dense(hashes)
+    inverse = inverse.astype(np.uint32)
     by_code = given.gather(_some_of_each(inverse, len(distinct))).rename(values.name)
     if not (by_code.gather(pl.Series(inverse)) == given).all():  # a collision: exact, slower
         by_code = given.unique()
@@ -403,8 +430,8 @@ def _number_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     each code as text, only the distinct values cast."""
     present = values.is_not_null()
     given = values.filter(present) if values.null_count() else values
-    distinct, inverse = np.unique(given.to_physical().to_numpy(), return_inverse=True)
-    inverse = inverse.reshape(-1).astype(np.uint32)
+    distinct, inverse = _dense(given.to_physical().to_numpy())
+    inverse = inverse.astype(np.uint32)
     by_code = given.gather(_some_of_each(inverse, len(distinct))).cast(pl.String)
     inverse += 1
     if not values.null_count():
