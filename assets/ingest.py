@@ -45,7 +45,7 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
-from pipelines.ingest.stage import StageResult, account, stage
+from pipelines.ingest.stage import NUL_REMOVED, StageResult, account, stage
 from pipelines.ingest.status import PartitionStatus, read_status, release_moved_rows, retire_partitions, write_status
 from pipelines.reference import default_reference
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
@@ -364,6 +364,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
             ", undecodable cells (records quarantined): "
             + ", ".join(f"{name} {n}" for name, n in loaded.undecodable_cells.items())
             if loaded.undecodable_cells
+            else ""
+        )
+        + (
+            ", NUL characters removed (values): " + ", ".join(f"{fld} {kinds[NUL_REMOVED]}" for fld, kinds in nuls)
+            if (nuls := [(f, k) for f, k in result.repairs.items() if NUL_REMOVED in k])
             else ""
         )
         + (

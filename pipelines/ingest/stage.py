@@ -57,14 +57,39 @@ class StageResult:
 
 
 DECODED_FLAG = r"(?:^|; )decoded:([^;]+)"  # row_flags 'decoded:address=tcvn3,...' (raw.py): read in that encoding
+NUL_REMOVED = "nul_removed"  # a repair kind: NUL characters taken out of a field's value
+
+
+def _without_nul(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int], list[pl.Expr]]:
+    """The raw rows with every NUL character (U+0000: a zero byte of a damaged or fixed-width export) taken out of
+    their field values, which kept them in staging (an address, a household number: '12 Lê\\x00 Lợi'), where
+    nothing reads them as text; an ID or a date with one inside was read as invalid. Per field, how many values held
+    one (a repair of kind nul_removed), and the row notes ('address:nul_removed'); never a value. Raw keeps the
+    rows as read."""
+    fields = [
+        c
+        for c, dtype in raw.schema.items()
+        if dtype == pl.String and c not in LINEAGE and c not in ("read_problem", "row_flags", "extra_columns")
+    ]
+    if not fields or not raw.height:
+        return raw, {}, []
+    found = raw.select(pl.col(fields).str.contains("\x00", literal=True).sum()).row(0, named=True)
+    counts = {name: int(n) for name, n in found.items() if n}
+    if not counts:
+        return raw, {}, []
+    notes = [pl.when(pl.col(c).str.contains("\x00", literal=True)).then(pl.lit(f"{c}:{NUL_REMOVED}")) for c in counts]
+    marked = raw.with_columns(pl.concat_str(notes, separator="; ", ignore_nulls=True).alias("_nul_notes"))
+    cleaned = marked.with_columns(pl.col(c).str.replace_all("\x00", "", literal=True) for c in counts)
+    return cleaned.drop("_nul_notes"), counts, [pl.lit(marked["_nul_notes"])]
 
 
 def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
     """NFC + legacy-encoding repair of every text field; notes which repair each row got. A field the reader
     already read in a legacy encoding (row_flags 'decoded:field=encoding': a SQLite cell not UTF-8) counts as
-    repaired by that encoding, and the row's note says so, as for a repair made here."""
-    repairs: dict[str, dict[str, int]] = {}
-    notes = []
+    repaired by that encoding, and the row's note says so, as for a repair made here. NUL characters are taken out
+    of every field first (_without_nul), counted as repairs of kind nul_removed."""
+    raw, nuls, notes = _without_nul(raw)
+    repairs: dict[str, dict[str, int]] = {name: {NUL_REMOVED: n} for name, n in nuls.items()}
     if "row_flags" in raw.columns:
         decoded = raw.select(pl.col("row_flags").str.extract(DECODED_FLAG, 1).str.split(",")).to_series()
         if decoded.drop_nulls().len():
