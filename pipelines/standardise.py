@@ -147,6 +147,9 @@ _EN_MONTH = (
 )
 _EN_DMY = rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s/.,\-]*{_EN_MONTH}[\s/.,\-]*(\d{{4}}|\d{{2}})$"
 _EN_MDY = rf"^{_EN_MONTH}[\s/.,\-]*(\d{{1,2}})(?:st|nd|rd|th)?[\s/.,\-]+(\d{{4}}|\d{{2}})$"
+# a month name and a year, no day ('Jan 1997', 'January 1997', 'Jan-97'): a month, as 03/1997 is (form month_year);
+# two digits are a year only when no day has them ('Jan-97'; 'Dec 28' may be the 28th: not read)
+_EN_MY = rf"^{_EN_MONTH}[\s/.,\-]*(\d{{4}}|3[2-9]|[4-9]\d)$"
 _EN_MONTHS = {
     m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
 }
@@ -185,6 +188,18 @@ def _english_month_date(folded: pl.Expr, pivot: int) -> pl.Expr:
     return pl.concat_str(full.cast(pl.String), number.cast(pl.String).str.zfill(2), day.str.zfill(2), separator="-")
 
 
+def _english_month_year(folded: pl.Expr, pivot: int) -> pl.Expr:
+    """'mm/yyyy' for a month written with an English month name and a year but no day (_EN_MY; lower case), else
+    null: read as the month_year form ('03/1997'). A two-digit year (32-99: 'Dec 28' may be a day) is read as in
+    d/m/yy (``pivot``)."""
+    found = folded.str.extract_groups(_EN_MY)
+    year = found.struct.field("2")
+    yy = year.cast(pl.Int32, strict=False)
+    full = pl.when(year.str.len_chars() == 4).then(yy).when(yy > pivot).then(1900 + yy).otherwise(2000 + yy)
+    number = found.struct.field("1").str.slice(0, 3).replace_strict(_EN_MONTHS, default=None, return_dtype=pl.Int32)
+    return pl.concat_str(number.cast(pl.String).str.zfill(2), full.cast(pl.String), separator="/")
+
+
 def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame:
     """Shape of each value of ``frame[_KEY]``, before any day/month reading.
 
@@ -215,9 +230,12 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     )
     labelled = folded.str.contains(r"^\d[\d\s/.\-]*$")  # a label before a date in figures ('Năm sinh: 1996')
     named = _english_month_date(folded, two_digit_year_pivot(reference_year))  # 'Jan 22 1997' -> '1997-01-22'
+    named_month = _english_month_year(folded, two_digit_year_pivot(reference_year))  # 'Jan 1997' -> '01/1997'
     t = (
         pl.when(named.is_not_null())
         .then(named)
+        .when(named_month.is_not_null())
+        .then(named_month)
         .when(worded.is_not_null())
         .then(worded)
         .when(labelled & (folded != t))
@@ -227,7 +245,7 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     frame = frame.with_columns(  # '36526.0' from spreadsheets; Vietnamese words with accents folded
         _text=pl.when(t.str.contains(r"^\d{4,5}\.0+$"))
         .then(t.str.replace(r"\.0+$", ""))
-        .when(named.is_not_null())
+        .when(named.is_not_null() | named_month.is_not_null())
         .then(pl.col("_text"))  # errors quote the value as written ('Feb 30 1997'), not its ISO reading
         .otherwise(t),
         _vn=folded.str.extract_groups(_VN_TEXT),

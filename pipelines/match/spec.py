@@ -74,7 +74,7 @@ DATE_FORMATS = (
     "month_name",  # Jan 22 1997, 22-Jan-97, 22 January 1997 (English month names, as spreadsheets write them)
     "ymd_compact",  # 19900315
     "dmy_compact",  # 15031990 (when yyyymmdd is impossible)
-    "month_year",  # 03/1990: kept as a month (compared on the year only)
+    "month_year",  # 03/1990, Jan 1990, Jan-90: kept as a month (compared on the year only)
     "year_only",  # 1990: kept as a year (compared on the year only)
     "excel_serial",  # 32947 (days since 1899-12-30, from a spreadsheet number cell)
 )
