@@ -94,7 +94,7 @@ def read_frame_rows(path: Path, option: str = "--input") -> TableRead:
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
     try:
         if fmt == "parquet":
-            return TableRead(pl.read_parquet(path))
+            return without_nul_cells(TableRead(pl.read_parquet(path)), path)
         # infer_schema=False: codes and IDs keep their leading zeros. Polars drops a UTF-8 BOM.
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
     except pl.exceptions.NoDataError:
@@ -109,7 +109,37 @@ def read_frame_rows(path: Path, option: str = "--input") -> TableRead:
     frame, data_rows = without_blank_lines(frame, path, path, ",")
     report_short_rows(frame, path, path, ",", option)
     report_repeated_columns(frame, path)
-    return TableRead(frame, data_rows)
+    return without_nul_cells(TableRead(frame, data_rows), path)
+
+
+NUL_ROWS_SHOWN = 3
+
+
+def without_nul_cells(read: TableRead, path: Path) -> TableRead:
+    """The table with every NUL character (a zero byte of a damaged or fixed-width export) taken out of its text
+    cells, as staging takes them out (encodings.without_nul): kept, an address '12 Lê\\x00 Lợi' was unresolved and
+    an ID with one never matched its copy. Counted per column on stderr with the first data rows (numbered as the
+    file numbers them), never a value."""
+    frame = read.frame
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not text or not frame.height:
+        return read
+    from pipelines.encodings import without_nul
+
+    cleaned, counts, _ = without_nul(frame, text)
+    if not counts:
+        return read
+    parts = []
+    for name, n in counts.items():
+        rows = frame.select(pl.col(name).str.contains("\x00", literal=True).arg_true().head(NUL_ROWS_SHOWN)).to_series()
+        numbers = [int(read.data_rows[r]) if read.data_rows is not None else r + 1 for r in rows.to_list()]
+        more = ", ..." if n > len(numbers) else ""
+        parts.append(f"{name!r} {n} (data row{'s' if n > 1 else ''} {', '.join(map(str, numbers))}{more})")
+    _echo(
+        f"wardbridge: {path}: NUL characters removed (values per column): {'; '.join(parts)}; a NUL is no text "
+        "(a damaged or fixed-width export): the values are read and written without it"
+    )
+    return TableRead(cleaned, read.data_rows)
 
 
 BLANK_LINES_SHOWN = 3
@@ -308,7 +338,7 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
     frame, data_rows = without_blank_lines(frame, path, source, sep)
     report_short_rows(frame, path, source, sep, option)
     report_repeated_columns(frame, path)
-    return TableRead(frame, data_rows)
+    return without_nul_cells(TableRead(frame, data_rows), path)
 
 
 SHORT_ROWS_SHOWN = 5

@@ -745,6 +745,42 @@ def certain_legacy_reading(data: bytes) -> tuple[str, str] | None:
     return (text, encoding) if common else None
 
 
+# --------------------------------------------------------------------------- NUL characters
+
+NUL_REMOVED = "nul_removed"  # a repair kind: NUL characters taken out of a column's values
+
+
+def without_nul(
+    frame: pl.DataFrame, columns: list[str], *, notes: bool = False
+) -> tuple[pl.DataFrame, dict[str, int], pl.Series | None]:
+    """``frame`` with every NUL character (U+0000: a zero byte of a damaged or fixed-width export) taken out of the
+    values of ``columns`` (text columns), which nothing reads as text: '12 Lê\\x00 Lợi' is '12 Lê Lợi'; an ID or a
+    date with one inside would be read as invalid. Returns the frame (``frame`` itself when no value holds one),
+    per column how many values held one (only columns with some), and with ``notes`` a per-row text naming the row's
+    columns that held one ("address:nul_removed; head_name:nul_removed", empty when none), else None. Never a value.
+    Shared by staging (repairs of kind :data:`NUL_REMOVED`) and the CLI's table readers (counted on stderr)."""
+    if not columns or not frame.height:
+        return frame, {}, None
+    found = frame.select(pl.col(columns).str.contains("\x00", literal=True).sum()).row(0, named=True)
+    counts = {name: int(n) for name, n in found.items() if n}
+    if not counts:
+        return frame, {}, None
+    marks = None
+    if notes:
+        marks = frame.select(
+            pl.concat_str(
+                [
+                    pl.when(pl.col(c).str.contains("\x00", literal=True)).then(pl.lit(f"{c}:{NUL_REMOVED}"))
+                    for c in counts
+                ],
+                separator="; ",
+                ignore_nulls=True,
+            ).alias("nul_notes")
+        ).to_series()
+    cleaned = frame.with_columns(pl.col(c).str.replace_all("\x00", "", literal=True) for c in counts)
+    return cleaned, counts, marks
+
+
 # --------------------------------------------------------------------------- repair
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines import standardise as std
-from pipelines.encodings import repair_column
+from pipelines.encodings import NUL_REMOVED, repair_column, without_nul
 from pipelines.ingest.readers import CUT_OFF_FLAG, DELETED_FLAG, HEADER_FLAG
 from pipelines.reference import default_reference
 from pipelines.resolve import resolve_addresses
@@ -57,30 +57,20 @@ class StageResult:
 
 
 DECODED_FLAG = r"(?:^|; )decoded:([^;]+)"  # row_flags 'decoded:address=tcvn3,...' (raw.py): read in that encoding
-NUL_REMOVED = "nul_removed"  # a repair kind: NUL characters taken out of a field's value
 
 
 def _without_nul(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int], list[pl.Expr]]:
-    """The raw rows with every NUL character (U+0000: a zero byte of a damaged or fixed-width export) taken out of
-    their field values, which kept them in staging (an address, a household number: '12 Lê\\x00 Lợi'), where
-    nothing reads them as text; an ID or a date with one inside was read as invalid. Per field, how many values held
-    one (a repair of kind nul_removed), and the row notes ('address:nul_removed'); never a value. Raw keeps the
-    rows as read."""
+    """The raw rows with every NUL character taken out of their field values (encodings.without_nul: they stayed in
+    staging, an address '12 Lê\\x00 Lợi', a household number; an ID or a date with one inside was read as invalid).
+    Per field, how many values held one (a repair of kind nul_removed), and the row notes ('address:nul_removed');
+    never a value. Raw keeps the rows as read."""
     fields = [
         c
         for c, dtype in raw.schema.items()
         if dtype == pl.String and c not in LINEAGE and c not in ("read_problem", "row_flags", "extra_columns")
     ]
-    if not fields or not raw.height:
-        return raw, {}, []
-    found = raw.select(pl.col(fields).str.contains("\x00", literal=True).sum()).row(0, named=True)
-    counts = {name: int(n) for name, n in found.items() if n}
-    if not counts:
-        return raw, {}, []
-    notes = [pl.when(pl.col(c).str.contains("\x00", literal=True)).then(pl.lit(f"{c}:{NUL_REMOVED}")) for c in counts]
-    marked = raw.with_columns(pl.concat_str(notes, separator="; ", ignore_nulls=True).alias("_nul_notes"))
-    cleaned = marked.with_columns(pl.col(c).str.replace_all("\x00", "", literal=True) for c in counts)
-    return cleaned.drop("_nul_notes"), counts, [pl.lit(marked["_nul_notes"])]
+    cleaned, counts, notes = without_nul(raw, fields, notes=True)
+    return cleaned, counts, [] if notes is None else [pl.lit(notes)]
 
 
 def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
