@@ -159,3 +159,21 @@ def test_dense_codes_are_np_uniques():
         want, want_inverse = np.unique(values, return_inverse=True)
         assert np.array_equal(distinct, want) and distinct.dtype == want.dtype
         assert np.array_equal(inverse, want_inverse.reshape(-1))
+
+
+def test_a_sources_records_are_picked_once_for_every_column_derived_from_it(work, spec, monkeypatch):
+    # every column derived from the full name (from the birth date) is coded on the same picked records
+    picks: dict[str, set[int]] = {}
+    through = compare._through
+    sources = derived_sources(spec)
+
+    def recording(values, picked, place):
+        picks.setdefault(sources[values.name], set()).add(id(picked))
+        return through(values, picked, place)
+
+    monkeypatch.setattr(compare, "_through", recording)
+    codes = ValueCodes(work, sources)
+    for column in ("name", "given", "family", "middle", "birth_year", "birth_date_any_order"):
+        codes.array(column)
+    assert set(picks) == {"full_name", "date_of_birth"}
+    assert all(len(ids) == 1 for ids in picks.values())

@@ -263,14 +263,31 @@ class ValueCodes:
 
         def coded() -> tuple[np.ndarray, pl.Series]:
             values = self.work[column]
-            source = self.source_codes(self.sources[column]) if column in self.sources else None
-            through = _through(values, *source) if source is not None else None
+            picked = self._picked(self.sources[column]) if column in self.sources else None
+            through = _through(values, *picked) if picked is not None else None
             if through is not None:
                 self._via_source.add(column)
             codes, by_code = through if through is not None else _coded(values)
             return _array(codes), by_code
 
         return self._once(self._codes, column, coded)
+
+    def _picked(self, source: str) -> tuple[pl.Series, pl.Series] | None:
+        """A record of each ``source_codes`` code of ``source`` in use (any) and each record's code among those used,
+        worked out once for every column derived from the source (``_through``); None where it has no codes."""
+
+        def compute() -> tuple[pl.Series, pl.Series] | None:
+            found = self.source_codes(source)
+            if found is None:
+                return None
+            code, count = found
+            some = np.zeros(count, dtype=np.int64)
+            some[code] = np.arange(len(code))
+            used = np.zeros(count, dtype=bool)
+            used[code] = True
+            return pl.Series(some[used], dtype=pl.UInt32), pl.Series((np.cumsum(used) - 1)[code], dtype=pl.UInt32)
+
+        return self._once(self._per_code, ("picked", source), compute)
 
     def follows(self, column: str, source: str) -> bool:
         """Whether ``column``'s value is one per ``source_codes`` code of ``source``: the source itself, or a column
@@ -349,17 +366,12 @@ def _coded(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     return _value_codes(values.cast(pl.String))
 
 
-def _through(values: pl.Series, code: np.ndarray, count: int) -> tuple[pl.Series, pl.Series] | None:
-    """``_coded`` of a column whose value is one per source code (``code``, below ``count``: a column derived
-    from the source, as the given name from the full name), worked out on one record per source code (192k full
-    names for 1.19M records) and spread to the others; None when a record's value is not its source code's
+def _through(values: pl.Series, picked: pl.Series, place: pl.Series) -> tuple[pl.Series, pl.Series] | None:
+    """``_coded`` of a column whose value is one per source code (a column derived from the source, as the given name
+    from the full name), worked out on one record per source code (``picked``: 192k full names for 1.19M records) and
+    spread to the others (``place``: each record's among them); None when a record's value is not its source code's
     (exact: every value is compared with the one its code was worked out on)."""
-    some = np.zeros(count, dtype=np.int64)
-    some[code] = np.arange(len(code))  # a record of each source code (any)
-    used = np.zeros(count, dtype=bool)
-    used[code] = True
-    place = pl.Series((np.cumsum(used) - 1)[code], dtype=pl.UInt32)  # per record, its source code among the used
-    distinct = values.gather(pl.Series(some[used], dtype=pl.UInt32))
+    distinct = values.gather(picked)
     if not values.eq_missing(distinct.gather(place)).all():
         return None
     codes, by_code = _coded(distinct)
