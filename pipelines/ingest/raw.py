@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -172,24 +173,32 @@ def _names_as_catalogued(frame: pl.DataFrame, spec) -> tuple[pl.DataFrame, dict[
     return (frame.rename(renamed) if renamed else frame), renamed
 
 
-def _decoded_flag(frame: pl.DataFrame, canonical: dict[str, str | None]) -> pl.Expr:
-    """row_flags 'decoded:address=tcvn3,head_name=vni': the fields whose cell the reader read in a legacy encoding
-    (readers.DECODED: a SQLite cell not UTF-8; staging counts them as text repairs); null when none."""
+def _decoded_flag(
+    frame: pl.DataFrame, canonical: dict[str, str | None], extra: list[str], renamed: dict[str, str]
+) -> pl.Expr:
+    """row_flags 'decoded:address=tcvn3,head_name=vni,extra_columns.ghi_chu=vni': the fields whose cell the reader
+    read in a legacy encoding (readers.DECODED: a SQLite cell not UTF-8; staging counts them as text repairs), a
+    column the catalogue does not map named 'extra_columns.<its name>' (its text is kept there; ',', ';', '=' and
+    ':' in the name written '_': they separate the flag's parts); null when none. The reader names the header's
+    columns: a column read by its catalogue name (``renamed``, header name -> catalogue name) is looked for under
+    its header name."""
     from pipelines.encodings import LEGACY
 
     if DECODED not in frame.columns:
         return pl.lit(None, dtype=pl.String)
+    header = {name: found for found, name in renamed.items()}
+    fields = {canon: src for canon, src in canonical.items() if src}
+    fields.update({"extra_columns." + re.sub(r"[,;=:]", "_", src): src for src in extra})
     cells = pl.col(DECODED)
     marked = [
-        pl.when(cells.list.contains(f"{encoding}:{src}")).then(pl.lit(f"{canon}={encoding}"))
-        for canon, src in canonical.items()
-        if src
+        pl.when(cells.list.contains(f"{encoding}:{header.get(src, src)}")).then(pl.lit(f"{label}={encoding}"))
+        for label, src in fields.items()
         for encoding in LEGACY
     ]
     if not marked:
         return pl.lit(None, dtype=pl.String)
-    fields = pl.concat_str(marked, separator=",", ignore_nulls=True)
-    return pl.when(fields != "").then(pl.format("decoded:{}", fields))
+    flags = pl.concat_str(marked, separator=",", ignore_nulls=True)
+    return pl.when(flags != "").then(pl.format("decoded:{}", flags))
 
 
 def load_raw(extract: Extract, run_id: str) -> RawLoad:
@@ -241,7 +250,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
             pl.when(overflow > 0).then(pl.format("overflow:{}", overflow)),
             pl.when(short > 0).then(pl.format("short:{}", short)),
             pl.when(numeric != "").then(pl.format("numeric:{}", numeric)),
-            _decoded_flag(frame, canonical),
+            _decoded_flag(frame, canonical, extra, renamed),
         ],
         separator="; ",
         ignore_nulls=True,
