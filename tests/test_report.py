@@ -400,3 +400,16 @@ def test_tax_with_no_taxpayers_shows_no_ratio():
     row = _dup_row({"registry": "tax", "records": 0, "entities": 0})
     assert 'data-filings-per-entity=""' in row and "0,00" not in row and 'data-duplicates=""' in row
     assert 'data-duplicates="2"' in _dup_row({"registry": "population", "records": 10, "entities": 8})
+
+
+def test_a_renamed_mart_column_is_named_and_no_report_or_history_is_written(built: dict, tmp_path: Path):
+    """marts.ward_summary.merged renamed in the published analytics.duckdb: the report read the table whole and
+    ended in Polars' ColumnNotFoundError ('unable to find column "merged"', no table named)."""
+    root = tmp_path / "wh"
+    root.mkdir()
+    shutil.copy2(built["root"] / "analytics.duckdb", root / "analytics.duckdb")
+    with duckdb.connect(str(root / "analytics.duckdb")) as con:
+        con.execute("ALTER TABLE marts.ward_summary RENAME COLUMN merged TO merged_old")
+    with pytest.raises(ReportInputError, match=r"marts\.ward_summary lacks column\(s\) \['merged'\]"):
+        write_report(root, "cli-renamed")
+    assert not (root / "reports").exists() and not (root / "history").exists()

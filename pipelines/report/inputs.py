@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from pipelines.reference import HCMC_NEW_PROVINCE, REFERENCE_DIR, read_table
-from pipelines.schema import ENTITY_KINDS, UNITS_2025
+from pipelines.schema import ENTITY_KINDS, FLOW_ACCOUNTING, OLD_UNIT_RECONCILIATION, UNITS_2025, WARD_SUMMARY
 
 ANALYTICS_FILENAME = "analytics.duckdb"
 GATES_DIR = Path("marts") / "gx"
@@ -71,6 +71,10 @@ def ward_centroids(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     )
 
 
+# the mart tables the report reads whole (SELECT *), by the name read_marts gives them
+WHOLE_TABLES = {"ward_summary": WARD_SUMMARY, "reconciliation": OLD_UNIT_RECONCILIATION, "accounting": FLOW_ACCOUNTING}
+
+
 def read_marts(analytics: Path) -> dict[str, pl.DataFrame]:
     """The mart tables the report shows, through a read-only connection."""
     if not analytics.is_file():
@@ -93,9 +97,16 @@ def read_marts(analytics: Path) -> dict[str, pl.DataFrame]:
     }
     try:
         with duckdb.connect(str(analytics), read_only=True) as con:
-            return {name: con.sql(sql).pl() for name, sql in queries.items()}
+            marts = {name: con.sql(sql).pl() for name, sql in queries.items()}
     except duckdb.Error as exc:
         raise ReportInputError(f"{analytics}: cannot read the marts ({type(exc).__name__}: {exc})") from exc
+    for name, table in WHOLE_TABLES.items():  # read whole: a column renamed or dropped is named here, not later
+        if missing := [c for c in table.columns if c not in marts[name].columns and c not in table.absent(marts[name])]:
+            raise ReportInputError(
+                f"{analytics}: marts.{table.name} lacks column(s) {missing} (renamed or dropped, or published by "
+                "another version: publish the marts again, job wardbridge_marts)"
+            )
+    return marts
 
 
 def _failure_line(outcome: dict) -> str:
