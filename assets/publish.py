@@ -96,8 +96,15 @@ def published_accounting_problems(wh) -> list[str]:  # noqa: ANN001 - pipelines.
         return missing
     inputs = read_inputs(wh)
     problems = input_accounting_problems(inputs)
+    flow_columns = ["record_key", "registry", "state", "new_uid"]
+    lacking = [
+        *_lacking_columns(wh.root, RESTRICTED_FILENAME, RESTRICTED_SCHEMA, RECORD_FLOW.name, flow_columns),
+        *_lacking_columns(wh.root, ANALYTICS_FILENAME, MART_SCHEMA, FLOW_ACCOUNTING.name, FLOW_ACCOUNTING.columns),
+    ]
+    if lacking:  # what the comparisons read is not there: said, not a crash of the check
+        return problems + lacking
     with duckdb.connect(str(wh.root / RESTRICTED_FILENAME), read_only=True) as con:
-        flow = con.sql(f"SELECT record_key, registry, state, new_uid FROM {RESTRICTED_SCHEMA}.{RECORD_FLOW.name}").pl()
+        flow = con.sql(f"SELECT {', '.join(flow_columns)} FROM {RESTRICTED_SCHEMA}.{RECORD_FLOW.name}").pl()
     with duckdb.connect(str(wh.root / ANALYTICS_FILENAME), read_only=True) as con:
         counts = con.sql(f"SELECT * FROM {MART_SCHEMA}.{FLOW_ACCOUNTING.name}").pl()
     where = f"{RESTRICTED_SCHEMA}.{RECORD_FLOW.name}"
@@ -122,6 +129,17 @@ def published_accounting_problems(wh) -> list[str]:  # noqa: ANN001 - pipelines.
     expected = flow_accounting(pl.concat(expected_flow, how="diagonal_relaxed"), reference_date_of(inputs))
     problems += _accounting_differences(expected, counts)
     return problems
+
+
+def _lacking_columns(root: Path, file: str, schema: str, table: str, columns) -> list[str]:  # noqa: ANN001
+    """A problem naming the table and the ``columns`` it lacks (renamed or dropped), or that it is missing."""
+    with duckdb.connect(str(root / file), read_only=True) as con:
+        try:
+            present = con.sql(f'SELECT * FROM {schema}."{table}" LIMIT 0').columns
+        except duckdb.Error:
+            return [f"{file}: table {schema}.{table} is missing"]
+    missing = [c for c in columns if c not in present]
+    return [f"{file}: {schema}.{table} lacks column(s) {missing} (renamed or dropped?)"] if missing else []
 
 
 def _accounting_differences(expected: pl.DataFrame, published: pl.DataFrame) -> list[str]:

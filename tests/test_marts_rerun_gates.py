@@ -75,3 +75,18 @@ def test_rerun_names_a_renamed_mart_column_instead_of_crashing(published, tmp_pa
     text = "\n".join(problems)
     assert "expect_column_to_exist(people)" in text, problems
     assert "no_undeclared_columns(persons)" in text, problems
+
+
+def test_row_accounting_rerun_names_renamed_columns_instead_of_crashing(published, tmp_path):
+    """row_accounting re-run alone on a published record flow / flow_accounting lacking a column: DuckDB's
+    BinderException or Polars' ColumnNotFoundError ended the check run (and marts_gates with it), naming no table."""
+    from assets.publish import published_accounting_problems
+    from pipelines.warehouse import Warehouse
+
+    root = _copy(published, tmp_path)
+    _tamper(root, "ALTER TABLE marts.flow_accounting RENAME COLUMN merged TO merged_old")
+    with duckdb.connect(str(root / "restricted.duckdb")) as con:
+        con.execute("ALTER TABLE entities.record_flow RENAME COLUMN state TO status")
+    problems = published_accounting_problems(Warehouse(root))
+    assert "restricted.duckdb: entities.record_flow lacks column(s) ['state'] (renamed or dropped?)" in problems
+    assert "analytics.duckdb: marts.flow_accounting lacks column(s) ['merged'] (renamed or dropped?)" in problems
