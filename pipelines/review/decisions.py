@@ -204,6 +204,9 @@ def _rows_from_grid(
         ]
     names = grid.columns
     frame = grid.with_row_index("source_row", offset=1).slice(data_start)
+    repeated = _repeated_headers(grid, names[mapping["item_id"]], names[mapping["decision"]], data_start)
+    if repeated:  # two review files pasted into one: the second one's header rows are no decisions
+        frame = frame.filter(~pl.col("source_row").is_in(repeated))
     wider: list[dict] = []
     if widths is not None:
         wider = _wider_rows(widths, start, data_start, mapping, file, separator)
@@ -222,6 +225,21 @@ def _rows_from_grid(
         ).with_columns(pl.lit(file).alias("source_file"), pl.lit(sheet, pl.String).alias("sheet")),
         wider,
     )
+
+
+def _repeated_headers(grid: pl.DataFrame, id_column: str, decision_column: str, data_start: int) -> list[int]:
+    """Spreadsheet row numbers of header rows below the data start: rows whose item_id and decision cells are the
+    headers of those columns (a second review file's header rows pasted below the first's rows). They hold no
+    decision, so they are not read (before, each was reported as a row with a bad id, decision and date)."""
+    ids, decisions = grid[id_column].to_list(), grid[decision_column].to_list()
+    return [
+        i + 1
+        for i in range(data_start, grid.height)
+        if ids[i] is not None
+        and decisions[i] is not None
+        and _ALIAS.get(fold_header(ids[i])) == "item_id"
+        and _ALIAS.get(fold_header(decisions[i])) == "decision"
+    ]
 
 
 def _wider_rows(
