@@ -449,6 +449,21 @@ def _blank(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().replace("", None)
 
 
+# characters a copied cell brings along unseen (text copied from a chat, a web page or a PDF: zero-width spaces and
+# joiners, a byte-order mark) and the dashes a word processor or mail program makes of '-' (en dash, minus sign,
+# full-width hyphen...): a code cell that looks right to the official is read as what it shows
+INVISIBLE = "[\u200b-\u200d\u2060\ufeff\u00ad]"
+DASHES = "[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]"
+
+
+def _code(column: str) -> pl.Expr:
+    """A code cell (item id, decision, date, ward code): as :func:`_blank`, without invisible characters, any dash
+    read as '-'."""
+    return (
+        _blank(column).str.replace_all(INVISIBLE, "").str.replace_all(DASHES, "-").str.strip_chars().replace("", None)
+    )
+
+
 # the year written with four digits from 1900 on (chrono's %Y reads `26` as the year 26: `1/12/26` was decided in
 # 0026, and the audit keeps a row as it was read); a time after the date (Excel's date-time cell saved as CSV) is
 # not part of it
@@ -479,12 +494,12 @@ def validate(
 ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """(valid rows, errors, undecided count). `items` (REVIEW_ITEM_KEYS) says which item ids exist and their candidates."""
     work = rows.with_columns(
-        _blank("item_id").str.to_lowercase().alias("item_id"),
-        _blank("decision").str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("decision"),
+        _code("item_id").str.to_lowercase().alias("item_id"),
+        _code("decision").str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("decision"),
         _blank("reviewer").alias("reviewer"),
-        _blank("decided_on").alias("decided_on_text"),
+        _code("decided_on").alias("decided_on_text"),
         _blank("note").alias("note"),
-        _blank("new_ward_code").str.replace(r"\.0+$", "").alias("ward_text"),
+        _code("new_ward_code").str.replace(r"\.0+$", "").alias("ward_text"),
     ).with_columns(
         pl.col("item_id").str.slice(0, 2).replace_strict(KIND_OF_PREFIX, default=None).alias("kind"),
         _parse_date("decided_on_text").alias("decided_on"),
