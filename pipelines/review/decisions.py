@@ -499,7 +499,8 @@ def validate(
         _blank("reviewer").alias("reviewer"),
         _code("decided_on").alias("decided_on_text"),
         _blank("note").alias("note"),
-        _code("new_ward_code").str.replace(r"\.0+$", "").alias("ward_text"),
+        # '2025:25750' is how the review files themselves write a 2025 ward (proposed_new_uid, left_/right_ward)
+        _code("new_ward_code").str.replace(r"\.0+$", "").str.replace(r"^2025\s*:\s*(\d{5})$", "$1").alias("ward_text"),
     ).with_columns(
         pl.col("item_id").str.slice(0, 2).replace_strict(KIND_OF_PREFIX, default=None).alias("kind"),
         _parse_date("decided_on_text").alias("decided_on"),
