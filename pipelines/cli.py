@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -324,8 +325,17 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
         sep = delimiter or sniff_delimiter(text[: 1 << 16])
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
+    if isinstance(source, bytes):
+        source = with_lone_cr_line_ends(source, path) or source
+    elif _LONE_CR.search(head if whole else head[:-1]):  # (the head's last byte may be a CR whose LF follows)
+        source = with_lone_cr_line_ends(path.read_bytes(), path) or source
     try:
-        frame = pl.read_csv(source, infer_schema=False, separator=sep, encoding="utf8")
+        try:
+            frame = pl.read_csv(source, infer_schema=False, separator=sep, encoding="utf8")
+        except pl.exceptions.ComputeError:  # a lone CR after the first 64 kB (a file pasted together) makes a long row
+            if isinstance(source, bytes) or (mended := with_lone_cr_line_ends(path.read_bytes(), path)) is None:
+                raise
+            frame = pl.read_csv(source := mended, infer_schema=False, separator=sep, encoding="utf8")
     except pl.exceptions.NoDataError:
         raise click.ClickException(f"{path}: the file is empty") from None
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -339,6 +349,24 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
     report_short_rows(frame, path, source, sep, option)
     report_repeated_columns(frame, path)
     return without_nul_cells(TableRead(frame, data_rows), path)
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")  # a carriage return that ends a line alone
+
+
+def with_lone_cr_line_ends(data: bytes, path: Path) -> bytes | None:
+    """``data`` with each carriage return that ends a line alone (CR without LF: a file saved as 'CSV (Macintosh)',
+    or pasted together from such files) made a line feed, said on stderr (how many lines). Polars ends lines at LF
+    only: such a file was read as one header row of every value (values named as columns in messages) or refused
+    ('cannot read as CSV'). None when there is none."""
+    found = len(_LONE_CR.findall(data))
+    if not found:
+        return None
+    _echo(
+        f"wardbridge: {path}: {found} line{'s' if found > 1 else ''} ending in a carriage return alone (CR, as old Mac "
+        "files end lines) read as line ends"
+    )
+    return _LONE_CR.sub(b"\n", data)
 
 
 SHORT_ROWS_SHOWN = 5
