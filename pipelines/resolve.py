@@ -2830,8 +2830,10 @@ def resolve_addresses(
         rows = frame.filter(pl.col("input").is_not_null()).select(pl.col("_i").alias("_row"), *keys)
         with _gc_paused():
             resolved = (_read_rows if by_tail else _read_rows_whole)(idx, rows)
-        # Put in row order by the join (one reading per row number; a null input gets none): on a million rows
-        # it costs about half what sorting the readings by row number did.
+        # Sorted first (the join alone, gathering the readings in their unsorted order, cost more on a million rows)
+        resolved = resolved.sort("_row")
+        if resolved["_row"].equals(frame["_i"]):  # one reading per row, no null input: in row order
+            return _finish_rows(idx, pl.concat([frame.select("input"), resolved.drop("_row")], how="horizontal"))
         out = frame.join(resolved, left_on="_i", right_on="_row", how="left", maintain_order="left")
         return _finish_rows(idx, out)
     # Each distinct (raw address, mode) once, as the row where it first occurs (_first): mapped back
