@@ -260,7 +260,9 @@ def report_repeated_columns(frame: pl.DataFrame, path: Path) -> None:
             )
 
 
-ENCODINGS = ("auto", "utf-8", *LEGACY)  # the legacy names declared once, in pipelines/encodings.py
+ENCODINGS = ("auto", "utf-8", *LEGACY, "utf-16", "detect", "utf-8-sig")  # legacy names declared in encodings.py
+# the catalogue's names for what --encoding calls otherwise (a user writing catalogues types them here too)
+ENCODING_SYNONYMS = {"detect": "auto", "utf-8-sig": "utf-8"}
 SNIFF_DELIMITERS = ",;\t|"
 
 
@@ -292,6 +294,7 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
     fmt = file_format(path, option)
     if fmt == "parquet":
         return read_frame_rows(path, option)
+    encoding = ENCODING_SYNONYMS.get(encoding, encoding)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
     from pipelines.encodings import choose_encoding, decode_bytes, detect_encoding
@@ -827,7 +830,7 @@ def _as_of_option(value: str | None, frame: pl.DataFrame):
     type=click.Choice(ENCODINGS, case_sensitive=False),
     default="auto",
     show_default=True,
-    help="Encoding of a CSV input; auto detects UTF-8, Windows-1258, VNI and TCVN3.",
+    help="Encoding of a CSV input; auto (or detect) detects UTF-8, UTF-16, Windows-1258, VNI and TCVN3.",
 )
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed among , ; tab |).")
 def resolve(
@@ -1009,7 +1012,8 @@ def resolve(
     type=click.Choice(ENCODINGS, case_sensitive=False),
     default="auto",
     show_default=True,
-    help="Encoding of a CSV --input or --increment; auto detects UTF-8, Windows-1258, VNI and TCVN3.",
+    help="Encoding of a CSV --input or --increment; auto (or detect) detects UTF-8, UTF-16, Windows-1258, VNI and "
+    "TCVN3.",
 )
 @click.option(
     "--delimiter", metavar="CHAR", help="CSV delimiter of --input or --increment (default: sniffed among , ; tab |)."

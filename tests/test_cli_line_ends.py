@@ -81,3 +81,22 @@ def test_match_reads_a_cr_only_file(tmp_path):
     assert "201 lines ending in a carriage return alone" in result.output
     assert "more than once" not in result.output and customers["name"][0] not in result.output
     assert pl.read_csv(out, infer_schema=False).height == 200
+
+
+@pytest.mark.parametrize("given", ["detect", "DETECT", "utf-16", "auto"])
+def test_encoding_takes_the_catalogues_detect_and_utf_16(tmp_path, given):
+    """--encoding detect (the catalogue's word for auto) was refused (exit 2), and a UTF-16 file could not be
+    declared utf-16."""
+    source, out = tmp_path / "u16.csv", tmp_path / "out.csv"
+    source.write_bytes(("\n".join(LINES) + "\n").encode("utf-16"))
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out), "--encoding", given]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "read as utf-16" in result.output and "resolved 3 rows" in result.output
+    assert pl.read_csv(out, infer_schema=False)["name"].to_list() == [r[1] for r in ROWS]
+
+
+def test_encoding_utf_8_sig_reads_a_bom_file(tmp_path):
+    source = tmp_path / "bom.csv"
+    source.write_bytes(("\n".join(LINES) + "\n").encode("utf-8-sig"))
+    assert read_table(source, "--input", "utf-8-sig").frame.columns == ["id", "name", "address"]
