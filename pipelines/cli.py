@@ -329,6 +329,10 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
     if isinstance(source, bytes):
+        source = without_end_marks(source, path) or source
+    elif _file_tail(path).endswith((b"\x1a", b"\x00")):
+        source = without_end_marks(path.read_bytes(), path) or source
+    if isinstance(source, bytes):
         source = with_lone_cr_line_ends(source, path) or source
     elif _LONE_CR.search(head if whole else head[:-1]):  # (the head's last byte may be a CR whose LF follows)
         source = with_lone_cr_line_ends(path.read_bytes(), path) or source
@@ -352,6 +356,31 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
     report_short_rows(frame, path, source, sep, option)
     report_repeated_columns(frame, path)
     return without_nul_cells(TableRead(frame, data_rows), path)
+
+
+def _file_tail(path: Path, size: int = 256) -> bytes:
+    with path.open("rb") as f:
+        f.seek(max(0, f.seek(0, os.SEEK_END) - size))
+        return f.read()
+
+
+def without_end_marks(data: bytes, path: Path) -> bytes | None:
+    """``data`` without what old programs left after the last row, said on stderr: a DOS end-of-file mark (Ctrl-Z,
+    0x1A) and NUL padding after the last line end (a pre-allocated or zero-filled file), as ingestion reads them
+    (not a row); Polars read each as a row more ('resolved 3 rows' from a file of 2). NULs after a row cut short are
+    its truncation, kept (the row is read short, its NULs taken out). None when there is none."""
+    text, marks = data, []
+    if text.endswith(b"\x1a"):
+        text = text.rstrip(b"\x1a")
+        marks.append("a DOS end-of-file mark (Ctrl-Z)")
+    if text.endswith(b"\x00") and text.rstrip(b"\x00").endswith((b"\n", b"\r")):
+        padding = len(text) - len(text.rstrip(b"\x00"))
+        text = text.rstrip(b"\x00")
+        marks.append(f"{padding} NUL byte{'s' if padding > 1 else ''} of padding")
+    if not marks:
+        return None
+    _echo(f"wardbridge: {path}: {' and '.join(marks)} after the last row: not a row")
+    return text
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")  # a carriage return that ends a line alone
