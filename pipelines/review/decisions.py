@@ -286,8 +286,24 @@ def _decode_csv(data: bytes) -> tuple[str | None, str]:
         return None, encoding
 
 
+def _unreadable(file: str, exc: OSError) -> dict:
+    """A file the pipeline's account cannot open (an official's file saved with mode 0600 under their own account,
+    one removed or renamed while the run read the folder): named, the run goes on. Never its contents."""
+    why = (
+        "permission denied: give the pipeline's account read access (chmod g+r, or copy the file into the folder "
+        "as that account)"
+        if isinstance(exc, PermissionError)
+        else f"{type(exc).__name__}: {exc.strerror or 'an I/O error'}"
+    )
+    return _error(file, None, 0, "*", f"cannot be read ({why}); its decisions are not read this run")
+
+
 def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
-    text, encoding = _decode_csv(path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [_unreadable(file, exc)]
+    text, encoding = _decode_csv(data)
     if text is None:
         return [], [_error(file, None, 0, "*", "not UTF-8 text: save the file as 'CSV UTF-8'")]
     first = text.split("\n", 1)[0]
@@ -321,6 +337,11 @@ def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
 def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     import fastexcel
 
+    try:
+        with open(path, "rb"):  # the file itself (fastexcel's error would say only 'CalamineError')
+            pass
+    except OSError as exc:
+        return [], [_unreadable(file, exc)]
     try:
         reader = fastexcel.read_excel(str(path))
         sheets = [
