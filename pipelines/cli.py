@@ -328,14 +328,7 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
         sep = delimiter or sniff_delimiter(text[: 1 << 16])
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
-    if isinstance(source, bytes):
-        source = without_end_marks(source, path) or source
-    elif _file_tail(path).endswith((b"\x1a", b"\x00")):
-        source = without_end_marks(path.read_bytes(), path) or source
-    if isinstance(source, bytes):
-        source = with_lone_cr_line_ends(source, path) or source
-    elif _LONE_CR.search(head if whole else head[:-1]):  # (the head's last byte may be a CR whose LF follows)
-        source = with_lone_cr_line_ends(path.read_bytes(), path) or source
+    source, sep = _mended(source, path, head if whole else head[:-1], sep, delimiter)
     try:
         try:
             frame = pl.read_csv(source, infer_schema=False, separator=sep, encoding="utf8")
@@ -356,6 +349,35 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
     report_short_rows(frame, path, source, sep, option)
     report_repeated_columns(frame, path)
     return without_nul_cells(TableRead(frame, data_rows), path)
+
+
+def _mended(source: Path | bytes, path: Path, head: bytes, sep: str, delimiter: str | None) -> tuple[Path | bytes, str]:
+    """The CSV (its path, or its text as UTF-8 bytes once decoded) mended where Polars would misread it, each mend
+    said on stderr: an end-of-file mark or NUL padding after the last row (without_end_marks), lines ending in a
+    CR alone (with_lone_cr_line_ends), Excel's delimiter line 'sep=;' above the header (no row: the delimiter it
+    names is used unless --delimiter says; the line is left blank, so line numbers stay the file's). A path is read
+    only when its last bytes or ``head`` (the first 64 kB, whole lines) show a mend is needed. With the delimiter."""
+    if isinstance(source, bytes):
+        source = without_end_marks(source, path) or source
+    elif _file_tail(path).endswith((b"\x1a", b"\x00")):
+        source = without_end_marks(path.read_bytes(), path) or source
+    if isinstance(source, bytes):
+        source = with_lone_cr_line_ends(source, path) or source
+    elif _LONE_CR.search(head):
+        source = with_lone_cr_line_ends(path.read_bytes(), path) or source
+    found = _EXCEL_SEP_LINE.match(source if isinstance(source, bytes) else head)
+    if found:
+        data = source if isinstance(source, bytes) else path.read_bytes()
+        source = data[: found.start(1) - 4] + data[found.end(1) :]
+        written = found.group(1).decode()
+        sep = delimiter or written
+        _echo(
+            f"wardbridge: {path}: line 1 'sep={written}' (Excel's delimiter line) is no row; the delimiter is {sep!r}"
+        )
+    return source, sep
+
+
+_EXCEL_SEP_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?sep=([\t\x21-\x7e])(?=\r|\n|\Z)", re.IGNORECASE)
 
 
 def _file_tail(path: Path, size: int = 256) -> bytes:

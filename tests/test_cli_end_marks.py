@@ -59,3 +59,29 @@ def test_match_reads_a_file_with_an_end_mark(tmp_path):
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert pl.read_csv(out, infer_schema=False).height == 100
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_excels_delimiter_line_is_no_row_and_names_the_delimiter(tmp_path, bom):
+    """Excel's 'sep=;' line above the header (a file made to open in Excel) was read as the header: refused
+    ('line 2: the row ... has 3 fields where the header has 1') or, with ',' in it, misread."""
+    source, out = tmp_path / "excel.csv", tmp_path / "out.csv"
+    source.write_bytes(
+        bom + TEXT.replace(",", ";").replace('"12 Lê Lợi; ', '"12 Lê Lợi, ').replace("Phường 6;", "Phường 6,").encode()
+    )
+    source.write_bytes(bom + b"sep=;\r\n" + source.read_bytes().removeprefix(bom))
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"wardbridge: {source}: line 1 'sep=;' (Excel's delimiter line) is no row; the delimiter is ';'" in (
+        result.output
+    )
+    written = pl.read_csv(out, infer_schema=False)
+    assert written.columns[:3] == ["id", "name", "address"] and written["id"].to_list() == ["1", "2"]
+    assert written["address"][1] == "Phường 6, Quận 3"
+
+
+def test_a_line_naming_sep_as_a_header_is_a_header(tmp_path):
+    source = tmp_path / "h.csv"
+    source.write_text("sep=x,name\n1,a\n", encoding="utf-8")  # not Excel's line: one character after 'sep='
+    assert read_table(source, "--input").frame.columns == ["sep=x", "name"]
