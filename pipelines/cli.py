@@ -573,9 +573,14 @@ def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
         counted = field_count_problem(data, sep)
     if counted is not None:
         line, expected, found = counted
+        title = (
+            "; a header of one field may be a title line above the real header (a sheet saved as CSV): remove it"
+            if expected == 1
+            else ""
+        )
         return (
             f"line {line}: the row starting on this line has {found} fields where the header has {expected} "
-            f"(delimiter {sep!r}): quote a value that holds the delimiter, or remove the extra delimiter"
+            f"(delimiter {sep!r}): quote a value that holds the delimiter, or remove the extra delimiter{title}"
         )
     if line is not None:
         return (
@@ -594,7 +599,7 @@ def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
 
     with _python_csv(data, sep, strict=False) as reader:
         try:
-            expected = len(next(reader, []))
+            expected = len(next((row for row in reader if row), []))  # blank lines before the header: no header
             start = reader.line_num + 1
             for row in reader:
                 if len(row) > expected:
