@@ -47,3 +47,28 @@ def test_four_digit_dates_and_excel_date_times_are_read(tmp_path):
     )
     assert loaded.errors.height == 0, loaded.errors.rows()
     assert loaded.rows["decided_on"].to_list() == [dt.date(2026, 12, 1)] * 5 + [dt.date(2026, 12, 1)]
+
+
+def test_dates_with_dots_dashes_or_vietnamese_words_are_read_day_first(tmp_path):
+    """Officials also write 04.12.2026, 04-12-2026, 'ngày 4/12/2026' and '4 tháng 12 năm 2026' (design.md: dates in
+    Vietnamese records): each was refused as 'not a date', the decision not applied."""
+    loaded = _load(
+        tmp_path,
+        [
+            "01.12.2026",
+            "1-12-2026",
+            "Ngày 01/12/2026",
+            "ngay 1.12.2026",
+            "1 tháng 12 năm 2026",
+            "ngày 01 Tháng 12 năm 2026",
+            "1 thang 12 nam 2026",
+        ],
+    )
+    assert loaded.errors.height == 0, loaded.errors.rows()
+    assert loaded.rows["decided_on"].to_list() == [dt.date(2026, 12, 1)] * 7
+
+
+def test_mixed_separators_two_digit_years_and_impossible_days_stay_refused(tmp_path):
+    loaded = _load(tmp_path, ["01.12-2026", "01.12.26", "31.02.2026", "1 tháng 12 năm 26", "ngày"])
+    assert loaded.rows.height == 0, loaded.rows["decided_on"].to_list()
+    assert {r[0] for r in loaded.errors.select("source_row").rows()} == {2, 3, 4, 5, 6}

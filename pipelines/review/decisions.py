@@ -490,11 +490,19 @@ def _code(column: str) -> pl.Expr:
 # not part of it
 ISO_DATE = r"^((?:19|20)\d{2}-\d{1,2}-\d{1,2})(?:[ T]|$)"
 DMY_DATE = r"^(\d{1,2}/\d{1,2}/(?:19|20)\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
-NOT_A_DATE = "not a date (YYYY-MM-DD or DD/MM/YYYY, a four-digit year from 1900 on)"
+# day first with dots or dashes, as Vietnamese officials also write dates (04.12.2026, 04-12-2026): one separator
+DMY_OTHER = tuple(rf"^(\d{{1,2}}\{sep}\d{{1,2}}\{sep}(?:19|20)\d{{2}})$" for sep in ".-")
+# in words: '4 tháng 12 năm 2026' (the leading 'ngày' is dropped first, so 'ngày 4/12/2026' reads too)
+VI_WORDS_DATE = r"(?i)^(\d{1,2})\s*th[áa]ng\s*(\d{1,2})\s*(?:n[ăa]m|,)\s*((?:19|20)\d{2})$"
+NOT_A_DATE = (
+    "not a date (YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY, DD-MM-YYYY or '4 tháng 12 năm 2026', a four-digit year from 1900 "
+    "on)"
+)
 
 
 def _parse_date(column: str) -> pl.Expr:
-    text = pl.col(column)
+    text = pl.col(column).str.replace(r"(?i)^ng[àa]y\s*", "")
+    words = text.str.extract_groups(VI_WORDS_DATE)
     # an Excel date cell read as its serial number; a date-time cell's has the time as its fraction (46357.395833)
     serial = text.str.contains(r"^\d{5}(\.\d+)?$")
     return pl.coalesce(
@@ -503,6 +511,10 @@ def _parse_date(column: str) -> pl.Expr:
         ),
         text.str.extract(ISO_DATE).str.to_date("%Y-%m-%d", strict=False),
         text.str.extract(DMY_DATE).str.to_date("%d/%m/%Y", strict=False),
+        *[text.str.extract(p).str.replace_all(r"[.\-]", "/").str.to_date("%d/%m/%Y", strict=False) for p in DMY_OTHER],
+        pl.concat_str(
+            words.struct.field("1"), words.struct.field("2"), words.struct.field("3"), separator="/"
+        ).str.to_date("%d/%m/%Y", strict=False),
     )
 
 
