@@ -185,7 +185,14 @@ def _decision_choices(sheet, kind: str, table: pl.DataFrame) -> None:  # noqa: A
 def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
     import xlsxwriter
 
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    # a NaN or infinite figure (a probability the model could not compute) is an error cell (#NUM!), as the CSV
+    # writes NaN/inf: xlsxwriter raised on it, which failed review_queues for every ward
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "nan_inf_to_errors": True,
+    }
     with xlsxwriter.Workbook(str(path), options) as book:
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
         key = book.add_format({"italic": True, "font_color": "#595959", "bg_color": "#F2F2F2", "border": 1})
