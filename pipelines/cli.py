@@ -32,7 +32,8 @@ from pipelines.encodings import LEGACY
 if TYPE_CHECKING:
     import numpy as np
 
-FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+# .tsv: tab-separated text, read as CSV is (the delimiter sniffed) and written with tabs
+FORMATS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_SEPARATOR = ";"
 
 
@@ -48,7 +49,12 @@ def file_format(path: Path, option: str) -> str:
     if fmt is None:
         supported = ", ".join(sorted(FORMATS))
         raise click.BadParameter(
-            f"{path}: unsupported file extension {path.suffix or '(none)'!r}; use one of {supported}",
+            f"{path}: unsupported file extension {path.suffix or '(none)'!r}; use one of {supported}"
+            + (
+                " (save a workbook or JSON as CSV UTF-8 or Parquet first)"
+                if path.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods", ".json", ".jsonl", ".ndjson")
+                else ""
+            ),
             param_hint=option,
         )
     return fmt
@@ -781,7 +787,7 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
         if fmt == "parquet":
             frame.write_parquet(partial)
         else:
-            csv_ready(frame).write_csv(partial)  # UTF-8, no BOM
+            csv_ready(frame).write_csv(partial, separator="\t" if path.suffix.lower() == ".tsv" else ",")  # UTF-8
         partial.replace(path)
     except (OSError, pl.exceptions.PolarsError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
