@@ -2425,11 +2425,10 @@ def _words_expr(clean: pl.Expr) -> pl.Expr:
 
 def _read_splits(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     """Split old units read from their tail: the gazetteer entries of the unit found in each whole
-    address (vectorised; column ``_words``: the words of the cleaned address, ``_words_expr``), then one
-    reading per distinct (unit reading, evidence)."""
+    address (vectorised), then one reading per distinct (unit reading, evidence)."""
     if rows.is_empty():
         return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS})
-    rows = rows.with_columns(_padded=pl.lit(" ") + pl.col("_words") + pl.lit(" "))
+    rows = rows.with_columns(_padded=pl.lit(" ") + _words_expr(clean_expr(pl.col("input"))) + pl.lit(" "))
     hits = (
         rows.select("_row", "_split_uid", "_padded")
         .join(_gazetteer_frame(idx), on="_split_uid")
@@ -2626,18 +2625,7 @@ def _read_rows(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     )
     left = _with_clean(left.select(rows.columns))
     cut_done, cut_splits, left = _read_cuts(idx, left)
-    # The words of each split row's cleaned address (for its evidence), from the text it was read from: those
-    # of its head (before the first separator) then of its cleaned tail (cleaning maps each character on its
-    # own and no word spans a separator: see _RAW_HEAD), or of the cleaned address a cut was made in. Cleaning
-    # every such address again cost about three times as much.
-    head_words = _words_expr(clean_expr(_before_first_separator(pl.col("input"))))
-    split_rows = split_rows.with_columns(
-        _words=pl.concat_str(
-            pl.when(head_words != "").then(head_words), _words_expr(pl.col("_tail")), separator=" ", ignore_nulls=True
-        )
-    )
-    split_columns = ["_row", "input", "_words", *_SPLIT_SCHEMA]
-    cut_splits = cut_splits.with_columns(_words=_words_expr(pl.col("_clean")))
+    split_columns = ["_row", "input", *_SPLIT_SCHEMA]
     splits = _read_splits(idx, pl.concat([split_rows.select(split_columns), cut_splits.select(split_columns)]))
     done = done.select("_row", *_RESULT_COLUMNS)
     whole = _read_whole(idx, left.select("_row", "_clean", "_mode", "_length"))
@@ -2676,14 +2664,14 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
     Where that reading would look into the street part (a ward written without marker between the
     street and the district: "12 le loi phuoc trung thanh pho ba ria"), the cut is moved left by
     ``_MOVED_CUTS`` words in turn, the two words before it standing as their classes (``_cut_keys``).
-    Returns the rows read (_row + result columns), the rows naming a split old unit, with their cleaned address (for
+    Returns the rows read (_row + result columns), the rows naming a split old unit (for
     ``_read_splits``: evidence is looked for in the whole address) and the rows left to read whole.
     """
     fits = (pl.col("_length") <= MAX_INPUT_CHARS) & ~pl.col("_clean").str.contains(_RAW_SEPARATOR)
     g = pl.col("_g")
     cut = left.filter(fits).with_columns(_g=pl.col("_clean").str.extract_groups(_CUT))
     cut = cut.filter(g.struct.field("2").is_not_null()).select(
-        "_row", "input", "_mode", "_clean", _street=g.struct.field("1"), _tail=g.struct.field("2")
+        "_row", "input", "_mode", _street=g.struct.field("1"), _tail=g.struct.field("2")
     )
     reads, split_parts = [], []
     for moved in (0, *_MOVED_CUTS):
@@ -2694,11 +2682,11 @@ def _read_cuts(idx: ResolverIndex, left: pl.DataFrame) -> tuple[pl.DataFrame, pl
         read = keyed.join(final, on=_CUT_KEYS, how="inner")
         split_rows = keyed.join(splits, on=_CUT_KEYS, how="inner")
         reads.append(read.select("_row", *_RESULT_COLUMNS))
-        split_parts.append(split_rows.select("_row", "input", "_clean", *_SPLIT_SCHEMA))
+        split_parts.append(split_rows.select("_row", "input", *_SPLIT_SCHEMA))
         taken = pl.concat([read["_row"], split_rows["_row"]])
         cut = cut.filter(~pl.col("_row").is_in(taken.implode()))
     if not reads:
-        no_splits = pl.DataFrame(schema={"_row": pl.UInt32, "input": pl.String, "_clean": pl.String, **_SPLIT_SCHEMA})
+        no_splits = pl.DataFrame(schema={"_row": pl.UInt32, "input": pl.String, **_SPLIT_SCHEMA})
         return pl.DataFrame(schema={"_row": pl.UInt32, **_RESULT_COLUMNS}), no_splits, left
     read, split_rows = pl.concat(reads), pl.concat(split_parts)
     taken = pl.concat([read["_row"], split_rows["_row"]])
