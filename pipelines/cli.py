@@ -248,17 +248,42 @@ def without_trailing_blank_lines(frame: pl.DataFrame, source: Path | bytes) -> p
     return frame.head(frame.height - min(blank, trailing))
 
 
+DATA_LIKE_HEADER = "it looks like a data row, not a header (a file without one?): its cells are not shown"
+_DATA_LIKE_NAME = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*$|\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+def header_looks_like_data(columns: Sequence[str]) -> bool:
+    """Whether a table's header looks like a data row: a cell that is a number, holds four digits in a row (an ID,
+    a phone, a year) or a date ('1/2/1990'). A CSV without a header has its first record read as the header, and
+    messages that list or quote the columns would show that record's values; names that only look so ('năm 2024')
+    just go unlisted."""
+    return any(_DATA_LIKE_NAME.search(name) for name in columns)
+
+
+def columns_listed(columns: Sequence[str]) -> str:
+    """The columns, for a message ('its columns are: a, b'), or when the header looks like a data row
+    (header_looks_like_data) how many cells it has and why they are not shown."""
+    if header_looks_like_data(columns):
+        return f"its first line, read as the header, has {len(columns)} cells: {DATA_LIKE_HEADER}"
+    return f"its columns are: {', '.join(columns)}"
+
+
 def report_repeated_columns(frame: pl.DataFrame, path: Path) -> None:
     """Say on stderr which columns a CSV's header names more than once (Polars reads the first under the name and
     renames the others '<name>_duplicated_<n>'): a spec or option naming the column reads the first copy, which may
     not be the one meant, so it is not done silently. Names and positions only, never a value."""
-    import re
-
     columns = frame.columns
+    data_like = header_looks_like_data(columns)
     for i, name in enumerate(columns):
         found = re.fullmatch(r"(.+)_duplicated_\d+", name)
         if found and found.group(1) in columns[:i]:
             first = columns.index(found.group(1))
+            if data_like:  # values, not names: the positions only
+                _echo(
+                    f"wardbridge: {path}: the first line names a column more than once (columns {first + 1} and "
+                    f"{i + 1}); {DATA_LIKE_HEADER}"
+                )
+                continue
             _echo(
                 f"wardbridge: {path}: the header names column {found.group(1)!r} more than once (columns {first + 1} "
                 f"and {i + 1}): column {first + 1} is read as {found.group(1)!r}, column {i + 1} as {name!r}; "
@@ -696,7 +721,8 @@ def check_text_columns(frame: pl.DataFrame, columns: dict[str, str | None], path
             continue
         if name not in frame.columns:
             raise click.BadParameter(
-                f"column {name!r} not found in {path}; its columns are: {', '.join(frame.columns)}", param_hint=option
+                f"column {name!r} not found in {path}; {columns_listed(frame.columns)}",
+                param_hint=option,
             )
         dtype = frame.schema[name]
         if _is_nested(dtype) or dtype == pl.Binary:
@@ -1193,6 +1219,7 @@ def match(
         )
     if not frame.height:  # a data problem, as an empty file is (the engine has nothing to fit a model on)
         raise click.ClickException(f"{input_path}: has no rows (a header only): nothing to match")
+    _check_spec_columns_named(frame, spec, input_path)
     previous = None
     if previous_path is not None:
         # an earlier --output, maybe opened and saved again in Excel: read as --labels is (encoding detected,
@@ -1252,6 +1279,17 @@ def match(
     if since_fit is not None and since_fit.count:
         _echo(frozen_model_note(since_fit.count, since_fit.given, "this run"))
     _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s{short_rows_note()}")
+
+
+def _check_spec_columns_named(frame: pl.DataFrame, spec, path: Path) -> None:  # noqa: ANN001 - a MatchSpec
+    """When the table lacks columns the spec uses and its header looks like a data row (a CSV without a header),
+    refuse it saying so (exit 1, as the engine's missing-column check), the columns counted and not listed: the
+    engine's message lists the table's columns, which would be that row's values."""
+    missing = sorted(set(spec.input_columns) - set(frame.columns))
+    if missing and header_looks_like_data(frame.columns):
+        raise click.ClickException(
+            f"{path}: the spec uses columns {missing} that the table does not have; {columns_listed(frame.columns)}"
+        )
 
 
 def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str], TableRead]:
@@ -1395,6 +1433,7 @@ def _match_increment(
         state = load_state(state_dir, spec)
     except StateError as exc:
         raise click.BadParameter(str(exc), param_hint="--state") from None
+    _check_spec_columns_named(frame, spec, increment_path)
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
     try:
