@@ -227,12 +227,7 @@ def without_trailing_blank_lines(frame: pl.DataFrame, source: Path | bytes) -> p
     the blank lines inside the file made."""
     if not frame.height or not frame.width:
         return frame
-    if isinstance(source, bytes):
-        tail = source[-256:]
-    else:
-        with source.open("rb") as f:
-            f.seek(max(0, f.seek(0, os.SEEK_END) - 256))
-            tail = f.read()
+    tail = source[-256:] if isinstance(source, bytes) else _file_tail(source)
     for end in (b"\r\n", b"\n", b"\r"):  # the last line's own line break
         if tail.endswith(end):
             tail = tail[: -len(end)]
