@@ -21,7 +21,7 @@ NOT_SHOWN = "it looks like a data row, not a header (a file without one?): its c
 
 def test_resolve_shows_no_value_of_a_headerless_file(tmp_path):
     source, out = tmp_path / "rows.csv", tmp_path / "out.csv"
-    source.write_text('1,Nguyễn Văn An,Quận 1,Quận 1,Lê Lợi\n2,Trần Thị Bình,Phường 6,Quận 1,x\n')
+    source.write_text("1,Nguyễn Văn An,Quận 1,Quận 1,Lê Lợi\n2,Trần Thị Bình,Phường 6,Quận 1,x\n")
     args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out)]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 2
