@@ -141,41 +141,11 @@ def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
             result = export(
                 declaration, warehouse.get(), run_id=context.run.run_id, source_runs=_source_runs(context, declaration)
             )
-        except GateRejected as exc:
-            yield from selected(
-                context,
-                [
-                    dg.AssetCheckResult(
-                        asset_key=name,
-                        check_name=GATE_CHECK,
-                        passed=False,
-                        description=str(exc)[:4000],
-                        metadata={
-                            "failures": dg.MetadataValue.json(
-                                [o.describe() for g in exc.results for o in g.failures][:50]
-                            ),
-                            **(
-                                {"gx_data_docs": dg.MetadataValue.path(str(exc.docs / "index.html"))}
-                                if exc.docs
-                                else {}
-                            ),
-                        },
-                    )
-                ],
-            )
-            raise dg.Failure(description=f"{recipient}: export not published, the previous one stays: {exc}") from exc
-        except ExportError as exc:  # a source table or column the export or its gate reads is not there
-            yield from selected(
-                context,
-                [
-                    dg.AssetCheckResult(
-                        asset_key=name,
-                        check_name=GATE_CHECK,
-                        passed=False,
-                        description=f"the gate could not run: {exc}"[:4000],
-                    )
-                ],
-            )
+        except (
+            GateRejected,
+            ExportError,
+        ) as exc:  # ExportError: a table or column the export or its gate reads is gone
+            yield from selected(context, [_gate_failed(name, exc)])
             raise dg.Failure(description=f"{recipient}: export not published, the previous one stays: {exc}") from exc
         context.log.info(f"{recipient}: published {result.path} ({result.rows})")
         gates = result.gate_results.values()
@@ -223,3 +193,20 @@ EXPORTS_JOB = dg.define_asset_job(
     description="Build, gate and publish every recipient's standard export (mappings/exports/*.toml).",
     executor_def=dg.in_process_executor,
 )
+
+
+def _gate_failed(name: str, exc: Exception) -> dg.AssetCheckResult:
+    """The export gate's failed check: the expectations that failed (``GateRejected``), or why it could not run."""
+    if not isinstance(exc, GateRejected):
+        return dg.AssetCheckResult(
+            asset_key=name, check_name=GATE_CHECK, passed=False, description=f"the gate could not run: {exc}"[:4000]
+        )
+    docs = {"gx_data_docs": dg.MetadataValue.path(str(exc.docs / "index.html"))} if exc.docs else {}
+    failures = [o.describe() for g in exc.results for o in g.failures][:50]
+    return dg.AssetCheckResult(
+        asset_key=name,
+        check_name=GATE_CHECK,
+        passed=False,
+        description=str(exc)[:4000],
+        metadata={"failures": dg.MetadataValue.json(failures), **docs},
+    )
