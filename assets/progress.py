@@ -229,6 +229,15 @@ class Problem:
         return f"FAILED {self.what}: {self.why}  [run {self.run_id[:8]} of {self.job}]"
 
 
+def _left_out(per_registry: dict[str, int]) -> str:
+    """The officials' match decisions the matcher could not use (their records are not in this run), per registry."""
+    each = ", ".join(f"{registry} {n}" for registry, n in sorted(per_registry.items()))
+    return (
+        f"the matcher left out {sum(per_registry.values())} match decision(s) naming records not in this run "
+        f"(an older extract?): {each}"
+    )
+
+
 @dataclass
 class RunSummary:
     warehouse: Path
@@ -243,6 +252,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     marked_failed: list[str] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # {"job", "because"}: jobs not run after a failed upstream
+    labels_not_in_run: dict[str, int] = field(default_factory=dict)  # registry -> match decisions the matcher left out
     damaged: list[str] | None = None  # damaged Parquet files, looked for once a step failed reading one
 
     @property
@@ -326,6 +336,9 @@ class RunSummary:
             meta = {k: v.value for k, v in event.materialization.metadata.items()}
             if name in kinds and "dagster/row_count" in meta:
                 self._row(kinds[name])["entities"] = meta["dagster/row_count"]
+                labels = meta.get("match/labels")  # officials' match decisions as the matcher took them
+                if isinstance(labels, dict) and labels.get("unknown"):
+                    self.labels_not_in_run[kinds[name]] = labels["unknown"]
             elif name in reviews and "dagster/row_count" in meta:
                 self._row(reviews[name])["match_review"] = meta["dagster/row_count"]
             elif name == "analytics_mart":
@@ -464,6 +477,7 @@ class RunSummary:
                 + (f"; {earlier} earlier row(s) still in conflict (their files were not read now)" if earlier else "")
                 + (f"; {len(not_tables)} file(s) not a decisions table: {', '.join(not_tables)}" if not_tables else "")
                 + (" (review.decision_errors says why)" if rejected or earlier or not_tables else "")
+                + (f"; of those applied, {_left_out(self.labels_not_in_run)}" if self.labels_not_in_run else "")
             )
         out.append("Outputs:")
         out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")
