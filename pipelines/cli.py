@@ -438,15 +438,27 @@ def with_lone_cr_line_ends(data: bytes, path: Path) -> bytes | None:
     """``data`` with each carriage return that ends a line alone (CR without LF: a file saved as 'CSV (Macintosh)',
     or pasted together from such files) made a line feed, said on stderr (how many lines). Polars ends lines at LF
     only: such a file was read as one header row of every value (values named as columns in messages) or refused
-    ('cannot read as CSV'). None when there is none."""
-    found = len(_LONE_CR.findall(data))
-    if not found:
+    ('cannot read as CSV'). A CR inside a quoted field (an even number of quotes before it is outside one; a doubled
+    quote counts two) is the cell's text and is kept. None when no line ends in a CR alone."""
+    import numpy as np
+
+    raw = np.frombuffer(data, dtype=np.uint8)
+    cr = np.flatnonzero(raw == ord("\r"))
+    lone = cr[raw[np.minimum(cr + 1, raw.size - 1)] != ord("\n")] if cr.size else cr  # (a last byte CR: itself)
+    if not lone.size:
+        return None
+    quotes = np.flatnonzero(raw == ord('"'))
+    ends = lone[np.searchsorted(quotes, lone) % 2 == 0]  # outside quotes
+    if not ends.size:
         return None
     _echo(
-        f"wardbridge: {path}: {found} line{'s' if found > 1 else ''} ending in a carriage return alone (CR, as old Mac "
-        "files end lines) read as line ends"
+        f"wardbridge: {path}: {ends.size} line{'s' if ends.size > 1 else ''} ending in a carriage return alone (CR, "
+        "as old Mac files end lines) read as line ends"
     )
-    return _LONE_CR.sub(b"\n", data)
+    mended = bytearray(data)
+    view = np.frombuffer(mended, dtype=np.uint8)
+    view[ends] = ord("\n")
+    return bytes(mended)
 
 
 SHORT_ROWS_SHOWN = 5

@@ -100,3 +100,27 @@ def test_encoding_utf_8_sig_reads_a_bom_file(tmp_path):
     source = tmp_path / "bom.csv"
     source.write_bytes(("\n".join(LINES) + "\n").encode("utf-8-sig"))
     assert read_table(source, "--input", "utf-8-sig").frame.columns == ["id", "name", "address"]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r"], ids=["lf-file", "cr-file"])
+def test_a_cr_inside_a_quoted_cell_is_the_cells_text(tmp_path, end):
+    """A CR inside quotes (a cell with a line break typed in Excel on an old Mac) is kept as written; only CRs
+    outside quotes end lines. c3a6113 made every lone CR a LF: an LF file's cell '12 Lê Lợi\\rPhường Bến Nghé' came
+    out of resolve as '12 Lê Lợi\\nPhường Bến Nghé', said as a line end."""
+    source, out = tmp_path / "cell.csv", tmp_path / "out.csv"
+    lines = ["id,name,address", '1,An,"12 Lê Lợi\rPhường Bến Nghé, Quận 1"', '2,"Bình ""B""",7 Pasteur, Quận 1']
+    lines[2] = '2,"Bình ""B""","7 Pasteur\r, Phường Bến Thành, Quận 1"'
+    source.write_bytes((end.join(lines) + end).encode())
+    result = _resolve(source, out)
+    assert result.exit_code == 0, result.output
+    said = "ending in a carriage return alone"
+    if end == "\n":
+        assert said not in result.output
+    else:
+        assert f"wardbridge: {source}: 3 lines {said}" in result.output  # the three line ends, not the cells' CRs
+    frame = pl.read_csv(out, infer_schema=False)
+    assert frame["address"].to_list() == [
+        "12 Lê Lợi\rPhường Bến Nghé, Quận 1",
+        "7 Pasteur\r, Phường Bến Thành, Quận 1",
+    ]
+    assert frame["name"].to_list() == ["An", 'Bình "B"']
