@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
 
@@ -17,3 +19,25 @@ def sensor_tick(instance: dg.DagsterInstance, cursor: str | None = None) -> dg.S
             for key in request.partition_keys:
                 instance.delete_dynamic_partition(request.partitions_def_name, key)
     return result
+
+
+def households_900_catalogue(tmp_path: Path, base_dir: Path, folder: str = "") -> Path:
+    """A catalogue of one source, households_900 (the sample's households_718 layout), its files
+    ``<folder>households_900_<yyyymmdd>.csv`` under ``base_dir``."""
+    path = tmp_path / "catalogue.toml"
+    path.write_text(
+        f'base_dir = "{base_dir.as_posix()}"\n'
+        "[[source]]\n"
+        'id = "households_900"\n'
+        'registry = "households"\n'
+        'format = "csv"\n'
+        f'path = "{folder}households_900_*.csv"\n'
+        "extract_date_pattern = 'households_900_(\\d{8})\\.csv'\n"
+        'key_column = "ma_ban_ghi"\n'
+        "[source.columns]\n"
+        '"so_ho_khau" = "household_no"\n'
+        '"ten_chu_ho" = "head_name"\n'
+        '"dia_chi" = "address"\n',
+        encoding="utf-8",
+    )
+    return path

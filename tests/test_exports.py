@@ -525,6 +525,19 @@ def _set(frame: pl.DataFrame, entity_id: str, column: str, value) -> pl.DataFram
     )
 
 
+def _statistics_gate_failed(wh: Warehouse):  # noqa: ANN202 - Dagster's AssetCheckEvaluation
+    """The statistics export materialised on ``wh``: it must fail, publish nothing and fail its gate (returned)."""
+    asset = build_export_asset(load_declarations()["statistics"])
+    result = dg.materialize(
+        [asset], resources={"warehouse": WarehouseResource(path=str(wh.root))}, raise_on_error=False
+    )
+    assert not result.success
+    assert not result.get_asset_materialization_events()
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.check_name == GATE_CHECK and not evaluation.passed
+    return evaluation
+
+
 def _failed(exc: GateRejected) -> set[tuple[str, str, tuple[str, ...]]]:
     return {(g.table, o.rule, o.columns) for g in exc.results for o in g.failures}
 
@@ -697,14 +710,7 @@ def test_a_mart_disagreeing_with_the_city_totals_fails_the_blocking_check(run, t
             "ORDER BY ALL LIMIT 1)"
         )
     city = int(_marts(wh, "ward_summary")["people"].sum())
-    asset = build_export_asset(load_declarations()["statistics"])
-    result = dg.materialize(
-        [asset], resources={"warehouse": WarehouseResource(path=str(wh.root))}, raise_on_error=False
-    )
-    assert not result.success
-    assert not result.get_asset_materialization_events()
-    (evaluation,) = result.get_asset_check_evaluations()
-    assert evaluation.check_name == GATE_CHECK and not evaluation.passed
+    evaluation = _statistics_gate_failed(wh)
     failures = evaluation.metadata["failures"].value
     assert failures == [
         f"city_total_people(population_by_sex_age.people, marts.ward_summary.people) [totals_equal]: 2 of 2 rows "
@@ -726,14 +732,7 @@ def test_a_mart_column_renamed_fails_the_gate_names_it_and_publishes_nothing(run
     before = _all_files(target)
     with duckdb.connect(str(wh.root / "analytics.duckdb")) as con:
         con.execute("ALTER TABLE marts.ward_summary RENAME COLUMN people TO persons")
-    asset = build_export_asset(load_declarations()["statistics"])
-    result = dg.materialize(
-        [asset], resources={"warehouse": WarehouseResource(path=str(wh.root))}, raise_on_error=False
-    )
-    assert not result.success
-    assert not result.get_asset_materialization_events()
-    (evaluation,) = result.get_asset_check_evaluations()
-    assert evaluation.check_name == GATE_CHECK and not evaluation.passed
+    evaluation = _statistics_gate_failed(wh)
     assert "marts.ward_summary: column(s) ['people'] not in analytics.duckdb" in evaluation.description
     assert _all_files(target) == before
     problems, _ = published_gate(load_declarations()["statistics"], wh)  # the check re-run alone

@@ -13,30 +13,14 @@ import dagster as dg
 
 from assets.ingest import CATALOGUE_ENV
 from assets.sensors import LANDING_ENV
-from tests.sensorhelpers import sensor_tick
+from tests.sensorhelpers import households_900_catalogue, sensor_tick
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = REPO / "data/sample/registries/households/households_718.csv"
 
 
 def _catalogue(tmp_path: Path, base_dir: Path) -> Path:
-    path = tmp_path / "catalogue.toml"
-    path.write_text(
-        f'base_dir = "{base_dir.as_posix()}"\n'
-        "[[source]]\n"
-        'id = "households_900"\n'
-        'registry = "households"\n'
-        'format = "csv"\n'
-        'path = "households/households_900_*.csv"\n'
-        "extract_date_pattern = 'households_900_(\\d{8})\\.csv'\n"
-        'key_column = "ma_ban_ghi"\n'
-        "[source.columns]\n"
-        '"so_ho_khau" = "household_no"\n'
-        '"ten_chu_ho" = "head_name"\n'
-        '"dia_chi" = "address"\n',
-        encoding="utf-8",
-    )
-    return path
+    return households_900_catalogue(tmp_path, base_dir, "households/")
 
 
 def _landing(tmp_path: Path, monkeypatch) -> Path:
