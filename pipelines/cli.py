@@ -89,34 +89,15 @@ class TableRead(NamedTuple):
     data_rows: np.ndarray | None = None
 
 
-def read_frame(path: Path, option: str = "--input") -> pl.DataFrame:
-    """CSV (UTF-8, with or without BOM; every column read as text) or Parquet."""
-    return read_frame_rows(path, option).frame
-
-
-def read_frame_rows(path: Path, option: str = "--input") -> TableRead:
-    """read_frame's table with the file's data-row numbers (TableRead)."""
-    fmt = file_format(path, option)
+def _read_parquet(path: Path, option: str) -> TableRead:
+    """A Parquet file as read_table gives it (its columns' own types; NULs taken out of its text)."""
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
     try:
-        if fmt == "parquet":
-            return without_nul_cells(TableRead(pl.read_parquet(path)), path)
-        # infer_schema=False: codes and IDs keep their leading zeros. Polars drops a UTF-8 BOM.
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except pl.exceptions.NoDataError:
-        raise click.ClickException(f"{path}: the file is empty") from None
+        frame = pl.read_parquet(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
-            raise click.ClickException(
-                f"{path}: not valid UTF-8. Re-encode it first, e.g. `iconv -f CP1258 -t UTF-8` "
-                "(legacy TCVN3/VNI files need a conversion table)"
-            ) from None
-        raise click.ClickException(f"{path}: cannot read as {fmt} ({type(exc).__name__})") from None
-    frame, data_rows = without_blank_lines(frame, path, path, ",")
-    report_short_rows(frame, path, path, ",", option)
-    report_repeated_columns(frame, path)
-    return without_nul_cells(TableRead(frame, data_rows), path)
+        raise click.ClickException(f"{path}: cannot read as parquet ({type(exc).__name__})") from None
+    return without_nul_cells(TableRead(frame), path)
 
 
 NUL_ROWS_SHOWN = 3
@@ -313,13 +294,14 @@ def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: 
 
 
 def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str | None = None) -> TableRead:
-    """Like read_frame, for CSV in any encoding: 'auto' detects UTF-8 (BOM or not), Windows-1258,
+    """A CSV (every column read as text: codes and IDs keep their leading zeros) or Parquet file. For CSV in any
+    encoding: 'auto' detects UTF-8 (BOM or not), Windows-1258,
     VNI-Windows and TCVN3 (pipelines.encodings.detect_encoding, on the first 64 kB); the delimiter
     is sniffed unless given. Legacy encodings are decoded to NFC text; UTF-8 cells are kept as they
     are. An undecodable file is a data problem (exit 1). With the file's data-row numbers (TableRead)."""
     fmt = file_format(path, option)
     if fmt == "parquet":
-        return read_frame_rows(path, option)
+        return _read_parquet(path, option)
     encoding = ENCODING_SYNONYMS.get(encoding, encoding)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)

@@ -116,14 +116,13 @@ def test_match_names_the_files_data_rows_when_blank_lines_were_skipped(tmp_path)
 def test_read_table_gives_the_files_data_rows_of_the_rows_kept(tmp_path):
     """Each row kept carries its data-row number in the file (a blank line inside counted); None when no blank line
     inside was skipped (trailing ones number no row); nothing kept between reads (no state per path)."""
-    from pipelines.cli import read_frame_rows, read_table
+    from pipelines.cli import read_table
 
     path = tmp_path / "f.csv"
     path.write_text("id,x\n\na,1\nb,2\n\n\nc,3\n\n", encoding="utf-8")  # data rows 1, 4, 5 blank, 7 trailing
-    for read in (read_table, read_frame_rows):
-        frame, data_rows = read(path, "--input")
-        assert frame["id"].to_list() == ["a", "b", "c"]
-        assert data_rows.tolist() == [2, 3, 6]
+    frame, data_rows = read_table(path, "--input")
+    assert frame["id"].to_list() == ["a", "b", "c"]
+    assert data_rows.tolist() == [2, 3, 6]
     path.write_text("id,x\na,1\nb,2\n\n\n", encoding="utf-8")  # trailing blank lines only
     frame, data_rows = read_table(path, "--input")
     assert frame.height == 2 and data_rows is None
