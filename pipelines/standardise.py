@@ -182,10 +182,19 @@ def _english_month_date(folded: pl.Expr, pivot: int) -> pl.Expr:
     day = pl.coalesce(dmy.struct.field("1"), mdy.struct.field("2"))
     month = pl.coalesce(dmy.struct.field("2"), mdy.struct.field("1")).str.slice(0, 3)
     year = pl.coalesce(dmy.struct.field("3"), mdy.struct.field("3"))
+    return pl.concat_str(_full_year(year, pivot), _month_number(month), day.str.zfill(2), separator="-")
+
+
+def _full_year(year: pl.Expr, pivot: int) -> pl.Expr:
+    """A year of four digits as it is, of two as in d/m/yy (``pivot``), as text."""
     yy = year.cast(pl.Int32, strict=False)
     full = pl.when(year.str.len_chars() == 4).then(yy).when(yy > pivot).then(1900 + yy).otherwise(2000 + yy)
-    number = month.replace_strict(_EN_MONTHS, default=None, return_dtype=pl.Int32)
-    return pl.concat_str(full.cast(pl.String), number.cast(pl.String).str.zfill(2), day.str.zfill(2), separator="-")
+    return full.cast(pl.String)
+
+
+def _month_number(name: pl.Expr) -> pl.Expr:
+    """'01'..'12' for an English month name's first three letters (lower case), else null."""
+    return name.replace_strict(_EN_MONTHS, default=None, return_dtype=pl.Int32).cast(pl.String).str.zfill(2)
 
 
 def _english_month_year(folded: pl.Expr, pivot: int) -> pl.Expr:
@@ -193,11 +202,8 @@ def _english_month_year(folded: pl.Expr, pivot: int) -> pl.Expr:
     null: read as the month_year form ('03/1997'). A two-digit year (32-99: 'Dec 28' may be a day) is read as in
     d/m/yy (``pivot``)."""
     found = folded.str.extract_groups(_EN_MY)
-    year = found.struct.field("2")
-    yy = year.cast(pl.Int32, strict=False)
-    full = pl.when(year.str.len_chars() == 4).then(yy).when(yy > pivot).then(1900 + yy).otherwise(2000 + yy)
-    number = found.struct.field("1").str.slice(0, 3).replace_strict(_EN_MONTHS, default=None, return_dtype=pl.Int32)
-    return pl.concat_str(number.cast(pl.String).str.zfill(2), full.cast(pl.String), separator="/")
+    month = _month_number(found.struct.field("1").str.slice(0, 3))
+    return pl.concat_str(month, _full_year(found.struct.field("2"), pivot), separator="/")
 
 
 def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame:
