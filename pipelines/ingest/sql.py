@@ -336,10 +336,42 @@ def _engine(url: str | URL, *, lenient: bool = False) -> tuple[Engine, URL]:
     if backend == "postgresql":
         # a host that does not answer fails after CONNECT_TIMEOUT s instead of hanging (a sensor tick, a run)
         args = {} if "connect_timeout" in u.query else {"connect_timeout": CONNECT_TIMEOUT}
-        return sa.create_engine(u, poolclass=NullPool, connect_args=args), u
+        engine = sa.create_engine(u, poolclass=NullPool, connect_args=args)
+        sa.event.listen(engine, "connect", _sql_ascii_texts, insert=True)  # before SQLAlchemy reads version()
+        return engine, u
     raise SqlSourceError(
         f"{mask_url(u)}: read-only access is implemented for PostgreSQL and SQLite only, not {backend}"
     )
+
+
+def _legacy_text_loader():  # noqa: ANN202 - a psycopg Loader class, made when first needed
+    from psycopg.adapt import Loader
+
+    class LegacyText(Loader):
+        def load(self, data) -> str:  # noqa: ANN001 - bytes, bytearray or memoryview
+            return _lenient_text(bytes(data))
+
+    return LegacyText
+
+
+def _sql_ascii_texts(dbapi_connection, _record) -> None:  # noqa: ANN001 - SQLAlchemy "connect" event
+    """A PostgreSQL ``SQL_ASCII`` database (the server checks no encoding: an old system's TCVN3, VNI or
+    Windows-1258 text sits there as written, beside UTF-8 rows): psycopg would hand over its text as bytes, which
+    SQLAlchemy cannot read (it fails on ``version()``) nor a frame hold. Its text types are read as a lenient SQLite
+    read reads a cell (:func:`_lenient_text`: UTF-8; else the one legacy encoding that reads it as clean Vietnamese,
+    marked; else hex, marked undecodable) and :func:`_fetch` takes the marks off into DECODED and UNDECODABLE."""
+    info, adapters = getattr(dbapi_connection, "info", None), getattr(dbapi_connection, "adapters", None)
+    if adapters is None or getattr(info, "encoding", None) != "ascii":  # psycopg (3) names SQL_ASCII 'ascii'
+        return
+    loader = _legacy_text_loader()
+    for name in ("text", "varchar", "bpchar", "name"):
+        adapters.register_loader(name, loader)
+
+
+def _reads_sql_ascii(conn: Connection) -> bool:
+    """Whether ``conn`` reads text through :func:`_sql_ascii_texts` (a PostgreSQL ``SQL_ASCII`` database)."""
+    dbapi = getattr(conn.connection, "dbapi_connection", None)
+    return getattr(getattr(dbapi, "info", None), "encoding", None) == "ascii" and hasattr(dbapi, "adapters")
 
 
 @contextlib.contextmanager
@@ -689,7 +721,7 @@ def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
     skip = read.sent
     with _read_only(engine, read.url) as conn:
         result = conn.execution_options(stream_results=True, yield_per=read.batch_rows).execute(read.stmt)
-        sent = False
+        sent, lenient = False, read.lenient or _reads_sql_ascii(conn)
         for rows in result.partitions():
             if skip:  # sent by the pass before
                 rows, skip = rows[skip:], max(skip - len(rows), 0)
@@ -697,7 +729,7 @@ def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
                     continue
             cols = list(zip(*rows, strict=True)) if rows else [() for _ in read.columns]
             frame = pl.DataFrame(dict(zip(read.columns, cols, strict=True)), schema=read.schema)
-            yield read.with_numbers(_undecodable(frame, read.names) if read.lenient else frame)
+            yield read.with_numbers(_undecodable(frame, read.names) if lenient else frame)
             read.sent += len(rows)
             sent = True
         if not sent and not read.sent:
