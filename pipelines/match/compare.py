@@ -154,10 +154,18 @@ class ValueCodes:
             if not values.str.contains(r"^[0-9]{1,16}$").all():
                 return None
             number = values.str.to_integer(base=10).to_numpy().astype(np.int64)
-            powers = 10 ** np.arange(15, -1, -1, dtype=np.int64)
+            # a digit place at a time over contiguous rows (its 8 high or low digits in 32-bit integers), turned
+            # into one row per value at the end: written straight into the rows' 16 bytes, a column at a time,
+            # the strided writes cost twice the divisions (1.09M ID codes at 1M people: 0.12-0.2 -> 0.06 CPU s)
+            places = np.empty((16, len(values)), dtype=np.uint8)
+            for half, part in enumerate((number // 10**8, number % 10**8)):
+                part = part.astype(np.uint32)
+                for i in range(8):
+                    np.remainder(
+                        part // np.uint32(10 ** (7 - i)), np.uint32(10), out=places[8 * half + i], casting="unsafe"
+                    )
             digits = np.zeros((len(values) + 1, 16), dtype=np.uint8)
-            for i, power in enumerate(powers):  # a column at a time: no 16 x values int64 temporary
-                digits[1:, i] = number // power % 10
+            digits[1:] = places.T
             return digits.view(np.uint64)  # shape (codes + 1, 2)
 
         return self._once(self._per_code, key, compute)
