@@ -198,11 +198,12 @@ def _levels_in_chunks(work: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, 
     return pl.concat(parts, rechunk=True)  # one chunk: scoring gathers from it
 
 
-def _veto(spec: MatchSpec) -> pl.Expr:
+def _veto(spec: MatchSpec, numbered: bool = False) -> pl.Expr:
     """Name of the first cannot-link rule a pair falls under (null if none): the rule's number per pair, then its
-    name gathered by number (no string written per pair by the conditions)."""
+    name gathered by number (no string written per pair by the conditions). ``numbered``: the number itself (its
+    place in ``spec.cannot_link``; ``_veto_names`` names it), for pairs most of which are then counted, not kept."""
     if not spec.cannot_link:
-        return pl.lit(None, pl.String).alias("veto")
+        return pl.lit(None, pl.UInt32 if numbered else pl.String).alias("veto")
     first = pl.lit(None, pl.UInt32)
     for k, rule in reversed(list(enumerate(spec.cannot_link))):
         holds = pl.all_horizontal(
@@ -215,8 +216,20 @@ def _veto(spec: MatchSpec) -> pl.Expr:
             ]
         )
         first = pl.when(holds).then(pl.lit(k, pl.UInt32)).otherwise(first)
-    names = [f"cannot-link rule {rule.name!r}" for rule in spec.cannot_link]
-    return _labelled("", names, pl.String, first).alias("veto")
+    if numbered:
+        return first.alias("veto")
+    return _labelled("", _veto_names(spec)[:-1], pl.String, first).alias("veto")
+
+
+def _veto_names(spec: MatchSpec) -> list[str]:
+    """The veto of each number ``_veto(numbered=True)`` and ``_with_reviews(numbered=...)`` give: the cannot-link
+    rules' in order, then a reviewer's 'different' (REVIEWED_DIFFERENT)."""
+    return [f"cannot-link rule {rule.name!r}" for rule in spec.cannot_link] + [REVIEWED_DIFFERENT]
+
+
+def _named_veto(spec: MatchSpec) -> pl.Expr:
+    """A numbered veto column (``_veto(numbered=True)``) as its names, in its place."""
+    return _labelled("veto", _veto_names(spec), pl.String).alias("veto")
 
 
 REVIEWED_SAME = "reviewer: same entity"
@@ -252,16 +265,18 @@ def _reviewed_pairs(
     )
 
 
-def _with_reviews(scored: pl.DataFrame, reviewed: pl.DataFrame) -> pl.DataFrame:
-    """Reviewers' verdicts on scored pairs: 'different' becomes a veto, 'same' a forced link (``_reviewed_same``)."""
+def _with_reviews(scored: pl.DataFrame, reviewed: pl.DataFrame, numbered: int | None = None) -> pl.DataFrame:
+    """Reviewers' verdicts on scored pairs: 'different' becomes a veto, 'same' a forced link (``_reviewed_same``).
+    ``numbered``: the veto column holds numbers (``_veto(numbered=True)``), 'different' being this one."""
     if not reviewed.height:
         return scored.with_columns(pl.lit(False).alias("_reviewed_same"))
     verdict = scored.select("l", "r").join(reviewed, on=["l", "r"], how="left", maintain_order="left")["same"]
+    different = pl.lit(REVIEWED_DIFFERENT) if numbered is None else pl.lit(numbered, pl.UInt32)
     return scored.with_columns(
         pl.when(verdict == False)  # noqa: E712 - a Series comparison, not a truth test
-        .then(pl.lit(REVIEWED_DIFFERENT))
+        .then(different)
         .when(verdict == True)  # noqa: E712
-        .then(pl.lit(None, pl.String))
+        .then(pl.lit(None, pl.String if numbered is None else pl.UInt32))
         .otherwise(pl.col("veto"))
         .alias("veto"),
         verdict.fill_null(False).alias("_reviewed_same"),
@@ -277,12 +292,15 @@ def score_pairs(
     tf_tables: dict,
     reviewed: pl.DataFrame,
     gamma: pl.DataFrame | None = None,
+    numbered: bool = False,
 ) -> pl.DataFrame:
     """Levels, weights, probability, cannot-link veto and reviewers' verdicts of (l, r) row pairs of ``work``
-    (``gamma``: their comparison levels when already computed)."""
+    (``gamma``: their comparison levels when already computed). ``numbered``: the veto as its number
+    (``_veto_names``: ``_named_veto`` names it)."""
     g = _levels_in_chunks(work, pairs, spec, codes) if gamma is None else gamma
     scored = pl.concat([pairs, g, score(pairs["l"], g, model, spec, tf_tables, pairs["r"])], how="horizontal")
-    return _with_reviews(scored.with_columns(_veto(spec)), reviewed)
+    different = len(spec.cannot_link) if numbered else None
+    return _with_reviews(scored.with_columns(_veto(spec, numbered)), reviewed, different)
 
 
 SCORE_CHUNK = 2_000_000  # candidate pairs scored at a time when the pair table keeps only pairs from spec.pair_floor
@@ -342,12 +360,15 @@ def _score_kept(
         return score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma), BelowFloor(floor, empty)
 
     def scored_part(start: int, size: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+        # the vetoes as numbers, named for the kept pairs only: most pairs are left out and counted (at 1M people
+        # two thirds of the 5.6M candidate pairs are vetoed: a name written per pair and grouped on its text)
         scored = score_pairs(
-            work, pairs.slice(start, size), spec, codes, model, tf_tables, reviewed, gamma.slice(start, size)
+            work, pairs.slice(start, size), spec, codes, model, tf_tables, reviewed, gamma.slice(start, size), True
         )
-        keep = scored.select(_kept(floor))["keep"]
+        keep = scored.select(_kept(floor, pl.col("veto").eq(len(spec.cannot_link))))["keep"]
         # the pairs left out are counted on their rules and veto alone (not every scored column filtered)
-        return scored.filter(keep), _counted(scored.select("rules", "veto").filter(~keep)), keep
+        below = _counted(scored.select("rules", "veto").filter(~keep)).with_columns(_named_veto(spec))
+        return scored.filter(keep).with_columns(_named_veto(spec)), below, keep
 
     # chunks of equal size, a multiple of SCORE_THREADS in number, scored side by side (numpy and Polars release the
     # GIL): a pair's score depends on its own levels and records alone, and the parts are joined in the pairs' order
@@ -364,13 +385,15 @@ def _score_kept(
     return pl.concat(parts), BelowFloor(floor, per_rules, pl.concat(masks))
 
 
-def _kept(floor: float) -> pl.Expr:
+def _kept(floor: float, different: pl.Expr | None = None) -> pl.Expr:
     """Whether a scored pair is kept in the pair table: at or above ``floor``, or judged by a reviewer either way, or
-    not a candidate (scored by the chaining guard, or named by a reviewer: ``rules`` 0)."""
+    not a candidate (scored by the chaining guard, or named by a reviewer: ``rules`` 0). ``different``: whether a
+    reviewer judged the pair different (where the veto is numbered), else read from the veto's name."""
+    different = pl.col("veto").eq(REVIEWED_DIFFERENT) if different is None else different
     return (
         (pl.col("match_probability") >= floor)
         | pl.col("_reviewed_same")
-        | pl.col("veto").eq(REVIEWED_DIFFERENT).fill_null(False)
+        | different.fill_null(False)
         | (pl.col("rules") == 0)
     ).alias("keep")
 
