@@ -27,8 +27,16 @@ from pipelines.entities.io import ENTITY_SCHEMA, previous_lineage, read_lineage,
 from pipelines.entities.links import build_links, link_problems
 from pipelines.entities.resolve import lineage_problems, resolve_entities
 from pipelines.ingest.status import live_partitions, partition_problems
-from pipelines.review.io import official_match_labels, raw_dates_reader
-from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, entities_table, lineage_table, review_table, staged_table
+from pipelines.review.io import REVIEW_SCHEMA, official_match_labels, raw_dates_reader, read_optional
+from pipelines.schema import (
+    ENTITY_KINDS,
+    REGISTRY_LINKS,
+    REVIEW_MATCH_LABELS,
+    entities_table,
+    lineage_table,
+    review_table,
+    staged_table,
+)
 from pipelines.warehouse import PartitionedLayer
 
 GROUP = "entities"
@@ -50,15 +58,35 @@ def _stats_metadata(stats: dict) -> dict:
     return {**scalar, **nested}
 
 
-def _log_labels(log, kind: str, stats: dict) -> None:  # noqa: ANN001 - Dagster logger
-    """Officials' labels: a warning when some name records this run did not match, and the thresholds they argue for."""
+LEFT_OUT_NAMED = 20  # item ids a warning names of the officials' match decisions the matcher left out
+
+
+def labels_not_in_run(wh, kind: str, staged: pl.DataFrame) -> list[str]:  # noqa: ANN001 - Warehouse
+    """The item ids of the officials' match / no_match decisions on ``kind`` naming a record ``staged`` does not hold
+    (an older extract, a retired source): the matcher leaves them out (counted in its stats as ``unknown``)."""
+    labels = read_optional(wh, REVIEW_SCHEMA, REVIEW_MATCH_LABELS)
+    if labels is None or not labels.height:
+        return []
+    held = staged["record_key"].unique().implode()
+    out = labels.filter(
+        (pl.col("entity_kind") == kind) & ~(pl.col("left_id").is_in(held) & pl.col("right_id").is_in(held))
+    )
+    return sorted(out["item_id"])
+
+
+def _log_labels(log, kind: str, stats: dict, left_out: list[str] = ()) -> None:  # noqa: ANN001 - Dagster logger
+    """Officials' labels: a warning when some name records this run did not match (their item ids, so an official
+    can be told which decisions wait), and the thresholds they argue for."""
     if "labels" not in stats:
         return
     counts, proposal = stats["labels"], stats["thresholds_from_labels"]
     if counts["unknown"]:
+        named = ", ".join(left_out[:LEFT_OUT_NAMED]) + (
+            f" and {len(left_out) - LEFT_OUT_NAMED} more" if len(left_out) > LEFT_OUT_NAMED else ""
+        )
         log.warning(
             f"{kind}: {counts['unknown']} officials' match decisions name records not in this run "
-            "(an older extract?): they were not applied"
+            "(an older extract?): they were not applied" + (f" (items {named})" if named else "")
         )
     log.info(
         f"{kind}: {counts['used']} labelled pairs; thresholds the labels argue for: link "
@@ -188,7 +216,8 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         )
         if result.result is not None:
             context.log.info(result.result.summary())
-        _log_labels(context.log, kind, result.stats)
+        unknown = result.stats.get("labels", {}).get("unknown")  # the matcher left some out: which, by item id
+        _log_labels(context.log, kind, result.stats, labels_not_in_run(wh, kind, staged) if unknown else [])
         published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))
         stats = result.stats
         yield dg.MaterializeResult(
