@@ -46,7 +46,14 @@ from pipelines.entities.reresolve import forget_staging_reference, record_stagin
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import NUL_REMOVED, StageResult, account, stage
-from pipelines.ingest.status import PartitionStatus, read_status, release_moved_rows, retire_partitions, write_status
+from pipelines.ingest.status import (
+    PartitionStatus,
+    read_status,
+    release_moved_rows,
+    retire_partitions,
+    retired_cause,
+    write_status,
+)
 from pipelines.reference import default_reference
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refresh_views
@@ -591,9 +598,11 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
                 {"raw": raw_key, "staged": staged_key, "quarantine": quarantine_key},
                 live,
                 context.run.run_id,
+                now.sources,
             )
-            if retired:
-                context.log.warning(f"retired (source no longer in the catalogue): {retired}")
+            for cause in sorted({retired_cause(r.removeprefix("part="), now.sources) for r in retired}):
+                which = [r for r in retired if retired_cause(r.removeprefix("part="), now.sources) == cause]
+                context.log.warning(f"retired ({cause.split(';')[0]}): {which}")
         outcome = IngestOutcome()
         left_rows = LeftRows(wh, registry, now, context.run.run_id, context.log)
         try:

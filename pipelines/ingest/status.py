@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
+from pipelines.ingest.catalogue import source_of
 from pipelines.warehouse import (
     PartitionedLayer,
     Warehouse,
@@ -143,14 +145,35 @@ def _drop_or_refresh_view(warehouse: Warehouse, layer: str, table: str) -> None:
         con.execute(sql)
 
 
+RETIRED_SOURCE_GONE = "source no longer in the catalogue; partition moved to parquet/retired/"
+RETIRED_FILE_GONE = (
+    "its source is still in the catalogue, but the file of this extract is not found any more (moved, archived, "
+    "renamed or deleted, or it no longer matches the source's path or extract_date_pattern); partition moved to "
+    "parquet/retired/: put the file back to load it again"
+)
+
+
+def retired_cause(key: str, sources: Collection[str] | None) -> str:
+    """Why the partition ``key`` is retired: its source left the catalogue, or (its source id in ``sources``, the
+    catalogue's) the source stayed and the file that was this extract is no longer found."""
+    return RETIRED_FILE_GONE if sources is not None and source_of(key) in sources else RETIRED_SOURCE_GONE
+
+
 def retire_partitions(
-    warehouse: Warehouse, registry: str, tables: dict[str, str], catalogue_keys: list[str], run_id: str
+    warehouse: Warehouse,
+    registry: str,
+    tables: dict[str, str],
+    catalogue_keys: list[str],
+    run_id: str,
+    sources: Collection[str] | None = None,
 ) -> list[str]:
-    """Move partitions whose source left the catalogue out of the live layers; returns their directory names.
+    """Move partitions no extract of the catalogue is any more out of the live layers; returns their directory names.
 
     ``tables`` maps layer -> table name (raw_<registry>, staged_<registry>, quarantine_<registry>).
     Each such partition goes to ``parquet/retired/<layer>/<table>/part=<key>/`` (a later retirement of
     the same key replaces the earlier copy), its status becomes ``retired`` and the views are refreshed.
+    ``sources``: the catalogue's source ids, so the status says whether the source left the catalogue or only
+    the extract's file went (:func:`retired_cause`).
     """
     wanted = {_partition_dir(k) for k in catalogue_keys}
     statuses = {_partition_dir(k): s for k, s in read_status(warehouse, registry).items()}
@@ -175,7 +198,7 @@ def retire_partitions(
                 partition=key,
                 registry=registry,
                 state="retired",
-                cause="source no longer in the catalogue; partition moved to parquet/retired/",
+                cause=retired_cause(key, sources),
                 file=previous.file if previous else None,
                 run_id=run_id,
             ),
