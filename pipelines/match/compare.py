@@ -812,14 +812,21 @@ def _only_words(x: np.ndarray, y: np.ndarray, once: bool = True) -> np.ndarray:
     """Per row of two word-code tables (0: no word), where ``x`` holds a word ``y`` lacks, words counted with their
     repeats (``_word_diff``): a word's k-th place in its row is marked when ``y``'s row holds it fewer than k times.
     A column at a time (a handful of words): one pass over the rows each. (``once`` is kept for the callers: a
-    repeated word's places are each a word of their own.)"""
-    only = np.zeros(x.shape, dtype=bool)
-    for j in range(x.shape[1]):
-        word = x[:, j : j + 1]
-        seen = (x[:, : j + 1] == word).sum(axis=1)  # this place is the word's seen-th in the row
-        held = (y == word).sum(axis=1)
-        only[:, j] = (x[:, j] != 0) & (seen > held)
-    return only
+    repeated word's places are each a word of their own.) The tables' columns are turned into contiguous rows first
+    and each count summed from whole-row comparisons: numpy's sums along rows of a few words cost about seven times
+    as much (at 1M people 0.2 CPU s a chunk of 1.4M candidate pairs)."""
+    xt, yt = np.ascontiguousarray(x.T), np.ascontiguousarray(y.T)
+    count = np.uint8 if max(len(xt), len(yt)) < 255 else np.int64
+    only = np.empty(xt.shape, dtype=bool)
+    for j, word in enumerate(xt):
+        seen = np.ones(len(word), dtype=count)  # this place is the word's seen-th in the row
+        for k in range(j):
+            seen += xt[k] == word
+        held = np.zeros(len(word), dtype=count)
+        for other in yt:
+            held += other == word
+        only[j] = (word != 0) & (seen > held)
+    return only.T
 
 
 def _rarest_differing_word_coded(x: np.ndarray, y: np.ndarray, shares: np.ndarray) -> np.ndarray:
