@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
 import time
@@ -56,7 +57,7 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
 EXIT_CODES = """Exit codes: 0 every run succeeded; 1 a run failed (a check, an extract, a step: the summary names
 each); 2 usage error (bad option, missing file, $WARDBRIDGE_PSEUDONYM_KEY shorter than 16 bytes); 3 nothing ran (the catalogue, the definitions or the Dagster
 instance could not be loaded, a SQL source's URL names an environment variable that is not set, or the warehouse
-folder cannot be written)."""
+folder cannot be written); 130 interrupted by Ctrl-C (143 by SIGTERM): the runs after it did not start."""
 
 
 @click.command(epilog=EXIT_CODES)
@@ -139,8 +140,16 @@ def run(
     if as_json:  # whatever a library prints while the runs go on lands on stderr: stdout carries the JSON only
         sys.stdout.flush()
         os.dup2(2, 1)
+    signals, current = _Signals(), [""]
     try:
-        summary = _run_all(home, warehouse_dir, log_level, quiet, allow_incomplete, say)
+        with signals:
+            summary = _run_all(home, warehouse_dir, log_level, quiet, allow_incomplete, say, signals, current)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        signo = exc.signo if isinstance(exc, Interrupted) else (signals.arrived() or signal.SIGINT)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a further Ctrl-C while exiting: no traceback
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _echo(_interrupted_line(signo, current[0]))
+        raise SystemExit(128 + signo) from None
     finally:
         if as_json:
             sys.stdout.flush()
@@ -160,6 +169,95 @@ def run(
             _echo(line)
     if not summary.success:
         raise SystemExit(1)
+
+
+class Interrupted(Exception):
+    """A run of the plan was interrupted (Ctrl-C, SIGTERM): ``wardbridge run`` stops instead of going on."""
+
+    def __init__(self, signo: int) -> None:
+        super().__init__(signal.Signals(signo).name)
+        self.signo = signo
+
+
+class _Signals:
+    """Whether SIGINT or SIGTERM arrived while ``wardbridge run`` ran, whoever handled them. Dagster catches a Ctrl-C
+    during a step and fails that step (DagsterExecutionInterruptedError), and one between steps can be dropped, so
+    the run ends as a failed run and ``wardbridge run`` used to go on with the next jobs and exit 1 after a summary.
+    Python writes the number of every signal it handles to the wakeup fd (``signal.set_wakeup_fd``), whichever
+    Python handler is installed; it is read after each run."""
+
+    def __init__(self) -> None:
+        self._seen: list[int] = []
+        self._read = self._write = -1
+        self._previous = -1
+
+    def __enter__(self) -> _Signals:
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._read, self._write = os.pipe()
+            os.set_blocking(self._read, False)
+            os.set_blocking(self._write, False)
+            self._previous = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._write >= 0:
+            signal.set_wakeup_fd(self._previous)
+            self.arrived()
+            os.close(self._read)
+            os.close(self._write)
+            self._read = self._write = -1
+
+    def arrived(self) -> int | None:
+        """SIGINT or SIGTERM if one arrived so far (the first), else None."""
+        while self._read >= 0:
+            try:
+                data = os.read(self._read, 512)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            self._seen += [n for n in data if n in (signal.SIGINT, signal.SIGTERM)]
+        return self._seen[0] if self._seen else None
+
+
+WATCHER_ENV = "WARDBRIDGE_DAGSTER_WATCHER"
+
+
+def _quiet_watchers() -> None:
+    """Dagster's per-step compute-log watcher run through assets/quiet_watcher.py (Ctrl-C ignored: no traceback of
+    it when the run is interrupted). Left as it is when this Dagster has no such script."""
+    from types import SimpleNamespace
+
+    from dagster._core.execution import compute_logs  # not exported by dagster
+
+    watcher = getattr(getattr(compute_logs, "watch_orphans", None), "__file__", None)
+    if not watcher or not os.path.isfile(watcher) or WATCHER_ENV in os.environ:
+        return
+    os.environ[WATCHER_ENV] = os.path.abspath(watcher)
+    compute_logs.watch_orphans = SimpleNamespace(__file__=str(Path(__file__).with_name("quiet_watcher.py")))
+
+
+def _was_interrupted(result) -> bool:  # noqa: ANN001 - dagster ExecutionResult
+    """A step of the run failed because Dagster turned a signal into an interruption."""
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None:
+            if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+                return True
+            error = error.cause
+    return False
+
+
+def _interrupted_line(signo: int, job: str) -> str:
+    how = "Ctrl-C" if signo == signal.SIGINT else signal.Signals(signo).name
+    where = f" during {job}" if job else ""
+    return (
+        f"wardbridge: interrupted ({how}){where}: stopped, the runs after it did not start; what it had not finished "
+        "is left as before it started (published marts, exports and report in place, files written aside removed); "
+        "run `wardbridge run` again to finish"
+    )
 
 
 class _Unless(logging.Filter):
@@ -317,8 +415,19 @@ def _job_needs(defs, names: list[str]) -> dict[str, set[str]]:  # noqa: ANN001 -
     return needs
 
 
-def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow_incomplete: bool, say):  # noqa: ANN001, ANN202
-    """Every job of the plan, one after another; the summary, or None when nothing could start."""
+def _run_all(  # noqa: ANN202
+    home: Path,
+    warehouse_dir: Path,
+    log_level: str,
+    quiet: bool,
+    allow_incomplete: bool,
+    say,  # noqa: ANN001
+    signals: _Signals | None = None,
+    current: list[str] | None = None,
+):
+    """Every job of the plan, one after another; the summary, or None when nothing could start. Raises
+    ``Interrupted`` when a signal arrived during a run (``signals``); ``current[0]`` names the job running."""
+    current = current if current is not None else [""]
     logging.captureWarnings(True)  # Python warnings of the steps reach Dagster's log (dagster.yaml python_logs)
     try:
         import dagster as dg
@@ -335,6 +444,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         unfilled = url_problems(listing().sources)  # an unset ${VAR} of a SQL source: said now, not after the run
         plan = _job_plan(defs, [r for r in REGISTRY_KINDS if keys[r]])
         instance = dagster_instance(home)
+        _quiet_watchers()
     except Exception as exc:  # noqa: BLE001 - a broken catalogue or dagster.yaml: say what, not a traceback
         _echo(
             f"wardbridge: nothing ran: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
@@ -373,6 +483,7 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
     needs = _job_needs(defs, [name for name, _, _ in plan])
     failed_because: dict[str, list[str]] = {}  # job that failed or was skipped -> the failed jobs at the root
     for number, (name, reconstructor, args) in enumerate(plan, start=1):
+        current[0] = name
         blocked = [job for job, _, _ in plan if job in needs[name] and job in failed_because]
         if blocked:
             roots = list(dict.fromkeys(root for job in blocked for root in failed_because[job]))
@@ -396,6 +507,9 @@ def _run_all(home: Path, warehouse_dir: Path, log_level: str, quiet: bool, allow
         started = time.perf_counter()
         job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
         with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
+            signo = signals.arrived() if signals is not None else None
+            if signo or _was_interrupted(result):
+                raise Interrupted(signo or signal.SIGINT)
             summary.add(name, result, time.perf_counter() - started)
             for line in missed_step_lines(result):
                 say(line)

@@ -65,6 +65,9 @@ PRINTED: set[tuple[str | None, str]] = set()  # (run id, step) whose outcome lin
 def step_line(event) -> str:  # noqa: ANN001 - DagsterEvent STEP_SUCCESS / STEP_FAILURE
     if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
         return f"  ok      {event.step_key:<34}{event.event_specific_data.duration_ms / 1000:7.1f}s"
+    error = getattr(event.event_specific_data, "error", None)
+    if error is not None and error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+        return f"  STOPPED {event.step_key:<34}  (interrupted)"  # wardbridge run stops: no summary follows
     return f"  FAILED  {event.step_key:<34}  (why: in the summary below)"
 
 

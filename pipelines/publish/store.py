@@ -31,7 +31,9 @@ import errno
 import os
 import queue
 import shutil
+import signal
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -100,25 +102,89 @@ def lock_timeout() -> float:
     return warehouse_lock_timeout(default=600.0)
 
 
+class _LiveConnections:
+    """The DuckDB connections a publication's writers have open, so that abandoning it can interrupt their
+    statements (``DuckDBPyConnection.interrupt``) instead of waiting for them: Ctrl-C then takes effect at once,
+    not after the restricted mart's whole write. A connection leaves the set before it is closed, under the lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: list[duckdb.DuckDBPyConnection] = []
+
+    @contextlib.contextmanager
+    def tracking(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        with self._lock:
+            self._open.append(con)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._open.remove(con)
+
+    def interrupt(self) -> None:
+        with self._lock:
+            for con in self._open:
+                with contextlib.suppress(duckdb.Error):
+                    con.interrupt()
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held while the block runs, then delivered: a cleanup (waiting for the writer threads,
+    removing what was written aside, releasing the writer lock) is not cut short by a second Ctrl-C. ``uv run``
+    forwards Ctrl-C to the process the terminal already sent it to, so a Ctrl-C often arrives twice; the second one
+    used to land in the cleanup of the first, leaving ``.restricted.duckdb.tmp-<run>`` behind and a DuckDB writer
+    thread running at exit (``terminate called without an active exception``, exit 134). A signal that arrived is
+    handed to the handler that was in place (Dagster's, Python's KeyboardInterrupt) when the block ends. Only on
+    the main thread (where Python runs signal handlers); elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {}
+    for signo in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signo)
+        if handler is None:  # set outside Python: cannot be put back, left alone
+            continue
+        previous[signo] = handler
+        signal.signal(signo, lambda number, _frame: arrived.append(number))
+    try:
+        yield
+    finally:
+        for signo, handler in previous.items():
+            signal.signal(signo, handler)
+        if arrived:
+            handler = previous[arrived[0]]
+            if callable(handler):
+                handler(arrived[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(arrived[0])
+
+
 def write_duckdb(
     path: Path,
     schema: str,
     tables: Iterable[tuple[Table, pl.DataFrame]],
     mode: int,
     disabled_compression: str = "",
+    live: _LiveConnections | None = None,
 ) -> None:
     """A new DuckDB file with one real table per declaration (comments from schema.py).
 
     The tables are created and filled in the order ``tables`` yields them (it may be a stream: each is written as
     it comes; an error it raises is raised here), each by one INSERT, so its row order is the frame's. The file is
-    complete only when this returns; on an error nothing is swapped in by the caller.
+    complete only when this returns; on an error nothing is swapped in by the caller. ``live`` holds the
+    connection while it is open (a publication interrupts it when abandoned).
     """
     path.unlink(missing_ok=True)
     # one DuckDB thread per connection: the write runs beside the validators on a shared machine, and DuckDB's
     # parallel insert and compression cost ~30 % more CPU for the same file (1M run, restricted mart: 19.6 -> 14.1
     # CPU s). Inserting whole tables side by side on several cursors was tried and dropped (09d8868: beside the
     # marts' build a second cursor only competed with Polars; see MartsPublication).
-    with duckdb.connect(str(path), config={"threads": 1}) as con:
+    with (
+        duckdb.connect(str(path), config={"threads": 1}) as con,
+        live.tracking(con) if live is not None else contextlib.nullcontext(),
+    ):
         if disabled_compression:
             con.execute(f"SET disabled_compression_methods = '{disabled_compression}'")
         con.execute(f"CREATE SCHEMA {_quote_ident(schema)}")
@@ -337,6 +403,8 @@ class MartsPublication:
         self._writing: list[Future] = []
         self._closed = False  # no more restricted tables
         self._published = False
+        self._live = _LiveConnections()
+        self._stop = threading.Event()  # abandoned: the writers take no further table
 
     # ----------------------------------------------------------------- the steps
 
@@ -367,6 +435,7 @@ class MartsPublication:
                     self._restricted_stream(),
                     RESTRICTED_MODE,
                     RESTRICTED_DISABLED_COMPRESSION,
+                    self._live,
                 )
             )
         except BaseException:
@@ -410,8 +479,12 @@ class MartsPublication:
         self._incoming.put(_END)
         staged_dir = self.root / PARQUET_DIR.parent / f".analytics.tmp-{self.run}"
         aside = _aside(self.root / ANALYTICS_FILENAME, self.run)
-        self._writing.append(self._pool.submit(write_duckdb, aside, MART_SCHEMA, analytics, ANALYTICS_MODE))
-        self._writing.append(self._pool.submit(write_parquet_tree, staged_dir, analytics))
+        self._writing.append(
+            self._pool.submit(
+                write_duckdb, aside, MART_SCHEMA, self._until_stopped(analytics), ANALYTICS_MODE, "", self._live
+            )
+        )
+        self._writing.append(self._pool.submit(write_parquet_tree, staged_dir, self._until_stopped(analytics)))
         accounting = list(extra_problems)
         problems = list(accounting)
         for validate in validators:
@@ -453,24 +526,36 @@ class MartsPublication:
 
     def _restricted_stream(self) -> Iterator[tuple[Table, pl.DataFrame]]:
         while (item := self._incoming.get()) is not _END:
-            if item is _ABORT:
+            if item is _ABORT or self._stop.is_set():
+                raise _Aborted("marts: publication abandoned")
+            yield item
+
+    def _until_stopped(self, tables: list[tuple[Table, pl.DataFrame]]) -> Iterator[tuple[Table, pl.DataFrame]]:
+        for item in tables:
+            if self._stop.is_set():
                 raise _Aborted("marts: publication abandoned")
             yield item
 
     def _abandon(self) -> None:
-        """Wait for the writes, remove what was written aside unless it was swapped in, release the lock."""
-        try:
-            if not self._closed:
-                self._closed = True
-                self._incoming.put(_ABORT)
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-            if self._lock is not None and not self._published:
-                _clean_leftovers(self.root)
-        finally:
-            if self._lock is not None:
-                lock, self._lock = self._lock, None
-                lock.__exit__(None, None, None)
+        """Stop the writes (their DuckDB statements interrupted unless published), wait for them, remove what was
+        written aside unless it was swapped in, release the lock: with Ctrl-C held (:func:`interrupts_held`), so
+        that a second one cannot leave a writer thread or a ``*.tmp-<run>`` behind; it is raised afterwards."""
+        with interrupts_held():
+            try:
+                if not self._closed:
+                    self._closed = True
+                    self._incoming.put(_ABORT)
+                if not self._published:
+                    self._stop.set()
+                    self._live.interrupt()
+                if self._pool is not None:
+                    self._pool.shutdown(wait=True)
+                if self._lock is not None and not self._published:
+                    _clean_leftovers(self.root)
+            finally:
+                if self._lock is not None:
+                    lock, self._lock = self._lock, None
+                    lock.__exit__(None, None, None)
 
 
 def publish_marts(

@@ -1,0 +1,124 @@
+"""Ctrl-C (SIGINT) of ``wardbridge run``: it stops with exit 130 and one line, the run it interrupted leaves nothing
+written aside, and the runs after it do not start.
+
+Before: Dagster turned the Ctrl-C into a failed step, ``wardbridge run`` went on with the next jobs and printed a
+summary (exit 1); through ``uv run`` the Ctrl-C arrives twice (the terminal's, and uv's forwarded copy), the second
+one cut the marts' cleanup short: ``.restricted.duckdb.tmp-<run>`` was left and a DuckDB writer thread still ran at
+exit (``terminate called without an active exception``, exit 134). Real processes, signals sent with os.kill once
+the marts are being written aside (no timing in the asserts).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+
+import polars as pl
+import pytest
+
+from assets.cli import _Signals
+from pipelines.publish import store
+from pipelines.publish.store import MartsPublication, interrupts_held
+from pipelines.schema import Field, Table
+from tests.runhelpers import WARDBRIDGE, clean_env, dagster_home
+
+
+def _leftovers(warehouse) -> list[str]:  # noqa: ANN001 - Path
+    return sorted(str(p.relative_to(warehouse)) for p in warehouse.rglob("*") if ".tmp-" in p.name or ".old-" in p.name)
+
+
+@pytest.mark.parametrize("twice", [False, True], ids=["once", "twice_as_through_uv"])
+def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_nothing_aside(tmp_path, twice):
+    home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
+    out, err = tmp_path / "out", tmp_path / "err"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        proc = subprocess.Popen(
+            [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)],
+            cwd=tmp_path,
+            env=clean_env(None),
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+        try:
+            while proc.poll() is None and not list(warehouse.glob(".restricted.duckdb.tmp-*")):
+                threading.Event().wait(0.02)
+            assert proc.poll() is None, "the run ended before its marts were written aside"
+            if twice:  # a terminal sends Ctrl-C to the whole group, uv forwards it again
+                os.killpg(proc.pid, signal.SIGINT)
+            os.kill(proc.pid, signal.SIGINT)
+            code = proc.wait(timeout=600)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    text = err.read_text()
+    assert code == 130, text[-4000:]
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[-1].startswith("wardbridge: interrupted (Ctrl-C) during wardbridge_marts: stopped"), text[-3000:]
+    assert "Traceback" not in text and "terminate called" not in text, text[-4000:]
+    assert "wardbridge_report" not in text and "wardbridge run FAILED" not in text  # no later run, no summary
+    assert out.read_text() == ""
+    assert _leftovers(warehouse) == []
+    assert not (warehouse / "analytics.duckdb").exists() and not (warehouse / "restricted.duckdb").exists()
+
+
+T = Table("t", "a table", (Field("k", "string", "key"), Field("v", "integer", "value")), ("k",))
+
+
+def test_a_second_ctrl_c_during_the_cleanup_does_not_cut_it_short(tmp_path, monkeypatch):
+    """The first Ctrl-C abandons the publication; a second one arrives while it waits for its writer thread: the
+    wait, the removal of ``.restricted.duckdb.tmp-<run>`` and the lock's release still happen, then it is raised."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        frame = pl.DataFrame({"k": [f"k{i}" for i in range(200_000)], "v": list(range(200_000))})
+        with pytest.raises(KeyboardInterrupt):
+            with MartsPublication(tmp_path, run_id="interrupted") as publication:
+                pool = publication._pool
+                shutdown = pool.shutdown
+
+                def interrupted_shutdown(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+                    signal.raise_signal(signal.SIGINT)  # the second Ctrl-C, while the writer is waited for
+                    return shutdown(*args, **kwargs)
+
+                monkeypatch.setattr(pool, "shutdown", interrupted_shutdown)
+                publication.add_restricted(T, frame)
+                signal.raise_signal(signal.SIGINT)  # the first Ctrl-C
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert not list(tmp_path.glob(".restricted.duckdb.tmp-*")) and not list(tmp_path.glob("*.tmp-*"))
+    assert not any(t.is_alive() for t in pool._threads)
+    from pipelines.warehouse import Warehouse
+
+    with Warehouse(tmp_path)._writer_lock(timeout_s=0.5):  # released
+        pass
+    assert store.RESTRICTED_FILENAME not in os.listdir(tmp_path)
+
+
+def test_interrupts_held_delivers_the_signal_after_the_block():
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    done = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with interrupts_held():
+                signal.raise_signal(signal.SIGINT)
+                done.append("after the signal")
+        assert done == ["after the signal"]
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        with interrupts_held():  # nothing arrived: nothing raised
+            done.append("quiet")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_signals_sees_a_ctrl_c_that_another_handler_swallowed():
+    """Dagster's handler records a Ctrl-C between steps and may drop it: the wakeup fd still says it came."""
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        with _Signals() as signals:
+            assert signals.arrived() is None
+            signal.raise_signal(signal.SIGINT)
+            assert signals.arrived() == signal.SIGINT
+    finally:
+        signal.signal(signal.SIGINT, previous)
