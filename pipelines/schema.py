@@ -609,7 +609,13 @@ STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("name_key", pl.String, "Folded name for matching (no diacritics, [a-z0-9])."),
         _f("name_flags", pl.String, "Name cleaning notes (no_diacritics, case_fixed, digits_removed, single_word)."),
         _s("date_of_birth", pl.Date, "Date of birth.", on_missing="flag", on_invalid="flag"),
-        _f("dob_precision", pl.String, "day or year (year-only records).", allowed=("day", "year")),
+        _f(
+            "dob_precision",
+            pl.String,
+            "day; month (a month and year only: 'tháng 3 năm 1990', 'Jan 1997'; date_of_birth is the 1st of that "
+            "month); or year (a year only: date_of_birth is 1 January of that year).",
+            allowed=("day", "month", "year"),
+        ),
         _f("dob_ambiguous", pl.Boolean, DATE_FLAG),
         _s("sex", pl.String, "M or F.", allowed=("M", "F"), on_invalid="flag"),
         _s("personal_id", pl.String, "12-digit personal ID (digits only).", on_invalid="flag"),
@@ -943,8 +949,8 @@ def review_table(kind: str) -> Table:
                 continue
             precision, raw = review_date_columns(kind, side, name)
             known = (
-                f"A date known to the year only is 1 January of that year here, not a birthday: {precision} says how "
-                f"precisely it is known, {raw} how the source wrote it."
+                f"A date known to the year only is 1 January of that year here, not a birthday (one known to the month "
+                f"only, the 1st of that month): {precision} says how precisely it is known, {raw} how the source wrote it."
                 if precision
                 else f"{raw} holds how the source wrote it."
             )
