@@ -500,6 +500,66 @@ NOT_A_DATE = (
 )
 
 
+# a date of three numbers (12/4/2026, 12.4.2026, 12-4-2026): which of the first two is the day is read per file
+NUMERIC_DATE = r"^(?i:ng[àa]y\s*)?(\d{1,2})[/.\-](\d{1,2})[/.\-](?:19|20)\d{2}(?:$|[ T])"
+
+
+def date_orders(work: pl.DataFrame, column: str = "decided_on_text") -> tuple[set[str], list[str]]:
+    """The files whose three-number dates are month first (US: ``12/4/2026`` is 4 December), and the warnings.
+
+    Per file: a first number above 12 in any date says day first (Vietnam's order); a second number above 12 says
+    month first, and the file's dates are then read month first. When both are found, or none tells (every date
+    has both numbers 12 or less) and the two readings give different dates, nothing decides: the documented
+    default, day first, is taken and a warning names the file, the column and the rows (never silent). A file
+    whose dates read the same either way (5/5/2026) needs no warning."""
+    parts = (
+        work.select("source_file", "sheet", "source_row", pl.col(column).str.extract_groups(NUMERIC_DATE).alias("_n"))
+        .with_columns(
+            pl.col("_n").struct.field("1").cast(pl.Int32, strict=False).alias("_first"),
+            pl.col("_n").struct.field("2").cast(pl.Int32, strict=False).alias("_second"),
+        )
+        .filter(pl.col("_first").is_not_null() & pl.col("_second").is_not_null())
+    )
+    month_first: set[str] = set()
+    warnings = []
+    for (file,), dates in parts.group_by("source_file", maintain_order=True):
+        day_first = dates.filter(pl.col("_first") > 12)
+        us = dates.filter(pl.col("_second") > 12)
+        if us.height and not day_first.height:
+            month_first.add(file)
+            continue
+        if day_first.height and not us.height:
+            continue
+        if us.height:  # both orders in one file
+            why = f"rows {_rows(day_first)} are day first and rows {_rows(us)} month first"
+        else:
+            ambiguous = dates.filter(pl.col("_first") != pl.col("_second"))
+            if not ambiguous.height:
+                continue
+            why = f"rows {_rows(ambiguous)} read either way (no day above 12 tells the order)"
+        warnings.append(
+            f"decisions file {file}: column decided_on: {why}; read day first (DD/MM/YYYY, the default): write the "
+            "dates as YYYY-MM-DD, or all in one order with one day above 12, to be sure which date is meant"
+        )
+    return month_first, warnings
+
+
+def _rows(dates: pl.DataFrame, most: int = 10) -> str:
+    """'3, 5, 8' (with the sheet when the file has more than one: 'Sheet2:4'), the first ``most`` then '...'."""
+    sheets = dates["sheet"].n_unique() > 1
+    names = [f"{sheet}:{row}" if sheets else str(row) for sheet, row in dates.select("sheet", "source_row").iter_rows()]
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _month_first_swapped(column: str, month_first: set[str]) -> pl.Expr:
+    """The text with the first two numbers of a three-number date swapped in the files read month first."""
+    text = pl.col(column)
+    if not month_first:
+        return text
+    swapped = text.str.replace(r"^((?i:ng[àa]y\s*)?)(\d{1,2})([/.\-])(\d{1,2})", "${1}${4}${3}${2}")
+    return pl.when(pl.col("source_file").is_in(sorted(month_first))).then(swapped).otherwise(text)
+
+
 def _parse_date(column: str) -> pl.Expr:
     text = pl.col(column).str.replace(r"(?i)^ng[àa]y\s*", "")
     words = text.str.extract_groups(VI_WORDS_DATE)
@@ -534,9 +594,13 @@ def validate(
         _blank("note").alias("note"),
         # '2025:25750' is how the review files themselves write a 2025 ward (proposed_new_uid, left_/right_ward)
         _code("new_ward_code").str.replace(r"\.0+$", "").str.replace(r"^2025\s*:\s*(\d{5})$", "$1").alias("ward_text"),
-    ).with_columns(
+    )
+    month_first, warnings = date_orders(work)
+    for warning in warnings:
+        log.warning(warning)
+    work = work.with_columns(_month_first_swapped("decided_on_text", month_first).alias("_date_text")).with_columns(
         pl.col("item_id").str.slice(0, 2).replace_strict(KIND_OF_PREFIX, default=None).alias("kind"),
-        _parse_date("decided_on_text").alias("decided_on"),
+        _parse_date("_date_text").alias("decided_on"),
         pl.when(pl.col("ward_text").str.contains(r"^\d{1,5}$"))
         .then(pl.concat_str(pl.lit("2025:"), pl.col("ward_text").str.zfill(5)))
         .alias("new_uid"),
