@@ -162,6 +162,17 @@ def _row_policy_for_recipient(f: S.Field, noun: str) -> str:
     return " ".join(out)
 
 
+def _partial_date_sentence(kind: str, name: str) -> str:
+    """For a date some sources give as a year or a month only (the match spec declares its precision column): how
+    such a date is written, since the export does not carry its precision (a birth date of 1 January is common)."""
+    if not S.review_dates(kind).get(name):
+        return ""
+    return (
+        "A date a source gives as a year only is written as 1 January of that year, one given as a month and year "
+        "only as the 1st of that month; this export does not say which dates are known only so."
+    )
+
+
 def recipient_description(table: Table, source_field: S.Field) -> str:
     """``source_field``'s description as an export recipient reads it: a golden column says its rule and what a
     missing or unreadable source value gives, not the spec file and the `issues` column; references to warehouse
@@ -180,6 +191,7 @@ def recipient_description(table: Table, source_field: S.Field) -> str:
                 base,
                 _row_policy_for_recipient(staged, noun),
                 f"When several source records describe the same {noun}: {rule}.",
+                _partial_date_sentence(kind, source_field.name),
             )
             if part
         )
