@@ -533,12 +533,39 @@ def _number_columns(plan: _Plan, sqlite: bool) -> tuple[list[str], list[str]]:
     return [c for c in plan.columns if isinstance(plan.types.get(c), (sa.Integer, sa.Numeric))], []
 
 
+def _binary_columns(plan: _Plan, sqlite: bool) -> list[str]:
+    """PostgreSQL ``bytea`` columns: read as bytes and decoded by :func:`_binary_text` (cast to text, PostgreSQL
+    writes them as hex, ``\\x3132204cc3aa``: an address an old system kept as bytes would be staged as that)."""
+    if sqlite:
+        return []
+    return [c for c in plan.columns if isinstance(plan.types.get(c), sa.LargeBinary)]
+
+
+def _binary_text(raw: bytes) -> str:
+    """A ``bytea`` cell as text: UTF-8 (NUL padding and all: staging takes NULs out and counts them); else the one
+    legacy encoding that reads it as clean Vietnamese (marked: counted as a text repair); else PostgreSQL's own hex
+    text, ``\\x...``, as before (a photo or other binary stays lossless and quarantines no row)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from pipelines.encodings import certain_legacy_reading
+
+    reading = certain_legacy_reading(raw)
+    if reading is not None:
+        return f"{_LEGACY_MARK}{reading[1]}\x00{reading[0]}"
+    return "\\x" + raw.hex()
+
+
 def _statement(
     plan: _Plan, where: sa.TextClause | None, sqlite: bool, only: _Filter | None = None, typed: Sequence[str] = ()
 ) -> sa.Select:
     """The read; ``typed``: columns whose SQLite storage class each row also carries (``t<i>``, typeof())."""
     t = plan.table
-    text_cols = [sa.cast(t.c[c], sa.Text).label(f"c{i}") for i, c in enumerate(plan.columns)]
+    binary = set(_binary_columns(plan, sqlite))
+    text_cols = [
+        (t.c[c] if c in binary else sa.cast(t.c[c], sa.Text)).label(f"c{i}") for i, c in enumerate(plan.columns)
+    ]
     if plan.key_is_value:
         k = t.c[plan.key[0]]
         types = [sa.func.typeof(t.c[c]).label(f"t{i}") for i, c in enumerate(typed)]
@@ -556,7 +583,10 @@ def _statement(
         sa.func.row_number().over(order_by=order).label("wb_row_number"),
     ).subquery("s")
     stmt = sa.select(
-        *(sa.cast(numbered.c[c], sa.Text).label(f"c{i}") for i, c in enumerate(plan.columns)),
+        *(
+            (numbered.c[c] if c in binary else sa.cast(numbered.c[c], sa.Text)).label(f"c{i}")
+            for i, c in enumerate(plan.columns)
+        ),
         sa.cast(numbered.c.wb_row_number, sa.Text).label("k"),
         *(sa.func.typeof(numbered.c[c]).label(f"t{i}") for i, c in enumerate(typed)),
     ).select_from(numbered)
@@ -650,7 +680,8 @@ def read_sql_table(
     except BaseException:
         engine.dispose()
         raise
-    return _stream(engine, u, stmt, plan.columns, batch_rows, numeric, typed)
+    binary = [i for i, c in enumerate(plan.columns) if c in set(_binary_columns(plan, _is_sqlite(u)))]
+    return _stream(engine, u, stmt, plan.columns, batch_rows, numeric, typed, binary)
 
 
 def _stream(
@@ -661,13 +692,14 @@ def _stream(
     batch_rows: int,
     numeric: list[str] | None = None,
     typed: list[str] = (),
+    binary: list[int] = (),
 ) -> Iterator[pl.DataFrame]:
     """The rows of ``stmt`` as frames. A SQLite cell that is not UTF-8 (TEXT with other bytes, a BLOB) makes
     sqlite3 fail the fetch: the read starts again leniently after the rows already sent, and from there frames
     carry :data:`DECODED` and :data:`UNDECODABLE` (_lenient_text). ``numeric`` (not
     None: frames carry :data:`NUMERIC`): columns whose non-null cells are numbers; ``typed``: columns whose
     cells' SQLite storage class the statement reads (``t<i>``)."""
-    read = _Read(url, stmt, [*columns, SOURCE_KEY], batch_rows, numeric=numeric, typed=list(typed))
+    read = _Read(url, stmt, [*columns, SOURCE_KEY], batch_rows, numeric=numeric, typed=list(typed), binary=list(binary))
     try:
         while True:
             try:
@@ -695,6 +727,7 @@ class _Read:
     sent: int = 0  # rows yielded by the passes so far: a later pass skips them
     numeric: list[str] | None = None  # not None: frames carry NUMERIC; these columns' non-null cells are numbers
     typed: list[str] = field(default_factory=list)  # columns whose storage class the statement reads (t<i>)
+    binary: list[int] = field(default_factory=list)  # positions of PostgreSQL bytea columns, read as bytes
 
     @property
     def columns(self) -> list[str]:  # the statement's columns (its data, SOURCE_KEY, the storage classes)
@@ -721,13 +754,15 @@ def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
     skip = read.sent
     with _read_only(engine, read.url) as conn:
         result = conn.execution_options(stream_results=True, yield_per=read.batch_rows).execute(read.stmt)
-        sent, lenient = False, read.lenient or _reads_sql_ascii(conn)
+        sent, lenient = False, read.lenient or _reads_sql_ascii(conn) or bool(read.binary)
         for rows in result.partitions():
             if skip:  # sent by the pass before
                 rows, skip = rows[skip:], max(skip - len(rows), 0)
                 if not rows:
                     continue
             cols = list(zip(*rows, strict=True)) if rows else [() for _ in read.columns]
+            for i in read.binary:  # bytea: text as _binary_text reads it
+                cols[i] = tuple(None if v is None else _binary_text(bytes(v)) for v in cols[i])
             frame = pl.DataFrame(dict(zip(read.columns, cols, strict=True)), schema=read.schema)
             yield read.with_numbers(_undecodable(frame, read.names) if lenient else frame)
             read.sent += len(rows)

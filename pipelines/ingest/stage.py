@@ -70,7 +70,8 @@ def _without_nul(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int], list[
         if dtype == pl.String and c not in LINEAGE and c not in ("read_problem", "row_flags", "extra_columns")
     ]
     cleaned, counts, notes = without_nul(raw, fields, notes=True)
-    return cleaned, counts, [] if notes is None else [pl.lit(notes)]
+    # a row without NUL has an empty note: null, or text_repairs would read '; address:vni' beside another repair
+    return cleaned, counts, [] if notes is None else [pl.lit(notes.replace("", None))]
 
 
 def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:

@@ -1,0 +1,92 @@
+"""A PostgreSQL ``bytea`` column holding text (an old system keeping its text as bytes, NUL-padded fixed-width fields,
+or TCVN3/VNI/Windows-1258 a UTF-8 database would refuse as text) was cast to text by the reader, which PostgreSQL
+writes as hex: the address '12 Lê Lợi...' was staged as '\\x3132204cc3aa...' and resolved nowhere, silently. Now a
+bytea cell is read as UTF-8 (its NULs then taken out by staging and counted), else in the one legacy encoding that
+reads it as clean Vietnamese (counted as a text repair), else kept as PostgreSQL's hex text as before (a photo stays
+lossless and quarantines no row)."""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+import pytest
+
+from assets.ingest import IngestOutcome, ingest_partition
+from pipelines.encodings import encode_vni
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from pipelines.ingest.status import read_status
+from pipelines.warehouse import PartitionedLayer, Warehouse
+from tests.test_bad_inputs import COLUMNS, REGISTRY, ROWS
+
+TABLE = "households_bytea"
+ADDRESS = "12 Lê Lợi, Phường Bến Nghé, Quận 1"
+JPEG = b"\xff\xd8\xff\xe0JFIF"
+
+
+@pytest.fixture(scope="module")
+def bytea_table(postgres_server):
+    s = postgres_server
+    with psycopg.connect(
+        host=s.host, port=s.port, user=s.user, password=s.password, dbname=s.dbname, autocommit=True
+    ) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        columns = ", ".join(f"{c} {'bytea' if c == 'dia_chi' else 'text'}" for c in ("stt", *COLUMNS))
+        conn.execute(f"CREATE TABLE {TABLE} ({columns}, PRIMARY KEY (stt))")
+        rows = [[*row[:4], row[4].encode(), *row[5:]] for row in ROWS]
+        rows[0][4] += b"\x00\x00\x00"  # a fixed-width field's NUL padding
+        rows += [
+            ["5", "HK5", "Võ An", "079085001235", encode_vni(ADDRESS), "1", "01/02/2020"],
+            ["6", "HK6", "Võ Bình", "079085001236", JPEG, "1", "01/02/2020"],
+            ["7", "HK7", "Võ Cường", "079085001237", None, "1", "01/02/2020"],
+        ]
+        with conn.cursor() as cur:
+            cur.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join(['%s'] * len(rows[0]))})", rows)
+    return TABLE
+
+
+def test_bytea_text_is_read_as_text(bytea_table, postgres_env, tmp_path, monkeypatch):
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    catalogue = tmp_path / "t.toml"
+    catalogue.write_text(
+        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sql"\n'
+        'url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:${WB_PG_PORT}/${WB_PG_DB}"\n'
+        f'table = "{bytea_table}"\nkey_column = "stt"\nextract_date = "2025-08-31"\n'
+        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
+        encoding="utf-8",
+    )
+    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
+    ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
+    status = read_status(wh, REGISTRY)[extract.partition_key]
+    assert status.state == "ok", status.cause
+    assert (status.raw_rows, status.staged_rows, status.quarantined_rows) == (6, 5, 1)  # 7: no address
+    key = extract.partition_key
+    staged = {
+        r["source_key"]: r for r in PartitionedLayer(wh, "staged").read(f"staged_{REGISTRY}", key).iter_rows(named=True)
+    }
+    assert staged["1"]["address"] == ROWS[0][4]  # was '\x3132204cc3aa...'
+    assert staged["2"]["address"] == ROWS[1][4] and staged["2"]["text_repairs"] is None
+    assert staged["1"]["text_repairs"] == "address:nul_removed"
+    assert staged["5"]["address"] == ADDRESS and staged["5"]["text_repairs"] == "address:vni"
+    assert staged["6"]["address"] == "\\x" + JPEG.hex()  # not text: PostgreSQL's hex, as before
+    (missing,) = PartitionedLayer(wh, "quarantine").read(f"quarantine_{REGISTRY}", key).iter_rows(named=True)
+    assert missing["source_key"] == "7" and missing["field"] == "address"
+    assert outcome.repairs == {"address:nul_removed": 1, "address:vni": 1}
+
+
+def test_a_row_without_nul_has_no_empty_repair_note(tmp_path):
+    """Staging's NUL notes were '' for rows without one, so a partition with a NUL in one row and another repair in
+    another row gave that row text_repairs '; full_name:mojibake' (seen here as '; address:vni')."""
+    from pipelines.encodings import make_mojibake
+    from tests.test_row_contracts import POP_COLUMNS, _csv, _load, _person, _stage
+
+    path = tmp_path / "p.csv"
+    rows = [_person("1", name="Trần Thị\x00 Bình"), _person("2", name=make_mojibake("Nguyễn Văn An")), _person("3")]
+    path.write_text(_csv(rows), encoding="utf-8")
+    staged = _stage(_load(tmp_path, "population", "csv", path, POP_COLUMNS)).staged
+    notes = dict(zip(staged["source_key"], staged["text_repairs"], strict=True))
+    assert notes["1"] == "full_name:nul_removed"
+    assert notes["2"] == "full_name:mojibake", notes["2"]  # was '; full_name:mojibake'
+    assert notes["3"] is None
