@@ -107,16 +107,28 @@ def without_nul_cells(read: TableRead, path: Path) -> TableRead:
     """The table with every NUL character (a zero byte of a damaged or fixed-width export) taken out of its text
     cells, as staging takes them out (encodings.without_nul): kept, an address '12 Lê\\x00 Lợi' was unresolved and
     an ID with one never matched its copy. Counted per column on stderr with the first data rows (numbered as the
-    file numbers them), never a value."""
-    frame = read.frame
+    file numbers them), never a value. Categorical and Enum columns (a Parquet file's) are cleaned too and keep
+    their type; NULs in column names are taken out (said, with the names: '--column address' finds 'add\\x00ress')
+    unless the name without them is another column's."""
+    frame = _without_nul_names(read.frame, path)
+    coded = [
+        name
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, (pl.Categorical, pl.Enum))
+        and frame[name].unique().cast(pl.String).str.contains("\x00", literal=True).any()
+    ]
+    types = {name: frame.schema[name] for name in coded}
+    frame = frame.with_columns(pl.col(coded).cast(pl.String)) if coded else frame
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     if not text or not frame.height:
-        return read
+        return TableRead(frame, read.data_rows) if frame is not read.frame else read
     from pipelines.encodings import without_nul
 
     cleaned, counts, _ = without_nul(frame, text)
+    if coded:
+        cleaned = cleaned.with_columns(pl.col(name).cast(_cleaned_type(dtype)) for name, dtype in types.items())
     if not counts:
-        return read
+        return TableRead(cleaned, read.data_rows) if cleaned is not read.frame else read
     parts = []
     for name, n in counts.items():
         rows = frame.select(pl.col(name).str.contains("\x00", literal=True).arg_true().head(NUL_ROWS_SHOWN)).to_series()
@@ -128,6 +140,40 @@ def without_nul_cells(read: TableRead, path: Path) -> TableRead:
         "(a damaged or fixed-width export): the values are read and written without it"
     )
     return TableRead(cleaned, read.data_rows)
+
+
+def _cleaned_type(dtype: pl.DataType) -> pl.DataType:
+    """A Categorical column's type again after its NULs are out; an Enum's categories without them (one each)."""
+    if isinstance(dtype, pl.Enum):
+        categories = dtype.categories.str.replace_all("\x00", "", literal=True)
+        return pl.Enum(list(dict.fromkeys(categories.to_list())))
+    return dtype
+
+
+def _without_nul_names(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """``frame`` with NUL characters taken out of its column names (said on stderr), a name left as it is when the
+    name without them is empty or another column's (said too)."""
+    named = [name for name in frame.columns if "\x00" in name]
+    if not named:
+        return frame
+    taken = set(frame.columns) - set(named)
+    renames, kept = {}, []
+    for name in named:
+        new = name.replace("\x00", "")
+        if new.strip() and new not in taken:
+            renames[name] = new
+            taken.add(new)
+        else:
+            kept.append(name.replace("\x00", "\\x00"))
+    said = ", ".join(repr(n) for n in renames.values())
+    message = f"wardbridge: {path}: NUL characters removed from column names: {said}" if renames else ""
+    if kept:
+        message += ("; " if message else f"wardbridge: {path}: ") + (
+            f"column names holding NUL characters kept as they are (without them they would be empty or another "
+            f"column's name): {', '.join(kept)}"
+        )
+    _echo(message)
+    return frame.rename(renames)
 
 
 BLANK_LINES_SHOWN = 3
