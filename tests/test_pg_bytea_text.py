@@ -90,3 +90,55 @@ def test_a_row_without_nul_has_no_empty_repair_note(tmp_path):
     assert notes["1"] == "full_name:nul_removed"
     assert notes["2"] == "full_name:mojibake", notes["2"]  # was '; full_name:mojibake'
     assert notes["3"] is None
+
+
+def test_a_connection_lost_mid_read_is_said_as_such(bytea_table, postgres_server, postgres_env, tmp_path, monkeypatch):
+    """A connection the database drops while the extract streams (a server restart, pg_terminate_backend, a network
+    cut) failed the partition as 'reading stopped: OperationalError', which does not say the connection went; now
+    the cause says so, with the rows read before it (none written), and the failure stays transient (retried)."""
+    from assets.ingest import is_transient
+    from pipelines.ingest import readers
+    from pipelines.ingest.raw import load_raw
+    from pipelines.ingest.readers import SourceReadError
+
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    catalogue = tmp_path / "t.toml"
+    catalogue.write_text(
+        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sql"\n'
+        'url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:${WB_PG_PORT}/${WB_PG_DB}'
+        '?application_name=wb_cut_mid_read"\n'
+        f'table = "{bytea_table}"\nkey_column = "stt"\nextract_date = "2025-08-31"\n'
+        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
+        encoding="utf-8",
+    )
+    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    s = postgres_server
+    read = readers.read_extract
+
+    def cut_after_first_batch(ex):  # the database drops the reader's connection after its first 2 rows
+        result = read(ex, batch_rows=2)
+        batches = result.batches
+
+        def cut():
+            for n, batch in enumerate(batches):
+                yield batch
+                if n == 0:
+                    with psycopg.connect(
+                        host=s.host, port=s.port, user=s.user, password=s.password, dbname=s.dbname, autocommit=True
+                    ) as admin:
+                        admin.execute(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE application_name = 'wb_cut_mid_read'"
+                        )
+
+        result.batches = cut()
+        return result
+
+    monkeypatch.setattr("pipelines.ingest.raw.read_extract", cut_after_first_batch)
+    with pytest.raises(SourceReadError) as caught:
+        load_raw(extract, "r")
+    message = str(caught.value)
+    assert "reading stopped after 2 rows (none of this extract is written)" in message, message
+    assert "the connection to the database was lost" in message, message  # was: 'reading stopped: OperationalError'
+    assert is_transient(extract, caught.value)

@@ -201,16 +201,28 @@ def _decoded_flag(
     return pl.when(flags != "").then(pl.format("decoded:{}", flags))
 
 
+def _stopped(exc: BaseException, rows: int) -> str:
+    """Why a streamed read stopped, without the driver's text (it may quote a cell): a connection the database
+    closed or lost mid-read (SQLAlchemy marks it invalidated: a server restart, an administrator's
+    pg_terminate_backend, a network cut) is said as such, with the rows read before it (none of them is written)."""
+    name = type(getattr(exc, "orig", None) or exc).__name__
+    after = f"after {rows:,} rows (none of this extract is written)"
+    if getattr(exc, "connection_invalidated", False):
+        return f"reading stopped {after}: the connection to the database was lost ({name}); load the extract again"
+    return f"reading stopped {after}: {name}"
+
+
 def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
     result = read_extract(extract)
+    frames: list[pl.DataFrame] = []
     try:  # database sources stream: a failure mid-stream is a read failure of this extract too
-        frames = [f for f in result.batches if f.width]
+        frames.extend(f for f in result.batches if f.width)
     except SourceReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - named with the file/table, never with the driver's message
-        raise SourceReadError(f"{extract.location}: reading stopped: {type(exc).__name__}") from exc
+        raise SourceReadError(f"{extract.location}: {_stopped(exc, sum(f.height for f in frames))}") from exc
     frame = pl.concat(frames, how="diagonal") if frames else pl.DataFrame({KEY: []}, schema={KEY: pl.String})
     for name, dtype in ((SYNTHETIC, pl.Boolean), (SHORT, pl.Int32), (OVERFLOW, pl.List(pl.String))):
         if name not in frame.columns:
