@@ -133,6 +133,7 @@ def run(
         )
     if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
         os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(str(c.expanduser().resolve()) for c in catalogues)
+    resolve_env_paths(os.environ)  # relative ones are the caller's, as --catalogue's: read before the chdir
     # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
     os.environ["DAGSTER_HOME"] = str(home)
     os.chdir(home)
@@ -311,6 +312,24 @@ def _warehouse_problem(folder: Path) -> str | None:
             except OSError:
                 break
     return None
+
+
+PATH_ENV = ("WARDBRIDGE_DECISIONS_DIR", "WARDBRIDGE_LANDING")  # one folder each
+PATH_LIST_ENV = ("WARDBRIDGE_CATALOGUE",)  # os.pathsep-separated files
+
+
+def resolve_env_paths(env: dict) -> None:
+    """Relative paths in ``$WARDBRIDGE_CATALOGUE``, ``$WARDBRIDGE_DECISIONS_DIR`` and ``$WARDBRIDGE_LANDING`` made
+    absolute against the current directory, in ``env``. `wardbridge run` changes into the Dagster home before the
+    definitions read them, so `WARDBRIDGE_CATALOGUE=mappings/sources/sample.toml wardbridge run --dagster-home /x`
+    stopped with 'nothing ran: FileNotFoundError: ... mappings/sources/sample.toml' (looked for in /x), while
+    `--catalogue mappings/sources/sample.toml` worked; a relative decisions or landing folder was read there too."""
+    for name in PATH_LIST_ENV:
+        if env.get(name, "").strip():
+            env[name] = os.pathsep.join(str(Path(p).expanduser().resolve()) for p in env[name].split(os.pathsep) if p)
+    for name in PATH_ENV:
+        if env.get(name, "").strip():
+            env[name] = str(Path(env[name].strip()).expanduser().resolve())
 
 
 def _check_pseudonym_key() -> None:
