@@ -12,6 +12,7 @@ offers the engine commands alone.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
@@ -22,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import click
 import polars as pl
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 # .tsv: tab-separated text, read as CSV is (the delimiter sniffed) and written with tabs
-FORMATS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FORMATS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}  # read and written
+# read only: a workbook's sheet, JSON (an array of objects) or JSON Lines (one object a line)
+INPUT_FORMATS = {**FORMATS, ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 LIST_SEPARATOR = ";"
 
 
@@ -44,17 +47,18 @@ def _echo(message: str = "") -> None:
 # --------------------------------------------------------------------------- files
 
 
-def file_format(path: Path, option: str) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
+def file_format(path: Path, option: str, formats: dict[str, str] = FORMATS) -> str:
+    """The format of ``path`` by its extension among ``formats`` (:data:`INPUT_FORMATS` for a file read)."""
+    fmt = formats.get(path.suffix.lower())
     if fmt is None:
-        supported = ", ".join(sorted(FORMATS))
+        supported = ", ".join(sorted(formats))
+        hint = ""
+        if path.suffix.lower() in (".xls", ".ods"):
+            hint = " (save the workbook as 'Excel Workbook' (.xlsx) or CSV UTF-8 first)"
+        elif path.suffix.lower() in INPUT_FORMATS:
+            hint = " (a workbook or JSON is read, not written)"
         raise click.BadParameter(
-            f"{path}: unsupported file extension {path.suffix or '(none)'!r}; use one of {supported}"
-            + (
-                " (save a workbook or JSON as CSV UTF-8 or Parquet first)"
-                if path.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods", ".json", ".jsonl", ".ndjson")
-                else ""
-            ),
+            f"{path}: unsupported file extension {path.suffix or '(none)'!r}; use one of {supported}{hint}",
             param_hint=option,
         )
     return fmt
@@ -80,13 +84,25 @@ def _not_valid(path: Path, data: bytes, name: str, decode: Callable[[bytes], obj
     return f"{path}: {where + ' ' if where else ''}not valid {name} ({hint})"
 
 
-class TableRead(NamedTuple):
+@dataclasses.dataclass(frozen=True)
+class TableRead:
     """A table file as read: its rows, and the file's data-row number of each row (1-based, the header not
     counted) when those are not 1..height: blank lines inside a CSV are skipped (no record) but counted as rows,
-    as a user counts the lines under the header; None when no row was skipped."""
+    as a user counts the lines under the header; None when no row was skipped. Unpacks as (frame, data_rows)."""
 
     frame: pl.DataFrame
     data_rows: np.ndarray | None = None
+    # what ``data_rows`` numbers, for messages: a CSV's data rows (the header not counted), a workbook's sheet rows
+    # as the spreadsheet shows them ("sheet 'Data' row"), a JSON array's objects, a JSON Lines file's lines
+    rows: str = "data row"
+
+    def __iter__(self) -> Iterator:
+        return iter((self.frame, self.data_rows))
+
+    def where(self, at: list[int]) -> str:
+        """'data rows 3, 5' for the rows at 0-based positions ``at``: numbered as the file numbers them."""
+        numbers = [int(self.data_rows[i]) if self.data_rows is not None else i + 1 for i in at]
+        return f"{self.rows}{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
 
 
 def _read_parquet(path: Path, option: str) -> TableRead:
@@ -121,25 +137,27 @@ def without_nul_cells(read: TableRead, path: Path) -> TableRead:
     frame = frame.with_columns(pl.col(coded).cast(pl.String)) if coded else frame
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     if not text or not frame.height:
-        return TableRead(frame, read.data_rows) if frame is not read.frame else read
+        return dataclasses.replace(read, frame=frame) if frame is not read.frame else read
     from pipelines.encodings import without_nul
 
     cleaned, counts, _ = without_nul(frame, text)
     if coded:
         cleaned = cleaned.with_columns(pl.col(name).cast(_cleaned_type(dtype)) for name, dtype in types.items())
     if not counts:
-        return TableRead(cleaned, read.data_rows) if cleaned is not read.frame else read
+        return dataclasses.replace(read, frame=cleaned) if cleaned is not read.frame else read
     parts = []
     for name, n in counts.items():
         rows = frame.select(pl.col(name).str.contains("\x00", literal=True).arg_true().head(NUL_ROWS_SHOWN)).to_series()
-        numbers = [int(read.data_rows[r]) if read.data_rows is not None else r + 1 for r in rows.to_list()]
-        more = ", ..." if n > len(numbers) else ""
-        parts.append(f"{name!r} {n} (data row{'s' if n > 1 else ''} {', '.join(map(str, numbers))}{more})")
+        more = ", ..." if n > rows.len() else ""
+        where = read.where(rows.to_list())
+        if n > 1 and rows.len() == 1:  # 'data rows 4, ...': the plural for the count
+            where = where.replace(f"{read.rows} ", f"{read.rows}s ", 1)
+        parts.append(f"{name!r} {n} ({where}{more})")
     _echo(
         f"wardbridge: {path}: NUL characters removed (values per column): {'; '.join(parts)}; a NUL is no text "
         "(a damaged or fixed-width export): the values are read and written without it"
     )
-    return TableRead(cleaned, read.data_rows)
+    return dataclasses.replace(read, frame=cleaned)
 
 
 def _cleaned_type(dtype: pl.DataType) -> pl.DataType:
@@ -334,20 +352,167 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def read_table_file(path: Path, option: str, encoding: str = "auto", delimiter: str | None = None) -> pl.DataFrame:
+def _read_workbook(path: Path, option: str, sheet: str | None) -> TableRead:
+    """A workbook's sheet (the first, or ``sheet``) as read_table gives a CSV: every cell as text, the header the
+    first row holding a value (blank rows above it skipped), blank rows inside skipped (said), a header naming a
+    column twice read as a CSV's is (said), the rows numbered as the spreadsheet shows them."""
+    import fastexcel
+    import numpy as np
+
+    from pipelines.ingest import xlsx_layout
+
+    if not path.is_file():
+        raise click.BadParameter(f"file not found: {path}", param_hint=option)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        names = list(reader.sheet_names)
+    except Exception:  # noqa: BLE001 - the library's message may quote cells
+        raise click.ClickException(
+            f"{path}: cannot read as a workbook (.xlsx): damaged, cut off or another kind of file"
+        ) from None
+    if not names:
+        raise click.ClickException(f"{path}: the workbook lists no sheet (damaged or cut off)")
+    if sheet is not None and sheet not in names:
+        raise click.BadParameter(
+            f"{path}: no sheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}", param_hint="--sheet"
+        )
+    name = sheet if sheet is not None else names[0]
+    try:
+        grid = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+    except Exception as exc:  # noqa: BLE001 - the library's message may quote cells
+        raise click.ClickException(f"{path}: sheet {name!r} is damaged or cut off ({type(exc).__name__})") from None
+    with xlsx_layout.WorkbookLayouts(path) as workbook:
+        layout = workbook.layout(name) or xlsx_layout.SheetLayout()
+    cells = grid.with_columns(pl.all().cast(pl.String).str.strip_chars().replace("", None))
+    filled = ~pl.all_horizontal(pl.all().is_null()) if grid.width else pl.lit(False)
+    has_value = cells.select(filled.alias("v")).to_series() if grid.height else pl.Series([], dtype=pl.Boolean)
+    if not has_value.any():
+        raise click.ClickException(f"{path}: sheet {name!r} is empty")
+    header_at = int(has_value.arg_true()[0])
+    first_row = layout.origin[0] + header_at  # the sheet row of the header, as the spreadsheet shows it
+    header = [str(v).strip() if v is not None else "" for v in grid.row(header_at)]
+    columns, seen = [], {}
+    for i, cell in enumerate(header):
+        label = cell or f"column_{i + 1}"
+        if label in seen:  # as Polars names a CSV's repeated column (report_repeated_columns says it)
+            seen[label] += 1
+            label = f"{label}_duplicated_{seen[label] - 2}"
+        else:
+            seen[label] = 1
+        columns.append(label)
+    frame = grid.slice(header_at + 1).rename(dict(zip(grid.columns, columns, strict=True)))
+    frame = frame.with_columns(pl.all().cast(pl.String))
+    keep = has_value.slice(header_at + 1).to_numpy()
+    rows = np.arange(first_row + 1, first_row + 1 + frame.height)
+    if not keep.all():
+        blank = rows[~keep]
+        if keep.any() and blank[0] < rows[keep][-1]:
+            shown = ", ".join(map(str, blank[:5])) + (", ..." if blank.size > 5 else "")
+            _echo(
+                f"wardbridge: {path}: sheet {name!r}: {blank.size:,} blank row{'s' if blank.size > 1 else ''} "
+                f"skipped (row{'s' if blank.size > 1 else ''} {shown}): a blank row is no record"
+            )
+        frame, rows = frame.filter(pl.Series(keep)), rows[keep]
+    if len(names) > 1 and sheet is None:
+        _echo(f"wardbridge: {path}: the first of {len(names)} sheets read ({name!r}); --sheet NAME reads another")
+    report_repeated_columns(frame, path)
+    return without_nul_cells(TableRead(frame, rows, f"sheet {name!r} row"), path)
+
+
+def _read_json(path: Path, option: str) -> TableRead:
+    """A JSON file as read_table gives a CSV: an array of objects (rows numbered as objects) or JSON Lines, one
+    object a line (numbered as lines; blank lines skipped). Every value as text (a number as written by JSON, true
+    / false), null as missing, a nested list or object as its JSON text; the columns are the keys in the order
+    first met. Not an array of objects, or a line that is not an object, is a data problem (exit 1) naming where."""
+    import numpy as np
+
+    if not path.is_file():
+        raise click.BadParameter(f"file not found: {path}", param_hint=option)
+    try:
+        data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        problem = _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), "JSON is UTF-8")
+        raise click.ClickException(problem) from None
+    if not text.strip():
+        raise click.ClickException(f"{path}: the file is empty")
+    objects: list = []
+    if text.lstrip().startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        objects = items if isinstance(items, list) else []
+        numbers = np.arange(1, len(objects) + 1)
+        word = "JSON object"
+        for i, item in enumerate(objects):
+            if not isinstance(item, dict):
+                raise click.ClickException(
+                    f"{path}: item {i + 1} of the array is a {type(item).__name__}, not an object (one object a row)"
+                )
+    else:
+        lines = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(
+                    f"{path}: line {number}: not a JSON object ({exc.msg}); a JSON file is an array of objects "
+                    "or one object a line (JSON Lines)"
+                ) from None
+            if not isinstance(item, dict):
+                raise click.ClickException(f"{path}: line {number} is a {type(item).__name__}, not an object")
+            objects.append(item)
+            lines.append(number)
+        numbers, word = np.array(lines, dtype=np.int64), "line"
+    columns = list(dict.fromkeys(key for item in objects for key in item))
+    if not columns:
+        raise click.ClickException(f"{path}: has no rows (no object with a key)")
+
+    def cell(value: object) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return json.dumps(value, ensure_ascii=False)
+
+    frame = pl.DataFrame(
+        {column: [cell(item.get(column)) for item in objects] for column in columns},
+        schema=dict.fromkeys(columns, pl.String),
+    )
+    return without_nul_cells(TableRead(frame, numbers, word), path)
+
+
+def read_table_file(
+    path: Path, option: str, encoding: str = "auto", delimiter: str | None = None, sheet: str | None = None
+) -> pl.DataFrame:
     """read_table's rows."""
-    return read_table(path, option, encoding, delimiter).frame
+    return read_table(path, option, encoding, delimiter, sheet).frame
 
 
-def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str | None = None) -> TableRead:
-    """A CSV (every column read as text: codes and IDs keep their leading zeros) or Parquet file. For CSV in any
+def read_table(
+    path: Path, option: str, encoding: str = "auto", delimiter: str | None = None, sheet: str | None = None
+) -> TableRead:
+    """A CSV (every column read as text: codes and IDs keep their leading zeros), Parquet, workbook (.xlsx: the
+    first sheet, or ``sheet``) or JSON file (an array of objects, or JSON Lines). For CSV in any
     encoding: 'auto' detects UTF-8 (BOM or not), Windows-1258,
     VNI-Windows and TCVN3 (pipelines.encodings.detect_encoding, on the first 64 kB); the delimiter
     is sniffed unless given. Legacy encodings are decoded to NFC text; UTF-8 cells are kept as they
-    are. An undecodable file is a data problem (exit 1). With the file's data-row numbers (TableRead)."""
-    fmt = file_format(path, option)
+    are. An undecodable file is a data problem (exit 1). With the file's row numbers (TableRead)."""
+    fmt = file_format(path, option, INPUT_FORMATS)
+    if sheet is not None and fmt != "xlsx":
+        raise click.BadParameter(f"{path}: --sheet is for a workbook (.xlsx)", param_hint="--sheet")
     if fmt == "parquet":
         return _read_parquet(path, option)
+    if fmt == "xlsx":
+        return _read_workbook(path, option, sheet)
+    if fmt == "json":
+        return _read_json(path, option)
     encoding = ENCODING_SYNONYMS.get(encoding, encoding)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
@@ -399,10 +564,10 @@ def read_table(path: Path, option: str, encoding: str = "auto", delimiter: str |
             raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
-    frame, data_rows = without_blank_lines(frame, path, source, sep)
-    report_short_rows(frame, path, source, sep, option)
-    report_repeated_columns(frame, path)
-    return without_nul_cells(TableRead(frame, data_rows), path)
+    read = without_blank_lines(frame, path, source, sep)
+    report_short_rows(read.frame, path, source, sep, option)
+    report_repeated_columns(read.frame, path)
+    return without_nul_cells(read, path)
 
 
 def _mended(source: Path | bytes, path: Path, head: bytes, sep: str, delimiter: str | None) -> tuple[Path | bytes, str]:
@@ -913,7 +1078,8 @@ def _as_of_option(value: str | None, frame: pl.DataFrame):
     "input_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Input table: .csv (any encoding, see --encoding) or .parquet.",
+    help="Input table: .csv (any encoding, see --encoding), .parquet, .xlsx (the first sheet, or --sheet) or "
+    ".json (an array of objects, or JSON Lines).",
 )
 @click.option(
     "--output",
@@ -956,6 +1122,7 @@ def _as_of_option(value: str | None, frame: pl.DataFrame):
     help="Encoding of a CSV input; auto (or detect) detects UTF-8, UTF-16, Windows-1258, VNI and TCVN3.",
 )
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed among , ; tab |).")
+@click.option("--sheet", metavar="NAME", help="With a workbook (.xlsx): the sheet to read (default: the first).")
 def resolve(
     input_path: Path,
     output_path: Path,
@@ -969,6 +1136,7 @@ def resolve(
     scheme_column: str | None,
     encoding: str,
     delimiter: str | None,
+    sheet: str | None = None,
 ) -> None:
     """Add the old unit and the new 2025 ward to every row of a table.
 
@@ -1000,7 +1168,7 @@ def resolve(
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    frame = read_table_file(input_path, "--input", encoding.lower(), delimiter)
+    frame = read_table_file(input_path, "--input", encoding.lower(), delimiter, sheet)
     check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
     check_address_column(frame, address_column, input_path)
     as_of_value = _as_of_option(as_of, frame)
@@ -1067,7 +1235,7 @@ def resolve(
     "--input",
     "input_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Table to deduplicate (.csv or .parquet); or give --increment and --state.",
+    help="Table to deduplicate (.csv, .parquet, .xlsx or .json); or give --increment and --state.",
 )
 @click.option(
     "--spec",
@@ -1115,7 +1283,7 @@ def resolve(
     "--increment",
     "increment_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="New or changed records (.csv or .parquet) to match against --state instead of a whole --input.",
+    help="New or changed records (.csv, .parquet, .xlsx or .json) to match against --state instead of a whole --input.",
 )
 @click.option(
     "--state",
@@ -1140,6 +1308,11 @@ def resolve(
 )
 @click.option(
     "--delimiter", metavar="CHAR", help="CSV delimiter of --input or --increment (default: sniffed among , ; tab |)."
+)
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="With a workbook (.xlsx) --input or --increment: the sheet to read (default: the first).",
 )
 @click.option(
     "--shards",
@@ -1169,6 +1342,7 @@ def match(
     delimiter: str | None = None,
     shards: int | None = None,
     max_shard_pairs: int | None = None,
+    sheet: str | None = None,
 ) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
@@ -1190,7 +1364,6 @@ def match(
     from pipelines.match import SpecError, load_spec
     from pipelines.match import match as run_match
     from pipelines.match.learning import frozen_model_note, usable_verdicts, verdict_coverage, verdicts_since_fit
-    from pipelines.match.prepare import check_input
     from pipelines.match.state import StateError, load_frozen, save_state, verdict_history
 
     started = time.perf_counter()
@@ -1201,7 +1374,7 @@ def match(
     if (shards is not None or max_shard_pairs is not None) and increment_path is not None:
         raise click.UsageError("--shards and --max-shard-pairs are for a whole --input (not an --increment)")
     out_fmt = file_format(output_path, "--output")
-    read = _table_reader(encoding, delimiter)
+    read = _table_reader(encoding, delimiter, sheet)
     outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
     inputs = [
         ("--input", input_path),
@@ -1222,7 +1395,7 @@ def match(
         withdrawn = _read_withdrawn(withdrawn_path, spec.id_column) if withdrawn_path is not None else None
         _match_increment(
             spec,
-            *read(increment_path, "--increment"),
+            read(increment_path, "--increment"),
             increment_path,
             state_dir,
             save_state_dir,
@@ -1244,8 +1417,8 @@ def match(
             raise click.BadParameter(str(exc), param_hint="--model") from None
     # one chunk a column: the engine's table shares the columns it takes from it instead of copying them into one
     # chunk (a Parquet file is read a row group a chunk; at 1M people 185 bytes a record less after preparing)
-    frame, data_rows = read(input_path, "--input")
-    frame = frame.rechunk()
+    table = read(input_path, "--input")
+    frame = table.frame.rechunk()
     nested = [c for c in sorted(spec.input_columns) if c in frame.columns and _is_nested(frame.schema[c])]
     if nested:
         raise click.ClickException(
@@ -1259,12 +1432,13 @@ def match(
     if previous_path is not None:
         # an earlier --output, maybe opened and saved again in Excel: read as --labels is (encoding detected,
         # delimiter sniffed)
-        previous, previous_rows = read_table(previous_path, "--previous")
+        previous_read = read_table(previous_path, "--previous")
+        previous = previous_read.frame
         if not {"record_id", "entity_id"} <= set(previous.columns):
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
             )
-        previous = _one_entity_per_record(previous, previous_path, previous_rows)
+        previous = _one_entity_per_record(previous, previous_path, previous_read.data_rows, previous_read.rows)
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
@@ -1276,8 +1450,7 @@ def match(
                 f"{coverage['same_record']:,} pair a record with itself: left out"
             )
     try:
-        if data_rows is not None:  # rows without an id named as the file numbers them (match's prepare checks again)
-            check_input(frame, spec, str(input_path), data_rows)
+        _check_input(frame, spec, input_path, table)  # rows named as the file numbers them (prepare checks again)
         result = run_match(
             frame,
             spec,
@@ -1327,7 +1500,7 @@ def _check_spec_columns_named(frame: pl.DataFrame, spec, path: Path) -> None:  #
         )
 
 
-def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str], TableRead]:
+def _table_reader(encoding: str, delimiter: str | None, sheet: str | None = None) -> Callable[[Path, str], TableRead]:
     """How match reads the table it deduplicates (--input, --increment): as resolve reads its input, a CSV in
     UTF-8, Windows-1258, VNI or TCVN3 (detected unless --encoding says) with the delimiter sniffed unless given;
     with the file's data-row numbers (TableRead)."""
@@ -1335,20 +1508,37 @@ def _table_reader(encoding: str, delimiter: str | None) -> Callable[[Path, str],
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    return lambda path, option: read_table(path, option, encoding.lower(), delimiter)
+    return lambda path, option: read_table(path, option, encoding.lower(), delimiter, sheet)
 
 
-def _one_entity_per_record(previous: pl.DataFrame, path: Path, data_rows: np.ndarray | None = None) -> pl.DataFrame:
+def _check_input(frame: pl.DataFrame, spec, path: Path, table: TableRead) -> None:  # noqa: ANN001 - a MatchSpec
+    """match's prepare checks (check_input) with the rows named as the file numbers them, when that is not 1..height:
+    a CSV's data rows with its blank lines counted, a workbook's sheet rows, a JSON file's objects or lines."""
+    from pipelines.match import SpecError
+    from pipelines.match.prepare import check_input
+
+    if table.data_rows is None:
+        return
+    ids = frame[spec.id_column] if spec.id_column in frame.columns else None
+    if table.rows != "data row" and ids is not None and ids.null_count():
+        at = ids.is_null().arg_true().head(5).to_list()
+        raise SpecError(f"{path}: {ids.null_count()} rows have no {spec.id_column!r} ({table.where(at)})")
+    check_input(frame, spec, str(path), table.data_rows)
+
+
+def _one_entity_per_record(
+    previous: pl.DataFrame, path: Path, data_rows: np.ndarray | None = None, rows_are: str = "data row"
+) -> pl.DataFrame:
     """A previous --output has one entity id per record: rows repeated as they were are read once; a record
     given two entity ids is refused (which one it keeps would be a guess), naming the data rows, not the ids:
-    the file's (``data_rows``, TableRead's, when blank lines were skipped)."""
+    the file's (``data_rows``, TableRead's, when blank lines were skipped; ``rows_are`` what they number)."""
     torn = previous.with_row_index("row").filter(pl.col("entity_id").n_unique().over("record_id") > 1)
     if torn.height:
         records = torn["record_id"].n_unique()
         at = torn["row"].head(6)
         rows = (at + 1).to_list() if data_rows is None else data_rows[at.to_numpy()].tolist()
         raise click.BadParameter(
-            f"{path}: {records:,} record(s) have more than one entity_id (data rows {rows}): a previous --output has "
+            f"{path}: {records:,} record(s) have more than one entity_id ({rows_are}s {rows}): a previous --output has "
             "one row per record",
             param_hint="--previous",
         )
@@ -1445,8 +1635,7 @@ def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
 
 def _match_increment(
     spec,  # noqa: ANN001 - a MatchSpec
-    frame: pl.DataFrame,
-    data_rows: np.ndarray | None,
+    table: TableRead,
     increment_path: Path,
     state_dir: Path,
     save_state_dir: Path | None,
@@ -1461,8 +1650,9 @@ def _match_increment(
 
     from pipelines.match import SpecError
     from pipelines.match.increment import match_increment
-    from pipelines.match.prepare import check_input
     from pipelines.match.state import StateError, load_state, save_state
+
+    frame = table.frame
 
     try:
         state = load_state(state_dir, spec)
@@ -1472,8 +1662,7 @@ def _match_increment(
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
     try:
-        if data_rows is not None:  # rows without an id named as the file numbers them (prepare checks again)
-            check_input(frame, spec, str(increment_path), data_rows)
+        _check_input(frame, spec, increment_path, table)  # rows named as the file numbers them (prepare again)
         result = match_increment(
             state,
             frame,

@@ -1,6 +1,7 @@
 """A tab-separated file named .tsv (what many exports and 'Text (Tab delimited)' tools write) was refused by
 `wardbridge resolve` and `match` ('unsupported file extension'): it is read as CSV is (the delimiter sniffed) and a
-.tsv output is written with tabs. A workbook or JSON file is still refused (exit 2), with what to do."""
+.tsv output is written with tabs. An old binary workbook (.xls) is refused (exit 2), with what to do (an .xlsx or JSON
+file is read since: tests/test_cli_xlsx_json_input.py)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,15 @@ def test_match_reads_tsv_and_writes_its_companions_as_tsv(tmp_path):
     assert "left_id" in pl.read_csv(tmp_path / "out.pairs.tsv", separator="\t", infer_schema=False).columns
 
 
-def test_a_workbook_is_refused_with_what_to_do(tmp_path):
-    source = tmp_path / "ds.xlsx"
-    source.write_bytes(b"PK")
+def test_an_old_workbook_is_refused_with_what_to_do_and_a_damaged_one_said(tmp_path):
+    source = tmp_path / "ds.xls"
+    source.write_bytes(b"\xd0\xcf\x11\xe0")
     args = ["resolve", "--input", str(source), "--column", "address", "--output", str(tmp_path / "o.csv")]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 2
-    assert "unsupported file extension '.xlsx'" in result.output and "as CSV UTF-8 or Parquet first" in result.output
+    assert "unsupported file extension '.xls'" in result.output and "'Excel Workbook' (.xlsx) or CSV" in result.output
+    damaged = tmp_path / "ds.xlsx"
+    damaged.write_bytes(b"PK")
+    args[2] = str(damaged)
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 1 and "cannot read as a workbook (.xlsx)" in result.output

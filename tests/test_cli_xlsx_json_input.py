@@ -1,0 +1,107 @@
+"""`wardbridge resolve` and `wardbridge match` read a workbook (.xlsx: the first sheet, or --sheet) and JSON (an
+array of objects, or JSON Lines) through the same reader as CSV (pipelines/cli.py ``read_table``), with the same
+checks and messages, rows named as the user sees them (a workbook's spreadsheet row, a JSON Lines file's line).
+
+Before, both commands refused these files (exit 2: 'save it as CSV UTF-8 or Parquet first')."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+from click.testing import CliRunner
+
+from pipelines.cli import main
+
+SPEC = Path(__file__).resolve().parents[1] / "docs" / "examples" / "customers.toml"
+CUSTOMERS = Path(__file__).resolve().parents[1] / "docs" / "examples" / "customers.csv"
+ADDRESSES = ["12 Lê Lợi, Phường Bến Nghé, Quận 1", "Phường 5, Quận 3"]
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]], at: tuple[int, int] = (0, 0)) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(at[0] + r, at[1] + c, value)
+    book.close()
+
+
+def test_resolve_reads_a_workbook_sheet_as_text_with_its_header_found_and_blank_rows_skipped(tmp_path):
+    source, out = tmp_path / "in.xlsx", tmp_path / "out.csv"
+    rows = [["id", "address"], ["001", ADDRESSES[0]], [None, None], [7, ADDRESSES[1]]]
+    _workbook(source, {"Ghi chú": [["notes only"]], "Data": rows}, at=(2, 1))  # the header on row 3, from column B
+    result = _run("resolve", "--input", str(source), "--sheet", "Data", "--column", "address", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "sheet 'Data': 1 blank row skipped (row 5)" in result.output  # as the spreadsheet numbers it
+    written = pl.read_csv(out, infer_schema=False)
+    assert written["id"].to_list() == ["001", "7"]  # text kept as written, a number as its digits
+    assert written["status"].to_list() == ["exact", "exact"]
+
+
+def test_the_first_sheet_is_read_unless_sheet_says_and_a_missing_sheet_is_named(tmp_path):
+    source, out = tmp_path / "in.xlsx", tmp_path / "out.csv"
+    _workbook(source, {"A": [["address"], [ADDRESSES[0]]], "B": [["address"], [ADDRESSES[1]]]})
+    result = _run("resolve", "--input", str(source), "--column", "address", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "the first of 2 sheets read ('A'); --sheet NAME reads another" in result.output
+    assert pl.read_csv(out)["address"].to_list() == [ADDRESSES[0]]
+    missing = _run("resolve", "--input", str(source), "--sheet", "C", "--column", "address", "--output", str(out))
+    assert missing.exit_code == 2 and "no sheet 'C'; its sheets are: 'A', 'B'" in missing.output
+    csv = tmp_path / "in.csv"
+    csv.write_text("address\nx\n", encoding="utf-8")
+    wrong = _run("resolve", "--input", str(csv), "--sheet", "A", "--column", "address", "--output", str(out))
+    assert wrong.exit_code == 2 and "--sheet is for a workbook (.xlsx)" in wrong.output
+
+
+def test_resolve_reads_a_json_array_and_json_lines(tmp_path):
+    array, lines, out = tmp_path / "in.json", tmp_path / "in.jsonl", tmp_path / "out.csv"
+    array.write_text(
+        json.dumps([{"id": "001", "address": ADDRESSES[0]}, {"id": 2, "address": ADDRESSES[1], "ok": True}]),
+        encoding="utf-8",
+    )
+    result = _run("resolve", "--input", str(array), "--column", "address", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    written = pl.read_csv(out, infer_schema=False)
+    assert written.columns[:3] == ["id", "address", "ok"] and written["id"].to_list() == ["001", "2"]
+    assert written["ok"].to_list() == [None, "true"] and written["status"].to_list() == ["exact", "exact"]
+    lines.write_text(
+        "\n".join(json.dumps({"address": a}, ensure_ascii=False) for a in ADDRESSES) + "\n[1]\n", encoding="utf-8"
+    )
+    bad = _run("resolve", "--input", str(lines), "--column", "address", "--output", str(out))
+    assert bad.exit_code == 1 and "line 3 is a list, not an object" in bad.output
+
+
+def test_match_reads_a_workbook_and_names_a_row_without_an_id_by_its_spreadsheet_row(tmp_path):
+    customers = pl.read_csv(CUSTOMERS, infer_schema=False)
+    source, out = tmp_path / "customers.xlsx", tmp_path / "out.csv"
+    _workbook(source, {"Customers": [customers.columns, *[list(r) for r in customers.rows()]]})
+    result = _run("match", "--input", str(source), "--spec", str(SPEC), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    csv_out = tmp_path / "csv_out.csv"
+    assert _run("match", "--input", str(CUSTOMERS), "--spec", str(SPEC), "--output", str(csv_out)).exit_code == 0
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(csv_out, infer_schema=False))  # the CSV's result
+    rows = [list(r) for r in customers.rows()]
+    rows[4][0] = None  # the record on spreadsheet row 6 (the header on row 1) has no id
+    _workbook(source, {"Customers": [customers.columns, *rows]})
+    refused = _run("match", "--input", str(source), "--spec", str(SPEC), "--output", str(out))
+    assert refused.exit_code != 0
+    assert "1 rows have no 'customer_id' (sheet 'Customers' row 6)" in refused.output, refused.output
+
+
+def test_match_reads_json_lines_and_names_rows_by_line(tmp_path):
+    customers = pl.read_csv(CUSTOMERS, infer_schema=False)
+    source, out = tmp_path / "customers.jsonl", tmp_path / "out.csv"
+    records = customers.to_dicts()
+    records[2]["customer_id"] = None
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    refused = _run("match", "--input", str(source), "--spec", str(SPEC), "--output", str(out))
+    assert "1 rows have no 'customer_id' (line 3)" in refused.output, refused.output
