@@ -1,0 +1,98 @@
+"""Pairs found by row number instead of hashed keys and ids (HS11): ``engine._not_among`` looks the few pairs up by
+binary search among pairs in (l, r) order (hashing every pair's key otherwise), and the review queue gathers both
+records' shown fields by the pairs' row numbers (joining on the ids otherwise). The same rows either way."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import pipelines.match.engine as engine
+from pipelines.match import load_spec, match
+from pipelines.match.prepare import prepare
+from pipelines.warehouse import REPO_ROOT
+from tests.match_cases import background
+
+PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+
+
+def _pairs(l: list[int], r: list[int]) -> pl.DataFrame:  # noqa: E741 - the pairs' sides
+    return pl.DataFrame({"l": l, "r": r}, schema={"l": pl.UInt32, "r": pl.UInt32})
+
+
+def _anti(few: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    return few.join(pairs, on=["l", "r"], how="anti", maintain_order="left")
+
+
+def test_not_among_finds_the_few_pairs_by_binary_search_in_sorted_pairs(monkeypatch):
+    rng = np.random.default_rng(1)
+    keys = np.unique(rng.integers(0, 1 << 20, size=5000))
+    pairs = _pairs((keys >> 10).tolist(), (keys & 1023).tolist())  # in (l, r) order, distinct
+    few = pl.concat([pairs.sample(40, seed=2), _pairs([0, 1023, 5], [0, 1023, 1024])]).with_columns(
+        x=pl.int_range(pl.len())
+    )
+    packed = engine._packed_keys(pairs)
+    assert np.array_equal(packed, pairs.select(engine.pair_key())["k"].to_numpy())
+    want = _anti(few, pairs)
+    assert 3 <= want.height < few.height
+    hashed = []
+    real = pl.Expr.is_in
+    monkeypatch.setattr(pl.Expr, "is_in", lambda self, *a, **k: hashed.append(1) or real(self, *a, **k))
+    assert_frame_equal(engine._not_among(few, pairs), want)
+    assert not hashed  # sorted: no pair's key hashed
+    shuffled = pairs.sample(fraction=1.0, shuffle=True, seed=3)  # not in order: hashed and probed, the same rows
+    assert_frame_equal(engine._not_among(few, shuffled), want)
+    assert hashed
+    repeated = pl.concat([pairs, pairs]).sort("l", "r")  # a pair twice: not strictly increasing
+    assert_frame_equal(engine._not_among(few, repeated), want)
+    assert_frame_equal(engine._not_among(few, pairs.head(0)), few)
+    assert_frame_equal(engine._not_among(few.head(0), pairs), few.head(0))
+
+
+@pytest.fixture(scope="module")
+def run():
+    people = background(1500, seed=9)
+    spec = replace(load_spec(PEOPLE_SPEC), pair_floor=0.0)  # every candidate pair in the pair table
+    return people, spec, match(people, spec)
+
+
+def test_the_review_queue_gathers_the_shown_fields_by_row_as_the_ids_would_find_them(run):
+    people, spec, result = run
+    assert spec.show_columns
+    # some pairs of every kind put in the queue (the synthetic city leaves it nearly empty), one judged different
+    n = pl.int_range(pl.len())
+    pairs = result.pairs.with_columns(
+        pl.when(n % 7 == 0)
+        .then(pl.lit("review"))
+        .when(n % 11 == 0)
+        .then(pl.lit("refused"))
+        .otherwise("decision")
+        .cast(result.pairs.schema["decision"])
+        .alias("decision"),
+        pl.when(n == 11)
+        .then(pl.lit(engine.REVIEWED_DIFFERENT))
+        .otherwise(pl.col("decision_reason").cast(pl.String))
+        .cast(result.pairs.schema["decision_reason"])
+        .alias("decision_reason"),
+    )
+    work = prepare(people, spec)
+    ids = work[spec.id_column]
+    # the pair table's records as row numbers, in its order (its ids are those rows')
+    index = pl.DataFrame({"id": ids, "row": pl.int_range(work.height, dtype=pl.UInt32, eager=True)})
+    rows = (
+        pairs.select("left_id", "right_id")
+        .join(index.rename({"id": "left_id", "row": "l"}), on="left_id", how="left", maintain_order="left")
+        .join(index.rename({"id": "right_id", "row": "r"}), on="right_id", how="left", maintain_order="left")
+        .select("l", "r")
+    )
+    by_id = engine._review_queue(pairs, work, spec)
+    by_row = engine._review_queue(pairs, work, spec, rows)
+    assert by_row.height >= 20 and by_row["left_full_name"].null_count() < by_row.height
+    assert_frame_equal(by_row, by_id)
+    assert any(c.startswith("left_") and c != "left_id" for c in by_row.columns)
+    # the run's own queue: the rows of its pair table
+    assert_frame_equal(engine._review_queue(result.pairs, work, spec, rows), result.review)
