@@ -745,6 +745,23 @@ def certain_legacy_reading(data: bytes) -> tuple[str, str] | None:
     return (text, encoding) if common else None
 
 
+def clean_legacy_reading(data: bytes, encoding: str) -> str | None:
+    """The NFC text of ``data`` in the legacy ``encoding`` when it reads as clean Vietnamese there (every non-ASCII
+    word a Vietnamese syllable, no stray symbol or control character), else None. Weaker than
+    :func:`certain_legacy_reading` (no frequent syllable needed, other encodings not asked): for a short cell
+    ('Nữ' in TCVN3) of a row whose other cells were read, for certain, in ``encoding``."""
+    if encoding not in LEGACY_CODECS:
+        return None
+    try:
+        text = LEGACY_CODECS[encoding].decode(bytes(data))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    _good, _common, bad, junk, _longer = _analyse(text)
+    if bad or junk:
+        return None
+    return restore_tcvn3_case(text) if encoding == "tcvn3" else text
+
+
 # --------------------------------------------------------------------------- NUL characters
 
 NUL_REMOVED = "nul_removed"  # a repair kind: NUL characters taken out of a column's values

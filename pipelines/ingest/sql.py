@@ -773,14 +773,77 @@ def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
 
 def _undecodable(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     """:data:`UNDECODABLE` (names of the marked columns, or null) and :data:`DECODED` added, the marks taken off
-    the values."""
+    the values; then a cell no encoding reads for certain is read by its row (:func:`_read_by_row`)."""
     marked = [pl.when(pl.col(c).str.starts_with(_MARK)).then(pl.lit(c)) for c in names]
     decoded = [pl.format("{}:{}", pl.col(c).str.extract(_LEGACY_VALUE, 1), pl.lit(c)) for c in names]
     listed = pl.concat_list(decoded).list.drop_nulls() if decoded else pl.lit(None, dtype=pl.List(pl.String))
-    return frame.with_columns(
-        pl.concat_str(marked, separator=", ", ignore_nulls=True).replace("", None).alias(UNDECODABLE),
-        pl.when(listed.list.len() > 0).then(listed).alias(DECODED),
-        *(pl.col(c).str.strip_prefix(_MARK).str.replace(_LEGACY_VALUE, "") for c in names),
+    return _read_by_row(
+        frame.with_columns(
+            pl.concat_str(marked, separator=", ", ignore_nulls=True).replace("", None).alias(UNDECODABLE),
+            pl.when(listed.list.len() > 0).then(listed).alias(DECODED),
+            *(pl.col(c).str.strip_prefix(_MARK).str.replace(_LEGACY_VALUE, "") for c in names),
+        ),
+        names,
+    )
+
+
+def _read_by_row(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """A cell no legacy encoding reads for certain (too short to tell: TCVN3 'Nữ', VNI 'Hồ' that Windows-1258 reads
+    'Hoà') in a row whose other cells were read, for certain, in one legacy encoding and in that one only: read in
+    that encoding when it reads as clean Vietnamese there (encodings.clean_legacy_reading), and listed in DECODED
+    like them. An old system wrote the whole row in one encoding; the row was quarantined for such a cell (a TCVN3
+    table lost more than half its rows for the 'Nữ' of its sex column). Other cells stay hex, their row quarantined."""
+    from pipelines.encodings import clean_legacy_reading
+
+    todo = frame.with_row_index("_wb_row").filter(pl.col(UNDECODABLE).is_not_null() & pl.col(DECODED).is_not_null())
+    if not todo.height:
+        return frame
+    fixes: list[dict] = []  # per row read further: its row, what is still undecodable, DECODED, the texts read
+    for row in todo.iter_rows(named=True):
+        encodings = {item.split(":", 1)[0] for item in row[DECODED]}
+        if len(encodings) != 1:
+            continue
+        (encoding,) = encodings
+        marked = row[UNDECODABLE].split(", ")
+        left, read, texts = [], list(row[DECODED]), {}
+        for name in marked:
+            cell = row.get(name) if name in names else None
+            text = clean_legacy_reading(bytes.fromhex(cell[2:]), encoding) if cell and cell.startswith("\\x") else None
+            if text is None:
+                left.append(name)
+            else:
+                texts[name] = text
+                read.append(f"{encoding}:{name}")
+        if texts:
+            fixes.append({"_wb_row": row["_wb_row"], "_wb_left": ", ".join(left) or None, "_wb_read": read, **texts})
+    if not fixes:
+        return frame
+    read_names = sorted({name for fix in fixes for name in fix} - {"_wb_row", "_wb_left", "_wb_read"})
+    schema = {"_wb_row": pl.UInt32, "_wb_left": pl.String, "_wb_read": pl.List(pl.String)}
+    schema.update({f"_wb_text_{i}": pl.String for i in range(len(read_names))})
+    table = pl.DataFrame(
+        [
+            {
+                "_wb_row": fix["_wb_row"],
+                "_wb_left": fix["_wb_left"],
+                "_wb_read": fix["_wb_read"],
+                **{f"_wb_text_{i}": fix.get(name) for i, name in enumerate(read_names)},
+            }
+            for fix in fixes
+        ],
+        schema=schema,
+    ).with_columns(_wb_fixed=pl.lit(True))
+    fixed = pl.col("_wb_fixed").fill_null(False)
+    return (
+        frame.with_row_index("_wb_row")
+        .join(table, on="_wb_row", how="left")
+        .sort("_wb_row")
+        .with_columns(
+            pl.when(fixed).then(pl.col("_wb_left")).otherwise(pl.col(UNDECODABLE)).alias(UNDECODABLE),
+            pl.when(fixed).then(pl.col("_wb_read")).otherwise(pl.col(DECODED)).alias(DECODED),
+            *(pl.coalesce(f"_wb_text_{i}", name).alias(name) for i, name in enumerate(read_names)),
+        )
+        .select(frame.columns)
     )
 
 
