@@ -86,11 +86,14 @@ def test_a_golden_value_says_its_rule_and_what_a_missing_or_unreadable_source_va
         "Date of birth. Empty when no source record of the person gives a readable"
     )
     assert "When several source records describe the same person: the value most of them give" in people["sex"]
-    # a year-only birth date is exported as 1 January: said (before, nothing told a ministry so)
+    # a year-only birth date is exported as 1 January: said (before, nothing told a ministry so), with the field
+    # saying which dates are known only so (the golden precision follows the golden date)
     assert people["date_of_birth"].endswith(
-        "written as 1 January of that year, one given as a month and year only as the 1st of that month; this export "
-        "does not say which dates are known only so."
+        "written as 1 January of that year, one given as a month and year only as the 1st of that month; the "
+        "export's precision field for it says which (day, month or year)."
     )
+    assert "the date most of them agree with" in people["date_of_birth"]
+    assert people["date_of_birth_precision"].startswith("How precisely the birth date is known")
     assert (
         "1 January" not in people["sex"] and "1 January" not in _described("finance_tax", "businesses")["registered_on"]
     )

@@ -84,7 +84,7 @@ def test_decision_reason_is_the_reason_else_the_veto_else_a_reviewers_same():
 
 def _plain_golden(frame: pl.DataFrame, entity_ids: pl.Series, spec) -> pl.DataFrame:
     """Golden records the plain way: every field's survivor chosen on its own (_survive), grouped by entity id."""
-    fields = list(spec.survivorship)
+    fields = [c for c in spec.survivorship if c in frame.columns]  # (text dates: no precision column)
     work = frame.with_columns(
         entity_ids.alias("entity_id"),
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"),
@@ -94,8 +94,10 @@ def _plain_golden(frame: pl.DataFrame, entity_ids: pl.Series, spec) -> pl.DataFr
     golden = multi.group_by("entity_id").agg(
         pl.len().cast(pl.UInt32).alias("record_count"), pl.col(spec.id_column).sort().alias("record_ids")
     )
-    for column, rule in spec.survivorship.items():
-        golden = golden.join(_survive(multi, column, rule, spec.recency_column), on="entity_id", how="left")
+    for column in fields:
+        golden = golden.join(
+            _survive(multi, column, spec.survivorship[column], spec.recency_column), on="entity_id", how="left"
+        )
     single = work.filter(pl.col("record_count") == 1).select(
         "entity_id", "record_count", pl.concat_list(spec.id_column).alias("record_ids"), *fields
     )

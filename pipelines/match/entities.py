@@ -126,12 +126,18 @@ def _founders(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([multi, single])
 
 
-def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None, key: str = "entity_id") -> pl.DataFrame:
+def _survive(
+    frame: pl.DataFrame,
+    column: str,
+    rule: str,
+    recency: str | None,
+    key: str = "entity_id",
+    carry: str | None = None,
+) -> pl.DataFrame:
     """One value of `column` per entity (``key``: its id, or any column equal exactly for its records) under a
-    survivorship rule (nulls never win)."""
-    base = frame.select(key, "_order", column, *([recency] if recency and recency != column else [])).filter(
-        pl.col(column).is_not_null()
-    )
+    survivorship rule (nulls never win); ``carry``: a column taken from the winning record (not most_frequent)."""
+    kept = [c for c in dict.fromkeys([recency, carry]) if c and c != column]
+    base = frame.select(key, "_order", column, *kept).filter(pl.col(column).is_not_null())
     if rule == "most_frequent":
         tie = [pl.col(recency).max().alias("_recent")] if recency else []
         counted = base.group_by(key, column).agg(pl.len().alias("_n"), pl.col("_order").min().alias("_first"), *tie)
@@ -149,7 +155,67 @@ def _survive(frame: pl.DataFrame, column: str, rule: str, recency: str | None, k
         ranked = base.sort([key, column, "_order"], descending=[False, rule == "max", False])
     else:
         raise ValueError(f"unknown survivorship rule {rule}")
-    return ranked.unique(key, keep="first", maintain_order=True).select(key, column)
+    return ranked.unique(key, keep="first", maintain_order=True).select(key, column, *([carry] if carry else []))
+
+
+# a date's precision column (staging's dob_precision): finer first
+FINENESS = {"day": 0, "month": 1, "year": 2}
+_TRUNCATE = {1: "1mo", 2: "1y"}  # a coarser date is stored as the first day of its month or year
+
+
+def _covers(value: str, record: str, fine: str) -> pl.Expr:
+    """Whether a record's date (``record``, known to precision ``fine``) agrees with the date ``value``: equal
+    once ``value`` is cut to the record's precision ('Jan 1997' agrees with 22/01/1997, not the other way)."""
+    cut = pl.col(value)
+    for level, every in _TRUNCATE.items():
+        cut = pl.when(pl.col(fine) == level).then(pl.col(value).dt.truncate(every)).otherwise(cut)
+    return cut == pl.col(record)
+
+
+def _survive_dated(
+    frame: pl.DataFrame, column: str, precision: str, rule: str, recency: str | None, key: str
+) -> pl.DataFrame:
+    """``_survive`` for a date column known to different precisions (``precision``: day, month or year), returning
+    the winner's precision beside it. most_frequent counts, for each value, the records that agree with it (a
+    year-only date agrees with every date of its year), so a full date wins over the coarser ones of the same
+    person, and a coarser one only where nothing finer agrees; ties go to the finer value, then as ``_survive``'s.
+    The other rules pick a record, whose precision comes with its date."""
+    rec = [recency] if recency and recency not in (column, precision) else []
+    base = frame.select(key, "_order", column, precision, *rec).filter(pl.col(column).is_not_null())
+    base = base.with_columns(
+        pl.col(precision).cast(pl.String).replace_strict(FINENESS, default=0, return_dtype=pl.UInt8).alias("_fine")
+    )
+    if rule != "most_frequent":
+        return _survive(base, column, rule, recency, key, carry=precision)
+    tie = [pl.col(recency).max().alias("_recent")] if recency else []
+    candidates = base.group_by(key, column, "_fine").agg(pl.col("_order").min().alias("_first"), *tie)
+    votes = (
+        candidates.join(base.select(key, pl.col(column).alias("_r"), pl.col("_fine").alias("_rf")), on=key)
+        .filter((pl.col("_rf") >= pl.col("_fine")) & _covers(column, "_r", "_rf"))
+        .group_by(key, column, "_fine")
+        .agg(pl.len().alias("_n"))
+    )
+    order = ["_n", "_fine", *(["_recent"] if recency else []), "_first"]
+    ranked = candidates.join(votes, on=[key, column, "_fine"]).sort(
+        [key, *order], descending=[False, True, False, *([True] if recency else []), False]
+    )
+    names = {v: k for k, v in FINENESS.items()}
+    return ranked.unique(key, keep="first", maintain_order=True).select(
+        key, column, pl.col("_fine").replace_strict(names, return_dtype=pl.String).alias(precision)
+    )
+
+
+def _dated_columns(frame: pl.DataFrame, spec: MatchSpec) -> dict[str, str]:
+    """Survivorship date columns typed as dates whose precision column ([[dates]] precision) the input has."""
+    return {
+        d.column: d.precision
+        for d in spec.dates
+        if d.precision
+        and d.column in spec.survivorship
+        and d.precision in frame.columns
+        and d.column in frame.columns
+        and frame.schema[d.column] == pl.Date
+    }
 
 
 def golden_records(
@@ -171,8 +237,10 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     """``golden_records`` before the entities are named (it needs the clusters only, so the engine works it out
     while the ids are): one row per cluster (``_g``) with a record of it (``_at``, its row in ``frame``), the
     merged clusters first, then the single-record ones in input order. ``name_golden`` names them."""
-    fields = list(spec.survivorship)
-    read = [spec.id_column, *fields, *([spec.recency_column] if spec.recency_column else [])]
+    # a [[dates]] precision column in [survivorship] only when the input has it (typed dates; text dates have none)
+    fields = [c for c in spec.survivorship if c in frame.columns or c not in spec.optional_columns]
+    dated = _dated_columns(frame, spec)
+    read = [spec.id_column, *fields, *dated.values(), *([spec.recency_column] if spec.recency_column else [])]
     # only the columns read here (the input may hold many more, each filtered twice below)
     cluster = clusters.to_numpy()
     work = frame.select(c for c in dict.fromkeys(read) if c in frame.columns).with_columns(
@@ -194,9 +262,16 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
         pl.col(spec.id_column).cast(pl.String).sort().alias("record_ids"),
     )
     recency = spec.recency_column
-    latest = [c for c, rule in spec.survivorship.items() if rule == "most_recent"] if recency else []
-    for column, rule in spec.survivorship.items():
-        if column not in latest:
+    # a date's precision column in [survivorship] follows its date's winner (never chosen on its own)
+    follows = {p for p in dated.values() if p in spec.survivorship}
+    latest = [c for c in fields if spec.survivorship[c] == "most_recent" and c not in dated and c not in follows]
+    latest = latest if recency else []
+    for column in fields:
+        rule = spec.survivorship[column]
+        if column in dated:
+            won = _survive_dated(multi, column, dated[column], rule, recency, "_g")
+            golden = golden.join(won if dated[column] in follows else won.drop(dated[column]), on="_g", how="left")
+        elif column not in latest and column not in follows:
             golden = golden.join(_survive(multi, column, rule, recency, "_g"), on="_g", how="left")
     if latest:
         # the most recent fields in one sort: per entity, each field's first value that is not null in the order

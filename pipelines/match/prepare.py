@@ -345,7 +345,10 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
             .alias(name)
             for name in day_needed
         )
-    keep = [ROW, *[c for c in spec.referenced_columns if c != ROW]]
+    optional = (
+        spec.optional_columns
+    )  # (a [[dates]] precision column the input may lack, though [survivorship] names it)
+    keep = [ROW, *[c for c in spec.referenced_columns if c != ROW and (c in work.columns or c not in optional)]]
     extra = [c for c in work.columns if c.startswith((PRECISION, RAW)) and c not in keep]
     work = work.select(keep + extra)
     # strings compared as text: blank means missing (rewritten only where there is a blank; derived columns have

@@ -507,7 +507,8 @@ class MatchSpec:
         derived = {d.name for d in self.derive}
         # "<column>__<transform>[__<transform>]" names are derived on the fly from <column>
         bases = {c.split("__")[0] for c in self.referenced_columns}
-        return {c for c in bases if c not in derived} | {d.source for d in self.derive}
+        # a [[dates]] precision column is optional even where [survivorship] lists it (text dates have none)
+        return ({c for c in bases if c not in derived} | {d.source for d in self.derive}) - self.optional_columns
 
     @property
     def optional_columns(self) -> set[str]:

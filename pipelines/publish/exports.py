@@ -165,12 +165,33 @@ def _row_policy_for_recipient(f: S.Field, noun: str) -> str:
 def _partial_date_sentence(kind: str, name: str) -> str:
     """For a date some sources give as a year or a month only (the match spec declares its precision column): how
     such a date is written, since the export does not carry its precision (a birth date of 1 January is common)."""
-    if not S.review_dates(kind).get(name):
+    precision = S.review_dates(kind).get(name)
+    if not precision:
         return ""
+    told = (
+        "the export's precision field for it says which (day, month or year)"
+        if precision in S.ENTITY_GOLDEN_COLUMNS[kind]
+        else "this export does not say which dates are known only so"
+    )
     return (
         "A date a source gives as a year only is written as 1 January of that year, one given as a month and year "
-        "only as the 1st of that month; this export does not say which dates are known only so."
+        f"only as the 1st of that month; {told}."
     )
+
+
+def _survivor_words(kind: str, name: str) -> str:
+    """How a golden column's value is chosen, in words: a date known to different precisions and its precision
+    column follow pipelines/match/entities.py's _survive_dated, the others their rule."""
+    dated = {d: p for d, p in S._SPEC_DATE_PRECISION[kind].items() if p and d in S.ENTITY_GOLDEN_COLUMNS[kind]}
+    if name in dated:
+        return (
+            "the date most of them agree with (a date known only to its year or month agrees with every full date "
+            "within it, so a full date wins over it; a tie: the more precise, then the most recent, then the first read)"
+        )
+    for date, precision in dated.items():
+        if name == precision:
+            return f"how precisely the chosen {date.replace('_', ' ')} is known"
+    return _SURVIVOR_WORDS[_survivorship(kind)[name]]
 
 
 def recipient_description(table: Table, source_field: S.Field) -> str:
@@ -184,7 +205,7 @@ def recipient_description(table: Table, source_field: S.Field) -> str:
         policy = S.policy_sentences(staged.on_missing, staged.on_invalid)
         base = staged.description.removesuffix(policy).strip()
         noun = _ENTITY_NOUNS[kind]
-        rule = _SURVIVOR_WORDS[_survivorship(kind)[source_field.name]]
+        rule = _survivor_words(kind, source_field.name)
         text = " ".join(
             part
             for part in (

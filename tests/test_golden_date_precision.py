@@ -1,0 +1,107 @@
+"""A golden birth date prefers the most precise date the entity's records agree with.
+
+Staging keeps 'Jan 1997' as 1997-01-01 with dob_precision 'month' and '1996' as 1996-01-01 with 'year'. Counted
+as plain values, a person with 22/01/1997 in an older extract and 'Jan 1997' in a newer one tied 1-1 and the newer
+won, so the golden record (and the public-security export) said 1997-01-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from pipelines.match import load_spec
+from pipelines.match.entities import golden_records
+from pipelines.warehouse import REPO_ROOT
+
+SPEC = load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
+D = dt.date
+
+
+def _golden(records: list[tuple[str, dt.date | None, str | None, str]]) -> pl.DataFrame:
+    """records: (entity, date_of_birth, dob_precision, extract_date); one record per row."""
+    frame_columns = ("full_name", "date_of_birth", "dob_precision")
+    frame = pl.DataFrame(
+        {
+            "record_key": [f"r{i}" for i in range(len(records))],
+            "full_name": ["An"] * len(records),
+            "date_of_birth": [r[1] for r in records],
+            "dob_precision": [r[2] for r in records],
+            "extract_date": [r[3] for r in records],
+        },
+        schema_overrides={"date_of_birth": pl.Date, "dob_precision": pl.String},
+    ).with_columns(pl.lit(None, pl.String).alias(c) for c in SPEC.survivorship if c not in frame_columns)
+    entity_ids = pl.Series([r[0] for r in records])
+    return golden_records(frame, entity_ids, SPEC).sort("entity_id")
+
+
+def _dates(golden: pl.DataFrame) -> dict[str, dt.date | None]:
+    return dict(zip(golden["entity_id"], golden["date_of_birth"], strict=True))
+
+
+def test_a_full_date_wins_over_the_newer_month_or_year_only_one_of_the_same_person():
+    golden = _golden(
+        [
+            ("A", D(1997, 1, 22), "day", "2024-01-01"),
+            ("A", D(1997, 1, 1), "month", "2025-09-20"),  # 'Jan 1997', newer
+            ("B", D(1996, 5, 3), "day", "2024-01-01"),
+            ("B", D(1996, 1, 1), "year", "2025-09-20"),  # '1996', newer
+            ("C", D(1990, 1, 1), "year", "2025-09-20"),  # '1990' twice, a full date once: it agrees with both
+            ("C", D(1990, 1, 1), "year", "2025-09-21"),
+            ("C", D(1990, 8, 9), "day", "2023-01-01"),
+        ]
+    )
+    assert _dates(golden) == {"A": D(1997, 1, 22), "B": D(1996, 5, 3), "C": D(1990, 8, 9)}
+    # the golden precision is the winning date's (people.toml lists dob_precision in [survivorship])
+    assert golden["dob_precision"].to_list() == ["day", "day", "day"]
+
+
+def test_the_golden_precision_follows_the_golden_date_never_chosen_on_its_own():
+    golden = _golden(
+        [
+            ("I", D(1960, 1, 1), "year", "2024-01-01"),
+            ("I", D(1960, 1, 1), "year", "2025-01-01"),
+            ("J", D(1961, 1, 1), "day", "2024-01-01"),  # a single record keeps its own precision
+            ("K", D(1962, 3, 1), "month", "2024-01-01"),  # 'day' twice on a date of another month: most frequent
+            ("K", D(1963, 4, 4), "day", "2025-01-01"),  # precision is 'day', yet the month-only date wins
+            ("K", D(1962, 3, 1), "month", "2025-02-01"),
+        ]
+    )
+    assert dict(zip(golden["entity_id"], golden["dob_precision"], strict=True)) == {
+        "I": "year",
+        "J": "day",
+        "K": "month",
+    }
+
+
+def test_a_coarse_date_wins_only_where_nothing_finer_agrees_with_it():
+    golden = _golden(
+        [
+            # a year-only date of another year does not vote for the full date: two 1985 records outvote it
+            ("D", D(1985, 1, 1), "year", "2025-09-20"),
+            ("D", D(1985, 1, 1), "year", "2025-09-21"),
+            ("D", D(1986, 4, 4), "day", "2024-01-01"),
+            # a month-only date agrees with a full date of its month only
+            ("E", D(1970, 2, 1), "month", "2025-09-20"),
+            ("E", D(1970, 3, 5), "day", "2024-01-01"),
+            # both dates 1 January: the full one (day) wins the tie over the year-only one, though older
+            ("F", D(2001, 1, 1), "year", "2025-09-20"),
+            ("F", D(2001, 1, 1), "day", "2020-01-01"),
+        ]
+    )
+    # E: each value has one vote; the tie goes to the finer date
+    assert _dates(golden) == {"D": D(1985, 1, 1), "E": D(1970, 3, 5), "F": D(2001, 1, 1)}
+
+
+def test_full_dates_alone_keep_plain_most_frequent_with_the_newer_record_winning_a_tie():
+    golden = _golden(
+        [
+            ("G", D(1980, 1, 2), "day", "2024-01-01"),
+            ("G", D(1980, 2, 1), "day", "2025-01-01"),
+            ("H", D(1975, 6, 6), None, "2024-01-01"),  # no precision written: a full date
+            ("H", D(1975, 6, 6), "day", "2025-01-01"),
+            ("H", D(1975, 7, 7), "day", "2025-02-01"),
+        ]
+    )
+    assert _dates(golden) == {"G": D(1980, 2, 1), "H": D(1975, 6, 6)}
