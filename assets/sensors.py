@@ -36,7 +36,6 @@ import fnmatch
 import hashlib
 import json
 import os
-import re
 import time
 from pathlib import Path
 
@@ -46,9 +45,9 @@ from assets.ingest import INGEST_JOBS, Listing, catalogue_paths, gone_keys, part
 from pipelines.ingest.catalogue import (
     PARTITION_SEPARATOR,
     UNDATED,
-    _parse_date,
     extracts_by_partition,
     load_catalogue,
+    misdated_files,
     source_of,
 )
 from pipelines.ingest.sql import ExtractDates
@@ -77,10 +76,9 @@ def partition_for(file: Path, sources, relative: str | None = None) -> tuple[str
         claims.sort(key=lambda spec: not fnmatch.fnmatch(relative, spec.path))
     for spec in claims:
         if spec.extract_date_pattern:
-            m = re.search(spec.extract_date_pattern, file.name)
-            if not m:
+            day = spec.date_of_file(file)
+            if day is None:  # the name misses the pattern or holds no real date (named by misdated_files)
                 continue
-            day = _parse_date(m.group(1), f"{spec.catalogue_file}: source {spec.id}: file {file.name}")
         elif spec.extract_date is not None:
             day = spec.extract_date
         else:
@@ -300,7 +298,7 @@ def _dates_changed(found: ExtractDates, before: dict[str, int] | None, seen_date
 
 
 def _notes(folder: Path, sources, groups, unclaimed, unreached, unreachable) -> list[str]:  # noqa: ANN001
-    notes = _undated_notes(sources, groups)
+    notes = _undated_notes(sources, groups) + misdated_files(sources)
     if not folder.is_dir():
         notes.append(f"landing folder {folder} does not exist")
     if unclaimed:

@@ -116,6 +116,19 @@ class SourceSpec:
 
         return source_groups(self)
 
+    def date_of_file(self, file: Path) -> date | None:
+        """The extract date ``extract_date_pattern`` reads in a file's name; None when the name does not match it or
+        its date is no date ('population_775_20251345.csv'). Such a file is no extract of the source: one misnamed
+        delivery in a landing folder stopped every run and sensor tick with a CatalogueError (the whole catalogue
+        unreadable); it is named by :func:`misdated_files` instead."""
+        m = re.search(self.extract_date_pattern, file.name) if self.extract_date_pattern else None
+        if m is None:
+            return None
+        try:
+            return _parse_date(m.group(1), f"{self.catalogue_file}: source {self.id}: file {file.name}")
+        except CatalogueError:
+            return None
+
     def extracts(self, groups=None) -> list[Extract]:  # noqa: ANN001 - sql.ExtractDates already listed, or None
         """The extracts this source has: one per matching file (or one for a database table)."""
         if self.format == "sql":
@@ -133,12 +146,10 @@ class SourceSpec:
         for f in files:
             self.check_inside_base(f)
             if self.extract_date_pattern:
-                m = re.search(self.extract_date_pattern, f.name)
-                if not m:
+                day = self.date_of_file(f)
+                if day is None:  # the name misses the pattern, or holds no real date (misdated_files says so)
                     continue
-                out.append(
-                    Extract(self, _parse_date(m.group(1), f"{self.catalogue_file}: source {self.id}: file {f.name}"), f)
-                )
+                out.append(Extract(self, day, f))
             else:
                 out.append(Extract(self, self.extract_date, f))
         return out
@@ -388,11 +399,31 @@ def extracts_by_partition(
     return dict(sorted(out.items()))
 
 
+def misdated_files(sources: dict[str, SourceSpec]) -> list[str]:
+    """One line per file a source's path matches whose name matches its extract_date_pattern but holds no real date
+    ('population_775_20251345.csv'): not loaded, named so that it is renamed (SourceSpec.date_of_file)."""
+    lines = []
+    for spec in sources.values():
+        if spec.format == "sql" or spec.path is None or not spec.extract_date_pattern:
+            continue
+        pattern = spec.base_dir / spec.path
+        files = sorted(pattern.parent.glob(pattern.name)) if pattern.parent.is_dir() else []
+        for f in files:
+            m = re.search(spec.extract_date_pattern, f.name)
+            if f.is_file() and m is not None and spec.date_of_file(f) is None:
+                lines.append(
+                    f"source {spec.id!r} ({spec.catalogue_file.name}): file {f.name}: its extract date {m.group(1)!r} "
+                    "is not a date (YYYY-MM-DD or YYYYMMDD): not loaded; rename the file"
+                )
+    return lines
+
+
 def sources_without_extracts(sources: dict[str, SourceSpec], extracts: dict[str, Extract]) -> list[str]:
     """Why each file source of the catalogue has no extract today, one line each: its glob matches no file, or no
     matching file's name matches its extract_date_pattern. Such a source loads nothing and fails nothing, so
     without this line a mistyped path made a run that succeeded with nothing of the source in it. A catalogue
-    listing no source at all is one line too."""
+    listing no source at all is one line too. Then the files not loaded because their name's date is no date
+    (:func:`misdated_files`), whether or not their source has other extracts."""
     if not sources:
         return ["the catalogue lists no source: no extract is loaded (README 'Ingestion: the source catalogue')"]
     having = {e.source.id for e in extracts.values()}
@@ -410,7 +441,7 @@ def sources_without_extracts(sources: dict[str, SourceSpec], extracts: dict[str,
                 f"{where}: {len(files)} file(s) match path {spec.path!r}, none of their names matches "
                 f"extract_date_pattern {spec.extract_date_pattern!r}: nothing of it is loaded"
             )
-    return lines
+    return lines + misdated_files(sources)
 
 
 def url_problem(exc: Exception) -> str:
