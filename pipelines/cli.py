@@ -352,7 +352,7 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_workbook(path: Path, option: str, sheet: str | None) -> TableRead:
+def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 0) -> TableRead:
     """A workbook's sheet (the first, or ``sheet``) as read_table gives a CSV: every cell as text, the header the
     first row holding a value (blank rows above it skipped), blank rows inside skipped (said), a header naming a
     column twice read as a CSV's is (said), the rows numbered as the spreadsheet shows them."""
@@ -388,7 +388,10 @@ def _read_workbook(path: Path, option: str, sheet: str | None) -> TableRead:
     has_value = cells.select(filled.alias("v")).to_series() if grid.height else pl.Series([], dtype=pl.Boolean)
     if not has_value.any():
         raise click.ClickException(f"{path}: sheet {name!r} is empty")
-    header_at = int(has_value.arg_true()[0])
+    below = has_value & pl.Series(np.arange(layout.origin[0], layout.origin[0] + has_value.len()) > skip_rows)
+    if not below.any():
+        raise click.ClickException(f"{path}: sheet {name!r}: nothing below row {skip_rows} (--skip-rows)")
+    header_at = int(below.arg_true()[0])  # the first row holding a value (below the rows --skip-rows skips)
     first_row = layout.origin[0] + header_at  # the sheet row of the header, as the spreadsheet shows it
     header = [str(v).strip() if v is not None else "" for v in grid.row(header_at)]
     columns, seen = [], {}
@@ -489,28 +492,57 @@ def _read_json(path: Path, option: str) -> TableRead:
 
 
 def read_table_file(
-    path: Path, option: str, encoding: str = "auto", delimiter: str | None = None, sheet: str | None = None
+    path: Path,
+    option: str,
+    encoding: str = "auto",
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    skip_rows: int = 0,
 ) -> pl.DataFrame:
     """read_table's rows."""
-    return read_table(path, option, encoding, delimiter, sheet).frame
+    return read_table(path, option, encoding, delimiter, sheet, skip_rows).frame
+
+
+def _skipped_lines(data: bytes, n: int, path: Path) -> bytes:
+    """``data`` with its first ``n`` lines left blank (--skip-rows: a title above the header, as a sheet saved as
+    CSV has), so that the line numbers of later messages stay the file's; said on stderr. Refused when nothing
+    would be left."""
+    at = 0
+    for _ in range(n):
+        end = data.find(b"\n", at)
+        if end < 0:
+            raise click.ClickException(f"{path}: --skip-rows {n}: the file has fewer lines; nothing left to read")
+        at = end + 1
+    if not data[at:].strip():
+        raise click.ClickException(f"{path}: --skip-rows {n}: nothing after the lines skipped")
+    _echo(f"wardbridge: {path}: line{'s 1-' if n > 1 else ' '}{n} skipped (--skip-rows {n}): the header is below")
+    return b"\n" * n + data[at:]
 
 
 def read_table(
-    path: Path, option: str, encoding: str = "auto", delimiter: str | None = None, sheet: str | None = None
+    path: Path,
+    option: str,
+    encoding: str = "auto",
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    skip_rows: int = 0,
 ) -> TableRead:
     """A CSV (every column read as text: codes and IDs keep their leading zeros), Parquet, workbook (.xlsx: the
     first sheet, or ``sheet``) or JSON file (an array of objects, or JSON Lines). For CSV in any
     encoding: 'auto' detects UTF-8 (BOM or not), Windows-1258,
     VNI-Windows and TCVN3 (pipelines.encodings.detect_encoding, on the first 64 kB); the delimiter
     is sniffed unless given. Legacy encodings are decoded to NFC text; UTF-8 cells are kept as they
-    are. An undecodable file is a data problem (exit 1). With the file's row numbers (TableRead)."""
+    are. An undecodable file is a data problem (exit 1). ``skip_rows`` lines (a CSV's) or rows (a sheet's) above
+    the header are not read (a title line). With the file's row numbers (TableRead)."""
     fmt = file_format(path, option, INPUT_FORMATS)
     if sheet is not None and fmt != "xlsx":
         raise click.BadParameter(f"{path}: --sheet is for a workbook (.xlsx)", param_hint="--sheet")
+    if skip_rows and fmt not in ("csv", "xlsx"):
+        raise click.BadParameter(f"{path}: --skip-rows is for a CSV or a workbook", param_hint="--skip-rows")
     if fmt == "parquet":
         return _read_parquet(path, option)
     if fmt == "xlsx":
-        return _read_workbook(path, option, sheet)
+        return _read_workbook(path, option, sheet, skip_rows)
     if fmt == "json":
         return _read_json(path, option)
     encoding = ENCODING_SYNONYMS.get(encoding, encoding)
@@ -536,7 +568,8 @@ def read_table(
             _echo(f"wardbridge: {path} read as {label}")
     source: Path | bytes = path
     if chosen == "utf-8":
-        sep = delimiter or sniff_delimiter(head.decode("utf-8-sig", errors="replace"))
+        sniffed = head.split(b"\n", skip_rows)[-1] if skip_rows else head  # the title line tells no delimiter
+        sep = delimiter or sniff_delimiter(sniffed.decode("utf-8-sig", errors="replace"))
     else:
         data = path.read_bytes()
         try:
@@ -544,10 +577,12 @@ def read_table(
         except (UnicodeDecodeError, ValueError):
             problem = _not_valid(path, data, chosen, lambda b: decode_bytes(b, chosen), "try another --encoding")
             raise click.ClickException(problem) from None
-        sep = delimiter or sniff_delimiter(text[: 1 << 16])
+        sep = delimiter or sniff_delimiter(text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16])
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
     source, sep = _mended(source, path, head if whole else head[:-1], sep, delimiter)
+    if skip_rows:
+        source = _skipped_lines(source if isinstance(source, bytes) else path.read_bytes(), skip_rows, path)
     try:
         try:
             frame = pl.read_csv(source, infer_schema=False, separator=sep, encoding="utf8")
@@ -804,11 +839,13 @@ def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
         counted = field_count_problem(data, sep)
     if counted is not None:
         line, expected, found = counted
-        title = (
-            "; a header of one field may be a title line above the real header (a sheet saved as CSV): remove it"
-            if expected == 1
-            else ""
-        )
+        title = ""
+        if expected == 1:  # the header Polars took: the first line that is not blank
+            header_line = data[: len(data) - len(data.lstrip(b"\r\n"))].count(b"\n") + 1
+            title = (
+                "; a header of one field may be a title line above the real header (a sheet saved as CSV): remove it, "
+                f"or give --skip-rows {header_line}"
+            )
         return (
             f"line {line}: the row starting on this line has {found} fields where the header has {expected} "
             f"(delimiter {sep!r}): quote a value that holds the delimiter, or remove the extra delimiter{title}"
@@ -1123,6 +1160,13 @@ def _as_of_option(value: str | None, frame: pl.DataFrame):
 )
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed among , ; tab |).")
 @click.option("--sheet", metavar="NAME", help="With a workbook (.xlsx): the sheet to read (default: the first).")
+@click.option(
+    "--skip-rows",
+    type=click.IntRange(0),
+    default=0,
+    metavar="N",
+    help="Lines of a CSV (rows of a sheet) above the header not to read: a title line, as a sheet saved as CSV has.",
+)
 def resolve(
     input_path: Path,
     output_path: Path,
@@ -1137,6 +1181,7 @@ def resolve(
     encoding: str,
     delimiter: str | None,
     sheet: str | None = None,
+    skip_rows: int = 0,
 ) -> None:
     """Add the old unit and the new 2025 ward to every row of a table.
 
@@ -1168,7 +1213,7 @@ def resolve(
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    frame = read_table_file(input_path, "--input", encoding.lower(), delimiter, sheet)
+    frame = read_table_file(input_path, "--input", encoding.lower(), delimiter, sheet, skip_rows)
     check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
     check_address_column(frame, address_column, input_path)
     as_of_value = _as_of_option(as_of, frame)
@@ -1315,6 +1360,13 @@ def resolve(
     help="With a workbook (.xlsx) --input or --increment: the sheet to read (default: the first).",
 )
 @click.option(
+    "--skip-rows",
+    type=click.IntRange(0),
+    default=0,
+    metavar="N",
+    help="Lines of a CSV (rows of a sheet) above the header not to read: a title line, as a sheet saved as CSV has.",
+)
+@click.option(
     "--shards",
     type=click.IntRange(1, 64),
     help="Match the candidate pairs this many shards at a time, spilled to the temporary folder between the steps "
@@ -1343,6 +1395,7 @@ def match(
     shards: int | None = None,
     max_shard_pairs: int | None = None,
     sheet: str | None = None,
+    skip_rows: int = 0,
 ) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
@@ -1374,7 +1427,7 @@ def match(
     if (shards is not None or max_shard_pairs is not None) and increment_path is not None:
         raise click.UsageError("--shards and --max-shard-pairs are for a whole --input (not an --increment)")
     out_fmt = file_format(output_path, "--output")
-    read = _table_reader(encoding, delimiter, sheet)
+    read = _table_reader(encoding, delimiter, sheet, skip_rows)
     outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
     inputs = [
         ("--input", input_path),
@@ -1500,7 +1553,9 @@ def _check_spec_columns_named(frame: pl.DataFrame, spec, path: Path) -> None:  #
         )
 
 
-def _table_reader(encoding: str, delimiter: str | None, sheet: str | None = None) -> Callable[[Path, str], TableRead]:
+def _table_reader(
+    encoding: str, delimiter: str | None, sheet: str | None = None, skip_rows: int = 0
+) -> Callable[[Path, str], TableRead]:
     """How match reads the table it deduplicates (--input, --increment): as resolve reads its input, a CSV in
     UTF-8, Windows-1258, VNI or TCVN3 (detected unless --encoding says) with the delimiter sniffed unless given;
     with the file's data-row numbers (TableRead)."""
@@ -1508,7 +1563,7 @@ def _table_reader(encoding: str, delimiter: str | None, sheet: str | None = None
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    return lambda path, option: read_table(path, option, encoding.lower(), delimiter, sheet)
+    return lambda path, option: read_table(path, option, encoding.lower(), delimiter, sheet, skip_rows)
 
 
 def _check_input(frame: pl.DataFrame, spec, path: Path, table: TableRead) -> None:  # noqa: ANN001 - a MatchSpec
