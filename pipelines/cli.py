@@ -404,7 +404,8 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
             seen[label] = 1
         columns.append(label)
     frame = grid.slice(header_at + 1).rename(dict(zip(grid.columns, columns, strict=True)))
-    frame = frame.with_columns(pl.all().cast(pl.String))
+    # a date cell reads as '1990-03-15 00:00:00': the date, as the sheet shows it (a time of day is kept)
+    frame = frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
     keep = has_value.slice(header_at + 1).to_numpy()
     rows = np.arange(first_row + 1, first_row + 1 + frame.height)
     if not keep.all():

@@ -105,3 +105,23 @@ def test_match_reads_json_lines_and_names_rows_by_line(tmp_path):
     source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
     refused = _run("match", "--input", str(source), "--spec", str(SPEC), "--output", str(out))
     assert "1 rows have no 'customer_id' (line 3)" in refused.output, refused.output
+
+
+def test_a_date_cell_reads_as_its_date(tmp_path):
+    """calamine gives a date cell as '1990-03-15 00:00:00': read as the date the sheet shows ('--as-of dob' reads
+    it); a time of day is kept."""
+    import datetime as dt
+
+    source, out = tmp_path / "in.xlsx", tmp_path / "out.csv"
+    book = xlsxwriter.Workbook(str(source))
+    sheet, shown = book.add_worksheet(), book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_row(0, 0, ["address", "dob", "seen"])
+    sheet.write(1, 0, ADDRESSES[1])
+    sheet.write_datetime(1, 1, dt.datetime(2024, 3, 15), shown)
+    sheet.write_datetime(1, 2, dt.datetime(2024, 3, 15, 9, 30), shown)
+    book.close()
+    result = _run("resolve", "--input", str(source), "--column", "address", "--as-of", "dob", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    written = pl.read_csv(out, infer_schema=False)
+    assert written["dob"].to_list() == ["2024-03-15"] and written["seen"].to_list() == ["2024-03-15 09:30:00"]
+    assert "unreadable" not in result.output and written["status"].to_list() == ["exact"]
