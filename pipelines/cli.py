@@ -1625,11 +1625,19 @@ def _check_match_options(
             raise click.UsageError(f"{option} does not go with --increment: the state holds the lineage and model")
 
 
-def _read_pairs(path: Path, option: str) -> pl.DataFrame:
+def _row_at(path: Path, table: TableRead, at: int) -> str:
+    """Where the row at 0-based position ``at`` is, for a message: a CSV's record after the header (a quoted cell,
+    a note, may span lines before it), else as the file numbers its rows (a sheet row, a JSON line, a data row)."""
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return f"record {at + 1} after the header"
+    return table.where([at])
+
+
+def _read_pairs(path: Path, option: str) -> TableRead:
     """Reviewers' pairs (left_id, right_id) from a CSV or Parquet file: a CSV as --input is read (UTF-8,
     Windows-1258, VNI or TCVN3 detected; the delimiter sniffed: a ward file saved by a Vietnamese Excel uses ';')."""
-    pairs = read_table_file(path, option)
-    if not {"left_id", "right_id"} <= set(pairs.columns):
+    pairs = read_table(path, option)
+    if not {"left_id", "right_id"} <= set(pairs.frame.columns):
         raise click.BadParameter(f"{path}: needs columns left_id and right_id", param_hint=option)
     return pairs
 
@@ -1645,7 +1653,8 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
     match/same or no_match/different (any case); without one every pair is 'same'. A row with an empty verdict is
     a pair not decided yet (a ward file partly filled in): left out and counted. Another value is refused with the
     count and first row, never the value."""
-    pairs = _read_pairs(path, option)
+    table = _read_pairs(path, option)
+    pairs = table.frame
     column = next((c for c in VERDICT_COLUMNS if c in pairs.columns), None)
     if column is None:
         return pairs.select("left_id", "right_id"), None
@@ -1655,7 +1664,7 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
     if bad.any():
         first = int(bad.arg_true()[0])
         # a CSV record is counted, not a line: a quoted cell (a note) may span lines before it
-        where = f"record {first + 1} after the header" if file_format(path, option) == "csv" else f"row {first + 1}"
+        where = _row_at(path, table, first)
         raise click.BadParameter(
             f"{path}: {int(bad.sum()):,} rows whose {column} is not one of {', '.join(SAME_VERDICTS)} (same entity) "
             f"or {', '.join(DIFFERENT_VERDICTS)} (different entities); the first at {where}",
@@ -1671,7 +1680,7 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
     conflict = (key.is_in(key.filter(same).implode()) & key.is_in(key.filter(different).implode())).fill_null(False)
     if conflict.any():
         first = int(conflict.arg_true()[0])
-        where = f"record {first + 1} after the header" if file_format(path, option) == "csv" else f"row {first + 1}"
+        where = _row_at(path, table, first)
         _echo(
             f"{option} {path}: {int(key.filter(conflict).n_unique()):,} pairs judged both same and different "
             f"({int(conflict.sum()):,} rows, the first at {where}): read as different (never linked); decide them again"

@@ -125,3 +125,23 @@ def test_a_date_cell_reads_as_its_date(tmp_path):
     written = pl.read_csv(out, infer_schema=False)
     assert written["dob"].to_list() == ["2024-03-15"] and written["seen"].to_list() == ["2024-03-15 09:30:00"]
     assert "unreadable" not in result.output and written["status"].to_list() == ["exact"]
+
+
+def test_labels_from_a_workbook_name_rows_as_the_spreadsheet_does(tmp_path, capsys):
+    """--labels may be a workbook (a ward file filled in): a pair judged both ways, or a verdict not understood, is
+    named by its sheet row. Before, such a file went through read_table but the message's row lookup refused the
+    extension ('unsupported file extension')."""
+    import pytest
+
+    from pipelines.cli import _read_verdicts
+
+    path = tmp_path / "labels.xlsx"
+    rows = [["left_id", "right_id", "label"], ["A1", "B2", "same"], ["C3", "D4", "different"], ["B2", "A1", "no"]]
+    _workbook(path, {"Pairs": rows}, at=(1, 0))  # the header on sheet row 2
+    with pytest.raises(Exception, match=r"the first at sheet 'Pairs' row 5"):
+        _read_verdicts(path, "--labels")
+    rows[3][2] = "different"
+    _workbook(path, {"Pairs": rows}, at=(1, 0))
+    same, different = _read_verdicts(path, "--labels")
+    assert same.rows() == [("A1", "B2")] and different.rows() == [("C3", "D4"), ("B2", "A1")]
+    assert "(2 rows, the first at sheet 'Pairs' row 3)" in capsys.readouterr().err
