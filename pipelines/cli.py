@@ -459,7 +459,10 @@ def _read_json(path: Path, option: str) -> TableRead:
                 )
     else:
         lines = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        # lines end at LF only: splitlines() also splits at U+2028/U+2029/U+0085/\x1c-\x1e, which JSON strings may
+        # hold as they are (json.dumps(ensure_ascii=False) writes U+2028 raw)
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             try:

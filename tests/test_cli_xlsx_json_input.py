@@ -145,3 +145,20 @@ def test_labels_from_a_workbook_name_rows_as_the_spreadsheet_does(tmp_path, caps
     same, different = _read_verdicts(path, "--labels")
     assert same.rows() == [("A1", "B2")] and different.rows() == [("C3", "D4"), ("B2", "A1")]
     assert "(2 rows, the first at sheet 'Pairs' row 3)" in capsys.readouterr().err
+
+
+def test_json_lines_end_at_line_feeds_only(tmp_path):
+    """A JSON string may hold U+2028 (or U+0085, \\x1c) as it is (json.dumps with ensure_ascii=False writes it so):
+    it is no line end. str.splitlines() split there: the file was refused ('line 1: not a JSON object') and later
+    lines misnumbered (HV1's review)."""
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.csv"
+    records = [{"id": "1", "address": "12 Lê Lợi,\u2028Phường Bến Nghé, Quận 1"}, {"id": "2", "note": "a\x1cb\u0085c"}]
+    source.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\r\n[]\r\n", encoding="utf-8")
+    refused = _run("resolve", "--input", str(source), "--column", "address", "--output", str(out))
+    assert refused.exit_code == 1 and "line 3 is a list, not an object" in refused.output, refused.output
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    result = _run("resolve", "--input", str(source), "--column", "address", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    written = pl.read_csv(out, infer_schema=False)
+    assert written["address"].to_list() == [records[0]["address"], None]
+    assert written["note"].to_list() == [None, "a\x1cb\u0085c"]
