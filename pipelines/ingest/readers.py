@@ -134,6 +134,11 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
             raise SourceReadError(
                 f"{extract.location}: the file holds only NUL bytes (zero-filled: a copy that never finished?)"
             )
+        if extract.file is not None and spec.format in TEXT_FORMATS and (kind := _binary_kind(extract.file)):
+            raise SourceReadError(
+                f"{extract.location}: not a {spec.format} file: it starts as {kind} does (source {spec.id}, catalogue "
+                f"{spec.catalogue_file.name}); deliver it as {spec.format}, or give the source the format it is in"
+            )
     except OSError as exc:  # a file that cannot be opened (no permission): named, with the system's reason
         raise SourceReadError(f"{extract.location}: cannot open: {_cause(exc)}") from exc
     try:
@@ -149,6 +154,27 @@ def _require_text(data: bytes, text: str, location: str) -> None:
     """A text file whose bytes, or decoded text, hold nothing but blanks (or a byte order mark) is an empty file."""
     if not data.strip() or not text.removeprefix("\ufeff").strip():
         raise SourceReadError(f"{location}: the file is empty")
+
+
+TEXT_FORMATS = ("csv", "jsonl", "pg_dump")
+# the first bytes of files a text source is sometimes handed instead (a workbook saved under a .csv name)
+_BINARY_STARTS = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook, or a zipped export)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook (or another OLE document)"),
+    (b"SQLite format 3\x00", "a SQLite database"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"PGDMP", "a pg_dump custom-format archive (only pg_restore reads it: dump with pg_dump -Fp for plain text)"),
+)
+
+
+def _binary_kind(path) -> str | None:  # noqa: ANN001 - Path
+    """What a file a text reader was given starts as, when it starts as one of :data:`_BINARY_STARTS`: such a file
+    was read as text and failed on 'required column(s) ... missing; the header has 1 columns', which does not say
+    that it is a workbook or an archive."""
+    with path.open("rb") as f:
+        head = f.read(16)
+    return next((kind for start, kind in _BINARY_STARTS if head.startswith(start)), None)
 
 
 def _all_nul(path) -> bool:  # noqa: ANN001 - Path
