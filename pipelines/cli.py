@@ -495,16 +495,9 @@ def _read_json(path: Path, option: str) -> TableRead:
     return without_nul_cells(TableRead(frame, numbers, word), path)
 
 
-def read_table_file(
-    path: Path,
-    option: str,
-    encoding: str = "auto",
-    delimiter: str | None = None,
-    sheet: str | None = None,
-    skip_rows: int = 0,
-) -> pl.DataFrame:
-    """read_table's rows."""
-    return read_table(path, option, encoding, delimiter, sheet, skip_rows).frame
+def read_table_file(path: Path, option: str, *args: object, **kwargs: object) -> pl.DataFrame:
+    """read_table's rows (read_table's arguments)."""
+    return read_table(path, option, *args, **kwargs).frame  # type: ignore[arg-type]
 
 
 def _skipped_lines(data: bytes, n: int, path: Path) -> bytes:
