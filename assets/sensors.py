@@ -48,6 +48,7 @@ from pipelines.ingest.catalogue import (
     extracts_by_partition,
     load_catalogue,
     misdated_files,
+    misdated_note,
     source_of,
 )
 from pipelines.ingest.sql import ExtractDates
@@ -167,7 +168,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
     extracts = extracts_by_partition(sources, unlisted=failed, groups=groups)
     unreachable = {source_id: str(exc) for source_id, exc in failed.items()}  # messages mask the password
-    affected, unclaimed, unreached = _landed(folder, changed, signatures, sources, extracts)
+    affected, unclaimed, unreached, misdated = _landed(folder, changed, signatures, sources, extracts)
     # unique per evaluation: Dagster drops a run key it has seen, and a SQL date may leave the table and come back
     tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
     keep = Listing(sources, extracts, failed).kept()  # their registered partitions are never "gone"
@@ -187,7 +188,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
             requests.append(_request(registry, fresh, ":".join(keys[k] for k in fresh)))
         for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
             requests.append(_request(registry, [key], keys[key]))
-    notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable)
+    notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable, misdated)
     sql_dates = _carry(seen_dates, {k: [d.isoformat() for d in g.dates] for k, g in groups.items()}, unreachable)
     sql_undated = _carry(seen_undated, {k: _undated_signature(g) for k, g in groups.items()}, unreachable)
     sql_counts = _carry(seen_counts, {k: g.counts for k, g in groups.items()}, unreachable)
@@ -211,18 +212,23 @@ def _carry(seen: dict, fresh: dict, unreachable: dict[str, str]) -> dict:
 
 
 def _landed(folder: Path, changed: list[str], signatures: dict[str, str], sources, extracts):  # noqa: ANN001, ANN202
-    """(registry -> partition key -> file signature, files no source claims, partitions the catalogue misses).
+    """(registry -> partition key -> file signature, files no source claims, partitions the catalogue misses, notes
+    naming the files whose name's extract date is no date).
 
     A landed file whose partition reads another file (the catalogue's base_dir is not the landing folder: the
     default catalogue reads data/sample/registries, the default landing folder is data/landing) requests nothing:
     its run would load the catalogue's file, not the one delivered. It is listed with the partitions the catalogue
     misses, naming the file the partition reads."""
     affected: dict[str, dict[str, str]] = {}
-    unclaimed, unreached = [], []
+    unclaimed, unreached, misdated = [], [], []
     for name in changed:
         found = partition_for(folder / name, sources, name)
         if found is None:
-            unclaimed.append(name)
+            named = _misdated(folder / name, sources)
+            if named:  # its source's pattern matches its name but the date there is no date: 'rename the file'
+                misdated += [note for note in named if note not in misdated]
+            else:
+                unclaimed.append(name)
             continue
         registry, key = found
         if key not in extracts:
@@ -233,7 +239,19 @@ def _landed(folder: Path, changed: list[str], signatures: dict[str, str], source
             unreached.append(f"{key} (reads {reads}, not the landed {name})")
             continue
         affected.setdefault(registry, {})[key] = signatures[name]
-    return affected, unclaimed, unreached
+    return affected, unclaimed, unreached, misdated
+
+
+def _misdated(file: Path, sources) -> list[str]:  # noqa: ANN001 - {id: SourceSpec}
+    """The misdated_note of each file source whose path's file name matches ``file``'s and whose extract_date_pattern
+    matches its name but reads no date there ('households_900_20251345.csv'): such a file is claimed by its source,
+    and was noted 'no catalogue source matches' besides the note that names its date."""
+    claims = [
+        spec
+        for spec in sources.values()
+        if spec.format != "sql" and spec.path and fnmatch.fnmatch(file.name, Path(spec.path).name)
+    ]
+    return [note for spec in claims if (note := misdated_note(spec, file)) is not None]
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -297,8 +315,9 @@ def _dates_changed(found: ExtractDates, before: dict[str, int] | None, seen_date
     return set(_seen(seen_dates, source_id, registered)) != {d.isoformat() for d in found.dates}
 
 
-def _notes(folder: Path, sources, groups, unclaimed, unreached, unreachable) -> list[str]:  # noqa: ANN001
+def _notes(folder: Path, sources, groups, unclaimed, unreached, unreachable, misdated=()) -> list[str]:  # noqa: ANN001
     notes = _undated_notes(sources, groups) + misdated_files(sources)
+    notes += [note for note in misdated if note not in notes]  # a landed file the catalogue's base_dir does not reach
     if not folder.is_dir():
         notes.append(f"landing folder {folder} does not exist")
     if unclaimed:

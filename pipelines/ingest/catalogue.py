@@ -408,14 +408,20 @@ def misdated_files(sources: dict[str, SourceSpec]) -> list[str]:
             continue
         pattern = spec.base_dir / spec.path
         files = sorted(pattern.parent.glob(pattern.name)) if pattern.parent.is_dir() else []
-        for f in files:
-            m = re.search(spec.extract_date_pattern, f.name)
-            if f.is_file() and m is not None and spec.date_of_file(f) is None:
-                lines.append(
-                    f"source {spec.id!r} ({spec.catalogue_file.name}): file {f.name}: its extract date {m.group(1)!r} "
-                    "is not a date (YYYY-MM-DD or YYYYMMDD): not loaded; rename the file"
-                )
+        lines += [note for f in files if f.is_file() and (note := misdated_note(spec, f)) is not None]
     return lines
+
+
+def misdated_note(spec: SourceSpec, file: Path) -> str | None:
+    """The line naming ``file`` when its name matches the source's extract_date_pattern but holds no real date
+    (:func:`misdated_files`); None for a file whose name misses the pattern or holds a date."""
+    m = re.search(spec.extract_date_pattern, file.name) if spec.extract_date_pattern else None
+    if m is None or spec.date_of_file(file) is not None:
+        return None
+    return (
+        f"source {spec.id!r} ({spec.catalogue_file.name}): file {file.name}: its extract date {m.group(1)!r} "
+        "is not a date (YYYY-MM-DD or YYYYMMDD): not loaded; rename the file"
+    )
 
 
 def sources_without_extracts(sources: dict[str, SourceSpec], extracts: dict[str, Extract]) -> list[str]:
@@ -434,11 +440,13 @@ def sources_without_extracts(sources: dict[str, SourceSpec], extracts: dict[str,
         pattern = spec.base_dir / spec.path
         where = f"source {spec.id!r} ({spec.catalogue_file.name})"
         files = [f for f in pattern.parent.glob(pattern.name) if f.is_file()] if pattern.parent.is_dir() else []
+        # a file whose name matches the pattern but holds no real date is named by misdated_files, not here
+        unmatched = [f for f in files if misdated_note(spec, f) is None]
         if not files:
             lines.append(f"{where}: path {spec.path!r} matches no file in {pattern.parent}: nothing of it is loaded")
-        else:
+        elif unmatched:
             lines.append(
-                f"{where}: {len(files)} file(s) match path {spec.path!r}, none of their names matches "
+                f"{where}: {len(unmatched)} file(s) match path {spec.path!r}, none of their names matches "
                 f"extract_date_pattern {spec.extract_date_pattern!r}: nothing of it is loaded"
             )
     return lines + misdated_files(sources)
