@@ -168,7 +168,7 @@ def test_two_columns_differing_from_a_catalogue_name_only_in_case_are_not_guesse
     header = ["stt", "SO_HO_KHAU", "So_Ho_Khau", *HEADER[2:]]
     rows = [[r[0], r[1], r[1], *r[2:]] for r in ROWS]
     result = _ingest(tmp_path, "csv", "two.csv", _csv(rows, header).encode())
-    assert result.state == "failed" and "required column(s) ['so_ho_khau'] missing" in result.cause
+    assert result.state == "failed" and "required column(s) 'so_ho_khau' (household_no) missing" in result.cause
 
 
 def test_a_column_named_twice_in_capitals_still_quarantines_the_rows_whose_two_values_differ(tmp_path):

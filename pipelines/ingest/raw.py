@@ -80,10 +80,9 @@ def _check_columns(extract: Extract, columns: list[str], header_at: str | None =
     canon_present = {canon for src, canon in spec.columns.items() if src in present}
     required_missing = []
     for canon in REQUIRED_FIELDS[spec.registry]:
-        if canon == "address" and canon_present & {"ward", "district"}:
-            continue
-        if canon not in canon_present:
-            required_missing.append(next((s for s, c in spec.columns.items() if c == canon), canon))
+        serves = {"address", "ward", "district"} if canon == "address" else {canon}
+        if not canon_present & serves:
+            required_missing.append(_expected(spec.columns, canon, serves))
     if required_missing:
         found = [c for c in columns if c not in INTERNAL]
         known = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
@@ -92,7 +91,7 @@ def _check_columns(extract: Extract, columns: list[str], header_at: str | None =
         if len(found) <= 2 and found and any(d in found[0] for d in ";\t|" if d != spec.delimiter):
             hint = f"; the header reads as one column holding other separators: is the delimiter really {spec.delimiter!r}?"
         raise SourceSchemaError(
-            f"{extract.location}: required column(s) {required_missing} missing (source {spec.id}, "
+            f"{extract.location}: required column(s) {', '.join(required_missing)} missing (source {spec.id}, "
             f"catalogue {spec.catalogue_file.name}); {f'the header ({header_at})' if header_at else 'the source'} "
             f"has {len(found)} columns, "
             f"of which {len(matching)} match the catalogue's column names {matching}"
@@ -100,6 +99,17 @@ def _check_columns(extract: Extract, columns: list[str], header_at: str | None =
         )
     extra = [c for c in columns if c not in spec.columns and c not in INTERNAL and c != spec.key_column]
     return extra, sorted(missing)
+
+
+def _expected(columns: dict[str, str], canon: str, serves: set[str]) -> str:
+    """The source's own column(s) the catalogue maps to a required field, each with its canonical field in brackets:
+    "'ten_chu_ho' (head_name)", "'dia_chi' (address) or 'phuong' (ward)", "'phuong' (ward) or 'quan' (district) for
+    the address". Before, an address mapped as ward/district columns only was named by its canonical field among the
+    source's column names (['ten_chu_ho', 'address']), and a ward column that would do went unnamed."""
+    alternatives = [f"{src!r} ({field})" for src, field in columns.items() if field in serves]
+    if not alternatives:  # the catalogue maps nothing to it (load_catalogue refuses such a source)
+        return f"({canon})"
+    return " or ".join(alternatives) + ("" if canon in columns.values() else f" for the {canon}")
 
 
 def _repeats_differ(repeated: dict[str, list[str]], spec, columns: list[str]) -> pl.Expr:  # noqa: ANN001
