@@ -1065,9 +1065,10 @@ def main() -> None:
     """wardbridge: remap pre-2025 Vietnamese addresses (old ward/district/province) to the 2025 units."""
 
 
-def _report_unread_dates(frame: pl.DataFrame, column: str) -> None:
+def _report_unread_dates(frame: pl.DataFrame, column: str, table: TableRead | None = None) -> None:
     """The --as-of column's cells that are written but are not dates (31/02/2025, a two-digit year, words): counted
-    and named by row (the first data row is row 1), never quoted. Such a row is read as undated: its reason says
+    and named by row (the first data row is row 1; as the file numbers them when ``table`` says otherwise: a CSV's
+    blank lines counted, a sheet's rows, a JSON file's lines), never quoted. Such a row is read as undated: its reason says
     'no date', so without this note a typo in the dates passes for missing dates."""
     from pipelines.resolve import as_of_side_expr
 
@@ -1077,22 +1078,26 @@ def _report_unread_dates(frame: pl.DataFrame, column: str) -> None:
         (written & as_of_side_expr(cell, frame.schema[column]).is_null()).arg_true().alias("row")
     ).to_series()
     if unread.len():
-        rows = ", ".join(str(r + 1) for r in unread.head(5).to_list()) + (", ..." if unread.len() > 5 else "")
+        more = ", ..." if unread.len() > 5 else ""
+        if table is not None and table.data_rows is not None:
+            rows = table.where(unread.head(5).to_list()) + more
+        else:
+            rows = "rows " + ", ".join(str(r + 1) for r in unread.head(5).to_list()) + more
         _echo(
             f"wardbridge: --as-of column {column!r}: {unread.len()} of {frame.height} cell(s) are written but not dates "
-            f"(rows {rows}; YYYY-MM-DD, dd/mm/yyyy or an ISO datetime, the year in four digits): those rows are read "
+            f"({rows}; YYYY-MM-DD, dd/mm/yyyy or an ISO datetime, the year in four digits): those rows are read "
             "as undated"
         )
 
 
-def _as_of_option(value: str | None, frame: pl.DataFrame):
+def _as_of_option(value: str | None, frame: pl.DataFrame, table: TableRead | None = None):
     """--as-of: a column of the input (one date per row) or one date for every row; else a usage error."""
     if value is None:
         return None
     if value in frame.columns:
         if _is_nested(frame.schema[value]):
             raise click.BadParameter(f"column {value!r} holds lists or structs, not dates", param_hint="--as-of")
-        _report_unread_dates(frame, value)
+        _report_unread_dates(frame, value, table)
         return frame[value]
     from pipelines.resolve import as_of_side_expr
 
@@ -1210,10 +1215,11 @@ def resolve(
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    frame = read_table_file(input_path, "--input", encoding.lower(), delimiter, sheet, skip_rows)
+    table = read_table(input_path, "--input", encoding.lower(), delimiter, sheet, skip_rows)
+    frame = table.frame
     check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
     check_address_column(frame, address_column, input_path)
-    as_of_value = _as_of_option(as_of, frame)
+    as_of_value = _as_of_option(as_of, frame, table)
     written = frame
     frame = _repaired_cells(frame, {k: v for k, v in columns.items() if k != "--old-code-column"}, input_path)
 

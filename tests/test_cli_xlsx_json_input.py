@@ -162,3 +162,13 @@ def test_json_lines_end_at_line_feeds_only(tmp_path):
     written = pl.read_csv(out, infer_schema=False)
     assert written["address"].to_list() == [records[0]["address"], None]
     assert written["note"].to_list() == [None, "a\x1cb\u0085c"]
+
+
+def test_unread_as_of_dates_are_named_by_sheet_row(tmp_path):
+    source, out = tmp_path / "in.xlsx", tmp_path / "out.csv"
+    rows = [["address", "ngay"], [ADDRESSES[0], "2024-03-15"], [ADDRESSES[1], "31/02/2024"], [None, None]]
+    rows.append([ADDRESSES[1], "hôm qua"])
+    _workbook(source, {"Data": rows}, at=(3, 0))  # the header on sheet row 4
+    result = _run("resolve", "--input", str(source), "--column", "address", "--as-of", "ngay", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "2 of 3 cell(s) are written but not dates (sheet 'Data' rows 6, 8;" in result.output, result.output
