@@ -2,8 +2,9 @@
 or TCVN3/VNI/Windows-1258 a UTF-8 database would refuse as text) was cast to text by the reader, which PostgreSQL
 writes as hex: the address '12 Lê Lợi...' was staged as '\\x3132204cc3aa...' and resolved nowhere, silently. Now a
 bytea cell is read as UTF-8 (its NULs then taken out by staging and counted), else in the one legacy encoding that
-reads it as clean Vietnamese (counted as a text repair), else kept as PostgreSQL's hex text as before (a photo stays
-lossless and quarantines no row)."""
+reads it as clean Vietnamese (counted as a text repair), else kept as PostgreSQL's hex text (lossless), its row
+quarantined with the reason and the cell counted, as a SQLite cell no encoding reads for certain is (before HQ17 that
+hex was staged as the value with no flag: text in an encoding no reader tells apart passed as '\\x...')."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def test_bytea_text_is_read_as_text(bytea_table, postgres_env, tmp_path, monkeyp
     ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
     status = read_status(wh, REGISTRY)[extract.partition_key]
     assert status.state == "ok", status.cause
-    assert (status.raw_rows, status.staged_rows, status.quarantined_rows) == (6, 5, 1)  # 7: no address
+    assert (status.raw_rows, status.staged_rows, status.quarantined_rows) == (6, 4, 2)  # 6: not text, 7: no address
     key = extract.partition_key
     staged = {
         r["source_key"]: r for r in PartitionedLayer(wh, "staged").read(f"staged_{REGISTRY}", key).iter_rows(named=True)
@@ -70,10 +71,18 @@ def test_bytea_text_is_read_as_text(bytea_table, postgres_env, tmp_path, monkeyp
     assert staged["2"]["address"] == ROWS[1][4] and staged["2"]["text_repairs"] is None
     assert staged["1"]["text_repairs"] == "address:nul_removed"
     assert staged["5"]["address"] == ADDRESS and staged["5"]["text_repairs"] == "address:vni"
-    assert staged["6"]["address"] == "\\x" + JPEG.hex()  # not text: PostgreSQL's hex, as before
-    (missing,) = PartitionedLayer(wh, "quarantine").read(f"quarantine_{REGISTRY}", key).iter_rows(named=True)
-    assert missing["source_key"] == "7" and missing["field"] == "address"
+    assert "6" not in staged  # was staged with address '\\xffd8ffe0...', no flag
+    quarantine = {
+        r["source_key"]: r
+        for r in PartitionedLayer(wh, "quarantine").read(f"quarantine_{REGISTRY}", key).iter_rows(named=True)
+    }
+    assert set(quarantine) == {"6", "7"}
+    assert quarantine["7"]["field"] == "address"
+    reason = "row:5: column(s) dia_chi not valid UTF-8 text nor certainly a legacy encoding (bytes kept as hex, \\x...)"
+    assert reason in quarantine["6"]["reason"], quarantine["6"]["reason"]  # the 5th row read (stt 6)
+    assert "\\x" + JPEG.hex() in quarantine["6"]["raw_values"]  # the bytes kept, lossless
     assert outcome.repairs == {"address:nul_removed": 1, "address:vni": 1}
+    assert any("undecodable cells (records quarantined): dia_chi 1" in note for note in outcome.notes), outcome.notes
 
 
 def test_a_row_without_nul_has_no_empty_repair_note(tmp_path):

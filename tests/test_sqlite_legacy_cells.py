@@ -62,7 +62,7 @@ def test_legacy_cells_are_read_and_counted_as_repairs(tmp_path):
 
 
 def test_a_cell_no_encoding_reads_for_certain_is_quarantined_with_its_bytes_as_hex(tmp_path):
-    status, _, tables = _ingest(
+    status, outcome, tables = _ingest(
         tmp_path,
         f"INSERT INTO {REGISTRY} VALUES ('5', CAST(X'48FF4B' AS TEXT), 'Võ An', NULL, 'x', '1', NULL)",
         f"INSERT INTO {REGISTRY} VALUES ('6', 'HK6', X'00FFFE', NULL, 'x', '1', NULL)",
@@ -80,6 +80,18 @@ def test_a_cell_no_encoding_reads_for_certain_is_quarantined_with_its_bytes_as_h
     assert kept["7"]["ten_chu_ho"] == "\\x486fe0"  # VNI 'Hồ' is cp1258 'Hoà' too: not certain
     assert bytes.fromhex(kept["5"]["so_ho_khau"][2:]) == b"H\xffK"  # nothing lost
     assert not any("\ufffd" in str(r) for r in quarantine.values())
+    # the cells counted per column in the ingest's note (HQ17; before, the rows only, as unreadable rows)
+    counted = "undecodable cells (records quarantined): so_ho_khau 1, ten_chu_ho 2"
+    assert any(counted in note for note in outcome.notes), outcome.notes
+
+
+def test_the_undecodable_columns_of_a_row_are_told_apart_when_a_name_holds_a_comma():
+    from pipelines.ingest.readers import _listed_names
+
+    names = ["stt", "Số CMND, CCCD", "CCCD", "ho_ten"]
+    assert _listed_names("Số CMND, CCCD, ho_ten", names) == ["Số CMND, CCCD", "ho_ten"]
+    assert _listed_names("CCCD", names) == ["CCCD"]
+    assert _listed_names("ho_ten", names) == ["ho_ten"]
 
 
 def test_certain_legacy_reading():

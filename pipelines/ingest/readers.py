@@ -1456,7 +1456,9 @@ def _memo_values(table, f, name: str, memo: bytes, encoding: str, problems: list
 
 def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
     problems: list[pl.DataFrame] = []
-    return ReadResult(_keyed_sql(extract, url, batch_rows, problems=problems), [], None, problem_frames=problems)
+    undecodable: dict[str, int] = {}  # filled as the batches are read (load_raw reads it after them)
+    batches = _keyed_sql(extract, url, batch_rows, problems=problems, undecodable=undecodable)
+    return ReadResult(batches, [], None, problem_frames=problems, undecodable=undecodable)
 
 
 def _keyed_sql(
@@ -1465,11 +1467,14 @@ def _keyed_sql(
     batch_rows: int,
     queries: Iterable[dict] = ({},),
     problems: list[pl.DataFrame] | None = None,
+    undecodable: dict[str, int] | None = None,
 ) -> Iterator[pl.DataFrame]:
     """The rows of one or more reads of the table (each ``queries`` item: read_sql_table's filter arguments), keyed;
     ``row:N`` places count on across all of them (one partition's rows, however many queries it takes). Rows with
     a cell that is not UTF-8 nor certainly a legacy encoding go to ``problems`` (when given) as problem rows naming
-    the row and the columns (sql._lenient_text: such a cell is kept as hex; one in a legacy encoding is read)."""
+    the row and the columns (sql._lenient_text, sql._binary_text for a PostgreSQL bytea cell: such a cell is kept as
+    hex; one in a legacy encoding is read), and such cells are counted per column in ``undecodable`` (when given:
+    ReadResult.undecodable, the ingest's 'undecodable cells (records quarantined)')."""
     from pipelines.ingest.sql import read_sql_table
 
     spec = extract.source
@@ -1496,8 +1501,25 @@ def _keyed_sql(
                     pl.col(UNDECODABLE),
                 )
                 problems.extend(_problem_rows(batch.filter(bad), reason))
+                if undecodable is not None:
+                    names = [c for c in batch.columns if c not in INTERNAL]
+                    for listed in batch.filter(bad)[UNDECODABLE]:
+                        for name in _listed_names(listed, names):
+                            undecodable[name] = undecodable.get(name, 0) + 1
                 batch = batch.filter(~bad)
             yield batch
+
+
+def _listed_names(listed: str, names: list[str]) -> list[str]:
+    """The column names :data:`UNDECODABLE` lists (', '-joined in the table's column order), read against the
+    table's names in that order (a name may itself hold ', ': 'Số CMND, CCCD')."""
+    out, at = [], 0
+    for name in names:
+        end = at + len(name)
+        if listed.startswith(name, at) and (end == len(listed) or listed.startswith(", ", end)):
+            out.append(name)
+            at = end + 2
+    return out
 
 
 def _read_sqlite(extract: Extract, batch_rows: int) -> ReadResult:
@@ -1567,7 +1589,9 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
     else:  # text/integer: the few spellings of this date, each bound
         only = {"filter_column": column, "filter_values": values}
     problems: list[pl.DataFrame] = []
-    return ReadResult(_keyed_sql(extract, url, batch_rows, [only], problems), [], None, problem_frames=problems)
+    undecodable: dict[str, int] = {}
+    batches = _keyed_sql(extract, url, batch_rows, [only], problems, undecodable)
+    return ReadResult(batches, [], None, problem_frames=problems, undecodable=undecodable)
 
 
 def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterator[pl.DataFrame]:  # noqa: ANN001

@@ -544,7 +544,10 @@ def _binary_columns(plan: _Plan, sqlite: bool) -> list[str]:
 def _binary_text(raw: bytes) -> str:
     """A ``bytea`` cell as text: UTF-8 (NUL padding and all: staging takes NULs out and counts them); else the one
     legacy encoding that reads it as clean Vietnamese (marked: counted as a text repair); else PostgreSQL's own hex
-    text, ``\\x...``, as before (a photo or other binary stays lossless and quarantines no row)."""
+    text, ``\\x...`` (lossless), marked undecodable as a SQLite cell no encoding reads for certain is
+    (:func:`_lenient_text`): its row is read by its other cells' encoding (:func:`_read_by_row`) or quarantined with
+    the reason, the cell counted. Before, that hex was staged as the value with no flag (an address kept in an
+    encoding no reader tells apart was staged as '\\x48ff4b...' and resolved nowhere, silently)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -554,7 +557,7 @@ def _binary_text(raw: bytes) -> str:
     reading = certain_legacy_reading(raw)
     if reading is not None:
         return f"{_LEGACY_MARK}{reading[1]}\x00{reading[0]}"
-    return "\\x" + raw.hex()
+    return _MARK + "\\x" + raw.hex()
 
 
 def _statement(
