@@ -62,11 +62,14 @@ STREAM = None
 PRINTED: set[tuple[str | None, str]] = set()  # (run id, step) whose outcome line was printed while running
 
 
+INTERRUPTIONS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")  # a step's error class when Ctrl-C stopped it
+
+
 def step_line(event) -> str:  # noqa: ANN001 - DagsterEvent STEP_SUCCESS / STEP_FAILURE
     if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
         return f"  ok      {event.step_key:<34}{event.event_specific_data.duration_ms / 1000:7.1f}s"
     error = getattr(event.event_specific_data, "error", None)
-    if error is not None and error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+    if error is not None and error.cls_name in INTERRUPTIONS:
         return f"  STOPPED {event.step_key:<34}  (interrupted)"  # wardbridge run stops: no summary follows
     return f"  FAILED  {event.step_key:<34}  (why: in the summary below)"
 
@@ -118,6 +121,8 @@ class ProgressHandler(logging.Handler):
                 self._write(step_line(event))
             elif kind == dg.DagsterEventType.STEP_UP_FOR_RETRY:
                 data = event.event_specific_data
+                if getattr(getattr(data, "error", None), "cls_name", None) in INTERRUPTIONS:
+                    return  # Ctrl-C: the step's retry policy offers a retry, but wardbridge run stops (no retry line)
                 wait = f" in {data.seconds_to_wait:.0f}s" if data.seconds_to_wait else ""
                 self._write(f"  retry   {step:<34}  transient source error, trying again{wait}")
             elif self.verbosity <= logging.DEBUG:

@@ -122,3 +122,29 @@ def test_signals_sees_a_ctrl_c_that_another_handler_swallowed():
             assert signals.arrived() == signal.SIGINT
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_no_retry_line_is_printed_for_a_step_stopped_by_ctrl_c():
+    """Ctrl-C during an ingest step: its retry policy (transient source errors) put it up for retry and the
+    progress said 'transient source error, trying again in 49s' just before wardbridge run stopped."""
+    import io
+    import logging
+    from types import SimpleNamespace
+
+    import dagster as dg
+
+    from assets.progress import ProgressHandler
+
+    def retry_record(cls_name: str) -> logging.LogRecord:
+        record = logging.LogRecord("dagster", logging.DEBUG, __file__, 0, "retry", None, None)
+        data = SimpleNamespace(seconds_to_wait=49.0, error=SimpleNamespace(cls_name=cls_name))
+        event = SimpleNamespace(event_type=dg.DagsterEventType.STEP_UP_FOR_RETRY, event_specific_data=data)
+        record.dagster_meta = {"dagster_event": event, "step_key": "load_businesses"}
+        return record
+
+    stream = io.StringIO()
+    handler = ProgressHandler(logging.WARNING, stream=stream)
+    handler.emit(retry_record("DagsterExecutionInterruptedError"))
+    assert stream.getvalue() == ""
+    handler.emit(retry_record("SourceReadError"))
+    assert stream.getvalue().startswith("  retry   load_businesses") and "trying again in 49s" in stream.getvalue()
