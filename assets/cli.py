@@ -242,10 +242,12 @@ def _quiet_watchers() -> None:
 
 def _was_interrupted(result) -> bool:  # noqa: ANN001 - dagster ExecutionResult
     """A step of the run failed because Dagster turned a signal into an interruption."""
+    from assets.progress import INTERRUPTIONS
+
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         while error is not None:
-            if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+            if error.cls_name in INTERRUPTIONS:
                 return True
             error = error.cause
     return False
