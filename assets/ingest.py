@@ -374,6 +374,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
             else ""
         )
         + (
+            ", undecodable cells of columns not mapped (kept as hex in extra_columns, records loaded): "
+            + ", ".join(f"{name} {n}" for name, n in loaded.undecodable_kept.items())
+            if loaded.undecodable_kept
+            else ""
+        )
+        + (
             ", NUL characters removed (values): " + ", ".join(f"{fld} {kinds[NUL_REMOVED]}" for fld, kinds in nuls)
             if (nuls := [(f, k) for f, k in result.repairs.items() if NUL_REMOVED in k])
             else ""

@@ -100,3 +100,25 @@ def test_certain_legacy_reading():
     assert certain_legacy_reading(b"H\xffK") is None  # one clean reading ('HỐK') but no frequent syllable
     assert certain_legacy_reading(encode_vni("Hồ")) is None  # two clean readings that differ ('Hoà' in cp1258)
     assert certain_legacy_reading(b"plain ascii") is None
+
+
+def test_an_undecodable_cell_of_a_column_not_mapped_keeps_its_row_loaded_with_the_bytes_as_hex(tmp_path):
+    """A photo in a BLOB (or bytea) column the catalogue does not map set its whole record aside (every resident with
+    a photo quarantined, 4e9f147 for PostgreSQL too): nobody reads that column, so the record is loaded, the bytes
+    kept as hex in extra_columns and counted; a mapped column's undecodable cell still sets its row aside."""
+    photo = bytes.fromhex("ffd8ffe000104a464946") + bytes(range(200, 256))  # a JPEG's start: no text at all
+    status, outcome, tables = _ingest(
+        tmp_path,
+        f"ALTER TABLE {REGISTRY} ADD COLUMN anh BLOB",
+        f"UPDATE {REGISTRY} SET anh = X'{photo.hex()}' WHERE stt IN ('1', '3')",
+        f"INSERT INTO {REGISTRY} VALUES ('6', 'HK6', X'00FFFE', NULL, 'x', '1', NULL, X'{photo.hex()}')",
+    )
+    assert status.state == "ok", status.cause
+    staged = {r["source_key"]: r for r in tables["staged"].iter_rows(named=True)}
+    assert set(staged) == {"1", "2", "3"}  # the photo rows loaded
+    raw = {r["source_key"]: r for r in tables["raw"].iter_rows(named=True)}
+    assert json.loads(raw["1"]["extra_columns"])["anh"] == "\\x" + photo.hex()  # nothing lost
+    assert set(tables["quarantine"]["source_key"]) == {"6"}  # its mapped ten_chu_ho is undecodable
+    assert any("undecodable cells (records quarantined): ten_chu_ho 1" in note for note in outcome.notes)
+    kept = "undecodable cells of columns not mapped (kept as hex in extra_columns, records loaded): anh 2"
+    assert any(kept in note for note in outcome.notes), outcome.notes

@@ -44,6 +44,8 @@ class RawLoad:
     repeated_key_rows: int = 0  # rows whose source key another row of the extract has too (flagged key_repeated)
     # cells not in the file's encoding, per source column (dbf): their records are quarantined, named with the field
     undecodable_cells: dict[str, int] = field(default_factory=dict)
+    # undecodable cells of columns the catalogue does not map (SQL: a photo), per column: kept as hex, rows loaded
+    undecodable_kept: dict[str, int] = field(default_factory=dict)
     rejected: str | None = None  # why the extract is rejected whole on reading (its rows are all quarantined)
     renamed: dict[str, str] = field(default_factory=dict)  # header name -> the catalogue name it was read as
     # per mapped field, cells that may be numbers cut short whose kind (number or text) the reader could not tell
@@ -63,6 +65,7 @@ class RawLoad:
             "deleted_records": self.deleted_records,
             "repeated_key_rows": self.repeated_key_rows,
             "undecodable_cells": sum(self.undecodable_cells.values()),
+            "undecodable_kept": sum(self.undecodable_kept.values()),
             "numbers_unknown": sum(self.numbers_unknown.values()),
         }
 
@@ -323,6 +326,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         deleted_records=result.deleted,
         repeated_key_rows=repeated_rows,
         undecodable_cells=result.undecodable,
+        undecodable_kept=result.undecodable_kept,
         rejected=result.header_problem,
         renamed=renamed,
         numbers_unknown={canon: unknown[src] for canon, src in canonical.items() if src and src in unknown},

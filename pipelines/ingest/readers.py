@@ -92,6 +92,9 @@ class ReadResult:
     deleted: int = 0  # records the file marks deleted (dbf): among problem_frames, flagged DELETED_FLAG
     # cells whose bytes are not the file's encoding (dbf), per column: their records are among problem_frames
     undecodable: dict[str, int] = field(default_factory=dict)
+    # undecodable cells of columns the catalogue does not map (a photo in a bytea or BLOB column), per column: their
+    # rows are loaded, the bytes kept as hex in extra_columns (a record is not set aside for a column nobody reads)
+    undecodable_kept: dict[str, int] = field(default_factory=dict)
     # why the file's header cannot be read (csv): its rows are all among problem_frames, the extract is rejected
     header_problem: str | None = None
     # where the header was read, as people count (csv "line 3", xlsx "sheet 'Data' row 2"); None: no header row
@@ -1456,9 +1459,10 @@ def _memo_values(table, f, name: str, memo: bytes, encoding: str, problems: list
 
 def _read_sql_like(extract: Extract, url: str, batch_rows: int) -> ReadResult:
     problems: list[pl.DataFrame] = []
-    undecodable: dict[str, int] = {}  # filled as the batches are read (load_raw reads it after them)
-    batches = _keyed_sql(extract, url, batch_rows, problems=problems, undecodable=undecodable)
-    return ReadResult(batches, [], None, problem_frames=problems, undecodable=undecodable)
+    undecodable: dict[str, int] = {}  # filled as the batches are read (load_raw reads them after them)
+    kept: dict[str, int] = {}
+    batches = _keyed_sql(extract, url, batch_rows, problems=problems, undecodable=undecodable, kept=kept)
+    return ReadResult(batches, [], None, problem_frames=problems, undecodable=undecodable, undecodable_kept=kept)
 
 
 def _keyed_sql(
@@ -1468,16 +1472,20 @@ def _keyed_sql(
     queries: Iterable[dict] = ({},),
     problems: list[pl.DataFrame] | None = None,
     undecodable: dict[str, int] | None = None,
+    kept: dict[str, int] | None = None,
 ) -> Iterator[pl.DataFrame]:
     """The rows of one or more reads of the table (each ``queries`` item: read_sql_table's filter arguments), keyed;
     ``row:N`` places count on across all of them (one partition's rows, however many queries it takes). Rows with
     a cell that is not UTF-8 nor certainly a legacy encoding go to ``problems`` (when given) as problem rows naming
     the row and the columns (sql._lenient_text, sql._binary_text for a PostgreSQL bytea cell: such a cell is kept as
     hex; one in a legacy encoding is read), and such cells are counted per column in ``undecodable`` (when given:
-    ReadResult.undecodable, the ingest's 'undecodable cells (records quarantined)')."""
+    ReadResult.undecodable, the ingest's 'undecodable cells (records quarantined)'). Only a mapped (or key) column's
+    cell sets its row aside: one in a column the catalogue does not map (a photo) stays hex in extra_columns, its row
+    loaded, counted in ``kept`` (ReadResult.undecodable_kept)."""
     from pipelines.ingest.sql import read_sql_table
 
     spec = extract.source
+    used = set(spec.columns) | ({spec.key_column} if spec.key_column else set())  # a cell here sets its row aside
     offset = 0
     for only in queries:
         batches = read_sql_table(
@@ -1494,7 +1502,16 @@ def _keyed_sql(
             offset += batch.height
             batch = _with_keys(batch.with_columns(pl.format("row:{}", place).alias(LINE)), extract)
             if problems is not None and UNDECODABLE in batch.columns:
-                bad = pl.col(UNDECODABLE).is_not_null()
+                names = [c for c in batch.columns if c not in INTERNAL]
+                listed = batch[UNDECODABLE]
+                read = {v: _listed_names(v, names) for v in listed.drop_nulls().unique().to_list()}  # (few: per value)
+                for value, columns in read.items():
+                    if kept is not None and not used.intersection(columns):
+                        n = int((listed == value).sum())
+                        for name in columns:
+                            kept[name] = kept.get(name, 0) + n
+                setting_aside = [v for v, columns in read.items() if used.intersection(columns)]
+                bad = pl.col(UNDECODABLE).is_in(setting_aside).fill_null(False)  # (null: a clean row, kept)
                 reason = pl.format(
                     "{}: column(s) {} not valid UTF-8 text nor certainly a legacy encoding (bytes kept as hex, \\x...)",
                     pl.col(LINE),
@@ -1502,9 +1519,8 @@ def _keyed_sql(
                 )
                 problems.extend(_problem_rows(batch.filter(bad), reason))
                 if undecodable is not None:
-                    names = [c for c in batch.columns if c not in INTERNAL]
-                    for listed in batch.filter(bad)[UNDECODABLE]:
-                        for name in _listed_names(listed, names):
+                    for value in batch.filter(bad)[UNDECODABLE]:
+                        for name in read[value]:
                             undecodable[name] = undecodable.get(name, 0) + 1
                 batch = batch.filter(~bad)
             yield batch
@@ -1590,8 +1606,9 @@ def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult
         only = {"filter_column": column, "filter_values": values}
     problems: list[pl.DataFrame] = []
     undecodable: dict[str, int] = {}
-    batches = _keyed_sql(extract, url, batch_rows, [only], problems, undecodable)
-    return ReadResult(batches, [], None, problem_frames=problems, undecodable=undecodable)
+    kept: dict[str, int] = {}
+    batches = _keyed_sql(extract, url, batch_rows, [only], problems, undecodable, kept)
+    return ReadResult(batches, [], None, problem_frames=problems, undecodable=undecodable, undecodable_kept=kept)
 
 
 def _undated_rows(extract: Extract, url: str, batch_rows: int, groups) -> Iterator[pl.DataFrame]:  # noqa: ANN001
