@@ -105,3 +105,25 @@ def test_full_dates_alone_keep_plain_most_frequent_with_the_newer_record_winning
         ]
     )
     assert _dates(golden) == {"G": D(1980, 2, 1), "H": D(1975, 6, 6)}
+
+
+def test_a_categorical_precision_column_keeps_its_type_in_merged_and_single_entities():
+    """A Parquet input keeps dob_precision Categorical (or Enum): the merged entities' precision came back String
+    and stacking them onto the single-record ones failed (SchemaError, HV1's finding)."""
+    rows = [("A", D(1997, 1, 22), "day", "2024-01-01"), ("A", D(1997, 1, 1), "month", "2025-09-20")]
+    rows.append(("B", D(1990, 1, 1), "year", "2024-01-01"))
+    for dtype in (pl.Categorical, pl.Enum(["day", "month", "year"])):
+        frame = pl.DataFrame(
+            {
+                "record_key": ["r0", "r1", "r2"],
+                "date_of_birth": [r[1] for r in rows],
+                "dob_precision": [r[2] for r in rows],
+                "extract_date": [r[3] for r in rows],
+            },
+            schema_overrides={"date_of_birth": pl.Date, "dob_precision": dtype},
+        ).with_columns(
+            pl.lit(None, pl.String).alias(c) for c in SPEC.survivorship if c not in ("date_of_birth", "dob_precision")
+        )
+        golden = golden_records(frame, pl.Series([r[0] for r in rows]), SPEC).sort("entity_id")
+        assert golden["dob_precision"].dtype == dtype
+        assert golden["dob_precision"].cast(pl.String).to_list() == ["day", "year"]

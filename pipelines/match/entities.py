@@ -269,7 +269,9 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     for column in fields:
         rule = spec.survivorship[column]
         if column in dated:
-            won = _survive_dated(multi, column, dated[column], rule, recency, "_g")
+            won = _survive_dated(multi, column, dated[column], rule, recency, "_g").with_columns(
+                pl.col(dated[column]).cast(multi.schema[dated[column]])  # (its input type: a Categorical stays one)
+            )
             golden = golden.join(won if dated[column] in follows else won.drop(dated[column]), on="_g", how="left")
         elif column not in latest and column not in follows:
             golden = golden.join(_survive(multi, column, rule, recency, "_g"), on="_g", how="left")
