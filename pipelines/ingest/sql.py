@@ -338,10 +338,23 @@ def _engine(url: str | URL, *, lenient: bool = False) -> tuple[Engine, URL]:
         args = {} if "connect_timeout" in u.query else {"connect_timeout": CONNECT_TIMEOUT}
         engine = sa.create_engine(u, poolclass=NullPool, connect_args=args)
         sa.event.listen(engine, "connect", _sql_ascii_texts, insert=True)  # before SQLAlchemy reads version()
+        sa.event.listen(engine, "connect", _source_time_zone)
         return engine, u
     raise SqlSourceError(
         f"{mask_url(u)}: read-only access is implemented for PostgreSQL and SQLite only, not {backend}"
     )
+
+
+SOURCE_TIME_ZONE = "Asia/Ho_Chi_Minh"  # the registries' dates are Vietnam's calendar days
+
+
+def _source_time_zone(dbapi_connection, _record) -> None:  # noqa: ANN001 - SQLAlchemy "connect" event
+    """A ``timestamptz`` is read as text in the session's time zone, and its date is the staged date: a server
+    set to UTC turned a registration at local midnight ('2020-02-01 00:00:00+07') into '2020-01-31 17:00:00+00',
+    staged one day early, silently. The session reads in Vietnam's time (whatever the server or URL sets)."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET TIME ZONE '{SOURCE_TIME_ZONE}'")
+    dbapi_connection.commit()  # (a SET inside the connection's first transaction would end with its rollback)
 
 
 def _legacy_text_loader():  # noqa: ANN202 - a psycopg Loader class, made when first needed
