@@ -90,7 +90,7 @@ def test_a_golden_value_says_its_rule_and_what_a_missing_or_unreadable_source_va
     # saying which dates are known only so (the golden precision follows the golden date)
     assert people["date_of_birth"].endswith(
         "written as 1 January of that year, one given as a month and year only as the 1st of that month; the "
-        "export's precision field for it says which (day, month or year)."
+        "export's field date_of_birth_precision says which (day, month or year)."
     )
     assert "the date most of them agree with" in people["date_of_birth"]
     assert people["date_of_birth_precision"].startswith("How precisely the birth date is known")

@@ -162,15 +162,16 @@ def _row_policy_for_recipient(f: S.Field, noun: str) -> str:
     return " ".join(out)
 
 
-def _partial_date_sentence(kind: str, name: str) -> str:
+def _partial_date_sentence(kind: str, name: str, exported: Mapping[str, str] | None = None) -> str:
     """For a date some sources give as a year or a month only (the match spec declares its precision column): how
-    such a date is written, since the export does not carry its precision (a birth date of 1 January is common)."""
+    such a date is written, and whether the export says which (``exported``: the resource's exported fields, source
+    column -> exported name; the precision column among them, a golden column)."""
     precision = S.review_dates(kind).get(name)
     if not precision:
         return ""
     told = (
-        "the export's precision field for it says which (day, month or year)"
-        if precision in S.ENTITY_GOLDEN_COLUMNS[kind]
+        f"the export's field {exported[precision]} says which (day, month or year)"
+        if precision in S.ENTITY_GOLDEN_COLUMNS[kind] and exported and precision in exported
         else "this export does not say which dates are known only so"
     )
     return (
@@ -194,10 +195,11 @@ def _survivor_words(kind: str, name: str) -> str:
     return _SURVIVOR_WORDS[_survivorship(kind)[name]]
 
 
-def recipient_description(table: Table, source_field: S.Field) -> str:
+def recipient_description(table: Table, source_field: S.Field, exported: Mapping[str, str] | None = None) -> str:
     """``source_field``'s description as an export recipient reads it: a golden column says its rule and what a
     missing or unreadable source value gives, not the spec file and the `issues` column; references to warehouse
-    tables and the marts' Parquet partitioning are left out."""
+    tables and the marts' Parquet partitioning are left out. ``exported``: the resource's exported fields (source
+    column -> exported name)."""
     text = source_field.description
     kind = table.name.removesuffix("_entities") if table.name.endswith("_entities") else None
     if kind in S.ENTITY_KINDS and source_field.name in S.ENTITY_GOLDEN_COLUMNS[kind]:
@@ -212,7 +214,7 @@ def recipient_description(table: Table, source_field: S.Field) -> str:
                 base,
                 _row_policy_for_recipient(staged, noun),
                 f"When several source records describe the same {noun}: {rule}.",
-                _partial_date_sentence(kind, source_field.name),
+                _partial_date_sentence(kind, source_field.name, exported),
             )
             if part
         )
@@ -508,7 +510,12 @@ def _parse_conditions(
 
 
 def _parse_field(
-    p: _Problems, raw: Any, resource: str, table: Table | None, code_scheme: str | None
+    p: _Problems,
+    raw: Any,
+    resource: str,
+    table: Table | None,
+    code_scheme: str | None,
+    exported: Mapping[str, str] | None = None,
 ) -> ExportField | None:
     if not isinstance(raw, dict):
         p.add(_where(resource), "fields", "every entry must be a table ([[resources.fields]])")
@@ -558,7 +565,7 @@ def _parse_field(
     elif "scheme" in raw:
         p.add(where, "scheme", "only unit fields (unit = 'uid' or 'code') take a scheme")
     description = raw.get("description") or (
-        recipient_description(table, source_field) if table is not None and source_field is not None else ""
+        recipient_description(table, source_field, exported) if table is not None and source_field is not None else ""
     )
     if unit == "code" and "description" not in raw:  # the source's uid text ('2025:<code>') would misdescribe it
         description = _code_description(scheme, description)
@@ -649,7 +656,13 @@ def _parse_resource(p: _Problems, raw: Any, tables: Mapping[str, Table], code_sc
     if not isinstance(raw_fields, list) or not raw_fields:
         p.add(where, "fields", "missing or empty ([[resources.fields]])")
         raw_fields = []
-    fields = [f for f in (_parse_field(p, rf, name, table, code_scheme) for rf in raw_fields) if f is not None]
+    exported = {  # source column -> exported name (a date's description says whether its precision is exported)
+        rf["source"]: str(rf.get("name") or rf["source"])
+        for rf in raw_fields
+        if isinstance(rf, dict) and isinstance(rf.get("source"), str) and rf.get("personal") != "withhold"
+    }
+    parsed = (_parse_field(p, rf, name, table, code_scheme, exported) for rf in raw_fields)
+    fields = [f for f in parsed if f is not None]
     names = [f.name for f in fields if f.exported]
     for dup in sorted({n for n in names if names.count(n) > 1}):
         p.add(_where(name, dup), "name", "duplicate exported name")
