@@ -105,6 +105,13 @@ def test_full_dates_alone_keep_plain_most_frequent_with_the_newer_record_winning
         ]
     )
     assert _dates(golden) == {"G": D(1980, 2, 1), "H": D(1975, 6, 6)}
+    assert golden["dob_precision"].to_list() == ["day", "day"]  # H's winner has a record saying 'day'
+
+
+def test_a_precision_no_record_gives_stays_missing_in_merged_entities_as_in_single_ones():
+    golden = _golden([("M", D(1999, 9, 9), None, "2024-01-01"), ("M", D(1999, 9, 9), None, "2025-01-01")])
+    golden = pl.concat([golden, _golden([("N", D(1998, 8, 8), None, "2024-01-01")])])
+    assert golden["dob_precision"].to_list() == [None, None]  # merged M was 'day' (HV1's finding)
 
 
 def test_a_categorical_precision_column_keeps_its_type_in_merged_and_single_entities():

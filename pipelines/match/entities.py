@@ -188,7 +188,8 @@ def _survive_dated(
     if rule != "most_frequent":
         return _survive(base, column, rule, recency, key, carry=precision)
     tie = [pl.col(recency).max().alias("_recent")] if recency else []
-    candidates = base.group_by(key, column, "_fine").agg(pl.col("_order").min().alias("_first"), *tie)
+    known = pl.col(precision).is_not_null().any().alias("_known")  # (a precision nobody wrote stays null)
+    candidates = base.group_by(key, column, "_fine").agg(pl.col("_order").min().alias("_first"), known, *tie)
     votes = (
         candidates.join(base.select(key, pl.col(column).alias("_r"), pl.col("_fine").alias("_rf")), on=key)
         .filter((pl.col("_rf") >= pl.col("_fine")) & _covers(column, "_r", "_rf"))
@@ -201,7 +202,9 @@ def _survive_dated(
     )
     names = {v: k for k, v in FINENESS.items()}
     return ranked.unique(key, keep="first", maintain_order=True).select(
-        key, column, pl.col("_fine").replace_strict(names, return_dtype=pl.String).alias(precision)
+        key,
+        column,
+        pl.when("_known").then(pl.col("_fine").replace_strict(names, return_dtype=pl.String)).alias(precision),
     )
 
 
