@@ -8,16 +8,13 @@ hex was staged as the value with no flag: text in an encoding no reader tells ap
 
 from __future__ import annotations
 
-import logging
-
 import psycopg
 import pytest
 
-from assets.ingest import IngestOutcome, ingest_partition
 from pipelines.encodings import encode_vni
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.status import read_status
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from pipelines.warehouse import PartitionedLayer
+from tests.pghelpers import PG_URL, ingest_sql_table, sql_source_extract
 from tests.test_bad_inputs import COLUMNS, REGISTRY, ROWS
 
 TABLE = "households_bytea"
@@ -49,17 +46,7 @@ def bytea_table(postgres_server):
 def test_bytea_text_is_read_as_text(bytea_table, postgres_env, tmp_path, monkeypatch):
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
-    catalogue = tmp_path / "t.toml"
-    catalogue.write_text(
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sql"\n'
-        'url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:${WB_PG_PORT}/${WB_PG_DB}"\n'
-        f'table = "{bytea_table}"\nkey_column = "stt"\nextract_date = "2025-08-31"\n'
-        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
-        encoding="utf-8",
-    )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
-    ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
+    wh, extract, outcome = ingest_sql_table(tmp_path, bytea_table)
     status = read_status(wh, REGISTRY)[extract.partition_key]
     assert status.state == "ok", status.cause
     assert (status.raw_rows, status.staged_rows, status.quarantined_rows) == (6, 4, 2)  # 6: not text, 7: no address
@@ -112,16 +99,7 @@ def test_a_connection_lost_mid_read_is_said_as_such(bytea_table, postgres_server
 
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
-    catalogue = tmp_path / "t.toml"
-    catalogue.write_text(
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sql"\n'
-        'url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:${WB_PG_PORT}/${WB_PG_DB}'
-        '?application_name=wb_cut_mid_read"\n'
-        f'table = "{bytea_table}"\nkey_column = "stt"\nextract_date = "2025-08-31"\n'
-        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
-        encoding="utf-8",
-    )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    extract = sql_source_extract(tmp_path, bytea_table, PG_URL + "?application_name=wb_cut_mid_read")
     s = postgres_server
     read = readers.read_extract
 

@@ -9,18 +9,16 @@ quarantined with its bytes kept as hex."""
 from __future__ import annotations
 
 import json
-import logging
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from assets.ingest import IngestOutcome, ingest_partition
 from pipelines.encodings import encode_tcvn3, encode_vni
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.sql import read_sql_table
 from pipelines.ingest.status import read_status
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from pipelines.warehouse import PartitionedLayer
+from tests.pghelpers import PG_URL, ingest_sql_table
 from tests.test_bad_inputs import COLUMNS, REGISTRY, ROWS
 
 DB = "wb_sql_ascii"
@@ -61,17 +59,7 @@ def test_text_of_a_sql_ascii_database_is_read(sql_ascii):
 def test_a_sql_ascii_source_loads_cell_by_cell(sql_ascii, postgres_env, tmp_path, monkeypatch):
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
-    catalogue = tmp_path / "t.toml"
-    catalogue.write_text(
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sql"\n'
-        f'url = "postgresql+psycopg://${{WB_PG_USER}}:${{WB_PG_PASSWORD}}@${{WB_PG_HOST}}:${{WB_PG_PORT}}/{DB}"\n'
-        f'table = "{REGISTRY}"\nkey_column = "stt"\nextract_date = "2025-08-31"\n'
-        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
-        encoding="utf-8",
-    )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
-    ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
+    wh, extract, outcome = ingest_sql_table(tmp_path, REGISTRY, PG_URL.removesuffix("${WB_PG_DB}") + DB)
     status = read_status(wh, REGISTRY)[extract.partition_key]
     assert status.state == "ok", status.cause  # was: failed, 'cannot read: ... reading stopped: TypeError'
     assert (status.raw_rows, status.staged_rows, status.quarantined_rows) == (6, 5, 1)

@@ -6,17 +6,14 @@ Now a zone after the time ('+07', '+05:30', 'Z', 'UTC') is read as part of the i
 
 from __future__ import annotations
 
-import logging
-
 import polars as pl
 import psycopg
 import pytest
 
-from assets.ingest import IngestOutcome, ingest_partition
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.status import read_status
 from pipelines.standardise import parse_dates
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from pipelines.warehouse import PartitionedLayer
+from tests.pghelpers import ingest_sql_table
 from tests.test_bad_inputs import COLUMNS, REGISTRY, ROWS
 
 TABLE = "households_timestamptz"
@@ -54,17 +51,7 @@ def test_a_timestamptz_column_is_staged_as_dates(postgres_server, postgres_env, 
             )
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
-    catalogue = tmp_path / "t.toml"
-    catalogue.write_text(
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sql"\n'
-        'url = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:${WB_PG_PORT}/${WB_PG_DB}"\n'
-        f'table = "{TABLE}"\nkey_column = "stt"\nextract_date = "2025-08-31"\n'
-        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
-        encoding="utf-8",
-    )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
-    ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
+    wh, extract, _ = ingest_sql_table(tmp_path, TABLE)
     assert read_status(wh, REGISTRY)[extract.partition_key].state == "ok"
     raw = PartitionedLayer(wh, "raw").read(f"raw_{REGISTRY}", extract.partition_key)
     # as PostgreSQL writes it, in Vietnam's time (the ingest's session zone): midnight UTC (the inserting session's

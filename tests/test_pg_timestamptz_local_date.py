@@ -8,18 +8,14 @@ now reads in Asia/Ho_Chi_Minh.
 
 from __future__ import annotations
 
-import logging
-
 import polars as pl
 import psycopg
 
-from assets.ingest import IngestOutcome, ingest_partition
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from pipelines.warehouse import PartitionedLayer
+from tests.pghelpers import PG_URL, ingest_sql_table
 from tests.test_bad_inputs import COLUMNS, REGISTRY, ROWS
 
 TABLE = "households_timestamptz"
-URL = "postgresql+psycopg://${WB_PG_USER}:${WB_PG_PASSWORD}@${WB_PG_HOST}:${WB_PG_PORT}/${WB_PG_DB}"
 
 
 def test_a_timestamptz_at_local_midnight_is_staged_on_its_vietnamese_day_on_a_utc_server(
@@ -39,15 +35,7 @@ def test_a_timestamptz_at_local_midnight_is_staged_on_its_vietnamese_day_on_a_ut
             )
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
-    catalogue = tmp_path / "t.toml"
-    catalogue.write_text(  # the session's zone set to UTC in the URL, as a server default would
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sql"\n'
-        f'url = "{URL}?options=-c%20TimeZone%3DUTC"\ntable = "{TABLE}"\nkey_column = "stt"\n'
-        'extract_date = "2025-08-31"\n[source.columns]\n' + "".join(f'{a} = "{b}"\n' for a, b in COLUMNS.items()),
-        encoding="utf-8",
-    )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
-    ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
+    # the session's zone set to UTC in the URL, as a server default would
+    wh, extract, _ = ingest_sql_table(tmp_path, TABLE, PG_URL + "?options=-c%20TimeZone%3DUTC")
     staged = PartitionedLayer(wh, "staged").read(f"staged_{REGISTRY}", extract.partition_key).sort("source_key")
     assert staged["registered_on"].cast(pl.String).to_list() == ["2020-02-01"] * 3

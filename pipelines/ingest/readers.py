@@ -1477,7 +1477,7 @@ def _keyed_sql(
     """The rows of one or more reads of the table (each ``queries`` item: read_sql_table's filter arguments), keyed;
     ``row:N`` places count on across all of them (one partition's rows, however many queries it takes). Rows with
     a cell that is not UTF-8 nor certainly a legacy encoding go to ``problems`` (when given) as problem rows naming
-    the row and the columns (sql._lenient_text, sql._binary_text for a PostgreSQL bytea cell: such a cell is kept as
+    the row and the columns (sql._lenient_text, for a SQLite cell or a PostgreSQL bytea cell: such a cell is kept as
     hex; one in a legacy encoding is read), and such cells are counted per column in ``undecodable`` (when given:
     ReadResult.undecodable, the ingest's 'undecodable cells (records quarantined)'). Only a mapped (or key) column's
     cell sets its row aside: one in a column the catalogue does not map (a photo) stays hex in extra_columns, its row

@@ -291,9 +291,11 @@ _LEGACY_VALUE = r"^\x00wb-decoded:([a-z0-9]+)\x00"
 
 
 def _lenient_text(raw: bytes) -> str:
-    """sqlite3 text_factory of a lenient read: UTF-8; else the text of the one legacy encoding that reads the bytes
-    as clean Vietnamese (a TCVN3/VNI/Windows-1258 cell of an old system), marked with it; else the bytes as hex
-    (``\\x`` and two digits a byte, as PostgreSQL writes bytea: nothing lost, no U+FFFD), marked undecodable."""
+    """sqlite3 text_factory of a lenient read, and a PostgreSQL ``bytea`` cell's reading: UTF-8 (NUL padding and all:
+    staging takes NULs out and counts them); else the text of the one legacy encoding that reads the bytes as clean
+    Vietnamese (a TCVN3/VNI/Windows-1258 cell of an old system), marked with it; else the bytes as hex (``\\x`` and
+    two digits a byte, as PostgreSQL writes bytea: nothing lost, no U+FFFD), marked undecodable (its row read by its
+    other cells' encoding, :func:`_read_by_row`, or set aside when the column is mapped)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -554,25 +556,6 @@ def _binary_columns(plan: _Plan, sqlite: bool) -> list[str]:
     return [c for c in plan.columns if isinstance(plan.types.get(c), sa.LargeBinary)]
 
 
-def _binary_text(raw: bytes) -> str:
-    """A ``bytea`` cell as text: UTF-8 (NUL padding and all: staging takes NULs out and counts them); else the one
-    legacy encoding that reads it as clean Vietnamese (marked: counted as a text repair); else PostgreSQL's own hex
-    text, ``\\x...`` (lossless), marked undecodable as a SQLite cell no encoding reads for certain is
-    (:func:`_lenient_text`): its row is read by its other cells' encoding (:func:`_read_by_row`) or quarantined with
-    the reason, the cell counted. Before, that hex was staged as the value with no flag (an address kept in an
-    encoding no reader tells apart was staged as '\\x48ff4b...' and resolved nowhere, silently)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from pipelines.encodings import certain_legacy_reading
-
-    reading = certain_legacy_reading(raw)
-    if reading is not None:
-        return f"{_LEGACY_MARK}{reading[1]}\x00{reading[0]}"
-    return _MARK + "\\x" + raw.hex()
-
-
 def _statement(
     plan: _Plan, where: sa.TextClause | None, sqlite: bool, only: _Filter | None = None, typed: Sequence[str] = ()
 ) -> sa.Select:
@@ -777,8 +760,8 @@ def _fetch(engine: Engine, read: _Read) -> Iterator[pl.DataFrame]:
                 if not rows:
                     continue
             cols = list(zip(*rows, strict=True)) if rows else [() for _ in read.columns]
-            for i in read.binary:  # bytea: text as _binary_text reads it
-                cols[i] = tuple(None if v is None else _binary_text(bytes(v)) for v in cols[i])
+            for i in read.binary:  # bytea: read as a lenient SQLite cell is (UTF-8, a certain legacy encoding, or hex)
+                cols[i] = tuple(None if v is None else _lenient_text(bytes(v)) for v in cols[i])
             frame = pl.DataFrame(dict(zip(read.columns, cols, strict=True)), schema=read.schema)
             yield read.with_numbers(_undecodable(frame, read.names) if lenient else frame)
             read.sent += len(rows)
