@@ -1111,6 +1111,16 @@ def _as_of_option(value: str | None, frame: pl.DataFrame, table: TableRead | Non
     return value
 
 
+# resolve's and match's option (one declaration)
+SKIP_ROWS = click.option(
+    "--skip-rows",
+    type=click.IntRange(0),
+    default=0,
+    metavar="N",
+    help="Lines of a CSV (rows of a sheet) above the header not to read: a title line, as a sheet saved as CSV has.",
+)
+
+
 @main.command()
 @click.option(
     "--input",
@@ -1162,13 +1172,7 @@ def _as_of_option(value: str | None, frame: pl.DataFrame, table: TableRead | Non
 )
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed among , ; tab |).")
 @click.option("--sheet", metavar="NAME", help="With a workbook (.xlsx): the sheet to read (default: the first).")
-@click.option(
-    "--skip-rows",
-    type=click.IntRange(0),
-    default=0,
-    metavar="N",
-    help="Lines of a CSV (rows of a sheet) above the header not to read: a title line, as a sheet saved as CSV has.",
-)
+@SKIP_ROWS
 def resolve(
     input_path: Path,
     output_path: Path,
@@ -1362,13 +1366,7 @@ def resolve(
     metavar="NAME",
     help="With a workbook (.xlsx) --input or --increment: the sheet to read (default: the first).",
 )
-@click.option(
-    "--skip-rows",
-    type=click.IntRange(0),
-    default=0,
-    metavar="N",
-    help="Lines of a CSV (rows of a sheet) above the header not to read: a title line, as a sheet saved as CSV has.",
-)
+@SKIP_ROWS
 @click.option(
     "--shards",
     type=click.IntRange(1, 64),
