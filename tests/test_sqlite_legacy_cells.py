@@ -86,7 +86,7 @@ def test_a_cell_no_encoding_reads_for_certain_is_quarantined_with_its_bytes_as_h
 
 
 def test_the_undecodable_columns_of_a_row_are_told_apart_when_a_name_holds_a_comma():
-    from pipelines.ingest.readers import _listed_names
+    from pipelines.ingest.sql import listed_names as _listed_names
 
     names = ["stt", "Số CMND, CCCD", "CCCD", "ho_ten"]
     assert _listed_names("Số CMND, CCCD, ho_ten", names) == ["Số CMND, CCCD", "ho_ten"]
@@ -122,3 +122,22 @@ def test_an_undecodable_cell_of_a_column_not_mapped_keeps_its_row_loaded_with_th
     assert any("undecodable cells (records quarantined): ten_chu_ho 1" in note for note in outcome.notes)
     kept = "undecodable cells of columns not mapped (kept as hex in extra_columns, records loaded): anh 2"
     assert any(kept in note for note in outcome.notes), outcome.notes
+
+
+def test_a_short_legacy_cell_of_a_column_named_with_a_comma_is_read_by_its_row():
+    """_read_by_row split the undecodable columns' list at ', ', so a cell of 'Họ, tên' was never found (HV1)."""
+    from pipelines.ingest.sql import DECODED, UNDECODABLE, _read_by_row
+
+    names = ["stt", "Họ, tên", "dia_chi"]
+    frame = pl.DataFrame(
+        {
+            "stt": ["1"],
+            "Họ, tên": ["\\x" + encode_tcvn3("Nữ").hex()],  # too short to be read for certain alone
+            "dia_chi": [ADDRESS],  # read for certain as TCVN3 (DECODED)
+            UNDECODABLE: ["Họ, tên"],
+            DECODED: [["tcvn3:dia_chi"]],
+        }
+    )
+    out = _read_by_row(frame, names).row(0, named=True)
+    assert out["Họ, tên"] == "Nữ" and out[UNDECODABLE] is None
+    assert sorted(out[DECODED]) == ["tcvn3:Họ, tên", "tcvn3:dia_chi"]

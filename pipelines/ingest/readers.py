@@ -42,7 +42,7 @@ from pipelines.ingest.catalogue import Extract, SourceSpec
 from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
-from pipelines.ingest.sql import number_marks
+from pipelines.ingest.sql import listed_names, number_marks
 
 TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row
 # row_flags of rows a reader quarantines whole that no official can repair (quarantine.reason_kind, stage.py):
@@ -1504,7 +1504,7 @@ def _keyed_sql(
             if problems is not None and UNDECODABLE in batch.columns:
                 names = [c for c in batch.columns if c not in INTERNAL]
                 listed = batch[UNDECODABLE]
-                read = {v: _listed_names(v, names) for v in listed.drop_nulls().unique().to_list()}  # (few: per value)
+                read = {v: listed_names(v, names) for v in listed.drop_nulls().unique().to_list()}  # (few: per value)
                 for value, columns in read.items():
                     if kept is not None and not used.intersection(columns):
                         n = int((listed == value).sum())
@@ -1524,18 +1524,6 @@ def _keyed_sql(
                             undecodable[name] = undecodable.get(name, 0) + 1
                 batch = batch.filter(~bad)
             yield batch
-
-
-def _listed_names(listed: str, names: list[str]) -> list[str]:
-    """The column names :data:`UNDECODABLE` lists (', '-joined in the table's column order), read against the
-    table's names in that order (a name may itself hold ', ': 'Số CMND, CCCD')."""
-    out, at = [], 0
-    for name in names:
-        end = at + len(name)
-        if listed.startswith(name, at) and (end == len(listed) or listed.startswith(", ", end)):
-            out.append(name)
-            at = end + 2
-    return out
 
 
 def _read_sqlite(extract: Extract, batch_rows: int) -> ReadResult:

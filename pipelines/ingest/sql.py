@@ -786,6 +786,18 @@ def _undecodable(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     )
 
 
+def listed_names(listed: str, names: list[str]) -> list[str]:
+    """The column names :data:`UNDECODABLE` lists (', '-joined in the table's column order), read against the
+    table's names in that order (a name may itself hold ', ': 'Số CMND, CCCD')."""
+    out, at = [], 0
+    for name in names:
+        end = at + len(name)
+        if listed.startswith(name, at) and (end == len(listed) or listed.startswith(", ", end)):
+            out.append(name)
+            at = end + 2
+    return out
+
+
 def _read_by_row(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     """A cell no legacy encoding reads for certain (too short to tell: TCVN3 'Nữ', VNI 'Hồ' that Windows-1258 reads
     'Hoà') in a row whose other cells were read, for certain, in one legacy encoding and in that one only: read in
@@ -803,7 +815,7 @@ def _read_by_row(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
         if len(encodings) != 1:
             continue
         (encoding,) = encodings
-        marked = row[UNDECODABLE].split(", ")
+        marked = listed_names(row[UNDECODABLE], names)  # (a name may hold ', ')
         left, read, texts = [], list(row[DECODED]), {}
         for name in marked:
             cell = row.get(name) if name in names else None
