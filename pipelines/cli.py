@@ -446,7 +446,7 @@ def _read_json(path: Path, option: str) -> TableRead:
     objects: list = []
     if text.lstrip().startswith("["):
         try:
-            items = json.loads(text)
+            items = json.loads(text, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
         objects = items if isinstance(items, list) else []
@@ -466,7 +466,7 @@ def _read_json(path: Path, option: str) -> TableRead:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = json.loads(line, object_pairs_hook=_json_object)
             except json.JSONDecodeError as exc:
                 raise click.ClickException(
                     f"{path}: line {number}: not a JSON object ({exc.msg}); a JSON file is an array of objects "
@@ -477,6 +477,7 @@ def _read_json(path: Path, option: str) -> TableRead:
             objects.append(item)
             lines.append(number)
         numbers, word = np.array(lines, dtype=np.int64), "line"
+    objects = _with_repeated_keys(objects, numbers, word, path)
     columns = list(dict.fromkeys(key for item in objects for key in item))
     if not columns:
         raise click.ClickException(f"{path}: has no rows (no object with a key)")
@@ -493,6 +494,56 @@ def _read_json(path: Path, option: str) -> TableRead:
         schema=dict.fromkeys(columns, pl.String),
     )
     return without_nul_cells(TableRead(frame, numbers, word), path)
+
+
+class _RepeatedKeys(dict):
+    """A JSON object naming a key more than once (``pairs``: every key and value as written); as a dict, the last
+    value of each key (what json.loads keeps)."""
+
+    pairs: list
+
+
+def _json_object(pairs: list) -> dict:
+    """json.loads' object_pairs_hook: a dict, or a _RepeatedKeys keeping every value when a key is repeated."""
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    repeated = _RepeatedKeys(found)
+    repeated.pairs = pairs
+    return repeated
+
+
+REPEATS_SHOWN = 5
+
+
+def _with_repeated_keys(objects: list, numbers, word: str, path: Path) -> list:  # noqa: ANN001 - numbers: np.ndarray
+    """The rows with a repeated key's values all kept, as a CSV header's repeated column is (Polars, see
+    report_repeated_columns): the first value under the key, the next under '<key>_duplicated_0', then
+    '_duplicated_1'...; said on stderr per key with the objects or lines naming it (never a value). Before, json.loads
+    kept the last value only, silently."""
+    where: dict[str, list[int]] = {}
+    for i, item in enumerate(objects):
+        if not isinstance(item, _RepeatedKeys):
+            continue
+        kept: dict = {}
+        for key, value in item.pairs:
+            if key in kept:
+                where.setdefault(key, []).append(int(numbers[i]))
+                n = 0
+                while f"{key}_duplicated_{n}" in kept or f"{key}_duplicated_{n}" in item:
+                    n += 1
+                key = f"{key}_duplicated_{n}"
+            kept[key] = value
+        objects[i] = kept
+    for key, at in where.items():
+        at = list(dict.fromkeys(at))
+        shown = ", ".join(map(str, at[:REPEATS_SHOWN])) + (", ..." if len(at) > REPEATS_SHOWN else "")
+        _echo(
+            f"wardbridge: {path}: {len(at):,} object{'s' if len(at) > 1 else ''} name{'' if len(at) > 1 else 's'} "
+            f"key {key!r} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): the first value is read as "
+            f"{key!r}, the next as {key + '_duplicated_0'!r}; rename one in the file if the other is meant"
+        )
+    return objects
 
 
 def read_table_file(path: Path, option: str, *args: object, **kwargs: object) -> pl.DataFrame:
