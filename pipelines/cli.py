@@ -417,10 +417,52 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
                 f"skipped (row{'s' if blank.size > 1 else ''} {shown}): a blank row is no record"
             )
         frame, rows = frame.filter(pl.Series(keep)), rows[keep]
+    _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path)
     if len(names) > 1 and sheet is None:
         _echo(f"wardbridge: {path}: the first of {len(names)} sheets read ({name!r}); --sheet NAME reads another")
     report_repeated_columns(frame, path)
     return without_nul_cells(TableRead(frame, rows, f"sheet {name!r} row"), path)
+
+
+NUMBER_ROWS_SHOWN = 5
+
+
+def _report_number_cells(
+    reader, name: str, grid: pl.DataFrame, header_at: int, keep, rows, columns, path: Path
+) -> None:  # noqa: ANN001, PLR0913
+    """Say on stderr, per column, how many data cells that may be an ID (8 digits or more, the first not 0) the
+    workbook holds as numbers, not text: an ID typed into Excel as a number has lost its leading zeros (a CCCD
+    '079085001234' is 79085001234) and the CLI reads the number's digits as they are, restoring nothing (ingestion
+    marks such cells, readers._number_cells, and staging restores a personal ID's zero; the CLI knows no field).
+    When the workbook cannot be read again to tell, the cells that may be so are counted instead. Names, counts
+    and sheet rows only, never a value."""
+    from pipelines.ingest.readers import _number_cells
+
+    marks, not_told = _number_cells(reader, name, None, grid)
+    where = f"{path}: sheet {name!r}"
+    for i, mask in marks.items():
+        data = mask.slice(header_at + 1).filter(pl.Series(keep)).to_numpy()
+        n = int(data.sum())
+        if not n:
+            continue
+        at = rows[data]
+        shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")
+        _echo(
+            f"wardbridge: {where}: column {columns[i]!r}: {n:,} cell{'s are numbers' if n > 1 else ' is a number'} in "
+            f"the workbook, not text (row{'s' if n > 1 else ''} {shown}): an ID typed as a number has lost its "
+            "leading zeros (a CCCD 0790... reads 790...) and is read as the number's digits, nothing restored; if "
+            "the column holds IDs, format it as Text in the workbook and type them again"
+        )
+    for i in not_told:  # counted in the data rows (not_told counts the whole sheet, its header too)
+        data = grid.to_series(i).slice(header_at + 1).filter(pl.Series(keep)).cast(pl.String)
+        n = int(data.str.contains(r"^[1-9]\d{7,}$").sum())
+        if not n:
+            continue
+        _echo(
+            f"wardbridge: {where}: column {columns[i]!r}: {n:,} cell{'s' if n > 1 else ''} of 8 digits or more "
+            "may be numbers in the workbook, not text (the sheet could not be read again to tell): an ID typed as "
+            "a number has lost its leading zeros, nothing restored"
+        )
 
 
 def _read_json(path: Path, option: str) -> TableRead:
