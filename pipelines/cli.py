@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import json
 import os
 import re
@@ -465,6 +466,9 @@ def _report_number_cells(
         )
 
 
+_TEXT_OR_NULL = {str, type(None)}
+
+
 def _read_json(path: Path, option: str) -> TableRead:
     """A JSON file as read_table gives a CSV: an array of objects (rows numbered as objects) or JSON Lines, one
     object a line (numbered as lines; blank lines skipped). Every value as text (a number as written by JSON, true
@@ -488,7 +492,7 @@ def _read_json(path: Path, option: str) -> TableRead:
     objects: list = []
     if text.lstrip().startswith("["):
         try:
-            items = json.loads(text, object_pairs_hook=_json_object)
+            items = _JSON_DECODER.decode(text)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
         objects = items if isinstance(items, list) else []
@@ -500,7 +504,7 @@ def _read_json(path: Path, option: str) -> TableRead:
                     f"{path}: item {i + 1} of the array is a {type(item).__name__}, not an object (one object a row)"
                 )
     else:
-        lines = []
+        lines, decode = [], _JSON_DECODER.decode  # one decoder: json.loads with a hook builds one per call
         # lines end at LF only: splitlines() also splits at U+2028/U+2029/U+0085/\x1c-\x1e, which JSON strings may
         # hold as they are (json.dumps(ensure_ascii=False) writes U+2028 raw)
         for number, line in enumerate(text.split("\n"), start=1):
@@ -508,7 +512,7 @@ def _read_json(path: Path, option: str) -> TableRead:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line, object_pairs_hook=_json_object)
+                item = decode(line)
             except json.JSONDecodeError as exc:
                 raise click.ClickException(
                     f"{path}: line {number}: not a JSON object ({exc.msg}); a JSON file is an array of objects "
@@ -520,21 +524,28 @@ def _read_json(path: Path, option: str) -> TableRead:
             lines.append(number)
         numbers, word = np.array(lines, dtype=np.int64), "line"
     objects = _with_repeated_keys(objects, numbers, word, path)
-    columns = list(dict.fromkeys(key for item in objects for key in item))
+    columns = list(dict.fromkeys(itertools.chain.from_iterable(objects)))
     if not columns:
         raise click.ClickException(f"{path}: has no rows (no object with a key)")
 
     def cell(value: object) -> str | None:
-        if value is None or isinstance(value, str):
+        kind = type(value)
+        if value is None or kind is str:
             return value
-        if isinstance(value, bool):
+        if kind is bool:
             return "true" if value else "false"
+        if kind is int:  # as json.dumps writes it, without its call
+            return str(value)
         return json.dumps(value, ensure_ascii=False)
 
-    frame = pl.DataFrame(
-        {column: [cell(item.get(column)) for item in objects] for column in columns},
-        schema=dict.fromkeys(columns, pl.String),
-    )
+    def texts(column: str) -> list:
+        # a column's values, cell() run only where one is not already text or null (most columns: none)
+        values = [item.get(column) for item in objects]
+        if set(map(type, values)) <= _TEXT_OR_NULL:
+            return values
+        return list(map(cell, values))
+
+    frame = pl.DataFrame({column: texts(column) for column in columns}, schema=dict.fromkeys(columns, pl.String))
     return without_nul_cells(TableRead(frame, numbers, word), path)
 
 
@@ -555,6 +566,7 @@ def _json_object(pairs: list) -> dict:
     return repeated
 
 
+_JSON_DECODER = json.JSONDecoder(object_pairs_hook=_json_object)
 REPEATS_SHOWN = 5
 
 

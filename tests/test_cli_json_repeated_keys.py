@@ -65,3 +65,21 @@ def test_json_without_repeated_keys_says_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert "more than once" not in result.output
     assert pl.read_csv(out).columns[0] == "address" and "address_duplicated_0" not in pl.read_csv(out).columns
+
+
+def test_json_values_are_read_as_text_as_json_writes_them(tmp_path):
+    """The frame is built per column, text columns as they are (_read_json's fast path): every other value still as
+    JSON writes it (an int's digits, a float, true/false, a nested value's JSON text), null as missing."""
+    from pathlib import Path
+
+    from pipelines.cli import read_table
+
+    source = tmp_path / "in.jsonl"
+    values = [7, 12345678901234567890, 1.5, 1e20, True, False, None, [1, "a"], {"x": {"y": [None]}}, "001"]
+    source.write_text("\n".join(json.dumps({"v": v, "t": "x"}) for v in values) + "\n", encoding="utf-8")
+    read = read_table(Path(source), "--input")
+    assert read.frame.schema == {"v": pl.String, "t": pl.String}
+    assert read.frame["v"].to_list() == [
+        "7", "12345678901234567890", "1.5", "1e+20", "true", "false", None, '[1, "a"]', '{"x": {"y": [null]}}', "001"
+    ]  # fmt: skip
+    assert read.data_rows.tolist() == list(range(1, 11)) and read.rows == "line"
