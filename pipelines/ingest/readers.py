@@ -1503,25 +1503,24 @@ def _keyed_sql(
             batch = _with_keys(batch.with_columns(pl.format("row:{}", place).alias(LINE)), extract)
             if problems is not None and UNDECODABLE in batch.columns:
                 names = [c for c in batch.columns if c not in INTERNAL]
-                listed = batch[UNDECODABLE]
-                read = {v: listed_names(v, names) for v in listed.drop_nulls().unique().to_list()}  # (few: per value)
-                for value, columns in read.items():
-                    if kept is not None and not used.intersection(columns):
-                        n = int((listed == value).sum())
-                        for name in columns:
-                            kept[name] = kept.get(name, 0) + n
-                setting_aside = [v for v, columns in read.items() if used.intersection(columns)]
-                bad = pl.col(UNDECODABLE).is_in(setting_aside).fill_null(False)  # (null: a clean row, kept)
+                aside = []  # the UNDECODABLE values (column lists) that set their rows aside: a mapped column's
+                listed = batch[UNDECODABLE].drop_nulls()
+                tally = dict(listed.value_counts().iter_rows())
+                for value in listed.unique(maintain_order=True):  # (few; in row order, as the note lists them)
+                    columns, n = listed_names(value, names), tally[value]
+                    setting_aside = bool(used.intersection(columns))
+                    if setting_aside:
+                        aside.append(value)
+                    counts = undecodable if setting_aside else kept
+                    for name in columns if counts is not None else ():
+                        counts[name] = counts.get(name, 0) + n
+                bad = pl.col(UNDECODABLE).is_in(aside).fill_null(False)  # (null: a clean row, kept)
                 reason = pl.format(
                     "{}: column(s) {} not valid UTF-8 text nor certainly a legacy encoding (bytes kept as hex, \\x...)",
                     pl.col(LINE),
                     pl.col(UNDECODABLE),
                 )
                 problems.extend(_problem_rows(batch.filter(bad), reason))
-                if undecodable is not None:
-                    for value in batch.filter(bad)[UNDECODABLE]:
-                        for name in read[value]:
-                            undecodable[name] = undecodable.get(name, 0) + 1
                 batch = batch.filter(~bad)
             yield batch
 
