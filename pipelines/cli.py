@@ -395,15 +395,10 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
     header_at = int(below.arg_true()[0])  # the first row holding a value (below the rows --skip-rows skips)
     first_row = layout.origin[0] + header_at  # the sheet row of the header, as the spreadsheet shows it
     header = [str(v).strip() if v is not None else "" for v in grid.row(header_at)]
-    columns, seen = [], {}
-    for i, cell in enumerate(header):
-        label = cell or f"column_{i + 1}"
-        if label in seen:  # as Polars names a CSV's repeated column (report_repeated_columns says it)
-            seen[label] += 1
-            label = f"{label}_duplicated_{seen[label] - 2}"
-        else:
-            seen[label] = 1
-        columns.append(label)
+    labels = [cell or f"column_{i + 1}" for i, cell in enumerate(header)]
+    columns: list[str] = []
+    for label in labels:  # a repeated one as Polars names a CSV's (report_repeated_columns says it)
+        columns.append(_repeat_name(label, {*labels, *columns}) if label in columns else label)
     frame = grid.slice(header_at + 1).rename(dict(zip(grid.columns, columns, strict=True)))
     # a date cell reads as '1990-03-15 00:00:00': the date, as the sheet shows it (a time of day is kept)
     frame = frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
@@ -570,23 +565,34 @@ _JSON_DECODER = json.JSONDecoder(object_pairs_hook=_json_object)
 REPEATS_SHOWN = 5
 
 
+def _repeat_name(name: str, taken: set) -> str:
+    """The name a repeated column (a workbook's header, a JSON object's key) is read under, as Polars names a CSV's:
+    '<name>_duplicated_<n>', the first n whose name is not in ``taken``."""
+    n = 0
+    while f"{name}_duplicated_{n}" in taken:
+        n += 1
+    return f"{name}_duplicated_{n}"
+
+
 def _with_repeated_keys(objects: list, numbers, word: str, path: Path) -> list:  # noqa: ANN001 - numbers: np.ndarray
     """The rows with a repeated key's values all kept, as a CSV header's repeated column is (Polars, see
     report_repeated_columns): the first value under the key, the next under '<key>_duplicated_0', then
     '_duplicated_1'...; said on stderr per key with the objects or lines naming it (never a value). Before, json.loads
     kept the last value only, silently."""
     where: dict[str, list[int]] = {}
+    every: set | None = None  # every key of the file: a new name must be no other object's key either
+    renamed: dict[str, str] = {}  # a repeated key -> the name its next value is read under
     for i, item in enumerate(objects):
         if not isinstance(item, _RepeatedKeys):
             continue
+        every = set(itertools.chain.from_iterable(objects)) if every is None else every
         kept: dict = {}
         for key, value in item.pairs:
             if key in kept:
                 where.setdefault(key, []).append(int(numbers[i]))
-                n = 0
-                while f"{key}_duplicated_{n}" in kept or f"{key}_duplicated_{n}" in item:
-                    n += 1
-                key = f"{key}_duplicated_{n}"
+                new = _repeat_name(key, every | kept.keys())  # (a third value: '_duplicated_1')
+                renamed.setdefault(key, new)
+                key = new
             kept[key] = value
         objects[i] = kept
     for key, at in where.items():
@@ -595,7 +601,7 @@ def _with_repeated_keys(objects: list, numbers, word: str, path: Path) -> list: 
         _echo(
             f"wardbridge: {path}: {len(at):,} object{'s' if len(at) > 1 else ''} name{'' if len(at) > 1 else 's'} "
             f"key {key!r} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): the first value is read as "
-            f"{key!r}, the next as {key + '_duplicated_0'!r}; rename one in the file if the other is meant"
+            f"{key!r}, the next as {renamed[key]!r}; rename one in the file if the other is meant"
         )
     return objects
 

@@ -83,3 +83,22 @@ def test_json_values_are_read_as_text_as_json_writes_them(tmp_path):
         "7", "12345678901234567890", "1.5", "1e+20", "true", "false", None, '[1, "a"]', '{"x": {"y": [null]}}', "001"
     ]  # fmt: skip
     assert read.data_rows.tolist() == list(range(1, 11)) and read.rows == "line"
+
+
+def test_a_repeated_key_is_never_read_under_another_objects_key(tmp_path):
+    """The second value's name skips one another object already uses ('ho_ten_duplicated_0' there), and a third
+    value gets the next name; both were merged into one column before."""
+    source, out = tmp_path / "in.json", tmp_path / "out.csv"
+    source.write_text(
+        f'[{{"id": "1", "ho_ten_duplicated_0": "x", "address": "{ADDRESSES[0]}"}},\n'
+        f' {{"id": "2", "ho_ten": "A", "ho_ten": "B", "ho_ten": "C", "address": "{ADDRESSES[1]}"}}]',
+        encoding="utf-8",
+    )
+    result = _resolve(source, out)
+    assert result.exit_code == 0, result.output
+    written = pl.read_csv(out, infer_schema=False)
+    assert written["ho_ten_duplicated_0"].to_list() == ["x", None]
+    assert written["ho_ten"].to_list() == [None, "A"]
+    assert written["ho_ten_duplicated_1"].to_list() == [None, "B"]
+    assert written["ho_ten_duplicated_2"].to_list() == [None, "C"]
+    assert "the next as 'ho_ten_duplicated_1'" in result.output, result.output
