@@ -7,16 +7,14 @@ never a replacement character."""
 from __future__ import annotations
 
 import json
-import logging
 
 import polars as pl
 
-from assets.ingest import IngestOutcome, ingest_partition
 from pipelines.encodings import certain_legacy_reading, encode_cp1258, encode_tcvn3, encode_vni
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.status import read_status
-from pipelines.warehouse import PartitionedLayer, Warehouse
-from tests.test_bad_inputs import COLUMNS, REGISTRY, ROWS, _sqlite
+from pipelines.warehouse import PartitionedLayer
+from tests.pghelpers import ingest_sql_table
+from tests.test_bad_inputs import REGISTRY, ROWS, _sqlite
 
 NAME, ADDRESS, STREET = "Nguyễn Văn An", "12 Lê Lợi, Phường Bến Nghé, Quận 1", "Phường Bến Thành"
 
@@ -24,16 +22,7 @@ NAME, ADDRESS, STREET = "Nguyễn Văn An", "12 Lê Lợi, Phường Bến Nghé
 def _ingest(tmp_path, *statements: str):
     data = _sqlite(tmp_path / "made.sqlite", ROWS, *statements)
     (tmp_path / "t.sqlite").write_bytes(data)
-    catalogue = tmp_path / "t.toml"
-    catalogue.write_text(
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\nformat = "sqlite"\n'
-        f'path = "t.sqlite"\nkey_column = "stt"\nextract_date = "2025-08-31"\ntable = "{REGISTRY}"\n'
-        "[source.columns]\n" + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
-        encoding="utf-8",
-    )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
-    ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("test"))
+    wh, extract, outcome = ingest_sql_table(tmp_path, REGISTRY, sqlite="t.sqlite")
     status = read_status(wh, REGISTRY)[extract.partition_key]
     tables = {
         layer: PartitionedLayer(wh, layer).read(f"{name}_{REGISTRY}", extract.partition_key)
