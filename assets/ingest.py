@@ -295,7 +295,15 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         return
     try:
         reference = default_reference()  # the one its addresses are resolved with, recorded below
-        result = stage(loaded.frame, registry, day_first=extract.source.day_first, reference=reference)
+        source = extract.source
+        result = stage(
+            loaded.frame,
+            registry,
+            day_first=source.day_first,
+            reference=reference,
+            sex_true=source.sex_true,
+            sex_column=source.canonical_columns.get("sex"),
+        )
     except Exception as exc:  # noqa: BLE001 - staging crashed on this extract: nothing of it is written
         status = PartitionStatus(
             key, registry, "failed", f"staging failed: {_cause(exc)}", location, loaded.frame.height, run_id=run_id

@@ -82,6 +82,9 @@ class SourceSpec:
     old_units: tuple[str, ...] = ()
     description: str = ""
     allow_outside_base: bool = False  # read files outside base_dir (absolute paths, '..', symlinks leading out)
+    # population: the sex a boolean sex column's true means ("M" or "F"); false is the other. Without it, a row whose
+    # sex is true/false (PostgreSQL boolean, SQLite BOOLEAN, an XLSX TRUE/FALSE cell, a dBase logical) is quarantined
+    sex_true: str | None = None
 
     @property
     def canonical_columns(self) -> dict[str, str]:
@@ -218,6 +221,7 @@ KEY_TYPES: dict[str, tuple[type, str]] = {
             "extract_date_pattern",
             "extract_date_column",
             "description",
+            "sex_true",
         ),
         (str, "a text in quotes"),
     ),
@@ -297,6 +301,13 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
         raise CatalogueError(f"{where}: a sqlite source needs table")
     if not isinstance(raw.get("allow_outside_base", False), bool):
         raise CatalogueError(f"{where}: allow_outside_base must be true or false")
+    if "sex_true" in raw:
+        if raw["sex_true"] not in ("M", "F"):
+            raise CatalogueError(
+                f'{where}: sex_true must be "M" or "F" (the sex a true in the boolean sex column means)'
+            )
+        if "sex" not in raw["columns"].values():
+            raise CatalogueError(f"{where}: sex_true is set but no column maps to sex")
     column = raw.get("extract_date_column")
     if column is not None:
         if raw["format"] != "sql":

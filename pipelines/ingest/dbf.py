@@ -46,6 +46,8 @@ VERSIONS = {
     0xFB: "FoxBASE",
 }
 TEXT_TYPES = {"C": "character", "N": "numeric", "F": "float", "D": "date", "L": "logical"}
+# a logical field's values as read ('F' was staged as female, 'T' as an unreadable sex); '?' stays as written
+LOGICAL = {**dict.fromkeys("TtYy", "true"), **dict.fromkeys("FfNn", "false")}
 NUMERIC_TYPES = ("N", "F")  # numbers written in ASCII, right-aligned: an ID stored in one has lost its leading zeros
 MEMO = "M"  # memo: the record holds a block number, the text is in the table's .dbt/.fpt file (read_memos)
 UNSUPPORTED_TYPES = {
@@ -248,6 +250,8 @@ def decode_field(table: DbfTable, f: DbfField, decode: Callable[[bytes], str]) -
         blob = memoryview(cells.tobytes())
         values = pl.Series(f.name, [_decode_one(blob, i, width, decode, bad) for i in range(n)], dtype=pl.String)
     stripped = values.str.strip_chars_end(" \x00") if f.type == "C" else values.str.strip_chars(" \x00")
+    if f.type == "L":  # T/Y or F/N: 'true'/'false', as the other readers write a boolean ('?' unknown: empty)
+        stripped = stripped.replace(LOGICAL)  # another byte stays as read: an unreadable sex
     return stripped.replace("", None).rename(f.name), bad
 
 

@@ -556,15 +556,36 @@ def _binary_columns(plan: _Plan, sqlite: bool) -> list[str]:
     return [c for c in plan.columns if isinstance(plan.types.get(c), sa.LargeBinary)]
 
 
+def _boolean_columns(plan: _Plan, sqlite: bool) -> set[str]:
+    """SQLite columns declared BOOLEAN: SQLite keeps their values as 0/1, which :func:`_as_text` writes 'true'/'false'
+    as PostgreSQL writes its booleans (a 0/1 sex column read by the text columns' digit convention, 1 = male, said a
+    sex the table never told: which sex is true is the catalogue's ``sex_true``)."""
+    return {c for c in plan.columns if sqlite and isinstance(plan.types.get(c), sa.Boolean)}
+
+
+def _as_text(column: sa.ColumnElement, binary: bool, boolean: bool) -> sa.ColumnElement:
+    """A column as the read selects it: bytes as they are (:func:`_binary_text`), a SQLite boolean's integer 0/1 as
+    'false'/'true' (any other value cast as it is), everything else cast to text."""
+    if binary:
+        return column
+    if boolean:
+        integer = sa.func.typeof(column) == "integer"
+        return sa.case(
+            (integer & (column == 1), sa.literal("true")),
+            (integer & (column == 0), sa.literal("false")),
+            else_=sa.cast(column, sa.Text),
+        )
+    return sa.cast(column, sa.Text)
+
+
 def _statement(
     plan: _Plan, where: sa.TextClause | None, sqlite: bool, only: _Filter | None = None, typed: Sequence[str] = ()
 ) -> sa.Select:
     """The read; ``typed``: columns whose SQLite storage class each row also carries (``t<i>``, typeof())."""
     t = plan.table
     binary = set(_binary_columns(plan, sqlite))
-    text_cols = [
-        (t.c[c] if c in binary else sa.cast(t.c[c], sa.Text)).label(f"c{i}") for i, c in enumerate(plan.columns)
-    ]
+    boolean = _boolean_columns(plan, sqlite)
+    text_cols = [_as_text(t.c[c], c in binary, c in boolean).label(f"c{i}") for i, c in enumerate(plan.columns)]
     if plan.key_is_value:
         k = t.c[plan.key[0]]
         types = [sa.func.typeof(t.c[c]).label(f"t{i}") for i, c in enumerate(typed)]
@@ -582,10 +603,7 @@ def _statement(
         sa.func.row_number().over(order_by=order).label("wb_row_number"),
     ).subquery("s")
     stmt = sa.select(
-        *(
-            (numbered.c[c] if c in binary else sa.cast(numbered.c[c], sa.Text)).label(f"c{i}")
-            for i, c in enumerate(plan.columns)
-        ),
+        *(_as_text(numbered.c[c], c in binary, c in boolean).label(f"c{i}") for i, c in enumerate(plan.columns)),
         sa.cast(numbered.c.wb_row_number, sa.Text).label("k"),
         *(sa.func.typeof(numbered.c[c]).label(f"t{i}") for i, c in enumerate(typed)),
     ).select_from(numbered)

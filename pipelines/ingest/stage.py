@@ -194,6 +194,7 @@ class Check:
     why: pl.Expr
     label: str | None = None
     missing_why: pl.Expr | None = None  # the reason of a missing value per row (default 'missing')
+    on_invalid: str | None = None  # overrides the field's declared on_invalid for this check (a boolean sex)
 
 
 def _never() -> pl.Expr:
@@ -246,7 +247,29 @@ def _id_check(field: str, ids: pl.DataFrame, flags_col: str) -> tuple[dict, Chec
     return columns, check
 
 
-def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, list[Check]]:
+BOOLEAN_SEX = (
+    "written true/false (column {column} is yes/no): which sex is true is not declared; "
+    'set sex_true = "M" or "F" in its catalogue entry'
+)
+
+
+def _boolean_sex(sex_raw: pl.Series, sex: pl.Series, sex_true: str | None) -> tuple[pl.Series, pl.Series]:
+    """(sex, whether the row's sex is a boolean left undeclared). A boolean cannot say which sex is true: the readers
+    write a PostgreSQL boolean, a SQLite BOOLEAN column's 0/1, an XLSX TRUE/FALSE cell and a dBase logical as
+    'true'/'false'; such a value is read by ``sex_true`` (the catalogue's "M" or "F"; false is the other), and without
+    it the row is quarantined (it was staged with the sex unreadable on every row, a dBase 'F' as female)."""
+    word = sex_raw.str.strip_chars().str.to_lowercase()
+    boolean = word.is_in(["true", "false"]).fill_null(False)
+    if sex_true is None:
+        return sex, boolean
+    other = "F" if sex_true == "M" else "M"
+    declared = pl.select(pl.when(word == "true").then(pl.lit(sex_true)).otherwise(pl.lit(other))).to_series()
+    return sex.zip_with(~boolean, declared).rename(sex.name), pl.repeat(False, sex.len(), eager=True)
+
+
+def _population(
+    frame: pl.DataFrame, day_first: bool, sex_true: str | None = None, sex_column: str | None = None
+) -> tuple[pl.DataFrame, list[Check]]:
     names = std.clean_person_name(frame["full_name"])
     frame = _dates(frame, "date_of_birth", day_first, "dob")
     # A birth date after the extract was written, or more than 120 years before it, is a clerk's
@@ -264,7 +287,7 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
         dob_ambiguous=pl.when(implausible).then(None).otherwise("dob_ambiguous"),
     )
     frame = _dates(frame, "registered_on", day_first, "reg")
-    sex = std.normalise_sex(frame["sex"])
+    sex, undeclared = _boolean_sex(frame["sex"], std.normalise_sex(frame["sex"]), sex_true)
     # one "Số CMND/CCCD" column holds both kinds: each value goes to the column of its form; a placeholder
     # ('000000000', '0', '123456789') is flagged and kept out of the ID columns (its text stays in raw)
     routed = std.route_id_kinds(
@@ -298,6 +321,7 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
         _phone_error=phone["phone_error"],
         _phone_multiple=phone["phone_multiple"],
         _sex_raw=frame["sex"],
+        _sex_boolean=undeclared,
         _dob_raw=frame["date_of_birth"],
     )
     frame = frame.with_columns(
@@ -326,7 +350,19 @@ def _population(frame: pl.DataFrame, day_first: bool) -> tuple[pl.DataFrame, lis
             pl.col("dob_date").is_null() & ~_blank("_dob_raw"),
             pl.format("unreadable ({})", _category(pl.col("dob_error"))),
         ),
-        Check("sex", _never(), pl.col("sex").is_null() & ~_blank("_sex_raw"), pl.lit("unreadable (not M/F)")),
+        Check(
+            "sex",
+            _never(),
+            pl.col("sex").is_null() & ~_blank("_sex_raw") & ~pl.col("_sex_boolean"),
+            pl.lit("unreadable (not M/F)"),
+        ),
+        Check(
+            "sex",
+            _never(),
+            pl.col("_sex_boolean"),
+            pl.lit(BOOLEAN_SEX.format(column=repr(sex_column) if sex_column else "sex")),
+            on_invalid="quarantine",
+        ),
         id_check,
         cmnd_check,
         Check(
@@ -527,7 +563,8 @@ def _policies(registry: str, checks: list[Check]) -> tuple[list[tuple[pl.Expr, s
         f = declared[c.field]
         label = c.label or c.field
         missing = c.missing_why if c.missing_why is not None else pl.lit("missing")
-        for cond, policy, why in ((c.missing, f.on_missing, missing), (c.invalid, f.on_invalid, c.why)):
+        invalid_policy = c.on_invalid or f.on_invalid
+        for cond, policy, why in ((c.missing, f.on_missing, missing), (c.invalid, invalid_policy, c.why)):
             text = pl.format("{}: {}", pl.lit(label), why)
             if policy == "quarantine":
                 quarantine.append((cond.fill_null(False), label, text))
@@ -553,17 +590,28 @@ def _commonest_read_problem(failing: pl.DataFrame) -> str:
     return f"; {n} rows not read: {cause}"
 
 
-def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference=None) -> StageResult:
+def stage(
+    raw: pl.DataFrame,
+    registry: str,
+    *,
+    day_first: bool = True,
+    reference=None,
+    sex_true: str | None = None,
+    sex_column: str | None = None,
+) -> StageResult:
     """Turn one partition's raw rows into staged rows and quarantine rows (together: all of them).
 
     Which problems quarantine a row and which only flag it is declared per field in
     pipelines/schema.py (``on_missing`` / ``on_invalid``). An extract with at least
     :data:`REJECT_MIN_ROWS` rows of which more than :data:`REJECT_SHARE` cannot be staged
     is rejected: every row is quarantined (field '*') and ``StageResult.rejected`` says why.
+    ``sex_true`` (population): the sex a boolean sex column's true means (catalogue ``sex_true``; else such rows are
+    quarantined); ``sex_column``: the source's name of that column, for reasons.
     """
     frame, repairs = _repair_text(raw, registry)
     frame = _address(frame)
-    frame, checks = _REGISTRY_STEPS[registry](frame, day_first)
+    options = {"sex_true": sex_true, "sex_column": sex_column} if registry == "population" else {}
+    frame, checks = _REGISTRY_STEPS[registry](frame, day_first, **options)
     if "address" in {f.name for f in STAGED_FIELDS[registry] if f.on_missing}:
         checks.append(Check("address", _blank("address"), _never(), pl.lit("")))
     quarantine_checks, issue_texts = _policies(registry, checks)
@@ -597,8 +645,12 @@ def stage(raw: pl.DataFrame, registry: str, *, day_first: bool = True, reference
         top = failing["_field"].value_counts(sort=True).head(3).iter_rows()
         rejected = (
             f"extract rejected: {failing.height} of {judged.height} rows lack required fields or cannot be read "
-            f"({', '.join(f'{name}: {n}' for name, n in top)}){_commonest_read_problem(failing)}; "
-            f"is it a {registry} registry extract?"
+            f"({', '.join(f'{name}: {n}' for name, n in top)}){_commonest_read_problem(failing)}"
+            + (
+                f"; {n} rows: sex {BOOLEAN_SEX.format(column=repr(sex_column) if sex_column else 'sex')}"
+                if (n := int(failing["_sex_boolean"].sum()) if "_sex_boolean" in failing.columns else 0)
+                else f"; is it a {registry} registry extract?"
+            )
         )
         frame = frame.with_columns(
             _field=pl.lit("*"),
