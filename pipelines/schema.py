@@ -1600,8 +1600,8 @@ REVIEW_DECISIONS_TABLE = Table(
     name="decisions",
     description="The effective decision per item after every decision in the audit: the latest by decision date "
     "wins; 'reverse' undoes the decision before it; a split item's 'reject' (one ward ruled out) leaves a 'place' in "
-    "another ward or a 'dismiss' in effect. state 'closed' items leave the open queue, except a split item whose "
-    "decision in effect is 'reject' (ruled out of that ward, not placed: it stays open); 'reopened' items "
+    "another ward or a 'dismiss' in effect. state 'closed' items leave the open queue; 'open' is a split item whose "
+    "decision in effect is 'reject' (ruled out of that ward, not placed: it stays in the queue); 'reopened' items "
     "(every decision reversed) are open again; 'conflict' items (different decisions on the latest date, or "
     "match labels contradicting a no_match) stay open and their rows are in decision_errors. Keys of the item are repeated for the consumers "
     "(split evidence, match labels, placements).",
@@ -1612,9 +1612,10 @@ REVIEW_DECISIONS_TABLE = Table(
         _f(
             "state",
             pl.String,
-            "closed, reopened, or conflict (decisions that cannot all hold: open, see decision_errors).",
+            "closed, open (a 'reject' in effect: one ward ruled out, nothing placed), reopened, or conflict "
+            "(decisions that cannot all hold: open, see decision_errors).",
             required=True,
-            allowed=("closed", "reopened", "conflict"),
+            allowed=("closed", "open", "reopened", "conflict"),
         ),
         _f("decision", pl.String, "Effective decision (null when reopened or in conflict).", allowed=REVIEW_DECISIONS),
         _f("new_uid", pl.String, "Ward given by the effective place/reject decision."),

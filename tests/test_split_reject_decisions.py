@@ -104,7 +104,7 @@ def test_declines_by_two_wards_do_not_conflict_and_a_reverse_still_pops_the_last
     _excel_file(tmp_path, "a.csv", [("reject", "Trần Thị Hoà", "02/12/2026", "27013")])
     _excel_file(tmp_path, "b.csv", [("reject", "Phạm Đức Huy", "02/12/2026", "27439")])
     settled, item = _settle(tmp_path)
-    assert settled.errors.height == 0 and item["state"] == "closed" and item["decision"] == "reject"
+    assert settled.errors.height == 0 and item["state"] == "open" and item["decision"] == "reject"
 
     undo = tmp_path / "undo"
     undo.mkdir()

@@ -899,7 +899,8 @@ def _fold_with_reversals(rows: pl.DataFrame) -> pl.DataFrame:
             {
                 "item_id": item_id,
                 "kind": last["kind"],
-                "state": "closed" if top else "reopened",
+                # a reject in effect rules one ward out and places nothing: the item stays in the open queue
+                "state": ("open" if top["decision"] == "reject" else "closed") if top else "reopened",
                 "decision": top["decision"] if top else None,
                 "new_uid": top["new_uid"] if top else None,
                 "reviewer": (top or last)["reviewer"],
@@ -1090,7 +1091,10 @@ def rows_held(settled: SettledDecisions, loaded: LoadedDecisions) -> tuple[int, 
 
 
 def _closed(decisions: pl.DataFrame, kind: str, which: tuple[str, ...]) -> pl.DataFrame:
-    return decisions.filter((pl.col("state") == "closed") & (pl.col("kind") == kind) & pl.col("decision").is_in(which))
+    """The items of ``kind`` whose decision in effect is one of ``which``: state 'closed', or 'open' for a 'reject'
+    (one ward ruled out, the item still open)."""
+    in_effect = (pl.col("state") == "closed") | ((pl.col("state") == "open") & (pl.col("decision") == "reject"))
+    return decisions.filter(in_effect & (pl.col("kind") == kind) & pl.col("decision").is_in(which))
 
 
 def official_split_evidence(decisions: pl.DataFrame, audit: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -1098,7 +1102,7 @@ def official_split_evidence(decisions: pl.DataFrame, audit: pl.DataFrame | None 
     old_uid, kind (street|hamlet|quarter), name_key, new_uid, verdict ('confirm'|'reject'), reviewer, decided_on.
 
     `decisions` is the review.decisions table (REVIEW_DECISIONS_TABLE). place -> confirm, reject -> reject. With
-    the audit (review.decision_audit), every standing 'reject' of a closed split item is a verdict (standing_rejects),
+    the audit (review.decision_audit), every standing 'reject' of a decided split item is a verdict (standing_rejects),
     not only the one in effect: two candidate wards of a three-way split that each decline a street both rule
     themselves out, so learning proposes neither.
     """

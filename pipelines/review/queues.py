@@ -567,7 +567,8 @@ def build_queues(
         evidence[kind] = ev
     schema = {c: REVIEW_QUEUE_ITEMS.polars_schema[c] for c in commons[0].columns}
     everything = pl.concat([c.cast(schema) for c in commons]).unique("item_id", keep="first", maintain_order=True)
-    # a 'reject' (not this ward) informs the split-evidence step but leaves the item open until placed or dismissed
+    # a 'reject' (not this ward: state 'open') informs the split-evidence step but leaves the item open until placed
+    # or dismissed (also where an older review.decisions still says 'closed' of it)
     closed_ids = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") != "reject")).select("item_id")
     # a 'match' the matcher did not honour (refused, records still apart) goes back to a person, with the reason
     unhonoured = unhonoured_matches(inputs, decisions)
@@ -617,7 +618,7 @@ def _without_ruled_out_ward(items: pl.DataFrame, decisions: pl.DataFrame) -> pl.
     if "new_uid" not in decisions.columns or items.height == 0:
         return items
     ruled = decisions.filter(
-        (pl.col("state") == "closed") & (pl.col("decision") == "reject") & pl.col("new_uid").is_not_null()
+        pl.col("state").is_in(["open", "closed"]) & (pl.col("decision") == "reject") & pl.col("new_uid").is_not_null()
     ).select("item_id", pl.col("new_uid").alias("_ruled_out"))
     hit = items.join(ruled, on="item_id", how="inner").filter(
         pl.col("candidates").list.contains(pl.col("_ruled_out")) & (pl.col("candidates").list.len() > 1)
