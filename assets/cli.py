@@ -132,8 +132,16 @@ def run(
             "(telemetry off, as the repository's dagster.yaml has it)"
         )
     if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
-        os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(str(c.expanduser().resolve()) for c in catalogues)
-    resolve_env_paths(os.environ)  # relative ones are the caller's, as --catalogue's: read before the chdir
+        # passed on as $WARDBRIDGE_CATALOGUE, whose files are separated by os.pathsep: a path holding one was cut in
+        # two there ('nothing ran: FileNotFoundError: .../cat 10' for 'cat 10:30.toml', a file click had found)
+        if cut := [str(c) for c in catalogues if os.pathsep in str(c)]:
+            _echo(
+                f"wardbridge: nothing ran: --catalogue {cut[0]!r}: a path holding {os.pathsep!r} cannot be passed on "
+                f"(it separates the catalogue files in $WARDBRIDGE_CATALOGUE); rename the file or link it"
+            )
+            raise SystemExit(2)
+        os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(str(c) for c in catalogues)
+    resolve_env_paths(os.environ)  # relative ones (--catalogue's too) are the caller's: made absolute before the chdir
     # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
     os.environ["DAGSTER_HOME"] = str(home)
     os.chdir(home)

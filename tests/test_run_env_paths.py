@@ -48,3 +48,24 @@ def test_a_relative_catalogue_in_the_environment_is_read_from_the_callers_folder
     out = proc.stdout + proc.stderr
     assert "FileNotFoundError" not in out, out[-2000:]  # was: the catalogue looked for in the Dagster home
     assert "WB_TEST_NOPE_HOST" in out and "not set" in out, out[-2000:]  # the catalogue was read: its URL checked
+
+
+def test_a_catalogue_path_holding_the_path_separator_is_refused_naming_it(tmp_path):
+    """`--catalogue 'cat 10:30.toml'` (a file click found) was passed on in $WARDBRIDGE_CATALOGUE, which separates files
+    by os.pathsep, and cut in two: 'nothing ran: FileNotFoundError: .../cat 10' (exit 3). Now a usage error naming
+    it (exit 2), before anything runs."""
+    catalogue = _sql_catalogue(tmp_path, "postgresql+psycopg://u:${WB_TEST_PW}@${WB_TEST_NOPE_HOST}/db")
+    odd = tmp_path / f"cat 10{os.pathsep}30.toml"
+    odd.write_text(catalogue.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = subprocess.run(
+        [str(WARDBRIDGE), "run", "--dagster-home", str(tmp_path / "home"), "--warehouse", str(tmp_path / "wh")]
+        + ["--catalogue", str(odd)],
+        env=_env(WB_TEST_PW="pw-value"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out[-2000:]
+    assert "FileNotFoundError" not in out and f"cat 10{os.pathsep}30.toml" in out and "rename" in out, out[-2000:]
