@@ -84,3 +84,30 @@ def test_dates_that_no_day_above_12_tells_are_said_unless_both_readings_agree(tm
     assert _dates(loaded, "same.csv") == [dt.date(2026, 5, 5), dt.date(2026, 7, 7)]
     (warning,) = _warnings(caplog)  # same.csv: 5/5 and 7/7 are the same date either way
     assert warning.startswith("decisions file unsure.csv: column decided_on: rows 3, 5 read either way")
+
+
+def test_a_refused_date_in_a_month_first_file_is_said_in_the_order_the_file_was_read(tmp_path):
+    """In a file read month first, an unreadable date ('12/32/2026', '12/2026') was refused as 'not a date
+    (YYYY-MM-DD, DD/MM/YYYY, ...)', the day-first form, though that file's dates were read MM/DD/YYYY; and the swap of
+    the first two numbers was applied to any text starting with two numbers ('12/2026' read as '20/1226'). Now only a
+    three-number date is swapped, and the cause says the file was read month first."""
+    loaded = _load(tmp_path, {"us.csv": ["12/25/2026", "12/32/2026", "12/2026"], "vn.csv": ["25/12/2026", "12/2026"]})
+    causes = {
+        (file, row): cause
+        for file, row, cause in loaded.errors.filter(pl.col("field") == "decided_on")
+        .select("source_file", "source_row", "cause")
+        .iter_rows()
+    }
+    assert set(causes) == {("us.csv", 3), ("us.csv", 4), ("vn.csv", 3)}, causes
+    for row in (3, 4):
+        assert "month first (MM/DD/YYYY" in causes["us.csv", row] and "DD/MM/YYYY" not in causes["us.csv", row]
+    assert "DD/MM/YYYY" in causes["vn.csv", 3] and "month first" not in causes["vn.csv", 3]
+    assert _dates(loaded, "us.csv") == [dt.date(2026, 12, 25)]
+
+
+def test_only_three_number_dates_are_swapped():
+    from pipelines.review.decisions import _month_first_swapped
+
+    frame = pl.DataFrame({"source_file": ["us.csv"] * 4, "t": ["12/4/2026", "12/2026", "ngày 1.2.2026 9:30", "4/12"]})
+    out = frame.select(_month_first_swapped("t", {"us.csv"}))["t"].to_list()
+    assert out == ["4/12/2026", "12/2026", "ngày 2.1.2026 9:30", "4/12"]

@@ -498,6 +498,11 @@ NOT_A_DATE = (
     "not a date (YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY, DD-MM-YYYY or '4 tháng 12 năm 2026', a four-digit year from 1900 "
     "on)"
 )
+# the same in a file whose dates were read month first (date_orders): its three-number dates are MM/DD/YYYY there
+NOT_A_DATE_MONTH_FIRST = (
+    "not a date (this file's dates are read month first (MM/DD/YYYY, MM.DD.YYYY, MM-DD-YYYY), as its dates with a "
+    "second number above 12 tell; or YYYY-MM-DD or '4 tháng 12 năm 2026', a four-digit year from 1900 on)"
+)
 
 
 # a date of three numbers (12/4/2026, 12.4.2026, 12-4-2026): which of the first two is the day is read per file
@@ -552,12 +557,14 @@ def _rows(dates: pl.DataFrame, most: int = 10) -> str:
 
 
 def _month_first_swapped(column: str, month_first: set[str]) -> pl.Expr:
-    """The text with the first two numbers of a three-number date swapped in the files read month first."""
+    """The text with the first two numbers of a three-number date swapped in the files read month first; other text
+    as it is (it swapped the start of any text opening with two numbers: '12/2026' became '20/1226')."""
     text = pl.col(column)
     if not month_first:
         return text
     swapped = text.str.replace(r"^((?i:ng[àa]y\s*)?)(\d{1,2})([/.\-])(\d{1,2})", "${1}${4}${3}${2}")
-    return pl.when(pl.col("source_file").is_in(sorted(month_first))).then(swapped).otherwise(text)
+    three = pl.col("source_file").is_in(sorted(month_first)) & text.str.contains(NUMERIC_DATE).fill_null(False)
+    return pl.when(three).then(swapped).otherwise(text)
 
 
 def _parse_date(column: str) -> pl.Expr:
@@ -676,7 +683,9 @@ def validate(
         (
             "decided_on",
             pl.col("decided_on_text").is_not_null() & pl.col("decided_on").is_null(),
-            NOT_A_DATE,
+            pl.when(pl.col("source_file").is_in(sorted(month_first)))
+            .then(pl.lit(NOT_A_DATE_MONTH_FIRST))
+            .otherwise(pl.lit(NOT_A_DATE)),
         ),
         ("decided_on", pl.col("decided_on") > pl.lit(today), "in the future"),
         (
