@@ -166,6 +166,23 @@ def run(
         os.close(stdout)
     if summary is None:
         raise SystemExit(3)
+    try:
+        _print_summary(summary, quiet, as_json)
+    except KeyboardInterrupt:  # the runs' signal handling is over: Python's own Ctrl-C printed a traceback here
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _echo(
+            "wardbridge: interrupted (Ctrl-C) while the summary was printed: the runs had finished "
+            f"({'all succeeded' if summary.success else 'one failed'}); see the Dagster UI or run `wardbridge run` again"
+        )
+        raise SystemExit(128 + signal.SIGINT) from None
+    except BrokenPipeError:  # the reader went away (`wardbridge run | head -1`): nothing more to say, no traceback
+        _quiet_stdout()
+    if not summary.success:
+        raise SystemExit(1)
+
+
+def _print_summary(summary, quiet: bool, as_json: bool) -> None:  # noqa: ANN001 - RunSummary
+    """The summary: as JSON on stdout (--json), its lines (all, or only the errors with --quiet)."""
     if as_json:
         import json
 
@@ -176,8 +193,16 @@ def run(
     elif not summary.success or not as_json:
         for line in summary.lines(errors_only=not summary.success):
             _echo(line)
-    if not summary.success:
-        raise SystemExit(1)
+
+
+def _quiet_stdout() -> None:
+    """stdout pointed at /dev/null, so the interpreter's last flush of a closed pipe prints no 'Exception ignored'."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is no file (a test's runner): nothing to flush there
+        pass
 
 
 class Interrupted(Exception):
