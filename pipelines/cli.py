@@ -402,7 +402,8 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
     frame = grid.slice(header_at + 1).rename(dict(zip(grid.columns, columns, strict=True)))
     # a date cell reads as '1990-03-15 00:00:00': the date, as the sheet shows it (a time of day is kept)
     frame = frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
-    keep = has_value.slice(header_at + 1).to_numpy()
+    frame, merged = _fill_merged_cells(frame, layout, first_row + 1, path, name)
+    keep = has_value.slice(header_at + 1).to_numpy() | merged
     rows = np.arange(first_row + 1, first_row + 1 + frame.height)
     if not keep.all():
         blank = rows[~keep]
@@ -418,6 +419,27 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         _echo(f"wardbridge: {path}: the first of {len(names)} sheets read ({name!r}); --sheet NAME reads another")
     report_repeated_columns(frame, path)
     return without_nul_cells(TableRead(frame, rows, f"sheet {name!r} row"), path)
+
+
+def _fill_merged_cells(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str):  # noqa: ANN001, ANN202
+    """The data cells under a cell merged down over rows given its value, as ingestion does (readers._fill_merged: an
+    address merged over a household's members' rows read empty below its first row), said on stderr per column (a
+    count, never a value). Returns (the frame, per row whether a cell of it was filled)."""
+    import numpy as np
+
+    from pipelines.ingest.readers import _fill_merged
+
+    filled = _fill_merged(frame, layout, first)
+    if filled is frame:
+        return frame, np.zeros(frame.height, dtype=bool)
+    gained = frame.select(pl.col(c).is_null() & filled[c].is_not_null() for c in frame.columns)
+    counts = {c: n for c, n in zip(frame.columns, gained.sum().row(0), strict=True) if n}
+    if counts:
+        _echo(
+            f"wardbridge: {path}: sheet {sheet!r}: {sum(counts.values()):,} cells under merged cells given the merged "
+            f"value ({', '.join(f'column {c!r}' + (f' {n:,}' if len(counts) > 1 else '') for c, n in counts.items())})"
+        )
+    return filled, gained.select(pl.any_horizontal(pl.all())).to_series().to_numpy()
 
 
 NUMBER_ROWS_SHOWN = 5
