@@ -907,7 +907,13 @@ def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> tuple[
         return {}, {}
     not_told = {i: int(maybe[i]) for i in columns}
     try:
-        typed = reader.load_sheet(name, header_row=header, use_columns=columns, dtypes="boolean").to_polars()
+        # use_columns takes a column's place in the SHEET (A = 0), not in the table: a table right of column A was
+        # read from the wrong columns (a failed read, or the marks of the column to the left)
+        placed = reader.load_sheet(name, header_row=header, n_rows=1, dtypes="string").available_columns()
+        if len(placed) != sheet.width:
+            return {}, not_told
+        absolute = [placed[i].absolute_index for i in columns]
+        typed = reader.load_sheet(name, header_row=header, use_columns=absolute, dtypes="boolean").to_polars()
     except Exception:  # noqa: BLE001 - no mark, counted by the caller
         return {}, not_told
     if typed.height != sheet.height or typed.width != len(columns):
