@@ -402,6 +402,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
     frame = grid.slice(header_at + 1).rename(dict(zip(grid.columns, columns, strict=True)))
     # a date cell reads as '1990-03-15 00:00:00': the date, as the sheet shows it (a time of day is kept)
     frame = frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
+    frame, padded = _zero_padded(frame, layout, first_row + 1, path, name)
     frame, merged = _fill_merged_cells(frame, layout, first_row + 1, path, name)
     keep = has_value.slice(header_at + 1).to_numpy() | merged
     rows = np.arange(first_row + 1, first_row + 1 + frame.height)
@@ -414,11 +415,54 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
                 f"skipped (row{'s' if blank.size > 1 else ''} {shown}): a blank row is no record"
             )
         frame, rows = frame.filter(pl.Series(keep)), rows[keep]
-    _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path)
+    _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path, padded)
     if len(names) > 1 and sheet is None:
         _echo(f"wardbridge: {path}: the first of {len(names)} sheets read ({name!r}); --sheet NAME reads another")
     report_repeated_columns(frame, path)
     return without_nul_cells(TableRead(frame, rows, f"sheet {name!r} row"), path)
+
+
+def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str):  # noqa: ANN001, ANN202
+    """Number cells whose number format is zeros only ('000000000000': the sheet shows 079085001234, the cell stores
+    79085001234) given back their leading zeros to the width the format declares (xlsx_layout.zero_padded_cells),
+    said per column with the sheet rows (never a value). Returns (the frame, column position -> per row whether the
+    cell's format declares its width: _report_number_cells leaves them out)."""
+    import numpy as np
+
+    from pipelines.ingest.xlsx_layout import zero_padded_cells
+
+    cells = zero_padded_cells(path, sheet)
+    if not cells or not frame.height:
+        return frame, {}
+    top, left = first, layout.origin[1]
+    by_column: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for (row, col), width in cells.items():
+        i, j = row - top, col - left
+        if 0 <= i < frame.height and 0 <= j < frame.width:
+            declared, widths = by_column.setdefault(j, (np.zeros(frame.height, bool), np.zeros(frame.height, int)))
+            declared[i], widths[i] = True, width
+    padded, fixes = {}, []
+    for j, (declared, widths) in by_column.items():
+        name = frame.columns[j]
+        value = frame[name].cast(pl.String).str.replace(r"\.0+$", "")
+        short = (
+            value.str.contains(r"^\d+$").fill_null(False).to_numpy()
+            & (value.str.len_chars().fill_null(0).to_numpy() < widths)
+            & declared
+        )
+        padded[j] = declared
+        if not short.any():
+            continue
+        filled = [v.zfill(int(w)) if s else None for v, w, s in zip(value.to_list(), widths, short, strict=True)]
+        fixes.append(pl.coalesce(pl.Series(name, filled, dtype=pl.String), pl.col(name)).alias(name))
+        at = np.arange(top, top + frame.height)[short]
+        shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if at.size > NUMBER_ROWS_SHOWN else "")
+        _echo(
+            f"wardbridge: {path}: sheet {sheet!r}: column {name!r}: {at.size:,} number cell"
+            f"{'s given back their' if at.size > 1 else ' given back its'} leading zeros to the {', '.join(map(str, sorted(set(widths[short].tolist()))))} digits its number format shows "
+            f"(row{'s' if at.size > 1 else ''} {shown})"
+        )
+    return (frame.with_columns(fixes) if fixes else frame), padded
 
 
 def _fill_merged_cells(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str):  # noqa: ANN001, ANN202
@@ -446,7 +490,7 @@ NUMBER_ROWS_SHOWN = 5
 
 
 def _report_number_cells(
-    reader, name: str, grid: pl.DataFrame, header_at: int, keep, rows, columns, path: Path
+    reader, name: str, grid: pl.DataFrame, header_at: int, keep, rows, columns, path: Path, padded=None
 ) -> None:  # noqa: ANN001, PLR0913
     """Say on stderr, per column, how many data cells that may be an ID (8 digits or more, the first not 0) the
     workbook holds as numbers, not text: an ID typed into Excel as a number has lost its leading zeros (a CCCD
@@ -459,7 +503,10 @@ def _report_number_cells(
     marks, not_told = _number_cells(reader, name, None, grid)
     where = f"{path}: sheet {name!r}"
     for i, mask in marks.items():
-        data = mask.slice(header_at + 1).filter(pl.Series(keep)).to_numpy()
+        data = mask.slice(header_at + 1).to_numpy()
+        if padded and i in padded:  # its number format declares the width: zeros given back (_zero_padded)
+            data = data & ~padded[i]
+        data = data[keep]
         n = int(data.sum())
         if not n:
             continue

@@ -141,3 +141,64 @@ def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
                 for m in _MERGE.finditer(carry)
             )
     return SheetLayout((first_row or 1, first_col or 1), merges)
+
+
+# a number format of zeros only ('000000000000'): the cell is shown with its leading zeros to that many digits
+_ZEROS = re.compile(r"^0{2,}$")
+_CELL_ATTRS = re.compile(rb"<c\s([^>]*?)/?>")
+_ATTR = re.compile(rb"\b([rst])=\"([^\"]*)\"")
+
+
+def zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
+    """Cell style index (a cell's ``s``) -> width, for the styles whose number format is zeros only: an ID stored as
+    a number but shown with its leading zeros ('000000000000' shows 79085001234 as 079085001234). Empty when the
+    workbook has no styles part or none such."""
+    try:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    widths = {}
+    for fmt in styles.iter(f"{_MAIN}numFmt"):
+        code = (fmt.get("formatCode") or "").replace('"', "").strip()
+        if _ZEROS.fullmatch(code) and (fmt.get("numFmtId") or "").isdigit():
+            widths[int(fmt.get("numFmtId"))] = len(code)
+    if not widths:
+        return {}
+    xfs = styles.find(f"{_MAIN}cellXfs")
+    if xfs is None:
+        return {}
+    return {
+        i: widths[int(xf.get("numFmtId", "0"))]
+        for i, xf in enumerate(xfs.iter(f"{_MAIN}xf"))
+        if (xf.get("numFmtId") or "0").isdigit() and int(xf.get("numFmtId", "0")) in widths
+    }
+
+
+def zero_padded_cells(path: Path, sheet: str) -> dict[tuple[int, int], int]:
+    """(row, column), 1-based -> width, of the sheet's number cells whose number format is zeros only
+    (:func:`zero_padded_styles`): the width the workbook declares for them. Empty when the workbook has no such
+    format (the sheet is then not read), or its parts cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            styles = zero_padded_styles(archive)
+            part = sheet_parts(archive).get(sheet) if styles else None
+            if part is None or part not in set(archive.namelist()):
+                return {}
+            wanted = {str(i).encode() for i in styles}
+            out: dict[tuple[int, int], int] = {}
+            carry = b""
+            with archive.open(part) as stream:
+                while block := stream.read(_BLOCK):
+                    text = carry + block
+                    cut = text.rfind(b"<")
+                    text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+                    for m in _CELL_ATTRS.finditer(text):
+                        attrs = dict(_ATTR.findall(m.group(1)))
+                        if attrs.get(b"s") not in wanted or attrs.get(b"t", b"n") != b"n" or b"r" not in attrs:
+                            continue
+                        ref = re.fullmatch(rb"([A-Z]{1,3})(\d+)", attrs[b"r"])
+                        if ref:
+                            out[(int(ref.group(2)), column_number(ref.group(1)))] = styles[int(attrs[b"s"])]
+            return out
+    except (OSError, zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return {}
