@@ -355,6 +355,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         outcome.unreadable[fld] = outcome.unreadable.get(fld, 0) + n
     for fld, n in loaded.numbers_unknown.items():
         outcome.numbers_unknown[fld] = outcome.numbers_unknown.get(fld, 0) + n
+    if loaded.error_cells:
+        log.warning(
+            f"{key}: {location}: cells holding an Excel error (a formula that failed: #REF!, #N/A...) are read as "
+            "empty: " + ", ".join(f"{name} ({n} cells)" for name, n in loaded.error_cells.items())
+        )
     if loaded.numbers_unknown:
         log.warning(
             f"{key}: {location}: the workbook could not be read a second time to tell number cells from text (file "
@@ -379,6 +384,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
             ", undecodable cells (records quarantined): "
             + ", ".join(f"{name} {n}" for name, n in loaded.undecodable_cells.items())
             if loaded.undecodable_cells
+            else ""
+        )
+        + (
+            ", cells holding an Excel error (#REF!, #N/A...: read as empty): "
+            + ", ".join(f"{name} {n}" for name, n in loaded.error_cells.items())
+            if loaded.error_cells
             else ""
         )
         + (

@@ -388,7 +388,15 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
     filled = ~pl.all_horizontal(pl.all().is_null()) if grid.width else pl.lit(False)
     has_value = cells.select(filled.alias("v")).to_series() if grid.height else pl.Series([], dtype=pl.Boolean)
     if not has_value.any():
-        raise click.ClickException(f"{path}: sheet {name!r} is empty")
+        others = [n for n in names if n != name] if sheet is None else []
+        raise click.ClickException(
+            f"{path}: sheet {name!r} is empty"
+            + (
+                f"; the workbook's other sheets: {', '.join(map(repr, others))} (--sheet NAME reads one)"
+                if others
+                else ""
+            )
+        )
     below = has_value & pl.Series(np.arange(layout.origin[0], layout.origin[0] + has_value.len()) > skip_rows)
     if not below.any():
         raise click.ClickException(f"{path}: sheet {name!r}: nothing below row {skip_rows} (--skip-rows)")
@@ -416,6 +424,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
             )
         frame, rows = frame.filter(pl.Series(keep)), rows[keep]
     _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path, padded)
+    _report_error_cells(layout, rows, frame.columns, path, name)
     if len(names) > 1 and sheet is None:
         _echo(f"wardbridge: {path}: the first of {len(names)} sheets read ({name!r}); --sheet NAME reads another")
     report_repeated_columns(frame, path)
@@ -463,6 +472,28 @@ def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str
             f"(row{'s' if at.size > 1 else ''} {shown})"
         )
     return (frame.with_columns(fixes) if fixes else frame), padded
+
+
+def _report_error_cells(layout, rows, columns: list[str], path: Path, sheet: str) -> None:  # noqa: ANN001
+    """Say on stderr, per column, the data cells holding an Excel error (#REF!, #N/A, #DIV/0!: a formula that failed;
+    xlsx_layout reads them from the sheet's XML): the reader reads them as empty, which passed as an empty cell
+    (an address '#REF!' resolved as 'empty'). Counts and sheet rows only."""
+    if not layout.errors or not len(rows):
+        return
+    kept = set(rows.tolist())
+    by_column: dict[int, list[int]] = {}
+    for row, col in sorted(layout.errors):
+        j = col - layout.origin[1]
+        if row in kept and 0 <= j < len(columns):
+            by_column.setdefault(j, []).append(row)
+    for j, at in sorted(by_column.items()):
+        n = len(at)
+        shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")
+        _echo(
+            f"wardbridge: {path}: sheet {sheet!r}: column {columns[j]!r}: {n:,} cell{'s hold' if n > 1 else ' holds'} "
+            f"an Excel error (row{'s' if n > 1 else ''} {shown}): a formula that failed (#REF!, #N/A, #DIV/0!...), "
+            "read as empty; correct it in the workbook"
+        )
 
 
 def _fill_merged_cells(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str):  # noqa: ANN001, ANN202
@@ -735,6 +766,13 @@ def read_table(
         raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
     if not head.strip():
         raise click.ClickException(f"{path}: the file is empty")
+    if not head.strip(b"\x00"):  # read as a header of NULs, then written to the terminal in a 'not found' message
+        from pipelines.ingest.readers import _all_nul
+
+        if _all_nul(path):
+            raise click.ClickException(
+                f"{path}: the file holds only NUL bytes (zero-filled: a copy that never finished?)"
+            )
     sample = head if whole else head[: head.rfind(b"\n") + 1] or head  # whole lines: no character cut in two
     if encoding == "auto":
         chosen = detect_encoding(sample)

@@ -51,6 +51,8 @@ class RawLoad:
     # per mapped field, cells that may be numbers cut short whose kind (number or text) the reader could not tell
     # (xlsx: a second read of the sheet failed): not marked numeric, so staging restores no leading zero in them
     numbers_unknown: dict[str, int] = field(default_factory=dict)
+    # per column (mapped ones by their field), xlsx cells holding an Excel error (#REF!, #N/A): read as empty
+    error_cells: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -330,4 +332,8 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         rejected=result.header_problem,
         renamed=renamed,
         numbers_unknown={canon: unknown[src] for canon, src in canonical.items() if src and src in unknown},
+        error_cells={
+            {src: canon for canon, src in canonical.items() if src}.get(name, name): n
+            for name, n in {renamed.get(src, src): n for src, n in result.error_cells.items()}.items()
+        },
     )

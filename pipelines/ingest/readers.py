@@ -102,6 +102,8 @@ class ReadResult:
     # cells that may be numbers cut short (8+ digits, not 0 first) whose kind (number or text) could not be read, per
     # column (xlsx: the second read of a sheet failed or did not line up): not marked, their leading zeros not restored
     numbers_unknown: dict[str, int] = field(default_factory=dict)
+    # xlsx data cells holding an Excel error (#REF!, #N/A: a formula that failed), per column: read as empty
+    error_cells: dict[str, int] = field(default_factory=dict)
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
@@ -840,6 +842,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                 ) from exc
             found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet)))
     frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
+    errors: Counter = Counter()
     for name, header, sheet, cells, (numbers, not_told) in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
         sheet.columns = _unique_names(sheet.columns, clean=False)
@@ -849,6 +852,9 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         layout = layouts.get(name, xlsx_layout.SheetLayout())
         first = layout.origin[0] + header + 1  # the sheet row (1-based) of the first data row
         _refuse_wide_header(extract, name, sheet, layout, first - 1)
+        for row, col in layout.errors:  # read as empty by the library: counted, said in the partition's note
+            if first <= row < first + sheet.height and 0 <= col - layout.origin[1] < sheet.width:
+                errors[sheet.columns[col - layout.origin[1]]] += 1
         sheet = _fill_merged(sheet, layout, first)
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE),
@@ -882,6 +888,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         repeated=repeated,
         header_at=at,
         numbers_unknown=dict(unknown),
+        error_cells=dict(errors),
     )
 
 

@@ -7,7 +7,8 @@ rows under it read as empty (a household's address merged over its members' rows
 official lists). This module reads, without loading the sheet:
 
 * ``origin``: the 1-based row and column of the first cell with a value (the reader's range start);
-* ``merges``: the merged ranges, as 1-based (first row, last row, first column, last column).
+* ``merges``: the merged ranges, as 1-based (first row, last row, first column, last column);
+* ``errors``: the cells holding an Excel error (``#REF!``, ``#N/A``...), which the reader reads as empty.
 
 The sheet XML is streamed in blocks (``zipfile``), scanning only for cell references and ``mergeCell``
 elements; nothing of a cell's value is read.
@@ -27,6 +28,9 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL = re.compile(rb"<c\s[^>]*?\br=\"([A-Z]{1,3})(\d+)\"[^>]*?(/?)>")
 _MERGE = re.compile(rb"<mergeCell\s[^>]*?\bref=\"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\"")
+# a cell holding an Excel error (t="e": #REF!, #N/A, #DIV/0!, #VALUE!...: a formula that failed); the reader reads it
+# as empty
+_ERROR_CELL = re.compile(rb"<c\s(?=[^>]*?\bt=\"e\")[^>]*?\br=\"([A-Z]{1,3})(\d+)\"")
 _BLOCK = 1 << 20
 
 
@@ -34,6 +38,7 @@ _BLOCK = 1 << 20
 class SheetLayout:
     origin: tuple[int, int] = (1, 1)  # (row, column) of the first cell with a value, 1-based
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, row2, col1, col2), 1-based
+    errors: list[tuple[int, int]] = field(default_factory=list)  # (row, column), 1-based, of cells holding an error
 
 
 def column_number(letters: bytes | str) -> int:
@@ -110,7 +115,7 @@ class WorkbookLayouts:
 
 
 def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
-    first_row, first_col, merges = None, None, []
+    first_row, first_col, merges, errors = None, None, [], []
     carry = b""
     with archive.open(part) as stream:
         while block := stream.read(_BLOCK):
@@ -126,6 +131,8 @@ def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
                     first_col = col if first_col is None else min(first_col, col)
                     if first_col == 1:
                         break
+            if b't="e"' in text:
+                errors += [(int(m.group(2)), column_number(m.group(1))) for m in _ERROR_CELL.finditer(text)]
             if b"<mergeCell" in text:
                 for m in _MERGE.finditer(text):
                     c1, r1, c2, r2 = (
@@ -140,7 +147,7 @@ def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
                 (int(m.group(2)), int(m.group(4)), column_number(m.group(1)), column_number(m.group(3)))
                 for m in _MERGE.finditer(carry)
             )
-    return SheetLayout((first_row or 1, first_col or 1), merges)
+    return SheetLayout((first_row or 1, first_col or 1), merges, errors)
 
 
 # a number format of zeros only ('000000000000'): the cell is shown with its leading zeros to that many digits
