@@ -35,6 +35,7 @@ TRANSFORMS = (
     "tax_base",  # a tax code without its branch suffix: "0312345678" for "0312345678-001" (other codes: their digits)
     "tax_branch",  # the branch suffix of a 13-digit tax code, "000" for a 10-digit one, missing for other codes
     "tax_canonical",  # a tax code's digits, the MST alone for "MST-000"; missing when it has no digit
+    "old_district",  # the pre-2025 district (3-digit GSO code) of a 'pre2025:<code>' unit id; missing for any other
     "lower",
     "upper",
 )
