@@ -89,3 +89,22 @@ def test_ingestion_counts_error_cells_per_field(tmp_path):
                      logging.getLogger("t"))  # fmt: skip
     (note,) = outcome.notes
     assert "cells holding an Excel error (#REF!, #N/A...: read as empty): address 1, ghi_chu 1" in note, note
+
+
+def test_a_row_quarantined_for_an_error_cell_says_so_not_missing(tmp_path):
+    from pipelines.ingest.stage import account, stage
+    from tests.test_row_contracts import _load
+
+    rows = [["ma", "ho_ten", "ngay_sinh", "dia_chi"]]
+    rows += [[str(i), "Nguyễn Văn An", "01/02/1980", ADDRESS] for i in range(1, 5)]
+    rows.append(["5", "Trần Thị Bình", "01/02/1980", None])  # empty in the source: 'missing' as before
+    with_error_cells(tmp_path / "p.xlsx", rows, {"D3": "#REF!"})
+    columns = {"ma": None, "ho_ten": "full_name", "ngay_sinh": "date_of_birth", "dia_chi": "address"}
+    loaded = _load(tmp_path, "population", "xlsx", "p.xlsx", columns, key_column="ma")
+    result = stage(loaded.frame, "population")
+    assert account(loaded.frame, result)["balanced"]
+    reasons = dict(zip(result.quarantine["source_key"], result.quarantine["reason"], strict=True))
+    assert reasons == {
+        "2": "address: an Excel error in the workbook (a formula that failed: #REF!, #N/A...), read as empty",
+        "5": "address: missing",
+    }, reasons

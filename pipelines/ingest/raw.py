@@ -11,6 +11,8 @@ import polars as pl
 from pipelines.ingest.catalogue import Extract
 from pipelines.ingest.readers import (
     DECODED,
+    EXCEL_ERROR,
+    EXCEL_ERROR_FLAG,
     INTERNAL,
     KEY,
     LINE,
@@ -271,12 +273,20 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     marked = [pl.when(cells.list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src]
     # the canonical fields of the cells the reader read as numbers (stage.NUMERIC_CELLS)
     numeric = pl.concat_str(marked, separator=",", ignore_nulls=True) if marked else pl.lit("")
+    if EXCEL_ERROR not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(EXCEL_ERROR))
+    failed = [
+        pl.when(pl.col(EXCEL_ERROR).list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src
+    ]
+    # the canonical fields whose cell held an Excel error, read as empty (stage: their 'missing' says so)
+    failed_fields = pl.concat_str(failed, separator=",", ignore_nulls=True) if failed else pl.lit("")
     row_flags = pl.concat_str(
         [
             pl.when(pl.col(SYNTHETIC).fill_null(False)).then(pl.lit("key_synthetic")),
             pl.when(overflow > 0).then(pl.format("overflow:{}", overflow)),
             pl.when(short > 0).then(pl.format("short:{}", short)),
             pl.when(numeric != "").then(pl.format("numeric:{}", numeric)),
+            pl.when(failed_fields != "").then(pl.format("{}:{}", pl.lit(EXCEL_ERROR_FLAG), failed_fields)),
             _decoded_flag(frame, canonical, extra, renamed),
         ],
         separator="; ",

@@ -61,7 +61,10 @@ DECODED = _SQL_DECODED
 # pg_dump numeric columns, SQLite integer and real cells, JSON numbers), a list, null when none: a number drops an ID's
 # leading zeros, which staging puts back only where it knows (standardise.check_personal_id)
 NUMERIC = _SQL_NUMERIC
-INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, DECODED, NUMERIC)
+# xlsx rows: the columns whose cell holds an Excel error (#REF!, #N/A: read as empty), a list, null when none
+EXCEL_ERROR = "_excel_error"
+EXCEL_ERROR_FLAG = "excel_error"  # row_flags 'excel_error:address,full_name' (raw.py): those fields' cells held one
+INTERNAL = (KEY, LINE, OVERFLOW, SHORT, SYNTHETIC, UNDECODABLE, DECODED, NUMERIC, EXCEL_ERROR)
 csv.field_size_limit(2**31 - 1)  # huge cells are data too (the tolerant path must read them)
 HEADER_SEARCH_ROWS = 30  # a workbook's header is looked for in its sheets' first rows (else: catalogue header_row)
 MAX_RECORD_LINES = 100  # a quoted field spanning more physical lines than this is taken for an unbalanced quote
@@ -852,16 +855,20 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         layout = layouts.get(name, xlsx_layout.SheetLayout())
         first = layout.origin[0] + header + 1  # the sheet row (1-based) of the first data row
         _refuse_wide_header(extract, name, sheet, layout, first - 1)
-        for row, col in layout.errors:  # read as empty by the library: counted, said in the partition's note
+        failed: dict[int, list[int]] = {}  # column position -> rows of cells holding an Excel error (read as empty)
+        for row, col in layout.errors:  # counted, said in the partition's note, and named in the row's reasons
             if first <= row < first + sheet.height and 0 <= col - layout.origin[1] < sheet.width:
                 errors[sheet.columns[col - layout.origin[1]]] += 1
+                failed.setdefault(col - layout.origin[1], []).append(row - first)
         sheet = _fill_merged(sheet, layout, first)
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE),
             _numeric_marks(numbers, sheet.columns),
+            _error_marks(failed, sheet.columns, sheet.height),
         )
+        marks = (LINE, NUMERIC, EXCEL_ERROR)
         empty = pl.all_horizontal(
-            pl.exclude(LINE, NUMERIC).is_null() | (pl.exclude(LINE, NUMERIC).cast(pl.String).str.strip_chars() == "")
+            pl.exclude(marks).is_null() | (pl.exclude(marks).cast(pl.String).str.strip_chars() == "")
         )
         blank_rows += sheet.filter(empty).height
         sheet = sheet.filter(~empty)
@@ -936,6 +943,22 @@ def _numeric_marks(numbers: dict[int, pl.Series], names: list[str]) -> pl.Expr:
     """``NUMERIC`` from per-column masks of number cells (column position -> bool per row: :func:`_number_cells`,
     :func:`_json_numbers`), named with the frame's column names (``names``)."""
     return number_marks([pl.when(pl.lit(mask)).then(pl.lit(names[i])) for i, mask in numbers.items()])
+
+
+def _error_marks(failed: dict[int, list[int]], names: list[str], height: int) -> pl.Expr:
+    """``EXCEL_ERROR`` from column position -> the rows (0-based) whose cell holds an Excel error: per row the
+    columns' names as a list, null when none."""
+    import numpy as np
+
+    marked = []
+    for i, rows in failed.items():
+        mask = np.zeros(height, dtype=bool)
+        mask[rows] = True
+        marked.append(pl.when(pl.lit(pl.Series(mask))).then(pl.lit(names[i])))
+    if not marked:
+        return pl.lit(None, dtype=pl.List(pl.String)).alias(EXCEL_ERROR)
+    listed = pl.concat_list(marked).list.drop_nulls()
+    return pl.when(listed.list.len() > 0).then(listed).alias(EXCEL_ERROR)
 
 
 def _cell_ref(row: int, column: int) -> str:

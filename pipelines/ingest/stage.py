@@ -20,7 +20,7 @@ import polars as pl
 
 from pipelines import standardise as std
 from pipelines.encodings import NUL_REMOVED, repair_column, without_nul
-from pipelines.ingest.readers import CUT_OFF_FLAG, DELETED_FLAG, HEADER_FLAG
+from pipelines.ingest.readers import CUT_OFF_FLAG, DELETED_FLAG, EXCEL_ERROR_FLAG, HEADER_FLAG
 from pipelines.reference import default_reference
 from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
@@ -201,6 +201,7 @@ def _never() -> pl.Expr:
     return pl.lit(False)
 
 
+EXCEL_ERROR_WHY = "an Excel error in the workbook (a formula that failed: #REF!, #N/A...), read as empty"
 NOT_A_NAME = "written but no letters (digits or punctuation only): not a name"
 
 
@@ -563,6 +564,13 @@ def _policies(registry: str, checks: list[Check]) -> tuple[list[tuple[pl.Expr, s
         f = declared[c.field]
         label = c.label or c.field
         missing = c.missing_why if c.missing_why is not None else pl.lit("missing")
+        # a workbook cell holding an Excel error (#REF!, #N/A) is read as empty: not 'missing' in the source
+        failed = (
+            pl.col("row_flags")
+            .fill_null("")
+            .str.contains(rf"(?:^|; ){EXCEL_ERROR_FLAG}:(?:[a-z_]+,)*{c.field}(?:,|;|$)")
+        )
+        missing = pl.when(failed).then(pl.lit(EXCEL_ERROR_WHY)).otherwise(missing)
         invalid_policy = c.on_invalid or f.on_invalid
         for cond, policy, why in ((c.missing, f.on_missing, missing), (c.invalid, invalid_policy, c.why)):
             text = pl.format("{}: {}", pl.lit(label), why)
