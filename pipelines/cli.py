@@ -564,6 +564,17 @@ def _report_number_cells(
 _TEXT_OR_NULL = {str, type(None)}
 
 
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words ('a number', 'null'): the messages said Python's ('a int', 'a NoneType')."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {str: "a text", list: "an array", dict: "an object"}.get(type(value), "a value")
+
+
 def _read_json(path: Path, option: str) -> TableRead:
     """A JSON file as read_table gives a CSV: an array of objects (rows numbered as objects) or JSON Lines, one
     object a line (numbered as lines; blank lines skipped). Every value as text (a number as written by JSON, true
@@ -596,7 +607,7 @@ def _read_json(path: Path, option: str) -> TableRead:
         for i, item in enumerate(objects):
             if not isinstance(item, dict):
                 raise click.ClickException(
-                    f"{path}: item {i + 1} of the array is a {type(item).__name__}, not an object (one object a row)"
+                    f"{path}: item {i + 1} of the array is {_json_kind(item)}, not an object (one object a row)"
                 )
     else:
         lines, decode = [], _JSON_DECODER.decode  # one decoder: json.loads with a hook builds one per call
@@ -614,7 +625,7 @@ def _read_json(path: Path, option: str) -> TableRead:
                     "or one object a line (JSON Lines)"
                 ) from None
             if not isinstance(item, dict):
-                raise click.ClickException(f"{path}: line {number} is a {type(item).__name__}, not an object")
+                raise click.ClickException(f"{path}: line {number} is {_json_kind(item)}, not an object")
             objects.append(item)
             lines.append(number)
         numbers, word = np.array(lines, dtype=np.int64), "line"

@@ -50,3 +50,16 @@ def test_an_empty_first_sheet_names_the_others(tmp_path):
         ],
     )
     assert again.exit_code == 0, again.output
+
+
+def test_a_json_item_that_is_no_object_is_named_in_jsons_words(tmp_path):
+    """'item 1 of the array is a int', 'line 2 is a NoneType': Python's type names; now JSON's."""
+    for name, text, said in (
+        ("a.json", "[1, 2]", "item 1 of the array is a number, not an object"),
+        ("b.json", '[{"address": "x"}, null]', "item 2 of the array is null, not an object"),
+        ("c.jsonl", '{"address": "x"}\n"y"\n', "line 2 is a text, not an object"),
+        ("d.jsonl", '{"address": "x"}\n[1]\n', "line 2 is an array, not an object"),
+    ):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = _resolve(tmp_path / name, tmp_path / "o.csv")
+        assert result.exit_code == 1 and said in result.output, result.output

@@ -77,7 +77,7 @@ def test_resolve_reads_a_json_array_and_json_lines(tmp_path):
         "\n".join(json.dumps({"address": a}, ensure_ascii=False) for a in ADDRESSES) + "\n[1]\n", encoding="utf-8"
     )
     bad = _run("resolve", "--input", str(lines), "--column", "address", "--output", str(out))
-    assert bad.exit_code == 1 and "line 3 is a list, not an object" in bad.output
+    assert bad.exit_code == 1 and "line 3 is an array, not an object" in bad.output
 
 
 def test_match_reads_a_workbook_and_names_a_row_without_an_id_by_its_spreadsheet_row(tmp_path):
@@ -155,7 +155,7 @@ def test_json_lines_end_at_line_feeds_only(tmp_path):
     records = [{"id": "1", "address": "12 Lê Lợi,\u2028Phường Bến Nghé, Quận 1"}, {"id": "2", "note": "a\x1cb\u0085c"}]
     source.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\r\n[]\r\n", encoding="utf-8")
     refused = _run("resolve", "--input", str(source), "--column", "address", "--output", str(out))
-    assert refused.exit_code == 1 and "line 3 is a list, not an object" in refused.output, refused.output
+    assert refused.exit_code == 1 and "line 3 is an array, not an object" in refused.output, refused.output
     source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
     result = _run("resolve", "--input", str(source), "--column", "address", "--output", str(out))
     assert result.exit_code == 0, result.output
