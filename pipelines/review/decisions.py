@@ -174,10 +174,19 @@ def _column_label(position: int) -> str:
 
 
 def _rows_from_grid(
-    grid: pl.DataFrame, file: str, sheet: str | None, widths: list[int] | None = None, separator: str = ","
+    grid: pl.DataFrame,
+    file: str,
+    sheet: str | None,
+    widths: list[int] | None = None,
+    separator: str = ",",
+    layout=None,  # noqa: ANN001 - xlsx_layout.SheetLayout of a workbook's sheet
 ) -> tuple[pl.DataFrame | None, list[dict]]:
     """The decision columns of a sheet of strings (no header read yet), with spreadsheet row numbers. ``widths``: a
-    CSV's field count per record; a row with more fields than its header row is refused (:func:`_wider_rows`)."""
+    CSV's field count per record; a row with more fields than its header row is refused (:func:`_wider_rows`).
+    ``layout``: where a workbook sheet's grid starts (its rows are numbered from there: the library's grid starts at
+    the first row holding a value) and its cells holding an Excel error (read as empty: such a row is listed, not
+    applied)."""
+    skipped = layout.origin[0] - 1 if layout is not None else 0  # empty sheet rows above the grid
     head = grid.head(10).rows()
     start = next((i for i, cells in enumerate(head) if {"item_id", "decision"} <= set(_header_map(list(cells)))), None)
     if start is None:
@@ -189,25 +198,28 @@ def _rows_from_grid(
         data_start += 1
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
     if missing:
-        return None, [_error(file, sheet, start + 1, c, NO_COLUMN) for c in missing]
+        return None, [_error(file, sheet, start + 1 + skipped, c, NO_COLUMN) for c in missing]
     twice = _named_twice(head[start:data_start], mapping)
     if twice:  # which of the two holds the official's decision cannot be told: the file is not read, and said so
         return None, [
             _error(
                 file,
                 sheet,
-                start + 1,
+                start + 1 + skipped,
                 c,
                 f"{NAMED_TWICE} (columns {' and '.join(_column_label(i) for i in at)}): keep one, delete the other",
             )
             for c, at in twice.items()
         ]
     names = grid.columns
-    frame = grid.with_row_index("source_row", offset=1).slice(data_start)
+    frame = grid.with_row_index("source_row", offset=1 + skipped).slice(data_start)
     repeated = _repeated_headers(grid, names[mapping["item_id"]], names[mapping["decision"]], data_start)
     if repeated:  # two review files pasted into one: the second one's header rows are no decisions
-        frame = frame.filter(~pl.col("source_row").is_in(repeated))
+        frame = frame.filter(~pl.col("source_row").is_in([r + skipped for r in repeated]))
     wider: list[dict] = []
+    if layout is not None and layout.errors:
+        wider += _error_cells(layout, mapping, data_start + skipped + 1, file, sheet)
+        frame = frame.filter(~pl.col("source_row").is_in([e["source_row"] for e in wider]))
     if widths is not None:
         wider = _wider_rows(widths, start, data_start, mapping, file, separator)
         frame = frame.filter(~pl.col("source_row").is_in([e["source_row"] for e in wider]))
@@ -225,6 +237,22 @@ def _rows_from_grid(
         ).with_columns(pl.lit(file).alias("source_file"), pl.lit(sheet, pl.String).alias("sheet")),
         wider,
     )
+
+
+EXCEL_ERROR = "an Excel error (a formula that failed: #N/A, #REF!...), read as empty: correct the cell (type the value)"
+
+
+def _error_cells(layout, mapping: dict[str, int], first: int, file: str, sheet: str | None) -> list[dict]:  # noqa: ANN001
+    """decision_errors rows for the cells of the decision columns, from sheet row ``first`` down, that hold an Excel
+    error (xlsx_layout: ``t="e"``): the library reads them as empty, so a '#N/A' decision passed for an item not
+    decided yet and a '#REF!' date for a missing one. Their rows are not applied."""
+    field_at = {index: c for c, index in mapping.items()}
+    out = []
+    for row, col in sorted(layout.errors):
+        c = field_at.get(col - layout.origin[1])
+        if c is not None and row >= first:
+            out.append(_error(file, sheet, row, c, EXCEL_ERROR))
+    return out
 
 
 def _repeated_headers(grid: pl.DataFrame, id_column: str, decision_column: str, data_start: int) -> list[int]:
@@ -349,11 +377,17 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
         ]
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is reported, the run goes on
         return [], [_error(file, None, 0, "*", f"not a readable workbook ({type(exc).__name__})")]
+    from pipelines.ingest import xlsx_layout
+
+    try:  # where each sheet starts and its error cells (an .xls or .ods has no such XML: rows as the grid gives them)
+        layouts = xlsx_layout.read_layouts(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    except Exception:  # noqa: BLE001 - the workbook was read: its rows are, numbered from its first row with a value
+        layouts = {}
     frames, errors = [], []
     for name, grid in sheets:
         if grid.height == 0:
             continue
-        frame, problems = _rows_from_grid(grid.select(pl.all().cast(pl.String)), file, name)
+        frame, problems = _rows_from_grid(grid.select(pl.all().cast(pl.String)), file, name, layout=layouts.get(name))
         errors += problems
         if frame is not None:
             frames.append(frame)
