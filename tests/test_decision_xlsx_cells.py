@@ -42,8 +42,28 @@ def test_an_error_cell_is_listed_not_read_as_empty(tmp_path):
 
 
 def test_rows_are_numbered_as_the_sheet_shows_them(tmp_path):
-    rows = [HEADER, [IDS[0], "dismiss", "A", "01/12/2026", None, None], [IDS[1], "dismiss", "A", "not a date", None, None]]
+    rows = [
+        HEADER,
+        [IDS[0], "dismiss", "A", "01/12/2026", None, None],
+        [IDS[1], "dismiss", "A", "not a date", None, None],
+    ]
     with_error_cells(tmp_path / "d.xlsx", rows, {}, at=(2, 0))  # rows 1-2 empty: the header on row 3
     loaded = _load(tmp_path)
     assert loaded.errors.select("source_row", "field").rows() == [(5, "decided_on")]
     assert loaded.rows["source_row"].to_list() == [4]
+
+
+def test_nul_characters_are_no_part_of_a_cell(tmp_path):
+    """A CSV with a byte-order mark and NULs (a damaged export): 'dismiss\\x00' was 'not a decision', '\\x00ua-...' 'not a
+    review item id', a line of NULs a row with a bad item id and no decision."""
+    (tmp_path / "a.csv").write_bytes(
+        b"\xef\xbb\xbfitem_id,decision,reviewer,decided_on,note,new_ward_code\r\n"
+        + f"{IDS[0]},dismiss\x00,A\x00,2026-12-01\x00,,\r\n\x00{IDS[1]},dismiss,A,2026-12-01,n\x00ote,\r\n".encode()
+        + b"\x00\x00\x00\r\n"
+    )
+    loaded = _load(tmp_path)
+    assert loaded.errors.height == 0, loaded.errors.rows()
+    assert loaded.rows.select("item_id", "decision", "reviewer", "note").rows() == [
+        (IDS[0], "dismiss", "A", None),
+        (IDS[1], "dismiss", "A", "note"),
+    ]

@@ -501,7 +501,9 @@ def not_table_files(errors: pl.DataFrame) -> list[str]:
 
 
 def _blank(column: str) -> pl.Expr:
-    return pl.col(column).str.strip_chars().replace("", None)
+    """The cell without NUL characters (no text: a damaged or fixed-width export; 'dismiss\\x00' was 'not a decision',
+    a line of NULs a row with a bad item id) and surrounding spaces; null when nothing is left."""
+    return pl.col(column).str.replace_all("\x00", "", literal=True).str.strip_chars().replace("", None)
 
 
 # characters a copied cell brings along unseen (text copied from a chat, a web page or a PDF: zero-width spaces and
