@@ -1,7 +1,7 @@
 """A sex column kept as a boolean (PostgreSQL boolean, a SQLite BOOLEAN column's 0/1, an XLSX TRUE/FALSE cell, a
-dBase logical T/F, 'true'/'false' text) cannot say which sex is true. Before, PostgreSQL's and the workbook's
-'true'/'false' were staged as an unreadable sex on every row ('unreadable (not M/F)'), a dBase logical 'F' was staged
-as female and 'T' as unreadable, and SQLite's 0/1 as female/male by the digit convention of text columns. Now such
+dBase logical T/F, a pg_dump's boolean t/f, 'true'/'false' text) cannot say which sex is true. Before, PostgreSQL's
+and the workbook's 'true'/'false' were staged as an unreadable sex on every row ('unreadable (not M/F)'), a dBase
+logical or pg_dump 'f'/'F' as female and 'T'/'t' as unreadable, and SQLite's 0/1 as female/male by the digit convention of text columns. Now such
 rows are quarantined, the reason naming the column and the catalogue key that declares it (``sex_true``); with
 ``sex_true = "M"`` or ``"F"`` they are staged by it. The digits '1'/'0' of a text column keep their documented
 convention (1 = male)."""
@@ -76,11 +76,22 @@ def _dbf(tmp_path: Path, values: list[str]) -> str:
     return "p.dbf"
 
 
+def _pg_dump(tmp_path: Path, values: list[str]) -> str:
+    """A plain-text pg_dump of a table with a boolean gioi_tinh: COPY writes a boolean 't' / 'f'."""
+    lines = ["CREATE TABLE public.nk (", "    ma text,", "    ho_ten text,", "    ngay_sinh text,"]
+    lines += ["    gioi_tinh boolean,", "    dia_chi text", ");", ""]
+    lines += ["COPY public.nk (ma, ho_ten, ngay_sinh, gioi_tinh, dia_chi) FROM stdin;"]
+    lines += ["\t".join(r) for r in _rows(values)] + ["\\.", ""]
+    (tmp_path / "p.sql").write_text("\n".join(lines), encoding="utf-8")
+    return "p.sql"
+
+
 CASES = {  # format -> (writer, the values true, false, true, false as the source holds them, catalogue extras)
     "csv": (_csv, ["TRUE", "false", "True", "FALSE"], {}),
     "sqlite": (_sqlite, [1, 0, 1, 0], {"table": "nk", "key_column": "ma"}),
     "xlsx": (_xlsx, [True, False, True, False], {}),
     "dbf": (_dbf, ["T", "F", "Y", "N"], {"key_column": "MA"}),
+    "pg_dump": (_pg_dump, ["t", "f", "t", "f"], {"table": "nk", "db_schema": "public", "key_column": "ma"}),
 }
 
 

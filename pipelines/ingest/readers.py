@@ -1675,6 +1675,10 @@ _COLUMN_TYPE = re.compile(r'^\s+("(?:[^"]|"")*"|[^\s"]+)\s+(.*?),?\s*$')
 _NUMBER_TYPE = re.compile(
     r"^(?:smallint|integer|bigint|int[248]?|numeric|decimal|real|double\s+precision|float[48]?)\b", re.IGNORECASE
 )
+# a boolean column: COPY writes 't' / 'f', read as 'true' / 'false' as PostgreSQL's text cast gives them (a 'f' in a
+# sex column was staged as female, a 't' as unreadable)
+_BOOLEAN_TYPE = re.compile(r"^bool(?:ean)?\b", re.IGNORECASE)
+_COPY_BOOLEAN = {"t": "true", "f": "false"}
 _COPY_ESCAPE = re.compile(r"\\(.)")
 _COPY_CHARS = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "\\": "\\"}
 
@@ -1704,6 +1708,7 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     lines: list[tuple[int, str]] = []
     in_copy, wanted, tables = False, False, []
     creating, number_columns = False, set()  # in the wanted table's CREATE TABLE; its columns of a number type
+    boolean_columns: set[str] = set()  # ... and of the boolean type
     text, encoding, bad_lines = _decode(extract.file.read_bytes(), "utf-8", extract.location, nfc=False)
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
@@ -1713,6 +1718,8 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
                 creating = False
             elif column and _NUMBER_TYPE.match(column.group(2)):
                 number_columns.add(_identifier(column.group(1)))
+            elif column and _BOOLEAN_TYPE.match(column.group(2)):
+                boolean_columns.add(_identifier(column.group(1)))
             continue
         if not in_copy and (create := _CREATE.match(line)):
             creating = _is_table(spec, *_copy_target(create.group(1)))
@@ -1777,6 +1784,9 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
         pl.when(pl.col(c) == "\\N").then(None).otherwise(pl.col(c).replace(mapping) if mapping else pl.col(c)).alias(c)
         for c in names
     )
+    booleans = [name for name, column in zip(names, columns, strict=True) if column in boolean_columns]
+    if booleans:
+        frame = frame.with_columns(pl.col(c).replace(_COPY_BOOLEAN) for c in booleans)
     frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
     numeric = [name for name, column in zip(names, columns, strict=True) if column in number_columns]
     frame = _with_keys(frame, extract).with_columns(numeric_cells(numeric))
