@@ -379,7 +379,8 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         )
     name = sheet if sheet is not None else names[0]
     try:
-        grid = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+        loaded = reader.load_sheet(name, header_row=None, dtypes="string")
+        grid, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
     except Exception as exc:  # noqa: BLE001 - the library's message may quote cells
         raise click.ClickException(f"{path}: sheet {name!r} is damaged or cut off ({type(exc).__name__})") from None
     with xlsx_layout.WorkbookLayouts(path) as workbook:
@@ -423,7 +424,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
                 f"skipped (row{'s' if blank.size > 1 else ''} {shown}): a blank row is no record"
             )
         frame, rows = frame.filter(pl.Series(keep)), rows[keep]
-    _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path, padded)
+    _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path, padded, placed)
     _report_error_cells(layout, rows, frame.columns, path, name)
     if len(names) > 1 and sheet is None:
         _echo(f"wardbridge: {path}: the first of {len(names)} sheets read ({name!r}); --sheet NAME reads another")
@@ -521,7 +522,7 @@ NUMBER_ROWS_SHOWN = 5
 
 
 def _report_number_cells(
-    reader, name: str, grid: pl.DataFrame, header_at: int, keep, rows, columns, path: Path, padded=None
+    reader, name: str, grid: pl.DataFrame, header_at: int, keep, rows, columns, path: Path, padded=None, placed=None
 ) -> None:  # noqa: ANN001, PLR0913
     """Say on stderr, per column, how many data cells that may be an ID (8 digits or more, the first not 0) the
     workbook holds as numbers, not text: an ID typed into Excel as a number has lost its leading zeros (a CCCD
@@ -531,7 +532,7 @@ def _report_number_cells(
     and sheet rows only, never a value."""
     from pipelines.ingest.readers import _number_cells
 
-    marks, not_told = _number_cells(reader, name, None, grid)
+    marks, not_told = _number_cells(reader, name, None, grid, placed)
     where = f"{path}: sheet {name!r}"
     for i, mask in marks.items():
         data = mask.slice(header_at + 1).to_numpy()

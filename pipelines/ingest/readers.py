@@ -827,7 +827,8 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                 rows = _merged_down(rows, layouts.get(name))  # a two-row header: its lower row names every column
                 if spec.header_row is None:
                     header = _find_header(rows, expected)
-                sheet = reader.load_sheet(name, header_row=header, dtypes="string").to_polars()
+                loaded = reader.load_sheet(name, header_row=header, dtypes="string")
+                sheet, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
                 cells = rows[header] if header < len(rows) else []
                 merged_names = header < probe.height and cells != list(probe.row(header))
                 if merged_names and len(cells) == sheet.width:  # names merged down from above
@@ -843,7 +844,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                     f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                     "its rows cannot be read"
                 ) from exc
-            found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet)))
+            found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet, placed)))
     frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
     errors: Counter = Counter()
     for name, header, sheet, cells, (numbers, not_told) in found:
@@ -899,7 +900,13 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     )
 
 
-def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> tuple[dict[int, pl.Series], dict[int, int]]:  # noqa: ANN001
+def _number_cells(
+    reader,  # noqa: ANN001 - a fastexcel ExcelReader
+    name: str,
+    header: int | None,
+    sheet: pl.DataFrame,
+    placed: list[int] | None = None,
+) -> tuple[dict[int, pl.Series], dict[int, int]]:
     """Which cells of ``sheet`` (the sheet read as text) the workbook holds as numbers: column position -> bool per
     row. A number cell has lost an ID's leading zeros ('079080123456' typed into Excel is 79080123456), which
     staging puts back only where the reader says the cell was a number (standardise.check_personal_id).
@@ -922,11 +929,16 @@ def _number_cells(reader, name: str, header: int, sheet: pl.DataFrame) -> tuple[
     not_told = {i: int(maybe[i]) for i in columns}
     try:
         # use_columns takes a column's place in the SHEET (A = 0), not in the table: a table right of column A was
-        # read from the wrong columns (a failed read, or the marks of the column to the left)
-        placed = reader.load_sheet(name, header_row=header, n_rows=1, dtypes="string").available_columns()
+        # read from the wrong columns (a failed read, or the marks of the column to the left). ``placed``: the sheet
+        # places of ``sheet``'s columns, as its read gave them (else read again: the whole sheet is parsed)
+        if placed is None:
+            placed = [
+                c.absolute_index
+                for c in reader.load_sheet(name, header_row=header, n_rows=1, dtypes="string").available_columns()
+            ]
         if len(placed) != sheet.width:
             return {}, not_told
-        absolute = [placed[i].absolute_index for i in columns]
+        absolute = [placed[i] for i in columns]
         typed = reader.load_sheet(name, header_row=header, use_columns=absolute, dtypes="boolean").to_polars()
     except Exception:  # noqa: BLE001 - no mark, counted by the caller
         return {}, not_told
