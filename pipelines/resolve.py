@@ -1400,7 +1400,6 @@ def _read_without_notes(
     idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None
 ) -> Resolution:
     """The address read as written, its bracketed notes not taken as notes (they name no unit of theirs)."""
-    _SOURCE_READ.flag = True  # the reading depends on the text, not only on its tokens (_read_tail_keys)
     plain = _tokenise(tokens.source, notes=False)
     res = _read_tokens(idx, clean, plain, hint, side)
     _took_part(tokens, plain)
@@ -2201,76 +2200,7 @@ def _tuples(frame: pl.DataFrame):
     return zip(*(frame[c].to_list() for c in frame.columns), strict=True)
 
 
-# Set when a reading read its text's notes as written (_read_without_notes): the only step of a reading
-# that looks at the text (``_Tokens.source``) rather than its tokens (_read_tail_keys).
-_SOURCE_READ = threading.local()
-
-# The readings of one resolve_addresses call (_reading_memo): (text as the tokeniser sees it, the key's other
-# columns, the cut-tail tag) -> (reading, edge, skip, looked for split evidence). None outside a call.
-_READINGS = threading.local()
-
-
-@contextmanager
-def _reading_memo() -> Iterator[None]:
-    """Readings shared by the steps of one ``resolve_addresses`` call (``_read_tail_keys``, ``_read_whole``):
-    a text read as a comma tail is not read again as a whole address (or as another tail written with
-    other punctuation, see ``_token_text``). Dropped when the call ends."""
-    before = getattr(_READINGS, "memo", None)
-    _READINGS.memo = {}
-    try:
-        yield
-    finally:
-        _READINGS.memo = before
-
-
-# The gaps between words, as the tokeniser tells them apart (_TOKEN): one holding a comma-like separator (a
-# hard boundary), else one holding " - " (a soft one), else spaces or characters it skips (no boundary).
-_HARD_GAP = r"[^a-z0-9]*[,;|()\[\]\n][^a-z0-9]*"
-_SOFT_GAP = "[^a-z0-9\x01]* - [^a-z0-9\x01]*"
-_NOTE_WORD = r"(?:^|[^a-z0-9])(?:cu|nay|moi)(?:[^a-z0-9]|$)"  # _tokenise reads notes from the text itself
-
-
-def _token_text(texts: pl.Series) -> pl.Series:
-    """Each text written as the tokeniser sees it: its words, each gap between them one ``,`` (hard boundary),
-    `` - `` (soft) or space, nothing before the first word or after the last (``_tokenise`` gives every first
-    word a hard boundary and ignores trailing gaps): ``_tokenise`` gives it the same tokens, so it reads the
-    same (the reading sees the tokens only; ``_tokenise`` on the text returned equals it on the text given, word
-    for word and flag for flag). A text holding a note word ("cu", "nay", "moi") stays as it is: notes are read
-    from the text."""
-    frame = pl.DataFrame({"t": texts})
-    t = pl.col("t")
-    written = (
-        t.str.replace_all(_HARD_GAP, "\x01")
-        .str.replace_all(_SOFT_GAP, "\x02")
-        .str.replace_all("[^a-z0-9\x01\x02]+", " ")
-        .str.strip_chars("\x01\x02 ")
-        .str.replace_all("\x01", ",", literal=True)
-        .str.replace_all("\x02", " - ", literal=True)
-    )
-    kept = t.str.contains(_NOTE_WORD) | t.str.contains("[\x01\x02]")  # (the placeholders below)
-    return frame.select(pl.when(kept).then(t).otherwise(written))["t"]
-
-
-def _tokens_key(tokens: _Tokens) -> tuple:
-    """Every field of fresh ``tokens`` but the text they were cut from (``source``), as a key."""
-    return (
-        tuple(tokens.words),
-        tuple(tokens.boundary_before),
-        tuple(tokens.hard_before),
-        tokens.edge,
-        tuple(tokens.skips),
-        tokens.cut,
-        tokens.first,
-        tokens.classes,
-        tokens.old_note,
-        tokens.now_note,
-        tokens.ward_note,
-    )
-
-
-def _read_tail_keys(
-    idx: ResolverIndex, keys: pl.DataFrame, tokens_of, tag: tuple = ()
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read each distinct key (a row of ``keys``, all text columns, the mode last) once with the
     whole-address logic: ``tokens_of(*key)`` gives the text and its tokens.
 
@@ -2281,44 +2211,22 @@ def _read_tail_keys(
     see ``_tail_readings``), and the keys naming a split old unit with its district, whose part only
     gazetteer evidence in the whole address can pick (old unit, confidence and reason without
     evidence). A reading that looked for split evidence in the text is not used.
-
-    Within a ``resolve_addresses`` call (``_reading_memo``) a key is read as its text written as the
-    tokeniser sees it (``_token_text``: the same tokens), once per such text and the key's other columns
-    (``tag`` tells ``tokens_of`` functions apart: the same text gives other tokens as a cut tail), also
-    across the call's steps.
     """
     final_rows: list[tuple] = []
     split_rows: list[tuple] = []
-    memo = getattr(_READINGS, "memo", None)
-    texts = keys[keys.columns[0]]
-    for key, text in zip(_tuples(keys), texts if memo is None else _token_text(texts), strict=True):
-        mkey = (text, *key[1:], *tag)
-        hit = None if memo is None else memo.get(mkey)
-        if hit is None:
-            hint, side = key[-1].split("/")
-            read_text, tokens = tokens_of(text, *key[1:])
-            noted = None
-            if memo is not None and tokens.source:
-                # A text with notes (kept as written by _token_text): the same tokens, notes taken out, read the
-                # same where the reading did not read the notes as written ("(nay la phuong x)", "(moi phuong x)").
-                noted = (*_tokens_key(tokens), *key[1:], *tag)
-                hit = memo.get(noted)
-            if hit is None:
-                _EVIDENCE_READ.flag = _SOURCE_READ.flag = False
-                res = _read_tokens(idx, read_text, tokens, None if hint == "-" else hint, None if side == "-" else side)
-                hit = (res, tokens.edge, bool(tokens.skips), _EVIDENCE_READ.flag)
-                if noted is not None and not _SOURCE_READ.flag:
-                    memo[noted] = hit
-            if memo is not None:
-                memo[mkey] = hit
-        res, edge, skip, evidence = hit  # skip: valid only if no exact district ends the text before the tail
-        if edge:
+    for key in _tuples(keys):
+        hint, side = key[-1].split("/")
+        text, tokens = tokens_of(*key)
+        _EVIDENCE_READ.flag = False
+        res = _read_tokens(idx, text, tokens, None if hint == "-" else hint, None if side == "-" else side)
+        if tokens.edge:
             continue  # a lookup would have read on into the text before the tail
+        skip = bool(tokens.skips)  # valid only if no exact district ends the text before the tail
         if res.district and res.redo is not None and res.status in ("split_review", "split_resolved"):
             parts, _fuzzy, confidence, reason = _finish_terms(idx, *res.redo)
             if len(parts) > 1:
                 split_rows.append((*key, skip, res.redo[0], confidence, reason))
-        elif not evidence:  # else it looked for split evidence: the text before the tail may hold some
+        elif not _EVIDENCE_READ.flag:  # else it looked for split evidence: the text before the tail may hold some
             final_rows.append((*key, skip, *_row(res)))
     key_schema = {**dict.fromkeys(keys.columns, pl.String), "_skip": pl.Boolean}
     final = pl.DataFrame(final_rows, schema={**key_schema, **_RESULT_COLUMNS}, orient="row")
@@ -2574,29 +2482,11 @@ def _read_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     )
     rows = rows.filter(pl.col("_length") <= MAX_INPUT_CHARS)
     out = []
-    distinct = rows.select("_clean", "_mode").unique()
-    memo = getattr(_READINGS, "memo", None)
-    texts = distinct["_clean"] if memo is None else _token_text(distinct["_clean"])
-    for (clean, mode), text in zip(_tuples(distinct), texts, strict=True):
+    for clean, mode in _tuples(rows.select("_clean", "_mode").unique()):
         if not clean:
             res = Resolution(reason="empty after removing control characters and spaces")
-        elif memo is None:
-            res = _read_mode(idx, clean, mode)
-        elif (hit := memo.get((text, mode))) is not None:  # read as a tail, or as another text of its tokens
-            res = hit[0]
         else:
-            hint, side = mode.split("/")
-            tokens = _tokenise(text)
-            noted = (*_tokens_key(tokens), mode) if tokens.source else None  # as in _read_tail_keys
-            if noted is not None and (hit := memo.get(noted)) is not None:
-                res = hit[0]
-            else:
-                _EVIDENCE_READ.flag = _SOURCE_READ.flag = False
-                res = _read_tokens(idx, text, tokens, None if hint == "-" else hint, None if side == "-" else side)
-                hit = (res, tokens.edge, bool(tokens.skips), _EVIDENCE_READ.flag)
-                if noted is not None and not _SOURCE_READ.flag:
-                    memo[noted] = hit
-            memo[(text, mode)] = hit
+            res = _read_mode(idx, clean, mode)
         out.append((clean, mode, *_row(res)))
     by_clean = pl.DataFrame(out, schema={"_clean": pl.String, "_mode": pl.String, **_RESULT_COLUMNS}, orient="row")
     read = rows.join(by_clean, on=["_clean", "_mode"], how="left").select("_row", *_RESULT_COLUMNS)
@@ -2870,7 +2760,7 @@ def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame, classes: bool = Fals
         hard = [True] + [False] * (n + 1)
         return f"{s2} {s1} {t}", _Tokens([s2, s1, *tail.words], flags, hard, cut=2, first=s0, classes=classes)
 
-    return _read_tail_keys(idx, keys.select(_CUT_KEYS), tokens_of, ("cut", classes))
+    return _read_tail_keys(idx, keys.select(_CUT_KEYS), tokens_of)
 
 
 def _read_rows_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
@@ -2926,7 +2816,7 @@ def resolve_addresses(
         # the reading steps work on distinct tails and texts anyway, and finding the distinct rows
         # first (hashing every text, then joining the readings back) would save next to nothing.
         rows = frame.filter(pl.col("input").is_not_null()).select(pl.col("_i").alias("_row"), *keys)
-        with _gc_paused(), _reading_memo():
+        with _gc_paused():
             resolved = (_read_rows if by_tail else _read_rows_whole)(idx, rows)
         # Sorted first (the join alone, gathering the readings in their unsorted order, cost more on a million rows)
         resolved = resolved.sort("_row")
@@ -2939,7 +2829,7 @@ def resolve_addresses(
     frame = frame.with_columns(_first=pl.col("_i").first().over(by))
     first = (pl.col("_i") == pl.col("_first")) & pl.col("input").is_not_null()
     rows = frame.filter(first).select(pl.col("_i").alias("_row"), *keys)
-    with _gc_paused(), _reading_memo():
+    with _gc_paused():
         resolved = (_read_rows if by_tail else _read_rows_whole)(idx, rows)
     out = frame.join(resolved, left_on="_first", right_on="_row", how="left", maintain_order="left")
     return _finish_rows(idx, out)
