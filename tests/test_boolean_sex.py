@@ -117,10 +117,16 @@ def test_a_declared_boolean_sex_is_staged_by_the_declaration(tmp_path, fmt, true
     assert result.staged["issues"].null_count() == 4
 
 
-def test_text_digits_and_words_keep_their_reading_and_a_declaration_does_not_touch_them(tmp_path):
-    result = _staged(tmp_path, "csv", _csv(tmp_path, ["1", "0", "Nam", "Nữ"]), sex_true="F")
-    assert result.quarantine.height == 0
-    assert result.staged.sort("source_key")["sex"].to_list() == ["M", "F", "M", "F"]
+def test_text_digits_keep_their_reading_unless_a_declaration_says_which_is_true(tmp_path):
+    """Undeclared, '1' / '0' of a text column keep the documented digit reading (1 = male); declared, they are true /
+    false (an 'is female' 0/1 column declared sex_true = "F" was otherwise staged the other sex). Words stay words."""
+    path = _csv(tmp_path, ["1", "0", "Nam", "Nữ", "1.0"])
+    undeclared = _staged(tmp_path, "csv", path)
+    assert undeclared.quarantine.height == 0
+    assert undeclared.staged.sort("source_key")["sex"].to_list() == ["M", "F", "M", "F", "M"]
+    declared = _staged(tmp_path, "csv", path, sex_true="F")
+    assert declared.quarantine.height == 0
+    assert declared.staged.sort("source_key")["sex"].to_list() == ["F", "M", "M", "F", "F"]
 
 
 def test_a_boolean_sex_column_rejecting_the_extract_says_why(tmp_path):

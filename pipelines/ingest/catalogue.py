@@ -82,8 +82,9 @@ class SourceSpec:
     old_units: tuple[str, ...] = ()
     description: str = ""
     allow_outside_base: bool = False  # read files outside base_dir (absolute paths, '..', symlinks leading out)
-    # population: the sex a boolean sex column's true means ("M" or "F"); false is the other. Without it, a row whose
-    # sex is true/false (PostgreSQL boolean, SQLite BOOLEAN, an XLSX TRUE/FALSE cell, a dBase logical) is quarantined
+    # population: the sex a boolean sex column's true (and a 0/1 column's 1) means ("M" or "F"); false (0) is the
+    # other. Without it, a row whose sex is true/false (PostgreSQL boolean, SQLite BOOLEAN, an XLSX TRUE/FALSE cell, a
+    # dBase logical) is quarantined, and 1/0 read 1 = male
     sex_true: str | None = None
 
     @property

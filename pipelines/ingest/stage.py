@@ -258,14 +258,20 @@ def _boolean_sex(sex_raw: pl.Series, sex: pl.Series, sex_true: str | None) -> tu
     """(sex, whether the row's sex is a boolean left undeclared). A boolean cannot say which sex is true: the readers
     write a PostgreSQL boolean, a SQLite BOOLEAN column's 0/1, an XLSX TRUE/FALSE cell and a dBase logical as
     'true'/'false'; such a value is read by ``sex_true`` (the catalogue's "M" or "F"; false is the other), and without
-    it the row is quarantined (it was staged with the sex unreadable on every row, a dBase 'F' as female)."""
+    it the row is quarantined (it was staged with the sex unreadable on every row, a dBase 'F' as female). With
+    ``sex_true`` declared, the digits 1 / 0 are true / false too (undeclared, they keep standardise.normalise_sex's
+    reading, 1 = male): a declaration that said 1 is female and was not applied to a 0/1 text column would stage
+    every person the other sex."""
     word = sex_raw.str.strip_chars().str.to_lowercase()
     boolean = word.is_in(["true", "false"]).fill_null(False)
     if sex_true is None:
         return sex, boolean
     other = "F" if sex_true == "M" else "M"
-    declared = pl.select(pl.when(word == "true").then(pl.lit(sex_true)).otherwise(pl.lit(other))).to_series()
-    return sex.zip_with(~boolean, declared).rename(sex.name), pl.repeat(False, sex.len(), eager=True)
+    digit = word.str.replace(r"\.0+$", "")
+    declared_values = boolean | digit.is_in(["1", "0"]).fill_null(False)
+    truth = (word == "true") | (digit == "1")
+    declared = pl.select(pl.when(truth).then(pl.lit(sex_true)).otherwise(pl.lit(other))).to_series()
+    return sex.zip_with(~declared_values, declared).rename(sex.name), pl.repeat(False, sex.len(), eager=True)
 
 
 def _population(
