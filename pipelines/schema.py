@@ -498,7 +498,11 @@ def raw_table(registry: str) -> Table:
             "record_key gets ~2, ~3... in the order of the rows' values, not their place in the file), numeric:F1,F2 (the "
             "reader read these fields from number cells: a dBase numeric field, an XLSX number cell, a PostgreSQL or "
             "pg_dump number column, a SQLite integer/real cell, a JSON number: staging puts back an ID's lost leading "
-            "zero); and on a row the reader quarantines whole, who acts on it (quarantine.reason_kind): deleted_record "
+            "zero), decoded:F1=enc,F2=enc (the reader read these fields' cells in a legacy encoding, cp1258, vni or "
+            "tcvn3: a SQLite cell not UTF-8; a column not mapped is named extra_columns.<its name>), excel_error:F1,F2 "
+            "(XLSX: these fields' cells held an Excel error, #REF! or #N/A, read as empty: a quarantine reason says "
+            "so, not 'missing'); and on a row the reader quarantines whole, who acts on it (quarantine.reason_kind): "
+            "deleted_record "
             "(a dBase record its file marks deleted), cut_off (the last row of a file that ends mid-row), "
             "header_unreadable (the extract's header names cannot be told apart: every row, the extract rejected).",
         )
