@@ -67,3 +67,19 @@ def test_nul_characters_are_no_part_of_a_cell(tmp_path):
         (IDS[0], "dismiss", "A", None),
         (IDS[1], "dismiss", "A", "note"),
     ]
+
+
+def test_an_empty_decisions_file_is_said_empty(tmp_path):
+    """An empty file, or one holding a byte-order mark or NULs only, said 'no header row with item_id and decision in
+    the first 10 lines', as if it held a table of other columns."""
+    for name, data in (
+        ("a.csv", b""),
+        ("b.csv", b"\xef\xbb\xbf"),
+        ("c.txt", b"\xff\xfe"),
+        ("d.csv", b"\x00" * 9 + b"\r\n"),
+    ):
+        (tmp_path / name).write_bytes(data)
+    loaded = _load(tmp_path)
+    causes = dict(zip(loaded.errors["source_file"], loaded.errors["cause"], strict=True))
+    assert set(causes) == {"a.csv", "b.csv", "c.txt", "d.csv"}, causes
+    assert all(c.startswith("the file is empty") for c in causes.values()), causes

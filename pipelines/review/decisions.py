@@ -334,6 +334,8 @@ def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     text, encoding = _decode_csv(data)
     if text is None:
         return [], [_error(file, None, 0, "*", "not UTF-8 text: save the file as 'CSV UTF-8'")]
+    if not text.replace("\ufeff", "").replace("\x00", "").strip():  # was 'no header row ... in the first 10 lines'
+        return [], [_error(file, None, 0, "*", "the file is empty (a save or copy that never finished?)")]
     first = text.split("\n", 1)[0]
     # Excel writes ';' where ',' is the decimal mark, tabs in 'Unicode text'
     counts = {sep: first.count(sep) for sep in ",;\t"}
