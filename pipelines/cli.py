@@ -445,14 +445,16 @@ def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str
     if not cells or not frame.height:
         return frame, {}
     top, left = first, layout.origin[1]
-    by_column: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for (row, col), width in cells.items():
-        i, j = row - top, col - left
-        if 0 <= i < frame.height and 0 <= j < frame.width:
-            declared, widths = by_column.setdefault(j, (np.zeros(frame.height, bool), np.zeros(frame.height, int)))
-            declared[i], widths[i] = True, width
+    # the cells as arrays (a per-cell loop built two full-height arrays per cell: quadratic in the rows)
+    where = np.array(list(cells), dtype=np.int64).reshape(-1, 2) - np.array([top, left])
+    declared_width = np.fromiter(cells.values(), dtype=np.int64, count=len(cells))
+    inside = (where[:, 0] >= 0) & (where[:, 0] < frame.height) & (where[:, 1] >= 0) & (where[:, 1] < frame.width)
+    where, declared_width = where[inside], declared_width[inside]
     padded, fixes = {}, []
-    for j, (declared, widths) in by_column.items():
+    for j in np.unique(where[:, 1]).tolist():
+        at_j = where[:, 1] == j
+        declared, widths = np.zeros(frame.height, bool), np.zeros(frame.height, np.int64)
+        declared[where[at_j, 0]], widths[where[at_j, 0]] = True, declared_width[at_j]
         name = frame.columns[j]
         value = frame[name].cast(pl.String).str.replace(r"\.0+$", "")
         short = (
@@ -463,8 +465,9 @@ def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str
         padded[j] = declared
         if not short.any():
             continue
-        filled = [v.zfill(int(w)) if s else None for v, w, s in zip(value.to_list(), widths, short, strict=True)]
-        fixes.append(pl.coalesce(pl.Series(name, filled, dtype=pl.String), pl.col(name)).alias(name))
+        cut = pl.DataFrame({"v": value, "w": widths, "s": short})
+        filled = cut.select(pl.when("s").then(pl.col("v").str.zfill(pl.col("w")))).to_series().rename(name)
+        fixes.append(pl.coalesce(filled, pl.col(name)).alias(name))
         at = np.arange(top, top + frame.height)[short]
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if at.size > NUMBER_ROWS_SHOWN else "")
         _echo(

@@ -152,7 +152,6 @@ def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
 
 # a number format of zeros only ('000000000000'): the cell is shown with its leading zeros to that many digits
 _ZEROS = re.compile(r"^0{2,}$")
-_CELL_ATTRS = re.compile(rb"<c\s([^>]*?)/?>")
 _ATTR = re.compile(rb"\b([rst])=\"([^\"]*)\"")
 
 
@@ -192,6 +191,8 @@ def zero_padded_cells(path: Path, sheet: str) -> dict[tuple[int, int], int]:
             if part is None or part not in set(archive.namelist()):
                 return {}
             wanted = {str(i).encode() for i in styles}
+            # only the cells of those styles reach Python (every cell did: 1.8 CPU s for 200k rows x 6 columns)
+            styled = re.compile(rb"<c\s(?=[^>]*?\bs=\"(?:" + b"|".join(sorted(wanted)) + rb")\")([^>]*?)/?>")
             out: dict[tuple[int, int], int] = {}
             carry = b""
             with archive.open(part) as stream:
@@ -199,7 +200,7 @@ def zero_padded_cells(path: Path, sheet: str) -> dict[tuple[int, int], int]:
                     text = carry + block
                     cut = text.rfind(b"<")
                     text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-                    for m in _CELL_ATTRS.finditer(text):
+                    for m in styled.finditer(text):
                         attrs = dict(_ATTR.findall(m.group(1)))
                         if attrs.get(b"s") not in wanted or attrs.get(b"t", b"n") != b"n" or b"r" not in attrs:
                             continue
