@@ -133,15 +133,19 @@ def run(
         )
     if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
         # passed on as $WARDBRIDGE_CATALOGUE, whose files are separated by os.pathsep: a path holding one was cut in
-        # two there ('nothing ran: FileNotFoundError: .../cat 10' for 'cat 10:30.toml', a file click had found)
-        if cut := [str(c) for c in catalogues if os.pathsep in str(c)]:
+        # two there ('nothing ran: FileNotFoundError: .../cat 10' for 'cat 10:30.toml', a file click had found). The
+        # absolute path is checked, links not followed: a relative name in a folder holding one is cut too, and a
+        # link (the way out the message gives) must not lead back to the name it avoids
+        absolute = [_absolute(str(c)) for c in catalogues]
+        if cut := [a for a in absolute if os.pathsep in a]:
             _echo(
                 f"wardbridge: nothing ran: --catalogue {cut[0]!r}: a path holding {os.pathsep!r} cannot be passed on "
-                f"(it separates the catalogue files in $WARDBRIDGE_CATALOGUE); rename the file or link it"
+                f"(it separates the catalogue files in $WARDBRIDGE_CATALOGUE); rename the file or its folders, or "
+                f"link it from a path without {os.pathsep!r}"
             )
             raise SystemExit(2)
-        os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(str(c) for c in catalogues)
-    resolve_env_paths(os.environ)  # relative ones (--catalogue's too) are the caller's: made absolute before the chdir
+        os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(absolute)
+    resolve_env_paths(os.environ)  # relative ones are the caller's: made absolute before the chdir
     # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
     os.environ["DAGSTER_HOME"] = str(home)
     os.chdir(home)
@@ -353,6 +357,12 @@ PATH_ENV = ("WARDBRIDGE_DECISIONS_DIR", "WARDBRIDGE_LANDING")  # one folder each
 PATH_LIST_ENV = ("WARDBRIDGE_CATALOGUE",)  # os.pathsep-separated files
 
 
+def _absolute(path: str) -> str:
+    """``path`` made absolute against the current directory, '~' expanded, '..' folded, links NOT followed: a link's
+    target may hold os.pathsep, which cuts a $WARDBRIDGE_CATALOGUE list in two (a file is read through its link)."""
+    return os.path.abspath(os.path.expanduser(path))
+
+
 def resolve_env_paths(env: dict) -> None:
     """Relative paths in ``$WARDBRIDGE_CATALOGUE``, ``$WARDBRIDGE_DECISIONS_DIR`` and ``$WARDBRIDGE_LANDING`` made
     absolute against the current directory, in ``env``. `wardbridge run` changes into the Dagster home before the
@@ -361,7 +371,7 @@ def resolve_env_paths(env: dict) -> None:
     `--catalogue mappings/sources/sample.toml` worked; a relative decisions or landing folder was read there too."""
     for name in PATH_LIST_ENV:
         if env.get(name, "").strip():
-            env[name] = os.pathsep.join(str(Path(p).expanduser().resolve()) for p in env[name].split(os.pathsep) if p)
+            env[name] = os.pathsep.join(_absolute(p) for p in env[name].split(os.pathsep) if p)
     for name in PATH_ENV:
         if env.get(name, "").strip():
             env[name] = str(Path(env[name].strip()).expanduser().resolve())
