@@ -477,7 +477,9 @@ class _PairColumns:
 
     def __init__(self, work: pl.DataFrame, l: pl.Series, r: pl.Series, codes: ValueCodes) -> None:
         self.work, self.l, self.r, self.value_codes = work, l, r, codes
-        self._l, self._r = l.to_numpy(), r.to_numpy()
+        # row numbers as numpy's own index type: an index of another type (the pairs' UInt32) is converted on every
+        # gather by it (a column's codes per side: a dozen and more per call), here once
+        self._l, self._r = (side.to_numpy().astype(np.intp, copy=False) for side in (l, r))
         self._left: dict[str, pl.Series] = {}
         self._right: dict[str, pl.Series] = {}
         self._codes: dict[tuple, tuple[np.ndarray, np.ndarray, pl.Series]] = {}
@@ -523,9 +525,12 @@ class _PairColumns:
         gathered once for every date level."""
         key = ("date_sides", column, other)
         if key not in self._same:
-            parts = self.value_codes.date_parts  # per code: gathered by each pair's codes
-            left = tuple(part[self._side(column, None, 0)] for part in parts(column))
-            right = tuple(part[self._side(other, None, 1)] for part in parts(other))
+            parts = self.value_codes.date_parts  # per code: gathered by each pair's codes (as numpy's index type:
+            # converted once for the five parts, not per gather)
+            at_left = self._side(column, None, 0).astype(np.intp)
+            at_right = self._side(other, None, 1).astype(np.intp)
+            left = tuple(part[at_left] for part in parts(column))
+            right = tuple(part[at_right] for part in parts(other))
             self._same[key] = (left, right)
         return self._same[key]
 
@@ -606,7 +611,9 @@ class _PairColumns:
                 inverse = pl.Series(packed).rank("dense").to_numpy().astype(small) - 1
                 distinct = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype=np.uint64)
                 distinct[inverse] = packed
-            self._distinct[key] = (distinct, inverse, by_code)
+            # (held as numpy's index type: every level's scores are gathered by it, an index of another type
+            # converted on each gather)
+            self._distinct[key] = (distinct, inverse.astype(np.intp, copy=False), by_code)
         return self._distinct[key]
 
     def score(
