@@ -245,8 +245,11 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
     frame, renamed = _names_as_catalogued(frame, spec)
-    if renamed and NUMERIC in frame.columns:  # the reader's number marks name the header's columns: renamed too
-        frame = frame.with_columns(pl.col(NUMERIC).list.eval(pl.element().replace(renamed)))
+    # the reader's number and Excel-error marks name the header's columns: renamed too (an error cell under 'DIA_CHI'
+    # read as dia_chi lost its flag, its row's reason said 'missing')
+    marks = [m for m in (NUMERIC, EXCEL_ERROR) if m in frame.columns] if renamed else []
+    if marks:
+        frame = frame.with_columns(pl.col(m).list.eval(pl.element().replace(renamed)) for m in marks)
     unknown = {renamed.get(src, src): n for src, n in result.numbers_unknown.items()}
     repeated = {renamed.get(first, first): others for first, others in result.repeated.items()}
     if result.header_problem:  # no column can be named: every row is a problem row, the extract is rejected
