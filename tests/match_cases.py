@@ -85,6 +85,7 @@ COLUMNS = [
     "relation_to_head",
     "phone",
     "address",
+    "old_uid",
     "new_uid",
     "extract_date",
     "person",
@@ -125,6 +126,7 @@ def person_row(
         "relation_to_head": relation,
         "phone": phone,
         "address": address,
+        "old_uid": None,  # the old unit the address resolved to (missing: the home comparison uses the book alone)
         "new_uid": "2025:26740",
         "extract_date": dt.date(2025, 8, 31),
         "person": person,

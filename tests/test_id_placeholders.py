@@ -143,8 +143,11 @@ def test_staging_flags_placeholders_keeps_them_out_of_the_id_columns_and_loses_n
 
 
 def _as_match_input(staged: pl.DataFrame) -> pl.DataFrame:
-    rows = staged.with_columns(
-        pl.col("record_key"), pl.lit("2025:26740").alias("new_uid"), pl.col("record_key").alias("person")
+    rows = staged.with_columns(  # no old unit, as the background (u of a place level is counted on its pairs)
+        pl.col("record_key"),
+        pl.lit(None, pl.String).alias("old_uid"),
+        pl.lit("2025:26740").alias("new_uid"),
+        pl.col("record_key").alias("person"),
     )
     return rows.select([pl.col(c) if c in rows.columns else pl.lit(None, pl.String).alias(c) for c in COLUMNS])
 
