@@ -559,7 +559,7 @@ class _PairColumns:
                 ca, cb, _ = self.codes(column, other, space)
                 # counted only where both values are there and of one length (elsewhere the level cannot hold)
                 rows = np.flatnonzero(self.same("length", column, other, space))
-                ca, cb = ca[rows], cb[rows]
+                ca, cb = ca[rows].astype(np.intp), cb[rows].astype(np.intp)  # (each gathers twice: converted once)
                 apart = np.full(len(self._l), 16, dtype=np.int64)
                 apart[rows] = _bytes_apart(table[ca, 0], table[cb, 0]) + _bytes_apart(table[ca, 1], table[cb, 1])
                 self._same[key] = apart
@@ -927,6 +927,7 @@ def _typo_of_digits(
     and month swapped; null when either is missing."""
     (wa, _, ya, mda, ha), (wb, sb, yb, mdb, hb) = left, right
     if l is not None and r is not None:
+        l, r = l.astype(np.intp, copy=False), r.astype(np.intp, copy=False)  # (each gathers four times or five)
         wa, ya, mda, ha = wa[l], ya[l], mda[l], ha[l]
         wb, sb, yb, mdb, hb = wb[r], sb[r], yb[r], mdb[r], hb[r]
     holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (_bytes_apart(wa, wb) <= 1) | (_bytes_apart(wa, sb) <= 1)
