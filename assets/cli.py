@@ -145,7 +145,13 @@ def run(
             )
             raise SystemExit(2)
         os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(absolute)
-    resolve_env_paths(os.environ)  # relative ones are the caller's: made absolute before the chdir
+    if cut := resolve_env_paths(os.environ):  # relative ones are the caller's: made absolute before the chdir
+        _echo(
+            f"wardbridge: nothing ran: $WARDBRIDGE_CATALOGUE: {cut[0]!r}: a relative name in a folder whose path holds "
+            f"{os.pathsep!r}, which separates the files there; rename the folder, or name the file from a folder "
+            "without it"
+        )
+        raise SystemExit(2)
     # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
     os.environ["DAGSTER_HOME"] = str(home)
     os.chdir(home)
@@ -363,18 +369,24 @@ def _absolute(path: str) -> str:
     return os.path.abspath(os.path.expanduser(path))
 
 
-def resolve_env_paths(env: dict) -> None:
+def resolve_env_paths(env: dict) -> list[str]:
     """Relative paths in ``$WARDBRIDGE_CATALOGUE``, ``$WARDBRIDGE_DECISIONS_DIR`` and ``$WARDBRIDGE_LANDING`` made
     absolute against the current directory, in ``env``. `wardbridge run` changes into the Dagster home before the
     definitions read them, so `WARDBRIDGE_CATALOGUE=mappings/sources/sample.toml wardbridge run --dagster-home /x`
     stopped with 'nothing ran: FileNotFoundError: ... mappings/sources/sample.toml' (looked for in /x), while
-    `--catalogue mappings/sources/sample.toml` worked; a relative decisions or landing folder was read there too."""
+    `--catalogue mappings/sources/sample.toml` worked; a relative decisions or landing folder was read there too.
+    Returns the list entries whose absolute path holds os.pathsep (a relative name in such a folder): the list would
+    cut them in two ('nothing ran: FileNotFoundError'), the caller refuses them."""
+    cut: list[str] = []
     for name in PATH_LIST_ENV:
         if env.get(name, "").strip():
-            env[name] = os.pathsep.join(_absolute(p) for p in env[name].split(os.pathsep) if p)
+            paths = [_absolute(p) for p in env[name].split(os.pathsep) if p]
+            cut += [p for p in paths if os.pathsep in p]
+            env[name] = os.pathsep.join(paths)
     for name in PATH_ENV:
         if env.get(name, "").strip():
             env[name] = str(Path(env[name].strip()).expanduser().resolve())
+    return cut
 
 
 def _check_pseudonym_key() -> None:

@@ -11,17 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from assets.cli import resolve_env_paths
 from tests.test_fresh_user_mends import _env, _sql_catalogue
 
 WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
 
 
-def _run(tmp_path: Path, cwd: Path, catalogue: str) -> subprocess.CompletedProcess:
+def _run(tmp_path: Path, cwd: Path, catalogue: str, option: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(WARDBRIDGE), "run", "--dagster-home", str(tmp_path / "home"), "--warehouse", str(tmp_path / "wh")]
-        + ["--catalogue", catalogue],
-        env=_env(WB_TEST_PW="pw-value"),
+        + (["--catalogue", catalogue] if option else []),
+        env=_env(WB_TEST_PW="pw-value", **({} if option else {"WARDBRIDGE_CATALOGUE": catalogue})),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -51,11 +53,13 @@ def test_the_catalogue_read_through_a_link(tmp_path):
     assert "WB_TEST_NOPE_HOST" in out and "not set" in out, out[-2000:]  # the catalogue was read: its URL checked
 
 
-def test_a_relative_name_in_a_folder_holding_the_separator_is_refused(tmp_path):
+@pytest.mark.parametrize("option", [True, False], ids=["--catalogue", "WARDBRIDGE_CATALOGUE"])
+def test_a_relative_name_in_a_folder_holding_the_separator_is_refused(tmp_path, option):
+    """From --catalogue or from the variable: both were cut ('nothing ran: FileNotFoundError: .../run', exit 3)."""
     folder = tmp_path / f"run{os.pathsep}2"
     folder.mkdir()
     catalogue = _sql_catalogue(folder, "postgresql+psycopg://u:${WB_TEST_PW}@${WB_TEST_NOPE_HOST}/db")
-    proc = _run(tmp_path, folder, catalogue.name)
+    proc = _run(tmp_path, folder, catalogue.name, option)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 2, out[-2000:]  # was 3: 'nothing ran: FileNotFoundError: .../run'
     assert "FileNotFoundError" not in out and f"run{os.pathsep}2" in out and "rename" in out, out[-2000:]
