@@ -525,7 +525,7 @@ NUMBER_ROWS_SHOWN = 5
 
 
 def _report_number_cells(
-    reader, name: str, grid: pl.DataFrame, header_at: int, keep, rows, columns, path: Path, padded=None, placed=None
+    reader, name: str, grid: pl.DataFrame, header_at: int, keep, rows, columns, path: Path, padded, placed
 ) -> None:  # noqa: ANN001, PLR0913
     """Say on stderr, per column, how many data cells that may be an ID (8 digits or more, the first not 0) the
     workbook holds as numbers, not text: an ID typed into Excel as a number has lost its leading zeros (a CCCD

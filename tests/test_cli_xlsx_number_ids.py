@@ -72,7 +72,7 @@ def test_when_the_sheet_cannot_be_read_again_the_cells_that_may_be_numbers_are_c
     source, out = tmp_path / "in.xlsx", tmp_path / "out.csv"
     _workbook(source, ROWS)
     # the second read failed (the file replaced meanwhile): readers._number_cells marks nothing, counts the sheet
-    monkeypatch.setattr(readers, "_number_cells", lambda reader, name, header, sheet, placed=None: ({}, {0: 9}))
+    monkeypatch.setattr(readers, "_number_cells", lambda reader, name, header, sheet, placed: ({}, {0: 9}))
     result = _resolve(source, out)
     assert result.exit_code == 0, result.output
     assert (

@@ -905,7 +905,7 @@ def _number_cells(
     name: str,
     header: int | None,
     sheet: pl.DataFrame,
-    placed: list[int] | None = None,
+    placed: list[int],
 ) -> tuple[dict[int, pl.Series], dict[int, int]]:
     """Which cells of ``sheet`` (the sheet read as text) the workbook holds as numbers: column position -> bool per
     row. A number cell has lost an ID's leading zeros ('079080123456' typed into Excel is 79080123456), which
@@ -930,12 +930,7 @@ def _number_cells(
     try:
         # use_columns takes a column's place in the SHEET (A = 0), not in the table: a table right of column A was
         # read from the wrong columns (a failed read, or the marks of the column to the left). ``placed``: the sheet
-        # places of ``sheet``'s columns, as its read gave them (else read again: the whole sheet is parsed)
-        if placed is None:
-            placed = [
-                c.absolute_index
-                for c in reader.load_sheet(name, header_row=header, n_rows=1, dtypes="string").available_columns()
-            ]
+        # places of ``sheet``'s columns, as its read gave them
         if len(placed) != sheet.width:
             return {}, not_told
         absolute = [placed[i] for i in columns]

@@ -221,7 +221,7 @@ def _rows_from_grid(
         wider += _error_cells(layout, mapping, data_start + skipped + 1, file, sheet)
         frame = frame.filter(~pl.col("source_row").is_in([e["source_row"] for e in wider]))
     if widths is not None:
-        wider = _wider_rows(widths, start, data_start, mapping, file, separator)
+        wider += _wider_rows(widths, start, data_start, mapping, file, separator)
         frame = frame.filter(~pl.col("source_row").is_in([e["source_row"] for e in wider]))
     return (
         frame.select(
