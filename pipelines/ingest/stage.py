@@ -201,6 +201,7 @@ def _never() -> pl.Expr:
     return pl.lit(False)
 
 
+_EXCEL_ERRORS = "_excel_errors"  # per row, the fields stage() found in its excel_error flag
 EXCEL_ERROR_WHY = "an Excel error in the workbook (a formula that failed: #REF!, #N/A...), read as empty"
 NOT_A_NAME = "written but no letters (digits or punctuation only): not a name"
 
@@ -571,11 +572,7 @@ def _policies(registry: str, checks: list[Check]) -> tuple[list[tuple[pl.Expr, s
         label = c.label or c.field
         missing = c.missing_why if c.missing_why is not None else pl.lit("missing")
         # a workbook cell holding an Excel error (#REF!, #N/A) is read as empty: not 'missing' in the source
-        failed = (
-            pl.col("row_flags")
-            .fill_null("")
-            .str.contains(rf"(?:^|; ){EXCEL_ERROR_FLAG}:(?:[a-z_]+,)*{c.field}(?:,|;|$)")
-        )
+        failed = pl.col(_EXCEL_ERRORS).list.contains(c.field).fill_null(False)
         missing = pl.when(failed).then(pl.lit(EXCEL_ERROR_WHY)).otherwise(missing)
         invalid_policy = c.on_invalid or f.on_invalid
         for cond, policy, why in ((c.missing, f.on_missing, missing), (c.invalid, invalid_policy, c.why)):
@@ -629,6 +626,9 @@ def stage(
     if "address" in {f.name for f in STAGED_FIELDS[registry] if f.on_missing}:
         checks.append(Check("address", _blank("address"), _never(), pl.lit("")))
     quarantine_checks, issue_texts = _policies(registry, checks)
+    # the fields whose workbook cell held an Excel error (raw.py's row flag), split once for every check's reason
+    errors = pl.col("row_flags").str.extract(rf"(?:^|; ){EXCEL_ERROR_FLAG}:([a-z_,]+)", 1).str.split(",")
+    frame = frame.with_columns(errors.alias(_EXCEL_ERRORS))
     readable = pl.col("read_problem").is_null()  # an unread row has no fields to check: its reason is the reader's
     quarantine_checks = [
         (~readable, "*", pl.col("read_problem")),
