@@ -283,6 +283,11 @@ class IngestOutcome:
         return [k for k, c in self.written.items() if not c["balanced"]]
 
 
+def _cell_counts(what: str, counts: dict[str, int]) -> str:
+    """', <what>: <column> <n>, ...' for a partition's note, or nothing when no column has such cells."""
+    return f", {what}: " + ", ".join(f"{name} {n}" for name, n in counts.items()) if counts else ""
+
+
 def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: str, outcome: IngestOutcome, log) -> None:  # noqa: ANN001
     """Load, stage and account one partition; a failure is recorded in the ingest status, never raised."""
     raw_decl, staged_decl = raw_table(registry), staged_table(registry)
@@ -374,29 +379,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
-        + (
-            ", cells not told number or text (leading zeros not restored): "
-            + ", ".join(f"{fld} {n}" for fld, n in loaded.numbers_unknown.items())
-            if loaded.numbers_unknown
-            else ""
-        )
-        + (
-            ", undecodable cells (records quarantined): "
-            + ", ".join(f"{name} {n}" for name, n in loaded.undecodable_cells.items())
-            if loaded.undecodable_cells
-            else ""
-        )
-        + (
-            ", cells holding an Excel error (#REF!, #N/A...: read as empty): "
-            + ", ".join(f"{name} {n}" for name, n in loaded.error_cells.items())
-            if loaded.error_cells
-            else ""
-        )
-        + (
-            ", undecodable cells of columns not mapped (kept as hex in extra_columns, records loaded): "
-            + ", ".join(f"{name} {n}" for name, n in loaded.undecodable_kept.items())
-            if loaded.undecodable_kept
-            else ""
+        + _cell_counts("cells not told number or text (leading zeros not restored)", loaded.numbers_unknown)
+        + _cell_counts("undecodable cells (records quarantined)", loaded.undecodable_cells)
+        + _cell_counts("cells holding an Excel error (#REF!, #N/A...: read as empty)", loaded.error_cells)
+        + _cell_counts(
+            "undecodable cells of columns not mapped (kept as hex in extra_columns, records loaded)",
+            loaded.undecodable_kept,
         )
         + (
             ", NUL characters removed (values): " + ", ".join(f"{fld} {kinds[NUL_REMOVED]}" for fld, kinds in nuls)
