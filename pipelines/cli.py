@@ -485,11 +485,8 @@ def _report_error_cells(layout, rows, columns: list[str], path: Path, sheet: str
     if not layout.errors or not len(rows):
         return
     kept = set(rows.tolist())
-    by_column: dict[int, list[int]] = {}
-    for row, col in sorted(layout.errors):
-        j = col - layout.origin[1]
-        if row in kept and 0 <= j < len(columns):
-            by_column.setdefault(j, []).append(row)
+    every = layout.errors_by_column(min(kept), max(kept) - min(kept) + 1, len(columns))
+    by_column = {j: at for j, rows_at in every.items() if (at := [row for row in rows_at if row in kept])}
     for j, at in sorted(by_column.items()):
         n = len(at)
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")

@@ -856,11 +856,13 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         layout = layouts.get(name, xlsx_layout.SheetLayout())
         first = layout.origin[0] + header + 1  # the sheet row (1-based) of the first data row
         _refuse_wide_header(extract, name, sheet, layout, first - 1)
-        failed: dict[int, list[int]] = {}  # column position -> rows of cells holding an Excel error (read as empty)
-        for row, col in layout.errors:  # counted, said in the partition's note, and named in the row's reasons
-            if first <= row < first + sheet.height and 0 <= col - layout.origin[1] < sheet.width:
-                errors[sheet.columns[col - layout.origin[1]]] += 1
-                failed.setdefault(col - layout.origin[1], []).append(row - first)
+        # column position -> data rows of cells holding an Excel error (read as empty): counted, said in the
+        # partition's note, and named in the row's reasons
+        failed = {
+            j: [row - first for row in at]
+            for j, at in layout.errors_by_column(first, sheet.height, sheet.width).items()
+        }
+        errors.update({sheet.columns[j]: len(at) for j, at in failed.items()})
         sheet = _fill_merged(sheet, layout, first)
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE),

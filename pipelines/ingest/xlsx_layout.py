@@ -40,6 +40,16 @@ class SheetLayout:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, row2, col1, col2), 1-based
     errors: list[tuple[int, int]] = field(default_factory=list)  # (row, column), 1-based, of cells holding an error
 
+    def errors_by_column(self, first: int, rows: int, width: int) -> dict[int, list[int]]:
+        """Column position in the table (0 = the sheet's first column with a value) -> the sheet rows, in order, of
+        its cells holding an Excel error, for the ``rows`` rows from sheet row ``first`` and the ``width`` columns."""
+        out: dict[int, list[int]] = {}
+        for row, col in sorted(self.errors):
+            j = col - self.origin[1]
+            if first <= row < first + rows and 0 <= j < width:
+                out.setdefault(j, []).append(row)
+        return out
+
 
 def column_number(letters: bytes | str) -> int:
     """'A' -> 1, 'Z' -> 26, 'AA' -> 27."""

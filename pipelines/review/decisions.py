@@ -247,12 +247,10 @@ def _error_cells(layout, mapping: dict[str, int], first: int, file: str, sheet: 
     error (xlsx_layout: ``t="e"``): the library reads them as empty, so a '#N/A' decision passed for an item not
     decided yet and a '#REF!' date for a missing one. Their rows are not applied."""
     field_at = {index: c for c, index in mapping.items()}
-    out = []
-    for row, col in sorted(layout.errors):
-        c = field_at.get(col - layout.origin[1])
-        if c is not None and row >= first:
-            out.append(_error(file, sheet, row, c, EXCEL_ERROR))
-    return out
+    last = max((row for row, _ in layout.errors), default=first)
+    by_column = layout.errors_by_column(first, last - first + 1, max(field_at, default=-1) + 1)
+    cells = sorted((row, j) for j, at in by_column.items() if j in field_at for row in at)
+    return [_error(file, sheet, row, field_at[j], EXCEL_ERROR) for row, j in cells]
 
 
 def _repeated_headers(grid: pl.DataFrame, id_column: str, decision_column: str, data_start: int) -> list[int]:
