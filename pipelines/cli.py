@@ -392,6 +392,12 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         others = [n for n in names if n != name] if sheet is None else []
         raise click.ClickException(
             f"{path}: sheet {name!r} is empty"
+            + (  # nothing to read, but not nothing there
+                f" of values: its {len(layout.errors):,} cell{'s hold' if len(layout.errors) > 1 else ' holds'} an "
+                "Excel error (a formula that failed: #REF!, #N/A...), read as empty; correct it in the workbook"
+                if layout.errors
+                else ""
+            )
             + (
                 f"; the workbook's other sheets: {', '.join(map(repr, others))} (--sheet NAME reads one)"
                 if others
@@ -413,8 +419,11 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
     frame = frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
     frame, padded = _zero_padded(frame, layout, first_row + 1, path, name)
     frame, merged = _fill_merged_cells(frame, layout, first_row + 1, path, name)
-    keep = has_value.slice(header_at + 1).to_numpy() | merged
     rows = np.arange(first_row + 1, first_row + 1 + frame.height)
+    # a row whose only values are Excel-error cells was there (formulas that failed): kept, its cells empty as every
+    # error cell is read, and said by _report_error_cells; not skipped as a blank row
+    erred = {row for at in layout.errors_by_column(first_row + 1, frame.height, frame.width).values() for row in at}
+    keep = has_value.slice(header_at + 1).to_numpy() | merged | np.isin(rows, sorted(erred))
     if not keep.all():
         blank = rows[~keep]
         if keep.any() and blank[0] < rows[keep][-1]:

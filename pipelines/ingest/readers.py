@@ -782,6 +782,19 @@ def _find_header(rows: list[list], expected: set[str]) -> int | None:
     return best if best_hits >= max(2, len(expected) // 2) else None
 
 
+def _holds_value(reader, name: str, probe: pl.DataFrame) -> bool:  # noqa: ANN001 - a fastexcel ExcelReader
+    """Whether sheet ``name`` holds a cell with a value: in its first rows (``probe``), else anywhere (read whole
+    only then: the reader's range starts at a cell with a value, so a probe of blanks is rare)."""
+
+    def any_value(frame: pl.DataFrame) -> bool:
+        if not frame.width or not frame.height:
+            return False
+        filled = pl.any_horizontal(pl.all().cast(pl.String).str.strip_chars().fill_null("") != "")
+        return bool(frame.select(filled.any()).item())
+
+    return any_value(probe) or any_value(reader.load_sheet(name, header_row=None, dtypes="string").to_polars())
+
+
 def _damaged_zip(path) -> str:  # noqa: ANN001 - Path
     """Why a workbook (a zip archive of XML parts) cannot be opened, without its contents."""
     import zipfile
@@ -812,6 +825,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     from pipelines.ingest import xlsx_layout
 
     found = []  # (sheet name, header row, its rows, its header cells): the sheets ingested, in workbook order
+    holding: list[str] = []  # a sheet holding a value (told apart from a workbook holding no data)
     layouts: dict[str, xlsx_layout.SheetLayout] = {}  # of the sheets ingested only (others may be large)
     with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # opened once for every sheet's layout
         for name in reader.sheet_names:
@@ -820,7 +834,10 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                 rows = [list(r) for r in probe.rows()]
                 header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
                 if header is None:
+                    if not holding and _holds_value(reader, name, probe):
+                        holding.append(name)
                     continue  # a notes sheet, not data
+                holding.append(name)
                 layout = workbook.layout(name)
                 if layout is not None:
                     layouts[name] = layout
@@ -847,6 +864,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet, placed)))
     frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
     errors: Counter = Counter()
+    errors_only: list[pl.DataFrame] = []  # rows whose only values are Excel-error cells (problem rows)
     for name, header, sheet, cells, (numbers, not_told) in found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
         sheet.columns = _unique_names(sheet.columns, clean=False)
@@ -873,12 +891,27 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         empty = pl.all_horizontal(
             pl.exclude(marks).is_null() | (pl.exclude(marks).cast(pl.String).str.strip_chars() == "")
         )
-        blank_rows += sheet.filter(empty).height
+        # a row whose only values are Excel-error cells was there (formulas that failed): not a blank row, but
+        # nothing of it can be read: quarantined whole with the reason, keyed by its place in the sheet
+        erred = pl.col(EXCEL_ERROR).is_not_null()
+        blank_rows += sheet.filter(empty & ~erred).height
+        errors_only.extend(
+            _problem_rows(sheet.filter(empty & erred).with_columns(pl.col(LINE).alias(KEY)), _ERRORS_ONLY)
+        )
         sheet = sheet.filter(~empty)
         keyed, again = _header_again(_with_keys(sheet, extract, offset), sheet.columns, [str(c or "") for c in cells])
         frames.append(keyed)
         headers_again.extend(again)
         offset += sheet.height
+    if not frames and not holding:
+        n = len(reader.sheet_names)
+        sheets = ", ".join(map(repr, reader.sheet_names[:5])) + (", ..." if n > 5 else "")
+        raise SourceReadError(
+            f"{extract.location}: the workbook holds no data: "
+            + (f"its sheet {sheets} has no cell" if n == 1 else f"none of its {n} sheets ({sheets}) has a cell")
+            + " with a value (an export that stopped before writing its rows, or the wrong file?). No row to "
+            "read, so none lost: nothing of the partition is written by this run, its ingest status says failed"
+        )
     if not frames:
         raise SourceReadError(
             f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}... in the first "
@@ -894,12 +927,21 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         [],
         None,
         blank_rows,
-        headers_again,
+        [*headers_again, *errors_only],
         repeated=repeated,
         header_at=at,
         numbers_unknown=dict(unknown),
         error_cells=dict(errors),
     )
+
+
+# the reason of a workbook row whose only values are Excel-error cells (readers._read_xlsx): its place, the columns
+_ERRORS_ONLY = pl.format(
+    "{}: not read: the row's only values are Excel errors (a formula that failed: #REF!, #N/A...), in {}: nothing "
+    "of it can be read; correct the formulas in the workbook and load it again",
+    pl.col(LINE),
+    pl.col(EXCEL_ERROR).list.join(", "),
+)
 
 
 def _number_cells(
