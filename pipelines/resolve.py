@@ -2484,7 +2484,7 @@ def _read_whole(idx: ResolverIndex, rows: pl.DataFrame) -> pl.DataFrame:
     out = []
     for clean, mode in _tuples(rows.select("_clean", "_mode").unique()):
         if not clean:
-            res = Resolution(reason="empty after removing control characters and spaces")
+            res = Resolution(reason="empty after removing punctuation, control characters and spaces")
         else:
             res = _read_mode(idx, clean, mode)
         out.append((clean, mode, *_row(res)))
