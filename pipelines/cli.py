@@ -654,14 +654,35 @@ def _read_json(path: Path, option: str) -> TableRead:
             return str(value)
         return json.dumps(value, ensure_ascii=False)
 
+    nested: dict[tuple[str, str], list[int]] = {}  # (column, key path) -> the records whose nested object repeats it
+
     def texts(column: str) -> list:
         # a column's values, cell() run only where one is not already text or null (most columns: none)
         values = [item.get(column) for item in objects]
-        if set(map(type, values)) <= _TEXT_OR_NULL:
+        kinds = set(map(type, values))
+        if kinds <= _TEXT_OR_NULL:
             return values
+        if kinds & {dict, list, _RepeatedKeys}:  # a nested object repeating a key: its text keeps every value
+            from pipelines.ingest.readers import repeated_key_paths
+
+            out = []
+            for i, value in enumerate(values):
+                paths = repeated_key_paths(value, (column,)) if isinstance(value, dict | list) else []
+                for key in paths:
+                    nested.setdefault((column, key), []).append(int(numbers[i]))
+                out.append(_json_as_written(value) if paths else cell(value))
+            return out
         return list(map(cell, values))
 
     frame = pl.DataFrame({column: texts(column) for column in columns}, schema=dict.fromkeys(columns, pl.String))
+    for (column, key), at in nested.items():
+        at = list(dict.fromkeys(at))
+        shown = ", ".join(map(str, at[:REPEATS_SHOWN])) + (", ..." if len(at) > REPEATS_SHOWN else "")
+        _echo(
+            f"wardbridge: {path}: column {column!r}: {len(at):,} object{'s' if len(at) > 1 else ''} "
+            f"name{'' if len(at) > 1 else 's'} key {key} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): "
+            "the column's JSON text keeps every value as written (which one is meant is unknown)"
+        )
     return without_nul_cells(TableRead(frame, numbers, word), path)
 
 
@@ -670,6 +691,17 @@ class _RepeatedKeys(dict):
     value of each key (what json.loads keeps)."""
 
     pairs: list
+
+
+def _json_as_written(value: object) -> str:
+    """A nested JSON value's text as json.dumps writes it, but an object repeating a key (a _RepeatedKeys, at any
+    depth) with every key and value as written, not the last value only."""
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_json_as_written, value)) + "]"
+    if not isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    pairs = value.pairs if isinstance(value, _RepeatedKeys) else value.items()
+    return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_as_written(v)}" for k, v in pairs) + "}"
 
 
 def _json_object(pairs: list) -> dict:

@@ -1216,25 +1216,70 @@ def _json_numbers(frame: pl.DataFrame, body: bytes) -> dict[int, pl.Series]:
     return numbers
 
 
+class RepeatedKeys(dict):
+    """A JSON object naming a key more than once: as a dict, the last value of each key (what json.loads keeps);
+    ``pairs``: every key and value as written."""
+
+    pairs: list
+
+
+def json_object_pairs(pairs: list) -> dict:
+    """A ``json.loads`` object_pairs_hook: a dict, or a :class:`RepeatedKeys` keeping every pair when a key repeats."""
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    repeated = RepeatedKeys(found)
+    repeated.pairs = pairs
+    return repeated
+
+
+def key_path(path: tuple) -> str:
+    """Where a key is in a JSON record, never a value: "'ho_ten'", "'ho' > 'ten'", "'members' > item 2 > 'ten'"."""
+    return " > ".join(repr(p) if isinstance(p, str) else f"item {p + 1}" for p in path)
+
+
+def repeated_key_paths(value: object, path: tuple = ()) -> list[str]:
+    """The key paths (:func:`key_path`) of the keys that the objects of a JSON value read with
+    :func:`json_object_pairs` name more than once, at any depth (a nested object's repeat too), in the order met;
+    an object's own repeats in key order. Any dict holding its ``pairs`` is such an object (the CLI's reader too)."""
+    out: list[str] = []
+    if isinstance(value, dict):
+        written = getattr(value, "pairs", None)
+        pairs = written if written is not None else value.items()
+        if written is not None:
+            counts = Counter(k for k, _ in pairs)
+            out += [key_path((*path, k)) for k in sorted(k for k, n in counts.items() if n > 1)]
+        for k, v in pairs:
+            if isinstance(v, dict | list):
+                out += repeated_key_paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, dict | list):
+                out += repeated_key_paths(v, (*path, i))
+    return out
+
+
 def _pairs_noting_repeats(repeats: list[str]):  # noqa: ANN202 - a json object_pairs_hook
-    """A ``json.loads`` object hook that builds the dict and notes in ``repeats`` each key an object repeats."""
+    """A ``json.loads`` object hook (:func:`json_object_pairs`) that notes in ``repeats`` that an object repeats a
+    key (the caller names where: :func:`repeated_key_paths`)."""
 
     def hook(pairs: list[tuple[str, object]]) -> dict:
-        counts = Counter(k for k, _ in pairs)
-        repeats.extend(sorted(k for k, n in counts.items() if n > 1))
-        return dict(pairs)
+        found = json_object_pairs(pairs)
+        if isinstance(found, RepeatedKeys):
+            repeats.append("")
+        return found
 
     return hook
 
 
-def _repeat_reason(line: int, keys: list[str]) -> str:
-    keys = list(dict.fromkeys(keys))  # a key two objects of the line repeat: named once
-    named = ", ".join(repr(k) for k in keys)
-    return f"line {line}: key{'s' if len(keys) > 1 else ''} {named} more than once (which value is meant is unknown)"
+def _repeat_reason(line: int, paths: list[str]) -> str:
+    paths = list(dict.fromkeys(paths))  # a key two objects of the line repeat: named once
+    named = ", ".join(paths)
+    return f"line {line}: key{'s' if len(paths) > 1 else ''} {named} more than once (which value is meant is unknown)"
 
 
 def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int, list[str]]:
-    """line -> keys it repeats, for the lines polars read (``frame``, one row per line of ``lines``). Column-wise
+    """line -> key paths it repeats, for the lines polars read (``frame``, one row per line of ``lines``). Column-wise
     first: a line with more ``"key":`` than non-null values read is parsed again in Python (explicit nulls are not
     subtracted: a key repeated with a null second value leaves polars one value fewer than keys all the same)."""
     keys = pl.col("text").str.count_matches(r'"\s*:')
@@ -1243,16 +1288,23 @@ def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int,
     out = {}
     for n, line in suspects.select("line", "text").iter_rows():
         repeats: list[str] = []
-        json.loads(line, object_pairs_hook=_pairs_noting_repeats(repeats))
+        value = json.loads(line, object_pairs_hook=_pairs_noting_repeats(repeats))
         if repeats:
-            out[n] = repeats
+            out[n] = repeated_key_paths(value)
     return out
 
 
 def _json_objects(line: str, repeats: list[str]) -> list:
     """The JSON values of one line: one, or several written back to back ('{...}{...}': a writer that forgot the
     line end); a comma after it (a JSON array's element line, '{...},') is not part of it. ``repeats`` receives the
-    keys each object repeats (once per object). Raises ValueError."""
+    key paths each object repeats (:func:`repeated_key_paths`: a nested object's too). Raises ValueError."""
+    values = _json_values(line, repeats)
+    if repeats:
+        repeats[:] = [p for value in values for p in repeated_key_paths(value)]
+    return values
+
+
+def _json_values(line: str, repeats: list[str]) -> list:
     hook = _pairs_noting_repeats(repeats)
     text = line.strip()
     text = text[:-1].rstrip() if text.endswith(",") else text
@@ -1354,6 +1406,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
             numbers = {i: m.filter(~mask) for i, m in numbers.items()}
     if frame is None:
         rows, kept, first, numeric = [], [], None, []
+        named: dict[str, None] = {}  # the keys of the objects quarantined for a repeated key, in the order met
         for n, line in lines.iter_rows():
             try:
                 if n in bad_lines:
@@ -1365,6 +1418,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                     raise ValueError(f"it is {_json_kind(others[0]) if others else 'empty'}")
                 if repeats:
                     problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeats), line[:2000]))
+                    named.update(dict.fromkeys(k for obj in objects for k in obj))
                     continue
                 rows.extend({k: _json_text(v) for k, v in obj.items()} for obj in objects)
                 numeric.extend({k for k, v in obj.items() if _json_number(v)} for obj in objects)
@@ -1378,6 +1432,11 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 f"{extract.location}: the file is one JSON array (a .json document), not JSON lines (one object "
                 f"per line): export it as JSON lines, or convert it (jq -c '.[]')"
             )
+        if not rows and first is None:  # every line an object quarantined for a repeated key: its keys the columns
+            columns = list(named)
+            frame = pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+            frame = frame.with_columns(_locators(pl.Series("line", [], dtype=pl.Int64)))
+            return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
         if not rows:  # not one line is a record: the file is not JSON lines (a CSV, a JSON array...)
             raise SourceReadError(
                 f"{extract.location}: none of its {len(problems)} lines is a JSON object ({first}); "

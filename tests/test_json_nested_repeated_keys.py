@@ -1,0 +1,80 @@
+"""A key repeated inside a nested JSON object ({"ho": {"ten": "A", "ten": "B"}}) was said by neither reader with its
+place: ingestion (readers._read_jsonl) quarantined the line naming the bare key ('ten', not where it is), and
+`wardbridge resolve` (cli._read_json) wrote the nested object's JSON text with the last value only, silently
+(json.loads keeps one). Now both name the record and the key path ("'ho' > 'ten'", "'members' > item 2 > 'ten'"),
+never a value; the CLI's column keeps every value as written."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+from click.testing import CliRunner
+
+from pipelines.cli import main
+
+ADDRESS = "12 Lê Lợi, Phường Bến Nghé, Quận 1"
+NESTED = '{"ten": "Lan", "ten": "Hoa"}'
+PERSONAL = ["Lan", "Hoa", "Nguyễn Văn An"]
+
+
+def _lines() -> list[str]:
+    plain = {"ma": "1", "ho_ten": "Nguyễn Văn An", "ns": "01/02/1980", "dia_chi": ADDRESS}
+    return [
+        json.dumps({**plain, "ho": {"ten": "Mai"}}, ensure_ascii=False),
+        json.dumps({**plain, "ma": "2"}, ensure_ascii=False)[:-1] + f', "ho": {NESTED}}}',
+        json.dumps({**plain, "ma": "3"}, ensure_ascii=False)[:-1] + f', "tv": [{{"ten": "Mai"}}, {NESTED}]}}',
+    ]
+
+
+def test_ingestion_names_the_key_path_of_a_nested_repeat(tmp_path):
+    from tests.test_row_contracts import _load
+
+    (tmp_path / "n.jsonl").write_text("\n".join(_lines()) + "\n", encoding="utf-8")
+    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
+    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    problems = dict(
+        loaded.frame.filter(pl.col("read_problem").is_not_null()).select("source_key", "read_problem").iter_rows()
+    )
+    assert problems == {
+        "line:2": "line 2: key 'ho' > 'ten' more than once (which value is meant is unknown)",
+        "line:3": "line 3: key 'tv' > item 2 > 'ten' more than once (which value is meant is unknown)",
+    }, problems
+
+
+def test_ingestion_still_names_a_top_level_repeat_by_its_key(tmp_path):
+    from tests.test_row_contracts import _load
+
+    line = '{"ma": "1", "ho_ten": "A", "ho_ten": "B", "ns": "01/02/1980", "dia_chi": "x", "ho": {"ten": "Mai"}}'
+    (tmp_path / "n.jsonl").write_text(line + "\n", encoding="utf-8")
+    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
+    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    assert loaded.frame["read_problem"].to_list() == [
+        "line 1: key 'ho_ten' more than once (which value is meant is unknown)"
+    ]
+
+
+def test_the_cli_says_a_nested_repeat_and_keeps_every_value(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.csv"
+    source.write_text("\n".join(_lines()) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["resolve", "--input", str(source), "--column", "dia_chi", "--output", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    said = result.output
+    assert "in.jsonl: column 'ho': 1 object names key 'ho' > 'ten' more than once (line 2)" in said, said
+    assert "in.jsonl: column 'tv': 1 object names key 'tv' > item 2 > 'ten' more than once (line 3)" in said, said
+    assert not [v for v in PERSONAL if v in said], said
+    written = pl.read_csv(out, infer_schema=False)
+    assert written["ho"].to_list() == ['{"ten": "Mai"}', NESTED, None], written
+    assert written["tv"].to_list()[2] == f'[{{"ten": "Mai"}}, {NESTED}]', written
+
+
+def test_the_cli_names_a_nested_repeat_in_an_array_by_object_number(tmp_path):
+    source, out = tmp_path / "in.json", tmp_path / "out.csv"
+    source.write_text("[" + ",\n".join(_lines()) + "]", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["resolve", "--input", str(source), "--column", "dia_chi", "--output", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "column 'ho': 1 object names key 'ho' > 'ten' more than once (JSON object 2)" in result.output
