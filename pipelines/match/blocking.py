@@ -321,6 +321,26 @@ def _spread(codes: np.ndarray, present: pl.Series, missing: int) -> np.ndarray:
     return full
 
 
+def _list_codes_through(values: pl.Series, picked: pl.Series, place: pl.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """``key_codes`` of a list column holding one list per source code (``ValueCodes.built_from``: ``picked``, a
+    record of each code in use, ``place``, each record's code among them): the lists of the picked records exploded
+    and coded (``_exact_codes``: the same distinct values as the records', so the same count and the same partition
+    of the exploded rows, numbered otherwise), then spread to every record's rows in the records' exploded order
+    (a record's elements in its list's order; a missing or empty list one row, missing). The birth date's two list
+    keys at 1M people: 0.17 CPU s each exploded and coded per record, 30k dates' lists here."""
+    distinct = pl.DataFrame({"v": values.gather(picked)}).with_row_index("_d").explode("v")
+    codes, count = _exact_codes(distinct["v"])
+    rows_of = np.bincount(distinct["_d"].to_numpy(), minlength=len(picked)).astype(np.int64)  # rows per list
+    first_of = np.cumsum(rows_of) - rows_of
+    at = place.to_numpy().astype(np.int64, copy=False)
+    per_record = rows_of[at]
+    starts = np.cumsum(per_record) - per_record  # each record's first exploded row
+    rows = np.arange(int(per_record.sum()), dtype=np.int64)
+    rows += np.repeat(first_of[at] - starts, per_record)  # each exploded row's row among the picked lists'
+    positions = np.repeat(np.arange(len(at), dtype=np.uint32), per_record)
+    return codes[rows], positions, count
+
+
 def key_codes(work: pl.DataFrame, columns: list[str], values: ValueCodes | None = None) -> KeyCodes:
     """Exact codes (``_exact_codes``) of the given key columns of ``work``, per record; a list column's per element
     of its lists exploded, with each element's position in ``work``. Worked out once per column, whatever number
@@ -335,6 +355,10 @@ def key_codes(work: pl.DataFrame, columns: list[str], values: ValueCodes | None 
             continue
         if values is not None and not isinstance(dtype, pl.List):  # (1.. for the values, 0 where missing)
             out[column] = (values.array(column), None, len(values.get(column)[1]) + 1)
+            continue
+        built = values.built_from(column) if values is not None and isinstance(dtype, pl.List) else None
+        if built is not None:  # one list per source code: its elements coded once, spread to the records
+            out[column] = _list_codes_through(work[column], *built)
             continue
         if isinstance(dtype, pl.List):
             exploded = work.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), column).explode(column)

@@ -39,7 +39,7 @@ from pipelines.match.model import (
     score,
     term_frequency_tables,
 )
-from pipelines.match.prepare import ROW, derived_sources, precision_column, prepare, raw_column
+from pipelines.match.prepare import ROW, Prepared, derived_sources, precision_column, prepare, raw_column
 from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, give_back, shard_setting, spill_candidates
 from pipelines.match.spec import MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
@@ -649,11 +649,13 @@ def _match(
     seconds = lap.seconds
 
     dates: dict[str, dict] = {}
-    work = prepare(frame, spec, source=source, report=dates)
+    prepared = Prepared()  # the sources' codes prepare works out: the value codes' (not again)
+    work = prepare(frame, spec, source=source, report=dates, prepared=prepared)
     ids = work[spec.id_column]
     lap("prepare")
     sources = derived_sources(spec)
-    codes = ValueCodes(work, sources) if frozen_given is None else frozen_given.codes(work, sources)
+    codes = ValueCodes(work, sources, prepared) if frozen_given is None else frozen_given.codes(work, sources)
+    del prepared
     setting = shard_setting(work.height, shards, by_pairs=shard_pairs is not None)
     sharded = setting != 1 and spec.pair_floor > 0 and not keep_state
     if setting != 1 and not sharded:

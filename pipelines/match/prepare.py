@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from pipelines.match.spec import TRANSFORMS, UNREADABLE_DATES_LIMIT, DateColumn, MatchSpec, SpecError
 from pipelines.standardise import parse_dates
 from pipelines.text import strip_accents_fast_expr
-
-if TYPE_CHECKING:
-    import numpy as np
 
 log = logging.getLogger("wardbridge.match")
 
@@ -100,11 +98,24 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
     raise SpecError(f"unknown transform {name!r} (choose from {TRANSFORMS})")
 
 
-def _derived_values(frame: pl.DataFrame, source: str, outputs: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+def _derived_values(
+    frame: pl.DataFrame, source: str, outputs: dict[str, tuple[str, ...]]
+) -> tuple[pl.DataFrame, tuple[pl.Series, pl.Series]]:
     """The wanted columns derived from one source column, per record of ``frame`` (its order), worked out on the
     distinct source values: transform chains share their common prefix, and the steps of one depth are one
-    ``with_columns`` (Polars works them out side by side)."""
-    values = frame.select(pl.col(source).alias("_v")).unique()
+    ``with_columns`` (Polars works them out side by side). Also the source's value codes (``compare._coded``, as
+    ``ValueCodes`` codes it): the distinct values are one record per code, and the derived values are gathered to
+    the records by their codes (a join of the records on their text cost twice the gather; the codes are handed to
+    ``ValueCodes``, which would code the source again)."""
+    from pipelines.match.compare import _array, _coded  # noqa: PLC0415 - compare imports this module
+
+    column = frame[source]
+    coded = _coded(column)
+    code = _array(coded[0]).astype(np.uint32, copy=False)  # 1.. per distinct value, 0 where missing
+    some = np.zeros(len(coded[1]) + 1, dtype=np.uint32)  # a record of each code (row 0: missing, a null below)
+    some[code] = np.arange(len(code), dtype=np.uint32)
+    distinct = column.gather(some[1:]) if len(code) else column.clear()
+    values = pl.DataFrame({"_v": pl.concat([pl.Series([None], dtype=column.dtype), distinct], rechunk=True)})
     steps: dict[tuple[str, ...], str] = {(): "_v"}
     for depth in range(1, max(len(t) for t in outputs.values()) + 1):
         added = []
@@ -130,28 +141,46 @@ def _derived_values(frame: pl.DataFrame, source: str, outputs: dict[str, tuple[s
             if transforms[-1] in LIST_TRANSFORMS
             else pl.when(~step.cast(pl.String).str.contains(BLANK)).then(step).alias(name)
         )
-    values = values.select("_v", *done)
-    # join only the source column, then add the new columns: joining the whole table would copy it
-    added = frame.select(source).join(
-        values, left_on=source, right_on="_v", how="left", nulls_equal=True, maintain_order="left"
-    )
-    return added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items())
+    # (one chunk: a gather from two costs several times as much; the codes a Series, not a numpy array the
+    # expression would convert per column)
+    added = values.select(done).rechunk().select(pl.all().gather(pl.Series(code)))  # (code 0: the missing value)
+    return added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded
 
 
-def _derive_columns(frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str, ...]]]) -> pl.DataFrame:
+@dataclass
+class Prepared:
+    """What ``prepare`` worked out on the way that ``ValueCodes`` needs again (``ValueCodes(..., prepared=)``): per
+    source column of derived columns its value codes (``compare._coded``'s), and each derived column's source: its
+    values were gathered to the records by those codes, so a derived column holds one value per source code (and a
+    date's precision: what needs the day is missing for a year-only date) by construction, and ``ValueCodes`` codes it
+    on one record per source code without comparing every record's value with its code's (``_through``'s check).
+    ``work``: the table prepare returned; the codes are for it only."""
+
+    work: pl.DataFrame | None = None
+    codes: dict[str, tuple[pl.Series, pl.Series]] = field(default_factory=dict)
+    derived: dict[str, str] = field(default_factory=dict)
+
+
+def _derive_columns(
+    frame: pl.DataFrame, wanted: dict[str, tuple[str, tuple[str, ...]]], prepared: Prepared | None = None
+) -> pl.DataFrame:
     """Add each wanted column name -> (source, transforms), computed on distinct source values.
 
     Transform chains share their common prefix ("fold" is computed once for the name,
     its initials and its first and last words). An empty result is a missing value.
     The sources are worked out two at a time (Polars releases the GIL); columns are added in the order given.
+    ``prepared``: given the sources' value codes and the derived columns' sources.
     """
     by_source: dict[str, dict[str, tuple[str, ...]]] = {}
     for name, (source, transforms) in wanted.items():
         by_source.setdefault(source, {})[name] = transforms
     with ThreadPoolExecutor(max_workers=2) as pool:
         derived = list(pool.map(lambda item: _derived_values(frame, *item), by_source.items()))
-    for added in derived:
+    for (source, outputs), (added, coded) in zip(by_source.items(), derived, strict=True):
         frame = frame.hstack(added)
+        if prepared is not None:
+            prepared.codes[source] = coded
+            prepared.derived.update(dict.fromkeys(outputs, source))
     return frame
 
 
@@ -326,10 +355,18 @@ def check_input(
         raise SpecError(f"{source}: {spec.id_column!r} is not unique, e.g. {dupes}")
 
 
-def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", report: dict | None = None) -> pl.DataFrame:
+def prepare(
+    frame: pl.DataFrame,
+    spec: MatchSpec,
+    *,
+    source: str = "input",
+    report: dict | None = None,
+    prepared: Prepared | None = None,
+) -> pl.DataFrame:
     """The working table: row number, id, and every column the spec uses (derived ones added).
 
-    ``report``, when given, receives per text date column how its values were read."""
+    ``report``, when given, receives per text date column how its values were read; ``prepared`` the value codes
+    worked out on the way (``Prepared``: for ``ValueCodes``)."""
     check_input(frame, spec, source)
     work = frame.select(c for c in frame.columns if c in spec.input_columns | spec.optional_columns)
     work = work.with_row_index(ROW).with_columns(pl.col(spec.id_column).cast(pl.String))
@@ -340,7 +377,8 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
     bad = sorted({t for _, ts in wanted.values() for t in ts if t not in TRANSFORMS})
     if bad:
         raise SpecError(f"unknown transform(s) {bad} in a derived column name (choose from {TRANSFORMS})")
-    work = _derive_columns(work, wanted)
+    found = Prepared()
+    work = _derive_columns(work, wanted, found)
     # a year-only date has no day: what needs the day (month_day, date_unordered) is missing for it
     day_needed = [
         name for name, (src, transforms) in wanted.items() if coarse.get(src) and set(transforms) & DAY_TRANSFORMS
@@ -369,4 +407,10 @@ def prepare(frame: pl.DataFrame, spec: MatchSpec, *, source: str = "input", repo
         )
     # one chunk per column: pairs gather values by random row numbers, which on a table read in many chunks
     # (Parquet row groups) costs about ten times as much
-    return work.rechunk()
+    work = work.rechunk()
+    if prepared is not None:  # (a source rewritten since (a blank made missing) or left out: not handed on)
+        kept = {s for s, codes in found.codes.items() if s in work.columns and s not in blank_columns}
+        prepared.work = work
+        prepared.codes = {s: found.codes[s] for s in kept}
+        prepared.derived = {c: s for c, s in found.derived.items() if s in kept and c in work.columns}
+    return work
