@@ -2701,6 +2701,16 @@ _MOVED_CUTS = (2, 3)
 # Street words a cut tail's lookups tell apart (``_unmarked_ward``, ``_is_anchored``): any other word
 # stands as "0" (it starts with a digit) or "a".
 _CLASS_WORDS = sorted({*_MARKER_WORDS, *STREET_MARKERS})
+# Street words a cut tail's reading tells from a house number nowhere as the street part's first word
+# (``_Tokens.first``): ``_fuzzy_span`` asks whether it starts with a digit, is a street word or a lower
+# unit's word (never a street word after a typed ward there: a cut tail has no separators,
+# ``_after_typed_ward``), ``_other_ward_before`` whether it is a ward marker's first word. Such a first word
+# stands as "0" in the key, so its tails are read once with the numbered ones.
+_NUMBER_LIKE_FIRST = sorted(
+    w
+    for w in STREET_MARKERS
+    if " " not in w and w not in _WARD_MARKER_FIRST and w not in set().union(*_LOWER_UNIT_WORDS.values())
+)
 
 
 def _cut_keys(cut: pl.DataFrame, moved: int) -> pl.DataFrame:
@@ -2735,7 +2745,7 @@ def _cut_keys(cut: pl.DataFrame, moved: int) -> pl.DataFrame:
         sig = [pl.when(w.is_in(_MARKER_WORDS)).then(w).otherwise(pl.lit("0")).alias(name) for w, name in last]
     w0 = words.list.first()
     s0 = (
-        pl.when(w0.str.contains("^[0-9]"))
+        pl.when(w0.str.contains("^[0-9]") | w0.is_in(_NUMBER_LIKE_FIRST))
         .then(pl.lit("0"))
         .when(w0.is_in(_CLASS_WORDS))
         .then(w0)
