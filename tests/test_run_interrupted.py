@@ -4,16 +4,17 @@ written aside, and the runs after it do not start.
 Before: Dagster turned the Ctrl-C into a failed step, ``wardbridge run`` went on with the next jobs and printed a
 summary (exit 1); through ``uv run`` the Ctrl-C arrives twice (the terminal's, and uv's forwarded copy), the second
 one cut the marts' cleanup short: ``.restricted.duckdb.tmp-<run>`` was left and a DuckDB writer thread still ran at
-exit (``terminate called without an active exception``, exit 134). Real processes, signals sent with os.kill once
-the marts are being written aside (no timing in the asserts).
+exit (``terminate called without an active exception``, exit 134). Real processes, signals sent with os.kill while
+the marts are being written aside: the run is held there (a pipe, no polling) until the signals are sent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import signal
 import subprocess
-import threading
 
 import polars as pl
 import pytest
@@ -29,28 +30,71 @@ def _leftovers(warehouse) -> list[str]:  # noqa: ANN001 - Path
     return sorted(str(p.relative_to(warehouse)) for p in warehouse.rglob("*") if ".tmp-" in p.name or ".old-" in p.name)
 
 
+# Loaded by the child `wardbridge run` (PYTHONPATH): its first restricted table handed to the marts' writer, it tells
+# the test (one byte on a pipe) and waits for the test's byte on another, so the Ctrl-C arrives while the marts are
+# being written aside, whatever the machine's speed (the test polled for the aside folder every 20 ms: a fast write
+# could slip between two looks). A Ctrl-C that raises there leaves the wait as it would leave any code of the build.
+_PAUSE = """
+import os
+
+# taken out of the environment: the processes the run starts (Dagster's per-step log watchers, in the process group
+# the test's Ctrl-C reaches) start as fast as they did, without the import below
+_fds = os.environ.pop("MARTS_PAUSE_FDS", None)
+if _fds:
+    _ready, _go = map(int, _fds.split(","))
+    from pipelines.publish import store
+
+    _original = store.MartsPublication.add_restricted
+
+    def _add_restricted(self, table, frame):
+        _original(self, table, frame)
+        if _ready >= 0:
+            globals()["_ready"], fd = -1, _ready
+            os.write(fd, b"1")
+            os.read(_go, 1)
+
+    store.MartsPublication.add_restricted = _add_restricted
+"""
+
+
 @pytest.mark.parametrize("twice", [False, True], ids=["once", "twice_as_through_uv"])
 def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_nothing_aside(tmp_path, twice):
     home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
-    out, err = tmp_path / "out", tmp_path / "err"
+    out, err, hook = tmp_path / "out", tmp_path / "err", tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_PAUSE, encoding="utf-8")
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    env = clean_env(None)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH")) if p)
+    env["MARTS_PAUSE_FDS"] = f"{ready_w},{go_r}"
     with out.open("w") as stdout, err.open("w") as stderr:
         proc = subprocess.Popen(
             [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)],
             cwd=tmp_path,
-            env=clean_env(None),
+            env=env,
             stdout=stdout,
             stderr=stderr,
             start_new_session=True,  # its own process group, as a terminal's foreground job
+            pass_fds=(ready_w, go_r),
         )
+        os.close(ready_w)
+        os.close(go_r)
         try:
-            while proc.poll() is None and not list(warehouse.glob(".restricted.duckdb.tmp-*")):
-                threading.Event().wait(0.02)
-            assert proc.poll() is None, "the run ended before its marts were written aside"
+            # the child's byte, or end of file when it exits first (a bound, not a timing: it waits for the whole run)
+            readable, _, _ = select.select([ready_r], [], [], 600)
+            assert readable and os.read(ready_r, 1) == b"1", "the run ended before its marts were written aside"
+            assert list(warehouse.glob(".restricted.duckdb.tmp-*")), "paused, but nothing is written aside"
+            assert proc.poll() is None
             if twice:  # a terminal sends Ctrl-C to the whole group, uv forwards it again
                 os.killpg(proc.pid, signal.SIGINT)
             os.kill(proc.pid, signal.SIGINT)
+            with contextlib.suppress(BrokenPipeError):  # the paused call goes on, unless the Ctrl-C ended it
+                os.write(go_w, b"1")
             code = proc.wait(timeout=600)
         finally:
+            os.close(ready_r)
+            os.close(go_w)
             if proc.poll() is None:
                 proc.kill()
     text = err.read_text()
