@@ -383,7 +383,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         grid, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
     except Exception as exc:  # noqa: BLE001 - the library's message may quote cells
         raise click.ClickException(f"{path}: sheet {name!r} is damaged or cut off ({type(exc).__name__})") from None
-    with xlsx_layout.WorkbookLayouts(path) as workbook:
+    with xlsx_layout.WorkbookLayouts(path, padded=True) as workbook:  # one read of the sheet's XML
         layout = workbook.layout(name) or xlsx_layout.SheetLayout()
     cells = grid.with_columns(pl.all().cast(pl.String).str.strip_chars().replace("", None))
     filled = ~pl.all_horizontal(pl.all().is_null()) if grid.width else pl.lit(False)
@@ -443,14 +443,13 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
 
 def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str):  # noqa: ANN001, ANN202
     """Number cells whose number format is zeros only ('000000000000': the sheet shows 079085001234, the cell stores
-    79085001234) given back their leading zeros to the width the format declares (xlsx_layout.zero_padded_cells),
+    79085001234) given back their leading zeros to the width the format declares (the layout's ``padded`` cells,
+    found in the read of its layout: xlsx_layout.zero_padded_cells),
     said per column with the sheet rows (never a value). Returns (the frame, column position -> per row whether the
     cell's format declares its width: _report_number_cells leaves them out)."""
     import numpy as np
 
-    from pipelines.ingest.xlsx_layout import zero_padded_cells
-
-    cells = zero_padded_cells(path, sheet)
+    cells = layout.padded
     if not cells or not frame.height:
         return frame, {}
     top, left = first, layout.origin[1]

@@ -9,7 +9,6 @@ import numpy as np
 import polars as pl
 
 import pipelines.cli as cli
-from pipelines.ingest import xlsx_layout
 from pipelines.ingest.xlsx_layout import SheetLayout
 
 
@@ -22,14 +21,13 @@ def test_arrays_are_built_per_column_not_per_cell(monkeypatch):
     cells = {(4 + i, 3): 12 for i in range(n)} | {(4 + i, 4): 9 for i in range(0, n, 2)}
     cells[(3, 3)] = 12  # the header row and a cell right of the table: not data cells, left alone
     cells[(4, 9)] = 12
-    monkeypatch.setattr(xlsx_layout, "zero_padded_cells", lambda path, sheet: cells)
     said: list[str] = []
     monkeypatch.setattr(cli, "_echo", lambda text, **_: said.append(text))
     built = []
     zeros = np.zeros
     monkeypatch.setattr(np, "zeros", lambda *a, **k: built.append(a) or zeros(*a, **k))
 
-    out, padded = cli._zero_padded(frame, SheetLayout(origin=(3, 2)), 4, "in.xlsx", "Data")
+    out, padded = cli._zero_padded(frame, SheetLayout(origin=(3, 2), padded=cells), 4, "in.xlsx", "Data")
 
     assert len(built) <= 2 * 2, f"{len(built)} arrays built for {len(cells)} cells in 2 columns"
     assert out["cccd"].to_list() == [str(79085000000 + i).zfill(12) for i in range(n)]

@@ -134,7 +134,9 @@ def test_only_the_ingested_sheets_layouts_are_read(tmp_path, monkeypatch):
     book.close()
     parts: list[str] = []
     real_layout = xlsx_layout._layout
-    monkeypatch.setattr(xlsx_layout, "_layout", lambda archive, part: parts.append(part) or real_layout(archive, part))
+    monkeypatch.setattr(
+        xlsx_layout, "_layout", lambda archive, part, *rest: parts.append(part) or real_layout(archive, part, *rest)
+    )
     result = _ingest(tmp_path, "xlsx", "book.xlsx", path.read_bytes())
     assert result.state == "ok" and result.raw.height == 3
     assert parts == ["xl/worksheets/sheet2.xml"]

@@ -16,6 +16,7 @@ elements; nothing of a cell's value is read.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 from collections.abc import Iterable
@@ -39,6 +40,9 @@ class SheetLayout:
     origin: tuple[int, int] = (1, 1)  # (row, column) of the first cell with a value, 1-based
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, row2, col1, col2), 1-based
     errors: list[tuple[int, int]] = field(default_factory=list)  # (row, column), 1-based, of cells holding an error
+    # (row, column), 1-based -> width, of the number cells whose number format is zeros only (zero_padded_cells),
+    # found in the same read of the sheet when asked for (WorkbookLayouts(padded=True)); else empty
+    padded: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def errors_by_column(self, first: int, rows: int, width: int) -> dict[int, list[int]]:
         """Column position in the table (0 = the sheet's first column with a value) -> the sheet rows, in order, of
@@ -92,22 +96,27 @@ class WorkbookLayouts:
     whose archive or list of sheets cannot be read gives no layout (None), as does a sheet not found or not
     readable. Close it (or use it in a ``with``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, padded: bool = False) -> None:
         self._archive: zipfile.ZipFile | None = None
         self._parts: dict[str, str] = {}
+        self._styles: dict[int, int] = {}  # zero_padded_styles, when ``padded``: a layout's ``padded`` cells
         try:
             self._archive = zipfile.ZipFile(path)
             present = set(self._archive.namelist())
             self._parts = {name: part for name, part in sheet_parts(self._archive).items() if part in present}
         except Exception:  # noqa: BLE001 - no layouts: sheets are read as their cells hold them
             self.close()
+            return
+        if padded:
+            with contextlib.suppress(Exception):  # no styles read: no cell's width is declared
+                self._styles = zero_padded_styles(self._archive)
 
     def layout(self, name: str) -> SheetLayout | None:
         part = self._parts.get(name)
         if part is None or self._archive is None:
             return None
         try:
-            return _layout(self._archive, part)
+            return _layout(self._archive, part, self._styles)
         except Exception:  # noqa: BLE001 - this sheet's layout only is missing
             return None
 
@@ -124,14 +133,19 @@ class WorkbookLayouts:
         self.close()
 
 
-def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
+def _layout(archive: zipfile.ZipFile, part: str, styles: dict[int, int] | None = None) -> SheetLayout:
+    """The sheet's layout from one read of its XML; ``styles`` (zero_padded_styles): its ``padded`` cells too."""
     first_row, first_col, merges, errors = None, None, [], []
+    padded: dict[tuple[int, int], int] = {}
+    styled = _styled_cells(styles) if styles else None
     carry = b""
     with archive.open(part) as stream:
         while block := stream.read(_BLOCK):
             text = carry + block
             cut = text.rfind(b"<")  # an element may straddle two blocks: scanned with the next one
             text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            if styled is not None:
+                _padded_cells(text, styled, styles, padded)
             if first_col != 1:
                 for m in _CELL.finditer(text):
                     if m.group(3):  # <c .../>: no value (a formatted empty cell, a merged range's other cells)
@@ -157,7 +171,7 @@ def _layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
                 (int(m.group(2)), int(m.group(4)), column_number(m.group(1)), column_number(m.group(3)))
                 for m in _MERGE.finditer(carry)
             )
-    return SheetLayout((first_row or 1, first_col or 1), merges, errors)
+    return SheetLayout((first_row or 1, first_col or 1), merges, errors, padded)
 
 
 # a number format of zeros only ('000000000000'): the cell is shown with its leading zeros to that many digits
@@ -190,33 +204,36 @@ def zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
     }
 
 
+def _styled_cells(styles: dict[int, int]) -> re.Pattern:
+    """A regex finding the cells of the ``styles`` (only those reach Python: every cell did, 1.8 CPU s for 200k rows
+    x 6 columns); group 1 their attributes."""
+    wanted = sorted(str(i).encode() for i in styles)
+    return re.compile(rb"<c\s(?=[^>]*?\bs=\"(?:" + b"|".join(wanted) + rb")\")([^>]*?)/?>")
+
+
+def _padded_cells(text: bytes, styled: re.Pattern, styles: dict[int, int], out: dict[tuple[int, int], int]) -> None:
+    """The number cells of ``text`` (a part of a sheet's XML) in one of the ``styles``, (row, column) -> width."""
+    for m in styled.finditer(text):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        s = attrs.get(b"s")
+        if s is None or not s.isdigit() or int(s) not in styles or attrs.get(b"t", b"n") != b"n" or b"r" not in attrs:
+            continue
+        ref = re.fullmatch(rb"([A-Z]{1,3})(\d+)", attrs[b"r"])
+        if ref:
+            out[(int(ref.group(2)), column_number(ref.group(1)))] = styles[int(s)]
+
+
 def zero_padded_cells(path: Path, sheet: str) -> dict[tuple[int, int], int]:
     """(row, column), 1-based -> width, of the sheet's number cells whose number format is zeros only
     (:func:`zero_padded_styles`): the width the workbook declares for them. Empty when the workbook has no such
-    format (the sheet is then not read), or its parts cannot be read."""
+    format (the sheet is then not read), or its parts cannot be read. (A sheet whose layout is read anyway gets them
+    from the same read: ``WorkbookLayouts(path, padded=True)``.)"""
     try:
         with zipfile.ZipFile(path) as archive:
             styles = zero_padded_styles(archive)
             part = sheet_parts(archive).get(sheet) if styles else None
             if part is None or part not in set(archive.namelist()):
                 return {}
-            wanted = {str(i).encode() for i in styles}
-            # only the cells of those styles reach Python (every cell did: 1.8 CPU s for 200k rows x 6 columns)
-            styled = re.compile(rb"<c\s(?=[^>]*?\bs=\"(?:" + b"|".join(sorted(wanted)) + rb")\")([^>]*?)/?>")
-            out: dict[tuple[int, int], int] = {}
-            carry = b""
-            with archive.open(part) as stream:
-                while block := stream.read(_BLOCK):
-                    text = carry + block
-                    cut = text.rfind(b"<")
-                    text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-                    for m in styled.finditer(text):
-                        attrs = dict(_ATTR.findall(m.group(1)))
-                        if attrs.get(b"s") not in wanted or attrs.get(b"t", b"n") != b"n" or b"r" not in attrs:
-                            continue
-                        ref = re.fullmatch(rb"([A-Z]{1,3})(\d+)", attrs[b"r"])
-                        if ref:
-                            out[(int(ref.group(2)), column_number(ref.group(1)))] = styles[int(attrs[b"s"])]
-            return out
+            return _layout(archive, part, styles).padded
     except (OSError, zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         return {}
