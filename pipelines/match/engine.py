@@ -41,7 +41,7 @@ from pipelines.match.model import (
 )
 from pipelines.match.prepare import ROW, Prepared, derived_sources, precision_column, prepare, raw_column
 from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, give_back, shard_setting, spill_candidates
-from pipelines.match.spec import MatchSpec
+from pipelines.match.spec import Comparison, MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
 
 log = logging.getLogger("wardbridge.match")
@@ -176,20 +176,28 @@ COMPARE_THREADS = 2  # chunks compared side by side (numpy, Polars and rapidfuzz
 COMPARE_SPLIT = 200_000  # fewer pairs are compared in one piece (threads would not pay for themselves)
 
 
-def _levels_in_chunks(work: pl.DataFrame, pairs: pl.DataFrame, spec: MatchSpec, codes: ValueCodes) -> pl.DataFrame:
+def _levels_in_chunks(
+    work: pl.DataFrame,
+    pairs: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    comparisons: tuple[Comparison, ...] | None = None,
+) -> pl.DataFrame:
     """comparison_levels over the pairs, in chunks of at most COMPARE_CHUNK compared COMPARE_THREADS at a time
     (both sides of every compared column are gathered per chunk, which at tens of millions of pairs would not
     fit): a pair's levels depend on its two records alone, so the chunks' levels are those of the whole. The
-    chunks are of equal size, a multiple of the threads in number, so both threads finish together."""
+    chunks are of equal size, a multiple of the threads in number, so both threads finish together.
+    ``comparisons``: these only (default: the spec's)."""
+    comparisons = spec.comparisons if comparisons is None else comparisons
     if pairs.height <= COMPARE_SPLIT:
-        return comparison_levels(work, pairs["l"], pairs["r"], spec.comparisons, codes, by_values=True)
+        return comparison_levels(work, pairs["l"], pairs["r"], comparisons, codes, by_values=True)
     rounds = -(-pairs.height // (COMPARE_CHUNK * COMPARE_THREADS))
     size = -(-pairs.height // (rounds * COMPARE_THREADS))
     starts = range(0, pairs.height, size)
 
     def levels(start: int) -> pl.DataFrame:
         chunk = pairs.slice(start, size)
-        out = comparison_levels(work, chunk["l"], chunk["r"], spec.comparisons, codes, by_values=True)
+        out = comparison_levels(work, chunk["l"], chunk["r"], comparisons, codes, by_values=True)
         log.info("compared %s pairs from pair %s of %s", f"{chunk.height:,}", f"{start:,}", f"{pairs.height:,}")
         return out
 
@@ -283,6 +291,63 @@ def _with_reviews(scored: pl.DataFrame, reviewed: pl.DataFrame, numbered: int | 
     )
 
 
+def deferred_comparisons(spec: MatchSpec) -> tuple[Comparison, ...]:
+    """Comparisons not scored whose levels only a cannot-link rule and the pair table read (the people spec's
+    given_name: the twins rule): nothing scored is implied by them, and no rule holds where they are missing. With
+    a pair floor their levels are worked out after scoring, for the pairs the table may keep and those where a rule
+    reading them holds on its other comparisons (``_deferred_levels``), not for every candidate pair."""
+    implied = {c.implied_by for c in spec.scored_comparisons}
+    return tuple(
+        c
+        for c in spec.comparisons
+        if not c.score
+        and c.name not in implied
+        and not any(-1 in rule.levels.get(c.name, ()) for rule in spec.cannot_link)
+    )
+
+
+def _deferred_levels(
+    scored: pl.DataFrame,
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    reviewed: pl.DataFrame,
+    deferred: list[Comparison],
+    floor: float,
+) -> pl.DataFrame:
+    """The ``deferred`` comparisons' levels of the scored pairs that may need them: at or above ``floor`` or not
+    candidates (``rules`` 0; the pairs ``_kept`` keeps whatever their verdict, with the reviewed pairs), and where a
+    cannot-link rule reading them holds on its other comparisons; missing (null) elsewhere, where nothing reads them
+    (the pair is counted, not kept, and no rule can hold on it). The same levels where worked out: a pair's levels
+    depend on its two records alone."""
+    names = {c.name for c in deferred}
+    need = (pl.col("match_probability") >= floor) | (pl.col("rules") == 0)
+    for rule in spec.cannot_link:
+        if not names & set(rule.levels):
+            continue
+        others = [
+            pl.col(comp).is_in([lv for lv in levels if lv >= 0]).fill_null(False)
+            | (pl.col(comp).is_null() if -1 in levels else pl.lit(False))
+            for comp, levels in rule.levels.items()
+            if comp not in names
+        ]
+        need = need | (pl.all_horizontal(others) if others else pl.lit(True))
+    wanted = scored.select(need.alias("need"))["need"]
+    if reviewed.height:  # reviewed pairs are kept either way
+        wanted = wanted | scored.select("l", "r").join(
+            reviewed.select("l", "r", pl.lit(True).alias("_in")), on=["l", "r"], how="left", maintain_order="left"
+        )["_in"].fill_null(False)
+    at = wanted.arg_true()
+    some = _levels_in_chunks(
+        work, scored.select(pl.col("l").gather(at), pl.col("r").gather(at)), spec, codes, tuple(deferred)
+    )
+    full = {}
+    for comp in deferred:
+        column = pl.repeat(None, scored.height, dtype=some.schema[comp.name], eager=True).alias(comp.name)
+        full[comp.name] = column.scatter(at, some[comp.name])
+    return scored.with_columns(full.values())
+
+
 def score_pairs(
     work: pl.DataFrame,
     pairs: pl.DataFrame,
@@ -293,12 +358,19 @@ def score_pairs(
     reviewed: pl.DataFrame,
     gamma: pl.DataFrame | None = None,
     numbered: bool = False,
+    floor: float = 0.0,
 ) -> pl.DataFrame:
     """Levels, weights, probability, cannot-link veto and reviewers' verdicts of (l, r) row pairs of ``work``
-    (``gamma``: their comparison levels when already computed). ``numbered``: the veto as its number
-    (``_veto_names``: ``_named_veto`` names it)."""
+    (``gamma``: their comparison levels when already computed; a comparison it lacks, of ``deferred_comparisons``, is
+    worked out here for the pairs that need it, ``_deferred_levels`` with ``floor``). ``numbered``: the veto as its
+    number (``_veto_names``: ``_named_veto`` names it)."""
     g = _levels_in_chunks(work, pairs, spec, codes) if gamma is None else gamma
-    scored = pl.concat([pairs, g, score(pairs["l"], g, model, spec, tf_tables, pairs["r"])], how="horizontal")
+    weights = score(pairs["l"], g, model, spec, tf_tables, pairs["r"])
+    scored = pl.concat([pairs, g, weights], how="horizontal")
+    deferred = [c for c in spec.comparisons if c.name not in g.columns]
+    if deferred:  # (their columns in the spec's order, as when worked out with the others)
+        scored = _deferred_levels(scored, work, spec, codes, reviewed, deferred, floor)
+        scored = scored.select(*pairs.columns, *(c.name for c in spec.comparisons), *weights.columns)
     different = len(spec.cannot_link) if numbered else None
     return _with_reviews(scored.with_columns(_veto(spec, numbered)), reviewed, different)
 
@@ -363,7 +435,16 @@ def _score_kept(
         # the vetoes as numbers, named for the kept pairs only: most pairs are left out and counted (at 1M people
         # two thirds of the 5.6M candidate pairs are vetoed: a name written per pair and grouped on its text)
         scored = score_pairs(
-            work, pairs.slice(start, size), spec, codes, model, tf_tables, reviewed, gamma.slice(start, size), True
+            work,
+            pairs.slice(start, size),
+            spec,
+            codes,
+            model,
+            tf_tables,
+            reviewed,
+            gamma.slice(start, size),
+            True,
+            floor,
         )
         keep = scored.select(_kept(floor, pl.col("veto").eq(len(spec.cannot_link))))["keep"]
         # the pairs left out are counted on their rules and veto alone (not every scored column filtered)
@@ -688,8 +769,10 @@ def _match(
             ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
         )
         lap("blocking")
-        if spilled is None:
-            gamma = _levels_in_chunks(work, pairs, spec, codes)
+        if spilled is None:  # with a pair floor, the comparisons only a rule or the table reads come after scoring
+            later = deferred_comparisons(spec) if spec.pair_floor > 0 and not keep_state else ()
+            now = tuple(c for c in spec.comparisons if c not in later)
+            gamma = _levels_in_chunks(work, pairs, spec, codes, now)
         else:
             table = _compare_shards(work, spec, codes, spilled, labelled, frozen_given is None)
             spilled.degrees = {}  # (each record's pairs per trained rule: read by EM's pattern table only)
