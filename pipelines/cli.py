@@ -1743,12 +1743,7 @@ def match(
     # chunk (a Parquet file is read a row group a chunk; at 1M people 185 bytes a record less after preparing)
     table = read(input_path, "--input")
     frame = table.frame.rechunk()
-    nested = [c for c in sorted(spec.input_columns) if c in frame.columns and _is_nested(frame.schema[c])]
-    if nested:
-        raise click.ClickException(
-            f"{input_path}: column(s) {nested} used by the spec hold lists or structs ({frame.schema[nested[0]]}); "
-            "the spec compares one value per record"
-        )
+    _refuse_nested_columns(frame, spec, input_path)
     if not frame.height:  # a data problem, as an empty file is (the engine has nothing to fit a model on)
         raise click.ClickException(f"{input_path}: has no rows (a header only): nothing to match")
     _check_spec_columns_named(frame, spec, input_path)
@@ -1762,6 +1757,7 @@ def match(
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
             )
+        previous = _as_text_columns(previous, ("record_id", "entity_id"), previous_path, "--previous")
         previous = _one_entity_per_record(previous, previous_path, previous_read.data_rows, previous_read.rows)
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
@@ -1903,13 +1899,40 @@ def _row_at(path: Path, table: TableRead, at: int) -> str:
     return table.where([at])
 
 
+def _as_text_columns(frame: pl.DataFrame, columns: Sequence[str], path: Path, option: str) -> pl.DataFrame:
+    """``frame`` with its ``columns`` (those it has) as text, as a CSV's are read: an id or verdict a Parquet file
+    holds as a number, a date or true/false is its text (an int entity_id met the text ids of the input in a join and
+    crashed with a Polars SchemaError); a column of lists, structs or bytes holds no one value per row and is
+    refused, named with its type (it crashed with 'cannot cast List type'). Names and types only, never a value."""
+    for column in columns:
+        dtype = frame.schema.get(column)
+        if dtype is not None and (_is_nested(dtype) or dtype == pl.Binary):
+            raise click.BadParameter(
+                f"{path}: column {column!r} has type {dtype}; it must hold one value per row", param_hint=option
+            )
+    cast = [c for c in columns if c in frame.columns and frame.schema[c] != pl.String]
+    return frame.with_columns(pl.col(c).cast(pl.String) for c in cast) if cast else frame
+
+
+def _refuse_nested_columns(frame: pl.DataFrame, spec, path: Path) -> None:  # noqa: ANN001 - a MatchSpec
+    """A column the spec uses holding lists or structs (a Parquet --input or --increment) is a data problem, named
+    with its type: the spec compares one value per record (an --increment's crashed: 'cannot cast List type')."""
+    nested = [c for c in sorted(spec.input_columns) if c in frame.columns and _is_nested(frame.schema[c])]
+    if nested:
+        raise click.ClickException(
+            f"{path}: column(s) {nested} used by the spec hold lists or structs ({frame.schema[nested[0]]}); "
+            "the spec compares one value per record"
+        )
+
+
 def _read_pairs(path: Path, option: str) -> TableRead:
     """Reviewers' pairs (left_id, right_id) from a CSV or Parquet file: a CSV as --input is read (UTF-8,
     Windows-1258, VNI or TCVN3 detected; the delimiter sniffed: a ward file saved by a Vietnamese Excel uses ';')."""
     pairs = read_table(path, option)
     if not {"left_id", "right_id"} <= set(pairs.frame.columns):
         raise click.BadParameter(f"{path}: needs columns left_id and right_id", param_hint=option)
-    return pairs
+    frame = _as_text_columns(pairs.frame, ("left_id", "right_id", *VERDICT_COLUMNS), path, option)
+    return dataclasses.replace(pairs, frame=frame)
 
 
 VERDICT_COLUMNS = ("label", "verdict", "decision")  # the first one present says each pair's verdict
@@ -1965,7 +1988,7 @@ def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
     column = next((c for c in ("record_id", id_column) if c in table.columns), None)
     if column is None:
         raise click.BadParameter(f"{path}: needs a column record_id (or {id_column})", param_hint="--withdrawn")
-    return table[column].cast(pl.String)
+    return _as_text_columns(table, (column,), path, "--withdrawn")[column]
 
 
 def _match_increment(
@@ -1993,6 +2016,7 @@ def _match_increment(
         state = load_state(state_dir, spec)
     except StateError as exc:
         raise click.BadParameter(str(exc), param_hint="--state") from None
+    _refuse_nested_columns(frame, spec, increment_path)
     _check_spec_columns_named(frame, spec, increment_path)
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")

@@ -1,0 +1,96 @@
+"""`wardbridge match`'s side files read from Parquet keep their column types (a CSV's cells are all text): an
+entity_id stored as a number in --previous crashed in a join ('datatypes of join keys don't match'), a list in an id
+or verdict column of --previous, --labels or --withdrawn crashed ('cannot cast List type'), and an --increment whose
+spec column holds lists crashed where --input said so. Now a number, date or true/false is read as its text (as a
+CSV's cell is), and a column of lists, structs or bytes is refused naming the file, the column and its type (exit 2,
+or 1 for the data of --increment as for --input), never a value."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from pipelines.warehouse import REPO_ROOT
+from tests.match_cases import background
+
+PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+
+
+def _match(*args) -> object:
+    return CliRunner().invoke(main, ["match", "--spec", str(PEOPLE_SPEC), *(str(a) for a in args)])
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("wrong_types")
+    people = background(200, seed=5).drop("person")
+    people.write_parquet(folder / "in.parquet")
+    people.head(20).write_parquet(folder / "new.parquet")
+    done = _match("--input", folder / "in.parquet", "--output", folder / "out.parquet", "--save-state", folder / "st")
+    assert done.exit_code == 0, done.output
+    return {"folder": folder, "out": pl.read_parquet(folder / "out.parquet"), "people": people}
+
+
+def _listed(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    return frame.with_columns(pl.concat_list(pl.col(column)).alias(column))
+
+
+def test_a_previous_entity_id_stored_as_a_number_is_read_as_its_text(run, tmp_path):
+    folder, out = run["folder"], run["out"]
+    codes = {e: i for i, e in enumerate(out["entity_id"].unique(maintain_order=True))}
+    previous = out.with_columns(pl.col("entity_id").replace_strict(codes, return_dtype=pl.Int64))
+    previous.write_parquet(tmp_path / "prev.parquet")
+    done = _match("--input", folder / "in.parquet", "--output", tmp_path / "o.parquet", "--previous",
+                  tmp_path / "prev.parquet")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "Traceback" not in done.output
+    # every entity keeps its previous id, now the number's text
+    again = pl.read_parquet(tmp_path / "o.parquet")
+    assert set(again["entity_id"]) == {str(i) for i in codes.values()}, again["entity_id"].head()
+
+
+@pytest.mark.parametrize(
+    ("option", "make", "column"),
+    [
+        ("--previous", lambda out: _listed(out, "record_id"), "record_id"),
+        ("--labels", lambda out: _listed(_pairs(out), "left_id"), "left_id"),
+        ("--labels", lambda out: _listed(_pairs(out), "verdict"), "verdict"),
+    ],
+    ids=["previous_record_id", "labels_left_id", "labels_verdict"],
+)
+def test_a_column_of_lists_in_a_side_file_is_refused_by_name(run, tmp_path, option, make, column):
+    folder = run["folder"]
+    make(run["out"]).write_parquet(tmp_path / "side.parquet")
+    done = _match(
+        "--input", folder / "in.parquet", "--output", tmp_path / "o.parquet", option, tmp_path / "side.parquet"
+    )
+    assert done.exit_code == 2, done.output
+    assert f"side.parquet: column {column!r} has type List(String); it must hold one value per row" in done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+
+
+def _pairs(out: pl.DataFrame) -> pl.DataFrame:
+    ids = out["record_id"]
+    return pl.DataFrame({"left_id": [ids[0]], "right_id": [ids[1]], "verdict": ["match"]})
+
+
+def test_withdrawn_ids_of_lists_are_refused_and_numbers_read_as_text(run, tmp_path):
+    folder = run["folder"]
+    base = ["--increment", folder / "new.parquet", "--state", folder / "st", "--output", tmp_path / "o.parquet"]
+    pl.DataFrame({"record_id": [[run["out"]["record_id"][0]]]}).write_parquet(tmp_path / "w.parquet")
+    done = _match(*base, "--withdrawn", tmp_path / "w.parquet")
+    assert done.exit_code == 2, done.output
+    assert "w.parquet: column 'record_id' has type List(String)" in done.output
+    pl.DataFrame({"record_id": [12345]}).write_parquet(tmp_path / "n.parquet")
+    done = _match(*base, "--withdrawn", tmp_path / "n.parquet")
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+
+
+def test_an_increment_whose_spec_column_holds_lists_is_refused_as_the_input_is(run, tmp_path):
+    folder = run["folder"]
+    _listed(run["people"].head(20), "full_name").write_parquet(tmp_path / "new.parquet")
+    done = _match("--increment", tmp_path / "new.parquet", "--state", folder / "st", "--output", tmp_path / "o.parquet")
+    assert done.exit_code == 1, done.output
+    assert "new.parquet: column(s) ['full_name'] used by the spec hold lists or structs (List(String))" in done.output
