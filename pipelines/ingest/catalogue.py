@@ -33,6 +33,7 @@ Adding an old unit's export is adding one entry: no code.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -354,6 +355,15 @@ def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]
     for path in files:
         try:  # a byte-order mark (Windows Notepad writes one) is no part of the TOML
             data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        except IsADirectoryError:  # ($WARDBRIDGE_CATALOGUE naming a folder: 'IsADirectoryError: [Errno 21] ...')
+            raise CatalogueError(
+                f"{path}: a folder, not a catalogue file: name the catalogue files (TOML) in it, each one ("
+                f"--catalogue once per file; {os.pathsep!r} between them in $WARDBRIDGE_CATALOGUE)"
+            ) from None
+        except OSError as exc:  # not there, not readable: named with the system's reason
+            raise CatalogueError(
+                f"{path}: cannot read the catalogue file: {exc.strerror or type(exc).__name__}"
+            ) from None
         except UnicodeDecodeError:
             raise CatalogueError(f"{path}: not UTF-8 text: save the catalogue as UTF-8") from None
         except tomllib.TOMLDecodeError as exc:

@@ -102,7 +102,8 @@ def _check_columns(extract: Extract, columns: list[str], header_at: str | None =
             f"catalogue {spec.catalogue_file.name}); {f'the header ({header_at})' if header_at else 'the source'} "
             f"has {len(found)} columns, "
             f"of which {len(matching)} match the catalogue's column names {matching}"
-            f" (the other {len(found) - len(matching)} are not shown: they may be data){hint}"
+            + (f" (the other {n} are not shown: they may be data)" if (n := len(found) - len(matching)) else "")
+            + hint
         )
     extra = [c for c in columns if c not in spec.columns and c not in INTERNAL and c != spec.key_column]
     return extra, sorted(missing)

@@ -1699,9 +1699,22 @@ def _read_sql(extract: Extract, batch_rows: int) -> ReadResult:
 
     spec = extract.source
     url = resolve_url(spec.url, source=spec.id, base_dir=spec.base_dir)
-    if spec.extract_date_column:
-        return _read_sql_extract(extract, url, batch_rows)
-    return _read_sql_like(extract, url, batch_rows)
+    read = _read_sql_extract(extract, url, batch_rows) if spec.extract_date_column else None
+    read = read or _read_sql_like(extract, url, batch_rows)
+    read.batches = _sql_failures(read.batches, extract.location)
+    return read
+
+
+def _sql_failures(batches: Iterator[pl.DataFrame], location: str) -> Iterator[pl.DataFrame]:
+    """A database table's read, its own refusals said (a key column the table lacks: the message names the column,
+    the table and the masked URL, never a cell); before, the partition's cause was the bare class name ('reading
+    stopped after 0 rows: MissingColumnError'). Other failures go on to load_raw, which names their type only."""
+    from pipelines.ingest.sql import SqlSourceError
+
+    try:
+        yield from batches
+    except SqlSourceError as exc:
+        raise SourceReadError(f"{location}: {exc}") from exc
 
 
 def _read_sql_extract(extract: Extract, url: str, batch_rows: int) -> ReadResult:

@@ -317,6 +317,8 @@ def _engine(url: str | URL, *, lenient: bool = False) -> tuple[Engine, URL]:
         db = u.database or ":memory:"
         if _sqlite_path(db):
             path = Path(db).resolve()
+            if path.is_dir():  # 'not found' misled: the folder is there
+                raise SqlSourceError(f"SQLite database {path} is a folder, not a file: name the database file in it")
             if not path.is_file():
                 raise SqlSourceError(f"SQLite database {path} not found")
             # mode=ro: the file is opened read-only and never created (a plain
