@@ -859,6 +859,9 @@ def read_table(
             frame = pl.read_csv(source := mended, infer_schema=False, separator=sep, encoding="utf8")
     except pl.exceptions.NoDataError:
         raise click.ClickException(f"{path}: the file is empty") from None
+    except pl.exceptions.DuplicateError:  # the name Polars gives a repeated column's copy is another column's name
+        data = source if isinstance(source, bytes) else path.read_bytes()
+        raise click.ClickException(f"{path}: {_duplicate_names(data, sep)}") from None
     except (pl.exceptions.PolarsError, OSError) as exc:
         if chosen == "utf-8" and "utf" in str(exc).lower():
             hint = "leave --encoding to auto-detection" if encoding == "utf-8" else "give --encoding"
@@ -870,6 +873,29 @@ def read_table(
     report_short_rows(read.frame, path, source, sep, option)
     report_repeated_columns(read.frame, path)
     return without_nul_cells(read, path)
+
+
+def _duplicate_names(data: bytes, sep: str) -> str:
+    """Why a CSV's header cannot be read: it names a column more than once, and the name its next copy would be read
+    under ('<name>_duplicated_0', report_repeated_columns) is another column of the header ('address,
+    address_duplicated_0, address': Polars stopped with a DuplicateError). Names only: a header holds no value."""
+    import csv
+    import io
+    from collections import Counter
+
+    line = data.decode("utf-8-sig", errors="replace").lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    names = next(csv.reader(io.StringIO(line), delimiter=sep), [])
+    repeated = [name for name, n in Counter(names).items() if n > 1]
+    clash = [n for n in names if (m := re.fullmatch(r"(.+)_duplicated_\d+", n)) and m.group(1) in repeated]
+    if repeated and clash and header_looks_like_data(names):  # values, not names: the positions only
+        at = [i + 1 for i, n in enumerate(names) if n == repeated[0]]
+        return f"the first line names a column more than once (columns {at[0]} and {at[1]}); {DATA_LIKE_HEADER}"
+    if repeated and clash:
+        return (
+            f"the header names column {repeated[0]!r} more than once, and its next copy cannot be read as "
+            f"{clash[0]!r}: the header has a column of that name too; rename the repeated column in the header"
+        )
+    return f"the header names a column more than once (delimiter {sep!r}): rename one in the header"
 
 
 def _mended(source: Path | bytes, path: Path, head: bytes, sep: str, delimiter: str | None) -> tuple[Path | bytes, str]:

@@ -37,3 +37,30 @@ def test_a_header_without_repeats_says_nothing(tmp_path):
     frame = pl.read_csv(CUSTOMERS, infer_schema=False).head(199)
     out = _match(tmp_path, frame.write_csv())
     assert "more than once" not in out
+
+
+def _resolve(tmp_path, text: str):  # noqa: ANN202
+    path = tmp_path / "r.csv"
+    path.write_text(text, encoding="utf-8")
+    return CliRunner().invoke(
+        main, ["resolve", "--input", str(path), "--column", "address", "--output", str(tmp_path / "o.csv")]
+    )
+
+
+def test_a_repeat_whose_copy_name_is_taken_is_said_not_a_duplicate_error(tmp_path):
+    """'address,address_duplicated_0,address': the name Polars gives the second 'address' is taken, and the read
+    stopped with 'cannot read as CSV with delimiter ',' (DuplicateError)'."""
+    done = _resolve(tmp_path, 'address,address_duplicated_0,address\n"12 Lê Lợi, Quận 1",x,y\n')
+    assert done.exit_code == 1, done.output
+    assert "DuplicateError" not in done.output, done.output
+    assert (
+        "r.csv: the header names column 'address' more than once, and its next copy cannot be read as "
+        "'address_duplicated_0'" in done.output
+    ), done.output
+
+
+def test_such_a_first_line_of_data_is_said_by_positions_only(tmp_path):
+    done = _resolve(tmp_path, "079085001234,079085001234,079085001234_duplicated_0\n1,2,3\n")
+    assert done.exit_code == 1, done.output
+    assert "names a column more than once (columns 1 and 2)" in done.output, done.output
+    assert "079085001234" not in done.output, done.output
