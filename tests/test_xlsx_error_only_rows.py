@@ -127,3 +127,16 @@ def test_the_cli_says_a_sheet_of_error_cells_only_holds_them(tmp_path):
     )
     assert result.exit_code != 0, result.output
     assert "sheet 'Data' is empty of values: its 2 cells hold an Excel error" in result.output, result.output
+
+
+def test_an_empty_decisions_workbook_is_said_to_hold_no_data(tmp_path):
+    from pipelines.review.decisions import read_decision_rows
+
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "empty.xlsx").write_bytes(_empty_workbook(tmp_path / "made.xlsx", ("Sheet1", "Sheet2")))
+    rows, errors, files = read_decision_rows(folder)
+    assert rows.height == 0 and files == 0, (rows, files)
+    assert errors.select("source_file", "cause").rows() == [
+        ("empty.xlsx", "the workbook holds no data (no sheet has a cell with a value)")
+    ], errors

@@ -392,7 +392,13 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
         if frame is not None:
             frames.append(frame)
     if not frames and not errors:
-        errors = [_error(file, None, 0, "*", "no sheet with an item_id and decision header row")]
+        empty = all(grid.height == 0 for _, grid in sheets)  # (a save that never finished?): not a header missing
+        why = (
+            "the workbook holds no data (no sheet has a cell with a value)"
+            if empty
+            else "no sheet with an item_id and decision header row"
+        )
+        errors = [_error(file, None, 0, "*", why)]
     return frames, errors
 
 
