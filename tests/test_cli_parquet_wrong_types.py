@@ -94,3 +94,36 @@ def test_an_increment_whose_spec_column_holds_lists_is_refused_as_the_input_is(r
     done = _match("--increment", tmp_path / "new.parquet", "--state", folder / "st", "--output", tmp_path / "o.parquet")
     assert done.exit_code == 1, done.output
     assert "new.parquet: column(s) ['full_name'] used by the spec hold lists or structs (List(String))" in done.output
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("twice", "cannot read as parquet: it names column 'address' more than once"),
+        ("no_columns", "the Parquet file has no columns"),
+        ("cut", "cannot read as parquet: the file is cut off or damaged"),
+        ("csv", "cannot read as parquet: not a Parquet file"),
+    ],
+)
+def test_an_unreadable_parquet_input_says_why_not_the_error_type(tmp_path, kind, said):
+    """Before: 'cannot read as parquet (DuplicateError)', '(ComputeError)', and for a file of no columns 'column
+    'address' not found ...; its columns are: ' with nothing after it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "in.parquet"
+    if kind == "twice":
+        pq.write_table(pa.table([pa.array(["12 Lê Lợi"]), pa.array(["x"])], names=["address", "address"]), path)
+    elif kind == "no_columns":
+        pq.write_table(pa.table({}), path)
+    elif kind == "cut":
+        pq.write_table(pa.table({"address": ["12 Lê Lợi"] * 100}), tmp_path / "whole.parquet")
+        path.write_bytes((tmp_path / "whole.parquet").read_bytes()[:-40])
+    else:
+        path.write_text("address\n12 Lê Lợi\n", encoding="utf-8")
+    done = CliRunner().invoke(
+        main, ["resolve", "--input", str(path), "--column", "address", "--output", str(tmp_path / "o.csv")]
+    )
+    assert done.exit_code == 1, done.output
+    assert said in done.output, done.output
+    assert "Error)" not in done.output and "Lê" not in done.output, done.output
