@@ -78,3 +78,16 @@ def test_the_cli_names_a_nested_repeat_in_an_array_by_object_number(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "column 'ho': 1 object names key 'ho' > 'ten' more than once (JSON object 2)" in result.output
+
+
+def test_lines_repeating_keys_beside_a_line_that_is_not_json_are_quarantined_not_called_no_object(tmp_path):
+    """HV3: one line not JSON and the others objects repeating a key said 'none of its 2 lines is a JSON object'."""
+    from tests.test_row_contracts import _load
+
+    lines = ["not json", '{"ma": "1", "ho_ten": "A", "ho_ten": "B", "ns": "01/02/1980", "dia_chi": "x"}']
+    (tmp_path / "n.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
+    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    reasons = dict(loaded.frame.select("source_key", "read_problem").iter_rows())
+    assert reasons["line:2"] == "line 2: key 'ho_ten' more than once (which value is meant is unknown)", reasons
+    assert reasons["line:1"].startswith("line 1 is not a JSON object"), reasons

@@ -140,3 +140,13 @@ def test_an_empty_decisions_workbook_is_said_to_hold_no_data(tmp_path):
     assert errors.select("source_file", "cause").rows() == [
         ("empty.xlsx", "the workbook holds no data (no sheet has a cell with a value)")
     ], errors
+
+
+def test_a_workbook_of_error_cells_only_says_so_not_that_it_holds_nothing(tmp_path):
+    """HV3: ingestion said 'the workbook holds no data: ... no cell with a value' where the CLI said the error cells."""
+    data_path = tmp_path / "made.xlsx"
+    with_error_cells(data_path, [[None, None]], {"A1": "#REF!", "B2": "#N/A"})
+    result = _ingest(tmp_path, "xlsx", "errors.xlsx", data_path.read_bytes())
+    assert result.state == "failed", result
+    assert "the workbook holds no value but 2 cells holding an Excel error" in result.cause, result.cause
+    assert "its sheet 'Data'" in result.cause and "no cell with a value" not in result.cause, result.cause

@@ -906,6 +906,16 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     if not frames and not holding:
         n = len(reader.sheet_names)
         sheets = ", ".join(map(repr, reader.sheet_names[:5])) + (", ..." if n > 5 else "")
+        with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # cells holding an error are not nothing
+            failed = sum(len(layout.errors) for name in reader.sheet_names if (layout := workbook.layout(name)))
+        if failed:
+            raise SourceReadError(
+                f"{extract.location}: the workbook holds no value but {failed:,} cell{'s' if failed > 1 else ''} "
+                "holding an Excel error (a formula that failed: #REF!, #N/A...), read as empty, in "
+                + (f"its sheet {sheets}" if n == 1 else f"its {n} sheets ({sheets})")
+                + ": no row can be read; correct the formulas in the workbook and load it again. Nothing of the "
+                "partition is written by this run, its ingest status says failed"
+            )
         raise SourceReadError(
             f"{extract.location}: the workbook holds no data: "
             + (f"its sheet {sheets} has no cell" if n == 1 else f"none of its {n} sheets ({sheets}) has a cell")
@@ -1432,7 +1442,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 f"{extract.location}: the file is one JSON array (a .json document), not JSON lines (one object "
                 f"per line): export it as JSON lines, or convert it (jq -c '.[]')"
             )
-        if not rows and first is None:  # every line an object quarantined for a repeated key: its keys the columns
+        if not rows and named:  # the lines that are objects all quarantined for a repeated key: its keys the columns
             columns = list(named)
             frame = pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
             frame = frame.with_columns(_locators(pl.Series("line", [], dtype=pl.Int64)))
