@@ -1459,7 +1459,11 @@ def _with_old_ward(
     became one 2025 ward gives it (fuzzy). A ward whose name ends with "cũ" ("Xã An Cư") is no note."""
     note = list(tokens.ward_note)
     marker = _marker_at(note, 0, len(note), WARD_MARKERS)
-    name = note[marker.count(" ") + 1 :] if marker is not None else [cast(Any, _COMPACT_WARD.match(note[0])).group(1)]
+    compact = _COMPACT_WARD.match(note[0]) if marker is None else None
+    if marker is None and compact is None:
+        # No ward type: "(Phố cũ)", "(Xóm cũ)" ("p", "x" and a word: _OLD_WARD_NOTE) are read as written
+        return _read_without_notes(idx, clean, tokens, hint, side)
+    name = note[marker.count(" ") + 1 :] if marker is not None else [cast(Any, compact).group(1)]
     key = _normalise_number(_squash(name))
     with_cu = _squash([*name, "cu"])
     provinces = sorted(idx.new_ward_old_provinces.get(cast(Any, base.new_uid), ())) or list(idx.scope_provinces)
