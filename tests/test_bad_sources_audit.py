@@ -91,3 +91,17 @@ def test_wardbridge_run_with_a_catalogue_folder_in_the_variable_says_what_it_is(
     out = proc.stdout + proc.stderr
     assert proc.returncode == 3, out[-2000:]
     assert "IsADirectoryError" not in out and "a folder, not a catalogue file" in out, out[-2000:]
+
+
+def test_a_base_dir_that_is_a_file_is_named_in_the_file_not_found_cause(tmp_path):
+    (tmp_path / "registries.zip").write_bytes(b"PK")  # base_dir names the archive, not the folder unpacked from it
+    catalogue = tmp_path / "c.toml"
+    catalogue.write_text(
+        f'base_dir = "{tmp_path / "registries.zip"}"\n[[source]]\nid = "s"\nregistry = "{REGISTRY}"\n'
+        'format = "csv"\npath = "h.csv"\nkey_column = "stt"\nextract_date = "2025-08-31"\n[source.columns]\n'
+        + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
+        encoding="utf-8",
+    )
+    result = _ingest_one(tmp_path, catalogue)
+    assert result.state == "failed" and "file not found" in result.cause, result
+    assert "base_dir" in result.cause and "registries.zip is a file, not a folder" in result.cause, result.cause

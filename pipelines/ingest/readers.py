@@ -110,10 +110,13 @@ class ReadResult:
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
-    """For a file not found: a catalogue outside the repository whose base_dir was read against the repository
-    root (a relative base_dir is, not against the catalogue's folder) is told so."""
+    """For a file not found: a base_dir that is a file (an archive named, not the folder unpacked from it), or a
+    catalogue outside the repository whose base_dir was read against the repository root (a relative base_dir is,
+    not against the catalogue's folder), is told so."""
     from pipelines.warehouse import REPO_ROOT
 
+    if spec.base_dir.is_file():  # every path under it is 'not found': say why
+        return f"; the catalogue's base_dir {spec.base_dir} is a file, not a folder: name the folder the files are in"
     root, catalogue = REPO_ROOT.resolve(), spec.catalogue_file.resolve()
     if catalogue.is_relative_to(root) or not spec.base_dir.resolve().is_relative_to(root):
         return ""
