@@ -30,6 +30,7 @@ import click
 import polars as pl
 
 from pipelines.encodings import LEGACY
+from pipelines.ingest.json_keys import RepeatedKeys, json_object_pairs, repeated_key_paths
 
 if TYPE_CHECKING:
     import numpy as np
@@ -696,9 +697,7 @@ def _read_json(path: Path, option: str) -> TableRead:
         kinds = set(map(type, values))
         if kinds <= _TEXT_OR_NULL:
             return values
-        if kinds & {dict, list, _RepeatedKeys}:  # a nested object repeating a key: its text keeps every value
-            from pipelines.ingest.readers import repeated_key_paths
-
+        if kinds & {dict, list, RepeatedKeys}:  # a nested object repeating a key: its text keeps every value
             out = []
             for i, value in enumerate(values):
                 paths = repeated_key_paths(value, (column,)) if isinstance(value, dict | list) else []
@@ -720,35 +719,18 @@ def _read_json(path: Path, option: str) -> TableRead:
     return without_nul_cells(TableRead(frame, numbers, word), path)
 
 
-class _RepeatedKeys(dict):
-    """A JSON object naming a key more than once (``pairs``: every key and value as written); as a dict, the last
-    value of each key (what json.loads keeps)."""
-
-    pairs: list
-
-
 def _json_as_written(value: object) -> str:
-    """A nested JSON value's text as json.dumps writes it, but an object repeating a key (a _RepeatedKeys, at any
+    """A nested JSON value's text as json.dumps writes it, but an object repeating a key (a RepeatedKeys, at any
     depth) with every key and value as written, not the last value only."""
     if isinstance(value, list):
         return "[" + ", ".join(map(_json_as_written, value)) + "]"
     if not isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
-    pairs = value.pairs if isinstance(value, _RepeatedKeys) else value.items()
+    pairs = value.pairs if isinstance(value, RepeatedKeys) else value.items()
     return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_as_written(v)}" for k, v in pairs) + "}"
 
 
-def _json_object(pairs: list) -> dict:
-    """json.loads' object_pairs_hook: a dict, or a _RepeatedKeys keeping every value when a key is repeated."""
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    repeated = _RepeatedKeys(found)
-    repeated.pairs = pairs
-    return repeated
-
-
-_JSON_DECODER = json.JSONDecoder(object_pairs_hook=_json_object)
+_JSON_DECODER = json.JSONDecoder(object_pairs_hook=json_object_pairs)  # a repeated key: every value kept
 REPEATS_SHOWN = 5
 
 
@@ -770,7 +752,7 @@ def _with_repeated_keys(objects: list, numbers, word: str, path: Path) -> list: 
     every: set | None = None  # every key of the file: a new name must be no other object's key either
     renamed: dict[str, str] = {}  # a repeated key -> the name its next value is read under
     for i, item in enumerate(objects):
-        if not isinstance(item, _RepeatedKeys):
+        if not isinstance(item, RepeatedKeys):
             continue
         every = set(itertools.chain.from_iterable(objects)) if every is None else every
         kept: dict = {}
@@ -1820,6 +1802,13 @@ def match(
             )
         previous = _as_text_columns(previous, ("record_id", "entity_id"), previous_path, "--previous")
         previous = _one_entity_per_record(previous, previous_path, previous_read.data_rows, previous_read.rows)
+        if previous.height and spec.id_column in frame.columns:  # ids written otherwise lose every entity id
+            met = previous["record_id"].is_in(frame[spec.id_column].cast(pl.String).implode())
+            if not met.any():
+                _echo(
+                    f"--previous {previous_path}: none of its {previous.height:,} record ids is a record of "
+                    f"{input_path}: no entity keeps its previous id (ids written otherwise? '1.0' is not '1')"
+                )
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
     _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
@@ -1971,6 +1960,19 @@ def _as_text_columns(frame: pl.DataFrame, columns: Sequence[str], path: Path, op
             raise click.BadParameter(
                 f"{path}: column {column!r} has type {dtype}; it must hold one value per row", param_hint=option
             )
+    # a float column of whole numbers (pandas writes an int id column holding a null as float: 1.0, 2.0) is read as
+    # the integers' text: as '1.0' it met the input's '1' nowhere and every previous id was lost, silently
+    floats = [c for c in columns if c in frame.columns and frame.schema[c].is_float()]
+    for column in floats:
+        values = frame[column].drop_nulls()
+        if not (values.is_finite() & (values == values.floor()) & (values.abs() < 2**53)).all():
+            raise click.BadParameter(
+                f"{path}: column {column!r} has type {frame.schema[column]} and holds numbers that are not whole: "
+                "an id is text or a whole number",
+                param_hint=option,
+            )
+    if floats:
+        frame = frame.with_columns(pl.col(floats).cast(pl.Int64))
     cast = [c for c in columns if c in frame.columns and frame.schema[c] != pl.String]
     return frame.with_columns(pl.col(c).cast(pl.String) for c in cast) if cast else frame
 

@@ -127,3 +127,35 @@ def test_an_unreadable_parquet_input_says_why_not_the_error_type(tmp_path, kind,
     assert done.exit_code == 1, done.output
     assert said in done.output, done.output
     assert "Error)" not in done.output and "Lê" not in done.output, done.output
+
+
+def test_whole_float_ids_are_read_as_integers_and_fractions_refused(tmp_path):
+    """HV3: a --previous whose record_id pandas wrote as float (an int column holding a null) was read '1.0', met the
+    input's '1' nowhere, and every entity lost its previous id without a word."""
+    people = background(60, seed=9).drop("person")
+    people = people.with_columns(pl.int_range(1, people.height + 1).cast(pl.String).alias("record_key"))
+    people.write_parquet(tmp_path / "in.parquet")
+    done = _match("--input", tmp_path / "in.parquet", "--output", tmp_path / "out.parquet")
+    assert done.exit_code == 0, done.output
+    out = pl.read_parquet(tmp_path / "out.parquet")
+    previous = out.with_columns(pl.col("record_id").cast(pl.Float64), ("X" + pl.col("entity_id")).alias("entity_id"))
+    previous.write_parquet(tmp_path / "prev.parquet")
+    again = _match("--input", tmp_path / "in.parquet", "--output", tmp_path / "o.parquet", "--previous",
+                   tmp_path / "prev.parquet")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert pl.read_parquet(tmp_path / "o.parquet")["entity_id"].str.starts_with("X").all()
+    assert "none of its" not in again.output, again.output
+    previous.with_columns(pl.col("record_id") + 0.5).write_parquet(tmp_path / "half.parquet")
+    half = _match("--input", tmp_path / "in.parquet", "--output", tmp_path / "o.parquet", "--previous",
+                  tmp_path / "half.parquet")  # fmt: skip
+    assert half.exit_code == 2, half.output
+    assert "column 'record_id' has type Float64 and holds numbers that are not whole" in half.output, half.output
+
+
+def test_previous_ids_meeting_no_record_are_said(run, tmp_path):
+    folder, out = run["folder"], run["out"]
+    out.with_columns(("other-" + pl.col("record_id")).alias("record_id")).write_parquet(tmp_path / "prev.parquet")
+    done = _match("--input", folder / "in.parquet", "--output", tmp_path / "o.parquet", "--previous",
+                  tmp_path / "prev.parquet")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert f"none of its {out.height:,} record ids is a record of" in done.output, done.output

@@ -39,6 +39,7 @@ import polars as pl
 
 from pipelines import encodings
 from pipelines.ingest.catalogue import Extract, SourceSpec
+from pipelines.ingest.json_keys import RepeatedKeys, json_object_pairs, repeated_key_paths
 from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
@@ -1227,49 +1228,6 @@ def _json_numbers(frame: pl.DataFrame, body: bytes) -> dict[int, pl.Series]:
                 raise ValueError("the second read of the number values does not line up")
             numbers.update({frame.get_column_index(c): typed[c].is_not_null() for c in mixed})
     return numbers
-
-
-class RepeatedKeys(dict):
-    """A JSON object naming a key more than once: as a dict, the last value of each key (what json.loads keeps);
-    ``pairs``: every key and value as written."""
-
-    pairs: list
-
-
-def json_object_pairs(pairs: list) -> dict:
-    """A ``json.loads`` object_pairs_hook: a dict, or a :class:`RepeatedKeys` keeping every pair when a key repeats."""
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    repeated = RepeatedKeys(found)
-    repeated.pairs = pairs
-    return repeated
-
-
-def key_path(path: tuple) -> str:
-    """Where a key is in a JSON record, never a value: "'ho_ten'", "'ho' > 'ten'", "'members' > item 2 > 'ten'"."""
-    return " > ".join(repr(p) if isinstance(p, str) else f"item {p + 1}" for p in path)
-
-
-def repeated_key_paths(value: object, path: tuple = ()) -> list[str]:
-    """The key paths (:func:`key_path`) of the keys that the objects of a JSON value read with
-    :func:`json_object_pairs` name more than once, at any depth (a nested object's repeat too), in the order met;
-    an object's own repeats in key order. Any dict holding its ``pairs`` is such an object (the CLI's reader too)."""
-    out: list[str] = []
-    if isinstance(value, dict):
-        written = getattr(value, "pairs", None)
-        pairs = written if written is not None else value.items()
-        if written is not None:
-            counts = Counter(k for k, _ in pairs)
-            out += [key_path((*path, k)) for k in sorted(k for k, n in counts.items() if n > 1)]
-        for k, v in pairs:
-            if isinstance(v, dict | list):
-                out += repeated_key_paths(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            if isinstance(v, dict | list):
-                out += repeated_key_paths(v, (*path, i))
-    return out
 
 
 def _pairs_noting_repeats(repeats: list[str]):  # noqa: ANN202 - a json object_pairs_hook

@@ -1,0 +1,52 @@
+"""JSON objects naming a key more than once, as both JSON readers see them (ingestion's JSON lines reader,
+pipelines/ingest/readers.py, and the CLI's, pipelines/cli.py _read_json): ``json.loads`` keeps the last value of a
+repeated key, silently. Read with :func:`json_object_pairs` as the object hook, such an object keeps every pair
+(:class:`RepeatedKeys`), and :func:`repeated_key_paths` says where in a record its repeats are, never a value.
+Plain Python (the CLI imports it at start)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+class RepeatedKeys(dict):
+    """A JSON object naming a key more than once: as a dict, the last value of each key (what json.loads keeps);
+    ``pairs``: every key and value as written."""
+
+    pairs: list
+
+
+def json_object_pairs(pairs: list) -> dict:
+    """A ``json.loads`` object_pairs_hook: a dict, or a :class:`RepeatedKeys` keeping every pair when a key repeats."""
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    repeated = RepeatedKeys(found)
+    repeated.pairs = pairs
+    return repeated
+
+
+def key_path(path: tuple) -> str:
+    """Where a key is in a JSON record, never a value: "'ho_ten'", "'ho' > 'ten'", "'members' > item 2 > 'ten'"."""
+    return " > ".join(repr(p) if isinstance(p, str) else f"item {p + 1}" for p in path)
+
+
+def repeated_key_paths(value: object, path: tuple = ()) -> list[str]:
+    """The key paths (:func:`key_path`) of the keys that the objects of a JSON value read with
+    :func:`json_object_pairs` name more than once, at any depth (a nested object's repeat too), in the order met;
+    an object's own repeats in key order."""
+    out: list[str] = []
+    if isinstance(value, dict):
+        repeated = isinstance(value, RepeatedKeys)
+        pairs = value.pairs if repeated else value.items()
+        if repeated:
+            counts = Counter(k for k, _ in pairs)
+            out += [key_path((*path, k)) for k in sorted(k for k, n in counts.items() if n > 1)]
+        for k, v in pairs:
+            if isinstance(v, dict | list):
+                out += repeated_key_paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, dict | list):
+                out += repeated_key_paths(v, (*path, i))
+    return out
