@@ -318,7 +318,9 @@ def _dates_changed(found: ExtractDates, before: dict[str, int] | None, seen_date
 def _notes(folder: Path, sources, groups, unclaimed, unreached, unreachable, misdated=()) -> list[str]:  # noqa: ANN001
     notes = _undated_notes(sources, groups) + misdated_files(sources)
     notes += [note for note in misdated if note not in notes]  # a landed file the catalogue's base_dir does not reach
-    if not folder.is_dir():
+    if folder.is_file():  # ($WARDBRIDGE_LANDING naming an extract, not its folder): 'does not exist' misled
+        notes.append(f"landing folder {folder} is a file, not a folder: name the folder the extracts land in")
+    elif not folder.is_dir():
         notes.append(f"landing folder {folder} does not exist")
     if unclaimed:
         notes.append(f"no catalogue source matches {unclaimed}")

@@ -105,3 +105,24 @@ def test_a_base_dir_that_is_a_file_is_named_in_the_file_not_found_cause(tmp_path
     result = _ingest_one(tmp_path, catalogue)
     assert result.state == "failed" and "file not found" in result.cause, result
     assert "base_dir" in result.cause and "registries.zip is a file, not a folder" in result.cause, result.cause
+
+
+def test_a_landing_folder_that_is_a_file_is_said_to_be_one(tmp_path, monkeypatch):
+    """$WARDBRIDGE_LANDING naming an extract, not its folder: the sensor said 'landing folder ... does not exist'."""
+    import dagster as dg
+
+    from assets.ingest import CATALOGUE_ENV
+    from assets.sensors import LANDING_ENV
+    from tests.sensorhelpers import households_900_catalogue, sensor_tick
+
+    registries = tmp_path / "registries"
+    registries.mkdir()
+    landed = tmp_path / "households_900_20250930.csv"
+    landed.write_text("stt\n", encoding="utf-8")
+    monkeypatch.setenv(LANDING_ENV, str(landed))
+    monkeypatch.setenv(CATALOGUE_ENV, str(households_900_catalogue(tmp_path, registries, "")))
+    with dg.instance_for_test() as instance:
+        tick = sensor_tick(instance)
+    said = tick.skip_reason.skip_message if tick.skip_reason else ""
+    assert f"landing folder {landed} is a file, not a folder" in said, said
+    assert "does not exist" not in said, said
