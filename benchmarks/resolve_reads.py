@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import polars as pl  # noqa: E402
 
 import pipelines.resolve as r  # noqa: E402
+from benchmarks.resolve_shapes import in_stage  # noqa: E402
 from pipelines.reference import load_reference  # noqa: E402
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer  # noqa: E402
 
@@ -66,23 +67,13 @@ def captured(addresses: pl.Series, idx: r.ResolverIndex) -> tuple[pl.DataFrame, 
         )  # fmt: skip
         return res
 
-    def in_stage(name: str, fn):
-        def run(*args, **kwargs):
-            before, stage[0] = stage[0], name
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                stage[0] = before
-
-        return run
-
     def read_whole(idx, rows):
         whole.append(rows.select("_row", "_clean"))
-        return in_stage("whole addresses", saved["_read_whole"])(idx, rows)
+        return in_stage(stage, "whole addresses", saved["_read_whole"])(idx, rows)
 
     r._read_tokens = timed
-    r._read_tails = in_stage("comma tails", saved["_read_tails"])
-    r._read_cut_tails = in_stage("comma-less cut tails", saved["_read_cut_tails"])
+    r._read_tails = in_stage(stage, "comma tails", saved["_read_tails"])
+    r._read_cut_tails = in_stage(stage, "comma-less cut tails", saved["_read_cut_tails"])
     r._read_whole = read_whole
     try:
         gc.collect()
