@@ -30,7 +30,7 @@ import click
 import polars as pl
 
 from pipelines.encodings import LEGACY
-from pipelines.ingest.json_keys import RepeatedKeys, json_object_pairs, repeated_key_paths
+from pipelines.ingest.json_keys import NOT_SHOWN, VALUE_LIKE, RepeatedKeys, json_object_pairs, repeated_key_paths
 
 if TYPE_CHECKING:
     import numpy as np
@@ -326,7 +326,7 @@ def without_trailing_blank_lines(frame: pl.DataFrame, source: Path | bytes) -> p
 
 
 DATA_LIKE_HEADER = "it looks like a data row, not a header (a file without one?): its cells are not shown"
-_DATA_LIKE_NAME = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*$|\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_DATA_LIKE_NAME = VALUE_LIKE
 
 
 def header_looks_like_data(columns: Sequence[str]) -> bool:
@@ -712,7 +712,7 @@ def _read_json(path: Path, option: str) -> TableRead:
         at = list(dict.fromkeys(at))
         shown = ", ".join(map(str, at[:REPEATS_SHOWN])) + (", ..." if len(at) > REPEATS_SHOWN else "")
         _echo(
-            f"wardbridge: {path}: column {column!r}: {len(at):,} object{'s' if len(at) > 1 else ''} "
+            f"wardbridge: {path}: column {NOT_SHOWN if VALUE_LIKE.search(column) else repr(column)}: {len(at):,} object{'s' if len(at) > 1 else ''} "
             f"name{'' if len(at) > 1 else 's'} key {key} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): "
             "the column's JSON text keeps every value as written (which one is meant is unknown)"
         )
@@ -767,10 +767,15 @@ def _with_repeated_keys(objects: list, numbers, word: str, path: Path) -> list: 
     for key, at in where.items():
         at = list(dict.fromkeys(at))
         shown = ", ".join(map(str, at[:REPEATS_SHOWN])) + (", ..." if len(at) > REPEATS_SHOWN else "")
+        named = f"key {key!r}" if not VALUE_LIKE.search(key) else f"key {NOT_SHOWN}"  # an object keyed by IDs
         _echo(
             f"wardbridge: {path}: {len(at):,} object{'s' if len(at) > 1 else ''} name{'' if len(at) > 1 else 's'} "
-            f"key {key!r} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): the first value is read as "
-            f"{key!r}, the next as {renamed[key]!r}; rename one in the file if the other is meant"
+            f"{named} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): the first value is read "
+            + (
+                f"as {key!r}, the next as {renamed[key]!r}; rename one in the file if the other is meant"
+                if not VALUE_LIKE.search(key)
+                else "under the key, the next under it with '_duplicated_0' added"
+            )
         )
     return objects
 

@@ -91,3 +91,32 @@ def test_lines_repeating_keys_beside_a_line_that_is_not_json_are_quarantined_not
     reasons = dict(loaded.frame.select("source_key", "read_problem").iter_rows())
     assert reasons["line:2"] == "line 2: key 'ho_ten' more than once (which value is meant is unknown)", reasons
     assert reasons["line:1"].startswith("line 1 is not a JSON object"), reasons
+
+
+def test_a_key_that_looks_like_a_value_is_not_shown(tmp_path):
+    """HV3: an object keyed by IDs ({"ho": {"079085001234": "a", "079085001234": "b"}}) named the ID in the key path,
+    on stderr and in ingestion's quarantine reason."""
+    from tests.test_row_contracts import _load
+
+    nested = '"ho": {"079085001234": "a", "079085001234": "b"}'
+    top = '"079085009999": "a", "079085009999": "b"'
+    lines = [
+        f'{{"ma": "1", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x", {nested}}}',
+        f'{{"ma": "2", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x", {top}}}',
+        '{"ma": "3", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x"}',
+    ]
+    (tmp_path / "n.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
+    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    reasons = " ".join(loaded.frame["read_problem"].drop_nulls().to_list())
+    assert "'ho' > <a key like a value: not shown> more than once" in reasons, reasons
+    assert "line 2: key <a key like a value: not shown> more than once" in reasons, reasons
+    assert "0790850" not in reasons, reasons
+    out = tmp_path / "o.csv"
+    done = CliRunner().invoke(
+        main, ["resolve", "--input", str(tmp_path / "n.jsonl"), "--column", "dia_chi", "--output", str(out)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "names key 'ho' > <a key like a value: not shown> more than once (line 1)" in done.output, done.output
+    assert "0790850" not in done.output, done.output

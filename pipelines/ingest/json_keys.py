@@ -6,7 +6,13 @@ Plain Python (the CLI imports it at start)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+
+# a name that looks like a data value: a number, four digits in a row (an ID, a phone, a year) or a date ('1/2/1990');
+# never shown in a message (a CSV without a header, a JSON object keyed by IDs). cli.header_looks_like_data uses it
+VALUE_LIKE = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*$|\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+NOT_SHOWN = "<a key like a value: not shown>"
 
 
 class RepeatedKeys(dict):
@@ -27,8 +33,15 @@ def json_object_pairs(pairs: list) -> dict:
 
 
 def key_path(path: tuple) -> str:
-    """Where a key is in a JSON record, never a value: "'ho_ten'", "'ho' > 'ten'", "'members' > item 2 > 'ten'"."""
-    return " > ".join(repr(p) if isinstance(p, str) else f"item {p + 1}" for p in path)
+    """Where a key is in a JSON record, never a value: "'ho_ten'", "'ho' > 'ten'", "'members' > item 2 > 'ten'"; a
+    key that looks like a value (:data:`VALUE_LIKE`: an object keyed by IDs) is not shown (:data:`NOT_SHOWN`)."""
+
+    def part(p: str | int) -> str:
+        if not isinstance(p, str):
+            return f"item {p + 1}"
+        return NOT_SHOWN if VALUE_LIKE.search(p) else repr(p)
+
+    return " > ".join(map(part, path))
 
 
 def repeated_key_paths(value: object, path: tuple = ()) -> list[str]:
