@@ -271,7 +271,10 @@ WATCHER_ENV = "WARDBRIDGE_DAGSTER_WATCHER"
 
 def _quiet_watchers() -> None:
     """Dagster's per-step compute-log watcher run through assets/quiet_watcher.py (Ctrl-C ignored: no traceback of
-    it when the run is interrupted). Left as it is when this Dagster has no such script."""
+    it when the run is interrupted) and started in a process group of its own, which the terminal's Ctrl-C does not
+    reach (the script ignores SIGINT only once Python has started: a Ctrl-C during its startup printed a traceback).
+    Left as it is when this Dagster has no such script."""
+    import subprocess
     from types import SimpleNamespace
 
     from dagster._core.execution import compute_logs  # not exported by dagster
@@ -280,7 +283,15 @@ def _quiet_watchers() -> None:
     if not watcher or not os.path.isfile(watcher) or WATCHER_ENV in os.environ:
         return
     os.environ[WATCHER_ENV] = os.path.abspath(watcher)
-    compute_logs.watch_orphans = SimpleNamespace(__file__=str(Path(__file__).with_name("quiet_watcher.py")))
+    quiet = str(Path(__file__).with_name("quiet_watcher.py"))
+    compute_logs.watch_orphans = SimpleNamespace(__file__=quiet)
+
+    def popen(args, *rest, **options):  # noqa: ANN001, ANN002, ANN003, ANN202 - subprocess.Popen's own
+        if isinstance(args, list | tuple) and len(args) > 1 and args[1] == quiet:
+            options.setdefault("process_group", 0)
+        return subprocess.Popen(args, *rest, **options)
+
+    compute_logs.subprocess = SimpleNamespace(**{**vars(subprocess), "Popen": popen})
 
 
 def _was_interrupted(result) -> bool:  # noqa: ANN001 - dagster ExecutionResult
