@@ -77,3 +77,18 @@ def test_a_sql_ascii_source_loads_cell_by_cell(sql_ascii, postgres_env, tmp_path
     assert bad["source_key"] == "6" and "ten_chu_ho not valid UTF-8 text nor certainly" in bad["reason"]
     kept = json.loads(json.loads(json.loads(bad["raw_values"])["extra_columns"])["_unparsed"])
     assert bytes.fromhex(kept["ten_chu_ho"][2:]) == b"H\xffK"  # nothing lost
+
+
+def test_a_sql_ascii_database_through_psycopg2_is_refused_saying_why(sql_ascii, postgres_env, tmp_path, monkeypatch):
+    """Only psycopg (3), the driver of ``postgresql://`` and ``postgresql+psycopg://``, reads its text cell by cell;
+    psycopg2 (``postgresql+psycopg2://``, the scheme Dagster's own storage uses) decodes every cell as ASCII: the
+    partition failed as 'reading stopped after 0 rows ...: UnicodeDecodeError'. It still fails (nothing of it read),
+    saying why and what to write."""
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    url = PG_URL.removesuffix("${WB_PG_DB}").replace("postgresql+psycopg:", "postgresql+psycopg2:") + DB
+    wh, extract, _ = ingest_sql_table(tmp_path, REGISTRY, url)
+    status = read_status(wh, REGISTRY)[extract.partition_key]
+    assert status.state == "failed" and "UnicodeDecodeError" not in status.cause
+    assert "SQL_ASCII" in status.cause and "postgresql+psycopg://" in status.cause
+    assert postgres_env["WB_PG_PASSWORD"] not in status.cause

@@ -391,6 +391,11 @@ def _reads_sql_ascii(conn: Connection) -> bool:
     return getattr(getattr(dbapi, "info", None), "encoding", None) == "ascii" and hasattr(dbapi, "adapters")
 
 
+def _server_encoding(conn: Connection) -> str | None:
+    """The PostgreSQL database's encoding (``SQL_ASCII``: its server checks none)."""
+    return conn.execute(sa.text("SHOW server_encoding")).scalar()
+
+
 @contextlib.contextmanager
 def _read_only(engine: Engine, url: URL) -> Iterator[Connection]:
     try:
@@ -404,6 +409,12 @@ def _read_only(engine: Engine, url: URL) -> Iterator[Connection]:
                 conn.execute(sa.text("SET TRANSACTION READ ONLY"))
                 if conn.execute(sa.text("SHOW transaction_read_only")).scalar() != "on":
                     raise SqlSourceError(f"{mask_url(url)}: could not start a read-only transaction")
+                if conn.dialect.driver != "psycopg" and _server_encoding(conn) == "SQL_ASCII":
+                    raise SqlSourceError(
+                        f"{mask_url(url)}: the database is SQL_ASCII (its server checks no encoding: an old system's "
+                        f"text may be in any): only the psycopg driver reads it, cell by cell, not {conn.dialect.driver};"
+                        " write the URL postgresql+psycopg:// (or postgresql://)"
+                    )
                 yield conn
         else:  # SQLite: opened with mode=ro and PRAGMA query_only
             with conn.begin():
