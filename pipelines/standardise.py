@@ -129,10 +129,12 @@ YEAR_ONLY_RANGE = (1800, 2100)  # a bare 4-digit integer in this range is a year
 EXCEL_SERIAL_MAX = 80_000  # 2119-01-11; serials are only read from plain 4-5 digit integers (>= 1000)
 _EXCEL_EPOCH_OFFSET = 25_569  # serial of 1970-01-01 (Excel counts days from 1899-12-30)
 
-# a time after the date, ignored: '13:45', '13:45:10.123', '1:45 PM', with a time zone as PostgreSQL writes a
+# a time after the date, ignored: '13:45', '13:45:10.123', '1:45 PM', '1:45 CH' (the Vietnamese locale's marks, SA
+# sáng = a.m., CH chiều = p.m.: Windows' and .NET's '25/03/1990 12:00:00 SA'), with a time zone as PostgreSQL writes a
 # timestamptz cast to text ('2017-04-20 00:00:00+07', '+05:30', 'Z', ' UTC')
 _TIME_SUFFIX = (
-    r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?(?:\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?$"
+    r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?i:[ap]\.?m\.?|s\.?a\.?|c\.?h\.?)?"
+    r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?$"
 )
 _VN_TEXT = r"^(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{2,4})$"
 # Vietnamese words around a date on forms (accents folded, lower case): a field label before it ('Ngày sinh:',
