@@ -404,7 +404,9 @@ def _households(frame: pl.DataFrame, day_first: bool):
     frame = _dates(frame, "registered_on", day_first, "reg")
     head_ids = std.check_personal_id(frame["head_personal_id"], numeric=_numeric_cells(frame, "head_personal_id"))
     ids, id_check = _id_check("head_personal_id", head_ids, "head_id_flags")
-    members = frame["members"].str.strip_chars().cast(pl.Int32, strict=False)
+    # a float's text of a whole number ('3.0' of a pandas export, '3,0' with a decimal comma) is that number; one zero
+    # only: '1.000' may be a thousand (Vietnamese notation) or one (English), and stays unreadable
+    members = frame["members"].str.strip_chars().str.replace(r"^(\d+)[.,]0$", "$1").cast(pl.Int32, strict=False)
     # a household has at least its head: 0 or fewer members is flagged and not kept (as an implausible birth date)
     implausible = (members < 1).fill_null(False)
     frame = frame.with_columns(
