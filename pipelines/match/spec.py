@@ -328,6 +328,15 @@ LEVEL_KEYS = {
         gt=0,
         lt=1,
     ),
+    "min_chance_pairs": Key(
+        "number",
+        None,
+        "the level's weight (log2 m/u) is held at most log2(a rule's matched pairs at the level / this), and at 0 "
+        "where they are fewer: it is weighed in full only where a rule's matches are enough for this many of them to "
+        "agree there by chance (matches x u >= this); a few dozen pairs of a small table cannot make an agreement "
+        "rare by chance (one old unit among thousands) strong evidence",
+        ge=1,
+    ),
 }
 COMMON_WORDS_KINDS = ("levenshtein", "jaro_winkler", "ratio", "token_set")
 DATES_KEYS = {
@@ -420,6 +429,7 @@ class Level:
     distance: float | None = None
     days: int | None = None
     common_words: float | None = None  # and the words the values differ in are all this common
+    min_chance_pairs: float | None = None  # weight held at log2(matched pairs here / this) at most (estimate_m)
 
 
 @dataclass(frozen=True)
@@ -612,6 +622,7 @@ def _parse_level(entry: Any, where: str) -> Level:
         distance=values["distance"],
         days=values["days"],
         common_words=values["common_words"],
+        min_chance_pairs=values["min_chance_pairs"],
     )
 
 
