@@ -527,6 +527,9 @@ def _whole_row(group: str, width: int, fields) -> bool:  # noqa: ANN001 - the fi
     return group.count('"') % 2 == 0 and fields(group) >= need
 
 
+_EXCEL_SEP_LINE = re.compile(r"\ufeff?sep=([\t\x21-\x7e])\s*$", re.IGNORECASE)  # as the CLI's (cli._EXCEL_SEP_LINE)
+
+
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
     data = extract.file.read_bytes()
@@ -555,6 +558,17 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header_at = spec.header_row or 0
     while header_at < records.height - 1 and not records["text"][header_at].strip():
         header_at += 1  # blank lines before the header: a header is never blank
+    excel_sep = _EXCEL_SEP_LINE.match(records["text"][header_at]) if records.height > header_at + 1 else None
+    if excel_sep:  # Excel's delimiter line above the header ('sep=;'): no row, the header is under it
+        if excel_sep.group(1) != spec.delimiter:
+            raise SourceReadError(
+                f"{extract.location}: its line {records['line'][header_at]} 'sep={excel_sep.group(1)}' (Excel's "
+                f"delimiter line) names the delimiter {excel_sep.group(1)!r}, the catalogue's is {spec.delimiter!r}: "
+                f"declare delimiter = {json.dumps(excel_sep.group(1))} in the source's entry"
+            )
+        header_at += 1
+        while header_at < records.height - 1 and not records["text"][header_at].strip():
+            header_at += 1
     if records.height <= header_at:
         raise SourceReadError(
             f"{extract.location}: no header at line {header_at + 1} (catalogue header_row {header_at}, counted from 0): "
