@@ -523,6 +523,8 @@ _OLD_NOTE_NEXT = frozenset(("q", "quan", "p", "phuong", "f", "huyen", "h", "tp",
 def _district_note(words: list[str], s: int, e: int) -> bool:
     """Do ``words[s:e]`` start with a district's type and hold a name after it ("quan 1", "tp vung tau",
     "q1")?"""
+    if e <= s:  # nothing after the note's lead ("(cũ thuộc)", a note cut off: "(cũ là"): no district
+        return False
     if e - s == 1:
         return _COMPACT_MARKER.match(words[s]) is not None and words[s][0] in "qh"
     marker = _marker_at(words, s, e, DISTRICT_MARKERS)
@@ -545,8 +547,15 @@ def _drop_old_notes(words: list[str], boundary: list[bool], hard: list[bool]) ->
         if words[s] == "cu" and (e - s == 1 or words[s + 1] in _OLD_NOTE_NEXT):
             drop.append((s, e))
             first = s + 1
-        elif words[s] == "cu" and hard[s] and words[s + 1] in ("la", "thuoc") and _district_note(words, s + 2, e):
-            drop.append((s, e))  # "(cũ thuộc Q.1)"; not "(cũ là P.5)": another ward, not a note on this one
+        elif (
+            words[s] == "cu"
+            and hard[s]
+            and words[s + 1] in ("la", "thuoc")
+            and (e - s == 2 or _district_note(words, s + 2, e))
+        ):
+            # "(cũ thuộc Q.1)"; not "(cũ là P.5)": another ward, not a note on this one. A note cut off after its
+            # lead ("(cũ là", "(cũ thuộc)": a fixed-width field's end) names nothing: taken out as "(cũ)" is
+            drop.append((s, e))
             first = s + 2
         elif words[e - 1] == "cu" and e - s >= 2 and hard[s]:
             first = s + (words[s] == "thuoc")  # "(Quận 1 cũ)", "(thuộc Quận 1 cũ)"
