@@ -255,8 +255,10 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
         .otherwise(t)
     )
     frame = frame.with_columns(  # '36526.0' from spreadsheets; Vietnamese words with accents folded
-        _text=pl.when(t.str.contains(r"^\d{4,5}\.0+$"))
-        .then(t.str.replace(r"\.0+$", ""))
+        # a serial's fraction is its time, ignored ('43831.5': noon; '43831,0': a decimal comma); four digits only
+        # with zeros after them ('1990.05' may be a year and month)
+        _text=pl.when(t.str.contains(r"^(?:\d{4,5}[.,]0+|\d{5}[.,]\d+)$"))
+        .then(t.str.replace(r"[.,]\d+$", ""))
         .when(named.is_not_null() | named_month.is_not_null())
         .then(pl.col("_text"))  # errors quote the value as written ('Feb 30 1997'), not its ISO reading
         .otherwise(t),
@@ -353,7 +355,8 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
       valid in the other, that other reading (its error ends "(valid month-first)"); else null.
 
     Separators ``/ - .`` and spaces are accepted (mixed too), as are a trailing time
-    (``1990-03-15 00:00:00``) and a float serial (``36526.0``). Vietnamese words around a date, accents or not:
+    (``1990-03-15 00:00:00``) and a float serial (``36526.0``; five digits with a time, ``43831.5``, or
+    a decimal comma, ``43831,0``: the day, the time ignored). Vietnamese words around a date, accents or not:
     a field label before it ('Ngày sinh:', 'Năm sinh:', 'NS:', 'Sinh năm'), a year or month in words ('năm 1996',
     '1996 (năm)' -> year_only; 'tháng 3 năm 1990', 'tháng 03/1990' -> month_year; 'ngày 05/03/1990' -> dmy).
     English month names ('Jan 22 1997', 'January 22, 1997', '22-Jan-97', '22 January 1997') -> ``month_name``,
