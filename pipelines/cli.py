@@ -1762,9 +1762,12 @@ def match(
         spec = load_spec(spec_path)
     except SpecError as exc:
         raise click.BadParameter(str(exc), param_hint="--spec") from None
-    labels, different = _read_verdicts(labels_path, "--labels") if labels_path is not None else (None, None)
+    # the side files' record ids as the input's are read: a Parquet input holding its ids as floats is matched by
+    # their text ('1.0'), so a side file's float ids keep theirs too (whole floats read as '1' met none of them)
+    float_ids = _float_id_column(increment_path or input_path, spec.id_column)
+    labels, different = _read_verdicts(labels_path, "--labels", float_ids) if labels_path is not None else (None, None)
     if increment_path is not None:
-        withdrawn = _read_withdrawn(withdrawn_path, spec.id_column) if withdrawn_path is not None else None
+        withdrawn = _read_withdrawn(withdrawn_path, spec.id_column, float_ids) if withdrawn_path is not None else None
         _match_increment(
             spec,
             read(increment_path, "--increment"),
@@ -1805,7 +1808,9 @@ def match(
             raise click.BadParameter(
                 f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
             )
-        previous = _as_text_columns(previous, ("record_id", "entity_id"), previous_path, "--previous")
+        previous = _as_text_columns(
+            previous, ("record_id", "entity_id"), previous_path, "--previous", ("record_id",) if float_ids else ()
+        )
         previous = _one_entity_per_record(previous, previous_path, previous_read.data_rows, previous_read.rows)
         if previous.height and spec.id_column in frame.columns:  # ids written otherwise lose every entity id
             met = previous["record_id"].is_in(frame[spec.id_column].cast(pl.String).implode())
@@ -1954,11 +1959,27 @@ def _row_at(path: Path, table: TableRead, at: int) -> str:
     return table.where([at])
 
 
-def _as_text_columns(frame: pl.DataFrame, columns: Sequence[str], path: Path, option: str) -> pl.DataFrame:
+def _float_id_column(path: Path, id_column: str) -> bool:
+    """Whether a Parquet input holds its id column as floats (the engine reads them as their text, '1.0'); read from
+    the file's schema alone. Any other input, or a file that cannot be read so (said when it is read): False."""
+    if INPUT_FORMATS.get(path.suffix.lower()) != "parquet":  # (an unknown extension: said when it is read)
+        return False
+    try:
+        dtype = pl.read_parquet_schema(path).get(id_column)
+    except Exception:  # noqa: BLE001 - the input's own read says why
+        return False
+    return dtype is not None and dtype.is_float()
+
+
+def _as_text_columns(
+    frame: pl.DataFrame, columns: Sequence[str], path: Path, option: str, float_text: Sequence[str] = ()
+) -> pl.DataFrame:
     """``frame`` with its ``columns`` (those it has) as text, as a CSV's are read: an id or verdict a Parquet file
     holds as a number, a date or true/false is its text (an int entity_id met the text ids of the input in a join and
     crashed with a Polars SchemaError); a column of lists, structs or bytes holds no one value per row and is
-    refused, named with its type (it crashed with 'cannot cast List type'). Names and types only, never a value."""
+    refused, named with its type (it crashed with 'cannot cast List type'). ``float_text``: columns whose floats are
+    read as their text ('1.0'), as the engine reads an input's float ids (``_float_id_column``), not as whole
+    numbers. Names and types only, never a value."""
     for column in columns:
         dtype = frame.schema.get(column)
         if dtype is not None and (_is_nested(dtype) or dtype == pl.Binary):
@@ -1967,7 +1988,7 @@ def _as_text_columns(frame: pl.DataFrame, columns: Sequence[str], path: Path, op
             )
     # a float column of whole numbers (pandas writes an int id column holding a null as float: 1.0, 2.0) is read as
     # the integers' text: as '1.0' it met the input's '1' nowhere and every previous id was lost, silently
-    floats = [c for c in columns if c in frame.columns and frame.schema[c].is_float()]
+    floats = [c for c in columns if c in frame.columns and frame.schema[c].is_float() and c not in float_text]
     for column in floats:
         values = frame[column].drop_nulls()
         if not (values.is_finite() & (values == values.floor()) & (values.abs() < 2**53)).all():
@@ -1993,13 +2014,14 @@ def _refuse_nested_columns(frame: pl.DataFrame, spec, path: Path) -> None:  # no
         )
 
 
-def _read_pairs(path: Path, option: str) -> TableRead:
+def _read_pairs(path: Path, option: str, float_ids: bool = False) -> TableRead:
     """Reviewers' pairs (left_id, right_id) from a CSV or Parquet file: a CSV as --input is read (UTF-8,
     Windows-1258, VNI or TCVN3 detected; the delimiter sniffed: a ward file saved by a Vietnamese Excel uses ';')."""
     pairs = read_table(path, option)
     if not {"left_id", "right_id"} <= set(pairs.frame.columns):
         raise click.BadParameter(f"{path}: needs columns left_id and right_id", param_hint=option)
-    frame = _as_text_columns(pairs.frame, ("left_id", "right_id", *VERDICT_COLUMNS), path, option)
+    ids = ("left_id", "right_id")
+    frame = _as_text_columns(pairs.frame, (*ids, *VERDICT_COLUMNS), path, option, ids if float_ids else ())
     return dataclasses.replace(pairs, frame=frame)
 
 
@@ -2008,13 +2030,13 @@ SAME_VERDICTS = ("match", "same")
 DIFFERENT_VERDICTS = ("no_match", "different")
 
 
-def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+def _read_verdicts(path: Path, option: str, float_ids: bool = False) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Reviewers' verdicts from a pairs file: (the 'same' pairs, the 'different' pairs or None without a verdict
     column). A verdict column (label, verdict or decision, as review.match_labels and the ward files write it) holds
     match/same or no_match/different (any case); without one every pair is 'same'. A row with an empty verdict is
     a pair not decided yet (a ward file partly filled in): left out and counted. Another value is refused with the
     count and first row, never the value."""
-    table = _read_pairs(path, option)
+    table = _read_pairs(path, option, float_ids)
     pairs = table.frame
     column = next((c for c in VERDICT_COLUMNS if c in pairs.columns), None)
     if column is None:
@@ -2049,14 +2071,14 @@ def _read_verdicts(path: Path, option: str) -> tuple[pl.DataFrame, pl.DataFrame 
     return pairs.filter(same).select("left_id", "right_id"), pairs.filter(different).select("left_id", "right_id")
 
 
-def _read_withdrawn(path: Path, id_column: str) -> pl.Series:
+def _read_withdrawn(path: Path, id_column: str, float_ids: bool = False) -> pl.Series:
     """Record ids deleted in their source: column record_id, else the spec's id column (as text). The file comes
     from a source system's export: read as --input is (encoding detected, delimiter sniffed)."""
     table = read_table_file(path, "--withdrawn")
     column = next((c for c in ("record_id", id_column) if c in table.columns), None)
     if column is None:
         raise click.BadParameter(f"{path}: needs a column record_id (or {id_column})", param_hint="--withdrawn")
-    return _as_text_columns(table, (column,), path, "--withdrawn")[column]
+    return _as_text_columns(table, (column,), path, "--withdrawn", (column,) if float_ids else ())[column]
 
 
 def _match_increment(

@@ -152,6 +152,28 @@ def test_whole_float_ids_are_read_as_integers_and_fractions_refused(tmp_path):
     assert "column 'record_id' has type Float64 and holds numbers that are not whole" in half.output, half.output
 
 
+def test_side_file_float_ids_follow_an_input_holding_its_ids_as_floats(tmp_path):
+    """HV4 on ec268ca: a Parquet input holding its ids as floats is matched by their text ('1.0'); a --previous or
+    --labels whose ids are floats too met it (224 of 224 previous ids kept at 5976245) until ec268ca read the side
+    file's whole floats as '1': every previous id lost. Side files' float ids now follow the input's."""
+    people = background(60, seed=9).drop("person")
+    people = people.with_columns(pl.int_range(1, people.height + 1).cast(pl.Float64).alias("record_key"))
+    people.write_parquet(tmp_path / "in.parquet")
+    done = _match("--input", tmp_path / "in.parquet", "--output", tmp_path / "out.parquet")
+    assert done.exit_code == 0, done.output
+    out = pl.read_parquet(tmp_path / "out.parquet")
+    assert out["record_id"].head(2).to_list() == ["1.0", "2.0"]  # the engine's text of the input's floats
+    previous = out.with_columns(pl.col("record_id").cast(pl.Float64), ("X" + pl.col("entity_id")).alias("entity_id"))
+    previous.write_parquet(tmp_path / "prev.parquet")
+    labels = pl.DataFrame({"left_id": [1.0, 3.0], "right_id": [2.0, 4.0], "verdict": ["different", "different"]})
+    labels.write_parquet(tmp_path / "labels.parquet")
+    again = _match("--input", tmp_path / "in.parquet", "--output", tmp_path / "o.parquet", "--previous",
+                   tmp_path / "prev.parquet", "--labels", tmp_path / "labels.parquet")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "none of its" not in again.output and "name a record id" not in again.output, again.output
+    assert pl.read_parquet(tmp_path / "o.parquet")["entity_id"].str.starts_with("X").all()
+
+
 def test_previous_ids_meeting_no_record_are_said(run, tmp_path):
     folder, out = run["folder"], run["out"]
     out.with_columns(("other-" + pl.col("record_id")).alias("record_id")).write_parquet(tmp_path / "prev.parquet")
