@@ -160,8 +160,9 @@ def test_six_namesakes_with_placeholder_ids_stay_six_through_staging_and_matchin
 
 
 def test_six_namesakes_of_one_ward_stay_six_when_every_record_carries_its_old_unit(tmp_path):
-    """The people spec does not weigh the old unit: with it as a level after the book (cd334a8, taken back), EM on this
-    table gave 'same unit' about +11 bits and the six, who share a ward and nothing else, merged 6 -> 4."""
+    """The people spec weighs the old unit after the book, held (min_chance_pairs): on this table the rules' few dozen
+    pairs in one unit leave it neutral. Without the hold (cd334a8, taken back) EM gave 'same unit' about +11 bits and
+    the six, who share a ward and nothing else, merged 6 -> 4 (tests/test_match_min_chance_pairs.py shows both)."""
     _, result = _stage_csv(tmp_path, _hung_rows(*PLACEHOLDERS))
     units = default_reference().units_pre2025["unit_uid"].to_list()
     rnd, home, olds = random.Random(7), {}, []
