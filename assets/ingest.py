@@ -362,7 +362,8 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         outcome.numbers_unknown[fld] = outcome.numbers_unknown.get(fld, 0) + n
     if loaded.error_cells:
         log.warning(
-            f"{key}: {location}: cells holding an Excel error (a formula that failed: #REF!, #N/A...) are read as "
+            f"{key}: {location}: cells holding an Excel error (a formula that failed: #REF!, #N/A..., or was never calculated) are "
+            "read as "
             "empty: " + ", ".join(f"{name} ({n} cells)" for name, n in loaded.error_cells.items())
         )
     if loaded.numbers_unknown:

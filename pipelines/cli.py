@@ -430,7 +430,8 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
             f"{path}: sheet {name!r} is empty"
             + (  # nothing to read, but not nothing there
                 f" of values: its {len(layout.errors):,} cell{'s hold' if len(layout.errors) > 1 else ' holds'} an "
-                "Excel error (a formula that failed: #REF!, #N/A...), read as empty; correct it in the workbook"
+                "Excel error (a formula that failed: #REF!, #N/A..., or was never calculated), read as empty; correct it in "
+                "the workbook"
                 if layout.errors
                 else ""
             )
@@ -536,7 +537,8 @@ def _report_error_cells(layout, rows, columns: list[str], path: Path, sheet: str
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")
         _echo(
             f"wardbridge: {path}: sheet {sheet!r}: column {columns[j]!r}: {n:,} cell{'s hold' if n > 1 else ' holds'} "
-            f"an Excel error (row{'s' if n > 1 else ''} {shown}): a formula that failed (#REF!, #N/A, #DIV/0!...), "
+            f"an Excel error (row{'s' if n > 1 else ''} {shown}): a formula that failed (#REF!, #N/A, #DIV/0!...) or was "
+            "never calculated (no result saved), "
             "read as empty; correct it in the workbook"
         )
 

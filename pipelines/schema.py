@@ -500,8 +500,8 @@ def raw_table(registry: str) -> Table:
             "pg_dump number column, a SQLite integer/real cell, a JSON number: staging puts back an ID's lost leading "
             "zero), decoded:F1=enc,F2=enc (the reader read these fields' cells in a legacy encoding, cp1258, vni or "
             "tcvn3: a SQLite cell not UTF-8; a column not mapped is named extra_columns.<its name>), excel_error:F1,F2 "
-            "(XLSX: these fields' cells held an Excel error, #REF! or #N/A, read as empty: a quarantine reason says "
-            "so, not 'missing'); and on a row the reader quarantines whole, who acts on it (quarantine.reason_kind): "
+            "(XLSX: these fields' cells held an Excel error, #REF! or #N/A, or a formula never calculated (no result "
+            "saved), read as empty: a quarantine reason or the row's issues say so, not 'missing'); and on a row the reader quarantines whole, who acts on it (quarantine.reason_kind): "
             "deleted_record "
             "(a dBase record its file marks deleted), cut_off (the last row of a file that ends mid-row), "
             "header_unreadable (the extract's header names cannot be told apart: every row, the extract rejected).",

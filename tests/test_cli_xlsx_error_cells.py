@@ -111,6 +111,7 @@ def test_a_row_quarantined_for_an_error_cell_says_so_not_missing(tmp_path, heade
     assert account(loaded.frame, result)["balanced"]
     reasons = dict(zip(result.quarantine["source_key"], result.quarantine["reason"], strict=True))
     assert reasons == {
-        "2": "address: an Excel error in the workbook (a formula that failed: #REF!, #N/A...), read as empty",
+        "2": "address: an Excel error in the workbook (a formula that failed: #REF!, #N/A..., or was never "
+        "calculated: no result saved), read as empty",
         "5": "address: missing",
     }, reasons

@@ -929,7 +929,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         if failed:
             raise SourceReadError(
                 f"{extract.location}: the workbook holds no value but {failed:,} cell{'s' if failed > 1 else ''} "
-                "holding an Excel error (a formula that failed: #REF!, #N/A...), read as empty, in "
+                "holding an Excel error (a formula that failed: #REF!, #N/A..., or was never calculated), read as empty, in "
                 + (f"its sheet {sheets}" if n == 1 else f"its {n} sheets ({sheets})")
                 + ": no row can be read; correct the formulas in the workbook and load it again. Nothing of the "
                 "partition is written by this run, its ingest status says failed"
@@ -965,7 +965,8 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
 
 # the reason of a workbook row whose only values are Excel-error cells (readers._read_xlsx): its place, the columns
 _ERRORS_ONLY = pl.format(
-    "{}: not read: the row's only values are Excel errors (a formula that failed: #REF!, #N/A...), in {}: nothing "
+    "{}: not read: the row's only values are Excel errors (a formula that failed: #REF!, #N/A..., or was never "
+    "calculated), in {}: nothing "
     "of it can be read; correct the formulas in the workbook and load it again",
     pl.col(LINE),
     pl.col(EXCEL_ERROR).list.join(", "),

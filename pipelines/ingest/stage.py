@@ -202,7 +202,10 @@ def _never() -> pl.Expr:
 
 
 _EXCEL_ERRORS = "_excel_errors"  # per row, the fields stage() found in its excel_error flag
-EXCEL_ERROR_WHY = "an Excel error in the workbook (a formula that failed: #REF!, #N/A...), read as empty"
+EXCEL_ERROR_WHY = (
+    "an Excel error in the workbook (a formula that failed: #REF!, #N/A..., or was never calculated: no result saved), "
+    "read as empty"
+)
 NOT_A_NAME = "written but no letters (digits or punctuation only): not a name"
 
 
@@ -648,8 +651,14 @@ def stage(
         separator="; ",
         ignore_nulls=True,
     )
+    # a field whose cell held an Excel error and whose 'missing' no policy says (a registration date, an ID): said here,
+    # else it was staged empty with no word on its row
+    unsaid = pl.col(_EXCEL_ERRORS).list.set_difference(sorted(f.name for f in STAGED_FIELDS[registry] if f.on_missing))
+    unsaid = unsaid.list.eval(pl.concat_str(pl.element(), pl.lit(f": {EXCEL_ERROR_WHY}"))).list.join("; ")
     issues = pl.concat_str(
-        [*issue_texts, *_swap_notes(frame, day_first), *_reader_notes()], separator="; ", ignore_nulls=True
+        [*issue_texts, *_swap_notes(frame, day_first), *_reader_notes(), unsaid.replace("", None)],
+        separator="; ",
+        ignore_nulls=True,
     ).replace("", None)
     frame = frame.with_columns(_field=field, _reason=reason, issues=issues)
     unreadable = _unreadable_dates(frame.filter(readable))

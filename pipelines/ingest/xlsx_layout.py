@@ -8,7 +8,8 @@ official lists). This module reads, without loading the sheet:
 
 * ``origin``: the 1-based row and column of the first cell with a value (the reader's range start);
 * ``merges``: the merged ranges, as 1-based (first row, last row, first column, last column);
-* ``errors``: the cells holding an Excel error (``#REF!``, ``#N/A``...), which the reader reads as empty.
+* ``errors``: the cells holding an Excel error (``#REF!``, ``#N/A``...) or a formula whose result was never calculated
+  (no value saved), which the reader reads as empty.
 
 The sheet XML is streamed in blocks (``zipfile``), scanning only for cell references and ``mergeCell``
 elements; nothing of a cell's value is read.
@@ -32,6 +33,11 @@ _MERGE = re.compile(rb"<mergeCell\s[^>]*?\bref=\"([A-Z]{1,3})(\d+):([A-Z]{1,3})(
 # a cell holding an Excel error (t="e": #REF!, #N/A, #DIV/0!, #VALUE!...: a formula that failed); the reader reads it
 # as empty
 _ERROR_CELL = re.compile(rb"<c\s(?=[^>]*?\bt=\"e\")[^>]*?\br=\"([A-Z]{1,3})(\d+)\"")
+# a cell holding a formula whose result was never calculated (a program wrote the workbook and nobody opened it in
+# Excel: openpyxl saves an empty value, EPPlus none, a shared formula's copy none either); the reader reads it as empty.
+# An empty value of a text result (t="str": the formula gave '') is an empty cell.
+_FORMULA_CELL = re.compile(rb"<c\s([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>")
+_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
 _BLOCK = 1 << 20
 
 
@@ -138,12 +144,15 @@ def _layout(archive: zipfile.ZipFile, part: str, styles: dict[int, int] | None =
     first_row, first_col, merges, errors = None, None, [], []
     padded: dict[tuple[int, int], int] = {}
     styled = _styled_cells(styles) if styles else None
-    carry = b""
+    carry, cell_carry = b"", b""
     with archive.open(part) as stream:
         while block := stream.read(_BLOCK):
             text = carry + block
             cut = text.rfind(b"<")  # an element may straddle two blocks: scanned with the next one
             text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            cells, cell_carry = _whole_cells(cell_carry + text)  # a cell's elements, not its tag only: whole cells
+            if b"<f" in cells:
+                errors += _uncalculated(cells)
             if styled is not None:
                 _padded_cells(text, styled, styles, padded)
             if first_col != 1:
@@ -172,6 +181,28 @@ def _layout(archive: zipfile.ZipFile, part: str, styles: dict[int, int] | None =
                 for m in _MERGE.finditer(carry)
             )
     return SheetLayout((first_row or 1, first_col or 1), merges, errors, padded)
+
+
+def _whole_cells(text: bytes) -> tuple[bytes, bytes]:
+    """``text`` up to a cell element its end cuts in two, and that cell's start (scanned with the next block)."""
+    last = text.rfind(b"<c ")
+    if last < 0 or last < text.rfind(b"</c>"):
+        return text, b""
+    tag_end = text.find(b">", last)
+    if tag_end > 0 and text[tag_end - 1 : tag_end] == b"/":  # <c .../>: a cell of no value, whole
+        return text, b""
+    return text[:last], text[last:]
+
+
+def _uncalculated(text: bytes) -> list[tuple[int, int]]:
+    """(row, column), 1-based, of the cells of ``text`` holding a formula with no result saved (_FORMULA_CELL)."""
+    out = []
+    for m in _FORMULA_CELL.finditer(text):
+        attributes, empty_value = m.group(1), m.group(2)
+        ref = _REF.search(attributes)
+        if ref and not (empty_value and b't="str"' in attributes):
+            out.append((int(ref.group(2)), column_number(ref.group(1))))
+    return out
 
 
 # a number format of zeros only ('000000000000'): the cell is shown with its leading zeros to that many digits

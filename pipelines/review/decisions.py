@@ -239,7 +239,10 @@ def _rows_from_grid(
     )
 
 
-EXCEL_ERROR = "an Excel error (a formula that failed: #N/A, #REF!...), read as empty: correct the cell (type the value)"
+EXCEL_ERROR = (
+    "an Excel error (a formula that failed: #N/A, #REF!..., or was never calculated), read as empty: correct the cell "
+    "(type the value)"
+)
 
 
 def _error_cells(layout, mapping: dict[str, int], first: int, file: str, sheet: str | None) -> list[dict]:  # noqa: ANN001
