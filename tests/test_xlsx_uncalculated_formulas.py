@@ -87,3 +87,14 @@ def test_the_cli_says_them(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "column 'dia_chi': 1 cell holds" in result.output and "never calculated" in result.output, result.output
+
+
+def test_a_cell_cut_by_the_scan_blocks_is_found(tmp_path, monkeypatch):
+    from pipelines.ingest import xlsx_layout
+
+    formulas = {"E2": "openpyxl", "E3": "openpyxl_lxml", "G3": "none", "E4": "shared", "G4": "empty_text"}
+    workbook(tmp_path / "f.xlsx", ROWS, formulas)
+    for block in range(7, 90):  # every cut of the sheet's XML into blocks this small
+        monkeypatch.setattr(xlsx_layout, "_BLOCK", block)
+        (layout,) = read_layouts(tmp_path / "f.xlsx").values()
+        assert sorted(layout.errors) == [(2, 5), (3, 5), (3, 7), (4, 5)], block
