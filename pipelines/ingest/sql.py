@@ -250,10 +250,19 @@ def resolve_url(
     return url.render_as_string(hide_password=False)
 
 
+_SECRET_QUERY_KEYS = frozenset(("password", "sslpassword"))  # libpq's; resolve_url fills a ``password`` query too
+
+
 def mask_url(url: str | URL) -> str:
-    """``url`` with its password shown as ``***`` (for messages and logs)."""
+    """``url`` with its password shown as ``***`` (for messages and logs): the one before the host and a
+    ``password``/``sslpassword`` query parameter's (``postgresql://clerk@host/db?password=${PGPASS}``, a form
+    :func:`resolve_url` fills; rendered in clear before)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        u = make_url(url)
+        if any(k.lower() in _SECRET_QUERY_KEYS for k in u.query):
+            hidden = {k: ("***" if k.lower() in _SECRET_QUERY_KEYS else v) for k, v in u.query.items()}
+            return u.set(query=hidden).render_as_string(hide_password=True).replace("=%2A%2A%2A", "=***")
+        return u.render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - never echo an unparseable URL, it may hold secrets
         return "<unparseable URL>"
 
