@@ -88,6 +88,23 @@ def test_withdrawn_ids_of_lists_are_refused_and_numbers_read_as_text(run, tmp_pa
     assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
 
 
+def test_withdrawn_ids_stored_as_numbers_withdraw_their_records(tmp_path):
+    """The half of the test above on numbers only asked that nothing crashed: an id read wrongly (as '12345.0', or
+    dropped) passed it. Here a withdrawn id a Parquet file holds as an integer withdraws its record (HV4)."""
+    people = background(60, seed=9).drop("person")
+    people = people.with_columns(pl.int_range(1, people.height + 1).cast(pl.String).alias("record_key"))
+    people.write_parquet(tmp_path / "in.parquet")
+    people.head(5).write_parquet(tmp_path / "new.parquet")
+    done = _match("--input", tmp_path / "in.parquet", "--output", tmp_path / "out.parquet", "--save-state",
+                  tmp_path / "st")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    pl.DataFrame({"record_id": [10, 11]}).write_parquet(tmp_path / "w.parquet")  # records '10', '11': not sent again
+    again = _match("--increment", tmp_path / "new.parquet", "--state", tmp_path / "st", "--output",
+                   tmp_path / "o.parquet", "--withdrawn", tmp_path / "w.parquet")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "and 2 withdrawn records against" in again.output and "withdrawn ids it does not hold" not in again.output
+
+
 def test_an_increment_whose_spec_column_holds_lists_is_refused_as_the_input_is(run, tmp_path):
     folder = run["folder"]
     _listed(run["people"].head(20), "full_name").write_parquet(tmp_path / "new.parquet")
