@@ -896,7 +896,29 @@ def read_table(
     read = without_blank_lines(frame, path, source, sep)
     report_short_rows(read.frame, path, source, sep, option)
     report_repeated_columns(read.frame, path)
-    return without_nul_cells(read, path)
+    return without_nul_cells(without_inner_marks(read, path), path)
+
+
+def without_inner_marks(read: TableRead, path: Path) -> TableRead:
+    """A CSV's rows without a byte order mark at their start (files joined together, each saved with its mark): it
+    stuck to the row's first cell, an id '\ufeff2' that met no '2'. Ingestion takes them out too (readers._read_csv).
+    A first cell quoted after the mark ('\ufeff"2"': the quote did not open the cell) loses its quotes. Said on stderr
+    with the data rows, never a value."""
+    frame = read.frame
+    if not frame.width or not frame.height or frame.schema[frame.columns[0]] != pl.String:
+        return read
+    first = pl.col(frame.columns[0])
+    marked = frame.select(first.str.starts_with("\ufeff").fill_null(False).arg_true()).to_series()
+    if not marked.len():
+        return read
+    cell = first.str.strip_prefix("\ufeff")
+    cell = pl.when(cell.str.contains(r'^"[^"]*"$')).then(cell.str.slice(1, cell.str.len_chars() - 2)).otherwise(cell)
+    n, where = marked.len(), read.where(marked.head(NUL_ROWS_SHOWN).to_list())
+    _echo(
+        f"wardbridge: {path}: a byte order mark at the start of {n:,} row{'s' if n > 1 else ''} ({where}"
+        f"{', ...' if n > NUL_ROWS_SHOWN else ''}): files joined together? It is no text: taken off the row's first cell"
+    )
+    return dataclasses.replace(read, frame=frame.with_columns(cell.alias(frame.columns[0])))
 
 
 def _duplicate_names(data: bytes, sep: str) -> str:
