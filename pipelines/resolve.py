@@ -3089,10 +3089,10 @@ def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Serie
     given = codes.cast(pl.String).str.strip_chars()
     unknown = (given.str.len_chars() > 0) & ~("pre2025:" + given.str.zfill(5)).is_in(list(idx.parts))
     if unknown.any():  # said, never silently ignored: the row keeps what its address reads
-        said = pl.when(pl.Series(unknown.fill_null(False))).then(pl.lit(UNKNOWN_OLD_CODE))
-        resolved = resolved.with_columns(
-            reason=pl.concat_str(said, pl.col("reason"), separator="; ", ignore_nulls=True)
-        )
+        flagged = pl.Series(unknown.fill_null(False))
+        said = pl.concat_str(pl.lit(UNKNOWN_OLD_CODE), pl.col("reason"), separator="; ", ignore_nulls=True)
+        # (the other rows keep their reason, a null too: concat_str of nulls only gave them '')
+        resolved = resolved.with_columns(reason=pl.when(flagged).then(said).otherwise(pl.col("reason")))
     frame = (
         resolved.select(
             "input",
