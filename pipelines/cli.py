@@ -81,6 +81,17 @@ def undecodable_lines(data: bytes, decode: Callable[[bytes], object]) -> str:
     return f"line{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad[:2]))}{more}"
 
 
+def _cut_in_a_letter(data: bytes) -> int | None:
+    """The line (1-based) of UTF-8 ``data`` that ends it inside a character (a file cut off: its last letter's first
+    bytes only); None when the data are valid UTF-8 or not UTF-8 before their end."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            return data.count(b"\n", 0, exc.start) + 1
+    return None
+
+
 def _not_valid(path: Path, data: bytes, name: str, decode: Callable[[bytes], object], hint: str) -> str:
     where = undecodable_lines(data, decode)
     return f"{path}: {where + ' ' if where else ''}not valid {name} ({hint})"
@@ -890,6 +901,11 @@ def read_table(
         if chosen == "utf-8" and "utf" in str(exc).lower():
             hint = "leave --encoding to auto-detection" if encoding == "utf-8" else "give --encoding"
             data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+            if (line := _cut_in_a_letter(data)) is not None:  # another --encoding would garble every letter
+                raise click.ClickException(
+                    f"{path}: line {line} ends the file in the middle of a character (UTF-8): the file was cut off "
+                    "(a copy or transfer that did not finish?); copy it again"
+                ) from None
             raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None

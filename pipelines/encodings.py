@@ -621,7 +621,7 @@ def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
 
     A BOM means 'utf-8-sig' (or 'utf-16': Excel's "Unicode text" export); UTF-16 text without a BOM shows
     as NUL bytes in every other position ('utf-16-le' / 'utf-16-be'); bytes that are valid UTF-8 (pure ASCII
-    included) are 'utf-8', and so is a file whose lines with non-ASCII bytes are mostly valid UTF-8 (a
+    included) are 'utf-8' (also when the file's last letter is cut in two: a transfer that stopped), and so is a file whose lines with non-ASCII bytes are mostly valid UTF-8 (a
     UTF-8 file with a few damaged or foreign lines: legacy Vietnamese text is practically never valid UTF-8,
     and reading the whole file as a legacy encoding would garble every UTF-8 letter; the bad lines are the
     reader's to report). Otherwise the first ``sample_size`` bytes are decoded as cp1258, VNI and
@@ -638,6 +638,8 @@ def detect_encoding(data: bytes, sample_size: int = 1 << 16) -> str:
         return unmarked
     if _utf8_sample(sample, len(data)) is not None:
         return "utf-8"
+    if len(sample) == len(data) and _utf8_sample(sample, len(data) + 1) is not None:  # UTF-8 but for a letter cut
+        return "utf-8"  # at its end (a file cut off in transfer): read as a legacy encoding, every letter garbled
     if _mostly_utf8(sample):
         return "utf-8"
     if len(sample) < len(data):  # do not cut a line (or a VNI letter) in two
