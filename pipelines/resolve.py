@@ -3086,7 +3086,8 @@ def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Serie
     counts as gazetteer evidence for a split unit, and an address that reads another
     unit is noted in the reason.
     """
-    given = codes.cast(pl.String).str.strip_chars()
+    # a code held as a float ('26740.0': a Parquet or pandas column of codes holding a null) is its whole number
+    given = codes.cast(pl.String).str.strip_chars().str.replace(r"^(\d{1,5})[.,]0+$", "${1}")
     unknown = (given.str.len_chars() > 0) & ~("pre2025:" + given.str.zfill(5)).is_in(list(idx.parts))
     if unknown.any():  # said, never silently ignored: the row keeps what its address reads
         flagged = pl.Series(unknown.fill_null(False))
