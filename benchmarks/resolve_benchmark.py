@@ -28,6 +28,11 @@ Run on demand (not a test)::
 
        uv venv /tmp/onflow && uv pip install --python /tmp/onflow/bin/python onflow-location-platform==1.1.2
        uv run --group bench python benchmarks/resolve_benchmark.py --onflow-python /tmp/onflow/bin/python
+
+With ``--write-inputs DIR`` nothing is run: the inputs of steps 2 and 3 are written to DIR (``gazetteer.csv``,
+``distinct-heavy.csv``, ``repetitive.csv``: columns id, address, as the runs read them) for the commands quoted in
+docs/performance-history.md (``wardbridge resolve --input DIR/distinct-heavy.csv --column address --gazetteer
+DIR/gazetteer.csv ...``, ``benchmarks/resolve_reads.py --csv ... --gazetteer ...``).
 """
 
 from __future__ import annotations
@@ -254,6 +259,21 @@ def run_cli(truth: pl.DataFrame, gazetteer: Path, tmp: Path, label: str) -> pl.D
     return pl.read_parquet(out)
 
 
+def write_inputs(folder: Path, n_rows: int, repetitive_distinct: int, seed: int) -> None:
+    """The runs' inputs written to ``folder``: the gazetteer and both CSVs exactly as ``main`` makes them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    gazetteer_path = folder / "gazetteer.csv"
+    write_synthetic_gazetteer(gazetteer_path, seed)
+    reference = load_reference(gazetteers=(gazetteer_path,))
+    truth = generate_addresses(n_rows, seed=seed, reference=reference, mess_types=ALL_MESS_TYPES)
+    repetitive = truth.head(repetitive_distinct).sample(n=n_rows, with_replacement=True, shuffle=True, seed=seed)
+    for label, frame in (("distinct-heavy", truth), ("repetitive", repetitive)):
+        frame.select(pl.int_range(frame.height).alias("id"), "address").write_csv(folder / f"{label}.csv")
+    print(
+        f"wrote {gazetteer_path}, {folder / 'distinct-heavy.csv'}, {folder / 'repetitive.csv'} ({n_rows:,} rows each)"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="wardbridge resolver benchmark (one core)")
     parser.add_argument("--n-rows", type=int, default=1_000_000, help="rows to resolve in each run")
@@ -271,7 +291,16 @@ def main(argv: list[str] | None = None) -> None:
         "--onflow-python",
         help="python of a virtual environment with onflow-location-platform==1.1.2 (compared on the peer sample)",
     )
+    parser.add_argument(
+        "--write-inputs",
+        type=Path,
+        metavar="DIR",
+        help="write the gazetteer and the distinct-heavy and repetitive CSVs to DIR and stop (nothing is run)",
+    )
     args = parser.parse_args(argv)
+    if args.write_inputs is not None:
+        write_inputs(args.write_inputs, args.n_rows, args.repetitive_distinct, args.seed)
+        return
     if psutil is None:
         raise SystemExit("psutil is needed: uv run --group bench ...")
 
