@@ -351,8 +351,28 @@ def check_input(
             where = f"data rows {data_rows[at.to_numpy()].tolist()}, blank lines counted"
         raise SpecError(f"{source}: {ids.null_count()} rows have no {spec.id_column!r} ({where})")
     if ids.n_unique() != frame.height:
-        dupes = ids.filter(ids.is_duplicated()).unique().sort().head(5).to_list()
-        raise SpecError(f"{source}: {spec.id_column!r} is not unique, e.g. {dupes}")
+        groups, n = repeated_id_rows(ids)
+        numbers = [[int(data_rows[i]) if data_rows is not None else i + 1 for i in at] for at in groups]
+        counted = ", blank lines counted" if data_rows is not None else ""
+        raise SpecError(
+            f"{source}: {spec.id_column!r} is not unique: {repeated_ids_said(n, numbers, 'data rows')}{counted}"
+        )
+
+
+def repeated_id_rows(ids: pl.Series, shown: int = 3) -> tuple[list[list[int]], int]:
+    """The 0-based rows of the first ``shown`` ids held by more than one row (in the order first met, at most three rows
+    each), and how many such ids there are: where a message names a repeated id by its rows, never by its value (an id
+    may be a personal ID)."""
+    frame = ids.to_frame("id").with_row_index("at").filter(pl.col("id").is_duplicated())
+    groups = frame.group_by("id", maintain_order=True).agg(pl.col("at").head(3))
+    return [list(at) for at in groups["at"].head(shown).to_list()], groups.height
+
+
+def repeated_ids_said(n: int, groups: list[list[int]], rows: str) -> str:
+    """'2 ids are each held by more than one row (one on data rows 6, 200; another on data rows 7, 201)'."""
+    parts = [f"{'one' if i == 0 else 'another'} on {rows} {', '.join(map(str, at))}" for i, at in enumerate(groups)]
+    more = ", ..." if n > len(groups) else ""
+    return f"{n:,} id{'s are each' if n > 1 else ' is'} held by more than one row ({'; '.join(parts)}{more})"
 
 
 def prepare(
