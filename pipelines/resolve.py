@@ -3034,6 +3034,40 @@ def _add_unit_columns(idx: ResolverIndex, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(units)
 
 
+# resolve_addresses' columns after ``input``, in order: the resolver's columns of an output (tests check the order)
+OUTPUT_COLUMNS = (
+    "old_uid",
+    "old_code",
+    "old_name",
+    "old_district",
+    "old_province",
+    "new_uid",
+    "new_code",
+    "new_name",
+    "status",
+    "scheme",
+    "confidence",
+    "candidates",
+    "reason",
+)
+
+
+def output_names(input_columns: Sequence[str]) -> dict[str, str]:
+    """The name each of the resolver's columns (:data:`OUTPUT_COLUMNS`) takes beside ``input_columns``: its own, or
+    where the input has a column of that name ``resolved_<name>``, and ``resolved_<name>_2``, ``_3``... where that is
+    taken too (a file resolved twice already, re-resolved: its ``resolved_*`` columns are the input's)."""
+    taken = set(input_columns)
+    names = {}
+    for column in OUTPUT_COLUMNS:
+        name, k = column, 1
+        while name in taken:
+            k += 1
+            name = f"resolved_{column}" if k == 2 else f"resolved_{column}_{k - 1}"
+        taken.add(name)
+        names[column] = name
+    return names
+
+
 def resolve_table(
     frame: pl.DataFrame,
     *,
@@ -3070,8 +3104,8 @@ def resolve_table(
     resolved = resolve_addresses(texts, index=idx, as_of=as_of, scheme=scheme)
     if old_code_column:
         resolved = _apply_old_codes(idx, resolved, frame[old_code_column])
-    clash = [c for c in resolved.columns if c in frame.columns and c != "input"]
-    extra = resolved.drop("input").rename({c: f"resolved_{c}" for c in clash})
+    names = output_names(frame.columns)  # a name the input has already: resolved_<name> (then _2, _3...)
+    extra = resolved.drop("input").rename({c: n for c, n in names.items() if c != n})
     return pl.concat([frame, extra], how="horizontal")
 
 
