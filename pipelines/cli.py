@@ -1937,7 +1937,7 @@ def _check_input(frame: pl.DataFrame, spec, path: Path, table: TableRead) -> Non
     """match's prepare checks (check_input) with the rows named as the file numbers them, when that is not 1..height:
     a CSV's data rows with its blank lines counted, a workbook's sheet rows, a JSON file's objects or lines."""
     from pipelines.match import SpecError
-    from pipelines.match.prepare import check_input
+    from pipelines.match.prepare import check_input, repeated_id_rows, repeated_ids_said
 
     if table.data_rows is None:
         return
@@ -1945,6 +1945,10 @@ def _check_input(frame: pl.DataFrame, spec, path: Path, table: TableRead) -> Non
     if table.rows != "data row" and ids is not None and ids.null_count():
         at = ids.is_null().arg_true().head(5).to_list()
         raise SpecError(f"{path}: {ids.null_count()} rows have no {spec.id_column!r} ({table.where(at)})")
+    if table.rows != "data row" and ids is not None and ids.n_unique() != frame.height:  # rows, never the id
+        groups, n = repeated_id_rows(ids)
+        numbers = [[int(table.data_rows[i]) for i in at] for at in groups]
+        raise SpecError(f"{path}: {spec.id_column!r} is not unique: {repeated_ids_said(n, numbers, table.rows + 's')}")
     check_input(frame, spec, str(path), table.data_rows)
 
 
