@@ -52,7 +52,8 @@ def test_prepare_hands_its_sources_codes_and_the_derived_columns_are_coded_unche
     prepared = Prepared()
     work = prepare(_table(), spec, prepared=prepared)
     assert prepared.work is work
-    assert set(prepared.codes) == {"full_name", "date_of_birth"}
+    # old_uid: the home comparison's old district is derived from it (people.toml since e202be7)
+    assert set(prepared.codes) == {"full_name", "date_of_birth", "old_uid"}
     sources = derived_sources(spec)
     scalar = [c for c in sources if c in work.columns and not isinstance(work.schema[c], pl.List)]
     assert {"name", "given", "middle", "birth_date_any_order", "birth_month_day"} <= set(scalar)
