@@ -232,8 +232,11 @@ class IngestFailed(dg.Failure):
 
 
 def is_transient(extract, exc: BaseException) -> bool:  # noqa: ANN001 - catalogue Extract
-    """A database source that could not be reached or dropped the connection: worth another try later."""
-    return extract.source.format == "sql" and _connection_error(exc)
+    """A database source that could not be reached or dropped the connection, or a SQLite file another program holds
+    locked: worth another try later."""
+    from pipelines.ingest.readers import SourceBusy
+
+    return isinstance(exc, SourceBusy) or (extract.source.format == "sql" and _connection_error(exc))
 
 
 def _connection_error(exc: BaseException | None) -> bool:

@@ -75,6 +75,10 @@ class SourceReadError(RuntimeError):
     """The extract cannot be read; the message names the file and the cause."""
 
 
+class SourceBusy(SourceReadError):
+    """A source another program holds locked (a SQLite database being written): worth another try later."""
+
+
 @dataclass
 class RowProblem:
     source_key: str
@@ -1677,6 +1681,11 @@ def _sqlite_failures(batches: Iterator[pl.DataFrame], location: str) -> Iterator
     except SqlSourceError as exc:  # names the table and the file, never a cell
         raise SourceReadError(f"{location}: {exc}") from exc
     except sa.exc.DatabaseError as exc:  # SQLite's text may quote a cell: its type only
+        if getattr(exc.orig, "sqlite_errorname", None) in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # not damaged: in use
+            raise SourceBusy(
+                f"{location}: the SQLite database is locked by another program (one writing it, or a copy holding "
+                f"it: {exc.orig.sqlite_errorname}); nothing of it is read: load it again when that program has finished"
+            ) from exc
         raise SourceReadError(f"{location}: the SQLite database is damaged or cut off ({_error_type(exc)})") from exc
 
 
