@@ -89,6 +89,29 @@ def test_row_numbers_that_are_not_positions_are_read(work, spec):
         assert found[i] == _reference_rule_pairs(part, rule), rule.name
 
 
+def test_whether_row_numbers_are_positions_is_worked_out_once_per_blocking_run(work, spec, monkeypatch):
+    """``candidate_pairs`` looks at the row numbers once for all its rules (a pass over every record's: 17 rules at
+    1M people, 0.1 CPU s), not once per rule; the pairs of a table whose rows are not positions still name them."""
+    calls = []
+    check = blocking._rows_are_positions
+
+    def counted(frame):
+        calls.append(frame.height)
+        return check(frame)
+
+    monkeypatch.setattr(blocking, "_rows_are_positions", counted)
+    assert len(spec.blocking) > 2
+    candidate_pairs(work, spec)
+    assert calls == [work.height]
+    part = work.filter(pl.col(ROW) % 5 != 0).reverse()
+    calls.clear()
+    pairs, _ = candidate_pairs(part, spec)
+    assert calls == [part.height]
+    found = _per_rule(pairs, len(spec.blocking))
+    for i, rule in enumerate(spec.blocking):
+        assert found[i] == _reference_rule_pairs(part, rule), rule.name
+
+
 def test_capped_blocks_are_ordered_as_a_sort_of_the_rows_also_with_missing_and_equal_names(spec):
     """``_window_order`` (text sorted on its distinct values, ranks sorted in numpy) is ``DataFrame.sort``'s order
     by block, ``sort_by`` and row: missing names first, equal names by row; a column not text through the sort."""

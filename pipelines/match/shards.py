@@ -40,6 +40,7 @@ from pipelines.match.blocking import (
     KeyCodes,
     _merge,
     _row_bits,
+    _rows_are_positions,
     _word,
     rule_key_chunks,
 )
@@ -245,6 +246,7 @@ def _spill(
     rules = spec.blocking
     capped: list[pl.DataFrame] = [pl.DataFrame(schema=CAPPED_SCHEMA)] * len(rules)
     largest = [0] * len(rules)
+    positional = _rows_are_positions(work)  # (once, not per rule)
 
     def one_rule(i: int) -> None:
         def emit(keys: np.ndarray) -> None:
@@ -260,7 +262,7 @@ def _spill(
                 with _bucket_file(folder, int(b), i).open("ab") as out:
                     words[ends[b] - counts[b] : ends[b]].tofile(out)
 
-        capped[i], largest[i] = rule_key_chunks(work, rules[i], emit, keyed, KEY_BUDGET)
+        capped[i], largest[i] = rule_key_chunks(work, rules[i], emit, keyed, KEY_BUDGET, positional)
 
     with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
         list(pool.map(one_rule, range(len(rules))))
