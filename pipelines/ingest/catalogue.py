@@ -147,17 +147,19 @@ class SourceSpec:
             return [Extract(self, self.extract_date, None)]
         pattern = self.base_dir / self.path
         files = sorted(pattern.parent.glob(pattern.name)) if any(c in self.path for c in "*?[") else [pattern]
-        out = []
+        by_day: dict[date, list[Path]] = {}
         for f in files:
             self.check_inside_base(f)
             if self.extract_date_pattern:
                 day = self.date_of_file(f)
                 if day is None:  # the name misses the pattern, or holds no real date (misdated_files says so)
                     continue
-                out.append(Extract(self, day, f))
+                by_day.setdefault(day, []).append(f)
             else:
-                out.append(Extract(self, self.extract_date, f))
-        return out
+                by_day.setdefault(self.extract_date, []).append(f)
+        # two files of one date are one partition: read, it fails naming them all (before, the file sorted last was
+        # the extract and the other's rows were never loaded, silently)
+        return [Extract(self, day, found[0], others=tuple(found[1:])) for day, found in by_day.items()]
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,9 @@ class Extract:
     # extract_date_column: the table's rows whose date is empty or no date (partition ``<id>@undated``); their
     # ``extract_date`` is UNDATED_EXTRACT_DATE (1900-01-01: the raw and quarantine tables need one), not in the key
     undated: bool = False
+    # the source's other files whose names give this extract's date: one extract cannot be two files, so reading it
+    # fails naming them (readers.read_extract), never one loaded in place of the other
+    others: tuple = field(default=(), compare=False)
 
     @property
     def partition_key(self) -> str:

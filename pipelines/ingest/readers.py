@@ -133,6 +133,13 @@ def _base_dir_hint(spec: SourceSpec) -> str:
 
 def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
     spec = extract.source
+    if extract.others:
+        names = ", ".join(f.name for f in sorted([extract.file, *extract.others]))
+        raise SourceReadError(
+            f"{extract.location}: {len(extract.others) + 1} files of source {spec.id} give the extract date "
+            f"{extract.key_date}: {names} (catalogue {spec.catalogue_file.name}); one extract is one file, none of "
+            "them is loaded: keep the one that is the extract where the source's path finds it (move the others away)"
+        )
     if extract.file is not None and not extract.file.exists():
         raise SourceReadError(
             f"{extract.location}: file not found (looked for {extract.file}; source {spec.id}, catalogue "
