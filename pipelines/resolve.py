@@ -3094,7 +3094,9 @@ def resolve_table(
     missing = [c for c in named if c not in frame.columns]
     if missing:
         raise ValueError(f"column(s) {missing} not in the input (it has {frame.columns})")
-    parts = [pl.col(c).cast(pl.String) for c in (address_column, ward_column, district_column, province_column) if c]
+    parts = [
+        _unit_text(c, frame.schema[c]) for c in (address_column, ward_column, district_column, province_column) if c
+    ]
     if parts:
         text = pl.concat_str(parts, separator=", ", ignore_nulls=True)
     else:  # only old codes: no text to read, one null per row
@@ -3110,6 +3112,16 @@ def resolve_table(
 
 
 UNKNOWN_OLD_CODE = "old code is not a known pre-2025 commune code"
+
+
+def _unit_text(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A column's cells as text to read; a float column's whole numbers as integers ('5', not '5.0': a numbered ward
+    column a Parquet file or pandas holds as floats for its one missing value read no ward at all)."""
+    col = pl.col(column)
+    if not dtype.is_float():
+        return col.cast(pl.String)
+    whole = col.is_finite() & (col == col.floor()) & (col.abs() < 2**53)
+    return pl.when(whole).then(col.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(col.cast(pl.String))
 
 
 def _apply_old_codes(idx: ResolverIndex, resolved: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:
