@@ -1136,7 +1136,8 @@ def _rows_by_columns(data: bytes, sep: str):  # -> (first_line, blank, fields) a
     at = np.flatnonzero(np.frombuffer(body.translate(table), dtype=np.bool_))  # every quote, delimiter, CR and LF
     kind = text[at]
     is_quote = kind == quote
-    odd = (np.cumsum(is_quote, dtype=np.int32) & 1).astype(bool)  # an odd number of quotes up to here (included)
+    # an odd number of quotes up to here (included): the parity of a uint8 running sum (256 is even)
+    odd = (np.cumsum(is_quote, dtype=np.uint8) & 1).view(np.bool_)
     if odd.size and odd[-1]:
         return NotImplemented
     outside = ~odd  # for a delimiter or line end: not inside a quoted field
@@ -1146,7 +1147,8 @@ def _rows_by_columns(data: bytes, sep: str):  # -> (first_line, blank, fields) a
         return NotImplemented
     line_end = kind == lf  # a line ends at LF, CRLF (at its LF) or a lone CR, as Python's reader splits lines
     if b"\r" in body:
-        line_end |= (kind == cr) & (text[np.minimum(at + 1, text.size - 1)] != lf)
+        crs = np.flatnonzero(kind == cr)  # looked at only at the CRs (not the byte after every event)
+        line_end[crs] = text[np.minimum(at[crs] + 1, text.size - 1)] != lf
     lines_to = np.cumsum(line_end, dtype=np.int64)
     delimiters_to = np.cumsum((kind == delimiter) & outside, dtype=np.int64)
     ends = np.flatnonzero(line_end & outside)  # the events that end a row
