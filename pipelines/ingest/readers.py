@@ -541,6 +541,22 @@ def _whole_row(group: str, width: int, fields) -> bool:  # noqa: ANN001 - the fi
 _EXCEL_SEP_LINE = re.compile(r"\ufeff?sep=([\t\x21-\x7e])\s*$", re.IGNORECASE)  # as the CLI's (cli._EXCEL_SEP_LINE)
 
 
+def _header_below_title(records: list[str], spec: SourceSpec) -> int:
+    """How many of a CSV's first ``records`` are above its header: 0 when the first names enough of the catalogue's
+    columns (or no record does), else the one naming most (_find_header, as a workbook's header is found): a title
+    line ('DANH SÁCH HỘ GIA ĐÌNH') above it."""
+    expected = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
+    cells = []
+    for record in records:
+        try:
+            cells.append(_split_line(record.split("\n", 1)[0], spec.delimiter))
+        except csv.Error:
+            cells.append([])
+    if not cells or _find_header(cells[:1], expected) is not None:
+        return 0
+    return _find_header(cells, expected) or 0
+
+
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
     data = extract.file.read_bytes()
@@ -580,6 +596,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         header_at += 1
         while header_at < records.height - 1 and not records["text"][header_at].strip():
             header_at += 1
+    if spec.header_row is None and header_at < records.height:  # a title line above the header, as in a workbook
+        header_at += _header_below_title(records["text"].slice(header_at, HEADER_SEARCH_ROWS).to_list(), spec)
     if records.height <= header_at:
         raise SourceReadError(
             f"{extract.location}: no header at line {header_at + 1} (catalogue header_row {header_at}, counted from 0): "
