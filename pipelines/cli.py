@@ -128,6 +128,12 @@ def _read_parquet(path: Path, option: str) -> TableRead:
         raise click.ClickException(f"{path}: cannot read as parquet: {_parquet_problem(path, exc)}") from None
     if not frame.width:  # ('its columns are: ' and nothing after it)
         raise click.ClickException(f"{path}: the Parquet file has no columns")
+    # a pandas 'category' column (or an Enum) is read as its text: Polars' string functions refuse the categorical
+    # type, and `wardbridge match` stopped with a traceback on a name column saved so ('str.replace_many operation
+    # not supported for dtypes `cat`')
+    dictionary = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Categorical | pl.Enum)]
+    if dictionary:
+        frame = frame.with_columns(pl.col(dictionary).cast(pl.String))
     return without_nul_cells(TableRead(frame), path)
 
 
