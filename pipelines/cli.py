@@ -30,7 +30,15 @@ import click
 import polars as pl
 
 from pipelines.encodings import LEGACY
-from pipelines.ingest.json_keys import NOT_SHOWN, VALUE_LIKE, RepeatedKeys, json_object_pairs, repeated_key_paths
+from pipelines.ingest.json_keys import (
+    NOT_SHOWN,
+    TOO_DEEP,
+    VALUE_LIKE,
+    RepeatedKeys,
+    deep_at,
+    json_object_pairs,
+    repeated_key_paths,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -661,6 +669,8 @@ def _read_json(path: Path, option: str) -> TableRead:
         raise click.ClickException(f"{path}: the file is empty")
     objects: list = []
     if text.lstrip().startswith("["):
+        if (at := deep_at(text)) is not None:  # json.loads would raise RecursionError (a traceback)
+            raise click.ClickException(f"{path}: line {text.count(chr(10), 0, at) + 1}: {TOO_DEEP}")
         try:
             items = _JSON_DECODER.decode(text)
         except json.JSONDecodeError as exc:
@@ -681,6 +691,8 @@ def _read_json(path: Path, option: str) -> TableRead:
             line = line.removesuffix("\r")
             if not line.strip():
                 continue
+            if deep_at(line) is not None:  # json.loads would raise RecursionError (a traceback)
+                raise click.ClickException(f"{path}: line {number}: {TOO_DEEP}")
             try:
                 item = decode(line)
             except json.JSONDecodeError as exc:

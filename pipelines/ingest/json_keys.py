@@ -15,6 +15,38 @@ VALUE_LIKE = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*$|\d{4}|\d{1,2}[/.-]\d{1,2}
 NOT_SHOWN = "<a key like a value: not shown>"
 
 
+# objects or lists inside one another deeper than this are not read: Polars' JSON reader overflows its stack (a
+# segfault: the process dies) from about 550 levels and Python's from about 1,000 (RecursionError); records are
+# never near it
+MAX_DEPTH = 100
+TOO_DEEP = f"its values are nested more than {MAX_DEPTH} levels deep (objects or lists inside one another): not read"
+
+
+def deep_at(text: str, limit: int = MAX_DEPTH) -> int | None:
+    """Where in JSON ``text`` objects or lists first nest more than ``limit`` deep (outside strings), or None. Cheap
+    for text holding few brackets (a count first)."""
+    if text.count("{") + text.count("[") <= limit:
+        return None
+    depth, in_string, escaped = 0, False, False
+    for at, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return at
+        elif ch in "]}":
+            depth -= 1
+    return None
+
+
 class RepeatedKeys(dict):
     """A JSON object naming a key more than once: as a dict, the last value of each key (what json.loads keeps);
     ``pairs``: every key and value as written."""

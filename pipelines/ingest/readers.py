@@ -39,7 +39,7 @@ import polars as pl
 
 from pipelines import encodings
 from pipelines.ingest.catalogue import Extract, SourceSpec
-from pipelines.ingest.json_keys import RepeatedKeys, json_object_pairs, repeated_key_paths
+from pipelines.ingest.json_keys import MAX_DEPTH, TOO_DEEP, RepeatedKeys, deep_at, json_object_pairs, repeated_key_paths
 from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
@@ -1320,6 +1320,8 @@ def _json_objects(line: str, repeats: list[str]) -> list:
 
 
 def _json_values(line: str, repeats: list[str]) -> list:
+    if deep_at(line) is not None:  # (json.loads would raise RecursionError, Polars' reader crash)
+        raise ValueError(TOO_DEEP)
     hook = _pairs_noting_repeats(repeats)
     text = line.strip()
     text = text[:-1].rstrip() if text.endswith(",") else text
@@ -1400,7 +1402,10 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
         )
         lines = lines.head(-1)
     frame, numbers = None, {}
-    if not bad_lines:
+    # a line nested too deep would crash Polars' reader (a segfault): such a file is read line by line, the line
+    # quarantined (_json_values)
+    deep = lines.filter(pl.col("text").str.count_matches(r"[\[{]") > MAX_DEPTH)["text"]
+    if not bad_lines and not any(deep_at(t) is not None for t in deep):
         try:
             body = "\n".join(lines["text"].to_list()).encode("utf-8")
             frame = pl.read_ndjson(io.BytesIO(body), infer_schema_length=None)
@@ -1440,7 +1445,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 kept.extend([n] * len(objects))
             except ValueError as exc:
                 cause = _json_error_cause(exc, line)
-                problems.append(RowProblem(f"line:{n}", f"line {n} is not a JSON object: {cause}", line[:2000]))
+                said = f"line {n}: {cause}" if cause == TOO_DEEP else f"line {n} is not a JSON object: {cause}"
+                problems.append(RowProblem(f"line:{n}", said, line[:2000]))
                 first = first or f"line {n}: {cause}"
         if not rows and text.lstrip().startswith("["):
             raise SourceReadError(
