@@ -136,12 +136,6 @@ def _read_parquet(path: Path, option: str) -> TableRead:
         raise click.ClickException(f"{path}: cannot read as parquet: {_parquet_problem(path, exc)}") from None
     if not frame.width:  # ('its columns are: ' and nothing after it)
         raise click.ClickException(f"{path}: the Parquet file has no columns")
-    # a pandas 'category' column (or an Enum) is read as its text: Polars' string functions refuse the categorical
-    # type, and `wardbridge match` stopped with a traceback on a name column saved so ('str.replace_many operation
-    # not supported for dtypes `cat`')
-    dictionary = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Categorical | pl.Enum)]
-    if dictionary:
-        frame = frame.with_columns(pl.col(dictionary).cast(pl.String))
     return without_nul_cells(TableRead(frame), path)
 
 
@@ -926,11 +920,35 @@ def read_table(
                 ) from None
             raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
-        raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
+        frame, source = _without_inner_marks_read(data, sep, path, source)
+        if frame is None:
+            raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
     read = without_blank_lines(frame, path, source, sep)
     report_short_rows(read.frame, path, source, sep, option)
     report_repeated_columns(read.frame, path)
     return without_nul_cells(without_inner_marks(read, path), path)
+
+
+def _without_inner_marks_read(data: bytes, sep: str, path: Path, source: Path | bytes) -> tuple:
+    """A CSV that Polars could not read, read again without the byte order marks at its lines' starts (files joined
+    together): a mark before a quoted first cell holding the delimiter ('\ufeff"12 Lê Lợi, P. 5",2') kept the quote
+    from opening the cell, which was split and the row refused ('has 4 fields where the header has 2'). Said with
+    the lines, never a value. (frame, source), or (None, source) when there is none or it does not help."""
+    inner = b"\n\xef\xbb\xbf"
+    if inner not in data:
+        return None, source
+    mended = data.replace(inner, b"\n")
+    try:
+        frame = pl.read_csv(mended, infer_schema=False, separator=sep, encoding="utf8")
+    except (pl.exceptions.PolarsError, OSError):
+        return None, source
+    lines = [m.start() for m in re.finditer(re.escape(inner), data)]
+    shown = ", ".join(str(data.count(b"\n", 0, at) + 2) for at in lines[:NUL_ROWS_SHOWN])
+    _echo(
+        f"wardbridge: {path}: a byte order mark at the start of {len(lines):,} line{'s' if len(lines) > 1 else ''} "
+        f"({shown}{', ...' if len(lines) > NUL_ROWS_SHOWN else ''}): files joined together? It is no text: taken out"
+    )
+    return frame, mended
 
 
 def without_inner_marks(read: TableRead, path: Path) -> TableRead:
@@ -1853,7 +1871,7 @@ def match(
     # one chunk a column: the engine's table shares the columns it takes from it instead of copying them into one
     # chunk (a Parquet file is read a row group a chunk; at 1M people 185 bytes a record less after preparing)
     table = read(input_path, "--input")
-    frame = table.frame.rechunk()
+    frame = _spec_columns_as_text(table.frame.rechunk(), spec)
     _refuse_nested_columns(frame, spec, input_path)
     if not frame.height:  # a data problem, as an empty file is (the engine has nothing to fit a model on)
         raise click.ClickException(f"{input_path}: has no rows (a header only): nothing to match")
@@ -2067,6 +2085,15 @@ def _as_text_columns(
     return frame.with_columns(pl.col(c).cast(pl.String) for c in cast) if cast else frame
 
 
+def _spec_columns_as_text(frame: pl.DataFrame, spec) -> pl.DataFrame:  # noqa: ANN001 - a MatchSpec
+    """The spec's columns that a Parquet file holds as categorical (pandas' 'category' dtype, read by Polars as
+    Categorical) or Enum, as their text: Polars' string functions refuse the categorical type, and the match stopped
+    with a traceback on a name column saved so ('str.replace_many operation not supported for dtypes `cat`')."""
+    used = {c.split("__")[0] for c in spec.referenced_columns} | spec.input_columns | spec.optional_columns
+    coded = [c for c in sorted(used) if isinstance(frame.schema.get(c), pl.Categorical | pl.Enum)]
+    return frame.with_columns(pl.col(coded).cast(pl.String)) if coded else frame
+
+
 def _refuse_nested_columns(frame: pl.DataFrame, spec, path: Path) -> None:  # noqa: ANN001 - a MatchSpec
     """A column the spec uses holding lists or structs (a Parquet --input or --increment) is a data problem, named
     with its type: the spec compares one value per record (an --increment's crashed: 'cannot cast List type')."""
@@ -2164,7 +2191,7 @@ def _match_increment(
     from pipelines.match.increment import match_increment
     from pipelines.match.state import StateError, load_state, save_state
 
-    frame = table.frame
+    frame = _spec_columns_as_text(table.frame, spec)
 
     try:
         state = load_state(state_dir, spec)
