@@ -1,0 +1,50 @@
+"""A JSON string holding half of a character: a lone UTF-16 surrogate escape ('\\ud83d' without its pair: a system that
+cut a name at a fixed number of UTF-16 units, inside an emoji). json.loads reads it as a lone surrogate, which Polars
+cannot hold: `wardbridge resolve`/`match` stopped with a traceback (UnicodeEncodeError). The file is refused (exit 1)
+naming the object or line and the key, never the value; a surrogate pair (one character) reads as before."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+
+
+def _resolve(source, out):
+    args = ["resolve", "--input", str(source), "--column", "dia_chi", "--output", str(out)]
+    return CliRunner().invoke(main, args)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        (
+            "a.json",
+            '[{"id": "1", "dia_chi": "Phường 5, Quận 3"},\n {"id": "2", "dia_chi": "Ph\\ud800ường 6"}]',
+            "JSON object 2",
+        ),
+        (
+            "b.jsonl",
+            '{"id": "1", "dia_chi": "Phường 5"}\n{"id": "2", "ghi_chu": {"x": ["\\uDC00"]}, "dia_chi": "Q3"}\n',
+            "line 2",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_where(tmp_path, name, text, where):
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    result = _resolve(source, tmp_path / "out.csv")
+    assert result.exit_code == 1 and not isinstance(result.exception, UnicodeError), result.output
+    key = "dia_chi" if name == "a.json" else "ghi_chu"
+    assert f"{where}: key {key!r} holds half of a character" in result.output, result.output
+    assert "Phường 6" not in result.output and "ường" not in result.output
+
+
+def test_a_surrogate_pair_is_one_character(tmp_path):
+    source = tmp_path / "pair.json"
+    source.write_text('[{"id": "1", "dia_chi": "Phường 5, Quận 3 \\ud83d\\ude00"}]', encoding="utf-8")
+    result = _resolve(source, tmp_path / "out.csv")
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(tmp_path / "out.csv", infer_schema=False)["dia_chi"][0].endswith("\U0001f600")
