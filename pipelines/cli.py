@@ -31,12 +31,15 @@ import polars as pl
 
 from pipelines.encodings import LEGACY
 from pipelines.ingest.json_keys import (
+    HALF_CHARACTER,
     NOT_SHOWN,
+    SURROGATE_ESCAPE,
     TOO_DEEP,
     VALUE_LIKE,
     RepeatedKeys,
     deep_at,
     json_object_pairs,
+    lone_surrogate_key,
     repeated_key_paths,
 )
 
@@ -641,26 +644,6 @@ def _json_kind(value: object) -> str:
     return {str: "a text", list: "an array", dict: "an object"}.get(type(value), "a value")
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _lone_surrogate_key(item: object, key: str | None = None) -> str | None:
-    """The top-level key of the first string of ``item`` (an object as json.loads reads it: a pair of surrogate
-    escapes is one character, a lone one stays a surrogate) holding a lone surrogate, or None."""
-    if isinstance(item, str):
-        return key if _SURROGATE.search(item) else None
-    if isinstance(item, dict):
-        for k, v in item.pairs if isinstance(item, RepeatedKeys) else item.items():
-            if _SURROGATE.search(k) or _lone_surrogate_key(v, k) is not None:
-                return (key or k) if not _SURROGATE.search(key or k) else "<a key holding one>"
-    elif isinstance(item, list):
-        for v in item:
-            if _lone_surrogate_key(v, key) is not None:
-                return key
-    return None
-
-
 def _read_json(path: Path, option: str) -> TableRead:
     """A JSON file as read_table gives a CSV: an array of objects (rows numbered as objects) or JSON Lines, one
     object a line (numbered as lines; blank lines skipped). Every value as text (a number as written by JSON, true
@@ -719,13 +702,11 @@ def _read_json(path: Path, option: str) -> TableRead:
             objects.append(item)
             lines.append(number)
         numbers, word = np.array(lines, dtype=np.int64), "line"
-    if _SURROGATE_ESCAPE.search(text):  # a value holding half of a character: no text (Polars cannot hold it)
+    if SURROGATE_ESCAPE.search(text):  # a value holding half of a character: no text (Polars cannot hold it)
         for i, item in enumerate(objects):
-            if (key := _lone_surrogate_key(item)) is not None:
+            if (key := lone_surrogate_key(item)) is not None:
                 raise click.ClickException(
-                    f"{path}: {word} {numbers[i]}: key {key!r} holds half of a character (a lone UTF-16 surrogate "
-                    "escape, \\ud800-\\udfff: a string cut in two by the system that wrote it?): not text; "
-                    "correct it in the file"
+                    f"{path}: {word} {numbers[i]}: key {key!r} {HALF_CHARACTER}; correct it in the file"
                 )
     objects = _with_repeated_keys(objects, numbers, word, path)
     columns = list(dict.fromkeys(itertools.chain.from_iterable(objects)))

@@ -48,3 +48,20 @@ def test_a_surrogate_pair_is_one_character(tmp_path):
     result = _resolve(source, tmp_path / "out.csv")
     assert result.exit_code == 0, result.output
     assert pl.read_csv(tmp_path / "out.csv", infer_schema=False)["dia_chi"][0].endswith("\U0001f600")
+
+
+def test_ingestion_quarantines_the_line_not_a_nul(tmp_path):
+    """Polars' JSON lines reader read a lone surrogate as a NUL: raw held '\\x00' for the source's text and staging
+    counted a 'nul_removed' repair. The line is quarantined, its reason naming the key, the other lines read."""
+    import json as _json
+
+    from tests.test_bad_inputs import HEADER, ROWS, _ingest
+
+    lines = [_json.dumps(dict(zip(HEADER, r, strict=True)), ensure_ascii=False) for r in ROWS]
+    lines[1] = lines[1].replace("Bình", "B\\ud800ình")
+    result = _ingest(tmp_path, "jsonl", "s.jsonl", ("\n".join(lines) + "\n").encode())
+    assert result.state == "ok", result.cause
+    assert sorted(result.staged["source_key"]) == ["1", "3"]
+    (reason,) = result.quarantine["reason"]
+    assert reason.startswith("line 2: key 'ten_chu_ho' holds half of a character"), reason
+    assert result.staged["text_repairs"].null_count() == 2  # no 'nul_removed'

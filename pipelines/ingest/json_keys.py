@@ -95,3 +95,30 @@ def repeated_key_paths(value: object, path: tuple = ()) -> list[str]:
             if isinstance(v, dict | list):
                 out += repeated_key_paths(v, (*path, i))
     return out
+
+
+# a JSON string escape of a UTF-16 surrogate (\ud800-\udfff): a pair is one character, one alone is half of one (a
+# string cut in two by a system counting UTF-16 units), which json.loads keeps as a lone surrogate and no UTF-8 text,
+# a Polars frame included, can hold
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+HALF_CHARACTER = (
+    "holds half of a character (a lone UTF-16 surrogate escape, \\ud800-\\udfff: a string cut in two by the system "
+    "that wrote it?): not text"
+)
+
+
+def lone_surrogate_key(item: object, key: str | None = None) -> str | None:
+    """The top-level key of the first string of ``item`` (as json.loads reads it) holding a lone surrogate, or None;
+    '<a key holding one>' when the key itself does. Never a value."""
+    if isinstance(item, str):
+        return key if _SURROGATE.search(item) else None
+    if isinstance(item, dict):
+        for k, v in item.pairs if isinstance(item, RepeatedKeys) else item.items():
+            if _SURROGATE.search(k) or lone_surrogate_key(v, k) is not None:
+                return (key or k) if not _SURROGATE.search(key or k) else "<a key holding one>"
+    elif isinstance(item, list):
+        for v in item:
+            if lone_surrogate_key(v, key) is not None:
+                return key
+    return None

@@ -39,7 +39,17 @@ import polars as pl
 
 from pipelines import encodings
 from pipelines.ingest.catalogue import Extract, SourceSpec
-from pipelines.ingest.json_keys import MAX_DEPTH, TOO_DEEP, RepeatedKeys, deep_at, json_object_pairs, repeated_key_paths
+from pipelines.ingest.json_keys import (
+    HALF_CHARACTER,
+    MAX_DEPTH,
+    SURROGATE_ESCAPE,
+    TOO_DEEP,
+    RepeatedKeys,
+    deep_at,
+    json_object_pairs,
+    lone_surrogate_key,
+    repeated_key_paths,
+)
 from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
@@ -1405,7 +1415,10 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     # a line nested too deep would crash Polars' reader (a segfault): such a file is read line by line, the line
     # quarantined (_json_values)
     deep = lines.filter(pl.col("text").str.count_matches(r"[\[{]") > MAX_DEPTH)["text"]
-    if not bad_lines and not any(deep_at(t) is not None for t in deep):
+    # a string holding half of a character (a lone surrogate escape) was read by Polars as a NUL, then staged as a
+    # 'nul_removed' repair: such a file is read line by line, the line quarantined (_json_values)
+    halves = SURROGATE_ESCAPE.search(text) is not None
+    if not bad_lines and not halves and not any(deep_at(t) is not None for t in deep):
         try:
             body = "\n".join(lines["text"].to_list()).encode("utf-8")
             frame = pl.read_ndjson(io.BytesIO(body), infer_schema_length=None)
@@ -1433,6 +1446,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                     raise ValueError(f"not valid {encoding}")
                 repeats: list[str] = []
                 objects = _json_objects(line, repeats)
+                if halves and (key := next(filter(None, map(lone_surrogate_key, objects)), None)) is not None:
+                    raise ValueError(f"key {key!r} {HALF_CHARACTER}")
                 others = [obj for obj in objects if not isinstance(obj, dict)]
                 if others or not objects:
                     raise ValueError(f"it is {_json_kind(others[0]) if others else 'empty'}")
@@ -1445,7 +1460,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 kept.extend([n] * len(objects))
             except ValueError as exc:
                 cause = _json_error_cause(exc, line)
-                said = f"line {n}: {cause}" if cause == TOO_DEEP else f"line {n} is not a JSON object: {cause}"
+                plain = cause == TOO_DEEP or cause.endswith(HALF_CHARACTER)  # a JSON object, but not one to read
+                said = f"line {n}: {cause}" if plain else f"line {n} is not a JSON object: {cause}"
                 problems.append(RowProblem(f"line:{n}", said, line[:2000]))
                 first = first or f"line {n}: {cause}"
         if not rows and text.lstrip().startswith("["):
