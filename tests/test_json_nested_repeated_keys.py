@@ -120,3 +120,35 @@ def test_a_key_that_looks_like_a_value_is_not_shown(tmp_path):
     assert done.exit_code == 0, done.output
     assert "names key 'ho' > <a key like a value: not shown> more than once (line 1)" in done.output, done.output
     assert "0790850" not in done.output, done.output
+
+
+def test_a_nested_key_that_is_not_a_field_name_is_not_shown(tmp_path):
+    """HV4: a nested object keyed by NAMES ({"members": {"Nguyễn Văn An": ..., "Nguyễn Văn An": ...}}) printed the
+    name in the key path, on stderr and in ingestion's quarantine reason (VALUE_LIKE hides numbers and dates only).
+    Below the top level a key is shown only if it looks like a field name (ASCII letters, digits, '_')."""
+    from tests.test_row_contracts import _load
+
+    names = '"members": {"Nguyễn Văn An": "chủ hộ", "Nguyễn Văn An": "con", "ho ten": "x", "ho ten": "y"}'
+    lines = [
+        f'{{"ma": "1", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x", {names}}}',
+        '{"ma": "2", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x", "ho": {"ten_2": "a", "ten_2": "b"}}',
+    ]
+    (tmp_path / "n.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
+    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    reasons = dict(loaded.frame.select("source_key", "read_problem").iter_rows())
+    assert reasons["line:1"] == (
+        "line 1: key 'members' > <a key like a value: not shown> more than once (which value is meant is unknown)"
+    ), reasons
+    assert reasons["line:2"] == "line 2: key 'ho' > 'ten_2' more than once (which value is meant is unknown)"
+    out = tmp_path / "o.csv"
+    done = CliRunner().invoke(
+        main, ["resolve", "--input", str(tmp_path / "n.jsonl"), "--column", "dia_chi", "--output", str(out)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    said = done.output
+    assert "names key 'members' > <a key like a value: not shown> more than once (line 1)" in said, said
+    assert "names key 'ho' > 'ten_2' more than once (line 2)" in said, said
+    for value in ("Nguyễn", "Văn An", "ho ten"):
+        assert value not in said and value not in " ".join(reasons.values()), (value, said, reasons)

@@ -13,6 +13,18 @@ from collections import Counter
 # never shown in a message (a CSV without a header, a JSON object keyed by IDs). cli.header_looks_like_data uses it
 VALUE_LIKE = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*$|\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 NOT_SHOWN = "<a key like a value: not shown>"
+# a key inside a nested object is shown only if it looks like a field name (old systems' are such: 'ho_ten', 'ten',
+# 'maHo'); a key with spaces, accents or punctuation there is more likely a value (an object keyed by names)
+FIELD_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+def shown_key(key: str, nested: bool = False) -> str:
+    """A JSON key as a message may show it: ``repr(key)``, or :data:`NOT_SHOWN` when it looks like a value
+    (:data:`VALUE_LIKE`; ``nested``, a key below the top level: also when it is not a field name,
+    :data:`FIELD_NAME`)."""
+    if VALUE_LIKE.search(key) or (nested and not FIELD_NAME.fullmatch(key)):
+        return NOT_SHOWN
+    return repr(key)
 
 
 # objects or lists inside one another deeper than this are not read: Polars' JSON reader overflows its stack (a
@@ -66,14 +78,13 @@ def json_object_pairs(pairs: list) -> dict:
 
 def key_path(path: tuple) -> str:
     """Where a key is in a JSON record, never a value: "'ho_ten'", "'ho' > 'ten'", "'members' > item 2 > 'ten'"; a
-    key that looks like a value (:data:`VALUE_LIKE`: an object keyed by IDs) is not shown (:data:`NOT_SHOWN`)."""
+    key that looks like a value (:data:`VALUE_LIKE`: an object keyed by IDs; below the top level, any key that is not
+    a field name: an object keyed by names) is not shown (:data:`NOT_SHOWN`, :func:`shown_key`)."""
 
-    def part(p: str | int) -> str:
-        if not isinstance(p, str):
-            return f"item {p + 1}"
-        return NOT_SHOWN if VALUE_LIKE.search(p) else repr(p)
+    def part(at: int, p: str | int) -> str:
+        return f"item {p + 1}" if not isinstance(p, str) else shown_key(p, nested=at > 0)
 
-    return " > ".join(map(part, path))
+    return " > ".join(part(at, p) for at, p in enumerate(path))
 
 
 def repeated_key_paths(value: object, path: tuple = ()) -> list[str]:
