@@ -41,6 +41,7 @@ from pipelines.ingest.json_keys import (
     json_object_pairs,
     lone_surrogate_key,
     repeated_key_paths,
+    shown_key,
 )
 
 if TYPE_CHECKING:
@@ -706,7 +707,7 @@ def _read_json(path: Path, option: str) -> TableRead:
         for i, item in enumerate(objects):
             if (key := lone_surrogate_key(item)) is not None:
                 raise click.ClickException(
-                    f"{path}: {word} {numbers[i]}: key {key!r} {HALF_CHARACTER}; correct it in the file"
+                    f"{path}: {word} {numbers[i]}: key {shown_key(key)} {HALF_CHARACTER}; correct it in the file"
                 )
     objects = _with_repeated_keys(objects, numbers, word, path)
     columns = list(dict.fromkeys(itertools.chain.from_iterable(objects)))

@@ -65,3 +65,27 @@ def test_ingestion_quarantines_the_line_not_a_nul(tmp_path):
     (reason,) = result.quarantine["reason"]
     assert reason.startswith("line 2: key 'ten_chu_ho' holds half of a character"), reason
     assert result.staged["text_repairs"].null_count() == 2  # no 'nul_removed'
+
+
+def test_a_key_that_looks_like_a_value_is_not_shown(tmp_path):
+    """HV4: the message named the top-level key as written, also where it looks like a value (an object keyed by
+    IDs): {"079123456789": "ab\\ud800"} said "key '079123456789' holds half of a character". Such a key is not
+    shown, as in the other JSON key messages (json_keys.VALUE_LIKE / NOT_SHOWN); a field name still is."""
+    import json as _json
+
+    from tests.test_bad_inputs import HEADER, ROWS, _ingest
+
+    source = tmp_path / "s.jsonl"
+    source.write_text('{"id": "1", "dia_chi": "Phường 5, Quận 3", "079123456789": "ab\\ud800"}\n', encoding="utf-8")
+    result = _resolve(source, tmp_path / "out.csv")
+    assert result.exit_code == 1 and not isinstance(result.exception, UnicodeError), result.output
+    assert "line 1: key <a key like a value: not shown> holds half of a character" in result.output, result.output
+    assert "079123456789" not in result.output and "0791234" not in result.output, result.output
+
+    lines = [_json.dumps(dict(zip(HEADER, r, strict=True)), ensure_ascii=False) for r in ROWS]
+    lines[1] = lines[1][:-1] + ', "079123456789": "ab\\ud800"}'
+    ingested = _ingest(tmp_path, "jsonl", "i.jsonl", ("\n".join(lines) + "\n").encode())
+    assert ingested.state == "ok", ingested.cause
+    (reason,) = ingested.quarantine["reason"]
+    assert reason.startswith("line 2: key <a key like a value: not shown> holds half of a character"), reason
+    assert "0791234" not in reason, reason

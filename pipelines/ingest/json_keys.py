@@ -121,7 +121,8 @@ HALF_CHARACTER = (
 
 def lone_surrogate_key(item: object, key: str | None = None) -> str | None:
     """The top-level key of the first string of ``item`` (as json.loads reads it) holding a lone surrogate, or None;
-    '<a key holding one>' when the key itself does. Never a value."""
+    '<a key holding one>' when the key itself does. Never a value; a key like one is shown by the callers as
+    :func:`shown_key` shows it (an object keyed by IDs: :data:`NOT_SHOWN`)."""
     if isinstance(item, str):
         return key if _SURROGATE.search(item) else None
     if isinstance(item, dict):

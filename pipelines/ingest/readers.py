@@ -49,6 +49,7 @@ from pipelines.ingest.json_keys import (
     json_object_pairs,
     lone_surrogate_key,
     repeated_key_paths,
+    shown_key,
 )
 from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
@@ -1447,7 +1448,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 repeats: list[str] = []
                 objects = _json_objects(line, repeats)
                 if halves and (key := next(filter(None, map(lone_surrogate_key, objects)), None)) is not None:
-                    raise ValueError(f"key {key!r} {HALF_CHARACTER}")
+                    raise ValueError(f"key {shown_key(key)} {HALF_CHARACTER}")
                 others = [obj for obj in objects if not isinstance(obj, dict)]
                 if others or not objects:
                     raise ValueError(f"it is {_json_kind(others[0]) if others else 'empty'}")
