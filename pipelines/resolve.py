@@ -3098,7 +3098,9 @@ def resolve_table(
         _unit_text(c, frame.schema[c]) for c in (address_column, ward_column, district_column, province_column) if c
     ]
     if parts:
-        text = pl.concat_str(parts, separator=", ", ignore_nulls=True)
+        # a row whose columns are all null is a null input (concat_str of nulls only gives ''), as a null cell is
+        joined = pl.concat_str(parts, separator=", ", ignore_nulls=True)
+        text = pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(joined)
     else:  # only old codes: no text to read, one null per row
         text = pl.repeat(None, frame.height, dtype=pl.String)
     texts = frame.select(text.alias("t"))["t"]
