@@ -3103,9 +3103,18 @@ def resolve_table(
         text = pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(joined)
     else:  # only old codes: no text to read, one null per row
         text = pl.repeat(None, frame.height, dtype=pl.String)
+    units = {"ward": ward_column, "district": district_column, "province": province_column}
+    # a unit cell that is a date or other digits without letters (no unit number) names no unit: such a row is
+    # not read (a date read as a fuzzy ward), it says which column and why, never the value
+    said = frame.select(_not_a_unit_name({role: c for role, c in units.items() if c}, frame.schema).alias("s"))["s"]
     texts = frame.select(text.alias("t"))["t"]
+    flagged = said.is_not_null()
+    if flagged.any():
+        texts = texts.zip_with(~flagged, pl.Series([None], dtype=pl.String))
     idx = index_for(reference)
     resolved = resolve_addresses(texts, index=idx, as_of=as_of, scheme=scheme)
+    if flagged.any():
+        resolved = resolved.with_columns(reason=pl.when(flagged).then(said).otherwise(pl.col("reason")))
     if old_code_column:
         resolved = _apply_old_codes(idx, resolved, frame[old_code_column])
     names = output_names(frame.columns)  # a name the input has already: resolved_<name> (then _2, _3...)
@@ -3114,6 +3123,36 @@ def resolve_table(
 
 
 UNKNOWN_OLD_CODE = "old code is not a known pre-2025 commune code"
+
+
+_DATE_CELL = (
+    r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\s*$"
+)
+_UNIT_NUMBER = r"^[^\p{L}\p{N}]*[0-9]+[^\p{L}\p{N}]*$"  # '5', '05', '# 5': a numbered unit (as _BARE_NUMBER)
+
+
+def _not_a_unit_name(columns: dict[str, str], schema) -> pl.Expr:
+    """Per row, the reason its first structured unit column (``columns``: role -> column) holding no unit name says
+    so (a date, or digits without any letter that are no unit number: '1-2-3'), else null. The value is never said."""
+    said = pl.lit(None, dtype=pl.String)
+    for role, column in reversed(list(columns.items())):  # the first such column's reason wins
+        dtype = schema[column]
+        cell = _unit_text(column, dtype).str.strip_chars()
+        if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+            date = pl.col(column).is_not_null()
+            other = pl.lit(False)
+        else:
+            no_name = cell.str.contains(r"\p{N}") & ~cell.str.contains(r"\p{L}") & ~cell.str.contains(_UNIT_NUMBER)
+            date = no_name & cell.str.contains(_DATE_CELL)
+            other = no_name & ~date
+        said = (
+            pl.when(date)
+            .then(pl.lit(f"the {role} column holds a date, not a unit name"))
+            .when(other)
+            .then(pl.lit(f"the {role} column holds digits without letters, not a unit name"))
+            .otherwise(said)
+        )
+    return said
 
 
 def _unit_text(column: str, dtype: pl.DataType) -> pl.Expr:
