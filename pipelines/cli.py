@@ -43,6 +43,7 @@ from pipelines.ingest.json_keys import (
     repeated_key_paths,
     shown_key,
 )
+from pipelines.text import is_whole_number
 
 if TYPE_CHECKING:
     import numpy as np
@@ -2082,8 +2083,7 @@ def _as_text_columns(
     # the integers' text: as '1.0' it met the input's '1' nowhere and every previous id was lost, silently
     floats = [c for c in columns if c in frame.columns and frame.schema[c].is_float() and c not in float_text]
     for column in floats:
-        values = frame[column].drop_nulls()
-        if not (values.is_finite() & (values == values.floor()) & (values.abs() < 2**53)).all():
+        if not frame.select(is_whole_number(pl.col(column)).all()).item():
             raise click.BadParameter(
                 f"{path}: column {column!r} has type {frame.schema[column]} and holds numbers that are not whole: "
                 "an id is text or a whole number",

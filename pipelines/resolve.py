@@ -42,7 +42,7 @@ from rapidfuzz.distance import OSA
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.resolve_tables import KeyTable, Markers
 from pipelines.schema import RESOLVED_ADDRESS
-from pipelines.text import _fold_table, strip_accents, strip_accents_fast_expr
+from pipelines.text import _fold_table, is_whole_number, strip_accents, strip_accents_fast_expr
 
 MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is not an address
 FUZZY_MIN_CHARS = 5  # shorter names are too close to each other to correct a typo safely
@@ -3161,7 +3161,7 @@ def _unit_text(column: str, dtype: pl.DataType) -> pl.Expr:
     col = pl.col(column)
     if not dtype.is_float():
         return col.cast(pl.String)
-    whole = col.is_finite() & (col == col.floor()) & (col.abs() < 2**53)
+    whole = is_whole_number(col)
     return pl.when(whole).then(col.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(col.cast(pl.String))
 
 

@@ -87,3 +87,10 @@ def strip_accents_fast_expr(column: pl.Expr) -> pl.Expr:
 
 def fold_expr(column: pl.Expr) -> pl.Expr:
     return strip_accents_expr(column).str.replace_all(r"[^a-z0-9]+", "")
+
+
+def is_whole_number(values: pl.Expr) -> pl.Expr:
+    """Per value of a float column, whether it is a whole number an integer holds exactly (1.0 and 26740.0, not 1.5,
+    inf or 2**60; null stays null): pandas writes an int column that holds a missing value as floats, so ids, codes
+    and ward numbers come as 1.0, 2.0, read as their integers' text."""
+    return values.is_finite() & (values == values.floor()) & (values.abs() < 2**53)
