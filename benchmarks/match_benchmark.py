@@ -106,6 +106,7 @@ def run_engine(
                 "candidate_pairs",
                 "decisions",
                 "review_pairs",
+                "review_items",
                 "capped_blocks",
                 "largest_block_per_rule",
                 "em_converged",
@@ -509,6 +510,10 @@ def compare(args: argparse.Namespace, work: Path) -> None:
             print_threshold_whatif(staged, truth, pairs_file)
             review = figures["info"].get("review_pairs", 0)
             print(f"review pairs {review:,} = {review / records:.2%} of {records:,} records")
+            # one item per pair of entities the queued pairs join (engine.review_items)
+            if "review_items" in figures["info"]:
+                items = figures["info"]["review_items"]
+                print(f"review items (entity pairs) {items:,} = {items / records:.2%} of {records:,} records")
     print()
     for r in rows:
         info = r["info"]

@@ -101,7 +101,7 @@ class MatchResult:
         lines = [
             f"{s['records']:,} records -> {s['entities']:,} entities ({s['records_merged']:,} records merged into another record's entity)",
             f"candidate pairs {s['candidate_pairs']:,}{_added_pairs(s)}: link {s['decisions'].get('link', 0):,}, "
-            f"review {s['decisions'].get('review', 0):,}, "
+            f"review {s['decisions'].get('review', 0):,}{_review_items_note(s)}, "
             f"non-match {s['decisions'].get('non_match', 0):,}, refused by the chaining guard {s['decisions'].get('refused', 0):,}",
             "blocking: " + ", ".join(f"{k} {v:,} new" for k, v in self.blocking.new_pairs_per_rule.items()),
         ]
@@ -888,6 +888,7 @@ def _match(
         del scored, table_rows  # tens of millions of rows at city scale: freed once the lineage is drawn
 
         review = _review_queue(pair_table, work, spec, rows)
+        items = review_items(clusters, rows.filter(_queued(pair_table)))
         del rows
         entity_ids, merged = named.result()
         entities = name_golden(golden.result(), entity_ids)
@@ -934,6 +935,7 @@ def _match(
         ),
         "shards": spilled.count if spilled is not None else 1,
         "review_pairs": review.height,
+        "review_items": items,  # the pairs grouped by the two entities they join (review_items)
         "entity_size_max": int(per_record.max() or 0),
         "entity_size_counts": sizes,
         "prior": model.prior,
@@ -974,6 +976,14 @@ def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
         ],
         separator="; ",
     )
+
+
+def _review_items_note(stats: dict) -> str:
+    """The summary's note on the review queue as a reviewer gets it: its pairs (review and refused, less those a
+    reviewer judged) in questions, one per pair of entities they join (``review_items``)."""
+    if "review_items" not in stats:
+        return ""
+    return f" (queued {stats['review_pairs']:,} pairs in {stats['review_items']:,} entity-pair items)"
 
 
 def _added_pairs(stats: dict) -> str:
@@ -1121,6 +1131,25 @@ def _lineage(
     )
 
 
+def _queued(pairs: pl.DataFrame) -> pl.Series:
+    """Per pair of the pair table, whether it is queued for review: uncertain or guard-refused, and not a pair a
+    reviewer judged different (decided, as a pair judged the same is: linked)."""
+    queued = pl.col("decision").is_in(["review", "refused"])
+    decided = pl.col("decision_reason").cast(pl.String).eq(REVIEWED_DIFFERENT).fill_null(False)
+    return pairs.select((queued & ~decided).alias("q"))["q"]
+
+
+def review_items(clusters: pl.Series, rows: pl.DataFrame) -> int:
+    """The questions a reviewer of entities is asked about the queued pairs ``rows`` (l, r: row numbers; ``clusters``:
+    each row's cluster): one per pair of clusters the pairs join (several pairs between the same two prospective
+    entities are one question: are they one person?), and one per cluster for the pairs inside one (is it one
+    person?). pipelines.review.queues groups the match_pair items so."""
+    if not rows.height:
+        return 0
+    ends = pl.DataFrame({"a": clusters.gather(rows["l"]), "b": clusters.gather(rows["r"])})
+    return ends.select(pl.min_horizontal("a", "b").alias("x"), pl.max_horizontal("a", "b").alias("y")).n_unique()
+
+
 def _review_queue(
     pairs: pl.DataFrame, work: pl.DataFrame, spec: MatchSpec, rows: pl.DataFrame | None = None
 ) -> pl.DataFrame:
@@ -1128,9 +1157,7 @@ def _review_queue(
     different (refused as REVIEWED_DIFFERENT) is decided, as a pair judged the same is (linked): not queued again.
     ``rows``: the pairs' records as row numbers of ``work`` (l, r; the ids are those rows'), when known: the shown
     fields are gathered by them (else found by id)."""
-    queued = pl.col("decision").is_in(["review", "refused"])
-    decided = pl.col("decision_reason").cast(pl.String).eq(REVIEWED_DIFFERENT).fill_null(False)
-    wanted = pairs.select((queued & ~decided).alias("q"))["q"]
+    wanted = _queued(pairs)
     queue = pairs.filter(wanted)
     queue = queue.select(
         "left_id",
