@@ -213,8 +213,18 @@ def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         .sort("kind")
         .iter_rows()
     }
+    pairs = queues.evidence.get("match_pair")
+    if pairs is not None and "record_pairs" in pairs.columns and "match_pair" in per_kind:
+        # match_pair items are pairs of entities (queues.entity_pair_items): the record pairs they hold beside them
+        per_kind["match_pair"]["record_pairs"] = int(pairs["record_pairs"].sum())
     context.log.info(
         f"review: {queues.items.height} open items, {queues.closed.height} closed; {len(wards)} ward folders"
+        + (
+            f"; match_pair: {per_kind['match_pair']['open']} items holding {per_kind['match_pair']['record_pairs']} "
+            "record pairs"
+            if "record_pairs" in per_kind.get("match_pair", {})
+            else ""
+        )
     )
     return dg.MaterializeResult(
         metadata={

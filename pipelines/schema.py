@@ -1495,6 +1495,15 @@ _ITEM_KEY_FIELDS = (
     _f("entity_kind", pl.String, "Entity kind of a match pair.", allowed=tuple(ENTITY_KINDS)),
     _f("left_id", pl.String, "record_key of one record of a match pair (the smaller)."),
     _f("right_id", pl.String, "record_key of the other."),
+    _f(
+        "more_left_ids",
+        pl.List(pl.String),
+        "A match pair item's further record pairs, their left records (with more_right_ids, position by position): "
+        "queued pairs joining the same two prospective entities (or inside one) are one item, keyed by its pair with "
+        "the smallest keys (left_id, right_id); its decision applies to every pair. Empty or null: one pair.",
+        absent_as_null=True,
+    ),
+    _f("more_right_ids", pl.List(pl.String), "Their right records (see more_left_ids).", absent_as_null=True),
     _f("old_uid", pl.String, "Split old unit of a split_unit item, 'pre2025:<code>'."),
     _f("name_kind", pl.String, "Named split item: street, hamlet or quarter.", allowed=NAME_KINDS),
     _f("name_key", pl.String, "Named split item: folded name key (resolved.split_evidence.name_key)."),

@@ -3,9 +3,15 @@ entities are one question (issue 14's review budget counted per item)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from pipelines.match.engine import review_items
+from pipelines.review.decisions import append_audit, effective_decisions, labelled_pairs, match_labels
+from pipelines.review.ids import item_ids
+from pipelines.review.queues import ReviewInputs, match_pair, unhonoured_matches, update_item_keys
+from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_QUEUE_ITEMS, review_table
 
 
 def test_pairs_between_the_same_two_clusters_are_one_item():
@@ -21,3 +27,155 @@ def test_pairs_between_the_same_two_clusters_are_one_item():
     assert review_items(clusters, rows.head(0)) == 0
     # every pair its own cluster pair: as many items as pairs
     assert review_items(pl.Series("c", range(7), dtype=pl.UInt32), rows) == 5
+
+
+NOW = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+DAY = dt.date(2026, 12, 5)
+
+
+def _review(pairs: list[tuple[str, str, float]]) -> pl.DataFrame:
+    """entities.people_review rows (left_id, right_id, match_probability) with the other columns empty."""
+    schema = review_table("people").polars_schema
+    rows = []
+    for left, right, p in pairs:
+        row = dict.fromkeys(schema)
+        row.update(
+            left_id=left,
+            right_id=right,
+            match_probability=p,
+            match_weight=0.0,
+            decision="review",
+            evidence="name=exact",
+            same_entity=False,
+        )
+        rows.append(row)
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _inputs(review: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> ReviewInputs:
+    keys = sorted({*review["left_id"], *review["right_id"]})
+    staged = pl.DataFrame({"record_key": keys, "new_uid": ["2025:26740"] * len(keys)})
+    return ReviewInputs(
+        staged={"population": staged},
+        quarantine={},
+        review={"people": review},
+        ward_names=pl.DataFrame(),
+        entity_of=entity_of,
+    )
+
+
+# entities: A = {p#1, p#3, p#5}, B = {p#2, p#4}, C = {p#6}, D = {p#7}
+LINEAGE = pl.DataFrame(
+    {
+        "record_key": ["p#1", "p#2", "p#3", "p#4", "p#5", "p#6", "p#7"],
+        "entity_id": ["A", "B", "A", "B", "A", "C", "D"],
+    }
+)
+PAIRS = [
+    ("p#4", "p#3", 0.5),  # A ~ B (written larger key first)
+    ("p#1", "p#2", 0.2),  # A ~ B
+    ("p#5", "p#4", 0.7),  # A ~ B
+    ("p#6", "p#7", 0.4),  # C ~ D
+    ("p#1", "p#5", 0.3),  # inside A
+]
+
+
+def _pair_id(left: str, right: str) -> str:
+    frame = pl.DataFrame({"entity_kind": ["people"], "left_id": [left], "right_id": [right]})
+    return item_ids(frame, "match_pair", ["entity_kind", "left_id", "right_id"])[0]
+
+
+def test_queued_pairs_joining_the_same_two_entities_are_one_item():
+    items = match_pair(_inputs(_review(PAIRS), {"people": LINEAGE})).sort("left_id", "right_id")
+    assert items.height == 3  # A~B, C~D, inside A
+    ab = items.row(0, named=True)
+    # keyed by its pair with the smallest keys; the other pairs listed (keys, and shown with their probability)
+    assert (ab["left_id"], ab["right_id"], ab["item_id"]) == ("p#1", "p#2", _pair_id("p#1", "p#2"))
+    assert list(zip(ab["more_left_ids"], ab["more_right_ids"], strict=True)) == [("p#3", "p#4"), ("p#4", "p#5")]
+    assert ab["record_pairs"] == 3 and ab["records_blocked"] == 5
+    assert ab["other_pairs"] == "p#3 ~ p#4 p=0.5 review; p#4 ~ p#5 p=0.7 review"
+    assert ab["summary"] == "uncertain people entities: 3 record pairs (strongest review)"
+    inside = items.row(1, named=True)
+    assert (inside["left_id"], inside["right_id"], inside["record_pairs"]) == ("p#1", "p#5", 1)
+    # a lone pair is the item it always was: same id, nothing more listed
+    cd = items.row(2, named=True)
+    assert (cd["item_id"], cd["more_left_ids"], cd["other_pairs"]) == (_pair_id("p#6", "p#7"), [], None)
+    assert cd["records_blocked"] == 2 and cd["summary"] == "uncertain people pair (review)"
+    # without the entities (no lineage): one item per pair, as before
+    alone = match_pair(_inputs(_review(PAIRS), {}))
+    assert alone.height == 5 and set(alone["record_pairs"]) == {1}
+    assert sorted(alone["item_id"]) == sorted(_pair_id(min(a, b), max(a, b)) for a, b, _ in PAIRS)
+
+
+def _decide(items: pl.DataFrame, decision: str) -> pl.DataFrame:
+    """REVIEW_DECISIONS_TABLE of one decision on each of ``items`` (queue items with their keys)."""
+    rows = pl.DataFrame(
+        {
+            "item_id": items["item_id"],
+            "kind": ["match_pair"] * items.height,
+            "decision": [decision] * items.height,
+            "new_uid": [None] * items.height,
+            "reviewer": ["R"] * items.height,
+            "decided_on": [DAY] * items.height,
+            "note": [None] * items.height,
+            "source_file": ["d.csv"] * items.height,
+            "sheet": [None] * items.height,
+            "source_row": list(range(2, 2 + items.height)),
+        },
+        schema_overrides={"new_uid": pl.String, "note": pl.String, "sheet": pl.String, "source_row": pl.UInt32},
+    )
+    audit, _ = append_audit(None, rows, NOW)
+    keys = items.with_columns(pl.lit("match_pair").alias("kind"))
+    keys = REVIEW_ITEM_KEYS.with_absent(keys).with_columns(
+        [pl.lit(None, t).alias(c) for c, t in REVIEW_ITEM_KEYS.polars_schema.items() if c not in keys.columns]
+    )
+    return effective_decisions(audit, keys.select(REVIEW_ITEM_KEYS.columns).cast(REVIEW_ITEM_KEYS.polars_schema))
+
+
+def test_a_decision_on_an_item_labels_every_pair_of_it():
+    items = match_pair(_inputs(_review(PAIRS), {"people": LINEAGE}))
+    ab = items.filter(pl.col("record_pairs") == 3)
+    for decision in ("match", "no_match"):
+        labels = match_labels(_decide(ab, decision))
+        assert sorted(labels.select("left_id", "right_id").rows()) == [("p#1", "p#2"), ("p#3", "p#4"), ("p#4", "p#5")]
+        assert set(labels["label"]) == {decision}
+        # the item's own pair under its id, each further pair under its own pair id (primary key holds)
+        assert sorted(labels["item_id"]) == sorted(
+            _pair_id(a, b) for a, b in labels.select("left_id", "right_id").rows()
+        )
+        assert labelled_pairs(labels, "people", decision).height == 3
+
+
+def test_a_match_refused_on_a_further_pair_of_an_item_reopens_the_item():
+    items = match_pair(_inputs(_review(PAIRS), {"people": LINEAGE}))
+    ab = items.filter(pl.col("record_pairs") == 3)
+    decisions = _decide(ab, "match")
+    refused = pl.DataFrame(
+        {
+            "left_id": ["p#5"],
+            "right_id": ["p#4"],
+            "decision": ["refused"],
+            "decision_reason": ["chaining guard"],
+            "same_entity": [False],
+        }
+    )
+    out = unhonoured_matches(_inputs(refused, {}), decisions)
+    assert out["item_id"].to_list() == ab["item_id"].to_list()
+
+
+def test_item_keys_written_before_the_further_pairs_were_kept_still_read():
+    written = {
+        "item_id": _pair_id("p#1", "p#2"),
+        "kind": "match_pair",
+        "records_blocked": 2,
+        "entity_kind": "people",
+        "left_id": "p#1",
+        "right_id": "p#2",
+        "first_seen": NOW,
+        "last_seen": NOW,
+    }
+    schema = REVIEW_ITEM_KEYS.polars_schema
+    old = pl.DataFrame([{c: written.get(c) for c in schema}], schema=schema).drop("more_left_ids", "more_right_ids")
+    keys = update_item_keys(old, pl.DataFrame(schema=REVIEW_QUEUE_ITEMS.polars_schema), NOW)
+    assert keys.height == 1 and keys["more_left_ids"].null_count() == 1
+    assert match_labels(_decide(keys.drop("first_seen", "last_seen"), "match")).height == 1

@@ -45,7 +45,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.review.exports import ESCAPE, ESCAPED_FORMULA
-from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, md5_column
+from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, item_ids, md5_column
 from pipelines.schema import (
     OFFICIAL_STATUS,
     REVIEW_DECISION_AUDIT,
@@ -1095,9 +1095,9 @@ def _effective(ordered: pl.DataFrame, conflicts: pl.DataFrame, items: pl.DataFra
         for c in REVIEW_DECISIONS_TABLE.columns
         if c in REVIEW_ITEM_KEYS.columns and c not in ("item_id", "kind", "new_uid")
     ]
-    keys = (items if items is not None else pl.DataFrame(schema=REVIEW_ITEM_KEYS.polars_schema)).select(
-        "item_id", *key_columns
-    )
+    keys = REVIEW_ITEM_KEYS.with_absent(
+        items if items is not None else pl.DataFrame(schema=REVIEW_ITEM_KEYS.polars_schema)
+    ).select("item_id", *key_columns)
     return (
         effective.join(keys, on="item_id", how="left", maintain_order="left")
         .select(REVIEW_DECISIONS_TABLE.columns)
@@ -1200,12 +1200,43 @@ def standing_rejects(audit: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(out, schema=schema)
 
 
+def decided_pairs(decisions: pl.DataFrame, which: tuple[str, ...] = ("match", "no_match")) -> pl.DataFrame:
+    """item_id, entity_kind, left_id, right_id, decision, reviewer, decided_on of every record pair of the match_pair
+    items decided ``which``: the item's own pair (left_id, right_id) and each of its further pairs (more_left_ids,
+    more_right_ids: the pairs joining the same two entities, queues.entity_pair_items), each with the item's id and
+    decision: a decision on an item applies to all its pairs."""
+    pairs = _closed(REVIEW_DECISIONS_TABLE.with_absent(decisions), "match_pair", which).filter(
+        pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
+    )
+    shared = ["item_id", "entity_kind", "decision", "reviewer", "decided_on"]
+    more = (
+        pairs.filter(pl.col("more_left_ids").list.len().fill_null(0) > 0)
+        .select(*shared, pl.col("more_left_ids").alias("left_id"), pl.col("more_right_ids").alias("right_id"))
+        .explode("left_id", "right_id")
+    )
+    columns = ["item_id", "entity_kind", "left_id", "right_id", "decision", "reviewer", "decided_on"]
+    return pl.concat([pairs.select(columns), more.select(columns)]).filter(
+        pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
+    )
+
+
 def match_labels(decisions: pl.DataFrame) -> pl.DataFrame:
-    """REVIEW_MATCH_LABELS from closed match_pair items with their keys."""
-    pairs = _closed(decisions, "match_pair", ("match", "no_match")).filter(pl.col("left_id").is_not_null())
-    return pairs.select(
-        "item_id", "entity_kind", "left_id", "right_id", pl.col("decision").alias("label"), "reviewer", "decided_on"
-    ).cast(REVIEW_MATCH_LABELS.polars_schema)
+    """REVIEW_MATCH_LABELS from closed match_pair items with their keys: one label per record pair of an item
+    (``decided_pairs``), the item's own pair under the item's id and each further pair under the id it has as a pair
+    of its own ('mp-' of its keys). A pair labelled through two items (its entities changed between runs) keeps the
+    later-dated decision."""
+    pairs = decided_pairs(decisions)
+    if pairs.height:
+        pairs = pairs.with_columns(item_ids(pairs, "match_pair", ["entity_kind", "left_id", "right_id"]))
+    return (
+        pairs.sort("decided_on", "item_id", descending=[True, False], nulls_last=True)
+        .unique(["entity_kind", "left_id", "right_id"], keep="first", maintain_order=True)
+        .sort("item_id")
+        .select(
+            "item_id", "entity_kind", "left_id", "right_id", pl.col("decision").alias("label"), "reviewer", "decided_on"
+        )
+        .cast(REVIEW_MATCH_LABELS.polars_schema)
+    )
 
 
 def _root(parent: dict[str, str], x: str) -> str:
@@ -1265,9 +1296,7 @@ def label_contradictions(decisions: pl.DataFrame) -> pl.DataFrame:
     Returns item_id, others (the other items of those chains and their no_match pairs, sorted). Such labels cannot
     all hold: the items go back to a person. Officials' labels are few: plain Python union-find, then the
     biconnected block of the no_match pair added to its component's matches."""
-    pairs = _closed(decisions, "match_pair", ("match", "no_match")).filter(
-        pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
-    )
+    pairs = decided_pairs(decisions)  # every record pair of an item, under the item's id
     found: dict[str, set[str]] = {}
     for _, group in pairs.group_by("entity_kind", maintain_order=True):
         parent: dict[str, str] = {}

@@ -19,6 +19,7 @@ from pipelines.schema import (
     UNITS_2025,
     UNITS_PRE2025,
     Table,
+    lineage_table,
     raw_table,
     review_table,
     staged_table,
@@ -127,6 +128,22 @@ def raw_dates_reader(wh: Warehouse, kind: str):  # noqa: ANN201 - a callable for
     return lambda pairs: raw_shown_dates(wh, {kind: pairs}).get(registry)
 
 
+def entity_of_pairs(wh: Warehouse, review: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Per entity kind: record_key, entity_id (entities.<kind>_lineage) of the records of its review pairs, so the
+    queue makes one item of the pairs joining the same two entities (queues.entity_pair_items). A kind without
+    pairs or lineage is left out (its pairs: one item each)."""
+    out = {}
+    for kind, pairs in review.items():
+        path = wh.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)
+        if not pairs.height or not path.is_file():
+            continue
+        keys = pl.concat([pairs["left_id"], pairs["right_id"]]).unique().implode()
+        out[kind] = (
+            pl.scan_parquet(path).select("record_key", "entity_id").filter(pl.col("record_key").is_in(keys)).collect()
+        )
+    return out
+
+
 def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) -> ReviewInputs:
     def ref(table: Table) -> pl.DataFrame:
         return pl.read_parquet(wh.parquet_path("reference", table.name))
@@ -144,6 +161,7 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
         split_evidence=read_optional(wh, SPLIT_SCHEMA, "split_evidence"),
         crosswalk=ref(CROSSWALK).select("old_uid", "new_uid"),
         raw_dates=raw_shown_dates(wh, review),
+        entity_of=entity_of_pairs(wh, review),
     )
 
 

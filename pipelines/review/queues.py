@@ -17,8 +17,10 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
                       one item.
 4. invalid_id         a personal ID or tax code with structure problems or contradicting the record
                       (the staged *_id_flags, tax_code_kind 'invalid'): links may be missed or wrong.
-5. match_pair         an uncertain or refused pair of the matcher (entities.<kind>_review): at most one
-                      duplicate too many or too few. Blocks its two records. Most informative first (columns
+5. match_pair         the uncertain or refused pairs of the matcher (entities.<kind>_review) that join the same two
+                      entities, or lie inside one (entity_pair_items): one question, are they one person? Keyed by
+                      its pair with the smallest keys, the others listed (more_left_ids / more_right_ids); a
+                      decision labels every pair. Blocks its records. Most informative first (columns
                       informativeness, informative_why): an answer on an uncertain pair whose evidence pattern
                       many open pairs share teaches the matcher most (README "Learning from reviewers").
 
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipelines.review.decisions import decided_pairs
 from pipelines.review.ids import URGENCY, item_ids
 from pipelines.schema import (
     ENTITY_KINDS,
@@ -87,6 +90,9 @@ class ReviewInputs:
     crosswalk: pl.DataFrame | None = None  # old_uid -> new_uid parts (candidates of named split items)
     # registry -> record_key + the shown date columns as the source wrote them (raw layer), for match pairs' records
     raw_dates: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # entity kind -> record_key, entity_id (entities.<kind>_lineage) of the match pairs' records: pairs joining the
+    # same two entities are one item (entity_pair_items); a kind without it: one item per pair
+    entity_of: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -454,7 +460,7 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
         frames.append(frame)
     frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     frame = _common(frame, "match_pair", ["entity_kind", "left_id", "right_id"])
-    frame = _informative_first(frame)
+    frame = entity_pair_items(_informative_first(frame), inputs.entity_of)
     same = pl.col("left_ward") == pl.col("right_ward")
     return frame.with_columns(
         pl.when(same | pl.col("right_ward").is_null())
@@ -466,11 +472,89 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
         .then(pl.concat_list("left_ward", "right_ward").list.drop_nulls())
         .otherwise(pl.lit([], pl.List(pl.String)))
         .alias("candidates"),
-        pl.lit(2, pl.UInt32).alias("records_blocked"),
-        pl.concat_str(
-            pl.lit("uncertain "), pl.col("entity_kind"), pl.lit(" pair ("), pl.col("matcher_decision"), pl.lit(")")
-        ).alias("summary"),
+        pl.col("_records").cast(pl.UInt32).alias("records_blocked"),
+        pl.when(pl.col("record_pairs") > 1)
+        .then(
+            pl.concat_str(
+                pl.lit("uncertain "),
+                pl.col("entity_kind"),
+                pl.lit(" entities: "),
+                pl.col("record_pairs").cast(pl.String),
+                pl.lit(" record pairs (strongest "),
+                pl.col("matcher_decision"),
+                pl.lit(")"),
+            )
+        )
+        .otherwise(
+            pl.concat_str(
+                pl.lit("uncertain "), pl.col("entity_kind"), pl.lit(" pair ("), pl.col("matcher_decision"), pl.lit(")")
+            )
+        )
+        .alias("summary"),
+    ).drop("_records")
+
+
+PAIR_KEYS = ["entity_kind", "left_id", "right_id"]
+
+
+def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Match pairs (one row per record pair, smaller key left, with item_id) as review items: the pairs that join the
+    same two entities (``entity_of``: entity kind -> record_key, entity_id), or lie inside one, are one question for a
+    reviewer (are they one person?) and one item. The item is its pair with the smallest keys (left_id, right_id: its
+    id and shown records are that pair's, so a lone pair keeps the id it always had); the others are listed in
+    more_left_ids / more_right_ids (keys, so a decision on the item applies to each: ``decisions.match_labels``) and
+    in ``other_pairs`` (evidence: 'left_id ~ right_id p=0.xxx decision'), ``record_pairs`` counts them all, and
+    ``informativeness`` is its most informative pair's. ``_records``: the distinct records of the item. A pair whose
+    records' entities are not known is an item of its own."""
+    if not frame.width:
+        return frame
+    if not frame.height:
+        return frame.with_columns(
+            pl.lit(None, pl.List(pl.String)).alias("more_left_ids"),
+            pl.lit(None, pl.List(pl.String)).alias("more_right_ids"),
+            pl.lit(None, pl.String).alias("other_pairs"),
+            pl.lit(1, pl.UInt32).alias("record_pairs"),
+            pl.lit(2, pl.UInt32).alias("_records"),
+        )
+    known = [f.select(pl.lit(k).alias("entity_kind"), "record_key", "entity_id") for k, f in entity_of.items()]
+    ends = (
+        pl.concat(known).unique(["entity_kind", "record_key"])
+        if known
+        else pl.DataFrame(schema={"entity_kind": pl.String, "record_key": pl.String, "entity_id": pl.String})
     )
+    keyed = frame.join(
+        ends.rename({"record_key": "left_id", "entity_id": "_le"}), on=["entity_kind", "left_id"], how="left"
+    ).join(ends.rename({"record_key": "right_id", "entity_id": "_re"}), on=["entity_kind", "right_id"], how="left")
+    both = pl.col("_le").is_not_null() & pl.col("_re").is_not_null()
+    keyed = keyed.with_columns(
+        pl.when(both).then(pl.min_horizontal("_le", "_re")).otherwise(pl.col("item_id")).alias("_x"),
+        pl.when(both).then(pl.max_horizontal("_le", "_re")).otherwise(pl.col("item_id")).alias("_y"),
+    ).sort("entity_kind", "_x", "_y", "left_id", "right_id")
+    group = ["entity_kind", "_x", "_y"]
+    rest = pl.int_range(pl.len()).over(group) > 0
+    shown = pl.concat_str(
+        "left_id",
+        pl.lit(" ~ "),
+        "right_id",
+        pl.lit(" p="),
+        pl.col("match_probability").round(3).cast(pl.String),
+        pl.lit(" "),
+        "matcher_decision",
+    )
+    extra = keyed.group_by(group, maintain_order=True).agg(
+        pl.col("left_id").filter(rest).alias("more_left_ids"),
+        pl.col("right_id").filter(rest).alias("more_right_ids"),
+        shown.filter(rest).str.join("; ").alias("other_pairs"),
+        pl.len().cast(pl.UInt32).alias("record_pairs"),
+        pl.col("left_id").append(pl.col("right_id")).n_unique().cast(pl.UInt32).alias("_records"),
+        *([pl.col("informativeness").max().alias("_most")] if "informativeness" in keyed.columns else []),
+    )
+    first = keyed.filter(~rest).join(extra, on=group, how="left", maintain_order="left")
+    if "_most" in first.columns:
+        first = first.with_columns(pl.col("_most").alias("informativeness")).drop("_most")
+    return first.with_columns(
+        pl.when(pl.col("record_pairs") > 1).then(pl.col("other_pairs")).alias("other_pairs")
+    ).drop("_le", "_re", "_x", "_y")
 
 
 def _informative_first(frame: pl.DataFrame) -> pl.DataFrame:
@@ -501,7 +585,19 @@ BUILDERS = {
     "invalid_id": invalid_id,
     "match_pair": match_pair,
 }
-KEY_COLUMNS = ["registry", "record_key", "entity_kind", "left_id", "right_id", "old_uid", "name_kind", "name_key"]
+KEY_COLUMNS = [
+    "registry",
+    "record_key",
+    "entity_kind",
+    "left_id",
+    "right_id",
+    "more_left_ids",
+    "more_right_ids",
+    "old_uid",
+    "name_kind",
+    "name_key",
+]
+LIST_KEYS = ("more_left_ids", "more_right_ids")
 BASE = ["item_id", "kind", "new_uid", "candidates", "records_blocked", "summary"]
 
 
@@ -509,7 +605,7 @@ def _item_frame(kind: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFr
     """(common item columns, evidence columns) of one kind's frame."""
     for c in KEY_COLUMNS:
         if c not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, pl.String).alias(c))
+            frame = frame.with_columns(pl.lit(None, pl.List(pl.String) if c in LIST_KEYS else pl.String).alias(c))
     evidence_columns = [
         c
         for c in frame.columns
@@ -537,13 +633,23 @@ def unhonoured_matches(inputs: ReviewInputs, decisions: pl.DataFrame) -> pl.Data
             pl.when(swap).then("left_id").otherwise("right_id").alias("right_id"),
             pl.col("decision_reason"),
         )
-        frames.append(keyed.with_columns(item_ids(keyed, "match_pair", ["entity_kind", "left_id", "right_id"])))
-    matched = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == "match")).select("item_id")
+        frames.append(keyed.with_columns(item_ids(keyed, "match_pair", PAIR_KEYS).alias("_pair_item")))
     if not frames:
         return pl.DataFrame(schema={"item_id": pl.String, "_reopened": pl.String})
+    closed = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == "match"))
+    refused = pl.concat(frames)
+    # a refused pair that is an item itself, and (where the decisions carry their keys) a further pair of an item
+    # (entity_pair_items), under the item's id
+    found = [
+        refused.join(closed.select(pl.col("item_id").alias("_pair_item")), on="_pair_item", how="semi").rename(
+            {"_pair_item": "item_id"}
+        )
+    ]
+    if {"kind", *PAIR_KEYS} <= set(decisions.columns):
+        further = decided_pairs(closed, ("match",)).select(*PAIR_KEYS, "item_id")
+        found.append(refused.drop("_pair_item").join(further, on=PAIR_KEYS))
     return (
-        pl.concat(frames)
-        .join(matched, on="item_id", how="semi")
+        pl.concat(found, how="diagonal_relaxed")
         .select(
             "item_id",
             pl.concat_str(
@@ -650,7 +756,7 @@ def update_item_keys(previous: pl.DataFrame | None, current: pl.DataFrame, now: 
         stamp.alias("first_seen"), stamp.alias("last_seen")
     )
     if previous is not None and previous.height:
-        previous = previous.cast(REVIEW_ITEM_KEYS.polars_schema)
+        previous = REVIEW_ITEM_KEYS.cast(previous)  # (declared order; columns added since: null)
         first = previous.select("item_id", pl.col("first_seen").alias("_first"))
         fresh = (
             fresh.join(first, on="item_id", how="left")
@@ -704,14 +810,23 @@ def _pair_records(queues: Queues) -> pl.DataFrame | None:
     once), from item_keys; pairs without keys count their two records. None without item_keys."""
     if queues.item_keys is None:
         return None
+    keys = REVIEW_ITEM_KEYS.with_absent(queues.item_keys)
     pairs = (
         queues.items.filter(pl.col("kind") == "match_pair")
         .select("item_id")
-        .join(queues.item_keys.select("item_id", "entity_kind", "left_id", "right_id"), on="item_id", how="left")
+        .join(
+            keys.select("item_id", "entity_kind", "left_id", "right_id", "more_left_ids", "more_right_ids"),
+            on="item_id",
+            how="left",
+        )
     )
     keyed = pairs.filter(pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null())
     ids = pl.concat(
         [keyed.select("entity_kind", pl.col(side).alias("record_id")) for side in ("left_id", "right_id")]
+        + [  # an item's further pairs' records (entity_pair_items)
+            keyed.select("entity_kind", pl.col(side).alias("record_id")).explode("record_id").drop_nulls()
+            for side in ("more_left_ids", "more_right_ids")
+        ]
     ).unique()
     return pl.DataFrame(
         {"kind": ["match_pair"], "_pair_records": [ids.height + 2 * (pairs.height - keyed.height)]},
