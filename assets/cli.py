@@ -228,12 +228,21 @@ class _Signals:
     during a step and fails that step (DagsterExecutionInterruptedError), and one between steps can be dropped, so
     the run ends as a failed run and ``wardbridge run`` used to go on with the next jobs and exit 1 after a summary.
     Python writes the number of every signal it handles to the wakeup fd (``signal.set_wakeup_fd``), whichever
-    Python handler is installed; it is read after each run."""
+    Python handler is installed; it is read after each run.
+
+    Dagster ends each run by giving SIGTERM the handler SIGINT had (dagster/_utils/interrupts.py): in a
+    ``wardbridge run`` started in the background of a script (``wardbridge run &``: SIGINT ignored), SIGTERM was left
+    ignored between the runs and after the last, so a ``kill`` then was lost, and every process started then inherited
+    the ignored SIGTERM. ``after_run`` (after each run) and the exit put back a SIGINT or SIGTERM left ignored that was
+    not ignored on entry."""
+
+    HELD = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self) -> None:
         self._seen: list[int] = []
         self._read = self._write = -1
         self._previous = -1
+        self._handlers: dict[int, object] = {}
 
     def __enter__(self) -> _Signals:
         import threading
@@ -243,9 +252,17 @@ class _Signals:
             os.set_blocking(self._read, False)
             os.set_blocking(self._write, False)
             self._previous = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+            self._handlers = {signo: signal.getsignal(signo) for signo in self.HELD}
         return self
 
+    def after_run(self) -> None:
+        """A SIGINT or SIGTERM that Dagster left ignored, not ignored on entry: put back as it was."""
+        for signo, handler in self._handlers.items():
+            if handler is not None and handler != signal.SIG_IGN and signal.getsignal(signo) == signal.SIG_IGN:
+                signal.signal(signo, handler)
+
     def __exit__(self, *exc: object) -> None:
+        self.after_run()
         if self._write >= 0:
             signal.set_wakeup_fd(self._previous)
             self.arrived()
@@ -594,6 +611,8 @@ def _run_all(  # noqa: ANN202
         started = time.perf_counter()
         job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
         with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
+            if signals is not None:
+                signals.after_run()
             signo = signals.arrived() if signals is not None else None
             if signo or _was_interrupted(result):
                 raise Interrupted(signo or signal.SIGINT)

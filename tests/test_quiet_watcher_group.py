@@ -7,7 +7,6 @@ lines. The watcher still ends when Dagster stops it (SIGTERM) or its parent dies
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
 import pytest
@@ -24,13 +23,8 @@ def quiet(monkeypatch):
     monkeypatch.setattr(compute_logs, "subprocess", compute_logs.subprocess)
     monkeypatch.setenv(WATCHER_ENV, "")  # (restored: absent) so that _quiet_watchers applies
     monkeypatch.delenv(WATCHER_ENV)
-    # Dagster ends the step's `tail -F` with SIGTERM and waits 30 s for it; a SIGTERM left ignored in this worker
-    # process by an earlier test would be inherited by tail (an ignored signal survives exec), and the wait would
-    # time out (seen once in CI at 0c235d9; reproduced by ignoring SIGTERM before this test). Not what is tested here.
-    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _quiet_watchers()
-    yield compute_logs
-    signal.signal(signal.SIGTERM, previous)
+    return compute_logs
 
 
 def test_the_watcher_starts_in_a_process_group_of_its_own(quiet, tmp_path):
