@@ -1602,6 +1602,9 @@ def resolve(
     old_province, new_uid, new_code, new_name, status, scheme, confidence, candidates, reason: one
     row per input row, in input order. Rows with status split_review, scheme_review or unresolved
     need a person.
+
+    The resolver runs compiled (mypyc, built by `uv sync` where a C compiler is found) or as Python source;
+    the summary's last line says which. WARDBRIDGE_PURE_PYTHON=1 runs the source.
     """
     started = time.perf_counter()
     SHORT_ROWS_READ.clear()
@@ -1687,6 +1690,9 @@ def resolve(
             f"  {review} row(s) need review: status split_review or scheme_review (see candidates) "
             "or unresolved (see reason)"
         )
+    from pipelines._native import describe
+
+    _echo(f"  resolver: {describe()}")  # compiled or Python source: who measures the speed needs to know
 
 
 @main.command()
