@@ -905,9 +905,10 @@ def read_table(
         sep = delimiter or sniff_delimiter(text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16])
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
-    source, sep = _mended(source, path, head if whole else head[:-1], sep, delimiter)
-    if skip_rows:
+    source, sep, crs_looked_at = _mended(source, path, head if whole else head[:-1], sep, delimiter)
+    if skip_rows:  # (the lines cut off may hold quotes: lone CRs are looked for again)
         source = _skipped_lines(source if isinstance(source, bytes) else path.read_bytes(), skip_rows, path)
+        crs_looked_at = False
     try:
         try:
             frame = pl.read_csv(source, infer_schema=False, separator=sep, encoding="utf8")
@@ -915,6 +916,7 @@ def read_table(
             if isinstance(source, bytes) or (mended := with_lone_cr_line_ends(path.read_bytes(), path)) is None:
                 raise
             frame = pl.read_csv(source := mended, infer_schema=False, separator=sep, encoding="utf8")
+            crs_looked_at = True
     except pl.exceptions.NoDataError:
         raise click.ClickException(f"{path}: the file is empty") from None
     except pl.exceptions.DuplicateError:  # the name Polars gives a repeated column's copy is another column's name
@@ -932,10 +934,11 @@ def read_table(
             raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
+        crs_looked_at = False
         if frame is None:
             raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
     read = without_blank_lines(frame, path, source, sep)
-    report_short_rows(read.frame, path, source, sep, option)
+    report_short_rows(read.frame, path, source, sep, option, no_lone_crs=crs_looked_at)
     report_repeated_columns(read.frame, path)
     return without_nul_cells(without_inner_marks(read, path), path)
 
@@ -1007,19 +1010,24 @@ def _duplicate_names(data: bytes, sep: str) -> str:
     return f"the header names a column more than once (delimiter {sep!r}): rename one in the header"
 
 
-def _mended(source: Path | bytes, path: Path, head: bytes, sep: str, delimiter: str | None) -> tuple[Path | bytes, str]:
+def _mended(
+    source: Path | bytes, path: Path, head: bytes, sep: str, delimiter: str | None
+) -> tuple[Path | bytes, str, bool]:
     """The CSV (its path, or its text as UTF-8 bytes once decoded) mended where Polars would misread it, each mend
     said on stderr: an end-of-file mark or NUL padding after the last row (without_end_marks), lines ending in a
     CR alone (with_lone_cr_line_ends), Excel's delimiter line 'sep=;' above the header (no row: the delimiter it
     names is used unless --delimiter says; the line is left blank, so line numbers stay the file's). A path is read
-    only when its last bytes or ``head`` (the first 64 kB, whole lines) show a mend is needed. With the delimiter."""
+    only when its last bytes or ``head`` (the first 64 kB, whole lines) show a mend is needed. With the delimiter, and
+    whether the whole text was looked at for lone CRs (then none is left outside quotes: report_short_rows need not
+    look again)."""
     if isinstance(source, bytes):
         source = without_end_marks(source, path) or source
     elif _file_tail(path).endswith((b"\x1a", b"\x00")):
         source = without_end_marks(path.read_bytes(), path) or source
+    crs_looked_at = isinstance(source, bytes) or bool(_LONE_CR.search(head))
     if isinstance(source, bytes):
         source = with_lone_cr_line_ends(source, path) or source
-    elif _LONE_CR.search(head):
+    elif crs_looked_at:
         source = with_lone_cr_line_ends(path.read_bytes(), path) or source
     found = _EXCEL_SEP_LINE.match(source if isinstance(source, bytes) else head)
     if found:
@@ -1030,7 +1038,7 @@ def _mended(source: Path | bytes, path: Path, head: bytes, sep: str, delimiter: 
         _echo(
             f"wardbridge: {path}: line 1 'sep={written}' (Excel's delimiter line) is no row; the delimiter is {sep!r}"
         )
-    return source, sep
+    return source, sep, crs_looked_at
 
 
 _EXCEL_SEP_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?sep=([\t\x21-\x7e])(?=\r|\n|\Z)", re.IGNORECASE)
@@ -1070,25 +1078,56 @@ def with_lone_cr_line_ends(data: bytes, path: Path) -> bytes | None:
     only: such a file was read as one header row of every value (values named as columns in messages) or refused
     ('cannot read as CSV'). A CR inside a quoted field (an even number of quotes before it is outside one; a doubled
     quote counts two) is the cell's text and is kept. None when no line ends in a CR alone."""
+    ends = _lone_cr_ends(data)
+    if not len(ends):
+        return None
+    _echo(
+        f"wardbridge: {path}: {len(ends)} line{'s' if len(ends) > 1 else ''} ending in a carriage return alone (CR, "
+        "as old Mac files end lines) read as line ends"
+    )
+    mended = bytearray(data)
+    if isinstance(ends, list):
+        for at in ends:
+            mended[at] = ord("\n")
+    else:
+        import numpy as np
+
+        np.frombuffer(mended, dtype=np.uint8)[ends] = ord("\n")
+    return bytes(mended)
+
+
+# Up to this many carriage returns in a file, the lone ones are found with bytes.find and their quotes counted with
+# bytes.count (no numpy: its import alone costs more than the search); more (a file whose every line ends in one,
+# CRLF files) are found with numpy.
+_FEW_CRS = 20_000
+
+
+def _lone_cr_ends(data: bytes):  # -> list[int] or a numpy array of the offsets
+    """The offsets of the carriage returns in ``data`` that end a line alone (no LF after them; a last byte CR too)
+    outside quoted fields (an even number of quotes before them)."""
+    crs, at = [], data.find(b"\r")
+    while at != -1 and len(crs) <= _FEW_CRS:
+        crs.append(at)
+        at = data.find(b"\r", at + 1)
+    if at == -1:
+        ends, quotes, counted = [], 0, 0
+        for at in crs:
+            if data[at + 1 : at + 2] == b"\n":
+                continue
+            quotes += data.count(b'"', counted, at)
+            counted = at
+            if not quotes % 2:
+                ends.append(at)
+        return ends
     import numpy as np
 
     raw = np.frombuffer(data, dtype=np.uint8)
     cr = np.flatnonzero(raw == ord("\r"))
-    lone = cr[raw[np.minimum(cr + 1, raw.size - 1)] != ord("\n")] if cr.size else cr  # (a last byte CR: itself)
+    lone = cr[raw[np.minimum(cr + 1, raw.size - 1)] != ord("\n")]  # (a last byte CR: itself)
     if not lone.size:
-        return None
+        return lone
     quotes = np.flatnonzero(raw == ord('"'))
-    ends = lone[np.searchsorted(quotes, lone) % 2 == 0]  # outside quotes
-    if not ends.size:
-        return None
-    _echo(
-        f"wardbridge: {path}: {ends.size} line{'s' if ends.size > 1 else ''} ending in a carriage return alone (CR, "
-        "as old Mac files end lines) read as line ends"
-    )
-    mended = bytearray(data)
-    view = np.frombuffer(mended, dtype=np.uint8)
-    view[ends] = ord("\n")
-    return bytes(mended)
+    return lone[np.searchsorted(quotes, lone) % 2 == 0]  # outside quotes
 
 
 SHORT_ROWS_SHOWN = 5
@@ -1109,14 +1148,19 @@ def short_rows_note() -> str:
     return f"; {total:,} row{'s' if total > 1 else ''} with fewer fields than the header, read as empty ({per})"
 
 
-def report_short_rows(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str, option: str = "") -> None:
+def report_short_rows(
+    frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str, option: str = "", no_lone_crs: bool = False
+) -> None:
     """Say on stderr which rows of a CSV have fewer fields than its header (file, lines, field counts; never a value):
     Polars reads their missing fields as empty, so such a row is read, but not silently. Only looked for when the last
     column has an empty cell (a short row's last field is always missing), then with Python's CSV reader. Their
-    count is kept under ``option`` in SHORT_ROWS_READ for the command's summary line."""
+    count is kept under ``option`` in SHORT_ROWS_READ for the command's summary line. ``no_lone_crs``: the text was
+    looked at for carriage returns ending a line alone outside quotes (with_lone_cr_line_ends) and holds none."""
     if frame.width < 2 or not frame.height or not frame.to_series(frame.width - 1).null_count():
         return
     data = source if isinstance(source, bytes) else path.read_bytes()
+    if _no_short_rows(frame, data, sep, no_lone_crs):
+        return
     found = short_rows(data, sep)
     if found is None:
         return
@@ -1129,6 +1173,25 @@ def report_short_rows(frame: pl.DataFrame, path: Path, source: Path | bytes, sep
         f"(delimiter {sep!r}): {lines}; the missing fields are read as empty. Check those lines (a line cut short, "
         "or a value holding a line break without quotes)"
     )
+
+
+def _no_short_rows(frame: pl.DataFrame, data: bytes, sep: str, no_lone_crs: bool = False) -> bool:
+    """True when no row of the CSV ``data`` has fewer fields than its header, known without splitting the rows
+    (short_rows' numpy pass over every byte position costs about 0.5 CPU s per 100 MB): ``frame`` is what Polars
+    read from ``data`` (all text, blank lines' rows dropped), and Polars refuses a row with more fields than the
+    header (but on a last line without a line end), so the rows have (fields - 1) x rows delimiters outside quoted
+    fields exactly when none is short. Those
+    are the file's delimiters less those inside the cells and column names (a quoted field keeps its delimiters).
+    Only where Python's CSV reader (short_rows' answer) ends the rows where Polars did: no carriage return ends a
+    line alone outside quotes (Polars ends lines at LF only; looked for unless ``no_lone_crs``). False where unsure or
+    short: short_rows then counts."""
+    if len(sep) != 1 or not sep.isascii() or sep in '"\r\n' or any(dtype != pl.String for dtype in frame.dtypes):
+        return False
+    if (not no_lone_crs and len(_lone_cr_ends(data))) or sep.encode() in data[data.rfind(b"\n") + 1 :]:
+        return False  # (Polars drops one empty field too many on a last line without a line end: unsure)
+    inside = frame.select(pl.sum_horizontal(pl.all().str.count_matches(sep, literal=True).sum())).item() or 0
+    inside += sum(name.count(sep) for name in frame.columns)
+    return data.count(sep.encode()) - inside == (frame.width - 1) * (frame.height + 1)
 
 
 def short_rows(data: bytes, sep: str) -> tuple[int, int, list[tuple[int, int]]] | None:

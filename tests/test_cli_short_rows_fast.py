@@ -1,0 +1,65 @@
+"""The CSV checks' shortcuts (pipelines.cli) give the answers of the full passes: ``_no_short_rows`` (delimiters
+counted in the file and in what Polars read) says "no short row" only where short_rows finds none, and
+``_lone_cr_ends`` finds the lone carriage returns outside quotes with the regex as with numpy."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from pipelines import cli
+from tests.test_cli_short_rows_columns import _random_csv
+
+
+def _read(data: bytes) -> pl.DataFrame | None:
+    try:
+        frame = pl.read_csv(data, infer_schema=False, separator=",", encoding="utf8")
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    return cli.without_blank_lines(frame, cli.Path("t.csv"), data, ",").frame
+
+
+def test_no_short_rows_only_where_short_rows_finds_none():
+    rng = random.Random(16)
+    said_none = short = 0
+    for _ in range(20_000):
+        data = _random_csv(rng)
+        frame = _read(data)
+        if frame is None or frame.width < 2 or not frame.height:
+            continue
+        found = cli.short_rows(data, ",")
+        if cli._no_short_rows(frame, data, ","):
+            said_none += 1
+            assert found is None, data
+        elif found is not None:
+            short += 1
+    assert said_none > 200 and short > 500  # both answers are given (most random files hold a lone CR or a short row)
+
+
+@pytest.mark.parametrize(
+    ("data", "none"),
+    [
+        (b'id,address\n1,"12 Le Loi, P. 5, Q. 1"\n2,\n3,"a\rb"\n', True),  # an empty last field; a CR in quotes
+        (b'id,address\n1,"12 Le Loi, P. 5, Q. 1"\n2\n', False),  # row 2 is short
+        (b'"id,x",address\n1,"a,b"\n2,\n', True),  # a delimiter in a quoted column name
+        (b"id,address\r1,\r2,x\r", False),  # lone CRs end the lines: left to short_rows
+    ],
+)
+def test_no_short_rows_known_files(data, none):
+    frame = _read(data)
+    assert cli._no_short_rows(frame, data, ",") is none
+    if none:
+        assert cli.short_rows(data, ",") is None
+
+
+def test_lone_cr_ends_as_numpy_finds_them(monkeypatch):
+    rng = random.Random(7)
+    for _ in range(3_000):
+        data = _random_csv(rng) + rng.choice([b"", b"\r", b'"\r', b"x\rq"])
+        few = cli._lone_cr_ends(data)
+        monkeypatch.setattr(cli, "_FEW_CRS", -1)
+        many = cli._lone_cr_ends(data)
+        monkeypatch.undo()
+        assert list(few) == [int(at) for at in many], data
