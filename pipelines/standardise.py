@@ -49,6 +49,7 @@ __all__ = [
     "MOBILE_PREFIXES",
     "MST_WEIGHTS",
     "parse_dates",
+    "empty_date",
     "column_day_first",
     "two_digit_year_pivot",
     "province_codes",
@@ -333,6 +334,17 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     return frame
 
 
+# An empty date as its writer puts it, all zeros: dBase writes '00000000' in a date field left empty (and CSV exports of
+# its tables keep it), MySQL '0000-00-00' (optionally with a zero time). Read as no date (a missing value), not as a
+# date whose year is out of range.
+EMPTY_DATE = r"^(?:0{8}|0{4}[-/.]0{2}[-/.]0{2}|0{2}[-/.]0{2}[-/.]0{4})(?:[ T]0{2}:0{2}(?::0{2})?)?$"
+
+
+def empty_date(text: pl.Expr) -> pl.Expr:
+    """True where the text is a writer's empty date (:data:`EMPTY_DATE`), spaces around it allowed; null stays null."""
+    return text.str.strip_chars().str.contains(EMPTY_DATE)
+
+
 def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: int | None = None) -> pl.DataFrame:
     """Parse the date forms of old registries into ``pl.Date``.
 
@@ -353,6 +365,9 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
       "year out of range 15/03/0199", "excel serial out of range 99999").
     * ``other_order`` (Date): where the value is impossible in the declared day/month order but
       valid in the other, that other reading (its error ends "(valid month-first)"); else null.
+
+    An empty date written as zeros ('00000000', as dBase writes an empty date field; '0000-00-00', '00/00/0000': see
+    :data:`EMPTY_DATE`) is no value: every column null, as for an empty cell.
 
     Separators ``/ - .`` and spaces are accepted (mixed too), as are a trailing time
     (``1990-03-15 00:00:00``) and a float serial (``36526.0``; five digits with a time, ``43831.5``, or
@@ -473,7 +488,7 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
             .when(~valid)
             .then(pl.concat_str(pl.lit("impossible date "), shown))
         )
-        present = ~_blank(pl.col(_KEY))
+        present = ~_blank(pl.col(_KEY)) & ~empty_date(pl.col(_KEY))
         swapped = pl.date(  # the other day/month order, built only where it is a valid date
             pl.when(other_ok).then(y).otherwise(2000),
             pl.when(other_ok).then(day).otherwise(1),

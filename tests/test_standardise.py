@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from pipelines.standardise import (
+    EMPTY_DATE,
     MOBILE_PREFIX_2018,
     check_personal_id,
     check_tax_code,
@@ -461,10 +462,12 @@ def test_no_function_raises_on_garbage():
         assert out.height == n
     assert name_key(values).len() == n and normalise_sex(values).len() == n
     column_day_first(values)
-    # every non-blank value is either a date or has an error
+    # every non-blank value is either a date or has an error (a date written as zeros, '00/00/0000', is blank)
     dates = parse_dates(values)
     blank = values.str.strip_chars().fill_null("") == ""
-    assert (dates["date"].is_not_null() ^ dates["error"].is_not_null()).filter(~blank).all()
+    empty = blank | values.str.strip_chars().str.contains(EMPTY_DATE).fill_null(False)
+    assert (dates["date"].is_not_null() ^ dates["error"].is_not_null()).filter(~empty).all()
+    assert dates.filter(empty)["error"].null_count() == int(empty.sum())
     phones = normalise_phone(values)
     assert (phones["phone"].is_not_null() ^ phones["phone_error"].is_not_null()).filter(~blank).all()
 

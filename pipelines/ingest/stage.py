@@ -155,6 +155,10 @@ def _dates(frame: pl.DataFrame, col: str, day_first: bool, prefix: str) -> pl.Da
     parse_dates itself never swaps; this is where the decision is made. Values that are
     ambiguous (both parts <= 12) keep the declared order and their ``ambiguous`` flag.
     """
+    if (
+        frame[col].dtype == pl.String
+    ):  # a writer's empty date ('00000000' from dBase) is empty: 'missing', not unreadable
+        frame = frame.with_columns(pl.when(std.empty_date(pl.col(col))).then(None).otherwise(pl.col(col)).alias(col))
     parsed = std.parse_dates(frame[col], day_first=day_first)
     swapped = parsed["other_order"].is_not_null()
     return frame.with_columns(
