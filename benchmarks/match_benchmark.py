@@ -259,14 +259,15 @@ def print_recall(
     )
 
 
-REVIEW_BUDGET_THRESHOLDS = (0.1, 0.07, 0.05, 0.03, 0.02, 0.01)
+REVIEW_BUDGET_THRESHOLDS = (0.1, 0.05, 0.03, 0.025, 0.022, 0.02, 0.015, 0.01)
 
 
 def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
     """What a lower review threshold would buy: linked-or-queued recall against review items, per threshold.
 
-    Two ways of counting: every pair in the band (as the engine queues them today), and one item per pair
-    of entities with pairs inside one entity left out (what a reviewer of entities would see)."""
+    Three ways of counting: every pair in the band, one per pair of entities with pairs inside one entity left
+    out, and the review queue's items (engine.review_items, queues.entity_pair_items): one per pair of entities the
+    pairs join, and one per entity for the pairs inside one."""
     records = (
         staged.select("record_key", "source_id", "source_key")
         .join(
@@ -285,7 +286,10 @@ def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.
     )
     n = max(staged.height, 1)
     print("\nreview budget: linked-or-queued recall if every unlinked pair scoring at least t were queued")
-    print(f"  {'t':>6}{'pairs':>10}{'% records':>11}{'entity pairs':>14}{'% records':>11}{'linked or queued':>18}")
+    print(
+        f"  {'t':>6}{'pairs':>10}{'% records':>11}{'entity pairs':>14}{'% records':>11}{'items':>9}{'% records':>11}"
+        f"{'linked or queued':>18}"
+    )
     for t in REVIEW_BUDGET_THRESHOLDS:
         band = (pl.col("decision") == "refused") | ((pl.col("decision") != "link") & (pl.col("match_probability") >= t))
         queued = scored.with_columns(pl.when(band).then(pl.lit("review")).otherwise("decision").alias("decision"))
@@ -294,9 +298,13 @@ def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.
         items = cross.select(
             pl.min_horizontal("le", "re").alias("x"), pl.max_horizontal("le", "re").alias("y")
         ).n_unique()
+        queue_items = items + review.filter(pl.col("le") == pl.col("re"))["le"].n_unique()
         band_pairs = review.height
         loq = true_pair_recall(records, queued.drop("le", "re"), "person_id")["categories"]["linked_or_queued"][0]
-        print(f"  {t:>6.3f}{band_pairs:>10,}{band_pairs / n:>11.2%}{items:>14,}{items / n:>11.2%}{loq:>18.4f}")
+        print(
+            f"  {t:>6.3f}{band_pairs:>10,}{band_pairs / n:>11.2%}{items:>14,}{items / n:>11.2%}{queue_items:>9,}"
+            f"{queue_items / n:>11.2%}{loq:>18.4f}"
+        )
 
 
 THRESHOLD_WHATIF = ((0.95, 0.05), (0.9, 0.03), (0.88, 0.03), (0.85, 0.025), (0.85, 0.02), (0.8, 0.02))
