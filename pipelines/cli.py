@@ -649,7 +649,7 @@ def _json_kind(value: object) -> str:
 def _read_json(path: Path, option: str) -> TableRead:
     """A JSON file as read_table gives a CSV: an array of objects (rows numbered as objects) or JSON Lines, one
     object a line (numbered as lines; blank lines skipped). Every value as text (a number as written by JSON, true
-    / false), null as missing, a nested list or object as its JSON text; the columns are the keys in the order
+    / false; a number no float or int holds, 1e400 or over 4,300 digits, exactly as written), null as missing, a nested list or object as its JSON text; the columns are the keys in the order
     first met. Not an array of objects, or a line that is not an object, is a data problem (exit 1) naming where."""
     import numpy as np
 
@@ -667,11 +667,13 @@ def _read_json(path: Path, option: str) -> TableRead:
     if not text.strip():
         raise click.ClickException(f"{path}: the file is empty")
     objects: list = []
+    as_written: list[str] = []  # numbers no float or int holds, kept as written
+    decoder = _json_decoder(as_written)
     if text.lstrip().startswith("["):
         if (at := deep_at(text)) is not None:  # json.loads would raise RecursionError (a traceback)
             raise click.ClickException(f"{path}: line {text.count(chr(10), 0, at) + 1}: {TOO_DEEP}")
         try:
-            items = _JSON_DECODER.decode(text)
+            items = decoder.decode(text)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
         objects = items if isinstance(items, list) else []
@@ -683,7 +685,7 @@ def _read_json(path: Path, option: str) -> TableRead:
                     f"{path}: item {i + 1} of the array is {_json_kind(item)}, not an object (one object a row)"
                 )
     else:
-        lines, decode = [], _JSON_DECODER.decode  # one decoder: json.loads with a hook builds one per call
+        lines, decode = [], decoder.decode  # one decoder: json.loads with a hook builds one per call
         # lines end at LF only: splitlines() also splits at U+2028/U+2029/U+0085/\x1c-\x1e, which JSON strings may
         # hold as they are (json.dumps(ensure_ascii=False) writes U+2028 raw)
         for number, line in enumerate(text.split("\n"), start=1):
@@ -719,6 +721,8 @@ def _read_json(path: Path, option: str) -> TableRead:
         kind = type(value)
         if value is None or kind is str:
             return value
+        if kind is _AsWritten:
+            return str(value)
         if kind is bool:
             return "true" if value else "false"
         if kind is int:  # as json.dumps writes it, without its call
@@ -739,7 +743,9 @@ def _read_json(path: Path, option: str) -> TableRead:
                 paths = repeated_key_paths(value, (column,)) if isinstance(value, dict | list) else []
                 for key in paths:
                     nested.setdefault((column, key), []).append(int(numbers[i]))
-                out.append(_json_as_written(value) if paths else cell(value))
+                out.append(
+                    _json_as_written(value) if paths or (as_written and _holds_as_written(value)) else cell(value)
+                )
             return out
         return list(map(cell, values))
 
@@ -760,13 +766,52 @@ def _json_as_written(value: object) -> str:
     depth) with every key and value as written, not the last value only."""
     if isinstance(value, list):
         return "[" + ", ".join(map(_json_as_written, value)) + "]"
+    if isinstance(value, _AsWritten):  # a number, unquoted
+        return str(value)
     if not isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     pairs = value.pairs if isinstance(value, RepeatedKeys) else value.items()
     return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_as_written(v)}" for k, v in pairs) + "}"
 
 
-_JSON_DECODER = json.JSONDecoder(object_pairs_hook=json_object_pairs)  # a repeated key: every value kept
+class _AsWritten(str):
+    """A JSON number as written in the file, where Python's number would not give it back: 1e400 is read as a float
+    infinity, written back 'Infinity' (no JSON: a reader of the output's nested JSON text choked), and an integer
+    over 4,300 digits stopped the read with a ValueError traceback."""
+
+
+def _json_decoder(as_written: list[str]) -> json.JSONDecoder:
+    """The reader's decoder: a repeated key keeps every value (RepeatedKeys); a number no float or int holds is kept
+    as written (:class:`_AsWritten`, also listed in ``as_written``)."""
+
+    def number(text: str) -> float | _AsWritten:
+        value = float(text)
+        if value - value == 0:  # finite (inf - inf is nan)
+            return value
+        as_written.append(text)
+        return _AsWritten(text)
+
+    def integer(text: str) -> int | _AsWritten:
+        if len(text) <= 4300:  # sys.get_int_max_str_digits()'s default
+            return int(text)
+        as_written.append(text)
+        return _AsWritten(text)
+
+    return json.JSONDecoder(object_pairs_hook=json_object_pairs, parse_float=number, parse_int=integer)
+
+
+def _holds_as_written(value: object) -> bool:
+    """A nested value holding a number kept as written (json.dumps would quote it)."""
+    if isinstance(value, _AsWritten):
+        return True
+    if isinstance(value, list):
+        return any(map(_holds_as_written, value))
+    if isinstance(value, dict):
+        pairs = value.pairs if isinstance(value, RepeatedKeys) else value.items()
+        return any(_holds_as_written(v) for _, v in pairs)
+    return False
+
+
 REPEATS_SHOWN = 5
 
 
