@@ -6,7 +6,6 @@ stderr per column with their sheet rows (xlsx_layout reads them from the sheet's
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.ingest.xlsx_layout import read_layouts
+from tests.xlsxhelpers import with_sheet_xml
 
 ADDRESS = "12 Lê Lợi, Phường Bến Nghé, Quận 1"
 
@@ -33,20 +33,17 @@ def with_error_cells(path: Path, rows: list[list], errors: dict[str, str], at: t
     for ref in errors:
         sheet.write_formula(ref, "=1/0")
     book.close()
-    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                for ref, error in errors.items():
-                    text = re.sub(
-                        rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>',
-                        rf'<c r="{ref}"\1 t="e"><f>\2</f><v>{error}</v></c>',
-                        text,
-                    )
-                data = text.encode()
-            zout.writestr(item, data)
-    plain.unlink()
+
+    def with_errors(text: str) -> str:
+        for ref, error in errors.items():
+            text = re.sub(
+                rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>',
+                rf'<c r="{ref}"\1 t="e"><f>\2</f><v>{error}</v></c>',
+                text,
+            )
+        return text
+
+    with_sheet_xml(plain, path, with_errors)
 
 
 def test_error_cells_are_found_in_the_layout(tmp_path):

@@ -11,7 +11,6 @@ A formula whose saved result is an empty text (Excel's t="str" with an empty val
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import xlsxwriter
@@ -21,6 +20,7 @@ from pipelines.cli import main
 from pipelines.ingest.stage import EXCEL_ERROR_WHY
 from pipelines.ingest.xlsx_layout import read_layouts
 from tests.test_bad_inputs import HEADER, ROWS, _ingest
+from tests.xlsxhelpers import with_sheet_xml
 
 # how writers leave a formula's result out: openpyxl (an empty value), EPPlus (no value), a shared formula's copy
 NO_RESULT = {
@@ -43,17 +43,14 @@ def workbook(path: Path, rows: list[list[str]], formulas: dict[str, str]) -> byt
     for ref in formulas:
         sheet.write_formula(ref, '="x"')
     book.close()
-    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                for ref, how in formulas.items():
-                    text, n = re.subn(rf'<c r="({ref})"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>', NO_RESULT[how], text)
-                    assert n == 1
-                data = text.encode()
-            zout.writestr(item, data)
-    plain.unlink()
+
+    def without_results(text: str) -> str:
+        for ref, how in formulas.items():
+            text, n = re.subn(rf'<c r="({ref})"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>', NO_RESULT[how], text)
+            assert n == 1
+        return text
+
+    with_sheet_xml(plain, path, without_results)
     return path.read_bytes()
 
 
