@@ -43,7 +43,7 @@ from pipelines.ingest.json_keys import (
     repeated_key_paths,
     shown_key,
 )
-from pipelines.text import is_whole_number
+from pipelines.text import EXCEL_SEP_START, is_whole_number
 
 if TYPE_CHECKING:
     import numpy as np
@@ -1074,7 +1074,7 @@ def _mended(
         source = with_lone_cr_line_ends(source, path) or source
     elif crs_looked_at:
         source = with_lone_cr_line_ends(path.read_bytes(), path) or source
-    found = _EXCEL_SEP_LINE.match(source if isinstance(source, bytes) else head)
+    found = EXCEL_SEP_START.match(source if isinstance(source, bytes) else head)
     if found:
         data = source if isinstance(source, bytes) else path.read_bytes()
         source = data[: found.start(1) - 4] + data[found.end(1) :]
@@ -1084,9 +1084,6 @@ def _mended(
             f"wardbridge: {path}: line 1 'sep={written}' (Excel's delimiter line) is no row; the delimiter is {sep!r}"
         )
     return source, sep, crs_looked_at
-
-
-_EXCEL_SEP_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?sep=([\t\x21-\x7e])(?=\r|\n|\Z)", re.IGNORECASE)
 
 
 def _file_tail(path: Path, size: int = 256) -> bytes:

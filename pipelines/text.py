@@ -94,3 +94,11 @@ def is_whole_number(values: pl.Expr) -> pl.Expr:
     inf or 2**60; null stays null): pandas writes an int column that holds a missing value as floats, so ids, codes
     and ward numbers come as 1.0, 2.0, read as their integers' text."""
     return values.is_finite() & (values == values.floor()) & (values.abs() < 2**53)
+
+
+# Excel's delimiter line: a CSV whose first line is 'sep=;' (any one printable character or a tab) names its
+# delimiter; the line is no row. One grammar, two reads: a decoded line of ingestion's (a byte order mark before it,
+# spaces after it), the start of a file's bytes in the CLI (its UTF-8 byte order mark, then the line end).
+EXCEL_SEP = r"sep=([\t\x21-\x7e])"
+EXCEL_SEP_LINE = re.compile(r"\ufeff?" + EXCEL_SEP + r"\s*$", re.IGNORECASE)
+EXCEL_SEP_START = re.compile(rb"\A(?:\xef\xbb\xbf)?" + EXCEL_SEP.encode() + rb"(?=\r|\n|\Z)", re.IGNORECASE)

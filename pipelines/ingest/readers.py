@@ -55,6 +55,7 @@ from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 from pipelines.ingest.sql import listed_names, number_marks
+from pipelines.text import EXCEL_SEP_LINE
 
 TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row
 # row_flags of rows a reader quarantines whole that no official can repair (quarantine.reason_kind, stage.py):
@@ -549,9 +550,6 @@ def _whole_row(group: str, width: int, fields) -> bool:  # noqa: ANN001 - the fi
     return group.count('"') % 2 == 0 and fields(group) >= need
 
 
-_EXCEL_SEP_LINE = re.compile(r"\ufeff?sep=([\t\x21-\x7e])\s*$", re.IGNORECASE)  # as the CLI's (cli._EXCEL_SEP_LINE)
-
-
 def _header_below_title(records: list[str], spec: SourceSpec) -> int:
     """How many of a CSV's first ``records`` are above its header: 0 when the first names enough of the catalogue's
     columns (or no record does), else the one naming most (_find_header, as a workbook's header is found): a title
@@ -596,7 +594,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header_at = spec.header_row or 0
     while header_at < records.height - 1 and not records["text"][header_at].strip():
         header_at += 1  # blank lines before the header: a header is never blank
-    excel_sep = _EXCEL_SEP_LINE.match(records["text"][header_at]) if records.height > header_at + 1 else None
+    excel_sep = EXCEL_SEP_LINE.match(records["text"][header_at]) if records.height > header_at + 1 else None
     if excel_sep:  # Excel's delimiter line above the header ('sep=;'): no row, the header is under it
         if excel_sep.group(1) != spec.delimiter:
             raise SourceReadError(
