@@ -247,14 +247,19 @@ def run_cli(truth: pl.DataFrame, gazetteer: Path, tmp: Path, label: str) -> pl.D
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the subprocess has been waited for
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    said = proc.stderr.read()
     if proc.returncode != 0:
-        raise SystemExit(f"wardbridge resolve failed ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+        raise SystemExit(f"wardbridge resolve failed ({proc.returncode}): {said[-2000:]}")
+    # The summary's last line: the resolver compiled at install (mypyc) or its Python source, and why.
+    ran = next(
+        (line.split(":", 1)[1].strip() for line in said.splitlines() if line.strip().startswith("resolver:")), "?"
+    )
     n = truth.height
     distinct = truth["address"].n_unique()
     print(
         f"{label:<16} {n:>10,} rows {distinct:>10,} distinct  {wall:7.2f} s  {n / wall:10,.0f} addresses/s  "
         f"CPU {cpu:6.2f} s ({n / cpu:,.0f} addresses per CPU second)  peak RSS {peak / 2**20:6,.0f} MiB  "
-        f"(load average at start {load:.1f}: on a shared machine the CPU figure is the steadier one)"
+        f"(load average at start {load:.1f}: on a shared machine the CPU figure is the steadier one); resolver: {ran}"
     )
     return pl.read_parquet(out)
 
