@@ -92,7 +92,10 @@ class ValueCodes:
     def per_code(self, what: str, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
         """An array over the column's codes (index = code - 1), computed once: ``length`` of each value in
         characters, ``words`` its number of words (split on spaces), ``bloom`` a 64-bit mask of its words (a
-        word's bit from its hash): a value whose words are all in another's has no bit the other lacks."""
+        word's bit from its hash): a value whose words are all in another's has no bit the other lacks; ``chars``
+        a 64-bit mask of its characters (a character's bit from its hash): one edit (a character inserted, deleted
+        or replaced) changes at most two bits, so values whose masks differ in more than 2 d bits are more than d
+        edits apart (``_compute``'s Levenshtein bound)."""
         key = (what, space if space is not None else column)
 
         def compute() -> np.ndarray:
@@ -101,6 +104,8 @@ class ValueCodes:
                 return values.str.len_chars().to_numpy().astype(np.int64)
             if what == "words":
                 return values.str.split(" ").list.len().to_numpy().astype(np.int64)
+            if what == "chars":
+                return _char_masks(values)
             words = values.str.split(" ")
             starts = np.concatenate([[0], np.cumsum(words.list.len().to_numpy())[:-1]]).astype(np.int64)
             bits = np.left_shift(np.uint64(1), words.explode().hash().to_numpy() & np.uint64(63))
@@ -719,8 +724,14 @@ class _PairColumns:
                     values[maybe] = _words_missing_typo(left, right)
             return values
         if kind == "levenshtein" and cutoff is not None:  # more characters apart than the cutoff: cutoff + 1
-            length = per_code("length", column, space)
-            maybe = np.flatnonzero(np.abs(length[a] - length[b]) <= cutoff)
+            # two bounds from below on the distance, per value: the lengths' difference, and half the characters
+            # (their masks' bits, ``per_code("chars")``) one value holds and the other not. At 1M people the masks
+            # leave 91k of the 504k random name pairs the lengths leave (u), 702k of 1,036k distinct candidate pairs
+            length, chars = per_code("length", column, space), per_code("chars", column, space)
+            near = np.abs(length[a] - length[b]) <= cutoff
+            near &= np.bitwise_count(chars[a] ^ chars[b]) <= 2 * cutoff
+            maybe = np.flatnonzero(near)
+            del near
             values[:] = cutoff + 1
             a, b = a[maybe], b[maybe]
         else:
@@ -747,6 +758,26 @@ class _PairColumns:
                 workers=-1,
             )
         return values
+
+
+def _char_masks(values: pl.Series) -> np.ndarray:
+    """Per value, a 64-bit mask of its characters (code points; a character's bit: its hash's low 6 bits), 0 for
+    an empty or missing value. Equal characters, equal bits: a value's mask is the set of its characters' bits,
+    whatever their order and repeats."""
+    chars = (
+        pl.DataFrame({"v": values.cast(pl.String)})
+        .with_row_index("i")
+        .select("i", pl.col("v").str.split(""))
+        .explode("v")
+    )
+    rows = chars["i"].to_numpy()
+    bits = np.left_shift(np.uint64(1), chars["v"].hash().to_numpy() & np.uint64(63))
+    bits[chars["v"].is_null().to_numpy()] = 0  # (an empty value's one row, or a missing one's)
+    out = np.zeros(len(values), dtype=np.uint64)
+    if len(rows):
+        starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+        out[rows[starts]] = np.bitwise_or.reduceat(bits, starts)
+    return out
 
 
 def _word_diff(left: pl.Series, right: pl.Series, counts: bool = False) -> pl.DataFrame:
