@@ -1,7 +1,8 @@
 """The resolver compiled with mypyc, measured against the same source run by the interpreter.
 
-An experiment, not the shipped path: ``wardbridge resolve`` runs ``pipelines/resolve.py`` as Python. This
-script copies the ``pipelines`` package into a build directory, compiles ``pipelines/resolve.py`` there with
+The install compiles it too since d630638 (``hatch_build.py``; ``pipelines/_native.py`` chooses); this script
+builds a copy of its own, so any commit can be compared, and runs the repository's checkout as Python
+(``WARDBRIDGE_PURE_PYTHON=1``). It copies the ``pipelines`` package into a build directory, compiles ``pipelines/resolve.py`` there with
 mypyc (its type annotations become C types; ``pipelines/resolve_tables.py`` stays Python), then runs
 ``resolve_addresses`` on the first ``--n`` addresses of the benchmark input (``generate_addresses``, all mess
 types, the resolver benchmark's seed) in one process per run, pinned to one core, alternating the
@@ -24,6 +25,7 @@ run time (a ``str`` parameter given None raises TypeError), and module attribute
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -61,7 +63,7 @@ def build(target: Path) -> Path:
     shutil.copytree(
         ROOT / "pipelines",
         target / "pipelines",
-        ignore=shutil.ignore_patterns("__pycache__", "*.so"),
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "_compiled"),
         dirs_exist_ok=True,
     )
     for name in ("mappings",):
@@ -71,6 +73,15 @@ def build(target: Path) -> Path:
     done = subprocess.run(cmd, cwd=target, capture_output=True, text=True)
     if done.returncode != 0 or not list((target / "pipelines").glob("resolve.*.so")):
         raise SystemExit(f"mypyc failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    # Where pipelines/_native.py looks for a build (as hatch_build.py leaves it), with the hash of the source built.
+    package = target / "pipelines"
+    if (package / "_native.py").exists():
+        compiled = package / "_compiled"
+        compiled.mkdir(exist_ok=True)
+        for built in package.glob("resolve*.so"):
+            built.replace(compiled / built.name)
+        digest = hashlib.sha256((package / "resolve.py").read_bytes()).hexdigest()
+        (compiled / "resolve.sha256").write_text(digest + "\n", encoding="ascii")
     return target
 
 
@@ -91,6 +102,7 @@ def write_input(data: Path, n: int, seed: int) -> None:
 
 def run(path: Path, data: Path, n: int, out: Path, core: int) -> float:
     env = {**os.environ, "PYTHONPATH": str(path), "POLARS_MAX_THREADS": "1", "RAYON_NUM_THREADS": "1"}
+    env["WARDBRIDGE_PURE_PYTHON"] = "1" if path == ROOT else "0"  # the checkout's own build is not the one compared
     argv = ["taskset", "-c", str(core), sys.executable, "-c", RUN, str(data), str(n), str(out)]
     done = subprocess.run(argv, env=env, cwd=path, capture_output=True, text=True)
     if done.returncode != 0:
@@ -105,6 +117,7 @@ def run(path: Path, data: Path, n: int, out: Path, core: int) -> float:
 def run_cli(path: Path, data: Path, out: Path, core: int) -> tuple[float, float]:
     """``wardbridge resolve`` on the input CSV with the resolver of ``path``: (user + sys CPU s, peak RSS MiB)."""
     env = {**os.environ, "PYTHONPATH": str(path), "POLARS_MAX_THREADS": "1", "RAYON_NUM_THREADS": "1"}
+    env["WARDBRIDGE_PURE_PYTHON"] = "1" if path == ROOT else "0"  # the checkout's own build is not the one compared
     argv = ["taskset", "-c", str(core), sys.executable, "-m", "pipelines.cli", "resolve"]
     argv += ["--input", str(data / "addresses.csv"), "--column", "address", "--gazetteer", str(data / "gazetteer.csv")]
     argv += ["--output", str(out)]
