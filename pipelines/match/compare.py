@@ -185,6 +185,17 @@ class ValueCodes:
 
         return self._once(self._per_code, key, compute)
 
+    def digit_halves(self, column: str, space: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """``digit_bytes``' two UInt64 per code as two contiguous arrays (its first and its second column), made once:
+        a pair's digits are gathered from them by ``np.take`` (a column of the two-column table gathered by a fancy
+        index cost four times as much: 8.7 against 1.9 ms per million codes); None as ``digit_bytes``."""
+
+        def compute() -> tuple[np.ndarray, np.ndarray] | None:
+            table = self.digit_bytes(column, space)
+            return None if table is None else (np.ascontiguousarray(table[:, 0]), np.ascontiguousarray(table[:, 1]))
+
+        return self._once(self._per_code, ("digit_halves", space if space is not None else column), compute)
+
     def dates_by_code(self, column: str) -> pl.Series:
         """The date of each code of a date column (index = code; index 0, a value missing: null), computed once: the
         date levels work out their parts per code (tens of thousands of birth dates) and gather them by the pairs'
@@ -540,12 +551,13 @@ class _PairColumns:
         side is compared with (a mixed comparison compares each column with each)."""
         key = ("side", column, space, side, what)
         if key not in self._same:
+            # (np.take: a fourth to a fifth cheaper than a fancy index on millions of pairs, the same values)
             if what is None:
-                self._same[key] = self.value_codes.array(column, space)[self._r if side else self._l]
+                self._same[key] = np.take(self.value_codes.array(column, space), self._r if side else self._l)
             else:
                 table = self.value_codes.per_code(what, column, space)
                 table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked by callers
-                self._same[key] = table[self._side(column, space, side)]
+                self._same[key] = np.take(table, self._side(column, space, side))
         return self._same[key]
 
     def date_sides(self, column: str, other: str) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
@@ -580,8 +592,8 @@ class _PairColumns:
         distance); 16 for other pairs (a value missing, or lengths apart); None when the values are not all digits."""
         key = ("digits_apart", column, other, space)
         if key not in self._same:
-            table = self.value_codes.digit_bytes(column, space)
-            if table is None:
+            halves = self.value_codes.digit_halves(column, space)
+            if halves is None:
                 self._same[key] = None
             else:
                 ca, cb, _ = self.codes(column, other, space)
@@ -589,7 +601,10 @@ class _PairColumns:
                 rows = np.flatnonzero(self.same("length", column, other, space))
                 ca, cb = ca[rows].astype(np.intp), cb[rows].astype(np.intp)  # (each gathers twice: converted once)
                 apart = np.full(len(self._l), 16, dtype=np.int64)
-                apart[rows] = _bytes_apart(table[ca, 0], table[cb, 0]) + _bytes_apart(table[ca, 1], table[cb, 1])
+                low, high = halves
+                apart[rows] = _bytes_apart(np.take(low, ca), np.take(low, cb)) + _bytes_apart(
+                    np.take(high, ca), np.take(high, cb)
+                )
                 self._same[key] = apart
         return self._same[key]
 
