@@ -41,6 +41,8 @@ def compile_resolver(root: Path) -> list[Path]:
     folder.mkdir(exist_ok=True)
     with open(folder / ".lock", "w") as lock:  # two builds of one checkout at once: one after the other
         fcntl.flock(lock, fcntl.LOCK_EX)
+        # The hash first: a process importing meanwhile finds no build (and runs the source), never a half one.
+        (folder / HASH_FILE).unlink(missing_ok=True)
         for old in folder.iterdir():
             if old.name != ".lock":
                 old.unlink()
@@ -70,7 +72,8 @@ def compile_resolver(root: Path) -> list[Path]:
                 return []
             written = []
             for path in built:
-                shutil.copy2(path, folder / path.name)
+                shutil.copy2(path, folder / f".{path.name}.tmp")
+                (folder / f".{path.name}.tmp").replace(folder / path.name)  # a library is never seen half written
                 written.append(folder / path.name)
             recorded = folder / HASH_FILE
             recorded.with_suffix(".tmp").write_text(hashlib.sha256(source).hexdigest() + "\n", encoding="ascii")
