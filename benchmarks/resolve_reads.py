@@ -24,11 +24,9 @@ per read). Printed:
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ["POLARS_MAX_THREADS"] = "1"
@@ -40,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import polars as pl  # noqa: E402
 
-from benchmarks.resolve_shapes import in_stage  # noqa: E402
+from benchmarks.resolve_shapes import instrumented_run  # noqa: E402
 from pipelines._native import source_module  # noqa: E402
 from pipelines.reference import load_reference  # noqa: E402
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer  # noqa: E402
@@ -55,38 +53,16 @@ READ_SCHEMA = ["stage", "text", "cut", "edge", "status", "scheme", "reason", "ol
 def captured(addresses: pl.Series, idx: r.ResolverIndex) -> tuple[pl.DataFrame, pl.DataFrame, float]:
     """Every read of ``resolve_addresses(addresses)`` (``READ_SCHEMA``), the rows given to ``_read_whole``
     (_row, _clean, input) and the call's CPU s. The parser's functions are wrapped for the call only."""
-    stage = ["-"]
     reads: list[tuple] = []
     whole: list[pl.DataFrame] = []
-    names = ("_read_tokens", "_read_tails", "_read_cut_tails", "_read_whole")
-    saved = {name: getattr(r, name) for name in names}
 
-    def timed(idx, clean, tokens, hint, side):
-        t = time.process_time()
-        res = saved["_read_tokens"](idx, clean, tokens, hint, side)
-        spent = time.process_time() - t
+    def read(stage, clean, tokens, res, spent):
         reads.append(
-            (stage[0], clean, tokens.cut, bool(tokens.edge), res.status, res.scheme, res.reason, res.old_uid,
+            (stage, clean, tokens.cut, bool(tokens.edge), res.status, res.scheme, res.reason, res.old_uid,
              res.new_uid, spent)
         )  # fmt: skip
-        return res
 
-    def read_whole(idx, rows):
-        whole.append(rows.select("_row", "_clean"))
-        return in_stage(stage, "whole addresses", saved["_read_whole"])(idx, rows)
-
-    r._read_tokens = timed
-    r._read_tails = in_stage(stage, "comma tails", saved["_read_tails"])
-    r._read_cut_tails = in_stage(stage, "comma-less cut tails", saved["_read_cut_tails"])
-    r._read_whole = read_whole
-    try:
-        gc.collect()
-        started = time.process_time()
-        r.resolve_addresses(addresses, index=idx)
-        total = time.process_time() - started
-    finally:
-        for name, fn in saved.items():
-            setattr(r, name, fn)
+    total = instrumented_run(addresses, idx, read, lambda rows: whole.append(rows.select("_row", "_clean")))
     rows = pl.concat(whole) if whole else pl.DataFrame(schema={"_row": pl.UInt32, "_clean": pl.String})
     rows = rows.with_columns(input=addresses.gather(rows["_row"]))
     return pl.DataFrame(reads, schema=READ_SCHEMA, orient="row"), rows, total

@@ -110,31 +110,57 @@ def in_stage(stage: list[str], name: str, fn):
     return run
 
 
-def timed_reads(addresses: pl.Series, idx: r.ResolverIndex) -> tuple[pl.DataFrame, float]:
-    """Every read of ``resolve_addresses(addresses)``: stage, text, cut, status, scheme, reason, CPU s; and the
-    call's CPU s. The parser's functions are wrapped for the call only (restored after)."""
+READ_STAGES = {
+    "_read_tails": "comma tails",
+    "_read_cut_tails": "comma-less cut tails",
+    "_read_whole": "whole addresses",
+}
+
+
+def instrumented_run(addresses: pl.Series, idx: r.ResolverIndex, on_read, on_whole=None) -> float:
+    """``resolve_addresses(addresses)`` with every read of ``_read_tokens`` handed to ``on_read(stage, clean, tokens,
+    resolution, cpu_s)`` (the stage named by the READ_STAGES function it runs in) and, with ``on_whole``, the rows
+    given to ``_read_whole`` to ``on_whole(rows)``; the parser's functions are wrapped for the call only (restored
+    after, also when it fails). The call's CPU s."""
     stage = ["-"]
-    reads: list[tuple] = []
-    names = ("_read_tokens", "_read_tails", "_read_cut_tails", "_read_whole")
-    saved = {name: getattr(r, name) for name in names}
+    saved = {name: getattr(r, name) for name in ("_read_tokens", *READ_STAGES)}
 
     def timed(idx, clean, tokens, hint, side):
         t = time.process_time()
         res = saved["_read_tokens"](idx, clean, tokens, hint, side)
-        reads.append((stage[0], clean, tokens.cut, res.status, res.scheme, res.reason, time.process_time() - t))
+        on_read(stage[0], clean, tokens, res, time.process_time() - t)
         return res
 
     r._read_tokens = timed
-    for name, label in zip(names[1:], ("comma tails", "comma-less cut tails", "whole addresses"), strict=True):
+    for name, label in READ_STAGES.items():
         setattr(r, name, in_stage(stage, label, saved[name]))
+    if on_whole is not None:
+        read_whole = r._read_whole
+
+        def whole(idx, rows):
+            on_whole(rows)
+            return read_whole(idx, rows)
+
+        r._read_whole = whole
     try:
         gc.collect()
         started = time.process_time()
         r.resolve_addresses(addresses, index=idx)
-        total = time.process_time() - started
+        return time.process_time() - started
     finally:
         for name, fn in saved.items():
             setattr(r, name, fn)
+
+
+def timed_reads(addresses: pl.Series, idx: r.ResolverIndex) -> tuple[pl.DataFrame, float]:
+    """Every read of ``resolve_addresses(addresses)``: stage, text, cut, status, scheme, reason, CPU s; and the
+    call's CPU s."""
+    reads: list[tuple] = []
+
+    def read(stage, clean, tokens, res, spent):
+        reads.append((stage, clean, tokens.cut, res.status, res.scheme, res.reason, spent))
+
+    total = instrumented_run(addresses, idx, read)
     schema = ["stage", "text", "cut", "status", "scheme", "reason", "cpu_s"]
     return pl.DataFrame(reads, schema=schema, orient="row"), total
 
