@@ -1557,7 +1557,9 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             _echo(f"wardbridge: created the folder {path.parent} for {path.name}")
         if fmt == "parquet":
-            frame.write_parquet(partial)
+            # In one piece (a CSV read in pieces wrote a page run per piece), without column statistics (min/max per
+            # row group, a cost of every string column for skipping row groups that a table of mixed rows cannot)
+            frame.rechunk().write_parquet(partial, statistics=False)
         else:
             csv_ready(frame).write_csv(partial, separator="\t" if path.suffix.lower() == ".tsv" else ",")  # UTF-8
         partial.replace(path)
