@@ -95,7 +95,7 @@ def test_a_pytest_started_in_the_background_keeps_sigterm_after_a_dagster_run(tm
 
 def test_wardbridge_run_puts_back_a_sigterm_dagster_left_ignored():
     """`wardbridge run &` in a script: SIGINT ignored. Each Dagster run ended with SIGTERM ignored too (measured in
-    /proc/<pid>/status: ignored between the runs and while the summary printed, ~3.6 s of a 33 s sample run)."""
+    /proc/<pid>/status: ignored between the runs and while the summary printed, 20 of 156 samples over 34 s)."""
     from dagster._utils.interrupts import capture_interrupts  # what dg.execute_job does around a run
 
     previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
