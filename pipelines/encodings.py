@@ -780,8 +780,8 @@ def without_nul(
     Shared by staging (repairs of kind :data:`NUL_REMOVED`) and the CLI's table readers (counted on stderr)."""
     if not columns or not frame.height:
         return frame, {}, None
-    held = frame.select(pl.col(columns).str.contains("\x00", literal=True).fill_null(False))
-    counts = {name: int(n) for name, n in held.sum().row(0, named=True).items() if n}
+    found = frame.select(pl.col(columns).str.contains("\x00", literal=True).sum()).row(0, named=True)
+    counts = {name: int(n) for name, n in found.items() if n}
     if not counts:
         return frame, {}, None
     marks = None
@@ -796,13 +796,8 @@ def without_nul(
                 ignore_nulls=True,
             ).alias("nul_notes")
         ).to_series()
-    # Only the values holding one are rewritten (replacing in every value of a million-row column cost 0.09 CPU s)
-    cleaned = {}
-    for name in counts:
-        rows = held[name].arg_true()
-        values = frame[name]
-        cleaned[name] = values.clone().scatter(rows, values.gather(rows).str.replace_all("\x00", "", literal=True))
-    return frame.with_columns(**cleaned), counts, marks
+    cleaned = frame.with_columns(pl.col(c).str.replace_all("\x00", "", literal=True) for c in counts)
+    return cleaned, counts, marks
 
 
 # --------------------------------------------------------------------------- repair
