@@ -1701,7 +1701,16 @@ REVIEW_QUEUE_TOTALS = Table(
     description="City-wide review figures per kind, each item and record counted once (queue_summary counts an item "
     "with only candidate wards in every candidate ward); no personal values (also warehouse/review/queue_totals.parquet).",
     primary_key=("kind",),
-    fields=(*_QUEUE_COUNTS,),
+    fields=(
+        *_QUEUE_COUNTS,
+        _f(
+            "open_record_pairs",
+            pl.UInt32,
+            "match_pair: the record pairs its open items hold (an item is a pair of entities, joined by one or more "
+            "record pairs); null for the other kinds.",
+            absent_as_null=True,
+        ),
+    ),
 )
 REVIEW_TABLES: tuple[Table, ...] = (
     REVIEW_QUEUE_ITEMS,

@@ -323,6 +323,40 @@ def test_queue_totals_count_candidate_only_items_once_city_wide(built: dict, tmp
         write_report(root, "cli-totals-bad")
 
 
+def test_match_pair_items_show_the_record_pairs_they_hold(built: dict, tmp_path: Path):
+    """match_pair items are pairs of entities (HA5): the report says how many record pairs the open ones hold, from
+    queue_totals.open_record_pairs; a totals file written before that column says nothing of it."""
+    root = tmp_path / "wh"
+    shutil.copytree(built["root"] / GATES_DIR, root / GATES_DIR)
+    shutil.copy2(built["root"] / "analytics.duckdb", root / "analytics.duckdb")
+    (root / "review").mkdir()
+    pl.DataFrame(
+        {
+            "new_uid": ["2025:27154"],
+            "kind": ["match_pair"],
+            "open_items": [2],
+            "records_blocked": [5],
+            "closed_items": [0],
+            "candidate": [False],
+        }
+    ).write_parquet(root / "review" / "queue_summary.parquet")
+    totals = pl.DataFrame(
+        {
+            "kind": ["match_pair", "split_unit"],
+            "open_items": [2, 0],
+            "records_blocked": [5, 0],
+            "closed_items": [0, 0],
+            "open_record_pairs": [3, None],
+        },
+        schema_overrides={"open_record_pairs": pl.UInt32},
+    )
+    totals.write_parquet(root / "review" / "queue_totals.parquet")
+    page = write_report(root, "cli-record-pairs").path.read_text(encoding="utf-8")
+    assert 'id="match-record-pairs" data-record-pairs="3"' in page
+    totals.drop("open_record_pairs").write_parquet(root / "review" / "queue_totals.parquet")
+    assert "match-record-pairs" not in write_report(root, "cli-record-pairs-old").path.read_text(encoding="utf-8")
+
+
 def test_rerun_of_a_run_replaces_its_history_rows(built: dict, tmp_path: Path):
     root = tmp_path / "wh"
     root.mkdir()

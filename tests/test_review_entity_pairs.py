@@ -10,7 +10,14 @@ import polars as pl
 from pipelines.match.engine import review_items
 from pipelines.review.decisions import append_audit, effective_decisions, labelled_pairs, match_labels
 from pipelines.review.ids import item_ids
-from pipelines.review.queues import ReviewInputs, match_pair, unhonoured_matches, update_item_keys
+from pipelines.review.queues import (
+    Queues,
+    ReviewInputs,
+    match_pair,
+    queue_totals,
+    unhonoured_matches,
+    update_item_keys,
+)
 from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_QUEUE_ITEMS, review_table
 
 
@@ -179,3 +186,24 @@ def test_item_keys_written_before_the_further_pairs_were_kept_still_read():
     keys = update_item_keys(old, pl.DataFrame(schema=REVIEW_QUEUE_ITEMS.polars_schema), NOW)
     assert keys.height == 1 and keys["more_left_ids"].null_count() == 1
     assert match_labels(_decide(keys.drop("first_seen", "last_seen"), "match")).height == 1
+
+
+def test_queue_totals_count_items_and_the_record_pairs_they_hold():
+    items = match_pair(_inputs(_review(PAIRS), {"people": LINEAGE}))
+    open_items = items.select("item_id", pl.lit("match_pair").alias("kind"), "records_blocked")
+    keyed = items.with_columns(
+        pl.lit("match_pair").alias("kind"), pl.lit(NOW).alias("first_seen"), pl.lit(NOW).alias("last_seen")
+    )
+    schema = REVIEW_ITEM_KEYS.polars_schema
+    keys = keyed.select((pl.col(c) if c in keyed.columns else pl.lit(None)).cast(t).alias(c) for c, t in schema.items())
+    queues = Queues(
+        items=open_items,
+        closed=pl.DataFrame(schema={"item_id": pl.String, "kind": pl.String}),
+        evidence={"match_pair": items.select("item_id", "record_pairs")},
+        item_keys=keys,
+    )
+    totals = {r["kind"]: r for r in queue_totals(queues).iter_rows(named=True)}
+    # 3 items (A~B, C~D, inside A) holding the 5 record pairs; their 7 records once each
+    assert (totals["match_pair"]["open_items"], totals["match_pair"]["open_record_pairs"]) == (3, 5)
+    assert totals["match_pair"]["records_blocked"] == 7
+    assert totals["split_unit"]["open_record_pairs"] is None

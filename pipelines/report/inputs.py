@@ -198,8 +198,12 @@ def read_queue_totals(path: Path) -> pl.DataFrame | None:
     frame = _read_review_table(path, TOTALS_COLUMNS)
     if frame is None:
         return None
+    # match_pair's record pairs (a table written before they were counted has no such column: null)
+    pairs = pl.col("open_record_pairs") if "open_record_pairs" in frame.columns else pl.lit(None)
     return frame.select(
-        pl.col("kind").cast(pl.String), *[pl.col(c).cast(pl.Int64).fill_null(0) for c in TOTALS_COLUMNS[1:]]
+        pl.col("kind").cast(pl.String),
+        *[pl.col(c).cast(pl.Int64).fill_null(0) for c in TOTALS_COLUMNS[1:]],
+        pairs.cast(pl.Int64).alias("open_record_pairs"),
     )
 
 

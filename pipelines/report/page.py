@@ -374,6 +374,15 @@ def _queue_source(inputs: ReportInputs) -> str:
         f"{_td(r['records_blocked'], 'blocked')}{_td(r['closed_items'], 'closed')}</tr>"
         for r in by_kind.iter_rows(named=True)
     )
+    pairs_note = ""
+    if inputs.queue_totals is not None and "open_record_pairs" in inputs.queue_totals.columns:
+        held = inputs.queue_totals.filter(pl.col("kind") == "match_pair")["open_record_pairs"].drop_nulls()
+        if len(held):  # match_pair items are pairs of entities, each joined by one or more record pairs
+            pairs_note = (
+                f'<span id="match-record-pairs" data-record-pairs="{int(held[0])}">Mỗi việc match_pair là một cặp '
+                f"thực thể, gồm {fmt(int(held[0]))} cặp hồ sơ (each match_pair item is a pair of entities; "
+                "the open ones hold this many record pairs). </span>"
+            )
     counted = (
         "Đang mở, bị chặn, đã đóng: toàn thành phố, mỗi việc và mỗi hồ sơ tính một lần (open, blocked, closed: "
         "city-wide, each item and record once, from warehouse/review/queue_totals.parquet). "
@@ -382,7 +391,8 @@ def _queue_source(inputs: ReportInputs) -> str:
     )
     return (
         '<p class="muted" id="queue-source" data-source="queue_summary">Nguồn: '
-        f"warehouse/review/queue_summary.parquet (review queues). {counted}Cột “mở, chỉ có phường ứng viên” tính "
+        f"warehouse/review/queue_summary.parquet (review queues). {counted}{pairs_note}Cột “mở, chỉ có phường ứng "
+        "viên” tính "
         "việc ở mỗi phường ứng viên (that column counts items with only candidate wards in each candidate ward).</p>"
         f'<table id="queue-kinds" data-scope="{scope}"><thead><tr><th>Loại (kind)</th><th class="n">Đang mở (open)'
         '</th><th class="n">Mở, chỉ có phường ứng viên (open, per candidate ward)</th><th class="n">Hồ sơ bị chặn '

@@ -850,10 +850,19 @@ def queue_totals(queues: Queues) -> pl.DataFrame:
             .drop("_pair_records")
         )
     closed = queues.closed.group_by("kind").agg(pl.len().alias("closed_items"))
+    pairs = queues.evidence.get("match_pair")
+    held = (  # the record pairs of the open match_pair items (entity_pair_items: one or more per item)
+        int(pairs["record_pairs"].sum())
+        if pairs is not None and "record_pairs" in pairs.columns
+        else int((queues.items["kind"] == "match_pair").sum())
+    )
     return (
         kinds.join(opened, on="kind", how="left")
         .join(closed, on="kind", how="left")
-        .with_columns(pl.col("open_items", "records_blocked", "closed_items").fill_null(0))
+        .with_columns(
+            pl.col("open_items", "records_blocked", "closed_items").fill_null(0),
+            pl.when(pl.col("kind") == "match_pair").then(pl.lit(held)).alias("open_record_pairs"),
+        )
         .select(REVIEW_QUEUE_TOTALS.columns)
         .cast(REVIEW_QUEUE_TOTALS.polars_schema)
     )
