@@ -39,3 +39,18 @@ def test_numbers_no_float_or_int_holds_are_kept_as_written(tmp_path, form):
     for text in frame["ds"]:
         json.loads(text, parse_constant=_no_constants)  # JSON: no Infinity
     assert "Infinity" not in out.read_bytes().decode("utf-8", "replace")
+
+
+def test_ingestion_keeps_them_as_written_in_a_nested_value_too(tmp_path):
+    """Ingestion's JSON lines reader kept a top-level 1e400 as written already; inside a list or object it wrote the
+    nested value's text with 'Infinity' (no JSON) into raw."""
+    from tests.test_bad_inputs import HEADER, ROWS, _ingest
+
+    lines = [json.dumps(dict(zip(HEADER, r, strict=True)), ensure_ascii=False) for r in ROWS]
+    lines[0] = lines[0][:-1] + ', "so": 1e400, "ds": [1e400, -2E+999, 2.5], "ct": {"x": -1e400}}'
+    result = _ingest(tmp_path, "jsonl", "s.jsonl", ("\n".join(lines) + "\n").encode())
+    assert result.state == "ok", result.cause
+    row = json.loads(result.raw.filter(pl.col("source_key") == ROWS[0][0])["extra_columns"][0])  # the unmapped keys
+    assert (row["so"], row["ds"], row["ct"]) == ("1e400", "[1e400, -2E+999, 2.5]", '{"x": -1e400}')
+    for text in (row["ds"], row["ct"]):
+        json.loads(text, parse_constant=_no_constants)

@@ -1187,6 +1187,25 @@ def _json_text(value) -> str | None:
         return value
     if isinstance(value, _JsonInt | _JsonFloat):
         return value.text
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a number no float holds inside (1e400: json.dumps wrote Infinity, no JSON): as written
+        return _json_as_written(value)
+
+
+def _json_as_written(value) -> str:  # noqa: ANN001 - a json.loads value
+    """A nested JSON value's text as json.dumps writes it, but a number no float holds (a float read as infinity) as
+    its token was written."""
+    if isinstance(value, _JsonFloat) and value - value != 0:  # inf - inf is nan
+        return value.text
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_json_as_written, value)) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_as_written(v)}" for k, v in value.items())
+            + "}"
+        )
     return json.dumps(value, ensure_ascii=False)
 
 
