@@ -207,3 +207,20 @@ def test_queue_totals_count_items_and_the_record_pairs_they_hold():
     assert (totals["match_pair"]["open_items"], totals["match_pair"]["open_record_pairs"]) == (3, 5)
     assert totals["match_pair"]["records_blocked"] == 7
     assert totals["split_unit"]["open_record_pairs"] is None
+
+
+def test_pairs_inside_one_entity_stay_an_item_each():
+    """HV5 on e8e7959: the queued pairs inside one entity were one item and a decision on its shown pair labelled them
+    all. A = {p#1, p#2, p#3} may hold two people (p#1 = p#2, p#3 another): no decision on one item labels its three
+    pairs right, and the reviewer saw one of them. Each pair inside an entity is its own item, as it is counted."""
+    lineage = pl.DataFrame({"record_key": ["p#1", "p#2", "p#3"], "entity_id": ["A", "A", "A"]})
+    pairs = [("p#1", "p#3", 0.4), ("p#2", "p#3", 0.45), ("p#1", "p#2", 0.6)]
+    items = match_pair(_inputs(_review(pairs), {"people": lineage})).sort("left_id", "right_id")
+    assert items.select("left_id", "right_id").rows() == [("p#1", "p#2"), ("p#1", "p#3"), ("p#2", "p#3")]
+    assert set(items["record_pairs"]) == {1} and items["more_left_ids"].list.len().sum() == 0
+    labels = match_labels(_decide(items.head(1), "match"))
+    assert labels.select("left_id", "right_id", "label").rows() == [("p#1", "p#2", "match")]
+    # counted so by the engine: three pairs inside one cluster are three questions, two between two clusters one
+    clusters = pl.Series("c", [0, 0, 0, 3, 3], dtype=pl.UInt32)
+    rows = pl.DataFrame({"l": [0, 1, 0, 0, 1], "r": [2, 2, 1, 3, 4]}, schema={"l": pl.UInt32, "r": pl.UInt32})
+    assert review_items(clusters, rows) == 4

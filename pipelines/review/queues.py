@@ -499,8 +499,9 @@ PAIR_KEYS = ["entity_kind", "left_id", "right_id"]
 
 def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Match pairs (one row per record pair, smaller key left, with item_id) as review items: the pairs that join the
-    same two entities (``entity_of``: entity kind -> record_key, entity_id), or lie inside one, are one question for a
-    reviewer (are they one person?) and one item. The item is its pair with the smallest keys (left_id, right_id: its
+    same two different entities (``entity_of``: entity kind -> record_key, entity_id) are one question for a reviewer
+    (are they one person?) and one item; a pair inside one entity is an item of its own (its entity may hold two
+    people: a decision on one of its pairs is no decision on the others). The item is its pair with the smallest keys (left_id, right_id: its
     id and shown records are that pair's, so a lone pair keeps the id it always had); the others are listed in
     more_left_ids / more_right_ids (keys, so a decision on the item applies to each: ``decisions.match_labels``) and
     in ``other_pairs`` (evidence: 'left_id ~ right_id p=0.xxx decision'), ``record_pairs`` counts them all, and
@@ -525,7 +526,10 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
     keyed = frame.join(
         ends.rename({"record_key": "left_id", "entity_id": "_le"}), on=["entity_kind", "left_id"], how="left"
     ).join(ends.rename({"record_key": "right_id", "entity_id": "_re"}), on=["entity_kind", "right_id"], how="left")
-    both = pl.col("_le").is_not_null() & pl.col("_re").is_not_null()
+    # only pairs joining two different entities are grouped: the question is then one (are the two entities one
+    # person?); pairs inside one entity stay an item each (a cluster of three may hold two people: a decision on one
+    # of its pairs says nothing of the others)
+    both = pl.col("_le").is_not_null() & pl.col("_re").is_not_null() & (pl.col("_le") != pl.col("_re"))
     keyed = keyed.with_columns(
         pl.when(both).then(pl.min_horizontal("_le", "_re")).otherwise(pl.col("item_id")).alias("_x"),
         pl.when(both).then(pl.max_horizontal("_le", "_re")).otherwise(pl.col("item_id")).alias("_y"),
