@@ -63,3 +63,34 @@ def test_lone_cr_ends_as_numpy_finds_them(monkeypatch):
         many = cli._lone_cr_ends(data)
         monkeypatch.undo()
         assert list(few) == [int(at) for at in many], data
+
+
+def _resolve(source, out):
+    from click.testing import CliRunner
+
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out)]
+    return CliRunner().invoke(cli.main, args, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("crlf_inside", [False, True])
+def test_lone_cr_line_ends_mended_then_short_rows_said(tmp_path, crlf_inside):
+    """Lines ending in a CR alone (mended to LF before Polars reads them: the short-row check is not told to look
+    for lone CRs again), one row short, empty last cells, a CR inside a quoted cell: the short row is said."""
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    quoted = '"12 Le Loi,\r\nP. 5"' if crlf_inside else '"12 Le Loi,\rP. 5"'
+    rows = ["id,note,address", f"1,x,{quoted}", "2,y,", "3", "4,z,"]
+    source.write_bytes("\r".join(rows).encode() + b"\r")
+    result = _resolve(source, out)
+    assert result.exit_code == 0, result.output
+    assert "ending in a carriage return alone" in result.output
+    assert "1 row with fewer fields than the header's 3 (delimiter ','): line 5 (1)" in result.output
+
+
+def test_lone_cr_line_ends_mended_and_no_short_row(tmp_path):
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    rows = ["id,note,address", '1,x,"12 Le Loi,\rP. 5"', "2,y,", "4,z,"]
+    source.write_bytes("\r".join(rows).encode() + b"\r")
+    result = _resolve(source, out)
+    assert result.exit_code == 0, result.output
+    assert "ending in a carriage return alone" in result.output
+    assert "fewer fields" not in result.output
