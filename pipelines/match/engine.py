@@ -101,8 +101,9 @@ class MatchResult:
         lines = [
             f"{s['records']:,} records -> {s['entities']:,} entities ({s['records_merged']:,} records merged into another record's entity)",
             f"candidate pairs {s['candidate_pairs']:,}{_added_pairs(s)}: link {s['decisions'].get('link', 0):,}, "
-            f"review {s['decisions'].get('review', 0):,}{_review_items_note(s)}, "
+            f"review {s['decisions'].get('review', 0):,}, "
             f"non-match {s['decisions'].get('non_match', 0):,}, refused by the chaining guard {s['decisions'].get('refused', 0):,}",
+            *_review_items_line(s),
             "blocking: " + ", ".join(f"{k} {v:,} new" for k, v in self.blocking.new_pairs_per_rule.items()),
         ]
         below = s.get("pairs_below_floor", {})
@@ -980,12 +981,18 @@ def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
     )
 
 
-def _review_items_note(stats: dict) -> str:
-    """The summary's note on the review queue as a reviewer gets it: its pairs (review and refused, less those a
-    reviewer judged) in questions, one per pair of entities they join (``review_items``)."""
+def _review_items_line(stats: dict) -> list[str]:
+    """The summary's line on the review queue as a reviewer gets it: its pairs (review and refused, less those a
+    reviewer judged) in questions, one per pair of entities they join, one per pair inside an entity
+    (``review_items``). Its own line: inside the decisions' line it read as a contradiction ('review 0 (queued 1
+    pairs ...)': the queued pair was the guard's refused one) and added numbers to a line whose decisions add up."""
     if "review_items" not in stats:
-        return ""
-    return f" (queued {stats['review_pairs']:,} pairs in {stats['review_items']:,} entity-pair items)"
+        return []
+    pairs, items = stats["review_pairs"], stats["review_items"]
+    return [
+        f"queued for review: {pairs:,} pair{'s' if pairs != 1 else ''} (review and refused) in {items:,} "
+        f"item{'s' if items != 1 else ''} (one per pair of entities they join; a pair inside one entity its own)"
+    ]
 
 
 def _added_pairs(stats: dict) -> str:
@@ -1144,12 +1151,17 @@ def _queued(pairs: pl.DataFrame) -> pl.Series:
 def review_items(clusters: pl.Series, rows: pl.DataFrame) -> int:
     """The questions a reviewer of entities is asked about the queued pairs ``rows`` (l, r: row numbers; ``clusters``:
     each row's cluster): one per pair of clusters the pairs join (several pairs between the same two prospective
-    entities are one question: are they one person?), and one per cluster for the pairs inside one (is it one
-    person?). pipelines.review.queues groups the match_pair items so."""
+    entities are one question: are they one person?), and one per pair inside one cluster (a cluster may hold two
+    people: each such pair is its own question). pipelines.review.queues groups the match_pair items so."""
     if not rows.height:
         return 0
     ends = pl.DataFrame({"a": clusters.gather(rows["l"]), "b": clusters.gather(rows["r"])})
-    return ends.select(pl.min_horizontal("a", "b").alias("x"), pl.max_horizontal("a", "b").alias("y")).n_unique()
+    inside = ends.filter(pl.col("a") == pl.col("b")).height
+    between = ends.filter(pl.col("a") != pl.col("b"))
+    return (
+        inside
+        + between.select(pl.min_horizontal("a", "b").alias("x"), pl.max_horizontal("a", "b").alias("y")).n_unique()
+    )
 
 
 def _review_queue(
