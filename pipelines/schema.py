@@ -1499,8 +1499,9 @@ _ITEM_KEY_FIELDS = (
         "more_left_ids",
         pl.List(pl.String),
         "A match pair item's further record pairs, their left records (with more_right_ids, position by position): "
-        "queued pairs joining the same two prospective entities (or inside one) are one item, keyed by its pair with "
-        "the smallest keys (left_id, right_id); its decision applies to every pair. Empty or null: one pair.",
+        "queued pairs joining the same two prospective entities are one item (a pair inside one entity is an item of "
+        "its own), keyed by its pair with the smallest keys (left_id, right_id); its decision applies to every pair. "
+        "Empty or null: one pair.",
         absent_as_null=True,
     ),
     _f("more_right_ids", pl.List(pl.String), "Their right records (see more_left_ids).", absent_as_null=True),

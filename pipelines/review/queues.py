@@ -18,7 +18,8 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
 4. invalid_id         a personal ID or tax code with structure problems or contradicting the record
                       (the staged *_id_flags, tax_code_kind 'invalid'): links may be missed or wrong.
 5. match_pair         the uncertain or refused pairs of the matcher (entities.<kind>_review) that join the same two
-                      entities, or lie inside one (entity_pair_items): one question, are they one person? Keyed by
+                      different entities (entity_pair_items): one question, are they one person? (A pair inside
+                      one entity is an item of its own: the entity may hold two people.) Keyed by
                       its pair with the smallest keys, the others listed (more_left_ids / more_right_ids); a
                       decision labels every pair. Blocks its records. Most informative first (columns
                       informativeness, informative_why): an answer on an uncertain pair whose evidence pattern
