@@ -56,7 +56,9 @@ def choose(source: Path = SOURCE, folder: Path = COMPILED_DIR, environ=os.enviro
     recorded = folder / HASH_FILE
     if not recorded.is_file():
         if (folder / FAILED_FILE).is_file():
-            return {}, f"Python source (the build could not compile it: {folder / FAILED_FILE})", ""
+            # resolve.py is unchanged, so a plain `uv sync` after installing a compiler does not build again.
+            why = f"the build could not compile it: {folder / FAILED_FILE}"
+            return {}, f"Python source ({why}; with a C compiler: uv sync --reinstall-package wardbridge)", ""
         return {}, "Python source (no compiled build)", ""
     if recorded.read_text(encoding="ascii").strip() != source_sha256(source):
         return {}, "Python source (the compiled build is stale)", STALE

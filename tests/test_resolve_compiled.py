@@ -132,3 +132,18 @@ def test_no_build_is_the_source_without_a_warning(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [str(package / "resolve.py"), "Python source (no compiled build)"]
     assert "wardbridge:" not in done.stderr
+
+
+def test_a_failed_build_says_how_to_build_again(tmp_path):
+    # A plain `uv sync` does not build again once a compiler is installed (resolve.py, the cache key, is unchanged):
+    # the summary's line says what does.
+    source = tmp_path / "resolve.py"
+    source.write_text("X = 1\n", encoding="utf-8")
+    folder = tmp_path / "_compiled"
+    folder.mkdir()
+    (folder / _native.FAILED_FILE).write_text("compiling failed\n", encoding="utf-8")
+    files, ran, warning = _native.choose(source, folder, environ={})
+    assert (files, warning) == ({}, "")
+    assert ran.startswith("Python source (the build could not compile it: ")
+    assert str(folder / _native.FAILED_FILE) in ran
+    assert "uv sync --reinstall-package wardbridge" in ran
