@@ -101,7 +101,7 @@ def test_queued_pairs_joining_the_same_two_entities_are_one_item():
     assert list(zip(ab["more_left_ids"], ab["more_right_ids"], strict=True)) == [("p#3", "p#4"), ("p#4", "p#5")]
     assert ab["record_pairs"] == 3 and ab["records_blocked"] == 5
     assert ab["other_pairs"] == "p#3 ~ p#4 p=0.5 review; p#4 ~ p#5 p=0.7 review"
-    assert ab["summary"] == "uncertain people entities: 3 record pairs (strongest review)"
+    assert ab["summary"] == "uncertain people entities: 3 record pairs (strongest p=0.7 review)"
     inside = items.row(1, named=True)
     assert (inside["left_id"], inside["right_id"], inside["record_pairs"]) == ("p#1", "p#5", 1)
     # a lone pair is the item it always was: same id, nothing more listed
@@ -224,3 +224,16 @@ def test_pairs_inside_one_entity_stay_an_item_each():
     clusters = pl.Series("c", [0, 0, 0, 3, 3], dtype=pl.UInt32)
     rows = pl.DataFrame({"l": [0, 1, 0, 0, 1], "r": [2, 2, 1, 3, 4]}, schema={"l": pl.UInt32, "r": pl.UInt32})
     assert review_items(clusters, rows) == 4
+
+
+def test_an_items_summary_names_its_strongest_pair():
+    # the item is shown by its pair with the smallest keys (p#1 ~ p#2, p=0.2, review); its strongest pair is another
+    # (p#4 ~ p#5, p=0.9, a link the chaining guard refused): the summary says so, not the shown pair's decision
+    review = _review(PAIRS).with_columns(
+        pl.when(pl.col("left_id") == "p#5").then(pl.lit("refused")).otherwise("decision").alias("decision"),
+        pl.when(pl.col("left_id") == "p#5").then(0.9).otherwise("match_probability").alias("match_probability"),
+    )
+    items = match_pair(_inputs(review, {"people": LINEAGE})).sort("left_id", "right_id")
+    ab = items.row(0, named=True)
+    assert (ab["left_id"], ab["right_id"], ab["matcher_decision"]) == ("p#1", "p#2", "review")
+    assert ab["summary"] == "uncertain people entities: 3 record pairs (strongest p=0.9 refused)"

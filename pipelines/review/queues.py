@@ -482,7 +482,7 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
                 pl.lit(" entities: "),
                 pl.col("record_pairs").cast(pl.String),
                 pl.lit(" record pairs (strongest "),
-                pl.col("matcher_decision"),
+                pl.col("_strongest"),
                 pl.lit(")"),
             )
         )
@@ -492,7 +492,7 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
             )
         )
         .alias("summary"),
-    ).drop("_records")
+    ).drop("_records", "_strongest")
 
 
 PAIR_KEYS = ["entity_kind", "left_id", "right_id"]
@@ -506,8 +506,9 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
     id and shown records are that pair's, so a lone pair keeps the id it always had); the others are listed in
     more_left_ids / more_right_ids (keys, so a decision on the item applies to each: ``decisions.match_labels``) and
     in ``other_pairs`` (evidence: 'left_id ~ right_id p=0.xxx decision'), ``record_pairs`` counts them all, and
-    ``informativeness`` is its most informative pair's. ``_records``: the distinct records of the item. A pair whose
-    records' entities are not known is an item of its own."""
+    ``informativeness`` is its most informative pair's. ``_records``: the distinct records of the item; ``_strongest``:
+    its pair of highest probability, 'p=0.xxx decision' (the shown pair, by its keys, may be a weaker one). A pair
+    whose records' entities are not known is an item of its own."""
     if not frame.width:
         return frame
     if not frame.height:
@@ -517,6 +518,7 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
             pl.lit(None, pl.String).alias("other_pairs"),
             pl.lit(1, pl.UInt32).alias("record_pairs"),
             pl.lit(2, pl.UInt32).alias("_records"),
+            pl.lit(None, pl.String).alias("_strongest"),
         )
     known = [f.select(pl.lit(k).alias("entity_kind"), "record_key", "entity_id") for k, f in entity_of.items()]
     ends = (
@@ -553,6 +555,12 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
         pl.len().cast(pl.UInt32).alias("record_pairs"),
         pl.col("left_id").append(pl.col("right_id")).n_unique().cast(pl.UInt32).alias("_records"),
         *([pl.col("informativeness").max().alias("_most")] if "informativeness" in keyed.columns else []),
+        pl.concat_str(
+            pl.lit("p="), pl.col("match_probability").round(3).cast(pl.String), pl.lit(" "), "matcher_decision"
+        )
+        .sort_by("match_probability", descending=True, maintain_order=True)
+        .first()
+        .alias("_strongest"),
     )
     first = keyed.filter(~rest).join(extra, on=group, how="left", maintain_order="left")
     if "_most" in first.columns:
