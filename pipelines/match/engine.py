@@ -989,9 +989,12 @@ def _review_items_line(stats: dict) -> list[str]:
     if "review_items" not in stats:
         return []
     pairs, items = stats["review_pairs"], stats["review_items"]
+    if not pairs:
+        return ["queued for review: none"]
     return [
         f"queued for review: {pairs:,} pair{'s' if pairs != 1 else ''} (review and refused) in {items:,} "
-        f"item{'s' if items != 1 else ''} (one per pair of entities they join; a pair inside one entity its own)"
+        f"item{'s' if items != 1 else ''} (the pairs joining the same two entities are one item; a pair inside one "
+        "entity is an item of its own)"
     ]
 
 
