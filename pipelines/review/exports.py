@@ -77,6 +77,12 @@ VI_LABELS = {
     "decided_on": "Ngày quyết định",
     "note": "Ghi chú",
     "new_ward_code": "Mã phường/xã mới",
+    "informativeness": "Mức hữu ích của quyết định (bit)",
+    "informative_why": "Vì sao xếp trước",
+    "other_pairs": "Các cặp hồ sơ khác trong mục",
+    "record_pairs": "Số cặp hồ sơ",
+    "proposed_new_uid": "Phường/xã mới đề xuất",
+    "registries": "Các sổ/cơ sở dữ liệu",
 }
 
 
