@@ -371,8 +371,9 @@ def rank_informative(
         pl.lit(" ("),
         certainty,
         pl.lit("); "),
-        pl.col("_pattern_pairs").cast(pl.String),
-        pl.lit(" pairs share its evidence, "),
+        pl.when(pl.col("_pattern_pairs") > 1)
+        .then(pl.concat_str(pl.col("_pattern_pairs").cast(pl.String), pl.lit(" pairs share its evidence, ")))
+        .otherwise(pl.lit("no other pair has its evidence, ")),
         pl.col("_labelled").cast(pl.String),
         pl.lit(" labelled"),
         pl.when(pl.col("_before") > 0)
