@@ -117,6 +117,9 @@ def load_sql_dump(
         raise SqlSourceError(f"cannot connect to {mask_url(url)}: {exc}") from None
     with conn, path.open("rb") as fh:  # commits on success, rolls back on error
         cur = conn.cursor()
+        # A connection left open elsewhere (a reader's transaction holds a lock on the table) makes the DROP below
+        # fail after a minute, naming the lock, instead of waiting for ever.
+        cur.execute("SET lock_timeout = '60s'")
         for kind, stmt in _dump_statements(fh):
             if kind == "sql":
                 bare = re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", "''", stmt)

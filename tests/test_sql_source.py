@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import sqlite3
+import time
 from pathlib import Path
 
 import polars as pl
@@ -180,14 +181,37 @@ def test_reader_transaction_is_read_only(loaded, pg_url):
 
 
 def test_iterator_closes_its_connection(loaded, pg_url):
-    others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    before = pg_scalar(pg_url, others)
+    # The iterator's own backend, by its pid: counting every connection of the database failed when the other
+    # xdist worker had one open at that moment, and the failed test's frame then kept the iterator (and its
+    # read-only transaction's lock) alive, so a later DROP TABLE of the same dump waited for ever (CI hung).
+    pids: list[int] = []
+
+    def remember(dbapi_connection, connection_record):
+        pids.append(dbapi_connection.info.backend_pid)
+
+    sa.event.listen(sa.pool.Pool, "connect", remember)
     it = read_sql_table(pg_url, loaded.table, schema=loaded.schema, batch_rows=10)
-    first = next(it)
-    assert first.height == 10
-    assert pg_scalar(pg_url, others) == before + 1
-    it.close()
-    assert pg_scalar(pg_url, others) == before
+    try:
+        try:
+            first = next(it)
+        finally:
+            sa.event.remove(sa.pool.Pool, "connect", remember)
+        assert first.height == 10 and pids
+        # Of the connections the read opened (checks, then the stream), only the stream's is still open.
+        backend = f"SELECT count(*) FROM pg_stat_activity WHERE pid IN ({', '.join(str(int(p)) for p in pids)})"
+        assert _settled(pg_url, backend, 1) == 1
+    finally:
+        it.close()
+    assert _settled(pg_url, backend, 0) == 0
+
+
+def _settled(url: str, count_sql: str, expected: int, seconds: float = 10.0) -> int:
+    """The count once it is ``expected`` or ``seconds`` have passed: a backend leaves pg_stat_activity just after
+    its client has gone, not at once."""
+    deadline = time.monotonic() + seconds
+    while (got := pg_scalar(url, count_sql)) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return got
 
 
 def test_where_takes_values_only_as_parameters(loaded, pg_url):
