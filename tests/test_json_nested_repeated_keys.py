@@ -27,12 +27,24 @@ def _lines() -> list[str]:
     ]
 
 
-def test_ingestion_names_the_key_path_of_a_nested_repeat(tmp_path):
+def _ingested(tmp_path, lines: list[str]):
+    """The lines as a population JSON-lines extract, through ingestion (raw -> staged + quarantine)."""
     from tests.test_row_contracts import _load
 
-    (tmp_path / "n.jsonl").write_text("\n".join(_lines()) + "\n", encoding="utf-8")
+    (tmp_path / "n.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
-    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    return _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+
+
+def _resolved(source, out):
+    """`wardbridge resolve` on a JSON file's dia_chi column; the CLI's result (exit code 0 checked by the caller)."""
+    return CliRunner().invoke(
+        main, ["resolve", "--input", str(source), "--column", "dia_chi", "--output", str(out)], catch_exceptions=False
+    )
+
+
+def test_ingestion_names_the_key_path_of_a_nested_repeat(tmp_path):
+    loaded = _ingested(tmp_path, _lines())
     problems = dict(
         loaded.frame.filter(pl.col("read_problem").is_not_null()).select("source_key", "read_problem").iter_rows()
     )
@@ -43,12 +55,8 @@ def test_ingestion_names_the_key_path_of_a_nested_repeat(tmp_path):
 
 
 def test_ingestion_still_names_a_top_level_repeat_by_its_key(tmp_path):
-    from tests.test_row_contracts import _load
-
     line = '{"ma": "1", "ho_ten": "A", "ho_ten": "B", "ns": "01/02/1980", "dia_chi": "x", "ho": {"ten": "Mai"}}'
-    (tmp_path / "n.jsonl").write_text(line + "\n", encoding="utf-8")
-    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
-    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    loaded = _ingested(tmp_path, [line])
     assert loaded.frame["read_problem"].to_list() == [
         "line 1: key 'ho_ten' more than once (which value is meant is unknown)"
     ]
@@ -57,9 +65,7 @@ def test_ingestion_still_names_a_top_level_repeat_by_its_key(tmp_path):
 def test_the_cli_says_a_nested_repeat_and_keeps_every_value(tmp_path):
     source, out = tmp_path / "in.jsonl", tmp_path / "out.csv"
     source.write_text("\n".join(_lines()) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["resolve", "--input", str(source), "--column", "dia_chi", "--output", str(out)], catch_exceptions=False
-    )
+    result = _resolved(source, out)
     assert result.exit_code == 0, result.output
     said = result.output
     assert "in.jsonl: column 'ho': 1 object names key 'ho' > 'ten' more than once (line 2)" in said, said
@@ -73,21 +79,15 @@ def test_the_cli_says_a_nested_repeat_and_keeps_every_value(tmp_path):
 def test_the_cli_names_a_nested_repeat_in_an_array_by_object_number(tmp_path):
     source, out = tmp_path / "in.json", tmp_path / "out.csv"
     source.write_text("[" + ",\n".join(_lines()) + "]", encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["resolve", "--input", str(source), "--column", "dia_chi", "--output", str(out)], catch_exceptions=False
-    )
+    result = _resolved(source, out)
     assert result.exit_code == 0, result.output
     assert "column 'ho': 1 object names key 'ho' > 'ten' more than once (JSON object 2)" in result.output
 
 
 def test_lines_repeating_keys_beside_a_line_that_is_not_json_are_quarantined_not_called_no_object(tmp_path):
     """HV3: one line not JSON and the others objects repeating a key said 'none of its 2 lines is a JSON object'."""
-    from tests.test_row_contracts import _load
-
     lines = ["not json", '{"ma": "1", "ho_ten": "A", "ho_ten": "B", "ns": "01/02/1980", "dia_chi": "x"}']
-    (tmp_path / "n.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
-    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    loaded = _ingested(tmp_path, lines)
     reasons = dict(loaded.frame.select("source_key", "read_problem").iter_rows())
     assert reasons["line:2"] == "line 2: key 'ho_ten' more than once (which value is meant is unknown)", reasons
     assert reasons["line:1"].startswith("line 1 is not a JSON object"), reasons
@@ -96,8 +96,6 @@ def test_lines_repeating_keys_beside_a_line_that_is_not_json_are_quarantined_not
 def test_a_key_that_looks_like_a_value_is_not_shown(tmp_path):
     """HV3: an object keyed by IDs ({"ho": {"079085001234": "a", "079085001234": "b"}}) named the ID in the key path,
     on stderr and in ingestion's quarantine reason."""
-    from tests.test_row_contracts import _load
-
     nested = '"ho": {"079085001234": "a", "079085001234": "b"}'
     top = '"079085009999": "a", "079085009999": "b"'
     lines = [
@@ -105,18 +103,13 @@ def test_a_key_that_looks_like_a_value_is_not_shown(tmp_path):
         f'{{"ma": "2", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x", {top}}}',
         '{"ma": "3", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x"}',
     ]
-    (tmp_path / "n.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
-    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    loaded = _ingested(tmp_path, lines)
     reasons = " ".join(loaded.frame["read_problem"].drop_nulls().to_list())
     assert "'ho' > <a key like a value: not shown> more than once" in reasons, reasons
     assert "line 2: key <a key like a value: not shown> more than once" in reasons, reasons
     assert "0790850" not in reasons, reasons
     out = tmp_path / "o.csv"
-    done = CliRunner().invoke(
-        main, ["resolve", "--input", str(tmp_path / "n.jsonl"), "--column", "dia_chi", "--output", str(out)],
-        catch_exceptions=False,
-    )  # fmt: skip
+    done = _resolved(tmp_path / "n.jsonl", out)
     assert done.exit_code == 0, done.output
     assert "names key 'ho' > <a key like a value: not shown> more than once (line 1)" in done.output, done.output
     assert "0790850" not in done.output, done.output
@@ -126,26 +119,19 @@ def test_a_nested_key_that_is_not_a_field_name_is_not_shown(tmp_path):
     """HV4: a nested object keyed by NAMES ({"members": {"Nguyễn Văn An": ..., "Nguyễn Văn An": ...}}) printed the
     name in the key path, on stderr and in ingestion's quarantine reason (VALUE_LIKE hides numbers and dates only).
     Below the top level a key is shown only if it looks like a field name (ASCII letters, digits, '_')."""
-    from tests.test_row_contracts import _load
-
     names = '"members": {"Nguyễn Văn An": "chủ hộ", "Nguyễn Văn An": "con", "ho ten": "x", "ho ten": "y"}'
     lines = [
         f'{{"ma": "1", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x", {names}}}',
         '{"ma": "2", "ho_ten": "An", "ns": "01/02/1980", "dia_chi": "x", "ho": {"ten_2": "a", "ten_2": "b"}}',
     ]
-    (tmp_path / "n.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    columns = {"ma": None, "ho_ten": "full_name", "ns": "date_of_birth", "dia_chi": "address"}
-    loaded = _load(tmp_path, "population", "jsonl", "n.jsonl", columns, key_column="ma")
+    loaded = _ingested(tmp_path, lines)
     reasons = dict(loaded.frame.select("source_key", "read_problem").iter_rows())
     assert reasons["line:1"] == (
         "line 1: key 'members' > <a key like a value: not shown> more than once (which value is meant is unknown)"
     ), reasons
     assert reasons["line:2"] == "line 2: key 'ho' > 'ten_2' more than once (which value is meant is unknown)"
     out = tmp_path / "o.csv"
-    done = CliRunner().invoke(
-        main, ["resolve", "--input", str(tmp_path / "n.jsonl"), "--column", "dia_chi", "--output", str(out)],
-        catch_exceptions=False,
-    )  # fmt: skip
+    done = _resolved(tmp_path / "n.jsonl", out)
     assert done.exit_code == 0, done.output
     said = done.output
     assert "names key 'members' > <a key like a value: not shown> more than once (line 1)" in said, said
