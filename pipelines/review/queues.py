@@ -539,15 +539,10 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
     ).sort("entity_kind", "_x", "_y", "left_id", "right_id")
     group = ["entity_kind", "_x", "_y"]
     rest = pl.int_range(pl.len()).over(group) > 0
-    shown = pl.concat_str(
-        "left_id",
-        pl.lit(" ~ "),
-        "right_id",
-        pl.lit(" p="),
-        pl.col("match_probability").round(3).cast(pl.String),
-        pl.lit(" "),
-        "matcher_decision",
+    p_decision = pl.concat_str(
+        pl.lit("p="), pl.col("match_probability").round(3).cast(pl.String), pl.lit(" "), "matcher_decision"
     )
+    shown = pl.concat_str("left_id", pl.lit(" ~ "), "right_id", pl.lit(" "), p_decision)
     extra = keyed.group_by(group, maintain_order=True).agg(
         pl.col("left_id").filter(rest).alias("more_left_ids"),
         pl.col("right_id").filter(rest).alias("more_right_ids"),
@@ -555,12 +550,7 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
         pl.len().cast(pl.UInt32).alias("record_pairs"),
         pl.col("left_id").append(pl.col("right_id")).n_unique().cast(pl.UInt32).alias("_records"),
         *([pl.col("informativeness").max().alias("_most")] if "informativeness" in keyed.columns else []),
-        pl.concat_str(
-            pl.lit("p="), pl.col("match_probability").round(3).cast(pl.String), pl.lit(" "), "matcher_decision"
-        )
-        .sort_by("match_probability", descending=True, maintain_order=True)
-        .first()
-        .alias("_strongest"),
+        p_decision.sort_by("match_probability", descending=True, maintain_order=True).first().alias("_strongest"),
     )
     first = keyed.filter(~rest).join(extra, on=group, how="left", maintain_order="left")
     if "_most" in first.columns:
