@@ -863,3 +863,16 @@ def test_verdicts_since_fit_count_a_pair_once_in_either_orientation_and_only_usa
         one.state, None, spec, labelled_pairs=_ids([(b, a), (d, c), (a, "nobody"), (a, a), (e, f), (f, e)])
     )
     assert again.stats["verdicts_since_fit"] == again.state.verdicts_since_fit == 3  # (e, f) only
+
+
+def test_an_increment_counts_its_review_items_as_a_full_run_does(runs):
+    """The increment's summary gives its queued pairs as review items (one per pair of entities they join), counted
+    as a full run counts them: over the whole updated state, the same number as the full re-match's."""
+    from pipelines.match.increment import _review_items
+
+    inc, full = runs["increment"], runs["full"]
+    assert _review_items(inc.state.review, inc.state.records) == full.stats["review_items"] > 0
+    assert inc.stats["review_pairs"] == inc.review.height > 0
+    assert 0 < inc.stats["review_items"] < inc.stats["review_pairs"]  # some pairs join the same two entities
+    assert inc.stats["review_items"] == _review_items(inc.review, inc.state.records)
+    assert f"in {inc.stats['review_items']:,} item" in inc.summary()

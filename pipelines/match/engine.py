@@ -1153,12 +1153,19 @@ def _queued(pairs: pl.DataFrame) -> pl.Series:
 
 def review_items(clusters: pl.Series, rows: pl.DataFrame) -> int:
     """The questions a reviewer of entities is asked about the queued pairs ``rows`` (l, r: row numbers; ``clusters``:
-    each row's cluster): one per pair of clusters the pairs join (several pairs between the same two prospective
-    entities are one question: are they one person?), and one per pair inside one cluster (a cluster may hold two
-    people: each such pair is its own question). pipelines.review.queues groups the match_pair items so."""
+    each row's cluster): ``items_between`` the pairs' clusters. pipelines.review.queues groups the match_pair items
+    so."""
     if not rows.height:
         return 0
-    ends = pl.DataFrame({"a": clusters.gather(rows["l"]), "b": clusters.gather(rows["r"])})
+    return items_between(clusters.gather(rows["l"]), clusters.gather(rows["r"]))
+
+
+def items_between(left: pl.Series, right: pl.Series) -> int:
+    """How many questions queued pairs make whose ends (``left``, ``right``: each pair's two clusters or entity ids)
+    are given: one per pair of clusters the pairs join (several pairs between the same two prospective entities are
+    one question: are they one person?), and one per pair inside one cluster (a cluster may hold two people: each
+    such pair is its own question)."""
+    ends = pl.DataFrame({"a": left, "b": right})
     inside = ends.filter(pl.col("a") == pl.col("b")).height
     between = ends.filter(pl.col("a") != pl.col("b"))
     return (

@@ -70,12 +70,14 @@ from pipelines.match.engine import (
     _kept,
     _lineage,
     _pair_table,
+    _review_items_line,
     _review_queue,
     _reviewed_pairs,
     _veto,
     _with_reviews,
     decide,
     is_link,
+    items_between,
     pair_key,
     score_pairs,
 )
@@ -128,6 +130,7 @@ class IncrementResult:
             + ", ".join(f"{k} {v:,}" for k, v in s["decisions"].items()),
             f"entities: {s['entities']:,} now ({s['new_entities']:,} new, {s['merged_entities']:,} merged into "
             f"another, {s['retired_entities']:,} retired)",
+            *_review_items_line(s),
         ]
         v = s.get("verdicts", {})
         if v.get("pairs"):  # counts only: a verdict names records
@@ -691,6 +694,8 @@ def match_increment(
         "pairs": new_state.scored.height,
         # every re-decided pair (the pair table holds those from spec.pair_floor up)
         "decisions": dict(out.redecided.group_by("decision").len().sort("decision").iter_rows()),
+        "review_pairs": out.review.height,  # queued among re-clustered records, as a full run's review_pairs
+        "review_items": _review_items(out.review, new_state.records),
         **{f"guard_{k}": v for k, v in clustered.info.items()},
         "seconds": lap.seconds,
         "cpu_seconds": lap.cpu_seconds,  # all threads: on a busy machine the steadier figure
@@ -707,6 +712,18 @@ def match_increment(
         new_state,
         stats,
     )
+
+
+def _review_items(review: pl.DataFrame, records: pl.DataFrame) -> int:
+    """The review questions the queued pairs ``review`` (left_id, right_id) make, counted as a full run counts them
+    (``items_between`` the entities of their records; ``records``: record_id, entity_id of every record)."""
+    if not review.height:
+        return 0
+    entity = records.select(pl.col("record_id").cast(pl.String), "entity_id")
+    ends = review.select(pl.col("left_id").cast(pl.String), pl.col("right_id").cast(pl.String))
+    left = ends.join(entity, left_on="left_id", right_on="record_id", how="left", maintain_order="left")
+    right = ends.join(entity, left_on="right_id", right_on="record_id", how="left", maintain_order="left")
+    return items_between(left["entity_id"], right["entity_id"])
 
 
 @dataclass(frozen=True)
