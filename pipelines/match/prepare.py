@@ -15,13 +15,15 @@ from pipelines.text import strip_accents_fast_expr
 
 log = logging.getLogger("wardbridge.match")
 
-LIST_TRANSFORMS = {"year_day_month", "year_typo_keys"}  # give a list of keys per record (blocking only)
+# give a list of keys per record (blocking only)
+LIST_TRANSFORMS = {"year_day_month", "year_day_month_digit", "year_typo_keys"}
 ROW = "_row"  # dense row number: pairs refer to records by it
 BLANK = r"^\s*$"  # a text value that is missing: empty or only white space
 PRECISION = "_precision_"  # + date column: day | month | year (only when some value is coarser than a day)
 RAW = "_raw_"  # + date column: the text as written (for the review queue, date columns it shows)
 DAY_TRANSFORMS = {
     "year_day_month",
+    "year_day_month_digit",
     "month_day",
     "date_unordered",
     "month_day_unordered",
@@ -75,6 +77,15 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             year = expr.dt.year().cast(pl.String)
             both = pl.concat_list(pl.format("{}-{}", year, expr.dt.day()), pl.format("{}-{}", year, expr.dt.month()))
             return pl.when(expr.is_not_null()).then(both.list.unique(maintain_order=True))
+        case "year_day_month_digit":  # a list: the year, one number and a digit (tens "t", units "u") of the other
+            year, day, month = expr.dt.year(), expr.dt.day(), expr.dt.month()
+            keys = pl.concat_list(
+                pl.format("{}-{}-t{}", year, day, month // 10),
+                pl.format("{}-{}-u{}", year, day, month % 10),
+                pl.format("{}-{}-t{}", year, month, day // 10),
+                pl.format("{}-{}-u{}", year, month, day % 10),
+            )
+            return pl.when(expr.is_not_null()).then(keys.list.unique(maintain_order=True))
         case "tax_base" | "tax_branch" | "tax_canonical":  # 10-digit MST, 13 = MST + branch suffix (check_tax_code)
             digits = expr.cast(pl.String).str.replace_all(r"\D+", "")
             length = digits.str.len_chars()

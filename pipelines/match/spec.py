@@ -32,6 +32,9 @@ TRANSFORMS = (
     "month_day_unordered",  # "a-b" with a <= b of day and month: the same for a wrong year, and for a swap
     "year_typo_keys",  # ["198", "199", "19_9"] for 1989 (list, blocking): shared by years one apart or one digit apart
     "year_day_month",  # ["YYYY-D", "YYYY-M"]: a list of keys (blocking): shared when day or month is right
+    # ["YYYY-D-tM", "YYYY-D-uM", "YYYY-M-tD", "YYYY-M-uD"] (t: tens digit, u: units digit; list, blocking): shared when
+    # the year and one number are right (as day or month) and the other number has at most one digit wrong
+    "year_day_month_digit",
     "tax_base",  # a tax code without its branch suffix: "0312345678" for "0312345678-001" (other codes: their digits)
     "tax_branch",  # the branch suffix of a 13-digit tax code, "000" for a 10-digit one, missing for other codes
     "tax_canonical",  # a tax code's digits, the MST alone for "MST-000"; missing when it has no digit
