@@ -876,3 +876,16 @@ def test_an_increment_counts_its_review_items_as_a_full_run_does(runs):
     assert 0 < inc.stats["review_items"] < inc.stats["review_pairs"]  # some pairs join the same two entities
     assert inc.stats["review_items"] == _review_items(inc.review, inc.state.records)
     assert f"in {inc.stats['review_items']:,} item" in inc.summary()
+
+
+def test_an_increments_review_line_says_it_counts_only_the_re_clustered_records(runs, data, spec):
+    """The increment's queue line counts the pairs among its re-clustered records (its .review output), not the saved
+    state's whole queue: it says so, so 'none' after an increment touching no queued pair is not read as an empty
+    queue while the state still holds its pairs."""
+    inc = runs["increment"]
+    one = data["increment"].head(1).with_columns(pl.col("record_key") + "_alone")
+    again = match_increment(inc.state, one, spec)
+    assert again.review.height == 0 < again.state.review.height
+    assert "queued for review among re-clustered records: none" in again.summary()
+    assert f"queued for review among re-clustered records: {inc.review.height:,} pairs" in inc.summary()
+    assert "among re-clustered" not in runs["full"].summary()

@@ -981,18 +981,20 @@ def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
     )
 
 
-def _review_items_line(stats: dict) -> list[str]:
+def _review_items_line(stats: dict, among: str = "") -> list[str]:
     """The summary's line on the review queue as a reviewer gets it: its pairs (review and refused, less those a
     reviewer judged) in questions, one per pair of entities they join, one per pair inside an entity
     (``review_items``). Its own line: inside the decisions' line it read as a contradiction ('review 0 (queued 1
-    pairs ...)': the queued pair was the guard's refused one) and added numbers to a line whose decisions add up."""
+    pairs ...)': the queued pair was the guard's refused one) and added numbers to a line whose decisions add up.
+    ``among``: which records the counted pairs join when not all (an increment's: its re-clustered ones)."""
     if "review_items" not in stats:
         return []
     pairs, items = stats["review_pairs"], stats["review_items"]
+    head = f"queued for review{among}:"
     if not pairs:
-        return ["queued for review: none"]
+        return [f"{head} none"]
     return [
-        f"queued for review: {pairs:,} pair{'s' if pairs != 1 else ''} (review and refused) in {items:,} "
+        f"{head} {pairs:,} pair{'s' if pairs != 1 else ''} (review and refused) in {items:,} "
         f"item{'s' if items != 1 else ''} (the pairs joining the same two entities are one item; a pair inside one "
         "entity is an item of its own)"
     ]

@@ -130,7 +130,7 @@ class IncrementResult:
             + ", ".join(f"{k} {v:,}" for k, v in s["decisions"].items()),
             f"entities: {s['entities']:,} now ({s['new_entities']:,} new, {s['merged_entities']:,} merged into "
             f"another, {s['retired_entities']:,} retired)",
-            *_review_items_line(s),
+            *_review_items_line(s, " among re-clustered records"),  # its .review: not the state's whole queue
         ]
         v = s.get("verdicts", {})
         if v.get("pairs"):  # counts only: a verdict names records
