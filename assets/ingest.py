@@ -45,6 +45,7 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
+from pipelines.ingest.readers import hidden_words
 from pipelines.ingest.stage import NUL_REMOVED, StageResult, account, stage
 from pipelines.ingest.status import (
     PartitionStatus,
@@ -369,6 +370,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
             "read as "
             "empty: " + ", ".join(f"{name} ({n} cells)" for name, n in loaded.error_cells.items())
         )
+    if loaded.hidden_sheets:
+        log.warning(
+            f"{key}: {location}: hidden sheets not read as records: {hidden_words(loaded.hidden_sheets)} (a clerk's "
+            "scratch or lookup sheet nobody opening the workbook sees); if one holds the registry's rows, unhide it in "
+            f"Excel or set read_hidden_sheets = true on source {extract.source.id}"
+        )
     if loaded.numbers_unknown:
         log.warning(
             f"{key}: {location}: the workbook could not be read a second time to tell number cells from text (file "
@@ -382,6 +389,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
+        + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
         + _cell_counts("cells not told number or text (leading zeros not restored)", loaded.numbers_unknown)
         + _cell_counts("undecodable cells (records quarantined)", loaded.undecodable_cells)

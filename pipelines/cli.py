@@ -437,7 +437,14 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         raise click.BadParameter(
             f"{path}: no sheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}", param_hint="--sheet"
         )
-    name = sheet if sheet is not None else names[0]
+    # a hidden sheet (a lookup list, a clerk's scratch: Excel does not show it) is read only when --sheet names it
+    states = xlsx_layout.sheet_states(path, reader)
+    shown = [n for n in names if states.get(n, "visible") == "visible"]
+    hidden = [n for n in names if n not in shown]
+    name = sheet if sheet is not None else (shown or names)[0]
+    if name in hidden:  # named by --sheet, or every sheet is hidden (a program wrote it so; Excel keeps one shown)
+        how = "read as --sheet names it" if sheet is not None else "every sheet is: the first is read"
+        _echo(f"wardbridge: {path}: sheet {name!r} is {states[name]} in the workbook: {how}")
     try:
         loaded = reader.load_sheet(name, header_row=None, dtypes="string")
         grid, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
@@ -497,7 +504,15 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
     _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path, padded, placed)
     _report_error_cells(layout, rows, frame.columns, path, name)
     if len(names) > 1 and sheet is None:
-        _echo(f"wardbridge: {path}: the first of {len(names)} sheets read ({name!r}); --sheet NAME reads another")
+        from pipelines.ingest.readers import hidden_words, rows_holding
+
+        skipped = [(n, states[n], rows_holding(reader, n)) for n in hidden if n != name]
+        _echo(
+            f"wardbridge: {path}: "
+            + (f"the first of {len(names)} sheets read" if not hidden else "the first visible sheet read")
+            + f" ({name!r}); --sheet NAME reads another"
+            + (f"; hidden sheets not read: {hidden_words(skipped)}" if skipped else "")
+        )
     report_repeated_columns(frame, path)
     return without_nul_cells(TableRead(frame, rows, f"sheet {name!r} row"), path)
 

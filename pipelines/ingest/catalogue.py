@@ -12,6 +12,7 @@ Catalogue files are TOML (``mappings/sources/*.toml``)::
     encoding = "detect"                    # utf-8 | utf-8-sig | cp1258 | tcvn3 | vni | detect (csv, jsonl, dbf)
     delimiter = ","                        # csv only
     header_row = 0                         # 0-based row of the header (csv/xlsx; xlsx finds it when omitted)
+    read_hidden_sheets = false             # xlsx: hidden sheets are not read as records (each named in the note)
     day_first = true                       # dates written d/m (Vietnamese convention)
     extract_date = "2025-08-31"            # or extract_date_pattern = 'population_770_(\\d{8})\\.csv'
     old_units = ["pre2025:27139"]          # old units the system covers
@@ -87,6 +88,9 @@ class SourceSpec:
     # other. Without it, a row whose sex is true/false (PostgreSQL boolean, SQLite BOOLEAN, an XLSX TRUE/FALSE cell, a
     # dBase logical) is quarantined, and 1/0 read 1 = male
     sex_true: str | None = None
+    # xlsx: read hidden and very hidden sheets as visible ones. Without it they are not read as records (a clerk's
+    # scratch or lookup sheet nobody opening the file sees), each named in the partition's note with its rows
+    read_hidden_sheets: bool = False
 
     @property
     def canonical_columns(self) -> dict[str, str]:
@@ -235,6 +239,7 @@ KEY_TYPES: dict[str, tuple[type, str]] = {
     "header_row": (int, "a whole number from 0 (no quotes)"),
     "day_first": (bool, "true or false (no quotes)"),
     "allow_outside_base": (bool, "true or false (no quotes)"),
+    "read_hidden_sheets": (bool, "true or false (no quotes)"),
     "old_units": (list, 'a list of texts, ["pre2025:27139"]'),
     "columns": (dict, 'a table of source column = "canonical field" ([source.columns])'),
 }
@@ -315,6 +320,11 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
             )
         if "sex" not in raw["columns"].values():
             raise CatalogueError(f"{where}: sex_true is set but no column maps to sex")
+    if "read_hidden_sheets" in raw and raw["format"] != "xlsx":
+        raise CatalogueError(
+            f"{where}: read_hidden_sheets is for xlsx sources only (this one is {raw['format']!r}): a workbook's hidden "
+            "sheets"
+        )
     column = raw.get("extract_date_column")
     if column is not None:
         if raw["format"] != "sql":

@@ -55,6 +55,8 @@ class RawLoad:
     numbers_unknown: dict[str, int] = field(default_factory=dict)
     # per column (mapped ones by their field), xlsx cells holding an Excel error (#REF!, #N/A): read as empty
     error_cells: dict[str, int] = field(default_factory=dict)
+    # xlsx sheets hidden or very hidden, not read as records: (name, state, rows holding a value or None)
+    hidden_sheets: list[tuple[str, str, int | None]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -350,4 +352,5 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
             {src: canon for canon, src in canonical.items() if src}.get(name, name): n
             for name, n in {renamed.get(src, src): n for src, n in result.error_cells.items()}.items()
         },
+        hidden_sheets=result.hidden_sheets,
     )

@@ -124,6 +124,9 @@ class ReadResult:
     numbers_unknown: dict[str, int] = field(default_factory=dict)
     # xlsx data cells holding an Excel error (#REF!, #N/A: a formula that failed), per column: read as empty
     error_cells: dict[str, int] = field(default_factory=dict)
+    # xlsx sheets hidden or very hidden, not read as records (catalogue read_hidden_sheets reads them): name, state
+    # ('hidden', 'very hidden'), rows holding a value (None: not counted, the sheet cannot be read)
+    hidden_sheets: list[tuple[str, str, int | None]] = field(default_factory=list)
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
@@ -883,12 +886,23 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     found = []  # (sheet name, header row, its rows, its header cells): the sheets ingested, in workbook order
     holding: list[str] = []  # a sheet holding a value (told apart from a workbook holding no data)
     layouts: dict[str, xlsx_layout.SheetLayout] = {}  # of the sheets ingested only (others may be large)
+    hidden: list[tuple[str, str, int | None]] = []  # (name, 'hidden' | 'very hidden', rows holding a value): not read
+    hidden_with_header: list[str] = []  # of them, those naming the expected columns (records, had they been visible)
     with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # opened once for every sheet's layout
         for name in reader.sheet_names:
             try:
-                probe = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string").to_polars()
+                probed = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string")
+                probe = probed.to_polars()
                 rows = [list(r) for r in probe.rows()]
                 header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
+                if probed.visible != "visible" and not spec.read_hidden_sheets:
+                    # a clerk's scratch or lookup sheet nobody opening the file sees: not records (named in the note)
+                    hidden.append(
+                        (name, xlsx_layout.SHEET_STATES.get(str(probed.visible), "hidden"), rows_holding(reader, name))
+                    )
+                    if _find_header(rows, expected) is not None:
+                        hidden_with_header.append(name)
+                    continue
                 if header is None:
                     if not holding and _holds_value(reader, name, probe):
                         holding.append(name)
@@ -959,7 +973,16 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         frames.append(keyed)
         headers_again.extend(again)
         offset += sheet.height
-    if not frames and not holding:
+    skipped = hidden_words(hidden)
+    if not frames and hidden_with_header:
+        raise SourceReadError(
+            f"{extract.location}: the expected header is on hidden sheets only ("
+            + ", ".join(_hidden_words(h) for h in hidden if h[0] in hidden_with_header)
+            + "): a hidden sheet is not read as records (a clerk's scratch or lookup sheet nobody opening the file "
+            f"sees); if it holds the registry's rows, unhide it in Excel or set read_hidden_sheets = true on source "
+            f"{spec.id} (catalogue {spec.catalogue_file.name}). Nothing of the partition is written by this run"
+        )
+    if not frames and not holding and not any(n for *_, n in hidden):
         n = len(reader.sheet_names)
         sheets = ", ".join(map(repr, reader.sheet_names[:5])) + (", ..." if n > 5 else "")
         with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # cells holding an error are not nothing
@@ -982,6 +1005,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         raise SourceReadError(
             f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}... in the first "
             f"{HEADER_SEARCH_ROWS} rows of each sheet; a header lower down needs the catalogue's header_row)"
+            + (f"; hidden sheets are not read: {skipped}" if hidden else "")
         )
     frame = pl.concat(frames, how="diagonal")
     at = ", ".join(  # the sheet row (1-based) of each sheet's header
@@ -998,7 +1022,31 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         header_at=at,
         numbers_unknown=dict(unknown),
         error_cells=dict(errors),
+        hidden_sheets=hidden,
     )
+
+
+def rows_holding(reader, name: str) -> int | None:  # noqa: ANN001 - a fastexcel ExcelReader
+    """How many rows of sheet ``name`` hold a value (None: the sheet cannot be read; it is not read as records)."""
+    try:
+        frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+    except Exception:  # noqa: BLE001 - a damaged sheet that is not read: its rows are not counted, the others are read
+        return None
+    if not frame.width or not frame.height:
+        return 0
+    filled = pl.any_horizontal(pl.all().cast(pl.String).str.strip_chars().fill_null("") != "")
+    return int(frame.select(filled.sum()).item())
+
+
+def hidden_words(sheets: list[tuple[str, str, int | None]]) -> str:
+    """The hidden sheets not read, as notes say them: "'Nhap' (hidden, 3 rows), 'Tra cuu' (very hidden, 1 row)"."""
+    return ", ".join(_hidden_words(s) for s in sheets)
+
+
+def _hidden_words(sheet: tuple[str, str, int | None]) -> str:
+    name, state, rows = sheet
+    held = "rows not counted: the sheet cannot be read" if rows is None else f"{rows:,} row{'s' * (rows != 1)}"
+    return f"{name!r} ({state}, {held})"
 
 
 # the reason of a workbook row whose only values are Excel-error cells (readers._read_xlsx): its place, the columns

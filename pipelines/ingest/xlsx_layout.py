@@ -83,6 +83,34 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+# a sheet's state attribute in xl/workbook.xml (and fastexcel's ExcelSheet.visible), as messages say it
+SHEET_STATES = {"visible": "visible", "hidden": "hidden", "veryhidden": "very hidden"}
+
+
+def sheet_states(path: Path, reader=None) -> dict[str, str]:  # noqa: ANN001 - a fastexcel ExcelReader
+    """Sheet name -> 'visible', 'hidden' or 'very hidden' (Excel's Hide; very hidden: set from the VBA editor only).
+    Read from xl/workbook.xml (no sheet's cells are read); a workbook without that part (an .xls or .ods) through
+    ``reader``, which reads each sheet whole, when given (else every sheet is taken as visible)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        return {
+            sheet.get("name", ""): SHEET_STATES.get(sheet.get("state", "visible").lower(), "hidden")
+            for sheet in book.iter(f"{_MAIN}sheet")
+        }
+    except Exception:  # noqa: BLE001 - not an xlsx archive: the reader says each sheet's state
+        pass
+    if reader is None:
+        return {}
+    states = {}
+    for name in reader.sheet_names:
+        try:
+            states[name] = SHEET_STATES.get(str(reader.load_sheet(name, header_row=None, n_rows=0).visible), "hidden")
+        except Exception:  # noqa: BLE001 - a sheet that cannot be read is said so where it is read
+            states[name] = "visible"
+    return states
+
+
 def read_layouts(path: Path, sheets: Iterable[str] | None = None) -> dict[str, SheetLayout]:
     """The layout of each named sheet (every sheet when ``sheets`` is None) by name; an empty dict when the
     workbook's parts cannot be found. A sheet not named is not read."""

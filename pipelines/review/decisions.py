@@ -386,11 +386,18 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
         layouts = xlsx_layout.read_layouts(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     except Exception:  # noqa: BLE001 - the workbook was read: its rows are, numbered from its first row with a value
         layouts = {}
+    # a hidden sheet (Excel does not show it: a draft, an old copy) is not applied: said when it holds decisions
+    states = xlsx_layout.sheet_states(path, reader)
     frames, errors = [], []
     for name, grid in sheets:
         if grid.height == 0:
             continue
         frame, problems = _rows_from_grid(grid.select(pl.all().cast(pl.String)), file, name, layout=layouts.get(name))
+        if states.get(name, "visible") != "visible":
+            if frame is not None or problems:  # a decisions header: none of its rows is applied
+                rows = frame.height if frame is not None else None
+                errors.append(_error(file, name, 0, "*", _hidden_sheet_cause(states[name], rows)))
+            continue
         errors += problems
         if frame is not None:
             frames.append(frame)
@@ -403,6 +410,14 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
         )
         errors = [_error(file, None, 0, "*", why)]
     return frames, errors
+
+
+def _hidden_sheet_cause(state: str, rows: int | None) -> str:
+    held = "its rows are" if rows is None else "its 1 row is" if rows == 1 else f"its {rows:,} rows are"
+    return (
+        f"not read: a {state} sheet (Excel does not show it), {held} not applied as decisions; to apply them, unhide "
+        "the sheet in Excel (right-click a sheet tab > Unhide) and save the file"
+    )
 
 
 # Excel saves 'Unicode text' and 'Text (tab delimited)' as .txt; workbooks as .xlsx, .xlsm (with macros), .xls (97-2003)
