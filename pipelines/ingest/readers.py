@@ -1228,23 +1228,43 @@ class _JsonFloat(_Written, float):
     """A JSON number with a fraction or an exponent and its text."""
 
 
+class _JsonLongInt:
+    """A JSON integer of more digits than Python turns into an int (sys.get_int_max_str_digits: 4,300 by default):
+    its text only. Kept as written, as every JSON number is (raw holds the text), and as `wardbridge resolve` keeps
+    it; before, its line was quarantined with Python's 'Exceeds the limit (4300 digits) for integer string
+    conversion' message."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _json_int(text: str) -> _JsonInt | _JsonLongInt:
+    """json.loads' parse_int: the integer and its text, or its text alone when Python will not convert it."""
+    try:
+        return _JsonInt(text)
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        return _JsonLongInt(text)
+
+
 def _json_text(value) -> str | None:
     """A top-level JSON value's text in raw: a string as it is, a number as its token was written (made the same
     text whichever path read it by :func:`_json_number_texts`), anything else (true, a list) as JSON."""
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, _JsonInt | _JsonFloat):
+    if isinstance(value, _JsonInt | _JsonFloat | _JsonLongInt):
         return value.text
     try:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
-    except ValueError:  # a number no float holds inside (1e400: json.dumps wrote Infinity, no JSON): as written
-        return _json_as_written(value)
+    except (ValueError, TypeError):  # a number no float holds inside (1e400: json.dumps wrote Infinity, no JSON), or
+        return _json_as_written(value)  # an integer no int holds (_JsonLongInt, which json.dumps refuses): as written
 
 
 def _json_as_written(value) -> str:  # noqa: ANN001 - a json.loads value
     """A nested JSON value's text as json.dumps writes it, but a number no float holds (a float read as infinity) as
     its token was written."""
-    if isinstance(value, _JsonFloat) and value - value != 0:  # inf - inf is nan
+    if isinstance(value, _JsonFloat) and value - value != 0 or isinstance(value, _JsonLongInt):  # inf - inf is nan
         return value.text
     if isinstance(value, list):
         return "[" + ", ".join(map(_json_as_written, value)) + "]"
@@ -1321,7 +1341,7 @@ def _json_written_numbers(frame: pl.DataFrame, lines: pl.Series, numbers: dict[i
 
 def _json_number(value) -> bool:  # noqa: ANN001 - a json.loads value
     """Whether a JSON value is a number (23456789, 1.5; not true/false, which Python holds as ints)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float | _JsonLongInt) and not isinstance(value, bool)
 
 
 # a JSON number as Polars writes one read into a text column (a column of numbers and strings is read as text)
@@ -1379,7 +1399,7 @@ def _lines_repeating_keys(lines: pl.DataFrame, frame: pl.DataFrame) -> dict[int,
     out = {}
     for n, line in suspects.select("line", "text").iter_rows():
         repeats: list[str] = []
-        value = json.loads(line, object_pairs_hook=_pairs_noting_repeats(repeats))
+        value = json.loads(line, object_pairs_hook=_pairs_noting_repeats(repeats), parse_int=_json_int)
         if repeats:
             out[n] = repeated_key_paths(value)
     return out
@@ -1402,12 +1422,12 @@ def _json_values(line: str, repeats: list[str]) -> list:
     text = line.strip()
     text = text[:-1].rstrip() if text.endswith(",") else text
     try:
-        return [json.loads(text, object_pairs_hook=hook, parse_int=_JsonInt, parse_float=_JsonFloat)]
+        return [json.loads(text, object_pairs_hook=hook, parse_int=_json_int, parse_float=_JsonFloat)]
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise
     repeats.clear()  # the first object's repeats were noted before the extra data stopped json.loads: read again
-    decoder, values, pos = json.JSONDecoder(object_pairs_hook=hook, parse_int=_JsonInt, parse_float=_JsonFloat), [], 0
+    decoder, values, pos = json.JSONDecoder(object_pairs_hook=hook, parse_int=_json_int, parse_float=_JsonFloat), [], 0
     while pos < len(text):
         value, pos = decoder.raw_decode(text, pos)
         values.append(value)
@@ -1424,7 +1444,7 @@ def _json_kind(value: object) -> str:
         return "a string"
     if isinstance(value, bool):
         return "true or false"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | _JsonLongInt):
         return "a number"
     return "null" if value is None else type(value).__name__
 
