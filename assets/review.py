@@ -205,7 +205,9 @@ def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     root = wh.root / "review"
     write_parquet_atomic(summary.to_arrow(), root / "queue_summary.parquet")
     write_parquet_atomic(totals.to_arrow(), root / "queue_totals.parquet")
-    wards = write_ward_exports(queues.items, queues.evidence, inputs.ward_names, root, headers=config.csv_headers)
+    wards = write_ward_exports(
+        queues.items, queues.evidence, inputs.ward_names, root, headers=config.csv_headers, pair_rows=queues.pair_rows
+    )
     per_kind = {
         kind: {"open": n, "records_blocked": int(r)}
         for kind, n, r in queues.items.group_by("kind")

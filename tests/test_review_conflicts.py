@@ -68,9 +68,10 @@ def test_two_wards_placing_the_same_split_street_on_one_day_is_a_conflict(tmp_pa
 
 
 def test_same_day_match_and_no_match_keep_the_pair_open_and_unlabelled(tmp_path):
-    (tmp_path / "good.csv").write_text(
-        HEADER + f"{PAIR},match,Reviewer A,2026-11-21,,\n" + f"{PAIR},no_match,Reviewer B,2026-11-21,,\n"
-    )
+    # two reviewers' files (two rows of one match_pair item in one sheet giving different decisions are refused
+    # there: tests/test_review_item_pairs.py)
+    (tmp_path / "a.csv").write_text(HEADER + f"{PAIR},match,Reviewer A,2026-11-21,,\n")
+    (tmp_path / "b.csv").write_text(HEADER + f"{PAIR},no_match,Reviewer B,2026-11-21,,\n")
     audit, _ = append_audit(None, _load(tmp_path).rows, NOW)
     decisions = effective_decisions(audit, None)
     assert decisions.row(0, named=True)["state"] == "conflict"
@@ -78,9 +79,9 @@ def test_same_day_match_and_no_match_keep_the_pair_open_and_unlabelled(tmp_path)
         pl.lit("people").alias("entity_kind"), pl.lit("a").alias("left_id"), pl.lit("b").alias("right_id")
     )
     assert match_labels(keyed).height == 0  # neither verdict reaches the matcher
-    rows = sorted(conflict_errors(decision_conflicts(audit)).select("source_row", "cause").rows())
-    assert rows[0][0] == 2 and "good.csv row 3" in rows[0][1]
-    assert rows[1][0] == 3 and "good.csv row 2" in rows[1][1]
+    rows = sorted(conflict_errors(decision_conflicts(audit)).select("source_file", "cause").rows())
+    assert rows[0][0] == "a.csv" and "b.csv row 2" in rows[0][1]
+    assert rows[1][0] == "b.csv" and "a.csv row 2" in rows[1][1]
 
 
 def test_a_conflict_across_runs_is_reported_too_and_a_later_date_settles_it(tmp_path):

@@ -10,6 +10,11 @@ Columns (any order, other columns ignored, so a per-ward export filled in is a d
 (``HEADER_ALIASES``), and a Vietnamese header row followed by an English one (as the exports write) too.
 A cell starting with an apostrophe before = + - @ tab or CR (the exports' CSV formula escape) is read without it.
 
+A match_pair item is shown on several rows of a ward file (one per record pair its decision labels): its decision may
+be written on any of them, or the same on several (read once, reviewer, date and note from the first); rows of one
+item in one sheet giving different decisions are all refused, naming the item and the rows, and its rows without a
+decision beside a decided one are not items left undecided (``_one_decision_per_item``).
+
 A row with a review item id and no decision is an item not decided yet (counted, not an error); a row with no
 decision and an id that is not a review item id (mangled by a spreadsheet, a note in the column) is an error. Every other
 row either passes validation or is reported in ``decision_errors`` with file, row, field and cause (never
@@ -672,6 +677,7 @@ def validate(
         .then(pl.concat_str(pl.lit("2025:"), pl.col("ward_text").str.zfill(5)))
         .alias("new_uid"),
     )
+    work, disagreeing = _one_decision_per_item(work)
     empty = pl.all_horizontal(pl.col(c).is_null() for c in ("item_id", "decision", "reviewer", "decided_on_text"))
     valid_id = pl.col("item_id").str.contains(ITEM_ID_PATTERN)
     no_decision = work.filter(
@@ -782,7 +788,7 @@ def validate(
             )
             for i, (field, _, cause) in enumerate(checks)
         ]
-        + [mangled.cast({"field": pl.String, "cause": pl.String})]
+        + [mangled.cast({"field": pl.String, "cause": pl.String}), disagreeing]
     ).sort("source_file", "sheet", "source_row", "field", nulls_last=False)
     bad = pl.any_horizontal(pl.col(f"_e{i}") for i in range(len(checks)))
     valid = flagged.filter(~bad).select(
@@ -797,7 +803,60 @@ def validate(
         "sheet",
         "source_row",
     )
-    return valid, errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
+    # an item shown on several rows (MULTI_ROW_KINDS) and decided on more than one of them, the same: one decision,
+    # its reviewer, date and note from the first of those rows
+    multi = pl.col("kind").is_in(MULTI_ROW_KINDS).fill_null(False)
+    valid = valid.with_columns(pl.int_range(pl.len()).over(*ITEM_PLACE).alias("_nth")).filter(
+        ~multi | (pl.col("_nth") == 0)
+    )
+    return valid.drop("_nth"), errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
+
+
+# kinds whose ward files show one item on several rows (match_pair: one row per record pair its decision labels)
+MULTI_ROW_KINDS = ("match_pair",)
+ITEM_PLACE = ("source_file", "sheet", "item_id")  # an item's rows in one sheet (a CSV: sheet null)
+
+
+def _row_list(rows: list[int]) -> str:
+    """[2, 4, 7] -> 'rows 2, 4 and 7'."""
+    return "rows " + (", ".join(map(str, rows[:-1])) + " and " if len(rows) > 1 else "") + str(rows[-1])
+
+
+def _one_decision_per_item(work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the rows left to validate, REVIEW_DECISION_ERRORS-shaped errors: source_file, sheet, source_row, field,
+    cause) for the items of MULTI_ROW_KINDS, which a ward file shows on several rows: the decision may be written on
+    any row of the item, or the same on several. Rows of one item in one sheet giving different decisions (or ward
+    codes) are refused, every one of them, naming the item and the rows: nothing picks one of them. The item's rows
+    without a decision, beside a row with one, are rows of a decided item: neither rows to validate nor items left
+    undecided. (Rows of an item in different files or sheets are decisions of their own, as for every kind: the latest
+    date wins, a same-day difference is a conflict.)"""
+    multi = pl.col("kind").is_in(MULTI_ROW_KINDS).fill_null(False) & pl.col("item_id").is_not_null()
+    decided = multi & pl.col("decision").is_not_null()
+    what = pl.concat_str(pl.col("decision"), pl.col("ward_text").fill_null(""), separator="|")
+    place = list(ITEM_PLACE)
+    marked = work.with_columns(
+        decided.alias("_decided"),
+        decided.any().over(place).alias("_item_decided"),
+        what.filter(decided).n_unique().over(place).alias("_answers"),
+    )
+    disagree = pl.col("_decided") & (pl.col("_answers") > 1)
+    refused = marked.filter(disagree)
+    errors = []
+    for (file, sheet, item), group in refused.group_by(place, maintain_order=True):
+        rows = sorted(group["source_row"].to_list())
+        cause = (
+            f"{_row_list(rows)} of item {item} give different decisions: an item takes one decision (it labels every "
+            "record pair of the item), written on any one of its rows or the same on each; none of these rows is "
+            "applied"
+        )
+        errors += [
+            {"source_file": file, "sheet": sheet, "source_row": r, "field": "decision", "cause": cause} for r in rows
+        ]
+    kept = marked.filter(~disagree & ~(multi & ~pl.col("_decided") & pl.col("_item_decided")))
+    schema = {
+        c: REVIEW_DECISION_ERRORS.polars_schema[c] for c in ("source_file", "sheet", "source_row", "field", "cause")
+    }
+    return kept.drop("_decided", "_item_decided", "_answers"), pl.DataFrame(errors, schema=schema)
 
 
 def _cause_expr(cause: str | pl.Expr) -> pl.Expr:

@@ -4,7 +4,10 @@ For every 2025 ward with open items: ``<kind>.csv`` for each queue kind (UTF-8 w
 Vietnamese; header row in English by default, ``headers="vi"`` Vietnamese, ``"both"`` Vietnamese then
 English) and ``review_<code>.xlsx`` (one sheet per kind, a Vietnamese header row above the English one,
 frozen, filters, column widths to fit). Items with only candidate wards appear in each candidate's files
-(column ``candidate`` true); items with neither go to ``wards/unplaced/``. The decision columns
+(column ``candidate`` true); items with neither go to ``wards/unplaced/``. A match_pair item holding several record
+pairs is shown one row per record pair (``pair_no``, its records' keys and values), its item id on each: its
+decision labels every one of them, and may be written on any of its rows. A shown field's two sides
+(``left_phone`` / ``right_phone``) are kept or dropped together. The decision columns
 (decision, reviewer, decided_on, note, new_ward_code) are left blank: a filled-in file dropped into the
 decisions folder is a decisions file. These files hold personal values (names, addresses, IDs): restricted.
 
@@ -81,6 +84,9 @@ VI_LABELS = {
     "informative_why": "Vì sao xếp trước",
     "other_pairs": "Các cặp hồ sơ khác trong mục",
     "record_pairs": "Số cặp hồ sơ",
+    "pair_no": "Cặp số (trong mục)",
+    "left_id": "Mã hồ sơ trái",
+    "right_id": "Mã hồ sơ phải",
     "proposed_new_uid": "Phường/xã mới đề xuất",
     "registries": "Các sổ/cơ sở dữ liệu",
 }
@@ -134,10 +140,35 @@ def ward_frames(items: pl.DataFrame, evidence: dict[str, pl.DataFrame], ward_nam
 
 
 def _kind_table(rows: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
+    """One ward's table of one kind: the items' common columns, then their evidence. ``evidence`` may hold several rows
+    per item (match_pair: one per record pair, ``pair_no``): the item's rows follow each other, in pair order."""
     front = ["rank", "item_id", "records_blocked", "ward_code", "ward_name", "candidate", "candidate_wards", "summary"]
     table = rows.select(front).join(evidence, on="item_id", how="left", maintain_order="left")
-    table = table.select([c for c in table.columns if table[c].null_count() < table.height or c in front])
-    return table.with_columns([pl.lit(None, pl.String).alias(c) for c in DECISION_COLUMNS]).sort("rank")
+    table = table.select(shown_columns(table, front))
+    order = ["rank", "pair_no"] if "pair_no" in table.columns else ["rank"]
+    return table.with_columns([pl.lit(None, pl.String).alias(c) for c in DECISION_COLUMNS]).sort(
+        order, maintain_order=True
+    )
+
+
+SIDES = ("left_", "right_")
+
+
+def shown_columns(table: pl.DataFrame, keep: list[str]) -> list[str]:
+    """The columns of a ward's table worth a column: those with a value in some row (and ``keep``). The two sides of a
+    pair's field (``left_phone`` / ``right_phone``) are kept or dropped together: a reviewer compares them side by
+    side, and a lone ``left_phone`` would leave them to guess that the other record has none."""
+    empty = {c for c in table.columns if table[c].null_count() == table.height and c not in keep}
+
+    def other_side(column: str) -> str | None:
+        for side, other in (SIDES, SIDES[::-1]):
+            if column.startswith(side):
+                return other + column.removeprefix(side)
+        return None
+
+    return [
+        c for c in table.columns if c not in empty or (other_side(c) in table.columns and other_side(c) not in empty)
+    ]
 
 
 def escape_formulas(table: pl.DataFrame) -> pl.DataFrame:
@@ -226,11 +257,16 @@ def write_ward_exports(
     root: Path,
     *,
     headers: str = "en",
+    pair_rows: pl.DataFrame | None = None,
 ) -> dict[str, int]:
     """Write root/wards/<code>/ for every ward with open items; returns {ward_code: items}. The previous
-    wards/ folder is replaced whole (built aside, then swapped), so a ward whose queue emptied has no stale files."""
+    wards/ folder is replaced whole (built aside, then swapped), so a ward whose queue emptied has no stale files.
+    ``pair_rows`` (``Queues.pair_rows``): every record pair of the match_pair items, shown one row each under its
+    item (an item's decision labels them all) instead of the item's one row of ``evidence``."""
     if headers not in ("en", "vi", "both"):
         raise ValueError(f"headers must be en, vi or both, not {headers!r}")
+    if pair_rows is not None:
+        evidence = {**evidence, "match_pair": pair_rows}
     rows = ward_frames(items, evidence, ward_names)
     target = root / "wards"
     _remove_leftovers(root, target)

@@ -21,7 +21,8 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
                       different entities (entity_pair_items): one question, are they one person? (A pair inside
                       one entity is an item of its own: the entity may hold two people.) Keyed by
                       its pair with the smallest keys, the others listed (more_left_ids / more_right_ids); a
-                      decision labels every pair. Blocks its records. Most informative first (columns
+                      decision labels every pair, and the ward files show each pair a row of its own under the
+                      item's id (Queues.pair_rows). Blocks its records. Most informative first (columns
                       informativeness, informative_why): an answer on an uncertain pair whose evidence pattern
                       many open pairs share teaches the matcher most (README "Learning from reviewers").
 
@@ -102,6 +103,9 @@ class Queues:
     closed: pl.DataFrame  # item_id, kind, new_uid, candidates, records_blocked of items closed by a decision
     evidence: dict[str, pl.DataFrame] = field(default_factory=dict)  # kind -> item_id + evidence columns (open items)
     item_keys: pl.DataFrame | None = None  # REVIEW_ITEM_KEYS after this run
+    # every record pair of the open match_pair items, one row each under its item's id (entity_pair_rows): what the
+    # ward files show, so a reviewer sees each pair an item's decision labels
+    pair_rows: pl.DataFrame | None = None
 
 
 def _json(columns: list[str]) -> pl.Expr:
@@ -431,6 +435,14 @@ def _smaller_id_left(review: pl.DataFrame) -> pl.DataFrame:
 
 
 def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
+    """The match_pair items (``match_pair_rows``' first part)."""
+    return match_pair_rows(inputs)[0]
+
+
+def match_pair_rows(inputs: ReviewInputs) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the match_pair items, every record pair of them): the items one row each (``entity_pair_items``: a pair of
+    entities, keyed by its pair with the smallest keys), and the record pairs each item's decision labels, one row each
+    under the item's id (``entity_pair_rows``), which the ward files show."""
     frames = []
     for kind, review in inputs.review.items():
         registry = ENTITY_KINDS[kind]
@@ -461,9 +473,9 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
         frames.append(frame)
     frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     frame = _common(frame, "match_pair", ["entity_kind", "left_id", "right_id"])
-    frame = entity_pair_items(_informative_first(frame), inputs.entity_of)
+    frame, rows = _entity_pairs(_informative_first(frame), inputs.entity_of)
     same = pl.col("left_ward") == pl.col("right_ward")
-    return frame.with_columns(
+    items = frame.with_columns(
         pl.when(same | pl.col("right_ward").is_null())
         .then(pl.col("left_ward"))
         .when(pl.col("left_ward").is_null())
@@ -493,9 +505,12 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
         )
         .alias("summary"),
     ).drop("_records", "_strongest")
+    return items, rows
 
 
 PAIR_KEYS = ["entity_kind", "left_id", "right_id"]
+# the columns of an item's record pairs (entity_pair_rows) before their evidence, in the ward files' order
+PAIR_ROW_FRONT = ["item_id", "pair_no", "record_pairs", "left_id", "right_id"]
 
 
 def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -503,16 +518,29 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
     same two different entities (``entity_of``: entity kind -> record_key, entity_id) are one question for a reviewer
     (are they one person?) and one item; a pair inside one entity is an item of its own (its entity may hold two
     people: a decision on one of its pairs is no decision on the others). The item is its pair with the smallest keys (left_id, right_id: its
-    id and shown records are that pair's, so a lone pair keeps the id it always had); the others are listed in
+    id and its columns are that pair's, so a lone pair keeps the id it always had); the others are listed in
     more_left_ids / more_right_ids (keys, so a decision on the item applies to each: ``decisions.match_labels``) and
     in ``other_pairs`` (evidence: 'left_id ~ right_id p=0.xxx decision'), ``record_pairs`` counts them all, and
     ``informativeness`` is its most informative pair's. ``_records``: the distinct records of the item; ``_strongest``:
     its pair of highest probability, 'p=0.xxx decision' (the shown pair, by its keys, may be a weaker one). A pair
-    whose records' entities are not known is an item of its own."""
+    whose records' entities are not known is an item of its own. Every pair with its values: ``entity_pair_rows``."""
+    return _entity_pairs(frame, entity_of)[0]
+
+
+def entity_pair_rows(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every record pair of ``frame`` (as ``entity_pair_items`` takes it) under the id of the item it belongs to,
+    with its own values: ``pair_no`` (1 = the item's strongest pair: highest probability, then smaller keys),
+    ``record_pairs`` (the item's), then the pair's keys and evidence columns (PAIR_ROW_FRONT first). What a reviewer
+    must see of an item: its decision labels each of these pairs."""
+    return _entity_pairs(frame, entity_of)[1]
+
+
+def _entity_pairs(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(entity_pair_items, entity_pair_rows) of ``frame``, grouped once."""
     if not frame.width:
-        return frame
+        return frame, frame
     if not frame.height:
-        return frame.with_columns(
+        items = frame.with_columns(
             pl.lit(None, pl.List(pl.String)).alias("more_left_ids"),
             pl.lit(None, pl.List(pl.String)).alias("more_right_ids"),
             pl.lit(None, pl.String).alias("other_pairs"),
@@ -520,6 +548,8 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
             pl.lit(2, pl.UInt32).alias("_records"),
             pl.lit(None, pl.String).alias("_strongest"),
         )
+        rows = frame.with_columns(pl.lit(1, pl.UInt32).alias("pair_no"), pl.lit(1, pl.UInt32).alias("record_pairs"))
+        return items, _pair_row_order(rows)
     known = [f.select(pl.lit(k).alias("entity_kind"), "record_key", "entity_id") for k, f in entity_of.items()]
     ends = (
         pl.concat(known).unique(["entity_kind", "record_key"])
@@ -555,9 +585,29 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
     first = keyed.filter(~rest).join(extra, on=group, how="left", maintain_order="left")
     if "_most" in first.columns:
         first = first.with_columns(pl.col("_most").alias("informativeness")).drop("_most")
-    return first.with_columns(
+    items = first.with_columns(
         pl.when(pl.col("record_pairs") > 1).then(pl.col("other_pairs")).alias("other_pairs")
     ).drop("_le", "_re", "_x", "_y")
+    # every pair under its item's id (the group's first pair's), strongest first
+    rows = (
+        keyed.with_columns(pl.col("item_id").first().over(group).alias("item_id"))
+        .sort(
+            [*group, "match_probability", "left_id", "right_id"],
+            descending=[False, False, False, True, False, False],
+            nulls_last=True,
+        )
+        .with_columns(
+            pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).over(group).alias("pair_no"),
+            pl.len().cast(pl.UInt32).over(group).alias("record_pairs"),
+        )
+        .drop("_le", "_re", "_x", "_y")
+    )
+    return items, _pair_row_order(rows)
+
+
+def _pair_row_order(rows: pl.DataFrame) -> pl.DataFrame:
+    """The record pairs' columns, PAIR_ROW_FRONT first (entity_kind is the item's key, not shown)."""
+    return rows.select(*PAIR_ROW_FRONT, *[c for c in rows.columns if c not in (*PAIR_ROW_FRONT, "entity_kind")])
 
 
 def _informative_first(frame: pl.DataFrame) -> pl.DataFrame:
@@ -670,8 +720,13 @@ def build_queues(
 ) -> Queues:
     """Every kind's items; those closed by a decision are set aside; the rest ranked (urgent kinds first)."""
     commons, evidence = [], {}
+    pair_rows = None
     for kind in REVIEW_KINDS:
-        common, ev = _item_frame(kind, BUILDERS[kind](inputs))
+        if kind == "match_pair":
+            frame, pair_rows = match_pair_rows(inputs)
+        else:
+            frame = BUILDERS[kind](inputs)
+        common, ev = _item_frame(kind, frame)
         commons.append(common)
         evidence[kind] = ev
     schema = {c: REVIEW_QUEUE_ITEMS.polars_schema[c] for c in commons[0].columns}
@@ -717,6 +772,11 @@ def build_queues(
         closed=closed,
         evidence={k: v.join(open_ids, on="item_id", how="semi") for k, v in evidence.items()},
         item_keys=keys,
+        pair_rows=(
+            _lists_to_text(pair_rows).join(open_ids, on="item_id", how="semi")
+            if pair_rows is not None and "item_id" in pair_rows.columns
+            else None
+        ),
     )
 
 
