@@ -287,8 +287,9 @@ def test_a_new_record_whose_founder_id_an_untouched_entity_still_holds_gets_anot
 
 
 def test_a_pair_lost_in_one_block_of_a_list_key_and_kept_by_another_touched_one(spec):
-    """Name + year + day-or-month keys (a list): A and B share two keys; the increment windows one of their
-    blocks (past max_block) so A-B is lost there, and enters the other without capping it: A-B stays."""
+    """Name + year + day-or-month + a digit of the other keys (a list): A and B share four keys; the increment
+    windows one of their blocks (past max_block) so A-B is lost there, and enters another without capping it: A-B
+    stays."""
     import dataclasses
 
     small = dataclasses.replace(
@@ -303,8 +304,10 @@ def test_a_pair_lost_in_one_block_of_a_list_key_and_kept_by_another_touched_one(
         return person_row(key, key, "Đinh Văn Tú", dt.date(1990, month, day), "M")
 
     people = background(200, seed=4)
-    base_rows = frame([tu("tu-a", 5, 3), tu("tu-c", 20, 5), tu("tu-b", 3, 5)])  # keys 1990-5 (a, c, b), 1990-3 (a, b)
-    new_rows = frame([tu("tu-d", 5, 7), tu("tu-e", 25, 3)])  # d: 1990-5 grows past max_block; e: 1990-3 stays small
+    # keys 1990-5-t0 (a, c, b), 1990-3-u5 (a, b), 1990-5-u3 and 1990-3-t0 (a, b)
+    base_rows = frame([tu("tu-a", 5, 3), tu("tu-c", 5, 8), tu("tu-b", 3, 5)])
+    # d: 1990-5-t0 grows past max_block; e: 1990-3-u5 stays small
+    new_rows = frame([tu("tu-d", 5, 7), tu("tu-e", 25, 3)])
     base = match(pl.concat([people, base_rows]), small, keep_state=True)
     increment = match_increment(base.state, new_rows, small)
     full = match(

@@ -77,7 +77,7 @@ def test_list_keys_are_coded_per_date_and_spread_to_the_records(spec):
     work = prepare(_table(seed=12), spec, prepared=prepared)
     handed = ValueCodes(work, derived_sources(spec), prepared)
     lists = [c for c in work.columns if isinstance(work.schema[c], pl.List)]
-    assert set(lists) == {"birth_year_day_month", "birth_year_keys"}
+    assert set(lists) == {"birth_year_day_digit", "birth_year_keys"}
     for column in lists:
         assert handed.built_from(column) is not None
         codes, positions, count = key_codes(work, [column], handed)[column]
@@ -95,7 +95,7 @@ def test_another_table_than_prepares_is_coded_as_before(spec, monkeypatch):
     changed = work.with_columns(pl.when(pl.col("_row") == 3).then(pl.lit("zzz")).otherwise("given").alias("given"))
     seen = _checked(monkeypatch)
     codes = ValueCodes(changed, derived_sources(spec), prepared)
-    assert codes.built_from("birth_year_day_month") is None
+    assert codes.built_from("birth_year_day_digit") is None
     given = codes.array("given")
     assert seen == [True]  # checked, and the check fell back to coding every record
     assert given[3] != 0 and (given == given[3]).sum() == 1
