@@ -118,6 +118,7 @@ def test_every_record_pair_of_an_item_is_a_row_with_its_values(tmp_path):
     # the rows of an item are together, the item's rank on each
     assert table["item_id"].to_list() == [AB, AB, AB, CD] or table["item_id"].to_list() == [CD, AB, AB, AB]
     assert "other_pairs" not in table.columns  # every pair is shown: no list of keys beside one pair
+    assert not {"kind", "entity_kind"} & set(table.columns)  # the item's, not the pair's
     # the workbook holds the same rows
     book = fastexcel.read_excel(str(tmp_path / "wards" / WARD / f"review_{WARD}.xlsx"))
     sheet = book.load_sheet("match_pair", header_row=1, dtypes="string").to_polars()

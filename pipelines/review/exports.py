@@ -219,6 +219,15 @@ def _decision_choices(sheet, kind: str, table: pl.DataFrame) -> None:  # noqa: A
     )
 
 
+def _item_bands(table: pl.DataFrame) -> list[bool]:
+    """Per row of a sheet, whether it is shaded: where an item spans several rows (a match_pair item's record pairs),
+    every other item is, so a reviewer sees which rows one decision covers. No shading otherwise."""
+    if not table.height or table["item_id"].n_unique() == table.height:
+        return [False] * table.height
+    starts = (table["item_id"] != table["item_id"].shift(1)).fill_null(True)
+    return ((starts.cast(pl.UInt32).cum_sum() % 2) == 0).to_list()
+
+
 def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
     import xlsxwriter
 
@@ -233,13 +242,15 @@ def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
     with xlsxwriter.Workbook(str(path), options) as book:
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
         key = book.add_format({"italic": True, "font_color": "#595959", "bg_color": "#F2F2F2", "border": 1})
+        band = book.add_format({"bg_color": "#EEF3FA"})  # every other item, where an item spans several rows
         for kind in REVIEW_KINDS:
             table = tables[kind]
             sheet = book.add_worksheet(kind)
             sheet.write_row(0, 0, [vi_label(c) for c in table.columns], head)
             sheet.write_row(1, 0, table.columns, key)
+            bands = _item_bands(table)
             for r, row in enumerate(table.with_columns(pl.col(pl.Boolean).cast(pl.String)).iter_rows(), start=2):
-                sheet.write_row(r, 0, ["" if v is None else v for v in row])
+                sheet.write_row(r, 0, ["" if v is None else v for v in row], band if bands[r - 2] else None)
             for c, column in enumerate(table.columns):
                 longest = table[column].cast(pl.String).str.len_chars().max() if table.height else 0
                 width = max(len(vi_label(column)) * 0.8, len(column), longest or 0) + 2

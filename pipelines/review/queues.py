@@ -606,8 +606,9 @@ def _entity_pairs(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> tu
 
 
 def _pair_row_order(rows: pl.DataFrame) -> pl.DataFrame:
-    """The record pairs' columns, PAIR_ROW_FRONT first (entity_kind is the item's key, not shown)."""
-    return rows.select(*PAIR_ROW_FRONT, *[c for c in rows.columns if c not in (*PAIR_ROW_FRONT, "entity_kind")])
+    """The record pairs' columns, PAIR_ROW_FRONT first (entity_kind and kind are the item's, not shown)."""
+    hidden = (*PAIR_ROW_FRONT, "entity_kind", "kind")
+    return rows.select(*PAIR_ROW_FRONT, *[c for c in rows.columns if c not in hidden])
 
 
 def _informative_first(frame: pl.DataFrame) -> pl.DataFrame:
