@@ -45,7 +45,7 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
-from pipelines.ingest.readers import hidden_words
+from pipelines.ingest.readers import hidden_words, legacy_words
 from pipelines.ingest.stage import NUL_REMOVED, StageResult, account, stage
 from pipelines.ingest.status import (
     PartitionStatus,
@@ -376,6 +376,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
             "scratch or lookup sheet nobody opening the workbook sees); if one holds the registry's rows, unhide it in "
             f"Excel or set read_hidden_sheets = true on source {extract.source.id}"
         )
+    if loaded.legacy_lines:
+        log.warning(
+            f"{key}: {location}: lines not valid UTF-8 read in a legacy encoding (each reads as clean Vietnamese in "
+            f"it and in no other; an old program's rows appended?): {legacy_words(loaded.legacy_lines)}"
+        )
     if loaded.numbers_unknown:
         log.warning(
             f"{key}: {location}: the workbook could not be read a second time to tell number cells from text (file "
@@ -390,6 +395,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
+        + (f", {legacy_words(loaded.legacy_lines)}" if loaded.legacy_lines else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
         + _cell_counts("cells not told number or text (leading zeros not restored)", loaded.numbers_unknown)
         + _cell_counts("undecodable cells (records quarantined)", loaded.undecodable_cells)

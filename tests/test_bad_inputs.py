@@ -492,14 +492,17 @@ def test_utf16_without_byte_order_mark_is_read_as_utf16_not_staged_garbled(tmp_p
         assert sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS)
 
 
-def test_a_utf8_file_with_one_legacy_line_quarantines_that_line_and_stages_the_others_intact(tmp_path):
+def test_a_utf8_file_with_one_legacy_line_reads_that_line_in_its_encoding_and_the_others_intact(tmp_path):
     """A UTF-8 export with one line appended by a cp1258 system was detected as cp1258 as a whole: every UTF-8
-    letter of the other rows was garbled (some staged as is). Now it is UTF-8 and the foreign line is quarantined."""
+    letter of the other rows was garbled (some staged as is). Then it was UTF-8 and the foreign line quarantined; now
+    (tests/test_ingest_legacy_lines.py) that line, clean Vietnamese in cp1258 only, is read in cp1258 and said."""
     foreign = encode_cp1258('4,HK004,Lê Văn Dũng,079088005556,"9 Pasteur, Phường Bến Thành, Quận 1",2,01/01/2020\n')
     result = _ingest(tmp_path, "csv", "mixed.csv", _csv(ROWS).encode() + foreign)
-    assert result.state == "ok" and sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS)
-    assert result.staged["text_repairs"].null_count() == 3  # nothing needed repairing
-    assert _quarantined(result) == {"line:5": "line 5 is not valid utf-8"}
+    assert result.state == "ok" and sorted(result.staged["head_name"]) == sorted([*(r[2] for r in ROWS), "Lê Văn Dũng"])
+    repairs = dict(zip(result.staged["source_key"], result.staged["text_repairs"], strict=True))
+    assert [repairs[k] for k in "123"] == [None] * 3  # nothing needed repairing
+    assert "head_name:cp1258" in repairs["4"], repairs["4"]
+    assert result.quarantine.height == 0, _quarantined(result)
 
 
 # --------------------------------------------------------------------------- hostile inputs (review of the ingest mends)

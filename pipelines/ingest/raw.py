@@ -57,6 +57,8 @@ class RawLoad:
     error_cells: dict[str, int] = field(default_factory=dict)
     # xlsx sheets hidden or very hidden, not read as records: (name, state, rows holding a value or None)
     hidden_sheets: list[tuple[str, str, int | None]] = field(default_factory=list)
+    # lines of a UTF-8 file not valid UTF-8 and read in a legacy encoding (readers._legacy_lines): line -> encoding
+    legacy_lines: dict[int, str] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -353,4 +355,5 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
             for name, n in {renamed.get(src, src): n for src, n in result.error_cells.items()}.items()
         },
         hidden_sheets=result.hidden_sheets,
+        legacy_lines=result.legacy_lines,
     )

@@ -25,6 +25,7 @@ quotes a cell of the file (cells hold personal data).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -127,6 +128,8 @@ class ReadResult:
     # xlsx sheets hidden or very hidden, not read as records (catalogue read_hidden_sheets reads them): name, state
     # ('hidden', 'very hidden'), rows holding a value (None: not counted, the sheet cannot be read)
     hidden_sheets: list[tuple[str, str, int | None]] = field(default_factory=list)
+    # lines of a UTF-8 file (csv, jsonl) not valid UTF-8 and read in a legacy encoding (_legacy_lines): line -> encoding
+    legacy_lines: dict[int, str] = field(default_factory=dict)
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
@@ -316,8 +319,11 @@ def _unique_names(names: list, *, clean: bool = True) -> list[str]:
 _PY_CODEC = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1258": "cp1258"}
 
 
-def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> tuple[str, str, set[int]]:
-    """Text, encoding used, and the 1-based lines whose bytes are not valid in that encoding.
+def _decode(
+    data: bytes, encoding: str, location: str, *, nfc: bool = True, legacy_lines: bool = False
+) -> tuple[str, str, set[int], dict[int, str]]:
+    """Text, encoding used, the 1-based lines whose bytes are not valid in that encoding, and (``legacy_lines``: CSV
+    and JSON lines) the lines of a UTF-8 file read in a legacy encoding instead (line -> encoding: _legacy_lines).
 
     ``nfc=False`` keeps UTF-8 text exactly as written (dumps and JSON lines are verbatim; staging normalises).
     A file declared cp1258, TCVN3 or VNI whose bytes are UTF-8 Vietnamese is read as UTF-8, and the encoding
@@ -331,7 +337,69 @@ def _decode(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> t
         text, switched = _utf8_lines(data, text, encoding, nfc)
         label += f" ({len(switched)} line(s) utf-8)" if switched else ""
         bad -= switched  # (bytes cp1258 does not define: the line-by-line reading had found them)
-    return text, label, bad
+    legacy: dict[int, str] = {}
+    if legacy_lines and bad and encoding in ("utf-8", "utf-8-sig"):
+        text, legacy = _legacy_lines(data, text, bad, encoding)
+        bad -= set(legacy)
+    return text, label, bad, legacy
+
+
+def _legacy_lines(data: bytes, text: str, bad: set[int], encoding: str) -> tuple[str, dict[int, str]]:
+    """``text`` (``data`` read as UTF-8, the ``bad`` lines not valid UTF-8) with those of the bad lines that are
+    certainly one legacy encoding read in it, and which (line -> encoding). A UTF-8 file an old program appended its
+    rows to (Windows-1258, VNI, TCVN3): before, each such line was quarantined. Safe only where no reading could be
+    mojibake: the file's own non-ASCII UTF-8 lines outnumber its bad lines (a UTF-8 file with a few foreign lines, not
+    a legacy file declared UTF-8); the encoding is the one the bad lines read best in together (as a file's is
+    detected); and a line is read in it only when it and no other legacy encoding reads the line as clean Vietnamese
+    (encodings.certain_legacy_reading: every non-ASCII word a syllable, no stray symbol, a frequent syllable). A
+    line with damaged bytes, a UTF-8 letter cut in two, or too few letters to tell the encodings apart stays bad."""
+    raw_lines, lines = data.split(b"\n"), text.split("\n")
+    if encoding == "utf-8-sig" and raw_lines[0].startswith(codecs.BOM_UTF8):
+        raw_lines[0] = raw_lines[0][3:]
+    if len(raw_lines) != len(lines):
+        return text, {}
+    utf8 = sum(1 for n, raw in enumerate(raw_lines, start=1) if n not in bad and not raw.isascii())
+    if utf8 <= len(bad):
+        return text, {}
+    found = encodings.detect_encoding(b"\n".join(raw_lines[n - 1].removesuffix(b"\r") for n in sorted(bad)))
+    if found not in encodings.LEGACY:
+        return text, {}
+    read: dict[int, str] = {}
+    for n in sorted(bad):
+        raw = raw_lines[n - 1]
+        reading = encodings.certain_legacy_reading(raw.removesuffix(b"\r"))
+        if reading is None or reading[1] != found:
+            continue
+        lines[n - 1] = reading[0] + ("\r" if raw.endswith(b"\r") else "")
+        read[n] = found
+    return ("\n".join(lines) if read else text), read
+
+
+def _with_legacy_lines(label: str | None, legacy: dict[int, str]) -> str | None:
+    """The file's encoding as the load reports it, with the lines read in a legacy encoding counted."""
+    if not legacy:
+        return label
+    counts = Counter(legacy.values())
+    return f"{label} (" + ", ".join(f"{n} line(s) {enc}" for enc, n in sorted(counts.items())) + ")"
+
+
+def legacy_words(legacy: dict[int, str], shown: int = 20) -> str:
+    """'line 5 decoded as cp1258, line 9 decoded as cp1258' (the first ``shown`` lines, then how many in all)."""
+    lines = sorted(legacy)
+    said = ", ".join(f"line {n} decoded as {legacy[n]}" for n in lines[:shown])
+    return said + (f", ... ({len(lines):,} lines in all)" if len(lines) > shown else "")
+
+
+def _legacy_marks(hit: pl.Series, columns: list[str], legacy: dict[int, str]) -> pl.Expr:
+    """DECODED for the rows read from a line in a legacy encoding (``hit``, one per row): 'cp1258:<column>' for each
+    of the row's cells holding a non-ASCII character (raw's row_flags 'decoded:...', staging's text repairs)."""
+    (encoding,) = set(legacy.values())  # (one encoding per file: _legacy_lines)
+    cells = [
+        pl.when(pl.col(c).cast(pl.String).str.contains(r"[^\x00-\x7F]")).then(pl.lit(f"{encoding}:{c}"))
+        for c in columns
+    ]
+    listed = pl.concat_list(cells).list.drop_nulls()
+    return pl.when(pl.lit(hit) & (listed.list.len() > 0)).then(listed).alias(DECODED)
 
 
 # a UTF-8 Vietnamese letter: Latin-1 / Latin Extended-A/B (à ă đ ơ ư ...), a combining tone mark, or ạ..ỹ
@@ -572,7 +640,7 @@ def _header_below_title(records: list[str], spec: SourceSpec) -> int:
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
     data = extract.file.read_bytes()
-    text, encoding, bad_lines = _decode(data, spec.encoding, extract.location)
+    text, encoding, bad_lines, legacy = _decode(data, spec.encoding, extract.location, legacy_lines=True)
     _require_text(data, text, extract.location)
     # A file whose every line was double-decoded (UTF-8 read as cp1252 and saved again)
     # shows it in the header already: repair the whole text the same way.
@@ -591,6 +659,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     elif _BARE_CR.search(text):
         text, split = _bare_cr_line_ends(text, spec.delimiter)
         bad_lines = _renumbered(bad_lines, split)
+        legacy = dict.fromkeys(_renumbered(set(legacy), split), next(iter(legacy.values()), ""))
     # a file cut off mid-row (interrupted transfer): its last row is incomplete
     truncated = not text.endswith("\n") and not eof_mark
     records = _records(text.removesuffix("\n"))
@@ -671,8 +740,13 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         _locators(rest["line"]),
         pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
     )
+    if legacy:  # the rows read from a line in a legacy encoding (a record of several lines: any of them)
+        lines_of = pl.int_ranges("line", pl.col("line") + pl.col("lines"))
+        hit = rest.select(lines_of.list.eval(pl.element().is_in(sorted(legacy))).list.any()).to_series()
+        frame = frame.with_columns(_legacy_marks(hit, header, legacy))
     keyed, again = _header_again(_with_keys(frame, extract), header, cells)
-    read = ReadResult(iter([keyed]), problems, encoding, int(blank.sum()), again)
+    read = ReadResult(iter([keyed]), problems, _with_legacy_lines(encoding, legacy), int(blank.sum()), again)
+    read.legacy_lines = legacy
     read.repeated = _repeated_names(cells, header)
     read.header_at = f"line {records['line'][header_at]}"
     return read
@@ -1476,7 +1550,7 @@ def _cut_off(lines: pl.DataFrame, bad_lines: set[int]) -> bool:
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
-    text, encoding, bad_lines = _decode(data, declared, extract.location, nfc=False)
+    text, encoding, bad_lines, legacy = _decode(data, declared, extract.location, nfc=False, legacy_lines=True)
     text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
     eof_mark = text.endswith("\x1a")  # a DOS end mark ends the file: what comes before it is not cut off
     text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
@@ -1585,7 +1659,14 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
         frame = _locators(lines["line"]).to_frame()
     else:
         frame = frame.with_columns(_locators(lines["line"]), _numeric_marks(numbers, frame.columns))
-    return ReadResult(iter([_with_keys(frame, extract)]), problems, encoding, int(blank.sum()))
+        if legacy:
+            hit = lines["line"].is_in(sorted(legacy))
+            frame = frame.with_columns(_legacy_marks(hit, [c for c in frame.columns if c not in INTERNAL], legacy))
+    read = ReadResult(
+        iter([_with_keys(frame, extract)]), problems, _with_legacy_lines(encoding, legacy), int(blank.sum())
+    )
+    read.legacy_lines = legacy
+    return read
 
 
 # --------------------------------------------------------------------------- dbf
@@ -1960,7 +2041,7 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     in_copy, wanted, tables = False, False, []
     creating, number_columns = False, set()  # in the wanted table's CREATE TABLE; its columns of a number type
     boolean_columns: set[str] = set()  # ... and of the boolean type
-    text, encoding, bad_lines = _decode(extract.file.read_bytes(), "utf-8", extract.location, nfc=False)
+    text, encoding, bad_lines, _ = _decode(extract.file.read_bytes(), "utf-8", extract.location, nfc=False)
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if creating:
