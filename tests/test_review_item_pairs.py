@@ -267,6 +267,28 @@ def test_a_match_pair_row_in_another_file_is_not_part_of_the_disagreement(tmp_pa
     assert decisions.row(0, named=True)["decision"] == "no_match"
 
 
+def test_the_matcher_counts_the_items_the_queue_makes():
+    """One grouping rule (engine.review_question): the items the queue makes of the queued pairs are the items the
+    matcher counts (engine.items_between, its review_items figure), a pair with an end of unknown entity included
+    (an item of its own in the queue; it was not counted)."""
+    from pipelines.match.engine import items_between
+    from pipelines.review.queues import match_pair
+
+    lineage = LINEAGE.filter(pl.col("record_key") != "p#7")  # p#6 ~ p#7: one end's entity not known
+    inputs = _inputs()
+    review = pl.concat(
+        [inputs.review["people"], _review().head(1).with_columns(left_id=pl.lit("p#1"), right_id=pl.lit("p#5"))]
+    )
+    inputs.review["people"] = review  # and p#1 ~ p#5, inside A
+    inputs.entity_of["people"] = lineage
+    items = match_pair(inputs)
+    assert items.height == 3  # A~B (3 pairs), inside A, p#6~p#7
+    entity = dict(lineage.rows())
+    left = pl.Series([entity.get(k) for k in review["left_id"]], dtype=pl.String)
+    right = pl.Series([entity.get(k) for k in review["right_id"]], dtype=pl.String)
+    assert items_between(left, right) == items.height
+
+
 # ---------------------------------------------------------------------------------------------- the bundled sample
 
 SAMPLE_ITEM = "mp-56f94a5be7e14344"  # ward 25891: two record pairs, HV6's finding

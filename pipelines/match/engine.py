@@ -1164,15 +1164,24 @@ def review_items(clusters: pl.Series, rows: pl.DataFrame) -> int:
 
 def items_between(left: pl.Series, right: pl.Series) -> int:
     """How many questions queued pairs make whose ends (``left``, ``right``: each pair's two clusters or entity ids)
-    are given: one per pair of clusters the pairs join (several pairs between the same two prospective entities are
-    one question: are they one person?), and one per pair inside one cluster (a cluster may hold two people: each
-    such pair is its own question)."""
-    ends = pl.DataFrame({"a": left, "b": right})
-    inside = ends.filter(pl.col("a") == pl.col("b")).height
-    between = ends.filter(pl.col("a") != pl.col("b"))
-    return (
-        inside
-        + between.select(pl.min_horizontal("a", "b").alias("x"), pl.max_horizontal("a", "b").alias("y")).n_unique()
+    are given (``review_question``): one per pair of clusters the pairs join (several pairs between the same two
+    prospective entities are one question: are they one person?), and one per pair inside one cluster (a cluster may
+    hold two people: each such pair is its own question) or with an end not known."""
+    ends = pl.DataFrame({"a": left, "b": right}).with_row_index("_pair")
+    return ends.select(review_question(pl.col("a"), pl.col("b"), pl.col("_pair")).n_unique()).item()
+
+
+def review_question(left: pl.Expr, right: pl.Expr, own: pl.Expr) -> pl.Expr:
+    """The review question (item) a queued pair belongs to, given its two ends (``left``, ``right``: clusters or entity
+    ids), as a struct equal for the pairs of one question: pairs joining the same two different ends are one question
+    (``between``: the smaller and the larger end); a pair inside one end, or with an end not known (null), is a
+    question of its own (``own``: a value unique to the pair). The one grouping rule: ``items_between`` counts by it,
+    ``pipelines.review.queues.entity_pair_items`` makes the match_pair items by it."""
+    between = left.is_not_null() & right.is_not_null() & (left != right)
+    return pl.struct(
+        pl.when(between).then(pl.min_horizontal(left, right)).alias("between_smaller"),
+        pl.when(between).then(pl.max_horizontal(left, right)).alias("between_larger"),
+        pl.when(~between).then(own).alias("own"),
     )
 
 

@@ -561,11 +561,13 @@ def _entity_pairs(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> tu
     ).join(ends.rename({"record_key": "right_id", "entity_id": "_re"}), on=["entity_kind", "right_id"], how="left")
     # only pairs joining two different entities are grouped: the question is then one (are the two entities one
     # person?); pairs inside one entity stay an item each (a cluster of three may hold two people: a decision on one
-    # of its pairs says nothing of the others)
-    both = pl.col("_le").is_not_null() & pl.col("_re").is_not_null() & (pl.col("_le") != pl.col("_re"))
+    # of its pairs says nothing of the others): the matcher's rule, which counts the items (engine.items_between)
+    from pipelines.match.engine import review_question
+
+    question = review_question(pl.col("_le"), pl.col("_re"), pl.col("item_id")).struct
     keyed = keyed.with_columns(
-        pl.when(both).then(pl.min_horizontal("_le", "_re")).otherwise(pl.col("item_id")).alias("_x"),
-        pl.when(both).then(pl.max_horizontal("_le", "_re")).otherwise(pl.col("item_id")).alias("_y"),
+        pl.coalesce(question.field("between_smaller"), question.field("own")).alias("_x"),
+        pl.coalesce(question.field("between_larger"), question.field("own")).alias("_y"),
     ).sort("entity_kind", "_x", "_y", "left_id", "right_id")
     group = ["entity_kind", "_x", "_y"]
     rest = pl.int_range(pl.len()).over(group) > 0
