@@ -201,3 +201,69 @@ def test_a_hidden_sheet_of_decisions_is_not_applied_and_is_listed(tmp_path):
     assert "hidden sheet" in error["cause"] and "2 rows are not applied" in error["cause"], error
     assert loaded.not_tables == ["d.xlsx sheet Nhap"], loaded.not_tables
     assert loaded.files == 1
+
+
+# ----------------------------------------------------------------------- .xls (Excel 97-2003): the same readers
+# Written with xlwt 1.3.0 (not a dependency of the project: in a throwaway environment), a sheet's visibility 1 hidden,
+# 2 very hidden; kept here zlib-compressed, base64. The states are read through fastexcel (an .xls has no
+# xl/workbook.xml). p.xls: 'Data' (visible: the header ma / ho_ten / ngay_sinh / dia_chi and rows 1-3), 'Nhap' (hidden:
+# the header and rows 101-102), 'Tra cuu' (very hidden: a lookup of 2 rows). d.xls: 'Nhap' (hidden: the decisions
+# header and 2 decisions), 'Quyet dinh' (visible: the header and 1 decision).
+_P_XLS = (
+    "eNrtWE1oE0EUfjObf5M0ra3QCmUp+FcDTVLRemhjS7WXGlopKiLEbbskoXVTYnOoF6s1R0HwpHgp9CJC1Ys/6EFvHoSKHkRBaPXo"
+    "qaDgoe365mUTsxq0gRqt7Av7dubNe9+87PtmJtmXC7WLs/ealuAH6QIJ1nQ3OEpsDC93oRMAHNd10SzcXXjplmwqcbuwkA47PPa9"
+    "cIoainovAYe7tmeoAT7gdRomIJbWVLmK0kM5KEzk0MkcyD2OjLyJ2g+NlFkd6RHSW0nfIe8npA+R5QrpTvRdZKdgIRpr7TCYfJK3"
+    "0JgfNYMHFPOOLGFogOeCyReusryvHbozKWX83xxotnlhDrB2faqmZpTxRajHIs7BF10G+FxYrU9ly15dOwO0fzXbnWXs17gNYBr0"
+    "M0wQMQdeyNrEiA16lUlF9N86RLltEEsqEzmogWXcZzliDWUUeSSbXYHbAlJsyIK/ZxV0T6bjk6qGe7WWUKbi51JaEgkymlLiI8kU"
+    "0ifsA4glslOqJh9XNLlb8wCEwm2hSFv4YEeoBR0icr8q96dTQXkgmU1rCbkHfWOJpBqUB7MYEkaUCF7tEjqHwqQjbjF7fIIC0IIZ"
+    "2NFr/4H2fZjxEEb1YiIecYjQphMwbTo+Wohe1KP4HUW7lpZjAI+VlVvLr44OD0TjZJmmgyZ/HO0QTw90uCgiMNgP+WdX0K0UsZf0"
+    "JULdTu0m0vW4iPC+c6DBaByZIZ/LNLoT52kneR3dVdLeje3cp8GHzbmP0T3Ynu9bOl8//yY6Cy14PI5ivPjMQJAF2Y3rQh5FC3dm"
+    "bFvvSTf+tIW5eMDIXTfO3BpYBQ81a0nne+LpsGKPG88q35OwJxlYrAwWIyyb4c8Iy17sCSxHsSewnAYWL4PFCctl+HMTFjdhcROW"
+    "VAZLIiy34S+ZsCQTllTE6uJ1cF8kgRv+d6kGxySLY7/lmGcDObalIo4RL+Bv8IIX9WblBS/LC6+JF76S2vOytfebal/zy5pYYokl"
+    "llhSdWHGYSUZP2bsxpHoNN7rrOK1Zr0m+W/lGKTxM4n/IA+DhvcMTFXEn21gZwUsts6YwvtCISdw9gyMwTDlMVYxf/EnDSv9PusO"
+    "DGzcEqp0/rVK8vzD838DOzNiSA=="
+)
+_D_XLS = (
+    "eNrtWE1oE1EQ/t5mk6YxadM/sRVKKFi1VtpEEC9tbEF7srReFCnEtLvQpW1SktRSL1ZrjoLgSfFS6MVL1Yv/iB4ED0JFD4IgtHr0"
+    "JCh4aLvOm+zGpg3S+FNU9gs7b2bem5mXnXnv7e7LharF2dsNS1iHTriwapbDs0Yn6Cq3hSCo3zQla7deukwH/xTKvZRIjxsPAy/K"
+    "ZA5lvpeg4Jb6lCjwnq4BjKM3mdBDW4hunkNcyDl0CJVqT8F1uipQz/OqZjrEtIbpTR77iOlh1lxi2kFjF8UpLER7Ww5ZdXxSaeK+"
+    "CqICd9nmLWvCqMNzWcfnLovcWDe6UkZ89O/saFT9mANlrkdP6Kn46CJqKYVz+GKGgM/2Wn0ScvRbqxcg/ddCfVkR/RVFBaZhnhay"
+    "ELPwY0KV6VXROxwfz1LpPuMd2If+iSk9E9KMxPAyHmAHFy9k5o2MPhYzNNp8NX3ISBvJBLEp/YyhT+opX06r6VosmSDPiWRGD1Cj"
+    "T8Ym4yktNpTU9BpgIr6/fR3Is2akx4x0miqum/y0h9vC4bZIe+RgUYNwUW2EjLss4wgb++QhwptOsGDTCfBS9BPVUMl8FS/IIB0r"
+    "yzc+vTo22BeNsWaaD5rccbRL3j+YOC8tyLiCe1ywvbawxT6mF9jrTuYbmNbSMqK2ua/OYo7O8JiL3NtMcQ4wXkd3r+H3EJ/92H+v"
+    "Mfshupf4+Z6ls7Xzb6KzaKLjUSN7+ZtBq2gV165K3I/arbA2rndM6zdsYl4laM3dtM7cSqzAx2wV05wk747IS4p1r3KSiyRXXlJJ"
+    "UvOSmyS3FUcUiSM4jscaLzhOWV6Scbx5ScaRjwOPWZJxpG/pWSniWWHPPstaKfCsFHhWCjwrec+dSjXuSDe0vX/HVtST4tTTL9XT"
+    "th/Uk7+gngIb6omzjmJZd+DAgQMHDhz8JIT1eOPiox18mHtyLxb8XWeFrlXnM8l/i+NI0i9Dr6VHkKA2hamS6mc73ML2JTZpY38v"
+    "lDhB0VMYwSDPY6Tk+qXHX7H2/2zaMPj7llCp8VdLmecfjv8NfgwvsA=="
+)
+
+
+def _xls(text: str, path: Path) -> Path:
+    import base64
+    import zlib
+
+    path.write_bytes(zlib.decompress(base64.b64decode(text)))
+    return path
+
+
+def test_an_xls_workbook_s_hidden_sheets_are_not_read_as_records(tmp_path):
+    _xls(_P_XLS, tmp_path / "p.xls")
+    loaded = _load(tmp_path, "population", "xlsx", "p.xls", COLUMNS, key_column="ma")
+    assert sorted(loaded.frame["source_key"].to_list()) == ["1", "2", "3"], loaded.frame["source_key"].to_list()
+    assert loaded.hidden_sheets == [("Nhap", "hidden", 3), ("Tra cuu", "very hidden", 2)], loaded.hidden_sheets
+
+
+def test_an_xls_decisions_workbook_s_hidden_sheet_is_not_applied(tmp_path):
+    import datetime as dt
+
+    from pipelines.review.decisions import load_decisions
+
+    _xls(_D_XLS, tmp_path / "d.xls")
+    ids = [f"ua-{i:016x}" for i in range(3)]
+    items = pl.DataFrame(
+        {"item_id": ids, "kind": ["unresolved_address"] * 3, "candidates": [[]] * 3, "name_key": [None] * 3},
+        schema_overrides={"candidates": pl.List(pl.String), "name_key": pl.String},
+    )
+    loaded = load_decisions(tmp_path, ward_codes={"26740"}, items=items, today=dt.date(2026, 12, 31))
+    assert loaded.rows["item_id"].to_list() == [ids[2]], loaded.rows
+    assert loaded.errors.select("sheet", "source_row").rows() == [("Nhap", 0)], loaded.errors.rows()
