@@ -267,6 +267,23 @@ def test_a_match_pair_row_in_another_file_is_not_part_of_the_disagreement(tmp_pa
     assert decisions.row(0, named=True)["decision"] == "no_match"
 
 
+def test_an_item_goes_to_the_wards_of_all_its_records(tmp_path):
+    """HV6's sample item was in ward 25891's files only (its first pair's records), while its further pair's record
+    #989 is in ward 27154: that ward's officials never saw the item that changes their record. An item's ward is the
+    one ward of all its records, else each of their wards is a candidate and has it in its files."""
+    from pipelines.review.queues import match_pair
+
+    inputs = _inputs()
+    other = "2025:27154"
+    inputs.staged["population"] = inputs.staged["population"].with_columns(
+        pl.when(pl.col("record_key") == "p#5").then(pl.lit(other)).otherwise(pl.col("new_uid")).alias("new_uid")
+    )
+    items = {r["item_id"]: r for r in match_pair(inputs).iter_rows(named=True)}
+    # A~B: p#4 ~ p#5 (the strongest pair) joins a record of 27154 to one of 26740
+    assert (items[AB]["new_uid"], sorted(items[AB]["candidates"])) == (None, [f"2025:{WARD}", other])
+    assert (items[CD]["new_uid"], items[CD]["candidates"]) == (f"2025:{WARD}", [])
+
+
 def test_the_matcher_counts_the_items_the_queue_makes():
     """One grouping rule (engine.review_question): the items the queue makes of the queued pairs are the items the
     matcher counts (engine.items_between, its review_items figure), a pair with an end of unknown entity included

@@ -474,15 +474,23 @@ def match_pair_rows(inputs: ReviewInputs) -> tuple[pl.DataFrame, pl.DataFrame]:
     frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     frame = _common(frame, "match_pair", ["entity_kind", "left_id", "right_id"])
     frame, rows = _entity_pairs(_informative_first(frame), inputs.entity_of)
-    same = pl.col("left_ward") == pl.col("right_ward")
+    # the item's ward: the one ward of all its records (every pair's, not its first pair's only: a decision changes
+    # each of them), else each of their wards is a candidate and has the item in its files
+    wards = (
+        rows.select("item_id", pl.concat_list("left_ward", "right_ward").alias("_ward"))
+        .explode("_ward")
+        .drop_nulls("_ward")
+        .group_by("item_id", maintain_order=True)
+        .agg(pl.col("_ward").unique(maintain_order=True).alias("_wards"))
+    )
+    frame = frame.join(wards, on="item_id", how="left", maintain_order="left").with_columns(
+        pl.col("_wards").fill_null(pl.lit([], pl.List(pl.String)))
+    )
+    one = pl.col("_wards").list.len() == 1
     items = frame.with_columns(
-        pl.when(same | pl.col("right_ward").is_null())
-        .then(pl.col("left_ward"))
-        .when(pl.col("left_ward").is_null())
-        .then(pl.col("right_ward"))
-        .alias("new_uid"),
-        pl.when(~same)
-        .then(pl.concat_list("left_ward", "right_ward").list.drop_nulls())
+        pl.when(one).then(pl.col("_wards").list.first()).alias("new_uid"),
+        pl.when(pl.col("_wards").list.len() > 1)
+        .then(pl.col("_wards"))
         .otherwise(pl.lit([], pl.List(pl.String)))
         .alias("candidates"),
         pl.col("_records").cast(pl.UInt32).alias("records_blocked"),
@@ -504,7 +512,7 @@ def match_pair_rows(inputs: ReviewInputs) -> tuple[pl.DataFrame, pl.DataFrame]:
             )
         )
         .alias("summary"),
-    ).drop("_records", "_strongest")
+    ).drop("_records", "_strongest", "_wards")
     return items, rows
 
 
