@@ -153,9 +153,13 @@ def queue_sizes(warehouse: Path) -> None:
     t1 = time.perf_counter()
     summary = queue_summary(queues)
     with tempfile.TemporaryDirectory() as out:
-        wards = write_ward_exports(queues.items, queues.evidence, inputs.ward_names, Path(out))
+        wards = write_ward_exports(
+            queues.items, queues.evidence, inputs.ward_names, Path(out), pair_rows=queues.pair_rows
+        )
     t2 = time.perf_counter()
     print(f"queues of {wh.root} (no decisions): built in {t1 - t0:.1f}s, {len(wards)} ward folders in {t2 - t1:.1f}s")
+    if getattr(queues, "pair_rows", None) is not None:  # the match_pair items' record pairs, a ward-file row each
+        print(f"  match_pair record pairs shown: {queues.pair_rows.height:,}")
     sizes = (
         queues.items.group_by("urgency", "kind")
         .agg(pl.len().alias("open_items"), pl.col("records_blocked").sum())
