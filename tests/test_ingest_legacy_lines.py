@@ -103,3 +103,29 @@ def test_a_legacy_line_of_json_lines_is_read_in_its_encoding(tmp_path):
     row = result.staged.filter(pl.col("source_key") == "4")
     assert row["head_name"].to_list() == [APPENDED[2]], row["head_name"]
     assert "head_name:tcvn3" in row["text_repairs"][0], row["text_repairs"]
+
+
+def test_a_legacy_line_beside_an_unbalanced_quote_is_read_too(tmp_path):
+    """The tolerant path (a quote that never closes: the file read line by line) has no record spans: the partition
+    failed ('cannot read as csv: ColumnNotFoundError') before the marks looked for one."""
+    unbalanced = '9,HK009,"Trần Văn An,079088005559,1 Lê Lợi,2,01/01/2020\n'.encode()
+    last = _csv([["10", *ROWS[0][1:]]]).split("\n", 1)[1].encode()
+    result = _ingest(tmp_path, "csv", "t.csv", _csv(ROWS).encode() + unbalanced + _legacy(APPENDED, "vni") + last)
+    assert result.state == "ok", result.cause
+    assert _quarantined(result) == {"line:5": "line 5 has an unbalanced quote"}
+    row = result.staged.filter(pl.col("source_key") == "4")
+    assert row["head_name"].to_list() == [APPENDED[2]] and "head_name:vni" in row["text_repairs"][0]
+
+
+def test_a_record_whose_second_line_is_legacy_is_marked(tmp_path):
+    """A quoted cell holding a line break (Excel's Alt+Enter): the record's second physical line is the legacy one."""
+    record = '4,HK004,Lê Văn Dũng,079088005556,"9 Pasteur,\nPhường Bến Thành, Quận 1",2,01/01/2020\n'
+    first, second = record.split("\n", 1)
+    data = _csv(ROWS).encode() + first.encode() + b"\n" + LEGACY_CODECS["cp1258"].encode(second)
+    result = _ingest(tmp_path, "csv", "r.csv", data)
+    assert result.state == "ok" and result.quarantine.height == 0, _quarantined(result)
+    flags = dict(zip(result.raw["source_key"], result.raw["row_flags"], strict=True))
+    assert "address=cp1258" in (flags["4"] or ""), flags["4"]
+    assert result.raw.filter(pl.col("source_key") == "4")["address"].to_list() == [
+        "9 Pasteur,\nPhường Bến Thành, Quận 1"
+    ]

@@ -741,7 +741,8 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
     )
     if legacy:  # the rows read from a line in a legacy encoding (a record of several lines: any of them)
-        lines_of = pl.int_ranges("line", pl.col("line") + pl.col("lines"))
+        span = pl.col("lines") if "lines" in rest.columns else pl.lit(1)  # (the tolerant path: physical lines)
+        lines_of = pl.int_ranges("line", pl.col("line") + span)
         hit = rest.select(lines_of.list.eval(pl.element().is_in(sorted(legacy))).list.any()).to_series()
         frame = frame.with_columns(_legacy_marks(hit, header, legacy))
     keyed, again = _header_again(_with_keys(frame, extract), header, cells)
