@@ -509,7 +509,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         skipped = [(n, states[n], rows_holding(reader, n)) for n in hidden if n != name]
         _echo(
             f"wardbridge: {path}: "
-            + (f"the first of {len(names)} sheets read" if not hidden else "the first visible sheet read")
+            + ("the first visible sheet read" if hidden and shown else f"the first of {len(names)} sheets read")
             + f" ({name!r}); --sheet NAME reads another"
             + (f"; hidden sheets not read: {hidden_words(skipped)}" if skipped else "")
         )

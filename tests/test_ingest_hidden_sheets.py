@@ -267,3 +267,23 @@ def test_an_xls_decisions_workbook_s_hidden_sheet_is_not_applied(tmp_path):
     loaded = load_decisions(tmp_path, ward_codes={"26740"}, items=items, today=dt.date(2026, 12, 31))
     assert loaded.rows["item_id"].to_list() == [ids[2]], loaded.rows
     assert loaded.errors.select("sheet", "source_row").rows() == [("Nhap", 0)], loaded.errors.rows()
+
+
+def test_the_cli_reads_the_first_sheet_of_a_workbook_whose_sheets_are_all_hidden_and_says_so(tmp_path):
+    """Excel keeps one sheet shown; a program may not. The first sheet is read, said hidden; before this test, the
+    summary line then said 'the first visible sheet read'."""
+    import zipfile
+
+    plain, source, out = tmp_path / "plain.xlsx", tmp_path / "in.xlsx", tmp_path / "out.csv"
+    workbook(plain, [("A", "visible", [["address"], [ADDRESS]]), ("B", "hidden", [["address"]])])
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(source, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'<sheet name="A"', b'<sheet name="A" state="hidden"')
+            zout.writestr(item, data)
+    result = _resolve("--input", str(source), "--column", "address", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(out)["address"].to_list() == [ADDRESS]
+    assert "sheet 'A' is hidden in the workbook: every sheet is: the first is read" in result.output, result.output
+    assert "the first of 2 sheets read ('A')" in result.output and "visible sheet read" not in result.output
