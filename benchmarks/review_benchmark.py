@@ -69,6 +69,8 @@ def synthetic_items(n: int) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
         .alias("old_uid"),
         pl.lit(None, pl.String).alias("name_kind"),
         pl.lit(None, pl.String).alias("name_key"),
+        pl.lit(None, pl.List(pl.String)).alias("more_left_ids"),  # one record pair per item
+        pl.lit(None, pl.List(pl.String)).alias("more_right_ids"),
         pl.lit(now).alias("first_seen"),
         pl.lit(now).alias("last_seen"),
     )
