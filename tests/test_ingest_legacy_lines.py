@@ -129,3 +129,18 @@ def test_a_record_whose_second_line_is_legacy_is_marked(tmp_path):
     assert result.raw.filter(pl.col("source_key") == "4")["address"].to_list() == [
         "9 Pasteur,\nPhường Bến Thành, Quận 1"
     ]
+
+
+def test_a_legacy_copy_line_of_a_plain_dump_is_read_in_its_encoding(tmp_path):
+    """A plain pg_dump (format pg_dump) is read as UTF-8 line by line too: a COPY row an old program wrote in TCVN3
+    was quarantined ('line 6 is not valid utf-8')."""
+    from tests.test_bad_inputs import _dump
+
+    utf8 = _dump("public.households", HEADER, ROWS)
+    head, body = utf8.split("\n", 1)
+    data = (head + "\n" + body.removesuffix("\\.\n\n")).encode()
+    data += LEGACY_CODECS["tcvn3"].encode("\t".join(APPENDED) + "\n") + b"\\.\n\n"
+    result = _ingest(tmp_path, "pg_dump", "d.sql", data)
+    assert result.state == "ok" and result.quarantine.height == 0, _quarantined(result)
+    row = result.staged.filter(pl.col("source_key") == "4")
+    assert row["head_name"].to_list() == [APPENDED[2]] and "head_name:tcvn3" in row["text_repairs"][0], row

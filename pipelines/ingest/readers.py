@@ -2042,7 +2042,8 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     in_copy, wanted, tables = False, False, []
     creating, number_columns = False, set()  # in the wanted table's CREATE TABLE; its columns of a number type
     boolean_columns: set[str] = set()  # ... and of the boolean type
-    text, encoding, bad_lines, _ = _decode(extract.file.read_bytes(), "utf-8", extract.location, nfc=False)
+    data = extract.file.read_bytes()
+    text, encoding, bad_lines, legacy = _decode(data, "utf-8", extract.location, nfc=False, legacy_lines=True)
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if creating:
@@ -2122,8 +2123,12 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
         frame = frame.with_columns(pl.col(c).replace(_COPY_BOOLEAN) for c in booleans)
     frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
     numeric = [name for name, column in zip(names, columns, strict=True) if column in number_columns]
+    if legacy:  # the rows read from a line in a legacy encoding (readers._legacy_lines)
+        frame = frame.with_columns(_legacy_marks(pl.Series(numbers).is_in(sorted(legacy)), names, legacy))
     frame = _with_keys(frame, extract).with_columns(numeric_cells(numeric))
-    return ReadResult(iter([frame]), problems, encoding, blank, repeated=repeated)
+    read = ReadResult(iter([frame]), problems, _with_legacy_lines(encoding, legacy), blank, repeated=repeated)
+    read.legacy_lines = legacy
+    return read
 
 
 def _is_table(spec, schema: str | None, table: str) -> bool:  # noqa: ANN001 - catalogue SourceSpec
