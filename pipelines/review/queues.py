@@ -572,12 +572,9 @@ def _entity_pairs(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> tu
     # of its pairs says nothing of the others): the matcher's rule, which counts the items (engine.items_between)
     from pipelines.match.engine import review_question
 
-    question = review_question(pl.col("_le"), pl.col("_re"), pl.col("item_id")).struct
-    keyed = keyed.with_columns(
-        pl.coalesce(question.field("between_smaller"), question.field("own")).alias("_x"),
-        pl.coalesce(question.field("between_larger"), question.field("own")).alias("_y"),
-    ).sort("entity_kind", "_x", "_y", "left_id", "right_id")
-    group = ["entity_kind", "_x", "_y"]
+    question = review_question(pl.col("_le"), pl.col("_re"), pl.col("item_id"))
+    keyed = keyed.with_columns(question.alias("_q")).sort("entity_kind", "_q", "left_id", "right_id")
+    group = ["entity_kind", "_q"]
     rest = pl.int_range(pl.len()).over(group) > 0
     p_decision = pl.concat_str(
         pl.lit("p="), pl.col("match_probability").round(3).cast(pl.String), pl.lit(" "), "matcher_decision"
@@ -597,20 +594,20 @@ def _entity_pairs(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> tu
         first = first.with_columns(pl.col("_most").alias("informativeness")).drop("_most")
     items = first.with_columns(
         pl.when(pl.col("record_pairs") > 1).then(pl.col("other_pairs")).alias("other_pairs")
-    ).drop("_le", "_re", "_x", "_y")
+    ).drop("_le", "_re", "_q")
     # every pair under its item's id (the group's first pair's), strongest first
     rows = (
         keyed.with_columns(pl.col("item_id").first().over(group).alias("item_id"))
         .sort(
             [*group, "match_probability", "left_id", "right_id"],
-            descending=[False, False, False, True, False, False],
+            descending=[False, False, True, False, False],
             nulls_last=True,
         )
         .with_columns(
             pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).over(group).alias("pair_no"),
             pl.len().cast(pl.UInt32).over(group).alias("record_pairs"),
         )
-        .drop("_le", "_re", "_x", "_y")
+        .drop("_le", "_re", "_q")
     )
     return items, _pair_row_order(rows)
 
