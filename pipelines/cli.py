@@ -88,10 +88,7 @@ def undecodable_lines(data: bytes, decode: Callable[[bytes], object]) -> str:
             decode(line.removesuffix(b"\r"))
         except (UnicodeDecodeError, ValueError):
             bad.append(number)
-    if not bad:
-        return ""
-    more = f" and {len(bad) - 2} more" if len(bad) > 2 else ""
-    return f"line{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad[:2]))}{more}"
+    return _lines_words(bad) if bad else ""
 
 
 def _cut_in_a_letter(data: bytes) -> int | None:
@@ -108,6 +105,61 @@ def _cut_in_a_letter(data: bytes) -> int | None:
 def _not_valid(path: Path, data: bytes, name: str, decode: Callable[[bytes], object], hint: str) -> str:
     where = undecodable_lines(data, decode)
     return f"{path}: {where + ' ' if where else ''}not valid {name} ({hint})"
+
+
+def _legacy_lines_read(data: bytes, path: Path) -> tuple[str, dict[int, str], set[int]]:
+    """UTF-8 ``data`` (no byte order mark) that is not valid UTF-8 read as ingestion reads it (readers._decode,
+    readers._legacy_lines): (its text with the lines certainly one legacy encoding read in it, those lines -> the
+    encoding, the lines still not read). The same rule, not written twice: the file's own non-ASCII UTF-8 lines
+    outnumber such lines, the encoding is the one they read best in together, and each reads as clean Vietnamese in
+    it and in no other (encodings.certain_legacy_reading). UTF-8 lines are kept as written (not NFC), as the CLI
+    reads UTF-8. Only called once Polars refused the file: a valid UTF-8 file never gets here."""
+    from pipelines.ingest.readers import SourceReadError, _decode
+
+    try:
+        text, _label, bad, legacy = _decode(data, "utf-8", str(path), nfc=False, legacy_lines=True)
+    except SourceReadError:  # more than half the lines not UTF-8: no line read
+        return "", {}, {0}
+    return text, legacy, bad
+
+
+def _lines_words(lines: Sequence[int] | set[int] | dict[int, str], shown: int = 2) -> str:
+    """'line 7', 'lines 7, 9', 'lines 7, 9 and 3 more' (the first ``shown``), as people count lines."""
+    lines = sorted(lines)
+    more = f" and {len(lines) - shown:,} more" if len(lines) > shown else ""
+    return f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:shown]))}{more}"
+
+
+def _say_legacy_lines(path: Path, legacy: dict[int, str]) -> None:
+    """On stderr: how many lines of a UTF-8 CSV were read in which legacy encoding, and the first of them."""
+    (found,) = set(legacy.values())  # (one encoding per file: readers._legacy_lines)
+    n = len(legacy)
+    _echo(
+        f"wardbridge: {path}: {n:,} line{'s' if n > 1 else ''} not valid UTF-8 read as {found} "
+        f"({_lines_words(legacy, NUL_ROWS_SHOWN)}): each is clean Vietnamese in {found} and in no other encoding "
+        "(rows an old program appended?); the file's other lines read as UTF-8"
+    )
+
+
+def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], bad: set[int]) -> str:
+    """Why a CSV read as UTF-8 is refused, naming the lines (never a value). --encoding auto: the lines no legacy
+    encoding reads for certain (damaged bytes?) when the others were certain; an explicit --encoding utf-8 reads
+    UTF-8 only (the user asked for the check): it names every line not UTF-8 and, when auto-detection would read them
+    all, says so."""
+    if encoding == "auto" and legacy:
+        (found,) = set(legacy.values())
+        return (
+            f"{path}: {_lines_words(bad)} not valid UTF-8, and not certainly a legacy encoding (damaged bytes?); "
+            f"{_lines_words(legacy)} would read as {found}: mend or remove the line{'s' if len(bad) > 1 else ''}"
+        )
+    if encoding == "auto":
+        return _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), "give --encoding")
+    hint = "leave --encoding to auto-detection"
+    if legacy:
+        (found,) = set(legacy.values())
+        hint = f"--encoding {encoding} reads UTF-8 only; --encoding auto reads {_lines_words(legacy)} as {found}"
+        hint += f", not {_lines_words(bad)} (damaged bytes?)" if bad else ""
+    return _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -910,7 +962,9 @@ def read_table(
     encoding: 'auto' detects UTF-8 (BOM or not), Windows-1258,
     VNI-Windows and TCVN3 (pipelines.encodings.detect_encoding, on the first 64 kB); the delimiter
     is sniffed unless given. Legacy encodings are decoded to NFC text; UTF-8 cells are kept as they
-    are. An undecodable file is a data problem (exit 1). ``skip_rows`` lines (a CSV's) or rows (a sheet's) above
+    are. 'auto' reads the lines of a UTF-8 file that are not UTF-8 but certainly one legacy encoding in it, as
+    ingestion does (_legacy_lines_read, said on stderr; only once the file failed as UTF-8: a valid file pays
+    nothing); an explicit 'utf-8' reads UTF-8 only. An undecodable file is a data problem (exit 1). ``skip_rows`` lines (a CSV's) or rows (a sheet's) above
     the header are not read (a title line). With the file's row numbers (TableRead)."""
     fmt = file_format(path, option, INPUT_FORMATS)
     if sheet is not None and fmt != "xlsx":
@@ -965,7 +1019,24 @@ def read_table(
         sep = delimiter or sniff_delimiter(text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16])
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
-    source, sep, crs_looked_at = _mended(source, path, head if whole else head[:-1], sep, delimiter)
+    return _read_csv(path, option, source, head if whole else head[:-1], sep, delimiter, skip_rows, encoding, chosen)
+
+
+def _read_csv(
+    path: Path,
+    option: str,
+    source: Path | bytes,
+    head: bytes,
+    sep: str,
+    delimiter: str | None,
+    skip_rows: int,
+    encoding: str,
+    chosen: str,
+) -> TableRead:
+    """read_table's CSV once its encoding is chosen: ``source`` the file (UTF-8) or its text as UTF-8 bytes, ``head``
+    its first 64 kB (whole lines), ``sep`` the delimiter sniffed (or given); ``encoding`` as the user gave it."""
+    sniffed = sep
+    source, sep, crs_looked_at = _mended(source, path, head, sep, delimiter)
     if skip_rows:  # (the lines cut off may hold quotes: lone CRs are looked for again)
         source = _skipped_lines(source if isinstance(source, bytes) else path.read_bytes(), skip_rows, path)
         crs_looked_at = False
@@ -984,14 +1055,17 @@ def read_table(
         raise click.ClickException(f"{path}: {_duplicate_names(data, sep)}") from None
     except (pl.exceptions.PolarsError, OSError) as exc:
         if chosen == "utf-8" and "utf" in str(exc).lower():
-            hint = "leave --encoding to auto-detection" if encoding == "utf-8" else "give --encoding"
             data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
             if (line := _cut_in_a_letter(data)) is not None:  # another --encoding would garble every letter
                 raise click.ClickException(
                     f"{path}: line {line} ends the file in the middle of a character (UTF-8): the file was cut off "
                     "(a copy or transfer that did not finish?); copy it again"
                 ) from None
-            raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
+            text, legacy, bad = _legacy_lines_read(data, path)
+            if encoding == "auto" and legacy and not bad:  # (bytes: valid UTF-8 now, no second pass here)
+                _say_legacy_lines(path, legacy)
+                return _read_csv(path, option, text.encode(), head, sniffed, delimiter, skip_rows, encoding, "legacy")
+            raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
         crs_looked_at = False
@@ -1697,7 +1771,8 @@ SKIP_ROWS = click.option(
     type=click.Choice(ENCODINGS, case_sensitive=False),
     default="auto",
     show_default=True,
-    help="Encoding of a CSV input; auto (or detect) detects UTF-8, UTF-16, Windows-1258, VNI and TCVN3.",
+    help="Encoding of a CSV input; auto (or detect) detects UTF-8, UTF-16, Windows-1258, VNI and TCVN3, and reads "
+    "the lines of a UTF-8 file that are certainly one legacy encoding in it (said); utf-8 reads UTF-8 only.",
 )
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed among , ; tab |).")
 @click.option("--sheet", metavar="NAME", help="With a workbook (.xlsx): the sheet to read (default: the first).")
@@ -1891,7 +1966,8 @@ def resolve(
     default="auto",
     show_default=True,
     help="Encoding of a CSV --input or --increment; auto (or detect) detects UTF-8, UTF-16, Windows-1258, VNI and "
-    "TCVN3.",
+    "TCVN3, and reads the lines of a UTF-8 file that are certainly one legacy encoding in it (said); utf-8 reads "
+    "UTF-8 only.",
 )
 @click.option(
     "--delimiter", metavar="CHAR", help="CSV delimiter of --input or --increment (default: sniffed among , ; tab |)."

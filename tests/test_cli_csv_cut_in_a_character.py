@@ -10,7 +10,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.encodings import detect_encoding, encode_cp1258
+from pipelines.encodings import detect_encoding, encode_cp1258, encode_vni
 
 TEXT = 'id,dia_chi\n1,"12 Lê Lợi, Phường Bến Nghé, Quận 1"\n2,"7 Pasteur, Phường Bến Thành, Quận 1"\n'
 
@@ -32,8 +32,13 @@ def test_a_file_cut_inside_a_character_says_so(tmp_path):
 
 
 def test_bytes_of_another_encoding_still_say_so(tmp_path):
+    """A line certainly Windows-1258 is read so (said: tests/test_cli_legacy_lines.py); one no encoding reads for
+    certain (VNI 'Hồ' is Windows-1258 'Hoà') is refused naming it, not taken for a cut letter."""
     source = tmp_path / "mixed.csv"
     source.write_bytes(TEXT.encode() + encode_cp1258("3,Phường 5\n"))
+    result = _resolve(source, tmp_path / "out.csv")
+    assert result.exit_code == 0 and "1 line not valid UTF-8 read as cp1258 (line 4)" in result.output, result.output
+    source.write_bytes(TEXT.encode() + encode_vni("3,Hồ\n"))
     result = _resolve(source, tmp_path / "out.csv")
     assert result.exit_code == 1 and "line 4 not valid UTF-8 (give --encoding)" in result.output, result.output
 

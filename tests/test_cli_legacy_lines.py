@@ -1,0 +1,133 @@
+"""`wardbridge resolve` / `wardbridge match` on a UTF-8 CSV with a few lines an old program appended in Windows-1258,
+VNI or TCVN3. Ingestion reads such lines since 4f8e828 (readers._legacy_lines: the file's own non-ASCII UTF-8 lines
+outnumber them, the encoding is the one they read best in together, and each is clean Vietnamese in that encoding and
+no other: encodings.certain_legacy_reading); the CLI refused the whole file ('line 5 not valid UTF-8 (give
+--encoding)', exit 1), and no --encoding helped: a legacy one garbles the UTF-8 lines. Now --encoding auto (the
+default) reads them by the same rule, saying on stderr how many lines in which encoding and the first line numbers
+(never a value). A line no encoding reads for certain (damaged bytes) is still refused naming it, and an explicit
+--encoding utf-8 is strict: it refuses the file as before, and says auto-detection would read the line."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from pipelines.encodings import LEGACY, LEGACY_CODECS
+from tests.test_match_cli_encodings import HEADER, ROWS, SPEC
+
+ADDRESSES = [
+    ("1", "12 Lê Lợi, Phường Bến Nghé, Quận 1"),
+    ("2", "5 Pasteur, Phường 6, Quận 3"),
+    ("3", "7 Hai Bà Trưng, Phường Tân Định, Quận 1"),
+    ("4", "45 Nguyễn Thị Minh Khai, Phường Bến Thành, Quận 1"),
+    ("5", "9 Võ Văn Tần, Phường 6, Quận 3"),
+    ("6", "20 Điện Biên Phủ, Phường Đa Kao, Quận 1"),
+]
+
+
+def _line(row: tuple[str, ...], encoding: str = "utf-8") -> bytes:
+    text = ",".join(f'"{cell}"' if "," in cell else cell for cell in row) + "\r\n"
+    return text.encode() if encoding == "utf-8" else LEGACY_CODECS[encoding].encode(text)
+
+
+def _csv(header: tuple[str, ...], rows, legacy: dict[int, str]) -> bytes:
+    """The rows as a UTF-8 CSV, the rows at positions ``legacy`` (0-based) in that legacy encoding."""
+    return _line(header) + b"".join(_line(row, legacy.get(i, "utf-8")) for i, row in enumerate(rows))
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def _resolve(tmp_path, name: str, data: bytes, *options: str):
+    source, out = tmp_path / f"{name}.csv", tmp_path / f"{name}.out.csv"
+    source.write_bytes(data)
+    result = _run("resolve", "--input", str(source), "--column", "address", "--output", str(out), *options)
+    return result, out
+
+
+@pytest.mark.parametrize("encoding", LEGACY)
+def test_resolve_reads_the_legacy_lines_of_a_utf8_csv_and_says_which(tmp_path, encoding):
+    plain, plain_out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}))
+    assert plain.exit_code == 0, plain.output
+    assert "decoded" not in plain.output and "read as" not in plain.output  # a valid UTF-8 file: nothing said
+    mixed, out = _resolve(tmp_path, "mixed", _csv(("id", "address"), ADDRESSES, {4: encoding, 5: encoding}))
+    with pytest.raises(UnicodeDecodeError):
+        (tmp_path / "mixed.csv").read_bytes().decode("utf-8")
+    assert mixed.exit_code == 0, mixed.output
+    assert f"mixed.csv: 2 lines not valid UTF-8 read as {encoding} (lines 6, 7)" in mixed.output, mixed.output
+    assert "Võ Văn" not in mixed.output and "Điện Biên" not in mixed.output  # line numbers, never a value
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
+
+
+def test_resolve_reads_legacy_lines_below_a_title_line_and_a_byte_order_mark(tmp_path):
+    """--skip-rows and a UTF-8 byte order mark keep the file's line numbers."""
+    plain, plain_out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}))
+    data = b"\xef\xbb\xbfDanh s\xc3\xa1ch\r\n" + _csv(("id", "address"), ADDRESSES, {1: "vni"})
+    mixed, out = _resolve(tmp_path, "mixed", data, "--skip-rows", "1")
+    assert mixed.exit_code == 0, mixed.output
+    assert "mixed.csv: 1 line not valid UTF-8 read as vni (line 4)" in mixed.output, mixed.output
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
+
+
+def test_a_line_no_encoding_reads_for_certain_is_still_refused_naming_it(tmp_path):
+    data = bytearray(_csv(("id", "address"), ADDRESSES, {4: "cp1258"}))
+    damaged = "Điện".encode()
+    data[data.index(damaged) + 1] = 0xFF  # a byte of a UTF-8 letter lost
+    result, out = _resolve(tmp_path, "mixed", bytes(data))
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "mixed.csv: line 7 not valid UTF-8" in result.output, result.output
+    assert "line 6" not in result.output.split("not valid UTF-8")[0]  # the certain line is not the one named
+    assert "Điện" not in result.output and "Võ Văn" not in result.output
+
+
+def test_as_many_legacy_lines_as_utf8_ones_are_not_read_line_by_line(tmp_path):
+    """No more non-ASCII UTF-8 lines than legacy ones: maybe a legacy file with UTF-8 lines, not a UTF-8 file with a
+    few appended lines (ingestion's rule): refused, as before (a guard: passes before the change)."""
+    data = _csv(("id", "address"), ADDRESSES, {3: "cp1258", 4: "cp1258", 5: "cp1258"})
+    result, out = _resolve(tmp_path, "mixed", data)
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "not valid" in result.output and "read as" not in result.output, result.output  # (detected cp1258 here)
+
+
+def test_an_explicit_utf8_encoding_refuses_and_says_auto_would_read_the_lines(tmp_path):
+    data = _csv(("id", "address"), ADDRESSES, {5: "tcvn3"})
+    for given in ("utf-8", "utf-8-sig", "UTF-8"):
+        result, out = _resolve(tmp_path, "mixed", data, "--encoding", given)
+        assert result.exit_code == 1 and not out.exists(), result.output
+        assert "mixed.csv: line 7 not valid UTF-8" in result.output, result.output
+        assert "--encoding auto reads line 7 as tcvn3" in result.output, result.output
+        assert "Điện" not in result.output
+
+
+def _match(tmp_path, *args: str):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    return _run("match", "--spec", str(spec), *args)
+
+
+@pytest.mark.parametrize("encoding", LEGACY)
+def test_match_input_and_increment_read_legacy_lines_as_resolve_does(tmp_path, encoding):
+    (tmp_path / "plain.csv").write_bytes(_csv(HEADER, ROWS, {}))
+    (tmp_path / "mixed.csv").write_bytes(_csv(HEADER, ROWS, {5: encoding, 7: encoding}))
+    for name in ("plain", "mixed"):
+        result = _match(tmp_path, "--input", str(tmp_path / f"{name}.csv"), "--output", str(tmp_path / f"{name}.o.csv"))
+        assert result.exit_code == 0, result.output
+    assert f"mixed.csv: 2 lines not valid UTF-8 read as {encoding} (lines 7, 9)" in result.output, result.output
+    for suffix in ("o.csv", "o.entities.csv"):
+        plain, mixed = (pl.read_csv(tmp_path / f"{n}.{suffix}", infer_schema=False) for n in ("plain", "mixed"))
+        assert mixed.sort(mixed.columns).equals(plain.sort(plain.columns)), suffix
+
+    base, state = tmp_path / "base.csv", tmp_path / "state"
+    base.write_bytes(_csv(HEADER, ROWS[:4], {}))
+    result = _match(tmp_path, "--input", str(base), "--output", str(tmp_path / "b.csv"), "--save-state", str(state))
+    assert result.exit_code == 0, result.output
+    new = tmp_path / "new.csv"
+    new.write_bytes(_csv(HEADER, ROWS[4:], {2: encoding}))  # Lê Văn Cường's row, file line 4
+    result = _match(tmp_path, "--increment", str(new), "--state", str(state), "--output", str(tmp_path / "inc.csv"))
+    assert result.exit_code == 0, result.output
+    assert f"new.csv: 1 line not valid UTF-8 read as {encoding} (line 4)" in result.output, result.output
+    entities = pl.read_csv(tmp_path / "inc.entities.csv", infer_schema=False)
+    assert {"Lê Văn Cường", "Phạm Thị Thuỷ", "Đặng Quốc Bảo"} <= set(entities["name"])
