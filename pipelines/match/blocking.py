@@ -8,8 +8,9 @@ next ``window`` neighbours only. Every such block is reported, with what was kep
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -634,35 +635,55 @@ def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.Data
     )
 
 
+@contextmanager
+def _threads(threads: int | None, pool: Executor | None) -> Iterator[Executor]:
+    """``pool`` when given (the caller's, left running), else a pool of ``threads`` (None: BLOCKING_THREADS)."""
+    if pool is not None:
+        yield pool
+        return
+    with ThreadPoolExecutor(max_workers=threads or BLOCKING_THREADS) as own:
+        yield own
+
+
 def rule_key_codes(
-    work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None, threads: int | None = None
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes | None = None,
+    threads: int | None = None,
+    pool: Executor | None = None,
 ) -> KeyCodes:
     """``key_codes`` of every key column of the spec's rules, each coded once (most are keys of several rules),
-    ``threads`` at a time (None: BLOCKING_THREADS). ``codes``: the table's value codes (made here when not given)."""
+    ``threads`` at a time (None: BLOCKING_THREADS), or on ``pool`` when given. ``codes``: the table's value codes
+    (made here when not given)."""
     if codes is None:
         from pipelines.match.compare import ValueCodes  # noqa: PLC0415 - compare's codes, blocking's own module
 
         codes = ValueCodes(work, derived_sources(spec))
     columns = list(dict.fromkeys(c for rule in spec.blocking for c in rule.on))
     keyed: KeyCodes = {}
-    with ThreadPoolExecutor(max_workers=threads or BLOCKING_THREADS) as pool:
-        for part in pool.map(lambda column: key_codes(work, [column], codes), columns):
+    with _threads(threads, pool) as workers:
+        for part in workers.map(lambda column: key_codes(work, [column], codes), columns):
             keyed.update(part)
     return keyed
 
 
 def candidate_pairs(
-    work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None, threads: int | None = None
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes | None = None,
+    threads: int | None = None,
+    pool: Executor | None = None,
 ) -> tuple[pl.DataFrame, BlockingReport]:
     """Distinct pairs (l < r, row numbers, sorted) with ``rules``: a bit per blocking rule that found the pair.
     ``codes``: the table's value codes, shared with the comparisons (made here when not given). ``threads``: rules
-    (and key columns) worked out at a time (None: BLOCKING_THREADS; the engine asks for one while u is counted on
-    the other core: three threads on two cores cost CPU, not wall); the same pairs whatever the number."""
+    (and key columns) worked out at a time (None: BLOCKING_THREADS); the same pairs whatever the number. ``pool``:
+    the rules are worked out on the caller's pool instead (the engine's, whose other worker counts u first: the
+    rules one at a time while it does, two at a time after; three threads on two cores cost CPU, not wall)."""
     if len(spec.blocking) > 31:
         raise ValueError("at most 31 blocking rules")
     capped, keys, largest = [], [], {}
     bits = _row_bits(work.height)
-    keyed = rule_key_codes(work, spec, codes, threads)
+    keyed = rule_key_codes(work, spec, codes, threads, pool)
     positional = _rows_are_positions(work)  # (once, not per rule)
 
     def one_rule(i: int) -> tuple[np.ndarray, pl.DataFrame, int]:
@@ -670,9 +691,9 @@ def candidate_pairs(
         return (rule_keys if bits is None else _word(rule_keys, i, bits)), rule_capped, rule_largest
 
     # rules are independent: two at a time (numpy's sorts and Polars release the GIL), results in spec order
-    with ThreadPoolExecutor(max_workers=threads or BLOCKING_THREADS) as pool:
+    with _threads(threads, pool) as workers:
         for rule, (rule_keys, rule_capped, rule_largest) in zip(
-            spec.blocking, pool.map(one_rule, range(len(spec.blocking))), strict=True
+            spec.blocking, workers.map(one_rule, range(len(spec.blocking))), strict=True
         ):
             keys.append(rule_keys)
             capped.append(rule_capped)

@@ -292,6 +292,11 @@ def _with_reviews(scored: pl.DataFrame, reviewed: pl.DataFrame, numbered: int | 
     )
 
 
+def _u_and_term_frequencies(work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes) -> tuple[tuple, dict]:
+    """``estimate_u`` and then ``term_frequency_tables`` (after u: its value codes are ready), one task."""
+    return estimate_u(work, spec, codes), term_frequency_tables(work, spec, codes)
+
+
 def deferred_comparisons(spec: MatchSpec) -> tuple[Comparison, ...]:
     """Comparisons not scored whose levels only a cannot-link rule and the pair table read (the people spec's
     given_name: the twins rule): nothing scored is implied by them, and no rule holds where they are missing. With
@@ -747,14 +752,13 @@ def _match(
     spilled, table, pairs, gamma = None, None, None, None
     # u and the term frequencies need the table only (but on a tiny table, whose u leaves the candidates out):
     # worked out on another core while the candidates are found and compared
-    early = ThreadPoolExecutor(max_workers=1)
+    # one pool of two for u, the term frequencies and blocking: u and then the term frequencies on one worker (its
+    # value codes ready for them), the blocking rules one at a time beside it and on both workers once it is done
+    early = ThreadPoolExecutor(max_workers=2)
     try:
         ahead = None
         if frozen_given is None and not is_tiny(work.height, spec):
-            ahead = (
-                early.submit(estimate_u, work, spec, codes),
-                early.submit(term_frequency_tables, work, spec, codes),  # (after u: its value codes are ready)
-            )
+            ahead = early.submit(_u_and_term_frequencies, work, spec, codes)
         if sharded:
             spilled = spill_candidates(
                 work, spec, rule_key_codes(work, spec, codes), setting, shard_pairs or SHARD_PAIRS
@@ -762,9 +766,9 @@ def _match(
             spills.append(spilled)
             blocking = spilled.report
         else:
-            # one thread while u and the term frequencies take the other core (two alternated 1M pairs: 12.97 / 13.56
-            # -> 12.24 / 12.34 CPU s, the blocking step's wall no longer); both blocking threads without them
-            pairs, blocking = candidate_pairs(work, spec, codes, threads=1 if ahead is not None else None)
+            # on u's pool: never a third thread on two cores (it cost CPU, not wall: two alternated 1M pairs, 12.97 /
+            # 13.56 -> 12.24 / 12.34 CPU s with one blocking thread beside u), and no core idle once u is done
+            pairs, blocking = candidate_pairs(work, spec, codes, pool=early if ahead is not None else None)
         log.info(
             "blocking: %s candidate pairs%s (new per rule: %s)",
             f"{blocking.candidate_pairs:,}",
@@ -780,7 +784,7 @@ def _match(
             table = _compare_shards(work, spec, codes, spilled, labelled, frozen_given is None)
             spilled.degrees = {}  # (each record's pairs per trained rule: read by EM's pattern table only)
         lap("compare")
-        u_ahead, tf_ahead = (ahead[0].result(), ahead[1].result()) if ahead is not None else (None, None)
+        u_ahead, tf_ahead = ahead.result() if ahead is not None else (None, None)
     finally:
         early.shutdown(wait=True)
     # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
