@@ -373,6 +373,7 @@ class RunSummary:
                             "rows_in_conflict",
                             "earlier_rows_in_conflict",
                             "files_not_tables",
+                            "sheets_hidden",
                         )
                     },
                 }
@@ -479,12 +480,14 @@ class RunSummary:
             rejected = invalid + conflicts
             # a file that is not a decisions table (a PDF, a text without the header) is named, never counted a row
             not_tables = decisions.get("files_not_tables") or []
+            hidden = decisions.get("sheets_hidden") or []  # a workbook's hidden sheet of decisions: not read
             out.append(
                 f"Decisions: {decisions.get('files') or 0} file(s) read from {decisions['folder']}: "
                 f"{valid + invalid} row(s), {valid - conflicts} applied, {rejected} not applied"
                 + (f"; {earlier} earlier row(s) still in conflict (their files were not read now)" if earlier else "")
                 + (f"; {len(not_tables)} file(s) not a decisions table: {', '.join(not_tables)}" if not_tables else "")
-                + (" (review.decision_errors says why)" if rejected or earlier or not_tables else "")
+                + (f"; {len(hidden)} hidden sheet(s) not read (unhide to apply): {', '.join(hidden)}" if hidden else "")
+                + (" (review.decision_errors says why)" if rejected or earlier or not_tables or hidden else "")
                 + (f"; of those applied, {_left_out(self.labels_not_in_run)}" if self.labels_not_in_run else "")
             )
         out.append("Outputs:")

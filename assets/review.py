@@ -19,6 +19,7 @@ from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.review.decisions import (
     append_audit,
     decisions_dir,
+    hidden_sheets,
     load_decisions,
     match_labels,
     not_table_files,
@@ -145,6 +146,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "rows_undecided": loaded.undecided,
             "rows_rejected": loaded.rows_rejected,  # rows read and not valid; a file that is no table is no row
             "files_not_tables": dg.MetadataValue.json(loaded.not_tables),  # names: a PDF, a text without the header
+            "sheets_hidden": dg.MetadataValue.json(loaded.hidden_sheets),  # workbook sheets of decisions, hidden
             "rows_in_conflict": held_now,  # of rows_valid: read now, not applied
             "earlier_rows_in_conflict": held_before,  # audit rows of files this run did not read
             "audit_rows_added": added.height,
@@ -159,18 +161,25 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 def _decisions_check(errors: pl.DataFrame, valid: str) -> dg.AssetCheckResult:
     """Passes when no row is in review.decision_errors; a file that is not a decisions table (a PDF) is named as a
-    file, not counted as a row."""
+    file, not counted as a row; a workbook's hidden sheet of decisions (not read) is named as such."""
     files = not_table_files(errors)
+    hidden = hidden_sheets(errors)
     rows = rejected_rows(errors)
     said = [f"{rows} decision rows not applied"] if rows else []
     if files:
         said.append(f"{len(files)} file(s) not a decisions table ({', '.join(files)})")
+    if hidden:
+        said.append(f"{len(hidden)} hidden sheet(s) not read ({', '.join(hidden)})")
     return dg.AssetCheckResult(
         check_name="decision_rows_valid",
         asset_key=DECISIONS_ASSET,
         passed=errors.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rows_rejected": rows, "files_not_tables": dg.MetadataValue.json(files)},
+        metadata={
+            "rows_rejected": rows,
+            "files_not_tables": dg.MetadataValue.json(files),
+            "sheets_hidden": dg.MetadataValue.json(hidden),
+        },
         description=f"{'; '.join(said)}: see review.decision_errors" if said else valid,
     )
 

@@ -199,7 +199,9 @@ def test_a_hidden_sheet_of_decisions_is_not_applied_and_is_listed(tmp_path):
     (error,) = loaded.errors.to_dicts()
     assert (error["source_file"], error["sheet"], error["source_row"]) == ("d.xlsx", "Nhap", 0), error
     assert "hidden sheet" in error["cause"] and "2 rows are not applied" in error["cause"], error
-    assert loaded.not_tables == ["d.xlsx sheet Nhap"], loaded.not_tables
+    # a decisions table, only hidden: named as such, not as a file that is no decisions table, and no row of it
+    assert loaded.not_tables == [] and loaded.hidden_sheets == ["d.xlsx sheet Nhap"], loaded.errors
+    assert loaded.rows_rejected == 0
     assert loaded.files == 1
 
 

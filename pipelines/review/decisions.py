@@ -417,6 +417,10 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     return frames, errors
 
 
+# how the cause of a hidden sheet of decisions starts ('hidden' or 'very hidden'): HIDDEN_SHEET finds it
+HIDDEN_SHEET_CAUSE = "not read: a (very )?hidden sheet "
+
+
 def _hidden_sheet_cause(state: str, rows: int | None) -> str:
     held = "its rows are" if rows is None else "its 1 row is" if rows == 1 else f"its {rows:,} rows are"
     return (
@@ -482,7 +486,7 @@ def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     rows = pl.concat([f.cast(schema) for f in frames]) if frames else pl.DataFrame(schema=schema)
     errors = pl.DataFrame(errors, schema=REVIEW_DECISION_ERRORS.polars_schema)
     # a file read as a decisions table gave a table or no whole-file error (a text or workbook without the header)
-    not_read = set(errors.filter(NOT_A_TABLE)["source_file"]) - tabled
+    not_read = set(errors.filter(WHOLE_FILE)["source_file"]) - tabled
     return rows, errors, sum(str(p.relative_to(folder)) not in not_read for p in files)
 
 
@@ -501,6 +505,11 @@ class LoadedDecisions:
         return not_table_files(self.errors)
 
     @property
+    def hidden_sheets(self) -> list[str]:
+        """The hidden sheets of decisions workbooks, not read, by name: :func:`hidden_sheets` of the errors."""
+        return hidden_sheets(self.errors)
+
+    @property
     def rows_rejected(self) -> int:
         """Rows of the decisions tables that were read and are not valid (a file that is no table is no row)."""
         return rejected_rows(self.errors)
@@ -508,22 +517,36 @@ class LoadedDecisions:
 
 # an error about a whole file (or a workbook's sheet), not a row of it: a file of another kind (a PDF), a text file or
 # workbook without a decisions header, one that cannot be read (row 0), a header lacking a required column or naming
-# one twice
-NOT_A_TABLE = (
+# one twice, a hidden sheet of decisions (row 0: _hidden_sheet_cause)
+WHOLE_FILE = (
     (pl.col("source_row") == 0) | (pl.col("cause") == NO_COLUMN) | pl.col("cause").str.starts_with(NAMED_TWICE)
 ).fill_null(False)
+# a workbook's hidden sheet holding decisions (_hidden_sheet_cause): a decisions table, not read, said apart
+HIDDEN_SHEET = pl.col("cause").str.contains(f"^{HIDDEN_SHEET_CAUSE}").fill_null(False)
+# ... the others: a file or sheet not read as a decisions table
+NOT_A_TABLE = WHOLE_FILE & ~HIDDEN_SHEET
 
 
 def rejected_rows(errors: pl.DataFrame) -> int:
     """How many rows of decisions tables the REVIEW_DECISION_ERRORS rows are about: a row with three faults (no
     reviewer, a date in the future, no ward) is one row not applied, not three; a file that is no table is no row."""
-    return errors.filter(~NOT_A_TABLE).select("source_file", "sheet", "source_row").unique().height
+    return errors.filter(~WHOLE_FILE).select("source_file", "sheet", "source_row").unique().height
 
 
 def not_table_files(errors: pl.DataFrame) -> list[str]:
     """The names of the files of REVIEW_DECISION_ERRORS rows that are about a file not read as a decisions table
     (:data:`NOT_A_TABLE`; a workbook's sheet as 'book.xlsx sheet S'), each once, sorted: they are files, not rows."""
-    named = errors.filter(NOT_A_TABLE & pl.col("source_file").is_not_null()).select(
+    return _named(errors.filter(NOT_A_TABLE))
+
+
+def hidden_sheets(errors: pl.DataFrame) -> list[str]:
+    """The hidden sheets of decisions workbooks, not read ('book.xlsx sheet S': :data:`HIDDEN_SHEET`), each once,
+    sorted: decisions tables an official hid, not files of another kind."""
+    return _named(errors.filter(HIDDEN_SHEET))
+
+
+def _named(errors: pl.DataFrame) -> list[str]:
+    named = errors.filter(pl.col("source_file").is_not_null()).select(
         pl.concat_str("source_file", pl.lit(" sheet ") + pl.col("sheet"), ignore_nulls=True)
     )
     return sorted(set(named.to_series().to_list()))
