@@ -1730,8 +1730,8 @@ SKIP_ROWS = click.option(
     "input_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Input table: .csv (any encoding, see --encoding), .parquet, .xlsx (the first sheet, or --sheet) or "
-    ".json (an array of objects, or JSON Lines).",
+    help="Input table: .csv (any encoding, see --encoding), .parquet, .xlsx (the first visible sheet, or "
+    "--sheet) or .json (an array of objects, or JSON Lines).",
 )
 @click.option(
     "--output",
@@ -1775,7 +1775,11 @@ SKIP_ROWS = click.option(
     "the lines of a UTF-8 file that are certainly one legacy encoding in it (said); utf-8 reads UTF-8 only.",
 )
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed among , ; tab |).")
-@click.option("--sheet", metavar="NAME", help="With a workbook (.xlsx): the sheet to read (default: the first).")
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="With a workbook (.xlsx): the sheet to read (default: the first visible sheet; a hidden one only when named).",
+)
 @SKIP_ROWS
 def resolve(
     input_path: Path,
@@ -1975,7 +1979,8 @@ def resolve(
 @click.option(
     "--sheet",
     metavar="NAME",
-    help="With a workbook (.xlsx) --input or --increment: the sheet to read (default: the first).",
+    help="With a workbook (.xlsx) --input or --increment: the sheet to read (default: the first visible sheet; a "
+    "hidden one only when named).",
 )
 @SKIP_ROWS
 @click.option(

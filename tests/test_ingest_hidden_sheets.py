@@ -289,3 +289,15 @@ def test_the_cli_reads_the_first_sheet_of_a_workbook_whose_sheets_are_all_hidden
     assert pl.read_csv(out)["address"].to_list() == [ADDRESS]
     assert "sheet 'A' is hidden in the workbook: every sheet is: the first is read" in result.output, result.output
     assert "the first of 2 sheets read ('A')" in result.output and "visible sheet read" not in result.output
+
+
+def test_the_help_says_the_first_visible_sheet_is_read():
+    """resolve's --input and --sheet, and match's --sheet, said 'the first sheet' / 'default: the first' after the
+    reading changed to the first visible one (7d761f6)."""
+    from pipelines.cli import main
+
+    for command, options in (("resolve", ("--input", "--sheet")), ("match", ("--sheet",))):
+        helps = {o: p.help for p in main.commands[command].params for o in p.opts}
+        for option in options:
+            said = " ".join(helps[option].split())
+            assert "first visible sheet" in said and "the first sheet" not in said, (command, option, said)
