@@ -77,7 +77,7 @@ def test_list_keys_are_coded_per_date_and_spread_to_the_records(spec):
     work = prepare(_table(seed=12), spec, prepared=prepared)
     handed = ValueCodes(work, derived_sources(spec), prepared)
     lists = [c for c in work.columns if isinstance(work.schema[c], pl.List)]
-    assert set(lists) == {"birth_year_day_digit", "birth_year_keys"}
+    assert set(lists) == {"birth_year_day_digit", "birth_year_keys", "given_deletions"}
     for column in lists:
         assert handed.built_from(column) is not None
         codes, positions, count = key_codes(work, [column], handed)[column]

@@ -16,7 +16,8 @@ from pipelines.text import strip_accents_fast_expr
 log = logging.getLogger("wardbridge.match")
 
 # give a list of keys per record (blocking only)
-LIST_TRANSFORMS = {"year_day_month", "year_day_month_digit", "year_typo_keys"}
+LIST_TRANSFORMS = {"year_day_month", "year_day_month_digit", "year_typo_keys", "deletions"}
+DELETIONS_UP_TO = 16  # "deletions": a letter past the 16th is not left out (words are shorter)
 ROW = "_row"  # dense row number: pairs refer to records by it
 BLANK = r"^\s*$"  # a text value that is missing: empty or only white space
 PRECISION = "_precision_"  # + date column: day | month | year (only when some value is coarser than a day)
@@ -86,6 +87,8 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
                 pl.format("{}-{}-u{}", year, month, day % 10),
             )
             return pl.when(expr.is_not_null()).then(keys.list.unique(maintain_order=True))
+        case "deletions":  # a list: the text and it with each one character left out (the first DELETIONS_UP_TO)
+            return expr.cast(pl.String).map_batches(_deletions, return_dtype=pl.List(pl.String))
         case "tax_base" | "tax_branch" | "tax_canonical":  # 10-digit MST, 13 = MST + branch suffix (check_tax_code)
             digits = expr.cast(pl.String).str.replace_all(r"\D+", "")
             length = digits.str.len_chars()
@@ -107,6 +110,22 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
         case "upper":
             return expr.cast(pl.String).str.to_uppercase()
     raise SpecError(f"unknown transform {name!r} (choose from {TRANSFORMS})")
+
+
+def _deletions(values: pl.Series) -> pl.Series:
+    """Per value, the ``deletions`` keys: the text and it with each one character left out (the first
+    DELETIONS_UP_TO), worked out once per distinct value (a word of a name: a few thousand distinct in a million)
+    and gathered back; missing for a missing or empty text."""
+    distinct = values.unique()
+    text = pl.col("v")
+    length = text.str.len_chars()
+    left_out = [
+        pl.when(length > i).then(pl.concat_str(text.str.slice(0, i), text.str.slice(i + 1)))
+        for i in range(DELETIONS_UP_TO)
+    ]
+    keys = pl.concat_list(text, *left_out).list.drop_nulls().list.unique(maintain_order=True)
+    table = pl.DataFrame({"v": distinct}).with_columns(pl.when(text.is_not_null() & (length > 0)).then(keys).alias("k"))
+    return values.to_frame("v").join(table, on="v", how="left", nulls_equal=True, maintain_order="left")["k"]
 
 
 def _derived_values(

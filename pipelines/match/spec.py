@@ -35,6 +35,8 @@ TRANSFORMS = (
     # ["YYYY-D-tM", "YYYY-D-uM", "YYYY-M-tD", "YYYY-M-uD"] (t: tens digit, u: units digit; list, blocking): shared when
     # the year and one number are right (as day or month) and the other number has at most one digit wrong
     "year_day_month_digit",
+    # ["lan", "an", "ln", "la"] for "lan" (list, blocking): shared by two words one letter wrong, missing or added apart
+    "deletions",
     "tax_base",  # a tax code without its branch suffix: "0312345678" for "0312345678-001" (other codes: their digits)
     "tax_branch",  # the branch suffix of a 13-digit tax code, "000" for a 10-digit one, missing for other codes
     "tax_canonical",  # a tax code's digits, the MST alone for "MST-000"; missing when it has no digit

@@ -1,0 +1,66 @@
+"""The deletions transform (a word and it with each letter left out) and the people spec's key for a given-name typo on
+it (family_given_typo_birth_date: the family name, the given name's deletions, the full date): which pairs it makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from pipelines.match import load_spec
+from pipelines.match.blocking import candidate_pairs, rule_names
+from pipelines.match.prepare import _transform, prepare
+from pipelines.warehouse import REPO_ROOT
+from tests.match_cases import frame, person_row
+
+PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+
+
+def _keys(words: list[str | None]) -> list[set[str] | None]:
+    keys = pl.DataFrame({"w": words}, schema={"w": pl.String}).select(_transform(pl.col("w"), "deletions"))
+    return [None if k is None else set(k) for k in keys.to_series().to_list()]
+
+
+def test_deletion_keys_are_shared_by_words_one_letter_wrong_missing_or_added_apart():
+    word = _keys(["thanh"])[0]
+    assert word == {"thanh", "hanh", "tanh", "thnh", "thah", "than"}
+    for typo in ("khanh", "thamh", "thanhh", "tthanh", "than", "hanh"):
+        assert word & _keys([typo])[0], typo
+    for other in ("thuy", "khang", "thanhhh"):  # two letters or more apart
+        assert not word & _keys([other])[0], other
+    assert _keys([None, ""]) == [None, None]  # no word, no key
+    many = ["an", "lan", "lan", None, "an"]
+    assert _keys(many) == [_keys([w])[0] for w in many]  # worked out per distinct word, in the records' order
+
+
+def _rules(table: pl.DataFrame, a: str, b: str) -> set[str]:
+    spec = load_spec(PEOPLE_SPEC)
+    work = prepare(table.drop("person"), spec)
+    pairs, _ = candidate_pairs(work, spec)
+    row = {k: i for i, k in enumerate(work[spec.id_column].to_list())}
+    lo, hi = sorted((row[a], row[b]))
+    found = pairs.filter((pl.col("l") == lo) & (pl.col("r") == hi))
+    if not found.height:
+        return set()
+    return set(found.select(rule_names(pl.col("rules"), spec).alias("names"))["names"][0].split(","))
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [
+        ("Nguyễn Văn Khanh", True),  # the given name's first letter wrong, another middle name: no other key holds it
+        ("Nguyễn Hữu Thanhh", True),  # a letter doubled
+        ("Nguyễn Văn Thành", True),  # (folded: the same given name)
+        ("Nguyễn Văn Khang", False),  # two letters apart: another person
+    ],
+)
+def test_a_given_name_typo_with_the_family_name_and_date_is_a_candidate(copy, expected):
+    day = dt.date(1984, 7, 23)
+    table = frame(
+        [
+            person_row("a", "a", "Nguyễn Hữu Thanh", day, "M", household="100000001"),
+            person_row("b", "b", copy, day, "M", household="200000002"),
+        ]
+    )
+    assert ("family_given_typo_birth_date" in _rules(table, "a", "b")) == expected
