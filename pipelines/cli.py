@@ -1035,11 +1035,19 @@ def _read_csv(
 ) -> TableRead:
     """read_table's CSV once its encoding is chosen: ``source`` the file (UTF-8) or its text as UTF-8 bytes, ``head``
     its first 64 kB (whole lines), ``sep`` the delimiter sniffed (or given); ``encoding`` as the user gave it."""
-    sniffed = sep
     source, sep, crs_looked_at = _mended(source, path, head, sep, delimiter)
     if skip_rows:  # (the lines cut off may hold quotes: lone CRs are looked for again)
         source = _skipped_lines(source if isinstance(source, bytes) else path.read_bytes(), skip_rows, path)
         crs_looked_at = False
+    return _read_mended(path, option, source, sep, crs_looked_at, encoding, chosen)
+
+
+def _read_mended(
+    path: Path, option: str, source: Path | bytes, sep: str, crs_looked_at: bool, encoding: str, chosen: str
+) -> TableRead:
+    """_read_csv once the file is mended (each mend said once): read by Polars, then checked. A UTF-8 file Polars
+    refuses whose bad lines are certainly one legacy encoding (--encoding auto) is read again from its mended text
+    with those lines decoded (_legacy_lines_read), the mends not done or said twice."""
     try:
         try:
             frame = pl.read_csv(source, infer_schema=False, separator=sep, encoding="utf8")
@@ -1061,10 +1069,12 @@ def _read_csv(
                     f"{path}: line {line} ends the file in the middle of a character (UTF-8): the file was cut off "
                     "(a copy or transfer that did not finish?); copy it again"
                 ) from None
-            text, legacy, bad = _legacy_lines_read(data, path)
-            if encoding == "auto" and legacy and not bad:  # (bytes: valid UTF-8 now, no second pass here)
+            # the mended bytes (lines skipped and Excel's 'sep=' line blanked: line numbers stay the file's)
+            mended = source.removeprefix(b"\xef\xbb\xbf") if isinstance(source, bytes) else data
+            text, legacy, bad = _legacy_lines_read(mended, path)
+            if encoding == "auto" and legacy and not bad:  # (then valid UTF-8: chosen 'legacy' comes back not here)
                 _say_legacy_lines(path, legacy)
-                return _read_csv(path, option, text.encode(), head, sniffed, delimiter, skip_rows, encoding, "legacy")
+                return _read_mended(path, option, text.encode(), sep, crs_looked_at, encoding, "legacy")
             raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)

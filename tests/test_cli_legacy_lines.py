@@ -69,6 +69,23 @@ def test_resolve_reads_legacy_lines_below_a_title_line_and_a_byte_order_mark(tmp
     mixed, out = _resolve(tmp_path, "mixed", data, "--skip-rows", "1")
     assert mixed.exit_code == 0, mixed.output
     assert "mixed.csv: 1 line not valid UTF-8 read as vni (line 4)" in mixed.output, mixed.output
+    assert mixed.output.count("skipped (--skip-rows 1)") == 1, mixed.output  # the mends are not done twice
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
+
+
+def test_mends_are_said_once_and_a_skipped_title_line_is_not_judged(tmp_path):
+    """Excel's 'sep=' line, a DOS end-of-file mark and a title line skipped in an encoding no rule can tell (cp1258 'Hoà'
+    is VNI 'Hồ'): said once each, the title line not named, the legacy line read."""
+    plain, plain_out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}))
+    data = b"sep=,\r\n" + _csv(("id", "address"), ADDRESSES, {2: "cp1258"}) + b"\x1a"
+    mixed, out = _resolve(tmp_path, "mixed", data)
+    assert mixed.exit_code == 0, mixed.output
+    assert "mixed.csv: 1 line not valid UTF-8 read as cp1258 (line 5)" in mixed.output, mixed.output
+    assert mixed.output.count("'sep=,'") == 1 and mixed.output.count("end-of-file mark") == 1, mixed.output
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
+    titled, out = _resolve(tmp_path, "titled", _line(("Hoà",), "cp1258") + data[7:], "--skip-rows", "1")
+    assert titled.exit_code == 0, titled.output
+    assert "titled.csv: 1 line not valid UTF-8 read as cp1258 (line 5)" in titled.output, titled.output
     assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
 
 
