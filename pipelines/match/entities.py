@@ -26,7 +26,8 @@ from pipelines.match.spec import MatchSpec
 SMALL_HASH = 400_000  # fewer founders are hashed in Python (as fast as DuckDB up to here)
 
 
-def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
+def _founder_ids(founders: pl.Series, prefix: str, salt: str = "", threads: int | None = None) -> pl.Series:
+    """``prefix``-MD5 ids of ``founders`` (``threads``: DuckDB's, where it hashes; None: its default, every core)."""
     if len(founders) < SMALL_HASH:
         values = (founders.cast(pl.String) + salt).to_list()
         hashed = pl.Series([hashlib.md5(v.encode()).hexdigest() for v in values], dtype=pl.String)
@@ -34,7 +35,8 @@ def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
     # MD5 is stable across versions, unlike Polars' hash. The founders go to DuckDB and back as Parquet files: a
     # frame handed over in memory is read through pyarrow.dataset, whose first use imports pandas (1.5-2.5 CPU s
     # in a run, for 0.3 s of hashing 1.2M founders; this way 0.45 CPU s in all)
-    with tempfile.TemporaryDirectory(prefix="wardbridge-founders-") as folder, duckdb.connect() as con:
+    config = {"threads": threads} if threads else {}
+    with tempfile.TemporaryDirectory(prefix="wardbridge-founders-") as folder, duckdb.connect(config=config) as con:
         given, hashed = Path(folder) / "founders.parquet", Path(folder) / "hashed.parquet"
         source, target = (str(p).replace("'", "''") for p in (given, hashed))  # SQL string literals
         pl.DataFrame({"f": founders.cast(pl.String) + salt}).write_parquet(given, compression="uncompressed")
@@ -50,19 +52,29 @@ def _founder_ids(founders: pl.Series, prefix: str, salt: str = "") -> pl.Series:
     return (prefix + "-" + out["h"]).rename("entity_id")
 
 
+def record_hashes(record_ids: pl.Series, prefix: str) -> pl.Series:
+    """Per record (in order), the id an entity it founds is named with when no id is taken over or clashes: the
+    founder's hash of every record, worked out before the clusters are known (the engine does it on the core that fitting
+    and clustering leave idle), so ``assign_entity_ids(hashed=...)`` only gathers the founders' (at 1M people most
+    records found their own entity: 1.05M founders of 1.19M records)."""
+    return _founder_ids(record_ids, prefix, threads=1)  # (one core: the other fits and clusters meanwhile)
+
+
 def assign_entity_ids(
     record_ids: pl.Series,
     clusters: pl.Series,
     prefix: str,
     previous: pl.DataFrame | None = None,
     held: pl.Series | None = None,
+    hashed: pl.Series | None = None,
 ) -> tuple[pl.Series, pl.DataFrame]:
     """Entity id per record, and the history of previous entities merged into others.
 
     ``held``: entity ids records outside ``record_ids`` keep (an increment's untouched entities): a new
-    entity is never named with one, as the assignment over every record would not."""
+    entity is never named with one, as the assignment over every record would not. ``hashed``: ``record_hashes``
+    of ``record_ids`` with this prefix, when worked out already (a new entity's id is then its founder's, gathered)."""
     frame = pl.DataFrame({"record_id": record_ids.cast(pl.String), "c": clusters})
-    per_cluster = _founders(frame)
+    per_cluster = _founders(frame, rows=hashed is not None)
     history = pl.DataFrame(schema={"entity_id": pl.String, "merged_into": pl.String})
     if previous is not None and previous.height:
         prev = previous.select(pl.col("record_id").cast(pl.String), pl.col("entity_id").alias("prev"))
@@ -85,7 +97,12 @@ def assign_entity_ids(
     else:
         per_cluster = per_cluster.with_columns(pl.lit(None, pl.String).alias("kept"))
     fresh = per_cluster.filter(pl.col("kept").is_null())
-    fresh_ids = _founder_ids(fresh["founder"], prefix)
+    if hashed is None:
+        fresh_ids = _founder_ids(fresh["founder"], prefix)
+    else:
+        if len(hashed) != len(record_ids):
+            raise ValueError("hashed: one id per record expected")
+        fresh_ids = hashed.gather(fresh["_at"]).alias("entity_id")  # (the founder's row: its record's hash)
     taken = pl.DataFrame({"e": per_cluster["kept"].drop_nulls()})
     if held is not None:
         taken = pl.concat([taken, pl.DataFrame({"e": held.cast(pl.String)})])
@@ -115,14 +132,21 @@ def assign_entity_ids(
     return ids, history
 
 
-def _founders(frame: pl.DataFrame) -> pl.DataFrame:
-    """Per cluster (``c``) of ``frame`` (record_id, c): its founder, the smallest record id. Most clusters hold one
-    record, which is its own founder: only the records of larger clusters are grouped (a group-by over every
-    record's id text cost 0.37 CPU s at 1.1M records)."""
+def _founders(frame: pl.DataFrame, rows: bool = False) -> pl.DataFrame:
+    """Per cluster (``c``) of ``frame`` (record_id, c): its founder, the smallest record id (``rows``: and the
+    founder's row in ``frame``, ``_at``). Most clusters hold one record, which is its own founder: only the records
+    of larger clusters are grouped (a group-by over every record's id text cost 0.37 CPU s at 1.1M records)."""
     c = frame["c"].to_numpy()
     alone = pl.Series(np.bincount(c)[c] == 1) if len(c) else pl.Series([], dtype=pl.Boolean)
-    single = frame.filter(alone).select("c", pl.col("record_id").alias("founder"))
-    multi = frame.filter(~alone).group_by("c").agg(pl.col("record_id").min().alias("founder"))
+    at = [pl.col("_at")] if rows else []
+    if rows:
+        frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_at"))
+    single = frame.filter(alone).select("c", pl.col("record_id").alias("founder"), *at)
+    multi = (
+        frame.filter(~alone)
+        .group_by("c")
+        .agg(pl.col("record_id").min().alias("founder"), *[a.get(pl.col("record_id").arg_min()) for a in at])
+    )
     return pl.concat([multi, single])
 
 

@@ -1,0 +1,57 @@
+"""Entity ids from founder hashes worked out ahead (``entities.record_hashes``: every record's, before the clusters are
+known; ``assign_entity_ids(hashed=...)`` gathers the founders'): the same ids as hashing the founders once the clusters
+are known, with and without a previous run's ids, and the engine's run the same with them as without."""
+
+from __future__ import annotations
+
+import polars as pl
+
+import pipelines.match.engine as engine
+import pipelines.match.entities as entities
+from pipelines.match import match
+from pipelines.match.entities import assign_entity_ids, record_hashes
+from tests.match_cases import people_spec, people_work  # noqa: F401 - the spec and work fixtures
+
+
+def test_gathered_founder_hashes_name_the_entities_as_hashing_the_founders():
+    # the founder (smallest id) of a cluster is neither its first nor its last row; singletons among them
+    ids = pl.Series(["r5", "r2", "r9", "r1", "r7", "r3", "r8"])
+    clusters = pl.Series([4, 4, 2, 4, 6, 5, 5], dtype=pl.UInt32)
+    plain, plain_history = assign_entity_ids(ids, clusters, "P")
+    ahead, ahead_history = assign_entity_ids(ids, clusters, "P", hashed=record_hashes(ids, "P"))
+    assert plain.to_list() == ahead.to_list()
+    assert plain[0] == plain[1] == plain[3] == record_hashes(pl.Series(["r1"]), "P")[0]  # r1 founds the first
+    assert plain_history.equals(ahead_history)
+
+
+def test_with_a_previous_run_and_a_clash_the_ids_are_the_same(monkeypatch):
+    ids = pl.Series(["a", "b", "c", "d", "e"])
+    clusters = pl.Series([0, 0, 2, 3, 3], dtype=pl.UInt32)
+    named = record_hashes(ids, "E")
+    # 'c' left the entity named after it (a previous id, kept by the cluster of d, e): its own hash clashes
+    previous = pl.DataFrame({"record_id": ["c", "d", "e"], "entity_id": [named[2]] * 3})
+    monkeypatch.setattr(entities, "SMALL_HASH", 0)  # (the DuckDB path, as at scale)
+    plain, plain_history = assign_entity_ids(ids, clusters, "E", previous)
+    ahead, ahead_history = assign_entity_ids(ids, clusters, "E", previous, hashed=named)
+    assert plain.to_list() == ahead.to_list()
+    assert plain[3] == named[2] and plain[2] != named[2]  # the clash salted
+    assert plain_history.equals(ahead_history)
+
+
+def test_the_engine_names_entities_from_hashes_worked_out_ahead_as_without(work, spec, monkeypatch):
+    frame = work.select(pl.all().exclude("^_.*$"))  # (prepare's row number left out: match numbers the rows)
+    frame = frame.select(c for c in frame.columns if c in spec.input_columns | spec.optional_columns)
+    plain = match(frame, spec)
+    calls: list[int] = []
+
+    def counted(record_ids, prefix):
+        calls.append(len(record_ids))
+        return record_hashes(record_ids, prefix)
+
+    monkeypatch.setattr(engine, "SMALL_HASH", 0)  # (a table this small is hashed where it is named)
+    monkeypatch.setattr(engine, "record_hashes", counted)
+    ahead = match(frame, spec)
+    assert calls == [frame.height]  # every record's hash, once
+    assert plain.records.equals(ahead.records)
+    assert plain.entities.equals(ahead.entities)
+    assert plain.records["entity_id"].n_unique() < frame.height  # (some entities merge several records)
