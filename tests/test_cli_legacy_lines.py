@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.encodings import LEGACY, LEGACY_CODECS
+from pipelines.encodings import LEGACY, LEGACY_CODECS, detect_encoding
 from tests.test_match_cli_encodings import HEADER, ROWS, SPEC
 
 ADDRESSES = [
@@ -148,3 +148,36 @@ def test_match_input_and_increment_read_legacy_lines_as_resolve_does(tmp_path, e
     assert f"new.csv: 1 line not valid UTF-8 read as {encoding} (line 4)" in result.output, result.output
     entities = pl.read_csv(tmp_path / "inc.entities.csv", infer_schema=False)
     assert {"Lê Văn Cường", "Phạm Thị Thuỷ", "Đặng Quốc Bảo"} <= set(entities["name"])
+
+
+def test_a_utf8_file_with_a_damaged_line_and_a_legacy_line_is_refused_not_read_as_vni(tmp_path):
+    """Detection took a short UTF-8 file whose non-ASCII lines were half not valid (one damaged by a byte, one
+    Windows-1258) for VNI: read whole so, exit 0, every UTF-8 letter garbled. A line with a byte wrong is still
+    mostly UTF-8 letters: the file is UTF-8, and its two bad lines (as many as its good one) are refused."""
+    data = bytearray(_csv(("id", "address"), ADDRESSES[:4], {3: "cp1258"}))
+    data[data.index("Bến".encode()) + 2] = 0xFF
+    assert detect_encoding(bytes(data)) == "utf-8"
+    result, out = _resolve(tmp_path, "damaged", bytes(data))
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "damaged.csv: lines 2, 5 not valid UTF-8" in result.output, result.output
+    assert "read as vni" not in result.output
+
+
+def test_a_utf8_file_with_cr_line_ends_and_a_legacy_line(tmp_path):
+    """Lines ending in a carriage return alone (old Mac): detection split the sample on LF only, saw one line not
+    valid UTF-8 and read the whole file as VNI (exit 0, garbled). Now UTF-8, and the cp1258 line read as such."""
+    plain, plain_out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}))
+    data = _csv(("id", "address"), ADDRESSES, {1: "cp1258"}).replace(b"\r\n", b"\r")
+    assert detect_encoding(data) == "utf-8"
+    mixed, out = _resolve(tmp_path, "mixed", data)
+    assert mixed.exit_code == 0, mixed.output
+    assert "mixed.csv: 1 line not valid UTF-8 read as cp1258 (line 3)" in mixed.output, mixed.output
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
+
+
+@pytest.mark.parametrize("encoding", LEGACY)
+def test_a_legacy_file_is_still_detected_as_such(encoding):
+    """A guard: a file in a legacy encoding (a few of whose lines may be valid UTF-8 by accident) is not UTF-8."""
+    data = _csv(("id", "address"), ADDRESSES, dict.fromkeys(range(len(ADDRESSES)), encoding))
+    assert detect_encoding(data) == encoding
+    assert detect_encoding(data.replace(b"\r\n", b"\r")) == encoding

@@ -361,7 +361,9 @@ def _legacy_lines(data: bytes, text: str, bad: set[int], encoding: str) -> tuple
     utf8 = sum(1 for n, raw in enumerate(raw_lines, start=1) if n not in bad and not raw.isascii())
     if utf8 <= len(bad):
         return text, {}
-    found = encodings.detect_encoding(b"\n".join(raw_lines[n - 1].removesuffix(b"\r") for n in sorted(bad)))
+    # the encoding the bad lines read best in together: a UTF-8 line with a damaged byte has no vote (it stays bad)
+    voters = [raw_lines[n - 1].removesuffix(b"\r") for n in sorted(bad)]
+    found = encodings.detect_encoding(b"\n".join(raw for raw in voters if not encodings.utf8_like(raw)))
     if found not in encodings.LEGACY:
         return text, {}
     read: dict[int, str] = {}
