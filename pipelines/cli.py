@@ -123,6 +123,25 @@ def _legacy_lines_read(data: bytes, path: Path) -> tuple[str, dict[int, str], se
     return text, legacy, bad
 
 
+def _legacy_file_read(data: bytes, chosen: str, path: Path) -> tuple[str, set[int], set[int]]:
+    """A CSV in a legacy encoding (or UTF-16) read as ingestion reads it (readers._decode's steps, its functions):
+    decoded line by line where the whole fails (readers._decode_lines, NFC), and in a legacy file the lines that are
+    valid UTF-8 and read more Vietnamese so read as UTF-8 (readers._utf8_lines: a newer program's rows appended;
+    read whole as the legacy encoding they were garbled, exit 0). (text, the lines read as UTF-8, the lines not
+    valid in ``chosen`` and not UTF-8); ('', set(), {0}) when more than half the lines are not valid."""
+    from pipelines.ingest.readers import _UTF8_LETTER, SourceReadError, _decode_lines, _utf8_lines
+
+    try:
+        text, bad = _decode_lines(data, chosen, str(path), True)
+    except SourceReadError:
+        return "", set(), {0}
+    utf8: set[int] = set()
+    if chosen in LEGACY and _UTF8_LETTER.search(data):
+        text, utf8 = _utf8_lines(data, text, chosen, True)
+        bad -= utf8
+    return text, utf8, bad
+
+
 def _lines_words(lines: Sequence[int] | set[int] | dict[int, str], shown: int = 2) -> str:
     """'line 7', 'lines 7, 9', 'lines 7, 9 and 3 more' (the first ``shown``), as people count lines."""
     lines = sorted(lines)
@@ -1011,14 +1030,21 @@ def read_table(
         sep = delimiter or sniff_delimiter(sniffed.decode("utf-8-sig", errors="replace"))
     else:
         data = path.read_bytes()
-        try:
-            text = decode_bytes(data, chosen)
-        except (UnicodeDecodeError, ValueError):
-            problem = _not_valid(path, data, chosen, lambda b: decode_bytes(b, chosen), "try another --encoding")
-            raise click.ClickException(problem) from None
+        text, utf8, bad = _legacy_file_read(data, chosen, path)
+        if bad:
+            where = _lines_words(bad) if text else undecodable_lines(data, lambda b: decode_bytes(b, chosen))
+            raise click.ClickException(
+                f"{path}: {where + ' ' if where else ''}not valid {chosen} (try another --encoding)"
+            )
         sep = delimiter or sniff_delimiter(text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16])
         source = text.encode("utf-8")
         _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
+        if utf8:
+            _echo(
+                f"wardbridge: {path}: {len(utf8):,} line{'s' if len(utf8) > 1 else ''} valid UTF-8 read as UTF-8 "
+                f"({_lines_words(utf8, NUL_ROWS_SHOWN)}): read as {chosen}, every letter would be two or three wrong "
+                "ones (rows a newer program appended?)"
+            )
     return _read_csv(path, option, source, head if whole else head[:-1], sep, delimiter, skip_rows, encoding, chosen)
 
 

@@ -100,13 +100,17 @@ def test_a_line_no_encoding_reads_for_certain_is_still_refused_naming_it(tmp_pat
     assert "Điện" not in result.output and "Võ Văn" not in result.output
 
 
-def test_as_many_legacy_lines_as_utf8_ones_are_not_read_line_by_line(tmp_path):
-    """No more non-ASCII UTF-8 lines than legacy ones: maybe a legacy file with UTF-8 lines, not a UTF-8 file with a
-    few appended lines (ingestion's rule): refused, as before (a guard: passes before the change)."""
+def test_as_many_legacy_lines_as_utf8_ones_are_read_as_a_legacy_file_with_utf8_lines(tmp_path):
+    """No more non-ASCII UTF-8 lines than legacy ones: not a UTF-8 file with a few appended lines (ingestion's rule);
+    detected Windows-1258, and its UTF-8 lines read as UTF-8, as ingestion reads them (before: refused, 'lines 2, 3
+    and 1 more not valid cp1258')."""
+    plain, plain_out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}))
     data = _csv(("id", "address"), ADDRESSES, {3: "cp1258", 4: "cp1258", 5: "cp1258"})
     result, out = _resolve(tmp_path, "mixed", data)
-    assert result.exit_code == 1 and not out.exists(), result.output
-    assert "not valid" in result.output and "read as" not in result.output, result.output  # (detected cp1258 here)
+    assert result.exit_code == 0, result.output
+    assert "mixed.csv read as cp1258 (detected)" in result.output, result.output
+    assert "mixed.csv: 3 lines valid UTF-8 read as UTF-8 (lines 2, 3, 4)" in result.output, result.output
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
 
 
 def test_an_explicit_utf8_encoding_refuses_and_says_auto_would_read_the_lines(tmp_path):
@@ -181,3 +185,19 @@ def test_a_legacy_file_is_still_detected_as_such(encoding):
     data = _csv(("id", "address"), ADDRESSES, dict.fromkeys(range(len(ADDRESSES)), encoding))
     assert detect_encoding(data) == encoding
     assert detect_encoding(data.replace(b"\r\n", b"\r")) == encoding
+
+
+@pytest.mark.parametrize("encoding", LEGACY)
+def test_a_legacy_file_with_appended_utf8_lines_reads_them_as_utf8(tmp_path, encoding):
+    """The other way round: a Windows-1258 / VNI / TCVN3 file a newer system appended UTF-8 rows to. The CLI read it
+    whole in the legacy encoding: the UTF-8 rows garbled ('Äiá»‡n BiÃªn') with exit 0, or refused where cp1258 has no
+    character for a byte. Now as ingestion reads it (readers._decode_lines, readers._utf8_lines): a line that is
+    valid UTF-8 and reads more Vietnamese so is read as UTF-8, said with its line numbers."""
+    plain, plain_out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}))
+    data = _csv(("id", "address"), ADDRESSES, dict.fromkeys(range(4), encoding))
+    mixed, out = _resolve(tmp_path, "mixed", data)
+    assert mixed.exit_code == 0, mixed.output
+    assert f"mixed.csv read as {encoding} (detected)" in mixed.output, mixed.output
+    assert "mixed.csv: 2 lines valid UTF-8 read as UTF-8 (lines 6, 7)" in mixed.output, mixed.output
+    assert "Điện" not in mixed.output
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
