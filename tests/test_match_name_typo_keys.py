@@ -30,6 +30,9 @@ def test_deletion_keys_are_shared_by_words_one_letter_wrong_missing_or_added_apa
     for other in ("thuy", "khang", "thanhhh"):  # two letters or more apart
         assert not word & _keys([other])[0], other
     assert _keys([None, ""]) == [None, None]  # no word, no key
+    # a one-letter word keys on itself only: left out, its letter would leave "", shared by every one-letter word
+    # ("Lê Văn A" and "Lê Thị B", the placeholder "A" among them)
+    assert _keys(["a", "b", "an"]) == [{"a"}, {"b"}, {"an", "n", "a"}]
     many = ["an", "lan", "lan", None, "an"]
     assert _keys(many) == [_keys([w])[0] for w in many]  # worked out per distinct word, in the records' order
 

@@ -114,13 +114,13 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
 
 def _deletions(values: pl.Series) -> pl.Series:
     """Per value, the ``deletions`` keys: the text and it with each one character left out (the first
-    DELETIONS_UP_TO), worked out once per distinct value (a word of a name: a few thousand distinct in a million)
-    and gathered back; missing for a missing or empty text."""
+    DELETIONS_UP_TO; a one-letter text only itself), worked out once per distinct value (a word of a name: a few
+    thousand distinct in a million) and gathered back; missing for a missing or empty text."""
     distinct = values.unique()
     text = pl.col("v")
     length = text.str.len_chars()
-    left_out = [
-        pl.when(length > i).then(pl.concat_str(text.str.slice(0, i), text.str.slice(i + 1)))
+    left_out = [  # (a one-letter word leaves nothing: no "" key, which every one-letter word would share)
+        pl.when((length > i) & (length > 1)).then(pl.concat_str(text.str.slice(0, i), text.str.slice(i + 1)))
         for i in range(DELETIONS_UP_TO)
     ]
     keys = pl.concat_list(text, *left_out).list.drop_nulls().list.unique(maintain_order=True)
