@@ -199,3 +199,22 @@ def people_work(spec) -> pl.DataFrame:
     from pipelines.match.prepare import prepare
 
     return prepare(background(people=1500, seed=11), spec)
+
+
+def rules_pairing(table: pl.DataFrame, a: str, b: str) -> set[str]:
+    """The people spec's blocking rules that make records ``a`` and ``b`` (record keys of ``table``, as ``frame``
+    builds it) a candidate pair: empty when none does."""
+    from pipelines.match import load_spec
+    from pipelines.match.blocking import candidate_pairs, rule_names
+    from pipelines.match.prepare import prepare
+    from pipelines.warehouse import REPO_ROOT
+
+    spec = load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
+    work = prepare(table.drop("person"), spec)
+    pairs, _ = candidate_pairs(work, spec)
+    row = {k: i for i, k in enumerate(work[spec.id_column].to_list())}
+    lo, hi = sorted((row[a], row[b]))
+    found = pairs.filter((pl.col("l") == lo) & (pl.col("r") == hi))
+    if not found.height:
+        return set()
+    return set(found.select(rule_names(pl.col("rules"), spec).alias("names"))["names"][0].split(","))

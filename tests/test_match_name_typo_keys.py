@@ -8,13 +8,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines.match import load_spec
-from pipelines.match.blocking import candidate_pairs, rule_names
-from pipelines.match.prepare import _transform, prepare
-from pipelines.warehouse import REPO_ROOT
-from tests.match_cases import frame, person_row
-
-PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+from pipelines.match.prepare import _transform
+from tests.match_cases import frame, person_row, rules_pairing
 
 
 def _keys(words: list[str | None]) -> list[set[str] | None]:
@@ -37,18 +32,6 @@ def test_deletion_keys_are_shared_by_words_one_letter_wrong_missing_or_added_apa
     assert _keys(many) == [_keys([w])[0] for w in many]  # worked out per distinct word, in the records' order
 
 
-def _rules(table: pl.DataFrame, a: str, b: str) -> set[str]:
-    spec = load_spec(PEOPLE_SPEC)
-    work = prepare(table.drop("person"), spec)
-    pairs, _ = candidate_pairs(work, spec)
-    row = {k: i for i, k in enumerate(work[spec.id_column].to_list())}
-    lo, hi = sorted((row[a], row[b]))
-    found = pairs.filter((pl.col("l") == lo) & (pl.col("r") == hi))
-    if not found.height:
-        return set()
-    return set(found.select(rule_names(pl.col("rules"), spec).alias("names"))["names"][0].split(","))
-
-
 @pytest.mark.parametrize(
     ("copy", "expected"),
     [
@@ -66,4 +49,4 @@ def test_a_given_name_typo_with_the_family_name_and_date_is_a_candidate(copy, ex
             person_row("b", "b", copy, day, "M", household="200000002"),
         ]
     )
-    assert ("family_given_typo_birth_date" in _rules(table, "a", "b")) == expected
+    assert ("family_given_typo_birth_date" in rules_pairing(table, "a", "b")) == expected

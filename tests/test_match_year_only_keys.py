@@ -8,25 +8,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.match import load_spec
-from pipelines.match.blocking import candidate_pairs, rule_names
-from pipelines.match.prepare import prepare
-from pipelines.warehouse import REPO_ROOT
-from tests.match_cases import frame, person_row
-
-PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
-
-
-def _rules(table: pl.DataFrame, a: str, b: str) -> set[str]:
-    spec = load_spec(PEOPLE_SPEC)
-    work = prepare(table.drop("person"), spec)
-    pairs, _ = candidate_pairs(work, spec)
-    row = {k: i for i, k in enumerate(work[spec.id_column].to_list())}
-    lo, hi = sorted((row[a], row[b]))
-    found = pairs.filter((pl.col("l") == lo) & (pl.col("r") == hi))
-    if not found.height:
-        return set()
-    return set(found.select(rule_names(pl.col("rules"), spec).alias("names"))["names"][0].split(","))
+from tests.match_cases import frame, person_row, rules_pairing
 
 
 def _year_only(rows: list[dict], keys: set[str]) -> pl.DataFrame:
@@ -45,6 +27,6 @@ def test_a_year_only_record_meets_the_same_given_name_year_and_family_initial_on
         person_row("other", "o", "Trần Văn Hoa", full, "F", household="400000004"),  # another family name
     ]
     table = _year_only(rows, {"y"})
-    assert "given_birth_year_no_day" in _rules(table, "y", "same")
-    assert "given_birth_year_no_day" in _rules(table, "y", "typo")
-    assert _rules(table, "y", "other") == set()  # the given name and year alone no longer make a candidate
+    assert "given_birth_year_no_day" in rules_pairing(table, "y", "same")
+    assert "given_birth_year_no_day" in rules_pairing(table, "y", "typo")
+    assert rules_pairing(table, "y", "other") == set()  # the given name and year alone no longer make a candidate

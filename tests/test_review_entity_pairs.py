@@ -18,7 +18,10 @@ from pipelines.review.queues import (
     unhonoured_matches,
     update_item_keys,
 )
-from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_QUEUE_ITEMS, review_table
+from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_QUEUE_ITEMS
+from tests.reviewhelpers import LINEAGE
+from tests.reviewhelpers import PAIRS as BETWEEN
+from tests.reviewhelpers import people_review as _review
 
 
 def test_pairs_between_the_same_two_clusters_are_one_item():
@@ -40,25 +43,6 @@ NOW = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
 DAY = dt.date(2026, 12, 5)
 
 
-def _review(pairs: list[tuple[str, str, float]]) -> pl.DataFrame:
-    """entities.people_review rows (left_id, right_id, match_probability) with the other columns empty."""
-    schema = review_table("people").polars_schema
-    rows = []
-    for left, right, p in pairs:
-        row = dict.fromkeys(schema)
-        row.update(
-            left_id=left,
-            right_id=right,
-            match_probability=p,
-            match_weight=0.0,
-            decision="review",
-            evidence="name=exact",
-            same_entity=False,
-        )
-        rows.append(row)
-    return pl.DataFrame(rows, schema=schema)
-
-
 def _inputs(review: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> ReviewInputs:
     keys = sorted({*review["left_id"], *review["right_id"]})
     staged = pl.DataFrame({"record_key": keys, "new_uid": ["2025:26740"] * len(keys)})
@@ -71,20 +55,7 @@ def _inputs(review: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> ReviewI
     )
 
 
-# entities: A = {p#1, p#3, p#5}, B = {p#2, p#4}, C = {p#6}, D = {p#7}
-LINEAGE = pl.DataFrame(
-    {
-        "record_key": ["p#1", "p#2", "p#3", "p#4", "p#5", "p#6", "p#7"],
-        "entity_id": ["A", "B", "A", "B", "A", "C", "D"],
-    }
-)
-PAIRS = [
-    ("p#4", "p#3", 0.5),  # A ~ B (written larger key first)
-    ("p#1", "p#2", 0.2),  # A ~ B
-    ("p#5", "p#4", 0.7),  # A ~ B
-    ("p#6", "p#7", 0.4),  # C ~ D
-    ("p#1", "p#5", 0.3),  # inside A
-]
+PAIRS = [*BETWEEN, ("p#1", "p#5", 0.3)]  # and one inside A
 
 
 def _pair_id(left: str, right: str) -> str:

@@ -20,50 +20,28 @@ from pipelines.review.decisions import append_audit, effective_decisions, load_d
 from pipelines.review.exports import write_ward_exports
 from pipelines.review.ids import item_ids
 from pipelines.review.queues import ReviewInputs, update_item_keys
-from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_KINDS, review_table
+from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_KINDS
+from tests.reviewhelpers import LINEAGE, PAIRS, people_review
 
 NOW = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
 DAY = dt.date(2026, 12, 5)
 WARD = "26740"
 HEADER = "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
 
-# entities: A = {p#1, p#3, p#5}, B = {p#2, p#4}, C = {p#6}, D = {p#7}
-LINEAGE = pl.DataFrame(
-    {
-        "record_key": ["p#1", "p#2", "p#3", "p#4", "p#5", "p#6", "p#7"],
-        "entity_id": ["A", "B", "A", "B", "A", "C", "D"],
-    }
-)
-PAIRS = [
-    ("p#4", "p#3", 0.5),  # A ~ B (written larger key first)
-    ("p#1", "p#2", 0.2),  # A ~ B
-    ("p#5", "p#4", 0.7),  # A ~ B
-    ("p#6", "p#7", 0.4),  # C ~ D
-]
 NAMES = {f"p#{i}": f"Người {i}" for i in range(1, 8)}
 PHONES = {"p#1": "0901000001", "p#6": "0901000006"}  # p#1's phone on the left of its pair, its partner has none
 
 
 def _review() -> pl.DataFrame:
-    schema = review_table("people").polars_schema
-    rows = []
-    for left, right, p in PAIRS:
-        row = dict.fromkeys(schema)
-        row.update(
-            left_id=left,
-            right_id=right,
-            match_probability=p,
-            match_weight=0.0,
-            decision="review",
-            evidence="name=exact",
-            same_entity=False,
-            left_full_name=NAMES[left],
-            right_full_name=NAMES[right],
-            left_phone=PHONES.get(left),
-            right_phone=PHONES.get(right),
-        )
-        rows.append(row)
-    return pl.DataFrame(rows, schema=schema)
+    return people_review(
+        PAIRS,
+        lambda left, right: {
+            "left_full_name": NAMES[left],
+            "right_full_name": NAMES[right],
+            "left_phone": PHONES.get(left),
+            "right_phone": PHONES.get(right),
+        },
+    )
 
 
 def _inputs() -> ReviewInputs:
