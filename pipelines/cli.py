@@ -164,12 +164,22 @@ def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], ba
     """Why a CSV read as UTF-8 is refused, naming the lines (never a value). --encoding auto: the lines no legacy
     encoding reads for certain (damaged bytes?) when the others were certain; an explicit --encoding utf-8 reads
     UTF-8 only (the user asked for the check): it names every line not UTF-8 and, when auto-detection would read them
-    all, says so."""
+    all, says so. When no line was read and a bad line is no legacy encoding's clean Vietnamese (UTF-8 with a byte
+    damaged: _legacy_looking), either way: mend or remove the lines (was 'give --encoding': a legacy --encoding reads
+    such a line as wrong letters, no error); 'give --encoding' is kept where every bad line reads clean in some
+    legacy encoding (not certainly which) or most lines are not UTF-8."""
     if encoding == "auto" and legacy:
         (found,) = set(legacy.values())
         return (
             f"{path}: {_lines_words(bad)} not valid UTF-8, and not certainly a legacy encoding (damaged bytes?); "
             f"{_lines_words(legacy)} would read as {found}: mend or remove the line{'s' if len(bad) > 1 else ''}"
+        )
+    if not legacy and bad and 0 not in bad and not all(map(_legacy_looking, _raw_lines(data, bad))):
+        return (
+            f"{path}: {_lines_words(bad)} not valid UTF-8, and not certainly one legacy encoding (damaged "
+            f"bytes?): mend the line{'s' if len(bad) > 1 else ''} at the source or remove "
+            f"{'them' if len(bad) > 1 else 'it'}; --encoding reads the whole file in one encoding and would "
+            "read a damaged UTF-8 line as that encoding's wrong letters"
         )
     if encoding == "auto":
         return _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), "give --encoding")
@@ -179,6 +189,21 @@ def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], ba
         hint = f"--encoding {encoding} reads UTF-8 only; --encoding auto reads {_lines_words(legacy)} as {found}"
         hint += f", not {_lines_words(bad)} (damaged bytes?)" if bad else ""
     return _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)
+
+
+def _raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
+    """The lines (1-based ``numbers``) of ``data`` as bytes, without their line ends."""
+    lines = data.split(b"\n")
+    return [lines[n - 1].removesuffix(b"\r") for n in sorted(numbers) if n <= len(lines)]
+
+
+def _legacy_looking(line: bytes) -> bool:
+    """Whether a line that is not valid UTF-8 reads as clean Vietnamese in some legacy encoding and is not UTF-8
+    with a byte damaged (encodings.utf8_like): one --encoding can read it (which one, the user may know: VNI 'Hồ'
+    is Windows-1258 'Hoà'). A damaged UTF-8 line is not: every legacy encoding reads it as wrong letters."""
+    from pipelines.encodings import clean_legacy_reading, utf8_like
+
+    return not utf8_like(line) and any(clean_legacy_reading(line, enc) is not None for enc in LEGACY)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -747,9 +772,15 @@ def _read_json(path: Path, option: str) -> TableRead:
         raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        problem = _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), "JSON is UTF-8")
-        raise click.ClickException(problem) from None
+    except UnicodeDecodeError:  # JSON Lines: the lines certainly one legacy encoding read so, as ingestion and a CSV
+        text, legacy, bad = ("", {}, {0}) if data.lstrip().startswith(b"[") else _legacy_lines_read(data, path)
+        if legacy and not bad:
+            _say_legacy_lines(path, legacy)
+        elif legacy:
+            raise click.ClickException(_not_utf8(path, data, "auto", legacy, bad)) from None
+        else:
+            problem = _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), "JSON is UTF-8")
+            raise click.ClickException(problem) from None
     if not text.strip():
         raise click.ClickException(f"{path}: the file is empty")
     objects: list = []

@@ -201,3 +201,63 @@ def test_a_legacy_file_with_appended_utf8_lines_reads_them_as_utf8(tmp_path, enc
     assert "mixed.csv: 2 lines valid UTF-8 read as UTF-8 (lines 6, 7)" in mixed.output, mixed.output
     assert "Điện" not in mixed.output
     assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
+
+
+def test_auto_does_not_advise_encoding_for_a_damaged_utf8_line(tmp_path):
+    """A UTF-8 file whose bad line is UTF-8 with a byte lost (no legacy encoding reads it as clean Vietnamese): the
+    refusal said '(give --encoding)', yet an explicit legacy --encoding reads that line as its mojibake with no error
+    (VNI and TCVN3 give every byte a letter). Now: mend or remove the line; --encoding reads the whole file in one
+    encoding. A line a legacy encoding reads cleanly but not certainly which (VNI 'Hồ' is Windows-1258 'Hoà') keeps
+    '(give --encoding)' (tests/test_cli_csv_cut_in_a_character.py)."""
+    data = bytearray(_csv(("id", "address"), ADDRESSES, {}))
+    data[data.index("Điện".encode()) + 1] = 0xFF  # line 7
+    both = bytearray(_csv(("id", "address"), ADDRESSES[:4], {3: "cp1258"}))
+    both[both.index("Bến".encode()) + 2] = 0xFF  # line 2 damaged, line 5 cp1258: as many as the UTF-8 lines
+    for name, raw, lines in (("damaged", data, "line 7"), ("both", both, "lines 2, 5")):
+        result, out = _resolve(tmp_path, name, bytes(raw))
+        assert result.exit_code == 1 and not out.exists(), result.output
+        assert f"{name}.csv: {lines} not valid UTF-8" in result.output, result.output
+        assert "give --encoding" not in result.output, result.output
+        assert "mend" in result.output and "whole file" in result.output, result.output
+    result, _ = _resolve(tmp_path, "damaged", bytes(data), "--encoding", "utf-8")  # auto would refuse it too
+    assert result.exit_code == 1 and "leave --encoding to auto" not in result.output, result.output
+    assert "damaged.csv: line 7 not valid UTF-8" in result.output and "mend" in result.output, result.output
+
+
+def _jsonl(rows, legacy: dict[int, str]) -> bytes:
+    """The rows as JSON Lines (id, address), the rows at positions ``legacy`` (0-based) in that legacy encoding."""
+    out = b""
+    for i, (ident, address) in enumerate(rows):
+        text = f'{{"id": "{ident}", "address": "{address}"}}\n'
+        out += LEGACY_CODECS[legacy[i]].encode(text) if i in legacy else text.encode()
+    return out
+
+
+def _resolve_json(tmp_path, name: str, data: bytes):
+    source, out = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.out.csv"
+    source.write_bytes(data)
+    return _run("resolve", "--input", str(source), "--column", "address", "--output", str(out)), out
+
+
+@pytest.mark.parametrize("encoding", LEGACY)
+def test_json_lines_read_legacy_lines_as_csv_does(tmp_path, encoding):
+    """The CLI's JSON Lines reader refused a UTF-8 file with a line an old program appended ('not valid UTF-8 (JSON
+    is UTF-8)') while ingestion reads it (readers._decode, _legacy_lines): now read by the same functions, said."""
+    plain, plain_out = _resolve_json(tmp_path, "plain", _jsonl(ADDRESSES, {}))
+    assert plain.exit_code == 0, plain.output
+    assert "read as" not in plain.output
+    mixed, out = _resolve_json(tmp_path, "mixed", _jsonl(ADDRESSES, {4: encoding, 5: encoding}))
+    assert mixed.exit_code == 0, mixed.output
+    assert f"mixed.jsonl: 2 lines not valid UTF-8 read as {encoding} (lines 5, 6)" in mixed.output, mixed.output
+    assert "Võ Văn" not in mixed.output and "Điện Biên" not in mixed.output
+    assert pl.read_csv(out, infer_schema=False).equals(pl.read_csv(plain_out, infer_schema=False))
+
+
+def test_json_lines_damaged_line_is_still_refused_naming_it(tmp_path):
+    data = bytearray(_jsonl(ADDRESSES, {4: "cp1258"}))
+    data[data.index("Điện".encode()) + 1] = 0xFF  # line 6
+    result, out = _resolve_json(tmp_path, "mixed", bytes(data))
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "mixed.jsonl: line 6 not valid UTF-8" in result.output, result.output
+    assert "line 5" not in result.output.split("not valid UTF-8")[0]
+    assert "Điện" not in result.output and "Võ Văn" not in result.output
