@@ -761,7 +761,8 @@ def _read_json(path: Path, option: str) -> TableRead:
     """A JSON file as read_table gives a CSV: an array of objects (rows numbered as objects) or JSON Lines, one
     object a line (numbered as lines; blank lines skipped). Every value as text (a number as written by JSON, true
     / false; a number no float or int holds, 1e400 or over 4,300 digits, exactly as written), null as missing, a nested list or object as its JSON text; the columns are the keys in the order
-    first met. Not an array of objects, or a line that is not an object, is a data problem (exit 1) naming where."""
+    first met. Not an array of objects, or a line that is not an object, is a data problem (exit 1) naming where.
+    JSON Lines' lines not valid UTF-8 but certainly one legacy encoding are read so, as a CSV's (_legacy_lines_read)."""
     import numpy as np
 
     if not path.is_file():
