@@ -103,7 +103,7 @@ class Queues:
     closed: pl.DataFrame  # item_id, kind, new_uid, candidates, records_blocked of items closed by a decision
     evidence: dict[str, pl.DataFrame] = field(default_factory=dict)  # kind -> item_id + evidence columns (open items)
     item_keys: pl.DataFrame | None = None  # REVIEW_ITEM_KEYS after this run
-    # every record pair of the open match_pair items, one row each under its item's id (entity_pair_rows): what the
+    # every record pair of the open match_pair items, one row each under its item's id (_entity_pairs): what the
     # ward files show, so a reviewer sees each pair an item's decision labels
     pair_rows: pl.DataFrame | None = None
 
@@ -442,7 +442,7 @@ def match_pair(inputs: ReviewInputs) -> pl.DataFrame:
 def match_pair_rows(inputs: ReviewInputs) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the match_pair items, every record pair of them): the items one row each (``entity_pair_items``: a pair of
     entities, keyed by its pair with the smallest keys), and the record pairs each item's decision labels, one row each
-    under the item's id (``entity_pair_rows``), which the ward files show."""
+    under the item's id (``_entity_pairs``), which the ward files show."""
     frames = []
     for kind, review in inputs.review.items():
         registry = ENTITY_KINDS[kind]
@@ -517,7 +517,7 @@ def match_pair_rows(inputs: ReviewInputs) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 PAIR_KEYS = ["entity_kind", "left_id", "right_id"]
-# the columns of an item's record pairs (entity_pair_rows) before their evidence, in the ward files' order
+# the columns of an item's record pairs (_entity_pairs) before their evidence, in the ward files' order
 PAIR_ROW_FRONT = ["item_id", "pair_no", "record_pairs", "left_id", "right_id"]
 
 
@@ -531,20 +531,15 @@ def entity_pair_items(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -
     in ``other_pairs`` (evidence: 'left_id ~ right_id p=0.xxx decision'), ``record_pairs`` counts them all, and
     ``informativeness`` is its most informative pair's. ``_records``: the distinct records of the item; ``_strongest``:
     its pair of highest probability, 'p=0.xxx decision' (the shown pair, by its keys, may be a weaker one). A pair
-    whose records' entities are not known is an item of its own. Every pair with its values: ``entity_pair_rows``."""
+    whose records' entities are not known is an item of its own. Every pair with its values: ``_entity_pairs``."""
     return _entity_pairs(frame, entity_of)[0]
 
 
-def entity_pair_rows(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Every record pair of ``frame`` (as ``entity_pair_items`` takes it) under the id of the item it belongs to,
-    with its own values: ``pair_no`` (1 = the item's strongest pair: highest probability, then smaller keys),
-    ``record_pairs`` (the item's), then the pair's keys and evidence columns (PAIR_ROW_FRONT first). What a reviewer
-    must see of an item: its decision labels each of these pairs."""
-    return _entity_pairs(frame, entity_of)[1]
-
-
 def _entity_pairs(frame: pl.DataFrame, entity_of: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(entity_pair_items, entity_pair_rows) of ``frame``, grouped once."""
+    """(entity_pair_items, and every record pair of ``frame`` under the id of the item it belongs to, with its own
+    values: ``pair_no`` (1 = the item's strongest pair: highest probability, then smaller keys), ``record_pairs`` (the
+    item's), then the pair's keys and evidence columns (PAIR_ROW_FRONT first): what a reviewer must see of an item, as
+    its decision labels each of these pairs), grouped once."""
     if not frame.width:
         return frame, frame
     if not frame.height:
