@@ -6,7 +6,7 @@ a legacy encoding, it would be mojibake), and (b) encoded in cp1258, VNI and TCV
 how many the per-line test (encodings.certain_legacy_reading) reads, in which encoding, and whether the text read is
 the line (NFC; TCVN3 keeps no letter case for some capitals: said apart).
 
-Cost (``--cost FILE``): readers._decode of a UTF-8 CSV repeated ``--times`` times with 1,000 of its non-ASCII lines
+Cost (``--cost FILE``): readers.decode_file of a UTF-8 CSV repeated ``--times`` times with 1,000 of its non-ASCII lines
 appended in cp1258, legacy_lines False / True alternated, three rounds: CPU and wall seconds per call.
 
     uv run python benchmarks/legacy_lines_check.py --safety
@@ -83,7 +83,7 @@ def safety(files: list[Path]) -> None:
 
 
 def cost(path: Path, times: int) -> None:
-    from pipelines.ingest.readers import _decode
+    from pipelines.ingest.readers import decode_file
 
     header, *rows = path.read_bytes().decode("utf-8").rstrip("\n").split("\n")
     foreign = [r for r in rows if not r.isascii()][:1000]
@@ -93,7 +93,7 @@ def cost(path: Path, times: int) -> None:
     for rnd in range(3):
         for flag in (False, True):
             cpu, wall = time.process_time(), time.perf_counter()
-            _text, _label, bad, legacy = _decode(data, "detect", "x", legacy_lines=flag)
+            _text, _label, bad, legacy = decode_file(data, "detect", "x", legacy_lines=flag)
             print(
                 f"round {rnd} legacy_lines={flag}: {time.process_time() - cpu:.2f} CPU s, "
                 f"{time.perf_counter() - wall:.2f} s wall; lines left bad {len(bad):,}, read {len(legacy):,}"

@@ -43,7 +43,7 @@ from pipelines.ingest.json_keys import (
     repeated_key_paths,
     shown_key,
 )
-from pipelines.text import EXCEL_SEP_START, is_whole_number
+from pipelines.text import EXCEL_SEP_START, is_whole_number, numbered
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,6 +53,7 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"
 # read only: a workbook's sheet, JSON (an array of objects) or JSON Lines (one object a line)
 INPUT_FORMATS = {**FORMATS, ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 LIST_SEPARATOR = ";"
+LINES_SHOWN = 2  # the line numbers a refusal names before 'and 3 more'
 
 
 def _echo(message: str = "") -> None:
@@ -88,7 +89,7 @@ def undecodable_lines(data: bytes, decode: Callable[[bytes], object]) -> str:
             decode(line.removesuffix(b"\r"))
         except (UnicodeDecodeError, ValueError):
             bad.append(number)
-    return _lines_words(bad) if bad else ""
+    return numbered("line", bad, LINES_SHOWN) if bad else ""
 
 
 def _cut_in_a_letter(data: bytes) -> int | None:
@@ -108,87 +109,76 @@ def _not_valid(path: Path, data: bytes, name: str, decode: Callable[[bytes], obj
 
 
 def _legacy_lines_read(data: bytes, path: Path) -> tuple[str, dict[int, str], set[int]]:
-    """UTF-8 ``data`` (no byte order mark) that is not valid UTF-8 read as ingestion reads it (readers._decode,
-    readers._legacy_lines): (its text with the lines certainly one legacy encoding read in it, those lines -> the
+    """UTF-8 ``data`` (no byte order mark) that is not valid UTF-8 read as ingestion reads it (readers.decode_file
+    with its legacy lines): (its text with the lines certainly one legacy encoding read in it, those lines -> the
     encoding, the lines still not read). The same rule, not written twice: the file's own non-ASCII UTF-8 lines
     outnumber such lines, the encoding is the one they read best in together, and each reads as clean Vietnamese in
     it and in no other (encodings.certain_legacy_reading). UTF-8 lines are kept as written (not NFC), as the CLI
     reads UTF-8. Only called once Polars refused the file: a valid UTF-8 file never gets here."""
-    from pipelines.ingest.readers import SourceReadError, _decode
+    from pipelines.ingest.readers import SourceReadError, decode_file
 
     try:
-        text, _label, bad, legacy = _decode(data, "utf-8", str(path), nfc=False, legacy_lines=True)
+        text, _label, bad, legacy = decode_file(data, "utf-8", str(path), nfc=False, legacy_lines=True)
     except SourceReadError:  # more than half the lines not UTF-8: no line read
         return "", {}, {0}
     return text, legacy, bad
 
 
 def _legacy_file_read(data: bytes, chosen: str, path: Path) -> tuple[str, set[int], set[int]]:
-    """A CSV in a legacy encoding (or UTF-16) read as ingestion reads it (readers._decode's steps, its functions):
-    decoded line by line where the whole fails (readers._decode_lines, NFC), and in a legacy file the lines that are
-    valid UTF-8 and read more Vietnamese so read as UTF-8 (readers._utf8_lines: a newer program's rows appended;
-    read whole as the legacy encoding they were garbled, exit 0). (text, the lines read as UTF-8, the lines not
-    valid in ``chosen`` and not UTF-8); ('', set(), {0}) when more than half the lines are not valid."""
-    from pipelines.ingest.readers import _UTF8_LETTER, SourceReadError, _decode_lines, _utf8_lines
+    """A CSV in a legacy encoding (or UTF-16) read as ingestion reads it (readers.decode_as): decoded line by line
+    where the whole fails (NFC), and in a legacy file the lines that are valid UTF-8 and read more Vietnamese so read
+    as UTF-8 (a newer program's rows appended; read whole as the legacy encoding they were garbled, exit 0). (text,
+    the lines read as UTF-8, the lines not valid in ``chosen`` and not UTF-8); ('', set(), {0}) when more than half
+    the lines are not valid."""
+    from pipelines.ingest.readers import SourceReadError, decode_as
 
     try:
-        text, bad = _decode_lines(data, chosen, str(path), True)
+        text, bad, utf8 = decode_as(data, chosen, str(path))
     except SourceReadError:
         return "", set(), {0}
-    utf8: set[int] = set()
-    if chosen in LEGACY and _UTF8_LETTER.search(data):
-        text, utf8 = _utf8_lines(data, text, chosen, True)
-        bad -= utf8
     return text, utf8, bad
-
-
-def _lines_words(lines: Sequence[int] | set[int] | dict[int, str], shown: int = 2) -> str:
-    """'line 7', 'lines 7, 9', 'lines 7, 9 and 3 more' (the first ``shown``), as people count lines."""
-    lines = sorted(lines)
-    more = f" and {len(lines) - shown:,} more" if len(lines) > shown else ""
-    return f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:shown]))}{more}"
 
 
 def _say_legacy_lines(path: Path, legacy: dict[int, str]) -> None:
     """On stderr: how many lines of a UTF-8 CSV were read in which legacy encoding, and the first of them."""
-    (found,) = set(legacy.values())  # (one encoding per file: readers._legacy_lines)
-    n = len(legacy)
+    from pipelines.ingest.readers import legacy_encoding
+
+    found, n = legacy_encoding(legacy), len(legacy)
     _echo(
         f"wardbridge: {path}: {n:,} line{'s' if n > 1 else ''} not valid UTF-8 read as {found} "
-        f"({_lines_words(legacy, NUL_ROWS_SHOWN)}): each is clean Vietnamese in {found} and in no other encoding "
+        f"({numbered('line', legacy, NUL_ROWS_SHOWN)}): each is clean Vietnamese in {found} and in no other encoding "
         "(rows an old program appended?); the file's other lines read as UTF-8"
     )
 
 
 def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], bad: set[int]) -> str:
-    """Why a CSV read as UTF-8 is refused, naming the lines (never a value). --encoding auto: the lines no legacy
-    encoding reads for certain (damaged bytes?) when the others were certain; an explicit --encoding utf-8 reads
-    UTF-8 only (the user asked for the check): it names every line not UTF-8 and, when auto-detection would read them
-    all, says so. When no line was read and a bad line is no legacy encoding's clean Vietnamese (UTF-8 with a byte
-    damaged: _legacy_looking), either way: mend or remove the lines (was 'give --encoding': a legacy --encoding reads
-    such a line as wrong letters, no error); 'give --encoding' is kept where every bad line reads clean in some
-    legacy encoding (not certainly which) or most lines are not UTF-8."""
-    if encoding == "auto" and legacy:
-        (found,) = set(legacy.values())
-        return (
-            f"{path}: {_lines_words(bad)} not valid UTF-8, and not certainly a legacy encoding (damaged bytes?); "
-            f"{_lines_words(legacy)} would read as {found}: mend or remove the line{'s' if len(bad) > 1 else ''}"
+    """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<what to do>)', the
+    lines by number, never a value. The lines named: with --encoding auto and lines read in a legacy encoding
+    (``legacy``), the others (``bad``, damaged bytes?); with a damaged line and none read, those; else every line not
+    UTF-8 (an explicit --encoding utf-8 reads UTF-8 only: the user asked for the check). What to do: what --encoding
+    auto reads (``legacy``); for a damaged line (not a legacy encoding's clean Vietnamese: _legacy_looking; or not
+    certain beside certain ones): mend or remove it, as a legacy --encoding reads it as wrong letters with no error
+    (was 'give --encoding'); else give --encoding (auto) or leave it to auto-detection (explicit utf-8)."""
+    from pipelines.ingest.readers import legacy_encoding
+
+    auto = encoding == "auto"
+    damaged = bool(bad) and 0 not in bad and (bool(legacy) or not all(map(_legacy_looking, _raw_lines(data, bad))))
+    only_bad = damaged and (auto or not legacy)  # else every line not UTF-8 is named (none read, or UTF-8 only)
+    where = numbered("line", bad, LINES_SHOWN) if only_bad else undecodable_lines(data, lambda b: b.decode("utf-8"))
+    said: list[str] = []
+    if legacy:  # (an explicit --encoding utf-8 read none of them)
+        said += [] if auto else [f"--encoding {encoding} reads UTF-8 only"]
+        said.append(f"--encoding auto reads {numbered('line', legacy, LINES_SHOWN)} as {legacy_encoding(legacy)}")
+    if damaged:
+        it = "it" if len(bad) == 1 else "them"
+        said.append(
+            f"{'' if only_bad else numbered('line', bad, LINES_SHOWN) + ': '}not certainly a legacy encoding, "
+            f"damaged bytes? mend {it} at the source or remove {it}: --encoding reads the whole file in one "
+            "encoding, a damaged UTF-8 line as that encoding's wrong letters"
         )
-    if not legacy and bad and 0 not in bad and not all(map(_legacy_looking, _raw_lines(data, bad))):
-        return (
-            f"{path}: {_lines_words(bad)} not valid UTF-8, and not certainly one legacy encoding (damaged "
-            f"bytes?): mend the line{'s' if len(bad) > 1 else ''} at the source or remove "
-            f"{'them' if len(bad) > 1 else 'it'}; --encoding reads the whole file in one encoding and would "
-            "read a damaged UTF-8 line as that encoding's wrong letters"
-        )
-    if encoding == "auto":
-        return _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), "give --encoding")
-    hint = "leave --encoding to auto-detection"
-    if legacy:
-        (found,) = set(legacy.values())
-        hint = f"--encoding {encoding} reads UTF-8 only; --encoding auto reads {_lines_words(legacy)} as {found}"
-        hint += f", not {_lines_words(bad)} (damaged bytes?)" if bad else ""
-    return _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)
+    elif not legacy:
+        said.append("give --encoding" if auto else "leave --encoding to auto-detection")
+    return f"{path}: {where + ' ' if where else ''}not valid UTF-8 ({'; '.join(said)})"
 
 
 def _raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
@@ -679,14 +669,14 @@ def _report_error_cells(layout, rows, columns: list[str], path: Path, sheet: str
 
 
 def _fill_merged_cells(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str):  # noqa: ANN001, ANN202
-    """The data cells under a cell merged down over rows given its value, as ingestion does (readers._fill_merged: an
+    """The data cells under a cell merged down over rows given its value, as ingestion does (readers.fill_merged_down: an
     address merged over a household's members' rows read empty below its first row), said on stderr per column (a
     count, never a value). Returns (the frame, per row whether a cell of it was filled)."""
     import numpy as np
 
-    from pipelines.ingest.readers import _fill_merged
+    from pipelines.ingest.readers import fill_merged_down
 
-    filled = _fill_merged(frame, layout, first)
+    filled = fill_merged_down(frame, layout, first)
     if filled is frame:
         return frame, np.zeros(frame.height, dtype=bool)
     gained = frame.select(pl.col(c).is_null() & filled[c].is_not_null() for c in frame.columns)
@@ -708,12 +698,12 @@ def _report_number_cells(
     """Say on stderr, per column, how many data cells that may be an ID (8 digits or more, the first not 0) the
     workbook holds as numbers, not text: an ID typed into Excel as a number has lost its leading zeros (a CCCD
     '079085001234' is 79085001234) and the CLI reads the number's digits as they are, restoring nothing (ingestion
-    marks such cells, readers._number_cells, and staging restores a personal ID's zero; the CLI knows no field).
+    marks such cells, readers.xlsx_number_cells, and staging restores a personal ID's zero; the CLI knows no field).
     When the workbook cannot be read again to tell, the cells that may be so are counted instead. Names, counts
     and sheet rows only, never a value."""
-    from pipelines.ingest.readers import _number_cells
+    from pipelines.ingest.readers import xlsx_number_cells
 
-    marks, not_told = _number_cells(reader, name, None, grid, placed)
+    marks, not_told = xlsx_number_cells(reader, name, None, grid, placed)
     where = f"{path}: sheet {name!r}"
     for i, mask in marks.items():
         data = mask.slice(header_at + 1).to_numpy()
@@ -1042,9 +1032,9 @@ def read_table(
     if not head.strip():
         raise click.ClickException(f"{path}: the file is empty")
     if not head.strip(b"\x00"):  # read as a header of NULs, then written to the terminal in a 'not found' message
-        from pipelines.ingest.readers import _all_nul
+        from pipelines.ingest.readers import all_nul_bytes
 
-        if _all_nul(path):
+        if all_nul_bytes(path):
             raise click.ClickException(
                 f"{path}: the file holds only NUL bytes (zero-filled: a copy that never finished?)"
             )
@@ -1064,7 +1054,11 @@ def read_table(
         data = path.read_bytes()
         text, utf8, bad = _legacy_file_read(data, chosen, path)
         if bad:
-            where = _lines_words(bad) if text else undecodable_lines(data, lambda b: decode_bytes(b, chosen))
+            where = (
+                numbered("line", bad, LINES_SHOWN)
+                if text
+                else undecodable_lines(data, lambda b: decode_bytes(b, chosen))
+            )
             raise click.ClickException(
                 f"{path}: {where + ' ' if where else ''}not valid {chosen} (try another --encoding)"
             )
@@ -1074,7 +1068,7 @@ def read_table(
         if utf8:
             _echo(
                 f"wardbridge: {path}: {len(utf8):,} line{'s' if len(utf8) > 1 else ''} valid UTF-8 read as UTF-8 "
-                f"({_lines_words(utf8, NUL_ROWS_SHOWN)}): read as {chosen}, every letter would be two or three wrong "
+                f"({numbered('line', utf8, NUL_ROWS_SHOWN)}): read as {chosen}, every letter would be two or three wrong "
                 "ones (rows a newer program appended?)"
             )
     return _read_csv(path, option, source, head if whole else head[:-1], sep, delimiter, skip_rows, encoding, chosen)

@@ -7,13 +7,15 @@ Two representations are used throughout:
   ``[a-z0-9]``. Folding makes "Hoà"/"Hòa", NFD/NFC and unaccented text equal.
 
 Scalar functions serve small reference tables; the ``*_expr`` variants are the
-same operations as Polars expressions for columns of any size.
+same operations as Polars expressions for columns of any size. ``numbered`` is the
+wording of line and row lists every stage's messages share.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 import polars as pl
@@ -102,3 +104,13 @@ def is_whole_number(values: pl.Expr) -> pl.Expr:
 EXCEL_SEP = r"sep=([\t\x21-\x7e])"
 EXCEL_SEP_LINE = re.compile(r"\ufeff?" + EXCEL_SEP + r"\s*$", re.IGNORECASE)
 EXCEL_SEP_START = re.compile(rb"\A(?:\xef\xbb\xbf)?" + EXCEL_SEP.encode() + rb"(?=\r|\n|\Z)", re.IGNORECASE)
+
+
+def numbered(noun: str, numbers: Iterable[int], shown: int | None = None) -> str:
+    """Where in a file, as people count (a number, never a value): ('line', [7]) -> 'line 7', ('row', [2, 4, 7]) ->
+    'rows 2, 4, 7', ('line', [7, 9, 12, 15], shown=2) -> 'lines 7, 9 and 2 more' (the first ``shown`` numbers, all
+    when None). The one wording of such lists in the CLI's, ingestion's and review's messages."""
+    numbers = sorted(numbers)
+    listed = numbers if shown is None else numbers[:shown]
+    more = f" and {len(numbers) - len(listed):,} more" if len(listed) < len(numbers) else ""
+    return f"{noun}{'s' if len(numbers) > 1 else ''} {', '.join(map(str, listed))}{more}"

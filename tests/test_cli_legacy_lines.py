@@ -191,7 +191,7 @@ def test_a_legacy_file_is_still_detected_as_such(encoding):
 def test_a_legacy_file_with_appended_utf8_lines_reads_them_as_utf8(tmp_path, encoding):
     """The other way round: a Windows-1258 / VNI / TCVN3 file a newer system appended UTF-8 rows to. The CLI read it
     whole in the legacy encoding: the UTF-8 rows garbled ('Äiá»‡n BiÃªn') with exit 0, or refused where cp1258 has no
-    character for a byte. Now as ingestion reads it (readers._decode_lines, readers._utf8_lines): a line that is
+    character for a byte. Now as ingestion reads it (readers.decode_as, readers.decode_as): a line that is
     valid UTF-8 and reads more Vietnamese so is read as UTF-8, said with its line numbers."""
     plain, plain_out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}))
     data = _csv(("id", "address"), ADDRESSES, dict.fromkeys(range(4), encoding))
@@ -242,7 +242,7 @@ def _resolve_json(tmp_path, name: str, data: bytes):
 @pytest.mark.parametrize("encoding", LEGACY)
 def test_json_lines_read_legacy_lines_as_csv_does(tmp_path, encoding):
     """The CLI's JSON Lines reader refused a UTF-8 file with a line an old program appended ('not valid UTF-8 (JSON
-    is UTF-8)') while ingestion reads it (readers._decode, _legacy_lines): now read by the same functions, said."""
+    is UTF-8)') while ingestion reads it (readers.decode_file, _legacy_lines): now read by the same functions, said."""
     plain, plain_out = _resolve_json(tmp_path, "plain", _jsonl(ADDRESSES, {}))
     assert plain.exit_code == 0, plain.output
     assert "read as" not in plain.output

@@ -1,7 +1,7 @@
 """A workbook read by `wardbridge resolve` / `match` (pipelines/cli.py _read_workbook) with a cell merged down over data
 rows (a household's address merged over its members' rows, a common layout of official lists) holds the value in the
 range's top cell only: the CLI read the rows below as empty (no address: unresolved), where ingestion gives them the
-merged value (readers._fill_merged). The CLI now fills them the same way, and says how many cells it filled."""
+merged value (readers.fill_merged_down). The CLI now fills them the same way, and says how many cells it filled."""
 
 from __future__ import annotations
 

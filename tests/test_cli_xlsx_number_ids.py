@@ -1,7 +1,7 @@
 """A workbook read by `wardbridge resolve` / `match` (pipelines/cli.py _read_workbook) whose ID column holds cells typed
 as numbers (a CCCD 079085001234 typed into Excel is the number 79085001234: its leading zero is gone) is said on
 stderr per column: how many such cells and their sheet rows, never a value, and nothing is restored (the CLI knows no
-field). Before, the cells were read as their digits silently. Ingestion marks the same cells (readers._number_cells)."""
+field). Before, the cells were read as their digits silently. Ingestion marks the same cells (readers.xlsx_number_cells)."""
 
 from __future__ import annotations
 
@@ -71,8 +71,8 @@ def test_an_id_column_typed_as_text_says_nothing(tmp_path):
 def test_when_the_sheet_cannot_be_read_again_the_cells_that_may_be_numbers_are_counted(tmp_path, monkeypatch):
     source, out = tmp_path / "in.xlsx", tmp_path / "out.csv"
     _workbook(source, ROWS)
-    # the second read failed (the file replaced meanwhile): readers._number_cells marks nothing, counts the sheet
-    monkeypatch.setattr(readers, "_number_cells", lambda reader, name, header, sheet, placed: ({}, {0: 9}))
+    # the second read failed (the file replaced meanwhile): readers.xlsx_number_cells marks nothing, counts the sheet
+    monkeypatch.setattr(readers, "xlsx_number_cells", lambda reader, name, header, sheet, placed: ({}, {0: 9}))
     result = _resolve(source, out)
     assert result.exit_code == 0, result.output
     assert (

@@ -3,7 +3,7 @@ Before, those lines were quarantined ('line 5 is not valid utf-8') and a ward of
 that is not valid UTF-8 is read in the legacy encoding found on the file's undecodable lines, when that encoding and
 no other reads it as clean Vietnamese (encodings.certain_legacy_reading: every non-ASCII word a Vietnamese syllable,
 no stray symbol, a frequent syllable among them) and when the file's own UTF-8 lines outnumber such lines (it is a
-UTF-8 file). Each line so read is reported ('line 5 decoded as cp1258') in the partition's note and a warning,
+UTF-8 file). Each line so read is reported ('lines 5, 6 decoded as cp1258') in the partition's note and a warning,
 counted in the encoding ('utf-8 (1 line(s) cp1258)'), and its row carries row_flags 'decoded:...' and staged
 text_repairs '<field>:cp1258', as a SQLite cell read in a legacy encoding does. A line no encoding reads for certain
 (damaged bytes, a UTF-8 letter cut, too few letters to tell VNI from Windows-1258) is quarantined as before: no
@@ -69,9 +69,9 @@ def test_the_note_and_a_warning_say_each_line_decoded(tmp_path, caplog):
     (note,) = outcome.notes
     assert "5 raw -> 5 staged + 0 quarantined" in note, note
     assert "encoding utf-8 (2 line(s) cp1258)" in note, note
-    assert "line 5 decoded as cp1258, line 6 decoded as cp1258" in note, note
+    assert "lines 5, 6 decoded as cp1258" in note, note
     (warning,) = [r.getMessage() for r in caplog.records if "decoded as" in r.getMessage()]
-    assert "line 5 decoded as cp1258" in warning and "Dũng" not in warning and "Pasteur" not in warning, warning
+    assert "lines 5, 6 decoded as cp1258" in warning and "Dũng" not in warning and "Pasteur" not in warning, warning
 
 
 def test_lines_no_encoding_reads_for_certain_are_quarantined_as_before(tmp_path):

@@ -20,7 +20,7 @@ import pytest
 from assets.ingest import LeftRows
 from pipelines import encodings
 from pipelines.ingest import catalogue, status, xlsx_layout
-from pipelines.ingest.readers import _dbf_encoding, _decode
+from pipelines.ingest.readers import _dbf_encoding, decode_file
 from pipelines.ingest.status import PartitionStatus, read_status, write_status
 from pipelines.synth.formats import open_writer
 from pipelines.warehouse import PartitionedLayer, Warehouse
@@ -180,6 +180,6 @@ def test_text_files_and_dbf_tables_choose_their_encoding_alike(tmp_path, written
     sample = dbf.text_sample(dbf.parse((tmp_path / "t.dbf").read_bytes()))
     text_codec, text_label, _ = encodings.choose_encoding(b"\n" + sample, declared)
     assert _dbf_encoding(sample, declared)[1] == text_label
-    assert _decode(b"\n" + sample, declared, "t.csv")[1] == text_label
+    assert decode_file(b"\n" + sample, declared, "t.csv")[1] == text_label
     if declared in ("detect", written) or written == "utf-8":
         assert text_codec == written  # detected, declared, or UTF-8 found under a legacy declaration

@@ -1,5 +1,5 @@
 """A sheet whose table starts right of column A (a blank first column, common in official lists): the second read
-that tells number cells from text (readers._number_cells) named its columns by their place in the table, while the
+that tells number cells from text (readers.xlsx_number_cells) named its columns by their place in the table, while the
 xlsx library takes a place in the sheet. So the read failed (every such cell counted as 'not told', leading zeros
 not restored, a warning to load again) or, with the table further right, marked the column to the left of the one
 asked for. Now the places are the sheet's; ingestion and `wardbridge resolve`/`match` read the marks right."""

@@ -1,4 +1,4 @@
-"""XLSX number cells are found by reading the sheet a second time (readers._number_cells: the library reads the file
+"""XLSX number cells are found by reading the sheet a second time (readers.xlsx_number_cells: the library reads the file
 again). When that read fails, or does not line up with the first, no cell can be marked as a number, so the leading
 zeros of IDs held in number cells are not restored. Before, that was silent: the cells stayed as written and nothing
 said so. Now the cells that may be such numbers are counted per field (RawLoad.numbers_unknown), in the partition's

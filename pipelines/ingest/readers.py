@@ -56,7 +56,7 @@ from pipelines.ingest.sql import DECODED as _SQL_DECODED
 from pipelines.ingest.sql import NUMERIC as _SQL_NUMERIC
 from pipelines.ingest.sql import UNDECODABLE as _SQL_UNDECODABLE
 from pipelines.ingest.sql import listed_names, number_marks
-from pipelines.text import EXCEL_SEP_LINE
+from pipelines.text import EXCEL_SEP_LINE, numbered
 
 TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row
 # row_flags of rows a reader quarantines whole that no official can repair (quarantine.reason_kind, stage.py):
@@ -171,7 +171,7 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
     try:
         if extract.file is not None and extract.file.stat().st_size == 0:
             raise SourceReadError(f"{extract.location}: the file is empty")
-        if extract.file is not None and _all_nul(extract.file):
+        if extract.file is not None and all_nul_bytes(extract.file):
             raise SourceReadError(
                 f"{extract.location}: the file holds only NUL bytes (zero-filled: a copy that never finished?)"
             )
@@ -218,7 +218,7 @@ def _binary_kind(path) -> str | None:  # noqa: ANN001 - Path
     return next((kind for start, kind in _BINARY_STARTS if head.startswith(start)), None)
 
 
-def _all_nul(path) -> bool:  # noqa: ANN001 - Path
+def all_nul_bytes(path) -> bool:  # noqa: ANN001 - Path
     """Whether every byte of the file is NUL (read in blocks, stopping at the first other byte)."""
     with path.open("rb") as f:
         while block := f.read(1 << 20):
@@ -315,15 +315,21 @@ def _unique_names(names: list, *, clean: bool = True) -> list[str]:
 
 
 # --------------------------------------------------------------------------- decoding
+# A text file's bytes read as text: public, for the CLI reads a CSV or JSON Lines file as ingestion does (one rule,
+# not written twice). decode_file: the encoding declared (or detected) checked against the bytes, then decode_as, then
+# a UTF-8 file's lines certainly one legacy encoding; decode_as: an encoding already chosen. legacy_encoding and
+# legacy_words say what was read so.
 
 _PY_CODEC = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1258": "cp1258"}
 
 
-def _decode(
+def decode_file(
     data: bytes, encoding: str, location: str, *, nfc: bool = True, legacy_lines: bool = False
 ) -> tuple[str, str, set[int], dict[int, str]]:
-    """Text, encoding used, the 1-based lines whose bytes are not valid in that encoding, and (``legacy_lines``: CSV
-    and JSON lines) the lines of a UTF-8 file read in a legacy encoding instead (line -> encoding: _legacy_lines).
+    """A text file's ``data`` decoded as ingestion reads it, ``encoding`` as declared (or 'detect'): (text, the
+    encoding used as the load reports it, the 1-based lines whose bytes are not valid in that encoding, and with
+    ``legacy_lines`` (CSV and JSON lines) the lines of a UTF-8 file read in a legacy encoding instead: line ->
+    encoding, _legacy_lines). Raises SourceReadError when more than half the lines are not valid (decode_as).
 
     ``nfc=False`` keeps UTF-8 text exactly as written (dumps and JSON lines are verbatim; staging normalises).
     A file declared cp1258, TCVN3 or VNI whose bytes are UTF-8 Vietnamese is read as UTF-8, and the encoding
@@ -332,16 +338,26 @@ def _decode(
     """
     encoding, label, skip = encodings.choose_encoding(data, encoding)
     data = data[skip:]
-    text, bad = _decode_lines(data, encoding, location, nfc)
-    if encoding in encodings.LEGACY and _UTF8_LETTER.search(data):
-        text, switched = _utf8_lines(data, text, encoding, nfc)
-        label += f" ({len(switched)} line(s) utf-8)" if switched else ""
-        bad -= switched  # (bytes cp1258 does not define: the line-by-line reading had found them)
+    text, bad, switched = decode_as(data, encoding, location, nfc=nfc)
+    label += f" ({len(switched)} line(s) utf-8)" if switched else ""
     legacy: dict[int, str] = {}
     if legacy_lines and bad and encoding in ("utf-8", "utf-8-sig"):
         text, legacy = _legacy_lines(data, text, bad, encoding)
         bad -= set(legacy)
     return text, label, bad, legacy
+
+
+def decode_as(data: bytes, encoding: str, location: str, *, nfc: bool = True) -> tuple[str, set[int], set[int]]:
+    """``data`` decoded in ``encoding`` (already chosen; NFC unless ``nfc=False`` keeps UTF-8 as written): line by
+    line where the whole fails, and in a legacy file the lines that are UTF-8 Vietnamese read as UTF-8 (_utf8_lines:
+    a newer program's rows appended). (text, the 1-based lines not valid in ``encoding`` and not read as UTF-8, the
+    lines read as UTF-8). Raises SourceReadError when more than half the lines are not valid (the encoding is wrong)."""
+    text, bad = _decode_lines(data, encoding, location, nfc)
+    switched: set[int] = set()
+    if encoding in encodings.LEGACY and _UTF8_LETTER.search(data):
+        text, switched = _utf8_lines(data, text, encoding, nfc)
+        bad -= switched  # (bytes cp1258 does not define: the line-by-line reading had found them)
+    return text, bad, switched
 
 
 def _legacy_lines(data: bytes, text: str, bad: set[int], encoding: str) -> tuple[str, dict[int, str]]:
@@ -385,17 +401,22 @@ def _with_legacy_lines(label: str | None, legacy: dict[int, str]) -> str | None:
     return f"{label} (" + ", ".join(f"{n} line(s) {enc}" for enc, n in sorted(counts.items())) + ")"
 
 
+def legacy_encoding(legacy: dict[int, str]) -> str:
+    """The legacy encoding a UTF-8 file's lines were read in (``legacy``: decode_file's line -> encoding): one per
+    file, the one the file's bad lines read best in together (_legacy_lines)."""
+    (encoding,) = set(legacy.values())
+    return encoding
+
+
 def legacy_words(legacy: dict[int, str], shown: int = 20) -> str:
-    """'line 5 decoded as cp1258, line 9 decoded as cp1258' (the first ``shown`` lines, then how many in all)."""
-    lines = sorted(legacy)
-    said = ", ".join(f"line {n} decoded as {legacy[n]}" for n in lines[:shown])
-    return said + (f", ... ({len(lines):,} lines in all)" if len(lines) > shown else "")
+    """'lines 5, 9 decoded as cp1258' (the first ``shown`` lines, then how many more: text.numbered)."""
+    return f"{numbered('line', legacy, shown)} decoded as {legacy_encoding(legacy)}"
 
 
 def _legacy_marks(hit: pl.Series, columns: list[str], legacy: dict[int, str]) -> pl.Expr:
     """DECODED for the rows read from a line in a legacy encoding (``hit``, one per row): 'cp1258:<column>' for each
     of the row's cells holding a non-ASCII character (raw's row_flags 'decoded:...', staging's text repairs)."""
-    (encoding,) = set(legacy.values())  # (one encoding per file: _legacy_lines)
+    encoding = legacy_encoding(legacy)
     cells = [
         pl.when(pl.col(c).cast(pl.String).str.contains(r"[^\x00-\x7F]")).then(pl.lit(f"{encoding}:{c}"))
         for c in columns
@@ -642,7 +663,7 @@ def _header_below_title(records: list[str], spec: SourceSpec) -> int:
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
     data = extract.file.read_bytes()
-    text, encoding, bad_lines, legacy = _decode(data, spec.encoding, extract.location, legacy_lines=True)
+    text, encoding, bad_lines, legacy = decode_file(data, spec.encoding, extract.location, legacy_lines=True)
     _require_text(data, text, extract.location)
     # A file whose every line was double-decoded (UTF-8 read as cp1252 and saved again)
     # shows it in the header already: repair the whole text the same way.
@@ -1008,7 +1029,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                     f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                     "its rows cannot be read"
                 ) from exc
-            found.append((name, header, sheet, cells, _number_cells(reader, name, header, sheet, placed)))
+            found.append((name, header, sheet, cells, xlsx_number_cells(reader, name, header, sheet, placed)))
     frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
     errors: Counter = Counter()
     errors_only: list[pl.DataFrame] = []  # rows whose only values are Excel-error cells (problem rows)
@@ -1028,7 +1049,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             for j, at in layout.errors_by_column(first, sheet.height, sheet.width).items()
         }
         errors.update({sheet.columns[j]: len(at) for j, at in failed.items()})
-        sheet = _fill_merged(sheet, layout, first)
+        sheet = fill_merged_down(sheet, layout, first)
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE),
             _numeric_marks(numbers, sheet.columns),
@@ -1136,7 +1157,7 @@ _ERRORS_ONLY = pl.format(
 )
 
 
-def _number_cells(
+def xlsx_number_cells(
     reader,  # noqa: ANN001 - a fastexcel ExcelReader
     name: str,
     header: int | None,
@@ -1183,7 +1204,7 @@ def _number_cells(
 
 
 def _numeric_marks(numbers: dict[int, pl.Series], names: list[str]) -> pl.Expr:
-    """``NUMERIC`` from per-column masks of number cells (column position -> bool per row: :func:`_number_cells`,
+    """``NUMERIC`` from per-column masks of number cells (column position -> bool per row: :func:`xlsx_number_cells`,
     :func:`_json_numbers`), named with the frame's column names (``names``)."""
     return number_marks([pl.when(pl.lit(mask)).then(pl.lit(names[i])) for i, mask in numbers.items()])
 
@@ -1258,7 +1279,7 @@ def _refuse_wide_header(extract: Extract, sheet_name: str, sheet: pl.DataFrame, 
             )
 
 
-def _fill_merged(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout
+def fill_merged_down(sheet: pl.DataFrame, layout, first: int) -> pl.DataFrame:  # noqa: ANN001 - xlsx_layout.SheetLayout
     """Data cells under a merged cell given its value: a range merged down rows of the data (an address over a
     household's members) holds its value in its top-left cell only, the rows below read empty. Filled in the
     range's first column only, and only where the cell is empty; ranges above the data (titles) are left."""
@@ -1427,7 +1448,7 @@ _JSON_NUMBER_TEXT = r"^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$"
 
 def _json_numbers(frame: pl.DataFrame, body: bytes) -> dict[int, pl.Series]:
     """Which cells of ``frame`` (Polars' read of the JSON lines ``body``, types inferred) were JSON numbers: column
-    position -> bool per row, like :func:`_number_cells` for XLSX. A number has lost an ID's leading zeros (the CMND
+    position -> bool per row, like :func:`xlsx_number_cells` for XLSX. A number has lost an ID's leading zeros (the CMND
     023456789 written as 23456789), which staging puts back only where the reader says the cell was a number. A
     column read as numbers: its non-null cells. A column read as text holding some text a number reads as (numbers
     and strings mixed: Polars reads both as text, '23456789' either way): the lines read again for those columns as
@@ -1553,7 +1574,7 @@ def _cut_off(lines: pl.DataFrame, bad_lines: set[int]) -> bool:
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     data = extract.file.read_bytes()
     declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
-    text, encoding, bad_lines, legacy = _decode(data, declared, extract.location, nfc=False, legacy_lines=True)
+    text, encoding, bad_lines, legacy = decode_file(data, declared, extract.location, nfc=False, legacy_lines=True)
     text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
     eof_mark = text.endswith("\x1a")  # a DOS end mark ends the file: what comes before it is not cut off
     text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
@@ -2045,7 +2066,7 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     creating, number_columns = False, set()  # in the wanted table's CREATE TABLE; its columns of a number type
     boolean_columns: set[str] = set()  # ... and of the boolean type
     data = extract.file.read_bytes()
-    text, encoding, bad_lines, legacy = _decode(data, "utf-8", extract.location, nfc=False, legacy_lines=True)
+    text, encoding, bad_lines, legacy = decode_file(data, "utf-8", extract.location, nfc=False, legacy_lines=True)
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if creating:
