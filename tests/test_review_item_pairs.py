@@ -226,7 +226,7 @@ def test_rows_of_one_item_giving_different_decisions_are_refused_naming_the_item
         ("ward.csv", 4, "decision"),
     ]
     for cause in errors["cause"]:
-        assert AB in cause and "rows 2 and 4" in cause
+        assert AB in cause and "rows 2, 4" in cause
         assert "Cán bộ" not in cause and "no_match" not in cause  # never a value
     assert decisions.filter(pl.col("item_id") == AB).height == 0
     assert loaded.undecided == 0  # the item's undecided row is not an item left undecided

@@ -61,6 +61,7 @@ from pipelines.schema import (
     REVIEW_MATCH_LABELS,
     REVIEW_PLACEMENTS,
 )
+from pipelines.text import numbered
 from pipelines.warehouse import REPO_ROOT
 
 log = logging.getLogger("wardbridge.review")
@@ -840,11 +841,6 @@ MULTI_ROW_KINDS = ("match_pair",)
 ITEM_PLACE = ("source_file", "sheet", "item_id")  # an item's rows in one sheet (a CSV: sheet null)
 
 
-def _row_list(rows: list[int]) -> str:
-    """[2, 4, 7] -> 'rows 2, 4 and 7'."""
-    return "rows " + (", ".join(map(str, rows[:-1])) + " and " if len(rows) > 1 else "") + str(rows[-1])
-
-
 def _one_decision_per_item(work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the rows left to validate, REVIEW_DECISION_ERRORS-shaped errors: source_file, sheet, source_row, field,
     cause) for the items of MULTI_ROW_KINDS, which a ward file shows on several rows: the decision may be written on
@@ -868,9 +864,9 @@ def _one_decision_per_item(work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     for (file, sheet, item), group in refused.group_by(place, maintain_order=True):
         rows = sorted(group["source_row"].to_list())
         cause = (
-            f"{_row_list(rows)} of item {item} give different decisions: an item takes one decision (it labels every "
-            "record pair of the item), written on any one of its rows or the same on each; none of these rows is "
-            "applied"
+            f"{numbered('row', rows)} of item {item} give different decisions: an item takes one decision (it labels "
+            "every record pair of the item), written on any one of its rows or the same on each; none of these rows "
+            "is applied"
         )
         errors += [
             {"source_file": file, "sheet": sheet, "source_row": r, "field": "decision", "cause": cause} for r in rows
