@@ -828,7 +828,7 @@ def _spec_columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _SPEC_COLUMNS = {kind: _spec_columns(kind) for kind in ENTITY_KINDS}
 # per entity kind, the spec's [[dates]]: date column -> the staged column saying how precisely it is known (or None)
-_SPEC_DATE_PRECISION = {
+SPEC_DATE_PRECISION = {
     kind: {d["column"]: d.get("precision") for d in _spec(kind).get("dates", ())} for kind in ENTITY_KINDS
 }
 # [survivorship] columns of each spec, in the order they are published
@@ -839,7 +839,8 @@ ENTITY_REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {kind: cols[1] for kind, col
 LINK_TYPES = ("member_of", "branch_of", "taxpayer_of", "tax_of_parent", "owned_by", "is_person")
 
 
-def _staged_field(registry: str, name: str) -> Field:
+def staged_field(registry: str, name: str) -> Field:
+    """The field ``name`` of a registry's staged table (lineage, registry and resolution fields); KeyError if none."""
     for f in (*LINEAGE_FIELDS, *STAGED_FIELDS[registry], *RESOLUTION_FIELDS):
         if f.name == name:
             return f
@@ -856,7 +857,7 @@ def entities_table(kind: str) -> Table:
     registry = ENTITY_KINDS[kind]
     golden = []
     for name in ENTITY_GOLDEN_COLUMNS[kind]:
-        f = _staged_field(registry, name)
+        f = staged_field(registry, name)
         golden.append(
             _f(
                 name,
@@ -928,11 +929,11 @@ def review_dates(kind: str) -> dict[str, str | None]:
     year-only date, staged as 1 January) or None. Beside each, the review table carries per side that precision and
     the text the source wrote (``review_date_columns``), so no reader takes a year-only date for 1 January."""
     registry = ENTITY_KINDS[kind]
-    precision = _SPEC_DATE_PRECISION[kind]
+    precision = SPEC_DATE_PRECISION[kind]
     return {
         name: precision.get(name)
         for name in ENTITY_REVIEW_COLUMNS[kind]
-        if _staged_field(registry, name).dtype == pl.Date
+        if staged_field(registry, name).dtype == pl.Date
     }
 
 
@@ -949,7 +950,7 @@ def review_table(kind: str) -> Table:
     shown = []
     for side in ("left", "right"):
         for name in ENTITY_REVIEW_COLUMNS[kind]:
-            f = _staged_field(registry, name)
+            f = staged_field(registry, name)
             if name not in dates:
                 shown.append(_f(f"{side}_{name}", f.dtype, f"{side.capitalize()} record: {f.description}"))
                 continue
@@ -962,7 +963,7 @@ def review_table(kind: str) -> Table:
             )
             shown.append(_f(f"{side}_{name}", f.dtype, f"{side.capitalize()} record: {f.description} {known}"))
             if precision:
-                p = _staged_field(registry, dates[name])
+                p = staged_field(registry, dates[name])
                 shown.append(
                     _f(
                         precision,

@@ -385,7 +385,8 @@ def duckdb_type(dtype: pl.DataType | type[pl.DataType]) -> str:
     raise TypeError(f"no DuckDB type for Polars dtype {dtype!r}")
 
 
-def _quote_ident(name: str) -> str:
+def quote_ident(name: str) -> str:
+    """A DuckDB identifier (schema, table, column) quoted, its own quotes doubled."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -446,15 +447,15 @@ def table_for_frame(
 
 
 def create_table_sql(table: Table, schema: str) -> str:
-    columns = ",\n    ".join(f"{_quote_ident(f.name)} {duckdb_type(f.dtype)}" for f in table.fields)
-    return f"CREATE OR REPLACE TABLE {_quote_ident(schema)}.{_quote_ident(table.name)} (\n    {columns}\n)"
+    columns = ",\n    ".join(f"{quote_ident(f.name)} {duckdb_type(f.dtype)}" for f in table.fields)
+    return f"CREATE OR REPLACE TABLE {quote_ident(schema)}.{quote_ident(table.name)} (\n    {columns}\n)"
 
 
 def comment_sql(table: Table, schema: str) -> list[str]:
-    qualified = f"{_quote_ident(schema)}.{_quote_ident(table.name)}"
+    qualified = f"{quote_ident(schema)}.{quote_ident(table.name)}"
     statements = [f"COMMENT ON TABLE {qualified} IS {_quote_literal(table_comment(table))}"]
     statements += [
-        f"COMMENT ON COLUMN {qualified}.{_quote_ident(f.name)} IS {_quote_literal(column_comment(f))}"
+        f"COMMENT ON COLUMN {qualified}.{quote_ident(f.name)} IS {_quote_literal(column_comment(f))}"
         for f in table.fields
     ]
     return statements
@@ -559,12 +560,12 @@ class Warehouse:
             with self.connect_writer() as con:
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(schema)}")
+                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)}")
                     for table, data in prepared:
                         con.execute(create_table_sql(table, schema))
                         con.register("_wardbridge_incoming", data)
                         con.execute(
-                            f"INSERT INTO {_quote_ident(schema)}.{_quote_ident(table.name)} "
+                            f"INSERT INTO {quote_ident(schema)}.{quote_ident(table.name)} "
                             "SELECT * FROM _wardbridge_incoming"
                         )
                         con.unregister("_wardbridge_incoming")
@@ -592,7 +593,7 @@ class Warehouse:
     def read(self, schema: str, name: str) -> pl.DataFrame:
         """Read a published table (or view) back from DuckDB (read-only connection)."""
         with self.connect_reader() as con:
-            return con.sql(f"SELECT * FROM {_quote_ident(schema)}.{_quote_ident(name)}").pl()
+            return con.sql(f"SELECT * FROM {quote_ident(schema)}.{quote_ident(name)}").pl()
 
     def comments(self, schema: str, name: str) -> tuple[str | None, dict[str, str | None]]:
         """(table comment, {column: comment}) as stored in DuckDB."""
@@ -613,7 +614,7 @@ class Warehouse:
 # --------------------------------------------------------------------------- partitioned layers
 
 
-def _partition_dir(key: str) -> str:
+def partition_dir(key: str) -> str:
     """A partition key as a directory name ('population_770@2025-08-31' is safe as is)."""
     return "part=" + "".join(c if c.isalnum() or c in "-_@.=" else "_" for c in key)
 
@@ -632,7 +633,7 @@ class PartitionedLayer:
     layer: str  # raw, staged, quarantine
 
     def path(self, table: str, partition_key: str) -> Path:
-        return self.warehouse.root / "parquet" / self.layer / table / _partition_dir(partition_key) / "data.parquet"
+        return self.warehouse.root / "parquet" / self.layer / table / partition_dir(partition_key) / "data.parquet"
 
     def write(
         self, table: Table, partition_key: str, frame: pl.DataFrame, name: str | None = None, *, refresh: bool = True
@@ -667,12 +668,12 @@ class PartitionedLayer:
             with self.warehouse.connect_writer() as con:
                 con.execute("CREATE SCHEMA IF NOT EXISTS review")
                 con.execute(
-                    f"CREATE OR REPLACE VIEW review.{_quote_ident(view)} AS SELECT record_key, source_id, extract_date, "
+                    f"CREATE OR REPLACE VIEW review.{quote_ident(view)} AS SELECT record_key, source_id, extract_date, "
                     f"source_file, source_key, issues, old_uid, new_uid, ward_status "
-                    f"FROM {_quote_ident(self.layer)}.{_quote_ident(name)} WHERE issues IS NOT NULL"
+                    f"FROM {quote_ident(self.layer)}.{quote_ident(name)} WHERE issues IS NOT NULL"
                 )
                 comment = f"Rows of {self.layer}.{name} staged with a flag (column issues) for a person to check."
-                con.execute(f"COMMENT ON VIEW review.{_quote_ident(view)} IS {_quote_literal(comment)}")
+                con.execute(f"COMMENT ON VIEW review.{quote_ident(view)} IS {_quote_literal(comment)}")
 
     def refresh_view(self, table: Table, name: str) -> None:
         refresh_views(self.warehouse, [(self.layer, table, name)])
@@ -710,12 +711,12 @@ def refresh_views(warehouse: Warehouse, views: Iterable[tuple[str, Table, str]])
     with warehouse._writer_lock():
         with warehouse.connect_writer() as con:
             for layer, table, name in views:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(layer)}")
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(layer)}")
                 con.execute(
-                    f"CREATE OR REPLACE VIEW {_quote_ident(layer)}.{_quote_ident(name)} AS {partition_view_sql(layer, name)}"
+                    f"CREATE OR REPLACE VIEW {quote_ident(layer)}.{quote_ident(name)} AS {partition_view_sql(layer, name)}"
                 )
                 con.execute(
-                    f"COMMENT ON VIEW {_quote_ident(layer)}.{_quote_ident(name)} IS {_quote_literal(table_comment(table))}"
+                    f"COMMENT ON VIEW {quote_ident(layer)}.{quote_ident(name)} IS {_quote_literal(table_comment(table))}"
                 )
 
 

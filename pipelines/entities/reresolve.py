@@ -7,8 +7,8 @@ data) and the reference itself is kept once per fingerprint under ``<warehouse>/
 When the reference in mappings/ changes, ``corrections`` compares, per staged partition, the reference it was
 staged with to the current one (``diff_references``) and re-resolves only the records that can read
 differently (``affected``), each distinct (address, date) once, through the same staging code
-(``stage._resolve``). Records whose reading changed form the overlay ``resolved.address_corrections``; readers
-apply it first (``apply_corrections``, called by pipelines.entities.io), so entities, split placements and
+(``stage.with_resolved_addresses``). Records whose reading changed form the overlay
+``resolved.address_corrections``; readers apply it first (``apply_corrections``, called by pipelines.entities.io), so entities, split placements and
 marts see what re-staging everything with the corrected reference would give, without re-staging.
 
 A record can read differently only if (superset, never fewer):
@@ -217,11 +217,11 @@ def affected(staged: pl.DataFrame, diff: ReferenceDiff | None) -> pl.Series:
 
 def reresolve(staged: pl.DataFrame, registry: str, reference: Reference) -> pl.DataFrame:
     """The staged rows re-resolved with ``reference`` exactly as staging would (record_key + resolver columns)."""
-    from pipelines.ingest.stage import _resolve  # the staging code itself: same inputs, same reading
+    from pipelines.ingest.stage import with_resolved_addresses  # the staging code itself: same inputs, same reading
 
     decl = staged_table(registry)
     inputs = [c for c in ("record_key", "address", "registered_on") if c in staged.columns]
-    resolved = _resolve(staged.select(inputs), reference)
+    resolved = with_resolved_addresses(staged.select(inputs), reference)
     return resolved.select("record_key", *(pl.col(c).cast(decl.polars_schema[c]) for c in RESOLVER_COLUMNS))
 
 

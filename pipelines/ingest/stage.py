@@ -115,7 +115,9 @@ def _address(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(address=pl.coalesce(pl.col("address"), joined))
 
 
-def _resolve(frame: pl.DataFrame, reference=None) -> pl.DataFrame:
+def with_resolved_addresses(frame: pl.DataFrame, reference=None) -> pl.DataFrame:
+    """``frame`` with its addresses read by the resolver: old_uid, new_uid and the ward_* columns. Staging's reading,
+    which entities.reresolve repeats when the reference changes (same inputs, same reading)."""
     # The registration date decides between an old-form and a 2025-form reading of an address
     # without district (the extract date cannot: old systems are extracted after the reform).
     as_of = frame["registered_on"] if "registered_on" in frame.columns else None
@@ -688,7 +690,7 @@ def stage(
     bad = frame.filter(pl.col("_field").is_not_null())
     bad = bad.with_columns(_kind=pl.lit("extract_rejected") if rejected else _reason_kind(readable))
     good = frame.filter(pl.col("_field").is_null())
-    good = _resolve(good, reference)
+    good = with_resolved_addresses(good, reference)
     raw_cols = [c for c in raw.columns if c not in LINEAGE and c not in ("read_problem", "row_flags")]
     quarantine = raw.join(
         bad.select("record_key", "_field", "_reason", "_kind"), on="record_key", how="inner", maintain_order="left"

@@ -34,7 +34,7 @@ from pipelines.ingest.catalogue import source_of
 from pipelines.warehouse import (
     PartitionedLayer,
     Warehouse,
-    _partition_dir,
+    partition_dir,
     partition_view_sql,
     write_parquet_atomic,
     write_text_atomic,
@@ -68,7 +68,7 @@ def status_dir(warehouse: Warehouse, registry: str) -> Path:
 
 
 def _status_path(warehouse: Warehouse, registry: str, partition: str) -> Path:
-    return status_dir(warehouse, registry) / f"{_partition_dir(partition)}.json"
+    return status_dir(warehouse, registry) / f"{partition_dir(partition)}.json"
 
 
 def write_status(warehouse: Warehouse, status: PartitionStatus) -> Path:
@@ -175,8 +175,8 @@ def retire_partitions(
     ``sources``: the catalogue's source ids, so the status says whether the source left the catalogue or only
     the extract's file went (:func:`retired_cause`).
     """
-    wanted = {_partition_dir(k) for k in catalogue_keys}
-    statuses = {_partition_dir(k): s for k, s in read_status(warehouse, registry).items()}
+    wanted = {partition_dir(k) for k in catalogue_keys}
+    statuses = {partition_dir(k): s for k, s in read_status(warehouse, registry).items()}
     retired: set[str] = set()
     for layer, table in tables.items():
         gone = {name: path for name, path in live_partitions(warehouse, layer, table).items() if name not in wanted}

@@ -183,7 +183,7 @@ def _partial_date_sentence(kind: str, name: str, exported: Mapping[str, str] | N
 def _survivor_words(kind: str, name: str) -> str:
     """How a golden column's value is chosen, in words: a date known to different precisions and its precision
     column follow pipelines/match/entities.py's _survive_dated, the others their rule."""
-    dated = {d: p for d, p in S._SPEC_DATE_PRECISION[kind].items() if p and d in S.ENTITY_GOLDEN_COLUMNS[kind]}
+    dated = {d: p for d, p in S.SPEC_DATE_PRECISION[kind].items() if p and d in S.ENTITY_GOLDEN_COLUMNS[kind]}
     if name in dated:
         return (
             "the date most of them agree with (a date known only to its year or month agrees with every full date "
@@ -203,7 +203,7 @@ def recipient_description(table: Table, source_field: S.Field, exported: Mapping
     text = source_field.description
     kind = table.name.removesuffix("_entities") if table.name.endswith("_entities") else None
     if kind in S.ENTITY_KINDS and source_field.name in S.ENTITY_GOLDEN_COLUMNS[kind]:
-        staged = S._staged_field(S.ENTITY_KINDS[kind], source_field.name)
+        staged = S.staged_field(S.ENTITY_KINDS[kind], source_field.name)
         policy = S.policy_sentences(staged.on_missing, staged.on_invalid)
         base = staged.description.removesuffix(policy).strip()
         noun = _ENTITY_NOUNS[kind]

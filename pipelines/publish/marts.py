@@ -269,7 +269,7 @@ def accounting_problems(
 # --------------------------------------------------------------------------- record flow
 
 
-def _quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFrame:
+def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFrame:
     """Old unit and ward of quarantined rows, from their raw address (repaired, resolved like staging does)."""
     rows = raw.join(quarantine.select("record_key"), on="record_key", how="semi")
     schema = {"record_key": pl.String, "old_uid": pl.String, "new_uid": pl.String, "candidates": pl.List(pl.String)}
@@ -319,7 +319,7 @@ def flow_and_accounting(inputs: MartInputs, *, account: bool = True) -> tuple[pl
             pl.col("ward_candidates").alias("candidates"),
             pl.lit(True).alias("_staged"),
         )
-        q = _quarantine_wards(raw, quarantine).with_columns(
+        q = quarantine_wards(raw, quarantine).with_columns(
             _quarantined=pl.lit(True), ward_status=pl.lit(None, pl.String)
         )
         flow = raw.select(RAW_COLUMNS)

@@ -49,11 +49,11 @@ from pipelines.schema import MART_SCHEMA, RESTRICTED_SCHEMA, WARD_PARTITION, WAR
 from pipelines.warehouse import (
     LOCK_TIMEOUT_ENV,
     Warehouse,
-    _quote_ident,
     arrow_table,
     comment_sql,
     create_table_sql,
     fault_point,
+    quote_ident,
 )
 from pipelines.warehouse import lock_timeout as warehouse_lock_timeout
 
@@ -187,7 +187,7 @@ def write_duckdb(
     ):
         if disabled_compression:
             con.execute(f"SET disabled_compression_methods = '{disabled_compression}'")
-        con.execute(f"CREATE SCHEMA {_quote_ident(schema)}")
+        con.execute(f"CREATE SCHEMA {quote_ident(schema)}")
         for table, frame in tables:
             _create_table(con, schema, table)
             _insert(con, schema, table, frame)
@@ -206,7 +206,7 @@ def _insert(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl
     # Parquet field metadata of ``arrow_table`` (and its copy into large strings) is not needed here
     con.register("_incoming", table.cast(frame).to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
-        con.execute(f"INSERT INTO {_quote_ident(schema)}.{_quote_ident(table.name)} SELECT * FROM _incoming")
+        con.execute(f"INSERT INTO {quote_ident(schema)}.{quote_ident(table.name)} SELECT * FROM _incoming")
     finally:
         con.unregister("_incoming")
 

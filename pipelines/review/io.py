@@ -80,7 +80,7 @@ def _scan(wh: Warehouse, layer: str, name: str, schema: dict, columns: list[str]
 
 def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
     """Quarantine rows per registry with the old unit, ward and candidates of their raw address."""
-    from pipelines.publish.marts import _quarantine_wards  # the marts' reading of a quarantined row's address
+    from pipelines.publish.marts import quarantine_wards  # the marts' reading of a quarantined row's address
 
     out = {}
     for registry in REGISTRY_KINDS:
@@ -92,7 +92,7 @@ def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
             raw_table(registry).polars_schema,
             ["record_key", "address", *ADDRESS_PARTS],
         )
-        wards = _quarantine_wards(raw, quarantine)
+        wards = quarantine_wards(raw, quarantine)
         out[registry] = quarantine.join(wards, on="record_key", how="left", maintain_order="left")
     return out
 
