@@ -152,14 +152,13 @@ def _say_legacy_lines(path: Path, legacy: dict[int, str]) -> None:
 
 
 def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], bad: set[int]) -> str:
-    """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<clauses>)', the lines
-    by number, never a value. ``legacy``: the lines certainly one legacy encoding (--encoding auto reads them);
-    ``bad``: the other lines not UTF-8 ({0}: most lines, none read). A bad line is taken for damaged (UTF-8 with a
-    byte wrong?) when some line is certain and it is not, or when it is no legacy encoding's clean Vietnamese
-    (_legacy_looking). Named: the damaged lines alone (with --encoding auto, or when no line is certain), else every
-    line not UTF-8 (an explicit --encoding utf-8 reads UTF-8 only). Clauses: what auto reads; for damaged lines,
-    mend or remove them (a legacy --encoding reads them as wrong letters with no error; was 'give --encoding'); else
-    give --encoding (auto) or leave it to auto-detection (utf-8)."""
+    """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<what to do>)', the
+    lines by number, never a value. The lines named: with --encoding auto and lines read in a legacy encoding
+    (``legacy``), the others (``bad``, damaged bytes?); with a damaged line and none read, those; else every line not
+    UTF-8 (an explicit --encoding utf-8 reads UTF-8 only: the user asked for the check). What to do: what --encoding
+    auto reads (``legacy``); for a damaged line (not a legacy encoding's clean Vietnamese: _legacy_looking; or not
+    certain beside certain ones): mend or remove it, as a legacy --encoding reads it as wrong letters with no error
+    (was 'give --encoding'); else give --encoding (auto) or leave it to auto-detection (explicit utf-8)."""
     from pipelines.ingest.readers import legacy_encoding
 
     auto = encoding == "auto"
@@ -167,9 +166,8 @@ def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], ba
     only_bad = damaged and (auto or not legacy)  # else every line not UTF-8 is named (none read, or UTF-8 only)
     where = numbered("line", bad, LINES_SHOWN) if only_bad else undecodable_lines(data, lambda b: b.decode("utf-8"))
     said: list[str] = []
-    if legacy:
-        if not auto:  # (it read none of them)
-            said.append(f"--encoding {encoding} reads UTF-8 only")
+    if legacy:  # (an explicit --encoding utf-8 read none of them)
+        said += [] if auto else [f"--encoding {encoding} reads UTF-8 only"]
         said.append(f"--encoding auto reads {numbered('line', legacy, LINES_SHOWN)} as {legacy_encoding(legacy)}")
     if damaged:
         it = "it" if len(bad) == 1 else "them"
@@ -2409,22 +2407,37 @@ def _read_verdicts(path: Path, option: str, float_ids: bool = False) -> tuple[pl
     column). A verdict column (label, verdict or decision, as review.match_labels and the ward files write it) holds
     match/same or no_match/different (any case); without one every pair is 'same'. A row with an empty verdict is
     a pair not decided yet (a ward file partly filled in): left out and counted. Another value is refused with the
-    count and first row, never the value."""
-    table = _read_pairs(path, option, float_ids)
-    pairs = table.frame
-    column = next((c for c in VERDICT_COLUMNS if c in pairs.columns), None)
-    if column is None:
-        return pairs.select("left_id", "right_id"), None
+    count and first row, never the value. A review file of the pipeline (review_<ward>.xlsx, match_pair.csv: an item
+    one row per record pair) is read as the review stage reads it (``review.decisions.ward_file_pairs``): an item's
+    decision labels every record pair it shows; rows of one item giving different decisions are left out, named."""
+    from pipelines.review.decisions import ward_file_pairs
+
+    ward = ward_file_pairs(path)
+    if ward is not None:
+        pairs, column = ward.pairs, "decision"
+        _say_ward_file(path, option, ward)
+    else:
+        table = _read_pairs(path, option, float_ids)
+        pairs = table.frame
+        column = next((c for c in VERDICT_COLUMNS if c in pairs.columns), None)
+        if column is None:
+            return pairs.select("left_id", "right_id"), None
+
+    def where(at: int) -> str:  # a CSV record is counted, not a line: a quoted cell (a note) may span lines before it
+        if ward is None:
+            return _row_at(path, table, at)
+        sheet = pairs["sheet"][at]
+        return f"row {pairs['source_row'][at]}" + (f" of sheet {sheet!r}" if sheet is not None else "")
+
     verdict = pairs[column].cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
     undecided = verdict.replace("", None).is_null()
     bad = ~undecided & ~verdict.is_in([*SAME_VERDICTS, *DIFFERENT_VERDICTS]).fill_null(False)
     if bad.any():
         first = int(bad.arg_true()[0])
-        # a CSV record is counted, not a line: a quoted cell (a note) may span lines before it
-        where = _row_at(path, table, first)
+        rows = int(bad.sum()) if ward is None else pairs.filter(bad).select("sheet", "source_row").unique().height
         raise click.BadParameter(
-            f"{path}: {int(bad.sum()):,} rows whose {column} is not one of {', '.join(SAME_VERDICTS)} (same entity) "
-            f"or {', '.join(DIFFERENT_VERDICTS)} (different entities); the first at {where}",
+            f"{path}: {rows:,} rows whose {column} is not one of {', '.join(SAME_VERDICTS)} (same entity) "
+            f"or {', '.join(DIFFERENT_VERDICTS)} (different entities); the first at {where(first)}",
             param_hint=option,
         )
     if undecided.any():
@@ -2437,12 +2450,40 @@ def _read_verdicts(path: Path, option: str, float_ids: bool = False) -> tuple[pl
     conflict = (key.is_in(key.filter(same).implode()) & key.is_in(key.filter(different).implode())).fill_null(False)
     if conflict.any():
         first = int(conflict.arg_true()[0])
-        where = _row_at(path, table, first)
         _echo(
             f"{option} {path}: {int(key.filter(conflict).n_unique()):,} pairs judged both same and different "
-            f"({int(conflict.sum()):,} rows, the first at {where}): read as different (never linked); decide them again"
+            f"({int(conflict.sum()):,} rows, the first at {where(first)}): read as different (never linked); decide them "
+            "again"
         )
     return pairs.filter(same).select("left_id", "right_id"), pairs.filter(different).select("left_id", "right_id")
+
+
+def _say_ward_file(path: Path, option: str, ward) -> None:  # noqa: ANN001 - a review.decisions.WardFilePairs
+    """What was read of a review file given as verdicts: decided items and the record pairs they label, items not
+    decided yet, and the rows not read (rows of one item giving different decisions, named by item and rows; cells the
+    review stage refuses), never a value."""
+    own = int(ward.pairs["item_id"].is_null().sum()) if ward.pairs.height else 0
+    mp = ward.pairs.height - own
+    _echo(
+        f"{option} {path}: a review file: {ward.items:,} decided item(s), {mp:,} record pair(s) (an item's decision "
+        f"labels every record pair of it)"
+        + (f", {own:,} row(s) without an item id read as pairs of their own" if own else "")
+        + f"; {ward.undecided:,} item(s) not decided yet left out"
+    )
+    if ward.refused:
+        causes = ward.errors.filter(pl.col("field") == "decision")["cause"].unique(maintain_order=True)
+        _echo(
+            f"{option} {path}: {ward.refused:,} item(s) whose rows give different decisions not read: "
+            + "; ".join(causes.head(5))
+            + (f"; and {causes.len() - 5:,} more" if causes.len() > 5 else "")
+        )
+    others = ward.errors.filter(~pl.col("cause").str.contains(" give different decisions"))
+    if others.height:
+        first = others.row(0, named=True)
+        at = f"row {first['source_row']}" + (f" of sheet {first['sheet']!r}" if first["sheet"] is not None else "")
+        _echo(
+            f"{option} {path}: {others.height:,} row(s) not read; the first at {at} ({first['field']}): {first['cause']}"
+        )
 
 
 def _read_withdrawn(path: Path, id_column: str, float_ids: bool = False) -> pl.Series:

@@ -13,7 +13,10 @@ A cell starting with an apostrophe before = + - @ tab or CR (the exports' CSV fo
 A match_pair item is shown on several rows of a ward file (one per record pair its decision labels): its decision may
 be written on any of them, or the same on several (read once, reviewer, date and note from the first); rows of one
 item in one sheet giving different decisions are all refused, naming the item and the rows, and its rows without a
-decision beside a decided one are not items left undecided (``_one_decision_per_item``).
+decision beside a decided one are not items left undecided (``one_decision_per_item``). The ward file's pair columns
+(left_id, right_id, record_pairs) are read too: a decision row whose file shows fewer record pairs of its item than the
+item holds now (a pair joined it, the item keeping its id, after the file was written) is refused rather than label
+that pair unseen (``_unseen_pairs``). ``ward_file_pairs`` reads a ward file so for ``wardbridge match --labels``.
 
 A row with a review item id and no decision is an item not decided yet (counted, not an error); a row with no
 decision and an id that is not a review item id (mangled by a spreadsheet, a note in the column) is an error. Every other
@@ -78,6 +81,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "ghi chu"),
     "new_ward_code": ("new ward code", "ma phuong xa moi", "ma xa phuong moi", "ma don vi moi"),
 }
+# a ward file's record-pair columns (a match_pair item is one row per record pair): read beside the decision columns
+# when present (never required, never refused when named twice: the first is read). Their record keys tell which
+# pairs of an item the file showed (``validate``: a pair that joined the item later is not decided unseen) and let
+# ``wardbridge match --labels`` read a ward file (``ward_file_pairs``)
+PAIR_COLUMNS = ("left_id", "right_id", "record_pairs")
+PAIR_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "left_id": ("left id", "ma ho so trai"),
+    "right_id": ("right id", "ma ho so phai"),
+    "record_pairs": ("record pairs", "so cap ho so"),
+}
 # decisions each kind takes (every kind also takes "reverse")
 KIND_DECISIONS: dict[str, tuple[str, ...]] = {
     "quarantined_row": ("fixed_at_source", "dismiss"),
@@ -131,6 +144,7 @@ def fold_header(text: str | None) -> str:
 
 
 _ALIAS = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in (fold_header(column), *aliases)}
+_PAIR_ALIAS = {alias: c for c, aliases in PAIR_HEADER_ALIASES.items() for alias in (fold_header(c), *aliases)}
 
 
 NO_COLUMN = "no such column in the header"
@@ -218,6 +232,12 @@ def _rows_from_grid(
             for c, at in twice.items()
         ]
     names = grid.columns
+    pair_at: dict[str, int] = {}  # the record-pair columns (PAIR_COLUMNS) either header row names, the first of each
+    for cells in head[start:data_start]:
+        for i, cell in enumerate(cells):
+            column = _PAIR_ALIAS.get(fold_header(cell))
+            if column:
+                pair_at.setdefault(column, i)
     frame = grid.with_row_index("source_row", offset=1 + skipped).slice(data_start)
     repeated = _repeated_headers(grid, names[mapping["item_id"]], names[mapping["decision"]], data_start)
     if repeated:  # two review files pasted into one: the second one's header rows are no decisions
@@ -239,6 +259,12 @@ def _rows_from_grid(
                     else pl.lit(None, pl.String)
                 ).alias(c)
                 for c in COLUMNS
+            ],
+            *[
+                (unescape_cell(pl.col(names[pair_at[c]]).cast(pl.String)) if c in pair_at else pl.lit(None, pl.String))
+                .str.strip_chars()
+                .alias(c)
+                for c in PAIR_COLUMNS
             ],
         ).with_columns(pl.lit(file).alias("source_file"), pl.lit(sheet, pl.String).alias("sheet")),
         wider,
@@ -481,6 +507,7 @@ def read_decision_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     schema = {
         "source_row": pl.UInt32,
         **dict.fromkeys(COLUMNS, pl.String),
+        **dict.fromkeys(PAIR_COLUMNS, pl.String),
         "source_file": pl.String,
         "sheet": pl.String,
     }
@@ -701,7 +728,8 @@ def validate(
         .then(pl.concat_str(pl.lit("2025:"), pl.col("ward_text").str.zfill(5)))
         .alias("new_uid"),
     )
-    work, disagreeing = _one_decision_per_item(work)
+    work = _with_shown_pairs(work)
+    work, disagreeing = one_decision_per_item(work)
     empty = pl.all_horizontal(pl.col(c).is_null() for c in ("item_id", "decision", "reviewer", "decided_on_text"))
     valid_id = pl.col("item_id").str.contains(ITEM_ID_PATTERN)
     no_decision = work.filter(
@@ -725,7 +753,7 @@ def validate(
             pl.lit(True).alias("_known"),
             pl.col("candidates").alias("_candidates"),
             pl.col("name_key").alias("_name_key"),
-        )
+        ).join(held_pairs(items), on="item_id", how="left")
     else:
         known = pl.DataFrame(
             schema={
@@ -733,6 +761,7 @@ def validate(
                 "_known": pl.Boolean,
                 "_candidates": pl.List(pl.String),
                 "_name_key": pl.String,
+                "_held": pl.List(pl.String),
             }
         )
     work = work.join(known, on="item_id", how="left", maintain_order="left")
@@ -768,6 +797,7 @@ def validate(
             (pl.col("decision") == "reject") & pl.col("_known") & pl.col("_name_key").is_null(),
             "reject applies to a named street item only",
         ),
+        ("decision", _unseen_pairs(), _unseen_cause()),
         ("reviewer", pl.col("reviewer").is_null(), "missing"),
         ("decided_on", pl.col("decided_on_text").is_null(), "missing"),
         (
@@ -836,12 +866,83 @@ def validate(
     return valid.drop("_nth"), errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
 
 
+def _pair_key(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """A record pair whichever way it is written: 'smaller key' US 'larger key'."""
+    return pl.concat_str(pl.min_horizontal(left, right), pl.max_horizontal(left, right), separator="\x1f")
+
+
+def held_pairs(items: pl.DataFrame) -> pl.DataFrame:
+    """item_id, _held: the record pairs (``_pair_key``) a match_pair item of REVIEW_ITEM_KEYS holds now: its own pair
+    and its further ones (more_left_ids, more_right_ids), the pairs its decision labels (``decided_pairs``)."""
+    absent = {c: t for c, t in REVIEW_ITEM_KEYS.polars_schema.items() if c not in items.columns}
+    pairs = items.with_columns(pl.lit(None, t).alias(c) for c, t in absent.items()).filter(
+        (pl.col("kind") == "match_pair") & pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
+    )
+    return (
+        pairs.select(
+            "item_id",
+            pl.concat_list("left_id", pl.col("more_left_ids").fill_null([])).alias("_l"),
+            pl.concat_list("right_id", pl.col("more_right_ids").fill_null([])).alias("_r"),
+        )
+        .explode("_l", "_r")
+        .group_by("item_id")
+        .agg(_pair_key(pl.col("_l"), pl.col("_r")).unique().alias("_held"))
+    )
+
+
+def _with_shown_pairs(work: pl.DataFrame) -> pl.DataFrame:
+    """``work`` with what the row's file (sheet) shows of its match_pair item: ``_shown`` the record pairs on the
+    item's rows there (left_id, right_id), ``_shown_count`` the item's record_pairs as the file says (rows an official
+    deleted are still counted there). Empty / null where the file has no such columns."""
+    place = list(ITEM_PLACE)
+    both = pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
+    shown = (
+        work.filter((pl.col("kind") == "match_pair").fill_null(False))
+        .group_by(place)
+        .agg(
+            _pair_key(pl.col("left_id"), pl.col("right_id")).filter(both).unique().alias("_shown"),
+            pl.col("record_pairs").str.extract(r"^\s*(\d+)(?:\.0+)?\s*$").cast(pl.UInt32).max().alias("_shown_count"),
+        )
+    )
+    return work.join(shown, on=place, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _unseen_pairs() -> pl.Expr:
+    """A match or no_match row whose file shows some of its item's record pairs, and fewer than the item holds now
+    (REVIEW_ITEM_KEYS, ``held_pairs``), one it holds not among them: a pair joined the item (a later run published the
+    item again, keyed as before by its smallest pair) after the file the official filled in was written. Its decision
+    would label that pair unseen: the row is refused and the item stays open, every pair in this run's files. (A file
+    without the pair columns, written by hand with the item id alone, cannot say: its decision labels what the item
+    holds.)"""
+    shown = pl.col("_shown").fill_null([])
+    fewer = pl.col("_shown_count").fill_null(shown.list.len()) < pl.col("_held").list.len()
+    return (
+        pl.col("decision").is_in(KIND_DECISIONS["match_pair"])
+        & (pl.col("kind") == "match_pair")
+        & (shown.list.len() > 0)
+        & fewer
+        & (pl.col("_held").list.set_difference(shown).list.len() > 0)
+    )
+
+
+def _unseen_cause() -> pl.Expr:
+    shown = pl.col("_shown_count").fill_null(pl.col("_shown").list.len())
+    return pl.format(
+        "item {} holds {} record pairs, the file shows {}: a pair joined the item after this file was written, and "
+        "this decision would label it unseen; decide the item again on this run's ward file, which shows every pair; "
+        "the row is not applied",
+        pl.col("item_id"),
+        pl.col("_held").list.len(),
+        shown,
+    )
+
+
 # kinds whose ward files show one item on several rows (match_pair: one row per record pair its decision labels)
 MULTI_ROW_KINDS = ("match_pair",)
 ITEM_PLACE = ("source_file", "sheet", "item_id")  # an item's rows in one sheet (a CSV: sheet null)
 
 
-def _one_decision_per_item(work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def one_decision_per_item(work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the rows left to validate, REVIEW_DECISION_ERRORS-shaped errors: source_file, sheet, source_row, field,
     cause) for the items of MULTI_ROW_KINDS, which a ward file shows on several rows: the decision may be written on
     any row of the item, or the same on several. Rows of one item in one sheet giving different decisions (or ward
@@ -876,6 +977,72 @@ def _one_decision_per_item(work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
         c: REVIEW_DECISION_ERRORS.polars_schema[c] for c in ("source_file", "sheet", "source_row", "field", "cause")
     }
     return kept.drop("_decided", "_item_decided", "_answers"), pl.DataFrame(errors, schema=schema)
+
+
+@dataclass
+class WardFilePairs:
+    """A review file's match_pair decisions as the record pairs they label (``ward_file_pairs``)."""
+
+    pairs: pl.DataFrame  # item_id, left_id, right_id, decision (the item's; null: a row of its own not decided), sheet,
+    # source_row (the row holding the decision)
+    errors: pl.DataFrame  # sheet, source_row, field, cause: rows not read (never a value)
+    items: int  # items decided (each labels every record pair its rows show)
+    undecided: int  # items with no decision on any of their rows
+    refused: int  # items whose rows give different decisions (none of their rows read)
+
+
+def ward_file_pairs(path: Path) -> WardFilePairs | None:
+    """The record pairs a review file's match_pair decisions label (``wardbridge match --labels`` given a ward file),
+    read as the review stage reads a decisions file (``_read_csv`` / ``_read_xlsx``: encoding detected, Vietnamese
+    and English header rows, every visible sheet, the exports' formula escape undone) and applied as it applies them:
+    one decision per item (``one_decision_per_item``: written on any of its rows, or the same on several; rows of one
+    item in one sheet giving different decisions are refused, named in ``errors``), labelling every record pair the
+    item's rows show. A row without a review item id is a pair of its own. None: no sheet with item_id, decision,
+    left_id and right_id columns (a plain list of pairs)."""
+    suffix = path.suffix.lower()
+    if suffix not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
+        return None
+    frames, problems = (_read_csv if suffix in TEXT_SUFFIXES else _read_xlsx)(path, path.name)
+    frames = [f for f in frames if f["left_id"].is_not_null().any() and f["right_id"].is_not_null().any()]
+    if not frames:
+        return None
+    item_id = _code("item_id").str.to_lowercase()
+    work = (
+        pl.concat(frames)
+        .with_columns(
+            item_id.alias("item_id"),
+            _code("decision").str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("decision"),
+            _code("new_ward_code").alias("ward_text"),
+            pl.when(item_id.str.contains(ITEM_ID_PATTERN))
+            .then(item_id.str.slice(0, 2).replace_strict(KIND_OF_PREFIX, default=None))
+            .alias("kind"),
+        )
+        .filter(pl.col("left_id").is_not_null() | pl.col("right_id").is_not_null() | pl.col("decision").is_not_null())
+    )
+    kept, disagreeing = one_decision_per_item(work)
+    place, multi = list(ITEM_PLACE), (pl.col("kind") == "match_pair").fill_null(False)
+    columns = ["item_id", "left_id", "right_id", "decision", "sheet", "source_row"]
+    decided = (
+        kept.filter(multi & pl.col("decision").is_not_null())
+        .unique(place, keep="first", maintain_order=True)
+        .select(*place, "decision", "source_row")
+    )
+    items = work.filter(multi).select(*place, "left_id", "right_id")
+    pairs = pl.concat(
+        [
+            items.join(decided, on=place, how="inner", nulls_equal=True, maintain_order="left").select(columns),
+            work.filter(~multi).select(columns),
+        ]
+    )
+    groups = items.select(place).unique().height
+    refused = disagreeing.select("sheet", "cause").unique().height
+    errors = pl.concat(
+        [
+            pl.DataFrame(problems, schema=REVIEW_DECISION_ERRORS.polars_schema).select(disagreeing.columns),
+            disagreeing,
+        ]
+    )
+    return WardFilePairs(pairs, errors.drop("source_file"), decided.height, groups - decided.height - refused, refused)
 
 
 def _cause_expr(cause: str | pl.Expr) -> pl.Expr:

@@ -1,0 +1,257 @@
+"""Reviewers' decisions reach the matcher whole (issue 14 §3; HW2, session 41).
+
+1. ``wardbridge match --labels`` given a pipeline ward file (``match_pair.csv`` / ``review_<ward>.xlsx``, a
+   match_pair item one row per record pair) read each row as its own pair: a decision written on one row of a
+   three-pair item labelled that row's pair only, while the pipeline's review stage applies it to every pair of the
+   item; the workbook (a Vietnamese header row above the English one) and a CSV with Vietnamese headers were refused
+   ("needs columns left_id and right_id"). It is now read by the review stage's own reader: one decision per item,
+   applied to each of its pairs; rows of one item giving different decisions are refused and named.
+2. A record pair that joined an item after the ward file was written (a later run published the item again with it,
+   the item keeping its id) was labelled by the decision written on the older file: the official never saw it. A
+   decision row whose file shows fewer record pairs of the item than it holds now is refused, naming the item, and the
+   item stays open (queued again with every pair).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import _read_verdicts, main
+from pipelines.review.decisions import append_audit, effective_decisions, load_decisions, match_labels
+from pipelines.review.exports import write_ward_exports
+from pipelines.review.queues import ReviewInputs, match_pair_rows, update_item_keys
+from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_KINDS
+from tests.reviewhelpers import LINEAGE, PAIRS, people_review
+from tests.test_review_item_pairs import AB, CD, DAY, NOW, WARD
+
+REPO = Path(__file__).resolve().parents[1]
+AB_PAIRS = [("p#1", "p#2"), ("p#3", "p#4"), ("p#4", "p#5")]
+
+
+def _ward_files(root: Path, pairs=PAIRS, lineage=LINEAGE, headers: str = "en", now=NOW, previous=None):  # noqa: ANN001, ANN202
+    """The pipeline's ward files of the match_pair items of ``pairs`` (written by write_ward_exports, as a run does)
+    and the items' keys (update_item_keys over ``previous``)."""
+    keys = sorted({k for p in pairs for k in p[:2]})
+    inputs = ReviewInputs(
+        staged={"population": pl.DataFrame({"record_key": keys, "new_uid": [f"2025:{WARD}"] * len(keys)})},
+        quarantine={},
+        review={"people": people_review(pairs)},
+        ward_names=pl.DataFrame(),
+        entity_of={"people": lineage},
+    )
+    items, rows = match_pair_rows(inputs)
+    queue = items.sort("item_id").with_columns(
+        pl.lit("match_pair").alias("kind"), pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank")
+    )
+    evidence = {kind: pl.DataFrame(schema={"item_id": pl.String}) for kind in REVIEW_KINDS}
+    evidence["match_pair"] = items.select("item_id", "record_pairs", "other_pairs")
+    names = pl.DataFrame({"unit_uid": [f"2025:{WARD}"], "name": ["Phường Sài Gòn"]})
+    write_ward_exports(queue, evidence, names, root, headers=headers, pair_rows=rows)
+    keyed = queue.with_columns(
+        pl.lit(None, t).alias(c) for c, t in REVIEW_ITEM_KEYS.polars_schema.items() if c not in queue.columns
+    )
+    return update_item_keys(previous, keyed, now)
+
+
+def _decide_csv(source: Path, target: Path, at: dict[int, str]) -> Path:
+    """The ward CSV ``source`` filled in as an official does: decision ``at[row]`` on those data rows (0-based)."""
+    table = pl.read_csv(source, infer_schema=False)
+    row = pl.int_range(pl.len())
+    filled = table.with_columns(
+        pl.when(row.is_in(list(at))).then(v).otherwise(pl.col(c)).alias(c)
+        for c, v in (
+            ("decision", row.replace_strict(at, default=None, return_dtype=pl.String)),
+            ("reviewer", pl.lit("Cán bộ A")),
+            ("decided_on", pl.lit(str(DAY))),
+        )
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    filled.write_csv(target)
+    return target
+
+
+def _rows_of(table: pl.DataFrame, item: str) -> list[int]:
+    return [i for i, x in enumerate(table["item_id"]) if x == item]
+
+
+# ------------------------------------------------------------------------------------- 1. --labels reads a ward file
+
+
+@pytest.mark.parametrize("nth", [0, 1, 2])
+def test_a_decision_on_one_row_of_an_item_labels_every_pair_of_it(tmp_path, capsys, nth):
+    _ward_files(tmp_path / "wh")
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    filled = _decide_csv(source, tmp_path / "labels.csv", {_rows_of(table, AB)[nth]: "no_match"})
+    same, different = _read_verdicts(filled, "--labels")
+    assert same.height == 0
+    assert sorted(different.rows()) == AB_PAIRS  # the pipeline's review stage labels these three (match_labels)
+    err = capsys.readouterr().err
+    assert "1 decided item(s), 3 record pair(s)" in err and "1 item(s) not decided yet" in err
+    assert "p#" not in err  # never a record key
+
+
+def test_the_pipeline_and_the_cli_label_the_same_pairs(tmp_path):
+    keys = _ward_files(tmp_path / "wh")
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    decided = {_rows_of(table, AB)[1]: "match", _rows_of(table, CD)[0]: "no_match"}
+    filled = _decide_csv(source, tmp_path / "decisions" / "match_pair.csv", decided)
+    loaded = load_decisions(filled.parent, ward_codes={WARD}, items=keys, today=DAY)
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    labels = match_labels(effective_decisions(audit, keys))
+    same, different = _read_verdicts(filled, "--labels")
+    by_label = {k: sorted(g.select("left_id", "right_id").rows()) for (k,), g in labels.group_by("label")}
+    assert by_label == {"match": sorted(same.rows()), "no_match": sorted(different.rows())}
+    assert len(by_label["match"]) == 3 and len(by_label["no_match"]) == 1
+
+
+def test_the_workbook_is_read_as_the_pipeline_reads_it(tmp_path):
+    """review_<ward>.xlsx: one sheet per kind, a Vietnamese header row above the English one. It was refused (its first
+    sheet, quarantined_row, read: 'needs columns left_id and right_id'); an official's decision filled down every row
+    of the item, as the pipeline's test does."""
+    import xlsxwriter
+
+    _ward_files(tmp_path / "wh", headers="both")
+    book = fastexcel.read_excel(str(tmp_path / "wh" / "wards" / WARD / f"review_{WARD}.xlsx"))
+    target = tmp_path / "filled.xlsx"
+    with xlsxwriter.Workbook(str(target)) as out:
+        for name in book.sheet_names:
+            grid = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
+            cells = [["" if v is None else v for v in row] for row in grid.rows()]
+            if name == "match_pair":
+                header = cells[1]
+                for row in cells[2:]:
+                    if row[header.index("item_id")] == AB:
+                        for column, value in (
+                            ("decision", "match"),
+                            ("reviewer", "Cán bộ A"),
+                            ("decided_on", "5/12/2026"),
+                        ):
+                            row[header.index(column)] = value
+            sheet = out.add_worksheet(name)
+            for r, row in enumerate(cells):
+                sheet.write_row(r, 0, row)
+    same, different = _read_verdicts(target, "--labels")
+    assert sorted(same.rows()) == AB_PAIRS and different.height == 0
+
+
+def test_a_csv_with_vietnamese_headers_is_read(tmp_path):
+    _ward_files(tmp_path / "wh", headers="vi")
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    filled = table.with_columns(
+        pl.when(pl.col("Mã mục") == CD).then(pl.lit(v)).otherwise(pl.col(c)).alias(c)
+        for c, v in (("Quyết định", "no_match"), ("Người duyệt", "Cán bộ A"), ("Ngày quyết định", str(DAY)))
+    )
+    filled.write_csv(tmp_path / "vi.csv")
+    same, different = _read_verdicts(tmp_path / "vi.csv", "--labels")
+    assert same.height == 0 and different.rows() == [("p#6", "p#7")]
+
+
+def test_rows_of_one_item_giving_different_decisions_are_refused_and_named(tmp_path, capsys):
+    _ward_files(tmp_path / "wh")
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    ab = _rows_of(table, AB)
+    filled = _decide_csv(
+        source, tmp_path / "labels.csv", {ab[0]: "match", ab[2]: "no_match", _rows_of(table, CD)[0]: "match"}
+    )
+    same, different = _read_verdicts(filled, "--labels")
+    assert same.rows() == [("p#6", "p#7")] and different.height == 0  # nothing of the item is applied
+    err = capsys.readouterr().err
+    assert f"rows {ab[0] + 2}, {ab[2] + 2} of item {AB} give different decisions" in err  # (text.numbered)
+    assert "1 item(s) whose rows give different decisions" in err
+
+
+def test_a_plain_pairs_file_is_read_as_before(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("left_id,right_id,decision\nA1,B2,match\nC3,D4,no_match\n", encoding="utf-8")
+    same, different = _read_verdicts(path, "--labels")
+    assert same.rows() == [("A1", "B2")] and different.rows() == [("C3", "D4")]
+
+
+def test_match_with_a_ward_file_refuses_every_pair_of_a_no_match_item(tmp_path):
+    """End to end: the tiny customers table; one item joins two prospective entities by two record pairs that link on
+    their evidence. 'no_match' written on one row of it: both pairs are refused as the reviewer's."""
+    frame = pl.read_csv(REPO / "docs" / "examples" / "customers.csv", infer_schema=False)
+    wanted = ["C00571-9", "C00571", "C01102-0", "C01102", "C00286"]
+    tiny = tmp_path / "tiny.csv"
+    frame.filter(pl.col("customer_id").is_in(wanted)).write_csv(tiny)
+    lineage = pl.DataFrame(
+        {"record_key": ["C00571-9", "C01102-0", "C00571", "C01102"], "entity_id": ["A", "A", "B", "B"]}
+    )
+    pairs = [("C00571-9", "C00571", 0.6), ("C01102-0", "C01102", 0.5)]
+    _ward_files(tmp_path / "wh", pairs=pairs, lineage=lineage)
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    labels = _decide_csv(source, tmp_path / "labels.csv", {1: "no_match"})
+    out = tmp_path / "out.csv"
+    spec = REPO / "docs" / "examples" / "customers.toml"
+    args = ["match", "--input", str(tiny), "--spec", str(spec), "--output", str(out), "--labels", str(labels)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert "1 decided item(s), 2 record pair(s)" in done.output
+    table = pl.read_csv(out.with_name("out.pairs.csv"), infer_schema=False)
+    ends = pl.min_horizontal("left_id", "right_id") + "|" + pl.max_horizontal("left_id", "right_id")
+    reasons = dict(table.select(ends.alias("k"), "decision_reason").rows())
+    assert reasons["C00571|C00571-9"] == reasons["C01102|C01102-0"] == "reviewer: different entities"
+
+
+# ------------------------------------------------------------ 2. a pair that joined the item after the file was written
+
+
+def test_a_pair_that_joined_the_item_after_the_file_was_written_is_not_labelled_unseen(tmp_path):
+    """Run 1 publishes A~B with three record pairs; the official fills in that file. Run 2 publishes A~B again with a
+    fourth pair (p#1 ~ p#4: the item keeps its id, its smallest pair is the same), before the decision is read. The
+    decision read after run 2 labelled all four pairs: p#1 ~ p#4 was never shown to the official."""
+    run1 = _ward_files(tmp_path / "run1")
+    later = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    run2 = _ward_files(tmp_path / "run2", pairs=[*PAIRS, ("p#1", "p#4", 0.6)], now=later, previous=run1)
+    assert run2.filter(pl.col("item_id") == AB)["more_left_ids"].list.len().item() == 3  # same id, 4 pairs
+    old = tmp_path / "run1" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(old, infer_schema=False)
+    filled = _decide_csv(old, tmp_path / "decisions" / "match_pair.csv", {_rows_of(table, AB)[0]: "no_match"})
+    loaded = load_decisions(filled.parent, ward_codes={WARD}, items=run2, today=DAY)
+    assert loaded.rows.height == 0  # not applied: the item stays open, with all its pairs in this run's files
+    (error,) = loaded.errors.rows(named=True)
+    assert error["field"] == "decision" and AB in error["cause"]
+    assert "holds 4 record pairs, the file shows 3" in error["cause"]
+    assert "p#" not in error["cause"]
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    assert match_labels(effective_decisions(audit, run2)).height == 0
+
+
+def test_the_same_decision_on_the_current_file_labels_every_pair(tmp_path):
+    run1 = _ward_files(tmp_path / "run1")
+    later = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    run2 = _ward_files(tmp_path / "run2", pairs=[*PAIRS, ("p#1", "p#4", 0.6)], now=later, previous=run1)
+    new = tmp_path / "run2" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(new, infer_schema=False)
+    filled = _decide_csv(new, tmp_path / "decisions" / "match_pair.csv", {_rows_of(table, AB)[3]: "no_match"})
+    loaded = load_decisions(filled.parent, ward_codes={WARD}, items=run2, today=DAY)
+    assert loaded.errors.height == 0 and loaded.rows["item_id"].to_list() == [AB]
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    assert sorted(match_labels(effective_decisions(audit, run2)).select("left_id", "right_id").rows()) == sorted(
+        [*AB_PAIRS, ("p#1", "p#4")]
+    )
+
+
+def test_rows_deleted_from_a_current_file_are_no_unseen_pairs(tmp_path):
+    """An official who keeps only the row they decided (the others deleted) saw every pair: the file's record_pairs
+    says how many the item held when it was written."""
+    keys = _ward_files(tmp_path / "wh")
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    at = _rows_of(table, AB)[2]
+    folder = tmp_path / "decisions"
+    _decide_csv(source, folder / "all.csv", {at: "match"})
+    pl.read_csv(folder / "all.csv", infer_schema=False).slice(at, 1).write_csv(folder / "one.csv")
+    (folder / "all.csv").unlink()
+    loaded = load_decisions(folder, ward_codes={WARD}, items=keys, today=DAY)
+    assert loaded.errors.height == 0 and loaded.rows["item_id"].to_list() == [AB]
