@@ -18,6 +18,7 @@ EM runs over distinct comparison vectors with their counts, never over pairs one
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.compare import ValueCodes, comparison_levels
+from pipelines.match.prepare import precision_column
 from pipelines.match.spec import SIDE_KINDS, BlockingRule, Comparison, MatchSpec
 
 log = logging.getLogger("wardbridge.match")
@@ -113,7 +115,7 @@ def _tiny_pairs(n: int, candidates: pl.DataFrame | None) -> tuple[pl.Series, pl.
 def estimate_u(
     work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None, candidates: pl.DataFrame | None = None
 ) -> tuple[dict[str, np.ndarray], int]:
-    """u per comparison level and how many pairs it was counted on.
+    """u per comparison level and how many random pairs it was counted on.
 
     A table whose every pair fits in the sample (``u_pair_count``: a few hundred records or fewer) is a
     *tiny* table: random pairs drawn with replacement would repeat pairs, and the table's own duplicates
@@ -121,20 +123,255 @@ def estimate_u(
     pair drawn once makes its ID look shared by chance). There u is counted on every pair once, leaving out
     the ``candidates`` (the pairs blocking proposes, where the duplicates are), each level at least half a
     pair, normalised to sum to one: with no pair left, every level is equally likely (no evidence either way).
-    Larger tables are counted on random pairs as before."""
+
+    On a larger table u is the share of all ordered pairs of two records at each level (a random pair's chance),
+    among the pairs where the comparison is not missing. The levels ``_exact_counts`` counts from the values'
+    frequencies are exact (an exact level at the head of the ladder: the sum over values of c (c - 1); a value on
+    one side only; values of no common kind); the others (typos, dates near, word subsets: they need two values
+    side by side) are counted on random pairs, as their share of the random pairs falling in the rest. A
+    comparison with no such level is not compared on random pairs at all. Every level at least half a random
+    pair (an agreement no pair shows is still possible)."""
     n = work.height
     count = u_pair_count(n, spec)
     tiny = candidates is not None and count >= n * (n - 1) // 2
+    codes = codes or ValueCodes(work)
+    exact = {} if tiny else {comp.name: _exact_counts(work, comp, codes) for comp in spec.scored_comparisons}
+    counted = tuple(c for c in spec.scored_comparisons if exact.get(c.name) is None or exact[c.name].sampled)
     l, r = _tiny_pairs(n, candidates) if tiny else random_pairs(n, count, spec.seed)
-    gamma = comparison_levels(work, l, r, spec.scored_comparisons, codes)
+    gamma = comparison_levels(work, l, r, counted, codes) if counted else pl.DataFrame()
     u = {}
     for comp in spec.scored_comparisons:
         k = len(comp.levels) + 1
-        counts = np.bincount(gamma[comp.name].drop_nulls().to_numpy().astype(np.int64), minlength=k).astype(float)
-        # an agreement never seen among random pairs is still possible: half a pair of mass
-        floored = np.maximum(counts, 0.5)
-        u[comp.name] = floored / floored.sum() if tiny else floored / max(counts.sum(), 1.0)
+        counts = None
+        if comp.name in gamma.columns:
+            counts = np.bincount(gamma[comp.name].drop_nulls().to_numpy().astype(np.int64), minlength=k).astype(float)
+        known = exact.get(comp.name)
+        if known is None:
+            # an agreement never seen among random pairs is still possible: half a pair of mass
+            floored = np.maximum(counts, 0.5)
+            u[comp.name] = floored / floored.sum() if tiny else floored / max(counts.sum(), 1.0)
+            continue
+        shares = np.zeros(k)
+        for level, pairs in known.levels.items():
+            shares[level] = pairs / known.present
+        rest = known.rest / known.present  # the share of pairs at the levels counted on random pairs or different
+        open_levels = [*known.sampled, k - 1]
+        seen = counts[open_levels] if counts is not None else np.zeros(len(open_levels))
+        if seen.sum() > 0:
+            shares[open_levels] = rest * seen / seen.sum()
+        else:  # (no random pair there: all "different")
+            shares[k - 1] = rest
+        # half a random pair among those the comparison is not missing on (as many as counting would have met)
+        u[comp.name] = np.maximum(shares, 0.5 / max(count * known.present / (n * (n - 1)), 1.0))
     return u, len(l)
+
+
+@dataclass
+class _Exact:
+    """``_exact_counts`` of one comparison: ordered record pairs (i != j) per level counted exactly, the pairs where
+    the comparison is not missing, those left at the other levels or different, and which levels are those (by
+    index; "different" beside them)."""
+
+    levels: dict[int, int]
+    present: int
+    rest: int
+    sampled: list[int]
+
+
+_EXACT_DTYPES = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
+
+
+def _follows(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``a`` holds one value per value of ``b`` and no 0 where ``b`` has none (codes of the same records):
+    two records agreeing on ``b`` (not 0) agree on ``a`` too."""
+    table = np.full(int(b.max()) + 1 if len(b) else 1, -1, dtype=np.int64)
+    table[b] = a
+    return bool(np.array_equal(table[b], a)) and not bool((table[1:] == 0).any())
+
+
+def _pairs_agreeing(parts: list[np.ndarray]) -> int:
+    """Ordered pairs of distinct records whose codes are equal and not 0 in every one of ``parts`` (int64 codes
+    from 1 of the same records; 0 where a record cannot agree: a value missing, a date coarser than a day).
+
+    A part holding one value per value of another (a unit's district, a name's folded form) is left out: agreeing
+    on the other they agree on it. Counted per code by ``np.bincount`` where the codes are few enough, else sorted."""
+    kept: list[np.ndarray] = []
+    for part in sorted(parts, key=lambda part: -int(part.max()) if len(part) else 0):
+        if not any(_follows(part, finer) for finer in kept):  # (the finest first)
+            kept.append(part)
+    if not kept or not len(kept[0]):
+        return 0
+    if len(kept) == 1:
+        counts = np.bincount(kept[0])
+    else:
+        key, size, given = np.zeros(len(kept[0]), dtype=np.int64), 1, np.ones(len(kept[0]), dtype=bool)
+        for part in kept:
+            width = int(part.max()) + 1
+            if size * width >= 1 << 62:  # (never at a few columns of dense codes; exact either way)
+                key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+                size = int(key.max()) + 1
+            key = key * width + part
+            size *= width
+            given &= part != 0
+        key = key[given] + 1
+        counts = np.bincount(key) if size <= 4 * len(key) else np.unique(key, return_counts=True)[1]
+        counts = np.concatenate([[0], counts])
+    counts[0] = 0
+    counts = counts.astype(np.int64)
+    return int((counts * (counts - 1)).sum())
+
+
+def _pairs_sharing(arrays: list[np.ndarray]) -> int:
+    """Ordered pairs of distinct records sharing a value (a code other than 0, the codes of one space) in any of
+    ``arrays``: by inclusion and exclusion over the sets of values two records both hold."""
+    held = np.sort(np.stack(arrays, axis=1), axis=1)
+    held[:, 1:][held[:, 1:] == held[:, :-1]] = 0  # a value in two columns of a record is held once
+    total = 0
+    for size in range(1, held.shape[1] + 1):
+        keys = []
+        for columns in itertools.combinations(range(held.shape[1]), size):
+            some = held[:, list(columns)]
+            keys.append(some[(some != 0).all(axis=1)])
+        found = np.concatenate(keys)
+        if not len(found):
+            continue
+        width = int(found.max()) + 1
+        if width**size < 1 << 62:  # one integer per set of values (mixed radix)
+            key = np.zeros(len(found), dtype=np.int64)
+            for column in range(size):
+                key = key * width + found[:, column].astype(np.int64)
+            counts = np.unique(key, return_counts=True)[1] if size > 1 else np.bincount(key)
+        else:
+            counts = np.unique(found, axis=0, return_counts=True)[1]
+        total += (-1) ** (size + 1) * int((counts.astype(np.int64) * (counts - 1)).sum())
+    return total
+
+
+def _pairs_meeting(bits: np.ndarray) -> int:
+    """Ordered pairs of distinct records whose bit masks share a bit."""
+    if len(bits) and int(bits.max()) < 1 << 16:
+        counts = np.bincount(bits.astype(np.intp))
+        masks = np.flatnonzero(counts).astype(np.uint64)
+        counts = counts[masks.astype(np.intp)]
+    else:
+        masks, counts = np.unique(bits, return_counts=True)
+    meet = (masks[:, None] & masks[None, :]) != 0
+    counts = counts.astype(np.int64)
+    return int(counts @ meet.astype(np.int64) @ counts - counts[masks != 0].sum())
+
+
+def _exact_counts(work: pl.DataFrame, comp: Comparison, codes: ValueCodes) -> _Exact | None:
+    """The pairs of ``comp``'s levels that value frequencies give exactly, as ``comparison_levels`` assigns them
+    (a pair holds its first level; missing where no column has both values, a date's precision as it reads it):
+
+    * the exact levels at the head of the ladder, each on one column (any of a ``mixed`` comparison's first one):
+      the pairs agreeing on it less those agreeing on an earlier one too (inclusion and exclusion over the earlier
+      ones: the pairs agreeing on several columns at once are counted the same way), only where agreeing implies
+      the comparison is present (its column or one it is never missing without);
+    * ``one_side`` (one record holds a value, the other none) and ``not_comparable`` (both hold values, of no
+      common kind): counted on how many records hold a value and which kinds (a ``mixed`` comparison's lengths);
+    * the pairs where the comparison is present: those with a column both hold (of one length), by the sets of
+      columns (lengths) each record holds.
+
+    None where the comparison is of another shape (counted on random pairs as a whole)."""
+    n = work.height
+    if n < 2:
+        return None
+    space = tuple(sorted(set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}))
+    space = space if comp.mixed else None
+    read = set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}
+    if any(c not in work.columns for c in read):
+        return None
+    year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
+    sides = [level for level in comp.levels if level.kind in SIDE_KINDS]
+
+    def fine(column: str) -> np.ndarray | None:
+        """Per record, whether its date is not coarser than a day (None: the column has no precision)."""
+        precision = precision_column(column)
+        if precision in work.columns:
+            table = np.concatenate([[True], (codes.get(precision)[1] == "day").fill_null(True).to_numpy()])
+            return table[codes.array(precision)]
+        return None
+
+    coarse = [c for c in read if fine(c) is not None]
+    if comp.mixed and coarse or sides and coarse:
+        return None
+    if comp.mixed:  # a record's set of value lengths: a pair is compared where the sets meet
+        length = codes.per_code("length", comp.columns[0], space)  # (one table for the space's columns)
+        kinds = np.flatnonzero(np.bincount(length)) if len(length) else np.zeros(0, dtype=np.int64)
+        if len(kinds) > 16:
+            return None
+        bit = np.left_shift(np.uint64(1), np.searchsorted(kinds, length).astype(np.uint64))
+        bit = np.concatenate([np.zeros(1, dtype=np.uint64), bit])  # code 0: missing, no kind
+        bits = np.zeros(n, dtype=np.uint64)
+        for column in comp.columns:
+            bits |= bit[codes.array(column, space)]
+        holding = {c: codes.array(c, space) != 0 for c in comp.columns}
+    else:
+        bits = np.zeros(n, dtype=np.uint64)
+        holding = {}
+        for place, column in enumerate(comp.columns):
+            has = codes.array(column) != 0
+            day = fine(column)
+            holding[column] = has if year_level or day is None else has & day
+            bits |= np.where(holding[column], np.uint64(1 << place), np.uint64(0))
+    compared = _pairs_meeting(bits)
+
+    levels: dict[int, int] = {}
+    agreeing: list[np.ndarray] = []  # the exact levels so far: their codes, 0 where a record cannot agree
+    for index, level in enumerate(comp.levels):
+        if level.kind != "exact":
+            break
+        columns = level.columns or comp.columns
+        if comp.mixed:
+            if (
+                index > 0
+                or not set(columns) <= set(comp.columns)
+                or not all(isinstance(work.schema[c], _EXACT_DTYPES) for c in columns)
+            ):
+                break
+            levels[index] = _pairs_sharing([codes.array(c, space) for c in columns])
+            continue
+        column = columns[0]
+        dtype = work.schema[column]
+        if len(columns) > 1 or not (isinstance(dtype, _EXACT_DTYPES) or dtype.is_integer()):
+            break
+        code = codes.array(column).astype(np.int64)
+        day = fine(column)
+        if day is not None:
+            code[~day] = 0
+        given = code != 0
+        if not any(bool(np.all(has[given])) for has in holding.values()):  # agreeing here: present
+            break
+        levels[index] = sum(
+            (-1) ** size * _pairs_agreeing([code, *earlier])
+            for size in range(len(agreeing) + 1)
+            for earlier in itertools.combinations(agreeing, size)
+        )
+        agreeing.append(code)
+    first_open = len(levels)
+    rest = compared - sum(levels.values())
+
+    present = compared
+    if sides:
+        if any(set(level.columns or comp.columns) != set(comp.columns) for level in sides):
+            return None
+        holds = np.zeros(n, dtype=bool)
+        for column in comp.columns:
+            holds |= codes.array(column, space) != 0
+        a = int(holds.sum())
+        done = set()
+        for index, level in enumerate(comp.levels):
+            if level.kind not in SIDE_KINDS:
+                continue
+            pairs = 0 if level.kind in done else 2 * a * (n - a) if level.kind == "one_side" else a * (a - 1) - compared
+            done.add(level.kind)
+            levels[index] = pairs
+            present += pairs
+    if present <= 0:
+        return None
+    sampled = [i for i in range(first_open, len(comp.levels)) if comp.levels[i].kind not in SIDE_KINDS]
+    return _Exact(levels, present, rest, sampled)
 
 
 LABEL = "_label"  # a candidate pair's verdict inside EM: 1 same, 0 different, null not labelled

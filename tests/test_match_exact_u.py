@@ -1,0 +1,124 @@
+"""u of the levels value frequencies give exactly (``model._exact_counts``): the same pairs per level as
+``comparison_levels`` assigns over every ordered pair of a small, crowded table, for every comparison of the
+people spec (exact levels down a ladder, a date's precision, IDs of two kinds in two columns, one side only, no
+common kind, the home's book / unit / district); the sampled levels are the rest's share."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipelines.match import model
+from pipelines.match.compare import ValueCodes, comparison_levels
+from pipelines.match.model import _exact_counts, estimate_u
+from pipelines.match.prepare import derived_sources, prepare
+from pipelines.reference import default_reference
+from tests.match_cases import _strip, background, people_spec  # noqa: F401  (the ``spec`` fixture)
+
+
+def crowded(seed: int = 3) -> pl.DataFrame:
+    """Background people (some registered twice) crowded so that every exact level holds on many pairs: a few
+    household books, units of two districts, shared phones and IDs, CMNDs in the CCCD column, one value in both ID
+    columns, birth dates known to the year only or not at all, names also written without diacritics."""
+    rnd = random.Random(seed)
+    units = default_reference().units_pre2025.filter(pl.col("unit_uid").str.starts_with("pre2025:"))
+    districts = units["district_code"].unique(maintain_order=True).to_list()[:2]
+    uids = [*units.filter(pl.col("district_code").is_in(districts))["unit_uid"].to_list()[:6], None, "2025:26740"]
+    table = background(people=260, seed=seed).with_columns(pl.lit("day").alias("dob_precision"))
+    rows = table.to_dicts()
+    pids = [r["personal_id"] for r in rows if r["personal_id"]]
+    for row in rows:
+        row["household_no"] = rnd.choice([*(f"{i:09d}" for i in range(30)), None])
+        row["old_uid"] = rnd.choice(uids)
+        row["phone"] = rnd.choice([*(f"09{i:08d}" for i in range(15)), None, None])
+        draw = rnd.random()
+        if draw < 0.15:
+            row["personal_id"] = rnd.choice(pids)  # an ID shared with someone else
+        elif draw < 0.25:
+            row["personal_id"] = f"02{rnd.randrange(10**7):07d}"  # a CMND in the CCCD column
+        elif draw < 0.3 and row["personal_id"]:
+            row["old_id_number"] = row["personal_id"]  # the same number in both columns
+        if rnd.random() < 0.1:
+            row["date_of_birth"] = dt.date(row["date_of_birth"].year, 1, 1)
+            row["dob_precision"] = "year"
+        elif rnd.random() < 0.03:
+            row["date_of_birth"], row["dob_precision"] = None, None
+        if rnd.random() < 0.1:
+            row["full_name"] = _strip(row["full_name"])
+    return pl.DataFrame(rows, schema=table.schema)
+
+
+@pytest.fixture(scope="module")
+def work(spec):
+    return prepare(crowded(), spec)
+
+
+def every_pair(n: int) -> tuple[pl.Series, pl.Series]:
+    l, r = np.nonzero(~np.eye(n, dtype=bool))
+    return pl.Series("l", l.astype(np.uint32)), pl.Series("r", r.astype(np.uint32))
+
+
+def test_exact_counts_are_those_of_every_pair(spec, work):
+    codes = ValueCodes(work, derived_sources(spec))
+    gamma = comparison_levels(work, *every_pair(work.height), spec.scored_comparisons, codes)
+    exact_levels = {}
+    for comp in spec.scored_comparisons:
+        found = _exact_counts(work, comp, codes)
+        assert found is not None, comp.name
+        level = gamma[comp.name]
+        counts = np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=len(comp.levels) + 1)
+        assert found.present == len(level) - level.null_count(), comp.name
+        assert found.levels == {k: int(counts[k]) for k in found.levels}, comp.name
+        assert found.rest == int(counts[[*found.sampled, len(comp.levels)]].sum()), comp.name
+        assert all(counts[k] > 0 for k in found.levels), comp.name  # (each level held somewhere: the test can fail)
+        exact_levels[comp.name] = [comp.levels[k].label for k in sorted(found.levels)]
+    assert exact_levels == {
+        "name": ["exact", "exact_folded"],
+        "date_of_birth": ["exact"],
+        "ids": ["exact", "one_side", "not_comparable"],
+        "sex": ["exact"],
+        "phone": ["exact"],
+        "relation": ["exact"],
+        "home": ["same_household", "same_unit", "same_district"],
+    }
+
+
+def test_u_of_the_exact_levels_is_their_share_and_the_rest_is_shared_by_the_sampled_levels(spec, work, monkeypatch):
+    asked = []
+
+    def counting(work, l, r, comparisons, codes=None, by_values=False):
+        asked.append([c.name for c in comparisons])
+        return comparison_levels(work, l, r, comparisons, codes, by_values)
+
+    monkeypatch.setattr(model, "comparison_levels", counting)
+    many = dataclasses.replace(spec, u_sample_pairs=10**6, u_pairs_per_record=10**6)  # every pair's worth
+    u, pairs = estimate_u(work, many)
+    assert asked == [["name", "date_of_birth", "ids"]]  # the others have no level needing two values side by side
+    n = work.height
+    assert pairs == n * (n - 1) // 2
+    codes = ValueCodes(work, derived_sources(spec))
+    for comp in spec.scored_comparisons:
+        found = _exact_counts(work, comp, codes)
+        floor = 0.5 / (pairs * found.present / (n * (n - 1)))
+        for k, count in found.levels.items():
+            assert u[comp.name][k] == pytest.approx(max(count / found.present, floor)), (comp.name, k)
+        open_levels = [*found.sampled, len(comp.levels)]
+        assert u[comp.name][open_levels].sum() == pytest.approx(found.rest / found.present, rel=0.02), comp.name
+        assert (u[comp.name] >= floor).all()
+
+
+def test_a_date_ladder_without_a_year_level_is_missing_where_a_date_is_coarser_than_a_day(spec, work):
+    """Without a year level a pair with a year-only date is missing (compared only on full dates)."""
+    date = next(c for c in spec.scored_comparisons if c.name == "date_of_birth")
+    no_year = dataclasses.replace(date, levels=tuple(lv for lv in date.levels if lv.kind in ("exact", "date_within")))
+    codes = ValueCodes(work, derived_sources(spec))
+    level = comparison_levels(work, *every_pair(work.height), (no_year,), codes)["date_of_birth"]
+    found = _exact_counts(work, no_year, codes)
+    counts = np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=3)
+    assert found.present == len(level) - level.null_count() < work.height * (work.height - 1) * 0.9
+    assert (found.levels, found.rest, found.sampled) == ({0: int(counts[0])}, int(counts[1:].sum()), [1])
