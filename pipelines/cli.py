@@ -152,13 +152,14 @@ def _say_legacy_lines(path: Path, legacy: dict[int, str]) -> None:
 
 
 def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], bad: set[int]) -> str:
-    """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<what to do>)', the
-    lines by number, never a value. The lines named: with --encoding auto and lines read in a legacy encoding
-    (``legacy``), the others (``bad``, damaged bytes?); with a damaged line and none read, those; else every line not
-    UTF-8 (an explicit --encoding utf-8 reads UTF-8 only: the user asked for the check). What to do: what --encoding
-    auto reads (``legacy``); for a damaged line (not a legacy encoding's clean Vietnamese: _legacy_looking; or not
-    certain beside certain ones): mend or remove it, as a legacy --encoding reads it as wrong letters with no error
-    (was 'give --encoding'); else give --encoding (auto) or leave it to auto-detection (explicit utf-8)."""
+    """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<clauses>)', the lines
+    by number, never a value. ``legacy``: the lines certainly one legacy encoding (--encoding auto reads them);
+    ``bad``: the other lines not UTF-8 ({0}: most lines, none read). A bad line is taken for damaged (UTF-8 with a
+    byte wrong?) when some line is certain and it is not, or when it is no legacy encoding's clean Vietnamese
+    (_legacy_looking). Named: the damaged lines alone (with --encoding auto, or when no line is certain), else every
+    line not UTF-8 (an explicit --encoding utf-8 reads UTF-8 only). Clauses: what auto reads; for damaged lines,
+    mend or remove them (a legacy --encoding reads them as wrong letters with no error; was 'give --encoding'); else
+    give --encoding (auto) or leave it to auto-detection (utf-8)."""
     from pipelines.ingest.readers import legacy_encoding
 
     auto = encoding == "auto"
@@ -166,8 +167,9 @@ def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], ba
     only_bad = damaged and (auto or not legacy)  # else every line not UTF-8 is named (none read, or UTF-8 only)
     where = numbered("line", bad, LINES_SHOWN) if only_bad else undecodable_lines(data, lambda b: b.decode("utf-8"))
     said: list[str] = []
-    if legacy:  # (an explicit --encoding utf-8 read none of them)
-        said += [] if auto else [f"--encoding {encoding} reads UTF-8 only"]
+    if legacy:
+        if not auto:  # (it read none of them)
+            said.append(f"--encoding {encoding} reads UTF-8 only")
         said.append(f"--encoding auto reads {numbered('line', legacy, LINES_SHOWN)} as {legacy_encoding(legacy)}")
     if damaged:
         it = "it" if len(bad) == 1 else "them"

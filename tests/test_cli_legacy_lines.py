@@ -100,6 +100,24 @@ def test_a_line_no_encoding_reads_for_certain_is_still_refused_naming_it(tmp_pat
     assert "Điện" not in result.output and "Võ Văn" not in result.output
 
 
+def test_a_certain_line_beside_a_damaged_one_is_said_in_one_wording_with_either_encoding(tmp_path):
+    """cli._not_utf8 had four wordings for one refusal (HC1): now '<lines> not valid UTF-8 (<clauses>)'. Beside a
+    certain cp1258 line (6) a damaged one (7): --encoding auto names line 7, says what auto reads and to mend line 7;
+    an explicit utf-8 names both, and now also says to mend line 7 (it said only 'not line 7 (damaged bytes?)')."""
+    data = bytearray(_csv(("id", "address"), ADDRESSES, {4: "cp1258"}))
+    data[data.index("Điện".encode()) + 1] = 0xFF  # line 7: a byte of a UTF-8 letter lost
+    auto, _ = _resolve(tmp_path, "auto", bytes(data))
+    said = " ".join(auto.output.split())  # (the terminal's line breaks out)
+    assert auto.exit_code == 1, auto.output
+    assert "auto.csv: line 7 not valid UTF-8 (--encoding auto reads line 6 as cp1258; not certainly" in said, said
+    assert "mend it at the source or remove it" in said, said
+    strict, _ = _resolve(tmp_path, "strict", bytes(data), "--encoding", "utf-8")
+    said = " ".join(strict.output.split())
+    assert strict.exit_code == 1, strict.output
+    assert "strict.csv: lines 6, 7 not valid UTF-8 (--encoding utf-8 reads UTF-8 only; --encoding auto" in said, said
+    assert "line 7: not certainly a legacy encoding, damaged bytes? mend it" in said, said
+
+
 def test_as_many_legacy_lines_as_utf8_ones_are_read_as_a_legacy_file_with_utf8_lines(tmp_path):
     """No more non-ASCII UTF-8 lines than legacy ones: not a UTF-8 file with a few appended lines (ingestion's rule);
     detected Windows-1258, and its UTF-8 lines read as UTF-8, as ingestion reads them (before: refused, 'lines 2, 3
