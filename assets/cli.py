@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.cli import _echo, main
+from pipelines.cli import echo, main
 from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir, pid_alive, private_umask
 
 LAUNCHED_BY = {"wardbridge/launched_by": "wardbridge run"}
@@ -121,9 +121,9 @@ def run(
     private_umask()  # nothing the runs write is world-readable (README "Who may read what")
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
-    say = (lambda message="": None) if quiet else _echo
+    say = (lambda message="": None) if quiet else echo
     if problem := _warehouse_problem(warehouse_dir):  # every step would fail on it: said before any run starts
-        _echo(f"wardbridge: nothing ran: {problem}")
+        echo(f"wardbridge: nothing ran: {problem}")
         raise SystemExit(3)
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").is_file():
@@ -138,7 +138,7 @@ def run(
         # link (the way out the message gives) must not lead back to the name it avoids
         absolute = [_absolute(str(c)) for c in catalogues]
         if cut := [a for a in absolute if os.pathsep in a]:
-            _echo(
+            echo(
                 f"wardbridge: nothing ran: --catalogue {cut[0]!r}: a path holding {os.pathsep!r} cannot be passed on "
                 f"(it separates the catalogue files in $WARDBRIDGE_CATALOGUE); rename the file or its folders, or "
                 f"link it from a path without {os.pathsep!r}"
@@ -146,7 +146,7 @@ def run(
             raise SystemExit(2)
         os.environ["WARDBRIDGE_CATALOGUE"] = os.pathsep.join(absolute)
     if cut := resolve_env_paths(os.environ):  # relative ones are the caller's: made absolute before the chdir
-        _echo(
+        echo(
             f"wardbridge: nothing ran: $WARDBRIDGE_CATALOGUE: {cut[0]!r}: a relative name in a folder whose path holds "
             f"{os.pathsep!r}, which separates the files there; rename the folder, or name the file from a folder "
             "without it"
@@ -167,7 +167,7 @@ def run(
         signo = exc.signo if isinstance(exc, Interrupted) else (signals.arrived() or signal.SIGINT)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a further Ctrl-C while exiting: no traceback
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        _echo(_interrupted_line(signo, current[0]))
+        echo(_interrupted_line(signo, current[0]))
         raise SystemExit(128 + signo) from None
     finally:
         if as_json:
@@ -180,7 +180,7 @@ def run(
         _print_summary(summary, quiet, as_json)
     except KeyboardInterrupt:  # the runs' signal handling is over: Python's own Ctrl-C printed a traceback here
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _echo(
+        echo(
             "wardbridge: interrupted (Ctrl-C) while the summary was printed: the runs had finished "
             f"({'all succeeded' if summary.success else 'one failed'}); see the Dagster UI or run `wardbridge run` again"
         )
@@ -199,10 +199,10 @@ def _print_summary(summary, quiet: bool, as_json: bool) -> None:  # noqa: ANN001
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2, default=str))
     if not quiet:
         for line in summary.lines():
-            _echo(line)
+            echo(line)
     elif not summary.success or not as_json:
         for line in summary.lines(errors_only=not summary.success):
-            _echo(line)
+            echo(line)
 
 
 def _quiet_stdout() -> None:
@@ -429,8 +429,8 @@ def _check_pseudonym_key() -> None:
     try:
         checked_key(value)
     except WeakKeyError as exc:
-        _echo(f"wardbridge: nothing ran: {exc}")
-        _echo(f"wardbridge: or unset ${KEY_ENV} to run with the development key (exports are then skipped)")
+        echo(f"wardbridge: nothing ran: {exc}")
+        echo(f"wardbridge: or unset ${KEY_ENV} to run with the development key (exports are then skipped)")
         raise SystemExit(2) from None
 
 
@@ -550,14 +550,14 @@ def _run_all(  # noqa: ANN202
         instance = dagster_instance(home)
         _quiet_watchers()
     except Exception as exc:  # noqa: BLE001 - a broken catalogue or dagster.yaml: say what, not a traceback
-        _echo(
+        echo(
             f"wardbridge: nothing ran: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
         )
         return None
     if unfilled:
         for problem in unfilled:
-            _echo(f"wardbridge: nothing ran: {problem}")
-        _echo(
+            echo(f"wardbridge: nothing ran: {problem}")
+        echo(
             "wardbridge: set the variables in the environment (README 'Ingestion: the source catalogue'), "
             "or leave the source out (--catalogue FILE)"
         )
@@ -568,7 +568,7 @@ def _run_all(  # noqa: ANN202
     assets.progress.STREAM = os.fdopen(os.dup(2), "w", encoding="utf-8", buffering=1)
     summary = RunSummary(warehouse=warehouse_dir, home=home)
     for run_id in fail_dead_runs(instance):
-        _echo(f"wardbridge: marked run {run_id} FAILURE: left STARTED by a process that no longer exists")
+        echo(f"wardbridge: marked run {run_id} FAILURE: left STARTED by a process that no longer exists")
         summary.marked_failed.append(run_id)
     if not os.environ.get(KEY_ENV, "").strip():
         summary.notes.append(

@@ -56,7 +56,8 @@ LIST_SEPARATOR = ";"
 LINES_SHOWN = 2  # the line numbers a refusal names before 'and 3 more'
 
 
-def _echo(message: str = "") -> None:
+def echo(message: str = "") -> None:
+    """A line on stderr: the CLI's messages (stdout stays for data); assets/cli.py's ``run`` says its lines so too."""
     click.echo(message, err=True)
 
 
@@ -144,7 +145,7 @@ def _say_legacy_lines(path: Path, legacy: dict[int, str]) -> None:
     from pipelines.ingest.readers import legacy_encoding
 
     found, n = legacy_encoding(legacy), len(legacy)
-    _echo(
+    echo(
         f"wardbridge: {path}: {n:,} line{'s' if n > 1 else ''} not valid UTF-8 read as {found} "
         f"({numbered('line', legacy, NUL_ROWS_SHOWN)}): each is clean Vietnamese in {found} and in no other encoding "
         "(rows an old program appended?); the file's other lines read as UTF-8"
@@ -302,7 +303,7 @@ def without_nul_cells(read: TableRead, path: Path) -> TableRead:
         if n > 1 and rows.len() == 1:  # 'data rows 4, ...': the plural for the count
             where = where.replace(f"{read.rows} ", f"{read.rows}s ", 1)
         parts.append(f"{name!r} {n} ({where}{more})")
-    _echo(
+    echo(
         f"wardbridge: {path}: NUL characters removed (values per column): {'; '.join(parts)}; a NUL is no text "
         "(a damaged or fixed-width export): the values are read and written without it"
     )
@@ -339,7 +340,7 @@ def _without_nul_names(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
             f"column names holding NUL characters kept as they are (without them they would be empty or another "
             f"column's name): {', '.join(kept)}"
         )
-    _echo(message)
+    echo(message)
     return frame.rename(renames)
 
 
@@ -382,7 +383,7 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
         lines = [str(int(line)) for line in first_line[inside[:BLANK_LINES_SHOWN]]]
         more = f" and {inside.size - len(lines)} more" if inside.size > len(lines) else ""
         plural = "s" if inside.size > 1 else ""
-        _echo(
+        echo(
             f"wardbridge: {path}: {inside.size} blank line{plural} skipped (line{plural} {', '.join(lines)}{more}): "
             "a blank line is no record; data rows named in later messages count them as rows"
         )
@@ -468,12 +469,12 @@ def report_repeated_columns(frame: pl.DataFrame, path: Path) -> None:
         if found and found.group(1) in columns[:i]:
             first = columns.index(found.group(1))
             if data_like:  # values, not names: the positions only
-                _echo(
+                echo(
                     f"wardbridge: {path}: the first line names a column more than once (columns {first + 1} and "
                     f"{i + 1}); {DATA_LIKE_HEADER}"
                 )
                 continue
-            _echo(
+            echo(
                 f"wardbridge: {path}: the header names column {found.group(1)!r} more than once (columns {first + 1} "
                 f"and {i + 1}): column {first + 1} is read as {found.group(1)!r}, column {i + 1} as {name!r}; "
                 "rename one in the header if the other is meant"
@@ -532,7 +533,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
     name = sheet if sheet is not None else (shown or names)[0]
     if name in hidden:  # named by --sheet, or every sheet is hidden (a program wrote it so; Excel keeps one shown)
         how = "read as --sheet names it" if sheet is not None else "every sheet is: the first is read"
-        _echo(f"wardbridge: {path}: sheet {name!r} is {states[name]} in the workbook: {how}")
+        echo(f"wardbridge: {path}: sheet {name!r} is {states[name]} in the workbook: {how}")
     try:
         loaded = reader.load_sheet(name, header_row=None, dtypes="string")
         grid, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
@@ -584,7 +585,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         blank = rows[~keep]
         if keep.any() and blank[0] < rows[keep][-1]:
             shown = ", ".join(map(str, blank[:5])) + (", ..." if blank.size > 5 else "")
-            _echo(
+            echo(
                 f"wardbridge: {path}: sheet {name!r}: {blank.size:,} blank row{'s' if blank.size > 1 else ''} "
                 f"skipped (row{'s' if blank.size > 1 else ''} {shown}): a blank row is no record"
             )
@@ -595,7 +596,7 @@ def _read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 
         from pipelines.ingest.readers import hidden_words, rows_holding
 
         skipped = [(n, states[n], rows_holding(reader, n)) for n in hidden if n != name]
-        _echo(
+        echo(
             f"wardbridge: {path}: "
             + ("the first visible sheet read" if hidden and shown else f"the first of {len(names)} sheets read")
             + f" ({name!r}); --sheet NAME reads another"
@@ -642,7 +643,7 @@ def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str
         fixes.append(pl.coalesce(filled, pl.col(name)).alias(name))
         at = np.arange(top, top + frame.height)[short]
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if at.size > NUMBER_ROWS_SHOWN else "")
-        _echo(
+        echo(
             f"wardbridge: {path}: sheet {sheet!r}: column {name!r}: {at.size:,} number cell"
             f"{'s given back their' if at.size > 1 else ' given back its'} leading zeros to the {', '.join(map(str, sorted(set(widths[short].tolist()))))} digits its number format shows "
             f"(row{'s' if at.size > 1 else ''} {shown})"
@@ -662,7 +663,7 @@ def _report_error_cells(layout, rows, columns: list[str], path: Path, sheet: str
     for j, at in sorted(by_column.items()):
         n = len(at)
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")
-        _echo(
+        echo(
             f"wardbridge: {path}: sheet {sheet!r}: column {columns[j]!r}: {n:,} cell{'s hold' if n > 1 else ' holds'} "
             f"an Excel error (row{'s' if n > 1 else ''} {shown}): a formula that failed (#REF!, #N/A, #DIV/0!...) or was "
             "never calculated (no result saved), "
@@ -684,7 +685,7 @@ def _fill_merged_cells(frame: pl.DataFrame, layout, first: int, path: Path, shee
     gained = frame.select(pl.col(c).is_null() & filled[c].is_not_null() for c in frame.columns)
     counts = {c: n for c, n in zip(frame.columns, gained.sum().row(0), strict=True) if n}
     if counts:
-        _echo(
+        echo(
             f"wardbridge: {path}: sheet {sheet!r}: {sum(counts.values()):,} cells under merged cells given the merged "
             f"value ({', '.join(f'column {c!r}' + (f' {n:,}' if len(counts) > 1 else '') for c, n in counts.items())})"
         )
@@ -717,7 +718,7 @@ def _report_number_cells(
             continue
         at = rows[data]
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")
-        _echo(
+        echo(
             f"wardbridge: {where}: column {columns[i]!r}: {n:,} cell{'s are numbers' if n > 1 else ' is a number'} in "
             f"the workbook, not text (row{'s' if n > 1 else ''} {shown}): an ID typed as a number has lost its "
             "leading zeros (a CCCD 0790... reads 790...) and is read as the number's digits, nothing restored; if "
@@ -728,7 +729,7 @@ def _report_number_cells(
         n = int(data.str.contains(r"^[1-9]\d{7,}$").sum())
         if not n:
             continue
-        _echo(
+        echo(
             f"wardbridge: {where}: column {columns[i]!r}: {n:,} cell{'s' if n > 1 else ''} of 8 digits or more "
             "may be numbers in the workbook, not text (the sheet could not be read again to tell): an ID typed as "
             "a number has lost its leading zeros, nothing restored"
@@ -863,7 +864,7 @@ def _read_json(path: Path, option: str) -> TableRead:
     for (column, key), at in nested.items():
         at = list(dict.fromkeys(at))
         shown = ", ".join(map(str, at[:REPEATS_SHOWN])) + (", ..." if len(at) > REPEATS_SHOWN else "")
-        _echo(
+        echo(
             f"wardbridge: {path}: column {NOT_SHOWN if VALUE_LIKE.search(column) else repr(column)}: {len(at):,} object{'s' if len(at) > 1 else ''} "
             f"name{'' if len(at) > 1 else 's'} key {key} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): "
             "the column's JSON text keeps every value as written (which one is meant is unknown)"
@@ -959,7 +960,7 @@ def _with_repeated_keys(objects: list, numbers, word: str, path: Path) -> list: 
         at = list(dict.fromkeys(at))
         shown = ", ".join(map(str, at[:REPEATS_SHOWN])) + (", ..." if len(at) > REPEATS_SHOWN else "")
         named = f"key {key!r}" if not VALUE_LIKE.search(key) else f"key {NOT_SHOWN}"  # an object keyed by IDs
-        _echo(
+        echo(
             f"wardbridge: {path}: {len(at):,} object{'s' if len(at) > 1 else ''} name{'' if len(at) > 1 else 's'} "
             f"{named} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): the first value is read "
             + (
@@ -988,7 +989,7 @@ def _skipped_lines(data: bytes, n: int, path: Path) -> bytes:
         at = end + 1
     if not data[at:].strip():
         raise click.ClickException(f"{path}: --skip-rows {n}: nothing after the lines skipped")
-    _echo(f"wardbridge: {path}: line{'s 1-' if n > 1 else ' '}{n} skipped (--skip-rows {n}): the header is below")
+    echo(f"wardbridge: {path}: line{'s 1-' if n > 1 else ' '}{n} skipped (--skip-rows {n}): the header is below")
     return b"\n" * n + data[at:]
 
 
@@ -1047,7 +1048,7 @@ def read_table(
     else:  # as ingestion reads a declared encoding: UTF-16 with its mark, UTF-8 Vietnamese declared legacy
         chosen, label, _ = choose_encoding(sample, encoding)
         if chosen != encoding:
-            _echo(f"wardbridge: {path} read as {label}")
+            echo(f"wardbridge: {path} read as {label}")
     source: Path | bytes = path
     if chosen == "utf-8":
         sniffed = head.split(b"\n", skip_rows)[-1] if skip_rows else head  # the title line tells no delimiter
@@ -1066,9 +1067,9 @@ def read_table(
             )
         sep = delimiter or sniff_delimiter(text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16])
         source = text.encode("utf-8")
-        _echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
+        echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
         if utf8:
-            _echo(
+            echo(
                 f"wardbridge: {path}: {len(utf8):,} line{'s' if len(utf8) > 1 else ''} valid UTF-8 read as UTF-8 "
                 f"({numbered('line', utf8, NUL_ROWS_SHOWN)}): read as {chosen}, every letter would be two or three wrong "
                 "ones (rows a newer program appended?)"
@@ -1156,7 +1157,7 @@ def _without_inner_marks_read(data: bytes, sep: str, path: Path, source: Path | 
         return None, source
     lines = [m.start() for m in re.finditer(re.escape(inner), data)]
     shown = ", ".join(str(data.count(b"\n", 0, at) + 2) for at in lines[:NUL_ROWS_SHOWN])
-    _echo(
+    echo(
         f"wardbridge: {path}: a byte order mark at the start of {len(lines):,} line{'s' if len(lines) > 1 else ''} "
         f"({shown}{', ...' if len(lines) > NUL_ROWS_SHOWN else ''}): files joined together? It is no text: taken out"
     )
@@ -1178,7 +1179,7 @@ def without_inner_marks(read: TableRead, path: Path) -> TableRead:
     cell = first.str.strip_prefix("\ufeff")
     cell = pl.when(cell.str.contains(r'^"[^"]*"$')).then(cell.str.slice(1, cell.str.len_chars() - 2)).otherwise(cell)
     n, where = marked.len(), read.where(marked.head(NUL_ROWS_SHOWN).to_list())
-    _echo(
+    echo(
         f"wardbridge: {path}: a byte order mark at the start of {n:,} row{'s' if n > 1 else ''} ({where}"
         f"{', ...' if n > NUL_ROWS_SHOWN else ''}): files joined together? It is no text: taken off the row's first cell"
     )
@@ -1233,9 +1234,7 @@ def _mended(
         source = data[: found.start(1) - 4] + data[found.end(1) :]
         written = found.group(1).decode()
         sep = delimiter or written
-        _echo(
-            f"wardbridge: {path}: line 1 'sep={written}' (Excel's delimiter line) is no row; the delimiter is {sep!r}"
-        )
+        echo(f"wardbridge: {path}: line 1 'sep={written}' (Excel's delimiter line) is no row; the delimiter is {sep!r}")
     return source, sep, crs_looked_at
 
 
@@ -1260,7 +1259,7 @@ def without_end_marks(data: bytes, path: Path) -> bytes | None:
         marks.append(f"{padding} NUL byte{'s' if padding > 1 else ''} of padding")
     if not marks:
         return None
-    _echo(f"wardbridge: {path}: {' and '.join(marks)} after the last row: not a row")
+    echo(f"wardbridge: {path}: {' and '.join(marks)} after the last row: not a row")
     return text
 
 
@@ -1276,7 +1275,7 @@ def with_lone_cr_line_ends(data: bytes, path: Path) -> bytes | None:
     ends = _lone_cr_ends(data)
     if not len(ends):
         return None
-    _echo(
+    echo(
         f"wardbridge: {path}: {len(ends)} line{'s' if len(ends) > 1 else ''} ending in a carriage return alone (CR, "
         "as old Mac files end lines) read as line ends"
     )
@@ -1363,7 +1362,7 @@ def report_short_rows(
     if option:
         SHORT_ROWS_READ[option] = SHORT_ROWS_READ.get(option, 0) + count
     lines = ", ".join(f"line {line} ({fields})" for line, fields in shown) + (", ..." if count > len(shown) else "")
-    _echo(
+    echo(
         f"wardbridge: {path}: {count} row{'s' if count > 1 else ''} with fewer fields than the header's {expected} "
         f"(delimiter {sep!r}): {lines}; the missing fields are read as empty. Check those lines (a line cut short, "
         "or a value holding a line break without quotes)"
@@ -1607,7 +1606,7 @@ def _repaired_cells(frame: pl.DataFrame, columns: dict[str, str | None], path: P
         if done.is_empty():
             continue
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(done.value_counts().iter_rows()))
-        _echo(f"{path}: {option} {name!r}: {done.len()} cell(s) repaired before reading ({kinds})")
+        echo(f"{path}: {option} {name!r}: {done.len()} cell(s) repaired before reading ({kinds})")
         rows = suspect.arg_true()
         repaired[name] = frame[name].scatter(rows, fixed["text"])
     return frame.with_columns(**repaired) if repaired else frame
@@ -1708,7 +1707,7 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
     try:
         if not path.parent.is_dir():
             path.parent.mkdir(parents=True, exist_ok=True)
-            _echo(f"wardbridge: created the folder {path.parent} for {path.name}")
+            echo(f"wardbridge: created the folder {path.parent} for {path.name}")
         if fmt == "parquet":
             # In one piece (a CSV read in pieces wrote a page run per piece), without column statistics (min/max per
             # row group, a cost of every string column for skipping row groups that a table of mixed rows cannot)
@@ -1750,7 +1749,7 @@ def _report_unread_dates(frame: pl.DataFrame, column: str, table: TableRead | No
             rows = table.where(unread.head(5).to_list()) + more
         else:
             rows = "rows " + ", ".join(str(r + 1) for r in unread.head(5).to_list()) + more
-        _echo(
+        echo(
             f"wardbridge: --as-of column {column!r}: {unread.len()} of {frame.height} cell(s) are written but not dates "
             f"({rows}; YYYY-MM-DD, dd/mm/yyyy or an ISO datetime, the year in four digits): those rows are read "
             "as undated"
@@ -1942,22 +1941,22 @@ def resolve(
     status_column = output_names(frame.columns)["status"]  # the resolver's (an input's own status: kept)
     counts = status_counts(resolved.select(pl.col(status_column).alias("status")))
     elapsed = time.perf_counter() - started
-    _echo(
+    echo(
         f"wardbridge: resolved {resolved.height} rows from {input_path} -> {output_path} in {elapsed:.1f}s"
         + short_rows_note()
     )
     for status, n in counts.items():
         share = f"{n / resolved.height:6.1%}" if resolved.height else "     -"
-        _echo(f"  {status:<15}{n:>9}  {share}")
+        echo(f"  {status:<15}{n:>9}  {share}")
     review = sum(counts.get(s, 0) for s in REVIEW_STATUSES)
     if review:
-        _echo(
+        echo(
             f"  {review} row(s) need review: status split_review or scheme_review (see candidates) "
             "or unresolved (see reason)"
         )
     from pipelines._native import describe
 
-    _echo(f"  resolver: {describe()}")  # compiled or Python source: who measures the speed needs to know
+    echo(f"  resolver: {describe()}")  # compiled or Python source: who measures the speed needs to know
 
 
 @main.command()
@@ -2177,16 +2176,16 @@ def match(
         if previous.height and spec.id_column in frame.columns:  # ids written otherwise lose every entity id
             met = previous["record_id"].is_in(frame[spec.id_column].cast(pl.String).implode())
             if not met.any():
-                _echo(
+                echo(
                     f"--previous {previous_path}: none of its {previous.height:,} record ids is a record of "
                     f"{input_path}: no entity keeps its previous id (ids written otherwise? '1.0' is not '1')"
                 )
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
-    _echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
+    echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
     if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
         coverage = verdict_coverage(frame[spec.id_column], labels, different)
         if coverage["unknown_records"] or coverage["same_record"]:
-            _echo(
+            echo(
                 f"--labels {labels_path}: {coverage['usable']:,} of {coverage['pairs']:,} pairs used; "
                 f"{coverage['unknown_records']:,} name a record id {input_path} does not hold (or none) and "
                 f"{coverage['same_record']:,} pair a record with itself: left out"
@@ -2214,7 +2213,7 @@ def match(
             result.state.verdicts_since_fit, result.state.verdicts_seen = since_fit.count, since_fit.seen
     if save_state_dir is not None:
         save_state(result.state, save_state_dir, spec)
-        _echo(f"state saved in {save_state_dir} (model {result.state.frozen.fingerprint()})")
+        echo(f"state saved in {save_state_dir} (model {result.state.frozen.fingerprint()})")
     tables = [
         result.records,
         result.pairs,
@@ -2225,10 +2224,10 @@ def match(
     ]
     for path, table in zip(outputs, tables, strict=True):
         write_frame(table, path, out_fmt)
-    _echo(result.summary())
+    echo(result.summary())
     if since_fit is not None and since_fit.count:
-        _echo(frozen_model_note(since_fit.count, since_fit.given, "this run"))
-    _echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s{short_rows_note()}")
+        echo(frozen_model_note(since_fit.count, since_fit.given, "this run"))
+    echo(f"wrote {', '.join(str(p) for p in outputs)} in {time.perf_counter() - started:.1f}s{short_rows_note()}")
 
 
 def _check_spec_columns_named(frame: pl.DataFrame, spec, path: Path) -> None:  # noqa: ANN001 - a MatchSpec
@@ -2443,7 +2442,7 @@ def _read_verdicts(path: Path, option: str, float_ids: bool = False) -> tuple[pl
             param_hint=option,
         )
     if undecided.any():
-        _echo(f"{option} {path}: {int(undecided.sum()):,} rows without a {column} (not decided yet) left out")
+        echo(f"{option} {path}: {int(undecided.sum()):,} rows without a {column} (not decided yet) left out")
     same, different = verdict.is_in(SAME_VERDICTS).fill_null(False), verdict.is_in(DIFFERENT_VERDICTS).fill_null(False)
     # one pair (either order) judged both same and different: the matcher reads it as different, the safer verdict
     # (engine._reviewed_pairs); said with the count and the first row, never an id
@@ -2452,7 +2451,7 @@ def _read_verdicts(path: Path, option: str, float_ids: bool = False) -> tuple[pl
     conflict = (key.is_in(key.filter(same).implode()) & key.is_in(key.filter(different).implode())).fill_null(False)
     if conflict.any():
         first = int(conflict.arg_true()[0])
-        _echo(
+        echo(
             f"{option} {path}: {int(key.filter(conflict).n_unique()):,} pairs judged both same and different "
             f"({int(conflict.sum()):,} rows, the first at {where(first)}): read as different (never linked); decide them "
             "again"
@@ -2466,7 +2465,7 @@ def _say_ward_file(path: Path, option: str, ward) -> None:  # noqa: ANN001 - a r
     review stage refuses), never a value."""
     own = int(ward.pairs["item_id"].is_null().sum()) if ward.pairs.height else 0
     mp = ward.pairs.height - own
-    _echo(
+    echo(
         f"{option} {path}: a review file: {ward.items:,} decided item(s), {mp:,} record pair(s) (an item's decision "
         f"labels every record pair of it)"
         + (f", {own:,} row(s) without an item id read as pairs of their own" if own else "")
@@ -2474,7 +2473,7 @@ def _say_ward_file(path: Path, option: str, ward) -> None:  # noqa: ANN001 - a r
     )
     if ward.refused:
         causes = ward.errors.filter(pl.col("field") == "decision")["cause"].unique(maintain_order=True)
-        _echo(
+        echo(
             f"{option} {path}: {ward.refused:,} item(s) whose rows give different decisions not read: "
             + "; ".join(causes.head(5))
             + (f"; and {causes.len() - 5:,} more" if causes.len() > 5 else "")
@@ -2483,7 +2482,7 @@ def _say_ward_file(path: Path, option: str, ward) -> None:  # noqa: ANN001 - a r
     if others.height:
         first = others.row(0, named=True)
         at = f"row {first['source_row']}" + (f" of sheet {first['sheet']!r}" if first["sheet"] is not None else "")
-        _echo(
+        echo(
             f"{option} {path}: {others.height:,} row(s) not read; the first at {at} ({first['field']}): {first['cause']}"
         )
 
@@ -2526,7 +2525,7 @@ def _match_increment(
     _refuse_nested_columns(frame, spec, increment_path)
     _check_spec_columns_named(frame, spec, increment_path)
     logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
-    _echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
+    echo(f"wardbridge: matching {frame.height:,} new or changed rows of {increment_path} against {state_dir}")
     try:
         _check_input(frame, spec, increment_path, table)  # rows named as the file numbers them (prepare again)
         result = match_increment(
@@ -2545,8 +2544,8 @@ def _match_increment(
         write_frame(table, path, out_fmt)
     target = save_state_dir or state_dir
     save_state(result.state, target)
-    _echo(result.summary())
-    _echo(
+    echo(result.summary())
+    echo(
         f"wrote {', '.join(str(p) for p in outputs)} and the state {target} in {time.perf_counter() - started:.1f}s"
         + short_rows_note()
     )
@@ -2674,9 +2673,9 @@ def synth(
         progress=not quiet,
     )
     stats, _ = generate(config, output_dir)
-    _echo(format_stats(stats))
-    _echo(f"wrote {output_dir}/ (manifest.json lists every source file, its format, encoding and columns)")
-    _echo(
+    echo(format_stats(stats))
+    echo(f"wrote {output_dir}/ (manifest.json lists every source file, its format, encoding and columns)")
+    echo(
         f"next: wardbridge catalogue --manifest {output_dir / 'manifest.json'} --output {output_dir / 'catalogue.toml'}"
     )
 
@@ -2724,7 +2723,7 @@ def catalogue(manifest_path: Path, output_path: Path | None, broken: bool) -> No
     except OSError as exc:
         raise click.ClickException(f"cannot write {output_path}: {exc.strerror or type(exc).__name__}") from None
     sources = load_catalogue([output_path])  # what `wardbridge run` will read: it must load
-    _echo(f"wrote {output_path}: {len(sources)} sources; run them with `wardbridge run --catalogue {output_path}`")
+    echo(f"wrote {output_path}: {len(sources)} sources; run them with `wardbridge run --catalogue {output_path}`")
 
 
 if __name__ == "__main__":  # pragma: no cover

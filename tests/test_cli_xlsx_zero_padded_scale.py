@@ -22,7 +22,7 @@ def test_arrays_are_built_per_column_not_per_cell(monkeypatch):
     cells[(3, 3)] = 12  # the header row and a cell right of the table: not data cells, left alone
     cells[(4, 9)] = 12
     said: list[str] = []
-    monkeypatch.setattr(cli, "_echo", lambda text, **_: said.append(text))
+    monkeypatch.setattr(cli, "echo", lambda text, **_: said.append(text))
     built = []
     zeros = np.zeros
     monkeypatch.setattr(np, "zeros", lambda *a, **k: built.append(a) or zeros(*a, **k))
