@@ -315,7 +315,7 @@ def print_threshold_whatif(staged: pl.DataFrame, truth: pl.DataFrame, pairs: Pat
     components of the pairs at or over the link threshold but those the run refused (no guard run again, no cluster
     size limit: the run's own thresholds reproduce its figures to about 1e-5 at 1M), the refused and the pairs in
     [review, link) queued, linked-or-queued as in ``true_pair_recall``."""
-    from pipelines.match.evaluate import _components
+    from pipelines.match.evaluate import component_labels
 
     person = (
         staged.select("record_key", "source_id", "source_key")
@@ -348,11 +348,11 @@ def print_threshold_whatif(staged: pl.DataFrame, truth: pl.DataFrame, pairs: Pat
     print("\nthresholds what-if (pair table, no chaining guard): link / review -> P, R, linked or queued, review pairs")
     for link, review in THRESHOLD_WHATIF:
         linked = table.filter((pl.col("match_probability") >= link) & (pl.col("decision") != "refused"))
-        entity = _components(n, linked["a"].to_numpy(), linked["b"].to_numpy())
+        entity = component_labels(n, linked["a"].to_numpy(), linked["b"].to_numpy())
         queued = table.filter(
             pl.col("match_probability").is_between(review, link, closed="left") | (pl.col("decision") == "refused")
         )
-        joined = _components(n, entity[queued["a"].to_numpy()], entity[queued["b"].to_numpy()])[entity]
+        joined = component_labels(n, entity[queued["a"].to_numpy()], entity[queued["b"].to_numpy()])[entity]
         predicted, correct = same_pairs(entity, False), same_pairs(entity, True)
         print(
             f"  {link:.3f} / {review:.3f}: P {correct / max(predicted, 1):.5f}  R {correct / max(true_pairs, 1):.5f}  "

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines.match import load_spec  # noqa: E402
 from pipelines.match.compare import comparison_levels  # noqa: E402
-from pipelines.match.evaluate import _components  # noqa: E402
+from pipelines.match.evaluate import component_labels  # noqa: E402
 from pipelines.match.prepare import prepare  # noqa: E402
 
 OUTCOMES = ["linked", "queued", "scored", "below_floor", "not_candidate"]
@@ -98,7 +98,7 @@ def pair_outcomes(run: Path, records: pl.DataFrame) -> pl.DataFrame:
     entity = records["cluster_id"].cast(pl.Categorical).to_physical().cast(pl.Int64).to_numpy()
     queued = table.filter(pl.col("decision").is_in(["review", "refused"]))
     n_ent = int(entity.max()) + 1
-    comp = _components(n_ent, entity[queued["a"].to_numpy()], entity[queued["b"].to_numpy()])
+    comp = component_labels(n_ent, entity[queued["a"].to_numpy()], entity[queued["b"].to_numpy()])
     a, b = true["a"].to_numpy(), true["b"].to_numpy()
     true = (
         true.with_columns(pl.col("a", "b").cast(pl.UInt32))

@@ -35,7 +35,8 @@ def pairwise(frame: pl.DataFrame, predicted: str, truth: str) -> dict:
     }
 
 
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def component_labels(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per record 0..n-1, the label of its connected component under the links ``left[i]`` -- ``right[i]``."""
     graph = sparse.coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
@@ -62,7 +63,7 @@ def true_pair_recall(records: pl.DataFrame, pairs: pl.DataFrame, truth: str, cat
     queued = queued.join(index.rename({"record_id": "left_id", "_i": "a"}), on="left_id").join(
         index.rename({"record_id": "right_id", "_i": "b"}), on="right_id"
     )
-    comp = _components(
+    comp = component_labels(
         codes.height, ent_code[queued["a"].to_numpy()], ent_code[queued["b"].to_numpy()]
     )  # entity -> component
     true = (
