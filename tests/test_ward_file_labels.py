@@ -255,3 +255,66 @@ def test_rows_deleted_from_a_current_file_are_no_unseen_pairs(tmp_path):
     (folder / "all.csv").unlink()
     loaded = load_decisions(folder, ward_codes={WARD}, items=keys, today=DAY)
     assert loaded.errors.height == 0 and loaded.rows["item_id"].to_list() == [AB]
+
+
+# --------------------------------------------- 3. a new record joining both sides of a no_match is queued, saying why
+
+
+def test_a_new_pair_across_a_no_match_is_queued_naming_the_reviewers_decision(tmp_path):
+    """A reviewer judged C00571-9 and C00571 different; a new record (a copy of C00571) links strongly to both. The
+    weaker of its two links is refused and queued: its reason said 'records whose evidence says they differ' (p=0.9996:
+    the evidence says the opposite); it is a reviewer's decision that keeps them apart, and the reason says so."""
+    frame = pl.read_csv(REPO / "docs" / "examples" / "customers.csv", infer_schema=False)
+    tiny = frame.filter(pl.col("customer_id").is_in(["C00571-9", "C00571", "C01102-0", "C01102", "C00286"]))
+    copy = tiny.filter(pl.col("customer_id") == "C00571").with_columns(customer_id=pl.lit("C00571-N"))
+    pl.concat([tiny, copy]).write_csv(tmp_path / "tiny.csv")
+    (tmp_path / "labels.csv").write_text("left_id,right_id,label\nC00571-9,C00571,no_match\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    spec = REPO / "docs" / "examples" / "customers.toml"
+    args = ["match", "--input", str(tmp_path / "tiny.csv"), "--spec", str(spec), "--output", str(out)]
+    done = CliRunner().invoke(main, [*args, "--labels", str(tmp_path / "labels.csv")])
+    assert done.exit_code == 0, done.output
+    review = pl.read_csv(out.with_name("out.review.csv"), infer_schema=False)
+    queued = review.filter(
+        pl.col("left_id").is_in(["C00571-9", "C00571-N"]) & pl.col("right_id").is_in(["C00571-9", "C00571-N"])
+    )
+    assert queued["decision_reason"].to_list() == [
+        "chaining guard: would put together records a reviewer judged different"
+    ]
+
+
+def test_the_queued_item_names_the_no_match_decision_that_keeps_it_apart(tmp_path):
+    """The pipeline: A ~ B decided no_match (item AB); a new record p#9 of A links strongly to p#2 of B, the guard
+    refuses it (a reviewer judged A and B different) and it is queued as an item of its own. Its summary names the
+    decision that keeps it apart (item AB), so the official sees what they decided and may change it."""
+    from pipelines.match.cluster import REVIEWERS_APART
+    from pipelines.review.queues import reviewers_apart
+
+    keys = _ward_files(tmp_path / "wh")
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    filled = _decide_csv(source, tmp_path / "decisions" / "d.csv", {_rows_of(table, AB)[0]: "no_match"})
+    loaded = load_decisions(filled.parent, ward_codes={WARD}, items=keys, today=DAY)
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    decisions = effective_decisions(audit, keys)
+    # the next run: the decided pairs are vetoed (not queued); the new pair p#2 ~ p#9 refused by the guard
+    lineage = pl.concat([LINEAGE, pl.DataFrame({"record_key": ["p#9"], "entity_id": ["A"]})])
+    review = people_review([("p#2", "p#9", 0.99), ("p#6", "p#7", 0.4)]).with_columns(
+        pl.when(pl.col("right_id") == "p#9").then(pl.lit("refused")).otherwise(pl.col("decision")).alias("decision"),
+        pl.when(pl.col("right_id") == "p#9").then(pl.lit(REVIEWERS_APART)).alias("decision_reason"),
+    )
+    inputs = ReviewInputs(
+        staged={
+            "population": pl.DataFrame({"record_key": ["p#2", "p#9", "p#6", "p#7"], "new_uid": [f"2025:{WARD}"] * 4})
+        },
+        quarantine={},
+        review={"people": review},
+        ward_names=pl.DataFrame(),
+        entity_of={"people": lineage},
+    )
+    items, rows = match_pair_rows(inputs)
+    apart = dict(reviewers_apart(items, rows, inputs.entity_of, decisions).rows())
+    new_item = items.filter(pl.col("right_id") == "p#9")["item_id"].item()
+    assert set(apart) == {new_item}  # C ~ D is no business of the decision
+    assert AB in apart[new_item] and "no_match" in apart[new_item] and str(DAY) in apart[new_item]
+    assert "p#" not in apart[new_item]

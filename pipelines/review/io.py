@@ -130,14 +130,23 @@ def raw_dates_reader(wh: Warehouse, kind: str):  # noqa: ANN201 - a callable for
 
 def entity_of_pairs(wh: Warehouse, review: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Per entity kind: record_key, entity_id (entities.<kind>_lineage) of the records of its review pairs, so the
-    queue makes one item of the pairs joining the same two entities (queues.entity_pair_items). A kind without
-    pairs or lineage is left out (its pairs: one item each)."""
+    queue makes one item of the pairs joining the same two entities (queues.entity_pair_items), and of the records
+    of officials' no_match labels (review.match_labels), so a pair the guard refused across such a decision names it
+    (queues.reviewers_apart). A kind without pairs or lineage is left out (its pairs: one item each)."""
+    from pipelines.schema import REVIEW_MATCH_LABELS
+
+    labels = read_optional(wh, REVIEW_SCHEMA, REVIEW_MATCH_LABELS)
     out = {}
     for kind, pairs in review.items():
         path = wh.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)
         if not pairs.height or not path.is_file():
             continue
-        keys = pl.concat([pairs["left_id"], pairs["right_id"]]).unique().implode()
+        apart = (
+            labels.filter((pl.col("entity_kind") == kind) & (pl.col("label") == "no_match"))
+            if labels is not None
+            else pl.DataFrame(schema={"left_id": pl.String, "right_id": pl.String})
+        )
+        keys = pl.concat([pairs["left_id"], pairs["right_id"], apart["left_id"], apart["right_id"]]).unique().implode()
         out[kind] = (
             pl.scan_parquet(path).select("record_key", "entity_id").filter(pl.col("record_key").is_in(keys)).collect()
         )

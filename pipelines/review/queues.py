@@ -93,7 +93,8 @@ class ReviewInputs:
     # registry -> record_key + the shown date columns as the source wrote them (raw layer), for match pairs' records
     raw_dates: dict[str, pl.DataFrame] = field(default_factory=dict)
     # entity kind -> record_key, entity_id (entities.<kind>_lineage) of the match pairs' records: pairs joining the
-    # same two entities are one item (entity_pair_items); a kind without it: one item per pair
+    # same two entities are one item (entity_pair_items); a kind without it: one item per pair. It holds the records of
+    # officials' no_match labels too: which decision keeps a refused pair apart (reviewers_apart)
     entity_of: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
@@ -718,15 +719,68 @@ def unhonoured_matches(inputs: ReviewInputs, decisions: pl.DataFrame) -> pl.Data
     )
 
 
+def reviewers_apart(
+    items: pl.DataFrame, rows: pl.DataFrame, entity_of: dict[str, pl.DataFrame], decisions: pl.DataFrame
+) -> pl.DataFrame:
+    """item_id, _apart (a sentence for the summary) of the match_pair items holding a record pair across two entities a
+    reviewer judged different: a ``no_match`` item in effect has a record pair joining the same two entities
+    (``entity_of`` holds the labelled records too: ``io.entity_of_pairs``). Such a pair is new to that decision (the
+    decision's own pairs are vetoed, never queued): a new record linking to both sides, refused by the guard
+    (``cluster.REVIEWERS_APART``), or a new uncertain pair. It is not settled by a decision that never saw it: it is
+    queued, and the item names the decision(s) by id and date, so the official sees what keeps the two apart (and may
+    change it by a later-dated decision). Ids and dates only, never a value."""
+    schema = {"item_id": pl.String, "_apart": pl.String}
+    if not rows.width or not rows.height or not entity_of:
+        return pl.DataFrame(schema=schema)
+    refused = rows.select("item_id", "left_id", "right_id")
+    no_match = decided_pairs(decisions, ("no_match",)) if "state" in decisions.columns else None
+    if not refused.height or no_match is None or not no_match.height:
+        return pl.DataFrame(schema=schema)
+    ends = pl.concat(
+        [f.select(pl.lit(k).alias("entity_kind"), "record_key", "entity_id") for k, f in entity_of.items()]
+    ).unique(["entity_kind", "record_key"])
+
+    def entities(frame: pl.DataFrame) -> pl.DataFrame:
+        for side in ("left", "right"):
+            frame = frame.join(
+                ends.rename({"record_key": f"{side}_id", "entity_id": f"_{side}_entity"}),
+                on=["entity_kind", f"{side}_id"],
+                how="inner",
+            )
+        sides = [pl.col("_left_entity"), pl.col("_right_entity")]
+        return frame.with_columns(pl.min_horizontal(sides).alias("_e1"), pl.max_horizontal(sides).alias("_e2"))
+
+    refused = entities(refused.join(items.select("item_id", "entity_kind"), on="item_id"))
+    decided = entities(
+        no_match.select(pl.col("item_id").alias("_decision"), "entity_kind", "left_id", "right_id", "decided_on")
+    )
+    found = refused.join(decided, on=["entity_kind", "_e1", "_e2"]).select(
+        "item_id", pl.format("{} (no_match, {})", "_decision", pl.col("decided_on").cast(pl.String)).alias("_by")
+    )
+    return (
+        found.unique()
+        .sort("item_id", "_by")
+        .group_by("item_id", maintain_order=True)
+        .agg(
+            pl.concat_str(
+                pl.lit("a reviewer judged these two entities different: "),
+                pl.col("_by").str.join(", "),
+                pl.lit("; a record pair new to that decision: decide it, or change that decision by a later one"),
+            ).alias("_apart")
+        )
+    )
+
+
 def build_queues(
     inputs: ReviewInputs, decisions: pl.DataFrame, previous_keys: pl.DataFrame | None, now: dt.datetime
 ) -> Queues:
     """Every kind's items; those closed by a decision are set aside; the rest ranked (urgent kinds first)."""
     commons, evidence = [], {}
-    pair_rows = None
+    pair_rows, frame_of_pairs = None, pl.DataFrame()
     for kind in REVIEW_KINDS:
         if kind == "match_pair":
             frame, pair_rows = match_pair_rows(inputs)
+            frame_of_pairs = frame
         else:
             frame = BUILDERS[kind](inputs)
         common, ev = _item_frame(kind, frame)
@@ -744,6 +798,16 @@ def build_queues(
         pl.coalesce("_reopened", "summary").alias("summary")
     )
     everything = everything.drop("_reopened")
+    # a pair the guard refused because a reviewer's no_match lies across its two sides says which decision
+    if pair_rows is not None:
+        apart = reviewers_apart(frame_of_pairs, pair_rows, inputs.entity_of, decisions)
+        everything = everything.join(apart, on="item_id", how="left", maintain_order="left").with_columns(
+            pl.when(pl.col("_apart").is_not_null())
+            .then(pl.concat_str("summary", pl.lit("; "), "_apart"))
+            .otherwise(pl.col("summary"))
+            .alias("summary")
+        )
+        everything = everything.drop("_apart")
     open_items = everything.join(closed_ids, on="item_id", how="anti")
     # within a kind, items blocking more records first; match pairs (two records each) most informative first
     pairs = evidence["match_pair"]
