@@ -1994,7 +1994,9 @@ def resolve(
     "no_match/different; without label every pair is 'same'). 'Same' pairs are linked whatever their score and, "
     "where blocking proposed them, EM reads them as matches when it fits m (semi-supervised: each pair counts once "
     "among all candidate pairs, so a few hundred labels move m little); 'different' pairs are never linked, "
-    "directly or through a third record. With --increment: verdicts since the saved run (m is not refitted).",
+    "directly or through a third record. A pipeline review file (match_pair.csv, review_<ward>.xlsx) filled in by "
+    "an official is read as the review stage reads it: an item's decision labels every record pair of it. With "
+    "--increment: verdicts since the saved run (m is not refitted).",
 )
 @click.option(
     "--save-state",
