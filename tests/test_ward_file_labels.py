@@ -318,3 +318,32 @@ def test_the_queued_item_names_the_no_match_decision_that_keeps_it_apart(tmp_pat
     assert set(apart) == {new_item}  # C ~ D is no business of the decision
     assert AB in apart[new_item] and "no_match" in apart[new_item] and str(DAY) in apart[new_item]
     assert "p#" not in apart[new_item]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "encoding", "separator"), [(".txt", "utf-16", "\t"), (".csv", "cp1258", ";"), (".csv", "utf-8-sig", ",")]
+)
+def test_a_ward_file_saved_again_by_excel_is_read_as_a_ward_file(tmp_path, suffix, encoding, separator):
+    """Excel on a Vietnamese Windows saves 'Unicode text' (UTF-16, tabs, .txt) or plain 'CSV' (Windows-1258, ';'):
+    still a ward file, its item's decision labelling every pair (the header is looked for in the file's first lines
+    before the whole file is read; a UTF-16 file is read whole)."""
+    import csv
+    import io
+
+    from pipelines.encodings import encode_cp1258
+
+    _ward_files(tmp_path / "wh", headers="both")
+    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
+    cells = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"), newline="")))
+    header = cells[1]
+    for row in cells[2:]:
+        if row[header.index("item_id")] == AB and row[header.index("pair_no")] == "2":
+            row[header.index("decision")] = "no_match"
+            row[header.index("reviewer")] = "Cán bộ Ánh"
+            row[header.index("decided_on")] = "05/12/2026"
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(cells)
+    target = tmp_path / f"saved{suffix}"
+    target.write_bytes(encode_cp1258(out.getvalue()) if encoding == "cp1258" else out.getvalue().encode(encoding))
+    same, different = _read_verdicts(target, "--labels")
+    assert same.height == 0 and sorted(different.rows()) == AB_PAIRS
