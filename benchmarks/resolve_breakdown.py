@@ -33,11 +33,11 @@ def breakdown(addresses: pl.Series, reference: Reference) -> pl.DataFrame:
     """
     stage = ["-"]
     reads: list[tuple[str, str, str | None, float]] = []
-    saved = {name: getattr(r, name) for name in ("_read_tokens", "_read_tails", "_read_cut_tails", "_read_whole")}
+    saved = {name: getattr(r, name) for name in ("read_tokens", "_read_tails", "_read_cut_tails", "_read_whole")}
 
     def timed_read(idx, clean, tokens, hint, side):
         t = time.process_time()
-        res = saved["_read_tokens"](idx, clean, tokens, hint, side)
+        res = saved["read_tokens"](idx, clean, tokens, hint, side)
         reads.append((stage[0], res.status, res.scheme, time.process_time() - t))
         return res
 
@@ -57,7 +57,7 @@ def breakdown(addresses: pl.Series, reference: Reference) -> pl.DataFrame:
         return run
 
     index = r.build_index(reference)  # fresh: no reading cached from an earlier call
-    r._read_tokens = timed_read
+    r.read_tokens = timed_read
     r._read_tails = staged(STAGES[0], saved["_read_tails"])
     r._read_cut_tails = staged(STAGES[1], saved["_read_cut_tails"])
     r._read_whole = staged(STAGES[2], saved["_read_whole"])

@@ -6,7 +6,7 @@ Run on demand (not a test), one core, Polars on one thread (set here)::
     python benchmarks/resolve_cli_stages.py --input <csv> --column address [--gazetteer <csv>] --output <parquet>
 
 Only coarse functions are wrapped (module attributes, for the run), plus the Python parser's read
-(``_read_tokens``, ``_read_mode``, about 1 us of timing per read): a stage's *own* time is its time minus the
+(``read_tokens``, ``_read_mode``, about 1 us of timing per read): a stage's *own* time is its time minus the
 stages inside it, so a reading stage's own time is its Polars work and glue, and "reads" the parser's.
 The first lines are the imports' CPU s (the command imports the resolver inside ``resolve``; here before it).
 """
@@ -77,7 +77,7 @@ RESOLVE_STAGES = (
     "_add_unit_columns",
     "forget_readings",
 )
-READS = ("_read_tokens", "_read_mode")
+READS = ("read_tokens", "_read_mode")
 
 inclusive: dict[str, float] = {}
 own: dict[str, float] = {}

@@ -1,5 +1,5 @@
 """``resolve_addresses`` on a CSV's address column in this process: its CPU seconds, those of the Python reads
-(``_read_tokens``, ``_read_mode``, ``_province_segment``: the parser) and the rest (Polars steps, tokenising, frames
+(``read_tokens``, ``_read_mode``, ``_province_segment``: the parser) and the rest (Polars steps, tokenising, frames
 and glue), for changes outside the reads. One core is the caller's choice (``taskset -c 1``); Polars runs one thread.
 
     taskset -c 1 uv run python benchmarks/resolve_glue.py --csv <the benchmark's 1M CSV> --gazetteer <its gazetteer>
@@ -31,7 +31,7 @@ from pipelines.reference import load_reference  # noqa: E402
 # module's own calls would not go through (pipelines/_native.py).
 r = source_module()
 
-READS = ("_read_tokens", "_read_mode", "_province_segment")
+READS = ("read_tokens", "_read_mode", "_province_segment")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,7 @@ Run on demand (not a test)::
     uv run python benchmarks/resolve_reads.py --csv <resolve_benchmark's CSV> --gazetteer <its gazetteer>
 
 The input is ``benchmarks/resolve_benchmark.py``'s distinct-heavy one (generated with its seed, or read from the
-CSV it writes). Every read of the Python parser (``_read_tokens``) is timed with its text, stage (comma tails,
+CSV it writes). Every read of the Python parser (``read_tokens``) is timed with its text, stage (comma tails,
 comma-less cut tails, whole addresses), edge flag and outcome, in this process on one core (about 1 us of timing
 per read). Printed:
 

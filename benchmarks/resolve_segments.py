@@ -13,7 +13,7 @@ Printed:
    segment spelling once and composed a tail's reading from them (joins) would make at most that many
    segment readings instead of one reading per distinct tail; the typo reads are counted apart (their typo'd
    segment is mostly a spelling of its own);
-2. every comma tail and whole address read again, cold, in a fresh index on one core (``_read_tokens``, no mode),
+2. every comma tail and whole address read again, cold, in a fresh index on one core (``read_tokens``, no mode),
    its CPU split into the old-form reading (``parse_address``), the 2025-form reading (``parse_2025``) and the
    rest, by the outcome's scheme and whether the old-form reading found any old unit. The old-form reading is
    made first for every address without a hint, also for those that end in the 2025 form.
@@ -99,7 +99,7 @@ def parse_split(reads: pl.DataFrame, idx: r.ResolverIndex) -> None:
             spent.clear()
             last[0] = None
             t = time.process_time()
-            res = r._read_tokens(idx, text, r._tokenise(text), None, None)
+            res = r.read_tokens(idx, text, r.tokenise(text), None, None)
             total = time.process_time() - t
             old = last[0]
             found = old is not None and (old.old_uid is not None or bool(old.old_hits))

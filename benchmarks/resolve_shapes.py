@@ -7,7 +7,7 @@ Run on demand (not a test)::
     uv run python benchmarks/resolve_shapes.py --n-rows 200000
 
 The input is ``benchmarks/resolve_benchmark.py``'s distinct-heavy one (same seed, mess types and synthetic
-gazetteer). Every read of the Python parser (``_read_tokens``) is timed with its text, stage (comma tails,
+gazetteer). Every read of the Python parser (``read_tokens``) is timed with its text, stage (comma tails,
 comma-less cut tails, whole addresses) and outcome, as ``benchmarks/resolve_breakdown.py`` times them, in this
 process on one core. Each read's text is then given a *shape* (``shape``): a text of comma-like segments
 (no note, not a comma-less cut) whose segments are, in order, an old ward, an old district and perhaps a
@@ -118,20 +118,20 @@ READ_STAGES = {
 
 
 def instrumented_run(addresses: pl.Series, idx: r.ResolverIndex, on_read, on_whole=None) -> float:
-    """``resolve_addresses(addresses)`` with every read of ``_read_tokens`` handed to ``on_read(stage, clean, tokens,
+    """``resolve_addresses(addresses)`` with every read of ``read_tokens`` handed to ``on_read(stage, clean, tokens,
     resolution, cpu_s)`` (the stage named by the READ_STAGES function it runs in) and, with ``on_whole``, the rows
     given to ``_read_whole`` to ``on_whole(rows)``; the parser's functions are wrapped for the call only (restored
     after, also when it fails). The call's CPU s."""
     stage = ["-"]
-    saved = {name: getattr(r, name) for name in ("_read_tokens", *READ_STAGES)}
+    saved = {name: getattr(r, name) for name in ("read_tokens", *READ_STAGES)}
 
     def timed(idx, clean, tokens, hint, side):
         t = time.process_time()
-        res = saved["_read_tokens"](idx, clean, tokens, hint, side)
+        res = saved["read_tokens"](idx, clean, tokens, hint, side)
         on_read(stage[0], clean, tokens, res, time.process_time() - t)
         return res
 
-    r._read_tokens = timed
+    r.read_tokens = timed
     for name, label in READ_STAGES.items():
         setattr(r, name, in_stage(stage, label, saved[name]))
     if on_whole is not None:

@@ -8,7 +8,7 @@ Run on demand (not a test)::
 
 The input is ``benchmarks/resolve_benchmark.py``'s distinct-heavy one (same seed, mess types and synthetic
 gazetteer), in this process on one core. ``resolve_addresses`` is first timed as it is (the denominator), then
-again with every Python read (``_read_tokens``) wrapped: the old reading's CPU (``parse_address``) is timed
+again with every Python read (``read_tokens``) wrapped: the old reading's CPU (``parse_address``) is timed
 inside it, and each read without a scheme hint whose old reading found no district is read a second time, on a
 copy of its tokens taken before the read, with the old reading left out (``_read_either``'s 2025 branch on an
 empty old reading, then ``_checked``). A read is *skippable* where that second reading gives the same output row
@@ -72,7 +72,7 @@ def classify(res, tokens, alt, alt_tokens, whole: bool) -> str:
 def reads_with_replay(addresses: pl.Series, idx: r.ResolverIndex) -> pl.DataFrame:
     """Every read of ``resolve_addresses(addresses)``: stage, cut, scheme, whether the old reading found a
     district, the replay's class, the old reading's CPU s and the read's CPU s (the replay not counted)."""
-    saved_read, saved_parse = r._read_tokens, r.parse_address
+    saved_read, saved_parse = r.read_tokens, r.parse_address
     stage = ["-"]
     old_s = [0.0]
     old_res: list[r.Resolution | None] = [None]
@@ -106,13 +106,13 @@ def reads_with_replay(addresses: pl.Series, idx: r.ResolverIndex) -> pl.DataFram
 
     names = ("_read_tails", "_read_cut_tails", "_read_whole")
     saved_stages = {name: getattr(r, name) for name in names}
-    r._read_tokens, r.parse_address = timed_read, timed_parse
+    r.read_tokens, r.parse_address = timed_read, timed_parse
     for name, label in zip(names, ("comma tails", "comma-less cut tails", "whole addresses"), strict=True):
         setattr(r, name, in_stage(stage, label, saved_stages[name]))
     try:
         r.resolve_addresses(addresses, index=idx)
     finally:
-        r._read_tokens, r.parse_address = saved_read, saved_parse
+        r.read_tokens, r.parse_address = saved_read, saved_parse
         for name, fn in saved_stages.items():
             setattr(r, name, fn)
     schema = ["stage", "cut", "scheme", "replay", "old_s", "cpu_s"]

@@ -112,7 +112,7 @@ def _normalise_number(key: str) -> str:
     return key.lstrip("0") or key if key.isdigit() else key
 
 
-def _alias_forms(key: str, markers: Markers) -> list[str]:
+def alias_forms(key: str, markers: Markers) -> list[str]:
     """An alias key and its forms without a unit-type prefix.
 
     A one-letter prefix is only removed before a digit ("p13" -> "13"): removing
@@ -208,7 +208,7 @@ def _iy(word: str, to: str) -> str:
     return word
 
 
-def _keys(name: str) -> tuple[str, ...]:
+def name_keys(name: str) -> tuple[str, ...]:
     """Matching keys of a reference name: folded words squashed, numbers without zeros, as written
     and with every syllable-final i/y written the other way (the text is matched as written)."""
     words = _words(name).split(" ")
@@ -217,7 +217,7 @@ def _keys(name: str) -> tuple[str, ...]:
 
 
 def _key(name: str) -> str:
-    return _keys(name)[0]
+    return name_keys(name)[0]
 
 
 def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_PROVINCES) -> ResolverIndex:
@@ -230,7 +230,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         if row["unit_uid"].startswith("pre2025-district:"):
             idx.island_district_uid[district] = row["unit_uid"]
             continue
-        for key in _keys(row["short_name"]):
+        for key in name_keys(row["short_name"]):
             idx.ward_keys[district][key].add(row["unit_uid"])
             idx.wards_by_province[province][key].add(row["unit_uid"])
         idx.ward_type[row["unit_uid"]] = row["unit_type"]
@@ -240,7 +240,7 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
         .unique()
         .iter_rows(named=True)
     ):
-        for key in (*_keys(row["district_short_name"]), *_keys(row["district_name"])):
+        for key in (*name_keys(row["district_short_name"]), *name_keys(row["district_name"])):
             idx.district_keys[row["province_code"]][key].add(row["district_code"])
     _add_district_initials(idx, units)
     for row in units.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
@@ -251,14 +251,14 @@ def build_index(reference: Reference, scope_provinces: Sequence[str] = HCMC_OLD_
     for level, key, target in reference.aliases.select("level", "alias_key", "target_uid").iter_rows():
         code = target.rsplit(":", 1)[1]
         if level == "province":
-            for stripped in _alias_forms(key, PROVINCE_MARKERS):
+            for stripped in alias_forms(key, PROVINCE_MARKERS):
                 idx.province_keys[stripped].add(code)
         elif level == "district" and code in idx.district_province:
-            for stripped in _alias_forms(key, DISTRICT_MARKERS):
+            for stripped in alias_forms(key, DISTRICT_MARKERS):
                 idx.district_keys[idx.district_province[code]][stripped].add(code)
         elif level == "ward" and target in ward_district:
             district = ward_district[target]
-            for stripped in _alias_forms(key, WARD_MARKERS):
+            for stripped in alias_forms(key, WARD_MARKERS):
                 # An alias never shadows the current name of another unit.
                 if stripped not in idx.ward_keys[district]:
                     idx.ward_alias_keys[district][stripped].add(target)
@@ -318,7 +318,7 @@ def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
     for uid, name, short, utype, province in new.select(
         "unit_uid", "name", "short_name", "unit_type", "province_code"
     ).iter_rows():
-        for key in _keys(short):
+        for key in name_keys(short):
             idx.new_ward_keys[province][key].add(uid)
             idx.new_ward_all[key].add(uid)
         # Two units' names start with another type than theirs ("Phường Việt Hòa" is a Xã): either counts.
@@ -326,7 +326,7 @@ def _build_2025(idx: ResolverIndex, reference: Reference) -> None:
         idx.new_ward_key[uid] = _key(short)
         idx.new_ward_last_words.add(_words(short).rsplit(" ", 1)[-1])
         if " - " in short:  # "Xuân Hương - Đà Lạt": a typo is corrected across the " - " (_ward_2025)
-            for key in _keys(short):
+            for key in name_keys(short):
                 idx.new_hyphen_keys[province][key].add(uid)
     for row in new.select("province_code", "province_short_name", "province_name").unique().iter_rows(named=True):
         for key in (_key(row["province_short_name"]), _key(row["province_name"])):
@@ -426,7 +426,9 @@ class _Tokens:
     source: str = ""  # the text tokenised, where it held notes
 
 
-def _tokenise(text: str, notes: bool = True) -> _Tokens:
+def tokenise(text: str, notes: bool = True) -> _Tokens:
+    """A cleaned address as the parser reads it: its words and where segments begin (commas, dashes); with ``notes``
+    the note words ('cũ', 'nay', 'mới') and what they name are taken out of the words and kept (_noted_tokens)."""
     words: list[str] = []
     boundary: list[bool] = []
     hard: list[bool] = []
@@ -502,7 +504,7 @@ def _noted_tokens(text: str, words: list[str], boundary: list[bool], hard: list[
             wards = tuple(_WORD.findall(m.group(1)))  # "(Phường 5 cũ)": the old ward, a hint (_with_old_ward)
             rest = rest[: m.start()] + "," + rest[m.end() :]
         if rest is not text:
-            full = _tokenise(rest, notes=False)
+            full = tokenise(rest, notes=False)
             words, boundary, hard = full.words, full.boundary_before, full.hard_before
     old = (_drop_old_notes(words, boundary, hard) if "cu" in words else ()) or bracketed
     if not now and ("nay" in words or "moi" in words) and (taken := _take_now_note(words, boundary, hard)):
@@ -1195,7 +1197,7 @@ def parse_address(idx: ResolverIndex, text: str, original: Any, tokens: _Tokens 
     """Read one cleaned (lower-case, diacritic-free) address in the old (pre-2025) form. ``original``: the
     text split evidence is looked for in (its words joined by single spaces); None: the words of ``tokens``
     (the same text: the tokeniser's words are the runs of letters and digits), joined only if needed."""
-    tokens = tokens or _tokenise(text)
+    tokens = tokens or tokenise(text)
     if original is None:
         original = tokens
     if not tokens.words:
@@ -1350,10 +1352,11 @@ def read_address(idx: ResolverIndex, clean: str, hint: str | None = None, side: 
     that exists in one scheme only decides, and two readings that lead to different 2025
     wards go to review (``scheme_review``) with both in the candidates.
     """
-    return _read_tokens(idx, clean, _tokenise(clean), hint, side)
+    return read_tokens(idx, clean, tokenise(clean), hint, side)
 
 
-def _read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
+def read_tokens(idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None) -> Resolution:
+    """read_address of text already tokenised (``tokens``: tokenise(clean)): the Python parser's one read."""
     res = _checked(idx, tokens, _read_either(idx, clean, tokens, hint, side))
     if tokens.ward_note:
         res = _with_old_ward(idx, clean, tokens, hint, side, res)
@@ -1409,8 +1412,8 @@ def _read_without_notes(
     idx: ResolverIndex, clean: str, tokens: _Tokens, hint: str | None, side: str | None
 ) -> Resolution:
     """The address read as written, its bracketed notes not taken as notes (they name no unit of theirs)."""
-    plain = _tokenise(tokens.source, notes=False)
-    res = _read_tokens(idx, clean, plain, hint, side)
+    plain = tokenise(tokens.source, notes=False)
+    res = read_tokens(idx, clean, plain, hint, side)
     _took_part(tokens, plain)
     return res
 
@@ -1528,7 +1531,7 @@ def _with_2025_note(idx: ResolverIndex, tokens: _Tokens, base: Resolution) -> Re
     2025 answer; the rest is the old reading (``base``). Where both lead to one ward the answer is
     certain; where they disagree there is no answer and both are candidates. A split old unit whose part
     the note names is placed by it."""
-    noted = _tokenise(tokens.now_note[0])
+    noted = tokenise(tokens.now_note[0])
     if not noted.words:
         return base
     written = " ".join(noted.words)
@@ -2231,7 +2234,7 @@ def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[
         hint, side = key[-1].split("/")
         text, tokens = tokens_of(*key)
         _EVIDENCE_READ.flag = False
-        res = _read_tokens(idx, text, tokens, None if hint == "-" else hint, None if side == "-" else side)
+        res = read_tokens(idx, text, tokens, None if hint == "-" else hint, None if side == "-" else side)
         if tokens.edge:
             continue  # a lookup would have read on into the text before the tail
         skip = bool(tokens.skips)  # valid only if no exact district ends the text before the tail
@@ -2249,7 +2252,7 @@ def _read_tail_keys(idx: ResolverIndex, keys: pl.DataFrame, tokens_of) -> tuple[
 
 def _read_tails(idx: ResolverIndex, tails: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Each distinct (tail, mode) read once (``_read_tail_keys``)."""
-    return _read_tail_keys(idx, tails.select(list(_KEY_SCHEMA)), lambda t, _m: (t, _tokenise(t)))
+    return _read_tail_keys(idx, tails.select(list(_KEY_SCHEMA)), lambda t, _m: (t, tokenise(t)))
 
 
 # The last comma-like segment of a tail, and the text before it (ending with its separator).
@@ -2273,7 +2276,7 @@ def _province_segment(idx: ResolverIndex, segment: str) -> str | None:
     only: lookups of the province readings end where the segment starts, and those of the readings
     without province find nothing in it. Such segments naming the same provinces are interchangeable.
     """
-    tokens = _tokenise("0, " + segment)
+    tokens = tokenise("0, " + segment)
     end = len(tokens.words)
     if end < 2 or _drop_country(tokens) != end or tokens.words[1] in _MULTI_MARKER_SECOND:
         return None
@@ -2777,7 +2780,7 @@ def _read_cut_tails(idx: ResolverIndex, keys: pl.DataFrame, classes: bool = Fals
     left stops at its start in the cut tail as in the whole address."""
 
     def tokens_of(t: str, s0: str, s2: str, s1: str, _mode: str) -> tuple[str, _Tokens]:
-        tail = _tokenise(t)
+        tail = tokenise(t)
         n = len(tail.words)
         flags = [True, False, False, *tail.boundary_before[1:]]
         hard = [True] + [False] * (n + 1)

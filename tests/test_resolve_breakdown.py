@@ -15,7 +15,7 @@ from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses
 # (a compiled module calls its functions directly; pipelines/_native.py).
 r = source_module()
 
-WRAPPED = ("_read_tokens", "_read_tails", "_read_cut_tails", "_read_whole", "resolve_addresses")
+WRAPPED = ("read_tokens", "_read_tails", "_read_cut_tails", "_read_whole", "resolve_addresses")
 
 
 @pytest.fixture(scope="module")

@@ -42,8 +42,8 @@ def test_whole_country_looked_up_once(monkeypatch, idx, text, status, answered):
         return real(tokens, end, keys, *args, **kwargs)
 
     monkeypatch.setattr(r, "_exact_span", counted)
-    res = r.parse_2025(idx, r._tokenise(_clean(text)))
-    assert lookups == [len(r._tokenise(_clean(text)).words)]  # once, at the end of the text
+    res = r.parse_2025(idx, r.tokenise(_clean(text)))
+    assert lookups == [len(r.tokenise(_clean(text)).words)]  # once, at the end of the text
     assert res.status == status
     assert (res.new_uid is not None) == answered
     if answered:

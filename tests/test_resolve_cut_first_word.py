@@ -28,16 +28,16 @@ def idx():
 
 def _cut_reads(monkeypatch, idx, addresses) -> int:
     seen = []
-    read = r._read_tokens
+    read = r.read_tokens
 
     def counted(idx, clean, tokens, hint, side):
         if tokens.cut:
             seen.append(clean)
         return read(idx, clean, tokens, hint, side)
 
-    monkeypatch.setattr(r, "_read_tokens", counted)
+    monkeypatch.setattr(r, "read_tokens", counted)
     r.resolve_addresses(addresses, index=idx)
-    monkeypatch.setattr(r, "_read_tokens", read)
+    monkeypatch.setattr(r, "read_tokens", read)
     return len(seen)
 
 

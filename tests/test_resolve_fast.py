@@ -28,11 +28,11 @@ from pipelines.resolve import (
     _exact_span,
     _fuzzy_names,
     _fuzzy_span,
-    _tokenise,
     _wards_of_provinces,
     clean_expr,
     index_for,
     resolve_addresses,
+    tokenise,
 )
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses
 
@@ -48,7 +48,7 @@ def idx():
 def cleaned(idx) -> list[str]:
     truth = generate_addresses(1_500, seed=SEED, mess_types=ALL_MESS_TYPES)
     frame = truth.select(c=clean_expr(pl.col("address"))).drop_nulls()
-    return [c for c in frame["c"].to_list() if c and _tokenise(c).words]  # not "," (bad input): no word to cut after
+    return [c for c in frame["c"].to_list() if c and tokenise(c).words]  # not "," (bad input): no word to cut after
 
 
 def _with_longest(table: KeyTable, longest: int) -> KeyTable:
@@ -90,7 +90,7 @@ def _answers(tokens_list, tables):
 
 def test_fuzzy_length_bound_gives_the_full_search_answer(idx, cleaned):
     tables = _fuzzy_tables(idx)
-    tokens_list = [_tokenise(t) for t in _queries(idx, cleaned, tables)]
+    tokens_list = [tokenise(t) for t in _queries(idx, cleaned, tables)]
     bounded = _answers(tokens_list, tables)
     unbounded = _answers(tokens_list, [(_with_longest(t, 10**6), m) for t, m in tables])
     assert bounded == unbounded
@@ -115,7 +115,7 @@ def _merged_claim_holds(idx, tokens, end, provinces, merged) -> bool:
 
 def _cut_tokens(text: str):
     """``text`` as a cut tail behind a street part of two words (as ``_read_cut_tails`` builds it)."""
-    tokens = _tokenise(text)
+    tokens = tokenise(text)
     tokens.words[:0] = ["le", "loi"]
     tokens.boundary_before[:0] = [True, False]
     tokens.hard_before[:0] = [True, False]
@@ -131,7 +131,7 @@ def test_wards_merged_over_provinces_find_what_any_province_finds(idx, cleaned):
     texts = cleaned + ["phuong ben nghe", "xa an phu", "an phu", "p 12", "thi tran cu chi", "binh"]
     checked = empty = 0
     for text in texts:
-        for tokens in (_tokenise(text), _cut_tokens(text)):
+        for tokens in (tokenise(text), _cut_tokens(text)):
             for end in range(1, len(tokens.words) + 1):
                 assert _merged_claim_holds(idx, tokens, end, provinces, merged), (text, end)
                 checked += 1
@@ -145,7 +145,7 @@ def test_wards_merged_over_provinces_find_what_any_province_finds(idx, cleaned):
             partial[key] |= codes
     caught = any(
         not _merged_claim_holds(idx, tokens, end, provinces, partial)
-        for tokens in map(_tokenise, texts)
+        for tokens in map(tokenise, texts)
         for end in range(1, len(tokens.words) + 1)
     )
     assert caught
@@ -196,7 +196,7 @@ def test_pruned_exact_lookup_gives_the_full_search_answer(idx, cleaned):
     ]
     texts = cleaned[:400] + ["le loi thanh pho thu duc", "so 5 t phcm", "12 thi tran cu chi", "x 0 0 0 0 12"]
     texts += ["tphcm", "ptanquy", "12 le p ben nghe q 1", "0 0 0 0 0 0 0 9", "a b c d e f thanh pho ho chi minh"]
-    tokens_list = [t for text in texts for t in (_tokenise(text), _cut_tokens(text))]
+    tokens_list = [t for text in texts for t in (tokenise(text), _cut_tokens(text))]
     pruned = _exact_answers(tokens_list, tables, prune=True)
     full = _exact_answers(tokens_list, tables, prune=False)
     assert pruned == full

@@ -16,7 +16,7 @@ def idx():
 
 
 def test_captured_reads_stages_and_restores_the_parser(idx):
-    before = (r._read_tokens, r._read_tails, r._read_cut_tails, r._read_whole)
+    before = (r.read_tokens, r._read_tails, r._read_cut_tails, r._read_whole)
     addresses = pl.Series(
         [
             "12 Lê Lợi, Phường Bến Nghé, Quận 1, TP.HCM",  # a comma tail
@@ -26,7 +26,7 @@ def test_captured_reads_stages_and_restores_the_parser(idx):
         ]
     )
     reads, rows, total = captured(addresses, idx)
-    assert (r._read_tokens, r._read_tails, r._read_cut_tails, r._read_whole) == before
+    assert (r.read_tokens, r._read_tails, r._read_cut_tails, r._read_whole) == before
     assert total > 0
     assert set(reads["stage"]) == {"comma tails", "comma-less cut tails", "whole addresses"}
     causes = dict(whole_cause(rows).select("input", "cause").iter_rows())

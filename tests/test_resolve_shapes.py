@@ -34,12 +34,12 @@ def test_shapes(idx, text, cut, shape):
 
 
 def test_timed_reads_count_every_read_and_restore_the_parser(idx):
-    before = (r._read_tokens, r._read_tails, r._read_cut_tails, r._read_whole)
+    before = (r.read_tokens, r._read_tails, r._read_cut_tails, r._read_whole)
     addresses = pl.Series(
         ["12 Lê Lợi, Phường Bến Nghé, Quận 1, TP.HCM", "Phường Sài Gòn, TP.HCM", "so 5 le loi p 7 q 5"]
     )
     reads, total = timed_reads(addresses, r.build_index(r.default_reference()))
-    assert (r._read_tokens, r._read_tails, r._read_cut_tails, r._read_whole) == before
+    assert (r.read_tokens, r._read_tails, r._read_cut_tails, r._read_whole) == before
     assert reads.height >= 3 and total > 0
     assert set(reads["stage"]) <= {"comma tails", "comma-less cut tails", "whole addresses"}
     assert reads["status"].null_count() == 0

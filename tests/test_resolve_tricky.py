@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 
 from pipelines.reference import load_reference
-from pipelines.resolve import _tokenise, clean_expr, index_for, parse_address, resolve_addresses
+from pipelines.resolve import clean_expr, index_for, parse_address, resolve_addresses, tokenise
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
 
 SEED = 23
@@ -143,9 +143,9 @@ def test_split_evidence_from_the_reads_own_words(reference):
     cleaned = pl.select(clean_expr(pl.lit(pl.Series(texts)))).to_series().to_list()
     placed = 0
     for text in cleaned:
-        tokens = _tokenise(text)
+        tokens = tokenise(text)
         lazy = parse_address(idx, text, None, tokens)
-        given = parse_address(idx, text, " ".join(tokens.words), _tokenise(text))
+        given = parse_address(idx, text, " ".join(tokens.words), tokenise(text))
         assert (lazy.old_uid, lazy.new_uid, lazy.status, lazy.reason) == (
             given.old_uid,
             given.new_uid,

@@ -39,9 +39,9 @@ from pipelines.reference import RESOLVER_TABLES, Reference
 from pipelines.resolve import (
     ALL_MARKERS,
     Markers,
-    _alias_forms,
-    _keys,
+    alias_forms,
     clean_expr,
+    name_keys,
 )
 from pipelines.schema import ADDRESS_CORRECTIONS, REGISTRY_KINDS, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse, write_parquet_atomic
@@ -151,8 +151,8 @@ def _name_forms(names: Iterable[str | None], markers: Markers = _NO_MARKERS) -> 
     for name in names:
         if not name:
             continue
-        for key in _keys(name):
-            out.update(f for f in _alias_forms(key, markers) if f)
+        for key in name_keys(name):
+            out.update(f for f in alias_forms(key, markers) if f)
     return out
 
 
