@@ -292,7 +292,9 @@ def _exact_codes(values: pl.Series) -> tuple[np.ndarray, int]:
     hashes = given.hash().rename("v")
     distinct = hashes.unique()
     if len(distinct) > len(given) // 8:
-        codes = np.unique(hashes.to_numpy(), return_inverse=True)[1].reshape(-1).astype(np.uint32) + 1
+        from pipelines.match.compare import _sorted_places  # noqa: PLC0415 - compare's codes, blocking's own module
+
+        codes = _sorted_places(hashes.to_numpy())[1].astype(np.uint32) + 1  # (np.unique's inverse, no argsort)
     else:
         table = distinct.to_frame().with_row_index("c", offset=1)
         codes = hashes.to_frame().join(table, on="v", how="left", maintain_order="left")["c"].to_numpy()

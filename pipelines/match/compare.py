@@ -455,9 +455,70 @@ def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if n >= _FEW_SAMPLE * 4 and len(np.unique(values[:_FEW_SAMPLE])) * _FEW_SHARE <= _FEW_SAMPLE:
         distinct = np.sort(pl.Series(values).unique().to_numpy())
         if len(distinct) * _FEW_SHARE <= n:
-            return distinct, np.searchsorted(distinct, values)
+            return distinct, _few_places(distinct, values)
+    if n and values.dtype == np.uint64:  # (hashes: a value's text)
+        return _sorted_places(values)
     distinct, inverse = np.unique(values, return_inverse=True)
     return distinct, inverse.reshape(-1)
+
+
+_MULTIPLIERS = tuple(
+    np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+)
+_SLOT_BITS = 24  # the most bits of a slot table (``_few_places``)
+
+
+def _few_places(distinct: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(distinct, values)`` (``distinct``: the sorted distinct ``values``, a few), for 64-bit hashes
+    through a table with a slot per value (a multiplicative hash's top bits, about 2 k**2 slots for k values, so that
+    no two of the k share one: checked, else another multiplier): a multiplication and a gather per value instead of
+    a binary search (1.19M values: 0.018 -> 0.002 CPU s for 442 distinct, 0.006 -> 0.002 for 2). Other values, or
+    when no multiplier separates them, by the binary search."""
+    bits = max(2 * len(distinct).bit_length() + 1, 8)
+    if values.dtype != np.uint64 or bits > _SLOT_BITS:
+        return np.searchsorted(distinct, values)
+    shift = np.uint64(64 - bits)
+    for multiplier in _MULTIPLIERS:
+        slot = ((distinct * multiplier) >> shift).view(np.int64)
+        if len(np.unique(slot)) == len(distinct):  # each distinct value a slot of its own
+            table = np.zeros(1 << bits, dtype=np.intp)
+            table[slot] = np.arange(len(distinct))
+            at = values * multiplier
+            at >>= shift
+            return table[at.view(np.int64)]
+    return np.searchsorted(distinct, values)
+
+
+def _sorted_places(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of 64-bit hashes, the same two arrays: each value's top bits and its
+    position packed in one word and sorted (numpy's sort of plain integers, no argsort: 1.19M hashes 0.035-0.056 ->
+    0.016-0.032 CPU s). Values sharing their top bits but not their low ones (a few in a million values at most)
+    are put in order by their whole value within their run of equal top bits."""
+    n = len(values)
+    place = max((n - 1).bit_length(), 1)
+    word = values >> np.uint64(place)
+    word <<= np.uint64(place)
+    word |= np.arange(n, dtype=np.uint64)
+    word.sort()
+    position = (word & np.uint64((1 << place) - 1)).view(np.int64)
+    word >>= np.uint64(place)  # the top bits, sorted
+    whole = values[position]
+    if n > 1 and not (whole[1:] >= whole[:-1]).all():  # runs of equal top bits holding several values
+        first = np.empty(n, dtype=bool)
+        first[:1] = True
+        np.not_equal(word[1:], word[:-1], out=first[1:])
+        run = np.cumsum(first) - 1
+        mixed = ~first[1:] & (whole[1:] != whole[:-1])
+        rows = np.flatnonzero(np.isin(run, run[1:][mixed]))  # the rows of those runs, in runs of the order
+        order = rows[np.lexsort((position[rows], whole[rows], run[rows]))]
+        position[rows], whole[rows] = position[order], whole[order]
+    del word
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(whole[1:], whole[:-1], out=new[1:])
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[position] = np.cumsum(new) - 1
+    return whole[new], inverse
 
 
 def _value_codes(values: pl.Series) -> tuple[pl.Series, pl.Series]:

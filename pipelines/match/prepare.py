@@ -380,13 +380,22 @@ def check_input(
         else:
             where = f"data rows {data_rows[at.to_numpy()].tolist()}, blank lines counted"
         raise SpecError(f"{source}: {ids.null_count()} rows have no {spec.id_column!r} ({where})")
-    if ids.n_unique() != frame.height:
+    if not _all_distinct(ids):
         groups, n = repeated_id_rows(ids)
         numbers = [[int(data_rows[i]) if data_rows is not None else i + 1 for i in at] for at in groups]
         counted = ", blank lines counted" if data_rows is not None else ""
         raise SpecError(
             f"{source}: {spec.id_column!r} is not unique: {repeated_ids_said(n, numbers, 'data rows')}{counted}"
         )
+
+
+def _all_distinct(values: pl.Series) -> bool:
+    """Whether no two of ``values`` (none missing) are equal: their 64-bit hashes sorted and none two equal (equal
+    values have equal hashes), else the values counted (``n_unique``: 1.19M ids 0.08 CPU s, the hashes ~0.015)."""
+    hashes = np.sort(values.hash().to_numpy())
+    if not (hashes[1:] == hashes[:-1]).any():
+        return True
+    return values.n_unique() == len(values)
 
 
 def repeated_id_rows(ids: pl.Series, shown: int = 3) -> tuple[list[list[int]], int]:
