@@ -1049,9 +1049,10 @@ def ward_file_pairs(path: Path) -> WardFilePairs | None:
         .select(*place, "decision", "source_row")
     )
     items = work.filter(multi).select(*place, "left_id", "right_id")
+    keyed = items.filter(pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null())  # a row naming a pair
     pairs = pl.concat(
         [
-            items.join(decided, on=place, how="inner", nulls_equal=True, maintain_order="left").select(columns),
+            keyed.join(decided, on=place, how="inner", nulls_equal=True, maintain_order="left").select(columns),
             work.filter(~multi).select(columns),
         ]
     )
