@@ -374,7 +374,13 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.warning(
             f"{key}: {location}: hidden sheets not read as records: {hidden_words(loaded.hidden_sheets)} (a clerk's "
             "scratch or lookup sheet nobody opening the workbook sees); if one holds the registry's rows, unhide it in "
-            f"Excel or set read_hidden_sheets = true on source {extract.source.id}"
+            f"Excel or set read_hidden_sheets = true on source {extract.source.id}; if it holds none, name it in the "
+            "source's hidden_sheets_known to be told no more"
+        )
+    if loaded.known_not_hidden:
+        log.warning(
+            f"{key}: {location}: hidden_sheets_known of source {extract.source.id} names no hidden sheet of the "
+            f"workbook: {', '.join(loaded.known_not_hidden)} (renamed or unhidden since?)"
         )
     if loaded.legacy_lines:
         log.warning(
@@ -395,6 +401,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
+        + (f", known hidden sheets not read: {hidden_words(loaded.hidden_known)}" if loaded.hidden_known else "")
         + (f", {legacy_words(loaded.legacy_lines)}" if loaded.legacy_lines else "")
         + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
         + _cell_counts("cells not told number or text (leading zeros not restored)", loaded.numbers_unknown)

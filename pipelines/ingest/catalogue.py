@@ -13,6 +13,7 @@ Catalogue files are TOML (``mappings/sources/*.toml``)::
     delimiter = ","                        # csv only
     header_row = 0                         # 0-based row of the header (csv/xlsx; xlsx finds it when omitted)
     read_hidden_sheets = false             # xlsx: hidden sheets are not read as records (each named in the note)
+    hidden_sheets_known = ["DanhMuc"]      # xlsx: hidden sheets known to be no records: skipped with no warning
     day_first = true                       # dates written d/m (Vietnamese convention)
     extract_date = "2025-08-31"            # or extract_date_pattern = 'population_770_(\\d{8})\\.csv'
     old_units = ["pre2025:27139"]          # old units the system covers
@@ -91,6 +92,10 @@ class SourceSpec:
     # xlsx: read hidden and very hidden sheets as visible ones. Without it they are not read as records (a clerk's
     # scratch or lookup sheet nobody opening the file sees), each named in the partition's note with its rows
     read_hidden_sheets: bool = False
+    # xlsx: hidden sheets known to be no records (a clerk's code list read by formulas): never read, and skipped
+    # without the warning an unknown hidden sheet gives every run (still listed in the partition's note); a name here
+    # the workbook does not have, or whose sheet is visible, is warned about
+    hidden_sheets_known: tuple[str, ...] = ()
 
     @property
     def canonical_columns(self) -> dict[str, str]:
@@ -241,6 +246,7 @@ KEY_TYPES: dict[str, tuple[type, str]] = {
     "allow_outside_base": (bool, "true or false (no quotes)"),
     "read_hidden_sheets": (bool, "true or false (no quotes)"),
     "old_units": (list, 'a list of texts, ["pre2025:27139"]'),
+    "hidden_sheets_known": (list, 'a list of sheet names, ["DanhMuc"]'),
     "columns": (dict, 'a table of source column = "canonical field" ([source.columns])'),
 }
 # a source id names its partitions' folders (part=<id>@<date>, other characters written '_'): two ids differing in
@@ -257,8 +263,9 @@ def _check_types(raw: dict, where: str) -> None:
         value = raw[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise CatalogueError(f"{where}: {key} must be {words}")
-    if any(not isinstance(v, str) for v in raw.get("old_units", [])):
-        raise CatalogueError(f"{where}: old_units must be {KEY_TYPES['old_units'][1]}")
+    for key in ("old_units", "hidden_sheets_known"):
+        if any(not isinstance(v, str) for v in raw.get(key, [])):
+            raise CatalogueError(f"{where}: {key} must be {KEY_TYPES[key][1]}")
     if any(not isinstance(v, str) for v in raw.get("columns", {}).values()):
         raise CatalogueError(f"{where}: columns must be {KEY_TYPES['columns'][1]}")
     if raw.get("header_row", 0) < 0:
@@ -320,11 +327,11 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
             )
         if "sex" not in raw["columns"].values():
             raise CatalogueError(f"{where}: sex_true is set but no column maps to sex")
-    if "read_hidden_sheets" in raw and raw["format"] != "xlsx":
-        raise CatalogueError(
-            f"{where}: read_hidden_sheets is for xlsx sources only (this one is {raw['format']!r}): a workbook's hidden "
-            "sheets"
-        )
+    for key in ("read_hidden_sheets", "hidden_sheets_known"):
+        if key in raw and raw["format"] != "xlsx":
+            raise CatalogueError(
+                f"{where}: {key} is for xlsx sources only (this one is {raw['format']!r}): a workbook's hidden sheets"
+            )
     column = raw.get("extract_date_column")
     if column is not None:
         if raw["format"] != "sql":
@@ -348,10 +355,11 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
             + (" (or extract_date_column)" if raw["format"] == "sql" else "")
         )
     spec = SourceSpec(
-        **{k: v for k, v in raw.items() if k not in ("extract_date", "old_units", "columns")},
+        **{k: v for k, v in raw.items() if k not in ("extract_date", "old_units", "columns", "hidden_sheets_known")},
         columns=dict(raw["columns"]),
         extract_date=extract,
         old_units=tuple(raw.get("old_units", ())),
+        hidden_sheets_known=tuple(raw.get("hidden_sheets_known", ())),
         catalogue_file=catalogue_file,
         base_dir=base_dir,
     )

@@ -57,6 +57,10 @@ class RawLoad:
     error_cells: dict[str, int] = field(default_factory=dict)
     # xlsx sheets hidden or very hidden, not read as records: (name, state, rows holding a value or None)
     hidden_sheets: list[tuple[str, str, int | None]] = field(default_factory=list)
+    # of them, those the catalogue's hidden_sheets_known names (listed, not warned about), and the names it gives that
+    # are no hidden sheet of the workbook (warned about): readers.ReadResult
+    hidden_known: list[tuple[str, str, int | None]] = field(default_factory=list)
+    known_not_hidden: list[str] = field(default_factory=list)
     # lines of a UTF-8 file not valid UTF-8 and read in a legacy encoding (readers._legacy_lines): line -> encoding
     legacy_lines: dict[int, str] = field(default_factory=dict)
 
@@ -355,5 +359,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
             for name, n in {renamed.get(src, src): n for src, n in result.error_cells.items()}.items()
         },
         hidden_sheets=result.hidden_sheets,
+        hidden_known=result.hidden_known,
+        known_not_hidden=result.known_not_hidden,
         legacy_lines=result.legacy_lines,
     )

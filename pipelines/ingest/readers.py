@@ -128,6 +128,10 @@ class ReadResult:
     # xlsx sheets hidden or very hidden, not read as records (catalogue read_hidden_sheets reads them): name, state
     # ('hidden', 'very hidden'), rows holding a value (None: not counted, the sheet cannot be read)
     hidden_sheets: list[tuple[str, str, int | None]] = field(default_factory=list)
+    # of them, those the catalogue's hidden_sheets_known names (no records: not warned about), and what it names that
+    # is no hidden sheet of the workbook ("'DanhMuc' (visible: read as any sheet)", "'Ma' (no such sheet)")
+    hidden_known: list[tuple[str, str, int | None]] = field(default_factory=list)
+    known_not_hidden: list[str] = field(default_factory=list)
     # lines of a UTF-8 file (csv, jsonl) not valid UTF-8 and read in a legacy encoding (_legacy_lines): line -> encoding
     legacy_lines: dict[int, str] = field(default_factory=dict)
 
@@ -986,6 +990,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
     layouts: dict[str, xlsx_layout.SheetLayout] = {}  # of the sheets ingested only (others may be large)
     hidden: list[tuple[str, str, int | None]] = []  # (name, 'hidden' | 'very hidden', rows holding a value): not read
     hidden_with_header: list[str] = []  # of them, those naming the expected columns (records, had they been visible)
+    not_hidden = [f"{n!r} (no such sheet)" for n in spec.hidden_sheets_known if n not in reader.sheet_names]
     with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # opened once for every sheet's layout
         for name in reader.sheet_names:
             try:
@@ -993,14 +998,17 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
                 probe = probed.to_polars()
                 rows = [list(r) for r in probe.rows()]
                 header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
-                if probed.visible != "visible" and not spec.read_hidden_sheets:
+                known = name in spec.hidden_sheets_known
+                if probed.visible != "visible" and (known or not spec.read_hidden_sheets):
                     # a clerk's scratch or lookup sheet nobody opening the file sees: not records (named in the note)
                     hidden.append(
                         (name, xlsx_layout.SHEET_STATES.get(str(probed.visible), "hidden"), rows_holding(reader, name))
                     )
-                    if _find_header(rows, expected) is not None:
+                    if _find_header(rows, expected) is not None and not known:
                         hidden_with_header.append(name)
                     continue
+                if known:  # visible: read as any sheet, said
+                    not_hidden.append(f"{name!r} (visible: read as any sheet)")
                 if header is None:
                     if not holding and _holds_value(reader, name, probe):
                         holding.append(name)
@@ -1120,7 +1128,9 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         header_at=at,
         numbers_unknown=dict(unknown),
         error_cells=dict(errors),
-        hidden_sheets=hidden,
+        hidden_sheets=[h for h in hidden if h[0] not in spec.hidden_sheets_known],
+        hidden_known=[h for h in hidden if h[0] in spec.hidden_sheets_known],
+        known_not_hidden=not_hidden,
     )
 
 
