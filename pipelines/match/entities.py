@@ -284,10 +284,18 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
         *fields,
     )
     multi = work.filter(pl.col("record_count") > 1)
-    golden = multi.group_by("_g").agg(
-        pl.col("_order").first().alias("_at"),
-        pl.len().cast(pl.UInt32).alias("record_count"),
-        pl.col(spec.id_column).cast(pl.String).sort().alias("record_ids"),
+    # the records sorted by cluster and id once, then listed per cluster in that order (a sort inside each group cost
+    # twice as much: 0.096 -> 0.042 CPU s for the 242k records of merged entities at 1M people); a cluster's first
+    # record in input order is its smallest _order
+    golden = (
+        multi.select("_g", "_order", pl.col(spec.id_column).cast(pl.String))
+        .sort("_g", spec.id_column)
+        .group_by("_g", maintain_order=True)
+        .agg(
+            pl.col("_order").min().alias("_at"),
+            pl.len().cast(pl.UInt32).alias("record_count"),
+            pl.col(spec.id_column).alias("record_ids"),
+        )
     )
     recency = spec.recency_column
     # a date's precision column in [survivorship] follows its date's winner (never chosen on its own)
