@@ -227,6 +227,27 @@ def test_a_pair_that_joined_the_item_after_the_file_was_written_is_not_labelled_
     assert match_labels(effective_decisions(audit, run2)).height == 0
 
 
+def test_a_pair_that_replaced_another_after_the_file_was_written_is_not_labelled_unseen(tmp_path):
+    """As many pairs as before, one of them new (HV8): run 1 publishes A~B as p#1~p#2, p#3~p#4, p#4~p#5; run 2 as
+    p#1~p#2, p#3~p#4, p#1~p#4 (p#4~p#5 left the item, p#1~p#4 joined it; same id). The file filled in after run 1
+    shows all three of its rows, so p#1~p#4 was never shown: counting pairs alone (3 held, 3 in the file) let the
+    decision label it."""
+    run1 = _ward_files(tmp_path / "run1")
+    later = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    swapped = [p for p in PAIRS if p[:2] != ("p#5", "p#4")] + [("p#1", "p#4", 0.6)]
+    run2 = _ward_files(tmp_path / "run2", pairs=swapped, now=later, previous=run1)
+    assert run2.filter(pl.col("item_id") == AB)["more_left_ids"].list.len().item() == 2  # same id, 3 pairs
+    old = tmp_path / "run1" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(old, infer_schema=False)
+    filled = _decide_csv(old, tmp_path / "decisions" / "match_pair.csv", {_rows_of(table, AB)[0]: "no_match"})
+    loaded = load_decisions(filled.parent, ward_codes={WARD}, items=run2, today=DAY)
+    assert loaded.rows.height == 0  # not applied: the item stays open
+    (error,) = loaded.errors.rows(named=True)
+    assert error["field"] == "decision" and "holds 3 record pairs, the file shows 3, 1 of them not" in error["cause"]
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    assert match_labels(effective_decisions(audit, run2)).height == 0
+
+
 def test_the_same_decision_on_the_current_file_labels_every_pair(tmp_path):
     run1 = _ward_files(tmp_path / "run1")
     later = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)

@@ -14,9 +14,9 @@ A match_pair item is shown on several rows of a ward file (one per record pair i
 be written on any of them, or the same on several (read once, reviewer, date and note from the first); rows of one
 item in one sheet giving different decisions are all refused, naming the item and the rows, and its rows without a
 decision beside a decided one are not items left undecided (``one_decision_per_item``). The ward file's pair columns
-(left_id, right_id, record_pairs) are read too: a decision row whose file shows fewer record pairs of its item than the
-item holds now (a pair joined it, the item keeping its id, after the file was written) is refused rather than label
-that pair unseen (``_unseen_pairs``). ``ward_file_pairs`` reads a ward file so for ``wardbridge match --labels``.
+(left_id, right_id, record_pairs) are read too: a decision row whose file misses more of the record pairs its item
+holds now than the rows an official may have deleted (a pair joined it, the item keeping its id, after the file was
+written) is refused rather than label that pair unseen (``_unseen_pairs``). ``ward_file_pairs`` reads a ward file so for ``wardbridge match --labels``.
 
 A row with a review item id and no decision is an item not decided yet (counted, not an error); a row with no
 decision and an id that is not a review item id (mangled by a spreadsheet, a note in the column) is an error. Every other
@@ -908,32 +908,38 @@ def _with_shown_pairs(work: pl.DataFrame) -> pl.DataFrame:
 
 
 def _unseen_pairs() -> pl.Expr:
-    """A match or no_match row whose file shows some of its item's record pairs, and fewer than the item holds now
-    (REVIEW_ITEM_KEYS, ``held_pairs``), one it holds not among them: a pair joined the item (a later run published the
-    item again, keyed as before by its smallest pair) after the file the official filled in was written. Its decision
-    would label that pair unseen: the row is refused and the item stays open, every pair in this run's files. (A file
-    without the pair columns, written by hand with the item id alone, cannot say: its decision labels what the item
-    holds.)"""
+    """A match or no_match row whose file shows some of its item's record pairs, and misses more of the pairs the item
+    holds now (REVIEW_ITEM_KEYS, ``held_pairs``) than the rows an official may have deleted (the file's record_pairs
+    less the rows shown): a pair joined the item (a later run published the item again, keyed as before by its
+    smallest pair) after the file the official filled in was written, beside the pairs it showed or in place of one
+    that left (as many pairs as before, one of them new). Its decision would label that pair unseen: the row is
+    refused and the item stays open, every pair in this run's files. (A file without the pair columns, written by
+    hand with the item id alone, cannot say: its decision labels what the item holds.)"""
     shown = pl.col("_shown").fill_null([])
-    fewer = pl.col("_shown_count").fill_null(shown.list.len()) < pl.col("_held").list.len()
+    deleted = pl.col("_shown_count").fill_null(shown.list.len()).cast(pl.Int64) - shown.list.len().cast(pl.Int64)
     return (
         pl.col("decision").is_in(KIND_DECISIONS["match_pair"])
         & (pl.col("kind") == "match_pair")
         & (shown.list.len() > 0)
-        & fewer
-        & (pl.col("_held").list.set_difference(shown).list.len() > 0)
+        & (_not_shown().cast(pl.Int64) > deleted)
     )
+
+
+def _not_shown() -> pl.Expr:
+    """How many of the pairs the item holds now its row's file does not show."""
+    return pl.col("_held").list.set_difference(pl.col("_shown").fill_null([])).list.len()
 
 
 def _unseen_cause() -> pl.Expr:
     shown = pl.col("_shown_count").fill_null(pl.col("_shown").list.len())
     return pl.format(
-        "item {} holds {} record pairs, the file shows {}: a pair joined the item after this file was written, and "
-        "this decision would label it unseen; decide the item again on this run's ward file, which shows every pair; "
-        "the row is not applied",
+        "item {} holds {} record pairs, the file shows {}, {} of them not: a pair joined the item after this file was "
+        "written, and this decision would label it unseen; decide the item again on this run's ward file, which "
+        "shows every pair; the row is not applied",
         pl.col("item_id"),
         pl.col("_held").list.len(),
         shown,
+        _not_shown(),
     )
 
 
