@@ -39,3 +39,22 @@ def ingest_extract(warehouse_dir: Path, registry: str, extract, personal: list[s
     for reason in quarantine["reason"]:
         assert not [v for v in personal if v in reason], reason
     return Ingested(status.state, status.cause, raw, staged, quarantine)
+
+
+def ingest_note(warehouse_dir: Path, registry: str, catalogue: Path, caplog=None) -> tuple[str, list[str]]:  # noqa: ANN001
+    """Ingest the one extract of ``catalogue`` (a catalogue file): the partition's note and, with pytest's
+    ``caplog``, the ingest step's warnings."""
+    from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+
+    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    outcome = IngestOutcome()
+    log = logging.getLogger("test")
+    if caplog is None:
+        ingest_partition(Warehouse(warehouse_dir), registry, extract.partition_key, extract, "r", outcome, log)
+        warnings = []
+    else:
+        with caplog.at_level(logging.WARNING):
+            ingest_partition(Warehouse(warehouse_dir), registry, extract.partition_key, extract, "r", outcome, log)
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    (note,) = outcome.notes
+    return note, warnings

@@ -69,11 +69,7 @@ def test_error_cells_are_said_per_column_with_their_rows(tmp_path):
 
 
 def test_ingestion_counts_error_cells_per_field(tmp_path):
-    import logging
-
-    from assets.ingest import IngestOutcome, ingest_partition
-    from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
-    from pipelines.warehouse import Warehouse
+    from tests.ingesthelpers import ingest_note
     from tests.test_row_contracts import _catalogue
 
     rows = [["ma", "ho_ten", "ngay_sinh", "dia_chi", "ghi_chu"]]
@@ -81,11 +77,7 @@ def test_ingestion_counts_error_cells_per_field(tmp_path):
     with_error_cells(tmp_path / "p.xlsx", rows, {"D3": "#REF!", "E4": "#N/A"})
     columns = {"ma": None, "ho_ten": "full_name", "ngay_sinh": "date_of_birth", "dia_chi": "address"}
     catalogue = _catalogue(tmp_path, "population", "xlsx", "p.xlsx", columns, key_column="ma")
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    outcome = IngestOutcome()
-    ingest_partition(Warehouse(tmp_path / "wh"), "population", extract.partition_key, extract, "r", outcome,
-                     logging.getLogger("t"))  # fmt: skip
-    (note,) = outcome.notes
+    note, _ = ingest_note(tmp_path / "wh", "population", catalogue)
     assert "cells holding an Excel error (#REF!, #N/A...: read as empty): address 1, ghi_chu 1" in note, note
 
 

@@ -9,7 +9,6 @@ xlsx with), hidden by ``hide()`` (sheet_state hidden) and ``very_hidden()`` (ver
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import polars as pl
@@ -74,20 +73,14 @@ def test_read_hidden_sheets_reads_them_as_visible_ones(tmp_path):
 
 
 def test_the_note_and_a_warning_name_each_hidden_sheet_skipped(tmp_path, caplog):
-    from assets.ingest import IngestOutcome, ingest_partition
-    from pipelines.warehouse import Warehouse
+    from tests.ingesthelpers import ingest_note
 
     _scratch_book(tmp_path / "p.xlsx")
     catalogue = _catalogue(tmp_path, "population", "xlsx", "p.xlsx", COLUMNS, key_column="ma")
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    outcome = IngestOutcome()
-    with caplog.at_level(logging.WARNING):
-        ingest_partition(Warehouse(tmp_path / "wh"), "population", extract.partition_key, extract, "r", outcome,
-                         logging.getLogger("t"))  # fmt: skip
-    (note,) = outcome.notes
+    note, warnings = ingest_note(tmp_path / "wh", "population", catalogue, caplog)
     assert "3 raw -> 3 staged + 0 quarantined" in note, note
     assert "hidden sheets not read: 'Nhap' (hidden, 3 rows), 'Tra cuu' (very hidden, 3 rows)" in note, note
-    (warning,) = [r.getMessage() for r in caplog.records if "hidden" in r.getMessage()]
+    (warning,) = [w for w in warnings if "hidden" in w]
     assert "'Nhap' (hidden, 3 rows)" in warning and "read_hidden_sheets = true" in warning, warning
     assert "Nguyễn" not in warning and "Tân Định" not in warning, warning
 
@@ -175,17 +168,26 @@ def test_the_cli_says_nothing_of_hidden_sheets_in_a_workbook_of_one_visible_shee
 # official's hidden draft or old copy of decisions was applied beside (or against) the visible sheet.
 
 
-def test_a_hidden_sheet_of_decisions_is_not_applied_and_is_listed(tmp_path):
-    import datetime as dt
+DECISIONS_HEADER = ["item_id", "decision", "reviewer", "decided_on", "note", "new_ward_code"]
 
-    from pipelines.review.decisions import load_decisions
 
-    header = ["item_id", "decision", "reviewer", "decided_on", "note", "new_ward_code"]
+def decision_items() -> tuple[list[str], pl.DataFrame]:
+    """Three open unresolved_address items (ward 26740's): their ids and the queue load_decisions checks against."""
     ids = [f"ua-{i:016x}" for i in range(3)]
     items = pl.DataFrame(
         {"item_id": ids, "kind": ["unresolved_address"] * 3, "candidates": [[]] * 3, "name_key": [None] * 3},
         schema_overrides={"candidates": pl.List(pl.String), "name_key": pl.String},
     )
+    return ids, items
+
+
+def test_a_hidden_sheet_of_decisions_is_not_applied_and_is_listed(tmp_path):
+    import datetime as dt
+
+    from pipelines.review.decisions import load_decisions
+
+    header = DECISIONS_HEADER
+    ids, items = decision_items()
     workbook(
         tmp_path / "d.xlsx",
         [
@@ -261,11 +263,7 @@ def test_an_xls_decisions_workbook_s_hidden_sheet_is_not_applied(tmp_path):
     from pipelines.review.decisions import load_decisions
 
     _xls(_D_XLS, tmp_path / "d.xls")
-    ids = [f"ua-{i:016x}" for i in range(3)]
-    items = pl.DataFrame(
-        {"item_id": ids, "kind": ["unresolved_address"] * 3, "candidates": [[]] * 3, "name_key": [None] * 3},
-        schema_overrides={"candidates": pl.List(pl.String), "name_key": pl.String},
-    )
+    ids, items = decision_items()
     loaded = load_decisions(tmp_path, ward_codes={"26740"}, items=items, today=dt.date(2026, 12, 31))
     assert loaded.rows["item_id"].to_list() == [ids[2]], loaded.rows
     assert loaded.errors.select("sheet", "source_row").rows() == [("Nhap", 0)], loaded.errors.rows()

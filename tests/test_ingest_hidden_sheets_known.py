@@ -13,31 +13,30 @@ sheet of an .ods decisions workbook applied. Written here by hand: a zip of mime
 
 from __future__ import annotations
 
-import logging
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
 
-from pipelines.ingest.catalogue import CatalogueError, extracts_by_partition, load_catalogue
-from tests.test_ingest_hidden_sheets import COLUMNS, HEADER, _people, _scratch_book, workbook
+from pipelines.ingest.catalogue import CatalogueError, load_catalogue
+from tests.ingesthelpers import ingest_note
+from tests.test_ingest_hidden_sheets import (
+    COLUMNS,
+    DECISIONS_HEADER,
+    HEADER,
+    _people,
+    _scratch_book,
+    decision_items,
+    workbook,
+)
 from tests.test_row_contracts import _catalogue, _load
 
 
 def _ingest(tmp_path: Path, caplog, **extra) -> tuple[str, list[str]]:  # noqa: ANN001 - pytest's caplog
     """The partition's note and the ingest step's warnings, for p.xlsx read by a source with ``extra`` keys."""
-    from assets.ingest import IngestOutcome, ingest_partition
-    from pipelines.warehouse import Warehouse
-
     catalogue = _catalogue(tmp_path, "population", "xlsx", "p.xlsx", COLUMNS, key_column="ma", **extra)
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    outcome = IngestOutcome()
-    with caplog.at_level(logging.WARNING):
-        ingest_partition(Warehouse(tmp_path / "wh"), "population", extract.partition_key, extract, "r", outcome,
-                         logging.getLogger("t"))  # fmt: skip
-    (note,) = outcome.notes
-    return note, [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    return ingest_note(tmp_path / "wh", "population", catalogue, caplog)
 
 
 def test_a_known_hidden_sheet_is_listed_in_the_note_and_not_warned_about(tmp_path, caplog):
@@ -150,21 +149,24 @@ def _scratch_ods(path: Path) -> Path:
     )
 
 
-def test_an_ods_workbook_s_hidden_sheets_are_not_read_as_records(tmp_path):
+@pytest.mark.parametrize(
+    ("extra", "keys", "hidden", "known"),
+    [
+        ({}, ["1", "2", "3"], [("Nhap", "hidden", 3), ("DanhMuc", "hidden", 2)], []),
+        (
+            {"read_hidden_sheets": True, "hidden_sheets_known": ["DanhMuc"]},
+            ["1", "2", "3", "101", "102"],
+            [],
+            [("DanhMuc", "hidden", 2)],
+        ),
+    ],
+)
+def test_an_ods_workbook_s_hidden_sheets_are_read_as_an_xlsx_s(tmp_path, extra, keys, hidden, known):
+    """Not read as records (so before this file too); read with read_hidden_sheets, but for a known one."""
     _scratch_ods(tmp_path / "p.ods")
-    loaded = _load(tmp_path, "population", "xlsx", "p.ods", COLUMNS, key_column="ma")
-    assert sorted(loaded.frame["source_key"].to_list()) == ["1", "2", "3"], loaded.frame["source_key"].to_list()
-    assert loaded.hidden_sheets == [("Nhap", "hidden", 3), ("DanhMuc", "hidden", 2)], loaded.hidden_sheets
-
-
-def test_an_ods_workbook_s_hidden_sheets_are_read_or_known_as_a_source_says(tmp_path):
-    _scratch_ods(tmp_path / "p.ods")
-    loaded = _load(
-        tmp_path, "population", "xlsx", "p.ods", COLUMNS, key_column="ma", read_hidden_sheets=True,
-        hidden_sheets_known=["DanhMuc"],
-    )  # fmt: skip
-    assert sorted(loaded.frame["source_key"].to_list(), key=int) == ["1", "2", "3", "101", "102"]
-    assert loaded.hidden_known == [("DanhMuc", "hidden", 2)], loaded.hidden_known
+    loaded = _load(tmp_path, "population", "xlsx", "p.ods", COLUMNS, key_column="ma", **extra)
+    assert sorted(loaded.frame["source_key"].to_list(), key=int) == keys, loaded.frame["source_key"].to_list()
+    assert (loaded.hidden_sheets, loaded.hidden_known) == (hidden, known), loaded.hidden_sheets
 
 
 def test_an_ods_decisions_workbook_s_hidden_sheet_is_not_applied(tmp_path):
@@ -172,16 +174,9 @@ def test_an_ods_decisions_workbook_s_hidden_sheet_is_not_applied(tmp_path):
     named and not applied, as in an .xlsx or .xls."""
     import datetime as dt
 
-    import polars as pl
-
     from pipelines.review.decisions import load_decisions
 
-    header = ["item_id", "decision", "reviewer", "decided_on", "note", "new_ward_code"]
-    ids = [f"ua-{i:016x}" for i in range(3)]
-    items = pl.DataFrame(
-        {"item_id": ids, "kind": ["unresolved_address"] * 3, "candidates": [[]] * 3, "name_key": [None] * 3},
-        schema_overrides={"candidates": pl.List(pl.String), "name_key": pl.String},
-    )
+    header, (ids, items) = DECISIONS_HEADER, decision_items()
     ods(
         tmp_path / "d.ods",
         [

@@ -12,7 +12,6 @@ silent mojibake."""
 from __future__ import annotations
 
 import json
-import logging
 
 import polars as pl
 import pytest
@@ -48,9 +47,7 @@ def test_legacy_lines_of_a_utf8_csv_are_read_in_their_encoding_and_said(tmp_path
 
 
 def test_the_note_and_a_warning_say_each_line_decoded(tmp_path, caplog):
-    from assets.ingest import IngestOutcome, ingest_partition
-    from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
-    from pipelines.warehouse import Warehouse
+    from tests.ingesthelpers import ingest_note
 
     (tmp_path / "m.csv").write_bytes(_csv(ROWS).encode() + _legacy(APPENDED, "cp1258") + _legacy(MORE, "cp1258"))
     catalogue = tmp_path / "c.toml"
@@ -61,16 +58,11 @@ def test_the_note_and_a_warning_say_each_line_decoded(tmp_path, caplog):
                   "head_personal_id", "address", "members", "registered_on"], strict=True)),
         encoding="utf-8",
     )  # fmt: skip
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    outcome = IngestOutcome()
-    with caplog.at_level(logging.WARNING):
-        ingest_partition(Warehouse(tmp_path / "wh"), "households", extract.partition_key, extract, "r", outcome,
-                         logging.getLogger("t"))  # fmt: skip
-    (note,) = outcome.notes
+    note, warnings = ingest_note(tmp_path / "wh", "households", catalogue, caplog)
     assert "5 raw -> 5 staged + 0 quarantined" in note, note
     assert "encoding utf-8 (2 line(s) cp1258)" in note, note
     assert "lines 5, 6 decoded as cp1258" in note, note
-    (warning,) = [r.getMessage() for r in caplog.records if "decoded as" in r.getMessage()]
+    (warning,) = [w for w in warnings if "decoded as" in w]
     assert "lines 5, 6 decoded as cp1258" in warning and "Dũng" not in warning and "Pasteur" not in warning, warning
 
 

@@ -52,20 +52,12 @@ def test_ingestion_quarantines_a_row_of_error_cells_only_with_a_reason(tmp_path)
 
 
 def test_ingestion_counts_the_error_cells_of_such_a_row_in_the_note_and_the_row_as_unreadable(tmp_path):
-    import logging
-
-    from assets.ingest import IngestOutcome, ingest_partition
-    from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
-    from pipelines.warehouse import Warehouse
+    from tests.ingesthelpers import ingest_note
     from tests.test_row_contracts import _catalogue
 
     with_error_cells(tmp_path / "p.xlsx", _rows(), {"D4": "#REF!", "E4": "#N/A"})
     catalogue = _catalogue(tmp_path, "population", "xlsx", "p.xlsx", COLUMNS, key_column="ma")
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    outcome = IngestOutcome()
-    ingest_partition(Warehouse(tmp_path / "wh"), "population", extract.partition_key, extract, "r", outcome,
-                     logging.getLogger("t"))  # fmt: skip
-    (note,) = outcome.notes
+    note, _ = ingest_note(tmp_path / "wh", "population", catalogue)
     assert "6 raw -> 5 staged + 1 quarantined" in note, note
     assert "1 unreadable rows" in note, note
     assert "cells holding an Excel error (#REF!, #N/A...: read as empty): address 1, ghi_chu 1" in note, note
