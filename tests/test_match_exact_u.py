@@ -98,7 +98,8 @@ def test_u_of_the_exact_levels_is_their_share_and_the_rest_is_shared_by_the_samp
     monkeypatch.setattr(model, "comparison_levels", counting)
     many = dataclasses.replace(spec, u_sample_pairs=10**6, u_pairs_per_record=10**6)  # every pair's worth
     u, pairs = estimate_u(work, many)
-    assert asked == [["name", "date_of_birth", "ids"]]  # the others have no level needing two values side by side
+    # the others have no level needing two values side by side; the date's are drawn apart (u_within)
+    assert asked == [["name", "ids"], ["date_of_birth"], ["date_of_birth"]]
     n = work.height
     assert pairs == n * (n - 1) // 2
     codes = ValueCodes(work, derived_sources(spec))
@@ -122,3 +123,56 @@ def test_a_date_ladder_without_a_year_level_is_missing_where_a_date_is_coarser_t
     counts = np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=3)
     assert found.present == len(level) - level.null_count() < work.height * (work.height - 1) * 0.9
     assert (found.levels, found.rest, found.sampled) == ({0: int(counts[0])}, int(counts[1:].sum()), [1])
+
+
+def test_pairs_within_a_column_agree_on_it_and_are_drawn_evenly():
+    """``_pairs_within``: ordered pairs of two records with the same code, never a record with itself nor one
+    missing the code (0), each such pair about equally often; how many there are (the sum of c (c - 1))."""
+    code = np.array([0, 1, 2, 1, 0, 2, 2, 3, 1, 1])  # code 1: 4 records, 2: 3, 3: 1 (no pair), 0: missing
+    l, r, agreeing = model._pairs_within(code, 200_000, [1, 2])
+    assert agreeing == 4 * 3 + 3 * 2
+    left, right = l.to_numpy().astype(np.int64), r.to_numpy().astype(np.int64)
+    assert (code[left] == code[right]).all() and (code[left] != 0).all() and (left != right).all()
+    drawn = np.unique(left * 10 + right, return_counts=True)[1]
+    assert len(drawn) == agreeing  # every agreeing ordered pair drawn
+    assert drawn.min() > 0.9 * 200_000 / agreeing and drawn.max() < 1.1 * 200_000 / agreeing
+
+
+def test_u_within_a_column_is_the_plain_u_with_less_noise(spec, work):
+    """With ``u_within`` (the birth year) the date's sampled levels come out as counting every pair gives them
+    (within the noise of its 41,905 pairs: every pair of the table's worth), where the rare ones (a day and month swapped) vary less between seeds than
+    on plain random pairs."""
+    date = next(c for c in spec.scored_comparisons if c.name == "date_of_birth")
+    assert date.u_within == "birth_year"  # (people.toml's)
+    date = dataclasses.replace(date, u_within=None)
+    codes = ValueCodes(work, derived_sources(spec))
+    level = comparison_levels(work, *every_pair(work.height), (date,), codes)["date_of_birth"]
+    counts = np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=len(date.levels) + 1)
+    truth = counts / counts.sum()
+    within = dataclasses.replace(date, u_within="birth_year")
+
+    def u(comp, seed):
+        one = dataclasses.replace(spec, comparisons=(comp,), u_sample_pairs=200_000, u_min_pairs=1, seed=seed)
+        return estimate_u(work, one, codes)[0]["date_of_birth"]
+
+    drawn = {
+        name: np.array([u(comp, seed) for seed in range(6)]) for name, comp in (("plain", date), ("within", within))
+    }
+    assert np.allclose(drawn["within"].mean(axis=0), truth, rtol=0.1, atol=1e-4)
+    swapped = 1  # day_month_swapped: about 3 pairs in 10,000 here
+    assert drawn["within"][:, swapped].std() < 0.5 * drawn["plain"][:, swapped].std()
+
+
+def test_u_within_is_read_from_the_spec_and_its_column_prepared():
+    from pipelines.match.spec import parse_spec
+
+    raw = {
+        "match": {"id": "record_key"},
+        "derive": [{"name": "birth_year", "from": "date_of_birth", "transform": "year"}],
+        "blocking": [{"on": ["full_name"]}],
+        "compare": [{"column": "date_of_birth", "preset": "date", "u_within": "birth_year"}],
+    }
+    parsed = parse_spec(raw)
+    assert parsed.comparisons[0].u_within == "birth_year"
+    assert "birth_year" in parsed.referenced_columns
+    assert "u_within" not in repr(parsed)  # (a saved model's spec fingerprint is kept)

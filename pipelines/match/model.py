@@ -129,24 +129,47 @@ def estimate_u(
     frequencies are exact (an exact level at the head of the ladder: the sum over values of c (c - 1); a value on
     one side only; values of no common kind); the others (typos, dates near, word subsets: they need two values
     side by side) are counted on random pairs, as their share of the random pairs falling in the rest. A
-    comparison with no such level is not compared on random pairs at all. Every level at least half a random
-    pair (an agreement no pair shows is still possible)."""
+    comparison with no such level is not compared on random pairs at all. With ``u_within`` (a column: a birth
+    year), half of a comparison's pairs are drawn among the pairs agreeing on it (``_pairs_within``), where its rare
+    levels are, and the rest of the random pairs count only where they do not agree on it; each part is weighed by
+    its exact number of pairs. Every level at least half a random pair (an agreement no pair shows is still
+    possible)."""
     n = work.height
     count = u_pair_count(n, spec)
     tiny = candidates is not None and count >= n * (n - 1) // 2
     codes = codes or ValueCodes(work)
     exact = {} if tiny else {comp.name: _exact_counts(work, comp, codes) for comp in spec.scored_comparisons}
-    counted = tuple(c for c in spec.scored_comparisons if exact.get(c.name) is None or exact[c.name].sampled)
+    counted = [c for c in spec.scored_comparisons if exact.get(c.name) is None or exact[c.name].sampled]
     l, r = _tiny_pairs(n, candidates) if tiny else random_pairs(n, count, spec.seed)
-    gamma = comparison_levels(work, l, r, counted, codes) if counted else pl.DataFrame()
+    stratified = [c for c in counted if c.u_within and exact.get(c.name) is not None]  # (never on a tiny table)
+    within = {c.u_within for c in stratified}
+    half = count - count // 2
+    # per comparison: (pairs drawn in the part, how many pairs the part holds, its pairs' levels) per part
+    parts: dict[str, list[tuple[int, int, pl.Series]]] = {}
+    plain = tuple(c for c in counted if c not in stratified)
+    if plain:
+        gamma = comparison_levels(work, l, r, plain, codes)
+        for comp in plain:
+            parts[comp.name] = [(len(l), n * (n - 1), gamma[comp.name])]
+    for index, column in enumerate(sorted(within)):
+        comps = tuple(c for c in stratified if c.u_within == column)
+        code = codes.array(column).astype(np.int64)
+        agree_l, agree_r, agreeing = _pairs_within(code, count // 2, [spec.seed, index + 1])
+        outside = np.flatnonzero(~_agree(code, l[:half], r[:half]))
+        rest_l, rest_r = (side[:half].gather(pl.Series(outside, dtype=pl.UInt32)) for side in (l, r))
+        gamma = comparison_levels(work, rest_l, rest_r, comps, codes)
+        inside = comparison_levels(work, agree_l, agree_r, comps, codes) if len(agree_l) else None
+        for comp in comps:
+            # (the random pairs not agreeing on the column: uniform over the pairs not agreeing on it)
+            parts[comp.name] = [(len(outside), n * (n - 1) - agreeing, gamma[comp.name])]
+            if inside is not None:
+                parts[comp.name].append((len(agree_l), agreeing, inside[comp.name]))
     u = {}
     for comp in spec.scored_comparisons:
         k = len(comp.levels) + 1
-        counts = None
-        if comp.name in gamma.columns:
-            counts = np.bincount(gamma[comp.name].drop_nulls().to_numpy().astype(np.int64), minlength=k).astype(float)
         known = exact.get(comp.name)
         if known is None:
+            counts = _level_counts(parts[comp.name][0][2], k)
             # an agreement never seen among random pairs is still possible: half a pair of mass
             floored = np.maximum(counts, 0.5)
             u[comp.name] = floored / floored.sum() if tiny else floored / max(counts.sum(), 1.0)
@@ -156,7 +179,11 @@ def estimate_u(
             shares[level] = pairs / known.present
         rest = known.rest / known.present  # the share of pairs at the levels counted on random pairs or different
         open_levels = [*known.sampled, k - 1]
-        seen = counts[open_levels] if counts is not None else np.zeros(len(open_levels))
+        # each part's pairs at the open levels, scaled to the pairs it holds
+        seen = sum(
+            (_level_counts(gamma, k)[open_levels] * held / drawn for drawn, held, gamma in parts.get(comp.name, [])),
+            np.zeros(len(open_levels)),
+        )
         if seen.sum() > 0:
             shares[open_levels] = rest * seen / seen.sum()
         else:  # (no random pair there: all "different")
@@ -164,6 +191,46 @@ def estimate_u(
         # half a random pair among those the comparison is not missing on (as many as counting would have met)
         u[comp.name] = np.maximum(shares, 0.5 / max(count * known.present / (n * (n - 1)), 1.0))
     return u, len(l)
+
+
+def _level_counts(gamma: pl.Series, k: int) -> np.ndarray:
+    """How many pairs are at each of ``k`` levels (missing ones left out)."""
+    return np.bincount(gamma.drop_nulls().to_numpy().astype(np.int64), minlength=k).astype(float)
+
+
+def _agree(code: np.ndarray, l: pl.Series, r: pl.Series) -> np.ndarray:
+    """Per pair, whether both records hold the same code (not 0)."""
+    left, right = code[l.to_numpy()], code[r.to_numpy()]
+    return (left == right) & (left != 0)
+
+
+def _pairs_within(code: np.ndarray, count: int, seed: list[int]) -> tuple[pl.Series, pl.Series, int]:
+    """``count`` ordered pairs of two records with the same code (not 0), uniform over all such pairs (with
+    replacement), and how many such pairs there are (the sum over codes of c (c - 1)): a code drawn by its number
+    of pairs, then two of its records. The codes are taken in the order of their first records, and a code's records
+    in their order: the same pairs whatever numbers the codes have (a table coded otherwise draws the same)."""
+    held = np.bincount(code)
+    # the records code by code, each code's in their order (a radix sort where the codes fit in 16 bits: a year's)
+    order = np.argsort(code.astype(np.uint16) if len(held) <= 1 << 16 else code, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(held)])[:-1]  # (the missing ones first)
+    used = np.flatnonzero(held[1:] > 1) + 1  # codes held by two records or more
+    used = used[np.argsort(order[starts[used]])]  # by their first record
+    sizes = held[used]
+    ends = np.cumsum(sizes * (sizes - 1))
+    agreeing = int(ends[-1]) if len(ends) else 0
+    if not agreeing or not count:
+        return pl.Series("l", [], dtype=pl.UInt32), pl.Series("r", [], dtype=pl.UInt32), agreeing
+    rng = np.random.default_rng(seed)
+    own = np.searchsorted(ends, rng.integers(0, agreeing, size=count), side="right")
+    left = rng.integers(0, sizes[own])
+    right = rng.integers(0, sizes[own] - 1)
+    right += right >= left  # one of the code's other records
+    first = starts[used[own]]
+    return (
+        pl.Series("l", order[first + left], dtype=pl.UInt32),
+        pl.Series("r", order[first + right], dtype=pl.UInt32),
+        agreeing,
+    )
 
 
 @dataclass
@@ -189,18 +256,34 @@ def _follows(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.array_equal(table[b], a)) and not bool((table[1:] == 0).any())
 
 
-def _pairs_agreeing(parts: list[np.ndarray]) -> int:
+def _pairs_agreeing(parts: list[np.ndarray], known: dict | None = None) -> int:
     """Ordered pairs of distinct records whose codes are equal and not 0 in every one of ``parts`` (int64 codes
     from 1 of the same records; 0 where a record cannot agree: a value missing, a date coarser than a day).
 
     A part holding one value per value of another (a unit's district, a name's folded form) is left out: agreeing
-    on the other they agree on it. Counted per code by ``np.bincount`` where the codes are few enough, else sorted."""
+    on the other they agree on it. Counted per code by ``np.bincount`` where the codes are few enough, else sorted.
+    ``known``: what calls on the same arrays found (which follows which, the counts), kept there."""
+    known = {} if known is None else known
+
+    def follows(a: np.ndarray, b: np.ndarray) -> bool:
+        if (id(a), id(b)) not in known:
+            known[(id(a), id(b))] = _follows(a, b)
+        return known[(id(a), id(b))]
+
     kept: list[np.ndarray] = []
     for part in sorted(parts, key=lambda part: -int(part.max()) if len(part) else 0):
-        if not any(_follows(part, finer) for finer in kept):  # (the finest first)
+        if not any(follows(part, finer) for finer in kept):  # (the finest first)
             kept.append(part)
     if not kept or not len(kept[0]):
         return 0
+    key = frozenset(id(part) for part in kept)
+    if key not in known:
+        known[key] = _pairs_equal(kept)
+    return known[key]
+
+
+def _pairs_equal(kept: list[np.ndarray]) -> int:
+    """``_pairs_agreeing`` of parts none of which follows another."""
     if len(kept) == 1:
         counts = np.bincount(kept[0])
     else:
@@ -224,25 +307,34 @@ def _pairs_agreeing(parts: list[np.ndarray]) -> int:
 def _pairs_sharing(arrays: list[np.ndarray]) -> int:
     """Ordered pairs of distinct records sharing a value (a code other than 0, the codes of one space) in any of
     ``arrays``: by inclusion and exclusion over the sets of values two records both hold."""
-    held = np.sort(np.stack(arrays, axis=1), axis=1)
-    held[:, 1:][held[:, 1:] == held[:, :-1]] = 0  # a value in two columns of a record is held once
+    if len(arrays) == 2:  # (the usual ID and old ID number: their set in two arrays, no sort of every record's)
+        a, b = arrays
+        low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+        low[low == high] = 0  # a value in both columns of a record is held once
+        held = [low, high]
+    else:
+        stacked = np.sort(np.stack(arrays, axis=1), axis=1)
+        stacked[:, 1:][stacked[:, 1:] == stacked[:, :-1]] = 0  # a value in two columns of a record is held once
+        held = [stacked[:, i].astype(np.int64) for i in range(stacked.shape[1])]
     total = 0
-    for size in range(1, held.shape[1] + 1):
+    for size in range(1, len(held) + 1):
         keys = []
-        for columns in itertools.combinations(range(held.shape[1]), size):
-            some = held[:, list(columns)]
-            keys.append(some[(some != 0).all(axis=1)])
-        found = np.concatenate(keys)
-        if not len(found):
+        for columns in itertools.combinations(held, size):
+            given = np.ones(len(columns[0]), dtype=bool)
+            for column in columns:
+                given &= column != 0
+            keys.append([column[given] for column in columns])
+        found = [np.concatenate([key[i] for key in keys]) for i in range(size)]
+        if not len(found[0]):
             continue
-        width = int(found.max()) + 1
+        width = max(int(column.max()) for column in found) + 1
         if width**size < 1 << 62:  # one integer per set of values (mixed radix)
-            key = np.zeros(len(found), dtype=np.int64)
-            for column in range(size):
-                key = key * width + found[:, column].astype(np.int64)
-            counts = np.unique(key, return_counts=True)[1] if size > 1 else np.bincount(key)
+            key = found[0]
+            for column in found[1:]:
+                key = key * width + column
+            counts = np.bincount(key) if size == 1 else np.unique(key, return_counts=True)[1]
         else:
-            counts = np.unique(found, axis=0, return_counts=True)[1]
+            counts = np.unique(np.stack(found, axis=1), axis=0, return_counts=True)[1]
         total += (-1) ** (size + 1) * int((counts.astype(np.int64) * (counts - 1)).sum())
     return total
 
@@ -318,6 +410,7 @@ def _exact_counts(work: pl.DataFrame, comp: Comparison, codes: ValueCodes) -> _E
     compared = _pairs_meeting(bits)
 
     levels: dict[int, int] = {}
+    known: dict = {}  # (``_pairs_agreeing``'s, on these arrays)
     agreeing: list[np.ndarray] = []  # the exact levels so far: their codes, 0 where a record cannot agree
     for index, level in enumerate(comp.levels):
         if level.kind != "exact":
@@ -344,7 +437,7 @@ def _exact_counts(work: pl.DataFrame, comp: Comparison, codes: ValueCodes) -> _E
         if not any(bool(np.all(has[given])) for has in holding.values()):  # agreeing here: present
             break
         levels[index] = sum(
-            (-1) ** size * _pairs_agreeing([code, *earlier])
+            (-1) ** size * _pairs_agreeing([code, *earlier], known)
             for size in range(len(agreeing) + 1)
             for earlier in itertools.combinations(agreeing, size)
         )

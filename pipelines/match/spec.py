@@ -307,6 +307,14 @@ COMPARE_KEYS = {
         "another scored comparison whose agreement implies this one's (sex follows from the given name): where "
         "it holds any level, agreeing here adds no weight; disagreeing still counts",
     ),
+    "u_within": Key(
+        "str",
+        None,
+        "a column (input or derived) whose agreeing record pairs hold nearly all of this comparison's rare levels "
+        "counted on random pairs (a birth year: a date's swaps, year-only and same-year levels): half of u's random "
+        "pairs for it are drawn among the pairs agreeing on that column, half among all pairs, each half weighed "
+        "by its exact share of the pairs (fewer pairs needed for the same noise)",
+    ),
     "mixed": Key(
         "bool",
         False,
@@ -449,6 +457,9 @@ class Comparison:
     implied_by: str | None = None  # a comparison whose agreement implies this one's: agreeing then adds no weight
     tf_similar: bool = False  # string-similarity levels term-frequency adjusted too (by the commoner value)
     m_rules: tuple[str, ...] | None = None  # the blocking rules whose EM estimates m (None: every usable one)
+    # the column u's random pairs are partly drawn among the agreeing pairs of (``model.estimate_u``). Out of the repr
+    # (the state's fingerprint): how u is counted when a model is fitted, not how a saved model scores
+    u_within: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -512,6 +523,7 @@ class MatchSpec:
             cols += comp.columns
             for level in comp.levels:
                 cols += level.columns or ()
+            cols += [comp.u_within] if comp.u_within else []
         cols += [*self.survivorship, *self.show_columns]
         if self.recency_column:
             cols.append(self.recency_column)
@@ -700,6 +712,7 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
         implied_by=values["implied_by"],
         tf_similar=values["tf_similar"],
         m_rules=values["m_rules"],
+        u_within=values["u_within"],
     )
 
 
