@@ -20,4 +20,5 @@ def test_digit_bytes_hold_each_ids_digits_right_aligned():
         want[code, 16 - len(value) :] = [int(ch) for ch in value]
     assert table.shape == (len(by_code) + 1, 2) and table.dtype == np.uint64
     assert np.array_equal(table.view(np.uint8), want)
-    assert ValueCodes(work.with_columns(pl.lit("12a").alias("id")), {}).digit_bytes("id") is None
+    for other in ("12a", "+12", "-12", "", "12345678901234567", " 12", "１２"):  # (a sign: its number is read)
+        assert ValueCodes(work.with_columns(pl.lit(other).alias("id")), {}).digit_bytes("id") is None, other

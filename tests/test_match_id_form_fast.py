@@ -27,6 +27,10 @@ ODD = [
     "079_123_456_789",
     " 079123456789 ",
     "79082688035.0",
+    "+12345678",  # signs, which a reading of the number takes (9 and 12 characters)
+    "-00000000",
+    "+12345678901",
+    "-12345678901",
     "12345678",  # other lengths, junk, empty, missing
     "1234567890",
     "0",
