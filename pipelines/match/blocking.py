@@ -604,11 +604,15 @@ def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.Data
     if bits is not None:
         # memory: the rules' keys freed once copied (the caller's list is emptied), the pairs unpacked in place, no
         # run lengths, l and r made 32-bit one at a time (at 3M people this step set blocking's peak)
-        shift, mask = np.uint64(bits), np.uint64((1 << bits) - 1)
+        shift = np.uint64(bits)
         packed = np.concatenate(keys if words else [_word(k, i, bits) for i, k in enumerate(keys)])
         keys.clear()
         packed.sort()
-        rule = (packed & np.uint64(31)).astype(np.uint32)
+        # (every step from here writes into arrays of its own, no temporary of each word or pair: fresh memory is
+        # the kernel's to fault in, and this step runs alone)
+        rule = packed.astype(np.uint32)  # (the low 32 bits: the rule's number under the pair's low bits)
+        rule &= np.uint32(31)
+        np.left_shift(np.uint32(1), rule, out=rule)  # the rule's bit
         packed >>= np.uint64(5)  # the pair
         new = np.empty(len(packed), dtype=bool)
         new[:1] = True
@@ -617,9 +621,12 @@ def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.Data
         del new
         pair = packed[starts]
         del packed
-        left = (pair >> shift).astype(np.uint32)
-        right = (pair & mask).astype(np.uint32)
+        right = pair.astype(np.uint32)  # (the low 32 bits: r, whose bits are 29 at most, 2 bits + 5 <= 64)
+        right &= np.uint32((1 << bits) - 1)
+        pair >>= shift
+        left = pair.astype(np.uint32)
         del pair
+        rules = np.bitwise_or.reduceat(rule, starts) if len(starts) else rule[:0]
     else:
         key = np.concatenate(keys)
         rule = np.concatenate([np.full(len(k), i, dtype=np.uint32) for i, k in enumerate(keys)])
@@ -627,7 +634,7 @@ def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.Data
         key, rule = key[order], rule[order]
         starts, _ = _runs(key)
         left, right = _unpack(key[starts])
-    rules = np.bitwise_or.reduceat(np.left_shift(np.uint32(1), rule), starts) if len(starts) else rule[:0]
+        rules = np.bitwise_or.reduceat(np.left_shift(np.uint32(1), rule), starts) if len(starts) else rule[:0]
     return pl.DataFrame(
         {
             L: left.astype(np.uint32, copy=False),
