@@ -152,7 +152,9 @@ def _say_legacy_lines(path: Path, legacy: dict[int, str]) -> None:
     )
 
 
-def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], bad: set[int]) -> str:
+def _not_utf8(
+    path: Path, data: bytes, encoding: str, legacy: dict[int, str], bad: set[int], quarantine: bool | None = None
+) -> str:
     """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<clauses>)', the lines
     by number, never a value. ``legacy``: the lines certainly one legacy encoding (--encoding auto reads them);
     ``bad``: the other lines not UTF-8 ({0}: most lines, none read). A bad line is taken for damaged (UTF-8 with a
@@ -160,7 +162,8 @@ def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], ba
     (_legacy_looking). Named: the damaged lines alone (with --encoding auto, or when no line is certain), else every
     line not UTF-8 (an explicit --encoding utf-8 reads UTF-8 only). Clauses: what auto reads; for damaged lines,
     mend or remove them (a legacy --encoding reads them as wrong letters with no error; was 'give --encoding'); else
-    give --encoding (auto) or leave it to auto-detection (utf-8)."""
+    give --encoding (auto) or leave it to auto-detection (utf-8). ``quarantine`` False: the command offers
+    --quarantine, not given (said with a damaged line)."""
     from pipelines.ingest.readers import legacy_encoding
 
     auto = encoding == "auto"
@@ -176,8 +179,9 @@ def _not_utf8(path: Path, data: bytes, encoding: str, legacy: dict[int, str], ba
         it = "it" if len(bad) == 1 else "them"
         said.append(
             f"{'' if only_bad else numbered('line', bad, LINES_SHOWN) + ': '}not certainly a legacy encoding, "
-            f"damaged bytes? mend {it} at the source or remove {it}: --encoding reads the whole file in one "
-            "encoding, a damaged UTF-8 line as that encoding's wrong letters"
+            f"damaged bytes? mend {it} at the source or remove {it}"
+            + (f" (or give --quarantine FILE: {it} set aside, the rest read)" if quarantine is False else "")
+            + ": --encoding reads the whole file in one encoding, a damaged UTF-8 line as that encoding's wrong letters"
         )
     elif not legacy:
         said.append("give --encoding" if auto else "leave --encoding to auto-detection")
@@ -188,6 +192,34 @@ def _raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
     """The lines (1-based ``numbers``) of ``data`` as bytes, without their line ends."""
     lines = data.split(b"\n")
     return [lines[n - 1].removesuffix(b"\r") for n in sorted(numbers) if n <= len(lines)]
+
+
+QUARANTINE_COLUMNS = ("source_key", "reason", "raw_text")  # as ingestion's RowProblem: 'line:N', why, the line
+
+
+def quarantined_lines(data: bytes, reasons: dict[int, str]) -> pl.DataFrame:
+    """The lines of ``data`` (1-based line -> why) as --quarantine rows, in ingestion's terms (readers.RowProblem):
+    source_key 'line:N', reason 'line N <why>', raw_text the line's bytes as text, a byte no UTF-8 character
+    written \\xNN (so the line can be mended from the file and nothing of it is lost)."""
+    lines = data.split(b"\n")
+    rows = [
+        (f"line:{n}", f"line {n} {reasons[n]}", lines[n - 1].removesuffix(b"\r").decode("utf-8", "backslashreplace"))
+        for n in sorted(reasons)
+        if n <= len(lines)
+    ]
+    return pl.DataFrame(rows, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String), orient="row")
+
+
+def _set_aside(text: str, numbers: set[int]) -> str | None:
+    """``text`` with the lines ``numbers`` left blank (a blank line is no record; the others keep their numbers), or
+    None when one of them is the header (the first line holding anything): the file cannot be read without it."""
+    lines = text.split("\n")
+    header = next((n for n, line in enumerate(lines, start=1) if line.strip()), 0)
+    if not numbers or min(numbers) <= header:
+        return None
+    for n in numbers:
+        lines[n - 1] = ""
+    return "\n".join(lines)
 
 
 def _legacy_looking(line: bytes) -> bool:
@@ -210,6 +242,8 @@ class TableRead:
     # what ``data_rows`` numbers, for messages: a CSV's data rows (the header not counted), a workbook's sheet rows
     # as the spreadsheet shows them ("sheet 'Data' row"), a JSON array's objects, a JSON Lines file's lines
     rows: str = "data row"
+    # lines set aside by --quarantine (quarantined_lines: source_key 'line:N', reason, raw_text), None without it
+    quarantined: pl.DataFrame | None = None
 
     def __iter__(self) -> Iterator:
         return iter((self.frame, self.data_rows))
@@ -347,7 +381,9 @@ def _without_nul_names(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
 BLANK_LINES_SHOWN = 3
 
 
-def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str) -> TableRead:
+def without_blank_lines(
+    frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str, aside: frozenset[int] = frozenset()
+) -> TableRead:
     """The CSV's rows without those Polars made of blank lines (a line with nothing on it, outside a quoted field):
     Polars reads each as a row of nulls, so a 4-row file with blank lines between its rows was resolved as 8 rows,
     and `match` refused it ('rows have no id'). A blank line is no record: it is dropped, and those inside the file
@@ -356,7 +392,8 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
     fields, and stays one. Only looked for when a row is all null; when the file's rows as Python's CSV reader
     splits them do not match Polars' rows one for one (a lone CR as line end...), only the blank lines at the end
     are dropped (without_trailing_blank_lines). The rows kept come with their data-row numbers in the file
-    (TableRead.data_rows) when blank lines inside were skipped, for messages that name data rows."""
+    (TableRead.data_rows) when blank lines inside were skipped, for messages that name data rows. ``aside``: lines
+    --quarantine left blank, dropped as blank lines but not said as such (write_quarantine says them)."""
     if not frame.height or not frame.width or not all(column.null_count() for column in frame.iter_columns()):
         return TableRead(frame)  # a column without a null: no row is all null
     empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
@@ -379,12 +416,13 @@ def without_blank_lines(frame: pl.DataFrame, path: Path, source: Path | bytes, s
         return TableRead(frame)
     last = np.flatnonzero(~blank)
     inside = np.flatnonzero(blank[: last[-1]]) if last.size else np.array([], dtype=np.int64)
-    if inside.size:
-        lines = [str(int(line)) for line in first_line[inside[:BLANK_LINES_SHOWN]]]
-        more = f" and {inside.size - len(lines)} more" if inside.size > len(lines) else ""
-        plural = "s" if inside.size > 1 else ""
+    said = inside[~np.isin(first_line[inside], list(aside))] if aside else inside
+    if said.size:
+        lines = [str(int(line)) for line in first_line[said[:BLANK_LINES_SHOWN]]]
+        more = f" and {said.size - len(lines)} more" if said.size > len(lines) else ""
+        plural = "s" if said.size > 1 else ""
         echo(
-            f"wardbridge: {path}: {inside.size} blank line{plural} skipped (line{plural} {', '.join(lines)}{more}): "
+            f"wardbridge: {path}: {said.size} blank line{plural} skipped (line{plural} {', '.join(lines)}{more}): "
             "a blank line is no record; data rows named in later messages count them as rows"
         )
     kept = ~blank
@@ -1000,6 +1038,7 @@ def read_table(
     delimiter: str | None = None,
     sheet: str | None = None,
     skip_rows: int = 0,
+    quarantine: bool | None = None,
 ) -> TableRead:
     """A CSV (every column read as text: codes and IDs keep their leading zeros), Parquet, workbook (.xlsx: the
     first sheet, or ``sheet``) or JSON file (an array of objects, or JSON Lines). For CSV in any
@@ -1009,7 +1048,9 @@ def read_table(
     are. 'auto' reads the lines of a UTF-8 file that are not UTF-8 but certainly one legacy encoding in it, as
     ingestion does (_legacy_lines_read, said on stderr; only once the file failed as UTF-8: a valid file pays
     nothing); an explicit 'utf-8' reads UTF-8 only. An undecodable file is a data problem (exit 1). ``skip_rows`` lines (a CSV's) or rows (a sheet's) above
-    the header are not read (a title line). With the file's row numbers (TableRead)."""
+    the header are not read (a title line). With the file's row numbers (TableRead). ``quarantine`` (the command's
+    --quarantine given): a CSV's lines not valid in its encoding (after the legacy lines auto reads) are set aside,
+    TableRead.quarantined, and the rest read; False: the command offers it, the refusal says so; None: not offered."""
     fmt = file_format(path, option, INPUT_FORMATS)
     if sheet is not None and fmt != "xlsx":
         raise click.BadParameter(f"{path}: --sheet is for a workbook (.xlsx)", param_hint="--sheet")
@@ -1050,12 +1091,16 @@ def read_table(
         if chosen != encoding:
             echo(f"wardbridge: {path} read as {label}")
     source: Path | bytes = path
+    aside: pl.DataFrame | None = None  # lines set aside (--quarantine) in a legacy encoding's file
     if chosen == "utf-8":
         sniffed = head.split(b"\n", skip_rows)[-1] if skip_rows else head  # the title line tells no delimiter
         sep = delimiter or sniff_delimiter(sniffed.decode("utf-8-sig", errors="replace"))
     else:
         data = path.read_bytes()
         text, utf8, bad = _legacy_file_read(data, chosen, path)
+        if bad and quarantine and text and (kept := _set_aside(text, bad)) is not None:
+            aside = quarantined_lines(data, dict.fromkeys(bad, f"is not valid {chosen}"))
+            text, bad = kept, set()
         if bad:
             where = (
                 numbered("line", bad, LINES_SHOWN)
@@ -1064,6 +1109,11 @@ def read_table(
             )
             raise click.ClickException(
                 f"{path}: {where + ' ' if where else ''}not valid {chosen} (try another --encoding)"
+                + (
+                    "; --quarantine FILE sets such lines aside and reads the rest"
+                    if quarantine is False and text
+                    else ""
+                )
             )
         sep = delimiter or sniff_delimiter(text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16])
         source = text.encode("utf-8")
@@ -1074,7 +1124,11 @@ def read_table(
                 f"({numbered('line', utf8, NUL_ROWS_SHOWN)}): read as {chosen}, every letter would be two or three wrong "
                 "ones (rows a newer program appended?)"
             )
-    return _read_csv(path, option, source, head if whole else head[:-1], sep, delimiter, skip_rows, encoding, chosen)
+    read = _read_csv(
+        path, option, source, head if whole else head[:-1], sep, delimiter, skip_rows, encoding, chosen, quarantine,
+        frozenset() if aside is None else frozenset(int(k.removeprefix("line:")) for k in aside["source_key"]),
+    )  # fmt: skip
+    return dataclasses.replace(read, quarantined=aside) if aside is not None else read
 
 
 def _read_csv(
@@ -1087,6 +1141,8 @@ def _read_csv(
     skip_rows: int,
     encoding: str,
     chosen: str,
+    quarantine: bool | None = None,
+    aside: frozenset[int] = frozenset(),
 ) -> TableRead:
     """read_table's CSV once its encoding is chosen: ``source`` the file (UTF-8) or its text as UTF-8 bytes, ``head``
     its first 64 kB (whole lines), ``sep`` the delimiter sniffed (or given); ``encoding`` as the user gave it."""
@@ -1094,11 +1150,19 @@ def _read_csv(
     if skip_rows:  # (the lines cut off may hold quotes: lone CRs are looked for again)
         source = _skipped_lines(source if isinstance(source, bytes) else path.read_bytes(), skip_rows, path)
         crs_looked_at = False
-    return _read_mended(path, option, source, sep, crs_looked_at, encoding, chosen)
+    return _read_mended(path, option, source, sep, crs_looked_at, encoding, chosen, quarantine, aside)
 
 
-def _read_mended(
-    path: Path, option: str, source: Path | bytes, sep: str, crs_looked_at: bool, encoding: str, chosen: str
+def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
+    path: Path,
+    option: str,
+    source: Path | bytes,
+    sep: str,
+    crs_looked_at: bool,
+    encoding: str,
+    chosen: str,
+    quarantine: bool | None = None,
+    aside: frozenset[int] = frozenset(),
 ) -> TableRead:
     """_read_csv once the file is mended (each mend said once): read by Polars, then checked. A UTF-8 file Polars
     refuses whose bad lines are certainly one legacy encoding (--encoding auto) is read again from its mended text
@@ -1130,13 +1194,24 @@ def _read_mended(
             if encoding == "auto" and legacy and not bad:  # (then valid UTF-8: chosen 'legacy' comes back not here)
                 _say_legacy_lines(path, legacy)
                 return _read_mended(path, option, text.encode(), sep, crs_looked_at, encoding, "legacy")
-            raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad)) from None
+            # --quarantine: the lines not read set aside (with an explicit utf-8, the legacy ones too), the rest read
+            why = dict.fromkeys(bad, "is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)")
+            if encoding != "auto":
+                why |= dict.fromkeys(legacy, f"is not valid UTF-8 (--encoding {encoding} reads UTF-8 only)")
+            if quarantine and 0 not in bad and (kept := _set_aside(text, set(why))) is not None:
+                if encoding == "auto" and legacy:
+                    _say_legacy_lines(path, legacy)
+                read = _read_mended(
+                    path, option, kept.encode(), sep, crs_looked_at, encoding, "legacy", aside=frozenset(why)
+                )
+                return dataclasses.replace(read, quarantined=quarantined_lines(mended, why))
+            raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad, quarantine)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
         crs_looked_at = False
         if frame is None:
             raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
-    read = without_blank_lines(frame, path, source, sep)
+    read = without_blank_lines(frame, path, source, sep, aside)
     report_short_rows(read.frame, path, source, sep, option, no_lone_crs=crs_looked_at)
     report_repeated_columns(read.frame, path)
     return without_nul_cells(without_inner_marks(read, path), path)
@@ -1777,6 +1852,33 @@ def _as_of_option(value: str | None, frame: pl.DataFrame, table: TableRead | Non
     return value
 
 
+QUARANTINE = click.option(
+    "--quarantine",
+    "quarantine_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Set aside a CSV's lines that cannot be read (not valid in its encoding, nor certainly a legacy one) in FILE "
+    "(.csv or .parquet: source_key 'line:N', reason, raw_text) and read the rest; without it such a line refuses the "
+    "file. FILE is written on every run (no row: its header only).",
+)
+
+
+def write_quarantine(table: TableRead, path: Path | None, input_path: Path) -> None:
+    """--quarantine: the lines read_table set aside, written to ``path`` (its header only when none) and counted on
+    stderr with their first line numbers, never a value; the rows out and the lines here account for every line."""
+    if path is None:
+        return
+    rows = table.quarantined
+    rows = pl.DataFrame(schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String)) if rows is None else rows
+    write_frame(rows, path, file_format(path, "--quarantine"))
+    if rows.height:
+        lines = [int(key.removeprefix("line:")) for key in rows["source_key"]]
+        echo(
+            f"wardbridge: {input_path}: {rows.height:,} line{'s' if rows.height > 1 else ''} quarantined to {path} "
+            f"({numbered('line', lines, NUL_ROWS_SHOWN)}: not valid in the file's encoding); the other rows read"
+        )
+
+
 # resolve's and match's option (one declaration)
 SKIP_ROWS = click.option(
     "--skip-rows",
@@ -1844,6 +1946,7 @@ SKIP_ROWS = click.option(
     help="With a workbook (.xlsx): the sheet to read (default: the first visible sheet; a hidden one only when named).",
 )
 @SKIP_ROWS
+@QUARANTINE
 def resolve(
     input_path: Path,
     output_path: Path,
@@ -1859,6 +1962,7 @@ def resolve(
     delimiter: str | None,
     sheet: str | None = None,
     skip_rows: int = 0,
+    quarantine_path: Path | None = None,
 ) -> None:
     """Add the old unit and the new 2025 ward to every row of a table.
 
@@ -1893,7 +1997,12 @@ def resolve(
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    table = read_table(input_path, "--input", encoding.lower(), delimiter, sheet, skip_rows)
+    if quarantine_path is not None:
+        check_output(quarantine_path, "--quarantine", [("--input", input_path), ("--output", output_path)])
+    table = read_table(
+        input_path, "--input", encoding.lower(), delimiter, sheet, skip_rows, quarantine_path is not None
+    )
+    write_quarantine(table, quarantine_path, input_path)
     frame = table.frame
     check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
     check_address_column(frame, address_column, input_path)

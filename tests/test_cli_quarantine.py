@@ -1,0 +1,108 @@
+"""`wardbridge resolve --quarantine FILE` (HC3, session 41): a CSV line the CLI cannot read refused the whole file
+(exit 1), while ingestion quarantines such a row with a reason and loads the rest. Now the line is set aside in FILE
+in ingestion's terms (source_key 'line:N', reason, raw_text: the line's bytes, a byte that is no UTF-8 character
+written \\xNN) and the rest is read; stderr counts them. Every input line ends in one place: the output's rows and the
+quarantined lines together are the file's data lines. Without the option the refusal is as before and says the option
+exists. Cases the CLI's CSV reader cannot read and sets aside: a UTF-8 file's line not valid UTF-8 nor certainly a
+legacy encoding (damaged bytes), with an explicit --encoding utf-8 also the legacy lines, and a legacy-encoding file's
+line not valid in it (0x81 in Windows-1258). Not set aside (still refused): most lines not valid (the encoding is
+wrong), a header line not valid, and the other refusals (rows that do not split, JSON)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.encodings import LEGACY_CODECS
+from tests.test_cli_legacy_lines import ADDRESSES, _csv, _resolve
+
+
+def _damaged(legacy: dict[int, str]) -> bytes:
+    """ADDRESSES as a UTF-8 CSV (header line 1, rows on lines 2-7), the rows at ``legacy`` in that encoding, line 7
+    with a byte of a UTF-8 letter lost."""
+    data = bytearray(_csv(("id", "address"), ADDRESSES, legacy))
+    data[data.index("Điện".encode()) + 1] = 0xFF
+    return bytes(data)
+
+
+def _accounted(out, quarantine) -> tuple[list[str], list[int]]:  # noqa: ANN001 - paths
+    """The ids written and the lines quarantined; every data line (2-7: ids 1-6) is in exactly one of them."""
+    ids = pl.read_csv(out, infer_schema=False)["id"].to_list()
+    lines = [int(k.removeprefix("line:")) for k in pl.read_csv(quarantine, infer_schema=False)["source_key"]]
+    assert sorted([*(int(i) + 1 for i in ids), *lines]) == list(range(2, 8)), (ids, lines)  # (id n is on line n+1)
+    return ids, lines
+
+
+def test_a_damaged_line_is_quarantined_and_the_rest_read(tmp_path):
+    quarantine = tmp_path / "q.csv"
+    result, out = _resolve(tmp_path, "mixed", _damaged({4: "cp1258"}), "--quarantine", str(quarantine))
+    assert result.exit_code == 0, result.output
+    ids, lines = _accounted(out, quarantine)
+    assert ids == ["1", "2", "3", "4", "5"] and lines == [7]  # line 6 (cp1258, certain) read, line 7 set aside
+    (row,) = pl.read_csv(quarantine, infer_schema=False).to_dicts()
+    assert row["reason"] == "line 7 is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)", row
+    assert row["raw_text"] == '6,"20 \\xc4\\xffiện Biên Phủ, Phường Đa Kao, Quận 1"', row  # the bytes, none lost
+    said = " ".join(result.output.split())
+    assert f"mixed.csv: 1 line quarantined to {quarantine} (line 7:" in said, said
+    assert "Điện" not in result.output
+
+
+def test_with_encoding_utf8_the_legacy_lines_are_quarantined_too(tmp_path):
+    quarantine = tmp_path / "q.csv"
+    data = _damaged({4: "cp1258"})
+    result, out = _resolve(tmp_path, "mixed", data, "--quarantine", str(quarantine), "--encoding", "utf-8")
+    assert result.exit_code == 0, result.output
+    ids, lines = _accounted(out, quarantine)
+    assert ids == ["1", "2", "3", "4"] and lines == [6, 7]
+    reasons = pl.read_csv(quarantine, infer_schema=False)["reason"].to_list()
+    assert reasons[0] == "line 6 is not valid UTF-8 (--encoding utf-8 reads UTF-8 only)", reasons
+
+
+def test_a_line_a_legacy_encoding_cannot_decode_is_quarantined(tmp_path):
+    quarantine = tmp_path / "q.csv"
+    rows = [("id", "address"), *ADDRESSES]
+    text = "".join(",".join(f'"{c}"' if "," in c else c for c in row) + "\r\n" for row in rows)
+    data = LEGACY_CODECS["cp1258"].encode(text).replace(b"\r\n5,", b"\r\n5,\x81", 1)  # 0x81: no cp1258 character
+    result, out = _resolve(tmp_path, "old", data, "--quarantine", str(quarantine), "--encoding", "cp1258")
+    assert result.exit_code == 0, result.output
+    ids, lines = _accounted(out, quarantine)
+    assert lines == [6] and "5" not in ids
+    assert "blank line" not in result.output, result.output  # the line left blank is said as quarantined only
+    assert pl.read_csv(quarantine, infer_schema=False)["reason"].to_list() == ["line 6 is not valid cp1258"]
+    refused, _ = _resolve(tmp_path, "old2", data, "--encoding", "cp1258")
+    assert refused.exit_code == 1 and "--quarantine FILE sets such lines aside" in refused.output, refused.output
+
+
+def test_without_the_option_the_refusal_says_it_exists(tmp_path):
+    result, out = _resolve(tmp_path, "mixed", _damaged({}))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "line 7 not valid UTF-8" in said and "(or give --quarantine FILE: it set aside, the rest read)" in said
+
+
+def test_a_header_line_that_cannot_be_read_still_refuses_the_file(tmp_path):
+    data = _damaged({}).replace(b"id,address", b"\xefd,address", 1)  # the header line not UTF-8 (a byte lost)
+    quarantine = tmp_path / "q.csv"
+    result, out = _resolve(tmp_path, "bad", data, "--quarantine", str(quarantine))
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "bad.csv: lines 1, 7 not valid UTF-8" in result.output, result.output  # (the header cannot go aside)
+
+
+def test_a_valid_file_writes_an_empty_quarantine(tmp_path):
+    quarantine = tmp_path / "q.csv"
+    result, out = _resolve(tmp_path, "plain", _csv(("id", "address"), ADDRESSES, {}), "--quarantine", str(quarantine))
+    assert result.exit_code == 0 and "quarantined" not in result.output, result.output
+    assert pl.read_csv(out, infer_schema=False).height == 6
+    assert quarantine.read_text(encoding="utf-8").strip() == "source_key,reason,raw_text"
+
+
+def test_the_quarantine_is_not_the_input_or_the_output(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(_damaged({}))
+    for clash in (source, tmp_path / "out.csv"):
+        from click.testing import CliRunner
+
+        from pipelines.cli import main
+
+        args = ["resolve", "--input", str(source), "--column", "address", "--output", str(tmp_path / "out.csv")]
+        result = CliRunner().invoke(main, [*args, "--quarantine", str(clash)])
+        assert result.exit_code == 2 and "refusing to overwrite an input" in result.output, result.output
