@@ -670,6 +670,11 @@ class _PairColumns:
                 self._same[key] = np.take(self.value_codes.array(column, space), self._r if side else self._l)
             else:
                 table = self.value_codes.per_code(what, column, space)
+                if table.dtype.kind in "iu" and len(table) and table.min() >= 0:
+                    # as the smallest integers holding it (a value's length in a byte): ``same`` only compares them,
+                    # and a gather from a table an eighth the size costs half (ID lengths at 1M people: 14 -> 7 ms
+                    # for both sides of 1.96M pairs)
+                    table = table.astype(np.min_scalar_type(int(table.max())), copy=False)
                 table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked by callers
                 self._same[key] = np.take(table, self._side(column, space, side))
         return self._same[key]
