@@ -788,13 +788,13 @@ def _json_kind(value: object) -> str:
     return {str: "a text", list: "an array", dict: "an object"}.get(type(value), "a value")
 
 
-def _read_json(path: Path, option: str) -> TableRead:
+def _read_json(path: Path, option: str, quarantine: bool | None = None) -> TableRead:
     """A JSON file as read_table gives a CSV: an array of objects (rows numbered as objects) or JSON Lines, one
     object a line (numbered as lines; blank lines skipped). Every value as text (a number as written by JSON, true
     / false; a number no float or int holds, 1e400 or over 4,300 digits, exactly as written), null as missing, a nested list or object as its JSON text; the columns are the keys in the order
     first met. Not an array of objects, or a line that is not an object, is a data problem (exit 1) naming where.
-    JSON Lines' lines not valid UTF-8 but certainly one legacy encoding are read so, as a CSV's (_legacy_lines_read)."""
-    import numpy as np
+    JSON Lines' lines not valid UTF-8 but certainly one legacy encoding are read so, as a CSV's (_legacy_lines_read);
+    with ``quarantine`` (--quarantine) the others are set aside (TableRead.quarantined), as a CSV's, and the rest read."""
 
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
@@ -802,19 +802,37 @@ def _read_json(path: Path, option: str) -> TableRead:
         data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
+    aside: pl.DataFrame | None = None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:  # JSON Lines: the lines certainly one legacy encoding read so, as ingestion and a CSV
         text, legacy, bad = ("", {}, {0}) if data.lstrip().startswith(b"[") else _legacy_lines_read(data, path)
+        why = dict.fromkeys(bad, "is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)")
+        if quarantine and bad and 0 not in bad:  # blank lines are skipped: the others keep their numbers
+            lines = text.split("\n")
+            for n in bad:
+                lines[n - 1] = ""
+            text, aside, bad = "\n".join(lines), quarantined_lines(data, why), set()
         if legacy and not bad:
             _say_legacy_lines(path, legacy)
         elif legacy:
-            raise click.ClickException(_not_utf8(path, data, "auto", legacy, bad)) from None
-        else:
-            problem = _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), "JSON is UTF-8")
+            raise click.ClickException(_not_utf8(path, data, "auto", legacy, bad, quarantine)) from None
+        elif bad:
+            hint = "JSON is UTF-8" + ("; --quarantine FILE sets such lines aside" if quarantine is False else "")
+            problem = _not_valid(
+                path, data, "UTF-8", lambda b: b.decode("utf-8"), hint if 0 not in bad else "JSON is UTF-8"
+            )
             raise click.ClickException(problem) from None
     if not text.strip():
         raise click.ClickException(f"{path}: the file is empty")
+    read = _json_table(path, text)
+    return dataclasses.replace(read, quarantined=aside) if aside is not None else read
+
+
+def _json_table(path: Path, text: str) -> TableRead:
+    """_read_json's rows from the file's text (decoded)."""
+    import numpy as np
+
     objects: list = []
     as_written: list[str] = []  # numbers no float or int holds, kept as written
     decoder = _json_decoder(as_written)
@@ -1061,7 +1079,7 @@ def read_table(
     if fmt == "xlsx":
         return _read_workbook(path, option, sheet, skip_rows)
     if fmt == "json":
-        return _read_json(path, option)
+        return _read_json(path, option, quarantine)
     encoding = ENCODING_SYNONYMS.get(encoding, encoding)
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)

@@ -4,9 +4,10 @@ in ingestion's terms (source_key 'line:N', reason, raw_text: the line's bytes, a
 written \\xNN) and the rest is read; stderr counts them. Every input line ends in one place: the output's rows and the
 quarantined lines together are the file's data lines. Without the option the refusal is as before and says the option
 exists. Cases the CLI's CSV reader cannot read and sets aside: a UTF-8 file's line not valid UTF-8 nor certainly a
-legacy encoding (damaged bytes), with an explicit --encoding utf-8 also the legacy lines, and a legacy-encoding file's
-line not valid in it (0x81 in Windows-1258). Not set aside (still refused): most lines not valid (the encoding is
-wrong), a header line not valid, and the other refusals (rows that do not split, JSON)."""
+legacy encoding (damaged bytes), with an explicit --encoding utf-8 also the legacy lines, a legacy-encoding file's
+line not valid in it (0x81 in Windows-1258), and a JSON Lines line not valid UTF-8 nor certainly a legacy encoding.
+Not set aside (still refused): most lines not valid (the encoding is wrong), a header line not valid, and the other
+refusals (rows that do not split, a JSON line that is not an object)."""
 
 from __future__ import annotations
 
@@ -106,3 +107,24 @@ def test_the_quarantine_is_not_the_input_or_the_output(tmp_path):
         args = ["resolve", "--input", str(source), "--column", "address", "--output", str(tmp_path / "out.csv")]
         result = CliRunner().invoke(main, [*args, "--quarantine", str(clash)])
         assert result.exit_code == 2 and "refusing to overwrite an input" in result.output, result.output
+
+
+def test_a_damaged_json_lines_line_is_quarantined_and_the_rest_read(tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from tests.test_cli_legacy_lines import _jsonl
+
+    data = bytearray(_jsonl(ADDRESSES, {4: "cp1258"}))  # line 5 cp1258 (read), line 6 damaged
+    data[data.index("Điện".encode()) + 1] = 0xFF
+    source, out, quarantine = tmp_path / "in.jsonl", tmp_path / "out.csv", tmp_path / "q.csv"
+    source.write_bytes(bytes(data))
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out)]
+    result = CliRunner().invoke(main, [*args, "--quarantine", str(quarantine)])
+    assert result.exit_code == 0, result.output
+    ids = pl.read_csv(out, infer_schema=False)["id"].to_list()
+    (row,) = pl.read_csv(quarantine, infer_schema=False).to_dicts()
+    assert ids == ["1", "2", "3", "4", "5"] and row["source_key"] == "line:6", (ids, row)  # id n on line n
+    assert "\\xff" in row["raw_text"], row
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1 and "--quarantine FILE" in refused.output, refused.output
