@@ -2175,6 +2175,7 @@ def resolve(
     "hidden one only when named).",
 )
 @SKIP_ROWS
+@QUARANTINE
 @click.option(
     "--shards",
     type=click.IntRange(1, 64),
@@ -2205,6 +2206,7 @@ def match(
     max_shard_pairs: int | None = None,
     sheet: str | None = None,
     skip_rows: int = 0,
+    quarantine_path: Path | None = None,
 ) -> None:
     """Deduplicate any table into entities under a declarative match spec.
 
@@ -2236,7 +2238,7 @@ def match(
     if (shards is not None or max_shard_pairs is not None) and increment_path is not None:
         raise click.UsageError("--shards and --max-shard-pairs are for a whole --input (not an --increment)")
     out_fmt = file_format(output_path, "--output")
-    read = _table_reader(encoding, delimiter, sheet, skip_rows)
+    read = _table_reader(encoding, delimiter, sheet, skip_rows, quarantine_path is not None)
     outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
     inputs = [
         ("--input", input_path),
@@ -2248,6 +2250,8 @@ def match(
     ]
     for path in outputs:
         check_output(path, "--output", inputs)
+    if quarantine_path is not None:
+        check_output(quarantine_path, "--quarantine", [*inputs, *(("--output", path) for path in outputs)])
     try:
         spec = load_spec(spec_path)
     except SpecError as exc:
@@ -2258,9 +2262,11 @@ def match(
     labels, different = _read_verdicts(labels_path, "--labels", float_ids) if labels_path is not None else (None, None)
     if increment_path is not None:
         withdrawn = _read_withdrawn(withdrawn_path, spec.id_column, float_ids) if withdrawn_path is not None else None
+        increment = read(increment_path, "--increment")
+        write_quarantine(increment, quarantine_path, increment_path)
         _match_increment(
             spec,
-            read(increment_path, "--increment"),
+            increment,
             increment_path,
             state_dir,
             save_state_dir,
@@ -2283,6 +2289,7 @@ def match(
     # one chunk a column: the engine's table shares the columns it takes from it instead of copying them into one
     # chunk (a Parquet file is read a row group a chunk; at 1M people 185 bytes a record less after preparing)
     table = read(input_path, "--input")
+    write_quarantine(table, quarantine_path, input_path)
     frame = _spec_columns_as_text(table.frame.rechunk(), spec)
     _refuse_nested_columns(frame, spec, input_path)
     if not frame.height:  # a data problem, as an empty file is (the engine has nothing to fit a model on)
@@ -2371,16 +2378,16 @@ def _check_spec_columns_named(frame: pl.DataFrame, spec, path: Path) -> None:  #
 
 
 def _table_reader(
-    encoding: str, delimiter: str | None, sheet: str | None = None, skip_rows: int = 0
+    encoding: str, delimiter: str | None, sheet: str | None = None, skip_rows: int = 0, quarantine: bool = False
 ) -> Callable[[Path, str], TableRead]:
     """How match reads the table it deduplicates (--input, --increment): as resolve reads its input, a CSV in
     UTF-8, Windows-1258, VNI or TCVN3 (detected unless --encoding says) with the delimiter sniffed unless given;
-    with the file's data-row numbers (TableRead)."""
+    with the file's data-row numbers (TableRead); ``quarantine``: --quarantine given (read_table)."""
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
-    return lambda path, option: read_table(path, option, encoding.lower(), delimiter, sheet, skip_rows)
+    return lambda path, option: read_table(path, option, encoding.lower(), delimiter, sheet, skip_rows, quarantine)
 
 
 def _check_input(frame: pl.DataFrame, spec, path: Path, table: TableRead) -> None:  # noqa: ANN001 - a MatchSpec

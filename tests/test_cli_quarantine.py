@@ -128,3 +128,23 @@ def test_a_damaged_json_lines_line_is_quarantined_and_the_rest_read(tmp_path):
     assert "\\xff" in row["raw_text"], row
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1 and "--quarantine FILE" in refused.output, refused.output
+
+
+def test_match_sets_aside_a_damaged_line_of_its_input(tmp_path):
+    """`wardbridge match --quarantine` reads --input (or --increment) as resolve does: the records out (the records
+    table, one row a record) and the lines set aside are every data line."""
+    from tests.test_cli_legacy_lines import _match
+    from tests.test_match_cli_encodings import HEADER, ROWS
+
+    data = bytearray(_csv(HEADER, ROWS, {}))
+    data[data.index("Lê Văn".encode()) + 1] = 0xFF  # a byte of 'ê' lost
+    source, quarantine = tmp_path / "people.csv", tmp_path / "q.csv"
+    source.write_bytes(bytes(data))
+    result = _match(
+        tmp_path, "--input", str(source), "--output", str(tmp_path / "o.csv"), "--quarantine", str(quarantine)
+    )
+    assert result.exit_code == 0, result.output
+    records = pl.read_csv(tmp_path / "o.csv", infer_schema=False)["record_id"].to_list()
+    (row,) = pl.read_csv(quarantine, infer_schema=False).to_dicts()
+    line = int(row["source_key"].removeprefix("line:"))
+    assert sorted([*records, ROWS[line - 2][0]], key=int) == [r[0] for r in ROWS], (records, row)
