@@ -210,6 +210,14 @@ def quarantined_lines(data: bytes, reasons: dict[int, str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String), orient="row")
 
 
+def _with_quarantined(read: TableRead, rows: pl.DataFrame) -> TableRead:
+    """``read`` with the quarantine ``rows`` added to those it has (a file with lines set aside for two causes), in
+    line order."""
+    both = rows if read.quarantined is None else pl.concat([read.quarantined, rows])
+    order = both["source_key"].str.strip_prefix("line:").cast(pl.Int64).arg_sort()
+    return dataclasses.replace(read, quarantined=both[order])
+
+
 def _set_aside(text: str, numbers: set[int]) -> str | None:
     """``text`` with the lines ``numbers`` left blank (a blank line is no record; the others keep their numbers), or
     None when one of them is the header (the first line holding anything): the file cannot be read without it."""
@@ -1220,15 +1228,27 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
                 if encoding == "auto" and legacy:
                     _say_legacy_lines(path, legacy)
                 read = _read_mended(
-                    path, option, kept.encode(), sep, crs_looked_at, encoding, "legacy", aside=frozenset(why)
+                    path, option, kept.encode(), sep, crs_looked_at, encoding, "legacy", quarantine, aside | set(why)
                 )
-                return dataclasses.replace(read, quarantined=quarantined_lines(mended, why))
+                return _with_quarantined(read, quarantined_lines(mended, why))
             raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad, quarantine)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
         crs_looked_at = False
+        if frame is None and quarantine and (wide := wide_rows(data, sep)) is not None:
+            kept = _set_aside(data.decode("utf-8", "surrogateescape"), set(wide))
+            if kept is not None:  # the rows set aside, the rest read (undecodable lines too, merged)
+                kept_bytes = kept.encode("utf-8", "surrogateescape")
+                read = _read_mended(
+                    path, option, kept_bytes, sep, False, encoding, chosen, quarantine, aside | set(wide)
+                )
+                return _with_quarantined(read, quarantined_lines(data, wide))
         if frame is None:
-            raise click.ClickException(f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}") from None
+            offer = quarantine is False and wide_rows(data, sep) is not None  # (the rows --quarantine would set aside)
+            raise click.ClickException(
+                f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}"
+                + ("; or give --quarantine FILE: such rows set aside, the rest read" if offer else "")
+            ) from None
     read = without_blank_lines(frame, path, source, sep, aside)
     report_short_rows(read.frame, path, source, sep, option, no_lone_crs=crs_looked_at)
     report_repeated_columns(read.frame, path)
@@ -1630,6 +1650,28 @@ def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
         except csv.Error:
             return None
     return None
+
+
+def wide_rows(data: bytes, sep: str) -> dict[int, str] | None:
+    """--quarantine: the rows with more fields than the header, each on one line (line -> why), read with Python's
+    CSV reader as field_count_problem reads them; None when there is none, or one spans lines (a quoted field with a
+    line break: which lines it takes is a guess, the file is refused as without --quarantine)."""
+    import csv
+
+    wide: dict[int, str] = {}
+    with _python_csv(data, sep, strict=False) as reader:
+        try:
+            expected = len(next((row for row in reader if row), []))
+            start = reader.line_num + 1
+            for row in reader:
+                if len(row) > expected:
+                    if reader.line_num != start:
+                        return None
+                    wide[start] = f"has {len(row)} fields where the header has {expected} (delimiter {sep!r})"
+                start = reader.line_num + 1
+        except csv.Error:
+            return None
+    return wide or None
 
 
 def quote_problem_line(data: bytes, sep: str) -> int | None:

@@ -6,8 +6,9 @@ quarantined lines together are the file's data lines. Without the option the ref
 exists. Cases the CLI's CSV reader cannot read and sets aside: a UTF-8 file's line not valid UTF-8 nor certainly a
 legacy encoding (damaged bytes), with an explicit --encoding utf-8 also the legacy lines, a legacy-encoding file's
 line not valid in it (0x81 in Windows-1258), and a JSON Lines line not valid UTF-8 nor certainly a legacy encoding.
-Not set aside (still refused): most lines not valid (the encoding is wrong), a header line not valid, and the other
-refusals (rows that do not split, a JSON line that is not an object)."""
+A row with more fields than the header (on one line) is set aside too. Not set aside (still refused): most lines not
+valid (the encoding is wrong), a header line not valid, a wide row spanning lines, an unclosed quote, a JSON line
+that is not an object."""
 
 from __future__ import annotations
 
@@ -148,3 +149,20 @@ def test_match_sets_aside_a_damaged_line_of_its_input(tmp_path):
     (row,) = pl.read_csv(quarantine, infer_schema=False).to_dicts()
     line = int(row["source_key"].removeprefix("line:"))
     assert sorted([*records, ROWS[line - 2][0]], key=int) == [r[0] for r in ROWS], (records, row)
+
+
+def test_a_row_with_more_fields_than_the_header_is_quarantined_with_a_damaged_line(tmp_path):
+    """A row with an unquoted delimiter in a value (more fields than the header) refused the file too; with
+    --quarantine it is set aside beside the damaged line, both in FILE in line order, the rest read."""
+    data = _damaged({}).replace(b'3,"7 Hai', b'3,x,"7 Hai', 1)  # line 4: 3 fields, the header has 2
+    quarantine = tmp_path / "q.csv"
+    result, out = _resolve(tmp_path, "wide", data, "--quarantine", str(quarantine))
+    assert result.exit_code == 0, result.output
+    ids, lines = _accounted(out, quarantine)
+    assert lines == [4, 7], lines
+    reasons = pl.read_csv(quarantine, infer_schema=False)["reason"].to_list()
+    assert reasons[0] == "line 4 has 3 fields where the header has 2 (delimiter ',')", reasons
+    refused, _ = _resolve(tmp_path, "wide2", data.replace(b"\xc4\xff", "Đ".encode()))
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1 and "line 4: the row starting on this line has 3 fields" in said, said
+    assert "or give --quarantine FILE: such rows set aside" in said, said
