@@ -1935,7 +1935,7 @@ def write_quarantine(table: TableRead, path: Path | None, input_path: Path) -> N
         lines = [int(key.removeprefix("line:")) for key in rows["source_key"]]
         echo(
             f"wardbridge: {input_path}: {rows.height:,} line{'s' if rows.height > 1 else ''} quarantined to {path} "
-            f"({numbered('line', lines, NUL_ROWS_SHOWN)}: not valid in the file's encoding); the other rows read"
+            f"({numbered('line', lines, NUL_ROWS_SHOWN)}, each with its reason there); the other rows read"
         )
 
 

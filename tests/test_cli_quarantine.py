@@ -44,7 +44,7 @@ def test_a_damaged_line_is_quarantined_and_the_rest_read(tmp_path):
     assert row["reason"] == "line 7 is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)", row
     assert row["raw_text"] == '6,"20 \\xc4\\xffiện Biên Phủ, Phường Đa Kao, Quận 1"', row  # the bytes, none lost
     said = " ".join(result.output.split())
-    assert f"mixed.csv: 1 line quarantined to {quarantine} (line 7:" in said, said
+    assert f"mixed.csv: 1 line quarantined to {quarantine} (line 7, each with its reason there)" in said, said
     assert "Điện" not in result.output
 
 
