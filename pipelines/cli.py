@@ -185,6 +185,8 @@ def _not_utf8(
         )
     elif not legacy:
         said.append("give --encoding" if auto else "leave --encoding to auto-detection")
+    if quarantine:  # given, yet refused: the line is the header or one of a record spanning lines (_set_aside)
+        said.append("--quarantine sets aside no header line and no line of a record over several lines")
     return f"{path}: {where + ' ' if where else ''}not valid UTF-8 ({'; '.join(said)})"
 
 
@@ -210,6 +212,25 @@ def quarantined_lines(data: bytes, reasons: dict[int, str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String), orient="row")
 
 
+def _lines_of_long_records(text: str, sep: str) -> set[int]:
+    """The lines (1-based) of ``text``'s CSV records that span more than one line; every line when the text cannot
+    be read so (nothing is set aside then)."""
+    import csv
+    import io
+
+    spanning: set[int] = set()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False)
+    start = 1
+    try:
+        for _ in reader:
+            if reader.line_num > start:
+                spanning.update(range(start, reader.line_num + 1))
+            start = reader.line_num + 1
+    except csv.Error:
+        return set(range(1, text.count("\n") + 2))
+    return spanning
+
+
 def _with_quarantined(read: TableRead, rows: pl.DataFrame) -> TableRead:
     """``read`` with the quarantine ``rows`` added to those it has (a file with lines set aside for two causes), in
     line order."""
@@ -218,12 +239,17 @@ def _with_quarantined(read: TableRead, rows: pl.DataFrame) -> TableRead:
     return dataclasses.replace(read, quarantined=both[order])
 
 
-def _set_aside(text: str, numbers: set[int]) -> str | None:
+def _set_aside(text: str, numbers: set[int], sep: str) -> str | None:
     """``text`` with the lines ``numbers`` left blank (a blank line is no record; the others keep their numbers), or
-    None when one of them is the header (the first line holding anything): the file cannot be read without it."""
+    None when one of them is the header (the first line holding anything: the file cannot be read without it) or a
+    line of a record spanning lines (a quoted cell with a line break: blanking one of its lines would keep the rest
+    of the record, a value silently cut, or break the quoting of what follows): then the file is refused as without
+    --quarantine. The records are read with Python's CSV reader, quotes as Polars reads them."""
     lines = text.split("\n")
     header = next((n for n, line in enumerate(lines, start=1) if line.strip()), 0)
     if not numbers or min(numbers) <= header:
+        return None
+    if any(n in numbers for n in _lines_of_long_records(text, sep)):
         return None
     for n in numbers:
         lines[n - 1] = ""
@@ -1124,7 +1150,9 @@ def read_table(
     else:
         data = path.read_bytes()
         text, utf8, bad = _legacy_file_read(data, chosen, path)
-        if bad and quarantine and text and (kept := _set_aside(text, bad)) is not None:
+        sniffed = text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16]
+        sep = delimiter or (sniff_delimiter(sniffed) if text else ",")  # (no text: refused below)
+        if bad and quarantine and text and (kept := _set_aside(text, bad, sep)) is not None:
             aside = quarantined_lines(data, dict.fromkeys(bad, f"is not valid {chosen}"))
             text, bad = kept, set()
         if bad:
@@ -1141,7 +1169,6 @@ def read_table(
                     else ""
                 )
             )
-        sep = delimiter or sniff_delimiter(text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16])
         source = text.encode("utf-8")
         echo(f"wardbridge: {path} read as {chosen}" + (" (detected)" if encoding == "auto" else ""))
         if utf8:
@@ -1224,7 +1251,7 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
             why = dict.fromkeys(bad, "is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)")
             if encoding != "auto":
                 why |= dict.fromkeys(legacy, f"is not valid UTF-8 (--encoding {encoding} reads UTF-8 only)")
-            if quarantine and 0 not in bad and (kept := _set_aside(text, set(why))) is not None:
+            if quarantine and 0 not in bad and (kept := _set_aside(text, set(why), sep)) is not None:
                 if encoding == "auto" and legacy:
                     _say_legacy_lines(path, legacy)
                 read = _read_mended(
@@ -1236,7 +1263,7 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
         frame, source = _without_inner_marks_read(data, sep, path, source)
         crs_looked_at = False
         if frame is None and quarantine and (wide := wide_rows(data, sep)) is not None:
-            kept = _set_aside(data.decode("utf-8", "surrogateescape"), set(wide))
+            kept = _set_aside(data.decode("utf-8", "surrogateescape"), set(wide), sep)
             if kept is not None:  # the rows set aside, the rest read (undecodable lines too, merged)
                 kept_bytes = kept.encode("utf-8", "surrogateescape")
                 read = _read_mended(

@@ -166,3 +166,27 @@ def test_a_row_with_more_fields_than_the_header_is_quarantined_with_a_damaged_li
     said = " ".join(refused.output.split())
     assert refused.exit_code == 1 and "line 4: the row starting on this line has 3 fields" in said, said
     assert "or give --quarantine FILE: such rows set aside" in said, said
+
+
+def _note_rows(first: bytes) -> bytes:
+    """A CSV (id,address,note) whose row 2 has a quoted note over three lines (file lines 3-5): ``first`` is its first
+    line's note part, the damaged middle line follows."""
+    return (
+        b'id,address,note\r\n1,"12 L\xc3\xaa L\xe1\xbb\xa3i, Qu\xe1\xba\xadn 1",a\r\n'
+        + b'2,"5 Pasteur, Qu\xe1\xba\xadn 3","'
+        + first
+        + b'\n\xc4\xff\xc3\xb3ng gi\xe1\xbb\xafa\ncu\xe1\xbb\x91i"\r\n3,7 Hai B\xc3\xa0 Tr\xc6\xb0ng,c\r\n'
+    )
+
+
+def test_a_damaged_line_inside_a_record_spanning_lines_refuses_the_file_as_without_the_option(tmp_path):
+    """HV8's case (11:49): a quoted note over three lines whose middle line has a byte lost. Blanking that physical
+    line wrote row 2 with its note cut ('đầu\\n\\ncuối', exit 0) and quarantined line 4 too: rows out 3 + 1 for 3
+    rows. A line of a record spanning lines is not set aside: the file is refused naming it, as without the option."""
+    quarantine = tmp_path / "q.csv"
+    for name, first in (("F", "đầu".encode()), ("C", b"\xc4\xff")):  # the damage in the middle line; in the first too
+        result, out = _resolve(tmp_path, name, _note_rows(first), "--quarantine", str(quarantine))
+        assert result.exit_code == 1 and not out.exists(), result.output
+        said = " ".join(result.output.split())
+        assert f"{name}.csv: line" in said and "not valid UTF-8" in said, said
+        assert "--quarantine sets aside no header line and no line of a record over several lines" in said, said
