@@ -46,8 +46,10 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return words.list.last()
         case "drop_middle":
             return pl.concat_str(words.list.first(), words.list.last(), separator=" ")
-        case "drop_first":
-            return words.list.slice(1).list.join(" ")
+        case "drop_first":  # the text after its first space ("" for one word): the words after the first rejoined
+            text = expr.cast(pl.String).str.strip_chars()
+            rest = text.str.splitn(" ", 2).struct.field("field_1")  # (half the time of the words' list)
+            return pl.when(text.is_not_null()).then(rest.fill_null(""))
         case "drop_last":  # the text before its last space, "" for one word (the words' list cost twice the time)
             text = expr.cast(pl.String).str.strip_chars()
             some = text.str.contains(" ", literal=True)
@@ -112,6 +114,18 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
     raise SpecError(f"unknown transform {name!r} (choose from {TRANSFORMS})")
 
 
+ONE_WORD = {"first_token", "last_token"}  # a text of one word: split on spaces, so it holds none
+
+
+def _step(expr: pl.Expr, transforms: tuple[str, ...]) -> pl.Expr:
+    """``_transform`` of ``expr`` (the chain's value before its last transform) by the chain's last transform: the
+    "initials" of one word (first_token, last_token) its first letter once white space is trimmed, as the words' list
+    would give (a quarter of the time)."""
+    if transforms[-1] == "initials" and len(transforms) > 1 and transforms[-2] in ONE_WORD:
+        return expr.cast(pl.String).str.strip_chars().str.slice(0, 1)
+    return _transform(expr, transforms[-1])
+
+
 def _deletions(values: pl.Series) -> pl.Series:
     """Per value, the ``deletions`` keys: the text and it with each one character left out (the first
     DELETIONS_UP_TO; a one-letter text only itself), worked out once per distinct value (a word of a name: a few
@@ -153,7 +167,7 @@ def _derived_values(
             prefix = transforms[:depth]
             if len(prefix) == depth and prefix not in steps:
                 steps[prefix] = f"_s{len(steps)}"
-                added.append(_transform(pl.col(steps[prefix[:-1]]), prefix[-1]).alias(steps[prefix]))
+                added.append(_step(pl.col(steps[prefix[:-1]]), prefix).alias(steps[prefix]))
         if added:
             values = values.with_columns(added)
     # a chain asked for under two names (the people spec's given and full_name__fold__last_token) is gathered
