@@ -216,10 +216,11 @@ def _lines_of_long_records(text: str, sep: str) -> set[int]:
     """The lines (1-based) of ``text``'s CSV records that span more than one line; every line when the text cannot
     be read so (nothing is set aside then)."""
     import csv
-    import io
 
     spanning: set[int] = set()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False)
+    # fed line by line split at LF only, as the CLI numbers lines: a lone CR inside a quoted cell ('x\ry') is data,
+    # not a line end that would put the reader's line numbers ahead of the file's
+    reader = csv.reader([line + "\n" for line in text.split("\n")], delimiter=sep, strict=False)
     start = 1
     try:
         for _ in reader:

@@ -190,3 +190,18 @@ def test_a_damaged_line_inside_a_record_spanning_lines_refuses_the_file_as_witho
         said = " ".join(result.output.split())
         assert f"{name}.csv: line" in said and "not valid UTF-8" in said, said
         assert "--quarantine sets aside no header line and no line of a record over several lines" in said, said
+
+
+def test_a_lone_cr_in_a_quoted_cell_does_not_move_the_line_numbers_of_records_spanning_lines(tmp_path):
+    """HV8's H.csv (12:11): a cell 'x\\ry' on line 3 made the record reader count a line more, so line 7 (the first
+    line of row 6's two-line note, damaged) was not seen in a record spanning lines: blanked, and the file then refused
+    for a cause the blanking made (ComputeError). Now refused naming line 7, as without the option."""
+    data = (
+        b'id,address,note\n1,"12 L\xc3\xaa L\xe1\xbb\xa3i, Qu\xe1\xba\xadn 1",a\n2,"5 Pasteur, Qu\xe1\xba\xadn 3","x\ry"\n'
+        b"3,7 Hai B\xc3\xa0 Tr\xc6\xb0ng,c\n4,9 V\xc3\xb5 V\xc4\x83n T\xe1\xba\xa7n,d\n5,20 Nguy\xe1\xbb\x85n Hu\xe1\xbb\x87,e\n"
+        b'6,45 L\xc3\xbd T\xe1\xbb\xb1 Tr\xe1\xbb\x8dng,"\xc4\xff\xe1\xba\xa7u d\xc3\xb2ng\n\xc4\x90\xc3\xb3ng cu\xe1\xbb\x91i"\n'
+    )
+    result, out = _resolve(tmp_path, "H", data, "--quarantine", str(tmp_path / "q.csv"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "H.csv: line 7 not valid UTF-8" in said and "no line of a record over several lines" in said, said
