@@ -1,13 +1,14 @@
 """Queued record pairs for review-queue tests: entities.people_review rows built from (left_id, right_id,
-probability) triples."""
+probability) triples, and the ward files of their match_pair items written as a run writes them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 
-from pipelines.schema import review_table
+from pipelines.schema import REVIEW_KINDS, review_table
 
 # entities: A = {p#1, p#3, p#5}, B = {p#2, p#4}, C = {p#6}, D = {p#7}
 LINEAGE = pl.DataFrame(
@@ -46,3 +47,20 @@ def people_review(
         )
         rows.append(row)
     return pl.DataFrame(rows, schema=schema)
+
+
+def write_match_pair_files(inputs, root: Path, ward: str, headers: str = "en") -> pl.DataFrame:  # noqa: ANN001
+    """The ward files of ``inputs``' (review.queues.ReviewInputs) match_pair items, written by write_ward_exports as
+    a run writes them (ward ``ward``); the queue they were written from (kind, rank and each item's columns)."""
+    from pipelines.review.exports import write_ward_exports
+    from pipelines.review.queues import match_pair_rows
+
+    items, rows = match_pair_rows(inputs)
+    queue = items.sort("item_id").with_columns(
+        pl.lit("match_pair").alias("kind"), pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank")
+    )
+    evidence = {kind: pl.DataFrame(schema={"item_id": pl.String}) for kind in REVIEW_KINDS}
+    evidence["match_pair"] = items.select("item_id", "record_pairs", "other_pairs")
+    names = pl.DataFrame({"unit_uid": [f"2025:{ward}"], "name": ["Phường Sài Gòn"]})
+    write_ward_exports(queue, evidence, names, root, headers=headers, pair_rows=rows)
+    return queue

@@ -21,7 +21,7 @@ from pipelines.review.exports import write_ward_exports
 from pipelines.review.ids import item_ids
 from pipelines.review.queues import ReviewInputs, update_item_keys
 from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_KINDS
-from tests.reviewhelpers import LINEAGE, PAIRS, people_review
+from tests.reviewhelpers import LINEAGE, PAIRS, people_review, write_match_pair_files
 
 NOW = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
 DAY = dt.date(2026, 12, 5)
@@ -67,16 +67,7 @@ AB, CD = _pair_id("p#1", "p#2"), _pair_id("p#6", "p#7")
 
 def _write(root, headers: str = "en"):  # noqa: ANN001, ANN202
     """The ward files of the match_pair items of PAIRS (A~B: three record pairs; C~D: one), and the items' keys."""
-    from pipelines.review.queues import match_pair_rows
-
-    items, rows = match_pair_rows(_inputs())
-    queue = items.sort("item_id").with_columns(
-        pl.lit("match_pair").alias("kind"), pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank")
-    )
-    evidence = {kind: pl.DataFrame(schema={"item_id": pl.String}) for kind in REVIEW_KINDS}
-    evidence["match_pair"] = items.select("item_id", "record_pairs", "other_pairs")
-    names = pl.DataFrame({"unit_uid": [f"2025:{WARD}"], "name": ["Phường Sài Gòn"]})
-    write_ward_exports(queue, evidence, names, root, headers=headers, pair_rows=rows)
+    queue = write_match_pair_files(_inputs(), root, WARD, headers)
     keyed = queue.with_columns(pl.lit(None, t).alias(c) for c, t in KEY_TYPES.items() if c not in queue.columns)
     return update_item_keys(None, keyed, NOW)
 

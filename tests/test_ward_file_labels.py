@@ -24,10 +24,9 @@ from click.testing import CliRunner
 
 from pipelines.cli import _read_verdicts, main
 from pipelines.review.decisions import append_audit, effective_decisions, load_decisions, match_labels
-from pipelines.review.exports import write_ward_exports
 from pipelines.review.queues import ReviewInputs, match_pair_rows, update_item_keys
-from pipelines.schema import REVIEW_ITEM_KEYS, REVIEW_KINDS
-from tests.reviewhelpers import LINEAGE, PAIRS, people_review
+from pipelines.schema import REVIEW_ITEM_KEYS
+from tests.reviewhelpers import LINEAGE, PAIRS, people_review, write_match_pair_files
 from tests.test_review_item_pairs import AB, CD, DAY, NOW, WARD
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,14 +44,7 @@ def _ward_files(root: Path, pairs=PAIRS, lineage=LINEAGE, headers: str = "en", n
         ward_names=pl.DataFrame(),
         entity_of={"people": lineage},
     )
-    items, rows = match_pair_rows(inputs)
-    queue = items.sort("item_id").with_columns(
-        pl.lit("match_pair").alias("kind"), pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank")
-    )
-    evidence = {kind: pl.DataFrame(schema={"item_id": pl.String}) for kind in REVIEW_KINDS}
-    evidence["match_pair"] = items.select("item_id", "record_pairs", "other_pairs")
-    names = pl.DataFrame({"unit_uid": [f"2025:{WARD}"], "name": ["Phường Sài Gòn"]})
-    write_ward_exports(queue, evidence, names, root, headers=headers, pair_rows=rows)
+    queue = write_match_pair_files(inputs, root, WARD, headers)
     keyed = queue.with_columns(
         pl.lit(None, t).alias(c) for c, t in REVIEW_ITEM_KEYS.polars_schema.items() if c not in queue.columns
     )
