@@ -203,11 +203,10 @@ def quarantined_lines(data: bytes, reasons: dict[int, str]) -> pl.DataFrame:
     """The lines of ``data`` (1-based line -> why) as --quarantine rows, in ingestion's terms (readers.RowProblem):
     source_key 'line:N', reason 'line N <why>', raw_text the line's bytes as text, a byte no UTF-8 character
     written \\xNN (so the line can be mended from the file and nothing of it is lost)."""
-    lines = data.split(b"\n")
+    numbers = [n for n in sorted(reasons) if n <= data.count(b"\n") + 1]
     rows = [
-        (f"line:{n}", f"line {n} {reasons[n]}", lines[n - 1].removesuffix(b"\r").decode("utf-8", "backslashreplace"))
-        for n in sorted(reasons)
-        if n <= len(lines)
+        (f"line:{n}", f"line {n} {reasons[n]}", line.decode("utf-8", "backslashreplace"))
+        for n, line in zip(numbers, _raw_lines(data, set(numbers)), strict=True)
     ]
     return pl.DataFrame(rows, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String), orient="row")
 
