@@ -153,7 +153,13 @@ def _say_legacy_lines(path: Path, legacy: dict[int, str]) -> None:
 
 
 def _not_utf8(
-    path: Path, data: bytes, encoding: str, legacy: dict[int, str], bad: set[int], quarantine: bool | None = None
+    path: Path,
+    data: bytes,
+    encoding: str,
+    legacy: dict[int, str],
+    bad: set[int],
+    quarantine: bool | None = None,
+    refused: str = "",
 ) -> str:
     """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<clauses>)', the lines
     by number, never a value. ``legacy``: the lines certainly one legacy encoding (--encoding auto reads them);
@@ -163,7 +169,8 @@ def _not_utf8(
     line not UTF-8 (an explicit --encoding utf-8 reads UTF-8 only). Clauses: what auto reads; for damaged lines,
     mend or remove them (a legacy --encoding reads them as wrong letters with no error; was 'give --encoding'); else
     give --encoding (auto) or leave it to auto-detection (utf-8). ``quarantine`` False: the command offers
-    --quarantine, not given (said with a damaged line)."""
+    --quarantine, not given (said with a damaged line); ``refused``: given, why it set nothing aside (_set_aside's
+    clause: a header line, most of the file)."""
     from pipelines.ingest.readers import legacy_encoding
 
     auto = encoding == "auto"
@@ -185,8 +192,8 @@ def _not_utf8(
         )
     elif not legacy:
         said.append("give --encoding" if auto else "leave --encoding to auto-detection")
-    if quarantine:  # given, yet refused: the line is the header or one of a record spanning lines (_set_aside)
-        said.append("--quarantine sets aside no header line and no line of a record over several lines")
+    if quarantine and refused:  # given, yet nothing set aside: a header line, most of the file (_set_aside)
+        said.append(refused)
     return f"{path}: {where + ' ' if where else ''}not valid UTF-8 ({'; '.join(said)})"
 
 
@@ -199,61 +206,190 @@ def _raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
 QUARANTINE_COLUMNS = ("source_key", "reason", "raw_text")  # as ingestion's RowProblem: 'line:N', why, the line
 
 
-def quarantined_lines(data: bytes, reasons: dict[int, str]) -> pl.DataFrame:
-    """The lines of ``data`` (1-based line -> why) as --quarantine rows, in ingestion's terms (readers.RowProblem):
-    source_key 'line:N', reason 'line N <why>', raw_text the line's bytes as text, a byte no UTF-8 character
-    written \\xNN (so the line can be mended from the file and nothing of it is lost)."""
-    numbers = [n for n in sorted(reasons) if n <= data.count(b"\n") + 1]
-    rows = [
-        (f"line:{n}", f"line {n} {reasons[n]}", line.decode("utf-8", "backslashreplace"))
-        for n, line in zip(numbers, _raw_lines(data, set(numbers)), strict=True)
-    ]
+def _span(key: int | tuple[int, int]) -> tuple[int, int]:
+    return (key, key) if isinstance(key, int) else key
+
+
+def _lines_said(first: int, last: int) -> str:
+    """'line 7' or 'lines 3-5' (a record over several lines)."""
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def quarantined_lines(data: bytes, reasons: dict[int, str] | dict[tuple[int, int], str]) -> pl.DataFrame:
+    """The records of ``data`` (a line, 1-based, or a record's (first line, last line) -> why) as --quarantine rows,
+    in ingestion's terms (readers.RowProblem): source_key 'line:N' (a record over several lines 'line:N-M'), reason
+    'line N <why>' ('lines N-M <why>'), raw_text the record's bytes as text (its lines joined by their line breaks,
+    the last one's left off), a byte no UTF-8 character written \\xNN (so the record can be mended from the file and
+    nothing of it is lost)."""
+    lines = data.split(b"\n")
+    rows = []
+    for key in sorted(reasons, key=_span):
+        first, last = _span(key)
+        if first > len(lines):
+            continue
+        raw = b"\n".join(lines[first - 1 : last]).removesuffix(b"\r")
+        source_key = f"line:{first}" if first == last else f"line:{first}-{last}"
+        why = reasons[key]  # type: ignore[index]
+        reason = f"{_lines_said(first, last)}{'' if why.startswith(':') else ' '}{why}"
+        rows.append((source_key, reason, raw.decode("utf-8", "backslashreplace")))
     return pl.DataFrame(rows, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String), orient="row")
 
 
-def _lines_of_long_records(text: str, sep: str) -> set[int]:
-    """The lines (1-based) of ``text``'s CSV records that span more than one line; every line when the text cannot
-    be read so (nothing is set aside then)."""
+def csv_records(text: str, sep: str) -> Iterator[tuple[int, int, list[str] | str]]:
+    """The CSV records of ``text`` (decoded, its lone CRs outside quotes already made line ends: _mended) as Python's
+    strict CSV reader splits them, quotes as Polars reads them: (the line where the record starts, the line where it
+    ends, its fields), a blank line a record of no field. Lines are numbered as the CLI numbers them, at LF only: a CR
+    inside a quoted cell ('x\\ry') is the cell's text, not a line end that would put the numbers ahead of the file's.
+    A record the reader cannot split comes with the reader's error instead of its fields (a str: a quoted field never
+    closed, 'unexpected end of data', ending on the file's last line; a quote closing a field followed by more text
+    before the delimiter, a quote inside the field not doubled), and the walk goes on from the line after the one
+    where the reader stopped. The one walk behind _set_aside (the records a line belongs to), unreadable_records
+    (--quarantine's wide and unsplittable rows) and csv_problem (the line a broken quote starts on)."""
     import csv
 
-    spanning: set[int] = set()
-    # fed line by line split at LF only, as the CLI numbers lines: a lone CR inside a quoted cell ('x\ry') is data,
-    # not a line end that would put the reader's line numbers ahead of the file's
-    reader = csv.reader([line + "\n" for line in text.split("\n")], delimiter=sep, strict=False)
-    start = 1
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[-1] == "":  # the last line's own line end: no line after it
+        lines.pop()
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a runaway quoted field is the file's rest, not a size error
     try:
-        for _ in reader:
-            if reader.line_num > start:
-                spanning.update(range(start, reader.line_num + 1))
+        reader = csv.reader((line + "\n" for line in lines), delimiter=sep, strict=True)
+        start = 1
+        while True:
+            try:
+                fields: list[str] | str = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                fields = str(exc)
+            yield start, reader.line_num, fields
             start = reader.line_num + 1
-    except csv.Error:
-        return set(range(1, text.count("\n") + 2))
-    return spanning
+    finally:
+        csv.field_size_limit(limit)
+
+
+ONE_RECORD = "(one record over {n} lines: a quoted value holding line breaks)"
+UNSPLIT = "(one record over {n} lines the reader cannot split: a quote never closed?)"
+NOT_MOST = "it sets aside a few records, not most of the file"
+MOST_LINES_NOT_UTF8 = (
+    "most lines are not valid UTF-8, the file is likely in another encoding: --quarantine sets aside a few records, "
+    "not most of the file"
+)
+
+
+def _records_aside(
+    text: str, found: dict[tuple[int, int], str], header: tuple[int, int] | None, records: int, unsplit: bool
+) -> tuple[str, dict[tuple[int, int], str]] | str:
+    """``text`` with the records ``found`` ((first line, last line) -> why) left blank (a blank line is no record; the
+    others keep their numbers), and ``found``; or, when they are most of the file, why --quarantine does not set them
+    aside (a clause of the refusal): the encoding, delimiter, header or quoting is wrong, not a few records. Most of
+    the file: more than half its ``records`` under the ``header`` (first and last line); when one is ``unsplit``
+    (a quoted field never closed, to the file's end: its lines would be records), more than half its lines under it."""
+    lines = text.split("\n")
+    if unsplit:
+        aside, under = sum(last - first + 1 for first, last in found), len(lines) - (lines[-1] == "")
+        under -= header[1] if header else 0
+        unit = "lines under the header"
+    else:
+        aside, under, unit = len(found), records, "records"
+    if 2 * aside > under:
+        where = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in sorted(found)[:LINES_SHOWN])
+        more = " and more" if len(found) > LINES_SHOWN else ""
+        noun = "lines" if len(found) > 1 or "-" in where else "line"
+        return (
+            f"--quarantine would set aside {aside:,} of the file's {under:,} {unit} ({noun} {where}{more}): {NOT_MOST}"
+        )
+    for first, last in found:
+        lines[first - 1 : last] = [""] * (last - first + 1)
+    return "\n".join(lines), found
+
+
+def _set_aside(text: str, why: dict[int, str], sep: str) -> tuple[str, dict[tuple[int, int], str]] | str:
+    """--quarantine: ``text`` with the records holding the lines ``why`` (1-based line -> why it is not read, 'is not
+    valid UTF-8...') left blank, each whole: a record spanning lines (a quoted cell with a line break) goes with all
+    its lines (blanking one line alone cut the value, or broke the quoting of what follows), its reason naming the
+    record and the lines; and the records set aside ((first line, last line) -> why). Or why nothing is set aside, a
+    clause for the refusal: a line of the header (the columns are named there), or most of the file."""
+    bad = sorted(why)
+    found: dict[tuple[int, int], str] = {}
+    header: tuple[int, int] | None = None
+    at, records, unsplit = 0, 0, False
+    for first, last, fields in csv_records(text, sep):
+        records += header is not None and fields != []
+        hit = []
+        while at < len(bad) and bad[at] <= last:
+            hit.append(bad[at])
+            at += 1
+        if header is None and fields == [] and not hit:
+            continue  # blank lines above the header
+        if header is None:
+            header = (first, last)
+            if hit:
+                return (
+                    f"--quarantine sets no header aside ({_lines_said(first, last)}: the columns are named there): "
+                    "mend it at the source"
+                )
+            continue
+        if not hit:
+            continue
+        said = why[hit[0]]
+        said = ("are" + said[2:] if said.startswith("is") else said) if len(hit) > 1 else said
+        unsplit |= isinstance(fields, str)
+        if first == last:
+            found[(first, last)] = said
+        else:
+            record = UNSPLIT if isinstance(fields, str) else ONE_RECORD
+            found[(first, last)] = f"{record.format(n=last - first + 1)}: {numbered('line', hit)} {said}"
+    return _records_aside(text, found, header, records, unsplit)
+
+
+def unreadable_records(text: str, sep: str) -> tuple[dict[tuple[int, int], str], tuple[int, int], int, bool] | None:
+    """--quarantine: the CSV records Polars cannot read and what to set aside for them ((first line, last line) ->
+    why), with the header's lines: a row with more fields than the header (on one line or several), a record the
+    reader cannot split (a quoted field never closed: from the line its record starts on to the file's end, which
+    would be read as one value; a quoted field with more text after its closing quote). None when there is none or
+    the header cannot be read. With the header's lines, how many records are under it and whether one could not be
+    split (_records_aside's arguments)."""
+    header: tuple[int, int] | None = None
+    expected, records, unsplit = 0, 0, False
+    found: dict[tuple[int, int], str] = {}
+    for first, last, fields in csv_records(text, sep):
+        records += header is not None and fields != []
+        if header is None:
+            if fields == []:
+                continue
+            if isinstance(fields, str):
+                return None
+            header, expected = (first, last), len(fields)
+            continue
+        if isinstance(fields, str):
+            unsplit = True
+            if "end of data" in fields:  # (strict: the file ended inside a quoted field)
+                found[(first, last)] = (
+                    f": a quoted field opened in the record starting on line {first} is never closed (the rest of the "
+                    "file would be read as one value): set aside from there to the end; fix the quoting there"
+                )
+            elif "expected after" in fields:
+                found[(first, last)] = (
+                    f"has a quoted field followed by more text before the delimiter {sep!r} (a quote inside a quoted "
+                    'field not doubled as ""?)'
+                )
+            else:
+                found[(first, last)] = f"cannot be split into fields (Python's CSV reader: {fields})"
+        elif len(fields) > expected:
+            spans = "" if first == last else ONE_RECORD.format(n=last - first + 1) + " "
+            found[(first, last)] = (
+                f"{spans}has {len(fields)} fields where the header has {expected} (delimiter {sep!r})"
+            )
+    return (found, header, records, unsplit) if found and header else None
 
 
 def _with_quarantined(read: TableRead, rows: pl.DataFrame) -> TableRead:
     """``read`` with the quarantine ``rows`` added to those it has (a file with lines set aside for two causes), in
     line order."""
     both = rows if read.quarantined is None else pl.concat([read.quarantined, rows])
-    order = both["source_key"].str.strip_prefix("line:").cast(pl.Int64).arg_sort()
+    order = both["source_key"].str.extract(r":(\d+)", 1).cast(pl.Int64).arg_sort()
     return dataclasses.replace(read, quarantined=both[order])
-
-
-def _set_aside(text: str, numbers: set[int], sep: str) -> str | None:
-    """``text`` with the lines ``numbers`` left blank (a blank line is no record; the others keep their numbers), or
-    None when one of them is the header (the first line holding anything: the file cannot be read without it) or a
-    line of a record spanning lines (a quoted cell with a line break: blanking one of its lines would keep the rest
-    of the record, a value silently cut, or break the quoting of what follows): then the file is refused as without
-    --quarantine. The records are read with Python's CSV reader, quotes as Polars reads them."""
-    lines = text.split("\n")
-    header = next((n for n, line in enumerate(lines, start=1) if line.strip()), 0)
-    if not numbers or min(numbers) <= header:
-        return None
-    if any(n in numbers for n in _lines_of_long_records(text, sep)):
-        return None
-    for n in numbers:
-        lines[n - 1] = ""
-    return "\n".join(lines)
 
 
 def _legacy_looking(line: bytes) -> bool:
@@ -416,7 +552,7 @@ BLANK_LINES_SHOWN = 3
 
 
 def without_blank_lines(
-    frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str, aside: frozenset[int] = frozenset()
+    frame: pl.DataFrame, path: Path, source: Path | bytes, sep: str, aside: frozenset[tuple[int, int]] = frozenset()
 ) -> TableRead:
     """The CSV's rows without those Polars made of blank lines (a line with nothing on it, outside a quoted field):
     Polars reads each as a row of nulls, so a 4-row file with blank lines between its rows was resolved as 8 rows,
@@ -426,8 +562,9 @@ def without_blank_lines(
     fields, and stays one. Only looked for when a row is all null; when the file's rows as Python's CSV reader
     splits them do not match Polars' rows one for one (a lone CR as line end...), only the blank lines at the end
     are dropped (without_trailing_blank_lines). The rows kept come with their data-row numbers in the file
-    (TableRead.data_rows) when blank lines inside were skipped, for messages that name data rows. ``aside``: lines
-    --quarantine left blank, dropped as blank lines but not said as such (write_quarantine says them)."""
+    (TableRead.data_rows) when blank lines inside were skipped, for messages that name data rows. ``aside``: the
+    records --quarantine left blank (first line, last line), dropped as blank lines but not said as such
+    (write_quarantine says them); a record over several lines counts as one data row, as in the file."""
     if not frame.height or not frame.width or not all(column.null_count() for column in frame.iter_columns()):
         return TableRead(frame)  # a column without a null: no row is all null
     empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
@@ -450,7 +587,8 @@ def without_blank_lines(
         return TableRead(frame)
     last = np.flatnonzero(~blank)
     inside = np.flatnonzero(blank[: last[-1]]) if last.size else np.array([], dtype=np.int64)
-    said = inside[~np.isin(first_line[inside], list(aside))] if aside else inside
+    lines_aside = [line for first, last in aside for line in range(first, last + 1)]
+    said = inside[~np.isin(first_line[inside], lines_aside)] if aside else inside
     if said.size:
         lines = [str(int(line)) for line in first_line[said[:BLANK_LINES_SHOWN]]]
         more = f" and {said.size - len(lines)} more" if said.size > len(lines) else ""
@@ -461,6 +599,11 @@ def without_blank_lines(
         )
     kept = ~blank
     data_rows = np.flatnonzero(kept) + 1 if inside.size else None
+    if data_rows is not None and any(
+        last > first for first, last in aside
+    ):  # a record's other lines: no row of their own
+        others = [line for first, last in aside for line in range(first + 1, last + 1)]
+        data_rows = np.cumsum(~np.isin(first_line, others))[kept]
     return TableRead(frame.filter(pl.Series(kept)), data_rows)
 
 
@@ -837,10 +980,15 @@ def _read_json(path: Path, option: str, quarantine: bool | None = None) -> Table
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
     aside: pl.DataFrame | None = None
+    drop: set[int] = set()  # a JSON array's objects set aside (1-based)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:  # JSON Lines: the lines certainly one legacy encoding read so, as ingestion and a CSV
-        text, legacy, bad = ("", {}, {0}) if data.lstrip().startswith(b"[") else _legacy_lines_read(data, path)
+        if data.lstrip().startswith(b"["):  # an array: its objects holding such bytes set aside whole, or refused
+            text, aside, drop = _json_array_read(path, data, quarantine)
+            read = _json_table(path, text, drop)
+            return dataclasses.replace(read, quarantined=aside) if aside is not None else read
+        text, legacy, bad = _legacy_lines_read(data, path)
         why = dict.fromkeys(bad, "is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)")
         if quarantine and bad and 0 not in bad:  # blank lines are skipped: the others keep their numbers
             lines = text.split("\n")
@@ -863,8 +1011,78 @@ def _read_json(path: Path, option: str, quarantine: bool | None = None) -> Table
     return dataclasses.replace(read, quarantined=aside) if aside is not None else read
 
 
-def _json_table(path: Path, text: str) -> TableRead:
-    """_read_json's rows from the file's text (decoded)."""
+JSON_NOT_UTF8 = "holds bytes not valid UTF-8 (JSON is UTF-8): damaged bytes, or text in another encoding?"
+
+
+def _json_array_read(path: Path, data: bytes, quarantine: bool | None) -> tuple[str, pl.DataFrame, set[int]]:
+    """A JSON array (``data``) not valid UTF-8, with --quarantine (``quarantine``): (its text, a byte no UTF-8
+    character as a lone surrogate, U+DC80-U+DCFF; the quarantine rows of its objects holding such bytes, source_key
+    'object:N', reason, raw_text with \\xNN; those objects' numbers, 1-based). Refused (exit 1) without the option
+    (the refusal names it when the bytes are inside objects), when such bytes stand outside the objects' strings or
+    keys (the array cannot be read), or when they are in most of its objects (the file is in another encoding)."""
+    hint = "JSON is UTF-8"
+    found = _json_objects_not_utf8(data)
+    if found is not None and not quarantine:
+        hint += "; --quarantine FILE sets such objects aside" if quarantine is False else ""
+    elif found is not None:
+        text, spans, count = found
+        if 2 * len(spans) > count:
+            hint = (
+                f"{len(spans):,} of the array's {count:,} objects {JSON_NOT_UTF8[6:]} --quarantine sets aside a few "
+                "objects, not most of the file"
+            )
+        else:
+            rows = [
+                (
+                    f"object:{n}",
+                    f"JSON object {n} ({_lines_said(text.count(chr(10), 0, at) + 1, text.count(chr(10), 0, end - 1) + 1)}) "
+                    f"{JSON_NOT_UTF8}",
+                    text[at:end].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                )
+                for n, (at, end) in spans.items()
+            ]
+            aside = pl.DataFrame(rows, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String), orient="row")
+            return text, aside, set(spans)
+    raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")  # a byte no UTF-8 character, decoded with surrogateescape
+
+
+def _json_objects_not_utf8(data: bytes) -> tuple[str, dict[int, tuple[int, int]], int] | None:
+    """A JSON array not valid UTF-8 split into its items: (its text, bytes no UTF-8 character as lone surrogates;
+    the items holding such bytes, 1-based number -> their start and end in the text; how many items), or None when
+    it cannot be read so (such a byte outside the items' strings and keys, not JSON, nested too deep)."""
+    text = data.decode("utf-8", "surrogateescape")
+    decoder = json.JSONDecoder()
+    at = _JSON_SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    if text[at : at + 1] != "[":
+        return None
+    at = _JSON_SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    spans: dict[int, tuple[int, int]] = {}
+    count = 0
+    while text[at : at + 1] != "]":
+        try:
+            _item, end = decoder.raw_decode(text, at)
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        count += 1
+        if _NOT_UTF8_BYTE.search(text, at, end):
+            spans[count] = (at, end)
+        at = _JSON_SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text[at : at + 1] == ",":
+            at = _JSON_SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+        elif text[at : at + 1] != "]":
+            return None
+    if _JSON_SPACE.match(text, at + 1).end() != len(text) or not spans:  # type: ignore[union-attr]
+        return None
+    return text, spans, count
+
+
+def _json_table(path: Path, text: str, drop: set[int] | None = None) -> TableRead:
+    """_read_json's rows from the file's text (decoded); ``drop``: the array's objects set aside (--quarantine,
+    1-based), not read, the others keeping their numbers."""
     import numpy as np
 
     objects: list = []
@@ -879,6 +1097,9 @@ def _json_table(path: Path, text: str) -> TableRead:
             raise click.ClickException(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
         objects = items if isinstance(items, list) else []
         numbers = np.arange(1, len(objects) + 1)
+        if drop:
+            keep = [i for i in range(len(objects)) if i + 1 not in drop]
+            objects, numbers = [objects[i] for i in keep], numbers[keep]
         word = "JSON object"
         for i, item in enumerate(objects):
             if not isinstance(item, dict):
@@ -1152,9 +1373,14 @@ def read_table(
         text, utf8, bad = _legacy_file_read(data, chosen, path)
         sniffed = text.split("\n", skip_rows)[-1][: 1 << 16] if skip_rows else text[: 1 << 16]
         sep = delimiter or (sniff_delimiter(sniffed) if text else ",")  # (no text: refused below)
-        if bad and quarantine and text and (kept := _set_aside(text, bad, sep)) is not None:
-            aside = quarantined_lines(data, dict.fromkeys(bad, f"is not valid {chosen}"))
-            text, bad = kept, set()
+        refused = ""
+        if bad and quarantine and text:
+            found = _set_aside(text, dict.fromkeys(bad, f"is not valid {chosen}"), sep)
+            if isinstance(found, str):
+                refused = f"; {found}"
+            else:
+                text, records = found
+                aside, bad = quarantined_lines(data, records), set()
         if bad:
             where = (
                 numbered("line", bad, LINES_SHOWN)
@@ -1166,7 +1392,7 @@ def read_table(
                 + (
                     "; --quarantine FILE sets such lines aside and reads the rest"
                     if quarantine is False and text
-                    else ""
+                    else refused
                 )
             )
         source = text.encode("utf-8")
@@ -1179,7 +1405,7 @@ def read_table(
             )
     read = _read_csv(
         path, option, source, head if whole else head[:-1], sep, delimiter, skip_rows, encoding, chosen, quarantine,
-        frozenset() if aside is None else frozenset(int(k.removeprefix("line:")) for k in aside["source_key"]),
+        frozenset() if aside is None else frozenset(records),
     )  # fmt: skip
     return dataclasses.replace(read, quarantined=aside) if aside is not None else read
 
@@ -1195,7 +1421,7 @@ def _read_csv(
     encoding: str,
     chosen: str,
     quarantine: bool | None = None,
-    aside: frozenset[int] = frozenset(),
+    aside: frozenset[tuple[int, int]] = frozenset(),
 ) -> TableRead:
     """read_table's CSV once its encoding is chosen: ``source`` the file (UTF-8) or its text as UTF-8 bytes, ``head``
     its first 64 kB (whole lines), ``sep`` the delimiter sniffed (or given); ``encoding`` as the user gave it."""
@@ -1215,7 +1441,7 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
     encoding: str,
     chosen: str,
     quarantine: bool | None = None,
-    aside: frozenset[int] = frozenset(),
+    aside: frozenset[tuple[int, int]] = frozenset(),
 ) -> TableRead:
     """_read_csv once the file is mended (each mend said once): read by Polars, then checked. A UTF-8 file Polars
     refuses whose bad lines are certainly one legacy encoding (--encoding auto) is read again from its mended text
@@ -1251,30 +1477,44 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
             why = dict.fromkeys(bad, "is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)")
             if encoding != "auto":
                 why |= dict.fromkeys(legacy, f"is not valid UTF-8 (--encoding {encoding} reads UTF-8 only)")
-            if quarantine and 0 not in bad and (kept := _set_aside(text, set(why), sep)) is not None:
-                if encoding == "auto" and legacy:
-                    _say_legacy_lines(path, legacy)
-                read = _read_mended(
-                    path, option, kept.encode(), sep, crs_looked_at, encoding, "legacy", quarantine, aside | set(why)
-                )
-                return _with_quarantined(read, quarantined_lines(mended, why))
-            raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad, quarantine)) from None
+            refused = MOST_LINES_NOT_UTF8 if 0 in bad else ""
+            if quarantine and why and not refused:
+                found = _set_aside(text, why, sep)
+                if isinstance(found, str):  # a header line; most of the file: its encoding wrong?
+                    refused = found + ("; the file is likely in another encoding" if found.endswith(NOT_MOST) else "")
+                else:
+                    kept, records = found
+                    if encoding == "auto" and legacy:
+                        _say_legacy_lines(path, legacy)
+                    read = _read_mended(
+                        path, option, kept.encode(), sep, crs_looked_at, encoding, "legacy", quarantine,
+                        aside | set(records),
+                    )  # fmt: skip
+                    return _with_quarantined(read, quarantined_lines(mended, records))
+            raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad, quarantine, refused)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
         crs_looked_at = False
-        if frame is None and quarantine and (wide := wide_rows(data, sep)) is not None:
-            kept = _set_aside(data.decode("utf-8", "surrogateescape"), set(wide), sep)
-            if kept is not None:  # the rows set aside, the rest read (undecodable lines too, merged)
-                kept_bytes = kept.encode("utf-8", "surrogateescape")
-                read = _read_mended(
-                    path, option, kept_bytes, sep, False, encoding, chosen, quarantine, aside | set(wide)
-                )
-                return _with_quarantined(read, quarantined_lines(data, wide))
+        refused = ""
+        if frame is None and quarantine:  # the rows Polars cannot read set aside, the rest read
+            text = data.decode("utf-8", "surrogateescape")
+            if (unread := unreadable_records(text, sep)) is not None:
+                found = _records_aside(text, *unread)
+                if isinstance(found, str):
+                    refused = found
+                else:
+                    kept, records = found
+                    read = _read_mended(
+                        path, option, kept.encode("utf-8", "surrogateescape"), sep, False, encoding, chosen,
+                        quarantine, aside | set(records),
+                    )  # fmt: skip
+                    return _with_quarantined(read, quarantined_lines(data, records))
         if frame is None:
-            offer = quarantine is False and wide_rows(data, sep) is not None  # (the rows --quarantine would set aside)
+            offer = quarantine is False and unreadable_records(data.decode("utf-8", "surrogateescape"), sep)
             raise click.ClickException(
                 f"{path}: {csv_problem(data, sep, str(exc), type(exc).__name__)}"
                 + ("; or give --quarantine FILE: such rows set aside, the rest read" if offer else "")
+                + (f"; {refused}" if refused else "")
             ) from None
     read = without_blank_lines(frame, path, source, sep, aside)
     report_short_rows(read.frame, path, source, sep, option, no_lone_crs=crs_looked_at)
@@ -1679,42 +1919,12 @@ def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
     return None
 
 
-def wide_rows(data: bytes, sep: str) -> dict[int, str] | None:
-    """--quarantine: the rows with more fields than the header, each on one line (line -> why), read with Python's
-    CSV reader as field_count_problem reads them; None when there is none, or one spans lines (a quoted field with a
-    line break: which lines it takes is a guess, the file is refused as without --quarantine)."""
-    import csv
-
-    wide: dict[int, str] = {}
-    with _python_csv(data, sep, strict=False) as reader:
-        try:
-            expected = len(next((row for row in reader if row), []))
-            start = reader.line_num + 1
-            for row in reader:
-                if len(row) > expected:
-                    if reader.line_num != start:
-                        return None
-                    wide[start] = f"has {len(row)} fields where the header has {expected} (delimiter {sep!r})"
-                start = reader.line_num + 1
-        except csv.Error:
-            return None
-    return wide or None
-
-
 def quote_problem_line(data: bytes, sep: str) -> int | None:
     """The line where the CSV row holding a broken quoted field starts (a quote never closed, or one
-    inside a quoted field not doubled), read with Python's strict CSV reader; None if it finds none.
+    inside a quoted field not doubled), read with Python's strict CSV reader (csv_records); None if it finds none.
     Only run once the fast reader has failed. Names a line, never a value."""
-    import csv
-
-    start = 1
-    with _python_csv(data, sep, strict=True) as reader:
-        try:
-            for _row in reader:
-                start = reader.line_num + 1
-        except csv.Error:
-            return start
-    return None
+    text = data.decode("utf-8-sig", errors="replace")
+    return next((first for first, _, fields in csv_records(text, sep) if isinstance(fields, str)), None)
 
 
 @contextmanager
@@ -1944,9 +2154,11 @@ QUARANTINE = click.option(
     "quarantine_path",
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FILE",
-    help="Set aside a CSV's lines that cannot be read (not valid in its encoding, nor certainly a legacy one) in FILE "
-    "(.csv or .parquet: source_key 'line:N', reason, raw_text) and read the rest; without it such a line refuses the "
-    "file. FILE is written on every run (no row: its header only).",
+    help="Set aside a CSV's records that cannot be read (a line not valid in its encoding, nor certainly a legacy "
+    "one; more fields than the header; a quote never closed: from its record to the end) in FILE (.csv or .parquet: "
+    "source_key 'line:N' or 'line:N-M' for a record over several lines, reason, raw_text; a JSON array's objects "
+    "'object:N') and read the rest; without it such a record refuses the file. FILE is written on every run (no "
+    "row: its header only).",
 )
 
 
@@ -1959,10 +2171,19 @@ def write_quarantine(table: TableRead, path: Path | None, input_path: Path) -> N
     rows = pl.DataFrame(schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String)) if rows is None else rows
     write_frame(rows, path, file_format(path, "--quarantine"))
     if rows.height:
-        lines = [int(key.removeprefix("line:")) for key in rows["source_key"]]
+        keys = rows["source_key"].to_list()
+        places = [key.partition(":")[2] for key in keys[:NUL_ROWS_SHOWN]]
+        more = f" and {len(keys) - len(places):,} more" if len(keys) > len(places) else ""
+        if keys[0].startswith("object:"):  # a JSON array's objects
+            noun, where = "JSON object", "JSON object"
+        else:  # lines, or records over several lines ('line:3-5')
+            noun = "record" if any("-" in key for key in keys) else "line"
+            where = "line"
+        plural = "s" if len(keys) > 1 else ""
+        where += "s" if len(keys) > 1 or "-" in places[0] else ""
         echo(
-            f"wardbridge: {input_path}: {rows.height:,} line{'s' if rows.height > 1 else ''} quarantined to {path} "
-            f"({numbered('line', lines, NUL_ROWS_SHOWN)}, each with its reason there); the other rows read"
+            f"wardbridge: {input_path}: {rows.height:,} {noun}{plural} quarantined to {path} "
+            f"({where} {', '.join(places)}{more}, each with its reason there); the other rows read"
         )
 
 
