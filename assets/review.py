@@ -22,6 +22,7 @@ from pipelines.review.decisions import (
     hidden_sheets,
     load_decisions,
     match_labels,
+    migrated_audit,
     not_table_files,
     placements,
     rejected_rows,
@@ -110,10 +111,19 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     now = dt.datetime.now(dt.UTC)
     folder = decisions_dir(config.decisions_dir)
     items = previous_review_table(wh, REVIEW_ITEM_KEYS)
-    loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, today=now.date())
-    audit, added = append_audit(previous_review_table(wh, REVIEW_DECISION_AUDIT), loaded.rows, now)
+    previous = previous_review_table(wh, REVIEW_DECISION_AUDIT)
+    previous = migrated_audit(previous) if previous is not None else None  # one written before pairs were kept
+    loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, today=now.date(), audit=previous)
+    audit, added = append_audit(previous, loaded.rows, now)
     settled = settle_decisions(audit, items)  # the audit's rows in force worked out once
     decisions = settled.decisions
+    unkept = decisions.filter((pl.col("pairs_from") == "not kept") & (pl.col("state") == "closed")).height
+    if unkept:
+        context.log.warning(
+            f"decisions: {unkept} match_pair decision(s) in effect were loaded before the audit kept the record pairs "
+            "each decided (review.decisions pairs_from 'not kept'): each labels the pairs its item holds on this run, "
+            "as before; its ward file read again, or the item decided again, keeps its pairs"
+        )
     errors = pl.concat([loaded.errors, settled.errors])
     labels = match_labels(decisions)
     staged = staged_with_placements(wh, None)
@@ -153,6 +163,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "audit_rows": audit.height,
             "items_closed": closed,
             "match_labels": labels.height,
+            "decisions_pairs_not_kept": unkept,  # in effect, loaded before the audit kept each decision's pairs
             "records_placed": placed.height,
         },
     )

@@ -1571,6 +1571,30 @@ _DECISION_FIELDS = (
     _f("decided_on", pl.Date, "Date of the decision.", required=True),
     _f("note", pl.String, "The official's note."),
 )
+# the record pairs a match_pair decision decided, kept with it (added in session 42: an audit or review.decisions
+# written before has none, read with them null; a match_pair row of such an audit is 'not kept')
+PAIRS_FROM = ("ward file", "item when read", "not kept")
+_DECIDED_PAIR_FIELDS = (
+    _f(
+        "left_ids",
+        pl.List(pl.String),
+        "match_pair: record_key of one record of each record pair the decision decided (right_ids holds the other, "
+        "pair by pair); a pair its item gains later is not decided by it. Null: other kinds, and rows loaded before "
+        "the audit kept pairs (pairs_from 'not kept').",
+        absent_as_null=True,
+    ),
+    _f("right_ids", pl.List(pl.String), "match_pair: the other record of each pair of left_ids.", absent_as_null=True),
+    _f(
+        "pairs_from",
+        pl.String,
+        "match_pair: where the decided pairs come from: 'ward file' (the pairs the filled-in ward file showed, with "
+        "those of rows an official deleted from it), 'item when read' (a file without the pair columns: the pairs the "
+        "item held when the row was first read, i.e. those of the last published ward files), 'not kept' (loaded "
+        "before the audit kept pairs: it applies to the pairs the item holds on each run, as it did then).",
+        allowed=PAIRS_FROM,
+        absent_as_null=True,
+    ),
+)
 REVIEW_DECISION_AUDIT = Table(
     name="decision_audit",
     description="Append-only audit of every valid decision row ever loaded from the decisions folder: who, when, what "
@@ -1599,6 +1623,7 @@ REVIEW_DECISION_AUDIT = Table(
         ),
         _f("loaded_at", pl.Datetime("us", "UTC"), "Run that loaded the row.", required=True),
         _f("change", pl.String, "What the decision changed: the item's state before and after.", required=True),
+        *_DECIDED_PAIR_FIELDS,
     ),
 )
 REVIEW_DECISION_ERRORS = Table(
@@ -1640,6 +1665,22 @@ REVIEW_DECISIONS_TABLE = Table(
         _f("decided_on", pl.Date, "Its date."),
         _f("note", pl.String, "Its note."),
         _f("decisions", pl.UInt32, "Decision rows in the audit for the item.", required=True),
+        _f(
+            "decided_left_ids",
+            pl.List(pl.String),
+            "match_pair: the record pairs the decision in effect decided (its audit row's left_ids; with "
+            "decided_right_ids): it labels these only, and the item stays open while it holds another. Null with "
+            "pairs_from 'not kept': the item's pairs (left_id ... more_right_ids) of this run, as before.",
+            absent_as_null=True,
+        ),
+        _f("decided_right_ids", pl.List(pl.String), "The other record of each decided pair.", absent_as_null=True),
+        _f(
+            "pairs_from",
+            pl.String,
+            "Where the decided pairs come from (review.decision_audit.pairs_from).",
+            allowed=PAIRS_FROM,
+            absent_as_null=True,
+        ),
         *_ITEM_KEY_FIELDS,
     ),
 )

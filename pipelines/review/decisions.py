@@ -17,6 +17,11 @@ decision beside a decided one are not items left undecided (``one_decision_per_i
 (left_id, right_id, record_pairs) are read too: a decision row whose file misses more of the record pairs its item
 holds now than the rows an official may have deleted (a pair joined it, the item keeping its id, after the file was
 written) is refused rather than label that pair unseen (``_unseen_pairs``). ``ward_file_pairs`` reads a ward file so for ``wardbridge match --labels``.
+A match_pair decision keeps the record pairs it decided (audit ``left_ids``/``right_ids``, ``pairs_from``: the pairs its
+ward file showed; a file without the pair columns: the pairs the item held when the row was first read) and labels
+those only (``decided_pairs``): a pair its item gains later, the item published again under the same id, is left open
+(``queues.pairs_not_decided``). An audit written before pairs were kept is read with its match_pair rows 'not kept':
+they label the item's pairs of each run, as before (``migrated_audit``).
 
 A row with a review item id and no decision is an item not decided yet (counted, not an error); a row with no
 decision and an id that is not a review item id (mangled by a spreadsheet, a note in the column) is an error. Every other
@@ -707,8 +712,11 @@ def validate(
     ward_codes: set[str],
     items: pl.DataFrame | None,
     today: dt.date,
+    audit: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """(valid rows, errors, undecided count). `items` (REVIEW_ITEM_KEYS) says which item ids exist and their candidates."""
+    """(valid rows, errors, undecided count). `items` (REVIEW_ITEM_KEYS) says which item ids exist and their candidates.
+    A valid match_pair row carries the record pairs it decides (``_with_decided_pairs``: left_ids, right_ids,
+    pairs_from); `audit` (review.decision_audit so far) says which rows are decisions it already keeps."""
     work = rows.with_columns(
         _code("item_id").str.to_lowercase().alias("item_id"),
         _code("decision").str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("decision"),
@@ -764,7 +772,7 @@ def validate(
                 "_held": pl.List(pl.String),
             }
         )
-    work = work.join(known, on="item_id", how="left", maintain_order="left")
+    work = _with_decided_pairs(work.join(known, on="item_id", how="left", maintain_order="left"), audit)
     allowed = pl.col("kind").replace_strict(
         {k: ",".join((*v, "reverse")) for k, v in KIND_DECISIONS.items()}, default=""
     )
@@ -797,7 +805,8 @@ def validate(
             (pl.col("decision") == "reject") & pl.col("_known") & pl.col("_name_key").is_null(),
             "reject applies to a named street item only",
         ),
-        ("decision", _unseen_pairs(), _unseen_cause()),
+        # (a row the audit already keeps, read again, is that decision on the pairs it decided, not a new one)
+        ("decision", _unseen_pairs() & pl.col("_kept_from").is_null(), _unseen_cause()),
         ("reviewer", pl.col("reviewer").is_null(), "missing"),
         ("decided_on", pl.col("decided_on_text").is_null(), "missing"),
         (
@@ -856,6 +865,9 @@ def validate(
         "source_file",
         "sheet",
         "source_row",
+        "left_ids",
+        "right_ids",
+        "pairs_from",
     )
     # an item shown on several rows (MULTI_ROW_KINDS) and decided on more than one of them, the same: one decision,
     # its reviewer, date and note from the first of those rows
@@ -866,9 +878,9 @@ def validate(
     return valid.drop("_nth"), errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
 
 
-def _pair_key(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+def pair_key(left: pl.Expr, right: pl.Expr) -> pl.Expr:
     """A record pair whichever way it is written: 'smaller key' US 'larger key'."""
-    return pl.concat_str(pl.min_horizontal(left, right), pl.max_horizontal(left, right), separator="\x1f")
+    return pl.concat_str(pl.min_horizontal(left, right), pl.max_horizontal(left, right), separator=PAIR_SEP)
 
 
 def held_pairs(items: pl.DataFrame) -> pl.DataFrame:
@@ -886,7 +898,7 @@ def held_pairs(items: pl.DataFrame) -> pl.DataFrame:
         )
         .explode("_l", "_r")
         .group_by("item_id")
-        .agg(_pair_key(pl.col("_l"), pl.col("_r")).unique().alias("_held"))
+        .agg(pair_key(pl.col("_l"), pl.col("_r")).unique().alias("_held"))
     )
 
 
@@ -900,7 +912,7 @@ def _with_shown_pairs(work: pl.DataFrame) -> pl.DataFrame:
         work.filter((pl.col("kind") == "match_pair").fill_null(False))
         .group_by(place)
         .agg(
-            _pair_key(pl.col("left_id"), pl.col("right_id")).filter(both).unique().alias("_shown"),
+            pair_key(pl.col("left_id"), pl.col("right_id")).filter(both).unique().alias("_shown"),
             pl.col("record_pairs").str.extract(r"^\s*(\d+)(?:\.0+)?\s*$").cast(pl.UInt32).max().alias("_shown_count"),
         )
     )
@@ -914,7 +926,8 @@ def _unseen_pairs() -> pl.Expr:
     smallest pair) after the file the official filled in was written, beside the pairs it showed or in place of one
     that left (as many pairs as before, one of them new). Its decision would label that pair unseen: the row is
     refused and the item stays open, every pair in this run's files. (A file without the pair columns, written by
-    hand with the item id alone, cannot say: its decision labels what the item holds.)"""
+    hand with the item id alone, cannot say: its decision decides the pairs the item holds when it is first read,
+    ``_with_decided_pairs``.)"""
     shown = pl.col("_shown").fill_null([])
     deleted = pl.col("_shown_count").fill_null(shown.list.len()).cast(pl.Int64) - shown.list.len().cast(pl.Int64)
     return (
@@ -941,6 +954,88 @@ def _unseen_cause() -> pl.Expr:
         shown,
         _not_shown(),
     )
+
+
+PAIR_SEP = "\x1f"  # between a pair's two record keys (_pair_key)
+DECIDED_CONTENT = ["decision", "reviewer", "decided_on", "note"]  # a match_pair row's content (AUDIT_KEY, no ward)
+
+
+def _kept_at_place(audit: pl.DataFrame | None) -> pl.DataFrame:
+    """ITEM_PLACE, DECIDED_CONTENT, ``_kept`` (the pair keys) and ``_kept_from`` of the match_pair audit rows in force
+    that keep their pairs: the decisions the audit holds at each item's place in a file (sheet)."""
+    schema = REVIEW_DECISION_AUDIT.polars_schema
+    columns = {c: schema[c] for c in (*ITEM_PLACE, *DECIDED_CONTENT)}
+    empty = pl.DataFrame(schema={**columns, "_kept": pl.List(pl.String), "_kept_from": pl.String})
+    if audit is None or not audit.height:
+        return empty
+    kept = _in_force(audit).filter((pl.col("kind") == "match_pair") & pl.col("left_ids").is_not_null())
+    if not kept.height:
+        return empty
+    return (
+        kept.with_row_index("_i")
+        .explode("left_ids", "right_ids")
+        .group_by("_i", maintain_order=True)
+        .agg(
+            *[pl.col(c).first() for c in (*ITEM_PLACE, *DECIDED_CONTENT)],
+            pair_key(pl.col("left_ids"), pl.col("right_ids")).drop_nulls().sort().alias("_kept"),
+            pl.col("pairs_from").first().alias("_kept_from"),
+        )
+        .unique([*ITEM_PLACE, *DECIDED_CONTENT], keep="last", maintain_order=True)
+        .select(empty.columns)
+        .cast(empty.schema)
+    )
+
+
+def _with_decided_pairs(work: pl.DataFrame, audit: pl.DataFrame | None) -> pl.DataFrame:
+    """``work`` (rows joined with their items' ``_held`` pairs and the pairs their file shows) with the record pairs
+    each match_pair row decides, as the audit keeps them (``left_ids``, ``right_ids``, sorted by pair; ``pairs_from``):
+
+    - a row the audit already keeps (the same item, decision, reviewer, date and note in the same file and sheet,
+      read again, its file showing no pair beyond those kept): the pairs it kept (``_kept_from`` set), whatever the
+      item holds now;
+    - a row of a ward file (pair columns): the pairs it shows, and the item's pairs it does not show when no more of
+      them than the rows an official may have deleted (``_unseen_pairs`` refuses the row otherwise);
+    - a row of a file without the pair columns (written by hand, item id alone): the pairs the item holds when it is
+      first read, those of the ward files the last run wrote ('item when read'; it cannot say which pairs were seen).
+    Other kinds: null."""
+    place = [*ITEM_PLACE, *DECIDED_CONTENT]
+    work = work.join(_kept_at_place(audit), on=place, how="left", nulls_equal=True, maintain_order="left")
+    shown = pl.col("_shown").fill_null([])
+    # the same row only while its file shows no pair beyond those kept (a later file showing more is a new decision)
+    same = shown.list.set_difference(pl.col("_kept")).list.len() == 0
+    work = work.with_columns(pl.when(same).then(pl.col("_kept_from")).alias("_kept_from"))
+    held = pl.col("_held").fill_null([])
+    extra = held.list.set_difference(shown)
+    deleted = pl.col("_shown_count").fill_null(shown.list.len()).cast(pl.Int64) - shown.list.len().cast(pl.Int64)
+    in_file = shown.list.len() > 0
+    pair = (pl.col("kind") == "match_pair").fill_null(False)
+    decided = (
+        pl.when(~pair)
+        .then(pl.lit(None, pl.List(pl.String)))
+        .when(pl.col("_kept_from").is_not_null())
+        .then(pl.col("_kept"))
+        .when(in_file & (extra.list.len().cast(pl.Int64) <= deleted))
+        .then(pl.concat_list(shown, extra))
+        .when(in_file)
+        .then(shown)
+        .when(held.list.len() > 0)
+        .then(held)
+    )
+    source = (
+        pl.when(~pair)
+        .then(pl.lit(None, pl.String))
+        .when(pl.col("_kept_from").is_not_null())
+        .then(pl.col("_kept_from"))
+        .when(in_file)
+        .then(pl.lit("ward file"))
+        .when(held.list.len() > 0)
+        .then(pl.lit("item when read"))
+    )
+    work = work.with_columns(decided.list.unique().list.sort().alias("_decided"), source.alias("pairs_from"))
+    return work.with_columns(
+        pl.col("_decided").list.eval(pl.element().str.split(PAIR_SEP).list.first()).alias("left_ids"),
+        pl.col("_decided").list.eval(pl.element().str.split(PAIR_SEP).list.last()).alias("right_ids"),
+    ).drop("_decided", "_kept")
 
 
 # kinds whose ward files show one item on several rows (match_pair: one row per record pair its decision labels)
@@ -1079,10 +1174,17 @@ def _cause_expr(cause: str | pl.Expr) -> pl.Expr:
 
 
 def load_decisions(
-    folder: Path, *, ward_codes: set[str], items: pl.DataFrame | None, today: dt.date
+    folder: Path,
+    *,
+    ward_codes: set[str],
+    items: pl.DataFrame | None,
+    today: dt.date,
+    audit: pl.DataFrame | None = None,
 ) -> LoadedDecisions:
+    """The decisions folder's rows validated (``validate``; `audit`: review.decision_audit so far, which says which
+    rows are decisions it already keeps with their record pairs)."""
     rows, file_errors, files = read_decision_rows(folder)
-    valid, errors, undecided = validate(rows, ward_codes=ward_codes, items=items, today=today)
+    valid, errors, undecided = validate(rows, ward_codes=ward_codes, items=items, today=today, audit=audit)
     if not folder.is_dir():
         log.info("decisions: no folder %s: no decisions read", folder)
     else:
@@ -1102,6 +1204,43 @@ ORDER = ["item_id", "decided_on", "loaded_at", "source_file", "sheet", "source_r
 
 def empty_audit() -> pl.DataFrame:
     return pl.DataFrame(schema=REVIEW_DECISION_AUDIT.polars_schema)
+
+
+def migrated_audit(audit: pl.DataFrame) -> pl.DataFrame:
+    """review.decision_audit as declared: an audit written before its rows kept their record pairs (no left_ids,
+    right_ids, pairs_from) gets them null, and its match_pair rows pairs_from 'not kept': such a decision labels the
+    pairs its item holds on each run, as it did (it says so in review.decisions.pairs_from). Rows are not changed
+    otherwise (the audit's rows are never changed: these columns did not exist)."""
+    absent = REVIEW_DECISION_AUDIT.absent(audit)
+    audit = REVIEW_DECISION_AUDIT.with_absent(audit)
+    if "pairs_from" in absent:
+        audit = audit.with_columns(pl.when(pl.col("kind") == "match_pair").then(pl.lit("not kept")).alias("pairs_from"))
+    return audit.select(REVIEW_DECISION_AUDIT.columns).cast(REVIEW_DECISION_AUDIT.polars_schema)
+
+
+def _pairs_text(frame: pl.DataFrame) -> pl.Expr:
+    """A ward-file row's decided pairs as one text (its left_ids and right_ids are sorted by pair, so the same pairs
+    give the same text); null for other rows."""
+    return pl.when(pl.col("pairs_from") == "ward file").then(
+        pl.concat_str(pl.col("left_ids").list.join(PAIR_SEP), pl.lit("\x1e"), pl.col("right_ids").list.join(PAIR_SEP))
+    )
+
+
+def audit_ids(frame: pl.DataFrame) -> pl.Series:
+    """A decision row's audit_id: MD5 of AUDIT_KEY, and for a row of a ward file (pairs_from 'ward file') of the pairs
+    it decided too, so the same decision written on a later file showing other pairs is a decision of its own. Rows
+    of other kinds, of files without the pair columns and of the audit before pairs were kept hash as they did."""
+    if frame.height == 0:
+        return pl.Series("md5", [], dtype=pl.String)
+    frame = REVIEW_DECISION_AUDIT.with_absent(frame)
+    base = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in AUDIT_KEY], separator="|")
+    text = frame.select(
+        pl.when(_pairs_text(frame).is_not_null())
+        .then(pl.concat_str(base, pl.lit("|"), _pairs_text(frame)))
+        .otherwise(base)
+        .alias("s")
+    )
+    return md5_column(text, ["s"])
 
 
 def _describe(prefix: str) -> pl.Expr:
@@ -1129,21 +1268,29 @@ def append_audit(
     the last new one (B). A new place holding a version that is no longer in force anywhere (superseded at its
     own place) is added the same way; one still in force at another place is the same decision, kept once. Rows
     of `previous` are returned unchanged."""
-    previous = empty_audit() if previous is None else previous.cast(REVIEW_DECISION_AUDIT.polars_schema)
+    previous = empty_audit() if previous is None else migrated_audit(previous)
     schema = REVIEW_DECISION_AUDIT.polars_schema
-    incoming = valid.cast({c: schema[c] for c in {*PLACE, *AUDIT_KEY}}).with_columns(
-        md5_column(valid, AUDIT_KEY).alias("audit_id")
+    pairs = ("left_ids", "right_ids", "pairs_from")
+    valid = REVIEW_DECISION_AUDIT.with_absent(valid)  # rows without pair columns: pairs not kept
+    incoming = valid.cast({c: schema[c] for c in {*PLACE, *AUDIT_KEY, *pairs}}).with_columns(
+        audit_ids(valid).alias("audit_id")
     )
     incoming = incoming.with_columns(pl.col("audit_id").alias("_key_id"))  # of its content (a stamped id is not)
-    # the version in force at each place (its latest load), its content compared column by column
-    content = AUDIT_KEY[1:]
-    standing = previous.filter(_latest_at_place()).select(*PLACE, *[pl.col(c).alias(f"_s_{c}") for c in content])
-    incoming = incoming.join(standing, on=PLACE, how="left", nulls_equal=True, maintain_order="left")
+    # the version in force at each place (its latest load), its content (with a ward file's pairs) compared
+    content = [*AUDIT_KEY[1:], "_pairs"]
+    standing = (
+        previous.filter(_latest_at_place())
+        .with_columns(_pairs_text(previous).alias("_pairs"))
+        .select(*PLACE, *[pl.col(c).alias(f"_s_{c}") for c in content])
+    )
+    incoming = incoming.with_columns(_pairs_text(incoming).alias("_pairs")).join(
+        standing, on=PLACE, how="left", nulls_equal=True, maintain_order="left"
+    )
     seen = pl.col("audit_id").is_in(previous["audit_id"].implode())
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"_s_{c}")) for c in content)
     # "seen" means ever audited: a version superseded at its place is no longer in force, so a new place
     # holding it again is added too (not silently dropped); one still in force elsewhere is not repeated
-    in_force_ids = md5_column(previous.filter(_latest_at_place()), AUDIT_KEY)
+    in_force_ids = audit_ids(previous.filter(_latest_at_place()))
     elsewhere = pl.col("_key_id").is_in(in_force_ids.implode())
     restored = seen & ~same & (pl.col("_s_decision").is_not_null() | ~elsewhere)
     stamp = loaded_at.astimezone(dt.UTC).isoformat()
@@ -1163,11 +1310,28 @@ def append_audit(
     ordered = both.sort(ORDER, nulls_last=False).with_columns(
         *[
             pl.col(c).shift(1).over("item_id").alias(f"prev_{c}")
-            for c in ("decision", "new_uid", "reviewer", "decided_on")
+            for c in ("decision", "new_uid", "reviewer", "decided_on", "note", "pairs_from")
         ]
     )
+    # a decision loaded before the audit kept pairs, read again from its ward file: the same decision, its pairs kept
+    pairs_kept_now = (
+        (pl.col("prev_pairs_from") == "not kept")
+        & (pl.col("pairs_from") == "ward file")
+        & pl.all_horizontal(
+            pl.col(c).eq_missing(pl.col(f"prev_{c}")) for c in ("decision", "reviewer", "decided_on", "note")
+        )
+    ).fill_null(False)
     described = ordered.with_columns(
-        pl.when(pl.col("prev_decision").is_null() & (pl.col("decision") == "reverse"))
+        pl.when(pairs_kept_now)
+        .then(
+            pl.concat_str(
+                _describe(""),
+                pl.lit(" (the same decision, its record pairs kept now: the "),
+                pl.col("left_ids").list.len().cast(pl.String),
+                pl.lit(" its ward file shows; before, it labelled the item's pairs of each run)"),
+            )
+        )
+        .when(pl.col("prev_decision").is_null() & (pl.col("decision") == "reverse"))
         .then(pl.lit("reverse: nothing to undo (the item stays as it was)"))
         .when(pl.col("prev_decision").is_null())
         .then(pl.concat_str(_describe(""), pl.lit(" (was: open)")))
@@ -1249,6 +1413,9 @@ def _fold_with_reversals(rows: pl.DataFrame) -> pl.DataFrame:
                 "decided_on": (top or last)["decided_on"],
                 "note": (top or last)["note"],
                 "decisions": group.height,
+                "decided_left_ids": top["left_ids"] if top else None,
+                "decided_right_ids": top["right_ids"] if top else None,
+                "pairs_from": top["pairs_from"] if top else None,
             }
         )
     return pl.DataFrame(out, schema={c: REVIEW_DECISIONS_TABLE.polars_schema[c] for c in out[0]} if out else None)
@@ -1261,7 +1428,7 @@ def _in_force(audit: pl.DataFrame) -> pl.DataFrame:
     """The audit rows in force, in ORDER: a row of a file edited in place (same item, source_file, sheet and
     source_row) replaces the versions of that row loaded before it (a correction, not a second opinion; the audit
     keeps them all)."""
-    return audit.filter(_latest_at_place()).sort(ORDER, nulls_last=False)
+    return REVIEW_DECISION_AUDIT.with_absent(audit).filter(_latest_at_place()).sort(ORDER, nulls_last=False)
 
 
 def _latest_at_place() -> pl.Expr:
@@ -1370,6 +1537,9 @@ def _effective(ordered: pl.DataFrame, conflicts: pl.DataFrame, items: pl.DataFra
             pl.lit("closed").alias("state"),
             *[pl.col(c).last() for c in ("decision", "new_uid", "reviewer", "decided_on", "note")],
             pl.len().cast(pl.UInt32).alias("decisions"),
+            pl.col("left_ids").last().alias("decided_left_ids"),
+            pl.col("right_ids").last().alias("decided_right_ids"),
+            pl.col("pairs_from").last(),
         )
     )
     replayed = ordered.join(reversed_items, on="item_id", how="semi")
@@ -1492,18 +1662,25 @@ def decided_pairs(decisions: pl.DataFrame, which: tuple[str, ...] = ("match", "n
     """item_id, entity_kind, left_id, right_id, decision, reviewer, decided_on of every record pair of the match_pair
     items decided ``which``: the item's own pair (left_id, right_id) and each of its further pairs (more_left_ids,
     more_right_ids: the pairs joining the same two entities, queues.entity_pair_items), each with the item's id and
-    decision: a decision on an item applies to all its pairs."""
-    pairs = _closed(REVIEW_DECISIONS_TABLE.with_absent(decisions), "match_pair", which).filter(
-        pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
-    )
+    decision: a decision on an item applies to all its pairs. A decision that keeps the pairs it decided
+    (decided_left_ids, decided_right_ids: review.decision_audit's) applies to those only, not to a pair the item
+    gained after it; one loaded before the audit kept pairs (pairs_from 'not kept') to the item's pairs of this run."""
+    closed = _closed(REVIEW_DECISIONS_TABLE.with_absent(decisions), "match_pair", which)
     shared = ["item_id", "entity_kind", "decision", "reviewer", "decided_on"]
+    kept = pl.col("decided_left_ids").is_not_null()
+    own = (
+        closed.filter(kept)
+        .select(*shared, pl.col("decided_left_ids").alias("left_id"), pl.col("decided_right_ids").alias("right_id"))
+        .explode("left_id", "right_id")
+    )
+    pairs = closed.filter(~kept & pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null())
     more = (
         pairs.filter(pl.col("more_left_ids").list.len().fill_null(0) > 0)
         .select(*shared, pl.col("more_left_ids").alias("left_id"), pl.col("more_right_ids").alias("right_id"))
         .explode("left_id", "right_id")
     )
     columns = ["item_id", "entity_kind", "left_id", "right_id", "decision", "reviewer", "decided_on"]
-    return pl.concat([pairs.select(columns), more.select(columns)]).filter(
+    return pl.concat([own.select(columns), pairs.select(columns), more.select(columns)]).filter(
         pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
     )
 

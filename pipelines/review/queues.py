@@ -38,18 +38,20 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.review.decisions import decided_pairs
+from pipelines.review.decisions import decided_pairs, pair_key
 from pipelines.review.ids import URGENCY, item_ids
 from pipelines.schema import (
     ENTITY_KINDS,
     ENTITY_REVIEW_COLUMNS,
     QUARANTINE_KINDS_FOR_OFFICIALS,
+    REVIEW_DECISIONS_TABLE,
     REVIEW_ITEM_KEYS,
     REVIEW_KINDS,
     REVIEW_QUEUE_ITEMS,
     REVIEW_QUEUE_SUMMARY,
     REVIEW_QUEUE_TOTALS,
 )
+from pipelines.text import numbered
 
 ADDRESS_REVIEW_STATUSES = ("unresolved", "scheme_review")
 NAME_COLUMN = {
@@ -771,6 +773,51 @@ def reviewers_apart(
     )
 
 
+def pairs_not_decided(rows: pl.DataFrame | None, decisions: pl.DataFrame) -> pl.DataFrame:
+    """item_id, _undecided (a sentence for the summary) of the match_pair items closed by a decision that keeps the
+    record pairs it decided (review.decisions decided_left_ids / decided_right_ids) and that hold, this run, a pair it
+    did not decide (``rows``: every record pair of the items, ``match_pair_rows``): the item was published again and
+    gained that pair under the same id. The decision labels its own pairs only (``decisions.decided_pairs``); the item
+    stays open, its summary naming the new pairs by their number in the ward file (pair_no), the decision by kind and
+    date. Numbers, decisions and dates only, never a value."""
+    schema = {"item_id": pl.String, "_undecided": pl.String}
+    decisions = REVIEW_DECISIONS_TABLE.with_absent(decisions)
+    needed = {"state", "kind", "decision", "decided_on", "decided_left_ids"}
+    if rows is None or not rows.height or not needed <= set(decisions.columns):
+        return pl.DataFrame(schema=schema)
+    kept = decisions.filter(
+        (pl.col("state") == "closed") & (pl.col("kind") == "match_pair") & pl.col("decided_left_ids").is_not_null()
+    )
+    if not kept.height:
+        return pl.DataFrame(schema=schema)
+    decided = (
+        kept.select("item_id", pl.col("decided_left_ids").alias("_l"), pl.col("decided_right_ids").alias("_r"))
+        .explode("_l", "_r")
+        .select("item_id", pair_key(pl.col("_l"), pl.col("_r")).alias("_key"))
+    )
+    held = rows.join(kept.select("item_id"), on="item_id", how="semi").select(
+        "item_id", "pair_no", "record_pairs", pair_key(pl.col("left_id"), pl.col("right_id")).alias("_key")
+    )
+    new = held.join(decided, on=["item_id", "_key"], how="anti")
+    if not new.height:
+        return pl.DataFrame(schema=schema)
+    out = []
+    when = dict(kept.select("item_id", pl.format("{}, {}", "decision", pl.col("decided_on").cast(pl.String))).rows())
+    counts = dict(kept.select("item_id", pl.col("decided_left_ids").list.len()).rows())
+    for (item,), group in new.sort("item_id", "pair_no").group_by("item_id", maintain_order=True):
+        n, of = group.height, group["record_pairs"][0]
+        out.append(
+            {
+                "item_id": item,
+                "_undecided": f"reopened: {n} record pair{'s' if n > 1 else ''} joined this item after its decision "
+                f"({when[item]}), which does not decide {'them' if n > 1 else 'it'} "
+                f"({numbered('pair', group['pair_no'].to_list())} of {of}); decide the item again (until then the "
+                f"decision labels the {counts[item]} pair{'s' if counts[item] != 1 else ''} it decided)",
+            }
+        )
+    return pl.DataFrame(out, schema=schema)
+
+
 def build_queues(
     inputs: ReviewInputs, decisions: pl.DataFrame, previous_keys: pl.DataFrame | None, now: dt.datetime
 ) -> Queues:
@@ -798,6 +845,16 @@ def build_queues(
         pl.coalesce("_reopened", "summary").alias("summary")
     )
     everything = everything.drop("_reopened")
+    # a closed item holding a record pair its decision did not decide (it joined the item later) goes back to a person
+    undecided = pairs_not_decided(pair_rows, decisions)
+    closed_ids = closed_ids.join(undecided, on="item_id", how="anti")
+    everything = everything.join(undecided, on="item_id", how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("_undecided").is_not_null())
+        .then(pl.concat_str("summary", pl.lit("; "), "_undecided"))
+        .otherwise(pl.col("summary"))
+        .alias("summary")
+    )
+    everything = everything.drop("_undecided")
     # a pair the guard refused because a reviewer's no_match lies across its two sides says which decision
     if pair_rows is not None:
         apart = reviewers_apart(frame_of_pairs, pair_rows, inputs.entity_of, decisions)
