@@ -193,7 +193,7 @@ def u_shift(staged: Path, model: pl.DataFrame, count: int, seeds: list[int]) -> 
     """Bits moving every level to u counted on ``count`` random pairs (the mean over ``seeds``) in place of the
     run's u, a term-frequency adjusted level's share of agreeing moved with it (as ``model._tf_adjust`` reads it)."""
     from pipelines.match.compare import ValueCodes
-    from pipelines.match.model import estimate_u
+    from pipelines.match.model import estimate_u, tf_levels
     from pipelines.match.prepare import derived_sources, prepare
     from pipelines.match.spec import load_spec
 
@@ -207,18 +207,12 @@ def u_shift(staged: Path, model: pl.DataFrame, count: int, seeds: list[int]) -> 
         old = model.filter(pl.col("comparison") == comp.name).sort("level")["u"].to_numpy()
         new = np.mean([u[comp.name] for u in runs], axis=0)[: len(old)]
 
-        def agree(u: np.ndarray, upto: int, comp=comp) -> float:
-            return float(sum(u[j] for j in range(upto + 1) if comp.levels[j].kind == "exact"))
-
-        moved, exact_at = {}, {}
+        adjusted = {t.level: t.agree for t in tf_levels(comp)}  # (as ``model._tf_adjust`` reads them)
+        moved = {}
         for k, lv in enumerate(comp.levels):
-            column = (lv.columns or comp.columns)[0]
             d = np.log2(old[k] / new[k])
-            if comp.tf_adjust and lv.kind == "exact":
-                exact_at.setdefault(column, k)
-                d += np.log2(agree(new, k) / agree(old, k))
-            elif comp.tf_adjust and comp.tf_similar and column in exact_at:
-                d += np.log2(agree(new, exact_at[column]) / agree(old, exact_at[column]))
+            if k in adjusted:
+                d += np.log2(float(sum(new[j] for j in adjusted[k])) / float(sum(old[j] for j in adjusted[k])))
             moved[lv.label] = float(d)
         moved["different"] = float(np.log2(old[-1] / new[-1]))
         print(f"  {comp.name}: " + ", ".join(f"{a} {b:+.2f}" for a, b in moved.items()))

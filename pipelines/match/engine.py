@@ -29,7 +29,6 @@ from pipelines.match.entities import SMALL_HASH, assign_entity_ids, golden_by_cl
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.model import (
     PAIRS,
-    TF_FUZZY_KINDS,
     TF_MAX_BOOST_BITS,
     Model,
     _pattern_table,
@@ -40,6 +39,7 @@ from pipelines.match.model import (
     label_posteriors,
     score,
     term_frequency_tables,
+    tf_levels,
 )
 from pipelines.match.prepare import ROW, Prepared, derived_sources, precision_column, prepare, raw_column
 from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, give_back, shard_setting, spill_candidates
@@ -494,19 +494,10 @@ FLOOR_MARGIN_BITS = 0.5  # ``_may_reach``'s bound is raised by this much: the fl
 
 def _tf_room(comp: Comparison) -> np.ndarray:
     """Per level of a comparison (and its 'different'), the most bits its term-frequency adjustment may add to a
-    pair's weight at that level: TF_MAX_BOOST_BITS at the levels ``model._tf_adjust`` adjusts (exact levels, and with
-    ``tf_similar`` a string-similarity level on a column an exact level before it adjusts), else 0."""
+    pair's weight at that level: TF_MAX_BOOST_BITS at the levels ``model._tf_adjust`` adjusts (``model.tf_levels``,
+    which it reads too), else 0."""
     room = np.zeros(len(comp.levels) + 1)
-    if not comp.tf_adjust:
-        return room
-    exact: set[str] = set()
-    for k, level in enumerate(comp.levels):
-        column = (level.columns or comp.columns)[0]
-        if level.kind == "exact":
-            exact.add(column)
-        elif not (comp.tf_similar and level.kind in TF_FUZZY_KINDS and column in exact):
-            continue
-        room[k] = TF_MAX_BOOST_BITS
+    room[[adjusted.level for adjusted in tf_levels(comp)]] = TF_MAX_BOOST_BITS
     return room
 
 
@@ -526,9 +517,9 @@ def _may_reach(gamma: pl.DataFrame, spec: MatchSpec, model: Model, floor: float)
     """Per pair (``gamma``: its levels), whether its match probability may be at or above ``floor``: its
     ``_weight_bound`` plus FLOOR_MARGIN_BITS reaches it. A pair where it is False scores under the floor whatever
     its values: ``score`` need not see it (at 1M people 3.53M of the 3.91M candidate pairs)."""
-    bound = _weight_bound(gamma, spec, model) + FLOOR_MARGIN_BITS
     if not 0.0 < floor < 1.0:
         return np.full(gamma.height, floor <= 0.0)
+    bound = _weight_bound(gamma, spec, model) + FLOOR_MARGIN_BITS
     return ~(bound < np.log2(floor) - np.log2(1.0 - floor))  # (the floor in bits; a NaN bound: may)
 
 

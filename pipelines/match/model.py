@@ -982,13 +982,53 @@ def _shrunk_share(share: pl.Series, records: int | None, own: int, chance: float
     return (others + 1.0) / (records - own + 1.0 / chance)
 
 
+@dataclass(frozen=True)
+class TfLevel:
+    """A level whose weight a term-frequency adjustment moves by its value's share (``tf_levels``)."""
+
+    level: int  # its index among the comparison's levels
+    column: str  # the column whose values' shares move it
+    similar: bool  # a string-similarity level (by the commoner value: both sides needed), else an exact one
+    agree: tuple[int, ...]  # the exact levels whose u summed is the average share of agreeing on the column
+
+
+def tf_levels(comp: Comparison) -> tuple[TfLevel, ...]:
+    """The levels ``_tf_adjust`` adjusts, said once for it, the term-frequency tables and the score's bound
+    (``engine._tf_room``); none without ``tf_adjust``.
+
+    Every exact level, its average share the u of the exact levels up to it (a folded name's share holds the names
+    written exactly alike too); with ``tf_similar``, a string-similarity level (TF_FUZZY_KINDS) on a column an exact
+    level before it adjusts, its average share the u of the exact levels up to that column's first."""
+    if not comp.tf_adjust:
+        return ()
+    found: list[TfLevel] = []
+    exact_at: dict[str, int] = {}
+    for k, level in enumerate(comp.levels):
+        column = (level.columns or comp.columns)[0]
+        if level.kind == "exact":
+            exact_at.setdefault(column, k)
+            upto = k
+        elif comp.tf_similar and level.kind in TF_FUZZY_KINDS and column in exact_at:
+            upto = exact_at[column]
+        else:
+            continue
+        agree = tuple(j for j in range(upto + 1) if comp.levels[j].kind == "exact")
+        found.append(TfLevel(k, column, level.kind != "exact", agree))
+    return tuple(found)
+
+
+def tf_columns(comp: Comparison) -> list[str]:
+    """The columns whose values' shares ``tf_levels`` reads, in order (those of the exact levels)."""
+    return list(dict.fromkeys(t.column for t in tf_levels(comp)))
+
+
 def _tf_adjust(
     w: np.ndarray, g: np.ndarray, comp: Comparison, model: Model, tf_tables: dict, l: pl.Series, r: pl.Series | None
 ) -> None:
     """Adds to ``w`` (per pair, in place) the bits a term-frequency adjusted comparison moves the weight of each pair
-    at an adjusted level (``g``: the pairs' levels, -1 missing), each worked out on that level's pairs only (a pair
-    holds one level: over every pair, each level's shares, logarithms and masks cost 9 passes over tens of millions
-    of pairs for the name alone).
+    at an adjusted level (``tf_levels``; ``g``: the pairs' levels, -1 missing), each worked out on that level's pairs
+    only (a pair holds one level: over every pair, each level's shares, logarithms and masks cost 9 passes over tens
+    of millions of pairs for the name alone).
 
     An exact level: its weight moves by log2(average share / the value's share), the average share being u of
     agreeing on its column (the u of the exact levels up to it: a folded name's share holds the names written
@@ -1000,33 +1040,27 @@ def _tf_adjust(
     TF_MAX_BOOST_BITS; a common name lowers the weight without a floor. Without ``r`` only exact levels are
     adjusted."""
     u = model.u[comp.name]
-    exact_at: dict[str, int] = {}
     records = model.tf_records or {}
-    for k, level in enumerate(comp.levels):
-        column = (level.columns or comp.columns)[0]
-        exact = level.kind == "exact"
-        if exact:
-            exact_at.setdefault(column, k)
-        elif not (comp.tf_similar and level.kind in TF_FUZZY_KINDS and r is not None and column in exact_at):
+    for adjusted in tf_levels(comp):
+        if adjusted.similar and r is None:
             continue
-        rows = np.flatnonzero(g == k)
+        rows = np.flatnonzero(g == adjusted.level)
         if not len(rows):
             continue
         at = pl.Series(rows, dtype=pl.UInt32 if len(g) < 1 << 32 else pl.UInt64)
+        column = adjusted.column
         table = tf_tables[(comp.name, column)]  # per record, computed once in fit
-        if exact:
-            # a value's share counts every record holding it, however written there: its average is the chance of
-            # agreeing on this column, at this level or an exact one before it (the folded name: exactly, or only
-            # once folded), and the level's weight moves by log2(that average / the value's share). Against this
-            # level's own u the folded level lost log2((u0 + u1) / u1), 2.7 bits on the people spec at 1M.
-            agree = float(sum(u[j] for j in range(k + 1) if comp.levels[j].kind == "exact"))
-            tf = _shrunk_share(table.gather(l.gather(at)), records.get(column), 2, agree)
-            adjust = (np.log2(agree) - tf.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
-        else:
-            agree = float(sum(u[j] for j in range(exact_at[column] + 1) if comp.levels[j].kind == "exact"))
+        # a value's share counts every record holding it, however written there: its average is the chance of
+        # agreeing on this column, at this level or an exact one before it (the folded name: exactly, or only once
+        # folded). Against this level's own u the folded level lost log2((u0 + u1) / u1), 2.7 bits on the people
+        # spec at 1M.
+        agree = float(sum(u[j] for j in adjusted.agree))
+        if adjusted.similar:
             a, b = table.gather(l.gather(at)), table.gather(r.gather(at))
-            commoner = _shrunk_share(a.zip_with((a >= b).fill_null(False), b), records.get(column), 1, agree)
-            adjust = (np.log2(agree) - commoner.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
+            share = _shrunk_share(a.zip_with((a >= b).fill_null(False), b), records.get(column), 1, agree)
+        else:
+            share = _shrunk_share(table.gather(l.gather(at)), records.get(column), 2, agree)
+        adjust = (np.log2(agree) - share.log(2)).clip(upper_bound=TF_MAX_BOOST_BITS)
         w[rows] += adjust.fill_null(0.0).to_numpy()
 
 
@@ -1079,16 +1113,13 @@ def is_tiny(records: int, spec: MatchSpec) -> bool:
 def term_frequency_tables(
     work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None = None
 ) -> dict[tuple[str, str], pl.Series]:
-    """``term_frequencies`` of each term-frequency adjusted comparison's exact levels' columns (``codes``: the
+    """``term_frequencies`` of each term-frequency adjusted comparison's columns (``tf_columns``; ``codes``: the
     table's value codes, when worked out already)."""
-    tf_tables = {}
-    for comp in spec.scored_comparisons:
-        if comp.tf_adjust:
-            for level in comp.levels:
-                if level.kind == "exact":
-                    column = (level.columns or comp.columns)[0]
-                    tf_tables[(comp.name, column)] = term_frequencies(work, column, codes)
-    return tf_tables
+    return {
+        (comp.name, column): term_frequencies(work, column, codes)
+        for comp in spec.scored_comparisons
+        for column in tf_columns(comp)
+    }
 
 
 def true_pairs_estimate(rule_pairs: pl.DataFrame, spec: MatchSpec, per_rule: dict) -> tuple[float | None, list]:

@@ -31,7 +31,7 @@ import polars as pl
 from pipelines.match.blocking import BLOCK_HASH_SCHEME, block_ids
 from pipelines.match.compare import ValueCodes
 from pipelines.match.learning import merged_verdicts, usable_verdicts
-from pipelines.match.model import Model
+from pipelines.match.model import Model, tf_columns
 from pipelines.match.spec import MatchSpec
 
 log = logging.getLogger("wardbridge.match")
@@ -110,17 +110,13 @@ class FrozenModel:
         """The fitted model with the term-frequency tables of ``work`` (the same shares ``fit`` gave each record)."""
         tf, unseen = {}, {}
         for comp in spec.scored_comparisons:
-            if not comp.tf_adjust:
-                continue
-            for level in comp.levels:
-                if level.kind == "exact":
-                    column = (level.columns or comp.columns)[0]
-                    values = work.select(pl.col(column).alias("value"))
-                    total = max(values.height - values.null_count().item(), 1)
-                    tf[(comp.name, column)] = (
-                        values.drop_nulls().group_by("value").len().select("value", (pl.col("len") / total).alias("tf"))
-                    )
-                    unseen[(comp.name, column)] = 1.0 / total
+            for column in tf_columns(comp):
+                values = work.select(pl.col(column).alias("value"))
+                total = max(values.height - values.null_count().item(), 1)
+                tf[(comp.name, column)] = (
+                    values.drop_nulls().group_by("value").len().select("value", (pl.col("len") / total).alias("tf"))
+                )
+                unseen[(comp.name, column)] = 1.0 / total
         return cls(model, tf, unseen, spec_fingerprint(spec), word_columns=tuple(word_share_columns(spec)))
 
     def tf_tables(self, work: pl.DataFrame) -> dict[tuple[str, str], pl.Series]:
