@@ -244,3 +244,26 @@ def test_a_json_array_object_with_bad_bytes_is_set_aside(tmp_path):
     source.write_bytes(_array(6, {1, 2, 4, 5}))  # most objects: refused
     most = CliRunner().invoke(main, [*args, "--quarantine", str(quarantine)])
     assert most.exit_code == 1 and "4 of the array's 6 objects" in most.output, most.output
+
+
+def test_match_sets_a_record_over_two_lines_aside_and_names_later_rows_as_the_file_counts_them(tmp_path):
+    """`wardbridge match --quarantine`: record 4's city quoted over two lines (file lines 5-6), one of them damaged,
+    goes aside whole; the records out and it are every record. A later row without an id is named data row 7 (the
+    file's seventh row, the two-line record counted once; blanked line by line it was data row 8)."""
+    from tests.test_cli_legacy_lines import _csv, _match
+    from tests.test_match_cli_encodings import HEADER, ROWS
+
+    data = _csv(HEADER, ROWS, {}).replace("Đà Nẵng\r\n".encode(), b'"\xc4\xff\xc3\xa0\nN\xe1\xba\xb5ng"\r\n', 1)
+    source, quarantine = tmp_path / "people.csv", tmp_path / "q.csv"
+    source.write_bytes(data)
+    args = ("--input", str(source), "--output", str(tmp_path / "o.csv"), "--quarantine", str(quarantine))
+    result = _match(tmp_path, *args)
+    assert result.exit_code == 0, result.output
+    records = pl.read_csv(tmp_path / "o.csv", infer_schema=False)["record_id"].to_list()
+    (row,) = pl.read_csv(quarantine, infer_schema=False).to_dicts()
+    assert row["source_key"] == "line:5-6" and row["raw_text"].startswith("4,"), row
+    assert sorted(records, key=int) == ["1", "2", "3", "5", "6", "7", "8"], records
+    source.write_bytes(data.replace(b"\r\n7,", b"\r\n,", 1))  # record 7 (file line 9, data row 7) without its id
+    refused = _match(tmp_path, *args)
+    said = " ".join(refused.output.split())
+    assert refused.exit_code != 0 and "1 rows have no 'customer_id' (data rows [7], blank lines counted)" in said, said
