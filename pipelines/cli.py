@@ -279,9 +279,9 @@ MOST_LINES_NOT_UTF8 = (
 
 def _records_aside(
     text: str, found: dict[tuple[int, int], str], header: tuple[int, int] | None, records: int, unsplit: bool
-) -> tuple[str, dict[tuple[int, int], str]] | str:
+) -> tuple[str, dict[tuple[int, int], str], int] | str:
     """``text`` with the records ``found`` ((first line, last line) -> why) left blank (a blank line is no record; the
-    others keep their numbers), and ``found``; or, when they are most of the file, why --quarantine does not set them
+    others keep their numbers), ``found`` and ``records`` (for _accounted); or, when they are most of the file, why --quarantine does not set them
     aside (a clause of the refusal): the encoding, delimiter, header or quoting is wrong, not a few records. Most of
     the file: more than half its ``records`` under the ``header`` (first and last line); when one is ``unsplit``
     (a quoted field never closed, to the file's end: its lines would be records), more than half its lines under it."""
@@ -301,14 +301,29 @@ def _records_aside(
         )
     for first, last in found:
         lines[first - 1 : last] = [""] * (last - first + 1)
-    return "\n".join(lines), found
+    return "\n".join(lines), found, records
 
 
-def _set_aside(text: str, why: dict[int, str], sep: str) -> tuple[str, dict[tuple[int, int], str]] | str:
+def _accounted(path: Path, read: TableRead, records: int) -> TableRead:
+    """``read`` once --quarantine set records aside, checked: its rows and the records set aside are the ``records``
+    under the header as csv_records split the file before. Refused (exit 1) when not: Polars split the rest in other
+    records than Python's reader did, and a row would be lost, cut or added without a word."""
+    aside = 0 if read.quarantined is None else read.quarantined.height
+    if read.frame.height + aside != records:
+        raise click.ClickException(
+            f"{path}: --quarantine set aside {aside:,} records and read {read.frame.height:,} rows, but the file holds "
+            f"{records:,} records as Python's CSV reader splits them: refused rather than lose or add a row without a "
+            "word; mend the records named in the quarantine file, then read the file without the option"
+        )
+    return read
+
+
+def _set_aside(text: str, why: dict[int, str], sep: str) -> tuple[str, dict[tuple[int, int], str], int] | str:
     """--quarantine: ``text`` with the records holding the lines ``why`` (1-based line -> why it is not read, 'is not
     valid UTF-8...') left blank, each whole: a record spanning lines (a quoted cell with a line break) goes with all
     its lines (blanking one line alone cut the value, or broke the quoting of what follows), its reason naming the
-    record and the lines; and the records set aside ((first line, last line) -> why). Or why nothing is set aside, a
+    record and the lines; the records set aside ((first line, last line) -> why) and how many records the text holds
+    under its header (_accounted). Or why nothing is set aside, a
     clause for the refusal: a line of the header (the columns are named there), or most of the file."""
     bad = sorted(why)
     found: dict[tuple[int, int], str] = {}
@@ -1379,7 +1394,7 @@ def read_table(
             if isinstance(found, str):
                 refused = f"; {found}"
             else:
-                text, records = found
+                text, records, total = found
                 aside, bad = quarantined_lines(data, records), set()
         if bad:
             where = (
@@ -1407,7 +1422,7 @@ def read_table(
         path, option, source, head if whole else head[:-1], sep, delimiter, skip_rows, encoding, chosen, quarantine,
         frozenset() if aside is None else frozenset(records),
     )  # fmt: skip
-    return dataclasses.replace(read, quarantined=aside) if aside is not None else read
+    return read if aside is None else _accounted(path, _with_quarantined(read, aside), total)
 
 
 def _read_csv(
@@ -1483,14 +1498,14 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
                 if isinstance(found, str):  # a header line; most of the file: its encoding wrong?
                     refused = found + ("; the file is likely in another encoding" if found.endswith(NOT_MOST) else "")
                 else:
-                    kept, records = found
+                    kept, records, total = found
                     if encoding == "auto" and legacy:
                         _say_legacy_lines(path, legacy)
                     read = _read_mended(
                         path, option, kept.encode(), sep, crs_looked_at, encoding, "legacy", quarantine,
                         aside | set(records),
                     )  # fmt: skip
-                    return _with_quarantined(read, quarantined_lines(mended, records))
+                    return _accounted(path, _with_quarantined(read, quarantined_lines(mended, records)), total)
             raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad, quarantine, refused)) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
@@ -1503,12 +1518,12 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
                 if isinstance(found, str):
                     refused = found
                 else:
-                    kept, records = found
+                    kept, records, total = found
                     read = _read_mended(
                         path, option, kept.encode("utf-8", "surrogateescape"), sep, False, encoding, chosen,
                         quarantine, aside | set(records),
                     )  # fmt: skip
-                    return _with_quarantined(read, quarantined_lines(data, records))
+                    return _accounted(path, _with_quarantined(read, quarantined_lines(data, records)), total)
         if frame is None:
             offer = quarantine is False and unreadable_records(data.decode("utf-8", "surrogateescape"), sep)
             raise click.ClickException(

@@ -267,3 +267,35 @@ def test_match_sets_a_record_over_two_lines_aside_and_names_later_rows_as_the_fi
     refused = _match(tmp_path, *args)
     said = " ".join(refused.output.split())
     assert refused.exit_code != 0 and "1 rows have no 'customer_id' (data rows [7], blank lines counted)" in said, said
+
+
+def test_a_legacy_file_with_a_line_not_valid_and_a_wide_row_keeps_both_in_the_quarantine(tmp_path):
+    """A Windows-1258 file: line 6 holds 0x81 (no cp1258 character, set aside where the file is decoded) and line 3
+    has a field too many (set aside where Polars reads it). The second set-aside replaced the first's rows: FILE held
+    line 6 only, row 2 was in neither place (exit 0)."""
+    from pipelines.encodings import LEGACY_CODECS
+    from tests.test_cli_legacy_lines import ADDRESSES
+
+    text = "".join(
+        ",".join(f'"{c}"' if "," in c else c for c in row) + "\r\n" for row in [("id", "address"), *ADDRESSES]
+    )
+    data = LEGACY_CODECS["cp1258"].encode(text).replace(b"\r\n5,", b"\r\n5,\x81", 1).replace(b"\r\n2,", b"\r\n2,x,", 1)
+    quarantine = tmp_path / "q.csv"
+    result, out = _resolve(tmp_path, "old", data, "--quarantine", str(quarantine), "--encoding", "cp1258")
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["1", "3", "4", "6"]
+    assert pl.read_csv(quarantine, infer_schema=False)["source_key"].to_list() == ["line:3", "line:6"]
+
+
+def test_rows_read_and_records_set_aside_that_do_not_add_up_refuse_the_file(tmp_path):
+    """The last guard (cli._accounted): where Polars would split the rest of a file in other records than Python's
+    reader did, the rows read plus the records set aside miss the file's records: refused, not written short."""
+    import click
+    import pytest
+
+    from pipelines.cli import TableRead, _accounted, quarantined_lines
+
+    read = TableRead(pl.DataFrame({"id": ["1", "3"]}), quarantined=quarantined_lines(DAMAGED_MIDDLE, {(3, 5): "x"}))
+    assert _accounted(tmp_path / "f.csv", read, 3) is read
+    with pytest.raises(click.ClickException, match="set aside 1 records and read 2 rows, but the file holds 4"):
+        _accounted(tmp_path / "f.csv", read, 4)
