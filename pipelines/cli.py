@@ -362,12 +362,14 @@ def unreadable_records(text: str, sep: str) -> tuple[dict[tuple[int, int], str],
     """--quarantine: the CSV records Polars cannot read and what to set aside for them ((first line, last line) ->
     why), with the header's lines: a row with more fields than the header (on one line or several), a record the
     reader cannot split (a quoted field never closed: from the line its record starts on to the file's end, which
-    would be read as one value; a quoted field with more text after its closing quote). None when there is none or
-    the header cannot be read. With the header's lines, how many records are under it and whether one could not be
-    split (_records_aside's arguments)."""
+    would be read as one value; a quoted field with more text after its closing quote), a record holding a quote in
+    a field not quoted that leaves its quotes odd (_stray_quote). None when there is none or the header cannot be
+    read. With the header's lines, how many records are under it and whether one could not be split
+    (_records_aside's arguments)."""
     header: tuple[int, int] | None = None
     expected, records, unsplit = 0, 0, False
     found: dict[tuple[int, int], str] = {}
+    lines = text.removeprefix("\ufeff").split("\n")
     for first, last, fields in csv_records(text, sep):
         records += header is not None and fields != []
         if header is None:
@@ -396,7 +398,37 @@ def unreadable_records(text: str, sep: str) -> tuple[dict[tuple[int, int], str],
             found[(first, last)] = (
                 f"{spans}has {len(fields)} fields where the header has {expected} (delimiter {sep!r})"
             )
+        elif _stray_quote(lines, first, last):
+            found[(first, last)] = STRAY_QUOTE
     return (found, header, records, unsplit) if found and header else None
+
+
+STRAY_QUOTE = (
+    "has a quote inside a field that is not quoted (Python's reader takes it for text, Polars for a quote opening "
+    'a value that runs on into the next rows): quote the field and double the quote as ""'
+)
+
+
+def _stray_quote(lines: list[str], first: int, last: int) -> bool:
+    """Whether the record on ``lines`` ``first``-``last`` (1-based), which Python's CSV reader split, holds an odd
+    number of quotes: one is in a field that is not quoted (a quoted field's own quotes, doubled ones included, come
+    in pairs). Polars, which pairs quotes over the whole file, then reads on past the record's end and fails."""
+    return sum(lines[n].count('"') for n in range(first - 1, last)) % 2 == 1
+
+
+def stray_quote_line(data: bytes, sep: str) -> int | None:
+    """The first line where a CSV record Python's reader splits starts and holds a quote in a field not quoted
+    (_stray_quote), the header's included; None when there is none."""
+    text = data.decode("utf-8-sig", errors="replace")
+    lines = text.split("\n")
+    return next(
+        (
+            first
+            for first, last, fields in csv_records(text, sep)
+            if not isinstance(fields, str) and _stray_quote(lines, first, last)
+        ),
+        None,
+    )
 
 
 def _with_quarantined(read: TableRead, rows: pl.DataFrame) -> TableRead:
@@ -1910,6 +1942,11 @@ def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
         return (
             f"line {line}: a quoted field opened in the row starting on this line is not closed "
             '(or a quote inside it is not doubled as ""): fix the quoting there'
+        )
+    if not more and (line := stray_quote_line(data, sep)) is not None:
+        return (
+            f"line {line}: the row starting on this line has a quote inside a field that is not quoted, read as "
+            'opening a value that runs on into the next rows: quote the field and double the quote as ""'
         )
     cause = "a row has more fields than the header" if more else error_type
     return f"cannot read as CSV with delimiter {sep!r} ({cause})"

@@ -299,3 +299,15 @@ def test_rows_read_and_records_set_aside_that_do_not_add_up_refuse_the_file(tmp_
     assert _accounted(tmp_path / "f.csv", read, 3) is read
     with pytest.raises(click.ClickException, match="set aside 1 records and read 2 rows, but the file holds 4"):
         _accounted(tmp_path / "f.csv", read, 4)
+
+
+def test_a_quote_inside_a_field_not_quoted_is_named_and_its_row_set_aside(tmp_path):
+    """'7 Hai "Bà Trưng': a quote in a field that is not quoted. Python's reader takes it for text; Polars pairs quotes
+    over the file and failed ('cannot read as CSV with delimiter ',' (ComputeError)', no line named, and
+    --quarantine refused it the same way). Now the refusal names the line and --quarantine sets the row aside."""
+    data = _rows(6).replace(b"3,3 L", b'3,3 "L', 1)  # line 4
+    refused, _ = _resolve(tmp_path, "S", data)
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1 and "S.csv: line 4: the row starting on this line has a quote inside a field" in said
+    assert "or give --quarantine FILE: such rows set aside" in said and "Lê" not in said, said
+    _check(tmp_path, "S", data, _without_lines(data, 4, 4), {"line:4": "line 4 has a quote inside a field that is not"})
