@@ -1027,7 +1027,6 @@ def _read_json(path: Path, option: str, quarantine: bool | None = None) -> Table
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
     aside: pl.DataFrame | None = None
-    drop: set[int] = set()  # a JSON array's objects set aside (1-based)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:  # JSON Lines: the lines certainly one legacy encoding read so, as ingestion and a CSV
@@ -1037,8 +1036,10 @@ def _read_json(path: Path, option: str, quarantine: bool | None = None) -> Table
             return dataclasses.replace(read, quarantined=aside) if aside is not None else read
         text, legacy, bad = _legacy_lines_read(data, path)
         why = dict.fromkeys(bad, "is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)")
-        if quarantine and bad and 0 not in bad:  # blank lines are skipped: the others keep their numbers
-            lines = text.split("\n")
+        lines = text.split("\n")
+        filled = sum(1 for line in lines if line.strip())
+        most = 0 in bad or 2 * len(bad) > filled  # (then the encoding is wrong, not a few lines)
+        if quarantine and bad and not most:  # blank lines are skipped: the others keep their numbers
             for n in bad:
                 lines[n - 1] = ""
             text, aside, bad = "\n".join(lines), quarantined_lines(data, why), set()
@@ -1048,9 +1049,9 @@ def _read_json(path: Path, option: str, quarantine: bool | None = None) -> Table
             raise click.ClickException(_not_utf8(path, data, "auto", legacy, bad, quarantine)) from None
         elif bad:
             hint = "JSON is UTF-8" + ("; --quarantine FILE sets such lines aside" if quarantine is False else "")
-            problem = _not_valid(
-                path, data, "UTF-8", lambda b: b.decode("utf-8"), hint if 0 not in bad else "JSON is UTF-8"
-            )
+            if most:
+                hint = "JSON is UTF-8" + (f"; {MOST_LINES_NOT_UTF8}" if quarantine else "")
+            problem = _not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)
             raise click.ClickException(problem) from None
     if not text.strip():
         raise click.ClickException(f"{path}: the file is empty")

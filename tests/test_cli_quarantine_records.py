@@ -311,3 +311,35 @@ def test_a_quote_inside_a_field_not_quoted_is_named_and_its_row_set_aside(tmp_pa
     assert refused.exit_code == 1 and "S.csv: line 4: the row starting on this line has a quote inside a field" in said
     assert "or give --quarantine FILE: such rows set aside" in said and "Lê" not in said, said
     _check(tmp_path, "S", data, _without_lines(data, 4, 4), {"line:4": "line 4 has a quote inside a field that is not"})
+
+
+def test_json_lines_most_of_them_not_valid_are_refused_saying_what_to_do(tmp_path):
+    """JSON Lines most of whose lines are not valid UTF-8 (4 of 6; 24 of 24, which decode_file reads none of): the
+    encoding is wrong, not a few lines; before, 4 of 6 were set aside with exit 0, and the refusal of 24 said only
+    '(JSON is UTF-8)'."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from tests.test_cli_legacy_lines import ADDRESSES
+
+    def damaged(n: int, bad: set[int]) -> bytes:
+        lines = []
+        for i in range(1, n + 1):
+            line = json.dumps({"id": str(i), "address": ADDRESSES[i % 6][1]}, ensure_ascii=False).encode()
+            at = next(j for j, byte in enumerate(line) if byte >= 0x80) + 1
+            lines.append(line[:at] + b"\xff" + line[at + 1 :] if i in bad else line)
+        return b"\n".join(lines) + b"\n"
+
+    for name, data in (("four", damaged(6, {1, 2, 4, 5})), ("all", damaged(24, set(range(1, 25))))):
+        source = tmp_path / f"{name}.jsonl"
+        source.write_bytes(data)
+        args = ["resolve", "--input", str(source), "--column", "address", "--output", str(tmp_path / f"{name}.csv")]
+        result = CliRunner().invoke(main, [*args, "--quarantine", str(tmp_path / "q.csv")])
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1 and not (tmp_path / f"{name}.csv").exists(), said
+        assert "not valid UTF-8 (JSON is UTF-8; most lines are not valid UTF-8, the file is likely in another" in said
+    one = tmp_path / "one.jsonl"
+    one.write_bytes(damaged(6, {3}))
+    args = ["resolve", "--input", str(one), "--column", "address", "--output", str(tmp_path / "one.csv")]
+    result = CliRunner().invoke(main, [*args, "--quarantine", str(tmp_path / "q.csv")])
+    assert result.exit_code == 0 and "1 line quarantined" in result.output, result.output
