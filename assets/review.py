@@ -122,7 +122,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         context.log.warning(
             f"decisions: {unkept} match_pair decision(s) in effect were loaded before the audit kept the record pairs "
             "each decided (review.decisions pairs_from 'not kept'): each labels the pairs its item holds on this run, "
-            "as before; its ward file read again, or the item decided again, keeps its pairs"
+            "as before; an item decided again on a current ward file keeps that decision's pairs"
         )
     errors = pl.concat([loaded.errors, settled.errors])
     labels = match_labels(decisions)

@@ -27,6 +27,7 @@ from tests.test_ward_file_labels import AB_PAIRS, _decide_csv, _rows_of, _ward_f
 LATER = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 GAINED = ("p#1", "p#4", 0.6)  # joins A and B: item AB keeps its id (its smallest pair p#1 ~ p#2 is unchanged)
 HEADER = "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
+PAIR_COLUMNS = ("left_ids", "right_ids", "pairs_from")
 
 
 def _labelled(decisions: pl.DataFrame) -> list[tuple[str, str]]:
@@ -174,28 +175,41 @@ def test_match_labels_as_a_labels_file_give_the_cli_the_decided_pairs_only(tmp_p
     assert sorted(same.rows()) == AB_PAIRS and different.height == 0
 
 
-def test_an_old_decision_read_again_from_its_ward_file_keeps_its_pairs_from_then_on(tmp_path):
-    """A decision of the audit before pairs were kept ('not kept'), its ward file still in the folder and its item
-    unchanged: read again, the same decision is kept with the pairs its file shows (the audit says so), and from then
-    on a pair the item gains is left open."""
+def test_an_old_decision_read_again_from_its_ward_file_stays_as_it_was(tmp_path):
+    """A decision of the audit before pairs were kept ('not kept'), its ward file still in the folder: read again, it
+    is that decision (hashed as before), not added again with pairs: added now, it would sort after a later reversal
+    of it on the same day and undo that reversal (HV9). It keeps today's behaviour."""
     run1 = _ward_files(tmp_path / "run1")
     source = tmp_path / "run1" / "wards" / WARD / "match_pair.csv"
     table = pl.read_csv(source, infer_schema=False)
     filled = _decide_csv(source, tmp_path / "decisions" / "match_pair.csv", {_rows_of(table, AB)[1]: "match"})
     loaded = load_decisions(filled.parent, ward_codes={WARD}, items=run1, today=DAY)
-    old = append_audit(None, loaded.rows.drop("left_ids", "right_ids", "pairs_from"), NOW)[0]
-    old = old.drop("left_ids", "right_ids", "pairs_from")  # as an audit written before was
+    old = append_audit(None, loaded.rows.drop(*PAIR_COLUMNS), NOW)[0].drop(*PAIR_COLUMNS)  # as written before
     loaded = load_decisions(filled.parent, ward_codes={WARD}, items=run1, today=DAY, audit=old)
     audit, added = append_audit(old, loaded.rows, LATER)
-    assert loaded.errors.height == 0 and added.height == 1
-    assert (
-        added["change"]
-        .item()
-        .endswith(
-            "(the same decision, its record pairs kept now: the 3 its ward file shows; before, it labelled the item's "
-            "pairs of each run)"
-        )
-    )
+    assert loaded.errors.height == 0 and added.height == 0 and audit["pairs_from"].to_list() == ["not kept"]
     run2 = _ward_files(tmp_path / "run2", pairs=[*PAIRS, GAINED], now=LATER, previous=run1)
-    decisions = effective_decisions(audit, run2)
-    assert decisions["pairs_from"].to_list() == ["ward file"] and _labelled(decisions) == AB_PAIRS
+    assert _labelled(effective_decisions(audit, run2)) == sorted([*AB_PAIRS, GAINED[:2]])  # as before
+
+
+def test_an_old_same_day_reversal_stays_in_effect_after_the_upgrade(tmp_path):
+    """HV9: an old audit (before pairs were kept) with a match on a ward file and a same-day reverse in a hand file:
+    the first run with pairs kept, both files still in the folder, must keep the item reversed (open, no label). The
+    ward-file row was appended again with its pairs, after the reverse in the audit's order: the match in effect again,
+    three labels nobody gave."""
+    run1 = _ward_files(tmp_path / "run1")
+    source = tmp_path / "run1" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    folder = tmp_path / "decisions"
+    _decide_csv(source, folder / "match_pair.csv", {_rows_of(table, AB)[1]: "match"})
+    loaded = load_decisions(folder, ward_codes={WARD}, items=run1, today=DAY)
+    old = append_audit(None, loaded.rows.drop(*PAIR_COLUMNS), NOW)[0].drop(*PAIR_COLUMNS)
+    (folder / "zz_reverse.csv").write_text(HEADER + f"{AB},reverse,Cán bộ A,{DAY},,\n", encoding="utf-8")
+    loaded = load_decisions(folder, ward_codes={WARD}, items=run1, today=DAY)
+    old = append_audit(old, loaded.rows.drop(*PAIR_COLUMNS), NOW + dt.timedelta(hours=12))[0].drop(*PAIR_COLUMNS)
+    assert match_labels(effective_decisions(old, run1)).height == 0
+    loaded = load_decisions(folder, ward_codes={WARD}, items=run1, today=DAY, audit=old)  # the upgrade
+    audit, added = append_audit(old, loaded.rows, LATER)
+    assert added.height == 0
+    after = effective_decisions(audit, run1)
+    assert after["state"].to_list() == ["reopened"] and match_labels(after).height == 0

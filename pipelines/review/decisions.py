@@ -806,7 +806,7 @@ def validate(
             "reject applies to a named street item only",
         ),
         # (a row the audit already keeps, read again, is that decision on the pairs it decided, not a new one)
-        ("decision", _unseen_pairs() & pl.col("_kept_from").is_null(), _unseen_cause()),
+        ("decision", _unseen_pairs() & ~pl.col("_kept_pairs"), _unseen_cause()),
         ("reviewer", pl.col("reviewer").is_null(), "missing"),
         ("decided_on", pl.col("decided_on_text").is_null(), "missing"),
         (
@@ -961,14 +961,16 @@ DECIDED_CONTENT = ["decision", "reviewer", "decided_on", "note"]  # a match_pair
 
 
 def _kept_at_place(audit: pl.DataFrame | None) -> pl.DataFrame:
-    """ITEM_PLACE, DECIDED_CONTENT, ``_kept`` (the pair keys) and ``_kept_from`` of the match_pair audit rows in force
-    that keep their pairs: the decisions the audit holds at each item's place in a file (sheet)."""
+    """ITEM_PLACE, DECIDED_CONTENT, ``_kept`` (the pair keys; null for a row 'not kept') and ``_kept_from`` of the
+    match_pair audit rows in force: the decisions the audit holds at each item's place in a file (sheet)."""
     schema = REVIEW_DECISION_AUDIT.polars_schema
     columns = {c: schema[c] for c in (*ITEM_PLACE, *DECIDED_CONTENT)}
     empty = pl.DataFrame(schema={**columns, "_kept": pl.List(pl.String), "_kept_from": pl.String})
     if audit is None or not audit.height:
         return empty
-    kept = _in_force(audit).filter((pl.col("kind") == "match_pair") & pl.col("left_ids").is_not_null())
+    kept = _in_force(migrated_audit(audit)).filter(
+        (pl.col("kind") == "match_pair") & pl.col("pairs_from").is_not_null()
+    )
     if not kept.height:
         return empty
     return (
@@ -977,7 +979,9 @@ def _kept_at_place(audit: pl.DataFrame | None) -> pl.DataFrame:
         .group_by("_i", maintain_order=True)
         .agg(
             *[pl.col(c).first() for c in (*ITEM_PLACE, *DECIDED_CONTENT)],
-            pair_key(pl.col("left_ids"), pl.col("right_ids")).drop_nulls().sort().alias("_kept"),
+            pl.when(pl.col("left_ids").is_not_null().any())
+            .then(pair_key(pl.col("left_ids"), pl.col("right_ids")).drop_nulls().sort())
+            .alias("_kept"),
             pl.col("pairs_from").first().alias("_kept_from"),
         )
         .unique([*ITEM_PLACE, *DECIDED_CONTENT], keep="last", maintain_order=True)
@@ -992,7 +996,9 @@ def _with_decided_pairs(work: pl.DataFrame, audit: pl.DataFrame | None) -> pl.Da
 
     - a row the audit already keeps (the same item, decision, reviewer, date and note in the same file and sheet,
       read again, its file showing no pair beyond those kept): the pairs it kept (``_kept_from`` set), whatever the
-      item holds now;
+      item holds now; ``_kept_pairs`` says so (such a row is not refused as unseen: ``validate``). A row the audit
+      holds 'not kept' (loaded before pairs were kept) stays that decision, 'not kept' (it hashes as before, so it is
+      not added again: added now, it would sort after a same-day reversal of it and undo it);
     - a row of a ward file (pair columns): the pairs it shows, and the item's pairs it does not show when no more of
       them than the rows an official may have deleted (``_unseen_pairs`` refuses the row otherwise);
     - a row of a file without the pair columns (written by hand, item id alone): the pairs the item holds when it is
@@ -1002,8 +1008,13 @@ def _with_decided_pairs(work: pl.DataFrame, audit: pl.DataFrame | None) -> pl.Da
     work = work.join(_kept_at_place(audit), on=place, how="left", nulls_equal=True, maintain_order="left")
     shown = pl.col("_shown").fill_null([])
     # the same row only while its file shows no pair beyond those kept (a later file showing more is a new decision)
-    same = shown.list.set_difference(pl.col("_kept")).list.len() == 0
+    same = (pl.col("_kept_from") == "not kept") | (shown.list.set_difference(pl.col("_kept")).list.len() == 0)
     work = work.with_columns(pl.when(same).then(pl.col("_kept_from")).alias("_kept_from"))
+    work = work.with_columns(
+        (pl.col("_kept_from").is_not_null() & (pl.col("_kept_from") != "not kept"))
+        .fill_null(False)
+        .alias("_kept_pairs")
+    )
     held = pl.col("_held").fill_null([])
     extra = held.list.set_difference(shown)
     deleted = pl.col("_shown_count").fill_null(shown.list.len()).cast(pl.Int64) - shown.list.len().cast(pl.Int64)
@@ -1310,28 +1321,11 @@ def append_audit(
     ordered = both.sort(ORDER, nulls_last=False).with_columns(
         *[
             pl.col(c).shift(1).over("item_id").alias(f"prev_{c}")
-            for c in ("decision", "new_uid", "reviewer", "decided_on", "note", "pairs_from")
+            for c in ("decision", "new_uid", "reviewer", "decided_on")
         ]
     )
-    # a decision loaded before the audit kept pairs, read again from its ward file: the same decision, its pairs kept
-    pairs_kept_now = (
-        (pl.col("prev_pairs_from") == "not kept")
-        & (pl.col("pairs_from") == "ward file")
-        & pl.all_horizontal(
-            pl.col(c).eq_missing(pl.col(f"prev_{c}")) for c in ("decision", "reviewer", "decided_on", "note")
-        )
-    ).fill_null(False)
     described = ordered.with_columns(
-        pl.when(pairs_kept_now)
-        .then(
-            pl.concat_str(
-                _describe(""),
-                pl.lit(" (the same decision, its record pairs kept now: the "),
-                pl.col("left_ids").list.len().cast(pl.String),
-                pl.lit(" its ward file shows; before, it labelled the item's pairs of each run)"),
-            )
-        )
-        .when(pl.col("prev_decision").is_null() & (pl.col("decision") == "reverse"))
+        pl.when(pl.col("prev_decision").is_null() & (pl.col("decision") == "reverse"))
         .then(pl.lit("reverse: nothing to undo (the item stays as it was)"))
         .when(pl.col("prev_decision").is_null())
         .then(pl.concat_str(_describe(""), pl.lit(" (was: open)")))
