@@ -1055,8 +1055,8 @@ def _read_json(path: Path, option: str, quarantine: bool | None = None) -> Table
             raise click.ClickException(problem) from None
     if not text.strip():
         raise click.ClickException(f"{path}: the file is empty")
-    read = _json_table(path, text)
-    return dataclasses.replace(read, quarantined=aside) if aside is not None else read
+    read = _json_table(path, text, quarantine=quarantine, raw=data)
+    return _with_quarantined(read, aside) if aside is not None else read
 
 
 JSON_NOT_UTF8 = "holds bytes not valid UTF-8 (JSON is UTF-8): damaged bytes, or text in another encoding?"
@@ -1128,10 +1128,23 @@ def _json_objects_not_utf8(data: bytes) -> tuple[str, dict[int, tuple[int, int]]
     return text, spans, count
 
 
-def _json_table(path: Path, text: str, drop: set[int] | None = None) -> TableRead:
+def _json_table(
+    path: Path, text: str, drop: set[int] | None = None, quarantine: bool | None = None, raw: bytes | None = None
+) -> TableRead:
     """_read_json's rows from the file's text (decoded); ``drop``: the array's objects set aside (--quarantine,
-    1-based), not read, the others keeping their numbers."""
+    1-based), not read, the others keeping their numbers. JSON Lines with ``quarantine`` (--quarantine): a line that
+    is not a JSON object (not JSON, another value, nested too deep, a key or value holding half of a character) is set
+    aside (TableRead.quarantined, its bytes from ``raw``, the file's) as ingestion quarantines it, not refused; unless
+    they are most of the file's lines."""
     import numpy as np
+
+    unread: dict[int, tuple[str, str]] = {}  # JSON Lines set aside: line -> (why, the refusal without --quarantine)
+
+    def set_aside(number: int, why: str, refusal: str) -> None:
+        if not quarantine:
+            offer = "; --quarantine FILE sets such lines aside" if quarantine is False else ""
+            raise click.ClickException(refusal + offer)
+        unread[number] = (why, refusal)
 
     objects: list = []
     as_written: list[str] = []  # numbers no float or int holds, kept as written
@@ -1163,25 +1176,46 @@ def _json_table(path: Path, text: str, drop: set[int] | None = None) -> TableRea
             if not line.strip():
                 continue
             if deep_at(line) is not None:  # json.loads would raise RecursionError (a traceback)
-                raise click.ClickException(f"{path}: line {number}: {TOO_DEEP}")
+                set_aside(number, f": {TOO_DEEP}", f"{path}: line {number}: {TOO_DEEP}")
+                continue
             try:
                 item = decode(line)
             except json.JSONDecodeError as exc:
-                raise click.ClickException(
+                set_aside(
+                    number,
+                    f"is not a JSON object ({exc.msg})",
                     f"{path}: line {number}: not a JSON object ({exc.msg}); a JSON file is an array of objects "
-                    "or one object a line (JSON Lines)"
-                ) from None
+                    "or one object a line (JSON Lines)",
+                )
+                continue
             if not isinstance(item, dict):
-                raise click.ClickException(f"{path}: line {number} is {_json_kind(item)}, not an object")
+                kind = _json_kind(item)
+                set_aside(number, f"is {kind}, not an object", f"{path}: line {number} is {kind}, not an object")
+                continue
             objects.append(item)
             lines.append(number)
         numbers, word = np.array(lines, dtype=np.int64), "line"
     if SURROGATE_ESCAPE.search(text):  # a value holding half of a character: no text (Polars cannot hold it)
+        halves = []
         for i, item in enumerate(objects):
             if (key := lone_surrogate_key(item)) is not None:
-                raise click.ClickException(
-                    f"{path}: {word} {numbers[i]}: key {shown_key(key)} {HALF_CHARACTER}; correct it in the file"
-                )
+                refusal = f"{path}: {word} {numbers[i]}: key {shown_key(key)} {HALF_CHARACTER}; correct it in the file"
+                if word != "line":
+                    raise click.ClickException(refusal)
+                set_aside(int(numbers[i]), f": key {shown_key(key)} {HALF_CHARACTER}", refusal)
+                halves.append(i)
+        if halves:
+            keep = np.setdiff1d(np.arange(len(objects)), halves)
+            objects, numbers = [objects[i] for i in keep], numbers[keep]
+    aside = None
+    if unread:
+        filled = sum(1 for line in text.split("\n") if line.strip())
+        if 2 * len(unread) > filled:  # not JSON Lines, or not this reader's: refused as without the option
+            first = unread[min(unread)][1]
+            raise click.ClickException(
+                f"{first}; --quarantine would set aside {len(unread):,} of the file's {filled:,} lines: {NOT_MOST}"
+            )
+        aside = quarantined_lines(text.encode() if raw is None else raw, {n: why for n, (why, _) in unread.items()})
     objects = _with_repeated_keys(objects, numbers, word, path)
     columns = list(dict.fromkeys(itertools.chain.from_iterable(objects)))
     if not columns:
@@ -1228,7 +1262,7 @@ def _json_table(path: Path, text: str, drop: set[int] | None = None) -> TableRea
             f"name{'' if len(at) > 1 else 's'} key {key} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): "
             "the column's JSON text keeps every value as written (which one is meant is unknown)"
         )
-    return without_nul_cells(TableRead(frame, numbers, word), path)
+    return without_nul_cells(TableRead(frame, numbers, word, quarantined=aside), path)
 
 
 def _json_as_written(value: object) -> str:

@@ -7,8 +7,8 @@ exists. Cases the CLI's CSV reader cannot read and sets aside: a UTF-8 file's li
 legacy encoding (damaged bytes), with an explicit --encoding utf-8 also the legacy lines, a legacy-encoding file's
 line not valid in it (0x81 in Windows-1258), and a JSON Lines line not valid UTF-8 nor certainly a legacy encoding.
 A row with more fields than the header is set aside too. Not set aside (still refused): most lines not valid (the
-encoding is wrong), a header line not valid, a JSON line that is not an object. Records over several lines, quotes
-never closed and JSON arrays (HC4, session 42): test_cli_quarantine_records.py."""
+encoding is wrong), a header line not valid. Records over several lines, quotes never closed, JSON arrays and JSON
+lines that are no object (HC4, session 42): test_cli_quarantine_records.py."""
 
 from __future__ import annotations
 

@@ -343,3 +343,41 @@ def test_json_lines_most_of_them_not_valid_are_refused_saying_what_to_do(tmp_pat
     args = ["resolve", "--input", str(one), "--column", "address", "--output", str(tmp_path / "one.csv")]
     result = CliRunner().invoke(main, [*args, "--quarantine", str(tmp_path / "q.csv")])
     assert result.exit_code == 0 and "1 line quarantined" in result.output, result.output
+
+
+def test_json_lines_that_are_no_object_are_set_aside_as_ingestion_quarantines_them(tmp_path):
+    """A JSON Lines line that is not JSON (cut), another value (a list), nested more than 100 levels or holding half of
+    a character refused the whole file, --quarantine or not; ingestion quarantines such a line. Now set aside with
+    its reason, the rest read (ids out + lines set aside = every line); without the option the refusal names it."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from pipelines.ingest.json_keys import TOO_DEEP
+    from tests.test_cli_legacy_lines import ADDRESSES
+
+    lines = [json.dumps({"id": i, "address": a}, ensure_ascii=False) for i, a in ADDRESSES * 2]  # lines 1-12
+    lines[1] = lines[1][:20]  # cut
+    lines[4] = "[1, 2]"
+    lines[7] = '{"id": "8", "address": ' + "[" * 120 + "]" * 120 + "}"
+    lines[10] = '{"id": "11", "address": "ab\\ud800"}'
+    source, out, quarantine = tmp_path / "l.jsonl", tmp_path / "l.csv", tmp_path / "q.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out)]
+    result = CliRunner().invoke(main, [*args, "--quarantine", str(quarantine)])
+    assert result.exit_code == 0, result.output
+    rows = pl.read_csv(quarantine, infer_schema=False)
+    assert rows["source_key"].to_list() == ["line:2", "line:5", "line:8", "line:11"], rows
+    reasons = rows["reason"].to_list()
+    assert reasons[0].startswith("line 2 is not a JSON object (") and reasons[1] == "line 5 is an array, not an object"
+    assert reasons[2] == f"line 8: {TOO_DEEP}" and reasons[3].startswith("line 11: key 'address' holds half of a")
+    assert rows["raw_text"].to_list() == [lines[1], lines[4], lines[7], lines[10]]
+    ids = pl.read_csv(out, infer_schema=False)["id"].to_list()
+    assert ids == ["1", "3", "4", "6", "1", "3", "4", "6"], ids  # lines 1, 3, 4, 6, 7, 9, 10, 12
+    refused = CliRunner().invoke(main, args)
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1 and "l.jsonl: line 2: not a JSON object" in said, said
+    assert "--quarantine FILE sets such lines aside" in said, said
+    source.write_text("\n".join(['"a"', '"b"', lines[0]]) + "\n", encoding="utf-8")  # most lines: refused
+    most = CliRunner().invoke(main, [*args, "--quarantine", str(quarantine)])
+    said = " ".join(most.output.split())
+    assert most.exit_code == 1 and "line 1 is a text, not an object; --quarantine would set aside 2 of" in said
