@@ -323,8 +323,8 @@ def _set_aside(text: str, why: dict[int, str], sep: str) -> tuple[str, dict[tupl
     valid UTF-8...') left blank, each whole: a record spanning lines (a quoted cell with a line break) goes with all
     its lines (blanking one line alone cut the value, or broke the quoting of what follows), its reason naming the
     record and the lines; the records set aside ((first line, last line) -> why) and how many records the text holds
-    under its header (_accounted). Or why nothing is set aside, a
-    clause for the refusal: a line of the header (the columns are named there), or most of the file."""
+    under its header (_accounted). Or why nothing is set aside, a clause for the refusal: a line of the header (the
+    columns are named there), or most of the file."""
     bad = sorted(why)
     found: dict[tuple[int, int], str] = {}
     header: tuple[int, int] | None = None
@@ -646,9 +646,8 @@ def without_blank_lines(
         )
     kept = ~blank
     data_rows = np.flatnonzero(kept) + 1 if inside.size else None
-    if data_rows is not None and any(
-        last > first for first, last in aside
-    ):  # a record's other lines: no row of their own
+    if data_rows is not None and any(last > first for first, last in aside):
+        # a record set aside over several lines is one data row: its other lines are no row of their own
         others = [line for first, last in aside for line in range(first + 1, last + 1)]
         data_rows = np.cumsum(~np.isin(first_line, others))[kept]
     return TableRead(frame.filter(pl.Series(kept)), data_rows)
@@ -1076,19 +1075,15 @@ def _json_array_read(path: Path, data: bytes, quarantine: bool | None) -> tuple[
         text, spans, count = found
         if 2 * len(spans) > count:
             hint = (
-                f"{len(spans):,} of the array's {count:,} objects {JSON_NOT_UTF8[6:]} --quarantine sets aside a few "
-                "objects, not most of the file"
+                f"{len(spans):,} of the array's {count:,} objects hold {JSON_NOT_UTF8.removeprefix('holds ')}: "
+                "--quarantine sets aside a few objects, not most of the file"
             )
         else:
-            rows = [
-                (
-                    f"object:{n}",
-                    f"JSON object {n} ({_lines_said(text.count(chr(10), 0, at) + 1, text.count(chr(10), 0, end - 1) + 1)}) "
-                    f"{JSON_NOT_UTF8}",
-                    text[at:end].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
-                )
-                for n, (at, end) in spans.items()
-            ]
+            rows = []
+            for n, (at, end) in spans.items():
+                where = _lines_said(text.count("\n", 0, at) + 1, text.count("\n", 0, end - 1) + 1)
+                raw = text[at:end].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                rows.append((f"object:{n}", f"JSON object {n} ({where}) {JSON_NOT_UTF8}", raw))
             aside = pl.DataFrame(rows, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String), orient="row")
             return text, aside, set(spans)
     raise click.ClickException(_not_valid(path, data, "UTF-8", lambda b: b.decode("utf-8"), hint)) from None
