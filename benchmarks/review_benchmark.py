@@ -123,7 +123,7 @@ def bench(n: int, folder: Path) -> None:
         audit = None
         for run in ("first run", "re-run"):
             t0 = time.perf_counter()
-            loaded = load_decisions(sub, ward_codes=set(WARDS), items=items, today=dt.date(2026, 12, 1))
+            loaded = load_decisions(sub, ward_codes=set(WARDS), items=items, today=dt.date(2026, 12, 1), audit=audit)
             t1 = time.perf_counter()
             audit, added = append_audit(audit, loaded.rows, dt.datetime.now(dt.UTC))
             t2 = time.perf_counter()

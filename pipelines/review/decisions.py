@@ -956,7 +956,7 @@ def _unseen_cause() -> pl.Expr:
     )
 
 
-PAIR_SEP = "\x1f"  # between a pair's two record keys (_pair_key)
+PAIR_SEP = "\x1f"  # between a pair's two record keys (pair_key)
 DECIDED_CONTENT = ["decision", "reviewer", "decided_on", "note"]  # a match_pair row's content (AUDIT_KEY, no ward)
 
 
