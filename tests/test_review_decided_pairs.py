@@ -213,3 +213,23 @@ def test_an_old_same_day_reversal_stays_in_effect_after_the_upgrade(tmp_path):
     assert added.height == 0
     after = effective_decisions(audit, run1)
     assert after["state"].to_list() == ["reopened"] and match_labels(after).height == 0
+
+
+def test_rows_an_official_deleted_from_the_file_are_decided_too(tmp_path):
+    """The official kept only the row they decided (the item's other rows deleted): the file's record_pairs says the
+    item held three when it was written, so the decision decides the three (the README: it labels every pair shown);
+    the item, holding those three, is closed."""
+    run1 = _ward_files(tmp_path / "run1")
+    source = tmp_path / "run1" / "wards" / WARD / "match_pair.csv"
+    table = pl.read_csv(source, infer_schema=False)
+    at = _rows_of(table, AB)[2]
+    folder = tmp_path / "decisions"
+    _decide_csv(source, folder / "all.csv", {at: "match"})
+    pl.read_csv(folder / "all.csv", infer_schema=False).slice(at, 1).write_csv(folder / "one.csv")
+    (folder / "all.csv").unlink()
+    loaded = load_decisions(folder, ward_codes={WARD}, items=run1, today=DAY)
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    assert audit["pairs_from"].to_list() == ["ward file"] and audit["left_ids"].list.len().to_list() == [3]
+    decisions = effective_decisions(audit, run1)
+    assert _labelled(decisions) == AB_PAIRS
+    assert build_queues(_inputs(PAIRS), decisions, run1, NOW).items.filter(pl.col("item_id") == AB).height == 0
