@@ -1984,20 +1984,17 @@ def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
 
 def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
     """The first CSV row with more fields than the header, read with Python's CSV reader (quoted fields as
-    Polars reads them): (the line where the row starts, the header's field count, the row's); None if every row
-    fits. Only run once the fast reader has failed."""
-    import csv
-
-    with _python_csv(data, sep, strict=False) as reader:
-        try:
-            expected = len(next((row for row in reader if row), []))  # blank lines before the header: no header
-            start = reader.line_num + 1
-            for row in reader:
-                if len(row) > expected:
-                    return start, expected, len(row)
-                start = reader.line_num + 1
-        except csv.Error:
-            return None
+    Polars reads them; csv_records: lines numbered at LF only, as --quarantine's reasons number them, a record the
+    reader cannot split passed over): (the line where the row starts, the header's field count, the row's); None if
+    every row fits. Only run once the fast reader has failed."""
+    expected = None
+    for first, _last, fields in csv_records(data.decode("utf-8-sig", errors="replace"), sep):
+        if expected is None:  # the header: the first record holding anything
+            if isinstance(fields, str):
+                return None
+            expected = len(fields) or None
+        elif not isinstance(fields, str) and len(fields) > expected:
+            return first, expected, len(fields)
     return None
 
 

@@ -383,3 +383,22 @@ def test_json_lines_that_are_no_object_are_set_aside_as_ingestion_quarantines_th
     most = CliRunner().invoke(main, [*args, "--quarantine", str(quarantine)])
     said = " ".join(most.output.split())
     assert most.exit_code == 1 and "line 1 is a text, not an object; --quarantine would set aside 2 of" in said
+
+
+def test_a_wide_row_below_a_carriage_return_in_a_quoted_cell_is_named_by_its_own_line(tmp_path):
+    """'x\\ry' in a quoted cell on line 3 made the refusal's reader (io.StringIO) count a line more: the wide row on
+    line 5 was named line 6, while --quarantine (lines at LF only) set aside line 5. Both say line 5 now."""
+    from pipelines.cli import field_count_problem
+
+    data = b'id,a,n\n1,x,y\n2,"x\ry",z\n3,a,b\n4,c,d,e\n5,f,g\n'
+    assert field_count_problem(data, ",") == (5, 3, 4)
+    refused, _ = _resolve(tmp_path, "R", data.replace(b"id,a,n", b"id,address,n"))
+    assert refused.exit_code == 1 and "line 5: the row starting on this line has 4 fields" in refused.output
+    rows = _check(
+        tmp_path,
+        "R",
+        data.replace(b"id,a,n", b"id,address,n"),
+        _without_lines(data.replace(b"id,a,n", b"id,address,n"), 5, 5),
+        {"line:5": "line 5 has 4 fields where the header has 3"},
+    )
+    assert rows.height == 1
