@@ -620,7 +620,8 @@ def without_blank_lines(
     import numpy as np  # here: its import is no cost of every CSV read
 
     data = source if isinstance(source, bytes) else path.read_bytes()
-    rows = _rows_by_columns(data, sep)
+    # --quarantine's records set aside are numbered as csv_records numbers lines (at LF only): so are the rows here
+    rows = _rows_walked(data, sep) if aside else _rows_by_columns(data, sep)
     if rows is NotImplemented:
         rows = _rows_read(data, sep)
     if rows is None:
@@ -651,6 +652,23 @@ def without_blank_lines(
         others = [line for first, last in aside for line in range(first + 1, last + 1)]
         data_rows = np.cumsum(~np.isin(first_line, others))[kept]
     return TableRead(frame.filter(pl.Series(kept)), data_rows)
+
+
+def _rows_walked(data: bytes, sep: str):  # -> (first_line, blank) arrays, or None
+    """_rows_by_columns' first two answers from csv_records: lines numbered at LF only, as --quarantine numbers the
+    records it sets aside (a CR inside a quoted cell is no line end; _rows_by_columns and Python's reader over
+    io.StringIO count it as one). None when a record cannot be split or there is none."""
+    import numpy as np
+
+    first_line, blank = [], []
+    for first, _last, fields in csv_records(data.decode("utf-8-sig", errors="replace"), sep):
+        if isinstance(fields, str):
+            return None
+        first_line.append(first)
+        blank.append(not fields)
+    if not first_line:
+        return None
+    return np.array(first_line, dtype=np.int64), np.array(blank, dtype=bool)
 
 
 def _rows_read(data: bytes, sep: str):  # -> (first_line, blank) arrays, or None

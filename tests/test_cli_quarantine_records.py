@@ -402,3 +402,26 @@ def test_a_wide_row_below_a_carriage_return_in_a_quoted_cell_is_named_by_its_own
         {"line:5": "line 5 has 4 fields where the header has 3"},
     )
     assert rows.height == 1
+
+
+def test_a_carriage_return_in_a_quoted_cell_does_not_shift_the_lines_said_after_a_record_set_aside(tmp_path):
+    """'x\\ry' on line 2, record 2 (lines 3-5) set aside, a blank line 6. The blank lines were found by a reader that
+    counts that CR as a line end: lines 3-5 set aside did not match, and stderr said '2 blank lines skipped (lines
+    6, 7)' (line 5 of the record and the blank line, each one ahead). Now '1 blank line skipped (line 6)'."""
+    from pathlib import Path
+
+    import pipelines.cli as cli
+
+    said: list[str] = []
+    data = DAMAGED_MIDDLE.replace(b"a\r\n2,", b'"x\ry"\r\n2,', 1).replace(b"\r\n3,", b"\r\n\r\n3,", 1)
+    source = Path(tmp_path / "cr.csv")
+    source.write_bytes(data)
+    echo, cli.echo = cli.echo, said.append
+    try:
+        read = cli.read_table(source, "--input", quarantine=True)
+    finally:
+        cli.echo = echo
+    assert read.frame["id"].to_list() == ["1", "3", "4"] and read.data_rows.tolist() == [1, 4, 5]
+    assert read.quarantined["source_key"].to_list() == ["line:3-5"]
+    blank = [line for line in said if "blank line" in line]
+    assert len(blank) == 1 and "1 blank line skipped (line 6)" in blank[0], said
