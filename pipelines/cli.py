@@ -1072,7 +1072,8 @@ def _read_json(path: Path, option: str, quarantine: bool | None = None) -> Table
             raise click.ClickException(problem) from None
     if not text.strip():
         raise click.ClickException(f"{path}: the file is empty")
-    read = _json_table(path, text, quarantine=quarantine, raw=data)
+    # lines set aside (left blank) in JSON Lines: JSON Lines still, even when the first line left is '[1]'
+    read = _json_table(path, text, quarantine=quarantine, raw=data, array=None if aside is None else False)
     return _with_quarantined(read, aside) if aside is not None else read
 
 
@@ -1142,13 +1143,18 @@ def _json_objects_not_utf8(data: bytes) -> tuple[str, dict[int, tuple[int, int]]
 
 
 def _json_table(
-    path: Path, text: str, drop: set[int] | None = None, quarantine: bool | None = None, raw: bytes | None = None
+    path: Path,
+    text: str,
+    drop: set[int] | None = None,
+    quarantine: bool | None = None,
+    raw: bytes | None = None,
+    array: bool | None = None,
 ) -> TableRead:
     """_read_json's rows from the file's text (decoded); ``drop``: the array's objects set aside (--quarantine,
     1-based), not read, the others keeping their numbers. JSON Lines with ``quarantine`` (--quarantine): a line that
     is not a JSON object (not JSON, another value, nested too deep, a key or value holding half of a character) is set
     aside (TableRead.quarantined, its bytes from ``raw``, the file's) as ingestion quarantines it, not refused; unless
-    they are most of the file's lines."""
+    they are most of the file's lines. ``array``: whether the file is an array (else JSON Lines), as it begins."""
     import numpy as np
 
     unread: dict[int, tuple[str, str]] = {}  # JSON Lines set aside: line -> (why, the refusal without --quarantine)
@@ -1162,7 +1168,7 @@ def _json_table(
     objects: list = []
     as_written: list[str] = []  # numbers no float or int holds, kept as written
     decoder = _json_decoder(as_written)
-    if text.lstrip().startswith("["):
+    if text.lstrip().startswith("[") if array is None else array:
         if (at := deep_at(text)) is not None:  # json.loads would raise RecursionError (a traceback)
             raise click.ClickException(f"{path}: line {text.count(chr(10), 0, at) + 1}: {TOO_DEEP}")
         try:

@@ -425,3 +425,22 @@ def test_a_carriage_return_in_a_quoted_cell_does_not_shift_the_lines_said_after_
     assert read.quarantined["source_key"].to_list() == ["line:3-5"]
     blank = [line for line in said if "blank line" in line]
     assert len(blank) == 1 and "1 blank line skipped (line 6)" in blank[0], said
+
+
+def test_json_lines_whose_first_line_is_set_aside_stay_json_lines(tmp_path):
+    """Line 1 damaged (set aside, left blank), line 2 '[1]': the text then began with '[' and was read as a JSON
+    array, refused ('line 3: not valid JSON (Extra data)'). Still JSON Lines: lines 1 and 2 set aside, 3-6 read."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    lines = [json.dumps({"id": str(i), "address": "Lê Lợi"}, ensure_ascii=False).encode() for i in range(1, 7)]
+    lines[0] = lines[0].replace("ợ".encode(), b"\xe1\xff\xa3")
+    lines[1] = b"[1]"
+    source, out, quarantine = tmp_path / "f.jsonl", tmp_path / "f.csv", tmp_path / "q.csv"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out)]
+    result = CliRunner().invoke(main, [*args, "--quarantine", str(quarantine)])
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(quarantine, infer_schema=False)["source_key"].to_list() == ["line:1", "line:2"]
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["3", "4", "5", "6"]
