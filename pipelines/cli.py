@@ -2258,10 +2258,11 @@ QUARANTINE = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FILE",
     help="Set aside a CSV's records that cannot be read (a line not valid in its encoding, nor certainly a legacy "
-    "one; more fields than the header; a quote never closed: from its record to the end) in FILE (.csv or .parquet: "
-    "source_key 'line:N' or 'line:N-M' for a record over several lines, reason, raw_text; a JSON array's objects "
-    "'object:N') and read the rest; without it such a record refuses the file. FILE is written on every run (no "
-    "row: its header only).",
+    "one; more fields than the header; a broken quote; a quote never closed: from its record to the end) in FILE "
+    "(.csv or .parquet: source_key 'line:N' or 'line:N-M' for a record over several lines, reason, raw_text; JSON "
+    "Lines' lines likewise, a JSON array's objects 'object:N') and read the rest; without it such a record refuses "
+    "the file. Not set aside: a header line, most of the file (refused). FILE is written on every run (no row: its "
+    "header only).",
 )
 
 
