@@ -18,6 +18,7 @@ EM runs over distinct comparison vectors with their counts, never over pairs one
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -147,9 +148,18 @@ def estimate_u(
     # per comparison: (pairs drawn in the part, how many pairs the part holds, its pairs' levels) per part
     parts: dict[str, list[tuple[int, int, pl.Series]]] = {}
     plain = tuple(c for c in counted if c not in stratified)
-    if plain:
-        gamma = comparison_levels(work, l, r, plain, codes)
-        for comp in plain:
+    # a comparison most pairs are not compared on (IDs: a CMND beside a CCCD, one missing) on its compared pairs
+    # alone: only they can be at its levels counted here (and "different"), so they count the same (at 1M people
+    # 0.6M of the 1M pairs for IDs)
+    narrowed = {c.name: exact[c.name].compared_pairs(l, r) for c in plain if exact.get(c.name) is not None}
+    whole = tuple(c for c in plain if narrowed.get(c.name) is None)
+    if whole:
+        gamma = comparison_levels(work, l, r, whole, codes)
+        for comp in whole:
+            parts[comp.name] = [(len(l), n * (n - 1), gamma[comp.name])]
+    for comp in plain:
+        if narrowed.get(comp.name) is not None:
+            gamma = comparison_levels(work, *narrowed[comp.name], (comp,), codes)
             parts[comp.name] = [(len(l), n * (n - 1), gamma[comp.name])]
     for index, column in enumerate(sorted(within)):
         comps = tuple(c for c in stratified if c.u_within == column)
@@ -237,112 +247,261 @@ def _pairs_within(code: np.ndarray, count: int, seed: list[int]) -> tuple[pl.Ser
 class _Exact:
     """``_exact_counts`` of one comparison: ordered record pairs (i != j) per level counted exactly, the pairs where
     the comparison is not missing, those left at the other levels or different, and which levels are those (by
-    index; "different" beside them)."""
+    index; "different" beside them); per record, the bit mask of ``_comparable`` (two records compared where theirs
+    meet) and the pairs where they meet."""
 
     levels: dict[int, int]
     present: int
     rest: int
     sampled: list[int]
+    meets: np.ndarray | None = None
+    compared: int = 0
+
+    def compared_pairs(self, l: pl.Series, r: pl.Series) -> tuple[pl.Series, pl.Series] | None:
+        """Of pairs (``l``, ``r``), those whose records are compared (no other is at a level counted on random
+        pairs, nor "different"); None where that leaves most (a name, a date: held by nearly every record)."""
+        if self.meets is None or self.compared > self.present * 0.8:
+            return None
+        at = pl.Series(np.flatnonzero(self.meets[l.to_numpy()] & self.meets[r.to_numpy()]), dtype=pl.UInt32)
+        return l.gather(at), r.gather(at)
 
 
 _EXACT_DTYPES = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
 
 
-def _follows(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether ``a`` holds one value per value of ``b`` and no 0 where ``b`` has none (codes of the same records):
-    two records agreeing on ``b`` (not 0) agree on ``a`` too."""
-    table = np.full(int(b.max()) + 1 if len(b) else 1, -1, dtype=np.int64)
-    table[b] = a
-    return bool(np.array_equal(table[b], a)) and not bool((table[1:] == 0).any())
+def _exact_counts(work: pl.DataFrame, comp: Comparison, codes: ValueCodes) -> _Exact | None:
+    """The pairs of ``comp``'s levels that value frequencies give exactly, as ``comparison_levels`` assigns them
+    (a pair holds its first level; missing where no column has both values, a date's precision as it reads it):
+
+    * the pairs where the comparison is present: those with a column both hold (of one length), by the sets of
+      columns (lengths) each record holds (``_comparable``);
+    * the exact levels at the head of the ladder (``_head_exact_pairs``);
+    * ``one_side`` and ``not_comparable`` (``_side_pairs``).
+
+    None where the comparison is of another shape (``_counted_exactly``: counted on random pairs as a whole)."""
+    if work.height < 2 or not _counted_exactly(work, comp):
+        return None
+    day = {column: _day_precise(work, codes, column) for column in _read(comp)}
+    found = _comparable(work.height, comp, codes, day)
+    if found is None:
+        return None
+    bits, holding = found
+    compared = _pairs_meeting(bits)
+    levels = _head_exact_pairs(work, comp, codes, day, holding)
+    rest = compared - sum(levels.values())
+    sides = _side_pairs(work.height, comp, codes, compared)
+    present = compared + sum(sides.values())
+    if present <= 0:
+        return None
+    sampled = [i for i in range(len(levels), len(comp.levels)) if comp.levels[i].kind not in SIDE_KINDS]
+    return _Exact(levels | sides, present, rest, sampled, bits, compared)
 
 
-def _pairs_agreeing(parts: list[np.ndarray], known: dict | None = None) -> int:
-    """Ordered pairs of distinct records whose codes are equal and not 0 in every one of ``parts`` (int64 codes
-    from 1 of the same records; 0 where a record cannot agree: a value missing, a date coarser than a day).
-
-    A part holding one value per value of another (a unit's district, a name's folded form) is left out: agreeing
-    on the other they agree on it. Counted per code by ``np.bincount`` where the codes are few enough, else sorted.
-    ``known``: what calls on the same arrays found (which follows which, the counts), kept there."""
-    known = {} if known is None else known
-
-    def follows(a: np.ndarray, b: np.ndarray) -> bool:
-        if (id(a), id(b)) not in known:
-            known[(id(a), id(b))] = _follows(a, b)
-        return known[(id(a), id(b))]
-
-    kept: list[np.ndarray] = []
-    for part in sorted(parts, key=lambda part: -int(part.max()) if len(part) else 0):
-        if not any(follows(part, finer) for finer in kept):  # (the finest first)
-            kept.append(part)
-    if not kept or not len(kept[0]):
-        return 0
-    key = frozenset(id(part) for part in kept)
-    if key not in known:
-        known[key] = _pairs_equal(kept)
-    return known[key]
+def _read(comp: Comparison) -> set[str]:
+    """The columns a comparison's levels read."""
+    return set(comp.columns) | {c for level in comp.levels for c in (level.columns or ())}
 
 
-def _pairs_equal(kept: list[np.ndarray]) -> int:
-    """``_pairs_agreeing`` of parts none of which follows another."""
-    if len(kept) == 1:
-        counts = np.bincount(kept[0])
-    else:
-        key, size, given = np.zeros(len(kept[0]), dtype=np.int64), 1, np.ones(len(kept[0]), dtype=bool)
-        for part in kept:
-            width = int(part.max()) + 1
-            if size * width >= 1 << 62:  # (never at a few columns of dense codes; exact either way)
-                key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
-                size = int(key.max()) + 1
-            key = key * width + part
-            size *= width
-            given &= part != 0
-        key = key[given] + 1
-        counts = np.bincount(key) if size <= 4 * len(key) else np.unique(key, return_counts=True)[1]
-        counts = np.concatenate([[0], counts])
+def _space(comp: Comparison) -> tuple[str, ...] | None:
+    """The columns whose codes a ``mixed`` comparison shares (``ValueCodes.get``); None for another."""
+    return tuple(sorted(_read(comp))) if comp.mixed else None
+
+
+def _counted_exactly(work: pl.DataFrame, comp: Comparison) -> bool:
+    """Whether ``_exact_counts`` can count a comparison: every column it reads is in ``work``, its ``one_side`` and
+    ``not_comparable`` levels read all its columns, and no date coarser than a day meets a ``mixed`` comparison or
+    such a level (how a precision moves a pair between them is left to random pairs)."""
+    read = _read(comp)
+    sides = [level for level in comp.levels if level.kind in SIDE_KINDS]
+    if any(c not in work.columns for c in read):
+        return False
+    if any(set(level.columns or comp.columns) != set(comp.columns) for level in sides):
+        return False
+    return not ((comp.mixed or sides) and any(precision_column(c) in work.columns for c in read))
+
+
+def _day_precise(work: pl.DataFrame, codes: ValueCodes, column: str) -> np.ndarray | None:
+    """Per record, whether its date is not coarser than a day (None: the column has no precision)."""
+    precision = precision_column(column)
+    if precision not in work.columns:
+        return None
+    table = np.concatenate([[True], (codes.get(precision)[1] == "day").fill_null(True).to_numpy()])
+    return table[codes.array(precision)]
+
+
+def _comparable(
+    n: int, comp: Comparison, codes: ValueCodes, day: dict[str, np.ndarray | None]
+) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
+    """Per record a bit mask, two records compared where their masks meet, and per column which records hold a
+    value it compares: a ``mixed`` comparison's bits are the lengths (kinds) of a record's values (None over 16
+    kinds), another's the columns a record holds (a date coarser than a day held only where a level reads years);
+    ``n`` records."""
+    bits = np.zeros(n, dtype=np.uint64)
+    if comp.mixed:
+        space = _space(comp)
+        length = codes.per_code("length", comp.columns[0], space)  # (one table for the space's columns)
+        kinds = np.flatnonzero(np.bincount(length)) if len(length) else np.zeros(0, dtype=np.int64)
+        if len(kinds) > 16:
+            return None
+        bit = np.left_shift(np.uint64(1), np.searchsorted(kinds, length).astype(np.uint64))
+        bit = np.concatenate([np.zeros(1, dtype=np.uint64), bit])  # code 0: missing, no kind
+        for column in comp.columns:
+            bits |= bit[codes.array(column, space)]
+        return bits, {c: codes.array(c, space) != 0 for c in comp.columns}
+    years = any(level.kind in ("same_year", "year_only") for level in comp.levels)
+    holding = {}
+    for column in comp.columns:
+        has = codes.array(column) != 0
+        holding[column] = has if years or day[column] is None else has & day[column]
+    if len(comp.columns) == 1:  # (a record's mask: whether it holds the column)
+        return holding[comp.columns[0]].view(np.uint8), holding
+    for place, column in enumerate(comp.columns):
+        bits |= np.where(holding[column], np.uint64(1 << place), np.uint64(0))
+    return bits, holding
+
+
+def _head_exact_pairs(
+    work: pl.DataFrame,
+    comp: Comparison,
+    codes: ValueCodes,
+    day: dict[str, np.ndarray | None],
+    holding: dict[str, np.ndarray],
+) -> dict[int, int]:
+    """Ordered record pairs at each exact level heading the ladder, one column each (a date to the day), as long as
+    agreeing there implies the comparison is present (its column or one it is never missing without): the pairs
+    agreeing on it less those agreeing on an earlier one too, by inclusion and exclusion over the earlier ones (a
+    folded name's pairs without those written exactly alike). A ``mixed`` comparison's first level: the pairs sharing
+    a value in any of its columns (``_pairs_sharing``)."""
+    levels: dict[int, int] = {}
+    found: list[np.ndarray] = []  # the exact levels' codes so far, 0 where a record cannot agree
+    most: list[int] = []  # the highest code of each
+    joints: dict[tuple[int, ...], np.ndarray] = {}
+
+    def joint(held: tuple[int, ...]) -> np.ndarray:  # the joint codes of some of them (most codes first), made once
+        if held not in joints:
+            joints[held] = found[held[0]] if len(held) == 1 else _joint(joint(held[:-1]), found[held[-1]])
+        return joints[held]
+
+    for index, level in enumerate(comp.levels):
+        columns = level.columns or comp.columns
+        dtypes = [work.schema[c] for c in columns]
+        if level.kind != "exact" or not all(isinstance(d, _EXACT_DTYPES) or d.is_integer() for d in dtypes):
+            break
+        if comp.mixed:
+            if index > 0 or not set(columns) <= set(comp.columns) or any(d.is_integer() for d in dtypes):
+                break
+            levels[index] = _pairs_sharing([codes.array(c, _space(comp)) for c in columns])
+            continue
+        if len(columns) > 1:
+            break
+        code = codes.array(columns[0])
+        if day[columns[0]] is not None:
+            code = np.where(day[columns[0]], code, 0)
+        given = code != 0
+        if not any(bool(np.all(has[given])) for has in holding.values()):  # agreeing here: present
+            break
+        found.append(code)
+        most.append(int(code.max()) if len(code) else 0)
+        last = len(found) - 1
+        levels[index] = sum(
+            (-1) ** size * _pairs_on(joint(tuple(sorted((last, *others), key=lambda i: -most[i]))))
+            for size in range(last + 1)
+            for others in itertools.combinations(range(last), size)
+        )
+    return levels
+
+
+def _side_pairs(n: int, comp: Comparison, codes: ValueCodes, compared: int) -> dict[int, int]:
+    """Ordered record pairs at ``one_side`` (one record holds a value, the other none) and ``not_comparable`` (both
+    hold values, of no common kind: all pairs of records holding one less the ``compared`` ones); a kind's second
+    level gets none (a pair holds the first); ``n`` records."""
+    if not any(level.kind in SIDE_KINDS for level in comp.levels):
+        return {}
+    holds = np.zeros(n, dtype=bool)
+    for column in comp.columns:
+        holds |= codes.array(column, _space(comp)) != 0
+    a = int(holds.sum())
+    pairs, done = {}, set()
+    for index, level in enumerate(comp.levels):
+        if level.kind in SIDE_KINDS:
+            first = level.kind not in done
+            pairs[index] = 0 if not first else 2 * a * (n - a) if level.kind == "one_side" else a * (a - 1) - compared
+            done.add(level.kind)
+    return pairs
+
+
+def _pairs_equal(parts: list[np.ndarray]) -> int:
+    """Ordered pairs of distinct records whose codes are equal and not 0 in every one of ``parts`` (codes of the
+    same records; 0 where a record cannot agree: a value missing, a date coarser than a day): counted on their
+    joint codes (``_joint``, the part of most codes first: the others mostly follow it)."""
+    ordered = sorted(parts, key=lambda part: -int(part.max()) if len(part) else 0)
+    if len(ordered) > 1:
+        given = np.logical_and.reduce([part != 0 for part in ordered])
+        if given.sum() < len(given) // 2:  # (few records hold them all: the rest left out first)
+            ordered = [part[given] for part in ordered]
+    return _pairs_on(functools.reduce(_joint, ordered)) if ordered else 0
+
+
+def _pairs_on(code: np.ndarray) -> int:
+    """Ordered pairs of distinct records with the same code, not 0."""
+    counts = np.bincount(code) if len(code) else np.zeros(1, dtype=np.int64)
     counts[0] = 0
-    counts = counts.astype(np.int64)
     return int((counts * (counts - 1)).sum())
+
+
+def _joint(key: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """Codes equal where both ``key`` and ``part`` are, 0 where either is 0: ``key``'s, but for the keys whose
+    records hold several values of ``part``, coded anew by both (a household's records in two units; none where
+    ``part`` follows ``key``, a full name's folded form: then no sort)."""
+    key = np.where(part != 0, key, 0)
+    top = int(key.max()) + 1
+    seen = np.zeros(top, dtype=part.dtype)
+    seen[key] = part  # one of each key's values
+    differs = (seen[key] != part) & (key != 0)
+    if not differs.any():
+        return key
+    split = np.zeros(top, dtype=bool)
+    split[key[differs]] = True
+    inside = split[key]
+    joint = key.astype(np.int64)
+    both = joint[inside] * (int(part.max()) + 1) + part[inside]
+    joint[inside] = top + np.unique(both, return_inverse=True)[1].reshape(-1)
+    return joint
 
 
 def _pairs_sharing(arrays: list[np.ndarray]) -> int:
     """Ordered pairs of distinct records sharing a value (a code other than 0, the codes of one space) in any of
-    ``arrays``: by inclusion and exclusion over the sets of values two records both hold."""
-    if len(arrays) == 2:  # (the usual ID and old ID number: their set in two arrays, no sort of every record's)
-        a, b = arrays
-        low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-        low[low == high] = 0  # a value in both columns of a record is held once
-        held = [low, high]
+    ``arrays``: by inclusion and exclusion over the sets of values two records both hold (a record's values as a
+    sorted row, a value in two columns of a record held once)."""
+    if len(arrays) == 2:  # (the usual ID and old ID number: their sorted row without a sort)
+        low, high = np.minimum(*arrays), np.maximum(*arrays)
+        held = [np.where(low == high, 0, low), high]
     else:
         stacked = np.sort(np.stack(arrays, axis=1), axis=1)
-        stacked[:, 1:][stacked[:, 1:] == stacked[:, :-1]] = 0  # a value in two columns of a record is held once
-        held = [stacked[:, i].astype(np.int64) for i in range(stacked.shape[1])]
-    total = 0
-    for size in range(1, len(held) + 1):
-        keys = []
-        for columns in itertools.combinations(held, size):
-            given = np.ones(len(columns[0]), dtype=bool)
-            for column in columns:
-                given &= column != 0
-            keys.append([column[given] for column in columns])
-        found = [np.concatenate([key[i] for key in keys]) for i in range(size)]
-        if not len(found[0]):
+        stacked[:, 1:][stacked[:, 1:] == stacked[:, :-1]] = 0
+        held = [stacked[:, i] for i in range(stacked.shape[1])]
+    width = max(int(column.max()) for column in held) + 1
+    single = sum(np.bincount(column, minlength=width) for column in held)
+    single[0] = 0
+    total = int((single * (single - 1)).sum())
+    for size in range(2, len(held) + 1):
+        sets = list(itertools.combinations(held, size))
+        if len(sets) == 1:  # (each record's one set of this size: pairs equal on all its values)
+            total += (-1) ** (size + 1) * _pairs_equal(list(sets[0]))
             continue
-        width = max(int(column.max()) for column in found) + 1
-        if width**size < 1 << 62:  # one integer per set of values (mixed radix)
-            key = found[0]
-            for column in found[1:]:
-                key = key * width + column
-            counts = np.bincount(key) if size == 1 else np.unique(key, return_counts=True)[1]
-        else:
-            counts = np.unique(np.stack(found, axis=1), axis=0, return_counts=True)[1]
-        total += (-1) ** (size + 1) * int((counts.astype(np.int64) * (counts - 1)).sum())
+        given = [np.logical_and.reduce([column != 0 for column in columns]) for columns in sets]
+        found = np.concatenate(
+            [np.stack([c[g] for c in columns], axis=1) for columns, g in zip(sets, given, strict=True)]
+        )
+        counts = np.unique(found, axis=0, return_counts=True)[1].astype(np.int64) if len(found) else np.zeros(0)
+        total += (-1) ** (size + 1) * int((counts * (counts - 1)).sum())
     return total
 
 
 def _pairs_meeting(bits: np.ndarray) -> int:
     """Ordered pairs of distinct records whose bit masks share a bit."""
     if len(bits) and int(bits.max()) < 1 << 16:
-        counts = np.bincount(bits.astype(np.intp))
+        counts = np.bincount(bits if bits.dtype.itemsize < 8 else bits.astype(np.intp))
         masks = np.flatnonzero(counts).astype(np.uint64)
         counts = counts[masks.astype(np.intp)]
     else:
@@ -350,121 +509,6 @@ def _pairs_meeting(bits: np.ndarray) -> int:
     meet = (masks[:, None] & masks[None, :]) != 0
     counts = counts.astype(np.int64)
     return int(counts @ meet.astype(np.int64) @ counts - counts[masks != 0].sum())
-
-
-def _exact_counts(work: pl.DataFrame, comp: Comparison, codes: ValueCodes) -> _Exact | None:
-    """The pairs of ``comp``'s levels that value frequencies give exactly, as ``comparison_levels`` assigns them
-    (a pair holds its first level; missing where no column has both values, a date's precision as it reads it):
-
-    * the exact levels at the head of the ladder, each on one column (any of a ``mixed`` comparison's first one):
-      the pairs agreeing on it less those agreeing on an earlier one too (inclusion and exclusion over the earlier
-      ones: the pairs agreeing on several columns at once are counted the same way), only where agreeing implies
-      the comparison is present (its column or one it is never missing without);
-    * ``one_side`` (one record holds a value, the other none) and ``not_comparable`` (both hold values, of no
-      common kind): counted on how many records hold a value and which kinds (a ``mixed`` comparison's lengths);
-    * the pairs where the comparison is present: those with a column both hold (of one length), by the sets of
-      columns (lengths) each record holds.
-
-    None where the comparison is of another shape (counted on random pairs as a whole)."""
-    n = work.height
-    if n < 2:
-        return None
-    space = tuple(sorted(set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}))
-    space = space if comp.mixed else None
-    read = set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}
-    if any(c not in work.columns for c in read):
-        return None
-    year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
-    sides = [level for level in comp.levels if level.kind in SIDE_KINDS]
-
-    def fine(column: str) -> np.ndarray | None:
-        """Per record, whether its date is not coarser than a day (None: the column has no precision)."""
-        precision = precision_column(column)
-        if precision in work.columns:
-            table = np.concatenate([[True], (codes.get(precision)[1] == "day").fill_null(True).to_numpy()])
-            return table[codes.array(precision)]
-        return None
-
-    coarse = [c for c in read if fine(c) is not None]
-    if comp.mixed and coarse or sides and coarse:
-        return None
-    if comp.mixed:  # a record's set of value lengths: a pair is compared where the sets meet
-        length = codes.per_code("length", comp.columns[0], space)  # (one table for the space's columns)
-        kinds = np.flatnonzero(np.bincount(length)) if len(length) else np.zeros(0, dtype=np.int64)
-        if len(kinds) > 16:
-            return None
-        bit = np.left_shift(np.uint64(1), np.searchsorted(kinds, length).astype(np.uint64))
-        bit = np.concatenate([np.zeros(1, dtype=np.uint64), bit])  # code 0: missing, no kind
-        bits = np.zeros(n, dtype=np.uint64)
-        for column in comp.columns:
-            bits |= bit[codes.array(column, space)]
-        holding = {c: codes.array(c, space) != 0 for c in comp.columns}
-    else:
-        bits = np.zeros(n, dtype=np.uint64)
-        holding = {}
-        for place, column in enumerate(comp.columns):
-            has = codes.array(column) != 0
-            day = fine(column)
-            holding[column] = has if year_level or day is None else has & day
-            bits |= np.where(holding[column], np.uint64(1 << place), np.uint64(0))
-    compared = _pairs_meeting(bits)
-
-    levels: dict[int, int] = {}
-    known: dict = {}  # (``_pairs_agreeing``'s, on these arrays)
-    agreeing: list[np.ndarray] = []  # the exact levels so far: their codes, 0 where a record cannot agree
-    for index, level in enumerate(comp.levels):
-        if level.kind != "exact":
-            break
-        columns = level.columns or comp.columns
-        if comp.mixed:
-            if (
-                index > 0
-                or not set(columns) <= set(comp.columns)
-                or not all(isinstance(work.schema[c], _EXACT_DTYPES) for c in columns)
-            ):
-                break
-            levels[index] = _pairs_sharing([codes.array(c, space) for c in columns])
-            continue
-        column = columns[0]
-        dtype = work.schema[column]
-        if len(columns) > 1 or not (isinstance(dtype, _EXACT_DTYPES) or dtype.is_integer()):
-            break
-        code = codes.array(column).astype(np.int64)
-        day = fine(column)
-        if day is not None:
-            code[~day] = 0
-        given = code != 0
-        if not any(bool(np.all(has[given])) for has in holding.values()):  # agreeing here: present
-            break
-        levels[index] = sum(
-            (-1) ** size * _pairs_agreeing([code, *earlier], known)
-            for size in range(len(agreeing) + 1)
-            for earlier in itertools.combinations(agreeing, size)
-        )
-        agreeing.append(code)
-    first_open = len(levels)
-    rest = compared - sum(levels.values())
-
-    present = compared
-    if sides:
-        if any(set(level.columns or comp.columns) != set(comp.columns) for level in sides):
-            return None
-        holds = np.zeros(n, dtype=bool)
-        for column in comp.columns:
-            holds |= codes.array(column, space) != 0
-        a = int(holds.sum())
-        done = set()
-        for index, level in enumerate(comp.levels):
-            if level.kind not in SIDE_KINDS:
-                continue
-            pairs = 0 if level.kind in done else 2 * a * (n - a) if level.kind == "one_side" else a * (a - 1) - compared
-            done.add(level.kind)
-            levels[index] = pairs
-            present += pairs
-    if present <= 0:
-        return None
-    sampled = [i for i in range(first_open, len(comp.levels)) if comp.levels[i].kind not in SIDE_KINDS]
-    return _Exact(levels, present, rest, sampled)
 
 
 LABEL = "_label"  # a candidate pair's verdict inside EM: 1 same, 0 different, null not labelled
