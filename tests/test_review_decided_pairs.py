@@ -233,3 +233,20 @@ def test_rows_an_official_deleted_from_the_file_are_decided_too(tmp_path):
     decisions = effective_decisions(audit, run1)
     assert _labelled(decisions) == AB_PAIRS
     assert build_queues(_inputs(PAIRS), decisions, run1, NOW).items.filter(pl.col("item_id") == AB).height == 0
+
+
+def test_a_decision_not_kept_labels_the_items_pairs_whatever_its_lists_hold(tmp_path):
+    """A 'not kept' decision labels the item's pairs of this run even when its lists are empty rather than null (a
+    re-read 'not kept' row appended again carried []: it labelled nothing; found in an end-to-end run, 14:20)."""
+    run2, audit, _ = _decided_on_run1(tmp_path)
+    old = audit.with_columns(
+        pl.lit([], pl.List(pl.String)).alias("left_ids"),
+        pl.lit([], pl.List(pl.String)).alias("right_ids"),
+        pl.lit("not kept").alias("pairs_from"),
+    )
+    decisions = effective_decisions(old, run2)
+    assert _labelled(decisions) == sorted([*AB_PAIRS, GAINED[:2]])
+    assert (
+        build_queues(_inputs([*PAIRS, GAINED]), decisions, run2, LATER).items.filter(pl.col("item_id") == AB).height
+        == 0
+    )

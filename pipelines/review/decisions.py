@@ -979,12 +979,11 @@ def _kept_at_place(audit: pl.DataFrame | None) -> pl.DataFrame:
         .group_by("_i", maintain_order=True)
         .agg(
             *[pl.col(c).first() for c in (*ITEM_PLACE, *DECIDED_CONTENT)],
-            pl.when(pl.col("left_ids").is_not_null().any())
-            .then(pair_key(pl.col("left_ids"), pl.col("right_ids")).drop_nulls().sort())
-            .alias("_kept"),
+            pair_key(pl.col("left_ids"), pl.col("right_ids")).drop_nulls().sort().alias("_kept"),
             pl.col("pairs_from").first().alias("_kept_from"),
         )
         .unique([*ITEM_PLACE, *DECIDED_CONTENT], keep="last", maintain_order=True)
+        .with_columns(pl.when(pl.col("_kept_from") != "not kept").then(pl.col("_kept")).alias("_kept"))
         .select(empty.columns)
         .cast(empty.schema)
     )
@@ -1022,6 +1021,8 @@ def _with_decided_pairs(work: pl.DataFrame, audit: pl.DataFrame | None) -> pl.Da
     pair = (pl.col("kind") == "match_pair").fill_null(False)
     decided = (
         pl.when(~pair)
+        .then(pl.lit(None, pl.List(pl.String)))
+        .when(pl.col("_kept_from") == "not kept")
         .then(pl.lit(None, pl.List(pl.String)))
         .when(pl.col("_kept_from").is_not_null())
         .then(pl.col("_kept"))
@@ -1661,7 +1662,7 @@ def decided_pairs(decisions: pl.DataFrame, which: tuple[str, ...] = ("match", "n
     gained after it; one loaded before the audit kept pairs (pairs_from 'not kept') to the item's pairs of this run."""
     closed = _closed(REVIEW_DECISIONS_TABLE.with_absent(decisions), "match_pair", which)
     shared = ["item_id", "entity_kind", "decision", "reviewer", "decided_on"]
-    kept = pl.col("decided_left_ids").is_not_null()
+    kept = pl.col("decided_left_ids").is_not_null() & (pl.col("pairs_from").fill_null("") != "not kept")
     own = (
         closed.filter(kept)
         .select(*shared, pl.col("decided_left_ids").alias("left_id"), pl.col("decided_right_ids").alias("right_id"))

@@ -786,7 +786,10 @@ def pairs_not_decided(rows: pl.DataFrame | None, decisions: pl.DataFrame) -> pl.
     if rows is None or not rows.height or not needed <= set(decisions.columns):
         return pl.DataFrame(schema=schema)
     kept = decisions.filter(
-        (pl.col("state") == "closed") & (pl.col("kind") == "match_pair") & pl.col("decided_left_ids").is_not_null()
+        (pl.col("state") == "closed")
+        & (pl.col("kind") == "match_pair")
+        & pl.col("decided_left_ids").is_not_null()
+        & (pl.col("pairs_from").fill_null("") != "not kept")
     )
     if not kept.height:
         return pl.DataFrame(schema=schema)
