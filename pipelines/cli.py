@@ -160,6 +160,7 @@ def _not_utf8(
     bad: set[int],
     quarantine: bool | None = None,
     refused: str = "",
+    header: tuple[int, int, list[int], int] | None = None,
 ) -> str:
     """Why a CSV read as UTF-8 is refused, in one wording: '<file>: <lines> not valid UTF-8 (<clauses>)', the lines
     by number, never a value. ``legacy``: the lines certainly one legacy encoding (--encoding auto reads them);
@@ -170,31 +171,115 @@ def _not_utf8(
     mend or remove them (a legacy --encoding reads them as wrong letters with no error; was 'give --encoding'); else
     give --encoding (auto) or leave it to auto-detection (utf-8). ``quarantine`` False: the command offers
     --quarantine, not given (said with a damaged line); ``refused``: given, why it set nothing aside (_set_aside's
-    clause: a header line, most of the file)."""
+    clause: a header line, most of the file). ``header``: the header's first and last line, the positions of the
+    columns whose names hold the bytes and its column count (_header_not_utf8), when it is among the lines not read
+    (HC5: Polars read such a header with U+FFFD, exit 0): said with the positions (never a name: a header of values
+    is possible), the header mended (damaged) or --encoding given (a legacy-looking header), never removed or set
+    aside."""
     from pipelines.ingest.readers import legacy_encoding
 
     auto = encoding == "auto"
-    damaged = bool(bad) and 0 not in bad and (bool(legacy) or not all(map(_legacy_looking, _raw_lines(data, bad))))
-    only_bad = damaged and (auto or not legacy)  # else every line not UTF-8 is named (none read, or UTF-8 only)
+    head = set(range(header[0], header[1] + 1)) if header else set()
+    rows = bad - head  # the lines not read below the header (every one when the header is not among them)
+    damaged = bool(rows) and 0 not in bad and (bool(legacy) or not all(map(_legacy_looking, _raw_lines(data, rows))))
+    # the damaged lines alone named, else every line not UTF-8 (none read, or UTF-8 only)
+    only_bad = (damaged or bool(head & bad)) and (auto or not legacy)
     where = numbered("line", bad, LINES_SHOWN) if only_bad else undecodable_lines(data, lambda b: b.decode("utf-8"))
     said: list[str] = []
     if legacy:
         if not auto:  # (it read none of them)
             said.append(f"--encoding {encoding} reads UTF-8 only")
         said.append(f"--encoding auto reads {numbered('line', legacy, LINES_SHOWN)} as {legacy_encoding(legacy)}")
+    if header:
+        said.append(_header_clause(data, header, head & bad, bool(legacy)))
+    offer = quarantine is False and not head & bad  # the header cannot go aside: no offer
+    if head & bad:  # the rows' lines named before their own clause
+        only_bad = False
     if damaged:
-        it = "it" if len(bad) == 1 else "them"
+        it = "it" if len(rows) == 1 else "them"
         said.append(
-            f"{'' if only_bad else numbered('line', bad, LINES_SHOWN) + ': '}not certainly a legacy encoding, "
+            f"{'' if only_bad else numbered('line', rows, LINES_SHOWN) + ': '}not certainly a legacy encoding, "
             f"damaged bytes? mend {it} at the source or remove {it}"
-            + (f" (or give --quarantine FILE: {it} set aside, the rest read)" if quarantine is False else "")
+            + (f" (or give --quarantine FILE: {it} set aside, the rest read)" if offer else "")
             + ": --encoding reads the whole file in one encoding, a damaged UTF-8 line as that encoding's wrong letters"
         )
-    elif not legacy:
+    elif not legacy and (rows or not header):
         said.append("give --encoding" if auto else "leave --encoding to auto-detection")
     if quarantine and refused:  # given, yet nothing set aside: a header line, most of the file (_set_aside)
         said.append(refused)
     return f"{path}: {where + ' ' if where else ''}not valid UTF-8 ({'; '.join(said)})"
+
+
+def _header_clause(data: bytes, header: tuple[int, int, list[int], int], bad: set[int], legacy: bool) -> str:
+    """_not_utf8's clause for a CSV's header among the lines not read: its line(s), the positions of the columns whose
+    names hold the bytes (a name is not shown: a header of values is possible) and what to do. ``bad``: its lines not
+    read (none: certainly a legacy encoding, an explicit --encoding utf-8 read it not, said before); ``legacy``: the
+    file has lines certainly a legacy encoding (then a bad line is damaged, as _not_utf8 takes it)."""
+    first, last, columns, width = header
+    if columns:
+        names = f"column {columns[0]}" if len(columns) == 1 else f"columns {', '.join(map(str, columns))}"
+        where = f"the name{'s' if len(columns) > 1 else ''} of {names} (of {width}) hold{'' if len(columns) > 1 else 's'} them"
+    else:  # a header the reader cannot split
+        where = "the columns are named there"
+    clause = f"{_lines_said(first, last)} is the header: {where}"
+    if not bad:
+        return clause
+    if legacy or not all(map(_legacy_looking, _raw_lines(data, bad))):
+        return (
+            f"{clause}; not certainly a legacy encoding, damaged bytes? mend the header at the source (read as it "
+            "is, the name would hold a replacement character, U+FFFD)"
+        )
+    return (
+        f"{clause}; if the header is in a legacy encoding give --encoding ({', '.join(LEGACY)}), else mend the "
+        "header at the source"
+    )
+
+
+def _header_not_utf8(data: bytes, sep: str, lines: set[int] | None = None) -> tuple[int, int, list[int], int] | None:
+    """A UTF-8 CSV's header when its bytes are not all valid UTF-8 (or, given ``lines``, when it is on one of
+    them): its first and last line (blank lines, a title skipped above it: the file's numbers), the positions
+    (1-based) of its columns whose names hold such bytes, its column count; None when it is valid (or on none of
+    ``lines``). Polars reads such a header with no error, each such byte a U+FFFD (HV9's case): only called once a
+    name holds one, or the file failed to read."""
+    text = data.decode("utf-8", "surrogateescape")
+    found = next(((a, b, fields) for a, b, fields in csv_records(text, sep) if fields != []), None)
+    if found is None:
+        return None
+    first, last, fields = found
+    if lines is not None and not lines & set(range(first, last + 1)):
+        return None
+    if isinstance(fields, str):  # a header the reader cannot split: its lines' bytes tell
+        head = "\n".join(text.removeprefix("\ufeff").split("\n", last)[first - 1 : last])
+        return (first, last, [], 0) if lines is not None or _NOT_UTF8_BYTE.search(head) else None
+    columns = [n for n, name in enumerate(fields, start=1) if _NOT_UTF8_BYTE.search(name)]
+    return (first, last, columns, len(fields)) if columns or lines is not None else None
+
+
+class _HeaderNotUtf8(pl.exceptions.ComputeError):
+    """Polars read a UTF-8 CSV whose header holds bytes not valid UTF-8 (each a U+FFFD in a name, no error): raised
+    in _read_mended to be handled as Polars' own error for such bytes in a row ('utf' in its words)."""
+
+
+class _OpenAtTheEnd(pl.exceptions.ComputeError):
+    """Polars read a CSV that ends inside a quoted field opened and never closed, with no error (_ends_inside_a_quote):
+    raised in _read_mended to be handled as a quote never closed elsewhere is (refused naming its line, or set aside
+    with --quarantine)."""
+
+
+def _ends_inside_a_quote(source: Path | bytes, path: Path, sep: str) -> bool:
+    """Whether the CSV ``source`` (the file, or its mended bytes) ends inside a quoted field Python's strict reader
+    finds never closed, which Polars read with no error: Polars fails on such a file, unless its last bytes (a CR
+    alone after them aside) are a doubled quote ('4,"ZQ Lê ""': the field's text ends with a quote, doubled, and the
+    file ends there); it then takes the last quote for the closing one and reads a short row ('ZQ Lê '). Only such a
+    file is walked (csv_records): the tail of any other is its last 256 bytes looked at (HV9's case, HC5)."""
+    tail = source[-256:] if isinstance(source, bytes) else _file_tail(path)
+    if not tail.rstrip(b"\r").endswith(b'""'):
+        return False
+    data = source if isinstance(source, bytes) else path.read_bytes()
+    from collections import deque
+
+    last = deque(csv_records(data.decode("utf-8", "surrogateescape"), sep), maxlen=1)
+    return bool(last) and isinstance(last[0][2], str) and "end of data" in last[0][2]
 
 
 def _raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
@@ -1555,6 +1640,12 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
                 raise
             frame = pl.read_csv(source := mended, infer_schema=False, separator=sep, encoding="utf8")
             crs_looked_at = True
+        if chosen == "utf-8" and any("\ufffd" in name for name in frame.columns):  # a byte not UTF-8 in the header?
+            data = source if isinstance(source, bytes) else path.read_bytes()
+            if _header_not_utf8(data.removeprefix(b"\xef\xbb\xbf"), sep) is not None:
+                raise _HeaderNotUtf8("invalid utf-8 in the header")
+        if _ends_inside_a_quote(source, path, sep):
+            raise _OpenAtTheEnd("the file ends inside a quoted field")
     except pl.exceptions.NoDataError:
         raise click.ClickException(f"{path}: the file is empty") from None
     except pl.exceptions.DuplicateError:  # the name Polars gives a repeated column's copy is another column's name
@@ -1579,6 +1670,9 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
             if encoding != "auto":
                 why |= dict.fromkeys(legacy, f"is not valid UTF-8 (--encoding {encoding} reads UTF-8 only)")
             refused = MOST_LINES_NOT_UTF8 if 0 in bad else ""
+            # the header among the lines not read (Polars reads a header's bytes not UTF-8 as U+FFFD): named with its
+            # columns, never set aside
+            header = None if 0 in bad else _header_not_utf8(mended, sep, set(why))
             if quarantine and why and not refused:
                 found = _set_aside(text, why, sep)
                 if isinstance(found, str):  # a header line; most of the file: its encoding wrong?
@@ -1592,7 +1686,9 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
                         aside | set(records),
                     )  # fmt: skip
                     return _accounted(path, _with_quarantined(read, quarantined_lines(mended, records)), total)
-            raise click.ClickException(_not_utf8(path, data, encoding, legacy, bad, quarantine, refused)) from None
+            raise click.ClickException(
+                _not_utf8(path, data, encoding, legacy, bad, quarantine, refused, header)
+            ) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
         crs_looked_at = False
@@ -1635,6 +1731,8 @@ def _without_inner_marks_read(data: bytes, sep: str, path: Path, source: Path | 
     try:
         frame = pl.read_csv(mended, infer_schema=False, separator=sep, encoding="utf8")
     except (pl.exceptions.PolarsError, OSError):
+        return None, source
+    if _ends_inside_a_quote(mended, path, sep):  # (read with no error: _OpenAtTheEnd)
         return None, source
     lines = [m.start() for m in re.finditer(re.escape(inner), data)]
     shown = ", ".join(str(data.count(b"\n", 0, at) + 2) for at in lines[:NUL_ROWS_SHOWN])
