@@ -1574,26 +1574,28 @@ _DECISION_FIELDS = (
 # the record pairs a match_pair decision decided, kept with it (added in session 42: an audit or review.decisions
 # written before has none, read with them null; a match_pair row of such an audit is 'not kept')
 PAIRS_FROM = ("ward file", "item when read", "not kept")
-_DECIDED_PAIR_FIELDS = (
-    _f(
-        "left_ids",
-        pl.List(pl.String),
-        "match_pair: record_key of one record of each record pair the decision decided (right_ids holds the other, "
-        "pair by pair); a pair its item gains later is not decided by it. Null: other kinds, and rows loaded before "
-        "the audit kept pairs (pairs_from 'not kept').",
-        absent_as_null=True,
-    ),
-    _f("right_ids", pl.List(pl.String), "match_pair: the other record of each pair of left_ids.", absent_as_null=True),
-    _f(
-        "pairs_from",
-        pl.String,
-        "match_pair: where the decided pairs come from: 'ward file' (the pairs the filled-in ward file showed, with "
-        "those of rows an official deleted from it), 'item when read' (a file without the pair columns: the pairs the "
-        "item held when the row was first read, i.e. those of the last published ward files), 'not kept' (loaded "
-        "before the audit kept pairs: it applies to the pairs the item holds on each run, as it did then).",
-        allowed=PAIRS_FROM,
-        absent_as_null=True,
-    ),
+
+
+def _decided_pair_fields(left: str, right: str, left_text: str, right_text: str, from_text: str) -> tuple[Field, ...]:
+    """A decision's record pairs as two lists of keys, pair by pair, and where they come from (PAIRS_FROM)."""
+    return (
+        _f(left, pl.List(pl.String), left_text, absent_as_null=True),
+        _f(right, pl.List(pl.String), right_text, absent_as_null=True),
+        _f("pairs_from", pl.String, from_text, allowed=PAIRS_FROM, absent_as_null=True),
+    )
+
+
+_DECIDED_PAIR_FIELDS = _decided_pair_fields(
+    "left_ids",
+    "right_ids",
+    "match_pair: record_key of one record of each record pair the decision decided (right_ids holds the other, pair "
+    "by pair); a pair its item gains later is not decided by it. Null: other kinds, and rows loaded before the audit "
+    "kept pairs (pairs_from 'not kept').",
+    "match_pair: the other record of each pair of left_ids.",
+    "match_pair: where the decided pairs come from: 'ward file' (the pairs the filled-in ward file showed, with those "
+    "of rows an official deleted from it), 'item when read' (a file without the pair columns: the pairs the item held "
+    "when the row was first read, i.e. those of the last published ward files), 'not kept' (loaded before the audit "
+    "kept pairs: it applies to the pairs the item holds on each run, as it did then).",
 )
 REVIEW_DECISION_AUDIT = Table(
     name="decision_audit",
@@ -1665,21 +1667,14 @@ REVIEW_DECISIONS_TABLE = Table(
         _f("decided_on", pl.Date, "Its date."),
         _f("note", pl.String, "Its note."),
         _f("decisions", pl.UInt32, "Decision rows in the audit for the item.", required=True),
-        _f(
+        *_decided_pair_fields(
             "decided_left_ids",
-            pl.List(pl.String),
+            "decided_right_ids",
             "match_pair: the record pairs the decision in effect decided (its audit row's left_ids; with "
             "decided_right_ids): it labels these only, and the item stays open while it holds another. Null with "
             "pairs_from 'not kept': the item's pairs (left_id ... more_right_ids) of this run, as before.",
-            absent_as_null=True,
-        ),
-        _f("decided_right_ids", pl.List(pl.String), "The other record of each decided pair.", absent_as_null=True),
-        _f(
-            "pairs_from",
-            pl.String,
+            "The other record of each decided pair.",
             "Where the decided pairs come from (review.decision_audit.pairs_from).",
-            allowed=PAIRS_FROM,
-            absent_as_null=True,
         ),
         *_ITEM_KEY_FIELDS,
     ),

@@ -22,7 +22,7 @@ from pipelines.review.queues import ReviewInputs, build_queues
 from pipelines.schema import QUARANTINE, REVIEW_DECISION_AUDIT, staged_table
 from tests.reviewhelpers import LINEAGE, PAIRS, people_review
 from tests.test_review_item_pairs import AB, DAY, NOW, WARD
-from tests.test_ward_file_labels import AB_PAIRS, _decide_csv, _rows_of, _ward_files
+from tests.test_ward_file_labels import AB_PAIRS, _decide_csv, _rows_of, _ward_files, only_the_decided_row
 
 LATER = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 GAINED = ("p#1", "p#4", 0.6)  # joins A and B: item AB keeps its id (its smallest pair p#1 ~ p#2 is unchanged)
@@ -219,14 +219,8 @@ def test_rows_an_official_deleted_from_the_file_are_decided_too(tmp_path):
     """The official kept only the row they decided (the item's other rows deleted): the file's record_pairs says the
     item held three when it was written, so the decision decides the three (the README: it labels every pair shown);
     the item, holding those three, is closed."""
-    run1 = _ward_files(tmp_path / "run1")
-    source = tmp_path / "run1" / "wards" / WARD / "match_pair.csv"
-    table = pl.read_csv(source, infer_schema=False)
-    at = _rows_of(table, AB)[2]
     folder = tmp_path / "decisions"
-    _decide_csv(source, folder / "all.csv", {at: "match"})
-    pl.read_csv(folder / "all.csv", infer_schema=False).slice(at, 1).write_csv(folder / "one.csv")
-    (folder / "all.csv").unlink()
+    run1 = only_the_decided_row(tmp_path / "run1", folder)
     loaded = load_decisions(folder, ward_codes={WARD}, items=run1, today=DAY)
     audit, _ = append_audit(None, loaded.rows, NOW)
     assert audit["pairs_from"].to_list() == ["ward file"] and audit["left_ids"].list.len().to_list() == [3]

@@ -255,17 +255,23 @@ def test_the_same_decision_on_the_current_file_labels_every_pair(tmp_path):
     )
 
 
-def test_rows_deleted_from_a_current_file_are_no_unseen_pairs(tmp_path):
-    """An official who keeps only the row they decided (the others deleted) saw every pair: the file's record_pairs
-    says how many the item held when it was written."""
-    keys = _ward_files(tmp_path / "wh")
-    source = tmp_path / "wh" / "wards" / WARD / "match_pair.csv"
-    table = pl.read_csv(source, infer_schema=False)
-    at = _rows_of(table, AB)[2]
-    folder = tmp_path / "decisions"
+def only_the_decided_row(root: Path, folder: Path) -> pl.DataFrame:
+    """The ward files of PAIRS written under ``root``; in ``folder`` the official's file holding only the row they
+    decided ('match' on AB's third row, the item's other rows deleted). The items' keys."""
+    keys = _ward_files(root)
+    source = root / "wards" / WARD / "match_pair.csv"
+    at = _rows_of(pl.read_csv(source, infer_schema=False), AB)[2]
     _decide_csv(source, folder / "all.csv", {at: "match"})
     pl.read_csv(folder / "all.csv", infer_schema=False).slice(at, 1).write_csv(folder / "one.csv")
     (folder / "all.csv").unlink()
+    return keys
+
+
+def test_rows_deleted_from_a_current_file_are_no_unseen_pairs(tmp_path):
+    """An official who keeps only the row they decided (the others deleted) saw every pair: the file's record_pairs
+    says how many the item held when it was written."""
+    folder = tmp_path / "decisions"
+    keys = only_the_decided_row(tmp_path / "wh", folder)
     loaded = load_decisions(folder, ward_codes={WARD}, items=keys, today=DAY)
     assert loaded.errors.height == 0 and loaded.rows["item_id"].to_list() == [AB]
 

@@ -851,23 +851,11 @@ def build_queues(
     # a closed item holding a record pair its decision did not decide (it joined the item later) goes back to a person
     undecided = pairs_not_decided(pair_rows, decisions)
     closed_ids = closed_ids.join(undecided, on="item_id", how="anti")
-    everything = everything.join(undecided, on="item_id", how="left", maintain_order="left").with_columns(
-        pl.when(pl.col("_undecided").is_not_null())
-        .then(pl.concat_str("summary", pl.lit("; "), "_undecided"))
-        .otherwise(pl.col("summary"))
-        .alias("summary")
-    )
-    everything = everything.drop("_undecided")
+    everything = _with_note(everything, undecided, "_undecided")
     # a pair the guard refused because a reviewer's no_match lies across its two sides says which decision
     if pair_rows is not None:
         apart = reviewers_apart(frame_of_pairs, pair_rows, inputs.entity_of, decisions)
-        everything = everything.join(apart, on="item_id", how="left", maintain_order="left").with_columns(
-            pl.when(pl.col("_apart").is_not_null())
-            .then(pl.concat_str("summary", pl.lit("; "), "_apart"))
-            .otherwise(pl.col("summary"))
-            .alias("summary")
-        )
-        everything = everything.drop("_apart")
+        everything = _with_note(everything, apart, "_apart")
     open_items = everything.join(closed_ids, on="item_id", how="anti")
     # within a kind, items blocking more records first; match pairs (two records each) most informative first
     pairs = evidence["match_pair"]
@@ -904,6 +892,20 @@ def build_queues(
             if pair_rows is not None and "item_id" in pair_rows.columns
             else None
         ),
+    )
+
+
+def _with_note(items: pl.DataFrame, notes: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``items`` with the sentence ``notes[column]`` (item_id, column) appended to the summary of each item it names."""
+    return (
+        items.join(notes, on="item_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col(column).is_not_null())
+            .then(pl.concat_str("summary", pl.lit("; "), column))
+            .otherwise(pl.col("summary"))
+            .alias("summary")
+        )
+        .drop(column)
     )
 
 
