@@ -266,6 +266,21 @@ class _OpenAtTheEnd(pl.exceptions.ComputeError):
     with --quarantine)."""
 
 
+def _read_unsound(
+    frame: pl.DataFrame, source: Path | bytes, path: Path, sep: str, chosen: str
+) -> pl.exceptions.ComputeError | None:
+    """What Polars read from ``source`` with no error but wrong, as the error _read_mended handles for it: a UTF-8
+    header holding bytes not valid UTF-8 (a name holding U+FFFD, _header_not_utf8), the file ending inside a quote
+    (_ends_inside_a_quote); None for a sound read (the usual case: the names and 256 bytes of the tail looked at)."""
+    if chosen == "utf-8" and any("\ufffd" in name for name in frame.columns):
+        data = source if isinstance(source, bytes) else path.read_bytes()
+        if _header_not_utf8(data.removeprefix(b"\xef\xbb\xbf"), sep) is not None:
+            return _HeaderNotUtf8("invalid utf-8 in the header")
+    if _ends_inside_a_quote(source, path, sep):
+        return _OpenAtTheEnd("the file ends inside a quoted field")
+    return None
+
+
 def _ends_inside_a_quote(source: Path | bytes, path: Path, sep: str) -> bool:
     """Whether the CSV ``source`` (the file, or its mended bytes) ends inside a quoted field Python's strict reader
     finds never closed, which Polars read with no error: Polars fails on such a file, unless its last bytes (a CR
@@ -1640,12 +1655,8 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
                 raise
             frame = pl.read_csv(source := mended, infer_schema=False, separator=sep, encoding="utf8")
             crs_looked_at = True
-        if chosen == "utf-8" and any("\ufffd" in name for name in frame.columns):  # a byte not UTF-8 in the header?
-            data = source if isinstance(source, bytes) else path.read_bytes()
-            if _header_not_utf8(data.removeprefix(b"\xef\xbb\xbf"), sep) is not None:
-                raise _HeaderNotUtf8("invalid utf-8 in the header")
-        if _ends_inside_a_quote(source, path, sep):
-            raise _OpenAtTheEnd("the file ends inside a quoted field")
+        if (unsound := _read_unsound(frame, source, path, sep, chosen)) is not None:
+            raise unsound
     except pl.exceptions.NoDataError:
         raise click.ClickException(f"{path}: the file is empty") from None
     except pl.exceptions.DuplicateError:  # the name Polars gives a repeated column's copy is another column's name
@@ -1691,6 +1702,9 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
             ) from None
         data = source if isinstance(source, bytes) else path.read_bytes()
         frame, source = _without_inner_marks_read(data, sep, path, source)
+        if frame is not None and _read_unsound(frame, source, path, sep, chosen) is not None:
+            # read again from the marks' mended bytes: refused or set aside there, as a file without them
+            return _read_mended(path, option, source, sep, False, encoding, chosen, quarantine, aside)
         crs_looked_at = False
         refused = ""
         if frame is None and quarantine:  # the rows Polars cannot read set aside, the rest read
@@ -1731,8 +1745,6 @@ def _without_inner_marks_read(data: bytes, sep: str, path: Path, source: Path | 
     try:
         frame = pl.read_csv(mended, infer_schema=False, separator=sep, encoding="utf8")
     except (pl.exceptions.PolarsError, OSError):
-        return None, source
-    if _ends_inside_a_quote(mended, path, sep):  # (read with no error: _OpenAtTheEnd)
         return None, source
     lines = [m.start() for m in re.finditer(re.escape(inner), data)]
     shown = ", ".join(str(data.count(b"\n", 0, at) + 2) for at in lines[:NUL_ROWS_SHOWN])

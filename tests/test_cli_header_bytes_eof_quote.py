@@ -197,3 +197,28 @@ def test_a_valid_file_ending_in_quotes_reads_as_before(tmp_path, tail):
     result, out = _resolve(tmp_path, "v", HEADER + ROWS[: ROWS.index(b"4,ZQ")] + tail)
     assert result.exit_code == 0, result.output
     assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["1", "2", "3", "4"]
+
+
+INNER_MARK = (  # line 3 starts with a byte order mark before a quoted cell holding the delimiter: Polars reads it
+    'address,id\n"7 Nguyễn Huệ, Quận 1",1\n\ufeff"12 Lê Lợi, P. 5",2\n'.encode()  # again without the mark
+)
+
+
+def test_a_damaged_header_is_refused_in_a_file_read_again_without_inner_marks(tmp_path):
+    result, out = _resolve(tmp_path, "m", INNER_MARK.replace(b",id", b",\xffd", 1) + '"5 Hai Bà, Q 1",3\n'.encode())
+    said = _said(result)
+    assert result.exit_code == 1 and not out.exists(), said
+    assert "line 1 is the header: the name of column 2 (of 2) holds them" in said, said
+
+
+def test_a_quote_open_at_the_end_of_a_file_read_again_without_inner_marks(tmp_path):
+    data = INNER_MARK + '"5 Hai Bà Trưng ""'.encode()  # line 4 opened, never closed
+    result, out = _resolve(tmp_path, "m", data)
+    said = _said(result)
+    assert result.exit_code == 1 and not out.exists(), said
+    assert "m.csv: line 4: a quoted field opened in the row starting on this line is not closed" in said, said
+    q = tmp_path / "q.csv"
+    result, out = _resolve(tmp_path, "m", data, "--quarantine", str(q))
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(q, infer_schema=False)["source_key"].to_list() == ["line:4"]
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["1", "2"]
