@@ -166,12 +166,13 @@ def _written(d: dt.date, swapped: bool = False) -> str:
 
 
 def _reference_date(a: dt.date | None, pa: str | None, b: dt.date | None, pb: str | None) -> int | None:
-    """The people spec's date ladder evaluated plainly: exact, day/month swapped, typo, year only, within 31
-    days, same year, else different (6); a year-only date (either side) holds only the year levels."""
+    """The people spec's date ladder evaluated plainly: exact, day/month swapped, a year off by one with the day and
+    month kept, typo, year only, within 31 days, same year, else different (7); a year-only date (either side) holds
+    only the year levels."""
     if a is None or b is None:
         return None
     if "year" in (pa, pb):
-        return 3 if a.year == b.year else 6
+        return 4 if a.year == b.year else 7
 
     def apart(x: str, y: str) -> int:
         return sum(p != q for p, q in zip(x, y, strict=True))
@@ -179,9 +180,8 @@ def _reference_date(a: dt.date | None, pa: str | None, b: dt.date | None, pb: st
     checks = (
         a == b,
         a != b and a.year == b.year and (a.month, a.day) == (b.day, b.month),
-        (abs(a.year - b.year) == 1 and (a.month, a.day) == (b.month, b.day))
-        or apart(_written(a), _written(b)) <= 1
-        or apart(_written(a), _written(b, swapped=True)) <= 1,
+        abs(a.year - b.year) == 1 and (a.month, a.day) == (b.month, b.day),
+        apart(_written(a), _written(b)) <= 1 or apart(_written(a), _written(b, swapped=True)) <= 1,
         False,  # year_only: only with a year-only side
         abs((a - b).days) <= 31,
         a.year == b.year,
@@ -195,6 +195,7 @@ def test_date_levels_equal_a_plain_per_pair_computation(spec):
     assert [lv.kind for lv in comp.levels] == [
         "exact",
         "date_swap",
+        "year_off",
         "date_typo",
         "year_only",
         "date_within",
@@ -236,7 +237,7 @@ def test_date_levels_equal_a_plain_per_pair_computation(spec):
     assert got == expected
     counts = pl.Series(got).value_counts()
     assert set(got) == {None, *range(len(comp.levels) + 1)}, counts  # every level, and missing
-    assert got[n // 2 - 2 : n // 2] == [2, 2]  # year 999 vs 1999: one digit apart, also with day/month swapped
+    assert got[n // 2 - 2 : n // 2] == [3, 3]  # year 999 vs 1999: one digit apart, also with day/month swapped
 
 
 def test_rarest_word_is_looked_up_only_where_the_edit_distance_holds(work, pairs, spec, monkeypatch):

@@ -1122,7 +1122,7 @@ def _typo_of_digits(
     return pl.DataFrame({"holds": holds, "both": ha & hb}).select(pl.when("both").then("holds")).to_series()
 
 
-_DATE_PART_KINDS = ("date_swap", "date_within", "same_year", "year_only")
+_DATE_PART_KINDS = ("date_swap", "date_within", "year_off", "same_year", "year_only")
 
 
 def _date_level(level: Level, left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -1135,6 +1135,8 @@ def _date_level(level: Level, left: tuple[np.ndarray, ...], right: tuple[np.ndar
             holds = (ya == yb) & (ma == db) & (da == mb) & (xa != xb)
         case "date_within":
             holds = np.abs(xa - xb) <= level.days
+        case "year_off":
+            holds = (np.abs(ya - yb) == 1) & (ma == mb) & (da == db)
         case _:  # same_year, year_only
             holds = ya == yb
     return holds & ha & hb
@@ -1197,6 +1199,13 @@ def _holds(
             )
         case "date_within":
             expr = (pl.col("a") - pl.col("b")).dt.total_days().abs() <= level.days
+        case "year_off":
+            da, db = pl.col("a"), pl.col("b")
+            expr = (
+                ((da.dt.year().cast(pl.Int32) - db.dt.year().cast(pl.Int32)).abs() == 1)
+                & (da.dt.month() == db.dt.month())
+                & (da.dt.day() == db.dt.day())
+            )
         case "same_year" | "year_only":  # year_only: only on pairs where a side is coarser than a day
             expr = pl.col("a").dt.year() == pl.col("b").dt.year()
         case "numeric_within":

@@ -249,7 +249,7 @@ def _blank_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
     return [c for c, has in zip(columns, found, strict=True) if has]
 
 
-DATE_KINDS = ("date_swap", "date_within", "date_typo", "year_only", "same_year")
+DATE_KINDS = ("date_swap", "date_within", "year_off", "date_typo", "year_only", "same_year")
 
 
 def precision_column(column: str) -> str:

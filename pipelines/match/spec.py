@@ -57,6 +57,7 @@ LEVEL_KINDS = (
     "one_digit",  # same length, at most `distance` differing characters (Hamming); IDs with a wrong digit
     "date_swap",  # dates whose day and month are swapped (same year)
     "date_within",  # dates at most `days` apart
+    "year_off",  # dates a year apart with the same day and month (an age counted from the wrong year)
     "date_typo",  # one digit of yyyymmdd wrong, the year off by one, or day/month swapped and one digit wrong
     "year_only",  # one date known only to its year (or month), in the same year as the other
     "same_year",  # dates in the same year
