@@ -222,3 +222,15 @@ def test_a_quote_open_at_the_end_of_a_file_read_again_without_inner_marks(tmp_pa
     assert result.exit_code == 0, result.output
     assert pl.read_csv(q, infer_schema=False)["source_key"].to_list() == ["line:4"]
     assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["1", "2"]
+
+
+def test_a_damaged_header_of_a_file_over_64_kb_is_found_in_its_first_lines(tmp_path):
+    """The header is looked for in the first 64 kB's whole lines (then the whole file): the same answer."""
+    many = ROWS * 1_000  # ~170 kB
+    result, out = _resolve(tmp_path, "big", b"id,name,addr\xe1ss\n" + many, "--quarantine", str(tmp_path / "q.csv"))
+    said = _said(result)
+    assert result.exit_code == 1 and not out.exists(), said
+    assert "line 1 is the header: the name of column 3 (of 3) holds them" in said, said
+    valid, out = _resolve(tmp_path, "ok", "id,n\ufffdme,address\n".encode() + many + b'5,ZQ,""')
+    assert valid.exit_code == 0, valid.output
+    assert pl.read_csv(out, infer_schema=False).height == 4_001
