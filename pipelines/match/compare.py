@@ -89,6 +89,16 @@ class ValueCodes:
         """``get``'s codes per row as a numpy array, 0 for a missing value."""
         return self._held(column, space)[0]
 
+    def narrow(self, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
+        """``array`` as the smallest unsigned integers holding its codes (a byte for sex or relation, two for a
+        district), made once: pairs gather both sides' codes from it, and a gather from a table a fourth the size
+        costs a third (1.96M pairs from 1.19M records: 4.6 -> 1.7 ms per side) and writes a fourth the memory."""
+        codes, by_code = self._held(column, space)
+        kind = np.min_scalar_type(len(by_code))  # (codes 1..len(by_code), 0 for a missing value)
+        if kind.itemsize >= codes.itemsize:
+            return codes
+        return self._once(self._per_code, ("narrow", column, space), lambda: codes.astype(kind))
+
     def per_code(self, what: str, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
         """An array over the column's codes (index = code - 1), computed once: ``length`` of each value in
         characters, ``words`` its number of words (split on spaces), ``bloom`` a 64-bit mask of its words (a
@@ -394,7 +404,10 @@ class ValueCodes:
             if precision in self.work.columns:
                 code = code * (len(self.get(precision)[1]) + 1) + self.array(precision)
                 count *= len(self.get(precision)[1]) + 1
-            return (code, count) if count <= most else None
+            if count > most:
+                return None
+            # (as 32-bit integers where they fit: pairs gather both sides' codes from it, a table half the size)
+            return (code.astype(np.uint32), count) if count <= 1 << 32 else (code, count)
 
         return self._once(self._per_code, ("source", source), compute)
 
@@ -638,6 +651,7 @@ class _PairColumns:
         self._codes: dict[tuple, tuple[np.ndarray, np.ndarray, pl.Series]] = {}
         self._distinct: dict[tuple, tuple[np.ndarray, np.ndarray, pl.Series]] = {}
         self._scores: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._asked: dict[tuple, np.ndarray] = {}
         self._same: dict[tuple, np.ndarray] = {}
 
     def sides(self, column: str, other: str | None = None) -> tuple[pl.Series, pl.Series]:
@@ -667,7 +681,7 @@ class _PairColumns:
         if key not in self._same:
             # (np.take: a fourth to a fifth cheaper than a fancy index on millions of pairs, the same values)
             if what is None:
-                self._same[key] = np.take(self.value_codes.array(column, space), self._r if side else self._l)
+                self._same[key] = np.take(self.value_codes.narrow(column, space), self._r if side else self._l)
             else:
                 table = self.value_codes.per_code(what, column, space)
                 if table.dtype.kind in "iu" and len(table) and table.min() >= 0:
@@ -719,7 +733,7 @@ class _PairColumns:
                 # counted only where both values are there and of one length (elsewhere the level cannot hold)
                 rows = np.flatnonzero(self.same("length", column, other, space))
                 ca, cb = ca[rows].astype(np.intp), cb[rows].astype(np.intp)  # (each gathers twice: converted once)
-                apart = np.full(len(self._l), 16, dtype=np.int64)
+                apart = np.full(len(self._l), 16, dtype=np.uint8)  # (a byte a pair: at most 16, not 8 bytes)
                 low, high = halves
                 apart[rows] = _bytes_apart(np.take(low, ca), np.take(low, cb)) + _bytes_apart(
                     np.take(high, ca), np.take(high, cb)
@@ -803,13 +817,17 @@ class _PairColumns:
             missing = ((distinct >> np.uint64(32)) == 0) | ((distinct & low) == 0)  # NaN, never scored
             self._scores[key] = (values, missing)
         values, done = self._scores[key]
-        if not done.all():
+        asked = self._asked.get(key)  # the pairs a call of this scorer needed so far: their values are worked out
+        if not done.all() and (need is None or asked is None or (need & ~asked).any()):
             wanted = np.zeros(len(distinct), dtype=bool)
             wanted[index if need is None else index[need]] = True
             todo = np.flatnonzero(wanted & ~done)
             if len(todo):
                 values[todo] = self._compute(kind, cutoff, column, space, distinct[todo], by_code)
                 done[todo] = True
+            # (a ladder's later levels need fewer pairs than its first of this scorer: found without the gathers)
+            if need is not None:
+                self._asked[key] = need if asked is None else asked | need
         if test is not None:
             return test(values)[index]
         return values[index]
@@ -1109,17 +1127,19 @@ def _bytes_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _typo_of_digits(
     left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...], l: np.ndarray | None, r: np.ndarray | None
-) -> pl.Series:
+) -> np.ndarray:
     """From ``_date_digits`` of both sides (of rows, or codes, ``l`` and ``r`` when given), per pair: a year off by one, or
     the dates written YYYYMMDD (years 0-9999) one digit apart, or one digit apart from the other with its day
-    and month swapped; null when either is missing."""
+    and month swapped; False when either is missing (a boolean per pair: the answer is read only as true or not)."""
     (wa, _, ya, mda, ha), (wb, sb, yb, mdb, hb) = left, right
     if l is not None and r is not None:
         l, r = l.astype(np.intp, copy=False), r.astype(np.intp, copy=False)  # (each gathers four times or five)
         wa, ya, mda, ha = wa[l], ya[l], mda[l], ha[l]
         wb, sb, yb, mdb, hb = wb[r], sb[r], yb[r], mdb[r], hb[r]
     holds = ((np.abs(ya - yb) == 1) & (mda == mdb)) | (_bytes_apart(wa, wb) <= 1) | (_bytes_apart(wa, sb) <= 1)
-    return pl.DataFrame({"holds": holds, "both": ha & hb}).select(pl.when("both").then("holds")).to_series()
+    holds &= ha
+    holds &= hb
+    return holds
 
 
 _DATE_PART_KINDS = ("date_swap", "date_within", "year_off", "same_year", "year_only")
@@ -1177,11 +1197,11 @@ def _holds(
         digits = cols.value_codes.date_digits
         ca, cb = cols._side(column, None, 0), cols._side(other or column, None, 1)
         if need is None:
-            return _typo_of_digits(digits(column), digits(other or column), ca, cb).fill_null(False).to_numpy()
+            return _typo_of_digits(digits(column), digits(other or column), ca, cb)
         rows = np.flatnonzero(need)
         holds = np.zeros(len(need), dtype=bool)
         typo = _typo_of_digits(digits(column), digits(other or column), ca[rows], cb[rows])
-        holds[rows] = typo.fill_null(False).to_numpy()
+        holds[rows] = typo
         return holds
     if level.kind in _DATE_PART_KINDS and cols.work.schema[column] == pl.Date == cols.work.schema[other or column]:
         return _date_level(level, *cols.date_sides(column, other or column))
@@ -1285,13 +1305,15 @@ def _distinct_pairs(a: np.ndarray, b: np.ndarray, count: int) -> tuple[np.ndarra
     n = len(a)
     if not n:
         return None
-    key = a.astype(np.uint64) * np.uint64(count) + b.astype(np.uint64)
+    key = a.astype(np.uint64)  # (in place from here: each temporary of the pairs is 8 bytes a pair)
+    key *= np.uint64(count)
+    key += b.astype(np.uint64, copy=False)
     place = max((n - 1).bit_length(), 1)
     if (count * count - 1).bit_length() + place <= _WORD_BITS:
         key <<= np.uint64(place)
         key |= np.arange(n, dtype=np.uint64)
         key.sort()
-        position = (key & np.uint64((1 << place) - 1)).astype(np.int64)
+        position = np.bitwise_and(key, np.uint64((1 << place) - 1)).view(np.int64)  # (under 2**63: the same)
         key >>= np.uint64(place)
         first = np.empty(n, dtype=bool)
         first[:1] = True
@@ -1300,7 +1322,9 @@ def _distinct_pairs(a: np.ndarray, b: np.ndarray, count: int) -> tuple[np.ndarra
         if np.count_nonzero(first) >= BY_VALUES_SHARE * n:
             return None
         inverse = np.empty(n, dtype=np.uint32 if n < 1 << 32 else np.uint64)
-        inverse[position] = np.cumsum(first, dtype=inverse.dtype) - 1
+        number = np.cumsum(first, dtype=inverse.dtype)
+        number -= 1
+        inverse[position] = number
         return position[first], inverse
     _, some, inverse = np.unique(key, return_index=True, return_inverse=True)
     if len(some) >= BY_VALUES_SHARE * n:
@@ -1340,10 +1364,11 @@ def comparison_levels(
         if source is not None:
             groups.setdefault(source, []).append(comp)
     out: dict[str, pl.Series] = {}
-    left, right = l.to_numpy(), r.to_numpy()
+    # (as numpy's index type once: an index of another type is converted on every gather by it)
+    left, right = (side.to_numpy().astype(np.intp, copy=False) for side in (l, r)) if groups else (None, None)
     for source, comps in groups.items():
         code, count = codes.source_codes(source)
-        found = _distinct_pairs(code[left], code[right], count)
+        found = _distinct_pairs(np.take(code, left), np.take(code, right), count)
         if found is None:
             continue
         some, inverse = found
