@@ -1688,7 +1688,9 @@ def _read_mended(  # noqa: PLR0913 - read_table's state, passed on
             text, legacy, bad = _legacy_lines_read(mended, path)
             if encoding == "auto" and legacy and not bad:  # (then valid UTF-8: chosen 'legacy' comes back not here)
                 _say_legacy_lines(path, legacy)
-                return _read_mended(path, option, text.encode(), sep, crs_looked_at, encoding, "legacy")
+                return _read_mended(  # (--quarantine still given: a wide row or a broken quote set aside there)
+                    path, option, text.encode(), sep, crs_looked_at, encoding, "legacy", quarantine, aside
+                )
             # --quarantine: the lines not read set aside (with an explicit utf-8, the legacy ones too), the rest read
             why = dict.fromkeys(bad, "is not valid UTF-8, nor certainly a legacy encoding (damaged bytes?)")
             if encoding != "auto":

@@ -234,3 +234,29 @@ def test_a_damaged_header_of_a_file_over_64_kb_is_found_in_its_first_lines(tmp_p
     valid, out = _resolve(tmp_path, "ok", "id,n\ufffdme,address\n".encode() + many + b'5,ZQ,""')
     assert valid.exit_code == 0, valid.output
     assert pl.read_csv(out, infer_schema=False).height == 4_001
+
+
+@pytest.mark.parametrize(
+    ("broken", "key", "ids"),
+    [
+        (lambda lines: lines.__setitem__(3, b'3,x,"7 Hai B\xc3\xa0"'), "line:4", ["1", "2", "4", "5", "6"]),
+        (lambda lines: lines.append(b'7,"8 ZQ ""'), "line:8", ["1", "2", "3", "4", "5", "6"]),
+    ],
+)
+def test_quarantine_still_given_once_legacy_lines_are_read(tmp_path, broken, key, ids):
+    """A UTF-8 file with a line an old program appended (read as cp1258) was read again without --quarantine: a wide
+    row or a quote open at the end then refused the file (and without the option, its refusal offered none)."""
+    from tests.test_cli_legacy_lines import ADDRESSES, _csv
+
+    lines = _csv(("id", "address"), ADDRESSES, {4: "cp1258"}).rstrip(b"\r\n").split(b"\r\n")  # line 6 cp1258
+    broken(lines)
+    data = b"\n".join(lines)
+    refused, out = _resolve(tmp_path, "g", data)
+    assert refused.exit_code == 1 and not out.exists(), refused.output
+    assert "or give --quarantine FILE" in " ".join(refused.output.split()), refused.output
+    q = tmp_path / "q.csv"
+    result, out = _resolve(tmp_path, "g", data, "--quarantine", str(q))
+    assert result.exit_code == 0, result.output
+    assert "1 line not valid UTF-8 read as cp1258 (line 6)" in result.output, result.output
+    assert pl.read_csv(q, infer_schema=False)["source_key"].to_list() == [key]
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ids
