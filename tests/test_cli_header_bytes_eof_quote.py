@@ -260,3 +260,23 @@ def test_quarantine_still_given_once_legacy_lines_are_read(tmp_path, broken, key
     assert "1 line not valid UTF-8 read as cp1258 (line 6)" in result.output, result.output
     assert pl.read_csv(q, infer_schema=False)["source_key"].to_list() == [key]
     assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ids
+
+
+def test_match_reads_its_input_so_too(tmp_path):
+    """`wardbridge match` reads --input by the same read_table: a damaged header refused, a quote open at the end
+    refused naming its line (set aside with --quarantine)."""
+    from tests.test_match_cli_encodings import _match, _text
+
+    text = _text().encode()
+    source = tmp_path / "people.csv"
+    source.write_bytes(text.replace(b"customer_id", b"customer_\xffd", 1))
+    proc, out = _match(tmp_path, source)
+    assert proc.returncode == 1 and not out.exists(), proc.stderr
+    assert "line 1 is the header: the name of column 1 (of 5) holds them" in " ".join(proc.stderr.split())
+    source.write_bytes(text + '9,"Võ Thị ""'.encode())  # line 10 opened, never closed
+    proc, out = _match(tmp_path, source)
+    said = " ".join(proc.stderr.split())
+    assert proc.returncode == 1 and "line 10: a quoted field opened in the row starting on this line" in said, said
+    proc, out = _match(tmp_path, source, "--quarantine", str(tmp_path / "q.csv"))
+    assert proc.returncode == 0, proc.stderr
+    assert pl.read_csv(tmp_path / "q.csv", infer_schema=False)["source_key"].to_list() == ["line:10"]
