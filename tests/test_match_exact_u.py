@@ -98,9 +98,8 @@ def test_u_of_the_exact_levels_is_their_share_and_the_rest_is_shared_by_the_samp
     monkeypatch.setattr(model, "comparison_levels", counting)
     many = dataclasses.replace(spec, u_sample_pairs=10**6, u_pairs_per_record=10**6)  # every pair's worth
     u, pairs = estimate_u(work, many)
-    # the others have no level needing two values side by side; the date's are drawn apart (u_within); the IDs on
-    # the pairs they are compared on (``_Exact.compared_pairs``)
-    assert asked == [["name"], ["ids"], ["date_of_birth"], ["date_of_birth"]]
+    # the others have no level needing two values side by side; the date's are drawn apart (u_within)
+    assert asked == [["name", "ids"], ["date_of_birth"], ["date_of_birth"]]
     n = work.height
     assert pairs == n * (n - 1) // 2
     codes = ValueCodes(work, derived_sources(spec))
@@ -177,42 +176,3 @@ def test_u_within_is_read_from_the_spec_and_its_column_prepared():
     assert parsed.comparisons[0].u_within == "birth_year"
     assert "birth_year" in parsed.referenced_columns
     assert "u_within" not in repr(parsed)  # (a saved model's spec fingerprint is kept)
-
-
-def test_u_of_a_comparison_counted_on_its_compared_pairs_is_as_on_all(spec, monkeypatch):
-    """IDs (held by some records, of two kinds) are compared on random pairs only where the records' kinds meet
-    (``_Exact.compared_pairs``): no other pair is at a level counted there nor "different", so u is the same bit
-    for bit as comparing every random pair; and fewer pairs are compared (else this shows nothing). Many IDs here
-    are a digit or two off another's, of either kind, so that the levels counted on random pairs are seen."""
-    rnd = random.Random(5)
-    table = crowded(seed=4)
-
-    def slip(value: str | None) -> str | None:
-        if value is None or rnd.random() < 0.5:
-            return value
-        at = rnd.randrange(len(value))
-        return value[:at] + str((int(value[at]) + 1) % 10) + value[at + 1 :]
-
-    taken = {c: [v for v in table[c].to_list() if v] for c in ("personal_id", "old_id_number")}
-    table = table.with_columns(
-        pl.Series(c, [slip(rnd.choice(taken[c])) if v else v for v in table[c].to_list()], dtype=pl.String)
-        for c in taken
-    )
-    work = prepare(table, spec)
-    codes = ValueCodes(work, derived_sources(spec))
-    seen = {}
-
-    def counting(work, l, r, comparisons, codes=None, by_values=False):
-        for comp in comparisons:
-            seen[comp.name] = len(l)
-        return comparison_levels(work, l, r, comparisons, codes, by_values)
-
-    monkeypatch.setattr(model, "comparison_levels", counting)
-    narrowed, pairs = estimate_u(work, spec, codes)
-    ids = seen["ids"]
-    monkeypatch.setattr(model._Exact, "compared_pairs", lambda self, l, r: None)
-    every, _ = estimate_u(work, spec, codes)
-    assert ids < 0.8 * seen["ids"] == 0.8 * pairs
-    floor = every["ids"].min()
-    assert every["ids"][1] > 2 * floor  # one digit off: seen on random pairs
-    assert all(np.array_equal(narrowed[c], every[c]) for c in every)

@@ -18,7 +18,6 @@ EM runs over distinct comparison vectors with their counts, never over pairs one
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import math
@@ -148,18 +147,9 @@ def estimate_u(
     # per comparison: (pairs drawn in the part, how many pairs the part holds, its pairs' levels) per part
     parts: dict[str, list[tuple[int, int, pl.Series]]] = {}
     plain = tuple(c for c in counted if c not in stratified)
-    # a comparison most pairs are not compared on (IDs: a CMND beside a CCCD, one missing) on its compared pairs
-    # alone: only they can be at its levels counted here (and "different"), so they count the same (at 1M people
-    # 0.6M of the 1M pairs for IDs)
-    narrowed = {c.name: exact[c.name].compared_pairs(l, r) for c in plain if exact.get(c.name) is not None}
-    whole = tuple(c for c in plain if narrowed.get(c.name) is None)
-    if whole:
-        gamma = comparison_levels(work, l, r, whole, codes)
-        for comp in whole:
-            parts[comp.name] = [(len(l), n * (n - 1), gamma[comp.name])]
-    for comp in plain:
-        if narrowed.get(comp.name) is not None:
-            gamma = comparison_levels(work, *narrowed[comp.name], (comp,), codes)
+    if plain:
+        gamma = comparison_levels(work, l, r, plain, codes)
+        for comp in plain:
             parts[comp.name] = [(len(l), n * (n - 1), gamma[comp.name])]
     for index, column in enumerate(sorted(within)):
         comps = tuple(c for c in stratified if c.u_within == column)
@@ -247,23 +237,12 @@ def _pairs_within(code: np.ndarray, count: int, seed: list[int]) -> tuple[pl.Ser
 class _Exact:
     """``_exact_counts`` of one comparison: ordered record pairs (i != j) per level counted exactly, the pairs where
     the comparison is not missing, those left at the other levels or different, and which levels are those (by
-    index; "different" beside them); per record, the bit mask of ``_comparable`` (two records compared where theirs
-    meet) and the pairs where they meet."""
+    index; "different" beside them)."""
 
     levels: dict[int, int]
     present: int
     rest: int
     sampled: list[int]
-    meets: np.ndarray | None = None
-    compared: int = 0
-
-    def compared_pairs(self, l: pl.Series, r: pl.Series) -> tuple[pl.Series, pl.Series] | None:
-        """Of pairs (``l``, ``r``), those whose records are compared (no other is at a level counted on random
-        pairs, nor "different"); None where that leaves most (a name, a date: held by nearly every record)."""
-        if self.meets is None or self.compared > self.present * 0.8:
-            return None
-        at = pl.Series(np.flatnonzero(self.meets[l.to_numpy()] & self.meets[r.to_numpy()]), dtype=pl.UInt32)
-        return l.gather(at), r.gather(at)
 
 
 _EXACT_DTYPES = (pl.String, pl.Categorical, pl.Enum, pl.Date, pl.Boolean)
@@ -294,7 +273,7 @@ def _exact_counts(work: pl.DataFrame, comp: Comparison, codes: ValueCodes) -> _E
     if present <= 0:
         return None
     sampled = [i for i in range(len(levels), len(comp.levels)) if comp.levels[i].kind not in SIDE_KINDS]
-    return _Exact(levels | sides, present, rest, sampled, bits, compared)
+    return _Exact(levels | sides, present, rest, sampled)
 
 
 def _read(comp: Comparison) -> set[str]:
@@ -369,19 +348,12 @@ def _head_exact_pairs(
 ) -> dict[int, int]:
     """Ordered record pairs at each exact level heading the ladder, one column each (a date to the day), as long as
     agreeing there implies the comparison is present (its column or one it is never missing without): the pairs
-    agreeing on it less those agreeing on an earlier one too, by inclusion and exclusion over the earlier ones (a
-    folded name's pairs without those written exactly alike). A ``mixed`` comparison's first level: the pairs sharing
+    agreeing on it less those agreeing on an earlier one too, by inclusion and exclusion over the earlier ones
+    (``_pairs_agreeing``: a folded name's pairs without those written exactly alike). A ``mixed`` comparison's first level: the pairs sharing
     a value in any of its columns (``_pairs_sharing``)."""
     levels: dict[int, int] = {}
-    found: list[np.ndarray] = []  # the exact levels' codes so far, 0 where a record cannot agree
-    most: list[int] = []  # the highest code of each
-    joints: dict[tuple[int, ...], np.ndarray] = {}
-
-    def joint(held: tuple[int, ...]) -> np.ndarray:  # the joint codes of some of them (most codes first), made once
-        if held not in joints:
-            joints[held] = found[held[0]] if len(held) == 1 else _joint(joint(held[:-1]), found[held[-1]])
-        return joints[held]
-
+    known: dict = {}  # (``_pairs_agreeing``'s, on these arrays)
+    earlier: list[np.ndarray] = []  # the exact levels so far: their codes, 0 where a record cannot agree
     for index, level in enumerate(comp.levels):
         columns = level.columns or comp.columns
         dtypes = [work.schema[c] for c in columns]
@@ -394,20 +366,18 @@ def _head_exact_pairs(
             continue
         if len(columns) > 1:
             break
-        code = codes.array(columns[0])
+        code = codes.array(columns[0]).astype(np.int64)
         if day[columns[0]] is not None:
-            code = np.where(day[columns[0]], code, 0)
+            code[~day[columns[0]]] = 0
         given = code != 0
         if not any(bool(np.all(has[given])) for has in holding.values()):  # agreeing here: present
             break
-        found.append(code)
-        most.append(int(code.max()) if len(code) else 0)
-        last = len(found) - 1
         levels[index] = sum(
-            (-1) ** size * _pairs_on(joint(tuple(sorted((last, *others), key=lambda i: -most[i]))))
-            for size in range(last + 1)
-            for others in itertools.combinations(range(last), size)
+            (-1) ** size * _pairs_agreeing([code, *others], known)
+            for size in range(len(earlier) + 1)
+            for others in itertools.combinations(earlier, size)
         )
+        earlier.append(code)
     return levels
 
 
@@ -430,71 +400,94 @@ def _side_pairs(n: int, comp: Comparison, codes: ValueCodes, compared: int) -> d
     return pairs
 
 
-def _pairs_equal(parts: list[np.ndarray]) -> int:
-    """Ordered pairs of distinct records whose codes are equal and not 0 in every one of ``parts`` (codes of the
-    same records; 0 where a record cannot agree: a value missing, a date coarser than a day): counted on their
-    joint codes (``_joint``, the part of most codes first: the others mostly follow it)."""
-    ordered = sorted(parts, key=lambda part: -int(part.max()) if len(part) else 0)
-    if len(ordered) > 1:
-        given = np.logical_and.reduce([part != 0 for part in ordered])
-        if given.sum() < len(given) // 2:  # (few records hold them all: the rest left out first)
-            ordered = [part[given] for part in ordered]
-    return _pairs_on(functools.reduce(_joint, ordered)) if ordered else 0
+def _follows(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``a`` holds one value per value of ``b`` and no 0 where ``b`` has none (codes of the same records):
+    two records agreeing on ``b`` (not 0) agree on ``a`` too."""
+    table = np.full(int(b.max()) + 1 if len(b) else 1, -1, dtype=np.int64)
+    table[b] = a
+    return bool(np.array_equal(table[b], a)) and not bool((table[1:] == 0).any())
 
 
-def _pairs_on(code: np.ndarray) -> int:
-    """Ordered pairs of distinct records with the same code, not 0."""
-    counts = np.bincount(code) if len(code) else np.zeros(1, dtype=np.int64)
+def _pairs_agreeing(parts: list[np.ndarray], known: dict | None = None) -> int:
+    """Ordered pairs of distinct records whose codes are equal and not 0 in every one of ``parts`` (int64 codes
+    from 1 of the same records; 0 where a record cannot agree: a value missing, a date coarser than a day).
+
+    A part holding one value per value of another (a unit's district, a name's folded form) is left out: agreeing
+    on the other they agree on it. Counted per code by ``np.bincount`` where the codes are few enough, else sorted.
+    ``known``: what calls on the same arrays found (which follows which, the counts), kept there."""
+    known = {} if known is None else known
+
+    def follows(a: np.ndarray, b: np.ndarray) -> bool:
+        if (id(a), id(b)) not in known:
+            known[(id(a), id(b))] = _follows(a, b)
+        return known[(id(a), id(b))]
+
+    kept: list[np.ndarray] = []
+    for part in sorted(parts, key=lambda part: -int(part.max()) if len(part) else 0):
+        if not any(follows(part, finer) for finer in kept):  # (the finest first)
+            kept.append(part)
+    if not kept or not len(kept[0]):
+        return 0
+    key = frozenset(id(part) for part in kept)
+    if key not in known:
+        known[key] = _pairs_equal(kept)
+    return known[key]
+
+
+def _pairs_equal(kept: list[np.ndarray]) -> int:
+    """``_pairs_agreeing`` of parts none of which follows another."""
+    if len(kept) == 1:
+        counts = np.bincount(kept[0])
+    else:
+        key, size, given = np.zeros(len(kept[0]), dtype=np.int64), 1, np.ones(len(kept[0]), dtype=bool)
+        for part in kept:
+            width = int(part.max()) + 1
+            if size * width >= 1 << 62:  # (never at a few columns of dense codes; exact either way)
+                key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+                size = int(key.max()) + 1
+            key = key * width + part
+            size *= width
+            given &= part != 0
+        key = key[given] + 1
+        counts = np.bincount(key) if size <= 4 * len(key) else np.unique(key, return_counts=True)[1]
+        counts = np.concatenate([[0], counts])
     counts[0] = 0
+    counts = counts.astype(np.int64)
     return int((counts * (counts - 1)).sum())
-
-
-def _joint(key: np.ndarray, part: np.ndarray) -> np.ndarray:
-    """Codes equal where both ``key`` and ``part`` are, 0 where either is 0: ``key``'s, but for the keys whose
-    records hold several values of ``part``, coded anew by both (a household's records in two units; none where
-    ``part`` follows ``key``, a full name's folded form: then no sort)."""
-    key = np.where(part != 0, key, 0)
-    top = int(key.max()) + 1
-    seen = np.zeros(top, dtype=part.dtype)
-    seen[key] = part  # one of each key's values
-    differs = (seen[key] != part) & (key != 0)
-    if not differs.any():
-        return key
-    split = np.zeros(top, dtype=bool)
-    split[key[differs]] = True
-    inside = split[key]
-    joint = key.astype(np.int64)
-    both = joint[inside] * (int(part.max()) + 1) + part[inside]
-    joint[inside] = top + np.unique(both, return_inverse=True)[1].reshape(-1)
-    return joint
 
 
 def _pairs_sharing(arrays: list[np.ndarray]) -> int:
     """Ordered pairs of distinct records sharing a value (a code other than 0, the codes of one space) in any of
-    ``arrays``: by inclusion and exclusion over the sets of values two records both hold (a record's values as a
-    sorted row, a value in two columns of a record held once)."""
-    if len(arrays) == 2:  # (the usual ID and old ID number: their sorted row without a sort)
-        low, high = np.minimum(*arrays), np.maximum(*arrays)
-        held = [np.where(low == high, 0, low), high]
+    ``arrays``: by inclusion and exclusion over the sets of values two records both hold."""
+    if len(arrays) == 2:  # (the usual ID and old ID number: their set in two arrays, no sort of every record's)
+        a, b = arrays
+        low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+        low[low == high] = 0  # a value in both columns of a record is held once
+        held = [low, high]
     else:
         stacked = np.sort(np.stack(arrays, axis=1), axis=1)
-        stacked[:, 1:][stacked[:, 1:] == stacked[:, :-1]] = 0
-        held = [stacked[:, i] for i in range(stacked.shape[1])]
-    width = max(int(column.max()) for column in held) + 1
-    single = sum(np.bincount(column, minlength=width) for column in held)
-    single[0] = 0
-    total = int((single * (single - 1)).sum())
-    for size in range(2, len(held) + 1):
-        sets = list(itertools.combinations(held, size))
-        if len(sets) == 1:  # (each record's one set of this size: pairs equal on all its values)
-            total += (-1) ** (size + 1) * _pairs_equal(list(sets[0]))
+        stacked[:, 1:][stacked[:, 1:] == stacked[:, :-1]] = 0  # a value in two columns of a record is held once
+        held = [stacked[:, i].astype(np.int64) for i in range(stacked.shape[1])]
+    total = 0
+    for size in range(1, len(held) + 1):
+        keys = []
+        for columns in itertools.combinations(held, size):
+            given = np.ones(len(columns[0]), dtype=bool)
+            for column in columns:
+                given &= column != 0
+            keys.append([column[given] for column in columns])
+        found = [np.concatenate([key[i] for key in keys]) for i in range(size)]
+        if not len(found[0]):
             continue
-        given = [np.logical_and.reduce([column != 0 for column in columns]) for columns in sets]
-        found = np.concatenate(
-            [np.stack([c[g] for c in columns], axis=1) for columns, g in zip(sets, given, strict=True)]
-        )
-        counts = np.unique(found, axis=0, return_counts=True)[1].astype(np.int64) if len(found) else np.zeros(0)
-        total += (-1) ** (size + 1) * int((counts * (counts - 1)).sum())
+        width = max(int(column.max()) for column in found) + 1
+        if width**size < 1 << 62:  # one integer per set of values (mixed radix)
+            key = found[0]
+            for column in found[1:]:
+                key = key * width + column
+            counts = np.bincount(key) if size == 1 else np.unique(key, return_counts=True)[1]
+        else:
+            counts = np.unique(np.stack(found, axis=1), axis=0, return_counts=True)[1]
+        total += (-1) ** (size + 1) * int((counts.astype(np.int64) * (counts - 1)).sum())
     return total
 
 
