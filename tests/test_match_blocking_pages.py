@@ -72,3 +72,23 @@ def test_put_back_when_blocking_raises(switch):
         assert numpy_arrays._get_madvise_hugepage() is False
         raise RuntimeError("a rule failed")
     assert numpy_arrays._get_madvise_hugepage() is True
+
+
+def test_off_in_the_rules_and_the_merge_the_sharded_engine_calls(work, spec, monkeypatch, switch):
+    """shards.py calls ``rule_key_chunks`` and ``_merge`` itself, not through ``candidate_pairs``."""
+    numpy_arrays._set_madvise_hugepage(True)
+    seen: list[bool] = []
+    all_pairs = blocking._all_pairs
+
+    def spied(*args, **kwargs):
+        seen.append(numpy_arrays._get_madvise_hugepage())
+        return all_pairs(*args, **kwargs)
+
+    monkeypatch.setattr(blocking, "_all_pairs", spied)
+    keyed = blocking.rule_key_codes(work, spec)
+    words: list = []
+    blocking.rule_key_chunks(work, spec.blocking[3], words.append, keyed)
+    assert seen and not any(seen)
+    assert numpy_arrays._get_madvise_hugepage() is True
+    merged = blocking._merge(words, work.height)
+    assert merged.height and numpy_arrays._get_madvise_hugepage() is True

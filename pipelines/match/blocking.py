@@ -28,6 +28,36 @@ if TYPE_CHECKING:
 L, R = "l", "r"
 
 
+_SMALL_PAGES = threading.Lock()
+# blocking calls under way (they may run side by side: the first turns the switch, the last back)
+_small_pages_depth = 0
+_huge_pages_before = True
+
+
+@contextmanager
+def small_pages() -> Iterator[None]:
+    """numpy's new arrays on the kernel's small pages while blocking runs, numpy's switch put back after. numpy asks
+    the kernel for transparent huge pages for every array of 4 MB or more (``madvise``); where the kernel then
+    compacts memory to find a 2 MB page at the array's first touch (THP ``defrag`` = ``madvise``, as here and a
+    common default), a fresh array costs more system time than on small pages, and blocking (u beside it) makes
+    hundreds of fresh arrays of millions of rows. numpy's own switch (``NUMPY_MADVISE_HUGEPAGE=0`` sets it at
+    import): at 1M people, match() with it off, 3 alternated pairs, system time 5.01 / 4.41 / 5.63 -> 3.19 / 3.46 /
+    3.06 s, blocking's CPU 6.86 / 6.11 / 7.52 -> 5.45 / 5.34 / 5.13 s, the same outputs. Arrays made meanwhile keep
+    their pages; only the switch is global (another thread's arrays made meanwhile get small pages too)."""
+    global _small_pages_depth, _huge_pages_before  # noqa: PLW0603 - one switch per process, as numpy's is
+    with _SMALL_PAGES:
+        if not _small_pages_depth:
+            _huge_pages_before = _numpy_arrays._set_madvise_hugepage(False)
+        _small_pages_depth += 1
+    try:
+        yield
+    finally:
+        with _SMALL_PAGES:
+            _small_pages_depth -= 1
+            if not _small_pages_depth:
+                _numpy_arrays._set_madvise_hugepage(_huge_pages_before)
+
+
 @dataclass(frozen=True)
 class BlockingReport:
     pairs_per_rule: dict[str, int]  # pairs each rule generated (before removing pairs found by earlier rules)
@@ -476,6 +506,7 @@ def _block_chunks(pairs: np.ndarray, budget: int | None) -> list[np.ndarray]:
     return np.split(np.arange(len(pairs)), starts[1:])
 
 
+@small_pages()  # (also when the sharded engine calls it, shards.py: not through candidate_pairs)
 def rule_key_chunks(
     work: pl.DataFrame,
     rule: BlockingRule,
@@ -628,6 +659,7 @@ def _word(keys: np.ndarray, rule: int, bits: int) -> np.ndarray:
     return ((((keys >> np.uint64(32)) << shift) | (keys & mask)) << np.uint64(5)) | np.uint64(rule)
 
 
+@small_pages()  # (also when the sharded engine calls it, shards.py: not through candidate_pairs)
 def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.DataFrame:
     """Pairs (l, r, sorted) with ``rules``: the bits of the rules whose packed keys (``keys[i]``: rule i's) hold the
     pair. Sorted as one array of l, r and the rule's number packed in 64 bits (a pair repeated within a rule
@@ -677,37 +709,6 @@ def _merge(keys: list[np.ndarray], records: int, words: bool = False) -> pl.Data
             "rules": rules.astype(np.uint32, copy=False),
         }
     )
-
-
-_SMALL_PAGES = threading.Lock()
-_small_pages_depth = (
-    0  # blocking calls under way (they may run side by side: the first turns the switch, the last back)
-)
-_huge_pages_before = True
-
-
-@contextmanager
-def small_pages() -> Iterator[None]:
-    """numpy's new arrays on the kernel's small pages while blocking runs, numpy's switch put back after. numpy asks
-    the kernel for transparent huge pages for every array of 4 MB or more (``madvise``); where the kernel then
-    compacts memory to find a 2 MB page at the array's first touch (THP ``defrag`` = ``madvise``, as here and a
-    common default), a fresh array costs more system time than on small pages, and blocking (u beside it) makes
-    hundreds of fresh arrays of millions of rows. numpy's own switch (``NUMPY_MADVISE_HUGEPAGE=0`` sets it at
-    import): at 1M people, match() with it off, 3 alternated pairs, system time 5.01 / 4.41 / 5.63 -> 3.19 / 3.46 /
-    3.06 s, blocking's CPU 6.86 / 6.11 / 7.52 -> 5.45 / 5.34 / 5.13 s, the same outputs. Arrays made meanwhile keep
-    their pages; only the switch is global (another thread's arrays made meanwhile get small pages too)."""
-    global _small_pages_depth, _huge_pages_before  # noqa: PLW0603 - one switch per process, as numpy's is
-    with _SMALL_PAGES:
-        if not _small_pages_depth:
-            _huge_pages_before = _numpy_arrays._set_madvise_hugepage(False)
-        _small_pages_depth += 1
-    try:
-        yield
-    finally:
-        with _SMALL_PAGES:
-            _small_pages_depth -= 1
-            if not _small_pages_depth:
-                _numpy_arrays._set_madvise_hugepage(_huge_pages_before)
 
 
 @contextmanager
