@@ -1377,6 +1377,7 @@ def comparison_levels(
         back = pl.Series(inverse)
         for comp in comps:
             out[comp.name] = levels[comp.name].gather(back)
+    del left, right  # (8 bytes a pair each: not held while the other comparisons run)
     rest = tuple(comp for comp in comparisons if comp.name not in out)
     if rest:
         levels = _levels(work, l, r, rest, codes)
