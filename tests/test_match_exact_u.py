@@ -176,3 +176,23 @@ def test_u_within_is_read_from_the_spec_and_its_column_prepared():
     assert parsed.comparisons[0].u_within == "birth_year"
     assert "birth_year" in parsed.referenced_columns
     assert "u_within" not in repr(parsed)  # (a saved model's spec fingerprint is kept)
+
+
+def test_exact_counts_when_no_record_holds_both_ids(spec):
+    """No record holding both a personal ID and an old ID number (a registry of CCCDs, a few people with a CMND
+    only): no pair shares both, and the counts are still those of every pair. 5467073 raised ValueError there (the
+    records holding both, none, left every part empty; ``_joint`` took the largest code of an empty array), so
+    match() failed on such a table."""
+    table = crowded().with_columns(
+        pl.when(pl.col("personal_id").is_null()).then(pl.col("old_id_number")).alias("old_id_number")
+    )
+    assert table.filter(pl.col("personal_id").is_not_null() & pl.col("old_id_number").is_not_null()).is_empty()
+    assert table["old_id_number"].drop_nulls().len() > 1  # (old ID numbers there: the set of both is asked for)
+    work = prepare(table, spec)
+    codes = ValueCodes(work, derived_sources(spec))
+    comp = next(c for c in spec.scored_comparisons if c.name == "ids")
+    level = comparison_levels(work, *every_pair(work.height), (comp,), codes)[comp.name]
+    counts = np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=len(comp.levels) + 1)
+    found = _exact_counts(work, comp, codes)
+    assert found is not None and found.levels == {k: int(counts[k]) for k in found.levels}
+    assert found.levels[0] > 0  # (pairs sharing an ID: the count is not trivially 0)
