@@ -92,3 +92,30 @@ def test_off_in_the_rules_and_the_merge_the_sharded_engine_calls(work, spec, mon
     assert numpy_arrays._get_madvise_hugepage() is True
     merged = blocking._merge(words, work.height)
     assert merged.height and numpy_arrays._get_madvise_hugepage() is True
+
+
+@pytest.mark.parametrize("huge", [True, False])
+def test_off_for_the_whole_match_run_and_put_back(spec, monkeypatch, switch, huge):
+    """``match`` keeps the switch off beyond blocking (comparing makes fresh arrays of millions of pairs too) and
+    puts it back as it was, also when the run fails."""
+    import pipelines.match.engine as engine
+    from pipelines.match import match
+    from pipelines.match.spec import SpecError
+    from tests.match_cases import background
+
+    numpy_arrays._set_madvise_hugepage(huge)
+    seen: list[bool] = []
+    levels = engine.comparison_levels
+
+    def spied(*args, **kwargs):
+        seen.append(numpy_arrays._get_madvise_hugepage())
+        return levels(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "comparison_levels", spied)
+    frame = background(people=600, seed=3)
+    assert match(frame, spec).records.height == frame.height
+    assert seen and not any(seen)
+    assert numpy_arrays._get_madvise_hugepage() is huge
+    with pytest.raises(SpecError, match="full_name"):  # the run fails inside the switch
+        match(frame.drop("full_name"), spec)
+    assert numpy_arrays._get_madvise_hugepage() is huge
