@@ -20,22 +20,23 @@ def numpy_switch():
     numpy_arrays._set_madvise_hugepage(before)
 
 
+def _note_switch(monkeypatch, module, name: str, seen: list[bool]) -> None:
+    """Replace ``module.name`` by a call that notes numpy's huge-page switch as it is called."""
+    real = getattr(module, name)
+
+    def spied(*args, **kwargs):
+        seen.append(numpy_arrays._get_madvise_hugepage())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spied)
+
+
 @pytest.mark.parametrize("huge", [True, False])
 def test_off_while_blocking_and_put_back_as_it_was(work, spec, monkeypatch, switch, huge):
     numpy_arrays._set_madvise_hugepage(huge)
     seen: list[bool] = []
-    key_codes, merge = blocking.key_codes, blocking._merge
-
-    def codes_spied(*args, **kwargs):
-        seen.append(numpy_arrays._get_madvise_hugepage())
-        return key_codes(*args, **kwargs)
-
-    def merge_spied(*args, **kwargs):
-        seen.append(numpy_arrays._get_madvise_hugepage())
-        return merge(*args, **kwargs)
-
-    monkeypatch.setattr(blocking, "key_codes", codes_spied)
-    monkeypatch.setattr(blocking, "_merge", merge_spied)
+    _note_switch(monkeypatch, blocking, "key_codes", seen)
+    _note_switch(monkeypatch, blocking, "_merge", seen)
     pairs, _ = blocking.candidate_pairs(work, spec)
     assert pairs.height > 100
     assert len(seen) > 2 and not any(seen)  # the key columns (on the pool's threads) and the merge
@@ -78,13 +79,7 @@ def test_off_in_the_rules_and_the_merge_the_sharded_engine_calls(work, spec, mon
     """shards.py calls ``rule_key_chunks`` and ``_merge`` itself, not through ``candidate_pairs``."""
     numpy_arrays._set_madvise_hugepage(True)
     seen: list[bool] = []
-    all_pairs = blocking._all_pairs
-
-    def spied(*args, **kwargs):
-        seen.append(numpy_arrays._get_madvise_hugepage())
-        return all_pairs(*args, **kwargs)
-
-    monkeypatch.setattr(blocking, "_all_pairs", spied)
+    _note_switch(monkeypatch, blocking, "_all_pairs", seen)
     keyed = blocking.rule_key_codes(work, spec)
     words: list = []
     blocking.rule_key_chunks(work, spec.blocking[3], words.append, keyed)
@@ -105,13 +100,7 @@ def test_off_for_the_whole_match_run_and_put_back(spec, monkeypatch, switch, hug
 
     numpy_arrays._set_madvise_hugepage(huge)
     seen: list[bool] = []
-    levels = engine.comparison_levels
-
-    def spied(*args, **kwargs):
-        seen.append(numpy_arrays._get_madvise_hugepage())
-        return levels(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "comparison_levels", spied)
+    _note_switch(monkeypatch, engine, "comparison_levels", seen)
     frame = background(people=600, seed=3)
     assert match(frame, spec).records.height == frame.height
     assert seen and not any(seen)
