@@ -42,14 +42,7 @@ from pipelines.match.model import (
     tf_levels,
 )
 from pipelines.match.prepare import ROW, Prepared, derived_sources, precision_column, prepare, raw_column
-from pipelines.match.shards import (
-    SHARD_PAIRS,
-    ShardedPairs,
-    give_back,
-    large_arrays_on_the_heap,
-    shard_setting,
-    spill_candidates,
-)
+from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, give_back, shard_setting, spill_candidates
 from pipelines.match.spec import Comparison, MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
 
@@ -789,7 +782,7 @@ def match(
     # fit and entities make fresh arrays of millions of rows too. What it saves depends on the kernel's free 2 MB pages:
     # 1M people, 3 alternated pairs, 6.10 / 6.13 / 5.90 -> 5.89 / 5.93 / 5.81 s wall (NUMPY_MADVISE_HUGEPAGE=0 for
     # the whole process, in an earlier window: 6.61 / 6.61 / 6.15 -> 5.64 / 5.77 / 5.83 s), the same outputs.
-    with small_pages(), large_arrays_on_the_heap():  # and glibc's heap kept for the run (shards.py says why)
+    with small_pages():
         try:
             return _match(
                 frame,

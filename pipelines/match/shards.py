@@ -25,11 +25,8 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import weakref
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,56 +65,6 @@ def _trimmer():
 
 
 _TRIM = _trimmer()
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_MMAP_MAX = -1, -3, -4  # glibc's mallopt parameters (malloc.h)
-# put back after the run: the thresholds glibc's dynamic ones reach once a process has freed large arrays (any mallopt
-# call fixes them; left at its 128 kB default, every later array of the process would be a fresh mmap)
-_MMAP_THRESHOLD_AFTER = 32 * 1024 * 1024
-_HEAP_LOCK = threading.Lock()
-_heap_depth = 0
-
-
-def _mallopt():
-    """glibc's mallopt, None elsewhere."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return None
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return mallopt
-
-
-_MALLOPT = _mallopt()
-
-
-@contextmanager
-def large_arrays_on_the_heap() -> Iterator[None]:
-    """glibc serves every allocation from its heap and keeps the freed pages for the run (no ``mmap`` per large
-    array, no trim), so numpy's arrays of millions of rows reuse pages already touched instead of faulting in fresh
-    zeroed ones; put back after (at the thresholds glibc's dynamic ones grow to) and the heap trimmed (``give_back``). At 1M
-    people, ``GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296`` for the process, 3
-    alternated pairs: 5.83 / 5.78 / 5.68 -> 5.53 / 5.49 / 5.39 s wall, page faults 1.50M -> 1.21-1.25M, the same
-    outputs and peak; this code, 3 pairs: 5.82 / 5.64 / 5.68 -> 5.48 / 5.45 / 5.53 s; 3M, one pair: match() 32.0 ->
-    29.3 s, the process 34.1 -> 31.5 s, peak 5,260 -> 5,277 MiB. Nothing elsewhere than glibc."""
-    global _heap_depth  # noqa: PLW0603 - one allocator per process
-    if _MALLOPT is None:
-        yield
-        return
-    with _HEAP_LOCK:
-        if not _heap_depth:
-            _MALLOPT(_M_MMAP_MAX, 0)
-            _MALLOPT(_M_TRIM_THRESHOLD, 2**31 - 1)
-        _heap_depth += 1
-    try:
-        yield
-    finally:
-        with _HEAP_LOCK:
-            _heap_depth -= 1
-            if not _heap_depth:
-                _MALLOPT(_M_MMAP_MAX, 65536)
-                _MALLOPT(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_AFTER)
-                _MALLOPT(_M_TRIM_THRESHOLD, 2 * _MMAP_THRESHOLD_AFTER)
-                give_back()
 
 
 def give_back() -> None:
