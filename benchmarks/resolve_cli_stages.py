@@ -43,7 +43,10 @@ CLI_STAGES = (
     "_as_of_option",
     "_repaired_cells",
     "write_frame",
-    "_mended",
+)
+# the CSV reader's stages (pipelines/reading): wrapped in every module that calls them by name
+READING_STAGES = (
+    "mended",
     "without_blank_lines",
     "report_short_rows",
     "report_repeated_columns",
@@ -105,6 +108,10 @@ def wrapped(name: str, fn):  # noqa: ANN001, ANN201
 
 for name in CLI_STAGES:
     setattr(cli, name, wrapped(name, getattr(cli, name)))
+for module in [m for n, m in sorted(sys.modules.items()) if n.startswith("pipelines.reading.")]:
+    for name in READING_STAGES:
+        if hasattr(module, name):
+            setattr(module, name, wrapped(name, getattr(module, name)))
 for name in RESOLVE_STAGES:
     setattr(r, name, wrapped(name, getattr(r, name)))
 for name in READS:

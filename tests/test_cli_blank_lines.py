@@ -11,8 +11,10 @@ from pathlib import Path
 import polars as pl
 from click.testing import CliRunner
 
-from pipelines.cli import _rows_by_columns, _rows_read, main, read_table, read_table_file
+from pipelines.cli import main, read_table, read_table_file
 from pipelines.encodings import encode_cp1258
+from pipelines.reading.blank_lines import _rows_read
+from pipelines.reading.short_rows import rows_by_columns
 
 SPEC = Path(__file__).resolve().parents[1] / "docs" / "examples" / "customers.toml"
 CUSTOMERS = Path(__file__).resolve().parents[1] / "docs" / "examples" / "customers.csv"
@@ -83,7 +85,7 @@ def test_a_file_with_no_blank_line_keeps_rows_of_delimiters(tmp_path):
 
 def test_odd_quoting_is_read_with_pythons_reader(tmp_path):
     data = b'id,address\n1,a "b" c\n\n2,d\n'  # a quote inside an unquoted field: numpy's split is not sure
-    assert _rows_by_columns(data, ",") is NotImplemented
+    assert rows_by_columns(data, ",") is NotImplemented
     first_line, blank = _rows_read(data, ",")
     assert first_line.tolist() == [1, 2, 3, 4] and blank.tolist() == [False, False, True, False]
 

@@ -101,7 +101,7 @@ def test_a_line_no_encoding_reads_for_certain_is_still_refused_naming_it(tmp_pat
 
 
 def test_a_certain_line_beside_a_damaged_one_is_said_in_one_wording_with_either_encoding(tmp_path):
-    """cli._not_utf8 had four wordings for one refusal (HC1): now '<lines> not valid UTF-8 (<clauses>)'. Beside a
+    """pipelines.reading.encoding.not_utf8 (cli._not_utf8) had four wordings for one refusal (HC1): now '<lines> not valid UTF-8 (<clauses>)'. Beside a
     certain cp1258 line (6) a damaged one (7): --encoding auto names line 7, says what auto reads and to mend line 7;
     an explicit utf-8 names both, and now also says to mend line 7 (it said only 'not line 7 (damaged bytes?)')."""
     data = bytearray(_csv(("id", "address"), ADDRESSES, {4: "cp1258"}))

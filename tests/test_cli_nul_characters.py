@@ -10,8 +10,9 @@ from pathlib import Path
 import polars as pl
 from click.testing import CliRunner
 
-from pipelines.cli import TableRead, main, read_table, without_nul_cells
+from pipelines.cli import TableRead, main, read_table
 from pipelines.encodings import encode_cp1258, without_nul
+from pipelines.reading.checks import without_nul_cells
 
 SPEC = Path(__file__).resolve().parents[1] / "docs" / "examples" / "customers.toml"
 CUSTOMERS = Path(__file__).resolve().parents[1] / "docs" / "examples" / "customers.csv"

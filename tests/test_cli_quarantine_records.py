@@ -290,17 +290,18 @@ def test_a_legacy_file_with_a_line_not_valid_and_a_wide_row_keeps_both_in_the_qu
 
 
 def test_rows_read_and_records_set_aside_that_do_not_add_up_refuse_the_file(tmp_path):
-    """The last guard (cli._accounted): where Polars would split the rest of a file in other records than Python's
+    """The last guard (pipelines.reading.quarantine.accounted): where Polars would split the rest of a file in other records than Python's
     reader did, the rows read plus the records set aside miss the file's records: refused, not written short."""
     import click
     import pytest
 
-    from pipelines.cli import TableRead, _accounted, quarantined_lines
+    from pipelines.reading.quarantine import accounted, quarantined_lines
+    from pipelines.reading.tables import TableRead
 
     read = TableRead(pl.DataFrame({"id": ["1", "3"]}), quarantined=quarantined_lines(DAMAGED_MIDDLE, {(3, 5): "x"}))
-    assert _accounted(tmp_path / "f.csv", read, 3) is read
+    assert accounted(tmp_path / "f.csv", read, 3) is read
     with pytest.raises(click.ClickException, match="set aside 1 records and read 2 rows, but the file holds 4"):
-        _accounted(tmp_path / "f.csv", read, 4)
+        accounted(tmp_path / "f.csv", read, 4)
 
 
 def test_a_quote_inside_a_field_not_quoted_is_named_and_its_row_set_aside(tmp_path):
@@ -388,7 +389,7 @@ def test_json_lines_that_are_no_object_are_set_aside_as_ingestion_quarantines_th
 def test_a_wide_row_below_a_carriage_return_in_a_quoted_cell_is_named_by_its_own_line(tmp_path):
     """'x\\ry' in a quoted cell on line 3 made the refusal's reader (io.StringIO) count a line more: the wide row on
     line 5 was named line 6, while --quarantine (lines at LF only) set aside line 5. Both say line 5 now."""
-    from pipelines.cli import field_count_problem
+    from pipelines.reading.records import field_count_problem
 
     data = b'id,a,n\n1,x,y\n2,"x\ry",z\n3,a,b\n4,c,d,e\n5,f,g\n'
     assert field_count_problem(data, ",") == (5, 3, 4)
@@ -410,17 +411,18 @@ def test_a_carriage_return_in_a_quoted_cell_does_not_shift_the_lines_said_after_
     6, 7)' (line 5 of the record and the blank line, each one ahead). Now '1 blank line skipped (line 6)'."""
     from pathlib import Path
 
-    import pipelines.cli as cli
+    import pipelines.reading.blank_lines as blank_lines
+    from pipelines.reading import read_table
 
     said: list[str] = []
     data = DAMAGED_MIDDLE.replace(b"a\r\n2,", b'"x\ry"\r\n2,', 1).replace(b"\r\n3,", b"\r\n\r\n3,", 1)
     source = Path(tmp_path / "cr.csv")
     source.write_bytes(data)
-    echo, cli.echo = cli.echo, said.append
+    echo, blank_lines.echo = blank_lines.echo, said.append
     try:
-        read = cli.read_table(source, "--input", quarantine=True)
+        read = read_table(source, "--input", quarantine=True)
     finally:
-        cli.echo = echo
+        blank_lines.echo = echo
     assert read.frame["id"].to_list() == ["1", "3", "4"] and read.data_rows.tolist() == [1, 4, 5]
     assert read.quarantined["source_key"].to_list() == ["line:3-5"]
     blank = [line for line in said if "blank line" in line]

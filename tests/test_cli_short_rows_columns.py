@@ -1,4 +1,4 @@
-"""The short-row check counted over columns (pipelines.cli._short_rows_by_columns: numpy over byte positions) gives
+"""The short-row check counted over columns (pipelines.reading.short_rows._short_rows_by_columns: numpy over byte positions) gives
 Python's CSV reader's answer (_short_rows_read) on every file it takes, and leaves the files whose quoting it cannot
 read so to the reader (NotImplemented)."""
 
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from pipelines.cli import _short_rows_by_columns, _short_rows_read, short_rows
+from pipelines.reading.short_rows import _short_rows_by_columns, _short_rows_read, short_rows
 
 PIECES = ["a", "bc", "Ấp 3", " ", ",", ";", "\t", '"', '""', "\n", "\r\n", "\r", "x\ny", "\x00", ""]
 

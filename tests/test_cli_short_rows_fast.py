@@ -1,15 +1,17 @@
-"""The CSV checks' shortcuts (pipelines.cli) give the answers of the full passes: ``_no_short_rows`` (delimiters
+"""The CSV checks' shortcuts (pipelines.reading) give the answers of the full passes: ``_no_short_rows`` (delimiters
 counted in the file and in what Polars read) says "no short row" only where short_rows finds none, and
 ``_lone_cr_ends`` finds the lone carriage returns outside quotes with the regex as with numpy."""
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from pipelines import cli
+from pipelines.reading import blank_lines, mends, short_rows
 from tests.test_cli_short_rows_columns import _random_csv
 
 
@@ -18,7 +20,7 @@ def _read(data: bytes) -> pl.DataFrame | None:
         frame = pl.read_csv(data, infer_schema=False, separator=",", encoding="utf8")
     except (pl.exceptions.PolarsError, OSError):
         return None
-    return cli.without_blank_lines(frame, cli.Path("t.csv"), data, ",").frame
+    return blank_lines.without_blank_lines(frame, Path("t.csv"), data, ",").frame
 
 
 def test_no_short_rows_only_where_short_rows_finds_none():
@@ -29,8 +31,8 @@ def test_no_short_rows_only_where_short_rows_finds_none():
         frame = _read(data)
         if frame is None or frame.width < 2 or not frame.height:
             continue
-        found = cli.short_rows(data, ",")
-        if cli._no_short_rows(frame, data, ","):
+        found = short_rows.short_rows(data, ",")
+        if short_rows._no_short_rows(frame, data, ","):
             said_none += 1
             assert found is None, data
         elif found is not None:
@@ -49,18 +51,18 @@ def test_no_short_rows_only_where_short_rows_finds_none():
 )
 def test_no_short_rows_known_files(data, none):
     frame = _read(data)
-    assert cli._no_short_rows(frame, data, ",") is none
+    assert short_rows._no_short_rows(frame, data, ",") is none
     if none:
-        assert cli.short_rows(data, ",") is None
+        assert short_rows.short_rows(data, ",") is None
 
 
 def test_lone_cr_ends_as_numpy_finds_them(monkeypatch):
     rng = random.Random(7)
     for _ in range(3_000):
         data = _random_csv(rng) + rng.choice([b"", b"\r", b'"\r', b"x\rq"])
-        few = cli._lone_cr_ends(data)
-        monkeypatch.setattr(cli, "_FEW_CRS", -1)
-        many = cli._lone_cr_ends(data)
+        few = mends.lone_cr_ends(data)
+        monkeypatch.setattr(mends, "_FEW_CRS", -1)
+        many = mends.lone_cr_ends(data)
         monkeypatch.undo()
         assert list(few) == [int(at) for at in many], data
 

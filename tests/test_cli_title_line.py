@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from pipelines.cli import field_count_problem, main
+from pipelines.cli import main
+from pipelines.reading.records import field_count_problem
 
 
 def test_a_title_line_above_the_header_is_named_as_one(tmp_path):

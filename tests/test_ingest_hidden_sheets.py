@@ -115,7 +115,7 @@ def test_read_hidden_sheets_is_for_workbooks_and_a_boolean(tmp_path):
         load_catalogue([_catalogue(tmp_path, "population", "xlsx", "p.xlsx", COLUMNS, read_hidden_sheets="yes")])
 
 
-# ----------------------------------------------------------------------- wardbridge resolve / match (cli._read_workbook)
+# ----------------------------------------------------------------------- wardbridge resolve / match (pipelines.reading.workbook.read_workbook)
 # Before, the CLI read the workbook's first sheet, hidden or not: a hidden first sheet (a lookup list kept in front)
 # was read instead of the sheet Excel shows.
 

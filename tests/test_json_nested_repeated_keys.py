@@ -1,6 +1,6 @@
 """A key repeated inside a nested JSON object ({"ho": {"ten": "A", "ten": "B"}}) was said by neither reader with its
 place: ingestion (readers._read_jsonl) quarantined the line naming the bare key ('ten', not where it is), and
-`wardbridge resolve` (cli._read_json) wrote the nested object's JSON text with the last value only, silently
+`wardbridge resolve` (pipelines.reading.json_file.read_json) wrote the nested object's JSON text with the last value only, silently
 (json.loads keeps one). Now both name the record and the key path ("'ho' > 'ten'", "'members' > item 2 > 'ten'"),
 never a value; the CLI's column keeps every value as written."""
 

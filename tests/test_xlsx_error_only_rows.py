@@ -1,6 +1,6 @@
 """A workbook row whose only values are Excel-error cells (#REF!, #N/A: formulas that failed, read as empty) is a row
 that was there, not a blank row. Before, ingestion (readers._read_xlsx) dropped it as blank (its cells were counted in
-the partition's note, the row itself was gone) and `wardbridge resolve` (cli._read_workbook) skipped it without a
+the partition's note, the row itself was gone) and `wardbridge resolve` (pipelines.reading.workbook.read_workbook) skipped it without a
 word (_report_error_cells looked at kept rows only). Now ingestion quarantines it with a reason naming the sheet row
 and the columns, and the CLI keeps it (its cells empty, as every error cell is read) and says its error cells.
 

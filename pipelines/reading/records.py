@@ -1,0 +1,145 @@
+"""The one walk of a CSV's records (Python's strict reader, lines numbered at LF as the CLI numbers them), and
+the refusals' lines found with it: a row wider than the header, a quote never closed, a quote in a field not quoted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
+    """The lines (1-based ``numbers``) of ``data`` as bytes, without their line ends."""
+    lines = data.split(b"\n")
+    return [lines[n - 1].removesuffix(b"\r") for n in sorted(numbers) if n <= len(lines)]
+
+
+def csv_records(text: str, sep: str) -> Iterator[tuple[int, int, list[str] | str]]:
+    """The CSV records of ``text`` (decoded, its lone CRs outside quotes already made line ends: mended) as Python's
+    strict CSV reader splits them, quotes as Polars reads them: (the line where the record starts, the line where it
+    ends, its fields), a blank line a record of no field. Lines are numbered as the CLI numbers them, at LF only: a CR
+    inside a quoted cell ('x\\ry') is the cell's text, not a line end that would put the numbers ahead of the file's.
+    A record the reader cannot split comes with the reader's error instead of its fields (a str: a quoted field never
+    closed, 'unexpected end of data', ending on the file's last line; a quote closing a field followed by more text
+    before the delimiter, a quote inside the field not doubled), and the walk goes on from the line after the one
+    where the reader stopped. The one walk behind lines_set_aside (the records a line belongs to), unreadable_records
+    (--quarantine's wide and unsplittable rows) and csv_problem (the line a broken quote starts on)."""
+    import csv
+
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[-1] == "":  # the last line's own line end: no line after it
+        lines.pop()
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a runaway quoted field is the file's rest, not a size error
+    try:
+        reader = csv.reader((line + "\n" for line in lines), delimiter=sep, strict=True)
+        start = 1
+        while True:
+            try:
+                fields: list[str] | str = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                fields = str(exc)
+            yield start, reader.line_num, fields
+            start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(limit)
+
+
+def stray_quote(lines: list[str], first: int, last: int) -> bool:
+    """Whether the record on ``lines`` ``first``-``last`` (1-based), which Python's CSV reader split, holds an odd
+    number of quotes: one is in a field that is not quoted (a quoted field's own quotes, doubled ones included, come
+    in pairs). Polars, which pairs quotes over the whole file, then reads on past the record's end and fails."""
+    return sum(lines[n].count('"') for n in range(first - 1, last)) % 2 == 1
+
+
+def stray_quote_line(data: bytes, sep: str) -> int | None:
+    """The first line where a CSV record Python's reader splits starts and holds a quote in a field not quoted
+    (stray_quote), the header's included; None when there is none."""
+    text = data.decode("utf-8-sig", errors="replace")
+    lines = text.split("\n")
+    return next(
+        (
+            first
+            for first, last, fields in csv_records(text, sep)
+            if not isinstance(fields, str) and stray_quote(lines, first, last)
+        ),
+        None,
+    )
+
+
+def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
+    """Why Polars could not read ``data`` as CSV (its ``error``), said with a line and never a value: a row with
+    more fields than the header (Polars: 'found more fields than defined'; line, the header's and the row's field
+    counts), else a quoted field not closed (the row's first line), else the bare error type. A row with fewer
+    fields is no error (Polars reads the missing ones as empty)."""
+    more = "more fields" in error
+    counted = field_count_problem(data, sep) if more else None
+    line = None if counted else quote_problem_line(data, sep)
+    if counted is None and line is None and not more:
+        counted = field_count_problem(data, sep)
+    if counted is not None:
+        line, expected, found = counted
+        title = ""
+        if expected == 1:  # the header Polars took: the first line that is not blank
+            header_line = data[: len(data) - len(data.lstrip(b"\r\n"))].count(b"\n") + 1
+            title = (
+                "; a header of one field may be a title line above the real header (a sheet saved as CSV): remove it, "
+                f"or give --skip-rows {header_line}"
+            )
+        return (
+            f"line {line}: the row starting on this line has {found} fields where the header has {expected} "
+            f"(delimiter {sep!r}): quote a value that holds the delimiter, or remove the extra delimiter{title}"
+        )
+    if line is not None:
+        return (
+            f"line {line}: a quoted field opened in the row starting on this line is not closed "
+            '(or a quote inside it is not doubled as ""): fix the quoting there'
+        )
+    if not more and (line := stray_quote_line(data, sep)) is not None:
+        return (
+            f"line {line}: the row starting on this line has a quote inside a field that is not quoted, read as "
+            'opening a value that runs on into the next rows: quote the field and double the quote as ""'
+        )
+    cause = "a row has more fields than the header" if more else error_type
+    return f"cannot read as CSV with delimiter {sep!r} ({cause})"
+
+
+def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
+    """The first CSV row with more fields than the header, read with Python's CSV reader (quoted fields as
+    Polars reads them; csv_records: lines numbered at LF only, as --quarantine's reasons number them, a record the
+    reader cannot split passed over): (the line where the row starts, the header's field count, the row's); None if
+    every row fits. Only run once the fast reader has failed."""
+    expected = None
+    for first, _last, fields in csv_records(data.decode("utf-8-sig", errors="replace"), sep):
+        if expected is None:  # the header: the first record holding anything
+            if isinstance(fields, str):
+                return None
+            expected = len(fields) or None
+        elif not isinstance(fields, str) and len(fields) > expected:
+            return first, expected, len(fields)
+    return None
+
+
+def quote_problem_line(data: bytes, sep: str) -> int | None:
+    """The line where the CSV row holding a broken quoted field starts (a quote never closed, or one
+    inside a quoted field not doubled), read with Python's strict CSV reader (csv_records); None if it finds none.
+    Only run once the fast reader has failed. Names a line, never a value."""
+    text = data.decode("utf-8-sig", errors="replace")
+    return next((first for first, _, fields in csv_records(text, sep) if isinstance(fields, str)), None)
+
+
+@contextmanager
+def python_csv(data: bytes, sep: str, strict: bool) -> Iterator:
+    """Python's CSV reader over ``data`` (UTF-8, replacement characters for the rest), the field size limit
+    lifted while it reads: a runaway quoted field is the file's rest, not a size error."""
+    import csv
+    import io
+
+    text = data.decode("utf-8-sig", errors="replace")
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        yield csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=strict)
+    finally:
+        csv.field_size_limit(limit)
