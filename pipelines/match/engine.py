@@ -37,6 +37,7 @@ from pipelines.match.model import (
     fit,
     is_tiny,
     label_posteriors,
+    m_by_held,
     score,
     term_frequency_tables,
     tf_levels,
@@ -128,6 +129,13 @@ class MatchResult:
         from_prior = [k for k, v in self.model.m_source.items() if v.startswith("prior")]
         if from_prior:
             lines.append("m from priors (no usable EM estimate): " + ", ".join(from_prior))
+        for comp, when in self.model.m_by_when.items():  # a comparison's m apart where another is at some levels
+            top = int(np.argmax(self.model.m[comp][:-1])) if len(self.model.m[comp]) > 1 else 0
+            lines.append(
+                f"{comp}'s m apart where {when} ({self.model.m_by_from.get(comp, 'm_by')}): "
+                f"{self.level_labels[comp][top]} {self.model.m_by[comp][top]:.3f} there, {self.model.m[comp][top]:.3f} "
+                "elsewhere (model table)"
+            )
         for column, d in s.get("dates", {}).items():
             coarse = ", ".join(
                 f"{d[k]:,} {k.replace('_', ' ')}" for k in ("year_only", "month_only") if d[k]
@@ -509,7 +517,12 @@ def _weight_bound(gamma: pl.DataFrame, spec: MatchSpec, model: Model, room: bool
     bound = np.full(gamma.height, model.prior_bits)
     for comp in spec.scored_comparisons:
         top = np.asarray(weights[comp.name], dtype=np.float64) + (_tf_room(comp) if room else 0.0)
-        bound += np.append(top, 0.0)[gamma[comp.name].fill_null(-1).to_numpy()]  # (last: a value missing)
+        level = gamma[comp.name].fill_null(-1).to_numpy()
+        if comp.name in model.m_by:  # the pairs at its m_by levels weigh by its other m (``model.score``)
+            other = np.log2(model.m_by[comp.name] / model.u[comp.name]) + (_tf_room(comp) if room else 0.0)
+            bound += np.where(m_by_held(comp, spec, gamma), np.append(other, 0.0)[level], np.append(top, 0.0)[level])
+            continue
+        bound += np.append(top, 0.0)[level]  # (last: a value missing)
     return bound
 
 

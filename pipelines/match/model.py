@@ -53,6 +53,11 @@ class Model:
     tf_records: dict[str, int] | None = None
     # how the prior was estimated (``true_pairs_estimate``): method, true pairs, both priors; not saved with a state
     prior_estimate: dict = field(default_factory=dict)
+    # comparison -> its m where the pair is at its ``m_by`` levels (``m_by_held``; ``m`` is then the other pairs'), those
+    # levels in words and where it came from
+    m_by: dict[str, np.ndarray] = field(default_factory=dict)
+    m_by_when: dict[str, str] = field(default_factory=dict)  # "ids is missing or one_side"
+    m_by_from: dict[str, str] = field(default_factory=dict)  # the rules it came from (``estimate_m``'s ``m_by_from``)
 
     @property
     def prior_bits(self) -> float:
@@ -62,21 +67,30 @@ class Model:
     def weights(self) -> dict[str, np.ndarray]:
         return {c: np.log2(self.m[c] / self.u[c]) for c in self.m}
 
+    def weights_by(self) -> dict[str, np.ndarray]:
+        """Per comparison with ``m_by``, the level weights of the pairs at its ``m_by`` levels."""
+        return {c: np.log2(m / self.u[c]) for c, m in self.m_by.items()}
+
     def table(self, labels: dict[str, list[str]]) -> pl.DataFrame:
-        """m, u and weight per comparison level (for docs, metadata and review)."""
+        """m, u and weight per comparison level (for docs, metadata and review). A comparison with ``m_by``: the rows
+        of its other m after its own, named ``<comparison> where <other> is <levels>`` (``m_by_when``)."""
         rows = []
         for comp, m in self.m.items():
-            for k, (mk, uk) in enumerate(zip(m, self.u[comp], strict=True)):
-                rows.append(
-                    {
-                        "comparison": comp,
-                        "level": k,
-                        "label": labels[comp][k],
-                        "m": float(mk),
-                        "u": float(uk),
-                        "weight_bits": float(np.log2(mk / uk)),
-                    }
-                )
+            groups = [(comp, m)]
+            if comp in self.m_by:
+                groups.append((f"{comp} where {self.m_by_when.get(comp, 'm_by')}", self.m_by[comp]))
+            for name, group_m in groups:
+                for k, (mk, uk) in enumerate(zip(group_m, self.u[comp], strict=True)):
+                    rows.append(
+                        {
+                            "comparison": name,
+                            "level": k,
+                            "label": labels[comp][k],
+                            "m": float(mk),
+                            "u": float(uk),
+                            "weight_bits": float(np.log2(mk / uk)),
+                        }
+                    )
         return pl.DataFrame(rows)
 
 
@@ -504,6 +518,46 @@ def _pairs_meeting(bits: np.ndarray) -> int:
     return int(counts @ meet.astype(np.int64) @ counts - counts[masks != 0].sum())
 
 
+def _m_by_table(comp: Comparison, spec: MatchSpec) -> tuple[str, np.ndarray]:
+    """A comparison's ``m_by``: the other comparison and, per level of it (its "different" and, last, missing: -1),
+    whether a pair there takes the comparison's other m."""
+    other, wanted = comp.m_by
+    by = next(c for c in spec.comparisons if c.name == other)
+    labels = [lv.label for lv in by.levels] + ["different"]
+    table = np.zeros(len(labels) + 1, dtype=bool)
+    for label in wanted:
+        table[-1 if label == "missing" else labels.index(label)] = True
+    return other, table
+
+
+def m_by_held(comp: Comparison, spec: MatchSpec, gamma: pl.DataFrame) -> np.ndarray:
+    """Per pair (``gamma``: its levels), whether it is at one of ``comp``'s ``m_by`` levels (its other m)."""
+    other, table = _m_by_table(comp, spec)
+    return table[gamma[other].fill_null(-1).to_numpy()]
+
+
+def m_by_when(comp: Comparison) -> str:
+    """``comp``'s ``m_by`` in words: "ids is missing or one_side"."""
+    other, wanted = comp.m_by
+    return f"{other} is {' or '.join(wanted)}"
+
+
+def _split_levels(frame: pl.DataFrame, spec: MatchSpec) -> pl.DataFrame:
+    """``frame`` (levels, missing null or -1) with each comparison that has ``m_by`` (and is in it) read as one of
+    twice its levels: a pair at its ``m_by`` levels is at its level + the comparison's levels with "different"
+    (EM's m of such a comparison is both groups' m, one after the other: ``_em``'s ``blocks``)."""
+    exprs = []
+    for comp in spec.scored_comparisons:
+        if comp.m_by is None or comp.name not in frame.columns:
+            continue
+        other, table = _m_by_table(comp, spec)
+        held = [k for k in range(len(table) - 1) if table[k]] + ([-1] if table[-1] else [])
+        level = pl.col(comp.name).cast(pl.Int16)
+        in_group = level.is_not_null() & (level >= 0) & pl.col(other).cast(pl.Int16).fill_null(-1).is_in(held)
+        exprs.append(pl.when(in_group).then(level + (len(comp.levels) + 1)).otherwise(level).alias(comp.name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
 LABEL = "_label"  # a candidate pair's verdict inside EM: 1 same, 0 different, null not labelled
 
 
@@ -622,6 +676,7 @@ def _em(
     fixed_m: dict[str, np.ndarray] | None = None,
     fixed_posterior: np.ndarray | None = None,
     fixed_lambda: float | None = None,
+    blocks: dict[str, int] | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, float]:
     """EM (maximum a posteriori) for m, or only lambda when fixed_m is given, with u fixed; with
     ``fixed_lambda`` the share of matches is held there and only m is fitted.
@@ -629,8 +684,9 @@ def _em(
     m starts at, and is pulled towards, ``priors`` (``prior_pairs`` pseudo-pairs: a Dirichlet
     prior), so a level seen on a handful of pairs does not get m = 0 or 1. ``fixed_posterior``
     (per pattern row, NaN where free; ``_patterns``): rows of labelled pairs, whose posterior is
-    their label in every E step (semi-supervised EM). Returns m, lambda (the share of matches),
-    iterations, converged, and the last change of lambda or any m."""
+    their label in every E step (semi-supervised EM). ``blocks``: comparison -> its levels with "different", for a
+    comparison whose m is two groups' one after the other (``_split_levels``): each group sums to one. Returns m,
+    lambda (the share of matches), iterations, converged, and the last change of lambda or any m."""
     m = dict(fixed_m) if fixed_m is not None else {name: priors[name].copy() for name in names}
     lam, converged, it, delta = 0.3 if fixed_lambda is None else fixed_lambda, False, 0, float("inf")
     total_pairs = counts.sum()
@@ -648,6 +704,13 @@ def _em(
                 present = g >= 0
                 sums = np.bincount(g[present], weights=weight[present], minlength=len(priors[name]))
                 sums = sums + prior_pairs * priors[name]
+                if blocks and name in blocks:  # each group its own m (a group without pairs keeps its m)
+                    groups = sums.reshape(-1, blocks[name])
+                    totals = groups.sum(axis=1, keepdims=True)
+                    old = m[name].reshape(groups.shape)
+                    fitted = np.where(totals > 0, np.maximum(groups / np.where(totals > 0, totals, 1.0), M_FLOOR), old)
+                    new_m[name] = (fitted / fitted.sum(axis=1, keepdims=True)).reshape(-1)
+                    continue
                 total = sums.sum()
                 new_m[name] = np.maximum(sums / total, M_FLOOR) if total > 0 else m[name]
                 new_m[name] = new_m[name] / new_m[name].sum()
@@ -681,13 +744,15 @@ def _bounded(
         held = [(k, lv.min_chance_pairs) for k, lv in enumerate(comp.levels) if lv.min_chance_pairs is not None]
         if not held or comp.name not in m:
             continue
-        mk = m[comp.name].copy()
-        for k, c in held:
-            most = u[comp.name][k] * max(1.0, mk[k] * matches / c)
-            if mk[k] > most:
-                mk[-1] += mk[k] - most
-                mk[k] = most
-        out[comp.name] = mk
+        size = len(comp.levels) + 1
+        mk = m[comp.name].copy().reshape(-1, size)  # (a comparison with m_by: both groups', each held so)
+        for group in mk:
+            for k, c in held:
+                most = u[comp.name][k] * max(1.0, group[k] * matches / c)
+                if group[k] > most:
+                    group[-1] += group[k] - most
+                    group[k] = most
+        out[comp.name] = mk.reshape(-1)
     return out
 
 
@@ -793,6 +858,7 @@ def estimate_m(
     *,
     table: pl.DataFrame | None = None,
     chance: dict[str, float] | None = None,
+    m_by_from: dict[str, str] | None = None,
 ) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str]]:
     """m per comparison by EM, one run per blocking rule as Splink does.
 
@@ -831,11 +897,20 @@ def estimate_m(
     column, ``crowded_bits``, the "all match" reading leaves crowded pairs out from it): ``gamma``, ``rules``,
     ``pairs`` and ``label`` are then not read.
 
+    A comparison with ``m_by``: its m is two groups' m one after the other (the pairs not at its ``m_by`` levels,
+    then those at them: ``_split_levels``, ``_m_by_groups``), where each group's came from written in ``m_by_from``
+    (when given).
+
     Returns m, lambda, iterations (most of any rule), converged (every used rule),
     per-rule diagnostics, and per comparison where its m came from (``em`` or ``prior``).
     """
     comps = spec.scored_comparisons
     priors = {c.name: prior_m(c) for c in comps}
+    # a comparison with m_by: its levels read twice over (``_split_levels``), both groups' m fitted side by side
+    split = {c.name: len(c.levels) + 1 for c in comps if c.m_by is not None}
+    if split:
+        priors = {name: np.tile(p, 2) if name in split else p for name, p in priors.items()}
+        u = {name: np.tile(v, 2) if name in split else v for name, v in u.items()}
     sources = {d.name: d.source for d in spec.derive}
     uses = {
         c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)}
@@ -843,6 +918,8 @@ def estimate_m(
         for c in comps
     }
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comps}
+    mass: dict[str, list[np.ndarray]] = {name: [] for name in split}  # per estimate: matched pairs in each group
+    from_rules: dict[str, list[str]] = {name: [] for name in split}
     chosen: dict[str, list[bool]] = {c.name: [] for c in comps}  # per estimate: from one of the `m_rules`
     by_name = {c.name: c for c in comps}
     per_rule: dict[str, dict] = {}
@@ -853,7 +930,9 @@ def estimate_m(
     # table (filtering millions of pairs per rule and grouping them cost 0.4 CPU s at 5.6M pairs)
     if table is None:
         table = _pattern_table(gamma.select(all_names), rules, label)
+    table = _split_levels(table, spec)
     em_settings = (spec.em_iterations, spec.em_prior_pairs)
+    blocks = split or None
     for i, rule in enumerate(spec.blocking):
         rows = _rule_rows(table, 1 << i)
         rule_pairs = int(rows[PAIRS].sum())
@@ -866,7 +945,9 @@ def estimate_m(
             per_rule[rule.name] = {"pairs": rule_pairs, "status": "no pairs or nothing to estimate", "used": False}
             continue
         patterns, counts, fixed = _patterns_of(rows, names)
-        m_rule, share, it, ok, delta = _em(patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed)
+        m_rule, share, it, ok, delta = _em(
+            patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, blocks=blocks
+        )
         free, held = share, ""
         expected = (chance or {}).get(rule.name)
         known = None if expected is None else max(1.0 - expected / rule_pairs, 0.0)
@@ -875,7 +956,15 @@ def estimate_m(
             share = known
             if known >= 1 - high:
                 m_rule, _, it, ok, delta = _em(
-                    patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, fixed_lambda=known
+                    patterns,
+                    counts,
+                    names,
+                    priors,
+                    u,
+                    *em_settings,
+                    fixed_posterior=fixed,
+                    blocks=blocks,
+                    fixed_lambda=known,
                 )
         taken = names
         if not ok:
@@ -890,7 +979,9 @@ def estimate_m(
                 if out:
                     left_out = f"; {out:,} pairs of crowded keys left out"
                     patterns, counts, fixed = _patterns_of(rows.filter(~crowded), names)
-                    m_rule = _em(patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed)[0]
+                    m_rule = _em(
+                        patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, blocks=blocks
+                    )[0]
             elif pairs is not None:  # the all-match reading holds only for pairs of records in no crowded key
                 mask = (rules & (1 << i)) != 0
                 rule_label = label.filter(mask) if label is not None else None
@@ -898,10 +989,12 @@ def estimate_m(
                 if not alone.all():
                     left_out = f"; {int((~alone).sum()):,} pairs of crowded keys left out"
                     patterns, counts, fixed = _patterns(
-                        gamma.filter(mask).filter(alone).select(names),
+                        _split_levels(gamma.filter(mask).filter(alone).select(all_names), spec).select(names),
                         rule_label.filter(alone) if rule_label is not None else None,
                     )
-                    m_rule = _em(patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed)[0]
+                    m_rule = _em(
+                        patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, blocks=blocks
+                    )[0]
             taken = _varying(patterns, names) if len(counts) else []
             status = (
                 f"all match ({share:.1%}{left_out}): m taken where its pairs vary ({', '.join(taken)})"
@@ -928,20 +1021,75 @@ def estimate_m(
             continue
         m_rule = _bounded(m_rule, u, share * rule_pairs, spec)  # levels with min_chance_pairs
         iterations, converged = max(iterations, it), converged and ok
+        if any(name in split for name in taken):  # each group's matched pairs (as the rule's EM reads them)
+            log_m, log_u = _log_likelihoods(patterns, names, m_rule, u)
+            matched = counts / (1.0 + np.exp(np.clip(np.log1p(-share) + log_u - np.log(share) - log_m, -700, 700)))
         for name in taken:
             estimates[name].append(m_rule[name])
             chosen[name].append(rule.name in (by_name[name].m_rules or ()))
+            if name in split:
+                group = patterns[:, names.index(name)] // split[name]
+                mass[name].append(np.bincount(group[group >= 0], weights=matched[group >= 0], minlength=2)[:2])
+                from_rules[name].append(rule.name)
     m, source = {}, {}
     for name in all_names:
+        picked = list(range(len(estimates[name])))
         if any(chosen[name]):  # the comparison's `m_rules`: only theirs, where any of them is usable
-            estimates[name] = [e for e, keep in zip(estimates[name], chosen[name], strict=True) if keep]
-        if estimates[name]:
-            m[name], source[name] = np.mean(estimates[name], axis=0), "em"
+            picked = [i for i in picked if chosen[name][i]]
+        if picked:
+            m[name], source[name] = np.mean([estimates[name][i] for i in picked], axis=0), "em"
         else:  # blocked on by every usable rule, or every rule degenerate: the prior (a held level: neutral)
             m[name], source[name] = _bounded({name: priors[name]}, u, 0.0, spec)[name], "prior"
+        if name in split:
+            m[name], said = _m_by_groups(
+                m[name],
+                split[name],
+                [estimates[name][i] for i in picked],
+                [mass[name][i] for i in picked],
+                [from_rules[name][i] for i in picked],
+                spec.em_prior_pairs,
+                source[name],
+            )
+            if m_by_from is not None:
+                m_by_from[name] = said
     patterns, counts, fixed = _patterns_of(table, all_names)
-    _, lam, _, _, _ = _em(patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m, fixed_posterior=fixed)
+    _, lam, _, _, _ = _em(
+        patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m, fixed_posterior=fixed, blocks=blocks
+    )
     return m, lam, iterations, converged, per_rule, source
+
+
+def _m_by_groups(
+    m: np.ndarray,
+    size: int,
+    estimates: list[np.ndarray],
+    mass: list[np.ndarray],
+    rules: list[str],
+    least: float,
+    how: str,
+) -> tuple[np.ndarray, str]:
+    """A comparison with ``m_by``: its two groups' m (``m``: the rules' mean, each group ``size`` levels long) each
+    the mean over the rules whose EM matched at least ``least`` (``em_prior_pairs``: more than the prior weighs)
+    of its pairs in that group (the others' estimate of it is mostly their prior); the ``m_by`` group's where no
+    rule did: the other group's (no evidence that they differ: neutral). And where the ``m_by`` group's came from
+    (``how``: the comparison's own ``m_source``)."""
+    if not estimates:
+        return m, how
+    m = m.copy()
+    said = how
+    for group in (0, 1):
+        held = [i for i, matched in enumerate(mass) if matched[group] >= max(least, 1.0)]
+        if held:
+            m[group * size : (group + 1) * size] = np.mean(
+                [estimates[i][group * size : (group + 1) * size] for i in held], axis=0
+            )
+            if group:
+                pairs = sum(float(mass[i][1]) for i in held)
+                said = f"{how} ({', '.join(rules[i] for i in held)}: {pairs:,.0f} matched pairs)"
+        elif group:
+            m[size:] = m[:size]
+            said = f"as the other pairs (no rule matched {max(least, 1.0):g} pairs or more there)"
+    return m, said
 
 
 def label_posteriors(candidates: pl.DataFrame | None, labelled: pl.DataFrame | None) -> pl.Series | None:
@@ -1117,6 +1265,9 @@ def score(
     for comp in spec.scored_comparisons:
         level = gamma[comp.name].fill_null(-1).to_numpy()  # -1: a value missing
         w = np.append(weights[comp.name], 0.0)[level]  # one gather; a missing value weighs nothing (the last entry)
+        if comp.name in model.m_by:  # the pairs at its m_by levels: its other m
+            other = np.append(np.log2(model.m_by[comp.name] / model.u[comp.name]), 0.0)[level]
+            w = np.where(m_by_held(comp, spec, gamma), other, w)
         if comp.tf_adjust:
             _tf_adjust(w, level, comp, model, tf_tables, l, r)
         if comp.implied_by is not None:  # agreement here follows from agreement there: no weight for it
@@ -1221,22 +1372,29 @@ def fit(
     ``rules``, ``labelled`` and ``candidates`` are then not read (``u`` must be given: a table that is not tiny)."""
     u, n_random = estimate_u(work, spec, codes, candidates) if u is None else u
     chance = chance_pairs(work, spec, codes)
+    m_by_from: dict[str, str] = {}
     if table is None:
         label = label_posteriors(candidates, labelled)
         m, lam, iterations, converged, per_rule, m_source = estimate_m(
-            gamma, rules, spec, u, candidates, label, chance=chance
+            gamma, rules, spec, u, candidates, label, chance=chance, m_by_from=m_by_from
         )
         labelled_in_em, n_pairs = label is not None, gamma.height
         by_rules = rules.rename(RULES).value_counts(name=PAIRS)
     else:
         m, lam, iterations, converged, per_rule, m_source = estimate_m(
-            gamma, rules, spec, u, table=table, chance=chance
+            gamma, rules, spec, u, table=table, chance=chance, m_by_from=m_by_from
         )
         labelled_in_em = LABEL in table.columns and table[LABEL].null_count() < table.height
         n_pairs = int(table[PAIRS].sum())
         by_rules = table.group_by(RULES).agg(pl.col(PAIRS).sum())
     if labelled_in_em:  # labels fixed posteriors in EM: an m from a prior is still the prior
         m_source = {name: f"{how}+labels" if how == "em" else how for name, how in m_source.items()}
+    m_by, m_when = {}, {}
+    for comp in spec.scored_comparisons:  # a comparison with m_by: EM's m is both groups' (``_split_levels``)
+        if comp.m_by is not None:
+            size = len(comp.levels) + 1
+            m[comp.name], m_by[comp.name] = m[comp.name][:size], m[comp.name][size:]
+            m_when[comp.name] = m_by_when(comp)
     all_pairs = work.height * (work.height - 1) / 2
     prior_em = min(max(lam * n_pairs / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
     true_pairs, from_rules = true_pairs_estimate(by_rules, spec, per_rule)
@@ -1261,6 +1419,9 @@ def fit(
             "prior_em": float(f"{prior_em:.12g}"),  # (a diagnostic: summed in another order, shards differ at 1e-15)
             "rules": from_rules,
         },
+        m_by=m_by,
+        m_by_when=m_when,
+        m_by_from=m_by_from,
     )
     tf_tables = term_frequency_tables(work, spec, codes) if tf_tables is None else tf_tables
     if _state_keeps_tf_records():

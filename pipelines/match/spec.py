@@ -316,6 +316,13 @@ COMPARE_KEYS = {
         "pairs for it are drawn among the pairs agreeing on that column, half among all pairs, each half weighed "
         "by its exact share of the pairs (fewer pairs needed for the same noise)",
     ),
+    "m_by": Key(
+        "table",
+        None,
+        "another scored comparison and some of its level labels ('missing' for neither record holding a value), e.g. "
+        '{ ids = ["missing", "one_side"] }: where the pair is at one of them this comparison\'s m is estimated and '
+        "applied apart (EM fits both; u is the same): a name varies more between a person's copies without IDs",
+    ),
     "mixed": Key(
         "bool",
         False,
@@ -461,6 +468,10 @@ class Comparison:
     # the column u's random pairs are partly drawn among the agreeing pairs of (``model.estimate_u``). Out of the repr
     # (the state's fingerprint): how u is counted when a model is fitted, not how a saved model scores
     u_within: str | None = field(default=None, repr=False)
+    # (another scored comparison, its level labels, "missing" for none): where the pair is at one of them, m is this
+    # comparison's other m (``model.Model.m_by``). Out of the repr (a spec without it keeps its fingerprint):
+    # ``state.spec_fingerprint`` adds it where set
+    m_by: tuple[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -714,7 +725,47 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
         tf_similar=values["tf_similar"],
         m_rules=values["m_rules"],
         u_within=values["u_within"],
+        m_by=_m_by(values["m_by"], where),
     )
+
+
+def _m_by(value: dict | None, where: str) -> tuple[str, tuple[str, ...]] | None:
+    """``m_by``'s table as (comparison, level labels); its shape checked here, the names in ``_check_m_by``."""
+    if value is None:
+        return None
+    if len(value) != 1:
+        raise SpecError(
+            f'{where}: `m_by` must map one comparison name to level labels, e.g. {{ ids = ["missing", "one_side"] }}, '
+            f"got {value!r}"
+        )
+    ((comp_name, wanted),) = value.items()
+    labels = _tuple(wanted, f"{where} m_by.{comp_name}")
+    if len(set(labels)) != len(labels):
+        raise SpecError(f"{where}: `m_by`: level labels repeated: {list(labels)}")
+    return comp_name, labels
+
+
+def _check_m_by(comparisons: list[Comparison]) -> None:
+    """Each ``m_by`` names another scored comparison, not one split itself, and some (not all) of its levels."""
+    by_name = {c.name: c for c in comparisons}
+    for i, c in enumerate(comparisons):
+        if c.m_by is None:
+            continue
+        where = f"[[compare]] #{i + 1} ({c.name}): `m_by`"
+        other, wanted = c.m_by
+        scored = [x.name for x in comparisons if x.score and x.name != c.name and x.m_by is None]
+        if not c.score:
+            raise SpecError(f"{where}: the comparison is not scored (score = false): it has no m to split")
+        if other not in scored:
+            raise SpecError(
+                f"{where}: must name another scored comparison without `m_by` (one of {scored}), got {other!r}"
+            )
+        labels = [lv.label for lv in by_name[other].levels] + ["different", "missing"]
+        unknown = [w for w in wanted if w not in labels]
+        if unknown:
+            raise SpecError(f"{where}: comparison {other!r} has no level {unknown} (levels: {labels})")
+        if len(wanted) == len(labels):
+            raise SpecError(f"{where}: names every level of {other!r}: no pair would be left for the other m")
 
 
 def _parse_cannot_link(entry: Any, where: str, by_name: dict[str, Comparison], index: int) -> CannotLink:
@@ -778,6 +829,7 @@ def parse_spec(raw: dict) -> MatchSpec:
                 f"[[compare]] #{i + 1} ({c.name}): `implied_by` must name another scored comparison "
                 f"(one of {scored}), got {c.implied_by!r}"
             )
+    _check_m_by(comparisons)
     trained = [rule.name for rule in blocking if rule.train]
     for i, c in enumerate(comparisons):
         unknown = [name for name in c.m_rules or () if name not in trained]

@@ -54,6 +54,9 @@ def spec_fingerprint(spec: MatchSpec) -> str:
     text = repr(spec)
     if spec.ambiguity_threshold is not None:
         text += f" ambiguity_threshold={spec.ambiguity_threshold!r}"
+    for comp in spec.comparisons:  # (out of a comparison's repr: a spec without it keeps its fingerprint)
+        if comp.m_by is not None:
+            text += f" {comp.name}.m_by={comp.m_by!r}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -151,6 +154,10 @@ class FrozenModel:
         kept = {"tf_records": m.tf_records} if m.tf_records is not None else {}  # older states: same fingerprint
         if diagnostics and m.prior_estimate:
             kept["prior_estimate"] = m.prior_estimate
+        if m.m_by:  # (a model without it: the same JSON, the same fingerprint)
+            kept["m_by"] = {k: v.tolist() for k, v in m.m_by.items()}
+            kept["m_by_when"] = m.m_by_when
+            kept["m_by_from"] = m.m_by_from
         return kept | {
             "levels": m.levels,
             "m": {k: v.tolist() for k, v in m.m.items()},
@@ -181,6 +188,9 @@ class FrozenModel:
             data["m_source"],
             data.get("tf_records"),
             data.get("prior_estimate", {}),  # states saved before it was kept: no diagnostics
+            {k: np.asarray(v, dtype=float) for k, v in data.get("m_by", {}).items()},
+            data.get("m_by_when", {}),
+            data.get("m_by_from", {}),
         )
         unseen = {(c, col): v for c, col, v in data["tf_unseen"]}
         return cls(model, tf, unseen, data["spec_fingerprint"])
