@@ -88,3 +88,56 @@ def test_people_spec_weighs_a_year_off_apart_from_the_typo_level():
     labels = [lv.label for lv in comp.levels]
     assert labels.index("year_off_by_one") == labels.index("typo") - 1
     assert len(comp.m_prior) == len(comp.levels) + 1
+
+
+def _dates_work():
+    """Dates crowded on a few days of a few years (many pairs a year apart), some known to the year only, some
+    missing."""
+    import random
+
+    from pipelines.match.prepare import precision_column
+
+    rnd = random.Random(4)
+    dates, precision = [], []
+    for _ in range(300):
+        day = dt.date(rnd.choice([1989, 1990, 1991, 1993]), rnd.choice([1, 3]), rnd.choice([1, 15]))
+        coarse = rnd.random() < 0.1
+        dates.append(None if rnd.random() < 0.05 else dt.date(day.year, 1, 1) if coarse else day)
+        precision.append("year" if coarse else "day")
+    return pl.DataFrame({"dob": pl.Series(dates, dtype=pl.Date), precision_column("dob"): precision})
+
+
+def _every_pair_levels(work, comp):
+    import numpy as np
+
+    l, r = np.nonzero(~np.eye(work.height, dtype=bool))
+    pairs = (pl.Series(l.astype(np.uint32)), pl.Series(r.astype(np.uint32)))
+    level = comparison_levels(work, *pairs, (comp,), ValueCodes(work))[comp.name]
+    return np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=len(comp.levels) + 1)
+
+
+def test_a_year_off_s_pairs_are_counted_from_the_dates_as_every_pair_gives_them():
+    # u of year_off is exact (model._year_off_pairs), no longer the share of ~40 random pairs in a million
+    from pipelines.match.model import _exact_counts
+
+    comp = _spec().comparisons[0]  # (the people spec's count is checked in test_match_exact_u)
+    work = _dates_work()
+    counts = _every_pair_levels(work, comp)
+    found = _exact_counts(work, comp, ValueCodes(work))
+    at = LEVELS.index("year_off")
+    assert found.levels[at] == counts[at] > 0 and at not in found.sampled
+    assert found.rest == int(counts[[*found.sampled, len(comp.levels)]].sum())
+
+
+def test_a_year_off_after_a_level_holding_such_pairs_is_left_to_random_pairs():
+    # after the typo level (a year off by one is a digit apart: 1990 / 1991) its pairs are the typo's
+    import dataclasses
+
+    from pipelines.match.model import _exact_counts
+
+    comp = _spec().comparisons[0]
+    typo_first = dataclasses.replace(comp, levels=(comp.levels[0], comp.levels[2], comp.levels[1], comp.levels[3]))
+    work = _dates_work()
+    found = _exact_counts(work, typo_first, ValueCodes(work))
+    assert set(found.levels) == {0} and found.sampled == [1, 2, 3]
+    assert _exact_counts(work, comp, ValueCodes(work)).levels.keys() == {0, 1}  # (in _spec's order: counted)
