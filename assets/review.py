@@ -24,6 +24,7 @@ from pipelines.review.decisions import (
     match_labels,
     migrated_audit,
     not_table_files,
+    pairs_not_kept_warning,
     placements,
     rejected_rows,
     rows_held,
@@ -118,12 +119,9 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     settled = settle_decisions(audit, items)  # the audit's rows in force worked out once
     decisions = settled.decisions
     unkept = decisions.filter((pl.col("pairs_from") == "not kept") & (pl.col("state") == "closed")).height
-    if unkept:
-        context.log.warning(
-            f"decisions: {unkept} match_pair decision(s) in effect were loaded before the audit kept the record pairs "
-            "each decided (review.decisions pairs_from 'not kept'): each labels the pairs its item holds on this run, "
-            "as before; an item decided again on a current ward file keeps that decision's pairs"
-        )
+    not_kept = pairs_not_kept_warning(decisions)  # what they do and what an official does about it
+    if not_kept:
+        context.log.warning(not_kept)
     errors = pl.concat([loaded.errors, settled.errors])
     labels = match_labels(decisions)
     staged = staged_with_placements(wh, None)

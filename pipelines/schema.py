@@ -1574,6 +1574,9 @@ _DECISION_FIELDS = (
 # the record pairs a match_pair decision decided, kept with it (added in session 42: an audit or review.decisions
 # written before has none, read with them null; a match_pair row of such an audit is 'not kept')
 PAIRS_FROM = ("ward file", "item when read", "not kept")
+# the values of PAIRS_FROM of a decision that keeps its pairs: it labels those only (its lists hold them); any other
+# ('not kept', null) labels the pairs its item holds on each run, whatever its lists hold
+PAIRS_KEPT = PAIRS_FROM[:2]
 
 
 def _decided_pair_fields(left: str, right: str, left_text: str, right_text: str, from_text: str) -> tuple[Field, ...]:
@@ -1671,10 +1674,12 @@ REVIEW_DECISIONS_TABLE = Table(
             "decided_left_ids",
             "decided_right_ids",
             "match_pair: the record pairs the decision in effect decided (its audit row's left_ids; with "
-            "decided_right_ids): it labels these only, and the item stays open while it holds another. Null with "
-            "pairs_from 'not kept': the item's pairs (left_id ... more_right_ids) of this run, as before.",
+            "decided_right_ids): it labels these only, and the item stays open while it holds another. Set exactly "
+            "when pairs_from is 'ward file' or 'item when read'; null otherwise ('not kept': the decision labels the "
+            "item's pairs of this run, left_id ... more_right_ids, as before).",
             "The other record of each decided pair.",
-            "Where the decided pairs come from (review.decision_audit.pairs_from).",
+            "Where the decided pairs come from (review.decision_audit.pairs_from); it alone says whether the "
+            "decision keeps its pairs.",
         ),
         *_ITEM_KEY_FIELDS,
     ),

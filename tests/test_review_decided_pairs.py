@@ -16,6 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from pipelines.review.decisions import append_audit, effective_decisions, load_decisions, match_labels
 from pipelines.review.queues import ReviewInputs, build_queues
@@ -244,3 +245,25 @@ def test_a_decision_not_kept_labels_the_items_pairs_whatever_its_lists_hold(tmp_
         build_queues(_inputs([*PAIRS, GAINED]), decisions, run2, LATER).items.filter(pl.col("item_id") == AB).height
         == 0
     )
+
+
+@pytest.mark.parametrize("lists", [None, [], ["p#1"]])
+def test_pairs_from_alone_says_whether_a_decision_keeps_its_pairs(tmp_path, lists):
+    """review.decisions carries a decision's pairs in its lists and whether it keeps them in pairs_from, and only
+    pairs_from is read for that (decisions.keeps_pairs): a 'not kept' decision labels the item's pairs of the run and
+    leaves the item closed whatever its audit row's lists hold (null, empty, or one pair), and review.decisions shows
+    its lists null. Before, decided_pairs and queues.pairs_not_decided each tested the lists and pairs_from."""
+    run2, audit, _ = _decided_on_run1(tmp_path)
+    column = pl.lit(lists, pl.List(pl.String)) if lists is not None else pl.lit(None, pl.List(pl.String))
+    old = audit.with_columns(
+        column.alias("left_ids"), column.alias("right_ids"), pl.lit("not kept").alias("pairs_from")
+    )
+    decisions = effective_decisions(old, run2)
+    assert decisions.select("decided_left_ids", "decided_right_ids").null_count().row(0) == (1, 1)
+    assert _labelled(decisions) == sorted([*AB_PAIRS, GAINED[:2]])
+    queues = build_queues(_inputs([*PAIRS, GAINED]), decisions, run2, LATER)
+    assert queues.items.filter(pl.col("item_id") == AB).height == 0
+    # the same lists with the pairs kept ('ward file'): those pairs only, and the item holding another stays open
+    kept = effective_decisions(audit, run2)
+    assert kept["pairs_from"].to_list() == ["ward file"] and kept["decided_left_ids"].list.len().to_list() == [3]
+    assert build_queues(_inputs([*PAIRS, GAINED]), kept, run2, LATER).items.filter(pl.col("item_id") == AB).height

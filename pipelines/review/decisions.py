@@ -61,6 +61,7 @@ from pipelines.review.exports import ESCAPE, ESCAPED_FORMULA
 from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, item_ids, md5_column
 from pipelines.schema import (
     OFFICIAL_STATUS,
+    PAIRS_KEPT,
     REVIEW_DECISION_AUDIT,
     REVIEW_DECISION_ERRORS,
     REVIEW_DECISIONS,
@@ -960,6 +961,14 @@ PAIR_SEP = "\x1f"  # between a pair's two record keys (pair_key)
 DECIDED_CONTENT = ["decision", "reviewer", "decided_on", "note"]  # a match_pair row's content (AUDIT_KEY, no ward)
 
 
+def keeps_pairs(column: str = "pairs_from") -> pl.Expr:
+    """Whether a match_pair decision (a row of the audit or of review.decisions) keeps the record pairs it decided and
+    labels those only: its ``pairs_from`` is 'ward file' or 'item when read' (PAIRS_KEPT). The one test of it: a
+    decision's pair lists are read only then ('not kept' or null: the pairs its item holds on each run, whatever its
+    lists hold; review.decisions carries them null)."""
+    return pl.col(column).is_in(PAIRS_KEPT).fill_null(False)
+
+
 def _kept_at_place(audit: pl.DataFrame | None) -> pl.DataFrame:
     """ITEM_PLACE, DECIDED_CONTENT, ``_kept`` (the pair keys; null for a row 'not kept') and ``_kept_from`` of the
     match_pair audit rows in force: the decisions the audit holds at each item's place in a file (sheet)."""
@@ -983,7 +992,7 @@ def _kept_at_place(audit: pl.DataFrame | None) -> pl.DataFrame:
             pl.col("pairs_from").first().alias("_kept_from"),
         )
         .unique([*ITEM_PLACE, *DECIDED_CONTENT], keep="last", maintain_order=True)
-        .with_columns(pl.when(pl.col("_kept_from") != "not kept").then(pl.col("_kept")).alias("_kept"))
+        .with_columns(pl.when(keeps_pairs("_kept_from")).then(pl.col("_kept")).alias("_kept"))
         .select(empty.columns)
         .cast(empty.schema)
     )
@@ -1007,13 +1016,9 @@ def _with_decided_pairs(work: pl.DataFrame, audit: pl.DataFrame | None) -> pl.Da
     work = work.join(_kept_at_place(audit), on=place, how="left", nulls_equal=True, maintain_order="left")
     shown = pl.col("_shown").fill_null([])
     # the same row only while its file shows no pair beyond those kept (a later file showing more is a new decision)
-    same = (pl.col("_kept_from") == "not kept") | (shown.list.set_difference(pl.col("_kept")).list.len() == 0)
+    same = ~keeps_pairs("_kept_from") | (shown.list.set_difference(pl.col("_kept")).list.len() == 0)
     work = work.with_columns(pl.when(same).then(pl.col("_kept_from")).alias("_kept_from"))
-    work = work.with_columns(
-        (pl.col("_kept_from").is_not_null() & (pl.col("_kept_from") != "not kept"))
-        .fill_null(False)
-        .alias("_kept_pairs")
-    )
+    work = work.with_columns(keeps_pairs("_kept_from").alias("_kept_pairs"))
     held = pl.col("_held").fill_null([])
     extra = held.list.set_difference(shown)
     deleted = pl.col("_shown_count").fill_null(shown.list.len()).cast(pl.Int64) - shown.list.len().cast(pl.Int64)
@@ -1022,9 +1027,7 @@ def _with_decided_pairs(work: pl.DataFrame, audit: pl.DataFrame | None) -> pl.Da
     decided = (
         pl.when(~pair)
         .then(pl.lit(None, pl.List(pl.String)))
-        .when(pl.col("_kept_from") == "not kept")
-        .then(pl.lit(None, pl.List(pl.String)))
-        .when(pl.col("_kept_from").is_not_null())
+        .when(pl.col("_kept_from").is_not_null())  # the row the audit keeps: its pairs (null: 'not kept')
         .then(pl.col("_kept"))
         .when(in_file & (extra.list.len().cast(pl.Int64) <= deleted))
         .then(pl.concat_list(shown, extra))
@@ -1541,7 +1544,10 @@ def _effective(ordered: pl.DataFrame, conflicts: pl.DataFrame, items: pl.DataFra
     frames = [simple]
     if replayed.height:
         frames.append(_fold_with_reversals(replayed).select(simple.columns).cast(simple.schema))
-    effective = pl.concat(frames)
+    # the decided pairs only where the decision keeps them (keeps_pairs): an audit row 'not kept' may carry [] lists
+    effective = pl.concat(frames).with_columns(
+        pl.when(keeps_pairs()).then(pl.col(c)).alias(c) for c in ("decided_left_ids", "decided_right_ids")
+    )
     effective = hold_contradictions(effective, conflicts.select("item_id").unique())
     key_columns = [
         c
@@ -1657,12 +1663,13 @@ def decided_pairs(decisions: pl.DataFrame, which: tuple[str, ...] = ("match", "n
     """item_id, entity_kind, left_id, right_id, decision, reviewer, decided_on of every record pair of the match_pair
     items decided ``which``: the item's own pair (left_id, right_id) and each of its further pairs (more_left_ids,
     more_right_ids: the pairs joining the same two entities, queues.entity_pair_items), each with the item's id and
-    decision: a decision on an item applies to all its pairs. A decision that keeps the pairs it decided
-    (decided_left_ids, decided_right_ids: review.decision_audit's) applies to those only, not to a pair the item
-    gained after it; one loaded before the audit kept pairs (pairs_from 'not kept') to the item's pairs of this run."""
+    decision: a decision on an item applies to all its pairs. A decision that keeps the pairs it decided (``keeps_pairs``:
+    its pairs_from; decided_left_ids, decided_right_ids: review.decision_audit's) applies to those only, not to a pair
+    the item gained after it; one loaded before the audit kept pairs (pairs_from 'not kept') to the item's pairs of
+    this run."""
     closed = _closed(REVIEW_DECISIONS_TABLE.with_absent(decisions), "match_pair", which)
     shared = ["item_id", "entity_kind", "decision", "reviewer", "decided_on"]
-    kept = pl.col("decided_left_ids").is_not_null() & (pl.col("pairs_from").fill_null("") != "not kept")
+    kept = keeps_pairs()
     own = (
         closed.filter(kept)
         .select(*shared, pl.col("decided_left_ids").alias("left_id"), pl.col("decided_right_ids").alias("right_id"))
@@ -1677,6 +1684,33 @@ def decided_pairs(decisions: pl.DataFrame, which: tuple[str, ...] = ("match", "n
     columns = ["item_id", "entity_kind", "left_id", "right_id", "decision", "reviewer", "decided_on"]
     return pl.concat([own.select(columns), pairs.select(columns), more.select(columns)]).filter(
         pl.col("left_id").is_not_null() & pl.col("right_id").is_not_null()
+    )
+
+
+def pairs_not_kept_warning(decisions: pl.DataFrame, named: int = 10) -> str | None:
+    """The run's warning about the match_pair decisions in effect that do not keep their record pairs (``keeps_pairs``:
+    recorded before the audit kept them, 'not kept'), in words for the ward officials: what such a decision does (it
+    labels every pair its item holds on each run, a pair that joins the item later too, which no official looked at)
+    and what they do about it (write the decision again: from then on it covers the pairs the item holds when it is
+    read). Names the first ``named`` items (ids, never a value). None when there is none."""
+    decisions = REVIEW_DECISIONS_TABLE.with_absent(decisions)
+    unkept = decisions.filter(
+        (pl.col("state") == "closed") & (pl.col("kind") == "match_pair") & (pl.col("pairs_from") == "not kept")
+    )
+    if not unkept.height:
+        return None
+    n, ids = unkept.height, sorted(unkept["item_id"].to_list())
+    items = ", ".join(ids[:named]) + (f" and {n - named:,} more" if n > named else "")
+    one = n == 1
+    return (
+        f"decisions: {n:,} match_pair decision{'' if one else 's'} ({items}) {'was' if one else 'were'} recorded "
+        "before wardbridge kept which record pairs each decision covers. "
+        f"{'It applies' if one else 'They apply'}, as before, to every record pair the item holds on each run, also to "
+        "a pair that joins the item later, which no official has looked at. What to do: an official of the item's "
+        "ward writes the decision again (a row with the item id, the decision, their name and today's date, in a "
+        "decisions file); from then on it covers only the record pairs the item holds at that run, and a pair that "
+        "joins it later comes back to the ward for a decision (the list: review.decisions where pairs_from is "
+        "'not kept')"
     )
 
 

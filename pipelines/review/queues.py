@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.review.decisions import decided_pairs, pair_key
+from pipelines.review.decisions import decided_pairs, keeps_pairs, pair_key
 from pipelines.review.ids import URGENCY, item_ids
 from pipelines.schema import (
     ENTITY_KINDS,
@@ -775,8 +775,8 @@ def reviewers_apart(
 
 def pairs_not_decided(rows: pl.DataFrame | None, decisions: pl.DataFrame) -> pl.DataFrame:
     """item_id, _undecided (a sentence for the summary) of the match_pair items closed by a decision that keeps the
-    record pairs it decided (review.decisions decided_left_ids / decided_right_ids) and that hold, this run, a pair it
-    did not decide (``rows``: every record pair of the items, ``match_pair_rows``): the item was published again and
+    record pairs it decided (``decisions.keeps_pairs``; review.decisions decided_left_ids / decided_right_ids) and
+    that hold, this run, a pair it did not decide (``rows``: every record pair of the items, ``match_pair_rows``): the item was published again and
     gained that pair under the same id. The decision labels its own pairs only (``decisions.decided_pairs``); the item
     stays open, its summary naming the new pairs by their number in the ward file (pair_no), the decision by kind and
     date. Numbers, decisions and dates only, never a value."""
@@ -785,12 +785,7 @@ def pairs_not_decided(rows: pl.DataFrame | None, decisions: pl.DataFrame) -> pl.
     needed = {"state", "kind", "decision", "decided_on", "decided_left_ids"}
     if rows is None or not rows.height or not needed <= set(decisions.columns):
         return pl.DataFrame(schema=schema)
-    kept = decisions.filter(
-        (pl.col("state") == "closed")
-        & (pl.col("kind") == "match_pair")
-        & pl.col("decided_left_ids").is_not_null()
-        & (pl.col("pairs_from").fill_null("") != "not kept")
-    )
+    kept = decisions.filter((pl.col("state") == "closed") & (pl.col("kind") == "match_pair") & keeps_pairs())
     if not kept.height:
         return pl.DataFrame(schema=schema)
     decided = (
