@@ -998,6 +998,13 @@ def _say_ward_file(path: Path, option: str, ward) -> None:  # noqa: ANN001 - a r
         + (f", {own:,} row(s) without an item id read as pairs of their own" if own else "")
         + f"; {ward.undecided:,} item(s) not decided yet left out"
     )
+    if ward.deleted_items:
+        echo(
+            f"{option} {path}: {ward.deleted_items:,} decided item(s) with rows deleted from the file (their "
+            f"record_pairs counts {ward.deleted_pairs:,} record pair(s) more than their rows show): this file no longer "
+            "names those pairs, so they are not labelled here; the pipeline's review stage labels them too (it knows "
+            "each item's pairs): for its labels give review.match_labels, written out, as the labels file"
+        )
     if ward.refused:
         causes = ward.errors.filter(pl.col("field") == "decision")["cause"].unique(maintain_order=True)
         echo(

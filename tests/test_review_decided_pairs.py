@@ -267,3 +267,31 @@ def test_pairs_from_alone_says_whether_a_decision_keeps_its_pairs(tmp_path, list
     kept = effective_decisions(audit, run2)
     assert kept["pairs_from"].to_list() == ["ward file"] and kept["decided_left_ids"].list.len().to_list() == [3]
     assert build_queues(_inputs([*PAIRS, GAINED]), kept, run2, LATER).items.filter(pl.col("item_id") == AB).height
+
+
+def test_a_file_with_rows_an_official_deleted_given_to_the_cli_says_what_the_pipeline_labels_beside(tmp_path, capsys):
+    """The pipeline's rule (README: a ward-file decision decides the pairs its file showed, with those of rows an
+    official deleted from it) needs the item's pairs, which the file no longer names: ``wardbridge match --labels``
+    given the file labels the pair it shows and says how many it cannot (counted from the file's record_pairs), and
+    that the pipeline labels them; review.match_labels written out gives it the pipeline's three. A file with every
+    row gives the same pairs both ways and no such line."""
+    from pipelines.cli import _read_verdicts
+
+    folder = tmp_path / "decisions"
+    keys = only_the_decided_row(tmp_path / "run1", folder)
+    loaded = load_decisions(folder, ward_codes={WARD}, items=keys, today=DAY)
+    decisions = effective_decisions(append_audit(None, loaded.rows, NOW)[0], keys)
+    assert _labelled(decisions) == AB_PAIRS
+    capsys.readouterr()
+    same, _ = _read_verdicts(folder / "one.csv", "--labels")
+    assert len(same) == 1 and set(same.rows()) < set(AB_PAIRS)
+    err = capsys.readouterr().err
+    assert "1 decided item(s) with rows deleted from the file" in err and "2 record pair(s) more" in err
+    assert "p#" not in err
+    match_labels(decisions).write_csv(tmp_path / "labels.csv")
+    same, _ = _read_verdicts(tmp_path / "labels.csv", "--labels")
+    assert sorted(same.rows()) == AB_PAIRS
+    # every row kept: the same three pairs, no such line
+    _, audit, whole = _decided_on_run1(tmp_path / "whole")
+    same, _ = _read_verdicts(whole / "match_pair.csv", "--labels")
+    assert sorted(same.rows()) == AB_PAIRS and "deleted" not in capsys.readouterr().err

@@ -1105,6 +1105,11 @@ class WardFilePairs:
     items: int  # items decided (each labels every record pair its rows show)
     undecided: int  # items with no decision on any of their rows
     refused: int  # items whose rows give different decisions (none of their rows read)
+    # decided items with rows an official deleted (the file's record_pairs above the pairs its rows show), and those
+    # rows' pairs: the file no longer names them, so they are not in ``pairs``; the review stage labels them too (it
+    # knows the item's pairs: ``_with_decided_pairs``)
+    deleted_items: int = 0
+    deleted_pairs: int = 0
 
 
 def _decisions_header(path: Path, head: int = 65536) -> bool:
@@ -1174,13 +1179,27 @@ def ward_file_pairs(path: Path) -> WardFilePairs | None:
     )
     groups = items.select(place).unique().height
     refused = disagreeing.select("sheet", "cause").unique().height
+    shown = _with_shown_pairs(work.join(decided.select(place), on=place, how="semi", nulls_equal=True))
+    gone = (
+        shown.unique(place)
+        .select((pl.col("_shown_count").cast(pl.Int64) - pl.col("_shown").list.len().cast(pl.Int64)).alias("n"))
+        .filter(pl.col("n") > 0)["n"]
+    )
     errors = pl.concat(
         [
             pl.DataFrame(problems, schema=REVIEW_DECISION_ERRORS.polars_schema).select(disagreeing.columns),
             disagreeing,
         ]
     )
-    return WardFilePairs(pairs, errors.drop("source_file"), decided.height, groups - decided.height - refused, refused)
+    return WardFilePairs(
+        pairs,
+        errors.drop("source_file"),
+        decided.height,
+        groups - decided.height - refused,
+        refused,
+        gone.len(),
+        int(gone.sum()),
+    )
 
 
 def _cause_expr(cause: str | pl.Expr) -> pl.Expr:
