@@ -140,6 +140,50 @@ def test_a_second_ctrl_c_during_the_cleanup_does_not_cut_it_short(tmp_path, monk
     assert store.RESTRICTED_FILENAME not in os.listdir(tmp_path)
 
 
+def test_a_second_ctrl_c_before_the_cleanup_holds_signals_does_not_skip_it(tmp_path, monkeypatch):
+    """The second Ctrl-C lands after the first one's exception but before the cleanup held signals (here at
+    ``__exit__``'s start): it raised there, the cleanup never ran, the restricted writer waited for its next table
+    forever and ``wardbridge run`` hung at exit joining it (the fresh-clone CI of a9c523d). Now it is held from the
+    first Ctrl-C on: the writer thread ends, nothing is left aside, the lock is released, then it is raised."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    enter, leave = MartsPublication.__enter__, MartsPublication.__exit__
+    seen: list[MartsPublication] = []
+
+    def entered(self):  # noqa: ANN001, ANN202
+        seen.append(self)
+        return enter(self)
+
+    def second_ctrl_c_then_leave(self, *exc):  # noqa: ANN001, ANN002, ANN202
+        signal.raise_signal(signal.SIGINT)  # the second Ctrl-C, before the cleanup
+        return leave(self, *exc)
+
+    monkeypatch.setattr(MartsPublication, "__enter__", entered)
+    monkeypatch.setattr(MartsPublication, "__exit__", second_ctrl_c_then_leave)
+    frame = pl.DataFrame({"k": ["a", "b"], "v": [1, 2]})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with MartsPublication(tmp_path, run_id="interrupted") as publication:
+                publication.add_restricted(T, frame)
+                signal.raise_signal(signal.SIGINT)  # the first Ctrl-C
+        threads = list(seen[0]._pool._threads)
+        for thread in threads:
+            thread.join(timeout=20)
+        stuck = [t for t in threads if t.is_alive()]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        for publication in seen:  # before the mend: free the writer left waiting, or pytest hangs at exit
+            publication._incoming.put(store._ABORT)
+            if publication._lock is not None:
+                publication._lock.__exit__(None, None, None)
+    assert not stuck, "a writer thread still waits for its next table"
+    assert not list(tmp_path.glob("*.tmp-*")) and not list(tmp_path.glob(".*.tmp-*"))
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    from pipelines.warehouse import Warehouse
+
+    with Warehouse(tmp_path)._writer_lock(timeout_s=0.5):  # released
+        pass
+
+
 def test_interrupts_held_delivers_the_signal_after_the_block():
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     done = []

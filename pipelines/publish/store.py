@@ -128,6 +128,65 @@ class _LiveConnections:
                     con.interrupt()
 
 
+class _SignalsAfterTheFirst:
+    """A publication's SIGINT/SIGTERM handlers from entering its ``with`` to the end of its cleanup (main thread,
+    Python handlers only; ``wardbridge run``'s are Dagster's). A signal whose handler raises (Dagster's interruption,
+    KeyboardInterrupt) abandons the publication: ``on_first`` tells the writers at once (non-blocking), and a signal
+    after it is held while that exception is being handled (on its way to the cleanup: ``__exit__``, ``finally``
+    blocks) and during the cleanup (``holding``), then handed to the handler that was in place (:meth:`release`).
+    ``uv run`` forwards the terminal's Ctrl-C, so it often comes twice: a second one that landed after the first
+    one's exception but before the cleanup held signals (:func:`interrupts_held`) raised there, the cleanup never
+    ran, the restricted writer waited for its next table forever and the process hung at exit joining it,
+    ``.restricted.duckdb.tmp-<run>`` left (the fresh-clone CI of a9c523d; forced at 742a57d by raising the second
+    Ctrl-C at ``__exit__``'s start: the child printed its interrupted line and hung)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, on_first: Callable[[], None]) -> None:
+        self._on_first = on_first
+        self._previous: dict[int, Callable] = {}
+        self._first: BaseException | None = None  # what the first signal raised
+        self._held: list[int] = []
+        self.holding = False  # the cleanup has begun
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signo in self.SIGNALS:
+            if callable(handler := signal.getsignal(signo)):
+                self._previous[signo] = handler
+                signal.signal(signo, self._handle)
+
+    def _first_in_hand(self) -> bool:
+        """The first signal's exception (or one raised while handling it) is being handled where this runs."""
+        exc = sys.exc_info()[1]
+        for _ in range(100):  # a chain of contexts, not a cycle
+            if exc is None or exc is self._first:
+                break
+            exc = exc.__context__
+        return exc is not None and exc is self._first
+
+    def _handle(self, signo: int, frame) -> None:  # noqa: ANN001 - a frame
+        if self.holding or (self._first is not None and self._first_in_hand()):
+            self._held.append(signo)
+            return
+        try:
+            self._previous[signo](signo, frame)
+        except BaseException as exc:
+            self._first = exc
+            self._on_first()
+            raise
+
+    def release(self) -> None:
+        """The handlers put back, the first signal held handed to its handler."""
+        previous, self._previous, self._first = self._previous, {}, None
+        for signo, handler in previous.items():
+            signal.signal(signo, handler)
+        held, self._held = self._held, []
+        if held and callable(handler := previous.get(held[0])):
+            handler(held[0], None)
+
+
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
     """SIGINT and SIGTERM held while the block runs, then delivered: a cleanup (waiting for the writer threads,
@@ -405,6 +464,7 @@ class MartsPublication:
         self._published = False
         self._live = _LiveConnections()
         self._stop = threading.Event()  # abandoned: the writers take no further table
+        self._signals = _SignalsAfterTheFirst(self._halt)
 
     # ----------------------------------------------------------------- the steps
 
@@ -419,6 +479,7 @@ class MartsPublication:
             ) from exc
         self._lock = lock
         try:
+            self._signals.install()
             _clean_leftovers(self.root)
             aside = _aside(self.root / RESTRICTED_FILENAME, self.run)
             aside.parent.mkdir(mode=0o700)
@@ -520,6 +581,7 @@ class MartsPublication:
         return Published(self.root / ANALYTICS_FILENAME, self.root / RESTRICTED_FILENAME, self.root / PARQUET_DIR, rows)
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+        self._signals.holding = True  # a signal from here on waits for the cleanup's end
         self._abandon()
 
     # ----------------------------------------------------------------- internals
@@ -536,26 +598,38 @@ class MartsPublication:
                 raise _Aborted("marts: publication abandoned")
             yield item
 
+    def _halt(self) -> None:
+        """The writers told to stop taking tables (called from a signal handler: nothing here blocks; SimpleQueue's
+        put may be called there), so that none waits for a table that will not come, even if the cleanup is cut."""
+        if not self._published:
+            self._stop.set()
+            self._incoming.put(_ABORT)
+
     def _abandon(self) -> None:
         """Stop the writes (their DuckDB statements interrupted unless published), wait for them, remove what was
-        written aside unless it was swapped in, release the lock: with Ctrl-C held (:func:`interrupts_held`), so
-        that a second one cannot leave a writer thread or a ``*.tmp-<run>`` behind; it is raised afterwards."""
-        with interrupts_held():
-            try:
-                if not self._closed:
-                    self._closed = True
-                    self._incoming.put(_ABORT)
-                if not self._published:
-                    self._stop.set()
-                    self._live.interrupt()
-                if self._pool is not None:
-                    self._pool.shutdown(wait=True)
-                if self._lock is not None and not self._published:
-                    _clean_leftovers(self.root)
-            finally:
-                if self._lock is not None:
-                    lock, self._lock = self._lock, None
-                    lock.__exit__(None, None, None)
+        written aside unless it was swapped in, release the lock: with Ctrl-C held (:func:`interrupts_held`, and
+        from the first Ctrl-C on :class:`_SignalsAfterTheFirst`), so that a second one cannot leave a writer thread
+        or a ``*.tmp-<run>`` behind; it is raised afterwards."""
+        self._signals.holding = True
+        try:
+            with interrupts_held():
+                try:
+                    if not self._closed:
+                        self._closed = True
+                        self._incoming.put(_ABORT)
+                    if not self._published:
+                        self._stop.set()
+                        self._live.interrupt()
+                    if self._pool is not None:
+                        self._pool.shutdown(wait=True)
+                    if self._lock is not None and not self._published:
+                        _clean_leftovers(self.root)
+                finally:
+                    if self._lock is not None:
+                        lock, self._lock = self._lock, None
+                        lock.__exit__(None, None, None)
+        finally:
+            self._signals.release()
 
 
 def publish_marts(
