@@ -143,6 +143,14 @@ class _Compact:
                 return value
             shift += 7
 
+    def _size(self, size: int) -> int:
+        """A list's or map's size as the footer claims it, refused (ValueError) above the bytes left: every element
+        takes one at least (a damaged footer claiming 2**40 doubles, which the reader skips without a byte, looped
+        for ever; HV10)."""
+        if size > len(self.data) - self.at:
+            raise ValueError(size)
+        return size
+
     def zigzag(self) -> int:
         n = self.varint()
         return (n >> 1) ^ -(n & 1)
@@ -172,10 +180,10 @@ class _Compact:
             return self.data[self.at - size : self.at]
         if kind in (9, 10):  # a list, a set
             head = self.byte()
-            size = self.varint() if head >> 4 == 15 else head >> 4
+            size = self._size(self.varint() if head >> 4 == 15 else head >> 4)
             return [self.value(head & 0x0F) for _ in range(size)]
         if kind == 11:  # a map
-            size = self.varint()
+            size = self._size(self.varint())
             kinds = self.byte() if size else 0
             return [(self.value(kinds >> 4), self.value(kinds & 0x0F)) for _ in range(size)]
         if kind == 12:
