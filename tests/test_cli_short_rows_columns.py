@@ -50,7 +50,8 @@ def test_counted_over_columns_as_the_reader_counts():
         (b'id,a,b\r\n1,"x\r\ny"\r\n\r\n2,,\r\n', (1, 3, [(2, 2)])),  # CRLF, a quoted line break, a blank line
         (b"\xef\xbb\xbfid;a\n1;2\n3\n", None),  # delimiter ',' asked: every row has one field
         (b"id,a\n1,2\n", None),
-        (b'id,a\r1\r\r2,"3\r4"\r5\r', (2, 2, [(2, 1), (6, 1)])),  # lone CRs end lines, but not in quotes
+        # lone CRs end rows and lines, but not in quotes (there the cell's text: no line end, HC6; was line 6)
+        (b'id,a\r1\r\r2,"3\r4"\r5\r', (2, 2, [(2, 1), (5, 1)])),
         (b"id,a\n1,\x00\n\x00\n", (1, 2, [(3, 1)])),  # NUL is a character as any other
         (b"\n1\n", None),  # the first line blank: no header fields, nothing is short
         (b"", None),

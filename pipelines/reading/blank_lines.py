@@ -73,8 +73,8 @@ def without_blank_lines(
 
 def _rows_walked(data: bytes, sep: str):  # -> (first_line, blank) arrays, or None
     """rows_by_columns' first two answers from csv_records: lines numbered at LF only, as --quarantine numbers the
-    records it sets aside (a CR inside a quoted cell is no line end; rows_by_columns and Python's reader over
-    io.StringIO count it as one). None when a record cannot be split or there is none."""
+    records it sets aside (a CR inside a quoted cell is no line end, as rows_by_columns numbers them too); the
+    records set aside left blank are walked as blank lines. None when a record cannot be split or there is none."""
     import numpy as np
 
     first_line, blank = [], []
@@ -96,11 +96,11 @@ def _rows_read(data: bytes, sep: str):  # -> (first_line, blank) arrays, or None
     import numpy as np
 
     first_line, blank = [], []
-    with python_csv(data, sep, strict=False) as reader:
+    with python_csv(data, sep, strict=False) as (reader, line):
         try:
             start = 1
             for row in reader:
-                first_line.append(start)
+                first_line.append(line(start))
                 blank.append(not row)
                 start = reader.line_num + 1
         except csv.Error:

@@ -3,7 +3,8 @@ the refusals' lines found with it: a row wider than the header, a quote never cl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -130,9 +131,11 @@ def quote_problem_line(data: bytes, sep: str) -> int | None:
 
 
 @contextmanager
-def python_csv(data: bytes, sep: str, strict: bool) -> Iterator:
+def python_csv(data: bytes, sep: str, strict: bool) -> Iterator[tuple[Iterator[list[str]], Callable[[int], int]]]:
     """Python's CSV reader over ``data`` (UTF-8, replacement characters for the rest), the field size limit
-    lifted while it reads: a runaway quoted field is the file's rest, not a size error."""
+    lifted while it reads: a runaway quoted field is the file's rest, not a size error. With the file's line of a
+    line the reader counts (``reader.line_num``): the reader ends a line at a CR alone too, a CR inside a quoted
+    cell ('x\\ry') included, where the CLI does not (file_lines)."""
     import csv
     import io
 
@@ -140,6 +143,29 @@ def python_csv(data: bytes, sep: str, strict: bool) -> Iterator:
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        yield csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=strict)
+        yield csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=strict), file_lines(text)
     finally:
         csv.field_size_limit(limit)
+
+
+_LINE_END = re.compile(r"\r\n|\n|\r")
+
+
+def file_lines(text: str) -> Callable[[int], int]:
+    """The file's line (1-based) of each line of ``text`` as Python's reader over io.StringIO(newline='') counts
+    them: the reader ends a line at every CR alone, the CLI at LF and at a CR alone outside quoted fields (an old Mac
+    file's line end, read as one: with_lone_cr_line_ends), not at one inside a quoted cell ('x\\ry': the cell's
+    text). Quoted fields as with_lone_cr_line_ends finds them (an even number of quotes before: outside). The
+    identity when no CR stands alone (no cost then), else one pass over the line ends."""
+    if "\r" not in text or not re.search("\r(?!\n)", text):
+        return lambda n: n
+    lines = [0]  # the file's line ends before the reader's line n + 1
+    quotes, counted = 0, 0
+    for end in _LINE_END.finditer(text):
+        inside = False
+        if end.group() == "\r":
+            quotes += text.count('"', counted, end.start())
+            counted = end.start()
+            inside = quotes % 2 == 1
+        lines.append(lines[-1] + (not inside))
+    return lambda n: lines[min(n, len(lines)) - 1] + 1
