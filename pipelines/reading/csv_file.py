@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import polars as pl
 
+from pipelines.encodings import LEGACY
 from pipelines.reading.blank_lines import without_blank_lines
 from pipelines.reading.checks import report_repeated_columns, without_nul_cells
 from pipelines.reading.encoding import (
@@ -20,6 +21,7 @@ from pipelines.reading.encoding import (
     not_utf8,
     say_legacy_lines,
     undecodable_lines,
+    utf8_but_a_damaged_header,
 )
 from pipelines.reading.mends import (
     file_tail,
@@ -141,6 +143,8 @@ def read_csv_file(
     if encoding == "auto":
         chosen = detect_encoding(sample)
         chosen = "utf-8" if chosen == "utf-8-sig" else chosen
+        if chosen in LEGACY and utf8_but_a_damaged_header(sample, skip_rows):
+            chosen = "utf-8"  # (refused below naming the header's columns, not read as wrong letters)
     else:  # as ingestion reads a declared encoding: UTF-16 with its mark, UTF-8 Vietnamese declared legacy
         chosen, label, _ = choose_encoding(sample, encoding)
         if chosen != encoding:

@@ -192,6 +192,31 @@ def header_not_utf8(data: bytes, sep: str, lines: set[int] | None = None) -> tup
     return (first, last, columns, len(fields)) if columns or lines is not None else None
 
 
+_LINE_ENDS = re.compile(rb"\r\n|\n|\r")
+
+
+def utf8_but_a_damaged_header(sample: bytes, skip_rows: int = 0) -> bool:
+    """Whether a CSV's first bytes, which encodings.detect_encoding took for a legacy encoding, are UTF-8 but for a
+    damaged header: the header (the first line holding anything, below --skip-rows' lines) is the one line read
+    that is not valid UTF-8, and it is no legacy encoding's clean Vietnamese (_legacy_looking). The detector weighs the lines
+    holding letters outside ASCII: where the others hold no more of them than the header (a short file), it took
+    the header's damaged bytes for a legacy encoding's and the file was read in it, the header's names as wrong
+    letters, exit 0. Read as UTF-8, the header is refused naming its columns (HC5's check)."""
+    lines = _LINE_ENDS.split(sample)
+    header = next((n for n in range(skip_rows, len(lines)) if lines[n].strip()), None)
+    if header is None or _is_utf8(lines[header]) or _legacy_looking(lines[header]):
+        return False
+    return all(_is_utf8(line) for line in lines[header + 1 :])  # (the lines skipped above it are not read)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _legacy_looking(line: bytes) -> bool:
     """Whether a line that is not valid UTF-8 reads as clean Vietnamese in some legacy encoding and is not UTF-8
     with a byte damaged (encodings.utf8_like): one --encoding can read it (which one, the user may know: VNI 'Hồ'
