@@ -8,7 +8,6 @@ next ``window`` neighbours only. Every such block is reported, with what was kep
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -17,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from numpy._core import multiarray as _numpy_arrays
 
+from pipelines.match.memory import small_pages  # (blocking's arrays on small pages: memory.py says why)
 from pipelines.match.prepare import ROW, derived_sources
 from pipelines.match.spec import BlockingRule, MatchSpec
 
@@ -26,37 +25,6 @@ if TYPE_CHECKING:
     from pipelines.match.compare import ValueCodes
 
 L, R = "l", "r"
-
-
-_SMALL_PAGES = threading.Lock()
-# blocking calls under way (they may run side by side: the first turns the switch, the last back)
-_small_pages_depth = 0
-_huge_pages_before = True
-
-
-@contextmanager
-def small_pages() -> Iterator[None]:
-    """numpy's new arrays on the kernel's small pages while blocking runs (and engine.match's whole run), numpy's
-    switch put back after. numpy asks the kernel for transparent huge pages for every array of 4 MB or more
-    (``madvise``); where the kernel then compacts memory to find a 2 MB page at the array's first touch (THP
-    ``defrag`` = ``madvise``, as here and a common default), a fresh array costs more system time than on small
-    pages, and blocking (u beside it) makes hundreds of fresh arrays of millions of rows. numpy's own switch
-    (``NUMPY_MADVISE_HUGEPAGE=0`` sets it at import): at 1M people, match() with it off, 3 alternated pairs, system
-    time 5.01 / 4.41 / 5.63 -> 3.19 / 3.46 / 3.06 s, blocking's CPU 6.86 / 6.11 / 7.52 -> 5.45 / 5.34 / 5.13 s, the
-    same outputs. Arrays made meanwhile keep their pages; only the switch is global (another thread's arrays made
-    meanwhile get small pages too)."""
-    global _small_pages_depth, _huge_pages_before  # noqa: PLW0603 - one switch per process, as numpy's is
-    with _SMALL_PAGES:
-        if not _small_pages_depth:
-            _huge_pages_before = _numpy_arrays._set_madvise_hugepage(False)
-        _small_pages_depth += 1
-    try:
-        yield
-    finally:
-        with _SMALL_PAGES:
-            _small_pages_depth -= 1
-            if not _small_pages_depth:
-                _numpy_arrays._set_madvise_hugepage(_huge_pages_before)
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_key_codes, rule_names, small_pages
+from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_key_codes, rule_names
 from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import SMALL_HASH, assign_entity_ids, golden_by_cluster, name_golden, record_hashes
 from pipelines.match.learning import verdict_coverage
+from pipelines.match.memory import for_a_match_run
 from pipelines.match.model import (
     PAIRS,
     TF_MAX_BOOST_BITS,
@@ -791,11 +792,12 @@ def match(
         the run ends, also when it fails; one left by a killed run is removed by the next (shards.spill_folder).
     """
     spills: list[ShardedPairs] = []  # the run's spill folder, removed however the run ends
-    # numpy's arrays on small pages for the whole run, not only blocking's (blocking.small_pages says why): compare,
+    # numpy's arrays on small pages for the whole run, not only blocking's (memory.small_pages says why): compare,
     # fit and entities make fresh arrays of millions of rows too. What it saves depends on the kernel's free 2 MB pages:
     # 1M people, 3 alternated pairs, 6.10 / 6.13 / 5.90 -> 5.89 / 5.93 / 5.81 s wall (NUMPY_MADVISE_HUGEPAGE=0 for
-    # the whole process, in an earlier window: 6.61 / 6.61 / 6.15 -> 5.64 / 5.77 / 5.83 s), the same outputs.
-    with small_pages():
+    # the whole process, in an earlier window: 6.61 / 6.61 / 6.15 -> 5.64 / 5.77 / 5.83 s), the same outputs. And
+    # glibc's heap kept for the run (memory.large_arrays_on_the_heap).
+    with for_a_match_run():
         try:
             return _match(
                 frame,

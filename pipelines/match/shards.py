@@ -18,8 +18,6 @@ the process and its start time) removed when the run ends, however it ends; a fo
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import math
 import os
 import re
@@ -44,6 +42,7 @@ from pipelines.match.blocking import (
     _word,
     rule_key_chunks,
 )
+from pipelines.match.memory import give_back  # (the C heap's free pages, between shards and steps)
 from pipelines.match.spec import MatchSpec
 from pipelines.warehouse import pid_alive
 
@@ -51,31 +50,6 @@ BUCKETS = 64  # files a rule's pairs are spread over (by left record): the most 
 KEY_BUDGET = 8_000_000  # pairs a rule numbers at a time (whole blocks): bounds blocking's working memory
 SHARD_PAIRS = 40_000_000  # default: pairs (per rule that found them) a shard holds at most
 SHARD_FROM_RECORDS = 2_000_000  # default: tables of this many records or more are matched in shards
-
-
-def _trimmer():
-    """glibc's malloc_trim, None elsewhere."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return None
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
-
-
-_TRIM = _trimmer()
-
-
-def give_back() -> None:
-    """Give the C heap's free pages back to the system (glibc ``malloc_trim``; nothing elsewhere). numpy's arrays come
-    from malloc, which past its first frees keeps arrays of up to 32 MB in the heap and keeps the heap's freed pages:
-    the arrays of a step (a shard's pairs, blocking's keys) would stay in the process's memory after it. Called
-    between shards and steps: on 400k records of the 1M city in 4 shards, held after comparing 957 / 913 -> 575 /
-    586 MiB, peak 977 / 1,003 -> 925 / 918 MiB (two alternated pairs, load 5-6). (A fixed mmap threshold,
-    MALLOC_MMAP_THRESHOLD_=1048576, held 555 MiB, at a page fault and zeroing on every large allocation.)"""
-    if _TRIM is not None:
-        _TRIM(0)
 
 
 SPILL_PREFIX = "wardbridge-shards-"  # + owner's pid, its start time and a random part: a run's spill folder
