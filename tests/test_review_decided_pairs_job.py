@@ -174,7 +174,16 @@ def test_a_decision_recorded_before_pairs_were_kept_warns_what_an_official_does(
     said = [w for w in warnings if AB in w]
     assert len(said) == 1, warnings
     text = said[0]
-    assert "1 match_pair decision (" in text and "every record pair the item holds on each run" in text
-    assert "which no official has looked at" in text and "writes the decision again" in text and "p#" not in text
+    assert "1 match_pair decision was recorded before" in text and "every pair its item holds on each run" in text
+    assert "even one that joins later, unseen" in text and "To fix, an official decides it again" in text
+    assert "p#" not in text and text.index(AB) + len(AB) <= 397  # what to do and the item: on the progress line
     labels = _read(wh, "match_labels")
     assert sorted(labels.select("left_id", "right_id").rows()) == sorted([*AB_PAIRS, GAINED[:2]])  # as before
+    # the official does as told: the decision kept with the pairs the item holds now, no warning
+    (folder / "again.csv").write_text(
+        f"item_id,decision,reviewer,decided_on,note\n{AB},match,Cán bộ A,{TODAY},decided again\n", encoding="utf-8"
+    )
+    _, warnings = _job(wh, folder, monkeypatch)
+    assert not [w for w in warnings if AB in w], warnings
+    decision = _read(wh, "decisions").row(0, named=True)
+    assert decision["pairs_from"] == "item when read" and len(decision["decided_left_ids"]) == 4

@@ -1721,15 +1721,12 @@ def pairs_not_kept_warning(decisions: pl.DataFrame, named: int = 10) -> str | No
     n, ids = unkept.height, sorted(unkept["item_id"].to_list())
     items = ", ".join(ids[:named]) + (f" and {n - named:,} more" if n > named else "")
     one = n == 1
-    return (
-        f"decisions: {n:,} match_pair decision{'' if one else 's'} ({items}) {'was' if one else 'were'} recorded "
-        "before wardbridge kept which record pairs each decision covers. "
-        f"{'It applies' if one else 'They apply'}, as before, to every record pair the item holds on each run, also to "
-        "a pair that joins the item later, which no official has looked at. What to do: an official of the item's "
-        "ward writes the decision again (a row with the item id, the decision, their name and today's date, in a "
-        "decisions file); from then on it covers only the record pairs the item holds at that run, and a pair that "
-        "joins it later comes back to the ward for a decision (the list: review.decisions where pairs_from is "
-        "'not kept')"
+    # (a row like the old one, same date and note, is that decision again, still 'not kept': append_audit)
+    return (  # what to do and the first items within a run's progress line (400 characters: assets/progress.py)
+        f"decisions: {n:,} match_pair decision{' was' if one else 's were'} recorded before wardbridge kept the pairs "
+        f"{'it covers: it labels' if one else 'each covers: each labels'} every pair its item holds on each run, even "
+        f"one that joins later, unseen. To fix, an official decides {'it' if one else 'each'} again in a decisions "
+        f"file (item id, decision, name, today's date, a note): {items} (all: review.decisions, pairs_from 'not kept')"
     )
 
 
