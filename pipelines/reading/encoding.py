@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipelines.encodings import LEGACY
 from pipelines.reading.messages import LINES_SHOWN, NUL_ROWS_SHOWN, echo, lines_said
-from pipelines.reading.records import csv_records, raw_lines
+from pipelines.reading.records import NOT_UTF8_BYTE, csv_records, header_record, raw_lines
 from pipelines.text import numbered
 
 
@@ -176,20 +176,20 @@ def header_not_utf8(data: bytes, sep: str, lines: set[int] | None = None) -> tup
     head = data[: data.find(b"\n", 1 << 16) + 1] or data  # the first 64 kB's whole lines: the header is there
     while True:
         text = head.decode("utf-8", "surrogateescape")
-        found = next(((a, b, fields) for a, b, fields in csv_records(text, sep) if fields != []), None)
-        if head is data or (found is not None and not isinstance(found[2], str)):
+        header = header_record(csv_records(text, sep))
+        if head is data or (header is not None and not header.unsplit):
             break
         head = data  # a header going on past them (or none there): the whole file
-    if found is None:
+    if header is None:
         return None
-    first, last, fields = found
+    first, last = header.first, header.last
     if lines is not None and not lines & set(range(first, last + 1)):
         return None
-    if isinstance(fields, str):  # a header the reader cannot split: its lines' bytes tell
+    if header.unsplit:  # a header the reader cannot split: its lines' bytes tell
         head = "\n".join(text.removeprefix("\ufeff").split("\n", last)[first - 1 : last])
         return (first, last, [], 0) if lines is not None or NOT_UTF8_BYTE.search(head) else None
-    columns = [n for n, name in enumerate(fields, start=1) if NOT_UTF8_BYTE.search(name)]
-    return (first, last, columns, len(fields)) if columns or lines is not None else None
+    columns = header.columns_not_utf8()
+    return (first, last, columns, len(header.fields)) if columns or lines is not None else None
 
 
 _LINE_ENDS = re.compile(rb"\r\n|\n|\r")
@@ -231,6 +231,3 @@ ENCODINGS = ("auto", "utf-8", *LEGACY, "utf-16", "detect", "utf-8-sig")  # legac
 
 # the catalogue's names for what --encoding calls otherwise (a user writing catalogues types them here too)
 ENCODING_SYNONYMS = {"detect": "auto", "utf-8-sig": "utf-8"}
-
-
-NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")  # a byte no UTF-8 character, decoded with surrogateescape

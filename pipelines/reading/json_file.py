@@ -25,9 +25,10 @@ from pipelines.ingest.json_keys import (
     shown_key,
 )
 from pipelines.reading.checks import repeat_name, without_nul_cells
-from pipelines.reading.encoding import NOT_UTF8_BYTE, legacy_lines_read, not_utf8, not_valid, say_legacy_lines
+from pipelines.reading.encoding import legacy_lines_read, not_utf8, not_valid, say_legacy_lines
 from pipelines.reading.messages import echo, lines_said
 from pipelines.reading.quarantine import MOST_LINES_NOT_UTF8, NOT_MOST, QUARANTINE_COLUMNS, quarantined_lines
+from pipelines.reading.records import NOT_UTF8_BYTE
 from pipelines.reading.tables import TableRead, with_quarantined
 
 _TEXT_OR_NULL = {str, type(None)}

@@ -56,7 +56,7 @@ def read_without_inner_marks(data: bytes, sep: str, path: Path, source: Path | b
 
 def without_inner_marks(read: TableRead, path: Path) -> TableRead:
     """A CSV's rows without a byte order mark at their start (files joined together, each saved with its mark): it
-    stuck to the row's first cell, an id '\ufeff2' that met no '2'. Ingestion takes them out too (readers.read_csv).
+    stuck to the row's first cell, an id '\ufeff2' that met no '2'. Ingestion takes them out too (readers._read_csv).
     A first cell quoted after the mark ('\ufeff"2"': the quote did not open the cell) loses its quotes. Said on stderr
     with the data rows, never a value."""
     frame = read.frame

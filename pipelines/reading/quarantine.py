@@ -148,7 +148,8 @@ def unreadable_records(text: str, sep: str) -> tuple[dict[tuple[int, int], str],
     expected, records, unsplit = 0, 0, False
     found: dict[tuple[int, int], str] = {}
     lines = text.removeprefix("\ufeff").split("\n")
-    for first, last, fields in csv_records(text, sep):
+    for record in csv_records(text, sep):
+        first, last, fields = record
         records += header is not None and fields != []
         if header is None:
             if fields == []:
@@ -159,7 +160,7 @@ def unreadable_records(text: str, sep: str) -> tuple[dict[tuple[int, int], str],
             continue
         if isinstance(fields, str):
             unsplit = True
-            if "end of data" in fields:  # (strict: the file ended inside a quoted field)
+            if record.open_at_the_end:  # (strict: the file ended inside a quoted field)
                 found[(first, last)] = (
                     f": a quoted field opened in the record starting on line {first} is never closed (the rest of the "
                     "file would be read as one value): set aside from there to the end; fix the quoting there"

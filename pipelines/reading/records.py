@@ -4,8 +4,11 @@ the refusals' lines found with it: a row wider than the header, a quote never cl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
+
+NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")  # a byte no UTF-8 character, decoded with surrogateescape
 
 
 def raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
@@ -14,7 +17,51 @@ def raw_lines(data: bytes, numbers: set[int]) -> list[bytes]:
     return [lines[n - 1].removesuffix(b"\r") for n in sorted(numbers) if n <= len(lines)]
 
 
-def csv_records(text: str, sep: str) -> Iterator[tuple[int, int, list[str] | str]]:
+class Record(NamedTuple):
+    """A CSV record as csv_records walks it: the file's lines it starts and ends on (1-based), and its fields, or,
+    for a record Python's strict reader cannot split, the reader's error (a str). What each check asks of a record
+    is asked here: whether it was split, is a blank line, is a quoted field open at the end of the text, which of its
+    fields hold bytes not valid UTF-8."""
+
+    first: int
+    last: int
+    fields: list[str] | str
+
+    @property
+    def unsplit(self) -> bool:
+        return isinstance(self.fields, str)
+
+    @property
+    def blank(self) -> bool:
+        return self.fields == []
+
+    @property
+    def open_at_the_end(self) -> bool:
+        """A quoted field opened in it and never closed: the reader met the end of the text inside it."""
+        return isinstance(self.fields, str) and "end of data" in self.fields
+
+    def columns_not_utf8(self) -> list[int]:
+        """The positions (1-based) of its fields holding a byte no UTF-8 character (the text decoded with
+        surrogateescape); none for a record not split."""
+        if isinstance(self.fields, str):
+            return []
+        return [n for n, field in enumerate(self.fields, start=1) if NOT_UTF8_BYTE.search(field)]
+
+
+def header_record(records: Iterable[Record]) -> Record | None:
+    """The header of a CSV's ``records``: the first holding anything (blank lines above it are no header)."""
+    return next((record for record in records if not record.blank), None)
+
+
+def last_record(text: str, sep: str) -> Record | None:
+    """The last record csv_records finds in ``text``."""
+    from collections import deque
+
+    last = deque(csv_records(text, sep), maxlen=1)
+    return last[0] if last else None
+
+
+def csv_records(text: str, sep: str) -> Iterator[Record]:
     """The CSV records of ``text`` (decoded, its lone CRs outside quotes already made line ends: mended) as Python's
     strict CSV reader splits them, quotes as Polars reads them: (the line where the record starts, the line where it
     ends, its fields), a blank line a record of no field. Lines are numbered as the CLI numbers them, at LF only: a CR
@@ -22,8 +69,10 @@ def csv_records(text: str, sep: str) -> Iterator[tuple[int, int, list[str] | str
     A record the reader cannot split comes with the reader's error instead of its fields (a str: a quoted field never
     closed, 'unexpected end of data', ending on the file's last line; a quote closing a field followed by more text
     before the delimiter, a quote inside the field not doubled), and the walk goes on from the line after the one
-    where the reader stopped. The one walk behind lines_set_aside (the records a line belongs to), unreadable_records
-    (--quarantine's wide and unsplittable rows) and csv_problem (the line a broken quote starts on)."""
+    where the reader stopped. The one walk behind every check that names a record's lines: lines_set_aside (the
+    records a line belongs to), unreadable_records (--quarantine's wide and unsplittable rows), csv_problem (the
+    line a broken quote starts on), header_not_utf8 (HC5's damaged header: header_record) and the quote open at the
+    file's end (last_record), without_blank_lines' rows once records were set aside."""
     import csv
 
     lines = text.removeprefix("\ufeff").split("\n")
@@ -41,7 +90,7 @@ def csv_records(text: str, sep: str) -> Iterator[tuple[int, int, list[str] | str
                 return
             except csv.Error as exc:
                 fields = str(exc)
-            yield start, reader.line_num, fields
+            yield Record(start, reader.line_num, fields)
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(limit)
@@ -59,14 +108,8 @@ def stray_quote_line(data: bytes, sep: str) -> int | None:
     (stray_quote), the header's included; None when there is none."""
     text = data.decode("utf-8-sig", errors="replace")
     lines = text.split("\n")
-    return next(
-        (
-            first
-            for first, last, fields in csv_records(text, sep)
-            if not isinstance(fields, str) and stray_quote(lines, first, last)
-        ),
-        None,
-    )
+    records = csv_records(text, sep)
+    return next((r.first for r in records if not r.unsplit and stray_quote(lines, r.first, r.last)), None)
 
 
 def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
@@ -112,13 +155,13 @@ def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
     reader cannot split passed over): (the line where the row starts, the header's field count, the row's); None if
     every row fits. Only run once the fast reader has failed."""
     expected = None
-    for first, _last, fields in csv_records(data.decode("utf-8-sig", errors="replace"), sep):
+    for record in csv_records(data.decode("utf-8-sig", errors="replace"), sep):
         if expected is None:  # the header: the first record holding anything
-            if isinstance(fields, str):
+            if record.unsplit:
                 return None
-            expected = len(fields) or None
-        elif not isinstance(fields, str) and len(fields) > expected:
-            return first, expected, len(fields)
+            expected = len(record.fields) or None
+        elif not record.unsplit and len(record.fields) > expected:
+            return record.first, expected, len(record.fields)
     return None
 
 
@@ -127,7 +170,7 @@ def quote_problem_line(data: bytes, sep: str) -> int | None:
     inside a quoted field not doubled), read with Python's strict CSV reader (csv_records); None if it finds none.
     Only run once the fast reader has failed. Names a line, never a value."""
     text = data.decode("utf-8-sig", errors="replace")
-    return next((first for first, _, fields in csv_records(text, sep) if isinstance(fields, str)), None)
+    return next((record.first for record in csv_records(text, sep) if record.unsplit), None)
 
 
 @contextmanager
