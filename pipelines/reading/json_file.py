@@ -170,124 +170,137 @@ def _json_table(
     is not a JSON object (not JSON, another value, nested too deep, a key or value holding half of a character) is set
     aside (TableRead.quarantined, its bytes from ``raw``, the file's) as ingestion quarantines it, not refused; unless
     they are most of the file's lines. ``array``: whether the file is an array (else JSON Lines), as it begins."""
-    import numpy as np
-
-    unread: dict[int, tuple[str, str]] = {}  # JSON Lines set aside: line -> (why, the refusal without --quarantine)
-
-    def set_aside(number: int, why: str, refusal: str) -> None:
-        if not quarantine:
-            offer = "; --quarantine FILE sets such lines aside" if quarantine is False else ""
-            raise click.ClickException(refusal + offer)
-        unread[number] = (why, refusal)
-
-    objects: list = []
+    aside = _LinesAside(path, quarantine)
     as_written: list[str] = []  # numbers no float or int holds, kept as written
     decoder = _json_decoder(as_written)
     if text.lstrip().startswith("[") if array is None else array:
-        if (at := deep_at(text)) is not None:  # json.loads would raise RecursionError (a traceback)
-            raise click.ClickException(f"{path}: line {text.count(chr(10), 0, at) + 1}: {TOO_DEEP}")
-        try:
-            items = decoder.decode(text)
-        except json.JSONDecodeError as exc:
-            raise click.ClickException(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        objects = items if isinstance(items, list) else []
-        numbers = np.arange(1, len(objects) + 1)
-        if drop:
-            keep = [i for i in range(len(objects)) if i + 1 not in drop]
-            objects, numbers = [objects[i] for i in keep], numbers[keep]
-        word = "JSON object"
-        for i, item in enumerate(objects):
-            if not isinstance(item, dict):
-                raise click.ClickException(
-                    f"{path}: item {i + 1} of the array is {_json_kind(item)}, not an object (one object a row)"
-                )
+        objects, numbers, word = _array_objects(path, text, decoder, drop)
     else:
-        lines, decode = [], decoder.decode  # one decoder: json.loads with a hook builds one per call
-        # lines end at LF only: splitlines() also splits at U+2028/U+2029/U+0085/\x1c-\x1e, which JSON strings may
-        # hold as they are (json.dumps(ensure_ascii=False) writes U+2028 raw)
-        for number, line in enumerate(text.split("\n"), start=1):
-            line = line.removesuffix("\r")
-            if not line.strip():
-                continue
-            if deep_at(line) is not None:  # json.loads would raise RecursionError (a traceback)
-                set_aside(number, f": {TOO_DEEP}", f"{path}: line {number}: {TOO_DEEP}")
-                continue
-            try:
-                item = decode(line)
-            except json.JSONDecodeError as exc:
-                set_aside(
-                    number,
-                    f"is not a JSON object ({exc.msg})",
-                    f"{path}: line {number}: not a JSON object ({exc.msg}); a JSON file is an array of objects "
-                    "or one object a line (JSON Lines)",
-                )
-                continue
-            if not isinstance(item, dict):
-                kind = _json_kind(item)
-                set_aside(number, f"is {kind}, not an object", f"{path}: line {number} is {kind}, not an object")
-                continue
-            objects.append(item)
-            lines.append(number)
-        numbers, word = np.array(lines, dtype=np.int64), "line"
+        objects, numbers, word = _line_objects(path, text, decoder, aside)
     if SURROGATE_ESCAPE.search(text):  # a value holding half of a character: no text (Polars cannot hold it)
-        halves = []
-        for i, item in enumerate(objects):
-            if (key := lone_surrogate_key(item)) is not None:
-                refusal = f"{path}: {word} {numbers[i]}: key {shown_key(key)} {HALF_CHARACTER}; correct it in the file"
-                if word != "line":
-                    raise click.ClickException(refusal)
-                set_aside(int(numbers[i]), f": key {shown_key(key)} {HALF_CHARACTER}", refusal)
-                halves.append(i)
-        if halves:
-            keep = np.setdiff1d(np.arange(len(objects)), halves)
-            objects, numbers = [objects[i] for i in keep], numbers[keep]
-    aside = None
-    if unread:
-        filled = sum(1 for line in text.split("\n") if line.strip())
-        if 2 * len(unread) > filled:  # not JSON Lines, or not this reader's: refused as without the option
-            first = unread[min(unread)][1]
-            raise click.ClickException(
-                f"{first}; --quarantine would set aside {len(unread):,} of the file's {filled:,} lines: {NOT_MOST}"
-            )
-        aside = quarantined_lines(text.encode() if raw is None else raw, {n: why for n, (why, _) in unread.items()})
+        objects, numbers = _without_half_characters(path, objects, numbers, word, aside)
+    quarantined = aside.rows(text, raw)
     objects = _with_repeated_keys(objects, numbers, word, path)
+    frame = _frame(path, objects, numbers, word, as_written)
+    return without_nul_cells(TableRead(frame, numbers, word, quarantined=quarantined), path)
+
+
+class _LinesAside:
+    """JSON Lines' lines that are no JSON object: with --quarantine, set aside (line -> why, and the refusal said
+    without the option); without it, the first refused at once (the option offered when the command has it)."""
+
+    def __init__(self, path: Path, quarantine: bool | None) -> None:
+        self.path, self.quarantine = path, quarantine
+        self.lines: dict[int, tuple[str, str]] = {}
+
+    def add(self, number: int, why: str, refusal: str) -> None:
+        if not self.quarantine:
+            offer = "; --quarantine FILE sets such lines aside" if self.quarantine is False else ""
+            raise click.ClickException(refusal + offer)
+        self.lines[number] = (why, refusal)
+
+    def rows(self, text: str, raw: bytes | None) -> pl.DataFrame | None:
+        """The lines set aside as quarantine rows (their bytes from ``raw``, the file's), None when there is none;
+        refused as without the option when they are most of the file's lines (not JSON Lines, or not this
+        reader's)."""
+        if not self.lines:
+            return None
+        filled = sum(1 for line in text.split("\n") if line.strip())
+        if 2 * len(self.lines) > filled:
+            first = self.lines[min(self.lines)][1]
+            raise click.ClickException(
+                f"{first}; --quarantine would set aside {len(self.lines):,} of the file's {filled:,} lines: {NOT_MOST}"
+            )
+        why = {n: why for n, (why, _) in self.lines.items()}
+        return quarantined_lines(text.encode() if raw is None else raw, why)
+
+
+def _array_objects(path: Path, text: str, decoder: json.JSONDecoder, drop: set[int] | None) -> tuple:
+    """A JSON array's objects, their numbers (1-based, ``drop``'s left out: set aside) and 'JSON object'; refused
+    (exit 1) naming the line or item when it is not JSON, nested too deep, or an item is no object."""
+    import numpy as np
+
+    if (at := deep_at(text)) is not None:  # json.loads would raise RecursionError (a traceback)
+        raise click.ClickException(f"{path}: line {text.count(chr(10), 0, at) + 1}: {TOO_DEEP}")
+    try:
+        items = decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    objects = items if isinstance(items, list) else []
+    numbers = np.arange(1, len(objects) + 1)
+    if drop:
+        keep = [i for i in range(len(objects)) if i + 1 not in drop]
+        objects, numbers = [objects[i] for i in keep], numbers[keep]
+    for i, item in enumerate(objects):
+        if not isinstance(item, dict):
+            raise click.ClickException(
+                f"{path}: item {i + 1} of the array is {_json_kind(item)}, not an object (one object a row)"
+            )
+    return objects, numbers, "JSON object"
+
+
+def _line_objects(path: Path, text: str, decoder: json.JSONDecoder, aside: _LinesAside) -> tuple:
+    """JSON Lines' objects, their line numbers and 'line' (blank lines skipped); a line that is no JSON object
+    (not JSON, another value, nested too deep) goes to ``aside``."""
+    import numpy as np
+
+    objects, lines, decode = [], [], decoder.decode  # one decoder: json.loads with a hook builds one per call
+    # lines end at LF only: splitlines() also splits at U+2028/U+2029/U+0085/\x1c-\x1e, which JSON strings may
+    # hold as they are (json.dumps(ensure_ascii=False) writes U+2028 raw)
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        if deep_at(line) is not None:  # json.loads would raise RecursionError (a traceback)
+            aside.add(number, f": {TOO_DEEP}", f"{path}: line {number}: {TOO_DEEP}")
+            continue
+        try:
+            item = decode(line)
+        except json.JSONDecodeError as exc:
+            aside.add(
+                number,
+                f"is not a JSON object ({exc.msg})",
+                f"{path}: line {number}: not a JSON object ({exc.msg}); a JSON file is an array of objects "
+                "or one object a line (JSON Lines)",
+            )
+            continue
+        if not isinstance(item, dict):
+            kind = _json_kind(item)
+            aside.add(number, f"is {kind}, not an object", f"{path}: line {number} is {kind}, not an object")
+            continue
+        objects.append(item)
+        lines.append(number)
+    return objects, np.array(lines, dtype=np.int64), "line"
+
+
+def _without_half_characters(path: Path, objects: list, numbers, word: str, aside: _LinesAside) -> tuple:  # noqa: ANN001 - numbers: np.ndarray
+    """The objects without those whose key holds half of a character (a lone surrogate: no text Polars can hold):
+    a JSON Lines line goes to ``aside``, an array's object is refused naming it."""
+    import numpy as np
+
+    halves = []
+    for i, item in enumerate(objects):
+        if (key := lone_surrogate_key(item)) is not None:
+            refusal = f"{path}: {word} {numbers[i]}: key {shown_key(key)} {HALF_CHARACTER}; correct it in the file"
+            if word != "line":
+                raise click.ClickException(refusal)
+            aside.add(int(numbers[i]), f": key {shown_key(key)} {HALF_CHARACTER}", refusal)
+            halves.append(i)
+    if not halves:
+        return objects, numbers
+    keep = np.setdiff1d(np.arange(len(objects)), halves)
+    return [objects[i] for i in keep], numbers[keep]
+
+
+def _frame(path: Path, objects: list, numbers, word: str, as_written: list[str]) -> pl.DataFrame:  # noqa: ANN001 - numbers: np.ndarray
+    """The objects as a table of text, the columns their keys in the order first met; a nested object repeating a
+    key said on stderr per column and key (its JSON text keeps every value). Refused when no object has a key."""
     columns = list(dict.fromkeys(itertools.chain.from_iterable(objects)))
     if not columns:
         raise click.ClickException(f"{path}: has no rows (no object with a key)")
-
-    def cell(value: object) -> str | None:
-        kind = type(value)
-        if value is None or kind is str:
-            return value
-        if kind is _AsWritten:
-            return str(value)
-        if kind is bool:
-            return "true" if value else "false"
-        if kind is int:  # as json.dumps writes it, without its call
-            return str(value)
-        return json.dumps(value, ensure_ascii=False)
-
     nested: dict[tuple[str, str], list[int]] = {}  # (column, key path) -> the records whose nested object repeats it
-
-    def texts(column: str) -> list:
-        # a column's values, cell() run only where one is not already text or null (most columns: none)
-        values = [item.get(column) for item in objects]
-        kinds = set(map(type, values))
-        if kinds <= _TEXT_OR_NULL:
-            return values
-        if kinds & {dict, list, RepeatedKeys}:  # a nested object repeating a key: its text keeps every value
-            out = []
-            for i, value in enumerate(values):
-                paths = repeated_key_paths(value, (column,)) if isinstance(value, dict | list) else []
-                for key in paths:
-                    nested.setdefault((column, key), []).append(int(numbers[i]))
-                out.append(
-                    _json_as_written(value) if paths or (as_written and _holds_as_written(value)) else cell(value)
-                )
-            return out
-        return list(map(cell, values))
-
-    frame = pl.DataFrame({column: texts(column) for column in columns}, schema=dict.fromkeys(columns, pl.String))
+    texts = {column: _column_texts(column, objects, numbers, as_written, nested) for column in columns}
+    frame = pl.DataFrame(texts, schema=dict.fromkeys(columns, pl.String))
     for (column, key), at in nested.items():
         at = list(dict.fromkeys(at))
         shown = ", ".join(map(str, at[:REPEATS_SHOWN])) + (", ..." if len(at) > REPEATS_SHOWN else "")
@@ -296,7 +309,40 @@ def _json_table(
             f"name{'' if len(at) > 1 else 's'} key {key} more than once ({word}{'s' if len(at) > 1 else ''} {shown}): "
             "the column's JSON text keeps every value as written (which one is meant is unknown)"
         )
-    return without_nul_cells(TableRead(frame, numbers, word, quarantined=aside), path)
+    return frame
+
+
+def _column_texts(column: str, objects: list, numbers, as_written: list[str], nested: dict) -> list:  # noqa: ANN001 - numbers: np.ndarray
+    """A column's values as text, _cell run only where one is not already text or null (most columns: none); a
+    nested value repeating a key written with every value (its key paths noted in ``nested``)."""
+    values = [item.get(column) for item in objects]
+    kinds = set(map(type, values))
+    if kinds <= _TEXT_OR_NULL:
+        return values
+    if kinds & {dict, list, RepeatedKeys}:  # a nested object repeating a key: its text keeps every value
+        out = []
+        for i, value in enumerate(values):
+            paths = repeated_key_paths(value, (column,)) if isinstance(value, dict | list) else []
+            for key in paths:
+                nested.setdefault((column, key), []).append(int(numbers[i]))
+            out.append(_json_as_written(value) if paths or (as_written and _holds_as_written(value)) else _cell(value))
+        return out
+    return list(map(_cell, values))
+
+
+def _cell(value: object) -> str | None:
+    """A JSON value as a cell's text: text and null as they are, a number as written by JSON, true / false, a
+    nested list or object as its JSON text."""
+    kind = type(value)
+    if value is None or kind is str:
+        return value
+    if kind is _AsWritten:
+        return str(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:  # as json.dumps writes it, without its call
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _json_as_written(value: object) -> str:
