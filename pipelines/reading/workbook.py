@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -16,53 +17,123 @@ def read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 0
     """A workbook's sheet (the first, or ``sheet``) as read_table gives a CSV: every cell as text, the header the
     first row holding a value (blank rows above it skipped), blank rows inside skipped (said), a header naming a
     column twice read as a CSV's is (said), the rows numbered as the spreadsheet shows them."""
-    import fastexcel
     import numpy as np
-
-    from pipelines.ingest import xlsx_layout
 
     if not path.is_file():
         raise click.BadParameter(f"file not found: {path}", param_hint=option)
-    try:
-        reader = fastexcel.read_excel(str(path))
-        names = list(reader.sheet_names)
-    except Exception:  # noqa: BLE001 - the library's message may quote cells
-        raise click.ClickException(
-            f"{path}: cannot read as a workbook (.xlsx): damaged, cut off or another kind of file"
-        ) from None
-    if not names:
-        raise click.ClickException(f"{path}: the workbook lists no sheet (damaged or cut off)")
-    if sheet is not None and sheet not in names:
-        raise click.BadParameter(
-            f"{path}: no sheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}", param_hint="--sheet"
-        )
-    # a hidden sheet (a lookup list, a clerk's scratch: Excel does not show it) is read only when --sheet names it
-    states = xlsx_layout.sheet_states(path, reader)
-    shown = [n for n in names if states.get(n, "visible") == "visible"]
-    hidden = [n for n in names if n not in shown]
-    name = sheet if sheet is not None else (shown or names)[0]
-    if name in hidden:  # named by --sheet, or every sheet is hidden (a program wrote it so; Excel keeps one shown)
-        how = "read as --sheet names it" if sheet is not None else "every sheet is: the first is read"
-        echo(f"wardbridge: {path}: sheet {name!r} is {states[name]} in the workbook: {how}")
-    try:
-        loaded = reader.load_sheet(name, header_row=None, dtypes="string")
-        grid, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
-    except Exception as exc:  # noqa: BLE001 - the library's message may quote cells
-        raise click.ClickException(f"{path}: sheet {name!r} is damaged or cut off ({type(exc).__name__})") from None
-    with xlsx_layout.WorkbookLayouts(path, padded=True) as workbook:  # one read of the sheet's XML
-        layout = workbook.layout(name) or xlsx_layout.SheetLayout()
+    book = _Workbook.open(path, sheet)
+    grid, placed, layout = book.load()
     cells = grid.with_columns(pl.all().cast(pl.String).str.strip_chars().replace("", None))
     filled = ~pl.all_horizontal(pl.all().is_null()) if grid.width else pl.lit(False)
     has_value = cells.select(filled.alias("v")).to_series() if grid.height else pl.Series([], dtype=pl.Boolean)
     if not has_value.any():
-        others = [n for n in names if n != name] if sheet is None else []
-        raise click.ClickException(
-            f"{path}: sheet {name!r} is empty"
-            + (  # nothing to read, but not nothing there
-                f" of values: its {len(layout.errors):,} cell{'s hold' if len(layout.errors) > 1 else ' holds'} an "
-                "Excel error (a formula that failed: #REF!, #N/A..., or was never calculated), read as empty; correct it in "
-                "the workbook"
-                if layout.errors
+        raise click.ClickException(book.empty(layout))
+    below = has_value & pl.Series(np.arange(layout.origin[0], layout.origin[0] + has_value.len()) > skip_rows)
+    if not below.any():
+        raise click.ClickException(f"{path}: sheet {book.name!r}: nothing below row {skip_rows} (--skip-rows)")
+    header_at = int(below.arg_true()[0])  # the first row holding a value (below the rows --skip-rows skips)
+    first_row = layout.origin[0] + header_at  # the sheet row of the header, as the spreadsheet shows it
+    frame = _under_the_header(grid, header_at)
+    frame, padded = _zero_padded(frame, layout, first_row + 1, path, book.name)
+    frame, merged = _fill_merged_cells(frame, layout, first_row + 1, path, book.name)
+    rows = np.arange(first_row + 1, first_row + 1 + frame.height)
+    # a row whose only values are Excel-error cells was there (formulas that failed): kept, its cells empty as every
+    # error cell is read, and said by _report_error_cells; not skipped as a blank row
+    erred = {row for at in layout.errors_by_column(first_row + 1, frame.height, frame.width).values() for row in at}
+    keep = has_value.slice(header_at + 1).to_numpy() | merged | np.isin(rows, sorted(erred))
+    if not keep.all():
+        book.say_blank_rows(rows, keep)
+        frame, rows = frame.filter(pl.Series(keep)), rows[keep]
+    _report_number_cells(book.reader, book.name, grid, header_at, keep, rows, frame.columns, path, padded, placed)
+    _report_error_cells(layout, rows, frame.columns, path, book.name)
+    book.say_sheet_read()
+    report_repeated_columns(frame, path)
+    return without_nul_cells(TableRead(frame, rows, f"sheet {book.name!r} row"), path)
+
+
+def _under_the_header(grid: pl.DataFrame, header_at: int) -> pl.DataFrame:
+    """The sheet's rows below its header (row ``header_at`` of ``grid``) named by it: an empty cell 'column_N', a
+    repeated name as Polars names a CSV's (report_repeated_columns says it); a date cell as the date."""
+    header = [str(v).strip() if v is not None else "" for v in grid.row(header_at)]
+    labels = [cell or f"column_{i + 1}" for i, cell in enumerate(header)]
+    columns: list[str] = []
+    for label in labels:
+        columns.append(repeat_name(label, {*labels, *columns}) if label in columns else label)
+    frame = grid.slice(header_at + 1).rename(dict(zip(grid.columns, columns, strict=True)))
+    # a date cell reads as '1990-03-15 00:00:00': the date, as the sheet shows it (a time of day is kept)
+    return frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
+
+
+@dataclasses.dataclass
+class _Workbook:
+    """A workbook opened (fastexcel), the sheet to read (``name``: ``sheet`` as --sheet names it, else the first
+    visible one) and its sheets' states; what is said about them."""
+
+    path: Path
+    sheet: str | None
+    reader: object
+    names: list[str]
+    states: dict[str, str]
+    shown: list[str]
+    hidden: list[str]
+    name: str
+
+    @classmethod
+    def open(cls, path: Path, sheet: str | None) -> _Workbook:
+        """Refused when it is no workbook, lists no sheet, or has no sheet ``sheet``; a hidden sheet read said (a
+        lookup list, a clerk's scratch: Excel does not show it; read only when --sheet names it, or every sheet is)."""
+        import fastexcel
+
+        from pipelines.ingest import xlsx_layout
+
+        try:
+            reader = fastexcel.read_excel(str(path))
+            names = list(reader.sheet_names)
+        except Exception:  # noqa: BLE001 - the library's message may quote cells
+            raise click.ClickException(
+                f"{path}: cannot read as a workbook (.xlsx): damaged, cut off or another kind of file"
+            ) from None
+        if not names:
+            raise click.ClickException(f"{path}: the workbook lists no sheet (damaged or cut off)")
+        if sheet is not None and sheet not in names:
+            raise click.BadParameter(
+                f"{path}: no sheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}", param_hint="--sheet"
+            )
+        states = xlsx_layout.sheet_states(path, reader)
+        shown = [n for n in names if states.get(n, "visible") == "visible"]
+        hidden = [n for n in names if n not in shown]
+        name = sheet if sheet is not None else (shown or names)[0]
+        if name in hidden:  # named by --sheet, or every sheet is hidden (a program wrote it so; Excel keeps one shown)
+            how = "read as --sheet names it" if sheet is not None else "every sheet is: the first is read"
+            echo(f"wardbridge: {path}: sheet {name!r} is {states[name]} in the workbook: {how}")
+        return cls(path, sheet, reader, names, states, shown, hidden, name)
+
+    def load(self) -> tuple:
+        """The sheet's cells (text), the columns' places in the sheet and its layout (one read of its XML)."""
+        from pipelines.ingest import xlsx_layout
+
+        try:
+            loaded = self.reader.load_sheet(self.name, header_row=None, dtypes="string")  # type: ignore[attr-defined]
+            grid, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
+        except Exception as exc:  # noqa: BLE001 - the library's message may quote cells
+            raise click.ClickException(
+                f"{self.path}: sheet {self.name!r} is damaged or cut off ({type(exc).__name__})"
+            ) from None
+        with xlsx_layout.WorkbookLayouts(self.path, padded=True) as workbook:
+            layout = workbook.layout(self.name) or xlsx_layout.SheetLayout()
+        return grid, placed, layout
+
+    def empty(self, layout) -> str:  # noqa: ANN001 - an xlsx_layout.SheetLayout
+        """Why a sheet with no value is refused: its Excel error cells (nothing to read, but not nothing there)
+        and the other sheets --sheet could read."""
+        others = [n for n in self.names if n != self.name] if self.sheet is None else []
+        errors = len(layout.errors)
+        return (
+            f"{self.path}: sheet {self.name!r} is empty"
+            + (
+                f" of values: its {errors:,} cell{'s hold' if errors > 1 else ' holds'} an Excel error (a formula that "
+                "failed: #REF!, #N/A..., or was never calculated), read as empty; correct it in the workbook"
+                if errors
                 else ""
             )
             + (
@@ -71,49 +142,34 @@ def read_workbook(path: Path, option: str, sheet: str | None, skip_rows: int = 0
                 else ""
             )
         )
-    below = has_value & pl.Series(np.arange(layout.origin[0], layout.origin[0] + has_value.len()) > skip_rows)
-    if not below.any():
-        raise click.ClickException(f"{path}: sheet {name!r}: nothing below row {skip_rows} (--skip-rows)")
-    header_at = int(below.arg_true()[0])  # the first row holding a value (below the rows --skip-rows skips)
-    first_row = layout.origin[0] + header_at  # the sheet row of the header, as the spreadsheet shows it
-    header = [str(v).strip() if v is not None else "" for v in grid.row(header_at)]
-    labels = [cell or f"column_{i + 1}" for i, cell in enumerate(header)]
-    columns: list[str] = []
-    for label in labels:  # a repeated one as Polars names a CSV's (report_repeated_columns says it)
-        columns.append(repeat_name(label, {*labels, *columns}) if label in columns else label)
-    frame = grid.slice(header_at + 1).rename(dict(zip(grid.columns, columns, strict=True)))
-    # a date cell reads as '1990-03-15 00:00:00': the date, as the sheet shows it (a time of day is kept)
-    frame = frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
-    frame, padded = _zero_padded(frame, layout, first_row + 1, path, name)
-    frame, merged = _fill_merged_cells(frame, layout, first_row + 1, path, name)
-    rows = np.arange(first_row + 1, first_row + 1 + frame.height)
-    # a row whose only values are Excel-error cells was there (formulas that failed): kept, its cells empty as every
-    # error cell is read, and said by _report_error_cells; not skipped as a blank row
-    erred = {row for at in layout.errors_by_column(first_row + 1, frame.height, frame.width).values() for row in at}
-    keep = has_value.slice(header_at + 1).to_numpy() | merged | np.isin(rows, sorted(erred))
-    if not keep.all():
+
+    def say_blank_rows(self, rows, keep) -> None:  # noqa: ANN001 - numpy arrays
+        """The blank rows inside the table (those after its last row go unsaid) on stderr: no record."""
         blank = rows[~keep]
         if keep.any() and blank[0] < rows[keep][-1]:
             shown = ", ".join(map(str, blank[:5])) + (", ..." if blank.size > 5 else "")
             echo(
-                f"wardbridge: {path}: sheet {name!r}: {blank.size:,} blank row{'s' if blank.size > 1 else ''} "
+                f"wardbridge: {self.path}: sheet {self.name!r}: {blank.size:,} blank row{'s' if blank.size > 1 else ''} "
                 f"skipped (row{'s' if blank.size > 1 else ''} {shown}): a blank row is no record"
             )
-        frame, rows = frame.filter(pl.Series(keep)), rows[keep]
-    _report_number_cells(reader, name, grid, header_at, keep, rows, frame.columns, path, padded, placed)
-    _report_error_cells(layout, rows, frame.columns, path, name)
-    if len(names) > 1 and sheet is None:
+
+    def say_sheet_read(self) -> None:
+        """Which sheet of several was read, and the hidden ones not read (their rows), unless --sheet named it."""
+        if len(self.names) < 2 or self.sheet is not None:
+            return
         from pipelines.ingest.readers import hidden_words, rows_holding
 
-        skipped = [(n, states[n], rows_holding(reader, n)) for n in hidden if n != name]
+        skipped = [(n, self.states[n], rows_holding(self.reader, n)) for n in self.hidden if n != self.name]
         echo(
-            f"wardbridge: {path}: "
-            + ("the first visible sheet read" if hidden and shown else f"the first of {len(names)} sheets read")
-            + f" ({name!r}); --sheet NAME reads another"
+            f"wardbridge: {self.path}: "
+            + (
+                "the first visible sheet read"
+                if self.hidden and self.shown
+                else f"the first of {len(self.names)} sheets read"
+            )
+            + f" ({self.name!r}); --sheet NAME reads another"
             + (f"; hidden sheets not read: {hidden_words(skipped)}" if skipped else "")
         )
-    report_repeated_columns(frame, path)
-    return without_nul_cells(TableRead(frame, rows, f"sheet {name!r} row"), path)
 
 
 def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str):  # noqa: ANN001, ANN202
