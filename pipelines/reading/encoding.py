@@ -197,16 +197,24 @@ _LINE_ENDS = re.compile(rb"\r\n|\n|\r")
 
 def utf8_but_a_damaged_header(sample: bytes, skip_rows: int = 0) -> bool:
     """Whether a CSV's first bytes, which encodings.detect_encoding took for a legacy encoding, are UTF-8 but for a
-    damaged header: the header (the first line holding anything, below --skip-rows' lines) is the one line read
-    that is not valid UTF-8, and it is no legacy encoding's clean Vietnamese (_legacy_looking). The detector weighs the lines
-    holding letters outside ASCII: where the others hold no more of them than the header (a short file), it took
-    the header's damaged bytes for a legacy encoding's and the file was read in it, the header's names as wrong
-    letters, exit 0. Read as UTF-8, the header is refused naming its columns (HC5's check)."""
+    damaged header: the header (the first line holding anything, below --skip-rows' lines) is the one line read that
+    is not valid UTF-8, it is no legacy encoding's clean Vietnamese (_legacy_looking), and UTF-8 shows: in the header
+    itself (UTF-8 letters but for a damaged byte, encodings.utf8_like) or in another line (letters outside ASCII,
+    valid UTF-8). The detector weighs the lines holding such letters: where the others hold no more of them than the
+    header (a short file), it took the header's damaged bytes for a legacy encoding's and the file was read in it, the
+    names as wrong letters, exit 0. Read as UTF-8, the header is refused naming its columns (HC5's check). A legacy
+    file whose rows are ASCII (an ID list) and whose header is no clean Vietnamese (abbreviations: 'SĐT', 'Đ/c') is
+    left to the detector (HV10)."""
+    from pipelines.encodings import utf8_like
+
     lines = _LINE_ENDS.split(sample)
     header = next((n for n in range(skip_rows, len(lines)) if lines[n].strip()), None)
     if header is None or _is_utf8(lines[header]) or _legacy_looking(lines[header]):
         return False
-    return all(_is_utf8(line) for line in lines[header + 1 :])  # (the lines skipped above it are not read)
+    rows = lines[header + 1 :]  # (the lines skipped above it are not read)
+    if not all(_is_utf8(line) for line in rows):
+        return False
+    return utf8_like(lines[header]) or any(not line.isascii() for line in rows)
 
 
 def _is_utf8(data: bytes) -> bool:
