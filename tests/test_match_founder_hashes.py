@@ -4,6 +4,7 @@ are known, with and without a previous run's ids, and the engine's run the same 
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 import pipelines.match.engine as engine
@@ -55,3 +56,26 @@ def test_the_engine_names_entities_from_hashes_worked_out_ahead_as_without(work,
     assert plain.records.equals(ahead.records)
     assert plain.entities.equals(ahead.entities)
     assert plain.records["entity_id"].n_unique() < frame.height  # (some entities merge several records)
+
+
+def test_founders_gathered_by_cluster_number_equal_the_founders_grouped_in_frames():
+    # many clusters numbered out of order with gaps, founders anywhere in them, singletons between: the numpy tables
+    # (assign_entity_ids' path with hashes given and nothing to take over) name every record as the frames do
+    rng = np.random.default_rng(5)
+    n = 4000
+    ids = pl.Series([f"r{k}" for k in rng.permutation(n)])
+    clusters = pl.Series(rng.choice(rng.permutation(6000)[:2500], n).astype(np.uint32))
+    hashed = record_hashes(ids, "P")
+    ahead, ahead_history = assign_entity_ids(ids, clusters, "P", hashed=hashed)
+    rows = entities._founder_rows(ids, clusters)
+    founders = pl.DataFrame({"c": clusters, "id": ids}).group_by("c").agg(pl.col("id").min())
+    want = pl.DataFrame({"c": clusters}).join(founders, on="c", how="left", maintain_order="left")["id"]
+    assert ids.gather(rows).to_list() == want.to_list()
+    assert ahead.to_list() == hashed.gather(rows).to_list()
+    plain, plain_history = assign_entity_ids(ids, clusters, "P")
+    assert plain.to_list() == ahead.to_list() and ahead.name == plain.name == "entity_id"
+    assert ahead_history.equals(plain_history) and not ahead_history.height
+    # entity ids held elsewhere (an increment's): the frames' path, which checks clashes, names them the same here
+    held, _ = assign_entity_ids(ids, clusters, "P", held=pl.Series(["P-0"]), hashed=hashed)
+    assert held.to_list() == ahead.to_list()
+    assert (pl.DataFrame({"c": clusters}).group_by("c").len()["len"] == 1).sum() > 100  # singletons among them

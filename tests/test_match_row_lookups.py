@@ -53,6 +53,26 @@ def test_not_among_finds_the_few_pairs_by_binary_search_in_sorted_pairs(monkeypa
     assert_frame_equal(engine._not_among(few.head(0), pairs), few.head(0))
 
 
+def test_not_among_looks_the_few_up_among_their_left_records_pairs(monkeypatch):
+    # pairs in order of their left record only (the right ones shuffled within it), left records holding no pair,
+    # a few pair twice: the rows an anti-join keeps, no pair's key hashed
+    rng = np.random.default_rng(4)
+    pairs = _pairs(np.sort(rng.integers(0, 300, 4000)).tolist(), rng.integers(0, 400, 4000).tolist())
+    few = pl.concat([pairs.sample(60, seed=5), pairs.sample(5, seed=6), _pairs([299, 300, 0, 7], [401, 0, 401, 7])])
+    few = few.with_columns(x=pl.int_range(pl.len()))
+    want = _anti(few, pairs)
+    assert 3 <= want.height < few.height
+    hashed = []
+    real = pl.Expr.is_in
+    monkeypatch.setattr(pl.Expr, "is_in", lambda self, *a, **k: hashed.append(1) or real(self, *a, **k))
+    assert_frame_equal(engine._not_among(few, pairs), want)
+    assert not hashed
+    # the few's left records holding more pairs than there are: looked up by the packed keys, the same rows
+    crowded = _pairs([3] * 50, list(range(50)))
+    many = _pairs([3] * 60, list(range(25, 85))).with_columns(x=pl.int_range(pl.len()))
+    assert_frame_equal(engine._not_among(many, crowded), _anti(many, crowded))
+
+
 @pytest.fixture(scope="module")
 def run():
     people = background(1500, seed=9)

@@ -687,6 +687,21 @@ def _not_among(few: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     few's (an anti-join would hash all of ``pairs``, tens of millions at city scale)."""
     if not few.height:
         return few
+    if pairs.height:
+        left = pairs["l"].to_numpy()
+        if bool((left[1:] >= left[:-1]).all()):
+            # pairs in order of their left record (candidate pairs, the kept ones): each of the few looked up among
+            # the pairs of its left record, found by binary search (every pair's packed key, two arrays of 8 bytes a
+            # pair, cost twice the CPU: 0.017 -> 0.008 s for 3.9M pairs)
+            few_l, few_r = few["l"].to_numpy(), few["r"].to_numpy()
+            lo = np.searchsorted(left, few_l, "left")
+            size = np.searchsorted(left, few_l, "right") - lo
+            if int(size.sum()) <= len(left):  # (the few's left records hold few pairs each)
+                owner = np.repeat(np.arange(len(few_l)), size)
+                at = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size - lo, size)
+                found = np.zeros(len(few_l), dtype=bool)
+                found[owner[pairs["r"].to_numpy()[at] == few_r[owner]]] = True
+                return few.filter(pl.Series(~found))
     wanted = few.select(pair_key())["k"]
     if pairs.height:
         keys = _packed_keys(pairs)
