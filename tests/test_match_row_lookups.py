@@ -116,3 +116,47 @@ def test_the_review_queue_gathers_the_shown_fields_by_row_as_the_ids_would_find_
     assert any(c.startswith("left_") and c != "left_id" for c in by_row.columns)
     # the run's own queue: the rows of its pair table
     assert_frame_equal(engine._review_queue(result.pairs, work, spec, rows), result.review)
+
+
+@pytest.mark.parametrize("numbered", [True, False])
+def test_lineage_evidence_is_each_records_strongest_links_text(numbered):
+    # links between 200 records with random levels (nulls among them), several per record, ties in probability; the
+    # lineage's evidence (pattern numbers placed, their text gathered) is the text _evidence writes for the link
+    # the record's row holds, with rows numbered by position or not (the joins' path)
+    spec = load_spec(PEOPLE_SPEC)
+    rng = np.random.default_rng(8)
+    n, m = 200, 600
+    left = rng.integers(0, n - 1, m)
+    scored = pl.DataFrame(
+        {
+            "l": left.astype(np.uint32),
+            "r": (left + rng.integers(1, 5, m)).clip(0, n - 1).astype(np.uint32),
+            "match_probability": rng.choice([0.9, 0.95, 0.99], m),
+            "_same": rng.random(m) < 0.9,
+            "decision": rng.choice(["link", "review"], m, p=[0.8, 0.2]),
+            **{
+                c.name: pl.Series(rng.integers(-1, len(c.levels), m), dtype=pl.Int8).replace(-1, None)
+                for c in spec.comparisons
+            },
+        }
+    ).filter(pl.col("l") != pl.col("r"))
+    rows = np.arange(n) if numbered else np.arange(n) * 3 + 7
+    scored = scored.with_columns(pl.lit(pl.Series(rows, dtype=pl.UInt32)).gather(pl.col(c)).alias(c) for c in "lr")
+    ids = pl.Series([f"r{k}" for k in range(n)])
+    work = pl.DataFrame({engine.ROW: pl.Series(rows, dtype=pl.UInt32)})
+    lineage = engine._lineage(scored, work, ids, ids.alias("entity_id"), spec)
+    links = scored.filter(pl.col("_same") & (pl.col("decision") == "link")).with_columns(
+        engine._evidence(spec).alias("text")
+    )
+    sides = pl.concat(
+        [
+            links.select(pl.col("l").alias("row"), pl.col("r").alias("other"), "match_probability", "text"),
+            links.select(pl.col("r").alias("row"), pl.col("l").alias("other"), "match_probability", "text"),
+        ]
+    )
+    best = sides.sort(["row", "match_probability", "other"], descending=[False, True, False]).unique(
+        "row", keep="first", maintain_order=True
+    )
+    want = work.join(best, left_on=engine.ROW, right_on="row", how="left", maintain_order="left")["text"]
+    assert lineage["link_evidence"].to_list() == want.to_list()
+    assert 0 < want.null_count() < n and want.n_unique() > 20
