@@ -168,3 +168,27 @@ def test_the_people_spec_splits_the_name_s_m_and_the_run_shows_it():
         (pl.col("comparison") == "name where ids is missing or one_side") & (pl.col("label") == pair["name_level"])
     )["weight_bits"]
     assert pair["ids_level"] is None and pair["name_weight"] <= other.item() + 3.0  # its group's weight (tf aside)
+
+
+@pytest.mark.parametrize("crowded", [False, True])
+def test_a_run_in_shards_fits_and_weighs_both_groups_as_the_run_in_one_piece(monkeypatch, crowded):
+    # the sharded engine fits on its shards' pattern table (``_split_levels`` there, crowded pairs marked); the one-piece
+    # run on the pairs (its crowded pairs filtered from them): both read the groups alike
+    from dataclasses import replace
+
+    from polars.testing import assert_frame_equal
+
+    from pipelines.match import shards
+
+    people = background(3000, seed=11)
+    spec = replace(load_spec(PEOPLE), em_prior_pairs=1.0)  # (a small table: the no-ID group from its few phone pairs)
+    if crowded:
+        spec = replace(spec, max_cluster_size=2)
+    whole = match(people, spec, shards=1)
+    assert whole.model.m_by_from["name"].startswith("em (phone: ")  # the group's m estimated, not the other's
+    assert not np.allclose(whole.model.m_by["name"], whole.model.m["name"], atol=1e-3)
+    monkeypatch.setattr(shards, "KEY_BUDGET", 200)
+    sharded = match(people, spec, shards=4)
+    assert sharded.stats["shards"] == 4
+    assert_frame_equal(sharded.model_table(), whole.model_table(), check_exact=False, rel_tol=1e-9)
+    assert_frame_equal(sharded.pairs, whole.pairs, check_exact=False, rel_tol=1e-5)
