@@ -67,10 +67,6 @@ class Model:
     def weights(self) -> dict[str, np.ndarray]:
         return {c: np.log2(self.m[c] / self.u[c]) for c in self.m}
 
-    def weights_by(self) -> dict[str, np.ndarray]:
-        """Per comparison with ``m_by``, the level weights of the pairs at its ``m_by`` levels."""
-        return {c: np.log2(m / self.u[c]) for c, m in self.m_by.items()}
-
     def table(self, labels: dict[str, list[str]]) -> pl.DataFrame:
         """m, u and weight per comparison level (for docs, metadata and review). A comparison with ``m_by``: the rows
         of its other m after its own, named ``<comparison> where <other> is <levels>`` (``m_by_when``)."""
