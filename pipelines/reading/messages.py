@@ -46,3 +46,9 @@ def columns_listed(columns: Sequence[str]) -> str:
     if header_looks_like_data(columns):
         return f"its first line, read as the header, has {len(columns)} cells: {DATA_LIKE_HEADER}"
     return f"its columns are: {', '.join(columns)}"
+
+
+def column_said(columns: Sequence[str], at: int) -> str:
+    """'column 'address'' for the column at 0-based ``at``, or 'column 3' (its position) when the header looks like
+    a data row (header_looks_like_data: a sheet or file without one, its first record's values read as names)."""
+    return f"column {at + 1}" if header_looks_like_data(columns) else f"column {columns[at]!r}"

@@ -9,7 +9,7 @@ import click
 import polars as pl
 
 from pipelines.reading.checks import repeat_name, report_repeated_columns, without_nul_cells
-from pipelines.reading.messages import echo
+from pipelines.reading.messages import column_said, echo
 from pipelines.reading.tables import TableRead
 
 
@@ -210,7 +210,7 @@ def _zero_padded(frame: pl.DataFrame, layout, first: int, path: Path, sheet: str
         at = np.arange(top, top + frame.height)[short]
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if at.size > NUMBER_ROWS_SHOWN else "")
         echo(
-            f"wardbridge: {path}: sheet {sheet!r}: column {name!r}: {at.size:,} number cell"
+            f"wardbridge: {path}: sheet {sheet!r}: {column_said(frame.columns, j)}: {at.size:,} number cell"
             f"{'s given back their' if at.size > 1 else ' given back its'} leading zeros to the {', '.join(map(str, sorted(set(widths[short].tolist()))))} digits its number format shows "
             f"(row{'s' if at.size > 1 else ''} {shown})"
         )
@@ -230,7 +230,7 @@ def _report_error_cells(layout, rows, columns: list[str], path: Path, sheet: str
         n = len(at)
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")
         echo(
-            f"wardbridge: {path}: sheet {sheet!r}: column {columns[j]!r}: {n:,} cell{'s hold' if n > 1 else ' holds'} "
+            f"wardbridge: {path}: sheet {sheet!r}: {column_said(columns, j)}: {n:,} cell{'s hold' if n > 1 else ' holds'} "
             f"an Excel error (row{'s' if n > 1 else ''} {shown}): a formula that failed (#REF!, #N/A, #DIV/0!...) or was "
             "never calculated (no result saved), "
             "read as empty; correct it in the workbook"
@@ -253,7 +253,7 @@ def _fill_merged_cells(frame: pl.DataFrame, layout, first: int, path: Path, shee
     if counts:
         echo(
             f"wardbridge: {path}: sheet {sheet!r}: {sum(counts.values()):,} cells under merged cells given the merged "
-            f"value ({', '.join(f'column {c!r}' + (f' {n:,}' if len(counts) > 1 else '') for c, n in counts.items())})"
+            f"value ({', '.join(column_said(frame.columns, frame.columns.index(c)) + (f' {n:,}' if len(counts) > 1 else '') for c, n in counts.items())})"
         )
     return filled, gained.select(pl.any_horizontal(pl.all())).to_series().to_numpy()
 
@@ -285,7 +285,7 @@ def _report_number_cells(
         at = rows[data]
         shown = ", ".join(map(str, at[:NUMBER_ROWS_SHOWN])) + (", ..." if n > NUMBER_ROWS_SHOWN else "")
         echo(
-            f"wardbridge: {where}: column {columns[i]!r}: {n:,} cell{'s are numbers' if n > 1 else ' is a number'} in "
+            f"wardbridge: {where}: {column_said(columns, i)}: {n:,} cell{'s are numbers' if n > 1 else ' is a number'} in "
             f"the workbook, not text (row{'s' if n > 1 else ''} {shown}): an ID typed as a number has lost its "
             "leading zeros (a CCCD 0790... reads 790...) and is read as the number's digits, nothing restored; if "
             "the column holds IDs, format it as Text in the workbook and type them again"
@@ -296,7 +296,7 @@ def _report_number_cells(
         if not n:
             continue
         echo(
-            f"wardbridge: {where}: column {columns[i]!r}: {n:,} cell{'s' if n > 1 else ''} of 8 digits or more "
+            f"wardbridge: {where}: {column_said(columns, i)}: {n:,} cell{'s' if n > 1 else ''} of 8 digits or more "
             "may be numbers in the workbook, not text (the sheet could not be read again to tell): an ID typed as "
             "a number has lost its leading zeros, nothing restored"
         )
