@@ -316,10 +316,12 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     multi = work.filter(pl.col("record_count") > 1)
     # the records sorted by cluster and id once, then listed per cluster in that order (a sort inside each group cost
     # twice as much: 0.096 -> 0.042 CPU s for the 242k records of merged entities at 1M people); a cluster's first
-    # record in input order is its smallest _order
+    # record in input order is its smallest _order. By id, then by cluster keeping that order: a sort by both keys
+    # cost more than the two (0.053 -> 0.037 CPU s with the group-by; records of one cluster and id are alike here)
     golden = (
         multi.select("_g", "_order", pl.col(spec.id_column).cast(pl.String))
-        .sort("_g", spec.id_column)
+        .sort(spec.id_column)
+        .sort("_g", maintain_order=True)
         .group_by("_g", maintain_order=True)
         .agg(
             pl.col("_order").min().alias("_at"),
@@ -344,9 +346,11 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     if latest:
         # the most recent fields in one sort: per entity, each field's first value that is not null in the order
         # _survive's most_recent sorts in (one sort and one join for all of them, not one each)
-        ordered = multi.select("_g", "_order", *dict.fromkeys([*latest, recency])).sort(
-            ["_g", recency, "_order"], descending=[False, True, False], nulls_last=True
-        )
+        # (multi is in _order: the records' order sorted by recency, then by cluster, each keeping the order before,
+        # is that sort's; the keys sorted alone and the fields gathered once: 0.054 -> 0.028 CPU s at 1M people)
+        keys = multi.select("_g", recency, pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"))
+        keys = keys.sort(recency, descending=True, nulls_last=True, maintain_order=True).sort("_g", maintain_order=True)
+        ordered = multi.select("_g", *latest).gather(keys["_i"])
         golden = golden.join(
             ordered.group_by("_g", maintain_order=True).agg(pl.col(c).drop_nulls().first() for c in latest),
             on="_g",
