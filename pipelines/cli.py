@@ -7,7 +7,7 @@
 
 These are the engine's commands; nothing here imports Dagster. The installed ``wardbridge``
 script (assets/cli.py) adds ``run``, which executes the Dagster jobs; ``python -m pipelines.cli``
-offers the engine commands alone.
+offers the engine commands alone. The input files are read by pipelines.reading (read_table).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 LIST_SEPARATOR = ";"
 
 
-# --------------------------------------------------------------------------- files
+# ------------------------------------------- the columns read, checked; the output written (reading: pipelines/reading)
 
 
 NESTED = (pl.List, pl.Array, pl.Struct)
