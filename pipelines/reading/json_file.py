@@ -63,7 +63,8 @@ def read_json(path: Path, option: str, quarantine: bool | None = None) -> TableR
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:  # JSON Lines: the lines certainly one legacy encoding read so, as ingestion and a CSV
-        if data.lstrip().startswith(b"["):  # an array: its objects holding such bytes set aside whole, or refused
+        if data.lstrip().startswith(b"[") and not _lines_after_array(data.decode("utf-8", "surrogateescape")):
+            # an array: its objects holding such bytes set aside whole, or refused
             text, aside, drop = _json_array_read(path, data, quarantine)
             read = _json_table(path, text, drop)
             return dataclasses.replace(read, quarantined=aside) if aside is not None else read
@@ -173,7 +174,7 @@ def _json_table(
     aside = _LinesAside(path, quarantine)
     as_written: list[str] = []  # numbers no float or int holds, kept as written
     decoder = _json_decoder(as_written)
-    if text.lstrip().startswith("[") if array is None else array:
+    if text.lstrip().startswith("[") and not _lines_after_array(text) if array is None else array:
         objects, numbers, word = _array_objects(path, text, decoder, drop)
     else:
         objects, numbers, word = _line_objects(path, text, decoder, aside)
@@ -183,6 +184,30 @@ def _json_table(
     objects = _with_repeated_keys(objects, numbers, word, path)
     frame = _frame(path, objects, numbers, word, as_written)
     return without_nul_cells(TableRead(frame, numbers, word, quarantined=quarantined), path)
+
+
+def _lines_after_array(text: str) -> bool:
+    """Whether a file beginning with '[' is JSON Lines all the same: its first line is a JSON value by itself (an
+    array: '[1]', '["079085000123"]') and other lines follow. No JSON array reads so (the array ends on its first
+    line, the rest is 'Extra data'), and JSON Lines' reader (ingestion's too) takes each line for a value: the
+    line that is no object is then refused, or set aside with --quarantine, naming it, and the other lines are read.
+    Before, such a file was read as an array and refused whole ('line 2: not valid JSON (Extra data)'), even with
+    --quarantine. A one-line array alone, or an array over several lines ('[' alone on its first line), is an array."""
+    at = _JSON_SPACE.match(text).end()  # type: ignore[union-attr]
+    end = text.find("\n", at)
+    if end < 0 or not text[end:].strip():
+        return False
+    line = text[at:end].rstrip()
+    if not line.endswith("]"):
+        return False
+    try:  # numbers not made: only whether the line is one JSON value (a 5,000-digit integer is one)
+        _FIRST_LINE.decode(line)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+_FIRST_LINE = json.JSONDecoder(parse_int=len, parse_float=len, parse_constant=len)
 
 
 class _LinesAside:
