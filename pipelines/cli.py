@@ -37,6 +37,8 @@ from pipelines.text import is_whole_number
 if TYPE_CHECKING:
     import numpy as np
 
+    from pipelines.reference import Reference
+
 LIST_SEPARATOR = ";"
 
 
@@ -383,6 +385,8 @@ def resolve(
     The resolver runs compiled (mypyc, built by `uv sync` where a C compiler is found) or as Python source;
     the summary's last line says which. WARDBRIDGE_PURE_PYTHON=1 runs the source.
     """
+    # the options checked (nothing read yet) -> the input read, checked -> the resolver run and the output written
+    # -> the summary on stderr
     started = time.perf_counter()
     SHORT_ROWS_READ.clear()
     columns = {
@@ -392,6 +396,27 @@ def resolve(
         "--province-column": province_column,
         "--old-code-column": old_code_column,
     }
+    out_fmt, delimiter = _resolve_options(columns, input_path, output_path, gazetteers, delimiter, quarantine_path)
+    table = read_table(
+        input_path, "--input", encoding.lower(), delimiter, sheet, skip_rows, quarantine_path is not None
+    )
+    write_quarantine(table, quarantine_path, input_path)
+    frame, written, as_of_value = _resolve_input(table, columns, scheme_column, as_of, input_path)
+    reference = _user_gazetteers(gazetteers)
+    resolved = _resolve_rows(frame, written, columns, reference, as_of_value, scheme_column, output_path, out_fmt)
+    _resolve_summary(resolved, frame.columns, input_path, output_path, started)
+
+
+def _resolve_options(
+    columns: dict[str, str | None],
+    input_path: Path,
+    output_path: Path,
+    gazetteers: Sequence[Path],
+    delimiter: str | None,
+    quarantine_path: Path | None,
+) -> tuple[str, str | None]:
+    """resolve's options checked before anything is read: a column named, the output's format, no output over an
+    input, the gazetteers there, the delimiter one character. (The output's format, the delimiter as read.)"""
     if not any(columns.values()):
         raise click.UsageError(
             "name the address column with --column, or the unit columns with "
@@ -408,28 +433,53 @@ def resolve(
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
     if quarantine_path is not None:
         check_output(quarantine_path, "--quarantine", [("--input", input_path), ("--output", output_path)])
-    table = read_table(
-        input_path, "--input", encoding.lower(), delimiter, sheet, skip_rows, quarantine_path is not None
-    )
-    write_quarantine(table, quarantine_path, input_path)
+    return out_fmt, delimiter
+
+
+def _resolve_input(
+    table: TableRead,
+    columns: dict[str, str | None],
+    scheme_column: str | None,
+    as_of: str | None,
+    input_path: Path,
+) -> tuple[pl.DataFrame, pl.DataFrame, object]:
+    """resolve's input read checked: the named columns text, --as-of's dates. (The table the resolver reads, its
+    damaged address cells repaired; the table as written, which the output keeps; the as-of value.)"""
     frame = table.frame
     check_text_columns(frame, {**columns, "--scheme-column": scheme_column}, input_path)
-    check_address_column(frame, address_column, input_path)
+    check_address_column(frame, columns["--column"], input_path)
     as_of_value = _as_of_option(as_of, frame, table)
     written = frame
     frame = _repaired_cells(frame, {k: v for k, v in columns.items() if k != "--old-code-column"}, input_path)
+    return frame, written, as_of_value
 
+
+def _user_gazetteers(gazetteers: Sequence[Path]) -> Reference | None:
+    """The reference with the user's --gazetteer files (None without them); one that cannot be read: exit 1."""
     from pipelines.reference import USER_GAZETTEER, load_reference
-    from pipelines.resolve import forget_readings, output_names, resolve_table
-    from quality.checks import REVIEW_STATUSES, status_counts
 
-    reference = None
-    if gazetteers:
-        try:
-            reference = load_reference(gazetteers=(USER_GAZETTEER, *gazetteers))
-        except (ValueError, pl.exceptions.PolarsError) as exc:
-            names = ", ".join(str(p) for p in gazetteers)
-            raise click.ClickException(f"gazetteer {names}: {exc}") from None
+    if not gazetteers:
+        return None
+    try:
+        return load_reference(gazetteers=(USER_GAZETTEER, *gazetteers))
+    except (ValueError, pl.exceptions.PolarsError) as exc:
+        names = ", ".join(str(p) for p in gazetteers)
+        raise click.ClickException(f"gazetteer {names}: {exc}") from None
+
+
+def _resolve_rows(
+    frame: pl.DataFrame,
+    written: pl.DataFrame,
+    columns: dict[str, str | None],
+    reference: Reference | None,
+    as_of: object,
+    scheme_column: str | None,
+    output_path: Path,
+    out_fmt: str,
+) -> pl.DataFrame:
+    """The resolver run on every row and its output written (--output): the input's columns, its cells as
+    written, and the resolver's."""
+    from pipelines.resolve import forget_readings, resolve_table
 
     # The cyclic garbage collector off for the work (restored after): resolving creates no cycles, but
     # its first collection after the reading walked every reading cached (about 0.3 CPU s per million
@@ -439,24 +489,34 @@ def resolve(
     try:
         resolved = resolve_table(
             frame,
-            address_column=address_column,
-            ward_column=ward_column,
-            district_column=district_column,
-            province_column=province_column,
-            old_code_column=old_code_column,
+            address_column=columns["--column"],
+            ward_column=columns["--ward-column"],
+            district_column=columns["--district-column"],
+            province_column=columns["--province-column"],
+            old_code_column=columns["--old-code-column"],
             reference=reference,
-            as_of=as_of_value,
+            as_of=as_of,
             scheme=frame[scheme_column] if scheme_column else None,
         )
         if frame is not written:  # the output keeps the input's cells as written; the reading used the repaired text
             resolved = resolved.with_columns(written.select(c for c in written.columns if c in resolved.columns))
         write_frame(resolved, output_path, out_fmt)
+        return resolved
     finally:
         forget_readings()  # dropping them now costs less than at the next collection or the interpreter's exit
         if collecting:
             gc.enable()
 
-    status_column = output_names(frame.columns)["status"]  # the resolver's (an input's own status: kept)
+
+def _resolve_summary(
+    resolved: pl.DataFrame, input_columns: list[str], input_path: Path, output_path: Path, started: float
+) -> None:
+    """resolve's summary on stderr: rows and time, the rows by status, those that need review, the resolver run."""
+    from pipelines._native import describe
+    from pipelines.resolve import output_names
+    from quality.checks import REVIEW_STATUSES, status_counts
+
+    status_column = output_names(input_columns)["status"]  # the resolver's (an input's own status: kept)
     counts = status_counts(resolved.select(pl.col(status_column).alias("status")))
     elapsed = time.perf_counter() - started
     echo(
@@ -472,8 +532,6 @@ def resolve(
             f"  {review} row(s) need review: status split_review or scheme_review (see candidates) "
             "or unresolved (see reason)"
         )
-    from pipelines._native import describe
-
     echo(f"  resolver: {describe()}")  # compiled or Python source: who measures the speed needs to know
 
 
@@ -614,12 +672,10 @@ def match(
     updated (README "Increments"). --labels there are reviewers' verdicts ('same' and
     'different') given since the saved run; --withdrawn names records deleted in their source.
     """
-    import logging
-
-    from pipelines.match import SpecError, load_spec
+    # the options checked (nothing read yet), the spec and --labels read -> an increment: _match_increment; else the
+    # input, --model and --previous read -> the match run -> the outputs written (and the state), the summary
+    from pipelines.match import SpecError
     from pipelines.match import match as run_match
-    from pipelines.match.learning import frozen_model_note, usable_verdicts, verdict_coverage, verdicts_since_fit
-    from pipelines.match.state import StateError, load_frozen, save_state, verdict_history
 
     started = time.perf_counter()
     SHORT_ROWS_READ.clear()
@@ -631,22 +687,10 @@ def match(
     out_fmt = file_format(output_path, "--output")
     read = _table_reader(encoding, delimiter, sheet, skip_rows, quarantine_path is not None)
     outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
-    inputs = [
-        ("--input", input_path),
-        ("--spec", spec_path),
-        ("--previous", previous_path),
-        ("--labels", labels_path),
-        ("--increment", increment_path),
-        ("--withdrawn", withdrawn_path),
-    ]
-    for path in outputs:
-        check_output(path, "--output", inputs)
-    if quarantine_path is not None:
-        check_output(quarantine_path, "--quarantine", [*inputs, *(("--output", path) for path in outputs)])
-    try:
-        spec = load_spec(spec_path)
-    except SpecError as exc:
-        raise click.BadParameter(str(exc), param_hint="--spec") from None
+    _check_outputs(
+        outputs, quarantine_path, input_path, spec_path, previous_path, labels_path, increment_path, withdrawn_path
+    )
+    spec = _match_spec(spec_path)
     # the side files' record ids as the input's are read: a Parquet input holding its ids as floats is matched by
     # their text ('1.0'), so a side file's float ids keep theirs too (whole floats read as '1' met none of them)
     float_ids = _float_id_column(increment_path or input_path, spec.id_column)
@@ -669,54 +713,10 @@ def match(
             different,
         )
         return
-    frozen = history = None
-    if model_dir is not None:
-        try:
-            frozen, _ = load_frozen(model_dir)
-            frozen.check(spec, f"the model in {model_dir}")
-            history = verdict_history(model_dir, spec.id_column)  # (what its m has learned from reviewers)
-        except StateError as exc:
-            raise click.BadParameter(str(exc), param_hint="--model") from None
-    # one chunk a column: the engine's table shares the columns it takes from it instead of copying them into one
-    # chunk (a Parquet file is read a row group a chunk; at 1M people 185 bytes a record less after preparing)
-    table = read(input_path, "--input")
-    write_quarantine(table, quarantine_path, input_path)
-    frame = _spec_columns_as_text(table.frame.rechunk(), spec)
-    _refuse_nested_columns(frame, spec, input_path)
-    if not frame.height:  # a data problem, as an empty file is (the engine has nothing to fit a model on)
-        raise click.ClickException(f"{input_path}: has no rows (a header only): nothing to match")
-    _check_spec_columns_named(frame, spec, input_path)
-    previous = None
-    if previous_path is not None:
-        # an earlier --output, maybe opened and saved again in Excel: read as --labels is (encoding detected,
-        # delimiter sniffed)
-        previous_read = read_table(previous_path, "--previous")
-        previous = previous_read.frame
-        if not {"record_id", "entity_id"} <= set(previous.columns):
-            raise click.BadParameter(
-                f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
-            )
-        previous = _as_text_columns(
-            previous, ("record_id", "entity_id"), previous_path, "--previous", ("record_id",) if float_ids else ()
-        )
-        previous = _one_entity_per_record(previous, previous_path, previous_read.data_rows, previous_read.rows)
-        if previous.height and spec.id_column in frame.columns:  # ids written otherwise lose every entity id
-            met = previous["record_id"].is_in(frame[spec.id_column].cast(pl.String).implode())
-            if not met.any():
-                echo(
-                    f"--previous {previous_path}: none of its {previous.height:,} record ids is a record of "
-                    f"{input_path}: no entity keeps its previous id (ids written otherwise? '1.0' is not '1')"
-                )
-    logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
-    echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
-    if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
-        coverage = verdict_coverage(frame[spec.id_column], labels, different)
-        if coverage["unknown_records"] or coverage["same_record"]:
-            echo(
-                f"--labels {labels_path}: {coverage['usable']:,} of {coverage['pairs']:,} pairs used; "
-                f"{coverage['unknown_records']:,} name a record id {input_path} does not hold (or none) and "
-                f"{coverage['same_record']:,} pair a record with itself: left out"
-            )
+    frozen, history = _frozen_model(model_dir, spec)
+    table, frame = _match_input(read, input_path, quarantine_path, spec)
+    previous = _read_previous(previous_path, frame, spec, input_path, float_ids)
+    _say_matching(frame, spec, input_path, spec_path, labels, different, labels_path)
     try:
         _check_input(frame, spec, input_path, table)  # rows named as the file numbers them (prepare checks again)
         result = run_match(
@@ -733,6 +733,150 @@ def match(
         )
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
+    _write_match(result, frame, spec, history, labels, different, save_state_dir, outputs, out_fmt, started)
+
+
+def _check_outputs(
+    outputs: list[Path],
+    quarantine_path: Path | None,
+    input_path: Path | None,
+    spec_path: Path,
+    previous_path: Path | None,
+    labels_path: Path | None,
+    increment_path: Path | None,
+    withdrawn_path: Path | None,
+) -> None:
+    """match's output files (OUTPUT and its companions) and --quarantine's: none of them over an input or another."""
+    inputs = [
+        ("--input", input_path),
+        ("--spec", spec_path),
+        ("--previous", previous_path),
+        ("--labels", labels_path),
+        ("--increment", increment_path),
+        ("--withdrawn", withdrawn_path),
+    ]
+    for path in outputs:
+        check_output(path, "--output", inputs)
+    if quarantine_path is not None:
+        check_output(quarantine_path, "--quarantine", [*inputs, *(("--output", path) for path in outputs)])
+
+
+def _match_spec(spec_path: Path):  # noqa: ANN202 - a MatchSpec
+    """--spec read; one that is no match spec: a usage error naming the option."""
+    from pipelines.match import SpecError, load_spec
+
+    try:
+        return load_spec(spec_path)
+    except SpecError as exc:
+        raise click.BadParameter(str(exc), param_hint="--spec") from None
+
+
+def _frozen_model(model_dir: Path | None, spec) -> tuple:  # noqa: ANN001 - a MatchSpec
+    """--model's frozen model, checked against the spec, and the verdicts its m has learned from (None, None
+    without the option)."""
+    from pipelines.match.state import StateError, load_frozen, verdict_history
+
+    if model_dir is None:
+        return None, None
+    try:
+        frozen, _ = load_frozen(model_dir)
+        frozen.check(spec, f"the model in {model_dir}")
+        history = verdict_history(model_dir, spec.id_column)  # (what its m has learned from reviewers)
+    except StateError as exc:
+        raise click.BadParameter(str(exc), param_hint="--model") from None
+    return frozen, history
+
+
+def _match_input(
+    read: Callable[[Path, str], TableRead], input_path: Path, quarantine_path: Path | None, spec
+) -> tuple[TableRead, pl.DataFrame]:  # noqa: ANN001 - spec: a MatchSpec
+    """--input read (its unreadable records set aside with --quarantine), the spec's columns as text, checked: no
+    nested column, some rows, the spec's columns named. (The file read, the table matched.)"""
+    # one chunk a column: the engine's table shares the columns it takes from it instead of copying them into one
+    # chunk (a Parquet file is read a row group a chunk; at 1M people 185 bytes a record less after preparing)
+    table = read(input_path, "--input")
+    write_quarantine(table, quarantine_path, input_path)
+    frame = _spec_columns_as_text(table.frame.rechunk(), spec)
+    _refuse_nested_columns(frame, spec, input_path)
+    if not frame.height:  # a data problem, as an empty file is (the engine has nothing to fit a model on)
+        raise click.ClickException(f"{input_path}: has no rows (a header only): nothing to match")
+    _check_spec_columns_named(frame, spec, input_path)
+    return table, frame
+
+
+def _read_previous(
+    previous_path: Path | None, frame: pl.DataFrame, spec, input_path: Path, float_ids: bool
+) -> pl.DataFrame | None:  # noqa: ANN001 - spec: a MatchSpec
+    """--previous read: record_id and entity_id as text, one entity a record; said when none of its records is one
+    of the input's (None without the option)."""
+    if previous_path is None:
+        return None
+    # an earlier --output, maybe opened and saved again in Excel: read as --labels is (encoding detected,
+    # delimiter sniffed)
+    previous_read = read_table(previous_path, "--previous")
+    previous = previous_read.frame
+    if not {"record_id", "entity_id"} <= set(previous.columns):
+        raise click.BadParameter(
+            f"{previous_path}: needs columns record_id and entity_id (a previous --output)", param_hint="--previous"
+        )
+    previous = _as_text_columns(
+        previous, ("record_id", "entity_id"), previous_path, "--previous", ("record_id",) if float_ids else ()
+    )
+    previous = _one_entity_per_record(previous, previous_path, previous_read.data_rows, previous_read.rows)
+    if previous.height and spec.id_column in frame.columns:  # ids written otherwise lose every entity id
+        met = previous["record_id"].is_in(frame[spec.id_column].cast(pl.String).implode())
+        if not met.any():
+            echo(
+                f"--previous {previous_path}: none of its {previous.height:,} record ids is a record of "
+                f"{input_path}: no entity keeps its previous id (ids written otherwise? '1.0' is not '1')"
+            )
+    return previous
+
+
+def _say_matching(
+    frame: pl.DataFrame,
+    spec,  # noqa: ANN001 - a MatchSpec
+    input_path: Path,
+    spec_path: Path,
+    labels: pl.DataFrame | None,
+    different: pl.DataFrame | None,
+    labels_path: Path | None,
+) -> None:
+    """The run's log on stderr from here; what is matched, and the --labels pairs left out (no record of the input,
+    or a record with itself)."""
+    import logging
+
+    from pipelines.match.learning import verdict_coverage
+
+    logging.basicConfig(level=logging.INFO, format="  %(message)s", stream=sys.stderr)
+    echo(f"wardbridge: matching {frame.height:,} rows of {input_path} with {spec_path}")
+    if labels is not None and spec.id_column in frame.columns:  # (a missing id column: prepare says so)
+        coverage = verdict_coverage(frame[spec.id_column], labels, different)
+        if coverage["unknown_records"] or coverage["same_record"]:
+            echo(
+                f"--labels {labels_path}: {coverage['usable']:,} of {coverage['pairs']:,} pairs used; "
+                f"{coverage['unknown_records']:,} name a record id {input_path} does not hold (or none) and "
+                f"{coverage['same_record']:,} pair a record with itself: left out"
+            )
+
+
+def _write_match(
+    result,  # noqa: ANN001 - a MatchResult
+    frame: pl.DataFrame,
+    spec,  # noqa: ANN001 - a MatchSpec
+    history: tuple | None,
+    labels: pl.DataFrame | None,
+    different: pl.DataFrame | None,
+    save_state_dir: Path | None,
+    outputs: list[Path],
+    out_fmt: str,
+    started: float,
+) -> None:
+    """match's result written: the state (--save-state; with --model, the verdicts its m has not learned from
+    counted in it), OUTPUT and its companions; the summary on stderr."""
+    from pipelines.match.learning import frozen_model_note, usable_verdicts, verdicts_since_fit
+    from pipelines.match.state import save_state
+
     since_fit = None
     if history is not None:  # m frozen: the verdicts it has not learned from, counted as an increment counts them
         since_fit = verdicts_since_fit(*history, usable_verdicts(frame[spec.id_column], labels, different))
