@@ -209,15 +209,16 @@ def utf8_but_a_damaged_header(sample: bytes, skip_rows: int = 0) -> bool:
 
     lines = _LINE_ENDS.split(sample)
     header = next((n for n in range(skip_rows, len(lines)) if lines[n].strip()), None)
-    if header is None or _is_utf8(lines[header]) or _legacy_looking(lines[header]):
+    if header is None or is_utf8(lines[header]) or _legacy_looking(lines[header]):
         return False
     rows = lines[header + 1 :]  # (the lines skipped above it are not read)
-    if not all(_is_utf8(line) for line in rows):
+    if not all(is_utf8(line) for line in rows):
         return False
     return utf8_like(lines[header]) or any(not line.isascii() for line in rows)
 
 
-def _is_utf8(data: bytes) -> bool:
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes decode as UTF-8 (a header line, a Parquet column name)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

@@ -9,6 +9,7 @@ import click
 import polars as pl
 
 from pipelines.reading.checks import without_nul_cells
+from pipelines.reading.encoding import is_utf8
 from pipelines.reading.messages import header_looks_like_data
 from pipelines.reading.tables import TableRead
 
@@ -45,7 +46,7 @@ def _parquet_problem(path: Path, exc: Exception) -> str:
     named twice (the names from the file's schema), a file that is not Parquet or is cut off (its first and last
     bytes are 'PAR1'), else the error's type. Names only, never a value."""
     names = _footer_names(path) if isinstance(exc, pl.exceptions.PolarsError) else None
-    if names is not None and (bad := [n for n, name in enumerate(names, start=1) if not _is_utf8(name)]):
+    if names is not None and (bad := [n for n, name in enumerate(names, start=1) if not is_utf8(name)]):
         return (
             f"the name{'s' if len(bad) > 1 else ''} of {_columns_said(bad, len(names)).rsplit(' ', 1)[0]} "
             f"{'are' if len(bad) > 1 else 'is'} not valid UTF-8 (a Parquet file's names are UTF-8: damaged bytes?): "
@@ -83,14 +84,6 @@ def _named_twice(names: list[str]) -> str:
 def _and(numbers: list[int]) -> str:
     """'1 and 2', '1, 3 and 4'."""
     return f"{', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
-
-
-def _is_utf8(name: bytes) -> bool:
-    try:
-        name.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _footer_names(path: Path) -> list[bytes] | None:
