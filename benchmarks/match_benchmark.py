@@ -124,9 +124,7 @@ def run_engine(
         info["prior_estimate"] = result.stats.get("prior_estimate", {})
         table = result.model_table()
         table.write_parquet(out.with_suffix(".model.parquet"))  # m, u and weight per level (for what-ifs)
-        info["weight_bits"] = {  # each comparison's weight of its strongest and its "different" level
-            c: [float(t["weight_bits"][0]), float(t["weight_bits"][-1])] for (c,), t in table.group_by("comparison")
-        }
+        info["weight_bits"] = weight_bits(table)
         levels = [c for c in result.pairs.columns if c.endswith(("_level", "_weight"))]  # levels, weights (bits)
         result.pairs.select(
             "left_id", "right_id", "blocked_by", "decision", "match_probability", *levels
@@ -201,6 +199,54 @@ def _recall_pairs(records: pl.DataFrame, pairs: Path, spec_path: Path = PEOPLE_S
     return pl.concat([blocked, queued])
 
 
+def weight_bits(table: pl.DataFrame) -> dict[str, list[float]]:
+    """Each comparison's weight (bits) at its first level (the strongest) and at its last (``different``), from the
+    model table (``MatchResult.model_table``), in that table's order: the spec's, a comparison's ``m_by`` rows after
+    its own, as the "m from" line. A plain ``group_by`` gave its groups in another order run to run."""
+    by_level = pl.col("weight_bits").sort_by("level")
+    ends = table.group_by("comparison", maintain_order=True).agg(
+        by_level.first().alias("strongest"), by_level.last().alias("different")
+    )
+    return {c: [float(a), float(b)] for c, a, b in ends.iter_rows()}
+
+
+def weights_line(weights: dict[str, list[float]]) -> str:
+    """The benchmark's weights line, in the order ``weight_bits`` gives."""
+    return "  weights (strongest / different level, bits): " + ", ".join(
+        f"{c} {a:.1f} / {b:.1f}" for c, (a, b) in weights.items()
+    )
+
+
+def per_rule_table(rules: pl.DataFrame, info: dict) -> pl.DataFrame:
+    """``true_pair_recall``'s rules beside the run's pairs and largest block per blocking rule, in the spec's rule
+    order (the run's ``pairs_per_rule``), rules the truth's pairs did not reach included, then any other rule by
+    name; a full join alone promises no row order."""
+    per_rule = info.get("pairs_per_rule", {})
+    counts = pl.DataFrame(
+        {
+            "rule": list(per_rule),
+            "pairs": list(per_rule.values()),
+            "new_pairs": [info.get("new_pairs_per_rule", {}).get(k) for k in per_rule],
+            "largest_block": [info.get("largest_block_per_rule", {}).get(k) for k in per_rule],
+        },
+        schema={"rule": pl.String, "pairs": pl.Int64, "new_pairs": pl.Int64, "largest_block": pl.Int64},
+    )
+    order = {rule: i for i, rule in enumerate(per_rule)}
+    joined = rules.join(counts, on="rule", how="full", coalesce=True)
+    position = pl.col("rule").replace_strict(order, default=len(order), return_dtype=pl.Int64)
+    return joined.sort(position, "rule", maintain_order=True)
+
+
+def false_link_kinds(false: pl.DataFrame) -> pl.DataFrame:
+    """False links per kind (``false_link_kind``), most first, kinds of equal count by name (a sort on the count
+    alone left ties in a different order run to run)."""
+    return (
+        false.group_by(false_link_kind())
+        .agg(pl.len().alias("links"), pl.col("match_probability").median().alias("median_probability"))
+        .sort(["links", "false_link"], descending=[True, False])
+    )
+
+
 def print_recall(
     figures: dict,
     staged: pl.DataFrame,
@@ -224,22 +270,7 @@ def print_recall(
     with pl.Config(tbl_rows=60, tbl_cols=12, fmt_str_lengths=60, tbl_width_chars=160, float_precision=4):
         print(f"\n{figures['engine']}: true pairs per category (a pair counts in each label of its two records)")
         print(report["categories"])
-        per_rule = report["rules"].join(
-            pl.DataFrame(
-                {
-                    "rule": list(info.get("pairs_per_rule", {})),
-                    "pairs": list(info.get("pairs_per_rule", {}).values()),
-                    "new_pairs": [info.get("new_pairs_per_rule", {}).get(k) for k in info.get("pairs_per_rule", {})],
-                    "largest_block": [
-                        info.get("largest_block_per_rule", {}).get(k) for k in info.get("pairs_per_rule", {})
-                    ],
-                }
-            ),
-            on="rule",
-            how="full",
-            coalesce=True,
-        )
-        print(per_rule)
+        print(per_rule_table(report["rules"], info))
     for rule, d in info.get("em_per_rule", {}).items():
         share = f"{d['match_share']:.3f}" if "match_share" in d else "-"
         print(
@@ -252,11 +283,7 @@ def print_recall(
             f"  prior {prior['prior']:.3e} ({prior['method']}, {prior['true_pairs'] or 0:,.0f} true pairs); "
             f"EM's share would give {prior['prior_em']:.3e}"
         )
-    weights = info.get("weight_bits", {})
-    print(
-        "  weights (strongest / different level, bits): "
-        + ", ".join(f"{c} {a:.1f} / {b:.1f}" for c, (a, b) in weights.items())
-    )
+    print(weights_line(info.get("weight_bits", {})))
 
 
 REVIEW_BUDGET_THRESHOLDS = (0.1, 0.05, 0.03, 0.025, 0.022, 0.02, 0.015, 0.01)
@@ -407,11 +434,7 @@ def print_false_links(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.Da
     )
     with pl.Config(tbl_rows=30, fmt_str_lengths=60, tbl_width_chars=160, float_precision=4):
         print(f"\nfalse links: {false.height:,} of {linked.height:,} direct links join two different people")
-        print(
-            false.group_by(false_link_kind())
-            .agg(pl.len().alias("links"), pl.col("match_probability").median().alias("median_probability"))
-            .sort("links", descending=True)
-        )
+        print(false_link_kinds(false))
         print(
             f"entities holding several people: {entities.height:,} "
             f"({int(entities['records'].sum() or 0):,} records, largest {int(entities['records'].max() or 0)})"
