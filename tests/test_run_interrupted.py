@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import subprocess
+import sys
 
 import polars as pl
 import pytest
@@ -180,6 +181,60 @@ def test_a_second_ctrl_c_before_the_cleanup_holds_signals_does_not_skip_it(tmp_p
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     from pipelines.warehouse import Warehouse
 
+    with Warehouse(tmp_path)._writer_lock(timeout_s=0.5):  # released
+        pass
+
+
+@pytest.mark.parametrize("body", ["published", "failed"])
+def test_a_ctrl_c_on_the_cleanups_first_instruction_does_not_skip_it(tmp_path, body):
+    """The publication ends without an interruption (published, or its body failed) and a Ctrl-C lands on
+    ``__exit__``'s very first instruction, before anything there held signals: it raised there and the cleanup never
+    ran (the lock kept, the publication's signal handler left installed, the aside folder left when not published).
+    Forced: a trace function raises the real SIGINT when ``__exit__`` is entered, so the handler runs with
+    ``__exit__``'s frame below it, as CPython runs a pending signal's handler at a function's first instruction (its
+    RESUME: /tmp/hh2/frame_check.py). Now the cleanup runs, then the Ctrl-C is raised."""
+    from pipelines.warehouse import Warehouse
+
+    previous, tracing = signal.signal(signal.SIGINT, signal.default_int_handler), sys.gettrace()
+    leave = MartsPublication.__exit__.__code__
+    entered: list[MartsPublication] = []
+
+    def ctrl_c_on_entering_exit(frame, event, _arg):  # noqa: ANN001, ANN202
+        if event == "call" and frame.f_code is leave:
+            sys.settrace(tracing)
+            entered.append(frame.f_locals["self"])
+            signal.raise_signal(signal.SIGINT)  # handled here, before __exit__'s first line
+        return None
+
+    fields = (Field("k", pl.Utf8, "key"), Field("v", pl.Int64, "value"))  # types DuckDB can write
+    restricted, analytics = Table("t", "restricted", fields, ("k",)), Table("a", "analytics", fields, ("k",))
+    frame = pl.DataFrame({"k": ["a", "b"], "v": [1, 2]})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with MartsPublication(tmp_path, run_id="interrupted") as publication:
+                publication.add_restricted(restricted, frame)
+                sys.settrace(ctrl_c_on_entering_exit)
+                if body == "failed":
+                    raise RuntimeError("building failed")
+                publication.publish([(analytics, frame)], [(restricted, frame)])
+        handler = signal.getsignal(signal.SIGINT)
+        threads = list(publication._pool._threads)
+        for thread in threads:
+            thread.join(timeout=5)
+        stuck = [t for t in threads if t.is_alive()]
+        lock_left, aside_left = publication._lock is not None, _leftovers(tmp_path)
+    finally:
+        sys.settrace(tracing)
+        if entered and entered[0]._lock is not None:  # before the mend: the cleanup skipped, done here
+            entered[0]._abandon()
+        signal.signal(signal.SIGINT, previous)
+    assert entered == [publication], "the Ctrl-C was not raised at __exit__'s entry"
+    assert not stuck, "the writers' pool was not shut down (its threads still run)"
+    assert not lock_left, "the writer lock was not released"
+    assert handler is signal.default_int_handler, "the publication's signal handler was left installed"
+    assert not aside_left, "written aside and left"
+    assert (tmp_path / store.RESTRICTED_FILENAME).exists() == (body == "published")
+    assert (tmp_path / store.ANALYTICS_FILENAME).exists() == (body == "published")
     with Warehouse(tmp_path)._writer_lock(timeout_s=0.5):  # released
         pass
 

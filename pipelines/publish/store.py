@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType, FrameType
 
 import duckdb
 import polars as pl
@@ -138,12 +139,20 @@ class _SignalsAfterTheFirst:
     one's exception but before the cleanup held signals (:func:`interrupts_held`) raised there, the cleanup never
     ran, the restricted writer waited for its next table forever and the process hung at exit joining it,
     ``.restricted.duckdb.tmp-<run>`` left (the fresh-clone CI of a9c523d; forced at 742a57d by raising the second
-    Ctrl-C at ``__exit__``'s start: the child printed its interrupted line and hung)."""
+    Ctrl-C at ``__exit__``'s start: the child printed its interrupted line and hung).
+
+    A signal that lands in the cleanup itself (``cleanup``: the code of the functions it runs in, found in the frame
+    the signal interrupted or below it) is held too, whatever came before: CPython runs a pending signal's handler at
+    a function's first instruction with that function's frame, so a Ctrl-C on ``__exit__``'s first instruction, after
+    a publication that ended without one (published, or its body failed), is held, where it used to raise before
+    ``holding`` was set and skip the cleanup (the lock kept, this handler left installed, the writers' pool left
+    running, the aside folder left when not published)."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self, on_first: Callable[[], None]) -> None:
+    def __init__(self, on_first: Callable[[], None], cleanup: Iterable[CodeType] = ()) -> None:
         self._on_first = on_first
+        self._cleanup = frozenset(cleanup)
         self._previous: dict[int, Callable] = {}
         self._first: BaseException | None = None  # what the first signal raised
         self._held: list[int] = []
@@ -166,8 +175,16 @@ class _SignalsAfterTheFirst:
             exc = exc.__context__
         return exc is not None and exc is self._first
 
-    def _handle(self, signo: int, frame) -> None:  # noqa: ANN001 - a frame
-        if self.holding or (self._first is not None and self._first_in_hand()):
+    def _in_cleanup(self, frame: FrameType | None) -> bool:
+        """The signal interrupted the cleanup: ``frame`` (where it landed) or one below it runs the cleanup's code."""
+        while frame is not None:
+            if frame.f_code in self._cleanup:
+                return True
+            frame = frame.f_back
+        return False
+
+    def _handle(self, signo: int, frame: FrameType | None) -> None:
+        if self.holding or (self._first is not None and self._first_in_hand()) or self._in_cleanup(frame):
             self._held.append(signo)
             return
         try:
@@ -464,7 +481,7 @@ class MartsPublication:
         self._published = False
         self._live = _LiveConnections()
         self._stop = threading.Event()  # abandoned: the writers take no further table
-        self._signals = _SignalsAfterTheFirst(self._halt)
+        self._signals = _SignalsAfterTheFirst(self._halt, _CLEANUP_CODE)
 
     # ----------------------------------------------------------------- the steps
 
@@ -581,7 +598,8 @@ class MartsPublication:
         return Published(self.root / ANALYTICS_FILENAME, self.root / RESTRICTED_FILENAME, self.root / PARQUET_DIR, rows)
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
-        self._signals.holding = True  # a signal from here on waits for the cleanup's end
+        # a signal from here on waits for the cleanup's end (from this function's first instruction: _CLEANUP_CODE)
+        self._signals.holding = True
         self._abandon()
 
     # ----------------------------------------------------------------- internals
@@ -630,6 +648,10 @@ class MartsPublication:
                         lock.__exit__(None, None, None)
         finally:
             self._signals.release()
+
+
+# The cleanup's functions, for the publication's signal handler (taken here: a test replacing __exit__ calls these).
+_CLEANUP_CODE = (MartsPublication.__exit__.__code__, MartsPublication._abandon.__code__)
 
 
 def publish_marts(
