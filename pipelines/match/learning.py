@@ -308,30 +308,49 @@ def rank_informative(
     worth exploring even where the model is sure (the model is often over-confident near its link
     threshold)."""
     pop = (population if population is not None else pool[evidence]).rename("_pattern")
-    shares = pop.to_frame().group_by("_pattern").len("_pattern_pairs")
+    tie = tie or []
+    ranked = _information_per_pair(_with_uncertainty(pool, calibration), evidence, pop, labelled, tie)
+    return (
+        ranked.with_columns(_informative_why().alias("informative_why"))
+        .sort(["informativeness", *tie], descending=[True, *[False] * len(tie)], maintain_order=True)
+        .drop("_pattern", "_h", "_rate", "_band_labels", "_pattern_pairs", "_labelled", "_before")
+    )
+
+
+def _with_uncertainty(pool: pl.DataFrame, calibration: pl.DataFrame | None) -> pl.DataFrame:
+    """``pool`` with ``_h`` (a pair's uncertainty in bits), ``_rate`` (the match rate it is read from) and
+    ``_band_labels`` (labels in its band; null without ``calibration``): see ``rank_informative``."""
+    if calibration is None:  # the model's own probability
+        return pool.with_columns(
+            entropy_bits(pl.col("match_probability")).alias("_h"),
+            pl.col("match_probability").alias("_rate"),
+            pl.lit(None, pl.UInt32).alias("_band_labels"),
+        )
+    # the band's rate, pulled towards 1 bit where its band has few labels (the model is often over-confident)
+    bands = calibration.select("band", pl.col("rate").alias("_rate"), pl.col("labels").alias("_band_labels"))
+    h = entropy_bits(pl.col("_rate"))
+    return (
+        pool.with_columns(_band(pl.col("match_probability")))
+        .join(bands, on="band", how="left", maintain_order="left")
+        .with_columns(pl.col("_rate").fill_null(pl.col("match_probability")), pl.col("_band_labels").fill_null(0))
+        .with_columns((h + (1 - h) / (1 + pl.col("_band_labels"))).alias("_h"))
+        .drop("band")
+    )
+
+
+def _information_per_pair(
+    pool: pl.DataFrame, evidence: str, population: pl.Series, labelled: pl.Series | None, tie: list[str]
+) -> pl.DataFrame:
+    """``pool`` (with ``_h``) with ``informativeness``: its uncertainty times the log of how many pairs its
+    answer teaches about (the pairs sharing its evidence pattern) over the answers that pattern has already
+    (labelled pairs, and pairs like it ranked before it: a second answer on a pattern teaches less)."""
+    shares = population.to_frame().group_by("_pattern").len("_pattern_pairs")
     seen = (
         labelled.rename("_pattern").to_frame().group_by("_pattern").len("_labelled")
         if labelled is not None and len(labelled)
         else pl.DataFrame(schema={"_pattern": pl.String, "_labelled": pl.UInt32})
     )
-    tie = tie or []
-    if calibration is not None:
-        bands = calibration.select("band", pl.col("rate").alias("_rate"), pl.col("labels").alias("_band_labels"))
-        h = entropy_bits(pl.col("_rate"))
-        pool = (
-            pool.with_columns(_band(pl.col("match_probability")))
-            .join(bands, on="band", how="left", maintain_order="left")
-            .with_columns(pl.col("_rate").fill_null(pl.col("match_probability")), pl.col("_band_labels").fill_null(0))
-            .with_columns((h + (1 - h) / (1 + pl.col("_band_labels"))).alias("_h"))
-            .drop("band")
-        )
-    else:
-        pool = pool.with_columns(
-            entropy_bits(pl.col("match_probability")).alias("_h"),
-            pl.col("match_probability").alias("_rate"),
-            pl.lit(None, pl.UInt32).alias("_band_labels"),
-        )
-    ranked = (
+    return (
         pool.with_columns(pl.col(evidence).alias("_pattern"))
         .join(shares, on="_pattern", how="left", maintain_order="left")
         .join(seen, on="_pattern", how="left", maintain_order="left")
@@ -347,6 +366,11 @@ def rank_informative(
             ).alias("informativeness")
         )
     )
+
+
+def _informative_why() -> pl.Expr:
+    """A ranked pair's ``informative_why``: its probability (and band's estimate), how sure that is, how
+    many pairs share its evidence and how many of those are labelled or ranked before it."""
     certainty = (
         pl.when(pl.col("_h") >= 0.9)
         .then(pl.lit("uncertain"))
@@ -354,7 +378,7 @@ def rank_informative(
         .then(pl.lit("fairly uncertain"))
         .otherwise(pl.lit("fairly sure"))
     )
-    why = pl.concat_str(
+    return pl.concat_str(
         pl.lit("probability "),
         pl.col("match_probability").round(3).cast(pl.String),
         pl.when(pl.col("_band_labels").is_not_null())
@@ -379,11 +403,6 @@ def rank_informative(
         pl.when(pl.col("_before") > 0)
         .then(pl.concat_str(pl.lit(", "), pl.col("_before").cast(pl.String), pl.lit(" like it ranked before")))
         .otherwise(pl.lit("")),
-    )
-    return (
-        ranked.with_columns(why.alias("informative_why"))
-        .sort(["informativeness", *tie], descending=[True, *[False] * len(tie)], maintain_order=True)
-        .drop("_pattern", "_h", "_rate", "_band_labels", "_pattern_pairs", "_labelled", "_before")
     )
 
 
