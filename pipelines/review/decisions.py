@@ -718,6 +718,31 @@ def validate(
     """(valid rows, errors, undecided count). `items` (REVIEW_ITEM_KEYS) says which item ids exist and their candidates.
     A valid match_pair row carries the record pairs it decides (``_with_decided_pairs``: left_ids, right_ids,
     pairs_from); `audit` (review.decision_audit so far) says which rows are decisions it already keeps."""
+    work, month_first = _read_cells(rows)
+    work = _with_shown_pairs(work)
+    work, disagreeing = one_decision_per_item(work)
+    work, undecided, mangled = _without_undecided(work)
+    work = _with_decided_pairs(work.join(_known_items(items), on="item_id", how="left", maintain_order="left"), audit)
+    checks = _decision_checks(ward_codes, today, month_first)
+    flagged = work.with_columns(*[cond.fill_null(False).alias(f"_e{i}") for i, (_, cond, _) in enumerate(checks)])
+    errors = pl.concat(
+        [
+            flagged.filter(pl.col(f"_e{i}")).select(
+                "source_file", "sheet", "source_row", pl.lit(field).alias("field"), _cause_expr(cause).alias("cause")
+            )
+            for i, (field, _, cause) in enumerate(checks)
+        ]
+        + [mangled.cast({"field": pl.String, "cause": pl.String}), disagreeing]
+    ).sort("source_file", "sheet", "source_row", "field", nulls_last=False)
+    bad = pl.any_horizontal(pl.col(f"_e{i}") for i in range(len(checks)))
+    valid = _one_row_per_multi_row_item(flagged.filter(~bad))
+    return valid, errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
+
+
+def _read_cells(rows: pl.DataFrame) -> tuple[pl.DataFrame, set[str]]:
+    """The rows with their cells read: item id, decision and ward code as codes, the date parsed (in the order its
+    file writes dates: :func:`date_orders`, its warnings logged), the kind from the id's prefix, the ward as new_uid.
+    Also the files read month first (their unreadable dates get the month-first cause)."""
     work = rows.with_columns(
         _code("item_id").str.to_lowercase().alias("item_id"),
         _code("decision").str.to_lowercase().str.replace_all(r"[\s\-]+", "_").alias("decision"),
@@ -737,17 +762,24 @@ def validate(
         .then(pl.concat_str(pl.lit("2025:"), pl.col("ward_text").str.zfill(5)))
         .alias("new_uid"),
     )
-    work = _with_shown_pairs(work)
-    work, disagreeing = one_decision_per_item(work)
+    return work, month_first
+
+
+def _valid_id() -> pl.Expr:
+    return pl.col("item_id").str.contains(ITEM_ID_PATTERN)
+
+
+def _without_undecided(work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(the rows to check, the items not decided yet, the errors of undecided rows with a mangled id). Empty rows
+    and rows with an id but neither decision nor reviewer leave the rows to check."""
     empty = pl.all_horizontal(pl.col(c).is_null() for c in ("item_id", "decision", "reviewer", "decided_on_text"))
-    valid_id = pl.col("item_id").str.contains(ITEM_ID_PATTERN)
     no_decision = work.filter(
         pl.col("item_id").is_not_null() & pl.col("decision").is_null() & pl.col("reviewer").is_null()
     )
     # a row without a decision is an item not decided yet only when its id is a review item id: a mangled id (Excel
     # made it a number, a note typed in the column) is reported, so the official learns the row was not read
-    undecided = no_decision.filter(valid_id)
-    mangled = no_decision.filter(~valid_id).select(
+    undecided = no_decision.filter(_valid_id())
+    mangled = no_decision.filter(~_valid_id()).select(
         "source_file", "sheet", "source_row", pl.lit("item_id").alias("field"), pl.lit(UNDECIDED_BAD_ID).alias("cause")
     )
     work = work.filter(~empty).join(
@@ -756,29 +788,39 @@ def validate(
         how="anti",
         nulls_equal=True,
     )
+    return work, undecided, mangled
+
+
+def _known_items(items: pl.DataFrame | None) -> pl.DataFrame:
+    """item_id, _known, _candidates, _name_key, _held of the published review items (none: an empty frame)."""
     if items is not None and items.height:
-        known = items.select(
+        return items.select(
             "item_id",
             pl.lit(True).alias("_known"),
             pl.col("candidates").alias("_candidates"),
             pl.col("name_key").alias("_name_key"),
         ).join(held_pairs(items), on="item_id", how="left")
-    else:
-        known = pl.DataFrame(
-            schema={
-                "item_id": pl.String,
-                "_known": pl.Boolean,
-                "_candidates": pl.List(pl.String),
-                "_name_key": pl.String,
-                "_held": pl.List(pl.String),
-            }
-        )
-    work = _with_decided_pairs(work.join(known, on="item_id", how="left", maintain_order="left"), audit)
+    return pl.DataFrame(
+        schema={
+            "item_id": pl.String,
+            "_known": pl.Boolean,
+            "_candidates": pl.List(pl.String),
+            "_name_key": pl.String,
+            "_held": pl.List(pl.String),
+        }
+    )
+
+
+def _decision_checks(
+    ward_codes: set[str], today: dt.date, month_first: set[str]
+) -> list[tuple[str, pl.Expr, str | pl.Expr]]:
+    """(field, condition, cause) of each fault a decision row can have; a row with any of them is not applied."""
+    valid_id = _valid_id()
     allowed = pl.col("kind").replace_strict(
         {k: ",".join((*v, "reverse")) for k, v in KIND_DECISIONS.items()}, default=""
     )
     takes_ward = pl.col("decision").is_in(WARD_DECISIONS)
-    checks: list[tuple[str, pl.Expr, str | pl.Expr]] = [
+    return [
         ("item_id", pl.col("item_id").is_null(), "missing"),
         (
             "item_id",
@@ -844,22 +886,15 @@ def validate(
             "not one of the item's candidate wards",
         ),
     ]
-    flagged = work.with_columns(*[cond.fill_null(False).alias(f"_e{i}") for i, (_, cond, _) in enumerate(checks)])
-    errors = pl.concat(
-        [
-            flagged.filter(pl.col(f"_e{i}")).select(
-                "source_file", "sheet", "source_row", pl.lit(field).alias("field"), _cause_expr(cause).alias("cause")
-            )
-            for i, (field, _, cause) in enumerate(checks)
-        ]
-        + [mangled.cast({"field": pl.String, "cause": pl.String}), disagreeing]
-    ).sort("source_file", "sheet", "source_row", "field", nulls_last=False)
-    bad = pl.any_horizontal(pl.col(f"_e{i}") for i in range(len(checks)))
-    valid = flagged.filter(~bad).select(
+
+
+def _one_row_per_multi_row_item(passed: pl.DataFrame) -> pl.DataFrame:
+    """The valid rows' columns (a ward only for a decision that takes one), one row per decided multi-row item."""
+    valid = passed.select(
         "item_id",
         "kind",
         "decision",
-        pl.when(takes_ward).then(pl.col("new_uid")).alias("new_uid"),
+        pl.when(pl.col("decision").is_in(WARD_DECISIONS)).then(pl.col("new_uid")).alias("new_uid"),
         "reviewer",
         "decided_on",
         "note",
@@ -876,7 +911,7 @@ def validate(
     valid = valid.with_columns(pl.int_range(pl.len()).over(*ITEM_PLACE).alias("_nth")).filter(
         ~multi | (pl.col("_nth") == 0)
     )
-    return valid.drop("_nth"), errors.cast(REVIEW_DECISION_ERRORS.polars_schema), undecided.height
+    return valid.drop("_nth")
 
 
 def pair_key(left: pl.Expr, right: pl.Expr) -> pl.Expr:
