@@ -664,17 +664,7 @@ def build_marts(inputs: MartInputs, key: bytes, *, ready: Callable[[Table, pl.Da
         if ready is not None:
             ready(table, frame)
 
-    # the copies of the entity stage's tables keep the order it wrote them in (deterministic; a DuckDB table
-    # has no row order without ORDER BY): sorting them by key cost CPU (~2.7M wide rows at 1M people)
-    for kind in ENTITY_KINDS:
-        for table, frame in (
-            (entities_table(kind), inputs.entities[kind]),
-            (lineage_table(kind), inputs.lineage[kind]),
-            (review_table(kind), inputs.review[kind]),
-        ):
-            final(table, table.cast(frame))
-    final(REGISTRY_LINKS, REGISTRY_LINKS.cast(inputs.links))
-
+    _entity_stage_copies(inputs, final)
     wards, old_units, crosswalk = _dimensions(inputs)
     shares = crosswalk.select("old_uid", "new_uid", "allocation_share")
     sections = read_vsic_sections()
@@ -688,8 +678,77 @@ def build_marts(inputs: MartInputs, key: bytes, *, ready: Callable[[Table, pl.Da
         kind: _placement(inputs.entities[kind], inputs.lineage[kind], inputs.staged[registry], wards["unit_uid"])
         for kind, registry in ENTITY_KINDS.items()
     }
+    people = _people_rows(inputs, placement["people"], reference_date)
+    households = _household_rows(inputs, placement["households"])
+    businesses = _business_rows(inputs, placement["businesses"], sections)
+    taxpayers = _taxpayer_rows(inputs, placement["taxpayers"])
+
+    summary = _ward_summary(wards, shares, flow, people, households, businesses, taxpayers)
+    reconciliation, flows = _reconciliation(old_units, crosswalk, flow)
+    accounting = flow_accounting(flow, reference_date)
+    entity_marts, pseudonyms = _pseudonymised_entity_marts(people, households, businesses, taxpayers, key)
+
+    analytics = {
+        t.name: (t, f)
+        for t, f in (
+            (DIM_WARD_2025, wards),
+            (DIM_UNIT_PRE2025, old_units),
+            (DIM_CROSSWALK, crosswalk),
+            (DIM_VSIC_SECTION, sections),
+            (WARD_SUMMARY, summary),
+            (
+                POPULATION_BY_SEX_AGE,
+                _with_ward_partition(counts_by_ward(people, shares, ["sex", "age_band"], "people")),
+            ),
+            (
+                HOUSEHOLD_SIZE,
+                _with_ward_partition(counts_by_ward(households, shares, ["household_size"], "households")),
+            ),
+            (
+                BUSINESSES_BY_SECTOR,
+                _with_ward_partition(
+                    counts_by_ward(businesses, shares, ["vsic_section", "business_kind"], "businesses")
+                ),
+            ),
+            (
+                TAXPAYERS_BY_KIND,
+                _with_ward_partition(counts_by_ward(taxpayers, shares, ["tax_code_kind"], "taxpayers")),
+            ),
+            (OLD_UNIT_RECONCILIATION, reconciliation),
+            (OLD_UNIT_FLOWS, flows),
+            (FLOW_ACCOUNTING, accounting),
+            (CITY_SUMMARY, city_summary(placement)),
+        )
+    }
+    analytics.update(entity_marts)
+    analytics = {name: (t, _sorted(t, f)) for name, (t, f) in analytics.items()}
+    frames = {name: f for name, (_, f) in analytics.items()}
+    problems += city_total_problems(frames) + detail_ward_problems(frames)
+
+    final(PSEUDONYMS, _sorted(PSEUDONYMS, pl.concat([pseudonyms[k] for k in sorted(ENTITY_KINDS)])))
+    return Marts(analytics, restricted, reference_date, problems)
+
+
+def _entity_stage_copies(inputs: MartInputs, final: Callable[[Table, pl.DataFrame], None]) -> None:
+    """The entity stage's tables (entities, lineage, review of each kind; the registry links) handed to ``final``
+    as restricted tables, before anything is built."""
+    # the copies of the entity stage's tables keep the order it wrote them in (deterministic; a DuckDB table
+    # has no row order without ORDER BY): sorting them by key cost CPU (~2.7M wide rows at 1M people)
+    for kind in ENTITY_KINDS:
+        for table, frame in (
+            (entities_table(kind), inputs.entities[kind]),
+            (lineage_table(kind), inputs.lineage[kind]),
+            (review_table(kind), inputs.review[kind]),
+        ):
+            final(table, table.cast(frame))
+    final(REGISTRY_LINKS, REGISTRY_LINKS.cast(inputs.links))
+
+
+def _people_rows(inputs: MartInputs, placed: pl.DataFrame, reference_date: dt.date | None) -> pl.DataFrame:
+    """Placed people with sex, age band (on the reference date, else today) and household_id (their first
+    member_of link)."""
     people = _join_entity_columns(
-        placement["people"],
+        placed,
         inputs.entities["people"].select(
             "entity_id",
             sex=pl.col("sex").fill_null("unknown"),
@@ -697,67 +756,73 @@ def build_marts(inputs: MartInputs, key: bytes, *, ready: Callable[[Table, pl.Da
         ),
     )
     member_of = _first_link(inputs.links, ("member_of",), "people")
-    people = people.join(
+    return people.join(
         member_of.rename({"from_entity_id": "entity_id", "to_entity_id": "household_id"}), on="entity_id", how="left"
     )
+
+
+def _household_rows(inputs: MartInputs, placed: pl.DataFrame) -> pl.DataFrame:
+    """Placed households with their size band and how many people are linked to them (member_of)."""
     linked = (
         inputs.links.filter(pl.col("link_type") == "member_of")
         .group_by("to_entity_id")
         .agg(linked_people=pl.col("from_entity_id").n_unique().cast(pl.UInt32))
         .rename({"to_entity_id": "entity_id"})
     )
-    households = (
+    return (
         _join_entity_columns(
-            placement["households"],
+            placed,
             inputs.entities["households"].select("entity_id", household_size=size_band(pl.col("members"))),
         )
         .join(linked, on="entity_id", how="left")
         .with_columns(pl.col("linked_people").fill_null(0))
     )
-    businesses = (
-        placement["businesses"]
-        .join(
-            inputs.entities["businesses"].select(
-                "entity_id",
-                "vsic",
-                "status",
-                vsic_section=vsic_section(pl.col("vsic"), sections),
-                business_kind=pl.col("business_kind").fill_null("unknown"),
-            ),
-            on="entity_id",
-        )
-        .join(
-            _first_link(inputs.links, ("branch_of",), "businesses").rename(
-                {"from_entity_id": "entity_id", "to_entity_id": "parent_id"}
-            ),
-            on="entity_id",
-            how="left",
-        )
-    )
-    taxpayers = (
-        placement["taxpayers"]
-        .join(
-            inputs.entities["taxpayers"].select(
-                "entity_id", tax_code_kind=pl.col("tax_code_kind").fill_null("unknown")
-            ),
-            on="entity_id",
-        )
-        .join(
-            _first_link(inputs.links, ("taxpayer_of", "tax_of_parent"), "taxpayers").rename(
-                {"from_entity_id": "entity_id", "to_entity_id": "business_id"}
-            ),
-            on="entity_id",
-            how="left",
-        )
+
+
+def _business_rows(inputs: MartInputs, placed: pl.DataFrame, sections: pl.DataFrame) -> pl.DataFrame:
+    """Placed businesses with VSIC code and section, status, kind and parent_id (their first branch_of link)."""
+    return placed.join(
+        inputs.entities["businesses"].select(
+            "entity_id",
+            "vsic",
+            "status",
+            vsic_section=vsic_section(pl.col("vsic"), sections),
+            business_kind=pl.col("business_kind").fill_null("unknown"),
+        ),
+        on="entity_id",
+    ).join(
+        _first_link(inputs.links, ("branch_of",), "businesses").rename(
+            {"from_entity_id": "entity_id", "to_entity_id": "parent_id"}
+        ),
+        on="entity_id",
+        how="left",
     )
 
-    def ward_table(counts: pl.DataFrame) -> pl.DataFrame:
-        return counts.with_columns(**{WARD_PARTITION: pl.col("new_uid").str.strip_prefix("2025:")})
 
-    summary = _ward_summary(wards, shares, flow, people, households, businesses, taxpayers)
-    reconciliation, flows = _reconciliation(old_units, crosswalk, flow)
-    accounting = flow_accounting(flow, reference_date)
+def _taxpayer_rows(inputs: MartInputs, placed: pl.DataFrame) -> pl.DataFrame:
+    """Placed taxpayers with their tax code kind and business_id (their first taxpayer_of / tax_of_parent link)."""
+    return placed.join(
+        inputs.entities["taxpayers"].select("entity_id", tax_code_kind=pl.col("tax_code_kind").fill_null("unknown")),
+        on="entity_id",
+    ).join(
+        _first_link(inputs.links, ("taxpayer_of", "tax_of_parent"), "taxpayers").rename(
+            {"from_entity_id": "entity_id", "to_entity_id": "business_id"}
+        ),
+        on="entity_id",
+        how="left",
+    )
 
+
+def _with_ward_partition(counts: pl.DataFrame) -> pl.DataFrame:
+    """Counts per 2025 ward with the ward's partition column (its 5-digit code)."""
+    return counts.with_columns(**{WARD_PARTITION: pl.col("new_uid").str.strip_prefix("2025:")})
+
+
+def _pseudonymised_entity_marts(
+    people: pl.DataFrame, households: pl.DataFrame, businesses: pl.DataFrame, taxpayers: pl.DataFrame, key: bytes
+) -> tuple[dict[str, tuple[Table, pl.DataFrame]], dict[str, pl.DataFrame]]:
+    """(the four entity marts with pseudonymised keys and references, by table name in MART_PEOPLE, MART_HOUSEHOLDS,
+    MART_BUSINESSES, MART_TAXPAYERS order; each kind's pseudonym map, sorted by entity_id)."""
     pseudonyms: dict[str, pl.DataFrame] = {}
     entity_marts = {}
     # households and businesses first: the references to them (people's household_id, a branch's
@@ -785,35 +850,7 @@ def build_marts(inputs: MartInputs, key: bytes, *, ready: Callable[[Table, pl.Da
     entity_marts = {
         t.name: entity_marts[t.name] for t in (MART_PEOPLE, MART_HOUSEHOLDS, MART_BUSINESSES, MART_TAXPAYERS)
     }
-
-    analytics = {
-        t.name: (t, f)
-        for t, f in (
-            (DIM_WARD_2025, wards),
-            (DIM_UNIT_PRE2025, old_units),
-            (DIM_CROSSWALK, crosswalk),
-            (DIM_VSIC_SECTION, sections),
-            (WARD_SUMMARY, summary),
-            (POPULATION_BY_SEX_AGE, ward_table(counts_by_ward(people, shares, ["sex", "age_band"], "people"))),
-            (HOUSEHOLD_SIZE, ward_table(counts_by_ward(households, shares, ["household_size"], "households"))),
-            (
-                BUSINESSES_BY_SECTOR,
-                ward_table(counts_by_ward(businesses, shares, ["vsic_section", "business_kind"], "businesses")),
-            ),
-            (TAXPAYERS_BY_KIND, ward_table(counts_by_ward(taxpayers, shares, ["tax_code_kind"], "taxpayers"))),
-            (OLD_UNIT_RECONCILIATION, reconciliation),
-            (OLD_UNIT_FLOWS, flows),
-            (FLOW_ACCOUNTING, accounting),
-            (CITY_SUMMARY, city_summary(placement)),
-        )
-    }
-    analytics.update(entity_marts)
-    analytics = {name: (t, _sorted(t, f)) for name, (t, f) in analytics.items()}
-    frames = {name: f for name, (_, f) in analytics.items()}
-    problems += city_total_problems(frames) + detail_ward_problems(frames)
-
-    final(PSEUDONYMS, _sorted(PSEUDONYMS, pl.concat([pseudonyms[k] for k in sorted(ENTITY_KINDS)])))
-    return Marts(analytics, restricted, reference_date, problems)
+    return entity_marts, pseudonyms
 
 
 def _sorted(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
