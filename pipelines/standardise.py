@@ -222,6 +222,13 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     second of a day/month pair; iso: day, month; month_year: 1, month), ``_y`` (full
     year) and ``_num`` (the value as an integer, for bare numbers).
     """
+    return _with_date_form(_with_canonical_date_text(frame, reference_year), reference_year)
+
+
+def _with_canonical_date_text(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame:
+    """``_text`` (the value trimmed, a spreadsheet serial's fraction dropped), ``_folded`` (accents folded, lower case,
+    a field label dropped; null for figures and separators only), ``_vn`` (a date in Vietnamese words), ``_named``
+    (an English month name), ``_is_text`` and ``_canon`` (the date in words or figures, separators made '/')."""
     s = pl.col(_KEY).str.strip_chars().str.replace_all(r"\s+", " ").str.replace(_TIME_SUFFIX, "")
     frame = frame.with_columns(_text=s)
     t = pl.col("_text")
@@ -244,6 +251,7 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     labelled = folded.str.contains(r"^\d[\d\s/.\-]*$")  # a label before a date in figures ('Năm sinh: 1996')
     named = _english_month_date(folded, two_digit_year_pivot(reference_year))  # 'Jan 22 1997' -> '1997-01-22'
     named_month = _english_month_year(folded, two_digit_year_pivot(reference_year))  # 'Jan 1997' -> '01/1997'
+    # (read on _text as it is when evaluated: _canon below reads it on _text with a serial's fraction dropped)
     t = (
         pl.when(named.is_not_null())
         .then(named)
@@ -268,11 +276,16 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     )
     vn = pl.col("_vn")
     frame = frame.with_columns(_is_text=vn.struct.field("1").is_not_null())
-    frame = frame.with_columns(
+    return frame.with_columns(
         _canon=pl.when("_is_text")
         .then(pl.concat_str(vn.struct.field("1"), vn.struct.field("2"), vn.struct.field("3"), separator="/"))
         .otherwise(t.str.replace_all(r"\s*[-/.]\s*|\s+", "/"))
     )
+
+
+def _with_date_form(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame:
+    """From ``_canon``: its parts (``_p1``..``_p3`` of d/m/y, ``_q1``/``_q2`` of m/yyyy), ``_num``, ``_form``, and the
+    day/month pair ``_a``/``_b`` and full year ``_y`` the form gives (a two-digit year read with the pivot)."""
     c = pl.col("_canon")
     frame = frame.with_columns(
         _g3=c.str.extract_groups(r"^(\d{1,4})/(\d{1,2})/(\d{1,4})$"),
@@ -313,7 +326,7 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
     )
     form, i1, i2, i3 = pl.col("_form"), pl.col("_i1"), pl.col("_i2"), pl.col("_i3")
     pivot = two_digit_year_pivot(reference_year)
-    frame = frame.with_columns(
+    return frame.with_columns(
         _y=pl.when(form.is_in(["iso", "month_name"]))
         .then(i1)
         .when(form.is_in(["dmy", "dmy_text"]) & (n3 == 4))
@@ -331,7 +344,6 @@ def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame
         .otherwise(i1),
         _b=pl.when(form == "month_year").then(pl.col("_q1")).otherwise(i2),
     )
-    return frame
 
 
 # An empty date as its writer puts it, all zeros: dBase writes '00000000' in a date field left empty (and CSV exports of
@@ -391,120 +403,143 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
     / "(valid day-first)". Staging decides: it keeps
     that only valid reading and notes it in the row's ``issues`` (pipelines/ingest/stage.py ``_dates``).
     """
+    return _via_distinct(values, lambda frame: _read_dates(frame, day_first, reference_year))
+
+
+def _read_dates(frame: pl.DataFrame, day_first: bool, reference_year: int | None) -> pl.DataFrame:
+    """:func:`parse_dates`' columns for the distinct values in ``frame[_KEY]``."""
+    f = _with_day_month_year(_date_parts(frame, reference_year), day_first)
+    f = _with_validity(f)
+    form, a, b, num = (pl.col(k) for k in ("_form", "_a", "_b", "_num"))
+    y, month, day, serial = pl.col("_y"), pl.col("_month"), pl.col("_day"), pl.col("_serial")
+    serial_ok, year_ok, valid = pl.col("_serial_ok"), pl.col("_year_ok"), pl.col("_valid")
+    safe = valid & ~serial
+    built = pl.date(
+        pl.when(safe).then(y).otherwise(2000),
+        pl.when(safe).then(month).otherwise(1),
+        pl.when(safe).then(day).otherwise(1),
+    )
+    from_serial = (
+        (pl.when(serial_ok).then(num).otherwise(_EXCEL_EPOCH_OFFSET) - _EXCEL_EPOCH_OFFSET).cast(pl.Int32).cast(pl.Date)
+    )
+    precision = (
+        pl.when(~valid)
+        .then(None)
+        .when(form == "year_only")
+        .then(pl.lit("year"))
+        .when(form == "month_year")
+        .then(pl.lit("month"))
+        .otherwise(pl.lit("day"))
+    )
+    ambiguous = (valid & pl.col("_pair") & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
+    # impossible as declared, a valid date with day and month swapped: the error says so, other_order holds it
+    other_ok = (~valid & pl.col("_pair") & pl.col("_swap_ok") & year_ok).fill_null(False)
+    present = ~_blank(pl.col(_KEY)) & ~empty_date(pl.col(_KEY))
+    swapped = pl.date(  # the other day/month order, built only where it is a valid date
+        pl.when(other_ok).then(y).otherwise(2000),
+        pl.when(other_ok).then(day).otherwise(1),
+        pl.when(other_ok).then(month).otherwise(1),
+    )
+    return f.select(
+        pl.col(_KEY),
+        pl.when(present).then(pl.when(serial_ok).then(from_serial).when(safe).then(built)).alias("date"),
+        pl.when(present).then(_date_format_name(day_first)).alias("date_format"),
+        pl.when(present).then(precision).alias("precision"),
+        pl.when(present).then(ambiguous).alias("ambiguous"),
+        pl.when(present).then(_date_error(other_ok, day_first)).alias("error"),
+        pl.when(present & other_ok).then(swapped).alias("other_order"),
+    )
+
+
+def _with_day_month_year(f: pl.DataFrame, day_first: bool) -> pl.DataFrame:
+    """``_date_parts``' frame with ``_day``, ``_month``, ``_y`` in the declared order (a compact date: yyyymmdd
+    first, then ddmmyyyy, mmddyyyy when month-first, marked ``_compact_dmy``), ``_pair`` (a day/month form) and
+    ``_serial``."""
+    form, a, b, y = (pl.col(k) for k in ("_form", "_a", "_b", "_y"))
+    fixed = form.is_in(["iso", "month_name", "month_year", "year_only"])
+    straight = fixed | pl.lit(day_first)
+    # compact: yyyymmdd first, then ddmmyyyy (mmddyyyy when month-first)
+    digits = pl.col("_canon")
+    f = f.with_columns(
+        _day=pl.when(form == "year_only").then(pl.lit(1, pl.Int32)).when(straight).then(a).otherwise(b),
+        _month=pl.when(form == "year_only").then(pl.lit(1, pl.Int32)).when(straight).then(b).otherwise(a),
+        _cy=digits.str.slice(0, 4).cast(pl.Int32, strict=False),
+        _cm=digits.str.slice(4, 2).cast(pl.Int32, strict=False),
+        _cd=digits.str.slice(6, 2).cast(pl.Int32, strict=False),
+        _ry=digits.str.slice(4, 4).cast(pl.Int32, strict=False),
+        _r1=digits.str.slice(0, 2).cast(pl.Int32, strict=False),
+        _r2=digits.str.slice(2, 2).cast(pl.Int32, strict=False),
+    )
+    cy, cm, cd, ry = pl.col("_cy"), pl.col("_cm"), pl.col("_cd"), pl.col("_ry")
+    rd, rm = (pl.col("_r1"), pl.col("_r2")) if day_first else (pl.col("_r2"), pl.col("_r1"))
+    f = f.with_columns(
+        _compact_dmy=(form == "compact")
+        & ~(_day_month_ok(cy, cm, cd) & cy.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR)).fill_null(False)
+        & (_day_month_ok(ry, rm, rd) & ry.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR)).fill_null(False)
+    )
+    cdmy = pl.col("_compact_dmy")
+    is_compact = form == "compact"
+    return f.with_columns(
+        _y=pl.when(is_compact).then(pl.when(cdmy).then(ry).otherwise(cy)).otherwise(y),
+        _month=pl.when(is_compact).then(pl.when(cdmy).then(rm).otherwise(cm)).otherwise("_month"),
+        _day=pl.when(is_compact).then(pl.when(cdmy).then(rd).otherwise(cd)).otherwise("_day"),
+        _pair=form.is_in(["dmy", "dmy_short", "dmy_text"]) | cdmy,
+        _serial=(form == "excel_serial").fill_null(False),
+    )
+
+
+def _with_validity(f: pl.DataFrame) -> pl.DataFrame:
+    """``_serial_ok``, ``_year_ok``, ``_dm_ok`` (day and month a date of the year), ``_swap_ok`` (the same with day
+    and month swapped) and ``_valid``."""
+    form, num = pl.col("_form"), pl.col("_num")
+    y, month, day, serial = pl.col("_y"), pl.col("_month"), pl.col("_day"), pl.col("_serial")
+    f = f.with_columns(
+        _serial_ok=serial & num.is_between(1, EXCEL_SERIAL_MAX).fill_null(False),
+        _year_ok=y.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR).fill_null(False),
+        _dm_ok=_day_month_ok(y, month, day).fill_null(False),
+        _swap_ok=_day_month_ok(y, day, month).fill_null(False),
+    )
+    serial_ok, year_ok, dm_ok = pl.col("_serial_ok"), pl.col("_year_ok"), pl.col("_dm_ok")
+    return f.with_columns(
+        _valid=pl.when(serial).then(serial_ok).otherwise(form.is_not_null() & year_ok & dm_ok).fill_null(False)
+    )
+
+
+def _date_format_name(day_first: bool) -> pl.Expr:
+    """The form's name as ``date_format`` says it: the day/month forms named in the declared order (dmy or mdy...)."""
     first, second = ("d", "m") if day_first else ("m", "d")
+    form = pl.col("_form")
+    return (
+        pl.when(pl.col("_compact_dmy"))
+        .then(pl.lit(f"{first}{second}y_compact"))
+        .when(form == "compact")
+        .then(pl.lit("ymd_compact"))
+        .when(form == "dmy")
+        .then(pl.lit(f"{first}{second}y"))
+        .when(form == "dmy_short")
+        .then(pl.lit(f"{first}{second}y_short"))
+        .when(form == "dmy_text")
+        .then(pl.lit(f"{first}{second}y_text"))
+        .otherwise(form)
+    )
+
+
+def _date_error(other_ok: pl.Expr, day_first: bool) -> pl.Expr:
+    """Why a value is no date, quoting it as written; null for a date. ``other_ok``: valid in the other order."""
     flip = "month-first" if day_first else "day-first"
-
-    def compute(frame: pl.DataFrame) -> pl.DataFrame:
-        f = _date_parts(frame, reference_year)
-        form, a, b, y, num = (pl.col(k) for k in ("_form", "_a", "_b", "_y", "_num"))
-        fixed = form.is_in(["iso", "month_name", "month_year", "year_only"])
-        straight = fixed | pl.lit(day_first)
-        # compact: yyyymmdd first, then ddmmyyyy (mmddyyyy when month-first)
-        digits = pl.col("_canon")
-        f = f.with_columns(
-            _day=pl.when(form == "year_only").then(pl.lit(1, pl.Int32)).when(straight).then(a).otherwise(b),
-            _month=pl.when(form == "year_only").then(pl.lit(1, pl.Int32)).when(straight).then(b).otherwise(a),
-            _cy=digits.str.slice(0, 4).cast(pl.Int32, strict=False),
-            _cm=digits.str.slice(4, 2).cast(pl.Int32, strict=False),
-            _cd=digits.str.slice(6, 2).cast(pl.Int32, strict=False),
-            _ry=digits.str.slice(4, 4).cast(pl.Int32, strict=False),
-            _r1=digits.str.slice(0, 2).cast(pl.Int32, strict=False),
-            _r2=digits.str.slice(2, 2).cast(pl.Int32, strict=False),
-        )
-        cy, cm, cd, ry = pl.col("_cy"), pl.col("_cm"), pl.col("_cd"), pl.col("_ry")
-        rd, rm = (pl.col("_r1"), pl.col("_r2")) if day_first else (pl.col("_r2"), pl.col("_r1"))
-        f = f.with_columns(
-            _compact_dmy=(form == "compact")
-            & ~(_day_month_ok(cy, cm, cd) & cy.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR)).fill_null(False)
-            & (_day_month_ok(ry, rm, rd) & ry.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR)).fill_null(False)
-        )
-        cdmy = pl.col("_compact_dmy")
-        is_compact = form == "compact"
-        f = f.with_columns(
-            _y=pl.when(is_compact).then(pl.when(cdmy).then(ry).otherwise(cy)).otherwise(y),
-            _month=pl.when(is_compact).then(pl.when(cdmy).then(rm).otherwise(cm)).otherwise("_month"),
-            _day=pl.when(is_compact).then(pl.when(cdmy).then(rd).otherwise(cd)).otherwise("_day"),
-            _pair=form.is_in(["dmy", "dmy_short", "dmy_text"]) | cdmy,
-            _serial=(form == "excel_serial").fill_null(False),
-        )
-        y, month, day, serial = pl.col("_y"), pl.col("_month"), pl.col("_day"), pl.col("_serial")
-        f = f.with_columns(
-            _serial_ok=serial & num.is_between(1, EXCEL_SERIAL_MAX).fill_null(False),
-            _year_ok=y.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR).fill_null(False),
-            _dm_ok=_day_month_ok(y, month, day).fill_null(False),
-            _swap_ok=_day_month_ok(y, day, month).fill_null(False),
-        )
-        serial_ok, year_ok, dm_ok = pl.col("_serial_ok"), pl.col("_year_ok"), pl.col("_dm_ok")
-        f = f.with_columns(
-            _valid=pl.when(serial).then(serial_ok).otherwise(form.is_not_null() & year_ok & dm_ok).fill_null(False)
-        )
-        valid = pl.col("_valid")
-        safe = valid & ~serial
-        built = pl.date(
-            pl.when(safe).then(y).otherwise(2000),
-            pl.when(safe).then(month).otherwise(1),
-            pl.when(safe).then(day).otherwise(1),
-        )
-        from_serial = (
-            (pl.when(serial_ok).then(num).otherwise(_EXCEL_EPOCH_OFFSET) - _EXCEL_EPOCH_OFFSET)
-            .cast(pl.Int32)
-            .cast(pl.Date)
-        )
-        name = (
-            pl.when(cdmy)
-            .then(pl.lit(f"{first}{second}y_compact"))
-            .when(is_compact)
-            .then(pl.lit("ymd_compact"))
-            .when(form == "dmy")
-            .then(pl.lit(f"{first}{second}y"))
-            .when(form == "dmy_short")
-            .then(pl.lit(f"{first}{second}y_short"))
-            .when(form == "dmy_text")
-            .then(pl.lit(f"{first}{second}y_text"))
-            .otherwise(form)
-        )
-        precision = (
-            pl.when(~valid)
-            .then(None)
-            .when(form == "year_only")
-            .then(pl.lit("year"))
-            .when(form == "month_year")
-            .then(pl.lit("month"))
-            .otherwise(pl.lit("day"))
-        )
-        ambiguous = (valid & pl.col("_pair") & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
-        # impossible as declared, a valid date with day and month swapped: the error says so, other_order holds it
-        other_ok = (~valid & pl.col("_pair") & pl.col("_swap_ok") & year_ok).fill_null(False)
-        shown = pl.col("_text")
-        error = (
-            pl.when(form.is_null())
-            .then(pl.concat_str(pl.lit("unparseable '"), shown, pl.lit("'")))
-            .when(serial & ~serial_ok)
-            .then(pl.concat_str(pl.lit("excel serial out of range "), shown))
-            .when(~serial & ~year_ok)
-            .then(pl.concat_str(pl.lit("year out of range "), shown))
-            .when(other_ok)
-            .then(pl.concat_str(pl.lit("impossible date "), shown, pl.lit(f" (valid {flip})")))
-            .when(~valid)
-            .then(pl.concat_str(pl.lit("impossible date "), shown))
-        )
-        present = ~_blank(pl.col(_KEY)) & ~empty_date(pl.col(_KEY))
-        swapped = pl.date(  # the other day/month order, built only where it is a valid date
-            pl.when(other_ok).then(y).otherwise(2000),
-            pl.when(other_ok).then(day).otherwise(1),
-            pl.when(other_ok).then(month).otherwise(1),
-        )
-        return f.select(
-            pl.col(_KEY),
-            pl.when(present).then(pl.when(serial_ok).then(from_serial).when(safe).then(built)).alias("date"),
-            pl.when(present).then(name).alias("date_format"),
-            pl.when(present).then(precision).alias("precision"),
-            pl.when(present).then(ambiguous).alias("ambiguous"),
-            pl.when(present).then(error).alias("error"),
-            pl.when(present & other_ok).then(swapped).alias("other_order"),
-        )
-
-    return _via_distinct(values, compute)
+    form, serial, shown = pl.col("_form"), pl.col("_serial"), pl.col("_text")
+    return (
+        pl.when(form.is_null())
+        .then(pl.concat_str(pl.lit("unparseable '"), shown, pl.lit("'")))
+        .when(serial & ~pl.col("_serial_ok"))
+        .then(pl.concat_str(pl.lit("excel serial out of range "), shown))
+        .when(~serial & ~pl.col("_year_ok"))
+        .then(pl.concat_str(pl.lit("year out of range "), shown))
+        .when(other_ok)
+        .then(pl.concat_str(pl.lit("impossible date "), shown, pl.lit(f" (valid {flip})")))
+        .when(~pl.col("_valid"))
+        .then(pl.concat_str(pl.lit("impossible date "), shown))
+    )
 
 
 def column_day_first(values: pl.Series) -> bool | None:
@@ -699,6 +734,28 @@ def check_personal_id(
             "_numeric": _numeric_flags(numeric, n),
         }
     )
+    frame = _with_id_digits(frame, codes)
+    missing, digits, non_digit, placeholder = (pl.col(k) for k in ("_missing", "_digits", "_nd", "_placeholder"))
+    checks = _personal_id_checks(codes, now)
+    out = frame.select(
+        pl.when(~missing & ~non_digit & ~placeholder).then(digits).alias("personal_id"),
+        pl.when(missing)
+        .then(None)
+        .when(pl.col("_cccd"))
+        .then(pl.lit("cccd"))
+        .when(pl.col("_cmnd"))
+        .then(pl.lit("cmnd"))
+        .otherwise(pl.lit("invalid"))
+        .alias("id_kind"),
+        pl.when(~missing).then(_flag_mask(*checks)).alias("id_flags"),
+    )
+    return out.with_columns(_flag_lists(out["id_flags"], [label for _, label in checks], "id_flags"))
+
+
+def _with_id_digits(frame: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
+    """The ID's digits (``_digits``, a lost leading zero put back: ``_restore`` zeros) and their shape: ``_missing``,
+    ``_nd`` (other characters), ``_len``, ``_century`` (digit 4), ``_yy`` (digits 5-6), ``_placeholder``,
+    ``_cccd`` (12 digits), ``_cmnd`` (9 digits)."""
     raw = pl.col(_KEY)
     frame = frame.with_columns(_missing=_blank(raw), _written=id_digits(raw))
     frame = frame.with_columns(_restore=_restore_leading_zero(pl.col("_written"), pl.col("_numeric"), codes))
@@ -711,21 +768,26 @@ def check_personal_id(
         _yy=digits.str.slice(4, 2).cast(pl.Int32, strict=False),
         _placeholder=~missing & id_placeholder(digits).fill_null(False),
     )
-    non_digit, length, century, yy = pl.col("_nd"), pl.col("_len"), pl.col("_century"), pl.col("_yy")
-    placeholder = pl.col("_placeholder")
-    frame = frame.with_columns(
+    non_digit, length, placeholder = pl.col("_nd"), pl.col("_len"), pl.col("_placeholder")
+    return frame.with_columns(
         _cccd=~missing & ~non_digit & ~placeholder & (length == 12),
         _cmnd=~missing & ~non_digit & ~placeholder & (length == 9),
     )
-    cccd, cmnd = pl.col("_cccd"), pl.col("_cmnd")
+
+
+def _personal_id_checks(codes: list[str], now: int) -> tuple[tuple[pl.Expr, str], ...]:
+    """(condition, flag) of each ``id_flags`` flag, on :func:`_with_id_digits`' columns; ``now``: the latest birth
+    year."""
+    missing, digits, non_digit, length = pl.col("_missing"), pl.col("_digits"), pl.col("_nd"), pl.col("_len")
+    century, yy, cccd = pl.col("_century"), pl.col("_yy"), pl.col("_cccd")
     id_year = 1900 + (century // 2) * 100 + yy
     sx, year = pl.col("_sex"), pl.col("_year")
     sex_bad = ((sx == "M") & (century % 2 == 1)) | ((sx == "F") & (century % 2 == 0))
     century_bad = year.is_not_null() & (century // 2 != year // 100 - 19)
-    checks = (
+    return (
         (non_digit, "non_digit"),
         (~missing & ~non_digit & ~length.is_in([9, 12]), "wrong_length"),
-        (placeholder, "placeholder"),
+        (pl.col("_placeholder"), "placeholder"),
         (~missing & (pl.col("_restore") > 0), ID_REPAIR_FLAG),
         (cccd & ~digits.str.slice(0, 3).is_in(codes), "unknown_province_code"),
         (cccd & (century > 3), "impossible_century"),
@@ -733,19 +795,6 @@ def check_personal_id(
         (cccd & (century <= 3) & (sex_bad | century_bad), "century_sex_mismatch"),
         (cccd & year.is_not_null() & (yy != year % 100), "birth_year_mismatch"),
     )
-    out = frame.select(
-        pl.when(~missing & ~non_digit & ~placeholder).then(digits).alias("personal_id"),
-        pl.when(missing)
-        .then(None)
-        .when(cccd)
-        .then(pl.lit("cccd"))
-        .when(cmnd)
-        .then(pl.lit("cmnd"))
-        .otherwise(pl.lit("invalid"))
-        .alias("id_kind"),
-        pl.when(~missing).then(_flag_mask(*checks)).alias("id_flags"),
-    )
-    return out.with_columns(_flag_lists(out["id_flags"], [label for _, label in checks], "id_flags"))
 
 
 ID_ROUTING_FLAGS = ("cmnd_in_personal_id", "cccd_in_old_id_number")
