@@ -35,6 +35,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import polars as pl
 
@@ -666,6 +667,55 @@ def _header_below_title(records: list[str], spec: SourceSpec) -> int:
 
 def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     spec = extract.source
+    text, encoding, bad_lines, legacy, truncated = _csv_text(extract)
+    records = _records(text.removesuffix("\n"))
+    header_at = _csv_header_line(extract, records)
+    cells, rest, unreadable = _header(text, records, header_at, spec.delimiter, extract.location)
+    blank = rest["text"].str.strip_chars() == ""
+    if unreadable:  # the header's names cannot be told apart: every row quarantined with the reason, none lost
+        frames = [
+            f.with_columns(row_flags=pl.lit(HEADER_FLAG))
+            for f in _problem_lines(_physical(rest.filter(~blank)), unreadable)
+        ]
+        rejected = f"extract rejected: {unreadable}; its {sum(f.height for f in frames)} rows are quarantined"
+        return ReadResult(
+            iter([]),
+            [],
+            encoding,
+            int(blank.sum()),
+            frames,
+            header_problem=rejected,
+            header_at=f"line {records['line'][header_at]}",
+        )
+    header = _unique_names(cells)
+    width = len(header)
+    rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
+    rest, problems = _csv_problem_lines(rest, truncated, bad_lines, encoding)
+    frame, rest, unbalanced = _csv_fields(rest, width, spec.delimiter)
+    problems.extend(unbalanced)
+    frame = frame.rename({f"c{i}": name for i, name in enumerate(header)})
+    frame = frame.with_columns(
+        _locators(rest["line"]),
+        pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
+    )
+    if legacy:  # the rows read from a line in a legacy encoding (a record of several lines: any of them)
+        span = pl.col("lines") if "lines" in rest.columns else pl.lit(1)  # (the tolerant path: physical lines)
+        lines_of = pl.int_ranges("line", pl.col("line") + span)
+        hit = rest.select(lines_of.list.eval(pl.element().is_in(sorted(legacy))).list.any()).to_series()
+        frame = frame.with_columns(_legacy_marks(hit, header, legacy))
+    keyed, again = _header_again(_with_keys(frame, extract), header, cells)
+    read = ReadResult(iter([keyed]), problems, _with_legacy_lines(encoding, legacy), int(blank.sum()), again)
+    read.legacy_lines = legacy
+    read.repeated = _repeated_names(cells, header)
+    read.header_at = f"line {records['line'][header_at]}"
+    return read
+
+
+def _csv_text(extract: Extract) -> tuple[str, str, set[int], dict[int, str], bool]:
+    """(the CSV's text, its encoding as the load reports it, the lines not valid in it, the lines read in a legacy
+    encoding, whether it is cut off mid-row): decoded, a double-decoded file repaired, an end-of-file mark and NUL
+    padding taken off, every row ending in LF."""
+    spec = extract.source
     data = extract.file.read_bytes()
     text, encoding, bad_lines, legacy = decode_file(data, spec.encoding, extract.location, legacy_lines=True)
     _require_text(data, text, extract.location)
@@ -689,7 +739,13 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
         legacy = dict.fromkeys(_renumbered(set(legacy), split), next(iter(legacy.values()), ""))
     # a file cut off mid-row (interrupted transfer): its last row is incomplete
     truncated = not text.endswith("\n") and not eof_mark
-    records = _records(text.removesuffix("\n"))
+    return text, encoding, bad_lines, legacy, truncated
+
+
+def _csv_header_line(extract: Extract, records: pl.DataFrame) -> int:
+    """The record holding the CSV's header (0-based): the catalogue's header_row, past blank lines, Excel's 'sep='
+    line (refused when it names another delimiter) and a title line; SourceReadError when the file ends before it."""
+    spec = extract.source
     header_at = spec.header_row or 0
     while header_at < records.height - 1 and not records["text"][header_at].strip():
         header_at += 1  # blank lines before the header: a header is never blank
@@ -711,26 +767,14 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
             f"{extract.location}: no header at line {header_at + 1} (catalogue header_row {header_at}, counted from 0): "
             f"the file has {records.height} line(s)"
         )
-    cells, rest, unreadable = _header(text, records, header_at, spec.delimiter, extract.location)
-    blank = rest["text"].str.strip_chars() == ""
-    if unreadable:  # the header's names cannot be told apart: every row quarantined with the reason, none lost
-        frames = [
-            f.with_columns(row_flags=pl.lit(HEADER_FLAG))
-            for f in _problem_lines(_physical(rest.filter(~blank)), unreadable)
-        ]
-        rejected = f"extract rejected: {unreadable}; its {sum(f.height for f in frames)} rows are quarantined"
-        return ReadResult(
-            iter([]),
-            [],
-            encoding,
-            int(blank.sum()),
-            frames,
-            header_problem=rejected,
-            header_at=f"line {records['line'][header_at]}",
-        )
-    header = _unique_names(cells)
-    width = len(header)
-    rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
+    return header_at
+
+
+def _csv_problem_lines(
+    rest: pl.DataFrame, truncated: bool, bad_lines: set[int], encoding: str
+) -> tuple[pl.DataFrame, list[RowProblem]]:
+    """(the records left, the problem rows set aside): the last record of a file cut off mid-row, records of NUL
+    bytes only, records on a line not valid in the file's encoding."""
     problems: list[RowProblem] = []
 
     def problem(mask: pl.Expr, reason: str, flag: str | None = None) -> None:
@@ -749,35 +793,28 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
             lines_of.list.eval(pl.element().is_in(sorted(bad_lines))).list.any(),
             f"line {{line}} is not valid {encoding}",
         )
+    return rest, problems
+
+
+def _csv_fields(rest: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.DataFrame, pl.DataFrame, list[RowProblem]]:
+    """(the records' fields as columns c0..c<width-1>, the records read with their field counts, the lines with an
+    unbalanced quote as problem rows). Polars parses the records; when it cannot, or a quote is unbalanced, the
+    tolerant line-by-line path does."""
     unbalanced = (rest["text"].str.count_matches('"', literal=True).sum() or 0) % 2 == 1
-    rest = _with_field_counts(rest, spec.delimiter)
+    rest = _with_field_counts(rest, delimiter)
     frame = None
     if not unbalanced and (rest["lines"].max() or 0) <= MAX_RECORD_LINES:
-        frame = _csv_fast(rest, width, spec.delimiter)
+        frame = _csv_fast(rest, width, delimiter)
+    problems: list[RowProblem] = []
     if frame is None:  # polars could not parse it, or a quote is unbalanced: the tolerant path
         single = _physical(rest)
-        frame, unparsed = _csv_tolerant(single, width, spec.delimiter)
+        frame, unparsed = _csv_tolerant(single, width, delimiter)
         problem_lines = set(unparsed)
         for line, raw in single.filter(pl.col("line").is_in(sorted(problem_lines))).select("line", "text").iter_rows():
             problems.append(RowProblem(f"line:{line}", f"line {line} has an unbalanced quote", raw[:2000]))
-        rest = _with_field_counts(single.filter(pl.col("line").is_in(frame["_kept"].to_list())), spec.delimiter)
+        rest = _with_field_counts(single.filter(pl.col("line").is_in(frame["_kept"].to_list())), delimiter)
         frame = frame.drop("_kept")
-    frame = frame.rename({f"c{i}": name for i, name in enumerate(header)})
-    frame = frame.with_columns(
-        _locators(rest["line"]),
-        pl.when(rest["nfields"] < width).then(width - rest["nfields"]).otherwise(0).cast(pl.Int32).alias(SHORT),
-    )
-    if legacy:  # the rows read from a line in a legacy encoding (a record of several lines: any of them)
-        span = pl.col("lines") if "lines" in rest.columns else pl.lit(1)  # (the tolerant path: physical lines)
-        lines_of = pl.int_ranges("line", pl.col("line") + span)
-        hit = rest.select(lines_of.list.eval(pl.element().is_in(sorted(legacy))).list.any()).to_series()
-        frame = frame.with_columns(_legacy_marks(hit, header, legacy))
-    keyed, again = _header_again(_with_keys(frame, extract), header, cells)
-    read = ReadResult(iter([keyed]), problems, _with_legacy_lines(encoding, legacy), int(blank.sum()), again)
-    read.legacy_lines = legacy
-    read.repeated = _repeated_names(cells, header)
-    read.header_at = f"line {records['line'][header_at]}"
-    return read
+    return frame, rest, problems
 
 
 def _header_again(frame: pl.DataFrame, columns: list[str], names: list) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -971,10 +1008,41 @@ def _damaged_zip(path) -> str:  # noqa: ANN001 - Path
 
 
 def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
-    import fastexcel
+    from pipelines.ingest import xlsx_layout
 
     spec = extract.source
     expected = set(spec.columns) | ({spec.key_column} if spec.key_column else set())
+    reader = _open_workbook(extract)
+    scan = _scan_sheets(extract, reader, expected)
+    read = _sheet_records(extract, scan)
+    if not read.frames:
+        _refuse_no_records(extract, reader, scan, expected)
+    frame = pl.concat(read.frames, how="diagonal")
+    at = ", ".join(  # the sheet row (1-based) of each sheet's header
+        f"sheet {name!r} row {scan.layouts.get(name, xlsx_layout.SheetLayout()).origin[0] + header}"
+        for name, header, *_ in scan.found
+    )
+    hidden = scan.hidden
+    return ReadResult(
+        iter([frame]),
+        [],
+        None,
+        read.blank_rows,
+        [*read.headers_again, *read.errors_only],
+        repeated=read.repeated,
+        header_at=at,
+        numbers_unknown=dict(read.unknown),
+        error_cells=dict(read.errors),
+        hidden_sheets=[h for h in hidden if h[0] not in spec.hidden_sheets_known],
+        hidden_known=[h for h in hidden if h[0] in spec.hidden_sheets_known],
+        known_not_hidden=scan.not_hidden,
+    )
+
+
+def _open_workbook(extract: Extract):  # noqa: ANN202 - a fastexcel ExcelReader (fastexcel is imported lazily)
+    """The workbook's reader; SourceReadError when it cannot be opened or lists no sheet."""
+    import fastexcel
+
     try:
         reader = fastexcel.read_excel(str(extract.file))
     except Exception as exc:  # noqa: BLE001 - the library's message may quote the sheet: say what is wrong instead
@@ -983,71 +1051,128 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         raise SourceReadError(
             f"{extract.location}: the workbook lists no sheet (its part xl/workbook.xml is damaged or cut off)"
         )
+    return reader
+
+
+@dataclass
+class _WorkbookScan:
+    """What the first pass over a workbook's sheets found (:func:`_scan_sheets`)."""
+
+    # (sheet name, header row, its rows, its header cells, its number cells): the sheets ingested, in workbook order
+    found: list[tuple] = field(default_factory=list)
+    holding: list[str] = field(default_factory=list)  # a sheet holding a value (told apart from a workbook of none)
+    layouts: dict = field(
+        default_factory=dict
+    )  # sheet name -> SheetLayout, of the sheets ingested only (others may be large)
+    hidden: list[tuple[str, str, int | None]] = field(default_factory=list)  # (name, state, rows with a value)
+    hidden_with_header: list[str] = field(default_factory=list)  # hidden, naming the expected columns
+    not_hidden: list[str] = field(default_factory=list)  # hidden_sheets_known that are absent or visible, said
+
+
+def _scan_sheets(extract: Extract, reader, expected: set[str]) -> _WorkbookScan:  # noqa: ANN001 - an ExcelReader
+    """Every sheet probed (its first 40 rows) for the expected header; the sheets holding it loaded whole, with their
+    layout (merged cells, error cells) and number cells; hidden sheets and notes sheets noted, not read."""
     from pipelines.ingest import xlsx_layout
 
-    found = []  # (sheet name, header row, its rows, its header cells): the sheets ingested, in workbook order
-    holding: list[str] = []  # a sheet holding a value (told apart from a workbook holding no data)
-    layouts: dict[str, xlsx_layout.SheetLayout] = {}  # of the sheets ingested only (others may be large)
-    hidden: list[tuple[str, str, int | None]] = []  # (name, 'hidden' | 'very hidden', rows holding a value): not read
-    hidden_with_header: list[str] = []  # of them, those naming the expected columns (records, had they been visible)
-    not_hidden = [f"{n!r} (no such sheet)" for n in spec.hidden_sheets_known if n not in reader.sheet_names]
+    spec = extract.source
+    scan = _WorkbookScan(
+        not_hidden=[f"{n!r} (no such sheet)" for n in spec.hidden_sheets_known if n not in reader.sheet_names]
+    )
     with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # opened once for every sheet's layout
         for name in reader.sheet_names:
             try:
-                probed = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string")
-                probe = probed.to_polars()
-                rows = [list(r) for r in probe.rows()]
-                header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
-                known = name in spec.hidden_sheets_known
-                if probed.visible != "visible" and (known or not spec.read_hidden_sheets):
-                    # a clerk's scratch or lookup sheet nobody opening the file sees: not records (named in the note)
-                    hidden.append(
-                        (name, xlsx_layout.SHEET_STATES.get(str(probed.visible), "hidden"), rows_holding(reader, name))
-                    )
-                    if _find_header(rows, expected) is not None and not known:
-                        hidden_with_header.append(name)
-                    continue
-                if known:  # visible: read as any sheet, said
-                    not_hidden.append(f"{name!r} (visible: read as any sheet)")
-                if header is None:
-                    if not holding and _holds_value(reader, name, probe):
-                        holding.append(name)
-                    continue  # a notes sheet, not data
-                holding.append(name)
-                layout = workbook.layout(name)
-                if layout is not None:
-                    layouts[name] = layout
-                rows = _merged_down(rows, layouts.get(name))  # a two-row header: its lower row names every column
-                if spec.header_row is None:
-                    header = _find_header(rows, expected)
-                loaded = reader.load_sheet(name, header_row=header, dtypes="string")
-                sheet, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
-                cells = rows[header] if header < len(rows) else []
-                merged_names = header < probe.height and cells != list(probe.row(header))
-                if merged_names and len(cells) == sheet.width:  # names merged down from above
-                    sheet.columns = _unique_names(
-                        [
-                            c if p in (None, "") and c not in (None, "") else n
-                            for c, p, n in zip(cells, probe.row(header), sheet.columns, strict=True)
-                        ],
-                        clean=False,
-                    )
+                loaded = _scan_sheet(reader, workbook, name, spec, expected, scan)
             except Exception as exc:  # noqa: BLE001 - the library's message may quote cells: the sheet and type only
                 raise SourceReadError(
                     f"{extract.location}: sheet {name!r} is damaged or cut off ({type(exc).__name__}): "
                     "its rows cannot be read"
                 ) from exc
-            found.append((name, header, sheet, cells, xlsx_number_cells(reader, name, header, sheet, placed)))
-    frames, offset, blank_rows, repeated, headers_again, unknown = [], 0, 0, {}, [], Counter()
-    errors: Counter = Counter()
-    errors_only: list[pl.DataFrame] = []  # rows whose only values are Excel-error cells (problem rows)
-    for name, header, sheet, cells, (numbers, not_told) in found:
+            if loaded is not None:
+                header, sheet, cells, placed = loaded
+                scan.found.append((name, header, sheet, cells, xlsx_number_cells(reader, name, header, sheet, placed)))
+    return scan
+
+
+def _scan_sheet(
+    reader,  # noqa: ANN001 - a fastexcel ExcelReader
+    workbook,  # noqa: ANN001 - an xlsx_layout.WorkbookLayouts
+    name: str,
+    spec: SourceSpec,
+    expected: set[str],
+    scan: _WorkbookScan,
+) -> tuple[int, pl.DataFrame, list, list[int]] | None:
+    """One sheet probed and noted in ``scan``. When it is ingested: (header row, the sheet loaded below it, its header
+    cells, the loaded columns' positions); None for a hidden sheet or one without the expected header."""
+    probed = reader.load_sheet(name, header_row=None, n_rows=40, dtypes="string")
+    probe = probed.to_polars()
+    rows = [list(r) for r in probe.rows()]
+    header = spec.header_row if spec.header_row is not None else _find_header(rows, expected)
+    known = name in spec.hidden_sheets_known
+    if probed.visible != "visible" and (known or not spec.read_hidden_sheets):
+        from pipelines.ingest import xlsx_layout
+
+        # a clerk's scratch or lookup sheet nobody opening the file sees: not records (named in the note)
+        scan.hidden.append(
+            (name, xlsx_layout.SHEET_STATES.get(str(probed.visible), "hidden"), rows_holding(reader, name))
+        )
+        if _find_header(rows, expected) is not None and not known:
+            scan.hidden_with_header.append(name)
+        return None
+    if known:  # visible: read as any sheet, said
+        scan.not_hidden.append(f"{name!r} (visible: read as any sheet)")
+    if header is None:
+        if not scan.holding and _holds_value(reader, name, probe):
+            scan.holding.append(name)
+        return None  # a notes sheet, not data
+    scan.holding.append(name)
+    layout = workbook.layout(name)
+    if layout is not None:
+        scan.layouts[name] = layout
+    rows = _merged_down(rows, scan.layouts.get(name))  # a two-row header: its lower row names every column
+    if spec.header_row is None:
+        header = _find_header(rows, expected)
+    loaded = reader.load_sheet(name, header_row=header, dtypes="string")
+    sheet, placed = loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()]
+    cells = rows[header] if header < len(rows) else []
+    merged_names = header < probe.height and cells != list(probe.row(header))
+    if merged_names and len(cells) == sheet.width:  # names merged down from above
+        sheet.columns = _unique_names(
+            [
+                c if p in (None, "") and c not in (None, "") else n
+                for c, p, n in zip(cells, probe.row(header), sheet.columns, strict=True)
+            ],
+            clean=False,
+        )
+    return header, sheet, cells, placed
+
+
+@dataclass
+class _SheetRecords:
+    """The records of a workbook's ingested sheets and what reading them counted (:func:`_sheet_records`)."""
+
+    frames: list[pl.DataFrame] = field(default_factory=list)  # each sheet's non-blank rows, keyed
+    blank_rows: int = 0
+    repeated: dict = field(default_factory=dict)  # header names repeated (as ReadResult.repeated)
+    headers_again: list = field(default_factory=list)  # the header repeated as a row (problem rows)
+    errors_only: list[pl.DataFrame] = field(default_factory=list)  # rows whose only values are Excel-error cells
+    unknown: Counter = field(default_factory=Counter)  # column -> number cells whose form is not told
+    errors: Counter = field(default_factory=Counter)  # column -> cells holding an Excel error
+
+
+def _sheet_records(extract: Extract, scan: _WorkbookScan) -> _SheetRecords:
+    """Each ingested sheet's rows with their line (sheet!row:N), numeric and Excel-error marks, blank rows counted
+    and left out, rows of Excel errors only and repeated headers set aside as problem rows, keys numbered on."""
+    from pipelines.ingest import xlsx_layout
+
+    read = _SheetRecords()
+    offset = 0
+    for name, header, sheet, cells, (numbers, not_told) in scan.found:
         # a header cell named like a reader's own column ('_line', '_source_key'...) is renamed as in CSV
         sheet.columns = _unique_names(sheet.columns, clean=False)
-        unknown.update({sheet.columns[i]: n for i, n in not_told.items()})
+        read.unknown.update({sheet.columns[i]: n for i, n in not_told.items()})
         if len(cells) == sheet.width:  # the workbook's names, position by position
-            repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
-        layout = layouts.get(name, xlsx_layout.SheetLayout())
+            read.repeated.update(_repeated_names([str(c) if c is not None else "" for c in cells], sheet.columns))
+        layout = scan.layouts.get(name, xlsx_layout.SheetLayout())
         first = layout.origin[0] + header + 1  # the sheet row (1-based) of the first data row
         _refuse_wide_header(extract, name, sheet, layout, first - 1)
         # column position -> data rows of cells holding an Excel error (read as empty): counted, said in the
@@ -1056,7 +1181,7 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             j: [row - first for row in at]
             for j, at in layout.errors_by_column(first, sheet.height, sheet.width).items()
         }
-        errors.update({sheet.columns[j]: len(at) for j, at in failed.items()})
+        read.errors.update({sheet.columns[j]: len(at) for j, at in failed.items()})
         sheet = fill_merged_down(sheet, layout, first)
         sheet = sheet.with_columns(
             pl.format("{}!row:{}", pl.lit(name), pl.int_range(first, first + sheet.height)).alias(LINE),
@@ -1070,25 +1195,34 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
         # a row whose only values are Excel-error cells was there (formulas that failed): not a blank row, but
         # nothing of it can be read: quarantined whole with the reason, keyed by its place in the sheet
         erred = pl.col(EXCEL_ERROR).is_not_null()
-        blank_rows += sheet.filter(empty & ~erred).height
-        errors_only.extend(
+        read.blank_rows += sheet.filter(empty & ~erred).height
+        read.errors_only.extend(
             _problem_rows(sheet.filter(empty & erred).with_columns(pl.col(LINE).alias(KEY)), _ERRORS_ONLY)
         )
         sheet = sheet.filter(~empty)
         keyed, again = _header_again(_with_keys(sheet, extract, offset), sheet.columns, [str(c or "") for c in cells])
-        frames.append(keyed)
-        headers_again.extend(again)
+        read.frames.append(keyed)
+        read.headers_again.extend(again)
         offset += sheet.height
+    return read
+
+
+def _refuse_no_records(extract: Extract, reader, scan: _WorkbookScan, expected: set[str]) -> NoReturn:  # noqa: ANN001
+    """SourceReadError saying why no sheet gave records: the header on hidden sheets only, a workbook of Excel errors
+    only, a workbook holding no value, or no sheet with the expected header."""
+    from pipelines.ingest import xlsx_layout
+
+    spec, hidden = extract.source, scan.hidden
     skipped = hidden_words(hidden)
-    if not frames and hidden_with_header:
+    if scan.hidden_with_header:
         raise SourceReadError(
             f"{extract.location}: the expected header is on hidden sheets only ("
-            + ", ".join(_hidden_words(h) for h in hidden if h[0] in hidden_with_header)
+            + ", ".join(_hidden_words(h) for h in hidden if h[0] in scan.hidden_with_header)
             + "): a hidden sheet is not read as records (a clerk's scratch or lookup sheet nobody opening the file "
             f"sees); if it holds the registry's rows, unhide it in Excel or set read_hidden_sheets = true on source "
             f"{spec.id} (catalogue {spec.catalogue_file.name}). Nothing of the partition is written by this run"
         )
-    if not frames and not holding and not any(n for *_, n in hidden):
+    if not scan.holding and not any(n for *_, n in hidden):
         n = len(reader.sheet_names)
         sheets = ", ".join(map(repr, reader.sheet_names[:5])) + (", ..." if n > 5 else "")
         with xlsx_layout.WorkbookLayouts(extract.file) as workbook:  # cells holding an error are not nothing
@@ -1107,30 +1241,10 @@ def _read_xlsx(extract: Extract, batch_rows: int) -> ReadResult:
             + " with a value (an export that stopped before writing its rows, or the wrong file?). No row to "
             "read, so none lost: nothing of the partition is written by this run, its ingest status says failed"
         )
-    if not frames:
-        raise SourceReadError(
-            f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}... in the first "
-            f"{HEADER_SEARCH_ROWS} rows of each sheet; a header lower down needs the catalogue's header_row)"
-            + (f"; hidden sheets are not read: {skipped}" if hidden else "")
-        )
-    frame = pl.concat(frames, how="diagonal")
-    at = ", ".join(  # the sheet row (1-based) of each sheet's header
-        f"sheet {name!r} row {layouts.get(name, xlsx_layout.SheetLayout()).origin[0] + header}"
-        for name, header, *_ in found
-    )
-    return ReadResult(
-        iter([frame]),
-        [],
-        None,
-        blank_rows,
-        [*headers_again, *errors_only],
-        repeated=repeated,
-        header_at=at,
-        numbers_unknown=dict(unknown),
-        error_cells=dict(errors),
-        hidden_sheets=[h for h in hidden if h[0] not in spec.hidden_sheets_known],
-        hidden_known=[h for h in hidden if h[0] in spec.hidden_sheets_known],
-        known_not_hidden=not_hidden,
+    raise SourceReadError(
+        f"{extract.location}: no sheet has the expected header (looked for {sorted(expected)[:5]}... in the first "
+        f"{HEADER_SEARCH_ROWS} rows of each sheet; a header lower down needs the catalogue's header_row)"
+        + (f"; hidden sheets are not read: {skipped}" if hidden else "")
     )
 
 
@@ -1582,15 +1696,7 @@ def _cut_off(lines: pl.DataFrame, bad_lines: set[int]) -> bool:
 
 
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
-    data = extract.file.read_bytes()
-    declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
-    text, encoding, bad_lines, legacy = decode_file(data, declared, extract.location, nfc=False, legacy_lines=True)
-    text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
-    eof_mark = text.endswith("\x1a")  # a DOS end mark ends the file: what comes before it is not cut off
-    text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
-    if not bad_lines and len(_BARE_CR.findall(text)) > text.count("\n"):  # old Mac line ends, a last LF or not;
-        text = _BARE_CR.sub("\n", text)  # among LF line ends a bare CR is a raw one in a string (its line quarantined)
-    _require_text(data, text, extract.location)
+    text, encoding, bad_lines, legacy, eof_mark = _jsonl_text(extract)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
         .with_row_index("line", offset=1)
@@ -1605,59 +1711,16 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
             RowProblem(f"line:{n}", f"file ends mid-row on line {n} {TRUNCATED}", line[:2000], CUT_OFF_FLAG)
         )
         lines = lines.head(-1)
-    frame, numbers = None, {}
-    # a line nested too deep would crash Polars' reader (a segfault): such a file is read line by line, the line
-    # quarantined (_json_values)
-    deep = lines.filter(pl.col("text").str.count_matches(r"[\[{]") > MAX_DEPTH)["text"]
     # a string holding half of a character (a lone surrogate escape) was read by Polars as a NUL, then staged as a
     # 'nul_removed' repair: such a file is read line by line, the line quarantined (_json_values)
     halves = SURROGATE_ESCAPE.search(text) is not None
-    if not bad_lines and not halves and not any(deep_at(t) is not None for t in deep):
-        try:
-            body = "\n".join(lines["text"].to_list()).encode("utf-8")
-            frame = pl.read_ndjson(io.BytesIO(body), infer_schema_length=None)
-            if frame.height != lines.height or any(d.is_nested() for d in frame.dtypes):
-                frame = None
-            else:
-                numbers = _json_numbers(frame, body)
-                frame = _json_written_numbers(frame, lines["text"], numbers)
-        except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines (and the number values)
-            frame = None
+    frame, numbers = (None, {}) if bad_lines or halves else _jsonl_by_polars(lines)
     if frame is not None and frame.width:  # lines that repeat a key: polars kept one of the values
-        repeated = _lines_repeating_keys(lines, frame)
-        if repeated:
-            mask = lines["line"].is_in(list(repeated))
-            for n, line in lines.filter(mask).iter_rows():
-                problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeated[n]), line[:2000]))
-            frame, lines = frame.filter(~mask), lines.filter(~mask)
-            numbers = {i: m.filter(~mask) for i, m in numbers.items()}
+        frame, lines, numbers, repeated = _without_repeated_keys(frame, lines, numbers)
+        problems += repeated
     if frame is None:
-        rows, kept, first, numeric = [], [], None, []
-        named: dict[str, None] = {}  # the keys of the objects quarantined for a repeated key, in the order met
-        for n, line in lines.iter_rows():
-            try:
-                if n in bad_lines:
-                    raise ValueError(f"not valid {encoding}")
-                repeats: list[str] = []
-                objects = _json_objects(line, repeats)
-                if halves and (key := next(filter(None, map(lone_surrogate_key, objects)), None)) is not None:
-                    raise ValueError(f"key {shown_key(key)} {HALF_CHARACTER}")
-                others = [obj for obj in objects if not isinstance(obj, dict)]
-                if others or not objects:
-                    raise ValueError(f"it is {_json_kind(others[0]) if others else 'empty'}")
-                if repeats:
-                    problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeats), line[:2000]))
-                    named.update(dict.fromkeys(k for obj in objects for k in obj))
-                    continue
-                rows.extend({k: _json_text(v) for k, v in obj.items()} for obj in objects)
-                numeric.extend({k for k, v in obj.items() if _json_number(v)} for obj in objects)
-                kept.extend([n] * len(objects))
-            except ValueError as exc:
-                cause = _json_error_cause(exc, line)
-                plain = cause == TOO_DEEP or cause.endswith(HALF_CHARACTER)  # a JSON object, but not one to read
-                said = f"line {n}: {cause}" if plain else f"line {n} is not a JSON object: {cause}"
-                problems.append(RowProblem(f"line:{n}", said, line[:2000]))
-                first = first or f"line {n}: {cause}"
+        rows, kept, numeric, named, first, unread = _json_line_objects(lines, bad_lines, encoding, halves)
+        problems += unread
         if not rows and text.lstrip().startswith("["):
             raise SourceReadError(
                 f"{extract.location}: the file is one JSON array (a .json document), not JSON lines (one object "
@@ -1673,20 +1736,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
                 f"{extract.location}: none of its {len(problems)} lines is a JSON object ({first}); "
                 f"is the source's format right?"
             )
-        columns = list(dict.fromkeys(k for r in rows for k in r))
-        frame = pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String))
-        lines = pl.DataFrame({"line": kept}, schema={"line": pl.Int64})  # a line holding two objects: two rows
-        in_rows = {c for marked in numeric for c in marked}
-        numbers = {
-            i: pl.Series([c in marked for marked in numeric], dtype=pl.Boolean)
-            for i, c in enumerate(columns)
-            if c in in_rows
-        }
-        frame = frame.with_columns(  # the tokens written, as the Polars path has them (_json_written_numbers)
-            pl.when(pl.lit(numbers[i])).then(pl.lit(_json_number_texts(frame[c]))).otherwise(pl.col(c)).alias(c)
-            for i, c in enumerate(columns)
-            if i in numbers
-        )
+        frame, lines, numbers = _json_rows_frame(rows, kept, numeric)
     frame = frame.select(pl.all().cast(pl.String))
     frame = frame.rename(dict(zip(frame.columns, _unique_names(frame.columns), strict=True)))
     if not frame.width:  # every object read is empty ({}): a frame of no column has no rows, the lines are kept
@@ -1701,6 +1751,118 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     )
     read.legacy_lines = legacy
     return read
+
+
+def _jsonl_text(extract: Extract) -> tuple[str, str, set[int], dict[int, str], bool]:
+    """(the JSON lines file's text, its encoding as the load reports it, the lines not valid in it, the lines read in
+    a legacy encoding, whether a DOS end mark ended it): byte order marks, the end mark and NUL padding taken off,
+    old Mac line ends made LF."""
+    data = extract.file.read_bytes()
+    declared = "utf-8" if extract.source.encoding == "detect" else extract.source.encoding
+    text, encoding, bad_lines, legacy = decode_file(data, declared, extract.location, nfc=False, legacy_lines=True)
+    text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")  # and one inside: files joined together
+    eof_mark = text.endswith("\x1a")  # a DOS end mark ends the file: what comes before it is not cut off
+    text = text.rstrip("\x1a\x00") if text.endswith(("\x1a", "\x00")) else text  # DOS end mark, NUL padding
+    if not bad_lines and len(_BARE_CR.findall(text)) > text.count("\n"):  # old Mac line ends, a last LF or not;
+        text = _BARE_CR.sub("\n", text)  # among LF line ends a bare CR is a raw one in a string (its line quarantined)
+    _require_text(data, text, extract.location)
+    return text, encoding, bad_lines, legacy, eof_mark
+
+
+def _jsonl_by_polars(lines: pl.DataFrame) -> tuple[pl.DataFrame | None, dict]:
+    """(the lines read by Polars' reader with the number tokens as written, column position -> rows holding a
+    number); (None, {}) when the lines are to be read one by one: a line nested too deep, a line Polars cannot
+    read, not one row per line, or a nested value."""
+    # a line nested too deep would crash Polars' reader (a segfault): such a file is read line by line, the line
+    # quarantined (_json_values)
+    deep = lines.filter(pl.col("text").str.count_matches(r"[\[{]") > MAX_DEPTH)["text"]
+    if any(deep_at(t) is not None for t in deep):
+        return None, {}
+    try:
+        body = "\n".join(lines["text"].to_list()).encode("utf-8")
+        frame = pl.read_ndjson(io.BytesIO(body), infer_schema_length=None)
+        if frame.height != lines.height or any(d.is_nested() for d in frame.dtypes):
+            return None, {}
+        numbers = _json_numbers(frame, body)
+        return _json_written_numbers(frame, lines["text"], numbers), numbers
+    except Exception:  # noqa: BLE001 - fall back to line by line to find the bad lines (and the number values)
+        return None, {}
+
+
+def _without_repeated_keys(
+    frame: pl.DataFrame, lines: pl.DataFrame, numbers: dict
+) -> tuple[pl.DataFrame, pl.DataFrame, dict, list[RowProblem]]:
+    """The rows of lines that repeat a key (Polars kept one of the values) taken out of the frame, the lines and the
+    number marks, and returned as problem rows."""
+    repeated = _lines_repeating_keys(lines, frame)
+    if not repeated:
+        return frame, lines, numbers, []
+    mask = lines["line"].is_in(list(repeated))
+    problems = [
+        RowProblem(f"line:{n}", _repeat_reason(n, repeated[n]), line[:2000])
+        for n, line in lines.filter(mask).iter_rows()
+    ]
+    numbers = {i: m.filter(~mask) for i, m in numbers.items()}
+    return frame.filter(~mask), lines.filter(~mask), numbers, problems
+
+
+def _json_line_objects(
+    lines: pl.DataFrame, bad_lines: set[int], encoding: str, halves: bool
+) -> tuple[list[dict], list[int], list[set[str]], dict[str, None], str | None, list[RowProblem]]:
+    """The lines read one by one: (the objects' values as text, the line of each, the keys holding a number in each,
+    the keys of the objects quarantined for a repeated key in the order met, the first cause of a line not read, the
+    problem rows: lines not valid in the encoding, not JSON objects, nested too deep, holding half a character or
+    repeating a key)."""
+    rows, kept, first, numeric = [], [], None, []
+    named: dict[str, None] = {}  # the keys of the objects quarantined for a repeated key, in the order met
+    problems = []
+    for n, line in lines.iter_rows():
+        try:
+            if n in bad_lines:
+                raise ValueError(f"not valid {encoding}")
+            repeats: list[str] = []
+            objects = _json_objects(line, repeats)
+            if halves and (key := next(filter(None, map(lone_surrogate_key, objects)), None)) is not None:
+                raise ValueError(f"key {shown_key(key)} {HALF_CHARACTER}")
+            others = [obj for obj in objects if not isinstance(obj, dict)]
+            if others or not objects:
+                raise ValueError(f"it is {_json_kind(others[0]) if others else 'empty'}")
+            if repeats:
+                problems.append(RowProblem(f"line:{n}", _repeat_reason(n, repeats), line[:2000]))
+                named.update(dict.fromkeys(k for obj in objects for k in obj))
+                continue
+            rows.extend({k: _json_text(v) for k, v in obj.items()} for obj in objects)
+            numeric.extend({k for k, v in obj.items() if _json_number(v)} for obj in objects)
+            kept.extend([n] * len(objects))
+        except ValueError as exc:
+            cause = _json_error_cause(exc, line)
+            plain = cause == TOO_DEEP or cause.endswith(HALF_CHARACTER)  # a JSON object, but not one to read
+            said = f"line {n}: {cause}" if plain else f"line {n} is not a JSON object: {cause}"
+            problems.append(RowProblem(f"line:{n}", said, line[:2000]))
+            first = first or f"line {n}: {cause}"
+    return rows, kept, numeric, named, first, problems
+
+
+def _json_rows_frame(
+    rows: list[dict], kept: list[int], numeric: list[set[str]]
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[int, pl.Series]]:
+    """(the objects read one by one as a frame of text columns, number tokens as written; their lines, a line
+    holding two objects giving two rows; column position -> rows holding a number), as the Polars path has them."""
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    frame = pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String))
+    lines = pl.DataFrame({"line": kept}, schema={"line": pl.Int64})  # a line holding two objects: two rows
+    in_rows = {c for marked in numeric for c in marked}
+    numbers = {
+        i: pl.Series([c in marked for marked in numeric], dtype=pl.Boolean)
+        for i, c in enumerate(columns)
+        if c in in_rows
+    }
+    frame = frame.with_columns(  # the tokens written, as the Polars path has them (_json_written_numbers)
+        pl.when(pl.lit(numbers[i])).then(pl.lit(_json_number_texts(frame[c]))).otherwise(pl.col(c)).alias(c)
+        for i, c in enumerate(columns)
+        if i in numbers
+    )
+    return frame, lines, numbers
 
 
 # --------------------------------------------------------------------------- dbf
