@@ -164,8 +164,48 @@ def guarded_clusters(
     a wider margin with it).
     """
     comp = connected_components(n, links.select(L, R))
-    # each component's records and links counted per label (a row number: labels are under n) in numpy (a value
-    # count and a group-by hashed every record's label: 0.1 s at 1M people, on the one thread clustering runs on)
+    label, size, wrong, suspicious, info = _suspicious_components(n, comp, links, max_cluster_size)
+    if not suspicious.height:
+        return comp, _no_refused(), _no_pairs(), info
+
+    inside = np.flatnonzero(wrong[label])  # the rows of suspicious components, in order
+    members = pl.DataFrame(
+        {"row": inside.astype(np.uint32), "c": label[inside], "size": size[label[inside]].astype(np.uint32)}
+    )
+    inner_scored = _scored_inside(members, score_pairs, links)
+    susp_links = links.filter(pl.Series(wrong[label[links[L].to_numpy()]]))  # the links inside them
+    forced = _forced(susp_links, inner_scored)
+    non_match, disagree, known = _conflicts(
+        _different_inside(cannot_link, comp, suspicious, links.schema["match_weight"]),
+        inner_scored,
+        susp_links,
+        forced,
+        conflict_below_weight,
+    )
+    # the spec's margin if set, never under the link threshold's (learning may raise that one: learning.py)
+    margin_at = link_threshold if ambiguity_threshold is None else max(link_threshold, ambiguity_threshold)
+    forced_links, ordered, ambiguous = _links_in_order(
+        susp_links, inner_scored, forced, known, link_threshold, conflict_below_weight, margin_at
+    )
+    refused_rows = [(*row, AMBIGUOUS) for row in ambiguous.iter_rows()]
+    group = _greedy_union(members, forced_links, ordered, non_match, disagree, max_cluster_size, refused_rows)
+    comp = _relabelled(label, group)
+    refused = _no_refused()
+    if refused_rows:
+        refused = pl.DataFrame(refused_rows, schema=refused.schema, orient="row")
+        # a refused link whose records ended in one cluster anyway (through other links) is not refused
+        refused = refused.filter(comp.gather(refused[L]) != comp.gather(refused[R]))
+    info["refused_links"] = refused.height
+    return comp, refused, inner_scored, info
+
+
+def _suspicious_components(
+    n: int, comp: pl.Series, links: pl.DataFrame, max_cluster_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pl.DataFrame, dict]:
+    """Each row's component label, each label's size, whether each label's component is suspicious (over the
+    size limit, or three records or more and not a clique of links), the suspicious ones (c, size) and the
+    components' counts for the run's info. Counted per label (a row number: labels are under n) in numpy: a value count and a group-by hashed
+    every record's label (0.1 s at 1M people, on the one thread clustering runs on)."""
     label = comp.to_numpy()
     size = np.bincount(label, minlength=n)
     count = np.bincount(label[links[L].to_numpy()], minlength=n) if links.height else np.zeros(n, dtype=np.int64)
@@ -177,7 +217,12 @@ def guarded_clusters(
         "suspicious_components": suspicious.height,
         "largest_component": int(size.max()) if n else 1,
     }
-    refused = pl.DataFrame(
+    return label, size, wrong, suspicious, info
+
+
+def _no_refused() -> pl.DataFrame:
+    """The refused links' table, empty."""
+    return pl.DataFrame(
         schema={
             L: pl.UInt32,
             R: pl.UInt32,
@@ -186,58 +231,66 @@ def guarded_clusters(
             "reason": pl.String,
         }
     )
-    if not suspicious.height:
-        return (
-            comp,
-            refused,
-            pl.DataFrame(
-                schema={L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64}
-            ),
-            info,
-        )
 
-    inside = np.flatnonzero(wrong[label])  # the rows of suspicious components, in order
-    members = pl.DataFrame(
-        {"row": inside.astype(np.uint32), "c": label[inside], "size": size[label[inside]].astype(np.uint32)}
-    )
-    # every pair inside the (not huge) suspicious components, scored by the model
+
+def _no_pairs(veto: bool = False) -> pl.DataFrame:
+    """A scored pairs' table (with ``veto`` if asked), empty."""
+    schema = {L: pl.UInt32, R: pl.UInt32, "match_weight": pl.Float64, "match_probability": pl.Float64}
+    return pl.DataFrame(schema=schema | ({"veto": pl.String} if veto else {}))
+
+
+def _scored_inside(
+    members: pl.DataFrame, score_pairs: Callable[[pl.DataFrame], pl.DataFrame], links: pl.DataFrame
+) -> pl.DataFrame:
+    """Every pair inside the suspicious components of up to GUARD_FULL_PAIRS_UP_TO records (``members``: row,
+    c, size), scored by the model: what the links alone do not say (larger ones: their links only)."""
     small = members.filter(pl.col("size") <= GUARD_FULL_PAIRS_UP_TO).select("row", "c")
     inner = (
         small.join(small, on="c", suffix="_r")
         .filter(pl.col("row") < pl.col("row_r"))
         .select(pl.col("row").alias(L), pl.col("row_r").alias(R))
     )
-    inner_scored = (
-        score_pairs(inner)
-        if inner.height
-        else pl.DataFrame(
-            schema={
-                L: pl.UInt32,
-                R: pl.UInt32,
-                "match_weight": pl.Float64,
-                "match_probability": pl.Float64,
-                "veto": pl.String,
-            }
-        )
-    )
+    inner_scored = score_pairs(inner) if inner.height else _no_pairs(veto=True)
     # the links' float types (an increment's are Float32): the frames below are concatenated with them
-    inner_scored = inner_scored.cast({c: links.schema[c] for c in ("match_weight", "match_probability")})
-    susp_links = links.filter(pl.Series(wrong[label[links[L].to_numpy()]]))  # the links inside them
+    return inner_scored.cast({c: links.schema[c] for c in ("match_weight", "match_probability")})
+
+
+def _conflicts(
+    different: pl.DataFrame,
+    inner_scored: pl.DataFrame,
+    susp_links: pl.DataFrame,
+    forced: pl.DataFrame,
+    conflict_below_weight: float,
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]], pl.DataFrame]:
+    """The pairs inside suspicious components that cannot end in one cluster (under ``conflict_below_weight``
+    or vetoed), those of them a reviewer judged different, and every known pair (l, r, match_weight, veto)
+    with a verdict first, then scored pairs, then links (the first of a pair's rows kept)."""
     known = pl.concat(
         [
-            _different_inside(cannot_link, comp, suspicious, links.schema["match_weight"]),
+            different,
             inner_scored.select(L, R, "match_weight", "veto"),
             susp_links.select(L, R, "match_weight", "veto"),
         ]
     ).unique([L, R], keep="first")
-    forced = _forced(susp_links, inner_scored)
     known = known.join(forced, on=[L, R], how="anti")  # a reviewer's 'same' is no conflict, whatever its evidence
+    # (sets of a few thousand pairs: the greedy union below asks them per pair of groups)
     non_match = {(a, b) for a, b, w, veto in known.iter_rows() if w < conflict_below_weight or veto is not None}
     disagree = {(a, b) for a, b, _, veto in known.iter_rows() if veto == REVIEWED_DIFFERENT}
+    return non_match, disagree, known
 
-    # greedy union: forced links first, then the others strongest first; per component, Python over its few
-    # links only
-    new_label = {}
+
+def _links_in_order(
+    susp_links: pl.DataFrame,
+    inner_scored: pl.DataFrame,
+    forced: pl.DataFrame,
+    known: pl.DataFrame,
+    link_threshold: float,
+    conflict_below_weight: float,
+    margin_at: float,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The links the greedy union applies, strongest first (ties by l, r: a reproducible order): the forced
+    ones; the others (links and scored pairs at the threshold, not vetoed) less the ambiguous ones
+    (``_ambiguous_links``), which are returned third to be refused."""
     ordered = pl.concat(
         [
             susp_links.select(L, R, "match_weight", "match_probability"),
@@ -247,10 +300,7 @@ def guarded_clusters(
         ]
     )
     ordered = ordered.unique([L, R]).join(forced, on=[L, R], how="anti")
-    # the spec's margin if set, never under the link threshold's (learning may raise that one: learning.py)
-    margin_at = link_threshold if ambiguity_threshold is None else max(link_threshold, ambiguity_threshold)
     ordered, ambiguous = _ambiguous_links(ordered, known, conflict_below_weight, margin_at)
-    refused_rows = [(*row, AMBIGUOUS) for row in ambiguous.iter_rows()]
     by_strength = ["match_weight", L, R]
     ordered = ordered.sort(by_strength, descending=[True, False, False])
     forced_links = (
@@ -258,13 +308,30 @@ def guarded_clusters(
         .join(forced, on=[L, R], how="semi")
         .sort(by_strength, descending=[True, False, False])
     )
+    return forced_links, ordered, ambiguous
+
+
+def _apart(ga: set[int], gb: set[int], pairs: set[tuple[int, int]]) -> bool:
+    """Whether a pair of ``pairs`` has one record in each group."""
+    return any((min(x, y), max(x, y)) in pairs for x in ga for y in gb)
+
+
+def _greedy_union(
+    members: pl.DataFrame,
+    forced_links: pl.DataFrame,
+    ordered: pl.DataFrame,
+    non_match: set[tuple[int, int]],
+    disagree: set[tuple[int, int]],
+    max_cluster_size: int,
+    refused_rows: list[tuple],
+) -> dict[int, set[int]]:
+    """Each member row's group after applying the forced links, then the others in order, each unless it would
+    join two groups holding a conflict (forced links: a reviewers' conflict only) or pass the size limit; a
+    refused link is appended to ``refused_rows`` with its reason. Python over the suspicious components' few
+    links only."""
     group: dict[int, set[int]] = {}
     for row in members["row"].to_list():
         group[row] = {row}
-
-    def apart(ga: set[int], gb: set[int], pairs: set[tuple[int, int]]) -> bool:
-        return any((min(x, y), max(x, y)) in pairs for x in ga for y in gb)
-
     for is_forced, links_in_order in ((True, forced_links), (False, ordered)):
         for a, b, w, p in links_in_order.iter_rows():
             ga, gb = group[a], group[b]
@@ -272,14 +339,14 @@ def guarded_clusters(
                 continue
             reason = None
             if is_forced:
-                if apart(ga, gb, disagree):
+                if _apart(ga, gb, disagree):
                     reason = REVIEWERS_DISAGREE
             elif len(ga) + len(gb) > max_cluster_size:
                 reason = f"chaining guard: would make a cluster of {len(ga) + len(gb)} records (max {max_cluster_size})"
-            elif apart(ga, gb, non_match):
+            elif _apart(ga, gb, non_match):
                 reason = (
                     REVIEWERS_APART
-                    if apart(ga, gb, disagree)
+                    if _apart(ga, gb, disagree)
                     else "chaining guard: would put together records whose evidence says they differ"
                 )
             if reason:
@@ -288,16 +355,15 @@ def guarded_clusters(
             merged = ga | gb
             for x in merged:
                 group[x] = merged
-    for row, g in group.items():
-        new_label[row] = min(g)
-    relabelled = label.copy()  # (the members' new labels set at their rows: no join over every record)
+    return group
+
+
+def _relabelled(label: np.ndarray, group: dict[int, set[int]]) -> pl.Series:
+    """The cluster labels: ``label`` with each member row's set to its group's smallest row (set at the members'
+    rows: no join over every record)."""
+    new_label = {row: min(g) for row, g in group.items()}
+    relabelled = label.copy()
     relabelled[np.fromiter(new_label, dtype=np.int64, count=len(new_label))] = np.fromiter(
         new_label.values(), dtype=np.int64, count=len(new_label)
     )
-    comp = pl.Series("c", relabelled, dtype=pl.UInt32)
-    if refused_rows:
-        refused = pl.DataFrame(refused_rows, schema=refused.schema, orient="row")
-        # a refused link whose records ended in one cluster anyway (through other links) is not refused
-        refused = refused.filter(comp.gather(refused[L]) != comp.gather(refused[R]))
-    info["refused_links"] = refused.height
-    return comp, refused, inner_scored, info
+    return pl.Series("c", relabelled, dtype=pl.UInt32)
