@@ -20,6 +20,7 @@ from pipelines.ingest.readers import (
     OVERFLOW,
     SHORT,
     SYNTHETIC,
+    ReadResult,
     SourceReadError,
     column_named,
     read_extract,
@@ -242,18 +243,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     """Read an extract into the raw table of its registry. Raises on unreadable files and schema drift."""
     spec = extract.source
     result = read_extract(extract)
-    frames: list[pl.DataFrame] = []
-    try:  # database sources stream: a failure mid-stream is a read failure of this extract too
-        frames.extend(f for f in result.batches if f.width)
-    except SourceReadError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - named with the file/table, never with the driver's message
-        raise SourceReadError(f"{extract.location}: {_stopped(exc, sum(f.height for f in frames))}") from exc
-    frame = pl.concat(frames, how="diagonal") if frames else pl.DataFrame({KEY: []}, schema={KEY: pl.String})
-    for name, dtype in ((SYNTHETIC, pl.Boolean), (SHORT, pl.Int32), (OVERFLOW, pl.List(pl.String))):
-        if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
-    frame, renamed = _names_as_catalogued(frame, spec)
+    frame, renamed = _names_as_catalogued(_read_rows(extract, result), spec)
     # the reader's number and Excel-error marks name the header's columns: renamed too (an error cell under 'DIA_CHI'
     # read as dia_chi lost its flag, its row's reason said 'missing')
     marks = [m for m in (NUMERIC, EXCEL_ERROR) if m in frame.columns] if renamed else []
@@ -271,74 +261,22 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     for src, canon in spec.columns.items():
         if src in frame.columns:
             canonical[canon] = src
-    overflow = pl.col(OVERFLOW).list.len().fill_null(0)
-    kept = [pl.col(c) for c in extra] + [pl.when(overflow > 0).then(pl.col(OVERFLOW)).alias("_overflow")]
-    extra_json = pl.struct(kept).struct.json_encode()
-    if not extra:  # only rows with overflow have something to keep
-        extra_json = pl.when(overflow > 0).then(extra_json)
-    else:
-        extra_json = extra_json.str.replace(r',"_overflow":null\}$', "}")
-    short = pl.col(SHORT).fill_null(0)
-    if NUMERIC not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(NUMERIC))
-    cells = pl.col(NUMERIC)  # a list of source column names (a name may hold a comma: never split on one)
-    marked = [pl.when(cells.list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src]
-    # the canonical fields of the cells the reader read as numbers (stage.NUMERIC_CELLS)
-    numeric = pl.concat_str(marked, separator=",", ignore_nulls=True) if marked else pl.lit("")
-    if EXCEL_ERROR not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(EXCEL_ERROR))
-    failed = [
-        pl.when(pl.col(EXCEL_ERROR).list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src
-    ]
-    # the canonical fields whose cell held an Excel error, read as empty (stage: their 'missing' says so)
-    failed_fields = pl.concat_str(failed, separator=",", ignore_nulls=True) if failed else pl.lit("")
-    row_flags = pl.concat_str(
-        [
-            pl.when(pl.col(SYNTHETIC).fill_null(False)).then(pl.lit("key_synthetic")),
-            pl.when(overflow > 0).then(pl.format("overflow:{}", overflow)),
-            pl.when(short > 0).then(pl.format("short:{}", short)),
-            pl.when(numeric != "").then(pl.format("numeric:{}", numeric)),
-            pl.when(failed_fields != "").then(pl.format("{}:{}", pl.lit(EXCEL_ERROR_FLAG), failed_fields)),
-            _decoded_flag(frame, canonical, extra, renamed),
-        ],
-        separator="; ",
-        ignore_nulls=True,
-    ).replace("", None)
+    for mark in (NUMERIC, EXCEL_ERROR):  # (a reader that marks none)
+        if mark not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(mark))
     out = frame.select(
         source_key=pl.col(KEY),
         **{canon: _mapped(src, repeated, frame.columns) for canon, src in canonical.items()},
-        extra_columns=extra_json,
+        extra_columns=_extra_columns_json(extra),
         read_problem=_repeats_differ(repeated, spec, frame.columns),
-        row_flags=row_flags,
+        row_flags=_row_flags(frame, canonical, extra, renamed),
     )
     counts = frame.select(
-        synthetic=pl.col(SYNTHETIC).fill_null(False).sum(), overflow=(overflow > 0).sum(), short=(short > 0).sum()
+        synthetic=pl.col(SYNTHETIC).fill_null(False).sum(), overflow=(_OVERFLOW > 0).sum(), short=(_SHORT > 0).sum()
     ).row(0, named=True)
-    if result.problems:
-        bad = pl.DataFrame(
-            {
-                "source_key": [p.source_key for p in result.problems],
-                "extra_columns": [json.dumps({"_unparsed": p.raw_text}, ensure_ascii=False) for p in result.problems],
-                "read_problem": [p.reason for p in result.problems],
-                "row_flags": [p.flag for p in result.problems],
-            },
-            schema_overrides={"row_flags": pl.String},
-        )
-        out = pl.concat([out, bad], how="diagonal_relaxed")
-    if result.problem_frames:  # rows a reader quarantined whole, column-wise (SQL rows with no extract date)
-        out = pl.concat([out, *result.problem_frames], how="diagonal_relaxed")
-    out, repeated_rows = _number_repeated(out)
-    record_key = pl.format("{}@{}#{}", pl.lit(spec.id), pl.lit(extract.key_date), "source_key")  # '...@undated#7' too
-    occurrence = pl.col("_occurrence")
-    out = out.with_columns(
-        record_key=pl.when(occurrence > 1).then(pl.format("{}~{}", record_key, occurrence)).otherwise(record_key),
-        source_id=pl.lit(spec.id),
-        extract_date=pl.lit(extract.extract_date),
-        source_file=pl.lit(extract.location),
-        run_id=pl.lit(run_id),
-    ).drop("_occurrence")
+    out, repeated_rows = _number_repeated(_with_problem_rows(out, result))
     return RawLoad(
-        table.cast(out),
+        table.cast(_with_record_keys(out, extract, run_id)),
         result.encoding,
         extra,
         missing_optional,
@@ -363,3 +301,90 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         known_not_hidden=result.known_not_hidden,
         legacy_lines=result.legacy_lines,
     )
+
+
+_OVERFLOW = pl.col(OVERFLOW).list.len().fill_null(0)  # values beyond the header's last column
+_SHORT = pl.col(SHORT).fill_null(0)  # columns missing at the row's end
+
+
+def _read_rows(extract: Extract, result: ReadResult) -> pl.DataFrame:
+    """The reader's rows in one frame, with its SYNTHETIC, SHORT and OVERFLOW columns (null when it set none)."""
+    frames: list[pl.DataFrame] = []
+    try:  # database sources stream: a failure mid-stream is a read failure of this extract too
+        frames.extend(f for f in result.batches if f.width)
+    except SourceReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - named with the file/table, never with the driver's message
+        raise SourceReadError(f"{extract.location}: {_stopped(exc, sum(f.height for f in frames))}") from exc
+    frame = pl.concat(frames, how="diagonal") if frames else pl.DataFrame({KEY: []}, schema={KEY: pl.String})
+    for name, dtype in ((SYNTHETIC, pl.Boolean), (SHORT, pl.Int32), (OVERFLOW, pl.List(pl.String))):
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
+    return frame
+
+
+def _extra_columns_json(extra: list[str]) -> pl.Expr:
+    """extra_columns: the columns not in the catalogue and the values beyond the header's last column, as JSON."""
+    kept = [pl.col(c) for c in extra] + [pl.when(_OVERFLOW > 0).then(pl.col(OVERFLOW)).alias("_overflow")]
+    extra_json = pl.struct(kept).struct.json_encode()
+    if not extra:  # only rows with overflow have something to keep
+        return pl.when(_OVERFLOW > 0).then(extra_json)
+    return extra_json.str.replace(r',"_overflow":null\}$', "}")
+
+
+def _row_flags(frame: pl.DataFrame, canonical: dict[str, str | None], extra: list[str], renamed: dict) -> pl.Expr:
+    """row_flags: a synthetic key, overflow, a short row, the fields read from number cells or from cells holding an
+    Excel error, the cells decoded from a legacy encoding ('; ' between them; null when none)."""
+    cells = pl.col(NUMERIC)  # a list of source column names (a name may hold a comma: never split on one)
+    marked = [pl.when(cells.list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src]
+    # the canonical fields of the cells the reader read as numbers (stage.NUMERIC_CELLS)
+    numeric = pl.concat_str(marked, separator=",", ignore_nulls=True) if marked else pl.lit("")
+    failed = [
+        pl.when(pl.col(EXCEL_ERROR).list.contains(src)).then(pl.lit(canon)) for canon, src in canonical.items() if src
+    ]
+    # the canonical fields whose cell held an Excel error, read as empty (stage: their 'missing' says so)
+    failed_fields = pl.concat_str(failed, separator=",", ignore_nulls=True) if failed else pl.lit("")
+    return pl.concat_str(
+        [
+            pl.when(pl.col(SYNTHETIC).fill_null(False)).then(pl.lit("key_synthetic")),
+            pl.when(_OVERFLOW > 0).then(pl.format("overflow:{}", _OVERFLOW)),
+            pl.when(_SHORT > 0).then(pl.format("short:{}", _SHORT)),
+            pl.when(numeric != "").then(pl.format("numeric:{}", numeric)),
+            pl.when(failed_fields != "").then(pl.format("{}:{}", pl.lit(EXCEL_ERROR_FLAG), failed_fields)),
+            _decoded_flag(frame, canonical, extra, renamed),
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    ).replace("", None)
+
+
+def _with_problem_rows(out: pl.DataFrame, result: ReadResult) -> pl.DataFrame:
+    """The raw rows with the reader's problem rows after them (each line it could not read, with its text)."""
+    if result.problems:
+        bad = pl.DataFrame(
+            {
+                "source_key": [p.source_key for p in result.problems],
+                "extra_columns": [json.dumps({"_unparsed": p.raw_text}, ensure_ascii=False) for p in result.problems],
+                "read_problem": [p.reason for p in result.problems],
+                "row_flags": [p.flag for p in result.problems],
+            },
+            schema_overrides={"row_flags": pl.String},
+        )
+        out = pl.concat([out, bad], how="diagonal_relaxed")
+    if result.problem_frames:  # rows a reader quarantined whole, column-wise (SQL rows with no extract date)
+        out = pl.concat([out, *result.problem_frames], how="diagonal_relaxed")
+    return out
+
+
+def _with_record_keys(out: pl.DataFrame, extract: Extract, run_id: str) -> pl.DataFrame:
+    """record_key (source@key date#source key, '~n' on a key's n-th repeat) and the lineage columns."""
+    spec = extract.source
+    record_key = pl.format("{}@{}#{}", pl.lit(spec.id), pl.lit(extract.key_date), "source_key")  # '...@undated#7' too
+    occurrence = pl.col("_occurrence")
+    return out.with_columns(
+        record_key=pl.when(occurrence > 1).then(pl.format("{}~{}", record_key, occurrence)).otherwise(record_key),
+        source_id=pl.lit(spec.id),
+        extract_date=pl.lit(extract.extract_date),
+        source_file=pl.lit(extract.location),
+        run_id=pl.lit(run_id),
+    ).drop("_occurrence")
