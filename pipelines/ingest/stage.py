@@ -288,51 +288,10 @@ def _population(
     frame: pl.DataFrame, day_first: bool, sex_true: str | None = None, sex_column: str | None = None
 ) -> tuple[pl.DataFrame, list[Check]]:
     names = std.clean_person_name(frame["full_name"])
-    frame = _dates(frame, "date_of_birth", day_first, "dob")
-    # A birth date after the extract was written, or more than 120 years before it, is a clerk's
-    # slip (a year typo), not a person: the date is unreadable and flagged, the person stays.
-    implausible = (pl.col("dob_date") > pl.col("extract_date")) | (
-        pl.col("dob_date") < pl.col("extract_date").dt.offset_by("-120y")
-    )
-    frame = frame.with_columns(
-        dob_error=pl.when(implausible)
-        .then(pl.lit("implausible date (after the extract or over 120 years before)"))
-        .otherwise("dob_error"),
-        dob_date=pl.when(implausible).then(None).otherwise("dob_date"),
-        # no date kept, no precision either (it said 'day' beside an empty date_of_birth)
-        dob_precision=pl.when(implausible).then(None).otherwise("dob_precision"),
-        dob_ambiguous=pl.when(implausible).then(None).otherwise("dob_ambiguous"),
-    )
+    frame = _with_plausible_birth_dates(frame, day_first)
     frame = _dates(frame, "registered_on", day_first, "reg")
     sex, undeclared = _boolean_sex(frame["sex"], std.normalise_sex(frame["sex"]), sex_true)
-    # one "Số CMND/CCCD" column holds both kinds: each value goes to the column of its form; a placeholder
-    # ('000000000', '0', '123456789') is flagged and kept out of the ID columns (its text stays in raw)
-    routed = std.route_id_kinds(
-        frame["personal_id"],
-        frame["old_id_number"],
-        personal_numeric=_numeric_cells(frame, "personal_id"),
-        old_numeric=_numeric_cells(frame, "old_id_number"),
-    )
-
-    def with_flag(checked: pl.DataFrame, flag: pl.Series) -> pl.DataFrame:
-        extra = pl.DataFrame({"f": flag}).select(pl.concat_list(pl.col("f")).list.drop_nulls())["f"]
-        return checked.with_columns(pl.col("id_flags").list.concat(extra))
-
-    ids, id_check = _id_check(
-        "personal_id",
-        with_flag(
-            std.check_personal_id(routed["personal_id"], sex, frame["dob_date"], numeric=routed["personal_id_numeric"]),
-            routed["personal_id_flag"],
-        ),
-        "id_flags",
-    )
-    cmnd, cmnd_check = _id_check(
-        "old_id_number",
-        with_flag(
-            std.check_personal_id(routed["old_id_number"], numeric=routed["old_id_numeric"]), routed["old_id_flag"]
-        ),
-        "old_id_flags",
-    )
+    ids, id_check, cmnd, cmnd_check = _checked_person_ids(frame, sex)
     phone = std.normalise_phone(frame["phone"])
     frame = frame.with_columns(
         _phone_error=phone["phone_error"],
@@ -359,7 +318,73 @@ def _population(
             ignore_nulls=True,
         ).replace("", None),
     )
-    checks = [
+    checks = _population_checks(id_check, cmnd_check, sex_column)
+    frame = frame.with_columns(
+        date_of_birth="dob_date",
+        dob_precision="dob_precision",
+        dob_ambiguous="dob_ambiguous",
+        registered_on="reg_date",
+    )
+    return frame, checks
+
+
+def _with_plausible_birth_dates(frame: pl.DataFrame, day_first: bool) -> pl.DataFrame:
+    """The birth date parsed (dob_*), a date after the extract or over 120 years before it made unreadable."""
+    frame = _dates(frame, "date_of_birth", day_first, "dob")
+    # A birth date after the extract was written, or more than 120 years before it, is a clerk's
+    # slip (a year typo), not a person: the date is unreadable and flagged, the person stays.
+    implausible = (pl.col("dob_date") > pl.col("extract_date")) | (
+        pl.col("dob_date") < pl.col("extract_date").dt.offset_by("-120y")
+    )
+    return frame.with_columns(
+        dob_error=pl.when(implausible)
+        .then(pl.lit("implausible date (after the extract or over 120 years before)"))
+        .otherwise("dob_error"),
+        dob_date=pl.when(implausible).then(None).otherwise("dob_date"),
+        # no date kept, no precision either (it said 'day' beside an empty date_of_birth)
+        dob_precision=pl.when(implausible).then(None).otherwise("dob_precision"),
+        dob_ambiguous=pl.when(implausible).then(None).otherwise("dob_ambiguous"),
+    )
+
+
+def _checked_person_ids(frame: pl.DataFrame, sex: pl.Series) -> tuple[dict, Check, dict, Check]:
+    """(personal_id's columns, its check, old_id_number's columns, its check): each ID routed to the column of its
+    form, then checked (the CCCD against sex and birth date)."""
+    # one "Số CMND/CCCD" column holds both kinds: each value goes to the column of its form; a placeholder
+    # ('000000000', '0', '123456789') is flagged and kept out of the ID columns (its text stays in raw)
+    routed = std.route_id_kinds(
+        frame["personal_id"],
+        frame["old_id_number"],
+        personal_numeric=_numeric_cells(frame, "personal_id"),
+        old_numeric=_numeric_cells(frame, "old_id_number"),
+    )
+    ids, id_check = _id_check(
+        "personal_id",
+        _with_route_flag(
+            std.check_personal_id(routed["personal_id"], sex, frame["dob_date"], numeric=routed["personal_id_numeric"]),
+            routed["personal_id_flag"],
+        ),
+        "id_flags",
+    )
+    cmnd, cmnd_check = _id_check(
+        "old_id_number",
+        _with_route_flag(
+            std.check_personal_id(routed["old_id_number"], numeric=routed["old_id_numeric"]), routed["old_id_flag"]
+        ),
+        "old_id_flags",
+    )
+    return ids, id_check, cmnd, cmnd_check
+
+
+def _with_route_flag(checked: pl.DataFrame, flag: pl.Series) -> pl.DataFrame:
+    """The checked IDs' id_flags with the routing's flag of the row (when it has one) after them."""
+    extra = pl.DataFrame({"f": flag}).select(pl.concat_list(pl.col("f")).list.drop_nulls())["f"]
+    return checked.with_columns(pl.col("id_flags").list.concat(extra))
+
+
+def _population_checks(id_check: Check, cmnd_check: Check, sex_column: str | None) -> list[Check]:
+    """The population registry's field checks, in the order their reasons are listed."""
+    return [
         _name_check("full_name"),
         Check(
             "date_of_birth",
@@ -390,13 +415,6 @@ def _population(
         ),
         _registered_on(),
     ]
-    frame = frame.with_columns(
-        date_of_birth="dob_date",
-        dob_precision="dob_precision",
-        dob_ambiguous="dob_ambiguous",
-        registered_on="reg_date",
-    )
-    return frame, checks
 
 
 def _registered_on() -> Check:
