@@ -166,6 +166,38 @@ def resolve_url(
     """
     env = os.environ if env is None else env
     where = _source_label(source)
+    parts = _template_parts(url_template, where)
+    query_items = _query_without_literal_passwords(parts, where)
+    _require_variables(url_template, env, where, source)
+    if _PLACEHOLDER.search(parts["name"]):
+        raise UrlTemplateError(f"{where}: placeholders are not allowed in the URL scheme")
+    port = _filled_port(parts["port"], env, where)
+    query: dict[str, str | list[str]] = {}
+    for key, value in query_items:
+        k, v = _filled(key, env, unquote_literals=False), _filled(value, env, unquote_literals=False)
+        if k in query:
+            prev = query[k]
+            query[k] = [*prev, v] if isinstance(prev, list) else [prev, v]
+        else:
+            query[k] = v
+    url = URL.create(
+        parts["name"],
+        username=_filled(parts["username"], env, unquote_literals=True),
+        password=_filled(parts["password"], env, unquote_literals=True),
+        host=_filled(parts["ipv4host"] or parts["ipv6host"], env, unquote_literals=False),
+        port=port,
+        database=_filled(parts["database"], env, unquote_literals=True),
+        query=query,
+    )
+    if base_dir is not None and _is_sqlite(url) and _sqlite_path(url.database):
+        path = Path(url.database)
+        if not path.is_absolute():
+            url = url.set(database=str(Path(base_dir) / path))
+    return url.render_as_string(hide_password=False)
+
+
+def _template_parts(url_template: str, where: str) -> dict[str, str | None]:
+    """The template's URL components (``_URL``'s groups); UrlTemplateError for a malformed placeholder or URL."""
     stray = _PLACEHOLDER.sub("", url_template)
     if "$" in stray:
         raise UrlTemplateError(
@@ -174,9 +206,12 @@ def resolve_url(
     m = _URL.match(url_template)
     if m is None:
         raise UrlTemplateError(f"{where}: not a SQLAlchemy URL (expected dialect[+driver]://...)")
-    parts = m.groupdict()
+    return m.groupdict()
 
-    # Credentials must come from the environment, never from the catalogue file.
+
+def _query_without_literal_passwords(parts: dict[str, str | None], where: str) -> list[tuple[str, str]]:
+    """The template's query parameters; LiteralPasswordError when its password or a password query parameter is
+    anything but exactly one placeholder (credentials come from the environment, never from the catalogue file)."""
     password = parts["password"]
     if password and not _ONE_PLACEHOLDER.fullmatch(password):
         raise LiteralPasswordError(
@@ -190,7 +225,11 @@ def resolve_url(
                 f"{where}: the URL template holds a literal {key!r} query parameter; "
                 "write a ${VAR} placeholder and set the variable in the environment"
             )
+    return query_items
 
+
+def _require_variables(url_template: str, env: Mapping[str, str], where: str, source: str | None) -> None:
+    """MissingVariableError naming every variable the template's placeholders name that ``env`` lacks."""
     names = list(dict.fromkeys(_PLACEHOLDER.findall(url_template)))
     missing = [n for n in names if n not in env]
     if missing:
@@ -202,52 +241,32 @@ def resolve_url(
             source,
         )
 
-    def fill(text: str | None, *, unquote_literals: bool) -> str | None:
-        """Placeholders replaced by raw values; literal text unquoted like SQLAlchemy."""
-        if text is None:
-            return None
-        out, pos = [], 0
-        for ph in _PLACEHOLDER.finditer(text):
-            lit = text[pos : ph.start()]
-            out.append(unquote(lit) if unquote_literals else lit)
-            out.append(env[ph.group(1)])
-            pos = ph.end()
-        lit = text[pos:]
-        out.append(unquote(lit) if unquote_literals else lit)
-        return "".join(out)
 
-    if _PLACEHOLDER.search(parts["name"]):
-        raise UrlTemplateError(f"{where}: placeholders are not allowed in the URL scheme")
-    port_text = fill(parts["port"], unquote_literals=False)
-    port: int | None = None
-    if port_text:
-        if not port_text.isdigit():
-            culprit = _PLACEHOLDER.findall(parts["port"] or "")
-            named = f" (from {', '.join(culprit)})" if culprit else ""
-            raise UrlTemplateError(f"{where}: port{named} is not a number")  # never its value
-        port = int(port_text)
-    query: dict[str, str | list[str]] = {}
-    for key, value in query_items:
-        k, v = fill(key, unquote_literals=False), fill(value, unquote_literals=False)
-        if k in query:
-            prev = query[k]
-            query[k] = [*prev, v] if isinstance(prev, list) else [prev, v]
-        else:
-            query[k] = v
-    url = URL.create(
-        parts["name"],
-        username=fill(parts["username"], unquote_literals=True),
-        password=fill(parts["password"], unquote_literals=True),
-        host=fill(parts["ipv4host"] or parts["ipv6host"], unquote_literals=False),
-        port=port,
-        database=fill(parts["database"], unquote_literals=True),
-        query=query,
-    )
-    if base_dir is not None and _is_sqlite(url) and _sqlite_path(url.database):
-        path = Path(url.database)
-        if not path.is_absolute():
-            url = url.set(database=str(Path(base_dir) / path))
-    return url.render_as_string(hide_password=False)
+def _filled(text: str | None, env: Mapping[str, str], *, unquote_literals: bool) -> str | None:
+    """Placeholders replaced by raw values; literal text unquoted like SQLAlchemy."""
+    if text is None:
+        return None
+    out, pos = [], 0
+    for ph in _PLACEHOLDER.finditer(text):
+        lit = text[pos : ph.start()]
+        out.append(unquote(lit) if unquote_literals else lit)
+        out.append(env[ph.group(1)])
+        pos = ph.end()
+    lit = text[pos:]
+    out.append(unquote(lit) if unquote_literals else lit)
+    return "".join(out)
+
+
+def _filled_port(template: str | None, env: Mapping[str, str], where: str) -> int | None:
+    """The port, placeholders filled; UrlTemplateError naming its variables (never its value) when not a number."""
+    port_text = _filled(template, env, unquote_literals=False)
+    if not port_text:
+        return None
+    if not port_text.isdigit():
+        culprit = _PLACEHOLDER.findall(template or "")
+        named = f" (from {', '.join(culprit)})" if culprit else ""
+        raise UrlTemplateError(f"{where}: port{named} is not a number")  # never its value
+    return int(port_text)
 
 
 _SECRET_QUERY_KEYS = frozenset(("password", "sslpassword"))  # libpq's; resolve_url fills a ``password`` query too
