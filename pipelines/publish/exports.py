@@ -530,48 +530,18 @@ def _parse_field(
         p.add(where, "name", "use lowercase letters, digits and '_' only")
     if personal is not None and personal not in POLICIES:
         p.add(where, "personal", f"must be one of {', '.join(POLICIES)}")
-    declared = table.polars_schema if table is not None else {}
     source_field = next((f for f in table.fields if f.name == source), None) if table is not None else None
     if table is not None and source is not None and source_field is None:
         p.add(where, "source", f"no column '{source}' in {table.name} (pipelines/schema.py)")
     if source in PERSONAL_COLUMNS and personal is None:
         p.add(where, "personal", f"'{source}' holds personal values: say include, pseudonymise or withhold")
-    type_ = raw.get("type", "string")
-    if type_ not in EXPORT_TYPES:
-        p.add(where, "type", f"must be one of {', '.join(EXPORT_TYPES)}")
-    elif personal == "pseudonymise" and type_ != "string":
-        p.add(where, "type", "a pseudonymised field is a string (hex digits)")
-    elif source in declared and personal != "pseudonymise" and not _dtype_fits(type_, declared[source]):
-        p.add(where, "type", f"'{type_}' does not fit the source column type {declared[source]}")
+    type_ = _field_type(p, raw, where, source, personal, table.polars_schema if table is not None else {})
     required = raw.get("required", source_field.required if source_field is not None else False)
     if not isinstance(required, bool):
         p.add(where, "required", "must be true or false")
-    enum = raw.get("enum")
-    if enum is not None and (not isinstance(enum, list) or not enum or not all(isinstance(v, str) for v in enum)):
-        p.add(where, "enum", "must be a non-empty list of strings")
-        enum = None
-    if enum is None and source_field is not None and source_field.allowed and personal != "pseudonymise":
-        enum = list(source_field.allowed)
-    if enum is not None and type_ != "string":
-        p.add(where, "enum", "only string fields take an enum")
-    unit, scheme = raw.get("unit"), raw.get("scheme", code_scheme)
-    if unit is not None:
-        if unit not in UNIT_FORMS:
-            p.add(where, "unit", f"must be one of {', '.join(UNIT_FORMS)}")
-        if scheme not in UNIT_SCHEMES:
-            p.add(where, "scheme", f"must be one of {', '.join(UNIT_SCHEMES)}")
-        if type_ != "string" or personal is not None:
-            p.add(where, "unit", "a unit field is a string and not personal")
-    elif "scheme" in raw:
-        p.add(where, "scheme", "only unit fields (unit = 'uid' or 'code') take a scheme")
-    description = raw.get("description") or (
-        recipient_description(table, source_field, exported) if table is not None and source_field is not None else ""
-    )
-    if unit == "code" and "description" not in raw:  # the source's uid text ('2025:<code>') would misdescribe it
-        description = _code_description(scheme, description)
-    description = description.strip()
-    if description and not description.endswith((".", "?", "!", ")")):
-        description += "."  # the policy sentences below follow it
+    enum = _field_enum(p, raw, where, source_field, personal, type_)
+    unit, scheme = _field_unit(p, raw, where, code_scheme, type_, personal)
+    description = _field_description(raw, table, source_field, exported, unit, scheme)
     kind = raw.get("pseudonym_kind")
     pseudonymising = personal == "pseudonymise" or "pseudonymise_when" in raw
     if kind is not None and (not pseudonymising or not isinstance(kind, str) or not NAME_PATTERN.match(kind)):
@@ -585,6 +555,94 @@ def _parse_field(
             p.add(where, key, "only for fields with personal = 'include' (in clear on the other rows)")
         elif type_ != "string":
             p.add(where, key, "only for string fields")
+    if source is None or name is None:
+        return None
+    return ExportField(
+        source=source,
+        name=name,
+        type=type_ if type_ in EXPORT_TYPES else "string",
+        description=_with_policy_sentences(description, personal, when),
+        personal=personal,
+        required=bool(required),
+        enum=tuple(enum) if enum is not None else None,
+        unit=unit if unit in UNIT_FORMS else None,
+        scheme=scheme if unit in UNIT_FORMS else None,
+        pseudonym_kind=kind if isinstance(kind, str) else None,
+        pseudonymise_when=when.get("pseudonymise_when", ()),
+        withhold_when=when.get("withhold_when", ()),
+    )
+
+
+def _field_type(
+    p: _Problems, raw: dict, where: str, source: str | None, personal: Any, declared: Mapping[str, Any]
+) -> Any:
+    """The field's export type (default string) as written; a problem when it is no EXPORT_TYPES, a pseudonymised
+    field not a string, or the type does not fit the source column's."""
+    type_ = raw.get("type", "string")
+    if type_ not in EXPORT_TYPES:
+        p.add(where, "type", f"must be one of {', '.join(EXPORT_TYPES)}")
+    elif personal == "pseudonymise" and type_ != "string":
+        p.add(where, "type", "a pseudonymised field is a string (hex digits)")
+    elif source in declared and personal != "pseudonymise" and not _dtype_fits(type_, declared[source]):
+        p.add(where, "type", f"'{type_}' does not fit the source column type {declared[source]}")
+    return type_
+
+
+def _field_enum(p: _Problems, raw: dict, where: str, source_field: Any, personal: Any, type_: Any) -> list | None:
+    """The field's allowed values: its enum, else the source column's (not for a pseudonymised field); a problem
+    for an enum that is no non-empty list of strings or is on a field that is not a string."""
+    enum = raw.get("enum")
+    if enum is not None and (not isinstance(enum, list) or not enum or not all(isinstance(v, str) for v in enum)):
+        p.add(where, "enum", "must be a non-empty list of strings")
+        enum = None
+    if enum is None and source_field is not None and source_field.allowed and personal != "pseudonymise":
+        enum = list(source_field.allowed)
+    if enum is not None and type_ != "string":
+        p.add(where, "enum", "only string fields take an enum")
+    return enum
+
+
+def _field_unit(
+    p: _Problems, raw: dict, where: str, code_scheme: str | None, type_: Any, personal: Any
+) -> tuple[Any, Any]:
+    """(unit, scheme) as written (the scheme defaults to the resource's code scheme); problems for an unknown unit
+    form or scheme, a unit field that is not a plain string, a scheme on a field that is no unit."""
+    unit, scheme = raw.get("unit"), raw.get("scheme", code_scheme)
+    if unit is not None:
+        if unit not in UNIT_FORMS:
+            p.add(where, "unit", f"must be one of {', '.join(UNIT_FORMS)}")
+        if scheme not in UNIT_SCHEMES:
+            p.add(where, "scheme", f"must be one of {', '.join(UNIT_SCHEMES)}")
+        if type_ != "string" or personal is not None:
+            p.add(where, "unit", "a unit field is a string and not personal")
+    elif "scheme" in raw:
+        p.add(where, "scheme", "only unit fields (unit = 'uid' or 'code') take a scheme")
+    return unit, scheme
+
+
+def _field_description(
+    raw: dict,
+    table: Table | None,
+    source_field: Any,
+    exported: Mapping[str, str] | None,
+    unit: Any,
+    scheme: Any,
+) -> str:
+    """The field's description (written, else the source column's as the recipient reads it), ending in a full
+    stop: the policy sentences follow it."""
+    description = raw.get("description") or (
+        recipient_description(table, source_field, exported) if table is not None and source_field is not None else ""
+    )
+    if unit == "code" and "description" not in raw:  # the source's uid text ('2025:<code>') would misdescribe it
+        description = _code_description(scheme, description)
+    description = description.strip()
+    if description and not description.endswith((".", "?", "!", ")")):
+        description += "."  # the policy sentences below follow it
+    return description
+
+
+def _with_policy_sentences(description: str, personal: Any, when: dict[str, tuple[RowCondition, ...]]) -> str:
+    """The description with what the export does to the values: pseudonymised (on which rows), withheld where."""
     hmac_text = (
         "the first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>') with a key the city keeps, so one value always "
         "gives the same pseudonym (<kind> and the key's fingerprint are in wardbridge.pseudonymisation)"
@@ -597,22 +655,7 @@ def _parse_field(
     if when.get("withhold_when"):
         cond = " or ".join(c.describe() for c in when["withhold_when"])
         description = f"{description} Withheld (empty) on the rows where {cond}."
-    if source is None or name is None:
-        return None
-    return ExportField(
-        source=source,
-        name=name,
-        type=type_ if type_ in EXPORT_TYPES else "string",
-        description=description,
-        personal=personal,
-        required=bool(required),
-        enum=tuple(enum) if enum is not None else None,
-        unit=unit if unit in UNIT_FORMS else None,
-        scheme=scheme if unit in UNIT_FORMS else None,
-        pseudonym_kind=kind if isinstance(kind, str) else None,
-        pseudonymise_when=when.get("pseudonymise_when", ()),
-        withhold_when=when.get("withhold_when", ()),
-    )
+    return description
 
 
 def _primary_key(p: _Problems, raw: dict, name: str, fields: list[ExportField], table: Table | None) -> tuple:
