@@ -843,6 +843,25 @@ def route_id_kinds(
             "on": _numeric_flags(old_numeric, n),
         }
     )
+    f = _with_id_moves(frame, codes)
+    p_cmnd, o_cccd, p_move, o_move = (pl.col(c) for c in ("_pcmnd", "_occcd", "_pmove", "_omove"))
+    p, o = pl.col("p"), pl.col("o")
+    personal_side = (pl.col("_pcccd"), o_move, p_move, pl.col("_oph"))
+    old_side = (pl.col("_ocmnd"), p_move, o_move, pl.col("_pph"))
+    return f.select(
+        _routed(p, o, *personal_side).alias("personal_id"),
+        _routed(o, p, *old_side).alias("old_id_number"),
+        pl.when(p_cmnd & ~p_move).then(pl.lit(ID_ROUTING_FLAGS[0])).alias("personal_id_flag"),
+        pl.when(o_cccd & ~o_move).then(pl.lit(ID_ROUTING_FLAGS[1])).alias("old_id_flag"),
+        (p_move | o_move).alias("routed"),
+        _routed(pl.col("pn"), pl.col("on"), *personal_side).fill_null(False).alias("personal_id_numeric"),
+        _routed(pl.col("on"), pl.col("pn"), *old_side).fill_null(False).alias("old_id_numeric"),
+    )
+
+
+def _with_id_moves(frame: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
+    """Each column's digits (a lost leading zero put back), form (placeholder ``_pph``/``_oph``, CCCD, CMND) and
+    whether its ID leaves it: ``_pmove`` (personal_id's CMND), ``_omove`` (old_id_number's CCCD)."""
     f = frame.with_columns(_pw=id_digits(pl.col("p")), _ow=id_digits(pl.col("o")))
     f = f.with_columns(
         _pd=_restored(pl.col("_pw"), _restore_leading_zero(pl.col("_pw"), pl.col("pn"), codes)),
@@ -861,39 +880,27 @@ def route_id_kinds(
         _same=(pd == od).fill_null(False),
     )
     p_cccd, p_cmnd, o_cccd, o_cmnd, same = (pl.col(c) for c in ("_pcccd", "_pcmnd", "_occcd", "_ocmnd", "_same"))
-    f = f.with_columns(
+    return f.with_columns(
         _pmove=p_cmnd & (o_blank | o_ph | o_cccd | same),  # personal_id's CMND leaves it
         _omove=o_cccd & (p_blank | p_ph | p_cmnd | same),  # old_id_number's CCCD leaves it
     )
-    p_move, o_move = pl.col("_pmove"), pl.col("_omove")
-    p, o = pl.col("p"), pl.col("o")
 
-    def routed(
-        own: pl.Expr, other: pl.Expr, keeps: pl.Expr, takes: pl.Expr, leaves: pl.Expr, other_ph: pl.Expr
-    ) -> pl.Expr:
-        # ``keeps``: own value is of this column's kind; ``takes``: the other's moves in; ``leaves``: own moves out
-        return (
-            pl.when(keeps)
-            .then(own)
-            .when(takes)
-            .then(other)
-            .when(leaves & other_ph)
-            .then(other)
-            .when(leaves)
-            .then(None)
-            .otherwise(own)
-        )
 
-    personal_side = (p_cccd, o_move, p_move, o_ph)
-    old_side = (o_cmnd, p_move, o_move, p_ph)
-    return f.select(
-        routed(p, o, *personal_side).alias("personal_id"),
-        routed(o, p, *old_side).alias("old_id_number"),
-        pl.when(p_cmnd & ~p_move).then(pl.lit(ID_ROUTING_FLAGS[0])).alias("personal_id_flag"),
-        pl.when(o_cccd & ~o_move).then(pl.lit(ID_ROUTING_FLAGS[1])).alias("old_id_flag"),
-        (p_move | o_move).alias("routed"),
-        routed(pl.col("pn"), pl.col("on"), *personal_side).fill_null(False).alias("personal_id_numeric"),
-        routed(pl.col("on"), pl.col("pn"), *old_side).fill_null(False).alias("old_id_numeric"),
+def _routed(
+    own: pl.Expr, other: pl.Expr, keeps: pl.Expr, takes: pl.Expr, leaves: pl.Expr, other_ph: pl.Expr
+) -> pl.Expr:
+    """A column's value after routing. ``keeps``: own value is of this column's kind; ``takes``: the other's moves
+    in; ``leaves``: own moves out (the other's placeholder comes in its place)."""
+    return (
+        pl.when(keeps)
+        .then(own)
+        .when(takes)
+        .then(other)
+        .when(leaves & other_ph)
+        .then(other)
+        .when(leaves)
+        .then(None)
+        .otherwise(own)
     )
 
 
@@ -935,68 +942,88 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
     digits 1–9; a stem giving 10 has no valid code.
     """
 
-    def compute(frame: pl.DataFrame) -> pl.DataFrame:
-        raw = pl.col(_KEY)
-        f = frame.with_columns(
-            _missing=_blank(raw),
-            _s=_strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.]", "").str.replace_all(r"[–—_/]", "-"),
-        )
-        missing, s = pl.col("_missing"), pl.col("_s")
-        f = f.with_columns(
-            _g13=s.str.extract_groups(r"^(\d{10})-?(\d{3})$"),
-            _is10=s.str.contains(r"^\d{10}$"),
-            _is12=s.str.contains(r"^\d{12}$"),
-        )
-        f = f.with_columns(_main=pl.col("_g13").struct.field("1"), _suffix=pl.col("_g13").struct.field("2"))
-        main, suffix, is10, is12 = pl.col("_main"), pl.col("_suffix"), pl.col("_is10"), pl.col("_is12")
-        is13 = main.is_not_null()
-        f = f.with_columns(_first10=pl.when(is13).then(main).when(is10).then(s))
-        first10 = pl.col("_first10")
-        f = f.with_columns(
-            _expected=_mst_check_digit(first10), _got=first10.str.slice(9, 1).cast(pl.Int32, strict=False)
-        )
-        expected, got = pl.col("_expected"), pl.col("_got")
-        f = f.with_columns(
-            _ok=((expected != 10) & (expected == got)).fill_null(False), _shaped=(is10 | is13).fill_null(False)
-        )
-        ok, shaped = pl.col("_ok"), pl.col("_shaped")
-        suffix_ok = (suffix != "000").fill_null(False)
-        digits_only = s.str.replace_all("-", "")
-        f = f.with_columns(
-            _kind=pl.when(missing)
-            .then(None)
-            .when(is10 & ok)
-            .then(pl.lit("enterprise"))
-            .when(is13 & ok & suffix_ok)
-            .then(pl.lit("branch"))
-            .when(is13 & ok)  # 'MST-000': the head office, the MST itself (as matching reads it: tax_canonical)
-            .then(pl.lit("enterprise"))
-            .when(is12)
-            .then(pl.lit("personal_id"))
-            .otherwise(pl.lit("invalid"))
-        )
-        kind = pl.col("_kind")
-        error = (
-            pl.when(missing | (kind != "invalid"))
-            .then(None)
-            .when(shaped & (expected == 10))
-            .then(pl.concat_str(pl.lit("no valid check digit exists for stem "), first10.str.slice(0, 9)))
-            .when(shaped & ~ok)
-            .then(pl.format("check digit mismatch: expected {}, got {}", expected, got))
-            .when(digits_only.str.contains(r"^\d+$"))
-            .then(pl.format("wrong length ({} digits)", digits_only.str.len_chars()))
-            .otherwise(pl.concat_str(pl.lit("unrecognised '"), raw.str.strip_chars(), pl.lit("'")))
-        )
-        code = pl.when(is13).then(pl.concat_str(main, pl.lit("-"), suffix)).when(is10 | is12).then(s)
-        return f.select(
-            pl.col(_KEY),
-            pl.when(~missing).then(code).alias("tax_code"),
-            kind.alias("tax_code_kind"),
-            pl.when(~missing & shaped).then(ok).alias("check_digit_ok"),
-            error.alias("tax_code_error"),
-        )
+    return _via_distinct(codes, _read_tax_codes)
 
-    return _via_distinct(codes, compute)
+
+def _read_tax_codes(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`check_tax_code`'s columns for the distinct values in ``frame[_KEY]``."""
+    f = _with_tax_code_kind(_with_tax_code_shape(frame))
+    raw, missing, s, first10 = pl.col(_KEY), pl.col("_missing"), pl.col("_s"), pl.col("_first10")
+    main, suffix, is10, is12 = pl.col("_main"), pl.col("_suffix"), pl.col("_is10"), pl.col("_is12")
+    is13 = main.is_not_null()
+    expected, got, ok, shaped, kind = (
+        pl.col("_expected"),
+        pl.col("_got"),
+        pl.col("_ok"),
+        pl.col("_shaped"),
+        pl.col("_kind"),
+    )
+    digits_only = s.str.replace_all("-", "")
+    error = (
+        pl.when(missing | (kind != "invalid"))
+        .then(None)
+        .when(shaped & (expected == 10))
+        .then(pl.concat_str(pl.lit("no valid check digit exists for stem "), first10.str.slice(0, 9)))
+        .when(shaped & ~ok)
+        .then(pl.format("check digit mismatch: expected {}, got {}", expected, got))
+        .when(digits_only.str.contains(r"^\d+$"))
+        .then(pl.format("wrong length ({} digits)", digits_only.str.len_chars()))
+        .otherwise(pl.concat_str(pl.lit("unrecognised '"), raw.str.strip_chars(), pl.lit("'")))
+    )
+    code = pl.when(is13).then(pl.concat_str(main, pl.lit("-"), suffix)).when(is10 | is12).then(s)
+    return f.select(
+        pl.col(_KEY),
+        pl.when(~missing).then(code).alias("tax_code"),
+        kind.alias("tax_code_kind"),
+        pl.when(~missing & shaped).then(ok).alias("check_digit_ok"),
+        error.alias("tax_code_error"),
+    )
+
+
+def _with_tax_code_shape(frame: pl.DataFrame) -> pl.DataFrame:
+    """``_missing``, ``_s`` (spaces and dots out, dashes unified), its shape (``_is10``, ``_is12``, ``_main`` and
+    ``_suffix`` of a 13-digit code), ``_first10``, the check digit ``_expected`` and ``_got``, ``_ok``, ``_shaped``."""
+    raw = pl.col(_KEY)
+    f = frame.with_columns(
+        _missing=_blank(raw),
+        _s=_strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.]", "").str.replace_all(r"[–—_/]", "-"),
+    )
+    s = pl.col("_s")
+    f = f.with_columns(
+        _g13=s.str.extract_groups(r"^(\d{10})-?(\d{3})$"),
+        _is10=s.str.contains(r"^\d{10}$"),
+        _is12=s.str.contains(r"^\d{12}$"),
+    )
+    f = f.with_columns(_main=pl.col("_g13").struct.field("1"), _suffix=pl.col("_g13").struct.field("2"))
+    main, is10 = pl.col("_main"), pl.col("_is10")
+    is13 = main.is_not_null()
+    f = f.with_columns(_first10=pl.when(is13).then(main).when(is10).then(s))
+    first10 = pl.col("_first10")
+    f = f.with_columns(_expected=_mst_check_digit(first10), _got=first10.str.slice(9, 1).cast(pl.Int32, strict=False))
+    expected, got = pl.col("_expected"), pl.col("_got")
+    return f.with_columns(
+        _ok=((expected != 10) & (expected == got)).fill_null(False), _shaped=(is10 | is13).fill_null(False)
+    )
+
+
+def _with_tax_code_kind(f: pl.DataFrame) -> pl.DataFrame:
+    """``_kind``: enterprise, branch, personal_id or invalid (null when missing), from the code's shape and check."""
+    missing, suffix, is10, is12, ok = (pl.col(k) for k in ("_missing", "_suffix", "_is10", "_is12", "_ok"))
+    is13 = pl.col("_main").is_not_null()
+    suffix_ok = (suffix != "000").fill_null(False)
+    return f.with_columns(
+        _kind=pl.when(missing)
+        .then(None)
+        .when(is10 & ok)
+        .then(pl.lit("enterprise"))
+        .when(is13 & ok & suffix_ok)
+        .then(pl.lit("branch"))
+        .when(is13 & ok)  # 'MST-000': the head office, the MST itself (as matching reads it: tax_canonical)
+        .then(pl.lit("enterprise"))
+        .when(is12)
+        .then(pl.lit("personal_id"))
+        .otherwise(pl.lit("invalid"))
+    )
 
 
 # =========================================================================== phones
@@ -1058,74 +1085,89 @@ def normalise_phone(phones: pl.Series) -> pl.DataFrame:
     reads as a valid 083 mobile.
     """
     old = pl.DataFrame({"p4": list(MOBILE_PREFIX_2018), "new3": list(MOBILE_PREFIX_2018.values())})
+    return _via_distinct(phones, lambda frame: _read_phones(frame, old))
 
-    def compute(frame: pl.DataFrame) -> pl.DataFrame:
-        raw = pl.col(_KEY)
-        f = frame.with_columns(_missing=_blank(raw), _trimmed=_strip_float_suffix(raw.str.strip_chars()))
-        missing, trimmed = pl.col("_missing"), pl.col("_trimmed")
-        f = f.with_columns(
-            _multiple=trimmed.str.contains(r"[,;/|][^,;/|]*\d"),
-            _c=trimmed.str.extract(r"^([^,;/|]*)", 1).str.replace_all(r"[\s.\-()\u2013]", ""),
-        )
-        c = pl.col("_c")
-        f = f.with_columns(
-            _intl=pl.when(c.str.starts_with("+84"))
-            .then(c.str.slice(3))
-            .when(c.str.starts_with("0084"))
-            .then(c.str.slice(4))
-            .when(c.str.starts_with("84") & c.str.len_chars().is_in([11, 12]))
-            .then(c.str.slice(2))
-        )
-        intl = pl.col("_intl")
-        f = f.with_columns(
-            _nat=pl.when(intl.is_not_null()).then(pl.concat_str(pl.lit("0"), intl.str.replace(r"^0", ""))).otherwise(c)
-        )
-        nat = pl.col("_nat")
-        n = nat.str.len_chars()
-        lost_zero = ~nat.str.starts_with("0") & (
-            ((n == 9) & nat.str.contains(r"^[35789]")) | ((n == 10) & nat.str.contains(r"^[12]"))
-        )
-        f = f.with_columns(_nat=pl.when(lost_zero).then(pl.concat_str(pl.lit("0"), nat)).otherwise(nat))
-        f = f.with_columns(_n=nat.str.len_chars(), _digits=nat.str.contains(r"^\d+$"), _p4=nat.str.slice(0, 4))
-        n, digits, p4 = pl.col("_n"), pl.col("_digits"), pl.col("_p4")
-        f = f.with_columns(
-            _new3=p4.replace_strict(old["p4"], old["new3"], default=None, return_dtype=pl.String),
-            _old_mobile=(digits & (n == 11) & nat.str.starts_with("01")).fill_null(False),
-        )
-        new3, old_mobile = pl.col("_new3"), pl.col("_old_mobile")
-        f = f.with_columns(_conv=pl.when(old_mobile).then(pl.concat_str(new3, nat.str.slice(4))).otherwise(nat))
-        conv = pl.col("_conv")
-        f = f.with_columns(
-            _mobile=(
-                digits & (conv.str.len_chars() == 10) & conv.str.slice(0, 3).is_in(sorted(MOBILE_PREFIXES))
-            ).fill_null(False),
-            _landline=(digits & (n == 11) & nat.str.starts_with("02")).fill_null(False),
-        )
-        mobile, landline = pl.col("_mobile"), pl.col("_landline")
-        error = (
-            pl.when(missing | mobile | landline)
-            .then(None)
-            .when(c.str.starts_with("+") & intl.is_null())
-            .then(pl.concat_str(pl.lit("foreign number "), c))
-            .when(c == "")
-            .then(pl.concat_str(pl.lit("no number '"), trimmed, pl.lit("'")))
-            .when(~digits)
-            .then(pl.concat_str(pl.lit("non-digit characters '"), trimmed, pl.lit("'")))
-            .when(old_mobile & new3.is_null())
-            .then(pl.concat_str(pl.lit("obsolete prefix "), p4, pl.lit(" has no mapping")))
-            .when(n == 10)
-            .then(pl.concat_str(pl.lit("unknown mobile prefix "), nat.str.slice(0, 3)))
-            .otherwise(pl.format("wrong length ({} digits)", n))
-        )
-        return f.select(
-            pl.col(_KEY),
-            pl.when(mobile).then(conv).when(landline).then(nat).alias("phone"),
-            pl.when(mobile).then(pl.lit("mobile")).when(landline).then(pl.lit("landline")).alias("phone_kind"),
-            pl.when(~missing).then(pl.col("_multiple").fill_null(False)).alias("phone_multiple"),
-            error.alias("phone_error"),
-        )
 
-    return _via_distinct(phones, compute)
+def _read_phones(frame: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
+    """:func:`normalise_phone`'s columns for the distinct values in ``frame[_KEY]``; ``old``: the 2018 prefix map."""
+    f = _with_phone_kind(_with_national_number(frame), old)
+    missing, trimmed, c, intl, nat = (pl.col(k) for k in ("_missing", "_trimmed", "_c", "_intl", "_nat"))
+    n, digits, p4, new3, old_mobile = (pl.col(k) for k in ("_n", "_digits", "_p4", "_new3", "_old_mobile"))
+    conv, mobile, landline = pl.col("_conv"), pl.col("_mobile"), pl.col("_landline")
+    error = (
+        pl.when(missing | mobile | landline)
+        .then(None)
+        .when(c.str.starts_with("+") & intl.is_null())
+        .then(pl.concat_str(pl.lit("foreign number "), c))
+        .when(c == "")
+        .then(pl.concat_str(pl.lit("no number '"), trimmed, pl.lit("'")))
+        .when(~digits)
+        .then(pl.concat_str(pl.lit("non-digit characters '"), trimmed, pl.lit("'")))
+        .when(old_mobile & new3.is_null())
+        .then(pl.concat_str(pl.lit("obsolete prefix "), p4, pl.lit(" has no mapping")))
+        .when(n == 10)
+        .then(pl.concat_str(pl.lit("unknown mobile prefix "), nat.str.slice(0, 3)))
+        .otherwise(pl.format("wrong length ({} digits)", n))
+    )
+    return f.select(
+        pl.col(_KEY),
+        pl.when(mobile).then(conv).when(landline).then(nat).alias("phone"),
+        pl.when(mobile).then(pl.lit("mobile")).when(landline).then(pl.lit("landline")).alias("phone_kind"),
+        pl.when(~missing).then(pl.col("_multiple").fill_null(False)).alias("phone_multiple"),
+        error.alias("phone_error"),
+    )
+
+
+def _with_national_number(frame: pl.DataFrame) -> pl.DataFrame:
+    """``_missing``, ``_trimmed``, ``_multiple`` (more numbers after the first), ``_c`` (the first number without
+    separators), ``_intl`` (after a +84 / 0084 / 84 prefix) and ``_nat`` (the national form, a lost '0' put back)."""
+    raw = pl.col(_KEY)
+    f = frame.with_columns(_missing=_blank(raw), _trimmed=_strip_float_suffix(raw.str.strip_chars()))
+    trimmed = pl.col("_trimmed")
+    f = f.with_columns(
+        _multiple=trimmed.str.contains(r"[,;/|][^,;/|]*\d"),
+        _c=trimmed.str.extract(r"^([^,;/|]*)", 1).str.replace_all(r"[\s.\-()\u2013]", ""),
+    )
+    c = pl.col("_c")
+    f = f.with_columns(
+        _intl=pl.when(c.str.starts_with("+84"))
+        .then(c.str.slice(3))
+        .when(c.str.starts_with("0084"))
+        .then(c.str.slice(4))
+        .when(c.str.starts_with("84") & c.str.len_chars().is_in([11, 12]))
+        .then(c.str.slice(2))
+    )
+    intl = pl.col("_intl")
+    f = f.with_columns(
+        _nat=pl.when(intl.is_not_null()).then(pl.concat_str(pl.lit("0"), intl.str.replace(r"^0", ""))).otherwise(c)
+    )
+    nat = pl.col("_nat")
+    n = nat.str.len_chars()
+    lost_zero = ~nat.str.starts_with("0") & (
+        ((n == 9) & nat.str.contains(r"^[35789]")) | ((n == 10) & nat.str.contains(r"^[12]"))
+    )
+    return f.with_columns(_nat=pl.when(lost_zero).then(pl.concat_str(pl.lit("0"), nat)).otherwise(nat))
+
+
+def _with_phone_kind(f: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
+    """From ``_nat``: ``_n``, ``_digits``, ``_p4``, ``_new3`` and ``_old_mobile`` (an 11-digit mobile of before 2018),
+    ``_conv`` (converted to 10 digits), ``_mobile`` and ``_landline``."""
+    nat = pl.col("_nat")
+    f = f.with_columns(_n=nat.str.len_chars(), _digits=nat.str.contains(r"^\d+$"), _p4=nat.str.slice(0, 4))
+    n, digits, p4 = pl.col("_n"), pl.col("_digits"), pl.col("_p4")
+    f = f.with_columns(
+        _new3=p4.replace_strict(old["p4"], old["new3"], default=None, return_dtype=pl.String),
+        _old_mobile=(digits & (n == 11) & nat.str.starts_with("01")).fill_null(False),
+    )
+    new3, old_mobile = pl.col("_new3"), pl.col("_old_mobile")
+    f = f.with_columns(_conv=pl.when(old_mobile).then(pl.concat_str(new3, nat.str.slice(4))).otherwise(nat))
+    conv = pl.col("_conv")
+    return f.with_columns(
+        _mobile=(digits & (conv.str.len_chars() == 10) & conv.str.slice(0, 3).is_in(sorted(MOBILE_PREFIXES))).fill_null(
+            False
+        ),
+        _landline=(digits & (n == 11) & nat.str.starts_with("02")).fill_null(False),
+    )
 
 
 # =========================================================================== names
