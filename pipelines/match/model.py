@@ -143,7 +143,9 @@ def estimate_u(
     year), half of a comparison's pairs are drawn among the pairs agreeing on it (``_pairs_within``), where its rare
     levels are, and the rest of the random pairs count only where they do not agree on it; each part is weighed by
     its exact number of pairs. Every level at least half a random pair (an agreement no pair shows is still
-    possible)."""
+    possible); with ``u_exact_floor = "table"`` the levels counted exactly at least half a pair of the table (their
+    count is over every pair: half a random pair would cap a rare agreement's weight while the prior falls as the
+    table grows)."""
     n = work.height
     count = u_pair_count(n, spec)
     tiny = candidates is not None and count >= n * (n - 1) // 2
@@ -945,28 +947,17 @@ def estimate_m(
     if split:
         priors = {name: np.tile(p, 2) if name in split else p for name, p in priors.items()}
         u = {name: np.tile(v, 2) if name in split else v for name, v in u.items()}
-    sources = {d.name: d.source for d in spec.derive}
-    uses = {
-        c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)}
-        | {sources.get(_base(col), _base(col)) for col in c.columns}
-        for c in comps
-    }
-    estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comps}
-    mass: dict[str, list[np.ndarray]] = {name: [] for name in split}  # per estimate: matched pairs in each group
-    from_rules: dict[str, list[str]] = {name: [] for name in split}
-    chosen: dict[str, list[bool]] = {c.name: [] for c in comps}  # per estimate: from one of the `m_rules`
-    by_name = {c.name: c for c in comps}
-    per_rule: dict[str, dict] = {}
-    iterations, converged = 0, True
-    high = spec.em_degenerate_share
+    uses = _sources_used(spec)
     all_names = [c.name for c in comps]
     # the pairs grouped once by rules, comparison vector and verdict: each rule's patterns are summed from this
     # table (filtering millions of pairs per rule and grouping them cost 0.4 CPU s at 5.6M pairs)
     if table is None:
         table = _pattern_table(gamma.select(all_names), rules, label)
     table = _split_levels(table, spec)
-    em_settings = (spec.em_iterations, spec.em_prior_pairs)
-    blocks = split or None
+    em = _RulesEM(spec, priors, u, split or None, table, gamma, rules, pairs, label)
+    found = _RuleEstimates(comps, split)
+    per_rule: dict[str, dict] = {}
+    iterations, converged = 0, True
     for i, rule in enumerate(spec.blocking):
         rows = _rule_rows(table, 1 << i)
         rule_pairs = int(rows[PAIRS].sum())
@@ -974,123 +965,227 @@ def estimate_m(
             per_rule[rule.name] = {"pairs": rule_pairs, "status": "not trained (train = false)", "used": False}
             continue
         keys = _key_sources(rule, spec)
-        names = [c.name for c in comps if not (uses[c.name] & keys)]
+        names = [c.name for c in comps if not (uses[c.name] & keys)]  # (its key's comparisons say nothing here)
         if not names or not rule_pairs:
             per_rule[rule.name] = {"pairs": rule_pairs, "status": "no pairs or nothing to estimate", "used": False}
             continue
-        patterns, counts, fixed = _patterns_of(rows, names)
-        m_rule, share, it, ok, delta = _em(
-            patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, blocks=blocks
+        fitted = em.on_rule(i, rows, names, rule_pairs, (chance or {}).get(rule.name))
+        per_rule[rule.name] = fitted.diagnostics(rule_pairs, names)
+        if not fitted.used:
+            log.info("EM on blocking rule %r is %s: its m estimates are not used", rule.name, fitted.status)
+            continue
+        m_rule = _bounded(fitted.m, u, fitted.share * rule_pairs, spec)  # levels with min_chance_pairs
+        iterations, converged = max(iterations, fitted.iterations), converged and fitted.converged
+        found.add(rule, names, m_rule, fitted, u)
+    m, source = found.averaged(priors, u, spec, m_by_from)
+    patterns, counts, fixed = _patterns_of(table, all_names)
+    _, lam, _, _, _ = _em(
+        patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m, fixed_posterior=fixed, blocks=em.blocks
+    )
+    return m, lam, iterations, converged, per_rule, source
+
+
+def _sources_used(spec: MatchSpec) -> dict[str, set[str]]:
+    """Per scored comparison, the source columns it reads (its levels' and its own; a derived column counts as
+    its source's): a rule blocking on any of them leaves the comparison out of its EM."""
+    sources = {d.name: d.source for d in spec.derive}
+    return {
+        c.name: {sources.get(_base(col), _base(col)) for lv in c.levels for col in (lv.columns or c.columns)}
+        | {sources.get(_base(col), _base(col)) for col in c.columns}
+        for c in spec.scored_comparisons
+    }
+
+
+@dataclass
+class _RuleFit:
+    """One blocking rule's EM (``_RulesEM.on_rule``): m of the comparisons it read, its share of matches (held or
+    EM's) and EM's own (``free``), the pairs expected by chance, EM's iterations, convergence and last change,
+    its status, the comparisons its m is taken for and the patterns and counts that m was fitted on."""
+
+    m: dict[str, np.ndarray]
+    share: float
+    free: float
+    expected: float | None
+    iterations: int
+    converged: bool
+    delta: float
+    status: str
+    taken: list[str]
+    patterns: np.ndarray
+    counts: np.ndarray
+
+    @property
+    def used(self) -> bool:
+        return bool(self.taken) and not self.status.startswith("degenerate")
+
+    def diagnostics(self, rule_pairs: int, names: list[str]) -> dict:
+        """The rule's entry in ``estimate_m``'s per-rule diagnostics."""
+        return {
+            "pairs": rule_pairs,
+            "match_share": self.share,
+            "em_share": self.free,
+            "chance_pairs": self.expected,
+            "iterations": self.iterations,
+            "converged": self.converged,
+            "final_change": self.delta,
+            "status": self.status,
+            "used": self.used,
+            "comparisons": names,
+        }
+
+
+@dataclass
+class _RulesEM:
+    """What every blocking rule's EM reads (``estimate_m``): the spec (EM's settings), the priors and u (tiled for
+    m_by), the m_by comparisons' group sizes (``blocks``), the pattern table and, where it has no ``CROWDED``
+    column, the candidate pairs' levels, rules, ids and verdicts to leave crowded pairs out with."""
+
+    spec: MatchSpec
+    priors: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    blocks: dict[str, int] | None
+    table: pl.DataFrame
+    gamma: pl.DataFrame | None
+    rules: pl.Series | None
+    pairs: pl.DataFrame | None
+    label: pl.Series | None
+
+    def em(
+        self, patterns: np.ndarray, counts: np.ndarray, names: list[str], fixed: np.ndarray | None, **held
+    ) -> tuple[dict[str, np.ndarray], float, int, bool, float]:
+        """``_em`` with the spec's settings (``held``: fixed_lambda)."""
+        return _em(
+            patterns,
+            counts,
+            names,
+            self.priors,
+            self.u,
+            self.spec.em_iterations,
+            self.spec.em_prior_pairs,
+            fixed_posterior=fixed,
+            blocks=self.blocks,
+            **held,
         )
+
+    def on_rule(
+        self, i: int, rows: pl.DataFrame, names: list[str], rule_pairs: int, expected: float | None
+    ) -> _RuleFit:
+        """The ``i``-th rule's EM on its rows of the pattern table (the comparisons ``names``), judged: with the
+        pairs ``expected`` by chance its share is known (EM fits m with it held), a rule whose EM does not
+        converge or finds nearly no match is degenerate, one finding nearly all its pairs matching is read as
+        all matches (``_all_match``)."""
+        high = self.spec.em_degenerate_share
+        patterns, counts, fixed = _patterns_of(rows, names)
+        m_rule, share, it, ok, delta = self.em(patterns, counts, names, fixed)
         free, held = share, ""
-        expected = (chance or {}).get(rule.name)
         known = None if expected is None else max(1.0 - expected / rule_pairs, 0.0)
         if known is not None and known <= high:  # the share is known: EM fits m with it held there
             held = f" (share held at {known:.1%}: {rule_pairs:,} pairs, {expected:,.0f} by chance; EM alone {free:.1%})"
             share = known
             if known >= 1 - high:
-                m_rule, _, it, ok, delta = _em(
-                    patterns,
-                    counts,
-                    names,
-                    priors,
-                    u,
-                    *em_settings,
-                    fixed_posterior=fixed,
-                    blocks=blocks,
-                    fixed_lambda=known,
-                )
-        taken = names
+                m_rule, _, it, ok, delta = self.em(patterns, counts, names, fixed, fixed_lambda=known)
+        fitted = _RuleFit(m_rule, share, free, expected, it, ok, delta, f"ok{held}", names, patterns, counts)
         if not ok:
-            status = f"degenerate: not converged in {it} iterations (last change {delta:.1e}){held}"
+            fitted.status = f"degenerate: not converged in {it} iterations (last change {delta:.1e}){held}"
         elif share < 1 - high:
-            status = f"degenerate: {share:.2%} of its pairs match{held}"
+            fitted.status = f"degenerate: {share:.2%} of its pairs match{held}"
         elif share > high:
-            left_out = ""
-            if CROWDED in table.columns:  # (the same, the crowded pairs marked in the table)
-                crowded = (pl.col(CROWDED) & (1 << i)) != 0
-                out = int(rows.filter(crowded)[PAIRS].sum())
-                if out:
-                    left_out = f"; {out:,} pairs of crowded keys left out"
-                    patterns, counts, fixed = _patterns_of(rows.filter(~crowded), names)
-                    m_rule = _em(
-                        patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, blocks=blocks
-                    )[0]
-            elif pairs is not None:  # the all-match reading holds only for pairs of records in no crowded key
-                mask = (rules & (1 << i)) != 0
-                rule_label = label.filter(mask) if label is not None else None
-                alone = _uncrowded(pairs.filter(mask), spec.max_cluster_size)
-                if not alone.all():
-                    left_out = f"; {int((~alone).sum()):,} pairs of crowded keys left out"
-                    patterns, counts, fixed = _patterns(
-                        _split_levels(gamma.filter(mask).filter(alone).select(all_names), spec).select(names),
-                        rule_label.filter(alone) if rule_label is not None else None,
-                    )
-                    m_rule = _em(
-                        patterns, counts, names, priors, u, *em_settings, fixed_posterior=fixed, blocks=blocks
-                    )[0]
-            taken = _varying(patterns, names) if len(counts) else []
-            status = (
-                f"all match ({share:.1%}{left_out}): m taken where its pairs vary ({', '.join(taken)})"
-                if taken
-                else f"degenerate: {share:.1%} of its pairs match{left_out}, no comparison varies among them"
-            )
-        else:
-            status = f"ok{held}"
-        used = bool(taken) and not status.startswith("degenerate")
-        per_rule[rule.name] = {
-            "pairs": rule_pairs,
-            "match_share": share,
-            "em_share": free,
-            "chance_pairs": expected,
-            "iterations": it,
-            "converged": ok,
-            "final_change": delta,
-            "status": status,
-            "used": used,
-            "comparisons": names,
-        }
-        if not used:
-            log.info("EM on blocking rule %r is %s: its m estimates are not used", rule.name, status)
-            continue
-        m_rule = _bounded(m_rule, u, share * rule_pairs, spec)  # levels with min_chance_pairs
-        iterations, converged = max(iterations, it), converged and ok
-        if any(name in split for name in taken):  # each group's matched pairs (as the rule's EM reads them)
+            self._all_match(i, rows, names, fitted)
+        return fitted
+
+    def _all_match(self, i: int, rows: pl.DataFrame, names: list[str], fitted: _RuleFit) -> None:
+        """A rule finding nearly all its pairs matching: m refitted without the pairs of crowded keys (the
+        all-match reading holds only for pairs of records in no crowded key), taken only for the comparisons whose
+        pairs vary (``_varying``), else the rule is degenerate."""
+        left_out = ""
+        if CROWDED in self.table.columns:  # (the same, the crowded pairs marked in the table)
+            crowded = (pl.col(CROWDED) & (1 << i)) != 0
+            out = int(rows.filter(crowded)[PAIRS].sum())
+            if out:
+                left_out = f"; {out:,} pairs of crowded keys left out"
+                fitted.patterns, fitted.counts, fixed = _patterns_of(rows.filter(~crowded), names)
+                fitted.m = self.em(fitted.patterns, fitted.counts, names, fixed)[0]
+        elif self.pairs is not None:
+            mask = (self.rules & (1 << i)) != 0
+            rule_label = self.label.filter(mask) if self.label is not None else None
+            alone = _uncrowded(self.pairs.filter(mask), self.spec.max_cluster_size)
+            if not alone.all():
+                left_out = f"; {int((~alone).sum()):,} pairs of crowded keys left out"
+                all_names = [c.name for c in self.spec.scored_comparisons]
+                fitted.patterns, fitted.counts, fixed = _patterns(
+                    _split_levels(self.gamma.filter(mask).filter(alone).select(all_names), self.spec).select(names),
+                    rule_label.filter(alone) if rule_label is not None else None,
+                )
+                fitted.m = self.em(fitted.patterns, fitted.counts, names, fixed)[0]
+        fitted.taken = _varying(fitted.patterns, names) if len(fitted.counts) else []
+        share = fitted.share
+        fitted.status = (
+            f"all match ({share:.1%}{left_out}): m taken where its pairs vary ({', '.join(fitted.taken)})"
+            if fitted.taken
+            else f"degenerate: {share:.1%} of its pairs match{left_out}, no comparison varies among them"
+        )
+
+
+class _RuleEstimates:
+    """The usable rules' m per comparison (``estimate_m``), and for an m_by comparison each estimate's matched
+    pairs per group and its rule: averaged into one m per comparison at the end (``averaged``)."""
+
+    def __init__(self, comps: list[Comparison], split: dict[str, int]) -> None:
+        self.names = [c.name for c in comps]
+        self.split = split
+        self.by_name = {c.name: c for c in comps}
+        self.estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comps}
+        self.mass: dict[str, list[np.ndarray]] = {name: [] for name in split}  # per estimate: matched pairs per group
+        self.from_rules: dict[str, list[str]] = {name: [] for name in split}
+        self.chosen: dict[str, list[bool]] = {c.name: [] for c in comps}  # per estimate: from one of the `m_rules`
+
+    def add(
+        self, rule: BlockingRule, names: list[str], m_rule: dict[str, np.ndarray], fitted: _RuleFit, u: dict
+    ) -> None:
+        """A usable rule's m for the comparisons it is taken for (an m_by one: with each group's matched pairs,
+        as the rule's EM reads them)."""
+        split, patterns, share = self.split, fitted.patterns, fitted.share
+        if any(name in split for name in fitted.taken):
             log_m, log_u = _log_likelihoods(patterns, names, m_rule, u)
-            matched = counts / (1.0 + np.exp(np.clip(np.log1p(-share) + log_u - np.log(share) - log_m, -700, 700)))
-        for name in taken:
-            estimates[name].append(m_rule[name])
-            chosen[name].append(rule.name in (by_name[name].m_rules or ()))
+            matched = fitted.counts / (
+                1.0 + np.exp(np.clip(np.log1p(-share) + log_u - np.log(share) - log_m, -700, 700))
+            )
+        for name in fitted.taken:
+            self.estimates[name].append(m_rule[name])
+            self.chosen[name].append(rule.name in (self.by_name[name].m_rules or ()))
             if name in split:
                 group = patterns[:, names.index(name)] // split[name]
-                mass[name].append(np.bincount(group[group >= 0], weights=matched[group >= 0], minlength=2)[:2])
-                from_rules[name].append(rule.name)
-    m, source = {}, {}
-    for name in all_names:
-        picked = list(range(len(estimates[name])))
-        if any(chosen[name]):  # the comparison's `m_rules`: only theirs, where any of them is usable
-            picked = [i for i in picked if chosen[name][i]]
-        if picked:
-            m[name], source[name] = np.mean([estimates[name][i] for i in picked], axis=0), "em"
-        else:  # blocked on by every usable rule, or every rule degenerate: the prior (a held level: neutral)
-            m[name], source[name] = _bounded({name: priors[name]}, u, 0.0, spec)[name], "prior"
-        if name in split:
-            m[name], said = _m_by_groups(
-                m[name],
-                split[name],
-                [estimates[name][i] for i in picked],
-                [mass[name][i] for i in picked],
-                [from_rules[name][i] for i in picked],
-                spec.em_prior_pairs,
-                source[name],
-            )
-            if m_by_from is not None:
-                m_by_from[name] = said
-    patterns, counts, fixed = _patterns_of(table, all_names)
-    _, lam, _, _, _ = _em(
-        patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m, fixed_posterior=fixed, blocks=blocks
-    )
-    return m, lam, iterations, converged, per_rule, source
+                self.mass[name].append(np.bincount(group[group >= 0], weights=matched[group >= 0], minlength=2)[:2])
+                self.from_rules[name].append(rule.name)
+
+    def averaged(
+        self, priors: dict, u: dict, spec: MatchSpec, m_by_from: dict[str, str] | None
+    ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """m per comparison, the mean of its estimates (only its `m_rules`' where any of them is usable), else its
+        prior; and where it came from (``em`` or ``prior``; an m_by comparison's groups: ``_m_by_groups``)."""
+        m, source = {}, {}
+        for name in self.names:
+            estimates, chosen = self.estimates[name], self.chosen[name]
+            picked = list(range(len(estimates)))
+            if any(chosen):  # the comparison's `m_rules`: only theirs, where any of them is usable
+                picked = [i for i in picked if chosen[i]]
+            if picked:
+                m[name], source[name] = np.mean([estimates[i] for i in picked], axis=0), "em"
+            else:  # blocked on by every usable rule, or every rule degenerate: the prior (a held level: neutral)
+                m[name], source[name] = _bounded({name: priors[name]}, u, 0.0, spec)[name], "prior"
+            if name in self.split:
+                m[name], said = _m_by_groups(
+                    m[name],
+                    self.split[name],
+                    [estimates[i] for i in picked],
+                    [self.mass[name][i] for i in picked],
+                    [self.from_rules[name][i] for i in picked],
+                    spec.em_prior_pairs,
+                    source[name],
+                )
+                if m_by_from is not None:
+                    m_by_from[name] = said
+        return m, source
 
 
 def _m_by_groups(
