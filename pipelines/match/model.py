@@ -143,7 +143,9 @@ def estimate_u(
     year), half of a comparison's pairs are drawn among the pairs agreeing on it (``_pairs_within``), where its rare
     levels are, and the rest of the random pairs count only where they do not agree on it; each part is weighed by
     its exact number of pairs. Every level at least half a random pair (an agreement no pair shows is still
-    possible)."""
+    possible); with ``u_exact_floor = "table"`` the levels counted exactly at least half a pair of the table (their
+    count is over every pair: half a random pair would cap a rare agreement's weight while the prior falls as the
+    table grows)."""
     n = work.height
     count = u_pair_count(n, spec)
     tiny = candidates is not None and count >= n * (n - 1) // 2
@@ -200,6 +202,9 @@ def estimate_u(
             shares[k - 1] = rest
         # half a random pair among those the comparison is not missing on (as many as counting would have met)
         u[comp.name] = np.maximum(shares, 0.5 / max(count * known.present / (n * (n - 1)), 1.0))
+        if spec.u_exact_floor == "table":  # the levels counted on every pair: at least half a pair of the table
+            for level in known.levels:
+                u[comp.name][level] = max(shares[level], 0.5 / known.present)
     return u, len(l)
 
 

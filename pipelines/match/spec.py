@@ -231,6 +231,15 @@ MATCH_KEYS = {
         ge=1,
     ),
     "u_min_pairs": Key("int", 100_000, "fewest random pairs u is counted on (fewer only if the table has fewer)", ge=1),
+    "u_exact_floor": Key(
+        "choice",
+        "sample",
+        "least u of a level counted exactly from the values' frequencies over every pair (an exact level at the head "
+        "of a ladder, one side, no common kind): half a random pair (sample) or half a pair of the table (table: "
+        "where the prior falls as the table grows, a rare agreement's weight grows with it instead of stopping at "
+        "log2(2 m u_sample_pairs) bits)",
+        choices=("sample", "table"),
+    ),
     "seed": Key("int", 42, "seed of the random pairs", ge=0),
     "em_iterations": Key("int", 500, "most expectation-maximisation iterations (per blocking rule)", ge=1),
     "em_prior_pairs": Key(
@@ -511,6 +520,8 @@ class MatchSpec:
     u_sample_pairs: int = MATCH_KEYS["u_sample_pairs"].default
     u_pairs_per_record: int = MATCH_KEYS["u_pairs_per_record"].default
     u_min_pairs: int = MATCH_KEYS["u_min_pairs"].default
+    # out of the repr: state.spec_fingerprint adds it when not the default (specs without it keep their fingerprint)
+    u_exact_floor: str = field(default=MATCH_KEYS["u_exact_floor"].default, repr=False)
     seed: int = MATCH_KEYS["seed"].default
     em_iterations: int = MATCH_KEYS["em_iterations"].default
     em_prior_pairs: float = MATCH_KEYS["em_prior_pairs"].default
@@ -876,6 +887,7 @@ def parse_spec(raw: dict) -> MatchSpec:
         u_sample_pairs=top["u_sample_pairs"],
         u_pairs_per_record=top["u_pairs_per_record"],
         u_min_pairs=top["u_min_pairs"],
+        u_exact_floor=top["u_exact_floor"],
         seed=top["seed"],
         em_iterations=top["em_iterations"],
         em_prior_pairs=top["em_prior_pairs"],
