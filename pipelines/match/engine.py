@@ -15,9 +15,11 @@ from __future__ import annotations
 import logging
 import resource
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -848,65 +850,32 @@ def _match(
     shards: int | None,
     shard_pairs: int | None,
 ) -> MatchResult:
-    """``match``'s run; a spilled run's pairs are added to ``spills`` (``match`` removes them)."""
+    """``match``'s run; a spilled run's pairs are added to ``spills`` (``match`` removes them).
+
+    Its steps, each timed: prepare (``_work_and_codes``), blocking and compare (``_candidates_compared``), fit,
+    score, cluster and entities (here: the thread pools they share span them), then the run's stats."""
     frozen_given = model
     if frozen_given is not None:
         frozen_given.check(spec)
     lap = StepTimer("%s: %.1f s (peak memory so far %.0f MiB)")
-    seconds = lap.seconds
-
     dates: dict[str, dict] = {}
-    prepared = Prepared()  # the sources' codes prepare works out: the value codes' (not again)
-    work = prepare(frame, spec, source=source, report=dates, prepared=prepared)
+    work, codes = _work_and_codes(frame, spec, source, frozen_given, dates, lap)
     ids = work[spec.id_column]
-    lap("prepare")
-    sources = derived_sources(spec)
-    codes = ValueCodes(work, sources, prepared) if frozen_given is None else frozen_given.codes(work, sources)
-    del prepared
-    setting = shard_setting(work.height, shards, by_pairs=shard_pairs is not None)
-    sharded = setting != 1 and spec.pair_floor > 0 and not keep_state
-    if setting != 1 and not sharded:
-        log.info("not sharded: %s", "a state keeps every pair" if keep_state else "no pair floor: every pair is kept")
+    spill_shards = _shards_to_spill(work.height, spec, shards, shard_pairs, keep_state)
     reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
     labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
-    spilled, table, pairs, gamma = None, None, None, None
-    # u and the term frequencies need the table only (but on a tiny table, whose u leaves the candidates out):
-    # worked out on another core while the candidates are found and compared
-    # one pool of two for u, the term frequencies and blocking: u and then the term frequencies on one worker (its
-    # value codes ready for them), the blocking rules one at a time beside it and on both workers once it is done
-    early = ThreadPoolExecutor(max_workers=2)
-    try:
-        ahead = None
-        if frozen_given is None and not is_tiny(work.height, spec):
-            ahead = early.submit(_u_and_term_frequencies, work, spec, codes)
-        if sharded:
-            spilled = spill_candidates(
-                work, spec, rule_key_codes(work, spec, codes), setting, shard_pairs or SHARD_PAIRS
-            )
-            spills.append(spilled)
-            blocking = spilled.report
-        else:
-            # on u's pool: never a third thread on two cores (it cost CPU, not wall: two alternated 1M pairs, 12.97 /
-            # 13.56 -> 12.24 / 12.34 CPU s with one blocking thread beside u), and no core idle once u is done
-            pairs, blocking = candidate_pairs(work, spec, codes, pool=early if ahead is not None else None)
-        log.info(
-            "blocking: %s candidate pairs%s (new per rule: %s)",
-            f"{blocking.candidate_pairs:,}",
-            f" in {spilled.count} shards" if spilled is not None else "",
-            ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
-        )
-        lap("blocking")
-        if spilled is None:  # with a pair floor, the comparisons only a rule or the table reads come after scoring
-            later = deferred_comparisons(spec) if spec.pair_floor > 0 and not keep_state else ()
-            now = tuple(c for c in spec.comparisons if c not in later)
-            gamma = _levels_in_chunks(work, pairs, spec, codes, now)
-        else:
-            table = _compare_shards(work, spec, codes, spilled, labelled, frozen_given is None)
-            spilled.degrees = {}  # (each record's pairs per trained rule: read by EM's pattern table only)
-        lap("compare")
-        u_ahead, tf_ahead = ahead.result() if ahead is not None else (None, None)
-    finally:
-        early.shutdown(wait=True)
+    spilled, blocking, pairs, gamma, table, u_ahead, tf_ahead = _candidates_compared(
+        work,
+        spec,
+        codes,
+        spill_shards,
+        shard_pairs,
+        labelled,
+        frozen_given is None,
+        keep_state,
+        lap,
+        spills,
+    )
     # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
     # ids and the lineage while the pairs are decided and the golden records worked out
     # pairs under spec.pair_floor are counted, not kept: with a floor the ids and labels are worked out for the kept
@@ -921,27 +890,9 @@ def _match(
             head = pool.submit(
                 _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
             )
-        frozen = model
-        if frozen is None and spilled is not None:
-            if u_ahead is None:  # a tiny table: u leaves the candidates out
-                u_ahead = estimate_u(work, spec, codes, spilled.all_pairs().select("l", "r"))
-            model, tf_tables = fit(work, None, None, spec, codes=codes, u=u_ahead, tf_tables=tf_ahead, table=table)
-            frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
-        elif frozen is None:
-            model, tf_tables = fit(
-                work,
-                gamma,
-                pairs["rules"],
-                spec,
-                labelled,
-                codes,
-                pairs.select("l", "r"),
-                u=u_ahead,
-                tf_tables=tf_ahead,
-            )
-            frozen = FrozenModel.freeze(model, work, spec) if keep_state else None
-        else:
-            model, tf_tables = frozen.model, frozen.tf_tables(work)
+        model, tf_tables, frozen = _fitted_model(
+            work, spec, codes, model, keep_state, spilled, table, gamma, pairs, labelled, u_ahead, tf_ahead
+        )
         lap("fit")
 
         def rescore(extra: pl.DataFrame) -> pl.DataFrame:
@@ -952,32 +903,14 @@ def _match(
         else:
             scored, below = _score_shards(work, spilled, spec, codes, model, tf_tables, reviewed)
         del gamma  # every candidate pair's levels: the kept pairs' are in scored
-        unblocked = _not_among(reviewed, scored)
-        if unblocked.height:  # pairs reviewers judged that no blocking rule proposed: scored here
-            extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
-            scored = pl.concat([scored, extra.select(scored.columns)])
-        # every record's founder hash (a new entity's id is its founder's) on one core while the other clusters (one
-        # thread): not under SMALL_HASH records (quick where it is done) nor with a previous run's ids (most entities
-        # keep theirs). Three alternated 1M pairs: fit to entities 2.48 / 2.64 / 2.25 -> 2.13 / 2.16 / 2.15 s wall
-        ahead_ids = work.height >= SMALL_HASH and (previous is None or not previous.height)
-        hashed = pool.submit(record_hashes, ids, spec.entity_prefix) if ahead_ids else None
+        scored = _with_unblocked_reviewed(scored, reviewed, rescore)
+        hashed = _record_hashes_ahead(pool, ids, spec, previous)
         lap("score")
-
-        links = scored.filter(is_link(spec))
-        clusters, refused, inner, cluster_info = guarded_clusters(
-            work.height,
-            links.select("l", "r", "match_weight", "match_probability", "veto", FORCED),
-            spec.max_cluster_size,
-            rescore,
-            spec.link_threshold,
-            model.prior_bits,
-            cannot_link=reviewed.filter(~pl.col("same")).select("l", "r"),
-            ambiguity_threshold=spec.ambiguity_threshold,
-        )
+        clusters, refused, inner, cluster_info = _guarded(work.height, scored, spec, model, reviewed, rescore)
         lap("cluster")
         if not keep_state:  # nothing after the guard reads the value codes or the term frequencies (at 1M people
             # some 300 bytes a record): dropped before the tables and golden records are made
-            codes = tf_tables = ahead = None
+            codes = tf_tables = None
 
         # the entity ids need the clusters only: worked out on the other core (and the lineage after them) while this
         # one decides and tables the pairs and queues the uncertain ones; the golden records by cluster (the clusters
@@ -990,40 +923,14 @@ def _match(
         golden = beside.submit(
             golden_by_cluster, frame.with_columns(pl.col(spec.id_column).cast(pl.String)), spec, clusters
         )
-        # pairs scored only by the guard (inside suspicious clusters) join the pair table (_inner: not candidates)
-        scored = scored.with_columns(pl.lit(False).alias("_inner"))
-        if inner.height:
-            inner = _not_among(inner, scored)
-            if below.pairs:  # a candidate pair left under the floor stays out (a non-match: under the link threshold)
-                inner = _not_among(inner, pairs) if spilled is None else spilled.not_among(inner)
-            inner = inner.with_columns(pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner"))
-            scored = pl.concat([scored, inner.select(scored.columns)])
-        same_cluster = clusters.gather(scored["l"]) == clusters.gather(scored["r"])
-        scored = decide(scored, same_cluster, refused, spec)
+        scored = _with_inner_pairs(scored, inner, below, pairs, spilled)
+        scored = decide(scored, clusters.gather(scored["l"]) == clusters.gather(scored["r"]), refused, spec)
+        # (on the other core, after the entity ids)
+        lineage = pool.submit(lambda decided: _lineage(decided, work, ids, named.result()[0], spec, clusters), scored)
+        pair_table, rows, kept, below = _pair_table_of(scored, ids, spec, keep_state, head, below, pairs, spilled)
+        del scored  # tens of millions of rows at city scale: freed once the lineage is drawn
 
-        def lineage_of(decided: pl.DataFrame) -> pl.DataFrame:  # (on the other core, after the entity ids)
-            return _lineage(decided, work, ids, named.result()[0], spec, clusters)
-
-        lineage = pool.submit(lineage_of, scored)
-        table_rows = scored
-        if keep_state and spec.pair_floor > 0:
-            keep = scored.select(_kept(spec.pair_floor) | pl.col("_inner"))["keep"]
-            table_rows = scored.filter(keep)
-            below = BelowFloor(
-                spec.pair_floor, _counted(scored.filter(~keep)).sort("rules", "veto"), keep.head(pairs.height)
-            )
-        pair_table = _pair_table(
-            table_rows,
-            ids,
-            spec,
-            head.result() if head is not None else None,
-            (pairs["rules"].unique() if spilled is None else spilled.rule_sets) if below.pairs else None,
-        )
-        kept = scored if keep_state else None
-        rows = table_rows.select("l", "r")  # (the pair table's records by row number: the review queue's)
-        del scored, table_rows  # tens of millions of rows at city scale: freed once the lineage is drawn
-
-        review = _review_queue(pair_table, work, spec, rows)
+        review = _review_queue(pair_table, work, spec, rows)  # (rows: the pair table's records by row number)
         items = review_items(clusters, rows.filter(_queued(pair_table)))
         del rows
         entity_ids, merged = named.result()
@@ -1049,14 +956,261 @@ def _match(
             labelled=verdicts(labelled_pairs),
             cannot_link=verdicts(cannot_link_pairs),
         )
+    stats = _run_stats(
+        spec, work, blocking, spilled, pairs, below, clusters, pair_table, review, items, records, entities
+    )
+    stats |= _model_stats(model) | cluster_info
+    stats |= {
+        "merged_previous_entities": merged.height,
+        "dates": dates,
+        "verdicts": verdict_coverage(ids, labelled_pairs, cannot_link_pairs),
+        "model": f"frozen {frozen_given.fingerprint()}" if frozen_given is not None else "fitted",
+        "seconds": lap.seconds,
+        "cpu_seconds": lap.cpu_seconds,
+    }
+    candidates = _candidates_kept(keep_candidates, pairs, spilled, lap)
+    return MatchResult(
+        records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state, candidates
+    )
 
+
+def _shards_to_spill(
+    records: int, spec: MatchSpec, shards: int | None, shard_pairs: int | None, keep_state: bool
+) -> int | None:
+    """How many shards the candidate pairs are spilled in (``match``'s ``shards``), None: kept in one piece (a
+    state keeps every pair; with no pair floor every pair is in the pair table)."""
+    setting = shard_setting(records, shards, by_pairs=shard_pairs is not None)
+    sharded = setting != 1 and spec.pair_floor > 0 and not keep_state
+    if setting != 1 and not sharded:
+        log.info("not sharded: %s", "a state keeps every pair" if keep_state else "no pair floor: every pair is kept")
+    return setting if sharded else None
+
+
+def _work_and_codes(
+    frame: pl.DataFrame, spec: MatchSpec, source: str, frozen: FrozenModel | None, dates: dict, lap: StepTimer
+) -> tuple[pl.DataFrame, ValueCodes]:
+    """The prepared work table (its dates' report in ``dates``) and its value codes (a frozen model's: its own)."""
+    prepared = Prepared()  # the sources' codes prepare works out: the value codes' (not again)
+    work = prepare(frame, spec, source=source, report=dates, prepared=prepared)
+    lap("prepare")
+    sources = derived_sources(spec)
+    return work, ValueCodes(work, sources, prepared) if frozen is None else frozen.codes(work, sources)
+
+
+def _candidates_compared(
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    shards: int | None,
+    shard_pairs: int | None,
+    labelled: pl.DataFrame | None,
+    fitting: bool,
+    keep_state: bool,
+    lap: StepTimer,
+    spills: list[ShardedPairs],
+) -> tuple[
+    ShardedPairs | None, BlockingReport, pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame | None, Any, Any
+]:
+    """The blocking and compare steps: the spilled shards (``shards`` of them; added to ``spills`` at once, so
+    ``match`` removes them however the run ends) or the candidate pairs (l, r, rules), blocking's report, the pairs'
+    levels (in one piece; with a pair floor, the comparisons only a rule or the table reads are left for after
+    scoring) or, sharded, EM's pattern table summed over the shards; and u and the term frequencies when
+    ``fitting`` (None on a tiny table)."""
+    spilled, table, pairs, gamma = None, None, None, None
+    # u and the term frequencies need the table only (but on a tiny table, whose u leaves the candidates out):
+    # worked out on another core while the candidates are found and compared
+    # one pool of two for u, the term frequencies and blocking: u and then the term frequencies on one worker (its
+    # value codes ready for them), the blocking rules one at a time beside it and on both workers once it is done
+    early = ThreadPoolExecutor(max_workers=2)
+    try:
+        ahead = None
+        if fitting and not is_tiny(work.height, spec):
+            ahead = early.submit(_u_and_term_frequencies, work, spec, codes)
+        if shards is not None:
+            spilled = spill_candidates(
+                work, spec, rule_key_codes(work, spec, codes), shards, shard_pairs or SHARD_PAIRS
+            )
+            spills.append(spilled)
+            blocking = spilled.report
+        else:
+            # on u's pool: never a third thread on two cores (it cost CPU, not wall: two alternated 1M pairs, 12.97 /
+            # 13.56 -> 12.24 / 12.34 CPU s with one blocking thread beside u), and no core idle once u is done
+            pairs, blocking = candidate_pairs(work, spec, codes, pool=early if ahead is not None else None)
+        log.info(
+            "blocking: %s candidate pairs%s (new per rule: %s)",
+            f"{blocking.candidate_pairs:,}",
+            f" in {spilled.count} shards" if spilled is not None else "",
+            ", ".join(f"{k} {v:,}" for k, v in blocking.new_pairs_per_rule.items()),
+        )
+        lap("blocking")
+        if spilled is None:  # with a pair floor, the comparisons only a rule or the table reads come after scoring
+            later = deferred_comparisons(spec) if spec.pair_floor > 0 and not keep_state else ()
+            now = tuple(c for c in spec.comparisons if c not in later)
+            gamma = _levels_in_chunks(work, pairs, spec, codes, now)
+        else:
+            table = _compare_shards(work, spec, codes, spilled, labelled, fitting)
+            spilled.degrees = {}  # (each record's pairs per trained rule: read by EM's pattern table only)
+        lap("compare")
+        u_ahead, tf_ahead = ahead.result() if ahead is not None else (None, None)
+    finally:
+        early.shutdown(wait=True)
+    return spilled, blocking, pairs, gamma, table, u_ahead, tf_ahead
+
+
+def _fitted_model(
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    frozen: FrozenModel | None,
+    keep_state: bool,
+    spilled: ShardedPairs | None,
+    table: pl.DataFrame | None,
+    gamma: pl.DataFrame | None,
+    pairs: pl.DataFrame | None,
+    labelled: pl.DataFrame | None,
+    u_ahead: Any,
+    tf_ahead: Any,
+) -> tuple[Model, dict, FrozenModel | None]:
+    """The model and term frequencies: fitted on the shards' pattern table or on the pairs' levels (frozen too
+    when the run keeps a state), or a given frozen model's; and that frozen model."""
+    if frozen is None and spilled is not None:
+        if u_ahead is None:  # a tiny table: u leaves the candidates out
+            u_ahead = estimate_u(work, spec, codes, spilled.all_pairs().select("l", "r"))
+        model, tf_tables = fit(work, None, None, spec, codes=codes, u=u_ahead, tf_tables=tf_ahead, table=table)
+        return model, tf_tables, FrozenModel.freeze(model, work, spec) if keep_state else None
+    if frozen is None:
+        model, tf_tables = fit(
+            work,
+            gamma,
+            pairs["rules"],
+            spec,
+            labelled,
+            codes,
+            pairs.select("l", "r"),
+            u=u_ahead,
+            tf_tables=tf_ahead,
+        )
+        return model, tf_tables, FrozenModel.freeze(model, work, spec) if keep_state else None
+    return frozen.model, frozen.tf_tables(work), frozen
+
+
+def _with_unblocked_reviewed(
+    scored: pl.DataFrame, reviewed: pl.DataFrame, rescore: Callable[[pl.DataFrame], pl.DataFrame]
+) -> pl.DataFrame:
+    """``scored`` with the pairs reviewers judged that no blocking rule proposed, scored here (rules 0)."""
+    unblocked = _not_among(reviewed, scored)
+    if unblocked.height:
+        extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
+        scored = pl.concat([scored, extra.select(scored.columns)])
+    return scored
+
+
+def _record_hashes_ahead(
+    pool: ThreadPoolExecutor, ids: pl.Series, spec: MatchSpec, previous: pl.DataFrame | None
+) -> Future | None:
+    """Every record's founder hash (a new entity's id is its founder's), started on ``pool``'s core while the other
+    clusters (one thread): not under SMALL_HASH records (quick where it is done) nor with a previous run's ids
+    (most entities keep theirs). Three alternated 1M pairs: fit to entities 2.48 / 2.64 / 2.25 -> 2.13 / 2.16 /
+    2.15 s wall."""
+    if len(ids) >= SMALL_HASH and (previous is None or not previous.height):
+        return pool.submit(record_hashes, ids, spec.entity_prefix)
+    return None
+
+
+def _guarded(
+    n: int,
+    scored: pl.DataFrame,
+    spec: MatchSpec,
+    model: Model,
+    reviewed: pl.DataFrame,
+    rescore: Callable[[pl.DataFrame], pl.DataFrame],
+) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict]:
+    """``guarded_clusters`` of the links among ``scored`` (the reviewers' 'different' pairs never in one cluster)."""
+    links = scored.filter(is_link(spec))
+    return guarded_clusters(
+        n,
+        links.select("l", "r", "match_weight", "match_probability", "veto", FORCED),
+        spec.max_cluster_size,
+        rescore,
+        spec.link_threshold,
+        model.prior_bits,
+        cannot_link=reviewed.filter(~pl.col("same")).select("l", "r"),
+        ambiguity_threshold=spec.ambiguity_threshold,
+    )
+
+
+def _with_inner_pairs(
+    scored: pl.DataFrame,
+    inner: pl.DataFrame,
+    below: BelowFloor,
+    pairs: pl.DataFrame | None,
+    spilled: ShardedPairs | None,
+) -> pl.DataFrame:
+    """``scored`` with ``_inner``: the pairs scored only by the guard (inside suspicious clusters, not candidates)
+    join the pair table; a candidate pair left under the floor stays out (a non-match: under the link threshold)."""
+    scored = scored.with_columns(pl.lit(False).alias("_inner"))
+    if inner.height:
+        inner = _not_among(inner, scored)
+        if below.pairs:
+            inner = _not_among(inner, pairs) if spilled is None else spilled.not_among(inner)
+        inner = inner.with_columns(pl.lit(0, pl.UInt32).alias("rules"), pl.lit(True).alias("_inner"))
+        scored = pl.concat([scored, inner.select(scored.columns)])
+    return scored
+
+
+def _pair_table_of(
+    scored: pl.DataFrame,
+    ids: pl.Series,
+    spec: MatchSpec,
+    keep_state: bool,
+    head: Future | None,
+    below: BelowFloor,
+    pairs: pl.DataFrame | None,
+    spilled: ShardedPairs | None,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None, BelowFloor]:
+    """The pair table of the decided pairs, its rows' records (l, r: the review queue's), the pairs a state keeps
+    (all of them) and the pairs under the floor: a state's run scored every pair, and its table keeps those at the
+    floor or inside the guard's clusters, the others counted as a run without a state counts them."""
+    table_rows = scored
+    if keep_state and spec.pair_floor > 0:
+        keep = scored.select(_kept(spec.pair_floor) | pl.col("_inner"))["keep"]
+        table_rows = scored.filter(keep)
+        below = BelowFloor(
+            spec.pair_floor, _counted(scored.filter(~keep)).sort("rules", "veto"), keep.head(pairs.height)
+        )
+    pair_table = _pair_table(
+        table_rows,
+        ids,
+        spec,
+        head.result() if head is not None else None,
+        (pairs["rules"].unique() if spilled is None else spilled.rule_sets) if below.pairs else None,
+    )
+    return pair_table, table_rows.select("l", "r"), scored if keep_state else None, below
+
+
+def _run_stats(
+    spec: MatchSpec,
+    work: pl.DataFrame,
+    blocking: BlockingReport,
+    spilled: ShardedPairs | None,
+    pairs: pl.DataFrame | None,
+    below: BelowFloor,
+    clusters: pl.Series,
+    pair_table: pl.DataFrame,
+    review: pl.DataFrame,
+    items: int,
+    records: pl.DataFrame,
+    entities: pl.DataFrame,
+) -> dict:
+    """The run's counts: records, entities, blocking's, decisions (non-matches under the floor counted in), the
+    review queue's and the entities' sizes."""
     decisions = dict(pair_table.group_by("decision").len().iter_rows())
     if below.pairs:  # non-matches counted, not kept
         decisions["non_match"] = decisions.get("non_match", 0) + below.pairs
     # entities per size from the records' entity sizes (a size-s entity has s records): no group-by on the ids' text
     per_record = records["entity_size"]
     sizes = {int(size): int(n) // int(size) for size, n in per_record.value_counts().sort("entity_size").iter_rows()}
-    stats = {
+    return {
         "records": work.height,
         "entities": int(entities.height),
         "records_merged": int(work.height - entities.height),
@@ -1074,21 +1228,25 @@ def _match(
         "review_items": items,  # the pairs grouped by the two entities they join (review_items)
         "entity_size_max": int(per_record.max() or 0),
         "entity_size_counts": sizes,
+    }
+
+
+def _model_stats(model: Model) -> dict:
+    """The fitted model's prior and EM's figures for the run's stats."""
+    return {
         "prior": model.prior,
         "prior_estimate": model.prior_estimate,  # capture-recapture or EM, both priors (model.true_pairs_estimate)
         "em_iterations": model.em_iterations,
         "em_converged": model.converged,
         "em_per_rule": model.em_per_rule,
         "m_source": model.m_source,
-        **cluster_info,
-        "merged_previous_entities": merged.height,
-        "dates": dates,
-        "verdicts": verdict_coverage(ids, labelled_pairs, cannot_link_pairs),
-        "model": f"frozen {frozen_given.fingerprint()}" if frozen_given is not None else "fitted",
-        "seconds": seconds,
-        "cpu_seconds": lap.cpu_seconds,
     }
-    candidates = None
+
+
+def _candidates_kept(
+    keep_candidates: bool | Path, pairs: pl.DataFrame | None, spilled: ShardedPairs | None, lap: StepTimer
+) -> pl.DataFrame | None:
+    """Every candidate pair's l, r, rules when asked to keep them; written to a folder instead when given one."""
     if isinstance(keep_candidates, Path):
         if spilled is None:
             keep_candidates.mkdir(parents=True, exist_ok=True)
@@ -1096,11 +1254,10 @@ def _match(
         else:
             spilled.write_candidates(keep_candidates)
         lap("candidates")  # (timed apart: not the engine's work)
-    elif keep_candidates:
-        candidates = pairs.select("l", "r", "rules") if spilled is None else spilled.all_pairs()
-    return MatchResult(
-        records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state, candidates
-    )
+        return None
+    if keep_candidates:
+        return pairs.select("l", "r", "rules") if spilled is None else spilled.all_pairs()
+    return None
 
 
 def _evidence_from_labels(spec: MatchSpec) -> pl.Expr:
