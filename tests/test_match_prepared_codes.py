@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 import pipelines.match.compare as compare
-from pipelines.match.blocking import key_codes
+from pipelines.match.blocking import _exact_codes, _list_codes_through, key_codes
 from pipelines.match.compare import ValueCodes
 from pipelines.match.prepare import Prepared, derived_sources, prepare
 from tests.match_cases import background, people_spec  # noqa: F401 - the spec fixture
@@ -111,3 +111,19 @@ def test_a_blank_source_is_not_handed_on(spec):
     assert work["full_name"][4] is None  # blank made missing after its derived columns were worked out
     assert "full_name" not in prepared.codes and "name" not in prepared.derived
     assert "date_of_birth" in prepared.codes
+
+
+def test_list_codes_through_spreads_each_records_list_in_order():
+    # lists of one per source code (an empty and a missing list among them), records in no order of their codes:
+    # the same rows, positions and partition as the records' lists exploded and coded one by one
+    by_code = [["a", "b"], [], None, ["b", "c", "a"], ["c"], ["a", "a"]]
+    place = np.array([3, 0, 0, 5, 2, 1, 4, 3, 3, 0, 1, 2, 5], dtype=np.uint32)
+    values = pl.Series("k", [by_code[c] for c in place], dtype=pl.List(pl.String))
+    picked = pl.Series([int(np.flatnonzero(place == c)[-1]) for c in range(len(by_code))], dtype=pl.UInt32)
+    codes, positions, count = _list_codes_through(values, picked, pl.Series(place))
+    exploded = values.to_frame().with_row_index("_i").explode("k")
+    own, own_count = _exact_codes(exploded["k"])
+    assert count == own_count == 4
+    assert positions.tolist() == exploded["_i"].to_list()
+    _same_partition(codes, own)
+    assert int((codes == 0).sum()) == 2  # the two records of the missing list (an empty list's explode no row here)
