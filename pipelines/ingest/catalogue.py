@@ -291,6 +291,29 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
     if not isinstance(raw, dict):
         raise CatalogueError(f"{catalogue_file}: each source is a [[source]] table")
     where = f"{catalogue_file}: source {raw.get('id', '?')!r}"
+    _check_entry_keys(raw, where)
+    _check_format_options(raw, where)
+    extract = _entry_extract_date(raw, where)
+    spec = SourceSpec(
+        **{k: v for k, v in raw.items() if k not in ("extract_date", "old_units", "columns", "hidden_sheets_known")},
+        columns=dict(raw["columns"]),
+        extract_date=extract,
+        old_units=tuple(raw.get("old_units", ())),
+        hidden_sheets_known=tuple(raw.get("hidden_sheets_known", ())),
+        catalogue_file=catalogue_file,
+        base_dir=base_dir,
+    )
+    missing = spec.missing_required()
+    if missing:
+        raise CatalogueError(f"{where}: no column maps to required field(s) {missing}")
+    if spec.path is not None and not any(c in spec.path for c in "*?["):
+        spec.check_inside_base(base_dir / spec.path)
+    return spec
+
+
+def _check_entry_keys(raw: dict, where: str) -> None:
+    """CatalogueError for an unknown or missing key, a value of the wrong type, an unknown registry, format or
+    encoding, or a column mapped to a field the registry does not have."""
     known = set(SourceSpec.__dataclass_fields__) - {"catalogue_file", "base_dir"}
     unknown = set(raw) - known
     if unknown:
@@ -311,6 +334,11 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
         raise CatalogueError(
             f"{where}: columns map to unknown {raw['registry']} fields {bad}; known: {sorted(allowed)}"
         )
+
+
+def _check_format_options(raw: dict, where: str) -> None:
+    """CatalogueError when the entry lacks what its format needs (a sql source's url and table, a file's path, a
+    sqlite source's table) or sets an option another format or a missing column needs."""
     if raw["format"] == "sql":
         if not raw.get("url") or not raw.get("table"):
             raise CatalogueError(f"{where}: a sql source needs url and table")
@@ -332,6 +360,11 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
             raise CatalogueError(
                 f"{where}: {key} is for xlsx sources only (this one is {raw['format']!r}): a workbook's hidden sheets"
             )
+
+
+def _entry_extract_date(raw: dict, where: str) -> date | None:
+    """The entry's extract_date (None when a pattern or, for sql, a column gives the dates); CatalogueError when
+    nothing gives them, or extract_date_column is misused."""
     column = raw.get("extract_date_column")
     if column is not None:
         if raw["format"] != "sql":
@@ -354,21 +387,7 @@ def _entry(raw: dict, catalogue_file: Path, base_dir: Path) -> SourceSpec:
             f"{where}: give extract_date or extract_date_pattern"
             + (" (or extract_date_column)" if raw["format"] == "sql" else "")
         )
-    spec = SourceSpec(
-        **{k: v for k, v in raw.items() if k not in ("extract_date", "old_units", "columns", "hidden_sheets_known")},
-        columns=dict(raw["columns"]),
-        extract_date=extract,
-        old_units=tuple(raw.get("old_units", ())),
-        hidden_sheets_known=tuple(raw.get("hidden_sheets_known", ())),
-        catalogue_file=catalogue_file,
-        base_dir=base_dir,
-    )
-    missing = spec.missing_required()
-    if missing:
-        raise CatalogueError(f"{where}: no column maps to required field(s) {missing}")
-    if spec.path is not None and not any(c in spec.path for c in "*?["):
-        spec.check_inside_base(base_dir / spec.path)
-    return spec
+    return extract
 
 
 def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]:
