@@ -89,6 +89,18 @@ def extract_names(addresses: pl.Series) -> pl.DataFrame:
     the spelling most of (up to 25 of) its addresses use, the house number dropped.
     """
     distinct = pl.DataFrame({"address": addresses.cast(pl.String)}).drop_nulls().unique()
+    out = _named_segments(_name_segments(distinct))
+    spelled = _street_spellings(out)
+    return (
+        out.join(spelled.with_columns(kind=pl.lit("street")), on=["kind", "name_key"], how="left")
+        .with_columns(name=pl.coalesce("written", "name"))
+        .drop("written")
+    )
+
+
+def _name_segments(distinct: pl.DataFrame) -> pl.DataFrame:
+    """address, pos, seg, name: the first three comma-separated segments of each (cleaned) address that may be a
+    name (the first, a street; any, a quarter or hamlet), ``name`` without the house number."""
     text = clean_expr(pl.col("address")).str.replace_all(_SEPARATORS, ",").str.replace_all(_LOCALITY_GLUED, ",$1")
     text = pl.when(text.str.contains(",")).then(text).otherwise(text.str.replace(_WARD_GLUED, "$1,$2"))
     segs = distinct.with_columns(segs=text.str.split(","))
@@ -104,7 +116,12 @@ def extract_names(addresses: pl.Series) -> pl.DataFrame:
     seg = seg.with_columns(pl.col("seg").str.strip_chars()).filter(
         (pl.col("pos") == 0) | pl.col("seg").str.contains(r"^(?:khu pho|kp|ap) ?[0-9a-z]")
     )
-    seg = seg.with_columns(name=pl.col("seg").str.replace(_HOUSE, "").str.strip_chars())
+    return seg.with_columns(name=pl.col("seg").str.replace(_HOUSE, "").str.strip_chars())
+
+
+def _named_segments(seg: pl.DataFrame) -> pl.DataFrame:
+    """address, kind (street, quarter, hamlet), name_key (folded, no spaces), name (display form): the segments
+    that are a name, each once per address."""
     s = pl.col("name")
     quarter = s.str.extract(_QUARTER, 1)
     hamlet = s.str.extract(_HAMLET, 1)
@@ -136,19 +153,23 @@ def extract_names(addresses: pl.Series) -> pl.DataFrame:
         .then(pl.lit("Ấp ") + hamlet.str.to_titlecase())
         .otherwise(canonical.str.to_titlecase())
     )
-    out = (
+    return (
         seg.with_columns(kind=kind, name_key=canonical.str.replace_all(" ", ""), name=display)
         .filter(pl.col("kind").is_not_null())
         .select("address", "kind", "name_key", "name")
         .unique(subset=["address", "kind", "name_key"], keep="first", maintain_order=True)
     )
-    # a street as the records write it: the first segment of the original text, house number dropped
+
+
+def _street_spellings(out: pl.DataFrame) -> pl.DataFrame:
+    """name_key, written: a street as the records write it, the first segment of the original text with the house
+    number dropped, the spelling most of (up to 25 of) its addresses use (a tie: not all capitals, then by text)."""
     streets = out.filter(pl.col("kind") == "street").group_by("name_key").head(25)
     first = pl.col("address").str.normalize("NFC").str.replace_all(r"\s+", " ").str.split(",").list.first()
     written = first.str.strip_chars().str.replace(
         r"^(?i:(?:số|so|sn|hẻm|hem|ngõ|ngo|ngách|kiệt) )?(?:\d[\w/.-]* ?)+ ", ""
     )
-    spelled = (
+    return (
         streets.with_columns(written=written)
         .filter(fold_expr(pl.col("written")) == pl.col("name_key"))
         .group_by("name_key", "written")
@@ -157,11 +178,6 @@ def extract_names(addresses: pl.Series) -> pl.DataFrame:
         .sort(["name_key", "len", "caps", "written"], descending=[False, True, False, False])
         .group_by("name_key", maintain_order=True)
         .agg(pl.col("written").first())
-    )
-    return (
-        out.join(spelled.with_columns(kind=pl.lit("street")), on=["kind", "name_key"], how="left")
-        .with_columns(name=pl.coalesce("written", "name"))
-        .drop("written")
     )
 
 
@@ -378,37 +394,9 @@ def _decide(
     max_conflicts: int | None,
 ) -> pl.DataFrame:
     """One row per (old unit, kind, name): support, conflicts, candidates and state."""
-    counts = votes.group_by(*NAME, "new_uid").agg(pl.len().alias("n"))
-    rejected = official.filter(pl.col("verdict") == "reject")
-    # a rejected ward's records still count as conflicting evidence, but the ward is never proposed
-    rejected_any = rejected.filter(pl.col("new_uid").is_null()).select(NAME).unique()
-    rejected_ward = rejected.filter(pl.col("new_uid").is_not_null()).select(*NAME, "new_uid").unique()
-    counts = counts.join(rejected_ward.with_columns(rej=pl.lit(True)), on=[*NAME, "new_uid"], how="left").with_columns(
-        rej=pl.col("rej").fill_null(False)
-    )
-    counts = counts.join(rejected_any.with_columns(rej_any=pl.lit(True)), on=NAME, how="left").with_columns(
-        rej=pl.col("rej") | pl.col("rej_any").fill_null(False)
-    )
-    ranked = counts.sort([*NAME, "n", "new_uid"], descending=[False, False, False, True, False])
-    per_name = ranked.group_by(NAME, maintain_order=True).agg(
-        best=pl.col("new_uid").first(),
-        best_rejected=pl.col("rej").first(),
-        support=pl.col("n").first().cast(pl.UInt32),
-        total=pl.col("n").sum().cast(pl.UInt32),
-        candidates=pl.concat_str(pl.col("new_uid"), pl.lit(":"), pl.col("n").cast(pl.String)).str.join(";"),
-    )
+    per_name = _votes_per_name(votes, official)
     waiting_n = waiting.group_by(NAME).agg(pl.len().cast(pl.UInt32).alias("records_waiting"))
-    confirmed = (
-        official.filter(pl.col("verdict") == "confirm")
-        .sort("decided_on")
-        .group_by(NAME)
-        .agg(pl.col("new_uid").last().alias("conf_uid"), pl.col("reviewer").last(), pl.col("decided_on").last())
-    )
-    rejected_by = (
-        rejected.sort("decided_on")
-        .group_by(NAME)
-        .agg(pl.col("reviewer").last().alias("rej_reviewer"), pl.col("decided_on").last().alias("rej_on"))
-    )
+    confirmed, rejected_by = _official_verdicts(official)
     keys = pl.concat([per_name.select(NAME), waiting_n.select(NAME), confirmed.select(NAME)]).unique()
     frame = (
         keys.join(per_name, on=NAME, how="left")
@@ -461,6 +449,48 @@ def _decide(
         .otherwise(pl.when(pl.col("best_rejected")).then("rej_reviewer")),
         decided_on=pl.when(is_confirmed).then("decided_on").otherwise(pl.when(pl.col("best_rejected")).then("rej_on")),
     )
+
+
+def _votes_per_name(votes: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:
+    """Per name: the ward most of its records vote for (best; ties by ward), whether officials rejected it, its
+    support, the total and every candidate with its count."""
+    counts = votes.group_by(*NAME, "new_uid").agg(pl.len().alias("n"))
+    rejected = official.filter(pl.col("verdict") == "reject")
+    # a rejected ward's records still count as conflicting evidence, but the ward is never proposed
+    rejected_any = rejected.filter(pl.col("new_uid").is_null()).select(NAME).unique()
+    rejected_ward = rejected.filter(pl.col("new_uid").is_not_null()).select(*NAME, "new_uid").unique()
+    counts = counts.join(rejected_ward.with_columns(rej=pl.lit(True)), on=[*NAME, "new_uid"], how="left").with_columns(
+        rej=pl.col("rej").fill_null(False)
+    )
+    counts = counts.join(rejected_any.with_columns(rej_any=pl.lit(True)), on=NAME, how="left").with_columns(
+        rej=pl.col("rej") | pl.col("rej_any").fill_null(False)
+    )
+    ranked = counts.sort([*NAME, "n", "new_uid"], descending=[False, False, False, True, False])
+    return ranked.group_by(NAME, maintain_order=True).agg(
+        best=pl.col("new_uid").first(),
+        best_rejected=pl.col("rej").first(),
+        support=pl.col("n").first().cast(pl.UInt32),
+        total=pl.col("n").sum().cast(pl.UInt32),
+        candidates=pl.concat_str(pl.col("new_uid"), pl.lit(":"), pl.col("n").cast(pl.String)).str.join(";"),
+    )
+
+
+def _official_verdicts(official: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per name, the ward officials confirmed last with its reviewer and date; per name, who rejected last and
+    when)."""
+    confirmed = (
+        official.filter(pl.col("verdict") == "confirm")
+        .sort("decided_on")
+        .group_by(NAME)
+        .agg(pl.col("new_uid").last().alias("conf_uid"), pl.col("reviewer").last(), pl.col("decided_on").last())
+    )
+    rejected_by = (
+        official.filter(pl.col("verdict") == "reject")
+        .sort("decided_on")
+        .group_by(NAME)
+        .agg(pl.col("reviewer").last().alias("rej_reviewer"), pl.col("decided_on").last().alias("rej_on"))
+    )
+    return confirmed, rejected_by
 
 
 def _place(waiting: pl.DataFrame, evidence: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
