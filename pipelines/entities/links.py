@@ -225,8 +225,49 @@ def link_taxpayers(
             pl.when(pl.col("tax_code_kind") == "branch").then(pl.col("taxpayer_code").str.slice(0, 10)).alias("root"),
         )
     )
-    biz = _business_keys(businesses, business_lineage)
-    indexes = {  # step -> (row key, index of key -> business entity)
+    indexes = _taxpayer_indexes(_business_keys(businesses, business_lineage))
+    out = rows.select("_row", "from_entity_id", "taxpayer_code", "tax_code_kind", "root")
+    for step, (key, index) in indexes.items():
+        picked = _pick(rows, key, index, missing="missing", absent="absent", ambiguous=_TAXPAYER_AMBIGUOUS[step])
+        out = out.join(
+            picked.select("_row", pl.col("to_entity_id").alias(f"_{step}"), pl.col("reason").alias(f"_{step}_reason")),
+            on="_row",
+            maintain_order="left",
+        )
+    found = pl.coalesce("_code", "_reg", "_owner", "_root")
+    return out.select(
+        "from_entity_id",
+        found.alias("to_entity_id"),
+        pl.when(pl.col("_root").is_not_null() & pl.coalesce("_code", "_reg", "_owner").is_null())
+        .then(pl.lit("tax_of_parent"))
+        .otherwise(pl.lit("taxpayer_of"))
+        .alias("link_type"),
+        pl.when(pl.col("_code").is_not_null())
+        .then(pl.format("tax_code={}", "taxpayer_code"))
+        .when(pl.col("_reg").is_not_null())
+        .then(pl.format("registration_no={} ({})", "taxpayer_code", "tax_code_kind"))
+        .when(pl.col("_owner").is_not_null())
+        .then(pl.format("owner_personal_id={}; same business name", "taxpayer_code"))
+        .when(pl.col("_root").is_not_null())
+        .then(pl.format("branch tax_code={} not registered; parent tax_code={}", "taxpayer_code", "root"))
+        .alias("evidence"),
+        pl.when(found.is_null()).then(_taxpayer_unlinked_reason(indexes)).alias("reason"),
+    )
+
+
+# why a tax record's key is not linked by a step: several businesses hold it
+_TAXPAYER_AMBIGUOUS = {
+    "code": "tax code in several businesses",
+    "reg": "registration number in several businesses",
+    "owner": "owner has several businesses of this name",
+    "root": "parent tax code in several businesses",
+}
+
+
+def _taxpayer_indexes(biz: pl.DataFrame) -> dict[str, tuple[str, pl.DataFrame]]:
+    """step -> (the tax row's key, index of that key -> business entity), in the order the steps are tried: tax
+    code, registration number, owner ID + business name, a branch's parent tax code."""
+    return {
         "code": (
             "taxpayer_code",
             biz.group_by(pl.col("tax_code").alias("taxpayer_code"), "to_entity_id").agg(pl.len().alias("n")),
@@ -251,48 +292,20 @@ def link_taxpayers(
             .agg(pl.len().alias("n")),
         ),
     }
-    ambiguous = {
-        "code": "tax code in several businesses",
-        "reg": "registration number in several businesses",
-        "owner": "owner has several businesses of this name",
-        "root": "parent tax code in several businesses",
-    }
-    out = rows.select("_row", "from_entity_id", "taxpayer_code", "tax_code_kind", "root")
-    for step, (key, index) in indexes.items():
-        picked = _pick(rows, key, index, missing="missing", absent="absent", ambiguous=ambiguous[step])
-        out = out.join(
-            picked.select("_row", pl.col("to_entity_id").alias(f"_{step}"), pl.col("reason").alias(f"_{step}_reason")),
-            on="_row",
-            maintain_order="left",
-        )
-    found = pl.coalesce("_code", "_reg", "_owner", "_root")
+
+
+def _taxpayer_unlinked_reason(steps: dict) -> pl.Expr:
+    """Why a tax record is linked to no business: no code, the first ambiguity met in the order of ``steps``, else
+    what was not found."""
     reason = pl.when(pl.col("taxpayer_code").is_null()).then(pl.lit("no tax code"))
-    for step in indexes:  # the first ambiguity met explains why nothing was linked
+    for step in steps:  # the first ambiguity met explains why nothing was linked
         reason = reason.when(~pl.col(f"_{step}_reason").is_in(["missing", "absent"])).then(pl.col(f"_{step}_reason"))
-    reason = (
+    return (
         reason.when(pl.col("tax_code_kind") == "personal_id")
         .then(pl.lit("personal ID is no business's tax code, registration number or owner ID with this name"))
         .when(pl.col("tax_code_kind") == "branch")
         .then(pl.lit("neither the branch nor its parent is registered"))
         .otherwise(pl.lit("no business with this tax code"))
-    )
-    return out.select(
-        "from_entity_id",
-        found.alias("to_entity_id"),
-        pl.when(pl.col("_root").is_not_null() & pl.coalesce("_code", "_reg", "_owner").is_null())
-        .then(pl.lit("tax_of_parent"))
-        .otherwise(pl.lit("taxpayer_of"))
-        .alias("link_type"),
-        pl.when(pl.col("_code").is_not_null())
-        .then(pl.format("tax_code={}", "taxpayer_code"))
-        .when(pl.col("_reg").is_not_null())
-        .then(pl.format("registration_no={} ({})", "taxpayer_code", "tax_code_kind"))
-        .when(pl.col("_owner").is_not_null())
-        .then(pl.format("owner_personal_id={}; same business name", "taxpayer_code"))
-        .when(pl.col("_root").is_not_null())
-        .then(pl.format("branch tax_code={} not registered; parent tax_code={}", "taxpayer_code", "root"))
-        .alias("evidence"),
-        pl.when(found.is_null()).then(reason).alias("reason"),
     )
 
 
