@@ -977,13 +977,14 @@ def _match(
 def _shards_to_spill(
     records: int, spec: MatchSpec, shards: int | None, shard_pairs: int | None, keep_state: bool
 ) -> int | None:
-    """How many shards the candidate pairs are spilled in (``match``'s ``shards``), None: kept in one piece (a
-    state keeps every pair; with no pair floor every pair is in the pair table)."""
+    """How many shards the candidate pairs are spilled in (``shards.shard_setting``: None, as many as hold
+    ``shard_pairs`` each), 1: kept in one piece (also when a state keeps every pair, or with no pair floor every
+    pair is in the pair table)."""
     setting = shard_setting(records, shards, by_pairs=shard_pairs is not None)
     sharded = setting != 1 and spec.pair_floor > 0 and not keep_state
     if setting != 1 and not sharded:
         log.info("not sharded: %s", "a state keeps every pair" if keep_state else "no pair floor: every pair is kept")
-    return setting if sharded else None
+    return setting if sharded else 1
 
 
 def _work_and_codes(
@@ -1011,11 +1012,11 @@ def _candidates_compared(
 ) -> tuple[
     ShardedPairs | None, BlockingReport, pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame | None, Any, Any
 ]:
-    """The blocking and compare steps: the spilled shards (``shards`` of them; added to ``spills`` at once, so
-    ``match`` removes them however the run ends) or the candidate pairs (l, r, rules), blocking's report, the pairs'
-    levels (in one piece; with a pair floor, the comparisons only a rule or the table reads are left for after
-    scoring) or, sharded, EM's pattern table summed over the shards; and u and the term frequencies when
-    ``fitting`` (None on a tiny table)."""
+    """The blocking and compare steps: the spilled shards (``shards`` of them, ``_shards_to_spill``; added to
+    ``spills`` at once, so ``match`` removes them however the run ends) or, ``shards`` 1, the candidate pairs (l, r,
+    rules); blocking's report; the pairs' levels (in one piece; with a pair floor, the comparisons only a rule or the
+    table reads are left for after scoring) or, sharded, EM's pattern table summed over the shards; and u and the
+    term frequencies when ``fitting`` (None on a tiny table)."""
     spilled, table, pairs, gamma = None, None, None, None
     # u and the term frequencies need the table only (but on a tiny table, whose u leaves the candidates out):
     # worked out on another core while the candidates are found and compared
@@ -1026,7 +1027,7 @@ def _candidates_compared(
         ahead = None
         if fitting and not is_tiny(work.height, spec):
             ahead = early.submit(_u_and_term_frequencies, work, spec, codes)
-        if shards is not None:
+        if shards != 1:
             spilled = spill_candidates(
                 work, spec, rule_key_codes(work, spec, codes), shards, shard_pairs or SHARD_PAIRS
             )
