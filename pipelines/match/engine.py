@@ -865,16 +865,7 @@ def _match(
     reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
     labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
     spilled, blocking, pairs, gamma, table, u_ahead, tf_ahead = _candidates_compared(
-        work,
-        spec,
-        codes,
-        spill_shards,
-        shard_pairs,
-        labelled,
-        frozen_given is None,
-        keep_state,
-        lap,
-        spills,
+        work, spec, codes, spill_shards, shard_pairs, labelled, frozen_given is None, keep_state, lap, spills
     )
     # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
     # ids and the lineage while the pairs are decided and the golden records worked out
