@@ -11,8 +11,8 @@ import polars as pl
 
 import pipelines.match.blocking as blocking
 from pipelines.match.blocking import candidate_pairs, rule_key_chunks, rule_key_codes
-from pipelines.match.prepare import ROW
-from tests.match_cases import people_spec, people_work  # noqa: F401 - the spec and work fixtures
+from pipelines.match.prepare import ROW, prepare
+from tests.match_cases import background, people_spec, people_work  # noqa: F401 - the spec and work fixtures
 from tests.test_match_speed import _reference_rule_pairs
 
 
@@ -131,3 +131,47 @@ def test_capped_blocks_are_ordered_as_a_sort_of_the_rows_also_with_missing_and_e
         rule = dataclasses.replace(spec.blocking[0], sort_by=sort_by)
         expected = big.sort(["_b", *sort_by, ROW])
         assert big[blocking._window_order(big, rule)].equals(expected), sort_by
+
+
+def test_lex_order_is_numpys_lexsort_ties_kept_in_order():
+    """``_lex_order`` (a word sort and a radix sort of the blocks) gives ``np.lexsort``'s order, equal rows in their
+    order; blocks out of order, too many blocks or keys too wide for one word go to ``np.lexsort``."""
+    rng = np.random.default_rng(8)
+    for trial in range(400):
+        n = int(rng.integers(0, 2_000))
+        blocks = np.sort(rng.integers(0, int(rng.integers(1, 60)), n)) * int(rng.integers(1, 100_000))
+        if trial % 7 == 0:
+            blocks = rng.permutation(blocks)  # out of order
+        dtype = [np.uint32, np.int64, np.uint64][trial % 3]
+        others = [rng.integers(0, int(rng.integers(1, 3_000)), n).astype(dtype) for _ in range(1 + trial % 3)]
+        if trial % 11 == 0 and n:
+            others[0][0] = np.iinfo(np.int64).max if dtype != np.uint32 else others[0][0]  # too wide: lexsort
+        keys = [*others, blocks]
+        assert np.array_equal(blocking._lex_order(keys), np.lexsort(keys)), trial
+    many = np.arange(70_000)  # more blocks than 16 bits number
+    keys = [rng.integers(0, 5, 70_000).astype(np.uint32), many]
+    assert np.array_equal(blocking._lex_order(keys), np.lexsort(keys))
+
+
+def test_capped_blocks_ordered_by_ranks_from_the_codes_as_by_the_values(spec):
+    """The sort column's ranks from the key codes (``_code_ranks``: one value per code sorted, missing first) order
+    the rows of capped blocks as the values do; a column whose code 0 is not only missing values is left out."""
+    table = background(people=1500, seed=12)
+    table = table.with_columns(
+        pl.when(pl.int_range(pl.len()) % 13 == 4).then(None).otherwise("full_name").alias("full_name")
+    )
+    work = prepare(table, spec)
+    rule = next(r for r in spec.blocking if r.sort_by == ("name",))
+    codes = rule_key_codes(work, spec)
+    assert "name" in codes and codes["name"][1] is None
+    rng = np.random.default_rng(9)
+    rows = rng.choice(work.height, 3_000)  # (rows repeat, as a list rule's records may)
+    ranked = blocking._code_ranks(work, ("name",), codes, rows)
+    big = work.select(ROW, "name")[pl.Series(rows)].with_columns(pl.Series("_b", np.sort(rng.integers(0, 30, 3_000))))
+    assert big["name"].null_count() > 0
+    expected = blocking._window_order(big, rule)
+    assert np.array_equal(blocking._window_order(big.drop("name"), rule, ranked), expected)
+    assert big[expected].equals(big.sort(["_b", "name", ROW], maintain_order=True))
+    code, _, count = codes["name"]
+    shifted = {"name": (np.where(code == 1, 0, code), None, count)}  # a value coded 0
+    assert "name" not in blocking._code_ranks(work, ("name",), shifted, rows[np.isin(code[rows], [0, 1])])
