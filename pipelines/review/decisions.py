@@ -1338,6 +1338,32 @@ def append_audit(
     own place) is added the same way; one still in force at another place is the same decision, kept once. Rows
     of `previous` are returned unchanged."""
     previous = empty_audit() if previous is None else migrated_audit(previous)
+    incoming = _rows_to_audit(previous, valid, loaded_at)
+    if incoming.height == 0:  # files loaded again unchanged: nothing to describe
+        return previous, empty_audit()
+    new = incoming.with_columns(
+        pl.lit(loaded_at).cast(pl.Datetime("us", "UTC")).alias("loaded_at"), pl.lit("").alias("change")
+    )
+    both = pl.concat([previous, new.select(REVIEW_DECISION_AUDIT.columns).cast(REVIEW_DECISION_AUDIT.polars_schema)])
+    ordered = both.sort(ORDER, nulls_last=False).with_columns(
+        *[
+            pl.col(c).shift(1).over("item_id").alias(f"prev_{c}")
+            for c in ("decision", "new_uid", "reviewer", "decided_on")
+        ]
+    )
+    described = ordered.with_columns(_change_described().alias("_change"))
+    added = described.join(new.select("audit_id"), on="audit_id", how="semi").with_columns(
+        pl.col("_change").alias("change")
+    )
+    added = added.select(REVIEW_DECISION_AUDIT.columns).sort(
+        "loaded_at", "source_file", "sheet", "source_row", nulls_last=False
+    )
+    return pl.concat([previous, added]), added
+
+
+def _rows_to_audit(previous: pl.DataFrame, valid: pl.DataFrame, loaded_at: dt.datetime) -> pl.DataFrame:
+    """The valid rows the audit does not hold yet, or holds but no longer in force at their place (their audit_id
+    then stamped with ``loaded_at``), each once."""
     schema = REVIEW_DECISION_AUDIT.polars_schema
     pairs = ("left_ids", "right_ids", "pairs_from")
     valid = REVIEW_DECISION_AUDIT.with_absent(valid)  # rows without pair columns: pairs not kept
@@ -1364,25 +1390,18 @@ def append_audit(
     restored = seen & ~same & (pl.col("_s_decision").is_not_null() | ~elsewhere)
     stamp = loaded_at.astimezone(dt.UTC).isoformat()
     incoming = incoming.filter(~seen | restored)
-    incoming = incoming.with_columns(
+    return incoming.with_columns(
         pl.when(restored)
         .then(md5_column(incoming.with_columns(pl.lit(stamp).alias("_at")), [*AUDIT_KEY, *PLACE[1:], "_at"]))
         .otherwise(pl.col("audit_id"))
         .alias("audit_id")
     ).unique("audit_id", keep="first", maintain_order=True)
-    if incoming.height == 0:  # files loaded again unchanged: nothing to describe
-        return previous, empty_audit()
-    new = incoming.with_columns(
-        pl.lit(loaded_at).cast(pl.Datetime("us", "UTC")).alias("loaded_at"), pl.lit("").alias("change")
-    )
-    both = pl.concat([previous, new.select(REVIEW_DECISION_AUDIT.columns).cast(REVIEW_DECISION_AUDIT.polars_schema)])
-    ordered = both.sort(ORDER, nulls_last=False).with_columns(
-        *[
-            pl.col(c).shift(1).over("item_id").alias(f"prev_{c}")
-            for c in ("decision", "new_uid", "reviewer", "decided_on")
-        ]
-    )
-    described = ordered.with_columns(
+
+
+def _change_described() -> pl.Expr:
+    """An audit row's change in words, against the item's row before it (prev_*): what it decides and what it
+    supersedes or undoes."""
+    return (
         pl.when(pl.col("prev_decision").is_null() & (pl.col("decision") == "reverse"))
         .then(pl.lit("reverse: nothing to undo (the item stays as it was)"))
         .when(pl.col("prev_decision").is_null())
@@ -1400,15 +1419,7 @@ def append_audit(
             )
         )
         .otherwise(pl.concat_str(_describe(""), pl.lit(" (supersedes: "), _describe("prev_"), pl.lit(")")))
-        .alias("_change")
     )
-    added = described.join(new.select("audit_id"), on="audit_id", how="semi").with_columns(
-        pl.col("_change").alias("change")
-    )
-    added = added.select(REVIEW_DECISION_AUDIT.columns).sort(
-        "loaded_at", "source_file", "sheet", "source_row", nulls_last=False
-    )
-    return pl.concat([previous, added]), added
 
 
 # --------------------------------------------------------------------------- effective decisions
