@@ -2231,14 +2231,51 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
 
     With the catalogue's ``table`` (and ``db_schema``), only that table's COPY blocks: a dump of a whole database
     holds other tables too."""
+    data = extract.file.read_bytes()
+    text, encoding, bad_lines, legacy = decode_file(data, "utf-8", extract.location, nfc=False, legacy_lines=True)
+    columns, lines, number_columns, boolean_columns = _copy_blocks(extract, text)
+    problems, good, numbers, blank = [], [], [], 0
+    for n, line in lines:
+        if not line.strip():
+            blank += 1
+        elif n in bad_lines:
+            problems.append(RowProblem(f"line:{n}", f"line {n} is not valid utf-8", line[:2000]))
+        elif line.count("\t") != len(columns) - 1:
+            fields = line.count("\t") + 1
+            problems.append(
+                RowProblem(
+                    f"line:{n}", f"COPY row on line {n} has {fields} fields, expected {len(columns)}", line[:2000]
+                )
+            )
+        else:
+            good.append(line)
+            numbers.append(n)
+    names = _unique_names(columns)
+    repeated = _repeated_names(columns, names)
+    frame = _copy_values(good, names)
+    booleans = [name for name, column in zip(names, columns, strict=True) if column in boolean_columns]
+    if booleans:
+        frame = frame.with_columns(pl.col(c).replace(_COPY_BOOLEAN) for c in booleans)
+    frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
+    numeric = [name for name, column in zip(names, columns, strict=True) if column in number_columns]
+    if legacy:  # the rows read from a line in a legacy encoding (readers._legacy_lines)
+        frame = frame.with_columns(_legacy_marks(pl.Series(numbers).is_in(sorted(legacy)), names, legacy))
+    frame = _with_keys(frame, extract).with_columns(numeric_cells(numeric))
+    read = ReadResult(iter([frame]), problems, _with_legacy_lines(encoding, legacy), blank, repeated=repeated)
+    read.legacy_lines = legacy
+    return read
+
+
+def _copy_blocks(extract: Extract, text: str) -> tuple[list[str], list[tuple[int, str]], set[str], set[str]]:
+    """(the wanted table's columns, its COPY rows with their line numbers, its columns of a number type and of the
+    boolean type, from its CREATE TABLE); SourceReadError when the dump has no COPY block of it, its blocks name
+    different columns, or it ends inside a block."""
     spec = extract.source
     columns: list[str] | None = None
     lines: list[tuple[int, str]] = []
     in_copy, wanted, tables = False, False, []
     creating, number_columns = False, set()  # in the wanted table's CREATE TABLE; its columns of a number type
     boolean_columns: set[str] = set()  # ... and of the boolean type
-    data = extract.file.read_bytes()
-    text, encoding, bad_lines, legacy = decode_file(data, "utf-8", extract.location, nfc=False, legacy_lines=True)
     for n, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if creating:
@@ -2281,26 +2318,13 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
         raise SourceReadError(f"{extract.location}: no COPY ... FROM stdin block found")
     if in_copy:
         raise SourceReadError(f"{extract.location}: the dump ends inside a COPY block (truncated)")
-    problems, good, numbers, blank = [], [], [], 0
-    for n, line in lines:
-        if not line.strip():
-            blank += 1
-        elif n in bad_lines:
-            problems.append(RowProblem(f"line:{n}", f"line {n} is not valid utf-8", line[:2000]))
-        elif line.count("\t") != len(columns) - 1:
-            fields = line.count("\t") + 1
-            problems.append(
-                RowProblem(
-                    f"line:{n}", f"COPY row on line {n} has {fields} fields, expected {len(columns)}", line[:2000]
-                )
-            )
-        else:
-            good.append(line)
-            numbers.append(n)
-    names = _unique_names(columns)
-    repeated = _repeated_names(columns, names)
+    return columns, lines, number_columns, boolean_columns
+
+
+def _copy_values(good: list[str], names: list[str]) -> pl.DataFrame:
+    """The COPY rows' fields as columns ``names``: '\\N' read as null, COPY's backslash escapes undone."""
     split = pl.DataFrame({"line": good}, schema={"line": pl.String})
-    split = split.select(pl.col("line").str.split_exact("\t", len(columns) - 1)).unnest("line")
+    split = split.select(pl.col("line").str.split_exact("\t", len(names) - 1)).unnest("line")
     split.columns = names
     distinct_escaped = {
         v
@@ -2309,21 +2333,10 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
         if v != "\\N"
     }
     mapping = {v: _unescape_copy(v) for v in distinct_escaped}
-    frame = split.with_columns(
+    return split.with_columns(
         pl.when(pl.col(c) == "\\N").then(None).otherwise(pl.col(c).replace(mapping) if mapping else pl.col(c)).alias(c)
         for c in names
     )
-    booleans = [name for name, column in zip(names, columns, strict=True) if column in boolean_columns]
-    if booleans:
-        frame = frame.with_columns(pl.col(c).replace(_COPY_BOOLEAN) for c in booleans)
-    frame = frame.with_columns(_locators(pl.Series(numbers, dtype=pl.Int64)))
-    numeric = [name for name, column in zip(names, columns, strict=True) if column in number_columns]
-    if legacy:  # the rows read from a line in a legacy encoding (readers._legacy_lines)
-        frame = frame.with_columns(_legacy_marks(pl.Series(numbers).is_in(sorted(legacy)), names, legacy))
-    frame = _with_keys(frame, extract).with_columns(numeric_cells(numeric))
-    read = ReadResult(iter([frame]), problems, _with_legacy_lines(encoding, legacy), blank, repeated=repeated)
-    read.legacy_lines = legacy
-    return read
 
 
 def _is_table(spec, schema: str | None, table: str) -> bool:  # noqa: ANN001 - catalogue SourceSpec
