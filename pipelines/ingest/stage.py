@@ -654,6 +654,38 @@ def stage(
     frame, checks = _REGISTRY_STEPS[registry](frame, day_first, **options)
     if "address" in {f.name for f in STAGED_FIELDS[registry] if f.on_missing}:
         checks.append(Check("address", _blank("address"), _never(), pl.lit("")))
+    frame = _with_verdicts(frame, registry, checks, day_first)
+    readable = pl.col("read_problem").is_null()  # an unread row has no fields to check: its reason is the reader's
+    unreadable = _unreadable_dates(frame.filter(readable))
+    frame, rejected = _rejected_extract(frame, registry, sex_column)
+    bad = frame.filter(pl.col("_field").is_not_null())
+    bad = bad.with_columns(_kind=pl.lit("extract_rejected") if rejected else _reason_kind(readable))
+    good = frame.filter(pl.col("_field").is_null())
+    good = with_resolved_addresses(good, reference)
+    raw_cols = [c for c in raw.columns if c not in LINEAGE and c not in ("read_problem", "row_flags")]
+    quarantine = raw.join(
+        bad.select("record_key", "_field", "_reason", "_kind"), on="record_key", how="inner", maintain_order="left"
+    ).select(
+        *LINEAGE,
+        registry=pl.lit(registry),
+        field=pl.col("_field"),
+        reason=pl.col("_reason"),
+        reason_kind=pl.col("_kind"),
+        raw_values=pl.struct(raw_cols).struct.json_encode(),
+    )
+    staged = staged_table(registry).cast(good)
+    for name, flags in ID_FLAG_COLUMNS.get(registry, ()):  # a leading zero put back is a repair, counted as one
+        restored = int(staged[flags].str.contains(std.ID_REPAIR_FLAG, literal=True).sum())
+        if restored:
+            repairs.setdefault(name, {})[std.ID_REPAIR_FLAG] = restored
+    status = dict(staged["ward_status"].value_counts().iter_rows()) if staged.height else {}
+    fingerprint = (reference or default_reference()).fingerprint  # recorded per staged partition
+    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected, fingerprint, unreadable)
+
+
+def _with_verdicts(frame: pl.DataFrame, registry: str, checks: list[Check], day_first: bool) -> pl.DataFrame:
+    """Each row's ``_field`` (the first failing check quarantining it; null: staged), ``_reason`` (every failure,
+    and a short row's note) and ``issues`` (what was flagged but kept), by the registry's declared policies."""
     quarantine_checks, issue_texts = _policies(registry, checks)
     # the fields whose workbook cell held an Excel error (raw.py's row flag), split once for every check's reason
     errors = pl.col("row_flags").str.extract(rf"(?:^|; ){EXCEL_ERROR_FLAG}:([a-z_,]+)", 1).str.split(",")
@@ -684,50 +716,32 @@ def stage(
         separator="; ",
         ignore_nulls=True,
     ).replace("", None)
-    frame = frame.with_columns(_field=field, _reason=reason, issues=issues)
-    unreadable = _unreadable_dates(frame.filter(readable))
+    return frame.with_columns(_field=field, _reason=reason, issues=issues)
+
+
+def _rejected_extract(frame: pl.DataFrame, registry: str, sex_column: str | None) -> tuple[pl.DataFrame, str | None]:
+    """(the rows, why the extract is rejected or None). An extract of at least REJECT_MIN_ROWS rows of which more
+    than REJECT_SHARE fail is rejected: every row then quarantined (field '*', the why before its reason)."""
     # records the file itself marks deleted (dbf) are quarantined but say nothing about whether the extract is one
     judged = frame.filter(~pl.col("row_flags").fill_null("").str.contains(DELETED_FLAG, literal=True))
     failing = judged.filter(pl.col("_field").is_not_null())
-    rejected = None
-    if judged.height >= REJECT_MIN_ROWS and failing.height > REJECT_SHARE * judged.height:
-        top = failing["_field"].value_counts(sort=True).head(3).iter_rows()
-        rejected = (
-            f"extract rejected: {failing.height} of {judged.height} rows lack required fields or cannot be read "
-            f"({', '.join(f'{name}: {n}' for name, n in top)}){_commonest_read_problem(failing)}"
-            + (
-                f"; {n} rows: sex {BOOLEAN_SEX.format(column=repr(sex_column) if sex_column else 'sex')}"
-                if (n := int(failing["_sex_boolean"].sum()) if "_sex_boolean" in failing.columns else 0)
-                else f"; is it a {registry} registry extract?"
-            )
+    if not (judged.height >= REJECT_MIN_ROWS and failing.height > REJECT_SHARE * judged.height):
+        return frame, None
+    top = failing["_field"].value_counts(sort=True).head(3).iter_rows()
+    rejected = (
+        f"extract rejected: {failing.height} of {judged.height} rows lack required fields or cannot be read "
+        f"({', '.join(f'{name}: {n}' for name, n in top)}){_commonest_read_problem(failing)}"
+        + (
+            f"; {n} rows: sex {BOOLEAN_SEX.format(column=repr(sex_column) if sex_column else 'sex')}"
+            if (n := int(failing["_sex_boolean"].sum()) if "_sex_boolean" in failing.columns else 0)
+            else f"; is it a {registry} registry extract?"
         )
-        frame = frame.with_columns(
-            _field=pl.lit("*"),
-            _reason=pl.concat_str([pl.lit(rejected), pl.col("_reason")], separator="; ", ignore_nulls=True),
-        )
-    bad = frame.filter(pl.col("_field").is_not_null())
-    bad = bad.with_columns(_kind=pl.lit("extract_rejected") if rejected else _reason_kind(readable))
-    good = frame.filter(pl.col("_field").is_null())
-    good = with_resolved_addresses(good, reference)
-    raw_cols = [c for c in raw.columns if c not in LINEAGE and c not in ("read_problem", "row_flags")]
-    quarantine = raw.join(
-        bad.select("record_key", "_field", "_reason", "_kind"), on="record_key", how="inner", maintain_order="left"
-    ).select(
-        *LINEAGE,
-        registry=pl.lit(registry),
-        field=pl.col("_field"),
-        reason=pl.col("_reason"),
-        reason_kind=pl.col("_kind"),
-        raw_values=pl.struct(raw_cols).struct.json_encode(),
     )
-    staged = staged_table(registry).cast(good)
-    for name, flags in ID_FLAG_COLUMNS.get(registry, ()):  # a leading zero put back is a repair, counted as one
-        restored = int(staged[flags].str.contains(std.ID_REPAIR_FLAG, literal=True).sum())
-        if restored:
-            repairs.setdefault(name, {})[std.ID_REPAIR_FLAG] = restored
-    status = dict(staged["ward_status"].value_counts().iter_rows()) if staged.height else {}
-    fingerprint = (reference or default_reference()).fingerprint  # recorded per staged partition
-    return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected, fingerprint, unreadable)
+    frame = frame.with_columns(
+        _field=pl.lit("*"),
+        _reason=pl.concat_str([pl.lit(rejected), pl.col("_reason")], separator="; ", ignore_nulls=True),
+    )
+    return frame, rejected
 
 
 def _unreadable_dates(frame: pl.DataFrame) -> dict[str, int]:
