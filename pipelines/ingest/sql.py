@@ -718,28 +718,48 @@ def read_sql_table(
             )
         only = None if filter_column is None else _Filter(filter_column, tuple(filter_values), filter_null, filter_day)
         with _read_only(engine, u) as conn:
-            plan = _plan(conn, u, table, schema, columns, key_column)
-            if only is not None and only.column not in plan.all_columns:
-                qualified = f"{schema}.{table}" if schema else table
-                raise MissingColumnError(
-                    f"column {only.column!r} not found in table {qualified!r} in {mask_url(u)} "
-                    f"(it has: {', '.join(plan.all_columns)})"
-                )
-            numeric, typed = _number_columns(plan, _is_sqlite(u))
-            if not number_cells or NUMERIC in plan.all_columns:
-                numeric, typed = None, []
-            stmt = _statement(plan, clause, _is_sqlite(u), only, typed)
-            # Run it once without rows so a broken where clause fails now, not mid-stream.
-            try:
-                conn.execute(stmt.limit(0)).close()
-            except sa.exc.DBAPIError as exc:
-                qualified = f"{schema}.{table}" if schema else table
-                raise SqlSourceError(f"query on table {qualified!r} in {mask_url(u)} failed: {exc.orig}") from None
+            plan, stmt, numeric, typed = _checked_statement(
+                conn, u, table, schema, columns, key_column, clause, only, number_cells
+            )
     except BaseException:
         engine.dispose()
         raise
     binary = [i for i, c in enumerate(plan.columns) if c in set(_binary_columns(plan, _is_sqlite(u)))]
     return _stream(engine, u, stmt, plan.columns, batch_rows, numeric, typed, binary)
+
+
+def _checked_statement(
+    conn: Connection,
+    u: URL,
+    table: str,
+    schema: str | None,
+    columns: Sequence[str] | None,
+    key_column: str | None,
+    clause: sa.TextClause | None,
+    only: _Filter | None,
+    number_cells: bool,
+) -> tuple[_Plan, sa.Select, list[str] | None, list[str]]:
+    """(the read's plan, its statement, the number columns and their typed list for NUMERIC, empty unless
+    ``number_cells``), the filter column checked against the table and the statement run once without rows, so a
+    broken where clause fails now, not mid-stream."""
+    plan = _plan(conn, u, table, schema, columns, key_column)
+    if only is not None and only.column not in plan.all_columns:
+        qualified = f"{schema}.{table}" if schema else table
+        raise MissingColumnError(
+            f"column {only.column!r} not found in table {qualified!r} in {mask_url(u)} "
+            f"(it has: {', '.join(plan.all_columns)})"
+        )
+    numeric, typed = _number_columns(plan, _is_sqlite(u))
+    if not number_cells or NUMERIC in plan.all_columns:
+        numeric, typed = None, []
+    stmt = _statement(plan, clause, _is_sqlite(u), only, typed)
+    # Run it once without rows so a broken where clause fails now, not mid-stream.
+    try:
+        conn.execute(stmt.limit(0)).close()
+    except sa.exc.DBAPIError as exc:
+        qualified = f"{schema}.{table}" if schema else table
+        raise SqlSourceError(f"query on table {qualified!r} in {mask_url(u)} failed: {exc.orig}") from None
+    return plan, stmt, numeric, typed
 
 
 def _stream(
