@@ -1709,20 +1709,7 @@ def build_package(
     source_runs: Mapping[str, str],
 ) -> tuple[dict[str, int], dict[str, Any], dict[str, Any], list[tuple[ExportResource, gates.GateResult]]]:
     """Write the package into ``folder`` (not yet visible) and gate it; raise GateRejected when a gate fails."""
-    frames: dict[str, pl.DataFrame] = {}
-    hidden: dict[str, pl.Series] = {}
-    withheld: dict[str, pl.Series] = {}
-    withheld_rows: dict[str, pl.DataFrame] = {}
-    for resource in declaration.resources:
-        source = read_source(warehouse, resource.source, read_columns(resource))
-        hidden |= hidden_values(resource, source)
-        withheld |= withheld_values(resource, source)
-        carry = withheld_on_rows(resource)
-        shaped = shape(resource, source, key, declaration.recipient, carry=carry)
-        frames[resource.name] = shaped.drop(list(carry))
-        if carry:
-            withheld_rows[resource.name] = shaped.select(list(carry))
-        del source, shaped
+    frames, hidden, withheld, withheld_rows = _shaped_resources(declaration, warehouse, key)
     ctx = gate_context(warehouse, declaration)
 
     def write_all() -> list[dict[str, Any]]:
@@ -1750,6 +1737,41 @@ def build_package(
             wait([writing])
     descriptors = writing.result()
     rows = {name: frame.height for name, frame in frames.items()}
+    validation = _validation_report(declaration, results, folder)
+    descriptors.append(_written_validation_report(folder, validation))
+    package = package_descriptor(
+        declaration, descriptors, rows=rows, created=created, run_id=run_id, source_runs=source_runs, key=key
+    )
+    (folder / "datapackage.json").write_bytes(_json_bytes(package))
+    return rows, package, validation, results
+
+
+def _shaped_resources(
+    declaration: ExportDeclaration, warehouse: Warehouse, key: bytes | None
+) -> tuple[dict[str, pl.DataFrame], dict[str, pl.Series], dict[str, pl.Series], dict[str, pl.DataFrame]]:
+    """(each resource's rows as exported, the personal values it hides and withholds for the gates' checks, the
+    per-row withholding columns it carries to the gates), by resource name."""
+    frames: dict[str, pl.DataFrame] = {}
+    hidden: dict[str, pl.Series] = {}
+    withheld: dict[str, pl.Series] = {}
+    withheld_rows: dict[str, pl.DataFrame] = {}
+    for resource in declaration.resources:
+        source = read_source(warehouse, resource.source, read_columns(resource))
+        hidden |= hidden_values(resource, source)
+        withheld |= withheld_values(resource, source)
+        carry = withheld_on_rows(resource)
+        shaped = shape(resource, source, key, declaration.recipient, carry=carry)
+        frames[resource.name] = shaped.drop(list(carry))
+        if carry:
+            withheld_rows[resource.name] = shaped.select(list(carry))
+        del source, shaped
+    return frames, hidden, withheld, withheld_rows
+
+
+def _validation_report(
+    declaration: ExportDeclaration, results: list[tuple[ExportResource, gates.GateResult]], folder: Path
+) -> dict[str, Any]:
+    """validation.json's content; GateRejected (naming the failed gates) when a gate failed."""
     validation = {
         "valid": all(g.passed for _, g in results),
         "recipient": declaration.recipient,
@@ -1765,24 +1787,22 @@ def build_package(
             [g for _, g in results],
             folder / VALIDATION_DIR,
         )
+    return validation
+
+
+def _written_validation_report(folder: Path, validation: dict[str, Any]) -> dict[str, Any]:
+    """validation.json written into ``folder``; its resource descriptor."""
     report_path = folder / "validation.json"
     report_path.write_bytes(_json_bytes(validation))
-    descriptors.append(
-        {
-            "name": "validation-report",
-            "type": "file",
-            "path": report_path.name,
-            "format": "json",
-            "mediatype": "application/json",
-            "title": "Quality gate (Great Expectations) of every resource, run before publishing",
-            **_file_facts(report_path),
-        }
-    )
-    package = package_descriptor(
-        declaration, descriptors, rows=rows, created=created, run_id=run_id, source_runs=source_runs, key=key
-    )
-    (folder / "datapackage.json").write_bytes(_json_bytes(package))
-    return rows, package, validation, results
+    return {
+        "name": "validation-report",
+        "type": "file",
+        "path": report_path.name,
+        "format": "json",
+        "mediatype": "application/json",
+        "title": "Quality gate (Great Expectations) of every resource, run before publishing",
+        **_file_facts(report_path),
+    }
 
 
 def _keep_rejected(staging: Path, rejected: Path) -> Path | None:
