@@ -876,11 +876,7 @@ def _match(
     pool = ThreadPoolExecutor(max_workers=1)
     beside = ThreadPoolExecutor(max_workers=1)
     try:
-        head = None
-        if spec.pair_floor <= 0:
-            head = pool.submit(
-                _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
-            )
+        head = _pair_ids_ahead(pool, spec, pairs, gamma, ids)
         model, tf_tables, frozen = _fitted_model(
             work, spec, codes, model, keep_state, spilled, table, gamma, pairs, labelled, u_ahead, tf_ahead
         )
@@ -906,14 +902,7 @@ def _match(
         # the entity ids need the clusters only: worked out on the other core (and the lineage after them) while this
         # one decides and tables the pairs and queues the uncertain ones; the golden records by cluster (the clusters
         # and the input only) on a thread of their own beside both
-        named = pool.submit(
-            lambda: assign_entity_ids(
-                ids, clusters, spec.entity_prefix, previous, hashed=hashed.result() if hashed is not None else None
-            )
-        )  # (after the hashes on the same worker)
-        golden = beside.submit(
-            golden_by_cluster, frame.with_columns(pl.col(spec.id_column).cast(pl.String)), spec, clusters
-        )
+        named, golden = _entities_ahead(pool, beside, frame, ids, clusters, spec, previous, hashed)
         scored = _with_inner_pairs(scored, inner, below, pairs, spilled)
         scored = decide(scored, clusters.gather(scored["l"]) == clusters.gather(scored["r"]), refused, spec)
         # (on the other core, after the entity ids)
@@ -932,20 +921,11 @@ def _match(
         pool.shutdown(wait=True)
         beside.shutdown(wait=True)
     state = None
-    if keep_state:
+    if keep_state:  # (a model fitted here keeps the value codes' statistics for the increments)
         if frozen_given is None:
             frozen.keep_statistics(codes)
-        state = MatchState(
-            frozen=frozen,
-            frame=frame,
-            work=work,
-            scored=kept,
-            records=records,
-            entities=entities,
-            merged=merged,
-            review=review,
-            labelled=verdicts(labelled_pairs),
-            cannot_link=verdicts(cannot_link_pairs),
+        state = _state_of(
+            frozen, frame, work, kept, records, entities, merged, review, labelled_pairs, cannot_link_pairs
         )
     stats = _run_stats(
         spec, work, blocking, spilled, pairs, below, clusters, pair_table, review, items, records, entities
@@ -1095,6 +1075,68 @@ def _with_unblocked_reviewed(
         extra = rescore(unblocked.select("l", "r")).with_columns(pl.lit(0, pl.UInt32).alias("rules"))
         scored = pl.concat([scored, extra.select(scored.columns)])
     return scored
+
+
+def _pair_ids_ahead(
+    pool: ThreadPoolExecutor, spec: MatchSpec, pairs: pl.DataFrame | None, gamma: pl.DataFrame | None, ids: pl.Series
+) -> Future | None:
+    """Without a pair floor (every candidate pair in the pair table): the pairs' record ids and level labels,
+    started on ``pool``'s core while the model is fitted. With one they are worked out for the kept pairs only."""
+    if spec.pair_floor <= 0:
+        return pool.submit(
+            _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
+        )
+    return None
+
+
+def _entities_ahead(
+    pool: ThreadPoolExecutor,
+    beside: ThreadPoolExecutor,
+    frame: pl.DataFrame,
+    ids: pl.Series,
+    clusters: pl.Series,
+    spec: MatchSpec,
+    previous: pl.DataFrame | None,
+    hashed: Future | None,
+) -> tuple[Future, Future]:
+    """The entity ids (``assign_entity_ids``, on ``pool`` after the record hashes) and the golden records by cluster
+    (on ``beside``), started once the clusters are known."""
+    named = pool.submit(
+        lambda: assign_entity_ids(
+            ids, clusters, spec.entity_prefix, previous, hashed=hashed.result() if hashed is not None else None
+        )
+    )
+    golden = beside.submit(
+        golden_by_cluster, frame.with_columns(pl.col(spec.id_column).cast(pl.String)), spec, clusters
+    )
+    return named, golden
+
+
+def _state_of(
+    frozen: FrozenModel,
+    frame: pl.DataFrame,
+    work: pl.DataFrame,
+    kept: pl.DataFrame,
+    records: pl.DataFrame,
+    entities: pl.DataFrame,
+    merged: pl.DataFrame,
+    review: pl.DataFrame,
+    labelled_pairs: pl.DataFrame | None,
+    cannot_link_pairs: pl.DataFrame | None,
+) -> MatchState:
+    """What an increment needs of this run (``MatchState``)."""
+    return MatchState(
+        frozen=frozen,
+        frame=frame,
+        work=work,
+        scored=kept,
+        records=records,
+        entities=entities,
+        merged=merged,
+        review=review,
+        labelled=verdicts(labelled_pairs),
+        cannot_link=verdicts(cannot_link_pairs),
+    )
 
 
 def _record_hashes_ahead(
