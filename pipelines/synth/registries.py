@@ -1195,91 +1195,7 @@ class RegistryGenerator:
         self._emit("households", frame, truth)
 
     def _businesses(self, rng, rnd, hh: pl.DataFrame, people: pl.DataFrame, district_of) -> None:
-        adults = people.filter("adult")
-        n = max(1, round(people.height / 14))
-        owner = adults[rng.integers(0, adults.height, size=n)]
-        enterprise = rng.random(n) < 0.28
-        owner_home = hh["unit_idx"].to_numpy()[owner["hh_row"].to_numpy()]
-        unit = np.where(
-            enterprise | (rng.random(n) < 0.4),
-            rng.choice(len(self.units.units), size=n, p=self.units.weights),
-            owner_home,
-        )
-        province = [self.units.units[u].province_code for u in unit.tolist()]
-        mst_valid = rng.random(n) >= 0.01
-        mst = _msts(rng, np.array([MST_PREFIX[p] for p in province]), mst_valid, self._msts_given)
-        personal_mst = _msts(rng, np.array(["80"] * n), np.ones(n, bool), self._msts_given)
-        reg_date = _dates(rng, rng.integers(2005, 2026, size=n))
-        reg_date = np.minimum(reg_date, np.datetime64(self.config.extract_date))
-        era = rng.choice(4, size=n, p=[0.35, 0.25, 0.15, 0.25])
-        letters = "ABCDEFGHKLMNPRST"
-        hb_no = []
-        for i in range(n):
-            if era[i] == 0:
-                hb_no.append(f"41{letters[rnd.randrange(len(letters))]}8{rnd.randrange(10**6):06d}")
-            elif era[i] == 1:
-                hb_no.append(personal_mst[i])
-            elif era[i] == 2:
-                hb_no.append(f"{personal_mst[i]}-00{rnd.randint(1, 5)}")
-            else:
-                hb_no.append(owner["personal_id"][i] or personal_mst[i])
-        vsic = rng.integers(0, len(N.VSIC), size=n)
-        names = []
-        for i in range(n):
-            if enterprise[i]:
-                names.append(
-                    f"{rnd.choice(N.ENTERPRISE_FORMS)} {rnd.choice(N.ENTERPRISE_WORDS)} {rnd.choice(N.ENTERPRISE_BRANDS)}"
-                    + (f" {rnd.randint(2, 99)}" if rnd.random() < 0.3 else "")
-                )
-            else:
-                names.append(
-                    f"{rnd.choice(N.SHOP_WORDS)} {owner['given'][i]}"
-                    if rnd.random() < 0.6
-                    else f"Hộ kinh doanh {owner['full_name'][i]}"
-                )
-        status = _pick(rng, [s for s, _ in N.BUSINESS_STATUS], [p for _, p in N.BUSINESS_STATUS], n)
-        first = self.stats.records["_business_ids"]
-        self.stats.records["_business_ids"] += n
-        biz = pl.DataFrame(
-            {
-                "business_id": [f"B{first + i:09d}" for i in range(n)],
-                "parent_business_id": [None] * n,
-                "unit": unit,
-                "kind": np.where(enterprise, "Doanh nghiệp", "Hộ kinh doanh"),
-                "registration_no": np.where(enterprise, mst, hb_no),
-                "tax_code": np.where(enterprise, mst, personal_mst),
-                "name": names,
-                "owner_person_id": owner["person_id"],
-                "owner_name": owner["full_name"],
-                "owner_personal_id": owner["personal_id"],
-                "vsic": [N.VSIC[v][0] for v in vsic.tolist()],
-                "registered_on": reg_date,
-                "status": status,
-                "mst_valid": np.where(enterprise, mst_valid, True),
-            },
-            schema_overrides={"parent_business_id": pl.String},
-        )
-        # Branches of enterprises: 13-digit codes MST-00N, each its own location.
-        ent = biz.filter(pl.col("kind") == "Doanh nghiệp")
-        nb = rng.choice([0, 1, 2, 3], size=ent.height, p=[0.85, 0.09, 0.04, 0.02])
-        if nb.sum():
-            parent = ent[np.repeat(np.arange(ent.height), nb)]
-            k = np.concatenate([np.arange(1, c + 1) for c in nb if c]) if nb.sum() else np.zeros(0, int)
-            code = parent["tax_code"] + "-" + pl.Series(k).cast(pl.String).str.zfill(3)
-            first = self.stats.records["_business_ids"]
-            self.stats.records["_business_ids"] += parent.height
-            branches = parent.with_columns(
-                business_id=pl.Series([f"B{first + i:09d}" for i in range(parent.height)]),
-                parent_business_id=parent["business_id"],
-                kind=pl.lit("Chi nhánh"),
-                registration_no=code,
-                tax_code=code,
-                name=parent["name"].str.replace(r"^(Công ty|Doanh nghiệp)", "Chi nhánh $1")
-                + " - Chi nhánh "
-                + pl.Series(k).cast(pl.String),
-                unit=pl.Series(rng.choice(len(self.units.units), size=parent.height, p=self.units.weights)),
-            )
-            biz = pl.concat([biz, branches.select(biz.columns)])
+        biz = self._with_branches(rng, self._business_rows(rng, rnd, hh, people))
         m = biz.height
         units_arr = biz["unit"].to_numpy()
         # Household businesses registered at the district and again at the ward.
@@ -1289,33 +1205,7 @@ class RegistryGenerator:
         unit = units_arr[rows]
         sids = self._source_for("businesses", unit, district_of)
         sids[m:] = [f"businesses_ward_{district_of[u]}" for u in unit[m:].tolist()]
-        # each business on a street of its unit, in the part of the unit where that street lies
-        part = [rnd.randrange(len(self.units.parts[u])) for u in units_arr.tolist()]
-        plan = self.units.plan
-        street = pl.Series(
-            [
-                f"{_house(rnd)} {rnd.choice(plan.part_streets[(u, p)])}"
-                for u, p in zip(units_arr.tolist(), part, strict=True)
-            ]
-        ).gather(rows)
-        new_uid = [self.units.parts[u][part[r]] for u, r in zip(unit.tolist(), rows.tolist(), strict=True)]
-        # registered or updated after the reform: written in the 2025 form
-        updated = rng.random(m) < POST_REFORM_SHARE["businesses"]
-        registered = np.where(
-            updated, _post_reform_dates(rng, m, self.config.extract_date), biz["registered_on"].to_numpy()
-        )
-        post_m = registered >= np.datetime64(REFORM.isoformat())
-        post = post_m[rows]
-        addr = _render_addresses(
-            rng,
-            self.units,
-            unit,
-            street,
-            pl.Series([None] * len(rows), dtype=pl.String),
-            np.zeros(len(rows), bool),
-            post,
-            new_uid,
-        )
+        new_uid, registered, post, addr = self._business_places(rng, rnd, biz, rows)
         names = base["name"].to_list()
         for i in range(m, len(rows)):
             names[i] = strip_accents(names[i]) if rnd.random() < 0.5 else names[i].replace("Hộ kinh doanh", "HKD")
@@ -1358,6 +1248,111 @@ class RegistryGenerator:
         self.stats.duplicate_records += len(rows) - m
         self._emit("businesses", frame, truth)
         self._tax(rng, rnd, biz, addr[:m], new_uid[:m], district_of)
+
+    def _business_rows(self, rng, rnd, hh: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+        """One business per 14 people, owned by an adult: enterprises (28 %, an MST) or household businesses (a
+        registration number of one of four eras), placed in the owner's unit or anywhere; their ids numbered on."""
+        adults = people.filter("adult")
+        n = max(1, round(people.height / 14))
+        owner = adults[rng.integers(0, adults.height, size=n)]
+        enterprise = rng.random(n) < 0.28
+        owner_home = hh["unit_idx"].to_numpy()[owner["hh_row"].to_numpy()]
+        unit = np.where(
+            enterprise | (rng.random(n) < 0.4),
+            rng.choice(len(self.units.units), size=n, p=self.units.weights),
+            owner_home,
+        )
+        province = [self.units.units[u].province_code for u in unit.tolist()]
+        mst_valid = rng.random(n) >= 0.01
+        mst = _msts(rng, np.array([MST_PREFIX[p] for p in province]), mst_valid, self._msts_given)
+        personal_mst = _msts(rng, np.array(["80"] * n), np.ones(n, bool), self._msts_given)
+        reg_date = _dates(rng, rng.integers(2005, 2026, size=n))
+        reg_date = np.minimum(reg_date, np.datetime64(self.config.extract_date))
+        era = rng.choice(4, size=n, p=[0.35, 0.25, 0.15, 0.25])
+        hb_no = _household_business_numbers(rnd, era, personal_mst, owner)
+        vsic = rng.integers(0, len(N.VSIC), size=n)
+        names = _business_names(rnd, enterprise, owner)
+        status = _pick(rng, [s for s, _ in N.BUSINESS_STATUS], [p for _, p in N.BUSINESS_STATUS], n)
+        first = self.stats.records["_business_ids"]
+        self.stats.records["_business_ids"] += n
+        return pl.DataFrame(
+            {
+                "business_id": [f"B{first + i:09d}" for i in range(n)],
+                "parent_business_id": [None] * n,
+                "unit": unit,
+                "kind": np.where(enterprise, "Doanh nghiệp", "Hộ kinh doanh"),
+                "registration_no": np.where(enterprise, mst, hb_no),
+                "tax_code": np.where(enterprise, mst, personal_mst),
+                "name": names,
+                "owner_person_id": owner["person_id"],
+                "owner_name": owner["full_name"],
+                "owner_personal_id": owner["personal_id"],
+                "vsic": [N.VSIC[v][0] for v in vsic.tolist()],
+                "registered_on": reg_date,
+                "status": status,
+                "mst_valid": np.where(enterprise, mst_valid, True),
+            },
+            schema_overrides={"parent_business_id": pl.String},
+        )
+
+    def _with_branches(self, rng, biz: pl.DataFrame) -> pl.DataFrame:
+        """The businesses and the branches of their enterprises: 13-digit codes MST-00N, each its own location."""
+        ent = biz.filter(pl.col("kind") == "Doanh nghiệp")
+        nb = rng.choice([0, 1, 2, 3], size=ent.height, p=[0.85, 0.09, 0.04, 0.02])
+        if not nb.sum():
+            return biz
+        parent = ent[np.repeat(np.arange(ent.height), nb)]
+        k = np.concatenate([np.arange(1, c + 1) for c in nb if c]) if nb.sum() else np.zeros(0, int)
+        code = parent["tax_code"] + "-" + pl.Series(k).cast(pl.String).str.zfill(3)
+        first = self.stats.records["_business_ids"]
+        self.stats.records["_business_ids"] += parent.height
+        branches = parent.with_columns(
+            business_id=pl.Series([f"B{first + i:09d}" for i in range(parent.height)]),
+            parent_business_id=parent["business_id"],
+            kind=pl.lit("Chi nhánh"),
+            registration_no=code,
+            tax_code=code,
+            name=parent["name"].str.replace(r"^(Công ty|Doanh nghiệp)", "Chi nhánh $1")
+            + " - Chi nhánh "
+            + pl.Series(k).cast(pl.String),
+            unit=pl.Series(rng.choice(len(self.units.units), size=parent.height, p=self.units.weights)),
+        )
+        return pl.concat([biz, branches.select(biz.columns)])
+
+    def _business_places(self, rng, rnd, biz: pl.DataFrame, rows: np.ndarray) -> tuple:
+        """(each record's 2025 ward, each business's registration date (a share updated after the reform), whether
+        each record is written in the 2025 form, the records' addresses): each business on a street of its unit, in
+        the part of the unit where that street lies."""
+        m = biz.height
+        units_arr = biz["unit"].to_numpy()
+        unit = units_arr[rows]
+        part = [rnd.randrange(len(self.units.parts[u])) for u in units_arr.tolist()]
+        plan = self.units.plan
+        street = pl.Series(
+            [
+                f"{_house(rnd)} {rnd.choice(plan.part_streets[(u, p)])}"
+                for u, p in zip(units_arr.tolist(), part, strict=True)
+            ]
+        ).gather(rows)
+        new_uid = [self.units.parts[u][part[r]] for u, r in zip(unit.tolist(), rows.tolist(), strict=True)]
+        # registered or updated after the reform: written in the 2025 form
+        updated = rng.random(m) < POST_REFORM_SHARE["businesses"]
+        registered = np.where(
+            updated, _post_reform_dates(rng, m, self.config.extract_date), biz["registered_on"].to_numpy()
+        )
+        post_m = registered >= np.datetime64(REFORM.isoformat())
+        post = post_m[rows]
+        addr = _render_addresses(
+            rng,
+            self.units,
+            unit,
+            street,
+            pl.Series([None] * len(rows), dtype=pl.String),
+            np.zeros(len(rows), bool),
+            post,
+            new_uid,
+        )
+        return new_uid, registered, post, addr
 
     def _tax(self, rng, rnd, biz: pl.DataFrame, addr: pl.DataFrame, new_uid: list, district_of) -> None:
         m = biz.height
@@ -1617,3 +1612,39 @@ def generate(
     gen = RegistryGenerator(config, Path(out_dir), reference)
     stats = gen.run()
     return stats, gen.sources
+
+
+def _household_business_numbers(rnd, era: np.ndarray, personal_mst, owner: pl.DataFrame) -> list[str]:
+    """A household business's registration number as its era wrote it: the old '41X8nnnnnn' form, the owner's
+    personal MST, that MST with a '-00N' suffix, or the owner's personal ID."""
+    letters = "ABCDEFGHKLMNPRST"
+    hb_no = []
+    for i in range(len(era)):
+        if era[i] == 0:
+            hb_no.append(f"41{letters[rnd.randrange(len(letters))]}8{rnd.randrange(10**6):06d}")
+        elif era[i] == 1:
+            hb_no.append(personal_mst[i])
+        elif era[i] == 2:
+            hb_no.append(f"{personal_mst[i]}-00{rnd.randint(1, 5)}")
+        else:
+            hb_no.append(owner["personal_id"][i] or personal_mst[i])
+    return hb_no
+
+
+def _business_names(rnd, enterprise: np.ndarray, owner: pl.DataFrame) -> list[str]:
+    """An enterprise's name (form, word, brand, sometimes a number) or a household business's (a shop word and the
+    owner's given name, or 'Hộ kinh doanh' and the owner's full name)."""
+    names = []
+    for i in range(len(enterprise)):
+        if enterprise[i]:
+            names.append(
+                f"{rnd.choice(N.ENTERPRISE_FORMS)} {rnd.choice(N.ENTERPRISE_WORDS)} {rnd.choice(N.ENTERPRISE_BRANDS)}"
+                + (f" {rnd.randint(2, 99)}" if rnd.random() < 0.3 else "")
+            )
+        else:
+            names.append(
+                f"{rnd.choice(N.SHOP_WORDS)} {owner['given'][i]}"
+                if rnd.random() < 0.6
+                else f"Hộ kinh doanh {owner['full_name'][i]}"
+            )
+    return names
