@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.match.prepare import BLANK, _derived_values
+from pipelines.match.prepare import BLANK, _derived_values, _transform
 
 TEXTS = [
     None,
@@ -56,3 +56,26 @@ def test_word_transforms_equal_the_words_lists():
         got, want = added[name].to_list(), expected[name].to_list()
         assert got == want, (name, [(t, g, w) for t, g, w in zip(TEXTS, got, want, strict=False) if g != w])
     assert added["rest"].to_list()[:8] == [None, None, None, None, None, "b", " b", "b"]  # blank (one word): missing
+
+
+def test_drop_middle_beside_the_first_and_last_words_is_what_it_is_alone():
+    """Asked for beside the first and the last word, "drop_middle" is those two joined (``_derived_values``); the same
+    values as its own transform, alone, after another transform, or beside one of the two words only."""
+    frame = pl.DataFrame({"t": TEXTS * 3}, schema={"t": pl.String})
+    alone, _ = _derived_values(frame, "t", {"m": ("drop_middle",)})
+    want = frame.select(
+        pl.when(~_transform(pl.col("t"), "drop_middle").str.contains(BLANK)).then(
+            _transform(pl.col("t"), "drop_middle")
+        )
+    )
+    assert alone["m"].to_list() == want.to_series().to_list()
+    assert alone["m"].to_list()[:9] == [None, None, None, "a a", "ab ab", "a b", "a b", "a b", "a b"]
+    for outputs in (
+        {"f": ("first_token",), "m": ("drop_middle",), "l": ("last_token",)},
+        {"m": ("drop_middle",), "l": ("last_token",)},
+        {"f": ("fold", "first_token"), "m": ("fold", "drop_middle"), "l": ("fold", "last_token"), "x": ("fold",)},
+    ):
+        added, _ = _derived_values(frame, "t", outputs)
+        chain = outputs["m"]
+        single, _ = _derived_values(frame, "t", {"m": chain})
+        assert added["m"].to_list() == single["m"].to_list(), outputs

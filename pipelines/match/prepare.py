@@ -163,14 +163,28 @@ def _derived_values(
     values = pl.DataFrame({"_v": pl.concat([pl.Series([None], dtype=column.dtype), distinct], rechunk=True)})
     steps: dict[tuple[str, ...], str] = {(): "_v"}
     for depth in range(1, max(len(t) for t in outputs.values()) + 1):
-        added = []
-        for transforms in outputs.values():
-            prefix = transforms[:depth]
-            if len(prefix) == depth and prefix not in steps:
-                steps[prefix] = f"_s{len(steps)}"
-                added.append(_step(pl.col(steps[prefix[:-1]]), prefix).alias(steps[prefix]))
+        added, joined = [], []
+        prefixes = dict.fromkeys(t[:depth] for t in outputs.values() if len(t) >= depth)
+        for prefix in prefixes:
+            if prefix in steps:
+                continue
+            steps[prefix] = f"_s{len(steps)}"
+            ends = (*prefix[:-1], "first_token"), (*prefix[:-1], "last_token")
+            if prefix[-1] == "drop_middle" and all(end in prefixes for end in ends):
+                joined.append(prefix)  # (made of its first and last words once those are: a third of its time)
+                continue
+            added.append(_step(pl.col(steps[prefix[:-1]]), prefix).alias(steps[prefix]))
         if added:
             values = values.with_columns(added)
+        if joined:  # "drop_middle" is its first and last word joined by a space: the same expressions' values
+            values = values.with_columns(
+                pl.concat_str(
+                    pl.col(steps[(*prefix[:-1], "first_token")]),
+                    pl.col(steps[(*prefix[:-1], "last_token")]),
+                    separator=" ",
+                ).alias(steps[prefix])
+                for prefix in joined
+            )
     # a chain asked for under two names (the people spec's given and full_name__fold__last_token) is gathered
     # per record once: the second name is the first's column (the same buffers, no 16 bytes a record more)
     first = {}
