@@ -17,7 +17,7 @@ from pipelines.text import strip_accents_fast_expr
 log = logging.getLogger("wardbridge.match")
 
 # give a list of keys per record (blocking only)
-LIST_TRANSFORMS = {"year_day_month", "year_day_month_digit", "year_typo_keys", "deletions"}
+LIST_TRANSFORMS = {"year_day_month", "year_day_month_digit", "year_typo_keys", "deletions", "halves"}
 DELETIONS_UP_TO = 16  # "deletions": a letter past the 16th is not left out (words are shorter)
 ROW = "_row"  # dense row number: pairs refer to records by it
 BLANK = r"^\s*$"  # a text value that is missing: empty or only white space
@@ -92,6 +92,13 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return pl.when(expr.is_not_null()).then(keys.list.unique(maintain_order=True))
         case "deletions":  # a list: the text and it with each one character left out (the first DELETIONS_UP_TO)
             return expr.cast(pl.String).map_batches(_deletions, return_dtype=pl.List(pl.String))
+        case "halves":  # a list: the first half (marked "<half>-") and the rest ("-<rest>"); missing when empty
+            text = expr.cast(pl.String)
+            length = text.str.len_chars()
+            head = length // 2
+            first = pl.when(head > 0).then(pl.concat_str(text.str.head(head), pl.lit("-")))  # (no "-" of one letter)
+            keys = pl.concat_list(first, pl.concat_str(pl.lit("-"), text.str.tail(length - head))).list.drop_nulls()
+            return pl.when(length > 0).then(keys)
         case "tax_base" | "tax_branch" | "tax_canonical":  # 10-digit MST, 13 = MST + branch suffix (check_tax_code)
             digits = expr.cast(pl.String).str.replace_all(r"\D+", "")
             length = digits.str.len_chars()

@@ -37,6 +37,9 @@ TRANSFORMS = (
     "year_day_month_digit",
     # ["lan", "an", "ln", "la"] for "lan" (list, blocking): shared by two words one letter wrong, missing or added apart
     "deletions",
+    # ["3192-", "-46797"] for "319246797" (list, blocking): its first half and the rest; two values of one length one
+    # character apart (a book number with a wrong digit) share one of them
+    "halves",
     "tax_base",  # a tax code without its branch suffix: "0312345678" for "0312345678-001" (other codes: their digits)
     "tax_branch",  # the branch suffix of a 13-digit tax code, "000" for a 10-digit one, missing for other codes
     "tax_canonical",  # a tax code's digits, the MST alone for "MST-000"; missing when it has no digit
