@@ -585,85 +585,14 @@ def _people(
     h = len(sizes)
     hh = np.repeat(np.arange(h), sizes)
     n = len(hh)
-    pos = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    has_spouse = (sizes >= 2) & (rng.random(h) < 0.85)
-    parent_slot = (sizes >= 4) & (rng.random(h) < 0.2)
-    role = np.where(pos == 0, 0, np.where((pos == 1) & has_spouse[hh], 1, 2))  # head, spouse, child
-    role = np.where((pos == sizes[hh] - 1) & parent_slot[hh] & (pos >= 2), 3, role)  # parent of the head
-    head_male = rng.random(h) < 0.68
-    sex_m = np.where(role == 0, head_male[hh], np.where(role == 1, ~head_male[hh], rng.random(n) < 0.5))
-
-    fam = np.array(list(N.FAMILY_NAMES))
-    fam_p = np.array(list(N.FAMILY_NAMES.values()))
-    fam_p = fam_p / fam_p.sum()
-    fam_head = rng.choice(len(fam), size=h, p=fam_p)
-    fam_spouse = rng.choice(len(fam), size=h, p=fam_p)
-    father_fam = np.where(head_male | ~has_spouse, fam_head, fam_spouse)
-    fam_idx = np.select(
-        [role == 0, role == 1, role == 2],
-        [fam_head[hh], fam_spouse[hh], father_fam[hh]],
-        rng.choice(len(fam), size=n, p=fam_p),
-    )
-
-    head_age = rng.integers(22, 82, size=h)
-    head_year = 2025 - head_age
-    # a child is born 20-41 years after the head, and not after 2024: drawn within that span (clipping a
-    # late draw to 2024 piled 8 % of all people into one birth year, same-name children became look-alikes)
-    child_span = np.clip(np.minimum(41, 2024 - head_year[hh]) - 20, 0, None)
-    child_year = head_year[hh] + 20 + np.floor(rng.random(n) * (child_span + 1)).astype(np.int64)
-    year = np.select(
-        [role == 0, role == 1, role == 2],
-        [head_year[hh], head_year[hh] + rng.integers(-6, 7, size=n), child_year],
-        head_year[hh] - rng.integers(20, 36, size=n),
-    )
-    year = np.clip(year, 1925, 2024)
+    role, has_spouse, head_male, sex_m = _household_roles(rng, sizes, hh)
+    fam, fam_idx = _family_names(rng, hh, role, has_spouse, head_male)
+    year = _birth_years(rng, h, hh, role)
     dob = _dates(rng, year)
     age = 2025 - year
-
-    middle_m = _pick(rng, list(N.MIDDLE_MALE), list(N.MIDDLE_MALE.values()), n)
-    middle_f = _pick(rng, list(N.MIDDLE_FEMALE), list(N.MIDDLE_FEMALE.values()), n)
-    second = _pick(rng, N.SECOND_MIDDLE, None, n)
-    two_middles = rng.random(n) < 0.08
-    given_m = _pick(rng, N.GIVEN_MALE, None, n)
-    given_f = _pick(rng, N.GIVEN_FEMALE, None, n)
     sex = pl.Series(np.where(sex_m, "M", "F"))
-    frame = pl.DataFrame(
-        {
-            "sex": sex,
-            "middle_m": middle_m,
-            "middle_f": middle_f,
-            "second": second,
-            "two": two_middles,
-            "given_m": given_m,
-            "given_f": given_f,
-        }
-    )
-    frame = frame.select(
-        middle=pl.when(pl.col("sex") == "M").then("middle_m").otherwise("middle_f"),
-        second=pl.when(pl.col("two")).then("second"),
-        given=pl.when(pl.col("sex") == "M").then("given_m").otherwise("given_f"),
-    )
-
-    prov_choice = rng.random(n)
-    birth_prov = np.where(
-        prov_choice < 0.6, "079", np.where(prov_choice < 0.7, "074", np.where(prov_choice < 0.78, "077", ""))
-    )
-    other = np.array(birth_provinces)[rng.integers(0, len(birth_provinces), size=n)]
-    birth_prov = np.where(birth_prov == "", other, birth_prov)
-    century = np.where(year >= 2000, 2, 0) + np.where(sex_m, 0, 1)
-    cccd = (
-        pl.Series(birth_prov)
-        + pl.Series(century).cast(pl.String)
-        + pl.Series(year % 100).cast(pl.String).str.zfill(2)
-        + _digits(rng, n, 6)
-    )
-    cmnd = pl.Series(np.where(rng.random(n) < 0.7, "02", np.where(rng.random(n) < 0.5, "28", "27"))) + _digits(
-        rng, n, 7
-    )
-    k = rng.random(n)
-    adult = age >= 14
-    has_cccd = np.where(adult, k < 0.86, k < 0.3)
-    has_cmnd = adult & (age >= 30) & ((~has_cccd) | (rng.random(n) < 0.35))
+    names = _name_parts(rng, sex)
+    cccd, cmnd, has_cccd, has_cmnd, adult = _id_numbers(rng, year, age, sex_m, birth_provinces)
     phone = pl.Series(
         np.array(["090", "091", "093", "097", "098", "032", "035", "070", "077", "083", "086"])[
             rng.integers(0, 11, size=n)
@@ -686,9 +615,9 @@ def _people(
             "household_id": households["household_id"].gather(hh),
             "hh_row": hh,
             "family": pl.Series(fam).gather(fam_idx),
-            "middle": frame["middle"],
-            "second_middle": frame["second"],
-            "given": frame["given"],
+            "middle": names["middle"],
+            "second_middle": names["second"],
+            "given": names["given"],
             "sex": sex,
             "date_of_birth": dob,
             "personal_id": cccd.zip_with(pl.Series(has_cccd), pl.Series([None] * n, dtype=pl.String)),
@@ -703,6 +632,115 @@ def _people(
             "family", "middle", "second_middle", "given", separator=" ", ignore_nulls=True
         ).str.replace_all(r"\s+", " ")
     )
+
+
+# The parts of _people draw from ``rng`` in the order _people calls them: the same seed gives the same bytes.
+
+
+def _household_roles(rng: np.random.Generator, sizes: np.ndarray, hh: np.ndarray) -> tuple:
+    """(each person's role: 0 head, 1 spouse, 2 child, 3 parent of the head; whether the household has a spouse;
+    whether its head is a man; whether each person is a man)."""
+    h, n = len(sizes), len(hh)
+    pos = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    has_spouse = (sizes >= 2) & (rng.random(h) < 0.85)
+    parent_slot = (sizes >= 4) & (rng.random(h) < 0.2)
+    role = np.where(pos == 0, 0, np.where((pos == 1) & has_spouse[hh], 1, 2))  # head, spouse, child
+    role = np.where((pos == sizes[hh] - 1) & parent_slot[hh] & (pos >= 2), 3, role)  # parent of the head
+    head_male = rng.random(h) < 0.68
+    sex_m = np.where(role == 0, head_male[hh], np.where(role == 1, ~head_male[hh], rng.random(n) < 0.5))
+    return role, has_spouse, head_male, sex_m
+
+
+def _family_names(
+    rng: np.random.Generator, hh: np.ndarray, role: np.ndarray, has_spouse: np.ndarray, head_male: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the family names, each person's: the head's, the spouse's own, the children the father's)."""
+    h, n = len(has_spouse), len(hh)
+    fam = np.array(list(N.FAMILY_NAMES))
+    fam_p = np.array(list(N.FAMILY_NAMES.values()))
+    fam_p = fam_p / fam_p.sum()
+    fam_head = rng.choice(len(fam), size=h, p=fam_p)
+    fam_spouse = rng.choice(len(fam), size=h, p=fam_p)
+    father_fam = np.where(head_male | ~has_spouse, fam_head, fam_spouse)
+    fam_idx = np.select(
+        [role == 0, role == 1, role == 2],
+        [fam_head[hh], fam_spouse[hh], father_fam[hh]],
+        rng.choice(len(fam), size=n, p=fam_p),
+    )
+    return fam, fam_idx
+
+
+def _birth_years(rng: np.random.Generator, h: int, hh: np.ndarray, role: np.ndarray) -> np.ndarray:
+    """Each person's birth year, by role around the head's (22-81 years old in 2025), within 1925-2024."""
+    n = len(hh)
+    head_age = rng.integers(22, 82, size=h)
+    head_year = 2025 - head_age
+    # a child is born 20-41 years after the head, and not after 2024: drawn within that span (clipping a
+    # late draw to 2024 piled 8 % of all people into one birth year, same-name children became look-alikes)
+    child_span = np.clip(np.minimum(41, 2024 - head_year[hh]) - 20, 0, None)
+    child_year = head_year[hh] + 20 + np.floor(rng.random(n) * (child_span + 1)).astype(np.int64)
+    year = np.select(
+        [role == 0, role == 1, role == 2],
+        [head_year[hh], head_year[hh] + rng.integers(-6, 7, size=n), child_year],
+        head_year[hh] - rng.integers(20, 36, size=n),
+    )
+    return np.clip(year, 1925, 2024)
+
+
+def _name_parts(rng: np.random.Generator, sex: pl.Series) -> pl.DataFrame:
+    """middle, second (a second middle name, 8 %), given: drawn by sex."""
+    n = len(sex)
+    middle_m = _pick(rng, list(N.MIDDLE_MALE), list(N.MIDDLE_MALE.values()), n)
+    middle_f = _pick(rng, list(N.MIDDLE_FEMALE), list(N.MIDDLE_FEMALE.values()), n)
+    second = _pick(rng, N.SECOND_MIDDLE, None, n)
+    two_middles = rng.random(n) < 0.08
+    given_m = _pick(rng, N.GIVEN_MALE, None, n)
+    given_f = _pick(rng, N.GIVEN_FEMALE, None, n)
+    frame = pl.DataFrame(
+        {
+            "sex": sex,
+            "middle_m": middle_m,
+            "middle_f": middle_f,
+            "second": second,
+            "two": two_middles,
+            "given_m": given_m,
+            "given_f": given_f,
+        }
+    )
+    return frame.select(
+        middle=pl.when(pl.col("sex") == "M").then("middle_m").otherwise("middle_f"),
+        second=pl.when(pl.col("two")).then("second"),
+        given=pl.when(pl.col("sex") == "M").then("given_m").otherwise("given_f"),
+    )
+
+
+def _id_numbers(
+    rng: np.random.Generator, year: np.ndarray, age: np.ndarray, sex_m: np.ndarray, birth_provinces: list[str]
+) -> tuple:
+    """(each person's CCCD: province of birth, century and sex, year, 6 digits; a CMND; who holds a CCCD; who
+    still holds a CMND (30 and over); who is an adult (14 and over))."""
+    n = len(year)
+    prov_choice = rng.random(n)
+    birth_prov = np.where(
+        prov_choice < 0.6, "079", np.where(prov_choice < 0.7, "074", np.where(prov_choice < 0.78, "077", ""))
+    )
+    other = np.array(birth_provinces)[rng.integers(0, len(birth_provinces), size=n)]
+    birth_prov = np.where(birth_prov == "", other, birth_prov)
+    century = np.where(year >= 2000, 2, 0) + np.where(sex_m, 0, 1)
+    cccd = (
+        pl.Series(birth_prov)
+        + pl.Series(century).cast(pl.String)
+        + pl.Series(year % 100).cast(pl.String).str.zfill(2)
+        + _digits(rng, n, 6)
+    )
+    cmnd = pl.Series(np.where(rng.random(n) < 0.7, "02", np.where(rng.random(n) < 0.5, "28", "27"))) + _digits(
+        rng, n, 7
+    )
+    k = rng.random(n)
+    adult = age >= 14
+    has_cccd = np.where(adult, k < 0.86, k < 0.3)
+    has_cmnd = adult & (age >= 30) & ((~has_cccd) | (rng.random(n) < 0.35))
+    return cccd, cmnd, has_cccd, has_cmnd, adult
 
 
 # --------------------------------------------------------------------------- noise
@@ -787,23 +825,7 @@ def _render_addresses(
     Records flagged in ``new_form`` are written in the 2025 form: street (and quarter/hamlet), the
     2025 ward ``new_uid`` and its province, no district (label ward style ``new2025``)."""
     n = len(unit_idx)
-    ws = rng.choice(len(WARD_STYLES), size=n, p=WARD_STYLE_P)
-    ds = rng.choice(len(DISTRICT_STYLES), size=n, p=DISTRICT_STYLE_P)
-    # a style the unit cannot take (bare number of a named ward, typo of a short name) is the full name
-    ws = np.array(
-        [
-            s if units.ward_variants[u][s] != units.ward_variants[u][0] else 0
-            for u, s in zip(unit_idx.tolist(), ws.tolist(), strict=True)
-        ],
-        dtype=np.int64,
-    )
-    ds = np.array(
-        [
-            s if units.district_variants[u][s] != units.district_variants[u][0] else 0
-            for u, s in zip(unit_idx.tolist(), ds.tolist(), strict=True)
-        ],
-        dtype=np.int64,
-    )
+    ws, ds = _unit_styles(rng, units, unit_idx)
     ps = rng.choice(len(PROVINCE_STYLES), size=n, p=PROVINCE_STYLE_P)
     tr = rng.choice(len(TRANSFORMS), size=n, p=TRANSFORM_P)
     no_commas = (rng.random(n) < 0.04) & (ws != 4) & ~structured
@@ -812,13 +834,7 @@ def _render_addresses(
     pv = [units.province_variants[u][s] for u, s in zip(unit_idx.tolist(), ps.tolist(), strict=True)]
     ward_label = np.array(WARD_STYLES)[ws]
     if new_form is not None and new_form.any():
-        rows = np.nonzero(new_form)[0]
-        w_pick = rng.integers(0, 4, size=len(rows))
-        p_pick = rng.integers(0, 8, size=len(rows))
-        for r, wi, pi in zip(rows.tolist(), w_pick.tolist(), p_pick.tolist(), strict=True):
-            wards, provinces = units.new_variants[new_uid[r]]
-            wv[r], dv[r] = wards[wi], None
-            pv[r] = provinces[0] if pi >= len(provinces) else provinces[pi]  # the full name most often
+        _write_in_2025_form(rng, units, np.nonzero(new_form)[0], new_uid, wv, dv, pv)
         ward_label = np.where(new_form, "new2025", ward_label)
     frame = pl.DataFrame(
         {
@@ -852,24 +868,65 @@ def _render_addresses(
         )
         .with_columns(address=pl.when("nc").then(pl.col("address").str.replace_all(",", "")).otherwise("address"))
     )
-
-    def transform(c: pl.Expr) -> pl.Expr:
-        t = pl.col("tr")
-        stripped = (
-            c.str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.replace_all("đ", "d").str.replace_all("Đ", "D")
-        )
-        return (
-            pl.when(t == 1)
-            .then(stripped)
-            .when(t == 2)
-            .then(c.str.to_uppercase())
-            .when(t == 3)
-            .then(c.str.normalize("NFD"))
-            .otherwise(c)
-        )
-
     cols = ("address", "street_address", "ward", "district", "province")
-    return frame.with_columns(transform(pl.col(c)).alias(c) for c in cols).select(*cols, "label")
+    return frame.with_columns(_text_transformed(pl.col(c)).alias(c) for c in cols).select(*cols, "label")
+
+
+def _unit_styles(rng: np.random.Generator, units: _Units, unit_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ward style, district style) of each record, drawn; a style the unit cannot take (bare number of a named
+    ward, typo of a short name) is the full name."""
+    n = len(unit_idx)
+    ws = rng.choice(len(WARD_STYLES), size=n, p=WARD_STYLE_P)
+    ds = rng.choice(len(DISTRICT_STYLES), size=n, p=DISTRICT_STYLE_P)
+    ws = np.array(
+        [
+            s if units.ward_variants[u][s] != units.ward_variants[u][0] else 0
+            for u, s in zip(unit_idx.tolist(), ws.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    ds = np.array(
+        [
+            s if units.district_variants[u][s] != units.district_variants[u][0] else 0
+            for u, s in zip(unit_idx.tolist(), ds.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    return ws, ds
+
+
+def _write_in_2025_form(
+    rng: np.random.Generator,
+    units: _Units,
+    rows: np.ndarray,
+    new_uid: Sequence[str | None],
+    wv: list,
+    dv: list,
+    pv: list,
+) -> None:
+    """The ``rows``' ward, district and province parts (``wv``, ``dv``, ``pv``, in place) in the 2025 form: a
+    spelling of their 2025 ward, no district, their province (the full name most often)."""
+    w_pick = rng.integers(0, 4, size=len(rows))
+    p_pick = rng.integers(0, 8, size=len(rows))
+    for r, wi, pi in zip(rows.tolist(), w_pick.tolist(), p_pick.tolist(), strict=True):
+        wards, provinces = units.new_variants[new_uid[r]]
+        wv[r], dv[r] = wards[wi], None
+        pv[r] = provinces[0] if pi >= len(provinces) else provinces[pi]  # the full name most often
+
+
+def _text_transformed(c: pl.Expr) -> pl.Expr:
+    """The text as the record's transform ('tr') writes it: 1 no diacritics, 2 upper case, 3 decomposed (NFD)."""
+    t = pl.col("tr")
+    stripped = c.str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.replace_all("đ", "d").str.replace_all("Đ", "D")
+    return (
+        pl.when(t == 1)
+        .then(stripped)
+        .when(t == 2)
+        .then(c.str.to_uppercase())
+        .when(t == 3)
+        .then(c.str.normalize("NFD"))
+        .otherwise(c)
+    )
 
 
 # --------------------------------------------------------------------------- the generator
@@ -1016,66 +1073,17 @@ class RegistryGenerator:
     def _population(self, rng, rnd, hh: pl.DataFrame, people: pl.DataFrame, district_of) -> None:
         n = people.height
         home = hh["unit_idx"].to_numpy()[people["hh_row"].to_numpy()]
-        # Extra registrations: moved to another unit, or registered in a neighbouring unit too.
-        dup = rng.random(n) < self.config.duplicate_rate
-        extra = np.where(dup, rng.choice([1, 2, 3], size=n, p=[0.72, 0.2, 0.08]), 0)
-        self.stats.duplicated_people += int(dup.sum())
-        base_rows = np.arange(n)
-        copy_rows = np.repeat(base_rows, extra)
-        m = len(copy_rows)
-        moved = rng.random(m) < 0.6
-        other_unit = rng.choice(len(self.units.units), size=m, p=self.units.weights)
-        same_district = (
-            np.array(
-                [rnd.choice(self.units.by_district[district_of[u]]) for u in home[copy_rows].tolist()], dtype=np.int64
-            )
-            if m
-            else np.zeros(0, dtype=np.int64)
-        )
-        if self.config.local_moves > 0 and m:  # its own stream: the draws above are those of the default
-            local_rnd = random.Random(f"local moves:{self.config.seed}:{self.stats.people}")
-            for i in np.nonzero(moved)[0].tolist():
-                if local_rnd.random() < self.config.local_moves:  # a new unit of the old district
-                    other_unit[i] = local_rnd.choice(self.units.by_district[district_of[int(home[copy_rows[i]])]])
-        unit = np.concatenate([home, np.where(moved, other_unit, same_district)])
-        rows = np.concatenate([base_rows, copy_rows])
+        unit, rows, moved = self._registration_units(rng, rnd, home, district_of)
+        m = len(rows) - n
         is_dup = np.concatenate([np.zeros(n, bool), np.ones(m, bool)])
         base = people[rows]
-        street = hh["street"].gather(base["hh_row"]).to_list()
-        street_name = hh["street_name"].gather(base["hh_row"]).to_list()
-        locality = hh["locality"].gather(base["hh_row"]).to_list()
-        new_uid = hh["new_uid"].gather(base["hh_row"]).to_list()
-        household_no = hh["household_no"].gather(base["hh_row"]).to_list()
         moved_all = np.concatenate([np.zeros(n, bool), moved])
-        plan = self.units.plan
-        for i in np.nonzero(moved_all)[0].tolist():  # a new home: a street of the new unit, another household book
-            u = int(unit[i])
-            parts = self.units.parts[u]
-            p = rnd.randrange(len(parts))
-            street[i] = f"{_house(rnd)} {rnd.choice(plan.part_streets[(u, p)])}"
-            locality[i] = None
-            new_uid[i] = parts[p]
-            household_no[i] = f"{rnd.randrange(10**9):09d}"
-        # near a boundary: the same street in the neighbouring unit — the part of it where that unit has the street
-        for i in np.nonzero(is_dup & ~moved_all)[0].tolist():
-            u = int(unit[i])
-            parts = self.units.parts[u]
-            new_uid[i] = parts[plan.part_of(u, street_name[i], len(parts), rnd)]
-            locality[i] = None
+        street, locality, new_uid, household_no = self._registration_addresses(rnd, hh, base, unit, moved_all, is_dup)
         # registrations and updates after the reform are written in the 2025 form
         post = rng.random(len(rows)) < POST_REFORM_SHARE["population"]
         registered = _dates(rng, rng.integers(2000, 2025, size=len(rows)))
         registered = np.where(post, _post_reform_dates(rng, len(rows), self.config.extract_date), registered)
-        names = base["full_name"].to_list()
-        pids, cmnds, phones = base["personal_id"].to_list(), base["old_id_number"].to_list(), base["phone"].to_list()
-        swap = [False] * len(rows)
-        notes = [""] * len(rows)
-        if m:
-            dn, dp, dc, dph, ds, dnotes = _noisy_copies(base[n:], rnd)
-            names[n:], pids[n:], cmnds[n:], phones[n:], swap[n:], notes[n:] = dn, dp, dc, dph, ds, dnotes
-            for note in dnotes:
-                for part in filter(None, note.split("; ")):
-                    self.stats.noise[part] += 1
+        names, pids, cmnds, phones, swap, notes = self._clerk_copies(rnd, base, n)
         sids = self._source_for("population", unit, district_of)
         structured = np.array([self.sources[s].structured_address for s in sids])
         addr = _render_addresses(
@@ -1122,6 +1130,75 @@ class RegistryGenerator:
         self.stats.duplicate_records += m
         frame, truth = person_mess.mess_copies(frame, truth, [self.config.seed, self.stats.people], self.stats.noise)
         self._emit("population", frame, truth)
+
+    def _registration_units(self, rng, rnd, home: np.ndarray, district_of) -> tuple:
+        """(each registration's unit, the person row it registers: every person once, then the extra copies; whether
+        each copy moved). Extra registrations: moved to another unit, or registered in a neighbouring unit too."""
+        n = len(home)
+        dup = rng.random(n) < self.config.duplicate_rate
+        extra = np.where(dup, rng.choice([1, 2, 3], size=n, p=[0.72, 0.2, 0.08]), 0)
+        self.stats.duplicated_people += int(dup.sum())
+        base_rows = np.arange(n)
+        copy_rows = np.repeat(base_rows, extra)
+        m = len(copy_rows)
+        moved = rng.random(m) < 0.6
+        other_unit = rng.choice(len(self.units.units), size=m, p=self.units.weights)
+        same_district = (
+            np.array(
+                [rnd.choice(self.units.by_district[district_of[u]]) for u in home[copy_rows].tolist()], dtype=np.int64
+            )
+            if m
+            else np.zeros(0, dtype=np.int64)
+        )
+        if self.config.local_moves > 0 and m:  # its own stream: the draws above are those of the default
+            local_rnd = random.Random(f"local moves:{self.config.seed}:{self.stats.people}")
+            for i in np.nonzero(moved)[0].tolist():
+                if local_rnd.random() < self.config.local_moves:  # a new unit of the old district
+                    other_unit[i] = local_rnd.choice(self.units.by_district[district_of[int(home[copy_rows[i]])]])
+        unit = np.concatenate([home, np.where(moved, other_unit, same_district)])
+        return unit, np.concatenate([base_rows, copy_rows]), moved
+
+    def _registration_addresses(
+        self, rnd, hh: pl.DataFrame, base: pl.DataFrame, unit: np.ndarray, moved_all: np.ndarray, is_dup: np.ndarray
+    ) -> tuple[list, list, list, list]:
+        """(street, locality, 2025 ward, household book number) of each registration: the household's, a new home
+        in the new unit for a move, the same street's part in the neighbouring unit for a registration there too."""
+        street = hh["street"].gather(base["hh_row"]).to_list()
+        street_name = hh["street_name"].gather(base["hh_row"]).to_list()
+        locality = hh["locality"].gather(base["hh_row"]).to_list()
+        new_uid = hh["new_uid"].gather(base["hh_row"]).to_list()
+        household_no = hh["household_no"].gather(base["hh_row"]).to_list()
+        plan = self.units.plan
+        for i in np.nonzero(moved_all)[0].tolist():  # a new home: a street of the new unit, another household book
+            u = int(unit[i])
+            parts = self.units.parts[u]
+            p = rnd.randrange(len(parts))
+            street[i] = f"{_house(rnd)} {rnd.choice(plan.part_streets[(u, p)])}"
+            locality[i] = None
+            new_uid[i] = parts[p]
+            household_no[i] = f"{rnd.randrange(10**9):09d}"
+        # near a boundary: the same street in the neighbouring unit — the part of it where that unit has the street
+        for i in np.nonzero(is_dup & ~moved_all)[0].tolist():
+            u = int(unit[i])
+            parts = self.units.parts[u]
+            new_uid[i] = parts[plan.part_of(u, street_name[i], len(parts), rnd)]
+            locality[i] = None
+        return street, locality, new_uid, household_no
+
+    def _clerk_copies(self, rnd, base: pl.DataFrame, n: int) -> tuple[list, list, list, list, list, list]:
+        """(names, personal IDs, CMNDs, phones, day/month swaps, noise notes) of each registration: the person's own
+        for the first n, the copies' with a clerk's noise (counted in the stats)."""
+        names = base["full_name"].to_list()
+        pids, cmnds, phones = base["personal_id"].to_list(), base["old_id_number"].to_list(), base["phone"].to_list()
+        swap = [False] * base.height
+        notes = [""] * base.height
+        if base.height > n:
+            dn, dp, dc, dph, ds, dnotes = _noisy_copies(base[n:], rnd)
+            names[n:], pids[n:], cmnds[n:], phones[n:], swap[n:], notes[n:] = dn, dp, dc, dph, ds, dnotes
+            for note in dnotes:
+                for part in filter(None, note.split("; ")):
+                    self.stats.noise[part] += 1
+        return names, pids, cmnds, phones, swap, notes
 
     def _household_records(self, rng, hh: pl.DataFrame, people: pl.DataFrame, district_of) -> None:
         heads = people.filter("is_head").select("household_id", "full_name", "personal_id")
