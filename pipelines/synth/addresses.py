@@ -928,71 +928,119 @@ class _Row:
     evidence_new_uid: str | None
 
 
+@dataclass
+class _Parts:
+    """An address as _render writes it: its segments, their separator, the text transform, notes on the mess."""
+
+    street: str | None
+    locality: str | None  # quarter / hamlet segment between street and ward
+    ward: str | None
+    district: str | None
+    province: str | None
+    detail: list[str]
+    sep: str = ", "
+    transform: str = ""
+    evidence_uid: str | None = None
+
+
 def _render(
     u: _Unit, mess: str, rnd: random.Random, cat: _Catalogue, gazetteer: Mapping[str, list[tuple[str, str, str]]]
 ) -> _Row:
     extras = [e for e, p in EXTRAS.get(mess, ()) if rnd.random() < p]
     detail: list[str] = [f"+{e}" for e in extras]
-    transform = ""
     house = _house(rnd)
-    street: str | None = f"{house} {rnd.choice(cat.streets)}"
-    locality: str | None = None  # quarter / hamlet segment between street and ward
-    evidence_uid = None
+    a = _Parts(f"{house} {rnd.choice(cat.streets)}", None, u.name, u.district_name, u.province_name, detail)
+    _apply_extras(a, u, mess, extras, rnd)
+    # the mess itself (its branches draw from rnd only when taken: split in two, the same draws)
+    if not _unit_mess(a, u, mess, extras, rnd):
+        _street_mess(a, u, mess, rnd, cat, gazetteer, house)
+    keep_street = ("clean", "street_unit_name", "split_evidence", "no_markers", *_NO_TYPE)
+    if mess not in keep_street and rnd.random() < 0.07:
+        a.street = None  # some records carry the units only
+    address = a.sep.join(p for p in (a.street, a.locality, a.ward, a.district, a.province) if p)
+    transform = a.transform
+    if transform == "tone":
+        address, transform = swap_tone_placement(address), ""
+    if u.is_split:
+        true_new = a.evidence_uid
+    else:
+        true_new = u.candidates[0]
+    return _Row(
+        address, mess, "; ".join(a.detail), transform, u.uid, true_new, u.candidates, u.is_split, a.evidence_uid
+    )
 
-    ward = u.name
-    district = u.district_name
-    province: str | None = u.province_name
-    sep = ", "
 
+def _apply_extras(a: _Parts, u: _Unit, mess: str, extras: list[str], rnd: random.Random) -> None:
+    """The extra mess drawn beside the main one: abbreviations, a short province, no diacritics or lower case."""
     if "abbreviations" in extras or mess == "abbreviations":
-        if ward and (mess == "abbreviations" or rnd.random() < 0.8):
-            ward = _ward_abbrev(u, rnd)
-        if not ward or ward == u.name or rnd.random() < 0.7:
-            district = _district_abbrev(u, rnd)
+        if a.ward and (mess == "abbreviations" or rnd.random() < 0.8):
+            a.ward = _ward_abbrev(u, rnd)
+        if not a.ward or a.ward == u.name or rnd.random() < 0.7:
+            a.district = _district_abbrev(u, rnd)
         if rnd.random() < 0.5:
-            province = _province_abbrev(u, rnd)
+            a.province = _province_abbrev(u, rnd)
     if "province_short" in extras or mess == "province_short":
-        province = rnd.choice(PROVINCE_SHORT[u.province_code])
+        a.province = rnd.choice(PROVINCE_SHORT[u.province_code])
     if "no_diacritics" in extras:
-        transform = "strip"
+        a.transform = "strip"
     elif "lower" in extras:
-        transform = "lower"
+        a.transform = "lower"
 
+
+def _unit_mess(a: _Parts, u: _Unit, mess: str, extras: list[str], rnd: random.Random) -> bool:
+    """The mess of the text or of the unit names (case, compact, bare number, old district, typo...); False when
+    ``mess`` is none of those."""
     if mess == "no_diacritics":
-        transform = "strip"
+        a.transform = "strip"
     elif mess == "nfd":
-        transform = "nfd"
+        a.transform = "nfd"
     elif mess == "case":
-        transform = rnd.choice(("upper", "lower"))
-        detail.append(transform)
+        a.transform = rnd.choice(("upper", "lower"))
+        a.detail.append(a.transform)
     elif mess == "compact":
-        if ward:
-            ward = _ward_compact(u, rnd)
-        if not ward or rnd.random() < 0.5:
-            district = _district_compact(u, rnd)
+        if a.ward:
+            a.ward = _ward_compact(u, rnd)
+        if not a.ward or rnd.random() < 0.5:
+            a.district = _district_compact(u, rnd)
     elif mess == "bare_number":
-        ward = u.number
+        a.ward = u.number
         if rnd.random() < 0.15:
-            street = None  # '22, Quận Bình Thạnh' alone is still readable by position
+            a.street = None  # '22, Quận Bình Thạnh' alone is still readable by position
     elif mess == "old_district":
-        district = u.old_district
+        a.district = u.old_district
         if "abbreviations" in extras:  # 'Q. 9', 'Q. Thủ Đức'
-            district = f"Q{'.' if rnd.random() < 0.85 else ''} {u.old_district.split(' ', 1)[1]}"
-        detail.append(u.old_district)
+            a.district = f"Q{'.' if rnd.random() < 0.85 else ''} {u.old_district.split(' ', 1)[1]}"
+        a.detail.append(u.old_district)
     elif mess == "province_missing":
-        province = None
+        a.province = None
     elif mess == "accent_placement":
-        transform = "tone"  # applied below, on the whole address (streets too)
+        a.transform = "tone"  # applied below, on the whole address (streets too)
     elif mess == "typo":
         target = "ward" if "ward" in u.typos and ("district" not in u.typos or rnd.random() < 0.7) else "district"
         op = rnd.choice(sorted(u.typos[target]))  # the four kinds equally often
         text = rnd.choice(u.typos[target][op])
         if target == "ward":
-            ward = f"{u.type} {text}"
+            a.ward = f"{u.type} {text}"
         else:
-            district = f"{u.district_type} {text}"
-        detail.append(f"{op} {target}: {text}")
-    elif mess == "street_unit_name":
+            a.district = f"{u.district_type} {text}"
+        a.detail.append(f"{op} {target}: {text}")
+    else:
+        return False
+    return True
+
+
+def _street_mess(
+    a: _Parts,
+    u: _Unit,
+    mess: str,
+    rnd: random.Random,
+    cat: _Catalogue,
+    gazetteer: Mapping[str, list[tuple[str, str, str]]],
+    house: str,
+) -> None:
+    """The other kinds of mess: a unit's name in the street, separators and markers left out, a district without
+    its type, evidence of a split unit, an 'old, now new' note, a quarter or hamlet segment."""
+    if mess == "street_unit_name":
         if rnd.random() < 0.5:
             trap = rnd.choice(cat.traps)
         else:
@@ -1000,77 +1048,78 @@ def _render(
             while dcode == u.district_code:
                 name, dcode = rnd.choice(cat.named_wards)
             trap = f"Đường {name}" if rnd.random() < 0.7 else name
-        street = f"{house} {trap}" if rnd.random() < 0.9 else trap
-        detail.append(trap)
+        a.street = f"{house} {trap}" if rnd.random() < 0.9 else trap
+        a.detail.append(trap)
     elif mess == "no_commas":
-        sep = " "
+        a.sep = " "
     elif mess == "no_markers":
-        sep, ward = " ", (u.number or u.short) if ward else None
-        province = rnd.choice((province, *PROVINCE_SHORT[u.province_code]))
+        a.sep, a.ward = " ", (u.number or u.short) if a.ward else None
+        a.province = rnd.choice((a.province, *PROVINCE_SHORT[u.province_code]))
     elif mess == "district_no_type":
-        district = u.district_short
-        province = rnd.choice((u.province_name, _province_abbrev(u, rnd), *PROVINCE_SHORT[u.province_code]))
+        a.district = u.district_short
+        a.province = rnd.choice((u.province_name, _province_abbrev(u, rnd), *PROVINCE_SHORT[u.province_code]))
         if u.province_code != "79" and rnd.random() < 0.5:
-            province = "T. " + u.province_name.split(" ", 1)[1]  # 'T. Bình Dương'
+            a.province = "T. " + u.province_name.split(" ", 1)[1]  # 'T. Bình Dương'
         if rnd.random() < 0.4:
-            sep = " "
+            a.sep = " "
     elif mess == "district_typo_no_type":
         op = rnd.choice(sorted(u.typos["district"]))
-        district = rnd.choice(u.typos["district"][op])
-        province = rnd.choice((u.province_name, _province_abbrev(u, rnd), *PROVINCE_SHORT[u.province_code]))
+        a.district = rnd.choice(u.typos["district"][op])
+        a.province = rnd.choice((u.province_name, _province_abbrev(u, rnd), *PROVINCE_SHORT[u.province_code]))
         if rnd.random() < 0.4:
-            sep = " "
-        detail.append(f"{op} district: {district}")
+            a.sep = " "
+        a.detail.append(f"{op} district: {a.district}")
     elif mess == "district_no_type_no_province":
-        district, province = u.district_short, None
+        a.district, a.province = u.district_short, None
         if rnd.random() < 0.4:
-            sep = " "
+            a.sep = " "
     elif mess == "iy_variant":
-        ward = f"{u.type} {flip_iy(u.short)}"
-        detail.append(flip_iy(u.short))
+        a.ward = f"{u.type} {flip_iy(u.short)}"
+        a.detail.append(flip_iy(u.short))
     elif mess == "split_evidence":
-        kind, name, evidence_uid = rnd.choice(gazetteer[u.uid])
-        if kind == "street":
-            street = f"{house} {name}"
-        else:
-            k = rnd.random()
-            locality = name if k < 0.6 else f"Tổ {rnd.randint(1, 30)}, {name}"
-            if k > 0.85:
-                street, locality = f"{house} {name}", None
-        detail.append(f"evidence {kind}: {name}")
+        _split_evidence(a, u, rnd, gazetteer, house)
     elif mess == "split_no_evidence" and rnd.random() < 0.15:
-        # a quarter/hamlet the gazetteer does not list: still no evidence
-        known = {fold(n) for _, n, _ in gazetteer.get(u.uid, ())}
-        for _ in range(10):
-            locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(13, 40)}"
-            if fold(locality) not in known:
-                break
-        else:
-            locality = None
-        if locality:
-            detail.append(f"unlisted {locality}")
+        _unlisted_locality(a, u, rnd, gazetteer)
     elif mess == "old_now_note":
         lead = rnd.choice(("nay là", "nay thuộc", "nay:", "mới:", "Nay là"))
         note = f"({lead} {cat.new_names[u.candidates[0]]})"
         if rnd.random() < 0.5:
-            district = f"{district} {note}"  # before the province
+            a.district = f"{a.district} {note}"  # before the province
         else:
-            province = f"{province} {note}" if province else note
-        detail.append(note)
+            a.province = f"{a.province} {note}" if a.province else note
+        a.detail.append(note)
     elif mess in NON_SPLIT_MESS_TYPES and mess != "clean" and rnd.random() < 0.06:
-        locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(1, 12)}"
+        a.locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(1, 12)}"
 
-    keep_street = ("clean", "street_unit_name", "split_evidence", "no_markers", *_NO_TYPE)
-    if mess not in keep_street and rnd.random() < 0.07:
-        street = None  # some records carry the units only
-    address = sep.join(p for p in (street, locality, ward, district, province) if p)
-    if transform == "tone":
-        address, transform = swap_tone_placement(address), ""
-    if u.is_split:
-        true_new = evidence_uid
+
+def _split_evidence(
+    a: _Parts, u: _Unit, rnd: random.Random, gazetteer: Mapping[str, list[tuple[str, str, str]]], house: str
+) -> None:
+    """A street, quarter or hamlet the gazetteer places in one part of the split unit: the record's evidence."""
+    kind, name, a.evidence_uid = rnd.choice(gazetteer[u.uid])
+    if kind == "street":
+        a.street = f"{house} {name}"
     else:
-        true_new = u.candidates[0]
-    return _Row(address, mess, "; ".join(detail), transform, u.uid, true_new, u.candidates, u.is_split, evidence_uid)
+        k = rnd.random()
+        a.locality = name if k < 0.6 else f"Tổ {rnd.randint(1, 30)}, {name}"
+        if k > 0.85:
+            a.street, a.locality = f"{house} {name}", None
+    a.detail.append(f"evidence {kind}: {name}")
+
+
+def _unlisted_locality(
+    a: _Parts, u: _Unit, rnd: random.Random, gazetteer: Mapping[str, list[tuple[str, str, str]]]
+) -> None:
+    """A quarter/hamlet the gazetteer does not list: still no evidence."""
+    known = {fold(n) for _, n, _ in gazetteer.get(u.uid, ())}
+    for _ in range(10):
+        a.locality = f"{'Ấp' if u.type == 'Xã' else 'Khu phố'} {rnd.randint(13, 40)}"
+        if fold(a.locality) not in known:
+            break
+    else:
+        a.locality = None
+    if a.locality:
+        a.detail.append(f"unlisted {a.locality}")
 
 
 _NEW_NOTE_TYPES = ("new_old_district_note", "new_old_ward_note")  # notes on 2025-form addresses
