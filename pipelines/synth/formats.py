@@ -218,6 +218,61 @@ def _csv_line(fields: Sequence[str], delimiter: str, terminator: str) -> str:
     return delimiter.join(out) + terminator
 
 
+def _checked_writer_options(
+    fmt: str,
+    columns: Sequence[str],
+    encoding: str,
+    delimiter: str,
+    line_terminator: str,
+    title_rows: Sequence[str],
+    sheet_rows: int | None,
+    schema: str | None,
+    field_types: dict[str, str] | None,
+) -> tuple[list[str], dict[str, str]]:
+    """TableWriter's ``columns`` as a list and ``field_types`` as a dict; ValueError for an option its format does
+    not have (a legacy encoding or title rows for jsonl, sheet rows for csv...) rather than ignoring it."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    columns = list(columns)
+    if not columns:
+        raise ValueError("a table needs at least one column")
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"duplicate column names in {columns}")
+    if fmt == "csv":
+        if encoding not in CSV_ENCODINGS:
+            raise ValueError(f"unknown CSV encoding {encoding!r}; expected one of {CSV_ENCODINGS}")
+        if delimiter not in DELIMITERS:
+            raise ValueError(f"delimiter {delimiter!r} not one of {DELIMITERS}")
+        if line_terminator not in LINE_TERMINATORS:
+            raise ValueError(f"line_terminator {line_terminator!r} not one of {LINE_TERMINATORS}")
+    elif fmt == "dbf":
+        if encoding not in DBF_ENCODINGS:
+            raise ValueError(f"unknown DBF encoding {encoding!r}; expected one of {DBF_ENCODINGS}")
+        _check_dbf_names(columns)
+        if delimiter != ",":
+            raise ValueError("delimiter is for csv only, not dbf")
+    else:
+        if encoding != "utf-8":
+            raise ValueError(f"encoding {encoding!r} is for csv and dbf only ({fmt} is UTF-8)")
+        if delimiter != ",":
+            raise ValueError(f"delimiter is for csv only, not {fmt}")
+    if title_rows and fmt not in ("csv", "xlsx"):
+        raise ValueError(f"title_rows are for csv and xlsx, not {fmt}")
+    if sheet_rows is not None and (fmt != "xlsx" or sheet_rows < 1):
+        raise ValueError("sheet_rows is for xlsx only and must be >= 1")
+    if schema is not None and fmt != "postgres_dump":
+        raise ValueError(f"schema is for postgres_dump only, not {fmt}")
+    if fmt == "postgres_dump" and "source_pk" in columns:
+        raise ValueError("'source_pk' is the dump's own key column")
+    field_types = dict(field_types or {})
+    if field_types and fmt != "dbf":
+        raise ValueError(f"field_types is for dbf only, not {fmt}")
+    unknown = {c: t for c, t in field_types.items() if c not in columns or t not in DBF_TYPES}
+    if unknown:
+        raise ValueError(f"field_types {unknown}: columns must be declared and types one of {DBF_TYPES}")
+    return columns, field_types
+
+
 # --------------------------------------------------------------------------- writer
 
 
@@ -248,46 +303,9 @@ class TableWriter:
         created: datetime | None = None,
         field_types: dict[str, str] | None = None,
     ):
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
-        columns = list(columns)
-        if not columns:
-            raise ValueError("a table needs at least one column")
-        if len(set(columns)) != len(columns):
-            raise ValueError(f"duplicate column names in {columns}")
-        if fmt == "csv":
-            if encoding not in CSV_ENCODINGS:
-                raise ValueError(f"unknown CSV encoding {encoding!r}; expected one of {CSV_ENCODINGS}")
-            if delimiter not in DELIMITERS:
-                raise ValueError(f"delimiter {delimiter!r} not one of {DELIMITERS}")
-            if line_terminator not in LINE_TERMINATORS:
-                raise ValueError(f"line_terminator {line_terminator!r} not one of {LINE_TERMINATORS}")
-        elif fmt == "dbf":
-            if encoding not in DBF_ENCODINGS:
-                raise ValueError(f"unknown DBF encoding {encoding!r}; expected one of {DBF_ENCODINGS}")
-            _check_dbf_names(columns)
-            if delimiter != ",":
-                raise ValueError("delimiter is for csv only, not dbf")
-        else:
-            if encoding != "utf-8":
-                raise ValueError(f"encoding {encoding!r} is for csv and dbf only ({fmt} is UTF-8)")
-            if delimiter != ",":
-                raise ValueError(f"delimiter is for csv only, not {fmt}")
-        if title_rows and fmt not in ("csv", "xlsx"):
-            raise ValueError(f"title_rows are for csv and xlsx, not {fmt}")
-        if sheet_rows is not None and (fmt != "xlsx" or sheet_rows < 1):
-            raise ValueError("sheet_rows is for xlsx only and must be >= 1")
-        if schema is not None and fmt != "postgres_dump":
-            raise ValueError(f"schema is for postgres_dump only, not {fmt}")
-        if fmt == "postgres_dump" and "source_pk" in columns:
-            raise ValueError("'source_pk' is the dump's own key column")
-        field_types = dict(field_types or {})
-        if field_types and fmt != "dbf":
-            raise ValueError(f"field_types is for dbf only, not {fmt}")
-        unknown = {c: t for c, t in field_types.items() if c not in columns or t not in DBF_TYPES}
-        if unknown:
-            raise ValueError(f"field_types {unknown}: columns must be declared and types one of {DBF_TYPES}")
-
+        columns, field_types = _checked_writer_options(
+            fmt, columns, encoding, delimiter, line_terminator, title_rows, sheet_rows, schema, field_types
+        )
         self.path = Path(path)
         self.fmt = fmt
         self.table = table
