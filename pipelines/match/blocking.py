@@ -656,7 +656,9 @@ def rule_key_chunks(
         heads, ranked = None, None
         if keyed is None:  # the sort columns of every row, the key columns of each block's first row only
             big_positions = positions[in_big]
-            ranked = _code_ranks(work, rule.sort_by, codes, big_positions)
+            # (ranks only where _window_order ranks: every sort column text; else the rows sorted by the columns)
+            text = all(work.schema[c] == pl.String for c in rule.sort_by)
+            ranked = _code_ranks(work, rule.sort_by, codes, big_positions) if text else {}
             big_rows = work.select(ROW, *(c for c in rule.sort_by if c not in ranked))[pl.Series(big_positions)]
 
             def heads(first: np.ndarray) -> pl.DataFrame:
