@@ -237,6 +237,9 @@ def _spill(
                     words[ends[b] - counts[b] : ends[b]].tofile(out)
 
         capped[i], largest[i] = rule_key_chunks(work, rules[i], emit, keyed, KEY_BUDGET, positional)
+        # the rule's freed key chunks back to the system at once: with glibc's heap kept for the run (memory.py) each
+        # blocking thread's arena held them to the phase's end (peak at 3M people +69 to +427 MiB; 14M: -0.6 GB)
+        give_back()
 
     with ThreadPoolExecutor(max_workers=BLOCKING_THREADS) as pool:
         list(pool.map(one_rule, range(len(rules))))
