@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 
 from pipelines.match.memory import small_pages  # (blocking's arrays on small pages: memory.py says why)
 from pipelines.match.prepare import ROW, derived_sources
@@ -414,17 +413,18 @@ def _list_codes_through(values: pl.Series, picked: pl.Series, place: pl.Series) 
     and coded (``_exact_codes``: the same distinct values as the records', so the same count and the same partition
     of the exploded rows, numbered otherwise), then spread to every record's rows in the records' exploded order
     (a record's elements in its list's order; a missing or empty list one row, missing). The birth date's two list
-    keys at 1M people: 0.17 CPU s each exploded and coded per record, 30k dates' lists here. The spreading is a list
-    of codes per picked record gathered by ``place`` and exploded with each row's record (Polars: 0.10-0.11 CPU s
-    for the three lists of 1M people, numpy's repeats and gathers of 12.9M rows 0.16-0.17)."""
+    keys at 1M people: 0.17 CPU s each exploded and coded per record, 30k dates' lists here."""
     distinct = pl.DataFrame({"v": values.gather(picked)}).with_row_index("_d").explode("v")
     codes, count = _exact_codes(distinct["v"])
-    rows_of = np.bincount(distinct["_d"].to_numpy(), minlength=len(picked))  # rows per list
-    offsets = np.zeros(len(picked) + 1, dtype=np.int64)
-    np.cumsum(rows_of, out=offsets[1:])
-    lists = pl.from_arrow(pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(codes, type=pa.uint32())))
-    spread = pl.DataFrame({"c": lists.gather(place)}).with_row_index("_p").explode("c")  # (the records' rows)
-    return spread["c"].to_numpy(), spread["_p"].to_numpy(), count
+    rows_of = np.bincount(distinct["_d"].to_numpy(), minlength=len(picked)).astype(np.int64)  # rows per list
+    first_of = np.cumsum(rows_of) - rows_of
+    at = place.to_numpy().astype(np.int64, copy=False)
+    per_record = rows_of[at]
+    starts = np.cumsum(per_record) - per_record  # each record's first exploded row
+    rows = np.arange(int(per_record.sum()), dtype=np.int64)
+    rows += np.repeat(first_of[at] - starts, per_record)  # each exploded row's row among the picked lists'
+    positions = np.repeat(np.arange(len(at), dtype=np.uint32), per_record)
+    return codes[rows], positions, count
 
 
 def key_codes(work: pl.DataFrame, columns: list[str], values: ValueCodes | None = None) -> KeyCodes:
