@@ -289,10 +289,39 @@ def print_recall(
 REVIEW_BUDGET_THRESHOLDS = (0.1, 0.05, 0.03, 0.025, 0.022, 0.02, 0.015, 0.01)
 
 
-def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
-    """What a lower review threshold would buy: linked-or-queued recall against review items, per threshold.
+def review_budget(records: pl.DataFrame, scored: pl.DataFrame, thresholds=REVIEW_BUDGET_THRESHOLDS) -> list:
+    """Per threshold t, the review queue the run would have had with t as its review threshold: the refused pairs
+    and the unlinked pairs scoring at least t, and only those (a pair the run queued that scores under t leaves the
+    queue as a non-match); the links as the run made them. ``records``: record_id, entity_id, person_id; ``scored``:
+    the pair table's left_id, right_id, blocked_by, decision, match_probability with le and re (each end's entity).
+    Returns (t, pairs, entity pairs, items, linked or queued) per threshold."""
+    rows = []
+    for t in thresholds:
+        band = (pl.col("decision") == "refused") | ((pl.col("decision") != "link") & (pl.col("match_probability") >= t))
+        queued = scored.with_columns(
+            pl.when(band)
+            .then(pl.lit("review"))
+            .when(pl.col("decision") == "review")
+            .then(pl.lit("non_match"))
+            .otherwise("decision")
+            .alias("decision")
+        )
+        review = queued.filter(pl.col("decision") == "review")
+        cross = review.filter(pl.col("le") != pl.col("re"))
+        items = cross.select(
+            pl.min_horizontal("le", "re").alias("x"), pl.max_horizontal("le", "re").alias("y")
+        ).n_unique()
+        queue_items = items + review.filter(pl.col("le") == pl.col("re"))["le"].n_unique()
+        loq = true_pair_recall(records, queued.drop("le", "re"), "person_id")["categories"]["linked_or_queued"][0]
+        rows.append((t, review.height, items, queue_items, loq))
+    return rows
 
-    Three ways of counting: every pair in the band, one per pair of entities with pairs inside one entity left
+
+def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame, pairs: Path) -> None:
+    """What another review threshold would give: linked-or-queued recall against review items, per threshold
+    (``review_budget``: the queue as it would be with that threshold, smaller above the spec's, larger under it).
+
+    Three ways of counting: every pair in the queue, one per pair of entities with pairs inside one entity left
     out, and the review queue's items (engine.review_items, queues.entity_pair_items): one per pair of entities the
     pairs join, and one per entity for the pairs inside one."""
     records = (
@@ -312,22 +341,15 @@ def print_review_budget(staged: pl.DataFrame, truth: pl.DataFrame, clusters: pl.
         .join(entity.rename({"record_id": "right_id", "entity_id": "re"}), on="right_id")
     )
     n = max(staged.height, 1)
-    print("\nreview budget: linked-or-queued recall if every unlinked pair scoring at least t were queued")
+    print(
+        "\nreview budget: linked-or-queued recall if the review threshold were t (queued: the refused pairs and the "
+        "unlinked pairs scoring at least t, no others; links as the run made them)"
+    )
     print(
         f"  {'t':>6}{'pairs':>10}{'% records':>11}{'entity pairs':>14}{'% records':>11}{'items':>9}{'% records':>11}"
         f"{'linked or queued':>18}"
     )
-    for t in REVIEW_BUDGET_THRESHOLDS:
-        band = (pl.col("decision") == "refused") | ((pl.col("decision") != "link") & (pl.col("match_probability") >= t))
-        queued = scored.with_columns(pl.when(band).then(pl.lit("review")).otherwise("decision").alias("decision"))
-        review = queued.filter(pl.col("decision") == "review")
-        cross = review.filter(pl.col("le") != pl.col("re"))
-        items = cross.select(
-            pl.min_horizontal("le", "re").alias("x"), pl.max_horizontal("le", "re").alias("y")
-        ).n_unique()
-        queue_items = items + review.filter(pl.col("le") == pl.col("re"))["le"].n_unique()
-        band_pairs = review.height
-        loq = true_pair_recall(records, queued.drop("le", "re"), "person_id")["categories"]["linked_or_queued"][0]
+    for t, band_pairs, items, queue_items, loq in review_budget(records, scored):
         print(
             f"  {t:>6.3f}{band_pairs:>10,}{band_pairs / n:>11.2%}{items:>14,}{items / n:>11.2%}{queue_items:>9,}"
             f"{queue_items / n:>11.2%}{loq:>18.4f}"
