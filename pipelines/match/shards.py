@@ -4,8 +4,9 @@ number of candidate pairs (issue 14: ~0.9 billion candidate pairs at 14M people)
 Each blocking rule's pairs are numbered a group of whole blocks at a time (``blocking.rule_key_chunks``, at most
 about KEY_BUDGET pairs a piece) and written, as blocking's packed words (l, r and the rule's number), to one of
 BUCKETS files by their left record's row range (bucket ``l * BUCKETS // records``); a pair found by several rules
-lands in one bucket whatever the rule. A shard is a run of consecutive buckets holding about its share of the
-pairs: read back, its pairs are merged across rules (``blocking._merge``: sorted, each pair once with the bits of
+lands in one bucket whatever the rule. The pairs are counted by finer row ranges (STEPS), and a shard is a run of
+consecutive steps holding about its share of the pairs (a bucket it shares with the next shard read for its steps'
+pairs only): read back, its pairs are merged across rules (``blocking._merge``: sorted, each pair once with the bits of
 its rules) and saved; every pair is in exactly one shard, and the shards one after the other hold the pairs in
 the order of the candidate pairs made in one piece (l, then r). The engine then compares, counts EM's patterns, scores and keeps a shard at a time (engine.py): EM reads
 the pattern counts, not the pairs, and the pair table keeps only the pairs from ``pair_floor`` up.
@@ -47,6 +48,11 @@ from pipelines.match.spec import MatchSpec
 from pipelines.warehouse import pid_alive
 
 BUCKETS = 64  # files a rule's pairs are spread over (by left record): the most shards a run can have
+# row ranges whose pairs are counted (64 in a bucket's): where a shard may end. A pair's left record is the lower of its
+# two rows, so with the records in no particular order the pairs thin out from the first rows to the last: the first
+# buckets hold about 2 / BUCKETS of the pairs each. Shards of whole buckets (as before 2026-12-05) left shards empty
+# where a bucket held more than a shard's share (6 of 48 at 14M people; 4 of 48 at 1M, the largest 1.86x the mean)
+STEPS = BUCKETS * 64
 KEY_BUDGET = 8_000_000  # pairs a rule numbers at a time (whole blocks): bounds blocking's working memory
 SHARD_PAIRS = 40_000_000  # default: pairs (per rule that found them) a shard holds at most
 SHARD_FROM_RECORDS = 2_000_000  # default: tables of this many records or more are matched in shards
@@ -204,6 +210,11 @@ def spill_candidates(
     return spilled
 
 
+def _steps(left: np.ndarray, records: int) -> np.ndarray:
+    """The step (row range of STEPS even ones) of each pair's left record's row ``left`` in a table of ``records``."""
+    return (left * np.uint64(STEPS) // np.uint64(records)).astype(np.uint16)
+
+
 def _bucket_file(folder: Path, bucket: int, rule: int) -> Path:
     return folder / f"bucket{bucket:02d}.rule{rule:02d}.u64"
 
@@ -221,12 +232,16 @@ def _spill(
     capped: list[pl.DataFrame] = [pl.DataFrame(schema=CAPPED_SCHEMA)] * len(rules)
     largest = [0] * len(rules)
     positional = _rows_are_positions(work)  # (once, not per rule)
+    per_step = [np.zeros(STEPS, dtype=np.int64) for _ in rules]  # each rule's pairs per step (one thread a rule)
 
     def one_rule(i: int) -> None:
         def emit(keys: np.ndarray) -> None:
             if not len(keys):
                 return
-            bucket = ((keys >> np.uint64(32)) * np.uint64(BUCKETS) // np.uint64(work.height)).astype(np.uint8)
+            step = _steps(keys >> np.uint64(32), work.height)
+            per_step[i] += np.bincount(step, minlength=STEPS)
+            bucket = (step // (STEPS // BUCKETS)).astype(np.uint8)  # (l * BUCKETS // records)
+            del step
             order = np.argsort(bucket, kind="stable")  # (a radix sort of bytes)
             words = _word(keys[order], i, bits)
             del order
@@ -245,16 +260,13 @@ def _spill(
         list(pool.map(one_rule, range(len(rules))))
     give_back()
 
-    per_bucket = np.zeros(BUCKETS, dtype=np.int64)
-    for b in range(BUCKETS):
-        for i in range(len(rules)):
-            f = _bucket_file(folder, b, i)
-            if f.exists():
-                per_bucket[b] += f.stat().st_size // 8
-    count = shards if shards is not None else max(1, min(BUCKETS, math.ceil(int(per_bucket.sum()) / shard_pairs)))
-    # shard s: the buckets from first[s] on, up to where the pairs before them reach (s + 1) / count of all
-    ends = np.searchsorted(np.cumsum(per_bucket), int(per_bucket.sum()) * np.arange(1, count) / count, side="right")
-    first = np.concatenate([[0], ends, [BUCKETS]]).astype(np.int64)
+    counted_steps = np.sum(per_step, axis=0) if rules else np.zeros(STEPS, dtype=np.int64)
+    total = int(counted_steps.sum())
+    count = shards if shards is not None else max(1, min(BUCKETS, math.ceil(total / shard_pairs)))
+    # shard s: the steps from first[s] on, up to where the pairs before them reach (s + 1) / count of all
+    ends = np.searchsorted(np.cumsum(counted_steps), total * np.arange(1, count) / count, side="right")
+    first = np.concatenate([[0], ends, [STEPS]]).astype(np.int64)
+    per_bucket = STEPS // BUCKETS
 
     trained = [i for i, rule in enumerate(rules) if rule.train]
     degrees = {i: np.zeros(work.height, dtype=np.uint32) for i in trained}
@@ -262,12 +274,20 @@ def _spill(
     spilled = ShardedPairs(folder, count, work.height, None, None, degrees)  # type: ignore[arg-type]
     for s in range(count):
         words = []
-        for b in range(int(first[s]), int(first[s + 1])):
+        low, high = int(first[s]), int(first[s + 1])  # the shard's steps
+        for b in range(low // per_bucket, -(-high // per_bucket)):  # the buckets holding them
+            shared = b * per_bucket < low or (b + 1) * per_bucket > high  # with another shard: its steps only
             for i in range(len(rules)):
                 f = _bucket_file(folder, b, i)
                 if f.exists():
-                    words.append(np.fromfile(f, dtype=np.uint64))
-                    f.unlink()
+                    held = np.fromfile(f, dtype=np.uint64)
+                    if shared:
+                        step = _steps(held >> np.uint64(bits + 5), work.height)  # (_word: l, r, rule)
+                        held = held[(step >= low) & (step < high)]
+                        del step
+                    words.append(held)
+                    if (b + 1) * per_bucket <= high:  # no later shard reads it
+                        f.unlink()
         pairs = _merge(words, work.height, words=True)
         spilled.save(s, "pairs", pairs)
         spilled.sizes.append(pairs.height)
