@@ -118,7 +118,7 @@ def run(
     wardbridge_report (review and report when the code location defines them). Prints one line per step,
     actionable warnings, and one summary at the end."""
     _check_pseudonym_key()  # a key too short fails the marts ~20 s in: said now (exit 2), the key never printed
-    private_umask()  # nothing the runs write is world-readable (README "Who may read what")
+    private_umask()  # nothing the runs write is world-readable (README "Querying the marts": files and modes)
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
     say = (lambda message="": None) if quiet else echo

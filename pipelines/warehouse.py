@@ -85,11 +85,11 @@ LOCK_TIMEOUT_ENV = "WARDBRIDGE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 120.0
 LOCK_NOTE_EVERY_S = 30.0
 
-# File modes (README "Who may read what"). The root lets the analysts' group through to analytics.duckdb (0640,
-# pipelines/publish/store.py), marts/ and reports/; others get nothing. Person-level data stays with the
-# pipeline's account: wardbridge.duckdb 0600 and the folders below 0700 (raw/staged/entity Parquet copies, the
-# officials' per-ward files, the ministry exports, the ingest status). Enforced on every write: an existing
-# warehouse is tightened (bits removed, never added).
+# File modes (README "Querying the marts": its table of files and modes). The root lets the analysts' group
+# through to analytics.duckdb (0640, pipelines/publish/store.py), marts/ and reports/; others get nothing.
+# Person-level data stays with the pipeline's account: wardbridge.duckdb 0600 and the folders below 0700
+# (raw/staged/entity Parquet copies, the officials' per-ward files, the ministry exports, the ingest status).
+# Enforced on every write: an existing warehouse is tightened (bits removed, never added).
 ROOT_MODE = 0o750
 PRIVATE_DIRS = ("parquet", "review", "exports", "status")
 PRIVATE_DIR_MODE = 0o700
