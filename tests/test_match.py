@@ -610,7 +610,7 @@ def test_founder_ids_are_the_same_md5_in_python_and_duckdb():
     try:
         entities.SMALL_HASH = 0  # force the DuckDB path
         assert entities._founder_ids(founders, "P", "#1").to_list() == small.to_list()
-        odd = "P'x\\é"  # (a quote, a backslash, a letter outside ASCII: the prefix is given to DuckDB as a parameter)
+        odd = "P'x\\é"  # (a quote, a backslash, a letter outside ASCII: the prefix is a SQL string literal in DuckDB)
         assert entities._founder_ids(founders, odd).to_list() == [f"{odd}-{h[2:]}" for h in small_plain.to_list()]
     finally:
         entities.SMALL_HASH = old

@@ -79,3 +79,20 @@ def test_founders_gathered_by_cluster_number_equal_the_founders_grouped_in_frame
     held, _ = assign_entity_ids(ids, clusters, "P", held=pl.Series(["P-0"]), hashed=hashed)
     assert held.to_list() == ahead.to_list()
     assert (pl.DataFrame({"c": clusters}).group_by("c").len()["len"] == 1).sum() > 100  # singletons among them
+
+
+def test_hashing_in_duckdb_does_not_import_pandas():
+    # the prefix is a SQL string literal: a query parameter made DuckDB's Python client import pandas the first time
+    # (0.17-0.27 CPU s holding the GIL, once a process); checked in a fresh process, where nothing imported it before
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, polars as pl\n"
+        "from pipelines.match import entities\n"
+        "entities.SMALL_HASH = 0\n"
+        "assert entities._founder_ids(pl.Series(['a']), \"P'x\", threads=1).to_list() == [\"P'x-0cc175b9c0f1b6a8\"]\n"
+        "assert 'pandas' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
