@@ -320,13 +320,17 @@ def _year_off_pairs(
     full = codes.array(column) != 0
     if day[column] is not None:
         full &= day[column]
-    dates = pl.DataFrame({"d": work[column].filter(pl.Series(full))}).select(
-        y=pl.col("d").dt.year().cast(pl.Int32),
-        md=pl.col("d").dt.month().cast(pl.Int32) * 100 + pl.col("d").dt.day().cast(pl.Int32),  # (Int8 months: cast)
-    )
-    counts = dates.group_by("y", "md").len()
-    on = counts.join(counts.with_columns(pl.col("y") + 1), on=["y", "md"], suffix="_next")
-    return {index: 2 * int((on["len"].cast(pl.Int64) * on["len_next"].cast(pl.Int64)).sum())}
+    # counted per date code (each a distinct date: the records holding it, from the value codes, and its year, month
+    # and day, ``ValueCodes.date_parts``), not per record (a group-by of the 1M people's dates: 0.11 CPU s)
+    held = np.bincount(codes.array(column)[full]).astype(np.int64)
+    used = np.flatnonzero(held)
+    year, month, dom = (part[used] for part in codes.date_parts(column)[:3])
+    date, per_date = np.unique(year * 10_000 + month * 100 + dom, return_inverse=True)  # (sorted)
+    count = np.bincount(per_date.reshape(-1), weights=held[used]).astype(np.int64)
+    later = np.searchsorted(date, date + 10_000)  # the same day and month a year on
+    later[later == len(date)] = 0
+    on = date[later] == date + 10_000
+    return {index: 2 * int((count[on] * count[later[on]]).sum())}
 
 
 def _read(comp: Comparison) -> set[str]:
