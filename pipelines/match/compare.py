@@ -110,7 +110,7 @@ class ValueCodes:
 
         def compute() -> np.ndarray:
             if what == "length":
-                return self.get(column, space)[1].cast(pl.String).str.len_chars().to_numpy().astype(np.int64)
+                return self.values(column, space).cast(pl.String).str.len_chars().to_numpy().astype(np.int64)
             # the others from the values' words, split once for all of them (``_split``): a value's bits are those of
             # its words (worked out per distinct word: 168,792 folded names at 1M people hold some 20k), and for
             # ``chars`` the space's between two words. The same masks as of the values' own characters and words
@@ -136,7 +136,7 @@ class ValueCodes:
         words one code after another (``_value_codes`` of the words, 1-based) and the text of each word code."""
 
         def compute() -> tuple[np.ndarray, np.ndarray, pl.Series]:
-            words = self.get(column, space)[1].cast(pl.String).str.split(" ")
+            words = self.values(column, space).cast(pl.String).str.split(" ")
             counts = words.list.len().to_numpy().astype(np.int64)
             word_codes, by_word = _value_codes(words.explode())
             return counts, word_codes.to_numpy(), by_word
@@ -148,8 +148,8 @@ class ValueCodes:
         key = ("strings", space if space is not None else column)
 
         def compute() -> np.ndarray:
-            out = np.empty(len(self.get(column, space)[1]), dtype=object)
-            out[:] = self.get(column, space)[1].cast(pl.String).to_list()
+            out = np.empty(len(self.values(column, space)), dtype=object)
+            out[:] = self.values(column, space).cast(pl.String).to_list()
             return out
 
         return self._once(self._per_code, key, compute)
@@ -209,7 +209,7 @@ class ValueCodes:
         key = ("digit_bytes", space if space is not None else column)
 
         def compute() -> np.ndarray | None:
-            values = self.get(column, space)[1].cast(pl.String)
+            values = self.values(column, space).cast(pl.String)
             number, digits = _ascii_number("v")
             read = pl.DataFrame({"v": values}).with_columns(number.alias("n"))
             if not read.select(digits(pl.col("n")) & pl.col("v").str.len_bytes().is_between(1, 16)).to_series().all():
@@ -242,7 +242,7 @@ class ValueCodes:
         codes from tables that stay in the cache, instead of gathering per-record arrays (millions of records)."""
 
         def compute() -> pl.Series:
-            code, count = self.array(column), len(self.get(column)[1]) + 1
+            code, count = self.array(column), len(self.values(column)) + 1
             days = np.zeros(count, dtype=np.int32)
             days[code] = self.work[column].to_physical().fill_null(0).to_numpy()  # equal codes: equal dates
             present = np.ones(count, dtype=bool)
@@ -283,8 +283,8 @@ class ValueCodes:
             # are split record by record as before. The records per distinct value are counted on its value code
             # (the column's codes are worked out for its comparisons anyway; a count of the strings cost 0.2 s)
             if values.dtype == self.work.schema[column]:
-                per_code = np.bincount(self.array(column), minlength=len(self.get(column)[1]) + 1)[1:]
-                counted = pl.DataFrame({"v": self.get(column)[1], "_n": per_code.astype(np.uint32)})
+                per_code = np.bincount(self.array(column), minlength=len(self.values(column)) + 1)[1:]
+                counted = pl.DataFrame({"v": self.values(column), "_n": per_code.astype(np.uint32)})
             else:
                 counted = values.rename("v").value_counts(name="_n")
             if counted.height > len(values) // 2:
@@ -302,6 +302,12 @@ class ValueCodes:
             )
 
         return self._once(self._word_shares, column, compute)
+
+    def values(self, column: str, space: tuple[str, ...] | None = None) -> pl.Series:
+        """The value of each code (index = code - 1): ``get``'s second part, without the codes as a Series with
+        nulls that ``get`` makes at each call (a ``when`` over every record: at 1M people some 85 calls a run read
+        only the values, 0.08 s of their threads' CPU)."""
+        return self._held(column, space)[1]
 
     def get(self, column: str, space: tuple[str, ...] | None = None) -> tuple[pl.Series, pl.Series]:
         """(code per row, 1-based and null for a missing value; the value of each code).
@@ -397,13 +403,13 @@ class ValueCodes:
                 code = (days - low + 1).fill_null(0).to_numpy().astype(np.int64)
                 count = high - low + 2
             elif values.dtype in (pl.String, pl.Date) or values.dtype.is_integer():
-                code, count = self.array(source).astype(np.int64), len(self.get(source)[1]) + 1
+                code, count = self.array(source).astype(np.int64), len(self.values(source)) + 1
             else:
                 return None
             precision = precision_column(source)
             if precision in self.work.columns:
-                code = code * (len(self.get(precision)[1]) + 1) + self.array(precision)
-                count *= len(self.get(precision)[1]) + 1
+                code = code * (len(self.values(precision)) + 1) + self.array(precision)
+                count *= len(self.values(precision)) + 1
             if count > most:
                 return None
             # (as 32-bit integers where they fit: pairs gather both sides' codes from it, a table half the size)
@@ -669,7 +675,7 @@ class _PairColumns:
         """Left record's code of ``column``, right record's of ``other`` (0: missing), and each code's value."""
         key = (column, other or column, space)
         if key not in self._codes:
-            by_code = self.value_codes.get(column, space)[1]
+            by_code = self.value_codes.values(column, space)
             self._codes[key] = (self._side(column, space, 0), self._side(other or column, space, 1), by_code)
         return self._codes[key]
 
@@ -1395,7 +1401,7 @@ def _levels(
 
     def coarser_than_day(column: str, side: int) -> np.ndarray:
         """Per pair, whether the left (side 0) or right record's date precision is there and not "day"."""
-        codes, by_code = cols.value_codes.array(column), cols.value_codes.get(column)[1]
+        codes, by_code = cols.value_codes.array(column), cols.value_codes.values(column)
         table = np.concatenate([[False], (by_code != "day").fill_null(False).to_numpy()])
         return table[codes[cols._l if side == 0 else cols._r]]
 
