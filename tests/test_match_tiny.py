@@ -96,6 +96,14 @@ def test_a_tiny_registrys_identical_duplicate_with_one_id_is_linked(spec):
     assert pair["decision"].cast(pl.String).item() == "link"
 
 
+@pytest.mark.parametrize("records", [0, 1])
+def test_a_registry_of_no_or_one_record_gives_as_many_entities_and_no_pair(spec, records):
+    # (no record: the term frequencies' count per value code once failed on an empty table, IndexError)
+    result = match(tiny().head(records), spec)
+    assert result.records.height == result.entities.height == records
+    assert result.pairs.height == result.review.height == 0
+
+
 def test_tiny_u_is_counted_on_every_pair_outside_the_candidates_and_sums_to_one(spec):
     work = prepare(tiny(), spec)
     candidates = pl.DataFrame({"l": [0, 3], "r": [1, 4]}, schema={"l": pl.UInt32, "r": pl.UInt32})

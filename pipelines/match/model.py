@@ -1267,7 +1267,7 @@ def term_frequencies(work: pl.DataFrame, column: str, codes: ValueCodes | None =
     dtype = work.schema[column]
     if codes is not None and (dtype in (pl.String, pl.Date) or dtype.is_integer()):
         code = codes.array(column)  # 0: missing
-        counts = np.bincount(code)
+        counts = np.bincount(code, minlength=1)  # (an empty table: no code at all)
         share = counts[code] / max(len(code) - int(counts[0]), 1)
         return pl.DataFrame({"tf": share, "p": code != 0}).select(pl.when("p").then("tf").alias("tf"))["tf"]
     values = work.select(pl.col(column).alias("value"))
