@@ -98,8 +98,9 @@ def test_u_of_the_exact_levels_is_their_share_and_the_rest_is_shared_by_the_samp
     monkeypatch.setattr(model, "comparison_levels", counting)
     many = dataclasses.replace(spec, u_sample_pairs=10**6, u_pairs_per_record=10**6)  # every pair's worth
     u, pairs = estimate_u(work, many)
-    # the others have no level needing two values side by side; the date's are drawn apart (u_within)
-    assert asked == [["name", "ids"], ["date_of_birth"], ["date_of_birth"]]
+    # the others have no level needing two values side by side; the date's and the name's are drawn apart (u_within:
+    # the birth year's pairs, then the family and middle initials')
+    assert asked == [["ids"], ["date_of_birth"], ["date_of_birth"], ["name"], ["name"]]
     n = work.height
     assert pairs == n * (n - 1) // 2
     codes = ValueCodes(work, derived_sources(spec))
