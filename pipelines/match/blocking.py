@@ -287,8 +287,11 @@ def _code_ranks(
     value of each of ``rows`` (positions in ``work``) among the distinct values those rows hold in Polars' sort
     order, missing first: ``_window_order``'s order, from one value per code sorted (not the rows' values made
     distinct and joined back: the three name-sorted rules of 1M people, 603,221 rows). A column whose code 0 is
-    not only missing values is left out."""
-    ranked = {}
+    not only missing values is left out; none is ranked unless every column is text (``_window_order`` then sorts the
+    rows by the columns themselves: a mixed sort must not see ranks)."""
+    ranked: dict[str, np.ndarray] = {}
+    if not all(work.schema[column] == pl.String for column in columns):
+        return ranked
     for column in columns:
         if column not in codes or codes[column][1] is not None or work.schema[column] != pl.String:
             continue
@@ -656,9 +659,7 @@ def rule_key_chunks(
         heads, ranked = None, None
         if keyed is None:  # the sort columns of every row, the key columns of each block's first row only
             big_positions = positions[in_big]
-            # (ranks only where _window_order ranks: every sort column text; else the rows sorted by the columns)
-            text = all(work.schema[c] == pl.String for c in rule.sort_by)
-            ranked = _code_ranks(work, rule.sort_by, codes, big_positions) if text else {}
+            ranked = _code_ranks(work, rule.sort_by, codes, big_positions)
             big_rows = work.select(ROW, *(c for c in rule.sort_by if c not in ranked))[pl.Series(big_positions)]
 
             def heads(first: np.ndarray) -> pl.DataFrame:
