@@ -697,6 +697,11 @@ def _word(keys: np.ndarray, rule: int, bits: int) -> np.ndarray:
     return ((((keys >> np.uint64(32)) << shift) | (keys & mask)) << np.uint64(5)) | np.uint64(rule)
 
 
+def _word_left(words: np.ndarray, bits: int) -> np.ndarray:
+    """The left record's row (l) of each of ``_word``'s words."""
+    return words >> np.uint64(bits + 5)
+
+
 _MERGE_HALVES_FROM = 1 << 20  # words: fewer are merged on one thread
 
 

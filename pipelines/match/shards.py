@@ -41,6 +41,7 @@ from pipelines.match.blocking import (
     _row_bits,
     _rows_are_positions,
     _word,
+    _word_left,
     rule_key_chunks,
 )
 from pipelines.match.memory import give_back  # (the C heap's free pages, between shards and steps)
@@ -282,7 +283,7 @@ def _spill(
                 if f.exists():
                     held = np.fromfile(f, dtype=np.uint64)
                     if shared:
-                        step = _steps(held >> np.uint64(bits + 5), work.height)  # (_word: l, r, rule)
+                        step = _steps(_word_left(held, bits), work.height)
                         held = held[(step >= low) & (step < high)]
                         del step
                     words.append(held)
