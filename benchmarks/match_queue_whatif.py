@@ -40,36 +40,23 @@ sys.path.insert(0, str(ROOT))
 from pipelines.match import load_spec  # noqa: E402
 from pipelines.match.evaluate import component_labels  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from match_lost_pairs import records_of  # noqa: E402  (the kept run's records with their person and entity)
+
 THRESHOLDS = (0.03, 0.025, 0.0225, 0.02, 0.015, 0.01)
 
 
 def load(run: Path, staged: Path, truth: Path) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
-    """The pair table (a, b: record numbers; match_probability; refused) and per record its person and entity."""
-    records = (
-        pl.read_parquet(staged, columns=["record_key", "source_id", "source_key"])
-        .join(
-            pl.read_parquet(truth, columns=["source_id", "record_no", "person_id"]).with_columns(
-                pl.col("record_no").cast(pl.String).alias("source_key")
-            ),
-            on=["source_id", "source_key"],
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            pl.read_parquet(run / "wardbridge.parquet").select("record_key", pl.col("cluster_id").cast(pl.String)),
-            on="record_key",
-            how="left",
-            maintain_order="left",
-        )
-        .with_row_index("i")
-    )
-    index = records.select("record_key", "i")
+    """The pair table (a, b: record numbers; match_probability; refused) and per record its person and entity (the
+    records as ``match_lost_pairs.records_of`` reads them: a ``--keep`` run's rows)."""
+    records = records_of(run, staged, truth)
+    index = records.select("record_id", "i")
     pairs = (
         pl.read_parquet(
             run / "wardbridge.pairs.parquet", columns=["left_id", "right_id", "decision", "match_probability"]
         )
-        .join(index.rename({"record_key": "left_id", "i": "a"}), on="left_id")
-        .join(index.rename({"record_key": "right_id", "i": "b"}), on="right_id")
+        .join(index.rename({"record_id": "left_id", "i": "a"}), on="left_id")
+        .join(index.rename({"record_id": "right_id", "i": "b"}), on="right_id")
         .select("a", "b", "match_probability", (pl.col("decision") == "refused").alias("refused"))
     )
     person = records["person_id"].cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
