@@ -8,10 +8,11 @@ won, so the golden record (and the public-security export) said 1997-01-01.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import polars as pl
 
-from pipelines.match import load_spec
+from pipelines.match import entities, load_spec
 from pipelines.match.entities import golden_records
 from pipelines.warehouse import REPO_ROOT
 
@@ -134,3 +135,61 @@ def test_a_categorical_precision_column_keeps_its_type_in_merged_and_single_enti
         golden = golden_records(frame, pl.Series([r[0] for r in rows]), SPEC).sort("entity_id")
         assert golden["dob_precision"].dtype == dtype
         assert golden["dob_precision"].cast(pl.String).to_list() == ["day", "year"]
+
+
+def _agreeing_by_every_pair(frame: pl.DataFrame, recency: str | None) -> pl.DataFrame:
+    """The most_frequent dated survivorship written plainly (as before HS31's ``_votes``): each candidate date joined
+    to every record of its entity, and the records that agree with it (of its precision or coarser, holding it cut to
+    theirs) counted."""
+    names = {v: k for k, v in entities.FINENESS.items()}
+    base = frame.filter(pl.col("dob").is_not_null()).with_columns(
+        pl.col("p").replace_strict(entities.FINENESS, default=0, return_dtype=pl.UInt8).alias("_fine")
+    )
+    tie = [pl.col(recency).max().alias("_recent")] if recency else []
+    known = pl.col("p").is_not_null().any().alias("_known")
+    candidates = base.group_by("_g", "dob", "_fine").agg(pl.col("_order").min().alias("_first"), known, *tie)
+    cut = pl.col("dob")
+    for level, every in entities._TRUNCATE.items():
+        cut = pl.when(pl.col("_rf") == level).then(pl.col("dob").dt.truncate(every)).otherwise(cut)
+    votes = (
+        candidates.join(base.select("_g", pl.col("dob").alias("_r"), pl.col("_fine").alias("_rf")), on="_g")
+        .filter((pl.col("_rf") >= pl.col("_fine")) & (cut == pl.col("_r")))
+        .group_by("_g", "dob", "_fine")
+        .agg(pl.len().alias("_n"))
+    )
+    order = ["_n", "_fine", *(["_recent"] if recency else []), "_first"]
+    ranked = candidates.join(votes, on=["_g", "dob", "_fine"]).sort(
+        ["_g", *order], descending=[False, True, False, *([True] if recency else []), False]
+    )
+    return ranked.unique("_g", keep="first", maintain_order=True).select(
+        "_g", "dob", pl.when("_known").then(pl.col("_fine").replace_strict(names, return_dtype=pl.String)).alias("p")
+    )
+
+
+def test_agreeing_records_counted_from_the_dates_counts_equal_every_pair_compared():
+    # entities of 1-6 records, days, months, years, missing and unknown precisions, coarse dates not cut to their
+    # precision (day 15 of a 'year' date), missing dates and recencies, tied counts: _survive_dated's winners are
+    # those of comparing every candidate date with every record of its entity
+    rng = random.Random(7)
+    for case in range(150):
+        rows = []
+        for g in range(rng.randint(1, 25)):
+            for _ in range(rng.randint(1, 6)):
+                precision = rng.choice(["day", "day", "month", "year", None, "odd"])
+                month, day = rng.choice([1, 2, 5]), rng.choice([1, 2, 15])
+                if rng.random() < 0.8:  # mostly stored as staging stores them: a coarse date on its first day
+                    day = 1 if precision in ("month", "year") else day
+                    month = 1 if precision == "year" else month
+                date = None if rng.random() < 0.1 else D(rng.choice([1990, 1991]), month, day)
+                recent = D(2020, 1, rng.randint(1, 3)) if rng.random() < 0.9 else None
+                rows.append((g, date, precision, recent))
+        frame = pl.DataFrame(
+            {k: [r[i] for r in rows] for i, k in enumerate(("_g", "dob", "p", "rec"))},
+            schema={"_g": pl.UInt32, "dob": pl.Date, "p": pl.String, "rec": pl.Date},
+        )
+        frame = frame.sample(fraction=1.0, shuffle=True, seed=case).with_columns(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order")
+        )
+        for recency in ("rec", None):
+            want = _agreeing_by_every_pair(frame, recency)
+            assert entities._survive_dated(frame, "dob", "p", "most_frequent", recency, "_g").equals(want), case

@@ -223,15 +223,6 @@ FINENESS = {"day": 0, "month": 1, "year": 2}
 _TRUNCATE = {1: "1mo", 2: "1y"}  # a coarser date is stored as the first day of its month or year
 
 
-def _covers(value: str, record: str, fine: str) -> pl.Expr:
-    """Whether a record's date (``record``, known to precision ``fine``) agrees with the date ``value``: equal
-    once ``value`` is cut to the record's precision ('Jan 1997' agrees with 22/01/1997, not the other way)."""
-    cut = pl.col(value)
-    for level, every in _TRUNCATE.items():
-        cut = pl.when(pl.col(fine) == level).then(pl.col(value).dt.truncate(every)).otherwise(cut)
-    return cut == pl.col(record)
-
-
 def _survive_dated(
     frame: pl.DataFrame, column: str, precision: str, rule: str, recency: str | None, key: str
 ) -> pl.DataFrame:
@@ -249,15 +240,11 @@ def _survive_dated(
         return _survive(base, column, rule, recency, key, carry=precision)
     tie = [pl.col(recency).max().alias("_recent")] if recency else []
     known = pl.col(precision).is_not_null().any().alias("_known")  # (a precision nobody wrote stays null)
-    candidates = base.group_by(key, column, "_fine").agg(pl.col("_order").min().alias("_first"), known, *tie)
-    votes = (
-        candidates.join(base.select(key, pl.col(column).alias("_r"), pl.col("_fine").alias("_rf")), on=key)
-        .filter((pl.col("_rf") >= pl.col("_fine")) & _covers(column, "_r", "_rf"))
-        .group_by(key, column, "_fine")
-        .agg(pl.len().alias("_n"))
+    candidates = base.group_by(key, column, "_fine").agg(
+        pl.col("_order").min().alias("_first"), pl.len().alias("_c"), known, *tie
     )
     order = ["_n", "_fine", *(["_recent"] if recency else []), "_first"]
-    ranked = candidates.join(votes, on=[key, column, "_fine"]).sort(
+    ranked = _votes(candidates, key, column).sort(
         [key, *order], descending=[False, True, False, *([True] if recency else []), False]
     )
     names = {v: k for k, v in FINENESS.items()}
@@ -266,6 +253,27 @@ def _survive_dated(
         column,
         pl.when("_known").then(pl.col("_fine").replace_strict(names, return_dtype=pl.String)).alias(precision),
     )
+
+
+def _votes(candidates: pl.DataFrame, key: str, column: str) -> pl.DataFrame:
+    """``candidates`` (key, date ``column``, its precision ``_fine`` and ``_c``: how many records hold that date at that
+    precision) with ``_n``: the records of its key that agree with it (a record agrees with a date when its precision
+    is the date's or coarser and it holds the date cut to its precision: 'Jan 1997' agrees with 22/01/1997, not the
+    other way), those with none left out. Counted from the candidates' own counts, one lookup per coarser precision:
+    each candidate joined to every record of its key and the agreeing ones counted cost twice as much (the
+    survivorship of the birth date 0.10-0.115 -> 0.058-0.062 CPU s at 1M people, one Polars thread)."""
+    finest = min(FINENESS.values())  # (a date of the finest precision is not cut: its own count is its lookup's)
+    n = pl.when(pl.col("_fine") == finest).then(pl.col("_c")).otherwise(pl.lit(0, pl.UInt32))
+    for level in sorted(set(FINENESS.values()) - {finest}):
+        at = candidates.filter(pl.col("_fine") == level).select(
+            key, pl.col(column).alias("_v"), pl.col("_c").alias("_m")
+        )
+        if not at.height:
+            continue
+        cut = pl.col(column).dt.truncate(_TRUNCATE[level])
+        found = candidates.select(key, cut.alias("_v")).join(at, on=[key, "_v"], how="left", maintain_order="left")
+        n = n + pl.when(pl.col("_fine") <= level).then(found["_m"].fill_null(0)).otherwise(0)
+    return candidates.with_columns(n.alias("_n")).filter(pl.col("_n") > 0)
 
 
 def _dated_columns(frame: pl.DataFrame, spec: MatchSpec) -> dict[str, str]:
