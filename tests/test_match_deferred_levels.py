@@ -64,8 +64,11 @@ def test_given_name_is_deferred_and_worked_out_for_few_pairs(spec, table, monkey
     deferred = match(table, spec)
     candidates = deferred.stats["candidate_pairs"]
     assert (candidates, set(c.name for c in spec.comparisons) - {"given_name"}) in seen
-    given = sum(n for n, names in seen if "given_name" in names)
-    assert 0 < given < candidates  # (most candidate pairs of this small table are copies: kept)
+    given = [n for n, names in seen if "given_name" in names]
+    # each time for some of the pairs only (most candidate pairs of this small table are copies: kept): while the
+    # model is fitted, for the pairs where the twins rule's other comparisons hold (every pair's veto, _veto_numbers),
+    # then per scored chunk for the pairs the table may keep and those where the rule's others hold (their veto)
+    assert given and all(0 < n < candidates for n in given)
     twin = deferred.pairs.filter(pl.col("left_id") == "twin-1")
     assert twin["decision_reason"].to_list() == ["cannot-link rule 'twins'"]
     assert twin["given_name_level"].to_list() == ["different"]

@@ -441,12 +441,15 @@ def _score_kept(
     tf_tables: dict,
     reviewed: pl.DataFrame,
     floor: float,
+    vetoes: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, BelowFloor]:
     """``score_pairs`` of the candidate pairs, with only the pairs at or above ``floor`` kept (and those a reviewer
     judged, either way): scored SCORE_CHUNK pairs at a time, so the weights, probabilities and vetoes of every
     candidate pair are never held at once (at 1M people 95 % of the 5.6M candidate pairs score under 0.001). The
     pairs left out are non-matches whatever the clustering (under the review threshold, not forced by a
-    reviewer), counted per set of rules and veto. ``floor`` 0: every pair kept, scored in one piece."""
+    reviewer), counted per set of rules and veto. ``floor`` 0: every pair kept, scored in one piece. ``vetoes``:
+    every candidate pair's numbered veto (``_veto_numbers``), when worked out already: the pairs not scored are
+    counted on it."""
     empty = pl.DataFrame(schema={"rules": pl.UInt32, "veto": pl.String, "pairs": pl.UInt32})
     if floor <= 0:
         return score_pairs(work, pairs, spec, codes, model, tf_tables, reviewed, gamma), BelowFloor(floor, empty)
@@ -473,7 +476,12 @@ def _score_kept(
         rest = None
         if not maybe.all():
             scoring = pl.Series(maybe)
-            rest = _vetoes(part.filter(~scoring), levels.filter(~scoring), spec, work, codes)
+            if vetoes is None:
+                rest = _vetoes(part.filter(~scoring), levels.filter(~scoring), spec, work, codes)
+            else:
+                rest = _counted(
+                    pl.DataFrame({"rules": part["rules"], "veto": vetoes.slice(start, size)}).filter(~scoring)
+                )
             part, levels = part.filter(scoring), levels.filter(scoring)
         scored = score_pairs(work, part, spec, codes, model, tf_tables, reviewed, levels, True, floor)
         keep = scored.select(_kept(floor, pl.col("veto").eq(len(spec.cannot_link))))["keep"]
@@ -551,6 +559,21 @@ def _vetoes(
         empty = pl.DataFrame(schema={"l": pl.UInt32, "r": pl.UInt32})
         frame = _deferred_levels(frame, work, spec, codes, empty, deferred, None)
     return _counted(frame.select("rules", _veto(spec, True)))
+
+
+def _veto_numbers(
+    pairs: pl.DataFrame, gamma: pl.DataFrame, spec: MatchSpec, work: pl.DataFrame, codes: ValueCodes
+) -> pl.Series:
+    """Per candidate pair, its numbered veto (``_veto(numbered=True)``), as ``_vetoes`` works it out for the pairs it
+    counts: a pair's veto depends on its levels alone (the deferred comparisons' worked out where a cannot-link rule
+    reading them holds on its other comparisons), not on the model, so the engine works it out while the model is
+    fitted (on the core fitting leaves idle)."""
+    frame = pl.concat([pairs.select("l", "r"), gamma], how="horizontal")
+    deferred = [c for c in spec.comparisons if c.name not in gamma.columns]
+    if deferred:
+        empty = pl.DataFrame(schema={"l": pl.UInt32, "r": pl.UInt32})
+        frame = _deferred_levels(frame, work, spec, codes, empty, deferred, None)
+    return frame.select(_veto(spec, True))["veto"]
 
 
 _COUNT_SLOTS = 1 << 22  # sets of rules x vetoes counted in a table of slots up to this many (else grouped)
@@ -877,6 +900,7 @@ def _match(
     beside = ThreadPoolExecutor(max_workers=1)
     try:
         head = _pair_ids_ahead(pool, spec, pairs, gamma, ids)
+        vetoes = _vetoes_ahead(pool, work, spec, codes, pairs, gamma, floor, spilled)
         model, tf_tables, frozen = _fitted_model(
             work, spec, codes, model, keep_state, spilled, table, gamma, pairs, labelled, u_ahead, tf_ahead
         )
@@ -886,7 +910,10 @@ def _match(
             return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
 
         if spilled is None:
-            scored, below = _score_kept(work, pairs, gamma, spec, codes, model, tf_tables, reviewed, floor)
+            scored, below = _score_kept(
+                work, pairs, gamma, spec, codes, model, tf_tables, reviewed, floor, vetoes.result() if vetoes else None
+            )
+            vetoes = None  # (every candidate pair's: not held through the entities)
         else:
             scored, below = _score_shards(work, spilled, spec, codes, model, tf_tables, reviewed)
         del gamma  # every candidate pair's levels: the kept pairs' are in scored
@@ -1086,6 +1113,24 @@ def _pair_ids_ahead(
         return pool.submit(
             _pair_ids_and_levels, pl.concat([pairs.select("l", "r"), gamma], how="horizontal"), ids, spec
         )
+    return None
+
+
+def _vetoes_ahead(
+    pool: ThreadPoolExecutor,
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    pairs: pl.DataFrame | None,
+    gamma: pl.DataFrame | None,
+    floor: float,
+    spilled: ShardedPairs | None,
+) -> Future | None:
+    """With a pair floor (the pairs under it counted on their rules and veto, ``_score_kept``) and the pairs in one
+    piece: every candidate pair's numbered veto (``_veto_numbers``), started on ``pool``'s core while the model is
+    fitted."""
+    if spilled is None and floor > 0 and spec.cannot_link and pairs is not None and pairs.height:
+        return pool.submit(_veto_numbers, pairs, gamma, spec, work, codes)
     return None
 
 
