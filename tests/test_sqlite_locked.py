@@ -5,6 +5,7 @@ load it again, and the failure is transient (retried with backoff, as an unreach
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 
@@ -15,7 +16,7 @@ from pipelines.warehouse import Warehouse
 from tests.test_bad_inputs import COLUMNS, PERSONAL, REGISTRY, ROWS, _sqlite
 
 
-def test_a_locked_sqlite_source_says_so_and_is_retried(tmp_path):
+def test_a_locked_sqlite_source_says_so_and_is_retried(tmp_path, monkeypatch):
     database = tmp_path / "locked.sqlite"
     database.write_bytes(_sqlite(tmp_path / "made.sqlite", ROWS))
     catalogue = tmp_path / "c.toml"
@@ -28,6 +29,9 @@ def test_a_locked_sqlite_source_says_so_and_is_retried(tmp_path):
     (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
     holder = sqlite3.connect(database, isolation_level=None, timeout=0)
     holder.execute("BEGIN EXCLUSIVE")  # another program writing it
+    # the reader's sqlite3.connect waits the driver's busy timeout (5 s) for the lock, which is held throughout:
+    # a short one gives the same failure without the 5 s of idle time
+    monkeypatch.setattr(sqlite3, "connect", functools.partial(sqlite3.connect, timeout=0.1))
     wh, outcome = Warehouse(tmp_path / "wh"), IngestOutcome()
     try:
         ingest_partition(wh, REGISTRY, extract.partition_key, extract, "r", outcome, logging.getLogger("t"))
