@@ -604,7 +604,8 @@ def _run_all(  # noqa: ANN202
                 "dagster/asset_partition_range_start": registry_keys[0],
                 "dagster/asset_partition_range_end": registry_keys[-1],
             }
-            detail = f" ({len(registry_keys)} extracts)"
+            n = len(registry_keys)
+            detail = f" ({n} extract{'' if n == 1 else 's'})"
         if reconstructor == "entities_job" and allow_incomplete:
             run_config = {**base, "ops": {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}}
         say(f"[{number}/{len(plan)}] {name}{detail}")

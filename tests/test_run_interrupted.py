@@ -129,6 +129,7 @@ def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_no
     assert "Traceback" not in text and "terminate called" not in text, text[-4000:]
     assert "wardbridge_report" not in text and "wardbridge run FAILED" not in text  # no later run, no summary
     assert out.read_text() == ""
+    assert "] ingest_population (1 extract)\n" in text  # the trimmed catalogue's one extract, in the singular
     assert _leftovers(warehouse) == []
     assert not (warehouse / "analytics.duckdb").exists() and not (warehouse / "restricted.duckdb").exists()
 
