@@ -32,11 +32,10 @@ def _founder_ids(founders: pl.Series, prefix: str, salt: str = "", threads: int 
         values = (founders.cast(pl.String) + salt).to_list()
         hashed = pl.Series([hashlib.md5(v.encode()).hexdigest() for v in values], dtype=pl.String)
         return (prefix + "-" + hashed.str.slice(0, 16)).rename("entity_id")
-    # MD5 is stable across versions, unlike Polars' hash. The founders go to DuckDB and back as Parquet files: a
-    # frame handed over in memory is read through pyarrow.dataset, whose first use imports pandas (1.5-2.5 CPU s
-    # in a run, for 0.3 s of hashing 1.2M founders; this way 0.45 CPU s in all)
-    # The hashes come back as an Arrow table (DuckDB's result handed over in memory imports no pandas; a Parquet file
-    # written and read back cost ~0.04 CPU s more at 1M people)
+    # MD5 is stable across versions, unlike Polars' hash. The founders go to DuckDB as a Parquet file: a frame handed
+    # over in memory is read through pyarrow.dataset, whose first use imports pandas (1.5-2.5 CPU s in a run, for
+    # 0.3 s of hashing 1.2M founders). The hashes come back as an Arrow table (DuckDB's result handed over in memory
+    # imports no pandas; a Parquet file written and read back cost ~0.04 CPU s more: 0.35-0.36 CPU s in all at 1M)
     config = {"threads": threads} if threads else {}
     with tempfile.TemporaryDirectory(prefix="wardbridge-founders-") as folder, duckdb.connect(config=config) as con:
         given = Path(folder) / "founders.parquet"
@@ -66,8 +65,8 @@ def record_hashes(record_ids: pl.Series, prefix: str) -> pl.Series:
     founder's hash of every record, worked out before the clusters are known (the engine does it on the core that fitting
     and clustering leave idle), so ``assign_entity_ids(hashed=...)`` only gathers the founders' (at 1M people most
     records found their own entity: 1.05M founders of 1.19M records)."""
-    # (one core: the other fits and clusters meanwhile). In one chunk: DuckDB's file comes back in ~10, and the ids
-    # are gathered from it (a gather across chunks cost 0.021 CPU s for 1.19M ids, 0.006 from one)
+    # (one core: the other fits and clusters meanwhile). In one chunk: DuckDB's Arrow result comes in batches of 1M
+    # rows, and the ids are gathered from it (a gather across chunks cost 0.021 CPU s for 1.19M ids, 0.006 from one)
     return _founder_ids(record_ids, prefix, threads=1).rechunk()
 
 
