@@ -459,7 +459,7 @@ def _score_kept(
         # two thirds of the 5.6M candidate pairs are vetoed: a name written per pair and grouped on its text)
         part, levels = pairs.slice(start, size), gamma.slice(start, size)
         # only the pairs whose levels may reach the floor are scored (``_may_reach``: at 1M people 381k of 3.9M); the
-        # others are under it whatever their values: only their vetoes are worked out, to be counted
+        # others are under it whatever their values: only their vetoes are counted (worked out here, or ``vetoes``')
         maybe = _may_reach(levels, spec, model, floor)
         if reviewed.height:  # a pair a reviewer judged is kept either way
             maybe |= (
@@ -893,8 +893,9 @@ def _match(
     # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
     # ids and the lineage while the pairs are decided and the golden records worked out
     # pairs under spec.pair_floor are counted, not kept: with a floor the ids and labels are worked out for the kept
-    # pairs only, once they are known. A state keeps every pair (an increment re-decides pairs from them): then every
-    # pair is scored and decided, and the pair table left the same as without a state
+    # pairs only, once they are known, and the other core works out every pair's numbered veto while the model is
+    # fitted instead (``_vetoes_ahead``; in one piece only). A state keeps every pair (an increment re-decides pairs
+    # from them): then every pair is scored and decided, and the pair table left the same as without a state
     floor = 0.0 if keep_state else spec.pair_floor
     pool = ThreadPoolExecutor(max_workers=1)
     beside = ThreadPoolExecutor(max_workers=1)
