@@ -553,12 +553,7 @@ def _vetoes(
     """``rules`` and the numbered veto (``_veto(numbered=True)``) of candidate pairs not scored, under the pair floor
     and judged by no reviewer (``_may_reach``): ``score_pairs``' vetoes of them, the deferred comparisons' levels worked
     out where a cannot-link rule reading them holds on its other comparisons (``_deferred_levels``)."""
-    frame = pl.concat([pairs, gamma], how="horizontal")
-    deferred = [c for c in spec.comparisons if c.name not in gamma.columns]
-    if deferred:
-        empty = pl.DataFrame(schema={"l": pl.UInt32, "r": pl.UInt32})
-        frame = _deferred_levels(frame, work, spec, codes, empty, deferred, None)
-    return _counted(frame.select("rules", _veto(spec, True)))
+    return _counted(pl.DataFrame({"rules": pairs["rules"], "veto": _veto_numbers(pairs, gamma, spec, work, codes)}))
 
 
 def _veto_numbers(
