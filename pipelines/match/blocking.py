@@ -293,7 +293,7 @@ def _code_ranks(
     if not all(work.schema[column] == pl.String for column in columns):
         return ranked
     for column in columns:
-        if column not in codes or codes[column][1] is not None or work.schema[column] != pl.String:
+        if column not in codes or codes[column][1] is not None:  # (every column is text: checked above)
             continue
         code = codes[column][0][rows]
         values = work[column]

@@ -264,7 +264,7 @@ def _votes(candidates: pl.DataFrame, key: str, column: str) -> pl.DataFrame:
     is the date's or coarser and it holds the date cut to its precision: 'Jan 1997' agrees with 22/01/1997, not the
     other way), those with none left out. Counted from the candidates' own counts, one lookup per coarser precision:
     each candidate joined to every record of its key and the agreeing ones counted cost twice as much (the
-    survivorship of the birth date 0.10-0.115 -> 0.058-0.062 CPU s at 1M people, one Polars thread)."""
+    survivorship of the birth date 0.10-0.115 -> 0.058-0.070 CPU s at 1M people, one Polars thread)."""
     finest = min(FINENESS.values())  # (a date of the finest precision is not cut: its own count is its lookup's)
     n = pl.when(pl.col("_fine") == finest).then(pl.col("_c")).otherwise(pl.lit(0, pl.UInt32))
     for level in sorted(set(FINENESS.values()) - {finest}):
