@@ -116,23 +116,40 @@ def test_every_warehouse_writer_is_in_the_pool_and_ingest_backfills_in_one_run()
 
 
 def test_three_partition_backfill_is_one_run(tmp_path, monkeypatch):
-    """A backfill of three extracts, submitted as the UI does and run by the backfill daemon: ONE run covers them."""
+    """A backfill of three extracts, submitted as the UI does and run by the backfill daemon: ONE run covers them.
+
+    The code location is loaded and the run launched in this process (Dagster's SyncInMemoryRunLauncher runs it from
+    its code origin, assets.definitions:defs): a code server and a run worker process would add ~6 CPU s to what the
+    backfill does. The code location served by a code server: test_definitions' webserver test."""
     import logging
+    import sys
 
     from dagster._core.execution.backfill import PartitionBackfill
+    from dagster._core.remote_origin import InProcessCodeLocationOrigin
     from dagster._core.test_utils import create_test_daemon_workspace_context, poll_for_finished_run
-    from dagster._core.workspace.load_target import ModuleTarget
+    from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+    from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget
     from dagster._daemon.backfill import execute_backfill_iteration
     from dagster._time import get_current_timestamp
 
     monkeypatch.setenv(CATALOGUE_ENV, str(SAMPLE))
     warehouse = tmp_path / "warehouse"
-    sync = {"run_coordinator": {"module": "dagster._core.run_coordinator", "class": "DefaultRunCoordinator"}}
+    sync = {
+        "run_coordinator": {"module": "dagster._core.run_coordinator", "class": "DefaultRunCoordinator"},
+        "run_launcher": {
+            "module": "dagster._core.launcher.sync_in_memory_run_launcher",
+            "class": "SyncInMemoryRunLauncher",
+        },
+    }
     (tmp_path / "home").mkdir()
     with dg.instance_for_test(temp_dir=str(tmp_path / "home"), overrides=sync) as instance:
-        target = ModuleTarget(
-            module_name="assets.definitions", attribute="defs", working_directory=str(REPO), location_name="wardbridge"
+        origin = LoadableTargetOrigin(
+            executable_path=sys.executable,
+            module_name="assets.definitions",
+            attribute="defs",
+            working_directory=str(REPO),
         )
+        target = InProcessWorkspaceLoadTarget(InProcessCodeLocationOrigin(origin, location_name="wardbridge"))
         with create_test_daemon_workspace_context(target, instance) as context:
             register_catalogue(REGISTRY, instance)  # as the sensor, the schedule or `wardbridge run` did before
             backfill = PartitionBackfill.from_asset_partitions(
