@@ -64,9 +64,18 @@ def test_every_check_can_be_executed_alone():
 
 @pytest.fixture(scope="module")
 def main_warehouse(tmp_path_factory) -> Path:
-    wh = tmp_path_factory.mktemp("rerun_wh")
-    result = _run(MAIN_ASSETS, wh)
-    assert result.success
+    """A copy of the sample run's warehouse (tests/marts_fixture.py), whose wardbridge_main job materialised
+    MAIN_ASSETS (the reference and addresses groups): built once per session, not again here."""
+    import shutil
+
+    from tests.marts_fixture import sample_marts
+
+    source, results = sample_marts(tmp_path_factory.getbasetemp())
+    assert results["wardbridge_main"].success
+    main = {k for a in MAIN_ASSETS for k in a.keys}
+    assert {e.asset_key for e in results["wardbridge_main"].get_asset_materialization_events()} == main
+    wh = tmp_path_factory.mktemp("rerun_wh") / "wh"
+    shutil.copytree(source, wh, ignore=shutil.ignore_patterns("exports"))
     return wh
 
 
