@@ -52,7 +52,9 @@ def _pytest(tmp_path, source: str, *plugins: str, sigint_ignored: bool = False) 
         "-p",
         "no:cacheprovider",
     ]
-    args += ["-p", "no:xdist", *(a for p in plugins for a in ("-p", p)), str(tmp_path / "test_it.py")]
+    # without xdist and hypothesis's plugin (its import is ~1 CPU s of each child's ~3.5; neither touches signals)
+    args += ["-p", "no:xdist", "-p", "no:hypothesispytest"]
+    args += [*(a for p in plugins for a in ("-p", p)), str(tmp_path / "test_it.py")]
 
     def as_a_background_job() -> None:  # what `cmd &` does in a script (no job control)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
