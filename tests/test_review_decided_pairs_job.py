@@ -103,22 +103,34 @@ def _ward_file(wh: Warehouse) -> Path:
     return wh.root / "review" / "wards" / WARD / "match_pair.csv"
 
 
-@pytest.fixture
-def decided(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def decided_once(tmp_path_factory):
     """Run 1 queues AB (three pairs); an official writes 'match' on one of AB's rows of run 1's ward file and puts
     the file in the decisions folder; the matcher then leaves AB's pairs refused and a fourth pair joins A and B; run 2.
-    (the warehouse, the decisions folder, run 2's warnings)"""
-    wh, folder = _warehouse(tmp_path / "wh"), tmp_path / "decisions"
+    Built once for the module: (the folder holding the warehouse ``wh`` and the decisions folder, run 2's warnings)"""
+    base = tmp_path_factory.mktemp("decided")
+    wh, folder = _warehouse(base / "wh"), base / "decisions"
     folder.mkdir(mode=0o700)
-    _matched(wh, PAIRS)
-    _job(wh, folder, monkeypatch)
-    source = _ward_file(wh)
-    table = pl.read_csv(source, infer_schema=False)
-    assert len(_rows_of(table, AB)) == 3
-    _decide_csv(source, folder / "ward_26740_match_pair.csv", {_rows_of(table, AB)[1]: "match"})
-    _matched(wh, [*PAIRS, GAINED], refused=AB_PAIRS)
-    _, warnings = _job(wh, folder, monkeypatch)
-    return wh, folder, warnings
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _matched(wh, PAIRS)
+        _job(wh, folder, monkeypatch)
+        source = _ward_file(wh)
+        table = pl.read_csv(source, infer_schema=False)
+        assert len(_rows_of(table, AB)) == 3
+        _decide_csv(source, folder / "ward_26740_match_pair.csv", {_rows_of(table, AB)[1]: "match"})
+        _matched(wh, [*PAIRS, GAINED], refused=AB_PAIRS)
+        _, warnings = _job(wh, folder, monkeypatch)
+    return base, tuple(warnings)
+
+
+@pytest.fixture
+def decided(decided_once, tmp_path):
+    """decided_once's state, copied for the test (the warehouse, the decisions folder, run 2's warnings): a test
+    runs the job again on its own copy (the warehouse's views are relative to its root, the folder keeps its mode)."""
+    base, warnings = decided_once
+    for name in ("wh", "decisions"):
+        shutil.copytree(base / name, tmp_path / name)
+    return Warehouse(tmp_path / "wh"), tmp_path / "decisions", list(warnings)
 
 
 def test_the_job_reopens_an_item_that_gained_a_pair_and_labels_only_the_decided_pairs(decided):
