@@ -80,16 +80,19 @@ def _runs_of_words(cell: str) -> set[str]:
 def leaks(columns: dict[str, pl.Series], personal: set[str], public: set[str]) -> list[str]:
     """'<where>: n values' for every column (by name) holding a personal value; a cell that is a public reference
     name ('Thị trấn Tân Bình' holds 'Trần Tân', a two-word name of the sample) is not looked into."""
-    found = []
-    for where, column in columns.items():
-        distinct = column.drop_nulls().unique()
-        if distinct.dtype == pl.Date:
-            distinct = distinct.dt.strftime("%Y-%m-%d")
-        normal = _normal(distinct.cast(pl.String)).drop_nulls().unique().to_list()
-        hits = [cell for cell in normal if cell not in public and _runs_of_words(cell) & personal]
-        if hits:
-            found.append(f"{where}: {len(hits)} values")
-    return found
+    # Every column's cells in one frame (numbered by column), normalised at once, and each distinct normalised cell
+    # looked into once: column by column, the ~5,300 small columns of the Parquet copies took ~6.5 CPU s a scan.
+    texts = [c.dt.strftime("%Y-%m-%d") if c.dtype == pl.Date else c.cast(pl.String) for c in columns.values()]
+    cells = pl.DataFrame(
+        {
+            "column": pl.Series([n for n, text in enumerate(texts) for _ in range(text.len())], dtype=pl.UInt32),
+            "cell": pl.concat(texts) if texts else pl.Series(dtype=pl.String),
+        }
+    )
+    cells = cells.select("column", cell=normal_text(pl.col("cell"))).drop_nulls().unique()
+    hit = [cell for cell in cells["cell"].unique().to_list() if cell not in public and _runs_of_words(cell) & personal]
+    counts = dict(cells.filter(pl.col("cell").is_in(hit)).group_by("column").len().iter_rows())
+    return [f"{where}: {counts[n]} values" for n, where in enumerate(columns) if n in counts]
 
 
 def analytics_columns(root: Path) -> dict[str, pl.Series]:
