@@ -1,4 +1,6 @@
-"""`wardbridge match` on a table that is not one of ours: the README's customer example."""
+"""`wardbridge match` on a table that is not one of ours: the README's customer example. A run of the installed
+script where exit codes and stderr are what is tested (the example's first run, a data problem's 1, a usage
+mistake's 2); in the test's process (tests/cli_in_process.py) where the engine's answer is."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import polars as pl
 import pytest
 
 from pipelines.match.evaluate import pairwise
+from tests.cli_in_process import wardbridge_in_process
 from tests.test_cli import REPO, wardbridge
 
 EXAMPLE = REPO / "docs" / "examples"
@@ -54,7 +57,7 @@ def test_match_customers_example(tmp_path):
 
     # a second run given the first keeps every entity id
     again = tmp_path / "again.parquet"
-    proc = wardbridge(
+    proc = wardbridge_in_process(
         "match",
         "--input",
         str(EXAMPLE / "customers.csv"),
@@ -84,8 +87,8 @@ def test_labelled_pairs_refine_the_model(tmp_path):
         labels
     )
     args = ["match", "--input", str(EXAMPLE / "customers.csv"), "--spec", str(EXAMPLE / "customers.toml")]
-    assert wardbridge(*args, "--output", str(tmp_path / "plain.parquet")).returncode == 0
-    proc = wardbridge(*args, "--output", str(tmp_path / "labelled.parquet"), "--labels", str(labels))
+    assert wardbridge_in_process(*args, "--output", str(tmp_path / "plain.parquet")).returncode == 0
+    proc = wardbridge_in_process(*args, "--output", str(tmp_path / "labelled.parquet"), "--labels", str(labels))
     assert proc.returncode == 0, proc.stderr
     plain, labelled = (pl.read_parquet(tmp_path / f"{n}.model.parquet") for n in ("plain", "labelled"))
     assert plain.select("comparison", "level", "label", "u").equals(
@@ -140,13 +143,17 @@ def test_spec_mistakes_fail_before_the_data_is_read(tmp_path, old, new, expected
     spec = tmp_path / "spec.toml"
     spec.write_text(GOOD_SPEC.replace(old, new), encoding="utf-8")
     missing = tmp_path / "not_there.csv"
-    proc = wardbridge("match", "--input", str(missing), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
+    proc = wardbridge_in_process(
+        "match", "--input", str(missing), "--spec", str(spec), "--output", str(tmp_path / "o.csv")
+    )
     assert proc.returncode == 2, proc.stderr
     assert expected in proc.stderr and "spec.toml" in proc.stderr
     assert "not_there.csv" not in proc.stderr and "Traceback" not in proc.stderr
     # the same spec without the mistake reads the data (and fails on the missing file instead)
     spec.write_text(GOOD_SPEC, encoding="utf-8")
-    proc = wardbridge("match", "--input", str(missing), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
+    proc = wardbridge_in_process(
+        "match", "--input", str(missing), "--spec", str(spec), "--output", str(tmp_path / "o.csv")
+    )
     assert proc.returncode == 2 and "not_there.csv" in proc.stderr
 
 
@@ -155,7 +162,9 @@ def test_a_list_column_used_by_the_spec_is_a_data_error(tmp_path):
     pl.DataFrame({"customer_id": ["1", "2"], "name": [["An"], ["Bình", "Chi"]]}).write_parquet(table)
     spec = tmp_path / "spec.toml"
     spec.write_text(GOOD_SPEC, encoding="utf-8")
-    proc = wardbridge("match", "--input", str(table), "--spec", str(spec), "--output", str(tmp_path / "o.csv"))
+    proc = wardbridge_in_process(
+        "match", "--input", str(table), "--spec", str(spec), "--output", str(tmp_path / "o.csv")
+    )
     assert proc.returncode == 1, proc.stderr
     assert "'name'" in proc.stderr and "t.parquet" in proc.stderr and "lists" in proc.stderr
     assert "Traceback" not in proc.stderr and "Bình" not in proc.stderr
@@ -172,7 +181,9 @@ def test_a_mostly_unreadable_date_column_stops_the_run_without_quoting_it(tmp_pa
     table = tmp_path / "customers.csv"
     garbled.write_csv(table)
     out = tmp_path / "o.csv"
-    proc = wardbridge("match", "--input", str(table), "--spec", str(EXAMPLE / "customers.toml"), "--output", str(out))
+    proc = wardbridge_in_process(
+        "match", "--input", str(table), "--spec", str(EXAMPLE / "customers.toml"), "--output", str(out)
+    )
     assert proc.returncode == 1, proc.stderr
     assert "customers.csv" in proc.stderr and "'birth_date'" in proc.stderr and "cannot be read" in proc.stderr
     assert "allow_unreadable_dates" in proc.stderr and "Traceback" not in proc.stderr
@@ -181,7 +192,7 @@ def test_a_mostly_unreadable_date_column_stops_the_run_without_quoting_it(tmp_pa
     spec = tmp_path / "spec.toml"
     text = (EXAMPLE / "customers.toml").read_text(encoding="utf-8")
     spec.write_text(text.replace("[match]\n", "[match]\nallow_unreadable_dates = true\n", 1), encoding="utf-8")
-    proc = wardbridge("match", "--input", str(table), "--spec", str(spec), "--output", str(out))
+    proc = wardbridge_in_process("match", "--input", str(table), "--spec", str(spec), "--output", str(out))
     assert proc.returncode == 0, proc.stderr
     written = garbled["birth_date"].drop_nulls()
     unreadable = int(written.str.starts_with("born ").sum())
