@@ -3,7 +3,7 @@ a source removed from the catalogue is retired. Real Dagster runs of the househo
 
 One warehouse and one Dagster instance go through the stages a user would:
 
-1. the bundled catalogue: every households extract loads, households entities are published;
+1. the bundled catalogue (5 of its households sources, GOOD): every extract loads, households entities are published;
 2. plus the broken catalogue (mappings/sources/broken): two unreadable extracts. Before the fix the
    whole ingest step raised, no extract of the registry was staged or accounted and the entities
    job then published zero households. Now the good ones stage, ``rows_accounted`` runs, the run
@@ -45,6 +45,10 @@ BAD_FILES = {
 BROKEN_KEY = "households_767_semicolon@2025-08-31"
 DROPPED = "households_770"
 REGISTRY = "households"
+# The households sources of the bundled catalogue the stages fixture loads: 5 of its 9, one of each format (CSV, a
+# pg_dump, the XLSX of DROPPED), a cut last line quarantined, every registration date unreadable. All 9 load in
+# tests/marts_fixture.py's sample run; 5 keep the staging of each stage to what the assertions need.
+GOOD = ("households_718", "households_747", "households_767_truncated", "households_767_impossible_dates", DROPPED)
 
 
 def _ingest(wh: Warehouse, instance: dg.DagsterInstance) -> tuple[dg.ExecuteInProcessResult, list[str]]:
@@ -101,13 +105,14 @@ def _bad_cells() -> set[str]:
     return cells
 
 
-def _catalogue_without(tmp: Path, source_id: str) -> Path:
+def _sample_catalogue(tmp: Path, ids: tuple[str, ...]) -> Path:
+    """The bundled catalogue with only the sources ``ids``."""
     text = SAMPLE.read_text(encoding="utf-8")
-    head, *blocks = text.split("[[source]]")
-    kept = [b for b in blocks if f'id = "{source_id}"' not in b]
-    assert len(kept) == len(blocks) - 1
-    out = tmp / "catalogue_without.toml"
-    out.write_text(head + "".join("[[source]]" + b for b in kept), encoding="utf-8")
+    head, *blocks = text.split("\n[[source]]\n")  # a table header on its own line (the head's comment names it)
+    kept = [b for b in blocks if any(f'\nid = "{source_id}"\n' in f"\n{b}" for source_id in ids)]
+    assert len(kept) == len(ids)
+    out = tmp / f"catalogue_{len(ids)}.toml"
+    out.write_text(head + "".join("\n[[source]]\n" + b for b in kept), encoding="utf-8")
     return out
 
 
@@ -126,13 +131,15 @@ def stages(tmp_path_factory):
     wh = Warehouse(tmp_path_factory.mktemp("isolation_wh"))
     instance = dg.DagsterInstance.ephemeral()
     out = {"wh": wh, "instance": instance}
+    catalogues = tmp_path_factory.mktemp("cat")
+    good = _sample_catalogue(catalogues, GOOD)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(CATALOGUE_ENV, str(SAMPLE))
+        mp.setenv(CATALOGUE_ENV, str(good))
         out["ingest_good"], out["keys_good"] = _ingest(wh, instance)
         out["match_good"] = _match(wh, instance)
         out["lineage_good"] = pl.read_parquet(wh.parquet_path(ENTITY_SCHEMA, "households_lineage"))
 
-        mp.setenv(CATALOGUE_ENV, os.pathsep.join([str(SAMPLE), str(BROKEN)]))
+        mp.setenv(CATALOGUE_ENV, os.pathsep.join([str(good), str(BROKEN)]))
         out["ingest_broken"], out["keys_broken"] = _ingest(wh, instance)
         out["status_broken"] = read_status(wh, REGISTRY)
         out["layers_broken"] = _layers(wh, out["keys_broken"])
@@ -143,7 +150,7 @@ def stages(tmp_path_factory):
         out["lineage_incomplete"] = pl.read_parquet(wh.parquet_path(ENTITY_SCHEMA, "households_lineage"))
         out["staged_incomplete"] = read_staged(wh, REGISTRY, out["keys_good"])
 
-        mp.setenv(CATALOGUE_ENV, str(_catalogue_without(tmp_path_factory.mktemp("cat"), DROPPED)))
+        mp.setenv(CATALOGUE_ENV, str(_sample_catalogue(catalogues, tuple(i for i in GOOD if i != DROPPED))))
         out["ingest_retired"], out["keys_retired"] = _ingest(wh, instance)
         out["match_retired"] = _match(wh, instance)
     return out
@@ -154,6 +161,7 @@ def stages(tmp_path_factory):
 
 def test_the_good_catalogue_loads_and_publishes(stages):
     assert stages["ingest_good"].success, _failure_messages(stages["ingest_good"])
+    assert sorted(k.split("@")[0] for k in stages["keys_good"]) == sorted(GOOD)
     assert stages["match_good"].success
     assert all(s.state == "ok" for s in read_status(stages["wh"], REGISTRY).values() if s.state != "retired")
     assert stages["lineage_good"].height > 0
