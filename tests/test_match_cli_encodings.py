@@ -1,6 +1,7 @@
 """`wardbridge match` reads a CSV as `wardbridge resolve` does: legacy Vietnamese encodings detected, the
 delimiter sniffed. Before, it accepted UTF-8 with commas only and told the user to re-encode a VNI or TCVN3 file
-with a conversion table they do not have."""
+with a conversion table they do not have. The runs are in the test's process (tests/cli_in_process.py) but for
+the encoding and delimiter mistakes, whose exit codes and stderr are a real process's."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import polars as pl
 import pytest
 
 from pipelines.encodings import encode_cp1258, encode_tcvn3, encode_vni
+from tests.cli_in_process import wardbridge_in_process
 from tests.test_cli import wardbridge
 
 SPEC = """[match]
@@ -52,11 +54,11 @@ def _text(sep: str = ",") -> str:
     return "".join(sep.join(row) + "\r\n" for row in [HEADER, *ROWS])
 
 
-def _match(tmp_path, source, *options):
+def _match(tmp_path, source, *options, run=wardbridge_in_process):
     spec = tmp_path / "spec.toml"
     spec.write_text(SPEC, encoding="utf-8")
     out = tmp_path / f"{source.stem}.out.csv"
-    proc = wardbridge("match", "--input", str(source), "--spec", str(spec), "--output", str(out), *options)
+    proc = run("match", "--input", str(source), "--spec", str(spec), "--output", str(out), *options)
     return proc, out
 
 
@@ -111,13 +113,13 @@ def test_match_sniffs_the_delimiter_or_takes_it_given(tmp_path, expected):
 def test_match_encoding_and_delimiter_mistakes_name_the_file_not_a_value(tmp_path):
     source = tmp_path / "vni.csv"
     source.write_bytes(encode_vni(_text()))
-    proc, out = _match(tmp_path, source, "--encoding", "utf-8")
+    proc, out = _match(tmp_path, source, "--encoding", "utf-8", run=wardbridge)
     assert proc.returncode == 1, proc.stderr  # a data problem
     assert "vni.csv" in proc.stderr and "not valid UTF-8" in proc.stderr
     assert "Traceback" not in proc.stderr and "Thành" not in proc.stderr and "Th" + "a\xf8nh" not in proc.stderr
     assert not out.exists()
 
-    proc, out = _match(tmp_path, source, "--delimiter", ";;")
+    proc, out = _match(tmp_path, source, "--delimiter", ";;", run=wardbridge)
     assert proc.returncode == 2, proc.stderr  # a usage mistake, before any work
     assert "--delimiter" in proc.stderr and "one character" in proc.stderr
     assert not out.exists()
@@ -130,7 +132,7 @@ def test_match_increment_reads_a_legacy_encoded_csv(tmp_path, expected):
     base = tmp_path / "base.csv"
     base.write_bytes(encode_vni("".join(",".join(r) + "\r\n" for r in [HEADER, *ROWS[:5]])))
     state = tmp_path / "state"
-    proc = wardbridge(
+    proc = wardbridge_in_process(
         "match",
         "--input",
         str(base),
@@ -145,7 +147,7 @@ def test_match_increment_reads_a_legacy_encoded_csv(tmp_path, expected):
     new = tmp_path / "new.csv"
     new.write_bytes(encode_vni("".join(",".join(r) + "\r\n" for r in [HEADER, *ROWS[5:]])))
     out = tmp_path / "inc.csv"
-    proc = wardbridge(
+    proc = wardbridge_in_process(
         "match", "--increment", str(new), "--state", str(state), "--spec", str(spec), "--output", str(out)
     )
     assert proc.returncode == 0, proc.stderr
