@@ -170,7 +170,10 @@ def test_page_is_self_contained_utf8_and_private(built: dict):
         firms = con.sql("SELECT business_name, tax_code, owner_name FROM entities.businesses_entities").pl()
     values = {v for frame in (people, firms) for col in frame.columns for v in frame[col].drop_nulls() if len(v) >= 8}
     assert len(values) > 1000
-    leaked = [v for v in values if v in markup]
+    # every value that occurs in the markup (Aho-Corasick, overlapping matches: a value inside another one is found
+    # too), the same set as [v for v in values if v in markup] in ~0.03 s instead of ~1.9 s for ~24k values
+    found = pl.Series([markup]).str.extract_many(sorted(values), overlapping=True).explode().drop_nulls()
+    leaked = sorted(set(found))
     assert not leaked, f"{len(leaked)} personal values in the report"
 
 
