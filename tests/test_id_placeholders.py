@@ -265,7 +265,7 @@ mixed = true
 def test_wardbridge_match_mixed_ignores_placeholders_and_reads_digits(tmp_path):
     """A user's spec with one 'Số CMND/CCCD' column, mixed = true (on a table this small the model links namesakes
     of one birth year even without IDs: the six are counted on the people spec below, here the levels)."""
-    from tests.test_cli import wardbridge
+    from tests.cli_in_process import wardbridge_in_process as wardbridge  # the engine's answer, not the process
     from tests.test_match_audit_user_inputs import ROWS
 
     placeholders = ["000000000", "0", "123456789", "000000000", "111111111111", "000000000"]
@@ -293,7 +293,7 @@ def test_wardbridge_match_mixed_ignores_placeholders_and_reads_digits(tmp_path):
 
 
 def test_wardbridge_match_on_the_people_spec_keeps_six_namesakes_with_placeholders_apart(tmp_path):
-    from tests.test_cli import wardbridge
+    from tests.cli_in_process import wardbridge_in_process as wardbridge  # the engine's answer, not the process
 
     ids = [("000000000", None), ("0", "0"), ("123456789", None), (None, "000000000"), ("111111111111", None)]
     ids.append(("000000000", "000000000000"))
