@@ -13,6 +13,7 @@ today's behaviour for its rows (``pairs_from`` 'not kept').
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -50,6 +51,23 @@ def _decided_on_run1(tmp_path: Path, decision: str = "match"):  # noqa: ANN202
     return run2, audit, filled.parent
 
 
+@pytest.fixture(scope="module")
+def match_on_run1(tmp_path_factory):
+    """_decided_on_run1 with a 'match', made once for the module: (its folder, run 2's keys, the audit)."""
+    base = tmp_path_factory.mktemp("match_on_run1")
+    run2, audit, _ = _decided_on_run1(base)
+    return base, run2, audit
+
+
+@pytest.fixture
+def decided_match(match_on_run1, tmp_path):
+    """match_on_run1 for one test: its files (the runs' ward files, the decisions folder) copied into the test's
+    tmp_path, as _decided_on_run1(tmp_path) leaves them. (run 2's keys, the audit, the decisions folder)"""
+    base, run2, audit = match_on_run1
+    shutil.copytree(base, tmp_path, dirs_exist_ok=True)
+    return run2, audit, tmp_path / "decisions"
+
+
 def _inputs(pairs: list) -> ReviewInputs:
     """What build_queues reads: the records of ``pairs`` staged in WARD (nothing else to queue), no quarantine."""
     keys = sorted({k for p in pairs for k in p[:2]})
@@ -68,8 +86,8 @@ def _inputs(pairs: list) -> ReviewInputs:
     )
 
 
-def test_a_pair_the_item_gained_after_its_decision_is_not_labelled(tmp_path):
-    run2, audit, _ = _decided_on_run1(tmp_path)
+def test_a_pair_the_item_gained_after_its_decision_is_not_labelled(tmp_path, decided_match):
+    run2, audit, _ = decided_match
     decisions = effective_decisions(audit, run2)
     assert _labelled(decisions) == AB_PAIRS  # before: p#1 ~ p#4 too, which no one decided
     row = audit.row(0, named=True)
@@ -83,8 +101,8 @@ def test_a_no_match_does_not_keep_apart_a_pair_it_never_saw(tmp_path):
     assert sorted(labels.select("left_id", "right_id").rows()) == AB_PAIRS and set(labels["label"]) == {"no_match"}
 
 
-def test_the_item_holding_a_pair_its_decision_did_not_decide_stays_open_saying_why(tmp_path):
-    run2, audit, _ = _decided_on_run1(tmp_path)
+def test_the_item_holding_a_pair_its_decision_did_not_decide_stays_open_saying_why(tmp_path, decided_match):
+    run2, audit, _ = decided_match
     decisions = effective_decisions(audit, run2)
     queues = build_queues(_inputs([*PAIRS, GAINED]), decisions, run2, LATER)
     item = queues.items.filter(pl.col("item_id") == AB)
@@ -101,10 +119,10 @@ def test_the_item_holding_a_pair_its_decision_did_not_decide_stays_open_saying_w
     assert same.items.filter(pl.col("item_id") == AB).height == 0
 
 
-def test_the_old_file_read_again_is_the_decision_already_kept_not_an_error(tmp_path):
+def test_the_old_file_read_again_is_the_decision_already_kept_not_an_error(tmp_path, decided_match):
     """Its ward file still in the folder on the run after the item gained a pair: the row is the decision the audit
     keeps (for the pairs it showed), not a row refused as 'not applied' while it is in effect; nothing is added."""
-    run2, audit, folder = _decided_on_run1(tmp_path)
+    run2, audit, folder = decided_match
     loaded = load_decisions(folder, ward_codes={WARD}, items=run2, today=DAY, audit=audit)
     assert loaded.errors.height == 0
     again, added = append_audit(audit, loaded.rows, LATER)
@@ -112,10 +130,10 @@ def test_the_old_file_read_again_is_the_decision_already_kept_not_an_error(tmp_p
     assert _labelled(effective_decisions(again, run2)) == AB_PAIRS
 
 
-def test_deciding_again_on_the_current_file_decides_every_pair(tmp_path):
+def test_deciding_again_on_the_current_file_decides_every_pair(tmp_path, decided_match):
     """The same decision, reviewer and date written on run 2's file (four pairs): a decision of its own, kept with its
     four pairs, and the item is closed."""
-    run2, audit, folder = _decided_on_run1(tmp_path)
+    run2, audit, folder = decided_match
     source = tmp_path / "run2" / "wards" / WARD / "match_pair.csv"
     table = pl.read_csv(source, infer_schema=False)
     _decide_csv(source, folder / "match_pair.csv", {_rows_of(table, AB)[1]: "match"})  # same file name, row 3
@@ -150,11 +168,11 @@ def test_a_file_without_pair_columns_decides_the_pairs_the_item_held_when_read(t
     assert queues.items.filter(pl.col("item_id") == AB).height == 1
 
 
-def test_an_audit_written_before_pairs_were_kept_is_read_and_keeps_todays_behaviour(tmp_path):
+def test_an_audit_written_before_pairs_were_kept_is_read_and_keeps_todays_behaviour(tmp_path, decided_match):
     """An audit published without left_ids, right_ids and pairs_from: read (migrated: the columns null, pairs_from
     'not kept' for a match_pair row), and its decisions label the pairs the item holds on each run, as before;
     review.decisions says so (pairs_from)."""
-    run2, audit, _ = _decided_on_run1(tmp_path)
+    run2, audit, _ = decided_match
     old = audit.drop("left_ids", "right_ids", "pairs_from")
     migrated, added = append_audit(old, old.clear().drop("audit_id", "loaded_at", "change"), LATER)
     assert added.height == 0 and migrated.columns == REVIEW_DECISION_AUDIT.columns
@@ -166,11 +184,11 @@ def test_an_audit_written_before_pairs_were_kept_is_read_and_keeps_todays_behavi
     assert queues.items.filter(pl.col("item_id") == AB).height == 0
 
 
-def test_match_labels_as_a_labels_file_give_the_cli_the_decided_pairs_only(tmp_path):
+def test_match_labels_as_a_labels_file_give_the_cli_the_decided_pairs_only(tmp_path, decided_match):
     """review.match_labels written out and given to ``wardbridge match --labels``: the decided pairs only."""
     from pipelines.cli import _read_verdicts
 
-    run2, audit, _ = _decided_on_run1(tmp_path)
+    run2, audit, _ = decided_match
     match_labels(effective_decisions(audit, run2)).write_csv(tmp_path / "labels.csv")
     same, different = _read_verdicts(tmp_path / "labels.csv", "--labels")
     assert sorted(same.rows()) == AB_PAIRS and different.height == 0
@@ -230,10 +248,10 @@ def test_rows_an_official_deleted_from_the_file_are_decided_too(tmp_path):
     assert build_queues(_inputs(PAIRS), decisions, run1, NOW).items.filter(pl.col("item_id") == AB).height == 0
 
 
-def test_a_decision_not_kept_labels_the_items_pairs_whatever_its_lists_hold(tmp_path):
+def test_a_decision_not_kept_labels_the_items_pairs_whatever_its_lists_hold(tmp_path, decided_match):
     """A 'not kept' decision labels the item's pairs of this run even when its lists are empty rather than null (a
     re-read 'not kept' row appended again carried []: it labelled nothing; found in an end-to-end run, 14:20)."""
-    run2, audit, _ = _decided_on_run1(tmp_path)
+    run2, audit, _ = decided_match
     old = audit.with_columns(
         pl.lit([], pl.List(pl.String)).alias("left_ids"),
         pl.lit([], pl.List(pl.String)).alias("right_ids"),
@@ -248,12 +266,12 @@ def test_a_decision_not_kept_labels_the_items_pairs_whatever_its_lists_hold(tmp_
 
 
 @pytest.mark.parametrize("lists", [None, [], ["p#1"]])
-def test_pairs_from_alone_says_whether_a_decision_keeps_its_pairs(tmp_path, lists):
+def test_pairs_from_alone_says_whether_a_decision_keeps_its_pairs(tmp_path, decided_match, lists):
     """review.decisions carries a decision's pairs in its lists and whether it keeps them in pairs_from, and only
     pairs_from is read for that (decisions.keeps_pairs): a 'not kept' decision labels the item's pairs of the run and
     leaves the item closed whatever its audit row's lists hold (null, empty, or one pair), and review.decisions shows
     its lists null. Before, decided_pairs and queues.pairs_not_decided each tested the lists and pairs_from."""
-    run2, audit, _ = _decided_on_run1(tmp_path)
+    run2, audit, _ = decided_match
     column = pl.lit(lists, pl.List(pl.String)) if lists is not None else pl.lit(None, pl.List(pl.String))
     old = audit.with_columns(
         column.alias("left_ids"), column.alias("right_ids"), pl.lit("not kept").alias("pairs_from")
