@@ -519,6 +519,11 @@ def _job_needs(defs, names: list[str]) -> dict[str, set[str]]:  # noqa: ANN001 -
     return needs
 
 
+def _extracts(n: int) -> str:
+    """An ingest run's progress line ends with its count of extracts: ' (1 extract)', ' (32 extracts)'."""
+    return f" ({n} extract{'' if n == 1 else 's'})"
+
+
 def _run_all(  # noqa: ANN202
     home: Path,
     warehouse_dir: Path,
@@ -604,8 +609,7 @@ def _run_all(  # noqa: ANN202
                 "dagster/asset_partition_range_start": registry_keys[0],
                 "dagster/asset_partition_range_end": registry_keys[-1],
             }
-            n = len(registry_keys)
-            detail = f" ({n} extract{'' if n == 1 else 's'})"
+            detail = _extracts(len(registry_keys))
         if reconstructor == "entities_job" and allow_incomplete:
             run_config = {**base, "ops": {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}}
         say(f"[{number}/{len(plan)}] {name}{detail}")

@@ -375,11 +375,19 @@ def preload() -> None:
 
     Called where a stage starts (the marts before reading and building them, an export before
     reading its sources): the import then overlaps Polars / DuckDB work, which releases the GIL,
-    instead of delaying the first gate. The first validation waits for it (``_gx``)."""
+    instead of delaying the first gate. The first validation waits for it (``_gx``).
+
+    Not a daemon thread (also when called from one): a process ending soon after this call waits for the import
+    before the interpreter finalizes (``wardbridge run`` Ctrl-C'd in the marts exits ~1 s after it, the import
+    still running). CPython (3.11) ends a daemon thread that takes the GIL during finalization with
+    ``pthread_exit``, whose unwinding calls ``std::terminate`` when the thread is in C++ code that cannot be
+    unwound (a destructor that released the GIL, as a DuckDB connection's does): 'terminate called without an
+    active exception', SIGABRT, as `wardbridge run` died after its interrupted line in the fresh-clone CI at
+    2998061 (that abort not reproduced here; tests/test_gx.py forces the mechanism)."""
     global _preloading
     with _GX_LOCK:
         if _preloading is None:
-            _preloading = threading.Thread(target=_gx, name="gx-import", daemon=True)
+            _preloading = threading.Thread(target=_gx, name="gx-import", daemon=False)
             _preloading.start()
 
 

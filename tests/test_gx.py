@@ -389,6 +389,44 @@ def test_preload_imports_gx_in_the_background_once():
     assert out.stdout.split() == ["True", "True", "great_expectations"], out.stderr
 
 
+# The preload thread's work replaced by C++ that releases the GIL and takes it back (DuckDB connections opened and
+# dropped for 1 s): the process exits 0.1 s after preload(), as `wardbridge run` Ctrl-C'd in the marts exits ~1 s after
+# it with GX's import still running.
+_EXIT_WHILE_PRELOADING = """
+import time
+
+import duckdb
+
+import quality.gx as g
+
+
+def busy():
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        duckdb.connect(":memory:").close()
+
+
+g._gx = busy
+g.preload()
+time.sleep(0.1)
+raise SystemExit(130)
+"""
+
+
+def test_a_process_exiting_while_the_preload_thread_runs_is_not_aborted():
+    """The preload thread was a daemon: still running when the interpreter finalized, it was ended by CPython with
+    pthread_exit as it took the GIL back, from inside a C++ destructor (DuckDB's connection releases the GIL there),
+    and the process died of SIGABRT, 'terminate called without an active exception' (8 of 8 with the daemon thread;
+    `wardbridge run` died so after its Ctrl-C line in the fresh-clone CI at 2998061). Now the exit waits for it."""
+    import subprocess
+    import sys
+
+    code = [sys.executable, "-c", _EXIT_WHILE_PRELOADING]
+    out = subprocess.run(code, capture_output=True, text=True, cwd=Path(__file__).parents[1], timeout=120)
+    assert out.returncode == 130, (out.returncode, out.stderr[-2000:])
+    assert "terminate called" not in out.stderr
+
+
 @pytest.mark.parametrize("order", ["sorted", "unsorted"])
 def test_uniqueness_in_polars_counts_the_same_duplicates_as_gx(monkeypatch, order):
     """Above ONE_PASS_ROWS uniqueness runs in Polars (a sorted key is proven by comparing each row with the

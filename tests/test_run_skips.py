@@ -67,11 +67,19 @@ def test_run_skips_marts_exports_and_report_after_failed_entities(tmp_path):
         assert f"{job}  skipped: wardbridge_entities failed" in proc.stderr  # the progress line
         assert f"  {job} skipped: wardbridge_entities failed" in proc.stderr  # the summary
     assert "4 skipped" in proc.stderr
+    assert "] ingest_households (2 extracts)\n" in proc.stderr  # the broken catalogue's two, from _extracts
     # nothing downstream was written
     assert not (warehouse / "analytics.duckdb").exists()
     assert not (warehouse / "restricted.duckdb").exists()
     assert not list((warehouse / "exports").glob("*/datapackage.json"))
     assert not (warehouse / "reports" / "latest.html").exists()
+
+
+def test_an_ingest_runs_progress_line_counts_one_extract_in_the_singular():
+    """'(1 extract)', not '(1 extracts)' (94d1b57; seen with a catalogue of one extract per registry)."""
+    from assets.cli import _extracts
+
+    assert [_extracts(n) for n in (1, 2, 32)] == [" (1 extract)", " (2 extracts)", " (32 extracts)"]
 
 
 def test_summary_says_an_old_report_was_not_rewritten(tmp_path):
