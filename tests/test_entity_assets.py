@@ -23,19 +23,23 @@ from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import stage
 from pipelines.schema import ENTITY_KINDS, ENTITY_TABLES, REGISTRY_LINKS, lineage_table, staged_table
-from pipelines.warehouse import PartitionedLayer, Warehouse
+from pipelines.warehouse import PartitionedLayer, Warehouse, refresh_views
 
 LATE = "businesses_770@2025-08-31"  # loaded before the second run only
 ENTITY_KEYS = {t.name for t in ENTITY_TABLES}
 
 
 def _stage(wh: Warehouse, keys: list[str], extracts: dict) -> None:
+    """Stage ``keys`` as the ingest step does: the partition files, then each registry's view once."""
     layer = PartitionedLayer(wh, "staged")
+    registries = set()
     for key in keys:
         extract = extracts[key]
         registry = extract.source.registry
         result = stage(load_raw(extract, "test").frame, registry, day_first=extract.source.day_first)
-        layer.write(staged_table(registry), key, result.staged)
+        layer.write(staged_table(registry), key, result.staged, refresh=False)
+        registries.add(registry)
+    refresh_views(wh, [("staged", staged_table(r), staged_table(r).name) for r in sorted(registries)])
 
 
 def _materialize(wh: Warehouse, assets: list, run_config: dict | None = None) -> dg.ExecuteInProcessResult:
