@@ -552,8 +552,9 @@ def _run_all(  # noqa: ANN202
         keys = {registry: catalogue_keys(registry) for registry in REGISTRY_KINDS}
         unfilled = url_problems(listing().sources)  # an unset ${VAR} of a SQL source: said now, not after the run
         plan = _job_plan(defs, [r for r in REGISTRY_KINDS if keys[r]])
-        instance = dagster_instance(home)
-        _quiet_watchers()
+        if not unfilled:  # a refusal makes no instance and does not wait for one (~1 s: SQLite, schema checks)
+            instance = dagster_instance(home)
+            _quiet_watchers()
     except Exception as exc:  # noqa: BLE001 - a broken catalogue or dagster.yaml: say what, not a traceback
         echo(
             f"wardbridge: nothing ran: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"

@@ -87,6 +87,7 @@ def test_run_stops_before_any_job_when_a_sql_variable_is_unset(tmp_path):
     assert "nothing ran" in proc.stderr and "WB_TEST_NOPE_HOST" in proc.stderr and "pop_sql" in proc.stderr
     assert SECRET not in proc.stderr + proc.stdout
     assert "[1/" not in proc.stderr and not warehouse.exists()  # no job started
+    assert not (home / "history").exists()  # refused before the Dagster instance (its run storage) was made
 
 
 # --------------------------------------------------------------------------- 2. the report's open items
