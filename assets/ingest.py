@@ -354,6 +354,13 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.warning(f"{key}: {location} {CUT_OFF}")
     elif not counts["raw"] and extract.file is not None:  # a file of a header alone (a SQL date may hold no row)
         log.warning(f"{key}: {location} {NO_ROWS}")
+    if loaded.missing_optional:  # a mapped column renamed in the source: its field is empty in every row
+        log.warning(
+            f"{key}: {location}: column(s) the catalogue maps are not in the file: "
+            f"{_mapped_words(extract.source, loaded.missing_optional)}; those fields are empty in all {counts['raw']} "
+            f"rows (a column renamed in the source? {len(loaded.extra_columns)} column(s) of the file are not mapped: "
+            f"the note's extra columns); correct [source.columns] of source {extract.source.id}"
+        )
     outcome.flagged += int(result.staged["issues"].is_not_null().sum())
     for s, n in result.ward_status.items():
         outcome.ward_status[s] = outcome.ward_status.get(s, 0) + n
@@ -398,6 +405,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
         f", encoding {loaded.encoding or 'n/a'}"
         + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
+        + (
+            f", catalogued columns not in the file: {_mapped_words(extract.source, loaded.missing_optional)}"
+            if loaded.missing_optional
+            else ""
+        )
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
@@ -423,6 +435,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         )
     )
     log.info(outcome.notes[-1])
+
+
+def _mapped_words(spec, columns: list[str]) -> str:  # noqa: ANN001 - catalogue SourceSpec
+    """Catalogued source columns with their canonical fields: "'cccd_chu_ho' (head_personal_id), 'dt' (phone)"."""
+    return ", ".join(f"{c!r} ({spec.columns.get(c, '?')})" for c in columns)
 
 
 class LeftRows:
