@@ -9,7 +9,7 @@ Catalogue files are TOML (``mappings/sources/*.toml``)::
     registry = "population"                # population | households | businesses | tax
     format = "csv"                         # csv | xlsx | jsonl | dbf | sqlite | pg_dump | sql
     path = "population/population_770.csv" # a file, or a glob with one file per extract
-    encoding = "detect"                    # utf-8 | utf-8-sig | cp1258 | tcvn3 | vni | detect (csv, jsonl, dbf)
+    encoding = "detect"                    # utf-8 | utf-8-sig | cp1258 | tcvn3 | vni | detect (csv, jsonl, dbf, pg_dump)
     delimiter = ","                        # csv only
     header_row = 0                         # 0-based row of the header (csv/xlsx; xlsx finds it when omitted)
     read_hidden_sheets = false             # xlsx: hidden sheets are not read as records (each named in the note)

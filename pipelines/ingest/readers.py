@@ -2232,7 +2232,8 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     With the catalogue's ``table`` (and ``db_schema``), only that table's COPY blocks: a dump of a whole database
     holds other tables too."""
     data = extract.file.read_bytes()
-    text, encoding, bad_lines, legacy = decode_file(data, "utf-8", extract.location, nfc=False, legacy_lines=True)
+    declared = _dump_encoding(data, extract.source.encoding)
+    text, encoding, bad_lines, legacy = decode_file(data, declared, extract.location, nfc=False, legacy_lines=True)
     columns, lines, number_columns, boolean_columns = _copy_blocks(extract, text)
     problems, good, numbers, blank = [], [], [], 0
     for n, line in lines:
@@ -2264,6 +2265,21 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     read = ReadResult(iter([frame]), problems, _with_legacy_lines(encoding, legacy), blank, repeated=repeated)
     read.legacy_lines = legacy
     return read
+
+
+_CLIENT_ENCODING = re.compile(rb"^SET client_encoding = '(\w+)';", re.MULTILINE)
+_PG_ENCODINGS = {"UTF8": "utf-8", "UNICODE": "utf-8", "WIN1258": "cp1258"}
+
+
+def _dump_encoding(data: bytes, declared: str) -> str:
+    """The encoding a plain dump is read in: the catalogue's when it names one; else the dump's own ``SET
+    client_encoding`` (pg_dump writes the database's encoding: a WIN1258 database's dump is Windows-1258, read as
+    cp1258); else UTF-8, whose lines certainly in a legacy encoding are read in it (a SQL_ASCII database's dump).
+    Before, every dump was read as UTF-8 whatever either said, and a WIN1258 dump failed ('not valid utf-8')."""
+    if declared != "detect":
+        return declared
+    said = _CLIENT_ENCODING.search(data[: 1 << 16])
+    return _PG_ENCODINGS.get(said.group(1).decode("ascii").upper(), "utf-8") if said else "utf-8"
 
 
 def _copy_blocks(extract: Extract, text: str) -> tuple[list[str], list[tuple[int, str]], set[str], set[str]]:
