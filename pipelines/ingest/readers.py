@@ -1090,6 +1090,13 @@ def _scan_sheets(extract: Extract, reader, expected: set[str]) -> _WorkbookScan:
             if loaded is not None:
                 header, sheet, cells, placed = loaded
                 scan.found.append((name, header, sheet, cells, xlsx_number_cells(reader, name, header, sheet, placed)))
+    if spec.header_row is not None and len(scan.found) > 1:
+        # header_row is taken on every visible sheet: one whose row there names no expected column beside one that
+        # has the header (a clerk's notes sheet) is not records, as it is not without header_row. Before, its row
+        # there became column names (a name in the note's extra columns) and its lines records, quarantined.
+        folded = {_folded(e) for e in expected}
+        named = [f for f in scan.found if any(isinstance(v, str) and _folded(v) in folded for v in f[3])]
+        scan.found = named if any(_find_header([list(f[3])], expected) is not None for f in named) else scan.found
     return scan
 
 
