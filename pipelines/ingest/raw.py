@@ -22,6 +22,7 @@ from pipelines.ingest.readers import (
     SYNTHETIC,
     ReadResult,
     SourceReadError,
+    _folded,
     column_named,
     read_extract,
 )
@@ -106,6 +107,12 @@ def _check_columns(extract: Extract, columns: list[str], header_at: str | None =
         hint = ""
         if len(found) <= 2 and found and any(d in found[0] for d in ";\t|" if d != spec.delimiter):
             hint = f"; the header reads as one column holding other separators: is the delimiter really {spec.delimiter!r}?"
+        elif len(found) <= 2 and found and sum(_folded(k) in _folded(found[0]) for k in known) >= 2:
+            # a tab between the names: the reader takes control characters out of header names, the tab too
+            hint = (
+                "; the header reads as one column running several of the catalogue's column names together (a tab "
+                f'between them?): is the delimiter really {spec.delimiter!r}? (a tab-separated file: delimiter = "\\t")'
+            )
         raise SourceSchemaError(
             f"{extract.location}: required column(s) {', '.join(required_missing)} missing (source {spec.id}, "
             f"catalogue {spec.catalogue_file.name}); {f'the header ({header_at})' if header_at else 'the source'} "
