@@ -354,6 +354,11 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.warning(f"{key}: {location} {CUT_OFF}")
     elif not counts["raw"] and extract.file is not None:  # a file of a header alone (a SQL date may hold no row)
         log.warning(f"{key}: {location} {NO_ROWS}")
+    if loaded.mapped_twice:  # two columns of the file mapped to one field: the other is kept in extra_columns
+        log.warning(
+            f"{key}: {location}: a field is mapped from more than one column of the file: {_twice_words(loaded)}; "
+            f"correct [source.columns] of source {extract.source.id} (one column per field)"
+        )
     if loaded.missing_optional:  # a mapped column renamed in the source: its field is empty in every row
         log.warning(
             f"{key}: {location}: column(s) the catalogue maps are not in the file: "
@@ -405,6 +410,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
         f", encoding {loaded.encoding or 'n/a'}"
         + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
+        + (f", fields mapped from more than one column: {_twice_words(loaded)}" if loaded.mapped_twice else "")
         + (
             f", catalogued columns not in the file: {_mapped_words(extract.source, loaded.missing_optional)}"
             if loaded.missing_optional
@@ -440,6 +446,14 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
 def _mapped_words(spec, columns: list[str]) -> str:  # noqa: ANN001 - catalogue SourceSpec
     """Catalogued source columns with their canonical fields: "'cccd_chu_ho' (head_personal_id), 'dt' (phone)"."""
     return ", ".join(f"{c!r} ({spec.columns.get(c, '?')})" for c in columns)
+
+
+def _twice_words(loaded) -> str:  # noqa: ANN001 - a raw.RawLoad
+    """ "head_personal_id read from 'cmnd', 'cccd' kept in extra_columns" for each field mapped from several columns."""
+    return "; ".join(
+        f"{canon} read from {columns[-1]!r}, {', '.join(map(repr, columns[:-1]))} kept in extra_columns"
+        for canon, columns in loaded.mapped_twice.items()
+    )
 
 
 class LeftRows:

@@ -39,6 +39,9 @@ class RawLoad:
     encoding: str | None
     extra_columns: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
+    # field -> the file's columns the catalogue maps to it, when more than one: the last is read, the others are
+    # kept in extra_columns (before, their values were dropped)
+    mapped_twice: dict[str, list[str]] = field(default_factory=dict)
     read_problems: int = 0  # rows that could not be split into fields (they go to quarantine)
     blank_lines: int = 0  # blank lines or rows of the file (not rows)
     synthetic_keys: int = 0  # rows whose key cell was empty: keyed by their line ('line:17')
@@ -265,9 +268,13 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     table = raw_table(spec.registry)
 
     canonical = {**{c: None for c in CANONICAL_FIELDS[spec.registry]}, **{p: None for p in ADDRESS_PARTS}}
+    shadowed: dict[str, list[str]] = {}  # field -> the file's other columns mapped to it, kept in extra_columns
     for src, canon in spec.columns.items():
         if src in frame.columns:
+            if canonical[canon] is not None:  # two columns of the file mapped to one field: the last one mapped is
+                shadowed.setdefault(canon, []).append(canonical[canon])  # read, the others kept (were dropped)
             canonical[canon] = src
+    extra = [*extra, *(c for columns in shadowed.values() for c in columns)]
     for mark in (NUMERIC, EXCEL_ERROR):  # (a reader that marks none)
         if mark not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(mark))
@@ -307,6 +314,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         hidden_known=result.hidden_known,
         known_not_hidden=result.known_not_hidden,
         legacy_lines=result.legacy_lines,
+        mapped_twice={canon: [*others, canonical[canon]] for canon, others in shadowed.items()},
     )
 
 
