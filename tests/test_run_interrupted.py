@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import select
 import signal
 import subprocess
 import sys
-import tomllib
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -27,7 +24,7 @@ from assets.cli import _Signals
 from pipelines.publish import store
 from pipelines.publish.store import MartsPublication, interrupts_held
 from pipelines.schema import Field, Table
-from tests.runhelpers import REPO, WARDBRIDGE, clean_env, dagster_home
+from tests.runhelpers import WARDBRIDGE, clean_env, dagster_home
 
 
 def _leftovers(warehouse) -> list[str]:  # noqa: ANN001 - Path
@@ -61,30 +58,9 @@ if _fds:
 """
 
 
-def _trimmed_catalogues(tmp_path: Path) -> list[Path]:
-    """The bundled catalogue files (mappings/sources/*.toml) with only the first extract of each registry, written
-    into ``tmp_path`` from the real files' text (same base_dir, same entries). The Ctrl-C needs only a run that
-    reaches its marts: with all 32 sample extracts ingested and matched each case took 21-22 s, with these 14 s."""
-    files, seen = [], set()
-    for path in sorted((REPO / "mappings" / "sources").glob("*.toml")):
-        head, *entries = re.split(r"(?m)^(?=\[\[source\]\][ \t]*$)", path.read_text(encoding="utf-8"))
-        kept = []
-        for entry in entries:
-            registry = tomllib.loads(entry)["source"][0]["registry"]
-            if registry not in seen:
-                seen.add(registry)
-                kept.append(entry)
-        if kept:
-            files.append(tmp_path / f"trimmed-{path.name}")
-            files[-1].write_text(head + "".join(kept), encoding="utf-8")
-    assert len(seen) >= 4, seen  # population, households, businesses, tax
-    return files
-
-
 @pytest.mark.parametrize("twice", [False, True], ids=["once", "twice_as_through_uv"])
 def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_nothing_aside(tmp_path, twice):
     home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
-    catalogues = [arg for path in _trimmed_catalogues(tmp_path) for arg in ("--catalogue", str(path))]
     out, err, hook = tmp_path / "out", tmp_path / "err", tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(_PAUSE, encoding="utf-8")
@@ -95,7 +71,7 @@ def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_no
     env["MARTS_PAUSE_FDS"] = f"{ready_w},{go_r}"
     with out.open("w") as stdout, err.open("w") as stderr:
         proc = subprocess.Popen(
-            [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse), *catalogues],
+            [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)],
             cwd=tmp_path,
             env=env,
             stdout=stdout,
@@ -129,7 +105,6 @@ def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_no
     assert "Traceback" not in text and "terminate called" not in text, text[-4000:]
     assert "wardbridge_report" not in text and "wardbridge run FAILED" not in text  # no later run, no summary
     assert out.read_text() == ""
-    assert "] ingest_population (1 extract)\n" in text  # the trimmed catalogue's one extract, in the singular
     assert _leftovers(warehouse) == []
     assert not (warehouse / "analytics.duckdb").exists() and not (warehouse / "restricted.duckdb").exists()
 
