@@ -231,19 +231,20 @@ def postgres_env(postgres_server: PostgresServer) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory):
-    """One ``wardbridge run --json`` over the bundled sample per session (tests/runhelpers.py ``run_sample``),
-    shared read-only by the tests that check what a whole run leaves."""
-    from tests.runhelpers import run_sample
+    """The session's one ``wardbridge run --json`` over the bundled sample (tests/runhelpers.py
+    ``session_sample_run``, also the warehouse of tests/marts_fixture.py's ``sample_marts``), shared read-only by
+    the tests that check what a whole run leaves."""
+    from tests.runhelpers import session_sample_run
 
-    return run_sample(tmp_path_factory.mktemp("sample_run"))
+    return session_sample_run(tmp_path_factory.getbasetemp())
 
 
 # pytest-xdist (``-n 2 --dist loadfile`` in pyproject.toml): each test file runs on one worker, so a module's
-# fixtures are built once; the files sharing a session build (the sample marts of tests/marts_fixture.py, the
-# ``sample_run`` fixture) are one unit together, so that build is made on one worker, not on both. (xdist's
-# xdist_group marks do nothing under pytest 9: xdist 3.8 renames the test ids through ``item._nodeid``, which
-# pytest 9 no longer reads.)
-SHARED_BUILDS = {"sample_marts": "tests.marts_fixture import sample_marts", "sample_run": "sample_run"}
+# fixtures are built once; the files sharing the session's sample run (the ``sample_run`` fixture, and the sample
+# marts of tests/marts_fixture.py, which are that run's warehouse) are one unit together, so that run is made on
+# one worker, not on both. (xdist's xdist_group marks do nothing under pytest 9: xdist 3.8 renames the test ids
+# through ``item._nodeid``, which pytest 9 no longer reads.)
+SHARED_BUILDS = {"tests.marts_fixture import sample_marts": "sample_run", "sample_run": "sample_run"}  # marker: unit
 _TESTS = Path(__file__).resolve().parent
 
 
@@ -251,7 +252,7 @@ def _scope_of_file(relative: str) -> str:
     """The scheduling unit of a test file (path relative to the repository): its shared build, else itself."""
     path = _TESTS.parent / relative
     text = path.read_text(encoding="utf-8") if path.suffix == ".py" and path.is_file() else ""
-    return next((group for group, marker in SHARED_BUILDS.items() if marker in text), relative)
+    return next((group for marker, group in SHARED_BUILDS.items() if marker in text), relative)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -85,9 +86,10 @@ class SampleRun:
 def run_sample(tmp_path: Path) -> SampleRun:
     """``wardbridge run --json`` over the bundled sample as a user runs it: a child process under umask 022,
     with a pseudonym key (so the exports run), on a fresh Dagster home holding a run left STARTED by a killed
-    process. The whole run takes the longest of any test setup, so the session runs it once (the
-    ``sample_run`` fixture in tests/conftest.py) for the tests that only read what it left (test_cli's run
-    test, test_file_modes' modes test): none of them may write into its home or warehouse."""
+    process. The whole run takes the longest of any test setup, so the session runs it once
+    (:func:`session_sample_run`) for the tests that only read what it left (the ``sample_run`` fixture of
+    tests/conftest.py: test_cli's run test, test_file_modes' modes test; the marts tests through
+    tests/marts_fixture.py): none of them may write into its home or warehouse (copy it first)."""
     home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
     stale = stale_run(home)
     proc = wardbridge(
@@ -95,3 +97,13 @@ def run_sample(tmp_path: Path) -> SampleRun:
         cwd=tmp_path, env=clean_env(), timeout=900, preexec_fn=lambda: os.umask(0o022),
     )  # fmt: skip
     return SampleRun(home, warehouse, proc, stale)
+
+
+@functools.cache
+def session_sample_run(base: Path) -> SampleRun:
+    """The session's one :func:`run_sample`, in ``base``/sample_run (``base``: the session's base temporary
+    directory): the ``sample_run`` fixture (tests/conftest.py) and tests/marts_fixture.py's ``sample_marts`` both
+    hand it out, so a session runs the sample once (tests/conftest.py schedules their files on one worker)."""
+    target = base / "sample_run"
+    target.mkdir()
+    return run_sample(target)
