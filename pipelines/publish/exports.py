@@ -74,7 +74,7 @@ from pipelines.publish.pseudonym import (
 )
 from pipelines.publish.store import cannot_replace, put_back, swap_folder
 from pipelines.schema import Table
-from pipelines.warehouse import REPO_ROOT, Warehouse, file_lock, search_warehouse
+from pipelines.warehouse import REPO_ROOT, PartitionedLayer, Warehouse, file_lock, search_warehouse
 from quality import gx as gates
 from quality import rules as Q
 
@@ -1259,6 +1259,18 @@ class GateContext:
     reference_date: Any  # date ages are computed at (marts.flow_accounting), None = today
     city: dict[str, int]  # sums of marts.ward_summary's integer columns
     source_sums: dict[str, dict[str, int]]  # "<marts table>" -> column -> sum, for mart-sourced resources
+    oldest_extract: Any = None  # the staged population's oldest extract date (None: not known)
+
+    def oldest_age(self) -> int:
+        """The highest age at the reference date a staged birth date can give: staging keeps one up to 120 years
+        before its own extract date (ingest/stage.py), so a person of an older extract staged at 119 is older than
+        120 at the reference date. 120 when every extract is of the reference date (or either date is unknown)."""
+        ref, oldest = self.reference_date, self.oldest_extract
+        if ref is None or oldest is None or oldest >= ref:
+            return 120
+        born = oldest.replace(year=oldest.year - 120, day=28) if (oldest.month, oldest.day) == (2, 29) else None
+        born = born or oldest.replace(year=oldest.year - 120)
+        return ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
 
 
 def gate_context(warehouse: Warehouse, declaration: ExportDeclaration) -> GateContext:
@@ -1318,7 +1330,21 @@ def gate_context(warehouse: Warehouse, declaration: ExportDeclaration) -> GateCo
         reference_date=ref,
         city=city,
         source_sums=source_sums,
+        oldest_extract=oldest_population_extract(warehouse),
     )
+
+
+def oldest_population_extract(warehouse: Warehouse) -> Any:
+    """The oldest extract date of the staged population (None when none is staged or it cannot be read)."""
+    try:
+        return (
+            PartitionedLayer(warehouse, "staged")
+            .scan("staged_population")
+            .select(pl.min("extract_date"))
+            .collect()[0, 0]
+        )
+    except Exception:  # noqa: BLE001 - no staged population, a damaged partition: the gate keeps its 120 years
+        return None
 
 
 def export_table(resource: ExportResource) -> Table:
@@ -1377,7 +1403,7 @@ def gate_rules(resource: ExportResource, ctx: GateContext) -> list[Q.Rule]:
         if f.source in Q.TAX_CODE_COLUMNS and f.personal == "include":
             rules.append(_mst_rule(f.name, kind, bool(f.pseudonymise_when)))
         if f.source in Q.BIRTH_DATE_COLUMNS and f.personal == "include" and f.type == "date":
-            rules.append(Q.age_range(f.name, as_of=ctx.reference_date))
+            rules.append(Q.age_range(f.name, as_of=ctx.reference_date, high=ctx.oldest_age()))
     return rules
 
 
