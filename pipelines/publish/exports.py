@@ -1808,8 +1808,14 @@ def _validation_report(
     }
     if not validation["valid"]:
         failed = "\n".join(g.summary() for _, g in results if not g.passed)
+        # the first line names the tables and rules: the run summary shows a problem's first line only (before, it
+        # ended 'quality gate failed:' and said nothing of what failed)
+        brief = "; ".join(
+            f"{g.table}: " + ", ".join(dict.fromkeys(o.rule for o in g.failures)) for _, g in results if not g.passed
+        )
         raise GateRejected(
-            f"{declaration.path.name}: export not published (the previous one stays), quality gate failed:\n{failed}",
+            f"{declaration.path.name}: export not published (the previous one stays), quality gate failed "
+            f"({brief}):\n{failed}",
             [g for _, g in results],
             folder / VALIDATION_DIR,
         )
