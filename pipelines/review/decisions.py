@@ -407,10 +407,12 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     import fastexcel
 
     try:
-        with open(path, "rb"):  # the file itself (fastexcel's error would say only 'CalamineError')
-            pass
+        with open(path, "rb") as f:  # the file itself (fastexcel's error would say only 'CalamineError')
+            empty = not f.read(1)
     except OSError as exc:
         return [], [_unreadable(file, exc)]
+    if empty:  # as a CSV of no byte is said (was 'not a readable workbook (CalamineError)')
+        return [], [_error(file, None, 0, "*", "the file is empty (a save or copy that never finished?)")]
     try:
         reader = fastexcel.read_excel(str(path))
         sheets = [
