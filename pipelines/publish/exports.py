@@ -63,6 +63,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
+from pipelines.ingest.status import failed_extracts
 from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
 from pipelines.publish.pseudonym import (
     MIN_KEY_BYTES,
@@ -1640,6 +1641,7 @@ def package_descriptor(
     run_id: str,
     source_runs: Mapping[str, str],
     key: bytes | None,
+    unread_extracts: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     provenance: dict[str, Any] = {
         "recipient": declaration.recipient,
@@ -1663,6 +1665,11 @@ def package_descriptor(
             for r in resources
         },
     }
+    if unread_extracts:  # the entities were built without them (--allow-incomplete): the recipient is told
+        provenance["extracts_not_read"] = {
+            "note": "extracts whose file could not be read: their rows are in none of this package's figures",
+            "extracts": list(unread_extracts),
+        }
     if key is not None:
         provenance["pseudonymisation"] = {
             "method": "first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>'); kind = the field's pseudonym_kind, "
@@ -1766,7 +1773,14 @@ def build_package(
     validation = _validation_report(declaration, results, folder)
     descriptors.append(_written_validation_report(folder, validation))
     package = package_descriptor(
-        declaration, descriptors, rows=rows, created=created, run_id=run_id, source_runs=source_runs, key=key
+        declaration,
+        descriptors,
+        rows=rows,
+        created=created,
+        run_id=run_id,
+        source_runs=source_runs,
+        key=key,
+        unread_extracts=failed_extracts(warehouse),
     )
     (folder / "datapackage.json").write_bytes(_json_bytes(package))
     return rows, package, validation, results

@@ -61,6 +61,8 @@ class ReportInputs:
     queue: pl.DataFrame | None  # review queue summary, None when not produced
     reference_date: object = None
     queue_totals: pl.DataFrame | None = None  # city-wide per kind, each item once; None when not produced
+    # extracts whose last load failed (their file could not be read): 'partition (file): failed: cause'
+    unread_extracts: tuple[str, ...] = ()
 
 
 def ward_centroids(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
@@ -222,6 +224,14 @@ def open_review_by_ward(queue: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def read_unread_extracts(root: Path) -> tuple[str, ...]:
+    """Each extract of warehouse ``root`` whose last load failed (pipelines.ingest.status.failed_extracts)."""
+    from pipelines.ingest.status import failed_extracts
+    from pipelines.warehouse import Warehouse
+
+    return failed_extracts(Warehouse(root))
+
+
 def read_inputs(root: Path, gates_dir: Path | None = None, reference_dir: Path = REFERENCE_DIR) -> ReportInputs:
     """Everything the report of warehouse ``root`` shows. ``gates_dir``: the marts run's GX folder
     (``marts/gx/<run id>``); without it, the newest one not newer than analytics.duckdb."""
@@ -252,4 +262,5 @@ def read_inputs(root: Path, gates_dir: Path | None = None, reference_dir: Path =
         queue=queue,
         reference_date=reference_date,
         queue_totals=read_queue_totals(root / QUEUE_TOTALS) if queue is not None else None,
+        unread_extracts=read_unread_extracts(root),
     )

@@ -151,7 +151,21 @@ def summary_section(inputs: ReportInputs, info: RunInfo) -> str:
         "cân bằng — mỗi hồ sơ nguồn được gộp, cách ly hoặc đang xem xét đúng một lần" if balanced else "KHÔNG cân bằng"
     } ({"balanced" if balanced else "NOT balanced"}).
 Ngày tham chiếu (reference date): {esc(inputs.reference_date)}.</p>
+{_unread_extracts(inputs.unread_extracts)}
 </section>"""
+
+
+def _unread_extracts(unread: tuple[str, ...], shown: int = 10) -> str:
+    """A warning naming the extracts whose file could not be read (none: nothing): the figures above leave their rows
+    out, and without it the page read as if every extract were counted."""
+    if not unread:
+        return ""
+    more = f"; … (+{len(unread) - shown})" if len(unread) > shown else ""
+    return (
+        f'<p class="fail" data-unread-extracts="{len(unread)}">{len(unread)} trích xuất không đọc được: số liệu trên '
+        f"không gồm các dòng của chúng ({len(unread)} extract(s) could not be read: their rows are not in these "
+        f"figures): {esc('; '.join(unread[:shown]))}{esc(more)}</p>"
+    )
 
 
 def map_section(inputs: ReportInputs) -> str:
