@@ -65,3 +65,13 @@ def test_one_of_the_two_columns_in_the_file_reads_it_without_a_warning(tmp_path,
     assert got.state == "ok"
     assert sorted(got.raw["head_personal_id"].drop_nulls()) == ["079085001234", "079190004321"]
     assert not [w for w in _warnings(caplog) if "mapped from more than one column" in w]
+
+
+def test_one_of_the_two_columns_in_the_file_is_not_said_missing(tmp_path, caplog):
+    """The column of the other spelling is not in the file, but its field is read from the one that is: no
+    'catalogue maps are not in the file ... empty in all rows' warning (f20c988's), which would be untrue."""
+    header = [h for h in HEADER if h != "cmnd"]
+    with caplog.at_level(logging.WARNING, logger="test"):
+        got = _ingest(tmp_path, header, [[v for h, v in zip(HEADER, r, strict=True) if h != "cmnd"] for r in ROWS])
+    assert got.state == "ok"
+    assert not [w for w in _warnings(caplog) if "not in the file" in w]

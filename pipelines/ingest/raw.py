@@ -275,6 +275,9 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
                 shadowed.setdefault(canon, []).append(canonical[canon])  # read, the others kept (were dropped)
             canonical[canon] = src
     extra = [*extra, *(c for columns in shadowed.values() for c in columns)]
+    # a missing mapped column whose field another column of the file gives (both spellings of a renamed column
+    # mapped) leaves nothing empty: not said missing
+    missing_optional = [c for c in missing_optional if canonical[spec.columns[c]] is None]
     for mark in (NUMERIC, EXCEL_ERROR):  # (a reader that marks none)
         if mark not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(mark))
