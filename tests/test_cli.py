@@ -383,23 +383,32 @@ def test_run_executes_the_job_on_a_persistent_instance(sample_run, monkeypatch):
 
 def test_run_fails_with_non_zero_exit(tmp_path):
     """A warehouse whose Parquet folder cannot be a directory makes the jobs fail; --quiet prints only the errors,
-    once each. (A warehouse folder that cannot be made stops before any run: test_run_warehouse_unwritable.)"""
+    once each. (A warehouse folder that cannot be made stops before any run: test_run_warehouse_unwritable.)
+    The catalogue is the bundled one cut to its first extract: three failing runs (wardbridge_main, one ingest,
+    wardbridge_entities with two failed steps) and the rest skipped, instead of six failing runs."""
+    import re
+
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     warehouse = tmp_path / "wh"
     warehouse.mkdir()
     (warehouse / "parquet").write_text("a file where the warehouse's parquet directory should be")
+    head, first, *_ = re.split(r"(?m)^(?=\[\[source\]\][ \t]*$)", (REPO / "mappings/sources/sample.toml").read_text())
+    catalogue = tmp_path / "one.toml"
+    catalogue.write_text(head + first, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
     proc = wardbridge(
-        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--quiet", env=env, timeout=300
-    )
+        "run", "--dagster-home", str(home), "--warehouse", str(warehouse), "--catalogue", str(catalogue), "--quiet",
+        env=env, timeout=300,
+    )  # fmt: skip
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
     assert lines[0].startswith("wardbridge run FAILED")
     problems = [line for line in lines if line.startswith("  FAILED ")]
     assert any(line.startswith("  FAILED step reference_tables: ") for line in problems)
+    assert len(problems) >= 4  # every failed step of the three failed runs: main, the ingest, two of the entities'
     assert len(problems) == len(set(problems))  # no error printed twice
     assert "Traceback" not in proc.stderr and " - dagster - " not in proc.stderr
     assert not any(line.startswith(("[1/", "  ok ")) for line in lines)  # quiet: no progress
