@@ -76,7 +76,7 @@ folder cannot be written); 130 interrupted by Ctrl-C (143 by SIGTERM): the runs 
 )
 @click.option(
     "--log-level",
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
     default="WARNING",
     show_default=True,
     help="The steps' own messages printed while running (INFO: the engine's counts; DEBUG: every Dagster event). "
