@@ -463,8 +463,10 @@ def _user_gazetteers(gazetteers: Sequence[Path]) -> Reference | None:
     try:
         return load_reference(gazetteers=(USER_GAZETTEER, *gazetteers))
     except (ValueError, pl.exceptions.PolarsError) as exc:
-        names = ", ".join(str(p) for p in gazetteers)
-        raise click.ClickException(f"gazetteer {names}: {exc}") from None
+        text = str(exc)
+        if not text.startswith(tuple(str(p) for p in (USER_GAZETTEER, *gazetteers))):  # the file is not named
+            text = f"gazetteer {', '.join(str(p) for p in gazetteers)}: {text}"
+        raise click.ClickException(text) from None
 
 
 def _resolve_rows(

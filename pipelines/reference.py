@@ -48,6 +48,16 @@ def read_user_table(path: Path, table: Table, key_from: str, key_to: str) -> pl.
     if not path.exists():
         return pl.DataFrame(schema=table.polars_schema)
     frame = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    # checked before key_to is added: a file with other columns is told what it lacks, not polars' "unable to find
+    # column" listing the key_to column the file does not have
+    missing = [f.name for f in table.fields if f.name not in frame.columns and f.name != key_to]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        raise ValueError(
+            f"{path}: missing column{plural} {', '.join(missing)} (a {table.name} file has the columns "
+            f"{', '.join(c for c in table.columns if c != key_to)} and may have {key_to}; "
+            f"this one has {', '.join(frame.columns)})"
+        )
     if key_to not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(key_to))
     frame = frame.with_columns(
