@@ -617,18 +617,14 @@ def verdict_runs(runs, data, spec) -> dict:
     moving = set(data["changed"]) | set(data["held"])
     # "same" verdicts join records of no other entity (a record with a copy would refuse a stranger: the guard)
     alone = base.records.filter((pl.col("entity_size") == 1) & ~pl.col("record_id").is_in(list(moving)))
-    singles = [k for k in alone["record_id"].to_list() if f"{k}-copy" not in keys]
-    alone = [k for k in singles if k.startswith("bg-")]
+    alone = [k for k in alone["record_id"].to_list() if k.startswith("bg-") and f"{k}-copy" not in keys]
+    one = pl.col("left_id").is_in(alone) & pl.col("right_id").is_in(alone)
     kept = ~pl.col("left_id").is_in(list(moving)) & ~pl.col("right_id").is_in(list(moving))
     bg = pl.col("left_id").str.starts_with("bg-") & pl.col("right_id").str.starts_with("bg-")
     pairs = base.pairs.filter(kept)
     review = pairs.filter(pl.col("left_id").str.starts_with("ph-") & (pl.col("decision") == "review"))
     review = review.select("left_id", "right_id").row(0)
-    # (a non-match of two records alone: the placeholder phone's, whose pairs no relation key left out of the people
-    # spec's rules; the background's namesakes with a near date are candidates only where their relations agree)
-    spare = [k for k in singles if k not in review]
-    both = pl.col("left_id").is_in(spare) & pl.col("right_id").is_in(spare)
-    non_match = pairs.filter(both & (pl.col("decision") == "non_match")).select("left_id", "right_id").row(0)
+    non_match = pairs.filter(one & (pl.col("decision") == "non_match")).select("left_id", "right_id").row(0)
     link, turned = pairs.filter(bg & (pl.col("decision") == "link")).select("left_id", "right_id").rows()[:2]
     paired = set(base.pairs.select("left_id", "right_id").iter_rows())
     loose = [k for k in alone if k not in non_match][:40]

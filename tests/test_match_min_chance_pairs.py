@@ -79,8 +79,6 @@ def _six_of_one_ward(tmp_path) -> tuple[pl.DataFrame, pl.Series]:
         olds.append(home[person] if first or rnd.random() < 0.4 else rnd.choice(units))
     six = result.staged.with_columns(pl.lit("2025:26740").alias("new_uid"), pl.col("record_key").alias("person"))
     six = six.select([pl.col(c) if c in six.columns else pl.lit(None, pl.String).alias(c) for c in COLUMNS])
-    # one relation to the head (the staged CSV has none): the people spec's untrained name + date rules key on it
-    six = six.with_columns(pl.lit("Chủ hộ").alias("relation_to_head"))
     table = pl.concat([bg.with_columns(pl.Series("old_uid", olds)), frame([]), six], how="vertical_relaxed")
     return table, result.staged["record_key"]
 

@@ -129,7 +129,6 @@ def test_blocks_stay_bounded_and_capped_blocks_are_reported():
             "date_of_birth": None if i < undated else dt.date(1990, 1, 1),
             "sex": "M",
             "household_no": f"{i:09d}",
-            "relation_to_head": "Con",  # (the untrained rules are keyed on it too)
         }
         for i in range(n)
     ]

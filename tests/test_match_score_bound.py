@@ -47,7 +47,7 @@ def test_the_pairs_left_unscored_are_those_under_the_floor(run):
         may = engine._may_reach(gamma, spec, result.model, floor)
         reaches = (scored["match_probability"] >= floor).to_numpy()
         assert not (reaches & ~may).any()
-        assert (~may).sum() >= 10  # some are left unscored (at 1M people most: 1.97M of 2.23M)
+        assert (~may).sum() >= 30  # some are left unscored (at 1M people most: 3.53M of 3.91M)
 
 
 # ---- every spec of mappings/match/ on a table generated from its own columns ----------------------------------------
