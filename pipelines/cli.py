@@ -124,8 +124,14 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.expanduser().resolve() == b.expanduser().resolve()
 
 
-def check_output(path: Path, option: str, inputs: Sequence[tuple[str, Path | None]]) -> None:
-    """Refuse, before any work, an output that is one of the inputs or cannot be written.
+def check_output(
+    path: Path,
+    option: str,
+    inputs: Sequence[tuple[str, Path | None]],
+    outputs: Sequence[tuple[str, Path | None]] = (),
+) -> None:
+    """Refuse, before any work, an output that is one of the inputs, is another output (``outputs``, the options
+    already checked) or cannot be written.
 
     Raises BadParameter (exit code 2): the output path is a usage mistake, never a reason to
     overwrite an input or to fail after the work is done.
@@ -134,6 +140,13 @@ def check_output(path: Path, option: str, inputs: Sequence[tuple[str, Path | Non
         if source is not None and _same_file(path, source):
             raise click.BadParameter(
                 f"{path} is also the {input_option} file; refusing to overwrite an input: choose another output path",
+                param_hint=option,
+            )
+    for other_option, other in outputs:
+        if other is not None and _same_file(path, other):
+            raise click.BadParameter(
+                f"{option} and {other_option} are the same file ({path}): two outputs cannot share a file; "
+                "choose another path for one of them",
                 param_hint=option,
             )
     if path.is_dir():
@@ -432,7 +445,7 @@ def _resolve_options(
         if len(delimiter) != 1:
             raise click.BadParameter("the delimiter must be one character (or 'tab')", param_hint="--delimiter")
     if quarantine_path is not None:
-        check_output(quarantine_path, "--quarantine", [("--input", input_path), ("--output", output_path)])
+        check_output(quarantine_path, "--quarantine", [("--input", input_path)], [("--output", output_path)])
     return out_fmt, delimiter
 
 
@@ -760,7 +773,8 @@ def _check_outputs(
     for path in outputs:
         check_output(path, "--output", inputs)
     if quarantine_path is not None:
-        check_output(quarantine_path, "--quarantine", [*inputs, *(("--output", path) for path in outputs)])
+        named = [("--output", outputs[0]), *((f"--output's companion {path.name}", path) for path in outputs[1:])]
+        check_output(quarantine_path, "--quarantine", inputs, named)
 
 
 def _match_spec(spec_path: Path):  # noqa: ANN202 - a MatchSpec
