@@ -35,6 +35,7 @@ Adding an old unit's export is adding one entry: no code.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -56,6 +57,14 @@ UNDATED = "undated"
 UNDATED_EXTRACT_DATE = date(1900, 1, 1)
 """The ``extract_date`` of the ``<source id>@undated`` partition's rows in the raw and quarantine tables (which
 need a date): fixed, so every run writes the same rows, and before any real extract, so never the latest."""
+
+
+# canonical fields that hold a person's national ID number: a key_column mapped to one puts that number into every
+# record_key (lineage, review queues, entity tables' record_ids). Warned about, not refused (catalogues
+# keyed so already run); taxpayer_code is an individual's personal ID since 1 July 2025
+PERSONAL_ID_FIELDS = ("personal_id", "old_id_number", "head_personal_id", "owner_personal_id", "taxpayer_code")
+log = logging.getLogger("wardbridge.catalogue")
+_WARNED: set[str] = set()  # the personal key warnings this process has given (load_catalogue runs every listing)
 
 
 class CatalogueError(ValueError):
@@ -96,6 +105,12 @@ class SourceSpec:
     # without the warning an unknown hidden sheet gives every run (still listed in the partition's note); a name here
     # the workbook does not have, or whose sheet is visible, is warned about
     hidden_sheets_known: tuple[str, ...] = ()
+
+    @property
+    def personal_key_field(self) -> str | None:
+        """The personal-ID field (PERSONAL_ID_FIELDS) ``key_column`` is mapped to, if any."""
+        field_ = self.columns.get(self.key_column) if self.key_column else None
+        return field_ if field_ in PERSONAL_ID_FIELDS else None
 
     @property
     def canonical_columns(self) -> dict[str, str]:
@@ -426,7 +441,24 @@ def load_catalogue(paths: Iterable[Path] | None = None) -> dict[str, SourceSpec]
             if spec.id in sources:
                 raise CatalogueError(f"{path}: source id {spec.id!r} also defined in {sources[spec.id].catalogue_file}")
             sources[spec.id] = spec
+    for line in personal_key_warnings(sources):
+        if line not in _WARNED:  # once a process: the sensor and each step list the catalogue again and again
+            _WARNED.add(line)
+            log.warning(line)
     return sources
+
+
+def personal_key_warnings(sources: dict[str, SourceSpec]) -> list[str]:
+    """One line per source whose ``key_column`` is mapped to a personal-ID field (PERSONAL_ID_FIELDS): every record
+    key then holds that person's ID number. Names the file, the source, the column and the field, never a value.
+    A warning, not a refusal (load_catalogue logs each once a process)."""
+    return [
+        f"{spec.catalogue_file}: source {spec.id!r}: key_column {spec.key_column!r} is mapped to {field_}: every "
+        f"record key ({spec.id}@<date>#<key>: lineage, review queues, entity tables' record_ids) will hold a "
+        "person's ID number; key the source by its record number instead (docs/ingestion.md, key_column)"
+        for spec in sources.values()
+        if (field_ := spec.personal_key_field) is not None
+    ]
 
 
 def extracts_by_partition(
