@@ -22,8 +22,8 @@ from pipelines.ingest.readers import (
     SYNTHETIC,
     ReadResult,
     SourceReadError,
-    _folded,
     column_named,
+    folded_name,
     read_extract,
 )
 from pipelines.schema import ADDRESS_PARTS, CANONICAL_FIELDS, REQUIRED_FIELDS, raw_table
@@ -110,7 +110,7 @@ def _check_columns(extract: Extract, columns: list[str], header_at: str | None =
         hint = ""
         if len(found) <= 2 and found and any(d in found[0] for d in ";\t|" if d != spec.delimiter):
             hint = f"; the header reads as one column holding other separators: is the delimiter really {spec.delimiter!r}?"
-        elif len(found) <= 2 and found and sum(_folded(k) in _folded(found[0]) for k in known) >= 2:
+        elif len(found) <= 2 and found and sum(folded_name(k) in folded_name(found[0]) for k in known) >= 2:
             # a tab between the names: the reader takes control characters out of header names, the tab too
             hint = (
                 "; the header reads as one column running several of the catalogue's column names together (a tab "

@@ -269,7 +269,8 @@ def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.Dat
     return frame.with_columns(ordinal.alias(KEY), pl.lit(False).alias(SYNTHETIC))
 
 
-def _folded(name: str) -> str:
+def folded_name(name: str) -> str:
+    """A column name as :func:`column_named` compares it: NFC, runs of spaces as one, case folded."""
     return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
@@ -279,7 +280,7 @@ def column_named(name: str | None, columns: list[str]) -> str | None:
     header that lost them); ``name`` itself when none or several do (the caller finds it missing)."""
     if not name or name in columns:
         return name
-    matches = [c for c in columns if _folded(c) == _folded(name)]
+    matches = [c for c in columns if folded_name(c) == folded_name(name)]
     return matches[0] if len(matches) == 1 else name
 
 
@@ -972,9 +973,9 @@ def _physical(records: pl.DataFrame) -> pl.DataFrame:
 def _find_header(rows: list[list], expected: set[str]) -> int | None:
     """The row naming most of the ``expected`` columns (case and spacing aside: readers.column_named)."""
     best, best_hits = None, 0
-    folded = {_folded(e) for e in expected}
+    folded = {folded_name(e) for e in expected}
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if isinstance(v, str) and _folded(v) in folded)
+        hits = sum(1 for v in row if isinstance(v, str) and folded_name(v) in folded)
         if hits > best_hits:
             best, best_hits = i, hits
     return best if best_hits >= max(2, len(expected) // 2) else None
@@ -1094,8 +1095,8 @@ def _scan_sheets(extract: Extract, reader, expected: set[str]) -> _WorkbookScan:
         # header_row is taken on every visible sheet: one whose row there names no expected column beside one that
         # has the header (a clerk's notes sheet) is not records, as it is not without header_row. Before, its row
         # there became column names (a name in the note's extra columns) and its lines records, quarantined.
-        folded = {_folded(e) for e in expected}
-        named = [f for f in scan.found if any(isinstance(v, str) and _folded(v) in folded for v in f[3])]
+        folded = {folded_name(e) for e in expected}
+        named = [f for f in scan.found if any(isinstance(v, str) and folded_name(v) in folded for v in f[3])]
         scan.found = named if any(_find_header([list(f[3])], expected) is not None for f in named) else scan.found
     return scan
 

@@ -78,6 +78,7 @@ DECISIONS_ENV = "WARDBRIDGE_DECISIONS_DIR"
 DEFAULT_DECISIONS_DIR = REPO_ROOT / "decisions"
 COLUMNS = ("item_id", "decision", "reviewer", "decided_on", "note", "new_ward_code")
 REQUIRED_COLUMNS = ("item_id", "decision", "reviewer", "decided_on")
+EMPTY_FILE = "the file is empty (a save or copy that never finished?)"  # a CSV or workbook of no data
 # header text (folded: no diacritics, lower case, words) -> column
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "item_id": ("item id", "ma muc", "ma muc ra soat", "ma ho so ra soat"),
@@ -374,7 +375,7 @@ def _read_csv(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     if text is None:
         return [], [_error(file, None, 0, "*", "not UTF-8 text: save the file as 'CSV UTF-8'")]
     if not text.replace("\ufeff", "").replace("\x00", "").strip():  # was 'no header row ... in the first 10 lines'
-        return [], [_error(file, None, 0, "*", "the file is empty (a save or copy that never finished?)")]
+        return [], [_error(file, None, 0, "*", EMPTY_FILE)]
     first = text.split("\n", 1)[0]
     # Excel writes ';' where ',' is the decimal mark, tabs in 'Unicode text'
     counts = {sep: first.count(sep) for sep in ",;\t"}
@@ -412,7 +413,7 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[pl.DataFrame], list[dict]]:
     except OSError as exc:
         return [], [_unreadable(file, exc)]
     if empty:  # as a CSV of no byte is said (was 'not a readable workbook (CalamineError)')
-        return [], [_error(file, None, 0, "*", "the file is empty (a save or copy that never finished?)")]
+        return [], [_error(file, None, 0, "*", EMPTY_FILE)]
     try:
         reader = fastexcel.read_excel(str(path))
         sheets = [
