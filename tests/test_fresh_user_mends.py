@@ -90,15 +90,20 @@ def test_run_stops_before_any_job_when_a_sql_variable_is_unset(tmp_path):
     assert not (home / "history").exists()  # refused before the Dagster instance (its run storage) was made
 
 
-def test_run_log_level_is_read_in_any_case(tmp_path, monkeypatch):
-    """`--log-level debug` was refused ('Invalid value for --log-level'): the level names are read in any case."""
-    from tests.cli_in_process import wardbridge_in_process
-
+def test_run_log_level_is_read_in_any_case(tmp_path):
+    """`--log-level debug` was refused ('Invalid value for --log-level'): the level names are read in any case.
+    A real process: `run` sets $WARDBRIDGE_CATALOGUE and $DAGSTER_HOME and changes directory, which in the test's
+    own process would reach the tests run after it."""
     catalogue = _sql_catalogue(tmp_path, "postgresql+psycopg://u@${WB_TEST_NOPE_HOST}/db")
-    monkeypatch.delenv("WB_TEST_NOPE_HOST", raising=False)
     for level in ("debug", "Info", "WARNING"):
         args = ["run", "--dagster-home", str(tmp_path / "home"), "--warehouse", str(tmp_path / "wh")]
-        proc = wardbridge_in_process(*args, "--log-level", level, "--catalogue", str(catalogue))
+        proc = subprocess.run(
+            [str(WARDBRIDGE), *args, "--log-level", level, "--catalogue", str(catalogue)],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == 3, proc.stderr[-2000:]  # got past the options to the catalogue's unset variable
         assert "nothing ran" in proc.stderr and "WB_TEST_NOPE_HOST" in proc.stderr
 
