@@ -17,6 +17,9 @@ from click.testing import CliRunner
 
 
 def wardbridge_in_process(*args: str) -> subprocess.CompletedProcess:
+    # `run` sets $WARDBRIDGE_CATALOGUE and $DAGSTER_HOME and changes directory for the rest of its process: in the
+    # test's process that reached the tests after it (test_entity_assets saw a one-source catalogue)
+    assert args[:1] != ("run",), "wardbridge run changes its process's environment: run it as a real process"
     from assets.cli import main  # the console script's command group (pyproject's [project.scripts])
 
     root = logging.getLogger()
