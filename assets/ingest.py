@@ -73,6 +73,16 @@ NO_ROWS = (
 )
 
 
+def unended_words(unended: tuple[int, int]) -> str:
+    """A CSV's whole last row with no line end after it, as the warning and the partition's note say it (never a
+    value): its line and fields, and that a cut inside its last value would look the same."""
+    line, fields = unended
+    return (
+        f"no line end after its last row (line {line}); read as complete ({fields} fields); if the file was cut off "
+        "in transfer, its last value may be incomplete"
+    )
+
+
 def catalogue_paths() -> list[Path] | None:
     value = os.environ.get(CATALOGUE_ENV)
     return [Path(p) for p in value.split(os.pathsep) if p] if value else None
@@ -354,6 +364,8 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.warning(f"{key}: {location} {CUT_OFF}")
     elif not counts["raw"] and extract.file is not None:  # a file of a header alone (a SQL date may hold no row)
         log.warning(f"{key}: {location} {NO_ROWS}")
+    if loaded.unended:  # a whole last row with no line end: read, and said (a cut inside its last value looks so)
+        log.warning(f"{key}: {location}: {unended_words(loaded.unended)}")
     if loaded.mapped_twice:  # two columns of the file mapped to one field: the other is kept in extra_columns
         log.warning(
             f"{key}: {location}: a field is mapped from more than one column of the file: {_twice_words(loaded)}; "
@@ -418,6 +430,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         )
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
+        + (f", {unended_words(loaded.unended)}" if loaded.unended else "")
         + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
         + (f", known hidden sheets not read: {hidden_words(loaded.hidden_known)}" if loaded.hidden_known else "")
         + (f", {legacy_words(loaded.legacy_lines)}" if loaded.legacy_lines else "")

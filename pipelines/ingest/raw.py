@@ -68,6 +68,8 @@ class RawLoad:
     known_not_hidden: list[str] = field(default_factory=list)
     # lines of a UTF-8 file not valid UTF-8 and read in a legacy encoding (readers._legacy_lines): line -> encoding
     legacy_lines: dict[int, str] = field(default_factory=dict)
+    # a CSV with no line end after its last row, read as whole: (its line, its fields) (readers.ReadResult.unended)
+    unended: tuple[int, int] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -317,6 +319,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         hidden_known=result.hidden_known,
         known_not_hidden=result.known_not_hidden,
         legacy_lines=result.legacy_lines,
+        unended=result.unended,
         mapped_twice={canon: [*others, canonical[canon]] for canon, others in shadowed.items()},
     )
 

@@ -135,6 +135,8 @@ class ReadResult:
     known_not_hidden: list[str] = field(default_factory=list)
     # lines of a UTF-8 file (csv, jsonl) not valid UTF-8 and read in a legacy encoding (_legacy_lines): line -> encoding
     legacy_lines: dict[int, str] = field(default_factory=dict)
+    # a CSV with no line end after its last row, that row read as whole: (its line, its fields); None otherwise
+    unended: tuple[int, int] | None = None
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
@@ -691,9 +693,13 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header = _unique_names(cells)
     width = len(header)
     rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
-    rest, problems = _csv_problem_lines(rest, truncated, bad_lines, encoding)
+    rest, problems, unended = _csv_problem_lines(rest, truncated, bad_lines, encoding, width, spec.delimiter)
     frame, rest, unbalanced = _csv_fields(rest, width, spec.delimiter)
     problems.extend(unbalanced)
+    if unended is not None:  # a whole last row with no line end: cut off inside its last value after all?
+        frame, rest, cut = _last_value_cut(frame, rest, unended, width)
+        problems.extend(cut)
+        unended = None if cut else unended
     frame = frame.rename({f"c{i}": name for i, name in enumerate(header)})
     frame = frame.with_columns(
         _locators(rest["line"]),
@@ -709,6 +715,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     read.legacy_lines = legacy
     read.repeated = _repeated_names(cells, header)
     read.header_at = f"line {records['line'][header_at]}"
+    read.unended = (unended, width) if unended is not None else None
     return read
 
 
@@ -772,11 +779,15 @@ def _csv_header_line(extract: Extract, records: pl.DataFrame) -> int:
 
 
 def _csv_problem_lines(
-    rest: pl.DataFrame, truncated: bool, bad_lines: set[int], encoding: str
-) -> tuple[pl.DataFrame, list[RowProblem]]:
-    """(the records left, the problem rows set aside): the last record of a file cut off mid-row, records of NUL
-    bytes only, records on a line not valid in the file's encoding."""
+    rest: pl.DataFrame, truncated: bool, bad_lines: set[int], encoding: str, width: int, delimiter: str
+) -> tuple[pl.DataFrame, list[RowProblem], int | None]:
+    """(the records left, the problem rows set aside, the line of a last record with no line end read as whole or
+    None): the last record of a file cut off mid-row, records of NUL bytes only, records on a line not valid in the
+    file's encoding. A file with no line end after its last record is cut off there unless that record is whole
+    (_whole_last_record: the header's number of fields, its quotes closed): many exporters write no final line
+    end, and every CSV tool reads such a last row (the caller still looks at its last value: _last_value_cut)."""
     problems: list[RowProblem] = []
+    unended = None
 
     def problem(mask: pl.Expr, reason: str, flag: str | None = None) -> None:
         nonlocal rest
@@ -784,7 +795,9 @@ def _csv_problem_lines(
             problems.append(RowProblem(f"line:{line}", reason.format(line=line), raw[:2000], flag))
         rest = rest.filter(~mask)
 
-    if truncated and rest.height:
+    if truncated and rest.height and _whole_last_record(rest.tail(1), width, delimiter, bad_lines):
+        unended = int(rest["line"][-1])
+    elif truncated and rest.height:
         problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} " + TRUNCATED, CUT_OFF_FLAG)
     zeroed = pl.col("text").str.contains("\x00", literal=True) & (pl.col("text").str.replace_all(r"[\x00\s]", "") == "")
     problem(zeroed, "line {line} holds only NUL bytes (a zero-filled block: a copy or write that never finished?)")
@@ -794,7 +807,37 @@ def _csv_problem_lines(
             lines_of.list.eval(pl.element().is_in(sorted(bad_lines))).list.any(),
             f"line {{line}} is not valid {encoding}",
         )
-    return rest, problems
+    return rest, problems, unended
+
+
+def _whole_last_record(last: pl.DataFrame, width: int, delimiter: str, bad_lines: set[int]) -> bool:
+    """Whether a file's ``last`` record (line, text, lines), with no line end after it, is whole as far as its text
+    tells: its quotes closed, exactly the header's ``width`` fields, every byte valid in the encoding (a letter cut
+    in two is a cut) and no NUL byte (NULs after a row: a write that never finished)."""
+    line, text, lines = last.select("line", "text", "lines").row(0)
+    if text.count('"') % 2 or "\x00" in text or bad_lines.intersection(range(line, line + lines)):
+        return False
+    return int(_with_field_counts(last.select("text"), delimiter)["nfields"][0]) == width
+
+
+def _last_value_cut(
+    frame: pl.DataFrame, rest: pl.DataFrame, line: int, width: int
+) -> tuple[pl.DataFrame, pl.DataFrame, list[RowProblem]]:
+    """(frame, rest, the cut row as a problem or none): a last record with no line end whose fields are whole
+    (_whole_last_record) is still cut off when its last value is shorter than every other value of that column
+    (a date cut to '202' among '2020-06-14's: the sample's households_767_truncated.csv); a column holding an
+    empty value elsewhere tells nothing. ``line``: the record's first line (the tolerant path may have set it
+    aside: then nothing to do)."""
+    if not frame.height or int(rest["line"][-1]) != line:
+        return frame, rest, []
+    column = frame[f"c{width - 1}"]
+    last, others = column[-1] or "", column.head(-1).fill_null("").str.len_chars()
+    if not others.len() or len(last) >= (others.min() or 0):
+        return frame, rest, []
+    cut = RowProblem(
+        f"line:{line}", f"file ends mid-row on line {line} {TRUNCATED}", rest["text"][-1][:2000], CUT_OFF_FLAG
+    )
+    return frame.head(-1), rest.head(-1), [cut]
 
 
 def _csv_fields(rest: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.DataFrame, pl.DataFrame, list[RowProblem]]:
