@@ -492,7 +492,8 @@ def raw_table(registry: str) -> Table:
             "row_flags",
             pl.String,
             "What the reader noticed about the row ('; '-separated, null if nothing): key_synthetic (the key cell was "
-            "empty: source_key is the row's place in the file, 'line:17'), overflow:N (N values beyond the header's last "
+            "empty: source_key is the row's place in the file, 'line:17'; in a database table its content, "
+            "'content:' and 16 hex digits of a hash of its values), overflow:N (N values beyond the header's last "
             "column, kept in extra_columns._overflow), short:N (N fields fewer than the header, read as null), "
             "key_repeated (another row of the extract has the same source_key: every such row is flagged, and "
             "record_key gets ~2, ~3... in the order of the rows' values, not their place in the file), numeric:F1,F2 (the "

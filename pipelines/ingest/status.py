@@ -239,7 +239,8 @@ def release_moved_rows(
     their history (a database purging old extracts), but a row still in the table -- its date emptied, made
     unreadable or changed -- is read again by a holder (``<source>@undated`` or another date) and would be
     counted twice. Rows are matched on ``source_key``, so the source's keys must identify rows (a key column or
-    a one-column primary key; the caller checks); keys made from the row's place (``row:N``) never match.
+    a one-column primary key; the caller checks); keys made from the row's place (``row:N``) or content
+    (``content:...``: a NULL key) never match.
     Each layer's file is rewritten without them (raw = staged + quarantined still holds: the same record keys
     leave all three), once for all the holders of a run (the rows a run moves into several partitions leave a
     left partition in one rewrite, not one per holder); the status says how many left and where to. A partition
@@ -296,14 +297,17 @@ def release_moved_rows(
 
 def _held_keys(warehouse: Warehouse, raw_table: str, holders: list[str]) -> pl.DataFrame:
     """``source_key`` -> ``holder``: the keys the holders' raw files hold (a key held twice: the first holder),
-    keys made from a row's place (``row:N``) left out."""
+    keys made from a row's place (``row:N``) or, for a row whose key is NULL, its content (``content:...``, which
+    holds its extract date: never another partition's) left out."""
     frames = []
     for holder in holders:
         path = PartitionedLayer(warehouse, "raw").path(raw_table, holder)
         if path.is_file():
             keys = pl.read_parquet(path, columns=["source_key"])
             frames.append(
-                keys.filter(~pl.col("source_key").str.starts_with("row:")).with_columns(holder=pl.lit(holder))
+                keys.filter(
+                    ~pl.col("source_key").str.starts_with("row:") & ~pl.col("source_key").str.starts_with("content:")
+                ).with_columns(holder=pl.lit(holder))
             )
     if not frames:
         return pl.DataFrame(schema={"source_key": pl.String, "holder": pl.String})
