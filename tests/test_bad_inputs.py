@@ -363,10 +363,10 @@ def test_a_utf8_byte_order_mark_before_legacy_bytes_is_read_as_the_legacy_encodi
     assert result.state == "ok" and result.staged.height == 3 and result.quarantine.height == 0
     assert sorted(result.staged["head_name"]) == sorted(r[2] for r in ROWS)
     declared = _ingest(tmp_path, "csv", "bom8.csv", b"\xef\xbb\xbf" + encode_cp1258(_csv(ROWS)), 'encoding = "utf-8"\n')
-    assert (
-        declared.state == "ok" and declared.quarantine.height == 3
-    )  # declared UTF-8: as declared, each row quarantined
-    assert all("not valid utf-8" in r for r in declared.quarantine["reason"])
+    # declared UTF-8: as declared, no row is valid, so the partition fails naming the encoding the rows read in
+    # (before HV16: ok, each row quarantined 'not valid utf-8' and queued to the officials)
+    assert declared.state == "failed" and "3 of its 3 rows are not valid utf-8" in declared.cause, declared.cause
+    assert 'declare encoding = "cp1258"' in declared.cause
 
 
 def test_a_line_of_nul_bytes_is_quarantined_as_such_keyed_by_its_place(tmp_path):

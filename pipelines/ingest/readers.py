@@ -402,6 +402,32 @@ def _legacy_lines(data: bytes, text: str, bad: set[int], encoding: str) -> tuple
     return ("\n".join(lines) if read else text), read
 
 
+def _refuse_undecodable_rows(extract: Extract, label: str, rows: int, bad: list[int]) -> None:
+    """SourceReadError when every data row of a text file (``rows`` of them: a CSV's records below its header, a JSON
+    lines file's lines, a dump's COPY rows; blank ones aside), or at least 90 % of them, is on a line not valid in
+    the encoding read (``bad``: those rows' first lines; ``label``: the encoding as the load reports it): the file is
+    not in that encoding. decode_as fails a file only when more than half of all its lines (and more than 10) are
+    not valid, so a small extract, or a dump whose few rows sit among its SQL lines, loaded 'ok' with every row
+    quarantined as unreadable and queued for the ward officials, who cannot mend an encoding. The message names the
+    file, the encoding read, the catalogue's and, when the rows' bytes read as one legacy encoding
+    (encodings.detect_encoding), that one; line numbers, never a value."""
+    if not bad or len(bad) * 10 < rows * 9:
+        return
+    spec, codec = extract.source, label.split(" ")[0]
+    guess = None
+    with contextlib.suppress(OSError, ValueError):
+        lines = extract.file.read_bytes().split(b"\n")
+        sample = b"\n".join(lines[n - 1].removesuffix(b"\r") for n in bad[:500] if n <= len(lines))
+        guess = encodings.detect_encoding(sample)
+    said = f"; they read as {guess}: declare encoding = {json.dumps(guess)}" if guess in encodings.LEGACY else ""
+    raise SourceReadError(
+        f"{extract.location}: {len(bad)} of its {rows} rows are not valid {codec} ({numbered('line', bad, 10)}): the "
+        f"file is not in that encoding (source {spec.id}: encoding = {json.dumps(spec.encoding)}){said}; nothing of "
+        "it is loaded (its rows would all be quarantined as unreadable): correct the source's encoding and load it "
+        "again"
+    )
+
+
 def _with_legacy_lines(label: str | None, legacy: dict[int, str]) -> str | None:
     """The file's encoding as the load reports it, with the lines read in a legacy encoding counted."""
     if not legacy:
@@ -694,6 +720,10 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header = _unique_names(cells)
     width = len(header)
     rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
+    if bad_lines:  # (nearly) every row not in the encoding: the file is in another one
+        lines_of = pl.int_ranges("line", pl.col("line") + pl.col("lines"))
+        hit = rest.filter(lines_of.list.eval(pl.element().is_in(sorted(bad_lines))).list.any())["line"]
+        _refuse_undecodable_rows(extract, encoding, rest.height, hit.to_list())
     rest, problems, unended = _csv_problem_lines(rest, truncated, bad_lines, encoding, width, spec.delimiter)
     frame, rest, unbalanced = _csv_fields(rest, width, spec.delimiter)
     problems.extend(unbalanced)
@@ -1756,6 +1786,8 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     )
     blank = lines["text"].str.strip_chars() == ""
     lines = lines.filter(~blank)
+    if bad_lines:  # (nearly) every line not in the encoding: the file is in another one
+        _refuse_undecodable_rows(extract, encoding, lines.height, [n for n in lines["line"] if n in bad_lines])
     problems = []
     if not eof_mark and not text.endswith("\n") and lines.height > 1 and _cut_off(lines, bad_lines):
         n, line = lines.row(-1)  # a file cut off mid-line (interrupted transfer), as a CSV's last row (_read_csv)
@@ -2311,12 +2343,15 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
     declared = _dump_encoding(data, extract.source.encoding)
     text, encoding, bad_lines, legacy = decode_file(data, declared, extract.location, nfc=False, legacy_lines=True)
     columns, lines, number_columns, boolean_columns = _copy_blocks(extract, text)
+    if bad_lines:  # (nearly) every COPY row not in the encoding: the dump is in another one
+        rows = [n for n, line in lines if line.strip()]
+        _refuse_undecodable_rows(extract, encoding, len(rows), [n for n in rows if n in bad_lines])
     problems, good, numbers, blank = [], [], [], 0
     for n, line in lines:
         if not line.strip():
             blank += 1
         elif n in bad_lines:
-            problems.append(RowProblem(f"line:{n}", f"line {n} is not valid utf-8", line[:2000]))
+            problems.append(RowProblem(f"line:{n}", f"line {n} is not valid {encoding.split(' ')[0]}", line[:2000]))
         elif line.count("\t") != len(columns) - 1:
             fields = line.count("\t") + 1
             problems.append(
