@@ -267,7 +267,8 @@ def _tighten(path: Path, mode: int) -> None:
 
 class WarehouseBusy(TimeoutError):
     """Another process (an analyst's or official's DuckDB session, even read-only) held the DuckDB file
-    for longer than the lock timeout, so it could not be opened for writing."""
+    for longer than the lock timeout, so it could not be opened for writing; or another process (another run, a
+    read-write session) was writing it that long, so it could not be opened for reading."""
 
 
 _GAVE_UP: set[str] = set()  # files this process already waited the full timeout for: later writers do not wait again
@@ -305,14 +306,26 @@ def connect_for_writing(path: Path, timeout_s: float | None = None) -> duckdb.Du
     process has timed out for a file, later calls try once and do not wait again, so a run whose
     warehouse stays held fails in one timeout, not one per step.
     """
+    return _connect_waiting(path, timeout_s, read_only=False)
+
+
+def connect_for_reading(path: Path, timeout_s: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only DuckDB connection to ``path``, waiting as :func:`connect_for_writing` does while another process
+    writes the file (another run's step, a read-write session): DuckDB refuses a reader then too, with the same
+    "Could not set lock" error, which failed the step at once (two runs on one warehouse)."""
+    return _connect_waiting(path, timeout_s, read_only=True)
+
+
+def _connect_waiting(path: Path, timeout_s: float | None, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     timeout = lock_timeout() if timeout_s is None else timeout_s
     key = str(Path(path).resolve())
     started = time.monotonic()
     deadline = started + (0.0 if key in _GAVE_UP else timeout)
     next_note = started
+    held = "open for writing in" if read_only else "open in"
     while True:
         try:
-            con = duckdb.connect(str(path))
+            con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "Could not set lock" not in str(exc):
                 raise
@@ -324,14 +337,20 @@ def connect_for_writing(path: Path, timeout_s: float | None = None) -> duckdb.Du
                     else f"waited {now - started:.0f}s"
                 )
                 _GAVE_UP.add(key)
+                if read_only:
+                    raise WarehouseBusy(
+                        f"{path} is {held} {holder}, so wardbridge cannot read it ({how}; "
+                        f"${LOCK_TIMEOUT_ENV}={timeout:g}s): let that run finish or close that read-write session, "
+                        "then run again"
+                    ) from None
                 raise WarehouseBusy(
-                    f"{path} is open in {holder}, so wardbridge cannot write to it ({how}; "
+                    f"{path} is {held} {holder}, so wardbridge cannot write to it ({how}; "
                     f"${LOCK_TIMEOUT_ENV}={timeout:g}s): close that session (a duckdb/DBeaver/Python connection, "
                     "even a read-only one), then run again"
                 ) from None
             if now >= next_note:
                 log.warning(
-                    f"{path} is open in {holder}: waiting up to {deadline - now:.0f}s more for it to close "
+                    f"{path} is {held} {holder}: waiting up to {deadline - now:.0f}s more for it to close "
                     f"(${LOCK_TIMEOUT_ENV})"
                 )
                 next_note = now + LOCK_NOTE_EVERY_S
@@ -587,7 +606,7 @@ class Warehouse:
     def connect_reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """``with wh.connect_reader() as con``: wardbridge.duckdb read-only, with ``file_search_path`` set to
         the warehouse root so the raw/staged/quarantine views (relative ``read_parquet`` paths) read."""
-        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+        with connect_for_reading(self.duckdb_path) as con:  # waits while another process writes it
             yield search_warehouse(con, self.root)
 
     def read(self, schema: str, name: str) -> pl.DataFrame:
