@@ -366,6 +366,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         log.warning(f"{key}: {location} {NO_ROWS}")
     if loaded.unended:  # a whole last row with no line end: read, and said (a cut inside its last value looks so)
         log.warning(f"{key}: {location}: {unended_words(loaded.unended)}")
+    if loaded.personal_keys:  # keyed by people's ID numbers without the catalogue seeing it (its key_column unmapped)
+        log.warning(
+            f"{key}: {location}: {_personal_key_words(extract.source, loaded.personal_keys)}: every record key "
+            "(lineage, review queues, the entities' record_ids) carries a person's ID number; key source "
+            f"{extract.source.id} by its record number (key_column) instead"
+        )
     if loaded.mapped_twice:  # two columns of the file mapped to one field: the other is kept in extra_columns
         log.warning(
             f"{key}: {location}: a field is mapped from more than one column of the file: {_twice_words(loaded)}; "
@@ -431,6 +437,7 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", {unended_words(loaded.unended)}" if loaded.unended else "")
+        + (f", {_personal_key_words(extract.source, loaded.personal_keys)}" if loaded.personal_keys else "")
         + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
         + (f", known hidden sheets not read: {hidden_words(loaded.hidden_known)}" if loaded.hidden_known else "")
         + (f", {legacy_words(loaded.legacy_lines)}" if loaded.legacy_lines else "")
@@ -454,6 +461,14 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         )
     )
     log.info(outcome.notes[-1])
+
+
+def _personal_key_words(spec, found: dict[str, tuple[int, int]]) -> str:  # noqa: ANN001 - catalogue SourceSpec
+    """ "record keys hold people's ID numbers: the key (key_column 'ma') is head_personal_id in 3 of 3 rows" (a
+    RawLoad.personal_keys), never a value."""
+    keyed = f"key_column {spec.key_column!r}" if spec.key_column else "the table's primary key"
+    fields = "; ".join(f"{fld} in {same:,} of {held:,} rows" for fld, (same, held) in found.items())
+    return f"record keys hold people's ID numbers: the key ({keyed}) is {fields}"
 
 
 def _mapped_words(spec, columns: list[str]) -> str:  # noqa: ANN001 - catalogue SourceSpec

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.ingest.catalogue import Extract
+from pipelines.ingest.catalogue import PERSONAL_ID_FIELDS, Extract
 from pipelines.ingest.readers import (
     DECODED,
     EXCEL_ERROR,
@@ -70,6 +70,9 @@ class RawLoad:
     legacy_lines: dict[int, str] = field(default_factory=dict)
     # a CSV with no line end after its last row, read as whole: (its line, its fields) (readers.ReadResult.unended)
     unended: tuple[int, int] | None = None
+    # personal-ID field -> (rows whose source key is that field's value, rows holding a value in it), when at least
+    # half are: the source is keyed by people's ID numbers (_personal_keys)
+    personal_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -293,6 +296,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
     counts = frame.select(
         synthetic=pl.col(SYNTHETIC).fill_null(False).sum(), overflow=(_OVERFLOW > 0).sum(), short=(_SHORT > 0).sum()
     ).row(0, named=True)
+    personal_keys = _personal_keys(out, spec)
     out, repeated_rows = _number_repeated(_with_problem_rows(out, result))
     return RawLoad(
         table.cast(_with_record_keys(out, extract, run_id)),
@@ -320,8 +324,32 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         known_not_hidden=result.known_not_hidden,
         legacy_lines=result.legacy_lines,
         unended=result.unended,
+        personal_keys=personal_keys,
         mapped_twice={canon: [*others, canonical[canon]] for canon, others in shadowed.items()},
     )
+
+
+def _personal_keys(out: pl.DataFrame, spec) -> dict[str, tuple[int, int]]:  # noqa: ANN001 - catalogue SourceSpec
+    """Personal-ID field (catalogue.PERSONAL_ID_FIELDS) -> (rows whose source key equals its value, rows holding a
+    value in it), for each field whose value is the key in at least half of those rows: every record key then holds
+    a person's ID number. The catalogue warns about a key_column it maps to such a field (SourceSpec.
+    personal_key_field: not counted again here); this sees the keys it cannot: a SQL table's primary key (no
+    key_column) that is the ID column, a key_column the entry does not map holding the IDs a mapped column holds."""
+    if spec.personal_key_field:
+        return {}
+    fields = [f for f in PERSONAL_ID_FIELDS if f in out.columns]
+    if not fields or not out.height:
+        return {}
+    key = pl.col("source_key").str.strip_chars()
+    counts = out.select(
+        *(pl.col(f).str.strip_chars().replace("", None).is_not_null().sum().alias(f"held_{f}") for f in fields),
+        *((pl.col(f).str.strip_chars() == key).fill_null(False).sum().alias(f"same_{f}") for f in fields),
+    ).row(0, named=True)
+    return {
+        f: (counts[f"same_{f}"], counts[f"held_{f}"])
+        for f in fields
+        if counts[f"same_{f}"] and counts[f"same_{f}"] * 2 >= counts[f"held_{f}"]
+    }
 
 
 _OVERFLOW = pl.col(OVERFLOW).list.len().fill_null(0)  # values beyond the header's last column
