@@ -114,3 +114,12 @@ def test_one_damaged_row_among_good_ones_is_still_only_that_row(tmp_path):
     data = _csv(ROWS).encode().replace("Trần".encode(), b"Tr\xff", 1)
     got = _ingest(tmp_path, "csv", "one.csv", data, UTF8)
     assert got.state == "ok" and got.staged.height == 2 and got.quarantine["reason_kind"].to_list() == ["unread_row"]
+
+
+def test_a_one_row_file_cut_inside_a_letter_is_still_cut_off_not_a_wrong_encoding(tmp_path):
+    """Its only row is not valid UTF-8 because the file ends inside a letter: a cut (cut_off), as before."""
+    order = [0, 1, 3, 4, 5, 6, 2]  # the head's name last
+    text = _csv([[ROWS[2][i] for i in order]], [HEADER[i] for i in order]).removesuffix("\n")
+    got = _ingest(tmp_path, "csv", "cut.csv", text[: text.rindex("ng")].encode()[:-1], UTF8)
+    assert got.state == "ok", got.cause
+    assert got.quarantine["reason"].to_list() == ["file ends mid-row on line 2 (truncated)"]

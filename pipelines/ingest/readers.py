@@ -720,10 +720,11 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     header = _unique_names(cells)
     width = len(header)
     rest = _split_suspect_records(rest.filter(~blank), width, spec.delimiter, bad_lines)
-    if bad_lines:  # (nearly) every row not in the encoding: the file is in another one
+    if bad_lines:  # (nearly) every row not in the encoding: the file is in another one (a last row with no line
+        whole = rest.head(-1) if truncated else rest  # end is not counted: cut inside a letter, it is a cut)
         lines_of = pl.int_ranges("line", pl.col("line") + pl.col("lines"))
-        hit = rest.filter(lines_of.list.eval(pl.element().is_in(sorted(bad_lines))).list.any())["line"]
-        _refuse_undecodable_rows(extract, encoding, rest.height, hit.to_list())
+        hit = whole.filter(lines_of.list.eval(pl.element().is_in(sorted(bad_lines))).list.any())["line"]
+        _refuse_undecodable_rows(extract, encoding, whole.height, hit.to_list())
     rest, problems, unended = _csv_problem_lines(rest, truncated, bad_lines, encoding, width, spec.delimiter)
     frame, rest, unbalanced = _csv_fields(rest, width, spec.delimiter)
     problems.extend(unbalanced)
@@ -1786,8 +1787,9 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     )
     blank = lines["text"].str.strip_chars() == ""
     lines = lines.filter(~blank)
-    if bad_lines:  # (nearly) every line not in the encoding: the file is in another one
-        _refuse_undecodable_rows(extract, encoding, lines.height, [n for n in lines["line"] if n in bad_lines])
+    if bad_lines:  # (nearly) every line not in the encoding: the file is in another one (a last line with no line
+        whole = lines if eof_mark or text.endswith("\n") else lines.head(-1)  # end not counted: a cut, if any)
+        _refuse_undecodable_rows(extract, encoding, whole.height, [n for n in whole["line"] if n in bad_lines])
     problems = []
     if not eof_mark and not text.endswith("\n") and lines.height > 1 and _cut_off(lines, bad_lines):
         n, line = lines.row(-1)  # a file cut off mid-line (interrupted transfer), as a CSV's last row (_read_csv)
