@@ -360,7 +360,11 @@ _FS_IOC_GETFLAGS, _FS_IMMUTABLE_FL, _FS_APPEND_FL = 0x80086601, 0x10, 0x20  # li
 def unreplaceable(path: Path) -> str | None:
     """Why the published ``path`` (a file or folder) cannot be replaced by a rename, else None: its folder is not
     writable by this account, or it is immutable or append-only (``chattr +i``: root's permissions do not help).
-    Looked at before the marts' three swaps, so that one failing cannot leave the others swapped in."""
+    Looked at before the marts' three swaps, so that one failing cannot leave the others swapped in. A folder that is
+    a symbolic link, or holds one (:func:`linked_in`), cannot be replaced either: the swap would replace the link."""
+    if (link := linked_in(path)) is not None:
+        where = "" if link == path else f"{link.name} in it is "
+        return f"{where}{link_reason(link)}: {LINK_ADVICE.format(link=link.absolute())}"
     if not path.exists():
         return None
     if not os.access(path.parent, os.W_OK | os.X_OK):
@@ -403,7 +407,10 @@ def swap_folder(new: Path, final: Path, aside: Path, fault: str) -> None:
     allows (the previous one, then under ``new``'s name, deleted), else the previous one renamed to ``aside``, the
     new one renamed in and the previous one deleted. A run killed between the two renames leaves the previous folder
     at ``aside`` (:func:`put_back` restores it); a failed second rename puts it back at once. ``fault`` names the
-    fault points (``<fault>-swapped``, ``<fault>-aside``) tests kill the process at."""
+    fault points (``<fault>-swapped``, ``<fault>-aside``) tests kill the process at. A ``final`` that is a symbolic
+    link (or holds one) is refused (:class:`LinkedFolder`), nothing moved: the swap would replace the link."""
+    if (link := linked_in(final)) is not None:
+        raise LinkedFolder(link)
     if final.exists() and exchange_paths(new, final):
         fault_point(f"{fault}-swapped")  # tests: killed with the previous folder under the new one's name
         shutil.rmtree(new, ignore_errors=True)
@@ -430,8 +437,40 @@ def put_back(final: Path, asides: Iterable[Path], leftovers: Iterable[Path] = ()
         shutil.rmtree(stale, ignore_errors=True)
 
 
+LINK_ADVICE = (
+    "every run publishes a new folder in its place, which would replace the link and leave the folder it points to "
+    "as it was: link the other way round (ln -s {link} <the folder the recipients read>) or copy from it after each run"
+)
+
+
+def linked_in(folder: Path) -> Path | None:
+    """The symbolic link that ``folder`` is, or the first one directly inside it (a ward's folder, an export's file
+    linked to a share), else None: a published folder is replaced whole, links and all."""
+    if folder.is_symlink():
+        return folder
+    if folder.is_dir():
+        return next((child for child in sorted(folder.iterdir()) if child.is_symlink()), None)
+    return None
+
+
+def link_reason(link: Path) -> str:
+    return f"a symbolic link to {os.readlink(link)}"
+
+
+class LinkedFolder(OSError):
+    """A published folder is a symbolic link (or holds one): publishing a new folder in its place would replace the
+    link, and the folder it points to (a share the recipients read) would keep the old files without a word. Before,
+    the link was exchanged away and left under the build's name, which the leftover cleanup cannot remove."""
+
+    def __init__(self, link: Path) -> None:
+        super().__init__(errno.EPERM, link_reason(link), str(link))
+        self.link = link
+
+
 def cannot_replace(target: Path, exc: OSError, kept: str) -> str:
     """The message for a published folder this account cannot rename; ``kept`` says what is left as it was."""
+    if isinstance(exc, LinkedFolder):
+        return f"{exc.link} is {exc.strerror}: {kept}; {LINK_ADVICE.format(link=exc.link.absolute())}"
     return (
         f"{target} cannot be replaced ({exc.strerror}): {kept}; make the folder and its parent writable by this "
         "account (permissions, chattr -i, a read-only mount) and run again"
