@@ -1284,14 +1284,16 @@ FLOW_ACCOUNTING = Table(
         _f(
             "under_review",
             pl.Int64,
-            "Staged, in an entity, ward pending review (split_review or unresolved).",
+            "Staged, in an entity, ward pending review (split_review, scheme_review or unresolved).",
             required=True,
         ),
         _f("pending_split", pl.Int64, "Of under_review: split old unit without evidence.", required=True),
         _f(
             "no_ward",
             pl.Int64,
-            "Rows with no ward and no candidate ward (unresolved, or quarantined without a ward).",
+            "Rows in no ward's figure: no ward and not pending a split old unit (unresolved; scheme_review, a unit "
+            "name of both schemes with nothing to decide, whose candidate wards get its review item but no share; or "
+            "quarantined without a ward).",
             required=True,
         ),
         _f("reference_date", pl.Date, "Date ages are computed at: the latest extract date of the population registry."),
@@ -1301,7 +1303,8 @@ FLOW_ACCOUNTING = Table(
 CITY_SUMMARY = Table(
     name="city_summary",
     description="Entities per kind, city-wide: placed in a ward, pending a split old unit's review, or unplaced (no "
-    "ward and no candidate ward). The wards' estimates (ward_summary.<kind>_estimated) add up to placed + "
+    "ward and not pending a split old unit: the address unresolved, or naming a unit of both schemes with nothing to "
+    "decide, scheme_review, whose candidate wards get no share). The wards' estimates (ward_summary.<kind>_estimated) add up to placed + "
     "pending_split; unplaced entities are in no ward's figure, so entities = estimated + unplaced.",
     primary_key=("entity_kind",),
     fields=(
@@ -1309,7 +1312,13 @@ CITY_SUMMARY = Table(
         _f("entities", pl.Int64, "Entities of the kind (rows of marts.<kind>).", required=True),
         _f("placed", pl.Int64, "Placed in a 2025 ward (sum of ward_summary.<kind>).", required=True),
         _f("pending_split", pl.Int64, "Pending a split old unit's review, allocated to its parts.", required=True),
-        _f("unplaced", pl.Int64, "No ward and no candidate ward: in no ward's figure.", required=True),
+        _f(
+            "unplaced",
+            pl.Int64,
+            "No ward and not pending a split old unit (unresolved, or scheme_review: candidate wards of both schemes, "
+            "none given a share): in no ward's figure.",
+            required=True,
+        ),
         _f("estimated", pl.Int64, "placed + pending_split = sum of ward_summary.<kind>_estimated.", required=True),
     ),
 )

@@ -14,7 +14,8 @@ unknown), rounded by largest remainder so the estimates of an old unit add up to
 count exactly. A ward's estimate is its placed count plus its allocation, and the estimates of
 all wards add up to placed + pending. In a detail table (sex x age, size, sector, kind) each part's
 allocation is spread over the old unit's cells keeping both margins, so a ward's rows add up to its
-ward_summary figures (``detail_ward_problems`` blocks publication otherwise). An entity with no ward and no candidate ward is *unplaced*:
+ward_summary figures (``detail_ward_problems`` blocks publication otherwise). An entity with no ward that is not
+pending a split old unit (unresolved, or scheme_review: candidate wards of both schemes, none given a share) is *unplaced*:
 in no ward's figure, counted city-wide in ``city_summary`` (entities = estimated + unplaced), and
 ``city_total_problems`` blocks publication when these city totals disagree across the marts.
 
