@@ -29,6 +29,7 @@ from pipelines.review.decisions import (
     rejected_rows,
     rows_held,
     settle_decisions,
+    standing_rejects,
 )
 from pipelines.review.exports import write_ward_exports
 from pipelines.review.io import (
@@ -209,7 +210,10 @@ def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     decisions = wh.read(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name)
     placed = wh.read(REVIEW_SCHEMA, REVIEW_PLACEMENTS.name)
     inputs = read_review_inputs(wh, placed)
-    queues = build_queues(inputs, decisions, previous_review_table(wh, REVIEW_ITEM_KEYS), now)
+    audit = previous_review_table(wh, REVIEW_DECISION_AUDIT)
+    # every candidate ward that declined a split street, not only the reject in effect, is out of its files
+    rejects = standing_rejects(migrated_audit(audit)) if audit is not None and audit.height else None
+    queues = build_queues(inputs, decisions, previous_review_table(wh, REVIEW_ITEM_KEYS), now, rejects)
     summary, totals = queue_summary(queues), queue_totals(queues)
     published = wh.publish(
         REVIEW_SCHEMA,

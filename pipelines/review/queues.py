@@ -817,9 +817,15 @@ def pairs_not_decided(rows: pl.DataFrame | None, decisions: pl.DataFrame) -> pl.
 
 
 def build_queues(
-    inputs: ReviewInputs, decisions: pl.DataFrame, previous_keys: pl.DataFrame | None, now: dt.datetime
+    inputs: ReviewInputs,
+    decisions: pl.DataFrame,
+    previous_keys: pl.DataFrame | None,
+    now: dt.datetime,
+    rejects: pl.DataFrame | None = None,
 ) -> Queues:
-    """Every kind's items; those closed by a decision are set aside; the rest ranked (urgent kinds first)."""
+    """Every kind's items; those closed by a decision are set aside; the rest ranked (urgent kinds first).
+    ``rejects``: the audit's standing split rejects (decisions.standing_rejects), every declined ward out of its item's
+    files (``_without_ruled_out_ward``)."""
     commons, evidence = [], {}
     pair_rows, frame_of_pairs = None, pl.DataFrame()
     for kind in REVIEW_KINDS:
@@ -871,7 +877,7 @@ def build_queues(
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
         .select(REVIEW_QUEUE_ITEMS.columns)
     )
-    ranked = _without_ruled_out_ward(ranked, decisions)
+    ranked = _without_ruled_out_ward(ranked, decisions, rejects)
     keys = update_item_keys(previous_keys, everything, now)
     closed = keys.join(closed_ids, on="item_id", how="semi").select(
         "item_id", "kind", "new_uid", "candidates", "records_blocked", "name_key"
@@ -904,33 +910,54 @@ def _with_note(items: pl.DataFrame, notes: pl.DataFrame, column: str) -> pl.Data
     )
 
 
-def _without_ruled_out_ward(items: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
-    """An open split item whose decision in effect is a 'reject' leaves the candidates of the ward it ruled out (while
-    another candidate remains), so that ward's officials do not get the street they declined again in their files;
-    its summary says so. The item's keys (review.item_keys) keep every candidate: that ward may still place it."""
+def _without_ruled_out_ward(
+    items: pl.DataFrame, decisions: pl.DataFrame, rejects: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """An open split item leaves the candidates of every ward an official ruled out (while another candidate
+    remains), so that ward's officials do not get the street they declined again in their files; its summary names
+    them. The wards ruled out: the one of a 'reject' in effect and, with ``rejects`` (item_id, new_uid: the audit's
+    standing rejects, decisions.standing_rejects), every other candidate ward that declined it: before, a second
+    ward's reject put the first one's street back in its files. When every candidate declined, all keep it (someone
+    has to place it) and the summary names them all. The item's keys (review.item_keys) keep every candidate: a ward
+    may still place it."""
     if "new_uid" not in decisions.columns or items.height == 0:
         return items
     ruled = decisions.filter(
         pl.col("state").is_in(["open", "closed"]) & (pl.col("decision") == "reject") & pl.col("new_uid").is_not_null()
     ).select("item_id", pl.col("new_uid").alias("_ruled_out"))
-    hit = items.join(ruled, on="item_id", how="inner").filter(
-        pl.col("candidates").list.contains(pl.col("_ruled_out")) & (pl.col("candidates").list.len() > 1)
+    if rejects is not None and rejects.height:
+        standing = rejects.select("item_id", pl.col("new_uid").alias("_ruled_out")).cast(ruled.schema)
+        ruled = pl.concat([ruled, standing]).drop_nulls().unique(maintain_order=True)
+    hit = (
+        items.select("item_id", "candidates")
+        .join(ruled, on="item_id", how="inner")
+        .filter(pl.col("candidates").list.contains(pl.col("_ruled_out")))
     )
     if hit.height == 0:
         return items
-    kept = (
-        hit.select("item_id", "_ruled_out", pl.col("candidates").alias("_c"))
-        .explode("_c")
-        .filter(pl.col("_c") != pl.col("_ruled_out"))
-        .group_by("item_id", maintain_order=True)
-        .agg(pl.col("_c").alias("_kept"), pl.col("_ruled_out").first())
+    names = hit.group_by("item_id", maintain_order=True).agg(
+        pl.col("_ruled_out").unique().sort().str.join(", ").alias("_ruled")
     )
-    note = pl.concat_str(pl.col("summary"), pl.lit("; ruled out by an official: "), pl.col("_ruled_out"))
+    kept = (
+        hit.select("item_id", "candidates")
+        .unique("item_id", maintain_order=True)
+        .explode("candidates")
+        .join(
+            hit.select("item_id", "_ruled_out"),
+            left_on=["item_id", "candidates"],
+            right_on=["item_id", "_ruled_out"],
+            how="anti",
+        )
+        .group_by("item_id", maintain_order=True)
+        .agg(pl.col("candidates").alias("_kept"))
+    )
+    note = pl.concat_str(pl.col("summary"), pl.lit("; ruled out by an official: "), pl.col("_ruled"))
     return (
-        items.join(kept, on="item_id", how="left", maintain_order="left")
+        items.join(names, on="item_id", how="left", maintain_order="left")
+        .join(kept, on="item_id", how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("_kept", "candidates").alias("candidates"),
-            pl.when(pl.col("_kept").is_not_null()).then(note).otherwise(pl.col("summary")).alias("summary"),
+            pl.when(pl.col("_ruled").is_not_null()).then(note).otherwise(pl.col("summary")).alias("summary"),
         )
         .select(items.columns)
     )
