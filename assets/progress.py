@@ -178,13 +178,17 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
 def _query(database: Path | str, sql: str) -> str:
     """A command that shows ``sql`` on ``database`` read-only with what `uv sync` installs (DuckDB's Python
     package; the ``duckdb`` CLI is a separate program). ``file_search_path`` is the database's folder: the
-    raw/staged/quarantine views (and review.*_flagged over them) name their Parquet files relative to it."""
+    raw/staged/quarantine views (and review.*_flagged over them) name their Parquet files relative to it. The
+    project is named (``--project``), as in the UI hint: pasted outside the repository, a bare `uv run python`
+    finds no project and fails with "No module named 'duckdb'"."""
+    from pipelines.warehouse import REPO_ROOT
+
     folder = json.dumps(str(Path(database).resolve().parent))
     code = (
         f"import duckdb; duckdb.connect({json.dumps(str(database))}, read_only=True, "
         f'config={{"file_search_path": {folder}}}).sql({json.dumps(sql)}).show()'
     )
-    return f"uv run python -c {shlex.quote(code)}"
+    return f"uv run --project {shlex.quote(str(REPO_ROOT))} python -c {shlex.quote(code)}"
 
 
 def _duckdb_cli(database: Path) -> str:

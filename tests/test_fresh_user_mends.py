@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -256,7 +257,9 @@ def test_next_hints_are_commands_that_work_after_the_readme_install(tmp_path):
     (at,) = [i for i, line in enumerate(lines) if line.startswith("  review queues: ")]
     assert "`uv sync` does not" in lines[at]  # the duckdb CLI is named as a separate install
     command = lines[at + 1].strip()
-    assert command.startswith("uv run python -c ")
+    assert command.startswith(
+        f"uv run --project {shlex.quote(str(REPO))} python -c "
+    )  # the project named: works outside it too
     done = subprocess.run(["bash", "-c", command], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "split_unit" in done.stdout

@@ -56,10 +56,10 @@ def test_the_views_need_the_setting_from_another_folder(warehouse, elsewhere):
 def test_the_python_hint_reads_every_view_from_another_folder(warehouse, elsewhere):
     _, python = _hints(warehouse)
     argv = shlex.split(python)
-    assert argv[:4] == ["uv", "run", "python", "-c"]
+    assert argv[:6] == ["uv", "run", "--project", str(Path(__file__).resolve().parents[1]), "python", "-c"]  # HV17
     (connect,) = [
         node
-        for node in ast.walk(ast.parse(argv[4]))
+        for node in ast.walk(ast.parse(argv[6]))
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "connect"
     ]
     args = [ast.literal_eval(a) for a in connect.args]
