@@ -19,7 +19,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from assets.ingest import catalogue_keys, unlisted_sources
+from assets.ingest import catalogue_keys, listing, unlisted_sources
 from assets.metadata import preview_markdown, published_metadata, static_table_metadata
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
@@ -213,6 +213,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
             labelled_pairs=same,
             cannot_link_pairs=different,
             raw_dates=raw_dates_reader(wh, kind),  # the review table's <side>_<date>_raw: the text as written
+            keyed_sources={s.id for s in listing().sources.values() if s.key_column},  # versions matched once
         )
         if result.result is not None:
             context.log.info(result.result.summary())

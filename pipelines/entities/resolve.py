@@ -9,12 +9,13 @@ keeps entity ids stable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.entities.versions import pairs_on_newest, previous_on_newest, split_versions, with_earlier_versions
 from pipelines.match import MatchResult, load_spec, match
 from pipelines.match.learning import pattern, refine_thresholds
 from pipelines.match.spec import MatchSpec
@@ -64,6 +65,7 @@ def resolve_entities(
     labelled_pairs: pl.DataFrame | None = None,
     cannot_link_pairs: pl.DataFrame | None = None,
     raw_dates: Callable[[pl.DataFrame], pl.DataFrame | None] | None = None,
+    keyed_sources: Collection[str] | None = None,
 ) -> EntityTables:
     """Deduplicate one staged registry under mappings/match/<kind>.toml into the published tables.
 
@@ -73,6 +75,8 @@ def resolve_entities(
     raw_dates: given the review pairs (left_id, right_id), the records' date columns as the source wrote them
     (record_key + columns; ``pipelines.review.io.raw_shown_dates``): the review table's ``<side>_<column>_raw``
     (null without it). Each side's date precision comes from the staged records (``review_with_dates``).
+    keyed_sources: the sources keyed by a column of their own (catalogue ``key_column``): a record of theirs in
+    several extracts is matched once, as its newest version (``pipelines.entities.versions``).
     """
     spec = load_spec(spec_path(kind))
     if staged.height == 0:
@@ -80,20 +84,28 @@ def resolve_entities(
         return EntityTables(
             kind, _empty(entities_table(kind)), _empty(lineage_table(kind)), _empty(review_table(kind)), stats, None
         )
+    # each source record once, as its newest extract's version (pipelines.entities.versions)
+    versions = split_versions(staged, keyed_sources, cannot_link_pairs)
+    same, different = pairs_on_newest(labelled_pairs, versions), pairs_on_newest(cannot_link_pairs, versions)
     result = match(
-        staged,
+        versions.matched,
         spec,
-        previous=previous,
-        labelled_pairs=labelled_pairs,
-        cannot_link_pairs=cannot_link_pairs,
+        previous=previous_on_newest(previous, versions),
+        labelled_pairs=same,
+        cannot_link_pairs=different,
         source=f"staged_{ENTITY_KINDS[kind]}",
     )
-    lineage = staged.select("record_key", "source_id", "extract_date").join(
+    lineage = versions.matched.select("record_key", "source_id", "extract_date").join(
         result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"
     )
-    stats = {**result.stats, **labels_report(result, labelled_pairs, cannot_link_pairs, spec)}
+    lineage, entities = with_earlier_versions(lineage, result.entities, staged, versions)
+    stats = {
+        **result.stats,
+        "earlier_versions": versions.earlier.height,
+        **labels_report(result, same, different, spec),
+    }
     review = review_with_dates(kind, result.review, staged, raw_dates(result.review) if raw_dates else None)
-    return EntityTables(kind, result.entities, lineage, review, stats, result)
+    return EntityTables(kind, entities, lineage, review, stats, result)
 
 
 def review_with_dates(kind: str, review: pl.DataFrame, staged: pl.DataFrame, raw: pl.DataFrame | None) -> pl.DataFrame:

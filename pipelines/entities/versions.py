@@ -1,0 +1,155 @@
+"""Versions of one source record in several extracts: matched once, as its newest version.
+
+A source sends an extract again and again (a monthly dump of the same table): the record its key names in May
+and in June is one record of that system, not two people who happen to agree. Matched as separate records, each
+person of a source loaded N times holds N records that all agree: candidate pairs grow with N², the review
+queue with them, and past ``max_cluster_size`` copies (20 for people) the chaining guard splits one person into
+several entities. So the entity step matches each source record once, as the version of its newest extract;
+the earlier versions follow it into its entity, linked to it by the source's own key ("same source record").
+
+Only keys the source itself gave (the catalogue's ``key_column``), unique in their extract, say "the same
+record": a source without one is keyed by row number; a row keyed by its place in the file or by its content (``source_key: missing`` in ``issues``) or whose key another row of its extract has
+too (``source_key: repeated``) is matched as a record of its own, as before. Two versions an official judged
+different people (a no_match decision: the source reused a key) are matched apart too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import polars as pl
+
+#: staged ``issues`` saying the key is not the source's own or not unique in its extract (pipelines.ingest.stage)
+UNSTABLE_KEY = r"source_key: (?:missing|repeated)"
+#: lineage ``link_evidence`` of an earlier version
+SAME_SOURCE_RECORD = "same source record: the source's key, in a newer extract"
+
+
+@dataclass
+class Versions:
+    """``matched``: the staged records the engine matches; ``earlier``: record_key -> newest_key (the matched
+    version of the same source record) of every other staged record."""
+
+    matched: pl.DataFrame
+    earlier: pl.DataFrame
+
+    def to_newest(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        """``frame`` with each earlier version's record key in ``column`` replaced by its newest version's."""
+        renamed = self.earlier.rename({"record_key": column, "newest_key": "_newest"})
+        return (
+            frame.join(renamed, on=column, how="left", maintain_order="left")
+            .with_columns(pl.coalesce("_newest", column).alias(column))
+            .drop("_newest")
+        )
+
+
+def split_versions(
+    staged: pl.DataFrame, keyed_sources: Collection[str] | None, kept_apart: pl.DataFrame | None = None
+) -> Versions:
+    """The newest version of each source record (and every record without a key of its source's own) to match,
+    and the earlier versions. ``keyed_sources``: the sources whose records are keyed by a column of their own
+    (the catalogue's ``key_column``; others are keyed by row number, which names another record in the next
+    extract); None or empty: every record is matched. ``kept_apart``: record-key pairs (left_id, right_id)
+    officials judged different entities; a source record two of whose versions they name is matched version by
+    version."""
+    if not keyed_sources:
+        return Versions(staged, pl.DataFrame(schema={"record_key": pl.String, "newest_key": pl.String}))
+    stable = (
+        staged.filter(pl.col("source_id").is_in(list(keyed_sources)))
+        .select(
+            "record_key",
+            "source_id",
+            "source_key",
+            "extract_date",
+            pl.col("issues").fill_null("").str.contains(UNSTABLE_KEY).not_().alias("_stable"),
+        )
+        .filter(pl.col("_stable") & pl.col("source_key").is_not_null())
+    )
+    stable = stable.with_columns(
+        pl.col("record_key")
+        .sort_by(["extract_date", "record_key"], descending=[True, True])
+        .first()
+        .over(["source_id", "source_key"])
+        .alias("newest_key")
+    )
+    if kept_apart is not None and kept_apart.height:
+        stable = stable.join(_reused_keys(stable, kept_apart), on=["source_id", "source_key"], how="anti")
+    earlier = stable.filter(pl.col("record_key") != pl.col("newest_key")).select("record_key", "newest_key")
+    matched = staged.join(earlier.select("record_key"), on="record_key", how="anti", maintain_order="left")
+    return Versions(matched, earlier)
+
+
+def _reused_keys(stable: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """(source_id, source_key) of the source records two of whose versions ``pairs`` name."""
+    group = stable.select("record_key", "source_id", "source_key")
+    sides = [
+        group.rename({"record_key": side, "source_id": f"{side}_s", "source_key": f"{side}_k"})
+        for side in ("left_id", "right_id")
+    ]
+    named = pairs.select("left_id", "right_id").join(sides[0], on="left_id").join(sides[1], on="right_id")
+    same = named.filter((pl.col("left_id_s") == pl.col("right_id_s")) & (pl.col("left_id_k") == pl.col("right_id_k")))
+    return same.select(pl.col("left_id_s").alias("source_id"), pl.col("left_id_k").alias("source_key")).unique()
+
+
+def previous_on_newest(previous: pl.DataFrame | None, versions: Versions) -> pl.DataFrame | None:
+    """The previous run's lineage (record_id, entity_id) as the records matched now: a newest version not seen
+    before takes the entity of the source record's version the previous run placed (its own row first)."""
+    if previous is None or not previous.height or not versions.earlier.height:
+        return previous
+    own = previous.with_columns(pl.lit(0).alias("_order"))
+    moved = versions.to_newest(previous, "record_id").with_columns(pl.lit(1).alias("_order"))
+    return pl.concat([own, moved]).sort("_order", maintain_order=True).unique("record_id", keep="first").drop("_order")
+
+
+def pairs_on_newest(pairs: pl.DataFrame | None, versions: Versions) -> pl.DataFrame | None:
+    """Record-key pairs (left_id, right_id) with earlier versions replaced by their newest; a pair of one source
+    record's versions (trivially one entity) dropped."""
+    if pairs is None or not pairs.height or not versions.earlier.height:
+        return pairs
+    moved = versions.to_newest(versions.to_newest(pairs, "left_id"), "right_id")
+    return moved.filter(pl.col("left_id") != pl.col("right_id")).unique(["left_id", "right_id"], maintain_order=True)
+
+
+def with_earlier_versions(
+    lineage: pl.DataFrame, entities: pl.DataFrame, staged: pl.DataFrame, versions: Versions
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The lineage and entities of the matched records, completed with the earlier versions: each in its newest
+    version's entity, linked to it with probability 1 and ``SAME_SOURCE_RECORD``; entity sizes, record counts and
+    record ids over every staged record."""
+    if not versions.earlier.height:
+        return lineage, entities
+    newest = lineage.select(pl.col("record_key").alias("newest_key"), "entity_id")
+    added = (
+        versions.earlier.join(newest, on="newest_key", how="left")
+        .join(staged.select("record_key", "source_id", "extract_date"), on="record_key", how="left")
+        .select(
+            "record_key",
+            "source_id",
+            "extract_date",
+            "entity_id",
+            pl.col("newest_key").alias("linked_to"),
+            pl.lit(1.0).alias("link_probability"),
+            pl.lit(SAME_SOURCE_RECORD).alias("link_evidence"),
+        )
+    )
+    lineage = pl.concat([lineage, added], how="diagonal_relaxed").select(lineage.columns)
+    order = staged.select("record_key").with_row_index("_at")
+    lineage = (
+        lineage.join(order, on="record_key", how="left")
+        .sort("_at")
+        .drop("_at")
+        .with_columns(pl.len().over("entity_id").cast(lineage.schema["entity_size"]).alias("entity_size"))
+    )
+    per_entity = added.group_by("entity_id").agg(pl.col("record_key").alias("_more"))
+    entities = (
+        entities.join(per_entity, on="entity_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.concat_list("record_ids", pl.col("_more").fill_null(pl.lit([], pl.List(pl.String))))
+            .list.sort()
+            .alias("record_ids")
+        )
+        .with_columns(pl.col("record_ids").list.len().cast(entities.schema["record_count"]).alias("record_count"))
+        .drop("_more")
+    )
+    return lineage, entities
