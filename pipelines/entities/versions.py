@@ -53,19 +53,24 @@ def split_versions(
     extract); None or empty: every record is matched. ``kept_apart``: record-key pairs (left_id, right_id)
     officials judged different entities; a source record two of whose versions they name is matched version by
     version."""
+    none = pl.DataFrame(schema={"record_key": pl.String, "newest_key": pl.String})
     if not keyed_sources:
-        return Versions(staged, pl.DataFrame(schema={"record_key": pl.String, "newest_key": pl.String}))
-    stable = (
-        staged.filter(pl.col("source_id").is_in(list(keyed_sources)))
-        .select(
-            "record_key",
-            "source_id",
-            "source_key",
-            "extract_date",
-            pl.col("issues").fill_null("").str.contains(UNSTABLE_KEY).not_().alias("_stable"),
-        )
-        .filter(pl.col("_stable") & pl.col("source_key").is_not_null())
-    )
+        return Versions(staged, none)
+    stable = staged.select(
+        "record_key",
+        "source_id",
+        "source_key",
+        "extract_date",
+        (
+            pl.col("source_id").is_in(list(keyed_sources))
+            & pl.col("source_key").is_not_null()
+            & ~pl.col("issues").fill_null("").str.contains(UNSTABLE_KEY)
+        ).alias("_stable"),
+    ).filter("_stable")
+    # only keys held by several rows need the window (at 1M people, one extract a source: none; 0.13 s to know)
+    stable = stable.filter(pl.struct("source_id", "source_key").is_duplicated())
+    if not stable.height:
+        return Versions(staged, none)
     stable = stable.with_columns(
         pl.col("record_key")
         .sort_by(["extract_date", "record_key"], descending=[True, True])
