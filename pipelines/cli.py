@@ -319,15 +319,15 @@ SKIP_ROWS = click.option(
     "input_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Input table: .csv (any encoding, see --encoding), .parquet, .xlsx (the first visible sheet, or "
-    "--sheet) or .json (an array of objects, or JSON Lines).",
+    help="Input table: .csv or .tsv (any encoding, see --encoding), .parquet, .xlsx (the first visible sheet, or "
+    "--sheet), .json (an array of objects, or JSON Lines) or .jsonl/.ndjson (JSON Lines).",
 )
 @click.option(
     "--output",
     "output_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Output table: .csv (lists ';'-joined) or .parquet.",
+    help="Output table: .csv (lists ';'-joined), .tsv (tab-separated) or .parquet.",
 )
 @click.option("--column", "address_column", metavar="NAME", help="Column with the free-text address.")
 @click.option("--ward-column", metavar="NAME", help="Column with the old ward/commune name.")
@@ -574,7 +574,8 @@ def _resolve_summary(
     "--input",
     "input_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Table to deduplicate (.csv, .parquet, .xlsx or .json); or give --increment and --state.",
+    help="Table to deduplicate (.csv, .tsv, .parquet, .xlsx, .json, .jsonl or .ndjson); or give --increment and "
+    "--state.",
 )
 @click.option(
     "--spec",
@@ -588,7 +589,7 @@ def _resolve_summary(
     "output_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="One row per input record: record_id, entity_id and the link that put it there (.csv or .parquet).",
+    help="One row per input record: record_id, entity_id and the link that put it there (.csv, .tsv or .parquet).",
 )
 @click.option(
     "--previous",
@@ -624,7 +625,8 @@ def _resolve_summary(
     "--increment",
     "increment_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="New or changed records (.csv, .parquet, .xlsx or .json) to match against --state instead of a whole --input.",
+    help="New or changed records (.csv, .tsv, .parquet, .xlsx, .json, .jsonl or .ndjson) to match against --state "
+    "instead of a whole --input.",
 )
 @click.option(
     "--state",
