@@ -153,6 +153,24 @@ def entity_of_pairs(wh: Warehouse, review: dict[str, pl.DataFrame]) -> dict[str,
     return out
 
 
+def earlier_versions(wh: Warehouse) -> dict[str, pl.Series]:
+    """Per registry: the record keys its entities' lineage names earlier versions of a source record (loaded again
+    in a newer extract: ``pipelines.entities.versions``)."""
+    from pipelines.entities.versions import SAME_SOURCE_RECORD
+
+    out = {}
+    for kind, registry in ENTITY_KINDS.items():
+        path = wh.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)
+        if path.is_file():
+            out[registry] = (
+                pl.scan_parquet(path)
+                .filter(pl.col("link_evidence") == SAME_SOURCE_RECORD)
+                .select("record_key")
+                .collect()["record_key"]
+            )
+    return out
+
+
 def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) -> ReviewInputs:
     def ref(table: Table) -> pl.DataFrame:
         return pl.read_parquet(wh.parquet_path("reference", table.name))
@@ -171,6 +189,7 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
         crosswalk=ref(CROSSWALK).select("old_uid", "new_uid"),
         raw_dates=raw_shown_dates(wh, review),
         entity_of=entity_of_pairs(wh, review),
+        earlier_versions=earlier_versions(wh),
     )
 
 

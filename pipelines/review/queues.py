@@ -98,6 +98,9 @@ class ReviewInputs:
     # same two entities are one item (entity_pair_items); a kind without it: one item per pair. It holds the records of
     # officials' no_match labels too: which decision keeps a refused pair apart (reviewers_apart)
     entity_of: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # registry -> record keys of earlier versions of a source record (pipelines.entities.versions; their entities'
+    # lineage): a record-level item is made for the newest version only, not once per extract
+    earlier_versions: dict[str, pl.Series] = field(default_factory=dict)
 
 
 @dataclass
@@ -292,6 +295,8 @@ def _id_problems(flags: pl.Expr) -> pl.Expr:
 def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
     frames = []
     for registry, staged in inputs.staged.items():
+        if (earlier := inputs.earlier_versions.get(registry)) is not None and len(earlier):
+            staged = staged.filter(~pl.col("record_key").is_in(earlier.implode()))
         for column, flag in ID_CHECKS[registry]:
             rows = staged.with_columns(_id_problems(flag).alias("_flag")).filter(pl.col("_flag").is_not_null())
             frames.append(
