@@ -1326,7 +1326,7 @@ def reference() -> None:
     show_default=True,
     help="People to generate, a target: households are drawn for it and their sizes decide the total (about 4% more: 2000 gives 2095; the whole city: 14000000).",
 )
-@click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same bytes.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Same seed (and --chunk-people), same bytes.")
 @click.option(
     "--duplicate-rate",
     type=click.FloatRange(0, 0.5),
@@ -1358,7 +1358,7 @@ def reference() -> None:
     type=click.IntRange(min=1000),
     default=250_000,
     show_default=True,
-    help="People per chunk (bounds memory).",
+    help="People per chunk (bounds memory). Part of the seed: another chunk size draws another city.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def synth(
