@@ -29,10 +29,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.reference import CITY_TIME_ZONE
 from pipelines.warehouse import REPO_ROOT
 
 MAPPINGS = REPO_ROOT / "mappings"
-NIGHTLY_CRON, TIMEZONE = "0 2 * * *", "Asia/Ho_Chi_Minh"  # the nightly ingest schedules' tick (assets/schedules.py)
+NIGHTLY_CRON, TIMEZONE = "0 2 * * *", CITY_TIME_ZONE  # the nightly ingest schedules' tick (assets/schedules.py)
 NIGHTLY = dg.AutomationCondition.on_cron(NIGHTLY_CRON, TIMEZONE)
 AUTOMATED_GROUPS = {"entities", "review", "marts", "report"}
 DEFAULT_OWNER = "team:wardbridge"

@@ -63,6 +63,12 @@ JOB = "wardbridge_review"
 DECISIONS_ASSET = "review_decisions"
 
 
+def utc_now() -> dt.datetime:
+    """This instant (the review assets' clock; a test sets another). Decisions dated after the city's date at it are
+    in the future (``load_decisions``)."""
+    return dt.datetime.now(dt.UTC)
+
+
 class DecisionsConfig(dg.Config):
     decisions_dir: str | None = Field(
         default=None,
@@ -110,12 +116,12 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         valid = wh.read(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name).height
         yield from selected(context, [_decisions_check(errors, f"{valid} effective decisions")])
         return
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     folder = decisions_dir(config.decisions_dir)
     items = previous_review_table(wh, REVIEW_ITEM_KEYS)
     previous = previous_review_table(wh, REVIEW_DECISION_AUDIT)
     previous = migrated_audit(previous) if previous is not None else None  # one written before pairs were kept
-    loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, today=now.date(), audit=previous)
+    loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, now=now, audit=previous)
     audit, added = append_audit(previous, loaded.rows, now)
     settled = settle_decisions(audit, items)  # the audit's rows in force worked out once
     decisions = settled.decisions
@@ -206,7 +212,7 @@ def _decisions_check(errors: pl.DataFrame, valid: str) -> dg.AssetCheckResult:
 )
 def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: QueuesConfig):
     wh = warehouse.get()
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     decisions = wh.read(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name)
     placed = wh.read(REVIEW_SCHEMA, REVIEW_PLACEMENTS.name)
     inputs = read_review_inputs(wh, placed)

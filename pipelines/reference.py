@@ -7,10 +7,12 @@ and merged in at load time, so local knowledge survives a rebuild.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -27,6 +29,20 @@ USER_GAZETTEER = MAPPINGS_DIR / "gazetteer.csv"
 HCMC_OLD_UNITS_BY_PROVINCE = {"79": 273, "74": 91, "77": 78}  # old HCMC, Binh Duong, Ba Ria - Vung Tau
 HCMC_OLD_PROVINCES = tuple(HCMC_OLD_UNITS_BY_PROVINCE)
 HCMC_NEW_PROVINCE = "79"
+# The city's clock, the one place it is written: the nightly schedules tick in it (assets/operations.py), SQL sources'
+# dates are read in it (pipelines/ingest/sql.py), and an official's "today" is its date (city_today).
+CITY_TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+
+def city_today(now: dt.datetime | None = None) -> dt.date:
+    """The city's calendar date at the instant ``now`` (an aware datetime; default: this instant). Officials work
+    07:30-17:00 in the city, from 00:30 UTC: the UTC date is the day before until 07:00 there."""
+    now = dt.datetime.now(dt.UTC) if now is None else now
+    if now.tzinfo is None:
+        raise ValueError("city_today needs an aware instant (a naive datetime's zone is unknown)")
+    return now.astimezone(ZoneInfo(CITY_TIME_ZONE)).date()
+
+
 # the tables the resolver reads (source_disagreements is documentation only)
 RESOLVER_TABLES = ("units_pre2025", "units_2025", "crosswalk", "aliases", "gazetteer")
 

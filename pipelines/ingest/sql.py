@@ -51,6 +51,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from pipelines.reference import CITY_TIME_ZONE
+
 __all__ = [
     "SOURCE_KEY",
     "ExtractDates",
@@ -377,7 +379,7 @@ def _engine(url: str | URL, *, lenient: bool = False) -> tuple[Engine, URL]:
     )
 
 
-SOURCE_TIME_ZONE = "Asia/Ho_Chi_Minh"  # the registries' dates are Vietnam's calendar days
+SOURCE_TIME_ZONE = CITY_TIME_ZONE  # the registries' dates are Vietnam's calendar days
 
 
 def _source_time_zone(dbapi_connection, _record) -> None:  # noqa: ANN001 - SQLAlchemy "connect" event

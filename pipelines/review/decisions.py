@@ -57,6 +57,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.reference import city_today
 from pipelines.review.exports import ESCAPE, ESCAPED_FORMULA
 from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, item_ids, md5_column
 from pipelines.schema import (
@@ -1250,11 +1251,15 @@ def load_decisions(
     *,
     ward_codes: set[str],
     items: pl.DataFrame | None,
-    today: dt.date,
+    now: dt.datetime | None = None,
+    today: dt.date | None = None,
     audit: pl.DataFrame | None = None,
 ) -> LoadedDecisions:
     """The decisions folder's rows validated (``validate``; `audit`: review.decision_audit so far, which says which
-    rows are decisions it already keeps with their record pairs)."""
+    rows are decisions it already keeps with their record pairs). A decision dated after the city's date at the
+    instant ``now`` (default: this instant) is in the future; ``today`` gives that date itself. Not the UTC date:
+    from 00:00 to 07:00 in the city it is the day before, and a decision dated today there was refused."""
+    today = city_today(now) if today is None else today
     rows, file_errors, files = read_decision_rows(folder)
     valid, errors, undecided = validate(rows, ward_codes=ward_codes, items=items, today=today, audit=audit)
     if not folder.is_dir():
