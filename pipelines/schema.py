@@ -912,13 +912,15 @@ def lineage_table(kind: str) -> Table:
             _f(
                 "linked_to",
                 pl.String,
-                "The record of the same entity it was linked to with the highest probability; null for an entity of one record.",
+                "The record of the same entity it was linked to with the highest probability; null for an entity of one record. "
+                "An earlier version of a source record (the same source and key in a newer extract): that newer version.",
             ),
             _f("link_probability", pl.Float64, "Match probability of that link."),
             _f(
                 "link_evidence",
                 pl.String,
-                "Comparison levels of that link ('name=exact; date_of_birth=day_month_swapped; ...').",
+                "Comparison levels of that link ('name=exact; date_of_birth=day_month_swapped; ...'); for an earlier "
+                "version of a source record 'same source record: the source's key, in a newer extract' (probability 1).",
             ),
         ),
     )

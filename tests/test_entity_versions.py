@@ -158,3 +158,11 @@ def test_officials_labels_on_earlier_versions_reach_the_newest(one_load):
     entity = dict(people.lineage.select("record_key", "entity_id").iter_rows())
     assert entity[a] == entity[b]
     assert people.stats["labels"]["unknown"] == 0
+
+
+def test_the_lineage_declaration_names_the_versions_evidence():
+    from pipelines.schema import lineage_table
+
+    fields = {f.name: f.description for f in lineage_table("people").fields}
+    assert SAME_SOURCE_RECORD in fields["link_evidence"]
+    assert "newer extract" in fields["linked_to"]
