@@ -25,6 +25,7 @@ import polars as pl
 from assets.metadata import table_schema
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
+from pipelines.publish.gate_docs import keep_data_docs, prune_gate_docs
 from pipelines.publish.marts import (
     DETAIL_MARTS,
     city_total_problems,
@@ -310,6 +311,7 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
         # visible before every gate passed
         marts, published = publish_from_warehouse(wh, validators=validators, run_id=context.run.run_id, key=key)
     except PublishRejected as exc:
+        _prune_data_docs(context, wh.root)
         gate_problems = [p for p in exc.problems if p not in exc.accounting]
         yield from selected(
             context,
@@ -329,6 +331,7 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
             ],
         )
         raise dg.Failure(description=f"marts not published, the previous ones stay in place: {exc}") from exc
+    pruned = _prune_data_docs(context, wh.root)
     accounting_frame = marts.analytics_frame("flow_accounting")
     yield dg.MaterializeResult(
         asset_key=ANALYTICS,
@@ -340,6 +343,7 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "pseudonym_key_fingerprint": key_fingerprint(key),
             "gx": "quality/gx.py (one session, one Data Docs site per run)",
             "gx_data_docs": dg.MetadataValue.path(str(docs_root / "index.html")),
+            "gx_data_docs_removed": len(pruned),  # older runs' folders (pipelines/publish/gate_docs.py)
             "dagster/row_count": published.rows["marts.ward_summary"],
         },
     )
@@ -368,6 +372,18 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
             ),
         ],
     )
+
+
+def _prune_data_docs(context: dg.AssetExecutionContext, root: Path) -> list[Path]:
+    """Older marts runs' Data Docs folders removed (the newest $WARDBRIDGE_KEEP_DATA_DOCS kept, and any the published
+    marts or reports/latest.html point to); said in the log."""
+    removed = prune_gate_docs(root, current=context.run.run_id)
+    if removed:
+        context.log.info(
+            f"marts Data Docs: removed {len(removed)} older run folder(s) in {root / 'marts' / 'gx'} "
+            f"(kept the newest {keep_data_docs()} and those the marts and the report link)"
+        )
+    return removed
 
 
 MARTS_ASSETS = [publish_marts_asset]
