@@ -75,7 +75,14 @@ from pipelines.publish.pseudonym import (
 )
 from pipelines.publish.store import cannot_replace, put_back, swap_folder
 from pipelines.schema import Table
-from pipelines.warehouse import REPO_ROOT, PartitionedLayer, Warehouse, file_lock, search_warehouse
+from pipelines.warehouse import (
+    REPO_ROOT,
+    PartitionedLayer,
+    Warehouse,
+    connect_for_reading,
+    file_lock,
+    search_warehouse,
+)
 from quality import gx as gates
 from quality import rules as Q
 
@@ -853,7 +860,8 @@ def read_source(warehouse: Warehouse, source: str, columns: list[str]) -> pl.Dat
     if not database.is_file():
         raise ExportError(f"{source}: {database.name} does not exist in {warehouse.root} (run the pipeline first)")
     quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-    with duckdb.connect(str(database), read_only=True) as con:
+    # waits, as Warehouse.read does, while another process (a second run's step) writes wardbridge.duckdb
+    with connect_for_reading(database) as con:
         search_warehouse(con, warehouse.root)  # the raw/quarantine views name their files relative to the root
         try:
             present = con.sql(f'SELECT * FROM "{schema}"."{table}" LIMIT 0').columns
