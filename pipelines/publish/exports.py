@@ -156,8 +156,18 @@ def _survivorship(kind: str) -> dict[str, str]:
         return dict(tomllib.load(fh).get("survivorship", {}))
 
 
-def _row_policy_for_recipient(f: S.Field, noun: str) -> str:
-    """A staged field's missing/invalid policy as it shows in an entity's exported value."""
+def queued_id_columns(registry: str) -> frozenset[str]:
+    """The staged columns of ``registry`` whose flagged values the ward officials' ``invalid_id`` queue takes
+    (pipelines/review/queues.py ID_CHECKS); other flagged values are in no officials' queue."""
+    from pipelines.review.queues import ID_CHECKS
+
+    return frozenset(column for column, _ in ID_CHECKS.get(registry, ()))
+
+
+def _row_policy_for_recipient(f: S.Field, noun: str, registry: str) -> str:
+    """A staged field's missing/invalid policy as it shows in an entity's exported value, saying where the records
+    it concerns are listed: a quarantined row is in the ward officials' queue of rows to repair; a flagged ID or tax
+    code in their queue of invalid IDs; any other flagged value only in the warehouse's list of flagged records."""
     out = []
     if "quarantine" in (f.on_missing, f.on_invalid):
         what = {(True, True): "without it or with an unreadable one", (True, False): "without it"}.get(
@@ -166,7 +176,21 @@ def _row_policy_for_recipient(f: S.Field, noun: str) -> str:
         out.append(f"Source records {what} were set aside for correction and are not in this export.")
     if "flag" in (f.on_missing, f.on_invalid):
         what = "a readable value" if f.on_invalid == "flag" else "it"
-        out.append(f"Empty when no source record of the {noun} gives {what} (such records are listed for correction).")
+        out.append(f"Empty when no source record of the {noun} gives {what}.")
+        flagged = {
+            (True, True): "Source records without it or with an unreadable one",
+            (True, False): "Source records without it",
+        }.get((f.on_missing == "flag", f.on_invalid == "flag"), "Source records with an unreadable one")
+        if f.name in queued_id_columns(registry) and f.on_invalid == "flag":
+            out.append(
+                "Source records with an unreadable or doubtful one are in the ward officials' review queue of "
+                "invalid IDs" + ("; those without one are not." if f.on_missing is None else ".")
+            )
+        else:
+            out.append(
+                f"{flagged} are flagged in the city's warehouse for its data engineers; they are in no ward "
+                "officials' review queue."
+            )
     return " ".join(out)
 
 
@@ -220,7 +244,7 @@ def recipient_description(table: Table, source_field: S.Field, exported: Mapping
             part
             for part in (
                 base,
-                _row_policy_for_recipient(staged, noun),
+                _row_policy_for_recipient(staged, noun, S.ENTITY_KINDS[kind]),
                 f"When several source records describe the same {noun}: {rule}.",
                 _partial_date_sentence(kind, source_field.name, exported),
             )
