@@ -1447,6 +1447,49 @@ def _stack(group: pl.DataFrame) -> tuple[list[dict], dict]:
     return stack, last
 
 
+def idle_reverses(ordered: pl.DataFrame) -> pl.DataFrame:
+    """The 'reverse' rows in force (``ordered``: _in_force) that undo nothing when their item's rows are replayed in
+    order (_stack): no decision of the item before it, every one before it already reversed, or the decision it
+    was meant for dated after it (rows replay by date). source_file, sheet, source_row, item_id, why."""
+    schema = {"source_file": pl.String, "sheet": pl.String, "source_row": pl.Int64, "item_id": pl.String}
+    ids = ordered.filter(pl.col("decision") == "reverse")["item_id"].unique()
+    out: list[dict] = []
+    rows = ordered.filter(pl.col("item_id").is_in(ids.implode()))
+    for (item_id,), group in rows.group_by("item_id", maintain_order=True):
+        standing = decided = 0
+        rows_of = group.select("decision", "source_file", "sheet", "source_row").to_dicts()
+        for i, row in enumerate(rows_of):
+            if row["decision"] != "reverse":
+                standing, decided = standing + 1, decided + 1
+                continue
+            if standing:
+                standing -= 1
+                continue
+            if decided:
+                why = "every decision of the item before it is already reversed"
+            elif any(r["decision"] != "reverse" for r in rows_of[i + 1 :]):
+                why = (
+                    "the item's decision is dated after it (a reverse undoes the decision before it by date: "
+                    "write it with a date on or after that decision's)"
+                )
+            else:
+                why = "the item has no decision before it"
+            out.append({**{k: row[k] for k in ("source_file", "sheet", "source_row")}, "item_id": item_id, "why": why})
+    return pl.DataFrame(out, schema={**schema, "why": pl.String})
+
+
+def idle_reverse_errors(idle: pl.DataFrame) -> pl.DataFrame:
+    """REVIEW_DECISION_ERRORS rows for idle_reverses (field 'decision'; the cause names the item and why)."""
+    cause = pl.concat_str(
+        pl.lit("reverse of item "),
+        pl.col("item_id"),
+        pl.lit(" has nothing to undo: "),
+        pl.col("why"),
+        pl.lit("; the item stays as it was"),
+    )
+    return _decision_errors(idle, cause)
+
+
 def _in_effect(stack: list[dict]) -> dict | None:
     """The decision in effect among the standing ones (in order): the last, except that a split item's 'reject'
     of one ward leaves a 'place' in another ward (or a 'dismiss') standing: "not in ward X" and "in ward Y" both
@@ -1645,7 +1688,7 @@ class SettledDecisions:
     decisions: (
         pl.DataFrame
     )  # REVIEW_DECISIONS_TABLE; same-date conflicts and contradicting labels held (state conflict)
-    errors: pl.DataFrame  # REVIEW_DECISION_ERRORS: conflict_errors, then contradiction_errors
+    errors: pl.DataFrame  # REVIEW_DECISION_ERRORS: conflict_errors, contradiction_errors, idle_reverse_errors
     conflicts: pl.DataFrame  # decision_conflicts
     contradictions: pl.DataFrame  # label_contradictions: item_id, others
 
@@ -1659,13 +1702,19 @@ def settle_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> Settled
     conflicts = _conflicts(standing)
     decisions = _effective(ordered, conflicts, items)
     contradictions = label_contradictions(decisions)
-    errors = pl.concat([conflict_errors(conflicts), _contradiction_errors(standing, contradictions)])
+    errors = pl.concat(
+        [
+            conflict_errors(conflicts),
+            _contradiction_errors(standing, contradictions),
+            idle_reverse_errors(idle_reverses(ordered)),
+        ]
+    )
     return SettledDecisions(hold_contradictions(decisions, contradictions), errors, conflicts, contradictions)
 
 
 def rows_held(settled: SettledDecisions, loaded: LoadedDecisions) -> tuple[int, int]:
-    """(rows of this run's files that are held by a conflict or contradiction, earlier audit rows held: their file
-    was not read by this run, e.g. removed or in another decisions folder). settled.errors name audit rows in force,
+    """(rows of this run's files that are held by a conflict or contradiction or are a reverse with nothing to undo,
+    earlier audit rows so: their file was not read by this run, e.g. removed or in another decisions folder). settled.errors name audit rows in force,
     whichever run read them; only the first count is part of this run's rows (loaded.rows)."""
     places = settled.errors.select("source_file", "sheet", "source_row").unique()
     read_now = loaded.rows.select("source_file", "sheet", "source_row").unique()
