@@ -80,7 +80,7 @@ def test_the_step_across_the_upgrade_is_marked_on_the_chart_and_in_the_text():
     assert chart.count('class="definition-change"') == 1  # the dashed line, at the third run
     assert '<line class="definition-change" data-run-index="2"' in chart
     (note,) = _notes(chart)
-    assert 'data-run-index="2"' in note and "02/12 08:00" in note
+    assert 'data-run-index="2"' in note and "02/12 15:00" in note  # the city's time (08:00 UTC)
     assert "before, not recorded with the figure" in note and "items with only candidate wards left out" not in note
     assert "from then on, every open item once" in note and "not more or less work" in note
 

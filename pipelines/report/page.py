@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from pipelines.reference import CITY_TIME_ZONE
 from pipelines.report import history as hist
 from pipelines.report.inputs import ReportInputs
 from pipelines.report.svg import (
@@ -319,10 +321,22 @@ is a filing, several periods per taxpayer are expected, so no duplicate count is
 </section>"""
 
 
+def city_time(t: dt.datetime) -> dt.datetime:
+    """A run's time on the city's clock, as the report's readers read times (a naive one is UTC, as history keeps)."""
+    return (t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)).astimezone(ZoneInfo(CITY_TIME_ZONE))
+
+
+def run_time_text(t: dt.datetime) -> str:
+    """The header's run time: the city's date and time, its offset said (before: UTC)."""
+    local = city_time(t)
+    offset = f"{local:%z}"
+    return f"{local:%Y-%m-%d %H:%M} giờ TP.HCM (UTC{offset[:3]}:{offset[3:]})"
+
+
 def _city_trend(inputs: ReportInputs, history: pl.DataFrame) -> tuple[str, int]:
     """The city-wide line chart over the last runs, and how many runs it shows."""
     last = hist.runs(history, TREND_RUNS)
-    labels = [f"{t:%d/%m %H:%M}" for t in last["run_time"]]
+    labels = [f"{city_time(t):%d/%m %H:%M}" for t in last["run_time"]]  # the city's time, as the header
     lines = {
         "cách ly (quarantined)": hist.series(history, "quarantined", None, TREND_RUNS),
         "đang xem xét (under review)": hist.series(history, "under_review", None, TREND_RUNS),
@@ -443,7 +457,7 @@ def review_section(inputs: ReportInputs, history: pl.DataFrame) -> str:
     no_ward_q = int(inputs.accounting["quarantined"].sum()) - int(inputs.wards["quarantined"].sum())
     return f"""<section id="review" data-section="review">
 <h2>Cách ly và xem xét theo phường, xu hướng qua các lần chạy <small>(quarantine and review per ward, trend across runs)</small></h2>
-<h3>Toàn thành phố qua {n_runs} lần chạy <small class="muted">(city-wide, last {n_runs} runs)</small></h3>
+<h3>Toàn thành phố qua {n_runs} lần chạy <small class="muted">(city-wide, last {n_runs} runs; giờ TP.HCM, city time)</small></h3>
 {trend}
 {_queue_source(inputs)}
 <p class="muted" data-measure="quarantined_no_ward" data-value="{no_ward_q}">Hồ sơ cách ly không xác định được phường
@@ -487,7 +501,6 @@ Chi tiết (Data Docs, on the pipeline's machine): {docs}</p>
 
 
 def render(inputs: ReportInputs, history: pl.DataFrame, info: RunInfo) -> str:
-    when = info.run_time.astimezone(dt.UTC)
     body = "\n".join(
         [
             summary_section(inputs, info),
@@ -507,7 +520,7 @@ def render(inputs: ReportInputs, history: pl.DataFrame, info: RunInfo) -> str:
 <style>{CSS}</style></head>
 <body data-run-id="{esc(info.run_id)}">
 <header><h1>Báo cáo hợp nhất dữ liệu sau sắp xếp đơn vị hành chính — Thành phố Hồ Chí Minh</h1>
-<p>Consolidation report · lần chạy (run) <code>{esc(info.run_id)}</code> · {esc(f"{when:%Y-%m-%d %H:%M} UTC")} ·
+<p>Consolidation report · lần chạy (run) <code>{esc(info.run_id)}</code> · {esc(run_time_text(info.run_time))} ·
 168 phường, xã, đặc khu từ 01/07/2025 · chỉ số liệu tổng hợp (aggregates only, no personal data)</p></header>
 <main>
 {body}
