@@ -123,7 +123,7 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     previous = migrated_audit(previous) if previous is not None else None  # one written before pairs were kept
     loaded = load_decisions(folder, ward_codes=city_ward_codes(wh), items=items, now=now, audit=previous)
     audit, added = append_audit(previous, loaded.rows, now)
-    settled = settle_decisions(audit, items)  # the audit's rows in force worked out once
+    settled = settle_decisions(audit, items, loaded.rows)  # the audit's rows in force worked out once
     decisions = settled.decisions
     unkept = decisions.filter((pl.col("pairs_from") == "not kept") & (pl.col("state") == "closed")).height
     not_kept = pairs_not_kept_warning(decisions)  # what they do and what an official does about it

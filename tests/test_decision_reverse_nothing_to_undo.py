@@ -94,3 +94,20 @@ def test_the_summary_counts_them_not_applied(tmp_path):
     }
     line = next(x for x in decisions_summary(tmp_path, meta).lines() if x.startswith("Decisions:"))
     assert line.endswith(": 8 row(s), 5 applied, 3 not applied (review.decision_errors says why)"), line
+
+
+def test_listed_while_its_file_is_read_not_for_ever(tmp_path):
+    """The audit keeps the reverse; the run lists it while its file is read, like a row not valid, and stops when the
+    official removes the file (a conflict is listed on every run until a later decision settles it: an idle reverse
+    has nothing that would settle it)."""
+    folder, loaded, _ = _run(tmp_path)
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    now = settle_decisions(audit, _items(), loaded.rows)
+    assert now.errors.height == 3
+    (folder / "c.csv").unlink()
+    (folder / "a.csv").unlink()
+    later = load_decisions(folder, ward_codes={"26740"}, items=_items(), now=NOW + dt.timedelta(days=1))
+    audit, _ = append_audit(audit, later.rows, NOW + dt.timedelta(days=1))
+    settled = settle_decisions(audit, _items(), later.rows)
+    assert settled.errors.height == 0, settled.errors.rows()
+    assert rows_held(settled, later) == (0, 0)

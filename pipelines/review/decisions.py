@@ -1693,11 +1693,21 @@ class SettledDecisions:
     contradictions: pl.DataFrame  # label_contradictions: item_id, others
 
 
-def settle_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> SettledDecisions:
-    """effective_decisions, label_contradictions held (hold_contradictions), conflict_errors(decision_conflicts) and
-    contradiction_errors in one pass: the audit's rows in force and their standing rows are computed once (a run
-    that calls the four functions one by one filters the whole audit four times)."""
+def settle_decisions(
+    audit: pl.DataFrame, items: pl.DataFrame | None, read: pl.DataFrame | None = None
+) -> SettledDecisions:
+    """effective_decisions, label_contradictions held (hold_contradictions), conflict_errors(decision_conflicts),
+    contradiction_errors and idle_reverse_errors in one pass: the audit's rows in force and their standing rows are
+    computed once (a run that calls the functions one by one filters the whole audit each time). ``read``: the rows
+    this run read (LoadedDecisions.rows); a reverse with nothing to undo is listed only while its file is read (its
+    audit row stays; a file removed stops the listing, as for a row not valid), every one when None."""
     ordered = _in_force(audit)
+    idle = idle_reverses(ordered)
+    if read is not None:
+        places = (
+            read.select(PLACE).unique().cast({"source_file": pl.String, "sheet": pl.String, "source_row": pl.Int64})
+        )
+        idle = idle.join(places, on=PLACE, how="semi", nulls_equal=True)
     standing = _standing_rows(ordered)
     conflicts = _conflicts(standing)
     decisions = _effective(ordered, conflicts, items)
@@ -1706,7 +1716,7 @@ def settle_decisions(audit: pl.DataFrame, items: pl.DataFrame | None) -> Settled
         [
             conflict_errors(conflicts),
             _contradiction_errors(standing, contradictions),
-            idle_reverse_errors(idle_reverses(ordered)),
+            idle_reverse_errors(idle),
         ]
     )
     return SettledDecisions(hold_contradictions(decisions, contradictions), errors, conflicts, contradictions)
