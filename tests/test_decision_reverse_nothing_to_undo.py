@@ -111,3 +111,19 @@ def test_listed_while_its_file_is_read_not_for_ever(tmp_path):
     settled = settle_decisions(audit, _items(), later.rows)
     assert settled.errors.height == 0, settled.errors.rows()
     assert rows_held(settled, later) == (0, 0)
+
+
+def test_a_same_day_reverse_read_before_the_decision_says_so(tmp_path):
+    """Rows replay by date, then load time and file: a reverse in a.csv and a dismiss in b.csv of one day leave the
+    dismiss standing; the reverse's cause says why, not 'dated after'."""
+    folder = tmp_path / "decisions"
+    folder.mkdir(mode=0o700)
+    (folder / "a.csv").write_text(HEADER + f"{UA[0]},reverse,Lê Văn Tám,2026-12-02,,\n", encoding="utf-8")
+    (folder / "b.csv").write_text(HEADER + f"{UA[0]},dismiss,Trần Thị Bé,2026-12-02,,\n", encoding="utf-8")
+    loaded = load_decisions(folder, ward_codes={"26740"}, items=_items(), now=NOW)
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    settled = settle_decisions(audit, _items(), loaded.rows)
+    ((where, row, cause),) = settled.errors.select("source_file", "source_row", "cause").rows()
+    assert (where, row) == ("a.csv", 2)
+    assert "same day and read after it" in cause and "date the reverse after" in cause, cause
+    assert settled.decisions.select("state", "decision").row(0) == ("closed", "dismiss")

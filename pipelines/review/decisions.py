@@ -1469,8 +1469,8 @@ def idle_reverses(ordered: pl.DataFrame) -> pl.DataFrame:
                 why = "every decision of the item before it is already reversed"
             elif any(r["decision"] != "reverse" for r in rows_of[i + 1 :]):
                 why = (
-                    "the item's decision is dated after it (a reverse undoes the decision before it by date: "
-                    "write it with a date on or after that decision's)"
+                    "the item's decision comes after it (dated later, or the same day and read after it: rows replay "
+                    "by date, then load time and file); date the reverse after the decision it is to undo"
                 )
             else:
                 why = "the item has no decision before it"
