@@ -3,38 +3,20 @@ pipelines/publish/exports.py) waits while another process writes the file, as ev
 since a67d17b (connect_for_reading). Before, it opened the file read-only at once and failed with DuckDB's bare
 "Could not set lock on file" while a second run's step wrote it."""
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from pipelines import warehouse as wh_module
 from pipelines.publish.exports import read_source
 from pipelines.schema import Field, Table
 from pipelines.warehouse import LOCK_TIMEOUT_ENV, Warehouse, WarehouseBusy
+from tests.duckdb_holder import fresh_give_ups, hold  # noqa: F401 - fresh_give_ups: a fixture
 
 TABLE = Table(name="people_entities_x", description="test table", fields=(Field("x", pl.Int64, "a number"),))
 
-WRITER = """
-import sys, time, duckdb
-con = duckdb.connect(sys.argv[1])
-con.sql("select 1").fetchall()
-print("writing", flush=True)
-time.sleep(float(sys.argv[2]))
-con.close()
-print("closed", flush=True)
-time.sleep(60)
-"""
-
-
-@pytest.fixture(autouse=True)
-def _fresh_give_ups():
-    wh_module._GAVE_UP.clear()
-    yield
-    wh_module._GAVE_UP.clear()
+pytestmark = pytest.mark.usefixtures("fresh_give_ups")
 
 
 def _warehouse(tmp_path: Path) -> Warehouse:
@@ -45,16 +27,10 @@ def _warehouse(tmp_path: Path) -> Warehouse:
     return wh
 
 
-def _writer(path: Path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "writing"
-    return proc
-
-
 def test_the_fallback_read_waits_for_a_writer_then_reads(tmp_path, monkeypatch, caplog):
     wh = _warehouse(tmp_path)
     monkeypatch.setenv(LOCK_TIMEOUT_ENV, "30")
-    writer = _writer(wh.duckdb_path, 2)
+    writer = hold(wh.duckdb_path, 2, "write")
     try:
         started = time.monotonic()
         with caplog.at_level("WARNING", logger="wardbridge.warehouse"):
@@ -72,7 +48,7 @@ def test_the_fallback_read_waits_for_a_writer_then_reads(tmp_path, monkeypatch, 
 def test_the_fallback_read_fails_after_the_timeout_naming_the_file_and_the_writer(tmp_path, monkeypatch):
     wh = _warehouse(tmp_path)
     monkeypatch.setenv(LOCK_TIMEOUT_ENV, "2")
-    writer = _writer(wh.duckdb_path, 120)
+    writer = hold(wh.duckdb_path, 120, "write")
     try:
         with pytest.raises(WarehouseBusy) as failed:
             read_source(wh, f"entities.{TABLE.name}", ["x"])

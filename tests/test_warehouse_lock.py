@@ -2,57 +2,25 @@
 failing it at once; after $WARDBRIDGE_LOCK_TIMEOUT the writer fails naming the file and the holder's PID
 (review h6, F8 b). The holder is a real second process, as an analyst's ``duckdb -readonly`` session is."""
 
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
 from pipelines import warehouse as wh_module
-from pipelines.schema import Field, Table
-from pipelines.warehouse import LOCK_TIMEOUT_ENV, Warehouse, WarehouseBusy, lock_timeout, refresh_views
+from pipelines.warehouse import LOCK_TIMEOUT_ENV, WarehouseBusy, lock_timeout, refresh_views
+from tests.duckdb_holder import ONE_ROW, fresh_give_ups, hold, small_warehouse  # noqa: F401 - fresh_give_ups: a fixture
 
-TABLE = Table(name="t", description="test table", fields=(Field("x", pl.Int64, "a number"),))
+TABLE = ONE_ROW
 
-HOLDER = """
-import sys, time, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-con.sql("select 1").fetchall()
-print("holding", flush=True)
-time.sleep(float(sys.argv[2]))
-con.close()
-print("released", flush=True)
-time.sleep(60)
-"""
-
-
-@pytest.fixture(autouse=True)
-def _fresh_give_ups():
-    wh_module._GAVE_UP.clear()
-    yield
-    wh_module._GAVE_UP.clear()
-
-
-def _hold(path: Path, seconds: float) -> subprocess.Popen:
-    """A second process holding ``path`` open read-only for ``seconds`` (then keeping on living)."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "holding"
-    return proc
-
-
-def _warehouse(tmp_path: Path) -> Warehouse:
-    wh = Warehouse(tmp_path / "wh")
-    wh.publish("s", [(TABLE, pl.DataFrame({"x": [1]}))])
-    return wh
+pytestmark = pytest.mark.usefixtures("fresh_give_ups")
 
 
 def test_a_read_only_session_of_another_process_fails_the_writer_after_the_timeout(tmp_path, monkeypatch, caplog):
-    wh = _warehouse(tmp_path)
+    wh = small_warehouse(tmp_path)
     monkeypatch.setenv(LOCK_TIMEOUT_ENV, "2")
-    holder = _hold(wh.duckdb_path, 120)
+    holder = hold(wh.duckdb_path, 120)
     try:
         started = time.monotonic()
         with caplog.at_level("WARNING", logger="wardbridge.warehouse"):
@@ -78,9 +46,9 @@ def test_a_read_only_session_of_another_process_fails_the_writer_after_the_timeo
 
 
 def test_the_writer_goes_ahead_once_the_session_closes(tmp_path, monkeypatch):
-    wh = _warehouse(tmp_path)
+    wh = small_warehouse(tmp_path)
     monkeypatch.setenv(LOCK_TIMEOUT_ENV, "30")
-    holder = _hold(wh.duckdb_path, 2)
+    holder = hold(wh.duckdb_path, 2)
     try:
         started = time.monotonic()
         wh.publish("s", [(TABLE, pl.DataFrame({"x": [2]}))])
