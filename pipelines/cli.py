@@ -469,36 +469,24 @@ def _resolve_input(
 
 def _user_gazetteers(gazetteers: Sequence[Path]) -> Reference | None:
     """The reference with the user's --gazetteer files (None without them); one that cannot be read, or whose
-    entries the reference check gazetteer_consistency rejects (mappings/gazetteer.csv too): exit 1."""
-    from pipelines.reference import USER_GAZETTEER, default_reference, load_reference, read_user_table
+    entries the reference check gazetteer_consistency rejects (mappings/gazetteer.csv too): exit 1. The check is
+    load_reference's (pipelines.reference.check_gazetteer), the one the Python API runs."""
+    from pipelines.reference import USER_GAZETTEER, check_gazetteer, default_reference, load_reference, read_user_table
     from pipelines.schema import GAZETTEER
 
     files = (USER_GAZETTEER, *gazetteers)
     try:
-        reference = load_reference(gazetteers=files) if gazetteers else None
-        crosswalk = (reference or default_reference()).crosswalk
-        for path in files:  # each file on its own, so the message names the one to mend
-            _check_gazetteer(path, read_user_table(path, GAZETTEER, "name", "name_key"), crosswalk)
+        if gazetteers:  # each file checked as it is loaded, the message naming the one to mend
+            return load_reference(gazetteers=files)
+        # the resolver's default reference (checked when first loaded, maybe earlier in this process): its file now
+        gazetteer = read_user_table(USER_GAZETTEER, GAZETTEER, "name", "name_key")
+        check_gazetteer(USER_GAZETTEER, gazetteer, default_reference().crosswalk)
+        return None
     except (ValueError, pl.exceptions.PolarsError) as exc:
         text = str(exc)
         if not text.startswith(tuple(str(p) for p in files)):  # the file is not named
             text = f"gazetteer {', '.join(str(p) for p in gazetteers)}: {text}"
         raise click.ClickException(text) from None
-    return reference
-
-
-def _check_gazetteer(path: Path, gazetteer: pl.DataFrame, crosswalk: pl.DataFrame) -> None:
-    """An entry of a split old unit naming a ward that is not one of its parts would place the unit's records
-    there (split_resolved), and one of an old unit that was not split is a mistake: refused, as `wardbridge
-    reference` and the pipeline's blocking check refuse mappings/gazetteer.csv."""
-    from quality.checks import gazetteer_consistency
-
-    problems = gazetteer_consistency(gazetteer, crosswalk).problems
-    if problems:
-        raise ValueError(
-            f"{path}: {'; '.join(problems)}: an entry places an address of a split old unit in one of that unit's "
-            "new parts (crosswalk.csv); mend or remove these entries"
-        )
 
 
 def _resolve_rows(
@@ -1287,7 +1275,7 @@ def reference() -> None:
     from pipelines.schema import REFERENCE_TABLES
     from quality.checks import reference_checks
 
-    ref = load_reference()
+    ref = load_reference(checked=False)  # gazetteer_consistency reported below, not refused at load
     tables = ref.tables()
     click.echo("Reference tables (mappings/):")
     for table in REFERENCE_TABLES:

@@ -126,26 +126,50 @@ class Reference:
 def load_reference(
     reference_dir: Path = REFERENCE_DIR,
     user_aliases: Path | None = USER_ALIASES,
-    gazetteers: tuple[Path, ...] = (USER_GAZETTEER,),
+    gazetteers: tuple[Path, ...] | None = None,
+    *,
+    checked: bool = True,
 ) -> Reference:
+    """The reference tables of ``reference_dir`` with the user's aliases and ``gazetteers`` (default
+    mappings/gazetteer.csv, looked up when called). Each gazetteer file is checked once here (check_gazetteer), so
+    every resolve, the CLI's and the Python API's, refuses an entry that would place a split unit's records outside
+    its parts (ValueError naming the file); ``checked=False`` for the reporters that evaluate gazetteer_consistency
+    themselves (`wardbridge reference`, the reference asset)."""
+    gazetteers = (USER_GAZETTEER,) if gazetteers is None else gazetteers
     aliases = [read_table(reference_dir / "aliases_upstream.csv", ALIASES)]
     if user_aliases is not None:
         aliases.append(read_user_table(user_aliases, ALIASES, "alias", "alias_key"))
-    gazetteer = (
-        pl.concat([read_user_table(p, GAZETTEER, "name", "name_key") for p in gazetteers])
-        if gazetteers
-        else pl.DataFrame(schema=GAZETTEER.polars_schema)
-    )
+    crosswalk = read_table(reference_dir / "crosswalk.csv", CROSSWALK)
+    files = [read_user_table(p, GAZETTEER, "name", "name_key") for p in gazetteers]
+    if checked:
+        for path, frame in zip(gazetteers, files, strict=True):
+            check_gazetteer(path, frame, crosswalk)
+    gazetteer = pl.concat(files) if files else pl.DataFrame(schema=GAZETTEER.polars_schema)
     return Reference(
         units_pre2025=read_table(reference_dir / "units_pre2025.csv", UNITS_PRE2025),
         units_2025=read_table(reference_dir / "units_2025.csv", UNITS_2025),
-        crosswalk=read_table(reference_dir / "crosswalk.csv", CROSSWALK),
+        crosswalk=crosswalk,
         aliases=pl.concat(aliases).unique(
             subset=["level", "alias_key", "target_uid"], keep="first", maintain_order=True
         ),
         gazetteer=gazetteer.unique(subset=["old_uid", "kind", "name_key"], keep="last", maintain_order=True),
         source_disagreements=read_table(reference_dir / "source_disagreements.csv", SOURCE_DISAGREEMENTS),
     )
+
+
+def check_gazetteer(path: Path, gazetteer: pl.DataFrame, crosswalk: pl.DataFrame) -> None:
+    """A gazetteer file's entries as the reference check gazetteer_consistency wants them, else ValueError naming
+    the file: an entry of a split old unit naming a ward that is not one of its parts would place the unit's
+    records there (split_resolved), one of an old unit that was not split is a mistake. Once per file as it is
+    loaded (a few joins of the small table), never per address."""
+    from quality.checks import gazetteer_consistency  # (quality.checks imports this module)
+
+    problems = gazetteer_consistency(gazetteer, crosswalk).problems
+    if problems:
+        raise ValueError(
+            f"{path}: {'; '.join(problems)}: an entry places an address of a split old unit in one of that unit's "
+            "new parts (crosswalk.csv); mend or remove these entries"
+        )
 
 
 @cache

@@ -245,7 +245,7 @@ def test_failing_blocking_check_stops_downstream(tmp_path, monkeypatch):
     good = load_reference()
     dropped = good.units_2025.filter(pl.col("province_code") == "79")["unit_uid"][0]
     bad = type(good)(**{**good.tables(), "crosswalk": good.crosswalk.filter(pl.col("new_uid") != dropped)})
-    monkeypatch.setattr(assets.reference, "load_reference", lambda: bad)
+    monkeypatch.setattr(assets.reference, "load_reference", lambda **_: bad)
     result = dg.materialize(
         MAIN_ASSETS,
         instance=dg.DagsterInstance.ephemeral(),
