@@ -1336,7 +1336,12 @@ _ENTITY_MART = (
     _f("new_uid", pl.String, "2025 ward of the entity's golden record; null unless placed."),
     NEW_WARD_CODE,
     _f("pending_old_uid", pl.String, "Split old unit the entity's records point to when not placed."),
-    _f("record_count", pl.UInt32, "Number of source records merged into the entity.", required=True),
+    _f(
+        "record_count",
+        pl.UInt32,
+        "Number of source records merged into the entity (a source record sent again in a newer extract counts once).",
+        required=True,
+    ),
 )
 PSEUDONYM = "HMAC-SHA256 pseudonym of the entity id (key: $WARDBRIDGE_PSEUDONYM_KEY), 32 hex digits."
 

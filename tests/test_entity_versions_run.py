@@ -91,3 +91,11 @@ def test_invalid_id_items_are_made_for_the_newest_version_only(run):
     assert items.height > 0
     assert items.height <= newest.height < flagged.height  # one extract's, not three
     assert items["record_key"].is_in(newest["record_key"].implode()).all()
+
+
+def test_the_marts_count_each_source_record_once(run):
+    staged = _sql(run, "SELECT count(*) AS n FROM staged.staged_population")["n"][0]
+    with duckdb.connect(str(run / "analytics.duckdb"), read_only=True, config={"file_search_path": str(run)}) as con:
+        records, entities = con.sql("SELECT sum(record_count), count(*) FROM marts.people").fetchone()
+    assert records == staged // 3  # the report's duplicates merged: records - entities, not re-sent extracts
+    assert entities == _sql(run, "SELECT count(*) AS n FROM entities.people_entities")["n"][0]

@@ -35,6 +35,7 @@ import polars as pl
 from pipelines.encodings import repair_column
 from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
+from pipelines.entities.versions import SAME_SOURCE_RECORD
 from pipelines.ingest.quarantine import scan_quarantine
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from pipelines.publish.store import MartsPublication, Published, Validator, schema_validator
@@ -488,6 +489,24 @@ def counts_by_ward(items: pl.DataFrame, shares: pl.DataFrame, dims: list[str], m
 # --------------------------------------------------------------------------- entities
 
 
+def _source_records(golden: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
+    """entity_id, record_count, new_uid: record_count counts source records, not the earlier versions of one that a
+    source sent again in a newer extract (lineage evidence ``SAME_SOURCE_RECORD``), so the report's duplicates
+    merged (records - entities) are duplicates, not re-sent extracts."""
+    out = golden.select("entity_id", "record_count", "new_uid")
+    if "link_evidence" not in lineage.columns:  # (a lineage outline: record_key, entity_id)
+        return out
+    earlier = lineage.filter(pl.col("link_evidence") == SAME_SOURCE_RECORD)
+    if not earlier.height:  # (one extract a source: nothing to count again)
+        return out
+    per_entity = earlier.group_by("entity_id").agg(pl.len().cast(pl.UInt32).alias("_earlier"))
+    return (
+        out.join(per_entity, on="entity_id", how="left", maintain_order="left")
+        .with_columns((pl.col("record_count") - pl.col("_earlier").fill_null(0)).alias("record_count"))
+        .drop("_earlier")
+    )
+
+
 def _placement(golden: pl.DataFrame, lineage: pl.DataFrame, staged: pl.DataFrame, wards: pl.Series) -> pl.DataFrame:
     """entity_id, record_count, placement, new_uid, pending_old_uid, new_ward_code."""
     pending = (
@@ -498,7 +517,7 @@ def _placement(golden: pl.DataFrame, lineage: pl.DataFrame, staged: pl.DataFrame
     )
     placed = pl.col("new_uid").is_in(wards.implode())
     return (
-        golden.select("entity_id", "record_count", "new_uid")
+        _source_records(golden, lineage)
         .join(pending, on="entity_id", how="left", maintain_order="left")  # the golden records' order
         .with_columns(
             new_uid=pl.when(placed).then("new_uid"),
