@@ -78,7 +78,10 @@ def test_without_the_option_the_refusal_says_it_exists(tmp_path):
     result, out = _resolve(tmp_path, "mixed", _damaged({}))
     said = " ".join(result.output.split())
     assert result.exit_code == 1 and not out.exists(), result.output
-    assert "line 7 not valid UTF-8" in said and "(or give --quarantine FILE: it set aside, the rest read)" in said
+    assert (
+        "line 7 not valid UTF-8" in said
+        and "(or give --quarantine FILE, which sets it aside and reads the rest)" in said
+    )
 
 
 def test_a_header_line_that_cannot_be_read_still_refuses_the_file(tmp_path):
@@ -167,7 +170,7 @@ def test_a_row_with_more_fields_than_the_header_is_quarantined_with_a_damaged_li
     refused, _ = _resolve(tmp_path, "wide2", data.replace(b"\xc4\xff", "Đ".encode()))
     said = " ".join(refused.output.split())
     assert refused.exit_code == 1 and "line 4: the row starting on this line has 3 fields" in said, said
-    assert "or give --quarantine FILE: such rows set aside" in said, said
+    assert "or give --quarantine FILE, which sets such rows aside" in said, said
 
 
 def _note_rows(first: bytes) -> bytes:

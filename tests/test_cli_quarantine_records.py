@@ -112,7 +112,7 @@ def test_a_row_with_more_fields_than_the_header_spanning_lines_is_set_aside(tmp_
     refused, _ = _resolve(tmp_path, "W2", data)
     said = " ".join(refused.output.split())
     assert refused.exit_code == 1 and "line 3: the row starting on this line has 4 fields" in said, said
-    assert "or give --quarantine FILE: such rows set aside" in said, said
+    assert "or give --quarantine FILE, which sets such rows aside" in said, said
 
 
 def _rows(n: int) -> bytes:
@@ -312,7 +312,7 @@ def test_a_quote_inside_a_field_not_quoted_is_named_and_its_row_set_aside(tmp_pa
     refused, _ = _resolve(tmp_path, "S", data)
     said = " ".join(refused.output.split())
     assert refused.exit_code == 1 and "S.csv: line 4: the row starting on this line has a quote inside a field" in said
-    assert "or give --quarantine FILE: such rows set aside" in said and "Lê" not in said, said
+    assert "or give --quarantine FILE, which sets such rows aside" in said and "Lê" not in said, said
     _check(tmp_path, "S", data, _without_lines(data, 4, 4), {"line:4": "line 4 has a quote inside a field that is not"})
 
 

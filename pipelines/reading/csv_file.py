@@ -357,7 +357,7 @@ class CsvRead:
         offer = self.quarantine is False and unreadable_records(data.decode("utf-8", "surrogateescape"), self.sep)
         raise click.ClickException(
             f"{self.path}: {csv_problem(data, self.sep, str(exc), type(exc).__name__)}"
-            + ("; or give --quarantine FILE: such rows set aside, the rest read" if offer else "")
+            + ("; or give --quarantine FILE, which sets such rows aside and reads the rest" if offer else "")
             + (f"; {refused}" if refused else "")
         ) from None
 

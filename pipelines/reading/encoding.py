@@ -132,7 +132,7 @@ def not_utf8(
         said.append(
             f"{'' if only_bad else numbered('line', rows, LINES_SHOWN) + ': '}not certainly a legacy encoding, "
             f"damaged bytes? mend {it} at the source or remove {it}"
-            + (f" (or give --quarantine FILE: {it} set aside, the rest read)" if offer else "")
+            + (f" (or give --quarantine FILE, which sets {it} aside and reads the rest)" if offer else "")
             + ": --encoding reads the whole file in one encoding, a damaged UTF-8 line as that encoding's wrong letters"
         )
     elif not legacy and (rows or not header):

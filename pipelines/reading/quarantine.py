@@ -158,6 +158,9 @@ def unreadable_records(text: str, sep: str) -> tuple[dict[tuple[int, int], str],
                 return None
             header, expected = (first, last), len(fields)
             continue
+        # a record over several lines is said as one ('lines 3-5 (one record over 3 lines: ...) has'), not 'lines has'
+        spans = "" if first == last else (UNSPLIT if isinstance(fields, str) else ONE_RECORD).format(n=last - first + 1)
+        spans += " " if spans else ""
         if isinstance(fields, str):
             unsplit = True
             if record.open_at_the_end:  # (strict: the file ended inside a quoted field)
@@ -167,18 +170,17 @@ def unreadable_records(text: str, sep: str) -> tuple[dict[tuple[int, int], str],
                 )
             elif "expected after" in fields:
                 found[(first, last)] = (
-                    f"has a quoted field followed by more text before the delimiter {sep!r} (a quote inside a quoted "
-                    'field not doubled as ""?)'
+                    f"{spans}has a quoted field followed by more text before the delimiter {sep!r} (a quote inside a "
+                    'quoted field not doubled as ""?)'
                 )
             else:
                 found[(first, last)] = f"cannot be split into fields (Python's CSV reader: {fields})"
         elif len(fields) > expected:
-            spans = "" if first == last else ONE_RECORD.format(n=last - first + 1) + " "
             found[(first, last)] = (
                 f"{spans}has {len(fields)} fields where the header has {expected} (delimiter {sep!r})"
             )
         elif stray_quote(lines, first, last):
-            found[(first, last)] = STRAY_QUOTE
+            found[(first, last)] = spans + STRAY_QUOTE
     return (found, header, records, unsplit) if found and header else None
 
 

@@ -71,7 +71,7 @@ def csv_records(text: str, sep: str) -> Iterator[Record]:
     before the delimiter, a quote inside the field not doubled), and the walk goes on from the line after the one
     where the reader stopped. The one walk behind every check that names a record's lines: lines_set_aside (the
     records a line belongs to), unreadable_records (--quarantine's wide and unsplittable rows), csv_problem (the
-    line a broken quote starts on), header_not_utf8 (HC5's damaged header: header_record) and the quote open at the
+    first broken record: first_bad_record), header_not_utf8 (HC5's damaged header: header_record) and the quote open at the
     file's end (last_record), without_blank_lines' rows once records were set aside."""
     import csv
 
@@ -113,17 +113,16 @@ def stray_quote_line(data: bytes, sep: str) -> int | None:
 
 
 def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
-    """Why Polars could not read ``data`` as CSV (its ``error``), said with a line and never a value: a row with
-    more fields than the header (Polars: 'found more fields than defined'; line, the header's and the row's field
-    counts), else a quoted field not closed (the row's first line), else the bare error type. A row with fewer
-    fields is no error (Polars reads the missing ones as empty)."""
+    """Why Polars could not read ``data`` as CSV (its ``error``), said with a line and never a value: the first
+    record that breaks it (first_bad_record), whichever Polars stumbled on: a row with more fields than the header
+    (line, the header's and the row's field counts), or a quoted field it cannot split, with its own cause (a quote
+    never closed, more text after a closing quote, a quoted field running over a line end); else a quote in a field
+    not quoted, else the bare error type. A row with fewer fields is no error (Polars reads the missing ones as
+    empty)."""
     more = "more fields" in error
-    counted = field_count_problem(data, sep) if more else None
-    line = None if counted else quote_problem_line(data, sep)
-    if counted is None and line is None and not more:
-        counted = field_count_problem(data, sep)
-    if counted is not None:
-        line, expected, found = counted
+    first = first_bad_record(data, sep)
+    if first is not None and not first[0].unsplit:
+        record, expected = first
         title = ""
         if expected == 1:  # the header Polars took: the first line that is not blank
             header_line = data[: len(data) - len(data.lstrip(b"\r\n"))].count(b"\n") + 1
@@ -132,14 +131,12 @@ def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
                 f"or give --skip-rows {header_line}"
             )
         return (
-            f"line {line}: the row starting on this line has {found} fields where the header has {expected} "
-            f"(delimiter {sep!r}): quote a value that holds the delimiter, or remove the extra delimiter{title}"
+            f"line {record.first}: the row starting on this line has {len(record.fields)} fields where the header has "
+            f"{expected} (delimiter {sep!r}): quote a value that holds the delimiter, or remove the extra delimiter"
+            f"{title}"
         )
-    if line is not None:
-        return (
-            f"line {line}: a quoted field opened in the row starting on this line is not closed "
-            '(or a quote inside it is not doubled as ""): fix the quoting there'
-        )
+    if first is not None:
+        return _quote_problem(first[0], sep)
     if not more and (line := stray_quote_line(data, sep)) is not None:
         return (
             f"line {line}: the row starting on this line has a quote inside a field that is not quoted, read as "
@@ -147,6 +144,42 @@ def csv_problem(data: bytes, sep: str, error: str, error_type: str) -> str:
         )
     cause = "a row has more fields than the header" if more else error_type
     return f"cannot read as CSV with delimiter {sep!r} ({cause})"
+
+
+def _quote_problem(record: Record, sep: str) -> str:
+    """Why Python's strict reader could not split ``record`` (csv_records), said from the line it starts on."""
+    line = record.first
+    if "expected after" in str(record.fields) and record.first == record.last:  # `2,"x"y`: the quote is closed
+        return (
+            f"line {line}: the row starting on this line has a quoted field followed by more text before the delimiter "
+            f'{sep!r} (a quote inside a quoted field not doubled as ""?): fix the quoting there'
+        )
+    if "expected after" in str(record.fields):  # `14,"never closed` then `15,"more"`: closed by the next row's quote
+        return (
+            f"line {line}: a quoted field opened in the row starting on this line is not closed on that line: it runs "
+            f"on to line {record.last}, where more text follows the quote closing it (or a quote inside it is not "
+            'doubled as ""): fix the quoting there'
+        )
+    return (
+        f"line {line}: a quoted field opened in the row starting on this line is not closed "
+        '(or a quote inside it is not doubled as ""): fix the quoting there'
+    )
+
+
+def first_bad_record(data: bytes, sep: str) -> tuple[Record, int] | None:
+    """The first CSV record (csv_records, from the header on) that Polars cannot read as it is: one Python's strict
+    reader cannot split (a quote never closed, more text after a closing quote; the header included), or a row with
+    more fields than the header; with the header's field count (0 when the header itself cannot be split). None if
+    there is none. Only run once the fast reader has failed. Names lines, never a value."""
+    expected = None
+    for record in csv_records(data.decode("utf-8-sig", errors="replace"), sep):
+        if record.unsplit:
+            return record, expected or 0
+        if expected is None:  # the header: the first record holding anything
+            expected = len(record.fields) or None
+        elif len(record.fields) > expected:
+            return record, expected
+    return None
 
 
 def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
@@ -163,14 +196,6 @@ def field_count_problem(data: bytes, sep: str) -> tuple[int, int, int] | None:
         elif not record.unsplit and len(record.fields) > expected:
             return record.first, expected, len(record.fields)
     return None
-
-
-def quote_problem_line(data: bytes, sep: str) -> int | None:
-    """The line where the CSV row holding a broken quoted field starts (a quote never closed, or one
-    inside a quoted field not doubled), read with Python's strict CSV reader (csv_records); None if it finds none.
-    Only run once the fast reader has failed. Names a line, never a value."""
-    text = data.decode("utf-8-sig", errors="replace")
-    return next((record.first for record in csv_records(text, sep) if record.unsplit), None)
 
 
 @contextmanager
