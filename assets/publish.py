@@ -300,6 +300,7 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
         yield from _rerun_checks(context, wh)
         return
     require_whole(context, "the analytics and restricted marts", [ANALYTICS, RESTRICTED])
+    keep = keep_data_docs()  # a bad setting fails here, before anything is published (not after the swap)
     gx.preload()  # GX's import overlaps reading and building the marts
     key = pseudonym_key()
     docs_root = wh.root / "marts" / "gx" / context.run.run_id
@@ -311,7 +312,7 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
         # visible before every gate passed
         marts, published = publish_from_warehouse(wh, validators=validators, run_id=context.run.run_id, key=key)
     except PublishRejected as exc:
-        _prune_data_docs(context, wh.root)
+        _prune_data_docs(context, wh.root, keep)
         gate_problems = [p for p in exc.problems if p not in exc.accounting]
         yield from selected(
             context,
@@ -331,7 +332,7 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
             ],
         )
         raise dg.Failure(description=f"marts not published, the previous ones stay in place: {exc}") from exc
-    pruned = _prune_data_docs(context, wh.root)
+    pruned = _prune_data_docs(context, wh.root, keep)
     accounting_frame = marts.analytics_frame("flow_accounting")
     yield dg.MaterializeResult(
         asset_key=ANALYTICS,
@@ -374,14 +375,14 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
     )
 
 
-def _prune_data_docs(context: dg.AssetExecutionContext, root: Path) -> list[Path]:
-    """Older marts runs' Data Docs folders removed (the newest $WARDBRIDGE_KEEP_DATA_DOCS kept, and any the published
-    marts or reports/latest.html point to); said in the log."""
-    removed = prune_gate_docs(root, current=context.run.run_id)
+def _prune_data_docs(context: dg.AssetExecutionContext, root: Path, keep: int) -> list[Path]:
+    """Older marts runs' Data Docs folders removed (the newest ``keep``, $WARDBRIDGE_KEEP_DATA_DOCS read when the step
+    began, kept, and any the published marts or reports/latest.html point to); said in the log."""
+    removed = prune_gate_docs(root, keep=keep, current=context.run.run_id)
     if removed:
         context.log.info(
             f"marts Data Docs: removed {len(removed)} older run folder(s) in {root / 'marts' / 'gx'} "
-            f"(kept the newest {keep_data_docs()} and those the marts and the report link)"
+            f"(kept the newest {keep} and those the marts and the report link)"
         )
     return removed
 

@@ -96,6 +96,32 @@ def test_the_marts_asset_prunes_at_publication_and_the_readme_says_how():
     from pipelines.warehouse import REPO_ROOT
 
     source = inspect.getsource(publish.publish_marts_asset.op.compute_fn.decorated_fn)
-    assert source.count("_prune_data_docs(context, wh.root)") == 2
+    assert source.count("_prune_data_docs(context, wh.root, keep)") == 2
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert "WARDBRIDGE_KEEP_DATA_DOCS" in readme
+
+
+def test_a_bad_setting_fails_the_marts_step_before_anything_is_published(tmp_path, monkeypatch):
+    """Read when the step begins, as the pseudonym key is (lead's review of 0aaefa5: read at the pruning, a bad value
+    failed the step after the marts were swapped in, so the step failed with the marts published)."""
+    import dagster as dg
+
+    from assets.publish import publish_marts_asset
+    from assets.resources import WarehouseResource
+
+    monkeypatch.setenv("WARDBRIDGE_KEEP_DATA_DOCS", "0")
+    root = tmp_path / "wh"
+    root.mkdir()
+    result = dg.materialize(
+        [publish_marts_asset],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(path=str(root))},
+        raise_on_error=False,
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    error = failure.step_failure_data.error
+    assert "$WARDBRIDGE_KEEP_DATA_DOCS must be 1 or more" in error.message + (
+        error.cause.message if error.cause else ""
+    )
+    assert not (root / "analytics.duckdb").exists() and not (root / "marts").exists()
