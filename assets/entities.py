@@ -71,7 +71,7 @@ def labels_not_in_run(wh, kind: str, staged: pl.DataFrame) -> list[str]:  # noqa
     out = labels.filter(
         (pl.col("entity_kind") == kind) & ~(pl.col("left_id").is_in(held) & pl.col("right_id").is_in(held))
     )
-    return sorted(out["item_id"])
+    return sorted(out["item_id"].unique())  # (an item's pairs carry its id: named once)
 
 
 def _log_labels(log, kind: str, stats: dict, left_out: list[str] = ()) -> None:  # noqa: ANN001 - Dagster logger

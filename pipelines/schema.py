@@ -1706,9 +1706,14 @@ REVIEW_MATCH_LABELS = Table(
     description="Officials' match_pair decisions as labels, applied on the next entities run: 'match' pairs are "
     "linked (and, where blocking proposed them, EM reads them as matches: semi-supervised, each pair counted once "
     "among all candidate pairs), 'no_match' pairs are never linked, directly or through a third record.",
-    primary_key=("item_id",),
+    primary_key=("entity_kind", "left_id", "right_id"),
     fields=(
-        ITEM_ID,
+        _f(
+            "item_id",
+            pl.String,
+            "The match_pair item decided (review.decisions): every record pair of an item carries its id.",
+            required=True,
+        ),
         _f("entity_kind", pl.String, "Entity kind.", required=True, allowed=tuple(ENTITY_KINDS)),
         _f("left_id", pl.String, "record_key of one record.", required=True),
         _f("right_id", pl.String, "record_key of the other.", required=True),

@@ -59,7 +59,7 @@ import polars as pl
 
 from pipelines.reference import city_today
 from pipelines.review.exports import ESCAPE, ESCAPED_FORMULA
-from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, item_ids, md5_column
+from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, md5_column
 from pipelines.schema import (
     OFFICIAL_STATUS,
     PAIRS_KEPT,
@@ -1845,16 +1845,14 @@ def pairs_not_kept_warning(decisions: pl.DataFrame, named: int = 10) -> str | No
 
 def match_labels(decisions: pl.DataFrame) -> pl.DataFrame:
     """REVIEW_MATCH_LABELS from closed match_pair items with their keys: one label per record pair of an item
-    (``decided_pairs``), the item's own pair under the item's id and each further pair under the id it has as a pair
-    of its own ('mp-' of its keys). A pair labelled through two items (its entities changed between runs) keeps the
-    later-dated decision."""
-    pairs = decided_pairs(decisions)
-    if pairs.height:
-        pairs = pairs.with_columns(item_ids(pairs, "match_pair", ["entity_kind", "left_id", "right_id"]))
+    (``decided_pairs``), each under the id of the item decided (its further pairs too: before, each was given the id
+    it would have as an item of its own, an id no queue, key or decision held). A pair labelled through two items
+    (its entities changed between runs) keeps the later-dated decision and its item's id."""
     return (
-        pairs.sort("decided_on", "item_id", descending=[True, False], nulls_last=True)
+        decided_pairs(decisions)
+        .sort("decided_on", "item_id", descending=[True, False], nulls_last=True)
         .unique(["entity_kind", "left_id", "right_id"], keep="first", maintain_order=True)
-        .sort("item_id")
+        .sort("item_id", "entity_kind", "left_id", "right_id")
         .select(
             "item_id", "entity_kind", "left_id", "right_id", pl.col("decision").alias("label"), "reviewer", "decided_on"
         )
