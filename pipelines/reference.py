@@ -174,4 +174,13 @@ def check_gazetteer(path: Path, gazetteer: pl.DataFrame, crosswalk: pl.DataFrame
 
 @cache
 def default_reference() -> Reference:
+    """mappings/ as the resolver reads it by default, its gazetteer checked (load_reference)."""
     return load_reference()
+
+
+@cache
+def pre2025_units() -> pl.DataFrame:
+    """The reference's units before 2025 (mappings/reference/units_pre2025.csv), for readers that need the units
+    only (CCCD province prefixes, a match spec's old_district): not stopped by a user gazetteer load_reference
+    refuses, which they do not read."""
+    return read_table(REFERENCE_DIR / "units_pre2025.csv", UNITS_PRE2025)

@@ -568,9 +568,9 @@ def column_day_first(values: pl.Series) -> bool | None:
 @lru_cache(maxsize=1)
 def province_codes() -> frozenset[str]:
     """GSO province codes of the pre-2025 scheme, zero-padded to 3 (the CCCD prefix)."""
-    from pipelines.reference import default_reference
+    from pipelines.reference import pre2025_units
 
-    codes = default_reference().units_pre2025["province_code"].drop_nulls().unique().to_list()
+    codes = pre2025_units()["province_code"].drop_nulls().unique().to_list()
     return frozenset(f"{int(c):03d}" for c in codes)
 
 

@@ -81,3 +81,24 @@ def test_the_reporters_load_it_unchecked_and_report_the_check(tmp_path, monkeypa
     assert result.exit_code == 1, result.output
     assert "[FAIL] gazetteer:" in result.output and "not a part of their old unit" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_readers_of_the_units_only_do_not_refuse_for_the_gazetteer(tmp_path, monkeypatch):
+    """The CCCD province prefixes (standardise.province_codes) and a match spec's old_district read the reference's
+    units only: a bad mappings/gazetteer.csv does not stop them (`wardbridge match` uses no gazetteer)."""
+    import pipelines.standardise
+    from pipelines.match.prepare import _transform
+
+    bad = _gazetteer(tmp_path, OUTSIDE)
+    monkeypatch.setattr(pipelines.reference, "USER_GAZETTEER", bad)
+    pipelines.reference.default_reference.cache_clear()
+    pipelines.standardise.province_codes.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="not a part of their old unit"):
+            pipelines.reference.default_reference()  # the resolver's default: refused
+        assert "079" in pipelines.standardise.province_codes()
+        frame = pl.DataFrame({"old_uid": ["pre2025:26740"]})
+        assert frame.select(_transform(pl.col("old_uid"), "old_district"))["old_uid"].to_list() == ["760"]
+    finally:
+        pipelines.reference.default_reference.cache_clear()
+        pipelines.standardise.province_codes.cache_clear()

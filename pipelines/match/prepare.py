@@ -109,9 +109,9 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
                 return pl.when(head).then(digits.str.slice(0, 10)).when(length > 0).then(digits)
             return pl.when(length == 13).then(digits.str.slice(10, 3)).when(length == 10).then(pl.lit("000"))
         case "old_district":  # the reference's units before 2025 (an island district is its own unit)
-            from pipelines.reference import default_reference
+            from pipelines.reference import pre2025_units
 
-            units = default_reference().units_pre2025
+            units = pre2025_units()
             return expr.cast(pl.String).replace_strict(
                 units["unit_uid"], units["district_code"], default=None, return_dtype=pl.String
             )
