@@ -10,7 +10,10 @@ the earlier versions follow it into its entity, linked to it by the source's own
 Only keys the source itself gave (the catalogue's ``key_column``), unique in their extract, say "the same
 record": a source without one is keyed by row number; a row keyed by its place in the file or by its content (``source_key: missing`` in ``issues``) or whose key another row of its extract has
 too (``source_key: repeated``) is matched as a record of its own, as before. Two versions an official judged
-different people (a no_match decision: the source reused a key) are matched apart too.
+different people (a no_match decision: the source reused a key) are matched apart too, and so are the versions of a
+key whose newest version contradicts an earlier one on who it is (``IDENTITY``: another date of birth, sex or
+personal ID; a household's number, a business's registration number or tax code): the source gave the key to another
+record, and following it silently would merge two people with no item for an official to decide.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ import polars as pl
 UNSTABLE_KEY = r"source_key: (?:missing|repeated)"
 #: lineage ``link_evidence`` of an earlier version
 SAME_SOURCE_RECORD = "same source record: the source's key, in a newer extract"
+#: staged columns saying who a record is, per registry (named by a column only its staged table has): two versions of
+#: a source key, both with a value, that differ are two records (the source reused the key), matched version by
+#: version (a value missing on one side is none). Not what a record may change and stay itself: a person's household
+#: number, a household's head, a business's owner. People's date of birth is compared too (_contradicting_keys).
+IDENTITY = {
+    "full_name": ("sex", "personal_id", "old_id_number"),  # population
+    "head_name": ("household_no",),  # households
+    "business_name": ("registration_no", "tax_code"),  # businesses
+    "taxpayer_name": ("taxpayer_code",),  # tax
+}
 
 
 @dataclass
@@ -80,9 +93,42 @@ def split_versions(
     )
     if kept_apart is not None and kept_apart.height:
         stable = stable.join(_reused_keys(stable, kept_apart), on=["source_id", "source_key"], how="anti")
+    stable = stable.join(_contradicting_keys(staged, stable), on=["source_id", "source_key"], how="anti")
     earlier = stable.filter(pl.col("record_key") != pl.col("newest_key")).select("record_key", "newest_key")
     matched = staged.join(earlier.select("record_key"), on="record_key", how="anti", maintain_order="left")
     return Versions(matched, earlier)
+
+
+def _contradicting_keys(staged: pl.DataFrame, stable: pl.DataFrame) -> pl.DataFrame:
+    """(source_id, source_key) of the source records an earlier version of which says another record than the
+    newest: an ``IDENTITY`` value, or the date of birth (its year, or the day when both give the day), both
+    given and different."""
+    columns = [
+        c for marker, named in IDENTITY.items() if marker in staged.columns for c in named if c in staged.columns
+    ]
+    dob = "date_of_birth" in staged.columns and "dob_precision" in staged.columns
+    if dob:
+        columns += ["date_of_birth", "dob_precision"]
+    if not columns:
+        return stable.select("source_id", "source_key").clear()
+    values = staged.select("record_key", *columns)
+    pairs = stable.join(values, on="record_key").join(
+        values.rename({"record_key": "newest_key"}), on="newest_key", suffix="_newest"
+    )
+    differ = [
+        pl.col(c).is_not_null() & pl.col(f"{c}_newest").is_not_null() & (pl.col(c) != pl.col(f"{c}_newest"))
+        for c in columns
+        if c not in ("date_of_birth", "dob_precision")
+    ]
+    if dob:
+        born, newest = pl.col("date_of_birth"), pl.col("date_of_birth_newest")
+        both_day = (pl.col("dob_precision") == "day") & (pl.col("dob_precision_newest") == "day")
+        differ.append(
+            born.is_not_null()
+            & newest.is_not_null()
+            & ((born.dt.year() != newest.dt.year()) | (both_day & (born != newest)))
+        )
+    return pairs.filter(pl.any_horizontal(differ)).select("source_id", "source_key").unique()
 
 
 def _reused_keys(stable: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:

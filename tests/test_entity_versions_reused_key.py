@@ -1,0 +1,109 @@
+"""A source that reuses a key: its newest extract gives the key of a record it no longer holds to someone else.
+
+The versions of a source record (same source, same key of its own) follow its newest version into its entity with
+probability 1 and no review (pipelines/entities/versions.py). When the newest version is another person (the
+source reused the key: another date of birth, sex, personal ID), that merged two people silently: the earlier
+person left every entity (HV21: population_718 key 10, a boy born 2016 in June-August, a woman born 1961 with a
+CCCD in September: one entity, the woman's golden record, no review item; an official's no_match, the documented
+remedy, needs an item to decide). Versions that contradict each other on such a value are matched version by
+version, like the versions of a key officials judged reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from pipelines.entities.resolve import lineage_problems, resolve_entities
+from pipelines.entities.versions import SAME_SOURCE_RECORD, split_versions
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from pipelines.ingest.raw import load_raw
+from pipelines.ingest.stage import stage
+
+KEY = "population_718@2025-08-31"
+KEYED = {"population_718"}
+
+
+@pytest.fixture(scope="module")
+def two_loads() -> pl.DataFrame:
+    """The sample's population_718 (first 200 rows) as a July and an August extract."""
+    extract = extracts_by_partition(load_catalogue())[KEY]
+    staged = stage(load_raw(extract, "test").frame, "population", day_first=extract.source.day_first).staged.head(200)
+    july = staged.with_columns(
+        pl.col("record_key").str.replace("@2025-08-31#", "@2025-07-31#", literal=True),
+        pl.lit(dt.date(2025, 7, 31)).alias("extract_date"),
+    )
+    return pl.concat([july, staged])
+
+
+def _newest_of(staged: pl.DataFrame, key: str, **values) -> pl.DataFrame:  # noqa: ANN003
+    at = (pl.col("source_key") == key) & (pl.col("extract_date") == dt.date(2025, 8, 31))
+    return staged.with_columns(
+        [pl.when(at).then(pl.lit(v, dtype=staged.schema[c])).otherwise(pl.col(c)).alias(c) for c, v in values.items()]
+    )
+
+
+def _a_key_without_flags(staged: pl.DataFrame) -> str:
+    clean = staged.filter(
+        pl.col("issues").is_null()
+        & pl.col("date_of_birth").is_not_null()
+        & (pl.col("dob_precision") == "day")
+        & pl.col("sex").is_not_null()
+    )
+    return clean["source_key"][0]
+
+
+def test_a_key_the_source_gave_to_another_person_is_matched_version_by_version(two_loads):
+    key = _a_key_without_flags(two_loads)
+    staged = _newest_of(
+        two_loads,
+        key,
+        full_name="Lý Thị Hồng Nhung",
+        date_of_birth=dt.date(1961, 3, 3),
+        sex="F" if two_loads.filter(pl.col("source_key") == key)["sex"][0] != "F" else "M",
+        personal_id="079161000123",
+    )
+    versions = split_versions(staged, KEYED)
+    assert versions.matched.height == 201 and versions.earlier.height == 199
+    people = resolve_entities("people", staged, keyed_sources=KEYED)
+    older, newer = staged.filter(pl.col("source_key") == key).sort("extract_date")["record_key"].to_list()
+    entity = dict(people.lineage.select("record_key", "entity_id").iter_rows())
+    assert entity[older] != entity[newer]
+    evidence = dict(people.lineage.select("record_key", "link_evidence").iter_rows())
+    assert evidence[older] != SAME_SOURCE_RECORD
+    assert lineage_problems(staged, people.lineage) == []
+
+
+def test_a_record_whose_name_and_address_changed_still_follows_its_newest_version(two_loads):
+    key = _a_key_without_flags(two_loads)
+    staged = _newest_of(two_loads, key, full_name="Tên Mới Hoàn Toàn", address="12 Lê Lợi, Phường Tân An")
+    versions = split_versions(staged, KEYED)
+    assert versions.matched.height == 200 and versions.earlier.height == 200
+
+
+def test_a_value_missing_on_one_side_or_a_year_only_birth_date_is_no_contradiction(two_loads):
+    key = _a_key_without_flags(two_loads)
+    born = two_loads.filter(pl.col("source_key") == key)["date_of_birth"][0]
+    staged = _newest_of(
+        two_loads, key, personal_id=None, sex=None, date_of_birth=dt.date(born.year, 1, 1), dob_precision="year"
+    )
+    assert split_versions(staged, KEYED).earlier.height == 200
+
+
+def test_households_versions_with_another_household_number_are_matched_apart():
+    frame = pl.DataFrame(
+        {
+            "record_key": ["h@2025-07-31#1", "h@2025-08-31#1", "h@2025-07-31#2", "h@2025-08-31#2"],
+            "source_id": ["h"] * 4,
+            "source_key": ["1", "1", "2", "2"],
+            "extract_date": [dt.date(2025, 7, 31), dt.date(2025, 8, 31)] * 2,
+            "issues": [None] * 4,
+            "household_no": ["111", "999", "222", "222"],
+            "head_name": ["A", "B", "C", "C"],
+        },
+        schema_overrides={"issues": pl.String},
+    )
+    versions = split_versions(frame, {"h"})
+    assert versions.earlier.to_dicts() == [{"record_key": "h@2025-07-31#2", "newest_key": "h@2025-08-31#2"}]
