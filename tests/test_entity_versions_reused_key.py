@@ -107,3 +107,66 @@ def test_households_versions_with_another_household_number_are_matched_apart():
     )
     versions = split_versions(frame, {"h"})
     assert versions.earlier.to_dicts() == [{"record_key": "h@2025-07-31#2", "newest_key": "h@2025-08-31#2"}]
+
+
+def _months(staged: pl.DataFrame, months: int) -> pl.DataFrame:
+    parts = []
+    for back in range(months - 1, -1, -1):
+        day = dt.date(2025, 8, 31) - dt.timedelta(days=31 * back)
+        parts.append(
+            staged.with_columns(
+                pl.col("record_key").str.replace("@2025-08-31#", f"@{day.isoformat()}#", literal=True),
+                pl.lit(day).alias("extract_date"),
+            )
+        )
+    return pl.concat(parts)
+
+
+def _with_repeated_key(august: pl.DataFrame, other: dict | None = None) -> tuple[pl.DataFrame, str]:
+    """``august`` with its first clean row's key held by a second row too (the same row, or ``other`` values)."""
+    key = _a_key_without_flags(august)
+    row = august.filter(pl.col("source_key") == key).with_columns(pl.col("record_key") + "~2")
+    if other:
+        row = row.with_columns([pl.lit(v, dtype=august.schema[c]).alias(c) for c, v in other.items()])
+    flag = pl.lit("source_key: repeated in the extract (another row has the same key)")
+    both = pl.concat([august, row]).with_columns(
+        pl.when(pl.col("source_key") == key).then(flag).otherwise(pl.col("issues")).alias("issues")
+    )
+    return both, key
+
+
+def test_a_key_repeated_in_every_extract_is_not_one_more_record_a_month(two_loads):
+    """Before: its rows were matched each, 2 more a month: with 12 extracts 24 agreeing records (2 entities past the
+    chaining guard, 149 review pairs), 25 extracts 50 (5 entities, 965 review pairs). Now the rows of one content
+    follow the newest extract's (its two rows matched, as one extract's are)."""
+    august = two_loads.filter(pl.col("extract_date") == dt.date(2025, 8, 31))
+    both, key = _with_repeated_key(august)
+    staged = _months(both, 12)
+    versions = split_versions(staged, KEYED)
+    assert versions.matched.height == august.height + 1
+    people = resolve_entities("people", staged, keyed_sources=KEYED)
+    rows = people.lineage.join(staged.select("record_key", "source_key"), on="record_key").filter(
+        pl.col("source_key") == key
+    )
+    assert rows.height == 24 and rows["entity_id"].n_unique() == 1
+    assert (rows["link_evidence"] == SAME_SOURCE_RECORD).sum() == 22
+    assert people.review.height == resolve_entities("people", both, keyed_sources=KEYED).review.height
+    assert lineage_problems(staged, people.lineage) == []
+
+
+def test_two_people_under_one_repeated_key_each_follow_their_own_rows(two_loads):
+    august = two_loads.filter(pl.col("extract_date") == dt.date(2025, 8, 31))
+    both, key = _with_repeated_key(
+        august, {"full_name": "Lý Thị Hồng Nhung", "date_of_birth": dt.date(1961, 3, 3), "personal_id": "079161000123"}
+    )
+    staged = _months(both, 3)
+    people = resolve_entities("people", staged, keyed_sources=KEYED)
+    rows = people.lineage.join(staged.select("record_key", "source_key"), on="record_key").filter(
+        pl.col("source_key") == key
+    )
+    assert rows.height == 6 and rows["entity_id"].n_unique() == 2
+    newest = dict(
+        rows.filter(pl.col("link_evidence") == SAME_SOURCE_RECORD).select("record_key", "linked_to").iter_rows()
+    )
+    assert {k.split("#")[1]: v.split("#")[1] for k, v in newest.items()} == {key: key, f"{key}~2": f"{key}~2"}
+    assert all(v.startswith("population_718@2025-08-31#") for v in newest.values())

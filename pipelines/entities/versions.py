@@ -8,8 +8,10 @@ several entities. So the entity step matches each source record once, as the ver
 the earlier versions follow it into its entity, linked to it by the source's own key ("same source record").
 
 Only keys the source itself gave (the catalogue's ``key_column``), unique in their extract, say "the same
-record": a source without one is keyed by row number; a row keyed by its place in the file or by its content (``source_key: missing`` in ``issues``) or whose key another row of its extract has
-too (``source_key: repeated``) is matched as a record of its own, as before. Two versions an official judged
+record": a source without one is keyed by row number; a row keyed by its place in the file or by its content (``source_key: missing`` in ``issues``) is matched as a record of its own, as before.
+A row whose key another row of its extract has too (``source_key: repeated``) follows the newest extract's row of that
+key with the same content (every staged value alike; else it is matched as a record of its own): matched each, a key
+repeated in every extract added two agreeing records a month, past the chaining guard within a year. Two versions an official judged
 different people (a no_match decision: the source reused a key) are matched apart too, and so are the versions of a
 key whose newest version contradicts an earlier one on who it is (``IDENTITY``: another date of birth, sex or
 personal ID; a household's number, a business's registration number or tax code): the source gave the key to another
@@ -25,6 +27,10 @@ import polars as pl
 
 #: staged ``issues`` saying the key is not the source's own or not unique in its extract (pipelines.ingest.stage)
 UNSTABLE_KEY = r"source_key: (?:missing|repeated)"
+#: staged ``issues`` of a row whose key another row of its extract has: versions of it are rows of the same content
+REPEATED_KEY = "source_key: repeated"
+#: staged columns that differ between two extracts of the same row (not its content)
+_BOOKKEEPING = {"record_key", "source_id", "source_key", "extract_date", "source_file", "run_id"}
 #: lineage ``link_evidence`` of an earlier version
 SAME_SOURCE_RECORD = "same source record: the source's key, in a newer extract"
 #: staged columns saying who a record is, per registry (named by a column only its staged table has): two versions of
@@ -69,17 +75,30 @@ def split_versions(
     none = pl.DataFrame(schema={"record_key": pl.String, "newest_key": pl.String})
     if not keyed_sources:
         return Versions(staged, none)
+    keyed = pl.col("source_id").is_in(list(keyed_sources)) & pl.col("source_key").is_not_null()
+    issues = pl.col("issues").fill_null("")
     stable = staged.select(
         "record_key",
         "source_id",
         "source_key",
         "extract_date",
-        (
-            pl.col("source_id").is_in(list(keyed_sources))
-            & pl.col("source_key").is_not_null()
-            & ~pl.col("issues").fill_null("").str.contains(UNSTABLE_KEY)
-        ).alias("_stable"),
+        (keyed & ~issues.str.contains(UNSTABLE_KEY)).alias("_stable"),
     ).filter("_stable")
+    repeated = staged.filter(keyed & issues.str.contains(REPEATED_KEY))
+    if repeated.height:  # a key several rows of an extract hold: its versions are the rows of the same content
+        content = [c for c in staged.columns if c not in _BOOKKEEPING]
+        stable = pl.concat(
+            [
+                stable,
+                repeated.select(
+                    "record_key",
+                    "source_id",
+                    (pl.col("source_key") + "\x00" + pl.struct(content).hash().cast(pl.String)).alias("source_key"),
+                    "extract_date",
+                    pl.lit(True).alias("_stable"),
+                ),
+            ]
+        )
     # only keys held by several rows need the window (at 1M people, one extract a source: none; 0.13 s to know)
     stable = stable.filter(pl.struct("source_id", "source_key").is_duplicated())
     if not stable.height:
@@ -94,7 +113,12 @@ def split_versions(
     if kept_apart is not None and kept_apart.height:
         stable = stable.join(_reused_keys(stable, kept_apart), on=["source_id", "source_key"], how="anti")
     stable = stable.join(_contradicting_keys(staged, stable), on=["source_id", "source_key"], how="anti")
-    earlier = stable.filter(pl.col("record_key") != pl.col("newest_key")).select("record_key", "newest_key")
+    # (rows of one content in the newest's own extract, a key repeated there, are matched each: not a newer extract)
+    newest_date = pl.col("extract_date").sort_by(["extract_date", "record_key"], descending=[True, True]).first()
+    earlier = stable.filter(
+        (pl.col("record_key") != pl.col("newest_key"))
+        & (pl.col("extract_date") < newest_date.over(["source_id", "source_key"]))
+    ).select("record_key", "newest_key")
     matched = staged.join(earlier.select("record_key"), on="record_key", how="anti", maintain_order="left")
     return Versions(matched, earlier)
 
