@@ -1532,7 +1532,13 @@ _ITEM_KEY_FIELDS = (
 _ITEM_WARD_FIELDS = (
     _f("new_uid", pl.String, "2025 ward the item belongs to, '2025:<code>'; null when only candidates are known."),
     _f("candidates", pl.List(pl.String), "Candidate 2025 wards when the ward is not known (may be empty)."),
-    _f("records_blocked", pl.UInt32, "Records the item blocks: its priority within its kind.", required=True),
+    _f(
+        "records_blocked",
+        pl.UInt32,
+        "Records the item blocks: its priority within its kind (a source record sent in several extracts counts once "
+        "in a split_unit or invalid_id item).",
+        required=True,
+    ),
 )
 
 REVIEW_QUEUE_ITEMS = Table(

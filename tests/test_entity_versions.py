@@ -170,3 +170,26 @@ def test_the_lineage_declaration_names_the_versions_evidence():
     fields = {f.name: f.description for f in lineage_table("people").fields}
     assert SAME_SOURCE_RECORD in fields["link_evidence"]
     assert "newer extract" in fields["linked_to"]
+
+
+def test_a_split_unit_item_counts_each_source_record_once():
+    """records_blocked ranks the items: a source sent monthly must not outrank a one-off source by its extracts."""
+    from pipelines.review.queues import ReviewInputs, split_unit
+
+    old, parts = "pre2025:27139", ["2025:26740", "2025:26737"]
+    keys = [f"population_718@2025-0{m}-30#{k}" for m in (6, 7, 8) for k in (1, 2)]
+    staged = pl.DataFrame(
+        {
+            "record_key": keys,
+            "source_file": ["p.csv"] * 6,
+            "source_key": ["1", "2"] * 3,
+            "old_uid": [old] * 6,
+            "address": ["12 Lê Lợi, Phường 5, Quận 3"] * 6,
+            "ward_status": ["split_review"] * 6,
+            "ward_candidates": [parts] * 6,
+        }
+    )
+    inputs = ReviewInputs(staged={"population": staged}, quarantine={}, review={}, ward_names=pl.DataFrame())
+    assert split_unit(inputs)["records_blocked"].to_list() == [6]  # no versions known: every row
+    inputs.earlier_versions = {"population": pl.Series(keys[:4])}  # June's and July's: August's earlier versions
+    assert split_unit(inputs)["records_blocked"].to_list() == [2]

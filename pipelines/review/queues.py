@@ -273,8 +273,23 @@ def _split_by_name(groups: pl.DataFrame, evidence: pl.DataFrame | None) -> pl.Da
     )
 
 
+def _newest_versions(inputs: ReviewInputs) -> dict[str, pl.DataFrame]:
+    """The staged records but the earlier versions of a source record sent again in a newer extract: an item counts
+    (and shows) each source record once, not once per extract."""
+    out = {}
+    for registry, staged in inputs.staged.items():
+        earlier = inputs.earlier_versions.get(registry)
+        out[registry] = (
+            staged
+            if earlier is None or not len(earlier)
+            else staged.filter(~pl.col("record_key").is_in(earlier.implode()))
+        )
+    return out
+
+
 def split_unit(inputs: ReviewInputs) -> pl.DataFrame:
-    groups = split_groups(inputs.staged, inputs.split_evidence)
+    # records_blocked counts source records (placements() still places every version: it reads split_groups whole)
+    groups = split_groups(_newest_versions(inputs), inputs.split_evidence)
     by_unit = _split_by_old_unit(groups)
     by_name = _split_by_name(groups, inputs.split_evidence)
     return by_unit if by_name is None else pl.concat([by_unit, by_name], how="diagonal_relaxed")
@@ -294,9 +309,7 @@ def _id_problems(flags: pl.Expr) -> pl.Expr:
 
 def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
     frames = []
-    for registry, staged in inputs.staged.items():
-        if (earlier := inputs.earlier_versions.get(registry)) is not None and len(earlier):
-            staged = staged.filter(~pl.col("record_key").is_in(earlier.implode()))
+    for registry, staged in _newest_versions(inputs).items():
         for column, flag in ID_CHECKS[registry]:
             rows = staged.with_columns(_id_problems(flag).alias("_flag")).filter(pl.col("_flag").is_not_null())
             frames.append(
