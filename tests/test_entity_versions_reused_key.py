@@ -21,6 +21,7 @@ from pipelines.entities.versions import SAME_SOURCE_RECORD, split_versions
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import stage
+from tests.test_entity_versions import loads
 
 KEY = "population_718@2025-08-31"
 KEYED = {"population_718"}
@@ -31,11 +32,7 @@ def two_loads() -> pl.DataFrame:
     """The sample's population_718 (first 200 rows) as a July and an August extract."""
     extract = extracts_by_partition(load_catalogue())[KEY]
     staged = stage(load_raw(extract, "test").frame, "population", day_first=extract.source.day_first).staged.head(200)
-    july = staged.with_columns(
-        pl.col("record_key").str.replace("@2025-08-31#", "@2025-07-31#", literal=True),
-        pl.lit(dt.date(2025, 7, 31)).alias("extract_date"),
-    )
-    return pl.concat([july, staged])
+    return loads(staged, 2)  # July (31 days before) and August
 
 
 def _newest_of(staged: pl.DataFrame, key: str, **values) -> pl.DataFrame:  # noqa: ANN003
@@ -109,19 +106,6 @@ def test_households_versions_with_another_household_number_are_matched_apart():
     assert versions.earlier.to_dicts() == [{"record_key": "h@2025-07-31#2", "newest_key": "h@2025-08-31#2"}]
 
 
-def _months(staged: pl.DataFrame, months: int) -> pl.DataFrame:
-    parts = []
-    for back in range(months - 1, -1, -1):
-        day = dt.date(2025, 8, 31) - dt.timedelta(days=31 * back)
-        parts.append(
-            staged.with_columns(
-                pl.col("record_key").str.replace("@2025-08-31#", f"@{day.isoformat()}#", literal=True),
-                pl.lit(day).alias("extract_date"),
-            )
-        )
-    return pl.concat(parts)
-
-
 def _with_repeated_key(august: pl.DataFrame, other: dict | None = None) -> tuple[pl.DataFrame, str]:
     """``august`` with its first clean row's key held by a second row too (the same row, or ``other`` values)."""
     key = _a_key_without_flags(august)
@@ -141,7 +125,7 @@ def test_a_key_repeated_in_every_extract_is_not_one_more_record_a_month(two_load
     follow the newest extract's (its two rows matched, as one extract's are)."""
     august = two_loads.filter(pl.col("extract_date") == dt.date(2025, 8, 31))
     both, key = _with_repeated_key(august)
-    staged = _months(both, 12)
+    staged = loads(both, 12)
     versions = split_versions(staged, KEYED)
     assert versions.matched.height == august.height + 1
     people = resolve_entities("people", staged, keyed_sources=KEYED)
@@ -159,7 +143,7 @@ def test_two_people_under_one_repeated_key_each_follow_their_own_rows(two_loads)
     both, key = _with_repeated_key(
         august, {"full_name": "Lý Thị Hồng Nhung", "date_of_birth": dt.date(1961, 3, 3), "personal_id": "079161000123"}
     )
-    staged = _months(both, 3)
+    staged = loads(both, 3)
     people = resolve_entities("people", staged, keyed_sources=KEYED)
     rows = people.lineage.join(staged.select("record_key", "source_key"), on="record_key").filter(
         pl.col("source_key") == key
