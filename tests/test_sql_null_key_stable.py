@@ -4,7 +4,7 @@ Record keys are the lineage handle of entities and review decisions. Before (HV1
 row was keyed ``row:N``, its rank in ``ORDER BY key``: the NULL keys tie, so their order among themselves is the
 database's choice (PostgreSQL gives no order to ties; SQLite gave its storage order), and on PostgreSQL (NULLs
 last) every row added with a key shifted them all. Now such a row is keyed by its content (``content:`` and 16 hex
-digits of a SHA-256 of its non-null values by column name), the same in any row order, and rows equal in every
+digits of the MD5 of its non-null values with their column names), the same in any row order, and rows equal in every
 column get ``~2``, ``~3``... as any repeated key (flagged ``key_repeated``). A file's rows keep ``line:N``.
 """
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import hashlib
 import io
 import json
 import re
@@ -2162,22 +2161,22 @@ CONTENT_KEY = "content:"  # a table row with no key, keyed by its content (_cont
 
 def _content_keys(batch: pl.DataFrame) -> pl.DataFrame:
     """A database table's rows whose key is NULL or empty (``SYNTHETIC``) keyed by their content, not their place:
-    ``content:`` and the first 16 hex digits of the SHA-256 of their non-null values by column name (JSON, names
-    sorted). Their place, ``row:N``, is their rank in ``ORDER BY key``, where NULL keys tie: the database orders them
-    as it likes (PostgreSQL gives ties no order, and sorts NULLs last, so each row added with a key shifted them),
-    and record keys are the lineage handle of entities and review decisions. The same row gets the same key in any
-    row order; a column added to the table, NULL in the old rows, changes none; rows equal in every column share
-    it, and raw numbers them ``~2``, ``~3``... as any repeated key (raw._number_repeated). File rows keep their
-    line: it is where the row is, and the file is read in its order."""
+    ``content:`` and the first 16 hex digits of the MD5 of their non-null values with their column names (names
+    sorted; ``review.ids.md5_column``, vectorised). Their place, ``row:N``, is their rank in ``ORDER BY key``, where
+    NULL keys tie: the database orders them as it likes (PostgreSQL gives ties no order, and sorts NULLs last, so each
+    row added with a key shifted them), and record keys are the lineage handle of entities and review decisions. The
+    same row gets the same key in any row order; a column added to the table, NULL in the old rows, changes none;
+    rows equal in every column share it, and raw numbers them ``~2``, ``~3``... as any repeated key
+    (raw._number_repeated). File rows keep their line: it is where the row is, and the file is read in its order."""
+    from pipelines.review.ids import md5_column
+
     if SYNTHETIC not in batch.columns or not batch[SYNTHETIC].any():
         return batch
     names = sorted(c for c in batch.columns if c not in INTERNAL)
     where = batch.with_row_index("_i").filter(SYNTHETIC)["_i"]
-    keys = []
-    for row in batch.filter(SYNTHETIC).select(names).iter_rows():
-        values = {name: value for name, value in zip(names, row, strict=True) if value is not None}
-        digest = hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        keys.append(CONTENT_KEY + digest.hexdigest()[:16])
+    named = [pl.when(pl.col(n).is_not_null()).then(pl.lit(f"{n}\x1f") + pl.col(n).cast(pl.String)) for n in names]
+    text = batch.filter(SYNTHETIC).select(pl.concat_str(named, separator="\x1e", ignore_nulls=True).alias("s"))
+    keys = CONTENT_KEY + md5_column(text, ["s"]).str.slice(0, 16)
     return batch.with_columns(batch[KEY].clone().scatter(where, keys))
 
 
