@@ -113,12 +113,12 @@ def test_entity_ids_stay_when_the_next_extract_comes(one_load):
 def test_a_source_keyed_by_row_number_is_matched_record_by_record(one_load):
     """Without key_column a file's rows are keyed by their number: row 17 of June may be another person."""
     staged = loads(one_load.head(300), 2)
-    versions = split_versions(staged, set())
+    versions = split_versions(staged, set(), registry="population")
     assert versions.earlier.is_empty() and versions.matched.height == staged.height
     people = resolve_entities("people", staged)  # no keyed_sources: every record matched, as before
     assert people.stats["earlier_versions"] == 0
     assert lineage_problems(staged, people.lineage) == []
-    assert split_versions(staged, {"population_999"}).matched.height == staged.height
+    assert split_versions(staged, {"population_999"}, registry="population").matched.height == staged.height
 
 
 def test_keys_not_the_sources_own_are_matched_record_by_record(one_load):
@@ -129,13 +129,13 @@ def test_keys_not_the_sources_own_are_matched_record_by_record(one_load):
         .otherwise(pl.lit("source_key: repeated in the extract (another row has the same key)"))
         .alias("issues")
     )
-    versions = split_versions(flagged, KEYED)
+    versions = split_versions(flagged, KEYED, registry="population")
     missing = flagged.filter(pl.col("issues").str.contains("missing"))["record_key"]
     assert not versions.earlier["record_key"].is_in(missing.implode()).any()
     # a key another row of its extract has: its versions are the rows of the same content (here each row's June
     # and August copies; tests/test_entity_versions_reused_key.py)
     assert versions.earlier.height == flagged.filter(pl.col("issues").str.contains("repeated")).height // 2
-    assert split_versions(staged, KEYED).matched.height == 50
+    assert split_versions(staged, KEYED, registry="population").matched.height == 50
 
 
 def test_two_versions_officials_judged_different_are_matched_apart(one_load):
@@ -143,7 +143,7 @@ def test_two_versions_officials_judged_different_are_matched_apart(one_load):
     key = staged["source_key"][0]
     older, newer = staged.filter(pl.col("source_key") == key)["record_key"].sort().to_list()
     different = pl.DataFrame({"left_id": [older], "right_id": [newer]})
-    versions = split_versions(staged, KEYED, different)
+    versions = split_versions(staged, KEYED, different, registry="population")
     assert versions.matched.height == 201 and versions.earlier.height == 199
     people = resolve_entities_keyed(staged, cannot_link_pairs=different)
     entity = dict(people.lineage.select("record_key", "entity_id").iter_rows())

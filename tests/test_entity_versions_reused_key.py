@@ -62,7 +62,7 @@ def test_a_key_the_source_gave_to_another_person_is_matched_version_by_version(t
         sex="F" if two_loads.filter(pl.col("source_key") == key)["sex"][0] != "F" else "M",
         personal_id="079161000123",
     )
-    versions = split_versions(staged, KEYED)
+    versions = split_versions(staged, KEYED, registry="population")
     assert versions.matched.height == 201 and versions.earlier.height == 199
     people = resolve_entities("people", staged, keyed_sources=KEYED)
     older, newer = staged.filter(pl.col("source_key") == key).sort("extract_date")["record_key"].to_list()
@@ -76,7 +76,7 @@ def test_a_key_the_source_gave_to_another_person_is_matched_version_by_version(t
 def test_a_record_whose_name_and_address_changed_still_follows_its_newest_version(two_loads):
     key = _a_key_without_flags(two_loads)
     staged = _newest_of(two_loads, key, full_name="Tên Mới Hoàn Toàn", address="12 Lê Lợi, Phường Tân An")
-    versions = split_versions(staged, KEYED)
+    versions = split_versions(staged, KEYED, registry="population")
     assert versions.matched.height == 200 and versions.earlier.height == 200
 
 
@@ -86,7 +86,7 @@ def test_a_value_missing_on_one_side_or_a_year_only_birth_date_is_no_contradicti
     staged = _newest_of(
         two_loads, key, personal_id=None, sex=None, date_of_birth=dt.date(born.year, 1, 1), dob_precision="year"
     )
-    assert split_versions(staged, KEYED).earlier.height == 200
+    assert split_versions(staged, KEYED, registry="population").earlier.height == 200
 
 
 def test_households_versions_with_another_household_number_are_matched_apart():
@@ -102,7 +102,7 @@ def test_households_versions_with_another_household_number_are_matched_apart():
         },
         schema_overrides={"issues": pl.String},
     )
-    versions = split_versions(frame, {"h"})
+    versions = split_versions(frame, {"h"}, registry="households")
     assert versions.earlier.to_dicts() == [{"record_key": "h@2025-07-31#2", "newest_key": "h@2025-08-31#2"}]
 
 
@@ -126,7 +126,7 @@ def test_a_key_repeated_in_every_extract_is_not_one_more_record_a_month(two_load
     august = two_loads.filter(pl.col("extract_date") == dt.date(2025, 8, 31))
     both, key = _with_repeated_key(august)
     staged = loads(both, 12)
-    versions = split_versions(staged, KEYED)
+    versions = split_versions(staged, KEYED, registry="population")
     assert versions.matched.height == august.height + 1
     people = resolve_entities("people", staged, keyed_sources=KEYED)
     rows = people.lineage.join(staged.select("record_key", "source_key"), on="record_key").filter(

@@ -85,7 +85,7 @@ def resolve_entities(
             kind, _empty(entities_table(kind)), _empty(lineage_table(kind)), _empty(review_table(kind)), stats, None
         )
     # each source record once, as its newest extract's version (pipelines.entities.versions)
-    versions = split_versions(staged, keyed_sources, cannot_link_pairs)
+    versions = split_versions(staged, keyed_sources, cannot_link_pairs, registry=ENTITY_KINDS[kind])
     same, different = pairs_on_newest(labelled_pairs, versions), pairs_on_newest(cannot_link_pairs, versions)
     result = match(
         versions.matched,

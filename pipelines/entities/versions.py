@@ -8,10 +8,11 @@ several entities. So the entity step matches each source record once, as the ver
 the earlier versions follow it into its entity, linked to it by the source's own key ("same source record").
 
 Only keys the source itself gave (the catalogue's ``key_column``), unique in their extract, say "the same
-record": a source without one is keyed by row number; a row keyed by its place in the file or by its content (``source_key: missing`` in ``issues``) is matched as a record of its own, as before.
-A row whose key another row of its extract has too (``source_key: repeated``) follows the newest extract's row of that
-key with the same content (every staged value alike; else it is matched as a record of its own): matched each, a key
-repeated in every extract added two agreeing records a month, past the chaining guard within a year. Two versions an official judged
+record": a source without one is keyed by row number; a row keyed by its place in the file or by its content
+(``source_key: missing`` in ``issues``) is matched as a record of its own, as before. A row whose key another row of
+its extract has too (``source_key: repeated``) follows the newest extract's row of that key with the same content
+(every staged value alike; else it is matched as a record of its own): matched each, a key repeated in every extract
+added two agreeing records a month, past the chaining guard within a year. Two versions an official judged
 different people (a no_match decision: the source reused a key) are matched apart too, and so are the versions of a
 key whose newest version contradicts an earlier one on who it is (``IDENTITY``: another date of birth, sex or
 personal ID; a household's number, a business's registration number or tax code): the source gave the key to another
@@ -33,15 +34,15 @@ REPEATED_KEY = "source_key: repeated"
 _BOOKKEEPING = {"record_key", "source_id", "source_key", "extract_date", "source_file", "run_id"}
 #: lineage ``link_evidence`` of an earlier version
 SAME_SOURCE_RECORD = "same source record: the source's key, in a newer extract"
-#: staged columns saying who a record is, per registry (named by a column only its staged table has): two versions of
-#: a source key, both with a value, that differ are two records (the source reused the key), matched version by
-#: version (a value missing on one side is none). Not what a record may change and stay itself: a person's household
-#: number, a household's head, a business's owner. People's date of birth is compared too (_contradicting_keys).
+#: staged columns saying who a record is, per registry: two versions of a source key, both with a value, that differ
+#: are two records (the source reused the key), matched version by version (a value missing on one side is none).
+#: Not what a record may change and stay itself: a person's household number, a household's head, a business's
+#: owner. People's date of birth is compared too (_contradicting_keys).
 IDENTITY = {
-    "full_name": ("sex", "personal_id", "old_id_number"),  # population
-    "head_name": ("household_no",),  # households
-    "business_name": ("registration_no", "tax_code"),  # businesses
-    "taxpayer_name": ("taxpayer_code",),  # tax
+    "population": ("sex", "personal_id", "old_id_number", "date_of_birth"),
+    "households": ("household_no",),
+    "businesses": ("registration_no", "tax_code"),
+    "tax": ("taxpayer_code",),
 }
 
 
@@ -64,14 +65,18 @@ class Versions:
 
 
 def split_versions(
-    staged: pl.DataFrame, keyed_sources: Collection[str] | None, kept_apart: pl.DataFrame | None = None
+    staged: pl.DataFrame,
+    keyed_sources: Collection[str] | None,
+    kept_apart: pl.DataFrame | None = None,
+    *,
+    registry: str,
 ) -> Versions:
     """The newest version of each source record (and every record without a key of its source's own) to match,
     and the earlier versions. ``keyed_sources``: the sources whose records are keyed by a column of their own
     (the catalogue's ``key_column``; others are keyed by row number, which names another record in the next
     extract); None or empty: every record is matched. ``kept_apart``: record-key pairs (left_id, right_id)
     officials judged different entities; a source record two of whose versions they name is matched version by
-    version."""
+    version. ``registry``: the staged table's (``IDENTITY``)."""
     none = pl.DataFrame(schema={"record_key": pl.String, "newest_key": pl.String})
     if not keyed_sources:
         return Versions(staged, none)
@@ -112,7 +117,7 @@ def split_versions(
     )
     if kept_apart is not None and kept_apart.height:
         stable = stable.join(_reused_keys(stable, kept_apart), on=["source_id", "source_key"], how="anti")
-    stable = stable.join(_contradicting_keys(staged, stable), on=["source_id", "source_key"], how="anti")
+    stable = stable.join(_contradicting_keys(staged, stable, registry), on=["source_id", "source_key"], how="anti")
     # (rows of one content in the newest's own extract, a key repeated there, are matched each: not a newer extract)
     newest_date = pl.col("extract_date").sort_by(["extract_date", "record_key"], descending=[True, True]).first()
     earlier = stable.filter(
@@ -123,14 +128,12 @@ def split_versions(
     return Versions(matched, earlier)
 
 
-def _contradicting_keys(staged: pl.DataFrame, stable: pl.DataFrame) -> pl.DataFrame:
+def _contradicting_keys(staged: pl.DataFrame, stable: pl.DataFrame, registry: str) -> pl.DataFrame:
     """(source_id, source_key) of the source records an earlier version of which says another record than the
-    newest: an ``IDENTITY`` value, or the date of birth (its year, or the day when both give the day), both
-    given and different."""
-    columns = [
-        c for marker, named in IDENTITY.items() if marker in staged.columns for c in named if c in staged.columns
-    ]
-    dob = "date_of_birth" in staged.columns and "dob_precision" in staged.columns
+    newest: an ``IDENTITY`` value, both given and different (a date of birth: its year, or the day when both give
+    the day)."""
+    columns = [c for c in IDENTITY.get(registry, ()) if c in staged.columns and c != "date_of_birth"]
+    dob = "date_of_birth" in IDENTITY.get(registry, ()) and {"date_of_birth", "dob_precision"} <= set(staged.columns)
     if dob:
         columns += ["date_of_birth", "dob_precision"]
     if not columns:
