@@ -1433,17 +1433,19 @@ def _change_described() -> pl.Expr:
 # --------------------------------------------------------------------------- effective decisions
 
 
-def _stack(group: pl.DataFrame) -> tuple[list[dict], dict]:
-    """An item's decisions replayed in order ('reverse' pops the one before it): (the stack left, the last row)."""
+def _stack(group: pl.DataFrame, idle: list[int] | None = None) -> tuple[list[dict], dict]:
+    """An item's decisions replayed in order ('reverse' pops the one before it): (the stack left, the last row).
+    ``idle``: a list given gets the positions of the reverses that had nothing to pop (idle_reverses)."""
     stack: list[dict] = []
     last: dict = {}
-    for row in group.iter_rows(named=True):
+    for i, row in enumerate(group.iter_rows(named=True)):
         last = row
-        if row["decision"] == "reverse":
-            if stack:
-                stack.pop()
-        else:
+        if row["decision"] != "reverse":
             stack.append(row)
+        elif stack:
+            stack.pop()
+        elif idle is not None:
+            idle.append(i)
     return stack, last
 
 
@@ -1456,24 +1458,20 @@ def idle_reverses(ordered: pl.DataFrame) -> pl.DataFrame:
     out: list[dict] = []
     rows = ordered.filter(pl.col("item_id").is_in(ids.implode()))
     for (item_id,), group in rows.group_by("item_id", maintain_order=True):
-        standing = decided = 0
-        rows_of = group.select("decision", "source_file", "sheet", "source_row").to_dicts()
-        for i, row in enumerate(rows_of):
-            if row["decision"] != "reverse":
-                standing, decided = standing + 1, decided + 1
-                continue
-            if standing:
-                standing -= 1
-                continue
-            if decided:
+        idle: list[int] = []
+        _stack(group, idle)
+        decisions = group["decision"].to_list()
+        for i in idle:
+            if any(d != "reverse" for d in decisions[:i]):
                 why = "every decision of the item before it is already reversed"
-            elif any(r["decision"] != "reverse" for r in rows_of[i + 1 :]):
+            elif any(d != "reverse" for d in decisions[i + 1 :]):
                 why = (
                     "the item's decision comes after it (dated later, or the same day and read after it: rows replay "
                     "by date, then load time and file); date the reverse after the decision it is to undo"
                 )
             else:
                 why = "the item has no decision before it"
+            row = group.row(i, named=True)
             out.append({**{k: row[k] for k in ("source_file", "sheet", "source_row")}, "item_id": item_id, "why": why})
     return pl.DataFrame(out, schema={**schema, "why": pl.String})
 
