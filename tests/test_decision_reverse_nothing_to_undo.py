@@ -127,3 +127,22 @@ def test_a_same_day_reverse_read_before_the_decision_says_so(tmp_path):
     assert (where, row) == ("a.csv", 2)
     assert "same day and read after it" in cause and "date the reverse after" in cause, cause
     assert settled.decisions.select("state", "decision").row(0) == ("closed", "dismiss")
+
+
+def test_a_reverse_alone_writes_no_decision_row(tmp_path):
+    """A reverse of an item never decided is listed and counted not applied, and writes nothing else: the item gets
+    no review.decisions row (it said 'reopened', an item that was never closed); a reverse that undid a decision
+    still leaves its item 'reopened'."""
+    _, _, settled = _run(tmp_path)
+    state = dict(settled.decisions.select("item_id", "state").rows())
+    assert UA[0] not in state, settled.decisions.filter(pl.col("item_id") == UA[0]).rows()
+    assert state[UA[1]] == "reopened" and state[UA[3]] == "reopened"
+    folder = tmp_path / "alone"
+    folder.mkdir(mode=0o700)
+    (folder / "a.csv").write_text(HEADER + f"{UA[0]},reverse,Lê Văn Tám,2026-12-02,,\n", encoding="utf-8")
+    loaded = load_decisions(folder, ward_codes={"26740"}, items=_items(), now=NOW)
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    alone = settle_decisions(audit, _items(), loaded.rows)
+    assert alone.decisions.height == 0, alone.decisions.rows()
+    assert alone.errors.select("source_file", "source_row").rows() == [("a.csv", 2)]
+    assert rows_held(alone, loaded) == (1, 0)

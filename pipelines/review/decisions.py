@@ -1654,7 +1654,11 @@ def _effective(ordered: pl.DataFrame, conflicts: pl.DataFrame, items: pl.DataFra
             pl.col("pairs_from").last(),
         )
     )
-    replayed = ordered.join(reversed_items, on="item_id", how="semi")
+    # an item whose rows in force are all reverses was never decided: no row (each reverse is an idle_reverses
+    # error, counted not applied), not a 'reopened' item carrying the reverser's name
+    replayed = ordered.join(reversed_items, on="item_id", how="semi").filter(
+        (pl.col("decision") != "reverse").any().over("item_id")
+    )
     frames = [simple]
     if replayed.height:
         frames.append(_fold_with_reversals(replayed).select(simple.columns).cast(simple.schema))
