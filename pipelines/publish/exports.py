@@ -12,7 +12,8 @@ problem names the file, resource, field and key.
 An export is the folder ``<exports root>/<recipient>/``::
 
     datapackage.json      Data Package: a Table Schema per resource, sha256/bytes/rows of every
-                          file, source run ids, code scheme, generation time ("created")
+                          file, source run ids, code scheme, generation time ("created"), licence
+                          ("other-closed": restricted, for the receiving ministry's use, not open data)
     <resource>.csv        UTF-8, header, comma, empty string = null
     <resource>.parquet    the same rows and columns (zstd)
     validation.json       the quality gate's outcome per resource (expectation, rule, columns, failing
@@ -1664,6 +1665,23 @@ def _personal_summary(declaration: ExportDeclaration) -> dict[str, dict[str, str
     }
 
 
+# Open Definition id for "not open": these packages go to one ministry for its own use, never to the public
+LICENCE_ID = "other-closed"
+
+
+def package_licence(declaration: ExportDeclaration) -> dict[str, str]:
+    """The package's `licenses` entry: restricted, for the receiving ministry's use, not open data. A declaration
+    with personal fields (included, pseudonymised or withheld: person-level rows) says personal data; one without
+    (per-unit figures) says aggregates of personal registry data."""
+    person_level = any(f.personal is not None for r in declaration.resources for f in r.fields)
+    what = "personal data" if person_level else "aggregates of personal registry data"
+    return {
+        "name": LICENCE_ID,
+        "title": f"Restricted: {what} for the receiving ministry's use only; not open data, "
+        "not to be published or passed on",
+    }
+
+
 def package_descriptor(
     declaration: ExportDeclaration,
     resources: list[dict[str, Any]],
@@ -1720,6 +1738,7 @@ def package_descriptor(
         "title": declaration.title,
         "description": declaration.description,
         "created": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "licenses": [package_licence(declaration)],
         "resources": resources,
         "wardbridge": provenance,
     }
