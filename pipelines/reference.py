@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -89,14 +90,29 @@ def read_user_table(path: Path, table: Table, key_from: str, key_to: str) -> pl.
     return frame
 
 
+# True while load_reference builds its Reference: it checks each gazetteer file itself (or leaves the check to the
+# caller's report: checked=False), so Reference.__post_init__ does not check the whole again
+_LOADING: ContextVar[bool] = ContextVar("wardbridge_loading_reference", default=False)
+
+
 @dataclass(frozen=True)
 class Reference:
+    """The reference tables the resolver reads. Build it with load_reference; one built by hand (``Reference(...)``,
+    ``dataclasses.replace(ref, gazetteer=...)``) has its gazetteer checked as it is built (check_gazetteer, once,
+    a few ms), so no resolve starts from a gazetteer load_reference would refuse."""
+
     units_pre2025: pl.DataFrame
     units_2025: pl.DataFrame
     crosswalk: pl.DataFrame
     aliases: pl.DataFrame
     gazetteer: pl.DataFrame
     source_disagreements: pl.DataFrame
+
+    def __post_init__(self) -> None:
+        if not _LOADING.get():
+            check_gazetteer(
+                "Reference built by hand (not by load_reference): its gazetteer", self.gazetteer, self.crosswalk
+            )
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {
@@ -145,19 +161,23 @@ def load_reference(
         for path, frame in zip(gazetteers, files, strict=True):
             check_gazetteer(path, frame, crosswalk)
     gazetteer = pl.concat(files) if files else pl.DataFrame(schema=GAZETTEER.polars_schema)
-    return Reference(
-        units_pre2025=read_table(reference_dir / "units_pre2025.csv", UNITS_PRE2025),
-        units_2025=read_table(reference_dir / "units_2025.csv", UNITS_2025),
-        crosswalk=crosswalk,
-        aliases=pl.concat(aliases).unique(
-            subset=["level", "alias_key", "target_uid"], keep="first", maintain_order=True
-        ),
-        gazetteer=gazetteer.unique(subset=["old_uid", "kind", "name_key"], keep="last", maintain_order=True),
-        source_disagreements=read_table(reference_dir / "source_disagreements.csv", SOURCE_DISAGREEMENTS),
-    )
+    token = _LOADING.set(True)
+    try:
+        return Reference(
+            units_pre2025=read_table(reference_dir / "units_pre2025.csv", UNITS_PRE2025),
+            units_2025=read_table(reference_dir / "units_2025.csv", UNITS_2025),
+            crosswalk=crosswalk,
+            aliases=pl.concat(aliases).unique(
+                subset=["level", "alias_key", "target_uid"], keep="first", maintain_order=True
+            ),
+            gazetteer=gazetteer.unique(subset=["old_uid", "kind", "name_key"], keep="last", maintain_order=True),
+            source_disagreements=read_table(reference_dir / "source_disagreements.csv", SOURCE_DISAGREEMENTS),
+        )
+    finally:
+        _LOADING.reset(token)
 
 
-def check_gazetteer(path: Path, gazetteer: pl.DataFrame, crosswalk: pl.DataFrame) -> None:
+def check_gazetteer(path: Path | str, gazetteer: pl.DataFrame, crosswalk: pl.DataFrame) -> None:
     """A gazetteer file's entries as the reference check gazetteer_consistency wants them, else ValueError naming
     the file: an entry of a split old unit naming a ward that is not one of its parts would place the unit's
     records there (split_resolved), one of an old unit that was not split is a mistake. Once per file as it is
