@@ -15,6 +15,8 @@ from the partitions that are accounted for instead, and says which were left out
 metadata (``incomplete/*``) and the log.
 """
 
+from typing import NamedTuple
+
 import dagster as dg
 import polars as pl
 from pydantic import Field
@@ -61,31 +63,44 @@ def _stats_metadata(stats: dict) -> dict:
 LEFT_OUT_NAMED = 20  # item ids a warning names of the officials' match decisions the matcher left out
 
 
-def labels_not_in_run(wh, kind: str, staged: pl.DataFrame) -> list[str]:  # noqa: ANN001 - Warehouse
-    """The item ids of the officials' match / no_match decisions on ``kind`` naming a record ``staged`` does not hold
-    (an older extract, a retired source): the matcher leaves them out (counted in its stats as ``unknown``)."""
+class LabelsLeftOut(NamedTuple):
+    """Officials' labels the matcher leaves out: record pairs (rows of review.match_labels) and the decisions (item
+    ids, sorted) that labelled them."""
+
+    pairs: int
+    items: list[str]
+
+
+def labels_not_in_run(wh, kind: str, staged: pl.DataFrame) -> LabelsLeftOut:  # noqa: ANN001 - Warehouse
+    """The labelled record pairs of the officials' match / no_match decisions on ``kind`` naming a record ``staged``
+    does not hold (an older extract, a retired source), and those decisions' item ids: the matcher leaves the pairs
+    out (counted in its stats as ``unknown``). One decision of a match_pair item labels each of its pairs."""
     labels = read_optional(wh, REVIEW_SCHEMA, REVIEW_MATCH_LABELS)
     if labels is None or not labels.height:
-        return []
+        return LabelsLeftOut(0, [])
     held = staged["record_key"].unique().implode()
     out = labels.filter(
         (pl.col("entity_kind") == kind) & ~(pl.col("left_id").is_in(held) & pl.col("right_id").is_in(held))
     )
-    return sorted(out["item_id"].unique())  # (an item's pairs carry its id: named once)
+    return LabelsLeftOut(out.height, sorted(out["item_id"].unique()))  # (an item's pairs carry its id: named once)
 
 
-def _log_labels(log, kind: str, stats: dict, left_out: list[str] = ()) -> None:  # noqa: ANN001 - Dagster logger
-    """Officials' labels: a warning when some name records this run did not match (their item ids, so an official
-    can be told which decisions wait), and the thresholds they argue for."""
+def _log_labels(log, kind: str, stats: dict, left_out: LabelsLeftOut | None = None) -> None:  # noqa: ANN001 - logger
+    """Officials' labels: a warning when some name records this run did not match (how many record pairs, of how
+    many decisions, and those decisions' item ids, so an official can be told which wait), and the thresholds they
+    argue for."""
     if "labels" not in stats:
         return
     counts, proposal = stats["labels"], stats["thresholds_from_labels"]
     if counts["unknown"]:
-        named = ", ".join(left_out[:LEFT_OUT_NAMED]) + (
-            f" and {len(left_out) - LEFT_OUT_NAMED} more" if len(left_out) > LEFT_OUT_NAMED else ""
+        items = left_out.items if left_out is not None and left_out.pairs else []
+        pairs = left_out.pairs if items else counts["unknown"]  # the matcher's count when the labels are not read
+        named = ", ".join(items[:LEFT_OUT_NAMED]) + (
+            f" and {len(items) - LEFT_OUT_NAMED} more" if len(items) > LEFT_OUT_NAMED else ""
         )
+        of = f" of {len(items)} official decision(s)" if items else " of officials' decisions"
         log.warning(
-            f"{kind}: {counts['unknown']} officials' match decisions name records not in this run "
+            f"{kind}: {pairs} labelled record pair(s){of} (match or no_match) name records not in this run "
             "(an older extract?): they were not applied" + (f" (items {named})" if named else "")
         )
     log.info(
@@ -218,7 +233,8 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         if result.result is not None:
             context.log.info(result.result.summary())
         unknown = result.stats.get("labels", {}).get("unknown")  # the matcher left some out: which, by item id
-        _log_labels(context.log, kind, result.stats, labels_not_in_run(wh, kind, staged) if unknown else [])
+        labels_left_out = labels_not_in_run(wh, kind, staged) if unknown else LabelsLeftOut(0, [])
+        _log_labels(context.log, kind, result.stats, labels_left_out)
         published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))
         stats = result.stats
         yield dg.MaterializeResult(
@@ -227,6 +243,8 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
                 **published_metadata(tables["entities"], published["entities"]),
                 **_incomplete_metadata(used, left_out),
                 **_stats_metadata(stats),
+                # the decisions (items) whose labelled pairs the matcher left out (match/labels' unknown: pairs)
+                **({"match/labels_left_out_items": len(labels_left_out.items)} if labels_left_out.items else {}),
                 **(
                     {"match/summary": dg.MetadataValue.md(result.result.summary())} if result.result is not None else {}
                 ),

@@ -241,12 +241,19 @@ class Problem:
         return f"FAILED {self.what}: {self.why}  [run {self.run_id[:8]} of {self.job}]"
 
 
-def _left_out(per_registry: dict[str, int]) -> str:
-    """The officials' match decisions the matcher could not use (their records are not in this run), per registry."""
-    each = ", ".join(f"{registry} {n}" for registry, n in sorted(per_registry.items()))
+def _left_out(pairs: dict[str, int], items: dict[str, int]) -> str:
+    """The labelled record pairs the matcher could not use (their records are not in this run), and of how many
+    officials' decisions (one decision of a match_pair item labels each of its pairs), per registry. ``items`` lacks a
+    registry whose step did not say (metadata match/labels_left_out_items): its decisions are not counted."""
+
+    def of(n: int | None) -> str:
+        return f" of {n} decision(s)" if n else ""
+
+    each = ", ".join(f"{registry} {n} pair(s){of(items.get(registry))}" for registry, n in sorted(pairs.items()))
+    total = sum(items.values()) if set(items) >= set(pairs) else None
     return (
-        f"the matcher left out {sum(per_registry.values())} match decision(s) naming records not in this run "
-        f"(an older extract?): {each}"
+        f"the matcher left out {sum(pairs.values())} labelled record pair(s){of(total)} naming records not in this "
+        f"run (an older extract?): {each}"
     )
 
 
@@ -264,7 +271,8 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     marked_failed: list[str] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # {"job", "because"}: jobs not run after a failed upstream
-    labels_not_in_run: dict[str, int] = field(default_factory=dict)  # registry -> match decisions the matcher left out
+    labels_not_in_run: dict[str, int] = field(default_factory=dict)  # registry -> labelled pairs the matcher left out
+    label_items_not_in_run: dict[str, int] = field(default_factory=dict)  # registry -> the decisions of those pairs
     damaged: list[str] | None = None  # damaged Parquet files, looked for once a step failed reading one
 
     @property
@@ -351,6 +359,8 @@ class RunSummary:
                 labels = meta.get("match/labels")  # officials' match decisions as the matcher took them
                 if isinstance(labels, dict) and labels.get("unknown"):
                     self.labels_not_in_run[kinds[name]] = labels["unknown"]
+                    if meta.get("match/labels_left_out_items"):
+                        self.label_items_not_in_run[kinds[name]] = meta["match/labels_left_out_items"]
             elif name in reviews and "dagster/row_count" in meta:
                 self._row(reviews[name])["match_review"] = meta["dagster/row_count"]
             elif name == "analytics_mart":
@@ -492,7 +502,11 @@ class RunSummary:
                 + (f"; {len(not_tables)} file(s) not a decisions table: {', '.join(not_tables)}" if not_tables else "")
                 + (f"; {len(hidden)} hidden sheet(s) not read (unhide to apply): {', '.join(hidden)}" if hidden else "")
                 + (" (review.decision_errors says why)" if rejected or earlier or not_tables or hidden else "")
-                + (f"; of those applied, {_left_out(self.labels_not_in_run)}" if self.labels_not_in_run else "")
+                + (
+                    f"; of those applied, {_left_out(self.labels_not_in_run, self.label_items_not_in_run)}"
+                    if self.labels_not_in_run
+                    else ""
+                )
             )
         out.append("Outputs:")
         out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")

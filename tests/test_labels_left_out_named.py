@@ -10,7 +10,7 @@ import logging
 
 import polars as pl
 
-from assets.entities import LEFT_OUT_NAMED, _log_labels, labels_not_in_run
+from assets.entities import LEFT_OUT_NAMED, LabelsLeftOut, _log_labels, labels_not_in_run
 from pipelines.review.io import REVIEW_SCHEMA
 from pipelines.schema import REVIEW_MATCH_LABELS
 from pipelines.warehouse import Warehouse
@@ -39,7 +39,7 @@ def test_the_decisions_left_out_are_named(tmp_path, caplog):
     )
     staged = pl.DataFrame({"record_key": ["a#1", "a#2", "a#3"]})
     left_out = labels_not_in_run(wh, "people", staged)
-    assert left_out == ["mp-0000000000000002", "mp-0000000000000003"]
+    assert left_out == (2, ["mp-0000000000000002", "mp-0000000000000003"])  # (pairs, items)
     log = logging.getLogger("test_labels_left_out")
     with caplog.at_level(logging.WARNING, logger=log.name):
         _log_labels(log, "people", {"labels": STATS, "thresholds_from_labels": PROPOSAL}, left_out)
@@ -49,10 +49,10 @@ def test_the_decisions_left_out_are_named(tmp_path, caplog):
 
 def test_many_are_cut_short_and_none_without_labels(tmp_path, caplog):
     wh = Warehouse(tmp_path / "wh")
-    assert labels_not_in_run(wh, "people", pl.DataFrame({"record_key": ["a#1"]})) == []  # never published
+    assert labels_not_in_run(wh, "people", pl.DataFrame({"record_key": ["a#1"]})) == (0, [])  # never published
     ids = [f"mp-{i:016x}" for i in range(LEFT_OUT_NAMED + 3)]
     log = logging.getLogger("test_labels_left_out_many")
     with caplog.at_level(logging.WARNING, logger=log.name):
-        _log_labels(log, "people", {"labels": STATS, "thresholds_from_labels": PROPOSAL}, ids)
+        _log_labels(log, "people", {"labels": STATS, "thresholds_from_labels": PROPOSAL}, LabelsLeftOut(len(ids), ids))
     (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert f"{ids[LEFT_OUT_NAMED - 1]} and 3 more)" in warning and ids[LEFT_OUT_NAMED] not in warning

@@ -60,7 +60,7 @@ def test_a_decision_whose_records_left_the_run_is_named_once_by_its_item(tmp_pat
     wh = Warehouse(tmp_path / "wh")
     wh.publish(REVIEW_SCHEMA, [(REVIEW_MATCH_LABELS, labels)])
     staged = pl.DataFrame({"record_key": ["p#9"]})  # none of its records in this run
-    assert labels_not_in_run(wh, "people", staged) == [item["item_id"][0]]
+    assert labels_not_in_run(wh, "people", staged) == (3, [item["item_id"][0]])  # its 3 pairs, its one id
 
 
 def test_the_declared_key_is_the_pair():

@@ -44,8 +44,8 @@ def test_match_decisions_the_matcher_left_out_are_said(tmp_path):
     line = _decisions_line(tmp_path, {"used": 21, "not_scored": 0, "unknown": 2})
     assert "23 applied" in line
     assert line.endswith(
-        "; of those applied, the matcher left out 2 match decision(s) naming records not in this run "
-        "(an older extract?): population 2"
+        "; of those applied, the matcher left out 2 labelled record pair(s) naming records not in this run "
+        "(an older extract?): population 2 pair(s)"
     )
 
 
