@@ -6,7 +6,9 @@ a catalogue source's path pattern (the file-name part of ``path``, a glob) and, 
 ``extract_date_pattern``, is that source's extract for that date: partition ``<source_id>@<date>``. At each tick:
 
 * new or changed files, in the folder or its subfolders (path, size, modification time; kept in the cursor) affect
-  their partitions;
+  their partitions; a file (in the folder or a catalogue extract's file not registered yet) modified less than
+  ``$WARDBRIDGE_LANDING_SETTLE_SECONDS`` (default 30) ago is still being written (a copy in progress): it is held, named
+  in the skip reason, and read at a later tick once it is that old or unchanged since the tick that held it;
 * the catalogue's extracts not yet registered in the instance (a new source, a new extract date of a
   glob source or of a SQL source's ``extract_date``) are new partitions;
 * a SQL source with ``extract_date_column``: one ``GROUP BY`` of that column with row counts (read-only,
@@ -35,6 +37,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -56,6 +59,8 @@ from pipelines.schema import REGISTRY_KINDS
 from pipelines.warehouse import REPO_ROOT
 
 LANDING_ENV = "WARDBRIDGE_LANDING"
+SETTLE_ENV = "WARDBRIDGE_LANDING_SETTLE_SECONDS"
+DEFAULT_SETTLE_SECONDS = 30.0
 
 
 def landing_dir() -> Path:
@@ -91,10 +96,12 @@ def partition_for(file: Path, sources, relative: str | None = None) -> tuple[str
 _CURSOR_VERSION = 2
 # cursor key: its "files" name the files of the landing folder's subfolders too ('population/a.csv')
 SUBFOLDERS = "subfolders"
+# cursor key: the files held as still being written, {resolved path: "size:mtime"} when they were held
+SETTLING = "settling"
 # {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]},
 #  "sql_undated": {source id: signature of its rows with no readable date},
-#  "sql_counts": {source id: {iso date: rows}}, "subfolders": true} ("sql_undated", "sql_counts" and "subfolders" may
-#  be absent: older cursors)
+#  "sql_counts": {source id: {iso date: rows}}, "subfolders": true, "settling": {path: "size:mtime"}} ("sql_undated",
+#  "sql_counts", "subfolders" and "settling" may be absent: older cursors)
 
 
 def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str], dict]:
@@ -105,6 +112,54 @@ def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str
         files, dates = dict(state.get("files", {})), dict(state.get("sql_dates", {}))
         return files, dates, dict(state.get("sql_undated", {})), dict(state.get("sql_counts", {}))
     return state, {}, {}, {}
+
+
+def settle_seconds() -> tuple[float, str | None]:
+    """(how long a file must be left unchanged before it is read, a note when ``$WARDBRIDGE_LANDING_SETTLE_SECONDS``
+    is no number of seconds: the default is used then). 0 reads every file at once."""
+    value = os.environ.get(SETTLE_ENV, "").strip()
+    if not value:
+        return DEFAULT_SETTLE_SECONDS, None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds >= 0 and math.isfinite(seconds):
+        return seconds, None
+    return DEFAULT_SETTLE_SECONDS, (
+        f"${SETTLE_ENV}={value!r} is not a number of seconds (0 or more): {DEFAULT_SETTLE_SECONDS:g} s used"
+    )
+
+
+def _signature(path: Path) -> tuple[str, float] | None:
+    """("size:mtime", seconds since its last modification) of a file, None when it is gone."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}", time.time() - stat.st_mtime
+
+
+def _being_written(files: dict[str, str], held: dict[str, str], settle: float) -> dict[str, tuple[str, float, str]]:
+    """The ``files`` (resolved path -> how the notes name it) still being written: modified less than ``settle`` seconds
+    ago (or dated in the future: another machine's clock) and changed since the tick that held them, if one did.
+    A file unchanged since that tick is read whatever its date says. Returns path -> (signature, age, name)."""
+    writing = {}
+    if settle <= 0:
+        return writing
+    for path, name in files.items():
+        found = _signature(Path(path))
+        if found is not None and found[1] < settle and held.get(path) != found[0]:
+            writing[path] = (found[0], found[1], name)
+    return writing
+
+
+def _writing_notes(writing: dict[str, tuple[str, float, str]], settle: float) -> list[str]:
+    return [
+        f"{name} is still being written (modified {max(age, 0):.0f} s ago): read once left unchanged for {settle:g} s "
+        f"(${SETTLE_ENV})"
+        for _sig, age, name in sorted(writing.values(), key=lambda item: item[2])
+    ]
 
 
 def _undated_signature(found: ExtractDates) -> str:
@@ -161,26 +216,30 @@ def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # no
 )
 def landing_folder_sensor(context: dg.SensorEvaluationContext):
     folder = landing_dir()
+    settle, settle_note = settle_seconds()
     seen_files, seen_dates, seen_undated, seen_counts = _read_cursor(context.cursor)
     subfolders_seen = not context.cursor or bool(json.loads(context.cursor).get(SUBFOLDERS))
+    held = dict(json.loads(context.cursor).get(SETTLING, {})) if context.cursor else {}
     signatures, changed = _changed_files(folder, seen_files, subfolders_seen)
     sources = load_catalogue(catalogue_paths())
     failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
     extracts = extracts_by_partition(sources, unlisted=failed, groups=groups)
     unreachable = {source_id: str(exc) for source_id, exc in failed.items()}  # messages mask the password
-    affected, unclaimed, unreached, misdated = _landed(folder, changed, signatures, sources, extracts)
+    registered = {r: list(context.instance.get_dynamic_partitions(partitions_name(r))) for r in REGISTRY_KINDS}
+    writing = _being_written(_watched(folder, changed, extracts, registered), held, settle)
+    changed, ready = _hold(folder, writing, changed, signatures, seen_files, extracts)
+    affected, unclaimed, unreached, misdated = _landed(folder, changed, signatures, sources, ready)
     # unique per evaluation: Dagster drops a run key it has seen, and a SQL date may leave the table and come back
     tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
     keep = Listing(sources, extracts, failed).kept()  # their registered partitions are never "gone"
     add, delete, requests = [], [], []
     for registry in REGISTRY_KINDS:
         name = partitions_name(registry)
-        registered = list(context.instance.get_dynamic_partitions(name))
-        gone = gone_keys(set(registered), extracts, keep)
+        gone = gone_keys(set(registered[registry]), extracts, keep)
         if gone:
             delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
         keys, fresh = _registry_keys(
-            registry, registered, extracts, (groups, seen_dates, seen_undated, seen_counts), tick
+            registry, registered[registry], ready, (groups, seen_dates, seen_undated, seen_counts), tick
         )
         keys.update(affected.get(registry, {}))  # a landed file's signature is its run key
         if fresh:  # registered now: appended to the instance's order, in this order
@@ -189,12 +248,14 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
             requests.append(_request(registry, [key], keys[key]))
     notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable, misdated)
+    notes += _writing_notes(writing, settle) + ([settle_note] if settle_note else [])
     sql_dates = _carry(seen_dates, {k: [d.isoformat() for d in g.dates] for k, g in groups.items()}, unreachable)
     sql_undated = _carry(seen_undated, {k: _undated_signature(g) for k, g in groups.items()}, unreachable)
     sql_counts = _carry(seen_counts, {k: g.counts for k, g in groups.items()}, unreachable)
     state = {"v": _CURSOR_VERSION, "files": signatures, "sql_dates": sql_dates, "sql_undated": sql_undated}
     state["sql_counts"] = sql_counts
     state[SUBFOLDERS] = True
+    state[SETTLING] = {path: sig for path, (sig, _age, _name) in writing.items()}
     cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
@@ -202,6 +263,38 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     for note in notes:
         context.log.warning(note)
     return dg.SensorResult(run_requests=requests, cursor=cursor, dynamic_partitions_requests=[*delete, *add])
+
+
+def _watched(folder: Path, changed: list[str], extracts, registered: dict[str, list[str]]) -> dict[str, str]:  # noqa: ANN001
+    """The files this tick would read (resolved path -> how the notes name it): the landing folder's new or changed
+    files and the files of catalogue extracts not registered yet (their base_dir may be elsewhere)."""
+    files = {str((folder / name).resolve()): name for name in changed}
+    known = {key for keys in registered.values() for key in keys}
+    for key, extract in extracts.items():
+        if key not in known and extract.file is not None and not extract.source.extract_date_column:
+            files.setdefault(str(Path(extract.file).resolve()), str(extract.file))
+    return files
+
+
+def _hold(folder: Path, writing: dict, changed: list[str], signatures: dict[str, str], seen: dict[str, str], extracts):  # noqa: ANN001, ANN202
+    """(the changed files not being written, the extracts whose file is not being written). A held file keeps its
+    signature of the last tick in ``signatures`` (the cursor), so the next tick sees it as changed again."""
+    if not writing:
+        return changed, extracts
+    ready_files = []
+    for name in changed:
+        if str((folder / name).resolve()) not in writing:
+            ready_files.append(name)
+        elif name in seen:
+            signatures[name] = seen[name]
+        else:
+            signatures.pop(name, None)
+    ready = {
+        key: extract
+        for key, extract in extracts.items()
+        if extract.file is None or str(Path(extract.file).resolve()) not in writing
+    }
+    return ready_files, ready
 
 
 def _carry(seen: dict, fresh: dict, unreachable: dict[str, str]) -> dict:

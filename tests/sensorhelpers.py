@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
 
 
-def sensor_tick(instance: dg.DagsterInstance, cursor: str | None = None) -> dg.SensorResult:
-    """Evaluate ``landing_folder_sensor`` once on ``instance``; add/delete the dynamic partitions it asks for."""
-    from assets.sensors import landing_folder_sensor
+def sensor_tick(instance: dg.DagsterInstance, cursor: str | None = None, settle: str | None = "0") -> dg.SensorResult:
+    """Evaluate ``landing_folder_sensor`` once on ``instance``; add/delete the dynamic partitions it asks for.
 
-    result = landing_folder_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+    ``settle``: ``$WARDBRIDGE_LANDING_SETTLE_SECONDS`` for this tick; "0" (the default here) reads the files a test has
+    just written at once; None leaves the variable as it is."""
+    from assets.sensors import SETTLE_ENV, landing_folder_sensor
+
+    before = os.environ.get(SETTLE_ENV)
+    if settle is not None:
+        os.environ[SETTLE_ENV] = settle
+    try:
+        result = landing_folder_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+    finally:
+        if before is None:
+            os.environ.pop(SETTLE_ENV, None)
+        else:
+            os.environ[SETTLE_ENV] = before
     for request in result.dynamic_partitions_requests or []:
         if isinstance(request, dg.AddDynamicPartitionsRequest):
             instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
