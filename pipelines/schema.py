@@ -1529,6 +1529,17 @@ _ITEM_KEY_FIELDS = (
     _f("name_kind", pl.String, "Named split item: street, hamlet or quarter.", allowed=NAME_KINDS),
     _f("name_key", pl.String, "Named split item: folded name key (resolved.split_evidence.name_key)."),
 )
+# the question a one-record item asks of its source record (review.ids.question_keys), kept with its keys (added in
+# session 50; absent from tables written before)
+QUESTION_KEY = _f(
+    "question_key",
+    pl.String,
+    "invalid_id and unresolved_address items: MD5 hex of the kind, registry, source id, source key and what the item "
+    "asks (the flagged ID fields, their problems and values; the address as written). A newer extract's version of the "
+    "record asking the same keeps the item and its id (its decision stands); another value is another item. Null for "
+    "other kinds and for items published before it was kept.",
+    absent_as_null=True,
+)
 _ITEM_WARD_FIELDS = (
     _f("new_uid", pl.String, "2025 ward the item belongs to, '2025:<code>'; null when only candidates are known."),
     _f("candidates", pl.List(pl.String), "Candidate 2025 wards when the ward is not known (may be empty)."),
@@ -1577,6 +1588,7 @@ REVIEW_ITEM_KEYS = Table(
         _f("kind", pl.String, "Queue kind.", required=True, allowed=REVIEW_KINDS),
         *_ITEM_WARD_FIELDS,
         *_ITEM_KEY_FIELDS,
+        QUESTION_KEY,
         _f("first_seen", pl.Datetime("us", "UTC"), "Run that first published the item.", required=True),
         _f("last_seen", pl.Datetime("us", "UTC"), "Last run that published the item as open.", required=True),
     ),
@@ -1705,6 +1717,7 @@ REVIEW_DECISIONS_TABLE = Table(
             "decision keeps its pairs.",
         ),
         *_ITEM_KEY_FIELDS,
+        QUESTION_KEY,
     ),
 )
 REVIEW_MATCH_LABELS = Table(

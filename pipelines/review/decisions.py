@@ -59,7 +59,7 @@ import polars as pl
 
 from pipelines.reference import city_today
 from pipelines.review.exports import ESCAPE, ESCAPED_FORMULA
-from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, md5_column
+from pipelines.review.ids import ITEM_ID_PATTERN, KIND_OF_PREFIX, md5_column, question_keys
 from pipelines.schema import (
     OFFICIAL_STATUS,
     PAIRS_KEPT,
@@ -2004,13 +2004,15 @@ def placements(
     """REVIEW_PLACEMENTS: record-level wards from place decisions, over the staged rows as they are now.
 
     `staged`: registry -> frame with record_key, old_uid, ward_status. An unresolved_address item places its
-    record (if still staged); a split_unit item of (old unit, registry) places every record of that registry
+    record (if still staged) and every other staged version of its source record with the same address (its
+    question_key: the item's, kept in review.item_keys, else its record's; staged rows with source_id, source_key and
+    address), so May's decision places June's extract of the record too; a split_unit item of (old unit, registry) places every record of that registry
     in the old unit still split_review, except those in a named split item (`named`: registry, record_key of
     records that belong to one; see pipelines.review.queues.split_groups). Named split items are applied by the
     split-evidence step (official_split_evidence).
     """
     frames = []
-    address = _closed(decisions, "unresolved_address", ("place",))
+    address = REVIEW_DECISIONS_TABLE.with_absent(_closed(decisions, "unresolved_address", ("place",)))
     split = _closed(decisions, "split_unit", ("place",)).filter(
         pl.col("name_key").is_null() & pl.col("registry").is_not_null()
     )
@@ -2018,11 +2020,13 @@ def placements(
         keys = rows.select("record_key", "old_uid", "ward_status")
         if named is not None and named.height:
             keys = keys.join(named.filter(pl.col("registry") == registry), on="record_key", how="anti")
-        placed_addresses = (
-            address.filter(pl.col("registry") == registry)
-            .select("item_id", "record_key", "new_uid", "reviewer", "decided_on")
-            .join(keys, on="record_key")
-        )
+        placed_addresses = _address_versions(
+            address.filter(pl.col("registry") == registry).select(
+                "item_id", "record_key", "question_key", "new_uid", "reviewer", "decided_on"
+            ),
+            rows,
+            registry,
+        ).join(keys, on="record_key")
         placed_split = (
             split.filter(pl.col("registry") == registry)
             .select("item_id", "old_uid", "new_uid", "reviewer", "decided_on")
@@ -2046,6 +2050,31 @@ def placements(
         pl.concat([f.cast(REVIEW_PLACEMENTS.polars_schema) for f in frames])
         .unique(["registry", "record_key"], keep="first", maintain_order=True)
         .sort("registry", "record_key")
+    )
+
+
+def _address_versions(decided: pl.DataFrame, rows: pl.DataFrame, registry: str) -> pl.DataFrame:
+    """item_id, record_key, new_uid, reviewer, decided_on of each record an unresolved_address 'place' places: its own
+    and the staged versions of its source record asking the same (``ids.question_keys``: same source id, key and
+    address), found by the item's question_key, else by its record's."""
+    from pipelines.review.queues import ADDRESS_REVIEW_STATUSES
+
+    columns = ["item_id", "record_key", "new_uid", "reviewer", "decided_on"]
+    needed = {"source_id", "source_key", "address", "ward_status"}
+    if not decided.height or not needed <= set(rows.columns):
+        return decided.select(columns)
+    waiting = rows.filter(pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES)).select(
+        pl.lit(registry).alias("registry"), "record_key", "source_id", "source_key", "address"
+    )
+    asked = waiting.select("record_key", question_keys(waiting, "unresolved_address"))
+    decided = decided.join(
+        asked.rename({"question_key": "_asked"}), on="record_key", how="left", maintain_order="left"
+    ).with_columns(pl.coalesce("question_key", "_asked").alias("_question"))
+    versions = decided.drop("record_key").join(
+        asked.rename({"question_key": "_question"}), on="_question", how="inner", maintain_order="left"
+    )
+    return pl.concat([decided.select(columns), versions.select(columns)]).unique(
+        "record_key", keep="first", maintain_order=True
     )
 
 

@@ -35,3 +35,20 @@ def item_ids(frame: pl.DataFrame, kind: str, keys: list[str]) -> pl.Series:
     """'<prefix>-' + 16 hex digits of MD5('<kind>|key1|key2...'): the same keys give the same id on every run."""
     work = frame.select(pl.lit(kind).alias("_kind"), *[pl.col(k) for k in keys])
     return (PREFIX[kind] + "-" + md5_column(work, ["_kind", *keys]).str.slice(0, 16)).rename("item_id")
+
+
+#: what an item of these kinds asks about its record, beside the record itself: the same source record (source id
+#: and key) asking the same question in a newer extract is the same item, under the id it was first published with
+QUESTION_VALUES = {
+    "invalid_id": ("fields", "flags", "values"),  # the flagged ID fields, their problems and values
+    "unresolved_address": ("address",),  # the address as the source wrote it
+}
+
+
+def question_keys(frame: pl.DataFrame, kind: str) -> pl.Series:
+    """``question_key`` of one-record items of ``kind`` (``QUESTION_VALUES``): MD5 hex of the kind, registry, source
+    id, source key and the values the item asks about, row by row. A newer extract's version of the record with the
+    same values asks the same question (a decision on it stands); another value is another question."""
+    values = list(QUESTION_VALUES[kind])
+    work = frame.select(pl.lit(kind).alias("_kind"), "registry", "source_id", "source_key", *values)
+    return md5_column(work, ["_kind", "registry", "source_id", "source_key", *values]).rename("question_key")

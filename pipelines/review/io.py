@@ -190,6 +190,7 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
         raw_dates=raw_shown_dates(wh, review),
         entity_of=entity_of_pairs(wh, review),
         earlier_versions=earlier_versions(wh),
+        placements=review_placements,
     )
 
 

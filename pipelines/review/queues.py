@@ -9,7 +9,8 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
                       transfer (cut_off: the file is fetched again) are a data engineer's matter and not queued;
                       they stay in quarantine.* with their reason and are named in the run's log and ingest
                       status. Nor is a record its source marked deleted (source_deleted, dBase '*').
-2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One record each.
+2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One item per source
+                      record (its newest version; not one per extract) and address.
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
                       placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
                       the evidence could not place (thin, conflicting, rejected), blocking the records that
@@ -28,7 +29,10 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
 
 Item ids: '<prefix>-' + 16 hex digits of MD5 of the kind and stable keys (registry + record_key; entity kind +
 both record keys, smaller first; old unit + registry; old unit + name kind + name key), so an item keeps
-its id across runs and re-ingestion of the same extracts. An item closed by a decision leaves the queue.
+its id across runs and re-ingestion of the same extracts. An invalid_id or unresolved_address item keeps the id it was
+first published with while newer extracts' versions of its source record ask the same (its question_key in
+review.item_keys: the same flagged ID values, the same address), so its decision stands; a changed value is a new item.
+An item closed by a decision leaves the queue.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.review.decisions import decided_pairs, keeps_pairs, pair_key
-from pipelines.review.ids import URGENCY, item_ids
+from pipelines.review.ids import PREFIX, QUESTION_VALUES, URGENCY, item_ids, question_keys
 from pipelines.schema import (
     ENTITY_KINDS,
     ENTITY_REVIEW_COLUMNS,
@@ -101,6 +105,9 @@ class ReviewInputs:
     # registry -> record keys of earlier versions of a source record (pipelines.entities.versions; their entities'
     # lineage): a record-level item is made for the newest version only, not once per extract
     earlier_versions: dict[str, pl.Series] = field(default_factory=dict)
+    # review.placements (registry, record_key, item_id, ...): the records an unresolved_address 'place' placed are no
+    # longer unresolved, yet their item is kept up to date in review.item_keys (its newest record, its question)
+    placements: pl.DataFrame | None = None
 
 
 @dataclass
@@ -128,10 +135,23 @@ def _lists_to_text(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def unresolved_address(inputs: ReviewInputs) -> pl.DataFrame:
+def unresolved_address(
+    inputs: ReviewInputs, previous_keys: pl.DataFrame | None = None, decisions: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """One item per source record whose newest version has no ward (not one per extract), and per address: the item
+    keeps its id while newer extracts bring the same address (``_one_per_question``), so a decision on it stands; a
+    'place' places every version of the record with that address (``decisions.placements``)."""
+    placed = inputs.placements
+    answered = (
+        placed.filter(pl.col("item_id").str.starts_with(PREFIX["unresolved_address"]))
+        if placed is not None and placed.height
+        else pl.DataFrame(schema={"registry": pl.String, "record_key": pl.String})
+    )
     frames = []
     for registry, staged in inputs.staged.items():
-        rows = staged.filter(pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES))
+        placed_here = answered.filter(pl.col("registry") == registry)["record_key"].implode()
+        was_placed = pl.col("record_key").is_in(placed_here)
+        rows = staged.filter(pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES) | was_placed)
         frames.append(
             rows.select(
                 *_source_row(registry),
@@ -141,13 +161,112 @@ def unresolved_address(inputs: ReviewInputs) -> pl.DataFrame:
                 "ward_reason",
                 "old_uid",
                 pl.col("ward_candidates").fill_null([]).alias("candidates"),
+                *_version_columns(staged),
+                was_placed.alias("_answered"),
             )
         )
     frame = pl.concat(frames) if frames else pl.DataFrame()
-    frame = _common(frame, "unresolved_address", ["registry", "record_key"])
+    frame = _one_per_question(frame, "unresolved_address", inputs, previous_keys, decisions)
+    if (
+        "_answered" in frame.columns
+    ):  # a placed record's item: kept in item_keys (closed by its decision), not asked again
+        frame = frame.filter(~pl.col("_answered") | pl.col("_published_before")).drop("_answered")
+    frame = frame.drop("_published_before", strict=False)
     return _single_record(
         frame.with_columns(pl.lit(None, pl.String).alias("new_uid")),
         pl.concat_str(pl.lit("address "), pl.col("ward_status"), pl.lit(" in "), pl.col("registry")),
+    )
+
+
+# staged columns a one-record item of a source record reads (its question, its newest version), not shown
+_VERSION_COLUMNS = ("source_id", "extract_date")
+
+
+def _version_columns(staged: pl.DataFrame) -> list[pl.Expr]:
+    """``_VERSION_COLUMNS`` of ``staged`` (null where a frame lacks them: a test's table of a few columns)."""
+    types = {"source_id": pl.String, "extract_date": pl.Date}
+    return [pl.col(c) if c in staged.columns else pl.lit(None, types[c]).alias(c) for c in _VERSION_COLUMNS]
+
+
+def _one_per_question(
+    frame: pl.DataFrame,
+    kind: str,
+    inputs: ReviewInputs,
+    previous_keys: pl.DataFrame | None,
+    decisions: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """The items of ``kind`` (one row per staged record, every extract's, with ``_VERSION_COLUMNS``), one per source
+    record and question (``ids.question_keys``): the earlier versions of a source record sent again (``inputs.
+    earlier_versions``) are left out, and the rows left asking the same question (versions a contradiction keeps apart,
+    a key repeated in its extract) are one item, shown with the newest. Its id: the id an item of that question was
+    published with before (``previous_keys``: review.item_keys; one published before question_key was kept, by the
+    question of its record if still staged; several: the one decided, latest, then first seen), else from its
+    record key, as always. So an item decided in May is that item in June's extract while the record asks the same, and
+    a changed value is an item of its own."""
+    if not frame.width:
+        return frame
+    every = frame.with_columns(question_keys(frame, kind))
+    newest = pl.concat(
+        [
+            every.filter((pl.col("registry") == registry) & ~pl.col("record_key").is_in(earlier.implode()))
+            for registry, earlier in inputs.earlier_versions.items()
+        ]
+        + [every.filter(~pl.col("registry").is_in(list(inputs.earlier_versions)))]
+    )
+    newest = (
+        newest.sort(["extract_date", "record_key"], descending=True, nulls_last=True)
+        .unique("question_key", keep="first")
+        .sort("registry", "record_key")
+    )
+    own = newest.with_columns(item_ids(newest, kind, ["registry", "record_key"]))
+    before = _ids_of_questions(every, kind, previous_keys, decisions)
+    out = own.join(before, on="question_key", how="left", maintain_order="left").with_columns(
+        pl.coalesce("_before", "item_id").alias("item_id")
+    )
+    # an id taken before by another question (its record's values read differently now): one of its own
+    taken = pl.col("item_id").is_duplicated() & pl.col("_before").is_null()
+    if out.select(taken.any()).item():
+        fresh = item_ids(out, kind, ["registry", "record_key", "question_key"])
+        out = out.with_columns(pl.when(taken).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
+    out = (
+        out.with_columns(pl.col("_before").is_not_null().alias("_published_before"))
+        if "_answered" in out.columns
+        else out
+    )
+    return out.drop("_before", *_VERSION_COLUMNS).with_columns(pl.lit(kind).alias("kind"))
+
+
+def _ids_of_questions(
+    every: pl.DataFrame, kind: str, previous_keys: pl.DataFrame | None, decisions: pl.DataFrame | None
+) -> pl.DataFrame:
+    """question_key, _before: the item id each question was published under (``_one_per_question``)."""
+    schema = {"question_key": pl.String, "_before": pl.String}
+    if previous_keys is None or not previous_keys.height:
+        return pl.DataFrame(schema=schema)
+    keys = REVIEW_ITEM_KEYS.with_absent(previous_keys).filter(pl.col("kind") == kind)
+    kept = keys.filter(pl.col("question_key").is_not_null()).select("item_id", "question_key", "first_seen")
+    # published before question_key was kept: the question its record asks now, while the record is staged
+    older = (
+        keys.filter(pl.col("question_key").is_null())
+        .select("item_id", "registry", "record_key", "first_seen")
+        .join(every.select("registry", "record_key", "question_key"), on=["registry", "record_key"])
+        .select("item_id", "question_key", "first_seen")
+    )
+    found = pl.concat([kept, older])
+    decided = pl.DataFrame(schema={"item_id": pl.String, "_closed": pl.Boolean, "_on": pl.Date})
+    if decisions is not None and decisions.height:
+        decided = decisions.select(
+            "item_id", (pl.col("state") == "closed").alias("_closed"), pl.col("decided_on").alias("_on")
+        )
+    return (
+        found.join(decided, on="item_id", how="left")
+        .sort(
+            ["_closed", "_on", "first_seen", "item_id"],
+            descending=[True, True, False, False],
+            nulls_last=True,
+        )
+        .unique("question_key", keep="first")
+        .select("question_key", pl.col("item_id").alias("_before"))
     )
 
 
@@ -307,9 +426,14 @@ def _id_problems(flags: pl.Expr) -> pl.Expr:
     return pl.when(kept != "").then(kept)
 
 
-def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
+def invalid_id(
+    inputs: ReviewInputs, previous_keys: pl.DataFrame | None = None, decisions: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """One item per source record whose newest version has an ID problem (not one per extract), and per question
+    (the flagged fields, their problems and values): the item keeps its id while newer extracts bring the same values
+    (``_one_per_question``), so an official's accept or fixed_at_source stands; a changed value is a new item."""
     frames = []
-    for registry, staged in _newest_versions(inputs).items():
+    for registry, staged in inputs.staged.items():
         for column, flag in ID_CHECKS[registry]:
             rows = staged.with_columns(_id_problems(flag).alias("_flag")).filter(pl.col("_flag").is_not_null())
             frames.append(
@@ -321,19 +445,23 @@ def invalid_id(inputs: ReviewInputs) -> pl.DataFrame:
                     pl.col(column).cast(pl.String).alias("value"),
                     "new_uid",
                     pl.col("ward_candidates").fill_null([]).alias("candidates"),
+                    *_version_columns(rows),
                 )
             )
     frame = (
         pl.concat(frames)
         .group_by("registry", "record_key", maintain_order=True)
         .agg(
-            *[pl.col(c).first() for c in ("source_file", "source_key", "name", "new_uid", "candidates")],
+            *[
+                pl.col(c).first()
+                for c in ("source_file", "source_key", "name", "new_uid", "candidates", *_VERSION_COLUMNS)
+            ],
             pl.col("field").str.join("; ").alias("fields"),
             pl.concat_str("field", pl.lit(": "), "flags").str.join("; ").alias("flags"),
             pl.col("value").str.join("; ").alias("values"),
         )
     )
-    frame = _common(frame, "invalid_id", ["registry", "record_key"])
+    frame = _one_per_question(frame, "invalid_id", inputs, previous_keys, decisions)
     return _single_record(
         frame, pl.concat_str(pl.lit("invalid or conflicting "), pl.col("fields"), pl.lit(" in "), pl.col("registry"))
     )
@@ -673,6 +801,7 @@ KEY_COLUMNS = [
     "old_uid",
     "name_kind",
     "name_key",
+    "question_key",
 ]
 LIST_KEYS = ("more_left_ids", "more_right_ids")
 BASE = ["item_id", "kind", "new_uid", "candidates", "records_blocked", "summary"]
@@ -850,12 +979,15 @@ def build_queues(
         if kind == "match_pair":
             frame, pair_rows = match_pair_rows(inputs)
             frame_of_pairs = frame
+        elif kind in QUESTION_VALUES:  # one item per source record and question, its id kept across extracts
+            frame = BUILDERS[kind](inputs, previous_keys, decisions)
         else:
             frame = BUILDERS[kind](inputs)
         common, ev = _item_frame(kind, frame)
         commons.append(common)
         evidence[kind] = ev
-    schema = {c: REVIEW_QUEUE_ITEMS.polars_schema[c] for c in commons[0].columns}
+    declared = {**REVIEW_ITEM_KEYS.polars_schema, **REVIEW_QUEUE_ITEMS.polars_schema}  # question_key: item_keys only
+    schema = {c: declared[c] for c in commons[0].columns}
     everything = pl.concat([c.cast(schema) for c in commons]).unique("item_id", keep="first", maintain_order=True)
     # a 'reject' (not this ward: state 'open') informs the split-evidence step but leaves the item open until placed
     # or dismissed (also where an older review.decisions still says 'closed' of it)
