@@ -73,13 +73,17 @@ NO_ROWS = (
 )
 
 
-def unended_words(unended: tuple[int, int]) -> str:
+def unended_words(unended: tuple[int, int, str]) -> str:
     """A CSV's whole last row with no line end after it, as the warning and the partition's note say it (never a
-    value): its line and fields, and that a cut inside its last value would look the same."""
-    line, fields = unended
+    value): its line and fields, and what is not checked: a cut inside its last value is caught only when it leaves
+    the value shorter than every other value of its column (readers._last_value_cut); any other cut reads as a whole
+    value, which nothing cheap can tell apart."""
+    line, fields, column = unended
     return (
         f"no line end after its last row (line {line}); read as complete ({fields} fields); if the file was cut off "
-        "in transfer, its last value may be incomplete"
+        f"in transfer, its last value may be incomplete: a cut inside it (column '{column}', line {line}) is caught "
+        "only when it leaves the value shorter than every other value of that column; compare that record with the "
+        "source system's"
     )
 
 

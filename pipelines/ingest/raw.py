@@ -68,8 +68,9 @@ class RawLoad:
     known_not_hidden: list[str] = field(default_factory=list)
     # lines of a UTF-8 file not valid UTF-8 and read in a legacy encoding (readers._legacy_lines): line -> encoding
     legacy_lines: dict[int, str] = field(default_factory=dict)
-    # a CSV with no line end after its last row, read as whole: (its line, its fields) (readers.ReadResult.unended)
-    unended: tuple[int, int] | None = None
+    # a CSV with no line end after its last row, read as whole: (its line, its fields, its last column's name)
+    # (readers.ReadResult.unended)
+    unended: tuple[int, int, str] | None = None
     # personal-ID field -> (rows whose source key is that field's value, rows holding a value in it), when at least
     # half are: the source is keyed by people's ID numbers (_personal_keys)
     personal_keys: dict[str, tuple[int, int]] = field(default_factory=dict)

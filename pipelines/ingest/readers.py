@@ -135,8 +135,9 @@ class ReadResult:
     known_not_hidden: list[str] = field(default_factory=list)
     # lines of a UTF-8 file (csv, jsonl) not valid UTF-8 and read in a legacy encoding (_legacy_lines): line -> encoding
     legacy_lines: dict[int, str] = field(default_factory=dict)
-    # a CSV with no line end after its last row, that row read as whole: (its line, its fields); None otherwise
-    unended: tuple[int, int] | None = None
+    # a CSV with no line end after its last row, that row read as whole: (its line, its fields, the header's name of
+    # its last field: a cut inside that value is caught only when it leaves it shorter, _last_value_cut); else None
+    unended: tuple[int, int, str] | None = None
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
@@ -746,7 +747,7 @@ def _read_csv(extract: Extract, batch_rows: int) -> ReadResult:
     read.legacy_lines = legacy
     read.repeated = _repeated_names(cells, header)
     read.header_at = f"line {records['line'][header_at]}"
-    read.unended = (unended, width) if unended is not None else None
+    read.unended = (unended, width, str(cells[-1] or header[-1])) if unended is not None else None
     return read
 
 
@@ -776,8 +777,9 @@ def _csv_text(extract: Extract) -> tuple[str, str, set[int], dict[int, str], boo
         text, split = _bare_cr_line_ends(text, spec.delimiter)
         bad_lines = _renumbered(bad_lines, split)
         legacy = dict.fromkeys(_renumbered(set(legacy), split), next(iter(legacy.values()), ""))
-    # a file cut off mid-row (interrupted transfer): its last row is incomplete
-    truncated = not text.endswith("\n") and not eof_mark
+    # a file cut off mid-row (interrupted transfer): its last row is incomplete. Only whitespace after the last line
+    # end (spaces or tabs an editor or a concatenation left) is no row: a blank line, the file's line end is there
+    truncated = not text.endswith("\n") and not eof_mark and bool(text[text.rfind("\n") + 1 :].strip())
     return text, encoding, bad_lines, legacy, truncated
 
 
