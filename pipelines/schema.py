@@ -1193,7 +1193,15 @@ WARD_SUMMARY = Table(
         ),
         _f("merged_2025_form", pl.Int64, "Of merged, rows whose address was written in the 2025 form.", required=True),
         _f("under_review", pl.Int64, f"Staged rows under review for a split old unit. {PENDING}", required=True),
-        _f("under_review_estimated", pl.Int64, f"Share of the rows under review. {ESTIMATED}", required=True),
+        _f(
+            "under_review_estimated",
+            pl.Int64,
+            "This ward's share of the rows under review for a split old unit, allocated per old unit by area share of "
+            "the parts (largest remainder; equal shares when an area is unknown): adds up across wards to the city's "
+            "rows pending a split (flow_accounting.pending_split = old_unit_reconciliation.under_review); rows with no "
+            "ward and no split old unit (flow_accounting.no_ward) are in no ward's figure.",
+            required=True,
+        ),
     ),
 )
 
@@ -1359,7 +1367,13 @@ MART_PEOPLE = Table(
         *_ENTITY_MART,
         _f("sex", pl.String, "M, F or unknown.", required=True, allowed=SEXES),
         AGE_BAND,
-        _f("household_key", pl.String, f"Household the person is a member of (member_of link); {PSEUDONYM}"),
+        _f(
+            "household_key",
+            pl.String,
+            "Household the person is a member of (member_of link): of several (records naming several household "
+            "books), the one whose book is the person's (golden household_no), else the smallest household id; "
+            f"{PSEUDONYM}",
+        ),
     ),
 )
 MART_HOUSEHOLDS = Table(
@@ -1370,7 +1384,13 @@ MART_HOUSEHOLDS = Table(
         _pseudo("household_key", "Household"),
         *_ENTITY_MART,
         _f("household_size", pl.String, "'1' ... '9', '10+', or 'unknown'.", required=True),
-        _f("linked_people", pl.UInt32, "Person entities linked to the household (member_of).", required=True),
+        _f(
+            "linked_people",
+            pl.UInt32,
+            "Person entities linked to the household (member_of). A person linked to several households counts in "
+            "each (marts.people.household_key names one of them), so these can add up to more than the people.",
+            required=True,
+        ),
     ),
 )
 MART_BUSINESSES = Table(

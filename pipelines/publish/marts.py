@@ -764,9 +764,37 @@ def _entity_stage_copies(inputs: MartInputs, final: Callable[[Table, pl.DataFram
     final(REGISTRY_LINKS, REGISTRY_LINKS.cast(inputs.links))
 
 
+def _own_household(inputs: MartInputs) -> pl.DataFrame:
+    """Person entity_id -> household_id: of the person's member_of links, the household whose book number is the
+    person's (golden household_no); without one, the smallest household id. Before, always the smallest: a person
+    whose records name two books was keyed to whichever household id sorted first (in the sample, another ward's)."""
+    first = _first_link(inputs.links, ("member_of",), "people")
+    links = inputs.links.filter((pl.col("link_type") == "member_of") & (pl.col("from_kind") == "people"))
+    if links.height == first.height:  # nobody is linked to two households: the only link is the person's own
+        return first.rename({"from_entity_id": "entity_id", "to_entity_id": "household_id"})
+    several = links.filter(pl.col("from_entity_id").is_duplicated()).select(
+        entity_id="from_entity_id", household_id="to_entity_id"
+    )
+    own = (
+        several.join(inputs.entities["people"].select("entity_id", "household_no"), on="entity_id", how="left")
+        .join(
+            inputs.entities["households"].select(household_id="entity_id", book="household_no"),
+            on="household_id",
+            how="left",
+        )
+        .filter(pl.col("household_no") == pl.col("book"))
+        .group_by("entity_id")
+        .agg(pl.col("household_id").min().alias("own"))
+    )
+    return (
+        first.rename({"from_entity_id": "entity_id", "to_entity_id": "household_id"})
+        .join(own, on="entity_id", how="left")
+        .select("entity_id", household_id=pl.coalesce("own", "household_id"))
+    )
+
+
 def _people_rows(inputs: MartInputs, placed: pl.DataFrame, reference_date: dt.date | None) -> pl.DataFrame:
-    """Placed people with sex, age band (on the reference date, else today) and household_id (their first
-    member_of link)."""
+    """Placed people with sex, age band (on the reference date, else today) and household_id (``_own_household``)."""
     people = _join_entity_columns(
         placed,
         inputs.entities["people"].select(
@@ -775,10 +803,7 @@ def _people_rows(inputs: MartInputs, placed: pl.DataFrame, reference_date: dt.da
             age_band=age_band(pl.col("date_of_birth"), reference_date or dt.date.today()),
         ),
     )
-    member_of = _first_link(inputs.links, ("member_of",), "people")
-    return people.join(
-        member_of.rename({"from_entity_id": "entity_id", "to_entity_id": "household_id"}), on="entity_id", how="left"
-    )
+    return people.join(_own_household(inputs), on="entity_id", how="left")
 
 
 def _household_rows(inputs: MartInputs, placed: pl.DataFrame) -> pl.DataFrame:
