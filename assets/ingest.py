@@ -46,6 +46,7 @@ from pipelines.entities.reresolve import forget_staging_reference, record_stagin
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.readers import hidden_words, legacy_words
+from pipelines.ingest.sql import SourceLoginRefused
 from pipelines.ingest.stage import NUL_REMOVED, StageResult, account, stage
 from pipelines.ingest.status import (
     PartitionStatus,
@@ -248,10 +249,22 @@ class IngestFailed(dg.Failure):
 
 def is_transient(extract, exc: BaseException) -> bool:  # noqa: ANN001 - catalogue Extract
     """A database source that could not be reached or dropped the connection, or a SQLite file another program holds
-    locked: worth another try later."""
+    locked: worth another try later. A server that refused the login or the database (``SourceLoginRefused``) is
+    not: a wrong password stays wrong, and each retry was one more failed login."""
     from pipelines.ingest.readers import SourceBusy
 
+    if _in_chain(exc, SourceLoginRefused):
+        return False
     return isinstance(exc, SourceBusy) or (extract.source.format == "sql" and _connection_error(exc))
+
+
+def _in_chain(exc: BaseException | None, kind: type) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _connection_error(exc: BaseException | None) -> bool:

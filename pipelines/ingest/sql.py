@@ -103,6 +103,35 @@ class SqlSourceError(Exception):
     """A SQL source cannot be read as asked."""
 
 
+class SourceLoginRefused(SqlSourceError):
+    """The database server answered and refused the login or the database named (a wrong password, user or database
+    name, no pg_hba.conf entry): another try changes nothing, so the ingest does not retry it (a server that cannot
+    be reached is retried). Each retry was one more failed login, which a server may count towards locking the
+    account."""
+
+
+# What servers say when they refuse a login or the database named (PostgreSQL, MySQL/MariaDB, SQL Server); SQLSTATE
+# class 28 (invalid authorization) and 3D000 (no such database) where the driver gives one
+_REFUSED_WORDS = (
+    "password authentication failed",
+    "no pg_hba.conf entry",
+    "does not exist",
+    "access denied for user",
+    "login failed for user",
+    "authentication failed",
+    "unknown database",
+)
+
+
+def login_refused(orig: BaseException | None) -> bool:
+    """Whether a driver's connection error is the server refusing the login or the database, not a server down."""
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(state, str) and (state.startswith("28") or state == "3D000"):
+        return True
+    text = str(orig).lower()
+    return any(words in text for words in _REFUSED_WORDS)
+
+
 class UrlTemplateError(SqlSourceError, ValueError):
     """A catalogue URL template is malformed."""
 
@@ -431,6 +460,11 @@ def _read_only(engine: Engine, url: URL) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except sa.exc.DBAPIError as exc:
+        if login_refused(exc.orig):
+            raise SourceLoginRefused(
+                f"cannot connect to {mask_url(url)}: {exc.orig} (not retried: check the user, the database and the "
+                "password the URL's variables give)"
+            ) from None
         raise SqlSourceError(f"cannot connect to {mask_url(url)}: {exc.orig}") from None
     try:
         if url.get_backend_name() == "postgresql":
