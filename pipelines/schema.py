@@ -907,6 +907,25 @@ def lineage_table(kind: str) -> Table:
             ),
             _f("source_id", pl.String, "Catalogue id of the record's source system.", required=True),
             _f("extract_date", pl.Date, "Extract the record comes from.", required=True),
+            _f(
+                "last_extract_date",
+                pl.Date,
+                "The newest extract holding the record's source record: for a record keyed by the source's own key "
+                "(catalogue key_column), the newest extract of its source holding that key (a version whose key the "
+                "source gave to another record: the latest of its own versions); else the record's extract_date.",
+                required=True,
+                absent_as_null=True,
+            ),
+            _f(
+                "in_newest_extract",
+                pl.Boolean,
+                "Whether the record's source record is in its source's newest staged extract: false = missing from "
+                "it (deleted in the old system, or left out of a partial extract; the record stays in its entity); "
+                "null = cannot be told (a record of an older extract keyed by its row number or content, not by a key "
+                "of the source's own). The versions of a source record say the same, but one whose key the source gave to "
+                "another record (it contradicts the newest on who it is): false.",
+                absent_as_null=True,
+            ),
             _f("entity_id", pl.String, f"Entity the record belongs to ({kind}_entities.entity_id).", required=True),
             _f("entity_size", pl.UInt32, "Number of records in that entity.", required=True),
             _f(
@@ -1349,6 +1368,23 @@ _ENTITY_MART = (
         pl.UInt32,
         "Number of source records merged into the entity (a source record sent again in a newer extract counts once).",
         required=True,
+    ),
+    _f(
+        "earlier_versions",
+        pl.UInt32,
+        "Records of the entity that are earlier versions of one of its source records (the same source and key in a "
+        "newer extract, <kind>_lineage link_evidence 'same source record'): not in record_count.",
+        required=True,
+        absent_as_null=True,
+    ),
+    _f(
+        "records_not_in_newest",
+        pl.UInt32,
+        "Of record_count, the source records missing from their source's newest extract (<kind>_lineage "
+        "in_newest_extract false: deleted in the old system, or left out of a partial extract). The entity stays; "
+        "equal to record_count: none of its records is in a newest extract.",
+        required=True,
+        absent_as_null=True,
     ),
 )
 PSEUDONYM = "HMAC-SHA256 pseudonym of the entity id (key: $WARDBRIDGE_PSEUDONYM_KEY), 32 hex digits."

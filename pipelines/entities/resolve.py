@@ -15,7 +15,14 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.entities.versions import pairs_on_newest, previous_on_newest, split_versions, with_earlier_versions
+from pipelines.entities.versions import (
+    not_in_newest,
+    pairs_on_newest,
+    previous_on_newest,
+    split_versions,
+    with_earlier_versions,
+    with_presence,
+)
 from pipelines.match import MatchResult, load_spec, match
 from pipelines.match.learning import pattern, refine_thresholds
 from pipelines.match.spec import MatchSpec
@@ -99,9 +106,11 @@ def resolve_entities(
         result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"
     )
     lineage, entities = with_earlier_versions(lineage, result.entities, staged, versions)
+    lineage = with_presence(lineage, versions)  # is each source record in its source's newest extract?
     stats = {
         **result.stats,
         "earlier_versions": versions.earlier.height,
+        "not_in_newest_extract": not_in_newest(lineage),
         **labels_report(result, same, different, spec),
     }
     review = review_with_dates(kind, result.review, staged, raw_dates(result.review) if raw_dates else None)

@@ -37,7 +37,7 @@ SAME_SOURCE_RECORD = "same source record: the source's key, in a newer extract"
 #: staged columns saying who a record is, per registry: two versions of a source key, both with a value, that differ
 #: are two records (the source reused the key), matched version by version (a value missing on one side is none).
 #: Not what a record may change and stay itself: a person's household number, a household's head, a business's
-#: owner. People's date of birth is compared too (_contradicting_keys).
+#: owner. People's date of birth is compared too (_contradicting_versions).
 IDENTITY = {
     "population": ("sex", "personal_id", "old_id_number", "date_of_birth"),
     "households": ("household_no",),
@@ -49,10 +49,12 @@ IDENTITY = {
 @dataclass
 class Versions:
     """``matched``: the staged records the engine matches; ``earlier``: record_key -> newest_key (the matched
-    version of the same source record) of every other staged record."""
+    version of the same source record) of every other staged record; ``presence``: record_key, last_extract_date,
+    in_newest_extract of every staged record (``_presence``), or None (a Versions built by hand)."""
 
     matched: pl.DataFrame
     earlier: pl.DataFrame
+    presence: pl.DataFrame | None = None
 
     def to_newest(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
         """``frame`` with each earlier version's record key in ``column`` replaced by its newest version's."""
@@ -79,7 +81,7 @@ def split_versions(
     version. ``registry``: the staged table's (``IDENTITY``)."""
     none = pl.DataFrame(schema={"record_key": pl.String, "newest_key": pl.String})
     if not keyed_sources:
-        return Versions(staged, none)
+        return Versions(staged, none, _presence(staged, None, None))
     keyed = pl.col("source_id").is_in(list(keyed_sources)) & pl.col("source_key").is_not_null()
     issues = pl.col("issues").fill_null("")
     stable = staged.select(
@@ -104,10 +106,11 @@ def split_versions(
                 ),
             ]
         )
+    every_stable = stable  # every row whose key names its record in the source (presence: in the newest extract?)
     # only keys held by several rows need the window (at 1M people, one extract a source: none; 0.13 s to know)
     stable = stable.filter(pl.struct("source_id", "source_key").is_duplicated())
     if not stable.height:
-        return Versions(staged, none)
+        return Versions(staged, none, _presence(staged, every_stable, None))
     stable = stable.with_columns(
         pl.col("record_key")
         .sort_by(["extract_date", "record_key"], descending=[True, True])
@@ -117,7 +120,10 @@ def split_versions(
     )
     if kept_apart is not None and kept_apart.height:
         stable = stable.join(_reused_keys(stable, kept_apart), on=["source_id", "source_key"], how="anti")
-    stable = stable.join(_contradicting_keys(staged, stable, registry), on=["source_id", "source_key"], how="anti")
+    contradicting = _contradicting_versions(staged, stable, registry)
+    stable = stable.join(
+        contradicting.select("source_id", "source_key").unique(), on=["source_id", "source_key"], how="anti"
+    )
     # (rows of one content in the newest's own extract, a key repeated there, are matched each: not a newer extract)
     newest_date = pl.col("extract_date").sort_by(["extract_date", "record_key"], descending=[True, True]).first()
     earlier = stable.filter(
@@ -125,19 +131,65 @@ def split_versions(
         & (pl.col("extract_date") < newest_date.over(["source_id", "source_key"]))
     ).select("record_key", "newest_key")
     matched = staged.join(earlier.select("record_key"), on="record_key", how="anti", maintain_order="left")
-    return Versions(matched, earlier)
+    return Versions(matched, earlier, _presence(staged, every_stable, contradicting))
 
 
-def _contradicting_keys(staged: pl.DataFrame, stable: pl.DataFrame, registry: str) -> pl.DataFrame:
-    """(source_id, source_key) of the source records an earlier version of which says another record than the
-    newest: an ``IDENTITY`` value, both given and different (a date of birth: its year, or the day when both give
-    the day)."""
+def _presence(staged: pl.DataFrame, stable: pl.DataFrame | None, replaced: pl.DataFrame | None) -> pl.DataFrame:
+    """record_key, last_extract_date, in_newest_extract of every staged record: whether its source record is in its
+    source's newest staged extract. A record whose key is the source's own (``stable``: record_key, source_id,
+    source_key, extract_date; a key repeated in its extract with its content) is its source record's version:
+    last_extract_date is the newest extract holding that key, and in_newest_extract whether that is its source's
+    newest (False: missing from it, deleted in the old system or left out of a partial extract). A version another
+    record took the key from (``replaced``: record_key of versions contradicting the key's newest, the source reused
+    it) is not in it: False, last_extract_date the latest of those versions. Any other record (keyed by its row number
+    or content) is known in its own extract only: True when that is the newest, else null (unknown)."""
+    out = staged.select(
+        "record_key", "extract_date", pl.col("extract_date").max().over("source_id").alias("_source_newest")
+    )
+    if stable is not None and stable.height:
+        gone = (
+            pl.col("record_key").is_in(replaced["record_key"].implode())
+            if replaced is not None and replaced.height
+            else pl.lit(False)
+        )
+        keyed = stable.select("record_key", "source_id", "source_key", "extract_date", gone.alias("_replaced"))
+        last = pl.col("extract_date").max().over(["source_id", "source_key", "_replaced"])
+        out = out.join(
+            keyed.select("record_key", last.alias("_last"), "_replaced", pl.lit(True).alias("_keyed")),
+            on="record_key",
+            how="left",
+            maintain_order="left",
+        )
+    else:
+        out = out.with_columns(
+            pl.lit(None, pl.Date).alias("_last"),
+            pl.lit(None, pl.Boolean).alias("_replaced"),
+            pl.lit(None, pl.Boolean).alias("_keyed"),
+        )
+    return out.select(
+        "record_key",
+        pl.coalesce("_last", "extract_date").alias("last_extract_date"),
+        pl.when(pl.col("_replaced").fill_null(False))
+        .then(pl.lit(False))
+        .when(pl.col("_keyed").fill_null(False))
+        .then(pl.col("_last") == pl.col("_source_newest"))
+        .when(pl.col("extract_date") == pl.col("_source_newest"))
+        .then(pl.lit(True))
+        .otherwise(pl.lit(None, pl.Boolean))
+        .alias("in_newest_extract"),
+    )
+
+
+def _contradicting_versions(staged: pl.DataFrame, stable: pl.DataFrame, registry: str) -> pl.DataFrame:
+    """record_key, source_id, source_key of each version that says another record than its key's newest version: an
+    ``IDENTITY`` value, both given and different (a date of birth: its year, or the day when both give the day). Its
+    source record (source_id, source_key) is matched version by version."""
     columns = [c for c in IDENTITY.get(registry, ()) if c in staged.columns and c != "date_of_birth"]
     dob = "date_of_birth" in IDENTITY.get(registry, ()) and {"date_of_birth", "dob_precision"} <= set(staged.columns)
     if dob:
         columns += ["date_of_birth", "dob_precision"]
     if not columns:
-        return stable.select("source_id", "source_key").clear()
+        return stable.select("record_key", "source_id", "source_key").clear()
     values = staged.select("record_key", *columns)
     pairs = stable.join(values, on="record_key").join(
         values.rename({"record_key": "newest_key"}), on="newest_key", suffix="_newest"
@@ -155,7 +207,7 @@ def _contradicting_keys(staged: pl.DataFrame, stable: pl.DataFrame, registry: st
             & newest.is_not_null()
             & ((born.dt.year() != newest.dt.year()) | (both_day & (born != newest)))
         )
-    return pairs.filter(pl.any_horizontal(differ)).select("source_id", "source_key").unique()
+    return pairs.filter(pl.any_horizontal(differ)).select("record_key", "source_id", "source_key")
 
 
 def _reused_keys(stable: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -231,3 +283,21 @@ def with_earlier_versions(
         .drop("_more")
     )
     return lineage, entities
+
+
+def with_presence(lineage: pl.DataFrame, versions: Versions) -> pl.DataFrame:
+    """The lineage with last_extract_date and in_newest_extract of each record (``Versions.presence``): whether its
+    source record is in its source's newest extract (a record deleted in the old system stays in its entity, marked)."""
+    if versions.presence is None:
+        return lineage.with_columns(
+            pl.col("extract_date").alias("last_extract_date"), pl.lit(None, pl.Boolean).alias("in_newest_extract")
+        )
+    return lineage.drop("last_extract_date", "in_newest_extract", strict=False).join(
+        versions.presence, on="record_key", how="left", maintain_order="left"
+    )
+
+
+def not_in_newest(lineage: pl.DataFrame) -> int:
+    """Source records (their earlier versions not counted again) missing from their source's newest extract."""
+    gone = ~pl.col("in_newest_extract").fill_null(True) & (pl.col("link_evidence").fill_null("") != SAME_SOURCE_RECORD)
+    return lineage.select(gone.sum()).item()

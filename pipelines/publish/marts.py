@@ -490,25 +490,38 @@ def counts_by_ward(items: pl.DataFrame, shares: pl.DataFrame, dims: list[str], m
 
 
 def _source_records(golden: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
-    """entity_id, record_count, new_uid: record_count counts source records, not the earlier versions of one that a
-    source sent again in a newer extract (lineage evidence ``SAME_SOURCE_RECORD``), so the report's duplicates
-    merged (records - entities) are duplicates, not re-sent extracts."""
+    """entity_id, record_count, earlier_versions, records_not_in_newest, new_uid: record_count counts source records,
+    not the earlier versions of one that a source sent again in a newer extract (lineage evidence
+    ``SAME_SOURCE_RECORD``, counted in earlier_versions), so the report's duplicates merged (records - entities) are
+    duplicates, not re-sent extracts; records_not_in_newest: of those, the ones missing from their source's newest
+    extract (lineage in_newest_extract false)."""
     out = golden.select("entity_id", "record_count", "new_uid")
+    zero = pl.lit(0, pl.UInt32)
     if "link_evidence" not in lineage.columns:  # (a lineage outline: record_key, entity_id)
-        return out
-    earlier = lineage.filter(pl.col("link_evidence") == SAME_SOURCE_RECORD)
-    if not earlier.height:  # (one extract a source: nothing to count again)
-        return out
-    per_entity = earlier.group_by("entity_id").agg(pl.len().cast(pl.UInt32).alias("_earlier"))
+        return out.with_columns(zero.alias("earlier_versions"), zero.alias("records_not_in_newest"))
+    earlier = pl.col("link_evidence").fill_null("") == SAME_SOURCE_RECORD
+    gone = (
+        ~pl.col("in_newest_extract").fill_null(True) & ~earlier
+        if "in_newest_extract" in lineage.columns
+        else pl.lit(False)
+    )
+    counted = lineage.select("entity_id", earlier.alias("_earlier"), gone.alias("_gone")).filter(
+        pl.col("_earlier") | pl.col("_gone")
+    )  # (one extract a source, none gone: nothing to count)
+    per_entity = counted.group_by("entity_id").agg(
+        pl.col("_earlier").sum().cast(pl.UInt32).alias("earlier_versions"),
+        pl.col("_gone").sum().cast(pl.UInt32).alias("records_not_in_newest"),
+    )
     return (
         out.join(per_entity, on="entity_id", how="left", maintain_order="left")
-        .with_columns((pl.col("record_count") - pl.col("_earlier").fill_null(0)).alias("record_count"))
-        .drop("_earlier")
+        .with_columns(pl.col("earlier_versions", "records_not_in_newest").fill_null(0))
+        .with_columns((pl.col("record_count") - pl.col("earlier_versions")).alias("record_count"))
     )
 
 
 def _placement(golden: pl.DataFrame, lineage: pl.DataFrame, staged: pl.DataFrame, wards: pl.Series) -> pl.DataFrame:
-    """entity_id, record_count, placement, new_uid, pending_old_uid, new_ward_code."""
+    """entity_id, record_count, earlier_versions, records_not_in_newest, placement, new_uid, pending_old_uid,
+    new_ward_code."""
     pending = (
         lineage.select("record_key", "entity_id")
         .join(staged.filter(pl.col("ward_status") == "split_review").select("record_key", "old_uid"), on="record_key")

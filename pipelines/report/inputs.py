@@ -56,7 +56,8 @@ class ReportInputs:
     flows: pl.DataFrame  # old_unit_flows with old/new names
     reconciliation: pl.DataFrame  # marts.old_unit_reconciliation
     accounting: pl.DataFrame  # marts.flow_accounting
-    duplicates: pl.DataFrame  # registry, kind, records, entities
+    # registry, kind, records, entities (+ earlier_versions, not_in_newest, entities_not_in_newest: _duplicates_sql)
+    duplicates: pl.DataFrame
     gates: Gates
     queue: pl.DataFrame | None  # review queue summary, None when not produced
     reference_date: object = None
@@ -91,14 +92,10 @@ def read_marts(analytics: Path) -> dict[str, pl.DataFrame]:
                     ORDER BY f.new_uid, f.records_out DESC, f.old_uid""",
         "reconciliation": "SELECT * FROM marts.old_unit_reconciliation ORDER BY old_uid",
         "accounting": "SELECT * FROM marts.flow_accounting ORDER BY registry",
-        "duplicates": " UNION ALL ".join(
-            f"SELECT '{registry}' AS registry, '{kind}' AS kind, coalesce(sum(record_count), 0)::BIGINT AS records, "
-            f"count(*)::BIGINT AS entities FROM marts.{kind}"
-            for kind, registry in ENTITY_KINDS.items()
-        ),
     }
     try:
         with duckdb.connect(str(analytics), read_only=True) as con:
+            queries["duplicates"] = _duplicates_sql(con)
             marts = {name: con.sql(sql).pl() for name, sql in queries.items()}
     except duckdb.Error as exc:
         raise ReportInputError(f"{analytics}: cannot read the marts ({type(exc).__name__}: {exc})") from exc
@@ -109,6 +106,30 @@ def read_marts(analytics: Path) -> dict[str, pl.DataFrame]:
                 "another version: publish the marts again, job wardbridge_marts)"
             )
     return marts
+
+
+def _duplicates_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """Per registry: records (source records), entities, earlier_versions (records that were earlier versions of a
+    source record), not_in_newest (source records missing from their source's newest extract) and
+    entities_not_in_newest (entities none of whose records is in one); the last three null where the mart was
+    published without them (before they were counted)."""
+    held = set(
+        con.sql(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'marts'"
+        ).fetchall()
+    )
+    parts = []
+    for kind, registry in ENTITY_KINDS.items():
+        earlier = "coalesce(sum(earlier_versions), 0)" if (kind, "earlier_versions") in held else "NULL"
+        gone = (kind, "records_not_in_newest") in held
+        parts.append(
+            f"SELECT '{registry}' AS registry, '{kind}' AS kind, coalesce(sum(record_count), 0)::BIGINT AS records, "
+            f"count(*)::BIGINT AS entities, {earlier}::BIGINT AS earlier_versions, "
+            f"{'coalesce(sum(records_not_in_newest), 0)' if gone else 'NULL'}::BIGINT AS not_in_newest, "
+            f"{'count(*) FILTER (WHERE records_not_in_newest > 0 AND records_not_in_newest = record_count)' if gone else 'NULL'}"
+            f"::BIGINT AS entities_not_in_newest FROM marts.{kind}"
+        )
+    return " UNION ALL ".join(parts)
 
 
 def _failure_line(outcome: dict) -> str:

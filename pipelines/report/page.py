@@ -120,6 +120,20 @@ def _review_column(inputs: ReportInputs) -> tuple[str, str]:
     return "under_review", "hồ sơ đang xem xét (rows under review)"
 
 
+def _versions_cards(d: pl.DataFrame) -> str:
+    """Beside duplicates merged: the records that were earlier versions of a source record (the same record sent again
+    in a newer extract: neither a duplicate nor a record of its own) and the source records missing from their
+    source's newest extract (kept in their entities); nothing when the marts do not say (published before)."""
+    cards = []
+    for column, label in (
+        ("earlier_versions", "bản cũ của hồ sơ nguồn, gửi lại (earlier versions of a source record, not duplicates)"),
+        ("not_in_newest", "hồ sơ nguồn không còn trong bản mới nhất (source records missing from the newest extract)"),
+    ):
+        if column in d.columns and d[column].null_count() < d.height:
+            cards.append(_card(label, int(d[column].fill_null(0).sum()), column) + "\n")
+    return "".join(cards)
+
+
 def summary_section(inputs: ReportInputs, info: RunInfo) -> str:
     acc = inputs.accounting
     total = {m: int(acc[m].sum()) for m in ("raw", "merged", "quarantined", "under_review")}
@@ -149,7 +163,7 @@ def summary_section(inputs: ReportInputs, info: RunInfo) -> str:
 {_card("đang xem xét (under review)", total["under_review"], "under_review")}
 {_card("thực thể sau khử trùng (entities)", entities, "entities")}
 {_card("bản ghi trùng đã gộp (duplicates merged)", duplicates, "duplicates")}
-{gates}
+{_versions_cards(inputs.duplicates)}{gates}
 </div>
 <p class="muted">Đối soát dòng (row accounting): {
         "cân bằng — mỗi hồ sơ nguồn được gộp, cách ly hoặc đang xem xét đúng một lần" if balanced else "KHÔNG cân bằng"
@@ -290,16 +304,37 @@ def _dup_row(r: dict) -> str:
         f'<tr class="dup-row" data-registry="{esc(r["registry"])}"><td>{esc(_registry(r["registry"]))}</td>'
         f"{_td(r['records'], 'records')}{_td(r['entities'], 'entities')}"
     )
+    # the records that were earlier versions of a source record (sent again in a newer extract: not counted as
+    # records) and the source records missing from their source's newest extract (marts.<kind> columns; a table read
+    # without them: '–')
+    tail = "".join(
+        _td(r[c], c.replace("_", "-"))
+        if r.get(c) is not None
+        else f'<td class="n" data-{c.replace("_", "-")}="">–</td>'
+        for c in ("earlier_versions", "not_in_newest")
+    )
     if r["registry"] in FILINGS:
         per = f"{r['records'] / r['entities']:.2f}" if r["entities"] else ""
         shown = per.replace(".", ",") or "–"  # Vietnamese decimal comma; no taxpayers: no ratio
         return (
             f'{head}<td class="n" data-duplicates="">–</td><td class="n" data-filings-per-entity="{per}">'
-            f"{shown} {FILINGS[r['registry']]}</td></tr>"
+            f"{shown} {FILINGS[r['registry']]}</td>{tail}</tr>"
         )
     share = 100 * (r["records"] - r["entities"]) / r["records"] if r["records"] else 0
     shown = f"{share:.1f}".replace(".", ",")  # Vietnamese decimal comma, as the filings ratio ('.' groups thousands)
-    return f'{head}{_td(r["records"] - r["entities"], "duplicates")}<td class="n">{shown} %</td></tr>'
+    return f'{head}{_td(r["records"] - r["entities"], "duplicates")}<td class="n">{shown} %</td>{tail}</tr>'
+
+
+def _gone_entities(d: pl.DataFrame) -> str:
+    """', <n> thực thể không còn hồ sơ nào trong bản mới nhất' when the marts say it (entities none of whose source
+    records is in a newest extract), else nothing."""
+    if "entities_not_in_newest" not in d.columns or d["entities_not_in_newest"].null_count() == d.height:
+        return ""
+    n = int(d["entities_not_in_newest"].fill_null(0).sum())
+    return (
+        f'; <span data-entities-not-in-newest="{n}">{fmt(n)}</span> thực thể không còn hồ sơ nào trong bản mới nhất '
+        "(entities with no record left in a newest extract)"
+    )
 
 
 def duplicates_section(inputs: ReportInputs) -> str:
@@ -312,9 +347,15 @@ def duplicates_section(inputs: ReportInputs) -> str:
         paired_bars(items, chart_id="chart-duplicates", labels=("hồ sơ vào (records in)", "thực thể (entities)"))
     }</div>
 <div><table id="dup-table"><thead><tr><th>Sổ (registry)</th><th class="n">Hồ sơ (records)</th>
-<th class="n">Thực thể (entities)</th><th class="n">Trùng (duplicates)</th><th class="n">Tỉ lệ (share)</th></tr></thead>
+<th class="n">Thực thể (entities)</th><th class="n">Trùng (duplicates)</th><th class="n">Tỉ lệ (share)</th>
+<th class="n">Bản cũ (earlier versions)</th><th class="n">Không còn trong bản mới nhất (not in newest extract)</th></tr></thead>
 <tbody>{rows}</tbody></table>
-<p class="muted">Hồ sơ đã đưa vào thực thể (staged records merged into entities, incl. those under review).
+<p class="muted">Hồ sơ đã đưa vào thực thể (staged records merged into entities, incl. those under review), mỗi hồ sơ
+nguồn một lần: bản cũ là cùng hồ sơ gửi lại trong bản trích xuất mới hơn, không tính là hồ sơ hay trùng lặp (each
+source record once: earlier versions are the same record sent again in a newer extract, counted neither as records nor
+as duplicates). Không còn trong bản mới nhất: hồ sơ nguồn không có trong bản trích xuất mới nhất của nguồn (đã xoá ở hệ
+thống cũ, hoặc nguồn gửi bản không đầy đủ); vẫn nằm trong thực thể{_gone_entities(d)} (source records missing from their
+source's newest extract: deleted in the old system, or a partial extract; still in their entities).
 Thuế: mỗi tờ khai là một hồ sơ, một người nộp thuế có nhiều kỳ kê khai, nên không tính là trùng lặp (tax: a record
 is a filing, several periods per taxpayer are expected, so no duplicate count is shown: filings per taxpayer).</p>
 </div></div>
