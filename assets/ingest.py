@@ -575,6 +575,20 @@ def _fail(wh: Warehouse, outcome: IngestOutcome, log, status: PartitionStatus, t
     log.error(status.describe())
 
 
+def _unbalanced_words(outcome: IngestOutcome) -> str:
+    """The failed ``rows_accounted``: each unbalanced partition with its counts, and what to do."""
+    parts = [
+        f"{key} (raw {c['raw']}, staged {c['staged']} + quarantined {c['quarantined']})"
+        for key, c in outcome.written.items()
+        if not c["balanced"]
+    ]
+    return (
+        f"rows lost or doubled in {len(parts)} partition(s): {'; '.join(parts)}. A run stopped while it wrote a "
+        "partition (killed, out of memory, a full disk) leaves its raw, staged and quarantine files from different "
+        "loads: load the partition again (re-execute its ingest run, or the sensor/schedule's next run)"
+    )
+
+
 def accounting_check(registry: str, outcome: IngestOutcome) -> dg.AssetCheckResult:
     totals, unbalanced = outcome.totals(), outcome.unbalanced
     return dg.AssetCheckResult(
@@ -589,7 +603,7 @@ def accounting_check(registry: str, outcome: IngestOutcome) -> dg.AssetCheckResu
         description=f"raw {totals['raw']} = staged {totals['staged']} + quarantined {totals['quarantined']}"
         + f" in {len(outcome.written)} partitions"
         if not unbalanced
-        else f"rows lost or doubled in {unbalanced}",
+        else _unbalanced_words(outcome),
     )
 
 
