@@ -607,6 +607,12 @@ ID_FLAGS = (
     "Structure problems of the {what} (non_digit, wrong_length, placeholder, leading_zero_restored, "
     "unknown_province_code, century_sex_mismatch ...)."
 )
+TAX_CODE_KIND = (
+    "Kind of tax code, from its shape and check digit: enterprise (a valid 10-digit MST, or one written 'MST-000'; "
+    "individuals and household businesses also held 10-digit MSTs before July 2025, which the shape does not tell "
+    "apart: an enterprise code may be a household business's), branch (NNNNNNNNNN-NNN), personal_id (12-digit "
+    "personal ID, the individual tax code since 1 July 2025) or invalid"
+)
 DATE_FLAG = "Day and month both ≤ 12: d/m vs m/d cannot be told apart; read by the source's convention."
 
 STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
@@ -672,7 +678,7 @@ STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
             "Tax code normalised (10 digits, NNNNNNNNNN-NNN, or 12-digit personal ID).",
             on_invalid="flag",
         ),
-        _f("tax_code_kind", pl.String, "enterprise, branch, personal_id or invalid."),
+        _f("tax_code_kind", pl.String, f"{TAX_CODE_KIND}."),
         _f("tax_code_valid", pl.Boolean, "MST check digit correct (null when not an MST)."),
         _f("owner_name", pl.String, "Cleaned owner name."),
         _s("owner_personal_id", pl.String, "Owner's personal ID (digits only).", on_invalid="flag"),
@@ -692,7 +698,7 @@ STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
             on_missing="quarantine",
             on_invalid="flag",
         ),
-        _f("tax_code_kind", pl.String, "enterprise, branch, personal_id or invalid."),
+        _f("tax_code_kind", pl.String, f"{TAX_CODE_KIND}."),
         _f("tax_code_valid", pl.Boolean, "MST check digit correct (null when not an MST)."),
         _f("taxpayer_name", pl.String, "Taxpayer name (NFC, repaired)."),
         _f("tax_office", pl.String, "Old district tax office."),
@@ -1260,7 +1266,15 @@ BUSINESSES_BY_SECTOR = _ward_table(
 TAXPAYERS_BY_KIND = _ward_table(
     "taxpayers_by_kind",
     "Taxpayers (entities) per 2025 ward by kind of tax code.",
-    (_f("tax_code_kind", pl.String, "enterprise, branch, personal_id, invalid or unknown.", required=True),),
+    (
+        _f(
+            "tax_code_kind",
+            pl.String,
+            f"{TAX_CODE_KIND}; or unknown. Enterprises and household businesses per ward: the businesses_by_sector "
+            "table (business_kind).",
+            required=True,
+        ),
+    ),
     "taxpayers",
 )
 
@@ -1450,7 +1464,13 @@ MART_TAXPAYERS = Table(
     fields=(
         _pseudo("taxpayer_key", "Taxpayer"),
         *_ENTITY_MART,
-        _f("tax_code_kind", pl.String, "enterprise, branch, personal_id, invalid or unknown.", required=True),
+        _f(
+            "tax_code_kind",
+            pl.String,
+            f"{TAX_CODE_KIND}; or unknown. Whether the taxpayer is an enterprise or a household business: "
+            "marts.businesses.business_kind of business_key.",
+            required=True,
+        ),
         _f("business_key", pl.String, f"Business the taxpayer files for (taxpayer_of / tax_of_parent); {PSEUDONYM}"),
     ),
 )

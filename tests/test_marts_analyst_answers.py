@@ -111,3 +111,16 @@ def test_an_exported_old_unit_says_when_it_is_empty():
     assert optional, "no export has an optional old-unit field: the test checks nothing"
     for recipient, resource, f in optional:
         assert "empty when" in f.description, (recipient, resource, f.name, f.description)
+
+
+def test_tax_code_kind_says_an_enterprise_code_may_be_a_household_business(marts):
+    """tax_code_kind comes from the code's shape: a 10-digit MST is 'enterprise' whoever holds it, and household
+    businesses held 10-digit MSTs before July 2025 (in the sample, 242 of the 439 'enterprise' taxpayers file for a
+    household business). The description said only 'enterprise, branch, personal_id, invalid or unknown'."""
+    household = marts.sql(
+        "SELECT count(*) FROM marts.taxpayers t JOIN marts.businesses b USING (business_key) "
+        "WHERE t.tax_code_kind = 'enterprise' AND b.business_kind = 'Hộ kinh doanh'"
+    ).fetchone()[0]
+    assert household > 0
+    for table in (S.MART_TAXPAYERS, S.TAXPAYERS_BY_KIND, S.staged_table("tax"), S.staged_table("businesses")):
+        assert "household business" in _field(table, "tax_code_kind").description, table.name

@@ -105,6 +105,42 @@ def failed_extracts(warehouse: Warehouse) -> tuple[str, ...]:
     return tuple(unread)
 
 
+def extracts_read_in_part(warehouse: Warehouse) -> tuple[str, ...]:
+    """Each extract that was read but whose file did not give all its rows: refused as a whole (``rejected``: every
+    row quarantined) or cut off in transfer (its last line quarantined as ``cut_off``; rows after the cut never
+    arrived). One line each, 'partition (file): what', naming no value. Status or quarantine files that cannot be
+    read are passed over, as in :func:`failed_extracts`."""
+    from pipelines.schema import REGISTRY_KINDS
+
+    found: list[str] = []
+    for registry in REGISTRY_KINDS:
+        try:
+            statuses = read_status(warehouse, registry)
+        except (OSError, ValueError, TypeError):
+            continue
+        for s in statuses.values():
+            where = f"{s.partition} ({s.file})" if s.file else s.partition
+            if s.state == "rejected":
+                found.append(f"{where}: refused as a whole, none of its rows is in the figures: {s.cause}")
+            elif s.state == "ok" and s.quarantined_rows and _cut_off(warehouse, registry, s.partition):
+                found.append(
+                    f"{where}: the file ends mid-row (cut off in transfer?): its last line is not in the figures and "
+                    "any rows after it never arrived"
+                )
+    return tuple(found)
+
+
+def _cut_off(warehouse: Warehouse, registry: str, partition: str) -> bool:
+    path = PartitionedLayer(warehouse, "quarantine").path(f"quarantine_{registry}", partition)
+    try:
+        if "reason_kind" not in pq.read_schema(path).names:
+            return False
+        kinds = pl.read_parquet(path, columns=["reason_kind"])["reason_kind"]
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return False
+    return bool((kinds == "cut_off").any())
+
+
 def status_frame(warehouse: Warehouse, registries: list[str]) -> pl.DataFrame:
     """Every recorded status of the given registries as one frame (for reports and tests)."""
     rows = [asdict(s) for r in registries for s in read_status(warehouse, r).values()]

@@ -64,7 +64,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
-from pipelines.ingest.status import failed_extracts
+from pipelines.ingest.status import extracts_read_in_part, failed_extracts
 from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
 from pipelines.publish.pseudonym import (
     MIN_KEY_BYTES,
@@ -1692,6 +1692,8 @@ def package_descriptor(
     source_runs: Mapping[str, str],
     key: bytes | None,
     unread_extracts: tuple[str, ...] = (),
+    reference_date: Any = None,
+    partly_read_extracts: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     provenance: dict[str, Any] = {
         "recipient": declaration.recipient,
@@ -1699,6 +1701,10 @@ def package_descriptor(
         "declaration_sha256": declaration.sha256,
         "run_id": run_id,
         "source_runs": {s: source_runs.get(s) for s in sorted({r.source for r in declaration.resources})},
+        # the date the figures are of ("created" is only when the files were written)
+        "reference_date": reference_date.isoformat() if reference_date is not None else None,
+        "reference_date_note": "the latest extract date of the population registry: ages and age bands are at this "
+        "date; each record is as its own extract gave it",
         "code_scheme": {
             "scheme": declaration.code_scheme,
             "description": CODE_SCHEMES[declaration.code_scheme],
@@ -1719,6 +1725,12 @@ def package_descriptor(
         provenance["extracts_not_read"] = {
             "note": "extracts whose file could not be read: their rows are in none of this package's figures",
             "extracts": list(unread_extracts),
+        }
+    if partly_read_extracts:  # read, but not every row of the file is in the figures: the recipient is told
+        provenance["extracts_read_in_part"] = {
+            "note": "extracts read whose file did not give all its rows (refused as a whole, or cut off in transfer): "
+            "the rows said here are in none of this package's figures",
+            "extracts": list(partly_read_extracts),
         }
     if key is not None:
         provenance["pseudonymisation"] = {
@@ -1832,6 +1844,8 @@ def build_package(
         source_runs=source_runs,
         key=key,
         unread_extracts=failed_extracts(warehouse),
+        reference_date=ctx.reference_date,
+        partly_read_extracts=extracts_read_in_part(warehouse),
     )
     (folder / "datapackage.json").write_bytes(_json_bytes(package))
     return rows, package, validation, results
