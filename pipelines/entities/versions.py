@@ -146,7 +146,13 @@ def _presence(staged: pl.DataFrame, stable: pl.DataFrame | None, replaced: pl.Da
     out = staged.select(
         "record_key", "extract_date", pl.col("extract_date").max().over("source_id").alias("_source_newest")
     )
-    if stable is not None and stable.height:
+    # every record in its source's newest extract (one extract a source): nothing older to look up
+    older = (
+        stable is not None
+        and stable.height
+        and out.select(pl.col("extract_date") < pl.col("_source_newest")).to_series().any()
+    )
+    if older:
         gone = (
             pl.col("record_key").is_in(replaced["record_key"].implode())
             if replaced is not None and replaced.height
