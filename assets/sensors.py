@@ -232,12 +232,13 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     # unique per evaluation: Dagster drops a run key it has seen, and a SQL date may leave the table and come back
     tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
     keep = Listing(sources, extracts, failed).kept()  # their registered partitions are never "gone"
-    add, delete, requests = [], [], []
+    add, delete, requests, deleted = [], [], [], []
     for registry in REGISTRY_KINDS:
         name = partitions_name(registry)
         gone = gone_keys(set(registered[registry]), extracts, keep)
         if gone:
             delete.append(dg.DeleteDynamicPartitionsRequest(name, gone))
+            deleted.append(_gone_note(registry, gone, sources))
         keys, fresh = _registry_keys(
             registry, registered[registry], ready, (groups, seen_dates, seen_undated, seen_counts), tick
         )
@@ -248,7 +249,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
             requests.append(_request(registry, [key], keys[key]))
     notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable, misdated)
-    notes += _writing_notes(writing, settle) + ([settle_note] if settle_note else [])
+    notes += deleted + _writing_notes(writing, settle) + ([settle_note] if settle_note else [])
     sql_dates = _carry(seen_dates, {k: [d.isoformat() for d in g.dates] for k, g in groups.items()}, unreachable)
     sql_undated = _carry(seen_undated, {k: _undated_signature(g) for k, g in groups.items()}, unreachable)
     sql_counts = _carry(seen_counts, {k: g.counts for k, g in groups.items()}, unreachable)
@@ -295,6 +296,22 @@ def _hold(folder: Path, writing: dict, changed: list[str], signatures: dict[str,
         if extract.file is None or str(Path(extract.file).resolve()) not in writing
     }
     return ready_files, ready
+
+
+def _gone_note(registry: str, gone: list[str], sources) -> str:  # noqa: ANN001 - {id: SourceSpec}
+    """What the deletion of registered partitions means: their file went (its source is still in the catalogue) or
+    their source left the catalogue; their rows stay in the warehouse until the registry's next ingest run."""
+    files = [k for k in gone if source_of(k) in sources]
+    left = [k for k in gone if source_of(k) not in sources]
+    said = []
+    if files:
+        said.append(f"{files}: the file of each is not found any more (moved, archived, renamed or deleted)")
+    if left:
+        said.append(f"{left}: their source left the catalogue")
+    return (
+        f"partitions deleted: {'; '.join(said)}; their rows stay in the warehouse until the next ingest_{registry} "
+        "run retires them to parquet/retired/ (put a file back to load it again)"
+    )
 
 
 def _carry(seen: dict, fresh: dict, unreachable: dict[str, str]) -> dict:
