@@ -124,3 +124,23 @@ def test_tax_code_kind_says_an_enterprise_code_may_be_a_household_business(marts
     assert household > 0
     for table in (S.MART_TAXPAYERS, S.TAXPAYERS_BY_KIND, S.staged_table("tax"), S.staged_table("businesses")):
         assert "household business" in _field(table, "tax_code_kind").description, table.name
+
+
+def test_every_exported_unit_code_is_declared_a_unit():
+    """A field named like a unit code carries ``unit``: its Table Schema then has the code's pattern and the export
+    gate checks it against the dimension. The home_affairs crosswalk's ward_code was the plain column new_code: no
+    pattern in datapackage.json, no check, though the flows' ward_code beside it had both."""
+    from pipelines.publish.exports import load_declarations, table_schema
+
+    named = [
+        (d.recipient, r, f)
+        for d in load_declarations().values()
+        for r in d.resources
+        for f in r.exported
+        if f.name.endswith(("ward_code", "unit_code", "_uid"))
+    ]
+    assert len(named) > 10
+    for recipient, resource, f in named:
+        assert f.unit, (recipient, resource.name, f.name)
+        schema = {g["name"]: g for g in table_schema(resource)["fields"]}
+        assert "pattern" in schema[f.name].get("constraints", {}), (recipient, resource.name, f.name)
