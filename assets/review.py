@@ -133,7 +133,9 @@ def review_decisions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     labels = match_labels(decisions)
     staged = staged_with_placements(wh, None)
     groups = split_groups(staged, read_optional(wh, SPLIT_SCHEMA, "split_evidence"))
-    placed = placements(decisions, staged, groups.filter(pl.col("name_key").is_not_null()))
+    # a split_unit decision applied by the last run places the records it placed then, not records that came since
+    before = (previous_review_table(wh, REVIEW_DECISIONS_TABLE), previous_review_table(wh, REVIEW_PLACEMENTS))
+    placed = placements(decisions, staged, groups.filter(pl.col("name_key").is_not_null()), before)
     published = wh.publish(
         REVIEW_SCHEMA,
         [

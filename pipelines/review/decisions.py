@@ -1999,25 +1999,37 @@ def _reason() -> pl.Expr:
 
 
 def placements(
-    decisions: pl.DataFrame, staged: dict[str, pl.DataFrame], named: pl.DataFrame | None = None
+    decisions: pl.DataFrame,
+    staged: dict[str, pl.DataFrame],
+    named: pl.DataFrame | None = None,
+    before: tuple[pl.DataFrame | None, pl.DataFrame | None] | None = None,
 ) -> pl.DataFrame:
     """REVIEW_PLACEMENTS: record-level wards from place decisions, over the staged rows as they are now.
 
-    `staged`: registry -> frame with record_key, old_uid, ward_status. An unresolved_address item places its
-    record (if still staged) and every other staged version of its source record with the same address (its
-    question_key: the item's, kept in review.item_keys, else its record's; staged rows with source_id, source_key and
-    address), so May's decision places June's extract of the record too; a split_unit item of (old unit, registry) places every record of that registry
-    in the old unit still split_review, except those in a named split item (`named`: registry, record_key of
-    records that belong to one; see pipelines.review.queues.split_groups). Named split items are applied by the
-    split-evidence step (official_split_evidence).
+    `staged`: registry -> frame with record_key, old_uid, ward_status (and source_id, source_key: a source record's
+    versions). An unresolved_address item places its record (if still staged) and every other staged version of its
+    source record with the same address (its question_key: the item's, kept in review.item_keys, else its record's;
+    staged rows with source_id, source_key and address), so May's decision places June's extract of the record too.
+
+    A split_unit item of (old unit, registry) places the records it held when the decision was first read, every
+    version of them, and no other (_split_unit_records): records of that old unit and registry still split_review,
+    except those in a named split item (`named`: registry, record_key of records that belong to one; see
+    pipelines.review.queues.split_groups) and source records with a version placed otherwise (learned split evidence:
+    resolved.split_placements of the last run, which reaches a new extract's versions later in the run). ``before``:
+    the previous run's review.decisions and review.placements: a decision in effect then as now places the source
+    records it placed then; one new this run (or without them) takes the item's records now. A record that comes
+    later (a new extract) is not placed by a decision nobody made on it: it stays split_review and its item opens
+    again (queues.split_records_not_decided). Named split items are applied by the split-evidence step
+    (official_split_evidence).
     """
     frames = []
     address = REVIEW_DECISIONS_TABLE.with_absent(_closed(decisions, "unresolved_address", ("place",)))
     split = _closed(decisions, "split_unit", ("place",)).filter(
         pl.col("name_key").is_null() & pl.col("registry").is_not_null()
     )
+    standing = _split_places_standing(split, *(before or (None, None)))
     for registry, rows in staged.items():
-        keys = rows.select("record_key", "old_uid", "ward_status")
+        keys = rows.select("record_key", "old_uid", "ward_status", *_source_record_columns(rows))
         if named is not None and named.height:
             keys = keys.join(named.filter(pl.col("registry") == registry), on="record_key", how="anti")
         placed_addresses = _address_versions(
@@ -2026,11 +2038,13 @@ def placements(
             ),
             rows,
             registry,
-        ).join(keys, on="record_key")
-        placed_split = (
-            split.filter(pl.col("registry") == registry)
-            .select("item_id", "old_uid", "new_uid", "reviewer", "decided_on")
-            .join(keys.filter(pl.col("ward_status") == "split_review"), on="old_uid")
+        ).join(keys.select("record_key", "old_uid", "ward_status"), on="record_key")
+        placed_split = _split_unit_records(
+            split.filter(pl.col("registry") == registry).select(
+                "item_id", "old_uid", "new_uid", "reviewer", "decided_on"
+            ),
+            keys,
+            None if standing is None else (standing[0], standing[1].filter(pl.col("registry") == registry)),
         )
         for placed in (placed_addresses, placed_split):
             frames.append(
@@ -2051,6 +2065,55 @@ def placements(
         .unique(["registry", "record_key"], keep="first", maintain_order=True)
         .sort("registry", "record_key")
     )
+
+
+def _source_record_columns(rows: pl.DataFrame) -> list[pl.Expr]:
+    """``_source``: a staged row's source record (source id and key: its versions share it), else its record_key."""
+    if {"source_id", "source_key"} <= set(rows.columns):
+        return [
+            pl.concat_str("source_id", "source_key", separator=PAIR_SEP)
+            .fill_null(pl.col("record_key"))
+            .alias("_source")
+        ]
+    return [pl.col("record_key").alias("_source")]
+
+
+def _split_places_standing(
+    split: pl.DataFrame, decisions_before: pl.DataFrame | None, placed_before: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """(item_id of the split_unit 'place' decisions in effect in the previous run as now: same item, ward, date and
+    reviewer; registry, record_key, item_id of the records the previous run placed by them), or None without the
+    previous run's tables (every decision then takes its item's records as they are now)."""
+    if decisions_before is None or placed_before is None:
+        return None
+    same = ["item_id", "decision", "new_uid", "decided_on", "reviewer"]
+    before = REVIEW_DECISIONS_TABLE.with_absent(decisions_before).filter(pl.col("state") == "closed").select(same)
+    standing = split.select(same).cast(before.schema).join(before, on=same, how="semi", nulls_equal=True)
+    placed = (
+        REVIEW_PLACEMENTS.with_absent(placed_before)
+        .join(standing.select("item_id"), on="item_id", how="semi")
+        .select("registry", "record_key", "item_id")
+    )
+    return standing.select("item_id"), placed
+
+
+def _split_unit_records(
+    decided: pl.DataFrame, keys: pl.DataFrame, before: tuple[pl.DataFrame, pl.DataFrame] | None
+) -> pl.DataFrame:
+    """item_id, record_key, old_uid, new_uid, reviewer, decided_on of the records a split_unit (old unit, registry)
+    'place' places (placements): of its old unit, still split_review, whose source record has no version placed
+    otherwise; a decision the previous run already applied (``before``: _split_places_standing) only the source
+    records it placed then, every version of them."""
+    waiting = keys.filter(pl.col("ward_status") == "split_review")
+    settled = keys.filter(pl.col("ward_status") != "split_review").select("_source").unique()
+    candidates = decided.join(waiting.join(settled, on="_source", how="anti"), on="old_uid")
+    if before is None:
+        return candidates.drop("_source", "ward_status")
+    applied, placed = before
+    kept = placed.join(keys.select("record_key", "_source"), on="record_key").select("item_id", "_source").unique()
+    new = candidates.join(applied, on="item_id", how="anti")
+    again = candidates.join(kept, on=["item_id", "_source"], how="semi")
+    return pl.concat([new, again]).drop("_source", "ward_status")
 
 
 def _address_versions(decided: pl.DataFrame, rows: pl.DataFrame, registry: str) -> pl.DataFrame:

@@ -963,6 +963,49 @@ def pairs_not_decided(rows: pl.DataFrame | None, decisions: pl.DataFrame) -> pl.
     return pl.DataFrame(out, schema=schema)
 
 
+def split_records_not_decided(items: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """item_id, _split_undecided (a sentence for the summary) of the split_unit items of (old unit, registry) closed by
+    a 'place' that still hold records this run: records that came after the decision (a new extract), which it does
+    not place (decisions.placements places the records its item held when it was first read, every version of them).
+    The item opens again with its summary saying so; the decision still places the records it decided. Counts, the
+    ward and the date only, never a value."""
+    schema = {"item_id": pl.String, "_split_undecided": pl.String}
+    if not {"state", "kind", "decision", "decided_on", "new_uid"} <= set(decisions.columns):
+        return pl.DataFrame(schema=schema)
+    placed = decisions.filter(
+        (pl.col("state") == "closed") & (pl.col("kind") == "split_unit") & (pl.col("decision") == "place")
+    ).select("item_id", "new_uid", "decided_on")
+    held = items.filter(
+        (pl.col("kind") == "split_unit") & pl.col("name_key").is_null() & (pl.col("records_blocked") > 0)
+    ).select("item_id", "records_blocked", "registry")
+    n = pl.col("records_blocked").cast(pl.String)
+    plural = pl.col("records_blocked") > 1
+    return (
+        held.join(placed.rename({"new_uid": "_ward"}), on="item_id")
+        .select(
+            "item_id",
+            pl.concat_str(
+                pl.lit("reopened: "),
+                n,
+                pl.lit(" "),
+                pl.col("registry"),
+                pl.when(plural).then(pl.lit(" records")).otherwise(pl.lit(" record")),
+                pl.lit(" came after its decision (place "),
+                pl.col("_ward"),
+                pl.lit(", "),
+                pl.col("decided_on").cast(pl.String),
+                pl.lit("), which does not place "),
+                pl.when(plural).then(pl.lit("them")).otherwise(pl.lit("it")),
+                pl.lit(
+                    "; decide the item again (a new decision places every record of the item, those placed before "
+                    "too; until then the decision places the records it decided)"
+                ),
+            ).alias("_split_undecided"),
+        )
+        .cast(schema)
+    )
+
+
 def build_queues(
     inputs: ReviewInputs,
     decisions: pl.DataFrame,
@@ -1003,6 +1046,10 @@ def build_queues(
     undecided = pairs_not_decided(pair_rows, decisions)
     closed_ids = closed_ids.join(undecided, on="item_id", how="anti")
     everything = _with_note(everything, undecided, "_undecided")
+    # a split_unit item of (old unit, registry) closed by a 'place' holding records that came after it goes back too
+    split_undecided = split_records_not_decided(everything, decisions)
+    closed_ids = closed_ids.join(split_undecided, on="item_id", how="anti")
+    everything = _with_note(everything, split_undecided, "_split_undecided")
     # a pair the guard refused because a reviewer's no_match lies across its two sides says which decision
     if pair_rows is not None:
         apart = reviewers_apart(frame_of_pairs, pair_rows, inputs.entity_of, decisions)
