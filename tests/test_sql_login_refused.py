@@ -32,7 +32,7 @@ def test_a_wrong_password_fails_at_once_naming_the_source_never_the_password(pos
     assert not success and retries == 0  # before: 2, every retry of the policy (each one more failed login)
     (status,) = read_status(Warehouse(tmp_path / "wh"), REGISTRY).values()
     assert status.state == "failed" and "households_db" in status.cause
-    assert "password authentication failed" in status.cause and "not retried" in status.cause
+    assert "password authentication failed" in status.cause and "waiting does not mend" in status.cause
     assert WRONG not in status.cause and postgres_server.password not in status.cause
 
 

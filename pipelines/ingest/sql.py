@@ -462,8 +462,8 @@ def _read_only(engine: Engine, url: URL) -> Iterator[Connection]:
     except sa.exc.DBAPIError as exc:
         if login_refused(exc.orig):
             raise SourceLoginRefused(
-                f"cannot connect to {mask_url(url)}: {exc.orig} (not retried: check the user, the database and the "
-                "password the URL's variables give)"
+                f"cannot connect to {mask_url(url)}: {exc.orig} (the server refused the login or the database, which "
+                "waiting does not mend: check the user, the database and the password the URL's variables give)"
             ) from None
         raise SqlSourceError(f"cannot connect to {mask_url(url)}: {exc.orig}") from None
     try:
