@@ -171,11 +171,19 @@ def write_text_atomic(target: Path, text: str) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, target)
-    except BaseException:
+    except BaseException as exc:
         partial.unlink(missing_ok=True)
+        _raise_naming(exc, target)
         raise
     _fsync_dir(target.parent)
     return target
+
+
+def _raise_naming(exc: BaseException, target: Path) -> None:
+    """Raise an OSError that names no file (a full disk: '[Errno 28] No space left on device', an I/O error) again,
+    naming ``target``: the operator learns which disk filled. Other exceptions are left to the caller's ``raise``."""
+    if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
 
 
 def write_parquet_atomic(data: pa.Table, target: Path, *, row_group_rows: int = 65_536) -> Path:
@@ -194,8 +202,9 @@ def write_parquet_atomic(data: pa.Table, target: Path, *, row_group_rows: int = 
             os.fsync(handle.fileno())
         fault_point("parquet-before-rename")
         os.replace(partial, target)
-    except BaseException:
+    except BaseException as exc:
         partial.unlink(missing_ok=True)
+        _raise_naming(exc, target)
         raise
     _fsync_dir(target.parent)
     return target
