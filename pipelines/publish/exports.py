@@ -300,7 +300,8 @@ PERSONAL_COLUMNS = frozenset(
 )
 
 _EXPORT_KEYS = {"recipient", "title", "description", "code_scheme", "formats"}
-_RESOURCE_KEYS = {"name", "source", "title", "description", "primary_key", "fields"}
+_RESOURCE_KEYS = {"name", "source", "title", "description", "primary_key", "foreign_keys", "fields"}
+_FOREIGN_KEY_KEYS = {"fields", "resource", "reference"}
 _FIELD_KEYS = {
     "source",
     "name",
@@ -414,6 +415,18 @@ class ExportField:
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """Table Schema foreign key: ``fields`` of this resource are a row of ``resource``'s ``reference`` fields."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+    def descriptor(self) -> dict[str, Any]:
+        return {"fields": list(self.fields), "reference": {"resource": self.resource, "fields": list(self.reference)}}
+
+
+@dataclass(frozen=True)
 class ExportResource:
     name: str
     source: str  # <schema>.<table>
@@ -421,6 +434,7 @@ class ExportResource:
     description: str
     fields: tuple[ExportField, ...]
     primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     @property
     def exported(self) -> tuple[ExportField, ...]:
@@ -760,7 +774,57 @@ def _parse_resource(p: _Problems, raw: Any, tables: Mapping[str, Table], code_sc
         description=raw.get("description") or (recipient_text(table.description) if table is not None else ""),
         fields=tuple(fields),
         primary_key=primary_key,
+        foreign_keys=_foreign_keys(p, raw, name, {f.name for f in fields if f.exported}),
     )
+
+
+def _names(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def _foreign_keys(p: _Problems, raw: dict, name: str, exported: set[str]) -> tuple[ForeignKey, ...]:
+    """``foreign_keys = [{fields = [...], resource = "<resource>", reference = [...]}]`` (reference defaults to
+    fields); the referenced resource and its fields are checked once every resource is read (``_check_references``)."""
+    entries = raw.get("foreign_keys", [])
+    if not isinstance(entries, list):
+        p.add(_where(name), "foreign_keys", "must be a list of {fields, resource, reference}")
+        return ()
+    keys = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            p.add(_where(name), "foreign_keys", "every entry must be a table {fields, resource, reference}")
+            continue
+        _check_keys(p, entry, _FOREIGN_KEY_KEYS, f"{_where(name)}foreign key: ")
+        fields = _names(entry.get("fields"))
+        reference = _names(entry.get("reference", entry.get("fields")))
+        resource = entry.get("resource")
+        if fields is None or reference is None or not isinstance(resource, str):
+            p.add(
+                _where(name), "foreign_keys", "fields and reference must be non-empty lists of names, resource a name"
+            )
+            continue
+        for f in fields:
+            if f not in exported:
+                p.add(_where(name), "foreign_keys", f"'{f}' is not an exported field")
+        if len(reference) != len(fields):
+            p.add(_where(name), "foreign_keys", f"{list(fields)} and reference {list(reference)} differ in length")
+        keys.append(ForeignKey(fields, resource, reference))
+    return tuple(keys)
+
+
+def _check_references(p: _Problems, resources: list) -> None:
+    """Each foreign key names a resource of the same declaration and exported fields of it."""
+    exported = {r.name: {f.name for f in r.fields if f.exported} for r in resources if r is not None}
+    for r in resources:
+        for fk in r.foreign_keys if r is not None else ():
+            if fk.resource not in exported:
+                p.add(_where(r.name), "foreign_keys", f"unknown resource '{fk.resource}' (known: {sorted(exported)})")
+                continue
+            for f in fk.reference:
+                if f not in exported[fk.resource]:
+                    p.add(_where(r.name), "foreign_keys", f"'{f}' is not an exported field of '{fk.resource}'")
 
 
 def parse_declaration(path: Path, data: Mapping[str, Any], tables: Mapping[str, Table] | None = None):
@@ -794,6 +858,7 @@ def parse_declaration(path: Path, data: Mapping[str, Any], tables: Mapping[str, 
         raw_resources = []
     seen: set[str] = set()
     resources = [_parse_resource(p, r, tables, code_scheme, seen) for r in raw_resources]
+    _check_references(p, resources)
     if p.items:
         raise DeclarationError(p.items)
     return ExportDeclaration(
@@ -1471,6 +1536,37 @@ def total_checks(resource: ExportResource, frame: pl.DataFrame, ctx: GateContext
     return out
 
 
+def foreign_key_checks(resource: ExportResource, frames: Mapping[str, pl.DataFrame]) -> list[Q.Outcome]:
+    """Each declared foreign key holds (Polars): every row whose key fields are all filled is a row of the
+    referenced resource, as ``frictionless validate`` checks it in the recipient's hands."""
+    out = []
+    frame = frames[resource.name]
+    for fk in resource.foreign_keys:
+        cols = list(fk.fields)
+        keys = frame.select(cols).drop_nulls()
+        known = (
+            frames[fk.resource]
+            .select([pl.col(r).alias(f) for r, f in zip(fk.reference, fk.fields, strict=True)])
+            .unique()
+        )
+        missing = keys.join(known, on=cols, how="anti").height
+        out.append(
+            Q.Outcome(
+                name=f"foreign_key_{fk.resource}",
+                rule="foreign_key",
+                columns=fk.fields,
+                success=missing == 0,
+                unexpected_count=missing,
+                element_count=keys.height,
+                engine="polars",
+                detail=None
+                if missing == 0
+                else f"{missing} of {keys.height} rows are no row of {fk.resource}({', '.join(fk.reference)})",
+            )
+        )
+    return out
+
+
 def gate_resource(
     resource: ExportResource,
     frame: pl.DataFrame,
@@ -1480,6 +1576,7 @@ def gate_resource(
     hidden: Mapping[str, pl.Series] | None = None,
     withheld: Mapping[str, pl.Series] | None = None,
     withheld_rows: pl.DataFrame | None = None,
+    foreign: list[Q.Outcome] | None = None,
 ) -> gates.GateResult:
     """Validate one exported frame with GX (suite from the declaration + domain rules + totals + no
     pseudonymised value of the package in clear, given ``hidden``: see :func:`hidden_values`; no withheld value
@@ -1494,6 +1591,7 @@ def gate_resource(
             *total_checks(resource, frame, ctx),
             *clear_value_checks(resource, frame, hidden or {}),
             *withheld_value_checks(resource, frame, withheld or {}, withheld_rows),
+            *(foreign or []),
         ],
         key_columns=() if personal_key else resource.primary_key,  # row indices when the key is personal
         run_name=run_name,
@@ -1550,7 +1648,10 @@ def run_gates(
         target = docs / resource.name
         target.mkdir(parents=True, exist_ok=True)
         rows = (withheld_rows or {}).get(resource.name)
-        result = gate_resource(resource, frames[resource.name], ctx, target, run_name, hidden, withheld, rows)
+        foreign = foreign_key_checks(resource, frames)
+        result = gate_resource(
+            resource, frames[resource.name], ctx, target, run_name, hidden, withheld, rows, foreign=foreign
+        )
         # gate.json names the docs relative to the export (the build folder is renamed when published)
         (target / "gate.json").write_text(
             json.dumps(result.as_dict() | {"docs_index": "index.html"}, indent=2, default=str), encoding="utf-8"
@@ -1563,8 +1664,8 @@ def run_gates(
 # --------------------------------------------------------------------------- files and descriptors
 
 
-def table_schema(resource: ExportResource) -> dict[str, Any]:
-    """Table Schema of the exported resource (types, constraints, primary key, missing values)."""
+def table_schema(resource: ExportResource, *, foreign_keys: bool = True) -> dict[str, Any]:
+    """Table Schema of the exported resource (types, constraints, primary key, foreign keys, missing values)."""
     fields = []
     for f in resource.exported:
         constraints: dict[str, Any] = {}
@@ -1578,7 +1679,10 @@ def table_schema(resource: ExportResource) -> dict[str, Any]:
         if constraints:
             entry["constraints"] = constraints
         fields.append(entry)
-    return {"fields": fields, "primaryKey": list(resource.primary_key), "missingValues": [MISSING]}
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": list(resource.primary_key)}
+    if foreign_keys and resource.foreign_keys:  # checked by frictionless against the referenced CSV resource
+        schema["foreignKeys"] = [fk.descriptor() for fk in resource.foreign_keys]
+    return schema | {"missingValues": [MISSING]}
 
 
 def _write_parquet(resource: ExportResource, frame: pl.DataFrame, path: Path) -> None:
@@ -1646,7 +1750,7 @@ def write_resource(resource: ExportResource, frame: pl.DataFrame, formats: tuple
             **_file_facts(path),
             # frictionless counts the rows of a CSV; a Parquet file's count is in wardbridge.files
             **({"rows": frame.height} if fmt == "csv" else {}),
-            "schema": table_schema(resource),
+            "schema": table_schema(resource, foreign_keys=fmt == "csv"),  # a key names the CSV resource
             "sources": [{"title": f"wardbridge warehouse table {resource.source}", "path": resource.source}],
         }
         descriptors.append(descriptor)
