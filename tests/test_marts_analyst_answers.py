@@ -5,6 +5,8 @@ Reads the session's sample run (tests/marts_fixture.py's ``sample_marts``: no ru
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -144,3 +146,19 @@ def test_every_exported_unit_code_is_declared_a_unit():
         assert f.unit, (recipient, resource.name, f.name)
         schema = {g["name"]: g for g in table_schema(resource)["fields"]}
         assert "pattern" in schema[f.name].get("constraints", {}), (recipient, resource.name, f.name)
+
+
+def test_polars_reads_the_ward_code_as_text_the_way_the_readme_says(tmp_path_factory):
+    """Polars guesses a hive partition's type from the folder names: ward_summary's new_ward_code (every folder a
+    code) became Int64 and its join with dim_ward_2025.code failed (SchemaError); the README gave only DuckDB's
+    hive_types. With hive_schema, as the README now says, the 168 wards join."""
+    import polars as pl
+
+    root, _ = sample_marts(tmp_path_factory.getbasetemp())
+    folder = root / "marts" / "analytics"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "hive_schema={'new_ward_code'" in readme
+    assert pl.read_parquet(folder / "ward_summary").schema["new_ward_code"] == pl.Int64  # the trap
+    summary = pl.read_parquet(folder / "ward_summary", hive_schema={"new_ward_code": pl.String})
+    wards = pl.read_parquet(folder / "dim_ward_2025.parquet")
+    assert summary.join(wards, left_on="new_ward_code", right_on="code").height == 168
