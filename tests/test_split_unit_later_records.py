@@ -97,3 +97,15 @@ def test_the_item_holding_later_records_opens_again_and_says_why():
     assert item == ITEM
     assert said.startswith("reopened: 2 population records came after its decision (place 2025:25747, 2026-12-01)")
     assert "Lê Văn Tám" not in said
+
+
+def test_a_version_placed_in_another_old_unit_does_not_keep_a_record_from_the_decision():
+    """A source record whose July address was another unit's (placed there) and whose August one is this split unit
+    without a street: the item shows it, the decision places it."""
+    staged = _staged([*JULY, ("2025-08-31", "77", "split_review")])
+    other = pl.DataFrame(
+        {"record_key": ["p@2025-07-31#77"], "source_id": ["p"], "source_key": ["77"], "old_uid": ["pre2025:26740"]},
+    ).with_columns(pl.lit("exact").alias("ward_status"))
+    staged["population"] = pl.concat([staged["population"], other])
+    placed = placements(_decision(), staged)
+    assert "p@2025-08-31#77" in placed["record_key"].to_list() and placed.height == 4

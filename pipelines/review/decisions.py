@@ -2101,12 +2101,13 @@ def _split_unit_records(
     decided: pl.DataFrame, keys: pl.DataFrame, before: tuple[pl.DataFrame, pl.DataFrame] | None
 ) -> pl.DataFrame:
     """item_id, record_key, old_uid, new_uid, reviewer, decided_on of the records a split_unit (old unit, registry)
-    'place' places (placements): of its old unit, still split_review, whose source record has no version placed
-    otherwise; a decision the previous run already applied (``before``: _split_places_standing) only the source
+    'place' places (placements): of its old unit, still split_review, whose source record has no version in that old
+    unit placed otherwise; a decision the previous run already applied (``before``: _split_places_standing) only the source
     records it placed then, every version of them."""
     waiting = keys.filter(pl.col("ward_status") == "split_review")
-    settled = keys.filter(pl.col("ward_status") != "split_review").select("_source").unique()
-    candidates = decided.join(waiting.join(settled, on="_source", how="anti"), on="old_uid")
+    # a version of the source record in this old unit placed otherwise (learned split evidence): not the decision's
+    settled = keys.filter(pl.col("ward_status") != "split_review").select("old_uid", "_source").unique()
+    candidates = decided.join(waiting.join(settled, on=["old_uid", "_source"], how="anti"), on="old_uid")
     if before is None:
         return candidates.drop("_source", "ward_status")
     applied, placed = before
