@@ -1175,8 +1175,9 @@ def update_item_keys(previous: pl.DataFrame | None, current: pl.DataFrame, now: 
             .drop("_first")
         )
         kept = previous.join(fresh.select("item_id"), on="item_id", how="anti")
-        fresh = pl.concat([kept, fresh.select(REVIEW_ITEM_KEYS.columns).cast(REVIEW_ITEM_KEYS.polars_schema)])
-    return fresh.select(REVIEW_ITEM_KEYS.columns).cast(REVIEW_ITEM_KEYS.polars_schema).sort("item_id")
+        fresh = pl.concat([kept, REVIEW_ITEM_KEYS.cast(fresh)])
+    # (REVIEW_ITEM_KEYS.cast: items of kinds with no question_key, or a queue frame without it, keep it null)
+    return REVIEW_ITEM_KEYS.cast(fresh).sort("item_id")
 
 
 def queue_summary(queues: Queues) -> pl.DataFrame:
