@@ -44,3 +44,11 @@ def test_the_duplicates_card_leaves_tax_filings_out_as_the_section_does():
     assert listed == [1397, 564, 28]  # tax: '–'
     assert int(_card(page, "duplicates")) == sum(listed) == 1989  # before: 2294, the 305 tax filings added
     assert int(_card(page, "entities")) == 14860  # entities of every kind, tax included, as before
+
+
+def test_the_duplicates_card_says_tax_filings_are_not_counted():
+    """14,860 entities of 17,154 staged records beside 1,989 duplicates merged: the card said only 'duplicates
+    merged', so a reader subtracting (2,294) found 305 missing; the explanation was two sections further down."""
+    page = summary_section(_inputs(SAMPLE), RunInfo("r", dt.datetime(2026, 12, 6, tzinfo=dt.UTC), ""))
+    label = page.split('data-measure="duplicates"')[1].split("<span>")[1].split("</span>")[0]
+    assert "tax filings not counted" in label and "không tính tờ khai thuế" in label

@@ -134,6 +134,10 @@ def _versions_cards(d: pl.DataFrame) -> str:
     return "".join(cards)
 
 
+# the card counts as the duplicates section does: a tax record is a filing, several per taxpayer expected
+DUPLICATES_LABEL = "bản ghi trùng đã gộp, không tính tờ khai thuế (duplicates merged; tax filings not counted)"
+
+
 def summary_section(inputs: ReportInputs, info: RunInfo) -> str:
     acc = inputs.accounting
     total = {m: int(acc[m].sum()) for m in ("raw", "merged", "quarantined", "under_review")}
@@ -162,7 +166,7 @@ def summary_section(inputs: ReportInputs, info: RunInfo) -> str:
 {_card("cách ly (quarantined)", total["quarantined"], "quarantined")}
 {_card("đang xem xét (under review)", total["under_review"], "under_review")}
 {_card("thực thể sau khử trùng (entities)", entities, "entities")}
-{_card("bản ghi trùng đã gộp (duplicates merged)", duplicates, "duplicates")}
+{_card(DUPLICATES_LABEL, duplicates, "duplicates")}
 {_versions_cards(inputs.duplicates)}{gates}
 </div>
 <p class="muted">Đối soát dòng (row accounting): {
