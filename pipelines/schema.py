@@ -928,8 +928,9 @@ def lineage_table(kind: str) -> Table:
                 "Whether the record's source record is in its source's newest staged extract: false = missing from "
                 "it (deleted in the old system, or left out of a partial extract; the record stays in its entity); "
                 "null = cannot be told (a record of an older extract keyed by its row number or content, not by a key "
-                "of the source's own). The versions of a source record say the same, but one whose key the source gave to "
-                "another record (it contradicts the newest on who it is): false.",
+                "of the source's own; or a row of a key several rows of an extract hold, that key in the newest extract "
+                "only in rows of another content: a changed value). The versions of a source record say the same, but "
+                "one whose key the source gave to another record (it contradicts the newest on who it is): false.",
                 absent_as_null=True,
             ),
             _f("entity_id", pl.String, f"Entity the record belongs to ({kind}_entities.entity_id).", required=True),

@@ -106,3 +106,43 @@ def test_the_columns_are_declared():
     lineage = {f.name: f for f in lineage_table("people").fields}
     assert lineage["last_extract_date"].dtype == pl.Date and lineage["in_newest_extract"].dtype == pl.Boolean
     assert {"earlier_versions", "records_not_in_newest"} <= set(MART_PEOPLE.columns)
+
+
+def test_a_repeated_key_whose_row_changed_is_unknown_not_missing(one_load):  # noqa: F811
+    """A key several rows of an extract hold names its records by their content: a row whose value changed in the
+    newest extract, or a key held once before and repeated now, may be any of the newest extract's rows of that key,
+    so it is unknown (null), not missing (False: it said the person was deleted in the old system, and counted them in
+    marts records_not_in_newest). A repeated key gone from the newest extract is missing."""
+    from pipelines.entities.versions import split_versions
+    from tests.test_entity_versions import KEYED
+    from tests.test_entity_versions_reused_key import _with_repeated_key
+
+    other = {"full_name": "Lý Thị Hồng Nhung", "date_of_birth": dt.date(1961, 3, 3), "personal_id": "079161000123"}
+    both, key = _with_repeated_key(one_load.head(200), other)
+    staged = loads(both, 2)
+    july = pl.col("extract_date") < AUGUST
+    second = pl.col("record_key").str.ends_with("~2")
+    # August: the second person of the repeated key has a new phone number (still in the newest extract)
+    changed = staged.with_columns(
+        pl.when(~july & second).then(pl.lit("0909999999")).otherwise(pl.col("phone")).alias("phone")
+    )
+    # and a key held once in July (no flag), repeated in August: July's row another phone number
+    once = changed.filter(~(july & second)).with_columns(
+        pl.when(july & (pl.col("source_key") == key)).then(None).otherwise(pl.col("issues")).alias("issues"),
+        pl.when(july & (pl.col("source_key") == key)).then(pl.lit("0911111111")).otherwise("phone").alias("phone"),
+    )
+    # and a repeated key no row of August holds
+    gone = staged.filter(~(~july & (pl.col("source_key") == key)))
+
+    def presence(frame: pl.DataFrame) -> dict:
+        rows = split_versions(frame, KEYED, registry="population").presence.join(
+            frame.select("record_key", "source_key"), on="record_key"
+        )
+        return dict(rows.filter(pl.col("source_key") == key).select("record_key", "in_newest_extract").iter_rows())
+
+    row = f"population_718@2025-07-31#{key}"
+    assert presence(changed) == {row: True, row + "~2": None, f"{row.replace('07-31', '08-31')}": True} | {
+        f"{row.replace('07-31', '08-31')}~2": True
+    }  # the July row of the second person was False
+    assert presence(once)[row] is None  # was False: July's key 'K', August's 'K' + each row's content
+    assert presence(gone) == {row: False, row + "~2": False}

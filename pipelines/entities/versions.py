@@ -141,8 +141,11 @@ def _presence(staged: pl.DataFrame, stable: pl.DataFrame | None, replaced: pl.Da
     last_extract_date is the newest extract holding that key, and in_newest_extract whether that is its source's
     newest (False: missing from it, deleted in the old system or left out of a partial extract). A version another
     record took the key from (``replaced``: record_key of versions contradicting the key's newest, the source reused
-    it) is not in it: False, last_extract_date the latest of those versions. Any other record (keyed by its row number
-    or content) is known in its own extract only: True when that is the newest, else null (unknown)."""
+    it) is not in it: False, last_extract_date the latest of those versions. A record whose key the newest extract
+    holds only in rows of another content (a key repeated in an extract: the rows of one content are one record; a
+    changed value, or the key held once before, repeated now) may be any of them: null (unknown), not False. Any other
+    record (keyed by its row number or content) is known in its own extract only: True when that is the newest, else
+    null (unknown)."""
     out = staged.select(
         "record_key", "extract_date", pl.col("extract_date").max().over("source_id").alias("_source_newest")
     )
@@ -158,10 +161,25 @@ def _presence(staged: pl.DataFrame, stable: pl.DataFrame | None, replaced: pl.Da
             if replaced is not None and replaced.height
             else pl.lit(False)
         )
-        keyed = stable.select("record_key", "source_id", "source_key", "extract_date", gone.alias("_replaced"))
+        keyed = stable.select(
+            "record_key",
+            "source_id",
+            "source_key",
+            # the source's key without the content a repeated key's rows carry (split_versions)
+            pl.col("source_key").str.split("\x00").list.first().alias("_key"),
+            "extract_date",
+            gone.alias("_replaced"),
+        )
         last = pl.col("extract_date").max().over(["source_id", "source_key", "_replaced"])
+        key_last = pl.col("extract_date").max().over(["source_id", "_key", "_replaced"])
         out = out.join(
-            keyed.select("record_key", last.alias("_last"), "_replaced", pl.lit(True).alias("_keyed")),
+            keyed.select(
+                "record_key",
+                last.alias("_last"),
+                key_last.alias("_key_last"),
+                "_replaced",
+                pl.lit(True).alias("_keyed"),
+            ),
             on="record_key",
             how="left",
             maintain_order="left",
@@ -169,6 +187,7 @@ def _presence(staged: pl.DataFrame, stable: pl.DataFrame | None, replaced: pl.Da
     else:
         out = out.with_columns(
             pl.lit(None, pl.Date).alias("_last"),
+            pl.lit(None, pl.Date).alias("_key_last"),
             pl.lit(None, pl.Boolean).alias("_replaced"),
             pl.lit(None, pl.Boolean).alias("_keyed"),
         )
@@ -177,8 +196,12 @@ def _presence(staged: pl.DataFrame, stable: pl.DataFrame | None, replaced: pl.Da
         pl.coalesce("_last", "extract_date").alias("last_extract_date"),
         pl.when(pl.col("_replaced").fill_null(False))
         .then(pl.lit(False))
+        .when(pl.col("_keyed").fill_null(False) & (pl.col("_last") == pl.col("_source_newest")))
+        .then(pl.lit(True))
+        .when(pl.col("_keyed").fill_null(False) & (pl.col("_key_last") == pl.col("_source_newest")))
+        .then(pl.lit(None, pl.Boolean))  # its key is there, in rows of another content: which record, unknown
         .when(pl.col("_keyed").fill_null(False))
-        .then(pl.col("_last") == pl.col("_source_newest"))
+        .then(pl.lit(False))
         .when(pl.col("extract_date") == pl.col("_source_newest"))
         .then(pl.lit(True))
         .otherwise(pl.lit(None, pl.Boolean))
