@@ -162,3 +162,32 @@ def test_polars_reads_the_ward_code_as_text_the_way_the_readme_says(tmp_path_fac
     summary = pl.read_parquet(folder / "ward_summary", hive_schema={"new_ward_code": pl.String})
     wards = pl.read_parquet(folder / "dim_ward_2025.parquet")
     assert summary.join(wards, left_on="new_ward_code", right_on="code").height == 168
+
+
+@pytest.mark.parametrize("order", ["sorted", "unsorted"])
+def test_own_household_of_a_few_frames(order):
+    """The lookup behind household_key: own book first, else the smallest id; links sorted (the entity stage's
+    order, neighbours compared) or not (a group-by)."""
+    from types import SimpleNamespace
+
+    import polars as pl
+
+    from pipelines.publish.marts import _own_household
+
+    links = pl.DataFrame(
+        {
+            "from_kind": "people",
+            "from_entity_id": ["P-1", "P-1", "P-2", "P-2", "P-3"],
+            "to_kind": "households",
+            "to_entity_id": ["H-1", "H-2", "H-1", "H-3", "H-3"],
+            "link_type": "member_of",
+        }
+    )
+    if order == "unsorted":
+        links = links.reverse()
+    entities = {
+        "people": pl.DataFrame({"entity_id": ["P-1", "P-2", "P-3"], "household_no": ["b2", "b9", "b3"]}),
+        "households": pl.DataFrame({"entity_id": ["H-1", "H-2", "H-3"], "household_no": ["b1", "b2", "b3"]}),
+    }
+    got = dict(_own_household(SimpleNamespace(links=links, entities=entities)).iter_rows())
+    assert got == {"P-1": "H-2", "P-2": "H-1", "P-3": "H-3"}  # own book; none own: smallest; one link: it

@@ -780,29 +780,38 @@ def _entity_stage_copies(inputs: MartInputs, final: Callable[[Table, pl.DataFram
 def _own_household(inputs: MartInputs) -> pl.DataFrame:
     """Person entity_id -> household_id: of the person's member_of links, the household whose book number is the
     person's (golden household_no); without one, the smallest household id. Before, always the smallest: a person
-    whose records name two books was keyed to whichever household id sorted first (in the sample, another ward's)."""
-    first = _first_link(inputs.links, ("member_of",), "people")
+    whose records name two books was keyed to whichever household id sorted first (in the sample, another ward's).
+    Only the people with several links are looked up (sorted links: found by comparing neighbours)."""
+    first = _first_link(inputs.links, ("member_of",), "people").rename(
+        {"from_entity_id": "entity_id", "to_entity_id": "household_id"}
+    )
     links = inputs.links.filter((pl.col("link_type") == "member_of") & (pl.col("from_kind") == "people"))
     if links.height == first.height:  # nobody is linked to two households: the only link is the person's own
-        return first.rename({"from_entity_id": "entity_id", "to_entity_id": "household_id"})
-    several = links.filter(pl.col("from_entity_id").is_duplicated()).select(
-        entity_id="from_entity_id", household_id="to_entity_id"
-    )
+        return first
+    ids = pl.col("from_entity_id")
+    several = links.filter(
+        ids.eq_missing(ids.shift(1)) | ids.eq_missing(ids.shift(-1))
+        if _in_key_order(links, ["from_entity_id", "to_entity_id"])
+        else ids.is_duplicated()
+    ).select(entity_id="from_entity_id", household_id="to_entity_id")
+    people = inputs.entities["people"].select("entity_id", "household_no")
+    households = inputs.entities["households"].select(household_id="entity_id", book="household_no")
     own = (
-        several.join(inputs.entities["people"].select("entity_id", "household_no"), on="entity_id", how="left")
+        several.join(people.filter(pl.col("entity_id").is_in(several["entity_id"].unique().implode())), on="entity_id")
         .join(
-            inputs.entities["households"].select(household_id="entity_id", book="household_no"),
+            households.filter(pl.col("household_id").is_in(several["household_id"].unique().implode())),
             on="household_id",
-            how="left",
         )
         .filter(pl.col("household_no") == pl.col("book"))
         .group_by("entity_id")
-        .agg(pl.col("household_id").min().alias("own"))
+        .agg(pl.col("household_id").min())
     )
-    return (
-        first.rename({"from_entity_id": "entity_id", "to_entity_id": "household_id"})
-        .join(own, on="entity_id", how="left")
-        .select("entity_id", household_id=pl.coalesce("own", "household_id"))
+    if own.is_empty():
+        return first
+    return first.with_columns(  # a lookup of the few, not a join of every person
+        household_id=pl.col("entity_id").replace_strict(
+            own["entity_id"], own["household_id"], default=pl.col("household_id")
+        )
     )
 
 
