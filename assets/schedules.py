@@ -17,11 +17,15 @@ import dagster as dg
 from assets.ingest import INGEST_JOBS, catalogue_keys, register_catalogue
 from assets.operations import NIGHTLY_CRON as INGEST_CRON
 from assets.operations import TIMEZONE
+from assets.sensors import release_dead_runs
 from pipelines.schema import REGISTRY_KINDS
 
 
 def _ingest_schedule(registry: str) -> dg.ScheduleDefinition:
     def evaluate(context: dg.ScheduleEvaluationContext):
+        dead = release_dead_runs(context.instance)  # a killed `wardbridge run`'s runs would hold this run queued
+        if dead:
+            context.log.warning(dead)
         if not catalogue_keys(registry):
             return dg.SkipReason(f"the catalogue has no {registry} extracts")
         keys = register_catalogue(registry, context.instance)  # new extracts become partitions: no reload

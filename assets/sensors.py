@@ -215,6 +215,7 @@ def _undated_notes(sources, groups: dict[str, ExtractDates]) -> list[str]:  # no
     "partitions, and an ingest run of exactly the partitions they are.",
 )
 def landing_folder_sensor(context: dg.SensorEvaluationContext):
+    dead = release_dead_runs(context.instance)
     folder = landing_dir()
     settle, settle_note = settle_seconds()
     seen_files, seen_dates, seen_undated, seen_counts = _read_cursor(context.cursor)
@@ -249,7 +250,9 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
             requests.append(_request(registry, [key], keys[key]))
     notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable, misdated)
-    notes += deleted + _writing_notes(writing, settle) + ([settle_note] if settle_note else [])
+    notes += (
+        deleted + _writing_notes(writing, settle) + ([settle_note] if settle_note else []) + ([dead] if dead else [])
+    )
     sql_dates = _carry(seen_dates, {k: [d.isoformat() for d in g.dates] for k, g in groups.items()}, unreachable)
     sql_undated = _carry(seen_undated, {k: _undated_signature(g) for k, g in groups.items()}, unreachable)
     sql_counts = _carry(seen_counts, {k: g.counts for k, g in groups.items()}, unreachable)
@@ -296,6 +299,24 @@ def _hold(folder: Path, writing: dict, changed: list[str], signatures: dict[str,
         if extract.file is None or str(Path(extract.file).resolve()) not in writing
     }
     return ready_files, ready
+
+
+def release_dead_runs(instance) -> str | None:  # noqa: ANN001 - DagsterInstance
+    """Mark failed the runs a killed ``wardbridge run`` left STARTED on this host (assets/cli.py ``fail_dead_runs``:
+    its process is gone), and say so; None when there were none.
+
+    Such a run counts as in progress for the daemon's queue (``max_concurrent_runs: 1``), so every run the sensors
+    and schedules request waited behind it until run monitoring's ``max_runtime_seconds`` (4 h): run monitoring
+    cannot tell whether a process it did not launch is alive. Before, only the next ``wardbridge run`` freed them."""
+    from assets.cli import fail_dead_runs
+
+    dead = fail_dead_runs(instance)
+    if not dead:
+        return None
+    return (
+        f"marked failed {len(dead)} run(s) a killed `wardbridge run` left STARTED (its process is gone), which held "
+        f"the run queue: {dead}"
+    )
 
 
 def _gone_note(registry: str, gone: list[str], sources) -> str:  # noqa: ANN001 - {id: SourceSpec}
