@@ -105,6 +105,54 @@ def failed_extracts(warehouse: Warehouse) -> tuple[str, ...]:
     return tuple(unread)
 
 
+def unread_extracts(warehouse: Warehouse) -> tuple[str, ...]:
+    """:func:`failed_extracts`, each saying when records of it, as an earlier load read them, are still in the
+    published entities: a run without ``--allow-incomplete`` keeps the entities as last published, so an extract
+    that loaded before and fails now is still counted as it was (its rows are 'in none of the figures' only when the
+    entities were built without it)."""
+    from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS
+
+    kinds = {registry: kind for kind, registry in ENTITY_KINDS.items()}
+    unread: list[str] = []
+    for registry in REGISTRY_KINDS:
+        try:
+            statuses = read_status(warehouse, registry)
+        except (OSError, ValueError, TypeError):
+            continue
+        for s in statuses.values():
+            if s.state != "failed":
+                continue
+            kept = _kept_records(warehouse, kinds[registry], s.partition)
+            unread.append(
+                s.describe()
+                + (
+                    f" [still in the figures: {kept} of its records as an earlier load read them (the entities were "
+                    "kept as last published)]"
+                    if kept
+                    else ""
+                )
+            )
+    return tuple(unread)
+
+
+def _kept_records(warehouse: Warehouse, kind: str, partition: str) -> int:
+    """Records of extract ``partition`` ('<source_id>@<extract_date>') in the published <kind>_lineage; 0 when it or
+    the lineage cannot be read."""
+    source_id, _, extract_date = partition.rpartition("@")
+    path = warehouse.parquet_path("entities", f"{kind}_lineage")
+    try:
+        date = datetime.strptime(extract_date, "%Y-%m-%d").date()
+        return (
+            pl.scan_parquet(path)
+            .filter((pl.col("source_id") == source_id) & (pl.col("extract_date") == date))
+            .select(pl.len())
+            .collect()
+            .item()
+        )
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return 0
+
+
 def extracts_read_in_part(warehouse: Warehouse) -> tuple[str, ...]:
     """Each extract that was read but whose file did not give all its rows: refused as a whole (``rejected``: every
     row quarantined) or cut off in transfer (its last line quarantined as ``cut_off``; rows after the cut never

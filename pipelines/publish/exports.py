@@ -64,7 +64,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
-from pipelines.ingest.status import extracts_read_in_part, failed_extracts
+from pipelines.ingest.status import extracts_read_in_part, unread_extracts
 from pipelines.publish.pseudonym import KEY_ENV as PSEUDONYM_KEY_ENV
 from pipelines.publish.pseudonym import (
     MIN_KEY_BYTES,
@@ -1827,7 +1827,9 @@ def package_descriptor(
     }
     if unread_extracts:  # the entities were built without them (--allow-incomplete): the recipient is told
         provenance["extracts_not_read"] = {
-            "note": "extracts whose file could not be read: their rows are in none of this package's figures",
+            "note": "extracts whose file could not be read by their last load: their rows are in none of this "
+            "package's figures, except where an entry says 'still in the figures' (a run without --allow-incomplete "
+            "keeps the entities as last published, with the rows an earlier load read)",
             "extracts": list(unread_extracts),
         }
     if partly_read_extracts:  # read, but not every row of the file is in the figures: the recipient is told
@@ -1947,7 +1949,7 @@ def build_package(
         run_id=run_id,
         source_runs=source_runs,
         key=key,
-        unread_extracts=failed_extracts(warehouse),
+        unread_extracts=unread_extracts(warehouse),
         reference_date=ctx.reference_date,
         partly_read_extracts=extracts_read_in_part(warehouse),
     )

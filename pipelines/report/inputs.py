@@ -246,11 +246,12 @@ def open_review_by_ward(queue: pl.DataFrame) -> pl.DataFrame:
 
 
 def read_unread_extracts(root: Path) -> tuple[str, ...]:
-    """Each extract of warehouse ``root`` whose last load failed (pipelines.ingest.status.failed_extracts)."""
-    from pipelines.ingest.status import failed_extracts
+    """Each extract of warehouse ``root`` whose last load failed, saying when its records as an earlier load read them
+    are still in the figures (pipelines.ingest.status.unread_extracts)."""
+    from pipelines.ingest.status import unread_extracts
     from pipelines.warehouse import Warehouse
 
-    return failed_extracts(Warehouse(root))
+    return unread_extracts(Warehouse(root))
 
 
 def read_inputs(root: Path, gates_dir: Path | None = None, reference_dir: Path = REFERENCE_DIR) -> ReportInputs:

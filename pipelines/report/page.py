@@ -179,14 +179,16 @@ Ngày tham chiếu (reference date): {esc(inputs.reference_date)}.</p>
 
 def _unread_extracts(unread: tuple[str, ...], shown: int = 10) -> str:
     """A warning naming the extracts whose file could not be read (none: nothing): the figures above leave their rows
-    out, and without it the page read as if every extract were counted."""
+    out, and without it the page read as if every extract were counted; except an extract whose entry says 'still in
+    the figures' (entities kept as last published: pipelines.ingest.status.unread_extracts)."""
     if not unread:
         return ""
     more = f"; … (+{len(unread) - shown})" if len(unread) > shown else ""
     return (
         f'<p class="fail" data-unread-extracts="{len(unread)}">{len(unread)} trích xuất không đọc được: số liệu trên '
-        f"không gồm các dòng của chúng ({len(unread)} extract(s) could not be read: their rows are not in these "
-        f"figures): {esc('; '.join(unread[:shown]))}{esc(more)}</p>"
+        "không gồm các dòng của chúng, trừ mục ghi 'still in the figures' (dòng đọc được ở lần nạp trước vẫn được tính) "
+        f"({len(unread)} extract(s) could not be read: their rows are not in these figures, except where an entry says "
+        f"'still in the figures'): {esc('; '.join(unread[:shown]))}{esc(more)}</p>"
     )
 
 
