@@ -1523,9 +1523,20 @@ RECORD_FLOW = Table(
         _f("state", pl.String, "merged, quarantined or under_review.", required=True, allowed=RECORD_STATES),
         _f("entity_kind", pl.String, "Entity kind of the registry.", required=True, allowed=tuple(ENTITY_KINDS)),
         _f("entity_id", pl.String, "Entity the staged row is in (<kind>_lineage); null when quarantined."),
-        _f("old_uid", pl.String, "Old unit the address resolved to."),
+        _f(
+            "old_uid",
+            pl.String,
+            "Old unit the address resolved to; null when it names none (written in the 2025 form, or not resolved to "
+            "one old unit).",
+        ),
         _f("new_uid", pl.String, "New ward the row is placed in; null unless placed."),
-        _f("candidates", pl.List(pl.String), "Candidate new wards of a split old unit."),
+        _f(
+            "candidates",
+            pl.List(pl.String),
+            "The address's candidate new wards: every part of a split old unit (a merged row of one was placed in one "
+            "of them by evidence), the wards of both schemes' readings (scheme_review), or the one new ward; null when "
+            "the address did not resolve or the row was quarantined without one.",
+        ),
     ),
 )
 PSEUDONYMS = Table(
