@@ -98,6 +98,10 @@ _CURSOR_VERSION = 2
 SUBFOLDERS = "subfolders"
 # cursor key: the files held as still being written, {resolved path: "size:mtime"} when they were held
 SETTLING = "settling"
+# cursor key: the date-column SQL sources whose server refused the login or the database, {source id: epoch seconds}
+REFUSED = "refused"
+# a source whose server refused the login is not asked again for this long: each ask was one more failed login
+REFUSED_PAUSE_SECONDS = 900
 # {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]},
 #  "sql_undated": {source id: signature of its rows with no readable date},
 #  "sql_counts": {source id: {iso date: rows}}, "subfolders": true, "settling": {path: "size:mtime"}} ("sql_undated",
@@ -224,8 +228,13 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     signatures, changed = _changed_files(folder, seen_files, subfolders_seen)
     sources = load_catalogue(catalogue_paths())
     failed, groups = {}, {}  # each date-column source asked on its own: one database down leaves the others
-    extracts = extracts_by_partition(sources, unlisted=failed, groups=groups)
+    refused, resting = _resting(context.cursor, sources)  # refused the login lately: not asked this tick
+    asked = {source_id: spec for source_id, spec in sources.items() if source_id not in resting}
+    extracts = extracts_by_partition(asked, unlisted=failed, groups=groups)
+    refused = _refusals(refused, failed)
     unreachable = {source_id: str(exc) for source_id, exc in failed.items()}  # messages mask the password
+    unreachable |= resting
+    failed |= {source_id: RuntimeError(why) for source_id, why in resting.items()}  # kept, never "gone"
     registered = {r: list(context.instance.get_dynamic_partitions(partitions_name(r))) for r in REGISTRY_KINDS}
     writing = _being_written(_watched(folder, changed, extracts, registered), held, settle)
     changed, ready = _hold(folder, writing, changed, signatures, seen_files, extracts)
@@ -260,6 +269,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     state["sql_counts"] = sql_counts
     state[SUBFOLDERS] = True
     state[SETTLING] = {path: sig for path, (sig, _age, _name) in writing.items()}
+    state[REFUSED] = refused
     cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
@@ -299,6 +309,37 @@ def _hold(folder: Path, writing: dict, changed: list[str], signatures: dict[str,
         if extract.file is None or str(Path(extract.file).resolve()) not in writing
     }
     return ready_files, ready
+
+
+def _resting(cursor: str | None, sources) -> tuple[dict[str, float], dict[str, str]]:  # noqa: ANN001
+    """(the cursor's refusals of sources still in the catalogue, source id -> why it is not asked this tick) for the
+    date-column SQL sources whose server refused the login or the database less than REFUSED_PAUSE_SECONDS ago."""
+    refused = dict(json.loads(cursor).get(REFUSED, {})) if cursor else {}
+    refused = {k: t for k, t in refused.items() if k in sources}
+    now, resting = time.time(), {}
+    for source_id, when in refused.items():
+        if now - when < REFUSED_PAUSE_SECONDS:
+            at = time.strftime("%H:%M:%S UTC", time.gmtime(when))
+            again = time.strftime("%H:%M:%S UTC", time.gmtime(when + REFUSED_PAUSE_SECONDS))
+            resting[source_id] = (
+                f"not asked: its server refused the login or the database at {at}, asked again from {again} (each "
+                "ask is one more failed login, which a server may count towards locking the account); mend the "
+                "URL's user, database or password"
+            )
+    return refused, resting
+
+
+def _refusals(refused: dict[str, float], failed: dict[str, Exception]) -> dict[str, float]:
+    """The refusals to keep in the cursor: those asked now and refused again (time of now), those not asked (kept)."""
+    from assets.ingest import _in_chain
+    from pipelines.ingest.sql import SourceLoginRefused
+
+    now = time.time()
+    asked_now = {k: v for k, v in refused.items() if now - v < REFUSED_PAUSE_SECONDS}  # not asked this tick: kept
+    for source_id, exc in failed.items():
+        if _in_chain(exc, SourceLoginRefused):
+            asked_now[source_id] = now
+    return asked_now
 
 
 def release_dead_runs(instance) -> str | None:  # noqa: ANN001 - DagsterInstance

@@ -246,8 +246,12 @@ def test_unreachable_database_skips_naming_the_source_without_the_password(
         assert SOURCE in message and "password authentication failed" in message, message
         assert secret not in message and instance.get_dynamic_partitions(name) == [f"{SOURCE}@2025-08-31"]
 
-        monkeypatch.setenv("WB_PG_PASSWORD", postgres_env["WB_PG_PASSWORD"])  # back up: the next tick reads it
-        back = sensor_tick(instance, refused.cursor)  # 2025-08-31 was registered before: not again
+        monkeypatch.setenv("WB_PG_PASSWORD", postgres_env["WB_PG_PASSWORD"])  # mended
+        resting = sensor_tick(instance, refused.cursor)  # a refused login is not asked again for 15 minutes
+        assert not resting.run_requests and "not asked: its server refused" in resting.skip_reason.skip_message
+        state = json.loads(resting.cursor)
+        state["refused"][SOURCE] -= 901  # 15 minutes later: the next tick reads it
+        back = sensor_tick(instance, json.dumps(state))  # 2025-08-31 was registered before: not again
         assert _requested(back) == [("ingest_households", f"{SOURCE}@undated", None, None)]  # new to the instance
 
 
