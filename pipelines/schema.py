@@ -1568,7 +1568,7 @@ RESTRICTED_TABLES: tuple[Table, ...] = (*ENTITY_TABLES, RECORD_FLOW, PSEUDONYMS)
 
 REVIEW_SCHEMA = "review"
 # queue kinds, most urgent first (the order of `urgency`)
-REVIEW_KINDS = ("quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair")
+REVIEW_KINDS = ("quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair", "unreadable_value")
 REVIEW_DECISIONS = (
     "place",
     "dismiss",
@@ -1584,7 +1584,8 @@ ITEM_ID = _f(
     "item_id",
     pl.String,
     "Stable review item id: '<kind prefix>-' + 16 hex digits of MD5(kind and the item's keys) (qr quarantined_row, "
-    "ua unresolved_address, su split_unit, ii invalid_id, mp match_pair): the same across re-runs and re-ingestion.",
+    "ua unresolved_address, su split_unit, ii invalid_id, mp match_pair, uv unreadable_value): the same across re-runs "
+    "and re-ingestion.",
     required=True,
 )
 _ITEM_KEY_FIELDS = (
@@ -1622,8 +1623,9 @@ _ITEM_KEY_FIELDS = (
 QUESTION_KEY = _f(
     "question_key",
     pl.String,
-    "invalid_id and unresolved_address items: MD5 hex of the kind, registry, source id, source key and what the item "
-    "asks (the flagged ID fields, their problems and values; the address as written). A newer extract's version of the "
+    "invalid_id, unresolved_address and unreadable_value items: MD5 hex of the kind, registry, source id, source key "
+    "and what the item asks (the flagged ID fields, their problems and values; the address as written; the unreadable "
+    "fields and their values as written). A newer extract's version of the "
     "record asking the same keeps the item and its id (its decision stands); another value is another item. Null for "
     "other kinds and for items published before it was kept.",
     absent_as_null=True,
@@ -1635,7 +1637,7 @@ _ITEM_WARD_FIELDS = (
         "records_blocked",
         pl.UInt32,
         "Records the item blocks: its priority within its kind (a source record sent in several extracts counts once "
-        "in a split_unit or invalid_id item).",
+        "in a split_unit, invalid_id or unreadable_value item).",
         required=True,
     ),
 )
@@ -1651,7 +1653,7 @@ REVIEW_QUEUE_ITEMS = Table(
         _f(
             "urgency",
             pl.UInt8,
-            "1 (most urgent kind) .. 5, the position of the kind in the urgency order.",
+            f"1 (most urgent kind) .. {len(REVIEW_KINDS)}, the position of the kind in the urgency order.",
             required=True,
         ),
         _f("rank", pl.UInt32, "Working order over all open items (1 first).", required=True),

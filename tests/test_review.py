@@ -357,7 +357,14 @@ def test_ward_exports_open_in_a_spreadsheet_and_round_trip(runs, tmp_path):
     assert folders and all(f == "unplaced" or (f.isdigit() and len(f) == 5) for f in folders)
     ward = next(f for f in sorted(folders) if f != "unplaced")
     book = fastexcel.read_excel(str(wards / ward / f"review_{ward}.xlsx"))
-    assert book.sheet_names == ["quarantined_row", "unresolved_address", "split_unit", "invalid_id", "match_pair"]
+    assert book.sheet_names == [
+        "quarantined_row",
+        "unresolved_address",
+        "split_unit",
+        "invalid_id",
+        "match_pair",
+        "unreadable_value",
+    ]
     split = book.load_sheet("split_unit", header_row=1).to_polars()  # row 0: Vietnamese headers, row 1: English
     csv = pl.read_csv(wards / ward / "split_unit.csv", infer_schema=False)
     assert split["item_id"].to_list() == csv["item_id"].to_list()

@@ -159,16 +159,26 @@ def _survivorship(kind: str) -> dict[str, str]:
 
 def queued_id_columns(registry: str) -> frozenset[str]:
     """The staged columns of ``registry`` whose flagged values the ward officials' ``invalid_id`` queue takes
-    (pipelines/review/queues.py ID_CHECKS); other flagged values are in no officials' queue."""
+    (pipelines/review/queues.py ID_CHECKS); other unreadable values: queued_unreadable_columns."""
     from pipelines.review.queues import ID_CHECKS
 
     return frozenset(column for column, _ in ID_CHECKS.get(registry, ()))
 
 
+def queued_unreadable_columns(registry: str) -> frozenset[str]:
+    """The staged columns of ``registry`` whose unreadable values (written, not read) the ward officials'
+    ``unreadable_value`` queue takes (pipelines/review/queues.py unreadable_fields): a birth date, sex, phone, members
+    count or registration date. A missing one (nothing written) is in no officials' queue."""
+    from pipelines.review.queues import unreadable_fields
+
+    return frozenset(unreadable_fields(registry))
+
+
 def _row_policy_for_recipient(f: S.Field, noun: str, registry: str) -> str:
     """A staged field's missing/invalid policy as it shows in an entity's exported value, saying where the records
     it concerns are listed: a quarantined row is in the ward officials' queue of rows to repair; a flagged ID or tax
-    code in their queue of invalid IDs; any other flagged value only in the warehouse's list of flagged records."""
+    code in their queue of invalid IDs; any other unreadable value in their queue of unreadable values; a missing
+    flagged value only in the warehouse's list of flagged records."""
     out = []
     if "quarantine" in (f.on_missing, f.on_invalid):
         what = {(True, True): "without it or with an unreadable one", (True, False): "without it"}.get(
@@ -186,6 +196,16 @@ def _row_policy_for_recipient(f: S.Field, noun: str, registry: str) -> str:
             out.append(
                 "Source records with an unreadable or doubtful one are in the ward officials' review queue of "
                 "invalid IDs" + ("; those without one are not." if f.on_missing is None else ".")
+            )
+        elif f.name in queued_unreadable_columns(registry) and f.on_invalid == "flag":
+            out.append(
+                "Source records with an unreadable one are in the ward officials' review queue of unreadable values"
+                + (
+                    "; those without one are flagged in the city's warehouse for its data engineers, in no ward "
+                    "officials' review queue."
+                    if f.on_missing == "flag"
+                    else "."
+                )
             )
         else:
             out.append(

@@ -106,6 +106,7 @@ KIND_DECISIONS: dict[str, tuple[str, ...]] = {
     "split_unit": ("place", "reject", "dismiss"),
     "invalid_id": ("accept", "fixed_at_source"),
     "match_pair": ("match", "no_match"),
+    "unreadable_value": ("fixed_at_source", "dismiss"),
 }
 WARD_DECISIONS = ("place", "reject")
 EXCEL_EPOCH = dt.date(1899, 12, 30)

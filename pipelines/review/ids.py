@@ -13,10 +13,11 @@ PREFIX = {
     "split_unit": "su",
     "invalid_id": "ii",
     "match_pair": "mp",
+    "unreadable_value": "uv",
 }
 KIND_OF_PREFIX = {v: k for k, v in PREFIX.items()}
 URGENCY = {kind: i + 1 for i, kind in enumerate(REVIEW_KINDS)}
-ITEM_ID_PATTERN = r"^(qr|ua|su|ii|mp)-[0-9a-f]{16}$"
+ITEM_ID_PATTERN = r"^(qr|ua|su|ii|mp|uv)-[0-9a-f]{16}$"
 
 
 def md5_column(frame: pl.DataFrame, columns: list[str], separator: str = "|") -> pl.Series:
@@ -42,6 +43,7 @@ def item_ids(frame: pl.DataFrame, kind: str, keys: list[str]) -> pl.Series:
 QUESTION_VALUES = {
     "invalid_id": ("fields", "flags", "values"),  # the flagged ID fields, their problems and values
     "unresolved_address": ("address",),  # the address as the source wrote it
+    "unreadable_value": ("fields", "values"),  # the unreadable fields and their values as the source wrote them
 }
 
 

@@ -128,6 +128,30 @@ def raw_dates_reader(wh: Warehouse, kind: str):  # noqa: ANN201 - a callable for
     return lambda pairs: raw_shown_dates(wh, {kind: pairs}).get(registry)
 
 
+def raw_unreadable_values(wh: Warehouse, staged: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Per registry: record_key and the ``queues.unreadable_fields`` as the source wrote them (raw layer), for the
+    staged records with an unreadable value only (``queues.unreadable_rows``): what their unreadable_value items show
+    and ask about. A registry with no such record or no raw layer is left out."""
+    from pipelines.review.queues import unreadable_fields, unreadable_rows
+
+    out = {}
+    for registry, frame in staged.items():
+        decl = raw_table(registry)
+        columns = [c for c in unreadable_fields(registry) if c in decl.columns]
+        keys = unreadable_rows(registry, frame)
+        root = wh.root / "parquet" / "raw" / decl.name
+        if not columns or not len(keys) or not any(root.glob("part=*/data.parquet")):
+            continue
+        out[registry] = (
+            PartitionedLayer(wh, "raw")
+            .scan(decl.name)
+            .select("record_key", *columns)
+            .filter(pl.col("record_key").is_in(keys.implode()))
+            .collect()
+        )
+    return out
+
+
 def entity_of_pairs(wh: Warehouse, review: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Per entity kind: record_key, entity_id (entities.<kind>_lineage) of the records of its review pairs, so the
     queue makes one item of the pairs joining the same two entities (queues.entity_pair_items), and of the records
@@ -180,8 +204,9 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
     for kind in ENTITY_KINDS:
         frame = read_optional(wh, ENTITY_SCHEMA, review_table(kind))
         review[kind] = frame if frame is not None else pl.DataFrame(schema=review_table(kind).polars_schema)
+    staged = staged_with_placements(wh, review_placements)
     return ReviewInputs(
-        staged=staged_with_placements(wh, review_placements),
+        staged=staged,
         quarantine=quarantine_with_wards(wh),
         review=review,
         ward_names=names,
@@ -191,6 +216,7 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
         entity_of=entity_of_pairs(wh, review),
         earlier_versions=earlier_versions(wh),
         placements=review_placements,
+        raw_values=raw_unreadable_values(wh, staged),
     )
 
 

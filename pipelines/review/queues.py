@@ -1,6 +1,6 @@
 """One review queue per kind, with stable item ids, the ward (or candidates) and a priority.
 
-Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more records first):
+Kinds, most urgent first (``urgency`` 1..6; within a kind, items blocking more records first):
 
 1. quarantined_row    a row that could not be staged is missing from every count. Only rows a person can
                       repair: a missing or unreadable field, or a line the reader could not split (re-enter it
@@ -26,12 +26,17 @@ Kinds, most urgent first (``urgency`` 1..5; within a kind, items blocking more r
                       item's id (Queues.pair_rows). Blocks its records. Most informative first (columns
                       informativeness, informative_why): an answer on an uncertain pair whose evidence pattern
                       many open pairs share teaches the matcher most (README "Learning from reviewers").
+6. unreadable_value   a birth date, sex, phone, members count or registration date written but not read (the staged
+                      issues; unreadable_fields: not the ID fields, invalid_id's): one item per source record (its
+                      newest version) and question (the fields and their values as written, from the raw layer),
+                      for the ward to correct at source. A missing value is not asked.
 
 Item ids: '<prefix>-' + 16 hex digits of MD5 of the kind and stable keys (registry + record_key; entity kind +
 both record keys, smaller first; old unit + registry; old unit + name kind + name key), so an item keeps
-its id across runs and re-ingestion of the same extracts. An invalid_id or unresolved_address item keeps the id it was
-first published with while newer extracts' versions of its source record ask the same (its question_key in
-review.item_keys: the same flagged ID values, the same address), so its decision stands; a changed value is a new item.
+its id across runs and re-ingestion of the same extracts. An invalid_id, unresolved_address or unreadable_value item
+keeps the id it was first published with while newer extracts' versions of its source record ask the same (its
+question_key in review.item_keys: the same flagged ID values, the same address, the same unreadable values), so its
+decision stands; a changed value is a new item.
 An item closed by a decision leaves the queue.
 """
 
@@ -54,6 +59,7 @@ from pipelines.schema import (
     REVIEW_QUEUE_ITEMS,
     REVIEW_QUEUE_SUMMARY,
     REVIEW_QUEUE_TOTALS,
+    STAGED_FIELDS,
 )
 from pipelines.text import numbered
 
@@ -108,6 +114,9 @@ class ReviewInputs:
     # review.placements (registry, record_key, item_id, ...): the records an unresolved_address 'place' placed are no
     # longer unresolved, yet their item is kept up to date in review.item_keys (its newest record, its question)
     placements: pl.DataFrame | None = None
+    # registry -> record_key + the unreadable_fields as the source wrote them (raw layer), for the records with an
+    # unreadable value only (io.raw_unreadable_values): what an unreadable_value item shows and asks about
+    raw_values: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -467,6 +476,110 @@ def invalid_id(
     )
 
 
+# an `issues` note on a field that is no unreadable value: nothing written ('missing', an Excel error read as empty:
+# pipelines.ingest.stage EXCEL_ERROR_WHY), or a date read in the other day/month order (read, not a problem)
+_NOT_UNREADABLE = r"^(missing$|an Excel error|read (day|month)-first)"
+
+
+def unreadable_fields(registry: str) -> tuple[str, ...]:
+    """The staged fields of ``registry`` whose unreadable value is flagged (``on_invalid`` 'flag' in
+    pipelines/schema.py) and that no other kind asks about (the ID fields are ``invalid_id``'s, :data:`ID_CHECKS`):
+    population date_of_birth, sex, phone, registered_on; households members, registered_on; businesses
+    registered_on."""
+    ids = {column for column, _ in ID_CHECKS.get(registry, ())}
+    return tuple(f.name for f in STAGED_FIELDS.get(registry, ()) if f.on_invalid == "flag" and f.name not in ids)
+
+
+def unreadable_problem(field: str) -> pl.Expr:
+    """The staged row's ``issues`` note on ``field`` when its value was written but could not be read ('date_of_birth:
+    unreadable (impossible date)', 'phone: not a phone number (wrong length)'); null otherwise (no note, or 'missing')."""
+    notes = (
+        pl.col("issues")
+        .str.extract_all(rf"(?:^|; ){field}: [^;]+")
+        .list.eval(pl.element().str.strip_prefix("; "))
+        .list.eval(pl.element().filter(~pl.element().str.strip_prefix(f"{field}: ").str.contains(_NOT_UNREADABLE)))
+    )
+    return notes.list.first()
+
+
+def unreadable_rows(registry: str, staged: pl.DataFrame) -> pl.Series:
+    """The record keys of ``staged`` with an unreadable value of :func:`unreadable_fields` (the raw values an
+    ``unreadable_value`` item shows are read for these only)."""
+    fields = unreadable_fields(registry)
+    if not fields or "issues" not in staged.columns:
+        return pl.Series("record_key", [], dtype=pl.String)
+    hit = pl.any_horizontal(unreadable_problem(f).is_not_null() for f in fields)
+    return staged.filter(pl.col("issues").is_not_null()).filter(hit)["record_key"]
+
+
+_UNREADABLE_ROW = {
+    **dict.fromkeys(
+        ("registry", "record_key", "source_file", "source_key", "name", "field", "flags", "value"), pl.String
+    ),
+    "new_uid": pl.String,
+    "candidates": pl.List(pl.String),
+    "source_id": pl.String,
+    "extract_date": pl.Date,
+}
+
+
+def unreadable_value(
+    inputs: ReviewInputs, previous_keys: pl.DataFrame | None = None, decisions: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """One item per source record whose newest version has a value written that staging could not read (a birth
+    date, sex, phone, members count or registration date: :func:`unreadable_fields`; flagged in ``issues``, the staged
+    value empty), and per question (the fields and their values as the source wrote them, from the raw layer): the
+    item keeps its id while newer extracts bring the same values (``_one_per_question``), so an official's
+    fixed_at_source or dismiss stands; a changed value is a new item. A missing value (nothing written) is not asked."""
+    frames = []
+    for registry, staged in inputs.staged.items():
+        fields = unreadable_fields(registry)
+        if not fields or "issues" not in staged.columns:
+            continue
+        flagged = staged.filter(pl.col("issues").is_not_null())
+        raw = inputs.raw_values.get(registry)
+        for column in fields:
+            rows = flagged.with_columns(unreadable_problem(column).alias("_flag")).filter(pl.col("_flag").is_not_null())
+            written = (
+                raw.select("record_key", pl.col(column).cast(pl.String).alias("value"))
+                if raw is not None and column in raw.columns
+                else pl.DataFrame(schema={"record_key": pl.String, "value": pl.String})
+            )
+            rows = rows.join(written, on="record_key", how="left", maintain_order="left")
+            name = NAME_COLUMN[registry]
+            frames.append(
+                rows.select(
+                    *_source_row(registry),
+                    (pl.col(name) if name in rows.columns else pl.lit(None, pl.String)).alias("name"),
+                    pl.lit(column).alias("field"),
+                    pl.col("_flag").alias("flags"),
+                    "value",
+                    "new_uid",
+                    pl.col("ward_candidates").fill_null([]).alias("candidates"),
+                    *_version_columns(rows),
+                )
+            )
+    if not frames:  # no registry with such fields or issues: no item (typed, as another kind's empty queue)
+        frames.append(pl.DataFrame(schema=_UNREADABLE_ROW))
+    frame = (
+        pl.concat(frames)
+        .group_by("registry", "record_key", maintain_order=True)
+        .agg(
+            *[
+                pl.col(c).first()
+                for c in ("source_file", "source_key", "name", "new_uid", "candidates", *_VERSION_COLUMNS)
+            ],
+            pl.col("field").str.join("; ").alias("fields"),
+            pl.col("flags").str.join("; ").alias("flags"),
+            pl.col("value").fill_null("").str.join("; ").alias("values"),
+        )
+    )
+    frame = _one_per_question(frame, "unreadable_value", inputs, previous_keys, decisions)
+    return _single_record(
+        frame, pl.concat_str(pl.lit("unreadable "), pl.col("fields"), pl.lit(" in "), pl.col("registry"))
+    )
+
+
 def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
     """Items that block their one record: candidate wards only where the record has no ward."""
     return frame.with_columns(
@@ -789,6 +902,7 @@ BUILDERS = {
     "split_unit": split_unit,
     "invalid_id": invalid_id,
     "match_pair": match_pair,
+    "unreadable_value": unreadable_value,
 }
 KEY_COLUMNS = [
     "registry",
