@@ -601,7 +601,9 @@ ISSUES_FIELD = _f(
     "(wrong length)'), null when nothing: flagged fields (see each field's policy) and the reader's notes (source_key: "
     "missing, values beyond the header) and dates read in the other day/month order because it was the only valid one "
     "('date_of_birth: read month-first (the only valid order)'). Never holds the values themselves: they stay in "
-    "raw. A review queue lists the rows where it is not null.",
+    "raw. Review queues: a flagged ID or tax code is an invalid_id item, any other value written but not read (birth "
+    "date, sex, phone, members, registration date) an unreadable_value item; a missing value and a date read in the "
+    "other order are in no review queue (review.staged_<registry>_flagged lists every row where it is not null).",
 )
 ID_FLAGS = (
     "Structure problems of the {what} (non_digit, wrong_length, placeholder, leading_zero_restored, "
