@@ -183,3 +183,28 @@ def test_the_item_keys_declare_the_question():
 
     assert "question_key" in REVIEW_ITEM_KEYS.columns and "question_key" in REVIEW_DECISIONS_TABLE.columns
     assert "question_key" not in REVIEW_QUEUE_ITEMS.columns  # not shown to officials
+
+
+def test_an_extract_sent_again_with_another_value_is_a_new_question(tmp_path):
+    """July's extract delivered again, corrected (the same record keys): key 5 another address still without a ward,
+    key 1 another wrong personal ID. Each is a new question, a new item: the decision on the old value neither closes
+    it nor places the new address. Before, the item's id came from its record key, so the decided item held the new
+    question: the 'accept' of 074173700612 accepted 074173700699 unseen, the 'place' placed the new address in the
+    ward decided for the old one."""
+    july = build_queues(_inputs(_staged(2)), effective_decisions(empty_audit(), None), None, NOW)
+    ids, addresses = _by_key(july.items, "invalid_id"), _by_key(july.items, "unresolved_address")
+    decisions = _decide(tmp_path / "dec", [(ids["1"], "accept", ""), (addresses["5"], "place", WARD)], july.item_keys)
+    key = pl.col("source_key")
+    again = _staged(2).with_columns(
+        pl.when(key == "5").then(pl.lit("77 Đường Khác, Phường Không Tên")).otherwise("address").alias("address"),
+        pl.when(key == "1").then(pl.lit("074173700699")).otherwise("personal_id").alias("personal_id"),
+    )
+    placed = placements(decisions, {"population": again})
+    assert placed.height == 0  # was July's #5, its new address placed in the old one's ward
+    rerun = build_queues(_inputs(again, placed), decisions, july.item_keys, NOW + dt.timedelta(days=1))
+    open_ids, open_addresses = _by_key(rerun.items, "invalid_id"), _by_key(rerun.items, "unresolved_address")
+    assert "1" in open_ids and open_ids["1"] != ids["1"]  # was closed by the accept of the old value
+    assert "5" in open_addresses and open_addresses["5"] != addresses["5"]
+    assert open_ids["2"] == ids["2"] and open_addresses["6"] == addresses["6"]  # the values unchanged keep theirs
+    kept = dict(rerun.item_keys.select("item_id", "question_key").iter_rows())
+    assert kept[ids["1"]] == dict(july.item_keys.select("item_id", "question_key").iter_rows())[ids["1"]]

@@ -2121,7 +2121,8 @@ def _split_unit_records(
 def _address_versions(decided: pl.DataFrame, rows: pl.DataFrame, registry: str) -> pl.DataFrame:
     """item_id, record_key, new_uid, reviewer, decided_on of each record an unresolved_address 'place' places: its own
     and the staged versions of its source record asking the same (``ids.question_keys``: same source id, key and
-    address), found by the item's question_key, else by its record's."""
+    address), found by the item's question_key, else by its record's; not its own record when that asks another
+    question now (another address under the same record key: a new item)."""
     from pipelines.review.queues import ADDRESS_REVIEW_STATUSES
 
     columns = ["item_id", "record_key", "new_uid", "reviewer", "decided_on"]
@@ -2138,7 +2139,12 @@ def _address_versions(decided: pl.DataFrame, rows: pl.DataFrame, registry: str) 
     versions = decided.drop("record_key").join(
         asked.rename({"question_key": "_question"}), on="_question", how="inner", maintain_order="left"
     )
-    return pl.concat([decided.select(columns), versions.select(columns)]).unique(
+    # the decided record itself, unless it asks another question now (its extract sent again with another address:
+    # a new item, not placed by the decision on the old one)
+    own = decided.filter(
+        pl.col("question_key").is_null() | pl.col("_asked").is_null() | (pl.col("_asked") == pl.col("question_key"))
+    )
+    return pl.concat([own.select(columns), versions.select(columns)]).unique(
         "record_key", keep="first", maintain_order=True
     )
 

@@ -232,17 +232,38 @@ def _one_per_question(
     out = own.join(before, on="question_key", how="left", maintain_order="left").with_columns(
         pl.coalesce("_before", "item_id").alias("item_id")
     )
-    # an id taken before by another question (its record's values read differently now): one of its own
-    taken = pl.col("item_id").is_duplicated() & pl.col("_before").is_null()
+    # an id taken by another question (its record's values read differently now: an extract sent again, corrected,
+    # with the same record keys), in this run or published before with it: one of its own, not the decided item
+    asked = _questions_published(kind, previous_keys)
+    out = out.join(asked, on="item_id", how="left", maintain_order="left")
+    taken = pl.col("_before").is_null() & (
+        pl.col("item_id").is_duplicated()
+        | (pl.col("_asked_before").is_not_null() & (pl.col("_asked_before") != pl.col("question_key")))
+    )
     if out.select(taken.any()).item():
         fresh = item_ids(out, kind, ["registry", "record_key", "question_key"])
         out = out.with_columns(pl.when(taken).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
+    out = out.drop("_asked_before")
     out = (
         out.with_columns(pl.col("_before").is_not_null().alias("_published_before"))
         if "_answered" in out.columns
         else out
     )
     return out.drop("_before", *_VERSION_COLUMNS).with_columns(pl.lit(kind).alias("kind"))
+
+
+def _questions_published(kind: str, previous_keys: pl.DataFrame | None) -> pl.DataFrame:
+    """item_id, _asked_before: the question each item of ``kind`` was last published with (review.item_keys; none for
+    an item published before question_key was kept)."""
+    schema = {"item_id": pl.String, "_asked_before": pl.String}
+    if previous_keys is None or not previous_keys.height:
+        return pl.DataFrame(schema=schema)
+    keys = REVIEW_ITEM_KEYS.with_absent(previous_keys)
+    return (
+        keys.filter((pl.col("kind") == kind) & pl.col("question_key").is_not_null())
+        .select("item_id", pl.col("question_key").alias("_asked_before"))
+        .unique("item_id", keep="last")
+    )
 
 
 def _ids_of_questions(
