@@ -56,3 +56,25 @@ def test_the_package_and_the_report_say_which_are_still_counted(tmp_path):
     html = _unread_extracts(said)
     assert "their rows are not in these figures, except where an entry says 'still in the figures'" in html
     assert "2 of its records" in html
+
+
+def test_a_recipient_is_told_the_extract_and_file_not_the_servers_folders(tmp_path):
+    """The exports' entries were the engineers' lines: 'cannot read: ...: file not found (looked for
+    /tmp/hv25/ex/reg/population/population_748.jsonl; source population_748, catalogue cat.toml)' went to the
+    ministry (measured in /tmp/hv25/ex). A package says which extract and file could not be read, and whether its
+    records are still counted; the report (the city's own) keeps the cause."""
+    wh = _warehouse(tmp_path)
+    write_status(
+        wh,
+        PartitionStatus(
+            "tax_1@2025-08-31", "tax", "failed", "cannot read: tax_1.csv: file not found (looked for /srv/x/tax_1.csv)"
+        ),
+    )
+    told = unread_extracts(wh, causes=False)
+    assert told == (
+        "population_747@2025-08-31 (population_747.jsonl): could not be read",
+        "population_748@2025-08-31 (population_748.jsonl): could not be read [still in the figures: 2 of its records "
+        "as an earlier load read them (the entities were kept as last published)]",
+        "tax_1@2025-08-31: could not be read",
+    )
+    assert "/srv/x" in unread_extracts(wh)[-1]  # the report's

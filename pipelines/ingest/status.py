@@ -105,11 +105,12 @@ def failed_extracts(warehouse: Warehouse) -> tuple[str, ...]:
     return tuple(unread)
 
 
-def unread_extracts(warehouse: Warehouse) -> tuple[str, ...]:
+def unread_extracts(warehouse: Warehouse, *, causes: bool = True) -> tuple[str, ...]:
     """:func:`failed_extracts`, each saying when records of it, as an earlier load read them, are still in the
     published entities: a run without ``--allow-incomplete`` keeps the entities as last published, so an extract
     that loaded before and fails now is still counted as it was (its rows are 'in none of the figures' only when the
-    entities were built without it)."""
+    entities were built without it). ``causes=False`` (what a recipient outside the city is told): 'partition
+    (file): could not be read', without the cause, which names the server's folders and the catalogue file."""
     from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS
 
     kinds = {registry: kind for kind, registry in ENTITY_KINDS.items()}
@@ -123,8 +124,9 @@ def unread_extracts(warehouse: Warehouse) -> tuple[str, ...]:
             if s.state != "failed":
                 continue
             kept = _kept_records(warehouse, kinds[registry], s.partition)
+            where = f"{s.partition} ({s.file})" if s.file else s.partition
             unread.append(
-                s.describe()
+                (s.describe() if causes else f"{where}: could not be read")
                 + (
                     f" [still in the figures: {kept} of its records as an earlier load read them (the entities were "
                     "kept as last published)]"

@@ -1969,7 +1969,7 @@ def build_package(
         run_id=run_id,
         source_runs=source_runs,
         key=key,
-        unread_extracts=unread_extracts(warehouse),
+        unread_extracts=unread_extracts(warehouse, causes=False),  # no server folder to a ministry
         reference_date=ctx.reference_date,
         partly_read_extracts=extracts_read_in_part(warehouse),
     )
