@@ -34,8 +34,9 @@ from pipelines.schema import (
 )
 
 LINEAGE = [f.name for f in LINEAGE_FIELDS]
+# the sex too: a double-decoded 'Nữ' ('Ná»¯') read unrepaired was no sex, every woman of such a file flagged unreadable
 TEXT_FIELDS = {
-    "population": ("full_name", "relation_to_head", "address", *ADDRESS_PARTS),
+    "population": ("full_name", "sex", "relation_to_head", "address", *ADDRESS_PARTS),
     "households": ("head_name", "address", *ADDRESS_PARTS),
     "businesses": ("business_name", "business_kind", "owner_name", "status", "address"),
     "tax": ("taxpayer_name", "tax_office", "tax_type", "address"),
