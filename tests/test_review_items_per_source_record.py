@@ -208,3 +208,35 @@ def test_an_extract_sent_again_with_another_value_is_a_new_question(tmp_path):
     assert open_ids["2"] == ids["2"] and open_addresses["6"] == addresses["6"]  # the values unchanged keep theirs
     kept = dict(rerun.item_keys.select("item_id", "question_key").iter_rows())
     assert kept[ids["1"]] == dict(july.item_keys.select("item_id", "question_key").iter_rows())[ids["1"]]
+
+
+def test_the_latest_placement_of_an_address_places_every_version(tmp_path):
+    """A warehouse from before question_key: each extract's version had its own unresolved_address item. An official
+    placed July's in one ward, another later placed June's (its old ward file) in another: the same question. Every
+    version follows the latest decision, as the item does (the id kept is the latest decided). Before, June's version
+    went to the later ward and July's and August's to the earlier one, by item id order: the entity's ward (its newest
+    version's) was the one the officials had replaced, and nothing said so."""
+    from pipelines.review.ids import item_ids
+
+    july = build_queues(_inputs(_staged(2)), effective_decisions(empty_audit(), None), None, NOW)
+    legacy = july.item_keys.filter(pl.col("kind") == "unresolved_address").with_columns(
+        pl.lit(None, pl.String).alias("question_key")
+    )
+    june_key = "population_718@2025-06-30#5"
+    june = legacy.filter(pl.col("record_key").str.ends_with("#5")).with_columns(pl.lit(june_key).alias("record_key"))
+    june = june.with_columns(item_ids(june, "unresolved_address", ["registry", "record_key"]))
+    keys = pl.concat([july.item_keys.filter(pl.col("kind") != "unresolved_address"), legacy, june])
+    july_item, june_item = _by_key(july.items, "unresolved_address")["5"], june["item_id"][0]
+    folder = tmp_path / "dec"
+    folder.mkdir()
+    (folder / "decisions.csv").write_text(
+        "item_id,decision,reviewer,decided_on,note,new_ward_code\n"
+        f"{july_item},place,Cán bộ A,2026-12-01,,{WARD}\n{june_item},place,Cán bộ B,2026-12-04,,25768\n",
+        encoding="utf-8",
+    )
+    loaded = load_decisions(folder, ward_codes={WARD, "25768"}, items=keys, today=DAY)
+    assert loaded.errors.height == 0, loaded.errors
+    decisions = effective_decisions(append_audit(None, loaded.rows, NOW)[0], keys)
+    placed = placements(decisions, {"population": _staged(3)})
+    wards = dict(placed.select(pl.col("record_key").str.slice(15, 10), "new_uid").iter_rows())
+    assert wards == dict.fromkeys(("2025-06-30", "2025-07-31", "2025-08-31"), "2025:25768"), wards

@@ -2122,7 +2122,8 @@ def _address_versions(decided: pl.DataFrame, rows: pl.DataFrame, registry: str) 
     """item_id, record_key, new_uid, reviewer, decided_on of each record an unresolved_address 'place' places: its own
     and the staged versions of its source record asking the same (``ids.question_keys``: same source id, key and
     address), found by the item's question_key, else by its record's; not its own record when that asks another
-    question now (another address under the same record key: a new item)."""
+    question now (another address under the same record key: a new item). A record several decisions place follows the
+    latest (decided_on)."""
     from pipelines.review.queues import ADDRESS_REVIEW_STATUSES
 
     columns = ["item_id", "record_key", "new_uid", "reviewer", "decided_on"]
@@ -2144,8 +2145,12 @@ def _address_versions(decided: pl.DataFrame, rows: pl.DataFrame, registry: str) 
     own = decided.filter(
         pl.col("question_key").is_null() | pl.col("_asked").is_null() | (pl.col("_asked") == pl.col("question_key"))
     )
-    return pl.concat([own.select(columns), versions.select(columns)]).unique(
-        "record_key", keep="first", maintain_order=True
+    # a version several decisions place (items of one question: a warehouse from before question_key had one per
+    # version): the latest decision's, as the item the question keeps (queues._ids_of_questions), not by item order
+    return (
+        pl.concat([own.select(columns), versions.select(columns)])
+        .sort("decided_on", descending=True, nulls_last=True, maintain_order=True)
+        .unique("record_key", keep="first", maintain_order=True)
     )
 
 
