@@ -240,3 +240,35 @@ def test_the_latest_placement_of_an_address_places_every_version(tmp_path):
     placed = placements(decisions, {"population": _staged(3)})
     wards = dict(placed.select(pl.col("record_key").str.slice(15, 10), "new_uid").iter_rows())
     assert wards == dict.fromkeys(("2025-06-30", "2025-07-31", "2025-08-31"), "2025:25768"), wards
+
+
+def test_a_fix_at_source_a_later_extract_does_not_show_is_asked_again(tmp_path):
+    """'fixed_at_source' says the old system was corrected: an extract dated after that decision still sending the
+    same wrong ID did not get the fix, so the question is asked again (an item of its own, the same one each month it
+    stays open), while an 'accept' stands. Before (15cdc98), the decided item kept its id while the record asked the
+    same, so the fix that never reached the source closed the item for good."""
+
+    def staged(months: tuple[dt.date, ...]) -> pl.DataFrame:
+        rows = [_record(m, k, **_bad_id(v)) for m in months for k, v in (("1", "074173700612"), ("3", "079098603779"))]
+        text = ("personal_id", "old_id_number", "id_flags", "old_id_flags", "ward_reason", "old_uid", "new_uid")
+        return pl.DataFrame(
+            rows, schema_overrides={"ward_candidates": pl.List(pl.String), **dict.fromkeys(text, pl.String)}
+        )
+
+    november, december, january = dt.date(2026, 11, 30), dt.date(2026, 12, 31), dt.date(2027, 1, 31)
+    first = build_queues(_inputs(staged((november,))), effective_decisions(empty_audit(), None), None, NOW)
+    ids = _by_key(first.items, "invalid_id")
+    decisions = _decide(
+        tmp_path / "dec", [(ids["1"], "fixed_at_source", ""), (ids["3"], "accept", "")], first.item_keys
+    )
+    # an extract dated before the decision is no news: the decision stands
+    same = build_queues(_inputs(staged((november,))), decisions, first.item_keys, NOW + dt.timedelta(days=1))
+    assert _by_key(same.items, "invalid_id") == {}
+    later = build_queues(_inputs(staged((november, december))), decisions, same.item_keys, NOW + dt.timedelta(days=30))
+    asked = _by_key(later.items, "invalid_id")
+    assert list(asked) == ["1"] and asked["1"] != ids["1"]  # was none: closed by the fix that did not happen
+    assert later.items.filter(pl.col("item_id") == asked["1"])["record_key"][0].endswith("2026-12-31#1")
+    again = build_queues(
+        _inputs(staged((november, december, january))), decisions, later.item_keys, NOW + dt.timedelta(days=60)
+    )
+    assert _by_key(again.items, "invalid_id") == {"1": asked["1"]}  # the same item while it stays open

@@ -244,12 +244,37 @@ def _one_per_question(
         fresh = item_ids(out, kind, ["registry", "record_key", "question_key"])
         out = out.with_columns(pl.when(taken).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
     out = out.drop("_asked_before")
+    # 'fixed_at_source' said the old system was corrected: a version from an extract dated after that decision still
+    # asking the same did not get the fix, so it is asked again, an item of its own (one per question and decided
+    # item: the same while it stays open), not closed by the decision
+    fixed = _fixed_at_source(decisions)
+    if fixed.height:
+        out = out.join(fixed, on="item_id", how="left", maintain_order="left")
+        again = pl.col("_fixed_on").is_not_null() & (pl.col("extract_date") > pl.col("_fixed_on"))
+        if out.select(again.any()).item():
+            fresh = item_ids(
+                out.with_columns(pl.col("item_id").alias("_fixed_item")), kind, ["question_key", "_fixed_item"]
+            )
+            out = out.with_columns(pl.when(again).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
+        out = out.drop("_fixed_on")
     out = (
         out.with_columns(pl.col("_before").is_not_null().alias("_published_before"))
         if "_answered" in out.columns
         else out
     )
     return out.drop("_before", *_VERSION_COLUMNS).with_columns(pl.lit(kind).alias("kind"))
+
+
+def _fixed_at_source(decisions: pl.DataFrame | None) -> pl.DataFrame:
+    """item_id, _fixed_on: the items closed by a 'fixed_at_source' decision and its date."""
+    schema = {"item_id": pl.String, "_fixed_on": pl.Date}
+    if decisions is None or not decisions.height or not {"state", "decision", "decided_on"} <= set(decisions.columns):
+        return pl.DataFrame(schema=schema)
+    return (
+        decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == "fixed_at_source"))
+        .select("item_id", pl.col("decided_on").cast(pl.Date).alias("_fixed_on"))
+        .unique("item_id", keep="last")
+    )
 
 
 def _questions_published(kind: str, previous_keys: pl.DataFrame | None) -> pl.DataFrame:
