@@ -10,6 +10,7 @@ Dagster is imported when ``run`` runs, so the other commands start fast.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -21,7 +22,20 @@ from pathlib import Path
 import click
 
 from pipelines.cli import echo, main
-from pipelines.warehouse import REPO_ROOT, WAREHOUSE_ENV, default_warehouse_dir, pid_alive, private_umask
+from pipelines.warehouse import (
+    DEFAULT_RUN_LOCK_TIMEOUT_S,
+    LOCK_NOTE_EVERY_S,
+    REPO_ROOT,
+    RUN_LOCK_HELD_ENV,
+    RUN_LOCK_TIMEOUT_ENV,
+    WAREHOUSE_ENV,
+    RunLockTimeout,
+    default_warehouse_dir,
+    lock_timeout,
+    pid_alive,
+    private_umask,
+    run_lock,
+)
 
 LAUNCHED_BY = {"wardbridge/launched_by": "wardbridge run"}
 PID_TAG, HOST_TAG = "wardbridge/pid", "wardbridge/host"
@@ -52,6 +66,60 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
         instance.report_run_failed(run, f"the process running it (pid {pid}) is gone: killed or crashed")
         failed.append(run.run_id)
     return failed
+
+
+IN_PROGRESS = ("STARTING", "STARTED", "CANCELING")
+
+
+def runs_in_progress(instance) -> list:  # noqa: ANN001 - dagster instance
+    """The runs in progress on the instance that ``wardbridge run`` did not launch (the daemon's queue launched them:
+    a sensor, a schedule, the UI, ``dagster job launch``). ``wardbridge run``'s own are left to the run lock: a live
+    one holds it, and a dead one's were marked failed (``fail_dead_runs``)."""
+    import dagster as dg
+
+    statuses = [dg.DagsterRunStatus[name] for name in IN_PROGRESS]
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=statuses))
+    return [r.dagster_run for r in records if r.dagster_run.tags.get("wardbridge/launched_by") != "wardbridge run"]
+
+
+@contextlib.contextmanager
+def warehouse_to_itself(instance, home: Path, warehouse_dir: Path, note):  # noqa: ANN001, ANN201
+    """Hold the warehouse's run lock exclusively (pipelines/warehouse.py ``run_lock``) for all the jobs, and say so
+    to the steps (``$WARDBRIDGE_RUN_LOCK_HELD``: they must not wait for their own run). First waits, with a line every
+    30 s, for the runs in progress on the instance (the daemon's) to end, and for the lock (held shared by other runs'
+    steps, or by another ``wardbridge run``); a run the queue started between that check and the lock goes first (the
+    lock is let go and the wait begins again). Raises ``RunLockTimeout`` after ``$WARDBRIDGE_RUN_LOCK_TIMEOUT``."""
+    timeout = lock_timeout(DEFAULT_RUN_LOCK_TIMEOUT_S, RUN_LOCK_TIMEOUT_ENV)
+    deadline = time.monotonic() + timeout
+    next_note = time.monotonic()
+    while True:
+        while running := runs_in_progress(instance):
+            now = time.monotonic()
+            if now > deadline:
+                raise RunLockTimeout(
+                    f"run {running[0].run_id} ({running[0].job_name}) has been in progress on the Dagster instance "
+                    f"{home} for over {timeout:g}s (${RUN_LOCK_TIMEOUT_ENV}): wait for it to end (or cancel it in the "
+                    f"UI), then run again"
+                )
+            if now >= next_note:
+                names = ", ".join(f"{r.run_id[:8]} ({r.job_name}, {r.status.value})" for r in running)
+                note(
+                    f"wardbridge: waiting for the run{'s' if len(running) > 1 else ''} in progress on the Dagster "
+                    f"instance {home} to end before taking the warehouse {warehouse_dir}: {names} "
+                    f"(up to {timeout:g}s, ${RUN_LOCK_TIMEOUT_ENV})"
+                )
+                next_note = now + LOCK_NOTE_EVERY_S
+            time.sleep(1.0)
+        left = max(0.0, deadline - time.monotonic())
+        with run_lock(warehouse_dir, shared=False, timeout_s=left, note=lambda line: note(f"wardbridge: {line}")):
+            if runs_in_progress(instance):  # the queue started one meanwhile: it goes first
+                continue
+            os.environ[RUN_LOCK_HELD_ENV] = f"{os.getpid()}:{warehouse_dir}"
+            try:
+                yield
+            finally:
+                os.environ.pop(RUN_LOCK_HELD_ENV, None)
+            return
 
 
 EXIT_CODES = """Exit codes: 0 every run succeeded; 1 a run failed (a check, an extract, a step: the summary names
@@ -581,6 +649,12 @@ def _run_all(  # noqa: ANN202
             f"ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`) to build them "
             f"(README 'Standard exports'){assets.progress.DEVELOPMENT_KEY_CLAUSE}"
         )
+    hold = contextlib.ExitStack()
+    try:  # no run the daemon launches works on the warehouse beside this one (README "Operations": One writer)
+        hold.enter_context(warehouse_to_itself(instance, home, warehouse_dir, echo))
+    except RunLockTimeout as exc:
+        echo(f"wardbridge: nothing ran: {exc}")
+        return None
     say(f"wardbridge: {len(plan)} runs on the Dagster instance {home}, warehouse {warehouse_dir}")
     say(_decisions_line())
     for line in sources_without_extracts(listing().sources, listing().extracts):  # a mistyped glob: not silent
@@ -590,44 +664,45 @@ def _run_all(  # noqa: ANN202
         "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
         "loggers": {PROGRESS_LOGGER: {"config": {"log_level": log_level, "quiet": quiet}}},
     }
-    needs = _job_needs(defs, [name for name, _, _ in plan])
-    failed_because: dict[str, list[str]] = {}  # job that failed or was skipped -> the failed jobs at the root
-    for number, (name, reconstructor, args) in enumerate(plan, start=1):
-        current[0] = name
-        blocked = [job for job, _, _ in plan if job in needs[name] and job in failed_because]
-        if blocked:
-            roots = list(dict.fromkeys(root for job in blocked for root in failed_because[job]))
-            failed_because[name] = roots
-            summary.skip(name, roots)
-            say(f"[{number}/{len(plan)}] {name}  skipped: {', '.join(roots)} failed")
-            continue
-        run_config, tags = base, _launch_tags()
-        detail = ""
-        if args:  # an ingest job: all the registry's catalogue partitions (registered first) in one ranged run
-            registry_keys = register_catalogue(args[0], instance)
-            tags = {
-                **tags,
-                "dagster/asset_partition_range_start": registry_keys[0],
-                "dagster/asset_partition_range_end": registry_keys[-1],
-            }
-            detail = _extracts(len(registry_keys))
-        if reconstructor == "entities_job" and allow_incomplete:
-            run_config = {**base, "ops": {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}}
-        say(f"[{number}/{len(plan)}] {name}{detail}")
-        started = time.perf_counter()
-        job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
-        with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
-            if signals is not None:
-                signals.after_run()
-            signo = signals.arrived() if signals is not None else None
-            if signo or _was_interrupted(result):
-                raise Interrupted(signo or signal.SIGINT)
-            summary.add(name, result, time.perf_counter() - started)
-            for line in missed_step_lines(result):
-                say(line)
-            if not result.success:
-                failed_because[name] = [name]
-                say(f"  run {result.run_id} FAILED")
+    with hold:  # the run lock, held until the last job has ended
+        needs = _job_needs(defs, [name for name, _, _ in plan])
+        failed_because: dict[str, list[str]] = {}  # job that failed or was skipped -> the failed jobs at the root
+        for number, (name, reconstructor, args) in enumerate(plan, start=1):
+            current[0] = name
+            blocked = [job for job, _, _ in plan if job in needs[name] and job in failed_because]
+            if blocked:
+                roots = list(dict.fromkeys(root for job in blocked for root in failed_because[job]))
+                failed_because[name] = roots
+                summary.skip(name, roots)
+                say(f"[{number}/{len(plan)}] {name}  skipped: {', '.join(roots)} failed")
+                continue
+            run_config, tags = base, _launch_tags()
+            detail = ""
+            if args:  # an ingest job: all the registry's catalogue partitions (registered first) in one ranged run
+                registry_keys = register_catalogue(args[0], instance)
+                tags = {
+                    **tags,
+                    "dagster/asset_partition_range_start": registry_keys[0],
+                    "dagster/asset_partition_range_end": registry_keys[-1],
+                }
+                detail = _extracts(len(registry_keys))
+            if reconstructor == "entities_job" and allow_incomplete:
+                run_config = {**base, "ops": {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}}
+            say(f"[{number}/{len(plan)}] {name}{detail}")
+            started = time.perf_counter()
+            job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
+            with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
+                if signals is not None:
+                    signals.after_run()
+                signo = signals.arrived() if signals is not None else None
+                if signo or _was_interrupted(result):
+                    raise Interrupted(signo or signal.SIGINT)
+                summary.add(name, result, time.perf_counter() - started)
+                for line in missed_step_lines(result):
+                    say(line)
+                if not result.success:
+                    failed_because[name] = [name]
+                    say(f"  run {result.run_id} FAILED")
     return summary
 
 

@@ -59,7 +59,7 @@ import os
 import re
 import signal
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +84,14 @@ INPUT_COLUMN_DESCRIPTION = "Input column, carried through unchanged."
 LOCK_TIMEOUT_ENV = "WARDBRIDGE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 120.0
 LOCK_NOTE_EVERY_S = 30.0
+# Run-level lock (README "Operations", One writer): `wardbridge run` holds <root>/.wardbridge-run.lock exclusively for
+# all its jobs; every other run's step that uses the warehouse holds it shared (assets/resources.py), so no run the
+# daemon launches works on the warehouse beside `wardbridge run`. RUN_LOCK_HELD_ENV ("<pid>:<root>") tells
+# `wardbridge run`'s own steps (its process, or processes it starts) that their run already holds it.
+RUN_LOCK_FILENAME = ".wardbridge-run.lock"
+RUN_LOCK_HELD_ENV = "WARDBRIDGE_RUN_LOCK_HELD"
+RUN_LOCK_TIMEOUT_ENV = "WARDBRIDGE_RUN_LOCK_TIMEOUT"
+DEFAULT_RUN_LOCK_TIMEOUT_S = 4 * 3600.0  # a whole `wardbridge run` may be waited for (run monitoring's max runtime)
 
 # File modes (README "Querying the marts": its table of files and modes). The root lets the analysts' group
 # through to analytics.duckdb (0640, pipelines/publish/store.py), marts/ and reports/; others get nothing.
@@ -243,6 +251,96 @@ def file_lock(path: Path, timeout_s: float, busy: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class RunLockTimeout(TimeoutError):
+    """The warehouse's run lock stayed held (by `wardbridge run`, or by other runs' steps) for longer than the
+    run-lock timeout."""
+
+
+def run_lock_holder(root: Path) -> int | None:
+    """The pid the last exclusive holder of ``root``'s run lock wrote into it (`wardbridge run`), if it still runs."""
+    try:
+        text = (Path(root) / RUN_LOCK_FILENAME).read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() and pid_alive(int(text)) else None
+
+
+def run_lock_held_here(root: Path) -> bool:
+    """Whether ``$WARDBRIDGE_RUN_LOCK_HELD`` says a live `wardbridge run` of this process tree holds ``root``'s run
+    lock: its steps then take no lock of their own (they would wait for their own run)."""
+    pid, _, held = os.environ.get(RUN_LOCK_HELD_ENV, "").partition(":")
+    if not pid.isdigit() or not held:
+        return False
+    return Path(held).resolve() == Path(root).resolve() and pid_alive(int(pid))
+
+
+@contextlib.contextmanager
+def run_lock(
+    root: Path,
+    *,
+    shared: bool,
+    timeout_s: float | None = None,
+    note: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold ``<root>/.wardbridge-run.lock``: exclusively (`wardbridge run`, for all its jobs: it writes its pid into
+    the file) or shared (a step of any other run). Waits up to ``timeout_s`` (default ``$WARDBRIDGE_RUN_LOCK_TIMEOUT``,
+    else 4 h), calling ``note`` with a line saying what it waits for at the start and every 30 s; then raises
+    :class:`RunLockTimeout` naming the warehouse. An advisory ``flock``: the kernel releases it when its holder dies
+    (even SIGKILLed), and the descriptor is not inherited by the processes the holder starts."""
+    root = Path(root)
+    timeout = lock_timeout(DEFAULT_RUN_LOCK_TIMEOUT_S, RUN_LOCK_TIMEOUT_ENV) if timeout_s is None else timeout_s
+    root.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover - no advisory locks: runs are not serialised
+        yield
+        return
+    path = root / RUN_LOCK_FILENAME
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE), "r+") as handle:  # 0600: the account's
+        started = time.monotonic()
+        next_note = started
+        while True:
+            try:
+                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                now = time.monotonic()
+                if shared or not _run_lock_free_of(handle):  # an exclusive holder: a `wardbridge run`
+                    holder = run_lock_holder(root)
+                    busy = f"`wardbridge run` (pid {holder})" if holder is not None else "`wardbridge run`"
+                else:  # only shared holders: steps of runs the daemon (or the UI, a sensor) launched
+                    busy = "another run's step"
+                if now - started > timeout:
+                    raise RunLockTimeout(
+                        f"warehouse {root}: {busy} held its run lock ({path.name}) for over {timeout:g}s "
+                        f"(${RUN_LOCK_TIMEOUT_ENV}); let it finish, then run again"
+                    ) from None
+                if note is not None and now >= next_note:
+                    note(
+                        f"waiting for {busy} on warehouse {root} (run lock {path.name}; "
+                        f"up to {timeout:g}s, ${RUN_LOCK_TIMEOUT_ENV})"
+                    )
+                    next_note = now + LOCK_NOTE_EVERY_S
+                time.sleep(0.2)
+        try:
+            if not shared:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n")
+                handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_lock_free_of(handle) -> bool:  # noqa: ANN001 - an open file
+    """Whether no exclusive holder blocks ``handle``: a shared lock can be had (then only shared holders block)."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    fcntl.flock(handle, fcntl.LOCK_UN)
+    return True
+
+
 def private_umask() -> int:
     """Add ``PRIVATE_UMASK`` (no write for the group, nothing for others) to this process's umask; returns the old
     one. ``wardbridge run`` and the Dagster code location (assets/definitions.py) call it, so what a run writes
@@ -283,18 +381,18 @@ class WarehouseBusy(TimeoutError):
 _GAVE_UP: set[str] = set()  # files this process already waited the full timeout for: later writers do not wait again
 
 
-def lock_timeout(default: float = DEFAULT_LOCK_TIMEOUT_S) -> float:
+def lock_timeout(default: float = DEFAULT_LOCK_TIMEOUT_S, env: str = LOCK_TIMEOUT_ENV) -> float:
     """Seconds a writer waits: ``$WARDBRIDGE_LOCK_TIMEOUT``, else ``default`` (120: for a DuckDB file another
-    process holds; the marts' writer lock passes its own)."""
-    text = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    process holds; the marts' writer lock passes its own). ``env``: another variable (the run lock's)."""
+    text = os.environ.get(env, "").strip()
     if not text:
         return default
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"${LOCK_TIMEOUT_ENV} must be a number of seconds, not {text!r}") from None
+        raise ValueError(f"${env} must be a number of seconds, not {text!r}") from None
     if not value >= 0:  # (also refuses nan, which would make the wait endless)
-        raise ValueError(f"${LOCK_TIMEOUT_ENV} must be 0 or more seconds, not {text!r}")
+        raise ValueError(f"${env} must be 0 or more seconds, not {text!r}")
     return value
 
 

@@ -1,0 +1,170 @@
+"""`wardbridge run` has the warehouse to itself: no run the daemon launches works on it beside it.
+
+Measured with a real dagster-daemon (HV24, 2026-12-06): `wardbridge run` executes its jobs itself, not through the
+daemon's queue, so between two of its jobs the queue saw nothing in progress and launched a queued ingest_households
+run, which ran 12:00:32.4-34.2 inside `wardbridge run`'s wardbridge_entities (12:00:29.1-35.1) on the same warehouse.
+Now `wardbridge run` holds <warehouse>/.wardbridge-run.lock exclusively for all its jobs (after waiting for the runs
+in progress on the instance), and every other run's step holds it shared through the WarehouseResource, waiting
+(a warning names `wardbridge run` and its pid) while `wardbridge run` holds it. The holders here are real processes
+holding a real flock, as a `wardbridge run` does; one is SIGKILLed (the kernel lets its lock go)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from assets.resources import WarehouseResource
+
+LOCK = ".wardbridge-run.lock"  # pipelines/warehouse.py RUN_LOCK_FILENAME
+STARTS: list[float] = []
+
+HOLDER = """
+import fcntl, os, sys, time
+handle = open(sys.argv[1], "a+")
+fcntl.flock(handle, fcntl.LOCK_EX if sys.argv[2] == "ex" else fcntl.LOCK_SH)
+if sys.argv[2] == "ex":
+    handle.seek(0); handle.truncate(); handle.write(f"{os.getpid()}\\n"); handle.flush()
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+@dg.asset
+def touches_the_warehouse(warehouse: WarehouseResource) -> None:
+    STARTS.append(time.time())
+
+
+@dg.op
+def noop() -> None:
+    pass
+
+
+@dg.job
+def daemons_job() -> None:
+    noop()
+
+
+def _hold(root: Path, mode: str = "ex") -> subprocess.Popen:
+    """A process holding the run lock of ``root`` (exclusively: as `wardbridge run` does) until it is killed."""
+    root.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root / LOCK), mode], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def _materialize(root: Path, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    STARTS.clear()
+    return dg.materialize(
+        [touches_the_warehouse],
+        resources={"warehouse": WarehouseResource(path=str(root))},
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def _warnings(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    return [e.user_message for e in instance.all_logs(run_id) if e.level == 30 and e.user_message]
+
+
+def test_another_runs_step_waits_for_wardbridge_run_and_goes_on_once_it_is_sigkilled(tmp_path, monkeypatch):
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "60")
+    root = tmp_path / "wh"
+    holder = _hold(root)
+    killed: list[float] = []
+
+    def kill() -> None:
+        killed.append(time.time())
+        os.kill(holder.pid, signal.SIGKILL)
+
+    timer = threading.Timer(2.5, kill)
+    timer.start()
+    try:
+        with dg.instance_for_test() as instance:
+            result = _materialize(root, instance)
+            warnings = _warnings(instance, result.run_id)
+    finally:
+        timer.cancel()
+        holder.kill()
+        holder.wait()
+    assert result.success
+    assert killed and STARTS[0] >= killed[0]  # before: the step ran at once, beside the holder
+    assert STARTS[0] - killed[0] < 10  # the kernel let the SIGKILLed holder's lock go
+    assert any(f"waiting for `wardbridge run` (pid {holder.pid}) on warehouse {root}" in w for w in warnings), warnings
+
+
+def test_the_step_fails_naming_the_warehouse_after_the_timeout(tmp_path, monkeypatch):
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "1")
+    root = tmp_path / "wh"
+    holder = _hold(root)
+    try:
+        with dg.instance_for_test() as instance:
+            result = _materialize(root, instance)
+            failure = " ".join(str(e) for e in instance.all_logs(result.run_id))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not result.success and not STARTS
+    assert f"warehouse {root}: `wardbridge run` (pid {holder.pid}) held its run lock" in failure
+    assert "WARDBRIDGE_RUN_LOCK_TIMEOUT" in failure
+
+
+def test_wardbridge_run_waits_for_the_daemons_run_then_holds_the_warehouse_and_its_own_steps_do_not_wait(
+    tmp_path, monkeypatch
+):
+    from assets.cli import warehouse_to_itself
+
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "30")
+    root = tmp_path / "wh"
+    lines: list[str] = []
+    with dg.instance_for_test() as instance:
+        daemons = instance.create_run_for_job(daemons_job, status=dg.DagsterRunStatus.STARTED)  # launched by the queue
+        ended: list[float] = []
+
+        def end() -> None:
+            ended.append(time.time())
+            instance.report_run_failed(instance.get_run_by_id(daemons.run_id), "ended")
+
+        timer = threading.Timer(2.0, end)
+        timer.start()
+        step_of_other = _hold(root, "sh")  # a step of another run holding it shared: waited for too
+        threading.Timer(5.0, step_of_other.kill).start()  # 3 s after the run ended
+        try:
+            with warehouse_to_itself(instance, tmp_path, root, lines.append):
+                took = time.time()
+                probe = subprocess.run(  # another process cannot have it, even shared
+                    [
+                        sys.executable,
+                        "-c",
+                        f"import fcntl; fcntl.flock(open({str(root / LOCK)!r}), fcntl.LOCK_SH | fcntl.LOCK_NB)",
+                    ],
+                    capture_output=True,
+                    check=False,
+                )
+                assert (root / LOCK).read_text().strip() == str(os.getpid())
+                own = _materialize(root, instance)  # this process's steps: no wait for their own run
+                assert own.success and STARTS[0] - took < 10
+        finally:
+            timer.cancel()
+            step_of_other.kill()
+            step_of_other.wait()
+    assert ended and took >= ended[0]
+    assert probe.returncode != 0 and b"BlockingIOError" in probe.stderr
+    assert any(
+        "waiting for the run in progress on the Dagster instance" in line and daemons.run_id[:8] in line
+        for line in lines
+    ), lines
+    assert any("waiting for another run's step on warehouse" in line for line in lines), lines
+    assert "WARDBRIDGE_RUN_LOCK_HELD" not in os.environ
+    with open(root / LOCK) as handle:  # let go at the end
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
