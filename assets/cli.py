@@ -71,38 +71,82 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
 IN_PROGRESS = ("STARTING", "STARTED", "CANCELING")
 
 
-def runs_in_progress(instance) -> list:  # noqa: ANN001 - dagster instance
+def run_warehouse(run) -> tuple[Path | None, str]:  # noqa: ANN001 - dagster run
+    """The warehouse a run works on, resolved, as its WarehouseResource resolves it: the run config's
+    ``resources.warehouse.config.path``, else the resource's default (``$WARDBRIDGE_WAREHOUSE``, else ``warehouse/``
+    under the repository root: taken as this process has it, the daemon and ``wardbridge run`` sharing the
+    environment). ``(None, why)`` when it cannot be told from the run: a path given as an environment variable or
+    relative (resolved in the run's own process), or a run config not shaped as ``wardbridge run`` builds it."""
+    config = run.run_config
+    if not isinstance(config, dict):
+        return None, "its run config cannot be read"
+    resources = config.get("resources", {})
+    warehouse = resources.get("warehouse", {}) if isinstance(resources, dict) else None
+    if not isinstance(warehouse, dict):
+        return None, "its run config's resources.warehouse is not a mapping"
+    settings = warehouse.get("config", {})
+    if not isinstance(settings, dict):
+        return None, "its run config's resources.warehouse.config is not a mapping"
+    path = settings.get("path")
+    if path is None or path == "":
+        return default_warehouse_dir(), ""
+    if not isinstance(path, str):
+        return None, f"its resources.warehouse.config.path is {path!r}, resolved in the run's own process"
+    given = Path(path).expanduser()
+    if not given.is_absolute():
+        return None, f"its warehouse path {path!r} is relative to the working directory of the run's own process"
+    return given.resolve(), ""
+
+
+def runs_in_progress(instance, warehouse_dir: Path | None = None) -> list:  # noqa: ANN001 - dagster instance
     """The runs in progress on the instance that ``wardbridge run`` did not launch (the daemon's queue launched them:
-    a sensor, a schedule, the UI, ``dagster job launch``). ``wardbridge run``'s own are left to the run lock: a live
-    one holds it, and a dead one's were marked failed (``fail_dead_runs``)."""
+    a sensor, a schedule, the UI, ``dagster job launch``), as ``(run, why)``. ``wardbridge run``'s own are left to
+    the run lock: a live one holds it, and a dead one's were marked failed (``fail_dead_runs``). With
+    ``warehouse_dir``: only those on that warehouse (resolved paths compared, ``run_warehouse``) and those whose
+    warehouse cannot be told (``why`` says why); a run on another warehouse of the instance is not waited for."""
     import dagster as dg
 
     statuses = [dg.DagsterRunStatus[name] for name in IN_PROGRESS]
     records = instance.get_run_records(filters=dg.RunsFilter(statuses=statuses))
-    return [r.dagster_run for r in records if r.dagster_run.tags.get("wardbridge/launched_by") != "wardbridge run"]
+    runs = [r.dagster_run for r in records if r.dagster_run.tags.get("wardbridge/launched_by") != "wardbridge run"]
+    if warehouse_dir is None:
+        return [(run, "") for run in runs]
+    ours = warehouse_dir.expanduser().resolve()
+    found = []
+    for run in runs:
+        path, why = run_warehouse(run)
+        if path is None:
+            found.append((run, f"its warehouse cannot be told: {why}"))
+        elif path == ours:
+            found.append((run, ""))
+    return found
 
 
 @contextlib.contextmanager
 def warehouse_to_itself(instance, home: Path, warehouse_dir: Path, note):  # noqa: ANN001, ANN201
     """Hold the warehouse's run lock exclusively (pipelines/warehouse.py ``run_lock``) for all the jobs, and say so
     to the steps (``$WARDBRIDGE_RUN_LOCK_HELD``: they must not wait for their own run). First waits, with a line every
-    30 s, for the runs in progress on the instance (the daemon's) to end, and for the lock (held shared by other runs'
+    30 s, for the runs in progress on the instance (the daemon's) on this warehouse, or whose warehouse cannot be told
+    (``runs_in_progress``: a run on another warehouse the instance serves is not waited for), to end, and for the lock (held shared by other runs'
     steps, or by another ``wardbridge run``); a run the queue started between that check and the lock goes first (the
     lock is let go and the wait begins again). Raises ``RunLockTimeout`` after ``$WARDBRIDGE_RUN_LOCK_TIMEOUT``."""
     timeout = lock_timeout(DEFAULT_RUN_LOCK_TIMEOUT_S, RUN_LOCK_TIMEOUT_ENV)
     deadline = time.monotonic() + timeout
     next_note = time.monotonic()
     while True:
-        while running := runs_in_progress(instance):
+        while running := runs_in_progress(instance, warehouse_dir):
             now = time.monotonic()
             if now > deadline:
                 raise RunLockTimeout(
-                    f"run {running[0].run_id} ({running[0].job_name}) has been in progress on the Dagster instance "
-                    f"{home} for over {timeout:g}s (${RUN_LOCK_TIMEOUT_ENV}): wait for it to end (or cancel it in the "
+                    f"run {running[0][0].run_id} ({running[0][0].job_name}) has been in progress on the Dagster instance "
+                    f"{home}{' (' + running[0][1] + ')' if running[0][1] else f' on the warehouse {warehouse_dir}'} "
+                    f"for over {timeout:g}s (${RUN_LOCK_TIMEOUT_ENV}): wait for it to end (or cancel it in the "
                     f"UI), then run again"
                 )
             if now >= next_note:
-                names = ", ".join(f"{r.run_id[:8]} ({r.job_name}, {r.status.value})" for r in running)
+                names = ", ".join(
+                    f"{r.run_id[:8]} ({r.job_name}, {r.status.value}{'; ' + why if why else ''})" for r, why in running
+                )
                 note(
                     f"wardbridge: waiting for the run{'s' if len(running) > 1 else ''} in progress on the Dagster "
                     f"instance {home} to end before taking the warehouse {warehouse_dir}: {names} "
@@ -112,7 +156,7 @@ def warehouse_to_itself(instance, home: Path, warehouse_dir: Path, note):  # noq
             time.sleep(1.0)
         left = max(0.0, deadline - time.monotonic())
         with run_lock(warehouse_dir, shared=False, timeout_s=left, note=lambda line: note(f"wardbridge: {line}")):
-            if runs_in_progress(instance):  # the queue started one meanwhile: it goes first
+            if runs_in_progress(instance, warehouse_dir):  # the queue started one meanwhile: it goes first
                 continue
             os.environ[RUN_LOCK_HELD_ENV] = f"{os.getpid()}:{warehouse_dir}"
             try:

@@ -126,6 +126,7 @@ def test_wardbridge_run_waits_for_the_daemons_run_then_holds_the_warehouse_and_i
     monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
     monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "30")
     root = tmp_path / "wh"
+    monkeypatch.setenv("WARDBRIDGE_WAREHOUSE", str(root))  # the daemon's run: on the default warehouse, this one
     lines: list[str] = []
     with dg.instance_for_test() as instance:
         daemons = instance.create_run_for_job(daemons_job, status=dg.DagsterRunStatus.STARTED)  # launched by the queue
@@ -168,3 +169,80 @@ def test_wardbridge_run_waits_for_the_daemons_run_then_holds_the_warehouse_and_i
     assert "WARDBRIDGE_RUN_LOCK_HELD" not in os.environ
     with open(root / LOCK) as handle:  # let go at the end
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@dg.op(required_resource_keys={"warehouse"})
+def on_the_warehouse() -> None:
+    pass
+
+
+@dg.job(resource_defs={"warehouse": WarehouseResource()})
+def daemons_warehouse_job() -> None:
+    on_the_warehouse()
+
+
+def _started(instance: dg.DagsterInstance, path: str | None) -> dg.DagsterRun:
+    """A run the daemon's queue launched (no wardbridge tag), in progress, on the warehouse ``path`` (None: the
+    WarehouseResource default, as a sensor's or schedule's run has it)."""
+    config = {"resources": {"warehouse": {"config": {"path": path}}}} if path is not None else {}
+    return instance.create_run_for_job(daemons_warehouse_job, run_config=config, status=dg.DagsterRunStatus.STARTED)
+
+
+def _takes(instance: dg.DagsterInstance, home: Path, root: Path) -> tuple[float | None, list[str]]:
+    """How long ``warehouse_to_itself`` took to hold ``root`` (None: it gave up, RunLockTimeout), and its lines."""
+    from assets.cli import warehouse_to_itself
+    from pipelines.warehouse import RunLockTimeout
+
+    lines: list[str] = []
+    started = time.monotonic()
+    try:
+        with warehouse_to_itself(instance, home, root, lines.append):
+            return time.monotonic() - started, lines
+    except RunLockTimeout as exc:
+        lines.append(str(exc))
+        return None, lines
+
+
+def test_wardbridge_run_does_not_wait_for_a_run_on_another_warehouse_of_the_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "2")
+    monkeypatch.setenv("WARDBRIDGE_WAREHOUSE", str(tmp_path / "default"))
+    root, other = tmp_path / "wh", tmp_path / "other"
+    root.mkdir()
+    with dg.instance_for_test() as instance:
+        _started(instance, str(other))  # a UI launch on another warehouse
+        _started(instance, None)  # a sensor's run on the default warehouse, another one
+        took, lines = _takes(instance, tmp_path, root)
+    assert took is not None and took < 1.5, lines  # before: waited 2 s, then RunLockTimeout naming the run
+    assert not any("waiting" in line for line in lines), lines
+
+
+def test_wardbridge_run_waits_for_a_run_on_the_same_warehouse_however_its_path_is_spelled(tmp_path, monkeypatch):
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "1")
+    root = tmp_path / "wh"
+    root.mkdir()
+    (tmp_path / "link").symlink_to(root)
+    for path, default in [(str(root), None), (f"{tmp_path}/x/../link/", None), (None, str(root))]:
+        if default is not None:
+            monkeypatch.setenv("WARDBRIDGE_WAREHOUSE", default)
+        with dg.instance_for_test() as instance:
+            run = _started(instance, path)
+            took, lines = _takes(instance, tmp_path, root)
+        assert took is None, (path, lines)
+        assert any("waiting for the run in progress" in line and run.run_id[:8] in line for line in lines), lines
+        assert f"on the warehouse {root} for over 1s" in lines[-1], lines
+
+
+def test_wardbridge_run_waits_for_a_run_whose_warehouse_cannot_be_told_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "1")
+    root = tmp_path / "wh"
+    root.mkdir()
+    with dg.instance_for_test() as instance:
+        run = _started(instance, "relative/wh")
+        took, lines = _takes(instance, tmp_path, root)
+    assert took is None, lines
+    why = "its warehouse cannot be told: its warehouse path 'relative/wh' is relative to the working directory"
+    assert any(run.run_id[:8] in line and why in line for line in lines), lines
+    assert why in lines[-1], lines
