@@ -50,6 +50,7 @@ from pipelines.ingest.sql import SourceLoginRefused
 from pipelines.ingest.stage import NUL_REMOVED, StageResult, account, stage
 from pipelines.ingest.status import (
     PartitionStatus,
+    mark_loading,
     read_status,
     release_moved_rows,
     retire_partitions,
@@ -58,7 +59,7 @@ from pipelines.ingest.status import (
 )
 from pipelines.reference import default_reference
 from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
-from pipelines.warehouse import PartitionedLayer, Warehouse, ingest_views, refresh_views
+from pipelines.warehouse import PartitionedLayer, Warehouse, fault_point, ingest_views, refresh_views
 
 CATALOGUE_ENV = "WARDBRIDGE_CATALOGUE"
 GROUP = "ingest"
@@ -346,7 +347,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
         )
         _fail(wh, outcome, log, status)
         return
+    # 'loading' before the first layer, its outcome after the last: a load that does not finish (killed, out of
+    # memory, a full disk) leaves 'loading', not the earlier load's 'ok' over layers from two loads; the landing
+    # sensor loads it again (assets/sensors.py)
+    mark_loading(wh, registry, key, location, run_id)
     PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame, refresh=False)
+    fault_point("ingest-after-raw")  # tests: killed with the raw file of this load, the other layers of the last
     # the reference its addresses were resolved with (address_corrections re-resolves when it changes):
     # forgotten before the new rows are written, so a crash in between leaves it unknown (re-resolved whole)
     forget_staging_reference(wh, registry, key)

@@ -22,6 +22,10 @@ a catalogue source's path pattern (the file-name part of ``path``, a glob) and, 
   partitions it left and joined (see ``_registry_keys``). Dates that left the table stay
   registered (their history is kept). A database that cannot be reached is named in the skip reason
   (password masked), its partitions are kept, and the next tick tries again;
+* a registered partition whose ingest status still says ``loading`` while the run that wrote it is not in progress
+  (killed, out of memory, a full disk between its layers: pipelines/ingest/status.py) is requested again, once per
+  such load, its run tagged ``wardbridge/reload_of`` and the tick's log naming it and why; when the load after that
+  request did not finish either, it is not requested again (no loop) and the tick says so until a load finishes it;
 * new partitions are registered (dynamic partitions ``<registry>_extracts``) in the same tick and run in
   one ranged run per registry; a changed file of a registered partition gets a run of that partition;
   registered partitions whose source left the catalogue are deleted (``assets.ingest.gone_keys``). Nothing
@@ -102,6 +106,9 @@ SETTLING = "settling"
 REFUSED = "refused"
 # a source whose server refused the login is not asked again for this long: each ask was one more failed login
 REFUSED_PAUSE_SECONDS = 900
+# cursor key: the partitions whose unfinished load this sensor asked to load again, {key: run id of that load}
+RELOADS = "reloads"
+RELOAD_TAG = "wardbridge/reload_of"  # a run the sensor requested to load again a partition whose load did not finish
 # {"v": 2, "files": {name: "size:mtime"}, "sql_dates": {source id: [iso dates]},
 #  "sql_undated": {source id: signature of its rows with no readable date},
 #  "sql_counts": {source id: {iso date: rows}}, "subfolders": true, "settling": {path: "size:mtime"}} ("sql_undated",
@@ -243,6 +250,8 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     tick = hashlib.sha1(f"{context.cursor or ''}:{time.time_ns()}".encode()).hexdigest()[:8]
     keep = Listing(sources, extracts, failed).kept()  # their registered partitions are never "gone"
     add, delete, requests, deleted = [], [], [], []
+    before = dict(json.loads(context.cursor).get(RELOADS, {})) if context.cursor else {}
+    unfinished, reload_notes, reloads = _unfinished_loads(context.instance, registered, ready, before)
     for registry in REGISTRY_KINDS:
         name = partitions_name(registry)
         gone = gone_keys(set(registered[registry]), extracts, keep)
@@ -258,9 +267,16 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
             requests.append(_request(registry, fresh, ":".join(keys[k] for k in fresh)))
         for key in sorted(k for k in keys if k not in fresh):  # re-delivered extracts, known SQL dates not run
             requests.append(_request(registry, [key], keys[key]))
+        for key, (run_id, why) in sorted(unfinished.get(registry, {}).items()):
+            if key not in keys:  # a changed file of it is run above anyway
+                requests.append(_reload_request(registry, key, run_id, why))
     notes = _notes(folder, sources, groups, unclaimed, unreached, unreachable, misdated)
     notes += (
-        deleted + _writing_notes(writing, settle) + ([settle_note] if settle_note else []) + ([dead] if dead else [])
+        reload_notes
+        + deleted
+        + _writing_notes(writing, settle)
+        + ([settle_note] if settle_note else [])
+        + ([dead] if dead else [])
     )
     sql_dates = _carry(seen_dates, {k: [d.isoformat() for d in g.dates] for k, g in groups.items()}, unreachable)
     sql_undated = _carry(seen_undated, {k: _undated_signature(g) for k, g in groups.items()}, unreachable)
@@ -270,6 +286,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
     state[SUBFOLDERS] = True
     state[SETTLING] = {path: sig for path, (sig, _age, _name) in writing.items()}
     state[REFUSED] = refused
+    state[RELOADS] = reloads
     cursor = json.dumps(state, sort_keys=True)
     if not requests:
         reason = "; ".join(notes) or f"no new extract files in {folder} and no new catalogue extracts"
@@ -357,6 +374,76 @@ def release_dead_runs(instance) -> str | None:  # noqa: ANN001 - DagsterInstance
     return (
         f"marked failed {len(dead)} run(s) a killed `wardbridge run` left STARTED (its process is gone), which held "
         f"the run queue: {dead}"
+    )
+
+
+def _unfinished_loads(instance, registered: dict[str, list[str]], extracts, before: dict[str, str]):  # noqa: ANN001, ANN202
+    """(registry -> partition -> (run id of its load that did not finish, why), notes, the cursor's reloads).
+
+    A partition whose ingest status still says ``loading`` (pipelines/ingest/status.py) while the run that wrote it
+    is not in progress on the instance (ended, or not known to it) did not finish its load: killed, out of memory, a
+    full disk. Its file did not change, so nothing else would load it again before the nightly reload; it is
+    requested once per such load. When the load after that request did not finish either (the same cause, likely),
+    it is not requested again (no loop): the note says so until a load finishes it."""
+    from pipelines.ingest.status import unfinished_loads
+    from pipelines.warehouse import Warehouse
+
+    wh = Warehouse.default()
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    notes: list[str] = []
+    reloads: dict[str, str] = {}
+    for registry in REGISTRY_KINDS:
+        known = set(registered[registry])
+        for key, status in unfinished_loads(wh, registry).items():
+            if key not in known or key not in extracts:  # not registered yet (requested as new) or gone
+                continue
+            run_id = status.run_id or "?"
+            if _in_progress(instance, run_id):
+                if key in before:
+                    reloads[key] = before[key]
+                continue
+            asked = before.get(key)
+            if asked is None:
+                why = (
+                    f"{key}: its load by run {run_id} ({status.time}) did not finish (killed, out of memory, a full "
+                    "disk?): its ingest status still says 'loading' and its layers may be from two loads; loaded "
+                    "again (once)"
+                )
+                found.setdefault(registry, {})[key] = (run_id, why)
+                notes.append(why)
+                reloads[key] = run_id
+            elif asked == run_id:  # requested at an earlier tick: not started yet, or it stopped before this partition
+                reloads[key] = asked
+                notes.append(
+                    f"{key}: its load by run {run_id} did not finish; a load again was requested at an earlier tick "
+                    "and has not finished it yet"
+                )
+            else:
+                reloads[key] = asked
+                notes.append(
+                    f"{key}: its load by run {asked} did not finish, and the load after it (run {run_id}) did not "
+                    "finish either: not requested again (no loop); see that run's log, mend the cause (a full disk?) "
+                    "and re-execute it (or the nightly reload)"
+                )
+    return found, notes, reloads
+
+
+def _in_progress(instance, run_id: str) -> bool:  # noqa: ANN001 - DagsterInstance
+    """Whether run ``run_id`` is known to the instance and not finished (queued or running)."""
+    try:
+        run = instance.get_run_by_id(run_id)
+    except Exception:  # noqa: BLE001 - not a run id of this instance (a test driver's, another instance's)
+        return False
+    return run is not None and not run.is_finished
+
+
+def _reload_request(registry: str, key: str, run_id: str, why: str) -> dg.RunRequest:
+    """The run loading again partition ``key``, whose load by ``run_id`` did not finish (once per such load)."""
+    return dg.RunRequest(
+        run_key=f"{key}:reload:{run_id}",
+        job_name=f"ingest_{registry}",
+        partition_key=key,
+        tags={RELOAD_TAG: run_id, "wardbridge/reload_reason": why[:200]},
     )
 
 

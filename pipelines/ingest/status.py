@@ -3,7 +3,7 @@
 One small JSON file per partition, ``<warehouse>/status/ingest/<registry>/part=<key>.json``,
 replaced atomically, so partitions load and fail independently without a shared writer::
 
-    {"partition": ..., "registry": ..., "state": "ok" | "failed" | "rejected" | "retired",
+    {"partition": ..., "registry": ..., "state": "ok" | "failed" | "rejected" | "retired" | "loading",
      "cause": ..., "file": ..., "raw_rows": ..., "staged_rows": ..., "quarantined_rows": ...,
      "run_id": ..., "time": ...}
 
@@ -13,6 +13,11 @@ replaced atomically, so partitions load and fail independently without a shared 
 * ``retired``   the source left the catalogue: its partition files were moved to
                 ``<warehouse>/parquet/retired/<layer>/<table>/part=<key>/`` and no live view or
                 entity includes them any more.
+* ``loading``   written (with the run id) before the first of the partition's layers, replaced by its outcome after
+                the last: a ``loading`` whose run is not in progress is a load that did not finish (killed, out of
+                memory, a full disk), its layers possibly from two loads. Not read: the entities step leaves it out
+                like a failed extract, the report and the exports name it, and the landing sensor loads it again
+                once (:func:`unfinished_loads`).
 
 Causes name the file, field and reason, never a cell value. The entities step reads this status
 before it publishes (``partition_problems``). Plain Python: no Dagster.
@@ -40,7 +45,10 @@ from pipelines.warehouse import (
     write_text_atomic,
 )
 
-STATES = ("ok", "failed", "rejected", "retired")
+STATES = ("ok", "failed", "rejected", "retired", "loading")
+# states whose partition is not read as its file is: the file could not be read, or its load did not finish
+UNREAD_STATES = ("failed", "loading")
+LOADING = "loading"
 LAYERS = ("raw", "staged", "quarantine")
 
 
@@ -89,10 +97,49 @@ def read_status(warehouse: Warehouse, registry: str) -> dict[str, PartitionStatu
     return out
 
 
+def loading_cause(run_id: str) -> str:
+    """The cause a ``loading`` status carries: what it means when it is still there after its run."""
+    return (
+        f"load by run {run_id} started; its raw, staged and quarantine files are being written. Still so after that "
+        "run ended: the load did not finish (killed, out of memory, a full disk?) and the layers may be from two "
+        "loads: load the partition again"
+    )
+
+
+def mark_loading(warehouse: Warehouse, registry: str, partition: str, file: str | None, run_id: str) -> Path:
+    """Record that ``run_id`` starts writing the partition's layers (before the first one; the outcome replaces it)."""
+    return write_status(
+        warehouse, PartitionStatus(partition, registry, LOADING, loading_cause(run_id), file, run_id=run_id)
+    )
+
+
+def unfinished_loads(warehouse: Warehouse, registry: str) -> dict[str, PartitionStatus]:
+    """partition -> its ``loading`` status: loads in progress, or that did not finish (the caller tells them apart by
+    the run). A status file that cannot be read is passed over."""
+    try:
+        statuses = read_status(warehouse, registry)
+    except (OSError, ValueError, TypeError):
+        return {}
+    return {k: s for k, s in statuses.items() if s.state == LOADING}
+
+
+def _unread_words(status: PartitionStatus, causes: bool) -> str:
+    where = f"{status.partition} ({status.file})" if status.file else status.partition
+    if status.state == LOADING:
+        return (
+            f"{where}: its load (run {status.run_id}) did not finish: its rows are not counted as read"
+            if not causes
+            else f"{where}: loading: its load by run {status.run_id} did not finish (killed, out of memory, a full "
+            "disk?): its rows are not counted as read; load it again"
+        )
+    return status.describe() if causes else f"{where}: could not be read"
+
+
 def failed_extracts(warehouse: Warehouse) -> tuple[str, ...]:
-    """Each extract whose last load failed (its file could not be read): 'partition (file): failed: cause', causes
-    naming files and fields, never a value. Its rows are in none of the published figures (entities built without
-    it: ``--allow-incomplete``); the report and the exports say so. A status file that cannot be read is passed over."""
+    """Each extract whose last load failed (its file could not be read: 'partition (file): failed: cause', causes
+    naming files and fields, never a value) or did not finish (``loading`` left by a run killed, out of memory or on
+    a full disk: 'partition (file): loading: its load by run ... did not finish ...'). Its rows are in none of the
+    published figures (entities built without it: ``--allow-incomplete``); the report and the exports say so. A status file that cannot be read is passed over."""
     from pipelines.schema import REGISTRY_KINDS
 
     unread: list[str] = []
@@ -101,7 +148,7 @@ def failed_extracts(warehouse: Warehouse) -> tuple[str, ...]:
             statuses = read_status(warehouse, registry)
         except (OSError, ValueError, TypeError):  # a damaged status file: not a reader's to fail on
             continue
-        unread += [s.describe() for s in statuses.values() if s.state == "failed"]
+        unread += [_unread_words(s, True) for s in statuses.values() if s.state in UNREAD_STATES]
     return tuple(unread)
 
 
@@ -110,7 +157,8 @@ def unread_extracts(warehouse: Warehouse, *, causes: bool = True) -> tuple[str, 
     published entities: a run without ``--allow-incomplete`` keeps the entities as last published, so an extract
     that loaded before and fails now is still counted as it was (its rows are 'in none of the figures' only when the
     entities were built without it). ``causes=False`` (what a recipient outside the city is told): 'partition
-    (file): could not be read', without the cause, which names the server's folders and the catalogue file."""
+    (file): could not be read' (or '...: its load (run ...) did not finish'), without the cause, which names the
+    server's folders and the catalogue file."""
     from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS
 
     kinds = {registry: kind for kind, registry in ENTITY_KINDS.items()}
@@ -121,12 +169,11 @@ def unread_extracts(warehouse: Warehouse, *, causes: bool = True) -> tuple[str, 
         except (OSError, ValueError, TypeError):
             continue
         for s in statuses.values():
-            if s.state != "failed":
+            if s.state not in UNREAD_STATES:
                 continue
             kept = _kept_records(warehouse, kinds[registry], s.partition)
-            where = f"{s.partition} ({s.file})" if s.file else s.partition
             unread.append(
-                (s.describe() if causes else f"{where}: could not be read")
+                _unread_words(s, causes)
                 + (
                     f" [still in the figures: {kept} of its records as an earlier load read them (the entities were "
                     "kept as last published)]"
