@@ -126,6 +126,7 @@ def test_golden_records_grouped_by_cluster_equal_those_grouped_by_entity_id():
             "household_no": pick(["h1", "h2"]),
             "address": pick(["a", "b", None]),
             "new_uid": pick(["u1", None]),
+            "old_uid": pick(["pre2025:1", "pre2025:2", None]),
             "extract_date": pick(["2025-01-01", "2025-06-01", None]),
         }
     )
