@@ -2030,23 +2030,25 @@ def placements(
     )
     standing = _split_places_standing(split, *(before or (None, None)))
     for registry, rows in staged.items():
-        keys = rows.select("record_key", "old_uid", "ward_status", *_source_record_columns(rows))
-        if named is not None and named.height:
-            keys = keys.join(named.filter(pl.col("registry") == registry), on="record_key", how="anti")
+        in_named = (
+            named.filter(pl.col("registry") == registry).select("record_key")
+            if named is not None and named.height
+            else None
+        )
         placed_addresses = _address_versions(
             address.filter(pl.col("registry") == registry).select(
                 "item_id", "record_key", "question_key", "new_uid", "reviewer", "decided_on"
             ),
             rows,
             registry,
-        ).join(keys.select("record_key", "old_uid", "ward_status"), on="record_key")
-        placed_split = _split_unit_records(
-            split.filter(pl.col("registry") == registry).select(
-                "item_id", "old_uid", "new_uid", "reviewer", "decided_on"
-            ),
-            keys,
-            None if standing is None else (standing[0], standing[1].filter(pl.col("registry") == registry)),
+        ).join(rows.select("record_key", "old_uid", "ward_status"), on="record_key")
+        if in_named is not None:
+            placed_addresses = placed_addresses.join(in_named, on="record_key", how="anti")
+        decided = split.filter(pl.col("registry") == registry).select(
+            "item_id", "old_uid", "new_uid", "reviewer", "decided_on"
         )
+        before_here = None if standing is None else (standing[0], standing[1].filter(pl.col("registry") == registry))
+        placed_split = _split_unit_records(decided, _split_keys(rows, decided, before_here, in_named), before_here)
         for placed in (placed_addresses, placed_split):
             frames.append(
                 placed.select(
@@ -2098,13 +2100,35 @@ def _split_places_standing(
     return standing.select("item_id"), placed
 
 
+def _split_keys(
+    rows: pl.DataFrame,
+    decided: pl.DataFrame,
+    before: tuple[pl.DataFrame, pl.DataFrame] | None,
+    in_named: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """record_key, old_uid, ward_status, _source of the staged rows _split_unit_records reads, not in a named split
+    item: only those of the old units the registry's split_unit decisions name, and those the previous run placed by
+    them (``before``: their source records), filtered before any join. The whole registry gave the same records
+    placed, reading every row (534c676: 3-5x slower placements)."""
+    if not decided.height:
+        return rows.head(0).select("record_key", "old_uid", "ward_status", *_source_record_columns(rows))
+    wanted = pl.col("old_uid").is_in(decided.get_column("old_uid").drop_nulls().unique().implode())
+    if before is not None and before[1].height:
+        wanted = wanted | pl.col("record_key").is_in(before[1].get_column("record_key").unique().implode())
+    keys = rows.filter(wanted).select("record_key", "old_uid", "ward_status", *_source_record_columns(rows))
+    if in_named is not None:
+        keys = keys.join(in_named, on="record_key", how="anti")
+    return keys
+
+
 def _split_unit_records(
     decided: pl.DataFrame, keys: pl.DataFrame, before: tuple[pl.DataFrame, pl.DataFrame] | None
 ) -> pl.DataFrame:
     """item_id, record_key, old_uid, new_uid, reviewer, decided_on of the records a split_unit (old unit, registry)
     'place' places (placements): of its old unit, still split_review, whose source record has no version in that old
     unit placed otherwise; a decision the previous run already applied (``before``: _split_places_standing) only the source
-    records it placed then, every version of them."""
+    records it placed then, every version of them. ``keys``: _split_keys (the decided old units' rows, and the rows
+    the previous run placed), or any superset of them."""
     waiting = keys.filter(pl.col("ward_status") == "split_review")
     # a version of the source record in this old unit placed otherwise (learned split evidence): not the decision's
     settled = keys.filter(pl.col("ward_status") != "split_review").select("old_uid", "_source").unique()
