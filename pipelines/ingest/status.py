@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,16 +140,21 @@ def failed_extracts(warehouse: Warehouse) -> tuple[str, ...]:
     naming files and fields, never a value) or did not finish (``loading`` left by a run killed, out of memory or on
     a full disk: 'partition (file): loading: its load by run ... did not finish ...'). Its rows are in none of the
     published figures (entities built without it: ``--allow-incomplete``); the report and the exports say so. A status file that cannot be read is passed over."""
+    return tuple(_unread_words(s, True) for _, s in _readable_statuses(warehouse) if s.state in UNREAD_STATES)
+
+
+def _readable_statuses(warehouse: Warehouse) -> Iterator[tuple[str, PartitionStatus]]:
+    """(registry, status) of every partition whose registry's status file can be read; a damaged status file is
+    passed over (not a reader's to fail on)."""
     from pipelines.schema import REGISTRY_KINDS
 
-    unread: list[str] = []
     for registry in REGISTRY_KINDS:
         try:
             statuses = read_status(warehouse, registry)
-        except (OSError, ValueError, TypeError):  # a damaged status file: not a reader's to fail on
+        except (OSError, ValueError, TypeError):
             continue
-        unread += [_unread_words(s, True) for s in statuses.values() if s.state in UNREAD_STATES]
-    return tuple(unread)
+        for status in statuses.values():
+            yield registry, status
 
 
 def unread_extracts(warehouse: Warehouse, *, causes: bool = True) -> tuple[str, ...]:
@@ -159,28 +164,23 @@ def unread_extracts(warehouse: Warehouse, *, causes: bool = True) -> tuple[str, 
     entities were built without it). ``causes=False`` (what a recipient outside the city is told): 'partition
     (file): could not be read' (or '...: its load (run ...) did not finish'), without the cause, which names the
     server's folders and the catalogue file."""
-    from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS
+    from pipelines.schema import ENTITY_KINDS
 
     kinds = {registry: kind for kind, registry in ENTITY_KINDS.items()}
     unread: list[str] = []
-    for registry in REGISTRY_KINDS:
-        try:
-            statuses = read_status(warehouse, registry)
-        except (OSError, ValueError, TypeError):
+    for registry, s in _readable_statuses(warehouse):
+        if s.state not in UNREAD_STATES:
             continue
-        for s in statuses.values():
-            if s.state not in UNREAD_STATES:
-                continue
-            kept = _kept_records(warehouse, kinds[registry], s.partition)
-            unread.append(
-                _unread_words(s, causes)
-                + (
-                    f" [still in the figures: {kept} of its records as an earlier load read them (the entities were "
-                    "kept as last published)]"
-                    if kept
-                    else ""
-                )
+        kept = _kept_records(warehouse, kinds[registry], s.partition)
+        unread.append(
+            _unread_words(s, causes)
+            + (
+                f" [still in the figures: {kept} of its records as an earlier load read them (the entities were "
+                "kept as last published)]"
+                if kept
+                else ""
             )
+        )
     return tuple(unread)
 
 
@@ -207,23 +207,16 @@ def extracts_read_in_part(warehouse: Warehouse) -> tuple[str, ...]:
     row quarantined) or cut off in transfer (its last line quarantined as ``cut_off``; rows after the cut never
     arrived). One line each, 'partition (file): what', naming no value. Status or quarantine files that cannot be
     read are passed over, as in :func:`failed_extracts`."""
-    from pipelines.schema import REGISTRY_KINDS
-
     found: list[str] = []
-    for registry in REGISTRY_KINDS:
-        try:
-            statuses = read_status(warehouse, registry)
-        except (OSError, ValueError, TypeError):
-            continue
-        for s in statuses.values():
-            where = f"{s.partition} ({s.file})" if s.file else s.partition
-            if s.state == "rejected":
-                found.append(f"{where}: refused as a whole, none of its rows is in the figures: {s.cause}")
-            elif s.state == "ok" and s.quarantined_rows and _cut_off(warehouse, registry, s.partition):
-                found.append(
-                    f"{where}: the file ends mid-row (cut off in transfer?): its last line is not in the figures and "
-                    "any rows after it never arrived"
-                )
+    for registry, s in _readable_statuses(warehouse):
+        where = f"{s.partition} ({s.file})" if s.file else s.partition
+        if s.state == "rejected":
+            found.append(f"{where}: refused as a whole, none of its rows is in the figures: {s.cause}")
+        elif s.state == "ok" and s.quarantined_rows and _cut_off(warehouse, registry, s.partition):
+            found.append(
+                f"{where}: the file ends mid-row (cut off in transfer?): its last line is not in the figures and "
+                "any rows after it never arrived"
+            )
     return tuple(found)
 
 
