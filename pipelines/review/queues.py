@@ -503,18 +503,8 @@ def invalid_id(
                     *_version_columns(rows),
                 )
             )
-    frame = (
-        pl.concat(frames)
-        .group_by("registry", "record_key", maintain_order=True)
-        .agg(
-            *[
-                pl.col(c).first()
-                for c in ("source_file", "source_key", "name", "new_uid", "candidates", *_VERSION_COLUMNS)
-            ],
-            pl.col("field").str.join("; ").alias("fields"),
-            pl.concat_str("field", pl.lit(": "), "flags").str.join("; ").alias("flags"),
-            pl.col("value").str.join("; ").alias("values"),
-        )
+    frame = _fields_per_record(
+        pl.concat(frames), pl.concat_str("field", pl.lit(": "), "flags"), pl.col("value").str.join("; ")
     )
     frame = _one_per_question(frame, "invalid_id", inputs, previous_keys, decisions)
     return _single_record(
@@ -607,22 +597,21 @@ def unreadable_value(
             )
     if not frames:  # no registry with such fields or issues: no item (typed, as another kind's empty queue)
         frames.append(pl.DataFrame(schema=_UNREADABLE_ROW))
-    frame = (
-        pl.concat(frames)
-        .group_by("registry", "record_key", maintain_order=True)
-        .agg(
-            *[
-                pl.col(c).first()
-                for c in ("source_file", "source_key", "name", "new_uid", "candidates", *_VERSION_COLUMNS)
-            ],
-            pl.col("field").str.join("; ").alias("fields"),
-            pl.col("flags").str.join("; ").alias("flags"),
-            pl.col("value").fill_null("").str.join("; ").alias("values"),
-        )
-    )
+    frame = _fields_per_record(pl.concat(frames), pl.col("flags"), pl.col("value").fill_null("").str.join("; "))
     frame = _one_per_question(frame, "unreadable_value", inputs, previous_keys, decisions)
     return _single_record(
         frame, pl.concat_str(pl.lit("unreadable "), pl.col("fields"), pl.lit(" in "), pl.col("registry"))
+    )
+
+
+def _fields_per_record(rows: pl.DataFrame, flag: pl.Expr, values: pl.Expr) -> pl.DataFrame:
+    """A field-per-row frame (invalid_id, unreadable_value) as one row per record: its fields, their ``flag``s and
+    ``values`` (an aggregation over the record's rows) each ``'; '``-joined, in the rows' order."""
+    return rows.group_by("registry", "record_key", maintain_order=True).agg(
+        *[pl.col(c).first() for c in ("source_file", "source_key", "name", "new_uid", "candidates", *_VERSION_COLUMNS)],
+        pl.col("field").str.join("; ").alias("fields"),
+        flag.str.join("; ").alias("flags"),
+        values.alias("values"),
     )
 
 
