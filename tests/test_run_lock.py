@@ -80,19 +80,32 @@ def test_another_runs_step_waits_for_wardbridge_run_and_goes_on_once_it_is_sigki
     root = tmp_path / "wh"
     holder = _hold(root)
     killed: list[float] = []
+    done = threading.Event()
 
-    def kill() -> None:
+    def kill_once_the_step_waits(instance: dg.DagsterInstance) -> None:
+        # the holder is killed once the step says it waits (not after a fixed delay: on a loaded machine the run
+        # could reach its step after the delay, find the lock free and never wait), or once the run is over
+        while not done.is_set() and not STARTS:
+            if any(
+                "waiting for `wardbridge run`" in w
+                for run in instance.get_runs()
+                for w in _warnings(instance, run.run_id)
+            ):
+                break
+            time.sleep(0.1)
         killed.append(time.time())
         os.kill(holder.pid, signal.SIGKILL)
 
-    timer = threading.Timer(2.5, kill)
-    timer.start()
     try:
         with dg.instance_for_test() as instance:
+            killer = threading.Thread(target=kill_once_the_step_waits, args=(instance,))
+            killer.start()
             result = _materialize(root, instance)
+            done.set()
+            killer.join(timeout=60)
             warnings = _warnings(instance, result.run_id)
     finally:
-        timer.cancel()
+        done.set()
         holder.kill()
         holder.wait()
     assert result.success
