@@ -56,6 +56,15 @@ def stale_run(home: Path) -> str:
     """A run record left STARTED in ``home``'s instance by a `wardbridge run` process that no longer exists."""
     import dagster as dg
 
+    with contextlib.chdir(home), dg.DagsterInstance.from_config(str(home)) as instance:
+        return stale_run_in(instance).run_id
+
+
+def stale_run_in(instance, *, alive: bool = False):  # noqa: ANN001, ANN201 - dagster instance and run
+    """A run left STARTED in ``instance`` by a `wardbridge run` process that no longer exists (``alive``: by this
+    process, which still runs)."""
+    import dagster as dg
+
     from assets.cli import _launch_tags
 
     @dg.op
@@ -66,11 +75,12 @@ def stale_run(home: Path) -> str:
     def killed_job():
         noop()
 
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    with contextlib.chdir(home), dg.DagsterInstance.from_config(str(home)) as instance:
-        tags = {**_launch_tags(), "wardbridge/pid": str(gone.pid)}
-        return instance.create_run_for_job(killed_job, status=dg.DagsterRunStatus.STARTED, tags=tags).run_id
+    tags = _launch_tags()
+    if not alive:
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()
+        tags = {**tags, "wardbridge/pid": str(gone.pid)}
+    return instance.create_run_for_job(killed_job, status=dg.DagsterRunStatus.STARTED, tags=tags)
 
 
 @dataclass(frozen=True)

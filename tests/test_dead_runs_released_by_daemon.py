@@ -10,41 +10,19 @@ schedules now do the same, and the sensor's tick says so."""
 from __future__ import annotations
 
 import datetime
-import subprocess
-import sys
 import zoneinfo
 
 import dagster as dg
 
-from assets.cli import _launch_tags
 from assets.ingest import CATALOGUE_ENV
 from assets.sensors import LANDING_ENV
+from tests.runhelpers import stale_run_in
 from tests.sensorhelpers import households_900_catalogue, sensor_tick
-
-
-@dg.op
-def noop():
-    pass
-
-
-@dg.job
-def other_job():
-    noop()
-
-
-def _gone_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
 
 
 def _runs(instance: dg.DagsterInstance) -> tuple[dg.DagsterRun, dg.DagsterRun]:
     """(a run whose wardbridge run process is gone, one whose process is alive: this test's)."""
-    dead = instance.create_run_for_job(
-        other_job, status=dg.DagsterRunStatus.STARTED, tags={**_launch_tags(), "wardbridge/pid": str(_gone_pid())}
-    )
-    alive = instance.create_run_for_job(other_job, status=dg.DagsterRunStatus.STARTED, tags=_launch_tags())
-    return dead, alive
+    return stale_run_in(instance), stale_run_in(instance, alive=True)
 
 
 def test_the_landing_sensor_marks_a_killed_wardbridge_runs_run_failed(tmp_path, monkeypatch):
