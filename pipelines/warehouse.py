@@ -62,6 +62,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import polars as pl
@@ -225,28 +226,50 @@ def default_warehouse_dir() -> Path:
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, timeout_s: float, busy: str) -> Iterator[None]:
-    """An exclusive advisory lock on ``path`` (created), waited for up to ``timeout_s`` seconds.
+def file_lock(
+    path: Path,
+    timeout_s: float,
+    busy: str | Callable[[IO[str]], str],
+    *,
+    shared: bool = False,
+    note: Callable[[str], None] | None = None,
+    timed_out: Callable[[str], Exception] | None = None,
+    file_mode: int = 0o666,
+) -> Iterator[IO[str] | None]:
+    """An advisory ``flock`` on ``path`` (created with ``file_mode``, less the umask), exclusive or ``shared``, waited
+    for up to ``timeout_s`` seconds; yields the open file (``None`` where there are no advisory locks).
 
-    Writers from several processes wait for each other instead of failing on DuckDB's file lock;
-    after the timeout a ``TimeoutError`` says ``<busy> for over <timeout>s``.
+    Writers from several processes wait for each other instead of failing on DuckDB's file lock. ``busy`` says what
+    holds the lock: a text, or a function of the open file telling it (called only when it is needed). While waiting,
+    ``note`` (if given) is called with ``busy`` at the start and every ``LOCK_NOTE_EVERY_S`` seconds; after the
+    timeout, the error ``timed_out(busy)`` is raised (default a ``TimeoutError`` saying ``<busy> for over <timeout>s``).
+    The kernel releases the lock when its holder dies (even SIGKILLed), and the processes it starts do not inherit it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if fcntl is None:  # pragma: no cover - no advisory locks: writers are not serialised
-        yield
+        yield None
         return
-    with open(path, "a+") as handle:
-        deadline = time.monotonic() + timeout_s
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, file_mode), "r+") as handle:
+        started = time.monotonic()
+        next_note = started
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{busy} for over {timeout_s:.0f}s") from None
+                now = time.monotonic()
+                timeout = now - started > timeout_s
+                if timeout or (note is not None and now >= next_note):
+                    holder = busy if isinstance(busy, str) else busy(handle)
+                    if timeout:
+                        if timed_out is not None:
+                            raise timed_out(holder) from None
+                        raise TimeoutError(f"{holder} for over {timeout_s:.0f}s") from None
+                    note(holder)
+                    next_note = now + LOCK_NOTE_EVERY_S
                 time.sleep(0.2)
         try:
-            yield
+            yield handle
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -289,46 +312,40 @@ def run_lock(
     (even SIGKILLed), and the descriptor is not inherited by the processes the holder starts."""
     root = Path(root)
     timeout = lock_timeout(DEFAULT_RUN_LOCK_TIMEOUT_S, RUN_LOCK_TIMEOUT_ENV) if timeout_s is None else timeout_s
-    root.mkdir(parents=True, exist_ok=True)
-    if fcntl is None:  # pragma: no cover - no advisory locks: runs are not serialised
-        yield
-        return
     path = root / RUN_LOCK_FILENAME
-    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE), "r+") as handle:  # 0600: the account's
-        started = time.monotonic()
-        next_note = started
-        while True:
-            try:
-                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                now = time.monotonic()
-                if shared or not _run_lock_free_of(handle):  # an exclusive holder: a `wardbridge run`
-                    holder = run_lock_holder(root)
-                    busy = f"`wardbridge run` (pid {holder})" if holder is not None else "`wardbridge run`"
-                else:  # only shared holders: steps of runs the daemon (or the UI, a sensor) launched
-                    busy = "another run's step"
-                if now - started > timeout:
-                    raise RunLockTimeout(
-                        f"warehouse {root}: {busy} held its run lock ({path.name}) for over {timeout:g}s "
-                        f"(${RUN_LOCK_TIMEOUT_ENV}); let it finish, then run again"
-                    ) from None
-                if note is not None and now >= next_note:
-                    note(
-                        f"waiting for {busy} on warehouse {root} (run lock {path.name}; "
-                        f"up to {timeout:g}s, ${RUN_LOCK_TIMEOUT_ENV})"
-                    )
-                    next_note = now + LOCK_NOTE_EVERY_S
-                time.sleep(0.2)
-        try:
-            if not shared:
-                handle.seek(0)
-                handle.truncate()
-                handle.write(f"{os.getpid()}\n")
-                handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def busy(handle: IO[str]) -> str:
+        if shared or not _run_lock_free_of(handle):  # an exclusive holder: a `wardbridge run`
+            holder = run_lock_holder(root)
+            return f"`wardbridge run` (pid {holder})" if holder is not None else "`wardbridge run`"
+        return "another run's step"  # only shared holders: steps of runs the daemon (or the UI, a sensor) launched
+
+    def timed_out(holder: str) -> RunLockTimeout:
+        return RunLockTimeout(
+            f"warehouse {root}: {holder} held its run lock ({path.name}) for over {timeout:g}s "
+            f"(${RUN_LOCK_TIMEOUT_ENV}); let it finish, then run again"
+        )
+
+    def waiting(holder: str) -> None:
+        note(
+            f"waiting for {holder} on warehouse {root} (run lock {path.name}; up to {timeout:g}s, ${RUN_LOCK_TIMEOUT_ENV})"
+        )
+
+    with file_lock(
+        path,
+        timeout,
+        busy,
+        shared=shared,
+        note=waiting if note is not None else None,
+        timed_out=timed_out,
+        file_mode=PRIVATE_FILE_MODE,  # 0600: the account's
+    ) as handle:
+        if handle is not None and not shared:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        yield
 
 
 def _run_lock_free_of(handle) -> bool:  # noqa: ANN001 - an open file
@@ -642,7 +659,7 @@ class Warehouse:
         _tighten(self.duckdb_path, PRIVATE_FILE_MODE)
         _tighten(self.wal_path, PRIVATE_FILE_MODE)  # left behind by a crash (or by a version before umask 077)
 
-    def _writer_lock(self, timeout_s: float = 600.0) -> contextlib.AbstractContextManager[None]:
+    def _writer_lock(self, timeout_s: float = 600.0) -> contextlib.AbstractContextManager[IO[str] | None]:
         self.prepare()
         return file_lock(self.root / LOCK_FILENAME, timeout_s, f"another process has been writing to {self.root}")
 
