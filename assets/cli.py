@@ -230,7 +230,7 @@ def run(
     wardbridge_report (review and report when the code location defines them). Prints one line per step,
     actionable warnings, and one summary at the end."""
     _check_pseudonym_key()  # a key too short fails the marts ~20 s in: said now (exit 2), the key never printed
-    private_umask()  # nothing the runs write is world-readable (README "Querying the marts": files and modes)
+    private_umask()  # nothing the runs write is world-readable (docs/guide/querying.md: files and modes)
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
     warehouse_dir = warehouse.expanduser().resolve() if warehouse else default_warehouse_dir()
     say = (lambda message="": None) if quiet else echo
@@ -599,8 +599,8 @@ def _job_plan(defs, registries: list[str]) -> list[tuple[str, str, tuple]]:  # n
 
 
 # A failed ingest does not stop what follows: wardbridge_entities decides per registry (an entity kind is not
-# published over an incomplete registry unless --allow-incomplete, README "Entities"), and the marts' blocking
-# check row_accounting refuses entities that miss staged records.
+# published over an incomplete registry unless --allow-incomplete, docs/guide/matching.md "Entities in the
+# pipeline"), and the marts' blocking check row_accounting refuses entities that miss staged records.
 SOFT_UPSTREAM_PREFIX = "ingest_"
 # Inputs a job reads outside the asset graph: the report shows review/queue_summary.parquet (wardbridge_review).
 EXTRA_NEEDS = {"wardbridge_report": {"wardbridge_review"}}
@@ -676,7 +676,7 @@ def _run_all(  # noqa: ANN202
         for problem in unfilled:
             echo(f"wardbridge: nothing ran: {problem}")
         echo(
-            "wardbridge: set the variables in the environment (README 'Ingestion: the source catalogue'), "
+            "wardbridge: set the variables in the environment (docs/guide/ingestion-catalogue.md), "
             "or leave the source out (--catalogue FILE)"
         )
         return None
@@ -691,10 +691,10 @@ def _run_all(  # noqa: ANN202
     if not os.environ.get(KEY_ENV, "").strip():
         summary.notes.append(
             f"ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`) to build them "
-            f"(README 'Standard exports'){assets.progress.DEVELOPMENT_KEY_CLAUSE}"
+            f"(docs/guide/exports.md){assets.progress.DEVELOPMENT_KEY_CLAUSE}"
         )
     hold = contextlib.ExitStack()
-    try:  # no run the daemon launches works on the warehouse beside this one (README "Operations": One writer)
+    try:  # no run the daemon launches works on the warehouse beside this one (docs/guide/dagster-job.md: One writer)
         hold.enter_context(warehouse_to_itself(instance, home, warehouse_dir, echo))
     except RunLockTimeout as exc:
         echo(f"wardbridge: nothing ran: {exc}")

@@ -543,7 +543,7 @@ class RunSummary:
             folder = (self.outputs.get("decisions") or {}).get("folder") or "the decisions folder"
             out.append(
                 f"  officials: hand each ward its folder of {review['wards']}; their files with the decision columns "
-                f"filled in go to {folder} and are applied by the next run (README 'Review queues and decisions')"
+                f"filled in go to {folder} and are applied by the next run (docs/guide/review.md)"
             )
         database = self.warehouse / "wardbridge.duckdb"
         out.append(

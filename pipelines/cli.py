@@ -570,7 +570,7 @@ def _resolve_summary(
     "spec_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Match spec (TOML; see README 'Matching').",
+    help="Match spec (TOML; see docs/guide/matching.md).",
 )
 @click.option(
     "--output",
@@ -693,7 +693,7 @@ def match(
     OUTPUT holds the lineage of every record re-clustered, .pairs their pairs, .review the
     review rows among them, .entities their golden records, .blocking what each blocking
     rule re-paired and .merged the previous entities merged into others; the state is
-    updated (README "Increments"). --labels there are reviewers' verdicts ('same' and
+    updated (docs/guide/matching.md "Increments"). --labels there are reviewers' verdicts ('same' and
     'different') given since the saved run; --withdrawn names records deleted in their source.
     """
     # the options checked (nothing read yet), the spec and --labels read -> an increment: _match_increment; else the

@@ -82,7 +82,7 @@ WHERE_THEY_LIVE = """\
   row number, the input columns (with their ground truth), then the `resolved_address` columns;
   `resolved.address_review_queue`: its rows a person must review (same columns).
 - `warehouse/analytics.duckdb` (schema `marts`) and `warehouse/restricted.duckdb` (schema `entities`): the
-  marts, see README "Querying the marts".
+  marts, see docs/guide/querying.md.
 
 """
 

@@ -1689,7 +1689,7 @@ _DECISION_FIELDS = (
     _f(
         "decision",
         pl.String,
-        "What the official decided (per kind: see README 'Review queues and decisions').",
+        "What the official decided (per kind: see docs/guide/review.md).",
         required=True,
         allowed=REVIEW_DECISIONS,
     ),

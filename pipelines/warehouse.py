@@ -85,7 +85,7 @@ INPUT_COLUMN_DESCRIPTION = "Input column, carried through unchanged."
 LOCK_TIMEOUT_ENV = "WARDBRIDGE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 120.0
 LOCK_NOTE_EVERY_S = 30.0
-# Run-level lock (README "Operations", One writer): `wardbridge run` holds <root>/.wardbridge-run.lock exclusively for
+# Run-level lock (docs/guide/dagster-job.md: One writer): `wardbridge run` holds <root>/.wardbridge-run.lock exclusively for
 # all its jobs; every other run's step that uses the warehouse holds it shared (assets/resources.py), so no run the
 # daemon launches works on the warehouse beside `wardbridge run`. RUN_LOCK_HELD_ENV ("<pid>:<root>") tells
 # `wardbridge run`'s own steps (its process, or processes it starts) that their run already holds it.
@@ -94,7 +94,7 @@ RUN_LOCK_HELD_ENV = "WARDBRIDGE_RUN_LOCK_HELD"
 RUN_LOCK_TIMEOUT_ENV = "WARDBRIDGE_RUN_LOCK_TIMEOUT"
 DEFAULT_RUN_LOCK_TIMEOUT_S = 4 * 3600.0  # a whole `wardbridge run` may be waited for (run monitoring's max runtime)
 
-# File modes (README "Querying the marts": its table of files and modes). The root lets the analysts' group
+# File modes (docs/guide/querying.md: its table of files and modes). The root lets the analysts' group
 # through to analytics.duckdb (0640, pipelines/publish/store.py), marts/ and reports/; others get nothing.
 # Person-level data stays with the pipeline's account: wardbridge.duckdb 0600 and the folders below 0700
 # (raw/staged/entity Parquet copies, the officials' per-ward files, the ministry exports, the ingest status).

@@ -46,5 +46,5 @@ def test_a_catalogue_listing_no_source_is_said(tmp_path):
     catalogue.write_text(f'base_dir = "{tmp_path.as_posix()}"\n', encoding="utf-8")
     sources = load_catalogue([catalogue])
     assert sources_without_extracts(sources, {}) == [
-        "the catalogue lists no source: no extract is loaded (README 'Ingestion: the source catalogue')"
+        "the catalogue lists no source: no extract is loaded (docs/guide/ingestion-catalogue.md)"
     ]

@@ -156,7 +156,7 @@ def test_polars_reads_the_ward_code_as_text_the_way_the_readme_says(tmp_path_fac
 
     root, _ = sample_marts(tmp_path_factory.getbasetemp())
     folder = root / "marts" / "analytics"
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "guide" / "querying.md").read_text(encoding="utf-8")
     assert "hive_schema={'new_ward_code'" in readme
     assert pl.read_parquet(folder / "ward_summary").schema["new_ward_code"] == pl.Int64  # the trap
     summary = pl.read_parquet(folder / "ward_summary", hive_schema={"new_ward_code": pl.String})

@@ -1,5 +1,6 @@
-"""The README's SQL outside the ```sql blocks runs too: the ``.sql("...")`` calls of its Python snippets and the
-``SELECT ...`` written inline (tests/test_readme_sql.py runs the ```sql blocks of "Querying the marts").
+"""The SQL of the README and its guide pages (docs/guide/, the README's sections until HV36) outside the ```sql blocks
+runs too: the ``.sql("...")`` calls of their Python snippets and the ``SELECT ...`` written inline
+(tests/test_readme_sql.py runs the ```sql blocks of "Querying the marts").
 
 Each statement runs on the sample warehouse (the marts fixture plus the review job, for ``review.queue_totals``),
 ``warehouse/`` replaced by that warehouse's path, against the file its snippet connects to (an in-memory DuckDB for
@@ -21,13 +22,16 @@ from assets.definitions import defs
 from assets.resources import WarehouseResource
 from tests.marts_fixture import sample_marts
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
+GUIDE = sorted((REPO / "docs" / "guide").glob("*.md"))  # the README's sections until HV36
+QUERYING = REPO / "docs" / "guide" / "querying.md"
 INLINE_SELECT = re.compile(r"`(?P<sql>SELECT [^`]+)`")
 
 
 def _snippets() -> list[tuple[str | None, str]]:
     """(database file or None, statement) of every SQL written outside ```sql blocks."""
-    text = README.read_text(encoding="utf-8")
+    text = "\n".join(page.read_text(encoding="utf-8") for page in (README, *GUIDE))
     text = re.sub(r"```sql\n.*?```", "", text, flags=re.DOTALL)
     out = []
     for block in re.split(r"\n(?=```)", text):
@@ -80,9 +84,10 @@ def test_readme_statement_returns_rows(warehouse, db, sql):
 
 
 def test_the_python_block_of_querying_the_marts_runs(warehouse, capsys):
-    section = README.read_text(encoding="utf-8").split("## Querying the marts", 1)[1].split("\n## ", 1)[0]
+    section = QUERYING.read_text(encoding="utf-8")
+    assert section.startswith("# Querying the marts\n")
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
     assert blocks
     for code in blocks:
-        exec(compile(code.replace('"warehouse/', f'"{warehouse}/'), "README", "exec"), {})  # noqa: S102
+        exec(compile(code.replace('"warehouse/', f'"{warehouse}/'), "querying.md", "exec"), {})  # noqa: S102
     assert "new_uid" in capsys.readouterr().out

@@ -1,11 +1,12 @@
-"""The refit measurement is quoted in two places (README "Increments" and learning.refit_advised): the same one."""
+"""The refit measurement is quoted in two places (docs/guide/matching.md "Increments" and learning.refit_advised): the
+same one."""
 
 import re
 from pathlib import Path
 
 from pipelines.match.learning import refit_advised
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[1] / "docs" / "guide" / "matching.md"
 
 
 def _figures(text: str) -> list[str]:

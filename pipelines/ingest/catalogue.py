@@ -527,7 +527,7 @@ def sources_without_extracts(sources: dict[str, SourceSpec], extracts: dict[str,
     listing no source at all is one line too. Then the files not loaded because their name's date is no date
     (:func:`misdated_files`), whether or not their source has other extracts."""
     if not sources:
-        return ["the catalogue lists no source: no extract is loaded (README 'Ingestion: the source catalogue')"]
+        return ["the catalogue lists no source: no extract is loaded (docs/guide/ingestion-catalogue.md)"]
     having = {e.source.id for e in extracts.values()}
     lines = []
     for spec in sources.values():

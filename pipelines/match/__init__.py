@@ -1,6 +1,6 @@
 """Record linkage and deduplication driven by a declarative spec (no Dagster here).
 
-See engine.py for the flow, increment.py for increments and README "Matching" for the spec format.
+See engine.py for the flow, increment.py for increments and docs/guide/matching.md for the spec format.
 """
 
 from pipelines.match.engine import MatchResult, match

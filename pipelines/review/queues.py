@@ -25,7 +25,7 @@ Kinds, most urgent first (``urgency`` 1..6; within a kind, items blocking more r
                       decision labels every pair, and the ward files show each pair a row of its own under the
                       item's id (Queues.pair_rows). Blocks its records. Most informative first (columns
                       informativeness, informative_why): an answer on an uncertain pair whose evidence pattern
-                      many open pairs share teaches the matcher most (README "Learning from reviewers").
+                      many open pairs share teaches the matcher most (docs/guide/review.md "Learning from reviewers").
 6. unreadable_value   a birth date, sex, phone, members count or registration date written but not read (the staged
                       issues; unreadable_fields: not the ID fields, invalid_id's): one item per source record (its
                       newest version) and question (the fields and their values as written, from the raw layer),
