@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.review.decisions import decided_pairs, keeps_pairs, pair_key
-from pipelines.review.ids import PREFIX, QUESTION_VALUES, URGENCY, item_ids, question_keys
+from pipelines.review.ids import PREFIX, QUESTION_VALUES, URGENCY, flag_text, item_ids, question_keys
 from pipelines.schema import (
     ENTITY_KINDS,
     ENTITY_REVIEW_COLUMNS,
@@ -70,7 +70,7 @@ NAME_COLUMN = {
     "businesses": "business_name",
     "tax": "taxpayer_name",
 }
-# registry -> (ID column, flag expression naming the problem or null)
+# registry -> (ID column, flag expression naming the problem (codes, '; '-separated) or null)
 ID_CHECKS: dict[str, tuple[tuple[str, pl.Expr], ...]] = {
     "population": (("personal_id", pl.col("id_flags")), ("old_id_number", pl.col("old_id_flags"))),
     "households": (("head_personal_id", pl.col("head_id_flags")),),
@@ -78,16 +78,19 @@ ID_CHECKS: dict[str, tuple[tuple[str, pl.Expr], ...]] = {
         ("owner_personal_id", pl.col("owner_id_flags")),
         (
             "tax_code",
-            pl.when(pl.col("tax_code_kind") == "invalid").then(pl.lit("invalid tax code (check digit or form)")),
+            pl.when(pl.col("tax_code_kind") == "invalid").then(pl.lit("invalid_tax_code")),
         ),
     ),
     "tax": (
         (
             "taxpayer_code",
-            pl.when(pl.col("tax_code_kind") == "invalid").then(pl.lit("invalid tax code (check digit or form)")),
+            pl.when(pl.col("tax_code_kind") == "invalid").then(pl.lit("invalid_tax_code")),
         ),
     ),
 }
+# what an invalid_id item's flags say to officials for the codes that are no plain word (the others read as their
+# code); its question asks about the codes (ids.question_keys), so rewording one here reopens no decided item
+ID_FLAG_WORDING = {"invalid_tax_code": "invalid tax code (check digit or form)"}
 SPLIT_OPEN_STATES = ("thin", "conflicting", "rejected")
 # quarantine rows a ward official can act on, by the kind of their reason (schema.QUARANTINE_REASON_KINDS): the
 # others are the data engineer's (re-fetch or re-map the extract) or nobody's (the source system deleted the record)
@@ -507,6 +510,8 @@ def invalid_id(
         pl.concat(frames), pl.concat_str("field", pl.lit(": "), "flags"), pl.col("value").str.join("; ")
     )
     frame = _one_per_question(frame, "invalid_id", inputs, previous_keys, decisions)
+    if "flags" in frame.columns:  # the codes in the officials' words (the question asked about the codes)
+        frame = frame.with_columns(flag_text(pl.col("flags"), ID_FLAG_WORDING))
     return _single_record(
         frame, pl.concat_str(pl.lit("invalid or conflicting "), pl.col("fields"), pl.lit(" in "), pl.col("registry"))
     )
