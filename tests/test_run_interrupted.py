@@ -5,7 +5,9 @@ Before: Dagster turned the Ctrl-C into a failed step, ``wardbridge run`` went on
 summary (exit 1); through ``uv run`` the Ctrl-C arrives twice (the terminal's, and uv's forwarded copy), the second
 one cut the marts' cleanup short: ``.restricted.duckdb.tmp-<run>`` was left and a DuckDB writer thread still ran at
 exit (``terminate called without an active exception``, exit 134). Real processes, signals sent with os.kill while
-the marts are being written aside: the run is held there (a pipe, no polling) until the signals are sent.
+the marts are being written aside: the run is held there (a pipe, no polling) until the signals are sent. The run
+reads one sample extract per registry (runhelpers.sample_catalogue): the jobs and the marts are those of a whole
+run, in about 2/3 of the whole sample's time.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from assets.cli import _Signals
 from pipelines.publish import store
 from pipelines.publish.store import MartsPublication, interrupts_held
 from pipelines.schema import Field, Table
-from tests.runhelpers import WARDBRIDGE, clean_env, dagster_home
+from tests.runhelpers import WARDBRIDGE, clean_env, dagster_home, sample_catalogue
 
 
 def _leftovers(warehouse) -> list[str]:  # noqa: ANN001 - Path
@@ -58,9 +60,13 @@ if _fds:
 """
 
 
+ONE_EXTRACT_PER_REGISTRY = ("population_718", "households_718", "businesses_718", "tax_723")
+
+
 @pytest.mark.parametrize("twice", [False, True], ids=["once", "twice_as_through_uv"])
 def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_nothing_aside(tmp_path, twice):
     home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
+    catalogue = sample_catalogue(tmp_path, ONE_EXTRACT_PER_REGISTRY)
     out, err, hook = tmp_path / "out", tmp_path / "err", tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(_PAUSE, encoding="utf-8")
@@ -71,7 +77,8 @@ def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_no
     env["MARTS_PAUSE_FDS"] = f"{ready_w},{go_r}"
     with out.open("w") as stdout, err.open("w") as stderr:
         proc = subprocess.Popen(
-            [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)],
+            [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)]
+            + ["--catalogue", str(catalogue)],
             cwd=tmp_path,
             env=env,
             stdout=stdout,
