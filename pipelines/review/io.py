@@ -195,6 +195,26 @@ def earlier_versions(wh: Warehouse) -> dict[str, pl.Series]:
     return out
 
 
+def not_in_newest(wh: Warehouse) -> pl.DataFrame | None:
+    """record_key, source_id, last_extract_date of the records the entities' lineage marks missing from their source's
+    newest extract (in_newest_extract false: pipelines.entities.versions); None when no lineage says (none published,
+    or published before it was kept)."""
+    frames = []
+    for kind in ENTITY_KINDS:
+        path = wh.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)
+        if not path.is_file():
+            continue
+        lineage = pl.scan_parquet(path)
+        if not {"in_newest_extract", "last_extract_date"} <= set(lineage.collect_schema().names()):
+            continue
+        frames.append(
+            lineage.filter(pl.col("in_newest_extract").not_())
+            .select("record_key", "source_id", "last_extract_date")
+            .collect()
+        )
+    return pl.concat(frames) if frames else None
+
+
 def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) -> ReviewInputs:
     def ref(table: Table) -> pl.DataFrame:
         return pl.read_parquet(wh.parquet_path("reference", table.name))
@@ -217,6 +237,7 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
         earlier_versions=earlier_versions(wh),
         placements=review_placements,
         raw_values=raw_unreadable_values(wh, staged),
+        not_in_newest=not_in_newest(wh),
     )
 
 

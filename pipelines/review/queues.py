@@ -120,6 +120,9 @@ class ReviewInputs:
     # registry -> record_key + the unreadable_fields as the source wrote them (raw layer), for the records with an
     # unreadable value only (io.raw_unreadable_values): what an unreadable_value item shows and asks about
     raw_values: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # record_key, source_id, last_extract_date of the records the entities' lineage marks missing from their source's
+    # newest extract (in_newest_extract false: io.not_in_newest): their open items say so (not_in_newest_notes)
+    not_in_newest: pl.DataFrame | None = None
 
 
 @dataclass
@@ -1196,6 +1199,8 @@ def build_queues(
         pl.coalesce("_reopened", "summary").alias("summary")
     )
     everything = everything.drop("_reopened")
+    # an item of a record its source's newest extract no longer holds says so: the official need not chase it
+    everything = _with_note(everything, not_in_newest_notes(everything, inputs), "_gone")
     # a closed item holding a record pair its decision did not decide (it joined the item later) goes back to a person
     undecided = pairs_not_decided(pair_rows, decisions)
     closed_ids = closed_ids.join(undecided, on="item_id", how="anti")
@@ -1245,6 +1250,87 @@ def build_queues(
             else None
         ),
     )
+
+
+def not_in_newest_notes(items: pl.DataFrame, inputs: ReviewInputs) -> pl.DataFrame:
+    """item_id, _gone: for each item holding a record missing from its source's newest extract (``inputs.
+    not_in_newest``: deleted in the old system, or left out of a partial extract), the sentence saying so: 'this record
+    is not in the newest extract of <source> (<its date>; last sent in its <date> extract): the old system may have
+    deleted it ...', or '...: its key <key> holds other values there' when the newest extract has the key (the record
+    changed, or the key went to another record); 'record <key> is ...' for a record of a match pair; several such
+    records of an item, '; '-joined."""
+    schema = {"item_id": pl.String, "_gone": pl.String}
+    gone = inputs.not_in_newest
+    if gone is None or not gone.height or not items.height:
+        return pl.DataFrame(schema=schema)
+
+    def records(column: str) -> pl.DataFrame:  # item_id, _record, _own (the item's own record, not a pair's)
+        frame = items.select("item_id", pl.col(column).alias("_record"), pl.lit(column == "record_key").alias("_own"))
+        return frame.explode("_record") if column in LIST_KEYS else frame  # more_*_ids: one row each
+
+    held = pl.concat([records(c) for c in ("record_key", "left_id", "right_id", *LIST_KEYS) if c in items.columns])
+    held = held.filter(pl.col("_record").is_not_null()).unique(
+        ["item_id", "_record"], keep="first", maintain_order=True
+    )
+    hit = held.join(
+        gone.select(pl.col("record_key").alias("_record"), "source_id", "last_extract_date"), on="_record"
+    ).join(_newest_extracts(inputs.staged), on="source_id", how="left")
+    if not hit.height:
+        return pl.DataFrame(schema=schema)
+    said = _with_key_reused(hit, inputs.staged).with_columns(_gone_sentence().alias("_gone"))
+    return said.group_by("item_id", maintain_order=True).agg(pl.col("_gone").str.join("; ")).cast(schema)
+
+
+def _with_key_reused(hit: pl.DataFrame, staged: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """``hit`` (_record, source_id, _newest) with _key (its source key) and _reused: whether the source's newest
+    extract holds that key (with other values: the record changed there, or the key went to another record); else
+    the key is not there at all (deleted in the old system, or left out of the extract)."""
+    hit = hit.with_columns(pl.col("_record").str.splitn("#", 2).struct.field("field_1").alias("_key"))
+    hit = hit.with_columns(
+        pl.concat_str("source_id", pl.lit("@"), pl.col("_newest").cast(pl.String), pl.lit("#"), "_key").alias("_then")
+    )
+    asked = hit.select("_then").unique()
+    present = [
+        f.select(pl.col("record_key").alias("_then")).join(asked, on="_then", how="semi")
+        for f in staged.values()
+        if "record_key" in f.columns
+    ]
+    there = pl.concat(present)["_then"] if present else pl.Series("_then", [], pl.String)
+    return hit.with_columns(pl.col("_then").is_in(there.implode()).fill_null(False).alias("_reused")).drop("_then")
+
+
+def _gone_sentence() -> pl.Expr:
+    """What an item says of one of its records missing from the newest extract (:func:`not_in_newest_notes`)."""
+    reused = pl.col("_reused")
+    last = pl.concat_str(pl.lit("last sent "), pl.when(reused).then(pl.lit("as here ")).otherwise(pl.lit("")))
+    dates = pl.concat_str(
+        pl.col("_newest").cast(pl.String),
+        pl.concat_str(last, pl.lit("in its "), pl.col("last_extract_date").cast(pl.String), pl.lit(" extract")),
+        separator="; ",
+        ignore_nulls=True,
+    )
+    return pl.concat_str(
+        pl.when("_own").then(pl.lit("this record")).otherwise(pl.concat_str(pl.lit("record "), "_record")),
+        pl.lit(" is not in the newest extract of "),
+        "source_id",
+        pl.when(dates != "").then(pl.concat_str(pl.lit(" ("), dates, pl.lit(")"))).otherwise(pl.lit("")),
+        pl.when(reused)
+        .then(pl.concat_str(pl.lit(": its key "), "_key", pl.lit(" holds other values there")))
+        .otherwise(pl.lit(": the old system may have deleted it (or the extract left it out)")),
+        pl.lit("; check there before deciding"),
+    )
+
+
+def _newest_extracts(staged: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """source_id, _newest: the date of each source's newest staged extract."""
+    dated = [
+        f.select("source_id", "extract_date")
+        for f in staged.values()
+        if {"source_id", "extract_date"} <= set(f.columns)
+    ]
+    if not dated:
+        return pl.DataFrame(schema={"source_id": pl.String, "_newest": pl.Date})
+    return pl.concat(dated).group_by("source_id").agg(pl.col("extract_date").max().alias("_newest"))
 
 
 def _with_note(items: pl.DataFrame, notes: pl.DataFrame, column: str) -> pl.DataFrame:
