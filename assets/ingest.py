@@ -29,6 +29,7 @@ is pipelines/ingest/.
 """
 
 import hashlib
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -73,6 +74,62 @@ NO_ROWS = (
     "has no rows (a header only): an export that stopped before its rows, or the wrong file? The partition now holds "
     "none of this source's records for the date; compare the file with the source system's"
 )
+
+
+SETTLE_ENV = "WARDBRIDGE_LANDING_SETTLE_SECONDS"
+DEFAULT_SETTLE_SECONDS = 30.0
+SCHEDULE_TAG = "dagster/schedule_name"  # the tag Dagster puts on a scheduled run
+SETTLE_WAIT_MAX_S = 600.0  # a scheduled run waits this long at most for a file still being written, then reads it
+CHANGED_WHILE_READ = (
+    "the file changed while it was read (a copy still in progress?): not loaded, the partition's earlier load is "
+    "kept; retried with backoff, and the landing sensor loads it once it is left unchanged"
+)
+
+
+def settle_seconds() -> tuple[float, str | None]:
+    """(how long a file must be left unchanged before it is read, a note when ``$WARDBRIDGE_LANDING_SETTLE_SECONDS``
+    is no number of seconds: the default is used then). 0 reads every file at once."""
+    value = os.environ.get(SETTLE_ENV, "").strip()
+    if not value:
+        return DEFAULT_SETTLE_SECONDS, None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds >= 0 and math.isfinite(seconds):
+        return seconds, None
+    return DEFAULT_SETTLE_SECONDS, (
+        f"${SETTLE_ENV}={value!r} is not a number of seconds (0 or more): {DEFAULT_SETTLE_SECONDS:g} s used"
+    )
+
+
+def file_signature(path: Path | None) -> tuple[int, int] | None:
+    """(size, modification time in ns) of an extract's file; None for a database extract or a file that is gone."""
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_WAIT_MAX_S) -> None:  # noqa: ANN001
+    """Wait while ``path`` was modified less than ``settle`` seconds ago (a copy in progress when a scheduled run
+    starts), saying so once; after ``max_wait`` seconds it is read anyway (a change during the read still fails it)."""
+    started, said = time.monotonic(), False
+    while (found := file_signature(path)) is not None:
+        age = time.time() - found[1] / 1e9
+        waited = time.monotonic() - started
+        if age >= settle or waited >= max_wait:
+            return
+        if not said:
+            log.info(
+                f"{path.name} was modified {max(age, 0):.0f} s ago: waiting until it is left unchanged for {settle:g} s "
+                f"(${SETTLE_ENV}; at most {max_wait:g} s)"
+            )
+            said = True
+        time.sleep(min(settle - age, max_wait - waited, 5.0) + 0.05)
 
 
 def unended_words(unended: tuple[int, int, str]) -> str:
@@ -320,10 +377,19 @@ def _cell_counts(what: str, counts: dict[str, int]) -> str:
     return f", {what}: " + ", ".join(f"{name} {n}" for name, n in counts.items()) if counts else ""
 
 
-def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: str, outcome: IngestOutcome, log) -> None:  # noqa: ANN001
-    """Load, stage and account one partition; a failure is recorded in the ingest status, never raised."""
+def ingest_partition(  # noqa: ANN001
+    wh: Warehouse, registry: str, key: str, extract, run_id: str, outcome: IngestOutcome, log, settle: float = 0.0
+) -> None:
+    """Load, stage and account one partition; a failure is recorded in the ingest status, never raised.
+
+    ``settle`` > 0 (scheduled runs): a file modified less than that many seconds ago is waited for first. Whatever
+    the run, a file whose size or modification time changed while it was read is not written (the earlier load
+    stays) and the partition fails as transient (retried with backoff)."""
     raw_decl, staged_decl = raw_table(registry), staged_table(registry)
     location = extract.location
+    if settle > 0 and extract.file is not None:
+        wait_until_settled(extract.file, settle, log)
+    before = file_signature(extract.file)
     try:
         loaded = load_raw(extract, run_id)
     except Exception as exc:  # noqa: BLE001 - this partition fails, the others go on
@@ -346,6 +412,12 @@ def ingest_partition(wh: Warehouse, registry: str, key: str, extract, run_id: st
             key, registry, "failed", f"staging failed: {_cause(exc)}", location, loaded.frame.height, run_id=run_id
         )
         _fail(wh, outcome, log, status)
+        return
+    if before is not None and file_signature(extract.file) != before:  # rows of two versions of the file, or cut
+        status = PartitionStatus(
+            key, registry, "failed", CHANGED_WHILE_READ, location, loaded.frame.height, run_id=run_id
+        )
+        _fail(wh, outcome, log, status, transient=True)
         return
     # 'loading' before the first layer, its outcome after the last: a load that does not finish (killed, out of
     # memory, a full disk) leaves 'loading', not the earlier load's 'ok' over layers from two loads; the landing
@@ -765,6 +837,11 @@ def _load_partitions(
 ) -> None:  # noqa: ANN001
     """Ingest each partition of the run in turn (a failed one is recorded, the others go on)."""
     extracts, unlisted = now.extracts, now.unlisted_of(registry)
+    settle = 0.0
+    if context.run.tags.get(SCHEDULE_TAG):  # nobody chose the moment: a file being copied at 02:00 is waited for
+        settle, settle_note = settle_seconds()
+        if settle_note:
+            context.log.warning(settle_note)
     for key in context.partition_keys:
         if source_of(key) in unlisted:  # its database is down or refused: this partition fails, the others go on
             exc = unlisted[source_of(key)]  # SqlSourceError: names the catalogue file and source, password masked
@@ -781,7 +858,7 @@ def _load_partitions(
         if key not in extracts:  # dropped from the catalogue (retired above), or a date its table no longer holds
             context.log.warning(f"partition {key} is not in the catalogue any more: skipped (data kept as it was)")
             continue
-        ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log)
+        ingest_partition(wh, registry, key, extracts[key], context.run.run_id, outcome, context.log, settle)
         if key in outcome.written:
             left_rows.release(key, extracts[key].source)
 

@@ -7,7 +7,8 @@ job, hence one schedule per registry. Entities, review queues, marts and the rep
 fixed hours: their automation condition (assets/operations.py ``NIGHTLY``: on_cron at the same 02:00)
 runs each once everything it reads was updated after the tick, evaluated by the sensor
 ``nightly_refresh``. Schedules and that sensor start STOPPED: turn them on in the UI. Exports are not
-automated: they need $WARDBRIDGE_PSEUDONYM_KEY in the daemon's environment.
+automated: they need $WARDBRIDGE_PSEUDONYM_KEY in the daemon's environment. A scheduled run waits for a file
+modified less than $WARDBRIDGE_LANDING_SETTLE_SECONDS ago (a copy in progress at 02:00; assets/ingest.py).
 """
 
 from __future__ import annotations

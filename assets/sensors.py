@@ -41,14 +41,21 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import math
 import os
 import time
 from pathlib import Path
 
 import dagster as dg
 
-from assets.ingest import INGEST_JOBS, Listing, catalogue_paths, gone_keys, partitions_name
+from assets.ingest import (
+    INGEST_JOBS,
+    SETTLE_ENV,
+    Listing,
+    catalogue_paths,
+    gone_keys,
+    partitions_name,
+    settle_seconds,
+)
 from pipelines.ingest.catalogue import (
     PARTITION_SEPARATOR,
     UNDATED,
@@ -63,8 +70,6 @@ from pipelines.schema import REGISTRY_KINDS
 from pipelines.warehouse import REPO_ROOT
 
 LANDING_ENV = "WARDBRIDGE_LANDING"
-SETTLE_ENV = "WARDBRIDGE_LANDING_SETTLE_SECONDS"
-DEFAULT_SETTLE_SECONDS = 30.0
 
 
 def landing_dir() -> Path:
@@ -123,23 +128,6 @@ def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str
         files, dates = dict(state.get("files", {})), dict(state.get("sql_dates", {}))
         return files, dates, dict(state.get("sql_undated", {})), dict(state.get("sql_counts", {}))
     return state, {}, {}, {}
-
-
-def settle_seconds() -> tuple[float, str | None]:
-    """(how long a file must be left unchanged before it is read, a note when ``$WARDBRIDGE_LANDING_SETTLE_SECONDS``
-    is no number of seconds: the default is used then). 0 reads every file at once."""
-    value = os.environ.get(SETTLE_ENV, "").strip()
-    if not value:
-        return DEFAULT_SETTLE_SECONDS, None
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if seconds >= 0 and math.isfinite(seconds):
-        return seconds, None
-    return DEFAULT_SETTLE_SECONDS, (
-        f"${SETTLE_ENV}={value!r} is not a number of seconds (0 or more): {DEFAULT_SETTLE_SECONDS:g} s used"
-    )
 
 
 def _signature(path: Path) -> tuple[str, float] | None:
