@@ -747,6 +747,7 @@ def _run_all(  # noqa: ANN202
                 if not result.success:
                     failed_because[name] = [name]
                     say(f"  run {result.run_id} FAILED")
+        summary.read_unfinished_loads()  # under the run lock: a 'loading' left now is a load that did not finish
     return summary
 
 

@@ -274,6 +274,9 @@ class RunSummary:
     labels_not_in_run: dict[str, int] = field(default_factory=dict)  # registry -> labelled pairs the matcher left out
     label_items_not_in_run: dict[str, int] = field(default_factory=dict)  # registry -> the decisions of those pairs
     damaged: list[str] | None = None  # damaged Parquet files, looked for once a step failed reading one
+    # {"registry", "partition", "file", "run_id"}: partitions whose ingest status says 'loading' after the last job
+    # (read_unfinished_loads): their load did not finish (967f9cc)
+    unfinished: list[dict] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -297,6 +300,42 @@ class RunSummary:
             f"off?): {shown}. A part=<extract> file is written again when its extract loads (is its source there?); "
             "restore any other from a backup, then run again"
         ]
+
+    def read_unfinished_loads(self) -> None:
+        """Note the partitions whose ingest status still says ``loading``: read once every job has ended, while
+        `wardbridge run` holds the warehouse, so none is a load in progress: each is a load that did not finish
+        (killed, out of memory, a full disk between its layers; pipelines/ingest/status.py)."""
+        from pipelines.ingest.status import unfinished_loads
+        from pipelines.schema import REGISTRY_KINDS
+        from pipelines.warehouse import Warehouse
+
+        wh = Warehouse(self.warehouse)
+        self.unfinished = [
+            {"registry": registry, "partition": key, "file": status.file, "run_id": status.run_id}
+            for registry in REGISTRY_KINDS
+            for key, status in sorted(unfinished_loads(wh, registry).items())
+        ]
+
+    def unfinished_lines(self) -> list[str]:
+        """The partitions whose load did not finish, and what to do."""
+        if not self.unfinished:
+            return []
+        out = [
+            "Unfinished loads (ingest status 'loading': their rows are not counted as read, and the partition's raw, "
+            "staged and quarantine files may be from two loads):"
+        ]
+        for u in self.unfinished:
+            where = f"{u['partition']} ({u['file']})" if u["file"] else u["partition"]
+            out.append(
+                f"  LOADING {where}: its load by run {str(u['run_id'] or '?')[:8]} did not finish (killed, out of "
+                "memory, a full disk?)"
+            )
+        jobs = ", ".join(dict.fromkeys(f"ingest_{u['registry']}" for u in self.unfinished))
+        out.append(
+            "  load each again: mend what stopped it (a failed step above, disk space), then run `wardbridge run` again "
+            f"(it loads every catalogue extract), or launch {jobs} for the partition(s) in the Dagster UI"
+        )
+        return out
 
     def skipped_lines(self) -> list[str]:
         return [f"  {s['job']} skipped: {', '.join(s['because'])} failed" for s in self.skipped]
@@ -450,6 +489,7 @@ class RunSummary:
             "marked_failed": self.marked_failed,
             "skipped": self.skipped,
             "damaged_files": self.damaged or [],
+            "unfinished_loads": self.unfinished,
         }
 
     def lines(self, errors_only: bool = False) -> list[str]:
@@ -466,8 +506,9 @@ class RunSummary:
         skips = (
             ["Skipped (they read what a failed run did not publish):", *self.skipped_lines()] if self.skipped else []
         )
+        unfinished = self.unfinished_lines()
         if errors_only:
-            return [head, *problems, *skips, *(where if problems or failed else [])]
+            return [head, *problems, *skips, *unfinished, *(where if problems or failed else [])]
         out = ["", head, ""]
         if self.rows:
             width = max(16, *(len(r) + 2 for r in self.rows))
@@ -483,6 +524,7 @@ class RunSummary:
         if problems:
             out += ["Problems:", *problems, *where]
         out += skips
+        out += unfinished
         decisions = self.outputs.get("decisions")
         if decisions:
             # rows in conflict are valid rows (counted in rows_valid) that were not applied
