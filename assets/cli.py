@@ -747,7 +747,8 @@ def _run_all(  # noqa: ANN202
                 if not result.success:
                     failed_because[name] = [name]
                     say(f"  run {result.run_id} FAILED")
-        summary.read_unfinished_loads()  # under the run lock: a 'loading' left now is a load that did not finish
+        # under the run lock: a 'loading' left now is a load that did not finish
+        summary.read_unfinished_loads({key for registry_keys in keys.values() for key in registry_keys})
     return summary
 
 

@@ -301,17 +301,24 @@ class RunSummary:
             "restore any other from a backup, then run again"
         ]
 
-    def read_unfinished_loads(self) -> None:
+    def read_unfinished_loads(self, catalogued: set[str] | None = None) -> None:
         """Note the partitions whose ingest status still says ``loading``: read once every job has ended, while
         `wardbridge run` holds the warehouse, so none is a load in progress: each is a load that did not finish
-        (killed, out of memory, a full disk between its layers; pipelines/ingest/status.py)."""
+        (killed, out of memory, a full disk between its layers; pipelines/ingest/status.py). ``catalogued``: the
+        partitions of this run's catalogue (this run loaded them; another is not loaded again by running it again)."""
         from pipelines.ingest.status import unfinished_loads
         from pipelines.schema import REGISTRY_KINDS
         from pipelines.warehouse import Warehouse
 
         wh = Warehouse(self.warehouse)
         self.unfinished = [
-            {"registry": registry, "partition": key, "file": status.file, "run_id": status.run_id}
+            {
+                "registry": registry,
+                "partition": key,
+                "file": status.file,
+                "run_id": status.run_id,
+                "in_catalogue": None if catalogued is None else key in catalogued,
+            }
             for registry in REGISTRY_KINDS
             for key, status in sorted(unfinished_loads(wh, registry).items())
         ]
@@ -330,10 +337,15 @@ class RunSummary:
                 f"  LOADING {where}: its load by run {str(u['run_id'] or '?')[:8]} did not finish (killed, out of "
                 "memory, a full disk?)"
             )
+            if u.get("in_catalogue") is False:
+                out.append(
+                    "    not in this run's catalogue: run `wardbridge run` with a catalogue holding its source, or "
+                    f"launch ingest_{u['registry']} for it in the Dagster UI"
+                )
         jobs = ", ".join(dict.fromkeys(f"ingest_{u['registry']}" for u in self.unfinished))
         out.append(
             "  load each again: mend what stopped it (a failed step above, disk space), then run `wardbridge run` again "
-            f"(it loads every catalogue extract), or launch {jobs} for the partition(s) in the Dagster UI"
+            f"(it loads every extract of its catalogue), or launch {jobs} for the partition(s) in the Dagster UI"
         )
         return out
 

@@ -15,14 +15,14 @@ FILE = "households/households_900_20250831.csv"
 RUN = "bf6b388b-1111-2222-3333-444455556666"
 
 
-def _summary(tmp_path) -> RunSummary:  # noqa: ANN001
+def _summary(tmp_path, catalogued: set[str] | None = None) -> RunSummary:  # noqa: ANN001
     wh = Warehouse(tmp_path / "wh")
     mark_loading(wh, "households", KEY, FILE, RUN)  # its run went no further
     mark_loading(wh, "households", "households_900@2025-07-31", FILE, "r2")
     write_status(wh, PartitionStatus("households_900@2025-07-31", "households", "ok", None, FILE, 381, 381, 0, "r3"))
     write_status(wh, PartitionStatus("tax_905@2025-08-31", "tax", "failed", "cannot read", "tax/t.csv", run_id="r4"))
     summary = RunSummary(warehouse=wh.root, home=tmp_path)
-    summary.read_unfinished_loads()
+    summary.read_unfinished_loads({KEY} if catalogued is None else catalogued)
     return summary
 
 
@@ -35,8 +35,19 @@ def test_the_summary_names_each_unfinished_load_and_what_to_do(tmp_path):
     assert "run `wardbridge run` again" in text and "ingest_households" in text
     assert f"LOADING {KEY}" in "\n".join(summary.lines(errors_only=True))  # --quiet says it too
     assert json.loads(json.dumps(summary.as_dict(), default=str))["unfinished_loads"] == [
-        {"registry": "households", "partition": KEY, "file": FILE, "run_id": RUN}
+        {"registry": "households", "partition": KEY, "file": FILE, "run_id": RUN, "in_catalogue": True}
     ]
+    assert "not in this run's catalogue" not in text
+
+
+def test_a_partition_outside_this_runs_catalogue_is_not_loaded_by_running_it_again(tmp_path):
+    summary = _summary(tmp_path, catalogued=set())  # a run of a catalogue without that source
+    text = "\n".join(summary.lines())
+    assert f"LOADING {KEY}" in text
+    assert (
+        "not in this run's catalogue: run `wardbridge run` with a catalogue holding its source, or launch "
+        "ingest_households for it in the Dagster UI"
+    ) in text
 
 
 def test_no_unfinished_load_no_line(tmp_path):
