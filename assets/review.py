@@ -221,7 +221,7 @@ def review_queues(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     audit = previous_review_table(wh, REVIEW_DECISION_AUDIT)
     # every candidate ward that declined a split street, not only the reject in effect, is out of its files
     rejects = standing_rejects(migrated_audit(audit)) if audit is not None and audit.height else None
-    queues = build_queues(inputs, decisions, previous_review_table(wh, REVIEW_ITEM_KEYS), now, rejects)
+    queues = build_queues(inputs, decisions, previous_review_table(wh, REVIEW_ITEM_KEYS), now, rejects, audit)
     summary, totals = queue_summary(queues), queue_totals(queues)
     published = wh.publish(
         REVIEW_SCHEMA,

@@ -272,3 +272,47 @@ def test_a_fix_at_source_a_later_extract_does_not_show_is_asked_again(tmp_path):
         _inputs(staged((november, december, january))), decisions, later.item_keys, NOW + dt.timedelta(days=60)
     )
     assert _by_key(again.items, "invalid_id") == {"1": asked["1"]}  # the same item while it stays open
+
+
+def test_a_question_asked_again_after_a_fix_at_source_says_so(tmp_path):
+    """The item asked again after a 'fixed_at_source' a later extract contradicts says an official marked it fixed at
+    source, when, by whom, on which item and in which decisions file and row, and which extract still has it: before,
+    it read as a new question ('invalid or conflicting personal_id in population' alone), so the official saw no
+    history and could mark it fixed again every month."""
+
+    def staged(months: tuple[dt.date, ...]) -> pl.DataFrame:
+        rows = [_record(m, "1", **_bad_id("074173700612")) for m in months]
+        text = ("personal_id", "old_id_number", "id_flags", "old_id_flags", "ward_reason", "old_uid", "new_uid")
+        return pl.DataFrame(
+            rows, schema_overrides={"ward_candidates": pl.List(pl.String), **dict.fromkeys(text, pl.String)}
+        )
+
+    november, december = dt.date(2026, 11, 30), dt.date(2026, 12, 31)
+    first = build_queues(_inputs(staged((november,))), effective_decisions(empty_audit(), None), None, NOW)
+    fixed = _by_key(first.items, "invalid_id")["1"]
+    folder = tmp_path / "dec"
+    folder.mkdir()
+    (folder / "phuong_25747.csv").write_text(
+        f"item_id,decision,reviewer,decided_on,note,new_ward_code\n{fixed},fixed_at_source,Cán bộ A,2026-12-06,,\n",
+        encoding="utf-8",
+    )
+    loaded = load_decisions(folder, ward_codes={WARD}, items=first.item_keys, today=DAY)
+    assert loaded.errors.height == 0, loaded.errors
+    audit, _ = append_audit(None, loaded.rows, NOW)
+    decisions = effective_decisions(audit, first.item_keys)
+    later = NOW + dt.timedelta(days=30)
+    again = build_queues(_inputs(staged((november, december))), decisions, first.item_keys, later)
+    summary = again.items.filter(pl.col("kind") == "invalid_id")["summary"].to_list()
+    assert len(summary) == 1
+    assert summary[0].startswith("invalid or conflicting personal_id in population; asked again: ")
+    assert f"marked fixed at source on 2026-12-06 by Cán bộ A (item {fixed})" in summary[0], summary
+    assert "the 2026-12-31 extract of population_718 still has it" in summary[0], summary
+    # with the audit (as the review_queues asset passes it): the decisions file and row too
+    named = build_queues(_inputs(staged((november, december))), decisions, first.item_keys, later, audit=audit)
+    summary = named.items.filter(pl.col("kind") == "invalid_id")["summary"].to_list()
+    assert f"(item {fixed}, phuong_25747.csv row 2), but the 2026-12-31 extract" in summary[0], summary
+    # the evidence the ward files show holds no helper column
+    assert "_refixed" not in named.evidence["invalid_id"].columns
+    # an item not asked again says nothing of it
+    same = build_queues(_inputs(staged((november,))), decisions, first.item_keys, later, audit=audit)
+    assert same.items.filter(pl.col("kind") == "invalid_id").height == 0

@@ -1684,6 +1684,34 @@ def _effective(ordered: pl.DataFrame, conflicts: pl.DataFrame, items: pl.DataFra
     )
 
 
+def where_decided(audit: pl.DataFrame | None, decisions: pl.DataFrame) -> pl.DataFrame:
+    """item_id, decided_in: where each decision in effect was written, '<file>[ sheet <s>] row <n>' (the decisions
+    folder's relative path), from the audit rows in force (_in_force) of its item with its decision, ward and date
+    (several such rows, the same decision in two files: '; '-joined in load order). No audit: no row."""
+    schema = {"item_id": pl.String, "decided_in": pl.String}
+    if audit is None or not audit.height or not {"decision", "new_uid", "decided_on"} <= set(decisions.columns):
+        return pl.DataFrame(schema=schema)
+    rows = _in_force(audit).select(
+        "item_id",
+        "decision",
+        "new_uid",
+        pl.col("decided_on").cast(pl.Date),
+        pl.concat_str(
+            "source_file",
+            pl.when(pl.col("sheet").is_not_null()).then(pl.lit(" sheet ") + pl.col("sheet")).otherwise(pl.lit("")),
+            pl.lit(" row "),
+            pl.col("source_row").cast(pl.String),
+        ).alias("decided_in"),
+    )
+    return (
+        decisions.select("item_id", "decision", "new_uid", pl.col("decided_on").cast(pl.Date))
+        .join(rows, on=["item_id", "decision", "new_uid", "decided_on"], nulls_equal=True, maintain_order="left")
+        .group_by("item_id", maintain_order=True)
+        .agg(pl.col("decided_in").unique(maintain_order=True).str.join("; "))
+        .cast(schema)
+    )
+
+
 @dataclass
 class SettledDecisions:
     """What the audit says now (settle_decisions): the decisions in effect and every row that could not take effect."""

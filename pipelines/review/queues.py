@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.review.decisions import decided_pairs, keeps_pairs, pair_key
+from pipelines.review.decisions import decided_pairs, keeps_pairs, pair_key, where_decided
 from pipelines.review.ids import PREFIX, QUESTION_VALUES, URGENCY, flag_text, item_ids, question_keys
 from pipelines.schema import (
     ENTITY_KINDS,
@@ -151,7 +151,10 @@ def _lists_to_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def unresolved_address(
-    inputs: ReviewInputs, previous_keys: pl.DataFrame | None = None, decisions: pl.DataFrame | None = None
+    inputs: ReviewInputs,
+    previous_keys: pl.DataFrame | None = None,
+    decisions: pl.DataFrame | None = None,
+    audit: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One item per source record whose newest version has no ward (not one per extract), and per address: the item
     keeps its id while newer extracts bring the same address (``_one_per_question``), so a decision on it stands; a
@@ -181,7 +184,7 @@ def unresolved_address(
             )
         )
     frame = pl.concat(frames) if frames else pl.DataFrame()
-    frame = _one_per_question(frame, "unresolved_address", inputs, previous_keys, decisions)
+    frame = _one_per_question(frame, "unresolved_address", inputs, previous_keys, decisions, audit)
     if (
         "_answered" in frame.columns
     ):  # a placed record's item: kept in item_keys (closed by its decision), not asked again
@@ -209,6 +212,7 @@ def _one_per_question(
     inputs: ReviewInputs,
     previous_keys: pl.DataFrame | None,
     decisions: pl.DataFrame | None,
+    audit: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The items of ``kind`` (one row per staged record, every extract's, with ``_VERSION_COLUMNS``), one per source
     record and question (``ids.question_keys``): the earlier versions of a source record sent again (``inputs.
@@ -217,7 +221,8 @@ def _one_per_question(
     published with before (``previous_keys``: review.item_keys; one published before question_key was kept, by the
     question of its record if still staged; several: the one decided, latest, then first seen), else from its
     record key, as always. So an item decided in May is that item in June's extract while the record asks the same, and
-    a changed value is an item of its own."""
+    a changed value is an item of its own. A question asked again after a 'fixed_at_source' carries ``_refixed``, the
+    sentence saying so (:func:`_refixed_sentence`; ``audit``, review.decision_audit, names the decision's file)."""
     if not frame.width:
         return frame
     every = frame.with_columns(question_keys(frame, kind))
@@ -253,16 +258,18 @@ def _one_per_question(
     # 'fixed_at_source' said the old system was corrected: a version from an extract dated after that decision still
     # asking the same did not get the fix, so it is asked again, an item of its own (one per question and decided
     # item: the same while it stays open), not closed by the decision
-    fixed = _fixed_at_source(decisions)
+    # it says so, or the official sees the same question without its history and may mark it fixed again for ever
+    fixed = _fixed_at_source(decisions, audit)
     if fixed.height:
         out = out.join(fixed, on="item_id", how="left", maintain_order="left")
         again = pl.col("_fixed_on").is_not_null() & (pl.col("extract_date") > pl.col("_fixed_on"))
         if out.select(again.any()).item():
+            out = out.with_columns(pl.when(again).then(_refixed_sentence()).alias("_refixed"))
             fresh = item_ids(
                 out.with_columns(pl.col("item_id").alias("_fixed_item")), kind, ["question_key", "_fixed_item"]
             )
             out = out.with_columns(pl.when(again).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
-        out = out.drop("_fixed_on")
+        out = out.drop("_fixed_on", "_fixed_by", "_fixed_in")
     out = (
         out.with_columns(pl.col("_before").is_not_null().alias("_published_before"))
         if "_answered" in out.columns
@@ -271,15 +278,45 @@ def _one_per_question(
     return out.drop("_before", *_VERSION_COLUMNS).with_columns(pl.lit(kind).alias("kind"))
 
 
-def _fixed_at_source(decisions: pl.DataFrame | None) -> pl.DataFrame:
-    """item_id, _fixed_on: the items closed by a 'fixed_at_source' decision and its date."""
-    schema = {"item_id": pl.String, "_fixed_on": pl.Date}
+def _fixed_at_source(decisions: pl.DataFrame | None, audit: pl.DataFrame | None = None) -> pl.DataFrame:
+    """item_id, _fixed_on, _fixed_by, _fixed_in: the items closed by a 'fixed_at_source' decision, its date, reviewer
+    and where it was written (decisions.where_decided; null without ``audit``)."""
+    schema = {"item_id": pl.String, "_fixed_on": pl.Date, "_fixed_by": pl.String, "_fixed_in": pl.String}
     if decisions is None or not decisions.height or not {"state", "decision", "decided_on"} <= set(decisions.columns):
         return pl.DataFrame(schema=schema)
+    fixed = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == "fixed_at_source")).unique(
+        "item_id", keep="last", maintain_order=True
+    )
+    by = pl.col("reviewer") if "reviewer" in fixed.columns else pl.lit(None, pl.String)
+    written = where_decided(audit, fixed)
     return (
-        decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == "fixed_at_source"))
-        .select("item_id", pl.col("decided_on").cast(pl.Date).alias("_fixed_on"))
-        .unique("item_id", keep="last")
+        fixed.select("item_id", pl.col("decided_on").cast(pl.Date).alias("_fixed_on"), by.alias("_fixed_by"))
+        .join(written.rename({"decided_in": "_fixed_in"}), on="item_id", how="left", maintain_order="left")
+        .cast(schema)
+    )
+
+
+def _refixed_sentence() -> pl.Expr:
+    """What a question asked again after a 'fixed_at_source' says (``_one_per_question``): 'asked again: marked fixed at
+    source on <date> by <reviewer> (item <id>, <file> row <n>), but the <date> extract of <source> still has it: check
+    the old system (the correction may not have been saved) before deciding again'."""
+    said = pl.concat_str(
+        pl.concat_str(pl.lit("item "), pl.col("item_id")),
+        pl.col("_fixed_in"),
+        separator=", ",
+        ignore_nulls=True,
+    )
+    return pl.concat_str(
+        pl.lit("asked again: marked fixed at source on "),
+        pl.col("_fixed_on").cast(pl.String),
+        pl.when(pl.col("_fixed_by").is_not_null()).then(pl.lit(" by ") + pl.col("_fixed_by")).otherwise(pl.lit("")),
+        pl.lit(" ("),
+        said,
+        pl.lit("), but the "),
+        pl.col("extract_date").cast(pl.String),
+        pl.lit(" extract"),
+        pl.when(pl.col("source_id").is_not_null()).then(pl.lit(" of ") + pl.col("source_id")).otherwise(pl.lit("")),
+        pl.lit(" still has it: check the old system (the correction may not have been saved) before deciding again"),
     )
 
 
@@ -488,7 +525,10 @@ def _id_problems(flags: pl.Expr) -> pl.Expr:
 
 
 def invalid_id(
-    inputs: ReviewInputs, previous_keys: pl.DataFrame | None = None, decisions: pl.DataFrame | None = None
+    inputs: ReviewInputs,
+    previous_keys: pl.DataFrame | None = None,
+    decisions: pl.DataFrame | None = None,
+    audit: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One item per source record whose newest version has an ID problem (not one per extract), and per question
     (the flagged fields, their problems and values): the item keeps its id while newer extracts bring the same values
@@ -512,7 +552,7 @@ def invalid_id(
     frame = _fields_per_record(
         pl.concat(frames), pl.concat_str("field", pl.lit(": "), "flags"), pl.col("value").str.join("; ")
     )
-    frame = _one_per_question(frame, "invalid_id", inputs, previous_keys, decisions)
+    frame = _one_per_question(frame, "invalid_id", inputs, previous_keys, decisions, audit)
     if "flags" in frame.columns:  # the codes in the officials' words (the question asked about the codes)
         frame = frame.with_columns(flag_text(pl.col("flags"), ID_FLAG_WORDING))
     return _single_record(
@@ -568,7 +608,10 @@ _UNREADABLE_ROW = {
 
 
 def unreadable_value(
-    inputs: ReviewInputs, previous_keys: pl.DataFrame | None = None, decisions: pl.DataFrame | None = None
+    inputs: ReviewInputs,
+    previous_keys: pl.DataFrame | None = None,
+    decisions: pl.DataFrame | None = None,
+    audit: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One item per source record whose newest version has a value written that staging could not read (a birth
     date, sex, phone, members count or registration date: :func:`unreadable_fields`; flagged in ``issues``, the staged
@@ -606,7 +649,7 @@ def unreadable_value(
     if not frames:  # no registry with such fields or issues: no item (typed, as another kind's empty queue)
         frames.append(pl.DataFrame(schema=_UNREADABLE_ROW))
     frame = _fields_per_record(pl.concat(frames), pl.col("flags"), pl.col("value").fill_null("").str.join("; "))
-    frame = _one_per_question(frame, "unreadable_value", inputs, previous_keys, decisions)
+    frame = _one_per_question(frame, "unreadable_value", inputs, previous_keys, decisions, audit)
     return _single_record(
         frame, pl.concat_str(pl.lit("unreadable "), pl.col("fields"), pl.lit(" in "), pl.col("registry"))
     )
@@ -624,7 +667,10 @@ def _fields_per_record(rows: pl.DataFrame, flag: pl.Expr, values: pl.Expr) -> pl
 
 
 def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
-    """Items that block their one record: candidate wards only where the record has no ward."""
+    """Items that block their one record: candidate wards only where the record has no ward. A question asked again
+    after a 'fixed_at_source' (``_refixed``) says so after the summary."""
+    if "_refixed" in frame.columns:
+        summary = pl.concat_str(summary, pl.lit("; ") + pl.col("_refixed"), ignore_nulls=True)
     return frame.with_columns(
         pl.when(pl.col("new_uid").is_not_null())
         .then(pl.lit([], pl.List(pl.String)))
@@ -632,7 +678,7 @@ def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
         .alias("candidates"),
         pl.lit(1, pl.UInt32).alias("records_blocked"),
         summary.alias("summary"),
-    )
+    ).drop("_refixed", strict=False)
 
 
 def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
@@ -1169,10 +1215,12 @@ def build_queues(
     previous_keys: pl.DataFrame | None,
     now: dt.datetime,
     rejects: pl.DataFrame | None = None,
+    audit: pl.DataFrame | None = None,
 ) -> Queues:
     """Every kind's items; those closed by a decision are set aside; the rest ranked (urgent kinds first).
     ``rejects``: the audit's standing split rejects (decisions.standing_rejects), every declined ward out of its item's
-    files (``_without_ruled_out_ward``)."""
+    files (``_without_ruled_out_ward``). ``audit`` (review.decision_audit): where a 'fixed_at_source' a later extract
+    contradicts was written, named by the question asked again."""
     commons, evidence = [], {}
     pair_rows, frame_of_pairs = None, pl.DataFrame()
     for kind in REVIEW_KINDS:
@@ -1180,7 +1228,7 @@ def build_queues(
             frame, pair_rows = match_pair_rows(inputs)
             frame_of_pairs = frame
         elif kind in QUESTION_VALUES:  # one item per source record and question, its id kept across extracts
-            frame = BUILDERS[kind](inputs, previous_keys, decisions)
+            frame = BUILDERS[kind](inputs, previous_keys, decisions, audit)
         else:
             frame = BUILDERS[kind](inputs)
         common, ev = _item_frame(kind, frame)
