@@ -167,8 +167,13 @@ def test_a_changed_value_is_a_new_question(tmp_path):
     assert august.items.filter(pl.col("item_id") == ids["2"])["record_key"][0].endswith("2025-08-31#2")
     # June's and July's version of key 2 (another ID: matched apart) hold the value decided: no item for them
     assert august.items.filter(pl.col("record_key").str.ends_with("#2")).height == 1
-    addresses = _by_key(august.items, "unresolved_address")
-    assert list(addresses) == ["6"] and addresses["6"] != _by_key(july.items, "unresolved_address")["6"]
+    asked = august.items.filter(pl.col("kind") == "unresolved_address")
+    held = dict(zip(asked["record_key"], asked["item_id"], strict=True))
+    # key 6's new address is a new item; its old one, which June's and July's versions still ask, keeps July's item
+    # (an earlier version's question: test_an_earlier_version_with_another_unresolved_address_is_asked_once)
+    assert sorted(held) == ["population_718@2025-07-31#6", "population_718@2025-08-31#6"], held
+    assert held["population_718@2025-07-31#6"] == _by_key(july.items, "unresolved_address")["6"]
+    assert held["population_718@2025-08-31#6"] != _by_key(july.items, "unresolved_address")["6"]
 
 
 def test_a_placement_places_every_version_with_that_address(tmp_path):
@@ -316,3 +321,64 @@ def test_a_question_asked_again_after_a_fix_at_source_says_so(tmp_path):
     # an item not asked again says nothing of it
     same = build_queues(_inputs(staged((november,))), decisions, first.item_keys, later, audit=audit)
     assert same.items.filter(pl.col("kind") == "invalid_id").height == 0
+
+
+def test_an_earlier_version_with_another_unresolved_address_is_asked_once(tmp_path):
+    """An earlier version of a source record (an older extract) whose address, without a ward, is not the one its
+    newest version asks about (key 6: June's and July's '451/26/17 Thùy Vân, Ấp Cũ', August's another; key 7:
+    August's address resolved) is a question of its own: one item (its newest such version, the id July's run
+    published), saying it is an earlier version and what the newest has, which a 'place' places (every version with
+    that address) or a 'dismiss' closes. Before, the lineage's earlier versions were left out of the queue: July's
+    open item for key 6's old address vanished with August's extract, undecided, and key 7's rows stayed under review
+    (no ward) with no item asking about them (HV26's finding)."""
+    key = pl.col("source_key")
+    old, new = "451/26/17 Thùy Vân, Ấp Cũ", "9 Thùy Vân, Ấp Mới"
+
+    def staged(months: int) -> pl.DataFrame:
+        frame = _staged(months).filter(key.is_in(["6", "9"]))
+        extra = (
+            _staged(months)
+            .filter(key == "5")
+            .with_columns(
+                pl.col("record_key").str.replace("#5$", "#7"),
+                pl.lit("7").alias("source_key"),
+                pl.lit(old.replace("451", "12")).alias("address"),
+            )
+        )
+        august = pl.col("extract_date") == MONTHS[2]
+        resolved = {"old_uid": "pre2025:25747", "new_uid": "2025:25747", "ward_status": "resolved", "ward_reason": None}
+        extra = extra.with_columns(
+            *[pl.when(august).then(pl.lit(v, pl.String)).otherwise(pl.col(c)).alias(c) for c, v in resolved.items()],
+            pl.when(august).then(pl.lit("12 Lê Lợi, Phường Tân An")).otherwise("address").alias("address"),
+        )
+        return pl.concat([frame, extra])
+
+    july = build_queues(_inputs(staged(2)), effective_decisions(empty_audit(), None), None, NOW)
+    asked_july = {
+        r["record_key"].split("#")[-1]: r["item_id"]
+        for r in july.items.filter(pl.col("kind") == "unresolved_address").iter_rows(named=True)
+    }
+    assert sorted(asked_july) == ["6", "7"]
+    august = build_queues(_inputs(staged(3)), effective_decisions(empty_audit(), None), july.item_keys, NOW)
+    items = august.items.filter(pl.col("kind") == "unresolved_address").sort("record_key")
+    held = dict(zip(items["item_id"], items["record_key"], strict=True))
+    # key 6: August's new address, and July's still open item for the old one (July's version; June's goes with it)
+    assert held.get(asked_july["6"]) == "population_718@2025-07-31#6", held  # was gone, undecided
+    assert held.get(asked_july["7"]) == "population_718@2025-07-31#7", held  # was gone: 2 rows under review, no item
+    assert len(held) == 3, held
+    earlier = items.filter(pl.col("item_id") == asked_july["6"])["summary"][0]
+    assert "an earlier version of this record (its 2025-07-31 extract)" in earlier, earlier
+    assert f"its newest version (its 2025-08-31 extract) has another address: {new}, still without a ward" in earlier
+    seven = items.filter(pl.col("item_id") == asked_july["7"])["summary"][0]
+    assert "has another address: 12 Lê Lợi, Phường Tân An, in ward 2025:25747" in seven, seven
+    newest = items.filter(pl.col("record_key") == "population_718@2025-08-31#6")["summary"][0]
+    assert "earlier version" not in newest
+    # the official places key 6's old address and dismisses key 7's: both versions of each settled, asked no more
+    decisions = _decide(
+        tmp_path / "dec", [(asked_july["6"], "place", WARD), (asked_july["7"], "dismiss", "")], august.item_keys
+    )
+    placed = placements(decisions, {"population": staged(3)})
+    assert sorted(placed["record_key"]) == ["population_718@2025-06-30#6", "population_718@2025-07-31#6"]
+    after = build_queues(_inputs(staged(3), placed), decisions, august.item_keys, NOW + dt.timedelta(days=1))
+    left = after.items.filter(pl.col("kind") == "unresolved_address")["record_key"].to_list()
+    assert left == ["population_718@2025-08-31#6"], left

@@ -10,7 +10,8 @@ Kinds, most urgent first (``urgency`` 1..6; within a kind, items blocking more r
                       they stay in quarantine.* with their reason and are named in the run's log and ingest
                       status. Nor is a record its source marked deleted (source_deleted, dBase '*').
 2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One item per source
-                      record (its newest version; not one per extract) and address.
+                      record (its newest version; not one per extract) and address; an earlier version whose address
+                      its newest version does not ask about (another address, or a ward) is an address of its own.
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
                       placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
                       the evidence could not place (thin, conflicting, rejected), blocking the records that
@@ -158,7 +159,9 @@ def unresolved_address(
 ) -> pl.DataFrame:
     """One item per source record whose newest version has no ward (not one per extract), and per address: the item
     keeps its id while newer extracts bring the same address (``_one_per_question``), so a decision on it stands; a
-    'place' places every version of the record with that address (``decisions.placements``)."""
+    'place' places every version of the record with that address (``decisions.placements``). An earlier version whose
+    address its newest version does not ask about (the newest has another, or a ward) is asked about too, saying so
+    (``_earlier_sentence``): else its rows stay under review with nobody asked."""
     placed = inputs.placements
     answered = (
         placed.filter(pl.col("item_id").str.starts_with(PREFIX["unresolved_address"]))
@@ -226,13 +229,21 @@ def _one_per_question(
     if not frame.width:
         return frame
     every = frame.with_columns(question_keys(frame, kind))
-    newest = pl.concat(
-        [
-            every.filter((pl.col("registry") == registry) & ~pl.col("record_key").is_in(earlier.implode()))
+    is_earlier = pl.any_horizontal(
+        pl.lit(False),
+        *[
+            (pl.col("registry") == registry) & pl.col("record_key").is_in(earlier.implode())
             for registry, earlier in inputs.earlier_versions.items()
-        ]
-        + [every.filter(~pl.col("registry").is_in(list(inputs.earlier_versions)))]
+        ],
     )
+    newest = every.filter(~is_earlier)
+    if kind == "unresolved_address":
+        # an earlier version whose address (no ward) its newest version does not ask about (another address, or a
+        # ward) is a question of its own, still under review: asked, saying so, not left with nobody asked
+        superseded = every.filter(is_earlier).join(newest.select("question_key"), on="question_key", how="anti")
+        if superseded.height:
+            noted = _with_newest_version(superseded, inputs.staged).with_columns(_earlier_sentence().alias("_earlier"))
+            newest = pl.concat([newest, noted.select(*newest.columns, "_earlier")], how="diagonal_relaxed")
     newest = (
         newest.sort(["extract_date", "record_key"], descending=True, nulls_last=True)
         .unique("question_key", keep="first")
@@ -317,6 +328,53 @@ def _refixed_sentence() -> pl.Expr:
         pl.lit(" extract"),
         pl.when(pl.col("source_id").is_not_null()).then(pl.lit(" of ") + pl.col("source_id")).otherwise(pl.lit("")),
         pl.lit(" still has it: check the old system (the correction may not have been saved) before deciding again"),
+    )
+
+
+def _with_newest_version(rows: pl.DataFrame, staged: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """``rows`` (earlier versions: registry, source_id, source_key) with _n_date, _n_address, _n_ward: the extract date,
+    address and ward (null: none) of their source record's newest staged version (the newest extract holding its
+    key)."""
+    keys = rows.select("registry", "source_id", "source_key").unique()
+    found = [
+        frame.select("source_id", "source_key", "extract_date", "address", "new_uid")
+        .join(keys.filter(pl.col("registry") == registry), on=["source_id", "source_key"], how="semi")
+        .with_columns(pl.lit(registry).alias("registry"))
+        for registry, frame in staged.items()
+        if {"source_id", "source_key", "extract_date", "address", "new_uid"} <= set(frame.columns)
+    ]
+    schema = {"registry": pl.String, "source_id": pl.String, "source_key": pl.String}
+    newest = (
+        pl.concat(found)
+        .sort("extract_date", descending=True, nulls_last=True)
+        .unique(["registry", "source_id", "source_key"], keep="first")
+        .select(
+            *schema,
+            pl.col("extract_date").alias("_n_date"),
+            pl.col("address").alias("_n_address"),
+            pl.col("new_uid").alias("_n_ward"),
+        )
+        if found
+        else pl.DataFrame(schema={**schema, "_n_date": pl.Date, "_n_address": pl.String, "_n_ward": pl.String})
+    )
+    return rows.join(newest, on=list(schema), how="left", maintain_order="left")
+
+
+def _earlier_sentence() -> pl.Expr:
+    """What an unresolved_address item of an earlier version says (``_one_per_question``): 'an earlier version of this
+    record (its <date> extract); its newest version (its <date> extract) has another address: <address>, <in ward
+    <w> | still without a ward>: place this address (where the record was then) or dismiss it'."""
+    return pl.concat_str(
+        pl.lit("an earlier version of this record (its "),
+        pl.col("extract_date").cast(pl.String),
+        pl.lit(" extract); its newest version (its "),
+        pl.col("_n_date").cast(pl.String),
+        pl.lit(" extract) has another address: "),
+        pl.col("_n_address").fill_null("(none)"),
+        pl.when(pl.col("_n_ward").is_not_null())
+        .then(pl.lit(", in ward ") + pl.col("_n_ward"))
+        .otherwise(pl.lit(", still without a ward")),
+        pl.lit(": place this address (where the record was then) or dismiss it"),
     )
 
 
@@ -669,8 +727,9 @@ def _fields_per_record(rows: pl.DataFrame, flag: pl.Expr, values: pl.Expr) -> pl
 def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
     """Items that block their one record: candidate wards only where the record has no ward. A question asked again
     after a 'fixed_at_source' (``_refixed``) says so after the summary."""
-    if "_refixed" in frame.columns:
-        summary = pl.concat_str(summary, pl.lit("; ") + pl.col("_refixed"), ignore_nulls=True)
+    for note in ("_refixed", "_earlier"):
+        if note in frame.columns:
+            summary = pl.concat_str(summary, pl.lit("; ") + pl.col(note), ignore_nulls=True)
     return frame.with_columns(
         pl.when(pl.col("new_uid").is_not_null())
         .then(pl.lit([], pl.List(pl.String)))
@@ -678,7 +737,7 @@ def _single_record(frame: pl.DataFrame, summary: pl.Expr) -> pl.DataFrame:
         .alias("candidates"),
         pl.lit(1, pl.UInt32).alias("records_blocked"),
         summary.alias("summary"),
-    ).drop("_refixed", strict=False)
+    ).drop("_refixed", "_earlier", strict=False)
 
 
 def quarantined_row(inputs: ReviewInputs) -> pl.DataFrame:
