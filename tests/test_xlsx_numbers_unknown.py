@@ -10,6 +10,7 @@ a new export (one being written over the file being read) or by a longer export;
 from __future__ import annotations
 
 import logging
+import os
 
 import fastexcel
 import pytest
@@ -24,11 +25,13 @@ from tests.test_row_contracts import MIXED_COLUMNS, _catalogue, _load, _person
 MAYBE = {"personal_id": 5, "old_id_number": 1}
 
 
-def _replaced_during_the_second_read(monkeypatch, path, how: str) -> None:  # noqa: ANN001
+def _replaced_during_the_second_read(monkeypatch, path, how: str, keep_times: bool = False) -> None:  # noqa: ANN001
     """While the reader reads the sheet as booleans (the number-cell read), the file on disk is ``how``: 'being
     rewritten' (a new export has written its first 100 bytes so far) or 'longer' (a new export of the same sheet with
-    one more row); the original is put back after that read."""
-    original = path.read_bytes()
+    one more row); the original is put back after that read, with its modification time too when ``keep_times`` (a
+    replacement the file's size and time do not show: the ingest step fails a file whose size or time changed while
+    it was read, tests/test_ingest_file_settled.py)."""
+    original, times = path.read_bytes(), path.stat()
     if how == "being rewritten":
         replacement = original[:100]
     else:
@@ -53,6 +56,8 @@ def _replaced_during_the_second_read(monkeypatch, path, how: str) -> None:  # no
                 return self._reader.load_sheet(*args, **kwargs)
             finally:
                 path.write_bytes(original)
+                if keep_times:
+                    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
 
     monkeypatch.setattr(fastexcel, "read_excel", lambda source, *a, **k: Replaced(real(source, *a, **k)))
 
@@ -79,7 +84,7 @@ def test_a_failed_number_read_is_counted_never_silent(tmp_path, monkeypatch, how
 
 def test_counted_in_the_partition_note_the_warning_and_the_staged_metadata(tmp_path, monkeypatch, caplog):
     xlsx_with_number_cells(tmp_path / "n.xlsx")[0].close()
-    _replaced_during_the_second_read(monkeypatch, tmp_path / "n.xlsx", "being rewritten")
+    _replaced_during_the_second_read(monkeypatch, tmp_path / "n.xlsx", "being rewritten", keep_times=True)
     catalogue = _catalogue(tmp_path, "population", "xlsx", "n.xlsx", MIXED_COLUMNS, key_column="ma")
     (spec,) = load_catalogue([catalogue]).values()
     (extract,) = spec.extracts()
