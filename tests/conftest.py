@@ -18,6 +18,7 @@ PostgreSQL (``postgres_server`` / ``postgres_url`` / ``postgres_env``), one per 
 
 from __future__ import annotations
 
+import gc
 import glob
 import os
 import re
@@ -237,6 +238,18 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory):
     from tests.runhelpers import session_sample_run
 
     return session_sample_run(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def gc_frozen() -> Iterator[None]:
+    """The objects this process made before the test frozen out of the garbage collector's walks (``gc.freeze``)
+    while it runs: the benchmark helpers' ``gc.collect()`` before their timings walked them all (in a worker late in a
+    full run, millions: about 2 s a collection). What the test makes is collected as before."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 # pytest-xdist (``-n 2 --dist loadfile`` in pyproject.toml): each test file runs on one worker, so a module's

@@ -11,6 +11,8 @@ from pipelines._native import source_module
 from pipelines.reference import default_reference
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses
 
+pytestmark = pytest.mark.usefixtures("gc_frozen")  # the benchmarks' gc.collect() (tests/conftest.py)
+
 # These tests wrap the resolver's own functions: the Python source, where its calls go through them
 # (a compiled module calls its functions directly; pipelines/_native.py).
 r = source_module()

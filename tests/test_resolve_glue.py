@@ -13,6 +13,8 @@ from pipelines._native import source_module
 from pipelines.reference import load_reference
 from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
 
+pytestmark = pytest.mark.usefixtures("gc_frozen")  # the benchmarks' gc.collect() (tests/conftest.py)
+
 # The glue benchmark wraps the resolver's own functions: the Python source, where its calls go through them
 # (a compiled module calls its functions directly; pipelines/_native.py).
 r = source_module()

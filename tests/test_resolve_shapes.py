@@ -33,6 +33,7 @@ def test_shapes(idx, text, cut, shape):
     assert Shapes(idx).shape(text, cut) == shape
 
 
+@pytest.mark.usefixtures("gc_frozen")  # timed_reads' gc.collect() (tests/conftest.py)
 def test_timed_reads_count_every_read_and_restore_the_parser(idx):
     before = (r.read_tokens, r._read_tails, r._read_cut_tails, r._read_whole)
     addresses = pl.Series(
