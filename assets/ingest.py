@@ -116,20 +116,40 @@ def file_signature(path: Path | None) -> tuple[int, int] | None:
 
 def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_WAIT_MAX_S) -> None:  # noqa: ANN001
     """Wait while ``path`` was modified less than ``settle`` seconds ago (a copy in progress when a scheduled run
-    starts), saying so once; after ``max_wait`` seconds it is read anyway (a change during the read still fails it)."""
+    starts), saying so once; a file dated in the future (another machine's clock, a zip's local times read as UTC) is
+    read once it is left unchanged for ``settle`` seconds here, as the landing sensor reads it (assets/sensors.py);
+    after ``max_wait`` seconds it is read anyway (a change during the read still fails it)."""
     started, said = time.monotonic(), False
+    seen, seen_at = None, started
     while (found := file_signature(path)) is not None:
+        now = time.monotonic()
+        if found != seen:  # changed (or first seen): the time it is left unchanged counts from here
+            seen, seen_at = found, now
         age = time.time() - found[1] / 1e9
-        waited = time.monotonic() - started
-        if age >= settle or waited >= max_wait:
+        unchanged, waited = now - seen_at, now - started
+        if age >= settle or unchanged >= settle or waited >= max_wait:
             return
         if not said:
+            when = (
+                f"is dated {_ahead_words(-age)} in the future (another machine's clock?)"
+                if age < 0
+                else f"was modified {age:.0f} s ago"
+            )
             log.info(
-                f"{path.name} was modified {max(age, 0):.0f} s ago: waiting until it is left unchanged for {settle:g} s "
+                f"{path.name} {when}: waiting until it is left unchanged for {settle:g} s "
                 f"(${SETTLE_ENV}; at most {max_wait:g} s)"
             )
             said = True
-        time.sleep(min(settle - age, max_wait - waited, 5.0) + 0.05)
+        time.sleep(min(settle - max(age, unchanged), max_wait - waited, 5.0) + 0.05)
+
+
+def _ahead_words(seconds: float) -> str:
+    """How far ahead of this machine's clock a file is dated: '7 h', '12 min', '40 s'."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:.0f} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
 
 
 def unended_words(unended: tuple[int, int, str]) -> str:

@@ -142,3 +142,21 @@ def test_a_scheduled_run_waits_for_a_file_being_copied_and_a_chosen_run_does_not
         chosen, _ = _materialize(tmp_path, instance, {})  # `wardbridge run`, the UI: the operator chose the moment
         assert "waiting until it is left unchanged" not in chosen
     assert read_status(Warehouse(tmp_path / "wh"), "households")[KEY].state == "ok"
+
+
+def test_a_file_dated_in_the_future_is_read_once_left_unchanged_for_the_settle_time(tmp_path, caplog):
+    # a zip made at 09:00 in Hanoi, unzipped on a server whose clock says UTC: its files are dated 7 h ahead. The
+    # landing sensor reads such a file once it is unchanged since the tick that held it (assets/sensors.py); a
+    # scheduled run waited its longest wait (10 min) for each such partition, saying it was modified '0 s ago'
+    path = tmp_path / FILE
+    shutil.copy(SAMPLE_FILE, path)
+    ahead = time.time() + 7 * 3600
+    os.utime(path, (ahead, ahead))
+    log = logging.getLogger("settle_future")
+    with caplog.at_level(logging.INFO, logger="settle_future"):
+        started = time.monotonic()
+        ingest.wait_until_settled(path, 1.0, log, max_wait=8.0)
+        waited = time.monotonic() - started
+    assert 0.9 <= waited < 4, waited
+    assert re.search(rf"{re.escape(FILE)} is dated 7 h in the future \(another machine's clock\?\)", caplog.text)
+    assert "modified 0 s ago" not in caplog.text
