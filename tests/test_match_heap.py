@@ -97,3 +97,32 @@ def test_match_keeps_the_heap_for_its_run():
         assert seen and not any(seen), seen
         assert mmapped_by_a_large_array() >= 64_000_000
     """)
+
+
+def test_a_threads_heaps_are_kept_inside_and_unmapped_again_after():
+    # a thread allocates from an arena of its own, grown by heaps of at most 64 MiB: a second 40 MB array needs a heap
+    # of its own, which glibc unmaps once the array is freed unless the top pad is a heap's size (blocking's and
+    # compare's threads make such arrays by the hundred at 1M people)
+    _in_a_fresh_process("""
+        import threading
+
+        def heap_given_back():
+            out = []
+
+            def work():
+                first = np.ones(5_000_000)  # 40 MB in the thread's first heap
+                second = np.ones(5_000_000)  # 40 MB more: another heap
+                held = _libc.mallinfo2().arena
+                del second
+                out.append(held - _libc.mallinfo2().arena)
+                del first
+
+            thread = threading.Thread(target=work)
+            thread.start()
+            thread.join()
+            return out[0]
+
+        with memory.large_arrays_on_the_heap():
+            assert heap_given_back() == 0
+        assert heap_given_back() >= 40_000_000
+    """)
