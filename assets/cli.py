@@ -676,7 +676,7 @@ def _run_all(  # noqa: ANN202
         for problem in unfilled:
             echo(f"wardbridge: nothing ran: {problem}")
         echo(
-            "wardbridge: set the variables in the environment (docs/guide/ingestion-catalogue.md), "
+            "wardbridge: set the variables in the environment (docs/ingestion.md: a database source's url), "
             "or leave the source out (--catalogue FILE)"
         )
         return None
