@@ -281,6 +281,8 @@ def _one_per_question(
             )
             out = out.with_columns(pl.when(again).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
         out = out.drop("_fixed_on", "_fixed_by", "_fixed_in")
+    if kind == "unresolved_address":
+        out = _returned_after_dismiss(out, inputs, decisions, audit)
     out = (
         out.with_columns(pl.col("_before").is_not_null().alias("_published_before"))
         if "_answered" in out.columns
@@ -289,13 +291,15 @@ def _one_per_question(
     return out.drop("_before", *_VERSION_COLUMNS).with_columns(pl.lit(kind).alias("kind"))
 
 
-def _fixed_at_source(decisions: pl.DataFrame | None, audit: pl.DataFrame | None = None) -> pl.DataFrame:
-    """item_id, _fixed_on, _fixed_by, _fixed_in: the items closed by a 'fixed_at_source' decision, its date, reviewer
-    and where it was written (decisions.where_decided; null without ``audit``)."""
+def _fixed_at_source(
+    decisions: pl.DataFrame | None, audit: pl.DataFrame | None = None, decision: str = "fixed_at_source"
+) -> pl.DataFrame:
+    """item_id, _fixed_on, _fixed_by, _fixed_in: the items closed by a 'fixed_at_source' decision (or ``decision``),
+    its date, reviewer and where it was written (decisions.where_decided; null without ``audit``)."""
     schema = {"item_id": pl.String, "_fixed_on": pl.Date, "_fixed_by": pl.String, "_fixed_in": pl.String}
     if decisions is None or not decisions.height or not {"state", "decision", "decided_on"} <= set(decisions.columns):
         return pl.DataFrame(schema=schema)
-    fixed = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == "fixed_at_source")).unique(
+    fixed = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") == decision)).unique(
         "item_id", keep="last", maintain_order=True
     )
     by = pl.col("reviewer") if "reviewer" in fixed.columns else pl.lit(None, pl.String)
@@ -304,6 +308,103 @@ def _fixed_at_source(decisions: pl.DataFrame | None, audit: pl.DataFrame | None 
         fixed.select("item_id", pl.col("decided_on").cast(pl.Date).alias("_fixed_on"), by.alias("_fixed_by"))
         .join(written.rename({"decided_in": "_fixed_in"}), on="item_id", how="left", maintain_order="left")
         .cast(schema)
+    )
+
+
+def _returned_after_dismiss(
+    out: pl.DataFrame, inputs: ReviewInputs, decisions: pl.DataFrame | None, audit: pl.DataFrame | None
+) -> pl.DataFrame:
+    """``out`` (unresolved_address items of ``_one_per_question``) where an item closed by a 'dismiss' is asked again,
+    an item of its own saying so (``_refixed``: :func:`_returned_sentence`): its record had moved to another address
+    (or a ward) and a version dated after the dismiss brings the dismissed address back, none of its versions since
+    that return having been seen before the dismiss. The official dismissed where the record was then (the item an
+    earlier version asks: 'place this address (where the record was then) or dismiss it'), not where it is now; a
+    dismiss of the address while the record had it, or after it came back, stands."""
+    dismissed = _fixed_at_source(decisions, audit, "dismiss")
+    if not dismissed.height or not out.height:
+        return out
+    cand = (
+        out.select("item_id", "registry", "source_id", "source_key", "question_key", "extract_date")
+        .join(dismissed.select("item_id", "_fixed_on"), on="item_id")
+        .filter(pl.col("extract_date") > pl.col("_fixed_on"))
+    )
+    if not cand.height:
+        return out
+    record = ["registry", "source_id", "source_key"]
+    needed = ("source_id", "source_key", "extract_date", "address", "ward_status")
+    versions = [
+        frame.select(needed)
+        .with_columns(pl.lit(registry).alias("registry"))
+        .join(cand.select(record).unique(), on=record, how="semi")
+        for registry, frame in inputs.staged.items()
+        if set(needed) <= set(frame.columns)
+    ]
+    if not versions:
+        return out
+    seen = pl.concat(versions, how="diagonal_relaxed")
+    seen = seen.with_columns(
+        pl.when(pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES))
+        .then(question_keys(seen, "unresolved_address"))
+        .alias("_q"),
+        pl.col("extract_date").alias("_v_date"),
+    ).select(*record, "_q", "_v_date")
+    paired = cand.join(seen, on=record).filter(pl.col("_v_date") <= pl.col("extract_date"))
+    same = pl.col("_q").is_not_null() & (pl.col("_q") == pl.col("question_key"))
+    # the last version before this one with another question (another address, or a ward): where the record was
+    moved = paired.filter(~same).group_by("item_id", "question_key").agg(pl.col("_v_date").max().alias("_moved"))
+    back = (
+        paired.join(moved, on=["item_id", "question_key"])
+        .filter(same & (pl.col("_v_date") > pl.col("_moved")))
+        .group_by("item_id", "question_key", "_fixed_on")
+        .agg(pl.col("_v_date").min().alias("_back_on"))
+        .filter(pl.col("_back_on") > pl.col("_fixed_on"))
+        .select("item_id", "question_key", pl.lit(True).alias("_returned"))
+    )
+    if not back.height:
+        return out
+    out = (
+        out.join(back, on=["item_id", "question_key"], how="left", maintain_order="left")
+        .join(dismissed, on="item_id", how="left", maintain_order="left")
+        .with_columns(pl.col("_returned").fill_null(False))
+    )
+    fresh = item_ids(
+        out.with_columns(pl.col("item_id").alias("_dismissed_item")),
+        "unresolved_address",
+        ["question_key", "_dismissed_item"],
+    )
+    note = (
+        pl.concat_str(pl.col("_refixed"), pl.lit("; ") + _returned_sentence(), ignore_nulls=True)
+        if "_refixed" in out.columns
+        else _returned_sentence()
+    )
+    out = out.with_columns(
+        pl.when("_returned")
+        .then(note)
+        .otherwise(pl.col("_refixed") if "_refixed" in out.columns else None)
+        .alias("_refixed"),
+        pl.when("_returned").then(fresh).otherwise(pl.col("item_id")).alias("item_id"),
+    )
+    return out.drop("_returned", "_fixed_on", "_fixed_by", "_fixed_in")
+
+
+def _returned_sentence() -> pl.Expr:
+    """What an address asked again after a 'dismiss' says (:func:`_returned_after_dismiss`): 'asked again: dismissed on
+    <date> by <reviewer> (item <id>, <file> row <n>) while the record had moved from it, but the <date> extract of
+    <source> has this address again: place it or dismiss it'."""
+    said = pl.concat_str(
+        pl.concat_str(pl.lit("item "), pl.col("item_id")), pl.col("_fixed_in"), separator=", ", ignore_nulls=True
+    )
+    return pl.concat_str(
+        pl.lit("asked again: dismissed on "),
+        pl.col("_fixed_on").cast(pl.String),
+        pl.when(pl.col("_fixed_by").is_not_null()).then(pl.lit(" by ") + pl.col("_fixed_by")).otherwise(pl.lit("")),
+        pl.lit(" ("),
+        said,
+        pl.lit(") while the record had moved from it, but the "),
+        pl.col("extract_date").cast(pl.String),
+        pl.lit(" extract"),
+        pl.when(pl.col("source_id").is_not_null()).then(pl.lit(" of ") + pl.col("source_id")).otherwise(pl.lit("")),
+        pl.lit(" has this address again: place it or dismiss it"),
     )
 
 
