@@ -832,7 +832,8 @@ def match(
     # 1M people, 3 alternated pairs, 6.10 / 6.13 / 5.90 -> 5.89 / 5.93 / 5.81 s wall (NUMPY_MADVISE_HUGEPAGE=0 for
     # the whole process, in an earlier window: 6.61 / 6.61 / 6.15 -> 5.64 / 5.77 / 5.83 s), the same outputs. And
     # glibc's heap kept for the run (memory.large_arrays_on_the_heap).
-    with for_a_match_run():
+    # (the threads' heaps kept only in one piece: in shards the peak is what matters, memory.thread_heaps_kept)
+    with for_a_match_run(shard_setting(frame.height, shards, by_pairs=shard_pairs is not None) == 1):
         try:
             return _match(
                 frame,

@@ -14,7 +14,7 @@ import ctypes.util
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
@@ -100,6 +100,7 @@ _TOP_PAD_AFTER = 128 * 1024
 _MMAP_THRESHOLD_AFTER = 32 * 1024 * 1024
 _HEAP_LOCK = threading.Lock()
 _heap_depth = 0
+_pad_depth = 0
 
 
 def give_back() -> None:
@@ -122,10 +123,7 @@ def large_arrays_on_the_heap() -> Iterator[None]:
     glibc.malloc.trim_threshold=4294967296`` for the process, 3 alternated pairs: 5.83 / 5.78 / 5.68 -> 5.53 / 5.49
     / 5.39 s wall, page faults 1.50M -> 1.21-1.25M, the same outputs and peak; this code, 3 pairs: 5.82 / 5.64 /
     5.68 -> 5.48 / 5.45 / 5.53 s; 3M, one pair: match() 32.0 -> 29.3 s, the process 34.1 -> 31.5 s, peak 5,260 ->
-    5,277 MiB. The threads' arenas keep their heaps too (a top pad of a heap's size, ``_THREAD_HEAP``): at 1M people
-    (edc1480), 4 alternated pairs, 5.53 / 5.27 / 5.29 / 5.28 -> 5.11 / 5.04 / 5.02 / 4.98 s wall, 9.57 / 9.35 / 9.21 /
-    9.24 -> 9.09 / 8.83 / 8.85 / 8.79 CPU s, page faults 0.99-1.05M -> 0.76-0.80M, peak 1,946-1,972 -> 2,070-2,094
-    MiB, the same outputs. Nothing elsewhere than glibc."""
+    5,277 MiB. The threads' arenas' heaps: ``thread_heaps_kept``. Nothing elsewhere than glibc."""
     global _heap_depth  # noqa: PLW0603 - one allocator per process
     if _MALLOPT is None:
         yield
@@ -134,7 +132,6 @@ def large_arrays_on_the_heap() -> Iterator[None]:
         if not _heap_depth:
             _MALLOPT(_M_MMAP_MAX, 0)
             _MALLOPT(_M_TRIM_THRESHOLD, 2**31 - 1)
-            _MALLOPT(_M_TOP_PAD, _THREAD_HEAP)
         _heap_depth += 1
     try:
         yield
@@ -145,13 +142,41 @@ def large_arrays_on_the_heap() -> Iterator[None]:
                 _MALLOPT(_M_MMAP_MAX, 65536)
                 _MALLOPT(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_AFTER)
                 _MALLOPT(_M_TRIM_THRESHOLD, 2 * _MMAP_THRESHOLD_AFTER)
-                _MALLOPT(_M_TOP_PAD, _TOP_PAD_AFTER)
                 give_back()
 
 
 @contextmanager
-def for_a_match_run() -> Iterator[None]:
-    """Both settings for engine.match's whole run: small pages (compare, fit and entities make fresh arrays of
-    millions of rows too, not only blocking) and glibc's heap kept."""
-    with small_pages(), large_arrays_on_the_heap():
+def thread_heaps_kept() -> Iterator[None]:
+    """The heaps of the threads' arenas kept while the block runs (``large_arrays_on_the_heap`` keeps the main one):
+    every thread but the main one allocates from an arena of its own, grown by heaps of at most 64 MiB, and glibc
+    unmaps such a heap once all of it is free unless the top pad is as large (malloc.c ``heap_trim``), so blocking's,
+    u's and compare's threads made and dropped heaps all run long, each one faulted in afresh. The top pad is a heap's
+    size inside, glibc's default (128 kB) after. At 1M people (edc1480), 4 alternated pairs: 5.53 / 5.27 / 5.29 /
+    5.28 -> 5.11 / 5.04 / 5.02 / 4.98 s wall, 9.57 / 9.35 / 9.21 / 9.24 -> 9.09 / 8.83 / 8.85 / 8.79 CPU s, page
+    faults 0.99-1.05M -> 0.76-0.80M, peak 1,946-1,972 -> 2,070-2,094 MiB, the same outputs; at 3M people (sharded),
+    one pair: 53.7 -> 50.6 CPU s, peak 5,696 -> 6,058 MiB, so runs in shards (where the peak is what matters) leave
+    it out (``for_a_match_run``)."""
+    global _pad_depth  # noqa: PLW0603 - one allocator per process
+    if _MALLOPT is None:
+        yield
+        return
+    with _HEAP_LOCK:
+        if not _pad_depth:
+            _MALLOPT(_M_TOP_PAD, _THREAD_HEAP)
+        _pad_depth += 1
+    try:
+        yield
+    finally:
+        with _HEAP_LOCK:
+            _pad_depth -= 1
+            if not _pad_depth:
+                _MALLOPT(_M_TOP_PAD, _TOP_PAD_AFTER)
+
+
+@contextmanager
+def for_a_match_run(in_one_piece: bool = True) -> Iterator[None]:
+    """The settings for engine.match's whole run: small pages (compare, fit and entities make fresh arrays of
+    millions of rows too, not only blocking) and glibc's heap kept; ``in_one_piece`` (not in shards): the threads'
+    heaps kept too."""
+    with small_pages(), large_arrays_on_the_heap(), thread_heaps_kept() if in_one_piece else nullcontext():
         yield
