@@ -88,3 +88,29 @@ def test_an_address_dismissed_while_the_record_had_it_stays_dismissed(tmp_path):
     audit, decisions = _decide(tmp_path / "dec2", old_item, "dismiss", dt.date(2027, 1, 3), nov.item_keys)
     jan = build_queues(_inputs(back), decisions, nov.item_keys, NOW, audit=audit)
     assert [key for key, _ in _open(jan).values()] == [f"population_718@{NOV}#6"]
+
+
+def test_an_earlier_address_goes_to_the_ward_its_record_is_in_now(tmp_path):
+    # the source put the ward in (or the record moved to a ward found): the earlier version's address item names that
+    # ward; it is its candidate, so that ward's files show it (before: no candidate, wards/unplaced/ only, the ward
+    # whose official knows the record never saw it)
+    rows = _staged({OCT: OLD, NOV: OLD}).with_columns(
+        pl.when(pl.col("extract_date") == NOV).then(pl.lit(v, pl.String)).otherwise(pl.col(c)).alias(c)
+        for c, v in {
+            "address": "451/26/17 Thùy Vân, Phường Tân An",
+            "old_uid": "pre2025:25747",
+            "new_uid": "2025:25747",
+            "ward_status": "resolved",
+            "ward_reason": None,
+        }.items()
+    )
+    built = build_queues(_inputs(rows), effective_decisions(empty_audit(), None), None, NOW)
+    items = built.items.filter(pl.col("kind") == "unresolved_address")
+    assert items["record_key"].to_list() == [f"population_718@{OCT}#6"]
+    assert "in ward 2025:25747" in items["summary"][0]
+    assert items["candidates"].to_list() == [["2025:25747"]]
+    # an earlier address whose record has no ward now either: no candidate made up
+    other = build_queues(
+        _inputs(_staged({OCT: OLD, NOV: OTHER})), effective_decisions(empty_audit(), None), None, NOW
+    ).items.filter(pl.col("kind") == "unresolved_address")
+    assert other["candidates"].to_list() == [[], []]

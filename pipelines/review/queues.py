@@ -243,6 +243,13 @@ def _one_per_question(
         superseded = every.filter(is_earlier).join(newest.select("question_key"), on="question_key", how="anti")
         if superseded.height:
             noted = _with_newest_version(superseded, inputs.staged).with_columns(_earlier_sentence().alias("_earlier"))
+            if "candidates" in noted.columns:  # the ward its record is in now: that ward's files show the item
+                noted = noted.with_columns(
+                    pl.when(pl.col("candidates").list.len().fill_null(0).eq(0) & pl.col("_n_ward").is_not_null())
+                    .then(pl.concat_list(pl.col("_n_ward")))
+                    .otherwise(pl.col("candidates"))
+                    .alias("candidates")
+                )
             newest = pl.concat([newest, noted.select(*newest.columns, "_earlier")], how="diagonal_relaxed")
     newest = (
         newest.sort(["extract_date", "record_key"], descending=True, nulls_last=True)
