@@ -398,20 +398,8 @@ def _returned_sentence() -> pl.Expr:
     """What an address asked again after a 'dismiss' says (:func:`_returned_after_dismiss`): 'asked again: dismissed on
     <date> by <reviewer> (item <id>, <file> row <n>) while the record had moved from it, but the <date> extract of
     <source> has this address again: place it or dismiss it'."""
-    said = pl.concat_str(
-        pl.concat_str(pl.lit("item "), pl.col("item_id")), pl.col("_fixed_in"), separator=", ", ignore_nulls=True
-    )
-    return pl.concat_str(
-        pl.lit("asked again: dismissed on "),
-        pl.col("_fixed_on").cast(pl.String),
-        pl.when(pl.col("_fixed_by").is_not_null()).then(pl.lit(" by ") + pl.col("_fixed_by")).otherwise(pl.lit("")),
-        pl.lit(" ("),
-        said,
-        pl.lit(") while the record had moved from it, but the "),
-        pl.col("extract_date").cast(pl.String),
-        pl.lit(" extract"),
-        pl.when(pl.col("source_id").is_not_null()).then(pl.lit(" of ") + pl.col("source_id")).otherwise(pl.lit("")),
-        pl.lit(" has this address again: place it or dismiss it"),
+    return _asked_again_sentence(
+        "dismissed", ") while the record had moved from it, but the ", " has this address again: place it or dismiss it"
     )
 
 
@@ -419,23 +407,30 @@ def _refixed_sentence() -> pl.Expr:
     """What a question asked again after a 'fixed_at_source' says (``_one_per_question``): 'asked again: marked fixed at
     source on <date> by <reviewer> (item <id>, <file> row <n>), but the <date> extract of <source> still has it: check
     the old system (the correction may not have been saved) before deciding again'."""
+    return _asked_again_sentence(
+        "marked fixed at source",
+        "), but the ",
+        " still has it: check the old system (the correction may not have been saved) before deciding again",
+    )
+
+
+def _asked_again_sentence(decided: str, but: str, ask: str) -> pl.Expr:
+    """'asked again: <decided> on <_fixed_on> by <_fixed_by> (item <item_id>, <_fixed_in><but><extract_date> extract
+    of <source_id><ask>', the parts whose column is null left out."""
     said = pl.concat_str(
-        pl.concat_str(pl.lit("item "), pl.col("item_id")),
-        pl.col("_fixed_in"),
-        separator=", ",
-        ignore_nulls=True,
+        pl.concat_str(pl.lit("item "), pl.col("item_id")), pl.col("_fixed_in"), separator=", ", ignore_nulls=True
     )
     return pl.concat_str(
-        pl.lit("asked again: marked fixed at source on "),
+        pl.lit(f"asked again: {decided} on "),
         pl.col("_fixed_on").cast(pl.String),
         pl.when(pl.col("_fixed_by").is_not_null()).then(pl.lit(" by ") + pl.col("_fixed_by")).otherwise(pl.lit("")),
         pl.lit(" ("),
         said,
-        pl.lit("), but the "),
+        pl.lit(but),
         pl.col("extract_date").cast(pl.String),
         pl.lit(" extract"),
         pl.when(pl.col("source_id").is_not_null()).then(pl.lit(" of ") + pl.col("source_id")).otherwise(pl.lit("")),
-        pl.lit(" still has it: check the old system (the correction may not have been saved) before deciding again"),
+        pl.lit(ask),
     )
 
 
