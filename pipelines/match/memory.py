@@ -13,7 +13,7 @@ import ctypes
 import ctypes.util
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 
 import numpy as np
@@ -99,8 +99,7 @@ _TOP_PAD_AFTER = 128 * 1024
 # call fixes them; left at its 128 kB default, every later array of the process would be a fresh mmap)
 _MMAP_THRESHOLD_AFTER = 32 * 1024 * 1024
 _HEAP_LOCK = threading.Lock()
-_heap_depth = 0
-_pad_depth = 0
+_depth: dict[str, int] = {}  # setting -> how many blocks hold it (nested runs: match() inside match())
 
 
 def give_back() -> None:
@@ -124,25 +123,19 @@ def large_arrays_on_the_heap() -> Iterator[None]:
     / 5.39 s wall, page faults 1.50M -> 1.21-1.25M, the same outputs and peak; this code, 3 pairs: 5.82 / 5.64 /
     5.68 -> 5.48 / 5.45 / 5.53 s; 3M, one pair: match() 32.0 -> 29.3 s, the process 34.1 -> 31.5 s, peak 5,260 ->
     5,277 MiB. The threads' arenas' heaps: ``thread_heaps_kept``. Nothing elsewhere than glibc."""
-    global _heap_depth  # noqa: PLW0603 - one allocator per process
-    if _MALLOPT is None:
+
+    def keep() -> None:
+        _MALLOPT(_M_MMAP_MAX, 0)
+        _MALLOPT(_M_TRIM_THRESHOLD, 2**31 - 1)
+
+    def put_back() -> None:
+        _MALLOPT(_M_MMAP_MAX, 65536)
+        _MALLOPT(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_AFTER)
+        _MALLOPT(_M_TRIM_THRESHOLD, 2 * _MMAP_THRESHOLD_AFTER)
+        give_back()
+
+    with _held("heap", keep, put_back):
         yield
-        return
-    with _HEAP_LOCK:
-        if not _heap_depth:
-            _MALLOPT(_M_MMAP_MAX, 0)
-            _MALLOPT(_M_TRIM_THRESHOLD, 2**31 - 1)
-        _heap_depth += 1
-    try:
-        yield
-    finally:
-        with _HEAP_LOCK:
-            _heap_depth -= 1
-            if not _heap_depth:
-                _MALLOPT(_M_MMAP_MAX, 65536)
-                _MALLOPT(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_AFTER)
-                _MALLOPT(_M_TRIM_THRESHOLD, 2 * _MMAP_THRESHOLD_AFTER)
-                give_back()
 
 
 @contextmanager
@@ -156,21 +149,28 @@ def thread_heaps_kept() -> Iterator[None]:
     faults 0.99-1.05M -> 0.76-0.80M, peak 1,946-1,972 -> 2,070-2,094 MiB, the same outputs; at 3M people (sharded),
     one pair: 53.7 -> 50.6 CPU s, peak 5,696 -> 6,058 MiB, so runs in shards (where the peak is what matters) leave
     it out (``for_a_match_run``)."""
-    global _pad_depth  # noqa: PLW0603 - one allocator per process
+    with _held("top_pad", lambda: _MALLOPT(_M_TOP_PAD, _THREAD_HEAP), lambda: _MALLOPT(_M_TOP_PAD, _TOP_PAD_AFTER)):
+        yield
+
+
+@contextmanager
+def _held(setting: str, on: Callable[[], None], off: Callable[[], None]) -> Iterator[None]:
+    """``on()`` when the first block holding ``setting`` starts, ``off()`` when the last one ends (one allocator per
+    process: nested and concurrent runs share it); nothing where glibc's mallopt is missing."""
     if _MALLOPT is None:
         yield
         return
     with _HEAP_LOCK:
-        if not _pad_depth:
-            _MALLOPT(_M_TOP_PAD, _THREAD_HEAP)
-        _pad_depth += 1
+        if not _depth.get(setting):
+            on()
+        _depth[setting] = _depth.get(setting, 0) + 1
     try:
         yield
     finally:
         with _HEAP_LOCK:
-            _pad_depth -= 1
-            if not _pad_depth:
-                _MALLOPT(_M_TOP_PAD, _TOP_PAD_AFTER)
+            _depth[setting] -= 1
+            if not _depth[setting]:
+                off()
 
 
 @contextmanager
