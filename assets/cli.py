@@ -167,7 +167,7 @@ def warehouse_to_itself(instance, home: Path, warehouse_dir: Path, note):  # noq
 
 
 EXIT_CODES = """Exit codes: 0 every run succeeded; 1 a run failed (a check, an extract, a step: the summary names
-each); 2 usage error (bad option, missing file, $WARDBRIDGE_PSEUDONYM_KEY shorter than 16 bytes); 3 nothing ran (the catalogue, the definitions or the Dagster
+each), or an extract's load did not finish; 2 usage error (bad option, missing file, $WARDBRIDGE_PSEUDONYM_KEY shorter than 16 bytes); 3 nothing ran (the catalogue, the definitions or the Dagster
 instance could not be loaded, a SQL source's URL names an environment variable that is not set, or the warehouse
 folder cannot be written); 130 interrupted by Ctrl-C (143 by SIGTERM): the runs after it did not start."""
 
@@ -294,7 +294,7 @@ def run(
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         echo(
             "wardbridge: interrupted (Ctrl-C) while the summary was printed: the runs had finished "
-            f"({'all succeeded' if summary.success else 'one failed'}); see the Dagster UI or run `wardbridge run` again"
+            f"({'all succeeded' if summary.success else 'not everything succeeded'}); see the Dagster UI or run `wardbridge run` again"
         )
         raise SystemExit(128 + signal.SIGINT) from None
     except BrokenPipeError:  # the reader went away (`wardbridge run | head -1`): nothing more to say, no traceback

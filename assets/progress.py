@@ -280,7 +280,9 @@ class RunSummary:
 
     @property
     def success(self) -> bool:
-        return all(r["success"] for r in self.runs) and not self.skipped
+        """Every run succeeded, none was skipped, and no partition is left with a load that did not finish: a
+        partition left 'loading' holds rows nobody counted (exit 1, so a scheduler's wrapper sees it too)."""
+        return all(r["success"] for r in self.runs) and not self.skipped and not self.unfinished
 
     def skip(self, job: str, because: list[str]) -> None:
         """Record a job ``wardbridge run`` did not start because the jobs ``because`` (upstream) failed."""
@@ -508,7 +510,12 @@ class RunSummary:
         """The summary for people; ``errors_only``: just the failures and where to look (``--quiet`` on failure)."""
         failed = [r for r in self.runs if not r["success"]]
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
-        state = "SUCCEEDED" if self.success else f"FAILED ({len(failed)} of {len(self.runs)} runs failed{skipped})"
+        unfinished_loads = f", {len(self.unfinished)} load(s) did not finish" if self.unfinished else ""
+        state = (
+            "SUCCEEDED"
+            if self.success
+            else f"FAILED ({len(failed)} of {len(self.runs)} runs failed{skipped}{unfinished_loads})"
+        )
         head = f"wardbridge run {state} in {time.perf_counter() - self.started:.0f}s"
         problems = [f"  {p.line()}" for p in self.problems] + self.damaged_lines()
         where = [

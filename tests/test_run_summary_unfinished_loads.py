@@ -54,3 +54,16 @@ def test_no_unfinished_load_no_line(tmp_path):
     summary = RunSummary(warehouse=tmp_path / "wh", home=tmp_path)
     summary.read_unfinished_loads()  # no warehouse yet
     assert summary.unfinished == [] and not any("LOADING" in line for line in summary.lines())
+
+
+def test_an_unfinished_load_fails_the_run_with_exit_1(tmp_path):
+    """Every job succeeded, but a partition still says 'loading': its rows are not counted as read, so `wardbridge
+    run` says FAILED and exits 1 (before, 0: a scheduler's wrapper saw a success)."""
+    summary = _summary(tmp_path)
+    summary.runs.append({"job": "wardbridge_main", "run_id": "r5", "success": True, "seconds": 1.0})
+    assert not summary.success
+    assert summary.as_dict()["exit_code"] == 1
+    head = summary.lines(errors_only=True)[0]
+    assert "FAILED (0 of 1 runs failed, 1 load(s) did not finish)" in head, head
+    summary.unfinished = []  # the same run without it: a success
+    assert summary.success and summary.as_dict()["exit_code"] == 0
