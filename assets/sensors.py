@@ -52,6 +52,7 @@ from assets.ingest import (
     SETTLE_ENV,
     Listing,
     catalogue_paths,
+    file_signature,
     gone_keys,
     partitions_name,
     settle_seconds,
@@ -131,12 +132,13 @@ def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str
 
 
 def _signature(path: Path) -> tuple[str, float] | None:
-    """("size:mtime", seconds since its last modification) of a file, None when it is gone."""
-    try:
-        stat = path.stat()
-    except OSError:
+    """("size:mtime_ns" as the cursor keeps it, seconds since its last modification) of a file (the ingest's
+    ``file_signature``), None when it is gone."""
+    found = file_signature(path)
+    if found is None:
         return None
-    return f"{stat.st_size}:{stat.st_mtime_ns}", time.time() - stat.st_mtime
+    size, mtime_ns = found
+    return f"{size}:{mtime_ns}", time.time() - mtime_ns / 1e9
 
 
 def _being_written(files: dict[str, str], held: dict[str, str], settle: float) -> dict[str, tuple[str, float, str]]:
