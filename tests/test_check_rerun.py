@@ -168,8 +168,8 @@ STATISTICS = next(a for a in EXPORT_ASSETS if a.op.name == "export_statistics")
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """A copy of the sample's published warehouse (tests/marts_fixture.py) with the statistics export its run's
-    wardbridge_exports job published (copied, not exported again: with that export and its gate, this fixture took 3.2 s at
-    18:36 on 2026-12-06); the other recipients' packages are left out."""
+    wardbridge_exports job published (copied, not exported again: with that export and its gate, this fixture
+    took 3.2 s at 18:36 on 2026-12-06); the other recipients' packages are left out."""
     import shutil
 
     from tests.marts_fixture import sample_marts
