@@ -114,6 +114,26 @@ def file_signature(path: Path | None) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
+# the file a dBase table's memo texts are read from beside it (FoxPro .fpt, dBase III / IV .dbt), any case
+DBF_SIDECARS = (".fpt", ".dbt")
+
+
+def extract_signature(path: Path | None) -> tuple[tuple[str, int, int], ...] | None:
+    """(name, size, modification time in ns) of an extract's file and, for a dBase table, of the memo file read with
+    it: a memo rewritten while the table is read changes it as the table would. None for a database extract or a file
+    that is gone."""
+    found = file_signature(path)
+    if path is None or found is None:
+        return None
+    files = [(path.name, *found)]
+    if path.suffix.lower() == ".dbf":
+        wanted = {(path.stem + suffix).lower() for suffix in DBF_SIDECARS}
+        for side in sorted(p for p in path.parent.iterdir() if p.name.lower() in wanted):
+            if (side_found := file_signature(side)) is not None:
+                files.append((side.name, *side_found))
+    return tuple(files)
+
+
 def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_WAIT_MAX_S) -> None:  # noqa: ANN001
     """Wait while ``path`` was modified less than ``settle`` seconds ago (a copy in progress when a scheduled run
     starts), saying so once; a file dated in the future (another machine's clock, a zip's local times read as UTC) is
@@ -409,7 +429,7 @@ def ingest_partition(  # noqa: ANN001
     location = extract.location
     if settle > 0 and extract.file is not None:
         wait_until_settled(extract.file, settle, log)
-    before = file_signature(extract.file)
+    before = extract_signature(extract.file)
     try:
         loaded = load_raw(extract, run_id)
     except Exception as exc:  # noqa: BLE001 - this partition fails, the others go on
@@ -433,7 +453,7 @@ def ingest_partition(  # noqa: ANN001
         )
         _fail(wh, outcome, log, status)
         return
-    if before is not None and file_signature(extract.file) != before:  # rows of two versions of the file, or cut
+    if before is not None and extract_signature(extract.file) != before:  # rows of two versions of the file, or cut
         status = PartitionStatus(
             key, registry, "failed", CHANGED_WHILE_READ, location, loaded.frame.height, run_id=run_id
         )
