@@ -73,17 +73,27 @@ def _env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def test_run_stops_before_any_job_when_a_sql_variable_is_unset(tmp_path):
+@pytest.fixture(scope="module")
+def unset_variable_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One real `wardbridge run` on a catalogue whose SQL URL names an unset variable (and a set secret one),
+    with `--log-level Info` spelled in mixed case: the two tests below read it (one process, not two of the same
+    options and catalogue; each was ~2.3 s of a -n 0 run)."""
+    tmp_path = tmp_path_factory.mktemp("unset_variable")
     catalogue = _sql_catalogue(tmp_path, "postgresql+psycopg://u:${WB_TEST_PW}@${WB_TEST_NOPE_HOST}/db")
-    home, warehouse = tmp_path / "home", tmp_path / "wh"
     proc = subprocess.run(
-        [str(WARDBRIDGE), "run", "--dagster-home", str(home), "--warehouse", str(warehouse)]
-        + ["--catalogue", str(catalogue)],
+        [str(WARDBRIDGE), "run", "--dagster-home", str(tmp_path / "home"), "--warehouse", str(tmp_path / "wh")]
+        + ["--catalogue", str(catalogue), "--log-level", "Info"],
         env=_env(WB_TEST_PW=SECRET),
         capture_output=True,
         text=True,
         timeout=300,
     )
+    return tmp_path, proc
+
+
+def test_run_stops_before_any_job_when_a_sql_variable_is_unset(unset_variable_run):
+    tmp_path, proc = unset_variable_run
+    home, warehouse = tmp_path / "home", tmp_path / "wh"
     assert proc.returncode == 3, proc.stderr[-3000:]
     assert "nothing ran" in proc.stderr and "WB_TEST_NOPE_HOST" in proc.stderr and "pop_sql" in proc.stderr
     assert SECRET not in proc.stderr + proc.stdout
@@ -91,12 +101,13 @@ def test_run_stops_before_any_job_when_a_sql_variable_is_unset(tmp_path):
     assert not (home / "history").exists()  # refused before the Dagster instance (its run storage) was made
 
 
-def test_run_log_level_is_read_in_any_case(tmp_path):
+def test_run_log_level_is_read_in_any_case(tmp_path, unset_variable_run):
     """`--log-level debug` was refused ('Invalid value for --log-level'): the level names are read in any case.
     Each spelling parsed as `wardbridge run` parses its options (click's context of the command, in this process:
     the command is not invoked, so nothing of it reaches the tests run after this one), then one real process: `run`
     sets $WARDBRIDGE_CATALOGUE and $DAGSTER_HOME and changes directory, which in the test's own process would reach
-    the tests run after it. (Three real processes before: 16.8 s of a full run, the options read alike in each.)"""
+    the tests run after it. (Three real processes before: 16.8 s of a full run, the options read alike in each.)
+    The real process is the module's ``unset_variable_run`` (`--log-level Info`), shared with the test above."""
     from assets.cli import run
 
     catalogue = _sql_catalogue(tmp_path, "postgresql+psycopg://u@${WB_TEST_NOPE_HOST}/db")
@@ -106,13 +117,7 @@ def test_run_log_level_is_read_in_any_case(tmp_path):
         with run.make_context("run", [*args, "--log-level", level]) as ctx:
             assert ctx.params["log_level"] == level.upper()
     assert not (tmp_path / "home").exists() and not (tmp_path / "wh").exists()  # parsed only
-    proc = subprocess.run(
-        [str(WARDBRIDGE), "run", *args, "--log-level", "Info"],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    _, proc = unset_variable_run
     assert proc.returncode == 3, proc.stderr[-2000:]  # got past the options to the catalogue's unset variable
     assert "nothing ran" in proc.stderr and "WB_TEST_NOPE_HOST" in proc.stderr
 
