@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -70,6 +71,13 @@ def sample(tmp_path_factory):
 @pytest.fixture(scope="session")
 def inputs(sample):
     return read_inputs(Warehouse(sample[0]))
+
+
+@pytest.fixture(scope="module")
+def built(inputs):
+    """The marts of the sample's inputs with KEY (build_marts, which reads and changes no input), built once for
+    the tests that only read them or hand them to publish_marts."""
+    return build_marts(inputs, KEY)
 
 
 def _analytics(root: Path, sql: str) -> pl.DataFrame:
@@ -347,12 +355,37 @@ def test_a_failing_gate_keeps_the_previous_marts(sample, tmp_path):
     assert not list(wh.root.glob("*.tmp-*")) and not list((wh.root / "marts").glob(".analytics.*"))
 
 
-def test_the_restricted_mart_is_written_aside_in_a_private_folder(sample, tmp_path, monkeypatch):
-    """restricted.duckdb and its write-ahead log are written in a 0700 folder (the run's umask 027 would let the
-    analysts' group read person-level rows meanwhile); the folder is gone once the file is swapped in."""
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.sql("SELECT count(*) FROM marts.ward_summary").fetchone()[0], flush=True)
+sys.stdin.readline()  # hold the connection until told
+print(con.sql("SELECT sum(people) FROM marts.ward_summary").fetchone()[0], flush=True)
+"""
+
+
+@dataclass
+class Republished:
+    """What ``republished`` saw (each of the three tests below asserts its part)."""
+
+    root: Path
+    seen: dict[str, int]  # the folder's mode each DuckDB file of the first publication was written in (-1: the root)
+    leftovers_after_first: list[str]
+    restricted_after_first: bool
+    first: dict[str, bytes]  # the Parquet copies after the first publication
+    second: dict[str, bytes]  # after the second one
+    read_before: str  # the reader's first line, before the second publication
+    read_after: str  # its second line, after it (from the snapshot it kept open)
+
+
+@pytest.fixture(scope="module")
+def republished(sample, tmp_path_factory) -> Republished:
+    """A copy of the sample warehouse published twice with the same inputs and KEY: first under umask 022 with
+    store.write_duckdb spied on, then while a reader process holds analytics.duckdb open. Two publications for the
+    three tests below, which each published on their own copy (four publications of 2-3.5 s each)."""
     from pipelines.publish import store
 
-    wh = _copy(sample, tmp_path)
+    wh = _copy(sample, tmp_path_factory.mktemp("republished"))
     seen: dict[str, int] = {}
     write = store.write_duckdb
 
@@ -360,23 +393,46 @@ def test_the_restricted_mart_is_written_aside_in_a_private_folder(sample, tmp_pa
         seen[path.name] = stat.S_IMODE(path.parent.stat().st_mode) if path.parent != wh.root else -1
         return write(path, *args)
 
-    monkeypatch.setattr(store, "write_duckdb", spying)
-    old = os.umask(0o022)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(store, "write_duckdb", spying)
+        old = os.umask(0o022)
+        try:
+            publish_from_warehouse(wh, key=KEY, run_id="first")
+        finally:
+            os.umask(old)
+    leftovers = sorted(p.name for p in (*wh.root.glob("*.tmp-*"), *wh.root.glob(".*.tmp-*")))
+    restricted = (wh.root / "restricted.duckdb").is_file()
+    first = _parquet_bytes(wh.root)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(wh.root / ANALYTICS_FILENAME)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        publish_from_warehouse(wh, key=KEY)
+        read_before = reader.stdout.readline().strip()
+        publish_from_warehouse(wh, key=KEY, run_id="second")  # must not fail on the reader
+        out, _ = reader.communicate("\n", timeout=60)
     finally:
-        os.umask(old)
+        reader.kill()
+    return Republished(wh.root, seen, leftovers, restricted, first, _parquet_bytes(wh.root), read_before, out.strip())
+
+
+def test_the_restricted_mart_is_written_aside_in_a_private_folder(republished):
+    """restricted.duckdb and its write-ahead log are written in a 0700 folder (the run's umask 027 would let the
+    analysts' group read person-level rows meanwhile); the folder is gone once the file is swapped in."""
+    seen = republished.seen
     assert seen["restricted.duckdb"] == 0o700  # written inside a private folder
     assert seen[next(n for n in seen if n.startswith(ANALYTICS_FILENAME))] == -1  # the analysts' file beside it
-    assert (wh.root / "restricted.duckdb").is_file()
-    assert not list(wh.root.glob("*.tmp-*")) and not list(wh.root.glob(".*.tmp-*"))
+    assert republished.restricted_after_first
+    assert republished.leftovers_after_first == []
 
 
-def test_a_failing_write_aside_keeps_the_previous_marts_and_says_why(sample, tmp_path):
+def test_a_failing_write_aside_keeps_the_previous_marts_and_says_why(sample, built, tmp_path):
     wh = _copy(sample, tmp_path)
     before = _parquet_bytes(wh.root)
     db_before = (wh.root / ANALYTICS_FILENAME).read_bytes()
-    marts = build_marts(read_inputs(wh), KEY)
+    marts = built
     analytics = dict(marts.analytics)
     table, frame = analytics["people"]
     analytics["people"] = (table, frame.drop(frame.columns[-1]))  # cannot be written as declared
@@ -491,14 +547,14 @@ def test_pseudonyms_are_keyed_hmacs(sample, inputs, monkeypatch):
     assert not keys & set(mapping["entity_id"])
 
 
-def test_reference_keys_are_the_pseudonyms_of_the_referenced_ids(sample, inputs):
+def test_reference_keys_are_the_pseudonyms_of_the_referenced_ids(sample, inputs, built):
     """household_key / business_key / parent_business_key are looked up in the referenced kind's
     pseudonym map (not hashed again): they must equal hashing the id, ids missing from the map included.
     A person's household is the one of his own book (golden household_no) among his member_of links, else the
     smallest id (tests/test_marts_analyst_answers.py)."""
     from pipelines.publish.marts import _pseudo, _pseudo_ref
 
-    marts = build_marts(inputs, KEY)
+    marts = built
     member_of = (
         inputs.links.filter((pl.col("link_type") == "member_of") & (pl.col("from_kind") == "people"))
         .select(entity_id="from_entity_id", household_id="to_entity_id")
@@ -535,48 +591,25 @@ def test_reference_keys_are_the_pseudonyms_of_the_referenced_ids(sample, inputs)
 # --------------------------------------------------------------------------- safe publishing
 
 
-def test_republishing_the_same_inputs_gives_byte_identical_parquet(sample, tmp_path):
-    wh = _copy(sample, tmp_path)
-    publish_from_warehouse(wh, key=KEY, run_id="first")
-    first = _parquet_bytes(wh.root)
-    publish_from_warehouse(wh, key=KEY, run_id="second")
-    assert _parquet_bytes(wh.root) == first
+def test_republishing_the_same_inputs_gives_byte_identical_parquet(republished):
+    first = republished.first
+    assert republished.second == first
     assert len(first) > 168
 
 
-READER = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-print(con.sql("SELECT count(*) FROM marts.ward_summary").fetchone()[0], flush=True)
-sys.stdin.readline()  # hold the connection until told
-print(con.sql("SELECT sum(people) FROM marts.ward_summary").fetchone()[0], flush=True)
-"""
-
-
-def test_an_open_reader_does_not_block_publishing_and_the_folder_moves(sample, tmp_path):
-    wh = _copy(sample, tmp_path)
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(wh.root / ANALYTICS_FILENAME)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert reader.stdout.readline().strip() == "168"
-        publish_from_warehouse(wh, key=KEY, run_id="while-reading")  # must not fail on the reader
-        out, _ = reader.communicate("\n", timeout=60)
-        assert int(out.strip()) > 0  # the reader kept working on its snapshot
-    finally:
-        reader.kill()
+def test_an_open_reader_does_not_block_publishing_and_the_folder_moves(republished, tmp_path):
+    assert republished.read_before == "168"
+    assert int(republished.read_after) > 0  # the reader kept working on its snapshot
     moved = tmp_path / "elsewhere"
-    shutil.move(wh.root, moved)
+    shutil.copytree(republished.root, tmp_path / "wh")  # the module's copy stays where it is
+    shutil.move(tmp_path / "wh", moved)
     assert _analytics(moved, "SELECT count(*) n FROM marts.people")["n"][0] > 0
     assert pl.read_parquet(moved / PARQUET_DIR / "people" / "**" / "*.parquet").height > 0
 
 
-def test_a_held_writer_lock_times_out_with_a_clear_message(sample, tmp_path):
+def test_a_held_writer_lock_times_out_with_a_clear_message(sample, built, tmp_path):
     wh = _copy(sample, tmp_path)
-    marts = build_marts(read_inputs(wh), KEY)
+    marts = built
     with wh._writer_lock():
         with pytest.raises(LockTimeout, match="another wardbridge run is writing"):
             publish_marts(wh.root, marts.analytics.values(), marts.restricted.values(), timeout_s=0.5)
