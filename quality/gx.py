@@ -27,9 +27,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
+import importlib.util
 import json
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -394,6 +398,9 @@ def preload() -> None:
 
 def _gx():
     with _GX_LOCK:  # one import and one patching, also when preload()'s thread is still importing
+        if "great_expectations" not in sys.modules:
+            for name in _DEFERRED:
+                _defer(name)
         import great_expectations as gx
         import great_expectations.expectations as gxe
         from great_expectations.execution_engine import pandas_execution_engine
@@ -406,6 +413,47 @@ def _gx():
         _share_compiled_templates()
         _configuration_once_per_call()
     return gx, gxe
+
+
+# Modules GX imports with its own import only for an expectation wardbridge never runs
+# (expect_column_kl_divergence_to_be_less_than: altair for its chart, scipy.stats for the entropy; the KS-test metrics:
+# scipy.stats): ~1 s of a run's CPU. Each stands in sys.modules as a _Deferred module until something reads one of
+# its attributes, which imports the real module then (same module, same results; only the import happens later or not).
+_DEFERRED = ("altair", "scipy.stats")
+
+
+class _Deferred(types.ModuleType):
+    """Stands in ``sys.modules`` for a module not imported yet: reading any attribute (not set here) imports the
+    real module, which replaces this one in ``sys.modules`` (and as the parent package's attribute), and is
+    answered by it. ``__spec__`` is None here, so an import statement finds this module and reads nothing else."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.__spec__ = None
+        self._deferred_lock = threading.Lock()
+        self._deferred_real: types.ModuleType | None = None
+
+    def _deferred_load(self) -> types.ModuleType:
+        with self._deferred_lock:
+            if self._deferred_real is None:
+                if sys.modules.get(self.__name__) is self:
+                    del sys.modules[self.__name__]
+                try:
+                    self._deferred_real = importlib.import_module(self.__name__)
+                except BaseException:
+                    sys.modules.setdefault(self.__name__, self)  # an import error is raised again next time
+                    raise
+            return self._deferred_real
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._deferred_load(), attr)
+
+
+def _defer(name: str) -> None:
+    """``name`` imported when first used, not now (nothing done when it is imported already or not installed)."""
+    if name in sys.modules or importlib.util.find_spec(name.partition(".")[0]) is None:
+        return
+    sys.modules[name] = _Deferred(name)
 
 
 def _configuration_once_per_call() -> None:

@@ -389,6 +389,27 @@ def test_preload_imports_gx_in_the_background_once():
     assert out.stdout.split() == ["True", "True", "great_expectations"], out.stderr
 
 
+def test_gx_import_defers_altair_and_scipy_stats_until_used():
+    """GX's import leaves altair and scipy.stats (only for an expectation wardbridge never runs) unimported; the first
+    attribute read imports the real module, for GX's own references too (the KL-divergence expectation's)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, quality.gx as g; g._gx(); "
+        "print(*(type(sys.modules[m]).__name__ for m in ('altair', 'scipy.stats')), "
+        "'altair.vegalite' in sys.modules, 'scipy.stats._stats_py' in sys.modules); "
+        "import great_expectations.expectations.core.expect_column_kl_divergence_to_be_less_than as kl; "
+        "from scipy import stats; from scipy.stats import entropy; "
+        "print(round(kl.stats.entropy([0.5, 0.5], [0.25, 0.75]), 6), stats.entropy is entropy, "
+        "type(sys.modules['scipy.stats']).__name__, kl.alt.Chart.__name__, type(sys.modules['altair']).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["_Deferred", "_Deferred", "False", "False"], out.stderr
+    assert lines[1].split() == ["0.143841", "True", "module", "Chart", "module"], out.stderr
+
+
 # The preload thread's work replaced by C++ that releases the GIL and takes it back (DuckDB connections opened and
 # dropped for 1 s): the process exits 0.1 s after preload(), as `wardbridge run` Ctrl-C'd in the marts exits ~1 s after
 # it with GX's import still running.
