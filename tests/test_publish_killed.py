@@ -8,9 +8,11 @@ read-only and holds the previous rows, and the Parquet folder ``marts/analytics`
 (the same inputs give the same files); the next publication then succeeds and leaves no temporary file. An export
 killed right after its folder was exchanged is likewise in place.
 
-The killed publications are real processes; the reference publication and the ones after a kill (which only read
-what the killed process left on disk) run ``publish_from_warehouse`` in this process, which spares each of them a
-new interpreter's imports (Great Expectations among them).
+The killed publications are real processes; the ones after a kill (which only read what the killed process left on
+disk) run ``publish_from_warehouse`` in this process, which spares each of them a new interpreter's imports (Great
+Expectations among them). The reference state is the marts the session's sample run published (tests/marts_fixture.py,
+the ``analytics_mart`` asset in a ``wardbridge run`` with the pseudonym key ``KEY``): every publication here uses that
+key, so each must give back exactly those marts (one publication less than publishing a reference here first).
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from pipelines.publish.marts import publish_from_warehouse
 from pipelines.publish.store import ANALYTICS_FILENAME, PARQUET_DIR, RESTRICTED_FILENAME, exchange_paths
 from pipelines.warehouse import FAULT_ENV, Warehouse
 from tests.marts_fixture import sample_marts
+from tests.runhelpers import TEST_KEY
 
 REPO = Path(__file__).resolve().parents[1]
-KEY = "test-pseudonym-key-0123456789abcdef"
+KEY = TEST_KEY  # the key of the session's sample run (runhelpers.run_sample), whose marts are the reference
 
 PUBLISH = """
 import sys
@@ -107,11 +110,11 @@ def _assert_same(got: tuple[dict, dict, dict], want: tuple[dict, dict, dict]) ->
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> tuple[Path, tuple[dict, dict, dict]]:
-    """A copy of the sample warehouse whose marts were published with KEY by a subprocess (the reference state)."""
-    source, _ = sample_marts(tmp_path_factory.getbasetemp())
+    """A copy of the sample warehouse, its marts as the sample run published them with KEY (the reference state)."""
+    source, results = sample_marts(tmp_path_factory.getbasetemp())
+    assert results["wardbridge_marts"].success
     root = tmp_path_factory.mktemp("killed") / "wh"
     shutil.copytree(source, root, ignore=shutil.ignore_patterns("exports"))
-    _publish_here(root, "reference")
     return root, _state(root)
 
 
