@@ -36,6 +36,13 @@ def sample(tmp_path_factory):
     return root
 
 
+@pytest.fixture(scope="module")
+def built(sample):
+    """build_marts of the sample's inputs with KEY and no ``ready`` (it reads and changes no input): built once for
+    the tests that hand the same marts to publish_marts on their own copy."""
+    return build_marts(read_inputs(Warehouse(sample)), KEY)
+
+
 def _copy(sample: Path, target: Path) -> Warehouse:
     shutil.copytree(sample, target)
     return Warehouse(target)
@@ -64,11 +71,11 @@ def _equal(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> bool:
     return list(a) == list(b) and all(a[k].equals(b[k]) for k in a)
 
 
-def test_written_while_building_publishes_what_publish_marts_publishes(sample, tmp_path):
+def test_written_while_building_publishes_what_publish_marts_publishes(sample, built, tmp_path):
     """Same tables in the same catalogue order, rows in the same order, byte-identical Parquet, the same
     validators' calls (each table once)."""
     one = _copy(sample, tmp_path / "one")
-    marts = build_marts(read_inputs(one), KEY)
+    marts = built
     publish_marts(one.root, marts.analytics.values(), marts.restricted.values(), run_id="r")
 
     two = _copy(sample, tmp_path / "two")
@@ -228,7 +235,7 @@ def test_a_failing_insert_or_producer_is_raised_after_the_tables_before_it_were_
 
 
 @pytest.mark.parametrize("locked", [PARQUET_DIR, Path(RESTRICTED_FILENAME)])
-def test_a_published_mart_that_cannot_be_replaced_keeps_all_three_as_they_were(sample, tmp_path, locked):
+def test_a_published_mart_that_cannot_be_replaced_keeps_all_three_as_they_were(sample, built, tmp_path, locked):
     """analytics.duckdb, restricted.duckdb and marts/analytics are published together: one that cannot be replaced
     (immutable here; permissions do not stop root) is found before the first swap. Before, analytics.duckdb and
     restricted.duckdb were swapped in and the Parquet folder's rename then failed ('Operation not permitted: ...
@@ -240,7 +247,7 @@ def test_a_published_mart_that_cannot_be_replaced_keeps_all_three_as_they_were(s
         pytest.skip("made unreplaceable with chattr +i, which needs root")
     wh = _copy(sample, tmp_path / "wh")
     before = _published(wh.root)
-    marts = build_marts(read_inputs(wh), KEY)
+    marts = built
     if subprocess.run(["chattr", "+i", str(wh.root / locked)], capture_output=True).returncode != 0:
         pytest.skip("chattr +i is not available here")
     try:
