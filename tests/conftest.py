@@ -252,26 +252,6 @@ def gc_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _freeze_what_lives() -> None:
-    gc.collect()  # the garbage first: what is frozen is never collected
-    gc.freeze()
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """What collection imported (Dagster, GX, Polars, every test module: about 250,000 objects in one process) frozen
-    out of the garbage collector's full walks (``gc.freeze``): they live to the end anyway, and each automatic full
-    collection walked them all again. Measured on 8 in-process files (336 tests, -n 0): collector time 6.3 -> 2.8 s.
-    Objects the tests make are collected as before."""
-    _freeze_what_lives()
-
-
-@pytest.fixture(autouse=True)
-def _frozen_again() -> None:
-    """Frozen again after a test that unfroze everything (``gc_frozen``, tests/test_resolve_speedups.py)."""
-    if not gc.get_freeze_count():
-        _freeze_what_lives()
-
-
 # pytest-xdist (``-n 2 --dist loadfile`` in pyproject.toml): each test file runs on one worker, so a module's
 # fixtures are built once; the files sharing the session's sample run (the ``sample_run`` fixture, and the sample
 # marts of tests/marts_fixture.py, which are that run's warehouse) are one unit together, so that run is made on
