@@ -118,6 +118,29 @@ def file_signature(path: Path | None) -> tuple[int, int] | None:
 DBF_SIDECARS = (".fpt", ".dbt")
 
 
+def memo_files(path: Path) -> list[Path]:
+    """The memo files beside a dBase table (``path`` a .dbf, any case), sorted; none for any other file."""
+    if path.suffix.lower() != ".dbf":
+        return []
+    wanted = {(path.stem + suffix).lower() for suffix in DBF_SIDECARS}
+    try:
+        return sorted(p for p in path.parent.iterdir() if p.name.lower() in wanted)
+    except OSError:
+        return []
+
+
+def memo_table(path: Path) -> Path | None:
+    """The dBase table whose memo file ``path`` is (a .fpt / .dbt beside a .dbf of the same name, any case), else
+    None: the landing sensor runs the table's partition when its memo file alone is delivered again."""
+    if path.suffix.lower() not in DBF_SIDECARS:
+        return None
+    try:
+        wanted = (path.stem + ".dbf").lower()  # the inverse of memo_files
+        return next((p for p in sorted(path.parent.iterdir()) if p.name.lower() == wanted and p.is_file()), None)
+    except OSError:
+        return None
+
+
 def extract_signature(path: Path | None) -> tuple[tuple[str, int, int], ...] | None:
     """(name, size, modification time in ns) of an extract's file and, for a dBase table, of the memo file read with
     it: a memo rewritten while the table is read changes it as the table would. None for a database extract or a file
@@ -126,26 +149,33 @@ def extract_signature(path: Path | None) -> tuple[tuple[str, int, int], ...] | N
     if path is None or found is None:
         return None
     files = [(path.name, *found)]
-    if path.suffix.lower() == ".dbf":
-        wanted = {(path.stem + suffix).lower() for suffix in DBF_SIDECARS}
-        for side in sorted(p for p in path.parent.iterdir() if p.name.lower() in wanted):
-            if (side_found := file_signature(side)) is not None:
-                files.append((side.name, *side_found))
+    for side in memo_files(path):
+        if (side_found := file_signature(side)) is not None:
+            files.append((side.name, *side_found))
     return tuple(files)
+
+
+def newest_of(signature: tuple[tuple[str, int, int], ...]) -> tuple[str, float]:
+    """(name, seconds since its last modification) of the file of an :func:`extract_signature` modified last (a
+    negative age: dated in the future). A table copied before its memo file is settled only once the memo is."""
+    name, _size, mtime_ns = max(signature, key=lambda file: file[2])
+    return name, time.time() - mtime_ns / 1e9
 
 
 def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_WAIT_MAX_S) -> None:  # noqa: ANN001
     """Wait while ``path`` was modified less than ``settle`` seconds ago (a copy in progress when a scheduled run
     starts), saying so once; a file dated in the future (another machine's clock, a zip's local times read as UTC) is
     read once it is left unchanged for ``settle`` seconds here, as the landing sensor reads it (assets/sensors.py);
-    after ``max_wait`` seconds it is read anyway (a change during the read still fails it)."""
+    after ``max_wait`` seconds it is read anyway (a change during the read still fails it). A dBase table's memo file
+    counts as the table: its :func:`extract_signature` is watched, the one the read is checked with (before, the
+    table alone was, and a memo file still being copied failed the read as changed instead of being waited for)."""
     started, said = time.monotonic(), False
     seen, seen_at = None, started
-    while (found := file_signature(path)) is not None:
+    while (found := extract_signature(path)) is not None:
         now = time.monotonic()
         if found != seen:  # changed (or first seen): the time it is left unchanged counts from here
             seen, seen_at = found, now
-        age = time.time() - found[1] / 1e9
+        newest, age = newest_of(found)
         unchanged, waited = now - seen_at, now - started
         if age >= settle or unchanged >= settle or waited >= max_wait:
             return
@@ -155,8 +185,9 @@ def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_
                 if age < 0
                 else f"was modified {age:.0f} s ago"
             )
+            what = path.name if newest == path.name else f"{path.name}'s memo file {newest}"
             log.info(
-                f"{path.name} {when}: waiting until it is left unchanged for {settle:g} s "
+                f"{what} {when}: waiting until it is left unchanged for {settle:g} s "
                 f"(${SETTLE_ENV}; at most {max_wait:g} s)"
             )
             said = True

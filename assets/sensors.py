@@ -8,7 +8,9 @@ a catalogue source's path pattern (the file-name part of ``path``, a glob) and, 
 * new or changed files, in the folder or its subfolders (path, size, modification time; kept in the cursor) affect
   their partitions; a file (in the folder or a catalogue extract's file not registered yet) modified less than
   ``$WARDBRIDGE_LANDING_SETTLE_SECONDS`` (default 30) ago is still being written (a copy in progress): it is held, named
-  in the skip reason, and read at a later tick once it is that old or unchanged since the tick that held it;
+  in the skip reason, and read at a later tick once it is that old or unchanged since the tick that held it; a dBase
+  table's memo file (.fpt/.dbt beside it) counts as the table (``extract_signature``, as a scheduled run waits on):
+  the table is held while its memo is being written, and a memo file delivered again runs the table's partition;
 * the catalogue's extracts not yet registered in the instance (a new source, a new extract date of a
   glob source or of a SQL source's ``extract_date``) are new partitions;
 * a SQL source with ``extract_date_column``: one ``GROUP BY`` of that column with row counts (read-only,
@@ -52,8 +54,10 @@ from assets.ingest import (
     SETTLE_ENV,
     Listing,
     catalogue_paths,
-    file_signature,
+    extract_signature,
     gone_keys,
+    memo_table,
+    newest_of,
     partitions_name,
     settle_seconds,
 )
@@ -131,27 +135,34 @@ def _read_cursor(cursor: str | None) -> tuple[dict[str, str], dict[str, list[str
     return state, {}, {}, {}
 
 
-def _signature(path: Path) -> tuple[str, float] | None:
-    """("size:mtime_ns" as the cursor keeps it, seconds since its last modification) of a file (the ingest's
-    ``file_signature``), None when it is gone."""
-    found = file_signature(path)
+def _signature(path: Path) -> tuple[str, float, str] | None:
+    """("size:mtime_ns" as the cursor keeps it, seconds since its last modification, the name of the file modified
+    last) of a file, None when it is gone. Built on the ingest's ``extract_signature``, which a scheduled run waits on:
+    a dBase table's memo files follow as ";<name>=size:mtime_ns" and the age is that of the file modified last, so a
+    table whose memo file is still being copied is held as the run would wait for it (before, the table alone was
+    looked at: it was run, its memo half written)."""
+    found = extract_signature(path)
     if found is None:
         return None
-    size, mtime_ns = found
-    return f"{size}:{mtime_ns}", time.time() - mtime_ns / 1e9
+    (_name, size, mtime_ns), memos = found[0], found[1:]
+    text = ";".join([f"{size}:{mtime_ns}", *(f"{name}={s}:{m}" for name, s, m in memos)])
+    newest, age = newest_of(found)
+    return text, age, newest
 
 
 def _being_written(files: dict[str, str], held: dict[str, str], settle: float) -> dict[str, tuple[str, float, str]]:
     """The ``files`` (resolved path -> how the notes name it) still being written: modified less than ``settle`` seconds
     ago (or dated in the future: another machine's clock) and changed since the tick that held them, if one did.
-    A file unchanged since that tick is read whatever its date says. Returns path -> (signature, age, name)."""
+    A file unchanged since that tick is read whatever its date says. Returns path -> (signature, age, name); a dBase
+    table held for its memo file is named "hk.dbf's memo file HK.FPT"."""
     writing = {}
     if settle <= 0:
         return writing
     for path, name in files.items():
         found = _signature(Path(path))
         if found is not None and found[1] < settle and held.get(path) != found[0]:
-            writing[path] = (found[0], found[1], name)
+            said = name if found[2] == Path(path).name else f"{name}'s memo file {found[2]}"
+            writing[path] = (found[0], found[1], said)
     return writing
 
 
@@ -470,8 +481,12 @@ def _landed(folder: Path, changed: list[str], signatures: dict[str, str], source
     misses, naming the file the partition reads."""
     affected: dict[str, dict[str, str]] = {}
     unclaimed, unreached, misdated = [], [], []
+    memos = {}  # changed memo file -> its dBase table beside it
     for name in changed:
         found = partition_for(folder / name, sources, name)
+        if found is None and (table := memo_table(folder / name)) is not None:
+            memos[name] = table
+            continue
         if found is None:
             named = _misdated(folder / name, sources)
             if named:  # its source's pattern matches its name but the date there is no date: 'rename the file'
@@ -487,8 +502,21 @@ def _landed(folder: Path, changed: list[str], signatures: dict[str, str], source
         if reads is not None and not _same_file(reads, folder / name):
             unreached.append(f"{key} (reads {reads}, not the landed {name})")
             continue
-        affected.setdefault(registry, {})[key] = signatures[name]
+        affected.setdefault(registry, {})[key] = _run_signature(folder / name, signatures[name])
+    for name, table in memos.items():  # a memo file delivered (again): its table's partition, the table ready
+        found = partition_for(table, sources, table.relative_to(folder).as_posix())
+        reads = extracts[found[1]].file if found is not None and found[1] in extracts else None
+        if reads is None or not _same_file(reads, table):
+            continue  # no source's table, or one held (still being written) or not reached: said of the table
+        affected.setdefault(found[0], {})[found[1]] = _run_signature(table, signatures[name])
     return affected, unclaimed, unreached, misdated
+
+
+def _run_signature(path: Path, signature: str) -> str:
+    """The run key's signature of a landed file: its cursor's, and for a dBase table with a memo file the
+    :func:`_signature` of both (a memo delivered again alone is a new run key, not one Dagster has seen)."""
+    found = _signature(path)
+    return found[0] if found is not None and ";" in found[0] else signature
 
 
 def _misdated(file: Path, sources) -> list[str]:  # noqa: ANN001 - {id: SourceSpec}
