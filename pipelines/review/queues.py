@@ -11,8 +11,7 @@ Kinds, most urgent first (``urgency`` 1..6; within a kind, items blocking more r
                       status. Nor is a record its source marked deleted (source_deleted, dBase '*').
 2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One item per source
                       record (its newest version; not one per extract) and address; an earlier version whose address
-                      its newest version does not ask about (another address) is an address of its own (not one whose
-                      newest version has its address and a ward: the same place, now known).
+                      its newest version does not ask about (another address, or a ward) is an address of its own.
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
                       placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
                       the evidence could not place (thin, conflicting, rejected), blocking the records that
@@ -161,9 +160,8 @@ def unresolved_address(
     """One item per source record whose newest version has no ward (not one per extract), and per address: the item
     keeps its id while newer extracts bring the same address (``_one_per_question``), so a decision on it stands; a
     'place' places every version of the record with that address (``decisions.placements``). An earlier version whose
-    address its newest version does not ask about (the newest has another) is asked about too, saying so
-    (``_earlier_sentence``): else its rows stay under review with nobody asked. Not one whose newest version has the
-    same address and a ward: the same place, now known (its rows stay under review, without a ward of their own)."""
+    address its newest version does not ask about (the newest has another, or a ward) is asked about too, saying so
+    (``_earlier_sentence``): else its rows stay under review with nobody asked."""
     placed = inputs.placements
     answered = (
         placed.filter(pl.col("item_id").str.starts_with(PREFIX["unresolved_address"]))
@@ -240,21 +238,11 @@ def _one_per_question(
     )
     newest = every.filter(~is_earlier)
     if kind == "unresolved_address":
-        # an earlier version whose address (no ward) its newest version does not ask about (another address) is a
-        # question of its own, still under review: asked, saying so, not left with nobody asked
+        # an earlier version whose address (no ward) its newest version does not ask about (another address, or a
+        # ward) is a question of its own, still under review: asked, saying so, not left with nobody asked
         superseded = every.filter(is_earlier).join(newest.select("question_key"), on="question_key", how="anti")
         if superseded.height:
-            noted = _with_newest_version(superseded, inputs.staged)
-            # the newest version has the same address (the same question key: source id, key and address as
-            # written) and a ward: the same place, now known, not another address to ask about (else a source
-            # whose versions come to read with a ward asks once per record: 1,000 records, 1,000 items)
-            noted = noted.with_columns(
-                question_keys(noted.with_columns(pl.col("_n_address").alias("address")), kind).alias("_n_question")
-            )
-            known = pl.col("_n_ward").is_not_null() & (pl.col("_n_question") == pl.col("question_key"))
-            noted = noted.filter(~known.fill_null(False)).drop("_n_question")
-        if superseded.height and noted.height:
-            noted = noted.with_columns(_earlier_sentence().alias("_earlier"))
+            noted = _with_newest_version(superseded, inputs.staged).with_columns(_earlier_sentence().alias("_earlier"))
             if "candidates" in noted.columns:  # the ward its record is in now: that ward's files show the item
                 noted = noted.with_columns(
                     pl.when(pl.col("candidates").list.len().fill_null(0).eq(0) & pl.col("_n_ward").is_not_null())
