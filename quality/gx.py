@@ -412,6 +412,7 @@ def _gx():
             pandas_execution_engine.HASH_THRESHOLD = 0
         _share_compiled_templates()
         _configuration_once_per_call()
+        _plain_values_converted_at_once()
     return gx, gxe
 
 
@@ -519,6 +520,37 @@ def _configuration_once_per_call() -> None:
     for name, fn in replaced.items():
         setattr(Expectation, name, fn)
     Expectation._wardbridge_configuration_once = True
+
+
+def _plain_values_converted_at_once() -> None:
+    """GX's ``convert_to_json_serializable`` (every metric id: ``IDDict.to_id``; every stored result) tests a value
+    against some twenty types before it returns a None unchanged (four ``np.issubdtype`` calls on the way): a
+    metric's domain kwargs hold several Nones (row_condition, condition_parser, ...): the 26,404 metric ids of the
+    sample run's gates took 0.48 CPU s (of ~5 s for the gates), 0.15 s with this. The replacement returns None, str, int, bool and a float that is not NaN
+    (exactly these types, not subclasses) at once, as the original does after its tests, and hands every other value
+    to the original (whose recursion into dicts and lists comes back here: it calls the module's name).
+    Installed in GX's util module and in every GX module imported so far that holds the original under that name."""
+    from great_expectations import util
+
+    original = util.convert_to_json_serializable
+    if getattr(original, "_wardbridge_plain_first", False):
+        return
+
+    def convert_to_json_serializable(data):  # noqa: ANN001, ANN202 - the original's values
+        kind = type(data)
+        if data is None or kind is str or kind is int or kind is bool:
+            return data
+        if kind is float:
+            return None if data != data else data  # NaN -> None, as the original
+        return original(data)
+
+    convert_to_json_serializable._wardbridge_plain_first = True  # type: ignore[attr-defined]
+    convert_to_json_serializable._wardbridge_original = original  # type: ignore[attr-defined]
+    for name, module in list(sys.modules.items()):
+        if (name == "great_expectations" or name.startswith("great_expectations.")) and getattr(
+            module, "convert_to_json_serializable", None
+        ) is original:
+            module.convert_to_json_serializable = convert_to_json_serializable
 
 
 class _TemplateCache:

@@ -502,3 +502,67 @@ def test_configuration_read_once_per_call_gives_gx_own_kwargs():
         assert e._get_success_kwargs() == originals["_get_success_kwargs"](e)
         for runtime in runtimes:
             assert e._get_runtime_kwargs(runtime) == originals["_get_runtime_kwargs"](e, runtime)
+
+
+def test_plain_values_converted_at_once_as_gx_converts_them():
+    """quality.gx puts a fast path before GX's convert_to_json_serializable (None, str, int, bool and a float
+    returned at once, NaN as None): for plain values, their subclasses, numpy scalars and containers holding them,
+    the replacement returns what GX's original returns (same value, same type), and it is the function GX's metric
+    ids (IDDict.to_id) and its util module call."""
+    import math
+    from decimal import Decimal
+    from enum import IntEnum, StrEnum
+
+    import numpy as np
+    from great_expectations import util
+    from great_expectations.core import id_dict
+
+    qgx._gx()
+    fast = util.convert_to_json_serializable
+    assert fast._wardbridge_plain_first and id_dict.convert_to_json_serializable is fast
+    original = fast._wardbridge_original
+
+    class Level(IntEnum):
+        LOW = 1
+
+    class Colour(StrEnum):
+        RED = "red"
+
+    class Text(str):
+        pass
+
+    values = [
+        None,
+        "",
+        "x",
+        0,
+        -7,
+        2**70,
+        True,
+        False,
+        1.5,
+        -0.0,
+        math.inf,
+        -math.inf,
+        math.nan,
+        np.int64(3),
+        np.int32(-2),
+        np.float64(2.5),
+        np.float64("nan"),
+        np.float32(0.1),
+        np.bool_(True),
+        Level.LOW,
+        Colour.RED,
+        Text("t"),
+        date(2025, 6, 30),
+        Decimal("1.25"),
+        (1, None),
+        {1, 2},
+        {"column": "a", "row_condition": None, "condition_parser": None, "n": 2, 3: [None, 1.0, math.nan]},
+    ]
+    for value in values:
+        got, expected = fast(value), original(value)
+        assert type(got) is type(expected), value
+        assert got == expected or (got != got and expected != expected), value
+    assert fast(math.nan) is None
+    assert fast({"a": None, "b": [math.nan, "x"]}) == {"a": None, "b": [None, "x"]}
