@@ -566,3 +566,43 @@ def test_plain_values_converted_at_once_as_gx_converts_them():
         assert got == expected or (got != got and expected != expected), value
     assert fast(math.nan) is None
     assert fast({"a": None, "b": [math.nan, "x"]}) == {"a": None, "b": [None, "x"]}
+
+
+def _pages(docs: Path) -> dict[str, str]:
+    """The Data Docs pages under ``docs`` with build times and the run's time folder taken out."""
+    import re
+
+    stamp = re.compile(r"\d{8}T\d{6}\.\d{6}Z|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?|_run_time_sort.: [0-9.]+")
+    return {
+        stamp.sub("T", str(p.relative_to(docs))): stamp.sub("T", p.read_text(encoding="utf-8"))
+        for p in docs.rglob("*.html")
+        if "static" not in p.parts
+    }
+
+
+def test_data_docs_views_share_one_environment_per_kind(tmp_path, monkeypatch):
+    """Data Docs views of one class and the same custom directories share one jinja Environment (the templates
+    loaded once a process, not once a view); another class, or a view with its own custom styles, has its own. Pages
+    built with the shared Environments are those built with one Environment per view (GX's own way)."""
+    from great_expectations.render.view import view
+
+    qgx._gx()
+    page, again, index = view.DefaultJinjaPageView(), view.DefaultJinjaPageView(), view.DefaultJinjaIndexPageView()
+    assert page.env is again.env and index.env is not page.env
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "data_docs_custom_styles.css").write_text("td { color: teal }", encoding="utf-8")
+    custom = view.DefaultJinjaPageView(custom_styles_directory=str(styles))
+    assert custom.env is not page.env
+    assert "teal" in custom.env.get_template("data_docs_custom_styles.css").render()
+    assert "data_docs_custom_styles.css" not in page.env.list_templates()
+
+    bad = good_population().with_columns(pl.lit("X").alias("sex"))
+    for name, frame in (("good", good_population()), ("bad", bad)):
+        shared = qgx.validate(POP, frame, rules=POP_RULES, docs_dir=tmp_path / name / "shared", run_name="r")
+        with monkeypatch.context() as m:  # GX's own: an Environment per view
+            m.setattr(view.DefaultJinjaView, "__init__", view.DefaultJinjaView._wardbridge_own_environment)
+            own = qgx.validate(POP, frame, rules=POP_RULES, docs_dir=tmp_path / name / "own", run_name="r")
+        assert shared.passed == own.passed == (name == "good")
+        pages = _pages(tmp_path / name / "shared")
+        assert len(pages) == 3 and pages == _pages(tmp_path / name / "own")
