@@ -14,23 +14,42 @@ from pipelines.match.compare import ValueCodes, _char_masks, _PairColumns
 LETTERS = list("aăâbcdđeêghiklmnoôơpqrstuưvxyỹễ ") + ["ệ", "ũ"]
 
 
-def _values(rng: np.random.Generator, n: int) -> list[str | None]:
-    """Short strings of few letters (many one or two edits apart), some with diacritics, empty or missing."""
-    base = ["".join(rng.choice(LETTERS, size=rng.integers(0, 7))) for _ in range(60)]
+def edited_values(
+    rng: np.random.Generator, n: int, letters: list[str], bases: int, longest: int, extra: tuple[str, ...] = ()
+) -> list[str | None]:
+    """``n`` strings, each one of ``bases`` random strings of ``letters`` (shorter than ``longest``) or of ``extra``
+    with zero to three random edits (insert, delete, replace), one in twenty missing."""
+    base = ["".join(rng.choice(letters, size=rng.integers(0, longest))) for _ in range(bases)] + list(extra)
     out = []
     for _ in range(n):
         value = list(base[rng.integers(0, len(base))])
-        for _ in range(rng.integers(0, 4)):  # a few random edits of a base value
+        for _ in range(rng.integers(0, 4)):
             at = int(rng.integers(0, len(value) + 1))
             match rng.integers(0, 3):
                 case 0:
-                    value.insert(at, str(rng.choice(LETTERS)))
+                    value.insert(at, str(rng.choice(letters)))
                 case 1 if value:
                     del value[min(at, len(value) - 1)]
                 case _ if value:
-                    value[min(at, len(value) - 1)] = str(rng.choice(LETTERS))
+                    value[min(at, len(value) - 1)] = str(rng.choice(letters))
         out.append(None if rng.random() < 0.05 else "".join(value))
     return out
+
+
+def assert_each_pair_scores_its_own_distance(work: pl.DataFrame, l, r, got, cutoff: int) -> None:  # noqa: ANN001, E741
+    """Each pair (``l``, ``r`` rows of ``work``'s column v) scored its own two strings' distance, capped past
+    ``cutoff``; NaN where a side is missing."""
+    left, right = work["v"].gather(l).to_list(), work["v"].gather(r).to_list()
+    for x, y, s in zip(left, right, got, strict=True):
+        if x is None or y is None:
+            assert np.isnan(s)
+        else:
+            assert s == min(Levenshtein.distance(x, y), cutoff + 1), (x, y)
+
+
+def _values(rng: np.random.Generator, n: int) -> list[str | None]:
+    """Short strings of few letters (many one or two edits apart), some with diacritics, empty or missing."""
+    return edited_values(rng, n, LETTERS, bases=60, longest=7)
 
 
 def test_an_edit_changes_at_most_two_bits_of_the_character_mask():
@@ -74,12 +93,7 @@ def test_levenshtein_scores_with_the_mask_bound_are_each_pairs_own(cutoff):
         got = cols.score("v", "levenshtein", cutoff)
     finally:
         compare.process.cpdist = saved
-    left, right = work["v"].gather(l).to_list(), work["v"].gather(r).to_list()
-    for x, y, s in zip(left, right, got, strict=True):
-        if x is None or y is None:
-            assert np.isnan(s)
-        else:
-            assert s == min(Levenshtein.distance(x, y), cutoff + 1), (x, y)
+    assert_each_pair_scores_its_own_distance(work, l, r, got, cutoff)
     # the bound left pairs out: fewer reached rapidfuzz than the lengths alone would have handed it
     lengths = ValueCodes(work).per_code("length", "v")
     distinct = cols.distinct("v")[0]

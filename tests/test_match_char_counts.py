@@ -12,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 import pipelines.match.compare as compare
 from pipelines.match.compare import ValueCodes, _char_masks, _counts_apart, _PairColumns
+from tests.test_match_char_bound import assert_each_pair_scores_its_own_distance, edited_values
 
 LETTERS = list("aăâbcdđeêghiklmnoôơpqrstuưvxyỹễAZ09 ") + ["ệ", "ũ", "  "]
 
@@ -19,22 +20,7 @@ LETTERS = list("aăâbcdđeêghiklmnoôơpqrstuưvxyỹễAZ09 ") + ["ệ", "ũ"
 def _values(rng: np.random.Generator, n: int) -> list[str | None]:
     """Short strings, many one to three edits apart (some with diacritics, several spaces, upper case, digits), a few
     empty, missing or of one letter repeated past 255."""
-    base = ["".join(rng.choice(LETTERS, size=rng.integers(0, 9))) for _ in range(80)]
-    base += ["a" * 300, "a" * 299 + "b", "b" * 256]
-    out = []
-    for _ in range(n):
-        value = list(base[rng.integers(0, len(base))])
-        for _ in range(rng.integers(0, 4)):
-            at = int(rng.integers(0, len(value) + 1))
-            match rng.integers(0, 3):
-                case 0:
-                    value.insert(at, str(rng.choice(LETTERS)))
-                case 1 if value:
-                    del value[min(at, len(value) - 1)]
-                case _ if value:
-                    value[min(at, len(value) - 1)] = str(rng.choice(LETTERS))
-        out.append(None if rng.random() < 0.05 else "".join(value))
-    return out
+    return edited_values(rng, n, LETTERS, bases=80, longest=9, extra=("a" * 300, "a" * 299 + "b", "b" * 256))
 
 
 def test_the_counts_bound_is_never_above_the_distance_and_often_tighter_than_the_masks():
@@ -81,12 +67,7 @@ def test_scores_with_the_counts_bound_are_each_pairs_own(cutoff, monkeypatch):
         return got, sum(handed)
 
     got, handed = scored(True)
-    left, right = work["v"].gather(l).to_list(), work["v"].gather(r).to_list()
-    for x, y, s in zip(left, right, got, strict=True):
-        if x is None or y is None:
-            assert np.isnan(s)
-        else:
-            assert s == min(Levenshtein.distance(x, y), cutoff + 1), (x, y)
+    assert_each_pair_scores_its_own_distance(work, l, r, got, cutoff)
     masks_only, handed_before = scored(False)
     np.testing.assert_array_equal(got, masks_only)
     assert 0 < handed < handed_before

@@ -14,7 +14,7 @@ String similarities run in rapidfuzz over the distinct value pairs only.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -1352,6 +1352,16 @@ def _source_of(comp: Comparison, work: pl.DataFrame, codes: ValueCodes) -> str |
     return source if codes.source_codes(source) is not None else None
 
 
+def by_source(comparisons: Iterable[Comparison], work: pl.DataFrame, codes: ValueCodes) -> dict[str, list[Comparison]]:
+    """The comparisons whose values all follow one column (:func:`_source_of`), grouped by that column."""
+    groups: dict[str, list[Comparison]] = {}
+    for comp in comparisons:
+        source = _source_of(comp, work, codes)
+        if source is not None:
+            groups.setdefault(source, []).append(comp)
+    return groups
+
+
 def _distinct_pairs(a: np.ndarray, b: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray] | None:
     """For code pairs (``a``, ``b``: codes under ``count``), a position of each distinct pair (the first) and each
     position's distinct pair (its number among them); None when they are not fewer than BY_VALUES_SHARE of the pairs.
@@ -1412,11 +1422,7 @@ def comparison_levels(
     codes = codes or ValueCodes(work)
     if not by_values or not len(l):
         return _levels(work, l, r, comparisons, codes)
-    groups: dict[str, list[Comparison]] = {}
-    for comp in comparisons:
-        source = _source_of(comp, work, codes)
-        if source is not None:
-            groups.setdefault(source, []).append(comp)
+    groups = by_source(comparisons, work, codes)
     out: dict[str, pl.Series] = {}
     # (as numpy's index type once: an index of another type is converted on every gather by it)
     left, right = (side.to_numpy().astype(np.intp, copy=False) for side in (l, r)) if groups else (None, None)

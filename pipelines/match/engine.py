@@ -26,7 +26,7 @@ import polars as pl
 
 from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_key_codes, rule_names
 from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
-from pipelines.match.compare import ValueCodes, _distinct_pairs, _levels, _source_of, comparison_levels, level_labels
+from pipelines.match.compare import ValueCodes, _distinct_pairs, _levels, by_source, comparison_levels, level_labels
 from pipelines.match.entities import SMALL_HASH, assign_entity_ids, golden_by_cluster, name_golden, record_hashes
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.memory import for_a_match_run
@@ -237,11 +237,7 @@ def _levels_by_distinct(
     l, r = pairs["l"], pairs["r"]
     if not pairs.height:
         return comparison_levels(work, l, r, comparisons, codes)
-    groups: dict[str, list[Comparison]] = {}
-    for comp in comparisons:
-        source = _source_of(comp, work, codes)
-        if source is not None:
-            groups.setdefault(source, []).append(comp)
+    groups = by_source(comparisons, work, codes)
     # (as numpy's index type once: an index of another type is converted on every gather by it)
     sides = [side.to_numpy().astype(np.intp, copy=False) for side in (l, r)] if groups else []
 
