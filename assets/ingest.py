@@ -155,6 +155,12 @@ def extract_signature(path: Path | None) -> tuple[tuple[str, int, int], ...] | N
     return tuple(files)
 
 
+def settling_name(shown: str, table_name: str, newest: str) -> str:
+    """How a file still being written is named: ``shown`` (the table), or "<shown>'s memo file <newest>" when the
+    file of its :func:`extract_signature` modified last is the memo file."""
+    return shown if newest == table_name else f"{shown}'s memo file {newest}"
+
+
 def newest_of(signature: tuple[tuple[str, int, int], ...]) -> tuple[str, float]:
     """(name, seconds since its last modification) of the file of an :func:`extract_signature` modified last (a
     negative age: dated in the future). A table copied before its memo file is settled only once the memo is."""
@@ -185,7 +191,7 @@ def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_
                 if age < 0
                 else f"was modified {age:.0f} s ago"
             )
-            what = path.name if newest == path.name else f"{path.name}'s memo file {newest}"
+            what = settling_name(path.name, path.name, newest)
             log.info(
                 f"{what} {when}: waiting until it is left unchanged for {settle:g} s "
                 f"(${SETTLE_ENV}; at most {max_wait:g} s)"

@@ -60,6 +60,7 @@ from assets.ingest import (
     newest_of,
     partitions_name,
     settle_seconds,
+    settling_name,
 )
 from pipelines.ingest.catalogue import (
     PARTITION_SEPARATOR,
@@ -161,7 +162,7 @@ def _being_written(files: dict[str, str], held: dict[str, str], settle: float) -
     for path, name in files.items():
         found = _signature(Path(path))
         if found is not None and found[1] < settle and held.get(path) != found[0]:
-            said = name if found[2] == Path(path).name else f"{name}'s memo file {found[2]}"
+            said = settling_name(name, Path(path).name, found[2])
             writing[path] = (found[0], found[1], said)
     return writing
 
