@@ -22,7 +22,13 @@ from pipelines import standardise as std
 from pipelines.encodings import NUL_REMOVED, repair_column, without_nul
 from pipelines.ingest.readers import CUT_OFF_FLAG, DELETED_FLAG, EXCEL_ERROR_FLAG, HEADER_FLAG
 from pipelines.reference import default_reference
-from pipelines.resolve import resolve_addresses
+from pipelines.resolve import (
+    DISTRICT_MARKERS,
+    PROVINCE_MARKERS,
+    WARD_MARKERS,
+    WARD_MARKERS_2025,
+    resolve_addresses,
+)
 from pipelines.schema import (
     ADDRESS_PARTS,
     LINEAGE_FIELDS,
@@ -32,14 +38,15 @@ from pipelines.schema import (
     STAGED_FIELDS,
     staged_table,
 )
+from pipelines.text import strip_accents_fast_expr
 
 LINEAGE = [f.name for f in LINEAGE_FIELDS]
 # the sex too: a double-decoded 'Nữ' ('Ná»¯') read unrepaired was no sex, every woman of such a file flagged unreadable
 TEXT_FIELDS = {
     "population": ("full_name", "sex", "relation_to_head", "address", *ADDRESS_PARTS),
     "households": ("head_name", "address", *ADDRESS_PARTS),
-    "businesses": ("business_name", "business_kind", "owner_name", "status", "address"),
-    "tax": ("taxpayer_name", "tax_office", "tax_type", "address"),
+    "businesses": ("business_name", "business_kind", "owner_name", "status", "address", *ADDRESS_PARTS),
+    "tax": ("taxpayer_name", "tax_office", "tax_type", "address", *ADDRESS_PARTS),
 }
 
 
@@ -109,11 +116,105 @@ def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[s
     return frame, repairs
 
 
+# The resolver's segment boundaries (pipelines.resolve._TOKEN) and unit-type words (its Markers, longest first), for
+# comparing an address text with the address parts a source also maps (_address)
+_SEGMENT = r"[,;|()\[\]\n]| - "
+_UNIT_WORD = r"\b(?:{})\b".format(
+    "|".join(
+        sorted(
+            {m for markers in (WARD_MARKERS, WARD_MARKERS_2025, DISTRICT_MARKERS, PROVINCE_MARKERS) for m in markers},
+            key=lambda m: (-len(m), m),
+        )
+    )
+)
+_STREET, _UNITS = ADDRESS_PARTS[0], ADDRESS_PARTS[1:]  # street_address; ward, district, province: small to large
+
+
+def _named(folded: pl.Expr) -> pl.Expr:
+    """The unit names an address text gives, as comparable text: ' | 12 le loi | ben thanh | 1 | ' for '12 Lê Lợi,
+    P. Bến Thành, Q.01' (``folded``: text.strip_accents). Segment boundaries and unit-type words (phường, P., Q.,
+    quận, TP., ...; P12 read as P 12) are each one ' | ', leading zeros of numbers dropped, so 'Phường 12', 'P.12'
+    and 'F12' are all ' | 12 | ', and a name counts only as a whole segment or after a unit-type word, as the
+    resolver anchors it: the '12' of '12 Lê Lợi' and the 'Tân Định' of 'Đường Tân Định' name no unit."""
+    return (
+        pl.concat_str(pl.lit("|"), folded.str.replace_all(_SEGMENT, " | "), pl.lit("|"))
+        .str.replace_all(r"[^a-z0-9|]+", " ")
+        .str.replace_all(r"\b([pfqhx])(\d+)\b", "${1} ${2}")
+        .str.replace_all(r"\b0+(\d)", "${1}")
+        .str.replace_all(_UNIT_WORD, "|")
+        .str.replace_all(r"\s*(?:\|\s*)+", " | ")
+    )
+
+
+def _unit_names(values: pl.Series) -> pl.Series:
+    """:func:`_named` of address parts, worked out once per distinct value (a ward column holds few)."""
+    named = _named(strip_accents_fast_expr(pl.col(std._KEY))).alias("named")
+    return std._via_distinct(values, lambda d: d.with_columns(named))["named"]
+
+
+def _with_parts(rows: pl.DataFrame) -> pl.Series:
+    """Each row's address text with the address parts of its row it does not name (``rows``: address and the parts,
+    street_address, ward, district, province, null where blank). The text is kept as written, first: a street it
+    does not hold goes before it; the units go after it, small to large, as the resolver reads right to left (the
+    province, the district, then the ward just left of it): none when the text names every unit part (anywhere:
+    :func:`_named`); else those after the parts the text ends with ('12 Lê Lợi, P. Bến Thành' + Quận 1 -> '..., Quận
+    1'); else the province alone when the text names the others (in another spelling, 'TP.HCM' + Hồ Chí Minh); else
+    all of them, even ones the text names elsewhere: a ward put after the text's district or province is read in no
+    district ('12 Lê Lợi, Quận 1' + Phường Bến Thành -> '12 Lê Lợi, Quận 1, Phường Bến Thành, Quận 1')."""
+    units = [p for p in _UNITS if p in rows.columns]
+    heads = [
+        pl.concat_str(units[:k], separator=", ", ignore_nulls=True).replace("", None) for k in range(1, len(units))
+    ]
+    work = rows.with_columns(_folded=strip_accents_fast_expr(pl.col("address")))
+    work = work.with_columns(
+        _named=_named(pl.col("_folded")),
+        _folded=pl.col("_folded").str.replace_all(r"[^a-z0-9]+", ""),  # text.fold's key: the street is looked up in it
+        **{f"_unit{i}": _unit_names(rows[u]) for i, u in enumerate(units)},
+        **{f"_head{k}": _unit_names(rows.select(h).to_series()) for k, h in enumerate(heads, 1)},
+    )
+    named = pl.col("_named")
+    unit_named = [
+        pl.col(u).is_null() | named.str.contains(pl.col(f"_unit{i}"), literal=True).fill_null(False)
+        for i, u in enumerate(units)
+    ]
+    tail = pl.concat_str(units, separator=", ", ignore_nulls=True)
+    if units and units[-1] == _UNITS[-1]:
+        tail = pl.when(pl.all_horizontal(unit_named[:-1])).then(pl.col(units[-1])).otherwise(tail)
+    for k in range(1, len(units)):  # the longest run of leading parts the text ends with is left out
+        ends = pl.col(f"_head{k}").is_not_null() & named.str.ends_with(pl.col(f"_head{k}")).fill_null(False)
+        tail = pl.when(ends).then(pl.concat_str(units[k:], separator=", ", ignore_nulls=True)).otherwise(tail)
+    tail = pl.when(pl.all_horizontal(unit_named)).then(None).otherwise(tail.replace("", None))
+    joined = pl.concat_str(["address", tail], separator=", ", ignore_nulls=True)
+    if _STREET in rows.columns:
+        street = pl.col(_STREET)
+        held = pl.col("_folded").str.contains(
+            strip_accents_fast_expr(street).str.replace_all(r"[^a-z0-9]+", ""), literal=True
+        )
+        joined = (
+            pl.when(street.is_not_null() & ~held.fill_null(False))
+            .then(pl.concat_str([street, joined], separator=", "))
+            .otherwise(joined)
+        )
+    return work.select(joined.alias("address")).to_series()
+
+
 def _address(frame: pl.DataFrame) -> pl.DataFrame:
-    """Split-address sources: join the parts so every row has one address text."""
-    parts = [pl.col(p) for p in ADDRESS_PARTS if p in frame.columns]
-    joined = pl.concat_str(parts, separator=", ", ignore_nulls=True).replace("", None)
-    return frame.with_columns(address=pl.coalesce(pl.col("address"), joined))
+    """Every row's one address text, the resolver's input: the source's address text, or its address parts
+    (street_address, ward, district, province) joined small to large when it has no text, or, when it has both, the
+    text with the parts it does not name (:func:`_with_parts`): a ward column beside an 'Địa chỉ' of house number and
+    street was never read. A blank text or part counts as none. Worked out once per distinct text and parts."""
+    columns = [p for p in ADDRESS_PARTS if p in frame.columns]
+    parts = {p: pl.when(~_blank(p)).then(pl.col(p)).alias(p) for p in columns}
+    text = pl.when(~_blank("address")).then(pl.col("address")).alias("address")
+    joined = pl.concat_str(list(parts.values()), separator=", ", ignore_nulls=True).replace("", None)
+    both = (text.is_not_null() & pl.any_horizontal(p.is_not_null() for p in parts.values())) if parts else pl.lit(False)
+    if not frame.select(both.any()).item():
+        return frame.with_columns(address=pl.coalesce(text, joined))
+    keys = ["address", *columns]
+    distinct = frame.filter(both).select(keys).unique()
+    distinct = distinct.with_columns(_address=_with_parts(distinct.select(text, *parts.values())))
+    frame = frame.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return frame.with_columns(address=pl.coalesce("_address", text, joined)).drop("_address")
 
 
 def with_resolved_addresses(frame: pl.DataFrame, reference=None) -> pl.DataFrame:
