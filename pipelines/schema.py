@@ -240,7 +240,13 @@ RESOLVE_STATUSES = ("exact", "fuzzy", "split_resolved", "split_review", "scheme_
 # a record's ward_status: the resolver's, or "official" where an official's decision placed it (review.placements,
 # a split street an official confirmed); the resolver never gives "official"
 OFFICIAL_STATUS = "official"
-WARD_STATUSES = (*RESOLVE_STATUSES, OFFICIAL_STATUS)
+# the statuses of a record without any ward, asked about in the unresolved_address queue (pipelines.review.queues)
+ADDRESS_REVIEW_STATUSES = ("unresolved", "scheme_review")
+# an earlier version of a source record (the lineage's 'same source record') without a ward of its own, placed in its
+# newest version's ward by the machine (pipelines.entities.versions.place_by_newest_version), never by the resolver;
+# an official's decision on its address (place, dismiss) wins over it
+NEWEST_VERSION_STATUS = "placed_by_newest_version"
+WARD_STATUSES = (*RESOLVE_STATUSES, OFFICIAL_STATUS, NEWEST_VERSION_STATUS)
 ADDRESS_SCHEMES = (SCHEME_PRE2025, SCHEME_2025)
 
 RESOLVED_ADDRESS = Table(
@@ -525,7 +531,9 @@ RESOLUTION_FIELDS = (
         "ward_status",
         pl.String,
         "Resolver status: exact, fuzzy, split_resolved, split_review, scheme_review, unresolved; official where an "
-        "official's decision placed the record (ward_reason names who and when).",
+        "official's decision placed the record (ward_reason names who and when); placed_by_newest_version where an "
+        "earlier version without a ward of its own takes the ward of its source record's newest version (as the marts "
+        "and review queues read it; ward_reason names that version).",
         required=True,
         allowed=WARD_STATUSES,
     ),

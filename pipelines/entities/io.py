@@ -8,7 +8,17 @@ import polars as pl
 
 from pipelines.entities.placement import SPLIT_SCHEMA, apply_split_placements
 from pipelines.entities.reresolve import apply_corrections, published_corrections
-from pipelines.schema import ENTITY_KINDS, REGISTRY_LINKS, SPLIT_PLACEMENTS, lineage_table, staged_table
+from pipelines.entities.versions import place_by_newest_version, same_source_links
+from pipelines.schema import (
+    ADDRESS_REVIEW_STATUSES,
+    ENTITY_KINDS,
+    REGISTRY_LINKS,
+    REVIEW_DECISIONS_TABLE,
+    REVIEW_SCHEMA,
+    SPLIT_PLACEMENTS,
+    lineage_table,
+    staged_table,
+)
 from pipelines.warehouse import PartitionedLayer, Warehouse
 
 ENTITY_SCHEMA = "entities"
@@ -58,8 +68,56 @@ def apply_address_corrections(warehouse: Warehouse, registry: str, staged: pl.Da
 def apply_overlays(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
     """The address corrections (resolved.address_corrections), then the split placements learned from the
     registries (records still split_review), then the officials' placements on top (review.placements: an
-    official's ward wins), where published. Same rows, same columns."""
-    return _apply_placements(warehouse, registry, apply_address_corrections(warehouse, registry, staged))
+    official's ward wins), where published; then the earlier versions without a ward placed by their newest version
+    (``newest_version_wards``: the entities' lineage). Same rows, same columns."""
+    staged = _apply_placements(warehouse, registry, apply_address_corrections(warehouse, registry, staged))
+    return newest_version_wards(warehouse, registry, staged)
+
+
+def newest_version_wards(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
+    """``staged`` (every partition, the overlays applied) with the earlier versions of a source record that have no
+    ward of their own placed in their newest version's ward (pipelines.entities.versions.place_by_newest_version):
+    the earlier versions are the published lineage's (``SAME_SOURCE_RECORD``), and a record whose address an
+    official dismissed (review.decisions) is left without a ward. The marts (``apply_overlays``) and the review queues
+    (pipelines.review.io.read_review_inputs) read the staged rows so. No lineage published: ``staged`` as it is."""
+    kind = next(k for k, r in ENTITY_KINDS.items() if r == registry)
+    path = warehouse.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)
+    if not path.is_file() or not staged.height:
+        return staged
+    earlier = same_source_links(pl.scan_parquet(path))
+    if not earlier.height:
+        return staged
+    return place_by_newest_version(staged, earlier, _dismissed(warehouse, registry, staged))
+
+
+def _dismissed(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.Series | None:
+    """record_key of the staged records whose address an official dismissed (``decisions.dismissed_addresses``), or
+    None without such a decision. The staged rows the marts read lack source_key and address: read from the staged
+    layer for the records without a ward only."""
+    from pipelines.review.decisions import dismissed_addresses
+
+    path = warehouse.parquet_path(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name)
+    if not path.is_file():
+        return None
+    decisions = pl.read_parquet(path)
+    if (
+        "kind" not in decisions.columns
+        or not decisions.filter((pl.col("kind") == "unresolved_address") & (pl.col("decision") == "dismiss")).height
+    ):
+        return None
+    no_ward = staged.filter(pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES))
+    wanted = ["source_id", "source_key", "address"]
+    missing = [c for c in wanted if c not in no_ward.columns]
+    if missing:
+        written = (
+            PartitionedLayer(warehouse, "staged")
+            .scan(staged_table(registry).name)
+            .select("record_key", *missing)
+            .filter(pl.col("record_key").is_in(no_ward["record_key"].implode()))
+            .collect()
+        )
+        no_ward = no_ward.drop(missing, strict=False).join(written, on="record_key")
+    return dismissed_addresses(decisions, no_ward, registry)
 
 
 def _apply_placements(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:

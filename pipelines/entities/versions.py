@@ -17,6 +17,13 @@ different people (a no_match decision: the source reused a key) are matched apar
 key whose newest version contradicts an earlier one on who it is (``IDENTITY``: another date of birth, sex or
 personal ID; a household's number, a business's registration number or tax code): the source gave the key to another
 record, and following it silently would merge two people with no item for an official to decide.
+
+An earlier version without a ward of its own (its address unresolved) whose newest version has a ward is placed in
+that ward (``place_by_newest_version``: ward_status ``placed_by_newest_version``), as the marts and the review queues
+read the staged rows: the lineage already holds it in its newest version's entity, and asking an official where it
+was (one unresolved_address item per such record: a source that starts filling in its ward column asked about every
+record it sent before) is a question the data answers. An official's decision on its address wins (a 'place' is
+applied first; a 'dismiss' leaves it without a ward: ``kept``).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
+
+from pipelines.schema import ADDRESS_REVIEW_STATUSES, NEWEST_VERSION_STATUS
 
 #: staged ``issues`` saying the key is not the source's own or not unique in its extract (pipelines.ingest.stage)
 UNSTABLE_KEY = r"source_key: (?:missing|repeated)"
@@ -330,3 +339,53 @@ def not_in_newest(lineage: pl.DataFrame) -> int:
     """Source records (their earlier versions not counted again) missing from their source's newest extract."""
     gone = ~pl.col("in_newest_extract").fill_null(True) & (pl.col("link_evidence").fill_null("") != SAME_SOURCE_RECORD)
     return lineage.select(gone.sum()).item()
+
+
+def same_source_links(lineage: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """record_key, newest_key of the lineage's earlier versions (``SAME_SOURCE_RECORD``: linked to the newest version of
+    their source record), the ``Versions.earlier`` of the run that built it."""
+    return (
+        lineage.lazy()
+        .filter(pl.col("link_evidence") == SAME_SOURCE_RECORD)
+        .select("record_key", pl.col("linked_to").alias("newest_key"))
+        .collect()
+    )
+
+
+def place_by_newest_version(staged: pl.DataFrame, earlier: pl.DataFrame, kept: pl.Series | None = None) -> pl.DataFrame:
+    """``staged`` with each earlier version (``earlier``: record_key, newest_key, as ``Versions.earlier`` or
+    ``same_source_links``) that has no ward of its own (new_uid null, ward_status unresolved or scheme_review) placed
+    in its newest version's ward, where that version (a row of ``staged``) has one: new_uid that ward, ward_status
+    ``NEWEST_VERSION_STATUS``, ward_reason naming the version. Only the source's own stable keys link versions
+    (``split_versions``: not row numbers, not a key whose versions contradict each other or officials kept apart), so
+    only those are placed. ``kept``: record keys left as they are (an official dismissed their address). Apply after
+    officials' placements (a placed record has a ward: not placed again). Same rows, same columns."""
+    if not earlier.height or not staged.height:
+        return staged
+    no_ward = pl.col("new_uid").is_null() & pl.col("ward_status").is_in(ADDRESS_REVIEW_STATUSES)
+    waiting = staged.filter(no_ward).select("record_key").join(earlier, on="record_key")
+    if kept is not None and kept.len():
+        waiting = waiting.filter(~pl.col("record_key").is_in(kept.implode()))
+    if not waiting.height:
+        return staged
+    wards = staged.filter(
+        pl.col("record_key").is_in(waiting["newest_key"].implode()) & pl.col("new_uid").is_not_null()
+    ).select(pl.col("record_key").alias("newest_key"), pl.col("new_uid").alias("_v_new"), "extract_date")
+    placed = waiting.join(wards, on="newest_key").select(
+        "record_key",
+        "_v_new",
+        pl.format(
+            "placed by its newest version: {} (extract {}) is in this ward; its own address has none",
+            "newest_key",
+            pl.col("extract_date").cast(pl.String),
+        ).alias("_v_reason"),
+    )
+    if not placed.height:
+        return staged
+    out = staged.join(placed, on="record_key", how="left", maintain_order="left")
+    hit = pl.col("_v_new").is_not_null()
+    return out.with_columns(
+        new_uid=pl.when(hit).then("_v_new").otherwise("new_uid"),
+        ward_status=pl.when(hit).then(pl.lit(NEWEST_VERSION_STATUS)).otherwise("ward_status"),
+        ward_reason=pl.when(hit).then("_v_reason").otherwise("ward_reason"),
+    ).select(staged.columns)

@@ -2098,6 +2098,23 @@ def placements(
     )
 
 
+def dismissed_addresses(decisions: pl.DataFrame | None, rows: pl.DataFrame, registry: str) -> pl.Series:
+    """record_key of the records whose address an official dismissed (an unresolved_address item closed by
+    'dismiss'): the item's record and the staged versions of its source record asking the same (``_address_versions``,
+    as a 'place' places them). ``rows``: staged rows of ``registry`` with record_key, source_id, source_key, address,
+    ward_status (those without a ward suffice). Such a record keeps no ward: the machine does not place it by its
+    newest version (pipelines.entities.versions.place_by_newest_version), the official's decision wins."""
+    none = pl.Series("record_key", [], pl.String)
+    if decisions is None or not decisions.height or "kind" not in decisions.columns:
+        return none
+    dismissed = REVIEW_DECISIONS_TABLE.with_absent(_closed(decisions, "unresolved_address", ("dismiss",)))
+    dismissed = dismissed.filter(pl.col("registry") == registry)
+    if not dismissed.height:
+        return none
+    decided = dismissed.select("item_id", "record_key", "question_key", "new_uid", "reviewer", "decided_on")
+    return _address_versions(decided, rows, registry)["record_key"].unique()
+
+
 def _source_record_columns(rows: pl.DataFrame) -> list[pl.Expr]:
     """``_source``: a staged row's source record (source id and key: its versions share it), else its record_key."""
     if {"source_id", "source_key"} <= set(rows.columns):

@@ -12,6 +12,9 @@ Kinds, most urgent first (``urgency`` 1..6; within a kind, items blocking more r
 2. unresolved_address the record has no ward at all (ward_status unresolved or scheme_review). One item per source
                       record (its newest version; not one per extract) and address; an earlier version whose address
                       its newest version does not ask about (another address, or a ward) is an address of its own.
+                      Not an earlier version whose newest version has a ward: read with that ward (ward_status
+                      placed_by_newest_version, pipelines.entities.versions.place_by_newest_version), unless an
+                      official decided on its address (a 'place' or 'dismiss' stands).
 3. split_unit         the record is only estimated across its old unit's parts (split_review after the split
                       placements). With resolved.split_evidence, one item per (old unit, street/hamlet/quarter)
                       the evidence could not place (thin, conflicting, rejected), blocking the records that
@@ -51,6 +54,7 @@ import polars as pl
 from pipelines.review.decisions import decided_pairs, keeps_pairs, pair_key, where_decided
 from pipelines.review.ids import PREFIX, QUESTION_VALUES, URGENCY, flag_text, item_ids, question_keys
 from pipelines.schema import (
+    ADDRESS_REVIEW_STATUSES,
     ENTITY_KINDS,
     ENTITY_REVIEW_COLUMNS,
     QUARANTINE_KINDS_FOR_OFFICIALS,
@@ -64,7 +68,6 @@ from pipelines.schema import (
 )
 from pipelines.text import numbered
 
-ADDRESS_REVIEW_STATUSES = ("unresolved", "scheme_review")
 NAME_COLUMN = {
     "population": "full_name",
     "households": "head_name",
@@ -161,7 +164,9 @@ def unresolved_address(
     keeps its id while newer extracts bring the same address (``_one_per_question``), so a decision on it stands; a
     'place' places every version of the record with that address (``decisions.placements``). An earlier version whose
     address its newest version does not ask about (the newest has another, or a ward) is asked about too, saying so
-    (``_earlier_sentence``): else its rows stay under review with nobody asked."""
+    (``_earlier_sentence``): else its rows stay under review with nobody asked. The staged rows the review step reads
+    (io.read_review_inputs) have an earlier version whose newest version has a ward placed there already
+    (``placed_by_newest_version``: no ward to ask about), unless an official dismissed its address."""
     placed = inputs.placements
     answered = (
         placed.filter(pl.col("item_id").str.starts_with(PREFIX["unresolved_address"]))
