@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
-from pipelines.ingest.stage import _address, stage
+from pipelines.ingest.stage import address_text, stage
 from pipelines.reference import default_reference
 from pipelines.schema import ADDRESS_PARTS
 
@@ -55,12 +55,12 @@ def _name_2025(uid: str) -> str:
 
 
 def _joined(rows: list[dict]) -> list[str | None]:
-    """_address's text of each row (columns: address and every address part, missing ones null)."""
+    """address_text's text of each row (columns: address and every address part, missing ones null)."""
     frame = pl.DataFrame(
         [{c: r.get(c) for c in ("address", *ADDRESS_PARTS)} for r in rows],
         schema=dict.fromkeys(("address", *ADDRESS_PARTS), pl.String),
     )
-    return _address(frame)["address"].to_list()
+    return address_text(frame)["address"].to_list()
 
 
 def test_a_ward_column_beside_a_street_address_is_read(tmp_path):

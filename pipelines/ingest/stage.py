@@ -82,7 +82,7 @@ def _without_nul(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int], list[
     return cleaned, counts, [] if notes is None else [pl.lit(notes.replace("", None))]
 
 
-def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
+def repair_text_fields(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
     """NFC + legacy-encoding repair of every text field; notes which repair each row got. A field the reader
     already read in a legacy encoding (row_flags 'decoded:field=encoding': a SQLite cell not UTF-8) counts as
     repaired by that encoding, and the row's note says so, as for a repair made here. NUL characters are taken out
@@ -117,7 +117,7 @@ def _repair_text(raw: pl.DataFrame, registry: str) -> tuple[pl.DataFrame, dict[s
 
 
 # The resolver's segment boundaries (pipelines.resolve._TOKEN) and unit-type words (its Markers, longest first), for
-# comparing an address text with the address parts a source also maps (_address)
+# comparing an address text with the address parts a source also maps (address_text)
 _SEGMENT = r"[,;|()\[\]\n]| - "
 _UNIT_WORD = r"\b(?:{})\b".format(
     "|".join(
@@ -198,11 +198,13 @@ def _with_parts(rows: pl.DataFrame) -> pl.Series:
     return work.select(joined.alias("address")).to_series()
 
 
-def _address(frame: pl.DataFrame) -> pl.DataFrame:
+def address_text(frame: pl.DataFrame) -> pl.DataFrame:
     """Every row's one address text, the resolver's input: the source's address text, or its address parts
     (street_address, ward, district, province) joined small to large when it has no text, or, when it has both, the
     text with the parts it does not name (:func:`_with_parts`): a ward column beside an 'Địa chỉ' of house number and
-    street was never read. A blank text or part counts as none. Worked out once per distinct text and parts."""
+    street was never read. A blank text or part counts as none. Worked out once per distinct text and parts. The
+    marts read a quarantined row's address with it too (publish.marts.quarantine_wards), after
+    :func:`repair_text_fields`."""
     columns = [p for p in ADDRESS_PARTS if p in frame.columns]
     parts = {p: pl.when(~_blank(p)).then(pl.col(p)).alias(p) for p in columns}
     text = pl.when(~_blank("address")).then(pl.col("address")).alias("address")
@@ -750,8 +752,8 @@ def stage(
     ``sex_true`` (population): the sex a boolean sex column's true means (catalogue ``sex_true``; else such rows are
     quarantined); ``sex_column``: the source's name of that column, for reasons.
     """
-    frame, repairs = _repair_text(raw, registry)
-    frame = _address(frame)
+    frame, repairs = repair_text_fields(raw, registry)
+    frame = address_text(frame)
     options = {"sex_true": sex_true, "sex_column": sex_column} if registry == "population" else {}
     frame, checks = _REGISTRY_STEPS[registry](frame, day_first, **options)
     if "address" in {f.name for f in STAGED_FIELDS[registry] if f.on_missing}:

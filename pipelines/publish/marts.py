@@ -32,11 +32,11 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.encodings import repair_column
 from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
 from pipelines.entities.versions import SAME_SOURCE_RECORD
 from pipelines.ingest.quarantine import scan_quarantine
+from pipelines.ingest.stage import TEXT_FIELDS, address_text, repair_text_fields
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from pipelines.publish.store import MartsPublication, Published, Validator, schema_validator
 from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
@@ -272,15 +272,18 @@ def accounting_problems(
 
 
 def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFrame:
-    """Old unit and ward of quarantined rows, from their raw address (repaired, resolved like staging does)."""
+    """Old unit and ward of quarantined rows, from their raw address read as staging reads it: the text and each
+    address part repaired (stage.repair_text_fields), then one text of them (stage.address_text: a source mapping both a
+    text and parts has the parts the text does not name appended), resolved."""
     rows = raw.join(quarantine.select("record_key"), on="record_key", how="semi")
     schema = {"record_key": pl.String, "old_uid": pl.String, "new_uid": pl.String, "candidates": pl.List(pl.String)}
     if rows.height == 0:
         return pl.DataFrame(schema=schema)
-    parts = [pl.col(p) for p in ADDRESS_PARTS if p in rows.columns]
-    text = rows.select(pl.coalesce(pl.col("address"), pl.concat_str(parts, separator=", ", ignore_nulls=True)))
-    repaired = repair_column(text.to_series().replace("", None))["text"]
-    resolved = resolve_addresses(repaired)
+    fields = ["address", *(p for p in ADDRESS_PARTS if p in rows.columns)]
+    # every registry repairs the address and its parts alike (stage.TEXT_FIELDS): the first whose fields hold them
+    registry = next(r for r, names in TEXT_FIELDS.items() if set(fields) <= set(names))
+    repaired, _ = repair_text_fields(rows.select("record_key", *fields), registry)
+    resolved = resolve_addresses(address_text(repaired)["address"])
     return pl.DataFrame(
         {
             "record_key": rows["record_key"],
