@@ -1,5 +1,5 @@
 """The compare step's levels with the distinct value pairs found among all the candidate pairs at once
-(``engine._levels_by_distinct``), not per chunk: every pair's levels as ``comparison_levels`` gives them pair by
+(``comparison_levels``' ``threads``), not per chunk: every pair's levels as ``comparison_levels`` gives them pair by
 pair, whichever comparisons follow one column (the name, the birth date) and whichever do not (IDs, the place)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+import pipelines.match.compare as compare
 import pipelines.match.engine as engine
 from pipelines.match import load_spec
 from pipelines.match.blocking import candidate_pairs
@@ -41,13 +42,15 @@ def test_levels_by_distinct_value_pairs_are_each_pairs_own(table, monkeypatch, d
     if deferred:  # (the compare step's: the comparisons only a rule or the table reads left for later)
         comparisons = tuple(c for c in spec.comparisons if c not in engine.deferred_comparisons(spec))
     assert pairs.height > 4000
-    by_distinct, found = [], []
-    run, distinct = engine._levels_by_distinct, engine._distinct_pairs
-    monkeypatch.setattr(engine, "_levels_by_distinct", lambda *args: by_distinct.append(1) or run(*args))
-    monkeypatch.setattr(engine, "_distinct_pairs", lambda *args: found.append(distinct(*args)) or found[-1])
+    threads, found = [], []  # (each comparison_levels call's threads)
+    run, distinct = engine.comparison_levels, compare._distinct_pairs
+    monkeypatch.setattr(
+        engine, "comparison_levels", lambda *a, **k: threads.append(k.get("threads", 1)) or run(*a, **k)
+    )
+    monkeypatch.setattr(compare, "_distinct_pairs", lambda *args: found.append(distinct(*args)) or found[-1])
     monkeypatch.setattr(engine, "COMPARE_SPLIT", 100)  # (this table's pairs through the chunked step)
     got = engine._levels_in_chunks(work, pairs, spec, codes, comparisons)
-    assert by_distinct == [1]
+    assert threads == [engine.COMPARE_THREADS] == [2]
     assert len(found) == 2 and all(f is not None and len(f[0]) < pairs.height // 2 for f in found)  # name, date
     # pair by pair, no value pairs made distinct
     want = comparison_levels(work, pairs["l"], pairs["r"], comparisons, ValueCodes(work), by_values=False)
@@ -57,7 +60,7 @@ def test_levels_by_distinct_value_pairs_are_each_pairs_own(table, monkeypatch, d
     monkeypatch.setattr(engine, "COMPARE_DISTINCT_UP_TO", 100)
     monkeypatch.setattr(engine, "COMPARE_CHUNK", pairs.height // 5)
     assert_frame_equal(engine._levels_in_chunks(work, pairs, spec, codes, comparisons), want)
-    assert by_distinct == [1]
+    assert threads[0] == 2 and len(threads) > 3 and set(threads[1:]) == {1}  # (the chunks, one thread each)
 
 
 def test_levels_by_distinct_where_no_value_pair_repeats(table, monkeypatch):
@@ -65,10 +68,11 @@ def test_levels_by_distinct_where_no_value_pair_repeats(table, monkeypatch):
     spec, work, codes, pairs = table
     once = pairs.tail(400)  # (random pairs: their value pairs hardly repeat)
     found = []
-    distinct = engine._distinct_pairs
-    monkeypatch.setattr(engine, "_distinct_pairs", lambda *args: found.append(distinct(*args)) or found[-1])
-    got = engine._levels_by_distinct(work, once, codes, spec.comparisons)
+    distinct = compare._distinct_pairs
+    monkeypatch.setattr(compare, "_distinct_pairs", lambda *args: found.append(distinct(*args)) or found[-1])
+    got = comparison_levels(work, once["l"], once["r"], spec.comparisons, codes, by_values=True, threads=2)
     assert found == [None, None]
     want = comparison_levels(work, once["l"], once["r"], spec.comparisons, ValueCodes(work), by_values=False)
     assert_frame_equal(got, want)
-    assert_frame_equal(engine._levels_by_distinct(work, once.clear(), codes, spec.comparisons), want.clear())
+    none = once.clear()
+    assert_frame_equal(comparison_levels(work, none["l"], none["r"], spec.comparisons, codes, True, 2), want.clear())

@@ -13,8 +13,10 @@ String similarities run in rapidfuzz over the distinct value pairs only.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,8 @@ from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
 from pipelines.match.prepare import Prepared, precision_column
 from pipelines.match.spec import SIDE_KINDS, Comparison, Level, MatchSpec
 from pipelines.standardise import id_form_digits
+
+log = logging.getLogger("wardbridge.match")
 
 _SCORERS = {
     "jaro_winkler": (JaroWinkler.normalized_similarity, {}),
@@ -1403,6 +1407,7 @@ def comparison_levels(
     comparisons: tuple[Comparison, ...],
     codes: ValueCodes | None = None,
     by_values: bool = False,
+    threads: int = 1,
 ) -> pl.DataFrame:
     """One Int8 column per comparison: the level index of each (l, r) pair, null when missing.
 
@@ -1418,31 +1423,82 @@ def comparison_levels(
     ``by_values``: a comparison whose values all follow one column (``_source_of``: the name's levels read the full
     name and columns derived from it) is worked out once per distinct pair of that column's values and gathered
     back to the pairs (candidate pairs repeat them: at 1M people 2.0M distinct full-name pairs of 5.6M pairs), when
-    they are fewer than BY_VALUES_SHARE of the pairs; the same levels either way."""
+    they are fewer than BY_VALUES_SHARE of the pairs; the same levels either way. ``threads``: with ``by_values``,
+    each column's distinct pairs are found side by side and each set of levels is worked out in this many parts at
+    once (numpy, Polars and rapidfuzz release the GIL); the same levels (a pair's depend on its two records alone)."""
     codes = codes or ValueCodes(work)
     if not by_values or not len(l):
         return _levels(work, l, r, comparisons, codes)
+    if threads <= 1:
+        return _levels_by_values(work, l, r, comparisons, codes, _now, 1)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return _levels_by_values(work, l, r, comparisons, codes, pool.submit, threads)
+
+
+def _now(task: Callable[..., Any], *args: Any) -> Future:
+    """``task(*args)`` run here and now, as a done Future: ``_levels_by_values``' ``submit`` without threads."""
+    done: Future = Future()
+    done.set_result(task(*args))
+    return done
+
+
+def _parts(series: pl.Series, parts: int) -> list[pl.Series]:
+    """``series`` (not empty) in ``parts`` slices of one size, the last maybe shorter."""
+    size = max(-(-len(series) // parts), 1)
+    return [series.slice(start, size) for start in range(0, len(series), size)]
+
+
+def _levels_by_values(
+    work: pl.DataFrame,
+    l: pl.Series,
+    r: pl.Series,
+    comparisons: tuple[Comparison, ...],
+    codes: ValueCodes,
+    submit: Callable[..., Future],
+    parts: int,
+) -> pl.DataFrame:
+    """``comparison_levels`` with ``by_values`` of at least one pair: each task through ``submit`` (a pool's, or
+    ``_now``), each ``_levels`` call in ``parts`` parts, the levels of the distinct value pairs gathered back."""
     groups = by_source(comparisons, work, codes)
-    out: dict[str, pl.Series] = {}
     # (as numpy's index type once: an index of another type is converted on every gather by it)
     left, right = (side.to_numpy().astype(np.intp, copy=False) for side in (l, r)) if groups else (None, None)
-    for source, comps in groups.items():
+
+    def distinct(source: str, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         code, count = codes.source_codes(source)
-        found = _distinct_pairs(np.take(code, left), np.take(code, right), count)
-        if found is None:
-            continue
-        some, inverse = found
+        return _distinct_pairs(np.take(code, left), np.take(code, right), count)
+
+    asked = {source: submit(distinct, source, left, right) for source in groups}
+    found = {source: task.result() for source, task in asked.items()}
+    del left, right  # (8 bytes a pair each: not held while the levels are worked out)
+    by_values = {source: comps for source, comps in groups.items() if found[source] is not None}
+    gathered = {comp.name for comps in by_values.values() for comp in comps}
+    rest = tuple(comp for comp in comparisons if comp.name not in gathered)
+    tasks: dict[str | None, list[Future]] = {}
+    for source, comps in by_values.items():
+        some = found[source][0]
         taken = pl.Series(some.astype(np.uint32) if len(l) < 1 << 32 else some)
-        levels = _levels(work, l.gather(taken), r.gather(taken), tuple(comps), codes)
-        back = pl.Series(inverse)
+        tasks[source] = [
+            submit(_levels, work, l.gather(at), r.gather(at), tuple(comps), codes) for at in _parts(taken, parts)
+        ]
+    if rest:
+        sides = zip(_parts(l, parts), _parts(r, parts), strict=True)
+        tasks[None] = [submit(_levels, work, part_l, part_r, rest, codes) for part_l, part_r in sides]
+    out: dict[str, pl.Series] = {}
+    for source, comps in by_values.items():
+        levels = pl.concat([task.result() for task in tasks[source]], rechunk=True)
+        back = pl.Series(found[source][1])
         for comp in comps:
             out[comp.name] = levels[comp.name].gather(back)
-    del left, right  # (8 bytes a pair each: not held while the other comparisons run)
-    rest = tuple(comp for comp in comparisons if comp.name not in out)
     if rest:
-        levels = _levels(work, l, r, rest, codes)
+        levels = pl.concat([task.result() for task in tasks[None]], rechunk=True)
         out.update({comp.name: levels[comp.name] for comp in rest})
-    return pl.DataFrame([out[comp.name] for comp in comparisons]) if comparisons else pl.DataFrame()
+    # (a line per compare step; the many small calls, u's random pairs and a chunk's, only when debugging)
+    (log.info if parts > 1 else log.debug)(
+        "compared %s pairs (%s)",
+        f"{len(l):,}",
+        ", ".join(f"{source}: {len(found[source][0]):,} distinct" for source in by_values),
+    )
+    return pl.DataFrame([out[comp.name] for comp in comparisons]).rechunk() if comparisons else pl.DataFrame()
 
 
 def _levels(

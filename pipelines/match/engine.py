@@ -26,7 +26,7 @@ import polars as pl
 
 from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_key_codes, rule_names
 from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
-from pipelines.match.compare import ValueCodes, _distinct_pairs, _levels, by_source, comparison_levels, level_labels
+from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
 from pipelines.match.entities import SMALL_HASH, assign_entity_ids, golden_by_cluster, name_golden, record_hashes
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.memory import for_a_match_run
@@ -188,6 +188,9 @@ def _evidence(spec: MatchSpec) -> pl.Expr:
 COMPARE_CHUNK = 2_000_000  # pairs compared at a time by one thread: bounds the memory of the gathered values
 COMPARE_THREADS = 2  # chunks compared side by side (numpy, Polars and rapidfuzz release the GIL)
 COMPARE_SPLIT = 200_000  # fewer pairs are compared in one piece (threads would not pay for themselves)
+# pairs whose distinct value pairs are found at once: chunks repeat each other's (at 1M people 1.68M distinct
+# full-name pairs in two chunks of 1.96M candidate pairs, 1.47M in all; birth dates 1.54M, 1.18M)
+COMPARE_DISTINCT_UP_TO = 2 * COMPARE_CHUNK * COMPARE_THREADS
 
 
 def _levels_in_chunks(
@@ -200,13 +203,16 @@ def _levels_in_chunks(
     """comparison_levels over the pairs, in chunks of at most COMPARE_CHUNK compared COMPARE_THREADS at a time
     (both sides of every compared column are gathered per chunk, which at tens of millions of pairs would not
     fit): a pair's levels depend on its two records alone, so the chunks' levels are those of the whole. The
-    chunks are of equal size, a multiple of the threads in number, so both threads finish together.
+    chunks are of equal size, a multiple of the threads in number, so both threads finish together. Up to
+    COMPARE_DISTINCT_UP_TO pairs, in one piece split across the threads by ``comparison_levels`` (``threads``).
     ``comparisons``: these only (default: the spec's)."""
     comparisons = spec.comparisons if comparisons is None else comparisons
     if pairs.height <= COMPARE_SPLIT:
         return comparison_levels(work, pairs["l"], pairs["r"], comparisons, codes, by_values=True)
     if pairs.height <= COMPARE_DISTINCT_UP_TO:
-        return _levels_by_distinct(work, pairs, codes, comparisons)
+        return comparison_levels(
+            work, pairs["l"], pairs["r"], comparisons, codes, by_values=True, threads=COMPARE_THREADS
+        )
     rounds = -(-pairs.height // (COMPARE_CHUNK * COMPARE_THREADS))
     size = -(-pairs.height // (rounds * COMPARE_THREADS))
     starts = range(0, pairs.height, size)
@@ -220,70 +226,6 @@ def _levels_in_chunks(
     with ThreadPoolExecutor(max_workers=COMPARE_THREADS) as pool:
         parts = list(pool.map(levels, starts))  # in the pairs' order
     return pl.concat(parts, rechunk=True)  # one chunk: scoring gathers from it
-
-
-COMPARE_DISTINCT_UP_TO = 2 * COMPARE_CHUNK * COMPARE_THREADS  # pairs whose distinct value pairs are found at once
-
-
-def _levels_by_distinct(
-    work: pl.DataFrame, pairs: pl.DataFrame, codes: ValueCodes, comparisons: tuple[Comparison, ...]
-) -> pl.DataFrame:
-    """``_levels_in_chunks``' levels, the comparisons worked out on distinct value pairs (``comparison_levels``'
-    ``by_values``: those whose values all follow one column) found among all the pairs at once, not per chunk: the
-    chunks repeat each other's value pairs (at 1M people 1.68M distinct full-name pairs in two chunks of 1.96M
-    candidate pairs, 1.47M in all; birth dates 1.54M, 1.18M). The distinct pairs of each such column are found
-    side by side, then their levels and the other comparisons' (on the pairs) in COMPARE_THREADS parts each; the
-    same levels (a pair's depend on its two records alone)."""
-    l, r = pairs["l"], pairs["r"]
-    if not pairs.height:
-        return comparison_levels(work, l, r, comparisons, codes)
-    groups = by_source(comparisons, work, codes)
-    # (as numpy's index type once: an index of another type is converted on every gather by it)
-    sides = [side.to_numpy().astype(np.intp, copy=False) for side in (l, r)] if groups else []
-
-    def distinct(source: str) -> tuple[np.ndarray, np.ndarray] | None:
-        code, count = codes.source_codes(source)
-        return _distinct_pairs(np.take(code, sides[0]), np.take(code, sides[1]), count)
-
-    def parts(n: int) -> list[tuple[int, int]]:
-        size = max(-(-n // COMPARE_THREADS), 1)
-        return [(start, min(size, n - start)) for start in range(0, n, size)]
-
-    with ThreadPoolExecutor(max_workers=COMPARE_THREADS) as pool:
-        found = dict(zip(groups, pool.map(distinct, groups), strict=True))
-        sides.clear()  # (8 bytes a pair each: not held while the levels are worked out)
-        by_values = {source: comps for source, comps in groups.items() if found[source] is not None}
-        rest = tuple(c for c in comparisons if not any(c in comps for comps in by_values.values()))
-        tasks = []  # (source or None, its part's levels)
-        for source, comps in by_values.items():
-            some = found[source][0]
-            taken = pl.Series(some.astype(np.uint32) if pairs.height < 1 << 32 else some)
-            for start, size in parts(len(some)):
-                at = taken.slice(start, size)
-                tasks.append((source, pool.submit(_levels, work, l.gather(at), r.gather(at), tuple(comps), codes)))
-        if rest:
-            for start, size in parts(pairs.height):
-                tasks.append(
-                    (None, pool.submit(_levels, work, l.slice(start, size), r.slice(start, size), rest, codes))
-                )
-        done: dict[str | None, list[pl.DataFrame]] = {}
-        for source, task in tasks:  # (each source's parts in order)
-            done.setdefault(source, []).append(task.result())
-    out: dict[str, pl.Series] = {}
-    for source, comps in by_values.items():
-        levels = pl.concat(done[source], rechunk=True)
-        back = pl.Series(found[source][1])
-        for comp in comps:
-            out[comp.name] = levels[comp.name].gather(back)
-    if rest:
-        levels = pl.concat(done[None], rechunk=True)
-        out.update({comp.name: levels[comp.name] for comp in rest})
-    log.info(
-        "compared %s pairs (%s)",
-        f"{pairs.height:,}",
-        ", ".join(f"{source}: {len(found[source][0]):,} distinct" for source in by_values),
-    )
-    return pl.DataFrame([out[comp.name] for comp in comparisons]).rechunk()
 
 
 def _veto(spec: MatchSpec, numbered: bool = False) -> pl.Expr:
