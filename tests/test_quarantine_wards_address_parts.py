@@ -7,15 +7,10 @@ own functions (stage.repair_text_fields, then stage.address_text), so the two pa
 
 from __future__ import annotations
 
-import csv
-import io
-
 import polars as pl
 import pytest
 
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
-from pipelines.ingest.raw import load_raw
-from pipelines.ingest.stage import StageResult, stage
+from pipelines.ingest.stage import StageResult
 from pipelines.publish.marts import (
     KIND_OF_REGISTRY,
     RAW_COLUMNS,
@@ -25,36 +20,17 @@ from pipelines.publish.marts import (
     quarantine_wards,
 )
 from pipelines.schema import ADDRESS_PARTS, REGISTRY_KINDS
+from tests.addresspartshelpers import staged_source
 
-HEADER = ["stt", "so", "ten", "Địa chỉ", "Phường/Xã", "Quận/Huyện", "ngay_dang_ky"]
-MAPPING = {
-    "households": {"so": "household_no", "ten": "head_name"},
-    "businesses": {"so": "registration_no", "ten": "business_name"},
-}
-PLACE = {"Địa chỉ": "address", "Phường/Xã": "ward", "Quận/Huyện": "district", "ngay_dang_ky": "registered_on"}
 BEN_THANH = ("pre2025:26743", "2025:26743")  # Phường Bến Thành, Quận 1 -> Phường Bến Thành (2025)
 STAGED_KEY, QUARANTINED_KEY = "h@2025-08-31#1", "h@2025-08-31#2"
 
 
 def _ingested(tmp_path, registry: str, address: str, ward: str, district: str) -> tuple[pl.DataFrame, StageResult]:
-    """(raw frame, StageResult) of a CSV extract whose catalogue entry maps the address text and the ward and
-    district columns: two rows with the same address cells, the second without a name (quarantined)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
-    for i, name in enumerate(["Nguyễn Văn An", ""], 1):
-        writer.writerow([str(i), f"HK{i:03d}", name, address, ward, district, "01/02/2020"])
-    (tmp_path / "h.csv").write_text(out.getvalue(), encoding="utf-8")
-    catalogue = tmp_path / "h.toml"
-    catalogue.write_text(
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "h"\nregistry = "{registry}"\nformat = "csv"\n'
-        'path = "h.csv"\nkey_column = "stt"\nextract_date = "2025-08-31"\n[source.columns]\n'
-        + "".join(f'"{src}" = "{canon}"\n' for src, canon in {**MAPPING[registry], **PLACE}.items()),
-        encoding="utf-8",
+    """(raw frame, StageResult) of two rows with the same address cells, the second without a name (quarantined)."""
+    raw, result = staged_source(
+        tmp_path, [("Nguyễn Văn An", address, ward, district), ("", address, ward, district)], registry
     )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    raw = load_raw(extract, "test").frame
-    result = stage(raw, registry, day_first=True)
     assert result.staged["record_key"].to_list() == [STAGED_KEY]
     assert result.quarantine["record_key"].to_list() == [QUARANTINED_KEY]
     return raw, result

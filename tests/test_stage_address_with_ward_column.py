@@ -6,45 +6,19 @@ text-only and parts-only rows as they were. Raw keeps the text and the parts as 
 
 from __future__ import annotations
 
-import csv
-import io
-
 import polars as pl
 import pytest
 
-from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
-from pipelines.ingest.raw import load_raw
-from pipelines.ingest.stage import address_text, stage
+from pipelines.ingest.stage import address_text
 from pipelines.reference import default_reference
 from pipelines.schema import ADDRESS_PARTS
-
-HEADER = ["stt", "so_ho_khau", "ten_chu_ho", "Địa chỉ", "Phường/Xã", "Quận/Huyện", "ngay_dang_ky"]
-MAPPING = {
-    "households": {"so_ho_khau": "household_no", "ten_chu_ho": "head_name"},
-    "businesses": {"so_ho_khau": "registration_no", "ten_chu_ho": "business_name"},
-}
-PLACE = {"Địa chỉ": "address", "Phường/Xã": "ward", "Quận/Huyện": "district", "ngay_dang_ky": "registered_on"}
+from tests.addresspartshelpers import staged_source
 
 
 def _staged(tmp_path, rows: list[tuple[str, str, str]], registry: str = "households"):
-    """(raw frame, staged frame) of a CSV extract whose catalogue entry maps the address text and the ward and
-    district columns; ``rows`` are (address, ward, district), '' for an empty cell."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
-    for i, (address, ward, district) in enumerate(rows, 1):
-        writer.writerow([str(i), f"HK{i:03d}", "Nguyễn Văn An", address, ward, district, "01/02/2020"])
-    (tmp_path / "h.csv").write_text(out.getvalue(), encoding="utf-8")
-    catalogue = tmp_path / "h.toml"
-    catalogue.write_text(
-        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "h"\nregistry = "{registry}"\nformat = "csv"\n'
-        'path = "h.csv"\nkey_column = "stt"\nextract_date = "2025-08-31"\n[source.columns]\n'
-        + "".join(f'"{src}" = "{canon}"\n' for src, canon in {**MAPPING[registry], **PLACE}.items()),
-        encoding="utf-8",
-    )
-    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    raw = load_raw(extract, "test").frame
-    result = stage(raw, registry, day_first=True)
+    """(raw frame, staged frame) of an extract mapping the address text and the ward and district columns; ``rows``
+    are (address, ward, district), '' for an empty cell."""
+    raw, result = staged_source(tmp_path, [("Nguyễn Văn An", *row) for row in rows], registry)
     assert result.quarantine.height == 0
     return raw, result.staged.sort("source_key")
 
