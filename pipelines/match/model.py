@@ -609,10 +609,12 @@ def _patterns(gamma: pl.DataFrame, label: pl.Series | None = None) -> tuple[np.n
     0 different, null not labelled), each row's fixed posterior (NaN: not labelled). A vector some of whose pairs
     are labelled is one row per verdict (its labelled pairs apart from the others)."""
     names = gamma.columns
+    # (sorted by their keys: group_by's order changes from run to run, and EM's sums over the rows with it)
     if label is None or label.null_count() == len(label):
-        grouped = gamma.fill_null(-1).group_by(names).len()
+        grouped = gamma.fill_null(-1).group_by(names).len().sort(names)
         return grouped.select(names).to_numpy().astype(np.int64), grouped["len"].to_numpy().astype(float), None
-    grouped = gamma.fill_null(-1).with_columns(label.cast(pl.Float64).alias(LABEL)).group_by([*names, LABEL]).len()
+    keys = [*names, LABEL]
+    grouped = gamma.fill_null(-1).with_columns(label.cast(pl.Float64).alias(LABEL)).group_by(keys).len().sort(keys)
     fixed = grouped[LABEL].fill_null(float("nan")).to_numpy().astype(float)
     return grouped.select(names).to_numpy().astype(np.int64), grouped["len"].to_numpy().astype(float), fixed
 
@@ -672,9 +674,12 @@ def _rule_rows(table: pl.DataFrame, bit: int) -> pl.DataFrame:
 
 def _patterns_of(table: pl.DataFrame, names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """``_patterns`` of the pairs of rows of a ``_pattern_table`` (the comparisons ``names``): the same distinct
-    vectors, counts and fixed posteriors, summed from its counts."""
+    vectors, counts and fixed posteriors, summed from its counts. In the order of their keys, whatever the table's
+    (group_by's changes from run to run: EM's floating-point sums over the rows in another order round otherwise,
+    m one unit in the last place apart between two runs of one input)."""
     labelled = LABEL in table.columns and table[LABEL].null_count() < table.height
-    grouped = table.group_by([*names, LABEL] if labelled else names).agg(pl.col(PAIRS).sum())
+    keys = [*names, LABEL] if labelled else names
+    grouped = table.group_by(keys).agg(pl.col(PAIRS).sum()).sort(keys)
     patterns = grouped.select(names).to_numpy().astype(np.int64)
     counts = grouped[PAIRS].to_numpy().astype(float)
     if not labelled:
