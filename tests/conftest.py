@@ -35,6 +35,13 @@ from pathlib import Path
 
 import pytest
 
+# One Polars thread in each test process (the xdist workers and the `wardbridge` processes they start, which inherit
+# the environment), unless set: two workers on two cores each with a pool of two oversubscribe them, and Polars' idle
+# pool threads spin (sched_yield) on the small frames tests use. tests/test_match_guard_large.py alone, alternated:
+# 24.3 / 23.0 s wall (6.7-7.4 s sys) with the default pool, 19.2 / 18.6 s (3.7-3.8 s sys) with one thread. The product
+# code does not depend on the pool's size.
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
 PG_ENV_VARS = ("WB_PG_HOST", "WB_PG_PORT", "WB_PG_USER", "WB_PG_PASSWORD", "WB_PG_DB")
 _LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
