@@ -71,29 +71,29 @@ __all__ = [
     "error_summary",
 ]
 
-_KEY = "__value"
+DISTINCT_KEY = "__value"
 
 
 def _as_string(values: pl.Series) -> pl.Series:
-    """The input as a String series named ``_KEY`` (numbers from spreadsheets become text)."""
+    """The input as a String series named ``DISTINCT_KEY`` (numbers from spreadsheets become text)."""
     if values.dtype == pl.String:
-        return values.rename(_KEY)
+        return values.rename(DISTINCT_KEY)
     if values.dtype == pl.Null:
-        return pl.repeat(None, len(values), dtype=pl.String, eager=True).rename(_KEY)
-    return values.cast(pl.String, strict=False).rename(_KEY)
+        return pl.repeat(None, len(values), dtype=pl.String, eager=True).rename(DISTINCT_KEY)
+    return values.cast(pl.String, strict=False).rename(DISTINCT_KEY)
 
 
-def _via_distinct(values: pl.Series, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+def via_distinct(values: pl.Series, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
     """Run ``compute`` on the distinct values and join the result back in the input's order.
 
-    ``compute`` receives a frame with one String column ``_KEY`` and returns that column
+    ``compute`` receives a frame with one String column ``DISTINCT_KEY`` and returns that column
     plus the result columns.
     """
     s = _as_string(values)
     distinct = s.unique().to_frame()
     result = compute(distinct)
-    out = s.to_frame().join(result, on=_KEY, how="left", nulls_equal=True, maintain_order="left")
-    return out.drop(_KEY)
+    out = s.to_frame().join(result, on=DISTINCT_KEY, how="left", nulls_equal=True, maintain_order="left")
+    return out.drop(DISTINCT_KEY)
 
 
 def _blank(e: pl.Expr) -> pl.Expr:
@@ -214,7 +214,7 @@ def _english_month_year(folded: pl.Expr, pivot: int) -> pl.Expr:
 
 
 def _date_parts(frame: pl.DataFrame, reference_year: int | None) -> pl.DataFrame:
-    """Shape of each value of ``frame[_KEY]``, before any day/month reading.
+    """Shape of each value of ``frame[DISTINCT_KEY]``, before any day/month reading.
 
     Adds columns (staged, so every expression stays small): ``_text`` (trimmed value),
     ``_canon`` (separators unified to '/'), ``_form`` (iso, dmy, dmy_short, dmy_text,
@@ -229,7 +229,7 @@ def _with_canonical_date_text(frame: pl.DataFrame, reference_year: int | None) -
     """``_text`` (the value trimmed, a spreadsheet serial's fraction dropped), ``_folded`` (accents folded, lower case,
     a field label dropped; null for figures and separators only), ``_vn`` (a date in Vietnamese words), ``_named``
     (an English month name), ``_is_text`` and ``_canon`` (the date in words or figures, separators made '/')."""
-    s = pl.col(_KEY).str.strip_chars().str.replace_all(r"\s+", " ").str.replace(_TIME_SUFFIX, "")
+    s = pl.col(DISTINCT_KEY).str.strip_chars().str.replace_all(r"\s+", " ").str.replace(_TIME_SUFFIX, "")
     frame = frame.with_columns(_text=s)
     t = pl.col("_text")
     # Folded once, and only where the text is more than figures and separators: for those the fold is the
@@ -403,11 +403,11 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
     / "(valid day-first)". Staging decides: it keeps
     that only valid reading and notes it in the row's ``issues`` (pipelines/ingest/stage.py ``_dates``).
     """
-    return _via_distinct(values, lambda frame: _read_dates(frame, day_first, reference_year))
+    return via_distinct(values, lambda frame: _read_dates(frame, day_first, reference_year))
 
 
 def _read_dates(frame: pl.DataFrame, day_first: bool, reference_year: int | None) -> pl.DataFrame:
-    """:func:`parse_dates`' columns for the distinct values in ``frame[_KEY]``."""
+    """:func:`parse_dates`' columns for the distinct values in ``frame[DISTINCT_KEY]``."""
     f = _with_day_month_year(_date_parts(frame, reference_year), day_first)
     f = _with_validity(f)
     form, a, b, num = (pl.col(k) for k in ("_form", "_a", "_b", "_num"))
@@ -434,14 +434,14 @@ def _read_dates(frame: pl.DataFrame, day_first: bool, reference_year: int | None
     ambiguous = (valid & pl.col("_pair") & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
     # impossible as declared, a valid date with day and month swapped: the error says so, other_order holds it
     other_ok = (~valid & pl.col("_pair") & pl.col("_swap_ok") & year_ok).fill_null(False)
-    present = ~_blank(pl.col(_KEY)) & ~empty_date(pl.col(_KEY))
+    present = ~_blank(pl.col(DISTINCT_KEY)) & ~empty_date(pl.col(DISTINCT_KEY))
     swapped = pl.date(  # the other day/month order, built only where it is a valid date
         pl.when(other_ok).then(y).otherwise(2000),
         pl.when(other_ok).then(day).otherwise(1),
         pl.when(other_ok).then(month).otherwise(1),
     )
     return f.select(
-        pl.col(_KEY),
+        pl.col(DISTINCT_KEY),
         pl.when(present).then(pl.when(serial_ok).then(from_serial).when(safe).then(built)).alias("date"),
         pl.when(present).then(_date_format_name(day_first)).alias("date_format"),
         pl.when(present).then(precision).alias("precision"),
@@ -726,7 +726,7 @@ def check_personal_id(
     now = reference_year if reference_year is not None else date.today().year
     frame = pl.DataFrame(
         {
-            _KEY: _as_string(ids),
+            DISTINCT_KEY: _as_string(ids),
             "_sex": normalise_sex(sex) if sex is not None else pl.repeat(None, n, dtype=pl.String, eager=True),
             "_year": _birth_years(birth_date)
             if birth_date is not None
@@ -756,7 +756,7 @@ def _with_id_digits(frame: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
     """The ID's digits (``_digits``, a lost leading zero put back: ``_restore`` zeros) and their shape: ``_missing``,
     ``_nd`` (other characters), ``_len``, ``_century`` (digit 4), ``_yy`` (digits 5-6), ``_placeholder``,
     ``_cccd`` (12 digits), ``_cmnd`` (9 digits)."""
-    raw = pl.col(_KEY)
+    raw = pl.col(DISTINCT_KEY)
     frame = frame.with_columns(_missing=_blank(raw), _written=id_digits(raw))
     frame = frame.with_columns(_restore=_restore_leading_zero(pl.col("_written"), pl.col("_numeric"), codes))
     frame = frame.with_columns(_digits=_restored(pl.col("_written"), pl.col("_restore")))
@@ -942,13 +942,13 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
     digits 1–9; a stem giving 10 has no valid code.
     """
 
-    return _via_distinct(codes, _read_tax_codes)
+    return via_distinct(codes, _read_tax_codes)
 
 
 def _read_tax_codes(frame: pl.DataFrame) -> pl.DataFrame:
-    """:func:`check_tax_code`'s columns for the distinct values in ``frame[_KEY]``."""
+    """:func:`check_tax_code`'s columns for the distinct values in ``frame[DISTINCT_KEY]``."""
     f = _with_tax_code_kind(_with_tax_code_shape(frame))
-    raw, missing, s, first10 = pl.col(_KEY), pl.col("_missing"), pl.col("_s"), pl.col("_first10")
+    raw, missing, s, first10 = pl.col(DISTINCT_KEY), pl.col("_missing"), pl.col("_s"), pl.col("_first10")
     main, suffix, is10, is12 = pl.col("_main"), pl.col("_suffix"), pl.col("_is10"), pl.col("_is12")
     is13 = main.is_not_null()
     expected, got, ok, shaped, kind = (
@@ -972,7 +972,7 @@ def _read_tax_codes(frame: pl.DataFrame) -> pl.DataFrame:
     )
     code = pl.when(is13).then(pl.concat_str(main, pl.lit("-"), suffix)).when(is10 | is12).then(s)
     return f.select(
-        pl.col(_KEY),
+        pl.col(DISTINCT_KEY),
         pl.when(~missing).then(code).alias("tax_code"),
         kind.alias("tax_code_kind"),
         pl.when(~missing & shaped).then(ok).alias("check_digit_ok"),
@@ -983,7 +983,7 @@ def _read_tax_codes(frame: pl.DataFrame) -> pl.DataFrame:
 def _with_tax_code_shape(frame: pl.DataFrame) -> pl.DataFrame:
     """``_missing``, ``_s`` (spaces and dots out, dashes unified), its shape (``_is10``, ``_is12``, ``_main`` and
     ``_suffix`` of a 13-digit code), ``_first10``, the check digit ``_expected`` and ``_got``, ``_ok``, ``_shaped``."""
-    raw = pl.col(_KEY)
+    raw = pl.col(DISTINCT_KEY)
     f = frame.with_columns(
         _missing=_blank(raw),
         _s=_strip_float_suffix(raw.str.strip_chars()).str.replace_all(r"[\s.]", "").str.replace_all(r"[–—_/]", "-"),
@@ -1085,11 +1085,11 @@ def normalise_phone(phones: pl.Series) -> pl.DataFrame:
     reads as a valid 083 mobile.
     """
     old = pl.DataFrame({"p4": list(MOBILE_PREFIX_2018), "new3": list(MOBILE_PREFIX_2018.values())})
-    return _via_distinct(phones, lambda frame: _read_phones(frame, old))
+    return via_distinct(phones, lambda frame: _read_phones(frame, old))
 
 
 def _read_phones(frame: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
-    """:func:`normalise_phone`'s columns for the distinct values in ``frame[_KEY]``; ``old``: the 2018 prefix map."""
+    """:func:`normalise_phone`'s columns for the distinct values in ``frame[DISTINCT_KEY]``; ``old``: the 2018 prefix map."""
     f = _with_phone_kind(_with_national_number(frame), old)
     missing, trimmed, c, intl, nat = (pl.col(k) for k in ("_missing", "_trimmed", "_c", "_intl", "_nat"))
     n, digits, p4, new3, old_mobile = (pl.col(k) for k in ("_n", "_digits", "_p4", "_new3", "_old_mobile"))
@@ -1110,7 +1110,7 @@ def _read_phones(frame: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.format("wrong length ({} digits)", n))
     )
     return f.select(
-        pl.col(_KEY),
+        pl.col(DISTINCT_KEY),
         pl.when(mobile).then(conv).when(landline).then(nat).alias("phone"),
         pl.when(mobile).then(pl.lit("mobile")).when(landline).then(pl.lit("landline")).alias("phone_kind"),
         pl.when(~missing).then(pl.col("_multiple").fill_null(False)).alias("phone_multiple"),
@@ -1121,7 +1121,7 @@ def _read_phones(frame: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
 def _with_national_number(frame: pl.DataFrame) -> pl.DataFrame:
     """``_missing``, ``_trimmed``, ``_multiple`` (more numbers after the first), ``_c`` (the first number without
     separators), ``_intl`` (after a +84 / 0084 / 84 prefix) and ``_nat`` (the national form, a lost '0' put back)."""
-    raw = pl.col(_KEY)
+    raw = pl.col(DISTINCT_KEY)
     f = frame.with_columns(_missing=_blank(raw), _trimmed=_strip_float_suffix(raw.str.strip_chars()))
     trimmed = pl.col("_trimmed")
     f = f.with_columns(
@@ -1187,7 +1187,7 @@ _VN_MARKS = "\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b"
 
 
 def _clean_name_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    raw = pl.col(_KEY)
+    raw = pl.col(DISTINCT_KEY)
     f = frame.with_columns(
         _missing=_blank(raw), _n=raw.str.normalize("NFC").str.replace_all("[\u2019\u02bc`\u00b4]", "'")
     )
@@ -1215,7 +1215,7 @@ def _clean_name_frame(frame: pl.DataFrame) -> pl.DataFrame:
     }
     missing = pl.col("_missing")
     return f.select(
-        pl.col(_KEY),
+        pl.col(DISTINCT_KEY),
         pl.when(~missing & ~empty).then(titled).alias("name"),
         pl.when(~missing).then(_flag_mask(*((checks[k], k) for k in NAME_FLAGS))).alias("name_flags"),
     )
@@ -1241,7 +1241,7 @@ def clean_person_name(names: pl.Series) -> pl.DataFrame:
     Legacy encodings (TCVN3, VNI, mojibake) must be repaired before
     (``pipelines.encodings.repair_column``): this function does not guess them.
     """
-    out = _via_distinct(names, _clean_name_frame)
+    out = via_distinct(names, _clean_name_frame)
     return out.select("name", pl.Series("name_original", names)).with_columns(
         _flag_lists(out["name_flags"], NAME_FLAGS, "name_flags")
     )
@@ -1253,9 +1253,9 @@ def name_key(names: pl.Series) -> pl.Series:
     def compute(frame: pl.DataFrame) -> pl.DataFrame:
         cleaned = _clean_name_frame(frame)
         key = fold_expr(pl.col("name"))
-        return cleaned.select(_KEY, pl.when(key != "").then(key).alias("name_key"))
+        return cleaned.select(DISTINCT_KEY, pl.when(key != "").then(key).alias("name_key"))
 
-    return _via_distinct(names, compute)["name_key"]
+    return via_distinct(names, compute)["name_key"]
 
 
 # =========================================================================== sex
@@ -1272,18 +1272,18 @@ def normalise_sex(values: pl.Series) -> pl.Series:
     column, as the old systems export it); ISO 5218's 2 = female is NOT read, because
     there 0 means "not known". Anything else -> null.
     """
-    key = fold_expr(_strip_float_suffix(pl.col(_KEY).str.strip_chars()))
+    key = fold_expr(_strip_float_suffix(pl.col(DISTINCT_KEY).str.strip_chars()))
     mapping = {**{k: "M" for k in _MALE}, **{k: "F" for k in _FEMALE}}
 
     def compute(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.select(
-            _KEY,
+            DISTINCT_KEY,
             key.replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=pl.String).alias(
                 "sex"
             ),
         )
 
-    return _via_distinct(values, compute)["sex"].rename(values.name or "sex")
+    return via_distinct(values, compute)["sex"].rename(values.name or "sex")
 
 
 # =========================================================================== amounts
@@ -1303,7 +1303,7 @@ _AMOUNT_SHAPES = {
 
 
 def _amount_shape(frame: pl.DataFrame) -> pl.DataFrame:
-    raw = pl.col(_KEY)
+    raw = pl.col(DISTINCT_KEY)
     f = frame.with_columns(_missing=_blank(raw), _t=raw.str.replace_all(_AMOUNT_NOISE, ""))
     t = pl.col("_t")
     f = f.with_columns(_neg=t.str.starts_with("-") | (t.str.starts_with("(") & t.str.ends_with(")")))
@@ -1392,7 +1392,7 @@ def parse_amounts(values: pl.Series, *, notation: str | None = None) -> pl.DataF
         missing = pl.col("_missing")
         ok = ~missing & whole.is_not_null()
         return f.select(
-            pl.col(_KEY),
+            pl.col(DISTINCT_KEY),
             pl.when(ok).then(whole * sign).alias("integer"),
             pl.when(ok).then(frac).alias("fraction"),
             pl.when(ok).then(frac.str.contains("[1-9]").fill_null(False)).alias("fractional"),
@@ -1406,7 +1406,7 @@ def parse_amounts(values: pl.Series, *, notation: str | None = None) -> pl.DataF
             .alias("error"),
         )
 
-    return _via_distinct(values, compute)
+    return via_distinct(values, compute)
 
 
 # =========================================================================== reporting

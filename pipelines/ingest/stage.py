@@ -148,8 +148,8 @@ def _named(folded: pl.Expr) -> pl.Expr:
 
 def _unit_names(values: pl.Series) -> pl.Series:
     """:func:`_named` of address parts, worked out once per distinct value (a ward column holds few)."""
-    named = _named(strip_accents_fast_expr(pl.col(std._KEY))).alias("named")
-    return std._via_distinct(values, lambda d: d.with_columns(named))["named"]
+    named = _named(strip_accents_fast_expr(pl.col(std.DISTINCT_KEY))).alias("named")
+    return std.via_distinct(values, lambda d: d.with_columns(named))["named"]
 
 
 def _with_parts(rows: pl.DataFrame) -> pl.Series:
