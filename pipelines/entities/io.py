@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import polars as pl
 
@@ -24,6 +25,9 @@ from pipelines.warehouse import PartitionedLayer, Warehouse
 ENTITY_SCHEMA = "entities"
 # officials' record placements (review helper: pipelines/review, table review.placements), same columns
 REVIEW_OVERLAY = ("review", "placements")
+# ``official=PUBLISHED``: the officials' placements as the review step last published them (review.placements)
+PUBLISHED = "published"
+Officials = pl.DataFrame | None | Literal["published"]
 
 
 def read_staged(
@@ -33,6 +37,7 @@ def read_staged(
     *,
     overlay: bool = True,
     corrections: bool = True,
+    official: Officials = PUBLISHED,
 ) -> pl.DataFrame:
     """Every loaded partition of staged_<registry>, or only ``partitions`` (an empty table when none is loaded).
 
@@ -40,7 +45,8 @@ def read_staged(
     (resolved.address_corrections, pipelines/entities/reresolve.py) carry their corrected resolver columns:
     the staged rows as re-staging them today would give. With ``overlay`` (default) the published ward overlays
     are applied on top, so the entities see them: the split units placed from the registries' evidence
-    (resolved.split_placements), then officials' placements (review.placements). Each record stays one row.
+    (resolved.split_placements), then officials' placements (``official``: review.placements as published, or
+    the given placements, or None for none). Each record stays one row.
     """
     decl = staged_table(registry)
     layer = PartitionedLayer(warehouse, "staged")
@@ -56,7 +62,7 @@ def read_staged(
         frame = pl.scan_parquet(paths).select(decl.columns).collect().sort("record_key")
     if corrections:
         frame = apply_address_corrections(warehouse, registry, frame)
-    return _apply_placements(warehouse, registry, frame) if overlay else frame
+    return _apply_placements(warehouse, registry, frame, official) if overlay else frame
 
 
 def apply_address_corrections(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
@@ -120,14 +126,18 @@ def _dismissed(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.
     return dismissed_addresses(decisions, no_ward, registry)
 
 
-def _apply_placements(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
+def _apply_placements(
+    warehouse: Warehouse, registry: str, staged: pl.DataFrame, official: Officials = PUBLISHED
+) -> pl.DataFrame:
+    """The learned split placements (records still split_review), then the officials' (any status: theirs win)."""
     learned = warehouse.parquet_path(SPLIT_SCHEMA, SPLIT_PLACEMENTS.name)
     if learned.is_file():
         staged = apply_split_placements(staged, pl.read_parquet(learned), registry=registry)
-    official = warehouse.parquet_path(*REVIEW_OVERLAY)
-    if official.is_file():
-        placements = pl.read_parquet(official, columns=list(SPLIT_PLACEMENTS.columns))
-        staged = apply_split_placements(staged, placements, registry=registry, statuses=None)
+    if isinstance(official, str):
+        path = warehouse.parquet_path(*REVIEW_OVERLAY)
+        official = pl.read_parquet(path, columns=list(SPLIT_PLACEMENTS.columns)) if path.is_file() else None
+    if official is not None and official.height:
+        staged = apply_split_placements(staged, official, registry=registry, statuses=None)
     return staged
 
 

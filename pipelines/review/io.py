@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.entities.io import ENTITY_SCHEMA, newest_version_wards
-from pipelines.entities.reresolve import apply_corrections, published_corrections
+from pipelines.entities.io import ENTITY_SCHEMA, newest_version_wards, read_staged
 from pipelines.ingest.quarantine import scan_quarantine
-from pipelines.review.decisions import apply_placements
 from pipelines.review.queues import ReviewInputs
 from pipelines.schema import (
     ADDRESS_PARTS,
@@ -22,7 +20,6 @@ from pipelines.schema import (
     lineage_table,
     raw_table,
     review_table,
-    staged_table,
 )
 from pipelines.warehouse import PartitionedLayer, Warehouse
 
@@ -42,27 +39,11 @@ def city_ward_codes(wh: Warehouse) -> set[str]:
     return set(crosswalk["new_uid"].unique().str.split(":").list.last().to_list())
 
 
-def split_placements(wh: Warehouse) -> pl.DataFrame | None:
-    """resolved.split_placements of the split-evidence step, when published."""
-    return read_optional(wh, SPLIT_SCHEMA, "split_placements")
-
-
 def staged_with_placements(wh: Warehouse, review_placements: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
-    """Every registry's staged rows, with the address corrections, the learned split placements and then officials' placements applied."""
-    learned = split_placements(wh)
-    corrections = published_corrections(wh)  # read once for every registry
-    out = {}
-    for registry in REGISTRY_KINDS:
-        decl = staged_table(registry)
-        staged = _scan(wh, "staged", decl.name, decl.polars_schema, decl.columns)  # as staged, no placements
-        if corrections is not None:  # readings under a corrected reference
-            staged = apply_corrections(staged, corrections, registry)
-        if learned is not None and learned.height:
-            staged = apply_placements(staged, registry, learned)
-        if review_placements is not None and review_placements.height:
-            staged = apply_placements(staged, registry, review_placements)
-        out[registry] = staged
-    return out
+    """Every registry's staged rows as the entities step reads them (``read_staged``: the address corrections, the
+    learned split placements, then the officials' placements), the officials' being ``review_placements`` (this
+    run's decisions; None: none) instead of the published ones."""
+    return {registry: read_staged(wh, registry, official=review_placements) for registry in REGISTRY_KINDS}
 
 
 def _scan(wh: Warehouse, layer: str, name: str, schema: dict, columns: list[str] | None = None) -> pl.DataFrame:
