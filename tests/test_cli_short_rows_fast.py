@@ -32,12 +32,16 @@ def _read(data: bytes) -> pl.DataFrame | None:
 
 
 def test_no_short_rows_only_where_short_rows_finds_none():
+    # 10,000 random files (was 20,000; each costs a Polars read whatever the answer): 154 said "no short row" and are
+    # checked against short_rows, 1,204 hold a short row left to short_rows (20,000: 288 and 2,386). Each slip tried in
+    # _no_short_rows fails by file 4,986 of seed 16 (the lone-CR check taken out; the last-line check: 2,634; the
+    # header row not counted, the cells' or the names' delimiters not subtracted: within 360), by 7,493 over seeds 0-3
     rng = random.Random(16)
     said_none = short = 0
-    for _ in range(20_000):
+    for _ in range(10_000):
         data = _random_csv(rng)
         if b"," not in data:  # one column, or unreadable: skipped below all the same, without a Polars read
-            continue  # (~4,500 of the 20,000 files: ~1.2 s of Polars reads saved)
+            continue  # (~2,300 of the 10,000 files: ~0.6 s of Polars reads saved)
         frame = _read_polars(data)
         # (the blank lines dropped only where the file is looked at: dropping rows keeps the width and no row is added)
         if frame is None or frame.width < 2 or not frame.height:
@@ -51,7 +55,7 @@ def test_no_short_rows_only_where_short_rows_finds_none():
             assert found is None, data
         elif found is not None:
             short += 1
-    assert said_none > 200 and short > 500  # both answers are given (most random files hold a lone CR or a short row)
+    assert said_none > 100 and short > 500  # both answers are given (most random files hold a lone CR or a short row)
 
 
 @pytest.mark.parametrize(
