@@ -31,16 +31,20 @@ def _random_csv(rng: random.Random) -> bytes:
 
 
 def test_counted_over_columns_as_the_reader_counts():
+    # 5,000 random files (was 20,000): the rarest slip this loop has caught, a CR inside a quoted cell counted as a
+    # line end (HC6, the `| outside` of rows_by_columns' lines_to taken out), fails at file 611 of seed 11, and by
+    # file 3,462 at the latest over seeds 0-29; the other slips tried (a lone CR's blank row, a delimiter or line end
+    # in quotes, the last line end, blank rows as short) fail within the first 40 files
     rng = random.Random(11)
     taken = 0
-    for _ in range(20_000):
+    for _ in range(5_000):
         data = _random_csv(rng)
         counted = _short_rows_by_columns(data, ",")
         if counted is NotImplemented:
             continue
         taken += 1
         assert counted == _short_rows_read(data, ","), data
-    assert taken > 10_000  # most files are counted over columns
+    assert taken > 2_500  # most files are counted over columns
 
 
 @pytest.mark.parametrize(
