@@ -5,7 +5,8 @@ The district and ward lookups are memoised on the text after the comma-like boun
 reads on past the boundary ("TP. Kỳ Anh (Thị xã)": the alias "Kỳ Anh (Thị xã)"), so the words before it
 decide too: memoised, the first address's reading was reused for every later one (before the fix,
 "Xã Tân Dân, Thị xã Hà Tĩnh" read as "ward not found in Thị xã Kỳ Anh" after an address naming Kỳ Anh,
-and the batch's output changed with the order Polars happened to list distinct tails in).
+and the batch's output changed with the order Polars happened to list distinct tails in). Each fresh index
+is a copy of one build never read with (tests/resolvehelpers.fresh_index).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import pytest
 
 from pipelines.reference import default_reference
-from pipelines.resolve import _row, build_index, clean_expr, read_address, resolve_addresses
+from pipelines.resolve import _row, clean_expr, read_address, resolve_addresses
+from tests.resolvehelpers import fresh_index
 
 FIRST = "TT. An Lạc; TP. Kỳ Anh (Thị xã) Hà Tĩnh"  # fills the memo for the segment "thi xa" (Hà Tĩnh)
 LATER = [
@@ -36,8 +38,8 @@ def _clean(text: str) -> str:
 
 
 def test_a_reading_is_the_same_after_another_address_filled_the_memo(reference):
-    fresh = {text: _row(read_address(build_index(reference), _clean(text))) for text in LATER}
-    shared = build_index(reference)
+    fresh = {text: _row(read_address(fresh_index(reference), _clean(text))) for text in LATER}
+    shared = fresh_index(reference)
     read_address(shared, _clean(FIRST))
     after = {text: _row(read_address(shared, _clean(text))) for text in LATER}
     assert after == fresh
@@ -46,8 +48,8 @@ def test_a_reading_is_the_same_after_another_address_filled_the_memo(reference):
 
 def test_a_batch_reads_the_same_in_any_order(reference):
     texts = [FIRST, *LATER]
-    forward = resolve_addresses(texts, index=build_index(reference))
-    backward = resolve_addresses(texts[::-1], index=build_index(reference))
+    forward = resolve_addresses(texts, index=fresh_index(reference))
+    backward = resolve_addresses(texts[::-1], index=fresh_index(reference))
     assert forward.rows() == backward.reverse().rows()
-    alone = [resolve_addresses([t], index=build_index(reference)).row(0) for t in texts]
+    alone = [resolve_addresses([t], index=fresh_index(reference)).row(0) for t in texts]
     assert forward.rows() == alone

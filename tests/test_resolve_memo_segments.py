@@ -8,6 +8,7 @@ phố 2, Phường Sài Gòn, TP.HCM"), in a cut tail's last segment with the wa
 Sài Gòn TP.HCM"), spelled out or by an old name: a match kept with a position from the first address, or
 with a key that misses what the lookup saw, would change the later ones. Each address here is read alone
 with a fresh index, then after all the others in both orders with one index, and in a batch in both orders.
+Each fresh index is a copy of one build never read with (tests/resolvehelpers.fresh_index).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import polars as pl
 import pytest
 
 from pipelines.reference import default_reference
-from pipelines.resolve import _row, build_index, clean_expr, read_address, resolve_addresses
+from pipelines.resolve import _row, clean_expr, read_address, resolve_addresses
+from tests.resolvehelpers import fresh_index
 
 # address -> (status, 2025 ward) as read alone (the same at 858ed4e, before the memo)
 EXPECTED = {
@@ -48,9 +50,9 @@ def _clean(text: str) -> str:
 
 
 def test_each_reading_is_the_one_it_gets_alone(reference):
-    alone = {text: _row(read_address(build_index(reference), _clean(text))) for text in TEXTS}
+    alone = {text: _row(read_address(fresh_index(reference), _clean(text))) for text in TEXTS}
     for order in (TEXTS, TEXTS[::-1]):
-        shared = build_index(reference)
+        shared = fresh_index(reference)
         for text in order:
             read_address(shared, _clean(text))
         after = {text: _row(read_address(shared, _clean(text))) for text in order}
@@ -58,7 +60,7 @@ def test_each_reading_is_the_one_it_gets_alone(reference):
 
 
 def test_a_batch_reads_the_same_in_either_order(reference):
-    forward = resolve_addresses(TEXTS, index=build_index(reference))
-    backward = resolve_addresses(TEXTS[::-1], index=build_index(reference))
+    forward = resolve_addresses(TEXTS, index=fresh_index(reference))
+    backward = resolve_addresses(TEXTS[::-1], index=fresh_index(reference))
     assert forward.rows() == backward.reverse().rows()
     assert list(zip(forward["status"], forward["new_uid"], strict=True)) == list(EXPECTED.values())
