@@ -263,13 +263,53 @@ def test_gate_metadata_is_plain():
     assert meta["gate_passed"] is True and meta["expectations"] == len(result.outcomes) and meta["data_docs"] is None
 
 
-def test_importing_quality_gx_does_not_import_gx():
+# One fresh process for the three import tests below (GX's import, several CPU seconds, paid once, not twice): it
+# imports quality.gx (line 1: GX not imported), imports GX with preload() called twice, in the background (line 2),
+# then reads which modules GX's import left deferred (line 3) and uses them (line 4).
+_IMPORTS = """
+import sys
+
+import quality.gx as g
+
+print("great_expectations" in sys.modules)
+g.preload()
+g.preload()
+t = g._preloading
+t.join(120)
+print(not t.is_alive(), "great_expectations" in sys.modules, g._gx()[0].__name__)
+print(
+    *(type(sys.modules[m]).__name__ for m in ("altair", "scipy.stats")),
+    "altair.vegalite" in sys.modules,
+    "scipy.stats._stats_py" in sys.modules,
+)
+import great_expectations.expectations.core.expect_column_kl_divergence_to_be_less_than as kl
+from scipy import stats
+from scipy.stats import entropy
+
+print(
+    round(kl.stats.entropy([0.5, 0.5], [0.25, 0.75]), 6),
+    stats.entropy is entropy,
+    type(sys.modules["scipy.stats"]).__name__,
+    kl.alt.Chart.__name__,
+    type(sys.modules["altair"]).__name__,
+)
+"""
+
+
+@pytest.fixture(scope="module")
+def imports_in_a_fresh_process() -> tuple[list[str], str]:
     import subprocess
     import sys
 
-    code = "import sys, quality.gx; print('great_expectations' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
-    assert out.stdout.strip() == "False", out.stderr
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORTS], capture_output=True, text=True, cwd=Path(__file__).parents[1], timeout=300
+    )
+    return out.stdout.splitlines() + [""] * 4, out.stderr
+
+
+def test_importing_quality_gx_does_not_import_gx(imports_in_a_fresh_process):
+    lines, stderr = imports_in_a_fresh_process
+    assert lines[0] == "False", stderr
 
 
 def test_empty_frame_passes_and_a_rule_on_a_missing_column_fails():
@@ -377,37 +417,18 @@ def test_what_the_declaration_check_rejects_the_gx_gate_rejects():
     assert {o.rule for o in result.failures} >= {"required", "allowed", "primary_key"}
 
 
-def test_preload_imports_gx_in_the_background_once():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, quality.gx as g; g.preload(); g.preload(); t = g._preloading; t.join(120); "
-        "print(not t.is_alive(), 'great_expectations' in sys.modules, g._gx()[0].__name__)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
-    assert out.stdout.split() == ["True", "True", "great_expectations"], out.stderr
+def test_preload_imports_gx_in_the_background_once(imports_in_a_fresh_process):
+    lines, stderr = imports_in_a_fresh_process
+    assert lines[1].split() == ["True", "True", "great_expectations"], stderr
 
 
-def test_gx_import_defers_altair_and_scipy_stats_until_used():
-    """GX's import leaves altair and scipy.stats (only for an expectation wardbridge never runs) unimported; the first
-    attribute read imports the real module, for GX's own references too (the KL-divergence expectation's)."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, quality.gx as g; g._gx(); "
-        "print(*(type(sys.modules[m]).__name__ for m in ('altair', 'scipy.stats')), "
-        "'altair.vegalite' in sys.modules, 'scipy.stats._stats_py' in sys.modules); "
-        "import great_expectations.expectations.core.expect_column_kl_divergence_to_be_less_than as kl; "
-        "from scipy import stats; from scipy.stats import entropy; "
-        "print(round(kl.stats.entropy([0.5, 0.5], [0.25, 0.75]), 6), stats.entropy is entropy, "
-        "type(sys.modules['scipy.stats']).__name__, kl.alt.Chart.__name__, type(sys.modules['altair']).__name__)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
-    lines = out.stdout.splitlines()
-    assert lines[0].split() == ["_Deferred", "_Deferred", "False", "False"], out.stderr
-    assert lines[1].split() == ["0.143841", "True", "module", "Chart", "module"], out.stderr
+def test_gx_import_defers_altair_and_scipy_stats_until_used(imports_in_a_fresh_process):
+    """GX's import (_gx, here in preload()'s thread) leaves altair and scipy.stats (only for an expectation wardbridge
+    never runs) unimported; the first attribute read imports the real module, for GX's own references too (the
+    KL-divergence expectation's)."""
+    lines, stderr = imports_in_a_fresh_process
+    assert lines[2].split() == ["_Deferred", "_Deferred", "False", "False"], stderr
+    assert lines[3].split() == ["0.143841", "True", "module", "Chart", "module"], stderr
 
 
 # The preload thread's work replaced by C++ that releases the GIL and takes it back (DuckDB connections opened and
