@@ -265,8 +265,12 @@ def write_duckdb(
             con.execute(f"SET disabled_compression_methods = '{disabled_compression}'")
         con.execute(f"CREATE SCHEMA {quote_ident(schema)}")
         for table, frame in tables:
+            # one transaction a table: its CREATE, comments and INSERT committed (the WAL written and synced) once,
+            # not once a statement (a COMMENT ON COLUMN a column: most of a small publication's write)
+            con.begin()
             _create_table(con, schema, table)
             _insert(con, schema, table, frame)
+            con.commit()
         con.execute("CHECKPOINT")
     os.chmod(path, mode)
 
