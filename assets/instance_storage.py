@@ -8,6 +8,16 @@ This class keeps one connection open per database file (the index and the most r
 appends to the WAL; SQLite checkpoints it when it grows past 1,000 pages and when the process ends. Everything else
 (tables, queries, WAL mode, the busy timeout, one lock around every connection's use) is Dagster's.
 
+Each connection commits with ``PRAGMA synchronous=NORMAL``, SQLite's setting for a WAL database: a commit appends to
+the WAL without an fsync (the WAL is synced when it is checkpointed). A process that dies loses nothing committed; an
+operating system crash or a power cut may lose the last events committed before it, never the database's
+consistency. Dagster's default (FULL) synced the WAL at every one of a run's ~550 commits.
+
+A run's new database file is set up as Dagster's ``_initdb`` sets it up (tables, WAL mode, stamped with the newest
+migration) with Dagster's migration scripts read once per process (``_migrations``): Dagster's reads every one of its
+~90 scripts twice for each new file (the newest revision; alembic's ``stamp`` again through the scripts' env.py),
+and a ``wardbridge run`` makes ten (one per job).
+
 Dagster's webserver follows a run's log by watching the run's .db file for modifications (watchdog), which a commit
 to the WAL alone does not make: after each commit to a run's file its modification time is set to now, so a page
 watching the run sees each event as it did.
@@ -15,20 +25,42 @@ watching the run sees each event as it did.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import re
+import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as db
-from dagster._core.storage.event_log import SqliteEventLogStorage
+import sqlalchemy.exc as db_exc
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from dagster._core.storage.event_log import SqlEventLogStorageMetadata, SqliteEventLogStorage
+from dagster._core.storage.event_log.sqlite import sqlite_event_log
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
+from dagster._core.storage.sql import get_alembic_config, safe_commit
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy.engine import Connection, Engine
 
 # run files kept open besides the index: a run's events, then the next run's, and a reader's look at a few others
 KEEP_OPEN = 8
+SYNCHRONOUS = "NORMAL"  # each connection's PRAGMA synchronous (see the module's docstring)
+
+
+@functools.cache
+def _migrations() -> ScriptDirectory:
+    """Dagster's migration scripts for the event log (those its ``_initdb`` reads), read once per process: they are
+    files of the installed package, and a ScriptDirectory reads them once (its revision map is memoized)."""
+    return ScriptDirectory.from_config(get_alembic_config(sqlite_event_log.__file__))
+
+
+def _synchronous(dbapi_connection, _record) -> None:  # noqa: ANN001 - sqlalchemy's connect event
+    dbapi_connection.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
 
 
 class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
@@ -57,11 +89,44 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
                     # threads take turns under Dagster's lock, so a connection may serve another thread
                     connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                 )
+                db.event.listen(engine, "connect", _synchronous)
             self._engines[shard] = engine  # most recently used last
             while len(self._engines) > KEEP_OPEN + 1:
                 oldest = next(s for s in self._engines if s != INDEX_SHARD_NAME)
                 self._engines.pop(oldest).dispose()
             return engine
+
+    def _initdb(self, engine: Engine, for_index_shard: bool = False) -> None:
+        """Dagster's ``_initdb`` for a run's file (or the index once set up), with the migration scripts read once
+        per process: the same tables, WAL mode and alembic_version row (the newest revision, stamped as alembic's
+        ``stamp`` command stamps it). A new index goes to Dagster's own (it may stamp an older revision)."""
+        if for_index_shard:
+            super()._initdb(engine, for_index_shard=True)
+            return
+        retry_limit = 10
+        while True:
+            try:
+                with engine.connect() as connection:
+                    if not MigrationContext.configure(connection).get_current_revision():
+                        SqlEventLogStorageMetadata.create_all(engine)
+                        connection.execute(db.text("PRAGMA journal_mode=WAL;"))
+                        MigrationContext.configure(connection).stamp(_migrations(), "head")
+                        safe_commit(connection)
+                break
+            except (db_exc.DatabaseError, sqlite3.DatabaseError, sqlite3.OperationalError) as exc:
+                # another process setting up the same file (Dagster's own handling of that race)
+                message = str(exc)
+                if not (
+                    re.search(r"table [A-Za-z_]* already exists", message)
+                    or "database is locked" in message
+                    or "UNIQUE constraint failed: alembic_version.version_num" in message
+                ):
+                    raise
+                if retry_limit == 0:
+                    raise
+                logging.info("KeptOpenSqliteEventLogStorage._initdb: concurrent init, retrying: %s", message)
+                time.sleep(0.2)
+                retry_limit -= 1
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:

@@ -119,3 +119,38 @@ def test_open_files_are_bounded(instance, monkeypatch):
     assert len(storage._engines) == 4  # the index and three runs
     assert set(storage._engines) == {"index", *runs[-3:]}
     assert all("hello" in [e.user_message for e in instance.all_logs(r)] for r in runs)  # evicted files reopen
+
+
+def _schema_and_stamp(path: Path) -> tuple[list, list, str]:
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        schema = sorted(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall())
+        stamp = con.execute("SELECT version_num FROM alembic_version").fetchall()
+        journal = con.execute("PRAGMA journal_mode").fetchone()[0]
+    return schema, stamp, journal
+
+
+def test_a_run_file_is_set_up_as_dagsters_own_sets_it_up(instance, tmp_path, monkeypatch):
+    """A run's new .db (set up with Dagster's migration scripts read once per process): the same tables, indexes,
+    WAL mode and alembic stamp as the stock class's _initdb gives the same run's file."""
+    result = hello_job.execute_in_process(instance=instance)
+    stock_home = _home(tmp_path, "stock", STOCK)
+    monkeypatch.chdir(stock_home)
+    with dg.DagsterInstance.from_config(str(stock_home)) as stock:
+        assert not isinstance(stock.event_log_storage, KeptOpenSqliteEventLogStorage)
+        stock_run = hello_job.execute_in_process(instance=stock)
+        stock_file = Path(stock.event_log_storage.path_for_shard(stock_run.run_id))
+        ours = _schema_and_stamp(Path(instance.event_log_storage.path_for_shard(result.run_id)))
+        theirs = _schema_and_stamp(stock_file)
+    assert ours == theirs
+    assert ours[1] and ours[2] == "wal"
+
+
+def test_connections_commit_without_a_sync_of_the_wal(instance):
+    """The kept connections run with synchronous=NORMAL (1), SQLite's setting for WAL: a commit is not synced."""
+    run_id = hello_job.execute_in_process(instance=instance).run_id
+    storage = instance.event_log_storage
+    for shard in ("index", run_id):
+        with storage._connect(shard) as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
