@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.reference import load_reference
+from pipelines.reference import default_reference
 from pipelines.resolve import resolve_addresses
 
 
@@ -22,7 +22,7 @@ def _read(addresses: list[str], **kw) -> list[dict]:
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[str]]:
     """pre2025 code -> its 2025 wards."""
-    cw = load_reference().crosswalk
+    cw = default_reference().crosswalk
     return {o.split(":")[1]: sorted(n) for o, n in cw.group_by("old_uid").agg("new_uid").iter_rows()}
 
 
@@ -202,21 +202,13 @@ def test_a_2025_marker_of_another_unit_type_is_not_that_unit():
     assert [r["new_uid"] for r in rows] == ["2025:10543", "2025:31299"]
 
 
-def test_the_audit_mess_types_are_generated_and_read(tmp_path):
-    from pipelines.reference import load_reference as load
-    from pipelines.synth.addresses import (
-        AUDIT_NEW_MESS_TYPES,
-        AUDIT_OLD_MESS_TYPES,
-        generate_addresses,
-        row_correct,
-        write_synthetic_gazetteer,
-    )
+def test_the_audit_mess_types_are_generated_and_read():
+    from pipelines.synth.addresses import AUDIT_NEW_MESS_TYPES, AUDIT_OLD_MESS_TYPES, row_correct
+    from tests.resolvehelpers import generated_addresses, synthetic_reference
 
-    gazetteer = tmp_path / "gazetteer.csv"
-    write_synthetic_gazetteer(gazetteer, 7)
-    reference = load(gazetteers=(gazetteer,))
+    reference, _ = synthetic_reference(7)
     types = AUDIT_OLD_MESS_TYPES + AUDIT_NEW_MESS_TYPES
-    truth = generate_addresses(2400, seed=7, reference=reference, mess_types=types)
+    truth = generated_addresses(2400, 7, types)
     assert set(truth["mess_type"]) == set(types) and truth["true_new_uid"].null_count() == 0
     rows = row_correct(truth, resolve_addresses(truth["address"], reference))
     per_type = dict(rows.group_by("mess_type").agg(pl.col("correct").mean()).iter_rows())

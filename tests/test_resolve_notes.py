@@ -114,17 +114,17 @@ def test_a_now_note_places_a_split_unit_and_decides_between_schemes():
 def test_the_note_mess_types_are_generated_and_read():
     import polars as pl
 
-    from pipelines.reference import load_reference
+    from pipelines.reference import default_reference
     from pipelines.synth.addresses import NOTE_MESS_TYPES, generate_addresses, row_correct
 
-    reference = load_reference()
-    truth = generate_addresses(1200, seed=3, reference=reference, mess_types=NOTE_MESS_TYPES)
+    # The reference of mappings/ as the other tests here read with (the resolver's default index, built once)
+    truth = generate_addresses(1200, seed=3, reference=default_reference(), mess_types=NOTE_MESS_TYPES)
     assert set(truth["mess_type"]) == set(NOTE_MESS_TYPES) and truth["true_new_uid"].null_count() == 0
     old_district = truth.filter(pl.col("mess_type") == "new_old_district_note")["address"]
     assert old_district.str.contains(r"\((cũ: |thuộc )?(Quận|Q\.|Huyện|H\. |Thành phố|TP\. |Thị xã|TX\. )").all()
     now = truth.filter(pl.col("mess_type") == "old_now_note")["address"]
     assert now.str.contains(r"\((nay|Nay|mới)").all() and now.str.contains(r"\), ").any()  # mid and at the end
-    rows = row_correct(truth, resolve_addresses(truth["address"], reference))
+    rows = row_correct(truth, resolve_addresses(truth["address"]))
     per_type = dict(rows.group_by("mess_type").agg(pl.col("correct").mean()).iter_rows())
     assert rows["wrong_exact"].sum() == 0
     assert all(rate >= 0.995 for rate in per_type.values()), per_type

@@ -18,9 +18,9 @@ import random
 import polars as pl
 import pytest
 
-from pipelines.reference import load_reference
 from pipelines.resolve import clean_expr, index_for, parse_address, resolve_addresses, tokenise
-from pipelines.synth.addresses import ALL_MESS_TYPES, generate_addresses, write_synthetic_gazetteer
+from pipelines.synth.addresses import ALL_MESS_TYPES
+from tests.resolvehelpers import generated_addresses, synthetic_reference
 
 SEED = 23
 
@@ -79,15 +79,13 @@ def _tricky(n: int, seed: int) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.csv"
-    write_synthetic_gazetteer(path, SEED)
-    return load_reference(gazetteers=(path,))
+def reference():
+    return synthetic_reference(SEED)[0]
 
 
 @pytest.fixture(scope="module")
-def addresses(reference) -> list[str]:
-    generated = generate_addresses(3_000, seed=SEED, reference=reference, mess_types=ALL_MESS_TYPES)
+def addresses() -> list[str]:
+    generated = generated_addresses(3_000, SEED, ALL_MESS_TYPES)
     return _tricky(3_000, SEED) + generated["address"].to_list()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.reference import load_reference
 from pipelines.resolve import resolve_addresses
 from pipelines.synth.addresses import (
     ALL_MESS_TYPES,
@@ -18,10 +17,9 @@ from pipelines.synth.addresses import (
     NEW_FORM_MESS_TYPES,
     NON_SPLIT_MESS_TYPES,
     evaluate,
-    generate_addresses,
     row_correct,
-    write_synthetic_gazetteer,
 )
+from tests.resolvehelpers import generated_addresses, synthetic_reference
 
 N = 24_000
 SEED = 2025
@@ -29,11 +27,9 @@ MIN_NON_SPLIT = 0.995
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> tuple[pl.DataFrame, pl.DataFrame]:
-    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.csv"
-    write_synthetic_gazetteer(path, SEED)
-    reference = load_reference(gazetteers=(path,))
-    truth = generate_addresses(N, seed=SEED, reference=reference, mess_types=ALL_MESS_TYPES)
+def run() -> tuple[pl.DataFrame, pl.DataFrame]:
+    reference, _ = synthetic_reference(SEED)
+    truth = generated_addresses(N, SEED, ALL_MESS_TYPES)
     resolved = resolve_addresses(truth["address"], reference)
     assert resolved.height == truth.height
     assert resolved["input"].equals(truth["address"].alias("input"), null_equal=True), "output must keep input order"
@@ -116,7 +112,7 @@ def test_names_of_both_schemes_go_to_review_with_every_reading(rows):
 def test_a_date_after_the_reform_reads_names_of_both_schemes_in_the_2025_form(run):
     truth, _ = run
     both = truth.filter(pl.col("mess_type") == "new_both_schemes")
-    after = resolve_addresses(both["address"], load_reference(), as_of="2025-08-15")
+    after = resolve_addresses(both["address"], as_of="2025-08-15")  # the reference of mappings/ (default index)
     got = pl.concat([both.select("true_new_uid"), after.select("new_uid", "status", "scheme")], how="horizontal")
     wrong = got.filter((pl.col("new_uid") != pl.col("true_new_uid")) | pl.col("new_uid").is_null())
     assert wrong.height == 0, wrong.head(10)
