@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from assets.cli import _Signals
 from tests.runhelpers import REPO
 
@@ -37,14 +39,29 @@ def test_a_process_started_later_ends_on_sigterm():
 """
 
 
+_LEAVES_SIGTERM_IGNORED = """
+import signal
+
+
+def test_leaves_it_ignored():
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def test_after_it():
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+"""
+
+
 def _pytest(tmp_path, source: str, *plugins: str, sigint_ignored: bool = False) -> subprocess.CompletedProcess:
-    """pytest on one test file, outside this suite's conftest, with the given plugins (-p), in a child process."""
+    """pytest on one test file, outside this suite's conftest, with the given plugins (-p), in a child process; each
+    test's outcome listed (-rA: 'PASSED test_it.py::<name>')."""
     (tmp_path / "test_it.py").write_text(textwrap.dedent(source), encoding="utf-8")
     args = [
         sys.executable,
         "-m",
         "pytest",
         "-q",
+        "-rA",
         "-c",
         "/dev/null",
         "--rootdir",
@@ -71,28 +88,37 @@ def _pytest(tmp_path, source: str, *plugins: str, sigint_ignored: bool = False) 
     )
 
 
-def test_a_test_leaving_sigterm_ignored_fails_named(tmp_path):
-    source = """
-        import signal
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory) -> subprocess.CompletedProcess:
+    """One child pytest with the plugin (tests.signal_guard), started as a background job (SIGINT ignored), on a file
+    holding both tests' child tests: a test leaving SIGTERM ignored and the test after it, then a Dagster run in
+    process and a process started after it (one child for both tests: a child is ~3.5 CPU s, most of it imports).
+    The plugin gives the child Python's Ctrl-C handler at its start (pytest_configure), as a foreground pytest has:
+    the tests leaving SIGTERM ignored run as they would in the foreground."""
+    return _pytest(
+        tmp_path_factory.mktemp("guarded"),
+        _LEAVES_SIGTERM_IGNORED + textwrap.dedent(_A_DAGSTER_RUN),
+        "tests.signal_guard",
+        sigint_ignored=True,
+    )
 
-        def test_leaves_it_ignored():
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
-        def test_after_it():
-            assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
-    """
-    proc = _pytest(tmp_path, source, "tests.signal_guard")
-    assert proc.returncode == 1, proc.stdout[-3000:]
-    assert "test_it.py::test_leaves_it_ignored left SIGTERM ignored" in proc.stdout, proc.stdout[-3000:]
-    assert "2 passed, 1 error" in proc.stdout  # the test after it starts with SIGTERM put back
+def test_a_test_leaving_sigterm_ignored_fails_named(guarded):
+    assert guarded.returncode == 1, guarded.stdout[-3000:]
+    assert "test_it.py::test_leaves_it_ignored left SIGTERM ignored" in guarded.stdout, guarded.stdout[-3000:]
+    assert "ERROR test_it.py::test_leaves_it_ignored" in guarded.stdout, guarded.stdout[-3000:]
+    assert "PASSED test_it.py::test_leaves_it_ignored" in guarded.stdout  # the test itself passed, its teardown not
+    assert "PASSED test_it.py::test_after_it" in guarded.stdout  # the test after it starts with SIGTERM put back
+    assert "4 passed, 1 error" in guarded.stdout, guarded.stdout[-3000:]  # and nothing else failed
 
 
-def test_a_pytest_started_in_the_background_keeps_sigterm_after_a_dagster_run(tmp_path):
+def test_a_pytest_started_in_the_background_keeps_sigterm_after_a_dagster_run(tmp_path, guarded):
     plain = _pytest(tmp_path, _A_DAGSTER_RUN, sigint_ignored=True)  # without the plugin: the CI failure's cause
     assert plain.returncode == 1 and "1 failed, 1 passed" in plain.stdout, plain.stdout[-3000:]
     assert "assert <Handlers.SIG_IGN: 1> != <Handlers.SIG_IGN: 1>" in plain.stdout, plain.stdout[-3000:]
-    guarded = _pytest(tmp_path, _A_DAGSTER_RUN, "tests.signal_guard", sigint_ignored=True)
-    assert guarded.returncode == 0 and "2 passed" in guarded.stdout, guarded.stdout[-3000:]
+    assert "FAILED test_it.py::test_a_process_started_later_ends_on_sigterm" in plain.stdout, plain.stdout[-3000:]
+    for name in ("test_a_dagster_run_in_process", "test_a_process_started_later_ends_on_sigterm"):  # with the plugin
+        assert f"PASSED test_it.py::{name}" in guarded.stdout, guarded.stdout[-3000:]
 
 
 def test_wardbridge_run_puts_back_a_sigterm_dagster_left_ignored():
