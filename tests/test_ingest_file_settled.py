@@ -32,18 +32,21 @@ from assets.resources import WarehouseResource
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.status import read_status
 from pipelines.warehouse import PartitionedLayer, Warehouse
+from tests.samplecut import cut_file
 from tests.sensorhelpers import households_900_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = REPO / "data/sample/registries/households/households_718.csv"
 KEY = "households_900@2025-08-31"
 FILE = "households_900_20250831.csv"
+LANDED = 60  # of its 581 records: what is checked is whether and when the file is read, not what its rows hold
 
 
 def _landing(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:  # noqa: ANN001
+    """The landing folder holding FILE, the sample file's first LANDED records, and its catalogue (set)."""
     landing = tmp_path / "landing"
     landing.mkdir()
-    shutil.copy(SAMPLE_FILE, landing / FILE)
+    cut_file(SAMPLE_FILE, landing / FILE, LANDED)
     catalogue = households_900_catalogue(tmp_path, landing)
     monkeypatch.setenv(CATALOGUE_ENV, str(catalogue))
     return landing, catalogue
