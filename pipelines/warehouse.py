@@ -124,7 +124,7 @@ def fault_point(name: str) -> None:
     """Kill this process with SIGKILL here when ``$WARDBRIDGE_FAULT_AT`` names this point (tests only).
 
     ``WARDBRIDGE_FAULT_AT=<point>`` kills at the first passage, ``<point>:<n>`` at the n-th.
-    Any name may be used by a caller (e.g. a test driver's "between-raw-and-staged").
+    Any name may be used by a caller (e.g. the ingest asset's "ingest-after-raw").
     """
     wanted = os.environ.get(FAULT_ENV)
     if not wanted:
