@@ -438,21 +438,20 @@ def test_webserver_serves_the_code_location(tmp_path):
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
-    """SIGTERM the process group we started, SIGKILL it if it lingers."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-        time.sleep(0.5)  # let children exit too
+    """SIGKILL the process group we started (the webserver and the code server it spawned) and wait for it. Nothing a
+    graceful exit does is asserted: with SIGTERM first the webserver took ~7 s to exit and its group ~9 s to go, an
+    idle wait of the test's worker."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    proc.wait(timeout=10)
+    for _ in range(20):  # let children exit too
         try:
             os.killpg(proc.pid, 0)
         except ProcessLookupError:
             return
+        time.sleep(0.1)
 
 
 def test_ingest_and_entity_checks_and_config():
