@@ -1,4 +1,10 @@
-"""The ``wardbridge`` command, run as a user would: a subprocess of the installed script."""
+"""The ``wardbridge`` command, run as a user would: a subprocess of the installed script.
+
+The resolve runs about what the command computes or says (its outputs, its messages and exit codes for usage
+mistakes) run in the test's process (tests/cli_in_process.py: click's CliRunner, ~1 CPU s less a run than starting
+the script); real-process runs are kept for a real process's exit codes and output streams: a resolve that succeeds
+(0, nothing on stdout, the summary on stderr), data problems (1), usage mistakes refused before any work (2).
+"""
 
 import os
 import shutil
@@ -11,6 +17,7 @@ import polars as pl
 import pytest
 
 from pipelines.schema import RESOLVED_ADDRESS
+from tests.cli_in_process import wardbridge_in_process
 
 REPO = Path(__file__).resolve().parents[1]
 WARDBRIDGE = Path(sys.executable).parent / "wardbridge"
@@ -64,7 +71,7 @@ def test_resolve_csv_with_bom_to_parquet_and_back(addresses_csv, tmp_path):
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + addresses_csv.read_bytes())
     parquet = tmp_path / "new.parquet"
-    proc = wardbridge("resolve", "--input", str(bom), "--column", "address", "--output", str(parquet))
+    proc = wardbridge_in_process("resolve", "--input", str(bom), "--column", "address", "--output", str(parquet))
     assert proc.returncode == 0, proc.stderr
     result = pl.read_parquet(parquet)
     assert result.schema["candidates"] == pl.List(pl.String)
@@ -76,7 +83,7 @@ def test_resolve_csv_with_bom_to_parquet_and_back(addresses_csv, tmp_path):
     source = tmp_path / "only_input.parquet"
     pl.read_parquet(parquet).select("id", "address").write_parquet(source)
     csv = tmp_path / "again.csv"
-    proc = wardbridge("resolve", "--input", str(source), "--column", "address", "--output", str(csv))
+    proc = wardbridge_in_process("resolve", "--input", str(source), "--column", "address", "--output", str(csv))
     assert proc.returncode == 0, proc.stderr
     again = pl.read_csv(csv, infer_schema=False)
     assert again["new_uid"].to_list() == result["new_uid"].to_list()
@@ -94,7 +101,7 @@ def test_resolve_structured_columns_and_old_codes(tmp_path):
         }
     ).write_csv(source)
     out = tmp_path / "units_out.csv"
-    proc = wardbridge(
+    proc = wardbridge_in_process(
         "resolve",
         "--input",
         str(source),
@@ -122,7 +129,7 @@ def test_resolve_with_gazetteer_resolves_a_split_unit(addresses_csv, tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "new.parquet"
-    proc = wardbridge(
+    proc = wardbridge_in_process(
         "resolve",
         "--input",
         str(addresses_csv),
@@ -167,7 +174,7 @@ def test_resolve_with_gazetteer_resolves_a_split_unit(addresses_csv, tmp_path):
 def test_resolve_errors_name_the_culprit(addresses_csv, tmp_path, args, expected):
     (tmp_path / "old.txt").write_text("address\nx\n")
     argv = [a.format(tmp=tmp_path, csv=addresses_csv) for a in args]
-    proc = wardbridge("resolve", *argv)
+    proc = wardbridge_in_process("resolve", *argv)
     assert proc.returncode == 2  # usage mistakes: exit code 2
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -208,7 +215,7 @@ def test_resolve_writes_nested_input_columns_to_csv(tmp_path):
         }
     ).write_parquet(source)
     out = tmp_path / "o.csv"
-    proc = wardbridge("resolve", "--input", str(source), "--column", "address", "--output", str(out))
+    proc = wardbridge_in_process("resolve", "--input", str(source), "--column", "address", "--output", str(out))
     assert proc.returncode == 0, proc.stderr
     result = pl.read_csv(out, infer_schema=False)
     assert result["tags"].to_list() == ["a;b", None]
@@ -228,7 +235,9 @@ def test_resolve_refuses_to_overwrite_its_input(addresses_csv, tmp_path, spellin
     }[spelling]
     if spelling == "symlink":
         output.symlink_to(addresses_csv)
-    proc = wardbridge("resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(output))
+    proc = wardbridge_in_process(
+        "resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(output)
+    )
     assert proc.returncode == 2, proc.stderr
     assert "refusing to overwrite" in proc.stderr and "--input" in proc.stderr
     assert "Traceback" not in proc.stderr
