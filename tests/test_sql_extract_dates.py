@@ -837,6 +837,13 @@ def test_a_date_whose_rows_all_lose_their_date_is_not_counted_twice(pg_catalogue
             for key in keys:
                 assert defs.resolve_job_def("one").execute_in_process(instance=instance, partition_key=key).success
 
+    def run_range(first: str, last: str) -> None:
+        """One run over the catalogue's keys from ``first`` to ``last``, as the sensor's first tick requests them (the
+        ingest's BackfillPolicy.single_run): one Dagster run, not one per key."""
+        tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+        with dg.DagsterInstance.ephemeral() as instance:
+            assert defs.resolve_job_def("one").execute_in_process(instance=instance, tags=tags).success
+
     def holders() -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for key in read_status(wh, REGISTRY):
@@ -845,7 +852,9 @@ def test_a_date_whose_rows_all_lose_their_date_is_not_counted_twice(pg_catalogue
                 out.setdefault(ma, []).append(key.rpartition("@")[2])
         return out
 
-    run(f"{SOURCE}@2025-08-31", f"{SOURCE}@2025-09-30", f"{SOURCE}@2025-10-31", f"{SOURCE}@undated")
+    run_range(f"{SOURCE}@2025-08-31", f"{SOURCE}@undated")
+    days = ["2025-08-31", "2025-09-30", "2025-10-31", "undated"]
+    assert sorted(read_status(wh, REGISTRY)) == [f"{SOURCE}@{day}" for day in days]  # the range held all four
     moved = _keys_where(postgres_server, schema, "ngay_trich_xuat = '2025-09-30'")
     purged = _keys_where(postgres_server, schema, "ngay_trich_xuat = '2025-10-31'")
     with _connect(postgres_server) as conn:
