@@ -6,10 +6,10 @@ summary (exit 1); through ``uv run`` the Ctrl-C arrives twice (the terminal's, a
 one cut the marts' cleanup short: ``.restricted.duckdb.tmp-<run>`` was left and a DuckDB writer thread still ran at
 exit (``terminate called without an active exception``, exit 134). Real processes, signals sent with os.kill while
 the marts are being written aside: the run is held there (a pipe, no polling) until the signals are sent. The run
-reads one sample extract, population_718 (runhelpers.sample_catalogue): wardbridge_main, its one ingest job, the
-entities, the review and the marts (which write their restricted tables aside) run as in a whole run, and the
-report is planned after them; the three other registries' ingest jobs are not planned (6 runs, not 9: about 26
-CPU s, not 31, at 18:30 on 2026-12-06).
+reads one sample extract, population_718, cut to its first 150 records (tests/samplecut.py): wardbridge_main, its
+one ingest job, the entities, the review and the marts (which write their restricted tables aside) run as in a whole
+run, and the report is planned after them; the three other registries' ingest jobs are not planned (6 runs, not 9:
+about 26 CPU s, not 31, at 18:30 on 2026-12-06).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from assets.cli import _Signals
 from pipelines.publish import store
 from pipelines.publish.store import MartsPublication, interrupts_held
 from pipelines.schema import Field, Table
-from tests.runhelpers import WARDBRIDGE, clean_env, dagster_home, sample_catalogue
+from tests.runhelpers import WARDBRIDGE, clean_env, dagster_home
+from tests.samplecut import cut_sample_catalogue
 
 
 def _leftovers(warehouse) -> list[str]:  # noqa: ANN001 - Path
@@ -62,13 +63,13 @@ if _fds:
 """
 
 
-ONE_EXTRACT = ("population_718",)  # the ingest of the other registries is not needed
+ONE_EXTRACT = {"population_718": 150}  # the other registries' ingest is not needed, nor the extract's 2,319 rows
 
 
 @pytest.mark.parametrize("twice", [False, True], ids=["once", "twice_as_through_uv"])
 def test_ctrl_c_while_the_marts_are_written_stops_the_run_with_130_and_leaves_nothing_aside(tmp_path, twice):
     home, warehouse = dagster_home(tmp_path), tmp_path / "wh"
-    catalogue = sample_catalogue(tmp_path, ONE_EXTRACT)
+    catalogue = cut_sample_catalogue(tmp_path, ONE_EXTRACT)
     out, err, hook = tmp_path / "out", tmp_path / "err", tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(_PAUSE, encoding="utf-8")
