@@ -627,3 +627,78 @@ def test_data_docs_views_share_one_environment_per_kind(tmp_path, monkeypatch):
         assert shared.passed == own.passed == (name == "good")
         pages = _pages(tmp_path / name / "shared")
         assert len(pages) == 3 and pages == _pages(tmp_path / name / "own")
+
+
+def _metric_kwargs(deps) -> dict[str, tuple]:  # noqa: ANN001 - GX's ValidationDependencies
+    return {
+        name: (dict(m.metric_domain_kwargs), dict(m.metric_value_kwargs))
+        for name, m in deps.metric_configurations.items()
+    }
+
+
+def test_dependencies_read_configuration_once_give_gx_own_metrics_and_results(tmp_path, monkeypatch):
+    """One expectation's metrics are worked out with its configuration, its copy built from that and the runtime
+    kwargs computed once (quality.gx._dependencies_read_configuration_once): the same metric kwargs as GX's own
+    code gives, for expectations of every kind the gates use and several result formats; the same gate outcomes and
+    gate.json on a failing table; and nothing kept between two calls (an expectation changed between them is read
+    again)."""
+    _, gxe = qgx._gx()
+    from great_expectations.expectations import expectation as em
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    expectations = [
+        gxe.ExpectColumnToExist(column="a", meta={"x": 1}),
+        gxe.ExpectColumnValuesToNotBeNull(column="a"),
+        gxe.ExpectColumnValuesToBeInSet(column="a", value_set=["x", "y"], mostly=0.9),
+        gxe.ExpectColumnValuesToBeBetween(column="n", min_value=0, max_value=120, strict_max=True),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="c", regex="^[0-9]{5}$", row_condition="n>1", condition_parser="pandas"
+        ),
+        gxe.ExpectColumnValuesToBeUnique(column="a"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["a", "b"]),
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="a", column_B="b"),
+    ]
+    runtimes = [
+        {"result_format": "BASIC"},
+        {"result_format": {"result_format": "SUMMARY", "partial_unexpected_count": 5}},
+        {"result_format": {"result_format": "SUMMARY", "unexpected_index_column_names": ["k"]}},
+    ]
+    bad = good_population(8).with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(pl.lit("2025:99999")).otherwise(pl.col("new_uid")).alias("new_uid")
+    )
+    ours_deps = [
+        _metric_kwargs(e.get_validation_dependencies(runtime_configuration=r)) for e in expectations for r in runtimes
+    ]
+    ours = qgx.validate(POP, bad, rules=POP_RULES, docs_dir=tmp_path / "ours")
+    originals = em.Expectation._wardbridge_dependencies_originals
+    with monkeypatch.context() as mp:  # GX's own methods back in place
+        mp.setattr(em.Expectation, "configuration", originals["configuration"])
+        mp.setattr(ExpectationConfiguration, "to_domain_obj", originals["to_domain_obj"])
+        mp.setattr(em.Expectation, "_get_runtime_kwargs", originals["_get_runtime_kwargs"])
+        for cls in (
+            em.Expectation,
+            em.BatchExpectation,
+            em.ColumnMapExpectation,
+            em.ColumnPairMapExpectation,
+            em.MulticolumnMapExpectation,
+        ):
+            original = cls.__dict__["get_validation_dependencies"]._wardbridge_original
+            mp.setattr(cls, "get_validation_dependencies", original)
+        gx_deps = [
+            _metric_kwargs(e.get_validation_dependencies(runtime_configuration=r))
+            for e in expectations
+            for r in runtimes
+        ]
+        gx_own = qgx.validate(POP, bad, rules=POP_RULES, docs_dir=tmp_path / "gx")
+    assert ours_deps == gx_deps
+    assert not ours.passed
+    strip = lambda r: {k: v for k, v in r.as_dict().items() if k not in ("seconds", "docs_index")}  # noqa: E731
+    assert strip(ours) == strip(gx_own)
+    assert qgx._DEPENDENCIES.memo is None
+    e = gxe.ExpectColumnValuesToBeInSet(column="a", value_set=["x"])
+    first = _metric_kwargs(e.get_validation_dependencies(runtime_configuration=runtimes[0]))
+    e.column, e.value_set = "b", ["z"]
+    second = _metric_kwargs(e.get_validation_dependencies(runtime_configuration=runtimes[0]))
+    assert {d["column"] for d, _ in first.values() if "column" in d} == {"a"}
+    assert {d["column"] for d, _ in second.values() if "column" in d} == {"b"}
+    assert second["column_values.in_set.unexpected_count"][1]["value_set"] == ["z"]
