@@ -702,3 +702,34 @@ def test_dependencies_read_configuration_once_give_gx_own_metrics_and_results(tm
     assert {d["column"] for d, _ in first.values() if "column" in d} == {"a"}
     assert {d["column"] for d, _ in second.values() if "column" in d} == {"b"}
     assert second["column_values.in_set.unexpected_count"][1]["value_set"] == ["z"]
+
+
+def test_stored_validation_results_are_gx_own_strings(tmp_path, monkeypatch):
+    """quality.gx writes a stored validation result (what Data Docs read back) with one json.dumps of GX's
+    to_json_dict: the same string as GX's ValidationResultsStore.serialize (which dumps the dump again), for a
+    passing gate, a failing one with record keys as examples and one with row indices."""
+    qgx._gx()
+    store_class = type(qgx._new_context().validation_results_store)  # GX's ValidationResultsStore, as the gates use it
+    ours = store_class.serialize
+    original = ours._wardbridge_original
+    compared: list[bool] = []
+
+    def both(self, value):  # noqa: ANN001, ANN202
+        got = ours(self, value)
+        compared.append(got == original(self, value))
+        return got
+
+    monkeypatch.setattr(store_class, "serialize", both)
+    good = good_population(8)
+    bad = good.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(pl.lit("2025:99999")).otherwise(pl.col("new_uid")).alias("new_uid"),
+        pl.when(pl.int_range(pl.len()) == 5).then(None).otherwise(pl.col("full_name")).alias("full_name"),
+    )
+    results = [
+        qgx.validate(POP, good, rules=POP_RULES, docs_dir=tmp_path / "good"),
+        qgx.validate(POP, bad, rules=POP_RULES, docs_dir=tmp_path / "bad"),
+        qgx.validate(POP, bad, rules=POP_RULES, docs_dir=tmp_path / "rows", key_columns=()),
+    ]
+    assert [r.passed for r in results] == [True, False, False]
+    assert results[1].failures[0].examples and "row" in results[2].failures[0].examples[0]
+    assert compared and all(compared)
