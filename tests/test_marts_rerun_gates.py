@@ -4,7 +4,6 @@ ward_summary (``detail_ward_problems``). A published mart tampered so that only 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -12,6 +11,7 @@ import pytest
 
 from assets.publish import published_gate_problems
 from tests.marts_fixture import sample_marts
+from tests.warehouse_parts import copy_parts
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +22,8 @@ def published(tmp_path_factory) -> Path:
 
 
 def _copy(published: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "wh"
-    shutil.copytree(published, root, ignore=shutil.ignore_patterns("exports"))
-    return root
+    """The published marts and the layers they are accounted against (tests/warehouse_parts.py)."""
+    return copy_parts(published, tmp_path / "wh")
 
 
 def _tamper(root: Path, sql: str) -> None:
