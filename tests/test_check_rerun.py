@@ -22,6 +22,7 @@ from pipelines.entities.reresolve import staging_reference
 from pipelines.reference import default_reference
 from pipelines.schema import staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse
+from tests.warehouse_parts import MARTS_PARTS, copy_parts
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CATALOGUE = REPO / "mappings" / "sources" / "sample.toml"
@@ -167,11 +168,10 @@ STATISTICS = next(a for a in EXPORT_ASSETS if a.op.name == "export_statistics")
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    """A copy of the sample's published warehouse (tests/marts_fixture.py) with the statistics export its run's
-    wardbridge_exports job published (copied, not exported again: with that export and its gate, this fixture
-    took 3.2 s at 18:36 on 2026-12-06); the other recipients' packages are left out."""
-    import shutil
-
+    """The sample's published warehouse (tests/marts_fixture.py) with the statistics export its run's
+    wardbridge_exports job published (not exported again: with that export and its gate, this fixture took 3.2 s at
+    18:36 on 2026-12-06). Shared: each test copies the parts it reads (tests/warehouse_parts.py: the marts, the
+    layers they are accounted against and, for the export gate, the statistics package), not the whole folder."""
     from tests.marts_fixture import sample_marts
 
     source, results = sample_marts(tmp_path_factory.getbasetemp())
@@ -179,13 +179,7 @@ def published(tmp_path_factory) -> Path:
     exported = {e.asset_key for e in results["wardbridge_exports"].get_asset_materialization_events()}
     assert STATISTICS.key in exported
     assert (source / "exports" / "statistics" / "datapackage.json").is_file()
-    root = tmp_path_factory.mktemp("rerun_published") / "wh"
-
-    def other_packages(folder: str, names: list[str]) -> list[str]:
-        return [n for n in names if n != "statistics"] if Path(folder) == source / "exports" else []
-
-    shutil.copytree(source, root, ignore=other_packages)
-    return root
+    return source
 
 
 def _published_files(root: Path) -> dict[str, int]:
@@ -193,10 +187,7 @@ def _published_files(root: Path) -> dict[str, int]:
 
 
 def test_marts_checks_rerun_alone_pass_then_fail_on_a_corrupted_published_mart(published, tmp_path):
-    import shutil
-
-    root = tmp_path / "wh"
-    shutil.copytree(published, root)
+    root = copy_parts(published, tmp_path / "wh")
     before = _published_files(root)
     again = _run(MARTS_ASSETS, root, MARTS_CHECKS)
     assert again.success, [e.step_failure_data.error for e in again.get_step_failure_events()]
@@ -223,10 +214,7 @@ def test_marts_checks_rerun_alone_pass_then_fail_on_a_corrupted_published_mart(p
 
 
 def test_part_of_the_marts_cannot_be_materialised_alone(published, tmp_path):
-    import shutil
-
-    root = tmp_path / "wh"
-    shutil.copytree(published, root)
+    root = copy_parts(published, tmp_path / "wh")
     before = _published_files(root)
     partial = _run(MARTS_ASSETS, root, selection=dg.AssetSelection.assets("analytics_mart"))
     assert not partial.success
@@ -236,10 +224,7 @@ def test_part_of_the_marts_cannot_be_materialised_alone(published, tmp_path):
 
 
 def test_export_gate_reruns_alone_on_the_published_package_then_fails_on_a_tampered_file(published, tmp_path):
-    import shutil
-
-    root = tmp_path / "wh"
-    shutil.copytree(published, root)
+    root = copy_parts(published, tmp_path / "wh", [*MARTS_PARTS, "exports/statistics"])
     asset = STATISTICS
     check = ["export_statistics:export_gate"]
     before = _published_files(root)
@@ -276,10 +261,7 @@ def test_export_gate_reruns_alone_on_the_published_package_then_fails_on_a_tampe
 @pytest.mark.parametrize("column", ["pending_split", "no_ward"])
 def test_row_accounting_rerun_fails_on_a_tampered_pending_split_or_no_ward_count(published, tmp_path, column):
     """The re-run recomputes marts.flow_accounting with the marts' own function: every column is compared."""
-    import shutil
-
-    root = tmp_path / "wh"
-    shutil.copytree(published, root)
+    root = copy_parts(published, tmp_path / "wh")
     check = MARTS_CHECKS[:1]
     with duckdb.connect(str(root / "analytics.duckdb"), read_only=True) as con:
         registry, value = con.sql(
