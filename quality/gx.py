@@ -413,7 +413,6 @@ def _gx():
         _share_compiled_templates()
         _one_environment_per_view_kind()
         _configuration_once_per_call()
-        _dependencies_read_configuration_once()
         _validation_results_dumped_once()
         _plain_values_converted_at_once()
     return gx, gxe
@@ -523,86 +522,6 @@ def _configuration_once_per_call() -> None:
     for name, fn in replaced.items():
         setattr(Expectation, name, fn)
     Expectation._wardbridge_configuration_once = True
-
-
-_DEPENDENCIES = threading.local()  # .memo: what one expectation's get_validation_dependencies computed so far
-
-
-def _dependencies_read_configuration_once() -> None:
-    """While GX works out one expectation's metrics (``get_validation_dependencies`` of the map / batch expectation
-    classes), its configuration, the expectation built back from it and the runtime kwargs are computed once.
-
-    ``ColumnMapExpectation.get_validation_dependencies`` asks ``registry.get_metric_kwargs`` for five metrics, each
-    time with ``self.configuration`` (a pydantic ``dict()`` of every field: rebuilt on each read), and each of those
-    calls builds the expectation again from that configuration (``to_domain_obj``: pydantic validation) to read its
-    runtime kwargs (the configuration of that copy again). Within one such call nothing changes the expectation, so
-    each of these values is the same every time: the first is kept for the call (per thread, keyed by the objects,
-    which it holds) and dropped when the call returns; the runtime kwargs are handed out as a fresh dict each time
-    (``get_metric_kwargs`` may add a batch_id to it). Expectation classes with their own get_validation_dependencies
-    (none of the gates') run theirs as before; only the base classes' calls (theirs via ``super()``) are scoped."""
-    from great_expectations.expectations import expectation as expectation_module
-    from great_expectations.expectations.expectation import Expectation
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
-    if getattr(Expectation, "_wardbridge_dependencies_once", False):
-        return
-    configuration = Expectation.__dict__["configuration"]
-    to_domain_obj = ExpectationConfiguration.to_domain_obj
-    runtime_kwargs = Expectation._get_runtime_kwargs
-
-    def memoized(key: tuple[Any, ...], holds: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        memo = getattr(_DEPENDENCIES, "memo", None)
-        if memo is None:
-            return compute()
-        if key not in memo:
-            memo[key] = (holds, compute())  # the objects keyed by id() are held until the call returns
-        return memo[key][1]
-
-    def configuration_once(self):  # noqa: ANN001, ANN202
-        return memoized(("configuration", id(self)), (self,), lambda: configuration.fget(self))
-
-    def to_domain_obj_once(self):  # noqa: ANN001, ANN202
-        return memoized(("expectation", id(self)), (self,), lambda: to_domain_obj(self))
-
-    def runtime_kwargs_once(self, runtime_configuration=None):  # noqa: ANN001, ANN202
-        got = memoized(
-            ("runtime", id(self), id(runtime_configuration)),
-            (self, runtime_configuration),
-            lambda: runtime_kwargs(self, runtime_configuration),
-        )
-        return dict(got)
-
-    def scoped(method):  # noqa: ANN001, ANN202
-        @functools.wraps(method)
-        def get_validation_dependencies(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-            if getattr(_DEPENDENCIES, "memo", None) is not None:  # a super() call inside the scope
-                return method(self, *args, **kwargs)
-            _DEPENDENCIES.memo = {}
-            try:
-                return method(self, *args, **kwargs)
-            finally:
-                _DEPENDENCIES.memo = None
-
-        get_validation_dependencies._wardbridge_original = method  # type: ignore[attr-defined]
-        return get_validation_dependencies
-
-    Expectation._wardbridge_dependencies_originals = {  # for the tests: GX's own (HV46's _get_runtime_kwargs)
-        "configuration": configuration,
-        "to_domain_obj": to_domain_obj,
-        "_get_runtime_kwargs": runtime_kwargs,
-    }
-    Expectation.configuration = property(configuration_once)
-    ExpectationConfiguration.to_domain_obj = to_domain_obj_once
-    Expectation._get_runtime_kwargs = runtime_kwargs_once
-    for cls in (
-        Expectation,
-        expectation_module.BatchExpectation,
-        expectation_module.ColumnMapExpectation,
-        expectation_module.ColumnPairMapExpectation,
-        expectation_module.MulticolumnMapExpectation,
-    ):
-        cls.get_validation_dependencies = scoped(cls.__dict__["get_validation_dependencies"])
-    Expectation._wardbridge_dependencies_once = True
 
 
 def _validation_results_dumped_once() -> None:
