@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import polars as pl
@@ -26,9 +25,9 @@ import pytest
 
 from pipelines.schema import ENTITY_KINDS, REGISTRY_KINDS
 from pipelines.warehouse import FAULT_ENV, Warehouse
+from tests.samplecut import cut_sample_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "data" / "sample" / "registries"
 # (source id, rows kept): two population partitions, one of every other registry, several formats.
 SOURCES = {
     "population_718": 40,  # csv
@@ -77,43 +76,10 @@ if __name__ == "__main__":
 """
 
 
-def _toml_value(value) -> str:  # noqa: ANN001 - catalogue values: str, bool, int, list of str
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _cut(source: Path, target: Path, rows: int | None) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if rows is None:
-        shutil.copyfile(source, target)
-        return
-    with source.open("rb") as fh:
-        lines = fh.readlines()
-    header = 0 if source.suffix == ".jsonl" else 1
-    target.write_bytes(b"".join(lines[: header + rows]))
-
-
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("fault_sources")
-    entries = {e["id"]: e for e in tomllib.loads((REPO / "mappings/sources/sample.toml").read_text())["source"]}
-    out = [f'base_dir = "{base}"', ""]
-    for source_id, rows in SOURCES.items():
-        entry = entries[source_id]
-        _cut(SAMPLE / entry["path"], base / entry["path"], rows)
-        out.append("[[source]]")
-        out += [f"{k} = {_toml_value(v)}" for k, v in entry.items() if k != "columns"]
-        out.append("[source.columns]")
-        out += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in entry["columns"].items()]
-        out.append("")
-    path = base / "catalogue.toml"
-    path.write_text("\n".join(out), encoding="utf-8")
-    return path
+    """The sample catalogue's SOURCES entries, their files cut to SOURCES' rows (tests/samplecut.py)."""
+    return cut_sample_catalogue(tmp_path_factory.mktemp("fault_sources"), SOURCES)
 
 
 def _run(root: Path, catalogue: Path, run_id: str, fault: str | None = None) -> subprocess.CompletedProcess:
