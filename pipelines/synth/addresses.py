@@ -27,6 +27,7 @@ Command line (writes the committed samples)::
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import re
 import string
@@ -617,18 +618,17 @@ def _add_new_typos(units: list[_NewUnit], old_keys: set[str]) -> None:
         key = spelling_key(u.short)
         if len(key) < 5 or any(c.isdigit() for c in key):
             continue
-        variants = [t for t, _ in _typo_variants(u.short, rnd) if OSA.distance(spelling_key(t), key) == 1]
+        keyed = [(t, k) for t, _ in _typo_variants(u.short, rnd) if OSA.distance(k := spelling_key(t), key) == 1]
         others = [k for k in by_province[u.province_code] if k != key]
-        if not variants or not others:
+        if not keyed or not others:
             continue
-        keys = [spelling_key(t) for t in variants]
+        variants = [t for t, _ in keyed]
+        keys = [k for _, k in keyed]
         nearest = process.cdist(keys, others, scorer=OSA.distance, workers=1).min(axis=1)
         u.typos = [
             t
             for t, k, d in zip(variants, keys, nearest, strict=True)
-            if d >= 2
-            and k not in known
-            and not any(k.startswith(m) and k[len(m) :] in known for m in (*_MARKERS, "dk"))
+            if d >= 2 and k not in known and not _marker_and_name(k, known, _GLUED_2025)
         ]
 
 
@@ -644,15 +644,31 @@ def _split_streets(units: list[_Unit]) -> tuple[list[str], list[str]]:
     return streets, traps
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def strip_words(text: str) -> list[str]:
-    return [w for w in re.split(r"[^a-z0-9]+", fold_spaced(text)) if w]
+    return [w for w in _NOT_WORD.split(fold_spaced(text)) if w]
+
+
+class _FoldedChars(dict):
+    """Code point -> that character folded (NFD without combining marks, đ as d), filled as characters are met.
+
+    Folding character by character equals folding the whole string: NFD decomposes each character on its own and
+    its canonical reordering moves only combining marks, all of which are dropped."""
+
+    def __missing__(self, code: int) -> str:
+        folded = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        self[code] = folded = folded.replace("đ", "d")
+        return folded
+
+
+_FOLDED_CHARS = _FoldedChars()
 
 
 def fold_spaced(text: str) -> str:
     """Lower case, no diacritics, spaces kept (for word-level comparisons)."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)).replace(
-        "đ", "d"
-    )
+    return text.lower().translate(_FOLDED_CHARS)
 
 
 def _unique_without_province(reference: Reference, units: list[_Unit]) -> list[bool]:
@@ -670,6 +686,17 @@ def _unique_without_province(reference: Reference, units: list[_Unit]) -> list[b
 
 _TYPO_LETTERS = "abcdeghiklmnopqrstuvxy"
 _MARKERS = ("p", "f", "x", "tt", "q", "h", "tp", "tx")  # unit-type abbreviations written glued to a name
+_GLUED = frozenset(_MARKERS)  # every marker is one or two letters
+_GLUED_2025 = _GLUED | {"dk"}
+
+
+def _marker_and_name(key: str, known: set[str], markers: frozenset[str] = _GLUED) -> bool:
+    """``key`` is a marker glued to a name in ``known``: any(key.startswith(m) and key[len(m):] in known for m in
+    markers), looked up by the key's first one and two letters instead of marker by marker."""
+    return (key[:1] in markers and key[1:] in known) or (key[:2] in markers and key[2:] in known)
+
+
+_fold_char = functools.cache(fold)  # fold of one character, asked ~10 times a letter of every name
 
 
 def _typo_variants(name: str, rnd: random.Random) -> list[tuple[str, str]]:
@@ -681,12 +708,12 @@ def _typo_variants(name: str, rnd: random.Random) -> list[tuple[str, str]]:
         word_start = i == 0 or not name[i - 1].isalpha()
         word_end = i + 1 == len(name) or not name[i + 1].isalpha()
         for s in rnd.sample(_TYPO_LETTERS, 3):
-            if s != fold(c):
+            if s != _fold_char(c):
                 out.append((name[:i] + (s.upper() if c.isupper() else s) + name[i + 1 :], "substitute"))
         if not (word_start and word_end):
             out.append((name[:i] + name[i + 1 :], "delete"))
         out.append((name[: i + 1] + c.lower() + name[i + 1 :], "duplicate"))
-        if not word_start and not word_end and fold(c) != fold(name[i + 1]):
+        if not word_start and not word_end and _fold_char(c) != _fold_char(name[i + 1]):
             out.append((name[:i] + name[i + 1] + c + name[i + 2 :], "transpose"))
     return out
 
@@ -725,10 +752,7 @@ def _add_typos(units: list[_Unit]) -> None:
             ok = [
                 v
                 for v, k, d in zip(variants, keys, nearest, strict=True)
-                if d >= 2
-                and k not in all_wards
-                and k not in districts
-                and not any(k.startswith(m) and k[len(m) :] in known for m in _MARKERS)
+                if d >= 2 and k not in all_wards and k not in districts and not _marker_and_name(k, known)
             ]
             by_op: dict[str, list[str]] = defaultdict(list)
             for text, op in ok:
