@@ -232,12 +232,14 @@ def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
     import xlsxwriter
 
     # a NaN or infinite figure (a probability the model could not compute) is an error cell (#NUM!), as the CSV
-    # writes NaN/inf: xlsxwriter raised on it, which failed review_queues for every ward
+    # writes NaN/inf: xlsxwriter raised on it, which failed review_queues for every ward. in_memory: the parts are
+    # zipped from memory, not from ~15 temporary files a workbook (the same XML parts)
     options = {
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
         "nan_inf_to_errors": True,
+        "in_memory": True,
     }
     with xlsxwriter.Workbook(str(path), options) as book:
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top", "border": 1})
@@ -248,17 +250,48 @@ def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
             sheet = book.add_worksheet(kind)
             sheet.write_row(0, 0, [vi_label(c) for c in table.columns], head)
             sheet.write_row(1, 0, table.columns, key)
-            bands = _item_bands(table)
-            for r, row in enumerate(table.with_columns(pl.col(pl.Boolean).cast(pl.String)).iter_rows(), start=2):
-                sheet.write_row(r, 0, ["" if v is None else v for v in row], band if bands[r - 2] else None)
+            _write_cells(sheet, table, band)
+            longest = _longest(table)
             for c, column in enumerate(table.columns):
-                longest = table[column].cast(pl.String).str.len_chars().max() if table.height else 0
-                width = max(len(vi_label(column)) * 0.8, len(column), longest or 0) + 2
+                width = max(len(vi_label(column)) * 0.8, len(column), longest[column] or 0) + 2
                 sheet.set_column(c, c, min(width, 60))
             _decision_choices(sheet, kind, table)
             sheet.freeze_panes(2, 2)
             sheet.autofilter(1, 0, max(1, table.height + 1), max(0, len(table.columns) - 1))
             sheet.set_row(0, 30)
+
+
+def _write_cells(sheet, table: pl.DataFrame, band) -> None:  # noqa: ANN001 - an xlsxwriter Worksheet and Format
+    """The table's rows from the sheet's third row, a shaded item's cells in ``band``. What ``write_row`` of each
+    row with None as "" did (booleans as text "true"/"false", "" and None a blank cell: none unless shaded), with the
+    write method chosen once a column, not by type a cell; cells written row by row, in the same order (the shared
+    strings are numbered in it)."""
+    bands = _item_bands(table)
+    shown = table.with_columns(pl.col(pl.Boolean).cast(pl.String))
+    writers = []
+    for dtype in shown.schema.values():
+        if dtype == pl.String:
+            writers.append(sheet.write_string)
+        elif dtype.is_numeric():
+            writers.append(sheet.write_number)
+        else:
+            writers.append(sheet.write)
+    blank = sheet.write_blank
+    for r, row in enumerate(shown.iter_rows(), start=2):
+        shade = band if bands[r - 2] else None
+        for c, (value, write) in enumerate(zip(row, writers, strict=True)):
+            if value is None or value == "":
+                if shade is not None:
+                    blank(r, c, None, shade)
+            else:
+                write(r, c, value, shade)
+
+
+def _longest(table: pl.DataFrame) -> dict[str, int | None]:
+    """Per column, the most characters a value of it has as text (None: no value, or no rows)."""
+    if not table.height:
+        return dict.fromkeys(table.columns)
+    return table.select(pl.col(c).cast(pl.String).str.len_chars().max() for c in table.columns).row(0, named=True)
 
 
 def write_ward_exports(
