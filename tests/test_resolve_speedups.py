@@ -8,11 +8,13 @@ from __future__ import annotations
 import gc
 import random
 
+import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
 import pipelines.resolve as r
 from pipelines.reference import default_reference
+from tests.resolvehelpers import fresh_index
 
 ADDRESSES = [
     "12 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM",
@@ -30,7 +32,7 @@ ADDRESSES = [
 
 
 def _fresh_index() -> r.ResolverIndex:
-    return r.build_index(default_reference())
+    return fresh_index(default_reference())  # equal to a new build_index, nothing read (tests/resolvehelpers.py)
 
 
 def test_unit_columns_by_enum_codes_equal_the_join():
@@ -107,8 +109,8 @@ def test_reading_every_row_equals_reading_distinct_rows(monkeypatch):
 
 
 def test_repeats_are_estimated_from_the_first_rows():
-    draws = random.Random(1)
-    many = pl.DataFrame({"input": [str(draws.randrange(200_000)) for _ in range(1_000_000)]}).with_row_index("_i")
+    draws = np.random.default_rng(1)
+    many = pl.DataFrame({"input": draws.integers(0, 200_000, 1_000_000)}).cast(pl.String).with_row_index("_i")
     assert not r._nearly_distinct(many, "input")  # 200,000 addresses drawn a million times
     assert r._nearly_distinct(pl.DataFrame({"input": [str(i) for i in range(100_000)]}).with_row_index("_i"), "input")
     few = pl.DataFrame({"input": ["a", "b", "a"]}).with_row_index("_i")
