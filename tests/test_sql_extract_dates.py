@@ -10,6 +10,7 @@ skip naming the source, never showing the password.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -28,6 +29,7 @@ from assets.ingest import CATALOGUE_ENV, partitions_name
 from pipelines.ingest.catalogue import CatalogueError, Extract, extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import account, stage
+from tests.referencecopy import with_reference_snapshot
 from tests.sensorhelpers import sensor_tick
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,10 +75,30 @@ def _sample_rows(n: int) -> list[tuple]:
     return [(int(r[0]), *r[1:]) for r in frame.select(["ma_ban_ghi", *COLUMNS[1:]]).iter_rows()]
 
 
+_OWN: dict[tuple, psycopg.Connection] = {}
+
+
+@contextlib.contextmanager
 def _connect(server):  # noqa: ANN001, ANN202 - conftest PostgresServer
-    return psycopg.connect(
-        host=server.host, port=server.port, user=server.user, password=server.password, dbname=server.dbname
-    )
+    """The tests' own connection to ``server`` (not the code's), in autocommit: each statement is committed as it
+    returns, before the code under test reads. One per server, kept open for the module (``_own_connections``): a new
+    PostgreSQL connection costs ~40 ms of a loaded machine's wall time, and the tests read the table back from the
+    server after every step (test_undated_rows_... alone opened 81)."""
+    key = (server.host, server.port, server.dbname)
+    conn = _OWN.get(key)
+    if conn is None or conn.closed:
+        conn = _OWN[key] = psycopg.connect(
+            host=server.host, port=server.port, user=server.user, password=server.password, dbname=server.dbname,
+            autocommit=True,
+        )  # fmt: skip
+    yield conn
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _own_connections():
+    yield
+    while _OWN:
+        _OWN.popitem()[1].close()
 
 
 def _make_table(server, column_type: str, dates: list) -> str:  # noqa: ANN001 - conftest PostgresServer
@@ -273,7 +295,7 @@ def test_one_partition_reads_only_its_dates_rows_filtered_by_the_database(pg_cat
     try:
         load = build_registry_assets(REGISTRY)
         job = dg.define_asset_job("one", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
-        warehouse = tmp_path / "wh"
+        warehouse = with_reference_snapshot(tmp_path / "wh")  # not written again per test (tests/referencecopy.py)
         defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
         with dg.DagsterInstance.ephemeral() as instance:
             result = defs.resolve_job_def("one").execute_in_process(
@@ -513,7 +535,7 @@ def test_a_database_that_is_down_fails_only_its_own_partitions(pg_catalogue, pos
 
         load = build_registry_assets(REGISTRY, retry_policy=None)
         job = dg.define_asset_job("one", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
-        warehouse = tmp_path / "wh"
+        warehouse = with_reference_snapshot(tmp_path / "wh")  # not written again per test (tests/referencecopy.py)
         defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
         result = defs.resolve_job_def("one").execute_in_process(
             instance=instance,
@@ -828,7 +850,7 @@ def test_a_date_whose_rows_all_lose_their_date_is_not_counted_twice(pg_catalogue
     schema, _ = pg_catalogue("text", ["2025-08-31"] * 3 + ["2025-09-30"] * 4 + ["2025-10-31"] * 2)
     load = build_registry_assets(REGISTRY)
     job = dg.define_asset_job("one", selection=dg.AssetSelection.assets(*load), executor_def=dg.in_process_executor)
-    warehouse = tmp_path / "wh"
+    warehouse = with_reference_snapshot(tmp_path / "wh")  # not written again for each test (tests/referencecopy.py)
     defs = dg.Definitions(assets=load, jobs=[job], resources={"warehouse": WarehouseResource(path=str(warehouse))})
     wh = Warehouse(warehouse)
 
