@@ -209,14 +209,32 @@ def _blocking_delta(
         added_ids = pool.submit(block_ids, added_work, spec)
         for i, (gained, lost, row) in enumerate(pool.map(one_rule, range(len(spec.blocking)))):
             bit = 1 << i
-            parts += [
-                gained.with_columns(pl.lit(bit, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear")),
-                lost.with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(bit, pl.UInt32).alias("clear")),
+            parts += [  # (an empty one adds nothing: most are, on a small increment)
+                p.with_columns(pl.lit(s, pl.UInt32).alias("set"), pl.lit(c, pl.UInt32).alias("clear"))
+                for p, s, c in ((gained, bit, 0), (lost, 0, bit))
+                if p.height
             ]
             report.append(row)
         added_ids = added_ids.result()
+    if not parts:
+        parts = [_no_pairs().with_columns(pl.lit(0, pl.UInt32).alias("set"), pl.lit(0, pl.UInt32).alias("clear"))]
     delta = pl.concat(parts).group_by(L, R).agg(pl.col("set").sum(), pl.col("clear").sum())
     return delta, pl.DataFrame(report), added_ids
+
+
+_DELTA_COUNTS = (  # a rule's report row after its name (``_rule_delta``)
+    "touched_blocks",
+    "blocks_paired_whole",
+    "windowed_blocks_touched",
+    "pairs_gained",
+    "pairs_lost",
+    "capped_blocks_touched",
+)
+
+
+def _no_pairs() -> pl.DataFrame:
+    """No pair, in the form of a rule's pairs gained or lost (new row numbers)."""
+    return pl.DataFrame(schema={L: pl.UInt32, R: pl.UInt32})
 
 
 def _rule_delta(
@@ -235,6 +253,11 @@ def _rule_delta(
     steps after read ``rule`` keyed on it (``numbered``). ``added``: the added records' keyed rows with hashes."""
     lists = bool(list_columns(old_work.schema, rule))
     touched, old_blocks, added_t = _touched_blocks(old_work, added, removed_work, old_ids, rule)
+    if not touched.height:  # no block holds a new or removed record: the rule pairs as before (its steps below
+        # would each end empty; on small increments a third of the rules, each some 25 Polars calls)
+        none = _no_pairs()
+        report = dict.fromkeys(_DELTA_COUNTS, 0)
+        return none, none, {"rule": rule.name, **report}
     rule, original = replace(rule, on=(BLOCK,)), rule
     on = [BLOCK]
     sizes = _block_sizes(old_blocks, added_t, keep, rule)
@@ -274,13 +297,13 @@ def _rule_delta(
 
 def _touched_blocks(
     old_work: pl.DataFrame, added: pl.DataFrame, removed_work: pl.DataFrame, old_ids: pl.Series, rule: BlockingRule
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame | None, pl.DataFrame | None]:
     """The rule's blocks (key values, numbered ``_blk``) holding a new or removed record, their existing records
     (old row numbers) and their new records, both with the block's number: only those blocks can pair
     differently. The existing records are found by their saved block hashes (``old_ids``), then joined on
     the key itself (two keys of one hash are not one block). With ``rule.missing``, only blocks holding a
     record missing that column (before or after) are kept, also decided on the key itself. ``added``: the added
-    records' keyed rows (``keyed_rows``) with their hashes."""
+    records' keyed rows (``keyed_rows``) with their hashes. No touched block: no records either (None, None)."""
     on = list(rule.on)
     gone = keyed_rows(removed_work, rule).with_columns(block_hash(rule)) if removed_work.height else None
     touched = pl.concat([added.select(*on, BLOCK_HASH), *([gone.select(*on, BLOCK_HASH)] if gone is not None else [])])
@@ -294,6 +317,8 @@ def _touched_blocks(
         gaps = pl.concat([old_gaps.drop_nulls().alias(BLOCK_HASH), added.filter(gap(rule))[BLOCK_HASH]])
         touched = touched.join(gaps.to_frame(), on=BLOCK_HASH, how="semi")
     touched = touched.with_row_index(BLOCK)
+    if not touched.height:  # (no new or removed record has a key of the rule: nothing to look up)
+        return touched.drop(BLOCK_HASH), None, None
     if lists:  # the hit records' keys, hashed again (a record has several)
         hit = saved.join(touched.select(BLOCK_HASH), on=BLOCK_HASH, how="semi")
         rows = hit[ROW].unique().sort()
@@ -352,6 +377,8 @@ def _whole_delta(
     """Pairs gained and lost, and the capped blocks after, of the ``whole`` blocks: those that cross
     ``max_block`` (or windowed blocks of a list-keyed rule) have no cheaper difference than pairing them
     whole before and after."""
+    if not whole.height:  # (the usual case: no touched block crosses max_block) nothing gained, lost or capped
+        return _no_pairs(), _no_pairs(), _pairs_of(whole, rule, index)[1]
     on = list(rule.on)
     old_whole = old_blocks.join(whole, on=on, how="semi")
     before, _ = _pairs_of(old_whole, rule, index)
@@ -372,6 +399,8 @@ def _plain_delta(
 ) -> pl.DataFrame:
     """Pairs gained in the ``plain`` blocks (all-against-all before and after): only pairs with a new record
     (``plain_pairs``); none is lost but those of a removed record, which leave with it."""
+    if not plain.height:
+        return _no_pairs()
     on = list(rule.on)
     members = _renumber(old_blocks.join(plain, on=on, how="semi"), mapping, (ROW,))
     added_plain = added_t.join(plain, on=on, how="semi")
