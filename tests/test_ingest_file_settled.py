@@ -32,6 +32,7 @@ from assets.resources import WarehouseResource
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.status import read_status
 from pipelines.warehouse import PartitionedLayer, Warehouse
+from tests.instancehelpers import copied_instance_for_test
 from tests.samplecut import cut_file
 from tests.sensorhelpers import households_900_catalogue
 
@@ -137,7 +138,7 @@ def test_a_scheduled_run_waits_for_a_file_being_copied_and_a_chosen_run_does_not
     landing, _catalogue = _landing(tmp_path, monkeypatch)
     monkeypatch.setenv(SETTLE_ENV, "3")
     waiting = re.compile(rf"{re.escape(FILE)} was modified [0-2] s ago: waiting until it is left unchanged for 3 s")
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         os.utime(landing / FILE, None)  # modified just now: a copy in progress
         scheduled, waited = _materialize(tmp_path, instance, {SCHEDULE_TAG: "nightly_ingest_households"})
         assert waiting.search(scheduled) and waited >= 2.5, (waited, scheduled)

@@ -14,6 +14,7 @@ import pytest
 
 import assets.instance_storage as instance_storage
 from assets.instance_storage import KeptOpenSqliteEventLogStorage
+from tests.instancehelpers import copied_home
 from tests.runhelpers import REPO
 
 STOCK = "storage:\n  sqlite:\n    base_dir: .dagster/storage\n"
@@ -40,14 +41,26 @@ def _home(tmp_path: Path, name: str, config: str | None = None) -> Path:
 
 
 @pytest.fixture
-def instance(tmp_path, monkeypatch):
+def fresh_instance(tmp_path, monkeypatch):
+    """An instance of the repository's dagster.yaml on a new home: its set-up is this class's and Dagster's."""
     home = _home(tmp_path, "home")
     monkeypatch.chdir(home)  # dagster.yaml's base_dir paths are relative to the instance directory
     with dg.DagsterInstance.from_config(str(home)) as inst:
         yield inst
 
 
-def test_the_repository_instance_uses_it_and_a_run_is_stored(instance):
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    """An instance of the repository's dagster.yaml on a copy of a home set up once in this process
+    (tests/instancehelpers.py): for the tests of what it does with runs and events, not of a home's set-up."""
+    home = copied_home(REPO / "dagster.yaml", tmp_path / "home")
+    monkeypatch.chdir(home)
+    with dg.DagsterInstance.from_config(str(home)) as inst:
+        yield inst
+
+
+def test_the_repository_instance_uses_it_and_a_run_is_stored(fresh_instance):
+    instance = fresh_instance
     assert isinstance(instance.event_log_storage, KeptOpenSqliteEventLogStorage)
     result = hello_job.execute_in_process(instance=instance)
     assert result.success
@@ -131,9 +144,10 @@ def _schema_and_stamp(path: Path) -> tuple[list, list, str]:
     return schema, stamp, journal
 
 
-def test_a_run_file_is_set_up_as_dagsters_own_sets_it_up(instance, tmp_path, monkeypatch):
+def test_a_run_file_is_set_up_as_dagsters_own_sets_it_up(fresh_instance, tmp_path, monkeypatch):
     """A run's new .db (set up with Dagster's migration scripts read once per process): the same tables, indexes,
     WAL mode and alembic stamp as the stock class's _initdb gives the same run's file."""
+    instance = fresh_instance
     result = hello_job.execute_in_process(instance=instance)
     stock_home = _home(tmp_path, "stock", STOCK)
     monkeypatch.chdir(stock_home)

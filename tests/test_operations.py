@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from assets.ingest import CATALOGUE_ENV, partitions_name, register_catalogue
+from tests.instancehelpers import copied_instance_for_test
 from tests.sensorhelpers import sensor_tick
 
 REPO = Path(__file__).resolve().parents[1]
@@ -279,7 +280,7 @@ def test_landing_sensor_registers_and_requests_the_new_extract_partition_only(tm
     monkeypatch.setenv(LANDING_ENV, str(landing))
     monkeypatch.setenv(CATALOGUE_ENV, str(_landing_catalogue(tmp_path, landing)))
     name = partitions_name(REGISTRY)
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
 
         def tick(cursor: str | None = None) -> dg.SensorResult:
             return sensor_tick(instance, cursor)
@@ -321,7 +322,7 @@ def test_sensor_registers_new_sql_extract_dates_and_drops_retired_partitions(tmp
     catalogue = _sql_catalogue(tmp_path)
     monkeypatch.setenv(CATALOGUE_ENV, str(catalogue))
     name = partitions_name(REGISTRY)
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         instance.add_dynamic_partitions(name, ["households_gone@2025-01-31", "households_db@2025-08-31"])
         catalogue.write_text(
             catalogue.read_text(encoding="utf-8").replace("2025-08-31", "2025-09-30"), encoding="utf-8"
@@ -351,19 +352,19 @@ def test_landing_sensor_skips_a_file_no_source_claims(tmp_path, monkeypatch):
     (landing / "tax_999_20250930.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     monkeypatch.setenv(LANDING_ENV, str(landing))
     monkeypatch.setenv(CATALOGUE_ENV, str(_landing_catalogue(tmp_path, landing)))
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         result = landing_folder_sensor(dg.build_sensor_context(instance=instance))
     assert not result.run_requests and "tax_999_20250930.csv" in result.skip_reason.skip_message
 
 
-def test_nightly_schedules_target_every_catalogue_partition_then_entities_and_marts(monkeypatch):
+def test_nightly_schedules_target_every_catalogue_partition_then_entities_and_marts(tmp_path, monkeypatch):
     from assets.definitions import defs
     from assets.ingest import catalogue_keys
 
     monkeypatch.setenv(CATALOGUE_ENV, str(SAMPLE))
     schedule = defs.get_schedule_def("nightly_ingest_households")
     assert schedule.job_name == "ingest_households" and schedule.execution_timezone == "Asia/Ho_Chi_Minh"
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         context = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 12, 1, 2, 0))
         request = schedule.evaluate_tick(context).run_requests[0]
         registered = instance.get_dynamic_partitions(partitions_name(REGISTRY))  # the tick registered them
@@ -380,7 +381,7 @@ def test_nightly_schedules_target_every_catalogue_partition_then_entities_and_ma
     assert defs.get_sensor_def("nightly_refresh").default_status == dg.DefaultSensorStatus.STOPPED
 
 
-def test_downstream_assets_refresh_declaratively_after_the_nightly_ingest():
+def test_downstream_assets_refresh_declaratively_after_the_nightly_ingest(tmp_path):
     """on_cron at the ingest's 02:00: an entity kind is requested once everything it reads was updated after
     the tick; the marts (whose inputs did not change) are not; the ingest itself has no condition."""
     import datetime as dt
@@ -396,7 +397,7 @@ def test_downstream_assets_refresh_declaratively_after_the_nightly_ingest():
     def at(hour: int, minute: int) -> dt.datetime:
         return dt.datetime(2026, 12, 2, hour, minute, tzinfo=ict)
 
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         result = dg.evaluate_automation_conditions(defs, instance, evaluation_time=at(1, 50))
         result = dg.evaluate_automation_conditions(defs, instance, evaluation_time=at(2, 1), cursor=result.cursor)
         assert result.get_num_requested(people) == 0  # the tick passed, its inputs are not refreshed yet

@@ -22,6 +22,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.resources import WarehouseResource
+from tests.instancehelpers import copied_instance_for_test
 
 LOCK = ".wardbridge-run.lock"  # pipelines/warehouse.py RUN_LOCK_FILENAME
 STARTS: list[float] = []
@@ -97,7 +98,7 @@ def test_another_runs_step_waits_for_wardbridge_run_and_goes_on_once_it_is_sigki
         os.kill(holder.pid, signal.SIGKILL)
 
     try:
-        with dg.instance_for_test() as instance:
+        with copied_instance_for_test(tmp_path) as instance:
             killer = threading.Thread(target=kill_once_the_step_waits, args=(instance,))
             killer.start()
             result = _materialize(root, instance)
@@ -120,7 +121,7 @@ def test_the_step_fails_naming_the_warehouse_after_the_timeout(tmp_path, monkeyp
     root = tmp_path / "wh"
     holder = _hold(root)
     try:
-        with dg.instance_for_test() as instance:
+        with copied_instance_for_test(tmp_path) as instance:
             result = _materialize(root, instance)
             failure = " ".join(str(e) for e in instance.all_logs(result.run_id))
     finally:
@@ -141,7 +142,7 @@ def test_wardbridge_run_waits_for_the_daemons_run_then_holds_the_warehouse_and_i
     root = tmp_path / "wh"
     monkeypatch.setenv("WARDBRIDGE_WAREHOUSE", str(root))  # the daemon's run: on the default warehouse, this one
     lines: list[str] = []
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         daemons = instance.create_run_for_job(daemons_job, status=dg.DagsterRunStatus.STARTED)  # launched by the queue
         step_of_other = _hold(root, "sh")  # a step of another run holding it shared: waited for too
         ended: list[float] = []
@@ -236,7 +237,7 @@ def test_wardbridge_run_does_not_wait_for_a_run_on_another_warehouse_of_the_inst
     monkeypatch.setenv("WARDBRIDGE_WAREHOUSE", str(tmp_path / "default"))
     root, other = tmp_path / "wh", tmp_path / "other"
     root.mkdir()
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         _started(instance, str(other))  # a UI launch on another warehouse
         _started(instance, None)  # a sensor's run on the default warehouse, another one
         took, lines = _takes(instance, tmp_path, root)
@@ -253,7 +254,7 @@ def test_wardbridge_run_waits_for_a_run_on_the_same_warehouse_however_its_path_i
     for path, default in [(str(root), None), (f"{tmp_path}/x/../link/", None), (None, str(root))]:
         if default is not None:
             monkeypatch.setenv("WARDBRIDGE_WAREHOUSE", default)
-        with dg.instance_for_test() as instance:
+        with copied_instance_for_test(tmp_path) as instance:
             run = _started(instance, path)
             took, lines = _takes(instance, tmp_path, root)
         assert took is None, (path, lines)
@@ -266,7 +267,7 @@ def test_wardbridge_run_waits_for_a_run_whose_warehouse_cannot_be_told_and_says_
     monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "1")
     root = tmp_path / "wh"
     root.mkdir()
-    with dg.instance_for_test() as instance:
+    with copied_instance_for_test(tmp_path) as instance:
         run = _started(instance, "relative/wh")
         took, lines = _takes(instance, tmp_path, root)
     assert took is None, lines
