@@ -15,7 +15,6 @@ the bundled sample's warehouse and export it for real.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -35,7 +34,9 @@ from pipelines.publish.exports import (
 )
 from pipelines.schema import entities_table
 from pipelines.warehouse import Warehouse
+from tests.export_parts import EXPORT_INPUTS, export_parts
 from tests.marts_fixture import sample_marts
+from tests.warehouse_parts import copy_parts
 
 KEY = b"test-pseudonym-key-0123456789abcdef"
 OWNER = "Nguyễn Văn An"
@@ -196,8 +197,8 @@ def test_outcomes_name_no_value():
 def warehouse(tmp_path_factory) -> Warehouse:
     source, _ = sample_marts(tmp_path_factory.getbasetemp())
     root = tmp_path_factory.mktemp("withheld") / "wh"
-    shutil.copytree(source, root, ignore=shutil.ignore_patterns("exports", "marts"))
-    wh = Warehouse(root)
+    # what the two exports read (tests/export_parts.py), not the whole folder
+    wh = Warehouse(copy_parts(source, root, EXPORT_INPUTS))
     for recipient in ("finance_tax", "public_security"):
         result = export(_declaration(recipient), wh, run_id="clean", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY.decode()})
         rule = [o for g in result.gate_results.values() for o in g.outcomes if o.rule == RULE]
@@ -210,8 +211,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_planted_owner_name_blocks_the_sample_export_and_keeps_the_previous_one(warehouse, tmp_path):
-    wh = Warehouse(tmp_path / "wh")
-    shutil.copytree(warehouse.root, wh.root)
+    wh = Warehouse(copy_parts(warehouse.root, tmp_path / "wh", export_parts("finance_tax")))
     target = wh.root / "exports" / "finance_tax"
     before = _files(target)
     path = wh.parquet_path("entities", entities_table("businesses").name)

@@ -5,7 +5,6 @@ read, naming the variable. (With the key every export is validated in tests/test
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,7 +12,9 @@ import pytest
 
 from pipelines.publish.exports import DeclarationError, export, load_declarations
 from pipelines.warehouse import Warehouse
+from tests.export_parts import EXPORT_INPUTS
 from tests.marts_fixture import sample_marts
+from tests.warehouse_parts import copy_parts
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -22,8 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 def exported(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
     source, _ = sample_marts(tmp_path_factory.getbasetemp())
     root = tmp_path_factory.mktemp("nokey") / "wh"
-    shutil.copytree(source, root, ignore=shutil.ignore_patterns("exports", "marts"))
-    wh = Warehouse(root)
+    wh = Warehouse(copy_parts(source, root, EXPORT_INPUTS))  # what the exports read (tests/export_parts.py)
     outcome: dict[str, object] = {}
     for recipient, declaration in load_declarations().items():
         try:

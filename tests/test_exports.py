@@ -44,8 +44,10 @@ from pipelines.publish.exports import (
 )
 from pipelines.schema import POPULATION_BY_SEX_AGE, entities_table
 from pipelines.warehouse import Warehouse
+from tests.export_parts import export_parts
 from tests.marts_fixture import sample_marts
 from tests.runhelpers import TEST_KEY
+from tests.warehouse_parts import copy_parts
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = TEST_KEY  # the session's sample run exported with it (tests/runhelpers.py run_sample)
@@ -490,8 +492,7 @@ ex.export(decl, Warehouse(Path(sys.argv[1])), run_id="killed")
 
 
 def test_run_killed_mid_publish_leaves_the_previous_export_recoverable(run, tmp_path):
-    wh = Warehouse(tmp_path / "wh")
-    shutil.copytree(run[0].root, wh.root)
+    wh = Warehouse(copy_parts(run[0].root, tmp_path / "wh", export_parts("home_affairs")))
     target = _folder(wh, "home_affairs")
     before = _data_files(target)
     proc = subprocess.run(
@@ -512,12 +513,12 @@ def test_run_killed_mid_publish_leaves_the_previous_export_recoverable(run, tmp_
 # --------------------------------------------------------------------------- quality gate failures
 
 
-def _gate_copy(run, tmp_path: Path) -> Warehouse:
-    """The sample warehouse with its exports, without the marts' Parquet copies and Data Docs (not read here)."""
-    source = run[0].root
-    target = tmp_path / "wh"
-    shutil.copytree(source, target, ignore=lambda d, names: ["marts"] if Path(d) == source else [])
-    return Warehouse(target)
+def _gate_copy(run, tmp_path: Path, recipient: str) -> Warehouse:
+    """The parts of the sample warehouse an export of ``recipient`` reads and writes (tests/export_parts.py): the
+    Parquet layers (its entity sources), analytics.duckdb (its marts sources, the gates' dimensions and city
+    totals), its published package and the lock files; not the other recipients' packages, the marts' Parquet
+    copies or the reports (~24-37 MB a test, was ~93 MB)."""
+    return Warehouse(copy_parts(run[0].root, tmp_path / "wh", export_parts(recipient)))
 
 
 def _rewrite_entities(wh: Warehouse, kind: str, frame: pl.DataFrame) -> None:
@@ -553,7 +554,7 @@ def _personal_values(row: dict, columns=("full_name", "personal_id", "old_id_num
 
 
 def test_gate_rejects_a_ward_outside_the_dimension_and_an_impossible_age(run, tmp_path):
-    wh = _gate_copy(run, tmp_path)
+    wh = _gate_copy(run, tmp_path, "public_security")
     target = _folder(wh, "public_security")
     before = _all_files(target)
     people = _entities(wh, "people").sort("entity_id")
@@ -605,7 +606,7 @@ def test_gate_rejects_a_ward_outside_the_dimension_and_an_impossible_age(run, tm
 
 
 def test_gate_rejects_a_duplicate_key_and_names_it(run, tmp_path):
-    wh = _gate_copy(run, tmp_path)
+    wh = _gate_copy(run, tmp_path, "public_security")
     target = _folder(wh, "public_security")
     before = _all_files(target)
     households = _entities(wh, "households").sort("entity_id")
@@ -634,7 +635,7 @@ def test_gate_rejects_a_duplicate_key_and_names_it(run, tmp_path):
 
 
 def test_gate_rejects_a_bad_mst_check_digit_exported_in_clear(run, tmp_path):
-    wh = _gate_copy(run, tmp_path)
+    wh = _gate_copy(run, tmp_path, "finance_tax")
     target = _folder(wh, "finance_tax")
     before = _all_files(target)
     businesses = _entities(wh, "businesses").sort("entity_id")
@@ -706,7 +707,7 @@ def test_gate_rejects_a_pseudonymised_value_exported_in_clear(run, tmp_path):
 def test_a_mart_disagreeing_with_the_city_totals_fails_the_blocking_check(run, tmp_path):
     """marts.population_by_sex_age no longer sums to ward_summary's people: the statistics export's
     own total still equals its source's, but not the city total; the Dagster check fails before swap-in."""
-    wh = _gate_copy(run, tmp_path)
+    wh = _gate_copy(run, tmp_path, "statistics")
     target = _folder(wh, "statistics")
     before = _all_files(target)
     with duckdb.connect(str(wh.root / "analytics.duckdb")) as con:
@@ -733,7 +734,7 @@ def test_a_mart_column_renamed_fails_the_gate_names_it_and_publishes_nothing(run
     the blocking export_gate was never evaluated; the re-run of the check alone crashed the same way."""
     from assets.exports import published_gate
 
-    wh = _gate_copy(run, tmp_path)
+    wh = _gate_copy(run, tmp_path, "statistics")
     target = _folder(wh, "statistics")
     before = _all_files(target)
     with duckdb.connect(str(wh.root / "analytics.duckdb")) as con:
@@ -746,7 +747,7 @@ def test_a_mart_column_renamed_fails_the_gate_names_it_and_publishes_nothing(run
 
 
 def test_an_entity_column_renamed_is_named_and_nothing_is_published(run, tmp_path):
-    wh = _gate_copy(run, tmp_path)
+    wh = _gate_copy(run, tmp_path, "public_security")
     declaration = load_declarations()["public_security"]
     target = _folder(wh, "public_security")
     before = _all_files(target)
