@@ -139,16 +139,35 @@ def ward_frames(items: pl.DataFrame, evidence: dict[str, pl.DataFrame], ward_nam
     )
 
 
-def _kind_table(rows: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
-    """One ward's table of one kind: the items' common columns, then their evidence. ``evidence`` may hold several rows
-    per item (match_pair: one per record pair, ``pair_no``): the item's rows follow each other, in pair order."""
-    front = ["rank", "item_id", "records_blocked", "ward_code", "ward_name", "candidate", "candidate_wards", "summary"]
-    table = rows.select(front).join(evidence, on="item_id", how="left", maintain_order="left")
-    table = table.select(shown_columns(table, front))
+FRONT = ["rank", "item_id", "records_blocked", "ward_code", "ward_name", "candidate", "candidate_wards", "summary"]
+
+
+def _shown_table(table: pl.DataFrame) -> pl.DataFrame:
+    """A ward's items of one kind joined with their evidence as the ward's table: the columns worth showing, the
+    decision columns, the items in rank order (a match_pair item's rows in pair order)."""
+    table = table.select(shown_columns(table, FRONT))
     order = ["rank", "pair_no"] if "pair_no" in table.columns else ["rank"]
     return table.with_columns([pl.lit(None, pl.String).alias(c) for c in DECISION_COLUMNS]).sort(
         order, maintain_order=True
     )
+
+
+def _ward_tables(rows: pl.DataFrame, evidence: dict[str, pl.DataFrame]) -> dict[str, dict[str, pl.DataFrame]]:
+    """Per ward code of ``rows`` (ward_frames'), in their order: its table of each kind (_shown_table of the ward's items
+    of that kind, their common columns joined with their evidence; ``evidence`` may hold several rows per item,
+    match_pair: one per record pair, ``pair_no``). Each kind's rows are joined with its evidence once, then split by
+    ward (not one join a ward and kind)."""
+    joined = {
+        kind: rows.filter(pl.col("kind") == kind)
+        .select(FRONT)
+        .join(evidence[kind], on="item_id", how="left", maintain_order="left")
+        for kind in REVIEW_KINDS
+    }
+    parts = {kind: table.partition_by("ward_code", as_dict=True, maintain_order=True) for kind, table in joined.items()}
+    return {
+        code: {kind: _shown_table(parts[kind].get((code,), joined[kind].clear())) for kind in REVIEW_KINDS}
+        for code in rows["ward_code"].unique(maintain_order=True)
+    }
 
 
 SIDES = ("left_", "right_")
@@ -313,16 +332,14 @@ def write_ward_exports(
     shutil.rmtree(building, ignore_errors=True)
     counts = {}
     try:
-        for (code,), ward_rows in rows.group_by("ward_code", maintain_order=True):
+        items_per_ward = dict(rows.group_by("ward_code").len().iter_rows())
+        for code, tables in _ward_tables(rows, evidence).items():
             folder = building / code
             folder.mkdir(parents=True)
-            tables = {
-                kind: _kind_table(ward_rows.filter(pl.col("kind") == kind), evidence[kind]) for kind in REVIEW_KINDS
-            }
             for kind, table in tables.items():
                 _write_csv(table, folder / f"{kind}.csv", headers)
             _write_xlsx(tables, folder / f"review_{code}.xlsx")
-            counts[code] = ward_rows.height
+            counts[code] = items_per_ward[code]
         building.mkdir(parents=True, exist_ok=True)
         try:
             swap_folder(building, target, root / f".wards.{os.getpid()}.old", "review-wards")
