@@ -22,20 +22,15 @@ from pathlib import Path
 import click
 
 from pipelines.cli import echo, main
-from pipelines.warehouse import (
-    DEFAULT_RUN_LOCK_TIMEOUT_S,
-    LOCK_NOTE_EVERY_S,
-    REPO_ROOT,
-    RUN_LOCK_HELD_ENV,
-    RUN_LOCK_TIMEOUT_ENV,
-    WAREHOUSE_ENV,
-    RunLockTimeout,
-    default_warehouse_dir,
-    lock_timeout,
-    pid_alive,
-    private_umask,
-    run_lock,
-)
+
+
+def private_umask() -> int:
+    """pipelines.warehouse's ``private_umask``. That module (DuckDB, PyArrow: ~0.25 s to import) is imported by the
+    ``run`` command's code only, so ``wardbridge resolve``, ``match``, ``--help`` start without it."""
+    from pipelines.warehouse import private_umask as add_private_umask
+
+    return add_private_umask()
+
 
 LAUNCHED_BY = {"wardbridge/launched_by": "wardbridge run"}
 PID_TAG, HOST_TAG = "wardbridge/pid", "wardbridge/host"
@@ -54,6 +49,8 @@ def fail_dead_runs(instance) -> list[str]:  # noqa: ANN001 - dagster instance
     launchers, of other hosts, or whose process is alive are left alone. Returns their run ids.
     """
     import dagster as dg
+
+    from pipelines.warehouse import pid_alive
 
     statuses = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
     host = socket.gethostname()
@@ -89,6 +86,8 @@ def run_warehouse(run) -> tuple[Path | None, str]:  # noqa: ANN001 - dagster run
         return None, "its run config's resources.warehouse.config is not a mapping"
     path = settings.get("path")
     if path is None or path == "":
+        from pipelines.warehouse import default_warehouse_dir
+
         return default_warehouse_dir(), ""
     if not isinstance(path, str):
         return None, f"its resources.warehouse.config.path is {path!r}, resolved in the run's own process"
@@ -130,6 +129,16 @@ def warehouse_to_itself(instance, home: Path, warehouse_dir: Path, note):  # noq
     (``runs_in_progress``: a run on another warehouse the instance serves is not waited for), to end, and for the lock (held shared by other runs'
     steps, or by another ``wardbridge run``); a run the queue started between that check and the lock goes first (the
     lock is let go and the wait begins again). Raises ``RunLockTimeout`` after ``$WARDBRIDGE_RUN_LOCK_TIMEOUT``."""
+    from pipelines.warehouse import (
+        DEFAULT_RUN_LOCK_TIMEOUT_S,
+        LOCK_NOTE_EVERY_S,
+        RUN_LOCK_HELD_ENV,
+        RUN_LOCK_TIMEOUT_ENV,
+        RunLockTimeout,
+        lock_timeout,
+        run_lock,
+    )
+
     timeout = lock_timeout(DEFAULT_RUN_LOCK_TIMEOUT_S, RUN_LOCK_TIMEOUT_ENV)
     deadline = time.monotonic() + timeout
     next_note = time.monotonic()
@@ -177,7 +186,7 @@ folder cannot be written); 130 interrupted by Ctrl-C (143 by SIGTERM): the runs 
     "--warehouse",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help=f"Output directory. Default: ${WAREHOUSE_ENV}, else warehouse/ in the repository.",
+    help="Output directory. Default: $WARDBRIDGE_WAREHOUSE, else warehouse/ in the repository.",
 )
 @click.option(
     "--dagster-home",
@@ -229,6 +238,8 @@ def run(
     wardbridge_review and wardbridge_marts, wardbridge_exports (only with $WARDBRIDGE_PSEUDONYM_KEY set) and
     wardbridge_report (review and report when the code location defines them). Prints one line per step,
     actionable warnings, and one summary at the end."""
+    from pipelines.warehouse import REPO_ROOT, default_warehouse_dir
+
     _check_pseudonym_key()  # a key too short fails the marts ~20 s in: said now (exit 2), the key never printed
     private_umask()  # nothing the runs write is world-readable (docs/guide/querying.md: files and modes)
     home = (dagster_home or REPO_ROOT).expanduser().resolve()
@@ -660,6 +671,7 @@ def _run_all(  # noqa: ANN202
         from pipelines.ingest.catalogue import sources_without_extracts, url_problems
         from pipelines.publish.pseudonym import KEY_ENV
         from pipelines.schema import REGISTRY_KINDS
+        from pipelines.warehouse import RunLockTimeout
 
         keys = {registry: catalogue_keys(registry) for registry in REGISTRY_KINDS}
         unfilled = url_problems(listing().sources)  # an unset ${VAR} of a SQL source: said now, not after the run

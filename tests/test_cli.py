@@ -1,7 +1,7 @@
 """The ``wardbridge`` command, run as a user would: a subprocess of the installed script.
 
-The resolve runs about what the command computes or says (its outputs, its messages and exit codes for usage
-mistakes) run in the test's process (tests/cli_in_process.py: click's CliRunner, ~1 CPU s less a run than starting
+The resolve, match, reference and catalogue runs about what the command computes or says (its outputs, its
+messages and exit codes for usage mistakes and data problems) run in the test's process (tests/cli_in_process.py: click's CliRunner, ~1 CPU s less a run than starting
 the script); real-process runs are kept for a real process's exit codes and output streams: a resolve that succeeds
 (0, nothing on stdout, the summary on stderr), data problems (1), usage mistakes refused before any work (2).
 """
@@ -185,7 +185,9 @@ def test_resolve_rejects_non_utf8_with_the_file_name(tmp_path):
     legacy = tmp_path / "legacy.csv"
     legacy.write_bytes("address\nPhường Bến Nghé\n".encode().replace("ư".encode(), b"\xf0"))  # a cp1258 byte
     out = str(tmp_path / "o.csv")  # declared UTF-8 (auto-detection would read it: tests/test_resolver.py)
-    proc = wardbridge("resolve", "--input", str(legacy), "--column", "address", "--encoding", "utf-8", "--output", out)
+    proc = wardbridge_in_process(
+        "resolve", "--input", str(legacy), "--column", "address", "--encoding", "utf-8", "--output", out
+    )
     assert proc.returncode == 1  # a data problem: exit code 1
     assert "legacy.csv" in proc.stderr and "UTF-8" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -195,7 +197,7 @@ def test_resolve_refuses_a_list_column_as_address(tmp_path):
     source = tmp_path / "lists.parquet"
     pl.DataFrame({"id": ["1", "2"], "address": [[BEN_NGHE], [GO_VAP_12, BEN_NGHE]]}).write_parquet(source)
     out = tmp_path / "o.csv"
-    proc = wardbridge("resolve", "--input", str(source), "--column", "address", "--output", str(out))
+    proc = wardbridge_in_process("resolve", "--input", str(source), "--column", "address", "--output", str(out))
     assert proc.returncode == 2, proc.stderr
     assert "'address'" in proc.stderr and "list" in proc.stderr and "--column" in proc.stderr
     assert "Traceback" not in proc.stderr and "Nguyễn" not in proc.stderr  # no cell value in the message
@@ -249,12 +251,14 @@ def test_match_refuses_outputs_that_overwrite_an_input(tmp_path):
     data = tmp_path / "customers.csv"
     shutil.copy(example / "customers.csv", data)
     before = data.read_bytes()
-    proc = wardbridge("match", "--input", str(data), "--spec", str(example / "customers.toml"), "--output", str(data))
+    proc = wardbridge_in_process(
+        "match", "--input", str(data), "--spec", str(example / "customers.toml"), "--output", str(data)
+    )
     assert proc.returncode == 2 and "refusing to overwrite" in proc.stderr, proc.stderr
     # a companion file (<output>.pairs.csv) would overwrite the labels
     labels = tmp_path / "out.pairs.csv"
     labels.write_text("left_id,right_id\n")
-    proc = wardbridge(
+    proc = wardbridge_in_process(
         "match", "--input", str(data), "--spec", str(example / "customers.toml"), "--output", str(tmp_path / "out.csv"),
         "--labels", str(labels),
     )  # fmt: skip
@@ -268,7 +272,8 @@ def test_unwritable_output_fails_before_any_work(addresses_csv, tmp_path, where)
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
     output = blocker / "out" / "new.csv" if where == "under-a-file" else Path("/proc/wardbridge-test/new.csv")
-    proc = wardbridge("resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(output))
+    run = wardbridge if where == "under-a-file" else wardbridge_in_process  # one real process's exit 2 is enough
+    proc = run("resolve", "--input", str(addresses_csv), "--column", "address", "--output", str(output))
     assert proc.returncode == 2, proc.stderr
     assert "cannot" in proc.stderr and "--output" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -282,12 +287,14 @@ def test_data_problems_exit_with_1(tmp_path):
     assert proc.returncode == 1 and "empty" in proc.stderr, proc.stderr
     garbage = tmp_path / "garbage.parquet"
     garbage.write_bytes(b"not parquet at all")
-    proc = wardbridge("resolve", "--input", str(garbage), "--column", "address", "--output", str(tmp_path / "o.csv"))
+    proc = wardbridge_in_process(  # the real process's exit 1 is the empty file's, above
+        "resolve", "--input", str(garbage), "--column", "address", "--output", str(tmp_path / "o.csv")
+    )
     assert proc.returncode == 1 and "garbage.parquet" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_reference_command_reports_counts_and_checks():
-    proc = wardbridge("reference")
+    proc = wardbridge_in_process("reference")
     assert proc.returncode == 0, proc.stderr
     assert "units_pre2025" in proc.stdout and "10040" in proc.stdout
     assert "vietnamadminunits 1.0.4" in proc.stdout and "vietnam-provinces 2025.10.1" in proc.stdout
@@ -465,16 +472,48 @@ def test_run_progress_and_summary_of_a_failed_extract(tmp_path, monkeypatch, cap
 # --------------------------------------------------------------------------- engine / Dagster layer
 
 
+_MODULE_AS_MAIN = """
+import runpy, sys
+for command in sys.argv[1:]:
+    sys.argv = ["pipelines/cli.py", command, "--help"]
+    print(f"=== {command}", flush=True)
+    try:  # as `python -m pipelines.cli COMMAND --help` runs it: the module's code with __name__ == "__main__"
+        runpy.run_module("pipelines.cli", run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        print(f"=== exit {exc.code}", flush=True)
+import assets.cli
+print(f"=== heavy {sorted(m for m in ('pipelines.warehouse', 'dagster', 'duckdb', 'pyarrow') if m in sys.modules)}")
+from pipelines.warehouse import WAREHOUSE_ENV
+try:
+    assets.cli.main(["run", "--help"])
+except SystemExit as exc:
+    print(f"=== run exit {exc.code} names ${WAREHOUSE_ENV}", flush=True)
+"""
+
+
 def test_python_m_pipelines_cli_offers_every_engine_command():
-    """`python -m pipelines.cli synth` used to fail: the __main__ guard sat above the synth command."""
-    for command in ("resolve", "match", "reference", "synth"):
-        proc = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", command, "--help"], cwd=REPO, capture_output=True, text=True
-        )
-        assert proc.returncode == 0, proc.stderr
-        assert "Usage:" in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--help"], cwd=REPO, capture_output=True)
-    assert proc.returncode == 2  # run is the Dagster layer's command
+    """`python -m pipelines.cli synth` used to fail: the __main__ guard sat above the synth command. The module is
+    run as ``python -m`` runs it (runpy, ``__name__ == "__main__"``) once a command in one child process, not one
+    interpreter a command (~0.5 CPU s each). The same child then imports the installed script's module
+    (assets/cli.py): the engine commands start without pipelines.warehouse (DuckDB, PyArrow) or Dagster, which only
+    ``run`` imports, and ``run --help`` still names the warehouse's variable (written out in its help text)."""
+    commands = ("resolve", "match", "reference", "synth", "run")
+    proc = subprocess.run(
+        [sys.executable, "-c", _MODULE_AS_MAIN, *commands], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    runs = proc.stdout.split("=== heavy")[0].split("=== ")[1:]
+    assert [r.split()[0] for r in runs[0::2]] == list(commands), proc.stdout
+    for command, (start, end) in zip(commands, zip(runs[0::2], runs[1::2], strict=True), strict=True):
+        if command == "run":  # run is the Dagster layer's command
+            assert end.split() == ["exit", "2"], proc.stdout
+        else:
+            assert "Usage:" in start and end.split() == ["exit", "0"], (command, start, end)
+    heavy, _, run_help = proc.stdout.split("=== heavy")[1].partition("\n")
+    assert heavy.strip() == "[]", heavy
+    run_help, _, run_exit = run_help.partition("=== run exit")
+    assert run_exit.split() == ["0", "names", "$WARDBRIDGE_WAREHOUSE"], run_exit
+    assert "$WARDBRIDGE_WAREHOUSE" in " ".join(run_help.split()), run_help
 
 
 def test_installed_script_offers_every_command_including_run():
@@ -569,17 +608,18 @@ def test_runs_left_started_by_a_killed_process_are_marked_failed(tmp_path, monke
             child.wait()
 
 
-def test_catalogue_from_a_synth_manifest_loads_and_matches_the_sample(tmp_path):
+def test_catalogue_from_a_synth_manifest_loads_and_matches_the_sample(tmp_path, monkeypatch):
     import tomllib
 
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "cat.toml"
     manifest = REPO / "data" / "sample" / "registries" / "manifest.json"
-    proc = wardbridge("catalogue", "--manifest", str(manifest), "--output", str(out), cwd=tmp_path)
+    proc = wardbridge_in_process("catalogue", "--manifest", str(manifest), "--output", str(out))
     assert proc.returncode == 0, proc.stderr
     written = tomllib.loads(out.read_text(encoding="utf-8"))
     sample = tomllib.loads((REPO / "mappings" / "sources" / "sample.toml").read_text(encoding="utf-8"))
     assert f"{len(sample['source'])} sources" in proc.stderr and "wardbridge run --catalogue" in proc.stderr
     assert written["source"] == sample["source"]
     assert Path(written["base_dir"]) == Path(sample["base_dir"])
-    bad = wardbridge("catalogue", "--manifest", str(out), cwd=tmp_path)  # a TOML is no manifest
+    bad = wardbridge_in_process("catalogue", "--manifest", str(out))  # a TOML is no manifest
     assert bad.returncode == 1 and "not a manifest" in bad.stderr
