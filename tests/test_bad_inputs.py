@@ -18,6 +18,7 @@ import polars as pl
 from pipelines.encodings import LEGACY, LEGACY_CODECS, encode_cp1258
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from tests.ingesthelpers import Ingested, ingest_extract
+from tests.referencecopy import with_reference_snapshot
 
 REGISTRY = "households"
 HEADER = ["stt", "so_ho_khau", "ten_chu_ho", "cccd_chu_ho", "dia_chi", "so_nhan_khau", "ngay_dang_ky"]
@@ -49,7 +50,8 @@ def _ingest(tmp: Path, fmt: str, filename: str, data: bytes, options: str = "") 
         encoding="utf-8",
     )
     (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
-    return ingest_extract(tmp / f"wh_{filename}", REGISTRY, extract, PERSONAL)
+    wh = with_reference_snapshot(tmp / f"wh_{filename}")  # not written again for each case (tests/referencecopy.py)
+    return ingest_extract(wh, REGISTRY, extract, PERSONAL)
 
 
 def _csv(rows: list[list[str]], header: list[str] = HEADER) -> str:

@@ -25,6 +25,7 @@ from pipelines.ingest.readers import SourceReadError, read_extract
 from pipelines.synth.formats import DBF_ENCODINGS, TableWriter, mark_deleted, open_writer
 from pipelines.warehouse import Warehouse
 from tests.ingesthelpers import Ingested, ingest_extract
+from tests.referencecopy import with_reference_snapshot
 
 REGISTRY = "households"
 COLUMNS = {
@@ -75,7 +76,8 @@ def extract_of(tmp: Path, filename: str, options: str = 'key_column = "STT"\n'):
 
 
 def ingest(tmp: Path, filename: str, options: str = 'key_column = "STT"\n') -> Ingested:
-    return ingest_extract(tmp / f"wh_{filename}", REGISTRY, extract_of(tmp, filename, options), PERSONAL)
+    wh = with_reference_snapshot(tmp / f"wh_{filename}")  # not written again for each case (tests/referencecopy.py)
+    return ingest_extract(wh, REGISTRY, extract_of(tmp, filename, options), PERSONAL)
 
 
 def names_as(encoding: str) -> list[str]:
