@@ -75,67 +75,18 @@ def _isolated_env(home: Path) -> dict[str, str]:
 # --------------------------------------------------------------------------- definitions
 
 
-# `dagster definitions validate -m assets.definitions` (a DAGSTER_HOME of its own, in its folder), then `dg check defs`
-# (in the repository: dg.toml), in one child process as their console scripts run them (dagster._cli's and
-# dagster_dg_cli's click groups): one interpreter importing Dagster and assets.definitions (~2.8 CPU s) instead of
-# two. The second command finds the module already imported: it still finds the project through dg.toml, loads
-# its code location and validates it (a dg.toml naming another module fails it).
-_VALIDATE_THEN_DG_CHECK = """
-import json, os, sys
-home, repo, dg_env = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-
-
-def command(name, cli, args, prefix):
-    for stream in (sys.stdout, sys.stderr):
-        print(f"=== {name}", file=stream, flush=True)
-    try:
-        cli.main(args, auto_envvar_prefix=prefix)
-    except SystemExit as exc:
-        print(f"=== {name} exit {exc.code}", flush=True)
-
-
-from dagster._cli import cli as dagster_cli
-
-os.chdir(home)
-command("validate", dagster_cli, ["definitions", "validate", "-m", "assets.definitions"], "DAGSTER_CLI")
-from dagster_dg_cli.cli import cli as dg_cli
-
-os.chdir(repo)
-os.environ.update(dg_env)
-command("dg", dg_cli, ["check", "defs"], "DAGSTER_DG")
-"""
-
-
-@pytest.fixture(scope="module")
-def validated(tmp_path_factory) -> dict[str, tuple[str, str]]:
-    """Each command's (exit line, its stdout and stderr)."""
-    home = tmp_path_factory.mktemp("validate_home")
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    dg_env = {k: v for k, v in os.environ.items() if k.startswith(("DAGSTER_", "WARDBRIDGE_"))}
-    dg_env["DAGSTER_HOME"] = str(REPO)
+def test_definitions_validate_cli(tmp_path):
+    shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster.yaml")
     proc = subprocess.run(
-        [sys.executable, "-c", _VALIDATE_THEN_DG_CHECK, str(home), str(REPO), json.dumps(dg_env)],
-        cwd=home,
-        env=_isolated_env(home),
+        [str(BIN / "dagster"), "definitions", "validate", "-m", "assets.definitions"],
+        cwd=tmp_path,
+        env=_isolated_env(tmp_path),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=180,
     )
-    outs, errs = proc.stdout.split("=== "), proc.stderr.split("=== ")
-    found = {}
-    for name in ("validate", "dg"):
-        (out,) = [o for o in outs if o.startswith(f"{name}\n")] or [""]
-        (err,) = [e for e in errs if e.startswith(f"{name}\n")] or [""]
-        (end,) = [o for o in outs if o.startswith(f"{name} exit ")] or [""]
-        found[name] = (end.strip(), out + err)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return found
-
-
-def test_definitions_validate_cli(validated):
-    end, output = validated["validate"]
-    assert end == "validate exit 0", output
-    assert "Validation successful" in output
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Validation successful" in proc.stdout + proc.stderr
 
 
 def test_asset_graph_shape():
@@ -590,8 +541,11 @@ def test_a_corrected_gazetteer_changes_address_corrections_not_the_ingest(tmp_pa
     assert {k for k in after if after[k] != again[k]} == INGEST_KEYS
 
 
-def test_dg_check_defs_loads_the_project(validated):
+def test_dg_check_defs_loads_the_project():
     """Dagster's `dg` CLI finds the project (dg.toml) and loads assets.definitions:defs."""
-    end, output = validated["dg"]
-    assert end == "dg exit 0", output
-    assert "All definitions loaded successfully" in output
+    env = {**os.environ, "DAGSTER_HOME": str(REPO)}
+    proc = subprocess.run(
+        [str(BIN / "dg"), "check", "defs"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "All definitions loaded successfully" in proc.stdout + proc.stderr
