@@ -20,7 +20,7 @@ import time
 T0 = time.process_time()
 os.environ["POLARS_MAX_THREADS"] = "1"
 os.environ["RAYON_NUM_THREADS"] = "1"
-if hasattr(os, "sched_setaffinity") and not os.environ.get("HR_NO_PIN"):
+if __name__ == "__main__" and hasattr(os, "sched_setaffinity") and not os.environ.get("HR_NO_PIN"):  # a script only
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 sys.path.insert(0, os.getcwd())
 

@@ -31,7 +31,9 @@ from pathlib import Path
 
 os.environ["POLARS_MAX_THREADS"] = "1"
 os.environ["RAYON_NUM_THREADS"] = "1"
-if hasattr(os, "sched_setaffinity"):
+# Pinned to one core when run as a script only: imported (tests/), pinning at import pinned the importing process and
+# every process it started after (a test worker: the whole suite on one of two cores, the other idle)
+if __name__ == "__main__" and hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {0})
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -32,7 +32,8 @@ from pathlib import Path
 
 os.environ["POLARS_MAX_THREADS"] = "1"
 os.environ["RAYON_NUM_THREADS"] = "1"
-if hasattr(os, "sched_setaffinity"):
+# Pinned to one core when run as a script only (imported, it would pin the importing process: see resolve_reads.py)
+if __name__ == "__main__" and hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {0})
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

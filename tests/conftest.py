@@ -307,5 +307,11 @@ hypothesis_settings.register_profile("ci", max_examples=20, **_HYPOTHESIS_COMMON
 hypothesis_settings.register_profile("long", max_examples=1000, **_HYPOTHESIS_COMMON)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# SIGINT/SIGTERM kept as they were around each test, a test leaving one ignored failed (tests/signal_guard.py).
-from tests.signal_guard import pytest_configure, pytest_runtest_setup, pytest_runtest_teardown  # noqa: E402, F401
+# SIGINT/SIGTERM and the CPU affinity kept as they were around each test, a test changing one failed
+# (tests/signal_guard.py).
+from tests.signal_guard import (  # noqa: E402, F401
+    pytest_collection_finish,
+    pytest_configure,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
+)

@@ -1,4 +1,4 @@
-"""SIGINT and SIGTERM in the test processes (a pytest plugin: tests/conftest.py loads its hooks).
+"""SIGINT and SIGTERM, and the CPU affinity, of the test processes (a pytest plugin: tests/conftest.py loads its hooks).
 
 A test that left SIGTERM ignored in its pytest-xdist worker made later tests hang: an ignored signal survives exec,
 so a ``tail -F`` that Dagster started later ignored the SIGTERM that ends it, and Dagster's cleanup waited 30 s for
@@ -11,10 +11,17 @@ script (``uv run pytest &``, or ``.ci/run &``) has SIGINT ignored, and so do its
   then leaves SIGTERM with that handler, never ignored.
 * Each test: SIGINT and SIGTERM are put back as they were before its set-up once its teardown is done, and a test
   (with its fixtures) that left one of them ignored fails, named, instead of a later test hanging.
+
+CPU affinity: benchmarks/resolve_*.py pinned the process that imported them to CPU 0 (``os.sched_setaffinity`` at
+import, meant for their own runs), so every pytest-xdist worker, which imports every test module at collection, and
+every process it started ran on one core of two for the whole suite (the other ~95 % idle; seen in session 56 with
+``taskset -p`` on the workers). The affinity the process started with is kept: changed at collection, the session
+stops with an error; changed by a test, it is put back and that test fails.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 
@@ -22,15 +29,42 @@ import pytest
 
 HELD = (signal.SIGINT, signal.SIGTERM)
 _BEFORE = pytest.StashKey[dict]()
+_CPUS = pytest.StashKey[frozenset]()
 
 
 def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+def _cpus() -> frozenset[int] | None:
+    return frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+
+
+def _cpus_changed(config: pytest.Config) -> str | None:
+    """How this process's CPU affinity differs from the one it started with (put back), or None."""
+    first, now = config.stash.get(_CPUS, None), _cpus()
+    if first is None or now is None or now == first:
+        return None
+    os.sched_setaffinity(0, first)
+    return f"CPUs {sorted(first)} -> {sorted(now)}"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if _main_thread() and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    cpus = _cpus()
+    if cpus is not None:
+        config.stash[_CPUS] = cpus
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    changed = _cpus_changed(session.config)
+    if changed:
+        raise pytest.UsageError(
+            f"importing the test modules changed this process's CPU affinity ({changed}): a module pins the process "
+            'at import (pin only under `if __name__ == "__main__"`), and every test and process after would run '
+            "on those CPUs alone"
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -42,6 +76,13 @@ def pytest_runtest_setup(item: pytest.Item):  # noqa: ANN201 - a hook wrapper
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201 - a hook wrapper
     result = yield
+    changed = _cpus_changed(item.config)
+    if changed:
+        pytest.fail(
+            f"{item.nodeid} changed the process's CPU affinity ({changed}; put back now): every later test and the "
+            "processes it starts would run on those CPUs alone",
+            pytrace=False,
+        )
     before = item.stash.get(_BEFORE, None)
     if not before or not _main_thread():
         return result
