@@ -603,19 +603,20 @@ def test_small_table_u_counted_on_the_scaled_sample_keeps_its_accuracy(table, sp
 
 
 def test_founder_ids_are_the_same_md5_in_python_and_duckdb():
+    from pipelines import md5
     from pipelines.match import entities
 
     founders = pl.Series(["r-1", "Nguyễn Văn An", "", "x" * 200])
     small = entities._founder_ids(founders, "P", "#1")
     small_plain = entities._founder_ids(founders, "P")
-    old = entities.SMALL_HASH
+    old = md5.SMALL_HASH
     try:
-        entities.SMALL_HASH = 0  # force the DuckDB path
+        md5.SMALL_HASH = 0  # force the DuckDB path
         assert entities._founder_ids(founders, "P", "#1").to_list() == small.to_list()
         odd = "P'x\\é"  # (a quote, a backslash, a letter outside ASCII: the prefix is a SQL string literal in DuckDB)
         assert entities._founder_ids(founders, odd).to_list() == [f"{odd}-{h[2:]}" for h in small_plain.to_list()]
     finally:
-        entities.SMALL_HASH = old
+        md5.SMALL_HASH = old
     assert small[0] == "P-" + __import__("hashlib").md5(b"r-1#1").hexdigest()[:16]
 
 

@@ -9,6 +9,7 @@ import polars as pl
 
 import pipelines.match.engine as engine
 import pipelines.match.entities as entities
+import pipelines.md5 as md5
 from pipelines.match import match
 from pipelines.match.entities import assign_entity_ids, record_hashes
 from tests.match_cases import people_spec, people_work  # noqa: F401 - the spec and work fixtures
@@ -31,7 +32,7 @@ def test_with_a_previous_run_and_a_clash_the_ids_are_the_same(monkeypatch):
     named = record_hashes(ids, "E")
     # 'c' left the entity named after it (a previous id, kept by the cluster of d, e): its own hash clashes
     previous = pl.DataFrame({"record_id": ["c", "d", "e"], "entity_id": [named[2]] * 3})
-    monkeypatch.setattr(entities, "SMALL_HASH", 0)  # (the DuckDB path, as at scale)
+    monkeypatch.setattr(md5, "SMALL_HASH", 0)  # (the DuckDB path, as at scale)
     plain, plain_history = assign_entity_ids(ids, clusters, "E", previous)
     ahead, ahead_history = assign_entity_ids(ids, clusters, "E", previous, hashed=named)
     assert plain.to_list() == ahead.to_list()
@@ -90,8 +91,9 @@ def test_hashing_in_duckdb_does_not_import_pandas():
 
     code = (
         "import sys, polars as pl\n"
+        "from pipelines import md5\n"
         "from pipelines.match import entities\n"
-        "entities.SMALL_HASH = 0\n"
+        "md5.SMALL_HASH = 0\n"
         "assert entities._founder_ids(pl.Series(['a']), \"P'x\", threads=1).to_list() == [\"P'x-0cc175b9c0f1b6a8\"]\n"
         "assert 'pandas' not in sys.modules\n"
     )
@@ -104,7 +106,7 @@ def test_hashes_from_duckdb_as_an_arrow_table_are_each_founders_in_order(monkeyp
     import hashlib
 
     founders = pl.Series([f"r{k}-{'x' * (k % 40)}" for k in range(5000)][::-1])
-    monkeypatch.setattr(entities, "SMALL_HASH", 0)
+    monkeypatch.setattr(md5, "SMALL_HASH", 0)
     for salt in ("", "#2"):
         want = [f"P-{hashlib.md5((f + salt).encode()).hexdigest()[:16]}" for f in founders]
         assert entities._founder_ids(founders, "P", salt, threads=1).to_list() == want

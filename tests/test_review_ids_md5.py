@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from pipelines import md5
 from pipelines.review import ids
 
 
@@ -22,7 +23,7 @@ def _frame() -> pl.DataFrame:
 def test_python_and_duckdb_give_the_same_md5(monkeypatch):
     frame = _frame()
     small = ids.md5_column(frame, ["text", "number", "day"])
-    monkeypatch.setattr(ids, "SMALL_HASH", 0)  # every frame to DuckDB
+    monkeypatch.setattr(md5, "SMALL_HASH", 0)  # every frame to DuckDB
     large = ids.md5_column(frame, ["text", "number", "day"])
     assert small.to_list() == large.to_list()
     assert small.n_unique() == frame.height  # the rows differ, so do their hashes
@@ -45,6 +46,6 @@ def test_separator_and_empty_frame():
 @pytest.mark.parametrize("threshold", [0, 10**9])
 def test_known_hash(monkeypatch, threshold):
     """MD5('a|1') as any MD5 gives it: the ids published so far stay the ids."""
-    monkeypatch.setattr(ids, "SMALL_HASH", threshold)
+    monkeypatch.setattr(md5, "SMALL_HASH", threshold)
     got = ids.md5_column(pl.DataFrame({"x": ["a"], "y": [1]}), ["x", "y"])
     assert got.to_list() == ["0d72252d6dbedc0f4a006ab90e559402"]

@@ -27,7 +27,7 @@ import polars as pl
 from pipelines.match.blocking import BlockingReport, candidate_pairs, rule_key_codes, rule_names
 from pipelines.match.cluster import FORCED, REVIEWED_DIFFERENT, guarded_clusters
 from pipelines.match.compare import ValueCodes, comparison_levels, level_labels
-from pipelines.match.entities import SMALL_HASH, assign_entity_ids, golden_by_cluster, name_golden, record_hashes
+from pipelines.match.entities import assign_entity_ids, golden_by_cluster, name_golden, record_hashes
 from pipelines.match.learning import verdict_coverage
 from pipelines.match.memory import for_a_match_run
 from pipelines.match.model import (
@@ -49,6 +49,7 @@ from pipelines.match.prepare import ROW, Prepared, derived_sources, precision_co
 from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, give_back, shard_setting, spill_candidates
 from pipelines.match.spec import Comparison, MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
+from pipelines.md5 import SMALL_HASH
 
 log = logging.getLogger("wardbridge.match")
 

@@ -13,51 +13,17 @@ Entity ids are stable:
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from pathlib import Path
-
-import duckdb
 import numpy as np
 import polars as pl
 
 from pipelines.match.spec import MatchSpec
-
-SMALL_HASH = 400_000  # fewer founders are hashed in Python (as fast as DuckDB up to here)
+from pipelines.md5 import md5_hex
 
 
 def _founder_ids(founders: pl.Series, prefix: str, salt: str = "", threads: int | None = None) -> pl.Series:
     """``prefix``-MD5 ids of ``founders`` (``threads``: DuckDB's, where it hashes; None: its default, every core)."""
-    if len(founders) < SMALL_HASH:
-        values = (founders.cast(pl.String) + salt).to_list()
-        hashed = pl.Series([hashlib.md5(v.encode()).hexdigest() for v in values], dtype=pl.String)
-        return (prefix + "-" + hashed.str.slice(0, 16)).rename("entity_id")
-    # MD5 is stable across versions, unlike Polars' hash. The founders go to DuckDB as a Parquet file: a frame handed
-    # over in memory is read through pyarrow.dataset, whose first use imports pandas (1.5-2.5 CPU s in a run, for
-    # 0.3 s of hashing 1.2M founders). The hashes come back as an Arrow table (DuckDB's result handed over in memory
-    # imports no pandas; a Parquet file written and read back cost ~0.04 CPU s more: 0.35-0.36 CPU s in all at 1M)
-    config = {"threads": threads} if threads else {}
-    with tempfile.TemporaryDirectory(prefix="wardbridge-founders-") as folder, duckdb.connect(config=config) as con:
-        given = Path(folder) / "founders.parquet"
-        # SQL string literals (a quote doubled), the prefix's too: a query parameter makes DuckDB's Python client
-        # import pandas the first time (0.17-0.27 CPU s holding the GIL, once per process: record_hashes 0.59 -> 0.31
-        # CPU s at 1M people)
-        source, head = (str(p).replace("'", "''") for p in (given, prefix + "-"))
-        text = founders.cast(pl.String)  # (+ "" copies every id: with the Arrow result, 0.45 -> 0.36 CPU s at 1M)
-        pl.DataFrame({"f": text + salt if salt else text}).write_parquet(given, compression="uncompressed")
-        # the prefix put before the hash by DuckDB: Polars' concatenation of 1.19M ids cost 0.045 CPU s, the whole
-        # 0.42 -> 0.37 CPU s at 1M people
-        out = pl.from_arrow(
-            con.execute(
-                f"SELECT file_row_number AS n, '{head}' || substr(md5(f), 1, 16) AS h FROM read_parquet("
-                f"'{source}', file_row_number = true)"
-            ).to_arrow_table()
-        )
-    if out.height != len(founders):
-        raise RuntimeError("DuckDB returned a different number of founder hashes")
-    if not out["n"].is_sorted():  # DuckDB keeps the rows' order (preserve_insertion_order): checked, not assumed
-        out = out.sort("n")
-    return out["h"].rename("entity_id")
+    text = founders.cast(pl.String)  # (+ "" copies every id: 0.45 -> 0.36 CPU s at 1M)
+    return md5_hex(text + salt if salt else text, head=prefix + "-", length=16, threads=threads).rename("entity_id")
 
 
 def record_hashes(record_ids: pl.Series, prefix: str) -> pl.Series:

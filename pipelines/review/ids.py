@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-import duckdb
 import polars as pl
 
-from pipelines.match.entities import SMALL_HASH
+from pipelines.md5 import md5_hex
 from pipelines.schema import REVIEW_KINDS
 
 PREFIX = {
@@ -26,16 +24,10 @@ ITEM_ID_PATTERN = r"^(qr|ua|su|ii|mp|uv)-[0-9a-f]{16}$"
 
 def md5_column(frame: pl.DataFrame, columns: list[str], separator: str = "|") -> pl.Series:
     """MD5 hex of the columns joined with `separator` (nulls as empty), row by row, stable across versions."""
-    if frame.height == 0:
-        return pl.Series("md5", [], dtype=pl.String)
     joined = frame.select(
         pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in columns], separator=separator).alias("s")
     )
-    if joined.height < SMALL_HASH:  # a DuckDB connection and its first frame cost ~30 ms a call (0.6 s the first)
-        return pl.Series("md5", [hashlib.md5(s.encode()).hexdigest() for s in joined["s"]], dtype=pl.String)
-    with duckdb.connect() as con:  # DuckDB's md5, vectorised (Polars' hash is not stable across versions)
-        con.register("t", joined.with_row_index("i"))
-        return con.sql("SELECT md5(s) AS md5 FROM t ORDER BY i").pl()["md5"]
+    return md5_hex(joined["s"]).rename("md5")
 
 
 def item_ids(frame: pl.DataFrame, kind: str, keys: list[str]) -> pl.Series:
