@@ -43,7 +43,7 @@ from rapidfuzz.distance import OSA
 
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.schema import GAZETTEER
-from pipelines.text import fold
+from pipelines.text import fold, strip_accents
 
 SYNTHETIC_SOURCE = "synthetic (wardbridge address generator)"
 
@@ -648,27 +648,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def strip_words(text: str) -> list[str]:
-    return [w for w in _NOT_WORD.split(fold_spaced(text)) if w]
-
-
-class _FoldedChars(dict):
-    """Code point -> that character folded (NFD without combining marks, đ as d), filled as characters are met.
-
-    Folding character by character equals folding the whole string: NFD decomposes each character on its own and
-    its canonical reordering moves only combining marks, all of which are dropped."""
-
-    def __missing__(self, code: int) -> str:
-        folded = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
-        self[code] = folded = folded.replace("đ", "d")
-        return folded
-
-
-_FOLDED_CHARS = _FoldedChars()
-
-
-def fold_spaced(text: str) -> str:
-    """Lower case, no diacritics, spaces kept (for word-level comparisons)."""
-    return text.lower().translate(_FOLDED_CHARS)
+    return [w for w in _NOT_WORD.split(strip_accents(text)) if w]
 
 
 def _unique_without_province(reference: Reference, units: list[_Unit]) -> list[bool]:
