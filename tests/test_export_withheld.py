@@ -34,9 +34,8 @@ from pipelines.publish.exports import (
 )
 from pipelines.schema import entities_table
 from pipelines.warehouse import Warehouse
-from tests.export_parts import EXPORT_INPUTS, export_parts
 from tests.marts_fixture import sample_marts
-from tests.warehouse_parts import copy_parts
+from tests.warehouse_parts import EXPORT_INPUTS, copy_parts, export_parts
 
 KEY = b"test-pseudonym-key-0123456789abcdef"
 OWNER = "Nguyễn Văn An"
@@ -197,7 +196,7 @@ def test_outcomes_name_no_value():
 def warehouse(tmp_path_factory) -> Warehouse:
     source, _ = sample_marts(tmp_path_factory.getbasetemp())
     root = tmp_path_factory.mktemp("withheld") / "wh"
-    # what the two exports read (tests/export_parts.py), not the whole folder
+    # what the two exports read (tests/warehouse_parts.py), not the whole folder
     wh = Warehouse(copy_parts(source, root, EXPORT_INPUTS))
     for recipient in ("finance_tax", "public_security"):
         result = export(_declaration(recipient), wh, run_id="clean", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY.decode()})

@@ -12,9 +12,8 @@ import pytest
 
 from pipelines.publish.exports import DeclarationError, export, load_declarations
 from pipelines.warehouse import Warehouse
-from tests.export_parts import EXPORT_INPUTS
 from tests.marts_fixture import sample_marts
-from tests.warehouse_parts import copy_parts
+from tests.warehouse_parts import EXPORT_INPUTS, copy_parts
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -23,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 def exported(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
     source, _ = sample_marts(tmp_path_factory.getbasetemp())
     root = tmp_path_factory.mktemp("nokey") / "wh"
-    wh = Warehouse(copy_parts(source, root, EXPORT_INPUTS))  # what the exports read (tests/export_parts.py)
+    wh = Warehouse(copy_parts(source, root, EXPORT_INPUTS))  # what the exports read (tests/warehouse_parts.py)
     outcome: dict[str, object] = {}
     for recipient, declaration in load_declarations().items():
         try:

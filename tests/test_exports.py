@@ -44,10 +44,9 @@ from pipelines.publish.exports import (
 )
 from pipelines.schema import POPULATION_BY_SEX_AGE, entities_table
 from pipelines.warehouse import Warehouse
-from tests.export_parts import export_parts
 from tests.marts_fixture import sample_marts
 from tests.runhelpers import TEST_KEY
-from tests.warehouse_parts import copy_parts
+from tests.warehouse_parts import copy_parts, export_parts
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = TEST_KEY  # the session's sample run exported with it (tests/runhelpers.py run_sample)
@@ -514,7 +513,7 @@ def test_run_killed_mid_publish_leaves_the_previous_export_recoverable(run, tmp_
 
 
 def _gate_copy(run, tmp_path: Path, recipient: str) -> Warehouse:
-    """The parts of the sample warehouse an export of ``recipient`` reads and writes (tests/export_parts.py): the
+    """The parts of the sample warehouse an export of ``recipient`` reads and writes (tests/warehouse_parts.py): the
     Parquet layers (its entity sources), analytics.duckdb (its marts sources, the gates' dimensions and city
     totals), its published package and the lock files; not the other recipients' packages, the marts' Parquet
     copies or the reports (~24-37 MB a test, was ~93 MB)."""
