@@ -222,14 +222,19 @@ def _blocking_delta(
     return delta, pl.DataFrame(report), added_ids
 
 
-_DELTA_COUNTS = (  # a rule's report row after its name (``_rule_delta``)
-    "touched_blocks",
-    "blocks_paired_whole",
-    "windowed_blocks_touched",
-    "pairs_gained",
-    "pairs_lost",
-    "capped_blocks_touched",
-)
+def _delta_report(
+    rule: str, touched: int = 0, whole: int = 0, windowed: int = 0, gained: int = 0, lost: int = 0, capped: int = 0
+) -> dict[str, str | int]:
+    """A rule's row of the increment's blocking report (``_rule_delta``)."""
+    return {
+        "rule": rule,
+        "touched_blocks": touched,
+        "blocks_paired_whole": whole,
+        "windowed_blocks_touched": windowed,
+        "pairs_gained": gained,
+        "pairs_lost": lost,
+        "capped_blocks_touched": capped,
+    }
 
 
 def _no_pairs() -> pl.DataFrame:
@@ -256,8 +261,7 @@ def _rule_delta(
     if not touched.height:  # no block holds a new or removed record: the rule pairs as before (its steps below
         # would each end empty; on small increments a third of the rules, each some 25 Polars calls)
         none = _no_pairs()
-        report = dict.fromkeys(_DELTA_COUNTS, 0)
-        return none, none, {"rule": rule.name, **report}
+        return none, none, _delta_report(rule.name)
     rule, original = replace(rule, on=(BLOCK,)), rule
     on = [BLOCK]
     sizes = _block_sizes(old_blocks, added_t, keep, rule)
@@ -283,16 +287,8 @@ def _rule_delta(
     gained = pl.concat(gained)
     if lists:  # a list-keyed rule may pair a new record with another through several keys
         gained = gained.unique()
-    report = {
-        "rule": original.name,
-        "touched_blocks": touched.height,
-        "blocks_paired_whole": whole.height,
-        "windowed_blocks_touched": sliding.height,
-        "pairs_gained": gained.height,
-        "pairs_lost": lost.height,
-        "capped_blocks_touched": capped.height + sliding.height,
-    }
-    return gained, lost, report
+    counts = (touched.height, whole.height, sliding.height, gained.height, lost.height, capped.height + sliding.height)
+    return gained, lost, _delta_report(original.name, *counts)
 
 
 def _touched_blocks(
