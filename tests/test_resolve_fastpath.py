@@ -189,17 +189,12 @@ def test_only_the_listed_characters_become_separators_when_cleaned():
     """The tail is cut from the raw text: that holds only if no other character turns into a separator
     when lower-cased or decomposed (such rows are cleaned whole)."""
     separators = set(",;|()[]")
-
-    def makes_one(text: str) -> bool:
-        return bool(separators & set(unicodedata.normalize("NFD", text.lower()) + unicodedata.normalize("NFD", text)))
-
-    # Every character but the separators, 4,096 code points at a time, each block looked at character by character
-    # only where the block as a whole makes a separator: NFD decomposes each character on its own (its reordering
-    # moves combining marks only) and lower() maps each on its own (but for the final sigma, σ or ς), so a block
-    # makes a separator exactly when one of its characters does.
-    everything = [chr(c) for c in range(sys.maxunicode + 1) if chr(c) not in separators]
-    blocks = ["".join(everything[i : i + 4096]) for i in range(0, len(everything), 4096)]
-    makers = {c for block in blocks if makes_one(block) for c in block if makes_one(c)}
+    makers = {
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if c not in separators
+        and separators & set(unicodedata.normalize("NFD", c.lower()) + unicodedata.normalize("NFD", c))
+    }
     assert makers == set(_SEPARATOR_MAKERS)
 
 
