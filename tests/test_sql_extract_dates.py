@@ -10,7 +10,6 @@ skip naming the source, never showing the password.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -75,30 +74,10 @@ def _sample_rows(n: int) -> list[tuple]:
     return [(int(r[0]), *r[1:]) for r in frame.select(["ma_ban_ghi", *COLUMNS[1:]]).iter_rows()]
 
 
-_OWN: dict[tuple, psycopg.Connection] = {}
-
-
-@contextlib.contextmanager
 def _connect(server):  # noqa: ANN001, ANN202 - conftest PostgresServer
-    """The tests' own connection to ``server`` (not the code's), in autocommit: each statement is committed as it
-    returns, before the code under test reads. One per server, kept open for the module (``_own_connections``): a new
-    PostgreSQL connection costs ~40 ms of a loaded machine's wall time, and the tests read the table back from the
-    server after every step (test_undated_rows_... alone opened 81)."""
-    key = (server.host, server.port, server.dbname)
-    conn = _OWN.get(key)
-    if conn is None or conn.closed:
-        conn = _OWN[key] = psycopg.connect(
-            host=server.host, port=server.port, user=server.user, password=server.password, dbname=server.dbname,
-            autocommit=True,
-        )  # fmt: skip
-    yield conn
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _own_connections():
-    yield
-    while _OWN:
-        _OWN.popitem()[1].close()
+    return psycopg.connect(
+        host=server.host, port=server.port, user=server.user, password=server.password, dbname=server.dbname
+    )
 
 
 def _make_table(server, column_type: str, dates: list) -> str:  # noqa: ANN001 - conftest PostgresServer
