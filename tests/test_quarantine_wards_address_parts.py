@@ -50,7 +50,7 @@ def test_a_quarantined_row_gets_the_ward_its_staged_twin_gets(tmp_path, case):
     raw, result = _ingested(tmp_path, registry, *cells)
     (staged,) = result.staged.iter_rows(named=True)
     assert (staged["old_uid"], staged["new_uid"], staged["ward_status"]) == (*BEN_THANH, "exact")
-    (quarantined,) = quarantine_wards(raw, result.quarantine).iter_rows(named=True)
+    (quarantined,) = quarantine_wards(raw, result.quarantine, registry).iter_rows(named=True)
     assert quarantined["record_key"] == QUARANTINED_KEY
     # the text alone ('12 Lê Lợi') resolves to no ward: the old reading gave (None, None)
     assert (quarantined["old_uid"], quarantined["new_uid"]) == BEN_THANH

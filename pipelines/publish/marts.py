@@ -36,11 +36,10 @@ from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
 from pipelines.entities.versions import SAME_SOURCE_RECORD
 from pipelines.ingest.quarantine import scan_quarantine
-from pipelines.ingest.stage import TEXT_FIELDS, address_text, repair_text_fields
+from pipelines.ingest.stage import _dates, address_text, repair_text_fields, with_resolved_addresses
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from pipelines.publish.store import MartsPublication, Published, Validator, schema_validator
 from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
-from pipelines.resolve import resolve_addresses
 from pipelines.schema import (
     ADDRESS_PARTS,
     BUSINESSES_BY_SECTOR,
@@ -97,7 +96,7 @@ class MartInputs:
     units_2025: pl.DataFrame
     units_pre2025: pl.DataFrame
     crosswalk: pl.DataFrame
-    raw: dict[str, pl.DataFrame]  # registry -> lineage columns + address of every raw row
+    raw: dict[str, pl.DataFrame]  # registry -> lineage columns, address and registration date of every raw row
     staged: dict[str, pl.DataFrame]  # registry -> staged rows (``STAGED_COLUMNS``: no personal column)
     quarantine: dict[str, pl.DataFrame]  # registry -> quarantine rows
     entities: dict[str, pl.DataFrame]  # kind -> golden records
@@ -138,7 +137,7 @@ def read_inputs(wh: Warehouse) -> MartInputs:
     raw, staged, quarantine = {}, {}, {}
     for registry in REGISTRY_KINDS:
         raw[registry] = _scan_layer(
-            wh, "raw", raw_table(registry), [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "read_problem"]
+            wh, "raw", raw_table(registry), [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "registered_on", "read_problem"]
         )
         # the wards the entities were built with: split units placed from evidence, officials' placements
         staged[registry] = apply_overlays(
@@ -271,28 +270,23 @@ def accounting_problems(
 # --------------------------------------------------------------------------- record flow
 
 
-def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFrame:
-    """Old unit and ward of quarantined rows, from their raw address read as staging reads it: the text and each
-    address part repaired (stage.repair_text_fields), then one text of them (stage.address_text: a source mapping both a
-    text and parts has the parts the text does not name appended), resolved."""
+def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame, registry: str) -> pl.DataFrame:
+    """Old unit and ward of ``registry``'s quarantined rows, from their raw address and registration date read as
+    staging reads them: the address text, its parts and the date repaired (stage.repair_text_fields), one text of them
+    (stage.address_text: a source mapping both a text and parts has the parts the text does not name appended), the
+    date parsed (stage._dates, day first: the catalogue's default; an unreadable date is none) and the text resolved
+    as of that date (stage.with_resolved_addresses): a 2025 name without district is read in the form of the date."""
     rows = raw.join(quarantine.select("record_key"), on="record_key", how="semi")
     schema = {"record_key": pl.String, "old_uid": pl.String, "new_uid": pl.String, "candidates": pl.List(pl.String)}
     if rows.height == 0:
         return pl.DataFrame(schema=schema)
-    fields = ["address", *(p for p in ADDRESS_PARTS if p in rows.columns)]
-    # every registry repairs the address and its parts alike (stage.TEXT_FIELDS): the first whose fields hold them
-    registry = next(r for r, names in TEXT_FIELDS.items() if set(fields) <= set(names))
+    fields = [f for f in ("address", *ADDRESS_PARTS, "registered_on") if f in rows.columns]
     repaired, _ = repair_text_fields(rows.select("record_key", *fields), registry)
-    resolved = resolve_addresses(address_text(repaired)["address"])
-    return pl.DataFrame(
-        {
-            "record_key": rows["record_key"],
-            "old_uid": resolved["old_uid"],
-            "new_uid": resolved["new_uid"],
-            "candidates": resolved["candidates"],
-        },
-        schema=schema,
-    )
+    frame = address_text(repaired)
+    if "registered_on" in frame.columns:  # staging's reading of it (a tax row has none: no date, as staged)
+        frame = _dates(frame, "registered_on", True, "reg").with_columns(registered_on="reg_date")
+    resolved = with_resolved_addresses(frame)
+    return resolved.select("record_key", "old_uid", "new_uid", candidates="ward_candidates").cast(schema)
 
 
 def record_flow(inputs: MartInputs) -> pl.DataFrame:
@@ -324,7 +318,7 @@ def flow_and_accounting(inputs: MartInputs, *, account: bool = True) -> tuple[pl
             pl.col("ward_candidates").alias("candidates"),
             pl.lit(True).alias("_staged"),
         )
-        q = quarantine_wards(raw, quarantine).with_columns(
+        q = quarantine_wards(raw, quarantine, registry).with_columns(
             _quarantined=pl.lit(True), ward_status=pl.lit(None, pl.String)
         )
         flow = raw.select(RAW_COLUMNS)

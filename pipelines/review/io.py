@@ -71,9 +71,9 @@ def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
             "raw",
             raw_table(registry).name,
             raw_table(registry).polars_schema,
-            ["record_key", "address", *ADDRESS_PARTS],
+            ["record_key", "address", *ADDRESS_PARTS, "registered_on"],
         )
-        wards = quarantine_wards(raw, quarantine)
+        wards = quarantine_wards(raw, quarantine, registry)
         out[registry] = quarantine.join(wards, on="record_key", how="left", maintain_order="left")
     return out
 
