@@ -401,7 +401,7 @@ def parse_dates(values: pl.Series, *, day_first: bool = True, reference_year: in
     impossible in the declared order but valid the other way round is NOT swapped here: ``date``
     stays null, ``other_order`` holds the other reading and the error ends with "(valid month-first)"
     / "(valid day-first)". Staging decides: it keeps
-    that only valid reading and notes it in the row's ``issues`` (pipelines/ingest/stage.py ``_dates``).
+    that only valid reading and notes it in the row's ``issues`` (pipelines/ingest/stage.py ``read_dates``).
     """
     return via_distinct(values, lambda frame: _read_dates(frame, day_first, reference_year))
 

@@ -3,7 +3,7 @@ items) is read as staging reads its staged twin's: the address as of the record'
 with ``as_of=registered_on`` (stage.with_resolved_addresses); quarantine_wards resolved the text alone, so '12 Hai Bà
 Trưng, Phường Tân Định' registered 01/08/2025 (a 2025 name: Phường Tân Định, 2025:26737) was a staged row of Tân Định
 and, quarantined, a row of no ward (scheme_review: the 2025 ward or an old Tân Định of Quận 1 or of Bình Dương). The
-date is parsed by staging's own function (stage._dates: a value impossible day-first read month-first, zeros no
+date is parsed by staging's own function (stage.read_dates: a value impossible day-first read month-first, zeros no
 date); an unreadable date is no date, as in staging. quarantine_wards also guessed the registry from the address
 fields (always population: its fields hold every registry's): its callers now pass the registry of the rows."""
 

@@ -248,11 +248,11 @@ def _blank(col: str) -> pl.Expr:
     return pl.col(col).is_null() | (pl.col(col).str.strip_chars() == "")
 
 
-# date prefix -> staged field whose source order may be overridden (see _dates): noted in ``issues``
+# date prefix -> staged field whose source order may be overridden (see read_dates): noted in ``issues``
 _SWAPPABLE = {"dob": "date_of_birth", "reg": "registered_on"}
 
 
-def _dates(frame: pl.DataFrame, col: str, day_first: bool, prefix: str) -> pl.DataFrame:
+def read_dates(frame: pl.DataFrame, col: str, day_first: bool, prefix: str) -> pl.DataFrame:
     """Parse ``col`` in the source's declared day/month order, keeping the only valid reading.
 
     A value impossible in the declared order but valid in the other (a day-first registry's
@@ -393,7 +393,7 @@ def _population(
 ) -> tuple[pl.DataFrame, list[Check]]:
     names = std.clean_person_name(frame["full_name"])
     frame = _with_plausible_birth_dates(frame, day_first)
-    frame = _dates(frame, "registered_on", day_first, "reg")
+    frame = read_dates(frame, "registered_on", day_first, "reg")
     sex, undeclared = _boolean_sex(frame["sex"], std.normalise_sex(frame["sex"]), sex_true)
     ids, id_check, cmnd, cmnd_check = _checked_person_ids(frame, sex)
     phone = std.normalise_phone(frame["phone"])
@@ -434,7 +434,7 @@ def _population(
 
 def _with_plausible_birth_dates(frame: pl.DataFrame, day_first: bool) -> pl.DataFrame:
     """The birth date parsed (dob_*), a date after the extract or over 120 years before it made unreadable."""
-    frame = _dates(frame, "date_of_birth", day_first, "dob")
+    frame = read_dates(frame, "date_of_birth", day_first, "dob")
     # A birth date after the extract was written, or more than 120 years before it, is a clerk's
     # slip (a year typo), not a person: the date is unreadable and flagged, the person stays.
     implausible = (pl.col("dob_date") > pl.col("extract_date")) | (
@@ -532,7 +532,7 @@ def _registered_on() -> Check:
 
 def _households(frame: pl.DataFrame, day_first: bool):
     names = std.clean_person_name(frame["head_name"])
-    frame = _dates(frame, "registered_on", day_first, "reg")
+    frame = read_dates(frame, "registered_on", day_first, "reg")
     head_ids = std.check_personal_id(frame["head_personal_id"], numeric=_numeric_cells(frame, "head_personal_id"))
     ids, id_check = _id_check("head_personal_id", head_ids, "head_id_flags")
     # a float's text of a whole number ('3.0' of a pandas export, '3,0' with a decimal comma) is that number; one zero
@@ -568,7 +568,7 @@ def _households(frame: pl.DataFrame, day_first: bool):
 
 def _businesses(frame: pl.DataFrame, day_first: bool):
     owner = std.clean_person_name(frame["owner_name"])
-    frame = _dates(frame, "registered_on", day_first, "reg")
+    frame = read_dates(frame, "registered_on", day_first, "reg")
     codes = std.check_tax_code(frame["tax_code"])
     owner_ids = std.check_personal_id(frame["owner_personal_id"], numeric=_numeric_cells(frame, "owner_personal_id"))
     ids, id_check = _id_check("owner_personal_id", owner_ids, "owner_id_flags")
@@ -849,7 +849,7 @@ def _rejected_extract(frame: pl.DataFrame, registry: str, sex_column: str | None
 
 
 def _unreadable_dates(frame: pl.DataFrame) -> dict[str, int]:
-    """Per date field, the rows whose written value could not be read (:func:`_dates`' error, also for an
+    """Per date field, the rows whose written value could not be read (:func:`read_dates`' error, also for an
     implausible birth date): each is flagged in its row's issues; these are the counts, for reports."""
     out = {}
     for prefix, name in _SWAPPABLE.items():

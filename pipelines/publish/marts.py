@@ -36,7 +36,7 @@ from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
 from pipelines.entities.versions import SAME_SOURCE_RECORD
 from pipelines.ingest.quarantine import scan_quarantine
-from pipelines.ingest.stage import _dates, address_text, repair_text_fields, with_resolved_addresses
+from pipelines.ingest.stage import address_text, read_dates, repair_text_fields, with_resolved_addresses
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from pipelines.publish.store import MartsPublication, Published, Validator, schema_validator
 from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
@@ -274,7 +274,7 @@ def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame, registry: str)
     """Old unit and ward of ``registry``'s quarantined rows, from their raw address and registration date read as
     staging reads them: the address text, its parts and the date repaired (stage.repair_text_fields), one text of them
     (stage.address_text: a source mapping both a text and parts has the parts the text does not name appended), the
-    date parsed (stage._dates, day first: the catalogue's default; an unreadable date is none) and the text resolved
+    date parsed (stage.read_dates, day first: the catalogue's default; an unreadable date is none) and the text resolved
     as of that date (stage.with_resolved_addresses): a 2025 name without district is read in the form of the date."""
     rows = raw.join(quarantine.select("record_key"), on="record_key", how="semi")
     schema = {"record_key": pl.String, "old_uid": pl.String, "new_uid": pl.String, "candidates": pl.List(pl.String)}
@@ -284,7 +284,7 @@ def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame, registry: str)
     repaired, _ = repair_text_fields(rows.select("record_key", *fields), registry)
     frame = address_text(repaired)
     if "registered_on" in frame.columns:  # staging's reading of it (a tax row has none: no date, as staged)
-        frame = _dates(frame, "registered_on", True, "reg").with_columns(registered_on="reg_date")
+        frame = read_dates(frame, "registered_on", True, "reg").with_columns(registered_on="reg_date")
     resolved = with_resolved_addresses(frame)
     return resolved.select("record_key", "old_uid", "new_uid", candidates="ward_candidates").cast(schema)
 
