@@ -71,18 +71,3 @@ def test_scores_with_the_counts_bound_are_each_pairs_own(cutoff, monkeypatch):
     masks_only, handed_before = scored(False)
     np.testing.assert_array_equal(got, masks_only)
     assert 0 < handed < handed_before
-
-
-def test_each_values_counts_are_its_characters_by_bucket():
-    # summed over the words of each value (a value of no word, one word, several spaces, 300 letters): the counts
-    # must be the value's own characters (spaces too) bucket by bucket, capped at 255
-    rng = np.random.default_rng(9)
-    values = _values(rng, 2000) + ["", " ", "a b c d e f g h i k l m", "ễ" * 3 + " " + "b" * 260]
-    codes = ValueCodes(pl.DataFrame({"v": values}, schema={"v": pl.String}))
-    counts = codes.per_code("char_counts", "v")
-    text = codes.values("v").to_list()
-    plain = np.zeros((len(text), compare.CHAR_BUCKETS), dtype=np.int64)
-    for row, value in enumerate(text):
-        for character in value:
-            plain[row, ord(character) % compare.CHAR_BUCKETS] += 1
-    assert np.array_equal(counts, np.minimum(plain, 255).astype(np.uint8))
