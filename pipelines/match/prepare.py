@@ -71,11 +71,8 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return pl.format("{}-{}", pl.min_horizontal(day, month), pl.max_horizontal(day, month))
         case "year_typo_keys":  # a list: decades of the year before and after, the year without its tens digit
             year = expr.dt.year()
-            keys = pl.concat_list(
-                ((year - 1) // 10).cast(pl.String),
-                ((year + 1) // 10).cast(pl.String),
-                pl.format("{}_{}", year // 100, year % 10),
-            )
+            # (the keys written as one text and split on "|", which no key holds: concat_list took twice the time)
+            keys = pl.format("{}|{}|{}_{}", (year - 1) // 10, (year + 1) // 10, year // 100, year % 10).str.split("|")
             return pl.when(expr.is_not_null()).then(keys.list.unique(maintain_order=True))
         case "year_day_month":  # a list: blocking explodes it, so a date shares a key with one wrong number
             year = expr.dt.year().cast(pl.String)
@@ -83,12 +80,11 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return pl.when(expr.is_not_null()).then(both.list.unique(maintain_order=True))
         case "year_day_month_digit":  # a list: the year, one number and a digit (tens "t", units "u") of the other
             year, day, month = expr.dt.year(), expr.dt.day(), expr.dt.month()
-            keys = pl.concat_list(
-                pl.format("{}-{}-t{}", year, day, month // 10),
-                pl.format("{}-{}-u{}", year, day, month % 10),
-                pl.format("{}-{}-t{}", year, month, day // 10),
-                pl.format("{}-{}-u{}", year, month, day % 10),
-            )
+            keys = pl.format(  # (one text split on "|", which no key holds: concat_list of four took twice the time)
+                "{}-{}-t{}|{}-{}-u{}|{}-{}-t{}|{}-{}-u{}",
+                *(year, day, month // 10, year, day, month % 10),
+                *(year, month, day // 10, year, month, day % 10),
+            ).str.split("|")
             return pl.when(expr.is_not_null()).then(keys.list.unique(maintain_order=True))
         case "deletions":  # a list: the text and it with each one character left out (the first DELETIONS_UP_TO)
             return expr.cast(pl.String).map_batches(_deletions, return_dtype=pl.List(pl.String))
