@@ -351,5 +351,7 @@ def name_golden(golden: pl.DataFrame, entity_ids: pl.Series) -> pl.DataFrame:
     """``golden_by_cluster``'s rows named by their entity ids (per record): the merged entities by id, then the
     single-record ones in input order (deterministic without sorting everything)."""
     named = golden.select(entity_ids.gather(golden["_at"]).alias("entity_id"), pl.all().exclude("_g", "_at"))
-    merged = named.filter(pl.col("_merged")).sort("entity_id")
+    # (on the calling thread: Polars' multithreaded sort of the 103k merged entities' ids cost 0.056-0.065 CPU s at 1M
+    # people against 0.031, the same order: the ids are distinct)
+    merged = named.filter(pl.col("_merged")).sort("entity_id", multithreaded=False)
     return pl.concat([merged, named.filter(~pl.col("_merged"))]).drop("_merged")
