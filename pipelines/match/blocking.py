@@ -487,8 +487,9 @@ def _coded_keys(work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes) -> tupl
         return positions, key
     there = ~gone
     del gone
-    if positions is None:
-        return np.flatnonzero(there), key[there]
+    if positions is None:  # (by position: IDs and phones are missing in a quarter to three quarters of the records)
+        there = np.flatnonzero(there)
+        return there, key[there]
     return positions[there], key[there]
 
 
@@ -578,7 +579,8 @@ def rule_key_chunks(
                 gaps = gaps[positions]
             keep = _maybe_in_blocks_of(key, gaps)
             if keep is not None:
-                positions = np.flatnonzero(keep) if positions is None else positions[keep]
+                keep = np.flatnonzero(keep)  # (8-62 % of the rows at 1M people: gathered, not masked thrice)
+                positions = keep if positions is None else positions[keep]
                 key, gaps = key[keep], gaps[keep]
                 del keep
         n, bits = len(key), max(int(len(key)).bit_length(), 1)
