@@ -187,7 +187,14 @@ def _segments(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _all_pairs(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (p < q) of every pair inside each block (``starts``, ``sizes``)."""
+    """Positions (p < q) of every pair inside each block (``starts``, ``sizes``): the blocks of two first (their one
+    pair is (start, start + 1): at 1M people 463,349 of the deletions rule's 608,933 blocks), then the others'."""
+    two = sizes == 2
+    if two.any():  # (by position: a mask over three blocks in four is a branch per block)
+        others = np.flatnonzero(~two)
+        p, q = _all_pairs(starts[others], sizes[others])
+        pair = starts[np.flatnonzero(two)]
+        return np.concatenate([pair, p]), np.concatenate([pair + 1, q])
     block, offset = _segments(sizes)
     later = sizes[block] - offset - 1  # each position pairs with the later ones of its block
     position = starts[block] + offset
