@@ -949,12 +949,18 @@ def _char_counts(counts: np.ndarray, word_codes: np.ndarray, by_word: pl.Series)
     per_word = np.bincount(
         chars["i"].to_numpy().astype(np.int64) * CHAR_BUCKETS + bucket, minlength=len(by_word) * CHAR_BUCKETS
     ).reshape(len(by_word), CHAR_BUCKETS)
-    out = np.zeros((len(counts), CHAR_BUCKETS), dtype=np.int64)
-    some = counts > 0
-    if some.any():
-        starts = (np.cumsum(counts) - counts)[some]
-        out[some] = np.add.reduceat(per_word[word_codes.astype(np.intp) - 1], starts, axis=0)
-    out[:, ord(" ") & (CHAR_BUCKETS - 1)] += np.maximum(counts - 1, 0)
+    # each value's words added a word place at a time (its first words, then the second words of values holding two,
+    # ...), not by numpy's reduceat over rows (0.29 of 0.34 CPU s for 168,791 names at 1M people; this way 0.05). In
+    # two bytes capped at 255 after each sum: a count once past 255 stays past it, and two capped counts fit
+    table = np.zeros((len(by_word) + 1, CHAR_BUCKETS), dtype=np.uint16)  # (row = word code; 0: no word)
+    table[1:] = np.minimum(per_word, 255)
+    out = np.zeros((len(counts), CHAR_BUCKETS), dtype=np.uint16)
+    starts = np.cumsum(counts) - counts
+    for place in range(int(counts.max()) if len(counts) else 0):
+        rows = np.flatnonzero(counts > place)
+        out[rows] += table[word_codes[starts[rows] + place]]
+        np.minimum(out, 255, out=out)
+    out[:, ord(" ") & (CHAR_BUCKETS - 1)] += np.minimum(np.maximum(counts - 1, 0), 255).astype(np.uint16)
     return np.minimum(out, 255).astype(np.uint8)
 
 
