@@ -1563,8 +1563,12 @@ def _levels(
         space = space if comp.mixed else None
         year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
         present = np.zeros(n, dtype=bool)
+        # (a column pair of a mixed comparison on which no pair is compared is skipped, here and for each level: at 1M
+        # people a CCCD column's values are never of a CMND column's length)
         for a, b in _column_pairs(comp, comp.columns):
-            present |= both_present(a, b, space) & compared(a, b, space, "same_year" if year_level else None)
+            where = compared(a, b, space, "same_year" if year_level else None)
+            if space is None or where.any():
+                present |= both_present(a, b, space) & where
         level_idx = np.full(n, len(comp.levels), dtype=np.int8)
         decided = np.zeros(n, dtype=bool)
         for index, level in enumerate(comp.levels):
@@ -1576,6 +1580,8 @@ def _levels(
             for a, b in _column_pairs(comp, level.columns or comp.columns):
                 # the scorers need not see the pairs this column pair cannot hold the level on
                 where = compared(a, b, space, level.kind)
+                if space is not None and not where.any():
+                    continue
                 holds |= _holds(level, a, cols, cutoffs, b if b != a else None, space, need & where) & where
             level_idx[holds & ~decided] = index
             decided |= holds
