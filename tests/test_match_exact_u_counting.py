@@ -86,26 +86,3 @@ def test_pairs_meeting_of_one_column_and_of_several(seed):
     for bits in (held, held.astype(np.uint64), several):
         plain = sum(1 for i, j in itertools.permutations(range(300), 2) if int(bits[i]) & int(bits[j]))
         assert model._pairs_meeting(bits) == plain
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_searched_is_numpys_search(seed):
-    """``_searched`` (u_within's code of each random draw) is ``np.searchsorted(..., side="right")``: ends a few
-    numbers apart or 2**40, repeated ends, draws on an end, one below it, the first and the last."""
-    rng = np.random.default_rng(seed)
-    step = [3, 1_000, 2**20, 2**34][seed % 4]
-    ends = np.cumsum(rng.integers(0, step, size=int(rng.integers(1, 3_000)))) + 1  # (steps of 0: ends repeated)
-    ends = ends.astype(np.int64)
-    draws = np.concatenate([rng.integers(0, ends[-1], size=20_000), ends[:-1], ends[:-1] - 1, [0, ends[-1] - 1]])
-    assert np.array_equal(model._searched(ends, draws), np.searchsorted(ends, draws, side="right"))
-
-
-def test_pairs_within_draws_as_a_search_per_draw_did(monkeypatch):
-    """The pairs drawn within a column are those a binary search per draw gave (the same random numbers, the same
-    codes): 4,000 codes of up to 300 records, so most draws are looked up and some searched."""
-    rng = np.random.default_rng(5)
-    code = rng.integers(0, 4_000, size=200_000) * (rng.random(200_000) < 0.95)
-    found = model._pairs_within(code, 50_000, [7, 1])
-    monkeypatch.setattr(model, "_searched", lambda ends, draws: np.searchsorted(ends, draws, side="right"))
-    plain = model._pairs_within(code, 50_000, [7, 1])
-    assert found[2] == plain[2] and found[0].equals(plain[0]) and found[1].equals(plain[1])
