@@ -1,5 +1,6 @@
 """A CSV extract whose catalogue entry maps an address text and the ward and district columns, read and staged as
-the ingest does (tests only: tests/test_stage_address_with_ward_column.py, tests/test_quarantine_wards_address_parts.py)."""
+the ingest does, and the marts' inputs of its rows (tests only: tests/test_stage_address_with_ward_column.py,
+tests/test_quarantine_wards_address_parts.py, tests/test_quarantine_wards_as_of.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import polars as pl
 from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import StageResult, stage
+from pipelines.publish.marts import KIND_OF_REGISTRY, RAW_COLUMNS, STAGED_COLUMNS, MartInputs
+from pipelines.schema import ADDRESS_PARTS, REGISTRY_KINDS
 
 HEADER = ["stt", "so", "ten", "Địa chỉ", "Phường/Xã", "Quận/Huyện", "ngay_dang_ky"]
 MAPPING = {
@@ -42,3 +45,27 @@ def staged_source(
     (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
     raw = load_raw(extract, "test").frame
     return raw, stage(raw, registry, day_first=True)
+
+
+def mart_inputs(registry: str, raw: pl.DataFrame, result: StageResult) -> MartInputs:
+    """MartInputs of ``registry``'s rows alone (every staged row merged into one entity), on the raw columns
+    marts.read_inputs reads."""
+    read = [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "registered_on", "read_problem"]
+    frames = {
+        "raw": raw.select(c for c in read if c in raw.columns),
+        "staged": result.staged.select(STAGED_COLUMNS),
+        "quarantine": result.quarantine,
+    }
+    lineage = result.staged.select("record_key", pl.lit("E1").alias("entity_id"))
+    kind = KIND_OF_REGISTRY[registry]
+    empty = pl.DataFrame()
+    return MartInputs(
+        units_2025=empty,
+        units_pre2025=empty,
+        crosswalk=empty,
+        **{name: {r: f if r == registry else f.clear() for r in REGISTRY_KINDS} for name, f in frames.items()},
+        entities={},
+        lineage={k: lineage if k == kind else lineage.clear() for k in KIND_OF_REGISTRY.values()},
+        review={},
+        links=empty,
+    )

@@ -12,15 +12,10 @@ import pytest
 
 from pipelines.ingest.stage import StageResult
 from pipelines.publish.marts import (
-    KIND_OF_REGISTRY,
-    RAW_COLUMNS,
-    STAGED_COLUMNS,
-    MartInputs,
     flow_and_accounting,
     quarantine_wards,
 )
-from pipelines.schema import ADDRESS_PARTS, REGISTRY_KINDS
-from tests.addresspartshelpers import staged_source
+from tests.addresspartshelpers import mart_inputs, staged_source
 
 BEN_THANH = ("pre2025:26743", "2025:26743")  # Phường Bến Thành, Quận 1 -> Phường Bến Thành (2025)
 STAGED_KEY, QUARANTINED_KEY = "h@2025-08-31#1", "h@2025-08-31#2"
@@ -62,24 +57,7 @@ def test_the_record_flow_counts_both_rows_in_the_same_ward(tmp_path):
     and the quarantined row quarantined, both in Phường Bến Thành (2025)."""
     registry = "households"
     raw, result = _ingested(tmp_path, registry, *CASES["street_only"][1:])
-    frames = {
-        "raw": raw.select(*RAW_COLUMNS, "address", *(p for p in ADDRESS_PARTS if p in raw.columns), "read_problem"),
-        "staged": result.staged.select(STAGED_COLUMNS),
-        "quarantine": result.quarantine,
-    }
-    lineage = result.staged.select("record_key", pl.lit("E1").alias("entity_id"))
-    kind = KIND_OF_REGISTRY[registry]
-    empty = pl.DataFrame()
-    inputs = MartInputs(
-        units_2025=empty,
-        units_pre2025=empty,
-        crosswalk=empty,
-        **{name: {r: f if r == registry else f.clear() for r in REGISTRY_KINDS} for name, f in frames.items()},
-        entities={},
-        lineage={k: lineage if k == kind else lineage.clear() for k in KIND_OF_REGISTRY.values()},
-        review={},
-        links=empty,
-    )
+    inputs = mart_inputs(registry, raw, result)
     flow, problems = flow_and_accounting(inputs)
     assert problems == []
     rows = flow.filter(pl.col("registry") == registry).select("record_key", "state", "old_uid", "new_uid").rows()

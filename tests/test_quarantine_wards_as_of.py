@@ -15,18 +15,14 @@ import pytest
 import pipelines.publish.marts as marts
 from pipelines.ingest.stage import stage
 from pipelines.publish.marts import (
-    KIND_OF_REGISTRY,
-    RAW_COLUMNS,
-    STAGED_COLUMNS,
-    MartInputs,
     flow_and_accounting,
     quarantine_wards,
 )
 from pipelines.resolve import resolve_addresses
 from pipelines.review.io import quarantine_with_wards
-from pipelines.schema import ADDRESS_PARTS, QUARANTINE, REGISTRY_KINDS, raw_table
+from pipelines.schema import QUARANTINE, raw_table
 from pipelines.warehouse import PartitionedLayer, Warehouse
-from tests.addresspartshelpers import staged_source
+from tests.addresspartshelpers import mart_inputs, staged_source
 
 ADDRESS = "12 Hai Bà Trưng, Phường Tân Định"  # no district: the old or the 2025 form (tests/test_resolver.py)
 TAN_DINH_2025 = "2025:26737"
@@ -74,28 +70,6 @@ def test_a_quarantined_row_is_read_as_of_its_registration_date_as_staged(tmp_pat
         assert staged["registered_on"] is None and staged["ward_status"] == undated["status"] == "scheme_review"
 
 
-def _inputs(registry: str, raw: pl.DataFrame, result) -> MartInputs:  # noqa: ANN001
-    """MartInputs of ``registry``'s rows alone, on the frames read_inputs reads."""
-    frames = {
-        "raw": raw.select(*RAW_COLUMNS, "address", *(p for p in ADDRESS_PARTS if p in raw.columns), "registered_on"),
-        "staged": result.staged.select(STAGED_COLUMNS),
-        "quarantine": result.quarantine,
-    }
-    lineage = result.staged.select("record_key", pl.lit("E1").alias("entity_id"))
-    kind = KIND_OF_REGISTRY[registry]
-    empty = pl.DataFrame()
-    return MartInputs(
-        units_2025=empty,
-        units_pre2025=empty,
-        crosswalk=empty,
-        **{name: {r: f if r == registry else f.clear() for r in REGISTRY_KINDS} for name, f in frames.items()},
-        entities={},
-        lineage={k: lineage if k == kind else lineage.clear() for k in KIND_OF_REGISTRY.values()},
-        review={},
-        links=empty,
-    )
-
-
 @pytest.mark.parametrize("registry", ["households", "businesses"])
 def test_the_record_flow_places_both_rows_in_the_ward_of_the_date_and_repairs_as_their_registry(
     tmp_path, monkeypatch, registry
@@ -111,7 +85,7 @@ def test_the_record_flow_places_both_rows_in_the_ward_of_the_date_and_repairs_as
 
     repair = marts.repair_text_fields
     monkeypatch.setattr(marts, "repair_text_fields", spy)
-    flow, problems = flow_and_accounting(_inputs(registry, raw, result))
+    flow, problems = flow_and_accounting(mart_inputs(registry, raw, result))
     assert problems == []
     rows = flow.filter(pl.col("registry") == registry).select("record_key", "state", "new_uid").rows()
     assert rows == [(STAGED_KEY, "merged", TAN_DINH_2025), (QUARANTINED_KEY, "quarantined", TAN_DINH_2025)]
