@@ -36,7 +36,7 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
     words = expr.cast(pl.String).str.strip_chars().str.split(" ")
     match name:
         case "fold":  # (strip_accents_fast_expr: strip_accents_expr's values, a third of its time on names)
-            return strip_accents_fast_expr(expr).str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+            return strip_accents_fast_expr(expr).map_batches(_runs_to_space, return_dtype=pl.String).str.strip_chars()
         case "fold_compact":
             return strip_accents_fast_expr(expr).str.replace_all(r"[^a-z0-9]+", "")
         case "digits":
@@ -119,6 +119,18 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
 
 
 ONE_WORD = {"first_token", "last_token"}  # a text of one word: split on spaces, so it holds none
+
+
+def _runs_to_space(values: pl.Series) -> pl.Series:
+    """``values.str.replace_all(r"[^a-z0-9]+", " ")``, the regular expression run only on the values it changes: those
+    holding a character other than a-z, 0-9 and the space, or two spaces in a row (every space is a match, so
+    replace_all writes every value anew: 192,300 distinct full names at 1M people, 6 of which it changes, 0.036 ->
+    0.007 CPU s)."""
+    changed = values.str.contains(r"[^a-z0-9 ]|  ").arg_true()  # (a missing value stays missing)
+    if not changed.len():
+        return values
+    # (scatter writes in place: on a copy, the values given stay as they are)
+    return values.clone().scatter(changed, values.gather(changed).str.replace_all(r"[^a-z0-9]+", " "))
 
 
 def _step(expr: pl.Expr, transforms: tuple[str, ...]) -> pl.Expr:
