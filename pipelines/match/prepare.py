@@ -178,7 +178,7 @@ def _derived_values(
     values = pl.DataFrame({"_v": pl.concat([pl.Series([None], dtype=column.dtype), distinct], rechunk=True)})
     steps: dict[tuple[str, ...], str] = {(): "_v"}
     for depth in range(1, max(len(t) for t in outputs.values()) + 1):
-        added, joined = [], []
+        added, joined, split = [], [], {}
         prefixes = dict.fromkeys(t[:depth] for t in outputs.values() if len(t) >= depth)
         for prefix in prefixes:
             if prefix in steps:
@@ -188,7 +188,18 @@ def _derived_values(
             if prefix[-1] == "drop_middle" and all(end in prefixes for end in ends):
                 joined.append(prefix)  # (made of its first and last words once those are: a third of its time)
                 continue
+            if prefix[-1] in ONE_WORD and all(end in prefixes for end in ends):
+                # the first and the last word from one split of the text (_transform's words), not one each: the
+                # split is most of either's time (192,300 full names at 1M people: 0.046 -> 0.023 CPU s)
+                words = f"_w{steps[prefix[:-1]]}"
+                text = pl.col(steps[prefix[:-1]]).cast(pl.String)
+                split[words] = text.str.strip_chars().str.split(" ").alias(words)
+                word = pl.col(words).list.first() if prefix[-1] == "first_token" else pl.col(words).list.last()
+                added.append(word.alias(steps[prefix]))
+                continue
             added.append(_step(pl.col(steps[prefix[:-1]]), prefix).alias(steps[prefix]))
+        if split:
+            values = values.with_columns(split.values())
         if added:
             values = values.with_columns(added)
         if joined:  # "drop_middle" is its first and last word joined by a space: the same expressions' values
