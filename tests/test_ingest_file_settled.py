@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -134,14 +135,34 @@ def _materialize(tmp_path: Path, instance: dg.DagsterInstance, tags: dict[str, s
     return "\n".join(e.user_message for e in instance.all_logs(result.run_id)), time.monotonic() - started
 
 
+def _copying(path: Path, seconds: float) -> threading.Thread:
+    """A copy in progress for ``seconds``: the file modified every 0.2 s until then (started)."""
+
+    def touch() -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            os.utime(path, None)
+            time.sleep(0.2)
+
+    copy = threading.Thread(target=touch, daemon=True)
+    copy.start()
+    return copy
+
+
 def test_a_scheduled_run_waits_for_a_file_being_copied_and_a_chosen_run_does_not(tmp_path, monkeypatch):
     landing, _catalogue = _landing(tmp_path, monkeypatch)
     monkeypatch.setenv(SETTLE_ENV, "3")
-    waiting = re.compile(rf"{re.escape(FILE)} was modified [0-2] s ago: waiting until it is left unchanged for 3 s")
+    waiting = re.compile(rf"{re.escape(FILE)} was modified \d+ s ago: waiting until it is left unchanged for 3 s")
     with copied_instance_for_test(tmp_path) as instance:
-        os.utime(landing / FILE, None)  # modified just now: a copy in progress
-        scheduled, waited = _materialize(tmp_path, instance, {SCHEDULE_TAG: "nightly_ingest_households"})
-        assert waiting.search(scheduled) and waited >= 2.5, (waited, scheduled)
+        # a copy lasting 4 s from the run's start: the run sees it in progress even when a loaded machine takes
+        # seconds to start it (a file touched once went settled during a slow start: the test failed under load)
+        copy = _copying(landing / FILE, 4.0)
+        scheduled, _ = _materialize(tmp_path, instance, {SCHEDULE_TAG: "nightly_ingest_households"})
+        ended = time.time()
+        copy.join()
+        assert waiting.search(scheduled), scheduled
+        # done only after the file was left unchanged for the settle time after the copy's last write
+        assert ended - os.stat(landing / FILE).st_mtime >= 2.9, scheduled
         os.utime(landing / FILE, None)
         chosen, _ = _materialize(tmp_path, instance, {})  # `wardbridge run`, the UI: the operator chose the moment
         assert "waiting until it is left unchanged" not in chosen
