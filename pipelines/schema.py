@@ -805,6 +805,16 @@ QUARANTINE = Table(
             required=True,
             allowed=tuple(QUARANTINE_REASON_KINDS),
         ),
+        _f(
+            "registered_on",
+            pl.Date,
+            "Registration date as staging read it: in the source's day/month order (its catalogue entry's day_first; "
+            "a date valid in the other order only, read in that one), null where none is written or it cannot be "
+            "read, on a row the reader could not split, and in tax (no registration date). The row's raw address is "
+            "read as of it for its old unit and ward (the marts' record flow and per-ward counts, the review queue's "
+            "quarantined_row items), as its staged twin's is. A partition written before this column was declared "
+            "gets the date of its raw_values read day first (the catalogue's default; pipelines/ingest/quarantine.py).",
+        ),
         _f("raw_values", pl.String, "The raw row as JSON (canonical names), for review and re-entry.", required=True),
     ),
     primary_key=("record_key",),
@@ -1219,7 +1229,13 @@ WARD_SUMMARY = Table(
         *_counted("taxpayers"),
         _f("records_in", pl.Int64, "Source rows placed in this ward (merged + quarantined).", required=True),
         _f("merged", pl.Int64, "Staged rows placed in this ward, merged into an entity (lineage).", required=True),
-        _f("quarantined", pl.Int64, "Quarantined rows whose raw address resolves to this ward.", required=True),
+        _f(
+            "quarantined",
+            pl.Int64,
+            "Quarantined rows whose raw address resolves to this ward (read as of the registration date staging read: "
+            "quarantine.registered_on).",
+            required=True,
+        ),
         _f(
             "records_in_2025_form",
             pl.Int64,

@@ -50,7 +50,7 @@ def staged_source(
 def mart_inputs(registry: str, raw: pl.DataFrame, result: StageResult) -> MartInputs:
     """MartInputs of ``registry``'s rows alone (every staged row merged into one entity), on the raw columns
     marts.read_inputs reads."""
-    read = [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "registered_on", "read_problem"]
+    read = [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "read_problem"]
     frames = {
         "raw": raw.select(c for c in read if c in raw.columns),
         "staged": result.staged.select(STAGED_COLUMNS),

@@ -3,9 +3,10 @@ items) is read as staging reads its staged twin's: the address as of the record'
 with ``as_of=registered_on`` (stage.with_resolved_addresses); quarantine_wards resolved the text alone, so '12 Hai Bà
 Trưng, Phường Tân Định' registered 01/08/2025 (a 2025 name: Phường Tân Định, 2025:26737) was a staged row of Tân Định
 and, quarantined, a row of no ward (scheme_review: the 2025 ward or an old Tân Định of Quận 1 or of Bình Dương). The
-date is parsed by staging's own function (stage.read_dates: a value impossible day-first read month-first, zeros no
-date); an unreadable date is no date, as in staging. quarantine_wards also guessed the registry from the address
-fields (always population: its fields hold every registry's): its callers now pass the registry of the rows."""
+date is the one staging read (quarantine.registered_on, written by stage.stage: a value impossible day-first read
+month-first, zeros no date, in the source's day/month order: tests/test_quarantine_dates_per_source.py); an
+unreadable date is no date, as in staging. quarantine_wards also guessed the registry from the address fields (always
+population: its fields hold every registry's): its callers now pass the registry of the rows."""
 
 from __future__ import annotations
 
@@ -92,9 +93,9 @@ def test_the_record_flow_places_both_rows_in_the_ward_of_the_date_and_repairs_as
     assert repaired_as == [registry]  # the one registry with a quarantined row
 
 
-def test_the_review_queue_reads_the_quarantined_rows_date_from_the_raw_layer(tmp_path):
-    """review.io.quarantine_with_wards (the quarantine items' wards) reads the raw registration date with the
-    address: the row in Tân Định (2025), as staged."""
+def test_the_review_queue_reads_the_quarantined_rows_date_with_the_raw_address(tmp_path):
+    """review.io.quarantine_with_wards (the quarantine items' wards) reads the raw address as of the date staging
+    read (the quarantine layer's registered_on): the row in Tân Định (2025), as staged."""
     raw, result = _ingested(tmp_path, DATES["after_the_reform"])
     wh = Warehouse(tmp_path / "wh")
     key = "h@2025-08-31"

@@ -767,14 +767,21 @@ def stage(
     good = frame.filter(pl.col("_field").is_null())
     good = with_resolved_addresses(good, reference)
     raw_cols = [c for c in raw.columns if c not in LINEAGE and c not in ("read_problem", "row_flags")]
+    # the registration date as read here (the source's day/month order): the marts and the review queue read the
+    # quarantined row's address as of it, as with_resolved_addresses reads a staged row's (none in tax)
+    read_on = pl.col("registered_on") if "registered_on" in bad.columns else pl.lit(None, pl.Date)
     quarantine = raw.join(
-        bad.select("record_key", "_field", "_reason", "_kind"), on="record_key", how="inner", maintain_order="left"
+        bad.select("record_key", "_field", "_reason", "_kind", read_on.alias("_registered_on")),
+        on="record_key",
+        how="inner",
+        maintain_order="left",
     ).select(
         *LINEAGE,
         registry=pl.lit(registry),
         field=pl.col("_field"),
         reason=pl.col("_reason"),
         reason_kind=pl.col("_kind"),
+        registered_on=pl.col("_registered_on"),
         raw_values=pl.struct(raw_cols).struct.json_encode(),
     )
     staged = staged_table(registry).cast(good)

@@ -36,7 +36,7 @@ from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
 from pipelines.entities.versions import SAME_SOURCE_RECORD
 from pipelines.ingest.quarantine import scan_quarantine
-from pipelines.ingest.stage import address_text, read_dates, repair_text_fields, with_resolved_addresses
+from pipelines.ingest.stage import address_text, repair_text_fields, with_resolved_addresses
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from pipelines.publish.store import MartsPublication, Published, Validator, schema_validator
 from pipelines.reference import HCMC_NEW_PROVINCE, MAPPINGS_DIR
@@ -96,7 +96,7 @@ class MartInputs:
     units_2025: pl.DataFrame
     units_pre2025: pl.DataFrame
     crosswalk: pl.DataFrame
-    raw: dict[str, pl.DataFrame]  # registry -> lineage columns, address and registration date of every raw row
+    raw: dict[str, pl.DataFrame]  # registry -> lineage columns and address of every raw row
     staged: dict[str, pl.DataFrame]  # registry -> staged rows (``STAGED_COLUMNS``: no personal column)
     quarantine: dict[str, pl.DataFrame]  # registry -> quarantine rows
     entities: dict[str, pl.DataFrame]  # kind -> golden records
@@ -137,7 +137,7 @@ def read_inputs(wh: Warehouse) -> MartInputs:
     raw, staged, quarantine = {}, {}, {}
     for registry in REGISTRY_KINDS:
         raw[registry] = _scan_layer(
-            wh, "raw", raw_table(registry), [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "registered_on", "read_problem"]
+            wh, "raw", raw_table(registry), [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "read_problem"]
         )
         # the wards the entities were built with: split units placed from evidence, officials' placements
         staged[registry] = apply_overlays(
@@ -271,21 +271,22 @@ def accounting_problems(
 
 
 def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame, registry: str) -> pl.DataFrame:
-    """Old unit and ward of ``registry``'s quarantined rows, from their raw address and registration date read as
-    staging reads them: the address text, its parts and the date repaired (stage.repair_text_fields), one text of them
-    (stage.address_text: a source mapping both a text and parts has the parts the text does not name appended), the
-    date parsed (stage.read_dates, day first: the catalogue's default; an unreadable date is none) and the text resolved
-    as of that date (stage.with_resolved_addresses): a 2025 name without district is read in the form of the date."""
-    rows = raw.join(quarantine.select("record_key"), on="record_key", how="semi")
+    """Old unit and ward of ``registry``'s quarantined rows, from their raw address read as staging reads it, as of
+    the registration date staging read (quarantine.registered_on: in the source's day/month order, none when
+    unreadable or in tax): the address text and its parts repaired (stage.repair_text_fields), one text of them
+    (stage.address_text: a source mapping both a text and parts has the parts the text does not name appended) and
+    resolved as of that date (stage.with_resolved_addresses): a 2025 name without district is read in the form of the
+    date. ``raw``: record_key and the address fields (its registration date is not read)."""
     schema = {"record_key": pl.String, "old_uid": pl.String, "new_uid": pl.String, "candidates": pl.List(pl.String)}
+    if quarantine.height == 0:
+        return pl.DataFrame(schema=schema)
+    fields = [f for f in ("address", *ADDRESS_PARTS) if f in raw.columns]
+    dates = quarantine.select("record_key", "registered_on").unique("record_key", keep="first", maintain_order=True)
+    rows = raw.select("record_key", *fields).join(dates, on="record_key", how="inner", maintain_order="left")
     if rows.height == 0:
         return pl.DataFrame(schema=schema)
-    fields = [f for f in ("address", *ADDRESS_PARTS, "registered_on") if f in rows.columns]
-    repaired, _ = repair_text_fields(rows.select("record_key", *fields), registry)
-    frame = address_text(repaired)
-    if "registered_on" in frame.columns:  # staging's reading of it (a tax row has none: no date, as staged)
-        frame = read_dates(frame, "registered_on", True, "reg").with_columns(registered_on="reg_date")
-    resolved = with_resolved_addresses(frame)
+    repaired, _ = repair_text_fields(rows, registry)
+    resolved = with_resolved_addresses(address_text(repaired))
     return resolved.select("record_key", "old_uid", "new_uid", candidates="ward_candidates").cast(schema)
 
 

@@ -46,21 +46,34 @@ def staged_with_placements(wh: Warehouse, review_placements: pl.DataFrame | None
     return {registry: read_staged(wh, registry, official=review_placements) for registry in REGISTRY_KINDS}
 
 
-def _scan(wh: Warehouse, layer: str, name: str, schema: dict, columns: list[str] | None = None) -> pl.DataFrame:
+def _scan(
+    wh: Warehouse,
+    layer: str,
+    name: str,
+    schema: dict,
+    columns: list[str] | None = None,
+    keys: pl.Series | None = None,
+) -> pl.DataFrame:
+    """The partitions of ``<layer>.<name>`` sorted by record key: only ``columns`` (those present) and the rows of
+    ``keys`` when given, read so from the files."""
     root = wh.root / "parquet" / layer / name
     if not any(root.glob("part=*/data.parquet")):
-        frame = pl.DataFrame(schema=schema)
-    elif layer == "quarantine":  # a partition written before reason_kind was declared gets it from its reason
-        frame = scan_quarantine(wh, name).collect()
+        scan = pl.DataFrame(schema=schema).lazy()
+    elif layer == "quarantine":  # a partition written before reason_kind / registered_on was declared: derived
+        scan = scan_quarantine(wh, name)
     else:
-        frame = PartitionedLayer(wh, layer).scan(name).collect()
+        scan = PartitionedLayer(wh, layer).scan(name)
     if columns is not None:
-        frame = frame.select([c for c in columns if c in frame.columns])
-    return frame.sort("record_key")
+        present = scan.collect_schema().names()
+        scan = scan.select([c for c in columns if c in present])
+    if keys is not None:
+        scan = scan.filter(pl.col("record_key").is_in(keys.implode()))
+    return scan.collect().sort("record_key")
 
 
 def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
-    """Quarantine rows per registry with the old unit, ward and candidates of their raw address."""
+    """Quarantine rows per registry with the old unit, ward and candidates of their raw address (as of the
+    registration date staging read: quarantine.registered_on, marts.quarantine_wards)."""
     from pipelines.publish.marts import quarantine_wards  # the marts' reading of a quarantined row's address
 
     out = {}
@@ -71,7 +84,8 @@ def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
             "raw",
             raw_table(registry).name,
             raw_table(registry).polars_schema,
-            ["record_key", "address", *ADDRESS_PARTS, "registered_on"],
+            ["record_key", "address", *ADDRESS_PARTS],
+            quarantine["record_key"],  # the quarantined rows' addresses only
         )
         wards = quarantine_wards(raw, quarantine, registry)
         out[registry] = quarantine.join(wards, on="record_key", how="left", maintain_order="left")
