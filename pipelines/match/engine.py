@@ -529,10 +529,46 @@ def _tf_room(comp: Comparison) -> np.ndarray:
     return room
 
 
+_BOUND_TABLE_MAX = 1 << 20  # ``_weight_bound`` works out each combination of levels once, up to this many of them
+
+
 def _weight_bound(gamma: pl.DataFrame, spec: MatchSpec, model: Model, room: bool = True) -> np.ndarray:
     """Per pair (``gamma``: its levels), a bound from above on the match weight ``score`` gives it: the prior and each
     scored comparison's level weight with the most its term-frequency adjustment may add (``_tf_room``; ``room``
-    False: without it); an implied comparison's weight only falls."""
+    False: without it); an implied comparison's weight only falls.
+
+    The bound depends on the pair's levels alone: where the combinations of levels are fewer than a fourth of the
+    pairs, it is worked out once per combination (``_levels_bound`` over a table of them all) and gathered by each
+    pair's combination number, the same values (at 1M people 93,555 combinations for 3.9M pairs: a gather and a
+    few integer passes instead of two float gathers and adds per comparison, 0.2-0.3 of scoring's ~0.55 CPU s)."""
+    read = [c.name for c in spec.scored_comparisons]
+    read += [c.m_by[0] for c in spec.scored_comparisons if c.name in model.m_by and c.m_by[0] not in read]
+    levels = {c.name: len(c.levels) for c in spec.comparisons}
+    sizes = [levels[name] + 2 for name in read]  # a level + 1: each level, "different", and 0 for a value missing
+    combinations = int(np.prod(sizes))
+    if combinations > min(_BOUND_TABLE_MAX, gamma.height // 4):
+        return _levels_bound(gamma, spec, model, room)
+    every = np.unravel_index(np.arange(combinations), sizes)  # (C order: the first column's level varies slowest)
+    table = pl.DataFrame(
+        [
+            pl.Series(name, at.astype(np.int8) - 1).scatter(np.flatnonzero(at == 0), None)
+            for name, at in zip(read, every, strict=True)
+        ]
+    )
+    bounds = _levels_bound(table, spec, model, room)
+    # each pair's combination number, with every level less one (-1: missing) and the ones added once at the end (in
+    # 32 bits: a pass over the pairs costs half that in 64)
+    number, ones = np.zeros(gamma.height, dtype=np.int32), 0
+    for name, size in zip(read, sizes, strict=True):
+        number *= size
+        number += gamma[name].fill_null(-1).to_numpy()
+        ones = ones * size + 1
+    number += ones
+    return np.take(bounds, number)
+
+
+def _levels_bound(gamma: pl.DataFrame, spec: MatchSpec, model: Model, room: bool) -> np.ndarray:
+    """``_weight_bound`` per pair, worked out on its levels."""
     weights = model.weights()
     bound = np.full(gamma.height, model.prior_bits)
     for comp in spec.scored_comparisons:
