@@ -1,0 +1,56 @@
+"""The one_digit levels count an ID pair's differing digits on each value's 16 digits as four-bit nibbles of one
+UInt64 (``ValueCodes.digit_nibbles``, ``compare._nibbles_apart``; HZ1): the count is the values' Hamming distance
+where both are there and of one length, 16 elsewhere."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from pipelines.match.compare import ValueCodes, _nibbles_apart, _PairColumns
+
+
+def _ids(rnd: np.random.Generator, n: int) -> list[str | None]:
+    """``n`` IDs of 1-16 digits (leading zeros kept), some missing, many a few digits from another."""
+    out: list[str | None] = []
+    for _ in range(n):
+        if out and rnd.random() < 0.6 and out[-1] is not None:  # a copy of the last with 0-4 digits changed
+            digits = list(out[-1])
+            for place in rnd.integers(0, len(digits), rnd.integers(0, 5)):
+                digits[place] = str(rnd.integers(0, 10))
+            out.append("".join(digits))
+        elif rnd.random() < 0.1:
+            out.append(None)
+        else:
+            out.append("".join(str(d) for d in rnd.integers(0, 10, rnd.choice([1, 2, 9, 12, 15, 16]))))
+    return out
+
+
+def test_digits_apart_is_the_hamming_distance_of_values_of_one_length():
+    rnd = np.random.default_rng(3)
+    ids = _ids(rnd, 3000)
+    work = pl.DataFrame({"row": pl.Series(range(len(ids)), dtype=pl.UInt32), "id": ids})
+    l = rnd.integers(0, len(ids), 20_000)  # noqa: E741 - the pairs' sides
+    r = np.clip(l + rnd.integers(-3, 4, len(l)), 0, len(ids) - 1)  # (neighbours: copies of each other)
+    cols = _PairColumns(work, pl.Series(l, dtype=pl.UInt32), pl.Series(r, dtype=pl.UInt32), ValueCodes(work, {}))
+    apart = cols.digits_apart("id", None, None)
+    want = [
+        sum(x != y for x, y in zip(ids[i], ids[j], strict=True))
+        if ids[i] is not None and ids[j] is not None and len(ids[i]) == len(ids[j])
+        else 16
+        for i, j in zip(l, r, strict=True)
+    ]
+    assert apart.dtype == np.uint8 and apart.tolist() == want
+    assert {0, 1, 2, 3, 4} <= set(want) and 16 in want  # (every count the levels read is there, and lengths apart)
+    sixteen = [i for i in range(len(l)) if ids[l[i]] is not None and ids[r[i]] is not None and len(ids[l[i]]) == 16]
+    assert len(sixteen) > 100 and max(want[i] for i in sixteen) >= 5  # (the highest nibbles are counted too)
+
+
+def test_nibbles_apart_counts_each_differing_nibble_once():
+    rnd = np.random.default_rng(4)
+    x = rnd.integers(0, 1 << 63, 5000, dtype=np.uint64) * np.uint64(2) + rnd.integers(0, 2, 5000).astype(np.uint64)
+    y = x ^ (rnd.integers(0, 1 << 63, 5000, dtype=np.uint64) & rnd.integers(0, 1 << 63, 5000, dtype=np.uint64))
+    y[:16] = x[:16] ^ (np.uint64(0xF) << (np.arange(16, dtype=np.uint64) * np.uint64(4)))  # one whole nibble each
+    want = [sum(((int(a) ^ int(b)) >> (4 * k)) & 0xF != 0 for k in range(16)) for a, b in zip(x, y, strict=True)]
+    assert _nibbles_apart(x, y).tolist() == want
+    assert _nibbles_apart(x[:16], y[:16]).tolist() == [1] * 16
