@@ -137,6 +137,21 @@ class ValueCodes:
 
         return self._once(self._per_code, key, compute)
 
+    def padded(self, what: str, column: str, space: tuple[str, ...] | None = None) -> np.ndarray:
+        """``per_code(what)`` with a 0 in front (index = code; code 0, a value missing, masked by callers), made once
+        (each call comparing pairs made it again: four passes over the million ID codes at 1M people, per column and
+        side). Integers as the smallest holding them (a value's length in a byte): ``_PairColumns.same`` only compares
+        them, and a gather from a table an eighth the size costs half (ID lengths at 1M people: 14 -> 7 ms for both
+        sides of 1.96M pairs)."""
+
+        def compute() -> np.ndarray:
+            table = self.per_code(what, column, space)
+            if table.dtype.kind in "iu" and len(table) and table.min() >= 0:
+                table = table.astype(np.min_scalar_type(int(table.max())), copy=False)
+            return np.concatenate([np.zeros(1, dtype=table.dtype), table])
+
+        return self._once(self._per_code, ("padded", what, space if space is not None else column), compute)
+
     def _split(self, column: str, space: tuple[str, ...] | None = None) -> tuple[np.ndarray, np.ndarray, pl.Series]:
         """The words of each code's value (split on spaces, as written: split gives at least one word, maybe ""),
         worked out once for ``per_code`` and ``word_matrix``: each code's number of words, the code of each of its
@@ -699,14 +714,7 @@ class _PairColumns:
             if what is None:
                 self._same[key] = np.take(self.value_codes.narrow(column, space), self._r if side else self._l)
             else:
-                table = self.value_codes.per_code(what, column, space)
-                if table.dtype.kind in "iu" and len(table) and table.min() >= 0:
-                    # as the smallest integers holding it (a value's length in a byte): ``same`` only compares them,
-                    # and a gather from a table an eighth the size costs half (ID lengths at 1M people: 14 -> 7 ms
-                    # for both sides of 1.96M pairs)
-                    table = table.astype(np.min_scalar_type(int(table.max())), copy=False)
-                table = np.concatenate([np.zeros(1, dtype=table.dtype), table])  # code 0: missing, masked by callers
-                self._same[key] = np.take(table, self._side(column, space, side))
+                self._same[key] = np.take(self.value_codes.padded(what, column, space), self._side(column, space, side))
         return self._same[key]
 
     def date_sides(self, column: str, other: str) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
@@ -805,6 +813,15 @@ class _PairColumns:
             self._distinct[key] = (distinct, inverse.astype(np.intp, copy=False), by_code)
         return self._distinct[key]
 
+    def _missing(self, column: str, other: str | None, space: tuple[str, ...] | None) -> np.ndarray:
+        """Per ``distinct`` value pair, whether a side's value is missing (code 0), worked out once for every scorer of
+        the column (the name's four: five passes over a million packed pairs each)."""
+        key = ("missing", column, other or column, space)
+        if key not in self._same:
+            distinct = self.distinct(column, other, space)[0]
+            self._same[key] = ((distinct >> np.uint64(32)) == 0) | ((distinct & np.uint64(0xFFFFFFFF)) == 0)
+        return self._same[key]
+
     def score(
         self,
         column: str,
@@ -824,11 +841,8 @@ class _PairColumns:
         (a byte per pair, not eight; the test's answer is the same as on each pair's value)."""
         distinct, index, by_code = self.distinct(column, other, space)
         key = (column, kind, cutoff, other, space)
-        if key not in self._scores:
-            values = np.full(len(distinct), np.nan)
-            low = np.uint64(0xFFFFFFFF)
-            missing = ((distinct >> np.uint64(32)) == 0) | ((distinct & low) == 0)  # NaN, never scored
-            self._scores[key] = (values, missing)
+        if key not in self._scores:  # (the pairs with a value missing: NaN, never scored)
+            self._scores[key] = (np.full(len(distinct), np.nan), self._missing(column, other, space).copy())
         values, done = self._scores[key]
         asked = self._asked.get(key)  # the pairs a call of this scorer needed so far: their values are worked out
         if not done.all() and (need is None or asked is None or (need & ~asked).any()):
@@ -866,7 +880,7 @@ class _PairColumns:
             maybe = np.flatnonzero(((ba & ~bb) == 0) | ((bb & ~ba) == 0))
             table = self.value_codes.word_matrix(column, space) if len(maybe) else None
             if table is not None:  # on word codes: a value lacking no word of the other
-                x, y = table[0][a[maybe]], table[0][b[maybe]]
+                x, y = np.take(table[0], a[maybe], axis=0), np.take(table[0], b[maybe], axis=0)  # (_ROWS)
                 values[maybe] = ~_only_words(x, y, once=False).any(axis=1) | ~_only_words(y, x, once=False).any(axis=1)
             elif len(maybe):
                 left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
@@ -907,7 +921,7 @@ class _PairColumns:
         table = self.value_codes.word_matrix(column, space) if kind == "common_words" and space is None else None
         if table is not None:  # on word codes: each word code's share looked up once per column
             values[maybe] = _rarest_differing_word_coded(
-                table[0][a], table[0][b], self.value_codes.word_code_shares(column)
+                np.take(table[0], a, axis=0), np.take(table[0], b, axis=0), self.value_codes.word_code_shares(column)
             )
         elif kind == "common_words":  # share of the rarest word the values differ in (0: no word on a side)
             left, right = by_code.gather(pl.Series(a)), by_code.gather(pl.Series(b))
@@ -927,6 +941,9 @@ class _PairColumns:
             )
         return values
 
+
+# _ROWS: a table's rows gathered by ``np.take(table, rows, axis=0)``, not ``table[rows]``: numpy's fancy index copies a
+# row an element at a time, take a row at once (a million rows of four Int32: 17.9 against 2.3 ms; the same rows)
 
 CHAR_BUCKETS = 32  # ``_char_counts``' buckets: a character's is its code point's low five bits ("a"-"z", " " apart)
 
@@ -969,7 +986,7 @@ def _counts_apart(counts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     the more of the characters one holds beyond the other's (a multiset's difference), counted by bucket. An edit
     (a character inserted, deleted or replaced) changes each side's excess by one at most, and characters sharing
     a bucket, or past 255 of one, only make the excesses smaller."""
-    left, right = counts[a], counts[b]
+    left, right = np.take(counts, a, axis=0), np.take(counts, b, axis=0)  # (_ROWS)
     top = np.maximum(left, right)
     beyond_left = (top - right).sum(axis=1, dtype=np.uint16)  # (max(x - y, 0) in UInt8: top - y is never negative)
     beyond_right = (top - left).sum(axis=1, dtype=np.uint16)
@@ -1126,8 +1143,10 @@ def _words_missing_typo_coded(
     each distinct (short word, long word) pair is handed to the scorer once, as text from ``strings``."""
     out = np.zeros(len(a))
     a_short = (na < nb)[:, None]
-    short = np.where(a_short, matrix[a], matrix[b])
-    long = np.where(a_short, matrix[b], matrix[a])
+    rows_a, rows_b = np.take(matrix, a, axis=0), np.take(matrix, b, axis=0)  # (_ROWS; each gathered once)
+    short = np.where(a_short, rows_a, rows_b)
+    long = np.where(a_short, rows_b, rows_a)
+    del rows_a, rows_b
     short_only, long_only = _only_words(short, long), _only_words(long, short)
     rows = np.flatnonzero((na != nb) & (short_only.sum(axis=1) == 1) & long_only.any(axis=1))
     if not len(rows):
