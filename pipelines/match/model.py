@@ -920,13 +920,21 @@ def chance_pairs(work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None =
         return {}
     sources = {d.name: d.source for d in spec.derive}
     shares: dict[tuple[str, ...], float] = {}  # a source's key columns -> share of record pairs agreeing on them
+    counted: dict[tuple[str, ...], pl.Series] = {}  # key columns -> ``agreeing``'s counts
 
     def agreeing(columns: tuple[str, ...]) -> pl.Series:
-        """The records of each distinct key (its columns all given)."""
+        """The records of each distinct key (its columns all given), counted once."""
+        if columns not in counted:
+            counted[columns] = records_per_key(columns)
+        return counted[columns]
+
+    def records_per_key(columns: tuple[str, ...]) -> pl.Series:
         if codes is not None:
+            if len(columns) == 1:  # one column's codes counted directly (np.unique sorts them: 0.009-0.018 CPU s)
+                return pl.Series(np.bincount(codes.array(columns[0]))[1:], dtype=pl.Float64)
             # the key's value codes (equal values, equal codes; 0 missing) in one integer, mixed radix: the same
             # groups as the values' (at 1M people the trained rules' keys 1.18 -> 0.22 CPU s)
-            sizes = [len(codes.get(c)[1]) + 1 for c in columns]
+            sizes = [len(codes.values(c)) + 1 for c in columns]
             if math.prod(sizes) < 1 << 62:
                 key, given = np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
                 for column, size in zip(columns, sizes, strict=True):
@@ -943,7 +951,13 @@ def chance_pairs(work: pl.DataFrame, spec: MatchSpec, codes: ValueCodes | None =
         groups: dict[str, list[str]] = {}
         for col in rule.on:
             groups.setdefault(sources.get(_base(col), _base(col)), []).append(col)
-        if len(groups) < 2 or (agreeing(tuple(rule.on)).max() or 0) > rule.max_block:
+        if len(groups) < 2:
+            continue
+        # a key's records are at most the most records holding one value of any of its columns: the key itself is
+        # counted only where that bound is over max_block (at 1M people a birth date is held by 174 records at most,
+        # the name + birth date keys' counts cost 0.06 of chance_pairs' 0.13 CPU s)
+        bound = min(agreeing((col,)).max() or 0 for col in rule.on)
+        if bound > rule.max_block and (agreeing(tuple(rule.on)).max() or 0) > rule.max_block:
             continue
         product = 1.0
         for columns in groups.values():
