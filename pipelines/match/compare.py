@@ -24,7 +24,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
 
-from pipelines.match.prepare import Prepared, precision_column
+from pipelines.match.prepare import Prepared, precision_column, string_views
 from pipelines.match.spec import SIDE_KINDS, Comparison, Level, MatchSpec
 from pipelines.standardise import id_form_digits
 
@@ -470,24 +470,30 @@ def _id_form_digits(values: pl.Series) -> pl.Series:
     neither (the step from the first to the second is not the step from the second to the third, or it is not 0, +1
     or -1) is none. Every other value given (about 3 in 100 of clean IDs, and any of another form) goes through
     ``id_form_digits``: at 1.1M records the regular expressions and digit maps over every value cost 2.2 CPU s
-    (0.2 s per column this way)."""
+    (0.2 s per column this way). Those values are found in their Arrow views (``string_views``: a value of 9 or 12
+    bytes is all in its view), not by Polars expressions reading each value as a number (the two ID columns' 1.09M
+    distinct values at 1M people: 0.10 -> 0.04-0.05 CPU s); where the column has no views, every value goes through
+    ``id_form_digits``."""
     text = values.cast(pl.String)
-    # a CMND or a CCCD: 9 or 12 ASCII digits (others: id_form_digits decides); its first three digits from its number
-    number, digits = _ascii_number("v")
-    length = pl.col("v").str.len_bytes()
-    lead = pl.col("n") // pl.when(length == 12).then(10**9).otherwise(10**6)
-    digit = [pl.col("lead") // 100, pl.col("lead") // 10 % 10, pl.col("lead") % 10]
-    first, second = ((digit[1] - digit[0] + 10) % 10), ((digit[2] - digit[1] + 10) % 10)
-    counts = (first == second) & first.is_in([0, 1, 9])
-    own = (length.is_in([9, 12]) & digits(pl.col("n")) & ~counts).fill_null(False)
-    frame = (  # ``own`` worked out once, then read twice (in one select it was worked out for each use)
-        pl.DataFrame({"v": text})
-        .with_columns(number.alias("n"))
-        .with_columns(lead.alias("lead"))
-        .with_columns(own.alias("own"))
-        .select(pl.when("own").then("v").alias("out"), (~pl.col("own") & pl.col("v").is_not_null()).alias("rest"))
-    )
-    out, rest = frame["out"].alias(values.name), frame["rest"].arg_true()  # (a missing value stays missing)
+    views = string_views(text)
+    own = np.zeros(len(text), dtype=bool)  # a CMND or a CCCD (9 or 12 ASCII digits) that is no placeholder
+    if views is not None:
+        length = views.view("<i4")[:, 0]
+        digit = [views[:, 4 + k] - np.uint8(ord("0")) for k in range(12)]  # (past a value's end: not read below)
+        nine = np.ones(len(text), dtype=bool)
+        for k in range(9):  # (a byte column at a time: numpy's test of a row's 12 bytes cost three times as much)
+            nine &= digit[k] < 10
+        twelve = nine & (digit[9] < 10) & (digit[10] < 10) & (digit[11] < 10)
+        form = ((length == 9) & nine) | ((length == 12) & twelve)
+        # the steps from the first digit to the second and from the second to the third (mod 10)
+        first, second = (digit[1] + np.uint8(10) - digit[0]) % 10, (digit[2] + np.uint8(10) - digit[1]) % 10
+        own = form & ~((first == second) & ((first == 0) | (first == 1) | (first == 9)))
+        if text.null_count():
+            own &= text.is_not_null().to_numpy()
+    frame = pl.DataFrame({"v": text, "own": own})
+    out = frame.select(pl.when("own").then("v").alias(values.name)).to_series()
+    rest = pl.Series(np.flatnonzero(~own), dtype=pl.UInt32)
+    rest = rest.filter(text.gather(rest).is_not_null()) if text.null_count() else rest  # (missing stays missing)
     if rest.len():
         out = out.scatter(rest, id_form_digits(text.gather(rest)))
     return out

@@ -308,20 +308,30 @@ _SPACE_FIRST_BYTE = np.zeros(256, dtype=bool)
 _SPACE_FIRST_BYTE[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE1, 0xE2, 0xE3]] = True
 
 
-def _maybe_blank(values: pl.Series) -> np.ndarray | None:
-    """The positions of the values of a text column that may be blank (BLANK): those empty or whose first byte is one
-    a white-space character starts with, read from the Arrow views' length and first byte (a view holds a value's
-    length and its first bytes: no value read); nulls' views left out. None where the column's Arrow form is not
-    one array of views (then every value is read)."""
+def string_views(values: pl.Series) -> np.ndarray | None:
+    """The Arrow views of a text column, a row of 16 bytes per value (Arrow's columnar format: the value's length in
+    its first 4 bytes, then the value itself when it is 12 bytes or shorter, else its first 4 bytes and where the
+    rest is): a value of up to 12 bytes is read from its view alone. A missing value's view is no value (read
+    ``values.is_not_null()`` beside it). None where the column's Arrow form is not one array of views."""
     array = values.to_arrow(compat_level=pl.CompatLevel.newest())
     if not isinstance(array, pa.StringViewArray) or len(array) != len(values):
         return None
     if not len(array):
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros((0, 16), dtype=np.uint8)
     views = np.frombuffer(array.buffers()[1], dtype=np.uint8)[: 16 * (array.offset + len(array))]
-    length = views.view("<i4").reshape(-1, 4)[array.offset :, 0]  # (a view: its length, then the first bytes)
-    first = views.reshape(-1, 16)[array.offset :, 4]
-    maybe = (length == 0) | _SPACE_FIRST_BYTE[first]
+    return views.reshape(-1, 16)[array.offset :]
+
+
+def _maybe_blank(values: pl.Series) -> np.ndarray | None:
+    """The positions of the values of a text column that may be blank (BLANK): those empty or whose first byte is one
+    a white-space character starts with, read from the Arrow views' length and first byte (``string_views``: no
+    value read); nulls' views left out. None where the column's Arrow form is not one array of views (then every
+    value is read)."""
+    views = string_views(values)
+    if views is None:
+        return None
+    length = views.view("<i4")[:, 0]  # (a view: its length, then the first bytes)
+    maybe = (length == 0) | _SPACE_FIRST_BYTE[views[:, 4]]
     if values.null_count():
         maybe &= values.is_not_null().to_numpy()
     return np.flatnonzero(maybe)
