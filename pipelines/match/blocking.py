@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from pipelines.match.memory import small_pages  # (blocking's arrays on small pages: memory.py says why)
 from pipelines.match.prepare import ROW, derived_sources
@@ -422,19 +423,28 @@ def _list_codes_through(values: pl.Series, picked: pl.Series, place: pl.Series) 
     record of each code in use, ``place``, each record's code among them): the lists of the picked records exploded
     and coded (``_exact_codes``: the same distinct values as the records', so the same count and the same partition
     of the exploded rows, numbered otherwise), then spread to every record's rows in the records' exploded order
-    (a record's elements in its list's order; a missing or empty list one row, missing). The birth date's two list
-    keys at 1M people: 0.17 CPU s each exploded and coded per record, 30k dates' lists here."""
+    (a record's elements in its list's order; a missing list one row, missing; an empty list none). The birth date's
+    two list keys at 1M people: 0.17 CPU s each exploded and coded per record, 30k dates' lists here. The spread:
+    each picked list's codes as a list, gathered per record and exploded beside the records' row index by Polars,
+    which copies a record's run of codes at once (not every exploded row's place numbered in numpy: an arange, two
+    repeats, an add and a gather over the given name's deletions' 5.6M rows; numpy's repeat holds the GIL, which
+    u's worker beside this one needs)."""
     distinct = pl.DataFrame({"v": values.gather(picked)}).with_row_index("_d").explode("v")
     codes, count = _exact_codes(distinct["v"])
     rows_of = np.bincount(distinct["_d"].to_numpy(), minlength=len(picked)).astype(np.int64)  # rows per list
-    first_of = np.cumsum(rows_of) - rows_of
-    at = place.to_numpy().astype(np.int64, copy=False)
-    per_record = rows_of[at]
-    starts = np.cumsum(per_record) - per_record  # each record's first exploded row
-    rows = np.arange(int(per_record.sum()), dtype=np.int64)
-    rows += np.repeat(first_of[at] - starts, per_record)  # each exploded row's row among the picked lists'
-    positions = np.repeat(np.arange(len(at), dtype=np.uint32), per_record)
-    return codes[rows], positions, count
+    offsets = np.zeros(len(picked) + 1, dtype=np.int64)
+    np.cumsum(rows_of, out=offsets[1:])
+    lists = pl.from_arrow(pa.table({"c": pa.LargeListArray.from_arrays(_arrow(offsets), _arrow(codes))}))["c"]
+    spread = pl.DataFrame({"c": lists.gather(place)}).with_row_index("_i")
+    spread = spread.explode("c", empty_as_null=False, keep_nulls=False)
+    return spread["c"].to_numpy(), spread["_i"].to_numpy(), count
+
+
+def _arrow(values: np.ndarray) -> pa.Array:
+    """A numpy array of numbers as an Arrow array on the same memory (``pa.array`` of numpy imports pandas the first
+    time, 0.2 CPU s once per process; a match run imports neither pandas nor pyarrow.compute, which ``pl.from_arrow``
+    of an array, not of a table, imports)."""
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
 
 
 def key_codes(work: pl.DataFrame, columns: list[str], values: ValueCodes | None = None) -> KeyCodes:
