@@ -220,20 +220,31 @@ def _derived_values(
     first = {}
     for name, transforms in outputs.items():
         first.setdefault(transforms, name)
-    done = []
-    for name, transforms in outputs.items():
-        if first[transforms] != name:
-            continue
-        step = pl.col(steps[transforms])
-        done.append(  # blank (empty or only spaces) is missing, found here on the distinct values
-            step.alias(name)
-            if transforms[-1] in LIST_TRANSFORMS
-            else pl.when(~step.cast(pl.String).str.contains(BLANK)).then(step).alias(name)
-        )
+    done = values.select(pl.col(steps[t]).alias(name) for name, t in outputs.items() if first[t] == name)
+    # blank (empty or only spaces) is missing, found here on the distinct values
+    done = done.with_columns(
+        _blank_as_missing(done[name])
+        for name, t in outputs.items()
+        if first[t] == name and t[-1] not in LIST_TRANSFORMS
+    )
     # (one chunk: a gather from two costs several times as much; the codes a Series, not a numpy array the
     # expression would convert per column)
-    added = values.select(done).rechunk().select(pl.all().gather(pl.Series(code)))  # (code 0: the missing value)
+    added = done.rechunk().select(pl.all().gather(pl.Series(code)))  # (code 0: the missing value)
     return added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded
+
+
+def _blank_as_missing(values: pl.Series) -> pl.Series:
+    """``values`` with each blank value (BLANK: empty or only white space) missing, only the values that may be blank
+    (``_maybe_blank``) read by BLANK (the full name's ten text columns on 192,300 distinct names at 1M people: 0.05
+    -> 0.01 CPU s by BLANK over every value); every value where the column is no text or has no Arrow views."""
+    maybe = _maybe_blank(values) if values.dtype == pl.String else None
+    if maybe is None:
+        return values.to_frame().select(pl.when(~pl.first().cast(pl.String).str.contains(BLANK)).then(pl.first()))[
+            values.name
+        ]
+    at = pl.Series(maybe, dtype=pl.UInt32)
+    blank = at.filter(values.gather(at).str.contains(BLANK))
+    return values.clone().scatter(blank, None) if blank.len() else values  # (scatter writes in place: on a copy)
 
 
 @dataclass
