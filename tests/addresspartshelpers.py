@@ -14,7 +14,7 @@ from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
 from pipelines.ingest.raw import load_raw
 from pipelines.ingest.stage import StageResult, stage
 from pipelines.publish.marts import KIND_OF_REGISTRY, RAW_COLUMNS, STAGED_COLUMNS, MartInputs
-from pipelines.schema import ADDRESS_PARTS, REGISTRY_KINDS
+from pipelines.schema import REGISTRY_KINDS
 
 HEADER = ["stt", "so", "ten", "Địa chỉ", "Phường/Xã", "Quận/Huyện", "ngay_dang_ky"]
 MAPPING = {
@@ -50,7 +50,7 @@ def staged_source(
 def mart_inputs(registry: str, raw: pl.DataFrame, result: StageResult) -> MartInputs:
     """MartInputs of ``registry``'s rows alone (every staged row merged into one entity), on the raw columns
     marts.read_inputs reads."""
-    read = [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "read_problem"]
+    read = [*RAW_COLUMNS, "read_problem"]
     frames = {
         "raw": raw.select(c for c in read if c in raw.columns),
         "staged": result.staged.select(STAGED_COLUMNS),

@@ -42,10 +42,10 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_a_quarantined_row_gets_the_ward_its_staged_twin_gets(tmp_path, case):
     registry, *cells = CASES[case]
-    raw, result = _ingested(tmp_path, registry, *cells)
+    _, result = _ingested(tmp_path, registry, *cells)
     (staged,) = result.staged.iter_rows(named=True)
     assert (staged["old_uid"], staged["new_uid"], staged["ward_status"]) == (*BEN_THANH, "exact")
-    (quarantined,) = quarantine_wards(raw, result.quarantine, registry).iter_rows(named=True)
+    (quarantined,) = quarantine_wards(result.quarantine, registry).iter_rows(named=True)
     assert quarantined["record_key"] == QUARANTINED_KEY
     # the text alone ('12 Lê Lợi') resolves to no ward: the old reading gave (None, None)
     assert (quarantined["old_uid"], quarantined["new_uid"]) == BEN_THANH

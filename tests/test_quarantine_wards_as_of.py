@@ -56,9 +56,9 @@ def _placement(row: dict) -> tuple:
 
 @pytest.mark.parametrize("case", DATES)
 def test_a_quarantined_row_is_read_as_of_its_registration_date_as_staged(tmp_path, case):
-    raw, result = _ingested(tmp_path, DATES[case])
+    _, result = _ingested(tmp_path, DATES[case])
     (staged,) = result.staged.iter_rows(named=True)
-    (quarantined,) = quarantine_wards(raw, result.quarantine, "households").iter_rows(named=True)
+    (quarantined,) = quarantine_wards(result.quarantine, "households").iter_rows(named=True)
     assert quarantined["record_key"] == QUARANTINED_KEY
     assert _placement(quarantined) == _placement(staged)
     undated = resolve_addresses([ADDRESS]).row(0, named=True)

@@ -96,7 +96,9 @@ class MartInputs:
     units_2025: pl.DataFrame
     units_pre2025: pl.DataFrame
     crosswalk: pl.DataFrame
-    raw: dict[str, pl.DataFrame]  # registry -> lineage columns and address of every raw row
+    raw: dict[
+        str, pl.DataFrame
+    ]  # registry -> lineage columns of every raw row (a quarantined row's address: its raw_values)
     staged: dict[str, pl.DataFrame]  # registry -> staged rows (``STAGED_COLUMNS``: no personal column)
     quarantine: dict[str, pl.DataFrame]  # registry -> quarantine rows
     entities: dict[str, pl.DataFrame]  # kind -> golden records
@@ -136,9 +138,7 @@ def read_inputs(wh: Warehouse) -> MartInputs:
 
     raw, staged, quarantine = {}, {}, {}
     for registry in REGISTRY_KINDS:
-        raw[registry] = _scan_layer(
-            wh, "raw", raw_table(registry), [*RAW_COLUMNS, "address", *ADDRESS_PARTS, "read_problem"]
-        )
+        raw[registry] = _scan_layer(wh, "raw", raw_table(registry), [*RAW_COLUMNS, "read_problem"])
         # the wards the entities were built with: split units placed from evidence, officials' placements
         staged[registry] = apply_overlays(
             wh, registry, _scan_layer(wh, "staged", staged_table(registry), list(STAGED_COLUMNS))
@@ -270,21 +270,23 @@ def accounting_problems(
 # --------------------------------------------------------------------------- record flow
 
 
-def quarantine_wards(raw: pl.DataFrame, quarantine: pl.DataFrame, registry: str) -> pl.DataFrame:
-    """Old unit and ward of ``registry``'s quarantined rows, from their raw address read as staging reads it, as of
-    the registration date staging read (quarantine.registered_on: in the source's day/month order, none when
-    unreadable or in tax): the address text and its parts repaired (stage.repair_text_fields), one text of them
-    (stage.address_text: a source mapping both a text and parts has the parts the text does not name appended) and
-    resolved as of that date (stage.with_resolved_addresses): a 2025 name without district is read in the form of the
-    date. ``raw``: record_key and the address fields (its registration date is not read)."""
+def quarantine_wards(quarantine: pl.DataFrame, registry: str) -> pl.DataFrame:
+    """Old unit and ward of ``registry``'s quarantined rows, from the raw address each holds (its ``raw_values``: the
+    raw row as staging read it) read as staging reads it, as of the registration date staging read
+    (quarantine.registered_on: in the source's day/month order, none when unreadable or in tax): the address text and
+    its parts repaired (stage.repair_text_fields), one text of them (stage.address_text: a source mapping both a text
+    and parts has the parts the text does not name appended) and resolved as of that date
+    (stage.with_resolved_addresses): a 2025 name without district is read in the form of the date. The raw layer is
+    not read: the quarantine rows hold all it would give."""
     schema = {"record_key": pl.String, "old_uid": pl.String, "new_uid": pl.String, "candidates": pl.List(pl.String)}
     if quarantine.height == 0:
         return pl.DataFrame(schema=schema)
-    fields = [f for f in ("address", *ADDRESS_PARTS) if f in raw.columns]
-    dates = quarantine.select("record_key", "registered_on").unique("record_key", keep="first", maintain_order=True)
-    rows = raw.select("record_key", *fields).join(dates, on="record_key", how="inner", maintain_order="left")
-    if rows.height == 0:
-        return pl.DataFrame(schema=schema)
+    written = pl.col("raw_values")
+    rows = quarantine.unique("record_key", keep="first", maintain_order=True).select(
+        "record_key",
+        "registered_on",
+        *(written.str.json_path_match(f"$.{field}").alias(field) for field in ("address", *ADDRESS_PARTS)),
+    )
     repaired, _ = repair_text_fields(rows, registry)
     resolved = with_resolved_addresses(address_text(repaired))
     return resolved.select("record_key", "old_uid", "new_uid", candidates="ward_candidates").cast(schema)
@@ -319,7 +321,7 @@ def flow_and_accounting(inputs: MartInputs, *, account: bool = True) -> tuple[pl
             pl.col("ward_candidates").alias("candidates"),
             pl.lit(True).alias("_staged"),
         )
-        q = quarantine_wards(raw, quarantine, registry).with_columns(
+        q = quarantine_wards(quarantine, registry).with_columns(
             _quarantined=pl.lit(True), ward_status=pl.lit(None, pl.String)
         )
         flow = raw.select(RAW_COLUMNS)

@@ -8,7 +8,6 @@ from pipelines.entities.io import ENTITY_SCHEMA, newest_version_wards, read_stag
 from pipelines.ingest.quarantine import scan_quarantine
 from pipelines.review.queues import ReviewInputs
 from pipelines.schema import (
-    ADDRESS_PARTS,
     CROSSWALK,
     ENTITY_KINDS,
     QUARANTINE,
@@ -46,48 +45,24 @@ def staged_with_placements(wh: Warehouse, review_placements: pl.DataFrame | None
     return {registry: read_staged(wh, registry, official=review_placements) for registry in REGISTRY_KINDS}
 
 
-def _scan(
-    wh: Warehouse,
-    layer: str,
-    name: str,
-    schema: dict,
-    columns: list[str] | None = None,
-    keys: pl.Series | None = None,
-) -> pl.DataFrame:
-    """The partitions of ``<layer>.<name>`` sorted by record key: only ``columns`` (those present) and the rows of
-    ``keys`` when given, read so from the files."""
-    root = wh.root / "parquet" / layer / name
-    if not any(root.glob("part=*/data.parquet")):
-        scan = pl.DataFrame(schema=schema).lazy()
-    elif layer == "quarantine":  # a partition written before reason_kind / registered_on was declared: derived
-        scan = scan_quarantine(wh, name)
-    else:
-        scan = PartitionedLayer(wh, layer).scan(name)
-    if columns is not None:
-        present = scan.collect_schema().names()
-        scan = scan.select([c for c in columns if c in present])
-    if keys is not None:
-        scan = scan.filter(pl.col("record_key").is_in(keys.implode()))
-    return scan.collect().sort("record_key")
+def _quarantine(wh: Warehouse, registry: str) -> pl.DataFrame:
+    """``quarantine_<registry>``'s rows sorted by record key (each partition's columns as declared:
+    ``scan_quarantine`` derives those a partition written before them lacks); none written: no rows."""
+    name = f"quarantine_{registry}"
+    if not any((wh.root / "parquet" / "quarantine" / name).glob("part=*/data.parquet")):
+        return pl.DataFrame(schema=QUARANTINE.polars_schema)
+    return scan_quarantine(wh, name).collect().sort("record_key")
 
 
 def quarantine_with_wards(wh: Warehouse) -> dict[str, pl.DataFrame]:
-    """Quarantine rows per registry with the old unit, ward and candidates of their raw address (as of the
-    registration date staging read: quarantine.registered_on, marts.quarantine_wards)."""
+    """Quarantine rows per registry with the old unit, ward and candidates of their raw address (their raw_values'
+    address read as of the registration date staging read: quarantine.registered_on, marts.quarantine_wards)."""
     from pipelines.publish.marts import quarantine_wards  # the marts' reading of a quarantined row's address
 
     out = {}
     for registry in REGISTRY_KINDS:
-        quarantine = _scan(wh, "quarantine", f"quarantine_{registry}", QUARANTINE.polars_schema)
-        raw = _scan(
-            wh,
-            "raw",
-            raw_table(registry).name,
-            raw_table(registry).polars_schema,
-            ["record_key", "address", *ADDRESS_PARTS],
-            quarantine["record_key"],  # the quarantined rows' addresses only
-        )
-        wards = quarantine_wards(raw, quarantine, registry)
+        quarantine = _quarantine(wh, registry)
+        wards = quarantine_wards(quarantine, registry)
         out[registry] = quarantine.join(wards, on="record_key", how="left", maintain_order="left")
     return out
 
