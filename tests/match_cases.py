@@ -201,6 +201,23 @@ def people_work(spec) -> pl.DataFrame:
     return prepare(background(people=1500, seed=11), spec)
 
 
+def background_candidates(people: int, seed: int) -> tuple:
+    """(people spec, ``background(people, seed)`` prepared under it, its value codes, its candidate pairs): the
+    tables the compare step's tests run ``comparison_levels`` on."""
+    import pipelines.match.engine as engine
+    from pipelines.match import load_spec
+    from pipelines.match.blocking import candidate_pairs
+    from pipelines.match.compare import ValueCodes
+    from pipelines.match.prepare import prepare
+    from pipelines.warehouse import REPO_ROOT
+
+    spec = load_spec(REPO_ROOT / "mappings" / "match" / "people.toml")
+    work = prepare(background(people, seed=seed), spec)
+    codes = ValueCodes(work, engine.derived_sources(spec))
+    candidates, _ = candidate_pairs(work, spec, codes)
+    return spec, work, codes, candidates
+
+
 def rules_pairing(table: pl.DataFrame, a: str, b: str) -> set[str]:
     """The people spec's blocking rules that make records ``a`` and ``b`` (record keys of ``table``, as ``frame``
     builds it) a candidate pair: empty when none does."""

@@ -14,23 +14,13 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import pipelines.match.compare as compare
-import pipelines.match.engine as engine
-from pipelines.match import load_spec
-from pipelines.match.blocking import candidate_pairs
 from pipelines.match.compare import ValueCodes, comparison_levels
-from pipelines.match.prepare import prepare
-from pipelines.warehouse import REPO_ROOT
-from tests.match_cases import background
-
-PEOPLE_SPEC = REPO_ROOT / "mappings" / "match" / "people.toml"
+from tests.match_cases import background_candidates
 
 
 @pytest.fixture(scope="module")
 def table() -> tuple:
-    spec = load_spec(PEOPLE_SPEC)
-    work = prepare(background(2000, seed=4), spec)
-    codes = ValueCodes(work, engine.derived_sources(spec))
-    candidates, _ = candidate_pairs(work, spec, codes)
+    spec, work, codes, candidates = background_candidates(2000, seed=4)
     pairs = pl.concat([candidates.select("l", "r")] * 6)  # (their value pairs repeat, as a city's namesakes' do)
     return spec, work, codes, pairs
 
