@@ -197,3 +197,21 @@ def test_exact_counts_when_no_record_holds_both_ids(spec):
     found = _exact_counts(work, comp, codes)
     assert found is not None and found.levels == {k: int(counts[k]) for k in found.levels}
     assert found.levels[0] > 0  # (pairs sharing an ID: the count is not trivially 0)
+
+
+def test_u_within_where_every_pair_agrees_on_the_column(spec):
+    """Every record born in one year: no random pair falls outside the birth year (a part with no pair drawn), and
+    the date's sampled levels come from the pairs within it, as counting every pair gives them. Before, the empty
+    part's 0 / 0 made the pairs seen NaN and every sampled level's share went to "different"."""
+    born = pl.date(1992, pl.col("date_of_birth").dt.month(), pl.col("date_of_birth").dt.day())  # (1992: a leap year)
+    work = prepare(background(people=300, seed=5).with_columns(born.alias("date_of_birth")), spec)
+    assert work["birth_year"].drop_nulls().unique().to_list() == ["1992"]
+    date = next(c for c in spec.scored_comparisons if c.name == "date_of_birth")
+    codes = ValueCodes(work, derived_sources(spec))
+    level = comparison_levels(work, *every_pair(work.height), (date,), codes)["date_of_birth"]
+    counts = np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=len(date.levels) + 1)
+    one = dataclasses.replace(spec, comparisons=(date,), u_sample_pairs=200_000, u_min_pairs=1)
+    u = estimate_u(work, one, codes)[0]["date_of_birth"]
+    sampled = [i for i, share in enumerate(counts / counts.sum()) if 0.01 < share < 0.99]
+    assert sampled, counts  # (levels between exact and "different" hold pairs here)
+    assert np.allclose(u, counts / counts.sum(), rtol=0.1, atol=1e-3), (u, counts)

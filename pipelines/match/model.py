@@ -191,9 +191,14 @@ def estimate_u(
             shares[level] = pairs / known.present
         rest = known.rest / known.present  # the share of pairs at the levels counted on random pairs or different
         open_levels = [*known.sampled, k - 1]
-        # each part's pairs at the open levels, scaled to the pairs it holds
+        # each part's pairs at the open levels, scaled to the pairs it holds (a part with no pair drawn, e.g. none
+        # outside ``u_within`` where every record shares its value, says nothing: 0 / 0 would make the sum NaN)
         seen = sum(
-            (_level_counts(gamma, k)[open_levels] * held / drawn for drawn, held, gamma in parts.get(comp.name, [])),
+            (
+                _level_counts(gamma, k)[open_levels] * held / drawn
+                for drawn, held, gamma in parts.get(comp.name, [])
+                if drawn
+            ),
             np.zeros(len(open_levels)),
         )
         if seen.sum() > 0:
