@@ -4,6 +4,9 @@ pair by pair (``engine._levels_bound``), whatever the levels, missing values and
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import numpy as np
 import polars as pl
 import pytest
@@ -88,7 +91,7 @@ def test_every_spec_s_bound_by_combination_is_its_bound_pair_by_pair(path):
     rnd = np.random.default_rng(len(path.stem))
     model = _model(spec, rnd)
     read = {c.name for c in spec.scored_comparisons} | {c.m_by[0] for c in spec.scored_comparisons if c.m_by}
-    combinations = int(np.prod([len(c.levels) + 2 for c in spec.comparisons if c.name in read]))
+    combinations = math.prod(len(c.levels) + 2 for c in spec.comparisons if c.name in read)
     assert combinations <= engine._BOUND_TABLE_MAX
     gamma = _gamma(spec, 4 * combinations + 5000, rnd)
     for room in (True, False):
@@ -96,3 +99,19 @@ def test_every_spec_s_bound_by_combination_is_its_bound_pair_by_pair(path):
             engine._weight_bound(gamma, spec, model, room).tobytes()
             == engine._levels_bound(gamma, spec, model, room).tobytes()
         )
+
+
+def test_a_spec_of_very_many_combinations_is_bounded_pair_by_pair():
+    """A spec whose combinations of levels overflow 64 bits (17 more date comparisons of 9 levels each with "different"
+    and missing: 9**17 x 935,550 > 2**63): counted exactly, so the bound is worked out pair by pair. Counted in numpy's
+    int64, the product wrapped round to a negative number, under the limit: an empty table of combinations, and every
+    pair's bound gathered from it failed."""
+    base = load_spec(PEOPLE_SPEC)
+    date = next(c for c in base.comparisons if c.name == "date_of_birth")
+    extra = tuple(dataclasses.replace(date, name=f"date_{i}") for i in range(17))
+    spec = dataclasses.replace(base, comparisons=(*base.comparisons, *extra))
+    rnd = np.random.default_rng(5)
+    model = _model(spec, rnd)
+    gamma = _gamma(spec, 2_000, rnd)
+    expected = engine._levels_bound(gamma, spec, model, True)
+    assert engine._weight_bound(gamma, spec, model, True).tobytes() == expected.tobytes()

@@ -13,6 +13,7 @@ Works on any table the spec fits; nothing here knows about wardbridge's registri
 from __future__ import annotations
 
 import logging
+import math
 import resource
 import time
 from collections.abc import Callable
@@ -545,7 +546,7 @@ def _weight_bound(gamma: pl.DataFrame, spec: MatchSpec, model: Model, room: bool
     read += [c.m_by[0] for c in spec.scored_comparisons if c.name in model.m_by and c.m_by[0] not in read]
     levels = {c.name: len(c.levels) for c in spec.comparisons}
     sizes = [levels[name] + 2 for name in read]  # a level + 1: each level, "different", and 0 for a value missing
-    combinations = int(np.prod(sizes))
+    combinations = math.prod(sizes)  # (exact: numpy's int64 product wraps round for a spec of many comparisons)
     if combinations > min(_BOUND_TABLE_MAX, gamma.height // 4):
         return _levels_bound(gamma, spec, model, room)
     every = np.unravel_index(np.arange(combinations), sizes)  # (C order: the first column's level varies slowest)
