@@ -8,6 +8,7 @@ next ``window`` neighbours only. Every such block is reported, with what was kep
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -171,12 +172,18 @@ def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, np.diff(np.append(starts, len(values)))
 
 
-def _in_shared_runs(values: np.ndarray) -> np.ndarray:
-    """Per element of a sorted array, whether an equal value is next to it (it is in a run of two or more)."""
-    shared = np.zeros(len(values), dtype=bool)
-    if len(values) > 1:
-        np.equal(values[1:], values[:-1], out=shared[:-1])
-        shared[1:] |= shared[:-1].copy()
+def _in_shared_runs(values: np.ndarray, shift: int = 0) -> np.ndarray:
+    """Per element of a sorted array, whether an equal value is next to it (it is in a run of two or more); with
+    ``shift``, of the values shifted right by it (the keys of sorted words of a key and a position), a stride at a
+    time (no array of every key)."""
+    n = len(values)
+    shared = np.zeros(n, dtype=bool)
+    for at in range(0, n - 1, _STRIDE):
+        part = values[at : min(at + _STRIDE, n - 1) + 1]  # (a stride and the next one's first)
+        if shift:
+            part = part >> np.uint64(shift)
+        np.equal(part[1:], part[:-1], out=shared[at : at + len(part) - 1])
+    shared[1:] |= shared[:-1].copy()
     return shared
 
 
@@ -228,6 +235,23 @@ def _pack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     low <<= np.uint64(32)
     low |= np.maximum(a, b).astype(np.uint64, copy=False)
     return low
+
+
+def _pair_words(rule: int, bits: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """A ``pack`` (``rule_key_chunks``) giving rule number ``rule``'s row pairs as ``_merge``'s words at once, bit for
+    bit ``_word(_pack(a, b), rule, bits)``: not packed first and then made words (``_word``'s temporary arrays
+    of the rule's pairs, each memory the kernel faults in afresh: at 1M people 7.4M pairs in all)."""
+
+    def pack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        word = np.minimum(a, b).astype(np.uint64, copy=False)
+        word <<= np.uint64(bits + 5)
+        high = np.maximum(a, b).astype(np.uint64, copy=False)
+        high <<= np.uint64(5)
+        word |= high
+        word |= np.uint64(rule)
+        return word
+
+    return pack
 
 
 def _unpack(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -326,6 +350,7 @@ def _window_pairs(
     emit: Callable[[np.ndarray], None],
     heads: Callable[[np.ndarray], pl.DataFrame] | None = None,
     ranked: dict[str, np.ndarray] | None = None,
+    pack: Callable[[np.ndarray, np.ndarray], np.ndarray] = _pack,
 ) -> pl.DataFrame:
     """Sorted-window pairs of the keyed rows of capped blocks (``_b``: a block's number; with ``missing``,
     ``_gap``: whether the row misses that column, as ``_rule_keys`` worked out) as packed keys (l < r), given to
@@ -334,7 +359,8 @@ def _window_pairs(
     column. ``big`` holds the row number, ``_b``, ``_gap`` and the ``sort_by`` columns; the key columns of a block's
     first row come from ``heads`` (rows of ``big``; None: ``big``'s own, which then holds them). Only the numbers are
     put in order (not every column of every row: at 1M people 603,221 rows of two text columns). ``ranked``: per
-    sort column, each row's rank (``_code_ranks``), which ``big`` then need not hold."""
+    sort column, each row's rank (``_code_ranks``), which ``big`` then need not hold. ``pack``: as
+    ``rule_key_chunks``'."""
     order = _window_order(big, rule, ranked)
     block, rows = big["_b"].to_numpy()[order], big[ROW].to_numpy()[order]
     gaps = big["_gap"].to_numpy()[order] if rule.missing else None
@@ -342,7 +368,7 @@ def _window_pairs(
         p = np.flatnonzero(block[k:] == block[:-k])
         if gaps is not None:
             p = p[gaps[p] | gaps[p + k]]
-        emit(_pack(rows[p], rows[p + k]))
+        emit(pack(rows[p], rows[p + k]))
     # one row per block (its first, sorted by block) and its size: the blocks are runs of ``_b`` already
     starts, sizes = _runs(block)
     w = rule.window
@@ -476,38 +502,57 @@ def key_codes(work: pl.DataFrame, columns: list[str], values: ValueCodes | None 
     return out
 
 
-def _coded_keys(work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes) -> tuple[np.ndarray | None, np.ndarray] | None:
+def _coded_keys(
+    work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes
+) -> tuple[np.ndarray | None, np.ndarray, int] | None:
     """The rule's keyed rows as positions in ``work`` (a list key's records once per element, as ``keyed_rows``
-    explodes them; None when they are every record in order, none missing a key column) and each one's key: its
-    columns' exact codes in one UInt64 (mixed radix), records missing a key column left out; None when a column has
-    no codes, two are lists, or the codes do not fit in 64 bits. Worked out in place: one key array and one mask."""
+    explodes them; None: every record in order), each one's key: its columns' exact codes in one UInt64 (mixed
+    radix), and ``last``, the number of keys there can be: a row missing a key column (code 0) has a key of
+    ``last`` or more (below 2 ** 64), so it sorts after every row with a key and is cut off there, not left out here
+    (a gather of every keyed row's key and position: the deletions rule's 5.6M rows at 1M people). None when a
+    column has no codes, two are lists, or the codes do not fit in 63 bits. With a list column, the other columns'
+    part of the key is worked out per record and gathered to its exploded rows once, and the list element's part
+    added from a table of each of its codes' parts (not every column gathered, multiplied and tested per row)."""
     on = list(rule.on)
     if any(c not in codes for c in on) or sum(codes[c][1] is not None for c in on) > 1:
         return None
-    if float(np.prod([float(codes[c][2]) for c in on])) >= 2.0**63:
+    last = math.prod(codes[c][2] for c in on)
+    if last >= 1 << 63:
         return None
     lists = [c for c in on if codes[c][1] is not None]
-    positions = codes[lists[0]][1] if lists else None  # the records of the exploded rows
-    key = None
-    gone = np.zeros(work.height if positions is None else len(positions), dtype=bool)
+    key = None  # per record: the columns not a list (a list's digits left 0)
+    gone = np.zeros(work.height, dtype=bool)
     for column in on:
         column_codes, _, count = codes[column]
-        if positions is not None and column not in lists:
-            column_codes = column_codes[positions]
         if key is None:
-            key = column_codes.astype(np.uint64)
+            key = np.zeros(work.height, dtype=np.uint64) if column in lists else column_codes.astype(np.uint64)
         else:
             key *= np.uint64(count)
-            key += column_codes
-        gone |= column_codes == 0
-    if not gone.any():
-        return positions, key
-    there = ~gone
+            if column not in lists:
+                key += column_codes
+        if column not in lists:
+            gone |= column_codes == 0
+    lacking = int(np.count_nonzero(gone))
+    if not lists and lacking * 8 >= work.height:  # (IDs, phones: missing in a quarter to three quarters of the
+        there = np.flatnonzero(~gone)  # records, left out here by position, not sorted)
+        return there, key[there], last
+    if lacking:
+        np.putmask(key, gone, np.uint64(last))  # (a record missing a column: ``last``)
     del gone
-    if positions is None:  # (by position: IDs and phones are missing in a quarter to three quarters of the records)
-        there = np.flatnonzero(there)
-        return there, key[there]
-    return positions[there], key[there]
+    if not lists:
+        return None, key, last
+    element_codes, positions, count = codes[lists[0]]
+    scale = math.prod(codes[c][2] for c in on[on.index(lists[0]) + 1 :])  # the list's digit's place value
+    part = np.arange(count, dtype=np.uint64) * np.uint64(scale)  # per code of the list's elements, its part
+    part[0] = last  # (a missing list: ``last`` or more)
+    # a stride at a time, ``take`` told every index is in range ("clip"): no temporary array of every row, and
+    # ``out`` written directly, not through a buffer of its size (the deletions rule's 5.6M rows: 82 -> 45 ms)
+    rows = np.empty(len(positions), dtype=np.uint64)
+    for at in range(0, len(rows), _STRIDE):
+        stride = slice(at, at + _STRIDE)
+        np.take(key, positions[stride], out=rows[stride], mode="clip")
+        rows[stride] += np.take(part, element_codes[stride], mode="clip")
+    return positions, rows, last
 
 
 def _rule_keys(
@@ -569,13 +614,15 @@ def rule_key_chunks(
     codes: KeyCodes | None = None,
     budget: int | None = None,
     positional: bool | None = None,
+    pack: Callable[[np.ndarray, np.ndarray], np.ndarray] = _pack,
 ) -> tuple[pl.DataFrame, int]:
     """One rule's pairs as packed keys (``l << 32 | r``, l < r; a pair in several blocks of a rule keyed on a list
     or with ``missing`` may repeat), given to ``emit`` in pieces of at most about ``budget`` pairs (whole blocks;
     the sorted-window pairs of capped blocks a window step at a time); returns its capped blocks and its largest
     block's size. With a budget the pairs of a rule are never all held at once (the sharded engine, shards.py).
     ``positional``: ``_rows_are_positions(work)`` when the caller worked it out once for all its rules (a pass over
-    every row number: 17 rules at 1M people, 0.1 CPU s); None: worked out here.
+    every row number: 17 rules at 1M people, 0.1 CPU s); None: worked out here. ``pack``: what makes the pairs'
+    keys of their rows (``_pack``; ``candidate_pairs``: ``_merge``'s words, ``_pair_words``).
 
     Blocks are runs of keyed rows sorted by their key: the key columns' exact codes in one integer (``key_codes``,
     ``codes`` when worked out already), else a 64-bit hash of the key values (``_sorted_blocks``). The pairs of
@@ -586,46 +633,64 @@ def rule_key_chunks(
     coded = _coded_keys(work, rule, codes)
     keyed = None
     if coded is not None:
-        positions, key = coded  # (positions None: every record, in order)
+        positions, key, last = coded  # (positions None: every record, in order; a key of ``last`` or more: none)
         del coded
-        if not len(key):
-            return pl.DataFrame(schema=CAPPED_SCHEMA), 0
+        gaps = None
         if rule.missing:  # only blocks holding a record missing the column pair: the rows of the others left out
-            gaps = work[rule.missing].is_null().to_numpy()
-            if positions is not None:
-                gaps = gaps[positions]
-            keep = _maybe_in_blocks_of(key, gaps)
+            gaps = work[rule.missing].is_null().to_numpy()  # (per record)
+            chosen = (gaps if positions is None else gaps[positions]) & (key < last)  # (a row without a key: none)
+            keep = _maybe_in_blocks_of(key, chosen)
+            del chosen
             if keep is not None:
-                keep = np.flatnonzero(keep)  # (8-62 % of the rows at 1M people: gathered, not masked thrice)
+                keep = np.flatnonzero(keep)  # (8-62 % of the rows at 1M people: gathered, not masked twice)
                 positions = keep if positions is None else positions[keep]
-                key, gaps = key[keep], gaps[keep]
+                key = key[keep]
                 del keep
-        n, bits = len(key), max(int(len(key)).bit_length(), 1)
+        # each row's key sorted with its record's position beside it: the sort gives the records of the rows in
+        # block order (not an order of the rows, whose records are then gathered: the deletions rule's 1.4M rows)
+        n, bits = len(key), max(int(work.height).bit_length(), 1)
         if int(key.max(initial=0)).bit_length() + bits <= 64:  # key and position in one word: a sort, no argsort
-            word = key << np.uint64(bits)  # (in place from here: one word array, then the order)
+            key <<= np.uint64(bits)  # (in place from here: one word array, then the records)
+            word = key
             del key
             for at in range(0, n, _STRIDE):  # (positions a stride at a time: no array of them all)
-                word[at : at + _STRIDE] |= np.arange(at, min(at + _STRIDE, n), dtype=np.uint64)
+                if positions is None:
+                    word[at : at + _STRIDE] |= np.arange(at, min(at + _STRIDE, n), dtype=np.uint64)
+                else:
+                    word[at : at + _STRIDE] |= positions[at : at + _STRIDE].astype(np.uint64)
             word.sort()
-            order = (word & np.uint64((1 << bits) - 1)).view(np.int64)
-            word >>= np.uint64(bits)
-            sorted_key = word
-            del word
+            n = int(np.searchsorted(word, np.uint64(last) << np.uint64(bits)))  # the rows with a key: the first n
+            word = word[:n]
+            records = None  # (a row's record: its word's low ``bits`` bits)
         else:
             order = np.argsort(key, kind="stable")
-            sorted_key = key[order]
+            word = key[order]  # (the keys: words of no position bits)
             del key
+            n = int(np.searchsorted(word, np.uint64(last)))
+            order, word, bits = order[:n], word[:n], 0
+            records = order if positions is None else positions[order]
+            del order
+        del positions
+        if not n:
+            return pl.DataFrame(schema=CAPPED_SCHEMA), 0
         # only the rows of blocks of two or more are kept from here (a block of one makes no pair: at 1M people 4.2M
-        # of the deletions rule's 5.6M keyed rows): its runs, positions and gaps worked out on those rows only
-        taken = _in_shared_runs(sorted_key)
-        lone_order = order[~taken] if rule.missing else None  # (a block of one row that misses the column counts)
-        lone = bool(n - np.count_nonzero(taken)) if lone_order is None else bool(gaps[lone_order].any())
-        del lone_order
+        # of the deletions rule's 5.6M keyed rows): their runs and records worked out on those rows only (the keys
+        # and records of every row not made arrays)
+        low = np.uint64((1 << bits) - 1)
+        taken = _in_shared_runs(word, bits)
+        # (a block of one row counts for the largest block; with ``missing``, only if its record misses the column)
+        if gaps is None:
+            lone = bool(n - np.count_nonzero(taken))
+        else:
+            lone_rows = np.flatnonzero(~taken)
+            lone = bool(gaps[records[lone_rows] if records is not None else (word[lone_rows] & low)].any())
+            del lone_rows
         taken = np.flatnonzero(taken)
-        order = order[taken]
-        starts, sizes = _runs(sorted_key[taken])
-        del sorted_key, taken
-        positions = order if positions is None else positions[order]
+        word = word[taken]
+        positions = records[taken] if records is not None else (word & low).view(np.int64)
+        word >>= np.uint64(bits)
+        starts, sizes = _runs(word)
+        del word, taken, records
         if positional is None:
             positional = _rows_are_positions(work)
         rows = positions if positional else work[ROW].to_numpy()[positions]
@@ -638,7 +703,7 @@ def rule_key_chunks(
         lone = False  # (every block kept, those of one row too)
     if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
         if keyed is None:
-            gaps = gaps[order]
+            gaps = gaps[positions]  # (per record: of each row)
         else:
             gaps = keyed.select(gap(rule)).to_series().to_numpy()[order]
         k = np.add.reduceat(gaps.astype(np.int64), starts) if len(starts) else np.zeros(0, dtype=np.int64)
@@ -652,7 +717,7 @@ def rule_key_chunks(
     if keyed is None and big.any() and list_columns(work.schema, rule):
         # capped blocks of exploded rows: their key values are not at hand here, so the blocks come from the hashed
         # keyed rows instead (before any pair is given out)
-        return rule_key_chunks(work, rule, emit, {}, budget, positional)
+        return rule_key_chunks(work, rule, emit, {}, budget, positional, pack)
     small = considered & ~big & (sizes > 1)
     small_starts, small_sizes = starts[small], sizes[small]
     if rule.missing:
@@ -669,7 +734,7 @@ def rule_key_chunks(
         del p
         right = rows[q]
         del q
-        emit(_pack(left, right))
+        emit(pack(left, right))
         del left, right
     capped = pl.DataFrame(schema=CAPPED_SCHEMA)
     if big.any():
@@ -688,7 +753,7 @@ def rule_key_chunks(
         big_rows = big_rows.with_columns(pl.Series("_b", number))
         if rule.missing:  # the gaps already worked out, not again per row of the capped blocks
             big_rows = big_rows.with_columns(pl.Series("_gap", gaps[in_big]))
-        capped = _window_pairs(big_rows, rule, emit, heads, ranked)
+        capped = _window_pairs(big_rows, rule, emit, heads, ranked, pack)
     return capped, largest
 
 
@@ -877,16 +942,24 @@ def candidate_pairs(
     keyed = rule_key_codes(work, spec, codes, threads, pool)
     positional = _rows_are_positions(work)  # (once, not per rule)
 
-    def one_rule(i: int) -> tuple[np.ndarray, pl.DataFrame, int]:
-        rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i], keyed, positional)
-        return (rule_keys if bits is None else _word(rule_keys, i, bits)), rule_capped, rule_largest
+    def one_rule(i: int) -> tuple[list[np.ndarray], pl.DataFrame, int]:
+        if bits is None:  # (``_merge`` then reads a rule's keys as one array, the i-th)
+            rule_keys, rule_capped, rule_largest = _rule_keys(work, spec.blocking[i], keyed, positional)
+            return [rule_keys], rule_capped, rule_largest
+        # the rule's pairs made ``_merge``'s words at once, in the pieces found (``_merge`` joins every rule's: not
+        # each rule's joined first)
+        words: list[np.ndarray] = []
+        rule_capped, rule_largest = rule_key_chunks(
+            work, spec.blocking[i], words.append, keyed, positional=positional, pack=_pair_words(i, bits)
+        )
+        return words, rule_capped, rule_largest
 
     # rules are independent: two at a time (numpy's sorts and Polars release the GIL), results in spec order
     with _threads(threads, pool) as workers:
         for rule, (rule_keys, rule_capped, rule_largest) in zip(
             spec.blocking, workers.map(one_rule, range(len(spec.blocking))), strict=True
         ):
-            keys.append(rule_keys)
+            keys.extend(rule_keys)
             capped.append(rule_capped)
             largest[rule.name] = rule_largest
         pairs = _merge(keys, work.height, words=bits is not None, pool=workers)  # (on the rules' pool, no other)
