@@ -105,3 +105,21 @@ def test_in_shared_runs_of_shifted_words_over_strides(monkeypatch, stride, shift
     plain = [(i > 0 and keys[i - 1] == keys[i]) or (i + 1 < 40 and keys[i + 1] == keys[i]) for i in range(40)]
     monkeypatch.setattr(blocking, "_STRIDE", stride)
     assert blocking._in_shared_runs(words, shift).tolist() == plain
+
+
+def test_a_key_count_one_bit_past_the_word_is_cut_as_plainly(work, spec):
+    """The codes' count (``last``, where the rows without a key begin) one bit wider than the keys the rows hold:
+    the word must hold ``last`` beside the position too (else ``last`` shifted wraps round to 0 and every row is cut
+    off), so these rows are argsorted, as plainly."""
+    on = ("family", "given")
+    codes = blocking.key_codes(work, list(on))
+    assert int(codes["family"][0].max()) < 1 << 8
+    assert not (codes["family"][0] == 0).any() and not (codes["given"][0] == 0).any()  # (no key at `last` or past)
+    bits = int(work.height).bit_length()
+    wide = {"family": (codes["family"][0], None, 1 << 8), "given": (codes["given"][0], None, 1 << (56 - bits))}
+    rule = dataclasses.replace(spec.blocking[0], name="family_given_wide", on=on, max_block=10_000)
+    keys: list[np.ndarray] = []
+    _, largest = blocking.rule_key_chunks(work, rule, keys.append, wide)
+    found = {(int(a), int(b)) for a, b in zip(*blocking._unpack(np.concatenate(keys)), strict=True)}
+    assert found == _reference_rule_pairs(work, rule)
+    assert largest == _reference_largest(work, rule)

@@ -649,7 +649,8 @@ def rule_key_chunks(
         # each row's key sorted with its record's position beside it: the sort gives the records of the rows in
         # block order (not an order of the rows, whose records are then gathered: the deletions rule's 1.4M rows)
         n, bits = len(key), max(int(work.height).bit_length(), 1)
-        if int(key.max(initial=0)).bit_length() + bits <= 64:  # key and position in one word: a sort, no argsort
+        top = max(int(key.max(initial=0)), last)  # (``last`` too: the rows with a key are cut off at it, shifted)
+        if top.bit_length() + bits <= 64:  # key and position in one word: a sort, no argsort
             key <<= np.uint64(bits)  # (in place from here: one word array, then the records)
             word = key
             del key
