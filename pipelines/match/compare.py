@@ -297,6 +297,21 @@ class ValueCodes:
 
         return self._once(self._per_code, ("date_parts", column), compute)
 
+    def narrow_dates(self, what: str, column: str) -> tuple[np.ndarray, ...]:
+        """``date_parts`` (``what`` "parts": year, month, day, days) or ``date_digits`` ("digits": year, month*100+day)
+        with those integers as ``_narrow_signed`` (a year in two bytes, a month or day in one, days in four; the rest
+        as they are), made once: the date levels gather them by each pair's codes and compare them, and narrower
+        arrays cost less (the birth date's levels at 1M people: 1.19M candidates' distinct date pairs 0.175 -> 0.124
+        CPU s, 1M random pairs 0.149 -> 0.112)."""
+
+        def compute() -> tuple[np.ndarray, ...]:
+            tables, narrowed = (
+                (self.date_parts(column), (0, 1, 2, 3)) if what == "parts" else (self.date_digits(column), (2, 3))
+            )
+            return tuple(_narrow_signed(t) if i in narrowed else t for i, t in enumerate(tables))
+
+        return self._once(self._per_code, ("narrow_dates", what, column), compute)
+
     def word_shares(self, column: str) -> pl.DataFrame:
         """``word``, ``share``: each word of the column and the share of its non-missing values that hold it
         (0 for a word in fewer than COMMON_WORDS_MIN_VALUES values: on a small table no word is common by chance)."""
@@ -728,12 +743,12 @@ class _PairColumns:
         gathered once for every date level."""
         key = ("date_sides", column, other)
         if key not in self._same:
-            parts = self.value_codes.date_parts  # per code: gathered by each pair's codes (as numpy's index type:
+            parts = self.value_codes.narrow_dates  # per code: gathered by each pair's codes (as numpy's index type:
             # converted once for the five parts, not per gather)
             at_left = self._side(column, None, 0).astype(np.intp)
             at_right = self._side(other, None, 1).astype(np.intp)
-            left = tuple(part[at_left] for part in parts(column))
-            right = tuple(part[at_right] for part in parts(other))
+            left = tuple(part[at_left] for part in parts("parts", column))
+            right = tuple(part[at_right] for part in parts("parts", other))
             self._same[key] = (left, right)
         return self._same[key]
 
@@ -1205,6 +1220,18 @@ def _date_digits(values: pl.Series) -> tuple[np.ndarray, ...]:
 _LOW_NIBBLES, _LOW_PAIRS, _LOW_BITS = (np.uint64(int(f"0x{b * 8}", 16)) for b in ("0f", "03", "01"))
 
 
+def _narrow_signed(values: np.ndarray) -> np.ndarray:
+    """Integers as the narrowest signed type holding them within half its range, so that the difference of two (as
+    the levels take it) does not wrap round: a year as Int16, a month or day as Int8; else as they are."""
+    if not len(values) or values.dtype.kind not in "iu":
+        return values
+    top = max(abs(int(values.min())), abs(int(values.max())))
+    for kind in (np.int8, np.int16, np.int32):
+        if top < np.iinfo(kind).max // 2:
+            return values.astype(kind)
+    return values
+
+
 def _bytes_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """How many of the eight bytes of two UInt64s differ."""
     z = x ^ y
@@ -1298,13 +1325,13 @@ def _holds(
                 distance = cols.score(column, level.kind, cutoffs.get(level.kind), other, space, need)
             return cols.same("length", column, other, space) & (distance <= level.distance)
     if level.kind == "date_typo":  # digits of each date (per code) once, then compared per needed pair
-        digits = cols.value_codes.date_digits
+        left, right = (cols.value_codes.narrow_dates("digits", c) for c in (column, other or column))
         ca, cb = cols._side(column, None, 0), cols._side(other or column, None, 1)
         if need is None:
-            return _typo_of_digits(digits(column), digits(other or column), ca, cb)
+            return _typo_of_digits(left, right, ca, cb)
         rows = np.flatnonzero(need)
         holds = np.zeros(len(need), dtype=bool)
-        typo = _typo_of_digits(digits(column), digits(other or column), ca[rows], cb[rows])
+        typo = _typo_of_digits(left, right, ca[rows], cb[rows])
         holds[rows] = typo
         return holds
     if level.kind in _DATE_PART_KINDS and cols.work.schema[column] == pl.Date == cols.work.schema[other or column]:
@@ -1575,7 +1602,8 @@ def _levels(
 
     def coarser_than_day(column: str, side: int) -> np.ndarray:
         """Per pair, whether the left (side 0) or right record's date precision is there and not "day"."""
-        codes, by_code = cols.value_codes.array(column), cols.value_codes.values(column)
+        # (the precision's codes as ``narrow`` holds them: a byte a record, a table gathered from at a fraction the cost)
+        codes, by_code = cols.value_codes.narrow(column), cols.value_codes.values(column)
         table = np.concatenate([[False], (by_code != "day").fill_null(False).to_numpy()])
         return table[codes[cols._l if side == 0 else cols._r]]
 
