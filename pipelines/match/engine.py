@@ -969,16 +969,13 @@ def _match(
             # some 300 bytes a record): dropped before the tables and golden records are made
             codes = tf_tables = None
 
-        # the entity ids need the clusters only: worked out on the other core (and the lineage after them) while this
-        # one decides and tables the pairs and queues the uncertain ones; the golden records by cluster (the clusters
-        # and the input only) on a thread of their own beside both
+        # the entity ids need the clusters only: worked out on the other core while this one decides and tables the
+        # pairs, queues the uncertain ones and draws the lineage; the golden records by cluster (the clusters and the
+        # input only) on a thread of their own beside both
         named, golden = _entities_ahead(pool, beside, frame, ids, clusters, spec, previous, hashed)
         scored = _with_inner_pairs(scored, inner, below, pairs, spilled)
         scored = decide(scored, clusters.gather(scored["l"]) == clusters.gather(scored["r"]), refused, spec)
-        # (on the other core, after the entity ids)
-        lineage = pool.submit(lambda decided: _lineage(decided, work, ids, named.result()[0], spec, clusters), scored)
         pair_table, rows, kept, below = _pair_table_of(scored, ids, spec, keep_state, head, below, pairs, spilled)
-        del scored  # tens of millions of rows at city scale: freed once the lineage is drawn
         # the stats' count of pairs under the floor inside one entity, after the golden records on their thread: the
         # stats then run on one core (at 1M people 0.037 of its ~0.065 s gathering 3.5M pairs' clusters)
         same_below = beside.submit(_same_entity_below, clusters, pairs, below) if spilled is None else None
@@ -986,9 +983,13 @@ def _match(
         review = _review_queue(pair_table, work, spec, rows)  # (rows: the pair table's records by row number)
         items = review_items(clusters, rows.filter(_queued(pair_table)))
         del rows
+        # the lineage but its entity ids, here while they are hashed and named on the other core (this thread waited
+        # for them, then the lineage ran on that core after them, alone at the step's end: 0.17 s at 1M people)
+        links = _record_links(scored, work, ids, spec, clusters)
+        del scored  # tens of millions of rows at city scale: freed once the lineage is drawn
         entity_ids, merged = named.result()
         entities = name_golden(golden.result(), entity_ids)
-        records = lineage.result()
+        records = _named_lineage(links, entity_ids)
         lap("entities")
     finally:
         pool.shutdown(wait=True)
@@ -1535,6 +1536,23 @@ def _lineage(
 ) -> pl.DataFrame:
     """One row per record: its entity and the strongest accepted link that put it there. ``clusters``: the records'
     cluster numbers (one cluster, one entity), when known: entity sizes are counted on them, not on the ids' text."""
+    return _named_lineage(_record_links(scored, work, ids, spec, clusters), entity_ids)
+
+
+def _named_lineage(links: pl.DataFrame, entity_ids: pl.Series) -> pl.DataFrame:
+    """``_record_links`` with each record's entity id (and its entity's size counted on the ids, when not there)."""
+    links = links.with_columns(entity_ids.alias("entity_id"))
+    if "entity_size" not in links.columns:
+        links = links.with_columns(pl.len().over("entity_id").cast(pl.UInt32).alias("entity_size"))
+    return links.select("record_id", "entity_id", "entity_size", "linked_to", "link_probability", "link_evidence")
+
+
+def _record_links(
+    scored: pl.DataFrame, work: pl.DataFrame, ids: pl.Series, spec: MatchSpec, clusters: pl.Series | None = None
+) -> pl.DataFrame:
+    """``_lineage`` before the entities are named (it needs the decided pairs and clusters only): per record its id, the
+    strongest accepted link that put it in its entity (linked_to, link_probability, link_evidence) and, with
+    ``clusters``, its entity's size (entity_size)."""
     accepted = scored.filter(pl.col("_same") & (pl.col("decision") == "link"))
     # (the evidence worked out once per link, for both its records): each link's pattern number, its text gathered
     # once the records' links are placed (text sorted and scattered cost 0.02 CPU s more at 1M people)
@@ -1550,11 +1568,6 @@ def _lineage(
         .sort(["row", "match_probability", "other"], descending=[False, True, False])
         .unique("row", keep="first", maintain_order=True)
     )
-    if clusters is None:
-        size = pl.len().over("entity_id").cast(pl.UInt32)
-    else:
-        per_cluster = np.bincount(clusters.to_numpy())
-        size = pl.Series(per_cluster[clusters.to_numpy()], dtype=pl.UInt32)
     rows = work[ROW]
     if rows.len() and rows[0] == 0 and rows[-1] == rows.len() - 1 and bool((rows.diff().drop_nulls() == 1).all()):
         # rows numbered by position (as prepare numbers them): each record's link set at its place, the linked
@@ -1564,21 +1577,22 @@ def _lineage(
             c: pl.repeat(None, rows.len(), dtype=both.schema[c], eager=True).scatter(at, both[c])
             for c in ("other", "match_probability", "evidence")
         }
-        lineage = pl.DataFrame(
-            {"record_id": ids, "entity_id": entity_ids, **placed, "linked_to": ids.gather(placed["other"])}
-        )
+        lineage = pl.DataFrame({"record_id": ids, **placed, "linked_to": ids.gather(placed["other"])})
     else:
         lineage = (
-            pl.DataFrame({"row": rows, "record_id": ids, "entity_id": entity_ids})
+            pl.DataFrame({"row": rows, "record_id": ids})
             .join(both, on="row", how="left", maintain_order="left")
             .join(pl.DataFrame({"other": rows, "linked_to": ids}), on="other", how="left", maintain_order="left")
         )
     if patterns is not None:  # (a record without a link: no pattern, no text)
         lineage = lineage.with_columns(patterns.gather(lineage["evidence"]).alias("evidence"))
+    size = []
+    if clusters is not None:
+        per_cluster = np.bincount(clusters.to_numpy())
+        size = [pl.Series("entity_size", per_cluster[clusters.to_numpy()], dtype=pl.UInt32)]
     return lineage.select(
         "record_id",
-        "entity_id",
-        size.alias("entity_size"),
+        *size,
         "linked_to",
         pl.col("match_probability").alias("link_probability"),
         pl.col("evidence").alias("link_evidence"),
