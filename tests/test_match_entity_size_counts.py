@@ -3,8 +3,6 @@ records' entity sizes) are those of the entities table itself."""
 
 from __future__ import annotations
 
-import polars as pl
-
 from pipelines.match import load_spec, match
 from pipelines.warehouse import REPO_ROOT
 from tests.match_cases import background
