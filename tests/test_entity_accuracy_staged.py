@@ -44,3 +44,31 @@ def test_staged_dir_refuses_links(city, capsys):
     with pytest.raises(SystemExit):
         entity_accuracy.main(["--staged-dir", str(city / "staged"), "--links", "--truth", str(city / "reg" / "truth")])
     assert "--links" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def staged_all(city):
+    """The city's households, businesses and tax registries staged together (``city/staged`` holds households only)."""
+    for registry in ("households", "businesses", "tax"):
+        args = argparse.Namespace(source_dir=city / "reg", registry=registry, save=city / "staged_all", people=None)
+        work = city / f"work_{registry}"
+        work.mkdir()
+        ingest_benchmark.run(args, work)
+    return city / "staged_all"
+
+
+def test_splink_peer_per_registry_with_the_wall_time_ratio(city, staged_all):
+    pytest.importorskip("splink")
+    kinds = ["households", "businesses", "taxpayers"]
+    out = entity_accuracy.registry_accuracy(None, kinds, city / "reg" / "truth", staged_dir=staged_all, splink=True)
+    assert list(out) == [k for kind in kinds for k in (kind, f"{kind}_splink")]
+    for kind in kinds:
+        ours, peer = out[kind], out[f"{kind}_splink"]
+        assert peer["records"] == ours["records"] and peer["true_pairs"] == ours["true_pairs"] > 0
+        # the peer is matched on the spec's columns and rules: on a small clean-ish city it finds the duplicates
+        assert peer["precision"] >= 0.9 and peer["recall"] >= 0.9, (kind, peer)
+        assert peer["match_seconds"] > 0
+        assert ours["splink_ratio"] == pytest.approx(ours["match_seconds"] / peer["match_seconds"])
+    printed = entity_accuracy.table(out)
+    for kind in kinds:
+        assert f"{kind} wall time ours / Splink 5's" in printed
