@@ -386,10 +386,13 @@ def _derive_columns(
     for name, (source, transforms) in wanted.items():
         by_source.setdefault(source, {})[name] = transforms
     others = [c for c in texts if c not in by_source]
+    # the largest source first (its bytes): the last one started is not the longest (the households' addresses, 70
+    # bytes a value, were started after the head's name and the book number: 0.70 -> 0.55 s wall at 1M households)
+    order = sorted(by_source, key=lambda source: -frame[source].estimated_size())
     with ThreadPoolExecutor(max_workers=2) as pool:
-        derived = [pool.submit(_derived_values, frame, *item) for item in by_source.items()]
+        started = {source: pool.submit(_derived_values, frame, source, by_source[source]) for source in order}
         blanks = pool.submit(_blank_columns, frame, others)
-        derived = [future.result() for future in derived]
+        derived = [started[source].result() for source in by_source]
     blank = set(blanks.result())
     coded = {source: codes for source, (_, codes) in zip(by_source, derived, strict=True)}
     blank.update(c for c in texts if c in coded and _blank_columns(coded[c][1].to_frame(c), [c]))
