@@ -215,3 +215,53 @@ def test_u_within_where_every_pair_agrees_on_the_column(spec):
     sampled = [i for i, share in enumerate(counts / counts.sum()) if 0.01 < share < 0.99]
     assert sampled, counts  # (levels between exact and "different" hold pairs here)
     assert np.allclose(u, counts / counts.sum(), rtol=0.1, atol=1e-3), (u, counts)
+
+
+def test_a_comparisons_own_u_sample_pairs_counts_it_on_fewer_random_pairs(spec, work):
+    """A comparison's ``u_sample_pairs`` counts its sampled levels on the first that many of the table's random
+    pairs (plain and ``u_within``): its u is another sample's, near the u of every pair, its floor half of one of
+    its own pairs; the other comparisons keep all the table's pairs, unchanged; as many as the table's or more: as
+    if not set."""
+    codes = ValueCodes(work, derived_sources(spec))
+    name = next(c for c in spec.scored_comparisons if c.u_within == "family_middle_initials")
+    date = next(c for c in spec.scored_comparisons if c.name == "date_of_birth")
+    assert date.u_within == "birth_year"  # (people.toml's)
+
+    def u(comps, pairs=40_000):
+        one = dataclasses.replace(spec, comparisons=comps, u_sample_pairs=pairs, u_min_pairs=1)
+        return estimate_u(work, one, codes)[0]
+
+    for comp in (date, dataclasses.replace(date, u_within=None)):
+        level = comparison_levels(work, *every_pair(work.height), (comp,), codes)[comp.name]
+        counts = np.bincount(level.drop_nulls().to_numpy().astype(np.int64), minlength=len(comp.levels) + 1)
+        truth = counts / counts.sum()
+        small = dataclasses.replace(comp, u_sample_pairs=5_000)
+        together = u((small, name))
+        # the other as without the option (all 40,000 pairs)
+        assert np.array_equal(together[name.name], u((comp, name))[name.name])
+        assert not np.array_equal(together[comp.name], u((comp,))[comp.name])  # (fewer pairs: another sample)
+        assert np.allclose(together[comp.name], truth, rtol=0.5, atol=2e-3)
+        for larger in (40_000, 90_000):
+            assert np.array_equal(
+                u((dataclasses.replace(comp, u_sample_pairs=larger),))[comp.name], u((comp,))[comp.name]
+            )
+    # a level no drawn pair holds is floored at half of one of the comparison's own pairs: the fewer, the higher
+    ids = next(c for c in spec.scored_comparisons if c.name == "ids")
+    few, all_ = u((dataclasses.replace(ids, u_sample_pairs=2_000),)), u((ids,))
+    assert few["ids"].min() > all_["ids"].min()
+
+
+def test_a_comparisons_u_sample_pairs_is_read_from_the_spec():
+    from pipelines.match.spec import SpecError, parse_spec
+
+    raw = {
+        "match": {"id": "record_key"},
+        "blocking": [{"on": ["full_name"]}],
+        "compare": [{"column": "full_name", "preset": "name", "u_sample_pairs": 250_000}],
+    }
+    parsed = parse_spec(raw)
+    assert parsed.comparisons[0].u_sample_pairs == 250_000
+    assert "u_sample_pairs" not in repr(parsed.comparisons[0])  # (a saved model's spec fingerprint is kept)
+    raw["compare"][0]["u_sample_pairs"] = 0
+    with pytest.raises(SpecError, match="u_sample_pairs"):
+        parse_spec(raw)

@@ -154,28 +154,32 @@ def estimate_u(
     counted = [c for c in spec.scored_comparisons if exact.get(c.name) is None or exact[c.name].sampled]
     l, r = _tiny_pairs(n, candidates) if tiny else random_pairs(n, count, spec.seed)
     stratified = [c for c in counted if c.u_within and exact.get(c.name) is not None]  # (never on a tiny table)
-    within = {c.u_within for c in stratified}
-    half = count - count // 2
+    # each comparison on the first ``own[name]`` random pairs (a comparison's u_sample_pairs, else all of them)
+    own = {c.name: len(l) if tiny else min(count, c.u_sample_pairs or count) for c in counted}
     # per comparison: (pairs drawn in the part, how many pairs the part holds, its pairs' levels) per part
     parts: dict[str, list[tuple[int, int, pl.Series]]] = {}
-    plain = tuple(c for c in counted if c not in stratified)
-    if plain:
-        gamma = comparison_levels(work, l, r, plain, codes)
+    for size in sorted({own[c.name] for c in counted if c not in stratified}):
+        plain = tuple(c for c in counted if c not in stratified and own[c.name] == size)
+        gamma = comparison_levels(work, l[:size], r[:size], plain, codes)
         for comp in plain:
-            parts[comp.name] = [(len(l), n * (n - 1), gamma[comp.name])]
-    for index, column in enumerate(sorted(within)):
-        comps = tuple(c for c in stratified if c.u_within == column)
+            parts[comp.name] = [(size, n * (n - 1), gamma[comp.name])]
+    for index, column in enumerate(sorted({c.u_within for c in stratified})):
         code = codes.array(column).astype(np.int64)
-        agree_l, agree_r, agreeing = _pairs_within(code, count // 2, [spec.seed, index + 1])
-        outside = np.flatnonzero(~_agree(code, l[:half], r[:half]))
-        rest_l, rest_r = (side[:half].gather(pl.Series(outside, dtype=pl.UInt32)) for side in (l, r))
-        gamma = comparison_levels(work, rest_l, rest_r, comps, codes)
-        inside = comparison_levels(work, agree_l, agree_r, comps, codes) if len(agree_l) else None
-        for comp in comps:
-            # (the random pairs not agreeing on the column: uniform over the pairs not agreeing on it)
-            parts[comp.name] = [(len(outside), n * (n - 1) - agreeing, gamma[comp.name])]
-            if inside is not None:
-                parts[comp.name].append((len(agree_l), agreeing, inside[comp.name]))
+        for size in sorted({own[c.name] for c in stratified if c.u_within == column}, reverse=True):
+            comps = tuple(c for c in stratified if c.u_within == column and own[c.name] == size)
+            half = size - size // 2
+            # (the pairs within drawn as for the whole sample and cut: a smaller sample's are the first of them)
+            agree_l, agree_r, agreeing = _pairs_within(code, count // 2, [spec.seed, index + 1])
+            agree_l, agree_r = agree_l[: size // 2], agree_r[: size // 2]
+            outside = np.flatnonzero(~_agree(code, l[:half], r[:half]))
+            rest_l, rest_r = (side[:half].gather(pl.Series(outside, dtype=pl.UInt32)) for side in (l, r))
+            gamma = comparison_levels(work, rest_l, rest_r, comps, codes)
+            inside = comparison_levels(work, agree_l, agree_r, comps, codes) if len(agree_l) else None
+            for comp in comps:
+                # (the random pairs not agreeing on the column: uniform over the pairs not agreeing on it)
+                parts[comp.name] = [(len(outside), n * (n - 1) - agreeing, gamma[comp.name])]
+                if inside is not None:
+                    parts[comp.name].append((len(agree_l), agreeing, inside[comp.name]))
     u = {}
     for comp in spec.scored_comparisons:
         k = len(comp.levels) + 1
@@ -206,7 +210,8 @@ def estimate_u(
         else:  # (no random pair there: all "different")
             shares[k - 1] = rest
         # half a random pair among those the comparison is not missing on (as many as counting would have met)
-        u[comp.name] = np.maximum(shares, 0.5 / max(count * known.present / (n * (n - 1)), 1.0))
+        drawn = own.get(comp.name, count)
+        u[comp.name] = np.maximum(shares, 0.5 / max(drawn * known.present / (n * (n - 1)), 1.0))
         if spec.u_exact_floor == "table":  # the levels counted on every pair: at least half a pair of the table
             for level in known.levels:
                 u[comp.name][level] = max(shares[level], 0.5 / known.present)

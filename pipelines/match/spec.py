@@ -328,6 +328,15 @@ COMPARE_KEYS = {
         "pairs for it are drawn among the pairs agreeing on that column, half among all pairs, each half weighed "
         "by its exact share of the pairs (fewer pairs needed for the same noise)",
     ),
+    "u_sample_pairs": Key(
+        "int",
+        None,
+        "at most this many of u's random pairs for this comparison's levels counted on random pairs (the first of "
+        "the table's; default: all of them, [match] u_sample_pairs): for a costly comparison (a text similarity on "
+        "long values) whose sampled levels are common enough, or drawn partly among agreeing pairs (u_within), to "
+        "be known from fewer pairs",
+        ge=1,
+    ),
     "m_by": Key(
         "table",
         None,
@@ -480,6 +489,8 @@ class Comparison:
     # the column u's random pairs are partly drawn among the agreeing pairs of (``model.estimate_u``). Out of the repr
     # (the state's fingerprint): how u is counted when a model is fitted, not how a saved model scores
     u_within: str | None = field(default=None, repr=False)
+    # at most this many of u's random pairs for this comparison (``model.estimate_u``); out of the repr as u_within
+    u_sample_pairs: int | None = field(default=None, repr=False)
     # (another scored comparison, its level labels, "missing" for none): where the pair is at one of them, m is this
     # comparison's other m (``model.Model.m_by``). Out of the repr (a spec without it keeps its fingerprint):
     # ``state.spec_fingerprint`` adds it where set
@@ -739,6 +750,7 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
         tf_similar=values["tf_similar"],
         m_rules=values["m_rules"],
         u_within=values["u_within"],
+        u_sample_pairs=values["u_sample_pairs"],
         m_by=_m_by(values["m_by"], where),
     )
 
