@@ -168,9 +168,7 @@ def estimate_u(
         for size in sorted({own[c.name] for c in stratified if c.u_within == column}, reverse=True):
             comps = tuple(c for c in stratified if c.u_within == column and own[c.name] == size)
             half = size - size // 2
-            # (the pairs within drawn as for the whole sample and cut: a smaller sample's are the first of them)
-            agree_l, agree_r, agreeing = _pairs_within(code, count // 2, [spec.seed, index + 1])
-            agree_l, agree_r = agree_l[: size // 2], agree_r[: size // 2]
+            agree_l, agree_r, agreeing = _pairs_within(code, size // 2, [spec.seed, index + 1])
             outside = np.flatnonzero(~_agree(code, l[:half], r[:half]))
             rest_l, rest_r = (side[:half].gather(pl.Series(outside, dtype=pl.UInt32)) for side in (l, r))
             gamma = comparison_levels(work, rest_l, rest_r, comps, codes)
