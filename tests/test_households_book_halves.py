@@ -2,8 +2,9 @@
 
 At the 14M city (4,327,101 household records) 307 true pairs never became candidates, every one with a wrong digit
 in one record's book number: no head ID on one side (or a wrong one), and the head's name and size agreeing but in a
-capped block (``head_name_members``: a common name's block is paired along the book numbers, and a wrong first digit
-puts the two records far apart), or the registration date agreeing but the head's initials changed by a typo. The
+capped block (the rule ``head_name_members``, since removed: a common name's block was paired along the book
+numbers, and a wrong first digit put the two records far apart), or the registration date agreeing but the head's
+initials changed by a typo. The
 ``halves`` transform keys a value on its first half and on the rest: two book numbers one digit apart share one of
 them, so ``head_name_book_half`` (the same head) and ``registered_on_book_half`` (the same registration date) make
 those pairs candidates, in blocks of a few records.
