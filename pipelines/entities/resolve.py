@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.entities.versions import (
+    joined_on_distinct,
     not_in_newest,
     pairs_on_newest,
     previous_on_newest,
@@ -102,11 +103,15 @@ def resolve_entities(
         cannot_link_pairs=different,
         source=f"staged_{ENTITY_KINDS[kind]}",
     )
-    lineage = versions.matched.select("record_key", "source_id", "extract_date").join(
-        result.records.rename({"record_id": "record_key"}), on="record_key", how="left", maintain_order="left"
+    # (the matched records' keys are distinct, match checked them; without earlier versions the lineage holds them)
+    lineage = joined_on_distinct(
+        versions.matched.select("record_key", "source_id", "extract_date"),
+        result.records.rename({"record_id": "record_key"}),
+        "record_key",
     )
     lineage, entities = with_earlier_versions(lineage, result.entities, staged, versions)
-    lineage = with_presence(lineage, versions)  # is each source record in its source's newest extract?
+    # is each source record in its source's newest extract?
+    lineage = with_presence(lineage, versions, distinct=not versions.earlier.height)
     stats = {
         **result.stats,
         "earlier_versions": versions.earlier.height,

@@ -323,16 +323,37 @@ def with_earlier_versions(
     return lineage, entities
 
 
-def with_presence(lineage: pl.DataFrame, versions: Versions) -> pl.DataFrame:
+def with_presence(lineage: pl.DataFrame, versions: Versions, distinct: bool = False) -> pl.DataFrame:
     """The lineage with last_extract_date and in_newest_extract of each record (``Versions.presence``): whether its
-    source record is in its source's newest extract (a record deleted in the old system stays in its entity, marked)."""
+    source record is in its source's newest extract (a record deleted in the old system stays in its entity, marked).
+    ``distinct``: the lineage's record keys are known to be distinct (``joined_on_distinct``)."""
     if versions.presence is None:
         return lineage.with_columns(
             pl.col("extract_date").alias("last_extract_date"), pl.lit(None, pl.Boolean).alias("in_newest_extract")
         )
-    return lineage.drop("last_extract_date", "in_newest_extract", strict=False).join(
-        versions.presence, on="record_key", how="left", maintain_order="left"
+    kept = lineage.drop("last_extract_date", "in_newest_extract", strict=False)
+    if distinct:
+        return joined_on_distinct(kept, versions.presence, "record_key")
+    return kept.join(versions.presence, on="record_key", how="left", maintain_order="left")
+
+
+def joined_on_distinct(left: pl.DataFrame, right: pl.DataFrame, on: str) -> pl.DataFrame:
+    """``left.join(right, on=on, how="left", maintain_order="left")`` for a ``left`` whose keys are distinct (the
+    caller knows: the matched records', which the engine checked): where ``right``'s keys are ``left``'s row by row
+    (none missing, the same type, no other column name shared) each left row's one match is the right row beside it,
+    so its other columns are put beside ``left`` without a hash join (the engine's records and the presence come in
+    the matched records' order: 309,092 households' two joins 0.050 -> 0.003 CPU s); else that join."""
+    keys, theirs = left[on], right[on]
+    beside = (
+        left.height == right.height
+        and keys.dtype == theirs.dtype
+        and not (set(left.columns) & set(right.columns)) - {on}
+        and not keys.null_count()
+        and keys.equals(theirs)
     )
+    if beside:
+        return left.hstack(right.drop(on))
+    return left.join(right, on=on, how="left", maintain_order="left")
 
 
 def not_in_newest(lineage: pl.DataFrame) -> int:
