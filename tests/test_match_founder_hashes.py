@@ -4,6 +4,8 @@ are known, with and without a previous run's ids, and the engine's run the same 
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import polars as pl
 
@@ -112,3 +114,28 @@ def test_hashes_from_duckdb_as_an_arrow_table_are_each_founders_in_order(monkeyp
         assert entities._founder_ids(founders, "P", salt, threads=1).to_list() == want
         if not salt:
             assert record_hashes(founders, "P").to_list() == want
+
+
+def test_the_engine_starts_the_hashes_before_the_model_is_fitted(work, spec, monkeypatch):
+    # the pool's core hashes while this one fits and scores: the hashes have started before the fit returns
+    frame = work.select(pl.all().exclude("^_.*$"))
+    frame = frame.select(c for c in frame.columns if c in spec.input_columns | spec.optional_columns)
+    started = threading.Event()
+
+    def counted(record_ids, prefix):
+        started.set()
+        return record_hashes(record_ids, prefix)
+
+    seen = []
+    fit = engine.fit
+
+    def fitted(*args, **kwargs):
+        seen.append(started.wait(timeout=10))  # (not set once the pairs are scored: that is after the fit)
+        return fit(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "SMALL_HASH", 0)
+    monkeypatch.setattr(engine, "record_hashes", counted)
+    monkeypatch.setattr(engine, "fit", fitted)
+    plain = match(frame, spec, shards=1)
+    assert seen == [True]
+    assert plain.records["entity_id"].n_unique() < frame.height
