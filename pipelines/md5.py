@@ -16,13 +16,21 @@ import polars as pl
 SMALL_HASH = 200_000
 
 
-def md5_hex(values: pl.Series, head: str = "", length: int = 32, threads: int | None = None) -> pl.Series:
+def md5_hex(
+    values: pl.Series,
+    head: str = "",
+    length: int = 32,
+    threads: int | None = None,
+    in_python_under: int | None = None,
+) -> pl.Series:
     """Per value, in order: ``head`` + the first ``length`` hex digits of the MD5 of its UTF-8 text (``threads``:
-    DuckDB's, where it hashes; None: its default, every core). Values must not be null."""
+    DuckDB's, where it hashes; None: its default, every core). Values must not be null. Fewer than
+    ``in_python_under`` values (None: SMALL_HASH) are hashed in Python (holding the GIL throughout), more by DuckDB
+    (not holding it)."""
     text = values.cast(pl.String)
     if text.null_count():
         raise ValueError(f"md5_hex: {text.null_count()} null values (say what a missing value hashes as)")
-    if len(text) < SMALL_HASH:
+    if len(text) < (SMALL_HASH if in_python_under is None else in_python_under):
         return pl.Series([head + hashlib.md5(v.encode()).hexdigest()[:length] for v in text], dtype=pl.String)
     # The values go to DuckDB as a Parquet file: a frame handed over in memory is read through pyarrow.dataset, whose
     # first use imports pandas (1.5-2.5 CPU s in a run, for 0.3 s of hashing 1.2M values). The hashes come back as an

@@ -8,6 +8,7 @@ import threading
 
 import numpy as np
 import polars as pl
+import pytest
 
 import pipelines.match.engine as engine
 import pipelines.match.entities as entities
@@ -52,7 +53,7 @@ def test_the_engine_names_entities_from_hashes_worked_out_ahead_as_without(work,
         calls.append(len(record_ids))
         return record_hashes(record_ids, prefix)
 
-    monkeypatch.setattr(engine, "SMALL_HASH", 0)  # (a table this small is hashed where it is named)
+    monkeypatch.setattr(engine, "HASH_AHEAD", 0)  # (a table this small is hashed where it is named)
     monkeypatch.setattr(engine, "record_hashes", counted)
     ahead = match(frame, spec)
     assert calls == [frame.height]  # every record's hash, once
@@ -133,9 +134,29 @@ def test_the_engine_starts_the_hashes_before_the_model_is_fitted(work, spec, mon
         seen.append(started.wait(timeout=10))  # (not set once the pairs are scored: that is after the fit)
         return fit(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "SMALL_HASH", 0)
+    monkeypatch.setattr(engine, "HASH_AHEAD", 0)
     monkeypatch.setattr(engine, "record_hashes", counted)
     monkeypatch.setattr(engine, "fit", fitted)
     plain = match(frame, spec, shards=1)
     assert seen == [True]
     assert plain.records["entity_id"].n_unique() < frame.height
+
+
+def test_record_hashes_are_worked_out_by_duckdb_however_few(monkeypatch):
+    # worked out ahead beside a thread that tables the pairs: a Python loop would hold the GIL (md5.SMALL_HASH is for
+    # the founders hashed where the entities are named); the same hashes as Python's
+    import hashlib
+
+    ids = pl.Series([f"tax_1@2025-08-31#{k}" for k in range(300)])
+    want = [f"T-{hashlib.md5(v.encode()).hexdigest()[:16]}" for v in ids]
+
+    class NoPython:
+        @staticmethod
+        def md5(*args):
+            raise AssertionError("hashed in Python")
+
+    monkeypatch.setattr(md5, "hashlib", NoPython)
+    assert record_hashes(ids, "T").to_list() == want
+    with pytest.raises(AssertionError, match="hashed in Python"):  # (the founders' own: in Python under SMALL_HASH)
+        entities._founder_ids(ids, "T")
+    assert md5.md5_hex(ids, head="T-", length=16, in_python_under=0).to_list() == want

@@ -50,11 +50,15 @@ from pipelines.match.prepare import ROW, Prepared, derived_sources, precision_co
 from pipelines.match.shards import SHARD_PAIRS, ShardedPairs, give_back, shard_setting, spill_candidates
 from pipelines.match.spec import Comparison, MatchSpec
 from pipelines.match.state import FrozenModel, MatchState, verdicts
-from pipelines.md5 import SMALL_HASH
 
 log = logging.getLogger("wardbridge.match")
 
 DECISIONS = ("link", "review", "non_match", "refused")
+# from this many records every record's founder hash is worked out ahead (``_record_hashes_ahead``), by DuckDB: fewer
+# are hashed by ``assign_entity_ids`` once the clusters are known, only the founders, in Python. Hashed there in
+# Python (82k-85k records at 1M: businesses, taxpayers) the loop held the GIL while this thread tabled the pairs,
+# and each of its Polars calls waited for it (the pair table 0.004 s alone, 0.04 s beside it)
+HASH_AHEAD = 50_000
 
 
 class StepTimer:
@@ -1248,13 +1252,13 @@ def _record_hashes_ahead(
     pool: ThreadPoolExecutor, ids: pl.Series, spec: MatchSpec, previous: pl.DataFrame | None
 ) -> Future | None:
     """Every record's founder hash (a new entity's id is its founder's), started on ``pool``'s core while the other
-    clusters (one thread): not under SMALL_HASH records (quick where it is done) nor with a previous run's ids
+    clusters (one thread): not under HASH_AHEAD records (quick where it is done) nor with a previous run's ids
     (most entities keep theirs). Three alternated 1M pairs: fit to entities 2.48 / 2.64 / 2.25 -> 2.13 / 2.16 /
     2.15 s wall. Submitted before the model is fitted (after the work ``pool`` has for the fit and the score): it
     starts when that work is done, not once the pairs are scored (1M households, three alternated runs each: the
     entities step 0.14-0.16 -> 0.10-0.12 s; 1M people, six each: fit to entities 1.32-1.59, mean 1.47 -> 1.28-1.54,
     mean 1.41 s, the score slower by ~0.1 s and the entities faster by ~0.15)."""
-    if len(ids) >= SMALL_HASH and (previous is None or not previous.height):
+    if len(ids) >= HASH_AHEAD and (previous is None or not previous.height):
         return pool.submit(record_hashes, ids, spec.entity_prefix)
     return None
 

@@ -20,10 +20,15 @@ from pipelines.match.spec import MatchSpec
 from pipelines.md5 import md5_hex
 
 
-def _founder_ids(founders: pl.Series, prefix: str, salt: str = "", threads: int | None = None) -> pl.Series:
-    """``prefix``-MD5 ids of ``founders`` (``threads``: DuckDB's, where it hashes; None: its default, every core)."""
+def _founder_ids(
+    founders: pl.Series, prefix: str, salt: str = "", threads: int | None = None, in_python_under: int | None = None
+) -> pl.Series:
+    """``prefix``-MD5 ids of ``founders`` (``threads``: DuckDB's, where it hashes; None: its default, every core;
+    ``in_python_under``: ``md5_hex``'s)."""
     text = founders.cast(pl.String)  # (+ "" copies every id: 0.45 -> 0.36 CPU s at 1M)
-    return md5_hex(text + salt if salt else text, head=prefix + "-", length=16, threads=threads).rename("entity_id")
+    return md5_hex(
+        text + salt if salt else text, head=prefix + "-", length=16, threads=threads, in_python_under=in_python_under
+    ).rename("entity_id")
 
 
 def record_hashes(record_ids: pl.Series, prefix: str) -> pl.Series:
@@ -32,8 +37,10 @@ def record_hashes(record_ids: pl.Series, prefix: str) -> pl.Series:
     and clustering leave idle), so ``assign_entity_ids(hashed=...)`` only gathers the founders' (at 1M people most
     records found their own entity: 1.05M founders of 1.19M records)."""
     # (one core: the other fits and clusters meanwhile). In one chunk: DuckDB's Arrow result comes in batches of 1M
-    # rows, and the ids are gathered from it (a gather across chunks cost 0.021 CPU s for 1.19M ids, 0.006 from one)
-    return _founder_ids(record_ids, prefix, threads=1).rechunk()
+    # rows, and the ids are gathered from it (a gather across chunks cost 0.021 CPU s for 1.19M ids, 0.006 from one).
+    # By DuckDB however few (not under md5.SMALL_HASH in Python): a Python loop would hold the GIL while the other
+    # thread works, and that thread's every Polars call waits for it (the engine hashes ahead from HASH_AHEAD records)
+    return _founder_ids(record_ids, prefix, threads=1, in_python_under=0).rechunk()
 
 
 def assign_entity_ids(
