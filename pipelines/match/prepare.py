@@ -95,15 +95,8 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
             return expr.cast(pl.String).map_batches(_deletions, return_dtype=pl.List(pl.String))
         case "halves":  # a list: the first half (marked "<half>-") and the rest ("-<rest>"); missing when empty
             return expr.cast(pl.String).map_batches(_halves, return_dtype=pl.List(pl.String))
-        case "tax_base" | "tax_branch" | "tax_canonical":  # 10-digit MST, 13 = MST + branch suffix (check_tax_code)
-            digits = expr.cast(pl.String).str.replace_all(r"\D+", "")
-            length = digits.str.len_chars()
-            if name == "tax_base":  # missing when there is no digit: text that is no code shares no base
-                return pl.when(length == 13).then(digits.str.slice(0, 10)).when(length > 0).then(digits)
-            if name == "tax_canonical":  # "MST-000" is the MST itself (the head office), however it is written
-                head = (length == 13) & (digits.str.slice(10, 3) == "000")
-                return pl.when(head).then(digits.str.slice(0, 10)).when(length > 0).then(digits)
-            return pl.when(length == 13).then(digits.str.slice(10, 3)).when(length == 10).then(pl.lit("000"))
+        case "tax_base" | "tax_branch" | "tax_canonical":
+            return _tax_code(name, _digits(expr))
         case "old_district":  # the reference's units before 2025 (an island district is its own unit)
             from pipelines.reference import pre2025_units
 
@@ -118,6 +111,24 @@ def _transform(expr: pl.Expr, name: str) -> pl.Expr:
     raise SpecError(f"unknown transform {name!r} (choose from {TRANSFORMS})")
 
 
+def _digits(expr: pl.Expr) -> pl.Expr:
+    """The text's digits, the other characters left out."""
+    return expr.cast(pl.String).str.replace_all(r"\D+", "")
+
+
+def _tax_code(name: str, digits: pl.Expr) -> pl.Expr:
+    """``_transform``'s tax code transforms (tax_base, tax_branch, tax_canonical) of a text from its ``digits``
+    (``_digits``'): a 10-digit MST, 13 = MST + branch suffix (check_tax_code)."""
+    length = digits.str.len_chars()
+    if name == "tax_base":  # missing when there is no digit: text that is no code shares no base
+        return pl.when(length == 13).then(digits.str.slice(0, 10)).when(length > 0).then(digits)
+    if name == "tax_canonical":  # "MST-000" is the MST itself (the head office), however it is written
+        head = (length == 13) & (digits.str.slice(10, 3) == "000")
+        return pl.when(head).then(digits.str.slice(0, 10)).when(length > 0).then(digits)
+    return pl.when(length == 13).then(digits.str.slice(10, 3)).when(length == 10).then(pl.lit("000"))
+
+
+TAX_CODES = {"tax_base", "tax_branch", "tax_canonical"}
 ONE_WORD = {"first_token", "last_token"}  # a text of one word: split on spaces, so it holds none
 
 
@@ -274,10 +285,18 @@ def _add_steps(
     ``with_columns``. Where the first and the last word of a text are both asked for, the text is split once for
     both (the split is most of either's time: 192,300 full names at 1M people, 0.046 -> 0.023 CPU s), and its other
     word parts (``_word_part``) are made from those words; where a text's ``fold`` and ``fold_compact`` both are,
-    the compact one is the fold without its spaces (``_compact_of_fold``)."""
-    trimmed, added, parts = {}, [], []
+    the compact one is the fold without its spaces (``_compact_of_fold``). A tax code transform (TAX_CODES) reads
+    the text's digits from a column made first, once for all three (an expression of them wrote the digits again at
+    each of their four or five uses: 79,796 distinct business tax codes' three transforms 0.037 -> 0.008 CPU s, one
+    Polars thread)."""
+    trimmed, digits, added, parts = {}, {}, [], []
     for prefix in prefixes:
         parent = steps[prefix[:-1]]
+        if prefix[-1] in TAX_CODES:  # (the digits a column of their own, not worked out again at each use)
+            if f"_d{parent}" not in digits:
+                digits[f"_d{parent}"] = _digits(pl.col(parent)).alias(f"_d{parent}")
+            added.append(_tax_code(prefix[-1], pl.col(f"_d{parent}")).alias(steps[prefix]))
+            continue
         if prefix[-1] == "fold_compact" and (*prefix[:-1], "fold") in prefixes:
             parts.append(_compact_of_fold(pl.col(steps[(*prefix[:-1], "fold")])).alias(steps[prefix]))
             continue
@@ -294,6 +313,8 @@ def _add_steps(
         else:
             first, last = (pl.col(steps[end]) for end in ends)
             parts.append(_word_part(prefix[-1], pl.col(text), first, last).alias(steps[prefix]))
+    if digits:
+        values = values.with_columns(digits.values())
     if trimmed:
         values = values.with_columns(trimmed.values())
         values = values.with_columns(pl.col(text).str.split(" ").alias(f"_w{text[2:]}") for text in trimmed)
