@@ -219,7 +219,7 @@ def test_u_within_where_every_pair_agrees_on_the_column(spec):
 
 def test_a_comparisons_own_u_sample_pairs_counts_it_on_fewer_random_pairs(spec, work):
     """A comparison's ``u_sample_pairs`` counts its sampled levels on the first that many of the table's random
-    pairs (plain and ``u_within``): its u is another sample's, near the u of every pair, its floor half of one of
+    pairs (with ``u_within``, the first half of them and as many drawn within the column): its u is another sample's, near the u of every pair, its floor half of one of
     its own pairs; the other comparisons keep all the table's pairs, unchanged; as many as the table's or more: as
     if not set."""
     codes = ValueCodes(work, derived_sources(spec))

@@ -332,9 +332,10 @@ COMPARE_KEYS = {
         "int",
         None,
         "at most this many of u's random pairs for this comparison's levels counted on random pairs (the first of "
-        "the table's; default: all of them, [match] u_sample_pairs): for a costly comparison (a text similarity on "
-        "long values) whose sampled levels are common enough, or drawn partly among agreeing pairs (u_within), to "
-        "be known from fewer pairs",
+        "the table's; with u_within, the first half of them and the other half drawn within its column; default: "
+        "all of them, [match] u_sample_pairs): for a costly comparison (a text similarity on long values) whose "
+        "sampled levels are common enough, or drawn partly among agreeing pairs (u_within), to be known from fewer "
+        "pairs",
         ge=1,
     ),
     "m_by": Key(
