@@ -92,6 +92,18 @@ COLUMNS = [
 ]
 
 
+#: characters a fold must handle: letters, digits, punctuation runs, a combining mark, Vietnamese and other letters
+#: with diacritics, look-alikes (Kelvin sign), a multiplication sign
+MESSY_CHARACTERS = [*"aZ09 ,./-_:|\t", "\u0301", "Đ", "ễ", "Σ", "\u212a", "×", ", "]
+
+
+def messy_texts(seed: int, count: int, longest: int, extra: tuple[str, ...] = ()) -> list[str]:
+    """``count`` random texts of up to ``longest`` pieces of MESSY_CHARACTERS and ``extra`` (the same for a seed)."""
+    rnd = random.Random(seed)
+    alphabet = [*MESSY_CHARACTERS, *extra]
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, longest))) for _ in range(count)]
+
+
 def _strip(text: str) -> str:
     import unicodedata
 

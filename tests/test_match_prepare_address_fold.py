@@ -4,14 +4,13 @@ split (``_halves``); each falls back to the old way on values it cannot do, and 
 
 from __future__ import annotations
 
-import random
-
 import polars as pl
 from polars.testing import assert_series_equal
 
 import pipelines.match.prepare as prepare
 from pipelines.match.prepare import _folded_runs, _halves, _halves_expr, _runs_replaced, _runs_to_space
 from pipelines.text import strip_accents_series
+from tests.match_cases import messy_texts
 
 ADDRESSES = [
     "361 Hồng Bàng, Phường Chánh Nghĩa, Thành phố Thủ Dầu Một, BD",
@@ -41,9 +40,7 @@ def test_runs_replaced_equals_the_regular_expression_and_falls_back_on_other_run
 
 
 def test_folded_runs_of_addresses_takes_the_one_replacement_and_equals_the_two_steps(monkeypatch):
-    random.seed(7)
-    alphabet = [*"aZ09 ,./-_:|\t", "\u0301", "Đ", "ễ", "Σ", "\u212a", "×", ", ", ". ", " - "]
-    made = ["".join(random.choice(alphabet) for _ in range(random.randint(0, 10))) for _ in range(5_000)]
+    made = messy_texts(7, 5_000, 10, (". ", " - "))
     values = pl.Series("v", ADDRESSES * 100 + made, dtype=pl.String)
     expected = _two_steps(values)
     seen = []  # the values the two steps are run on: only those the one replacement cannot do

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import random
-
 import polars as pl
 
 import pipelines.match.prepare as prepare
 from pipelines.match.prepare import BLANK, _derived_values
 from pipelines.text import strip_accents_expr
+from tests.match_cases import messy_texts
 
 TEXTS = [
     "361 Hồng Bàng, Phường Chánh Nghĩa, Thành phố Thủ Dầu Một, BD",
@@ -39,9 +38,7 @@ def _plain(values: pl.Series) -> pl.DataFrame:
 
 
 def test_compact_of_the_fold_equals_the_plain_expression_and_folds_once(monkeypatch):
-    random.seed(11)
-    alphabet = [*"aZ09 ,./-_:|\t", "\u0301", "Đ", "ễ", "Σ", "\u212a", "×", ", ", "\u00a0", "\u3000"]
-    made = ["".join(random.choice(alphabet) for _ in range(random.randint(0, 12))) for _ in range(3_000)]
+    made = messy_texts(11, 3_000, 12, ("\u00a0", "\u3000"))
     values = pl.Series("v", TEXTS * 20 + made, dtype=pl.String)
     expected = _plain(values)
     transforms = []  # the transforms worked out on the text itself (not from another's column)
