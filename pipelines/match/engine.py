@@ -758,20 +758,9 @@ def _not_among(few: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     if not few.height:
         return few
     if pairs.height:
-        left = pairs["l"].to_numpy()
-        if bool((left[1:] >= left[:-1]).all()):
-            # pairs in order of their left record (candidate pairs, the kept ones): each of the few looked up among
-            # the pairs of its left record, found by binary search (every pair's packed key, two arrays of 8 bytes a
-            # pair, cost twice the CPU: 0.017 -> 0.008 s for 3.9M pairs)
-            few_l, few_r = few["l"].to_numpy(), few["r"].to_numpy()
-            lo = np.searchsorted(left, few_l, "left")
-            size = np.searchsorted(left, few_l, "right") - lo
-            if int(size.sum()) <= len(left):  # (the few's left records hold few pairs each)
-                owner = np.repeat(np.arange(len(few_l)), size)
-                at = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size - lo, size)
-                found = np.zeros(len(few_l), dtype=bool)
-                found[owner[pairs["r"].to_numpy()[at] == few_r[owner]]] = True
-                return few.filter(pl.Series(~found))
+        places = _places_among(few, pairs)
+        if places is not None:
+            return few.filter(pl.Series(places < 0))
     wanted = few.select(pair_key())["k"]
     if pairs.height:
         keys = _packed_keys(pairs)
@@ -782,6 +771,27 @@ def _not_among(few: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
             return few.filter(pl.Series(keys[at] != wanted.to_numpy()))
     found = pairs.select(pair_key()).filter(pl.col("k").is_in(wanted.implode()))["k"]
     return few.filter(~wanted.is_in(found.implode()))
+
+
+def _places_among(few: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray | None:
+    """Per row of ``few``, the row of ``pairs`` holding its (l, r), -1 where none does, for ``pairs`` in order of their
+    left record (candidate pairs, the kept ones): each of the few looked up among the pairs of its left record, found
+    by binary search (every pair's packed key, two arrays of 8 bytes a pair, cost twice the CPU: 0.017 -> 0.008 s for
+    3.9M pairs). None where ``pairs`` are not in that order, or the few's left records hold more pairs than it has."""
+    left = pairs["l"].to_numpy()
+    if not bool((left[1:] >= left[:-1]).all()):
+        return None
+    few_l, few_r = few["l"].to_numpy(), few["r"].to_numpy()
+    lo = np.searchsorted(left, few_l, "left")
+    size = np.searchsorted(left, few_l, "right") - lo
+    if int(size.sum()) > len(left):  # (the few's left records hold many pairs each)
+        return None
+    owner = np.repeat(np.arange(len(few_l)), size)  # each place looked at: its row of the few, and its row of pairs
+    at = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size - lo, size)
+    hit = pairs["r"].to_numpy()[at] == few_r[owner]
+    places = np.full(len(few_l), -1, dtype=np.int64)
+    places[owner[hit]] = at[hit]
+    return places
 
 
 def _packed_keys(pairs: pl.DataFrame) -> np.ndarray:
@@ -1297,20 +1307,10 @@ def _scored_or_rescored(
     pairs are; not in order, with a reviewed pair no rule proposed after them: all rescored)."""
     if not pairs.height or not scored.height:
         return rescore(pairs)
-    left = scored["l"].to_numpy()
-    if not bool((left[1:] >= left[:-1]).all()):
+    places = _places_among(pairs, scored)
+    if places is None or (places < 0).any():
         return rescore(pairs)
-    want_l, want_r = pairs["l"].to_numpy(), pairs["r"].to_numpy()
-    lo = np.searchsorted(left, want_l, "left")
-    size = np.searchsorted(left, want_l, "right") - lo
-    owner = np.repeat(np.arange(len(want_l)), size)  # each candidate place's pair, and the place in scored
-    place = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size - lo, size)
-    hit = scored["r"].to_numpy()[place] == want_r[owner]
-    at = np.full(len(want_l), -1, dtype=np.int64)
-    at[owner[hit]] = place[hit]
-    if (at < 0).any():
-        return rescore(pairs)
-    return scored.gather(pl.Series(at)).drop("rules")
+    return scored.gather(pl.Series(places)).drop("rules")
 
 
 def _with_inner_pairs(
