@@ -24,7 +24,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
 
-from pipelines.match.prepare import Prepared, precision_column, string_views
+from pipelines.match.prepare import BY_RECORD_SHARE, Prepared, precision_column, string_views
 from pipelines.match.spec import SIDE_KINDS, Comparison, Level, MatchSpec
 from pipelines.standardise import id_form_digits
 
@@ -404,6 +404,15 @@ class ValueCodes:
 
         def coded() -> tuple[np.ndarray, pl.Series]:
             values = self.work[column]
+            if column in self._built and self._nearly_distinct(self.sources[column]):
+                # one value per source code by construction, and prepare worked it out record by record (its source
+                # nearly all distinct: ``prepare.BY_RECORD_SHARE``): coded in the records' order, the same codes as
+                # through a record per source code (the same distinct values, numbered alike) without the gather
+                # that reads them in the source codes' order (the households' 309,092 folded addresses, 70 bytes
+                # each: 0.058 -> 0.03 CPU s)
+                self._via_source.add(column)
+                codes, by_code = _coded(values)
+                return _array(codes), by_code
             picked = self._picked(self.sources[column]) if column in self.sources else None
             through = None
             if picked is not None:  # (unchecked where prepare made the column one value per source code)
@@ -416,6 +425,12 @@ class ValueCodes:
             return _array(codes), by_code
 
         return self._once(self._codes, column, coded)
+
+    def _nearly_distinct(self, source: str) -> bool:
+        """Whether ``source``'s distinct values number at least ``prepare.BY_RECORD_SHARE`` of the records (as held
+        now: a source ``prepare`` coded, or one coded since)."""
+        held = self._codes.get(source)
+        return held is not None and len(held[1]) >= BY_RECORD_SHARE * self.work.height
 
     def _picked(self, source: str) -> tuple[pl.Series, pl.Series] | None:
         """A record of each ``source_codes`` code of ``source`` in use (any) and each record's code among those used,
