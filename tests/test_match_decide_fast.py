@@ -137,6 +137,43 @@ def test_golden_records_grouped_by_cluster_equal_those_grouped_by_entity_id():
     assert merged.height > 100 and merged["entity_id"].is_sorted()
 
 
+def test_golden_records_with_typed_recency_and_ties_equal_the_plain_ones():
+    """households.toml: a Date recency (sorted as one integer key), an integer field, min and most_frequent ties
+    (clusters whose values all agree win with their first record, the others are counted), nulls that never win, and
+    the input in several chunks (gathered from one)."""
+    spec = load_spec(REPO_ROOT / "mappings" / "match" / "households.toml")
+    rng = np.random.default_rng(11)
+    n = 4000
+    clusters = pl.Series(rng.integers(0, 1500, n).astype(np.uint32))
+    entity_ids = pl.Series([f"H-{(c * 7919) % 10007:05d}" for c in clusters.to_list()])
+
+    def pick(values: list, dtype=None) -> pl.Series:
+        return pl.Series([values[k] for k in rng.choice(len(values), n)], dtype=dtype)
+
+    days = [None, *(np.datetime64("2024-01-01") + np.arange(4)).astype(object)]
+    frame = pl.DataFrame(
+        {
+            "record_key": [f"r{i:05d}" for i in rng.permutation(n)],
+            "household_no": pick(["h1", "h2", None]),
+            "head_name": pick(["An", "Binh"]),  # (two values: many clusters agree throughout)
+            "head_personal_id": pick([None, None, "001"]),
+            "members": pick([3, 4, None], pl.Int32),
+            "registered_on": pick(days, pl.Date),
+            "address": pick(["a", "b", None]),
+            "old_uid": pick(["pre2025:1", None]),
+            "new_uid": pick(["u1", "u2", None]),
+            "extract_date": pick(days, pl.Date),  # ties and nulls (nulls last)
+        }
+    )
+    chunked = pl.concat([frame.head(1000), frame.slice(1000)], rechunk=False)
+    assert chunked.n_chunks() == 2
+    plain = _plain_golden(frame, entity_ids, spec)
+    assert_frame_equal(golden_records(chunked, entity_ids, spec, clusters), plain)
+    assert_frame_equal(golden_records(frame, entity_ids, spec), plain)
+    merged = plain.filter(pl.col("record_count") > 1)
+    assert merged.height > 500 and merged["members"].dtype == pl.Int32 and merged["address"].null_count() > 0
+
+
 def test_the_review_queue_shows_the_queued_records_fields_from_a_table_of_many():
     work = pl.DataFrame(
         {
