@@ -53,7 +53,14 @@ def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
     if not edges.height:
         return pl.Series("c", labels)
     ends = np.concatenate([edges[L].to_numpy(), edges[R].to_numpy()])
-    nodes, inverse = np.unique(ends, return_inverse=True)
+    # the rows touched, numbered densely in row order (np.unique's, by a table of the n rows, not a sort of the ends:
+    # 3M random ends of 2M rows 0.256 -> 0.046 CPU s)
+    touched = np.zeros(n, dtype=bool)
+    touched[ends] = True
+    nodes = np.flatnonzero(touched)
+    number = np.zeros(n, dtype=np.int64)
+    number[nodes] = np.arange(len(nodes))
+    inverse = number[ends]
     a, b = inverse[: edges.height], inverse[edges.height :]
     parent = np.arange(len(nodes), dtype=np.int64)
     while True:
