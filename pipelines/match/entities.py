@@ -337,19 +337,31 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     }
     singles = data.select(fields).filter(alone)  # (a filter: no gather across chunks)
     order = merged.by_recency(data[recency]) if latest else None
-    joined = []
+    joined, winners = [], {}
+    # the most frequent fields' values of the merged records (and their recency) gathered once, side by side
+    frequent = [
+        c
+        for c in fields
+        if spec.survivorship[c] == "most_frequent" and c not in dated and c not in latest and _exact(data.schema[c])
+    ]
+    read = list(dict.fromkeys([*frequent, *([recency] if recency and frequent else [])]))  # (the recency may be one)
+    by_row = data.select(read).gather(pl.Series(merged.rows))
     for column in fields:
         rule = spec.survivorship[column]
         if column in latest:
-            won = merged.first_present(data[column], order)
-        elif rule == "most_frequent" and column not in dated and _exact(data.schema[column]):
-            won = merged.most_frequent(data[column], data[recency] if recency else None)
-        else:
-            if column not in follows:
-                joined.append(column)
-            continue
-        at = pl.Series(won, dtype=pl.Int64).cast(pl.UInt32, strict=False)  # (-1, no winner: null)
-        golden[column] = pl.concat([data[column].gather(at), singles[column]])
+            winners[column] = merged.first_present(data[column], order)
+        elif column in frequent:
+            winners[column] = merged.most_frequent(by_row[column], by_row[recency] if recency else None)
+        elif column not in follows:
+            joined.append(column)
+    # the fields whose winners are the same rows (the most recent of those never null) gathered together
+    by_rows: dict[int, list[str]] = {}
+    for column, won in winners.items():
+        by_rows.setdefault(id(won), []).append(column)
+    for columns in by_rows.values():
+        at = pl.Series(winners[columns[0]], dtype=pl.Int64).cast(pl.UInt32, strict=False)  # (-1, no winner: null)
+        got = data.select(columns).gather(at)
+        golden.update((column, pl.concat([got[column], singles[column]])) for column in columns)
     if joined:  # (the other rules, and the dates known to different precisions, by _survive and a join)
         read = [*joined, *(dated[c] for c in joined if c in dated), *([recency] if recency else [])]
         multi = (
@@ -397,7 +409,9 @@ class _Merged:
         self.first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=np.int64)
         self.sizes = np.diff(np.r_[self.first, len(g)])
         self.cluster = g[self.first]
-        self.group = np.repeat(np.arange(len(self.first), dtype=np.uint32), self.sizes)
+        # (intp: numpy indexes by it without a conversion)
+        self.group = np.repeat(np.arange(len(self.first), dtype=np.intp), self.sizes)
+        self._first_in: dict[int, np.ndarray] = {}
 
     def by_recency(self, recency: pl.Series) -> np.ndarray:
         """Places in ``rows`` sorted by cluster, then by ``recency`` descending (nulls last), then input order."""
@@ -412,6 +426,10 @@ class _Merged:
     def first_present(self, values: pl.Series, order: np.ndarray) -> np.ndarray:
         """Per merged cluster, the row of its first record in ``order`` (``by_recency``) whose value is not null;
         -1 for none."""
+        if not values.null_count():  # (each cluster's first in order: one array for every such field)
+            if id(order) not in self._first_in:
+                self._first_in[id(order)] = self.rows[order][self.first]
+            return self._first_in[id(order)]
         at = self.rows[order]  # (in order's places, the clusters' places are as in rows: order sorts by them first)
         present = values.is_not_null().to_numpy()[at]
         return self._firsts(at[present], self.group[present])
@@ -419,13 +437,19 @@ class _Merged:
     def most_frequent(self, values: pl.Series, recency: pl.Series | None) -> np.ndarray:
         """Per merged cluster, a row holding its most frequent value (``_survive``'s most_frequent; -1 for none): a
         cluster whose values are all alike (taxpayers at 1M: 21.4k of 24.6k merged ones by name, all by office)
-        wins with its first; only the others' records are counted."""
-        present = values.is_not_null().to_numpy()[self.rows]
-        at, place = self.rows[present], self.group[present]
+        wins with its first; only the others' records are counted. ``values`` and ``recency``: the merged records'
+        (``rows``'), in order."""
+        if values.null_count():
+            present = values.is_not_null()
+            where = np.flatnonzero(present.to_numpy())
+            got = values.filter(present)
+        else:
+            where, got = None, values
+        at = self.rows if where is None else self.rows[where]
+        place = self.group if where is None else self.group[where]
         won = self._firsts(at, place)
         if len(at) < 2:
             return won
-        got = values.gather(at)
         differs = (got.slice(1) != got.slice(0, len(got) - 1)).to_numpy() & (place[1:] == place[:-1])
         if not differs.any():
             return won
@@ -437,7 +461,11 @@ class _Merged:
                 "_k": place[counted],
                 "_order": pl.Series(at[counted], dtype=pl.UInt32),
                 "_v": got.filter(pl.Series(counted)),
-                **({"_r": recency.gather(at[counted])} if recency is not None else {}),
+                **(
+                    {"_r": recency.gather(np.flatnonzero(counted) if where is None else where[counted])}
+                    if recency is not None
+                    else {}
+                ),
             }
         )
         ranked = _most_frequent(base, "_k", "_v", "_r" if recency is not None else None)
