@@ -174,6 +174,19 @@ def test_golden_records_with_typed_recency_and_ties_equal_the_plain_ones():
     assert merged.height > 500 and merged["members"].dtype == pl.Int32 and merged["address"].null_count() > 0
 
 
+def test_golden_records_without_survivorship_fields_are_counts_and_ids():
+    # a spec without [survivorship]: no field to pick, the golden records' counts and ids only (a frame of no columns
+    # has no rows: nothing of it is filtered by the records)
+    spec = replace(SPEC, survivorship={})
+    clusters = pl.Series(np.array([0, 1, 1, 2, 2, 2, 3], dtype=np.uint32))
+    frame = pl.DataFrame({"record_key": [f"r{i}" for i in range(7)]})
+    entity_ids = pl.Series([f"P-{c}" for c in clusters.to_list()])
+    golden = golden_records(frame, entity_ids, spec, clusters)
+    assert golden.columns == ["entity_id", "record_count", "record_ids"]
+    assert_frame_equal(golden, _plain_golden(frame, entity_ids, spec))
+    assert golden["record_count"].to_list() == [2, 3, 1, 1]
+
+
 def test_the_review_queue_shows_the_queued_records_fields_from_a_table_of_many():
     work = pl.DataFrame(
         {

@@ -335,7 +335,8 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
             ]
         ),
     }
-    singles = data.select(fields).filter(alone)  # (a filter: no gather across chunks)
+    # (a filter: no gather across chunks; without fields none, a frame of no columns has no rows to filter)
+    singles = data.select(fields).filter(alone) if fields else None
     order = merged.by_recency(data[recency]) if latest else None
     joined, winners = [], {}
     # the most frequent fields' values of the merged records (and their recency) gathered once, side by side
@@ -345,7 +346,7 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
         if spec.survivorship[c] == "most_frequent" and c not in dated and c not in latest and _exact(data.schema[c])
     ]
     read = list(dict.fromkeys([*frequent, *([recency] if recency and frequent else [])]))  # (the recency may be one)
-    by_row = data.select(read).gather(pl.Series(merged.rows))
+    by_row = data.select(read).gather(pl.Series(merged.rows)) if read else None
     for column in fields:
         rule = spec.survivorship[column]
         if column in latest:
