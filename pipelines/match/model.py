@@ -96,8 +96,10 @@ def random_pairs(n: int, count: int, seed: int) -> tuple[pl.Series, pl.Series]:
     count = int(min(count, n * (n - 1) // 2))
     l = rng.integers(0, n, size=count, dtype=np.int64)
     r = rng.integers(0, n - 1, size=count, dtype=np.int64)
-    r = np.where(r >= l, r + 1, r)  # never a record with itself
-    return pl.Series("l", l, dtype=pl.UInt32), pl.Series("r", r, dtype=pl.UInt32)
+    r += r >= l  # never a record with itself
+    # (as UInt32 in numpy, then handed to Polars: the same numbers, a quarter of Polars' cast from Int64 and of
+    # numpy's where: the households' 1M pairs 0.035 -> 0.014 CPU s)
+    return pl.Series("l", l.astype(np.uint32)), pl.Series("r", r.astype(np.uint32))
 
 
 def u_pair_count(records: int, spec: MatchSpec) -> int:
@@ -170,7 +172,7 @@ def estimate_u(
             half = size - size // 2
             agree_l, agree_r, agreeing = _pairs_within(code, size // 2, [spec.seed, index + 1])
             outside = np.flatnonzero(~_agree(code, l[:half], r[:half]))
-            rest_l, rest_r = (side[:half].gather(pl.Series(outside, dtype=pl.UInt32)) for side in (l, r))
+            rest_l, rest_r = (side[:half].gather(pl.Series(outside.astype(np.uint32))) for side in (l, r))
             gamma = comparison_levels(work, rest_l, rest_r, comps, codes)
             inside = comparison_levels(work, agree_l, agree_r, comps, codes) if len(agree_l) else None
             for comp in comps:
@@ -250,8 +252,8 @@ def _pairs_within(code: np.ndarray, count: int, seed: list[int]) -> tuple[pl.Ser
     right += right >= left  # one of the code's other records
     first = starts[used[own]]
     return (
-        pl.Series("l", order[first + left], dtype=pl.UInt32),
-        pl.Series("r", order[first + right], dtype=pl.UInt32),
+        pl.Series("l", order[first + left].astype(np.uint32)),
+        pl.Series("r", order[first + right].astype(np.uint32)),
         agreeing,
     )
 
