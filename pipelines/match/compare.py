@@ -1037,9 +1037,11 @@ class _PairColumns:
             # lists cost as much as the scorer)
             strings = self.value_codes.strings(column, space)
             scorer, kwargs = _SCORERS[kind]
+            # (the gathered arrays of strings themselves: rapidfuzz reads any sequence, and a list of each cost a
+            # tenth of the scorer's time more: u's 125k folded addresses' ratio 0.080 -> 0.073 CPU s)
             values[maybe] = process.cpdist(
-                strings[a].tolist(),
-                strings[b].tolist(),
+                strings[a],
+                strings[b],
                 scorer=scorer,
                 scorer_kwargs=kwargs,
                 score_cutoff=cutoff,
@@ -1263,8 +1265,8 @@ def _words_missing_typo_coded(
     pair = (np.repeat(word, per_row).astype(np.uint64) << np.uint64(32)) | long[rows][longs].astype(np.uint64)
     distinct, inverse = np.unique(pair, return_inverse=True)
     distance = process.cpdist(
-        strings[(distinct >> np.uint64(32)).astype(np.int64) - 1].tolist(),
-        strings[(distinct & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1].tolist(),
+        strings[(distinct >> np.uint64(32)).astype(np.int64) - 1],
+        strings[(distinct & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1],
         scorer=Levenshtein.distance,
         score_cutoff=1,
         workers=-1,
