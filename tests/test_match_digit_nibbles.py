@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.match.compare import ValueCodes, _nibbles_apart, _PairColumns, comparison_levels
-from pipelines.match.spec import Comparison, Level
+from pipelines.match.spec import Comparison, _preset_levels
 
 
 def _ids(rnd: np.random.Generator, n: int) -> list[str | None]:
@@ -87,15 +87,7 @@ def test_ids_of_up_to_15_digits_are_counted_on_words_keyed_by_their_length():
     assert want[:4] == [16, 0, 16, 16] and {1, 2, 3, 4} <= set(want)
     assert any(ids[i] is None and ids[j] is None for i, j in zip(l, r, strict=True))  # (both missing: 16)
     # the one_digit levels read the distance alone there: the same levels as the lengths and the distance
-    comp = Comparison(
-        name="id",
-        columns=("id",),
-        levels=(
-            Level("exact", "exact"),
-            Level("one_digit", "one_digit_off", distance=1),
-            Level("one_digit", "two_digits_off", distance=2),
-        ),
-    )
+    comp = Comparison(name="id", columns=("id",), levels=_preset_levels("id", ("id",), "test")[0])  # (the ID preset)
     levels = comparison_levels(work, pl.Series(l, dtype=pl.UInt32), pl.Series(r, dtype=pl.UInt32), (comp,), codes)
     expected = [
         None if ids[i] is None or ids[j] is None else 0 if d == 0 else 1 if d == 1 else 2 if d == 2 else 3
