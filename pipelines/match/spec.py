@@ -243,6 +243,15 @@ MATCH_KEYS = {
         "log2(2 m u_sample_pairs) bits)",
         choices=("sample", "table"),
     ),
+    "prior_from": Key(
+        "choice",
+        "candidates",
+        "the prior where no pair of trained rules allows capture-recapture: EM's share of matches among the candidate "
+        "pairs, scaled to all pairs (candidates), or the number of matches E that equals the candidate pairs' summed "
+        "posteriors at the prior E / all pairs (all_pairs: the pairs blocking proposes that clearly differ add nothing "
+        "to it, so it does not move with how many of them there are)",
+        choices=("candidates", "all_pairs"),
+    ),
     "seed": Key("int", 42, "seed of the random pairs", ge=0),
     "em_iterations": Key("int", 500, "most expectation-maximisation iterations (per blocking rule)", ge=1),
     "em_prior_pairs": Key(
@@ -537,6 +546,7 @@ class MatchSpec:
     u_min_pairs: int = MATCH_KEYS["u_min_pairs"].default
     # out of the repr: state.spec_fingerprint adds it when not the default (specs without it keep their fingerprint)
     u_exact_floor: str = field(default=MATCH_KEYS["u_exact_floor"].default, repr=False)
+    prior_from: str = field(default=MATCH_KEYS["prior_from"].default, repr=False)  # (likewise)
     seed: int = MATCH_KEYS["seed"].default
     em_iterations: int = MATCH_KEYS["em_iterations"].default
     em_prior_pairs: float = MATCH_KEYS["em_prior_pairs"].default
@@ -904,6 +914,7 @@ def parse_spec(raw: dict) -> MatchSpec:
         u_pairs_per_record=top["u_pairs_per_record"],
         u_min_pairs=top["u_min_pairs"],
         u_exact_floor=top["u_exact_floor"],
+        prior_from=top["prior_from"],
         seed=top["seed"],
         em_iterations=top["em_iterations"],
         em_prior_pairs=top["em_prior_pairs"],

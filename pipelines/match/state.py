@@ -50,13 +50,15 @@ class StateError(ValueError):
 
 def spec_fingerprint(spec: MatchSpec) -> str:
     """16 hex digits of SHA-256 over the parsed spec (every key, defaults included; ``ambiguity_threshold`` only when
-    set and ``u_exact_floor`` only when not the default, so a spec without them keeps the fingerprint it had before
-    the keys existed)."""
+    set and ``u_exact_floor`` and ``prior_from`` only when not the default, so a spec without them keeps the
+    fingerprint it had before the keys existed)."""
     text = repr(spec)
     if spec.ambiguity_threshold is not None:
         text += f" ambiguity_threshold={spec.ambiguity_threshold!r}"
     if spec.u_exact_floor != "sample":
         text += f" u_exact_floor={spec.u_exact_floor!r}"
+    if spec.prior_from != "candidates":
+        text += f" prior_from={spec.prior_from!r}"
     for comp in spec.comparisons:  # (out of a comparison's repr: a spec without it keeps its fingerprint)
         if comp.m_by is not None:
             text += f" {comp.name}.m_by={comp.m_by!r}"
