@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.match.model import _em, matches_among_all_pairs
+from pipelines.match.model import _em, _log_likelihoods, matches_among_all_pairs
 from pipelines.match.spec import parse_spec
 from pipelines.match.state import spec_fingerprint
 
@@ -26,8 +26,9 @@ def _counts(clear: float) -> np.ndarray:
 
 
 def test_matches_among_all_pairs_do_not_move_with_clear_non_matches():
-    few = matches_among_all_pairs(PATTERNS, _counts(1_000), NAMES, M, U, ALL_PAIRS, start=10.0)
-    many = matches_among_all_pairs(PATTERNS, _counts(100_000), NAMES, M, U, ALL_PAIRS, start=10.0)
+    log_m, log_u = _log_likelihoods(PATTERNS, NAMES, M, U)
+    few = matches_among_all_pairs(log_m - log_u, _counts(1_000), ALL_PAIRS, start=10.0)
+    many = matches_among_all_pairs(log_m - log_u, _counts(100_000), ALL_PAIRS, start=10.0)
     assert 1000 < few < 1300  # (the 1,000 agreeing on both; a near name beside the same ID is likelier a match)
     assert abs(many - few) < 0.001 * few
 

@@ -1088,30 +1088,22 @@ def estimate_m(
         patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m, fixed_posterior=fixed, blocks=em.blocks
     )
     if spec.prior_from == "all_pairs" and all_pairs and counts.sum():
-        found_pairs = matches_among_all_pairs(patterns, counts, all_names, m, u, all_pairs, fixed, lam * counts.sum())
+        log_m, log_u = _log_likelihoods(patterns, all_names, m, u)
+        found_pairs = matches_among_all_pairs(log_m - log_u, counts, all_pairs, fixed, lam * counts.sum())
         lam = float(np.clip(found_pairs / counts.sum(), 1e-9, 1 - 1e-9))
     return m, lam, iterations, converged, per_rule, source
 
 
 def matches_among_all_pairs(
-    patterns: np.ndarray,
-    counts: np.ndarray,
-    names: list[str],
-    m: dict[str, np.ndarray],
-    u: dict[str, np.ndarray],
-    all_pairs: float,
-    fixed: np.ndarray | None = None,
-    start: float = 1.0,
+    evidence: np.ndarray, counts: np.ndarray, all_pairs: float, fixed: np.ndarray | None = None, start: float = 1.0
 ) -> float:
-    """How many of the table's ``all_pairs`` pairs are matches: E, the sum of the candidate pairs' posteriors (their
-    ``patterns`` and ``counts``; ``fixed``: a labelled pattern's posterior, NaN where free) at the prior E /
-    ``all_pairs``, found by iterating from ``start``. u is a random pair's, so the posterior's prior is a random pair's
-    chance of matching: EM's share among the candidates in its place (their prior, not a random pair's) makes every
-    uncertain pair likelier, the more so the fewer clear non-matches blocking proposes beside them. Here a pair that
-    clearly differs adds nothing to E: businesses at 1M, 2,794 for 2,594 true pairs (EM's share: 6,099); taxpayers
-    41,330 for 41,456 (45,552)."""
-    log_m, log_u = _log_likelihoods(patterns, names, m, u)
-    evidence = log_m - log_u
+    """How many of the table's ``all_pairs`` pairs are matches: E, the sum of the candidate pairs' posteriors (per
+    pattern its ``evidence``, log m - log u, and its ``counts``; ``fixed``: a labelled pattern's posterior, NaN where
+    free) at the prior E / ``all_pairs``, found by iterating from ``start``. u is a random pair's, so the posterior's
+    prior is a random pair's chance of matching: EM's share among the candidates in its place (their prior, not a
+    random pair's) makes every uncertain pair likelier, the more so the fewer clear non-matches blocking proposes
+    beside them. Here a pair that clearly differs adds nothing to E: businesses at 1M, 2,794 for 2,594 true pairs
+    (EM's share: 6,099); taxpayers 41,330 for 41,456 (45,552)."""
     found = max(start, 1.0)
     for _ in range(EM_PRIOR_STEPS):
         prior = min(found / all_pairs, 0.5)
