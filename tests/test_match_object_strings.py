@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-import pipelines.match.compare as compare
 from pipelines.match.compare import ValueCodes, _object_strings
 
 
@@ -34,4 +33,3 @@ def test_value_codes_strings_and_words_are_each_codes_value():
     assert words.dtype == object
     split = [[words[w - 1] for w in row if w] for row in matrix]
     assert [" ".join(ws) for ws in split] == codes.values("name").to_list()
-    assert compare._object_strings is _object_strings

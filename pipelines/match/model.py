@@ -1635,7 +1635,7 @@ def fit(
     ``rules``, ``labelled`` and ``candidates`` are then not read (``u`` must be given: a table that is not tiny)."""
     u, n_random = estimate_u(work, spec, codes, candidates) if u is None else u
     chance = chance_pairs(work, spec, codes)
-    everyone = work.height * (work.height - 1) / 2  # (the table's pairs, as the prior below counts them)
+    all_pairs = work.height * (work.height - 1) / 2  # (the table's pairs: the prior below is a share of them)
     m_by_from: dict[str, str] = {}
     if table is None:
         label = label_posteriors(candidates, labelled)
@@ -1643,13 +1643,22 @@ def fit(
         # the rules of every pair cost 0.02 CPU s at 1M people)
         made = _pattern_table(gamma.select(c.name for c in spec.scored_comparisons), rules, label)
         m, lam, iterations, converged, per_rule, m_source = estimate_m(
-            gamma, rules, spec, u, candidates, label, table=made, chance=chance, m_by_from=m_by_from, all_pairs=everyone
+            gamma,
+            rules,
+            spec,
+            u,
+            candidates,
+            label,
+            table=made,
+            chance=chance,
+            m_by_from=m_by_from,
+            all_pairs=all_pairs,
         )
         labelled_in_em, n_pairs = label is not None, gamma.height
         by_rules = made.group_by(RULES).agg(pl.col(PAIRS).sum())
     else:
         m, lam, iterations, converged, per_rule, m_source = estimate_m(
-            gamma, rules, spec, u, table=table, chance=chance, m_by_from=m_by_from, all_pairs=everyone
+            gamma, rules, spec, u, table=table, chance=chance, m_by_from=m_by_from, all_pairs=all_pairs
         )
         labelled_in_em = LABEL in table.columns and table[LABEL].null_count() < table.height
         n_pairs = int(table[PAIRS].sum())
@@ -1662,7 +1671,6 @@ def fit(
             size = len(comp.levels) + 1
             m[comp.name], m_by[comp.name] = m[comp.name][:size], m[comp.name][size:]
             m_when[comp.name] = m_by_when(comp)
-    all_pairs = everyone
     prior_em = min(max(lam * n_pairs / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
     true_pairs, from_rules = true_pairs_estimate(by_rules, spec, per_rule)
     # the prior from the matches capture-recapture counts; EM's share of matches among the candidates only where no
