@@ -53,8 +53,7 @@ def _run(
 ) -> tuple[pl.DataFrame, Prepared, dict[str, tuple[np.ndarray, pl.Series]], list[str]]:
     """prepare's table and hand-over with ``BY_RECORD_SHARE`` at ``share``, the value codes of COLUMNS, and the columns
     ``compare._through`` coded (each call's)."""
-    monkeypatch.setattr(prepare, "BY_RECORD_SHARE", share)
-    monkeypatch.setattr(compare, "BY_RECORD_SHARE", share)
+    monkeypatch.setattr(prepare, "BY_RECORD_SHARE", share)  # (the one decision: ValueCodes reads prepare's)
     spec = load_spec(SPEC)
     prepared = Prepared()
     work = prepare.prepare(_households(), spec, prepared=prepared)
@@ -79,6 +78,7 @@ def test_nearly_distinct_sources_give_the_same_table_and_codes_by_record(monkeyp
     plain_work, plain_prepared, plain, plain_seen = _run(monkeypatch, 2.0)
     assert_frame_equal(work, plain_work)
     assert set(prepared.codes) == set(plain_prepared.codes) == {"address", "head_name", "household_no"}
+    assert prepared.by_record == {"address", "household_no"} and plain_prepared.by_record == set()
     for source, (source_codes, by_code) in prepared.codes.items():
         assert source_codes.equals(plain_prepared.codes[source][0]), source
         assert by_code.equals(plain_prepared.codes[source][1]), source
@@ -94,8 +94,9 @@ def test_nearly_distinct_sources_give_the_same_table_and_codes_by_record(monkeyp
 
 
 def test_every_source_by_record_gives_the_same_table(monkeypatch):
-    work, _, codes, seen = _run(monkeypatch, 0.0)
+    work, prepared, codes, seen = _run(monkeypatch, 0.0)
     plain_work, _, plain, _ = _run(monkeypatch, 2.0)
+    assert prepared.by_record == set(prepared.codes)
     assert_frame_equal(work, plain_work)
     for column in COLUMNS:
         assert np.array_equal(codes[column][0], plain[column][0]), column

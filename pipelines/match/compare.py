@@ -24,7 +24,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming, JaroWinkler, Levenshtein
 
-from pipelines.match.prepare import BY_RECORD_SHARE, Prepared, precision_column, string_views
+from pipelines.match.prepare import Prepared, precision_column, string_views
 from pipelines.match.spec import SIDE_KINDS, Comparison, Level, MatchSpec
 from pipelines.standardise import id_form_digits
 
@@ -63,6 +63,9 @@ class ValueCodes:
         given = prepared is not None and prepared.work is work
         # derived columns one value per source code by construction (prepare gathered them by the source's codes)
         self._built = {c for c, s in prepared.derived.items() if self.sources.get(c) == s} if given else set()
+        # ... and of those, the ones prepare worked out record by record (in the records' order: their source nearly
+        # all distinct, ``prepare.BY_RECORD_SHARE``)
+        self._by_record = {c for c in self._built if self.sources[c] in prepared.by_record} if given else set()
         # each column's codes are held once, as a numpy array with 0 for a missing value (``array``); ``get``'s Series
         # with nulls is made from it when asked for (a Series held beside the array took 4 more bytes a record and
         # column: some 1.6 GB at 14M people)
@@ -420,7 +423,7 @@ class ValueCodes:
 
         def coded() -> tuple[np.ndarray, pl.Series]:
             values = self.work[column]
-            if column in self._built and self._nearly_distinct(self.sources[column]):
+            if column in self._by_record:
                 # one value per source code by construction, and prepare worked it out record by record (its source
                 # nearly all distinct: ``prepare.BY_RECORD_SHARE``): coded in the records' order, the same codes as
                 # through a record per source code (the same distinct values, numbered alike) without the gather
@@ -441,12 +444,6 @@ class ValueCodes:
             return _array(codes), by_code
 
         return self._once(self._codes, column, coded)
-
-    def _nearly_distinct(self, source: str) -> bool:
-        """Whether ``source``'s distinct values number at least ``prepare.BY_RECORD_SHARE`` of the records (as held
-        now: a source ``prepare`` coded, or one coded since)."""
-        held = self._codes.get(source)
-        return held is not None and len(held[1]) >= BY_RECORD_SHARE * self.work.height
 
     def _picked(self, source: str) -> tuple[pl.Series, pl.Series] | None:
         """A record of each ``source_codes`` code of ``source`` in use (any) and each record's code among those used,

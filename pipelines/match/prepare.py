@@ -330,7 +330,7 @@ def _add_steps(
 
 def _derived_values(
     frame: pl.DataFrame, source: str, outputs: dict[str, tuple[str, ...]]
-) -> tuple[pl.DataFrame, tuple[pl.Series, pl.Series]]:
+) -> tuple[pl.DataFrame, tuple[pl.Series, pl.Series], bool]:
     """The wanted columns derived from one source column, per record of ``frame`` (its order), worked out on the
     distinct source values: transform chains share their common prefix, and the steps of one depth are one
     ``with_columns`` (Polars works them out side by side, ``_add_steps``). Also the source's value codes
@@ -384,7 +384,7 @@ def _derived_values(
     if not by_record:  # (code 0: the missing value)
         done = done.rechunk().select(pl.all().gather(pl.Series(code)))
     added = done
-    return added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded
+    return added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded, by_record
 
 
 def _blank_as_missing(values: pl.Series) -> pl.Series:
@@ -413,6 +413,7 @@ class Prepared:
     work: pl.DataFrame | None = None
     codes: dict[str, tuple[pl.Series, pl.Series]] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)
+    by_record: set[str] = field(default_factory=set)  # sources transformed record by record (BY_RECORD_SHARE)
 
 
 def _derive_columns(
@@ -443,13 +444,15 @@ def _derive_columns(
         blanks = pool.submit(_blank_columns, frame, others)
         derived = [started[source].result() for source in by_source]
     blank = set(blanks.result())
-    coded = {source: codes for source, (_, codes) in zip(by_source, derived, strict=True)}
+    coded = {source: codes for source, (_, codes, _) in zip(by_source, derived, strict=True)}
     blank.update(c for c in texts if c in coded and _blank_columns(coded[c][1].to_frame(c), [c]))
-    for (source, outputs), (added, codes) in zip(by_source.items(), derived, strict=True):
+    for (source, outputs), (added, codes, by_record) in zip(by_source.items(), derived, strict=True):
         frame = frame.hstack(added)
         if prepared is not None:
             prepared.codes[source] = codes
             prepared.derived.update(dict.fromkeys(outputs, source))
+            if by_record:
+                prepared.by_record.add(source)
     return frame, [c for c in texts if c in blank]
 
 
@@ -765,4 +768,5 @@ def prepare(
         prepared.work = work
         prepared.codes = {s: found.codes[s] for s in kept}
         prepared.derived = {c: s for c, s in found.derived.items() if s in kept and c in work.columns}
+        prepared.by_record = found.by_record & kept
     return work
