@@ -347,20 +347,25 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     ]
     read = list(dict.fromkeys([*frequent, *([recency] if recency and frequent else [])]))  # (the recency may be one)
     by_row = data.select(read).gather(pl.Series(merged.rows)) if read else None
+    # per group of fields whose winners are the same rows (gathered together), those rows: the most recent fields
+    # never missing win with each cluster's most recent record (one group, key None), every other field with its own
+    by_rows: dict[str | None, list[str]] = {}
     for column in fields:
-        rule = spec.survivorship[column]
-        if column in latest:
-            winners[column] = merged.first_present(data[column], order)
+        if column in latest and not data[column].null_count():
+            key = None
+            if key not in winners:
+                winners[key] = merged.rows[order][merged.first]
+        elif column in latest:
+            key, winners[column] = column, merged.first_present(data[column], order)
         elif column in frequent:
-            winners[column] = merged.most_frequent(by_row[column], by_row[recency] if recency else None)
-        elif column not in follows:
-            joined.append(column)
-    # the fields whose winners are the same rows (the most recent of those never null) gathered together
-    by_rows: dict[int, list[str]] = {}
-    for column, won in winners.items():
-        by_rows.setdefault(id(won), []).append(column)
-    for columns in by_rows.values():
-        at = pl.Series(winners[columns[0]], dtype=pl.Int64).cast(pl.UInt32, strict=False)  # (-1, no winner: null)
+            key, winners[column] = column, merged.most_frequent(by_row[column], by_row[recency] if recency else None)
+        else:
+            if column not in follows:
+                joined.append(column)
+            continue
+        by_rows.setdefault(key, []).append(column)
+    for key, columns in by_rows.items():
+        at = pl.Series(winners[key], dtype=pl.Int64).cast(pl.UInt32, strict=False)  # (-1, no winner: null)
         got = data.select(columns).gather(at)
         golden.update((column, pl.concat([got[column], singles[column]])) for column in columns)
     if joined:  # (the other rules, and the dates known to different precisions, by _survive and a join)
@@ -412,7 +417,6 @@ class _Merged:
         self.cluster = g[self.first]
         # (intp: numpy indexes by it without a conversion)
         self.group = np.repeat(np.arange(len(self.first), dtype=np.intp), self.sizes)
-        self._first_in: dict[int, np.ndarray] = {}
 
     def by_recency(self, recency: pl.Series) -> np.ndarray:
         """Places in ``rows`` sorted by cluster, then by ``recency`` descending (nulls last), then input order."""
@@ -427,10 +431,6 @@ class _Merged:
     def first_present(self, values: pl.Series, order: np.ndarray) -> np.ndarray:
         """Per merged cluster, the row of its first record in ``order`` (``by_recency``) whose value is not null;
         -1 for none."""
-        if not values.null_count():  # (each cluster's first in order: one array for every such field)
-            if id(order) not in self._first_in:
-                self._first_in[id(order)] = self.rows[order][self.first]
-            return self._first_in[id(order)]
         at = self.rows[order]  # (in order's places, the clusters' places are as in rows: order sorts by them first)
         present = values.is_not_null().to_numpy()[at]
         return self._firsts(at[present], self.group[present])
