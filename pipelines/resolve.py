@@ -42,7 +42,7 @@ from rapidfuzz.distance import OSA
 from pipelines.reference import HCMC_OLD_PROVINCES, Reference, default_reference
 from pipelines.resolve_tables import KeyTable, Markers
 from pipelines.schema import RESOLVED_ADDRESS
-from pipelines.text import _fold_table, is_whole_number, strip_accents, strip_accents_fast_expr
+from pipelines.text import fold_table, is_whole_number, strip_accents, strip_accents_fast_expr
 
 MAX_INPUT_CHARS = 500  # real addresses are < 200 characters; longer input is not an address
 FUZZY_MIN_CHARS = 5  # shorter names are too close to each other to correct a typo safely
@@ -2580,7 +2580,7 @@ def _head_ward_pattern() -> str:
     folding table, either case, combining marks after it), a word boundary for any other character.
     A superset of the raw texts whose cleaned form has such a word (a row with one in its first segment
     is read whole: its tail's reading cannot see that ward)."""
-    keys, values = _fold_table()
+    keys, values = fold_table()
     same: dict[str, set[str]] = defaultdict(set)
     for key, value in zip(keys, values, strict=True):
         if len(value) == 1 and value.isalnum():

@@ -55,9 +55,11 @@ _NON_ASCII = r"[^\x00-\x7f]"
 
 
 @cache
-def _fold_table() -> tuple[list[str], list[str]]:
+def fold_table() -> tuple[list[str], list[str]]:
     """Each Latin letter with diacritics (and each combining mark) and its ``strip_accents_expr`` form,
-    where that form is ASCII: computed by that expression itself, so the two cannot disagree."""
+    where that form is ASCII: computed by that expression itself, so the two cannot disagree. The table of
+    ``strip_accents_series``' one-pass replacement, for callers that fold in a replacement of their own
+    (``str.replace_many(keys, values)``). Computed once: the two lists are shared, never modify them."""
     chars = pl.Series("c", [chr(c) for lo, hi in _FOLD_RANGES for c in range(lo, hi)])
     table = chars.to_frame().select("c", f=strip_accents_expr(pl.col("c")))
     table = table.filter(~pl.col("f").str.contains(_NON_ASCII))
@@ -72,7 +74,7 @@ def strip_accents_series(text: pl.Series) -> pl.Series:
     characters folds on its own; lower-casing and removing marks commute for them). The few values
     with other characters left are folded by the expression itself.
     """
-    keys, values = _fold_table()
+    keys, values = fold_table()
     fast = text.str.replace_many(keys, values).str.to_lowercase()
     rest = fast.str.contains(_NON_ASCII).fill_null(False)
     if not rest.any():

@@ -218,7 +218,7 @@ def test_fast_accent_folding_equals_the_expression():
     """strip_accents_series (one replace_many pass, the expression only for what that leaves non-ASCII)
     gives strip_accents_expr's values: Vietnamese in NFC and NFD, upper case, đ/Đ, other scripts whose
     lower case depends on context (final sigma), ligatures, nulls and empty text."""
-    from pipelines.text import _fold_table, strip_accents_expr, strip_accents_fast_expr, strip_accents_series
+    from pipelines.text import fold_table, strip_accents_expr, strip_accents_fast_expr, strip_accents_series
 
     words = ["Phường Tân Định", "QUẬN THỦ ĐỨC", "Xã Đắk Wil", "Hoà Hòa thuỷ thủy", "Côn Đảo ĐK", "İstanbul"]
     words += ["ΟΔΟΣ ΣΑΣ", "ﬁ ß ẞ", "ñandú Ǆ ǅ", "Ꮳ K Å", "\x00 tab\t", "", "12/3 Lê Lợi; P.12"]
@@ -228,7 +228,7 @@ def test_fast_accent_folding_equals_the_expression():
     assert frame.select(strip_accents_fast_expr(pl.col("t")))["t"].to_list() == expected.to_list()
     assert strip_accents_series(frame["t"]).to_list() == expected.to_list()
     # Both ways were taken: Vietnamese letters through the table, Greek (not in it) through the expression.
-    keys, _values = _fold_table()
+    keys, _values = fold_table()
     assert "ệ" in keys and "Đ" in keys and "\u0301" in keys and "Σ" not in keys
 
 

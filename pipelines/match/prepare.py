@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from pipelines.match.spec import TRANSFORMS, UNREADABLE_DATES_LIMIT, DateColumn, MatchSpec, SpecError
 from pipelines.standardise import parse_dates
-from pipelines.text import _fold_table, strip_accents_fast_expr, strip_accents_series
+from pipelines.text import fold_table, strip_accents_fast_expr, strip_accents_series
 
 log = logging.getLogger("wardbridge.match")
 
@@ -175,7 +175,7 @@ def _folded_runs(values: pl.Series) -> pl.Series:
     head = values.head(RUNS_SAMPLE)
     if not len(head) or head.str.contains(r"[,./-]").sum() * 2 <= len(head):
         return _runs_to_space(strip_accents_series(values))
-    keys, folded = _fold_table()
+    keys, folded = fold_table()
     fast = values.str.replace_many([*keys, *RUNS], [*folded, *[" "] * len(RUNS)], leftmost=True).str.to_lowercase()
     rest = fast.str.contains(r"[^a-z0-9 ]|  ").arg_true()  # (a missing value stays missing)
     if not rest.len():
