@@ -28,6 +28,8 @@ REVIEW_OVERLAY = ("review", "placements")
 # ``official=PUBLISHED``: the officials' placements as the review step last published them (review.placements)
 PUBLISHED = "published"
 Officials = pl.DataFrame | None | Literal["published"]
+# ``decisions=PUBLISHED``: review.decisions as the review step last published it; a frame: those (None: none)
+Decisions = pl.DataFrame | None | Literal["published"]
 
 
 def read_staged(
@@ -71,20 +73,32 @@ def apply_address_corrections(warehouse: Warehouse, registry: str, staged: pl.Da
     return staged if overlay is None else apply_corrections(staged, overlay, registry)
 
 
-def apply_overlays(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
+def apply_overlays(
+    warehouse: Warehouse, registry: str, staged: pl.DataFrame, decisions: Decisions = PUBLISHED
+) -> pl.DataFrame:
     """The address corrections (resolved.address_corrections), then the split placements learned from the
     registries (records still split_review), then the officials' placements on top (review.placements: an
     official's ward wins), where published; then the earlier versions without a ward placed by their newest version
-    (``newest_version_wards``: the entities' lineage). Same rows, same columns."""
+    (``newest_version_wards``: the entities' lineage; ``decisions`` as there). Same rows, same columns."""
     staged = _apply_placements(warehouse, registry, apply_address_corrections(warehouse, registry, staged))
-    return newest_version_wards(warehouse, registry, staged)
+    return newest_version_wards(warehouse, registry, staged, decisions)
 
 
-def newest_version_wards(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.DataFrame:
+def published_decisions(warehouse: Warehouse) -> pl.DataFrame | None:
+    """review.decisions as the review step last published it, or None when it never did: read once by a caller that
+    applies ``newest_version_wards`` to every registry (the marts' and the review queues' inputs)."""
+    path = warehouse.parquet_path(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name)
+    return pl.read_parquet(path) if path.is_file() else None
+
+
+def newest_version_wards(
+    warehouse: Warehouse, registry: str, staged: pl.DataFrame, decisions: Decisions = PUBLISHED
+) -> pl.DataFrame:
     """``staged`` (every partition, the overlays applied) with the earlier versions of a source record that have no
     ward of their own placed in their newest version's ward (pipelines.entities.versions.place_by_newest_version):
     the earlier versions are the published lineage's (``SAME_SOURCE_RECORD``), and a record whose address an
-    official dismissed (review.decisions) is left without a ward. The marts (``apply_overlays``) and the review queues
+    official dismissed (``decisions``: review.decisions as published, read here; or as read once by the caller,
+    ``published_decisions``; None: none) is left without a ward. The marts (``apply_overlays``) and the review queues
     (pipelines.review.io.read_review_inputs) read the staged rows so. No lineage published: ``staged`` as it is."""
     kind = next(k for k, r in ENTITY_KINDS.items() if r == registry)
     path = warehouse.parquet_path(ENTITY_SCHEMA, lineage_table(kind).name)
@@ -93,19 +107,21 @@ def newest_version_wards(warehouse: Warehouse, registry: str, staged: pl.DataFra
     earlier = same_source_links(pl.scan_parquet(path))
     if not earlier.height:
         return staged
-    return place_by_newest_version(staged, earlier, _dismissed(warehouse, registry, staged))
+    if isinstance(decisions, str):
+        decisions = published_decisions(warehouse)
+    return place_by_newest_version(staged, earlier, _dismissed(warehouse, registry, staged, decisions))
 
 
-def _dismissed(warehouse: Warehouse, registry: str, staged: pl.DataFrame) -> pl.Series | None:
-    """record_key of the staged records whose address an official dismissed (``decisions.dismissed_addresses``), or
-    None without such a decision. The staged rows the marts read lack source_key and address: read from the staged
-    layer for the records without a ward only."""
+def _dismissed(
+    warehouse: Warehouse, registry: str, staged: pl.DataFrame, decisions: pl.DataFrame | None
+) -> pl.Series | None:
+    """record_key of the staged records whose address an official dismissed in ``decisions`` (review.decisions:
+    ``decisions.dismissed_addresses``), or None without such a decision. The staged rows the marts read lack
+    source_key and address: read from the staged layer for the records without a ward only."""
     from pipelines.review.decisions import dismissed_addresses
 
-    path = warehouse.parquet_path(REVIEW_SCHEMA, REVIEW_DECISIONS_TABLE.name)
-    if not path.is_file():
+    if decisions is None:
         return None
-    decisions = pl.read_parquet(path)
     if (
         "kind" not in decisions.columns
         or not decisions.filter((pl.col("kind") == "unresolved_address") & (pl.col("decision") == "dismiss")).height

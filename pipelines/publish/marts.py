@@ -32,7 +32,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays
+from pipelines.entities.io import ENTITY_SCHEMA, apply_overlays, published_decisions
 from pipelines.entities.reresolve import RESOLVER_COLUMNS
 from pipelines.entities.versions import SAME_SOURCE_RECORD
 from pipelines.ingest.quarantine import scan_quarantine
@@ -137,11 +137,12 @@ def read_inputs(wh: Warehouse) -> MartInputs:
         return pl.read_parquet(path) if path.is_file() else pl.DataFrame(schema=table.polars_schema)
 
     raw, staged, quarantine = {}, {}, {}
+    decisions = published_decisions(wh)  # (read once, not per registry)
     for registry in REGISTRY_KINDS:
         raw[registry] = _scan_layer(wh, "raw", raw_table(registry), [*RAW_COLUMNS, "read_problem"])
         # the wards the entities were built with: split units placed from evidence, officials' placements
         staged[registry] = apply_overlays(
-            wh, registry, _scan_layer(wh, "staged", staged_table(registry), list(STAGED_COLUMNS))
+            wh, registry, _scan_layer(wh, "staged", staged_table(registry), list(STAGED_COLUMNS)), decisions
         )
         quarantine[registry] = _scan_named(wh, "quarantine", f"quarantine_{registry}", QUARANTINE)
     return MartInputs(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.entities.io import ENTITY_SCHEMA, newest_version_wards, read_staged
+from pipelines.entities.io import ENTITY_SCHEMA, newest_version_wards, published_decisions, read_staged
 from pipelines.ingest.quarantine import scan_quarantine
 from pipelines.review.queues import ReviewInputs
 from pipelines.schema import (
@@ -196,7 +196,8 @@ def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) ->
         review[kind] = frame if frame is not None else pl.DataFrame(schema=review_table(kind).polars_schema)
     staged = staged_with_placements(wh, review_placements)
     # earlier versions without a ward placed by their newest version (as the marts read them): not asked about
-    staged = {registry: newest_version_wards(wh, registry, rows) for registry, rows in staged.items()}
+    decisions = published_decisions(wh)  # (read once, not per registry)
+    staged = {registry: newest_version_wards(wh, registry, rows, decisions) for registry, rows in staged.items()}
     return ReviewInputs(
         staged=staged,
         quarantine=quarantine_with_wards(wh),
