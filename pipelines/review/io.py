@@ -186,6 +186,13 @@ def not_in_newest(wh: Warehouse) -> pl.DataFrame | None:
 
 
 def read_review_inputs(wh: Warehouse, review_placements: pl.DataFrame | None) -> ReviewInputs:
+    """What the review queues are built from (``queues.ReviewInputs``), the officials' placements being
+    ``review_placements``. The same warehouse gives the same inputs, row for row, whatever order the file system lists
+    its files in: the registries' and kinds' frames come in REGISTRY_KINDS' and ENTITY_KINDS' order; staged and
+    quarantine rows sorted by record_key (their primary key); the raw layer's rows (raw_dates, raw_values) in partition
+    order (Polars sorts a glob's files by path, as the marts' reads rely on too), and the queues only look them up by
+    record_key; the other tables are one file each."""
+
     def ref(table: Table) -> pl.DataFrame:
         return pl.read_parquet(wh.parquet_path("reference", table.name))
 
