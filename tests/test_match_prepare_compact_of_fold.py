@@ -44,7 +44,7 @@ def test_compact_of_the_fold_equals_the_plain_expression_and_folds_once(monkeypa
     transforms = []  # the transforms worked out on the text itself (not from another's column)
     step = prepare._step
     monkeypatch.setattr(prepare, "_step", lambda expr, chain: transforms.append(chain) or step(expr, chain))
-    added, _ = _derived_values(values.to_frame(), "v", {"c": ("fold_compact",), "f": ("fold",)})
+    added = _derived_values(values.to_frame(), "v", {"c": ("fold_compact",), "f": ("fold",)}).added
     assert added.select("f", "c").equals(expected)
     assert transforms == [("fold",)]  # fold_compact from the fold: its letters not folded again
     assert added["c"].to_list()[:3] == ["361hongbangphuongchanhnghiathanhphothudaumotbd", "dangvanduc", "lehoanganh"]
@@ -56,6 +56,6 @@ def test_compact_alone_is_folded_itself(monkeypatch):
     transforms = []
     step = prepare._step
     monkeypatch.setattr(prepare, "_step", lambda expr, chain: transforms.append(chain) or step(expr, chain))
-    added, _ = _derived_values(values.to_frame(), "v", {"c": ("fold_compact",)})
+    added = _derived_values(values.to_frame(), "v", {"c": ("fold_compact",)}).added
     assert added["c"].to_list() == _plain(values)["c"].to_list()
     assert transforms == [("fold_compact",)]

@@ -26,7 +26,7 @@ def _plain(frame: pl.DataFrame, name: str, transforms: tuple[str, ...]) -> list:
 
 def _check(chains: dict[str, tuple[str, ...]]) -> dict[str, list]:
     frame = pl.DataFrame({"t": TEXTS * 3}, schema={"t": pl.String})
-    added, _ = _derived_values(frame, "t", chains)
+    added = _derived_values(frame, "t", chains).added
     assert added.columns == list(chains)
     for name, transforms in chains.items():
         got, want = added[name].to_list(), _plain(frame, name, transforms)

@@ -31,7 +31,7 @@ def test_first_and_last_words_from_one_split_equal_each_alone():
         "both": ("drop_middle",),
         "li": ("last_token", "initials"),
     }
-    added, _ = _derived_values(frame, "t", chains)
+    added = _derived_values(frame, "t", chains).added
     for name, transforms in chains.items():
         expr = pl.col("t")
         for transform in transforms:

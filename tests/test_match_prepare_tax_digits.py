@@ -41,7 +41,7 @@ def test_tax_codes_from_the_digits_once_equal_the_plain_expressions(monkeypatch)
     calls = []
     digits = prepare._digits
     monkeypatch.setattr(prepare, "_digits", lambda expr: calls.append(1) or digits(expr))
-    added, _ = _derived_values(frame, "v", {name: (name,) for name in names})
+    added = _derived_values(frame, "v", {name: (name,) for name in names}).added
     assert len(calls) == 1  # the digits written once, for the three
     for name in names:
         plain = _plain(name)

@@ -50,7 +50,7 @@ CHAINS = {
 
 def test_word_transforms_equal_the_words_lists():
     frame = pl.DataFrame({"t": TEXTS * 3}, schema={"t": pl.String})
-    added, _ = _derived_values(frame, "t", CHAINS)
+    added = _derived_values(frame, "t", CHAINS).added
     expected = frame.select(pl.when(~e.str.contains(BLANK)).then(e).alias(n) for n, e in REFERENCE.items())
     for name in CHAINS:
         got, want = added[name].to_list(), expected[name].to_list()
@@ -62,7 +62,7 @@ def test_drop_middle_beside_the_first_and_last_words_is_what_it_is_alone():
     """Asked for beside the first and the last word, "drop_middle" is those two joined (``_derived_values``); the same
     values as its own transform, alone, after another transform, or beside one of the two words only."""
     frame = pl.DataFrame({"t": TEXTS * 3}, schema={"t": pl.String})
-    alone, _ = _derived_values(frame, "t", {"m": ("drop_middle",)})
+    alone = _derived_values(frame, "t", {"m": ("drop_middle",)}).added
     want = frame.select(
         pl.when(~_transform(pl.col("t"), "drop_middle").str.contains(BLANK)).then(
             _transform(pl.col("t"), "drop_middle")
@@ -75,7 +75,7 @@ def test_drop_middle_beside_the_first_and_last_words_is_what_it_is_alone():
         {"m": ("drop_middle",), "l": ("last_token",)},
         {"f": ("fold", "first_token"), "m": ("fold", "drop_middle"), "l": ("fold", "last_token"), "x": ("fold",)},
     ):
-        added, _ = _derived_values(frame, "t", outputs)
+        added = _derived_values(frame, "t", outputs).added
         chain = outputs["m"]
-        single, _ = _derived_values(frame, "t", {"m": chain})
+        single = _derived_values(frame, "t", {"m": chain}).added
         assert added["m"].to_list() == single["m"].to_list(), outputs

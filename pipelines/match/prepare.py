@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -328,9 +329,16 @@ def _add_steps(
     return values
 
 
-def _derived_values(
-    frame: pl.DataFrame, source: str, outputs: dict[str, tuple[str, ...]]
-) -> tuple[pl.DataFrame, tuple[pl.Series, pl.Series], bool]:
+class Derived(NamedTuple):
+    """``_derived_values``' result: the derived columns per record, the source's value codes (``compare._coded``'s),
+    and whether the source was transformed record by record (BY_RECORD_SHARE)."""
+
+    added: pl.DataFrame
+    coded: tuple[pl.Series, pl.Series]
+    by_record: bool
+
+
+def _derived_values(frame: pl.DataFrame, source: str, outputs: dict[str, tuple[str, ...]]) -> Derived:
     """The wanted columns derived from one source column, per record of ``frame`` (its order), worked out on the
     distinct source values: transform chains share their common prefix, and the steps of one depth are one
     ``with_columns`` (Polars works them out side by side, ``_add_steps``). Also the source's value codes
@@ -384,7 +392,9 @@ def _derived_values(
     if not by_record:  # (code 0: the missing value)
         done = done.rechunk().select(pl.all().gather(pl.Series(code)))
     added = done
-    return added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded, by_record
+    return Derived(
+        added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded, by_record
+    )
 
 
 def _blank_as_missing(values: pl.Series) -> pl.Series:
