@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.entities.versions import SAME_SOURCE_RECORD
+from pipelines.entities.versions import SAME_SOURCE_RECORD, not_in_newest
 from pipelines.publish.marts import _source_records
 from pipelines.report.inputs import _duplicates_sql
 from pipelines.report.page import _versions_cards, duplicates_section
@@ -146,3 +146,15 @@ def test_a_repeated_key_whose_row_changed_is_unknown_not_missing(one_load):  # n
     }  # the July row of the second person was False
     assert presence(once)[row] is None  # was False: July's key 'K', August's 'K' + each row's content
     assert presence(gone) == {row: False, row + "~2": False}
+
+
+def test_not_in_newest_counts_the_missing_records_but_earlier_versions():
+    """Records missing from their source's newest extract (False; null is unknown, not missing), an earlier version's
+    row (SAME_SOURCE_RECORD) not counted again; a lineage of none missing reads no evidence (it counts 0)."""
+    present = [True, False, None]
+    evidence = [SAME_SOURCE_RECORD, None, "code=exact", ""]
+    rows = [(p, e) for p in present for e in evidence]
+    lineage = pl.DataFrame(rows, schema={"in_newest_extract": pl.Boolean, "link_evidence": pl.String}, orient="row")
+    assert not_in_newest(lineage) == 3  # False with no evidence, other evidence, empty evidence
+    assert not_in_newest(lineage.filter(pl.col("in_newest_extract").fill_null(True))) == 0
+    assert not_in_newest(lineage.clear()) == 0
