@@ -62,3 +62,21 @@ def test_one_thread_hashes_share_one_database_per_process():
     shared = md5._SHARED[os.getpid()]
     assert _founder_hashes(texts) == want
     assert md5._SHARED[os.getpid()] is shared
+
+
+def test_duckdb_path_imports_no_pyarrow_compute():
+    """The hex text goes to Polars as an Arrow table: a Series made of a pyarrow array imports pyarrow.compute, 30-40
+    ms CPU the first time in a process (a benchmark's one run: more than the path saves)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, polars as pl\n"
+        "from pipelines import md5\n"
+        "before = 'pyarrow.compute' in sys.modules\n"
+        "got = md5.md5_hex(pl.Series(['a', 'b']), head='T-', length=16, threads=1, in_python_under=0)\n"
+        "assert got.to_list() == ['T-0cc175b9c0f1b6a8', 'T-92eb5ffee6ae2fec'], got.to_list()\n"
+        "print(before, 'pyarrow.compute' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"], out.stdout
