@@ -252,7 +252,7 @@ def run(
     if not (home / "dagster.yaml").is_file():
         say(
             f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there "
-            "(telemetry off, as the repository's dagster.yaml has it)"
+            "(telemetry off and the engine's warnings in the runs' logs, as the repository's dagster.yaml has it)"
         )
     if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
         # passed on as $WARDBRIDGE_CATALOGUE, whose files are separated by os.pathsep: a path holding one was cut in
@@ -468,11 +468,18 @@ class _Unless(logging.Filter):
         return not record.getMessage().startswith(self.prefix)
 
 
+# dagster.yaml's python_logs, for an instance without one (tests/test_fresh_user_mends.py checks they are the same):
+# the engine's loggers and Python warnings go to Dagster's log, hence to the event log and the progress lines
+PYTHON_LOGS = {"managed_python_loggers": ["wardbridge", "py.warnings"]}
+
+
 def dagster_instance(home: Path):  # noqa: ANN201 - dagster.DagsterInstance
     """The Dagster instance in ``home`` ($DAGSTER_HOME). Without a dagster.yaml there, Dagster's defaults, but with
     telemetry off, as the repository's dagster.yaml has it: with it on, Dagster prints its telemetry and welcome
     banner amid the progress lines at the first run; and its 'No dagster instance configuration file' warning is
-    left out (wardbridge's own note says so)."""
+    left out (wardbridge's own note says so). Its ``python_logs`` too (``PYTHON_LOGS``): without them a step's
+    wardbridge.* warnings reached neither the event log nor the progress lines, but stderr as bare lines, also under
+    --quiet."""
     import dagster as dg
 
     if (home / "dagster.yaml").is_file():
@@ -482,7 +489,9 @@ def dagster_instance(home: Path):  # noqa: ANN201 - dagster.DagsterInstance
     quiet = _Unless("No dagster instance configuration file")
     logging.getLogger("dagster").addFilter(quiet)
     try:
-        ref = InstanceRef.from_dir(str(home), overrides={"telemetry": {"enabled": False}})
+        ref = InstanceRef.from_dir(
+            str(home), overrides={"telemetry": {"enabled": False}, "python_logs": dict(PYTHON_LOGS)}
+        )
     finally:
         logging.getLogger("dagster").removeFilter(quiet)
     return dg.DagsterInstance.from_ref(ref)

@@ -307,6 +307,41 @@ def test_an_instance_without_dagster_yaml_prints_no_dagster_banner(tmp_path, mon
     assert "No dagster instance configuration file" not in err
 
 
+def test_an_instance_without_dagster_yaml_routes_the_engines_warnings_as_the_repositorys_does(
+    tmp_path, monkeypatch, capfd
+):
+    """A --dagster-home without dagster.yaml takes the repository's ``python_logs`` too: a step's wardbridge.* warning
+    goes to the run's event log (so `wardbridge run` prints it as a 'warning <step>:' line, and --quiet silences it),
+    not as a bare line on stderr from Python's last-resort handler, outside the event log (HD1, session 62: a
+    decisions folder's 'mode 0755' warning printed bare under `wardbridge run -q --dagster-home <empty folder>`)."""
+    import logging
+
+    import dagster as dg
+    import yaml
+
+    from assets.cli import dagster_instance
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.chdir(home)
+    repository = yaml.safe_load((REPO / "dagster.yaml").read_text(encoding="utf-8"))["python_logs"]
+    message = "hd1 engine warning routed to the event log"
+
+    @dg.asset
+    def warns() -> int:
+        logging.getLogger("wardbridge.test_fresh_user_mends").warning(message)
+        return 1
+
+    with dagster_instance(home) as instance:
+        assert instance.get_settings("python_logs") == repository
+        result = dg.materialize([warns], instance=instance)
+        assert result.success
+        logged = [e.user_message for e in instance.all_logs(result.run_id)]
+    assert any(message in m for m in logged)
+    assert message not in capfd.readouterr().err.splitlines()  # no bare line (Dagster's own console lines may hold it)
+
+
 # --------------------------------------------------------------------------- 10. messages people can act on
 
 
