@@ -151,13 +151,26 @@ def check_output(
             )
     if path.is_dir():
         raise click.BadParameter(f"{path} is a directory", param_hint=option)
-    ancestor = path.expanduser().absolute().parent
+    if path.exists() and not os.access(path, os.W_OK):
+        raise click.BadParameter(f"cannot write {path}: permission denied", param_hint=option)
+    _check_creatable(path.expanduser().absolute().parent, path, option)
+
+
+def check_output_dir(path: Path, option: str) -> None:
+    """Refuse, before any work, an output folder that cannot be made or written into (a file in its path, a
+    read-only file system): a usage mistake (exit code 2) on one line, not a traceback once the work has begun
+    (``synth --output <a file>/<folder>`` failed so at its first write, exit 1)."""
+    _check_creatable(path.expanduser().absolute(), path, option)
+
+
+def _check_creatable(folder: Path, path: Path, option: str) -> None:
+    """``folder`` (which ``path`` is in, or is) can be made and written into: its nearest existing ancestor is a
+    directory that takes a file."""
+    ancestor = folder
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise click.BadParameter(f"cannot create {path}: {ancestor} is not a directory", param_hint=option)
-    if path.exists() and not os.access(path, os.W_OK):
-        raise click.BadParameter(f"cannot write {path}: permission denied", param_hint=option)
     try:  # a real probe: os.access says yes to root on read-only file systems
         with tempfile.NamedTemporaryFile(dir=ancestor, prefix=".wardbridge-probe-"):
             pass
@@ -1365,6 +1378,7 @@ def synth(
 
     if output_dir.exists() and any(output_dir.iterdir()):
         raise click.BadParameter(f"{output_dir} is not empty; choose a new directory", param_hint="--output")
+    check_output_dir(output_dir, "--output")
     config = SynthConfig(
         people=people,
         seed=seed,

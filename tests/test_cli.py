@@ -280,6 +280,20 @@ def test_unwritable_output_fails_before_any_work(addresses_csv, tmp_path, where)
     assert "resolved" not in proc.stderr  # refused before reading and resolving
 
 
+@pytest.mark.parametrize("where", ["under-a-file", "proc"])
+def test_synth_output_that_cannot_be_made_is_refused_before_any_work(tmp_path, where):
+    """`synth --output` under a file (or where nothing can be written) is a usage mistake said on one line (exit 2),
+    as resolve's and match's --output are; it was a NotADirectoryError traceback at the first write (exit 1)."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    output = blocker / "registries" if where == "under-a-file" else Path("/proc/wardbridge-test/registries")
+    proc = wardbridge_in_process("synth", "--people", "100", "--quiet", "--output", str(output))
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot" in proc.stderr and "--output" in proc.stderr, proc.stderr
+    assert "people" not in proc.stdout  # refused before generating (the statistics start with the people made)
+    assert blocker.read_text() == "x"
+
+
 def test_data_problems_exit_with_1(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
