@@ -1435,6 +1435,7 @@ def catalogue(manifest_path: Path, output_path: Path | None, broken: bool) -> No
         return
     if output_path.resolve() == manifest_path.resolve():
         raise click.BadParameter("the output would overwrite the manifest", param_hint="--output")
+    check_output(output_path, "--output", ())  # a file in its path: exit 2 naming it (was exit 1, 'File exists')
     try:
         write_text_atomic(output_path, text)
     except OSError as exc:

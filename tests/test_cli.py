@@ -294,6 +294,18 @@ def test_synth_output_that_cannot_be_made_is_refused_before_any_work(tmp_path, w
     assert blocker.read_text() == "x"
 
 
+def test_catalogue_output_under_a_file_is_a_usage_mistake_naming_it(tmp_path):
+    """`catalogue --output <a file>/cat.toml` said 'cannot write ...: File exists' (the folder's mkdir met the file),
+    exit 1; now, as resolve's --output: exit 2, the file in the way named."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    manifest = REPO / "data" / "sample" / "registries" / "manifest.json"
+    proc = wardbridge_in_process("catalogue", "--manifest", str(manifest), "--output", str(blocker / "cat.toml"))
+    assert proc.returncode == 2, proc.stderr
+    assert f"{blocker} is not a directory" in proc.stderr and "--output" in proc.stderr, proc.stderr
+    assert blocker.read_text() == "x"
+
+
 def test_data_problems_exit_with_1(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
