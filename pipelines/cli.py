@@ -80,7 +80,7 @@ def _repaired_cells(frame: pl.DataFrame, columns: dict[str, str | None], path: P
         if done.is_empty():
             continue
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(done.value_counts().iter_rows()))
-        echo(f"{path}: {option} {name!r}: {done.len()} cell(s) repaired before reading ({kinds})")
+        echo(f"wardbridge: {path}: {option} {name!r}: {done.len()} cell(s) repaired before reading ({kinds})")
         rows = suspect.arg_true()
         repaired[name] = frame[name].scatter(rows, fixed["text"])
     return frame.with_columns(**repaired) if repaired else frame

@@ -53,6 +53,7 @@ def test_mis_decoded_cells_resolve_as_their_clean_twins(tmp_path):
     assert got["address"].to_list() == broken  # the cells as written
     line = next(line for line in said.splitlines() if "repaired" in line)
     assert "broken.csv" in line and "'address'" in line and "4 cell(s)" in line
+    assert line.startswith("wardbridge: "), line  # as the reader's other lines on stderr (it had no prefix)
     assert "mojibake 2" in line
     for text in CLEAN + broken:
         for word in text.split(", ")[0].split():
