@@ -133,7 +133,7 @@ def bench(n: int, folder: Path) -> None:
     )
     for label in ("CSV", "XLSX"):
         sub = folder / label
-        sub.mkdir()
+        sub.mkdir(mode=0o700)  # (a decisions folder others may read is warned about: as the officials' would be)
         if label == "CSV":
             rows.write_csv(sub / "decisions.csv")
             reverses.write_csv(sub / "reverses.csv")

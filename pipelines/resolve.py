@@ -2161,6 +2161,13 @@ def _modes(n: int, scheme, as_of) -> pl.Series:
     """Per row 'hint/side' (each '-' when unknown): the scheme the caller knows, the scheme of the date."""
     if scheme is None and as_of is None:
         return pl.repeat("-/-", n, eager=True, dtype=pl.String).rename("_mode")
+    if isinstance(as_of, str) and pl.select(as_of_side_expr(pl.lit(as_of), pl.String)).item() is None:
+        # one text for every row that is no date (a column's name, as the CLI's --as-of COLUMN takes): refused, not
+        # every row read as undated
+        raise ValueError(
+            f"as_of: {as_of!r} is not a date (YYYY-MM-DD, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy or yyyymmdd, from 1900);"
+            " for one date per row pass them as a Series or sequence (a frame's column: frame[name])"
+        )
     frame = pl.DataFrame([_as_series(scheme, n, "s", "scheme").cast(pl.String), _as_series(as_of, n, "d", "as_of")])
     return frame.select(
         pl.concat_str(

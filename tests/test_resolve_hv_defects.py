@@ -254,3 +254,15 @@ def test_a_district_without_type_or_comma_is_never_exact_nor_read_from_a_broken_
         ("Phường 6", "Quận Gò Vấp"),
     ]
     assert [r["status"] for r in rows] == ["fuzzy"] * 3
+
+
+def test_an_as_of_text_that_is_no_date_is_refused_not_read_as_undated():
+    # a column's name where its values were meant (the CLI's --as-of COLUMN habit): every row would be read undated
+    with pytest.raises(ValueError, match=r"as_of: 'registered_on' is not a date .*frame\[name\]"):
+        resolve_addresses(["Phường Tân Định"], as_of="registered_on")
+    with pytest.raises(ValueError, match="is not a date"):
+        resolve_addresses(["Phường Tân Định"], as_of="15/9/25")  # (a two-digit year is never guessed)
+    # one date for every row, in each written form, and one per row
+    for written in ("2024-01-01", "01/01/2024", "01-01-2024", "01.01.2024", "20240101"):
+        assert _read(["Phường Tân Định"], as_of=written) == _read(["Phường Tân Định"], as_of="2024-01-01")
+    assert _read(["Phường Tân Định"], as_of=pl.Series(["2025-08-01"]))[0]["status"] == "fuzzy"
