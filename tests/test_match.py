@@ -455,10 +455,13 @@ LEVENSHTEIN = {"name": "name", "column": "name", "levels": [{"kind": "levenshtei
         (_with("match", {"u_sample_pairs": True}), r"`u_sample_pairs`: expected integer"),
         (_with("match", {"id": 7}), r"\[match\]: `id`: expected text"),
         (_with("match", {"show": 3}), r"`show`: expected column name or list"),
-        (_with("blocking", {"max_block": -1}), r"\[\[blocking\]\] #1: `max_block`: expected integer >= 2, got -1"),
-        (_with("blocking", {"window": 0}), r"\[\[blocking\]\] #1: `window`: expected integer >= 1"),
-        (_with("blocking", {"train": "yes"}), r"\[\[blocking\]\] #1: `train`: expected true/false"),
-        (_with("blocking", {"on": []}), r"\[\[blocking\]\] #1: `on`: expected column name"),
+        (
+            _with("blocking", {"max_block": -1}),
+            r"\[\[blocking\]\] #1 \(city\): `max_block`: expected integer >= 2, got -1",
+        ),
+        (_with("blocking", {"window": 0}), r"\[\[blocking\]\] #1 \(city\): `window`: expected integer >= 1"),
+        (_with("blocking", {"train": "yes"}), r"\[\[blocking\]\] #1 \(city\): `train`: expected true/false"),
+        (_with("blocking", {"on": []}), r"\[\[blocking\]\] #1 \(city\): `on`: expected column name"),
         ({**SMALL_SPEC, "blocking": {"on": "city"}}, r"\[\[blocking\]\]: expected an array of tables"),
         ({**SMALL_SPEC, "match": ["id"]}, r"\[match\]: expected a table"),
         (
@@ -503,9 +506,12 @@ LEVENSHTEIN = {"name": "name", "column": "name", "levels": [{"kind": "levenshtei
         ),
         (
             {**SMALL_SPEC, "derive": [{"name": "x", "from": "name", "transform": "soundex"}]},
-            r"\[\[derive\]\] #1: `transform`",
+            r"\[\[derive\]\] #1 \(x\): `transform`",
         ),
-        ({**SMALL_SPEC, "derive": [{"name": "x"}]}, r"\[\[derive\]\] #1: `from` \(the input column\) is required"),
+        (
+            {**SMALL_SPEC, "derive": [{"name": "x"}]},
+            r"\[\[derive\]\] #1 \(x\): `from` \(the input column\) is required",
+        ),
         ({**SMALL_SPEC, "cannot_link": [{"levels": "name"}]}, r"\[\[cannot_link\]\] #1: `levels`: expected table"),
         ({**SMALL_SPEC, "survivorship": {"name": "longest_first"}}, r"\[survivorship\] name: rule must be one of"),
         (

@@ -139,6 +139,9 @@ levels = [{ kind = "levenshtein", distance = 2 }]
         ("distance = 2", 'distance = "two"', "[[compare]] #1 (name) level #1: `distance`"),
         ("link_threshold = 0.95", 'link_threshold = "high"', "[match]: `link_threshold`"),
         ("max_block = 50", "max_block = -1", "[[blocking]] #1: `max_block`"),
+        # a key's mistake names its entry's `name`, as the entry's own checks do
+        ('levels = [{ kind = "levenshtein", distance = 2 }]', 'preset = "dates"', "[[compare]] #1 (name): `preset`"),
+        ("max_block = 50", 'max_block = -1\nname = "by_name"', "[[blocking]] #1 (by_name): `max_block`"),
         ("link_threshold = 0.95", "link_threshold = 0.95\nreview_threshold = 0.96", "`review_threshold`"),
     ],
 )

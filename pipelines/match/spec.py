@@ -732,7 +732,7 @@ def _parse_compare(entry: Any, where: str) -> Comparison:
     if columns is None:
         raise SpecError(f"{where}: `column` or `columns` is required")
     name = values["name"] or "+".join(columns)
-    where = f"{where} ({name})"
+    where = where if values["name"] else f"{where} ({name})"  # (a named entry's ``where`` names it: _entries)
     if values["levels"] is not None:
         if "preset" in entry:
             raise SpecError(f"{where}: give `preset` or `levels`, not both")
@@ -831,7 +831,14 @@ def _parse_dates(entry: Any, where: str) -> DateColumn:
 
 def _entries(raw: dict, section: str, parse) -> list:  # noqa: ANN001 - a parse function
     title, _ = SECTIONS[section]
-    return [parse(entry, f"{title} #{i + 1}") for i, entry in enumerate(_section(raw, section))]
+    return [parse(entry, _named(f"{title} #{i + 1}", entry)) for i, entry in enumerate(_section(raw, section))]
+
+
+def _named(where: str, entry: Any) -> str:
+    """``where`` ("[[compare]] #4") with the entry's `name` when it has one ("[[compare]] #4 (birth_date)"): every
+    message about the entry names it, its keys' too (a comparison without one is named by its columns there)."""
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return f"{where} ({name})" if isinstance(name, str) and name else where
 
 
 def parse_spec(raw: dict) -> MatchSpec:
@@ -876,7 +883,7 @@ def parse_spec(raw: dict) -> MatchSpec:
                 f"got {unknown}"
             )
     cannot_link = [
-        _parse_cannot_link(entry, f"[[cannot_link]] #{i + 1}", by_name, i + 1)
+        _parse_cannot_link(entry, _named(f"[[cannot_link]] #{i + 1}", entry), by_name, i + 1)
         for i, entry in enumerate(_section(raw, "cannot_link"))
     ]
     survivorship = _section(raw, "survivorship")
