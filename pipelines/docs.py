@@ -1,6 +1,7 @@
-"""Generate docs/tables.md from the table declarations in pipelines/schema.py.
+"""Generate docs/tables.md from the table declarations in pipelines/schema.py, and the spec key reference of
+docs/guide/matching.md from pipelines/match/spec.py's key tables.
 
-uv run python -m pipelines.docs          # rewrite docs/tables.md
+uv run python -m pipelines.docs          # rewrite both
 """
 
 from __future__ import annotations
@@ -97,9 +98,13 @@ def tables_markdown() -> str:
 
 
 def main() -> None:
+    from pipelines.match.spec import update_page  # noqa: PLC0415 - only the generator needs the spec's keys
+
     DOC_PATH.parent.mkdir(exist_ok=True)
     DOC_PATH.write_text(tables_markdown(), encoding="utf-8")
     print(f"wrote {DOC_PATH}", file=sys.stderr)
+    page = DOC_PATH.parent / "guide" / "matching.md"
+    print(f"{page}: spec key reference {'updated' if update_page(page) else 'up to date'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -551,7 +551,7 @@ def test_spec_values_are_typed_and_defaults_come_from_the_key_table():
 def test_readme_key_reference_is_generated_from_the_key_table():
     readme = (REPO_ROOT / "docs" / "guide" / "matching.md").read_text(encoding="utf-8")
     assert keys_markdown() in readme, (
-        "docs/guide/matching.md spec key reference is stale: run `uv run python -m pipelines.match.spec`"
+        "docs/guide/matching.md spec key reference is stale: run `uv run python -m pipelines.docs`"
     )
     for keys in (MATCH_KEYS, BLOCKING_KEYS, LEVEL_KEYS):
         for name in keys:
