@@ -54,3 +54,21 @@ def test_a_header_of_names_is_listed():
     assert header_looks_like_data(["1", "Nguyễn Văn An"])
     assert header_looks_like_data(["C00571-9", "NOAH DUBOIS", "x@example.org", "", "1958-05-22"])
     assert header_looks_like_data(["An", "0901234567"]) and header_looks_like_data(["An", "5/3/90"])
+
+
+@pytest.mark.parametrize(("written", "read_as"), [(",", "tab"), (";", ","), ("\t", ";")])
+def test_a_header_read_as_one_column_names_the_likely_delimiter(tmp_path, written, read_as):
+    # a comma file read tab-separated: one column 'id,address', and the message says which delimiter it holds
+    source, out = tmp_path / "rows.csv", tmp_path / "out.csv"
+    source.write_text(f"id{written}address\n1{written}12 Lê Lợi\n", encoding="utf-8")
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out), "--delimiter", read_as]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert f"(one column, its name holding {written!r}: is the file's delimiter {written!r}?)" in said
+    assert "Lê Lợi" not in result.output
+    # read with its own delimiter it resolves; a table of several columns without the one asked for gets no hint
+    assert CliRunner().invoke(main, args[:-2]).exit_code == 0
+    missing = CliRunner().invoke(main, [*args[:4], "street", *args[5:7]])
+    assert missing.exit_code == 2 and "its columns are: id, address" in missing.output
+    assert "is the file's delimiter" not in missing.output

@@ -45,7 +45,14 @@ def columns_listed(columns: Sequence[str]) -> str:
     (header_looks_like_data) how many cells it has and why they are not shown."""
     if header_looks_like_data(columns):
         return f"its first line, read as the header, has {len(columns)} cells: {DATA_LIKE_HEADER}"
-    return f"its columns are: {', '.join(columns)}"
+    return f"its columns are: {', '.join(columns)}{_one_column_hint(columns)}"
+
+
+def _one_column_hint(columns: Sequence[str]) -> str:
+    """For a header read as one column whose name holds another delimiter ('id,address' read tab-separated), the
+    likely cause; else nothing."""
+    held = [d for d in (",", ";", "\t", "|") if len(columns) == 1 and d in columns[0]]
+    return f" (one column, its name holding {held[0]!r}: is the file's delimiter {held[0]!r}?)" if held else ""
 
 
 def column_said(columns: Sequence[str], at: int) -> str:
