@@ -72,3 +72,25 @@ def test_a_header_read_as_one_column_names_the_likely_delimiter(tmp_path, writte
     missing = CliRunner().invoke(main, [*args[:4], "street", *args[5:7]])
     assert missing.exit_code == 2 and "its columns are: id, address" in missing.output
     assert "is the file's delimiter" not in missing.output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_title_line_above_the_header_is_named_as_the_likely_cause(tmp_path, suffix):
+    import xlsxwriter
+
+    source, out = tmp_path / f"rows{suffix}", tmp_path / "out.csv"
+    rows = [["Danh sách hộ", "", ""], ["id", "address", "ward"], ["1", "12 Lê Lợi", "x"]]
+    if suffix == ".csv":
+        source.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        with xlsxwriter.Workbook(source) as book:
+            sheet = book.add_worksheet()
+            for i, row in enumerate(rows):
+                sheet.write_row(i, 0, [v for v in row if v])
+    args = ["resolve", "--input", str(source), "--column", "address", "--output", str(out)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "(one named cell of 3: a title line above the header? --skip-rows 1 skips it)" in " ".join(
+        result.output.split()
+    )
+    assert CliRunner().invoke(main, [*args, "--skip-rows", "1"]).exit_code == 0

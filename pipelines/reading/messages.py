@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import click
@@ -45,14 +46,24 @@ def columns_listed(columns: Sequence[str]) -> str:
     (header_looks_like_data) how many cells it has and why they are not shown."""
     if header_looks_like_data(columns):
         return f"its first line, read as the header, has {len(columns)} cells: {DATA_LIKE_HEADER}"
-    return f"its columns are: {', '.join(columns)}{_one_column_hint(columns)}"
+    return f"its columns are: {', '.join(columns)}{_header_hint(columns)}"
 
 
-def _one_column_hint(columns: Sequence[str]) -> str:
-    """For a header read as one column whose name holds another delimiter ('id,address' read tab-separated), the
-    likely cause; else nothing."""
+# a header cell without a name, as the readers name it: empty, Polars' "column_2" (a sheet), "_duplicated_0" (a CSV's
+# second empty name)
+_UNNAMED = re.compile(r"^(|column_\d+|_duplicated_\d+)$")
+
+
+def _header_hint(columns: Sequence[str]) -> str:
+    """The likely cause of a header that lacks the column asked for, where it shows: one column whose name holds
+    another delimiter ('id,address' read tab-separated), or one named cell and the others unnamed (a title line
+    above the header, as a sheet saved as CSV has); else nothing."""
     held = [d for d in (",", ";", "\t", "|") if len(columns) == 1 and d in columns[0]]
-    return f" (one column, its name holding {held[0]!r}: is the file's delimiter {held[0]!r}?)" if held else ""
+    if held:
+        return f" (one column, its name holding {held[0]!r}: is the file's delimiter {held[0]!r}?)"
+    if len(columns) > 1 and sum(1 for c in columns if _UNNAMED.match(c)) == len(columns) - 1:
+        return f" (one named cell of {len(columns)}: a title line above the header? --skip-rows 1 skips it)"
+    return ""
 
 
 def column_said(columns: Sequence[str], at: int) -> str:
