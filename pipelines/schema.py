@@ -401,7 +401,8 @@ LINEAGE_FIELDS = (
         "record_key",
         pl.String,
         "Unique id of the source row: '<source_id>@<extract_date>#<source_key>' ('<source_id>@undated#<source_key>' "
-        "for a SQL source's row whose extract-date column is empty or no date).",
+        "for a SQL source's row whose extract-date column is empty or no date); a source_key repeated in the extract "
+        "gets '~2', '~3', ... on its other rows (flagged key_repeated).",
         required=True,
     ),
     _f("source_id", pl.String, "Catalogue id of the source system (mappings/sources/*.toml).", required=True),
@@ -418,7 +419,15 @@ LINEAGE_FIELDS = (
         "File (or database table) the row was read from, relative to the catalogue's base directory.",
         required=True,
     ),
-    _f("source_key", pl.String, "Row number in the file (1-based data row) or the table's primary key.", required=True),
+    _f(
+        "source_key",
+        pl.String,
+        "The row's key in the source: the value of the catalogue entry's key_column; without one, a database "
+        "table's one-column primary key, else the 1-based data row number (a table's in key order). A row whose key "
+        "cell is empty is keyed by its place: 'line:17' (a text file or dump), 'Sheet1!row:17' (a workbook), "
+        "'record:17' (dBase); in a database table by its content, 'content:<16 hex digits>'.",
+        required=True,
+    ),
     _f("run_id", pl.String, "Id of the run that ingested the row (Dagster run id, or 'cli-<time>').", required=True),
 )
 
