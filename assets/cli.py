@@ -164,7 +164,9 @@ def warehouse_to_itself(instance, home: Path, warehouse_dir: Path, note):  # noq
                 next_note = now + LOCK_NOTE_EVERY_S
             time.sleep(1.0)
         left = max(0.0, deadline - time.monotonic())
-        with run_lock(warehouse_dir, shared=False, timeout_s=left, note=lambda line: note(f"wardbridge: {line}")):
+        with run_lock(
+            warehouse_dir, shared=False, timeout_s=left, limit_s=timeout, note=lambda line: note(f"wardbridge: {line}")
+        ):
             if runs_in_progress(instance, warehouse_dir):  # the queue started one meanwhile: it goes first
                 continue
             os.environ[RUN_LOCK_HELD_ENV] = f"{os.getpid()}:{warehouse_dir}"

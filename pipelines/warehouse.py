@@ -304,14 +304,18 @@ def run_lock(
     shared: bool,
     timeout_s: float | None = None,
     note: Callable[[str], None] | None = None,
+    limit_s: float | None = None,
 ) -> Iterator[None]:
     """Hold ``<root>/.wardbridge-run.lock``: exclusively (`wardbridge run`, for all its jobs: it writes its pid into
     the file) or shared (a step of any other run). Waits up to ``timeout_s`` (default ``$WARDBRIDGE_RUN_LOCK_TIMEOUT``,
     else 4 h), calling ``note`` with a line saying what it waits for at the start and every 30 s; then raises
     :class:`RunLockTimeout` naming the warehouse. An advisory ``flock``: the kernel releases it when its holder dies
-    (even SIGKILLed), and the descriptor is not inherited by the processes the holder starts."""
+    (even SIGKILLed), and the descriptor is not inherited by the processes the holder starts. ``limit_s``: the limit
+    its lines name, when ``timeout_s`` is what is left of it (`wardbridge run`'s, after waiting for the daemon's runs;
+    before, its lines said 'up to 2.99688s' of a limit of 3)."""
     root = Path(root)
     timeout = lock_timeout(DEFAULT_RUN_LOCK_TIMEOUT_S, RUN_LOCK_TIMEOUT_ENV) if timeout_s is None else timeout_s
+    limit = timeout if limit_s is None else limit_s
     path = root / RUN_LOCK_FILENAME
 
     def busy(handle: IO[str]) -> str:
@@ -322,13 +326,13 @@ def run_lock(
 
     def timed_out(holder: str) -> RunLockTimeout:
         return RunLockTimeout(
-            f"warehouse {root}: {holder} held its run lock ({path.name}) for over {timeout:g}s "
+            f"warehouse {root}: {holder} held its run lock ({path.name}) for over {limit:g}s "
             f"(${RUN_LOCK_TIMEOUT_ENV}); let it finish, then run again"
         )
 
     def waiting(holder: str) -> None:
         note(
-            f"waiting for {holder} on warehouse {root} (run lock {path.name}; up to {timeout:g}s, ${RUN_LOCK_TIMEOUT_ENV})"
+            f"waiting for {holder} on warehouse {root} (run lock {path.name}; up to {limit:g}s, ${RUN_LOCK_TIMEOUT_ENV})"
         )
 
     with file_lock(

@@ -274,3 +274,22 @@ def test_wardbridge_run_waits_for_a_run_whose_warehouse_cannot_be_told_and_says_
     why = "its warehouse cannot be told: its warehouse path 'relative/wh' is relative to the working directory"
     assert any(run.run_id[:8] in line and why in line for line in lines), lines
     assert why in lines[-1], lines
+
+
+def test_wardbridge_run_names_its_limit_not_what_is_left_of_it(tmp_path, monkeypatch):
+    """`wardbridge run` waiting for the run lock said 'up to 2.99688s' and 'for over 2.99688s' under
+    WARDBRIDGE_RUN_LOCK_TIMEOUT=3 (HD2's walkthrough): the time left of its limit after looking for the daemon's runs,
+    not the limit the line names. It names the limit now."""
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "1")
+    root = tmp_path / "wh"
+    holder = _hold(root)
+    try:
+        with copied_instance_for_test(tmp_path) as instance:
+            took, lines = _takes(instance, tmp_path, root)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert took is None, lines
+    assert "(run lock .wardbridge-run.lock; up to 1s, $WARDBRIDGE_RUN_LOCK_TIMEOUT)" in lines[0], lines
+    assert "held its run lock (.wardbridge-run.lock) for over 1s ($WARDBRIDGE_RUN_LOCK_TIMEOUT)" in lines[-1], lines
