@@ -53,6 +53,7 @@ from assets.ingest import (
     INGEST_JOBS,
     SETTLE_ENV,
     Listing,
+    _ahead_words,
     catalogue_paths,
     extract_signature,
     gone_keys,
@@ -168,9 +169,17 @@ def _being_written(files: dict[str, str], held: dict[str, str], settle: float) -
 
 
 def _writing_notes(writing: dict[str, tuple[str, float, str]], settle: float) -> list[str]:
+    """One line per file held. A file dated ahead of this machine's clock (a file server's, or a file unzipped from an
+    archive made in local time) is said so, as the nightly run's wait says it (assets/ingest.py wait_until_settled):
+    before, 'still being written (modified 0 s ago)' for a file dated 7 h in the future."""
     return [
-        f"{name} is still being written (modified {max(age, 0):.0f} s ago): read once left unchanged for {settle:g} s "
-        f"(${SETTLE_ENV})"
+        (
+            f"{name} is dated {_ahead_words(-age)} in the future (another machine's clock?): read at the next tick if "
+            f"left unchanged (${SETTLE_ENV})"
+            if age < 0
+            else f"{name} is still being written (modified {age:.0f} s ago): read once left unchanged for {settle:g} s "
+            f"(${SETTLE_ENV})"
+        )
         for _sig, age, name in sorted(writing.values(), key=lambda item: item[2])
     ]
 

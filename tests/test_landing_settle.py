@@ -97,6 +97,12 @@ def test_a_file_unchanged_since_the_tick_that_held_it_is_read_whatever_its_date(
         first = sensor_tick(instance, settle="30")
         assert not first.run_requests
         assert json.loads(first.cursor)["settling"]  # held: its signature kept for the next tick
+        # said as such (before: 'still being written (modified 0 s ago)'), HD2's walkthrough
+        reason = first.skip_reason.skip_message
+        assert f"{NAME} is dated 60 min in the future (another machine's clock?): read at the next tick" in reason, (
+            reason
+        )
+        assert "still being written" not in reason, reason
         second = sensor_tick(instance, first.cursor, settle="30")
         assert [r.partition_key for r in second.run_requests] == [KEY]
         assert json.loads(second.cursor)["settling"] == {}
