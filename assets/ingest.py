@@ -187,7 +187,7 @@ def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_
             return
         if not said:
             when = (
-                f"is dated {_ahead_words(-age)} in the future (another machine's clock?)"
+                f"is dated {ahead_words(-age)} in the future (another machine's clock?)"
                 if age < 0
                 else f"was modified {age:.0f} s ago"
             )
@@ -200,7 +200,7 @@ def wait_until_settled(path: Path, settle: float, log, max_wait: float = SETTLE_
         time.sleep(min(settle - max(age, unchanged), max_wait - waited, 5.0) + 0.05)
 
 
-def _ahead_words(seconds: float) -> str:
+def ahead_words(seconds: float) -> str:
     """How far ahead of this machine's clock a file is dated: '7 h', '12 min', '40 s'."""
     if seconds >= 3600:
         return f"{seconds / 3600:.0f} h"

@@ -53,7 +53,7 @@ from assets.ingest import (
     INGEST_JOBS,
     SETTLE_ENV,
     Listing,
-    _ahead_words,
+    ahead_words,
     catalogue_paths,
     extract_signature,
     gone_keys,
@@ -174,7 +174,7 @@ def _writing_notes(writing: dict[str, tuple[str, float, str]], settle: float) ->
     before, 'still being written (modified 0 s ago)' for a file dated 7 h in the future."""
     return [
         (
-            f"{name} is dated {_ahead_words(-age)} in the future (another machine's clock?): read at the next tick if "
+            f"{name} is dated {ahead_words(-age)} in the future (another machine's clock?): read at the next tick if "
             f"left unchanged (${SETTLE_ENV})"
             if age < 0
             else f"{name} is still being written (modified {age:.0f} s ago): read once left unchanged for {settle:g} s "
