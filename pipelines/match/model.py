@@ -782,7 +782,7 @@ EM_TOLERANCE = 1e-5  # largest change of lambda or any m at which EM has converg
 
 def prior_m(comp: Comparison) -> np.ndarray:
     """m a comparison is assumed to have before any data: its ``m_prior``, else 0.7 on the first
-    (strongest) level, 0.25 halving over the other levels, 0.05 on "different"."""
+    (strongest) level, 0.25 halving over the other levels, 0.05 on "different" (one level: 0.95 and 0.05)."""
     if comp.m_prior is not None:
         p = np.asarray(comp.m_prior, dtype=float)
     else:

@@ -314,7 +314,7 @@ COMPARE_KEYS = {
         "numbers",
         None,
         "m per level and 'different' (normalised): EM's prior, and m where no usable rule estimated the comparison "
-        "(default: 0.7 on the first level, 0.25 halving over the others, 0.05 on different)",
+        "(default: 0.7 on the first level, 0.25 halving over the others, 0.05 on different; one level: 0.95 / 0.05)",
         gt=0,
     ),
     "m_rules": Key(
