@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -59,6 +61,20 @@ def _hold(root: Path, mode: str = "ex") -> subprocess.Popen:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root / LOCK), mode], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
     return holder
+
+
+@contextmanager
+def _held_elsewhere(root: Path, monkeypatch, timeout: str) -> Iterator[subprocess.Popen]:  # noqa: ANN001
+    """The run lock of ``root`` held by another process until the block ends (then killed), this process's waits for
+    it limited to ``timeout`` seconds ($WARDBRIDGE_RUN_LOCK_TIMEOUT)."""
+    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
+    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", timeout)
+    holder = _hold(root)
+    try:
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def _materialize(root: Path, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
@@ -116,17 +132,10 @@ def test_another_runs_step_waits_for_wardbridge_run_and_goes_on_once_it_is_sigki
 
 
 def test_the_step_fails_naming_the_warehouse_after_the_timeout(tmp_path, monkeypatch):
-    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
-    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "1")
     root = tmp_path / "wh"
-    holder = _hold(root)
-    try:
-        with copied_instance_for_test(tmp_path) as instance:
-            result = _materialize(root, instance)
-            failure = " ".join(str(e) for e in instance.all_logs(result.run_id))
-    finally:
-        holder.kill()
-        holder.wait()
+    with _held_elsewhere(root, monkeypatch, "1") as holder, copied_instance_for_test(tmp_path) as instance:
+        result = _materialize(root, instance)
+        failure = " ".join(str(e) for e in instance.all_logs(result.run_id))
     assert not result.success and not STARTS
     assert f"warehouse {root}: `wardbridge run` (pid {holder.pid}) held its run lock" in failure
     assert "WARDBRIDGE_RUN_LOCK_TIMEOUT" in failure
@@ -280,16 +289,9 @@ def test_wardbridge_run_names_its_limit_not_what_is_left_of_it(tmp_path, monkeyp
     """`wardbridge run` waiting for the run lock said 'up to 2.99688s' and 'for over 2.99688s' under
     WARDBRIDGE_RUN_LOCK_TIMEOUT=3 (HD2's walkthrough): the time left of its limit after looking for the daemon's runs,
     not the limit the line names. It names the limit now."""
-    monkeypatch.delenv("WARDBRIDGE_RUN_LOCK_HELD", raising=False)
-    monkeypatch.setenv("WARDBRIDGE_RUN_LOCK_TIMEOUT", "1")
     root = tmp_path / "wh"
-    holder = _hold(root)
-    try:
-        with copied_instance_for_test(tmp_path) as instance:
-            took, lines = _takes(instance, tmp_path, root)
-    finally:
-        holder.kill()
-        holder.wait()
+    with _held_elsewhere(root, monkeypatch, "1"), copied_instance_for_test(tmp_path) as instance:
+        took, lines = _takes(instance, tmp_path, root)
     assert took is None, lines
     assert "(run lock .wardbridge-run.lock; up to 1s, $WARDBRIDGE_RUN_LOCK_TIMEOUT)" in lines[0], lines
     assert "held its run lock (.wardbridge-run.lock) for over 1s ($WARDBRIDGE_RUN_LOCK_TIMEOUT)" in lines[-1], lines
