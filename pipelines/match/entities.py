@@ -296,23 +296,39 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     fields = [c for c in spec.survivorship if c in frame.columns or c not in spec.optional_columns]
     dated = _dated_columns(frame, spec)
     recency = spec.recency_column
-    # a date's precision column in [survivorship] follows its date's winner (never chosen on its own)
-    follows = {p for p in dated.values() if p in spec.survivorship}
-    latest = [c for c in fields if spec.survivorship[c] == "most_recent" and c not in dated and c not in follows]
-    latest = latest if recency else []
     # Each field's winner is picked as a row of ``frame`` per merged cluster (numpy over the merged records sorted by
     # cluster) and gathered: no frame of the merged records grouped and joined back per field (1M taxpayers, 57.5k
     # records in 24.6k merged clusters: 0.068 -> 0.033 CPU s; its 2M people 1.44-1.48 -> 0.95-0.99)
     cluster = clusters.to_numpy()
     alone = np.bincount(cluster)[cluster] == 1 if len(cluster) else np.zeros(0, dtype=bool)
-    single = np.flatnonzero(alone)
     merged = _Merged(cluster, np.flatnonzero(~alone))
     read = [spec.id_column, *fields, *dated.values(), *([recency] if recency else [])]
     data = frame.select(c for c in dict.fromkeys(read) if c in frame.columns)
     if 16 * len(merged.rows) > len(cluster):
         # gathered from one chunk: a gather across chunks cost ~30 ns a value, the copy into one ~2 (+ ~4 to gather)
         data = data.rechunk()
-    ids = data[spec.id_column].cast(pl.String)
+    golden = _cluster_columns(data[spec.id_column].cast(pl.String), cluster, alone, merged)
+    # each field: its merged clusters' winners, then the single records' own values (a filter: no gather across
+    # chunks; without fields none, a frame of no columns has no rows to filter)
+    singles = data.select(fields).filter(pl.Series(alone)) if fields else None
+    picked, joined = _picked_winners(data, spec, fields, dated, merged)
+    if joined:  # (the other rules, and the dates known to different precisions, by _survive and a join)
+        won = _joined_winners(data, spec, joined, dated, cluster, alone, merged)
+        picked.update((column, won[column]) for column in won.columns[1:])
+    golden.update((column, pl.concat([won, singles[column]])) for column, won in picked.items())
+    return (
+        pl.DataFrame(golden)
+        .select("_g", "_at", "record_count", "record_ids", *fields)
+        .with_columns(
+            pl.Series("_merged", np.arange(len(cluster) - len(merged.rows) + len(merged.first)) < len(merged.first))
+        )
+    )
+
+
+def _cluster_columns(ids: pl.Series, cluster: np.ndarray, alone: np.ndarray, merged: _Merged) -> dict[str, pl.Series]:
+    """``golden_by_cluster``'s columns of each cluster (``_g``, ``_at``, record_count, record_ids: its record ids in
+    order), the merged clusters first, then the single records in input order."""
+    single = np.flatnonzero(alone)
     # each merged cluster's record ids in order (one sort by cluster and id, then listed per cluster)
     listed = (
         pl.DataFrame({"_k": merged.group, "record_ids": ids.gather(merged.rows)})
@@ -320,8 +336,7 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
         .group_by("_k", maintain_order=True)
         .agg("record_ids")
     )
-    alone = pl.Series(alone)
-    golden = {
+    return {
         # (numpy arrays of Polars' type: an array converted by pl.Series cost 2-3 times as much)
         "_g": pl.Series(np.concatenate([merged.cluster, cluster[single]]).astype(np.uint32)),
         "_at": pl.Series(np.concatenate([merged.rows[merged.first], single]).astype(np.uint32)),
@@ -331,14 +346,23 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
         "record_ids": pl.concat(
             [
                 listed["record_ids"],
-                ids.filter(alone).to_frame("record_ids").select(pl.concat_list("record_ids"))["record_ids"],
+                ids.filter(pl.Series(alone)).to_frame("record_ids").select(pl.concat_list("record_ids"))["record_ids"],
             ]
         ),
     }
-    # (a filter: no gather across chunks; without fields none, a frame of no columns has no rows to filter)
-    singles = data.select(fields).filter(alone) if fields else None
+
+
+def _picked_winners(
+    data: pl.DataFrame, spec: MatchSpec, fields: list[str], dated: dict[str, str], merged: _Merged
+) -> tuple[dict[str, pl.Series], list[str]]:
+    """Per field whose winner is a row picked in numpy (most_recent; most_frequent of values that group exactly), its
+    merged clusters' winning values (``merged.cluster``'s order); and the fields left to ``_joined_winners`` (the
+    other rules, and dates known to different precisions; a date's precision column follows its date's winner)."""
+    recency = spec.recency_column
+    follows = {p for p in dated.values() if p in spec.survivorship}
+    latest = [c for c in fields if spec.survivorship[c] == "most_recent" and c not in dated and c not in follows]
+    latest = latest if recency else []
     order = merged.by_recency(data[recency]) if latest else None
-    joined, winners = [], {}
     # the most frequent fields' values of the merged records (and their recency) gathered once, side by side
     frequent = [
         c
@@ -349,7 +373,9 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
     by_row = data.select(read).gather(pl.Series(merged.rows)) if read else None
     # per group of fields whose winners are the same rows (gathered together), those rows: the most recent fields
     # never missing win with each cluster's most recent record (one group, key None), every other field with its own
+    winners: dict[str | None, np.ndarray] = {}
     by_rows: dict[str | None, list[str]] = {}
+    joined = []
     for column in fields:
         if column in latest and not data[column].null_count():
             key = None
@@ -364,39 +390,48 @@ def golden_by_cluster(frame: pl.DataFrame, spec: MatchSpec, clusters: pl.Series)
                 joined.append(column)
             continue
         by_rows.setdefault(key, []).append(column)
+    picked = {}
     for key, columns in by_rows.items():
         at = pl.Series(winners[key], dtype=pl.Int64).cast(pl.UInt32, strict=False)  # (-1, no winner: null)
         got = data.select(columns).gather(at)
-        golden.update((column, pl.concat([got[column], singles[column]])) for column in columns)
-    if joined:  # (the other rules, and the dates known to different precisions, by _survive and a join)
-        read = [*joined, *(dated[c] for c in joined if c in dated), *([recency] if recency else [])]
-        multi = (
-            data.select(c for c in dict.fromkeys(read) if c in data.columns)
-            .with_columns(
-                pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"), pl.Series("_g", cluster, dtype=pl.UInt32)
-            )
-            .filter(~alone)
-        )
-        won = pl.DataFrame({"_g": pl.Series(merged.cluster, dtype=pl.UInt32)})
-        for column in joined:
-            rule = spec.survivorship[column]
-            if column in dated:
-                precision = dated[column]
-                got = _survive_dated(multi, column, precision, rule, recency, "_g").with_columns(
-                    pl.col(precision).cast(data.schema[precision])  # (its input type: a Categorical stays one)
-                )
-                won = won.join(got if precision in follows else got.drop(precision), on="_g", how="left")
-            else:
-                won = won.join(_survive(multi, column, rule, recency, "_g"), on="_g", how="left")
-        for column in won.columns[1:]:
-            golden[column] = pl.concat([won[column], singles[column]])
-    return (
-        pl.DataFrame(golden)
-        .select("_g", "_at", "record_count", "record_ids", *fields)
+        picked.update((column, got[column]) for column in columns)
+    return picked, joined
+
+
+def _joined_winners(
+    data: pl.DataFrame,
+    spec: MatchSpec,
+    joined: list[str],
+    dated: dict[str, str],
+    cluster: np.ndarray,
+    alone: np.ndarray,
+    merged: _Merged,
+) -> pl.DataFrame:
+    """The ``joined`` fields' winners by ``_survive`` (``_survive_dated`` for a date known to different precisions,
+    with its precision where that is in [survivorship]), one row per merged cluster (``_g``, ``merged.cluster``'s
+    order)."""
+    recency = spec.recency_column
+    follows = {p for p in dated.values() if p in spec.survivorship}
+    read = [*joined, *(dated[c] for c in joined if c in dated), *([recency] if recency else [])]
+    multi = (
+        data.select(c for c in dict.fromkeys(read) if c in data.columns)
         .with_columns(
-            pl.Series("_merged", np.arange(len(cluster) - len(merged.rows) + len(merged.first)) < len(merged.first))
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_order"), pl.Series("_g", cluster, dtype=pl.UInt32)
         )
+        .filter(~pl.Series(alone))
     )
+    won = pl.DataFrame({"_g": pl.Series(merged.cluster, dtype=pl.UInt32)})
+    for column in joined:
+        rule = spec.survivorship[column]
+        if column in dated:
+            precision = dated[column]
+            got = _survive_dated(multi, column, precision, rule, recency, "_g").with_columns(
+                pl.col(precision).cast(data.schema[precision])  # (its input type: a Categorical stays one)
+            )
+            won = won.join(got if precision in follows else got.drop(precision), on="_g", how="left")
+        else:
+            won = won.join(_survive(multi, column, rule, recency, "_g"), on="_g", how="left")
+    return won
 
 
 def _exact(dtype: pl.DataType) -> bool:

@@ -1098,6 +1098,9 @@ def estimate_m(
     return m, lam, iterations, converged, per_rule, source
 
 
+EM_PRIOR_STEPS = 500  # most steps of ``matches_among_all_pairs``' fixed point (it converges in a few dozen)
+
+
 def matches_among_all_pairs(
     evidence: np.ndarray, counts: np.ndarray, all_pairs: float, fixed: np.ndarray | None = None, start: float = 1.0
 ) -> float:
@@ -1118,9 +1121,6 @@ def matches_among_all_pairs(
         if abs(found - before) <= EM_TOLERANCE * max(found, 1.0):
             break
     return found
-
-
-EM_PRIOR_STEPS = 500  # most steps of ``matches_among_all_pairs``' fixed point (it converges in a few dozen)
 
 
 def _sources_used(spec: MatchSpec) -> dict[str, set[str]]:

@@ -391,9 +391,8 @@ def _derived_values(frame: pl.DataFrame, source: str, outputs: dict[str, tuple[s
     # expression would convert per column)
     if not by_record:  # (code 0: the missing value)
         done = done.rechunk().select(pl.all().gather(pl.Series(code)))
-    added = done
     return Derived(
-        added.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded, by_record
+        done.select(pl.col(first[transforms]).alias(name) for name, transforms in outputs.items()), coded, by_record
     )
 
 
