@@ -21,7 +21,20 @@ from pathlib import Path
 
 import click
 
-from pipelines.cli import echo, main
+from assets import closed_stderr
+from pipelines.cli import echo as _echo
+from pipelines.cli import main
+
+
+def echo(message: str = "") -> None:
+    """A line on stderr (pipelines' ``echo``), or nothing once its reader went away (``wardbridge run 2>&1 | head
+    -9``): the first closed-pipe write points stderr at /dev/null (assets/closed_stderr.py) and the runs go on to
+    their normal end and exit code; before, click ended ``wardbridge run`` there with exit 1 and the later runs did
+    not start."""
+    try:
+        _echo(message)
+    except BrokenPipeError:
+        closed_stderr.gone(sys.stderr)
 
 
 def private_umask() -> int:
@@ -658,6 +671,12 @@ def _extracts(n: int) -> str:
     return f" ({n} extract{'' if n == 1 else 's'})"
 
 
+STDERR_GONE_NOTE = (
+    "the progress lines stopped part-way: the reader of stderr went away (a closed pipe); the runs went on to their "
+    "end (their steps are in the Dagster event log)"
+)
+
+
 def _run_all(  # noqa: ANN202
     home: Path,
     warehouse_dir: Path,
@@ -707,6 +726,7 @@ def _run_all(  # noqa: ANN202
 
     # the progress lines go to a copy of stderr: Dagster's compute-log capture swaps fd 2 during steps
     assets.progress.STREAM = os.fdopen(os.dup(2), "w", encoding="utf-8", buffering=1)
+    closed_stderr.watch(assets.progress.STREAM.fileno())  # pointed at /dev/null too if stderr's reader goes away
     summary = RunSummary(warehouse=warehouse_dir, home=home)
     for run_id in fail_dead_runs(instance):
         echo(f"wardbridge: marked run {run_id} FAILURE: left STARTED by a process that no longer exists")
@@ -772,6 +792,8 @@ def _run_all(  # noqa: ANN202
                     say(f"  run {result.run_id} FAILED")
         # under the run lock: a 'loading' left now is a load that did not finish
         summary.read_unfinished_loads({key for registry_keys in keys.values() for key in registry_keys})
+    if closed_stderr.GONE:  # for --json's reader and the note lines of a later look at stdout
+        summary.notes.append(STDERR_GONE_NOTE)
     return summary
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets import closed_stderr
+
 PROGRESS_LOGGER = "wardbridge_progress"
 MAX_WARNINGS_PER_STEP = 3
 # the end of wardbridge run's note when no pseudonym key is set; left out of the summary when no marts were published
@@ -92,12 +94,24 @@ class ProgressHandler(logging.Handler):
         self.warnings: dict[str, int] = {}
         self.pending = False
 
+    def _out(self, text: str) -> None:
+        """``text`` on the stream, or nothing once its reader went away (``wardbridge run 2>&1 | head -9``): the
+        first closed-pipe write stops the progress lines quietly and the runs go on (assets/closed_stderr.py);
+        before, the next line ``wardbridge run`` said between two runs ended it with exit 1."""
+        if closed_stderr.GONE:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            closed_stderr.gone(self.stream)
+
     def _write(self, line: str) -> None:
         if self.pending:  # erase the transient "running ..." line
-            self.stream.write("\r\033[K")
             self.pending = False
-        self.stream.write(line + "\n")
-        self.stream.flush()
+            self._out("\r\033[K" + line + "\n")
+        else:
+            self._out(line + "\n")
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -114,8 +128,7 @@ class ProgressHandler(logging.Handler):
             if kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
                 PRINTED.add((meta.get("run_id"), step))
             if kind == dg.DagsterEventType.STEP_START and self.tty:
-                self.stream.write(f"\r\033[K  ...     {step}")
-                self.stream.flush()
+                self._out(f"\r\033[K  ...     {step}")
                 self.pending = True
             elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
                 self._write(step_line(event))
