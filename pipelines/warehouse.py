@@ -25,7 +25,9 @@ File modes: every write first calls ``Warehouse.prepare``: the root is 0750 (the
 group reaches analytics.duckdb, marts/ and reports/), wardbridge.duckdb is 0600 and
 parquet/, review/, exports/ and status/ are 0700 (person-level data: the pipeline's account
 only); modes of an existing warehouse are tightened, never widened. ``private_umask`` adds
-0o027 to the process umask (``wardbridge run`` and the Dagster code location call it).
+0o027 to the process umask (``wardbridge run`` and the Dagster code location call it);
+``private_modes`` adds it for one call's block (``write_report``, ``export``: called from Python under a shell's
+umask 022 their files are 0640 and folders 0750 too).
 DuckDB's write-ahead log wardbridge.duckdb.wal holds the same rows until a checkpoint (and stays
 behind after a crash); DuckDB creates it at a commit, deletes it at each checkpoint and creates it
 again at the next commit, so ``connect_writer`` holds umask 077 for the whole life of the writing
@@ -367,6 +369,20 @@ def private_umask() -> int:
     one. ``wardbridge run`` and the Dagster code location (assets/definitions.py) call it, so what a run writes
     anywhere is never world-readable."""
     return _add_umask(PRIVATE_UMASK)
+
+
+@contextlib.contextmanager
+def private_modes() -> Iterator[None]:
+    """``PRIVATE_UMASK`` added to the process umask for the block, the caller's umask put back after it: the files
+    and folders made in it are 0640 and 0750 at most (a stricter umask stays stricter) whatever umask the caller had.
+    For the engine functions a Python caller may call without ``private_umask`` (``write_report``, ``export``).
+    The umask is process-wide: another thread creating a file meanwhile gets the stricter mode too (never a wider
+    one), as under ``Warehouse.connect_writer``."""
+    old = _add_umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def _add_umask(bits: int) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -453,6 +454,26 @@ def test_rerun_gives_byte_identical_data_files(run):
         # exported outside Dagster, no run known for any source: each listed, said as null
         assert package["wardbridge"]["source_runs"] == {s: None for s in {r.source for r in declaration.resources}}
     assert not [p for p in (wh.root / "exports").iterdir() if p.name.startswith(".") and p.is_dir()]
+
+
+def test_an_export_from_python_under_umask_022_gets_the_documented_modes(run, tmp_path):
+    """export() called from Python without private_umask() (a shell's umask 022): the package's files are 0640 and
+    its folders 0750, a missing exports folder is made 0700, and the caller's umask is put back. Before, 0644 files
+    in 0755 folders (docs/guide/exports.md told callers to call private_umask() first)."""
+    wh = _gate_copy(run, tmp_path, "statistics")
+    shutil.rmtree(wh.root / "exports")
+    old = os.umask(0o022)
+    try:
+        result = export(load_declarations()["statistics"], wh, run_id="modes", environ={})
+        assert os.umask(0o022) == 0o022  # the caller's umask, back after the call
+    finally:
+        os.umask(old)
+    assert result.path == _folder(wh, "statistics") and (result.path / "datapackage.json").is_file()
+    assert (wh.root / "exports").stat().st_mode & 0o777 == 0o700
+    made = [result.path, *result.path.rglob("*")]
+    files = {oct(p.stat().st_mode & 0o777) for p in made if p.is_file()}
+    folders = {oct(p.stat().st_mode & 0o777) for p in made if p.is_dir()}
+    assert (files, folders) == ({"0o640"}, {"0o750"})
 
 
 def test_failing_checks_leave_the_previous_export(run, tmp_path):

@@ -371,6 +371,30 @@ def test_rerun_of_a_run_replaces_its_history_rows(built: dict, tmp_path: Path):
     assert read_history(root / HISTORY).height == 2 * first
 
 
+def test_a_report_written_from_python_under_umask_022_gets_the_documented_modes(built: dict, tmp_path: Path):
+    """write_report called from Python without private_umask() (a shell's umask 022): its files are 0640 and its
+    folders 0750 as docs/guide/querying.md's table says, and the caller's umask is put back. Before, 0644 in 0755."""
+    root = tmp_path / "wh"
+    root.mkdir()
+    shutil.copy2(built["root"] / "analytics.duckdb", root / "analytics.duckdb")
+    old = os.umask(0o022)
+    try:
+        result = write_report(root, "cli-modes")
+        assert os.umask(0o022) == 0o022  # the caller's umask, back after the call
+    finally:
+        os.umask(old)
+    made = [root / "reports", result.path.parent, root / "history", result.path, result.latest, result.history]
+    modes = {str(p.relative_to(root)): oct(p.stat().st_mode & 0o777) for p in made}
+    assert modes == {
+        "reports": "0o750",
+        "reports/cli-modes": "0o750",
+        "history": "0o750",
+        "reports/cli-modes/consolidation.html": "0o640",
+        "reports/latest.html": "0o640",
+        "history/runs.parquet": "0o640",
+    }
+
+
 def test_failures_name_the_file_and_cause(built: dict, tmp_path: Path):
     with pytest.raises(ReportInputError, match=r"analytics\.duckdb: not found"):
         write_report(tmp_path, "cli-x")

@@ -77,11 +77,13 @@ from pipelines.publish.pseudonym import (
 from pipelines.publish.store import cannot_replace, put_back, swap_folder
 from pipelines.schema import Table
 from pipelines.warehouse import (
+    PRIVATE_DIR_MODE,
     REPO_ROOT,
     PartitionedLayer,
     Warehouse,
     connect_for_reading,
     file_lock,
+    private_modes,
     search_warehouse,
 )
 from quality import gx as gates
@@ -2068,10 +2070,29 @@ def export(
     ``root`` defaults to ``<warehouse>/exports``. The key is checked before any data is read;
     on any failure the previous export stays as it was. A failed gate raises :class:`GateRejected`
     and keeps the attempt's Data Docs in ``<root>/.<recipient>.rejected/validation/``.
+    The package's files are 0640 and its folders 0750 whatever the caller's umask (``private_modes``; a default
+    ``root`` made here is 0700, as ``Warehouse.prepare`` makes it): before, a Python caller under a shell's umask
+    022 published 0644 files in a 0755 folder.
     """
     key = pseudonym_key(declaration, environ)
     gates.preload()  # GX's import overlaps reading and shaping the sources (first export of a process)
-    root = root or warehouse.root / EXPORTS_SUBDIR
+    with private_modes():
+        return _export(declaration, warehouse, key, run_id, source_runs, root, created)
+
+
+def _export(
+    declaration: ExportDeclaration,
+    warehouse: Warehouse,
+    key: bytes | None,
+    run_id: str,
+    source_runs: Mapping[str, str] | None,
+    root: Path | None,
+    created: datetime | None,
+) -> ExportResult:
+    if root is None:
+        root = warehouse.root / EXPORTS_SUBDIR
+        if not root.is_dir():  # person-level packages: the account's only (docs/guide/querying.md)
+            root.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     target = root / declaration.recipient
     rejected = root / f".{declaration.recipient}.rejected"
     with _lock(root):

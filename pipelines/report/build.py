@@ -13,7 +13,7 @@ from pipelines.reference import REFERENCE_DIR
 from pipelines.report.history import HISTORY, append_history, run_measures
 from pipelines.report.inputs import read_inputs
 from pipelines.report.page import RunInfo, render
-from pipelines.warehouse import write_text_atomic
+from pipelines.warehouse import private_modes, write_text_atomic
 
 REPORTS_DIR = Path("reports")
 REPORT_FILENAME = "consolidation.html"
@@ -38,17 +38,20 @@ def write_report(
     reference_dir: Path = REFERENCE_DIR,
 ) -> ReportResult:
     """Report of warehouse ``root`` for run ``run_id``: reads the published marts read-only, appends this run's
-    measures to history/runs.parquet and writes reports/<run id>/consolidation.html and reports/latest.html."""
+    measures to history/runs.parquet and writes reports/<run id>/consolidation.html and reports/latest.html. The
+    files it makes are 0640 and its folders 0750 (docs/guide/querying.md) whatever the caller's umask
+    (``private_modes``); before, a Python caller under a shell's umask 022 got 0644 files in 0755 folders."""
     if not RUN_ID.match(run_id):
         raise ValueError(f"report: run id {run_id!r} is not a safe folder name (letters, digits, '.', '_', '-')")
     root = Path(root)
     run_time = run_time or dt.datetime.now(dt.UTC)
     inputs = read_inputs(root, gates_dir, reference_dir)
-    history = append_history(root / HISTORY, run_measures(inputs, run_id, run_time))
-    source = str(inputs.gates.directory or gates_dir or root / "marts" / "gx")
-    page = render(inputs, history, RunInfo(run_id, run_time, source))
-    path = write_text_atomic(root / REPORTS_DIR / run_id / REPORT_FILENAME, page)
-    latest = write_text_atomic(root / REPORTS_DIR / LATEST, page)
+    with private_modes():
+        history = append_history(root / HISTORY, run_measures(inputs, run_id, run_time))
+        source = str(inputs.gates.directory or gates_dir or root / "marts" / "gx")
+        page = render(inputs, history, RunInfo(run_id, run_time, source))
+        path = write_text_atomic(root / REPORTS_DIR / run_id / REPORT_FILENAME, page)
+        latest = write_text_atomic(root / REPORTS_DIR / LATEST, page)
     review = "open_review" if inputs.queue is not None else "under_review"
     summary = {
         "wards": inputs.wards.height,
