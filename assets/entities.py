@@ -21,7 +21,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from assets.ingest import catalogue_keys, listing, unlisted_sources
+from assets.ingest import catalogue_keys, listing, retire_left_extracts, unlisted_sources
 from assets.metadata import preview_markdown, published_metadata, static_table_metadata
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
@@ -123,9 +123,19 @@ class RegistryIncomplete(Exception):
     """Some catalogue partitions of the registry are not accounted for: nothing was published."""
 
 
-def accounted_partitions(wh, registry: str, config: MatchConfig, log) -> tuple[list[str], dict[str, str]]:  # noqa: ANN001
-    """The catalogue partitions to build from, and those left out (key -> why). Raises unless allowed."""
+def accounted_partitions(  # noqa: ANN001
+    wh, registry: str, config: MatchConfig, log, run_id: str = ""
+) -> tuple[list[str], dict[str, str]]:
+    """The catalogue partitions to build from, and those left out (key -> why). Raises unless allowed.
+
+    A registry the catalogue lists with no extract at all (every source's path matches no file) has no ingest run
+    (no partition to run it on), so nothing retired its live extracts: they are retired here (``run_id``: this
+    run), as its ingest would (docs/ingestion.md), and its entities are built without them. Before, they stayed live
+    and every entities run refused the registry ('not retired by an ingest ... does not list it?')."""
     keys = catalogue_keys(registry)
+    now = listing()
+    if not keys and any(spec.registry == registry for spec in now.sources.values()):
+        retire_left_extracts(wh, registry, now, run_id, log)
     staged_name = staged_table(registry).name
     problems = partition_problems(wh, registry, staged_name, keys)
     for source, why in unlisted_sources(registry).items():  # its extracts are unknown today: not complete either
@@ -213,7 +223,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
             yield from selected(context, [_lineage_check(tables["lineage"].name, staged, lineage, None)])
             return
         require_whole(context, f"the {kind} entity tables", [t.name for t in tables.values()])
-        used, left_out = accounted_partitions(wh, registry, config, context.log)
+        used, left_out = accounted_partitions(wh, registry, config, context.log, context.run.run_id)
         staged = read_staged(wh, registry, used)
         previous = previous_lineage(wh, kind)
         context.log.info(

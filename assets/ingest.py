@@ -374,6 +374,26 @@ SOURCE_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONE
 _TRANSIENT_NAMES = ("OperationalError", "InterfaceError", "TimeoutError", "ConnectionError", "ConnectionRefusedError")
 
 
+def retire_left_extracts(wh, registry: str, now: Listing, run_id: str, log) -> list[str]:  # noqa: ANN001
+    """Retire the live partitions of ``registry`` that are no extract of the catalogue ``now`` any more (their source
+    left it, or the file that was the extract is not found), with one warning per cause; returns their directory
+    names. Nothing when a SQL source's extract dates could not be read (which of its extracts left is unknown).
+    The ingest step calls it first; the entities step too for a registry the catalogue lists with no extract at all
+    (every path matches no file): no ingest of it runs, so none would retire them (assets/entities.py)."""
+    unlisted = now.unlisted_of(registry)
+    if unlisted:  # which of their extracts left the catalogue is unknown: retire nothing this run
+        log.warning(f"sources whose extract dates could not be read (kept as they were): {list(unlisted)}")
+        return []
+    kept = now.kept(registry)  # dates that left a date-column source's table stay live
+    live = now.keys(registry) + [k for k in read_status(wh, registry) if source_of(k) in kept]
+    tables = {layer: f"{layer}_{registry}" for layer in ("raw", "staged", "quarantine")}
+    retired = retire_partitions(wh, registry, tables, live, run_id, now.sources)
+    for cause in sorted({retired_cause(r.removeprefix("part="), now.sources) for r in retired}):
+        which = [r for r in retired if retired_cause(r.removeprefix("part="), now.sources) == cause]
+        log.warning(f"retired ({cause.split(';')[0]}): {which}")
+    return retired
+
+
 class IngestFailed(dg.Failure):
     """Some partitions of the run could not be ingested (the others were); retried only when a failure is transient."""
 
@@ -868,24 +888,8 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
 
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         now = listing(fresh=True)  # one read of the catalogue and its databases for this step
-        unlisted = now.unlisted_of(registry)
         wh = warehouse.get()
-        if unlisted:  # which of their extracts left the catalogue is unknown: retire nothing this run
-            context.log.warning(f"sources whose extract dates could not be read (kept as they were): {list(unlisted)}")
-        else:
-            kept = now.kept(registry)  # dates that left a date-column source's table stay live
-            live = now.keys(registry) + [k for k in read_status(wh, registry) if source_of(k) in kept]
-            retired = retire_partitions(
-                wh,
-                registry,
-                {"raw": raw_key, "staged": staged_key, "quarantine": quarantine_key},
-                live,
-                context.run.run_id,
-                now.sources,
-            )
-            for cause in sorted({retired_cause(r.removeprefix("part="), now.sources) for r in retired}):
-                which = [r for r in retired if retired_cause(r.removeprefix("part="), now.sources) == cause]
-                context.log.warning(f"retired ({cause.split(';')[0]}): {which}")
+        retire_left_extracts(wh, registry, now, context.run.run_id, context.log)
         outcome = IngestOutcome()
         left_rows = LeftRows(wh, registry, now, context.run.run_id, context.log)
         try:

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from assets.entities import MatchConfig, RegistryIncomplete, accounted_partitions, stray_partitions
+from pipelines.ingest.status import read_status
 from pipelines.warehouse import PartitionedLayer, Warehouse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,3 +56,41 @@ def test_stray_partitions_are_those_no_listed_key_names(tmp_path):
     listed = ["a_1@2025-08-31", "odd key/1@2025-08-31"]  # a key whose directory name is escaped
     assert stray_partitions(wh, "staged_population", listed) == ["part=b_2@2025-08-31"]
     assert stray_partitions(wh, "staged_population", [*listed, "b_2@2025-08-31"]) == []
+
+
+GLOB_SOURCE = """base_dir = "{base}"
+
+[[source]]
+id = "households_718"
+registry = "households"
+format = "csv"
+path = "households/hk_*.csv"
+extract_date_pattern = 'hk_(\\d{{8}})'
+key_column = "ma_ban_ghi"
+[source.columns]
+"so_ho_khau" = "household_no"
+"ten_chu_ho" = "head_name"
+"dia_chi" = "address"
+"""
+
+
+def test_a_listed_registry_whose_only_source_matches_no_file_retires_its_extracts(tmp_path, monkeypatch):
+    """The registry's one source is a glob whose file went (archived): the catalogue lists the registry but no
+    extract, so no ingest of it runs to retire the extract (docs/ingestion.md: a file no longer found is retired at
+    the next ingest). The entities step retires it and builds without it; before, every entities run refused the
+    registry ('not retired by an ingest of households ... does not list households?'), so `wardbridge run` failed
+    and skipped the review, marts and report every night (reproduced with two real runs, HL1)."""
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(GLOB_SOURCE.format(base=tmp_path.as_posix()), encoding="utf-8")
+    (tmp_path / "households").mkdir()  # the folder is there, its hk_20250831.csv was moved away
+    monkeypatch.setenv("WARDBRIDGE_CATALOGUE", str(catalogue))
+    wh = Warehouse(tmp_path / "wh")
+    _stage_by_hand(wh, "staged_households", "households_718@2025-08-31")
+    used, left_out = accounted_partitions(wh, "households", MatchConfig(), LOG)
+    assert (used, left_out) == ([], {})
+    assert stray_partitions(wh, "staged_households", []) == []
+    assert (
+        wh.root / "parquet" / "retired" / "staged" / "staged_households" / "part=households_718@2025-08-31"
+    ).is_dir()
+    status = read_status(wh, "households")["households_718@2025-08-31"]
+    assert status.state == "retired" and "file of this extract is not found" in status.cause
