@@ -60,6 +60,7 @@ import logging
 import os
 import re
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -371,18 +372,27 @@ def private_umask() -> int:
     return _add_umask(PRIVATE_UMASK)
 
 
+_PRIVATE_MODES = threading.Lock()
+_PRIVATE_MODES_HELD: list[int] = []  # the umask to put back, one entry per block open in any thread
+
+
 @contextlib.contextmanager
 def private_modes() -> Iterator[None]:
     """``PRIVATE_UMASK`` added to the process umask for the block, the caller's umask put back after it: the files
     and folders made in it are 0640 and 0750 at most (a stricter umask stays stricter) whatever umask the caller had.
     For the engine functions a Python caller may call without ``private_umask`` (``write_report``, ``export``).
     The umask is process-wide: another thread creating a file meanwhile gets the stricter mode too (never a wider
-    one), as under ``Warehouse.connect_writer``."""
-    old = _add_umask(PRIVATE_UMASK)
+    one), as under ``Warehouse.connect_writer``; blocks open in several threads at once put the caller's umask back
+    when the last one ends (the first to end must not widen it under the others)."""
+    with _PRIVATE_MODES:
+        _PRIVATE_MODES_HELD.append(_add_umask(PRIVATE_UMASK) if not _PRIVATE_MODES_HELD else _PRIVATE_MODES_HELD[0])
     try:
         yield
     finally:
-        os.umask(old)
+        with _PRIVATE_MODES:
+            old = _PRIVATE_MODES_HELD.pop()
+            if not _PRIVATE_MODES_HELD:
+                os.umask(old)
 
 
 def _add_umask(bits: int) -> int:

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from pipelines.schema import Field, Table
-from pipelines.warehouse import PRIVATE_DIRS, PartitionedLayer, Warehouse, private_umask
+from pipelines.warehouse import PRIVATE_DIRS, PartitionedLayer, Warehouse, private_modes, private_umask
 from tests.runhelpers import REPO
 
 TABLE = Table(name="t", description="test table", fields=(Field("x", pl.Int64, "a number"),))
@@ -71,6 +71,28 @@ def test_private_umask_adds_bits_and_keeps_a_stricter_umask():
         assert os.umask(0o022) == 0o077
     finally:
         os.umask(old)
+
+
+def test_private_modes_holds_the_runs_umask_for_its_blocks_and_puts_the_callers_back(tmp_path, umask_022):
+    """write_report and export() run under it (tests/test_report.py, tests/test_exports.py test them under umask
+    022): files 0640, folders 0750 inside; two blocks of two threads ending out of order put 022 back only when the
+    last ends (the first to end used to be able to widen the umask under the other)."""
+    first, second = private_modes(), private_modes()
+    first.__enter__()
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "file").write_text("x")
+    second.__enter__()  # another thread's call
+    first.__exit__(None, None, None)
+    assert os.umask(0o027) == 0o027  # still the run's: the other block is open
+    (tmp_path / "later").write_text("x")
+    second.__exit__(None, None, None)
+    assert os.umask(0o022) == 0o022
+    assert [mode(tmp_path / p) for p in ("folder", "folder/file", "later")] == [0o750, 0o640, 0o640]
+    os.umask(0o077)  # a caller's stricter umask stays as strict inside, and is put back
+    with private_modes():
+        (tmp_path / "strict").write_text("x")
+    assert os.umask(0o022) == 0o077
+    assert mode(tmp_path / "strict") == 0o600
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o027], ids=["umask022", "umask027"])
