@@ -45,10 +45,10 @@ from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
 from pipelines.entities.reresolve import forget_staging_reference, record_staging_reference
 from pipelines.ingest.catalogue import CATALOGUE_DIR, extracts_by_partition, load_catalogue, source_of
-from pipelines.ingest.raw import load_raw
-from pipelines.ingest.readers import hidden_words, legacy_words
+from pipelines.ingest.notes import CUT_OFF, NO_ROWS, cell_warnings, key_warnings, partition_note
+from pipelines.ingest.raw import RawLoad, load_raw
 from pipelines.ingest.sql import SourceLoginRefused
-from pipelines.ingest.stage import NUL_REMOVED, StageResult, account, stage
+from pipelines.ingest.stage import StageResult, account, stage
 from pipelines.ingest.status import (
     PartitionStatus,
     mark_loading,
@@ -64,17 +64,6 @@ from pipelines.warehouse import PartitionedLayer, Warehouse, fault_point, ingest
 
 CATALOGUE_ENV = "WARDBRIDGE_CATALOGUE"
 GROUP = "ingest"
-
-# the ingest status cause of an extract that loads but whose file ends mid-row (its last line quarantined)
-CUT_OFF = (
-    "ends mid-row (cut off in transfer?): its last line is quarantined, not queued for the officials, and any rows "
-    "after it never arrived; fetch the file again and compare its row count with the source system's"
-)
-NO_ROWS = (
-    "has no rows (a header only): an export that stopped before its rows, or the wrong file? The partition now holds "
-    "none of this source's records for the date; compare the file with the source system's"
-)
-
 
 SETTLE_ENV = "WARDBRIDGE_LANDING_SETTLE_SECONDS"
 DEFAULT_SETTLE_SECONDS = 30.0
@@ -207,20 +196,6 @@ def ahead_words(seconds: float) -> str:
     if seconds >= 60:
         return f"{seconds / 60:.0f} min"
     return f"{seconds:.0f} s"
-
-
-def unended_words(unended: tuple[int, int, str]) -> str:
-    """A CSV's whole last row with no line end after it, as the warning and the partition's note say it (never a
-    value): its line and fields, and what is not checked: a cut inside its last value is caught only when it leaves
-    the value shorter than every other value of its column (readers._last_value_cut); any other cut reads as a whole
-    value, which nothing cheap can tell apart."""
-    line, fields, column = unended
-    return (
-        f"no line end after its last row (line {line}); read as complete ({fields} fields); if the file was cut off "
-        f"in transfer, its last value may be incomplete: a cut inside it (column '{column}', line {line}) is caught "
-        "only when it leaves the value shorter than every other value of that column; compare that record with the "
-        "source system's"
-    )
 
 
 def catalogue_paths() -> list[Path] | None:
@@ -469,11 +444,6 @@ class IngestOutcome:
         return [k for k, c in self.written.items() if not c["balanced"]]
 
 
-def _cell_counts(what: str, counts: dict[str, int]) -> str:
-    """', <what>: <column> <n>, ...' for a partition's note, or nothing when no column has such cells."""
-    return f", {what}: " + ", ".join(f"{name} {n}" for name, n in counts.items()) if counts else ""
-
-
 def ingest_partition(  # noqa: ANN001
     wh: Warehouse, registry: str, key: str, extract, run_id: str, outcome: IngestOutcome, log, settle: float = 0.0
 ) -> None:
@@ -482,7 +452,29 @@ def ingest_partition(  # noqa: ANN001
     ``settle`` > 0 (scheduled runs): a file modified less than that many seconds ago is waited for first. Whatever
     the run, a file whose size or modification time changed while it was read is not written (the earlier load
     stays) and the partition fails as transient (retried with backoff)."""
-    raw_decl, staged_decl = raw_table(registry), staged_table(registry)
+    read = _read_and_stage(wh, registry, key, extract, run_id, outcome, log, settle)
+    if read is None:
+        return
+    loaded, result, reference = read
+    location = extract.location
+    _write_layers(wh, registry, key, location, run_id, loaded, result, reference)
+    counts = account(loaded.frame, result)
+    outcome.written[key] = counts
+    _record_status(wh, registry, key, extract, run_id, loaded, result, counts, outcome, log)
+    for warning in key_warnings(key, location, extract.source, loaded, counts["raw"]):
+        log.warning(warning)
+    _tally(outcome, loaded, result)
+    for warning in cell_warnings(key, location, extract.source, loaded):
+        log.warning(warning)
+    outcome.notes.append(partition_note(key, extract.source, loaded, result, counts))
+    log.info(outcome.notes[-1])
+
+
+def _read_and_stage(  # noqa: ANN001
+    wh: Warehouse, registry: str, key: str, extract, run_id: str, outcome: IngestOutcome, log, settle: float
+) -> tuple[RawLoad, StageResult, object] | None:
+    """(the extract read into raw, its staging, the reference its addresses were resolved with), or None when it
+    could not be read, staging crashed on it or its file changed while it was read (the partition failed)."""
     location = extract.location
     if settle > 0 and extract.file is not None:
         wait_until_settled(extract.file, settle, log)
@@ -492,7 +484,7 @@ def ingest_partition(  # noqa: ANN001
     except Exception as exc:  # noqa: BLE001 - this partition fails, the others go on
         status = PartitionStatus(key, registry, "failed", f"cannot read: {_cause(exc)}", location, run_id=run_id)
         _fail(wh, outcome, log, status, transient=is_transient(extract, exc))
-        return
+        return None
     try:
         reference = default_reference()  # the one its addresses are resolved with, recorded below
         source = extract.source
@@ -509,29 +501,51 @@ def ingest_partition(  # noqa: ANN001
             key, registry, "failed", f"staging failed: {_cause(exc)}", location, loaded.frame.height, run_id=run_id
         )
         _fail(wh, outcome, log, status)
-        return
+        return None
     if before is not None and extract_signature(extract.file) != before:  # rows of two versions of the file, or cut
         status = PartitionStatus(
             key, registry, "failed", CHANGED_WHILE_READ, location, loaded.frame.height, run_id=run_id
         )
         _fail(wh, outcome, log, status, transient=True)
-        return
+        return None
+    return loaded, result, reference
+
+
+def _write_layers(  # noqa: ANN001
+    wh: Warehouse, registry: str, key: str, location, run_id: str, loaded: RawLoad, result: StageResult, reference
+) -> None:
+    """Write the partition's raw, staged and quarantine files (views refreshed once per run, by load_asset)."""
     # 'loading' before the first layer, its outcome after the last: a load that does not finish (killed, out of
     # memory, a full disk) leaves 'loading', not the earlier load's 'ok' over layers from two loads; the landing
     # sensor loads it again (assets/sensors.py)
     mark_loading(wh, registry, key, location, run_id)
-    PartitionedLayer(wh, "raw").write(raw_decl, key, loaded.frame, refresh=False)
+    PartitionedLayer(wh, "raw").write(raw_table(registry), key, loaded.frame, refresh=False)
     fault_point("ingest-after-raw")  # tests: killed with the raw file of this load, the other layers of the last
     # the reference its addresses were resolved with (address_corrections re-resolves when it changes):
     # forgotten before the new rows are written, so a crash in between leaves it unknown (re-resolved whole)
     forget_staging_reference(wh, registry, key)
-    PartitionedLayer(wh, "staged").write(staged_decl, key, result.staged, refresh=False)
+    PartitionedLayer(wh, "staged").write(staged_table(registry), key, result.staged, refresh=False)
     record_staging_reference(wh, registry, key, reference)
     PartitionedLayer(wh, "quarantine").write(
         QUARANTINE, key, result.quarantine, name=f"quarantine_{registry}", refresh=False
     )  # views refreshed once per run (load_asset)
-    counts = account(loaded.frame, result)
-    outcome.written[key] = counts
+
+
+def _record_status(  # noqa: ANN001
+    wh: Warehouse,
+    registry: str,
+    key: str,
+    extract,
+    run_id: str,
+    loaded: RawLoad,
+    result: StageResult,
+    counts: dict,
+    outcome: IngestOutcome,
+    log,
+) -> None:
+    """Write the written partition's ingest status (ok, or rejected whole) and say when it was rejected, its file
+    ends mid-row or holds no rows."""
+    location = extract.location
     # the engine refused the extract as a whole (rows quarantined): on reading (a header whose names cannot be told
     # apart) or on staging (most rows cannot be staged)
     rejected = loaded.rejected or getattr(result, "rejected", None)
@@ -556,26 +570,10 @@ def ingest_partition(  # noqa: ANN001
         log.warning(f"{key}: {location} {CUT_OFF}")
     elif not counts["raw"] and extract.file is not None:  # a file of a header alone (a SQL date may hold no row)
         log.warning(f"{key}: {location} {NO_ROWS}")
-    if loaded.unended:  # a whole last row with no line end: read, and said (a cut inside its last value looks so)
-        log.warning(f"{key}: {location}: {unended_words(loaded.unended)}")
-    if loaded.personal_keys:  # keyed by people's ID numbers without the catalogue seeing it (its key_column unmapped)
-        log.warning(
-            f"{key}: {location}: {_personal_key_words(extract.source, loaded.personal_keys)}: every record key "
-            "(lineage, review queues, the entities' record_ids) carries a person's ID number; key source "
-            f"{extract.source.id} by its record number (key_column) instead"
-        )
-    if loaded.mapped_twice:  # two columns of the file mapped to one field: the other is kept in extra_columns
-        log.warning(
-            f"{key}: {location}: a field is mapped from more than one column of the file: {_twice_words(loaded)}; "
-            f"correct [source.columns] of source {extract.source.id} (one column per field)"
-        )
-    if loaded.missing_optional:  # a mapped column renamed in the source: its field is empty in every row
-        log.warning(
-            f"{key}: {location}: column(s) the catalogue maps are not in the file: "
-            f"{_mapped_words(extract.source, loaded.missing_optional)}; those fields are empty in all {counts['raw']} "
-            f"rows (a column renamed in the source? {len(loaded.extra_columns)} column(s) of the file are not mapped: "
-            f"the note's extra columns); correct [source.columns] of source {extract.source.id}"
-        )
+
+
+def _tally(outcome: IngestOutcome, loaded: RawLoad, result: StageResult) -> None:
+    """Add a written partition's flagged rows, ward statuses, repairs and cell counts to the run's."""
     outcome.flagged += int(result.staged["issues"].is_not_null().sum())
     for s, n in result.ward_status.items():
         outcome.ward_status[s] = outcome.ward_status.get(s, 0) + n
@@ -586,94 +584,6 @@ def ingest_partition(  # noqa: ANN001
         outcome.unreadable[fld] = outcome.unreadable.get(fld, 0) + n
     for fld, n in loaded.numbers_unknown.items():
         outcome.numbers_unknown[fld] = outcome.numbers_unknown.get(fld, 0) + n
-    if loaded.error_cells:
-        log.warning(
-            f"{key}: {location}: cells holding an Excel error (a formula that failed: #REF!, #N/A..., or was never calculated) are "
-            "read as "
-            "empty: " + ", ".join(f"{name} ({n} cells)" for name, n in loaded.error_cells.items())
-        )
-    if loaded.hidden_sheets:
-        log.warning(
-            f"{key}: {location}: hidden sheets not read as records: {hidden_words(loaded.hidden_sheets)} (a clerk's "
-            "scratch or lookup sheet nobody opening the workbook sees); if one holds the registry's rows, unhide it in "
-            f"Excel or set read_hidden_sheets = true on source {extract.source.id}; if it holds none, name it in the "
-            "source's hidden_sheets_known to be told no more"
-        )
-    if loaded.known_not_hidden:
-        log.warning(
-            f"{key}: {location}: hidden_sheets_known of source {extract.source.id} names no hidden sheet of the "
-            f"workbook: {', '.join(loaded.known_not_hidden)} (renamed or unhidden since?)"
-        )
-    if loaded.legacy_lines:
-        log.warning(
-            f"{key}: {location}: lines not valid UTF-8 read in a legacy encoding (each reads as clean Vietnamese in "
-            f"it and in no other; an old program's rows appended?): {legacy_words(loaded.legacy_lines)}"
-        )
-    if loaded.numbers_unknown:
-        log.warning(
-            f"{key}: {location}: the workbook could not be read a second time to tell number cells from text (file "
-            "replaced or damaged while read?): leading zeros of IDs in number cells are not restored in "
-            + ", ".join(f"{fld} ({n} cells)" for fld, n in loaded.numbers_unknown.items())
-            + "; load the partition again"
-        )
-    outcome.notes.append(
-        f"{key}: {counts['raw']} raw -> {counts['staged']} staged + {counts['quarantined']} quarantined"
-        f", encoding {loaded.encoding or 'n/a'}"
-        + (f", extra columns kept {loaded.extra_columns}" if loaded.extra_columns else "")
-        + (f", fields mapped from more than one column: {_twice_words(loaded)}" if loaded.mapped_twice else "")
-        + (
-            f", catalogued columns not in the file: {_mapped_words(extract.source, loaded.missing_optional)}"
-            if loaded.missing_optional
-            else ""
-        )
-        + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
-        + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
-        + (f", {unended_words(loaded.unended)}" if loaded.unended else "")
-        + (f", {_personal_key_words(extract.source, loaded.personal_keys)}" if loaded.personal_keys else "")
-        + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
-        + (f", known hidden sheets not read: {hidden_words(loaded.hidden_known)}" if loaded.hidden_known else "")
-        + (f", {legacy_words(loaded.legacy_lines)}" if loaded.legacy_lines else "")
-        + (f", {loaded.deleted_records} records marked deleted (quarantined)" if loaded.deleted_records else "")
-        + _cell_counts("cells not told number or text (leading zeros not restored)", loaded.numbers_unknown)
-        + _cell_counts("undecodable cells (records quarantined)", loaded.undecodable_cells)
-        + _cell_counts("cells holding an Excel error (#REF!, #N/A...: read as empty)", loaded.error_cells)
-        + _cell_counts(
-            "undecodable cells of columns not mapped (kept as hex in extra_columns, records loaded)",
-            loaded.undecodable_kept,
-        )
-        + (
-            ", NUL characters removed (values): " + ", ".join(f"{fld} {kinds[NUL_REMOVED]}" for fld, kinds in nuls)
-            if (nuls := [(f, k) for f, k in result.repairs.items() if NUL_REMOVED in k])
-            else ""
-        )
-        + (
-            f", {loaded.repeated_key_rows} rows share a source key with another row (flagged key_repeated)"
-            if loaded.repeated_key_rows
-            else ""
-        )
-    )
-    log.info(outcome.notes[-1])
-
-
-def _personal_key_words(spec, found: dict[str, tuple[int, int]]) -> str:  # noqa: ANN001 - catalogue SourceSpec
-    """ "record keys hold people's ID numbers: the key (key_column 'ma') is head_personal_id in 3 of 3 rows" (a
-    RawLoad.personal_keys), never a value."""
-    keyed = f"key_column {spec.key_column!r}" if spec.key_column else "the table's primary key"
-    fields = "; ".join(f"{fld} in {same:,} of {held:,} rows" for fld, (same, held) in found.items())
-    return f"record keys hold people's ID numbers: the key ({keyed}) is {fields}"
-
-
-def _mapped_words(spec, columns: list[str]) -> str:  # noqa: ANN001 - catalogue SourceSpec
-    """Catalogued source columns with their canonical fields: "'cccd_chu_ho' (head_personal_id), 'dt' (phone)"."""
-    return ", ".join(f"{c!r} ({spec.columns.get(c, '?')})" for c in columns)
-
-
-def _twice_words(loaded) -> str:  # noqa: ANN001 - a raw.RawLoad
-    """ "head_personal_id read from 'cmnd', 'cccd' kept in extra_columns" for each field mapped from several columns."""
-    return "; ".join(
-        f"{canon} read from {columns[-1]!r}, {', '.join(map(repr, columns[:-1]))} kept in extra_columns"
-        for canon, columns in loaded.mapped_twice.items()
-    )
 
 
 class LeftRows:
