@@ -733,49 +733,14 @@ def published_outcome(wh: Warehouse, registry: str) -> IngestOutcome:
 
 
 def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_RETRY) -> list:
-    partitions = _partitions(registry)
-    raw_decl, staged_decl = raw_table(registry), staged_table(registry)
     raw_key, staged_key, quarantine_key = f"raw_{registry}", f"staged_{registry}", f"quarantine_{registry}"
 
     @dg.multi_asset(
         name=f"load_{registry}",
         group_name=GROUP,
-        partitions_def=partitions,
-        specs=[
-            dg.AssetSpec(
-                raw_key,
-                description=raw_decl.description,
-                kinds={"parquet", "polars"},
-                metadata=static_table_metadata(raw_decl, "raw"),
-            ),
-            dg.AssetSpec(
-                staged_key,
-                deps=[raw_key],
-                description=staged_decl.description,
-                kinds={"parquet", "polars"},
-                metadata=static_table_metadata(staged_decl, "staged"),
-            ),
-            dg.AssetSpec(
-                quarantine_key,
-                deps=[raw_key],
-                description=QUARANTINE.description,
-                kinds={"parquet", "polars"},
-                metadata=static_table_metadata(QUARANTINE, "quarantine"),
-            ),
-        ],
-        check_specs=[
-            dg.AssetCheckSpec(
-                "rows_accounted",
-                asset=staged_key,
-                blocking=True,
-                description="Every raw row is staged or quarantined, never both, never lost (per partition).",
-            ),
-            dg.AssetCheckSpec(
-                "extracts_readable",
-                asset=raw_key,
-                description="Every extract of the run was read and staged; names each failed or rejected partition.",
-            ),
-        ],
+        partitions_def=_partitions(registry),
+        specs=_load_specs(registry),
+        check_specs=_load_check_specs(registry),
         description=f"Load {registry} extracts into raw, stage them, quarantine what cannot be staged.",
         backfill_policy=dg.BackfillPolicy.single_run(),
         retry_policy=retry_policy,
@@ -790,37 +755,85 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
                 outcome = published_outcome(warehouse.get(), registry)
                 yield from selected(context, [accounting_check(registry, outcome), readable_check(registry, outcome)])
                 return
-            yield from _load(context, warehouse)
+            yield from _load(context, warehouse, registry)
         except IngestFailed:
             raise
         except Exception as exc:  # not a source error (warehouse unwritable, a bug): retrying will not help
             raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
 
-    def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        now = listing(fresh=True)  # one read of the catalogue and its databases for this step
-        wh = warehouse.get()
-        retire_left_extracts(wh, registry, now, context.run.run_id, context.log)
-        outcome = IngestOutcome()
-        left_rows = LeftRows(wh, registry, now, context.run.run_id, context.log)
-        try:
-            _load_partitions(context, wh, registry, now, outcome, left_rows)
-        finally:  # the rows the written partitions now hold leave the dates that left, once per run
-            left_rows.flush()
-        if outcome.written:
-            refresh_views(wh, ingest_views(registry))
-            PartitionedLayer(wh, "staged").refresh_flagged_view(staged_key)
-        yield from _materializations(registry, outcome, partial=bool(outcome.failed))
-        yield from selected(context, [accounting_check(registry, outcome), readable_check(registry, outcome)])
-        if outcome.failed:
-            raise IngestFailed(
-                f"{len(outcome.failed)} of {len(context.partition_keys)} {registry} partitions failed "
-                f"(the others were staged and accounted for): "
-                + "; ".join(s.describe() for s in outcome.failed.values())
-                + (f" [transient, retried with backoff: {outcome.transient}]" if outcome.transient else ""),
-                transient=bool(outcome.transient),
-            )
-
     return [load_asset]
+
+
+def _load_specs(registry: str) -> list[dg.AssetSpec]:
+    """The step's three assets: raw, staged and quarantine of ``registry`` (the last two depend on raw)."""
+    raw_decl, staged_decl = raw_table(registry), staged_table(registry)
+    raw_key, staged_key, quarantine_key = f"raw_{registry}", f"staged_{registry}", f"quarantine_{registry}"
+    return [
+        dg.AssetSpec(
+            raw_key,
+            description=raw_decl.description,
+            kinds={"parquet", "polars"},
+            metadata=static_table_metadata(raw_decl, "raw"),
+        ),
+        dg.AssetSpec(
+            staged_key,
+            deps=[raw_key],
+            description=staged_decl.description,
+            kinds={"parquet", "polars"},
+            metadata=static_table_metadata(staged_decl, "staged"),
+        ),
+        dg.AssetSpec(
+            quarantine_key,
+            deps=[raw_key],
+            description=QUARANTINE.description,
+            kinds={"parquet", "polars"},
+            metadata=static_table_metadata(QUARANTINE, "quarantine"),
+        ),
+    ]
+
+
+def _load_check_specs(registry: str) -> list[dg.AssetCheckSpec]:
+    """The step's checks: ``rows_accounted`` (blocking, on staged) and ``extracts_readable`` (on raw)."""
+    return [
+        dg.AssetCheckSpec(
+            "rows_accounted",
+            asset=f"staged_{registry}",
+            blocking=True,
+            description="Every raw row is staged or quarantined, never both, never lost (per partition).",
+        ),
+        dg.AssetCheckSpec(
+            "extracts_readable",
+            asset=f"raw_{registry}",
+            description="Every extract of the run was read and staged; names each failed or rejected partition.",
+        ),
+    ]
+
+
+def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource, registry: str):
+    """One run of ``load_<registry>``: retire what left the catalogue, ingest the run's partitions, refresh the
+    views, then the materializations and checks; fails with ``IngestFailed`` naming the partitions that failed."""
+    now = listing(fresh=True)  # one read of the catalogue and its databases for this step
+    wh = warehouse.get()
+    retire_left_extracts(wh, registry, now, context.run.run_id, context.log)
+    outcome = IngestOutcome()
+    left_rows = LeftRows(wh, registry, now, context.run.run_id, context.log)
+    try:
+        _load_partitions(context, wh, registry, now, outcome, left_rows)
+    finally:  # the rows the written partitions now hold leave the dates that left, once per run
+        left_rows.flush()
+    if outcome.written:
+        refresh_views(wh, ingest_views(registry))
+        PartitionedLayer(wh, "staged").refresh_flagged_view(f"staged_{registry}")
+    yield from _materializations(registry, outcome, partial=bool(outcome.failed))
+    yield from selected(context, [accounting_check(registry, outcome), readable_check(registry, outcome)])
+    if outcome.failed:
+        raise IngestFailed(
+            f"{len(outcome.failed)} of {len(context.partition_keys)} {registry} partitions failed "
+            f"(the others were staged and accounted for): "
+            + "; ".join(s.describe() for s in outcome.failed.values())
+            + (f" [transient, retried with backoff: {outcome.transient}]" if outcome.transient else ""),
+            transient=bool(outcome.transient),
+        )
 
 
 def _load_partitions(
