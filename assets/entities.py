@@ -193,16 +193,7 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
         name=f"match_{kind}",
         pool=WAREHOUSE_POOL,
         group_name=GROUP,
-        specs=[
-            dg.AssetSpec(
-                table.name,
-                deps=[f"staged_{registry}", "address_corrections", "split_placements", "review_decisions"],
-                description=table.description,
-                kinds={"duckdb", "parquet", "polars"},
-                metadata=static_table_metadata(table, ENTITY_SCHEMA),
-            )
-            for table in tables.values()
-        ],
+        specs=_entity_specs(registry, tables),
         check_specs=[
             dg.AssetCheckSpec(
                 "lineage_complete",
@@ -223,71 +214,104 @@ def build_entity_asset(kind: str) -> dg.AssetsDefinition:
             yield from selected(context, [_lineage_check(tables["lineage"].name, staged, lineage, None)])
             return
         require_whole(context, f"the {kind} entity tables", [t.name for t in tables.values()])
-        used, left_out = accounted_partitions(wh, registry, config, context.log, context.run.run_id)
-        staged = read_staged(wh, registry, used)
-        previous = previous_lineage(wh, kind)
-        context.log.info(
-            f"{kind}: {staged.height} staged records, previous lineage {'none' if previous is None else previous.height}"
-        )
-        # officials' match / no_match decisions (review_decisions): linked / never linked
-        same, different = official_match_labels(wh, kind, "match"), official_match_labels(wh, kind, "no_match")
-        result = resolve_entities(
-            kind,
-            staged,
-            previous,
-            labelled_pairs=same,
-            cannot_link_pairs=different,
-            raw_dates=raw_dates_reader(wh, kind),  # the review table's <side>_<date>_raw: the text as written
-            keyed_sources={s.id for s in listing().sources.values() if s.key_column},  # versions matched once
-        )
-        if result.result is not None:
-            context.log.info(result.result.summary())
-        unknown = result.stats.get("labels", {}).get("unknown")  # the matcher left some out: which, by item id
-        labels_left_out = labels_not_in_run(wh, kind, staged) if unknown else LabelsLeftOut(0, [])
-        _log_labels(context.log, kind, result.stats, labels_left_out)
-        published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))
-        stats = result.stats
-        yield dg.MaterializeResult(
-            asset_key=tables["entities"].name,
-            metadata={
-                **published_metadata(tables["entities"], published["entities"]),
-                **_incomplete_metadata(used, left_out),
-                **_stats_metadata(stats),
-                # the decisions (items) whose labelled pairs the matcher left out (match/labels' unknown: pairs)
-                **({"match/labels_left_out_items": len(labels_left_out.items)} if labels_left_out.items else {}),
-                **(
-                    {"match/summary": dg.MetadataValue.md(result.result.summary())} if result.result is not None else {}
-                ),
-                **(
-                    {
-                        "match/capped_block_list": preview_markdown(
-                            result.result.blocking.capped_blocks, result.result.blocking.capped_blocks.columns, rows=20
-                        )
-                    }
-                    if result.result is not None and result.result.blocking.capped_blocks.height
-                    else {}
-                ),
-            },
-        )
-        merged = result.result.merged_entities if result.result is not None else None
-        yield dg.MaterializeResult(
-            asset_key=tables["lineage"].name,
-            metadata={
-                **published_metadata(tables["lineage"], published["lineage"]),
-                "previous_records": 0 if previous is None else previous.height,
-                "previous_entities_merged": 0 if merged is None else merged.height,
-            },
-        )
-        yield dg.MaterializeResult(
-            asset_key=tables["review"].name,
-            metadata={
-                **published_metadata(tables["review"], published["review"]),
-                "decisions": _json(stats.get("decisions", {})),
-            },
-        )
-        yield from selected(context, [_lineage_check(tables["lineage"].name, staged, result.lineage, result.entities)])
+        yield from _match(context, wh, config, kind, tables)
 
     return match_asset
+
+
+def _entity_specs(registry: str, tables: dict) -> list[dg.AssetSpec]:
+    """The step's assets: a kind's entities, lineage and review tables, each after the registry's staged records
+    and the overlays (address corrections, split placements, officials' decisions)."""
+    return [
+        dg.AssetSpec(
+            table.name,
+            deps=[f"staged_{registry}", "address_corrections", "split_placements", "review_decisions"],
+            description=table.description,
+            kinds={"duckdb", "parquet", "polars"},
+            metadata=static_table_metadata(table, ENTITY_SCHEMA),
+        )
+        for table in tables.values()
+    ]
+
+
+def _match(context: dg.AssetExecutionContext, wh, config: MatchConfig, kind: str, tables: dict):  # noqa: ANN001
+    """Match the kind's accounted-for staged records, publish its three tables, then their materializations and the
+    lineage check."""
+    registry = ENTITY_KINDS[kind]
+    used, left_out = accounted_partitions(wh, registry, config, context.log, context.run.run_id)
+    staged = read_staged(wh, registry, used)
+    previous = previous_lineage(wh, kind)
+    context.log.info(
+        f"{kind}: {staged.height} staged records, previous lineage {'none' if previous is None else previous.height}"
+    )
+    result = _resolve(wh, kind, staged, previous)
+    if result.result is not None:
+        context.log.info(result.result.summary())
+    unknown = result.stats.get("labels", {}).get("unknown")  # the matcher left some out: which, by item id
+    labels_left_out = labels_not_in_run(wh, kind, staged) if unknown else LabelsLeftOut(0, [])
+    _log_labels(context.log, kind, result.stats, labels_left_out)
+    published = dict(zip(tables, wh.publish(ENTITY_SCHEMA, result.tables()), strict=True))
+    yield dg.MaterializeResult(
+        asset_key=tables["entities"].name,
+        metadata={
+            **published_metadata(tables["entities"], published["entities"]),
+            **_incomplete_metadata(used, left_out),
+            **_result_metadata(result, labels_left_out),
+        },
+    )
+    merged = result.result.merged_entities if result.result is not None else None
+    yield dg.MaterializeResult(
+        asset_key=tables["lineage"].name,
+        metadata={
+            **published_metadata(tables["lineage"], published["lineage"]),
+            "previous_records": 0 if previous is None else previous.height,
+            "previous_entities_merged": 0 if merged is None else merged.height,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=tables["review"].name,
+        metadata={
+            **published_metadata(tables["review"], published["review"]),
+            "decisions": _json(result.stats.get("decisions", {})),
+        },
+    )
+    yield from selected(context, [_lineage_check(tables["lineage"].name, staged, result.lineage, result.entities)])
+
+
+def _resolve(wh, kind: str, staged: pl.DataFrame, previous):  # noqa: ANN001, ANN202 - Warehouse, frame, result
+    """The engine's run on the staged records, with the previous lineage (stable ids) and the officials' match /
+    no_match decisions (review_decisions: linked / never linked)."""
+    same, different = official_match_labels(wh, kind, "match"), official_match_labels(wh, kind, "no_match")
+    return resolve_entities(
+        kind,
+        staged,
+        previous,
+        labelled_pairs=same,
+        cannot_link_pairs=different,
+        raw_dates=raw_dates_reader(wh, kind),  # the review table's <side>_<date>_raw: the text as written
+        keyed_sources={s.id for s in listing().sources.values() if s.key_column},  # versions matched once
+    )
+
+
+def _result_metadata(result, labels_left_out: LabelsLeftOut) -> dict:  # noqa: ANN001 - an EntityResult
+    """The entities table's metadata from the matcher: its statistics, the decisions whose labelled pairs it left
+    out, its summary and the blocks it capped."""
+    found = result.result
+    return {
+        **_stats_metadata(result.stats),
+        # the decisions (items) whose labelled pairs the matcher left out (match/labels' unknown: pairs)
+        **({"match/labels_left_out_items": len(labels_left_out.items)} if labels_left_out.items else {}),
+        **({"match/summary": dg.MetadataValue.md(found.summary())} if found is not None else {}),
+        **(
+            {
+                "match/capped_block_list": preview_markdown(
+                    found.blocking.capped_blocks, found.blocking.capped_blocks.columns, rows=20
+                )
+            }
+            if found is not None and found.blocking.capped_blocks.height
+            else {}
+        ),
+    }
 
 
 def _lineage_check(asset_key: str, staged, lineage, entities) -> dg.AssetCheckResult:  # noqa: ANN001 - frames
