@@ -94,20 +94,7 @@ def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
 
     @dg.multi_asset(
         name=name,
-        specs=[
-            dg.AssetSpec(
-                name,
-                group_name=GROUP,
-                deps=sorted({ANALYTICS_ASSET, *(source_asset(r.source) for r in declaration.resources)}),
-                description=f"{declaration.title}: Data Package <warehouse>/exports/{recipient}/ "
-                f"(declared in mappings/exports/{declaration.path.name}).",
-                kinds={"csv", "parquet", "polars"},
-                metadata={
-                    "declaration": f"mappings/exports/{declaration.path.name}",
-                    "formats": list(declaration.formats),
-                },
-            )
-        ],
+        specs=[_export_spec(declaration, name)],
         check_specs=[
             dg.AssetCheckSpec(
                 GATE_CHECK,
@@ -123,19 +110,7 @@ def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
         if check_only(context):
             rerun_note(context)
             problems, results = published_gate(declaration, warehouse.get(), context.run.run_id)
-            yield dg.AssetCheckResult(
-                asset_key=name,
-                check_name=GATE_CHECK,
-                passed=not problems,
-                description="\n".join(problems)[:4000]
-                or f"published package intact; {len(results)} resources passed "
-                f"{sum(len(g.outcomes) for g in results.values())} expectations again",
-                metadata={
-                    "failures": dg.MetadataValue.json(
-                        [o.describe() for g in results.values() for o in g.failures][:50]
-                    ),
-                },
-            )
+            yield _published_gate_check(name, problems, results)
             return
         try:
             result = export(
@@ -148,41 +123,72 @@ def build_export_asset(declaration: ExportDeclaration) -> dg.AssetsDefinition:
             yield from selected(context, [_gate_failed(name, exc)])
             raise dg.Failure(description=f"{recipient}: export not published, the previous one stays: {exc}") from exc
         context.log.info(f"{recipient}: published {result.path} ({result.rows})")
-        gates = result.gate_results.values()
-        yield dg.MaterializeResult(
-            asset_key=name,
-            metadata={
-                "path": dg.MetadataValue.path(str(result.path)),
-                "datapackage": dg.MetadataValue.path(str(result.path / "datapackage.json")),
-                "validation_report": dg.MetadataValue.path(str(result.path / "validation.json")),
-                "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
-                "dagster/row_count": sum(result.rows.values()),
-                "rows": dg.MetadataValue.json(result.rows),
-                "files": dg.MetadataValue.json(result.package["wardbridge"]["files"]),
-                "created": result.package["created"],
-            },
-        )
-        yield from selected(
-            context,
-            [
-                dg.AssetCheckResult(
-                    asset_key=name,
-                    check_name=GATE_CHECK,
-                    passed=True,
-                    description=f"{len(result.gate_results)} resources passed "
-                    f"{sum(len(g.outcomes) for g in gates)} expectations before swap-in",
-                    metadata={
-                        "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
-                        "expectations": dg.MetadataValue.json(
-                            {r: len(g.outcomes) for r, g in result.gate_results.items()}
-                        ),
-                        "gate_seconds": round(sum(g.seconds for g in gates), 3),
-                    },
-                )
-            ],
-        )
+        yield dg.MaterializeResult(asset_key=name, metadata=_export_metadata(result))
+        yield from selected(context, [_gate_passed(name, result)])
 
     return export_asset
+
+
+def _export_spec(declaration: ExportDeclaration, name: str) -> dg.AssetSpec:
+    """The recipient's package: after the assets that publish its sources and the analytics mart."""
+    return dg.AssetSpec(
+        name,
+        group_name=GROUP,
+        deps=sorted({ANALYTICS_ASSET, *(source_asset(r.source) for r in declaration.resources)}),
+        description=f"{declaration.title}: Data Package <warehouse>/exports/{declaration.recipient}/ "
+        f"(declared in mappings/exports/{declaration.path.name}).",
+        kinds={"csv", "parquet", "polars"},
+        metadata={
+            "declaration": f"mappings/exports/{declaration.path.name}",
+            "formats": list(declaration.formats),
+        },
+    )
+
+
+def _published_gate_check(name: str, problems: list[str], results: dict) -> dg.AssetCheckResult:
+    """The gate re-run alone on the published package (:func:`published_gate`'s problems and results)."""
+    return dg.AssetCheckResult(
+        asset_key=name,
+        check_name=GATE_CHECK,
+        passed=not problems,
+        description="\n".join(problems)[:4000]
+        or f"published package intact; {len(results)} resources passed "
+        f"{sum(len(g.outcomes) for g in results.values())} expectations again",
+        metadata={
+            "failures": dg.MetadataValue.json([o.describe() for g in results.values() for o in g.failures][:50]),
+        },
+    )
+
+
+def _export_metadata(result) -> dict:  # noqa: ANN001 - an ExportResult
+    """The published package's metadata: where it is, its report and Data Docs, its rows and files."""
+    return {
+        "path": dg.MetadataValue.path(str(result.path)),
+        "datapackage": dg.MetadataValue.path(str(result.path / "datapackage.json")),
+        "validation_report": dg.MetadataValue.path(str(result.path / "validation.json")),
+        "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
+        "dagster/row_count": sum(result.rows.values()),
+        "rows": dg.MetadataValue.json(result.rows),
+        "files": dg.MetadataValue.json(result.package["wardbridge"]["files"]),
+        "created": result.package["created"],
+    }
+
+
+def _gate_passed(name: str, result) -> dg.AssetCheckResult:  # noqa: ANN001 - an ExportResult
+    """The export gate's passed check: the expectations each resource passed before swap-in, and the gate's time."""
+    gates = result.gate_results.values()
+    return dg.AssetCheckResult(
+        asset_key=name,
+        check_name=GATE_CHECK,
+        passed=True,
+        description=f"{len(result.gate_results)} resources passed "
+        f"{sum(len(g.outcomes) for g in gates)} expectations before swap-in",
+        metadata={
+            "gx_data_docs": dg.MetadataValue.path(str(result.data_docs)),
+            "expectations": dg.MetadataValue.json({r: len(g.outcomes) for r, g in result.gate_results.items()}),
+            "gate_seconds": round(sum(g.seconds for g in gates), 3),
+        },
+    )
 
 
 EXPORT_ASSETS = [build_export_asset(d) for d in load_declarations().values()]
