@@ -253,11 +253,9 @@ def _rerun_checks(context: dg.AssetExecutionContext, wh) -> list[dg.AssetCheckRe
     return results
 
 
-@dg.multi_asset(
-    name="publish_marts",
-    pool=WAREHOUSE_POOL,
-    group_name=GROUP,
-    specs=[
+def _marts_specs() -> list[dg.AssetSpec]:
+    """The two marts, written together: analytics (aggregates, pseudonymised) and restricted (person level)."""
+    return [
         dg.AssetSpec(
             ANALYTICS,
             deps=UPSTREAM,
@@ -273,8 +271,12 @@ def _rerun_checks(context: dg.AssetExecutionContext, wh) -> list[dg.AssetCheckRe
             "record flow, pseudonym map.",
             kinds={"duckdb", "polars"},
         ),
-    ],
-    check_specs=[
+    ]
+
+
+def _marts_check_specs() -> list[dg.AssetCheckSpec]:
+    """The blocking checks evaluated before the new marts become visible."""
+    return [
         dg.AssetCheckSpec(
             "row_accounting",
             asset=ANALYTICS,
@@ -287,7 +289,15 @@ def _rerun_checks(context: dg.AssetExecutionContext, wh) -> list[dg.AssetCheckRe
             blocking=True,
             description="Every mart table against its declaration and its GX suite (quality/gx.py), before swap-in.",
         ),
-    ],
+    ]
+
+
+@dg.multi_asset(
+    name="publish_marts",
+    pool=WAREHOUSE_POOL,
+    group_name=GROUP,
+    specs=_marts_specs(),
+    check_specs=_marts_check_specs(),
     description="Build the marts and publish them atomically (write aside, validate, swap in).",
     can_subset=True,  # the checks re-run alone on the published marts (assets/rerun.py)
 )
@@ -313,40 +323,12 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
         marts, published = publish_from_warehouse(wh, validators=validators, run_id=context.run.run_id, key=key)
     except PublishRejected as exc:
         _prune_data_docs(context, wh.root, keep)
-        gate_problems = [p for p in exc.problems if p not in exc.accounting]
-        yield from selected(
-            context,
-            [
-                dg.AssetCheckResult(
-                    asset_key=ANALYTICS,
-                    check_name="row_accounting",
-                    passed=not exc.accounting,
-                    description="; ".join(exc.accounting[:20]) or "every raw row accounted for",
-                ),
-                dg.AssetCheckResult(
-                    asset_key=ANALYTICS,
-                    check_name="marts_gates",
-                    passed=not gate_problems,
-                    description="; ".join(gate_problems[:20]) or "passed",
-                ),
-            ],
-        )
+        yield from selected(context, _rejected_checks(exc))
         raise dg.Failure(description=f"marts not published, the previous ones stay in place: {exc}") from exc
     pruned = _prune_data_docs(context, wh.root, keep)
     accounting_frame = marts.analytics_frame("flow_accounting")
     yield dg.MaterializeResult(
-        asset_key=ANALYTICS,
-        metadata={
-            "duckdb_file": dg.MetadataValue.path(str(published.analytics_path)),
-            "parquet_dir": dg.MetadataValue.path(str(published.parquet_dir)),
-            "rows": dg.MetadataValue.json({k: v for k, v in published.rows.items() if k.startswith("marts.")}),
-            "reference_date": str(marts.reference_date),
-            "pseudonym_key_fingerprint": key_fingerprint(key),
-            "gx": "quality/gx.py (one session, one Data Docs site per run)",
-            "gx_data_docs": dg.MetadataValue.path(str(docs_root / "index.html")),
-            "gx_data_docs_removed": len(pruned),  # older runs' folders (pipelines/publish/gate_docs.py)
-            "dagster/row_count": published.rows["marts.ward_summary"],
-        },
+        asset_key=ANALYTICS, metadata=_analytics_metadata(marts, published, key, docs_root / "index.html", pruned)
     )
     yield dg.MaterializeResult(
         asset_key=RESTRICTED,
@@ -355,24 +337,60 @@ def publish_marts_asset(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "rows": dg.MetadataValue.json({k: v for k, v in published.rows.items() if not k.startswith("marts.")}),
         },
     )
-    yield from selected(
-        context,
-        [
-            dg.AssetCheckResult(
-                asset_key=ANALYTICS,
-                check_name="row_accounting",
-                passed=True,
-                metadata={"accounting": dg.MetadataValue.json(accounting_frame.drop("reference_date").to_dicts())},
-                description=f"{int(accounting_frame['raw'].sum())} raw rows: each merged, quarantined or under review once",
-            ),
-            dg.AssetCheckResult(
-                asset_key=ANALYTICS,
-                check_name="marts_gates",
-                passed=True,
-                description=f"{len(published.rows)} tables passed {len(validators)} gate(s) before swap-in",
-            ),
-        ],
-    )
+    yield from selected(context, _published_checks(accounting_frame, published, validators))
+
+
+def _rejected_checks(exc: PublishRejected) -> list[dg.AssetCheckResult]:
+    """The checks of marts the gates refused: row accounting's problems, and the gates' others."""
+    gate_problems = [p for p in exc.problems if p not in exc.accounting]
+    return [
+        dg.AssetCheckResult(
+            asset_key=ANALYTICS,
+            check_name="row_accounting",
+            passed=not exc.accounting,
+            description="; ".join(exc.accounting[:20]) or "every raw row accounted for",
+        ),
+        dg.AssetCheckResult(
+            asset_key=ANALYTICS,
+            check_name="marts_gates",
+            passed=not gate_problems,
+            description="; ".join(gate_problems[:20]) or "passed",
+        ),
+    ]
+
+
+def _analytics_metadata(marts, published, key: bytes, docs_index: Path, pruned: list[Path]) -> dict:  # noqa: ANN001
+    """The analytics mart's metadata: its files, tables' rows, reference date, key fingerprint, Data Docs."""
+    return {
+        "duckdb_file": dg.MetadataValue.path(str(published.analytics_path)),
+        "parquet_dir": dg.MetadataValue.path(str(published.parquet_dir)),
+        "rows": dg.MetadataValue.json({k: v for k, v in published.rows.items() if k.startswith("marts.")}),
+        "reference_date": str(marts.reference_date),
+        "pseudonym_key_fingerprint": key_fingerprint(key),
+        "gx": "quality/gx.py (one session, one Data Docs site per run)",
+        "gx_data_docs": dg.MetadataValue.path(str(docs_index)),
+        "gx_data_docs_removed": len(pruned),  # older runs' folders (pipelines/publish/gate_docs.py)
+        "dagster/row_count": published.rows["marts.ward_summary"],
+    }
+
+
+def _published_checks(accounting_frame: pl.DataFrame, published, validators: list) -> list[dg.AssetCheckResult]:  # noqa: ANN001
+    """The passed checks of published marts: each raw row accounted for once, every table through the gates."""
+    return [
+        dg.AssetCheckResult(
+            asset_key=ANALYTICS,
+            check_name="row_accounting",
+            passed=True,
+            metadata={"accounting": dg.MetadataValue.json(accounting_frame.drop("reference_date").to_dicts())},
+            description=f"{int(accounting_frame['raw'].sum())} raw rows: each merged, quarantined or under review once",
+        ),
+        dg.AssetCheckResult(
+            asset_key=ANALYTICS,
+            check_name="marts_gates",
+            passed=True,
+            description=f"{len(published.rows)} tables passed {len(validators)} gate(s) before swap-in",
+        ),
+    ]
 
 
 def _prune_data_docs(context: dg.AssetExecutionContext, root: Path, keep: int) -> list[Path]:
