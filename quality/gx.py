@@ -214,47 +214,10 @@ def validate(
         key_columns = table.primary_key if all(c in frame.columns for c in table.primary_key) else ()
     keys = tuple(key_columns)
     chunks = list(_chunks(frame, chunk_rows, partition_by))
-    polars_out = declared_dtype_outcomes(table, frame)
-    # a rule computing a column from one the frame lacks cannot run: report it, keep the rest
-    unrunnable = [e for e in expects if e.derive and not all(c in frame.columns for c in e.columns)]
-    polars_out += [
-        Outcome(
-            name=_snake(e.gx_type),
-            rule=e.rule,
-            columns=e.columns,
-            success=False,
-            unexpected_count=None,
-            engine="polars",
-            error=f"column {[c for c in e.columns if c not in frame.columns]} missing",
-        )
-        for e in unrunnable
-    ]
-    expects = [e for e in expects if e not in unrunnable]
-    gx_expects = expects
-    # Uniqueness over the whole frame in Polars when GX sees it in parts (chunks, or per-column groups above
-    # ONE_PASS_ROWS): the same outcome (count, row keys) for a fraction of pandas' factorize over every row
-    if len(chunks) > 1 or frame.height > ONE_PASS_ROWS:
-        polars_out += [
-            polars_unique_outcome(frame, e, keys)
-            for e in expects
-            if e.is_uniqueness and all(c in frame.columns for c in e.columns)
-        ]
-        gx_expects = [e for e in expects if not e.is_uniqueness or not all(c in frame.columns for c in e.columns)]
+    polars_out, gx_expects = _polars_outcomes(table, frame, expects, keys, len(chunks) > 1)
     needed = [c for c in frame.columns if c in set(table.columns) | set(keys)]
-    if session is not None:
-        if docs_dir is not None:
-            raise ValueError("validate: with a session, Data Docs go to the session's docs_dir")
-        run = session._run(table.name, gx_expects, keys, max_examples)
-        gate_dir = None if session.docs_dir is None else session.docs_dir / run.name
-    else:
-        run = _GxRun(table.name, gx_expects, keys, max_examples, docs_dir, run_name)
-        gate_dir = docs_dir
-    for label, chunk, index in chunks:
-        part = chunk.select(needed)
-        derived = {name: fn(chunk) for e in gx_expects for name, fn in e.derive.items()}
-        if derived:
-            part = part.with_columns(s.alias(n) for n, s in derived.items())
-        run.validate_chunk(label, part, index)
+    run, gate_dir = _open_run(table, gx_expects, keys, max_examples, docs_dir, run_name, session)
+    _validate_chunks(run, chunks, needed, gx_expects)
     docs_index = run.finish() if session is None else session.docs_index
     result = GateResult(
         table=table.name,
@@ -269,6 +232,74 @@ def validate(
         gate_dir.mkdir(parents=True, exist_ok=True)
         (gate_dir / "gate.json").write_text(json.dumps(result.as_dict(), indent=2, default=str), encoding="utf-8")
     return result
+
+
+def _polars_outcomes(
+    table: Table, frame: pl.DataFrame, expects: list[Expect], keys: tuple[str, ...], chunked: bool
+) -> tuple[list[Outcome], list[Expect]]:
+    """(the outcomes found in Polars, the expectations left for GX): the declared dtypes, the rules that cannot run
+    (a column they derive from is missing) and, when GX sees the frame in parts, uniqueness over the whole frame."""
+    polars_out = declared_dtype_outcomes(table, frame)
+    # a rule computing a column from one the frame lacks cannot run: report it, keep the rest
+    unrunnable = [e for e in expects if e.derive and not all(c in frame.columns for c in e.columns)]
+    polars_out += _unrunnable_outcomes(unrunnable, frame)
+    expects = [e for e in expects if e not in unrunnable]
+    gx_expects = expects
+    # Uniqueness over the whole frame in Polars when GX sees it in parts (chunks, or per-column groups above
+    # ONE_PASS_ROWS): the same outcome (count, row keys) for a fraction of pandas' factorize over every row
+    if chunked or frame.height > ONE_PASS_ROWS:
+        polars_out += [
+            polars_unique_outcome(frame, e, keys)
+            for e in expects
+            if e.is_uniqueness and all(c in frame.columns for c in e.columns)
+        ]
+        gx_expects = [e for e in expects if not e.is_uniqueness or not all(c in frame.columns for c in e.columns)]
+    return polars_out, gx_expects
+
+
+def _unrunnable_outcomes(unrunnable: list[Expect], frame: pl.DataFrame) -> list[Outcome]:
+    """A failed outcome per rule that computes a column from one the frame lacks, naming the missing columns."""
+    return [
+        Outcome(
+            name=_snake(e.gx_type),
+            rule=e.rule,
+            columns=e.columns,
+            success=False,
+            unexpected_count=None,
+            engine="polars",
+            error=f"column {[c for c in e.columns if c not in frame.columns]} missing",
+        )
+        for e in unrunnable
+    ]
+
+
+def _open_run(  # noqa: ANN202 - (_GxRun or the session's run, the folder of gate.json or None)
+    table: Table,
+    gx_expects: list[Expect],
+    keys: tuple[str, ...],
+    max_examples: int,
+    docs_dir: Path | None,
+    run_name: str | None,
+    session: GxSession | None,
+):
+    """The GX run of one gate: the session's (its Data Docs site, gate.json in ``<session docs_dir>/<run>/``) or a
+    run of its own (its own site and gate.json in ``docs_dir``)."""
+    if session is not None:
+        if docs_dir is not None:
+            raise ValueError("validate: with a session, Data Docs go to the session's docs_dir")
+        run = session._run(table.name, gx_expects, keys, max_examples)
+        return run, None if session.docs_dir is None else session.docs_dir / run.name
+    return _GxRun(table.name, gx_expects, keys, max_examples, docs_dir, run_name), docs_dir
+
+
+def _validate_chunks(run, chunks: list, needed: list[str], gx_expects: list[Expect]) -> None:  # noqa: ANN001 - a GX run
+    """Each chunk's ``needed`` columns, with the columns the rules derive, through the GX run."""
+    for label, chunk, index in chunks:
+        part = chunk.select(needed)
+        derived = {name: fn(chunk) for e in gx_expects for name, fn in e.derive.items()}
+        if derived:
+            part = part.with_columns(s.alias(n) for n, s in derived.items())
+        run.validate_chunk(label, part, index)
 
 
 class GxSession:
