@@ -234,6 +234,23 @@ def _one_per_question(
     if not frame.width:
         return frame
     every = frame.with_columns(question_keys(frame, kind))
+    newest = _newest_per_question(every, kind, inputs)
+    out = _with_item_ids(newest, every, kind, previous_keys, decisions)
+    out = _asked_again_after_fix(out, kind, decisions, audit)
+    if kind == "unresolved_address":
+        out = _returned_after_dismiss(out, inputs, decisions, audit)
+    out = (
+        out.with_columns(pl.col("_before").is_not_null().alias("_published_before"))
+        if "_answered" in out.columns
+        else out
+    )
+    return out.drop("_before", *_VERSION_COLUMNS).with_columns(pl.lit(kind).alias("kind"))
+
+
+def _newest_per_question(every: pl.DataFrame, kind: str, inputs: ReviewInputs) -> pl.DataFrame:
+    """One row per question (``every`` with its question keys): the earlier versions of a source record sent again
+    left out (an unresolved address's earlier version asking what its newest does not is kept, saying so), the newest
+    version of the rows asking the same question kept, sorted by registry and record key."""
     is_earlier = pl.any_horizontal(
         pl.lit(False),
         *[
@@ -256,11 +273,22 @@ def _one_per_question(
                     .alias("candidates")
                 )
             newest = pl.concat([newest, noted.select(*newest.columns, "_earlier")], how="diagonal_relaxed")
-    newest = (
+    return (
         newest.sort(["extract_date", "record_key"], descending=True, nulls_last=True)
         .unique("question_key", keep="first")
         .sort("registry", "record_key")
     )
+
+
+def _with_item_ids(
+    newest: pl.DataFrame,
+    every: pl.DataFrame,
+    kind: str,
+    previous_keys: pl.DataFrame | None,
+    decisions: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """``newest`` with its item ids: the id its question was published with before (``_before``), else from its
+    record key, else (that id taken by another question) from its record key and question."""
     own = newest.with_columns(item_ids(newest, kind, ["registry", "record_key"]))
     before = _ids_of_questions(every, kind, previous_keys, decisions)
     out = own.join(before, on="question_key", how="left", maintain_order="left").with_columns(
@@ -277,7 +305,13 @@ def _one_per_question(
     if out.select(taken.any()).item():
         fresh = item_ids(out, kind, ["registry", "record_key", "question_key"])
         out = out.with_columns(pl.when(taken).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
-    out = out.drop("_asked_before")
+    return out.drop("_asked_before")
+
+
+def _asked_again_after_fix(
+    out: pl.DataFrame, kind: str, decisions: pl.DataFrame | None, audit: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Items asked again after a 'fixed_at_source' decision: an id of their own and ``_refixed`` saying so."""
     # 'fixed_at_source' said the old system was corrected: a version from an extract dated after that decision still
     # asking the same did not get the fix, so it is asked again, an item of its own (one per question and decided
     # item: the same while it stays open), not closed by the decision
@@ -293,14 +327,7 @@ def _one_per_question(
             )
             out = out.with_columns(pl.when(again).then(fresh).otherwise(pl.col("item_id")).alias("item_id"))
         out = out.drop("_fixed_on", "_fixed_by", "_fixed_in")
-    if kind == "unresolved_address":
-        out = _returned_after_dismiss(out, inputs, decisions, audit)
-    out = (
-        out.with_columns(pl.col("_before").is_not_null().alias("_published_before"))
-        if "_answered" in out.columns
-        else out
-    )
-    return out.drop("_before", *_VERSION_COLUMNS).with_columns(pl.lit(kind).alias("kind"))
+    return out
 
 
 def _fixed_at_source(
@@ -1388,6 +1415,37 @@ def build_queues(
     ``rejects``: the audit's standing split rejects (decisions.standing_rejects), every declined ward out of its item's
     files (``_without_ruled_out_ward``). ``audit`` (review.decision_audit): where a 'fixed_at_source' a later extract
     contradicts was written, named by the question asked again."""
+    commons, evidence, pair_rows, frame_of_pairs = _kind_frames(inputs, decisions, previous_keys, audit)
+    declared = {**REVIEW_ITEM_KEYS.polars_schema, **REVIEW_QUEUE_ITEMS.polars_schema}  # question_key: item_keys only
+    schema = {c: declared[c] for c in commons[0].columns}
+    everything = pl.concat([c.cast(schema) for c in commons]).unique("item_id", keep="first", maintain_order=True)
+    everything, closed_ids = _closed_and_noted(everything, inputs, decisions, pair_rows, frame_of_pairs)
+    open_items = everything.join(closed_ids, on="item_id", how="anti")
+    ranked = _ranked(open_items, evidence["match_pair"])
+    ranked = _without_ruled_out_ward(ranked, decisions, rejects)
+    keys = update_item_keys(previous_keys, everything, now)
+    closed = keys.join(closed_ids, on="item_id", how="semi").select(
+        "item_id", "kind", "new_uid", "candidates", "records_blocked", "name_key"
+    )
+    open_ids = ranked.select("item_id")
+    return Queues(
+        items=ranked,
+        closed=closed,
+        evidence={k: v.join(open_ids, on="item_id", how="semi") for k, v in evidence.items()},
+        item_keys=keys,
+        pair_rows=(
+            _lists_to_text(pair_rows).join(open_ids, on="item_id", how="semi")
+            if pair_rows is not None and "item_id" in pair_rows.columns
+            else None
+        ),
+    )
+
+
+def _kind_frames(
+    inputs: ReviewInputs, decisions: pl.DataFrame, previous_keys: pl.DataFrame | None, audit: pl.DataFrame | None
+) -> tuple[list[pl.DataFrame], dict[str, pl.DataFrame], pl.DataFrame | None, pl.DataFrame]:
+    """Every kind's items (their common columns, in ``REVIEW_KINDS`` order), each kind's evidence, the match pairs'
+    record pairs (None without pairs) and the match_pair items' frame."""
     commons, evidence = [], {}
     pair_rows, frame_of_pairs = None, pl.DataFrame()
     for kind in REVIEW_KINDS:
@@ -1401,9 +1459,18 @@ def build_queues(
         common, ev = _item_frame(kind, frame)
         commons.append(common)
         evidence[kind] = ev
-    declared = {**REVIEW_ITEM_KEYS.polars_schema, **REVIEW_QUEUE_ITEMS.polars_schema}  # question_key: item_keys only
-    schema = {c: declared[c] for c in commons[0].columns}
-    everything = pl.concat([c.cast(schema) for c in commons]).unique("item_id", keep="first", maintain_order=True)
+    return commons, evidence, pair_rows, frame_of_pairs
+
+
+def _closed_and_noted(
+    everything: pl.DataFrame,
+    inputs: ReviewInputs,
+    decisions: pl.DataFrame,
+    pair_rows: pl.DataFrame | None,
+    frame_of_pairs: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(every item with the notes that reopen or explain it, the ids of the items a decision closes): a decision
+    the matcher did not honour, or that did not decide records which came after it, leaves its item open."""
     # a 'reject' (not this ward: state 'open') informs the split-evidence step but leaves the item open until placed
     # or dismissed (also where an older review.decisions still says 'closed' of it)
     closed_ids = decisions.filter((pl.col("state") == "closed") & (pl.col("decision") != "reject")).select("item_id")
@@ -1428,16 +1495,19 @@ def build_queues(
     if pair_rows is not None:
         apart = reviewers_apart(frame_of_pairs, pair_rows, inputs.entity_of, decisions)
         everything = _with_note(everything, apart, "_apart")
-    open_items = everything.join(closed_ids, on="item_id", how="anti")
-    # within a kind, items blocking more records first; match pairs (two records each) most informative first
-    pairs = evidence["match_pair"]
+    return everything, closed_ids
+
+
+def _ranked(open_items: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The open items ranked: urgent kinds first; within a kind, items blocking more records first; match pairs (two
+    records each, ``pairs`` their evidence) most informative first."""
     informative = pairs.select(
         "item_id",
         (pl.col("informativeness") if "informativeness" in pairs.columns else pl.lit(None, pl.Float64)).alias(
             "_informative"
         ),
     )
-    ranked = (
+    return (
         open_items.with_columns(pl.col("kind").replace_strict(URGENCY, return_dtype=pl.UInt8).alias("urgency"))
         .join(informative, on="item_id", how="left")
         .sort(
@@ -1447,23 +1517,6 @@ def build_queues(
         )
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
         .select(REVIEW_QUEUE_ITEMS.columns)
-    )
-    ranked = _without_ruled_out_ward(ranked, decisions, rejects)
-    keys = update_item_keys(previous_keys, everything, now)
-    closed = keys.join(closed_ids, on="item_id", how="semi").select(
-        "item_id", "kind", "new_uid", "candidates", "records_blocked", "name_key"
-    )
-    open_ids = ranked.select("item_id")
-    return Queues(
-        items=ranked,
-        closed=closed,
-        evidence={k: v.join(open_ids, on="item_id", how="semi") for k, v in evidence.items()},
-        item_keys=keys,
-        pair_rows=(
-            _lists_to_text(pair_rows).join(open_ids, on="item_id", how="semi")
-            if pair_rows is not None and "item_id" in pair_rows.columns
-            else None
-        ),
     )
 
 
