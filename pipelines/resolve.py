@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import polars as pl
 from rapidfuzz import process
@@ -629,6 +629,12 @@ class _Match:
     text: str = ""
 
 
+# what _span_candidate found at a start: a candidate key, nothing (the marker alone), or an unanchored word
+_SPAN_CANDIDATE: Final = 0  # Final: mypyc inlines them (a module attribute is a dict lookup in the hot loop)
+_SPAN_SKIP: Final = 1
+_SPAN_UNANCHORED: Final = 2
+
+
 def _exact_span(
     tokens: _Tokens,
     end: int,
@@ -650,22 +656,10 @@ def _exact_span(
     (at most ``markers.longest`` letters left of it): a longer string ending with a dead one is no
     key. False: the full search (for tests).
     """
-    words, boundary, hard, cut = tokens.words, tokens.boundary_before, tokens.hard_before, tokens.cut
-    by_first, marker_longest, letters = markers.by_first, markers.longest, markers.letters
+    words, hard, cut, marker_longest = tokens.words, tokens.hard_before, tokens.cut, markers.longest
     best: Any = None  # (table, key, start, how, marker) of the longest hit so far
     key = ""
-    # Every candidate from here leftwards is the squashed span minus at most a marker: once that is
-    # longer than every key (and, past the marker, not all digits, which lose their zeros), stop.
-    info = keys.span_info if keys.span_info[0] == len(keys) else keys.refresh_span_info()
-    if alias_keys is None:
-        longest = info[1] + marker_longest
-        suffixes, alias_suffixes = info[2], _NO_SUFFIXES
-    else:
-        alias_info = alias_keys.span_info
-        if alias_info[0] != len(alias_keys):
-            alias_info = alias_keys.refresh_span_info()
-        longest = max(info[1], alias_info[1]) + marker_longest
-        suffixes, alias_suffixes = info[2], alias_info[2]
+    longest, suffixes, alias_suffixes = _span_limits(keys, alias_keys, marker_longest)
     dead_at = -1 if prune else 1 << 30  # the length of the span when it died
     for start in range(end - 1, max(-1, end - MAX_SPAN - 1), -1):
         if start < cut:
@@ -674,8 +668,7 @@ def _exact_span(
             if _may_extend(key, keys, alias_keys):
                 tokens.edge = True
             break
-        word = words[start]
-        key = word + key
+        key = words[start] + key
         if len(key) > longest and not key[marker_longest:].isdigit():
             break
         if dead_at < 0:
@@ -683,54 +676,91 @@ def _exact_span(
                 dead_at = len(key)
         elif len(key) - dead_at > marker_longest:
             break
-        # The candidate keys at this start, in order: the span without a written marker, or the compact
-        # "p12" form, or the span itself and then without each glued marker (_normalise_number inlined).
-        if word in by_first and (marker := _marker_at(words, start, end, markers)) is not None:
-            marker_len = len(marker) - marker.count(" ")
-            if len(key) == marker_len:
-                continue  # the marker alone
-            plain = key[marker_len:]
-            used = marker
-            glued = False
-        elif start == end - 1 and len(word) <= 3 and (compact := _COMPACT_MARKER.match(word)) is not None:
-            plain, used, glued = compact.group(2), compact.group(1), False
-        elif anchored_only and not (boundary[start] or _is_anchored(tokens, start, markers)):
-            if start == end - 1 and _after_compact(words, start, letters):
-                # "P12 QGV": a glued marker right after a compact ward anchors its word (glued forms only)
-                plain, used, glued = "", None, True
-            else:
-                if hard[start]:
-                    break
-                continue
-        else:
-            plain, used = key, None
-            # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
-            # would be a second unit type: that is a typo, not "TT. Ân Bình".
-            glued = word[0] in letters and (
-                start == 0 or boundary[start] or words[start - 1] not in markers.last_words
-            )  # glued marker: "pbennghe", "tphcm", "ptanquy"
-        if plain.isdigit():
-            plain = plain.lstrip("0") or plain
-        if plain in keys:
-            best = (keys, plain, start, "exact", used)
-        elif alias_keys is not None and plain in alias_keys:
-            best = (alias_keys, plain, start, "alias", used)
-        elif used is not None and key in keys:  # a name starting with a marker's letters: "t p hcm"
-            best = (keys, key, start, "exact", None)
-        elif glued:
-            for candidate, used_marker in _glued_forms(key, markers):
-                if candidate in keys:
-                    best = (keys, candidate, start, "exact", used_marker)
-                    break
-                if alias_keys is not None and candidate in alias_keys:
-                    best = (alias_keys, candidate, start, "alias", used_marker)
-                    break
+        found, plain, used, glued = _span_candidate(tokens, start, end, key, markers, anchored_only)
+        if found != _SPAN_CANDIDATE:
+            if found == _SPAN_UNANCHORED and hard[start]:
+                break
+            continue
+        hit = _span_hit(plain, key, start, keys, alias_keys, used, glued, markers)
+        if hit is not None:
+            best = hit
         if hard[start]:
             break  # no unit name spans a comma
     if best is None:
         return None
     table, candidate, start, how, best_marker = best
     return _Match(set(table[candidate]), start, 100.0, how, best_marker, " ".join(words[start:end]))
+
+
+def _span_limits(keys: KeyTable, alias_keys, marker_longest: int) -> tuple[int, frozenset[str], frozenset[str]]:  # noqa: ANN001
+    """(the longest squashed span worth reading, the proper suffixes of the known keys, of the alias keys).
+
+    Every candidate from here leftwards is the squashed span minus at most a marker: once that is
+    longer than every key (and, past the marker, not all digits, which lose their zeros), stop."""
+    info = keys.span_info if keys.span_info[0] == len(keys) else keys.refresh_span_info()
+    if alias_keys is None:
+        return info[1] + marker_longest, info[2], _NO_SUFFIXES
+    alias_info = alias_keys.span_info
+    if alias_info[0] != len(alias_keys):
+        alias_info = alias_keys.refresh_span_info()
+    return max(info[1], alias_info[1]) + marker_longest, info[2], alias_info[2]
+
+
+def _span_candidate(
+    tokens: _Tokens, start: int, end: int, key: str, markers: Markers, anchored_only: bool
+) -> tuple[int, str, str | None, bool]:
+    """(what was found, the candidate key, the marker written before it, whether glued markers are tried) for the
+    span ``key`` from token ``start`` to ``end``: the span without a written marker, or the compact "p12" form, or
+    the span itself and then without each glued marker (_normalise_number inlined)."""
+    words = tokens.words
+    word = words[start]
+    if word in markers.by_first and (marker := _marker_at(words, start, end, markers)) is not None:
+        marker_len = len(marker) - marker.count(" ")
+        if len(key) == marker_len:
+            return _SPAN_SKIP, "", None, False  # the marker alone
+        return _SPAN_CANDIDATE, key[marker_len:], marker, False
+    if start == end - 1 and len(word) <= 3 and (compact := _COMPACT_MARKER.match(word)) is not None:
+        return _SPAN_CANDIDATE, compact.group(2), compact.group(1), False
+    if anchored_only and not (tokens.boundary_before[start] or _is_anchored(tokens, start, markers)):
+        if start == end - 1 and _after_compact(words, start, markers.letters):
+            # "P12 QGV": a glued marker right after a compact ward anchors its word (glued forms only)
+            return _SPAN_CANDIDATE, "", None, True
+        return _SPAN_UNANCHORED, "", None, False
+    # A glued marker ("PTân Quy") right after a written marker ("Phường Ttân Bình")
+    # would be a second unit type: that is a typo, not "TT. Ân Bình".
+    glued = word[0] in markers.letters and (
+        start == 0 or tokens.boundary_before[start] or words[start - 1] not in markers.last_words
+    )  # glued marker: "pbennghe", "tphcm", "ptanquy"
+    return _SPAN_CANDIDATE, key, None, glued
+
+
+def _span_hit(  # noqa: ANN202 - (table, key, start, how, marker) or None
+    plain: str,
+    key: str,
+    start: int,
+    keys: KeyTable,
+    alias_keys,  # noqa: ANN001 - KeyTable | None
+    used: str | None,
+    glued: bool,
+    markers: Markers,
+):
+    """The known key a candidate span reads as: (its table, the key, ``start``, exact or alias, the marker), else
+    None."""
+    if plain.isdigit():
+        plain = plain.lstrip("0") or plain
+    if plain in keys:
+        return (keys, plain, start, "exact", used)
+    if alias_keys is not None and plain in alias_keys:
+        return (alias_keys, plain, start, "alias", used)
+    if used is not None and key in keys:  # a name starting with a marker's letters: "t p hcm"
+        return (keys, key, start, "exact", None)
+    if glued:
+        for candidate, used_marker in _glued_forms(key, markers):
+            if candidate in keys:
+                return (keys, candidate, start, "exact", used_marker)
+            if alias_keys is not None and candidate in alias_keys:
+                return (alias_keys, candidate, start, "alias", used_marker)
+    return None
 
 
 _NO_SUFFIXES: frozenset[str] = frozenset()
