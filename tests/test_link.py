@@ -283,3 +283,13 @@ def test_pairwise_precision_recall_by_counts():
     scores = pairwise(frame, "pred", "true")
     assert (scores["predicted_pairs"], scores["true_pairs"], scores["correct_pairs"]) == (3, 2, 1)
     assert scores["precision"] == pytest.approx(1 / 3) and scores["recall"] == pytest.approx(1 / 2)
+
+
+def test_unlinked_reasons_in_the_same_order_whatever_the_rows_order():
+    # group_by does not keep order: reasons of equal count must not swap from run to run (log line, metadata)
+    from pipelines.entities.links import _report
+
+    reasons = ["z reason", "a reason", "m reason", "a reason"]
+    rows = pl.DataFrame({"to_entity_id": [None] * 4, "reason": reasons}, schema_overrides={"to_entity_id": pl.String})
+    orders = {tuple(_report(rows.sample(fraction=1.0, shuffle=True, seed=s))["unlinked"]) for s in range(20)}
+    assert orders == {("a reason", "m reason", "z reason")}

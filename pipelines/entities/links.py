@@ -404,7 +404,13 @@ def _collapse(records: pl.DataFrame, spec: LinkSpec) -> pl.DataFrame:
 
 
 def _report(records: pl.DataFrame) -> dict:
-    unlinked = records.filter(pl.col("to_entity_id").is_null()).group_by("reason").len().sort("len", descending=True)
+    # most frequent first, ties by reason: the log line and rows_by_link read the same from run to run
+    unlinked = (
+        records.filter(pl.col("to_entity_id").is_null())
+        .group_by("reason")
+        .len()
+        .sort(["len", "reason"], descending=[True, False])
+    )
     return {
         "rows": records.height,
         "linked": int(records["to_entity_id"].is_not_null().sum()),
