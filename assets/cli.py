@@ -691,17 +691,50 @@ def _run_all(  # noqa: ANN202
     ``Interrupted`` when a signal arrived during a run (``signals``); ``current[0]`` names the job running."""
     current = current if current is not None else [""]
     logging.captureWarnings(True)  # Python warnings of the steps reach Dagster's log (dagster.yaml python_logs)
+    planned = _plan_runs(home)
+    if planned is None:
+        return None
+    keys, plan, instance = planned
+    from assets.ingest import listing
+    from assets.progress import PROGRESS_LOGGER
+    from pipelines.ingest.catalogue import sources_without_extracts
+    from pipelines.warehouse import RunLockTimeout
+
+    summary = _new_summary(home, warehouse_dir, instance)
+    hold = contextlib.ExitStack()
+    try:  # no run the daemon launches works on the warehouse beside this one (docs/guide/dagster-job.md: One writer)
+        hold.enter_context(warehouse_to_itself(instance, home, warehouse_dir, echo))
+    except RunLockTimeout as exc:
+        echo(f"wardbridge: nothing ran: {exc}")
+        return None
+    say(f"wardbridge: {len(plan)} runs on the Dagster instance {home}, warehouse {warehouse_dir}")
+    say(_decisions_line())
+    for line in sources_without_extracts(listing().sources, listing().extracts):  # a mistyped glob: not silent
+        say(f"wardbridge: warning: {line}")
+        summary.notes.append(line)
+    base = {
+        "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
+        "loggers": {PROGRESS_LOGGER: {"config": {"log_level": log_level, "quiet": quiet}}},
+    }
+    with hold:  # the run lock, held until the last job has ended
+        _run_jobs(plan, instance, base, allow_incomplete, summary, say, signals, current)
+        # under the run lock: a 'loading' left now is a load that did not finish
+        summary.read_unfinished_loads({key for registry_keys in keys.values() for key in registry_keys})
+    if closed_stderr.GONE:  # for --json's reader and the note lines of a later look at stdout
+        summary.notes.append(STDERR_GONE_NOTE)
+    return summary
+
+
+def _plan_runs(home: Path):  # noqa: ANN202
+    """The registries' catalogue keys, the plan of jobs and the Dagster instance; None when nothing can start (a broken
+    catalogue or dagster.yaml, an unset ${VAR} of a SQL source: said on stderr)."""
     try:
-        import dagster as dg
+        import dagster  # noqa: F401 - a broken install is said as one line, before anything else is read
 
         from assets.definitions import defs
-        from assets.entities import ENTITY_ASSETS
-        from assets.ingest import catalogue_keys, listing, register_catalogue
-        from assets.progress import PROGRESS_LOGGER, RunSummary, missed_step_lines
-        from pipelines.ingest.catalogue import sources_without_extracts, url_problems
-        from pipelines.publish.pseudonym import KEY_ENV
+        from assets.ingest import catalogue_keys, listing
+        from pipelines.ingest.catalogue import url_problems
         from pipelines.schema import REGISTRY_KINDS
-        from pipelines.warehouse import RunLockTimeout
 
         keys = {registry: catalogue_keys(registry) for registry in REGISTRY_KINDS}
         unfilled = url_problems(listing().sources)  # an unset ${VAR} of a SQL source: said now, not after the run
@@ -722,7 +755,15 @@ def _run_all(  # noqa: ANN202
             "or leave the source out (--catalogue FILE)"
         )
         return None
+    return keys, plan, instance
+
+
+def _new_summary(home: Path, warehouse_dir: Path, instance):  # noqa: ANN001, ANN202 - dagster instance, RunSummary
+    """The progress lines' stream (a copy of stderr) and the run's summary: the dead runs marked failed, the note of
+    the exports skipped without a key."""
     import assets.progress
+    from assets.progress import RunSummary
+    from pipelines.publish.pseudonym import KEY_ENV
 
     # the progress lines go to a copy of stderr: Dagster's compute-log capture swaps fd 2 during steps
     assets.progress.STREAM = os.fdopen(os.dup(2), "w", encoding="utf-8", buffering=1)
@@ -736,65 +777,75 @@ def _run_all(  # noqa: ANN202
             f"ministry exports skipped: set ${KEY_ENV} (32 random bytes, e.g. `openssl rand -hex 32`) to build them "
             f"(docs/guide/exports.md){assets.progress.DEVELOPMENT_KEY_CLAUSE}"
         )
-    hold = contextlib.ExitStack()
-    try:  # no run the daemon launches works on the warehouse beside this one (docs/guide/dagster-job.md: One writer)
-        hold.enter_context(warehouse_to_itself(instance, home, warehouse_dir, echo))
-    except RunLockTimeout as exc:
-        echo(f"wardbridge: nothing ran: {exc}")
-        return None
-    say(f"wardbridge: {len(plan)} runs on the Dagster instance {home}, warehouse {warehouse_dir}")
-    say(_decisions_line())
-    for line in sources_without_extracts(listing().sources, listing().extracts):  # a mistyped glob: not silent
-        say(f"wardbridge: warning: {line}")
-        summary.notes.append(line)
-    base = {
-        "resources": {"warehouse": {"config": {"path": str(warehouse_dir)}}},
-        "loggers": {PROGRESS_LOGGER: {"config": {"log_level": log_level, "quiet": quiet}}},
-    }
-    with hold:  # the run lock, held until the last job has ended
-        needs = _job_needs(defs, [name for name, _, _ in plan])
-        failed_because: dict[str, list[str]] = {}  # job that failed or was skipped -> the failed jobs at the root
-        for number, (name, reconstructor, args) in enumerate(plan, start=1):
-            current[0] = name
-            blocked = [job for job, _, _ in plan if job in needs[name] and job in failed_because]
-            if blocked:
-                roots = list(dict.fromkeys(root for job in blocked for root in failed_because[job]))
-                failed_because[name] = roots
-                summary.skip(name, roots)
-                say(f"[{number}/{len(plan)}] {name}  skipped: {', '.join(roots)} failed")
-                continue
-            run_config, tags = base, _launch_tags()
-            detail = ""
-            if args:  # an ingest job: all the registry's catalogue partitions (registered first) in one ranged run
-                registry_keys = register_catalogue(args[0], instance)
-                tags = {
-                    **tags,
-                    "dagster/asset_partition_range_start": registry_keys[0],
-                    "dagster/asset_partition_range_end": registry_keys[-1],
-                }
-                detail = _extracts(len(registry_keys))
-            if reconstructor == "entities_job" and allow_incomplete:
-                run_config = {**base, "ops": {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}}
-            say(f"[{number}/{len(plan)}] {name}{detail}")
-            started = time.perf_counter()
-            job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
-            with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
-                if signals is not None:
-                    signals.after_run()
-                signo = signals.arrived() if signals is not None else None
-                if signo or _was_interrupted(result):
-                    raise Interrupted(signo or signal.SIGINT)
-                summary.add(name, result, time.perf_counter() - started)
-                for line in missed_step_lines(result):
-                    say(line)
-                if not result.success:
-                    failed_because[name] = [name]
-                    say(f"  run {result.run_id} FAILED")
-        # under the run lock: a 'loading' left now is a load that did not finish
-        summary.read_unfinished_loads({key for registry_keys in keys.values() for key in registry_keys})
-    if closed_stderr.GONE:  # for --json's reader and the note lines of a later look at stdout
-        summary.notes.append(STDERR_GONE_NOTE)
     return summary
+
+
+def _run_jobs(plan, instance, base: dict, allow_incomplete: bool, summary, say, signals, current: list[str]) -> None:  # noqa: ANN001
+    """The plan's jobs in order, one line each; a job that needs one that failed or was skipped is skipped (the failed
+    jobs at the root named)."""
+    from assets.definitions import defs
+
+    needs = _job_needs(defs, [name for name, _, _ in plan])
+    failed_because: dict[str, list[str]] = {}  # job that failed or was skipped -> the failed jobs at the root
+    for number, (name, reconstructor, args) in enumerate(plan, start=1):
+        current[0] = name
+        blocked = [job for job, _, _ in plan if job in needs[name] and job in failed_because]
+        if blocked:
+            roots = list(dict.fromkeys(root for job in blocked for root in failed_because[job]))
+            failed_because[name] = roots
+            summary.skip(name, roots)
+            say(f"[{number}/{len(plan)}] {name}  skipped: {', '.join(roots)} failed")
+            continue
+        run_config, tags, detail = _launch_config(reconstructor, args, instance, base, allow_incomplete)
+        say(f"[{number}/{len(plan)}] {name}{detail}")
+        if not _execute(name, reconstructor, args, instance, run_config, tags, summary, say, signals):
+            failed_because[name] = [name]
+
+
+def _launch_config(reconstructor: str, args: tuple, instance, base: dict, allow_incomplete: bool):  # noqa: ANN001, ANN202
+    """A job's run config, tags and the end of its progress line: an ingest job takes all the registry's catalogue
+    partitions (registered first) in one ranged run; entities may be allowed incomplete."""
+    from assets.entities import ENTITY_ASSETS
+    from assets.ingest import register_catalogue
+
+    run_config, tags = base, _launch_tags()
+    detail = ""
+    if args:
+        registry_keys = register_catalogue(args[0], instance)
+        tags = {
+            **tags,
+            "dagster/asset_partition_range_start": registry_keys[0],
+            "dagster/asset_partition_range_end": registry_keys[-1],
+        }
+        detail = _extracts(len(registry_keys))
+    if reconstructor == "entities_job" and allow_incomplete:
+        run_config = {**base, "ops": {a.op.name: {"config": {"allow_incomplete": True}} for a in ENTITY_ASSETS}}
+    return run_config, tags, detail
+
+
+def _execute(
+    name: str, reconstructor: str, args: tuple, instance, run_config: dict, tags: dict, summary, say, signals
+) -> bool:  # noqa: ANN001
+    """One job's run, added to the summary (its missed steps said, 'FAILED' when it failed); whether it succeeded.
+    Raises ``Interrupted`` when a signal arrived during it."""
+    import dagster as dg
+
+    from assets.progress import missed_step_lines
+
+    started = time.perf_counter()
+    job = dg.build_reconstructable_job("assets.definitions", reconstructor, reconstructable_args=args)
+    with dg.execute_job(job, instance=instance, run_config=run_config, tags=tags) as result:
+        if signals is not None:
+            signals.after_run()
+        signo = signals.arrived() if signals is not None else None
+        if signo or _was_interrupted(result):
+            raise Interrupted(signo or signal.SIGINT)
+        summary.add(name, result, time.perf_counter() - started)
+        for line in missed_step_lines(result):
+            say(line)
+        if not result.success:
+            say(f"  run {result.run_id} FAILED")
+        return result.success
 
 
 main.add_command(run)
