@@ -269,6 +269,19 @@ def run(
             f"wardbridge: note: no dagster.yaml in {home}; Dagster will use its defaults there "
             "(telemetry off and the engine's warnings in the runs' logs, as the repository's dagster.yaml has it)"
         )
+    _pass_catalogues(catalogues)
+    # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.chdir(home)
+    summary = _run_interruptible(home, warehouse_dir, log_level, quiet, as_json, allow_incomplete, say)
+    if summary is None:
+        raise SystemExit(3)
+    _end_with_summary(summary, quiet, as_json)
+
+
+def _pass_catalogues(catalogues: tuple[Path, ...]) -> None:
+    """--catalogue's files passed on as $WARDBRIDGE_CATALOGUE, its relative names made absolute before the chdir;
+    exits 2 on a path that cannot be passed on (one holding os.pathsep)."""
     if catalogues:  # read by assets.ingest when the definitions load (below, after the chdir)
         # passed on as $WARDBRIDGE_CATALOGUE, whose files are separated by os.pathsep: a path holding one was cut in
         # two there ('nothing ran: FileNotFoundError: .../cat 10' for 'cat 10:30.toml', a file click had found). The
@@ -290,9 +303,19 @@ def run(
             "without it"
         )
         raise SystemExit(2)
-    # dagster.yaml uses paths relative to DAGSTER_HOME: run from there, as `dagster dev` is.
-    os.environ["DAGSTER_HOME"] = str(home)
-    os.chdir(home)
+
+
+def _run_interruptible(  # noqa: ANN202
+    home: Path,
+    warehouse_dir: Path,
+    log_level: str,
+    quiet: bool,
+    as_json: bool,
+    allow_incomplete: bool,
+    say,  # noqa: ANN001
+):
+    """_run_all with the signals handled (exit 128 + the signal, one line naming the job running) and, with --json,
+    stdout pointed at stderr while the runs go on; the summary or None."""
     stdout = os.dup(1)
     if as_json:  # whatever a library prints while the runs go on lands on stderr: stdout carries the JSON only
         sys.stdout.flush()
@@ -300,7 +323,7 @@ def run(
     signals, current = _Signals(), [""]
     try:
         with signals:
-            summary = _run_all(home, warehouse_dir, log_level, quiet, allow_incomplete, say, signals, current)
+            return _run_all(home, warehouse_dir, log_level, quiet, allow_incomplete, say, signals, current)
     except (KeyboardInterrupt, Interrupted) as exc:
         signo = exc.signo if isinstance(exc, Interrupted) else (signals.arrived() or signal.SIGINT)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a further Ctrl-C while exiting: no traceback
@@ -312,8 +335,11 @@ def run(
             sys.stdout.flush()
             os.dup2(stdout, 1)
         os.close(stdout)
-    if summary is None:
-        raise SystemExit(3)
+
+
+def _end_with_summary(summary, quiet: bool, as_json: bool) -> None:  # noqa: ANN001 - RunSummary
+    """The summary printed (a Ctrl-C or a reader gone meanwhile said in one line, no traceback); exit 1 unless all
+    succeeded."""
     try:
         _print_summary(summary, quiet, as_json)
     except KeyboardInterrupt:  # the runs' signal handling is over: Python's own Ctrl-C printed a traceback here
