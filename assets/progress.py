@@ -243,6 +243,21 @@ def damaged_parquet(warehouse: Path) -> list[str]:
     return found
 
 
+def _step_failure_why(data) -> str:  # noqa: ANN001 - dagster StepFailureData
+    """Why a step failed: its own failure description, else the user code's exception ("Class: text", not Dagster's
+    wrapper nor the module path)."""
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return data.user_failure_data.description
+    error = data.error
+    while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
+        error = error.cause  # the user code's exception, not Dagster's wrapper
+    message = (error.message or "").strip() if error else "unknown error"
+    prefix = message.split(": ", 1)[0]
+    if error is not None and prefix.endswith(error.cls_name):  # "module.Class: text" -> "Class: text"
+        message = message[len(prefix) - len(error.cls_name) :]
+    return message
+
+
 @dataclass
 class Problem:
     job: str
@@ -372,9 +387,20 @@ class RunSummary:
 
     def add(self, job: str, result, seconds: float) -> None:  # noqa: ANN001 - dagster ExecuteJobResult
         """Fold one finished run into the summary."""
-        from pipelines.schema import ENTITY_KINDS
-
         self.runs.append({"job": job, "run_id": result.run_id, "success": result.success, "seconds": round(seconds, 1)})
+        failed_check_steps = self._add_checks(job, result)
+        for event in result.get_step_failure_events():
+            if event.step_key in failed_check_steps:
+                continue  # its failed checks say why, once
+            why = _step_failure_why(event.step_failure_data)
+            self.problems.append(Problem(job, result.run_id, f"step {event.step_key}", _short(why, 400)))
+            if self.damaged is None and PARQUET_READ_ERROR.search(why):
+                self.damaged = damaged_parquet(self.warehouse)
+        self._add_materializations(result)
+
+    def _add_checks(self, job: str, result) -> set:  # noqa: ANN001 - dagster ExecuteJobResult
+        """The run's check evaluations counted, the failed ones as problems, the rows they account for in the table;
+        the steps whose checks failed."""
         failed_check_steps = set()
         for event in result.all_events:
             if event.event_type != dg.DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -397,24 +423,12 @@ class RunSummary:
                 for entry in meta["accounting"]:
                     row = self._row(entry["registry"])
                     row["merged"], row["under_review"] = entry.get("merged"), entry.get("under_review")
-        for event in result.get_step_failure_events():
-            if event.step_key in failed_check_steps:
-                continue  # its failed checks say why, once
-            data = event.step_failure_data
-            if data.user_failure_data is not None and data.user_failure_data.description:
-                why = data.user_failure_data.description
-            else:
-                error = data.error
-                while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
-                    error = error.cause  # the user code's exception, not Dagster's wrapper
-                message = (error.message or "").strip() if error else "unknown error"
-                prefix = message.split(": ", 1)[0]
-                if error is not None and prefix.endswith(error.cls_name):  # "module.Class: text" -> "Class: text"
-                    message = message[len(prefix) - len(error.cls_name) :]
-                why = message
-            self.problems.append(Problem(job, result.run_id, f"step {event.step_key}", _short(why, 400)))
-            if self.damaged is None and PARQUET_READ_ERROR.search(why):
-                self.damaged = damaged_parquet(self.warehouse)
+        return failed_check_steps
+
+    def _add_materializations(self, result) -> None:  # noqa: ANN001 - dagster ExecuteJobResult
+        """The entity and match-review counts, the officials' labels left out, and the outputs the run wrote."""
+        from pipelines.schema import ENTITY_KINDS
+
         kinds = {f"{kind}_entities": registry for kind, registry in ENTITY_KINDS.items()}
         reviews = {f"{kind}_review": registry for kind, registry in ENTITY_KINDS.items()}
         for event in result.get_asset_materialization_events():
@@ -429,39 +443,44 @@ class RunSummary:
                         self.label_items_not_in_run[kinds[name]] = meta["match/labels_left_out_items"]
             elif name in reviews and "dagster/row_count" in meta:
                 self._row(reviews[name])["match_review"] = meta["dagster/row_count"]
-            elif name == "analytics_mart":
-                self.outputs["analytics"] = meta.get("duckdb_file")
-                self.outputs["marts_parquet"] = meta.get("parquet_dir")
-                if meta.get("gx_data_docs"):
-                    self.outputs.setdefault("data_docs", {})["marts"] = meta["gx_data_docs"]
-            elif name == "restricted_mart":
-                self.outputs["restricted"] = meta.get("duckdb_file")
-            elif name == "review_queues" and meta.get("exports"):  # the officials' per-ward files this run wrote
-                self.outputs["review"] = {
-                    "wards": str(meta["exports"]),
-                    **{k: meta.get(k) for k in ("open_items", "closed_items", "ward_folders")},
-                }
-            elif name == "review_decisions" and meta.get("decisions_dir"):  # the folder this run's decisions came from
-                self.outputs["decisions"] = {
-                    "folder": str(meta["decisions_dir"]),
-                    **{
-                        k: meta.get(k)
-                        for k in (
-                            "files",
-                            "rows_valid",
-                            "rows_rejected",
-                            "rows_in_conflict",
-                            "earlier_rows_in_conflict",
-                            "files_not_tables",
-                            "sheets_hidden",
-                        )
-                    },
-                }
-            elif name.startswith("export_") and meta.get("path"):
-                recipient = name.removeprefix("export_")
-                self.outputs.setdefault("exports", {})[recipient] = meta.get("datapackage") or meta["path"]
-                if meta.get("gx_data_docs"):
-                    self.outputs.setdefault("data_docs", {})[f"export {recipient}"] = meta["gx_data_docs"]
+            else:
+                self._add_output(name, meta)
+
+    def _add_output(self, name: str, meta: dict) -> None:
+        """An output a materialization names: marts, review files, the decisions read, an export."""
+        if name == "analytics_mart":
+            self.outputs["analytics"] = meta.get("duckdb_file")
+            self.outputs["marts_parquet"] = meta.get("parquet_dir")
+            if meta.get("gx_data_docs"):
+                self.outputs.setdefault("data_docs", {})["marts"] = meta["gx_data_docs"]
+        elif name == "restricted_mart":
+            self.outputs["restricted"] = meta.get("duckdb_file")
+        elif name == "review_queues" and meta.get("exports"):  # the officials' per-ward files this run wrote
+            self.outputs["review"] = {
+                "wards": str(meta["exports"]),
+                **{k: meta.get(k) for k in ("open_items", "closed_items", "ward_folders")},
+            }
+        elif name == "review_decisions" and meta.get("decisions_dir"):  # the folder this run's decisions came from
+            self.outputs["decisions"] = {
+                "folder": str(meta["decisions_dir"]),
+                **{
+                    k: meta.get(k)
+                    for k in (
+                        "files",
+                        "rows_valid",
+                        "rows_rejected",
+                        "rows_in_conflict",
+                        "earlier_rows_in_conflict",
+                        "files_not_tables",
+                        "sheets_hidden",
+                    )
+                },
+            }
+        elif name.startswith("export_") and meta.get("path"):
+            recipient = name.removeprefix("export_")
+            self.outputs.setdefault("exports", {})[recipient] = meta.get("datapackage") or meta["path"]
+            if meta.get("gx_data_docs"):
+                self.outputs.setdefault("data_docs", {})[f"export {recipient}"] = meta["gx_data_docs"]
 
     def _check_problems(self, job: str, run_id: str, asset: str, evaluation) -> None:  # noqa: ANN001
         """One problem per failed check; for extracts_readable one per failed extract (its file and cause)."""
@@ -542,16 +561,7 @@ class RunSummary:
         if errors_only:
             return [head, *problems, *skips, *unfinished, *(where if problems or failed else [])]
         out = ["", head, ""]
-        if self.rows:
-            width = max(16, *(len(r) + 2 for r in self.rows))
-            out.append("Rows per registry".ljust(width + 2) + "".join(f"{STAGE_TITLES[s]:>14}" for s in STAGES))
-            for registry, row in sorted(self.rows.items()):
-                cells = "".join(f"{'-' if row[s] is None else row[s]:>14}" for s in STAGES)
-                out.append(f"  {registry:<{width}}{cells}")
-            out.append(
-                "  (raw = staged + quarantined; merged = into an entity with a 2025 ward; under review = ward pending"
-            )
-            out.append("   review; match review = uncertain record pairs in entities.<kind>_review)")
+        out += self._rows_lines()
         out.append(f"Checks: {self.checks_passed} passed, {self.checks_failed} failed")
         if problems:
             out += ["Problems:", *problems, *where]
@@ -559,30 +569,58 @@ class RunSummary:
         out += unfinished
         decisions = self.outputs.get("decisions")
         if decisions:
-            # rows in conflict are valid rows (counted in rows_valid) that were not applied
-            valid, invalid = decisions.get("rows_valid") or 0, decisions.get("rows_rejected") or 0
-            conflicts = decisions.get("rows_in_conflict") or 0
-            # rows of earlier runs' files (not read now) still held by a conflict are counted apart: they are not
-            # among this run's rows (counted in, 0 rows read gave '-2 applied, 2 not applied')
-            earlier = decisions.get("earlier_rows_in_conflict") or 0
-            rejected = invalid + conflicts
-            # a file that is not a decisions table (a PDF, a text without the header) is named, never counted a row
-            not_tables = decisions.get("files_not_tables") or []
-            hidden = decisions.get("sheets_hidden") or []  # a workbook's hidden sheet of decisions: not read
-            out.append(
-                f"Decisions: {decisions.get('files') or 0} file(s) read from {decisions['folder']}: "
-                f"{valid + invalid} row(s), {valid - conflicts} applied, {rejected} not applied"
-                + (f"; {earlier} earlier row(s) still in conflict (their files were not read now)" if earlier else "")
-                + (f"; {len(not_tables)} file(s) not a decisions table: {', '.join(not_tables)}" if not_tables else "")
-                + (f"; {len(hidden)} hidden sheet(s) not read (unhide to apply): {', '.join(hidden)}" if hidden else "")
-                + (" (review.decision_errors says why)" if rejected or earlier or not_tables or hidden else "")
-                + (
-                    f"; of those applied, {_left_out(self.labels_not_in_run, self.label_items_not_in_run)}"
-                    if self.labels_not_in_run
-                    else ""
-                )
+            out.append(self._decisions_summary(decisions))
+        report = self.report_path()
+        out += self._output_lines(report)
+        for note in self.current_notes():
+            out.append(f"Note: {note}")
+        out += self._next_lines(bool(problems or failed), report)
+        return out
+
+    def _rows_lines(self) -> list[str]:
+        """The table of rows per registry and stage (none when no run counted any)."""
+        if not self.rows:
+            return []
+        width = max(16, *(len(r) + 2 for r in self.rows))
+        out = ["Rows per registry".ljust(width + 2) + "".join(f"{STAGE_TITLES[s]:>14}" for s in STAGES)]
+        for registry, row in sorted(self.rows.items()):
+            cells = "".join(f"{'-' if row[s] is None else row[s]:>14}" for s in STAGES)
+            out.append(f"  {registry:<{width}}{cells}")
+        out.append(
+            "  (raw = staged + quarantined; merged = into an entity with a 2025 ward; under review = ward pending"
+        )
+        out.append("   review; match review = uncertain record pairs in entities.<kind>_review)")
+        return out
+
+    def _decisions_summary(self, decisions: dict) -> str:
+        """The officials' decisions this run read: files, rows applied and not, and why not."""
+        # rows in conflict are valid rows (counted in rows_valid) that were not applied
+        valid, invalid = decisions.get("rows_valid") or 0, decisions.get("rows_rejected") or 0
+        conflicts = decisions.get("rows_in_conflict") or 0
+        # rows of earlier runs' files (not read now) still held by a conflict are counted apart: they are not
+        # among this run's rows (counted in, 0 rows read gave '-2 applied, 2 not applied')
+        earlier = decisions.get("earlier_rows_in_conflict") or 0
+        rejected = invalid + conflicts
+        # a file that is not a decisions table (a PDF, a text without the header) is named, never counted a row
+        not_tables = decisions.get("files_not_tables") or []
+        hidden = decisions.get("sheets_hidden") or []  # a workbook's hidden sheet of decisions: not read
+        return (
+            f"Decisions: {decisions.get('files') or 0} file(s) read from {decisions['folder']}: "
+            f"{valid + invalid} row(s), {valid - conflicts} applied, {rejected} not applied"
+            + (f"; {earlier} earlier row(s) still in conflict (their files were not read now)" if earlier else "")
+            + (f"; {len(not_tables)} file(s) not a decisions table: {', '.join(not_tables)}" if not_tables else "")
+            + (f"; {len(hidden)} hidden sheet(s) not read (unhide to apply): {', '.join(hidden)}" if hidden else "")
+            + (" (review.decision_errors says why)" if rejected or earlier or not_tables or hidden else "")
+            + (
+                f"; of those applied, {_left_out(self.labels_not_in_run, self.label_items_not_in_run)}"
+                if self.labels_not_in_run
+                else ""
             )
-        out.append("Outputs:")
+        )
+
+    def _output_lines(self, report: Path | None) -> list[str]:
+        """Where the run's outputs are: warehouse, marts, review files, exports, Data Docs, the report."""
+        out = ["Outputs:"]
         out.append(f"  warehouse  {self.warehouse / 'wardbridge.duckdb'} (schemas raw, staged, quarantine, entities,")
         out.append(f"             review, ...; Parquet copies in {self.warehouse / 'parquet'})")
         if self.outputs.get("analytics"):
@@ -601,18 +639,20 @@ class RunSummary:
             out.append(f"  exports    {self.warehouse / 'exports'}/<recipient>/datapackage.json: {', '.join(exports)}")
         for name, path in (self.outputs.get("data_docs") or {}).items():
             out.append(f"  Data Docs  {path} ({name})")
-        report = self.report_path()
         if report and self.report_written():
             out.append(f"  report     {report}")
         elif report:
             out.append(f"  report     {report} (an earlier run's: not rewritten by this run)")
-        for note in self.current_notes():
-            out.append(f"Note: {note}")
-        out.append("Next:")
-        if problems or failed:
+        return out
+
+    def _next_lines(self, to_fix: bool, report: Path | None) -> list[str]:
+        """What to do next: fix the problems, open the report, hand the wards their files, query the queues and marts."""
+        out = ["Next:"]
+        if to_fix:
             out.append("  fix what the problems above name, then run `wardbridge run` again")
         if report and self.report_written():
             out.append(f"  open the report: {report}")
+        review = self.outputs.get("review")
         if review:
             folder = (self.outputs.get("decisions") or {}).get("folder") or "the decisions folder"
             out.append(
