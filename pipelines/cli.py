@@ -710,17 +710,14 @@ def match(
     'different') given since the saved run; --withdrawn names records deleted in their source.
     """
     # the options checked (nothing read yet), the spec and --labels read -> an increment: _match_increment; else the
-    # input, --model and --previous read -> the match run -> the outputs written (and the state), the summary
-    from pipelines.match import SpecError
-    from pipelines.match import match as run_match
+    # input, --model and --previous read -> the match run (_match_whole) -> the outputs written (and the state), the
+    # summary
+    import pipelines.match  # noqa: F401 - the engine imported before the options are checked
 
     started = time.perf_counter()
     SHORT_ROWS_READ.clear()
     _check_match_options(input_path, previous_path, labels_path, model_dir, increment_path, state_dir)
-    if withdrawn_path is not None and increment_path is None:
-        raise click.UsageError("--withdrawn goes with --increment (records deleted since the saved --state)")
-    if (shards is not None or max_shard_pairs is not None) and increment_path is not None:
-        raise click.UsageError("--shards and --max-shard-pairs are for a whole --input (not an --increment)")
+    _check_increment_options(increment_path, withdrawn_path, shards, max_shard_pairs)
     out_fmt = file_format(output_path, "--output")
     read = _table_reader(encoding, delimiter, sheet, skip_rows, quarantine_path is not None)
     outputs = increment_outputs(output_path) if increment_path else match_outputs(output_path)
@@ -733,30 +730,86 @@ def match(
     float_ids = _float_id_column(increment_path or input_path, spec.id_column)
     labels, different = _read_verdicts(labels_path, "--labels", float_ids) if labels_path is not None else (None, None)
     if increment_path is not None:
-        withdrawn = _read_withdrawn(withdrawn_path, spec.id_column, float_ids) if withdrawn_path is not None else None
-        increment = read(increment_path, "--increment")
-        write_quarantine(increment, quarantine_path, increment_path)
-        _match_increment(
-            spec,
-            increment,
-            increment_path,
-            state_dir,
-            save_state_dir,
-            outputs,
-            out_fmt,
-            started,
-            labels,
-            withdrawn,
-            different,
-        )
+        _read_and_match_increment(
+            read, spec, float_ids, increment_path, withdrawn_path, quarantine_path, state_dir, save_state_dir,
+            outputs, out_fmt, started, labels, different,
+        )  # fmt: skip
         return
     frozen, history = _frozen_model(model_dir, spec)
     table, frame = _match_input(read, input_path, quarantine_path, spec)
     previous = _read_previous(previous_path, frame, spec, input_path, float_ids)
     _say_matching(frame, spec, input_path, spec_path, labels, different, labels_path)
+    result = _match_whole(
+        frame, table, spec, input_path, previous, labels, different, frozen, save_state_dir, shards, max_shard_pairs
+    )
+    _write_match(result, frame, spec, history, labels, different, save_state_dir, outputs, out_fmt, started)
+
+
+def _read_and_match_increment(
+    read,  # noqa: ANN001 - _table_reader's reader
+    spec,  # noqa: ANN001 - MatchSpec
+    float_ids: bool,
+    increment_path: Path,
+    withdrawn_path: Path | None,
+    quarantine_path: Path | None,
+    state_dir: Path | None,
+    save_state_dir: Path | None,
+    outputs: list[Path],
+    out_fmt: str,
+    started: float,
+    labels,  # noqa: ANN001
+    different,  # noqa: ANN001
+) -> None:
+    """An --increment run: --withdrawn and the increment read (its quarantine written), then _match_increment."""
+    withdrawn = _read_withdrawn(withdrawn_path, spec.id_column, float_ids) if withdrawn_path is not None else None
+    increment = read(increment_path, "--increment")
+    write_quarantine(increment, quarantine_path, increment_path)
+    _match_increment(
+        spec,
+        increment,
+        increment_path,
+        state_dir,
+        save_state_dir,
+        outputs,
+        out_fmt,
+        started,
+        labels,
+        withdrawn,
+        different,
+    )
+
+
+def _check_increment_options(
+    increment_path: Path | None, withdrawn_path: Path | None, shards: int | None, max_shard_pairs: int | None
+) -> None:
+    """--withdrawn only with --increment; --shards and --max-shard-pairs only without."""
+    if withdrawn_path is not None and increment_path is None:
+        raise click.UsageError("--withdrawn goes with --increment (records deleted since the saved --state)")
+    if (shards is not None or max_shard_pairs is not None) and increment_path is not None:
+        raise click.UsageError("--shards and --max-shard-pairs are for a whole --input (not an --increment)")
+
+
+def _match_whole(  # noqa: ANN202 - pipelines.match.MatchResult
+    frame,  # noqa: ANN001 - polars.DataFrame
+    table,  # noqa: ANN001 - the input as read
+    spec,  # noqa: ANN001 - MatchSpec
+    input_path: Path | None,
+    previous,  # noqa: ANN001
+    labels,  # noqa: ANN001
+    different,  # noqa: ANN001
+    frozen,  # noqa: ANN001 - FrozenModel or None
+    save_state_dir: Path | None,
+    shards: int | None,
+    max_shard_pairs: int | None,
+):
+    """The match run of a whole --input (its rows checked first, named as the file numbers them); a SpecError said
+    as a ClickException."""
+    from pipelines.match import SpecError
+    from pipelines.match import match as run_match
+
     try:
         _check_input(frame, spec, input_path, table)  # rows named as the file numbers them (prepare checks again)
-        result = run_match(
+        return run_match(
             frame,
             spec,
             previous=previous,
@@ -770,7 +823,6 @@ def match(
         )
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
-    _write_match(result, frame, spec, history, labels, different, save_state_dir, outputs, out_fmt, started)
 
 
 def _check_outputs(
