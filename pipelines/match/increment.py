@@ -638,11 +638,7 @@ def match_increment(
     The steps (timed under the names given to ``lap``) each hand explicit values to the next: the rows
     renumbered, the blocking delta, the candidates that enter or leave, their scores, the components to
     re-cluster, the clusters, the entity ids, and the new state."""
-    if isinstance(withdrawn, str | bytes):  # a str is a Sequence[str]: "123" would withdraw "1", "2" and "3"
-        raise TypeError(
-            f"{source}: withdrawn takes a list or Series of record ids, not one {type(withdrawn).__name__}: "
-            "give one id as [id]"
-        )
+    _check_withdrawn(withdrawn, source)
     lap = StepTimer("increment %s: %.2f s (peak %.0f MiB)")
 
     state.frozen.check(spec, "the saved run")
@@ -681,6 +677,52 @@ def match_increment(
         rows, saved, touched, clustered, ids, out, entering, leaving, saved_rules, state, (old_ids, added_ids)
     )
     new_state.verdicts_since_fit, new_state.verdicts_seen = since_fit, given.since_fit.seen
+    _advise_refit(since_fit)
+    dropped = leaving.select(
+        rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
+    )
+    lap("state")
+    stats = _increment_stats(
+        rows, touched, clustered, ids, out, state, new_state, retired, entering, leaving, recoded, given, since_fit, lap
+    )
+    return _increment_result(out, dropped, retired, ids, blocking, new_state, stats)
+
+
+def _increment_result(
+    out: _Outputs,
+    dropped: pl.DataFrame,
+    retired: pl.Series,
+    ids: _Ids,
+    blocking: pl.DataFrame,
+    new_state: MatchState,
+    stats: dict,
+) -> IncrementResult:
+    """The result's tables in IncrementResult's order; ``dropped``: the pairs that left, with their reason."""
+    return IncrementResult(
+        out.lineage,
+        out.pair_rows,
+        dropped.with_columns(pl.lit("no blocking rule pairs them any more").alias("reason")),
+        out.golden,
+        pl.DataFrame({"entity_id": retired}),
+        out.review,
+        ids.merged,
+        blocking,
+        new_state,
+        stats,
+    )
+
+
+def _check_withdrawn(withdrawn: pl.Series | Sequence[str] | None, source: str) -> None:
+    """A bare str (or bytes) is refused: it is a Sequence[str] too."""
+    if isinstance(withdrawn, str | bytes):  # a str is a Sequence[str]: "123" would withdraw "1", "2" and "3"
+        raise TypeError(
+            f"{source}: withdrawn takes a list or Series of record ids, not one {type(withdrawn).__name__}: "
+            "give one id as [id]"
+        )
+
+
+def _advise_refit(since_fit: int) -> None:
+    """The warning that verdicts since the fit have not refined m, once there are enough of them."""
     if refit_advised(since_fit):
         log.warning(
             "increment: %d verdicts ('same' or 'different') since the model was fitted are applied (linked or "
@@ -689,12 +731,27 @@ def match_increment(
             "the verdicts already link or veto here; a refit moves m only by their share of the candidate pairs)",
             since_fit,
         )
-    dropped = leaving.select(
-        rows.ids.gather(leaving[L]).alias("left_id"), rows.ids.gather(leaving[R]).alias("right_id")
-    )
-    lap("state")
+
+
+def _increment_stats(
+    rows: _Rows,
+    touched: _Touched,
+    clustered: _Clustered,
+    ids: _Ids,
+    out: _Outputs,
+    state: MatchState,
+    new_state: MatchState,
+    retired: pl.Series,
+    entering: pl.DataFrame,
+    leaving: pl.DataFrame,
+    recoded: pl.DataFrame,
+    given: _Verdicts,
+    since_fit: int,
+    lap: StepTimer,
+) -> dict:
+    """The increment's figures (IncrementResult.stats); the steps' seconds read last."""
     old_entities = ids.previous["entity_id"].n_unique()  # the saved entities of re-clustered or removed records
-    stats = {
+    return {
         "state_records": rows.old_work.height,
         "new_records": int(rows.new_rows.len() - rows.changed),
         "changed_records": rows.changed,
@@ -725,18 +782,6 @@ def match_increment(
         "seconds": lap.seconds,
         "cpu_seconds": lap.cpu_seconds,  # all threads: on a busy machine the steadier figure
     }
-    return IncrementResult(
-        out.lineage,
-        out.pair_rows,
-        dropped.with_columns(pl.lit("no blocking rule pairs them any more").alias("reason")),
-        out.golden,
-        pl.DataFrame({"entity_id": retired}),
-        out.review,
-        ids.merged,
-        blocking,
-        new_state,
-        stats,
-    )
 
 
 def _review_items(review: pl.DataFrame, records: pl.DataFrame) -> int:
