@@ -291,14 +291,16 @@ def save_state(state: MatchState, folder: str | Path, spec: MatchSpec | None = N
     tmp.mkdir(parents=True)
     for name in TABLES:
         getattr(state, name).write_parquet(tmp / f"{name}.parquet", compression="lz4")
+    # the term-frequency and word tables in their values' order (they come from group-bys, which keep none): the
+    # same fitted run saves the same files, whatever order its threads counted in
     tf_files = {}
     for i, ((comp, column), table) in enumerate(sorted(state.frozen.tf.items())):
         tf_files[f"tf_{i}.parquet"] = [comp, column]
-        table.write_parquet(tmp / f"tf_{i}.parquet")
+        table.sort("value").write_parquet(tmp / f"tf_{i}.parquet")
     word_files = {}
     for i, (column, table) in enumerate(sorted(state.frozen.word_shares.items())):
         word_files[f"words_{i}.parquet"] = column
-        table.write_parquet(tmp / f"words_{i}.parquet")
+        table.sort("word").write_parquet(tmp / f"words_{i}.parquet")
     if blocks is not None:
         blocks.write_parquet(tmp / BLOCKS, compression="lz4")
     if state.verdicts_seen is not None:
