@@ -59,7 +59,7 @@ from pipelines.ingest.status import (
     write_status,
 )
 from pipelines.reference import default_reference
-from pipelines.schema import QUARANTINE, REGISTRY_KINDS, raw_table, staged_table
+from pipelines.schema import QUARANTINE, REGISTRY_KINDS, Table, raw_table, staged_table
 from pipelines.warehouse import PartitionedLayer, Warehouse, fault_point, ingest_views, refresh_views
 
 CATALOGUE_ENV = "WARDBRIDGE_CATALOGUE"
@@ -766,29 +766,16 @@ def build_registry_assets(registry: str, retry_policy: dg.RetryPolicy = SOURCE_R
 
 def _load_specs(registry: str) -> list[dg.AssetSpec]:
     """The step's three assets: raw, staged and quarantine of ``registry`` (the last two depend on raw)."""
-    raw_decl, staged_decl = raw_table(registry), staged_table(registry)
-    raw_key, staged_key, quarantine_key = f"raw_{registry}", f"staged_{registry}", f"quarantine_{registry}"
+    raw_key = f"raw_{registry}"
+
+    def layer(key: str, decl: Table, name: str, deps: list[str]) -> dg.AssetSpec:
+        kinds, metadata = {"parquet", "polars"}, static_table_metadata(decl, name)
+        return dg.AssetSpec(key, deps=deps, description=decl.description, kinds=kinds, metadata=metadata)
+
     return [
-        dg.AssetSpec(
-            raw_key,
-            description=raw_decl.description,
-            kinds={"parquet", "polars"},
-            metadata=static_table_metadata(raw_decl, "raw"),
-        ),
-        dg.AssetSpec(
-            staged_key,
-            deps=[raw_key],
-            description=staged_decl.description,
-            kinds={"parquet", "polars"},
-            metadata=static_table_metadata(staged_decl, "staged"),
-        ),
-        dg.AssetSpec(
-            quarantine_key,
-            deps=[raw_key],
-            description=QUARANTINE.description,
-            kinds={"parquet", "polars"},
-            metadata=static_table_metadata(QUARANTINE, "quarantine"),
-        ),
+        layer(raw_key, raw_table(registry), "raw", []),
+        layer(f"staged_{registry}", staged_table(registry), "staged", [raw_key]),
+        layer(f"quarantine_{registry}", QUARANTINE, "quarantine", [raw_key]),
     ]
 
 
