@@ -606,6 +606,181 @@ def _block_chunks(pairs: np.ndarray, budget: int | None) -> list[np.ndarray]:
     return np.split(np.arange(len(pairs)), starts[1:])
 
 
+def _missing_keep(
+    work: pl.DataFrame, rule: BlockingRule, positions: np.ndarray | None, key: np.ndarray, last: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A ``missing`` rule's gaps (per record) and the rows to keep: only blocks holding a record missing the column
+    pair (None: every row kept)."""
+    gaps = work[rule.missing].is_null().to_numpy()  # (per record)
+    chosen = (gaps if positions is None else gaps[positions]) & (key < last)  # (a row without a key: none)
+    keep = _maybe_in_blocks_of(key, chosen)
+    del chosen
+    if keep is not None:
+        keep = np.flatnonzero(keep)  # (8-62 % of the rows at 1M people: gathered, not masked twice)
+    return gaps, keep
+
+
+def _sorted_words(
+    work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes
+) -> tuple[np.ndarray, np.ndarray | None, int, int, np.ndarray | None] | None:
+    """The coded keys of a rule's rows (None: not coded) sorted: (words, records, n, bits, gaps): the first ``n``
+    rows' words (the rows with a key), with their record's position in the low ``bits`` bits (records None) or
+    not (bits 0, records the rows' records); gaps: a ``missing`` rule's gaps per record, else None."""
+    coded = _coded_keys(work, rule, codes)
+    if coded is None:
+        return None
+    positions, key, last = coded  # (positions None: every record, in order; a key of ``last`` or more: none)
+    del coded
+    gaps = None
+    if rule.missing:  # only blocks holding a record missing the column pair: the rows of the others left out
+        gaps, keep = _missing_keep(work, rule, positions, key, last)
+        if keep is not None:
+            positions = keep if positions is None else positions[keep]
+            key = key[keep]
+            del keep
+    # each row's key sorted with its record's position beside it: the sort gives the records of the rows in
+    # block order (not an order of the rows, whose records are then gathered: the deletions rule's 1.4M rows)
+    n, bits = len(key), max(int(work.height).bit_length(), 1)
+    top = max(int(key.max(initial=0)), last)  # (``last`` too: the rows with a key are cut off at it, shifted)
+    if top.bit_length() + bits <= 64:  # key and position in one word: a sort, no argsort
+        key <<= np.uint64(bits)  # (in place from here: one word array, then the records)
+        word = key
+        del key
+        for at in range(0, n, _STRIDE):  # (positions a stride at a time: no array of them all)
+            if positions is None:
+                word[at : at + _STRIDE] |= np.arange(at, min(at + _STRIDE, n), dtype=np.uint64)
+            else:
+                word[at : at + _STRIDE] |= positions[at : at + _STRIDE].astype(np.uint64)
+        word.sort()
+        n = int(np.searchsorted(word, np.uint64(last) << np.uint64(bits)))  # the rows with a key: the first n
+        word = word[:n]
+        records = None  # (a row's record: its word's low ``bits`` bits)
+    else:
+        order = np.argsort(key, kind="stable")
+        word = key[order]  # (the keys: words of no position bits)
+        del key
+        n = int(np.searchsorted(word, np.uint64(last)))
+        order, word, bits = order[:n], word[:n], 0
+        records = order if positions is None else positions[order]
+        del order
+    return word, records, n, bits, gaps
+
+
+def _coded_blocks(
+    work: pl.DataFrame, rule: BlockingRule, codes: KeyCodes, positional: bool | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, bool, bool] | tuple[()] | None:
+    """The blocks of a rule's coded keys (None: not coded; (): no row with a key): (rows, positions, starts,
+    sizes, gaps, lone, positional): the rows and record positions of the blocks of two or more in block order,
+    the blocks' starts and sizes, gaps per record (``missing``), whether a block of one row counts for the
+    largest block, and ``positional`` as worked out."""
+    words = _sorted_words(work, rule, codes)
+    if words is None:
+        return None
+    word, records, n, bits, gaps = words
+    del words
+    if not n:
+        return ()
+    # only the rows of blocks of two or more are kept from here (a block of one makes no pair: at 1M people 4.2M
+    # of the deletions rule's 5.6M keyed rows): their runs and records worked out on those rows only (the keys
+    # and records of every row not made arrays)
+    low = np.uint64((1 << bits) - 1)
+    taken = _in_shared_runs(word, bits)
+    # (a block of one row counts for the largest block; with ``missing``, only if its record misses the column)
+    if gaps is None:
+        lone = bool(n - np.count_nonzero(taken))
+    else:
+        lone_rows = np.flatnonzero(~taken)
+        lone = bool(gaps[records[lone_rows] if records is not None else (word[lone_rows] & low)].any())
+        del lone_rows
+    taken = np.flatnonzero(taken)
+    word = word[taken]
+    positions = records[taken] if records is not None else (word & low).view(np.int64)
+    word >>= np.uint64(bits)
+    starts, sizes = _runs(word)
+    del word, taken, records
+    if positional is None:
+        positional = _rows_are_positions(work)
+    rows = positions if positional else work[ROW].to_numpy()[positions]
+    return rows, positions, starts, sizes, gaps, lone, positional
+
+
+def _big_blocks(
+    rule: BlockingRule, starts: np.ndarray, sizes: np.ndarray, gaps: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(big, considered, k): the capped blocks, the blocks considered and (``missing``) the records missing the
+    column pair per block: k such records in a block of n."""
+    if rule.missing:
+        k = np.add.reduceat(gaps.astype(np.int64), starts) if len(starts) else np.zeros(0, dtype=np.int64)
+        full = rule.max_block * (rule.max_block - 1) // 2
+        big = (k > 0) & (k * (sizes - k) + k * (k - 1) // 2 > full)
+        considered = k > 0
+        return big, considered, k
+    return sizes > rule.max_block, np.ones(len(sizes), dtype=bool), None
+
+
+def _emit_small(
+    rule: BlockingRule,
+    rows: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    small: np.ndarray,
+    k: np.ndarray | None,
+    gaps: np.ndarray | None,
+    emit: Callable[[np.ndarray], None],
+    budget: int | None,
+    pack: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> None:
+    """The pairs of the ``small`` blocks (compared all-against-all), given to ``emit`` ``budget`` pairs at most."""
+    small_starts, small_sizes = starts[small], sizes[small]
+    if rule.missing:
+        k_small = k[small]
+        block_pairs = k_small * (small_sizes - k_small) + k_small * (k_small - 1) // 2
+    else:
+        block_pairs = small_sizes * (small_sizes - 1) // 2
+    for group in _block_chunks(block_pairs, budget):
+        if rule.missing:
+            p, q = _gap_pairs(small_starts[group], small_sizes[group], gaps)
+        else:
+            p, q = _all_pairs(small_starts[group], small_sizes[group])
+        left = rows[p]
+        del p
+        right = rows[q]
+        del q
+        emit(pack(left, right))
+        del left, right
+
+
+def _emit_capped(
+    work: pl.DataFrame,
+    rule: BlockingRule,
+    big: np.ndarray,
+    sizes: np.ndarray,
+    blocks: tuple[pl.DataFrame | None, np.ndarray | None, np.ndarray | None, np.ndarray | None],
+    codes: KeyCodes,
+    emit: Callable[[np.ndarray], None],
+    pack: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> pl.DataFrame:
+    """The capped blocks' sorted-window pairs given to ``emit``; returns the capped blocks. ``blocks``: (keyed,
+    order, positions, gaps): the hashed keyed rows and their block order, else the coded rows' record positions."""
+    keyed, order, positions, gaps = blocks
+    in_big = np.repeat(big, sizes)  # per keyed row in block order: in a capped block
+    number = np.repeat(np.arange(len(sizes))[big], sizes[big])
+    heads, ranked = None, None
+    if keyed is None:  # the sort columns of every row, the key columns of each block's first row only
+        big_positions = positions[in_big]
+        ranked = _code_ranks(work, rule.sort_by, codes, big_positions)
+        big_rows = work.select(ROW, *(c for c in rule.sort_by if c not in ranked))[pl.Series(big_positions)]
+
+        def heads(first: np.ndarray) -> pl.DataFrame:
+            return work.select(rule.on)[pl.Series(big_positions[first])]
+    else:
+        big_rows = keyed[order[in_big]]
+    big_rows = big_rows.with_columns(pl.Series("_b", number))
+    if rule.missing:  # the gaps already worked out, not again per row of the capped blocks
+        big_rows = big_rows.with_columns(pl.Series("_gap", gaps[in_big]))
+    return _window_pairs(big_rows, rule, emit, heads, ranked, pack)
+
+
 @small_pages()  # (also when the sharded engine calls it, shards.py: not through candidate_pairs)
 def rule_key_chunks(
     work: pl.DataFrame,
@@ -630,131 +805,37 @@ def rule_key_chunks(
     on = list(rule.on)
     if codes is None:
         codes = key_codes(work, on)
-    coded = _coded_keys(work, rule, codes)
-    keyed = None
-    if coded is not None:
-        positions, key, last = coded  # (positions None: every record, in order; a key of ``last`` or more: none)
-        del coded
-        gaps = None
-        if rule.missing:  # only blocks holding a record missing the column pair: the rows of the others left out
-            gaps = work[rule.missing].is_null().to_numpy()  # (per record)
-            chosen = (gaps if positions is None else gaps[positions]) & (key < last)  # (a row without a key: none)
-            keep = _maybe_in_blocks_of(key, chosen)
-            del chosen
-            if keep is not None:
-                keep = np.flatnonzero(keep)  # (8-62 % of the rows at 1M people: gathered, not masked twice)
-                positions = keep if positions is None else positions[keep]
-                key = key[keep]
-                del keep
-        # each row's key sorted with its record's position beside it: the sort gives the records of the rows in
-        # block order (not an order of the rows, whose records are then gathered: the deletions rule's 1.4M rows)
-        n, bits = len(key), max(int(work.height).bit_length(), 1)
-        top = max(int(key.max(initial=0)), last)  # (``last`` too: the rows with a key are cut off at it, shifted)
-        if top.bit_length() + bits <= 64:  # key and position in one word: a sort, no argsort
-            key <<= np.uint64(bits)  # (in place from here: one word array, then the records)
-            word = key
-            del key
-            for at in range(0, n, _STRIDE):  # (positions a stride at a time: no array of them all)
-                if positions is None:
-                    word[at : at + _STRIDE] |= np.arange(at, min(at + _STRIDE, n), dtype=np.uint64)
-                else:
-                    word[at : at + _STRIDE] |= positions[at : at + _STRIDE].astype(np.uint64)
-            word.sort()
-            n = int(np.searchsorted(word, np.uint64(last) << np.uint64(bits)))  # the rows with a key: the first n
-            word = word[:n]
-            records = None  # (a row's record: its word's low ``bits`` bits)
-        else:
-            order = np.argsort(key, kind="stable")
-            word = key[order]  # (the keys: words of no position bits)
-            del key
-            n = int(np.searchsorted(word, np.uint64(last)))
-            order, word, bits = order[:n], word[:n], 0
-            records = order if positions is None else positions[order]
-            del order
-        del positions
-        if not n:
-            return pl.DataFrame(schema=CAPPED_SCHEMA), 0
-        # only the rows of blocks of two or more are kept from here (a block of one makes no pair: at 1M people 4.2M
-        # of the deletions rule's 5.6M keyed rows): their runs and records worked out on those rows only (the keys
-        # and records of every row not made arrays)
-        low = np.uint64((1 << bits) - 1)
-        taken = _in_shared_runs(word, bits)
-        # (a block of one row counts for the largest block; with ``missing``, only if its record misses the column)
-        if gaps is None:
-            lone = bool(n - np.count_nonzero(taken))
-        else:
-            lone_rows = np.flatnonzero(~taken)
-            lone = bool(gaps[records[lone_rows] if records is not None else (word[lone_rows] & low)].any())
-            del lone_rows
-        taken = np.flatnonzero(taken)
-        word = word[taken]
-        positions = records[taken] if records is not None else (word & low).view(np.int64)
-        word >>= np.uint64(bits)
-        starts, sizes = _runs(word)
-        del word, taken, records
-        if positional is None:
-            positional = _rows_are_positions(work)
-        rows = positions if positional else work[ROW].to_numpy()[positions]
-    else:
+    keyed, order, positions = None, None, None
+    blocks = _coded_blocks(work, rule, codes, positional)
+    if blocks is None:  # keys not coded: blocks of the hashed keyed rows
         keyed = keyed_rows(work, rule)
         if not keyed.height:
             return pl.DataFrame(schema=CAPPED_SCHEMA), 0
         order, starts, sizes = _sorted_blocks(keyed, on)
         rows = keyed[ROW].to_numpy()[order]
         lone = False  # (every block kept, those of one row too)
-    if rule.missing:  # only blocks holding a record missing the column pair: k such records in a block of n
+    elif not blocks:  # (no row with a key)
+        return pl.DataFrame(schema=CAPPED_SCHEMA), 0
+    else:
+        rows, positions, starts, sizes, gaps, lone, positional = blocks
+        del blocks
+    if rule.missing:  # only blocks holding a record missing the column pair
         if keyed is None:
             gaps = gaps[positions]  # (per record: of each row)
         else:
             gaps = keyed.select(gap(rule)).to_series().to_numpy()[order]
-        k = np.add.reduceat(gaps.astype(np.int64), starts) if len(starts) else np.zeros(0, dtype=np.int64)
-        full = rule.max_block * (rule.max_block - 1) // 2
-        big = (k > 0) & (k * (sizes - k) + k * (k - 1) // 2 > full)
-        considered = k > 0
     else:
-        big = sizes > rule.max_block
-        considered = np.ones(len(sizes), dtype=bool)
+        gaps = None
+    big, considered, k = _big_blocks(rule, starts, sizes, gaps)
     largest = int(sizes[considered].max()) if considered.any() else int(lone)
     if keyed is None and big.any() and list_columns(work.schema, rule):
         # capped blocks of exploded rows: their key values are not at hand here, so the blocks come from the hashed
         # keyed rows instead (before any pair is given out)
         return rule_key_chunks(work, rule, emit, {}, budget, positional, pack)
-    small = considered & ~big & (sizes > 1)
-    small_starts, small_sizes = starts[small], sizes[small]
-    if rule.missing:
-        k_small = k[small]
-        block_pairs = k_small * (small_sizes - k_small) + k_small * (k_small - 1) // 2
-    else:
-        block_pairs = small_sizes * (small_sizes - 1) // 2
-    for group in _block_chunks(block_pairs, budget):
-        if rule.missing:
-            p, q = _gap_pairs(small_starts[group], small_sizes[group], gaps)
-        else:
-            p, q = _all_pairs(small_starts[group], small_sizes[group])
-        left = rows[p]
-        del p
-        right = rows[q]
-        del q
-        emit(pack(left, right))
-        del left, right
+    _emit_small(rule, rows, starts, sizes, considered & ~big & (sizes > 1), k, gaps, emit, budget, pack)
     capped = pl.DataFrame(schema=CAPPED_SCHEMA)
     if big.any():
-        in_big = np.repeat(big, sizes)  # per keyed row in block order: in a capped block
-        number = np.repeat(np.arange(len(sizes))[big], sizes[big])
-        heads, ranked = None, None
-        if keyed is None:  # the sort columns of every row, the key columns of each block's first row only
-            big_positions = positions[in_big]
-            ranked = _code_ranks(work, rule.sort_by, codes, big_positions)
-            big_rows = work.select(ROW, *(c for c in rule.sort_by if c not in ranked))[pl.Series(big_positions)]
-
-            def heads(first: np.ndarray) -> pl.DataFrame:
-                return work.select(rule.on)[pl.Series(big_positions[first])]
-        else:
-            big_rows = keyed[order[in_big]]
-        big_rows = big_rows.with_columns(pl.Series("_b", number))
-        if rule.missing:  # the gaps already worked out, not again per row of the capped blocks
-            big_rows = big_rows.with_columns(pl.Series("_gap", gaps[in_big]))
-        capped = _window_pairs(big_rows, rule, emit, heads, ranked, pack)
+        capped = _emit_capped(work, rule, big, sizes, (keyed, order, positions, gaps), codes, emit, pack)
     return capped, largest
 
 
