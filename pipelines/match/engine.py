@@ -952,46 +952,18 @@ def _match(
     ids = work[spec.id_column]
     spill_shards = _shards_to_spill(work.height, spec, shards, shard_pairs, keep_state)
     reviewed = _reviewed_pairs(work, spec, labelled_pairs, cannot_link_pairs)
-    labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
-    spilled, blocking, pairs, gamma, table, u_ahead, tf_ahead = _candidates_compared(
-        work, spec, codes, spill_shards, shard_pairs, labelled, frozen_given is None, keep_state, lap, spills
-    )
-    # the other core: the candidate pairs' record ids and level labels while the model is fitted, later the entity
-    # ids and the lineage while the pairs are decided and the golden records worked out
-    # pairs under spec.pair_floor are counted, not kept: with a floor the ids and labels are worked out for the kept
-    # pairs only, once they are known, and the other core works out every pair's numbered veto while the model is
-    # fitted instead (``_vetoes_ahead``; in one piece only). A state keeps every pair (an increment re-decides pairs
-    # from them): then every pair is scored and decided, and the pair table left the same as without a state
-    floor = 0.0 if keep_state else spec.pair_floor
     pool = ThreadPoolExecutor(max_workers=1)
     beside = ThreadPoolExecutor(max_workers=1)
     try:
-        head = _pair_ids_ahead(pool, spec, pairs, gamma, ids)
-        vetoes = _vetoes_ahead(pool, work, spec, codes, pairs, gamma, floor, spilled)
-        hashed = _record_hashes_ahead(pool, ids, spec, previous)
-        model, tf_tables, frozen = _fitted_model(
-            work, spec, codes, model, keep_state, spilled, table, gamma, pairs, labelled, u_ahead, tf_ahead
+        run = _clustered(
+            pool, work, spec, codes, ids, model, keep_state, previous, reviewed, spill_shards, shard_pairs, spills, lap
         )
-        lap("fit")
-
-        def rescore(extra: pl.DataFrame) -> pl.DataFrame:
-            return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
-
-        if spilled is None:
-            scored, below = _score_kept(
-                work, pairs, gamma, spec, codes, model, tf_tables, reviewed, floor, vetoes.result() if vetoes else None
-            )
-            vetoes = None  # (every candidate pair's: not held through the entities)
-        else:
-            scored, below = _score_shards(work, spilled, spec, codes, model, tf_tables, reviewed)
-        del gamma  # every candidate pair's levels: the kept pairs' are in scored
-        scored = _with_unblocked_reviewed(scored, reviewed, rescore)
-        lap("score")
-        clusters, refused, inner, cluster_info = _guarded(work.height, scored, spec, model, reviewed, rescore)
-        lap("cluster")
+        spilled, blocking, pairs, head, hashed, model, frozen = run[:7]
+        scored, below, clusters, refused, inner, cluster_info = run[7:]
+        del run  # (scored is freed below once the lineage is drawn)
         if not keep_state:  # nothing after the guard reads the value codes or the term frequencies (at 1M people
             # some 300 bytes a record): dropped before the tables and golden records are made
-            codes = tf_tables = None
+            codes = None
 
         # the entity ids need the clusters only: worked out on the other core while this one decides and tables the
         # pairs, queues the uncertain ones and draws the lineage; the golden records by cluster (the clusters and the
@@ -999,14 +971,9 @@ def _match(
         named, golden = _entities_ahead(pool, beside, frame, ids, clusters, spec, previous, hashed)
         scored = _with_inner_pairs(scored, inner, below, pairs, spilled)
         scored = decide(scored, clusters.gather(scored["l"]) == clusters.gather(scored["r"]), refused, spec)
-        pair_table, rows, kept, below = _pair_table_of(scored, ids, spec, keep_state, head, below, pairs, spilled)
-        # the stats' count of pairs under the floor inside one entity, after the golden records on their thread: the
-        # stats then run on one core (at 1M people 0.037 of its ~0.065 s gathering 3.5M pairs' clusters)
-        same_below = beside.submit(_same_entity_below, clusters, pairs, below) if spilled is None else None
-
-        review = _review_queue(pair_table, work, spec, rows)  # (rows: the pair table's records by row number)
-        items = review_items(clusters, rows.filter(_queued(pair_table)))
-        del rows
+        pair_table, kept, below, same_below, review, items = _tables_and_queue(
+            scored, work, ids, spec, keep_state, head, below, pairs, spilled, clusters, beside
+        )
         # the lineage but its entity ids, here while they are hashed and named on the other core (this thread waited
         # for them, then the lineage ran on that core after them, alone at the step's end: 0.17 s at 1M people)
         links = _record_links(scored, work, ids, spec, clusters)
@@ -1025,25 +992,10 @@ def _match(
         state = _state_of(
             frozen, frame, work, kept, records, entities, merged, review, labelled_pairs, cannot_link_pairs
         )
-    stats = _run_stats(
-        spec,
-        work,
-        blocking,
-        spilled,
-        pairs,
-        below,
-        clusters,
-        pair_table,
-        review,
-        items,
-        records,
-        entities,
-        same_below.result() if same_below is not None else None,
-    )
-    stats |= _model_stats(model) | cluster_info
-    lap("stats")  # the engine's work (the candidates' lap after it times their writing alone, left out by benchmarks)
+    same = same_below.result() if same_below is not None else None
+    tables = (pair_table, review, items, records, entities, merged)
+    stats = _stats_of(spec, work, blocking, spilled, pairs, below, clusters, tables, same, model, cluster_info, lap)
     stats |= {
-        "merged_previous_entities": merged.height,
         "dates": dates,
         "verdicts": verdict_coverage(ids, labelled_pairs, cannot_link_pairs),
         "model": f"frozen {frozen_given.fingerprint()}" if frozen_given is not None else "fitted",
@@ -1054,6 +1006,114 @@ def _match(
     return MatchResult(
         records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state, candidates
     )
+
+
+def _clustered(
+    pool: ThreadPoolExecutor,
+    work: pl.DataFrame,
+    spec: MatchSpec,
+    codes: ValueCodes,
+    ids: pl.Series,
+    model: FrozenModel | None,
+    keep_state: bool,
+    previous: pl.DataFrame | None,
+    reviewed: pl.DataFrame,
+    spill_shards: int | None,
+    shard_pairs: int | None,
+    spills: list[ShardedPairs],
+    lap: StepTimer,
+) -> tuple:
+    """``_match``'s blocking and compare (``_candidates_compared``), fit, score and cluster steps: (spilled, blocking,
+    pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info).
+
+    The other core (``pool``): the candidate pairs' record ids and level labels while the model is fitted, later
+    the entity ids and the lineage while the pairs are decided and the golden records worked out. Pairs under
+    ``floor`` (spec.pair_floor) are counted, not kept: with a floor the ids and labels are worked out for the kept
+    pairs only, once they are known, and the other core works out every pair's numbered veto while the model is
+    fitted instead (``_vetoes_ahead``; in one piece only). A state keeps every pair (an increment re-decides pairs
+    from them; floor 0): then every pair is scored and decided, and the pair table left the same as without a
+    state."""
+    labelled = reviewed if reviewed.height else None  # l, r, same: EM's fixed posteriors (model.label_posteriors)
+    spilled, blocking, pairs, gamma, table, u_ahead, tf_ahead = _candidates_compared(
+        work, spec, codes, spill_shards, shard_pairs, labelled, model is None, keep_state, lap, spills
+    )
+    floor = 0.0 if keep_state else spec.pair_floor
+    head = _pair_ids_ahead(pool, spec, pairs, gamma, ids)
+    vetoes = _vetoes_ahead(pool, work, spec, codes, pairs, gamma, floor, spilled)
+    hashed = _record_hashes_ahead(pool, ids, spec, previous)
+    model, tf_tables, frozen = _fitted_model(
+        work, spec, codes, model, keep_state, spilled, table, gamma, pairs, labelled, u_ahead, tf_ahead
+    )
+    lap("fit")
+
+    def rescore(extra: pl.DataFrame) -> pl.DataFrame:
+        return score_pairs(work, extra, spec, codes, model, tf_tables, reviewed)
+
+    if spilled is None:
+        scored, below = _score_kept(
+            work, pairs, gamma, spec, codes, model, tf_tables, reviewed, floor, vetoes.result() if vetoes else None
+        )
+        vetoes = None  # (every candidate pair's: not held through the entities)
+    else:
+        scored, below = _score_shards(work, spilled, spec, codes, model, tf_tables, reviewed)
+    del gamma  # every candidate pair's levels: the kept pairs' are in scored
+    scored = _with_unblocked_reviewed(scored, reviewed, rescore)
+    lap("score")
+    clusters, refused, inner, cluster_info = _guarded(work.height, scored, spec, model, reviewed, rescore)
+    lap("cluster")
+    return spilled, blocking, pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info
+
+
+def _stats_of(
+    spec: MatchSpec,
+    work: pl.DataFrame,
+    blocking: BlockingReport,
+    spilled: ShardedPairs | None,
+    pairs: pl.DataFrame | None,
+    below: BelowFloor,
+    clusters: pl.Series,
+    tables: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame],
+    same_below: int | None,
+    model: Model,
+    cluster_info: dict,
+    lap: StepTimer,
+) -> dict:
+    """The run's stats but its dates, verdicts, model and seconds: ``tables`` are (pair_table, review, items,
+    records, entities, merged); the stats lap taken after the model's stats, before the merged entities'."""
+    pair_table, review, items, records, entities, merged = tables
+    stats = _run_stats(
+        spec, work, blocking, spilled, pairs, below, clusters, pair_table, review, items, records, entities, same_below
+    )
+    stats |= _model_stats(model) | cluster_info
+    lap("stats")  # the engine's work (the candidates' lap after it times their writing alone, left out by benchmarks)
+    stats["merged_previous_entities"] = merged.height
+    return stats
+
+
+def _tables_and_queue(
+    scored: pl.DataFrame,
+    work: pl.DataFrame,
+    ids: pl.Series,
+    spec: MatchSpec,
+    keep_state: bool,
+    head: Future | None,
+    below: BelowFloor,
+    pairs: pl.DataFrame | None,
+    spilled: ShardedPairs | None,
+    clusters: pl.Series,
+    beside: ThreadPoolExecutor,
+) -> tuple[pl.DataFrame, pl.DataFrame | None, BelowFloor, Future | None, pl.DataFrame, pl.DataFrame]:
+    """The decided pairs' table and review queue: (pair_table, kept, below, same_below, review, items); the stats'
+    count of pairs under the floor inside one entity (``same_below``) submitted to ``beside``."""
+    pair_table, rows, kept, below = _pair_table_of(scored, ids, spec, keep_state, head, below, pairs, spilled)
+    # the stats' count of pairs under the floor inside one entity, after the golden records on their thread: the
+    # stats then run on one core (at 1M people 0.037 of its ~0.065 s gathering 3.5M pairs' clusters)
+    same_below = beside.submit(_same_entity_below, clusters, pairs, below) if spilled is None else None
+
+    review = _review_queue(pair_table, work, spec, rows)  # (rows: the pair table's records by row number)
+    items = review_items(clusters, rows.filter(_queued(pair_table)))
+    del rows
+    return pair_table, kept, below, same_below, review, items
 
 
 def _shards_to_spill(
