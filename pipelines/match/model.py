@@ -164,11 +164,47 @@ def estimate_u(
     own = {c.name: len(l) if tiny else min(count, c.u_sample_pairs or count) for c in counted}
     # per comparison: (pairs drawn in the part, how many pairs the part holds, its pairs' levels) per part
     parts: dict[str, list[tuple[int, int, pl.Series]]] = {}
+    _plain_parts(work, l, r, counted, stratified, own, codes, parts)
+    _stratified_parts(work, l, r, stratified, own, codes, spec, parts)
+    u = {}
+    for comp in spec.scored_comparisons:
+        u[comp.name] = _comparison_u(comp, exact.get(comp.name), parts, tiny, own.get(comp.name, count), n, spec)
+    return u, len(l)
+
+
+def _plain_parts(
+    work: pl.DataFrame,
+    l: pl.Series,
+    r: pl.Series,
+    counted: list[Comparison],
+    stratified: list[Comparison],
+    own: dict[str, int],
+    codes: ValueCodes,
+    parts: dict[str, list[tuple[int, int, pl.Series]]],
+) -> None:
+    """``estimate_u``'s levels of the comparisons counted on random pairs without ``u_within`` into ``parts``: each
+    on the first ``own[name]`` random pairs, those of a size compared together."""
+    n = work.height
     for size in sorted({own[c.name] for c in counted if c not in stratified}):
         plain = tuple(c for c in counted if c not in stratified and own[c.name] == size)
         gamma = comparison_levels(work, l[:size], r[:size], plain, codes)
         for comp in plain:
             parts[comp.name] = [(size, n * (n - 1), gamma[comp.name])]
+
+
+def _stratified_parts(
+    work: pl.DataFrame,
+    l: pl.Series,
+    r: pl.Series,
+    stratified: list[Comparison],
+    own: dict[str, int],
+    codes: ValueCodes,
+    spec: MatchSpec,
+    parts: dict[str, list[tuple[int, int, pl.Series]]],
+) -> None:
+    """``estimate_u``'s levels of the comparisons with ``u_within`` into ``parts``: half their pairs drawn among the
+    pairs agreeing on the column (``_pairs_within``), the rest the random pairs not agreeing on it."""
+    n = work.height
     for index, column in enumerate(sorted({c.u_within for c in stratified})):
         code = codes.array(column).astype(np.int64)
         for size in sorted({own[c.name] for c in stratified if c.u_within == column}, reverse=True):
@@ -184,42 +220,51 @@ def estimate_u(
                 parts[comp.name] = [(len(outside), n * (n - 1) - agreeing, gamma[comp.name])]
                 if inside is not None:
                     parts[comp.name].append((len(agree_l), agreeing, inside[comp.name]))
-    u = {}
-    for comp in spec.scored_comparisons:
-        k = len(comp.levels) + 1
-        known = exact.get(comp.name)
-        if known is None:
-            counts = _level_counts(parts[comp.name][0][2], k)
-            # an agreement never seen among random pairs is still possible: half a pair of mass
-            floored = np.maximum(counts, 0.5)
-            u[comp.name] = floored / floored.sum() if tiny else floored / max(counts.sum(), 1.0)
-            continue
-        shares = np.zeros(k)
-        for level, pairs in known.levels.items():
-            shares[level] = pairs / known.present
-        rest = known.rest / known.present  # the share of pairs at the levels counted on random pairs or different
-        open_levels = [*known.sampled, k - 1]
-        # each part's pairs at the open levels, scaled to the pairs it holds (a part with no pair drawn, e.g. none
-        # outside ``u_within`` where every record shares its value, says nothing: 0 / 0 would make the sum NaN)
-        seen = sum(
-            (
-                _level_counts(gamma, k)[open_levels] * held / drawn
-                for drawn, held, gamma in parts.get(comp.name, [])
-                if drawn
-            ),
-            np.zeros(len(open_levels)),
-        )
-        if seen.sum() > 0:
-            shares[open_levels] = rest * seen / seen.sum()
-        else:  # (no random pair there: all "different")
-            shares[k - 1] = rest
-        # half a random pair among those the comparison is not missing on (as many as counting would have met)
-        drawn = own.get(comp.name, count)
-        u[comp.name] = np.maximum(shares, 0.5 / max(drawn * known.present / (n * (n - 1)), 1.0))
-        if spec.u_exact_floor == "table":  # the levels counted on every pair: at least half a pair of the table
-            for level in known.levels:
-                u[comp.name][level] = max(shares[level], 0.5 / known.present)
-    return u, len(l)
+
+
+def _comparison_u(
+    comp: Comparison,
+    known: _Exact | None,
+    parts: dict[str, list[tuple[int, int, pl.Series]]],
+    tiny: bool,
+    own_pairs: int,
+    n: int,
+    spec: MatchSpec,
+) -> np.ndarray:
+    """``estimate_u``'s u of one comparison: from its random pairs' levels (``known`` None), else its exactly
+    counted levels' shares and the rest spread over the open levels as the random pairs fell (``own_pairs``:
+    the random pairs its levels were counted on, ``own``'s, else all of them)."""
+    k = len(comp.levels) + 1
+    if known is None:
+        counts = _level_counts(parts[comp.name][0][2], k)
+        # an agreement never seen among random pairs is still possible: half a pair of mass
+        floored = np.maximum(counts, 0.5)
+        return floored / floored.sum() if tiny else floored / max(counts.sum(), 1.0)
+    shares = np.zeros(k)
+    for level, pairs in known.levels.items():
+        shares[level] = pairs / known.present
+    rest = known.rest / known.present  # the share of pairs at the levels counted on random pairs or different
+    open_levels = [*known.sampled, k - 1]
+    # each part's pairs at the open levels, scaled to the pairs it holds (a part with no pair drawn, e.g. none
+    # outside ``u_within`` where every record shares its value, says nothing: 0 / 0 would make the sum NaN)
+    seen = sum(
+        (
+            _level_counts(gamma, k)[open_levels] * held / drawn
+            for drawn, held, gamma in parts.get(comp.name, [])
+            if drawn
+        ),
+        np.zeros(len(open_levels)),
+    )
+    if seen.sum() > 0:
+        shares[open_levels] = rest * seen / seen.sum()
+    else:  # (no random pair there: all "different")
+        shares[k - 1] = rest
+    # half a random pair among those the comparison is not missing on (as many as counting would have met)
+    u = np.maximum(shares, 0.5 / max(own_pairs * known.present / (n * (n - 1)), 1.0))
+    if spec.u_exact_floor == "table":  # the levels counted on every pair: at least half a pair of the table
+        for level in known.levels:
+            u[level] = max(shares[level], 0.5 / known.present)
+    return u
 
 
 def _level_counts(gamma: pl.Series, k: int) -> np.ndarray:
@@ -1065,6 +1110,25 @@ def estimate_m(
     table = _split_levels(table, spec)
     em = _RulesEM(spec, priors, u, split or None, table, gamma, rules, pairs, label)
     found = _RuleEstimates(comps, split)
+    per_rule, iterations, converged = _fit_rules(spec, comps, em, found, table, uses, u, chance)
+    m, source = found.averaged(priors, u, spec, m_by_from)
+    lam = _fitted_share(table, all_names, m, priors, u, spec, em, all_pairs)
+    return m, lam, iterations, converged, per_rule, source
+
+
+def _fit_rules(
+    spec: MatchSpec,
+    comps: list,
+    em: _RulesEM,
+    found: _RuleEstimates,
+    table: pl.DataFrame,
+    uses: dict,
+    u: dict[str, np.ndarray],
+    chance: dict[str, float] | None,
+) -> tuple[dict[str, dict], int, bool]:
+    """``estimate_m``'s EM per blocking rule (trained, with pairs and a comparison not on its key), each used
+    rule's bounded m added to ``found``: (per-rule diagnostics, iterations: most of any rule, converged: every
+    used rule)."""
     per_rule: dict[str, dict] = {}
     iterations, converged = 0, True
     for i, rule in enumerate(spec.blocking):
@@ -1086,7 +1150,21 @@ def estimate_m(
         m_rule = _bounded(fitted.m, u, fitted.share * rule_pairs, spec)  # levels with min_chance_pairs
         iterations, converged = max(iterations, fitted.iterations), converged and fitted.converged
         found.add(rule, names, m_rule, fitted, u)
-    m, source = found.averaged(priors, u, spec, m_by_from)
+    return per_rule, iterations, converged
+
+
+def _fitted_share(
+    table: pl.DataFrame,
+    all_names: list[str],
+    m: dict[str, np.ndarray],
+    priors: dict[str, np.ndarray],
+    u: dict[str, np.ndarray],
+    spec: MatchSpec,
+    em: _RulesEM,
+    all_pairs: float | None,
+) -> float:
+    """``estimate_m``'s lambda: the share of matches among the candidates fitted with m and u fixed, or with
+    ``prior_from = "all_pairs"`` ``matches_among_all_pairs``' share of them."""
     patterns, counts, fixed = _patterns_of(table, all_names)
     _, lam, _, _, _ = _em(
         patterns, counts, all_names, priors, u, spec.em_iterations, fixed_m=m, fixed_posterior=fixed, blocks=em.blocks
@@ -1095,7 +1173,7 @@ def estimate_m(
         log_m, log_u = _log_likelihoods(patterns, all_names, m, u)
         found_pairs = matches_among_all_pairs(log_m - log_u, counts, all_pairs, fixed, lam * counts.sum())
         lam = float(np.clip(found_pairs / counts.sum(), 1e-9, 1 - 1e-9))
-    return m, lam, iterations, converged, per_rule, source
+    return lam
 
 
 EM_PRIOR_STEPS = 500  # most steps of ``matches_among_all_pairs``' fixed point (it converges in a few dozen)
@@ -1641,6 +1719,48 @@ def fit(
     chance = chance_pairs(work, spec, codes)
     all_pairs = work.height * (work.height - 1) / 2  # (the table's pairs: the prior below is a share of them)
     m_by_from: dict[str, str] = {}
+    m, lam, iterations, converged, per_rule, m_source, n_pairs, by_rules = _m_by_em(
+        gamma, rules, spec, u, labelled, candidates, table, chance, m_by_from, all_pairs
+    )
+    m_by, m_when = _m_by_groups_split(spec, m)
+    prior, prior_estimate = _prior_of(spec, lam, n_pairs, all_pairs, by_rules, per_rule)
+    model = Model(
+        {c.name: len(c.levels) + 1 for c in spec.scored_comparisons},
+        m,
+        u,
+        lam,
+        prior,
+        iterations,
+        converged,
+        n_random,
+        per_rule,
+        m_source,
+        prior_estimate=prior_estimate,
+        m_by=m_by,
+        m_by_when=m_when,
+        m_by_from=m_by_from,
+    )
+    tf_tables = term_frequency_tables(work, spec, codes) if tf_tables is None else tf_tables
+    if _state_keeps_tf_records():
+        model.tf_records = {column: max(int(tf.is_not_null().sum()), 1) for (_, column), tf in tf_tables.items()}
+    return model, tf_tables
+
+
+def _m_by_em(
+    gamma: pl.DataFrame,
+    rules: pl.Series,
+    spec: MatchSpec,
+    u: dict[str, np.ndarray],
+    labelled: pl.DataFrame | None,
+    candidates: pl.DataFrame | None,
+    table: pl.DataFrame | None,
+    chance: dict[str, float],
+    m_by_from: dict[str, str],
+    all_pairs: float,
+) -> tuple[dict[str, np.ndarray], float, int, bool, dict, dict[str, str], int, pl.DataFrame]:
+    """``fit``'s ``estimate_m`` on the pattern table made here (``table`` None) or given: (m, lambda, iterations,
+    converged, per-rule diagnostics, m's sources (``+labels`` where labels were fixed posteriors), the pairs, the
+    pairs per set of rules)."""
     if table is None:
         label = label_posteriors(candidates, labelled)
         # the pattern table made here (estimate_m's own): the pairs per set of rules summed from it too (a count of
@@ -1669,45 +1789,38 @@ def fit(
         by_rules = table.group_by(RULES).agg(pl.col(PAIRS).sum())
     if labelled_in_em:  # labels fixed posteriors in EM: an m from a prior is still the prior
         m_source = {name: f"{how}+labels" if how == "em" else how for name, how in m_source.items()}
+    return m, lam, iterations, converged, per_rule, m_source, n_pairs, by_rules
+
+
+def _m_by_groups_split(spec: MatchSpec, m: dict[str, np.ndarray]) -> tuple[dict, dict]:
+    """A comparison with m_by: EM's m is both groups' (``_split_levels``): ``m`` keeps the first group's, the second
+    group's and its ``m_by_when`` returned (m_by, m_when)."""
     m_by, m_when = {}, {}
     for comp in spec.scored_comparisons:  # a comparison with m_by: EM's m is both groups' (``_split_levels``)
         if comp.m_by is not None:
             size = len(comp.levels) + 1
             m[comp.name], m_by[comp.name] = m[comp.name][:size], m[comp.name][size:]
             m_when[comp.name] = m_by_when(comp)
+    return m_by, m_when
+
+
+def _prior_of(
+    spec: MatchSpec, lam: float, n_pairs: int, all_pairs: float, by_rules: pl.DataFrame, per_rule: dict
+) -> tuple[float, dict]:
+    """``fit``'s prior and its diagnostics (``prior_estimate``)."""
     prior_em = min(max(lam * n_pairs / all_pairs, 1e-12), 0.5) if all_pairs else 0.5
     true_pairs, from_rules = true_pairs_estimate(by_rules, spec, per_rule)
     # the prior from the matches capture-recapture counts; EM's share of matches among the candidates only where no
     # pair of rules allows it (then a larger table's namesakes raise it: kept in the diagnostics either way)
     prior = min(max(true_pairs / all_pairs, 1e-12), 0.5) if true_pairs and all_pairs else prior_em
-    model = Model(
-        {c.name: len(c.levels) + 1 for c in spec.scored_comparisons},
-        m,
-        u,
-        lam,
-        prior,
-        iterations,
-        converged,
-        n_random,
-        per_rule,
-        m_source,
-        prior_estimate={
-            "method": "capture-recapture"
-            if true_pairs
-            else ("em_all_pairs" if spec.prior_from == "all_pairs" else "em"),
-            "true_pairs": true_pairs,
-            "prior": prior,
-            "prior_em": float(f"{prior_em:.12g}"),  # (a diagnostic: summed in another order, shards differ at 1e-15)
-            "rules": from_rules,
-        },
-        m_by=m_by,
-        m_by_when=m_when,
-        m_by_from=m_by_from,
-    )
-    tf_tables = term_frequency_tables(work, spec, codes) if tf_tables is None else tf_tables
-    if _state_keeps_tf_records():
-        model.tf_records = {column: max(int(tf.is_not_null().sum()), 1) for (_, column), tf in tf_tables.items()}
-    return model, tf_tables
+    prior_estimate = {
+        "method": "capture-recapture" if true_pairs else ("em_all_pairs" if spec.prior_from == "all_pairs" else "em"),
+        "true_pairs": true_pairs,
+        "prior": prior,
+        "prior_em": float(f"{prior_em:.12g}"),  # (a diagnostic: summed in another order, shards differ at 1e-15)
+        "rules": from_rules,
+    }
+    return prior, prior_estimate
 
 
 def _state_keeps_tf_records() -> bool:
