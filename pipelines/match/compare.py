@@ -979,52 +979,101 @@ class _PairColumns:
         rules out (word masks, lengths) get the scorer's answer without running it."""
         a = (packed >> np.uint64(32)).astype(np.int64) - 1
         b = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1
-        per_code = self.value_codes.per_code
         values = np.zeros(len(packed))
         if kind == "word_subset":  # 1.0 when every word of one value is a word of the other
-            bloom = per_code("bloom", column, space)
-            ba, bb = bloom[a], bloom[b]
-            maybe = np.flatnonzero(((ba & ~bb) == 0) | ((bb & ~ba) == 0))
-            table = self.value_codes.word_matrix(column, space) if len(maybe) else None
-            if table is not None:  # on word codes: a value lacking no word of the other
-                x, y = np.take(table[0], a[maybe], axis=0), np.take(table[0], b[maybe], axis=0)  # (_ROWS)
-                values[maybe] = ~_only_words(x, y, once=False).any(axis=1) | ~_only_words(y, x, once=False).any(axis=1)
-            elif len(maybe):
-                left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
-                subset = (pl.col("da").list.len() == 0) | (pl.col("db").list.len() == 0)
-                values[maybe] = _word_diff(left, right).select(subset.cast(pl.Float64)).to_series().to_numpy()
+            self._word_subset(column, space, a, b, by_code, values)
             return values
         if kind == "word_subset_typo":  # the shorter value has at most one word the longer lacks
-            bloom, words = per_code("bloom", column, space), per_code("words", column, space)
-            a_short = words[a] < words[b]
-            short, long = np.where(a_short, bloom[a], bloom[b]), np.where(a_short, bloom[b], bloom[a])
-            maybe = np.flatnonzero((words[a] != words[b]) & (np.bitwise_count(short & ~long) <= 1))
-            if len(maybe):
-                table = self.value_codes.word_matrix(column, space)
-                if table is not None:  # on word codes (numpy); the same answer as on the words' text
-                    values[maybe] = _words_missing_typo_coded(
-                        *table, a[maybe], b[maybe], words[a[maybe]], words[b[maybe]]
-                    )
-                else:
-                    left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
-                    values[maybe] = _words_missing_typo(left, right)
+            self._word_subset_typo(column, space, a, b, by_code, values)
             return values
         if kind == "levenshtein" and cutoff is not None:  # more characters apart than the cutoff: cutoff + 1
-            # two bounds from below on the distance, per value: the lengths' difference, and half the characters
-            # (their masks' bits, ``per_code("chars")``) one value holds and the other not. At 1M people the masks
-            # leave 91k of the 504k random name pairs the lengths leave (u), 702k of 1,036k distinct candidate pairs
-            length, chars = per_code("length", column, space), per_code("chars", column, space)
-            near = np.abs(length[a] - length[b]) <= cutoff
-            near &= np.bitwise_count(chars[a] ^ chars[b]) <= 2 * cutoff
-            maybe = np.flatnonzero(near)
-            del near
-            if len(maybe):  # and where the characters' counts (``_counts_apart``) leave them near: at 1M people the
-                # masks leave 757,921 of the candidates' distinct name pairs, the counts 210,808 (~125k are 2 edits apart)
-                maybe = maybe[_counts_apart(per_code("char_counts", column, space), a[maybe], b[maybe]) <= cutoff]
+            maybe = self._near(cutoff, column, space, a, b)
             values[:] = cutoff + 1
             a, b = a[maybe], b[maybe]
         else:
             maybe = slice(None)
+        self._scored(kind, cutoff, column, space, a, b, maybe, by_code, values)
+        return values
+
+    def _word_subset(
+        self,
+        column: str,
+        space: tuple[str, ...] | None,
+        a: np.ndarray,
+        b: np.ndarray,
+        by_code: pl.Series,
+        values: np.ndarray,
+    ) -> None:
+        """``_compute``'s word_subset values put in ``values``: 1.0 when every word of one value is a word of the
+        other (only where the words' bloom masks allow it)."""
+        bloom = self.value_codes.per_code("bloom", column, space)
+        ba, bb = bloom[a], bloom[b]
+        maybe = np.flatnonzero(((ba & ~bb) == 0) | ((bb & ~ba) == 0))
+        table = self.value_codes.word_matrix(column, space) if len(maybe) else None
+        if table is not None:  # on word codes: a value lacking no word of the other
+            x, y = np.take(table[0], a[maybe], axis=0), np.take(table[0], b[maybe], axis=0)  # (_ROWS)
+            values[maybe] = ~_only_words(x, y, once=False).any(axis=1) | ~_only_words(y, x, once=False).any(axis=1)
+        elif len(maybe):
+            left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
+            subset = (pl.col("da").list.len() == 0) | (pl.col("db").list.len() == 0)
+            values[maybe] = _word_diff(left, right).select(subset.cast(pl.Float64)).to_series().to_numpy()
+
+    def _word_subset_typo(
+        self,
+        column: str,
+        space: tuple[str, ...] | None,
+        a: np.ndarray,
+        b: np.ndarray,
+        by_code: pl.Series,
+        values: np.ndarray,
+    ) -> None:
+        """``_compute``'s word_subset_typo values put in ``values``: the shorter value has at most one word the
+        longer lacks (only where the words' counts and bloom masks allow it)."""
+        per_code = self.value_codes.per_code
+        bloom, words = per_code("bloom", column, space), per_code("words", column, space)
+        a_short = words[a] < words[b]
+        short, long = np.where(a_short, bloom[a], bloom[b]), np.where(a_short, bloom[b], bloom[a])
+        maybe = np.flatnonzero((words[a] != words[b]) & (np.bitwise_count(short & ~long) <= 1))
+        if len(maybe):
+            table = self.value_codes.word_matrix(column, space)
+            if table is not None:  # on word codes (numpy); the same answer as on the words' text
+                values[maybe] = _words_missing_typo_coded(*table, a[maybe], b[maybe], words[a[maybe]], words[b[maybe]])
+            else:
+                left, right = by_code.gather(pl.Series(a[maybe])), by_code.gather(pl.Series(b[maybe]))
+                values[maybe] = _words_missing_typo(left, right)
+
+    def _near(
+        self, cutoff: float, column: str, space: tuple[str, ...] | None, a: np.ndarray, b: np.ndarray
+    ) -> np.ndarray:
+        """The distinct pairs (positions) a levenshtein ``cutoff`` may hold: the others more characters apart."""
+        per_code = self.value_codes.per_code
+        # two bounds from below on the distance, per value: the lengths' difference, and half the characters
+        # (their masks' bits, ``per_code("chars")``) one value holds and the other not. At 1M people the masks
+        # leave 91k of the 504k random name pairs the lengths leave (u), 702k of 1,036k distinct candidate pairs
+        length, chars = per_code("length", column, space), per_code("chars", column, space)
+        near = np.abs(length[a] - length[b]) <= cutoff
+        near &= np.bitwise_count(chars[a] ^ chars[b]) <= 2 * cutoff
+        maybe = np.flatnonzero(near)
+        del near
+        if len(maybe):  # and where the characters' counts (``_counts_apart``) leave them near: at 1M people the
+            # masks leave 757,921 of the candidates' distinct name pairs, the counts 210,808 (~125k are 2 edits apart)
+            maybe = maybe[_counts_apart(per_code("char_counts", column, space), a[maybe], b[maybe]) <= cutoff]
+        return maybe
+
+    def _scored(
+        self,
+        kind: str,
+        cutoff: float | None,
+        column: str,
+        space: tuple[str, ...] | None,
+        a: np.ndarray,
+        b: np.ndarray,
+        maybe: np.ndarray | slice,
+        by_code: pl.Series,
+        values: np.ndarray,
+    ) -> None:
+        """``_compute``'s scorer run on the pairs (a, b) put in ``values[maybe]``: common_words' rarest differing
+        word, else the rapidfuzz scorer of ``kind``."""
         table = self.value_codes.word_matrix(column, space) if kind == "common_words" and space is None else None
         if table is not None:  # on word codes: each word code's share looked up once per column
             values[maybe] = _rarest_differing_word_coded(
@@ -1048,7 +1097,6 @@ class _PairColumns:
                 score_cutoff=cutoff,
                 workers=-1,
             )
-        return values
 
 
 # _ROWS: a table's rows gathered by ``np.take(table, rows, axis=0)``, not ``table[rows]``: numpy's fancy index copies a
@@ -1690,59 +1738,68 @@ def _put(levels: np.ndarray, where: np.ndarray, level: int) -> None:
     levels -= (levels - np.int8(level)) * where.view(np.int8)
 
 
+class _PairMasks:
+    """``_levels``' masks per pair, each worked out once and kept: where a date is coarser than a day, where a
+    column pair may hold a level of a kind, where both sides hold a value."""
+
+    def __init__(self, work: pl.DataFrame, cols: _PairColumns, n: int) -> None:
+        self.work, self.cols, self.n = work, cols, n
+        self.coarse_cache: dict[tuple[str, str], np.ndarray | None] = {}
+        self.compared_cache: dict[tuple, np.ndarray] = {}
+
+    def coarser_than_day(self, column: str, side: int) -> np.ndarray:
+        """Per pair, whether the left (side 0) or right record's date precision is there and not "day"."""
+        cols = self.cols
+        # (the precision's codes as ``narrow`` holds them: a byte a record, a table gathered from at a fraction the cost)
+        codes, by_code = cols.value_codes.narrow(column), cols.value_codes.values(column)
+        table = np.concatenate([[False], (by_code != "day").fill_null(False).to_numpy()])
+        return table[codes[cols._l if side == 0 else cols._r]]
+
+    def coarse(self, a: str, b: str) -> np.ndarray | None:
+        """True where either side's date is coarser than a day (None: no coarse dates in these columns)."""
+        coarse_cache, work, n = self.coarse_cache, self.work, self.n
+        if (a, b) not in coarse_cache:
+            pa, pb = precision_column(a), precision_column(b)
+            if pa not in work.columns and pb not in work.columns:
+                coarse_cache[(a, b)] = None
+            else:
+                left = self.coarser_than_day(pa, 0) if pa in work.columns else np.zeros(n, dtype=bool)
+                right = self.coarser_than_day(pb, 1) if pb in work.columns else np.zeros(n, dtype=bool)
+                coarse_cache[(a, b)] = left | right
+        return coarse_cache[(a, b)]
+
+    def both_present(self, a: str, b: str, space: tuple[str, ...] | None) -> np.ndarray:
+        assert a == b or space is not None  # two columns only in a mixed comparison: shared codes
+        ca, cb, _ = self.cols.codes(a, b if b != a else None, space)  # a value is missing exactly when its code is
+        return (ca != 0) & (cb != 0)
+
+    def compared(self, a: str, b: str, space: tuple[str, ...] | None, kind: str | None) -> np.ndarray:
+        """Per pair, where column ``a`` against ``b`` may hold a level of ``kind`` (None: any level): in a mixed
+        comparison values of the same length; a ``year_only`` level only where a side's date is coarser than a
+        day, a ``same_year`` level anywhere, other levels only on full dates."""
+        n = self.n
+        year = kind if kind in ("same_year", "year_only") else None
+        key = (a, b, space, year)
+        if key not in self.compared_cache:
+            mask = self.cols.same("length", a, b if b != a else None, space) if space is not None else np.ones(n, bool)
+            rough = self.coarse(a, b)
+            if year == "year_only":
+                mask = mask & rough if rough is not None else np.zeros(n, dtype=bool)
+            elif year is None and rough is not None:
+                mask = mask & ~rough
+            self.compared_cache[key] = mask
+        return self.compared_cache[key]
+
+
 def _levels(
     work: pl.DataFrame, l: pl.Series, r: pl.Series, comparisons: tuple[Comparison, ...], codes: ValueCodes
 ) -> pl.DataFrame:
     """``comparison_levels`` of every pair (l, r), one by one."""
     cols = _PairColumns(work, l, r, codes)
     n = len(l)
-    coarse_cache: dict[tuple[str, str], np.ndarray | None] = {}
-
-    def coarser_than_day(column: str, side: int) -> np.ndarray:
-        """Per pair, whether the left (side 0) or right record's date precision is there and not "day"."""
-        # (the precision's codes as ``narrow`` holds them: a byte a record, a table gathered from at a fraction the cost)
-        codes, by_code = cols.value_codes.narrow(column), cols.value_codes.values(column)
-        table = np.concatenate([[False], (by_code != "day").fill_null(False).to_numpy()])
-        return table[codes[cols._l if side == 0 else cols._r]]
-
-    def coarse(a: str, b: str) -> np.ndarray | None:
-        """True where either side's date is coarser than a day (None: no coarse dates in these columns)."""
-        if (a, b) not in coarse_cache:
-            pa, pb = precision_column(a), precision_column(b)
-            if pa not in work.columns and pb not in work.columns:
-                coarse_cache[(a, b)] = None
-            else:
-                left = coarser_than_day(pa, 0) if pa in work.columns else np.zeros(n, dtype=bool)
-                right = coarser_than_day(pb, 1) if pb in work.columns else np.zeros(n, dtype=bool)
-                coarse_cache[(a, b)] = left | right
-        return coarse_cache[(a, b)]
-
-    def both_present(a: str, b: str, space: tuple[str, ...] | None) -> np.ndarray:
-        assert a == b or space is not None  # two columns only in a mixed comparison: shared codes
-        ca, cb, _ = cols.codes(a, b if b != a else None, space)  # a value is missing exactly when its code is
-        return (ca != 0) & (cb != 0)
-
-    compared_cache: dict[tuple, np.ndarray] = {}
-
-    def compared(a: str, b: str, space: tuple[str, ...] | None, kind: str | None) -> np.ndarray:
-        """Per pair, where column ``a`` against ``b`` may hold a level of ``kind`` (None: any level): in a mixed
-        comparison values of the same length; a ``year_only`` level only where a side's date is coarser than a
-        day, a ``same_year`` level anywhere, other levels only on full dates."""
-        year = kind if kind in ("same_year", "year_only") else None
-        key = (a, b, space, year)
-        if key not in compared_cache:
-            mask = cols.same("length", a, b if b != a else None, space) if space is not None else np.ones(n, bool)
-            rough = coarse(a, b)
-            if year == "year_only":
-                mask = mask & rough if rough is not None else np.zeros(n, dtype=bool)
-            elif year is None and rough is not None:
-                mask = mask & ~rough
-            compared_cache[key] = mask
-        return compared_cache[key]
-
+    masks = _PairMasks(work, cols, n)
     out = {}
     for comp in comparisons:
-        cutoffs = _cutoffs(comp)
         space = tuple(sorted(set(comp.columns) | {c for lv in comp.levels for c in (lv.columns or ())}))
         space = space if comp.mixed else None
         year_level = any(level.kind in ("same_year", "year_only") for level in comp.levels)
@@ -1750,44 +1807,71 @@ def _levels(
         # (a column pair of a mixed comparison on which no pair is compared is skipped, here and for each level: at 1M
         # people a CCCD column's values are never of a CMND column's length)
         for a, b in _column_pairs(comp, comp.columns):
-            where = compared(a, b, space, "same_year" if year_level else None)
+            where = masks.compared(a, b, space, "same_year" if year_level else None)
             if space is None or where.any():
-                present |= both_present(a, b, space) & where
+                present |= masks.both_present(a, b, space) & where
         level_idx = np.full(n, len(comp.levels), dtype=np.int8)
-        decided = np.zeros(n, dtype=bool)
-        for index, level in enumerate(comp.levels):
-            if level.kind in SIDE_KINDS:
-                continue
-            # a pair already given a stronger level, or with a value missing, does not need this one's scorer
-            need = present & ~decided
-            holds = np.zeros(n, dtype=bool)
-            for a, b in _column_pairs(comp, level.columns or comp.columns):
-                # the scorers need not see the pairs this column pair cannot hold the level on
-                where = compared(a, b, space, level.kind)
-                if space is not None and not where.any():
-                    continue
-                holds |= _holds(level, a, cols, cutoffs, b if b != a else None, space, need & where) & where
-            _put(level_idx, holds & ~decided, index)
-            decided |= holds
-        sided = np.zeros(n, dtype=bool)
-        for index, level in enumerate(comp.levels):
-            if level.kind in SIDE_KINDS:  # no value pair compared: which sides hold a value
-                left, right = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-                for column in level.columns or comp.columns:
-                    ca, cb, _ = cols.codes(column, None, space)
-                    left |= ca != 0
-                    right |= cb != 0
-                holds = (left ^ right) if level.kind == "one_side" else (left & right)
-                holds &= ~present & ~sided
-                _put(level_idx, holds, index)
-                sided |= holds
-        present |= sided
+        _value_levels(comp, cols, masks, space, present, level_idx)
+        present |= _side_levels(comp, cols, space, present, level_idx)
         out[comp.name] = (
             pl.DataFrame({"level": level_idx, "present": present})
             .select(pl.when("present").then("level").alias(comp.name))
             .to_series()
         )
     return pl.DataFrame(out) if out else pl.DataFrame()
+
+
+def _value_levels(
+    comp: Comparison,
+    cols: _PairColumns,
+    masks: _PairMasks,
+    space: tuple[str, ...] | None,
+    present: np.ndarray,
+    level_idx: np.ndarray,
+) -> None:
+    """The levels comparing value pairs put in ``level_idx``, strongest first, on the pairs ``present``."""
+    n = masks.n
+    cutoffs = _cutoffs(comp)
+    decided = np.zeros(n, dtype=bool)
+    for index, level in enumerate(comp.levels):
+        if level.kind in SIDE_KINDS:
+            continue
+        # a pair already given a stronger level, or with a value missing, does not need this one's scorer
+        need = present & ~decided
+        holds = np.zeros(n, dtype=bool)
+        for a, b in _column_pairs(comp, level.columns or comp.columns):
+            # the scorers need not see the pairs this column pair cannot hold the level on
+            where = masks.compared(a, b, space, level.kind)
+            if space is not None and not where.any():
+                continue
+            holds |= _holds(level, a, cols, cutoffs, b if b != a else None, space, need & where) & where
+        _put(level_idx, holds & ~decided, index)
+        decided |= holds
+
+
+def _side_levels(
+    comp: Comparison,
+    cols: _PairColumns,
+    space: tuple[str, ...] | None,
+    present: np.ndarray,
+    level_idx: np.ndarray,
+) -> np.ndarray:
+    """The side levels (no value pair compared: which sides hold a value) put in ``level_idx`` on the pairs not
+    ``present``; returns where one holds."""
+    n = len(present)
+    sided = np.zeros(n, dtype=bool)
+    for index, level in enumerate(comp.levels):
+        if level.kind in SIDE_KINDS:  # no value pair compared: which sides hold a value
+            left, right = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+            for column in level.columns or comp.columns:
+                ca, cb, _ = cols.codes(column, None, space)
+                left |= ca != 0
+                right |= cb != 0
+            holds = (left ^ right) if level.kind == "one_side" else (left & right)
+            holds &= ~present & ~sided
+            _put(level_idx, holds, index)
+            sided |= holds
+    return sided
 
 
 def level_labels(spec: MatchSpec) -> dict[str, list[str]]:
