@@ -856,6 +856,31 @@ def parse_spec(raw: dict) -> MatchSpec:
     if not blocking:
         raise SpecError("[[blocking]]: at least one blocking rule is required (comparing all pairs does not scale)")
     comparisons = _entries(raw, "compare", _parse_compare)
+    by_name = _checked_comparisons(comparisons, blocking)
+    cannot_link = [
+        _parse_cannot_link(entry, _named(f"[[cannot_link]] #{i + 1}", entry), by_name, i + 1)
+        for i, entry in enumerate(_section(raw, "cannot_link"))
+    ]
+    survivorship = _section(raw, "survivorship")
+    _check_survivorship(survivorship, top)
+    dates = _entries(raw, "dates", _parse_dates)
+    columns = [d.column for d in dates]
+    if len(set(columns)) != len(columns):
+        raise SpecError(f"[[dates]]: each column is declared once, got {columns}")
+    _check_thresholds(top)
+    spec = _built(top, derive, blocking, comparisons, cannot_link, survivorship, dates)
+    for i, d in enumerate(dates):
+        if d.column not in spec.input_columns:
+            raise SpecError(
+                f"[[dates]] #{i + 1}: `column`: {d.column!r} is not a column the spec uses "
+                f"(it uses {sorted(spec.input_columns)})"
+            )
+    return spec
+
+
+def _checked_comparisons(comparisons: list[Comparison], blocking: list[BlockingRule]) -> dict[str, Comparison]:
+    """``parse_spec``'s checks of the comparisons together (one at least, unique names, one scored, ``implied_by``,
+    ``m_by``, ``m_rules`` naming trained blocking rules); returns them by name."""
     if not comparisons:
         raise SpecError("[[compare]]: at least one comparison is required")
     names = [c.name for c in comparisons]
@@ -882,20 +907,20 @@ def parse_spec(raw: dict) -> MatchSpec:
                 f"[[compare]] #{i + 1} ({c.name}): `m_rules` must name trained blocking rules (one of {trained}), "
                 f"got {unknown}"
             )
-    cannot_link = [
-        _parse_cannot_link(entry, _named(f"[[cannot_link]] #{i + 1}", entry), by_name, i + 1)
-        for i, entry in enumerate(_section(raw, "cannot_link"))
-    ]
-    survivorship = _section(raw, "survivorship")
+    return by_name
+
+
+def _check_survivorship(survivorship: dict, top: dict) -> None:
+    """``parse_spec``'s check of [survivorship]: known rules, ``most_recent`` only with [match] recency."""
     for column, rule in survivorship.items():
         if rule not in SURVIVORSHIP:
             raise SpecError(f"[survivorship] {column}: rule must be one of {SURVIVORSHIP}, got {rule!r}")
     if "most_recent" in survivorship.values() and not top["recency"]:
         raise SpecError("[survivorship]: `most_recent` needs [match] recency = '<date column>'")
-    dates = _entries(raw, "dates", _parse_dates)
-    columns = [d.column for d in dates]
-    if len(set(columns)) != len(columns):
-        raise SpecError(f"[[dates]]: each column is declared once, got {columns}")
+
+
+def _check_thresholds(top: dict) -> None:
+    """``parse_spec``'s check of [match]'s thresholds: review below link, the pair floor at most review."""
     if not top["review_threshold"] < top["link_threshold"]:
         raise SpecError(
             f"[match]: `review_threshold` ({top['review_threshold']}) must be below "
@@ -905,6 +930,18 @@ def parse_spec(raw: dict) -> MatchSpec:
         raise SpecError(
             f"[match]: `pair_floor` ({top['pair_floor']}) must be at most `review_threshold` ({top['review_threshold']})"
         )
+
+
+def _built(
+    top: dict,
+    derive: list,
+    blocking: list[BlockingRule],
+    comparisons: list[Comparison],
+    cannot_link: list,
+    survivorship: dict,
+    dates: list,
+) -> MatchSpec:
+    """``parse_spec``'s MatchSpec of the checked sections."""
     spec = MatchSpec(
         id_column=top["id"],
         derive=tuple(derive),
@@ -932,12 +969,6 @@ def parse_spec(raw: dict) -> MatchSpec:
         dates=tuple(dates),
         allow_unreadable_dates=top["allow_unreadable_dates"],
     )
-    for i, d in enumerate(dates):
-        if d.column not in spec.input_columns:
-            raise SpecError(
-                f"[[dates]] #{i + 1}: `column`: {d.column!r} is not a column the spec uses "
-                f"(it uses {sorted(spec.input_columns)})"
-            )
     return spec
 
 
