@@ -366,3 +366,26 @@ def test_writes_without_refresh_are_seen_after_one_refresh_of_the_views(tmp_path
         ("staged", "staged_households"),
         ("quarantine", "quarantine_households"),
     ]
+
+
+def test_retiring_the_last_staged_partition_leaves_no_view_that_fails(tmp_path):
+    # review.<table>_flagged reads staged.<table>: dropped with it, or every query of it fails ('does not exist')
+    from pipelines.ingest.status import retire_partitions
+    from pipelines.schema import staged_table
+
+    table = staged_table("households")
+    frame = pl.DataFrame({c: [None] for c in table.columns}, schema=table.polars_schema).with_columns(
+        record_key=pl.lit("h@2025-08-31#1"), source_key=pl.lit("1"), ward_status=pl.lit("exact")
+    )
+    wh = Warehouse(tmp_path)
+    layer = PartitionedLayer(wh, "staged")
+    layer.write(table, "households_718@2025-08-31", frame)
+    layer.refresh_flagged_view(table.name)
+    assert retire_partitions(wh, "households", {"staged": table.name}, [], "run-1") == [
+        "part=households_718@2025-08-31"
+    ]
+    with wh.connect_reader() as con:
+        views = con.execute("SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        for schema, view in views:
+            con.execute(f'SELECT count(*) FROM "{schema}"."{view}"').fetchone()  # raises on a dangling view
+    assert ("review", f"{table.name}_flagged") not in views

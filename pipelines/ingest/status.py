@@ -277,14 +277,17 @@ def live_partitions(warehouse: Warehouse, layer: str, table: str) -> dict[str, P
 def _drop_or_refresh_view(warehouse: Warehouse, layer: str, table: str) -> None:
     glob = warehouse.root / "parquet" / layer / table / "part=*" / "data.parquet"
     if any(glob.parent.parent.glob("part=*/data.parquet")):
-        sql = f'CREATE OR REPLACE VIEW "{layer}"."{table}" AS {partition_view_sql(layer, table)}'
-    else:
-        sql = f'DROP VIEW IF EXISTS "{layer}"."{table}"'
+        sql = [f'CREATE OR REPLACE VIEW "{layer}"."{table}" AS {partition_view_sql(layer, table)}']
+    else:  # with the staged view goes review.<table>_flagged, a view over it that would fail on every query
+        sql = [f'DROP VIEW IF EXISTS "{layer}"."{table}"']
+        if layer == "staged":
+            sql.append(f'DROP VIEW IF EXISTS "review"."{table}_flagged"')
     if not warehouse.duckdb_path.exists():
         return
     with warehouse._writer_lock(), warehouse.connect_writer() as con:
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
-        con.execute(sql)
+        for statement in sql:
+            con.execute(statement)
 
 
 RETIRED_SOURCE_GONE = "source no longer in the catalogue; partition moved to parquet/retired/"
