@@ -958,9 +958,10 @@ def _match(
         run = _clustered(
             pool, work, spec, codes, ids, model, keep_state, previous, reviewed, spill_shards, shard_pairs, spills, lap
         )
-        spilled, blocking, pairs, head, hashed, model, frozen = run[:7]
-        scored, below, clusters, refused, inner, cluster_info = run[7:]
-        del run  # (scored is freed below once the lineage is drawn)
+        spilled, blocking, pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info = (
+            run
+        )
+        del run  # (then no tuple holds scored: it is freed below once the lineage is drawn)
         if not keep_state:  # nothing after the guard reads the value codes or the term frequencies (at 1M people
             # some 300 bytes a record): dropped before the tables and golden records are made
             codes = None
@@ -993,9 +994,13 @@ def _match(
             frozen, frame, work, kept, records, entities, merged, review, labelled_pairs, cannot_link_pairs
         )
     same = same_below.result() if same_below is not None else None
-    tables = (pair_table, review, items, records, entities, merged)
-    stats = _stats_of(spec, work, blocking, spilled, pairs, below, clusters, tables, same, model, cluster_info, lap)
+    stats = _run_stats(
+        spec, work, blocking, spilled, pairs, below, clusters, pair_table, review, items, records, entities, same
+    )
+    stats |= _model_stats(model) | cluster_info
+    lap("stats")  # the engine's work (the candidates' lap after it times their writing alone, left out by benchmarks)
     stats |= {
+        "merged_previous_entities": merged.height,
         "dates": dates,
         "verdicts": verdict_coverage(ids, labelled_pairs, cannot_link_pairs),
         "model": f"frozen {frozen_given.fingerprint()}" if frozen_given is not None else "fitted",
@@ -1062,32 +1067,6 @@ def _clustered(
     clusters, refused, inner, cluster_info = _guarded(work.height, scored, spec, model, reviewed, rescore)
     lap("cluster")
     return spilled, blocking, pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info
-
-
-def _stats_of(
-    spec: MatchSpec,
-    work: pl.DataFrame,
-    blocking: BlockingReport,
-    spilled: ShardedPairs | None,
-    pairs: pl.DataFrame | None,
-    below: BelowFloor,
-    clusters: pl.Series,
-    tables: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame],
-    same_below: int | None,
-    model: Model,
-    cluster_info: dict,
-    lap: StepTimer,
-) -> dict:
-    """The run's stats but its dates, verdicts, model and seconds: ``tables`` are (pair_table, review, items,
-    records, entities, merged); the stats lap taken after the model's stats, before the merged entities'."""
-    pair_table, review, items, records, entities, merged = tables
-    stats = _run_stats(
-        spec, work, blocking, spilled, pairs, below, clusters, pair_table, review, items, records, entities, same_below
-    )
-    stats |= _model_stats(model) | cluster_info
-    lap("stats")  # the engine's work (the candidates' lap after it times their writing alone, left out by benchmarks)
-    stats["merged_previous_entities"] = merged.height
-    return stats
 
 
 def _tables_and_queue(
