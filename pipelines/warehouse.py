@@ -373,7 +373,15 @@ def private_umask() -> int:
 
 
 _PRIVATE_MODES = threading.Lock()
-_PRIVATE_MODES_HELD: list[int] = []  # the umask to put back, one entry per block open in any thread
+
+
+@dataclass
+class _ModesHeld:
+    blocks: int = 0  # private_modes blocks open in any thread
+    umask: int = 0  # the caller's umask, put back when the last block ends
+
+
+_PRIVATE_MODES_HELD = _ModesHeld()
 
 
 @contextlib.contextmanager
@@ -384,15 +392,18 @@ def private_modes() -> Iterator[None]:
     The umask is process-wide: another thread creating a file meanwhile gets the stricter mode too (never a wider
     one), as under ``Warehouse.connect_writer``; blocks open in several threads at once put the caller's umask back
     when the last one ends (the first to end must not widen it under the others)."""
+    held = _PRIVATE_MODES_HELD
     with _PRIVATE_MODES:
-        _PRIVATE_MODES_HELD.append(_add_umask(PRIVATE_UMASK) if not _PRIVATE_MODES_HELD else _PRIVATE_MODES_HELD[0])
+        if not held.blocks:
+            held.umask = _add_umask(PRIVATE_UMASK)
+        held.blocks += 1
     try:
         yield
     finally:
         with _PRIVATE_MODES:
-            old = _PRIVATE_MODES_HELD.pop()
-            if not _PRIVATE_MODES_HELD:
-                os.umask(old)
+            held.blocks -= 1
+            if not held.blocks:
+                os.umask(held.umask)
 
 
 def _add_umask(bits: int) -> int:

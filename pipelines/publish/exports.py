@@ -77,7 +77,6 @@ from pipelines.publish.pseudonym import (
 from pipelines.publish.store import cannot_replace, put_back, swap_folder
 from pipelines.schema import Table
 from pipelines.warehouse import (
-    PRIVATE_DIR_MODE,
     REPO_ROOT,
     PartitionedLayer,
     Warehouse,
@@ -2089,10 +2088,9 @@ def _export(
     root: Path | None,
     created: datetime | None,
 ) -> ExportResult:
-    if root is None:
+    if root is None:  # person-level packages: exports/ is one of the warehouse's private folders (0700)
+        warehouse.prepare()
         root = warehouse.root / EXPORTS_SUBDIR
-        if not root.is_dir():  # person-level packages: the account's only (docs/guide/querying.md)
-            root.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     target = root / declaration.recipient
     rejected = root / f".{declaration.recipient}.rejected"
     with _lock(root):
