@@ -350,7 +350,8 @@ def _end_with_summary(summary, quiet: bool, as_json: bool) -> None:  # noqa: ANN
         )
         raise SystemExit(128 + signal.SIGINT) from None
     except BrokenPipeError:  # the reader went away (`wardbridge run | head -1`): nothing more to say, no traceback
-        _quiet_stdout()
+        # (stdout pointed at /dev/null: the interpreter's last flush prints no 'Exception ignored')
+        closed_stderr.gone(sys.stdout)
     if not summary.success:
         raise SystemExit(1)
 
@@ -367,16 +368,6 @@ def _print_summary(summary, quiet: bool, as_json: bool) -> None:  # noqa: ANN001
     elif not summary.success or not as_json:
         for line in summary.lines(errors_only=not summary.success):
             echo(line)
-
-
-def _quiet_stdout() -> None:
-    """stdout pointed at /dev/null, so the interpreter's last flush of a closed pipe prints no 'Exception ignored'."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # stdout is no file (a test's runner): nothing to flush there
-        pass
 
 
 class Interrupted(Exception):
