@@ -21,7 +21,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from assets.ingest import catalogue_keys, listing, retire_left_extracts, unlisted_sources
+from assets.ingest import listing, retire_left_extracts, unlisted_sources
 from assets.metadata import preview_markdown, published_metadata, static_table_metadata
 from assets.rerun import check_only, require_whole, rerun_note, selected
 from assets.resources import WAREHOUSE_POOL, WarehouseResource
@@ -132,8 +132,8 @@ def accounted_partitions(  # noqa: ANN001
     (no partition to run it on), so nothing retired its live extracts: they are retired here (``run_id``: this
     run), as its ingest would (docs/ingestion.md), and its entities are built without them. Before, they stayed live
     and every entities run refused the registry ('not retired by an ingest ... does not list it?')."""
-    keys = catalogue_keys(registry)
-    now = listing()
+    now = listing()  # one listing for the keys and the retirement (a later call may read the catalogue again)
+    keys = now.keys(registry)
     if not keys and any(spec.registry == registry for spec in now.sources.values()):
         retire_left_extracts(wh, registry, now, run_id, log)
     staged_name = staged_table(registry).name

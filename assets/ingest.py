@@ -363,8 +363,10 @@ def retire_left_extracts(wh, registry: str, now: Listing, run_id: str, log) -> l
     live = now.keys(registry) + [k for k in read_status(wh, registry) if source_of(k) in kept]
     tables = {layer: f"{layer}_{registry}" for layer in ("raw", "staged", "quarantine")}
     retired = retire_partitions(wh, registry, tables, live, run_id, now.sources)
-    for cause in sorted({retired_cause(r.removeprefix("part="), now.sources) for r in retired}):
-        which = [r for r in retired if retired_cause(r.removeprefix("part="), now.sources) == cause]
+    by_cause: dict[str, list[str]] = {}
+    for name in retired:
+        by_cause.setdefault(retired_cause(name.removeprefix("part="), now.sources), []).append(name)
+    for cause, which in sorted(by_cause.items()):
         log.warning(f"retired ({cause.split(';')[0]}): {which}")
     return retired
 
