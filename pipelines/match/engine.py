@@ -958,10 +958,8 @@ def _match(
         run = _clustered(
             pool, work, spec, codes, ids, model, keep_state, previous, reviewed, spill_shards, shard_pairs, spills, lap
         )
-        spilled, blocking, pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info = (
-            run
-        )
-        del run  # (then no tuple holds scored: it is freed below once the lineage is drawn)
+        spilled, pairs, clusters, model = run.spilled, run.pairs, run.clusters, run.model
+        scored, run.scored = run.scored, None  # (held here only: freed below once the lineage is drawn)
         if not keep_state:  # nothing after the guard reads the value codes or the term frequencies (at 1M people
             # some 300 bytes a record): dropped before the tables and golden records are made
             codes = None
@@ -969,11 +967,11 @@ def _match(
         # the entity ids need the clusters only: worked out on the other core while this one decides and tables the
         # pairs, queues the uncertain ones and draws the lineage; the golden records by cluster (the clusters and the
         # input only) on a thread of their own beside both
-        named, golden = _entities_ahead(pool, beside, frame, ids, clusters, spec, previous, hashed)
-        scored = _with_inner_pairs(scored, inner, below, pairs, spilled)
-        scored = decide(scored, clusters.gather(scored["l"]) == clusters.gather(scored["r"]), refused, spec)
+        named, golden = _entities_ahead(pool, beside, frame, ids, clusters, spec, previous, run.hashed)
+        scored = _with_inner_pairs(scored, run.inner, run.below, pairs, spilled)
+        scored = decide(scored, clusters.gather(scored["l"]) == clusters.gather(scored["r"]), run.refused, spec)
         pair_table, kept, below, same_below, review, items = _tables_and_queue(
-            scored, work, ids, spec, keep_state, head, below, pairs, spilled, clusters, beside
+            scored, work, ids, spec, keep_state, run.head, run.below, pairs, spilled, clusters, beside
         )
         # the lineage but its entity ids, here while they are hashed and named on the other core (this thread waited
         # for them, then the lineage ran on that core after them, alone at the step's end: 0.17 s at 1M people)
@@ -989,15 +987,15 @@ def _match(
     state = None
     if keep_state:  # (a model fitted here keeps the value codes' statistics for the increments)
         if frozen_given is None:
-            frozen.keep_statistics(codes)
+            run.frozen.keep_statistics(codes)
         state = _state_of(
-            frozen, frame, work, kept, records, entities, merged, review, labelled_pairs, cannot_link_pairs
+            run.frozen, frame, work, kept, records, entities, merged, review, labelled_pairs, cannot_link_pairs
         )
     same = same_below.result() if same_below is not None else None
     stats = _run_stats(
-        spec, work, blocking, spilled, pairs, below, clusters, pair_table, review, items, records, entities, same
+        spec, work, run.blocking, spilled, pairs, below, clusters, pair_table, review, items, records, entities, same
     )
-    stats |= _model_stats(model) | cluster_info
+    stats |= _model_stats(model) | run.cluster_info
     lap("stats")  # the engine's work (the candidates' lap after it times their writing alone, left out by benchmarks)
     stats |= {
         "merged_previous_entities": merged.height,
@@ -1009,8 +1007,27 @@ def _match(
     }
     candidates = _candidates_kept(keep_candidates, pairs, spilled, lap)
     return MatchResult(
-        records, pair_table, entities, review, merged, model, blocking, level_labels(spec), stats, state, candidates
+        records, pair_table, entities, review, merged, model, run.blocking, level_labels(spec), stats, state, candidates
     )
+
+
+@dataclass(slots=True)
+class _Clustered:
+    """``_clustered``'s result: what the entities, tables and stats of ``_match`` are drawn from."""
+
+    spilled: ShardedPairs | None  # the candidate pairs spilled in shards, or None: kept in one piece (``pairs``)
+    blocking: BlockingReport
+    pairs: pl.DataFrame | None  # every candidate pair (l, r, rules), in one piece
+    head: Future | None  # the pairs' record ids and level labels, worked out on the other core (``_pair_ids_ahead``)
+    hashed: Future | None  # every record's founder hash (``_record_hashes_ahead``)
+    model: Model
+    frozen: FrozenModel | None  # the fitted model as a state keeps it
+    scored: pl.DataFrame | None  # the kept pairs scored (``_match`` takes it and frees it after the lineage)
+    below: BelowFloor  # the pairs under the pair floor, counted
+    clusters: pl.Series  # every record's cluster
+    refused: pl.DataFrame  # the links the guard refused
+    inner: pl.DataFrame  # the pairs the guard scored inside suspicious clusters (not all candidates)
+    cluster_info: dict  # the guard's stats
 
 
 def _clustered(
@@ -1027,9 +1044,8 @@ def _clustered(
     shard_pairs: int | None,
     spills: list[ShardedPairs],
     lap: StepTimer,
-) -> tuple:
-    """``_match``'s blocking and compare (``_candidates_compared``), fit, score and cluster steps: (spilled, blocking,
-    pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info).
+) -> _Clustered:
+    """``_match``'s blocking and compare (``_candidates_compared``), fit, score and cluster steps.
 
     The other core (``pool``): the candidate pairs' record ids and level labels while the model is fitted, later
     the entity ids and the lineage while the pairs are decided and the golden records worked out. Pairs under
@@ -1066,7 +1082,9 @@ def _clustered(
     lap("score")
     clusters, refused, inner, cluster_info = _guarded(work.height, scored, spec, model, reviewed, rescore)
     lap("cluster")
-    return spilled, blocking, pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info
+    return _Clustered(
+        spilled, blocking, pairs, head, hashed, model, frozen, scored, below, clusters, refused, inner, cluster_info
+    )
 
 
 def _tables_and_queue(
