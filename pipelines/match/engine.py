@@ -971,7 +971,7 @@ def _match(
         scored = _with_inner_pairs(scored, run.inner, run.below, pairs, spilled)
         scored = decide(scored, clusters.gather(scored["l"]) == clusters.gather(scored["r"]), run.refused, spec)
         pair_table, kept, below, same_below, review, items = _tables_and_queue(
-            scored, work, ids, spec, keep_state, run.head, run.below, pairs, spilled, clusters, beside
+            scored, work, ids, spec, keep_state, run, beside
         )
         # the lineage but its entity ids, here while they are hashed and named on the other core (this thread waited
         # for them, then the lineage ran on that core after them, alone at the step's end: 0.17 s at 1M people)
@@ -1093,22 +1093,19 @@ def _tables_and_queue(
     ids: pl.Series,
     spec: MatchSpec,
     keep_state: bool,
-    head: Future | None,
-    below: BelowFloor,
-    pairs: pl.DataFrame | None,
-    spilled: ShardedPairs | None,
-    clusters: pl.Series,
+    run: _Clustered,
     beside: ThreadPoolExecutor,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None, BelowFloor, Future | None, pl.DataFrame, pl.DataFrame]:
     """The decided pairs' table and review queue: (pair_table, kept, below, same_below, review, items); the stats'
     count of pairs under the floor inside one entity (``same_below``) submitted to ``beside``."""
-    pair_table, rows, kept, below = _pair_table_of(scored, ids, spec, keep_state, head, below, pairs, spilled)
+    pairs, spilled = run.pairs, run.spilled
+    pair_table, rows, kept, below = _pair_table_of(scored, ids, spec, keep_state, run.head, run.below, pairs, spilled)
     # the stats' count of pairs under the floor inside one entity, after the golden records on their thread: the
     # stats then run on one core (at 1M people 0.037 of its ~0.065 s gathering 3.5M pairs' clusters)
-    same_below = beside.submit(_same_entity_below, clusters, pairs, below) if spilled is None else None
+    same_below = beside.submit(_same_entity_below, run.clusters, pairs, below) if spilled is None else None
 
     review = _review_queue(pair_table, work, spec, rows)  # (rows: the pair table's records by row number)
-    items = review_items(clusters, rows.filter(_queued(pair_table)))
+    items = review_items(run.clusters, rows.filter(_queued(pair_table)))
     del rows
     return pair_table, kept, below, same_below, review, items
 
