@@ -361,18 +361,27 @@ def test_personal_fields_are_withheld_or_pseudonymised_as_declared(run):
     owners = golden["owner_personal_id"].drop_nulls().unique().to_list()
     assert owners and not any(v in text for v in owners)
     # a 12-digit registration number is the owner's ID: exported as the owner's pseudonym (the same kind)
-    source = _entities(wh, "businesses").select("entity_id", "registration_no", "tax_code_kind")
+    source = _entities(wh, "businesses").select("entity_id", "registration_no", "tax_code", "tax_code_kind")
     rows = businesses.join(source, left_on="business_id", right_on="entity_id", suffix="_src")
     personal = rows.filter(pl.col("registration_no_src").str.contains("^[0-9]{12}$"))
     assert personal.height > 0
-    assert personal["registration_no"].to_list() == [
-        hmac.new(KEY.encode(), f"finance_tax:{v}".encode(), hashlib.sha256).hexdigest()[:32]
-        for v in personal["registration_no_src"]
-    ]
+    assert personal["registration_no"].to_list() == [_pseudonym(v) for v in personal["registration_no_src"]]
     owned = personal.filter(pl.col("owner_key").is_not_null())
     assert owned.height > 0 and (owned["registration_no"] == owned["owner_key"]).all()
-    others = rows.filter(~pl.col("registration_no_src").str.contains("^[0-9]{12}$"))
+    # a household business is taxed under its owner's personal tax code (a 10-digit MST before July 2025, shaped as
+    # an enterprise's): its tax code and registration number are pseudonymised (HF1), an enterprise's are in clear
+    household_kind = pl.col("business_kind").str.contains(_household_rule("businesses", "business_name").matches)
+    hkd = rows.filter(household_kind)
+    hkd_codes = hkd.filter(pl.col("tax_code_kind") == "enterprise")
+    assert hkd_codes.height > 0 and hkd_codes["tax_code_src"].str.contains("^[0-9]{10}$").all()
+    for field in ("tax_code", "registration_no"):
+        kept = hkd.filter(pl.col(f"{field}_src").is_not_null())
+        assert kept[field].to_list() == [_pseudonym(v) for v in kept[f"{field}_src"]]
+    others = rows.filter(~pl.col("registration_no_src").str.contains("^[0-9]{12}$") & ~household_kind)
+    enterprises = others.filter(pl.col("tax_code_kind") == "enterprise")
+    assert enterprises.height > 0
     assert others["registration_no"].to_list() == others["registration_no_src"].to_list()  # in clear elsewhere
+    assert others["tax_code"].to_list() == others["tax_code_src"].to_list()
     # taxpayers: personal codes pseudonymised, persons' and household businesses' names withheld
     taxpayers = pl.read_parquet(folder / "taxpayers.parquet")
     tp = taxpayers.join(
@@ -384,11 +393,20 @@ def test_personal_fields_are_withheld_or_pseudonymised_as_declared(run):
     is_person = pl.col("tax_code_kind") == "personal_id"
     assert tp.filter(is_person).height > 0
     assert tp.filter(is_person)["taxpayer_code"].str.contains("^[0-9a-f]{32}$").all()
-    assert tp.filter(~is_person)["taxpayer_code"].to_list() == tp.filter(~is_person)["taxpayer_code_src"].to_list()
     # the declared rule for "Hộ kinh doanh" as written (typos, no diacritics, HKD): tests/test_export_withhold.py
-    tax_decl = next(r for r in load_declarations()["finance_tax"].resources if r.name == "taxpayers")
-    name_field = next(f for f in tax_decl.fields if f.name == "taxpayer_name")
-    household_rule = next(c for c in name_field.withhold_when if c.matches)
+    household_rule = _household_rule("taxpayers", "taxpayer_name")
+    # a household business's code, in taxpayers too (HF1), whatever the taxpayer's name: the same pseudonym as in
+    # businesses (same_value_same_pseudonym); the codes of enterprises and branches in clear
+    household_code = pl.col("taxpayer_code_src").is_in(hkd["tax_code_src"].drop_nulls().implode())
+    hidden = is_person | household_code | pl.col("taxpayer_name_src").str.contains(household_rule.matches)
+    traded = tp.filter(household_code & ~pl.col("taxpayer_name_src").str.contains(household_rule.matches))
+    assert traded.height > 0 and tp.filter(~hidden).height > 0
+    assert tp.filter(hidden)["taxpayer_code"].to_list() == [
+        _pseudonym(v) for v in tp.filter(hidden)["taxpayer_code_src"]
+    ]
+    assert tp.filter(~hidden)["taxpayer_code"].to_list() == tp.filter(~hidden)["taxpayer_code_src"].to_list()
+    same = traded.join(hkd.select("tax_code_src", "tax_code"), left_on="taxpayer_code_src", right_on="tax_code_src")
+    assert same.height == traded.height and (same["taxpayer_code"] == same["tax_code"]).all()
     withheld = is_person | pl.col("taxpayer_name_src").str.contains(household_rule.matches)
     assert (
         tp.filter(withheld).height > 0
@@ -432,8 +450,19 @@ def test_personal_fields_are_withheld_or_pseudonymised_as_declared(run):
     assert meta["personal_fields"]["businesses"]["owner_name"] == "withhold"
     assert meta["personal_fields"]["businesses"]["registration_no"].startswith("include; pseudonymise where")
     assert meta["pseudonymisation"]["kinds"]["businesses.registration_no"] == "finance_tax"
+    assert meta["pseudonymisation"]["same_value_same_pseudonym"].startswith("businesses.tax_code, ")
     assert meta["pseudonymisation"]["key_env"] == "WARDBRIDGE_PSEUDONYM_KEY"
     assert KEY not in json.dumps(meta)
+
+
+def _pseudonym(value: str) -> str:
+    return hmac.new(KEY.encode(), f"finance_tax:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _household_rule(resource: str, field: str):  # noqa: ANN202 - a RowCondition
+    """finance_tax's declared "Hộ kinh doanh" pattern (the withhold_when of ``resource``.``field``)."""
+    declared = next(r for r in load_declarations()["finance_tax"].resources if r.name == resource)
+    return next(c for c in next(f for f in declared.fields if f.name == field).withhold_when if c.matches)
 
 
 # --------------------------------------------------------------------------- reruns and failures
@@ -659,7 +688,8 @@ def test_gate_rejects_a_bad_mst_check_digit_exported_in_clear(run, tmp_path):
     target = _folder(wh, "finance_tax")
     before = _all_files(target)
     businesses = _entities(wh, "businesses").sort("entity_id")
-    valid = businesses.filter(pl.col("tax_code_kind") == "enterprise")
+    # an enterprise's code (a household business's is pseudonymised: its check digit is not exported)
+    valid = businesses.filter((pl.col("tax_code_kind") == "enterprise") & (pl.col("business_kind") == "Doanh nghiệp"))
     victim, code = valid["entity_id"][2], valid["tax_code"][2]
     wrong = code[:9] + str((int(code[9]) + 1) % 10)
     _rewrite_entities(wh, "businesses", _set(businesses, victim, "tax_code", wrong))
@@ -674,7 +704,11 @@ def test_gate_rejects_a_bad_mst_check_digit_exported_in_clear(run, tmp_path):
 
 def _without_row_policies(text: str) -> str:
     """finance_tax.toml as it was before review h6 F10: registration/tax codes included on every row."""
-    lines = [line for line in text.splitlines() if not line.startswith(("pseudonymise_when", "withhold_when"))]
+    lines = [
+        line
+        for line in text.splitlines()
+        if not line.startswith(("pseudonymise_when", "withhold_when", "same_value_same_pseudonym"))
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -722,6 +756,35 @@ def test_gate_rejects_a_pseudonymised_value_exported_in_clear(run, tmp_path):
     rule = [o for r in report["resources"] for o in r["outcomes"] if o["rule"] == "no_clear_pseudonymised_value"]
     assert len(rule) == 2 and all(o["success"] for o in rule)
     shutil.rmtree(wh.root / "exports" / ".finance_tax.rejected", ignore_errors=True)
+
+
+def test_gate_rejects_a_household_business_code_left_in_clear_in_taxpayers(run, tmp_path):
+    """HF1: a household business's 10-digit code is pseudonymised in businesses (business_kind); without the
+    declaration's same_value_same_pseudonym the same code stays in clear on the taxpayer rows whose name is a trade
+    name, and the gate refuses the package, naming the column and the number of rows, never a code."""
+    wh = _gate_copy(run, tmp_path, "finance_tax")
+    target = _folder(wh, "finance_tax")
+    before = _all_files(target)
+    text = (EXPORTS_DIR / "finance_tax.toml").read_text(encoding="utf-8")
+    assert "\nsame_value_same_pseudonym = true\n" in text
+    path = tmp_path / "finance_tax.toml"
+    path.write_text(text.replace("\nsame_value_same_pseudonym = true\n", "\n"), encoding="utf-8")
+    with pytest.raises(GateRejected) as failure:
+        export(load_declaration(path), wh, run_id="bad", environ={"WARDBRIDGE_PSEUDONYM_KEY": KEY})
+    assert _failed(failure.value) == {("taxpayers", "no_clear_pseudonymised_value", ("taxpayer_code",))}
+    businesses, taxpayers = _entities(wh, "businesses"), _entities(wh, "taxpayers")
+    household = businesses["business_kind"].str.contains(_household_rule("businesses", "business_name").matches)
+    codes = businesses.filter(household)["tax_code"].drop_nulls().unique()
+    named = taxpayers["taxpayer_name"].str.contains(_household_rule("taxpayers", "taxpayer_name").matches)
+    in_clear = int(
+        (
+            taxpayers["taxpayer_code"].is_in(codes.implode()) & ~named & (taxpayers["tax_code_kind"] != "personal_id")
+        ).sum()
+    )
+    message = str(failure.value)
+    assert in_clear > 0 and f"[no_clear_pseudonymised_value]: {in_clear} of {taxpayers.height} rows" in message
+    assert not any(c in message for c in codes.to_list())
+    assert _all_files(target) == before
 
 
 def test_a_mart_disagreeing_with_the_city_totals_fails_the_blocking_check(run, tmp_path):

@@ -72,6 +72,7 @@ from pipelines.publish.pseudonym import (
     WeakKeyError,
     checked_key,
     key_fingerprint,
+    pseudonym_table,
     pseudonymise_rows,
 )
 from pipelines.publish.store import cannot_replace, put_back, swap_folder
@@ -320,7 +321,7 @@ PERSONAL_COLUMNS = frozenset(
     }
 )
 
-_EXPORT_KEYS = {"recipient", "title", "description", "code_scheme", "formats"}
+_EXPORT_KEYS = {"recipient", "title", "description", "code_scheme", "formats", "same_value_same_pseudonym"}
 _RESOURCE_KEYS = {"name", "source", "title", "description", "primary_key", "foreign_keys", "fields"}
 _FOREIGN_KEY_KEYS = {"fields", "resource", "reference"}
 _FIELD_KEYS = {
@@ -339,6 +340,11 @@ _FIELD_KEYS = {
 }
 _CONDITION_KEYS = {"column", "in", "matches", "says"}
 PSEUDONYM_SHAPE = f"^[0-9a-f]{{{PSEUDONYM_HEX}}}$"
+# [export] same_value_same_pseudonym = true, in the words datapackage.json says it
+SAME_VALUE_WORDS = (
+    "pseudonymised on any row of this package in a field of the same pseudonym kind (one value, one pseudonym: "
+    "never in clear in one place and pseudonymised in another)"
+)
 
 
 class DeclarationError(ValueError):
@@ -410,6 +416,9 @@ class ExportField:
     # included fields only: pseudonymised / withheld (empty) on the rows where any condition holds
     pseudonymise_when: tuple[RowCondition, ...] = ()
     withhold_when: tuple[RowCondition, ...] = ()
+    # with pseudonymise_when, in a declaration with same_value_same_pseudonym: also pseudonymised on every row whose
+    # value a field of the same pseudonym kind pseudonymises anywhere in the package
+    same_value: bool = False
 
     @property
     def exported(self) -> bool:
@@ -426,6 +435,8 @@ class ExportField:
         out = self.personal or ""
         if self.pseudonymise_when:
             out += "; pseudonymise where " + " or ".join(c.describe() for c in self.pseudonymise_when)
+            if self.same_value:
+                out += f", and wherever the value is {SAME_VALUE_WORDS}"
         if self.withhold_when:
             out += "; withhold where " + " or ".join(c.describe() for c in self.withhold_when)
         return out
@@ -472,6 +483,9 @@ class ExportDeclaration:
     resources: tuple[ExportResource, ...]
     path: Path
     sha256: str
+    # a value pseudonymised on some row of a field is pseudonymised on every row of every field of the same pseudonym
+    # kind that pseudonymises on some rows (pseudonymise_when), in every resource: :func:`pseudonym_tables`
+    same_value_same_pseudonym: bool = False
 
     @property
     def pseudonymises(self) -> bool:
@@ -584,6 +598,7 @@ def _parse_field(
     table: Table | None,
     code_scheme: str | None,
     exported: Mapping[str, str] | None = None,
+    same_value: bool = False,
 ) -> ExportField | None:
     if not isinstance(raw, dict):
         p.add(_where(resource), "fields", "every entry must be a table ([[resources.fields]])")
@@ -625,11 +640,12 @@ def _parse_field(
             p.add(where, key, "only for string fields")
     if source is None or name is None:
         return None
+    same_value = same_value and bool(when.get("pseudonymise_when"))
     return ExportField(
         source=source,
         name=name,
         type=type_ if type_ in EXPORT_TYPES else "string",
-        description=_with_policy_sentences(description, personal, when),
+        description=_with_policy_sentences(description, personal, when, same_value),
         personal=personal,
         required=bool(required),
         enum=tuple(enum) if enum is not None else None,
@@ -638,6 +654,7 @@ def _parse_field(
         pseudonym_kind=kind if isinstance(kind, str) else None,
         pseudonymise_when=when.get("pseudonymise_when", ()),
         withhold_when=when.get("withhold_when", ()),
+        same_value=same_value,
     )
 
 
@@ -709,8 +726,11 @@ def _field_description(
     return description
 
 
-def _with_policy_sentences(description: str, personal: Any, when: dict[str, tuple[RowCondition, ...]]) -> str:
-    """The description with what the export does to the values: pseudonymised (on which rows), withheld where."""
+def _with_policy_sentences(
+    description: str, personal: Any, when: dict[str, tuple[RowCondition, ...]], same_value: bool = False
+) -> str:
+    """The description with what the export does to the values: pseudonymised (on which rows: ``same_value``, also
+    wherever the package pseudonymises the value elsewhere), withheld where."""
     hmac_text = (
         "the first 32 hex digits of HMAC-SHA256(key, '<kind>:<value>') with a key the city keeps, so one value always "
         "gives the same pseudonym (<kind> and the key's fingerprint are in wardbridge.pseudonymisation)"
@@ -719,7 +739,11 @@ def _with_policy_sentences(description: str, personal: Any, when: dict[str, tupl
         description = f"{description} Pseudonymised: replaced by {hmac_text}."
     if when.get("pseudonymise_when"):
         cond = " or ".join(c.describe() for c in when["pseudonymise_when"])
-        description = f"{description} Pseudonymised on the rows where {cond}, in clear on the others: replaced there by {hmac_text}."
+        also = f", and on every row whose value is {SAME_VALUE_WORDS}" if same_value else ""
+        description = (
+            f"{description} Pseudonymised on the rows where {cond}{also}, in clear on the others: replaced there by "
+            f"{hmac_text}."
+        )
     if when.get("withhold_when"):
         cond = " or ".join(c.describe() for c in when["withhold_when"])
         description = f"{description} Withheld (empty) on the rows where {cond}."
@@ -747,7 +771,9 @@ def _primary_key(p: _Problems, raw: dict, name: str, fields: list[ExportField], 
     return tuple(by_source[k] for k in table.primary_key)
 
 
-def _parse_resource(p: _Problems, raw: Any, tables: Mapping[str, Table], code_scheme: str | None, seen: set):
+def _parse_resource(
+    p: _Problems, raw: Any, tables: Mapping[str, Table], code_scheme: str | None, seen: set, same_value: bool = False
+):
     if not isinstance(raw, dict):
         p.add("", "resources", "every entry must be a table ([[resources]])")
         return None
@@ -772,7 +798,7 @@ def _parse_resource(p: _Problems, raw: Any, tables: Mapping[str, Table], code_sc
         for rf in raw_fields
         if isinstance(rf, dict) and isinstance(rf.get("source"), str) and rf.get("personal") != "withhold"
     }
-    parsed = (_parse_field(p, rf, name, table, code_scheme, exported) for rf in raw_fields)
+    parsed = (_parse_field(p, rf, name, table, code_scheme, exported, same_value) for rf in raw_fields)
     fields = [f for f in parsed if f is not None]
     names = [f.name for f in fields if f.exported]
     for dup in sorted({n for n in names if names.count(n) > 1}):
@@ -877,9 +903,15 @@ def parse_declaration(path: Path, data: Mapping[str, Any], tables: Mapping[str, 
     if not isinstance(raw_resources, list) or not raw_resources:
         p.add("", "resources", "missing or empty ([[resources]])")
         raw_resources = []
+    same_value = head.get("same_value_same_pseudonym", False)
+    if not isinstance(same_value, bool):
+        p.add("[export] ", "same_value_same_pseudonym", "must be true or false")
+        same_value = False
     seen: set[str] = set()
-    resources = [_parse_resource(p, r, tables, code_scheme, seen) for r in raw_resources]
+    resources = [_parse_resource(p, r, tables, code_scheme, seen, same_value) for r in raw_resources]
     _check_references(p, resources)
+    if same_value and not any(f.same_value for r in resources if r is not None for f in r.fields):
+        p.add("[export] ", "same_value_same_pseudonym", "no field pseudonymises on some rows (pseudonymise_when)")
     if p.items:
         raise DeclarationError(p.items)
     return ExportDeclaration(
@@ -891,6 +923,7 @@ def parse_declaration(path: Path, data: Mapping[str, Any], tables: Mapping[str, 
         resources=tuple(r for r in resources if r is not None),
         path=path,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "",
+        same_value_same_pseudonym=same_value,
     )
 
 
@@ -991,11 +1024,15 @@ def shape(
     key: bytes | None,
     recipient: str,
     carry: Mapping[str, pl.Expr] | None = None,
+    pseudonyms: Mapping[str, pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """Source rows -> exported columns: renamed, cast, unit uids checked/turned into codes, pseudonymised, sorted.
 
     ``carry`` adds columns computed from the source rows (named by its keys, after the exported ones) that ride
-    along in the same order, for the gate's row checks (:func:`withheld_on_rows`); the caller drops them."""
+    along in the same order, for the gate's row checks (:func:`withheld_on_rows`); the caller drops them.
+    ``pseudonyms`` (a declaration with ``same_value_same_pseudonym``: :func:`pseudonym_tables`, by pseudonym kind):
+    every pseudonymised field takes its kind's pseudonym on each row whose value the table holds (the values the
+    package pseudonymises in any field of that kind), the clear value on the others."""
     columns = []
     for f in resource.exported:
         col = pl.col(f.source)
@@ -1017,7 +1054,9 @@ def shape(
     hidden = [f for f in resource.exported if f.pseudonymised]
     if hidden and key is None:
         raise ExportError(f"resource '{resource.name}': pseudonymised fields need a key")
-    if hidden:
+    if hidden and pseudonyms is not None:
+        shaped = shaped.with_columns(_by_value(f, pseudonyms[f.pseudonym_kind or recipient]) for f in hidden)
+    elif hidden:
         # the clear values are the shaped column's: pseudonyms on the selected rows, the same column elsewhere
         shaped = shaped.with_columns(
             pseudonymise_rows(
@@ -1044,6 +1083,33 @@ def shape(
             return by_key
     order = [*pk, *(c for c in shaped.columns if c not in pk)]
     return shaped.sort(order, nulls_last=True, maintain_order=True, multithreaded=False)
+
+
+def _by_value(f: ExportField, table: pl.DataFrame) -> pl.Expr:
+    """``f``'s column with the pseudonym of each value ``table`` holds (:func:`pseudonym_tables`), the clear value on
+    the other rows. The table holds every value ``f``'s own conditions select (and, for a field pseudonymised on every
+    row, every value of it), so the rows it selects are a subset of those replaced here."""
+    value = pl.col(f.name)
+    if table.is_empty():
+        return value
+    mapped = value.replace_strict(table["value"], table["pseudonym"], default=None, return_dtype=pl.String)
+    return pl.coalesce(mapped, value).alias(f.name)
+
+
+def pseudonym_tables(
+    declaration: ExportDeclaration, hidden: Mapping[str, pl.Series], key: bytes | None
+) -> dict[str, pl.DataFrame]:
+    """By pseudonym kind, (value, pseudonym) of every distinct value the package pseudonymises in a field of that
+    kind (``hidden``: :func:`hidden_values` of every resource, by '<resource>.<field>'), each value hashed once for
+    the whole package; :func:`shape` joins every field of the kind to it (``same_value_same_pseudonym``)."""
+    if key is None:
+        raise ExportError(f"{declaration.path.name}: pseudonymised fields need a key")
+    by_kind: dict[str, list[pl.Series]] = {}
+    for r in declaration.resources:
+        for f in r.exported:
+            if f.pseudonymised:
+                by_kind.setdefault(f.pseudonym_kind or declaration.recipient, []).append(hidden[f"{r.name}.{f.name}"])
+    return {kind: pseudonym_table(pl.concat(values), kind, key) for kind, values in by_kind.items()}
 
 
 def condition_columns(resource: ExportResource) -> list[str]:
@@ -1778,6 +1844,10 @@ def write_resource(resource: ExportResource, frame: pl.DataFrame, formats: tuple
     return descriptors
 
 
+def _same_value_fields(declaration: ExportDeclaration) -> list[str]:
+    return [f"{r.name}.{f.name}" for r in declaration.resources for f in r.fields if f.same_value]
+
+
 def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
@@ -1872,6 +1942,11 @@ def package_descriptor(
             "key_env": PSEUDONYM_KEY_ENV,
             "key_fingerprint": key_fingerprint(key),
         }
+        if declaration.same_value_same_pseudonym:
+            provenance["pseudonymisation"]["same_value_same_pseudonym"] = (
+                f"{', '.join(_same_value_fields(declaration))}: pseudonymised on every row whose value is "
+                f"{SAME_VALUE_WORDS}"
+            )
     return {
         "name": declaration.recipient,
         "title": declaration.title,
@@ -1987,12 +2062,21 @@ def _shaped_resources(
     hidden: dict[str, pl.Series] = {}
     withheld: dict[str, pl.Series] = {}
     withheld_rows: dict[str, pl.DataFrame] = {}
+    read: dict[str, pl.DataFrame] = {}
+    pseudonyms = None
+    if declaration.same_value_same_pseudonym:  # every resource's pseudonymised values known before any is shaped
+        for resource in declaration.resources:
+            read[resource.name] = read_source(warehouse, resource.source, read_columns(resource))
+            hidden |= hidden_values(resource, read[resource.name])
+        pseudonyms = pseudonym_tables(declaration, hidden, key)
     for resource in declaration.resources:
-        source = read_source(warehouse, resource.source, read_columns(resource))
-        hidden |= hidden_values(resource, source)
+        source = read.pop(resource.name, None)
+        if source is None:
+            source = read_source(warehouse, resource.source, read_columns(resource))
+            hidden |= hidden_values(resource, source)
         withheld |= withheld_values(resource, source)
         carry = withheld_on_rows(resource)
-        shaped = shape(resource, source, key, declaration.recipient, carry=carry)
+        shaped = shape(resource, source, key, declaration.recipient, carry=carry, pseudonyms=pseudonyms)
         frames[resource.name] = shaped.drop(list(carry))
         if carry:
             withheld_rows[resource.name] = shaped.select(list(carry))

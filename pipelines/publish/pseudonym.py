@@ -114,3 +114,11 @@ def pseudonymise_rows(values: pl.Series, selected: pl.Series | None, kind: str, 
     if keep is None:
         return mapped.rename(values.name)
     return pl.select(pl.when(keep).then(mapped).otherwise(values)).to_series().rename(values.name)
+
+
+def pseudonym_table(values: pl.Series, kind: str, key: bytes) -> pl.DataFrame:
+    """(value, pseudonym) of each distinct non-null value of ``values`` (strings), each hashed once
+    (:func:`pseudonymise`), sorted by value: a lookup that fields sharing ``kind`` join on (one value, one pseudonym
+    wherever it stands)."""
+    distinct = values.cast(pl.String).drop_nulls().unique().sort().rename("value")
+    return pl.DataFrame({"value": distinct, "pseudonym": pseudonymise(distinct, kind, key).rename("pseudonym")})
