@@ -1362,8 +1362,16 @@ def clear_value_checks(resource: ExportResource, frame: pl.DataFrame, hidden: Ma
     out = []
     checked = [f.name for f in resource.exported if f.type == "string"]
     failing = False
-    for name in checked:
-        n = int(frame.select(pl.col(name).is_in(values.implode(), nulls_equal=False).sum()).item())
+    # every column's distinct cells looked up at once (one hash set of the pseudonymised values; it was built once per
+    # column), then only the rows holding one of the cells found are counted per column
+    cells = (
+        pl.concat([frame[name].drop_nulls().unique() for name in checked])
+        if checked
+        else pl.Series([], dtype=pl.String)
+    )
+    found = cells.filter(cells.is_in(values.implode())).unique()
+    for name in checked if found.len() else []:
+        n = int(frame[name].is_in(found.implode()).sum())
         if n:
             failing = True
             detail = f"values pseudonymised in {sources} appear in clear in {resource.name}.{name}"
