@@ -209,3 +209,38 @@ def test_the_package_rule_is_checked(tmp_path, line, problem):
     with pytest.raises(E.DeclarationError) as failure:
         E.load_declaration(path)
     assert failure.value.problems == [f"ministry_x.toml: [export] {problem}"]
+
+
+def test_the_gate_rejects_the_code_in_clear_with_a_branch_suffix(monkeypatch, tmp_path):
+    """A household business's code written 'NNNNNNNNNN-001' on a taxpayer row is no value the package pseudonymises
+    (its registration number 'code-001' is hidden on its own row), but the code is in clear inside it: the gate counts
+    the cell (no_clear_pseudonymised_value compares whole cells, and a 10-digit code before a branch suffix)."""
+    suffixed = TAXPAYERS.with_columns(
+        taxpayer_code=pl.when(pl.col("entity_id") == "T-02")
+        .then(pl.lit(f"{HKD_CODE}-001"))
+        .otherwise(pl.col("taxpayer_code"))
+    )
+    sources = {**SOURCES, "entities.taxpayers_entities": suffixed}
+    monkeypatch.setattr(E, "read_source", lambda _wh, source, columns: sources[source].select(columns))
+    declaration = _declaration(tmp_path)
+    frames, hidden, rows = _shaped(declaration)
+    assert rows["taxpayers"]["T-02"]["taxpayer_code"] == f"{HKD_CODE}-001"
+    taxpayers = next(r for r in declaration.resources if r.name == "taxpayers")
+    (failed,) = [o for o in E.clear_value_checks(taxpayers, frames["taxpayers"], hidden) if not o.success]
+    assert (failed.rule, failed.columns, failed.unexpected_count) == (
+        "no_clear_pseudonymised_value",
+        ("taxpayer_code",),
+        1,
+    )
+    assert HKD_CODE not in failed.detail
+    # an enterprise's branch code stays in clear and passes
+    branch = {
+        **SOURCES,
+        "entities.taxpayers_entities": suffixed.with_columns(
+            taxpayer_code=pl.col("taxpayer_code").str.replace(HKD_CODE, ENTERPRISE_CODE, literal=True)
+        ),
+    }
+    monkeypatch.setattr(E, "read_source", lambda _wh, source, columns: branch[source].select(columns))
+    frames, hidden, rows = _shaped(declaration)
+    assert rows["taxpayers"]["T-02"]["taxpayer_code"] == f"{ENTERPRISE_CODE}-001"
+    assert all(o.success for o in E.clear_value_checks(taxpayers, frames["taxpayers"], hidden))
