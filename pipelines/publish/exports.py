@@ -1087,12 +1087,15 @@ def shape(
 
 def _by_value(f: ExportField, table: pl.DataFrame) -> pl.Expr:
     """``f``'s column with the pseudonym of each value ``table`` holds (:func:`pseudonym_tables`), the clear value on
-    the other rows. The table holds every value ``f``'s own conditions select (and, for a field pseudonymised on every
-    row, every value of it), so the rows it selects are a subset of those replaced here."""
+    the other rows (none for a field pseudonymised on every row: null there). The table holds every value ``f``'s own
+    conditions select (and, for a field pseudonymised on every row, every value of it), so the rows it selects are a
+    subset of those replaced here."""
     value = pl.col(f.name)
     if table.is_empty():
         return value
     mapped = value.replace_strict(table["value"], table["pseudonym"], default=None, return_dtype=pl.String)
+    if not f.pseudonymise_when:  # pseudonymised on every row: never the clear value, whatever the table holds
+        return mapped.alias(f.name)
     return pl.coalesce(mapped, value).alias(f.name)
 
 
