@@ -947,6 +947,11 @@ ID_FIELD = 'source = "entity_id"\nname = "person_id"'
         (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "pseudonymise"\nwithhold_when = {column = "sex", in = ["M"]}'), "field 'pid': key 'withhold_when': only for fields with personal = 'include'"),
         (BASE + _fields(ID_FIELD, 'source = "record_count"\nname = "n"\ntype = "integer"\nwithhold_when = {column = "sex", in = ["M"]}'), "field 'n': key 'withhold_when': only for fields with personal = 'include'"),
         (BASE + 'primary_key = ["pid"]\n' + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\nwithhold_when = {column = "sex", in = ["M"]}'), "field 'pid': key 'withhold_when': not on a required or primary-key field"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {pattern = "nope"}'), "field 'pid': key 'pseudonymise_when': no pattern 'nope' in [patterns]"),
+        (BASE + _fields(ID_FIELD, 'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {pattern = "ids", matches = "^9"}') + '[patterns]\nids = "^[0-9]+$"\n', "field 'pid': key 'pseudonymise_when': give 'pattern' (a name in [patterns]) or 'matches' (a regex), not both"),
+        (BASE + _fields(ID_FIELD) + '[patterns]\nids = "([0-9"\n', "[patterns] key 'ids': must be a valid regular expression"),
+        (BASE + _fields(ID_FIELD) + '[patterns]\nIDs = "^[0-9]+$"\n', "[patterns] key 'IDs': use lowercase letters"),
+        ('patterns = "^[0-9]+$"\n' + BASE + _fields(ID_FIELD), "key 'patterns': must be a table of names and regular expressions"),
     ],
 )  # fmt: skip
 def test_declaration_errors_name_file_resource_field_and_key(tmp_path, body, expected):
@@ -968,6 +973,28 @@ def test_a_valid_variant_of_the_base_declaration_loads(tmp_path):
     )
     declaration = load_declaration(path)
     assert [f.name for f in declaration.resources[0].exported] == ["person_id"]
+
+
+def test_a_named_pattern_is_the_regex_it_names(tmp_path):
+    """[patterns] names a regex once; a condition's pattern = "<name>" is that regex (finance_tax names its
+    household-business pattern five times)."""
+    field = (
+        'source = "personal_id"\nname = "pid"\npersonal = "include"\npseudonymise_when = {%s, says = "is 12 digits"}'
+    )
+    named, inline = tmp_path / "named" / "ministry_x.toml", tmp_path / "inline" / "ministry_x.toml"
+    for path, condition, tail in [
+        (named, 'pattern = "cccd"', '[patterns]\ncccd = "^[0-9]{12}$"\n'),
+        (inline, 'matches = "^[0-9]{12}$"', ""),
+    ]:
+        path.parent.mkdir()
+        path.write_text(BASE.replace("{name}", "ministry_x") + _fields(ID_FIELD, field % condition) + tail, "utf-8")
+    by_name, by_regex = load_declaration(named).resources[0], load_declaration(inline).resources[0]
+    assert by_name == by_regex
+    pid = next(f for f in by_name.fields if f.name == "pid")
+    assert pid.pseudonymise_when[0].matches == "^[0-9]{12}$"
+    finance = load_declarations()["finance_tax"]
+    patterns = {c.matches for r in finance.resources for f in r.fields for c in f.pseudonymise_when + f.withhold_when}
+    assert len(patterns - {None, "^[0-9]{12}$"}) == 1  # the household-business pattern, from [patterns]
 
 
 def test_declarations_are_checked_before_any_data_is_read(tmp_path):

@@ -338,7 +338,7 @@ _FIELD_KEYS = {
     "pseudonymise_when",
     "withhold_when",
 }
-_CONDITION_KEYS = {"column", "in", "matches", "says"}
+_CONDITION_KEYS = {"column", "in", "matches", "pattern", "says"}
 PSEUDONYM_SHAPE = f"^[0-9a-f]{{{PSEUDONYM_HEX}}}$"
 # [export] same_value_same_pseudonym = true, in the words datapackage.json says it
 SAME_VALUE_WORDS = (
@@ -542,11 +542,60 @@ def _dtype_fits(export_type: str, dtype: pl.DataType) -> bool:
     return dtype.base_type() in _COMPATIBLE[export_type]
 
 
+def _valid_regex(pattern: Any) -> bool:
+    """A non-empty regex both Python and Polars (Rust's regex syntax) accept."""
+    try:
+        if not isinstance(pattern, str) or not pattern:
+            raise re.error("empty")
+        re.compile(pattern)
+        pl.select(pl.lit("").str.contains(pattern))
+    except (re.error, pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+        return False
+    return True
+
+
+def _parse_patterns(p: _Problems, raw: Any) -> dict[str, str]:
+    """``[patterns]``: regexes by name, which conditions name (``pattern = "<name>"``) instead of repeating them."""
+    if not isinstance(raw, dict):
+        p.add("", "patterns", "must be a table of names and regular expressions ([patterns])")
+        return {}
+    patterns = {}
+    for name, pattern in raw.items():
+        if not NAME_PATTERN.match(name):
+            p.add("[patterns] ", name, "use lowercase letters, digits and '_' only")
+        elif not _valid_regex(pattern):
+            p.add("[patterns] ", name, "must be a valid regular expression")
+        else:
+            patterns[name] = pattern
+    return patterns
+
+
+def _named_pattern(p: _Problems, item: dict, key: str, where: str, patterns: Mapping[str, str]) -> dict | None:
+    """``item`` with its ``pattern`` (a name in [patterns]) given as ``matches``; None (a problem added) when the
+    name is unknown or ``matches`` is given too."""
+    if "pattern" not in item:
+        return item
+    named = item["pattern"]
+    if "matches" in item:
+        p.add(where, key, "give 'pattern' (a name in [patterns]) or 'matches' (a regex), not both")
+        return None
+    if not isinstance(named, str) or named not in patterns:
+        p.add(where, key, f"no pattern {named!r} in [patterns]")
+        return None
+    return {k: v for k, v in item.items() if k != "pattern"} | {"matches": patterns[named]}
+
+
 def _parse_conditions(
-    p: _Problems, raw: Any, key: str, where: str, own: str | None, table: Table | None
+    p: _Problems,
+    raw: Any,
+    key: str,
+    where: str,
+    own: str | None,
+    table: Table | None,
+    patterns: Mapping[str, str] | None = None,
 ) -> tuple[RowCondition, ...]:
-    """``key = {column = "...", in = [...]}`` or ``{matches = "regex"}`` (column: default the field's own
-    source column), or a list of such tables (any of them)."""
+    """``key = {column = "...", in = [...]}`` or ``{matches = "regex"}`` or ``{pattern = "<name in [patterns]>"}``
+    (column: default the field's own source column), or a list of such tables (any of them)."""
     items = raw if isinstance(raw, list) else [raw]
     out: list[RowCondition] = []
     if not items:
@@ -558,7 +607,10 @@ def _parse_conditions(
             continue
         bad = sorted(set(item) - _CONDITION_KEYS)
         if bad:
-            p.add(where, key, f"unknown key {', '.join(bad)} (allowed: column, in, matches, says)")
+            p.add(where, key, f"unknown key {', '.join(bad)} (allowed: column, in, matches, pattern, says)")
+        item = _named_pattern(p, item, key, where, patterns or {})
+        if item is None:
+            continue
         column = item.get("column", own)
         if not isinstance(column, str) or not column:
             p.add(where, key, "'column' must be a source column name")
@@ -574,15 +626,9 @@ def _parse_conditions(
         ):
             p.add(where, key, "'in' must be a non-empty list of strings")
             continue
-        if matches is not None:
-            try:
-                if not isinstance(matches, str) or not matches:
-                    raise re.error("empty")
-                re.compile(matches)
-                pl.select(pl.lit("").str.contains(matches))  # Polars' (Rust) regex syntax
-            except (re.error, pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-                p.add(where, key, "'matches' must be a valid regular expression")
-                continue
+        if matches is not None and not _valid_regex(matches):
+            p.add(where, key, "'matches' must be a valid regular expression")
+            continue
         says = item.get("says")
         if says is not None and (not isinstance(says, str) or not says.strip()):
             p.add(where, key, "'says' must be the condition in words (text)")
@@ -599,6 +645,7 @@ def _parse_field(
     code_scheme: str | None,
     exported: Mapping[str, str] | None = None,
     same_value: bool = False,
+    patterns: Mapping[str, str] | None = None,
 ) -> ExportField | None:
     if not isinstance(raw, dict):
         p.add(_where(resource), "fields", "every entry must be a table ([[resources.fields]])")
@@ -633,7 +680,7 @@ def _parse_field(
     for key in ("pseudonymise_when", "withhold_when"):
         if key not in raw:
             continue
-        when[key] = _parse_conditions(p, raw[key], key, where, source, table)
+        when[key] = _parse_conditions(p, raw[key], key, where, source, table, patterns)
         if personal != "include":
             p.add(where, key, "only for fields with personal = 'include' (in clear on the other rows)")
         elif type_ != "string":
@@ -772,7 +819,13 @@ def _primary_key(p: _Problems, raw: dict, name: str, fields: list[ExportField], 
 
 
 def _parse_resource(
-    p: _Problems, raw: Any, tables: Mapping[str, Table], code_scheme: str | None, seen: set, same_value: bool = False
+    p: _Problems,
+    raw: Any,
+    tables: Mapping[str, Table],
+    code_scheme: str | None,
+    seen: set,
+    same_value: bool = False,
+    patterns: Mapping[str, str] | None = None,
 ):
     if not isinstance(raw, dict):
         p.add("", "resources", "every entry must be a table ([[resources]])")
@@ -798,7 +851,7 @@ def _parse_resource(
         for rf in raw_fields
         if isinstance(rf, dict) and isinstance(rf.get("source"), str) and rf.get("personal") != "withhold"
     }
-    parsed = (_parse_field(p, rf, name, table, code_scheme, exported, same_value) for rf in raw_fields)
+    parsed = (_parse_field(p, rf, name, table, code_scheme, exported, same_value, patterns) for rf in raw_fields)
     fields = [f for f in parsed if f is not None]
     names = [f.name for f in fields if f.exported]
     for dup in sorted({n for n in names if names.count(n) > 1}):
@@ -878,7 +931,7 @@ def parse_declaration(path: Path, data: Mapping[str, Any], tables: Mapping[str, 
     """Validate a parsed declaration; raise DeclarationError listing every problem."""
     tables = source_tables() if tables is None else tables
     p = _Problems(path)
-    _check_keys(p, data, {"export", "resources"}, "")
+    _check_keys(p, data, {"export", "patterns", "resources"}, "")
     head = data.get("export")
     if not isinstance(head, dict):
         p.add("", "export", "missing [export] table")
@@ -908,7 +961,8 @@ def parse_declaration(path: Path, data: Mapping[str, Any], tables: Mapping[str, 
         p.add("[export] ", "same_value_same_pseudonym", "must be true or false")
         same_value = False
     seen: set[str] = set()
-    resources = [_parse_resource(p, r, tables, code_scheme, seen, same_value) for r in raw_resources]
+    patterns = _parse_patterns(p, data.get("patterns", {}))
+    resources = [_parse_resource(p, r, tables, code_scheme, seen, same_value, patterns) for r in raw_resources]
     _check_references(p, resources)
     if same_value and not any(f.same_value for r in resources if r is not None for f in r.fields):
         p.add("[export] ", "same_value_same_pseudonym", "no field pseudonymises on some rows (pseudonymise_when)")
