@@ -60,6 +60,19 @@ from pipelines.ingest.sql import listed_names, number_marks
 from pipelines.text import EXCEL_SEP_LINE, numbered
 
 TRUNCATED = "(truncated)"  # in the reason of a last row cut off mid-row
+# a run of NUL bytes this long inside a text row is a zero-filled block of the file (a disk sector's worth), not
+# the NUL padding of a fixed-width field, which staging takes out as a repair (nul_removed)
+ZERO_BLOCK = "\x00" * 512
+
+
+def zero_block_reason(line: int | str) -> str:
+    """The quarantine reason of a text line holding a ZERO_BLOCK."""
+    return (
+        f"line {line} holds a run of {len(ZERO_BLOCK)} or more NUL bytes (a zero-filled block: part of the file was "
+        "never written; the rows it covers are lost and the text around it may join two rows)"
+    )
+
+
 # row_flags of rows a reader quarantines whole that no official can repair (quarantine.reason_kind, stage.py):
 CUT_OFF_FLAG = "cut_off"  # the last row of a file that ends mid-row (assets/ingest.py warns on it)
 HEADER_FLAG = "header_unreadable"  # every row of an extract whose header names cannot be told apart (rejected)
@@ -834,6 +847,9 @@ def _csv_problem_lines(
         problem(pl.int_range(pl.len()) == pl.len() - 1, "file ends mid-row on line {line} " + TRUNCATED, CUT_OFF_FLAG)
     zeroed = pl.col("text").str.contains("\x00", literal=True) & (pl.col("text").str.replace_all(r"[\x00\s]", "") == "")
     problem(zeroed, "line {line} holds only NUL bytes (a zero-filled block: a copy or write that never finished?)")
+    # a zero-filled block that starts and ends inside rows joins the head of one row to the tail of another: with
+    # its NULs taken out (staging's nul_removed repair) that was staged as one record of two people's values
+    problem(pl.col("text").str.contains(ZERO_BLOCK, literal=True), zero_block_reason("{line}"))
     if bad_lines:
         lines_of = pl.int_ranges("line", pl.col("line") + pl.col("lines"))
         problem(
@@ -2355,6 +2371,8 @@ def _read_pg_dump(extract: Extract, batch_rows: int) -> ReadResult:
             blank += 1
         elif n in bad_lines:
             problems.append(RowProblem(f"line:{n}", f"line {n} is not valid {encoding.split(' ')[0]}", line[:2000]))
+        elif ZERO_BLOCK in line:  # a zero-filled block joining two rows (as in a CSV: _csv_problem_lines)
+            problems.append(RowProblem(f"line:{n}", zero_block_reason(n), line[:2000]))
         elif line.count("\t") != len(columns) - 1:
             fields = line.count("\t") + 1
             problems.append(
