@@ -3,8 +3,17 @@ byte in a double-decoded (mojibake) CSV."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pipelines.encodings import make_mojibake
+from pipelines.ingest.catalogue import extracts_by_partition, load_catalogue
+from tests.ingesthelpers import Ingested, ingest_extract
+from tests.referencecopy import with_reference_snapshot
 from tests.test_bad_inputs import (
+    COLUMNS,
     HEADER,
+    PERSONAL,
+    REGISTRY,
     ROWS,
     _csv,
     _dump,
@@ -56,3 +65,37 @@ def test_a_few_nul_bytes_in_a_cell_are_still_a_repair(tmp_path):
     assert result.state == "ok" and sorted(result.staged["source_key"]) == ["1", "2", "3"]
     staged = dict(zip(result.staged["source_key"], result.staged["head_name"], strict=True))
     assert staged["2"] == "Trần Thị Bình"
+
+
+# the sample's households_718 header names (Vietnamese: a double-decoded file shows it in its header)
+VI_HEADER = ["STT", "Số hộ khẩu", "Chủ hộ", "CCCD chủ hộ", "Địa chỉ", "Số nhân khẩu", "Ngày đăng ký"]
+
+
+def _ingest_vietnamese_header(tmp: Path, filename: str, data: bytes) -> Ingested:
+    (tmp / filename).write_bytes(data)
+    catalogue = tmp / f"{filename}.toml"
+    columns = dict(zip(VI_HEADER[1:], COLUMNS.values(), strict=True))
+    catalogue.write_text(
+        f'base_dir = "{tmp.as_posix()}"\n[[source]]\nid = "moji"\nregistry = "{REGISTRY}"\nformat = "csv"\n'
+        f'path = "{filename}"\nkey_column = "STT"\nextract_date = "2025-08-31"\n[source.columns]\n'
+        + "".join(f'"{src}" = "{canon}"\n' for src, canon in columns.items()),
+        encoding="utf-8",
+    )
+    (extract,) = extracts_by_partition(load_catalogue([catalogue])).values()
+    return ingest_extract(with_reference_snapshot(tmp / f"wh_{filename}"), REGISTRY, extract, PERSONAL)
+
+
+def test_a_damaged_byte_in_a_double_decoded_csv_quarantines_its_line_only(tmp_path):
+    """A CSV whose UTF-8 was read as cp1252 and saved again (the sample's tax_723.csv) is repaired whole; one byte not
+    valid UTF-8 on row 2's line stopped the whole text's repair, its header's too, so at 1f85827 the extract failed
+    'required column(s) ... missing' and none of its rows was read (the test fails there: state 'failed')."""
+    data = make_mojibake(_csv(ROWS4, header=VI_HEADER)).encode("utf-8")
+    assert _ingest_vietnamese_header(tmp_path, "clean.csv", data).state == "ok"  # undamaged: repaired whole
+    at = data.index(b"HK002") + len(b"HK002,")
+    data = data[: at + 2] + b"\xff" + data[at + 3 :]  # a byte of row 2's name
+    result = _ingest_vietnamese_header(tmp_path, "moji.csv", data)
+    assert result.state == "ok", result.cause
+    assert sorted(result.staged["source_key"]) == ["1", "3", "4"]
+    assert "not valid utf-8" in _quarantined(result)["line:3"]
+    names = dict(zip(result.staged["source_key"], result.staged["head_name"], strict=True))
+    assert names["3"] == "Lê Văn Cường" and names["4"] == "Phạm Thị Dung"  # repaired as in an undamaged file

@@ -777,6 +777,8 @@ def _csv_text(extract: Extract) -> tuple[str, str, set[int], dict[int, str], boo
     first_line = text.split("\n", 1)[0]
     if encodings.repair_text(first_line)[1] == "mojibake":
         repaired = encodings.repair_mojibake(text)
+        if repaired == text:  # a damaged line stops the whole text's repair: repair the lines around it
+            repaired = _repaired_around_damage(text)
         if repaired != text:
             text, encoding = repaired, f"{encoding}+mojibake"
     text = text.replace("\n\ufeff", "\n")  # a byte order mark inside: exports joined together (kept at the start)
@@ -794,6 +796,26 @@ def _csv_text(extract: Extract) -> tuple[str, str, set[int], dict[int, str], boo
     # end (spaces or tabs an editor or a concatenation left) is no row: a blank line, the file's line end is there
     truncated = not text.endswith("\n") and not eof_mark and bool(text[text.rfind("\n") + 1 :].strip())
     return text, encoding, bad_lines, legacy, truncated
+
+
+def _repaired_around_damage(text: str) -> str:
+    """A double-decoded ``text`` (UTF-8 read as cp1252 and saved again) whose whole does not repair
+    (encodings.repair_mojibake): a damaged byte anywhere (a line not valid UTF-8, read with U+FFFD, or a flipped
+    byte leaving a sequence that is no UTF-8) left every line unrepaired, the header too, so the extract failed
+    'required column(s) missing'. The text is halved until each part repairs: the parts that do are repaired, a
+    line that does not is kept as it is (a line not valid in the encoding is quarantined as such; staging repairs
+    what it can field by field). A few repairs per damaged line (log2 of the lines), never one per line."""
+    lines = text.split("\n")
+
+    def repaired(first: int, end: int) -> list[str]:
+        part = "\n".join(lines[first:end])
+        fixed = encodings.repair_mojibake(part)
+        if fixed != part or end - first == 1 or part.isascii():
+            return fixed.split("\n") if fixed != part else lines[first:end]
+        middle = (first + end) // 2
+        return repaired(first, middle) + repaired(middle, end)
+
+    return "\n".join(repaired(0, len(lines)))
 
 
 def _csv_header_line(extract: Extract, records: pl.DataFrame) -> int:
