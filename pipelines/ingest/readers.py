@@ -922,7 +922,14 @@ def _csv_fields(rest: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.Data
         frame = _csv_fast(rest, width, delimiter)
     problems: list[RowProblem] = []
     if frame is None:  # polars could not parse it, or a quote is unbalanced: the tolerant path
-        single = _physical(rest)
+        # a record of a few lines left whole by _split_suspect_records (a cell holding a line break, its quotes
+        # balanced) stays one record: split into its lines, its first was quarantined 'unbalanced quote' and the
+        # rest staged as a record of the cell's next lines, keyed by its text, when a quote elsewhere was unbalanced
+        long = pl.col("lines") > MAX_RECORD_LINES
+        single = pl.concat(
+            [rest.filter(~long).select("line", "text", "lines"), _physical(rest.filter(long)).with_columns(lines=1)],
+            how="vertical_relaxed",
+        ).sort("line")
         frame, unparsed = _csv_tolerant(single, width, delimiter)
         problem_lines = set(unparsed)
         for line, raw in single.filter(pl.col("line").is_in(sorted(problem_lines))).select("line", "text").iter_rows():
