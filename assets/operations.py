@@ -8,8 +8,9 @@
   version, so Dagster marks the asset (and what depends on it) changed; nothing else does.
 
 Declarative automation: the assets downstream of ingest (groups in ``AUTOMATED_GROUPS``) carry
-``NIGHTLY``, ``AutomationCondition.on_cron`` at the nightly ingest's hour: after that tick each one
-runs once every asset it depends on has been updated since, so entities follow the ingest, the review
+``NIGHTLY``, ``AutomationCondition.on_cron`` at the nightly ingest's hour (an ingest layer with no partition at
+all aside: ``nightly_condition``): after that tick each one runs once every asset it depends on has been updated
+since, so entities follow the ingest, the review
 queues the entities, the marts and the report what they read, whenever the ingest finishes, and
 nothing runs on half-refreshed input. The sensor ``nightly_refresh`` (assets/sensors.py) evaluates them.
 Exports are left out: they need $WARDBRIDGE_PSEUDONYM_KEY in the daemon's environment.
@@ -30,11 +31,45 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.reference import CITY_TIME_ZONE
+from pipelines.schema import REGISTRY_KINDS
 from pipelines.warehouse import REPO_ROOT
 
 MAPPINGS = REPO_ROOT / "mappings"
 NIGHTLY_CRON, TIMEZONE = "0 2 * * *", CITY_TIME_ZONE  # the nightly ingest schedules' tick (assets/schedules.py)
-NIGHTLY = dg.AutomationCondition.on_cron(NIGHTLY_CRON, TIMEZONE)
+# the ingest's partitioned layers (one partition per catalogue extract): pipelines.schema.REGISTRY_KINDS' raw, staged
+# and quarantine tables
+_INGEST_LAYERS = [f"{layer}_{registry}" for registry in REGISTRY_KINDS for layer in ("raw", "staged", "quarantine")]
+
+
+def nightly_condition(cron: str = NIGHTLY_CRON, timezone: str = TIMEZONE) -> dg.AutomationCondition:
+    """``AutomationCondition.on_cron(cron, timezone)``, except that an ingest layer with no partition at all does not
+    hold its dependents back: the tick passed and every dependency was updated since (or is about to be), an ingest
+    layer of a registry with no extract (its catalogue sources match no file, their partitions deleted; or a
+    registry the catalogue does not list) counting as updated. on_cron waited for at least one of its partitions
+    to be updated, which none ever was: address_corrections and review_decisions read every registry's staged
+    layer, so no entities, review queues, marts or report were refreshed on any night after, and the registry's
+    old extracts, which its entities step retires, stayed live (found end to end by HR1 on the real instance)."""
+    tick = dg.AutomationCondition.cron_tick_passed(cron, timezone)
+    updated = dg.AutomationCondition.newly_updated().since(tick) | dg.AutomationCondition.will_be_requested()
+    anything = dg.AutomationCondition.missing() | ~dg.AutomationCondition.missing()  # true on every partition
+    layers = dg.AssetSelection.assets(*_INGEST_LAYERS)
+    others = dg.AutomationCondition.all_deps_match(updated).ignore(layers)
+    per_layer = [
+        dg.AutomationCondition.any_deps_match(updated).allow(dg.AssetSelection.assets(key))
+        | ~dg.AutomationCondition.any_deps_match(anything).allow(dg.AssetSelection.assets(key))
+        for key in _INGEST_LAYERS
+    ]
+    deps = others
+    for layer in per_layer:
+        deps = deps & layer
+    return (
+        dg.AutomationCondition.in_latest_time_window()
+        & tick.since_last_handled()
+        & deps.with_label(f"all_deps_updated_since_cron({cron}, {timezone}), ingest layers with no partition aside")
+    ).with_label(f"on_cron({cron}, {timezone})")
+
+
+NIGHTLY = nightly_condition()
 AUTOMATED_GROUPS = {"entities", "review", "marts", "report"}
 DEFAULT_OWNER = "team:wardbridge"
 OWNERS = {
