@@ -19,6 +19,7 @@ from tests.test_bad_inputs import (
     _dump,
     _ingest,
     _quarantined,
+    _xlsx,
 )
 
 ROWS4 = [
@@ -99,3 +100,20 @@ def test_a_damaged_byte_in_a_double_decoded_csv_quarantines_its_line_only(tmp_pa
     assert "not valid utf-8" in _quarantined(result)["line:3"]
     names = dict(zip(result.staged["source_key"], result.staged["head_name"], strict=True))
     assert names["3"] == "Lê Văn Cường" and names["4"] == "Phạm Thị Dung"  # repaired as in an undamaged file
+
+
+def test_a_workbook_part_with_corrupt_compressed_data_is_named(tmp_path):
+    """A workbook whose xl/styles.xml part holds corrupt deflate data cannot be opened; at 1f85827 the cause was
+    'cannot read as xlsx: error' (ZipFile.testzip raised zlib.error, named by its type only; the test fails there)."""
+    import io
+    import zipfile
+
+    workbook = bytearray(_xlsx(tmp_path / "made.xlsx", ROWS))
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        info = archive.getinfo("xl/styles.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 5, start + min(info.compress_size - 2, 60), 3):
+        workbook[i] ^= 0x55
+    result = _ingest(tmp_path, "xlsx", "styles.xlsx", bytes(workbook))
+    assert result.state == "failed"
+    assert "its zip archive is damaged (part xl/styles.xml)" in result.cause, result.cause
