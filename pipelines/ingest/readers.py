@@ -227,6 +227,12 @@ _BINARY_STARTS = (
     (b"%PDF-", "a PDF document"),
     (b"\x1f\x8b", "a gzip-compressed file"),
     (b"PGDMP", "a pg_dump custom-format archive (only pg_restore reads it: dump with pg_dump -Fp for plain text)"),
+    # (before HR1 a Parquet file given to a csv source failed 'cannot read as csv: Error' or 'required column(s) missing')
+    (b"PAR1\x15", "an Apache Parquet file"),  # (its first page header follows: a Thrift i32 field, 0x15)
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
 )
 
 
