@@ -1839,6 +1839,8 @@ def _cut_off(lines: pl.DataFrame, bad_lines: set[int]) -> bool:
 
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     text, encoding, bad_lines, legacy, eof_mark = _jsonl_text(extract)
+    array = text.lstrip().startswith("[")
+    text = _without_array_brackets(text)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
         .with_row_index("line", offset=1)
@@ -1866,7 +1868,7 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     if frame is None:
         rows, kept, numeric, named, first, unread = _json_line_objects(lines, bad_lines, encoding, halves)
         problems += unread
-        if not rows and text.lstrip().startswith("["):
+        if not rows and array:
             raise SourceReadError(
                 f"{extract.location}: the file is one JSON array (a .json document), not JSON lines (one object "
                 f"per line): export it as JSON lines, or convert it (jq -c '.[]')"
@@ -1896,6 +1898,24 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     )
     read.legacy_lines = legacy
     return read
+
+
+def _without_array_brackets(text: str) -> str:
+    """A JSON array written one object per line ('[{...},' / '{...},' / '{...}]', or '[' and ']' on lines of their own)
+    with its brackets blanked out, so that its first and last objects are read as the lines between them are (before,
+    HR1: both were quarantined 'not a JSON object: Expecting ...'). Only when the array spans lines and its first line
+    opens an object (a one-line array is refused as a .json document; the lines keep their numbers)."""
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    if start >= end or text[start] != "[" or "\n" not in text[start:end].strip():
+        return text
+    first_end = text.find("\n", start)
+    if not text[start + 1 : first_end].lstrip().startswith("{") and text[start + 1 : first_end].strip():
+        return text
+    last = text[text.rfind("\n", 0, end) + 1 : end]
+    closes = text[end - 1] == "]" and (last.strip() == "]" or last.rstrip()[:-1].rstrip().endswith("}"))
+    text = text[:start] + " " + text[start + 1 :]
+    return text[: end - 1] + " " + text[end:] if closes else text
 
 
 def _jsonl_text(extract: Extract) -> tuple[str, str, set[int], dict[int, str], bool]:
