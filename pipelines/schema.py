@@ -724,7 +724,7 @@ STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
         _s(
             "period_start",
             pl.Date,
-            "First day of the tax period (YYYY-MM or Qn/YYYY; month 1-12).",
+            "First day of the tax period (YYYY-MM, MM/YYYY, Tháng M/YYYY, an Excel date cell at the first of a month, Qn/YYYY, Quý n/YYYY; month 1-12).",
             required=True,
             on_missing="quarantine",
             on_invalid="quarantine",

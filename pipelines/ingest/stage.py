@@ -602,17 +602,26 @@ def _tax_code_check(field: str, label: str | None = None) -> Check:
     )
 
 
-_PERIOD_MONTH = r"^\s*(\d{4})[-/](\d{1,2})\s*$"
-_PERIOD_QUARTER = r"^\s*[Qq]\s*([1-4])\s*[/-]\s*(\d{4})\s*$"
+# a tax period: 'YYYY-MM' (or YYYY/MM); a month first, as Vietnamese write it: 'MM/YYYY', 'MM-YYYY', 'MM.YYYY', after
+# 'Tháng' / 'T' ('Tháng 3/2024', 'T3/2024'); an Excel date cell (a typed '03/2024' becomes one) read as the first of
+# its month, at midnight ('2024-03-01 00:00:00'); a quarter 'Qn/YYYY', 'Qn-YYYY', 'Quý n/YYYY' (case aside). Before
+# (HR1) only 'YYYY-MM', 'YYYY/MM' and 'Qn/YYYY' were read: the others' rows were quarantined 'period: unreadable'.
+_PERIOD_MONTH = r"^\s*(\d{4})[-/](\d{1,2})(?:-01(?:[ T]00:00(?::00(?:\.0+)?)?)?)?\s*$"
+_PERIOD_MONTH_FIRST = r"(?i)^\s*(?:(?:tháng|thang|t)\s*\.?\s*)?(\d{1,2})\s*[-/.]\s*(\d{4})\s*$"
+_PERIOD_QUARTER = r"(?i)^\s*(?:q|quý|quy)\s*\.?\s*([1-4])\s*[-/.]\s*(\d{4})\s*$"
 
 
 def _period_start(period: pl.Expr) -> pl.Expr:
-    """First day of a 'YYYY-MM' or 'Qn/YYYY' period; null (never an error) for anything else, e.g. month 13."""
+    """First day of a month's or a quarter's period (_PERIOD_MONTH, _PERIOD_MONTH_FIRST, _PERIOD_QUARTER); null (never
+    an error) for anything else, e.g. month 13."""
     month = period.str.extract_groups(_PERIOD_MONTH)
+    first_month = period.str.extract_groups(_PERIOD_MONTH_FIRST)
     quarter = period.str.extract_groups(_PERIOD_QUARTER)
-    year = pl.coalesce(month.struct.field("1"), quarter.struct.field("2")).cast(pl.Int32, strict=False)
+    year = pl.coalesce(month.struct.field("1"), first_month.struct.field("2"), quarter.struct.field("2"))
+    year = year.cast(pl.Int32, strict=False)
     first = pl.coalesce(
         month.struct.field("2").cast(pl.Int32, strict=False),
+        first_month.struct.field("1").cast(pl.Int32, strict=False),
         (quarter.struct.field("1").cast(pl.Int32, strict=False) - 1) * 3 + 1,
     )
     ok = year.is_between(std.DATE_MIN_YEAR, std.DATE_MAX_YEAR) & first.is_between(1, 12)
