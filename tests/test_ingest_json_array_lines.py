@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.test_bad_inputs import HEADER, ROWS, _ingest, _quarantined
+from tests.test_bad_inputs import COLUMNS, HEADER, ROWS, _ingest, _quarantined
 
 
 def _objects() -> list[str]:
@@ -39,3 +39,23 @@ def test_a_json_array_on_one_line_or_pretty_printed_is_still_refused_as_a_json_d
     ]:
         result = _ingest(tmp_path, "jsonl", name, text.encode())
         assert result.state == "failed" and "the file is one JSON array" in result.cause, result.cause
+
+
+def test_an_array_whose_closing_bracket_never_comes_is_read_and_said(tmp_path, caplog):
+    """'[{...},' ... '{...},' and the file ends: cut off after a whole line, the objects after it never arrived. At
+    1f85827 nothing said so (the first object was quarantined, the rest staged); now every object is read and the
+    partition's note and a warning of the ingest step say the array is never closed (the test fails there)."""
+    from tests.ingesthelpers import ingest_note
+
+    (tmp_path / "cut.jsonl").write_text("[" + ",\n".join(_objects()) + ",\n", encoding="utf-8")
+    catalogue = tmp_path / "cut.toml"
+    catalogue.write_text(
+        f'base_dir = "{tmp_path.as_posix()}"\n[[source]]\nid = "cut"\nregistry = "households"\nformat = "jsonl"\n'
+        'path = "cut.jsonl"\nkey_column = "stt"\nextract_date = "2025-08-31"\n[source.columns]\n'
+        + "".join(f'{src} = "{canon}"\n' for src, canon in COLUMNS.items()),
+        encoding="utf-8",
+    )
+    note, warnings = ingest_note(tmp_path / "wh", "households", catalogue, caplog)
+    assert note.startswith("cut@2025-08-31: 3 raw -> 3 staged + 0 quarantined"), note
+    said = "its JSON array is never closed (no ']' after its last object, line 3)"
+    assert said in note and any(said in w for w in warnings), (note, warnings)

@@ -61,12 +61,25 @@ def twice_words(loaded: RawLoad) -> str:
     )
 
 
+def unclosed_words(line: int) -> str:
+    """A JSON array written one object per line whose ']' never comes, as the warning and the partition's note say
+    it: every line was read, but the file may have been cut off after a whole line (before HR1, nothing said so)."""
+    return (
+        f"its JSON array is never closed (no ']' after its last object, line {line}): the file may have been cut off "
+        "in transfer after a whole line, and the objects after it never arrived; compare its row count with the "
+        "source system's"
+    )
+
+
 def key_warnings(key: str, location: str, spec, loaded: RawLoad, raw_rows: int) -> list[str]:  # noqa: ANN001
-    """The warnings about how the file's rows and columns were read: a last row with no line end, record keys that
-    are people's ID numbers, a field mapped from two columns, catalogued columns missing (``spec`` its SourceSpec)."""
+    """The warnings about how the file's rows and columns were read: a last row with no line end, a JSON array never
+    closed, record keys that are people's ID numbers, a field mapped from two columns, catalogued columns missing
+    (``spec`` its SourceSpec)."""
     found = []
     if loaded.unended:  # a whole last row with no line end: read, and said (a cut inside its last value looks so)
         found.append(f"{key}: {location}: {unended_words(loaded.unended)}")
+    if loaded.unclosed_array:  # a JSON array cut off after a whole line? read, and said
+        found.append(f"{key}: {location}: {unclosed_words(loaded.unclosed_array)}")
     if loaded.personal_keys:  # keyed by people's ID numbers without the catalogue seeing it (its key_column unmapped)
         found.append(
             f"{key}: {location}: {personal_key_words(spec, loaded.personal_keys)}: every record key "
@@ -141,6 +154,7 @@ def partition_note(key: str, spec, loaded: RawLoad, result: StageResult, counts:
         + (f", columns read by their catalogue names {loaded.renamed}" if loaded.renamed else "")
         + (f", {loaded.read_problems} unreadable rows" if loaded.read_problems else "")
         + (f", {unended_words(loaded.unended)}" if loaded.unended else "")
+        + (f", {unclosed_words(loaded.unclosed_array)}" if loaded.unclosed_array else "")
         + (f", {personal_key_words(spec, loaded.personal_keys)}" if loaded.personal_keys else "")
         + (f", hidden sheets not read: {hidden_words(loaded.hidden_sheets)}" if loaded.hidden_sheets else "")
         + (f", known hidden sheets not read: {hidden_words(loaded.hidden_known)}" if loaded.hidden_known else "")

@@ -71,6 +71,8 @@ class RawLoad:
     # a CSV with no line end after its last row, read as whole: (its line, its fields, its last column's name)
     # (readers.ReadResult.unended)
     unended: tuple[int, int, str] | None = None
+    # a JSON array (jsonl, one object per line) that is never closed: its last line (readers.ReadResult.unclosed_array)
+    unclosed_array: int | None = None
     # personal-ID field -> (rows whose source key is that field's value, rows holding a value in it), when at least
     # half are: the source is keyed by people's ID numbers (_personal_keys)
     personal_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -325,6 +327,7 @@ def load_raw(extract: Extract, run_id: str) -> RawLoad:
         known_not_hidden=result.known_not_hidden,
         legacy_lines=result.legacy_lines,
         unended=result.unended,
+        unclosed_array=result.unclosed_array,
         personal_keys=personal_keys,
         mapped_twice={canon: [*others, canonical[canon]] for canon, others in shadowed.items()},
     )

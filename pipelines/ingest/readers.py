@@ -151,6 +151,9 @@ class ReadResult:
     # a CSV with no line end after its last row, that row read as whole: (its line, its fields, the header's name of
     # its last field: a cut inside that value is caught only when it leaves it shorter, _last_value_cut); else None
     unended: tuple[int, int, str] | None = None
+    # a JSON array written one object per line whose ']' never comes (jsonl): its last line, read; the file may have
+    # been cut off after a whole line, the objects after it never arrived (_without_array_brackets)
+    unclosed_array: int | None = None
 
 
 def _base_dir_hint(spec: SourceSpec) -> str:
@@ -1840,7 +1843,7 @@ def _cut_off(lines: pl.DataFrame, bad_lines: set[int]) -> bool:
 def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
     text, encoding, bad_lines, legacy, eof_mark = _jsonl_text(extract)
     array = text.lstrip().startswith("[")
-    text = _without_array_brackets(text)
+    text, unclosed = _without_array_brackets(text)
     lines = (
         pl.DataFrame({"text": text.split("\n")})
         .with_row_index("line", offset=1)
@@ -1897,25 +1900,30 @@ def _read_jsonl(extract: Extract, batch_rows: int) -> ReadResult:
         iter([_with_keys(frame, extract)]), problems, _with_legacy_lines(encoding, legacy), int(blank.sum())
     )
     read.legacy_lines = legacy
+    read.unclosed_array = unclosed
     return read
 
 
-def _without_array_brackets(text: str) -> str:
+def _without_array_brackets(text: str) -> tuple[str, int | None]:
     """A JSON array written one object per line ('[{...},' / '{...},' / '{...}]', or '[' and ']' on lines of their own)
     with its brackets blanked out, so that its first and last objects are read as the lines between them are (before,
     HR1: both were quarantined 'not a JSON object: Expecting ...'). Only when the array spans lines and its first line
-    opens an object (a one-line array is refused as a .json document; the lines keep their numbers)."""
+    opens an object (a one-line array is refused as a .json document; the lines keep their numbers). Returns the text
+    and, for such an array whose ']' never comes (cut off after a whole line?), the line number of its last line."""
     start = len(text) - len(text.lstrip())
     end = len(text.rstrip())
     if start >= end or text[start] != "[" or "\n" not in text[start:end].strip():
-        return text
+        return text, None
     first_end = text.find("\n", start)
     if not text[start + 1 : first_end].lstrip().startswith("{") and text[start + 1 : first_end].strip():
-        return text
-    last = text[text.rfind("\n", 0, end) + 1 : end]
+        return text, None
+    last_start = text.rfind("\n", 0, end) + 1
+    last = text[last_start:end]
     closes = text[end - 1] == "]" and (last.strip() == "]" or last.rstrip()[:-1].rstrip().endswith("}"))
     text = text[:start] + " " + text[start + 1 :]
-    return text[: end - 1] + " " + text[end:] if closes else text
+    if closes:
+        return text[: end - 1] + " " + text[end:], None
+    return text, text.count("\n", 0, last_start) + 1
 
 
 def _jsonl_text(extract: Extract) -> tuple[str, str, set[int], dict[int, str], bool]:
