@@ -295,8 +295,14 @@ def _with_keys(frame: pl.DataFrame, extract: Extract, offset: int = 0) -> pl.Dat
 
 
 def folded_name(name: str) -> str:
-    """A column name as :func:`column_named` compares it: NFC, runs of spaces as one, case folded."""
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    """A column name as :func:`column_named` compares it: NFKC (fullwidth letters an IME typed as ASCII), invisible
+    format characters taken out (a zero-width space or joiner, a soft hyphen, a word joiner pasted in with the name:
+    before HR1 such a name was not the catalogue's, and the extract failed 'required column(s) ... missing' naming a
+    column that is plainly there), runs of spaces as one, case folded."""
+    name = unicodedata.normalize("NFKC", name)
+    if not name.isascii():
+        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    return " ".join(name.split()).casefold()
 
 
 def column_named(name: str | None, columns: list[str]) -> str | None:
