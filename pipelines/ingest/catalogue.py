@@ -40,7 +40,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -202,6 +202,9 @@ class Extract:
     # the source's other files whose names give this extract's date: one extract cannot be two files, so reading it
     # fails naming them (readers.read_extract), never one loaded in place of the other
     others: tuple = field(default=(), compare=False)
+    # the partitions of other sources whose path finds this extract's file too (overlapping globs, one file named by
+    # two entries): its rows would be loaded once per source, so reading it fails naming them (readers.read_extract)
+    shared_with: tuple = field(default=(), compare=False)
 
     @property
     def partition_key(self) -> str:
@@ -492,7 +495,28 @@ def extracts_by_partition(
             groups[spec.id] = found
         for extract in extracts:
             out[extract.partition_key] = extract
-    return dict(sorted(out.items()))
+    return dict(sorted(_shared_files_marked(out).items()))
+
+
+def _shared_files_marked(extracts: dict[str, Extract]) -> dict[str, Extract]:
+    """``extracts`` with each extract whose file is also another source's extract of the same registry marked
+    ``shared_with`` those partitions (before HR1 such a file was loaded once per source: every row staged twice,
+    under two record keys). Not shared: another registry's source reading the file (a households export read for
+    its heads as population too), another table of a database file or dump, a workbook's sheets under another
+    header (an xlsx source reads the sheets holding its own columns)."""
+    by_file: dict[tuple, list[str]] = {}
+    for key, extract in extracts.items():
+        spec = extract.source
+        columns = frozenset(spec.columns) if spec.format == "xlsx" else None
+        for f in (extract.file, *extract.others) if extract.file is not None else ():
+            by_file.setdefault((spec.registry, f.resolve(), spec.table, columns), []).append(key)
+    shared: dict[str, tuple] = {}
+    for keys in by_file.values():
+        for key in keys:
+            other = tuple(k for k in keys if extracts[k].source.id != extracts[key].source.id)
+            if other:
+                shared[key] = tuple(sorted({*shared.get(key, ()), *other}))
+    return {k: replace(e, shared_with=shared[k]) if k in shared else e for k, e in extracts.items()}
 
 
 def misdated_files(sources: dict[str, SourceSpec]) -> list[str]:

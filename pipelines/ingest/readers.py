@@ -182,6 +182,12 @@ def read_extract(extract: Extract, batch_rows: int = 100_000) -> ReadResult:
             f"{extract.key_date}: {names} (catalogue {spec.catalogue_file.name}); one extract is one file, none of "
             "them is loaded: keep the one that is the extract where the source's path finds it (move the others away)"
         )
+    if extract.shared_with:
+        raise SourceReadError(
+            f"{extract.location}: the file is also the extract of {', '.join(extract.shared_with)} (catalogue "
+            f"{spec.catalogue_file.name}): read by more than one source, its rows would be loaded once per source; "
+            f"none of them is loaded: let one source's path find it (narrow the other's glob or remove its entry)"
+        )
     if extract.file is not None and not extract.file.exists():
         raise SourceReadError(
             f"{extract.location}: file not found (looked for {extract.file}; source {spec.id}, catalogue "
