@@ -235,6 +235,9 @@ class ValueCodes:
 
         def compute() -> np.ndarray | None:
             values = self.values(column, space).cast(pl.String)
+            inline = _inline_digits(values)
+            if inline is not False:  # (values of up to 12 bytes: read in their Arrow views)
+                return inline
             number, digits = _ascii_number("v")
             read = pl.DataFrame({"v": values}).with_columns(number.alias("n"))
             if not read.select(digits(pl.col("n")) & pl.col("v").str.len_bytes().is_between(1, 16)).to_series().all():
@@ -519,6 +522,32 @@ _FOUR_DIGITS = (  # the four digits of 0..9999 (leading zeros), a byte each, as 
     .view(np.uint32)
     .reshape(-1)
 )
+
+
+def _inline_digits(values: pl.Series) -> np.ndarray | None | bool:
+    """``ValueCodes.digit_bytes``' table of ``values`` (a text column, no value missing) read from their Arrow views
+    (``string_views``: a value of up to 12 bytes is all in its view), each value's bytes less "0" right-aligned, a
+    length at a time: None where a value is empty or a byte of one is no ASCII digit; False where the values are not
+    all in their views (longer, or no views: ``digit_bytes`` reads them as numbers). The same table as the numbers'
+    digits (a digit's byte less "0" is the digit; leading zeros pad alike): the households' two ID columns (300k and
+    265k distinct values, 9 and 12 digits) 0.042 -> 0.01 CPU s, read as Polars' numbers then four digits a division."""
+    views = string_views(values) if values.null_count() == 0 else None
+    if views is None:
+        return False
+    length = views.view("<i4")[:, 0]
+    low, high = (int(length.min()), int(length.max())) if len(length) else (1, 1)
+    if high > 12:
+        return False
+    if low < 1:
+        return None
+    table = np.zeros((len(values) + 1, 16), dtype=np.uint8)
+    for size in [low] if low == high else np.flatnonzero(np.bincount(length)).tolist():
+        rows = slice(None) if low == high else np.flatnonzero(length == size)  # (IDs of one length: every row)
+        digits = views[rows, 4 : 4 + size] - np.uint8(ord("0"))  # (a byte under "0" wraps past 9)
+        if len(digits) and int(digits.max()) > 9:
+            return None
+        table[1:][rows, 16 - size :] = digits
+    return table.view(np.uint64)  # shape (codes + 1, 2)
 
 
 def _ascii_number(text: str) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr]]:
