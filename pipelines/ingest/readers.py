@@ -593,22 +593,59 @@ def _with_field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame:
 
 
 def _csv_fast(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | None:
-    """Polars' parser over the records (None when it fails or disagrees with the record split)."""
-    wide = max(width, int(data["nfields"].max() or 0))
-    names = [f"c{i}" for i in range(wide)]
+    """Polars' parser over the records (None when it fails or disagrees with the record split).
+
+    A record with values beyond the header's last column made Polars read every record as wide as it: a row ending in
+    100,000 delimiters cost 43 s on a 581-row file (HR1; two million, hours). Such a record is read at the header's width:
+    its extra delimiters cut off when every value beyond the last column is empty (an Excel export's empty columns),
+    its overflow then that many empty values; otherwise (a value beyond the last column: rare) it is split by
+    Python's csv module on its own. The rows come back in their order, with the same values either way."""
+    if int(data["nfields"].max() or 0) <= width:
+        return _csv_read(data, width, delimiter)
+    excess = pl.max_horizontal(pl.col("nfields") - width, 0)
+    text = pl.col("text")
+    # every value beyond the last column empty: the record ends in that many delimiters
+    padded = text.str.tail(excess).str.count_matches(delimiter, literal=True) == excess
+    data = data.with_row_index("_at").with_columns(_excess=excess, _fits=(excess == 0) | padded)
+    fitting = data.filter("_fits").with_columns(text=text.str.head(text.str.len_chars() - pl.col("_excess")))
+    frame = _csv_read(fitting, width, delimiter)
+    split = _csv_split(data.filter(~pl.col("_fits")), width, delimiter)
+    if frame is None or split is None:
+        return None
+    empties = pl.lit(None, pl.String).repeat_by(pl.col("_excess"))
+    frame = frame.with_columns(fitting.select("_at", "_excess")).with_columns(
+        pl.when(pl.col("_excess") > 0).then(empties).alias(OVERFLOW)
+    )
+    frame = frame.drop("_excess")
+    split = split.with_columns(data.filter(~pl.col("_fits"))["_at"]).select(frame.columns)
+    return pl.concat([frame, split]).sort("_at").drop("_at")
+
+
+def _csv_read(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | None:
+    """Polars' parser over records of at most ``width`` fields: columns c0..c<width-1> (None when it fails or
+    disagrees with the record split)."""
+    names = [f"c{i}" for i in range(width)]
     body = delimiter.join(names) + "\n" + (data["text"].str.join("\n")[0] if data.height else "") + "\n"
     try:
         frame = pl.read_csv(io.BytesIO(body.encode("utf-8")), separator=delimiter, infer_schema=False)
     except Exception:  # noqa: BLE001 - the tolerant path reads it
         return None
-    if frame.height != data.height or frame.width != wide:
+    if frame.height != data.height or frame.width != width:
         return None
-    overflow = pl.concat_list(names[width:]) if wide > width else None
-    frame = frame.with_columns(data["nfields"].alias("_n"))
-    columns = [pl.col(c) for c in names[:width]]
-    if overflow is not None:
-        columns.append(pl.when(pl.col("_n") > width).then(overflow.list.head(pl.col("_n") - width)).alias(OVERFLOW))
-    return frame.select(columns)
+    return frame
+
+
+def _csv_split(data: pl.DataFrame, width: int, delimiter: str) -> pl.DataFrame | None:
+    """Records with a value beyond the header's last column, split by Python's csv module (one record at a time: a
+    few), their empty values null as Polars reads them: columns c0..c<width-1> and the values beyond (None when a
+    record's fields are not the count ``_with_field_counts`` found)."""
+    rows = [_split_line(text, delimiter) for text in data["text"].to_list()]
+    if [len(r) for r in rows] != data["nfields"].to_list():
+        return None
+    cells = {f"c{i}": [r[i] or None for r in rows] for i in range(width)}
+    frame = pl.DataFrame(cells, schema=dict.fromkeys(cells, pl.String))
+    beyond = [[v or None for v in r[width:]] for r in rows]
+    return frame.with_columns(pl.Series(OVERFLOW, beyond, dtype=pl.List(pl.String)))
 
 
 def _csv_tolerant(data: pl.DataFrame, width: int, delimiter: str) -> tuple[pl.DataFrame, list[int]]:
