@@ -248,6 +248,25 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[list[str | None]]:
+    """Every list of values given to the HMAC (pipelines.publish.pseudonym.pseudonymise), in call order: the export
+    tests' count of what was hashed (test_export_pseudonyms, test_export_household_codes)."""
+    import polars as pl  # noqa: PLC0415 - only the tests that ask for it
+
+    import pipelines.publish.pseudonym as pseudonym  # noqa: PLC0415
+
+    calls: list[list[str | None]] = []
+    real = pseudonym.pseudonymise
+
+    def spy(ids: pl.Series, kind: str, key: bytes) -> pl.Series:
+        calls.append(ids.to_list())
+        return real(ids, kind, key)
+
+    monkeypatch.setattr(pseudonym, "pseudonymise", spy)
+    return calls
+
+
+@pytest.fixture
 def gc_frozen() -> Iterator[None]:
     """The objects this process made before the test frozen out of the garbage collector's walks (``gc.freeze``)
     while it runs: the benchmark helpers' ``gc.collect()`` before their timings walked them all (in a worker late in a

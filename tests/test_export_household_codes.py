@@ -21,7 +21,6 @@ import polars as pl
 import pytest
 
 import pipelines.publish.exports as E
-import pipelines.publish.pseudonym as P
 
 KEY = b"test-pseudonym-key-0123456789abcdef"
 DECLARATION = E.EXPORTS_DIR / "finance_tax.toml"
@@ -87,20 +86,6 @@ SOURCES = {"entities.businesses_entities": BUSINESSES, "entities.taxpayers_entit
 @pytest.fixture
 def sources(monkeypatch):
     monkeypatch.setattr(E, "read_source", lambda _wh, source, columns: SOURCES[source].select(columns))
-
-
-@pytest.fixture
-def hashed(monkeypatch):
-    """Every list of values given to the HMAC (pseudonym.pseudonymise), in call order."""
-    calls: list[list[str | None]] = []
-    real = P.pseudonymise
-
-    def spy(ids: pl.Series, kind: str, key: bytes) -> pl.Series:
-        calls.append(ids.to_list())
-        return real(ids, kind, key)
-
-    monkeypatch.setattr(P, "pseudonymise", spy)
-    return calls
 
 
 def _declaration(tmp_path: Path, drop: str | None = None) -> E.ExportDeclaration:

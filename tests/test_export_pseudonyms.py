@@ -79,20 +79,6 @@ def resource(tmp_path):
     return load_declaration(path).resources[0]
 
 
-@pytest.fixture
-def hashed(monkeypatch):
-    """Every list of values given to the HMAC (pseudonym.pseudonymise), in call order."""
-    calls: list[list[str | None]] = []
-    real = P.pseudonymise
-
-    def spy(ids: pl.Series, kind: str, key: bytes) -> pl.Series:
-        calls.append(ids.to_list())
-        return real(ids, kind, key)
-
-    monkeypatch.setattr(P, "pseudonymise", spy)
-    return calls
-
-
 def test_selected_rows_carry_the_pseudonym_and_the_others_the_clear_value(resource, hashed):
     out = shape(resource, SOURCE, KEY, "ministry_x")
     assert out["person_id"].to_list() == sorted(SOURCE["entity_id"])
