@@ -644,8 +644,9 @@ STAGED_FIELDS: dict[str, tuple[Field, ...]] = {
         _f(
             "dob_precision",
             pl.String,
-            "day; month (a month and year only: 'tháng 3 năm 1990', 'Jan 1997'; date_of_birth is the 1st of that "
-            "month); or year (a year only: date_of_birth is 1 January of that year).",
+            "day; month (a month and year only: 'tháng 3 năm 1990', 'Jan 1997', an unknown day written 00: "
+            "'00/03/1990', '1990-03-00'; date_of_birth is the 1st of that month); or year (a year only: '1990', an "
+            "unknown day and month written 00: '00/00/1990', '1990-00-00'; date_of_birth is 1 January of that year).",
             allowed=("day", "month", "year"),
         ),
         _f("dob_ambiguous", pl.Boolean, DATE_FLAG),

@@ -422,16 +422,20 @@ def _read_dates(frame: pl.DataFrame, day_first: bool, reference_year: int | None
     from_serial = (
         (pl.when(serial_ok).then(num).otherwise(_EXCEL_EPOCH_OFFSET) - _EXCEL_EPOCH_OFFSET).cast(pl.Int32).cast(pl.Date)
     )
+    coarse = pl.col("_coarse")  # a day (and month) written as zeros: known to the month (year) only
     precision = (
         pl.when(~valid)
         .then(None)
+        .when(coarse.is_not_null())
+        .then(coarse)
         .when(form == "year_only")
         .then(pl.lit("year"))
         .when(form == "month_year")
         .then(pl.lit("month"))
         .otherwise(pl.lit("day"))
     )
-    ambiguous = (valid & pl.col("_pair") & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
+    # (a zero day or month can only be read in one order: never ambiguous)
+    ambiguous = (valid & pl.col("_pair") & coarse.is_null() & (a <= 12) & (b <= 12) & (a != b)).fill_null(False)
     # impossible as declared, a valid date with day and month swapped: the error says so, other_order holds it
     other_ok = (~valid & pl.col("_pair") & pl.col("_swap_ok") & year_ok).fill_null(False)
     present = ~_blank(pl.col(DISTINCT_KEY)) & ~empty_date(pl.col(DISTINCT_KEY))
@@ -443,7 +447,15 @@ def _read_dates(frame: pl.DataFrame, day_first: bool, reference_year: int | None
     return f.select(
         pl.col(DISTINCT_KEY),
         pl.when(present).then(pl.when(serial_ok).then(from_serial).when(safe).then(built)).alias("date"),
-        pl.when(present).then(_date_format_name(day_first)).alias("date_format"),
+        pl.when(present)
+        .then(
+            pl.when(valid & (coarse == "year"))
+            .then(pl.lit("year_only"))
+            .when(valid & (coarse == "month"))
+            .then(pl.lit("month_year"))
+            .otherwise(_date_format_name(day_first))
+        )
+        .alias("date_format"),
         pl.when(present).then(precision).alias("precision"),
         pl.when(present).then(ambiguous).alias("ambiguous"),
         pl.when(present).then(_date_error(other_ok, day_first)).alias("error"),
@@ -490,7 +502,9 @@ def _with_day_month_year(f: pl.DataFrame, day_first: bool) -> pl.DataFrame:
 
 def _with_validity(f: pl.DataFrame) -> pl.DataFrame:
     """``_serial_ok``, ``_year_ok``, ``_dm_ok`` (day and month a date of the year), ``_swap_ok`` (the same with day
-    and month swapped) and ``_valid``."""
+    and month swapped), ``_coarse`` (a day and month written as zeros, unknown: :func:`_unknown_day_month`) and
+    ``_valid``; where ``_coarse`` is set, ``_day`` and ``_month`` are made 1 (the date kept is the first of its month
+    or year, as month_year and year_only forms are)."""
     form, num = pl.col("_form"), pl.col("_num")
     y, month, day, serial = pl.col("_y"), pl.col("_month"), pl.col("_day"), pl.col("_serial")
     f = f.with_columns(
@@ -498,10 +512,34 @@ def _with_validity(f: pl.DataFrame) -> pl.DataFrame:
         _year_ok=y.is_between(DATE_MIN_YEAR, DATE_MAX_YEAR).fill_null(False),
         _dm_ok=_day_month_ok(y, month, day).fill_null(False),
         _swap_ok=_day_month_ok(y, day, month).fill_null(False),
+        _coarse=_unknown_day_month(form, month, day),
     )
-    serial_ok, year_ok, dm_ok = pl.col("_serial_ok"), pl.col("_year_ok"), pl.col("_dm_ok")
+    serial_ok, year_ok, dm_ok, coarse = pl.col("_serial_ok"), pl.col("_year_ok"), pl.col("_dm_ok"), pl.col("_coarse")
+    zeroed = year_ok & coarse.is_not_null()
     return f.with_columns(
-        _valid=pl.when(serial).then(serial_ok).otherwise(form.is_not_null() & year_ok & dm_ok).fill_null(False)
+        _valid=pl.when(serial)
+        .then(serial_ok)
+        .otherwise(form.is_not_null() & year_ok & (dm_ok | coarse.is_not_null()))
+        .fill_null(False),
+        _coarse=pl.when(year_ok).then(coarse),
+        _day=pl.when(zeroed).then(pl.lit(1, pl.Int32)).otherwise(day),
+        _month=pl.when(zeroed & (coarse == "year")).then(pl.lit(1, pl.Int32)).otherwise(month),
+    )
+
+
+def _unknown_day_month(form: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """'year' where a date gives its day and month as zeros ('00/00/1990', '0/0/1990', '1990-00-00', '19900000'; a
+    month alone as zeros, '00/1990'), 'month' where it gives its day as zeros and a month ('00/03/1990',
+    '1990-03-00', month first '03/00/1990'): Vietnamese registers write an unknown day or month so. Read in the
+    declared day/month order; a day with a zero month ('15/00/1990') is no date (null here)."""
+    parts = form.is_not_null() & ~form.is_in(["year_only", "excel_serial"])
+    return (
+        pl.when(parts & (day == 0) & (month == 0))
+        .then(pl.lit("year"))
+        .when((form == "month_year") & (month == 0))
+        .then(pl.lit("year"))
+        .when(parts & (day == 0) & month.is_between(1, 12))
+        .then(pl.lit("month"))
     )
 
 
