@@ -585,7 +585,9 @@ SPLIT_TABLES: tuple[Table, ...] = (SPLIT_EVIDENCE, SPLIT_PLACEMENTS, ADDRESS_COR
 TEXT_REPAIR_FIELD = _f(
     "text_repairs",
     pl.String,
-    "Legacy-encoding repairs applied to this row's text fields ('field:vni; field:mojibake'), null if none.",
+    "Repairs applied to this row's text fields ('field:vni; field:mojibake', NUL characters taken out: "
+    "'field:nul_removed') and its tax code or phone read from a written form (Excel's leading apostrophe, a label "
+    "'MST: ', 'SĐT', fullwidth digits: 'tax_code:form_normalised'), null if none.",
 )
 ROW_POLICIES = ("quarantine", "flag")
 
@@ -624,7 +626,8 @@ ISSUES_FIELD = _f(
 )
 ID_FLAGS = (
     "Structure problems of the {what} (non_digit, wrong_length, placeholder, leading_zero_restored, "
-    "unknown_province_code, century_sex_mismatch ...)."
+    "unknown_province_code, century_sex_mismatch ...); form_normalised: read from the digits of a written form, Excel's "
+    "leading apostrophe, a label ('CCCD: ', 'CMND số') or fullwidth digits (a repair, as leading_zero_restored)."
 )
 TAX_CODE_KIND = (
     "Kind of tax code, from its shape and check digit: enterprise (a valid 10-digit MST, or one written 'MST-000'; "

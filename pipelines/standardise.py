@@ -15,6 +15,8 @@ Functions (design.md §3 "Identifiers", "Text", "Dates"):
 
 * :func:`parse_dates` / :func:`column_day_first` — dd/mm/yyyy, d/m/yy, yyyy-mm-dd,
   yyyymmdd, Excel serials, year only, mm/yyyy, "ngày 5 tháng 3 năm 1990", "năm 1996", "Năm sinh: 1996".
+* :func:`written_form` — an ID, tax code or phone as Excel and clerks write it ("'079...", 'CCCD: 079...',
+  fullwidth digits) read as its digits; check_personal_id, route_id_kinds, check_tax_code and normalise_phone use it.
 * :func:`check_personal_id` — CCCD (12) / CMND (9) normalisation and soft structure
   checks (province-of-birth code, century/sex digit, birth year digits), placeholders
   (:func:`id_placeholder`) kept out, a leading zero a number cell dropped put back;
@@ -60,6 +62,8 @@ __all__ = [
     "id_form_digits",
     "CMND_PREFIX_MAX",
     "ID_PLACEHOLDER_RUN",
+    "FORM_FLAG",
+    "written_form",
     "check_tax_code",
     "normalise_phone",
     "clean_person_name",
@@ -625,6 +629,56 @@ def _strip_float_suffix(s: pl.Expr) -> pl.Expr:
     return pl.when(s.str.contains(r"^\d+\.0+$")).then(s.str.replace(r"\.0+$", "")).otherwise(s)
 
 
+# What clerks and spreadsheets write around an ID's, a tax code's or a phone number's digits: Excel's text marker, a
+# leading apostrophe ('079..., typed so a number keeps its leading zero); a label ('CCCD: 079...', 'CMND số 02...',
+# 'Số CCCD 079...', 'MST: 0312...', 'SĐT 0901...'); fullwidth digits (０７９..., an East Asian input method). Each is
+# read as the bare value, and the value is marked as read from such a form (FORM_FLAG: a repair, counted). Labels are
+# matched on the value with accents folded and in lower case (text.strip_accents_expr).
+FORM_FLAG = "form_normalised"
+_APOSTROPHE = r"^['\u2018\u2019`]+\s*"
+_ID_LABEL = (
+    r"^(?:(?:so|ma)\s*)?(?:(?:cccd|cmnd|cmtnd|cmt|can\s*cuoc(?:\s*cong\s*dan)?|chung\s*minh(?:\s*nhan\s*dan|\s*thu)?"
+    r"|dinh\s*danh(?:\s*ca\s*nhan)?|id)\s*[/,]?\s*)+(?:so\b)?\s*[:.#\-]?\s*"
+)
+_TAX_LABEL = r"^(?:mst|msdn|ma\s*so\s*(?:thue|doanh\s*nghiep)|tax\s*code|tin)\s*[:.#\-]?\s*"
+_PHONE_LABEL = (
+    r"^(?:so\s*)?(?:(?:sdt|dtdd|dt|dd|dien\s*thoai(?:\s*di\s*dong)?|di\s*dong|tel|phone|mobile|mob)\.?\s*[/,]?\s*)+"
+    r"[:.#\-]?\s*"
+)
+# what may be left once the form is read, per kind of value: digits and the separators each reader already takes
+_ID_LEFT = r"^[0-9][0-9\s.\-_]*$"
+_TAX_LEFT = r"^[0-9][0-9\s.\-_/]*$"
+_PHONE_LEFT = r"^[0-9+(][0-9\s.\-()+,;/|]*$"
+
+
+def written_form(values: pl.Series, label: str, left: str) -> tuple[pl.Series, pl.Series]:
+    """(the values with a leading apostrophe, a ``label`` and fullwidth characters (NFKC) taken out where what is left
+    matches ``left``, else as written; whether each value was so read (null where missing)). Worked out once per
+    distinct value, and only for values holding a character outside ASCII digits, spaces and ``.-_/+()`` (nearly
+    none in a registry column: the rest are kept as they are)."""
+    s = _as_string(values)
+    odd = s.str.contains(r"[^0-9\s.\-_/+(),;|]").fill_null(False)
+    changed = pl.repeat(False, len(s), dtype=pl.Boolean, eager=True).rename("form")
+    if not odd.any():
+        return s, changed.set(s.is_null(), None)
+    where = odd.arg_true()
+
+    def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        text = pl.col(DISTINCT_KEY).str.normalize("NFKC").str.strip_chars()
+        folded = strip_accents_expr(text).str.replace(_APOSTROPHE, "").str.replace(label, "")
+        rest = folded.str.replace(_APOSTROPHE, "").str.strip_chars()
+        read = rest.str.contains(left).fill_null(False)
+        return frame.select(
+            DISTINCT_KEY,
+            pl.when(read).then(rest).otherwise(pl.col(DISTINCT_KEY)).alias("text"),
+            read.alias("form"),
+        )
+
+    found = via_distinct(s.gather(where), compute)
+    out = s.clone().scatter(where, found["text"])
+    return out, changed.scatter(where, found["form"]).set(s.is_null(), None)
+
+
 # Placeholders: what clerks type into an ID field when they have no ID. A digit string whose every digit
 # follows from the first -- one digit repeated ('0', '000000000', '111111111111') or a run of consecutive
 # digits up or down, as long as an ID (9 digits or more), wrapping 9 -> 0 ('123456789', '012345678',
@@ -735,6 +789,8 @@ def check_personal_id(
     * ``id_kind``: ``cccd`` (12 digits) | ``cmnd`` (9 digits) | ``invalid`` (also a placeholder)
       | null (missing).
     * ``id_flags`` (list[str]; empty = no problem seen; null when missing):
+      ``form_normalised`` (a repair: read from a written form, :func:`written_form`: Excel's leading apostrophe,
+      a label 'CCCD: ', 'CMND số', 'Số CCCD', fullwidth digits),
       ``non_digit``, ``wrong_length``, ``placeholder`` (one digit repeated or a run of consecutive
       digits: '0', '000000000', '123456789'; see :func:`id_placeholder`),
       ``leading_zero_restored`` (a '0' put back: 11 digits whose first two with a '0' in front are a
@@ -762,9 +818,11 @@ def check_personal_id(
             raise ValueError(f"{label} has {len(other)} rows, ids has {n}")
     codes = sorted(valid_provinces) if valid_provinces is not None else sorted(province_codes())
     now = reference_year if reference_year is not None else date.today().year
+    text, form = written_form(ids, _ID_LABEL, _ID_LEFT)
     frame = pl.DataFrame(
         {
-            DISTINCT_KEY: _as_string(ids),
+            DISTINCT_KEY: text,
+            "_form": form.fill_null(False),
             "_sex": normalise_sex(sex) if sex is not None else pl.repeat(None, n, dtype=pl.String, eager=True),
             "_year": _birth_years(birth_date)
             if birth_date is not None
@@ -827,6 +885,7 @@ def _personal_id_checks(codes: list[str], now: int) -> tuple[tuple[pl.Expr, str]
         (~missing & ~non_digit & ~length.is_in([9, 12]), "wrong_length"),
         (pl.col("_placeholder"), "placeholder"),
         (~missing & (pl.col("_restore") > 0), ID_REPAIR_FLAG),
+        (~missing & pl.col("_form"), FORM_FLAG),
         (cccd & ~digits.str.slice(0, 3).is_in(codes), "unknown_province_code"),
         (cccd & (century > 3), "impossible_century"),
         (cccd & (century <= 3) & (id_year > now), "future_birth_year"),
@@ -879,6 +938,9 @@ def route_id_kinds(
             "o": _as_string(old),
             "pn": _numeric_flags(personal_numeric, n),
             "on": _numeric_flags(old_numeric, n),
+            # the digits routed by ('CCCD: 079...', "'079...": check_personal_id reads them so, from the value routed)
+            "_pt": written_form(personal, _ID_LABEL, _ID_LEFT)[0],
+            "_ot": written_form(old, _ID_LABEL, _ID_LEFT)[0],
         }
     )
     f = _with_id_moves(frame, codes)
@@ -900,7 +962,7 @@ def route_id_kinds(
 def _with_id_moves(frame: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
     """Each column's digits (a lost leading zero put back), form (placeholder ``_pph``/``_oph``, CCCD, CMND) and
     whether its ID leaves it: ``_pmove`` (personal_id's CMND), ``_omove`` (old_id_number's CCCD)."""
-    f = frame.with_columns(_pw=id_digits(pl.col("p")), _ow=id_digits(pl.col("o")))
+    f = frame.with_columns(_pw=id_digits(pl.col("_pt")), _ow=id_digits(pl.col("_ot")))
     f = f.with_columns(
         _pd=_restored(pl.col("_pw"), _restore_leading_zero(pl.col("_pw"), pl.col("pn"), codes)),
         _od=_restored(pl.col("_ow"), _restore_leading_zero(pl.col("_ow"), pl.col("on"), codes)),
@@ -972,6 +1034,8 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
       individuals and household businesses file under the personal ID, Circular
       86/2024/TT-BTC), ``invalid``; null when missing.
     * ``check_digit_ok``: bool for 10/13-digit codes, null otherwise.
+    * ``form_normalised`` (bool; null when missing): read from a written form (:func:`written_form`: Excel's
+      leading apostrophe, a label 'MST: ', 'Mã số thuế', fullwidth digits).
     * ``tax_code_error``: null or the reason ("check digit mismatch: expected 7, got 3",
       "no valid check digit exists for stem 031234567", "wrong length (9 digits)",
       "unrecognised '...'").
@@ -980,7 +1044,8 @@ def check_tax_code(codes: pl.Series) -> pl.DataFrame:
     digits 1–9; a stem giving 10 has no valid code.
     """
 
-    return via_distinct(codes, _read_tax_codes)
+    text, form = written_form(codes, _TAX_LABEL, _TAX_LEFT)
+    return via_distinct(text, _read_tax_codes).with_columns(form.alias(FORM_FLAG))
 
 
 def _read_tax_codes(frame: pl.DataFrame) -> pl.DataFrame:
@@ -1111,6 +1176,8 @@ def normalise_phone(phones: pl.Series) -> pl.DataFrame:
     * ``phone_kind``: ``mobile`` | ``landline`` | null.
     * ``phone_multiple`` (bool): the cell held several numbers (split on , ; / |); the
       first one is kept.
+    * ``phone_form_normalised`` (bool; null when missing): read from a written form (:func:`written_form`: Excel's
+      leading apostrophe, a label 'SĐT: ', 'ĐT', 'Tel', fullwidth digits).
     * ``phone_error``: null or the reason ("foreign number +1...", "wrong length (8
       digits)", "unknown mobile prefix 010", "obsolete prefix 0190 has no mapping",
       "non-digit characters 'abc'").
@@ -1123,7 +1190,8 @@ def normalise_phone(phones: pl.Series) -> pl.DataFrame:
     reads as a valid 083 mobile.
     """
     old = pl.DataFrame({"p4": list(MOBILE_PREFIX_2018), "new3": list(MOBILE_PREFIX_2018.values())})
-    return via_distinct(phones, lambda frame: _read_phones(frame, old))
+    text, form = written_form(phones, _PHONE_LABEL, _PHONE_LEFT)
+    return via_distinct(text, lambda frame: _read_phones(frame, old)).with_columns(form.alias(f"phone_{FORM_FLAG}"))
 
 
 def _read_phones(frame: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:

@@ -246,7 +246,7 @@ def test_check_tax_code_known_values():
         ]
     )
     out = check_tax_code(codes)
-    assert out.columns == ["tax_code", "tax_code_kind", "check_digit_ok", "tax_code_error"]
+    assert out.columns == ["tax_code", "tax_code_kind", "check_digit_ok", "tax_code_error", "form_normalised"]
     assert out["tax_code"].to_list() == [
         "0300588569",
         "0300588569-001",
@@ -352,7 +352,7 @@ def test_normalise_phone_known_values():
         ("", None, None, None),
     ]
     out = normalise_phone(pl.Series([c[0] for c in cases]))
-    assert out.columns == ["phone", "phone_kind", "phone_multiple", "phone_error"]
+    assert out.columns == ["phone", "phone_kind", "phone_multiple", "phone_error", "phone_form_normalised"]
     for (value, phone, kind, error), row in zip(cases, _rows(out), strict=True):
         assert (row["phone"], row["phone_kind"], row["phone_error"]) == (phone, kind, error), value
 

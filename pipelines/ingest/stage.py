@@ -342,6 +342,10 @@ ID_FLAG_COLUMNS = {
     "households": (("head_personal_id", "head_id_flags"),),
     "businesses": (("owner_personal_id", "owner_id_flags"),),
 }
+ID_REPAIRS = (std.ID_REPAIR_FLAG, std.FORM_FLAG)  # the ID flags that name a repair made, not a problem
+# registry -> fields read from a written form by standardise.written_form (a tax code 'MST: 0312...', a phone
+# "'0901..."), each marked in a column _form_<field>: counted as repairs and noted in the row's text_repairs
+FORM_FIELDS = {"population": ("phone",), "businesses": ("tax_code",), "tax": ("taxpayer_code",)}
 NUMERIC_CELLS = (
     "numeric"  # row_flags 'numeric:personal_id,old_id_number': the reader read these fields from number cells
 )
@@ -400,6 +404,7 @@ def _population(
     frame = frame.with_columns(
         _phone_error=phone["phone_error"],
         _phone_multiple=phone["phone_multiple"],
+        _form_phone=phone[f"phone_{std.FORM_FLAG}"],
         _sex_raw=frame["sex"],
         _sex_boolean=undeclared,
         _dob_raw=frame["date_of_birth"],
@@ -578,6 +583,7 @@ def _businesses(frame: pl.DataFrame, day_first: bool):
         tax_code_kind=codes["tax_code_kind"],
         tax_code_valid=codes["check_digit_ok"],
         _tax_code_error=codes["tax_code_error"],
+        _form_tax_code=codes[std.FORM_FLAG],
         owner_name=owner["name"],
         **ids,
         registered_on="reg_date",
@@ -638,6 +644,7 @@ def _tax(frame: pl.DataFrame, day_first: bool):
         tax_code_kind=codes["tax_code_kind"],
         tax_code_valid=codes["check_digit_ok"],
         _tax_code_error=codes["tax_code_error"],
+        _form_taxpayer_code=codes[std.FORM_FLAG],
         period_start=_period_start(pl.col("period")),
         _amount_raw=pl.col("amount_vnd"),
         _amount_error=pl.when(amounts["fractional"].fill_null(False))
@@ -765,6 +772,7 @@ def stage(
     frame = address_text(frame)
     options = {"sex_true": sex_true, "sex_column": sex_column} if registry == "population" else {}
     frame, checks = _REGISTRY_STEPS[registry](frame, day_first, **options)
+    frame = _form_repairs(frame, registry, repairs)
     if "address" in {f.name for f in STAGED_FIELDS[registry] if f.on_missing}:
         checks.append(Check("address", _blank("address"), _never(), pl.lit("")))
     frame = _with_verdicts(frame, registry, checks, day_first)
@@ -795,12 +803,30 @@ def stage(
     )
     staged = staged_table(registry).cast(good)
     for name, flags in ID_FLAG_COLUMNS.get(registry, ()):  # a leading zero put back is a repair, counted as one
-        restored = int(staged[flags].str.contains(std.ID_REPAIR_FLAG, literal=True).sum())
-        if restored:
-            repairs.setdefault(name, {})[std.ID_REPAIR_FLAG] = restored
+        for repair in ID_REPAIRS:  # and so is an ID read from a written form ('CCCD: 079...', "'079...")
+            restored = int(staged[flags].str.contains(repair, literal=True).sum())
+            if restored:
+                repairs.setdefault(name, {})[repair] = restored
     status = dict(staged["ward_status"].value_counts().iter_rows()) if staged.height else {}
     fingerprint = (reference or default_reference()).fingerprint  # recorded per staged partition
     return StageResult(staged, QUARANTINE.cast(quarantine), repairs, status, rejected, fingerprint, unreadable)
+
+
+def _form_repairs(frame: pl.DataFrame, registry: str, repairs: dict[str, dict[str, int]]) -> pl.DataFrame:
+    """Counts the values of :data:`FORM_FIELDS` read from a written form (a label, Excel's apostrophe, fullwidth
+    digits: column ``_form_<field>``) as repairs of kind ``form_normalised``, and notes each in its row's
+    ``text_repairs`` ('tax_code:form_normalised'), as a text repair is."""
+    notes = []
+    for name in FORM_FIELDS.get(registry, ()):
+        marked = pl.col(f"_form_{name}").fill_null(False)
+        n = int(frame.select(marked.sum()).item())
+        if n:
+            repairs.setdefault(name, {})[std.FORM_FLAG] = repairs.get(name, {}).get(std.FORM_FLAG, 0) + n
+            notes.append(pl.when(marked).then(pl.lit(f"{name}:{std.FORM_FLAG}")))
+    if not notes:
+        return frame
+    text = pl.concat_str([pl.col("text_repairs"), *notes], separator="; ", ignore_nulls=True).replace("", None)
+    return frame.with_columns(text_repairs=text)
 
 
 def _with_verdicts(frame: pl.DataFrame, registry: str, checks: list[Check], day_first: bool) -> pl.DataFrame:

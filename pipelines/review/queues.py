@@ -706,9 +706,9 @@ def split_unit(inputs: ReviewInputs) -> pl.DataFrame:
 
 
 # ID flags naming a repair the pipeline made, not a problem for a ward official: a leading zero a number cell dropped,
-# put back (standardise.check_personal_id). Still in the staged *_id_flags and issues, counted in StageResult.repairs;
+# put back, and an ID read from a label, Excel's apostrophe or fullwidth digits around it (standardise.check_personal_id). Still in the staged *_id_flags and issues, counted in StageResult.repairs;
 # an ID whose flags are all repairs is not queued, and the item of one with problems lists the problems only.
-ID_REPAIRS = ("leading_zero_restored",)
+ID_REPAIRS = ("leading_zero_restored", "form_normalised")  # the second: an ID read from 'CCCD: 079...', "'079..."
 
 
 def _id_problems(flags: pl.Expr) -> pl.Expr:
