@@ -317,18 +317,49 @@ EXCEL_ERROR_WHY = (
     "read as empty"
 )
 NOT_A_NAME = "written but no letters (digits or punctuation only): not a name"
+# a JSON true/false, a SQLite BOOLEAN column's, an XLSX TRUE/FALSE cell or a PostgreSQL boolean in a name's column: the
+# readers write it as the text 'true' / 'false', which the name cleaning read as the name 'True'
+BOOLEAN_NAME = "written true/false (a yes/no value, not text): not a name"
 
 
-def _name_check(field: str) -> Check:
+def _boolean_text(col: str) -> pl.Expr:
+    """True where the column's value is a boolean as the readers write one: 'true' / 'false' (case and spaces aside)."""
+    return pl.col(col).str.strip_chars().str.to_lowercase().is_in(["true", "false"]).fill_null(False)
+
+
+def _no_boolean(name: pl.Series, written: pl.Series) -> pl.Series:
+    """The name, null where the value ``written`` is a boolean (:func:`_boolean_text`): it is flagged, not staged."""
+    boolean = pl.DataFrame({"w": written}).select(_boolean_text("w"))["w"]
+    return name.set(boolean, None) if boolean.any() else name
+
+
+def _not_a_name_why(original: str) -> pl.Expr:
+    return pl.when(_boolean_text(original)).then(pl.lit(BOOLEAN_NAME)).otherwise(pl.lit(NOT_A_NAME))
+
+
+def _name_check(field: str, original: str | None = None) -> Check:
     """A person's name the cleaning left empty: 'missing' where nothing was written, else why (a SQLite INTEGER, a
-    '12345' or '???' typed in the column is not a missing name: the source holds something there)."""
-    written = ~_blank(f"{field}_original")
+    '12345' or '???' typed in the column is not a missing name: the source holds something there; nor is a boolean,
+    'true' / 'false'). ``original``: the column holding the value as written (default ``<field>_original``)."""
+    original = original or f"{field}_original"
     return Check(
         field,
         pl.col(field).is_null(),
         _never(),
         pl.lit(""),
-        missing_why=pl.when(written).then(pl.lit(NOT_A_NAME)).otherwise(pl.lit("missing")),
+        missing_why=pl.when(~_blank(original)).then(_not_a_name_why(original)).otherwise(pl.lit("missing")),
+    )
+
+
+def _optional_name_check(field: str, original: str) -> Check:
+    """A name a row can live without (a business's owner, a taxpayer's name) written but left empty by the reading (no
+    letters, or a boolean): flagged in the row's issues with why, not staged silently empty."""
+    return Check(
+        field,
+        _never(),
+        pl.col(field).is_null() & ~_blank(original),
+        _not_a_name_why(original),
+        on_invalid="flag",
     )
 
 
@@ -396,6 +427,7 @@ def _population(
     frame: pl.DataFrame, day_first: bool, sex_true: str | None = None, sex_column: str | None = None
 ) -> tuple[pl.DataFrame, list[Check]]:
     names = std.clean_person_name(frame["full_name"])
+    names = names.with_columns(_no_boolean(names["name"], frame["full_name"]))
     frame = _with_plausible_birth_dates(frame, day_first)
     frame = read_dates(frame, "registered_on", day_first, "reg")
     sex, undeclared = _boolean_sex(frame["sex"], std.normalise_sex(frame["sex"]), sex_true)
@@ -537,6 +569,7 @@ def _registered_on() -> Check:
 
 def _households(frame: pl.DataFrame, day_first: bool):
     names = std.clean_person_name(frame["head_name"])
+    names = names.with_columns(_no_boolean(names["name"], frame["head_name"]))
     frame = read_dates(frame, "registered_on", day_first, "reg")
     head_ids = std.check_personal_id(frame["head_personal_id"], numeric=_numeric_cells(frame, "head_personal_id"))
     ids, id_check = _id_check("head_personal_id", head_ids, "head_id_flags")
@@ -577,6 +610,7 @@ def _businesses(frame: pl.DataFrame, day_first: bool):
     codes = std.check_tax_code(frame["tax_code"])
     owner_ids = std.check_personal_id(frame["owner_personal_id"], numeric=_numeric_cells(frame, "owner_personal_id"))
     ids, id_check = _id_check("owner_personal_id", owner_ids, "owner_id_flags")
+    business = frame["business_name"].str.strip_chars()
     frame = frame.with_columns(
         registration_no=pl.col("registration_no").str.replace_all(r"\s+", ""),
         tax_code=codes["tax_code"],
@@ -584,13 +618,16 @@ def _businesses(frame: pl.DataFrame, day_first: bool):
         tax_code_valid=codes["check_digit_ok"],
         _tax_code_error=codes["tax_code_error"],
         _form_tax_code=codes[std.FORM_FLAG],
-        owner_name=owner["name"],
+        _owner_raw=pl.col("owner_name"),
+        owner_name=_no_boolean(owner["name"], frame["owner_name"]),
         **ids,
         registered_on="reg_date",
-        business_name=pl.col("business_name").str.strip_chars(),
+        _business_raw=pl.col("business_name"),
+        business_name=_no_boolean(business.replace("", None), business),
     )
     checks = [
-        Check("business_name", _blank("business_name"), _never(), pl.lit("")),
+        _name_check("business_name", "_business_raw"),
+        _optional_name_check("owner_name", "_owner_raw"),
         _tax_code_check("tax_code"),
         id_check,
         _registered_on(),
@@ -645,6 +682,8 @@ def _tax(frame: pl.DataFrame, day_first: bool):
         tax_code_valid=codes["check_digit_ok"],
         _tax_code_error=codes["tax_code_error"],
         _form_taxpayer_code=codes[std.FORM_FLAG],
+        _taxpayer_raw=pl.col("taxpayer_name"),
+        taxpayer_name=_no_boolean(frame["taxpayer_name"], frame["taxpayer_name"]),
         period_start=_period_start(pl.col("period")),
         _amount_raw=pl.col("amount_vnd"),
         _amount_error=pl.when(amounts["fractional"].fill_null(False))
@@ -655,6 +694,7 @@ def _tax(frame: pl.DataFrame, day_first: bool):
     checks = [
         Check("taxpayer_code", _blank("_code_raw"), _never(), pl.lit("")),
         _tax_code_check("taxpayer_code"),
+        _optional_name_check("taxpayer_name", "_taxpayer_raw"),
         Check(
             "period_start",
             _blank("period"),
