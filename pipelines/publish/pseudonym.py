@@ -104,13 +104,11 @@ def pseudonymise_rows(values: pl.Series, selected: pl.Series | None, kind: str, 
     repeated on many rows, or rows the selection leaves in clear, cost no HMAC."""
     values = values.cast(pl.String)
     keep = None if selected is None else selected.fill_null(False)
-    chosen = values if keep is None else values.filter(keep)
-    distinct = chosen.drop_nulls().unique().sort()  # sorted: the same DuckDB input whatever the row order
-    if distinct.is_empty():  # nothing to hide: every selected value is null (or no row is selected)
+    table = pseudonym_table(values if keep is None else values.filter(keep), kind, key)
+    if table.is_empty():  # nothing to hide: every selected value is null (or no row is selected)
         return values
-    hashed = pseudonymise(distinct, kind, key)
-    # a value missing from ``distinct`` (null, or only on rows not selected) maps to null
-    mapped = values.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)
+    # a value missing from the table (null, or only on rows not selected) maps to null
+    mapped = values.replace_strict(table["value"], table["pseudonym"], default=None, return_dtype=pl.String)
     if keep is None:
         return mapped.rename(values.name)
     return pl.select(pl.when(keep).then(mapped).otherwise(values)).to_series().rename(values.name)
@@ -119,6 +117,7 @@ def pseudonymise_rows(values: pl.Series, selected: pl.Series | None, kind: str, 
 def pseudonym_table(values: pl.Series, kind: str, key: bytes) -> pl.DataFrame:
     """(value, pseudonym) of each distinct non-null value of ``values`` (strings), each hashed once
     (:func:`pseudonymise`), sorted by value: a lookup that fields sharing ``kind`` join on (one value, one pseudonym
-    wherever it stands)."""
+    wherever it stands; sorted: the same DuckDB input whatever the row order)."""
     distinct = values.cast(pl.String).drop_nulls().unique().sort().rename("value")
-    return pl.DataFrame({"value": distinct, "pseudonym": pseudonymise(distinct, kind, key).rename("pseudonym")})
+    hashed = pseudonymise(distinct, kind, key) if len(distinct) else distinct  # (nothing to hash: no HMAC call)
+    return pl.DataFrame({"value": distinct, "pseudonym": hashed.rename("pseudonym")})
