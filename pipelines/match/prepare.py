@@ -443,6 +443,15 @@ def _records_ahead(column: pl.Series) -> bool:
     return sample.n_unique() >= AHEAD_SHARE * len(sample)
 
 
+def _finished(job: Future | tuple[pl.Series, Future, Future], outputs: dict[str, tuple[str, ...]]) -> Derived:
+    """A source's ``Derived`` once its job on prepare's pool is done: ``_derived_values``' own, or (a source going
+    ahead, ``_records_ahead``) the column, its records transformed and its codes, worked out side by side."""
+    if isinstance(job, tuple):
+        column, records, once = job
+        return _derived_of(column, once.result(), outputs, records.result())
+    return job.result()
+
+
 def _blank_as_missing(values: pl.Series) -> pl.Series:
     """``values`` with each blank value (BLANK: empty or only white space) missing, only the values that may be blank
     (``_maybe_blank``) read by BLANK (the full name's ten text columns on 192,300 distinct names at 1M people: 0.05
@@ -506,12 +515,7 @@ def _derive_columns(
             else:
                 started[source] = pool.submit(_derived_values, frame, source, by_source[source])
         blanks = pool.submit(_blank_columns, frame, others)
-        derived = [
-            _derived_of(job[0], job[2].result(), by_source[source], job[1].result())
-            if isinstance(job, tuple)
-            else job.result()
-            for source, job in ((source, started[source]) for source in by_source)
-        ]
+        derived = [_finished(started[source], by_source[source]) for source in by_source]
     blank = set(blanks.result())
     coded = {source: codes for source, (_, codes, _) in zip(by_source, derived, strict=True)}
     blank.update(c for c in texts if c in coded and _blank_columns(coded[c][1].to_frame(c), [c]))
